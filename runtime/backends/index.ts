@@ -1,0 +1,1 @@
+export { BACKEND_NAMES, type Backend, type BackendName, type DeviceArray, type Kernel, type KernelTable } from './backend';

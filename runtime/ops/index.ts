@@ -1,0 +1,2 @@
+export type { Emitter } from './emitter';
+export { Ops } from './ops';

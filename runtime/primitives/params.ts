@@ -1,0 +1,81 @@
+import type { DType } from '../core';
+
+type NoParams = Record<string, never>;
+
+export interface DotDimensionNumbers {
+  readonly lhsContracting: readonly number[];
+  readonly rhsContracting: readonly number[];
+  readonly lhsBatch: readonly number[];
+  readonly rhsBatch: readonly number[];
+}
+
+/**
+ * Every primitive and its parameters. The keys of this interface are the primitive set:
+ * each rule table in the runtime is a mapped type over them, so a primitive added here
+ * without its rules fails the type check.
+ */
+export interface PrimitiveParams {
+  // elementwise binary, with NumPy broadcasting; operands share one dtype
+  add: NoParams;
+  sub: NoParams;
+  mul: NoParams;
+  div: NoParams;
+  pow: NoParams;
+  max: NoParams;
+  min: NoParams;
+  // comparisons: broadcasting, bool result
+  lt: NoParams;
+  le: NoParams;
+  gt: NoParams;
+  ge: NoParams;
+  eq: NoParams;
+  ne: NoParams;
+  // elementwise unary
+  neg: NoParams;
+  integer_pow: { readonly y: number };
+  exp: NoParams;
+  log: NoParams;
+  log1p: NoParams;
+  expm1: NoParams;
+  sin: NoParams;
+  cos: NoParams;
+  tan: NoParams;
+  tanh: NoParams;
+  logistic: NoParams;
+  sqrt: NoParams;
+  rsqrt: NoParams;
+  abs: NoParams;
+  sign: NoParams;
+  /** where(pred, onTrue, onFalse), broadcasting all three. */
+  select: NoParams;
+  convert_element_type: { readonly newDtype: DType };
+  // reductions over `axes`, which disappear from the shape
+  reduce_sum: { readonly axes: readonly number[] };
+  reduce_max: { readonly axes: readonly number[] };
+  reduce_min: { readonly axes: readonly number[] };
+  reduce_prod: { readonly axes: readonly number[] };
+  argmax: { readonly axis: number; readonly indexDtype: 'int32' };
+  // shape
+  broadcast_in_dim: { readonly shape: readonly number[]; readonly broadcastDimensions: readonly number[] };
+  reshape: { readonly newSizes: readonly number[] };
+  transpose: { readonly permutation: readonly number[] };
+  squeeze: { readonly dimensions: readonly number[] };
+  expand_dims: { readonly dimensions: readonly number[] };
+  slice: {
+    readonly startIndices: readonly number[];
+    readonly limitIndices: readonly number[];
+    readonly strides: readonly number[] | null;
+  };
+  /** take(operand, indices, axis): operand.shape[:axis] + indices.shape + operand.shape[axis+1:]. */
+  gather: { readonly axis: number };
+  /** The transpose of gather: zeros of `operandShape` with updates added at indices along `axis`. */
+  scatter_add: { readonly axis: number; readonly operandShape: readonly number[] };
+  concatenate: { readonly dimension: number };
+  /** Constant padding; `lo`/`hi` per axis, non-negative. */
+  pad: { readonly lo: readonly number[]; readonly hi: readonly number[]; readonly value: number };
+  dot_general: { readonly dimensionNumbers: DotDimensionNumbers };
+  iota: { readonly dtype: DType; readonly shape: readonly number[]; readonly dimension: number };
+}
+
+export type Primitive = keyof PrimitiveParams;
+export type ParamsOf<P extends Primitive> = PrimitiveParams[P];

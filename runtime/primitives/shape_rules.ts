@@ -1,0 +1,260 @@
+import {
+  aval, broadcastShapes, formatShape, isFloat, shapeEq, ShapeError, sizeOf,
+  type AbstractValue, type DType,
+} from '../core';
+import type { ParamsOf, Primitive } from './params';
+
+/** Computes the abstract value of a primitive's result, or throws a ShapeError naming the op and shapes. */
+export type ShapeRule<P extends Primitive> = (inputs: readonly AbstractValue[], params: ParamsOf<P>) => AbstractValue;
+
+function arity(op: string, inputs: readonly AbstractValue[], n: number): void {
+  if (inputs.length !== n) throw new ShapeError(op, inputs, `expects ${n} operand(s)`);
+}
+
+function sameDtype(op: string, inputs: readonly AbstractValue[]): DType {
+  const dtype = inputs[0].dtype;
+  if (inputs.some((a) => a.dtype !== dtype)) {
+    throw new ShapeError(op, inputs, 'operands must share one dtype; convert one of them first');
+  }
+  return dtype;
+}
+
+function broadcast(op: string, inputs: readonly AbstractValue[]): number[] {
+  const shape = broadcastShapes(...inputs.map((a) => a.shape));
+  if (!shape) throw new ShapeError(op, inputs, 'shapes do not broadcast together');
+  return shape;
+}
+
+const binary = (op: string, numericOnly = true): ShapeRule<Primitive> => (inputs) => {
+  arity(op, inputs, 2);
+  const dtype = sameDtype(op, inputs);
+  if (numericOnly && dtype === 'bool') throw new ShapeError(op, inputs, 'is not defined on bool');
+  return aval(broadcast(op, inputs), dtype);
+};
+
+const comparison = (op: string): ShapeRule<Primitive> => (inputs) => {
+  arity(op, inputs, 2);
+  sameDtype(op, inputs);
+  return aval(broadcast(op, inputs), 'bool');
+};
+
+/** Unary math that is only defined on floating-point values. */
+const floatUnary = (op: string): ShapeRule<Primitive> => (inputs) => {
+  arity(op, inputs, 1);
+  if (!isFloat(inputs[0].dtype)) throw new ShapeError(op, inputs, 'needs a floating-point operand; convert it with .float() first');
+  return inputs[0];
+};
+
+const numericUnary = (op: string): ShapeRule<Primitive> => (inputs) => {
+  arity(op, inputs, 1);
+  if (inputs[0].dtype === 'bool') throw new ShapeError(op, inputs, 'is not defined on bool');
+  return inputs[0];
+};
+
+function checkAxes(op: string, inputs: readonly AbstractValue[], axes: readonly number[], rank: number): void {
+  const seen = new Set<number>();
+  for (const a of axes) {
+    if (!Number.isInteger(a) || a < 0 || a >= rank || seen.has(a)) {
+      throw new ShapeError(op, inputs, `axes ${formatShape(axes)} are not distinct axes of a rank-${rank} array`);
+    }
+    seen.add(a);
+  }
+}
+
+const reduction = (op: string): ShapeRule<Primitive> => (inputs, params) => {
+  arity(op, inputs, 1);
+  const { axes } = params as ParamsOf<'reduce_sum'>;
+  const x = inputs[0];
+  checkAxes(op, inputs, axes, x.shape.length);
+  if (op !== 'reduce_sum' && op !== 'reduce_prod') {
+    for (const a of axes) if (x.shape[a] === 0) throw new ShapeError(op, inputs, `cannot reduce over the empty axis ${a}`);
+  }
+  return aval(x.shape.filter((_, i) => !axes.includes(i)), x.dtype);
+};
+
+export const SHAPE_RULES: { readonly [P in Primitive]: ShapeRule<P> } = {
+  add: binary('add'),
+  sub: binary('sub'),
+  mul: binary('mul'),
+  div: binary('div'),
+  pow: binary('pow'),
+  max: binary('max'),
+  min: binary('min'),
+  lt: comparison('lt'),
+  le: comparison('le'),
+  gt: comparison('gt'),
+  ge: comparison('ge'),
+  eq: comparison('eq'),
+  ne: comparison('ne'),
+  neg: numericUnary('neg'),
+  integer_pow: (inputs, { y }) => {
+    arity('integer_pow', inputs, 1);
+    if (!Number.isInteger(y)) throw new ShapeError('integer_pow', inputs, `exponent ${y} is not an integer`);
+    return numericUnary('integer_pow')(inputs, {});
+  },
+  exp: floatUnary('exp'),
+  log: floatUnary('log'),
+  log1p: floatUnary('log1p'),
+  expm1: floatUnary('expm1'),
+  sin: floatUnary('sin'),
+  cos: floatUnary('cos'),
+  tan: floatUnary('tan'),
+  tanh: floatUnary('tanh'),
+  logistic: floatUnary('logistic'),
+  sqrt: floatUnary('sqrt'),
+  rsqrt: floatUnary('rsqrt'),
+  abs: numericUnary('abs'),
+  sign: numericUnary('sign'),
+  select: (inputs) => {
+    arity('select', inputs, 3);
+    const [pred, onTrue, onFalse] = inputs;
+    if (pred.dtype !== 'bool') throw new ShapeError('select', inputs, 'the condition must be bool');
+    if (onTrue.dtype !== onFalse.dtype) throw new ShapeError('select', inputs, 'both branches must share one dtype');
+    return aval(broadcast('select', inputs), onTrue.dtype);
+  },
+  convert_element_type: (inputs, { newDtype }) => {
+    arity('convert_element_type', inputs, 1);
+    return aval(inputs[0].shape, newDtype);
+  },
+  reduce_sum: reduction('reduce_sum'),
+  reduce_max: reduction('reduce_max'),
+  reduce_min: reduction('reduce_min'),
+  reduce_prod: reduction('reduce_prod'),
+  argmax: (inputs, { axis, indexDtype }) => {
+    arity('argmax', inputs, 1);
+    const x = inputs[0];
+    checkAxes('argmax', inputs, [axis], x.shape.length);
+    if (x.shape[axis] === 0) throw new ShapeError('argmax', inputs, `cannot take argmax over the empty axis ${axis}`);
+    return aval(x.shape.filter((_, i) => i !== axis), indexDtype);
+  },
+  broadcast_in_dim: (inputs, { shape, broadcastDimensions }) => {
+    arity('broadcast_in_dim', inputs, 1);
+    const x = inputs[0];
+    const ok = broadcastDimensions.length === x.shape.length
+      && broadcastDimensions.every((d, i) => d >= 0 && d < shape.length
+        && (i === 0 || d > broadcastDimensions[i - 1])
+        && (x.shape[i] === 1 || x.shape[i] === shape[d]));
+    if (!ok) {
+      throw new ShapeError('broadcast_in_dim', inputs,
+        `cannot broadcast to ${formatShape(shape)} along dimensions ${formatShape(broadcastDimensions)}`);
+    }
+    return aval(shape, x.dtype);
+  },
+  reshape: (inputs, { newSizes }) => {
+    arity('reshape', inputs, 1);
+    const x = inputs[0];
+    if (newSizes.some((d) => !Number.isInteger(d) || d < 0) || sizeOf(newSizes) !== sizeOf(x.shape)) {
+      throw new ShapeError('reshape', inputs, `cannot reshape ${sizeOf(x.shape)} elements into ${formatShape(newSizes)}`);
+    }
+    return aval(newSizes, x.dtype);
+  },
+  transpose: (inputs, { permutation }) => {
+    arity('transpose', inputs, 1);
+    const x = inputs[0];
+    const sorted = [...permutation].sort((a, b) => a - b);
+    if (permutation.length !== x.shape.length || sorted.some((p, i) => p !== i)) {
+      throw new ShapeError('transpose', inputs, `${formatShape(permutation)} is not a permutation of its axes`);
+    }
+    return aval(permutation.map((p) => x.shape[p]), x.dtype);
+  },
+  squeeze: (inputs, { dimensions }) => {
+    arity('squeeze', inputs, 1);
+    const x = inputs[0];
+    checkAxes('squeeze', inputs, dimensions, x.shape.length);
+    if (dimensions.some((d) => x.shape[d] !== 1)) {
+      throw new ShapeError('squeeze', inputs, `dimensions ${formatShape(dimensions)} are not all of size 1`);
+    }
+    return aval(x.shape.filter((_, i) => !dimensions.includes(i)), x.dtype);
+  },
+  expand_dims: (inputs, { dimensions }) => {
+    arity('expand_dims', inputs, 1);
+    const x = inputs[0];
+    const rank = x.shape.length + dimensions.length;
+    checkAxes('expand_dims', inputs, dimensions, rank);
+    const shape: number[] = [];
+    let k = 0;
+    for (let i = 0; i < rank; i++) shape.push(dimensions.includes(i) ? 1 : x.shape[k++]);
+    return aval(shape, x.dtype);
+  },
+  slice: (inputs, { startIndices, limitIndices, strides }) => {
+    arity('slice', inputs, 1);
+    const x = inputs[0];
+    const r = x.shape.length;
+    const bad = startIndices.length !== r || limitIndices.length !== r || (strides !== null && strides.length !== r)
+      || startIndices.some((s, i) => s < 0 || s > limitIndices[i] || limitIndices[i] > x.shape[i])
+      || (strides !== null && strides.some((s) => !Number.isInteger(s) || s < 1));
+    if (bad) {
+      throw new ShapeError('slice', inputs,
+        `start ${formatShape(startIndices)} / limit ${formatShape(limitIndices)} / strides ${formatShape(strides ?? [])} do not fit`);
+    }
+    return aval(startIndices.map((s, i) => Math.ceil((limitIndices[i] - s) / (strides?.[i] ?? 1))), x.dtype);
+  },
+  gather: (inputs, { axis }) => {
+    arity('gather', inputs, 2);
+    const [x, idx] = inputs;
+    checkAxes('gather', inputs, [axis], x.shape.length);
+    if (idx.dtype !== 'int32') throw new ShapeError('gather', inputs, 'indices must be int32');
+    return aval([...x.shape.slice(0, axis), ...idx.shape, ...x.shape.slice(axis + 1)], x.dtype);
+  },
+  scatter_add: (inputs, { axis, operandShape }) => {
+    arity('scatter_add', inputs, 2);
+    const [updates, idx] = inputs;
+    checkAxes('scatter_add', inputs, [axis], operandShape.length);
+    const expected = [...operandShape.slice(0, axis), ...idx.shape, ...operandShape.slice(axis + 1)];
+    if (idx.dtype !== 'int32') throw new ShapeError('scatter_add', inputs, 'indices must be int32');
+    if (!shapeEq(updates.shape, expected)) {
+      throw new ShapeError('scatter_add', inputs, `updates must have shape ${formatShape(expected)}`);
+    }
+    return aval(operandShape, updates.dtype);
+  },
+  concatenate: (inputs, { dimension }) => {
+    if (inputs.length === 0) throw new ShapeError('concatenate', inputs, 'needs at least one operand');
+    const first = inputs[0];
+    sameDtype('concatenate', inputs);
+    checkAxes('concatenate', inputs, [dimension], first.shape.length);
+    const fits = inputs.every((a) => a.shape.length === first.shape.length
+      && a.shape.every((d, i) => i === dimension || d === first.shape[i]));
+    if (!fits) throw new ShapeError('concatenate', inputs, `shapes differ outside dimension ${dimension}`);
+    const shape = [...first.shape];
+    shape[dimension] = inputs.reduce((n, a) => n + a.shape[dimension], 0);
+    return aval(shape, first.dtype);
+  },
+  pad: (inputs, { lo, hi }) => {
+    arity('pad', inputs, 1);
+    const x = inputs[0];
+    if (lo.length !== x.shape.length || hi.length !== x.shape.length || [...lo, ...hi].some((p) => !Number.isInteger(p) || p < 0)) {
+      throw new ShapeError('pad', inputs, `padding ${formatShape(lo)}/${formatShape(hi)} must give a non-negative amount per axis`);
+    }
+    return aval(x.shape.map((d, i) => d + lo[i] + hi[i]), x.dtype);
+  },
+  dot_general: (inputs, { dimensionNumbers: dn }) => {
+    arity('dot_general', inputs, 2);
+    const [a, b] = inputs;
+    sameDtype('dot_general', inputs);
+    const ok = dn.lhsContracting.length === dn.rhsContracting.length && dn.lhsBatch.length === dn.rhsBatch.length
+      && dn.lhsContracting.every((d, i) => a.shape[d] !== undefined && a.shape[d] === b.shape[dn.rhsContracting[i]])
+      && dn.lhsBatch.every((d, i) => a.shape[d] !== undefined && a.shape[d] === b.shape[dn.rhsBatch[i]]);
+    if (!ok) {
+      throw new ShapeError('dot_general', inputs,
+        `contracting dims ${formatShape(dn.lhsContracting)}x${formatShape(dn.rhsContracting)} / batch dims ${formatShape(dn.lhsBatch)}x${formatShape(dn.rhsBatch)} do not match`);
+    }
+    const lhsUsed = [...dn.lhsBatch, ...dn.lhsContracting];
+    const rhsUsed = [...dn.rhsBatch, ...dn.rhsContracting];
+    return aval([
+      ...dn.lhsBatch.map((d) => a.shape[d]),
+      ...a.shape.filter((_, i) => !lhsUsed.includes(i)),
+      ...b.shape.filter((_, i) => !rhsUsed.includes(i)),
+    ], a.dtype);
+  },
+  iota: (inputs, { dtype, shape, dimension }) => {
+    arity('iota', inputs, 0);
+    checkAxes('iota', inputs, [dimension], shape.length);
+    return aval(shape, dtype);
+  },
+};
+
+export const PRIMITIVES = Object.keys(SHAPE_RULES) as Primitive[];
+
+export function abstractEval<P extends Primitive>(prim: P, inputs: readonly AbstractValue[], params: ParamsOf<P>): AbstractValue {
+  return (SHAPE_RULES[prim] as ShapeRule<P>)(inputs, params);
+}
