@@ -2,3 +2,4 @@ export * from './dtype';
 export * from './shape';
 export * from './aval';
 export * from './errors';
+export * from './random';

@@ -1,2 +1,3 @@
 export type { Emitter } from './emitter';
 export { Ops } from './ops';
+export { BackendEmitter } from './backend_emitter';
