@@ -1,0 +1,157 @@
+import { AutogradError, formatShape, shapeEq, type Shape } from '../core';
+import { VJP_RULES, type VjpRule } from '../autodiff';
+import type { Primitive } from '../primitives';
+import type { EagerEngine } from './engine';
+import { AccumulateGrad, OpNode, type GradNode } from './node';
+import type { Tensor } from './tensor';
+
+export interface GradOptions {
+  readonly retainGraph?: boolean;
+  readonly createGraph?: boolean;
+  readonly allowUnused?: boolean;
+}
+
+interface RunOptions extends GradOptions {
+  /** autograd.grad's inputs: their gradients are returned and no `.grad` is touched. Null for backward(). */
+  readonly inputs: readonly Tensor[] | null;
+}
+
+function torchSize(shape: Shape): string {
+  return `torch.Size([${shape.join(', ')}])`;
+}
+
+function rootGradients(engine: EagerEngine, roots: readonly Tensor[], given: readonly Tensor[] | undefined): Tensor[] {
+  if (given && given.length !== roots.length) {
+    throw new RangeError(`got ${given.length} gradients for ${roots.length} outputs`);
+  }
+  return roots.map((root, i) => {
+    if (!root.requiresGrad) {
+      throw new AutogradError(`element ${i} of tensors does not require grad and does not have a grad_fn`);
+    }
+    const g = given?.[i];
+    if (g === undefined) {
+      if (root.size !== 1) throw new AutogradError('grad can be implicitly created only for scalar outputs');
+      return engine.ops.onesLike(root.detach());
+    }
+    if (!shapeEq(g.shape, root.shape)) {
+      throw new AutogradError(`Mismatch in shape: grad_output[${i}] has a shape of ${torchSize(g.shape)} and output[${i}] has a shape of ${torchSize(root.shape)}.`);
+    }
+    return g;
+  });
+}
+
+/** Each node reachable from the roots with the number of edges that point at it. */
+function countDependencies(roots: readonly GradNode[]): Map<GradNode, number> {
+  const deps = new Map<GradNode, number>();
+  const stack = [...roots];
+  for (const r of roots) if (!deps.has(r)) deps.set(r, 0);
+  const seen = new Set<GradNode>(roots);
+  while (stack.length > 0) {
+    const node = stack.pop() as GradNode;
+    for (const next of node.next) {
+      if (!next) continue;
+      deps.set(next, (deps.get(next) ?? 0) + 1);
+      if (!seen.has(next)) {
+        seen.add(next);
+        stack.push(next);
+      }
+    }
+  }
+  return deps;
+}
+
+function checkVersions(node: OpNode): void {
+  node.savedInputs.forEach((saved, i) => {
+    if (saved.version !== node.savedVersions[i]) {
+      const a = node.inputAvals[i];
+      throw new AutogradError(
+        `one of the variables needed for gradient computation has been modified by an inplace operation: [${a.dtype} ${formatShape(a.shape)}], `
+        + `which is output 0 of ${node.name}, is at version ${saved.version}; expected version ${node.savedVersions[i]} instead.`);
+    }
+  });
+}
+
+function applyRule(engine: EagerEngine, node: OpNode, cotangent: Tensor): readonly (Tensor | null)[] {
+  checkVersions(node);
+  const rule = VJP_RULES[node.prim] as VjpRule<Primitive>;
+  return rule(engine.ops, cotangent, node.savedInputs, node.outputFor(), node.params);
+}
+
+/**
+ * PyTorch's engine: walks the graph from the roots in dependency order, sums the gradients that
+ * reach each node, runs its VJP (recorded on the tape when create_graph), and delivers the result
+ * to leaves' `.grad` (backward) or to the caller (autograd.grad).
+ */
+export function runBackward(
+  engine: EagerEngine,
+  roots: readonly Tensor[],
+  given: readonly Tensor[] | undefined,
+  options: RunOptions,
+): (Tensor | null)[] {
+  const createGraph = options.createGraph ?? false;
+  const retainGraph = options.retainGraph ?? createGraph;
+  const grads = rootGradients(engine, roots, given);
+  const rootNodes = roots.map((r) => r.gradFn ?? r.accumulator());
+  const deps = countDependencies(rootNodes);
+  const pending = new Map<GradNode, Tensor>();
+  const wanted = new Map<GradNode, Tensor | null>();
+  for (const input of options.inputs ?? []) {
+    if (!input.requiresGrad) throw new AutogradError('One of the differentiated Tensors does not require grad');
+    wanted.set(input.gradFn ?? input.accumulator(), null);
+  }
+
+  const add = (node: GradNode, g: Tensor): void => {
+    const prev = pending.get(node);
+    pending.set(node, prev ? engine.ops.add(prev, g) : g);
+  };
+
+  engine.withGradMode(createGraph, () => {
+    rootNodes.forEach((n, i) => add(n, grads[i]));
+    const ready: GradNode[] = rootNodes.filter((n, i) => deps.get(n) === 0 && rootNodes.indexOf(n) === i);
+    while (ready.length > 0) {
+      const node = ready.pop() as GradNode;
+      const g = pending.get(node);
+      pending.delete(node);
+      if (wanted.has(node)) wanted.set(node, g ?? null);
+      if (g && node instanceof OpNode) {
+        if (node.retainedBy && options.inputs === null) node.retainedBy.setGrad(createGraph ? g : g.detach());
+        const cotangents = applyRule(engine, node, g);
+        node.next.forEach((next, i) => {
+          const c = cotangents[i];
+          if (next && c) add(next, c);
+        });
+        if (!retainGraph) node.freeSaved();
+      } else if (g && node instanceof AccumulateGrad && options.inputs === null) {
+        accumulate(engine, node.leaf, g, createGraph);
+      }
+      for (const next of node.next) {
+        if (!next) continue;
+        const left = (deps.get(next) as number) - 1;
+        deps.set(next, left);
+        if (left === 0) ready.push(next);
+      }
+    }
+  });
+
+  if (options.inputs === null) return [];
+  return options.inputs.map((input, i) => {
+    const g = wanted.get(input.gradFn ?? input.accumulator()) ?? null;
+    if (g === null && !options.allowUnused) {
+      throw new AutogradError(`One of the differentiated Tensors (input ${i}) appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.`);
+    }
+    return g && !createGraph ? g.detach() : g;
+  });
+}
+
+function accumulate(engine: EagerEngine, leaf: Tensor, g: Tensor, createGraph: boolean): void {
+  const incoming = createGraph ? g : g.detach();
+  if (leaf.grad === null) {
+    leaf.setGrad(incoming);
+  } else if (createGraph) {
+    leaf.setGrad(engine.ops.add(leaf.grad, incoming));
+  } else {
+    // NB: in place, as PyTorch does, so a reference the user holds to `.grad` sees the sum.
+    const grad = leaf.grad;
+    engine.withGradMode(false, () => engine.inPlace(grad, (old) => engine.ops.add(old, incoming)));
+  }
+}

@@ -1,0 +1,186 @@
+import { isFloat, sizeOf, type AbstractValue, type DType, type Shape } from '../core';
+import type { Backend } from '../backends';
+import { abstractEval, type ParamsOf, type Primitive } from '../primitives';
+import { Ops, type Emitter } from '../ops';
+import { runBackward, type GradOptions } from './backward';
+import { GRAD_FN_NAMES } from './grad_fn_names';
+import { OpNode, type OpGroup, type SourceSpan } from './node';
+import { Storage } from './storage';
+import { Tensor, type BackwardOptions } from './tensor';
+
+let nextGroupId = 1;
+
+/**
+ * Runs each op at once on one backend (PyTorch's define-by-run) and, while grad mode is on and
+ * an input requires grad, records it on the tape with the rule table's VJP.
+ */
+export class EagerEngine implements Emitter<Tensor> {
+  readonly ops: Ops<Tensor> = new Ops(this);
+  private gradMode = true;
+  private readonly scopes: Set<Tensor>[] = [];
+  private groupStack: OpGroup[] = [];
+  /** The source span the interpreter is evaluating; recorded on each node. */
+  span: SourceSpan | null = null;
+
+  constructor(readonly backend: Backend) {}
+
+  get gradEnabled(): boolean {
+    return this.gradMode;
+  }
+
+  /** Runs `fn` with grad mode set to `enabled`, restoring it afterwards: `torch.no_grad()` / `enable_grad()`. */
+  withGradMode<R>(enabled: boolean, fn: () => R): R {
+    const before = this.gradMode;
+    this.gradMode = enabled;
+    try {
+      return fn();
+    } finally {
+      this.gradMode = before;
+    }
+  }
+
+  setGradEnabled(enabled: boolean): void {
+    this.gradMode = enabled;
+  }
+
+  // ---- Emitter<Tensor>
+
+  bind<P extends Primitive>(prim: P, inputs: readonly Tensor[], params: ParamsOf<P>): Tensor {
+    for (const t of inputs) {
+      if (t.engine !== this) throw new Error(`${prim}: tensors from different backends (${t.engine.backend.name} and ${this.backend.name}) cannot be mixed`);
+    }
+    const out = abstractEval(prim, inputs, params);
+    const result = this.wrap(this.backend.run(prim, inputs.map((t) => t.array), params, out), out);
+    if (this.gradMode && isFloat(out.dtype) && inputs.some((t) => t.requiresGrad)) {
+      this.record(prim, params, inputs, result);
+    }
+    return result;
+  }
+
+  aval(x: Tensor): AbstractValue {
+    return x;
+  }
+
+  scalar(value: number, dtype: DType): Tensor {
+    return this.fromValues([value], [], dtype);
+  }
+
+  // ---- creating tensors
+
+  fromValues(values: ArrayLike<number>, shape: Shape, dtype: DType): Tensor {
+    if (values.length !== sizeOf(shape)) {
+      throw new RangeError(`${values.length} values cannot fill a tensor of shape [${shape.join(', ')}]`);
+    }
+    const out = { shape: [...shape], dtype };
+    return this.wrap(this.backend.upload(values, out), out);
+  }
+
+  // ---- autograd
+
+  backward(roots: readonly Tensor[], gradients: readonly Tensor[] | undefined, options: BackwardOptions = {}): void {
+    this.tidy(() => {
+      runBackward(this, roots, gradients, { ...options, inputs: null, allowUnused: false });
+    });
+  }
+
+  /** `torch.autograd.grad`: the gradients of `outputs` with respect to `inputs`, without touching `.grad`. */
+  grad(outputs: readonly Tensor[], inputs: readonly Tensor[], gradOutputs: readonly Tensor[] | undefined, options: GradOptions = {}): (Tensor | null)[] {
+    return this.tidy(() => runBackward(this, outputs, gradOutputs, { ...options, inputs, allowUnused: options.allowUnused ?? false }));
+  }
+
+  /**
+   * Runs a torch-level function made of several primitives. Its nodes are grouped under `name`
+   * for the viewer, and the result's grad_fn takes that name (`MeanBackward0`).
+   */
+  composite(name: string, fn: () => Tensor): Tensor {
+    const group: OpGroup = { id: nextGroupId++, name };
+    this.groupStack.push(group);
+    try {
+      const result = fn();
+      if (result.gradFn && result.gradFn.group === group) result.gradFn.name = name;
+      return result;
+    } finally {
+      this.groupStack.pop();
+    }
+  }
+
+  /** Renames the grad_fn of a tensor just made by one primitive (`t()` is `TBackward0`, not `PermuteBackward0`). */
+  named(name: string, result: Tensor): Tensor {
+    if (result.gradFn && result.gradFn.group === null && this.groupStack.length === 0) result.gradFn.name = name;
+    return result;
+  }
+
+  /** Applies an in-place op: `op` computes the new value from a snapshot of `target`, which then takes it over. */
+  inPlace(target: Tensor, op: (snapshot: Tensor) => Tensor): Tensor {
+    return this.tidy(() => {
+      const snapshot = this.adopt(target.snapshot());
+      return target.assignInPlace(op(snapshot));
+    });
+  }
+
+  // ---- memory
+
+  /**
+   * Runs `fn` and frees every tensor it made that is not reachable from its result (tensors,
+   * arrays or objects of them), like tfjs's `tidy`. Memory held by the tape of a kept result
+   * stays until that result is disposed or backward frees it.
+   */
+  tidy<R>(fn: () => R): R {
+    const scope = new Set<Tensor>();
+    this.scopes.push(scope);
+    let result: R;
+    try {
+      result = fn();
+    } finally {
+      this.scopes.pop();
+    }
+    const kept = new Set<Tensor>();
+    collectTensors(result, kept);
+    const parent = this.scopes[this.scopes.length - 1];
+    for (const t of scope) {
+      if (kept.has(t)) parent?.add(t);
+      else t.dispose();
+    }
+    return result;
+  }
+
+  /** Registers a tensor with the innermost scope so tidy frees it. */
+  adopt(t: Tensor): Tensor {
+    this.scopes[this.scopes.length - 1]?.add(t);
+    return t;
+  }
+
+  /** Takes a tensor out of every scope: its owner (a leaf's `.grad`) frees it. */
+  disown(t: Tensor): void {
+    for (const s of this.scopes) s.delete(t);
+  }
+
+  private wrap(array: import('../backends').DeviceArray, out: AbstractValue): Tensor {
+    return this.adopt(new Tensor(this, new Storage(array, this.backend), out.shape, out.dtype));
+  }
+
+  private record<P extends Primitive>(prim: P, params: ParamsOf<P>, inputs: readonly Tensor[], result: Tensor): void {
+    const node = new OpNode(
+      GRAD_FN_NAMES[prim],
+      prim,
+      params,
+      inputs.map((t) => t.gradFn ?? (t.requiresGrad ? t.accumulator() : null)),
+      inputs.map((t) => t.aliasForSave(true)),
+      result.aliasForSave(false),
+      inputs.map((t) => ({ shape: t.shape, dtype: t.dtype })),
+      { shape: result.shape, dtype: result.dtype },
+      this.span,
+      inputs.map((t) => t.version),
+    );
+    node.group = this.groupStack[this.groupStack.length - 1] ?? null;
+    result.attachGradFn(node);
+  }
+}
+
+function collectTensors(value: unknown, into: Set<Tensor>): void {
+  if (value instanceof Tensor) into.add(value);
+  else if (Array.isArray(value)) for (const v of value) collectTensors(v, into);
+  else if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const v of Object.values(value)) collectTensors(v, into);
+  }
+}

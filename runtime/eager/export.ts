@@ -1,0 +1,66 @@
+import type { AbstractValue } from '../core';
+import type { Primitive } from '../primitives';
+import { AccumulateGrad, OpNode, type GradNode, type OpGroup, type SourceSpan } from './node';
+import type { Tensor } from './tensor';
+
+/** A node of the recorded (dynamic) graph as the viewer draws it. */
+export interface TapeGraphNode {
+  readonly id: string;
+  /** `op` for a recorded primitive, `leaf` for a tensor the user made with requires_grad. */
+  readonly kind: 'op' | 'leaf';
+  /** The grad_fn name (`MulBackward0`) or `AccumulateGrad`. */
+  readonly name: string;
+  readonly primitive: Primitive | null;
+  /** The value this node produces. */
+  readonly output: AbstractValue;
+  readonly span: SourceSpan | null;
+  readonly group: OpGroup | null;
+  /** True once backward freed what it saved. */
+  readonly freed: boolean;
+}
+
+/** Data flow from `from` into input `index` of `to`. */
+export interface TapeGraphEdge {
+  readonly from: string;
+  readonly to: string;
+  readonly index: number;
+  readonly value: AbstractValue;
+}
+
+export interface TapeGraph {
+  readonly nodes: readonly TapeGraphNode[];
+  readonly edges: readonly TapeGraphEdge[];
+  /** Node ids of the tensors the graph was exported from. */
+  readonly outputs: readonly string[];
+}
+
+/** The tape behind `roots`, in topological order (inputs before the ops that use them). */
+export function exportTape(roots: readonly Tensor[]): TapeGraph {
+  const nodes: TapeGraphNode[] = [];
+  const edges: TapeGraphEdge[] = [];
+  const ids = new Map<GradNode, string>();
+  const visit = (node: GradNode): string => {
+    const known = ids.get(node);
+    if (known) return known;
+    const id = `n${node.id}`;
+    ids.set(node, id);
+    if (node instanceof OpNode) {
+      node.next.forEach((next, index) => {
+        if (next) edges.push({ from: visit(next), to: id, index, value: node.inputAvals[index] });
+      });
+      nodes.push({
+        id, kind: 'op', name: node.name, primitive: node.prim, output: node.outputAval,
+        span: node.span, group: node.group, freed: node.hasFreedSaved,
+      });
+    } else if (node instanceof AccumulateGrad) {
+      const { shape, dtype } = node.leaf;
+      nodes.push({ id, kind: 'leaf', name: node.name, primitive: null, output: { shape, dtype }, span: null, group: null, freed: false });
+    }
+    return id;
+  };
+  const outputs = roots.flatMap((r) => {
+    const node = r.gradFn ?? (r.requiresGrad ? r.accumulator() : null);
+    return node ? [visit(node)] : [];
+  });
+  return { nodes, edges, outputs };
+}

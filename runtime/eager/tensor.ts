@@ -1,0 +1,242 @@
+import { AutogradError, formatShape, isFloat, sizeOf, type AbstractValue, type AnyTypedArray, type DType, type Shape } from '../core';
+import type { DeviceArray } from '../backends';
+import type { EagerEngine } from './engine';
+import { AccumulateGrad, type OpNode } from './node';
+import type { Storage } from './storage';
+
+export const SECOND_BACKWARD_MESSAGE =
+  'Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). '
+  + 'Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). '
+  + 'Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.';
+
+/** Shared by a tensor, its detached copies and its saved aliases, as PyTorch's version counter is. */
+interface VersionCounter {
+  value: number;
+}
+
+export interface BackwardOptions {
+  readonly retainGraph?: boolean;
+  readonly createGraph?: boolean;
+}
+
+type NestedList = number | boolean | NestedList[];
+
+/** An eager tensor: its value is computed when the op runs, and ops on it may be recorded on the tape. */
+export class Tensor implements AbstractValue {
+  private storage: Storage | null;
+  private freedAsSaved = false;
+  private leafRequiresGrad = false;
+  private accumulatorNode: AccumulateGrad | null = null;
+  private gradFnCounted = false;
+  gradFn: OpNode | null = null;
+  grad: Tensor | null = null;
+  retainsGrad = false;
+
+  constructor(
+    readonly engine: EagerEngine,
+    storage: Storage,
+    readonly shape: Shape,
+    readonly dtype: DType,
+    private readonly versionCounter: VersionCounter = { value: 0 },
+  ) {
+    this.storage = storage;
+  }
+
+  get version(): number {
+    return this.versionCounter.value;
+  }
+
+  get size(): number {
+    return sizeOf(this.shape);
+  }
+
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  get requiresGrad(): boolean {
+    return this.gradFn !== null || this.leafRequiresGrad;
+  }
+
+  set requiresGrad(value: boolean) {
+    if (!this.isLeaf) {
+      if (value) return;
+      throw new AutogradError(
+        'you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph '
+        + 'that doesn\'t require differentiation use var_no_grad = var.detach().');
+    }
+    if (value && !isFloat(this.dtype)) {
+      throw new AutogradError(`only Tensors of floating point dtype can require gradients (this one is ${this.dtype})`);
+    }
+    this.leafRequiresGrad = value;
+  }
+
+  requiresGrad_(value = true): this {
+    this.requiresGrad = value;
+    return this;
+  }
+
+  get disposed(): boolean {
+    return this.storage === null;
+  }
+
+  /** The backend array; throws a clear error for a disposed tensor or a freed saved value. */
+  get array(): DeviceArray {
+    if (this.storage === null) {
+      if (this.freedAsSaved) throw new AutogradError(SECOND_BACKWARD_MESSAGE);
+      throw new Error(`this tensor (${this.dtype}${formatShape(this.shape)}) was disposed and cannot be used`);
+    }
+    return this.storage.array;
+  }
+
+  /** The leaf's gradient sink, made on first use. */
+  accumulator(): AccumulateGrad {
+    this.accumulatorNode ??= new AccumulateGrad(this);
+    return this.accumulatorNode;
+  }
+
+  /** Makes this tensor the output of `node` (counted, so the graph lives while the tensor does). */
+  attachGradFn(node: OpNode): void {
+    node.retain();
+    this.gradFn = node;
+    this.gradFnCounted = true;
+  }
+
+  /** A new tensor sharing this one's memory, cut from the graph: `detach()`. */
+  detach(): Tensor {
+    return this.engine.adopt(new Tensor(this.engine, this.liveStorage().retain(), this.shape, this.dtype, this.versionCounter));
+  }
+
+  /** The alias a tape node keeps: same memory and version counter, same grad_fn, tracked by no scope. */
+  aliasForSave(withGradFn: boolean): Tensor {
+    const alias = new Tensor(this.engine, this.liveStorage().retain(), this.shape, this.dtype, this.versionCounter);
+    if (withGradFn && this.gradFn) alias.attachGradFn(this.gradFn);
+    alias.leafRequiresGrad = this.leafRequiresGrad;
+    alias.accumulatorNode = this.isLeaf && this.leafRequiresGrad ? this.accumulator() : null;
+    return alias;
+  }
+
+  /**
+   * The value as it is now, as a tensor of its own that in-place ops will not touch: an in-place
+   * op computes from this, so the node it records does not see its own write as a stale input.
+   */
+  snapshot(): Tensor {
+    const copy = this.aliasForSave(true);
+    return new Tensor(this.engine, copy.liveStorage().retain(), this.shape, this.dtype, { value: 0 }).adoptGraphOf(copy);
+  }
+
+  private adoptGraphOf(source: Tensor): Tensor {
+    if (source.gradFn) this.attachGradFn(source.gradFn);
+    this.leafRequiresGrad = source.leafRequiresGrad;
+    this.accumulatorNode = source.accumulatorNode;
+    source.releaseAll();
+    return this;
+  }
+
+  /** The saved output viewed as the node's output again, for a create_graph backward; not counted, to avoid a cycle. */
+  withGradFnUncounted(node: OpNode): Tensor {
+    const view = new Tensor(this.engine, this.liveStorage().retain(), this.shape, this.dtype, this.versionCounter);
+    view.gradFn = node;
+    return this.engine.adopt(view);
+  }
+
+  freeAsSaved(): void {
+    if (this.storage === null) return;
+    this.freedAsSaved = true;
+    this.releaseAll();
+  }
+
+  /** Frees this tensor's hold on its memory and on the graph behind it. */
+  dispose(): void {
+    if (this.storage === null) return;
+    this.releaseAll();
+    if (this.grad && !this.grad.disposed) this.grad.dispose();
+  }
+
+  item(): number {
+    if (this.size !== 1) {
+      throw new RangeError(`a Tensor with ${this.size} elements cannot be converted to Scalar`);
+    }
+    return this.engine.backend.readSync(this.array)[0];
+  }
+
+  /** The values, row-major, in a fresh typed array of this dtype. */
+  dataSync(): AnyTypedArray {
+    return this.engine.backend.readSync(this.array);
+  }
+
+  async data(): Promise<AnyTypedArray> {
+    return this.engine.backend.read(this.array);
+  }
+
+  /** Nested lists as `.tolist()` gives them (a number for a 0-d tensor; booleans for bool). */
+  tolist(): NestedList {
+    const data = Array.from(this.dataSync(), (v) => (this.dtype === 'bool' ? v !== 0 : v));
+    const build = (axis: number, offset: number): NestedList => {
+      if (axis === this.shape.length) return data[offset];
+      const stride = sizeOf(this.shape.slice(axis + 1));
+      return Array.from({ length: this.shape[axis] }, (_, i) => build(axis + 1, offset + i * stride));
+    };
+    return build(0, 0);
+  }
+
+  backward(gradient?: Tensor, options: BackwardOptions = {}): void {
+    this.engine.backward([this], gradient ? [gradient] : undefined, options);
+  }
+
+  retainGrad(): void {
+    if (!this.requiresGrad) throw new AutogradError("can't retain_grad on Tensor that has requires_grad=False");
+    if (this.gradFn) {
+      this.retainsGrad = true;
+      this.gradFn.retainedBy = this;
+    }
+  }
+
+  /**
+   * Replaces this tensor's value by `result`'s (an in-place op computed out of place), taking its
+   * grad_fn too, and bumps the version so saved copies of the old value are detected as stale.
+   */
+  assignInPlace(result: Tensor): this {
+    if (this.isLeaf && this.leafRequiresGrad && this.engine.gradEnabled) {
+      throw new AutogradError('a leaf Variable that requires grad is being used in an in-place operation.');
+    }
+    if (result.dtype !== this.dtype || formatShape(result.shape) !== formatShape(this.shape)) {
+      throw new RangeError(`in-place result ${result.dtype}${formatShape(result.shape)} does not fit a tensor of ${this.dtype}${formatShape(this.shape)}`);
+    }
+    const old = this.storage;
+    this.storage = result.liveStorage().retain();
+    old?.release();
+    if (result.gradFn) {
+      this.replaceGradFn(result.gradFn);
+    }
+    this.versionCounter.value++;
+    return this;
+  }
+
+  /** The gradient a leaf receives: owned by the leaf from now on, freed with it. */
+  setGrad(grad: Tensor | null): void {
+    if (this.grad && this.grad !== grad) this.grad.dispose();
+    if (grad) this.engine.disown(grad);
+    this.grad = grad;
+  }
+
+  private replaceGradFn(node: OpNode): void {
+    const previous = this.gradFnCounted ? this.gradFn : null;
+    this.attachGradFn(node);
+    previous?.release();
+  }
+
+  private liveStorage(): Storage {
+    void this.array;
+    return this.storage as Storage;
+  }
+
+  private releaseAll(): void {
+    this.storage?.release();
+    this.storage = null;
+    if (this.gradFnCounted) {
+      this.gradFnCounted = false;
+      this.gradFn?.release();
+    }
+  }
+}
