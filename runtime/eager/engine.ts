@@ -1,4 +1,4 @@
-import { isFloat, sizeOf, type AbstractValue, type DType, type Shape } from '../core';
+import { assertDType, isFloat, sizeOf, type AbstractValue, type DType, type Shape } from '../core';
 import type { Backend } from '../backends';
 import { abstractEval, type ParamsOf, type Primitive } from '../primitives';
 import { Ops, type Emitter } from '../ops';
@@ -68,6 +68,7 @@ export class EagerEngine implements Emitter<Tensor> {
   // ---- creating tensors
 
   fromValues(values: ArrayLike<number>, shape: Shape, dtype: DType): Tensor {
+    assertDType(dtype);
     if (values.length !== sizeOf(shape)) {
       throw new RangeError(`${values.length} values cannot fill a tensor of shape [${shape.join(', ')}]`);
     }
