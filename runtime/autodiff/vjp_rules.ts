@@ -1,0 +1,11 @@
+import type { VjpRuleTable } from './vjp_rule';
+import { DOT_VJP_RULES } from './vjp_dot';
+import { ELEMENTWISE_VJP_RULES } from './vjp_elementwise';
+import { STRUCTURAL_VJP_RULES } from './vjp_structural';
+
+/** The reverse-mode rule of every primitive; a primitive missing from the families fails the type check here. */
+export const VJP_RULES: VjpRuleTable = {
+  ...ELEMENTWISE_VJP_RULES,
+  ...STRUCTURAL_VJP_RULES,
+  ...DOT_VJP_RULES,
+};
