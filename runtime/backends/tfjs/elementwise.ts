@@ -1,0 +1,63 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { DType } from '../../core';
+
+// Elementwise ops on tf.Tensors, for callers inside tf.tidy. Each corrects a tfjs result where it
+// departs from the semantics in primitives/params.ts; the NB lines say which backend needs it.
+
+const isFloat = (x: tf.Tensor): boolean => x.dtype === 'float32';
+
+/** NB: tfjs-backend-wasm's Maximum/Minimum drop a NaN in the first operand; NumPy propagates either. */
+export function maxOrMin(a: tf.Tensor, b: tf.Tensor, op: typeof tf.maximum): tf.Tensor {
+  const r = op(a, b);
+  if (!isFloat(a)) return r;
+  return tf.where(tf.logicalOr(tf.isNaN(a), tf.isNaN(b)), tf.add(a, b), r);
+}
+
+/** NB: tfjs divides int32 with floor; JAX's lax.div truncates toward zero, and so does the reference. */
+export function div(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  if (isFloat(a)) return tf.div(a, b);
+  const floor = tf.floorDiv(a, b);
+  const inexact = tf.notEqual(tf.sub(a, tf.mul(floor, b)), tf.scalar(0, 'int32'));
+  const signsDiffer = tf.notEqual(tf.less(a, tf.scalar(0, 'int32')), tf.less(b, tf.scalar(0, 'int32')));
+  return tf.add(floor, tf.cast(tf.logicalAnd(inexact, signsDiffer), 'int32'));
+}
+
+export function integerPow(x: tf.Tensor, y: number): tf.Tensor {
+  if (y === 0) return tf.onesLike(x);
+  if (y === 1) return tf.clone(x);
+  if (y === 2) return tf.square(x);
+  return tf.pow(x, tf.scalar(y, x.dtype));
+}
+
+/**
+ * NB: tfjs-backend-wasm computes log1p as log(1 + x), which returns 0 for |x| < 6e-8. With
+ * u = 1 + x rounded, log(u) * x / (u - 1) cancels the rounding of u (Goldberg's identity),
+ * accurate to a few ulps on both backends.
+ */
+export function log1p(x: tf.Tensor): tf.Tensor {
+  const u = tf.add(x, tf.scalar(1));
+  const corrected = tf.mul(tf.log(u), tf.div(x, tf.sub(u, tf.scalar(1))));
+  return tf.where(tf.equal(u, tf.scalar(1)), x, tf.where(tf.isInf(u), u, corrected));
+}
+
+/** NB: tfjs's Sign maps NaN to 0; NumPy and JAX keep NaN. */
+export function sign(x: tf.Tensor): tf.Tensor {
+  const s = tf.sign(x);
+  return isFloat(x) ? tf.where(tf.isNaN(x), x, s) : s;
+}
+
+/**
+ * float -> int32 truncates toward zero (tfjs does on both backends); anything -> bool is `!= 0`.
+ * NB: tfjs-backend-wasm casts float -> bool through an integer, so 0.5 and NaN become false.
+ */
+export function convert(x: tf.Tensor, to: DType): tf.Tensor {
+  if (to === 'float64') throw new Error('convert_element_type: tfjs backends have no float64; use the reference backend');
+  if (to === x.dtype) return tf.clone(x);
+  if (to === 'bool') return tf.notEqual(x, tf.scalar(0, x.dtype));
+  return tf.cast(x, to);
+}
+
+export function select(pred: tf.Tensor, onTrue: tf.Tensor, onFalse: tf.Tensor, shape: readonly number[]): tf.Tensor {
+  const s = [...shape];
+  return tf.where(tf.broadcastTo(pred, s), tf.broadcastTo(onTrue, s), tf.broadcastTo(onFalse, s));
+}

@@ -1,0 +1,46 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { sizeOf, typedArrayFrom, type AbstractValue, type AnyTypedArray, type DType } from '../../core';
+import type { Backend } from '../backend';
+import { TfjsArray, type TfjsBackendName } from './array';
+import { ensureInitialised, liveDataIds, pinEngine } from './engine';
+import { tfjsKernels, unwrap } from './kernels';
+
+export { TfjsArray, type TfjsBackendName } from './array';
+
+const DTYPES = ['float32', 'int32', 'bool'] as const satisfies readonly DType[];
+
+/**
+ * A Backend over tfjs's `cpu` (plain JS) or `wasm` (XNNPACK) kernels. Both share tfjs's one global
+ * engine, which each call points at its own backend first; arrays of one are refused by the other.
+ */
+export async function createTfjsBackend(name: TfjsBackendName): Promise<Backend<TfjsArray>> {
+  await ensureInitialised(name);
+  const kernels = tfjsKernels(name);
+  const copy = (data: tf.DataTypeMap[tf.NumericDataType]): AnyTypedArray => (data as AnyTypedArray).slice();
+  return {
+    name,
+    dtypes: DTYPES,
+    upload(values: ArrayLike<number>, aval: AbstractValue): TfjsArray {
+      if (aval.dtype === 'float64') {
+        throw new Error(`upload: the ${name} backend has no float64 (tfjs stores at most float32); float64 needs the reference backend`);
+      }
+      if (values.length !== sizeOf(aval.shape)) {
+        throw new RangeError(`upload: ${values.length} values do not fill shape [${aval.shape.join(',')}]`);
+      }
+      pinEngine(name);
+      const tensor = tf.tensor(typedArrayFrom(aval.dtype, values) as tf.TypedArray, [...aval.shape], aval.dtype);
+      return new TfjsArray(name, tensor, aval.shape, aval.dtype);
+    },
+    run(prim, inputs, params, out) {
+      pinEngine(name);
+      return kernels[prim](inputs, params, out);
+    },
+    // tfjs-backend-cpu hands out its own storage: copy, so a caller's writes cannot corrupt the array.
+    readSync: (x) => copy(unwrap(name, x, 'readSync').dataSync()),
+    read: async (x) => copy(await unwrap(name, x, 'read').data()),
+    dispose(x) {
+      unwrap(name, x, 'dispose').dispose();
+    },
+    liveCount: () => liveDataIds(name),
+  };
+}

@@ -1,0 +1,102 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { sizeOf, type AbstractValue } from '../../core';
+import type { ParamsOf, Primitive } from '../../primitives';
+import type { Kernel, KernelTable } from '../backend';
+import { TfjsArray, type TfjsBackendName } from './array';
+import { convert, div, integerPow, log1p, maxOrMin, select, sign } from './elementwise';
+import {
+  argmax, broadcastInDim, concatenate, dotGeneral, gather, iota, pad, reduce, scatterAdd, slice,
+} from './structural';
+
+type TensorOp<P extends Primitive> = (xs: readonly tf.Tensor[], params: ParamsOf<P>, out: AbstractValue) => tf.Tensor;
+
+/** Checks that every operand lives on `backend`, for a clear error instead of tfjs silently copying it. */
+export function unwrap(backend: TfjsBackendName, x: TfjsArray, op: string): tf.Tensor {
+  if (!(x instanceof TfjsArray) || x.backend !== backend) {
+    const from = (x as { backend?: string }).backend ?? 'unknown';
+    throw new Error(`${op}: the ${backend} backend got an array from the ${from} backend; read it back and upload it here first`);
+  }
+  if (x.tensor.isDisposed) throw new Error(`${op}: an operand on the ${backend} backend was already disposed`);
+  return x.tensor;
+}
+
+/**
+ * Wraps a tensor op as a kernel: intermediates die in tf.tidy, only the result survives, and a
+ * result that is an operand's own tensor is cloned so that disposing one never frees the other.
+ */
+function kernel<P extends Primitive>(backend: TfjsBackendName, prim: P, op: TensorOp<P>): Kernel<P, TfjsArray> {
+  return (inputs, params, out) => {
+    if (out.dtype === 'float64') {
+      throw new Error(`${prim}: the ${backend} backend has no float64 (tfjs stores at most float32); float64 needs the reference backend`);
+    }
+    const dtype = out.dtype;
+    const xs = inputs.map((x) => unwrap(backend, x, prim));
+    const result = tf.tidy(() => {
+      if (sizeOf(out.shape) === 0) return tf.zeros([...out.shape], dtype);
+      const r = op(xs, params, out);
+      return xs.includes(r) ? tf.clone(r) : r;
+    });
+    if (result.dtype !== out.dtype || result.shape.length !== out.shape.length || result.shape.some((d, i) => d !== out.shape[i])) {
+      const got = `${result.dtype}[${result.shape.join(',')}]`;
+      result.dispose();
+      throw new Error(`${prim}: the ${backend} kernel made ${got}, not ${out.dtype}[${out.shape.join(',')}] (a bug in runtime/backends/tfjs)`);
+    }
+    return new TfjsArray(backend, result, out.shape, out.dtype);
+  };
+}
+
+const unary = (f: (x: tf.Tensor) => tf.Tensor) => (xs: readonly tf.Tensor[]) => f(xs[0]);
+const binary = (f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor) => (xs: readonly tf.Tensor[]) => f(xs[0], xs[1]);
+
+/** Every primitive as tfjs ops, for the tfjs backend named `b`. */
+export function tfjsKernels(b: TfjsBackendName): KernelTable<TfjsArray> {
+  return {
+    add: kernel(b, 'add', binary(tf.add)),
+    sub: kernel(b, 'sub', binary(tf.sub)),
+    mul: kernel(b, 'mul', binary(tf.mul)),
+    div: kernel(b, 'div', binary(div)),
+    pow: kernel(b, 'pow', binary(tf.pow)),
+    max: kernel(b, 'max', binary((x, y) => maxOrMin(x, y, tf.maximum))),
+    min: kernel(b, 'min', binary((x, y) => maxOrMin(x, y, tf.minimum))),
+    lt: kernel(b, 'lt', binary(tf.less)),
+    le: kernel(b, 'le', binary(tf.lessEqual)),
+    gt: kernel(b, 'gt', binary(tf.greater)),
+    ge: kernel(b, 'ge', binary(tf.greaterEqual)),
+    eq: kernel(b, 'eq', binary(tf.equal)),
+    ne: kernel(b, 'ne', binary(tf.notEqual)),
+    neg: kernel(b, 'neg', unary(tf.neg)),
+    integer_pow: kernel(b, 'integer_pow', ([x], { y }) => integerPow(x, y)),
+    exp: kernel(b, 'exp', unary(tf.exp)),
+    log: kernel(b, 'log', unary(tf.log)),
+    log1p: kernel(b, 'log1p', unary(log1p)),
+    expm1: kernel(b, 'expm1', unary(tf.expm1)),
+    sin: kernel(b, 'sin', unary(tf.sin)),
+    cos: kernel(b, 'cos', unary(tf.cos)),
+    tan: kernel(b, 'tan', unary(tf.tan)),
+    tanh: kernel(b, 'tanh', unary(tf.tanh)),
+    logistic: kernel(b, 'logistic', unary(tf.sigmoid)),
+    sqrt: kernel(b, 'sqrt', unary(tf.sqrt)),
+    rsqrt: kernel(b, 'rsqrt', unary(tf.rsqrt)),
+    abs: kernel(b, 'abs', unary(tf.abs)),
+    sign: kernel(b, 'sign', unary(sign)),
+    select: kernel(b, 'select', ([p, t, f], _, out) => select(p, t, f, out.shape)),
+    convert_element_type: kernel(b, 'convert_element_type', ([x], { newDtype }) => convert(x, newDtype)),
+    reduce_sum: kernel(b, 'reduce_sum', ([x], { axes }, out) => reduce(x, axes, 'sum', out)),
+    reduce_max: kernel(b, 'reduce_max', ([x], { axes }, out) => reduce(x, axes, 'max', out)),
+    reduce_min: kernel(b, 'reduce_min', ([x], { axes }, out) => reduce(x, axes, 'min', out)),
+    reduce_prod: kernel(b, 'reduce_prod', ([x], { axes }, out) => reduce(x, axes, 'prod', out)),
+    argmax: kernel(b, 'argmax', ([x], { axis }) => argmax(x, axis)),
+    broadcast_in_dim: kernel(b, 'broadcast_in_dim', ([x], p) => broadcastInDim(x, p)),
+    reshape: kernel(b, 'reshape', ([x], { newSizes }) => tf.reshape(x, [...newSizes])),
+    transpose: kernel(b, 'transpose', ([x], { permutation }) => tf.transpose(x, [...permutation])),
+    squeeze: kernel(b, 'squeeze', ([x], _, out) => tf.reshape(x, [...out.shape])),
+    expand_dims: kernel(b, 'expand_dims', ([x], _, out) => tf.reshape(x, [...out.shape])),
+    slice: kernel(b, 'slice', ([x], p) => slice(x, p)),
+    gather: kernel(b, 'gather', ([x, idx], { axis }) => gather(x, idx, axis)),
+    scatter_add: kernel(b, 'scatter_add', ([u, idx], p) => scatterAdd(u, idx, p)),
+    concatenate: kernel(b, 'concatenate', (xs, { dimension }) => concatenate(xs, dimension)),
+    pad: kernel(b, 'pad', ([x], p) => pad(x, p)),
+    dot_general: kernel(b, 'dot_general', ([x, y], { dimensionNumbers }, out) => dotGeneral(x, y, dimensionNumbers, out)),
+    iota: kernel(b, 'iota', (_, p) => iota(p)),
+  };
+}

@@ -1,0 +1,111 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { sizeOf, type AbstractValue } from '../../core';
+import type { DotDimensionNumbers, ParamsOf } from '../../primitives';
+
+// Reductions, shape and indexing ops on tf.Tensors, for callers inside tf.tidy.
+
+type Reducer = 'sum' | 'max' | 'min' | 'prod';
+const TF_REDUCERS = { sum: tf.sum, max: tf.max, min: tf.min, prod: tf.prod } as const;
+/** On bool, sum and max are "any", prod and min are "all": reduce as int32, then test non-zero. */
+const BOOL_AS = { sum: 'max', max: 'max', min: 'min', prod: 'min' } as const;
+
+export function reduce(x: tf.Tensor, axes: readonly number[], kind: Reducer, out: AbstractValue): tf.Tensor {
+  if (axes.length === 0) return tf.clone(x);
+  // NB: tfjs-backend-wasm's Sum and Prod read garbage when a reduced axis is empty.
+  if (x.size === 0) return tf.fill([...out.shape], kind === 'prod' ? 1 : 0, x.dtype);
+  if (x.dtype === 'bool') {
+    const r = TF_REDUCERS[BOOL_AS[kind]](tf.cast(x, 'int32'), [...axes]);
+    return tf.notEqual(r, tf.scalar(0, 'int32'));
+  }
+  // tfjs's Max and Min propagate NaN on both backends, as NumPy does.
+  return TF_REDUCERS[kind](x, [...axes]);
+}
+
+/** NB: tfjs's ArgMax skips NaN; NumPy and JAX return the first NaN as the maximum. */
+export function argmax(x: tf.Tensor, axis: number): tf.Tensor {
+  if (x.dtype !== 'float32') return tf.argMax(x.dtype === 'bool' ? tf.cast(x, 'int32') : x, axis);
+  const nan = tf.isNaN(x);
+  return tf.where(tf.any(nan, axis), tf.argMax(tf.cast(nan, 'int32'), axis), tf.argMax(x, axis));
+}
+
+export function broadcastInDim(x: tf.Tensor, { shape, broadcastDimensions }: ParamsOf<'broadcast_in_dim'>): tf.Tensor {
+  const aligned = shape.map(() => 1);
+  broadcastDimensions.forEach((d, i) => { aligned[d] = x.shape[i]; });
+  return tf.broadcastTo(tf.reshape(x, aligned), [...shape]);
+}
+
+export function slice(x: tf.Tensor, { startIndices, limitIndices, strides }: ParamsOf<'slice'>): tf.Tensor {
+  if (x.rank === 0) return tf.clone(x);
+  if (strides === null || strides.every((s) => s === 1)) {
+    return tf.slice(x, [...startIndices], limitIndices.map((l, i) => l - startIndices[i]));
+  }
+  return tf.stridedSlice(x, [...startIndices], [...limitIndices], [...strides]);
+}
+
+/** NB: tfjs's GatherV2 throws on negative indices; take() wraps them as Python does. */
+function wrapIndices(idx: tf.Tensor, size: number): tf.Tensor {
+  return tf.where(tf.less(idx, tf.scalar(0, 'int32')), tf.add(idx, tf.scalar(size, 'int32')), idx);
+}
+
+export function gather(x: tf.Tensor, idx: tf.Tensor, axis: number): tf.Tensor {
+  return tf.gather(x, wrapIndices(idx, x.shape[axis]), axis);
+}
+
+/**
+ * tfjs has no scatter-add along an axis, and wasm lacks UnsortedSegmentSum, so the indexed axis
+ * is moved to the front and ScatterNd, which sums duplicate indices on both backends, does the rest.
+ */
+export function scatterAdd(updates: tf.Tensor, idx: tf.Tensor, { axis, operandShape }: ParamsOf<'scatter_add'>): tf.Tensor {
+  const size = operandShape[axis];
+  const pre = sizeOf(operandShape.slice(0, axis));
+  const post = sizeOf(operandShape.slice(axis + 1));
+  const n = idx.size;
+  if (n === 0) return tf.zeros([...operandShape], updates.dtype);
+  const rows = tf.reshape(tf.transpose(tf.reshape(updates, [pre, n, post]), [1, 0, 2]), [n, pre * post]);
+  const summed = tf.scatterND(tf.reshape(wrapIndices(idx, size), [n, 1]), rows, [size, pre * post]);
+  return tf.reshape(tf.transpose(tf.reshape(summed, [size, pre, post]), [1, 0, 2]), [...operandShape]);
+}
+
+export function concatenate(xs: readonly tf.Tensor[], dimension: number): tf.Tensor {
+  const nonEmpty = xs.filter((x) => x.size > 0);
+  return tf.concat(nonEmpty.length > 0 ? nonEmpty : [xs[0]], dimension);
+}
+
+export function pad(x: tf.Tensor, { lo, hi, value }: ParamsOf<'pad'>): tf.Tensor {
+  if (x.rank === 0) return tf.clone(x);
+  return tf.pad(x, lo.map((l, i): [number, number] => [l, hi[i]]), value);
+}
+
+/**
+ * Moves each operand to [batch, free, contracting] (rhs: [batch, contracting, free]), flattens the
+ * groups, and runs one batched matmul. NB: tfjs-backend-wasm's BatchMatMul is float32 only, so
+ * int32 contracts by multiply and sum, which is exact.
+ */
+export function dotGeneral(a: tf.Tensor, b: tf.Tensor, dn: DotDimensionNumbers, out: AbstractValue): tf.Tensor {
+  const free = (rank: number, used: readonly number[]) => [...Array(rank).keys()].filter((i) => !used.includes(i));
+  const aFree = free(a.rank, [...dn.lhsBatch, ...dn.lhsContracting]);
+  const bFree = free(b.rank, [...dn.rhsBatch, ...dn.rhsContracting]);
+  const size = (t: tf.Tensor, axes: readonly number[]) => sizeOf(axes.map((i) => t.shape[i]));
+  const [batch, m, k, n] = [size(a, dn.lhsBatch), size(a, aFree), size(a, dn.lhsContracting), size(b, bFree)];
+  if (k === 0) return tf.zeros([...out.shape], a.dtype);
+  const lhs = tf.reshape(tf.transpose(a, [...dn.lhsBatch, ...aFree, ...dn.lhsContracting]), [batch, m, k]);
+  const rhs = tf.reshape(tf.transpose(b, [...dn.rhsBatch, ...dn.rhsContracting, ...bFree]), [batch, k, n]);
+  let product: tf.Tensor;
+  if (a.dtype === 'float32') {
+    product = tf.matMul(lhs as tf.Tensor3D, rhs as tf.Tensor3D);
+  } else {
+    const asInt = (t: tf.Tensor) => (t.dtype === 'bool' ? tf.cast(t, 'int32') : t);
+    product = tf.sum(tf.mul(tf.expandDims(asInt(lhs), 3), tf.expandDims(asInt(rhs), 1)), 2);
+    if (a.dtype === 'bool') product = tf.notEqual(product, tf.scalar(0, 'int32'));
+  }
+  return tf.reshape(product, [...out.shape]);
+}
+
+export function iota({ dtype, shape, dimension }: ParamsOf<'iota'>): tf.Tensor {
+  const n = shape[dimension];
+  const line = dtype === 'bool'
+    ? tf.notEqual(tf.range(0, n, 1, 'int32'), tf.scalar(0, 'int32'))
+    : tf.range(0, n, 1, dtype === 'int32' ? 'int32' : 'float32');
+  const aligned = shape.map((d, i) => (i === dimension ? d : 1));
+  return tf.broadcastTo(tf.reshape(line, aligned), [...shape]);
+}
