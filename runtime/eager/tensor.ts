@@ -34,7 +34,7 @@ export class Tensor implements AbstractValue {
 
   constructor(
     readonly engine: EagerEngine,
-    storage: Storage,
+    storage: Storage | null,
     readonly shape: Shape,
     readonly dtype: DType,
     private readonly versionCounter: VersionCounter = { value: 0 },
@@ -135,7 +135,10 @@ export class Tensor implements AbstractValue {
 
   /** The saved output viewed as the node's output again, for a create_graph backward; not counted, to avoid a cycle. */
   withGradFnUncounted(node: OpNode): Tensor {
-    const view = new Tensor(this.engine, this.liveStorage().retain(), this.shape, this.dtype, this.versionCounter);
+    // NB: a freed output still serves rules that only read its shape; reading its data raises PyTorch's error.
+    const storage = this.storage === null && this.freedAsSaved ? null : this.liveStorage().retain();
+    const view = new Tensor(this.engine, storage, this.shape, this.dtype, this.versionCounter);
+    view.freedAsSaved = storage === null;
     view.gradFn = node;
     return this.engine.adopt(view);
   }
