@@ -1,0 +1,606 @@
+/**
+ * The builtins a script sees: functions (`print`, `len`, `range`, `round`...),
+ * the builtin types as constructors (`int('3')`, `list(it)`), the exception
+ * classes, and the names the sandbox refuses (`open`, `eval`, `input`...).
+ */
+import { bindArgs } from './convert';
+import { EXCEPTION_TYPES, HaltError, pyError } from './exceptions';
+import { HostObject, type HostContext } from './host';
+import { dictUpdate, sortedList } from './methods';
+import { floatDivmod, intFloorDiv, intMod, roundHalfEven } from './numbers';
+import {
+  ELLIPSIS,
+  NOT_IMPLEMENTED,
+  PyBoundMethod,
+  PyBuiltin,
+  PyDict,
+  PyFunction,
+  PyInstance,
+  PyIterator,
+  PyList,
+  PyRange,
+  PySet,
+  PySlice,
+  PyTuple,
+  PyType,
+  hashKey,
+  objectId,
+  type Kwargs,
+  type NativeFn,
+  type PyValue,
+} from './objects';
+import {
+  ClassMethod,
+  StaticMethod,
+  ascii,
+  binary,
+  compare,
+  dictKey,
+  formatValue,
+  getattr,
+  getattrOrUndefined,
+  intOp,
+  isInstance,
+  isNumber,
+  iterate,
+  len,
+  parseIntLiteral,
+  repr,
+  setattr,
+  delattr,
+  str,
+  toFloat,
+  toIndex,
+  toInt,
+  truthy,
+} from './ops';
+import {
+  boolType,
+  dictType,
+  floatType,
+  frozensetType,
+  intType,
+  listType,
+  objectType,
+  rangeType,
+  setType,
+  sliceType,
+  strType,
+  tupleType,
+  typeName,
+  typeOf,
+  typeType,
+} from './types';
+
+/** Builtins that would reach outside the sandbox, with the reason shown to the user. */
+export const REFUSED_BUILTINS: ReadonlyMap<string, string> = new Map([
+  ['open', 'scripts cannot read or write files'],
+  ['exec', 'scripts cannot run code from strings'],
+  ['eval', 'scripts cannot run code from strings'],
+  ['compile', 'scripts cannot run code from strings'],
+  ['__import__', "use an 'import' statement"],
+  ['input', 'scripts cannot read input'],
+  ['globals', 'scripts cannot inspect the interpreter'],
+  ['locals', 'scripts cannot inspect the interpreter'],
+  ['vars', 'scripts cannot inspect the interpreter'],
+  ['dir', 'scripts cannot inspect the interpreter'],
+  ['breakpoint', 'there is no debugger'],
+  ['help', 'there is no interactive help'],
+  ['exit', 'scripts cannot stop the process'],
+  ['quit', 'scripts cannot stop the process'],
+  ['memoryview', 'raw memory is not available'],
+  ['bytearray', 'bytes are not supported'],
+  ['bytes', 'bytes are not supported'],
+]);
+
+export function refusedMessage(name: string): string {
+  return `'${name}' is not available in Gradlens: ${REFUSED_BUILTINS.get(name) ?? 'it is outside the sandbox'}`;
+}
+
+function fn(name: string, f: NativeFn): PyBuiltin {
+  return new PyBuiltin(name, f);
+}
+
+function exactArgs(name: string, args: PyValue[], kwargs: Kwargs, n: number): void {
+  if (kwargs.size) throw pyError('TypeError', `${name}() takes no keyword arguments`);
+  if (args.length !== n) {
+    throw pyError('TypeError', `${name}() takes exactly ${n === 1 ? 'one argument' : `${n} arguments`} (${args.length} given)`);
+  }
+}
+
+// ---------------------------------------------------------------- constructors of the builtin types
+
+function iterableArg(name: string, args: PyValue[], kwargs: Kwargs): PyValue | undefined {
+  if (kwargs.size) throw pyError('TypeError', `${name}() takes no keyword arguments`);
+  if (args.length > 1) throw pyError('TypeError', `${name} expected at most 1 argument, got ${args.length}`);
+  return args[0];
+}
+
+function makeSet(items: Iterable<PyValue>, frozen: boolean): PySet {
+  const s = new PySet(frozen);
+  for (const x of items) s.map.set(dictKey(x), x);
+  return s;
+}
+
+intType.construct = (args, kwargs, ctx) => {
+  const a = bindArgs('int', ['x?', 'base?'], args, kwargs, ctx);
+  const x = a.get('x');
+  if (x === undefined) return 0n;
+  if (a.has('base')) {
+    if (typeof x !== 'string') throw pyError('TypeError', "int() can't convert non-string with explicit base");
+    const base = a.int('base');
+    if (base !== 0 && (base < 2 || base > 36)) throw pyError('ValueError', 'int() base must be >= 2 and <= 36, or 0');
+    return parseIntLiteral(x, base);
+  }
+  return toInt(x, ctx);
+};
+floatType.construct = (args, kwargs, ctx) => {
+  const x = iterableArg('float', args, kwargs);
+  return x === undefined ? 0 : toFloat(x, ctx);
+};
+boolType.construct = (args, kwargs, ctx) => {
+  const x = iterableArg('bool', args, kwargs);
+  return x === undefined ? false : truthy(x, ctx);
+};
+strType.construct = (args, kwargs, ctx) => {
+  const x = iterableArg('str', args, kwargs);
+  return x === undefined ? '' : str(x, ctx);
+};
+listType.construct = (args, kwargs, ctx) => {
+  const x = iterableArg('list', args, kwargs);
+  return new PyList(x === undefined ? [] : [...iterate(x, ctx)]);
+};
+tupleType.construct = (args, kwargs, ctx) => {
+  const x = iterableArg('tuple', args, kwargs);
+  if (x instanceof PyTuple) return x;
+  return new PyTuple(x === undefined ? [] : [...iterate(x, ctx)]);
+};
+dictType.construct = (args, kwargs, ctx) => {
+  const d = new PyDict();
+  dictUpdate(d, args, kwargs, ctx, 'dict');
+  return d;
+};
+setType.construct = (args, kwargs, ctx) => {
+  const x = iterableArg('set', args, kwargs);
+  return makeSet(x === undefined ? [] : iterate(x, ctx), false);
+};
+frozensetType.construct = (args, kwargs, ctx) => {
+  const x = iterableArg('frozenset', args, kwargs);
+  return makeSet(x === undefined ? [] : iterate(x, ctx), true);
+};
+rangeType.construct = (args, kwargs, ctx) => {
+  if (kwargs.size) throw pyError('TypeError', 'range() takes no keyword arguments');
+  if (args.length < 1 || args.length > 3) {
+    throw pyError('TypeError', args.length ? `range expected at most 3 arguments, got ${args.length}` : 'range expected at least 1 argument, got 0');
+  }
+  const n = args.map((a) => toIndex(a, ctx));
+  const [start, stop, step] = n.length === 1 ? [0n, n[0], 1n] : [n[0], n[1], n[2] ?? 1n];
+  if (step === 0n) throw pyError('ValueError', 'range() arg 3 must not be zero');
+  return new PyRange(start, stop, step);
+};
+sliceType.construct = (args, kwargs) => {
+  if (kwargs.size) throw pyError('TypeError', 'slice() takes no keyword arguments');
+  if (args.length === 1) return new PySlice(null, args[0], null);
+  if (args.length === 2 || args.length === 3) return new PySlice(args[0], args[1], args[2] ?? null);
+  throw pyError('TypeError', `slice expected at most 3 arguments, got ${args.length}`);
+};
+typeType.construct = (args, kwargs) => {
+  if (args.length === 1 && kwargs.size === 0) return typeOf(args[0]);
+  throw pyError('NotImplementedError', 'type() with three arguments is not supported by Gradlens; use a class statement');
+};
+objectType.construct = (args) => {
+  if (args.length) throw pyError('TypeError', 'object() takes no arguments');
+  return new PyInstance(objectType);
+};
+
+// ---------------------------------------------------------------- functions
+
+function round(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
+  const a = bindArgs('round', ['number', 'ndigits?'], args, kwargs, ctx);
+  const x = a.required('number');
+  const nd = a.opt('ndigits');
+  if (typeof x === 'number') {
+    if (nd === undefined) {
+      if (Number.isNaN(x)) throw pyError('ValueError', 'cannot convert float NaN to integer');
+      if (!Number.isFinite(x)) throw pyError('OverflowError', 'cannot convert float infinity to integer');
+      return BigInt(roundHalfEven(x, 0));
+    }
+    return roundHalfEven(x, Number(toIndex(nd, ctx)));
+  }
+  if (typeof x === 'bigint' || typeof x === 'boolean') {
+    const v = typeof x === 'boolean' ? (x ? 1n : 0n) : x;
+    if (nd === undefined) return v;
+    const n = toIndex(nd, ctx);
+    if (n >= 0n) return v;
+    const p = 10n ** -n;
+    const q = intFloorDiv(v, p);
+    const r = intMod(v, p);
+    const twice = 2n * r;
+    const up = twice > p || (twice === p && q % 2n !== 0n);
+    return (up ? q + 1n : q) * p;
+  }
+  const hook = x instanceof HostObject || x instanceof PyInstance ? getattrOrUndefined(x, '__round__', ctx) : undefined;
+  if (hook !== undefined) return ctx.call(hook, nd === undefined ? [] : [nd]);
+  throw pyError('TypeError', `type ${typeName(x)} doesn't define __round__ method`);
+}
+
+function minmax(name: 'min' | 'max', args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
+  const a = bindArgs(name, ['*args', 'key?', 'default?'], args, kwargs, ctx);
+  const key = a.opt('key');
+  let items: Iterable<PyValue>;
+  if (a.rest.length === 0) throw pyError('TypeError', `${name} expected at least 1 argument, got 0`);
+  if (a.rest.length === 1) items = iterate(a.rest[0], ctx);
+  else {
+    if (a.has('default')) throw pyError('TypeError', `Cannot specify a default for ${name}() with multiple positional arguments`);
+    items = a.rest;
+  }
+  let best: PyValue | undefined;
+  let bestKey: PyValue | undefined;
+  const op = name === 'min' ? '<' : '>';
+  for (const x of items) {
+    const k = key === undefined ? x : ctx.call(key, [x]);
+    if (best === undefined || truthy(compare(op, k, bestKey!, ctx), ctx)) {
+      best = x;
+      bestKey = k;
+    }
+  }
+  if (best === undefined) {
+    const d = a.get('default');
+    if (d !== undefined) return d;
+    throw pyError('ValueError', `${name}() arg is an empty sequence`);
+  }
+  return best;
+}
+
+function sum(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
+  const a = bindArgs('sum', ['iterable', 'start?'], args, kwargs, ctx);
+  let total: PyValue = a.get('start') ?? 0n;
+  if (typeof total === 'string') throw pyError('TypeError', "sum() can't sum strings [use ''.join(seq) instead]");
+  for (const x of iterate(a.required('iterable'), ctx)) total = binary('+', total, x, ctx);
+  return total;
+}
+
+function abs(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
+  exactArgs('abs', args, kwargs, 1);
+  const x = args[0];
+  if (typeof x === 'number') return Math.abs(x);
+  if (typeof x === 'bigint') return x < 0n ? -x : x;
+  if (typeof x === 'boolean') return x ? 1n : 0n;
+  const hook = x instanceof HostObject || x instanceof PyInstance ? getattrOrUndefined(x, '__abs__', ctx) : undefined;
+  if (hook !== undefined) return ctx.call(hook, []);
+  throw pyError('TypeError', `bad operand type for abs(): '${typeName(x)}'`);
+}
+
+function pow(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
+  const a = bindArgs('pow', ['base', 'exp', 'mod?'], args, kwargs, ctx);
+  const base = a.required('base');
+  const exp = a.required('exp');
+  const mod = a.opt('mod');
+  if (mod === undefined) return binary('**', base, exp, ctx);
+  if (!(typeof base === 'bigint' || typeof base === 'boolean') || !(typeof exp === 'bigint' || typeof exp === 'boolean') || !(typeof mod === 'bigint' || typeof mod === 'boolean')) {
+    throw pyError('TypeError', 'pow() 3rd argument not allowed unless all arguments are integers');
+  }
+  let b = toInt(base, ctx);
+  let e = toInt(exp, ctx);
+  const m = toInt(mod, ctx);
+  if (m === 0n) throw pyError('ValueError', 'pow() 3rd argument cannot be 0');
+  if (e < 0n) throw pyError('ValueError', 'base is not invertible for the given modulus');
+  let r = 1n;
+  b = intMod(b, m);
+  while (e > 0n) {
+    if (e & 1n) r = (r * b) % m;
+    b = (b * b) % m;
+    e >>= 1n;
+  }
+  return intMod(r, m);
+}
+
+function divmod(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
+  exactArgs('divmod', args, kwargs, 2);
+  const [x, y] = args;
+  if (isNumber(x) && isNumber(y)) {
+    if (typeof x === 'number' || typeof y === 'number') {
+      const fx = toFloat(x, ctx);
+      const fy = toFloat(y, ctx);
+      if (fy === 0) throw pyError('ZeroDivisionError', 'float divmod()');
+      return new PyTuple(floatDivmod(fx, fy));
+    }
+    const ix = toInt(x, ctx);
+    const iy = toInt(y, ctx);
+    if (iy === 0n) throw pyError('ZeroDivisionError', 'integer division or modulo by zero');
+    return new PyTuple([intOp('//', ix, iy), intOp('%', ix, iy)]);
+  }
+  return new PyTuple([binary('//', x, y, ctx), binary('%', x, y, ctx)]);
+}
+
+function reversed(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
+  exactArgs('reversed', args, kwargs, 1);
+  const x = args[0];
+  if (x instanceof PyList || x instanceof PyTuple) return new PyIterator('list_reverseiterator', [...x.items].reverse()[Symbol.iterator]());
+  if (typeof x === 'string' || x instanceof PyRange || x instanceof PyDict) {
+    return new PyIterator('reversed', [...iterate(x, ctx)].reverse()[Symbol.iterator]());
+  }
+  const hook = x instanceof HostObject || x instanceof PyInstance ? getattrOrUndefined(x, '__reversed__', ctx) : undefined;
+  if (hook !== undefined) return ctx.call(hook, []);
+  if (x instanceof HostObject || x instanceof PyInstance) {
+    return new PyIterator('reversed', [...iterate(x, ctx)].reverse()[Symbol.iterator]());
+  }
+  throw pyError('TypeError', `'${typeName(x)}' object is not reversible`);
+}
+
+function zip(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
+  const a = bindArgs('zip', ['*iterables', 'strict?'], args, kwargs, ctx);
+  const strict = a.bool('strict', false);
+  const its = a.rest.map((x, i) => {
+    try {
+      return iterate(x, ctx)[Symbol.iterator]();
+    } catch (e) {
+      if (e instanceof Error && e.name === 'TypeError') throw pyError('TypeError', `'${typeName(x)}' object is not iterable`);
+      void i;
+      throw e;
+    }
+  });
+  function* gen(): IterableIterator<PyValue> {
+    if (its.length === 0) return;
+    for (;;) {
+      const row: PyValue[] = [];
+      for (let i = 0; i < its.length; i++) {
+        const r = its[i].next();
+        if (r.done) {
+          if (strict && (i > 0 || its.slice(1).some((it) => !it.next().done))) {
+            throw pyError('ValueError', i > 0 ? `zip() argument ${i + 1} is shorter than argument${i > 1 ? 's' : ''} 1${i > 1 ? `-${i}` : ''}` : 'zip() argument 2 is longer than argument 1');
+          }
+          return;
+        }
+        row.push(r.value);
+      }
+      yield new PyTuple(row);
+    }
+  }
+  return new PyIterator('zip', gen());
+}
+
+function isinstanceCheck(x: PyValue, t: PyValue, fname: string): boolean {
+  if (t instanceof PyTuple) return t.items.some((u) => isinstanceCheck(x, u, fname));
+  if (!(t instanceof PyType)) throw pyError('TypeError', `${fname}() arg 2 must be a type, a tuple of types, or a union`);
+  return isInstance(x, t);
+}
+
+function print(write: (text: string) => void): NativeFn {
+  return (args, kwargs, ctx) => {
+    let sep = ' ';
+    let end = '\n';
+    for (const [k, v] of kwargs) {
+      if (k === 'sep' || k === 'end') {
+        if (v !== null && typeof v !== 'string') throw pyError('TypeError', `${k} must be None or a string, not ${typeName(v)}`);
+        if (k === 'sep') sep = v ?? ' ';
+        else end = v ?? '\n';
+      } else if (k === 'flush') continue;
+      else if (k === 'file') {
+        if (v !== null) throw new HaltError('sandbox', "print(file=...) is not available in Gradlens: scripts cannot write files");
+      } else throw pyError('TypeError', `'${k}' is an invalid keyword argument for print()`);
+    }
+    write(args.map((a) => str(a, ctx)).join(sep) + end);
+    return null;
+  };
+}
+
+/** A fresh builtins table for one run; `write` receives what `print` prints. */
+export function createBuiltins(write: (text: string) => void): Map<string, PyValue> {
+  const b = new Map<string, PyValue>();
+  const def = (name: string, f: NativeFn) => b.set(name, fn(name, f));
+  for (const t of [intType, floatType, boolType, strType, listType, tupleType, dictType, setType, frozensetType, rangeType, sliceType, typeType, objectType]) {
+    b.set(t.name, t);
+  }
+  for (const [name, t] of EXCEPTION_TYPES) b.set(name, t);
+  b.set('NotImplemented', NOT_IMPLEMENTED);
+  b.set('Ellipsis', ELLIPSIS);
+
+  def('print', print(write));
+  def('len', (args, kwargs, ctx) => {
+    exactArgs('len', args, kwargs, 1);
+    return BigInt(len(args[0], ctx));
+  });
+  def('repr', (args, kwargs, ctx) => {
+    exactArgs('repr', args, kwargs, 1);
+    return repr(args[0], ctx);
+  });
+  def('ascii', (args, kwargs, ctx) => {
+    exactArgs('ascii', args, kwargs, 1);
+    return ascii(args[0], ctx);
+  });
+  def('format', (args, kwargs, ctx) => {
+    const a = bindArgs('format', ['value', 'format_spec?'], args, kwargs, ctx);
+    return formatValue(a.required('value'), a.str('format_spec', ''), ctx);
+  });
+  def('round', round);
+  def('abs', abs);
+  def('pow', pow);
+  def('divmod', divmod);
+  def('min', (args, kwargs, ctx) => minmax('min', args, kwargs, ctx));
+  def('max', (args, kwargs, ctx) => minmax('max', args, kwargs, ctx));
+  def('sum', sum);
+  def('any', (args, kwargs, ctx) => {
+    exactArgs('any', args, kwargs, 1);
+    for (const x of iterate(args[0], ctx)) if (truthy(x, ctx)) return true;
+    return false;
+  });
+  def('all', (args, kwargs, ctx) => {
+    exactArgs('all', args, kwargs, 1);
+    for (const x of iterate(args[0], ctx)) if (!truthy(x, ctx)) return false;
+    return true;
+  });
+  def('sorted', (args, kwargs, ctx) => {
+    if (args.length !== 1) throw pyError('TypeError', `sorted expected 1 argument, got ${args.length}`);
+    return new PyList(sortedList([...iterate(args[0], ctx)], kwargs, ctx, 'sorted'));
+  });
+  def('reversed', reversed);
+  def('enumerate', (args, kwargs, ctx) => {
+    const a = bindArgs('enumerate', ['iterable', 'start?'], args, kwargs, ctx);
+    const it = iterate(a.required('iterable'), ctx);
+    let i = a.has('start') ? toIndex(a.get('start')!, ctx) : 0n;
+    return new PyIterator('enumerate', (function* () {
+      for (const x of it) yield new PyTuple([i++, x]);
+    })());
+  });
+  def('zip', zip);
+  def('map', (args, kwargs, ctx) => {
+    if (kwargs.size) throw pyError('TypeError', 'map() takes no keyword arguments');
+    if (args.length < 2) throw pyError('TypeError', 'map() must have at least two arguments.');
+    const [f, ...rest] = args;
+    const its = rest.map((x) => iterate(x, ctx)[Symbol.iterator]());
+    return new PyIterator('map', (function* () {
+      for (;;) {
+        const row: PyValue[] = [];
+        for (const it of its) {
+          const r = it.next();
+          if (r.done) return;
+          row.push(r.value);
+        }
+        yield ctx.call(f, row);
+      }
+    })());
+  });
+  def('filter', (args, kwargs, ctx) => {
+    exactArgs('filter', args, kwargs, 2);
+    const [f, src] = args;
+    const it = iterate(src, ctx);
+    return new PyIterator('filter', (function* () {
+      for (const x of it) if (truthy(f === null ? x : ctx.call(f, [x]), ctx)) yield x;
+    })());
+  });
+  def('iter', (args, kwargs, ctx) => {
+    exactArgs('iter', args, kwargs, 1);
+    const x = args[0];
+    if (x instanceof PyIterator) return x;
+    const it = iterate(x, ctx)[Symbol.iterator]();
+    const kind = x instanceof PyList ? 'list_iterator' : x instanceof PyTuple ? 'tuple_iterator' : typeof x === 'string' ? 'str_ascii_iterator' : x instanceof PyRange ? 'range_iterator' : 'iterator';
+    return new PyIterator(kind, it);
+  });
+  def('next', (args, kwargs, ctx) => {
+    if (kwargs.size) throw pyError('TypeError', 'next() takes no keyword arguments');
+    const it = args[0];
+    if (!(it instanceof PyIterator)) {
+      const hook = it instanceof PyInstance ? getattrOrUndefined(it, '__next__', ctx) : undefined;
+      if (hook !== undefined) return ctx.call(hook, []);
+      throw pyError('TypeError', `'${typeName(it)}' object is not an iterator`);
+    }
+    const v = it.next();
+    if (v !== undefined) return v;
+    if (args.length > 1) return args[1];
+    throw pyError('StopIteration');
+  });
+  def('isinstance', (args, kwargs) => {
+    exactArgs('isinstance', args, kwargs, 2);
+    return isinstanceCheck(args[0], args[1], 'isinstance');
+  });
+  def('issubclass', (args, kwargs) => {
+    exactArgs('issubclass', args, kwargs, 2);
+    const [c, t] = args;
+    if (!(c instanceof PyType)) throw pyError('TypeError', 'issubclass() arg 1 must be a class');
+    const check = (u: PyValue): boolean => {
+      if (u instanceof PyTuple) return u.items.some(check);
+      if (!(u instanceof PyType)) throw pyError('TypeError', 'issubclass() arg 2 must be a class, a tuple of classes, or a union');
+      return c.isSubtypeOf(u);
+    };
+    return check(t);
+  });
+  def('callable', (args, kwargs, ctx) => {
+    exactArgs('callable', args, kwargs, 1);
+    const x = args[0];
+    if (x instanceof PyFunction || x instanceof PyBuiltin || x instanceof PyBoundMethod || x instanceof PyType) return true;
+    if (x instanceof PyInstance) return x.cls.lookup('__call__') !== undefined;
+    if (x instanceof HostObject) {
+      try {
+        return x.getattr('__call__', ctx) !== undefined || x.call !== HostObject.prototype.call;
+      } catch {
+        return false;
+      }
+    }
+    return false;
+  });
+  def('getattr', (args, kwargs, ctx) => {
+    if (kwargs.size) throw pyError('TypeError', 'getattr() takes no keyword arguments');
+    if (args.length < 2 || args.length > 3) throw pyError('TypeError', `getattr expected 2 or 3 arguments, got ${args.length}`);
+    const name = args[1];
+    if (typeof name !== 'string') throw pyError('TypeError', "attribute name must be string, not '" + typeName(name) + "'");
+    if (args.length === 3) return getattrOrUndefined(args[0], name, ctx) ?? args[2];
+    return getattr(args[0], name, ctx);
+  });
+  def('hasattr', (args, kwargs, ctx) => {
+    exactArgs('hasattr', args, kwargs, 2);
+    const name = args[1];
+    if (typeof name !== 'string') throw pyError('TypeError', "attribute name must be string, not '" + typeName(name) + "'");
+    return getattrOrUndefined(args[0], name, ctx) !== undefined;
+  });
+  def('setattr', (args, kwargs, ctx) => {
+    exactArgs('setattr', args, kwargs, 3);
+    if (typeof args[1] !== 'string') throw pyError('TypeError', "attribute name must be string, not '" + typeName(args[1]) + "'");
+    setattr(args[0], args[1], args[2], ctx);
+    return null;
+  });
+  def('delattr', (args, kwargs) => {
+    exactArgs('delattr', args, kwargs, 2);
+    if (typeof args[1] !== 'string') throw pyError('TypeError', "attribute name must be string, not '" + typeName(args[1]) + "'");
+    delattr(args[0], args[1]);
+    return null;
+  });
+  def('hash', (args, kwargs) => {
+    exactArgs('hash', args, kwargs, 1);
+    const x = args[0];
+    if (typeof x === 'bigint') return x;
+    if (typeof x === 'boolean') return x ? 1n : 0n;
+    if (typeof x === 'number' && Number.isInteger(x)) return BigInt(x);
+    const k = dictKey(x);
+    let h = 0;
+    for (let i = 0; i < k.length; i++) h = (Math.imul(h, 31) + k.charCodeAt(i)) | 0;
+    return BigInt(h);
+  });
+  def('id', (args, kwargs) => {
+    exactArgs('id', args, kwargs, 1);
+    const x = args[0];
+    if (typeof x === 'object' && x !== null) return BigInt(0x7f3a10000000 + objectId(x) * 48);
+    return BigInt(hashKey(x)!.length * 7919 + 0x55000000);
+  });
+  def('chr', (args, kwargs, ctx) => {
+    exactArgs('chr', args, kwargs, 1);
+    const n = toIndex(args[0], ctx);
+    if (n < 0n || n > 0x10ffffn) throw pyError('ValueError', 'chr() arg not in range(0x110000)');
+    return String.fromCodePoint(Number(n));
+  });
+  def('ord', (args, kwargs) => {
+    exactArgs('ord', args, kwargs, 1);
+    const s = args[0];
+    if (typeof s !== 'string') throw pyError('TypeError', `ord() expected string of length 1, but ${typeName(s)} found`);
+    const chars = [...s];
+    if (chars.length !== 1) throw pyError('TypeError', `ord() expected a character, but string of length ${chars.length} found`);
+    return BigInt(chars[0].codePointAt(0)!);
+  });
+  const radix = (name: string, base: number, prefix: string) =>
+    def(name, (args, kwargs, ctx) => {
+      exactArgs(name, args, kwargs, 1);
+      const n = toIndex(args[0], ctx);
+      return (n < 0n ? '-' : '') + prefix + (n < 0n ? -n : n).toString(base);
+    });
+  radix('hex', 16, '0x');
+  radix('oct', 8, '0o');
+  radix('bin', 2, '0b');
+  def('staticmethod', (args, kwargs) => {
+    exactArgs('staticmethod', args, kwargs, 1);
+    return new StaticMethod(args[0]);
+  });
+  def('classmethod', (args, kwargs) => {
+    exactArgs('classmethod', args, kwargs, 1);
+    return new ClassMethod(args[0]);
+  });
+  for (const name of REFUSED_BUILTINS.keys()) {
+    def(name, () => {
+      throw new HaltError('sandbox', refusedMessage(name));
+    });
+  }
+  return b;
+}
+
+/** Names of every builtin, for the analyzer. */
+export const BUILTIN_NAMES: ReadonlySet<string> = new Set(createBuiltins(() => {}).keys());
+

@@ -1,0 +1,138 @@
+/**
+ * Python exceptions as JS throwables, the builtin exception classes, and the
+ * errors that stop a script without being Python exceptions (budgets, sandbox
+ * refusals, cancellation), which `except` clauses cannot catch.
+ */
+import { ExceptionObject, PyBuiltin, PyType, type PyValue } from './objects';
+import type { Span } from './span';
+
+/** A Python exception in flight. `except` clauses catch these. */
+export class PyError extends Error {
+  constructor(readonly exc: ExceptionObject) {
+    super(exceptionMessage(exc));
+    this.name = exc.type.name;
+  }
+}
+
+/**
+ * budget: a step, time, memory or recursion budget ran out; sandbox: the script
+ * reached outside (`open`, `eval`); unsupported: Python that Gradlens does not run
+ * (`yield`, `match`); cancelled: the caller cancelled; internal: a bug in Gradlens.
+ */
+export type HaltKind = 'budget' | 'sandbox' | 'unsupported' | 'cancelled' | 'internal';
+
+/**
+ * Stops the script at once: a budget ran out, the script reached for something
+ * the sandbox refuses (`open`, `eval`), or the run was cancelled. Not catchable
+ * by the script, so `except Exception:` cannot swallow an infinite-loop stop.
+ */
+export class HaltError extends Error {
+  constructor(
+    readonly kind: HaltKind,
+    message: string,
+    public span: Span | null = null,
+  ) {
+    super(message);
+    this.name = 'HaltError';
+  }
+}
+
+function exceptionClass(name: string, base: PyType | null): PyType {
+  const t: PyType = new PyType(name, {
+    bases: base ? [base] : [],
+    isException: true,
+    construct: (args) => new ExceptionObject(t, args),
+  });
+  return t;
+}
+
+export const BaseException = exceptionClass('BaseException', null);
+export const Exception = exceptionClass('Exception', BaseException);
+export const ArithmeticError = exceptionClass('ArithmeticError', Exception);
+export const ZeroDivisionError = exceptionClass('ZeroDivisionError', ArithmeticError);
+export const OverflowError = exceptionClass('OverflowError', ArithmeticError);
+export const FloatingPointError = exceptionClass('FloatingPointError', ArithmeticError);
+export const LookupError = exceptionClass('LookupError', Exception);
+export const IndexError = exceptionClass('IndexError', LookupError);
+export const KeyError = exceptionClass('KeyError', LookupError);
+export const ValueError = exceptionClass('ValueError', Exception);
+export const TypeError = exceptionClass('TypeError', Exception);
+export const RuntimeError = exceptionClass('RuntimeError', Exception);
+export const RecursionError = exceptionClass('RecursionError', RuntimeError);
+export const NotImplementedError = exceptionClass('NotImplementedError', RuntimeError);
+export const AssertionError = exceptionClass('AssertionError', Exception);
+export const AttributeError = exceptionClass('AttributeError', Exception);
+export const NameError = exceptionClass('NameError', Exception);
+export const UnboundLocalError = exceptionClass('UnboundLocalError', NameError);
+export const ImportError = exceptionClass('ImportError', Exception);
+export const ModuleNotFoundError = exceptionClass('ModuleNotFoundError', ImportError);
+export const StopIteration = exceptionClass('StopIteration', Exception);
+export const MemoryError = exceptionClass('MemoryError', Exception);
+export const UnicodeError = exceptionClass('UnicodeError', ValueError);
+export const SyntaxError = exceptionClass('SyntaxError', Exception);
+export const KeyboardInterrupt = exceptionClass('KeyboardInterrupt', BaseException);
+
+// BaseException.__init__: what `super().__init__(message)` in an exception class reaches.
+BaseException.attrs.set(
+  '__init__',
+  new PyBuiltin('__init__', (args) => {
+    const self = args[0];
+    if (self instanceof ExceptionObject) self.args = args.slice(1);
+    return null;
+  }),
+);
+
+/** Every builtin exception class by name, as the script sees them. */
+export const EXCEPTION_TYPES: ReadonlyMap<string, PyType> = new Map(
+  [
+    BaseException, Exception, ArithmeticError, ZeroDivisionError, OverflowError, FloatingPointError,
+    LookupError, IndexError, KeyError, ValueError, TypeError, RuntimeError, RecursionError,
+    NotImplementedError, AssertionError, AttributeError, NameError, UnboundLocalError, ImportError,
+    ModuleNotFoundError, StopIteration, MemoryError, UnicodeError, SyntaxError, KeyboardInterrupt,
+  ].map((t) => [t.name, t]),
+);
+
+export type ExceptionName =
+  | 'ValueError' | 'TypeError' | 'RuntimeError' | 'ZeroDivisionError' | 'IndexError' | 'KeyError'
+  | 'AssertionError' | 'AttributeError' | 'NameError' | 'UnboundLocalError' | 'OverflowError'
+  | 'NotImplementedError' | 'RecursionError' | 'ImportError' | 'ModuleNotFoundError' | 'StopIteration'
+  | 'MemoryError' | 'LookupError' | 'ArithmeticError' | 'Exception' | 'SyntaxError';
+
+/**
+ * A Python exception to throw: `throw pyError('ValueError', 'math domain error')`.
+ * Host shims use this for every error the script should see as a Python exception.
+ */
+export function pyError(type: ExceptionName | PyType, message?: string, ...moreArgs: PyValue[]): PyError {
+  const t = typeof type === 'string' ? EXCEPTION_TYPES.get(type)! : type;
+  const args: PyValue[] = message === undefined ? [] : [message, ...moreArgs];
+  return new PyError(new ExceptionObject(t, args));
+}
+
+/** `KeyError` carries the key itself, so that its message is the key's repr. */
+export function keyError(key: PyValue): PyError {
+  return new PyError(new ExceptionObject(KeyError, [key]));
+}
+
+/** The last line of a Python traceback: `ZeroDivisionError: division by zero`. */
+export function exceptionMessage(exc: ExceptionObject, str: (v: PyValue) => string = defaultStr): string {
+  const text = exceptionText(exc, str);
+  if (exc.bareMessage) return text;
+  return text ? `${exc.type.qualifiedName}: ${text}` : exc.type.qualifiedName;
+}
+
+/** `str(e)`: the single argument, or the tuple of them. KeyError shows its key's repr. */
+export function exceptionText(exc: ExceptionObject, str: (v: PyValue) => string = defaultStr, repr: (v: PyValue) => string = defaultStr): string {
+  if (exc.args.length === 0) return '';
+  if (exc.args.length === 1) {
+    if (exc.type.isSubtypeOf(KeyError)) return repr(exc.args[0]);
+    return str(exc.args[0]);
+  }
+  return `(${exc.args.map((a) => repr(a)).join(', ')})`;
+}
+
+function defaultStr(v: PyValue): string {
+  if (typeof v === 'string') return v;
+  if (v === null) return 'None';
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  return String(v);
+}

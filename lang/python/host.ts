@@ -1,0 +1,186 @@
+/**
+ * The host-object protocol: how values implemented in TypeScript (torch tensors,
+ * jax tracers, numpy arrays, `torch.no_grad()` contexts) take part in Python.
+ *
+ * A host value extends `HostObject` and overrides the hooks it supports; each
+ * hook is a Python special method. Defaults behave as Python's `object` does:
+ * an operator hook returns `NOT_IMPLEMENTED` (so the interpreter tries the other
+ * operand, then raises Python's TypeError), `len` raises "object of type 'X' has
+ * no len()", `bool` is true, `repr` is `<X object>`, `str` is `repr`, `format`
+ * with an empty spec is `str`.
+ *
+ *   Python                          hook
+ *   x.name / x.name = v             getattr(name) / setattr(name, v)
+ *   x(*args, **kwargs)              call(args, kwargs)
+ *   x + y, y + x                    binary('+', y, false) / binary('+', y, true)   (also - * / // % ** @ & | ^ << >>)
+ *   x += y                          inplace('+', y), falling back to binary
+ *   -x, +x, ~x                      unary('-' | '+' | '~')
+ *   x < y, x == y ...               compare('<', y)   (also the reflected call: y > x asks y)
+ *   x[i] / x[i] = v                 getitem(index) / setitem(index, v)   index: int, slice, tuple, None, Ellipsis, host
+ *   len(x), iter(x), v in x         len() / iter() / contains(v)
+ *   bool(x), float(x), int(x)       bool() / float() / int()
+ *   operator.index(x) (a[x])        index()
+ *   with x as y:                    enter() -> y; exit(exc) -> true to swallow exc
+ *   repr(x), str(x), f"{x:spec}"    repr() / str() / format(spec)
+ *
+ * Every hook receives the `HostContext` of the running script: the span of the
+ * expression being evaluated (for IR equations and error positions), a way to
+ * call Python callables (jax.grad calls the user's function), the tensor-bytes
+ * budget, and per-run state.
+ *
+ * Errors: throw `pyError('TypeError', 'message')` for a Python exception the
+ * script can catch, and the interpreter places it at the current span. Any other
+ * JS error thrown by a hook becomes a `RuntimeError` with its message.
+ */
+import { pyError, type ExceptionName } from './exceptions';
+import {
+  NOT_IMPLEMENTED,
+  PyBuiltin,
+  PyObject,
+  PyType,
+  objectId,
+  type ExceptionObject,
+  type Kwargs,
+  type NativeFn,
+  type PyValue,
+} from './objects';
+import type { Span } from './span';
+
+export type BinaryOp = '+' | '-' | '*' | '/' | '//' | '%' | '**' | '@' | '&' | '|' | '^' | '<<' | '>>';
+export type UnaryOp = '-' | '+' | '~';
+export type CompareOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
+
+/** What the interpreter offers host code while it runs. */
+export interface HostContext {
+  /** The expression being evaluated: the call, operator or attribute that reached the host. */
+  readonly span: Span;
+  /** The script's file name, for messages. */
+  readonly file: string;
+  /** Calls a Python callable (a `def`, a lambda, a builtin, a host callable) and returns its result. */
+  call(fn: PyValue, args: readonly PyValue[], kwargs?: Kwargs): PyValue;
+  repr(v: PyValue): string;
+  str(v: PyValue): string;
+  /** Charges tensor memory against the run's byte budget; throws the budget error when it would go over. */
+  allocate(bytes: number): void;
+  /** Returns memory charged with `allocate` (a tensor was freed). */
+  release(bytes: number): void;
+  /** Counts `steps` against the step budget and checks the clock and cancellation; for long host loops. */
+  tick(steps?: number): void;
+  /** Storage that lives for one run, per key: RNG state, grad mode, caches. */
+  state<T>(key: object, init: () => T): T;
+}
+
+export abstract class HostObject extends PyObject {
+  /** The Python type: what `type(x)` returns, what `isinstance` checks, the name in error messages. */
+  abstract get pyType(): PyType;
+
+  /** `x.name`; `undefined` when there is no such attribute (the interpreter raises AttributeError). */
+  getattr(_name: string, _ctx: HostContext): PyValue | undefined {
+    return undefined;
+  }
+
+  setattr(name: string, _value: PyValue, _ctx: HostContext): void {
+    throw pyError('AttributeError', `'${this.pyType.name}' object has no attribute '${name}'`);
+  }
+
+  call(_args: PyValue[], _kwargs: Kwargs, _ctx: HostContext): PyValue {
+    throw pyError('TypeError', `'${this.pyType.name}' object is not callable`);
+  }
+
+  /** `this op other` (or `other op this` when `reflected`); NOT_IMPLEMENTED to let the other side try. */
+  binary(_op: BinaryOp, _other: PyValue, _reflected: boolean, _ctx: HostContext): PyValue {
+    return NOT_IMPLEMENTED;
+  }
+
+  /**
+   * `this op= other` (`x += 1`): update in place and return this, as PyTorch's
+   * in-place ops do; NOT_IMPLEMENTED (the default) falls back to `binary`.
+   */
+  inplace(_op: BinaryOp, _other: PyValue, _ctx: HostContext): PyValue {
+    return NOT_IMPLEMENTED;
+  }
+
+  unary(op: UnaryOp, _ctx: HostContext): PyValue {
+    throw pyError('TypeError', `bad operand type for unary ${op}: '${this.pyType.name}'`);
+  }
+
+  /** `this op other`; NOT_IMPLEMENTED to let the other side try. `==` defaults to identity. */
+  compare(op: CompareOp, other: PyValue, _ctx: HostContext): PyValue {
+    if (op === '==') return other === this;
+    if (op === '!=') return other !== this;
+    return NOT_IMPLEMENTED;
+  }
+
+  getitem(_index: PyValue, _ctx: HostContext): PyValue {
+    throw pyError('TypeError', `'${this.pyType.name}' object is not subscriptable`);
+  }
+
+  setitem(_index: PyValue, _value: PyValue, _ctx: HostContext): void {
+    throw pyError('TypeError', `'${this.pyType.name}' object does not support item assignment`);
+  }
+
+  len(_ctx: HostContext): number {
+    throw pyError('TypeError', `object of type '${this.pyType.name}' has no len()`);
+  }
+
+  iter(_ctx: HostContext): Iterable<PyValue> {
+    throw pyError('TypeError', `'${this.pyType.name}' object is not iterable`);
+  }
+
+  /** `item in this`; NOT_IMPLEMENTED to fall back to iterating. */
+  contains(_item: PyValue, _ctx: HostContext): PyValue {
+    return NOT_IMPLEMENTED;
+  }
+
+  bool(_ctx: HostContext): boolean {
+    return true;
+  }
+
+  float(_ctx: HostContext): number {
+    throw pyError('TypeError', `float() argument must be a string or a real number, not '${this.pyType.name}'`);
+  }
+
+  int(_ctx: HostContext): bigint {
+    throw pyError('TypeError', `int() argument must be a string, a bytes-like object or a real number, not '${this.pyType.name}'`);
+  }
+
+  /** Use as an index (`a[x]`, `range(x)`): integers only. */
+  index(_ctx: HostContext): bigint {
+    throw pyError('TypeError', `'${this.pyType.name}' object cannot be interpreted as an integer`);
+  }
+
+  enter(_ctx: HostContext): PyValue {
+    throw pyError('TypeError', `'${this.pyType.name}' object does not support the context manager protocol`);
+  }
+
+  /** Leaves a `with` block; `exc` is the exception leaving it, if any. Return true to swallow it. */
+  exit(_exc: ExceptionObject | null, _ctx: HostContext): boolean {
+    return false;
+  }
+
+  repr(_ctx: HostContext): string {
+    return `<${this.pyType.qualifiedName} object at 0x${(0x7f0000000000 + objectId(this) * 16).toString(16)}>`;
+  }
+
+  str(ctx: HostContext): string {
+    return this.repr(ctx);
+  }
+
+  format(spec: string, ctx: HostContext): string {
+    if (spec === '') return this.str(ctx);
+    throw pyError('TypeError', `unsupported format string passed to ${this.pyType.name}.__format__`);
+  }
+}
+
+/** A Python-callable function implemented in TypeScript: `pyFunction('sin', (args, kwargs, ctx) => ...)`. */
+export function pyFunction(name: string, fn: NativeFn): PyBuiltin {
+  return new PyBuiltin(name, fn);
+}
+
+/** A host type for `type(x)`, `isinstance(x, torch.Tensor)` and messages. `construct` makes it callable. */
+export function hostType(name: string, module: string, construct?: NativeFn): PyType {
+  return new PyType(name, { module, ...(construct ? { construct } : {}) });
+}
+
+export { NOT_IMPLEMENTED, pyError };
+export type { ExceptionName };

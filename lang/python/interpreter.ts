@@ -1,0 +1,1268 @@
+/**
+ * A tree-walking evaluator over the AST of ast.ts. Never `eval`: every
+ * construct is interpreted here, and everything outside the supported subset
+ * stops with an error at its span. The interpreter is also the `HostContext`
+ * that host shims see.
+ */
+import type * as A from './ast';
+import { createBuiltins } from './builtins';
+import {
+  AssertionError,
+  BaseException,
+  HaltError,
+  PyError,
+  RecursionError,
+  RuntimeError,
+  pyError,
+} from './exceptions';
+import { HostObject, type BinaryOp, type CompareOp, type HostContext } from './host';
+import { unsupportedModuleMessage, type ModuleRegistry } from './modules';
+import {
+  ELLIPSIS,
+  ExceptionObject,
+  PyBoundMethod,
+  PyBuiltin,
+  PyDict,
+  PyFunction,
+  PyInstance,
+  PyList,
+  PyModule,
+  PySet,
+  PySlice,
+  PyTuple,
+  PyType,
+  type Kwargs,
+  type PyValue,
+} from './objects';
+import * as ops from './ops';
+import { ClassMethod, Property, StaticMethod } from './ops';
+import { Scope, scopeInfo } from './scope';
+import type { Span } from './span';
+import { objectType, typeName, typeOf } from './types';
+
+export interface Budgets {
+  /** Statements, loop iterations and calls the script may run. */
+  maxSteps: number;
+  /** Wall-clock time for the run, in milliseconds. */
+  maxWallMs: number;
+  /** Python frames deep (RecursionError past it, as Python). */
+  maxRecursionDepth: number;
+  /** Tensor memory alive at once, charged by host shims through `allocate`. */
+  maxTensorBytes: number;
+}
+
+export const DEFAULT_BUDGETS: Readonly<Budgets> = {
+  maxSteps: 10_000_000,
+  maxWallMs: 10_000,
+  maxRecursionDepth: 200,
+  maxTensorBytes: 2 ** 30,
+};
+
+/**
+ * Cancellation: an AbortSignal, or anything with an `aborted` flag. The
+ * interpreter polls it every few thousand steps; to cancel a run on another
+ * thread, back the flag with a SharedArrayBuffer (see `sharedCancelFlag`).
+ */
+export interface CancelSignal {
+  readonly aborted: boolean;
+}
+
+/** A cancel flag another thread can raise: `Atomics.store(view, 0, 1)` on the shared buffer. */
+export function sharedCancelFlag(buffer: SharedArrayBuffer = new SharedArrayBuffer(4)): CancelSignal & { buffer: SharedArrayBuffer; cancel(): void } {
+  const view = new Int32Array(buffer);
+  return {
+    buffer,
+    get aborted() {
+      return Atomics.load(view, 0) !== 0;
+    },
+    cancel() {
+      Atomics.store(view, 0, 1);
+    },
+  };
+}
+
+export interface InterpreterOptions {
+  file?: string;
+  /** Receives what `print` writes. */
+  write?: (text: string) => void;
+  modules?: ModuleRegistry;
+  budgets?: Partial<Budgets>;
+  signal?: CancelSignal;
+  /**
+   * Called before each call of a function the script defines, with its arguments.
+   * Throw (e.g. a `StopRun`) to stop the run there: how example inputs are captured.
+   */
+  onCall?: (fn: PyFunction, args: readonly PyValue[], kwargs: Kwargs, call: A.Call) => void;
+}
+
+/** Thrown by hooks to stop a run without an error; passes through every `try` and `with`. */
+export class StopRun extends Error {
+  constructor(readonly payload?: unknown) {
+    super('run stopped');
+    this.name = 'StopRun';
+  }
+}
+
+const NORMAL = 0;
+const BREAK = 1;
+const CONTINUE = 2;
+const RETURN = 3;
+type Completion = typeof NORMAL | typeof BREAK | typeof CONTINUE | typeof RETURN;
+
+const NO_KWARGS: Kwargs = new Map();
+
+interface ParamLayout {
+  positional: { param: A.Param; index: number }[];
+  varargs: A.Param | null;
+  keywordOnly: { param: A.Param; index: number }[];
+  varkw: A.Param | null;
+  /** Parameters a keyword may fill. */
+  byName: Map<string, A.Param>;
+}
+
+const layouts = new WeakMap<object, ParamLayout>();
+
+function layoutOf(node: A.FunctionDef | A.Lambda): ParamLayout {
+  let l = layouts.get(node);
+  if (!l) {
+    l = { positional: [], varargs: null, keywordOnly: [], varkw: null, byName: new Map() };
+    node.params.forEach((param, index) => {
+      if (param.kind === 'positional') l!.positional.push({ param, index });
+      else if (param.kind === 'keywordOnly') l!.keywordOnly.push({ param, index });
+      else if (param.kind === 'varargs') l!.varargs = param;
+      else l!.varkw = param;
+      if ((param.kind === 'positional' && !param.positionalOnly) || param.kind === 'keywordOnly') l!.byName.set(param.name, param);
+    });
+    layouts.set(node, l);
+  }
+  return l;
+}
+
+function nameList(names: string[]): string {
+  const q = names.map((n) => `'${n}'`);
+  return q.length === 1 ? q[0] : `${q.slice(0, -1).join(', ')} and ${q[q.length - 1]}`;
+}
+
+function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+interface Frame {
+  fn: PyFunction;
+  scope: Scope;
+}
+
+/** `super()`: attribute lookup that starts after the defining class in the instance's MRO. */
+class SuperObject extends HostObject {
+  private static readonly type = new PyType('super');
+
+  constructor(
+    private readonly start: PyType,
+    private readonly self: PyValue,
+  ) {
+    super();
+  }
+
+  get pyType(): PyType {
+    return SuperObject.type;
+  }
+
+  override getattr(name: string, ctx: HostContext): PyValue | undefined {
+    const mro = this.self instanceof PyType ? this.self.mro : typeOf(this.self).mro;
+    const at = mro.indexOf(this.start);
+    for (const t of mro.slice(at + 1)) {
+      const attr = t.attrs.get(name);
+      if (attr === undefined) continue;
+      if (this.self instanceof PyType) return attr instanceof ClassMethod ? new PyBoundMethod(attr.fn, this.self) : attr;
+      return ops.bindAttribute(attr, this.self, ctx);
+    }
+    if (name === '__init__') return new PyBuiltin('__init__', () => null);
+    return undefined;
+  }
+
+  override repr(): string {
+    return `<super: <class '${this.start.name}'>, <${typeName(this.self)} object>>`;
+  }
+}
+
+export class Interpreter implements HostContext {
+  readonly file: string;
+  readonly globals = new Map<string, PyValue>();
+  readonly builtins: Map<string, PyValue>;
+  private readonly budgets: Budgets;
+  private readonly modules: ModuleRegistry;
+  private readonly moduleCache = new Map<string, PyModule>();
+  private readonly signal: CancelSignal | undefined;
+  private readonly onCall: InterpreterOptions['onCall'];
+  private readonly stateMap = new Map<object, unknown>();
+  private readonly superBuiltin: PyBuiltin;
+  private readonly frames: Frame[] = [];
+  /** Exceptions being handled (innermost last), for bare `raise`. */
+  private readonly handling: ExceptionObject[] = [];
+  private node: { readonly span: Span } = { span: { from: 0, to: 0, line: 1, col: 1, endLine: 1, endCol: 1 } };
+  private retval: PyValue = null;
+  private steps = 0;
+  private deadline = Infinity;
+  private tensorBytes = 0;
+
+  constructor(options: InterpreterOptions = {}) {
+    this.file = options.file ?? '<string>';
+    this.budgets = { ...DEFAULT_BUDGETS, ...options.budgets };
+    this.modules = options.modules ?? {};
+    this.signal = options.signal;
+    this.onCall = options.onCall;
+    const write = options.write ?? (() => {});
+    this.builtins = createBuiltins(write);
+    this.superBuiltin = new PyBuiltin('super', (args) => this.makeSuper(args));
+    this.builtins.set('super', this.superBuiltin);
+    this.builtins.set('property', new PyBuiltin('property', (args) => new Property(args[0] ?? null, args[1] ?? null)));
+    this.globals.set('__name__', '__main__');
+    this.resetClock();
+  }
+
+  // ------------------------------------------------------------ HostContext
+
+  get span(): Span {
+    return this.node.span;
+  }
+
+  call(fn: PyValue, args: readonly PyValue[], kwargs: Kwargs = NO_KWARGS): PyValue {
+    return this.callValue(fn, [...args], kwargs);
+  }
+
+  repr(v: PyValue): string {
+    return ops.repr(v, this);
+  }
+
+  str(v: PyValue): string {
+    return ops.str(v, this);
+  }
+
+  allocate(bytes: number): void {
+    const max = this.budgets.maxTensorBytes;
+    if (this.tensorBytes + bytes > max) {
+      throw new HaltError(
+        'budget',
+        `the script's tensors would take more than ${formatBytes(max)} (this allocation: ${formatBytes(bytes)}, already held: ${formatBytes(this.tensorBytes)}); make them smaller`,
+        this.node.span,
+      );
+    }
+    this.tensorBytes += bytes;
+  }
+
+  release(bytes: number): void {
+    this.tensorBytes = Math.max(0, this.tensorBytes - bytes);
+  }
+
+  tick(n = 1): void {
+    this.steps += n;
+    if (this.steps > this.budgets.maxSteps) {
+      throw new HaltError('budget', `the script ran more than ${formatCount(this.budgets.maxSteps)} steps; is there an infinite loop?`, this.node.span);
+    }
+    if ((this.steps & 1023) < n) this.checkClock();
+  }
+
+  state<T>(key: object, init: () => T): T {
+    if (!this.stateMap.has(key)) this.stateMap.set(key, init());
+    return this.stateMap.get(key) as T;
+  }
+
+  // ------------------------------------------------------------ running
+
+  /** Restarts the wall-clock and step budgets, e.g. before calling into a function after a run. */
+  resetClock(): void {
+    this.steps = 0;
+    this.deadline = Date.now() + this.budgets.maxWallMs;
+  }
+
+  private checkClock(): void {
+    if (this.signal?.aborted) throw new HaltError('cancelled', 'the run was cancelled', this.node.span);
+    if (Date.now() > this.deadline) {
+      throw new HaltError('budget', `the script ran longer than ${formatSeconds(this.budgets.maxWallMs)} (the time budget); is there an infinite loop?`, this.node.span);
+    }
+  }
+
+  /** Runs a module's statements in the global scope. Throws PyError, HaltError or StopRun. */
+  runModule(module: A.Module): void {
+    const scope = new Scope(null, null, this.globals, '');
+    this.node = module;
+    try {
+      this.execBlock(module.body, scope);
+    } catch (e) {
+      const err = this.normalize(e);
+      if (err instanceof PyError) err.exc.traceback.push({ name: '<module>', span: this.node.span });
+      throw err;
+    }
+  }
+
+  /**
+   * The error a failing run ends with: a Python exception, or a halt, with its
+   * span filled in. Anything else (a JS error from a host shim) becomes a
+   * RuntimeError; a JS stack overflow becomes a RecursionError.
+   */
+  normalize(e: unknown): PyError | HaltError {
+    if (e instanceof PyError) {
+      e.exc.span ??= this.node.span;
+      return e;
+    }
+    if (e instanceof HaltError) {
+      e.span ??= this.node.span;
+      return e;
+    }
+    if (e instanceof StopRun) throw e;
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      const err = pyError(RecursionError, 'maximum recursion depth exceeded');
+      err.exc.span = this.node.span;
+      return err;
+    }
+    if (e instanceof RangeError) {
+      const err = pyError('MemoryError', e.message);
+      err.exc.span = this.node.span;
+      return err;
+    }
+    if (e instanceof TypeError || e instanceof ReferenceError || e instanceof SyntaxError || !(e instanceof Error)) {
+      return new HaltError('internal', `internal error in Gradlens: ${e instanceof Error ? e.message : String(e)}`, this.node.span);
+    }
+    // Errors a host shim or the runtime throws (shape errors...) read as PyTorch's RuntimeError.
+    const err = pyError(RuntimeError, e.message);
+    err.exc.span = this.node.span;
+    return err;
+  }
+
+  // ------------------------------------------------------------ statements
+
+  private execBlock(body: readonly A.Stmt[], scope: Scope): Completion {
+    for (let i = 0; i < body.length; i++) {
+      const r = this.execStmt(body[i], scope);
+      if (r !== NORMAL) return r;
+    }
+    return NORMAL;
+  }
+
+  private execStmt(s: A.Stmt, scope: Scope): Completion {
+    this.node = s;
+    this.tick();
+    switch (s.kind) {
+      case 'ExprStmt':
+        this.evalExpr(s.value, scope);
+        return NORMAL;
+      case 'Assign': {
+        const v = this.evalExpr(s.value, scope);
+        for (const t of s.targets) this.assign(t, v, scope);
+        return NORMAL;
+      }
+      case 'AugAssign':
+        this.augAssign(s, scope);
+        return NORMAL;
+      case 'AnnAssign':
+        if (s.value) this.assign(s.target, this.evalExpr(s.value, scope), scope);
+        return NORMAL;
+      case 'Pass':
+      case 'Global':
+      case 'Nonlocal':
+        return NORMAL;
+      case 'Break':
+        return BREAK;
+      case 'Continue':
+        return CONTINUE;
+      case 'Return':
+        this.retval = s.value ? this.evalExpr(s.value, scope) : null;
+        return RETURN;
+      case 'Delete':
+        for (const t of s.targets) this.delete(t, scope);
+        return NORMAL;
+      case 'Raise':
+        return this.raise(s, scope);
+      case 'Assert':
+        if (!ops.truthy(this.evalExpr(s.test, scope), this)) {
+          const args = s.msg ? [this.evalExpr(s.msg, scope)] : [];
+          this.node = s;
+          throw new PyError(new ExceptionObject(AssertionError, args));
+        }
+        return NORMAL;
+      case 'Import':
+        for (const alias of s.names) {
+          this.node = alias;
+          if (alias.asname) this.assignName(alias.asname, this.importModule(alias.name), scope);
+          else {
+            this.importModule(alias.name);
+            const top = alias.name.split('.')[0];
+            this.assignName(top, this.importModule(top), scope);
+          }
+        }
+        return NORMAL;
+      case 'ImportFrom':
+        this.importFrom(s, scope);
+        return NORMAL;
+      case 'If': {
+        let branch: A.Stmt | null = s;
+        while (branch && branch.kind === 'If') {
+          if (ops.truthy(this.evalExpr(branch.test, scope), this)) return this.execBlock(branch.body, scope);
+          const orelse: readonly A.Stmt[] = branch.orelse;
+          // `elif` is an `if` alone in the `else` branch; walk the chain without recursing.
+          if (orelse.length === 1 && orelse[0].kind === 'If') {
+            branch = orelse[0];
+            this.node = branch;
+          } else return this.execBlock(orelse, scope);
+        }
+        return NORMAL;
+      }
+      case 'While': {
+        while (ops.truthy(this.evalExpr(s.test, scope), this)) {
+          const r = this.execBlock(s.body, scope);
+          if (r === BREAK) return NORMAL;
+          if (r === RETURN) return r;
+          this.node = s;
+          this.tick();
+        }
+        return this.execBlock(s.orelse, scope);
+      }
+      case 'For':
+        return this.execFor(s, scope);
+      case 'Try':
+        return this.execTry(s, scope);
+      case 'With':
+        return this.execWith(s, 0, scope);
+      case 'FunctionDef':
+        this.defineFunction(s, scope);
+        return NORMAL;
+      case 'ClassDef':
+        this.defineClass(s, scope);
+        return NORMAL;
+      case 'UnsupportedStmt':
+        throw new HaltError('unsupported', `Gradlens does not support ${s.what}`, s.span);
+      case 'ErrorStmt':
+        throw pyError('SyntaxError', 'invalid syntax');
+    }
+  }
+
+  private execFor(s: A.For, scope: Scope): Completion {
+    const it = this.evalExpr(s.iter, scope);
+    for (const x of ops.iterate(it, this)) {
+      this.node = s;
+      this.tick();
+      this.assign(s.target, x, scope);
+      const r = this.execBlock(s.body, scope);
+      if (r === BREAK) return NORMAL;
+      if (r === RETURN) return r;
+    }
+    return this.execBlock(s.orelse, scope);
+  }
+
+  private raise(s: A.Raise, scope: Scope): Completion {
+    if (!s.exc) {
+      const current = this.handling[this.handling.length - 1];
+      if (!current) throw pyError('RuntimeError', 'No active exception to reraise');
+      throw new PyError(current);
+    }
+    const exc = this.toException(this.evalExpr(s.exc, scope));
+    if (s.cause) {
+      const cause = this.evalExpr(s.cause, scope);
+      exc.cause = cause === null ? null : this.toException(cause);
+    }
+    this.node = s;
+    exc.span = s.span;
+    exc.context = this.handling[this.handling.length - 1] ?? null;
+    throw new PyError(exc);
+  }
+
+  private toException(v: PyValue): ExceptionObject {
+    if (v instanceof ExceptionObject) return v;
+    if (v instanceof PyType && v.isException) {
+      const e = this.callValue(v, [], NO_KWARGS);
+      if (e instanceof ExceptionObject) return e;
+    }
+    throw pyError('TypeError', 'exceptions must derive from BaseException');
+  }
+
+  private handlerMatches(exc: ExceptionObject, h: A.ExceptHandler, scope: Scope): boolean {
+    if (!h.type) return true;
+    const t = this.evalExpr(h.type, scope);
+    const check = (u: PyValue): boolean => {
+      if (u instanceof PyTuple) return u.items.some(check);
+      if (u instanceof PyType && u.isSubtypeOf(BaseException)) return exc.type.isSubtypeOf(u);
+      throw pyError('TypeError', 'catching classes that do not inherit from BaseException is not allowed');
+    };
+    return check(t);
+  }
+
+  private execTry(s: A.Try, scope: Scope): Completion {
+    let result: Completion = NORMAL;
+    let thrown: unknown = undefined;
+    let failed = false;
+    try {
+      let raised = false;
+      try {
+        result = this.execBlock(s.body, scope);
+      } catch (e) {
+        const err = this.normalize(e);
+        if (err instanceof HaltError) throw err;
+        raised = true;
+        let handled = false;
+        for (const h of s.handlers) {
+          if (!this.handlerMatches(err.exc, h, scope)) continue;
+          handled = true;
+          result = this.runHandler(h, err.exc, scope);
+          break;
+        }
+        if (!handled) throw err;
+      }
+      if (!raised && result === NORMAL && s.orelse.length) result = this.execBlock(s.orelse, scope);
+    } catch (e) {
+      thrown = e;
+      failed = true;
+    }
+    if (failed && (thrown instanceof HaltError || thrown instanceof StopRun)) throw thrown;
+    if (s.finalbody.length) {
+      const saved = this.retval;
+      const r = this.execBlock(s.finalbody, scope);
+      // A break, continue or return in `finally` discards the exception in flight, as in Python.
+      if (r !== NORMAL) return r;
+      this.retval = saved;
+    }
+    if (failed) throw thrown;
+    return result;
+  }
+
+  private runHandler(h: A.ExceptHandler, exc: ExceptionObject, scope: Scope): Completion {
+    this.handling.push(exc);
+    try {
+      if (h.name) this.assignName(h.name, exc, scope);
+      return this.execBlock(h.body, scope);
+    } finally {
+      this.handling.pop();
+      // Python unbinds the `as` name when the handler ends.
+      if (h.name) scope.vars.delete(h.name);
+    }
+  }
+
+  private execWith(s: A.With, i: number, scope: Scope): Completion {
+    if (i === s.items.length) return this.execBlock(s.body, scope);
+    const item = s.items[i];
+    const mgr = this.evalExpr(item.context, scope);
+    this.node = item.context;
+    const entered = this.enter(mgr);
+    if (item.target) this.assign(item.target, entered, scope);
+    let r: Completion;
+    try {
+      r = this.execWith(s, i + 1, scope);
+    } catch (e) {
+      if (e instanceof StopRun || e instanceof HaltError) {
+        this.exit(mgr, null);
+        throw e;
+      }
+      const err = this.normalize(e);
+      if (err instanceof HaltError) {
+        this.exit(mgr, null);
+        throw err;
+      }
+      if (this.exit(mgr, err.exc)) return NORMAL;
+      throw err;
+    }
+    const saved = this.retval;
+    this.exit(mgr, null);
+    this.retval = saved;
+    return r;
+  }
+
+  private enter(mgr: PyValue): PyValue {
+    if (mgr instanceof HostObject) return mgr.enter(this);
+    if (mgr instanceof PyInstance) {
+      const enter = mgr.cls.lookup('__enter__');
+      if (enter !== undefined && mgr.cls.lookup('__exit__') !== undefined) return this.callValue(ops.bindAttribute(enter, mgr, this), [], NO_KWARGS);
+    }
+    throw pyError('TypeError', `'${typeName(mgr)}' object does not support the context manager protocol`);
+  }
+
+  private exit(mgr: PyValue, exc: ExceptionObject | null): boolean {
+    if (mgr instanceof HostObject) return mgr.exit(exc, this);
+    if (mgr instanceof PyInstance) {
+      const exit = mgr.cls.lookup('__exit__');
+      if (exit !== undefined) {
+        const args = exc ? [exc.type, exc, null] : [null, null, null];
+        return ops.truthy(this.callValue(ops.bindAttribute(exit, mgr, this), args, NO_KWARGS), this);
+      }
+    }
+    return false;
+  }
+
+  private augAssign(s: A.AugAssign, scope: Scope): void {
+    const t = s.target;
+    const op = s.op as BinaryOp;
+    switch (t.kind) {
+      case 'Name': {
+        this.node = t;
+        const cur = this.lookup(t.id, scope);
+        const v = this.evalExpr(s.value, scope);
+        this.node = s;
+        this.assignName(t.id, ops.inplace(op, cur, v, this), scope);
+        return;
+      }
+      case 'Attribute': {
+        const obj = this.evalExpr(t.value, scope);
+        this.node = t;
+        const cur = ops.getattr(obj, t.attr, this);
+        const v = this.evalExpr(s.value, scope);
+        this.node = s;
+        const r = ops.inplace(op, cur, v, this);
+        ops.setattr(obj, t.attr, r, this);
+        return;
+      }
+      case 'Subscript': {
+        const obj = this.evalExpr(t.value, scope);
+        const index = this.evalExpr(t.index, scope);
+        this.node = t;
+        const cur = ops.getitem(obj, index, this);
+        const v = this.evalExpr(s.value, scope);
+        this.node = s;
+        ops.setitem(obj, index, ops.inplace(op, cur, v, this), this);
+        return;
+      }
+      default:
+        throw pyError('SyntaxError', `'${describeTarget(t)}' is an illegal expression for augmented assignment`);
+    }
+  }
+
+  // ------------------------------------------------------------ names and targets
+
+  private lookup(name: string, scope: Scope): PyValue {
+    let s: Scope | null = scope;
+    let first = true;
+    while (s && s.info) {
+      const info = s.info;
+      if (first || info.kind !== 'class') {
+        if (info.globals.has(name)) break;
+        if (info.locals.has(name)) {
+          const v = s.vars.get(name);
+          if (v !== undefined) return v;
+          if (info.kind === 'function') {
+            if (first) throw pyError('UnboundLocalError', `cannot access local variable '${name}' where it is not associated with a value`);
+            throw pyError('NameError', `cannot access free variable '${name}' where it is not associated with a value in enclosing scope`);
+          }
+        }
+      }
+      first = false;
+      s = s.parent;
+    }
+    const g = this.globals.get(name);
+    if (g !== undefined) return g;
+    const b = this.builtins.get(name);
+    if (b !== undefined) return b;
+    throw pyError('NameError', `name '${name}' is not defined`);
+  }
+
+  private assignName(name: string, value: PyValue, scope: Scope): void {
+    const info = scope.info;
+    if (info === null || info.globals.has(name)) {
+      this.globals.set(name, value);
+      return;
+    }
+    if (info.nonlocals.has(name)) {
+      for (let s = scope.parent; s && s.info; s = s.parent) {
+        if (s.info.kind === 'function' && s.info.locals.has(name)) {
+          s.vars.set(name, value);
+          return;
+        }
+      }
+      throw pyError('SyntaxError', `no binding for nonlocal '${name}' found`);
+    }
+    if (info.kind === 'comprehension' && !info.locals.has(name) && scope.parent) {
+      this.assignName(name, value, scope.parent);
+      return;
+    }
+    scope.vars.set(name, value);
+  }
+
+  private assign(target: A.Expr, value: PyValue, scope: Scope): void {
+    switch (target.kind) {
+      case 'Name':
+        this.assignName(target.id, value, scope);
+        return;
+      case 'Attribute': {
+        const obj = this.evalExpr(target.value, scope);
+        this.node = target;
+        ops.setattr(obj, target.attr, value, this);
+        return;
+      }
+      case 'Subscript': {
+        const obj = this.evalExpr(target.value, scope);
+        const index = this.evalExpr(target.index, scope);
+        this.node = target;
+        ops.setitem(obj, index, value, this);
+        return;
+      }
+      case 'Tuple':
+      case 'List':
+        this.unpack(target.elts, value, scope);
+        return;
+      case 'Starred':
+        throw pyError('SyntaxError', 'starred assignment target must be in a list or tuple');
+      default:
+        throw pyError('SyntaxError', `cannot assign to ${describeTarget(target)}`);
+    }
+  }
+
+  private unpack(elts: readonly A.Expr[], value: PyValue, scope: Scope): void {
+    let items: PyValue[];
+    if (value instanceof PyTuple || value instanceof PyList) items = [...value.items];
+    else {
+      try {
+        items = [...ops.iterate(value, this)];
+      } catch (e) {
+        if (e instanceof PyError && e.exc.type.name === 'TypeError' && !(value instanceof HostObject)) {
+          throw pyError('TypeError', `cannot unpack non-iterable ${typeName(value)} object`);
+        }
+        throw e;
+      }
+    }
+    const star = elts.findIndex((e) => e.kind === 'Starred');
+    if (star < 0) {
+      if (items.length > elts.length) throw pyError('ValueError', `too many values to unpack (expected ${elts.length})`);
+      if (items.length < elts.length) throw pyError('ValueError', `not enough values to unpack (expected ${elts.length}, got ${items.length})`);
+      for (let i = 0; i < elts.length; i++) this.assign(elts[i], items[i], scope);
+      return;
+    }
+    const after = elts.length - star - 1;
+    if (items.length < star + after) {
+      throw pyError('ValueError', `not enough values to unpack (expected at least ${star + after}, got ${items.length})`);
+    }
+    for (let i = 0; i < star; i++) this.assign(elts[i], items[i], scope);
+    this.assign((elts[star] as A.Starred).value, new PyList(items.slice(star, items.length - after)), scope);
+    for (let i = 0; i < after; i++) this.assign(elts[star + 1 + i], items[items.length - after + i], scope);
+  }
+
+  private delete(target: A.Expr, scope: Scope): void {
+    this.node = target;
+    switch (target.kind) {
+      case 'Name': {
+        const info = scope.info;
+        const vars = info === null || info.globals.has(target.id) ? this.globals : scope.vars;
+        if (!vars.delete(target.id)) throw pyError('NameError', `name '${target.id}' is not defined`);
+        return;
+      }
+      case 'Subscript': {
+        const obj = this.evalExpr(target.value, scope);
+        const index = this.evalExpr(target.index, scope);
+        this.node = target;
+        ops.delitem(obj, index, this);
+        return;
+      }
+      case 'Attribute': {
+        const obj = this.evalExpr(target.value, scope);
+        this.node = target;
+        ops.delattr(obj, target.attr);
+        return;
+      }
+      case 'Tuple':
+      case 'List':
+        for (const e of target.elts) this.delete(e, scope);
+        return;
+      default:
+        throw pyError('SyntaxError', `cannot delete ${describeTarget(target)}`);
+    }
+  }
+
+  // ------------------------------------------------------------ functions and classes
+
+  private defineFunction(s: A.FunctionDef, scope: Scope): void {
+    if (s.isAsync) throw new HaltError('unsupported', "Gradlens does not support 'async def'", s.span);
+    const decorators = s.decorators.map((d) => this.evalExpr(d, scope));
+    const defaults = s.params.map((p) => (p.default ? this.evalExpr(p.default, scope) : undefined));
+    this.node = s;
+    let fn: PyValue = new PyFunction(s.name, scope.qualPrefix + s.name, s, defaults, scope);
+    for (let i = decorators.length - 1; i >= 0; i--) {
+      this.node = s.decorators[i];
+      fn = this.callValue(decorators[i], [fn], NO_KWARGS);
+    }
+    this.assignName(s.name, fn, scope);
+  }
+
+  private makeLambda(e: A.Lambda, scope: Scope): PyFunction {
+    const defaults = e.params.map((p) => (p.default ? this.evalExpr(p.default, scope) : undefined));
+    return new PyFunction('<lambda>', `${scope.qualPrefix}<lambda>`, e, defaults, scope);
+  }
+
+  private defineClass(s: A.ClassDef, scope: Scope): void {
+    const bases: PyType[] = [];
+    for (const a of s.bases) {
+      if (a.kind !== 'positional') throw new HaltError('unsupported', 'Gradlens does not support class keywords (metaclass=...)', a.span);
+      const b = this.evalExpr(a.value, scope);
+      if (!(b instanceof PyType)) throw pyError('TypeError', `bases must be types, not ${typeName(b)}`);
+      bases.push(b);
+    }
+    const decorators = s.decorators.map((d) => this.evalExpr(d, scope));
+    const body = new Scope(scopeInfo(s), scope, this.globals, `${scope.qualPrefix}${s.name}.`);
+    body.vars.set('__module__', '__main__');
+    body.vars.set('__qualname__', scope.qualPrefix + s.name);
+    if (this.execBlock(s.body, body) !== NORMAL) throw pyError('SyntaxError', "'return' outside function");
+    this.node = s;
+    const cls = new PyType(s.name, { module: '__main__', bases: bases.length ? bases : [objectType], attrs: body.vars });
+    cls.userDefined = true;
+    for (const v of body.vars.values()) {
+      const f = v instanceof StaticMethod || v instanceof ClassMethod ? v.fn : v instanceof Property ? v.fget : v;
+      if (f instanceof PyFunction) f.ownerClass = cls;
+      if (v instanceof Property && v.fset instanceof PyFunction) v.fset.ownerClass = cls;
+    }
+    cls.construct = (args, kwargs) => this.instantiate(cls, args, kwargs);
+    let result: PyValue = cls;
+    for (let i = decorators.length - 1; i >= 0; i--) result = this.callValue(decorators[i], [result], NO_KWARGS);
+    this.assignName(s.name, result, scope);
+  }
+
+  private instantiate(cls: PyType, args: PyValue[], kwargs: Kwargs): PyValue {
+    const inst = cls.isException ? new ExceptionObject(cls, args) : new PyInstance(cls);
+    const init = cls.lookup('__init__');
+    if (init !== undefined) {
+      const r = this.callValue(ops.bindAttribute(init, inst, this), args, kwargs);
+      if (r !== null) throw pyError('TypeError', `__init__() should return None, not '${typeName(r)}'`);
+    } else if (!cls.isException && (args.length || kwargs.size)) {
+      throw pyError('TypeError', `${cls.name}() takes no arguments`);
+    }
+    return inst;
+  }
+
+  private makeSuper(args: PyValue[]): PyValue {
+    if (args.length === 2) {
+      if (!(args[0] instanceof PyType)) throw pyError('TypeError', 'super() argument 1 must be a type');
+      return new SuperObject(args[0], args[1]);
+    }
+    const frame = this.frames[this.frames.length - 1];
+    const owner = frame?.fn.ownerClass;
+    const first = frame?.fn.node.params[0];
+    const self = first ? frame.scope.vars.get(first.name) : undefined;
+    if (!owner || self === undefined) throw pyError('RuntimeError', 'super(): no arguments');
+    return new SuperObject(owner, self);
+  }
+
+  /** Calls any Python callable. */
+  callValue(f: PyValue, args: PyValue[], kwargs: Kwargs): PyValue {
+    if (f instanceof PyFunction) return this.callFunction(f, args, kwargs);
+    if (f instanceof PyBuiltin) return f.fn(args, kwargs, this);
+    if (f instanceof PyBoundMethod) return this.callValue(f.fn, [f.self, ...args], kwargs);
+    if (f instanceof PyType) {
+      if (f.construct) return f.construct(args, kwargs, this);
+      throw pyError('TypeError', `cannot create '${f.qualifiedName}' instances`);
+    }
+    if (f instanceof HostObject) return f.call(args, kwargs, this);
+    if (f instanceof PyInstance) {
+      const c = f.cls.lookup('__call__');
+      if (c !== undefined) return this.callValue(ops.bindAttribute(c, f, this), args, kwargs);
+    }
+    throw pyError('TypeError', `'${typeName(f)}' object is not callable`);
+  }
+
+  private callFunction(fn: PyFunction, args: PyValue[], kwargs: Kwargs): PyValue {
+    this.tick();
+    if (this.frames.length >= this.budgets.maxRecursionDepth) throw pyError(RecursionError, 'maximum recursion depth exceeded');
+    const node = fn.node;
+    const scope = new Scope(scopeInfo(node), fn.closure as Scope, this.globals, `${fn.qualname}.<locals>.`);
+    this.bindParams(fn, scope, args, kwargs);
+    const callerNode = this.node;
+    this.frames.push({ fn, scope });
+    try {
+      if (node.kind === 'Lambda') return this.evalExpr(node.body, scope);
+      if (this.execBlock(node.body, scope) === RETURN) {
+        const v = this.retval;
+        this.retval = null;
+        return v;
+      }
+      return null;
+    } catch (e) {
+      const err = this.normalize(e);
+      if (err instanceof PyError) err.exc.traceback.push({ name: fn.qualname, span: this.node.span });
+      throw err;
+    } finally {
+      this.frames.pop();
+      this.node = callerNode;
+    }
+  }
+
+  private bindParams(fn: PyFunction, scope: Scope, args: PyValue[], kwargs: Kwargs): void {
+    const l = layoutOf(fn.node);
+    const vars = scope.vars;
+    const name = fn.qualname;
+    const P = l.positional;
+    const n = Math.min(args.length, P.length);
+    for (let i = 0; i < n; i++) vars.set(P[i].param.name, args[i]);
+    if (args.length > P.length) {
+      if (!l.varargs) {
+        const required = P.filter((p) => fn.defaults[p.index] === undefined).length;
+        const takes = required === P.length ? `${P.length}` : `from ${required} to ${P.length}`;
+        const given = args.length;
+        throw pyError(
+          'TypeError',
+          `${name}() takes ${takes} positional argument${P.length === 1 && required === P.length ? '' : 's'} but ${given} ${given === 1 ? 'was' : 'were'} given`,
+        );
+      }
+      vars.set(l.varargs.name, new PyTuple(args.slice(P.length)));
+    } else if (l.varargs) vars.set(l.varargs.name, new PyTuple([]));
+    let extra: PyDict | null = l.varkw ? new PyDict() : null;
+    for (const [k, v] of kwargs) {
+      const p = l.byName.get(k);
+      if (p) {
+        if (vars.has(k)) throw pyError('TypeError', `${name}() got multiple values for argument '${k}'`);
+        vars.set(k, v);
+      } else if (extra) extra.setByKey(ops.dictKey(k), k, v);
+      else if (P.some((q) => q.param.name === k)) {
+        throw pyError('TypeError', `${name}() got some positional-only arguments passed as keyword arguments: '${k}'`);
+      } else throw pyError('TypeError', `${name}() got an unexpected keyword argument '${k}'`);
+    }
+    const missing: string[] = [];
+    for (const { param, index } of P) {
+      if (vars.has(param.name)) continue;
+      const d = fn.defaults[index];
+      if (d === undefined) missing.push(param.name);
+      else vars.set(param.name, d);
+    }
+    if (missing.length) {
+      throw pyError('TypeError', `${name}() missing ${missing.length} required positional argument${missing.length > 1 ? 's' : ''}: ${nameList(missing)}`);
+    }
+    for (const { param, index } of l.keywordOnly) {
+      if (vars.has(param.name)) continue;
+      const d = fn.defaults[index];
+      if (d === undefined) missing.push(param.name);
+      else vars.set(param.name, d);
+    }
+    if (missing.length) {
+      throw pyError('TypeError', `${name}() missing ${missing.length} required keyword-only argument${missing.length > 1 ? 's' : ''}: ${nameList(missing)}`);
+    }
+    if (l.varkw) vars.set(l.varkw.name, extra!);
+    extra = null;
+  }
+
+  // ------------------------------------------------------------ modules
+
+  private hasShim(name: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.modules, name);
+  }
+
+  importModule(name: string): PyModule {
+    const cached = this.moduleCache.get(name);
+    if (cached) return cached;
+    const dot = name.lastIndexOf('.');
+    const parent = dot > 0 ? this.importModule(name.slice(0, dot)) : null;
+    const last = name.slice(dot + 1);
+    let mod: PyModule;
+    if (this.hasShim(name)) {
+      mod = this.modules[name].create(this);
+      if (parent && !parent.attrs.has(last)) parent.attrs.set(last, mod);
+    } else {
+      const sub = parent?.attrs.get(last);
+      if (!(sub instanceof PyModule)) {
+        const err = pyError('ModuleNotFoundError', unsupportedModuleMessage(name));
+        err.exc.bareMessage = true;
+        throw err;
+      }
+      mod = sub;
+    }
+    this.moduleCache.set(name, mod);
+    return mod;
+  }
+
+  private importFrom(s: A.ImportFrom, scope: Scope): void {
+    if (s.level > 0) throw new HaltError('unsupported', 'Gradlens does not support relative imports: scripts are single files', s.span);
+    this.node = { span: s.moduleSpan };
+    if (s.module === '__future__') return;
+    const mod = this.importModule(s.module);
+    if (s.names === null) {
+      for (const [k, v] of mod.attrs) if (!k.startsWith('_')) this.assignName(k, v, scope);
+      return;
+    }
+    for (const alias of s.names) {
+      this.node = alias;
+      let v = mod.attrs.get(alias.name);
+      if (v === undefined && this.hasShim(`${s.module}.${alias.name}`)) v = this.importModule(`${s.module}.${alias.name}`);
+      if (v === undefined) {
+        const err = pyError('ImportError', `cannot import name '${alias.name}' from '${s.module}': Gradlens does not support it`);
+        err.exc.bareMessage = true;
+        throw err;
+      }
+      this.assignName(alias.asname ?? alias.name, v, scope);
+    }
+  }
+
+  // ------------------------------------------------------------ expressions
+
+  evalExpr(e: A.Expr, scope: Scope): PyValue {
+    switch (e.kind) {
+      case 'Num':
+      case 'Bool':
+        return e.value;
+      case 'Str':
+        if (e.bytes) throw new HaltError('unsupported', 'Gradlens does not support bytes literals', e.span);
+        return e.value;
+      case 'None':
+        return null;
+      case 'Ellipsis':
+        return ELLIPSIS;
+      case 'Name':
+        this.node = e;
+        return this.lookup(e.id, scope);
+      case 'BinOp': {
+        const l = this.evalExpr(e.left, scope);
+        const r = this.evalExpr(e.right, scope);
+        this.node = e;
+        if (typeof l === 'number' && typeof r === 'number') return ops.floatOp(e.op as BinaryOp, l, r);
+        if (typeof l === 'bigint' && typeof r === 'bigint') return ops.intOp(e.op as BinaryOp, l, r);
+        return ops.binary(e.op as BinaryOp, l, r, this);
+      }
+      case 'UnaryOp': {
+        const v = this.evalExpr(e.operand, scope);
+        this.node = e;
+        return ops.unary(e.op, v, this);
+      }
+      case 'BoolOp': {
+        const l = this.evalExpr(e.left, scope);
+        const t = ops.truthy(l, this);
+        if (e.op === 'and' ? !t : t) return l;
+        return this.evalExpr(e.right, scope);
+      }
+      case 'Compare':
+        return this.compare(e, scope);
+      case 'Call':
+        return this.evalCall(e, scope);
+      case 'Attribute': {
+        const obj = this.evalExpr(e.value, scope);
+        this.node = e;
+        return ops.getattr(obj, e.attr, this);
+      }
+      case 'Subscript': {
+        const obj = this.evalExpr(e.value, scope);
+        const index = this.evalExpr(e.index, scope);
+        this.node = e;
+        return ops.getitem(obj, index, this);
+      }
+      case 'Slice':
+        return new PySlice(
+          e.lower ? this.evalExpr(e.lower, scope) : null,
+          e.upper ? this.evalExpr(e.upper, scope) : null,
+          e.step ? this.evalExpr(e.step, scope) : null,
+        );
+      case 'Tuple':
+        return new PyTuple(this.evalElements(e.elts, scope));
+      case 'List':
+        return new PyList(this.evalElements(e.elts, scope));
+      case 'Set': {
+        const s = new PySet();
+        for (const v of this.evalElements(e.elts, scope)) s.map.set(ops.dictKey(v), v);
+        return s;
+      }
+      case 'Dict': {
+        const d = new PyDict();
+        for (const item of e.items) {
+          if ('unpack' in item) {
+            const m = this.evalExpr(item.unpack, scope);
+            if (!(m instanceof PyDict)) throw pyError('TypeError', `'${typeName(m)}' object is not a mapping`);
+            for (const [k, v] of m.entries()) d.setByKey(ops.dictKey(k), k, v);
+          } else {
+            const k = this.evalExpr(item.key, scope);
+            const v = this.evalExpr(item.value, scope);
+            this.node = item.key;
+            d.setByKey(ops.dictKey(k), k, v);
+          }
+        }
+        return d;
+      }
+      case 'FString':
+        return this.evalFString(e, scope);
+      case 'FormattedValue':
+        return this.formatted(e, scope);
+      case 'IfExp':
+        return ops.truthy(this.evalExpr(e.test, scope), this) ? this.evalExpr(e.body, scope) : this.evalExpr(e.orelse, scope);
+      case 'Lambda':
+        return this.makeLambda(e, scope);
+      case 'NamedExpr': {
+        const v = this.evalExpr(e.value, scope);
+        this.assignName(e.target.id, v, scope);
+        return v;
+      }
+      case 'ListComp':
+      case 'SetComp':
+      case 'GeneratorExp':
+      case 'DictComp':
+        return this.comprehension(e, scope);
+      case 'Starred':
+        throw pyError('SyntaxError', "can't use starred expression here");
+      case 'UnsupportedExpr':
+        throw new HaltError('unsupported', `Gradlens does not support ${e.what}`, e.span);
+      case 'ErrorExpr':
+        this.node = e;
+        throw pyError('SyntaxError', 'invalid syntax');
+    }
+  }
+
+  private evalElements(elts: readonly A.Expr[], scope: Scope): PyValue[] {
+    const out: PyValue[] = [];
+    for (const x of elts) {
+      if (x.kind === 'Starred') {
+        const v = this.evalExpr(x.value, scope);
+        this.node = x;
+        for (const item of ops.iterate(v, this)) out.push(item);
+      } else out.push(this.evalExpr(x, scope));
+    }
+    return out;
+  }
+
+  private compare(e: A.Compare, scope: Scope): PyValue {
+    let left = this.evalExpr(e.left, scope);
+    for (let i = 0; i < e.ops.length; i++) {
+      const right = this.evalExpr(e.comparators[i], scope);
+      this.node = e;
+      const op = e.ops[i];
+      let r: PyValue;
+      switch (op) {
+        case 'in':
+          r = ops.contains(right, left, this);
+          break;
+        case 'not in':
+          r = !ops.contains(right, left, this);
+          break;
+        case 'is':
+          r = left === right;
+          break;
+        case 'is not':
+          r = left !== right;
+          break;
+        default:
+          r = ops.compare(op as CompareOp, left, right, this);
+      }
+      if (i === e.ops.length - 1) return r;
+      if (!ops.truthy(r, this)) return r;
+      left = right;
+    }
+    return left;
+  }
+
+  private evalCall(e: A.Call, scope: Scope): PyValue {
+    const f = this.evalExpr(e.func, scope);
+    const args: PyValue[] = [];
+    let kwargs = NO_KWARGS;
+    for (const a of e.args) {
+      switch (a.kind) {
+        case 'positional':
+          args.push(this.evalExpr(a.value, scope));
+          break;
+        case 'star': {
+          const v = this.evalExpr(a.value, scope);
+          this.node = a.value;
+          for (const x of ops.iterate(v, this, `Value after * must be an iterable, not ${typeName(v)}`)) args.push(x);
+          break;
+        }
+        case 'keyword': {
+          const v = this.evalExpr(a.value, scope);
+          if (kwargs === NO_KWARGS) kwargs = new Map();
+          if (kwargs.has(a.name)) throw pyError('SyntaxError', `keyword argument repeated: ${a.name}`);
+          kwargs.set(a.name, v);
+          break;
+        }
+        case 'doubleStar': {
+          const m = this.evalExpr(a.value, scope);
+          this.node = a.value;
+          if (!(m instanceof PyDict)) throw pyError('TypeError', `argument after ** must be a mapping, not ${typeName(m)}`);
+          if (kwargs === NO_KWARGS) kwargs = new Map();
+          for (const [k, v] of m.entries()) {
+            if (typeof k !== 'string') throw pyError('TypeError', 'keywords must be strings');
+            if (kwargs.has(k)) throw pyError('TypeError', `got multiple values for keyword argument '${k}'`);
+            kwargs.set(k, v);
+          }
+          break;
+        }
+      }
+    }
+    this.node = e;
+    if (this.onCall && f instanceof PyFunction) this.onCall(f, args, kwargs, e);
+    if (f === this.superBuiltin && args.length === 0) return this.makeSuper(args);
+    return this.callValue(f, args, kwargs);
+  }
+
+  private evalFString(e: A.FString, scope: Scope): string {
+    let out = '';
+    for (const p of e.parts) out += typeof p === 'string' ? p : this.formatted(p, scope);
+    return out;
+  }
+
+  private formatted(fv: A.FormattedValue, scope: Scope): string {
+    let v = this.evalExpr(fv.value, scope);
+    const conversion = fv.conversion ?? (fv.selfDoc !== null && fv.spec === null ? 'r' : null);
+    this.node = fv;
+    if (conversion === 'r') v = ops.repr(v, this);
+    else if (conversion === 's') v = ops.str(v, this);
+    else if (conversion === 'a') v = ops.ascii(v, this);
+    const spec = fv.spec ? this.evalFString(fv.spec, scope) : '';
+    this.node = fv;
+    return (fv.selfDoc ?? '') + ops.formatValue(v, spec, this);
+  }
+
+  private comprehension(e: A.Comp | A.DictComp, scope: Scope): PyValue {
+    const inner = new Scope(scopeInfo(e), scope, this.globals, scope.qualPrefix);
+    const list: PyValue[] = [];
+    const set = e.kind === 'SetComp' ? new PySet() : null;
+    const dict = e.kind === 'DictComp' ? new PyDict() : null;
+    const gens = e.generators;
+    const loop = (i: number, iterable: PyValue): void => {
+      const g = gens[i];
+      for (const x of ops.iterate(iterable, this)) {
+        this.node = e;
+        this.tick();
+        this.assign(g.target, x, inner);
+        let ok = true;
+        for (const cond of g.ifs) {
+          if (!ops.truthy(this.evalExpr(cond, inner), this)) {
+            ok = false;
+            break;
+          }
+        }
+        if (!ok) continue;
+        if (i + 1 < gens.length) loop(i + 1, this.evalExpr(gens[i + 1].iter, inner));
+        else if (dict) {
+          const k = this.evalExpr((e as A.DictComp).key, inner);
+          const v = this.evalExpr((e as A.DictComp).value, inner);
+          dict.setByKey(ops.dictKey(k), k, v);
+        } else {
+          const v = this.evalExpr((e as A.Comp).elt, inner);
+          if (set) set.map.set(ops.dictKey(v), v);
+          else list.push(v);
+        }
+      }
+    };
+    // The first iterable is evaluated in the enclosing scope, as in Python.
+    loop(0, this.evalExpr(gens[0].iter, scope));
+    return dict ?? set ?? new PyList(list);
+  }
+}
+
+function describeTarget(e: A.Expr): string {
+  switch (e.kind) {
+    case 'Call':
+      return 'function call';
+    case 'Num':
+    case 'Str':
+    case 'Bool':
+    case 'None':
+      return 'literal';
+    case 'BinOp':
+    case 'UnaryOp':
+      return 'expression';
+    case 'Compare':
+      return 'comparison';
+    case 'Lambda':
+      return 'lambda';
+    default:
+      return 'expression';
+  }
+}
+
+function formatBytes(n: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let i = 0;
+  let v = n;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return i === 0 ? `${n} bytes` : `${Number.isInteger(v) ? v : v.toFixed(1)} ${units[i]}`;
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,582 @@
+/**
+ * Python's `math` module. Results match CPython's: the same domain and range
+ * errors, ints where CPython returns ints (floor, ceil, factorial, gcd), and
+ * CPython's own algorithms where it does not defer to libm (gamma, lgamma, fsum).
+ */
+import { bindArgs } from '../convert';
+import { pyError } from '../exceptions';
+import { pyFunction, type HostContext } from '../host';
+import { PyModule, PyTuple, type Kwargs, type NativeFn, type PyValue } from '../objects';
+import { binary, intToFloat, iterate, toFloat, toIndex } from '../ops';
+import type { ModuleShim } from '../modules';
+import { typeName } from '../types';
+import { erf, erfc } from './erf';
+
+function real(v: PyValue, ctx: HostContext): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return intToFloat(v);
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'string' || v === null) throw pyError('TypeError', `must be real number, not ${typeName(v)}`);
+  return toFloat(v, ctx);
+}
+
+function domain(): never {
+  throw pyError('ValueError', 'math domain error');
+}
+
+function range(): never {
+  throw pyError('OverflowError', 'math range error');
+}
+
+/** A one-argument float function with CPython's error rules: NaN from finite input is a domain error, inf a range error. */
+function unary(f: (x: number) => number, opts: { overflowIsRange?: boolean } = {}): NativeFn {
+  return (args, kwargs, ctx) => {
+    one(args, kwargs);
+    const x = real(args[0], ctx);
+    const r = f(x);
+    if (Number.isNaN(r) && !Number.isNaN(x)) domain();
+    if (!Number.isFinite(r) && Number.isFinite(x) && !Number.isNaN(r)) {
+      if (opts.overflowIsRange ?? true) range();
+      domain();
+    }
+    return r;
+  };
+}
+
+function one(args: PyValue[], kwargs: Kwargs, name = 'function'): void {
+  if (kwargs.size) throw pyError('TypeError', `${name}() takes no keyword arguments`);
+  if (args.length !== 1) throw pyError('TypeError', `math.${name}() takes exactly one argument (${args.length} given)`);
+}
+
+function two(args: PyValue[], name: string): void {
+  if (args.length !== 2) throw pyError('TypeError', `${name} expected 2 arguments, got ${args.length}`);
+}
+
+function natLog(v: PyValue, ctx: HostContext): number {
+  // Ints past the float range still have a logarithm: log(m * 2^k) = log(m) + k log 2.
+  if (typeof v === 'bigint') {
+    if (v <= 0n) domain();
+    const bits = v.toString(2).length;
+    if (bits > 1000) {
+      const shift = BigInt(bits - 64);
+      return Math.log(Number(v >> shift)) + Number(shift) * Math.LN2;
+    }
+  }
+  const x = real(v, ctx);
+  if (Number.isNaN(x)) return x;
+  if (x <= 0) domain();
+  return Math.log(x);
+}
+
+function intResult(x: number, f: (x: number) => number): bigint {
+  if (Number.isNaN(x)) throw pyError('ValueError', 'cannot convert float NaN to integer');
+  if (!Number.isFinite(x)) throw pyError('OverflowError', 'cannot convert float infinity to integer');
+  return BigInt(f(x));
+}
+
+function integral(v: PyValue, ctx: HostContext): bigint {
+  return toIndex(v, ctx);
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  a = a < 0n ? -a : a;
+  b = b < 0n ? -b : b;
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+function factorial(n: bigint): bigint {
+  if (n < 0n) throw pyError('ValueError', 'factorial() not defined for negative values');
+  if (n > 20000n) throw pyError('MemoryError', 'factorial() argument is too large for Gradlens');
+  let r = 1n;
+  for (let i = 2n; i <= n; i++) r *= i;
+  return r;
+}
+
+/** Shewchuk's exact summation, CPython's msum, with its final correct rounding. */
+function fsum(values: Iterable<number>): number {
+  const partials: number[] = [];
+  let special = 0;
+  let infSum = 0;
+  for (let x of values) {
+    const xsave = x;
+    let i = 0;
+    for (let y of partials) {
+      if (Math.abs(x) < Math.abs(y)) [x, y] = [y, x];
+      const hi = x + y;
+      const lo = y - (hi - x);
+      if (lo !== 0) partials[i++] = lo;
+      x = hi;
+    }
+    partials.length = i;
+    if (!Number.isFinite(x)) {
+      // A nonfinite partial: either an input was inf/nan, or the sum overflowed.
+      if (Number.isFinite(xsave)) throw pyError('OverflowError', 'intermediate overflow in fsum');
+      if (Number.isNaN(xsave)) special = NaN;
+      else infSum += xsave;
+      special = Number.isNaN(special) ? special : infSum;
+      partials.length = 0;
+    } else partials.push(x);
+  }
+  if (special !== 0 || infSum !== 0) {
+    if (Number.isNaN(infSum)) throw pyError('ValueError', '-inf + inf in fsum');
+    return Number.isNaN(special) ? NaN : infSum;
+  }
+  let n = partials.length;
+  let hi = 0;
+  let lo = 0;
+  if (n > 0) {
+    hi = partials[--n];
+    while (n > 0) {
+      const x = hi;
+      const y = partials[--n];
+      hi = x + y;
+      const yr = hi - x;
+      lo = y - yr;
+      if (lo !== 0) break;
+    }
+    if (n > 0 && ((lo < 0 && partials[n - 1] < 0) || (lo > 0 && partials[n - 1] > 0))) {
+      const y = lo * 2;
+      const x = hi + y;
+      const yr = x - hi;
+      if (y === yr) hi = x;
+    }
+  }
+  return hi;
+}
+
+// CPython's Lanczos approximation for gamma and lgamma (mathmodule.c), not libm's.
+const LANCZOS_G = 6.024680040776729583740234375;
+const LANCZOS_G_MINUS_HALF = 5.524680040776729583740234375;
+const LANCZOS_NUM = [
+  23531376880.410759688572007674451636754734846804940, 42919803642.649098768957899047001988850926355848959,
+  35711959237.355668049440185451547166705960488635843, 17921034426.037209699919755754458931112671403265390,
+  6039542586.3520280050642916443072979210699388420708, 1439720407.3117216736632230727949123939715485786772,
+  248874557.86205415651146038641322942321632125127801, 31426415.585400194380614231628318205362874684987640,
+  2876370.6289353724412254090516208496135991145378768, 186056.26539522349504029498971604569928220784236328,
+  8071.6720023658162106380029022722506138218516325024, 210.82427775157934587250973392071336271166969580291,
+  2.5066282746310002701649081771338373386264310793408,
+];
+const LANCZOS_DEN = [0.0, 39916800.0, 120543840.0, 150917976.0, 105258076.0, 45995730.0, 13339535.0, 2637558.0, 357423.0, 32670.0, 1925.0, 66.0, 1.0];
+const GAMMA_INTEGRAL: number[] = [];
+for (let i = 0, f = 1; i < 23; i++) {
+  GAMMA_INTEGRAL.push(f);
+  f *= i + 1;
+}
+
+function lanczosSum(x: number): number {
+  let num = 0;
+  let den = 0;
+  if (x < 5) {
+    for (let i = LANCZOS_NUM.length; --i >= 0; ) {
+      num = num * x + LANCZOS_NUM[i];
+      den = den * x + LANCZOS_DEN[i];
+    }
+  } else {
+    for (let i = 0; i < LANCZOS_NUM.length; i++) {
+      num = num / x + LANCZOS_NUM[i];
+      den = den / x + LANCZOS_DEN[i];
+    }
+  }
+  return num / den;
+}
+
+function sinpi(x: number): number {
+  const y = Math.abs(x) % 2;
+  const n = Math.round(2 * y);
+  let r: number;
+  switch (n) {
+    case 0:
+      r = Math.sin(Math.PI * y);
+      break;
+    case 1:
+      r = Math.cos(Math.PI * (y - 0.5));
+      break;
+    case 2:
+      r = Math.sin(Math.PI * (1 - y));
+      break;
+    case 3:
+      r = -Math.cos(Math.PI * (y - 1.5));
+      break;
+    default:
+      r = Math.sin(Math.PI * (y - 2));
+  }
+  return Math.sign(x) * r || (x < 0 ? -0 : 0) * r;
+}
+
+function gamma(x: number): number {
+  if (!Number.isFinite(x)) {
+    if (Number.isNaN(x) || x > 0) return x;
+    domain();
+  }
+  if (x === 0) domain();
+  if (x === Math.floor(x)) {
+    if (x < 0) domain();
+    if (x <= 23) return GAMMA_INTEGRAL[x - 1];
+  }
+  const absx = Math.abs(x);
+  if (absx < 1e-20) {
+    const r = 1 / x;
+    if (!Number.isFinite(r)) range();
+    return r;
+  }
+  if (absx > 200) {
+    if (x < 0) return 0 / sinpi(x);
+    range();
+  }
+  const y = absx + LANCZOS_G_MINUS_HALF;
+  let z: number;
+  if (absx > LANCZOS_G_MINUS_HALF) {
+    const q = y - absx;
+    z = q - LANCZOS_G_MINUS_HALF;
+  } else {
+    const q = y - LANCZOS_G_MINUS_HALF;
+    z = q - absx;
+  }
+  z = (z * LANCZOS_G) / y;
+  let r: number;
+  if (x < 0) {
+    r = ((-Math.PI / sinpi(absx) / absx) * Math.exp(y)) / lanczosSum(absx);
+    r -= z * r;
+    if (absx < 140) r /= Math.pow(y, absx - 0.5);
+    else {
+      const sqrtpow = Math.pow(y, absx / 2 - 0.25);
+      r /= sqrtpow;
+      r /= sqrtpow;
+    }
+  } else {
+    r = lanczosSum(absx) / Math.exp(y);
+    r += z * r;
+    if (absx < 140) r *= Math.pow(y, absx - 0.5);
+    else {
+      const sqrtpow = Math.pow(y, absx / 2 - 0.25);
+      r *= sqrtpow;
+      r *= sqrtpow;
+    }
+  }
+  if (!Number.isFinite(r)) range();
+  return r;
+}
+
+function lgamma(x: number): number {
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? x : Infinity;
+  if (x === Math.floor(x) && x <= 2) {
+    if (x <= 0) domain();
+    return 0;
+  }
+  const absx = Math.abs(x);
+  if (absx < 1e-20) return -Math.log(absx);
+  let r = Math.log(lanczosSum(absx)) - LANCZOS_G;
+  r += (absx - 0.5) * (Math.log(absx + LANCZOS_G - 0.5) - 1);
+  if (x < 0) r = Math.log(Math.PI) - Math.log(Math.abs(sinpi(absx))) - Math.log(absx) - r;
+  if (!Number.isFinite(r)) range();
+  return r;
+}
+
+function mathPow(x: number, y: number): number {
+  if (Number.isNaN(x)) return y === 0 ? 1 : x;
+  if (Number.isNaN(y)) return x === 1 ? 1 : y;
+  if (x === 0 && y < 0 && Number.isFinite(y)) domain();
+  if (x < 0 && Number.isFinite(x) && Number.isFinite(y) && !Number.isInteger(y)) domain();
+  if (x === 1 || y === 0) return 1;
+  if (x === -1 && !Number.isFinite(y)) return 1;
+  const r = Math.pow(x, y);
+  if (!Number.isFinite(r) && Number.isFinite(x) && Number.isFinite(y)) range();
+  return r;
+}
+
+function isclose(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
+  const a = bindArgs('isclose', ['a', 'b', '*', 'rel_tol?', 'abs_tol?'], args, kwargs, ctx);
+  const x = real(a.required('a'), ctx);
+  const y = real(a.required('b'), ctx);
+  const rel = a.float('rel_tol', 1e-9);
+  const abs = a.float('abs_tol', 0);
+  if (rel < 0 || abs < 0) throw pyError('ValueError', 'tolerances must be non-negative');
+  if (x === y) return true;
+  if (!Number.isFinite(x) || !Number.isFinite(y)) return false;
+  const diff = Math.abs(y - x);
+  return diff <= Math.abs(rel * y) || diff <= Math.abs(rel * x) || diff <= abs;
+}
+
+function frexp(x: number): [number, number] {
+  if (x === 0 || !Number.isFinite(x)) return [x, 0];
+  let e = Math.max(-1073, Math.floor(Math.log2(Math.abs(x))) + 1);
+  let m = x * Math.pow(2, -e);
+  while (Math.abs(m) < 0.5) {
+    m *= 2;
+    e--;
+  }
+  while (Math.abs(m) >= 1) {
+    m /= 2;
+    e++;
+  }
+  return [m, e];
+}
+
+function ulp(x: number): number {
+  if (Number.isNaN(x)) return x;
+  x = Math.abs(x);
+  if (!Number.isFinite(x)) return x;
+  const next = nextafter(x, Infinity);
+  if (!Number.isFinite(next)) return x - nextafter(x, -Infinity);
+  return next - x;
+}
+
+function nextafter(x: number, y: number): number {
+  if (Number.isNaN(x) || Number.isNaN(y)) return NaN;
+  if (x === y) return y;
+  if (x === 0) return y > 0 ? 5e-324 : -5e-324;
+  const buf = new DataView(new ArrayBuffer(8));
+  buf.setFloat64(0, x);
+  let bits = buf.getBigUint64(0);
+  bits += (y > x) === (x > 0) ? 1n : -1n;
+  buf.setBigUint64(0, bits);
+  return buf.getFloat64(0);
+}
+
+export const mathModule: ModuleShim = {
+  exports: [
+    'pi', 'e', 'tau', 'inf', 'nan', 'sqrt', 'exp', 'exp2', 'expm1', 'log', 'log2', 'log10', 'log1p', 'sin', 'cos', 'tan',
+    'asin', 'acos', 'atan', 'atan2', 'sinh', 'cosh', 'tanh', 'asinh', 'acosh', 'atanh', 'pow', 'fabs', 'floor', 'ceil',
+    'trunc', 'isclose', 'isfinite', 'isinf', 'isnan', 'factorial', 'gcd', 'lcm', 'hypot', 'dist', 'degrees', 'radians',
+    'copysign', 'fsum', 'prod', 'erf', 'erfc', 'gamma', 'lgamma', 'comb', 'perm', 'isqrt', 'fmod', 'modf', 'frexp',
+    'ldexp', 'remainder', 'cbrt', 'nextafter', 'ulp',
+  ],
+  create() {
+    const m = new Map<string, PyValue>();
+    const def = (name: string, f: NativeFn) => m.set(name, pyFunction(name, f));
+    m.set('pi', Math.PI);
+    m.set('e', Math.E);
+    m.set('tau', 2 * Math.PI);
+    m.set('inf', Infinity);
+    m.set('nan', NaN);
+    def('sqrt', unary((x) => (x < 0 ? NaN : Math.sqrt(x))));
+    def('cbrt', unary(Math.cbrt));
+    def('exp', unary(Math.exp));
+    def('exp2', unary((x) => Math.pow(2, x)));
+    def('expm1', unary(Math.expm1));
+    def('log2', (args, kwargs, ctx) => {
+      one(args, kwargs, 'log2');
+      const x = args[0];
+      if (typeof x === 'bigint' && x > 0n && x.toString(2).length > 1000) return natLog(x, ctx) / Math.LN2;
+      return log2(real(x, ctx));
+    });
+    def('log10', (args, kwargs, ctx) => {
+      one(args, kwargs, 'log10');
+      const x = args[0];
+      if (typeof x === 'bigint' && x > 0n && x.toString(2).length > 1000) return natLog(x, ctx) / Math.LN10;
+      const f = real(x, ctx);
+      if (f <= 0) domain();
+      return Math.log10(f);
+    });
+    def('log1p', unary((x) => (x <= -1 ? NaN : Math.log1p(x))));
+    def('log', (args, kwargs, ctx) => {
+      if (kwargs.size) throw pyError('TypeError', 'log() takes no keyword arguments');
+      if (args.length < 1 || args.length > 2) throw pyError('TypeError', `log expected 1 or 2 arguments, got ${args.length}`);
+      const num = natLog(args[0], ctx);
+      if (args.length === 1) return num;
+      const den = natLog(args[1], ctx);
+      if (den === 0) throw pyError('ZeroDivisionError', 'float division by zero');
+      return num / den;
+    });
+    def('sin', unary(Math.sin));
+    def('cos', unary(Math.cos));
+    def('tan', unary(Math.tan));
+    def('asin', unary(Math.asin));
+    def('acos', unary(Math.acos));
+    def('atan', unary(Math.atan));
+    def('sinh', unary(Math.sinh));
+    def('cosh', unary(Math.cosh));
+    def('tanh', unary(Math.tanh));
+    def('asinh', unary(Math.asinh));
+    def('acosh', unary(Math.acosh));
+    def('atanh', unary((x) => (Math.abs(x) >= 1 ? NaN : Math.atanh(x))));
+    def('erf', unary(erf));
+    def('erfc', unary(erfc));
+    def('gamma', unary(gamma));
+    def('lgamma', unary(lgamma));
+    def('fabs', unary(Math.abs));
+    def('degrees', unary((x) => x * (180 / Math.PI)));
+    def('radians', unary((x) => x * (Math.PI / 180)));
+    def('atan2', (args, _kw, ctx) => {
+      two(args, 'atan2');
+      return Math.atan2(real(args[0], ctx), real(args[1], ctx));
+    });
+    def('pow', (args, _kw, ctx) => {
+      two(args, 'pow');
+      return mathPow(real(args[0], ctx), real(args[1], ctx));
+    });
+    def('copysign', (args, _kw, ctx) => {
+      two(args, 'copysign');
+      const x = Math.abs(real(args[0], ctx));
+      const y = real(args[1], ctx);
+      return y < 0 || Object.is(y, -0) ? -x : x;
+    });
+    def('fmod', (args, _kw, ctx) => {
+      two(args, 'fmod');
+      const x = real(args[0], ctx);
+      const y = real(args[1], ctx);
+      if (y === 0 || !Number.isFinite(x)) {
+        if (Number.isNaN(x) || Number.isNaN(y)) return NaN;
+        domain();
+      }
+      return x % y;
+    });
+    def('remainder', (args, _kw, ctx) => {
+      two(args, 'remainder');
+      const x = real(args[0], ctx);
+      const y = real(args[1], ctx);
+      if (Number.isNaN(x) || Number.isNaN(y)) return NaN;
+      if (!Number.isFinite(x) || y === 0) domain();
+      if (!Number.isFinite(y)) return x;
+      const n = Math.round(x / y);
+      const r = x - n * y;
+      // ties go to the even multiple
+      if (Math.abs(r) === Math.abs(y) / 2 && n % 2 !== 0) return x - (n - Math.sign(n)) * y;
+      return r;
+    });
+    def('modf', (args, kwargs, ctx) => {
+      one(args, kwargs, 'modf');
+      const x = real(args[0], ctx);
+      if (!Number.isFinite(x)) return tuple(Number.isNaN(x) ? [x, x] : [Math.sign(x) * 0, x]);
+      const i = Math.trunc(x);
+      return tuple([Object.is(x - i, 0) && x < 0 ? -0 : x - i, i]);
+    });
+    def('frexp', (args, kwargs, ctx) => {
+      one(args, kwargs, 'frexp');
+      const [mant, e] = frexp(real(args[0], ctx));
+      return tuple([mant, BigInt(e)]);
+    });
+    def('ldexp', (args, _kw, ctx) => {
+      two(args, 'ldexp');
+      const x = real(args[0], ctx);
+      const e = Number(integral(args[1], ctx));
+      let r = x;
+      let k = e;
+      while (k > 1000) {
+        r *= 2 ** 1000;
+        k -= 1000;
+      }
+      while (k < -1000) {
+        r *= 2 ** -1000;
+        k += 1000;
+      }
+      r *= 2 ** k;
+      if (!Number.isFinite(r) && Number.isFinite(x)) range();
+      return r;
+    });
+    def('floor', (args, kwargs, ctx) => {
+      one(args, kwargs, 'floor');
+      const x = args[0];
+      if (typeof x === 'bigint') return x;
+      return intResult(real(x, ctx), Math.floor);
+    });
+    def('ceil', (args, kwargs, ctx) => {
+      one(args, kwargs, 'ceil');
+      const x = args[0];
+      if (typeof x === 'bigint') return x;
+      return intResult(real(x, ctx), Math.ceil);
+    });
+    def('trunc', (args, kwargs, ctx) => {
+      one(args, kwargs, 'trunc');
+      const x = args[0];
+      if (typeof x === 'bigint') return x;
+      return intResult(real(x, ctx), Math.trunc);
+    });
+    def('isfinite', unaryPredicate(Number.isFinite));
+    def('isinf', unaryPredicate((x) => x === Infinity || x === -Infinity));
+    def('isnan', unaryPredicate(Number.isNaN));
+    def('isclose', isclose);
+    def('factorial', (args, kwargs, ctx) => {
+      one(args, kwargs, 'factorial');
+      return factorial(integral(args[0], ctx));
+    });
+    def('gcd', (args, _kw, ctx) => args.map((a) => integral(a, ctx)).reduce(gcd, 0n));
+    def('lcm', (args, _kw, ctx) =>
+      args
+        .map((a) => integral(a, ctx))
+        .reduce((a, b) => {
+          if (a === 0n || b === 0n) return 0n;
+          const l = (a / gcd(a, b)) * b;
+          return l < 0n ? -l : l;
+        }, 1n),
+    );
+    def('isqrt', (args, kwargs, ctx) => {
+      one(args, kwargs, 'isqrt');
+      const n = integral(args[0], ctx);
+      if (n < 0n) throw pyError('ValueError', 'isqrt() argument must be nonnegative');
+      if (n < 2n) return n;
+      let x = BigInt(Math.floor(Math.sqrt(Number(n))));
+      while (x * x > n) x--;
+      while ((x + 1n) * (x + 1n) <= n) x++;
+      return x;
+    });
+    def('comb', (args, _kw, ctx) => {
+      two(args, 'comb');
+      const n = integral(args[0], ctx);
+      let k = integral(args[1], ctx);
+      if (n < 0n) throw pyError('ValueError', 'n must be a non-negative integer');
+      if (k < 0n) throw pyError('ValueError', 'k must be a non-negative integer');
+      if (k > n) return 0n;
+      if (k > n - k) k = n - k;
+      let r = 1n;
+      for (let i = 1n; i <= k; i++) r = (r * (n - k + i)) / i;
+      return r;
+    });
+    def('perm', (args, _kw, ctx) => {
+      if (args.length < 1 || args.length > 2) throw pyError('TypeError', `perm expected at most 2 arguments, got ${args.length}`);
+      const n = integral(args[0], ctx);
+      if (n < 0n) throw pyError('ValueError', 'n must be a non-negative integer');
+      const k = args.length > 1 && args[1] !== null ? integral(args[1], ctx) : n;
+      if (k < 0n) throw pyError('ValueError', 'k must be a non-negative integer');
+      if (k > n) return 0n;
+      let r = 1n;
+      for (let i = 0n; i < k; i++) r *= n - i;
+      return r;
+    });
+    def('hypot', (args, _kw, ctx) => {
+      const xs = args.map((a) => real(a, ctx));
+      if (xs.some((x) => !Number.isFinite(x) && !Number.isNaN(x))) return Infinity;
+      return Math.hypot(...xs);
+    });
+    def('dist', (args, _kw, ctx) => {
+      two(args, 'dist');
+      const p = [...iterate(args[0], ctx)].map((x) => real(x, ctx));
+      const q = [...iterate(args[1], ctx)].map((x) => real(x, ctx));
+      if (p.length !== q.length) throw pyError('ValueError', 'both points must have the same number of dimensions');
+      return Math.hypot(...p.map((x, i) => x - q[i]));
+    });
+    def('fsum', (args, kwargs, ctx) => {
+      one(args, kwargs, 'fsum');
+      return fsum([...iterate(args[0], ctx)].map((x) => real(x, ctx)));
+    });
+    def('prod', (args, kwargs, ctx) => {
+      const a = bindArgs('prod', ['iterable', '*', 'start?'], args, kwargs, ctx);
+      let r: PyValue = a.get('start') ?? 1n;
+      for (const x of iterate(a.required('iterable'), ctx)) r = binary('*', r, x, ctx);
+      return r;
+    });
+    def('nextafter', (args, _kw, ctx) => {
+      two(args, 'nextafter');
+      return nextafter(real(args[0], ctx), real(args[1], ctx));
+    });
+    def('ulp', unary(ulp));
+    return new PyModule('math', m);
+  },
+};
+
+function log2(x: number): number {
+  if (x <= 0) domain();
+  return Math.log2(x);
+}
+
+function unaryPredicate(f: (x: number) => boolean): NativeFn {
+  return (args, kwargs, ctx) => {
+    one(args, kwargs);
+    return f(real(args[0], ctx));
+  };
+}
+
+function tuple(items: PyValue[]): PyValue {
+  return new PyTuple(items);
+}

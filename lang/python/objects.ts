@@ -1,0 +1,345 @@
+/**
+ * Python values as the interpreter holds them.
+ *
+ *   None -> null        bool -> boolean      int -> bigint (arbitrary precision)
+ *   float -> number     str -> string        everything else -> a PyObject subclass
+ *
+ * Ints and floats are distinct JS types so that `15` and `15.0` print as Python
+ * prints them and `7 / 2`, `7 // 2` follow Python's rules.
+ */
+import type * as A from './ast';
+import type { HostContext } from './host';
+import type { Span } from './span';
+
+export type PyValue = null | boolean | bigint | number | string | PyObject;
+
+/** Keyword arguments of a call, in the order written. */
+export type Kwargs = Map<string, PyValue>;
+
+/** The signature of every function implemented in TypeScript (builtins, module functions, host methods). */
+export type NativeFn = (args: PyValue[], kwargs: Kwargs, ctx: HostContext) => PyValue;
+
+export abstract class PyObject {}
+
+let nextObjectId = 1;
+const objectIds = new WeakMap<object, number>();
+/** A stable identity number, for `id()`, hashing by identity and `<... at 0x...>` reprs. */
+export function objectId(o: object): number {
+  let id = objectIds.get(o);
+  if (id === undefined) {
+    id = nextObjectId++;
+    objectIds.set(o, id);
+  }
+  return id;
+}
+
+export interface TypeOptions {
+  module?: string;
+  bases?: readonly PyType[];
+  /** Constructs an instance: `int('3')`, `ValueError('x')`, `torch.Tensor(...)`. */
+  construct?: NativeFn;
+  attrs?: Map<string, PyValue>;
+  /** True for the builtin exception hierarchy and classes deriving from it. */
+  isException?: boolean;
+}
+
+/** A Python class: a builtin type, an exception class, a host type or a class the script defines. */
+export class PyType extends PyObject {
+  readonly module: string;
+  readonly bases: readonly PyType[];
+  /** Set once by builtins.ts for the builtin types. */
+  construct: NativeFn | null;
+  /** The class namespace: methods and class attributes (for classes the script defines). */
+  readonly attrs: Map<string, PyValue>;
+  readonly isException: boolean;
+  /** Method resolution order, this class first. */
+  readonly mro: readonly PyType[];
+  /** Set on classes defined by a `class` statement. */
+  userDefined = false;
+
+  constructor(
+    readonly name: string,
+    options: TypeOptions = {},
+  ) {
+    super();
+    this.module = options.module ?? 'builtins';
+    this.bases = options.bases ?? [];
+    this.construct = options.construct ?? null;
+    this.attrs = options.attrs ?? new Map();
+    this.isException = options.isException ?? this.bases.some((b) => b.isException);
+    this.mro = linearize(this);
+  }
+
+  get qualifiedName(): string {
+    return this.module === 'builtins' || this.module === '__main__' ? this.name : `${this.module}.${this.name}`;
+  }
+
+  isSubtypeOf(other: PyType): boolean {
+    return this.mro.includes(other);
+  }
+
+  /** A class attribute through the MRO. */
+  lookup(name: string): PyValue | undefined {
+    for (const t of this.mro) {
+      const v = t.attrs.get(name);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+}
+
+/** C3 would be exact; a depth-first order without duplicates is enough for the single-inheritance classes scripts write. */
+function linearize(t: PyType): PyType[] {
+  const out: PyType[] = [t];
+  for (const b of t.bases) for (const m of b.mro) if (!out.includes(m)) out.push(m);
+  return out;
+}
+
+/** A raised or raisable exception: `ValueError('x')`. */
+export class ExceptionObject extends PyObject {
+  /** Where it was raised (the innermost expression or statement), set as it propagates. */
+  span: Span | null = null;
+  /** Frames it passed through, innermost first. */
+  readonly traceback: { name: string; span: Span }[] = [];
+  /** Attributes set on instances of exception classes the script defines. */
+  readonly dict = new Map<string, PyValue>();
+  /** For sandbox refusals raised as exceptions (unsupported modules): print the message alone. */
+  bareMessage = false;
+  cause: ExceptionObject | null = null;
+  context: ExceptionObject | null = null;
+
+  constructor(
+    readonly type: PyType,
+    /** Reassigned by `BaseException.__init__` (`super().__init__(msg)`). */
+    public args: PyValue[],
+  ) {
+    super();
+  }
+}
+
+export class PyTuple extends PyObject {
+  constructor(readonly items: readonly PyValue[]) {
+    super();
+  }
+}
+
+export class PyList extends PyObject {
+  constructor(public items: PyValue[]) {
+    super();
+  }
+}
+
+/**
+ * Hash key of a hashable value: equal Python values (1, 1.0, True) share a key.
+ * `null` for unhashable values (lists, dicts, sets).
+ */
+export function hashKey(v: PyValue): string | null {
+  switch (typeof v) {
+    case 'bigint':
+      return `i${v}`;
+    case 'number':
+      return Number.isInteger(v) ? `i${BigInt(v)}` : `f${v}`;
+    case 'boolean':
+      return v ? 'i1' : 'i0';
+    case 'string':
+      return `s${v}`;
+    case 'object':
+      if (v === null) return 'N';
+      if (v instanceof PyTuple) {
+        const parts: string[] = [];
+        for (const item of v.items) {
+          const k = hashKey(item);
+          if (k === null) return null;
+          parts.push(k);
+        }
+        return `t(${parts.map((p) => `${p.length}:${p}`).join('')})`;
+      }
+      if (v instanceof PySet && v.frozen) {
+        return `z{${[...v.map.keys()].sort().join('|')}}`;
+      }
+      if (v instanceof PyList || v instanceof PyDict || v instanceof PySet) return null;
+      return `o${objectId(v)}`;
+  }
+  return null;
+}
+
+/** A dict: insertion-ordered, keyed by hashKey. */
+export class PyDict extends PyObject {
+  readonly map = new Map<string, [PyValue, PyValue]>();
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  /** `undefined` when absent. Throws nothing: the caller checks hashability with hashKey first. */
+  getByKey(k: string): PyValue | undefined {
+    return this.map.get(k)?.[1];
+  }
+
+  setByKey(k: string, key: PyValue, value: PyValue): void {
+    const old = this.map.get(k);
+    // Python keeps the first key object (d[1] = 'a'; d[1.0] = 'b' leaves key 1).
+    if (old) old[1] = value;
+    else this.map.set(k, [key, value]);
+  }
+
+  *keys(): IterableIterator<PyValue> {
+    for (const [k] of this.map.values()) yield k;
+  }
+
+  *values(): IterableIterator<PyValue> {
+    for (const [, v] of this.map.values()) yield v;
+  }
+
+  entries(): IterableIterator<[PyValue, PyValue]> {
+    return this.map.values();
+  }
+}
+
+export class PySet extends PyObject {
+  readonly map = new Map<string, PyValue>();
+
+  constructor(readonly frozen = false) {
+    super();
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+export class PySlice extends PyObject {
+  constructor(
+    readonly start: PyValue,
+    readonly stop: PyValue,
+    readonly step: PyValue,
+  ) {
+    super();
+  }
+}
+
+export class PyRange extends PyObject {
+  constructor(
+    readonly start: bigint,
+    readonly stop: bigint,
+    readonly step: bigint,
+  ) {
+    super();
+  }
+
+  get length(): bigint {
+    const { start, stop, step } = this;
+    if (step > 0n) return stop > start ? (stop - start + step - 1n) / step : 0n;
+    return start > stop ? (start - stop - step - 1n) / -step : 0n;
+  }
+
+  at(i: bigint): bigint {
+    return this.start + i * this.step;
+  }
+}
+
+/** A one-shot iterator: what zip, map, enumerate, iter() ... return. */
+export class PyIterator extends PyObject {
+  constructor(
+    readonly typeName: string,
+    private readonly it: Iterator<PyValue>,
+  ) {
+    super();
+  }
+
+  /** The next value, or `undefined` when exhausted. */
+  next(): PyValue | undefined {
+    const r = this.it.next();
+    return r.done ? undefined : r.value;
+  }
+
+  [Symbol.iterator](): Iterator<PyValue> {
+    return this.it;
+  }
+}
+
+/** `d.keys()`, `d.values()`, `d.items()`: live views of a dict. */
+export class PyDictView extends PyObject {
+  constructor(
+    readonly dict: PyDict,
+    readonly view: 'keys' | 'values' | 'items',
+  ) {
+    super();
+  }
+}
+
+/** A function implemented in TypeScript. `self` is set for a builtin method bound to a value (`[].append`). */
+export class PyBuiltin extends PyObject {
+  constructor(
+    readonly name: string,
+    readonly fn: NativeFn,
+    readonly self?: PyValue,
+  ) {
+    super();
+  }
+}
+
+/** A function the script defines with `def` or `lambda`. */
+export class PyFunction extends PyObject {
+  /** Attributes assigned to the function object (`f.calls = 0`). */
+  readonly dict = new Map<string, PyValue>();
+
+  constructor(
+    readonly name: string,
+    readonly qualname: string,
+    readonly node: A.FunctionDef | A.Lambda,
+    /** Default values, one per parameter (undefined where none), evaluated at definition. */
+    readonly defaults: readonly (PyValue | undefined)[],
+    /** The scope the function was defined in: its closure. Typed by the interpreter. */
+    readonly closure: unknown,
+  ) {
+    super();
+  }
+
+  /** The class whose body defined this function, for zero-argument `super()`. */
+  ownerClass: PyType | null = null;
+}
+
+export class PyBoundMethod extends PyObject {
+  constructor(
+    readonly fn: PyValue,
+    readonly self: PyValue,
+  ) {
+    super();
+  }
+}
+
+/** An instance of a class the script defines. */
+export class PyInstance extends PyObject {
+  readonly dict = new Map<string, PyValue>();
+
+  constructor(readonly cls: PyType) {
+    super();
+  }
+}
+
+/** A module: `math`, `torch`, `torch.nn.functional`. */
+export class PyModule extends PyObject {
+  constructor(
+    readonly name: string,
+    readonly attrs: Map<string, PyValue>,
+  ) {
+    super();
+  }
+}
+
+class Singleton extends PyObject {
+  constructor(readonly name: string) {
+    super();
+  }
+}
+
+export type { Singleton };
+/** `...` */
+export const ELLIPSIS: PyObject = new Singleton('Ellipsis');
+/** Returned by operator hooks that do not handle an operand, as Python's NotImplemented. */
+export const NOT_IMPLEMENTED: PyObject = new Singleton('NotImplemented');
+
+export function singletonName(v: PyObject): string | null {
+  return v instanceof Singleton ? v.name : null;
+}

@@ -1,0 +1,836 @@
+/**
+ * Python source -> the typed AST of ast.ts, through @lezer/python. The lezer
+ * parse never throws and recovers from errors; error nodes become syntax
+ * problems with their positions and `ErrorExpr`/`ErrorStmt` nodes in the tree,
+ * so half-typed code still gives the analyzer everything around the mistake.
+ */
+import { parser } from '@lezer/python';
+import type { SyntaxNode, Tree } from '@lezer/common';
+import type * as A from './ast';
+import { LineMap, type Span } from './span';
+import { decodeEscapes, decodeStringLiteral, literalShape } from './strings';
+
+export interface SyntaxProblem {
+  readonly message: string;
+  readonly span: Span;
+}
+
+export interface ParseResult {
+  readonly source: string;
+  readonly module: A.Module;
+  /** In source order; empty when the file parsed cleanly. */
+  readonly errors: readonly SyntaxProblem[];
+  readonly lines: LineMap;
+  readonly tree: Tree;
+}
+
+export function parse(source: string): ParseResult {
+  const tree = parser.parse(source);
+  const lines = new LineMap(source);
+  const c = new Converter(source, lines, 0);
+  const module = c.module(tree.topNode);
+  return { source, module, errors: c.problems(tree.topNode), lines, tree };
+}
+
+/**
+ * Parses `text` as the inside of a call's parentheses (`x=2.0, w=torch.randn(3)`),
+ * for `# gradlens:` comments. `offset` is where `text` starts in the file whose
+ * `lines` are given; the spans of the result point into that file.
+ */
+export function parseArguments(
+  text: string,
+  offset: number,
+  lines: LineMap,
+): { args: readonly A.Argument[]; errors: readonly SyntaxProblem[] } {
+  const wrapped = `_(${text.replace(/[\r\n]/g, ' ')})\n`;
+  const tree = parser.parse(wrapped);
+  const c = new Converter(wrapped, lines, offset - 2);
+  const errors = c.problems(tree.topNode);
+  const stmt = tree.topNode.getChild('ExpressionStatement');
+  const call = stmt?.firstChild;
+  const argList = call?.name === 'CallExpression' ? call.getChild('ArgList') : null;
+  const extra = tree.topNode.getChildren('ExpressionStatement').length + tree.topNode.getChildren('AssignStatement').length;
+  if (!argList || extra !== 1) {
+    return { args: [], errors: errors.length ? errors : [{ message: 'invalid syntax', span: lines.span(offset, offset + text.length) }] };
+  }
+  return { args: c.arguments(argList), errors };
+}
+
+const COMPARE_OPS = new Set(['<', '<=', '>', '>=', '==', '!=', 'in', 'not in', 'is', 'is not', '<>']);
+
+function kids(node: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (let c = node.firstChild; c; c = c.nextSibling) if (c.name !== 'Comment') out.push(c);
+  return out;
+}
+
+function isError(node: SyntaxNode): boolean {
+  return node.type.isError;
+}
+
+/** `2.` parses in lezer as a member access with a missing name; Python reads a float. */
+function isTrailingDotFloat(node: SyntaxNode, source: string, base: number): boolean {
+  if (node.name !== 'MemberExpression') return false;
+  const k = kids(node);
+  return (
+    k.length >= 2 &&
+    k[0].name === 'Number' &&
+    /^[0-9][0-9_]*$/.test(source.slice(k[0].from - base, k[0].to - base)) &&
+    k[1].name === '.' &&
+    k[1].from === k[0].to &&
+    (k.length === 2 || (k.length === 3 && isError(k[2]) && k[2].from === k[2].to) ||
+      (k.length === 3 && k[2].name === 'PropertyName' && k[2].from === k[1].to &&
+        /^[eE][0-9][0-9_]*$/.test(source.slice(k[2].from - base, k[2].to - base))))
+  );
+}
+
+class Converter {
+  constructor(
+    private readonly text: string,
+    private readonly lines: LineMap,
+    /** Added to every lezer offset to get a file offset. */
+    private readonly base: number,
+  ) {}
+
+  private sp(from: number | SyntaxNode, to?: number): Span {
+    if (typeof from !== 'number') return this.lines.span(from.from + this.base, from.to + this.base);
+    return this.lines.span(from + this.base, (to ?? from) + this.base);
+  }
+
+  private src(node: SyntaxNode): string {
+    return this.text.slice(node.from, node.to);
+  }
+
+  problems(top: SyntaxNode): SyntaxProblem[] {
+    const out: SyntaxProblem[] = [];
+    const cursor = top.cursor();
+    do {
+      const node = cursor.node;
+      if (node.name === 'PrintStatement') {
+        out.push({ message: "Missing parentheses in call to 'print'. Did you mean print(...)?", span: this.sp(node) });
+      }
+      if (!isError(node)) continue;
+      const parent = node.parent;
+      if (parent && isTrailingDotFloat(parent, this.text, 0)) continue;
+      const text = this.src(node).trim();
+      const message = text ? `invalid syntax: unexpected '${text.split(/\s+/)[0].slice(0, 20)}'` : 'invalid syntax';
+      out.push({ message, span: this.sp(node) });
+    } while (cursor.next());
+    return out.sort((a, b) => a.span.from - b.span.from);
+  }
+
+  module(top: SyntaxNode): A.Module {
+    return { kind: 'Module', body: this.statements(kids(top)), span: this.sp(top) };
+  }
+
+  // ------------------------------------------------------------ statements
+
+  private statements(nodes: SyntaxNode[]): A.Stmt[] {
+    const out: A.Stmt[] = [];
+    for (const n of nodes) out.push(...this.statement(n));
+    return out;
+  }
+
+  private body(node: SyntaxNode | undefined): A.Stmt[] {
+    if (!node || node.name !== 'Body') return [];
+    return this.statements(kids(node).filter((k) => k.name !== ':'));
+  }
+
+  private statement(node: SyntaxNode): A.Stmt[] {
+    const span = this.sp(node);
+    const k = kids(node);
+    switch (node.name) {
+      case 'StatementGroup':
+        return this.statements(k.filter((c) => c.name !== ';'));
+      case 'ExpressionStatement':
+        return [{ kind: 'ExprStmt', value: this.exprList(k, node), span }];
+      case 'AssignStatement':
+        return [this.assign(node, k)];
+      case 'UpdateStatement': {
+        const at = k.findIndex((c) => c.name === 'UpdateOp');
+        const op = this.src(k[at]).slice(0, -1) as A.BinaryOperator;
+        return [{ kind: 'AugAssign', target: this.exprList(k.slice(0, at), node), op, value: this.valueList(k.slice(at + 1), node), span }];
+      }
+      case 'DeleteStatement':
+        return [{ kind: 'Delete', targets: k.slice(1).filter((c) => c.name !== ',').map((c) => this.expr(c)), span }];
+      case 'PassStatement':
+        return [{ kind: 'Pass', span }];
+      case 'BreakStatement':
+        return [{ kind: 'Break', span }];
+      case 'ContinueStatement':
+        return [{ kind: 'Continue', span }];
+      case 'ReturnStatement':
+        return [{ kind: 'Return', value: k.length > 1 ? this.exprList(k.slice(1), node) : null, span }];
+      case 'YieldStatement':
+        return [{ kind: 'UnsupportedStmt', what: 'generators (yield)', span }];
+      case 'PrintStatement':
+        return [{ kind: 'ErrorStmt', span }];
+      case 'RaiseStatement': {
+        const from = k.findIndex((c) => c.name === 'from');
+        const exc = k.length > 1 && from !== 1 ? this.expr(k[1]) : null;
+        const cause = from >= 0 && k[from + 1] ? this.expr(k[from + 1]) : null;
+        return [{ kind: 'Raise', exc, cause, span }];
+      }
+      case 'ImportStatement':
+        return [this.importStatement(node, k)];
+      case 'ScopeStatement':
+        return [{
+          kind: k[0]?.name === 'nonlocal' ? 'Nonlocal' : 'Global',
+          names: k.filter((c) => c.name === 'VariableName').map((c) => this.src(c)),
+          span,
+        }];
+      case 'AssertStatement': {
+        const parts = k.slice(1).filter((c) => c.name !== ',');
+        return [{ kind: 'Assert', test: parts[0] ? this.expr(parts[0]) : this.error(node), msg: parts[1] ? this.expr(parts[1]) : null, span }];
+      }
+      case 'TypeDefinition':
+        return [{ kind: 'UnsupportedStmt', what: "'type' statements", span }];
+      case 'MatchStatement':
+        return [{ kind: 'UnsupportedStmt', what: "'match' statements", span }];
+      case 'IfStatement':
+        return [this.ifStatement(k, 0, node)];
+      case 'WhileStatement': {
+        const bodies = k.filter((c) => c.name === 'Body');
+        return [{ kind: 'While', test: k[1] && k[1].name !== 'Body' ? this.expr(k[1]) : this.error(node), body: this.body(bodies[0]), orelse: this.body(bodies[1]), span }];
+      }
+      case 'ForStatement':
+        return [this.forStatement(node, k)];
+      case 'TryStatement':
+        return [this.tryStatement(node, k)];
+      case 'WithStatement':
+        return [this.withStatement(node, k)];
+      case 'FunctionDefinition':
+        return [this.functionDef(node, k, [])];
+      case 'ClassDefinition':
+        return [this.classDef(node, k, [])];
+      case 'DecoratedStatement': {
+        const decorators = k.filter((c) => c.name === 'Decorator').map((d) => this.decorator(d));
+        const def = k.find((c) => c.name === 'FunctionDefinition' || c.name === 'ClassDefinition');
+        if (!def) return [{ kind: 'ErrorStmt', span }];
+        return [def.name === 'FunctionDefinition' ? this.functionDef(node, kids(def), decorators, def) : this.classDef(node, kids(def), decorators, def)];
+      }
+      default:
+        if (isError(node)) return [{ kind: 'ErrorStmt', span }];
+        // Stray tokens (newlines, colons) that error recovery left at statement level.
+        return [];
+    }
+  }
+
+  private assign(node: SyntaxNode, k: SyntaxNode[]): A.Stmt {
+    const span = this.sp(node);
+    const typeDef = k.findIndex((c) => c.name === 'TypeDef');
+    const groups: SyntaxNode[][] = [[]];
+    for (const c of k) {
+      if (c.name === 'AssignOp') groups.push([]);
+      else if (c.name !== 'TypeDef') groups[groups.length - 1].push(c);
+    }
+    if (typeDef >= 0) {
+      const ann = kids(k[typeDef]).find((c) => c.name !== ':');
+      return {
+        kind: 'AnnAssign',
+        target: this.exprList(groups[0], node),
+        annotation: ann ? this.expr(ann) : this.error(k[typeDef]),
+        value: groups.length > 1 ? this.valueList(groups[groups.length - 1], node) : null,
+        span,
+      };
+    }
+    const value = this.valueList(groups[groups.length - 1], node);
+    const targets = groups.slice(0, -1).map((g) => this.exprList(g, node));
+    return { kind: 'Assign', targets, value, span };
+  }
+
+  /** The right side of an assignment, where `yield` may appear. */
+  private valueList(nodes: SyntaxNode[], parent: SyntaxNode): A.Expr {
+    if (nodes.length === 1 && nodes[0].name === 'YieldExpression') {
+      return { kind: 'UnsupportedExpr', what: 'generators (yield)', span: this.sp(nodes[0]) };
+    }
+    return this.exprList(nodes, parent);
+  }
+
+  private ifStatement(k: SyntaxNode[], at: number, node: SyntaxNode): A.If {
+    // k[at] is `if` or `elif`; then the test (absent in broken code), then Body.
+    let i = at + 1;
+    const test = k[i] && k[i].name !== 'Body' ? this.expr(k[i++]) : this.error(k[at]);
+    const body = this.body(k[i]);
+    if (k[i]?.name === 'Body') i++;
+    let orelse: A.Stmt[] = [];
+    if (k[i]?.name === 'elif') orelse = [this.ifStatement(k, i, node)];
+    else if (k[i]?.name === 'else') orelse = this.body(k[i + 1]);
+    const start = k[at].from;
+    return { kind: 'If', test, body, orelse, span: this.sp(start, node.to) };
+  }
+
+  private forStatement(node: SyntaxNode, k: SyntaxNode[]): A.Stmt {
+    const span = this.sp(node);
+    const forAt = k.findIndex((c) => c.name === 'for');
+    const inAt = k.findIndex((c) => c.name === 'in');
+    const bodies = k.filter((c) => c.name === 'Body');
+    const bodyAt = k.findIndex((c) => c.name === 'Body');
+    if (k[0]?.name === 'async') return { kind: 'UnsupportedStmt', what: "'async for'", span };
+    const target = inAt > forAt ? this.exprList(k.slice(forAt + 1, inAt), node) : this.error(node);
+    const iter = inAt >= 0 ? this.exprList(k.slice(inAt + 1, bodyAt < 0 ? k.length : bodyAt), node) : this.error(node);
+    return { kind: 'For', target, iter, body: this.body(bodies[0]), orelse: this.body(bodies[1]), span };
+  }
+
+  private tryStatement(node: SyntaxNode, k: SyntaxNode[]): A.Stmt {
+    let body: A.Stmt[] = [];
+    const handlers: A.ExceptHandler[] = [];
+    let orelse: A.Stmt[] = [];
+    let finalbody: A.Stmt[] = [];
+    for (let i = 0; i < k.length; i++) {
+      const c = k[i];
+      if (c.name === 'try') body = this.body(k[i + 1]);
+      else if (c.name === 'else') orelse = this.body(k[i + 1]);
+      else if (c.name === 'finally') finalbody = this.body(k[i + 1]);
+      else if (c.name === 'except') {
+        let j = i + 1;
+        if (k[j]?.name === '*') j++;
+        let type: A.Expr | null = null;
+        let name: string | null = null;
+        if (k[j] && k[j].name !== 'Body') type = this.expr(k[j++]);
+        if (k[j]?.name === 'as' || k[j]?.name === ',') {
+          name = k[j + 1] ? this.src(k[j + 1]) : null;
+          j += 2;
+        }
+        const b = k[j]?.name === 'Body' ? k[j] : undefined;
+        handlers.push({ type, name, body: this.body(b), span: this.sp(c.from, (b ?? c).to) });
+      }
+    }
+    return { kind: 'Try', body, handlers, orelse, finalbody, span: this.sp(node) };
+  }
+
+  private withStatement(node: SyntaxNode, k: SyntaxNode[]): A.Stmt {
+    const span = this.sp(node);
+    if (k[0]?.name === 'async') return { kind: 'UnsupportedStmt', what: "'async with'", span };
+    const items: A.WithItem[] = [];
+    const bodyAt = k.findIndex((c) => c.name === 'Body');
+    const inner = k.slice(1, bodyAt < 0 ? k.length : bodyAt);
+    for (let i = 0; i < inner.length; i++) {
+      const c = inner[i];
+      if (c.name === ',' || c.name === '(' || c.name === ')') continue;
+      const context = this.expr(c);
+      let target: A.Expr | null = null;
+      if (inner[i + 1]?.name === 'as' && inner[i + 2]) {
+        target = this.expr(inner[i + 2]);
+        i += 2;
+      }
+      items.push({ context, target });
+    }
+    return { kind: 'With', items, body: this.body(bodyAt >= 0 ? k[bodyAt] : undefined), span };
+  }
+
+  private functionDef(outer: SyntaxNode, k: SyntaxNode[], decorators: A.Expr[], def: SyntaxNode = outer): A.FunctionDef {
+    const nameNode = k.find((c) => c.name === 'VariableName');
+    const paramList = k.find((c) => c.name === 'ParamList');
+    const typeDef = k.find((c) => c.name === 'TypeDef');
+    const returns = typeDef ? kids(typeDef).find((c) => c.name !== '->' && c.name !== ':') : undefined;
+    return {
+      kind: 'FunctionDef',
+      name: nameNode ? this.src(nameNode) : '',
+      nameSpan: this.sp(nameNode ?? def),
+      params: paramList ? this.params(kids(paramList).filter((c) => c.name !== '(' && c.name !== ')')) : [],
+      body: this.body(k.find((c) => c.name === 'Body')),
+      decorators,
+      returns: returns ? this.expr(returns) : null,
+      isAsync: k[0]?.name === 'async',
+      span: this.sp(outer),
+    };
+  }
+
+  private classDef(outer: SyntaxNode, k: SyntaxNode[], decorators: A.Expr[], def: SyntaxNode = outer): A.ClassDef {
+    const nameNode = k.find((c) => c.name === 'VariableName');
+    const argList = k.find((c) => c.name === 'ArgList');
+    return {
+      kind: 'ClassDef',
+      name: nameNode ? this.src(nameNode) : '',
+      nameSpan: this.sp(nameNode ?? def),
+      bases: argList ? this.arguments(argList) : [],
+      body: this.body(k.find((c) => c.name === 'Body')),
+      decorators,
+      span: this.sp(outer),
+    };
+  }
+
+  private decorator(node: SyntaxNode): A.Expr {
+    let expr: A.Expr | null = null;
+    for (const c of kids(node)) {
+      if (c.name === 'VariableName') {
+        expr = expr
+          ? { kind: 'Attribute', value: expr, attr: this.src(c), attrSpan: this.sp(c), span: this.sp(expr.span.from - this.base, c.to) }
+          : { kind: 'Name', id: this.src(c), span: this.sp(c) };
+      } else if (c.name === 'ArgList' && expr) {
+        expr = { kind: 'Call', func: expr, args: this.arguments(c), span: this.sp(expr.span.from - this.base, c.to) };
+      }
+    }
+    return expr ?? this.error(node);
+  }
+
+  private params(k: SyntaxNode[]): A.Param[] {
+    const out: A.Param[] = [];
+    let keywordOnly = false;
+    for (let i = 0; i < k.length; i++) {
+      const c = k[i];
+      if (c.name === ',') continue;
+      if (c.name === '/') {
+        for (let j = 0; j < out.length; j++) out[j] = { ...out[j], positionalOnly: true };
+        continue;
+      }
+      let kind: A.ParamKind = keywordOnly ? 'keywordOnly' : 'positional';
+      let start = c;
+      if (c.name === '*' || c.name === '**') {
+        if (k[i + 1]?.name !== 'VariableName') {
+          keywordOnly = true;
+          continue;
+        }
+        kind = c.name === '*' ? 'varargs' : 'varkw';
+        if (c.name === '*') keywordOnly = true;
+        i++;
+      }
+      const nameNode = k[i];
+      if (nameNode.name !== 'VariableName') continue;
+      let annotation: A.Expr | null = null;
+      let def: A.Expr | null = null;
+      let end = nameNode.to;
+      if (k[i + 1]?.name === 'TypeDef') {
+        const ann = kids(k[i + 1]).find((x) => x.name !== ':');
+        annotation = ann ? this.expr(ann) : null;
+        end = k[i + 1].to;
+        i++;
+      }
+      if (k[i + 1]?.name === 'AssignOp') {
+        def = k[i + 2] && k[i + 2].name !== ',' ? this.expr(k[i + 2]) : this.error(k[i + 1]);
+        end = k[i + 2]?.to ?? k[i + 1].to;
+        i += 2;
+      }
+      out.push({ name: this.src(nameNode), kind, positionalOnly: false, default: def, annotation, span: this.sp(start.from, end) });
+    }
+    return out;
+  }
+
+  private importStatement(node: SyntaxNode, k: SyntaxNode[]): A.Stmt {
+    const span = this.sp(node);
+    const aliases = (nodes: SyntaxNode[]): A.ImportAlias[] => {
+      const out: A.ImportAlias[] = [];
+      let i = 0;
+      while (i < nodes.length) {
+        if (nodes[i].name === ',' || nodes[i].name === '(' || nodes[i].name === ')') {
+          i++;
+          continue;
+        }
+        const start = nodes[i];
+        let name = '';
+        let end = start;
+        while (i < nodes.length && (nodes[i].name === 'VariableName' || nodes[i].name === '.')) {
+          name += this.src(nodes[i]);
+          end = nodes[i];
+          i++;
+        }
+        let asname: string | null = null;
+        if (nodes[i]?.name === 'as' && nodes[i + 1]) {
+          asname = this.src(nodes[i + 1]);
+          end = nodes[i + 1];
+          i += 2;
+        }
+        if (!name) {
+          i++;
+          continue;
+        }
+        out.push({ name, asname, span: this.sp(start.from, end.to) });
+      }
+      return out;
+    };
+    if (k[0]?.name === 'import') return { kind: 'Import', names: aliases(k.slice(1)), span };
+    const importAt = k.findIndex((c) => c.name === 'import');
+    const head = k.slice(1, importAt < 0 ? k.length : importAt);
+    let level = 0;
+    let module = '';
+    for (const c of head) {
+      if (c.name === '.' && !module) level += 1;
+      else if (c.name === 'Ellipsis' || this.src(c) === '...') level += 3;
+      else module += this.src(c);
+    }
+    const moduleSpan = head.length ? this.sp(head[0].from, head[head.length - 1].to) : span;
+    const rest = importAt < 0 ? [] : k.slice(importAt + 1);
+    const names = rest.some((c) => c.name === '*') ? null : aliases(rest);
+    return { kind: 'ImportFrom', module, level, moduleSpan, names, span };
+  }
+
+  // ------------------------------------------------------------ expressions
+
+  private error(node: SyntaxNode): A.ErrorExpr {
+    return { kind: 'ErrorExpr', span: this.sp(node) };
+  }
+
+  /** A comma-separated list: one expression, or a tuple when there is a comma. */
+  private exprList(nodes: SyntaxNode[], parent: SyntaxNode): A.Expr {
+    const elts: A.Expr[] = [];
+    let comma = false;
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i];
+      if (n.name === ',') {
+        comma = true;
+        continue;
+      }
+      if (n.name === '*' && nodes[i + 1] && nodes[i + 1].name !== ',') {
+        elts.push({ kind: 'Starred', value: this.expr(nodes[i + 1]), span: this.sp(n.from, nodes[i + 1].to) });
+        i++;
+        continue;
+      }
+      elts.push(this.expr(n));
+    }
+    if (elts.length === 0) return this.error(parent);
+    if (elts.length === 1 && !comma && elts[0].kind !== 'Starred') return elts[0];
+    return { kind: 'Tuple', elts, span: this.sp(nodes[0].from, nodes[nodes.length - 1].to) };
+  }
+
+  expr(node: SyntaxNode): A.Expr {
+    const span = this.sp(node);
+    switch (node.name) {
+      case 'VariableName':
+        return { kind: 'Name', id: this.src(node), span };
+      case 'Number':
+        return this.number(this.src(node), span);
+      case 'String': {
+        const text = this.src(node);
+        return { kind: 'Str', value: decodeStringLiteral(text), ...(literalShape(text).bytes ? { bytes: true } : {}), span };
+      }
+      case 'FormatString':
+        return this.fstring(node);
+      case 'ContinuedString':
+        return this.continuedString(node);
+      case 'Boolean':
+        return { kind: 'Bool', value: this.src(node) === 'True', span };
+      case 'None':
+        return { kind: 'None', span };
+      case 'Ellipsis':
+        return { kind: 'Ellipsis', span };
+      case 'ParenthesizedExpression': {
+        const inner = kids(node).filter((c) => c.name !== '(' && c.name !== ')');
+        if (inner[0]?.name === 'YieldExpression') return { kind: 'UnsupportedExpr', what: 'generators (yield)', span };
+        if (inner[0]?.name === '*' && inner[1]) return { kind: 'Starred', value: this.expr(inner[1]), span };
+        return inner.length === 1 ? this.expr(inner[0]) : this.error(node);
+      }
+      case 'TupleExpression': {
+        const inner = kids(node).filter((c) => c.name !== '(' && c.name !== ')');
+        if (inner.length === 0) return { kind: 'Tuple', elts: [], span };
+        const list = this.exprList(inner, node);
+        return list.kind === 'Tuple' ? { ...list, span } : { kind: 'Tuple', elts: [list], span };
+      }
+      case 'ArrayExpression':
+        return { kind: 'List', elts: this.elements(node), span };
+      case 'SetExpression':
+        return { kind: 'Set', elts: this.elements(node), span };
+      case 'ArrayComprehensionExpression':
+      case 'SetComprehensionExpression':
+      case 'ComprehensionExpression': {
+        const inner = kids(node).slice(1, -1);
+        const kind = node.name === 'ArrayComprehensionExpression' ? 'ListComp' : node.name === 'SetComprehensionExpression' ? 'SetComp' : 'GeneratorExp';
+        const forAt = inner.findIndex((c) => c.name === 'for' || c.name === 'async');
+        const elt = forAt > 0 ? this.exprList(inner.slice(0, forAt), node) : this.error(node);
+        return { kind, elt, generators: this.comprehension(inner, Math.max(forAt, 0)).generators, span };
+      }
+      case 'DictionaryExpression':
+        return { kind: 'Dict', items: this.dictItems(kids(node).slice(1, -1)), span };
+      case 'DictionaryComprehensionExpression': {
+        const inner = kids(node).slice(1, -1);
+        const forAt = inner.findIndex((c) => c.name === 'for' || c.name === 'async');
+        const colon = inner.findIndex((c) => c.name === ':');
+        const key = colon > 0 ? this.expr(inner[0]) : this.error(node);
+        const value = colon > 0 && inner[colon + 1] ? this.expr(inner[colon + 1]) : this.error(node);
+        return { kind: 'DictComp', key, value, generators: this.comprehension(inner, Math.max(forAt, 0)).generators, span };
+      }
+      case 'CallExpression': {
+        const k = kids(node);
+        const argList = k.find((c) => c.name === 'ArgList');
+        return { kind: 'Call', func: k[0] ? this.expr(k[0]) : this.error(node), args: argList ? this.arguments(argList) : [], span };
+      }
+      case 'MemberExpression':
+        return this.member(node, span);
+      case 'BinaryExpression':
+        return this.binary(node, span);
+      case 'UnaryExpression': {
+        const k = kids(node);
+        const op = this.src(k[0]) as A.UnaryOperator;
+        return { kind: 'UnaryOp', op, operand: k[1] ? this.expr(k[1]) : this.error(node), span };
+      }
+      case 'ConditionalExpression': {
+        const k = kids(node);
+        const ifAt = k.findIndex((c) => c.name === 'if');
+        const elseAt = k.findIndex((c) => c.name === 'else');
+        return {
+          kind: 'IfExp',
+          body: this.expr(k[0]),
+          test: k[ifAt + 1] && ifAt >= 0 ? this.expr(k[ifAt + 1]) : this.error(node),
+          orelse: elseAt >= 0 && k[elseAt + 1] ? this.expr(k[elseAt + 1]) : this.error(node),
+          span,
+        };
+      }
+      case 'LambdaExpression': {
+        const k = kids(node);
+        const paramList = k.find((c) => c.name === 'ParamList');
+        const colon = k.findIndex((c) => c.name === ':');
+        return {
+          kind: 'Lambda',
+          params: paramList ? this.params(kids(paramList)) : [],
+          body: colon >= 0 && k[colon + 1] ? this.expr(k[colon + 1]) : this.error(node),
+          span,
+        };
+      }
+      case 'NamedExpression': {
+        const k = kids(node);
+        if (k[0]?.name !== 'VariableName' || !k[2]) return this.error(node);
+        return { kind: 'NamedExpr', target: { kind: 'Name', id: this.src(k[0]), span: this.sp(k[0]) }, value: this.expr(k[2]), span };
+      }
+      case 'AwaitExpression':
+        return { kind: 'UnsupportedExpr', what: "'await'", span };
+      case 'YieldExpression':
+        return { kind: 'UnsupportedExpr', what: 'generators (yield)', span };
+      default:
+        return this.error(node);
+    }
+  }
+
+  private number(raw: string, span: Span): A.Expr {
+    const t = raw.replace(/_/g, '');
+    if (/[jJ]$/.test(t)) return { kind: 'UnsupportedExpr', what: 'complex numbers', span };
+    if (/^0[xXoObB]/.test(t)) return { kind: 'Num', value: BigInt(t), span };
+    if (/[.eE]/.test(t)) return { kind: 'Num', value: Number(t), span };
+    return { kind: 'Num', value: BigInt(t), span };
+  }
+
+  private elements(node: SyntaxNode): A.Expr[] {
+    const inner = kids(node).slice(1, -1);
+    const out: A.Expr[] = [];
+    for (let i = 0; i < inner.length; i++) {
+      const c = inner[i];
+      if (c.name === ',') continue;
+      if (c.name === '*' && inner[i + 1]) {
+        out.push({ kind: 'Starred', value: this.expr(inner[i + 1]), span: this.sp(c.from, inner[i + 1].to) });
+        i++;
+      } else out.push(this.expr(c));
+    }
+    return out;
+  }
+
+  private dictItems(inner: SyntaxNode[]): A.DictItem[] {
+    const out: A.DictItem[] = [];
+    for (let i = 0; i < inner.length; i++) {
+      const c = inner[i];
+      if (c.name === ',') continue;
+      if (c.name === '**') {
+        if (inner[i + 1]) out.push({ unpack: this.expr(inner[i + 1]) });
+        i++;
+        continue;
+      }
+      if (inner[i + 1]?.name === ':') {
+        const v = inner[i + 2];
+        out.push({ key: this.expr(c), value: v && v.name !== ',' ? this.expr(v) : this.error(inner[i + 1]) });
+        i += 2;
+      } else out.push({ key: this.expr(c), value: this.error(c) });
+    }
+    return out;
+  }
+
+  /** `for t in it if c for ...` from a flat run of nodes starting at `at`. */
+  private comprehension(nodes: SyntaxNode[], at: number): { generators: A.Comprehension[]; end: number } {
+    const generators: A.Comprehension[] = [];
+    let i = at;
+    while (i < nodes.length && (nodes[i].name === 'for' || nodes[i].name === 'async')) {
+      if (nodes[i].name === 'async') i++;
+      const forNode = nodes[i++];
+      const targets: SyntaxNode[] = [];
+      while (i < nodes.length && nodes[i].name !== 'in') targets.push(nodes[i++]);
+      i++;
+      const target = targets.length ? this.exprList(targets, forNode) : this.error(forNode);
+      const iter = nodes[i] && nodes[i].name !== ',' ? this.expr(nodes[i++]) : this.error(forNode);
+      const ifs: A.Expr[] = [];
+      while (nodes[i]?.name === 'if') {
+        i++;
+        if (nodes[i]) ifs.push(this.expr(nodes[i++]));
+      }
+      generators.push({ target, iter, ifs });
+    }
+    return { generators, end: i };
+  }
+
+  arguments(argList: SyntaxNode): A.Argument[] {
+    const k = kids(argList).filter((c) => c.name !== '(' && c.name !== ')');
+    const out: A.Argument[] = [];
+    for (let i = 0; i < k.length; i++) {
+      const c = k[i];
+      if (c.name === ',') continue;
+      if ((c.name === '*' || c.name === '**') && k[i + 1]) {
+        const value = this.expr(k[i + 1]);
+        out.push({ kind: c.name === '*' ? 'star' : 'doubleStar', value, span: this.sp(c.from, k[i + 1].to) });
+        i++;
+        continue;
+      }
+      if (c.name === 'VariableName' && k[i + 1]?.name === 'AssignOp') {
+        const op = this.src(k[i + 1]);
+        const v = k[i + 2] && k[i + 2].name !== ',' ? k[i + 2] : null;
+        const value = v ? this.expr(v) : this.error(k[i + 1]);
+        const span = this.sp(c.from, (v ?? k[i + 1]).to);
+        if (op === ':=') {
+          out.push({ kind: 'positional', value: { kind: 'NamedExpr', target: { kind: 'Name', id: this.src(c), span: this.sp(c) }, value, span }, span });
+        } else out.push({ kind: 'keyword', name: this.src(c), value, span });
+        i += v ? 2 : 1;
+        continue;
+      }
+      if (k[i + 1]?.name === 'for' || k[i + 1]?.name === 'async') {
+        const { generators, end } = this.comprehension(k, i + 1);
+        const last = k[end - 1];
+        const span = this.sp(c.from, last.to);
+        out.push({ kind: 'positional', value: { kind: 'GeneratorExp', elt: this.expr(c), generators, span }, span });
+        i = end - 1;
+        continue;
+      }
+      const value = this.expr(c);
+      out.push({ kind: 'positional', value, span: value.span });
+    }
+    return out;
+  }
+
+  private member(node: SyntaxNode, span: Span): A.Expr {
+    const k = kids(node);
+    if (isTrailingDotFloat(node, this.text, 0)) {
+      return { kind: 'Num', value: Number(this.src(node).replace(/_/g, '')), span };
+    }
+    const value = k[0] ? this.expr(k[0]) : this.error(node);
+    if (k[1]?.name === '.') {
+      const prop = k[2]?.name === 'PropertyName' ? k[2] : null;
+      if (!prop) return this.error(node);
+      return { kind: 'Attribute', value, attr: this.src(prop), attrSpan: this.sp(prop), span };
+    }
+    // Subscript: the nodes between the brackets.
+    const inner = k.slice(2, k[k.length - 1]?.name === ']' ? -1 : undefined);
+    const parts: SyntaxNode[][] = [[]];
+    for (const c of inner) {
+      if (c.name === ',') parts.push([]);
+      else parts[parts.length - 1].push(c);
+    }
+    const trailingComma = parts.length > 1 && parts[parts.length - 1].length === 0;
+    if (trailingComma) parts.pop();
+    const items = parts.map((p) => this.subscriptPart(p, node));
+    const index: A.Expr =
+      items.length === 1 && !trailingComma
+        ? items[0]
+        : { kind: 'Tuple', elts: items, span: inner.length ? this.sp(inner[0].from, inner[inner.length - 1].to) : span };
+    return { kind: 'Subscript', value, index, span };
+  }
+
+  private subscriptPart(p: SyntaxNode[], parent: SyntaxNode): A.Expr {
+    if (!p.some((c) => c.name === ':')) {
+      if (p.length === 2 && p[0].name === '*') return { kind: 'Starred', value: this.expr(p[1]), span: this.sp(p[0].from, p[1].to) };
+      return p.length === 1 ? this.expr(p[0]) : this.error(p[0] ?? parent);
+    }
+    const slots: (A.Expr | null)[] = [null, null, null];
+    let slot = 0;
+    for (const c of p) {
+      if (c.name === ':') slot++;
+      else if (slot < 3) slots[slot] = this.expr(c);
+    }
+    return { kind: 'Slice', lower: slots[0], upper: slots[1], step: slots[2], span: this.sp(p[0].from, p[p.length - 1].to) };
+  }
+
+  private binary(node: SyntaxNode, span: Span): A.Expr {
+    const k = kids(node);
+    const left = k[0];
+    const right = k[k.length - 1];
+    if (k.length < 3 || !left || !right) return this.error(node);
+    const opText = k.slice(1, -1).map((c) => this.src(c)).join(' ');
+    // `1.e-3`: lezer reads a member access `1.e`, a minus and `3`.
+    if (
+      (opText === '-' || opText === '+') &&
+      left.name === 'MemberExpression' &&
+      right.name === 'Number' &&
+      /^[0-9][0-9_]*\.[eE]$/.test(this.src(left)) &&
+      k[1].from === left.to &&
+      right.from === k[1].to &&
+      /^[0-9][0-9_]*$/.test(this.src(right))
+    ) {
+      return { kind: 'Num', value: Number(this.text.slice(left.from, right.to).replace(/_/g, '')), span };
+    }
+    if (opText === 'and' || opText === 'or') {
+      return { kind: 'BoolOp', op: opText, left: this.expr(left), right: this.expr(right), span };
+    }
+    if (COMPARE_OPS.has(opText)) {
+      const op = (opText === '<>' ? '!=' : opText) as A.CompareOperator;
+      const l = this.expr(left);
+      if (l.kind === 'Compare' && left.name === 'BinaryExpression') {
+        return { kind: 'Compare', left: l.left, ops: [...l.ops, op], comparators: [...l.comparators, this.expr(right)], span };
+      }
+      return { kind: 'Compare', left: l, ops: [op], comparators: [this.expr(right)], span };
+    }
+    return { kind: 'BinOp', op: opText as A.BinaryOperator, left: this.expr(left), right: this.expr(right), span };
+  }
+
+  // ------------------------------------------------------------ strings
+
+  private fstring(node: SyntaxNode): A.FString {
+    const text = this.src(node);
+    const shape = literalShape(text);
+    const bodyFrom = node.from + shape.open;
+    const bodyTo = node.to - shape.close;
+    const parts: (string | A.FormattedValue)[] = [];
+    let at = bodyFrom;
+    for (const r of kids(node)) {
+      if (r.name !== 'FormatReplacement') continue;
+      if (r.from > at) parts.push(decodeEscapes(this.text.slice(at, r.from), shape.raw, true));
+      parts.push(this.replacement(r));
+      at = r.to;
+    }
+    if (bodyTo > at) parts.push(decodeEscapes(this.text.slice(at, bodyTo), shape.raw, true));
+    return { kind: 'FString', parts: mergeStrings(parts), span: this.sp(node) };
+  }
+
+  private replacement(r: SyntaxNode): A.FormattedValue {
+    const k = kids(r);
+    const exprNodes: SyntaxNode[] = [];
+    let conversion: 's' | 'r' | 'a' | null = null;
+    let spec: A.FString | null = null;
+    let selfDoc: string | null = null;
+    for (const c of k.slice(1)) {
+      if (c.name === 'FormatSelfDoc') selfDoc = this.text.slice(k[0].to, c.to);
+      else if (c.name === 'FormatConversion') conversion = this.src(c).slice(1) as 's' | 'r' | 'a';
+      else if (c.name === 'FormatSpec') spec = this.formatSpec(c);
+      else if (c.name !== '}' && !(isError(c) && c.from === c.to)) exprNodes.push(c);
+    }
+    const value = exprNodes.length ? this.exprList(exprNodes, r) : this.error(r);
+    return { kind: 'FormattedValue', value, conversion, spec, selfDoc, span: this.sp(r) };
+  }
+
+  private formatSpec(node: SyntaxNode): A.FString {
+    const parts: (string | A.FormattedValue)[] = [];
+    let at = node.from + 1;
+    for (const c of kids(node)) {
+      if (c.name !== 'FormatReplacement') continue;
+      if (c.from > at) parts.push(this.text.slice(at, c.from));
+      parts.push(this.replacement(c));
+      at = c.to;
+    }
+    if (node.to > at) parts.push(this.text.slice(at, node.to));
+    return { kind: 'FString', parts: mergeStrings(parts), span: this.sp(node) };
+  }
+
+  private continuedString(node: SyntaxNode): A.Expr {
+    const pieces = kids(node).map((c) => this.expr(c));
+    if (pieces.every((p) => p.kind === 'Str')) {
+      return { kind: 'Str', value: pieces.map((p) => (p as A.Str).value).join(''), span: this.sp(node) };
+    }
+    const parts: (string | A.FormattedValue)[] = [];
+    for (const p of pieces) {
+      if (p.kind === 'Str') parts.push(p.value);
+      else if (p.kind === 'FString') parts.push(...p.parts);
+    }
+    return { kind: 'FString', parts: mergeStrings(parts), span: this.sp(node) };
+  }
+}
+
+function mergeStrings(parts: (string | A.FormattedValue)[]): (string | A.FormattedValue)[] {
+  const out: (string | A.FormattedValue)[] = [];
+  for (const p of parts) {
+    if (typeof p === 'string' && typeof out[out.length - 1] === 'string') out[out.length - 1] += p;
+    else if (p !== '') out.push(p);
+  }
+  return out;
+}

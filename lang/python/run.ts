@@ -1,0 +1,99 @@
+/**
+ * The entry point: run a script and get what it printed and how it ended.
+ *
+ *   const r = run(source, { file: 'examples/fit.py' });
+ *   process.stdout.write(r.output);
+ *   if (r.error) console.error(formatError(r.error));
+ */
+import { HaltError, PyError, exceptionMessage, type HaltKind } from './exceptions';
+import { Interpreter, StopRun, type Budgets, type CancelSignal } from './interpreter';
+import type { ModuleRegistry } from './modules';
+import { STANDARD_MODULES } from './stdlib';
+import { parse, type ParseResult } from './parse';
+import type { Span } from './span';
+
+export interface RunOptions {
+  /** The file name errors are reported against (`examples/x.py:12:8: error: ...`). */
+  file?: string;
+  /** Receives output as the script prints it, in addition to `RunResult.output`. */
+  stdout?: (text: string) => void;
+  /** Module shims the script may import, added to (and overriding) the standard ones (`math`). */
+  modules?: ModuleRegistry;
+  budgets?: Partial<Budgets>;
+  signal?: CancelSignal;
+}
+
+export type ScriptErrorKind = 'syntax' | 'exception' | HaltKind;
+
+/** How a script failed, with the span to show it at. */
+export interface ScriptError {
+  readonly kind: ScriptErrorKind;
+  /** What a user reads: `ZeroDivisionError: division by zero`, `the script ran more than ...`. */
+  readonly message: string;
+  /** The Python exception class for `kind: 'exception'`, e.g. `ZeroDivisionError`. */
+  readonly exceptionType: string | null;
+  readonly file: string | null;
+  readonly span: Span;
+  /** Python frames the exception passed through, innermost first. */
+  readonly traceback: readonly { readonly name: string; readonly span: Span }[];
+}
+
+export interface RunResult {
+  /** Everything the script printed; when it failed, what it printed before failing. */
+  readonly output: string;
+  readonly error: ScriptError | null;
+}
+
+/** `file:line:col: error: message`, or `line N: message` when there is no file name. */
+export function formatError(err: ScriptError): string {
+  if (err.file) return `${err.file}:${err.span.line}:${err.span.col}: error: ${err.message}`;
+  return `line ${err.span.line}: ${err.message}`;
+}
+
+export function syntaxError(parsed: ParseResult, file: string | null): ScriptError | null {
+  const first = parsed.errors[0];
+  if (!first) return null;
+  return { kind: 'syntax', message: `SyntaxError: ${first.message}`, exceptionType: 'SyntaxError', file, span: first.span, traceback: [] };
+}
+
+/** A ScriptError from what a run threw. */
+export function scriptError(interp: Interpreter, e: unknown, file: string | null): ScriptError {
+  const err = e instanceof PyError || e instanceof HaltError ? e : interp.normalize(e);
+  if (err instanceof HaltError) {
+    return { kind: err.kind, message: err.message, exceptionType: null, file, span: err.span ?? interp.span, traceback: [] };
+  }
+  const exc = err.exc;
+  return {
+    kind: 'exception',
+    message: exceptionMessage(exc, (v) => interp.str(v)),
+    exceptionType: exc.type.name,
+    file,
+    span: exc.span ?? interp.span,
+    traceback: [...exc.traceback],
+  };
+}
+
+export function run(source: string, options: RunOptions = {}): RunResult {
+  const file = options.file ?? null;
+  const parsed = parse(source);
+  const syntax = syntaxError(parsed, file);
+  if (syntax) return { output: '', error: syntax };
+  let output = '';
+  const interp = new Interpreter({
+    file: file ?? '<string>',
+    write: (text) => {
+      output += text;
+      options.stdout?.(text);
+    },
+    modules: { ...STANDARD_MODULES, ...options.modules },
+    budgets: options.budgets,
+    signal: options.signal,
+  });
+  try {
+    interp.runModule(parsed.module);
+    return { output, error: null };
+  } catch (e) {
+    if (e instanceof StopRun) return { output, error: null };
+    return { output, error: scriptError(interp, e, file) };
+  }
+}

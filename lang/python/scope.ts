@@ -1,0 +1,241 @@
+/**
+ * Python's static scoping: which names a function, lambda, class body or
+ * comprehension binds locally, and which it declares `global`/`nonlocal`.
+ * A name assigned anywhere in a function is local to all of it, as in Python.
+ */
+import type * as A from './ast';
+import type { PyValue } from './objects';
+
+export interface ScopeInfo {
+  readonly kind: 'function' | 'class' | 'comprehension';
+  readonly locals: ReadonlySet<string>;
+  readonly globals: ReadonlySet<string>;
+  readonly nonlocals: ReadonlySet<string>;
+}
+
+/** A runtime scope: one per call, class body or comprehension; the module scope has no info. */
+export class Scope {
+  readonly vars: Map<string, PyValue>;
+
+  constructor(
+    readonly info: ScopeInfo | null,
+    readonly parent: Scope | null,
+    readonly globals: Map<string, PyValue>,
+    /** Prefix for the qualified names of functions defined here (`f.<locals>.`, `C.`). */
+    readonly qualPrefix: string,
+  ) {
+    this.vars = info === null ? globals : new Map();
+  }
+}
+
+const cache = new WeakMap<object, ScopeInfo>();
+
+type ScopeNode = A.FunctionDef | A.Lambda | A.ClassDef | A.Comp | A.DictComp;
+
+export function scopeInfo(node: ScopeNode): ScopeInfo {
+  let info = cache.get(node);
+  if (!info) {
+    info = compute(node);
+    cache.set(node, info);
+  }
+  return info;
+}
+
+function compute(node: ScopeNode): ScopeInfo {
+  const locals = new Set<string>();
+  const globals = new Set<string>();
+  const nonlocals = new Set<string>();
+  const target = (e: A.Expr): void => {
+    switch (e.kind) {
+      case 'Name':
+        locals.add(e.id);
+        break;
+      case 'Tuple':
+      case 'List':
+        e.elts.forEach(target);
+        break;
+      case 'Starred':
+        target(e.value);
+        break;
+    }
+  };
+  // Walrus targets inside expressions bind in the enclosing function.
+  const walrus = (e: A.Expr | null | undefined): void => {
+    if (!e) return;
+    visitExpr(e, (x) => {
+      if (x.kind === 'NamedExpr') locals.add(x.target.id);
+    });
+  };
+  const stmts = (body: readonly A.Stmt[]): void => {
+    for (const s of body) {
+      switch (s.kind) {
+        case 'Assign':
+          s.targets.forEach(target);
+          walrus(s.value);
+          break;
+        case 'AugAssign':
+        case 'AnnAssign':
+          target(s.target);
+          walrus(s.value);
+          break;
+        case 'For':
+          target(s.target);
+          walrus(s.iter);
+          stmts(s.body);
+          stmts(s.orelse);
+          break;
+        case 'While':
+          walrus(s.test);
+          stmts(s.body);
+          stmts(s.orelse);
+          break;
+        case 'If':
+          walrus(s.test);
+          stmts(s.body);
+          stmts(s.orelse);
+          break;
+        case 'With':
+          for (const item of s.items) {
+            if (item.target) target(item.target);
+            walrus(item.context);
+          }
+          stmts(s.body);
+          break;
+        case 'Try':
+          stmts(s.body);
+          for (const h of s.handlers) {
+            if (h.name) locals.add(h.name);
+            stmts(h.body);
+          }
+          stmts(s.orelse);
+          stmts(s.finalbody);
+          break;
+        case 'FunctionDef':
+        case 'ClassDef':
+          locals.add(s.name);
+          break;
+        case 'Import':
+          for (const a of s.names) locals.add(a.asname ?? a.name.split('.')[0]);
+          break;
+        case 'ImportFrom':
+          for (const a of s.names ?? []) locals.add(a.asname ?? a.name);
+          break;
+        case 'Delete':
+          s.targets.forEach(target);
+          break;
+        case 'Global':
+          for (const n of s.names) globals.add(n);
+          break;
+        case 'Nonlocal':
+          for (const n of s.names) nonlocals.add(n);
+          break;
+        case 'ExprStmt':
+        case 'Return':
+          walrus(s.kind === 'ExprStmt' ? s.value : s.value);
+          break;
+      }
+    }
+  };
+  switch (node.kind) {
+    case 'FunctionDef':
+    case 'Lambda':
+      for (const p of node.params) locals.add(p.name);
+      if (node.kind === 'FunctionDef') stmts(node.body);
+      else walrus(node.body);
+      break;
+    case 'ClassDef':
+      stmts(node.body);
+      return { kind: 'class', locals, globals, nonlocals };
+    default:
+      for (const g of node.generators) target(g.target);
+      return { kind: 'comprehension', locals, globals, nonlocals };
+  }
+  for (const n of globals) locals.delete(n);
+  for (const n of nonlocals) locals.delete(n);
+  return { kind: 'function', locals, globals, nonlocals };
+}
+
+/**
+ * Calls `f` on `e` and every expression inside it, not descending into lambdas
+ * and comprehensions' own scopes except for the walrus rule (they are visited:
+ * a walrus in a comprehension binds in the enclosing function).
+ */
+export function visitExpr(e: A.Expr, f: (e: A.Expr) => void): void {
+  f(e);
+  const v = (x: A.Expr | null | undefined) => {
+    if (x) visitExpr(x, f);
+  };
+  switch (e.kind) {
+    case 'FString':
+      for (const p of e.parts) if (typeof p !== 'string') v(p);
+      break;
+    case 'FormattedValue':
+      v(e.value);
+      v(e.spec);
+      break;
+    case 'BinOp':
+    case 'BoolOp':
+      v(e.left);
+      v(e.right);
+      break;
+    case 'UnaryOp':
+      v(e.operand);
+      break;
+    case 'Compare':
+      v(e.left);
+      e.comparators.forEach(v);
+      break;
+    case 'Call':
+      v(e.func);
+      for (const a of e.args) v(a.value);
+      break;
+    case 'Attribute':
+    case 'Starred':
+      v(e.value);
+      break;
+    case 'Subscript':
+      v(e.value);
+      v(e.index);
+      break;
+    case 'Slice':
+      v(e.lower);
+      v(e.upper);
+      v(e.step);
+      break;
+    case 'Tuple':
+    case 'List':
+    case 'Set':
+      e.elts.forEach(v);
+      break;
+    case 'Dict':
+      for (const item of e.items) {
+        if ('unpack' in item) v(item.unpack);
+        else {
+          v(item.key);
+          v(item.value);
+        }
+      }
+      break;
+    case 'IfExp':
+      v(e.test);
+      v(e.body);
+      v(e.orelse);
+      break;
+    case 'NamedExpr':
+      v(e.value);
+      break;
+    case 'ListComp':
+    case 'SetComp':
+    case 'GeneratorExp':
+    case 'DictComp':
+      for (const g of e.generators) {
+        v(g.iter);
+        g.ifs.forEach(v);
+      }
+      if (e.kind === 'DictComp') {
+        v(e.key);
+        v(e.value);
+      } else v(e.elt);
+      break;
+  }
+}
