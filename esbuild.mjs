@@ -32,12 +32,19 @@ const common = {
 };
 
 if (tests) {
+  // NB: one bundle for all tests. tfjs keeps its engine and backend registry on globalThis, so
+  // several bundles in one mocha process would each carry a tfjs whose wasm paths the others never set.
   rmSync('dist-test', { recursive: true, force: true });
+  const files = testFiles('test/unit').sort();
   await esbuild.build({
     ...common,
-    entryPoints: testFiles('test/unit'),
-    outbase: 'test',
-    outdir: 'dist-test',
+    stdin: {
+      contents: files.map((f) => `import './${f.split('\\').join('/')}';`).join('\n'),
+      resolveDir: '.',
+      sourcefile: 'all-tests.ts',
+      loader: 'ts',
+    },
+    outfile: 'dist-test/unit.test.js',
   });
 } else {
   const entries = [

@@ -1,0 +1,62 @@
+import { allocate, sizeOf, type AbstractValue, type AnyTypedArray } from '../../core';
+import { ReferenceArray } from './array';
+import { broadcastIndex } from './indexing';
+
+export type UnaryFn = (x: number) => number;
+export type BinaryFn = (a: number, b: number) => number;
+
+function result(out: AbstractValue, fill: (data: AnyTypedArray) => void): ReferenceArray {
+  const data = allocate(out.dtype, sizeOf(out.shape));
+  fill(data);
+  return new ReferenceArray(out.shape, out.dtype, data);
+}
+
+export function unary(x: ReferenceArray, out: AbstractValue, f: UnaryFn): ReferenceArray {
+  const src = x.data;
+  return result(out, (d) => {
+    for (let i = 0; i < d.length; i++) d[i] = f(src[i]);
+  });
+}
+
+/** Elementwise over any number of operands broadcast to `out.shape`. */
+export function nary(inputs: readonly ReferenceArray[], out: AbstractValue, f: (...xs: number[]) => number): ReferenceArray {
+  const idx = inputs.map((x) => broadcastIndex(x.shape, out.shape));
+  const srcs = inputs.map((x) => x.data);
+  const args = new Array<number>(inputs.length);
+  return result(out, (d) => {
+    for (let i = 0; i < d.length; i++) {
+      for (let k = 0; k < srcs.length; k++) args[k] = srcs[k][idx[k] ? idx[k]![i] : i];
+      d[i] = f(...args);
+    }
+  });
+}
+
+export function binary(a: ReferenceArray, b: ReferenceArray, out: AbstractValue, f: BinaryFn): ReferenceArray {
+  const ia = broadcastIndex(a.shape, out.shape);
+  const ib = broadcastIndex(b.shape, out.shape);
+  const da = a.data;
+  const db = b.data;
+  return result(out, (d) => {
+    for (let i = 0; i < d.length; i++) d[i] = f(da[ia ? ia[i] : i], db[ib ? ib[i] : i]);
+  });
+}
+
+export const logistic: UnaryFn = (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+export const sign: UnaryFn = (x) => (x > 0 ? 1 : x < 0 ? -1 : x);
+/** NaN-propagating, as JAX's max (Math.max propagates NaN too, but -0/+0 order is kept here). */
+export const maxOf: BinaryFn = (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : a >= b ? a : b);
+export const minOf: BinaryFn = (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : a <= b ? a : b);
+
+export function integerPow(y: number): UnaryFn {
+  return (x) => {
+    let base = y < 0 ? 1 / x : x;
+    let e = Math.abs(y);
+    let acc = 1;
+    while (e > 0) {
+      if (e & 1) acc *= base;
+      base *= base;
+      e >>= 1;
+    }
+    return acc;
+  };
+}

@@ -1,0 +1,65 @@
+import { typedArrayFrom, type AbstractValue } from '../../core';
+import type { KernelTable } from '../backend';
+import { ReferenceArray } from './array';
+import { dotGeneral } from './dot';
+import { binary, integerPow, logistic, maxOf, minOf, nary, sign, unary, type BinaryFn, type UnaryFn } from './elementwise';
+import { argmax, maxStep, minStep, prodStep, reduce, sumStep } from './reductions';
+import * as s from './structural';
+
+const un = (f: UnaryFn) => (inputs: readonly ReferenceArray[], _p: unknown, out: AbstractValue) => unary(inputs[0], out, f);
+const bin = (f: BinaryFn) => (inputs: readonly ReferenceArray[], _p: unknown, out: AbstractValue) => binary(inputs[0], inputs[1], out, f);
+const cmp = (f: (a: number, b: number) => boolean) => bin((a, b) => (f(a, b) ? 1 : 0));
+
+/**
+ * Every primitive as a plain loop in JS doubles, stored in the dtype's array (float32 rounds,
+ * int32 truncates toward zero: integer `div` is C division, not Python's floor division).
+ */
+export const REFERENCE_KERNELS: KernelTable<ReferenceArray> = {
+  add: bin((a, b) => a + b),
+  sub: bin((a, b) => a - b),
+  mul: bin((a, b) => a * b),
+  div: bin((a, b) => a / b),
+  pow: bin(Math.pow),
+  max: bin(maxOf),
+  min: bin(minOf),
+  lt: cmp((a, b) => a < b),
+  le: cmp((a, b) => a <= b),
+  gt: cmp((a, b) => a > b),
+  ge: cmp((a, b) => a >= b),
+  eq: cmp((a, b) => a === b),
+  ne: cmp((a, b) => a !== b),
+  neg: un((x) => -x),
+  integer_pow: (inputs, { y }, out) => unary(inputs[0], out, integerPow(y)),
+  exp: un(Math.exp),
+  log: un(Math.log),
+  log1p: un(Math.log1p),
+  expm1: un(Math.expm1),
+  sin: un(Math.sin),
+  cos: un(Math.cos),
+  tan: un(Math.tan),
+  tanh: un(Math.tanh),
+  logistic: un(logistic),
+  sqrt: un(Math.sqrt),
+  rsqrt: un((x) => 1 / Math.sqrt(x)),
+  abs: un(Math.abs),
+  sign: un(sign),
+  select: (inputs, _p, out) => nary(inputs, out, (p, t, f) => (p !== 0 ? t : f)),
+  convert_element_type: (inputs, _p, out) => new ReferenceArray(out.shape, out.dtype, typedArrayFrom(out.dtype, inputs[0].data)),
+  reduce_sum: (inputs, { axes }, out) => reduce(inputs[0], axes, out, 0, sumStep),
+  reduce_max: (inputs, { axes }, out) => reduce(inputs[0], axes, out, -Infinity, maxStep),
+  reduce_min: (inputs, { axes }, out) => reduce(inputs[0], axes, out, Infinity, minStep),
+  reduce_prod: (inputs, { axes }, out) => reduce(inputs[0], axes, out, 1, prodStep),
+  argmax: (inputs, { axis }, out) => argmax(inputs[0], axis, out),
+  broadcast_in_dim: (inputs, params, out) => s.broadcastInDim(inputs[0], params, out),
+  reshape: (inputs, _p, out) => s.reshape(inputs[0], out),
+  transpose: (inputs, params, out) => s.transpose(inputs[0], params, out),
+  squeeze: (inputs, _p, out) => s.reshape(inputs[0], out),
+  expand_dims: (inputs, _p, out) => s.reshape(inputs[0], out),
+  slice: (inputs, params, out) => s.slice(inputs[0], params, out),
+  gather: (inputs, params, out) => s.gather(inputs[0], inputs[1], params, out),
+  scatter_add: (inputs, params, out) => s.scatterAdd(inputs[0], inputs[1], params, out),
+  concatenate: (inputs, params, out) => s.concatenate(inputs, params, out),
+  pad: (inputs, params, out) => s.pad(inputs[0], params, out),
+  dot_general: (inputs, params, out) => dotGeneral(inputs[0], inputs[1], params, out),
+  iota: (_inputs, params, out) => s.iota(params, out),
+};

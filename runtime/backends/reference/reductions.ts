@@ -1,0 +1,58 @@
+import { allocate, sizeOf, stridesOf, type AbstractValue } from '../../core';
+import { ReferenceArray } from './array';
+import { mapIndex } from './indexing';
+
+/**
+ * Reduces `x` over `axes` with `step(acc, v)` from `init`. Each output element walks the reduced
+ * sub-array through precomputed offsets.
+ */
+export function reduce(
+  x: ReferenceArray,
+  axes: readonly number[],
+  out: AbstractValue,
+  init: number,
+  step: (acc: number, v: number) => number,
+): ReferenceArray {
+  const strides = stridesOf(x.shape);
+  const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const outer = mapIndex(kept.map((i) => x.shape[i]), kept.map((i) => strides[i]), 0);
+  const inner = mapIndex(axes.map((i) => x.shape[i]), axes.map((i) => strides[i]), 0);
+  const src = x.data;
+  const data = allocate(out.dtype, sizeOf(out.shape));
+  for (let o = 0; o < outer.length; o++) {
+    let acc = init;
+    const base = outer[o];
+    for (let k = 0; k < inner.length; k++) acc = step(acc, src[base + inner[k]]);
+    data[o] = acc;
+  }
+  return new ReferenceArray(out.shape, out.dtype, data);
+}
+
+export const sumStep = (acc: number, v: number): number => acc + v;
+export const prodStep = (acc: number, v: number): number => acc * v;
+export const maxStep = (acc: number, v: number): number => (Number.isNaN(acc) || Number.isNaN(v) ? NaN : v > acc ? v : acc);
+export const minStep = (acc: number, v: number): number => (Number.isNaN(acc) || Number.isNaN(v) ? NaN : v < acc ? v : acc);
+
+/** Index of the first maximum along `axis`; a NaN counts as the maximum, as in NumPy. */
+export function argmax(x: ReferenceArray, axis: number, out: AbstractValue): ReferenceArray {
+  const strides = stridesOf(x.shape);
+  const kept = x.shape.map((_, i) => i).filter((i) => i !== axis);
+  const outer = mapIndex(kept.map((i) => x.shape[i]), kept.map((i) => strides[i]), 0);
+  const n = x.shape[axis];
+  const stride = strides[axis];
+  const src = x.data;
+  const data = allocate(out.dtype, outer.length);
+  for (let o = 0; o < outer.length; o++) {
+    let best = 0;
+    let bestValue = src[outer[o]];
+    for (let k = 1; k < n && !Number.isNaN(bestValue); k++) {
+      const v = src[outer[o] + k * stride];
+      if (v > bestValue || Number.isNaN(v)) {
+        best = k;
+        bestValue = v;
+      }
+    }
+    data[o] = best;
+  }
+  return new ReferenceArray(out.shape, out.dtype, data);
+}
