@@ -1,0 +1,193 @@
+import { sizeOf, type DType, type Random } from '../../../runtime/core';
+import type { ParamsOf, Primitive } from '../../../runtime/primitives';
+
+/** An input held on the host, so that tests can perturb it before uploading. */
+export interface HostArray {
+  readonly values: readonly number[];
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+}
+
+export interface GradCase<P extends Primitive = Primitive> {
+  readonly params: ParamsOf<P>;
+  readonly inputs: readonly HostArray[];
+}
+
+/** Inputs for each primitive, drawn inside its domain and away from its kinks. */
+export type CaseTable = { readonly [P in Primitive]: (rng: Random) => GradCase<P>[] };
+
+type Draw = (rng: Random, n: number) => number[];
+
+export const f64 = (shape: readonly number[], values: readonly number[]): HostArray => ({ shape, values, dtype: 'float64' });
+const hostArray = (dtype: DType, shape: readonly number[], draw: Draw, rng: Random): HostArray =>
+  ({ shape, values: draw(rng, sizeOf(shape)), dtype });
+const f64Of = (draw: Draw, rng: Random, shape: readonly number[]) => hostArray('float64', shape, draw, rng);
+
+const normal: Draw = (rng, n) => rng.normals(n);
+const uniform = (lo: number, hi: number): Draw => (rng, n) => Array.from({ length: n }, () => lo + (hi - lo) * rng.uniform());
+/** |x| >= min, either sign: keeps abs, sign and divisors off their singular point. */
+const awayFromZero = (min: number): Draw => (rng, n) =>
+  Array.from({ length: n }, () => (rng.uniform() < 0.5 ? -1 : 1) * (min + Math.abs(rng.normal())));
+/** Values on two interleaved grids, so that any x and y differ by at least 0.4: max/min never tie. */
+const gridAt = (offset: number): Draw => (rng, n) =>
+  Array.from({ length: n }, () => rng.int(-3, 3) + offset + 0.1 * rng.uniform());
+/** Distinct values at least 0.2 apart, in random order: reduce_max/min never tie. */
+const distinct: Draw = (rng, n) => {
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(0, i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order.map((k) => 0.3 * (k - n / 2) + 0.1 * rng.uniform());
+};
+const indices = (bound: number): Draw => (rng, n) => Array.from({ length: n }, () => rng.int(0, bound));
+const bools: Draw = (rng, n) => Array.from({ length: n }, () => (rng.uniform() < 0.5 ? 1 : 0));
+
+const UNARY_SHAPES: readonly (readonly number[])[] = [[], [2, 3]];
+/** Includes both directions of a NumPy broadcast: [3,1] with [4], and a scalar with [2,3]. */
+const BINARY_SHAPES: readonly (readonly [readonly number[], readonly number[]])[] = [
+  [[2, 3], [2, 3]], [[3, 1], [4]], [[], [2, 3]], [[2, 3], []],
+];
+
+/** A case of an op whose params have this shape; assignable to the GradCase of every such op. */
+type CaseWith<Params> = { readonly params: Params; readonly inputs: readonly HostArray[] };
+type NoParams = Record<string, never>;
+
+const unary = (draw: Draw) => (rng: Random): CaseWith<NoParams>[] =>
+  UNARY_SHAPES.map((s) => ({ params: {}, inputs: [f64Of(draw, rng, s)] }));
+const binary = (drawX: Draw, drawY: Draw = drawX) => (rng: Random): CaseWith<NoParams>[] =>
+  BINARY_SHAPES.map(([sx, sy]) => ({ params: {}, inputs: [f64Of(drawX, rng, sx), f64Of(drawY, rng, sy)] }));
+
+const REDUCTION_AXES: readonly (readonly number[])[] = [[1], [0, 2], [0, 1, 2], []];
+const reduction = (draw: Draw) => (rng: Random): CaseWith<{ axes: readonly number[] }>[] =>
+  REDUCTION_AXES.map((axes) => ({ params: { axes }, inputs: [f64Of(draw, rng, [2, 3, 4])] }));
+
+/** Products of moderate factors, with rows holding one zero and two zeros: the product is smooth there too. */
+function prodCases(rng: Random): GradCase<'reduce_prod'>[] {
+  const factor = awayFromZero(0.5);
+  const withZeros = (shape: readonly number[], zeros: readonly number[]) => {
+    const values = factor(rng, sizeOf(shape)).map((v) => v / 1.5);
+    for (const z of zeros) values[z] = 0;
+    return f64(shape, values);
+  };
+  return [
+    ...REDUCTION_AXES.map((axes) => ({ params: { axes }, inputs: [withZeros([2, 3, 4], [])] })),
+    // x[0,0,0] = 0 and x[1,0,1] = x[1,2,1] = 0: groups with one and with two zeros along either reduction.
+    { params: { axes: [1] }, inputs: [withZeros([2, 3, 4], [0, 13, 21])] },
+    { params: { axes: [0, 2] }, inputs: [withZeros([2, 3, 4], [0, 13, 21])] },
+    // 13 is not a power of 2, which the scan must handle.
+    { params: { axes: [1] }, inputs: [withZeros([2, 13], [4, 16])] },
+    { params: { axes: [1] }, inputs: [withZeros([3, 1], [])] },
+  ];
+}
+
+const dot = (lhs: readonly number[], rhs: readonly number[], lc: number[], rc: number[], lb: number[] = [], rb: number[] = []) =>
+  (rng: Random): GradCase<'dot_general'> => ({
+    params: { dimensionNumbers: { lhsContracting: lc, rhsContracting: rc, lhsBatch: lb, rhsBatch: rb } },
+    inputs: [f64Of(normal, rng, lhs), f64Of(normal, rng, rhs)],
+  });
+
+const comparison = binary(normal);
+
+export const CASES: CaseTable = {
+  add: binary(normal),
+  sub: binary(normal),
+  mul: binary(normal),
+  div: binary(normal, awayFromZero(0.5)),
+  pow: binary(uniform(0.5, 2), normal),
+  max: binary(gridAt(0.25), gridAt(0.75)),
+  min: binary(gridAt(0.25), gridAt(0.75)),
+  lt: comparison,
+  le: comparison,
+  gt: comparison,
+  ge: comparison,
+  eq: comparison,
+  ne: comparison,
+  neg: unary(normal),
+  integer_pow: (rng) => [0, 1, 2, 3, -2].map((y) => ({ params: { y }, inputs: [f64Of(awayFromZero(0.3), rng, [2, 3])] })),
+  exp: unary(normal),
+  log: unary(uniform(0.5, 2.5)),
+  log1p: unary(uniform(-0.5, 2)),
+  expm1: unary(normal),
+  sin: unary(normal),
+  cos: unary(normal),
+  tan: unary(uniform(-1.2, 1.2)),
+  tanh: unary(normal),
+  logistic: unary(normal),
+  sqrt: unary(uniform(0.5, 2.5)),
+  rsqrt: unary(uniform(0.5, 2.5)),
+  abs: unary(awayFromZero(0.1)),
+  sign: unary(awayFromZero(0.1)),
+  select: (rng) => [
+    [[2, 3], [2, 3], [2, 3]], [[3, 1], [4], []], [[], [2, 3], [3]],
+  ].map(([sp, st, sf]) => ({
+    params: {},
+    inputs: [hostArray('bool', sp, bools, rng), f64Of(normal, rng, st), f64Of(normal, rng, sf)],
+  })),
+  convert_element_type: (rng) => [
+    { params: { newDtype: 'float64' }, inputs: [f64Of(normal, rng, [2, 3])] },
+    { params: { newDtype: 'int32' }, inputs: [f64Of(normal, rng, [2, 3])] },
+    { params: { newDtype: 'float64' }, inputs: [hostArray('int32', [2, 3], indices(5), rng)] },
+  ],
+  reduce_sum: reduction(normal),
+  reduce_max: reduction(distinct),
+  reduce_min: reduction(distinct),
+  reduce_prod: prodCases,
+  argmax: (rng) => [{ params: { axis: 1, indexDtype: 'int32' }, inputs: [f64Of(distinct, rng, [2, 3])] }],
+  broadcast_in_dim: (rng) => [
+    { params: { shape: [2, 3], broadcastDimensions: [1] }, inputs: [f64Of(normal, rng, [3])] },
+    { params: { shape: [2, 3, 4], broadcastDimensions: [1, 2] }, inputs: [f64Of(normal, rng, [3, 1])] },
+    { params: { shape: [2, 2], broadcastDimensions: [] }, inputs: [f64Of(normal, rng, [])] },
+    { params: { shape: [4, 3], broadcastDimensions: [0, 1] }, inputs: [f64Of(normal, rng, [1, 3])] },
+  ],
+  reshape: (rng) => [
+    { params: { newSizes: [3, 2] }, inputs: [f64Of(normal, rng, [2, 3])] },
+    { params: { newSizes: [1, 2, 3] }, inputs: [f64Of(normal, rng, [6])] },
+    { params: { newSizes: [1] }, inputs: [f64Of(normal, rng, [])] },
+  ],
+  transpose: (rng) => [
+    { params: { permutation: [2, 0, 1] }, inputs: [f64Of(normal, rng, [2, 3, 4])] },
+    { params: { permutation: [1, 0] }, inputs: [f64Of(normal, rng, [2, 3])] },
+  ],
+  squeeze: (rng) => [
+    { params: { dimensions: [1, 3] }, inputs: [f64Of(normal, rng, [2, 1, 3, 1])] },
+    { params: { dimensions: [0] }, inputs: [f64Of(normal, rng, [1])] },
+  ],
+  expand_dims: (rng) => [
+    { params: { dimensions: [0, 2] }, inputs: [f64Of(normal, rng, [2, 3])] },
+    { params: { dimensions: [0] }, inputs: [f64Of(normal, rng, [])] },
+  ],
+  slice: (rng) => [
+    { params: { startIndices: [1, 2], limitIndices: [4, 7], strides: null }, inputs: [f64Of(normal, rng, [5, 7])] },
+    { params: { startIndices: [1, 0], limitIndices: [5, 7], strides: [2, 3] }, inputs: [f64Of(normal, rng, [5, 7])] },
+    { params: { startIndices: [0], limitIndices: [6], strides: [4] }, inputs: [f64Of(normal, rng, [6])] },
+    { params: { startIndices: [1], limitIndices: [8], strides: [2] }, inputs: [f64Of(normal, rng, [8])] },
+  ],
+  // Indices repeat (4 draws from 5 or fewer), so scatter_add must accumulate.
+  gather: (rng) => [
+    { params: { axis: 0 }, inputs: [f64Of(normal, rng, [5, 3]), hostArray('int32', [4], indices(5), rng)] },
+    { params: { axis: 1 }, inputs: [f64Of(normal, rng, [2, 4]), hostArray('int32', [2, 3], indices(4), rng)] },
+    { params: { axis: 0 }, inputs: [f64Of(normal, rng, [4]), hostArray('int32', [], indices(4), rng)] },
+  ],
+  scatter_add: (rng) => [
+    { params: { axis: 0, operandShape: [5, 3] }, inputs: [f64Of(normal, rng, [4, 3]), hostArray('int32', [4], indices(5), rng)] },
+    { params: { axis: 1, operandShape: [2, 4] }, inputs: [f64Of(normal, rng, [2, 2, 3]), hostArray('int32', [2, 3], indices(4), rng)] },
+  ],
+  concatenate: (rng) => [
+    { params: { dimension: 1 }, inputs: [[2, 3], [2, 1], [2, 2]].map((s) => f64Of(normal, rng, s)) },
+    { params: { dimension: 0 }, inputs: [[1, 3], [2, 3]].map((s) => f64Of(normal, rng, s)) },
+  ],
+  pad: (rng) => [
+    { params: { lo: [1, 0], hi: [0, 2], value: 0.5 }, inputs: [f64Of(normal, rng, [2, 3])] },
+    { params: { lo: [2], hi: [1], value: 0 }, inputs: [f64Of(normal, rng, [3])] },
+  ],
+  dot_general: (rng) => [
+    dot([3, 4], [4, 5], [1], [0]),
+    dot([2, 3, 4], [2, 4, 5], [2], [1], [0], [0]),
+    dot([4], [4], [0], [0]),
+    dot([3], [2], [], []),
+    dot([4, 3, 2], [2, 5, 4], [0, 2], [2, 0]),
+    dot([3, 2, 4], [4, 2, 5], [2], [0], [1], [1]),
+  ].map((make) => make(rng)),
+  iota: () => [{ params: { dtype: 'float64', shape: [3], dimension: 0 }, inputs: [] }],
+};
