@@ -4,9 +4,9 @@ import { ReferenceArray } from './array';
 import { mapIndex } from './indexing';
 
 /**
- * dot_general as a batch of (free_lhs x contract) @ (contract x free_rhs) products over
- * offset tables, accumulating each output in a double; the k-loop is innermost over both
- * operands' offsets so any axis order works.
+ * dot_general as a batch of (free_lhs x contract) @ (contract x free_rhs) products over offset
+ * tables. The loop runs i-k-j into a Float64Array row, so each output still sums over k in
+ * order in a double while the inner loop walks the rhs row-major when it is laid out [K, N].
  */
 export function dotGeneral(a: ReferenceArray, b: ReferenceArray, { dimensionNumbers: dn }: ParamsOf<'dot_general'>, out: AbstractValue): ReferenceArray {
   const sa = stridesOf(a.shape);
@@ -25,16 +25,22 @@ export function dotGeneral(a: ReferenceArray, b: ReferenceArray, { dimensionNumb
   const db = b.data;
   const data = allocate(out.dtype, sizeOf(out.shape));
   const K = kA.length;
+  const J = freeB.length;
+  const row = new Float64Array(J);
+  // NB: the common [K, N] rhs walks its free dims contiguously; skipping the offset table there halves matmul time.
+  const contiguousB = freeB.every((off, j) => off === j);
   let o = 0;
   for (let bi = 0; bi < batchA.length; bi++) {
     for (let i = 0; i < freeA.length; i++) {
       const baseA = batchA[bi] + freeA[i];
-      for (let j = 0; j < freeB.length; j++) {
-        const baseB = batchB[bi] + freeB[j];
-        let acc = 0;
-        for (let k = 0; k < K; k++) acc += da[baseA + kA[k]] * db[baseB + kB[k]];
-        data[o++] = acc;
+      row.fill(0);
+      for (let k = 0; k < K; k++) {
+        const av = da[baseA + kA[k]];
+        const baseB = batchB[bi] + kB[k];
+        if (contiguousB) for (let j = 0; j < J; j++) row[j] += av * db[baseB + j];
+        else for (let j = 0; j < J; j++) row[j] += av * db[baseB + freeB[j]];
       }
+      for (let j = 0; j < J; j++) data[o++] = row[j];
     }
   }
   return new ReferenceArray(out.shape, out.dtype, data);

@@ -16,6 +16,8 @@ export function reduce(
   const strides = stridesOf(x.shape);
   const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
   const outer = mapIndex(kept.map((i) => x.shape[i]), kept.map((i) => strides[i]), 0);
+  // NB: row-major order over the reduced axes whatever order `axes` lists them in, so sums round the same.
+  axes = [...axes].sort((a, b) => a - b);
   const inner = mapIndex(axes.map((i) => x.shape[i]), axes.map((i) => strides[i]), 0);
   const src = x.data;
   const data = allocate(out.dtype, sizeOf(out.shape));

@@ -1,4 +1,4 @@
-import { allocate, sizeOf, stridesOf, type AbstractValue, type Shape } from '../../core';
+import { allocate, sizeOf, stridesOf, typedArrayFrom, type AbstractValue, type Shape } from '../../core';
 import type { ParamsOf } from '../../primitives';
 import { ReferenceArray } from './array';
 import { mapIndex } from './indexing';
@@ -89,7 +89,8 @@ export function concatenate(xs: readonly ReferenceArray[], { dimension }: Params
 
 export function pad(x: ReferenceArray, { lo, value }: ParamsOf<'pad'>, out: AbstractValue): ReferenceArray {
   const data = allocate(out.dtype, sizeOf(out.shape));
-  data.fill(value);
+  // NB: cast as an upload would, so a bool pad of 2 stores 1 rather than Uint8Array's 2.
+  data.fill(typedArrayFrom(out.dtype, [value])[0]);
   const outStrides = stridesOf(out.shape);
   const base = lo.reduce((acc, l, i) => acc + l * outStrides[i], 0);
   const dst = mapIndex(x.shape, outStrides, base);
