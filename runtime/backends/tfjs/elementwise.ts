@@ -13,13 +13,18 @@ export function maxOrMin(a: tf.Tensor, b: tf.Tensor, op: typeof tf.maximum): tf.
   return tf.where(tf.logicalOr(tf.isNaN(a), tf.isNaN(b)), tf.add(a, b), r);
 }
 
-/** NB: tfjs divides int32 with floor; JAX's lax.div truncates toward zero, and so does the reference. */
+/**
+ * NB: tfjs divides int32 with floor; JAX's lax.div (and the reference) truncate toward zero, and
+ * the reference gives 0 for a zero divisor, where tfjs gives garbage (wasm: INT_MIN).
+ */
 export function div(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   if (isFloat(a)) return tf.div(a, b);
+  const zero = tf.scalar(0, 'int32');
   const floor = tf.floorDiv(a, b);
-  const inexact = tf.notEqual(tf.sub(a, tf.mul(floor, b)), tf.scalar(0, 'int32'));
-  const signsDiffer = tf.notEqual(tf.less(a, tf.scalar(0, 'int32')), tf.less(b, tf.scalar(0, 'int32')));
-  return tf.add(floor, tf.cast(tf.logicalAnd(inexact, signsDiffer), 'int32'));
+  const inexact = tf.notEqual(tf.sub(a, tf.mul(floor, b)), zero);
+  const signsDiffer = tf.notEqual(tf.less(a, zero), tf.less(b, zero));
+  const truncated = tf.add(floor, tf.cast(tf.logicalAnd(inexact, signsDiffer), 'int32'));
+  return tf.where(tf.equal(b, zero), tf.zerosLike(truncated), truncated);
 }
 
 export function integerPow(x: tf.Tensor, y: number): tf.Tensor {

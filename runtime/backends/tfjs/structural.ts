@@ -42,13 +42,27 @@ export function slice(x: tf.Tensor, { startIndices, limitIndices, strides }: Par
   return tf.stridedSlice(x, [...startIndices], [...limitIndices], [...strides]);
 }
 
-/** NB: tfjs's GatherV2 throws on negative indices; take() wraps them as Python does. */
-function wrapIndices(idx: tf.Tensor, size: number): tf.Tensor {
-  return tf.where(tf.less(idx, tf.scalar(0, 'int32')), tf.add(idx, tf.scalar(size, 'int32')), idx);
+/**
+ * Wraps negative indices once, as Python does, and refuses the rest out of range as the reference
+ * does. NB: tfjs's GatherV2 throws on any negative index and its ScatterNd drops out-of-range ones.
+ * Both backends are host memory, so reading the indices here costs only a copy.
+ */
+function wrapIndices(idx: tf.Tensor, size: number, op: string, axis: number): tf.Tensor {
+  const values = idx.dataSync() as Int32Array;
+  let wrapped: Int32Array | null = null;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v >= 0 && v < size) continue;
+    const j = v + size;
+    if (j < 0 || j >= size) throw new RangeError(`${op}: index ${v} is out of bounds for axis ${axis} with size ${size}`);
+    wrapped ??= values.slice();
+    wrapped[i] = j;
+  }
+  return wrapped ? tf.tensor(wrapped, idx.shape, 'int32') : idx;
 }
 
 export function gather(x: tf.Tensor, idx: tf.Tensor, axis: number): tf.Tensor {
-  return tf.gather(x, wrapIndices(idx, x.shape[axis]), axis);
+  return tf.gather(x, wrapIndices(idx, x.shape[axis], 'gather', axis), axis);
 }
 
 /**
@@ -62,7 +76,7 @@ export function scatterAdd(updates: tf.Tensor, idx: tf.Tensor, { axis, operandSh
   const n = idx.size;
   if (n === 0) return tf.zeros([...operandShape], updates.dtype);
   const rows = tf.reshape(tf.transpose(tf.reshape(updates, [pre, n, post]), [1, 0, 2]), [n, pre * post]);
-  const summed = tf.scatterND(tf.reshape(wrapIndices(idx, size), [n, 1]), rows, [size, pre * post]);
+  const summed = tf.scatterND(tf.reshape(wrapIndices(idx, size, 'scatter_add', axis), [n, 1]), rows, [size, pre * post]);
   return tf.reshape(tf.transpose(tf.reshape(summed, [size, pre, post]), [1, 0, 2]), [...operandShape]);
 }
 

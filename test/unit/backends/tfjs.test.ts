@@ -1,0 +1,328 @@
+import * as assert from 'node:assert/strict';
+import { createReferenceBackend, createTfjsBackend, type Backend, type DeviceArray, type TfjsArray } from '../../../runtime/backends';
+import { formatAval, isFloat, Random, sizeOf, type DType } from '../../../runtime/core';
+import { BackendEmitter } from '../../../runtime/ops';
+import { abstractEval, PRIMITIVES, type ParamsOf, type Primitive } from '../../../runtime/primitives';
+
+/**
+ * Every primitive on tfjs's cpu and wasm backends against the reference backend. Floats agree
+ * when |got - ref| <= RTOL * max(|ref|, 1) per element: relative error below 1e-5, with an
+ * absolute floor of 1e-5 near zero (float32 rounding of sums and of sin/cos near their roots).
+ * NaN must meet NaN and an infinity the same infinity; int32 and bool results agree exactly.
+ * Cases marked `relative` (log1p and expm1 of tiny inputs) drop the floor: |got - ref| <= RTOL * |ref|.
+ */
+const RTOL = 1e-5;
+const SEED = process.env.GRADLENS_SEED !== undefined ? Number(process.env.GRADLENS_SEED) : 20_240_917;
+const TFJS_BACKENDS = ['cpu', 'wasm'] as const;
+
+interface HostArray { values: number[]; shape: number[]; dtype: DType }
+/** `relative`: no absolute floor, for inputs whose results are tiny and must keep their digits. */
+interface Case<Params> { inputs: HostArray[]; params: Params; relative?: boolean }
+type CaseMaker<Params> = (r: Random) => Case<Params>[];
+
+const f32 = (shape: number[], draw: () => number): HostArray =>
+  ({ values: Array.from({ length: sizeOf(shape) }, () => Math.fround(draw())), shape, dtype: 'float32' });
+const normal = (r: Random, shape: number[], scale = 1) => f32(shape, () => scale * r.normal());
+const uniform = (r: Random, shape: number[], lo: number, hi: number) => f32(shape, () => lo + (hi - lo) * r.uniform());
+/** Small whole numbers as floats, so that comparisons and argmax meet ties. */
+const smallInts = (r: Random, shape: number[]) => f32(shape, () => r.int(-2, 3));
+const ints = (r: Random, shape: number[], lo: number, hi: number): HostArray =>
+  ({ values: Array.from({ length: sizeOf(shape) }, () => r.int(lo, hi)), shape, dtype: 'int32' });
+const bools = (r: Random, shape: number[]): HostArray =>
+  ({ values: Array.from({ length: sizeOf(shape) }, () => r.int(0, 2)), shape, dtype: 'bool' });
+/** Replaces about a fifth of the values with the given specials (NaN, zeros, infinities). */
+function withSpecials(r: Random, x: HostArray, specials: number[]): HostArray {
+  const values = x.values.map((v) => (r.uniform() < 0.2 ? specials[r.int(0, specials.length)] : v));
+  return { ...x, values };
+}
+/** Magnitudes from 1e-12 to 1: where log1p and expm1 lose everything when computed naively. */
+const tiny = (r: Random, shape: number[]) => f32(shape, () => (r.uniform() - 0.5) * 10 ** -r.int(0, 13));
+
+const BROADCAST_PAIRS: [number[], number[]][] = [[[3, 4], [3, 4]], [[2, 3, 4], [4]], [[3, 1], [1, 5]], [[], [2, 3]], [[4, 1, 2], [3, 1]]];
+const UNARY_SHAPES: number[][] = [[], [7], [3, 4], [2, 3, 4]];
+
+function binaryCases(draw: (r: Random, shape: number[], side: 0 | 1) => HostArray): CaseMaker<ParamsOf<'add'>> {
+  return (r) => BROADCAST_PAIRS.map(([a, b]) => ({ inputs: [draw(r, a, 0), draw(r, b, 1)], params: {} }));
+}
+function unaryCases(draw: (r: Random, shape: number[]) => HostArray): CaseMaker<ParamsOf<'exp'>> {
+  return (r) => UNARY_SHAPES.map((s) => ({ inputs: [draw(r, s)], params: {} }));
+}
+const arithmetic = binaryCases((r, s) => normal(r, s, 3));
+const intArithmetic: CaseMaker<ParamsOf<'add'>> = (r) => [{ inputs: [ints(r, [3, 4], -20, 20), ints(r, [4], 1, 6)], params: {} }];
+const comparison: CaseMaker<ParamsOf<'lt'>> = (r) => [
+  ...binaryCases((rr, s) => smallInts(rr, s))(r),
+  { inputs: [withSpecials(r, normal(r, [12]), [NaN]), withSpecials(r, normal(r, [12]), [NaN])], params: {} },
+  { inputs: [ints(r, [3, 4], -2, 3), ints(r, [4], -2, 3)], params: {} },
+];
+const reduction = (draw: (r: Random, shape: number[]) => HostArray): CaseMaker<ParamsOf<'reduce_sum'>> => (r) =>
+  [[0], [1, 2], [0, 1, 2], [2], []].map((axes) => ({ inputs: [draw(r, [3, 4, 5])], params: { axes } }));
+
+const CASES: { readonly [P in Primitive]: CaseMaker<ParamsOf<P>> } = {
+  add: (r) => [...arithmetic(r), ...intArithmetic(r)],
+  sub: (r) => [...arithmetic(r), ...intArithmetic(r)],
+  mul: (r) => [...arithmetic(r), ...intArithmetic(r)],
+  div: (r) => [
+    ...binaryCases((rr, s, side) => (side === 0 ? normal(rr, s, 3) : f32(s, () => (rr.uniform() < 0.5 ? -1 : 1) * (0.3 + 2 * rr.uniform()))))(r),
+    // int32 division truncates toward zero, whatever the signs, and gives 0 for a zero divisor
+    { inputs: [ints(r, [3, 4], -20, 20), { values: [3, -3, 0, -2], shape: [4], dtype: 'int32' }], params: {} },
+  ],
+  pow: (r) => [
+    ...binaryCases((rr, s, side) => (side === 0 ? uniform(rr, s, 0.1, 3) : uniform(rr, s, -2.5, 2.5)))(r),
+    { inputs: [normal(r, [8], 2), f32([8], () => r.int(-3, 4))], params: {} },
+  ],
+  max: (r) => [...arithmetic(r), { inputs: [withSpecials(r, normal(r, [16]), [NaN, Infinity]), withSpecials(r, normal(r, [16]), [NaN, -Infinity])], params: {} }, ...intArithmetic(r)],
+  min: (r) => [...arithmetic(r), { inputs: [withSpecials(r, normal(r, [16]), [NaN, Infinity]), withSpecials(r, normal(r, [16]), [NaN, -Infinity])], params: {} }, ...intArithmetic(r)],
+  lt: comparison,
+  le: comparison,
+  gt: comparison,
+  ge: comparison,
+  eq: comparison,
+  ne: comparison,
+  neg: (r) => [...unaryCases((rr, s) => normal(rr, s, 3))(r), { inputs: [ints(r, [5], -9, 9)], params: {} }],
+  integer_pow: (r) => [
+    ...[0, 1, 2, 3, 5].map((y) => ({ inputs: [normal(r, [3, 4], 1.5)], params: { y } })),
+    ...[-1, -2, -3].map((y) => ({ inputs: [f32([3, 4], () => (r.uniform() < 0.5 ? -1 : 1) * (0.4 + 2 * r.uniform()))], params: { y } })),
+    { inputs: [ints(r, [6], -5, 6)], params: { y: 3 } },
+  ],
+  exp: unaryCases((r, s) => normal(r, s, 4)),
+  log: unaryCases((r, s) => uniform(r, s, 1e-3, 50)),
+  log1p: (r) => [...unaryCases((rr, s) => uniform(rr, s, -0.99, 50))(r), { inputs: [tiny(r, [64])], params: {}, relative: true }],
+  expm1: (r) => [...unaryCases((rr, s) => normal(rr, s, 4))(r), { inputs: [tiny(r, [64])], params: {}, relative: true }],
+  sin: unaryCases((r, s) => normal(r, s, 10)),
+  cos: unaryCases((r, s) => normal(r, s, 10)),
+  tan: unaryCases((r, s) => uniform(r, s, -1.4, 1.4)),
+  tanh: unaryCases((r, s) => normal(r, s, 4)),
+  logistic: unaryCases((r, s) => normal(r, s, 8)),
+  sqrt: unaryCases((r, s) => uniform(r, s, 0, 50)),
+  rsqrt: unaryCases((r, s) => uniform(r, s, 1e-3, 50)),
+  abs: (r) => [...unaryCases((rr, s) => normal(rr, s, 3))(r), { inputs: [ints(r, [5], -9, 9)], params: {} }],
+  sign: (r) => [
+    ...unaryCases((rr, s) => withSpecials(rr, normal(rr, s), [0, NaN, Infinity, -Infinity]))(r),
+    { inputs: [ints(r, [7], -3, 4)], params: {} },
+  ],
+  select: (r) => [
+    { inputs: [bools(r, [3, 4]), normal(r, [3, 4]), normal(r, [3, 4])], params: {} },
+    { inputs: [bools(r, [3, 1]), normal(r, [4]), normal(r, [])], params: {} },
+    { inputs: [bools(r, []), normal(r, [2, 3]), normal(r, [2, 3])], params: {} },
+    { inputs: [bools(r, [5]), ints(r, [5], -9, 9), ints(r, [1], -9, 9)], params: {} },
+  ],
+  convert_element_type: (r) => [
+    { inputs: [normal(r, [3, 4], 10)], params: { newDtype: 'int32' } },
+    { inputs: [withSpecials(r, uniform(r, [16], -2, 2), [0, -0, NaN, 0.5, -0.5])], params: { newDtype: 'bool' } },
+    { inputs: [normal(r, [5])], params: { newDtype: 'float32' } },
+    { inputs: [ints(r, [6], -100, 100)], params: { newDtype: 'float32' } },
+    { inputs: [ints(r, [6], -2, 3)], params: { newDtype: 'bool' } },
+    { inputs: [bools(r, [6])], params: { newDtype: 'float32' } },
+    { inputs: [bools(r, [6])], params: { newDtype: 'int32' } },
+  ],
+  reduce_sum: (r) => [
+    ...reduction((rr, s) => normal(rr, s))(r),
+    { inputs: [ints(r, [3, 4], -9, 9)], params: { axes: [1] } },
+    { inputs: [f32([0, 3], () => 0)], params: { axes: [0] } },
+  ],
+  reduce_max: (r) => [...reduction((rr, s) => withSpecials(rr, normal(rr, s), [NaN]))(r), ...reduction(smallInts)(r)],
+  reduce_min: (r) => [...reduction((rr, s) => withSpecials(rr, normal(rr, s), [NaN]))(r), ...reduction(smallInts)(r)],
+  reduce_prod: (r) => [...reduction((rr, s) => uniform(rr, s, 0.5, 1.5))(r), { inputs: [f32([2, 0], () => 0)], params: { axes: [1] } }],
+  argmax: (r) => [
+    ...[0, 1, 2].map((axis) => ({ inputs: [smallInts(r, [3, 4, 5])], params: { axis, indexDtype: 'int32' as const } })),
+    ...[0, 1].map((axis) => ({ inputs: [withSpecials(r, normal(r, [6, 5]), [NaN])], params: { axis, indexDtype: 'int32' as const } })),
+    { inputs: [ints(r, [4, 6], -2, 3)], params: { axis: 1, indexDtype: 'int32' } },
+  ],
+  broadcast_in_dim: (r) => [
+    { inputs: [normal(r, [3])], params: { shape: [2, 3], broadcastDimensions: [1] } },
+    { inputs: [normal(r, [3, 1])], params: { shape: [3, 4], broadcastDimensions: [0, 1] } },
+    { inputs: [normal(r, [])], params: { shape: [2, 2], broadcastDimensions: [] } },
+    { inputs: [normal(r, [4])], params: { shape: [4, 2, 3], broadcastDimensions: [0] } },
+    { inputs: [normal(r, [2, 3])], params: { shape: [2, 3], broadcastDimensions: [0, 1] } },
+  ],
+  reshape: (r) => [
+    { inputs: [normal(r, [3, 4])], params: { newSizes: [2, 6] } },
+    { inputs: [normal(r, [12])], params: { newSizes: [2, 2, 3] } },
+    { inputs: [normal(r, [])], params: { newSizes: [1, 1] } },
+  ],
+  transpose: (r) => [
+    { inputs: [normal(r, [2, 3, 4])], params: { permutation: [2, 0, 1] } },
+    { inputs: [normal(r, [3, 4])], params: { permutation: [1, 0] } },
+    { inputs: [normal(r, [3, 4])], params: { permutation: [0, 1] } },
+  ],
+  squeeze: (r) => [
+    { inputs: [normal(r, [3, 1, 4])], params: { dimensions: [1] } },
+    { inputs: [normal(r, [1, 1])], params: { dimensions: [0, 1] } },
+  ],
+  expand_dims: (r) => [
+    { inputs: [normal(r, [3, 4])], params: { dimensions: [0] } },
+    { inputs: [normal(r, [3, 4])], params: { dimensions: [1, 3] } },
+    { inputs: [normal(r, [])], params: { dimensions: [0] } },
+  ],
+  slice: (r) => [
+    { inputs: [normal(r, [5, 6])], params: { startIndices: [1, 2], limitIndices: [4, 6], strides: null } },
+    { inputs: [normal(r, [5, 6])], params: { startIndices: [0, 1], limitIndices: [5, 6], strides: [2, 3] } },
+    { inputs: [normal(r, [10])], params: { startIndices: [1], limitIndices: [10], strides: [3] } },
+    { inputs: [normal(r, [])], params: { startIndices: [], limitIndices: [], strides: null } },
+  ],
+  gather: (r) => [
+    { inputs: [normal(r, [5, 3]), ints(r, [4], -5, 5)], params: { axis: 0 } },
+    { inputs: [normal(r, [2, 5, 3]), ints(r, [2, 2], -5, 5)], params: { axis: 1 } },
+    { inputs: [normal(r, [2, 5, 3]), ints(r, [], -3, 3)], params: { axis: 2 } },
+    { inputs: [ints(r, [6], -9, 9), ints(r, [8], -6, 6)], params: { axis: 0 } },
+  ],
+  scatter_add: (r) => [
+    { inputs: [normal(r, [6, 3]), ints(r, [6], -4, 4)], params: { axis: 0, operandShape: [4, 3] } },
+    { inputs: [normal(r, [2, 2, 3, 3]), ints(r, [2, 3], -5, 5)], params: { axis: 1, operandShape: [2, 5, 3] } },
+    { inputs: [normal(r, [2, 5]), ints(r, [], -3, 3)], params: { axis: 2, operandShape: [2, 5, 3] } },
+  ],
+  concatenate: (r) => [
+    { inputs: [normal(r, [2, 3]), normal(r, [4, 3])], params: { dimension: 0 } },
+    { inputs: [normal(r, [2, 1]), normal(r, [2, 3]), normal(r, [2, 2])], params: { dimension: 1 } },
+    { inputs: [normal(r, [3])], params: { dimension: 0 } },
+    { inputs: [ints(r, [2], -9, 9), ints(r, [3], -9, 9)], params: { dimension: 0 } },
+  ],
+  pad: (r) => [
+    { inputs: [normal(r, [3, 4])], params: { lo: [1, 0], hi: [2, 3], value: 0 } },
+    { inputs: [normal(r, [5])], params: { lo: [0], hi: [0], value: 1.5 } },
+    { inputs: [normal(r, [2, 1, 2])], params: { lo: [1, 2, 0], hi: [0, 1, 1], value: -2.25 } },
+  ],
+  dot_general: (r) => [
+    { inputs: [normal(r, [3, 4]), normal(r, [4, 5])], params: { dimensionNumbers: { lhsContracting: [1], rhsContracting: [0], lhsBatch: [], rhsBatch: [] } } },
+    { inputs: [normal(r, [2, 3, 4]), normal(r, [2, 4, 5])], params: { dimensionNumbers: { lhsContracting: [2], rhsContracting: [1], lhsBatch: [0], rhsBatch: [0] } } },
+    { inputs: [normal(r, [4, 2, 3]), normal(r, [3, 5, 2])], params: { dimensionNumbers: { lhsContracting: [2], rhsContracting: [0], lhsBatch: [1], rhsBatch: [2] } } },
+    { inputs: [normal(r, [6]), normal(r, [6])], params: { dimensionNumbers: { lhsContracting: [0], rhsContracting: [0], lhsBatch: [], rhsBatch: [] } } },
+    { inputs: [normal(r, [3]), normal(r, [4])], params: { dimensionNumbers: { lhsContracting: [], rhsContracting: [], lhsBatch: [], rhsBatch: [] } } },
+    { inputs: [normal(r, [2, 3, 4]), normal(r, [4, 3])], params: { dimensionNumbers: { lhsContracting: [1, 2], rhsContracting: [1, 0], lhsBatch: [], rhsBatch: [] } } },
+    { inputs: [ints(r, [3, 4], -5, 5), ints(r, [4, 2], -5, 5)], params: { dimensionNumbers: { lhsContracting: [1], rhsContracting: [0], lhsBatch: [], rhsBatch: [] } } },
+    { inputs: [f32([3, 0], () => 0), f32([0, 2], () => 0)], params: { dimensionNumbers: { lhsContracting: [1], rhsContracting: [0], lhsBatch: [], rhsBatch: [] } } },
+  ],
+  iota: () => [
+    { inputs: [], params: { dtype: 'float32', shape: [3, 4], dimension: 1 } },
+    { inputs: [], params: { dtype: 'int32', shape: [2, 3, 4], dimension: 0 } },
+    { inputs: [], params: { dtype: 'float32', shape: [5], dimension: 0 } },
+  ],
+};
+
+/** Each primitive draws from its own stream, so one test replays alone under --grep. */
+const rngFor = (prim: Primitive) => new Random(SEED + 7919 * PRIMITIVES.indexOf(prim));
+
+function close(got: number, ref: number, relative: boolean): boolean {
+  if (Number.isNaN(ref) || Number.isNaN(got)) return Number.isNaN(ref) && Number.isNaN(got);
+  if (!Number.isFinite(ref)) return got === ref;
+  return Math.abs(got - ref) <= RTOL * (relative ? Math.abs(ref) : Math.max(Math.abs(ref), 1));
+}
+
+function evaluate(backend: Backend, prim: Primitive, c: Case<ParamsOf<Primitive>>): number[] {
+  const inputs = c.inputs.map((h) => backend.upload(h.values, { shape: h.shape, dtype: h.dtype }));
+  const out = backend.run(prim, inputs, c.params, abstractEval(prim, inputs, c.params));
+  const values = Array.from(backend.readSync(out));
+  for (const x of [...inputs, out]) backend.dispose(x);
+  return values;
+}
+
+describe(`tfjs backends (cpu, wasm) against the reference backend, seed ${SEED} (replay with GRADLENS_SEED=${SEED})`, () => {
+  let reference: Backend;
+  const tfjs = new Map<string, Backend<TfjsArray>>();
+  before(async () => {
+    reference = await createReferenceBackend();
+    for (const name of TFJS_BACKENDS) tfjs.set(name, await createTfjsBackend(name));
+  });
+
+  for (const prim of PRIMITIVES) {
+    it(`${prim} matches the reference on cpu and wasm`, () => {
+      const make = CASES[prim] as CaseMaker<ParamsOf<Primitive>> | undefined;
+      assert.ok(make, `${prim} has no test case: add one to CASES`);
+      const cases = make(rngFor(prim));
+      for (const c of cases) {
+        const out = abstractEval(prim, c.inputs, c.params);
+        const what = `${prim}(${c.inputs.map(formatAval).join(', ')}) ${JSON.stringify(c.params)}`;
+        const ref = evaluate(reference, prim, c);
+        for (const [name, backend] of tfjs) {
+          const before = backend.liveCount();
+          const got = evaluate(backend, prim, c);
+          assert.equal(backend.liveCount(), before, `${name} ${what}: the kernel leaked tensors`);
+          assert.equal(got.length, ref.length, `${name} ${what}: length`);
+          for (let i = 0; i < ref.length; i++) {
+            const ok = isFloat(out.dtype) ? close(got[i], ref[i], c.relative === true) : got[i] === ref[i];
+            if (!ok) {
+              const inputs = c.inputs.map((h) => `[${h.values.slice(0, 24).join(', ')}]`).join(' ');
+              assert.fail(`${name} ${what}: element ${i} is ${got[i]}, the reference has ${ref[i]}; inputs ${inputs}`);
+            }
+          }
+        }
+      }
+    });
+  }
+});
+
+describe('tfjs backends: memory, dtypes and ownership', () => {
+  const EVALUATIONS = 10_000;
+
+  for (const name of TFJS_BACKENDS) {
+    it(`${name}: ${EVALUATIONS} evaluations of sum(x*x + 3x + 5) leave liveCount unchanged`, async () => {
+      const backend = await createTfjsBackend(name);
+      const e = new BackendEmitter(backend);
+      const x = e.upload([0.5, -1, 2], [3], 'float32');
+      const step = (): number => {
+        const y = e.bind('add', [e.bind('add', [e.bind('mul', [x, x], {}), e.bind('mul', [e.scalar(3, 'float32'), x], {})], {}), e.scalar(5, 'float32')], {});
+        const total = backend.readSync(e.bind('reduce_sum', [y], { axes: [0] }))[0];
+        e.disposeAllBut([x]);
+        return total;
+      };
+      assert.equal(step(), 0.25 + 1.5 + 5 + 1 - 3 + 5 + 4 + 6 + 5);
+      const before = backend.liveCount();
+      for (let i = 0; i < EVALUATIONS; i++) step();
+      assert.equal(backend.liveCount(), before);
+      e.disposeAllBut();
+      assert.equal(backend.liveCount(), before - 1);
+    });
+
+    it(`${name}: float64 upload names the backend and points at the reference backend`, async () => {
+      const backend = await createTfjsBackend(name);
+      assert.throws(() => backend.upload([1, 2], { shape: [2], dtype: 'float64' }),
+        new RegExp(`the ${name} backend has no float64 .*float64 needs the reference backend`));
+    });
+
+    it(`${name}: an index out of range is refused as the reference refuses it, leaking nothing`, async () => {
+      const backend = await createTfjsBackend(name);
+      for (const b of [backend, createReferenceBackend()] as Backend[]) {
+        const before = b.liveCount();
+        const x = b.upload([1, 2, 3], { shape: [3], dtype: 'float32' });
+        const idx = b.upload([0, -4], { shape: [2], dtype: 'int32' });
+        const one = b.upload([5], { shape: [], dtype: 'float32' });
+        const three = b.upload([3], { shape: [], dtype: 'int32' });
+        assert.throws(() => b.run('gather', [x, idx], { axis: 0 }, { shape: [2], dtype: 'float32' }),
+          /gather: index -4 is out of bounds for axis 0 with size 3/);
+        assert.throws(() => b.run('scatter_add', [one, three], { axis: 0, operandShape: [3] }, { shape: [3], dtype: 'float32' }),
+          /scatter_add: index 3 is out of bounds for axis 0 with size 3/);
+        for (const a of [x, idx, one, three]) b.dispose(a);
+        assert.equal(b.liveCount(), before, `${b.name} leaked on a refused index`);
+      }
+    });
+
+    it(`${name}: a disposed array is refused`, async () => {
+      const backend = await createTfjsBackend(name);
+      const x = backend.upload([1, 2], { shape: [2], dtype: 'float32' });
+      backend.dispose(x);
+      assert.throws(() => backend.run('neg', [x], {}, x), /neg: an operand on the .* backend was already disposed/);
+    });
+  }
+
+  it('arrays from another backend are refused, and each kernel runs where its Backend lives', async () => {
+    const cpu = await createTfjsBackend('cpu');
+    const wasm = await createTfjsBackend('wasm');
+    const reference = await createReferenceBackend();
+    const onCpu = cpu.upload([1, 2, 3], { shape: [3], dtype: 'float32' });
+    const onWasm = wasm.upload([1, 2, 3], { shape: [3], dtype: 'float32' });
+    const onRef = reference.upload([1, 2, 3], { shape: [3], dtype: 'float32' });
+    assert.throws(() => cpu.run('add', [onCpu, onWasm], {}, onCpu), /add: the cpu backend got an array from the wasm backend/);
+    assert.throws(() => wasm.run('neg', [onCpu], {}, onCpu), /neg: the wasm backend got an array from the cpu backend/);
+    assert.throws(() => wasm.readSync(onRef as DeviceArray as TfjsArray), /readSync: the wasm backend got an array from the reference backend/);
+    // Interleaved work: each result is counted by its own backend only, so tfjs never copied across.
+    const [cpuBefore, wasmBefore] = [cpu.liveCount(), wasm.liveCount()];
+    const a = wasm.run('neg', [onWasm], {}, onWasm);
+    const b = cpu.run('neg', [onCpu], {}, onCpu);
+    const c = wasm.run('add', [a, onWasm], {}, onWasm);
+    assert.deepEqual([cpu.liveCount() - cpuBefore, wasm.liveCount() - wasmBefore], [1, 2]);
+    assert.deepEqual(Array.from(wasm.readSync(c)), [0, 0, 0]);
+    assert.deepEqual(Array.from(cpu.readSync(b)), [-1, -2, -3]);
+    for (const [backend, x] of [[cpu, onCpu], [cpu, b], [wasm, onWasm], [wasm, a], [wasm, c]] as const) backend.dispose(x);
+    reference.dispose(onRef);
+  });
+});
