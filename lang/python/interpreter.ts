@@ -282,12 +282,17 @@ export class Interpreter implements HostContext {
     }
   }
 
-  /** Runs a module's statements in the global scope. Throws PyError, HaltError or StopRun. */
-  runModule(module: A.Module): void {
+  /**
+   * Runs a module's statements in the global scope; with `through`, only the
+   * top-level statements up to and including that one. Throws PyError,
+   * HaltError or StopRun.
+   */
+  runModule(module: A.Module, through?: A.Stmt): void {
     const scope = new Scope(null, null, this.globals, '');
     this.node = module;
+    const body = through ? module.body.slice(0, module.body.indexOf(through) + 1) : module.body;
     try {
-      this.execBlock(module.body, scope);
+      this.execBlock(body, scope);
     } catch (e) {
       const err = this.normalize(e);
       if (err instanceof PyError) err.exc.traceback.push({ name: '<module>', span: this.node.span });
@@ -327,6 +332,23 @@ export class Interpreter implements HostContext {
     const err = pyError(RuntimeError, e.message);
     err.exc.span = this.node.span;
     return err;
+  }
+
+  /** Evaluates an expression in the module's global scope (after a run: `# gradlens:` inputs). */
+  evaluate(e: A.Expr): PyValue {
+    const scope = new Scope(null, null, this.globals, '');
+    try {
+      return this.evalExpr(e, scope);
+    } catch (err) {
+      throw this.normalize(err);
+    }
+  }
+
+  /** The parameter values a call of `fn` with these arguments would bind, defaults filled in. */
+  bindArguments(fn: PyFunction, args: readonly PyValue[], kwargs: Kwargs = NO_KWARGS): Map<string, PyValue> {
+    const scope = new Scope(scopeInfo(fn.node), fn.closure as Scope, this.globals, '');
+    this.bindParams(fn, scope, [...args], kwargs);
+    return new Map(fn.node.params.map((p) => [p.name, scope.vars.get(p.name)!]));
   }
 
   // ------------------------------------------------------------ statements

@@ -32,6 +32,7 @@ import {
   toIndex,
   truthy,
 } from './ops';
+import { setOrder } from './setorder';
 import { typeName } from './types';
 
 type Method<T> = (self: T, args: PyValue[], kwargs: Kwargs, ctx: HostContext) => PyValue;
@@ -536,10 +537,10 @@ const SET_METHODS: Record<string, (self: PySet, name: string) => PyBuiltin> = {
     return null;
   }, 'set'),
   pop: simple(0, 0, (s) => {
-    const first = s.map.entries().next();
-    if (first.done) throw pyError('KeyError', 'pop from an empty set');
-    s.map.delete(first.value[0]);
-    return first.value[1];
+    if (s.size === 0) throw pyError('KeyError', 'pop from an empty set');
+    const first = setOrder([...s.map.values()])[0];
+    s.map.delete(dictKey(first));
+    return first;
   }, 'set'),
   clear: simple(0, 0, (s) => {
     s.map.clear();

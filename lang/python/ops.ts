@@ -32,6 +32,7 @@ import {
   type PyValue,
 } from './objects';
 import { exceptionText } from './exceptions';
+import { setOrder } from './setorder';
 import { typeName, typeOf } from './types';
 
 // ---------------------------------------------------------------- helpers
@@ -191,7 +192,7 @@ export function repr(v: PyValue, ctx: HostContext): string {
   }
   if (v instanceof PySet) {
     if (v.size === 0) return v.frozen ? 'frozenset()' : 'set()';
-    const body = `{${[...v.map.values()].map((x) => repr(x, ctx)).join(', ')}}`;
+    const body = `{${setOrder([...v.map.values()]).map((x) => repr(x, ctx)).join(', ')}}`;
     return v.frozen ? `frozenset(${body})` : body;
   }
   if (v instanceof HostObject) return v.repr(ctx);
@@ -562,11 +563,32 @@ function sequenceOp(op: BinaryOp, a: PyValue, b: PyValue, ctx: HostContext): PyV
   return NOT_IMPLEMENTED;
 }
 
+/** Set algebra, inserting in the order CPython's setobject.c does (which decides how the result prints). */
 export function setOp(op: '|' | '&' | '-' | '^', a: PySet, b: PySet): PySet {
   const out = new PySet(a.frozen);
-  if (op === '|' || op === '-' || op === '^') for (const [k, v] of a.map) if (op === '|' || !b.map.has(k)) out.map.set(k, v);
-  if (op === '|' || op === '^') for (const [k, v] of b.map) if (op === '|' || !a.map.has(k)) out.map.set(k, v);
-  if (op === '&') for (const [k, v] of a.map) if (b.map.has(k)) out.map.set(k, v);
+  const put = (v: PyValue) => out.map.set(hashKey(v)!, v);
+  switch (op) {
+    case '|':
+      for (const [k, v] of a.map) out.map.set(k, v);
+      for (const v of setOrder([...b.map.values()])) put(v);
+      break;
+    case '-':
+      for (const v of setOrder([...a.map.values()])) if (!b.map.has(hashKey(v)!)) put(v);
+      break;
+    case '&': {
+      const [small, big] = b.size > a.size ? [a, b] : [b, a];
+      for (const v of setOrder([...small.map.values()])) if (big.map.has(hashKey(v)!)) put(v);
+      break;
+    }
+    case '^':
+      for (const [k, v] of b.map) out.map.set(k, v);
+      for (const v of setOrder([...a.map.values()])) {
+        const k = hashKey(v)!;
+        if (out.map.has(k)) out.map.delete(k);
+        else out.map.set(k, v);
+      }
+      break;
+  }
   return out;
 }
 
@@ -845,7 +867,7 @@ export function iterate(v: PyValue, ctx: HostContext, message?: string): Iterabl
   if (typeof v === 'string') return v.split('');
   if (v instanceof PyRange) return rangeIterator(v);
   if (v instanceof PyDict) return [...v.keys()];
-  if (v instanceof PySet) return [...v.map.values()];
+  if (v instanceof PySet) return setOrder([...v.map.values()]);
   if (v instanceof PyIterator) return v;
   if (v instanceof PyDictView) {
     if (v.view === 'keys') return [...v.dict.keys()];

@@ -789,8 +789,10 @@ class Converter {
     let conversion: 's' | 'r' | 'a' | null = null;
     let spec: A.FString | null = null;
     let selfDoc: string | null = null;
-    for (const c of k.slice(1)) {
-      if (c.name === 'FormatSelfDoc') selfDoc = this.text.slice(k[0].to, c.to);
+    for (let i = 1; i < k.length; i++) {
+      const c = k[i];
+      // `{x = }` keeps the spaces around '=' in its output.
+      if (c.name === 'FormatSelfDoc') selfDoc = this.text.slice(k[0].to, k[i + 1]?.from ?? c.to);
       else if (c.name === 'FormatConversion') conversion = this.src(c).slice(1) as 's' | 'r' | 'a';
       else if (c.name === 'FormatSpec') spec = this.formatSpec(c);
       else if (c.name !== '}' && !(isError(c) && c.from === c.to)) exprNodes.push(c);

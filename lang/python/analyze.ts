@@ -1,0 +1,465 @@
+/**
+ * Static analysis of a Python file, without running it: its functions (with
+ * parameters, decorators, spans), which are numeric, where their example inputs
+ * can come from, and what in the file Gradlens cannot run. Works on half-typed
+ * files: whatever parsed is analyzed.
+ */
+import type * as A from './ast';
+import { REFUSED_BUILTINS, refusedMessage } from './builtins';
+import type { ModuleRegistry } from './modules';
+import { unsupportedModuleMessage } from './modules';
+import { parse, parseArguments, type ParseResult, type SyntaxProblem } from './parse';
+import type { Span } from './span';
+import { STANDARD_MODULES } from './stdlib';
+import { someExpr, walkExpr, walkStatements } from './walk';
+
+export type DiagnosticCode =
+  | 'syntax'
+  | 'unsupported-module'
+  | 'unsupported-import'
+  | 'unsupported-attribute'
+  | 'unsupported-call'
+  | 'unsupported-syntax'
+  | 'bad-inputs-comment';
+
+export interface Diagnostic {
+  readonly code: DiagnosticCode;
+  readonly severity: 'error' | 'warning';
+  readonly message: string;
+  readonly span: Span;
+}
+
+export interface ParamInfo {
+  readonly name: string;
+  readonly kind: A.ParamKind;
+  readonly span: Span;
+  /** The default's source text and expression, when there is one. */
+  readonly default: { readonly text: string; readonly expr: A.Expr; readonly span: Span } | null;
+  readonly annotation: string | null;
+}
+
+/** One argument of an example-input source, bound to the parameter it fills. */
+export interface InputBinding {
+  /** The parameter; null for an extra positional argument that no named parameter takes. */
+  readonly param: string | null;
+  readonly text: string;
+  readonly expr: A.Expr;
+  readonly span: Span;
+}
+
+/**
+ * Where a function's example inputs come from, in DESIGN.md's order of preference:
+ * a call in the file (the values the arguments have at that call), the parameter
+ * defaults, or a `# gradlens: x=2.0` comment above the `def`.
+ */
+export type InputSource =
+  | {
+      readonly kind: 'call';
+      /** The call expression; the script runs up to it and the arguments are captured there. */
+      readonly call: A.Call;
+      readonly span: Span;
+      /** True when the call is at module level (it runs whenever the script runs). */
+      readonly topLevel: boolean;
+      readonly bindings: readonly InputBinding[];
+    }
+  | { readonly kind: 'defaults'; readonly bindings: readonly InputBinding[] }
+  | { readonly kind: 'comment'; readonly span: Span; readonly bindings: readonly InputBinding[] };
+
+export interface FunctionInfo {
+  readonly name: string;
+  /** `f`, `outer.<locals>.inner`, `Model.forward`: as Python's __qualname__. */
+  readonly qualname: string;
+  /** The whole definition, decorators included. */
+  readonly span: Span;
+  readonly nameSpan: Span;
+  readonly params: readonly ParamInfo[];
+  readonly decorators: readonly { readonly text: string; readonly span: Span }[];
+  /** The enclosing function's qualname, for nested functions. */
+  readonly parent: string | null;
+  /** The class it is a method of. */
+  readonly className: string | null;
+  /** Uses arithmetic or a supported numeric module. */
+  readonly isNumeric: boolean;
+  /** What inside the function cannot run. */
+  readonly unsupported: readonly Diagnostic[];
+  /** Candidate example-input sources, best first; the first is the one to use. */
+  readonly inputSources: readonly InputSource[];
+  readonly node: A.FunctionDef;
+}
+
+export interface ImportInfo {
+  /** The dotted module name. */
+  readonly module: string;
+  /** The name it is bound to in the file. */
+  readonly alias: string;
+  readonly span: Span;
+  readonly supported: boolean;
+}
+
+export interface Analysis {
+  readonly parse: ParseResult;
+  readonly functions: readonly FunctionInfo[];
+  readonly imports: readonly ImportInfo[];
+  /** Syntax errors and everything that cannot run, in source order. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export interface AnalyzeOptions {
+  /** Module shims available at run time; defaults to the standard ones (`math`). */
+  modules?: ModuleRegistry;
+}
+
+const ARITHMETIC = new Set(['+', '-', '*', '/', '//', '%', '**', '@']);
+const GRADLENS_COMMENT = /^[ \t]*#[ \t]*gradlens[ \t]*:(.*)$/;
+
+export function analyze(input: string | ParseResult, options: AnalyzeOptions = {}): Analysis {
+  const parsed = typeof input === 'string' ? parse(input) : input;
+  return new Analyzer(parsed, { ...STANDARD_MODULES, ...options.modules }).run();
+}
+
+class Analyzer {
+  private readonly diagnostics: Diagnostic[] = [];
+  private readonly imports: ImportInfo[] = [];
+  /** Names bound by imports: alias -> dotted module (or module.attribute for `from m import f`). */
+  private readonly aliases = new Map<string, { module: string; isModule: boolean }>();
+  /** Every name assigned or defined anywhere, to tell shadowed builtins apart. */
+  private readonly assigned = new Set<string>();
+  private readonly src: string;
+
+  constructor(
+    private readonly parsed: ParseResult,
+    private readonly modules: ModuleRegistry,
+  ) {
+    this.src = parsed.source;
+  }
+
+  private text(span: Span): string {
+    return this.src.slice(span.from, span.to);
+  }
+
+  private report(code: DiagnosticCode, message: string, span: Span, severity: 'error' | 'warning' = 'error'): void {
+    this.diagnostics.push({ code, severity, message, span });
+  }
+
+  run(): Analysis {
+    const body = this.parsed.module.body;
+    for (const e of this.parsed.errors) this.report('syntax', `SyntaxError: ${e.message}`, e.span);
+    this.collectNamesAndImports(body);
+    this.checkUnsupported(body);
+    const functions = this.functions(body);
+    this.diagnostics.sort((a, b) => a.span.from - b.span.from);
+    return { parse: this.parsed, functions, imports: this.imports, diagnostics: this.diagnostics };
+  }
+
+  // ------------------------------------------------------------ modules
+
+  private hasShim(name: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.modules, name);
+  }
+
+  /** Whether `import name` can succeed: a registered shim, or an attribute its parent exports. */
+  private moduleSupported(name: string): boolean {
+    if (this.hasShim(name)) return true;
+    const dot = name.lastIndexOf('.');
+    if (dot < 0) return false;
+    const parent = name.slice(0, dot);
+    if (!this.moduleSupported(parent)) return false;
+    const exports = this.hasShim(parent) ? this.modules[parent].exports : undefined;
+    return exports === undefined || exports.includes(name.slice(dot + 1));
+  }
+
+  /** The nearest unsupported prefix of a dotted module name, for the message. */
+  private unsupportedPrefix(name: string): string {
+    const parts = name.split('.');
+    for (let i = 1; i <= parts.length; i++) {
+      const prefix = parts.slice(0, i).join('.');
+      if (!this.moduleSupported(prefix)) return prefix;
+    }
+    return name;
+  }
+
+  private collectNamesAndImports(body: readonly A.Stmt[]): void {
+    const target = (e: A.Expr) => {
+      if (e.kind === 'Name') this.assigned.add(e.id);
+      else if (e.kind === 'Tuple' || e.kind === 'List') e.elts.forEach(target);
+      else if (e.kind === 'Starred') target(e.value);
+    };
+    walkStatements(body, {
+      stmt: (s) => {
+        switch (s.kind) {
+          case 'Assign':
+            s.targets.forEach(target);
+            break;
+          case 'AugAssign':
+          case 'AnnAssign':
+            target(s.target);
+            break;
+          case 'For':
+            target(s.target);
+            break;
+          case 'FunctionDef':
+          case 'ClassDef':
+            this.assigned.add(s.name);
+            for (const p of s.kind === 'FunctionDef' ? s.params : []) this.assigned.add(p.name);
+            break;
+          case 'Import':
+            for (const a of s.names) {
+              const alias = a.asname ?? a.name.split('.')[0];
+              const module = a.asname ? a.name : a.name.split('.')[0];
+              const supported = this.moduleSupported(a.name);
+              this.imports.push({ module: a.name, alias, span: a.span, supported });
+              this.aliases.set(alias, { module, isModule: true });
+              if (!supported) this.report('unsupported-module', unsupportedModuleMessage(this.unsupportedPrefix(a.name)), a.span);
+            }
+            break;
+          case 'ImportFrom':
+            this.importFrom(s);
+            break;
+        }
+      },
+    });
+  }
+
+  private importFrom(s: A.ImportFrom): void {
+    if (s.level > 0) {
+      this.report('unsupported-import', 'Gradlens does not support relative imports: scripts are single files', s.span);
+      return;
+    }
+    if (s.module === '__future__') return;
+    const supported = this.moduleSupported(s.module);
+    if (!supported) {
+      this.report('unsupported-module', unsupportedModuleMessage(this.unsupportedPrefix(s.module)), s.moduleSpan);
+    }
+    const exports = this.hasShim(s.module) ? this.modules[s.module].exports : undefined;
+    for (const a of s.names ?? []) {
+      const alias = a.asname ?? a.name;
+      const full = `${s.module}.${a.name}`;
+      const isModule = this.hasShim(full);
+      this.imports.push({ module: isModule ? full : s.module, alias, span: a.span, supported });
+      this.aliases.set(alias, { module: isModule ? full : full, isModule });
+      if (supported && exports && !exports.includes(a.name) && !isModule) {
+        this.report('unsupported-import', `cannot import name '${a.name}' from '${s.module}': Gradlens does not support it`, a.span);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ what cannot run
+
+  private checkUnsupported(body: readonly A.Stmt[]): void {
+    const chainInner = new Set<A.Expr>();
+    walkStatements(body, {
+      stmt: (s) => {
+        if (s.kind === 'UnsupportedStmt') this.report('unsupported-syntax', `Gradlens does not support ${s.what}`, s.span);
+        if (s.kind === 'FunctionDef' && s.isAsync) this.report('unsupported-syntax', "Gradlens does not support 'async def'", s.span);
+        if (s.kind === 'ClassDef') {
+          for (const b of s.bases) {
+            if (b.kind !== 'positional') this.report('unsupported-syntax', 'Gradlens does not support class keywords (metaclass=...)', b.span);
+          }
+        }
+      },
+      expr: (e) => {
+        if (e.kind === 'UnsupportedExpr') this.report('unsupported-syntax', `Gradlens does not support ${e.what}`, e.span);
+        if (e.kind === 'Str' && e.bytes) this.report('unsupported-syntax', 'Gradlens does not support bytes literals', e.span);
+        if (e.kind === 'Call' && e.func.kind === 'Name' && REFUSED_BUILTINS.has(e.func.id) && !this.assigned.has(e.func.id)) {
+          this.report('unsupported-call', refusedMessage(e.func.id), e.span);
+        }
+        if (e.kind === 'Attribute' && !chainInner.has(e)) this.checkAttributeChain(e, chainInner);
+      },
+    });
+  }
+
+  /** `torch.foo.bar`: report the first attribute a module shim does not export. */
+  private checkAttributeChain(e: A.Attribute, inner: Set<A.Expr>): void {
+    const chain: A.Attribute[] = [];
+    let root: A.Expr = e;
+    while (root.kind === 'Attribute') {
+      chain.unshift(root);
+      if (root !== e) inner.add(root);
+      root = root.value;
+    }
+    if (root.kind !== 'Name') return;
+    const alias = this.aliases.get(root.id);
+    if (!alias || !alias.isModule || !this.moduleSupported(alias.module)) return;
+    let module = alias.module;
+    for (const a of chain) {
+      const next = `${module}.${a.attr}`;
+      if (this.hasShim(next)) {
+        module = next;
+        continue;
+      }
+      const exports = this.hasShim(module) ? this.modules[module].exports : undefined;
+      if (exports && !exports.includes(a.attr)) {
+        this.report('unsupported-attribute', `'${next}' is not supported by Gradlens`, a.attrSpan);
+      }
+      return;
+    }
+  }
+
+  // ------------------------------------------------------------ functions
+
+  private functions(body: readonly A.Stmt[]): FunctionInfo[] {
+    const out: FunctionInfo[] = [];
+    walkStatements(body, {
+      stmt: (s, parents) => {
+        if (s.kind !== 'FunctionDef') return;
+        let qual = '';
+        let parentFn: A.FunctionDef | null = null;
+        let className: string | null = null;
+        for (const p of parents) {
+          if (p.kind === 'FunctionDef') {
+            qual += `${p.name}.<locals>.`;
+            parentFn = p;
+            className = null;
+          } else if (p.kind === 'ClassDef') {
+            qual += `${p.name}.`;
+            className = p.name;
+          }
+        }
+        out.push(this.functionInfo(s, qual + s.name, parentFn, parentFn ? qualOf(parents, parentFn) : null, className));
+      },
+    });
+    return out;
+  }
+
+  private functionInfo(def: A.FunctionDef, qualname: string, parentFn: A.FunctionDef | null, parent: string | null, className: string | null): FunctionInfo {
+    const params: ParamInfo[] = def.params.map((p) => ({
+      name: p.name,
+      kind: p.kind,
+      span: p.span,
+      default: p.default ? { text: this.text(p.default.span), expr: p.default, span: p.default.span } : null,
+      annotation: p.annotation ? this.text(p.annotation.span) : null,
+    }));
+    const unsupported = this.diagnostics.filter((d) => d.code !== 'syntax' && d.span.from >= def.span.from && d.span.to <= def.span.to);
+    return {
+      name: def.name,
+      qualname,
+      span: def.span,
+      nameSpan: def.nameSpan,
+      params,
+      decorators: def.decorators.map((d) => ({ text: this.text(d.span), span: d.span })),
+      parent,
+      className,
+      isNumeric: this.isNumeric(def),
+      unsupported,
+      inputSources: this.inputSources(def, params, parentFn, className),
+      node: def,
+    };
+  }
+
+  private isNumeric(def: A.FunctionDef): boolean {
+    let numeric = false;
+    const usesModule = (e: A.Expr) => {
+      if (e.kind !== 'Name') return false;
+      const alias = this.aliases.get(e.id);
+      return !!alias && this.moduleSupported(alias.isModule ? alias.module : alias.module.slice(0, alias.module.lastIndexOf('.')));
+    };
+    walkStatements(def.body, {
+      stmt: (s) => {
+        if (s.kind === 'AugAssign' && ARITHMETIC.has(s.op)) numeric = true;
+      },
+      expr: (e) => {
+        if (numeric) return;
+        if (e.kind === 'BinOp' && ARITHMETIC.has(e.op)) numeric = true;
+        else if (e.kind === 'UnaryOp' && e.op === '-') numeric = true;
+        else if (usesModule(e)) numeric = true;
+      },
+    });
+    for (const p of def.params) if (p.default) walkExpr(p.default, { expr: (e) => void (numeric ||= usesModule(e)) }, []);
+    return numeric;
+  }
+
+  // ------------------------------------------------------------ example inputs
+
+  private inputSources(def: A.FunctionDef, params: readonly ParamInfo[], parentFn: A.FunctionDef | null, className: string | null): InputSource[] {
+    const sources: InputSource[] = [];
+    if (className === null) {
+      const call = this.callSite(def, params, parentFn);
+      if (call) sources.push(call);
+    }
+    const named = params.filter((p) => p.kind === 'positional' || p.kind === 'keywordOnly');
+    if (named.length > 0 && named.every((p) => p.default !== null) && parentFn === null && className === null) {
+      sources.push({
+        kind: 'defaults',
+        bindings: named.map((p) => ({ param: p.name, text: p.default!.text, expr: p.default!.expr, span: p.default!.span })),
+      });
+    }
+    const comment = this.inputsComment(def, params);
+    if (comment) sources.push(comment);
+    return sources;
+  }
+
+  /** The first call of the function whose arguments can be evaluated: at module level if there is one. */
+  private callSite(def: A.FunctionDef, params: readonly ParamInfo[], parentFn: A.FunctionDef | null): InputSource | null {
+    const scopeBody = parentFn ? parentFn.body : this.parsed.module.body;
+    const found: { call: A.Call; topLevel: boolean }[] = [];
+    walkStatements(scopeBody, {
+      stmt: (s) => {
+        // Calls inside the function itself (recursion) are not example inputs.
+        if (s === def) return false;
+        return undefined;
+      },
+      expr: (e, parents) => {
+        if (e.kind !== 'Call' || e.func.kind !== 'Name' || e.func.id !== def.name) return;
+        if (e.span.from >= def.span.from && e.span.to <= def.span.to) return;
+        const evaluable = e.args.every((a) => !someExpr(a.value, (x) => x.kind === 'ErrorExpr' || x.kind === 'UnsupportedExpr'));
+        if (!evaluable) return;
+        const inDef = parents.some((p) => p.kind === 'FunctionDef' || p.kind === 'ClassDef');
+        found.push({ call: e, topLevel: !inDef });
+      },
+    });
+    const best = found.find((f) => f.topLevel) ?? found[0];
+    if (!best) return null;
+    return { kind: 'call', call: best.call, span: best.call.span, topLevel: best.topLevel, bindings: this.bind(best.call.args, params) };
+  }
+
+  /** Static binding of call arguments to parameter names (for display; the run binds them for real). */
+  private bind(args: readonly A.Argument[], params: readonly ParamInfo[]): InputBinding[] {
+    const positional = params.filter((p) => p.kind === 'positional');
+    let i = 0;
+    return args.map((a) => {
+      const text = this.text(a.value.span);
+      if (a.kind === 'keyword') return { param: a.name, text, expr: a.value, span: a.span };
+      const p = a.kind === 'positional' ? positional[i++] : undefined;
+      return { param: p?.name ?? null, text, expr: a.value, span: a.span };
+    });
+  }
+
+  /** `# gradlens: x=2.0, w=torch.randn(3)` on the line above the def (or above its decorators). */
+  private inputsComment(def: A.FunctionDef, params: readonly ParamInfo[]): InputSource | null {
+    const lines = this.parsed.lines;
+    const line = def.span.line - 1;
+    if (line < 1) return null;
+    const start = lines.lineStart(line);
+    const end = lines.lineStart(line + 1) - 1;
+    const text = this.src.slice(start, Math.max(start, end)).replace(/\r$/, '');
+    const m = GRADLENS_COMMENT.exec(text);
+    if (!m) return null;
+    const body = m[1];
+    const offset = start + text.length - body.length;
+    const { args, errors } = parseArguments(body, offset, lines);
+    for (const e of errors) this.reportComment(e);
+    const bindings = this.bind(args, params);
+    const span = lines.span(start + text.indexOf('#'), start + text.length);
+    for (const b of bindings) {
+      if (b.param === null) this.report('bad-inputs-comment', 'the # gradlens: comment gives more values than the function has parameters', b.span, 'warning');
+      else if (!params.some((p) => p.name === b.param)) {
+        this.report('bad-inputs-comment', `the function has no parameter '${b.param}'`, b.span, 'warning');
+      }
+    }
+    return { kind: 'comment', span, bindings };
+  }
+
+  private reportComment(e: SyntaxProblem): void {
+    this.report('bad-inputs-comment', `in the # gradlens: comment: ${e.message}`, e.span, 'warning');
+  }
+}
+
+function qualOf(parents: readonly A.Stmt[], fn: A.FunctionDef): string {
+  let qual = '';
+  for (const p of parents) {
+    if (p === fn) return qual + fn.name;
+    if (p.kind === 'FunctionDef') qual += `${p.name}.<locals>.`;
+    else if (p.kind === 'ClassDef') qual += `${p.name}.`;
+  }
+  return qual + fn.name;
+}

@@ -1,0 +1,93 @@
+/**
+ * lang/python: Python source -> runtime calls. A parser (lezer) to a typed AST,
+ * a static analyzer, and a sandboxed tree-walking interpreter whose modules are
+ * shims registered by name (`math` here; `torch`, `jax`, `numpy` from their shims).
+ */
+export type * as ast from './ast';
+export { LineMap, joinSpans, type Span } from './span';
+export { parse, parseArguments, type ParseResult, type SyntaxProblem } from './parse';
+export {
+  analyze,
+  type Analysis,
+  type AnalyzeOptions,
+  type Diagnostic,
+  type DiagnosticCode,
+  type FunctionInfo,
+  type ImportInfo,
+  type InputBinding,
+  type InputSource,
+  type ParamInfo,
+} from './analyze';
+export { run, formatError, scriptError, type RunOptions, type RunResult, type ScriptError, type ScriptErrorKind } from './run';
+export { captureInputs, type CaptureResult, type CapturedInputs } from './inputs';
+export {
+  DEFAULT_BUDGETS,
+  Interpreter,
+  StopRun,
+  sharedCancelFlag,
+  type Budgets,
+  type CancelSignal,
+  type InterpreterOptions,
+} from './interpreter';
+
+// The host-object protocol and what shims build modules from.
+export {
+  HostObject,
+  NOT_IMPLEMENTED,
+  hostType,
+  pyFunction,
+  type BinaryOp,
+  type CompareOp,
+  type HostContext,
+  type UnaryOp,
+} from './host';
+export { createModule, unsupportedModuleMessage, type ModuleRegistry, type ModuleShim } from './modules';
+export { STANDARD_MODULES } from './stdlib';
+export { mathModule } from './modules/math';
+export {
+  Args,
+  bindArgs,
+  flattenNested,
+  fromJs,
+  nestedFromFlat,
+  toIntList,
+  toJs,
+  type JsData,
+  type NestedNumbers,
+} from './convert';
+export {
+  ELLIPSIS,
+  ExceptionObject,
+  PyBuiltin,
+  PyDict,
+  PyFunction,
+  PyList,
+  PyModule,
+  PySlice,
+  PyTuple,
+  PyType,
+  type Kwargs,
+  type NativeFn,
+  type PyValue,
+} from './objects';
+export { EXCEPTION_TYPES, HaltError, PyError, exceptionMessage, pyError, type ExceptionName, type HaltKind } from './exceptions';
+export {
+  contains,
+  eq,
+  formatValue,
+  getattr,
+  getitem,
+  isInstance,
+  iterate,
+  len,
+  repr,
+  sliceIndices,
+  str,
+  toFloat,
+  toIndex,
+  toInt,
+  truthy,
+} from './ops';
+export { floatRepr } from './numbers';
+export { formatFloat, formatInt } from './format';
+export { typeName, typeOf } from './types';

@@ -1,0 +1,188 @@
+/** A full walk of the AST: every statement and expression, into nested functions, lambdas and comprehensions. */
+import type * as A from './ast';
+
+export interface Visitor {
+  /** Return false to skip the statement's children. */
+  stmt?(s: A.Stmt, parents: readonly A.Stmt[]): boolean | void;
+  expr?(e: A.Expr, parents: readonly A.Stmt[]): void;
+}
+
+export function walkStatements(body: readonly A.Stmt[], v: Visitor, parents: A.Stmt[] = []): void {
+  for (const s of body) walkStatement(s, v, parents);
+}
+
+function walkStatement(s: A.Stmt, v: Visitor, parents: A.Stmt[]): void {
+  if (v.stmt?.(s, parents) === false) return;
+  const ex = (e: A.Expr | null | undefined) => {
+    if (e) walkExpr(e, v, parents);
+  };
+  const inner = [...parents, s];
+  const block = (b: readonly A.Stmt[]) => walkStatements(b, v, inner);
+  switch (s.kind) {
+    case 'ExprStmt':
+      ex(s.value);
+      break;
+    case 'Assign':
+      s.targets.forEach(ex);
+      ex(s.value);
+      break;
+    case 'AugAssign':
+      ex(s.target);
+      ex(s.value);
+      break;
+    case 'AnnAssign':
+      ex(s.target);
+      ex(s.annotation);
+      ex(s.value);
+      break;
+    case 'Return':
+      ex(s.value);
+      break;
+    case 'Delete':
+      s.targets.forEach(ex);
+      break;
+    case 'Raise':
+      ex(s.exc);
+      ex(s.cause);
+      break;
+    case 'Assert':
+      ex(s.test);
+      ex(s.msg);
+      break;
+    case 'If':
+    case 'While':
+      ex(s.test);
+      block(s.body);
+      block(s.orelse);
+      break;
+    case 'For':
+      ex(s.target);
+      ex(s.iter);
+      block(s.body);
+      block(s.orelse);
+      break;
+    case 'Try':
+      block(s.body);
+      for (const h of s.handlers) {
+        ex(h.type);
+        block(h.body);
+      }
+      block(s.orelse);
+      block(s.finalbody);
+      break;
+    case 'With':
+      for (const item of s.items) {
+        ex(item.context);
+        ex(item.target);
+      }
+      block(s.body);
+      break;
+    case 'FunctionDef':
+      s.decorators.forEach(ex);
+      for (const p of s.params) {
+        ex(p.default);
+        ex(p.annotation);
+      }
+      ex(s.returns);
+      block(s.body);
+      break;
+    case 'ClassDef':
+      s.decorators.forEach(ex);
+      for (const b of s.bases) ex(b.value);
+      block(s.body);
+      break;
+  }
+}
+
+export function walkExpr(e: A.Expr, v: Visitor, parents: readonly A.Stmt[]): void {
+  v.expr?.(e, parents);
+  const ex = (x: A.Expr | null | undefined) => {
+    if (x) walkExpr(x, v, parents);
+  };
+  switch (e.kind) {
+    case 'FString':
+      for (const p of e.parts) if (typeof p !== 'string') ex(p);
+      break;
+    case 'FormattedValue':
+      ex(e.value);
+      ex(e.spec);
+      break;
+    case 'BinOp':
+    case 'BoolOp':
+      ex(e.left);
+      ex(e.right);
+      break;
+    case 'UnaryOp':
+      ex(e.operand);
+      break;
+    case 'Compare':
+      ex(e.left);
+      e.comparators.forEach(ex);
+      break;
+    case 'Call':
+      ex(e.func);
+      for (const a of e.args) ex(a.value);
+      break;
+    case 'Attribute':
+    case 'Starred':
+      ex(e.value);
+      break;
+    case 'Subscript':
+      ex(e.value);
+      ex(e.index);
+      break;
+    case 'Slice':
+      ex(e.lower);
+      ex(e.upper);
+      ex(e.step);
+      break;
+    case 'Tuple':
+    case 'List':
+    case 'Set':
+      e.elts.forEach(ex);
+      break;
+    case 'Dict':
+      for (const item of e.items) {
+        if ('unpack' in item) ex(item.unpack);
+        else {
+          ex(item.key);
+          ex(item.value);
+        }
+      }
+      break;
+    case 'IfExp':
+      ex(e.test);
+      ex(e.body);
+      ex(e.orelse);
+      break;
+    case 'NamedExpr':
+      ex(e.target);
+      ex(e.value);
+      break;
+    case 'Lambda':
+      for (const p of e.params) ex(p.default);
+      ex(e.body);
+      break;
+    case 'ListComp':
+    case 'SetComp':
+    case 'GeneratorExp':
+    case 'DictComp':
+      for (const g of e.generators) {
+        ex(g.target);
+        ex(g.iter);
+        g.ifs.forEach(ex);
+      }
+      if (e.kind === 'DictComp') {
+        ex(e.key);
+        ex(e.value);
+      } else ex(e.elt);
+      break;
+  }
+}
+
+/** True when `e` or anything inside it satisfies `pred`. */
+export function someExpr(e: A.Expr, pred: (e: A.Expr) => boolean): boolean {
+  let found = false;
+  walkExpr(e, { expr: (x) => void (found ||= pred(x)) }, []);
+  return found;
+}
