@@ -39,14 +39,10 @@ export function exportTape(roots: readonly Tensor[]): TapeGraph {
   const nodes: TapeGraphNode[] = [];
   const edges: TapeGraphEdge[] = [];
   const ids = new Map<GradNode, string>();
-  const visit = (node: GradNode): string => {
-    const known = ids.get(node);
-    if (known) return known;
-    const id = `n${node.id}`;
-    ids.set(node, id);
+  const emit = (node: GradNode, id: string): void => {
     if (node instanceof OpNode) {
       node.next.forEach((next, index) => {
-        if (next) edges.push({ from: visit(next), to: id, index, value: node.inputAvals[index] });
+        if (next) edges.push({ from: ids.get(next) as string, to: id, index, value: node.inputAvals[index] });
       });
       nodes.push({
         id, kind: 'op', name: node.name, primitive: node.prim, output: node.outputAval,
@@ -56,7 +52,28 @@ export function exportTape(roots: readonly Tensor[]): TapeGraph {
       const { shape, dtype } = node.leaf;
       nodes.push({ id, kind: 'leaf', name: node.name, primitive: null, output: { shape, dtype }, span: null, group: null, freed: false });
     }
-    return id;
+  };
+  // NB: an explicit stack, not recursion: a Python loop can record tapes far deeper than the JS stack.
+  const visit = (root: GradNode): string => {
+    const stack: { node: GradNode; expanded: boolean }[] = [{ node: root, expanded: false }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (ids.has(top.node)) {
+        stack.pop();
+      } else if (!top.expanded) {
+        top.expanded = true;
+        for (let i = top.node.next.length - 1; i >= 0; i--) {
+          const next = top.node.next[i];
+          if (next && !ids.has(next)) stack.push({ node: next, expanded: false });
+        }
+      } else {
+        stack.pop();
+        const id = `n${top.node.id}`;
+        ids.set(top.node, id);
+        emit(top.node, id);
+      }
+    }
+    return ids.get(root) as string;
   };
   const outputs = roots.flatMap((r) => {
     const node = r.gradFn ?? (r.requiresGrad ? r.accumulator() : null);

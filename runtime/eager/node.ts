@@ -19,6 +19,10 @@ export interface OpGroup {
 
 let nextNodeId = 1;
 
+/** Nodes whose last reference went away, freed one after another by `OpNode.release`. */
+const dying: OpNode[] = [];
+let draining = false;
+
 /** A node of the autograd tape: PyTorch's `grad_fn`. */
 export abstract class GradNode {
   readonly id = nextNodeId++;
@@ -77,6 +81,18 @@ export class OpNode<P extends Primitive = Primitive> extends GradNode {
 
   release(): void {
     if (--this.refs > 0) return;
+    dying.push(this);
+    if (draining) return;
+    // NB: a worklist, not recursion: freeing the tape of a long Python loop would overflow the JS stack.
+    draining = true;
+    try {
+      for (let node = dying.pop(); node; node = dying.pop()) node.die();
+    } finally {
+      draining = false;
+    }
+  }
+
+  private die(): void {
     this.freeSaved();
     for (const n of this.next) n?.release();
   }

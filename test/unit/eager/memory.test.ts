@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { createReferenceBackend, createTfjsBackend, type Backend } from '../../../runtime/backends';
-import { EagerEngine, TorchOps } from '../../../runtime/eager';
+import { EagerEngine, exportTape, TorchOps } from '../../../runtime/eager';
 
 const EVALUATIONS = 10_000;
 
@@ -36,4 +36,24 @@ function leakCheck(makeBackend: () => Promise<Backend> | Backend): void {
 describe('eager engine memory', () => {
   describe('reference backend', () => leakCheck(createReferenceBackend));
   describe('wasm backend', () => leakCheck(() => createTfjsBackend('wasm')));
+});
+
+describe('eager engine: deep tapes', () => {
+  it('backward, export and free a 50,000-op chain without overflowing the stack', () => {
+    const backend = createReferenceBackend();
+    const engine = new EagerEngine(backend);
+    const torch = new TorchOps(engine);
+    const x = engine.scalar(1, 'float64').requiresGrad_();
+    const before = backend.liveCount();
+    engine.tidy(() => {
+      let y = x;
+      for (let i = 0; i < 50_000; i++) y = torch.mul(y, 1.0000001);
+      assert.equal(exportTape([y]).nodes.length, 50_001);
+      y.backward();
+    });
+    assert.ok(Math.abs((x.grad?.item() ?? 0) - Math.pow(1.0000001, 50_000)) < 1e-9);
+    x.grad?.dispose();
+    x.setGrad(null);
+    assert.equal(backend.liveCount(), before);
+  });
 });
