@@ -114,14 +114,14 @@ export function keyError(key: PyValue): PyError {
 }
 
 /** The last line of a Python traceback: `ZeroDivisionError: division by zero`. */
-export function exceptionMessage(exc: ExceptionObject, str: (v: PyValue) => string = defaultStr): string {
-  const text = exceptionText(exc, str);
+export function exceptionMessage(exc: ExceptionObject, str: (v: PyValue) => string = defaultStr, repr: (v: PyValue) => string = defaultRepr): string {
+  const text = exceptionText(exc, str, repr);
   if (exc.bareMessage) return text;
   return text ? `${exc.type.qualifiedName}: ${text}` : exc.type.qualifiedName;
 }
 
 /** `str(e)`: the single argument, or the tuple of them. KeyError shows its key's repr. */
-export function exceptionText(exc: ExceptionObject, str: (v: PyValue) => string = defaultStr, repr: (v: PyValue) => string = defaultStr): string {
+export function exceptionText(exc: ExceptionObject, str: (v: PyValue) => string = defaultStr, repr: (v: PyValue) => string = defaultRepr): string {
   if (exc.args.length === 0) return '';
   if (exc.args.length === 1) {
     if (exc.type.isSubtypeOf(KeyError)) return repr(exc.args[0]);
@@ -135,4 +135,9 @@ function defaultStr(v: PyValue): string {
   if (v === null) return 'None';
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   return String(v);
+}
+
+/** Without an interpreter at hand (PyError's JS message): strings quoted, the rest as `defaultStr`. */
+function defaultRepr(v: PyValue): string {
+  return typeof v === 'string' ? `'${v}'` : defaultStr(v);
 }

@@ -1286,5 +1286,5 @@ function formatBytes(n: number): string {
 }
 
 function formatSeconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+  return `${Number((ms / 1000).toPrecision(3))} s`;
 }

@@ -28,8 +28,51 @@ export function parse(source: string): ParseResult {
   const tree = parser.parse(source);
   const lines = new LineMap(source);
   const c = new Converter(source, lines, 0);
-  const module = c.module(tree.topNode);
-  return { source, module, errors: c.problems(tree.topNode), lines, tree };
+  const whole = c.module(tree.topNode);
+  const errors = c.problems(tree.topNode);
+  const starts = errors.length ? definitionStarts(source, tree, lines) : [];
+  if (starts.length === 0) return { source, module: whole, errors, lines, tree };
+  // NB: lezer's recovery from an unclosed bracket or a half-typed `def f(x, y=`
+  // swallows the definitions after it into the broken one. Parsing each top-level
+  // definition on its own confines a mistake to the definition it is in.
+  const bounds = [0, ...starts, source.length];
+  const body: A.Stmt[] = [];
+  const chunkErrors: SyntaxProblem[] = [];
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const text = source.slice(bounds[i], bounds[i + 1]);
+    const part = new Converter(text, lines, bounds[i]);
+    const top = parser.parse(text).topNode;
+    body.push(...part.module(top).body);
+    chunkErrors.push(...part.problems(top));
+  }
+  const module: A.Module = { kind: 'Module', body, span: lines.span(0, source.length) };
+  return { source, module, errors: chunkErrors.sort((a, b) => a.span.from - b.span.from), lines, tree };
+}
+
+/**
+ * Offsets of the lines that start a top-level `def`, `class` or decorator (at
+ * column 0, as a keyword token, not inside a string), after the first statement.
+ */
+function definitionStarts(source: string, tree: Tree, lines: LineMap): number[] {
+  const out: number[] = [];
+  // A decorator's line starts the definition; the `def` under it does not start another.
+  let decorated = false;
+  for (let line = 2; line <= lines.lineCount; line++) {
+    const at = lines.lineStart(line);
+    const head = /^(?:def|class|async)\b|^@/.exec(source.slice(at, at + 6));
+    if (!head) {
+      if (!/^\s*(#.*)?$/.test(source.slice(at, lines.lineStart(line + 1)))) decorated = false;
+      continue;
+    }
+    const token = tree.resolveInner(at, 1);
+    if (token.from !== at || !['def', 'class', 'async', 'At', '@'].includes(token.name)) {
+      decorated = false;
+      continue;
+    }
+    if (!decorated) out.push(at);
+    decorated = head[0] === '@';
+  }
+  return out;
 }
 
 /**
@@ -55,6 +98,8 @@ export function parseArguments(
   }
   return { args: c.arguments(argList), errors };
 }
+
+const CLOSERS: Readonly<Record<string, string>> = { '(': ')', '[': ']', '{': '}' };
 
 const COMPARE_OPS = new Set(['<', '<=', '>', '>=', '==', '!=', 'in', 'not in', 'is', 'is not', '<>']);
 
@@ -93,7 +138,12 @@ class Converter {
   ) {}
 
   private sp(from: number | SyntaxNode, to?: number): Span {
-    if (typeof from !== 'number') return this.lines.span(from.from + this.base, from.to + this.base);
+    if (typeof from !== 'number') {
+      // A lezer block ends after its last newline; the span ends with its last statement.
+      let end = from.to;
+      while (end > from.from && /\s/.test(this.text[end - 1])) end--;
+      return this.lines.span(from.from + this.base, end + this.base);
+    }
     return this.lines.span(from + this.base, (to ?? from) + this.base);
   }
 
@@ -101,14 +151,18 @@ class Converter {
     return this.text.slice(node.from, node.to);
   }
 
+  /** Problems found while converting (a malformed number), beside lezer's error nodes. */
+  private readonly invalid: SyntaxProblem[] = [];
+
   problems(top: SyntaxNode): SyntaxProblem[] {
-    const out: SyntaxProblem[] = [];
+    const out: SyntaxProblem[] = [...this.invalid];
     const cursor = top.cursor();
     do {
       const node = cursor.node;
       if (node.name === 'PrintStatement') {
         out.push({ message: "Missing parentheses in call to 'print'. Did you mean print(...)?", span: this.sp(node) });
       }
+      this.unclosed(node, out);
       if (!isError(node)) continue;
       const parent = node.parent;
       if (parent && isTrailingDotFloat(parent, this.text, 0)) continue;
@@ -116,7 +170,26 @@ class Converter {
       const message = text ? `invalid syntax: unexpected '${text.split(/\s+/)[0].slice(0, 20)}'` : 'invalid syntax';
       out.push({ message, span: this.sp(node) });
     } while (cursor.next());
-    return out.sort((a, b) => a.span.from - b.span.from);
+    // One problem per position: lezer often reports a recovery twice at one place.
+    const seen = new Set<string>();
+    return out
+      .sort((a, b) => a.span.from - b.span.from)
+      .filter((p) => {
+        const key = `${p.span.from}:${p.span.to}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+  }
+
+  /** `f(x, y=` : the bracket that was never closed, as Python reports it. */
+  private unclosed(node: SyntaxNode, out: SyntaxProblem[]): void {
+    const k = kids(node);
+    for (let i = 0; i < k.length; i++) {
+      const close = CLOSERS[k[i].name];
+      if (!close || k.slice(i + 1).some((c) => c.name === close)) continue;
+      out.push({ message: `'${k[i].name}' was never closed`, span: this.sp(k[i]) });
+    }
   }
 
   module(top: SyntaxNode): A.Module {
@@ -593,9 +666,13 @@ class Converter {
   private number(raw: string, span: Span): A.Expr {
     const t = raw.replace(/_/g, '');
     if (/[jJ]$/.test(t)) return { kind: 'UnsupportedExpr', what: 'complex numbers', span };
-    if (/^0[xXoObB]/.test(t)) return { kind: 'Num', value: BigInt(t), span };
-    if (/[.eE]/.test(t)) return { kind: 'Num', value: Number(t), span };
-    return { kind: 'Num', value: BigInt(t), span };
+    const valid = /^(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0+|[1-9][0-9]*|([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?)$/.test(t);
+    if (!valid || raw.includes('__') || raw.endsWith('_')) {
+      this.invalid.push({ message: `invalid number literal '${raw}'`, span });
+      return { kind: 'ErrorExpr', span };
+    }
+    if (/^0[xXoObB]/.test(t) || !/[.eE]/.test(t)) return { kind: 'Num', value: BigInt(t), span };
+    return { kind: 'Num', value: Number(t), span };
   }
 
   private elements(node: SyntaxNode): A.Expr[] {

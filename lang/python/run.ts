@@ -65,7 +65,7 @@ export function scriptError(interp: Interpreter, e: unknown, file: string | null
   const exc = err.exc;
   return {
     kind: 'exception',
-    message: exceptionMessage(exc, (v) => interp.str(v)),
+    message: exceptionMessage(exc, (v) => interp.str(v), (v) => interp.repr(v)),
     exceptionType: exc.type.name,
     file,
     span: exc.span ?? interp.span,
