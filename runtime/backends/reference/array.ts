@@ -1,4 +1,4 @@
-import type { AnyTypedArray, DType, Shape } from '../../core';
+import { typedArrayFrom, type AbstractValue, type AnyTypedArray, type DType, type Shape } from '../../core';
 import type { DeviceArray } from '../backend';
 
 /** A host array: the values in the dtype's own typed array, row-major. */
@@ -26,4 +26,12 @@ export class ReferenceArray implements DeviceArray {
   free(): void {
     this.values = null;
   }
+}
+
+/**
+ * An array of `out` from values accumulated in doubles. NB: storing straight into a Uint8Array
+ * would keep a bool sum of 2 as 2 and wrap 256 to 0; the cast stores bools as 0/1.
+ */
+export function fromDoubles(out: AbstractValue, values: Float64Array | Int32Array): ReferenceArray {
+  return new ReferenceArray(out.shape, out.dtype, typedArrayFrom(out.dtype, values));
 }

@@ -1,6 +1,6 @@
-import { allocate, sizeOf, stridesOf, type AbstractValue } from '../../core';
+import { sizeOf, stridesOf, type AbstractValue } from '../../core';
 import type { ParamsOf } from '../../primitives';
-import { ReferenceArray } from './array';
+import { fromDoubles, type ReferenceArray } from './array';
 import { mapIndex } from './indexing';
 
 /**
@@ -23,7 +23,7 @@ export function dotGeneral(a: ReferenceArray, b: ReferenceArray, { dimensionNumb
   const kB = mapIndex(contractShape, dn.rhsContracting.map((d) => sb[d]), 0);
   const da = a.data;
   const db = b.data;
-  const data = allocate(out.dtype, sizeOf(out.shape));
+  const data = new Float64Array(sizeOf(out.shape));
   const K = kA.length;
   const J = freeB.length;
   const row = new Float64Array(J);
@@ -43,5 +43,5 @@ export function dotGeneral(a: ReferenceArray, b: ReferenceArray, { dimensionNumb
       for (let j = 0; j < J; j++) data[o++] = row[j];
     }
   }
-  return new ReferenceArray(out.shape, out.dtype, data);
+  return fromDoubles(out, data);
 }

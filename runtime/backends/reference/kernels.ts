@@ -13,6 +13,8 @@ const cmp = (f: (a: number, b: number) => boolean) => bin((a, b) => (f(a, b) ? 1
 /**
  * Every primitive as a plain loop in JS doubles, stored in the dtype's array (float32 rounds,
  * int32 truncates toward zero: integer `div` is C division, not Python's floor division).
+ * NB: an int32 division by zero stores 0 (the double quotient is ±Infinity or NaN, which an
+ * Int32Array stores as 0); C leaves it undefined, and the tfjs backends match this.
  */
 export const REFERENCE_KERNELS: KernelTable<ReferenceArray> = {
   add: bin((a, b) => a + b),

@@ -1,5 +1,5 @@
 import { allocate, sizeOf, stridesOf, type AbstractValue } from '../../core';
-import { ReferenceArray } from './array';
+import { fromDoubles, ReferenceArray } from './array';
 import { mapIndex } from './indexing';
 
 /**
@@ -20,14 +20,14 @@ export function reduce(
   axes = [...axes].sort((a, b) => a - b);
   const inner = mapIndex(axes.map((i) => x.shape[i]), axes.map((i) => strides[i]), 0);
   const src = x.data;
-  const data = allocate(out.dtype, sizeOf(out.shape));
+  const data = new Float64Array(sizeOf(out.shape));
   for (let o = 0; o < outer.length; o++) {
     let acc = init;
     const base = outer[o];
     for (let k = 0; k < inner.length; k++) acc = step(acc, src[base + inner[k]]);
     data[o] = acc;
   }
-  return new ReferenceArray(out.shape, out.dtype, data);
+  return fromDoubles(out, data);
 }
 
 export const sumStep = (acc: number, v: number): number => acc + v;

@@ -1,6 +1,6 @@
 import { allocate, sizeOf, stridesOf, typedArrayFrom, type AbstractValue, type Shape } from '../../core';
 import type { ParamsOf } from '../../primitives';
-import { ReferenceArray } from './array';
+import { fromDoubles, ReferenceArray } from './array';
 import { mapIndex } from './indexing';
 
 function gatherFrom(x: ReferenceArray, offsets: Int32Array, out: AbstractValue): ReferenceArray {
@@ -67,9 +67,7 @@ export function scatterAdd(updates: ReferenceArray, indices: ReferenceArray, { a
   const acc = new Float64Array(sizeOf(operandShape));
   const u = updates.data;
   for (let i = 0; i < dst.length; i++) acc[dst[i]] += u[i];
-  const data = allocate(out.dtype, acc.length);
-  data.set(acc);
-  return new ReferenceArray(out.shape, out.dtype, data);
+  return fromDoubles(out, acc);
 }
 
 export function concatenate(xs: readonly ReferenceArray[], { dimension }: ParamsOf<'concatenate'>, out: AbstractValue): ReferenceArray {
@@ -101,8 +99,5 @@ export function pad(x: ReferenceArray, { lo, value }: ParamsOf<'pad'>, out: Abst
 
 export function iota({ dimension }: ParamsOf<'iota'>, out: AbstractValue): ReferenceArray {
   const strides = out.shape.map((_, i) => (i === dimension ? 1 : 0));
-  const idx = mapIndex(out.shape, strides, 0);
-  const data = allocate(out.dtype, idx.length);
-  data.set(idx);
-  return new ReferenceArray(out.shape, out.dtype, data);
+  return fromDoubles(out, mapIndex(out.shape, strides, 0));
 }

@@ -105,6 +105,11 @@ describe('reference backend', () => {
       expectArray(bind('div', [up([1, -3], [2]), up([4], [1])], {}), [2], [0.25, -0.75]);
     });
 
+    it('gives 0 for an int32 division by zero, and ±Infinity or NaN for floats', () => {
+      expectArray(bind('div', [up([5, -5, 0], [3], 'int32'), up([0], [], 'int32')], {}), [3], [0, 0, 0], 'int32');
+      expectArray(bind('div', [up([5, -5, 0], [3]), up([0], [])], {}), [3], [Infinity, -Infinity, NaN]);
+    });
+
     it('pow is Math.pow', () => {
       expectArray(bind('pow', [up([2, 4, -8, 0], [4]), up([3, 0.5, 1 / 3, 0], [4])], {}), [4], [8, 2, NaN, 1]);
     });
@@ -173,6 +178,8 @@ describe('reference backend', () => {
       expectArray(bind('integer_pow', [x], { y: -1 }), [4], [0.5, -1 / 1.5, 2, Infinity]);
       expectArray(bind('integer_pow', [x], { y: 0 }), [4], [1, 1, 1, 1]);
       expectArray(bind('integer_pow', [up([3, -4], [2], 'int32')], { y: 2 }), [2], [9, 16], 'int32');
+      // on int32 a negative power truncates 1/x**|y|: only 1 and -1 survive
+      expectArray(bind('integer_pow', [up([2, 1, -1, 0], [4], 'int32')], { y: -1 }), [4], [0, 1, -1, 0], 'int32');
     });
 
     it('convert_element_type truncates to int32, tests non-zero for bool, rounds to float32', () => {
@@ -219,6 +226,17 @@ describe('reference backend', () => {
     it('reduces int32 exactly', () => {
       expectArray(bind('reduce_max', [up([-5, -2, -9], [3], 'int32')], { axes: [0] }), [], [-2], 'int32');
       expectArray(bind('reduce_sum', [up([2 ** 30, 2 ** 30 - 1, -5], [3], 'int32')], { axes: [0] }), [], [2 ** 31 - 6], 'int32');
+    });
+
+    it('stores bool reductions as 0/1: a sum is any, a product all', () => {
+      // NB: 256 trues summed straight into a Uint8Array would wrap to 0 (false).
+      const trues = up(new Array(256).fill(1), [256], 'bool');
+      expectArray(bind('reduce_sum', [trues], { axes: [0] }), [], [1], 'bool');
+      const x = up([1, 1, 0, 0, 1, 0], [3, 2], 'bool');
+      expectArray(bind('reduce_sum', [x], { axes: [1] }), [3], [1, 0, 1], 'bool');
+      expectArray(bind('reduce_prod', [x], { axes: [1] }), [3], [1, 0, 0], 'bool');
+      expectArray(bind('reduce_max', [x], { axes: [0] }), [2], [1, 1], 'bool');
+      expectArray(bind('reduce_min', [x], { axes: [0] }), [2], [0, 0], 'bool');
     });
 
     it('argmax returns the first maximum as int32, NaN counting as the maximum', () => {
@@ -310,6 +328,12 @@ describe('reference backend', () => {
         /scatter_add: index 5 is out of bounds for axis 0 with size 3/);
     });
 
+    it('scatter_add of bool and int32 updates', () => {
+      const idx = up([1, 1, 1], [3], 'int32');
+      expectArray(bind('scatter_add', [up([1, 1, 1], [3], 'bool'), idx], { axis: 0, operandShape: [2] }), [2], [0, 1], 'bool');
+      expectArray(bind('scatter_add', [up([4, -1, 7], [3], 'int32'), idx], { axis: 0, operandShape: [2] }), [2], [0, 10], 'int32');
+    });
+
     it('scatter_add is the transpose of gather: <gather(x), u> = <x, scatter_add(u)>', () => {
       const r = new Random(7);
       const idx = up([3, 0, 3, -1, 1], [5], 'int32');
@@ -325,6 +349,7 @@ describe('reference backend', () => {
       expectArray(bind('iota', [], { dtype: 'int32', shape: [2, 3], dimension: 1 }), [2, 3], [0, 1, 2, 0, 1, 2], 'int32');
       expectArray(bind('iota', [], { dtype: 'float32', shape: [2, 3], dimension: 0 }), [2, 3], [0, 0, 0, 1, 1, 1], 'float32');
       expectArray(bind('iota', [], { dtype: 'float64', shape: [4], dimension: 0 }), [4], [0, 1, 2, 3]);
+      expectArray(bind('iota', [], { dtype: 'bool', shape: [3], dimension: 0 }), [3], [0, 1, 1], 'bool');
     });
   });
 
@@ -342,6 +367,8 @@ describe('reference backend', () => {
       expectArray(bind('dot_general', [up([1, 2], [2]), up([3, 4, 5], [3])], dims([], [])), [2, 3], [3, 4, 5, 6, 8, 10]);
       expectArray(bind('dot_general', [up([1, 2, 3, 4], [2, 2], 'int32'), up([5, 6, 7, 8], [2, 2], 'int32')], dims([1], [0])),
         [2, 2], [19, 22, 43, 50], 'int32');
+      // a bool dot is or-of-ands, stored 0/1
+      expectArray(bind('dot_general', [up([1, 1, 0, 0], [2, 2], 'bool'), up([1, 1], [2], 'bool')], dims([1], [0])), [2], [1, 0], 'bool');
     });
 
     it('puts batch dims first, then lhs free, then rhs free', () => {
