@@ -1,0 +1,144 @@
+/**
+ * Elementwise arithmetic with PyTorch's rules for mixing tensors and Python numbers: a Python
+ * float meeting an integer tensor makes a float32 result, an int keeps the tensor's dtype, and
+ * broadcasting errors read as PyTorch's.
+ */
+import { broadcastShapes, type Shape } from '../../../runtime/core';
+import type { Tensor, TensorLike } from '../../../runtime/eager';
+import { pyError } from '../exceptions';
+import type { HostContext } from '../host';
+import { PyList, PyTuple, type PyValue } from '../objects';
+import { typeName } from '../types';
+import { isFloating, type TorchDTypeName } from './dtype';
+import type { TorchRuntime } from './runtime';
+import { PyTensor } from './tensor';
+import { tensorFromData } from './creation';
+
+export type Operand = PyTensor | number | bigint | boolean;
+
+export function isScalar(v: PyValue): v is number | bigint | boolean {
+  return typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean';
+}
+
+/** A tensor for an argument that may be a Python number or a list (`torch.where(c, x, 0.)`). */
+export function asTensor(rt: TorchRuntime, v: PyValue, ctx: HostContext, what = 'argument'): PyTensor {
+  if (v instanceof PyTensor) return v;
+  if (isScalar(v) || v instanceof PyList || v instanceof PyTuple) return tensorFromData(rt, v, null, ctx);
+  throw pyError('TypeError', `${what} must be Tensor, not ${typeName(v)}`);
+}
+
+export function asOperand(v: PyValue): Operand | null {
+  return v instanceof PyTensor || isScalar(v) ? v : null;
+}
+
+/** The dtype a Python scalar takes on its own: int -> int64, float -> float32, bool -> bool. */
+function scalarDType(v: number | bigint | boolean): TorchDTypeName {
+  return typeof v === 'number' ? 'float32' : typeof v === 'bigint' ? 'int64' : 'bool';
+}
+
+function num(v: number | bigint | boolean): number {
+  return typeof v === 'boolean' ? (v ? 1 : 0) : Number(v);
+}
+
+export function checkBroadcast(a: Shape, b: Shape): void {
+  if (broadcastShapes(a, b)) return;
+  const rank = Math.max(a.length, b.length);
+  for (let i = rank - 1; i >= 0; i--) {
+    const da = a[i - (rank - a.length)] ?? 1;
+    const db = b[i - (rank - b.length)] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw pyError('RuntimeError', `The size of tensor a (${da}) must match the size of tensor b (${db}) at non-singleton dimension ${i}`);
+    }
+  }
+}
+
+/**
+ * Both operands ready for TorchOps: tensors unwrapped, Python numbers as JS numbers (so TorchOps
+ * names the grad_fn as PyTorch does: `2 - x` is RsubBackward1), an integer tensor widened to
+ * float32 first when it meets a Python float.
+ */
+function prepare(rt: TorchRuntime, a: Operand, b: Operand): { x: TensorLike; y: TensorLike; tensors: PyTensor[] } {
+  const tensors = [a, b].filter((v): v is PyTensor => v instanceof PyTensor);
+  const side = (v: Operand, other: Operand): TensorLike => {
+    if (!(v instanceof PyTensor)) {
+      if (other instanceof PyTensor) return num(v);
+      return rt.scalar(num(v), scalarDType(v));
+    }
+    if (typeof other === 'number' && !isFloating(v.dtype)) return rt.convert(v.t, 'float32');
+    return v.t;
+  };
+  if (a instanceof PyTensor && b instanceof PyTensor) checkBroadcast(a.shape, b.shape);
+  return { x: side(a, b), y: side(b, a), tensors };
+}
+
+export type ArithOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'floordiv' | 'mod' | 'maximum' | 'minimum';
+
+export function arith(rt: TorchRuntime, op: ArithOp, a: Operand, b: Operand): PyTensor {
+  return rt.run(() => {
+    const { x, y, tensors } = prepare(rt, a, b);
+    const T = rt.torch;
+    let out: Tensor;
+    switch (op) {
+      case 'add': out = T.add(x, y); break;
+      case 'sub': out = T.sub(x, y); break;
+      case 'mul': out = T.mul(x, y); break;
+      case 'div': out = T.div(x, y); break;
+      case 'pow': out = T.pow(x, y); break;
+      case 'floordiv': out = floorDivide(rt, x, y); break;
+      case 'mod': out = remainder(rt, x, y); break;
+      case 'maximum': out = T.maximum(...T.coerce(x, y)); break;
+      case 'minimum': out = T.minimum(...T.coerce(x, y)); break;
+    }
+    return rt.result(out, tensors);
+  });
+}
+
+export type CompareOpName = 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne';
+
+export function compareOp(rt: TorchRuntime, op: CompareOpName, a: Operand, b: Operand): PyTensor {
+  return rt.run(() => {
+    const { x, y } = prepare(rt, a, b);
+    return rt.wrap(rt.torch.compare(op, x, y), 'bool');
+  });
+}
+
+/** floor(x) for floats, from truncation; values past 2^23 are whole already (and NaN, inf stay). */
+export function floor(rt: TorchRuntime, x: Tensor): Tensor {
+  const o = rt.ops;
+  const trunc = o.convert(o.convert(x, 'int32'), x.dtype);
+  const fl = o.sub(trunc, o.convert(o.gt(trunc, x), x.dtype));
+  return o.select(o.lt(o.abs(x), o.scalarLike(2 ** 23, x)), fl, x);
+}
+
+/** Python's floor division (`//`), which PyTorch follows: rounds toward minus infinity. */
+function floorDivide(rt: TorchRuntime, a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = rt.torch.coerce(a, b);
+  const o = rt.ops;
+  if (isFloatTensor(x)) {
+    // PyTorch 1.13 defines no derivative for floor_divide and names its node so.
+    return rt.engine.composite('NotImplemented', () => floor(rt, o.div(x, y)));
+  }
+  if (!rt.engine.withGradMode(false, () => o.reduceMin(o.ne(y, o.scalarLike(0, y)), y.shape.map((_, i) => i)).dataSync()[0])) {
+    throw pyError('RuntimeError', 'ZeroDivisionError');
+  }
+  const q = o.div(x, y);
+  const r = o.sub(x, o.mul(q, y));
+  const zero = o.scalarLike(0, r);
+  const adjust = o.select(o.ne(r, zero), o.ne(o.lt(r, zero), o.lt(y, zero)), o.ne(zero, zero));
+  return o.sub(q, o.convert(adjust, 'int32'));
+}
+
+/** `%` with Python's sign rule (torch.remainder): the result takes the divisor's sign. */
+function remainder(rt: TorchRuntime, a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = rt.torch.coerce(a, b);
+  const o = rt.ops;
+  if (!isFloatTensor(x)) return o.sub(x, o.mul(floorDivide(rt, x, y), y));
+  return rt.engine.composite('RemainderBackward0', () => {
+    const q = rt.engine.withGradMode(false, () => floor(rt, o.div(x.detach(), y.detach())));
+    return o.sub(x, o.mul(y, q));
+  });
+}
+
+function isFloatTensor(t: Tensor): boolean {
+  return t.dtype === 'float32' || t.dtype === 'float64';
+}

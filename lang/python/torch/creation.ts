@@ -1,0 +1,190 @@
+/** Tensor creation: torch.tensor, zeros/ones/full (and their _like forms), arange, linspace, eye, rand, randn. */
+import { Random } from '../../../runtime/core';
+import { bindArgs, flattenNested, type Args } from '../convert';
+import { pyError } from '../exceptions';
+import type { HostContext } from '../host';
+import { PyList, PyTuple, PyType, type Kwargs, type PyValue } from '../objects';
+import { toIndex } from '../ops';
+import { typeName } from '../types';
+import { DTYPES, TorchDType, isFloating, type TorchDTypeName } from './dtype';
+import type { TorchRuntime } from './runtime';
+import { TorchSize } from './size';
+import { PyTensor } from './tensor';
+
+/** A `dtype=` argument: a torch dtype, or Python's `float`, `int`, `bool` as PyTorch reads them. */
+export function dtypeArg(v: PyValue | undefined): TorchDTypeName | null {
+  if (v === undefined || v === null) return null;
+  if (v instanceof TorchDType) return v.name;
+  if (v instanceof PyType && v.module === 'builtins') {
+    if (v.name === 'float') return 'float64';
+    if (v.name === 'int') return 'int64';
+    if (v.name === 'bool') return 'bool';
+  }
+  throw pyError('TypeError', `dtype must be torch.dtype, not ${typeName(v)}`);
+}
+
+/** A size given as `zeros(2, 3)`, `zeros((2, 3))`, `zeros([2, 3])` or `zeros(x.shape)`. */
+export function sizeArgs(rest: readonly PyValue[], ctx: HostContext, fname: string): number[] {
+  const one = rest.length === 1 ? rest[0] : null;
+  const items = one instanceof PyList || one instanceof PyTuple ? one.items : one instanceof TorchSize ? one.dims.map(BigInt) : rest;
+  return items.map((v) => {
+    if (typeof v === 'number') throw pyError('TypeError', `${fname}(): argument 'size' must be tuple of ints, but found element of type float`);
+    return Number(toIndex(v, ctx));
+  });
+}
+
+function finish(rt: TorchRuntime, t: PyTensor, a: Args): PyTensor {
+  if (a.bool('requires_grad', false)) rt.run(() => t.t.requiresGrad_(true));
+  return t;
+}
+
+/** `torch.tensor(data)`: the dtype from the data (bool, int64 or float32) unless given. */
+export function tensorFromData(rt: TorchRuntime, data: PyValue, dtype: TorchDTypeName | null, ctx: HostContext): PyTensor {
+  if (data instanceof PyTensor) {
+    const d = dtype ?? data.dtype;
+    return rt.run(() => rt.wrap(rt.convert(data.t.detach(), d), d));
+  }
+  const nested = flattenNested(data, ctx);
+  const d = dtype ?? (nested.kind === 'float' ? 'float32' : nested.kind === 'int' ? 'int64' : 'bool');
+  return rt.fromValues(nested.data, nested.shape, d);
+}
+
+function filled(rt: TorchRuntime, shape: number[], value: number, dtype: TorchDTypeName): PyTensor {
+  rt.charge(shape, dtype);
+  const size = shape.reduce((n, d) => n * d, 1);
+  return rt.fromValues(new Array<number>(size).fill(value), shape, dtype);
+}
+
+/** The dtype `torch.full` infers from its fill value. */
+function valueDType(v: PyValue): TorchDTypeName {
+  return typeof v === 'boolean' ? 'bool' : typeof v === 'bigint' ? 'int64' : 'float32';
+}
+
+function numberOf(v: PyValue, _ctx: HostContext): number {
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'number') return v;
+  if (v instanceof PyTensor) return v.float();
+  throw pyError('TypeError', `expected a number, not ${typeName(v)}`);
+}
+
+type Creator = (rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext) => PyValue;
+
+const COMMON = ['dtype?', 'requires_grad?', 'device?', 'layout?', 'pin_memory?'];
+
+function sized(name: string, value: number): Creator {
+  return (rt, args, kwargs, ctx) => {
+    const a = bindArgs(name, ['*size', '*', 'size?', 'out?', ...COMMON], args, kwargs, ctx);
+    const shape = sizeArgs(a.has('size') ? [a.required('size')] : a.rest, ctx, name);
+    return finish(rt, filled(rt, shape, value, dtypeArg(a.get('dtype')) ?? 'float32'), a);
+  };
+}
+
+function like(name: string, value: number | null): Creator {
+  return (rt, args, kwargs, ctx) => {
+    const spec = value === null ? ['input', 'fill_value', '*', ...COMMON, 'memory_format?'] : ['input', '*', ...COMMON, 'memory_format?'];
+    const a = bindArgs(name, spec, args, kwargs, ctx);
+    const x = a.required('input');
+    if (!(x instanceof PyTensor)) throw pyError('TypeError', `${name}(): argument 'input' must be Tensor, not ${typeName(x)}`);
+    const v = value ?? numberOf(a.required('fill_value'), ctx);
+    return finish(rt, filled(rt, [...x.shape], v, dtypeArg(a.get('dtype')) ?? x.dtype), a);
+  };
+}
+
+function random(name: string, draw: (r: Random) => number): Creator {
+  return (rt, args, kwargs, ctx) => {
+    const a = bindArgs(name, ['*size', '*', 'size?', 'generator?', 'out?', ...COMMON], args, kwargs, ctx);
+    const shape = sizeArgs(a.has('size') ? [a.required('size')] : a.rest, ctx, name);
+    const dtype = dtypeArg(a.get('dtype')) ?? 'float32';
+    if (!isFloating(dtype)) throw pyError('RuntimeError', `"${name}" not implemented for '${dtype === 'bool' ? 'Bool' : dtype === 'int32' ? 'Int' : 'Long'}'`);
+    rt.charge(shape, dtype);
+    const values = Array.from({ length: shape.reduce((n, d) => n * d, 1) }, () => draw(rt.rng));
+    return finish(rt, rt.fromValues(values, shape, dtype), a);
+  };
+}
+
+function randomLike(name: string, draw: (r: Random) => number): Creator {
+  return (rt, args, kwargs, ctx) => {
+    const a = bindArgs(name, ['input', '*', ...COMMON, 'memory_format?'], args, kwargs, ctx);
+    const x = a.required('input');
+    if (!(x instanceof PyTensor)) throw pyError('TypeError', `${name}(): argument 'input' must be Tensor, not ${typeName(x)}`);
+    const dtype = dtypeArg(a.get('dtype')) ?? x.dtype;
+    rt.charge(x.shape, dtype);
+    return finish(rt, rt.fromValues(Array.from({ length: x.numel }, () => draw(rt.rng)), [...x.shape], dtype), a);
+  };
+}
+
+export const CREATORS: Readonly<Record<string, Creator>> = {
+  tensor(rt, args, kwargs, ctx) {
+    const a = bindArgs('tensor', ['data', '*', ...COMMON], args, kwargs, ctx);
+    return finish(rt, tensorFromData(rt, a.required('data'), dtypeArg(a.get('dtype')), ctx), a);
+  },
+  zeros: sized('zeros', 0),
+  ones: sized('ones', 1),
+  empty: sized('empty', 0),
+  zeros_like: like('zeros_like', 0),
+  ones_like: like('ones_like', 1),
+  empty_like: like('empty_like', 0),
+  full_like: like('full_like', null),
+  rand: random('rand', (r) => r.uniform()),
+  randn: random('randn', (r) => r.normal()),
+  rand_like: randomLike('rand_like', (r) => r.uniform()),
+  randn_like: randomLike('randn_like', (r) => r.normal()),
+  full(rt, args, kwargs, ctx) {
+    const a = bindArgs('full', ['size', 'fill_value', '*', 'out?', ...COMMON], args, kwargs, ctx);
+    const fill = a.required('fill_value');
+    const shape = sizeArgs([a.required('size')], ctx, 'full');
+    return finish(rt, filled(rt, shape, numberOf(fill, ctx), dtypeArg(a.get('dtype')) ?? valueDType(fill)), a);
+  },
+  arange(rt, args, kwargs, ctx) {
+    const a = bindArgs('arange', ['start', 'end?', 'step?', '*', 'out?', ...COMMON], args, kwargs, ctx);
+    const ends = a.has('end') && a.get('end') !== null ? [a.required('start'), a.required('end')] : [0n, a.required('start')];
+    const step = a.opt('step') ?? 1n;
+    const all = [...ends, step];
+    const dtype = dtypeArg(a.get('dtype')) ?? (all.some((v) => typeof v === 'number' || v instanceof PyTensor && isFloating(v.dtype)) ? 'float32' : 'int64');
+    const [start, end, s] = all.map((v) => numberOf(v, ctx));
+    if (s === 0) throw pyError('RuntimeError', 'step must be nonzero');
+    if ((end - start) / s < 0) throw pyError('RuntimeError', 'upper bound and larger bound inconsistent with step sign');
+    const n = Math.ceil((end - start) / s);
+    rt.charge([n], dtype);
+    return finish(rt, rt.fromValues(Array.from({ length: n }, (_, i) => start + i * s), [n], dtype), a);
+  },
+  linspace(rt, args, kwargs, ctx) {
+    const a = bindArgs('linspace', ['start', 'end', 'steps', '*', 'out?', ...COMMON], args, kwargs, ctx);
+    const start = numberOf(a.required('start'), ctx);
+    const end = numberOf(a.required('end'), ctx);
+    const steps = a.int('steps');
+    if (steps < 0) throw pyError('RuntimeError', 'number of steps must be non-negative');
+    const dtype = dtypeArg(a.get('dtype')) ?? 'float32';
+    rt.charge([steps], dtype);
+    // PyTorch's CPU kernel: from the start for the first half, from the end for the second.
+    const r = dtype === 'float32' ? Math.fround : (x: number) => x;
+    const step = steps > 1 ? r(r(end - start) / (steps - 1)) : 0;
+    const half = Math.floor(steps / 2);
+    const values = Array.from({ length: steps }, (_, i) => (i < half ? r(start + r(step * i)) : r(end - r(step * (steps - i - 1)))));
+    return finish(rt, rt.fromValues(values, [steps], dtype), a);
+  },
+  eye(rt, args, kwargs, ctx) {
+    const a = bindArgs('eye', ['n', 'm?', '*', 'out?', ...COMMON], args, kwargs, ctx);
+    const n = a.int('n');
+    const m = a.int('m', n);
+    const dtype = dtypeArg(a.get('dtype')) ?? 'float32';
+    rt.charge([n, m], dtype);
+    const values = Array.from({ length: n * m }, (_, k) => (Math.floor(k / m) === k % m ? 1 : 0));
+    return finish(rt, rt.fromValues(values, [n, m], dtype), a);
+  },
+  randint(rt, args, kwargs, ctx) {
+    const a = bindArgs('randint', ['low', 'high?', 'size?', '*', 'generator?', 'out?', ...COMMON], args, kwargs, ctx);
+    const hasHigh = a.has('high') && !(a.get('high') instanceof PyTuple) && !(a.get('high') instanceof PyList);
+    const low = hasHigh ? a.int('low') : 0;
+    const high = hasHigh ? a.int('high') : a.int('low');
+    const size = hasHigh ? a.required('size') : a.required('high');
+    const shape = sizeArgs([size], ctx, 'randint');
+    const dtype = dtypeArg(a.get('dtype')) ?? 'int64';
+    rt.charge(shape, dtype);
+    const values = Array.from({ length: shape.reduce((p, d) => p * d, 1) }, () => rt.rng.int(low, high));
+    return finish(rt, rt.fromValues(values, shape, dtype), a);
+  },
+};
+
+export { DTYPES };

@@ -1,0 +1,75 @@
+/**
+ * torch dtypes. The runtime stores float32, float64, int32 and bool; PyTorch's default integer
+ * type, int64, has no storage of its own: an int64 tensor is stored as int32 and remembers that
+ * it is int64, so it prints and reports its dtype as PyTorch does (values past 2^31 wrap).
+ */
+import type { DType } from '../../../runtime/core';
+import { HostObject, hostType, type HostContext } from '../host';
+import type { PyValue } from '../objects';
+
+export type TorchDTypeName = 'float32' | 'float64' | 'int64' | 'int32' | 'bool';
+
+export const STORAGE: { readonly [D in TorchDTypeName]: DType } = {
+  float32: 'float32',
+  float64: 'float64',
+  int64: 'int32',
+  int32: 'int32',
+  bool: 'bool',
+};
+
+/** Bytes PyTorch would take per element: what the byte budget charges. */
+export const ITEM_SIZE: { readonly [D in TorchDTypeName]: number } = { float32: 4, float64: 8, int64: 8, int32: 4, bool: 1 };
+
+export function isFloating(d: TorchDTypeName): boolean {
+  return d === 'float32' || d === 'float64';
+}
+
+const dtypeType = hostType('dtype', 'torch');
+
+export class TorchDType extends HostObject {
+  constructor(readonly name: TorchDTypeName) {
+    super();
+  }
+
+  get pyType() {
+    return dtypeType;
+  }
+
+  override getattr(name: string): PyValue | undefined {
+    if (name === 'is_floating_point') return isFloating(this.name);
+    if (name === 'is_complex') return false;
+    if (name === 'itemsize') return BigInt(ITEM_SIZE[this.name]);
+    return undefined;
+  }
+
+  override repr(_ctx: HostContext): string {
+    return `torch.${this.name}`;
+  }
+}
+
+export const DTYPES: { readonly [D in TorchDTypeName]: TorchDType } = {
+  float32: new TorchDType('float32'),
+  float64: new TorchDType('float64'),
+  int64: new TorchDType('int64'),
+  int32: new TorchDType('int32'),
+  bool: new TorchDType('bool'),
+};
+
+/** The names `torch` exports for its dtypes, aliases included. */
+export const DTYPE_ALIASES: Readonly<Record<string, TorchDType>> = {
+  float32: DTYPES.float32,
+  float: DTYPES.float32,
+  float64: DTYPES.float64,
+  double: DTYPES.float64,
+  int64: DTYPES.int64,
+  long: DTYPES.int64,
+  int32: DTYPES.int32,
+  int: DTYPES.int32,
+  bool: DTYPES.bool,
+};
+
+const RANK: { readonly [D in TorchDTypeName]: number } = { bool: 0, int32: 1, int64: 2, float32: 3, float64: 4 };
+
+export function promote(a: TorchDTypeName, b: TorchDTypeName): TorchDTypeName {
+  return RANK[a] >= RANK[b] ? a : b;
+}

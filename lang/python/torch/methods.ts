@@ -1,0 +1,295 @@
+/**
+ * Tensor methods by name. Each takes the tensor and the Python call's arguments; `torch.f(x, ...)`
+ * reuses the same entry with x as `input` (see module.ts).
+ */
+import { bindArgs, nestedFromFlat, toIntList, type Args } from '../convert';
+import { pyError } from '../exceptions';
+import type { HostContext } from '../host';
+import { PyList, PyTuple, type Kwargs, type PyValue } from '../objects';
+import { toFloat } from '../ops';
+import { typeName } from '../types';
+import { arith, asOperand, asTensor, compareOp, type ArithOp, type CompareOpName, type Operand } from './arith';
+import { backward } from './autograd';
+import { dtypeArg, sizeArgs } from './creation';
+import { TorchDType, isFloating, type TorchDTypeName } from './dtype';
+import { ReturnTuple } from './return_types';
+import type { TorchRuntime } from './runtime';
+import { TorchSize } from './size';
+import { PyTensor, inPlaceArith } from './tensor';
+import * as T from './tensor_ops';
+
+export type Method = (self: PyTensor, args: PyValue[], kwargs: Kwargs, ctx: HostContext) => PyValue;
+
+function def(name: string, spec: readonly string[], body: (x: PyTensor, a: Args, ctx: HostContext) => PyValue): Method {
+  return (self, args, kwargs, ctx) => body(self, bindArgs(name, spec, args, kwargs, ctx), ctx);
+}
+
+/** `dim` as None, an int, or a tuple of ints. */
+function dimArg(a: Args, name = 'dim'): T.Dim {
+  const v = a.opt(name);
+  if (v === undefined) return null;
+  if (v instanceof PyTuple || v instanceof PyList) return a.ints(name) ?? null;
+  return a.int(name);
+}
+
+function oneDim(a: Args, name = 'dim'): number | null {
+  return a.opt(name) === undefined ? null : a.int(name);
+}
+
+function operand(v: PyValue, what: string): Operand {
+  const o = asOperand(v);
+  if (o === null) throw pyError('TypeError', `${what}(): argument 'other' must be Tensor or Number, not ${typeName(v)}`);
+  return o;
+}
+
+function optNumber(a: Args, name: string, ctx: HostContext): number | null {
+  const v = a.opt(name);
+  if (v === undefined) return null;
+  return v instanceof PyTensor ? v.float() : toFloat(v, ctx);
+}
+
+export function matmul(rt: TorchRuntime, a: PyTensor, b: PyTensor): PyTensor {
+  T.checkMatmul(a.shape, b.shape);
+  return rt.run(() => rt.result(rt.torch.matmul(a.t, b.t), [a, b]));
+}
+
+function binaryMethod(op: ArithOp): Method {
+  return def(op, ['other', '*', 'alpha?'], (x, a, ctx) => {
+    let other = operand(a.required('other'), op);
+    const alpha = optNumber(a, 'alpha', ctx);
+    if (alpha !== null && alpha !== 1) other = arith(x.rt, 'mul', other, alpha);
+    return arith(x.rt, op, x, other);
+  });
+}
+
+function inPlaceMethod(op: ArithOp): Method {
+  return def(`${op}_`, ['other', '*', 'alpha?'], (x, a, ctx) => {
+    let other = operand(a.required('other'), `${op}_`);
+    const alpha = optNumber(a, 'alpha', ctx);
+    if (alpha !== null && alpha !== 1) other = arith(x.rt, 'mul', other, alpha);
+    return inPlaceArith(x, op, other);
+  });
+}
+
+function compareMethod(op: CompareOpName): Method {
+  return def(op, ['other'], (x, a) => compareOp(x.rt, op, x, operand(a.required('other'), op)));
+}
+
+function unary(op: T.UnaryName): Method {
+  return def(op, [], (x) => T.unaryMath(x, op));
+}
+
+function cast(dtype: TorchDTypeName): Method {
+  return def(dtype, ['memory_format?'], (x) => T.toDType(x, dtype));
+}
+
+function extremeMethod(which: 'max' | 'min'): Method {
+  return def(which, ['dim?', 'keepdim?'], (x, a, ctx) => {
+    const d = a.opt('dim');
+    if (d instanceof PyTensor) return arith(x.rt, which === 'max' ? 'maximum' : 'minimum', x, d);
+    if (d === undefined) return T.extreme(x, which, null, false);
+    const dim = a.int('dim');
+    const keep = a.bool('keepdim', false);
+    const values = T.extreme(x, which, dim, keep);
+    const indices = T.argExtreme(x, which, dim, keep);
+    void ctx;
+    return new ReturnTuple(which, ['values', 'indices'], [values, indices]);
+  });
+}
+
+function zeroValues(x: PyTensor, value: number): PyTensor {
+  const rt = x.rt;
+  return rt.run(() => {
+    rt.engine.inPlace(x.t, (old) => rt.ops.full(old.shape, value, old.dtype));
+    return x;
+  });
+}
+
+export const TENSOR_METHODS: Readonly<Record<string, Method>> = {
+  item: def('item', [], (x) => x.item()),
+  tolist: def('tolist', [], (x) => nestedFromFlat(x.values(), x.shape, x.dtype === 'bool' ? 'bool' : isFloating(x.dtype) ? 'float' : 'int')),
+  backward: (x, args, kwargs, ctx) => backward(x.rt, x, args, kwargs, ctx),
+  detach: def('detach', [], (x) => x.rt.run(() => x.rt.wrap(x.t.detach(), x.dtype))),
+  requires_grad_: def('requires_grad_', ['requires_grad?'], (x, a) => {
+    x.rt.run(() => x.t.requiresGrad_(a.bool('requires_grad', true)));
+    return x;
+  }),
+  retain_grad: def('retain_grad', [], (x) => {
+    x.rt.run(() => x.t.retainGrad());
+    return null;
+  }),
+  zero_: def('zero_', [], (x) => zeroValues(x, 0)),
+  fill_: def('fill_', ['value'], (x, a, ctx) => zeroValues(x, optNumber(a, 'value', ctx) ?? 0)),
+  add_: inPlaceMethod('add'),
+  sub_: inPlaceMethod('sub'),
+  mul_: inPlaceMethod('mul'),
+  div_: inPlaceMethod('div'),
+  copy_: def('copy_', ['src', 'non_blocking?'], (x, a, ctx) => {
+    const src = asTensor(x.rt, a.required('src'), ctx, 'src');
+    const rt = x.rt;
+    return rt.run(() => {
+      rt.engine.inPlace(x.t, (old) => rt.ops.broadcastTo(rt.convert(src.t, x.dtype), old.shape));
+      return x;
+    });
+  }),
+  size: def('size', ['dim?'], (x, a) => {
+    const d = oneDim(a);
+    return d === null ? new TorchSize(x.shape) : BigInt(x.shape[T.axis(x, d)]);
+  }),
+  dim: def('dim', [], (x) => BigInt(x.shape.length)),
+  ndimension: def('ndimension', [], (x) => BigInt(x.shape.length)),
+  numel: def('numel', [], (x) => BigInt(x.numel)),
+  nelement: def('nelement', [], (x) => BigInt(x.numel)),
+  element_size: def('element_size', [], (x) => BigInt({ float32: 4, float64: 8, int64: 8, int32: 4, bool: 1 }[x.dtype])),
+  is_floating_point: def('is_floating_point', [], (x) => isFloating(x.dtype)),
+  float: cast('float32'),
+  double: cast('float64'),
+  int: cast('int32'),
+  long: cast('int64'),
+  bool: cast('bool'),
+  to: def('to', ['*args', '**kwargs'], (x, a) => {
+    const target = [...a.rest, a.extraKwargs.get('dtype')].find((v) => v instanceof TorchDType || v instanceof PyTensor);
+    if (target instanceof PyTensor) return T.toDType(x, target.dtype);
+    return target instanceof TorchDType ? T.toDType(x, target.name) : x;
+  }),
+  type: def('type', ['dtype?'], (x, a) => {
+    const d = dtypeArg(a.opt('dtype'));
+    if (d === null) return `torch.${{ float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' }[x.dtype]}Tensor`;
+    return T.toDType(x, d);
+  }),
+  cpu: def('cpu', [], (x) => x),
+  contiguous: def('contiguous', ['memory_format?'], (x) => x),
+  clone: def('clone', ['memory_format?'], (x) => T.clone(x)),
+  numpy: def('numpy', [], () => {
+    throw pyError('NotImplementedError', 'Tensor.numpy() is not supported by Gradlens; use .tolist()');
+  }),
+
+  // elementwise
+  add: binaryMethod('add'),
+  sub: binaryMethod('sub'),
+  subtract: binaryMethod('sub'),
+  mul: binaryMethod('mul'),
+  multiply: binaryMethod('mul'),
+  div: binaryMethod('div'),
+  divide: binaryMethod('div'),
+  true_divide: binaryMethod('div'),
+  floor_divide: binaryMethod('floordiv'),
+  remainder: binaryMethod('mod'),
+  pow: def('pow', ['exponent'], (x, a) => arith(x.rt, 'pow', x, operand(a.required('exponent'), 'pow'))),
+  maximum: def('maximum', ['other'], (x, a, ctx) => arith(x.rt, 'maximum', x, asTensor(x.rt, a.required('other'), ctx, 'other'))),
+  minimum: def('minimum', ['other'], (x, a, ctx) => arith(x.rt, 'minimum', x, asTensor(x.rt, a.required('other'), ctx, 'other'))),
+  eq: compareMethod('eq'),
+  ne: compareMethod('ne'),
+  lt: compareMethod('lt'),
+  le: compareMethod('le'),
+  gt: compareMethod('gt'),
+  ge: compareMethod('ge'),
+  exp: unary('exp'),
+  log: unary('log'),
+  log1p: unary('log1p'),
+  expm1: unary('expm1'),
+  sin: unary('sin'),
+  cos: unary('cos'),
+  tan: unary('tan'),
+  tanh: unary('tanh'),
+  sigmoid: unary('sigmoid'),
+  sqrt: unary('sqrt'),
+  rsqrt: unary('rsqrt'),
+  log2: def('log2', [], (x) => T.elementwise(T.unaryMath(x, 'log'), (t) => x.rt.ops.div(t, x.rt.ops.scalarLike(Math.LN2, t)), 'Log2Backward0')),
+  log10: def('log10', [], (x) => T.elementwise(T.unaryMath(x, 'log'), (t) => x.rt.ops.div(t, x.rt.ops.scalarLike(Math.LN10, t)), 'Log10Backward0')),
+  abs: def('abs', [], (x) => T.elementwise(x, (t) => x.rt.torch.abs(t))),
+  neg: def('neg', [], (x) => T.elementwise(x, (t) => x.rt.torch.neg(t))),
+  negative: def('negative', [], (x) => T.elementwise(x, (t) => x.rt.torch.neg(t))),
+  sign: def('sign', [], (x) => T.elementwise(x, (t) => x.rt.torch.sign(t))),
+  relu: def('relu', [], (x) => T.relu(x)),
+  square: def('square', [], (x) => arith(x.rt, 'pow', x, 2n)),
+  reciprocal: def('reciprocal', [], (x) => T.elementwise(isFloating(x.dtype) ? x : T.toDType(x, 'float32'), (t) => x.rt.ops.div(x.rt.ops.onesLike(t), t), 'ReciprocalBackward0')),
+  clamp: def('clamp', ['min?', 'max?'], (x, a, ctx) => T.clamp(x, optNumber(a, 'min', ctx), optNumber(a, 'max', ctx))),
+  clip: def('clip', ['min?', 'max?'], (x, a, ctx) => T.clamp(x, optNumber(a, 'min', ctx), optNumber(a, 'max', ctx))),
+  clamp_min: def('clamp_min', ['min'], (x, a, ctx) => T.clamp(x, optNumber(a, 'min', ctx), null)),
+  clamp_max: def('clamp_max', ['max'], (x, a, ctx) => T.clamp(x, null, optNumber(a, 'max', ctx))),
+  isnan: def('isnan', [], (x) => compareOp(x.rt, 'ne', x, x)),
+  where: def('where', ['condition', 'other'], (x, a, ctx) =>
+    T.where(x.rt, asTensor(x.rt, a.required('condition'), ctx), x, asTensor(x.rt, a.required('other'), ctx))),
+  masked_fill: def('masked_fill', ['mask', 'value'], (x, a, ctx) => {
+    const mask = asTensor(x.rt, a.required('mask'), ctx, 'mask');
+    const value = asTensor(x.rt, a.required('value'), ctx, 'value');
+    const out = T.where(x.rt, mask, T.toDType(value, x.dtype), x);
+    if (out.t.gradFn) out.t.gradFn.name = 'MaskedFillBackward0';
+    return out;
+  }),
+
+  // reductions
+  sum: def('sum', ['dim?', 'keepdim?', '*', 'dtype?'], (x, a) => T.sum(x, dimArg(a), a.bool('keepdim', false), dtypeArg(a.opt('dtype')))),
+  mean: def('mean', ['dim?', 'keepdim?', '*', 'dtype?'], (x, a) => T.mean(x, dimArg(a), a.bool('keepdim', false), dtypeArg(a.opt('dtype')))),
+  prod: def('prod', ['dim?', 'keepdim?', '*', 'dtype?'], (x, a) => T.prod(x, oneDim(a), a.bool('keepdim', false))),
+  max: extremeMethod('max'),
+  min: extremeMethod('min'),
+  amax: def('amax', ['dim?', 'keepdim?'], (x, a) => T.extreme(x, 'max', dimArg(a), a.bool('keepdim', false), true)),
+  amin: def('amin', ['dim?', 'keepdim?'], (x, a) => T.extreme(x, 'min', dimArg(a), a.bool('keepdim', false), true)),
+  argmax: def('argmax', ['dim?', 'keepdim?'], (x, a) => T.argExtreme(x, 'max', oneDim(a), a.bool('keepdim', false))),
+  argmin: def('argmin', ['dim?', 'keepdim?'], (x, a) => T.argExtreme(x, 'min', oneDim(a), a.bool('keepdim', false))),
+  logsumexp: def('logsumexp', ['dim', 'keepdim?'], (x, a) => T.logsumexp(x, dimArg(a), a.bool('keepdim', false))),
+  softmax: def('softmax', ['dim', '*', 'dtype?'], (x, a) => T.softmax(x, a.int('dim'), false, dtypeArg(a.opt('dtype')))),
+  log_softmax: def('log_softmax', ['dim', '*', 'dtype?'], (x, a) => T.softmax(x, a.int('dim'), true, dtypeArg(a.opt('dtype')))),
+  std: def('std', ['dim?', 'unbiased?', 'keepdim?', '*', 'correction?'], (x, a) =>
+    T.variance(x, dimArg(a), a.opt('correction') !== undefined ? a.int('correction') : a.bool('unbiased', true) ? 1 : 0, a.bool('keepdim', false), true)),
+  var: def('var', ['dim?', 'unbiased?', 'keepdim?', '*', 'correction?'], (x, a) =>
+    T.variance(x, dimArg(a), a.opt('correction') !== undefined ? a.int('correction') : a.bool('unbiased', true) ? 1 : 0, a.bool('keepdim', false), false)),
+  norm: def('norm', ['p?', 'dim?', 'keepdim?', '*', 'dtype?'], (x, a, ctx) => {
+    const p = a.opt('p');
+    const order = p === undefined || p === 'fro' ? 2 : typeof p === 'string' ? NaN : toFloat(p, ctx);
+    if (Number.isNaN(order)) throw pyError('RuntimeError', `norm: p=${String(p)} is not supported by Gradlens`);
+    return T.norm(x, order, dimArg(a), a.bool('keepdim', false));
+  }),
+  all: def('all', ['dim?', 'keepdim?'], (x, a) => T.allAny(x, 'all', oneDim(a), a.bool('keepdim', false))),
+  any: def('any', ['dim?', 'keepdim?'], (x, a) => T.allAny(x, 'any', oneDim(a), a.bool('keepdim', false))),
+
+  // shapes
+  reshape: def('reshape', ['*shape'], (x, a, ctx) => T.reshape(x, sizeArgs(a.rest, ctx, 'reshape'), 'ReshapeAliasBackward0')),
+  view: def('view', ['*shape'], (x, a, ctx) => {
+    const first = a.rest[0];
+    if (first instanceof TorchDType) throw pyError('NotImplementedError', 'view(dtype) is not supported by Gradlens');
+    return T.reshape(x, sizeArgs(a.rest, ctx, 'view'), 'ViewBackward0');
+  }),
+  view_as: def('view_as', ['other'], (x, a, ctx) => T.reshape(x, [...asTensor(x.rt, a.required('other'), ctx).shape], 'ViewBackward0')),
+  reshape_as: def('reshape_as', ['other'], (x, a, ctx) => T.reshape(x, [...asTensor(x.rt, a.required('other'), ctx).shape], 'ReshapeAliasBackward0')),
+  flatten: def('flatten', ['start_dim?', 'end_dim?'], (x, a) => T.flatten(x, a.int('start_dim', 0), a.int('end_dim', -1))),
+  t: def('t', [], (x) => T.t(x)),
+  transpose: def('transpose', ['dim0', 'dim1'], (x, a) => T.transpose(x, a.int('dim0'), a.int('dim1'))),
+  permute: def('permute', ['*dims'], (x, a, ctx) => T.permute(x, sizeArgs(a.rest, ctx, 'permute'))),
+  unsqueeze: def('unsqueeze', ['dim'], (x, a) => T.unsqueeze(x, a.int('dim'))),
+  squeeze: def('squeeze', ['dim?'], (x, a) => T.squeeze(x, oneDim(a))),
+  expand: def('expand', ['*sizes'], (x, a, ctx) => T.expand(x, sizeArgs(a.rest, ctx, 'expand'))),
+  expand_as: def('expand_as', ['other'], (x, a, ctx) => T.expand(x, [...asTensor(x.rt, a.required('other'), ctx).shape])),
+
+  // products
+  matmul: def('matmul', ['other'], (x, a, ctx) => matmul(x.rt, x, asTensor(x.rt, a.required('other'), ctx, 'other'))),
+  mm: def('mm', ['mat2'], (x, a, ctx) => {
+    const m = asTensor(x.rt, a.required('mat2'), ctx, 'mat2');
+    if (x.shape.length !== 2) throw pyError('RuntimeError', 'self must be a matrix');
+    if (m.shape.length !== 2) throw pyError('RuntimeError', 'mat2 must be a matrix');
+    return matmul(x.rt, x, m);
+  }),
+  mv: def('mv', ['vec'], (x, a, ctx) => matmul(x.rt, x, asTensor(x.rt, a.required('vec'), ctx, 'vec'))),
+  bmm: def('bmm', ['mat2'], (x, a, ctx) => matmul(x.rt, x, asTensor(x.rt, a.required('mat2'), ctx, 'mat2'))),
+  dot: def('dot', ['other'], (x, a, ctx) => {
+    const y = asTensor(x.rt, a.required('other'), ctx, 'other');
+    if (x.shape.length !== 1 || y.shape.length !== 1) {
+      throw pyError('RuntimeError', `1D tensors expected, but got ${x.shape.length}D and ${y.shape.length}D tensors`);
+    }
+    return matmul(x.rt, x, y);
+  }),
+};
+
+/** Names whose `torch.f(input, ...)` form is the method. */
+export const TORCH_FUNCTION_NAMES = [
+  'add', 'sub', 'subtract', 'mul', 'multiply', 'div', 'divide', 'true_divide', 'floor_divide', 'remainder', 'pow',
+  'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'exp', 'log', 'log1p', 'expm1', 'log2', 'log10', 'sin', 'cos',
+  'tan', 'tanh', 'sigmoid', 'sqrt', 'rsqrt', 'abs', 'neg', 'negative', 'sign', 'relu', 'square', 'reciprocal', 'clamp',
+  'clip', 'clamp_min', 'clamp_max', 'isnan', 'masked_fill', 'sum', 'mean', 'prod', 'max', 'min', 'amax', 'amin', 'argmax', 'argmin',
+  'logsumexp', 'softmax', 'log_softmax', 'std', 'var', 'norm', 'all', 'any', 'reshape', 'flatten', 't', 'transpose',
+  'permute', 'unsqueeze', 'squeeze', 'matmul', 'mm', 'mv', 'bmm', 'dot', 'numel', 'clone', 'detach',
+] as const;
+
+export { toIntList };

@@ -1,0 +1,176 @@
+/**
+ * The `torch` module and its submodules (`torch.autograd`, `torch.nn`, `torch.nn.functional`,
+ * `torch.cuda`), built once per run over the engine the caller gives.
+ */
+import type { EagerEngine } from '../../../runtime/eager';
+import { Random } from '../../../runtime/core';
+import { bindArgs } from '../convert';
+import { pyError } from '../exceptions';
+import { pyFunction, type HostContext } from '../host';
+import type { ModuleRegistry, ModuleShim } from '../modules';
+import { PyList, PyModule, PyTuple, type NativeFn, type PyValue } from '../objects';
+import { toIndex } from '../ops';
+import { typeName } from '../types';
+import { asTensor, compareOp } from './arith';
+import { autogradFunctions, gradModeFactories } from './autograd';
+import { CREATORS, tensorFromData } from './creation';
+import { DTYPE_ALIASES } from './dtype';
+import { FUNCTIONAL_NAMES, functionalAttrs } from './functional';
+import { TENSOR_METHODS, TORCH_FUNCTION_NAMES } from './methods';
+import { TorchRuntime } from './runtime';
+import { TorchSize, sizeType } from './size';
+import { PyTensor, tensorType } from './tensor';
+import * as T from './tensor_ops';
+
+/**
+ * Module attributes that answer an unknown name with an AttributeError saying Gradlens lacks it.
+ * NB: the interpreter reads module attributes through `Map.get`; this is the one hook it offers.
+ */
+class ModuleAttrs extends Map<string, PyValue> {
+  constructor(
+    private readonly moduleName: string,
+    entries: Record<string, PyValue>,
+  ) {
+    super(Object.entries(entries));
+  }
+
+  override get(name: string): PyValue | undefined {
+    const v = super.get(name);
+    if (v === undefined && !name.startsWith('__')) {
+      throw pyError('AttributeError', `module '${this.moduleName}' has no attribute '${name}' (${this.moduleName}.${name} is not supported by Gradlens)`);
+    }
+    return v;
+  }
+}
+
+function module(name: string, attrs: Record<string, PyValue>): PyModule {
+  return new PyModule(name, new ModuleAttrs(name, attrs));
+}
+
+export interface TorchModules {
+  readonly runtime: TorchRuntime;
+  readonly torch: PyModule;
+  readonly autograd: PyModule;
+  readonly nn: PyModule;
+  readonly functional: PyModule;
+  readonly cuda: PyModule;
+}
+
+function tensorList(v: PyValue, rt: TorchRuntime, ctx: HostContext, fname: string): PyTensor[] {
+  if (!(v instanceof PyList || v instanceof PyTuple)) throw pyError('TypeError', `${fname}(): argument 'tensors' must be tuple of Tensors, not ${typeName(v)}`);
+  return v.items.map((x) => asTensor(rt, x, ctx, 'tensors'));
+}
+
+function buildModules(engine: EagerEngine, ctx: HostContext): TorchModules {
+  const rt = new TorchRuntime(engine, ctx);
+  const fn = (name: string, f: NativeFn) => pyFunction(name, f);
+  const attrs: Record<string, PyValue> = { ...DTYPE_ALIASES, ...gradModeFactories(rt) };
+  for (const [name, create] of Object.entries(CREATORS)) attrs[name] = fn(name, (args, kwargs, c) => create(rt, args, kwargs, c));
+  for (const name of TORCH_FUNCTION_NAMES) {
+    const method = TENSOR_METHODS[name];
+    attrs[name] = fn(name, (args, kwargs, c) => {
+      const input = kwargs.get('input') ?? args[0];
+      if (input === undefined) throw pyError('TypeError', `${name}() missing 1 required positional argument: 'input'`);
+      const rest = kwargs.has('input') ? args : args.slice(1);
+      const kw = new Map(kwargs);
+      kw.delete('input');
+      return method(asTensor(rt, input, c, 'input'), rest, kw, c);
+    });
+  }
+  const cat: NativeFn = (args, kwargs, c) => {
+    const a = bindArgs('cat', ['tensors', 'dim?', '*', 'out?'], args, kwargs, c);
+    return T.cat(rt, tensorList(a.required('tensors'), rt, c, 'cat'), a.int('dim', 0));
+  };
+  Object.assign(attrs, {
+    Tensor: tensorType,
+    Size: sizeType,
+    cat: fn('cat', cat),
+    concat: fn('concat', cat),
+    stack: fn('stack', (args, kwargs, c) => {
+      const a = bindArgs('stack', ['tensors', 'dim?', '*', 'out?'], args, kwargs, c);
+      return T.stack(rt, tensorList(a.required('tensors'), rt, c, 'stack'), a.int('dim', 0));
+    }),
+    where: fn('where', (args, kwargs, c) => {
+      const a = bindArgs('where', ['condition', 'input?', 'other?'], args, kwargs, c);
+      if (!a.has('input')) throw pyError('NotImplementedError', 'torch.where(condition) with one argument is not supported by Gradlens');
+      const cond = asTensor(rt, a.required('condition'), c, 'condition');
+      const x = a.required('input');
+      const y = a.required('other');
+      // A Python number takes the other operand's dtype, as PyTorch's scalar rules say.
+      const xt = x instanceof PyTensor || !(y instanceof PyTensor) ? asTensor(rt, x, c) : tensorFromData(rt, x, y.dtype, c);
+      const yt = y instanceof PyTensor ? y : tensorFromData(rt, y, xt.dtype, c);
+      return T.where(rt, cond, xt, yt);
+    }),
+    manual_seed: fn('manual_seed', (args, kwargs, c) => {
+      const a = bindArgs('manual_seed', ['seed'], args, kwargs, c);
+      rt.rng = new Random(Number(BigInt.asUintN(32, toIndex(a.required('seed'), c))));
+      return null;
+    }),
+    is_tensor: fn('is_tensor', (args) => args[0] instanceof PyTensor),
+    is_floating_point: fn('is_floating_point', (args, kwargs, c) => TENSOR_METHODS.is_floating_point(asTensor(rt, args[0], c), [], kwargs, c)),
+    isfinite: fn('isfinite', (args, _kwargs, c) => {
+      const x = asTensor(rt, args[0], c);
+      return rt.run(() => rt.wrap(rt.ops.lt(rt.ops.abs(x.t), rt.ops.scalarLike(Infinity, x.t)), 'bool'));
+    }),
+    isinf: fn('isinf', (args, _kwargs, c) => {
+      const x = asTensor(rt, args[0], c);
+      return rt.run(() => rt.wrap(rt.ops.eq(rt.ops.abs(x.t), rt.ops.scalarLike(Infinity, x.t)), 'bool'));
+    }),
+    equal: fn('equal', (args, kwargs, c) => {
+      const a = bindArgs('equal', ['input', 'other'], args, kwargs, c);
+      const x = asTensor(rt, a.required('input'), c);
+      const y = asTensor(rt, a.required('other'), c);
+      return x.shape.join() === y.shape.join() && compareOp(rt, 'eq', x, y).values().every((v) => v !== 0);
+    }),
+    allclose: fn('allclose', (args, kwargs, c) => {
+      const a = bindArgs('allclose', ['input', 'other', 'rtol?', 'atol?', 'equal_nan?'], args, kwargs, c);
+      const x = asTensor(rt, a.required('input'), c).values();
+      const y = asTensor(rt, a.required('other'), c).values();
+      const rtol = a.float('rtol', 1e-5);
+      const atol = a.float('atol', 1e-8);
+      return x.length === y.length && x.every((v, i) => Math.abs(v - y[i]) <= atol + rtol * Math.abs(y[i]) || (a.bool('equal_nan', false) && Number.isNaN(v) && Number.isNaN(y[i])));
+    }),
+    get_default_dtype: fn('get_default_dtype', () => DTYPE_ALIASES.float32),
+    device: fn('device', (args) => (typeof args[0] === 'string' ? args[0] : 'cpu')),
+    __version__: '1.13.0',
+  });
+  const autograd = module('torch.autograd', { ...autogradFunctions(rt), ...gradModeFactories(rt) });
+  const functional = module('torch.nn.functional', functionalAttrs(rt));
+  const nn = module('torch.nn', { functional });
+  const cuda = module('torch.cuda', { is_available: fn('is_available', () => false), device_count: fn('device_count', () => 0n) });
+  attrs.autograd = autograd;
+  attrs.nn = nn;
+  attrs.cuda = cuda;
+  return { runtime: rt, torch: module('torch', attrs), autograd, nn, functional, cuda };
+}
+
+/** The names the analyzer may check scripts against. */
+const TORCH_EXPORTS = [
+  ...Object.keys(DTYPE_ALIASES), 'no_grad', 'enable_grad', 'set_grad_enabled', 'is_grad_enabled', ...Object.keys(CREATORS),
+  ...TORCH_FUNCTION_NAMES, 'Tensor', 'Size', 'cat', 'concat', 'stack', 'where', 'manual_seed', 'is_tensor', 'is_floating_point',
+  'isfinite', 'isinf', 'equal', 'allclose', 'get_default_dtype', 'device', 'autograd', 'nn', 'cuda', '__version__',
+];
+
+/**
+ * The module shims for `import torch` (and its submodules) over `engine`:
+ *
+ *   const engine = new EagerEngine(await createTfjsBackend('wasm'));
+ *   const result = engine.tidy(() => run(source, { file, modules: torchModules(engine) }));
+ *
+ * One registry serves one run at a time: it keeps its per-run state in the run's context.
+ * Wrapping run() in `engine.tidy` frees every tensor the script made when it ends.
+ */
+export function torchModules(engine: EagerEngine): ModuleRegistry {
+  const key = {};
+  const get = (ctx: HostContext): TorchModules => ctx.state(key, () => buildModules(engine, ctx));
+  const shim = (pick: (m: TorchModules) => PyModule, exports: readonly string[]): ModuleShim => ({ create: (ctx) => pick(get(ctx)), exports });
+  return {
+    torch: shim((m) => m.torch, TORCH_EXPORTS),
+    'torch.autograd': shim((m) => m.autograd, ['grad', 'backward', 'no_grad', 'enable_grad', 'set_grad_enabled', 'is_grad_enabled']),
+    'torch.nn': shim((m) => m.nn, ['functional']),
+    'torch.nn.functional': shim((m) => m.functional, FUNCTIONAL_NAMES),
+    'torch.cuda': shim((m) => m.cuda, ['is_available', 'device_count']),
+  };
+}
+
+export { TorchSize };

@@ -1,0 +1,138 @@
+/**
+ * The per-run state of the torch shim: the eager engine it drives, the Python wrapper of each
+ * eager tensor (one per tensor, so `x.grad is x.grad`), the random generator, and the bridge
+ * that every op crosses: the source span for the tape, the byte budget, and runtime errors
+ * turned into the Python exceptions PyTorch raises.
+ */
+import { AutogradError, Random, ShapeError, sizeOf, type Shape } from '../../../runtime/core';
+import { TorchOps, type EagerEngine, type Tensor } from '../../../runtime/eager';
+import { HaltError, PyError, pyError, type ExceptionName } from '../exceptions';
+import type { HostContext } from '../host';
+import { ITEM_SIZE, STORAGE, isFloating, type TorchDTypeName } from './dtype';
+import { PyTensor } from './tensor';
+
+/** The seed a run starts from when the script never calls `torch.manual_seed`. */
+const DEFAULT_SEED = 0x5eed;
+
+/** An error the runtime throws that a script should see as a given Python exception. */
+export class TorchError extends Error {
+  constructor(
+    readonly pyType: ExceptionName,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function torchError(type: ExceptionName, message: string): PyError {
+  return pyError(type, message);
+}
+
+export class TorchRuntime {
+  readonly torch: TorchOps;
+  rng = new Random(DEFAULT_SEED);
+  private readonly wrappers = new WeakMap<Tensor, PyTensor>();
+
+  constructor(
+    readonly engine: EagerEngine,
+    readonly ctx: HostContext,
+  ) {
+    this.torch = new TorchOps(engine);
+  }
+
+  get ops() {
+    return this.engine.ops;
+  }
+
+  get supportsFloat64(): boolean {
+    return this.engine.backend.dtypes.includes('float64');
+  }
+
+  /**
+   * Runs one torch-level operation for the script: its tape nodes carry the source line being
+   * evaluated, and what the runtime throws becomes the exception PyTorch would raise.
+   */
+  run<R>(fn: () => R): R {
+    const span = this.ctx.span;
+    this.engine.span = { file: this.ctx.file, line: span.line, column: span.col, endLine: span.endLine, endColumn: span.endCol };
+    try {
+      return fn();
+    } catch (e) {
+      throw translate(e);
+    }
+  }
+
+  /** The Python tensor for an eager tensor; new tensors are charged to the run's byte budget. */
+  wrap(t: Tensor, dtype?: TorchDTypeName): PyTensor {
+    let w = this.wrappers.get(t);
+    if (w) return w;
+    const logical = dtype ?? defaultLogical(t.dtype);
+    this.ctx.allocate(sizeOf(t.shape) * ITEM_SIZE[logical]);
+    w = new PyTensor(this, t, logical);
+    this.wrappers.set(t, w);
+    return w;
+  }
+
+  /** Wraps an op's result, giving int32 storage the integer dtype its inputs imply. */
+  result(t: Tensor, inputs: readonly PyTensor[]): PyTensor {
+    if (t.dtype !== 'int32') return this.wrap(t);
+    const ints = inputs.map((x) => x.dtype);
+    const logical = ints.includes('int64') ? 'int64' : ints.includes('int32') ? 'int32' : 'int64';
+    return this.wrap(t, logical);
+  }
+
+  /** Checks the byte budget before a tensor of this shape is made, so a huge one fails first. */
+  charge(shape: Shape, dtype: TorchDTypeName): void {
+    for (const d of shape) {
+      if (!Number.isInteger(d) || d < 0) throw pyError('RuntimeError', `Trying to create tensor with negative dimension ${d}: [${shape.join(', ')}]`);
+    }
+    this.checkDType(dtype);
+    const bytes = sizeOf(shape) * ITEM_SIZE[dtype];
+    // Charged and returned at once: `wrap` charges the tensor for good once it exists.
+    this.ctx.allocate(bytes);
+    this.ctx.release(bytes);
+  }
+
+  checkDType(dtype: TorchDTypeName): void {
+    if (dtype === 'float64' && !this.supportsFloat64) {
+      throw pyError(
+        'TypeError',
+        `torch.float64 is not supported on the ${this.engine.backend.name} backend, which computes in float32 only; `
+          + 'use torch.float32, or run Gradlens with the reference backend for float64',
+      );
+    }
+  }
+
+  fromValues(values: ArrayLike<number>, shape: Shape, dtype: TorchDTypeName): PyTensor {
+    this.charge(shape, dtype);
+    return this.wrap(this.engine.fromValues(values, shape, STORAGE[dtype]), dtype);
+  }
+
+  scalar(value: number, dtype: TorchDTypeName): Tensor {
+    return this.engine.scalar(value, STORAGE[dtype]);
+  }
+
+  /** A tensor stored as `dtype`'s storage, converted when needed. */
+  convert(t: Tensor, dtype: TorchDTypeName): Tensor {
+    this.checkDType(dtype);
+    return this.ops.convert(t, STORAGE[dtype]);
+  }
+}
+
+function defaultLogical(d: Tensor['dtype']): TorchDTypeName {
+  return d === 'int32' ? 'int64' : d;
+}
+
+export function floating(d: TorchDTypeName): boolean {
+  return isFloating(d);
+}
+
+/** What the runtime throws, as the Python exception PyTorch raises for it. */
+export function translate(e: unknown): unknown {
+  if (e instanceof PyError || e instanceof HaltError) return e;
+  if (e instanceof TorchError) return pyError(e.pyType, e.message);
+  if (e instanceof AutogradError || e instanceof ShapeError) return pyError('RuntimeError', e.message);
+  if (e instanceof RangeError && !/call stack/i.test(e.message)) return pyError('RuntimeError', e.message);
+  if (e instanceof Error && e.constructor === Error) return pyError('RuntimeError', e.message);
+  return e;
+}

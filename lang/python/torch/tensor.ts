@@ -1,0 +1,270 @@
+/**
+ * The Python `torch.Tensor`: a host object over one eager tensor. Operators, indexing,
+ * conversions and printing live here; named methods come from methods.ts.
+ */
+import { sizeOf } from '../../../runtime/core';
+import type { Tensor } from '../../../runtime/eager';
+import { pyError } from '../exceptions';
+import { HostObject, NOT_IMPLEMENTED, hostType, pyFunction, type BinaryOp, type CompareOp, type HostContext, type UnaryOp } from '../host';
+import type { PyValue } from '../objects';
+import { formatValue, truthy } from '../ops';
+import { typeName } from '../types';
+import { arith, asOperand, compareOp, type ArithOp, type CompareOpName } from './arith';
+import { gradFnObject } from './autograd';
+import { DTYPES, STORAGE, isFloating, type TorchDTypeName } from './dtype';
+import { getIndex, setIndex } from './indexing';
+import { TENSOR_METHODS, matmul } from './methods';
+import { itemStr, tensorRepr } from './print';
+import type { TorchRuntime } from './runtime';
+import { TorchSize } from './size';
+
+export const tensorType = hostType('Tensor', 'torch');
+
+const ARITH: Partial<Record<BinaryOp, ArithOp>> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '**': 'pow', '//': 'floordiv', '%': 'mod' };
+const COMPARE: Record<CompareOp, CompareOpName> = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne' };
+
+export class PyTensor extends HostObject {
+  constructor(
+    readonly rt: TorchRuntime,
+    readonly t: Tensor,
+    /** The dtype PyTorch would report; int64 is stored as int32 (see dtype.ts). */
+    readonly dtype: TorchDTypeName,
+  ) {
+    super();
+  }
+
+  get pyType() {
+    return tensorType;
+  }
+
+  get shape(): readonly number[] {
+    return this.t.shape;
+  }
+
+  get numel(): number {
+    return sizeOf(this.t.shape);
+  }
+
+  /** The values as doubles, row-major. */
+  values(): number[] {
+    return this.rt.run(() => Array.from(this.t.dataSync()));
+  }
+
+  override getattr(name: string, ctx: HostContext): PyValue | undefined {
+    const rt = this.rt;
+    switch (name) {
+      case 'grad':
+        return this.t.grad ? rt.wrap(this.t.grad, this.dtype) : null;
+      case 'grad_fn':
+        return gradFnObject(this.t.gradFn);
+      case 'requires_grad':
+        return this.t.requiresGrad;
+      case 'is_leaf':
+        return this.t.isLeaf;
+      case 'shape':
+        return new TorchSize(this.shape);
+      case 'ndim':
+        return BigInt(this.shape.length);
+      case 'dtype':
+        return DTYPES[this.dtype];
+      case 'data':
+        return rt.run(() => rt.wrap(this.t.detach(), this.dtype));
+      case 'T':
+      case 'mT':
+        return rt.run(() => {
+          const r = this.shape.length;
+          const perm = name === 'T' ? this.shape.map((_, i) => r - 1 - i) : this.shape.map((_, i) => (i < r - 2 ? i : i === r - 2 ? r - 1 : r - 2));
+          return rt.result(rt.torch.permute(this.t, perm), [this]);
+        });
+      case 'device':
+        return 'cpu';
+      case 'is_cuda':
+        return false;
+      case '__abs__':
+        return this.method('abs');
+    }
+    if (Object.prototype.hasOwnProperty.call(TENSOR_METHODS, name)) return this.method(name);
+    void ctx;
+    return undefined;
+  }
+
+  private method(name: string): PyValue {
+    const m = TENSOR_METHODS[name];
+    return pyFunction(name, (args, kwargs, ctx) => m(this, args, kwargs, ctx));
+  }
+
+  override setattr(name: string, value: PyValue, ctx: HostContext): void {
+    const rt = this.rt;
+    switch (name) {
+      case 'grad':
+        if (value === null) {
+          this.t.setGrad(null);
+          return;
+        }
+        if (!(value instanceof PyTensor)) throw pyError('TypeError', `assigned grad expected to be a Tensor or None but got grad of type ${typeName(value)}`);
+        if (value.shape.join() !== this.shape.join()) throw pyError('RuntimeError', 'assigned grad has data of a different size');
+        this.t.setGrad(value.t);
+        return;
+      case 'requires_grad':
+        rt.run(() => {
+          this.t.requiresGrad = truthy(value, ctx);
+        });
+        return;
+      case 'data':
+        if (!(value instanceof PyTensor)) throw pyError('TypeError', `data must be a Tensor, not ${typeName(value)}`);
+        rt.run(() => rt.engine.withGradMode(false, () => rt.engine.inPlace(this.t, () => rt.convert(value.t.detach(), this.dtype))));
+        return;
+    }
+    super.setattr(name, value, ctx);
+  }
+
+  override binary(op: BinaryOp, other: PyValue, reflected: boolean): PyValue {
+    const o = asOperand(other);
+    if (o === null) return NOT_IMPLEMENTED;
+    if (op === '@') {
+      if (!(o instanceof PyTensor)) return NOT_IMPLEMENTED;
+      return reflected ? matmul(this.rt, o, this) : matmul(this.rt, this, o);
+    }
+    const a = ARITH[op];
+    if (a !== undefined) return reflected ? arith(this.rt, a, o, this) : arith(this.rt, a, this, o);
+    if (op === '&' || op === '|' || op === '^') return logical(this.rt, op, this, o);
+    return NOT_IMPLEMENTED;
+  }
+
+  /** `x += y`: PyTorch updates x in place (add_), so other references see the change. */
+  override inplace(op: BinaryOp, other: PyValue): PyValue {
+    const a = ARITH[op];
+    const o = asOperand(other);
+    if (a === undefined || o === null || op === '**' || op === '//' || op === '%') return NOT_IMPLEMENTED;
+    return inPlaceArith(this, a, o);
+  }
+
+  override unary(op: UnaryOp): PyValue {
+    const rt = this.rt;
+    if (op === '+') return this;
+    if (op === '-') {
+      if (this.dtype === 'bool') throw pyError('RuntimeError', 'Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
+      return rt.run(() => rt.result(rt.torch.neg(this.t), [this]));
+    }
+    if (this.dtype !== 'bool') throw pyError('TypeError', "bitwise_not is only implemented for bool tensors in Gradlens");
+    return rt.run(() => rt.wrap(rt.ops.eq(this.t, rt.scalar(0, 'bool')), 'bool'));
+  }
+
+  override compare(op: CompareOp, other: PyValue): PyValue {
+    const o = asOperand(other);
+    if (o === null) return op === '==' ? false : op === '!=' ? true : NOT_IMPLEMENTED;
+    return compareOp(this.rt, COMPARE[op], this, o);
+  }
+
+  override getitem(index: PyValue, ctx: HostContext): PyValue {
+    return getIndex(this, index, ctx);
+  }
+
+  override setitem(index: PyValue, value: PyValue, ctx: HostContext): void {
+    setIndex(this, index, value, ctx);
+  }
+
+  override len(): number {
+    if (this.shape.length === 0) throw pyError('TypeError', 'len() of a 0-d tensor');
+    return this.shape[0];
+  }
+
+  override iter(ctx: HostContext): Iterable<PyValue> {
+    if (this.shape.length === 0) throw pyError('TypeError', 'iteration over a 0-d tensor');
+    const n = this.shape[0];
+    const self = this;
+    return (function* () {
+      for (let i = 0; i < n; i++) yield getIndex(self, BigInt(i), ctx, "UnbindBackward0");
+    })();
+  }
+
+  override contains(item: PyValue): PyValue {
+    const o = asOperand(item);
+    if (o === null) throw pyError('RuntimeError', `Tensor.__contains__ only supports Tensor or scalar, but you passed in a ${typeName(item)}.`);
+    return compareOp(this.rt, 'eq', this, o).values().some((v) => v !== 0);
+  }
+
+  /** The single value, as `item()` reads it; PyTorch's error for more than one. */
+  scalarValue(what: string): number {
+    if (this.numel !== 1) {
+      if (what === 'bool') throw pyError('RuntimeError', `Boolean value of Tensor with more than one value is ambiguous`);
+      throw pyError(what === 'index' ? 'TypeError' : 'ValueError', what === 'index' ? 'only integer tensors of a single element can be converted to an index' : `only one element tensors can be converted to Python scalars`);
+    }
+    return this.values()[0];
+  }
+
+  item(): PyValue {
+    const v = this.scalarValue('item');
+    return this.dtype === 'bool' ? v !== 0 : isFloating(this.dtype) ? v : BigInt(v);
+  }
+
+  override bool(): boolean {
+    return this.scalarValue('bool') !== 0;
+  }
+
+  override float(): number {
+    return this.scalarValue('float');
+  }
+
+  override int(): bigint {
+    const v = this.scalarValue('int');
+    if (!Number.isFinite(v)) throw pyError(Number.isNaN(v) ? 'ValueError' : 'OverflowError', `cannot convert float ${Number.isNaN(v) ? 'NaN' : 'infinity'} to integer`);
+    return BigInt(Math.trunc(v));
+  }
+
+  override index(): bigint {
+    if (isFloating(this.dtype)) throw pyError('TypeError', 'only integer tensors of a single element can be converted to an index');
+    return BigInt(this.scalarValue('index'));
+  }
+
+  override repr(): string {
+    return tensorRepr({
+      values: this.values(),
+      shape: this.shape,
+      dtype: this.dtype,
+      gradFn: this.t.gradFn?.name ?? null,
+      requiresGrad: this.t.requiresGrad,
+    });
+  }
+
+  /** A 0-d tensor formats as its item (`f"{loss:.4f}"`); anything else only with an empty spec. */
+  override format(spec: string, ctx: HostContext): string {
+    if (this.shape.length === 0) return formatValue(this.item(), spec, ctx);
+    if (spec === '') return this.repr();
+    throw pyError('TypeError', 'unsupported format string passed to Tensor.__format__');
+  }
+
+  /** `str(x.item())`, for messages. */
+  itemText(): string {
+    return itemStr(this.values()[0], this.dtype);
+  }
+}
+
+function logical(rt: TorchRuntime, op: '&' | '|' | '^', a: PyTensor, b: PyTensor | number | bigint | boolean): PyValue {
+  const other = b instanceof PyTensor ? b : null;
+  if (a.dtype !== 'bool' || (other !== null && other.dtype !== 'bool') || (other === null && typeof b !== 'boolean')) {
+    throw pyError('TypeError', `bitwise ${op} is only implemented for bool tensors in Gradlens`);
+  }
+  return rt.run(() => {
+    const o = rt.ops;
+    const y = other ? other.t : rt.scalar(b ? 1 : 0, 'bool');
+    const out = op === '&' ? o.select(a.t, y, o.ne(y, y)) : op === '|' ? o.select(a.t, o.eq(a.t, a.t), y) : o.ne(a.t, y);
+    return rt.wrap(o.convert(out, 'bool'), 'bool');
+  });
+}
+
+/** An in-place update (`x += y`, `x.add_(y)`): computed out of place, then written into x. */
+export function inPlaceArith(x: PyTensor, op: ArithOp, other: PyTensor | number | bigint | boolean): PyTensor {
+  const rt = x.rt;
+  return rt.run(() => {
+    const engine = rt.engine;
+    engine.inPlace(x.t, (snapshot) => {
+      const result = arith(rt, op, rt.wrap(snapshot, x.dtype), other);
+      if (isFloating(result.dtype) && !isFloating(x.dtype)) {
+        throw pyError('RuntimeError', `result type Float can't be cast to the desired output type ${x.dtype === 'bool' ? 'Bool' : x.dtype === 'int32' ? 'Int' : 'Long'}`);
+      }
+      return rt.ops.convert(result.t, STORAGE[x.dtype]);
+    });
+    return x;
+  });
+}
