@@ -50,10 +50,13 @@ if (tests) {
   const entries = [
     ['cli/main.ts', 'cli'],
   ].filter(([src]) => existsSync(src));
+  // npx runs dist/cli.js directly.
+  const banner = { js: '#!/usr/bin/env node' };
   await esbuild.build({
     ...common,
     entryPoints: Object.fromEntries(entries.map(([src, out]) => [out, src])),
     outdir: 'dist',
+    banner,
   });
   copyWasmBinaries('dist');
 }

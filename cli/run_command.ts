@@ -1,0 +1,26 @@
+import { formatError } from '../lang/python';
+import { runTorch } from '../lang/python/torch';
+import { EagerEngine } from '../runtime/eager';
+import { choice, parseArgs, UsageError } from './args';
+import { CLI_BACKENDS, openBackend } from './backend';
+import { RUN_HELP } from './help';
+import { readScript } from './script_file';
+
+/** `gradlens run FILE.py`: prints what the script prints; a script error goes to stderr with exit 1. */
+export async function runCommand(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv, ['backend'], ['help']);
+  if (args.options.has('help')) {
+    process.stdout.write(RUN_HELP);
+    return 0;
+  }
+  if (args.positional.length !== 1) throw new UsageError('run takes one FILE.py (see gradlens run --help)');
+  const file = args.positional[0];
+  const source = readScript(file);
+  const engine = new EagerEngine(await openBackend(choice(args, 'backend', CLI_BACKENDS, 'wasm')));
+  const result = runTorch(source, engine, { file, stdout: (text) => process.stdout.write(text) });
+  if (result.error) {
+    process.stderr.write(`${formatError(result.error)}\n`);
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,94 @@
+/**
+ * A function's value and gradient at its example inputs, computed the way PyTorch would: each
+ * float or float-tensor argument becomes a leaf with requires_grad, the function runs eagerly,
+ * and backward() fills the leaves' gradients. The CLI's `grad` and the language server use it.
+ */
+import type { EagerEngine } from '../../../runtime/eager';
+import type { FunctionInfo, InputSource } from '../analyze';
+import { captureInputs } from '../inputs';
+import type { Interpreter } from '../interpreter';
+import type { PyValue } from '../objects';
+import { getattr } from '../ops';
+import type { ParseResult } from '../parse';
+import { scriptError, type ScriptError } from '../run';
+import { torchModules } from './module';
+import { PyTensor } from './tensor';
+
+export type JsonNumbers = number | boolean | JsonNumbers[];
+
+export interface GradientReport {
+  readonly function: string;
+  readonly line: number;
+  /** Where the inputs came from. */
+  readonly source: InputSource['kind'];
+  /** Every argument, as numbers (tensors as nested lists); non-numeric ones as their Python repr. */
+  readonly inputs: Readonly<Record<string, JsonNumbers | string>>;
+  readonly value: JsonNumbers;
+  /** The gradient for each float or float-tensor argument. */
+  readonly grad: Readonly<Record<string, JsonNumbers>>;
+  /** Wall time of the forward and backward pass, in milliseconds. */
+  readonly ms: number;
+}
+
+export type GradientOutcome = { readonly ok: true; readonly report: GradientReport } | { readonly ok: false; readonly error: ScriptError };
+
+export function gradientAt(parsed: ParseResult, fn: FunctionInfo, source: InputSource, engine: EagerEngine, file: string): GradientOutcome {
+  return engine.tidy(() => {
+    const captured = captureInputs(parsed, fn, source, { file, modules: torchModules(engine) });
+    if (!captured.ok) return { ok: false, error: captured.error };
+    const interp = captured.inputs.interpreter;
+    try {
+      const torch = interp.importModule('torch');
+      const leaves = new Map<string, PyTensor>();
+      const args: PyValue[] = [];
+      for (const [name, value] of captured.inputs.values) {
+        const leaf = asLeaf(interp, torch, value);
+        if (leaf) leaves.set(name, leaf);
+        args.push(leaf ?? value);
+      }
+      const started = performance.now();
+      const result = engine.withGradMode(true, () => interp.call(captured.inputs.fn, args));
+      if (!(result instanceof PyTensor) && typeof result !== 'number') {
+        throw new TypeError(`${fn.name}() returned ${interp.repr(result)}, not a number or a tensor; Gradlens differentiates functions that return one`);
+      }
+      const out = result instanceof PyTensor ? result : null;
+      if (out && out.t.requiresGrad) interp.call(getattr(out, 'backward', interp), []);
+      const ms = performance.now() - started;
+      const inputs: Record<string, JsonNumbers | string> = {};
+      for (const [name, value] of captured.inputs.values) inputs[name] = numbers(interp, value);
+      const grad: Record<string, JsonNumbers> = {};
+      for (const [name, leaf] of leaves) {
+        const g = leaf.t.grad;
+        grad[name] = g ? (g.tolist() as JsonNumbers) : zerosLike(leaf.t.tolist() as JsonNumbers);
+      }
+      return {
+        ok: true,
+        report: { function: fn.qualname, line: fn.nameSpan.line, source: source.kind, inputs, value: numbers(interp, result) as JsonNumbers, grad, ms },
+      };
+    } catch (e) {
+      return { ok: false, error: scriptError(interp, e, file) };
+    }
+  });
+}
+
+/** A fresh leaf requiring grad for a float or a float tensor; null for anything else (ints stay constants). */
+function asLeaf(interp: Interpreter, torch: PyValue, value: PyValue): PyTensor | null {
+  const kw = new Map<string, PyValue>([['requires_grad', true]]);
+  if (typeof value === 'number') return interp.call(getattr(torch, 'tensor', interp), [value], kw) as PyTensor;
+  if (value instanceof PyTensor && (value.t.dtype === 'float32' || value.t.dtype === 'float64')) {
+    const copy = interp.call(getattr(value, 'detach', interp), []);
+    return interp.call(getattr(copy, 'requires_grad_', interp), []) as PyTensor;
+  }
+  return null;
+}
+
+function numbers(interp: Interpreter, v: PyValue): JsonNumbers | string {
+  if (typeof v === 'number' || typeof v === 'boolean') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof PyTensor) return v.t.tolist() as JsonNumbers;
+  return interp.repr(v);
+}
+
+function zerosLike(v: JsonNumbers): JsonNumbers {
+  return Array.isArray(v) ? v.map(zerosLike) : 0;
+}
