@@ -264,8 +264,24 @@ class Analyzer {
           this.report('unsupported-call', refusedMessage(e.func.id), e.span);
         }
         if (e.kind === 'Attribute' && !chainInner.has(e)) this.checkAttributeChain(e, chainInner);
+        if (e.kind === 'Name' && !chainInner.has(e)) this.checkUnsupportedUse(e, e);
       },
     });
+  }
+
+  /**
+   * A use of a name an unsupported import bound (`sp.gamma(x)` after `import
+   * scipy.special as sp`), reported at the whole expression so that the
+   * function it is in lists it. True when it was one.
+   */
+  private checkUnsupportedUse(root: A.Name, whole: A.Expr): boolean {
+    const alias = this.aliases.get(root.id);
+    if (!alias) return false;
+    const module = alias.isModule ? alias.module : alias.module.slice(0, alias.module.lastIndexOf('.'));
+    if (this.moduleSupported(module)) return false;
+    const text = this.text(whole.span);
+    this.report('unsupported-call', `'${text}' comes from module '${this.unsupportedPrefix(module)}', which is not supported by Gradlens`, whole.span);
+    return true;
   }
 
   /** `torch.foo.bar`: report the first attribute a module shim does not export. */
@@ -278,6 +294,8 @@ class Analyzer {
       root = root.value;
     }
     if (root.kind !== 'Name') return;
+    inner.add(root);
+    if (this.checkUnsupportedUse(root, e)) return;
     const alias = this.aliases.get(root.id);
     if (!alias || !alias.isModule || !this.moduleSupported(alias.module)) return;
     let module = alias.module;
@@ -359,7 +377,8 @@ class Analyzer {
       },
       expr: (e) => {
         if (numeric) return;
-        if (e.kind === 'BinOp' && ARITHMETIC.has(e.op)) numeric = true;
+        // `'x = ' + s`, `'-' * 20`, `'%d' % n` are text, not arithmetic.
+        if (e.kind === 'BinOp' && ARITHMETIC.has(e.op) && !isText(e.left) && !isText(e.right)) numeric = true;
         else if (e.kind === 'UnaryOp' && e.op === '-') numeric = true;
         else if (usesModule(e)) numeric = true;
       },
@@ -462,4 +481,8 @@ function qualOf(parents: readonly A.Stmt[], fn: A.FunctionDef): string {
     else if (p.kind === 'ClassDef') qual += `${p.name}.`;
   }
   return qual + fn.name;
+}
+
+function isText(e: A.Expr): boolean {
+  return e.kind === 'Str' || e.kind === 'FString';
 }

@@ -727,7 +727,7 @@ class Converter {
       }
       generators.push({ target, iter, ifs });
     }
-    return { generators, end: i };
+    return { generators, end: Math.min(i, nodes.length) };
   }
 
   arguments(argList: SyntaxNode): A.Argument[] {
