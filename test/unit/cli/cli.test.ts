@@ -1,0 +1,92 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+
+/** Runs the built command line (`npm test` builds dist/ first) as a user would. */
+function gradlens(...args: string[]): { stdout: string; stderr: string; status: number | null } {
+  const r = spawnSync(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+describe('gradlens command line', () => {
+  it('runs the seed PyTorch snippet and prints exactly what the article prints', () => {
+    const r = gradlens('run', 'examples/seed_torch.py');
+    assert.equal(r.stdout, 'Value: 15.0\nGradient: 7.0\n');
+    assert.equal(r.stderr, '');
+    assert.equal(r.status, 0);
+  });
+
+  it('gives the seed function\'s value and gradient as JSON', () => {
+    const r = gradlens('grad', 'examples/seed_torch.py:f', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.function, 'f');
+    assert.equal(out.line, 3);
+    assert.deepEqual(out.inputs, { x: 2 });
+    assert.equal(out.value, 15);
+    assert.deepEqual(out.grad, { x: 7 });
+    assert.equal(out.engines.eager.value, 15);
+    assert.deepEqual(out.engines.eager.grad, { x: 7 });
+    assert.equal(typeof out.engines.eager.ms, 'number');
+  });
+
+  it('prints a human line per function, with inputs from defaults and from a # gradlens: comment', () => {
+    const r = gradlens('grad', 'test/fixtures/cli/grad_inputs.py', '--at', 'x=-1.5');
+    assert.equal(r.status, 2, 'linear() has no parameter x, so --at is a usage error for it');
+    assert.match(r.stderr, /--at: linear\(\) has no parameter 'x' \(its parameters: w, b\)/);
+    const ok = gradlens('grad', 'test/fixtures/cli/grad_inputs.py');
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.equal(ok.stdout, [
+      'linear(w=[1.0, -2.0, 0.5], b=0.5) = 6.75   ∂linear/∂w = [2.0, -4.0, 1.0]   ∂linear/∂b = 3.0',
+      '',
+    ].join('\n'));
+  });
+
+  it('takes inputs from --at', () => {
+    const r = gradlens('grad', 'test/fixtures/cli/grad_inputs.py:rosenbrock', '--at', 'x=-1.5,y=2.0');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'rosenbrock(x=-1.5, y=2.0) = 12.5   ∂rosenbrock/∂x = -155.0   ∂rosenbrock/∂y = -50.0\n');
+  });
+
+  it('reports a syntax error as FILE:LINE:COL with exit status 1', () => {
+    const r = gradlens('run', 'test/fixtures/cli/syntax_error.py');
+    assert.equal(r.status, 1);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^test\/fixtures\/cli\/syntax_error\.py:3:\d+: error: SyntaxError: /);
+  });
+
+  it('refuses an unsupported import at its line', () => {
+    const r = gradlens('run', 'test/fixtures/cli/unsupported_import.py');
+    assert.equal(r.status, 1);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^test\/fixtures\/cli\/unsupported_import\.py:2:\d+: error: .*module 'scipy' is not supported by Gradlens/);
+  });
+
+  it('reports a shape error inside a function at the line that made it, keeping what was printed before', () => {
+    const r = gradlens('run', 'test/fixtures/cli/shape_error.py');
+    assert.equal(r.status, 1);
+    assert.equal(r.stdout, 'before\n');
+    assert.match(r.stderr, /^test\/fixtures\/cli\/shape_error\.py:4:\d+: error: RuntimeError: .*\(3\).*\(4\)/);
+  });
+
+  it('stops an infinite loop at the step budget', () => {
+    const r = gradlens('run', 'test/fixtures/cli/infinite_loop.py');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /infinite_loop\.py:[23]:\d+: error: .*10,000,000 steps/);
+  });
+
+  it('explains bad command lines with exit status 2', () => {
+    assert.match(gradlens('run', 'examples/seed_torch.py', '--fast').stderr, /gradlens: error: unknown option --fast/);
+    assert.equal(gradlens('run', 'examples/seed_torch.py', '--fast').status, 2);
+    assert.match(gradlens('run', 'missing.py').stderr, /missing\.py: no such file/);
+    assert.match(gradlens('grad', 'examples/seed_torch.py:f', '--at', 'x=(').stderr, /--at x=\(: /);
+    assert.match(gradlens('grad', 'examples/seed_torch.py:f', '--engine', 'xla').stderr, /--engine must be one of eager/);
+    assert.match(gradlens('grad', 'examples/seed_torch.py:g').stderr, /no function 'g' \(functions: f\)/);
+    assert.match(gradlens('frobnicate').stderr, /unknown command 'frobnicate'/);
+  });
+
+  it('has --help for each command', () => {
+    assert.match(gradlens('--help').stdout, /commands:/);
+    assert.match(gradlens('run', '--help').stdout, /usage: gradlens run FILE\.py/);
+    assert.match(gradlens('grad', '--help').stdout, /usage: gradlens grad FILE\.py\[:FUNC\]/);
+  });
+});
