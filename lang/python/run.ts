@@ -5,7 +5,8 @@
  *   process.stdout.write(r.output);
  *   if (r.error) console.error(formatError(r.error));
  */
-import { HaltError, PyError, exceptionMessage, type HaltKind } from './exceptions';
+import { HaltError, PyError, type HaltKind } from './exceptions';
+import type { ExceptionObject } from './objects';
 import { Interpreter, StopRun, type Budgets, type CancelSignal } from './interpreter';
 import type { ModuleRegistry } from './modules';
 import { STANDARD_MODULES } from './stdlib';
@@ -65,12 +66,19 @@ export function scriptError(interp: Interpreter, e: unknown, file: string | null
   const exc = err.exc;
   return {
     kind: 'exception',
-    message: exceptionMessage(exc, (v) => interp.str(v), (v) => interp.repr(v)),
+    message: uncaughtMessage(interp, exc),
     exceptionType: exc.type.name,
     file,
     span: exc.span ?? interp.span,
     traceback: [...exc.traceback],
   };
+}
+
+/** Python's last traceback line; str(exc) through the interpreter honours an exception class's own __str__. */
+function uncaughtMessage(interp: Interpreter, exc: ExceptionObject): string {
+  const text = interp.str(exc);
+  if (exc.bareMessage) return text;
+  return text ? `${exc.type.qualifiedName}: ${text}` : exc.type.qualifiedName;
 }
 
 export function run(source: string, options: RunOptions = {}): RunResult {
