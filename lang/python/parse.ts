@@ -88,7 +88,10 @@ export function parseArguments(
   const wrapped = `_(${text.replace(/[\r\n]/g, ' ')})\n`;
   const tree = parser.parse(wrapped);
   const c = new Converter(wrapped, lines, offset - 2);
-  const errors = c.problems(tree.topNode);
+  // Problems past the comment's text (the closing `)` added here) are placed at its end, once.
+  const end = offset + text.length;
+  const errors = c.problems(tree.topNode).map((p) => (p.span.to > end ? { ...p, span: lines.span(Math.min(p.span.from, end), end) } : p));
+  for (let i = errors.length - 1; i > 0; i--) if (errors[i].span.from === errors[i - 1].span.from && errors[i].span.from === end) errors.splice(i, 1);
   const stmt = tree.topNode.getChild('ExpressionStatement');
   const call = stmt?.firstChild;
   const argList = call?.name === 'CallExpression' ? call.getChild('ArgList') : null;
