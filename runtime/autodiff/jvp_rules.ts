@@ -1,0 +1,11 @@
+import type { JvpRuleTable } from './jvp_rule';
+import { DOT_JVP_RULES } from './jvp_dot';
+import { ELEMENTWISE_JVP_RULES } from './jvp_elementwise';
+import { STRUCTURAL_JVP_RULES } from './jvp_structural';
+
+/** The forward-mode rule of every primitive; a primitive missing from the families fails the type check here. */
+export const JVP_RULES: JvpRuleTable = {
+  ...ELEMENTWISE_JVP_RULES,
+  ...STRUCTURAL_JVP_RULES,
+  ...DOT_JVP_RULES,
+};
