@@ -1,0 +1,71 @@
+import type { Primitive } from '../primitives';
+import { moveaxis, range, type BatchRule, type BatchRuleTable } from './batch_rule';
+
+/**
+ * Operands broadcast NumPy-style, so an operand's batch axis only has to land on the same
+ * result axis as the others'. Batched operands already agreeing on an axis keep it (no copy);
+ * otherwise batch axes move to the front. Unbatched operands are never copied: at most a size-1
+ * axis is inserted where the batch axis falls among their trailing axes.
+ */
+function broadcasting<P extends Primitive>(prim: P): BatchRule<P> {
+  return (o, inputs, batchDims, params) => {
+    const ranks = inputs.map((x, i) => o.shape(x).length - (batchDims[i] === null ? 0 : 1));
+    const rank = Math.max(...ranks);
+    const batched = range(0, inputs.length).filter((i) => batchDims[i] !== null);
+    const first = batchDims[batched[0]]!;
+    const bd = batched.every((i) => batchDims[i] === first && ranks[i] === rank) ? first : 0;
+    const aligned = inputs.map((x, i) => {
+      const b = batchDims[i];
+      // NB: NumPy pads the operand's shape on the left by `lead` ones.
+      const lead = rank - ranks[i];
+      if (b === null) return bd > lead ? o.expandDims(x, [bd - lead]) : x;
+      if (b === bd && lead === 0) return x;
+      return o.expandDims(moveaxis(o, x, b, 0), range(1, 1 + lead));
+    });
+    return { out: o.bind(prim, aligned, params), batchDim: bd };
+  };
+}
+
+/** Elementwise on one operand: the batch axis is just another axis. */
+function unary<P extends Primitive>(prim: P): BatchRule<P> {
+  return (o, [x], [bd], params) => ({ out: o.bind(prim, [x], params), batchDim: bd });
+}
+
+type ElementwisePrimitive =
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'max' | 'min'
+  | 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne'
+  | 'neg' | 'integer_pow' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sin' | 'cos' | 'tan' | 'tanh'
+  | 'logistic' | 'sqrt' | 'rsqrt' | 'abs' | 'sign' | 'select' | 'convert_element_type';
+
+export const ELEMENTWISE_BATCH_RULES: Pick<BatchRuleTable, ElementwisePrimitive> = {
+  add: broadcasting('add'),
+  sub: broadcasting('sub'),
+  mul: broadcasting('mul'),
+  div: broadcasting('div'),
+  pow: broadcasting('pow'),
+  max: broadcasting('max'),
+  min: broadcasting('min'),
+  lt: broadcasting('lt'),
+  le: broadcasting('le'),
+  gt: broadcasting('gt'),
+  ge: broadcasting('ge'),
+  eq: broadcasting('eq'),
+  ne: broadcasting('ne'),
+  neg: unary('neg'),
+  integer_pow: unary('integer_pow'),
+  exp: unary('exp'),
+  log: unary('log'),
+  log1p: unary('log1p'),
+  expm1: unary('expm1'),
+  sin: unary('sin'),
+  cos: unary('cos'),
+  tan: unary('tan'),
+  tanh: unary('tanh'),
+  logistic: unary('logistic'),
+  sqrt: unary('sqrt'),
+  rsqrt: unary('rsqrt'),
+  abs: unary('abs'),
+  sign: unary('sign'),
+  select: broadcasting('select'),
+  convert_element_type: unary('convert_element_type'),
+};
