@@ -1052,6 +1052,8 @@ export function getattrOrUndefined(obj: PyValue, name: string, ctx: HostContext)
       return d;
     }
     if (obj instanceof ExceptionObject && name === 'args') return new PyTuple(obj.args);
+    if (obj instanceof ExceptionObject && name === '__cause__') return obj.cause;
+    if (obj instanceof ExceptionObject && name === '__context__') return obj.context;
     if (obj instanceof Property && (name === 'setter' || name === 'getter')) {
       return new PyBuiltin(name, (args) => (name === 'setter' ? new Property(obj.fget, args[0]) : new Property(args[0], obj.fset)));
     }
