@@ -124,8 +124,9 @@ function floorDivide(rt: TorchRuntime, a: TensorLike, b: TensorLike): Tensor {
   const q = o.div(x, y);
   const r = o.sub(x, o.mul(q, y));
   const zero = o.scalarLike(0, r);
-  const adjust = o.select(o.ne(r, zero), o.ne(o.lt(r, zero), o.lt(y, zero)), o.ne(zero, zero));
-  return o.sub(q, o.convert(adjust, 'int32'));
+  // NB: int arithmetic, not a select between bool tensors, which the wasm backend miscomputes.
+  const adjust = o.mul(o.convert(o.ne(r, zero), 'int32'), o.convert(o.ne(o.lt(r, zero), o.lt(y, zero)), 'int32'));
+  return o.sub(q, adjust);
 }
 
 /** `%` with Python's sign rule (torch.remainder): the result takes the divisor's sign. */

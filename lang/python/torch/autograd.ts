@@ -28,7 +28,8 @@ export class GradFnObject extends HostObject {
   }
 
   override getattr(name: string): PyValue | undefined {
-    if (name === 'name') return pyFunction('name', () => this.node.name);
+    // PyTorch names its C++ leaf node by its qualified name.
+    if (name === 'name') return pyFunction('name', () => (this.node.name === 'AccumulateGrad' ? 'torch::autograd::AccumulateGrad' : this.node.name));
     if (name === 'next_functions') {
       return new PyTuple(this.node.next.map((n) => new PyTuple([gradFnObject(n), 0n])));
     }
@@ -163,7 +164,16 @@ export function autogradFunctions(rt: TorchRuntime): Record<string, PyValue> {
       const allowUnused = a.bool('allow_unused', false);
       return rt.run(() => {
         const grads = rootGrads(rt, outputs, optionalTensors(a.opt('grad_outputs'), 'grad_outputs'));
-        const result = rt.engine.grad(outputs.map((o) => o.t), inputs.map((i) => i.t), grads, { retainGraph, createGraph, allowUnused });
+        let result: (Tensor | null)[];
+        try {
+          result = rt.engine.grad(outputs.map((o) => o.t), inputs.map((i) => i.t), grads, { retainGraph, createGraph, allowUnused });
+        } catch (e) {
+          // PyTorch's message does not say which input.
+          if (e instanceof Error && /^One of the differentiated Tensors \(input \d+\)/.test(e.message)) {
+            throw pyError('RuntimeError', e.message.replace(/ \(input \d+\)/, ''));
+          }
+          throw e;
+        }
         return new PyTuple(result.map((g, i) => (g === null ? null : rt.wrap(g, inputs[i].dtype))));
       });
     }),

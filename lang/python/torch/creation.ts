@@ -9,7 +9,7 @@ import { typeName } from '../types';
 import { DTYPES, TorchDType, isFloating, type TorchDTypeName } from './dtype';
 import type { TorchRuntime } from './runtime';
 import { TorchSize } from './size';
-import { PyTensor } from './tensor';
+import { PyTensor, checkRequiresGrad } from './tensor';
 
 /** A `dtype=` argument: a torch dtype, or Python's `float`, `int`, `bool` as PyTorch reads them. */
 export function dtypeArg(v: PyValue | undefined): TorchDTypeName | null {
@@ -34,7 +34,10 @@ export function sizeArgs(rest: readonly PyValue[], ctx: HostContext, fname: stri
 }
 
 function finish(rt: TorchRuntime, t: PyTensor, a: Args): PyTensor {
-  if (a.bool('requires_grad', false)) rt.run(() => t.t.requiresGrad_(true));
+  if (a.bool('requires_grad', false)) {
+    checkRequiresGrad(t, true);
+    rt.run(() => t.t.requiresGrad_(true));
+  }
   return t;
 }
 
@@ -45,7 +48,8 @@ export function tensorFromData(rt: TorchRuntime, data: PyValue, dtype: TorchDTyp
     return rt.run(() => rt.wrap(rt.convert(data.t.detach(), d), d));
   }
   const nested = flattenNested(data, ctx);
-  const d = dtype ?? (nested.kind === 'float' ? 'float32' : nested.kind === 'int' ? 'int64' : 'bool');
+  const empty = nested.data.length === 0;
+  const d = dtype ?? (nested.kind === 'float' || empty ? 'float32' : nested.kind === 'int' ? 'int64' : 'bool');
   return rt.fromValues(nested.data, nested.shape, d);
 }
 

@@ -12,7 +12,7 @@ import { sliceIndices, toIndex } from '../ops';
 import { typeName } from '../types';
 import { asTensor } from './arith';
 import { isFloating, STORAGE } from './dtype';
-import { PyTensor } from './tensor';
+import { PyTensor, checkInPlace } from './tensor';
 import { rename } from './tensor_ops';
 
 type Item =
@@ -42,7 +42,7 @@ function parse(x: PyTensor, index: PyValue, ctx: HostContext): Item[] {
     if (v === ELLIPSIS) {
       if (sawEllipsis) throw pyError('IndexError', 'an index can only have a single ellipsis (\'...\')');
       sawEllipsis = true;
-      for (let k = 0; k < rank - used; k++) items.push(sliceItem(new PySlice(null, null, null), x, dim++, ctx));
+      for (let k = 0; k < rank - used; k++) items.push(sliceItem(new PySlice(null, null, null), x, dim++, ctx, true));
     } else if (v === null) items.push({ kind: 'none' });
     else if (v instanceof PySlice) items.push(sliceItem(v, x, dim++, ctx));
     else if (isAdvanced(v)) {
@@ -232,6 +232,7 @@ export function getIndex(x: PyTensor, index: PyValue, ctx: HostContext, name?: s
 
 export function setIndex(x: PyTensor, index: PyValue, value: PyValue, ctx: HostContext): void {
   const rt = x.rt;
+  checkInPlace(x);
   const items = parse(x, index, ctx);
   const advanced = items.some((it) => it.kind === 'adv');
   const withAdv = advanced ? items : items.map((it): Item => (it.kind === 'int' ? { kind: 'adv', shape: [], values: [it.i], dim: it.dim } : it));
@@ -248,13 +249,15 @@ export function setIndex(x: PyTensor, index: PyValue, value: PyValue, ctx: HostC
     const mask = new Array<number>(n).fill(0);
     for (const f of flat) mask[f] = 1;
     rt.engine.inPlace(x.t, (old) => {
-      let vt = o.convert(v.t, STORAGE[x.dtype]);
+      // Bool tensors are updated as int32: scatter_add and select do not serve bool everywhere.
+      const work = x.dtype === 'bool' ? 'int32' : STORAGE[x.dtype];
+      let vt = o.convert(v.t, work);
       if (lead < 0) vt = o.reshape(vt, vshape.slice(-lead));
       const vals = o.reshape(o.broadcastTo(vt, shape), [m]);
       const idx = rt.engine.fromValues(flat, [m], 'int32');
       const scattered = o.scatterAdd(vals, idx, 0, [n]);
       const keep = rt.engine.fromValues(mask, [n], 'bool');
-      const out = o.reshape(o.select(keep, scattered, o.reshape(old, [n])), x.shape);
+      const out = o.convert(o.reshape(o.select(keep, scattered, o.reshape(o.convert(old, work), [n])), x.shape), old.dtype);
       return rename(out, [old], advanced ? 'IndexPutBackward0' : 'CopySlices');
     });
   });

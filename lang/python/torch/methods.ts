@@ -8,14 +8,14 @@ import type { HostContext } from '../host';
 import { PyList, PyTuple, type Kwargs, type PyValue } from '../objects';
 import { toFloat } from '../ops';
 import { typeName } from '../types';
-import { arith, asOperand, asTensor, compareOp, type ArithOp, type CompareOpName, type Operand } from './arith';
+import { arith, asOperand, asTensor, checkBroadcast, compareOp, type ArithOp, type CompareOpName, type Operand } from './arith';
 import { backward } from './autograd';
 import { dtypeArg, sizeArgs } from './creation';
 import { TorchDType, isFloating, type TorchDTypeName } from './dtype';
 import { ReturnTuple } from './return_types';
 import type { TorchRuntime } from './runtime';
 import { TorchSize } from './size';
-import { PyTensor, inPlaceArith } from './tensor';
+import { PyTensor, checkInPlace, checkRequiresGrad, inPlaceArith } from './tensor';
 import * as T from './tensor_ops';
 
 export type Method = (self: PyTensor, args: PyValue[], kwargs: Kwargs, ctx: HostContext) => PyValue;
@@ -50,7 +50,11 @@ function optNumber(a: Args, name: string, ctx: HostContext): number | null {
 
 export function matmul(rt: TorchRuntime, a: PyTensor, b: PyTensor): PyTensor {
   T.checkMatmul(a.shape, b.shape);
-  return rt.run(() => rt.result(rt.torch.matmul(a.t, b.t), [a, b]));
+  return rt.run(() => {
+    const out = rt.torch.matmul(a.t, b.t);
+    // PyTorch 1.13 computes vector @ matrix as a squeezed mm.
+    return rt.result(a.shape.length === 1 && b.shape.length === 2 ? T.rename(out, [a.t, b.t], 'SqueezeBackward3') : out, [a, b]);
+  });
 }
 
 function binaryMethod(op: ArithOp): Method {
@@ -99,6 +103,7 @@ function extremeMethod(which: 'max' | 'min'): Method {
 
 function zeroValues(x: PyTensor, value: number): PyTensor {
   const rt = x.rt;
+  checkInPlace(x);
   return rt.run(() => {
     rt.engine.inPlace(x.t, (old) => rt.ops.full(old.shape, value, old.dtype));
     return x;
@@ -111,6 +116,7 @@ export const TENSOR_METHODS: Readonly<Record<string, Method>> = {
   backward: (x, args, kwargs, ctx) => backward(x.rt, x, args, kwargs, ctx),
   detach: def('detach', [], (x) => x.rt.run(() => x.rt.wrap(x.t.detach(), x.dtype))),
   requires_grad_: def('requires_grad_', ['requires_grad?'], (x, a) => {
+    checkRequiresGrad(x, a.bool('requires_grad', true));
     x.rt.run(() => x.t.requiresGrad_(a.bool('requires_grad', true)));
     return x;
   }),
@@ -127,6 +133,8 @@ export const TENSOR_METHODS: Readonly<Record<string, Method>> = {
   copy_: def('copy_', ['src', 'non_blocking?'], (x, a, ctx) => {
     const src = asTensor(x.rt, a.required('src'), ctx, 'src');
     const rt = x.rt;
+    checkInPlace(x);
+    checkBroadcast(src.shape, x.shape);
     return rt.run(() => {
       rt.engine.inPlace(x.t, (old) => rt.ops.broadcastTo(rt.convert(src.t, x.dtype), old.shape));
       return x;

@@ -97,15 +97,15 @@ export class PyTensor extends HostObject {
     const rt = this.rt;
     switch (name) {
       case 'grad':
-        if (value === null) {
-          this.t.setGrad(null);
-          return;
-        }
-        if (!(value instanceof PyTensor)) throw pyError('TypeError', `assigned grad expected to be a Tensor or None but got grad of type ${typeName(value)}`);
-        if (value.shape.join() !== this.shape.join()) throw pyError('RuntimeError', 'assigned grad has data of a different size');
-        this.t.setGrad(value.t);
+        if (value !== null && !(value instanceof PyTensor)) throw pyError('TypeError', `assigned grad expected to be a Tensor or None but got grad of type ${typeName(value)}`);
+        if (value !== null && value.shape.join() !== this.shape.join()) throw pyError('RuntimeError', 'assigned grad has data of a different size');
+        // NB: not setGrad, which frees the old gradient: the script may still hold it (`g = x.grad`).
+        // The run's tidy scope frees it instead.
+        if (this.t.grad) rt.engine.adopt(this.t.grad);
+        this.t.grad = value === null ? null : value.t;
         return;
       case 'requires_grad':
+        checkRequiresGrad(this, truthy(value, ctx));
         rt.run(() => {
           this.t.requiresGrad = truthy(value, ctx);
         });
@@ -247,8 +247,10 @@ function logical(rt: TorchRuntime, op: '&' | '|' | '^', a: PyTensor, b: PyTensor
   }
   return rt.run(() => {
     const o = rt.ops;
-    const y = other ? other.t : rt.scalar(b ? 1 : 0, 'bool');
-    const out = op === '&' ? o.select(a.t, y, o.ne(y, y)) : op === '|' ? o.select(a.t, o.eq(a.t, a.t), y) : o.ne(a.t, y);
+    // NB: as ints: the wasm backend miscomputes a select between bool tensors.
+    const x = o.convert(a.t, 'int32');
+    const y = other ? o.convert(other.t, 'int32') : rt.scalar(b ? 1 : 0, 'int32');
+    const out = op === '&' ? o.mul(x, y) : op === '|' ? o.max(x, y) : o.ne(x, y);
     return rt.wrap(o.convert(out, 'bool'), 'bool');
   });
 }
@@ -256,15 +258,30 @@ function logical(rt: TorchRuntime, op: '&' | '|' | '^', a: PyTensor, b: PyTensor
 /** An in-place update (`x += y`, `x.add_(y)`): computed out of place, then written into x. */
 export function inPlaceArith(x: PyTensor, op: ArithOp, other: PyTensor | number | bigint | boolean): PyTensor {
   const rt = x.rt;
+  checkInPlace(x);
+  const otherFloat = typeof other === 'number' || (other instanceof PyTensor && isFloating(other.dtype));
+  if (!isFloating(x.dtype) && (otherFloat || op === 'div')) {
+    throw pyError('RuntimeError', `result type Float can't be cast to the desired output type ${CAST_NAMES[x.dtype]}`);
+  }
   return rt.run(() => {
-    const engine = rt.engine;
-    engine.inPlace(x.t, (snapshot) => {
-      const result = arith(rt, op, rt.wrap(snapshot, x.dtype), other);
-      if (isFloating(result.dtype) && !isFloating(x.dtype)) {
-        throw pyError('RuntimeError', `result type Float can't be cast to the desired output type ${x.dtype === 'bool' ? 'Bool' : x.dtype === 'int32' ? 'Int' : 'Long'}`);
-      }
-      return rt.ops.convert(result.t, STORAGE[x.dtype]);
-    });
+    rt.engine.inPlace(x.t, (snapshot) => rt.ops.convert(arith(rt, op, rt.wrap(snapshot, x.dtype), other).t, STORAGE[x.dtype]));
     return x;
   });
+}
+
+const CAST_NAMES: Record<TorchDTypeName, string> = { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' };
+
+/**
+ * Checks an in-place update before the engine starts it, with PyTorch's message.
+ * NB: an error thrown inside engine.inPlace would leave the tensors of its tidy scope alive.
+ */
+export function checkInPlace(x: PyTensor): void {
+  if (x.t.isLeaf && x.t.requiresGrad && x.rt.engine.gradEnabled) {
+    throw pyError('RuntimeError', 'a leaf Variable that requires grad is being used in an in-place operation.');
+  }
+}
+
+/** PyTorch's message, before the runtime's (which names the storage dtype). */
+export function checkRequiresGrad(x: PyTensor, value: boolean): void {
+  if (value && !isFloating(x.dtype)) throw pyError('RuntimeError', 'only Tensors of floating point dtype can require gradients');
 }

@@ -8,6 +8,16 @@ import { STORAGE, isFloating, type TorchDTypeName } from './dtype';
 import type { TorchRuntime } from './runtime';
 import type { PyTensor } from './tensor';
 
+/**
+ * select(pred, a, b); bool branches go through int32.
+ * NB: the wasm backend miscomputes (and can corrupt memory in) a select between bool tensors.
+ */
+export function select(rt: TorchRuntime, pred: Tensor, a: Tensor, b: Tensor): Tensor {
+  const o = rt.ops;
+  if (a.dtype !== 'bool') return o.select(pred, a, b);
+  return o.convert(o.select(pred, o.convert(a, 'int32'), o.convert(b, 'int32')), 'bool');
+}
+
 /** Gives a freshly made result the grad_fn name PyTorch uses for the whole torch-level op. */
 export function rename(out: Tensor, inputs: readonly Tensor[], name: string): Tensor {
   if (out.gradFn && !inputs.includes(out)) out.gradFn.name = name;
@@ -371,7 +381,7 @@ export function where(rt: TorchRuntime, cond: PyTensor, a: PyTensor, b: PyTensor
   if (cond.dtype !== 'bool') throw pyError('RuntimeError', `where expected condition to be a boolean tensor, but got a tensor with dtype ${cond.dtype === 'float32' ? 'Float' : cond.dtype}`);
   return rt.run(() => {
     const [x, y] = rt.torch.coerce(a.t, b.t);
-    const out = rt.ops.select(cond.t, x, y);
+    const out = select(rt, cond.t, x, y);
     return rt.result(out, [a, b]);
   });
 }

@@ -1,0 +1,93 @@
+import * as assert from 'node:assert/strict';
+import { createReferenceBackend, createTfjsBackend, type Backend } from '../../../runtime/backends';
+import { EagerEngine } from '../../../runtime/eager';
+import { formatError, type RunResult } from '../../../lang/python/run';
+import { runTorch } from '../../../lang/python/torch';
+
+/** Scripts that fail: a clear `file:line:col: error: ...` at the line that failed, and no crash. */
+describe('torch shim: errors', () => {
+  let wasm: Backend;
+  before(async () => {
+    wasm = await createTfjsBackend('wasm');
+  });
+
+  const runOn = (backend: Backend, source: string, maxTensorBytes?: number, leaks = false): RunResult => {
+    const live = backend.liveCount();
+    const r = runTorch(source, new EagerEngine(backend), { file: 'script.py', ...(maxTensorBytes ? { budgets: { maxTensorBytes } } : {}) });
+    if (!leaks) assert.equal(backend.liveCount(), live, 'a failed script frees its tensors too');
+    return r;
+  };
+  const errorOf = (r: RunResult): string => {
+    assert.ok(r.error, 'the script should fail');
+    return formatError(r.error);
+  };
+
+  it('an unknown attribute of torch is an AttributeError saying Gradlens does not support it', () => {
+    const r = runOn(wasm, 'import torch\nx = torch.ones(2)\ny = torch.fft.fft(x)\n');
+    assert.equal(errorOf(r), "script.py:3:5: error: AttributeError: module 'torch' has no attribute 'fft' (torch.fft is not supported by Gradlens)");
+  });
+
+  it('an unknown function of torch.nn.functional says so too', () => {
+    const r = runOn(wasm, 'import torch.nn.functional as F\nF.conv2d(1, 2)\n');
+    assert.match(errorOf(r), /^script\.py:2:1: error: AttributeError: module 'torch\.nn\.functional' has no attribute 'conv2d'/);
+  });
+
+  it('a shape error inside a function is reported at the line of the op, with PyTorch\'s message', () => {
+    const source = [
+      'import torch',
+      '',
+      'def layer(x, w):',
+      '    h = x @ w',
+      '    return h.sum()',
+      '',
+      'x = torch.ones(2, 3)',
+      'print("before")',
+      'layer(x, torch.ones(4, 5))',
+      'print("after")',
+    ].join('\n');
+    const r = runOn(wasm, source);
+    assert.equal(errorOf(r), 'script.py:4:9: error: RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)');
+    assert.equal(r.output, 'before\n', 'what printed before the error, and nothing after');
+    assert.deepEqual(r.error?.traceback.map((f) => [f.name, f.span.line]), [['layer', 4], ['<module>', 9]]);
+  });
+
+  it('a broadcasting error names the mismatched dimension as PyTorch does', () => {
+    const r = runOn(wasm, 'import torch\na = torch.ones(2, 3)\nb = a + torch.ones(4)\n');
+    assert.equal(errorOf(r), 'script.py:3:5: error: RuntimeError: The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1');
+  });
+
+  it('a second backward through freed saved tensors is PyTorch\'s RuntimeError at the second call', () => {
+    // NB: the engine's tidy keeps what the failed backward made (see programs.test.ts).
+    const r = runOn(wasm, 'import torch\nx = torch.tensor(3.0, requires_grad=True)\ny = x * x\ny.backward()\ny.backward()\n', undefined, true);
+    assert.match(errorOf(r), /^script\.py:5:1: error: RuntimeError: Trying to backward through the graph a second time/);
+  });
+
+  it('a huge allocation hits the byte budget before anything is allocated', () => {
+    const r = runOn(wasm, 'import torch\nprint("start")\nbig = torch.zeros(100000, 100000)\nprint("never")\n');
+    assert.equal(r.error?.kind, 'budget');
+    assert.match(errorOf(r), /^script\.py:3:7: error: the script's tensors would take more than 1 GiB \(this allocation: 37\.3 GiB/);
+    assert.equal(r.output, 'start\n');
+  });
+
+  it('tensors made in a loop count against the byte budget', () => {
+    const r = runOn(wasm, 'import torch\nxs = []\nfor i in range(100):\n    xs.append(torch.ones(1000))\n', 100_000);
+    assert.equal(r.error?.kind, 'budget');
+    assert.match(errorOf(r), /^script\.py:4:15: error: the script's tensors would take more than/);
+  });
+
+  it('float64 on a float32-only backend is refused with what to do instead', () => {
+    const r = runOn(wasm, 'import torch\nx = torch.ones(2, dtype=torch.float64)\n');
+    assert.equal(errorOf(r), 'script.py:2:5: error: TypeError: torch.float64 is not supported on the wasm backend, which computes in float32 only; use torch.float32, or run Gradlens with the reference backend for float64');
+    assert.equal(runOn(createReferenceBackend(), 'import torch\nprint(torch.ones(2, dtype=torch.float64))\n').output, 'tensor([1., 1.], dtype=torch.float64)\n');
+  });
+
+  it('a leaf that requires grad cannot be updated in place outside no_grad', () => {
+    const r = runOn(wasm, 'import torch\nw = torch.ones(2, requires_grad=True)\nw -= 0.1 * w\n');
+    assert.equal(errorOf(r), 'script.py:3:1: error: RuntimeError: a leaf Variable that requires grad is being used in an in-place operation.');
+  });
+
+  it('Python can catch torch errors as the exception class PyTorch raises', () => {
+    const source = 'import torch\ntry:\n    torch.ones(3)[5]\nexcept IndexError as e:\n    print("caught", e)\n';
+    assert.equal(runOn(wasm, source).output, 'caught index 5 is out of bounds for dimension 0 with size 3\n');
+  });
+});

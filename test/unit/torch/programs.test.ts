@@ -1,0 +1,42 @@
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createReferenceBackend, createTfjsBackend, type Backend } from '../../../runtime/backends';
+import { EagerEngine } from '../../../runtime/eager';
+import { formatError } from '../../../lang/python/run';
+import { runTorch } from '../../../lang/python/torch';
+
+/**
+ * Each test/fixtures/torch/NAME.py prints exactly NAME.expected, which is what PyTorch 1.13 printed
+ * for it (regenerate.sh). Programs run on the wasm backend, as users' do; a program whose first
+ * lines say `gradlens-test: backend=reference` (float64) runs on the reference backend.
+ */
+const DIR = 'test/fixtures/torch';
+
+/**
+ * NB: EagerEngine.tidy does not free the tensors of a scope whose function throws, so a backward or
+ * autograd.grad that fails midway (and that these programs catch on purpose) leaves a few alive.
+ * Drop this list once the engine frees them.
+ */
+const LEAK_AFTER_CAUGHT_ENGINE_ERROR = new Set(['errors_caught.py', 'grad_mode.py', 'second_derivative.py']);
+
+describe('torch shim: programs print what PyTorch 1.13 prints', () => {
+  let wasm: Backend;
+  before(async () => {
+    wasm = await createTfjsBackend('wasm');
+  });
+
+  const programs = readdirSync(join(process.cwd(), DIR)).filter((f) => f.endsWith('.py')).sort();
+  for (const name of programs) {
+    it(name, () => {
+      const source = readFileSync(join(process.cwd(), DIR, name), 'utf8');
+      const expected = readFileSync(join(process.cwd(), DIR, name.replace(/\.py$/, '.expected')), 'utf8');
+      const backend = /gradlens-test: backend=reference/.test(source.split('\n').slice(0, 3).join('\n')) ? createReferenceBackend() : wasm;
+      const live = backend.liveCount();
+      const r = runTorch(source, new EagerEngine(backend), { file: `${DIR}/${name}` });
+      assert.equal(r.error ? formatError(r.error) : null, null);
+      assert.equal(r.output, expected);
+      if (!LEAK_AFTER_CAUGHT_ENGINE_ERROR.has(name)) assert.equal(backend.liveCount(), live, 'every tensor the script made is freed when it ends');
+    });
+  }
+});
