@@ -131,9 +131,11 @@ function formatFloatSpec(v: number, spec: FormatSpec, typeName: 'int' | 'float')
       body = toFixedAbs(a, spec.precision ?? 6);
       if (spec.alt && !body.includes('.')) body += '.';
       break;
-    case '%':
-      body = toFixedAbs(a * 100, spec.precision ?? 6) + '%';
+    case '%': {
+      const pct = a * 100;
+      body = (Number.isFinite(pct) ? toFixedAbs(pct, spec.precision ?? 6) : 'inf') + '%';
       break;
+    }
     case 'e':
     case 'E': {
       const { mantissa, exp } = toExponentialAbs(a, spec.precision ?? 6);
@@ -165,16 +167,17 @@ function formatFloatSpec(v: number, spec: FormatSpec, typeName: 'int' | 'float')
  */
 function generalFormat(a: number, precision: number, alt: boolean, noType: boolean): string {
   const p = precision === 0 ? 1 : precision;
-  if (a === 0) return alt ? `0.${'0'.repeat(p - 1)}` : noType ? '0.0' : '0';
   const { mantissa, exp } = toExponentialAbs(a, p - 1);
   if (exp < -4 || exp >= (noType ? p - 1 : p)) {
     let m = mantissa;
     if (!alt && m.includes('.')) m = m.replace(/\.?0+$/, '');
+    if (alt && !m.includes('.')) m += '.';
     return `${m}e${formatExponent(exp)}`;
   }
   let body = toFixedAbs(a, Math.max(p - 1 - exp, 0));
   if (!alt && body.includes('.')) body = body.replace(/\.?0+$/, '');
-  if (noType && !body.includes('.')) body += '.0';
+  if (alt && !body.includes('.')) body += '.';
+  else if (noType && !body.includes('.')) body += '.0';
   return body;
 }
 

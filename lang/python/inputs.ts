@@ -9,7 +9,7 @@ import { PyError, pyError } from './exceptions';
 import { Interpreter, StopRun } from './interpreter';
 import { PyFunction, type Kwargs, type PyValue } from './objects';
 import type { ParseResult } from './parse';
-import { scriptError, syntaxError, type RunOptions, type ScriptError } from './run';
+import { scriptError, syntaxError, unsupportedSyntax, type RunOptions, type ScriptError } from './run';
 import { STANDARD_MODULES } from './stdlib';
 
 export interface CapturedInputs {
@@ -28,8 +28,8 @@ export type CaptureResult = { readonly ok: true; readonly inputs: CapturedInputs
 
 export function captureInputs(parsed: ParseResult, fn: FunctionInfo, source: InputSource, options: RunOptions = {}): CaptureResult {
   const file = options.file ?? null;
-  const syntax = syntaxError(parsed, file);
-  if (syntax) return { ok: false, error: syntax, output: '' };
+  const refused = syntaxError(parsed, file) ?? unsupportedSyntax(parsed, file);
+  if (refused) return { ok: false, error: refused, output: '' };
   let output = '';
   let captured: { fn: PyFunction; args: readonly PyValue[]; kwargs: Kwargs } | null = null;
   const interp = new Interpreter({

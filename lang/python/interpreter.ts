@@ -315,7 +315,8 @@ export class Interpreter implements HostContext {
       return e;
     }
     if (e instanceof StopRun) throw e;
-    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    // NB: no regular expressions here: at the bottom of an overflowed stack even a regex test overflows.
+    if (e instanceof Error && (e.message.includes('call stack') || e.message.includes('Stack overflow'))) {
       const err = pyError(RecursionError, 'maximum recursion depth exceeded');
       err.exc.span = this.node.span;
       return err;
@@ -368,11 +369,9 @@ export class Interpreter implements HostContext {
       case 'ExprStmt':
         this.evalExpr(s.value, scope);
         return NORMAL;
-      case 'Assign': {
-        const v = this.evalExpr(s.value, scope);
-        for (const t of s.targets) this.assign(t, v, scope);
+      case 'Assign':
+        this.execAssign(s, scope);
         return NORMAL;
-      }
       case 'AugAssign':
         this.augAssign(s, scope);
         return NORMAL;
@@ -396,49 +395,18 @@ export class Interpreter implements HostContext {
       case 'Raise':
         return this.raise(s, scope);
       case 'Assert':
-        if (!ops.truthy(this.evalExpr(s.test, scope), this)) {
-          const args = s.msg ? [this.evalExpr(s.msg, scope)] : [];
-          this.node = s;
-          throw new PyError(new ExceptionObject(AssertionError, args));
-        }
+        this.execAssert(s, scope);
         return NORMAL;
       case 'Import':
-        for (const alias of s.names) {
-          this.node = alias;
-          if (alias.asname) this.assignName(alias.asname, this.importModule(alias.name), scope);
-          else {
-            this.importModule(alias.name);
-            const top = alias.name.split('.')[0];
-            this.assignName(top, this.importModule(top), scope);
-          }
-        }
+        this.execImport(s, scope);
         return NORMAL;
       case 'ImportFrom':
         this.importFrom(s, scope);
         return NORMAL;
-      case 'If': {
-        let branch: A.Stmt | null = s;
-        while (branch && branch.kind === 'If') {
-          if (ops.truthy(this.evalExpr(branch.test, scope), this)) return this.execBlock(branch.body, scope);
-          const orelse: readonly A.Stmt[] = branch.orelse;
-          // `elif` is an `if` alone in the `else` branch; walk the chain without recursing.
-          if (orelse.length === 1 && orelse[0].kind === 'If') {
-            branch = orelse[0];
-            this.node = branch;
-          } else return this.execBlock(orelse, scope);
-        }
-        return NORMAL;
-      }
-      case 'While': {
-        while (ops.truthy(this.evalExpr(s.test, scope), this)) {
-          const r = this.execBlock(s.body, scope);
-          if (r === BREAK) return NORMAL;
-          if (r === RETURN) return r;
-          this.node = s;
-          this.tick();
-        }
-        return this.execBlock(s.orelse, scope);
-      }
+      case 'If':
+        return this.execIf(s, scope);
+      case 'While':
+        return this.execWhile(s, scope);
       case 'For':
         return this.execFor(s, scope);
       case 'Try':
@@ -456,6 +424,53 @@ export class Interpreter implements HostContext {
       case 'ErrorStmt':
         throw pyError('SyntaxError', 'invalid syntax');
     }
+  }
+
+  private execAssign(s: A.Assign, scope: Scope): void {
+    const v = this.evalExpr(s.value, scope);
+    for (const t of s.targets) this.assign(t, v, scope);
+  }
+
+  private execAssert(s: A.Assert, scope: Scope): void {
+    if (ops.truthy(this.evalExpr(s.test, scope), this)) return;
+    const args = s.msg ? [this.evalExpr(s.msg, scope)] : [];
+    this.node = s;
+    throw new PyError(new ExceptionObject(AssertionError, args));
+  }
+
+  private execImport(s: A.Import, scope: Scope): void {
+    for (const alias of s.names) {
+      this.node = alias;
+      if (alias.asname) this.assignName(alias.asname, this.importModule(alias.name), scope);
+      else {
+        this.importModule(alias.name);
+        const top = alias.name.split('.')[0];
+        this.assignName(top, this.importModule(top), scope);
+      }
+    }
+  }
+
+  private execIf(s: A.If, scope: Scope): Completion {
+    let branch: A.If = s;
+    for (;;) {
+      if (ops.truthy(this.evalExpr(branch.test, scope), this)) return this.execBlock(branch.body, scope);
+      const orelse = branch.orelse;
+      // `elif` is an `if` alone in the `else` branch; walk the chain without recursing.
+      if (orelse.length !== 1 || orelse[0].kind !== 'If') return this.execBlock(orelse, scope);
+      branch = orelse[0];
+      this.node = branch;
+    }
+  }
+
+  private execWhile(s: A.While, scope: Scope): Completion {
+    while (ops.truthy(this.evalExpr(s.test, scope), this)) {
+      const r = this.execBlock(s.body, scope);
+      if (r === BREAK) return NORMAL;
+      if (r === RETURN) return r;
+      this.node = s;
+      this.tick();
+    }
+    return this.execBlock(s.orelse, scope);
   }
 
   private execFor(s: A.For, scope: Scope): Completion {
@@ -890,13 +905,18 @@ export class Interpreter implements HostContext {
       }
       return null;
     } catch (e) {
-      const err = this.normalize(e);
-      if (err instanceof PyError) err.exc.traceback.push({ name: fn.qualname, span: this.node.span });
-      throw err;
+      throw this.leaveFrame(e, fn);
     } finally {
       this.frames.pop();
       this.node = callerNode;
     }
+  }
+
+  /** The error leaving a Python frame, with the frame added to its traceback. */
+  private leaveFrame(e: unknown, fn: PyFunction): PyError | HaltError {
+    const err = this.normalize(e);
+    if (err instanceof PyError) err.exc.traceback.push({ name: fn.qualname, span: this.node.span });
+    return err;
   }
 
   private bindParams(fn: PyFunction, scope: Scope, args: PyValue[], kwargs: Kwargs): void {
@@ -1005,14 +1025,18 @@ export class Interpreter implements HostContext {
 
   // ------------------------------------------------------------ expressions
 
+  /**
+   * NB: each case calls a method of its own, so that this function's frame stays
+   * small: a Python call nests it several times on the JS stack, and the size of
+   * its frame decides how deep Python recursion can go.
+   */
   evalExpr(e: A.Expr, scope: Scope): PyValue {
     switch (e.kind) {
       case 'Num':
       case 'Bool':
         return e.value;
       case 'Str':
-        if (e.bytes) throw new HaltError('unsupported', 'Gradlens does not support bytes literals', e.span);
-        return e.value;
+        return e.bytes ? this.unsupported('bytes literals', e) : e.value;
       case 'None':
         return null;
       case 'Ellipsis':
@@ -1020,84 +1044,40 @@ export class Interpreter implements HostContext {
       case 'Name':
         this.node = e;
         return this.lookup(e.id, scope);
-      case 'BinOp': {
-        const l = this.evalExpr(e.left, scope);
-        const r = this.evalExpr(e.right, scope);
-        this.node = e;
-        if (typeof l === 'number' && typeof r === 'number') return ops.floatOp(e.op as BinaryOp, l, r);
-        if (typeof l === 'bigint' && typeof r === 'bigint') return ops.intOp(e.op as BinaryOp, l, r);
-        return ops.binary(e.op as BinaryOp, l, r, this);
-      }
-      case 'UnaryOp': {
-        const v = this.evalExpr(e.operand, scope);
-        this.node = e;
-        return ops.unary(e.op, v, this);
-      }
-      case 'BoolOp': {
-        const l = this.evalExpr(e.left, scope);
-        const t = ops.truthy(l, this);
-        if (e.op === 'and' ? !t : t) return l;
-        return this.evalExpr(e.right, scope);
-      }
+      case 'BinOp':
+        return this.evalBinOp(e, scope);
+      case 'UnaryOp':
+        return this.evalUnaryOp(e, scope);
+      case 'BoolOp':
+        return this.evalBoolOp(e, scope);
       case 'Compare':
         return this.compare(e, scope);
       case 'Call':
         return this.evalCall(e, scope);
-      case 'Attribute': {
-        const obj = this.evalExpr(e.value, scope);
-        this.node = e;
-        return ops.getattr(obj, e.attr, this);
-      }
-      case 'Subscript': {
-        const obj = this.evalExpr(e.value, scope);
-        const index = this.evalExpr(e.index, scope);
-        this.node = e;
-        return ops.getitem(obj, index, this);
-      }
+      case 'Attribute':
+        return this.evalAttribute(e, scope);
+      case 'Subscript':
+        return this.evalSubscript(e, scope);
       case 'Slice':
-        return new PySlice(
-          e.lower ? this.evalExpr(e.lower, scope) : null,
-          e.upper ? this.evalExpr(e.upper, scope) : null,
-          e.step ? this.evalExpr(e.step, scope) : null,
-        );
+        return this.evalSlice(e, scope);
       case 'Tuple':
         return new PyTuple(this.evalElements(e.elts, scope));
       case 'List':
         return new PyList(this.evalElements(e.elts, scope));
-      case 'Set': {
-        const s = new PySet();
-        for (const v of this.evalElements(e.elts, scope)) s.map.set(ops.dictKey(v), v);
-        return s;
-      }
-      case 'Dict': {
-        const d = new PyDict();
-        for (const item of e.items) {
-          if ('unpack' in item) {
-            const m = this.evalExpr(item.unpack, scope);
-            if (!(m instanceof PyDict)) throw pyError('TypeError', `'${typeName(m)}' object is not a mapping`);
-            for (const [k, v] of m.entries()) d.setByKey(ops.dictKey(k), k, v);
-          } else {
-            const k = this.evalExpr(item.key, scope);
-            const v = this.evalExpr(item.value, scope);
-            this.node = item.key;
-            d.setByKey(ops.dictKey(k), k, v);
-          }
-        }
-        return d;
-      }
+      case 'Set':
+        return this.evalSet(e, scope);
+      case 'Dict':
+        return this.evalDict(e, scope);
       case 'FString':
         return this.evalFString(e, scope);
       case 'FormattedValue':
         return this.formatted(e, scope);
       case 'IfExp':
-        return ops.truthy(this.evalExpr(e.test, scope), this) ? this.evalExpr(e.body, scope) : this.evalExpr(e.orelse, scope);
+        return this.evalIfExp(e, scope);
       case 'Lambda':
         return this.makeLambda(e, scope);
-      case 'NamedExpr': {
-        const v = this.evalExpr(e.value, scope);
-        this.assignName(e.target.id, v, scope);
-        return v;
-      }
+      case 'NamedExpr':
+        return this.evalNamedExpr(e, scope);
       case 'ListComp':
       case 'SetComp':
       case 'GeneratorExp':
@@ -1106,11 +1086,91 @@ export class Interpreter implements HostContext {
       case 'Starred':
         throw pyError('SyntaxError', "can't use starred expression here");
       case 'UnsupportedExpr':
-        throw new HaltError('unsupported', `Gradlens does not support ${e.what}`, e.span);
+        return this.unsupported(e.what, e);
       case 'ErrorExpr':
         this.node = e;
         throw pyError('SyntaxError', 'invalid syntax');
     }
+  }
+
+  private unsupported(what: string, e: A.Expr): never {
+    throw new HaltError('unsupported', `Gradlens does not support ${what}`, e.span);
+  }
+
+  private evalBinOp(e: A.BinOp, scope: Scope): PyValue {
+    const l = this.evalExpr(e.left, scope);
+    const r = this.evalExpr(e.right, scope);
+    this.node = e;
+    if (typeof l === 'number' && typeof r === 'number') return ops.floatOp(e.op as BinaryOp, l, r);
+    if (typeof l === 'bigint' && typeof r === 'bigint') return ops.intOp(e.op as BinaryOp, l, r);
+    return ops.binary(e.op as BinaryOp, l, r, this);
+  }
+
+  private evalUnaryOp(e: A.UnaryOp, scope: Scope): PyValue {
+    const v = this.evalExpr(e.operand, scope);
+    this.node = e;
+    return ops.unary(e.op, v, this);
+  }
+
+  private evalBoolOp(e: A.BoolOp, scope: Scope): PyValue {
+    const l = this.evalExpr(e.left, scope);
+    const t = ops.truthy(l, this);
+    if (e.op === 'and' ? !t : t) return l;
+    return this.evalExpr(e.right, scope);
+  }
+
+  private evalIfExp(e: A.IfExp, scope: Scope): PyValue {
+    return ops.truthy(this.evalExpr(e.test, scope), this) ? this.evalExpr(e.body, scope) : this.evalExpr(e.orelse, scope);
+  }
+
+  private evalAttribute(e: A.Attribute, scope: Scope): PyValue {
+    const obj = this.evalExpr(e.value, scope);
+    this.node = e;
+    return ops.getattr(obj, e.attr, this);
+  }
+
+  private evalSubscript(e: A.Subscript, scope: Scope): PyValue {
+    const obj = this.evalExpr(e.value, scope);
+    const index = this.evalExpr(e.index, scope);
+    this.node = e;
+    return ops.getitem(obj, index, this);
+  }
+
+  private evalSlice(e: A.Slice, scope: Scope): PyValue {
+    return new PySlice(
+      e.lower ? this.evalExpr(e.lower, scope) : null,
+      e.upper ? this.evalExpr(e.upper, scope) : null,
+      e.step ? this.evalExpr(e.step, scope) : null,
+    );
+  }
+
+  private evalSet(e: A.SetLit, scope: Scope): PyValue {
+    const s = new PySet();
+    for (const v of this.evalElements(e.elts, scope)) s.map.set(ops.dictKey(v), v);
+    return s;
+  }
+
+  private evalDict(e: A.Dict, scope: Scope): PyValue {
+    const d = new PyDict();
+    for (const item of e.items) {
+      if ('unpack' in item) {
+        const m = this.evalExpr(item.unpack, scope);
+        if (!(m instanceof PyDict)) throw pyError('TypeError', `'${typeName(m)}' object is not a mapping`);
+        for (const [k, v] of m.entries()) d.setByKey(ops.dictKey(k), k, v);
+      } else {
+        const k = this.evalExpr(item.key, scope);
+        const v = this.evalExpr(item.value, scope);
+        this.node = item.key;
+        d.setByKey(ops.dictKey(k), k, v);
+      }
+    }
+    return d;
+  }
+
+  private evalNamedExpr(e: A.NamedExpr, scope: Scope): PyValue {
+    const v = this.evalExpr(e.value, scope);
+    this.assignName(e.target.id, v, scope);
+    return v;
   }
 
   private evalElements(elts: readonly A.Expr[], scope: Scope): PyValue[] {
@@ -1158,6 +1218,15 @@ export class Interpreter implements HostContext {
   private evalCall(e: A.Call, scope: Scope): PyValue {
     const f = this.evalExpr(e.func, scope);
     const args: PyValue[] = [];
+    const kwargs = e.args.length === 0 ? NO_KWARGS : this.evalArguments(e, scope, args);
+    this.node = e;
+    if (this.onCall && f instanceof PyFunction) this.onCall(f, args, kwargs, e);
+    if (f === this.superBuiltin && args.length === 0) return this.makeSuper(args);
+    return this.callValue(f, args, kwargs);
+  }
+
+  /** Evaluates a call's arguments into `args`; returns its keyword arguments. */
+  private evalArguments(e: A.Call, scope: Scope, args: PyValue[]): Kwargs {
     let kwargs = NO_KWARGS;
     for (const a of e.args) {
       switch (a.kind) {
@@ -1191,10 +1260,7 @@ export class Interpreter implements HostContext {
         }
       }
     }
-    this.node = e;
-    if (this.onCall && f instanceof PyFunction) this.onCall(f, args, kwargs, e);
-    if (f === this.superBuiltin && args.length === 0) return this.makeSuper(args);
-    return this.callValue(f, args, kwargs);
+    return kwargs;
   }
 
   private evalFString(e: A.FString, scope: Scope): string {

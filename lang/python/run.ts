@@ -12,6 +12,7 @@ import type { ModuleRegistry } from './modules';
 import { STANDARD_MODULES } from './stdlib';
 import { parse, type ParseResult } from './parse';
 import type { Span } from './span';
+import { walkStatements } from './walk';
 
 export interface RunOptions {
   /** The file name errors are reported against (`examples/x.py:12:8: error: ...`). */
@@ -57,6 +58,30 @@ export function syntaxError(parsed: ParseResult, file: string | null): ScriptErr
   return { kind: 'syntax', message: `SyntaxError: ${first.message}`, exceptionType: 'SyntaxError', file, span: first.span, traceback: [] };
 }
 
+/**
+ * The first construct Gradlens cannot run at all (`yield`, `await`, `match`,
+ * `async def`), refused before the script starts, as a syntax error is.
+ */
+export function unsupportedSyntax(parsed: ParseResult, file: string | null): ScriptError | null {
+  let found: { what: string; span: Span } | null = null;
+  const note = (what: string, span: Span) => {
+    if (!found || span.from < found.span.from) found = { what, span };
+  };
+  walkStatements(parsed.module.body, {
+    stmt: (s) => {
+      if (s.kind === 'UnsupportedStmt') note(s.what, s.span);
+      if (s.kind === 'FunctionDef' && s.isAsync) note("'async def'", s.span);
+    },
+    expr: (e) => {
+      // Complex and bytes literals stop the run only when evaluated, as a value would.
+      if (e.kind === 'UnsupportedExpr' && e.what !== 'complex numbers') note(e.what, e.span);
+    },
+  });
+  const f = found as { what: string; span: Span } | null;
+  if (!f) return null;
+  return { kind: 'unsupported', message: `Gradlens does not support ${f.what}`, exceptionType: null, file, span: f.span, traceback: [] };
+}
+
 /** A ScriptError from what a run threw. */
 export function scriptError(interp: Interpreter, e: unknown, file: string | null): ScriptError {
   const err = e instanceof PyError || e instanceof HaltError ? e : interp.normalize(e);
@@ -84,8 +109,8 @@ function uncaughtMessage(interp: Interpreter, exc: ExceptionObject): string {
 export function run(source: string, options: RunOptions = {}): RunResult {
   const file = options.file ?? null;
   const parsed = parse(source);
-  const syntax = syntaxError(parsed, file);
-  if (syntax) return { output: '', error: syntax };
+  const refused = syntaxError(parsed, file) ?? unsupportedSyntax(parsed, file);
+  if (refused) return { output: '', error: refused };
   let output = '';
   const interp = new Interpreter({
     file: file ?? '<string>',

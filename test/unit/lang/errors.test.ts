@@ -1,0 +1,260 @@
+import * as assert from 'node:assert/strict';
+import {
+  createModule,
+  formatError,
+  HostObject,
+  hostType,
+  pyFunction,
+  run,
+  sharedCancelFlag,
+  type ModuleRegistry,
+  type RunOptions,
+  type ScriptError,
+} from '../../../lang/python';
+
+function fails(source: string, options: RunOptions = {}): { error: ScriptError; output: string } {
+  const r = run(source, { file: 'x.py', ...options });
+  assert.ok(r.error, `expected an error, got output ${JSON.stringify(r.output)}`);
+  return { error: r.error, output: r.output };
+}
+
+/** `x.py:LINE:COL: error: MESSAGE` */
+function errorLine(source: string, options: RunOptions = {}): string {
+  return formatError(fails(source, options).error);
+}
+
+describe('errors: uncaught Python exceptions', () => {
+  // Lines and messages as CPython 3.11 reports them; columns point at the expression that raised.
+  const cases: [string, string][] = [
+    ['def f(x):\n    y = x * 2\n    return y / 0\n\nz = f(3)\n', 'x.py:3:12: error: ZeroDivisionError: division by zero'],
+    ['print(undefined_thing + 1)\n', "x.py:1:7: error: NameError: name 'undefined_thing' is not defined"],
+    ['items = [1, 2, 3]\nprint(items[5])\n', 'x.py:2:7: error: IndexError: list index out of range'],
+    ["d = {'a': 1}\nprint(d['b'])\n", "x.py:2:7: error: KeyError: 'b'"],
+    ['x = 5\nassert x < 3, f"x too big: {x}"\n', 'x.py:2:1: error: AssertionError: x too big: 5'],
+    ['assert 1 == 2\n', 'x.py:1:1: error: AssertionError'],
+    ['class Bad(Exception):\n    pass\nraise Bad("custom failure")\n', 'x.py:3:1: error: Bad: custom failure'],
+    ['import math\nprint(math.sqrt(-1))\n', 'x.py:2:7: error: ValueError: math domain error'],
+    ['x = 1 + "a"\n', "x.py:1:5: error: TypeError: unsupported operand type(s) for +: 'int' and 'str'"],
+    ['x = None\nx.foo\n', "x.py:2:1: error: AttributeError: 'NoneType' object has no attribute 'foo'"],
+    ['a, b = [1, 2, 3]\n', 'x.py:1:1: error: ValueError: too many values to unpack (expected 2)'],
+    ['def f(a, b):\n    return a\nf(1)\n', "x.py:3:1: error: TypeError: f() missing 1 required positional argument: 'b'"],
+    ['int("3.5")\n', "x.py:1:1: error: ValueError: invalid literal for int() with base 10: '3.5'"],
+    ['raise ValueError("a", 1)\n', "x.py:1:1: error: ValueError: ('a', 1)"],
+    ['class E(Exception):\n    def __str__(self):\n        return "mine"\nraise E()\n', 'x.py:4:1: error: E: mine'],
+    ['x = 2.0 ** 10000\n', "x.py:1:5: error: OverflowError: (34, 'Numerical result out of range')"],
+    ['def g():\n    return h()\ndef h():\n    return [][0]\ng()\n', 'x.py:4:12: error: IndexError: list index out of range'],
+  ];
+  for (const [source, expected] of cases) {
+    it(expected.replace(/^x\.py:\d+:\d+: error: /, ''), () => assert.equal(errorLine(source), expected));
+  }
+
+  it('keeps what was printed before the error apart from the error', () => {
+    const { error, output } = fails('print("before")\nprint(1 / 0)\nprint("after")\n');
+    assert.equal(output, 'before\n');
+    assert.equal(error.kind, 'exception');
+    assert.equal(error.exceptionType, 'ZeroDivisionError');
+    assert.deepEqual([error.span.line, error.span.col], [2, 7]);
+  });
+
+  it('records the traceback, innermost frame first', () => {
+    const { error } = fails('def inner():\n    raise RuntimeError("deep")\ndef outer():\n    inner()\nouter()\n');
+    assert.deepEqual(
+      error.traceback.map((f) => [f.name, f.span.line]),
+      [['inner', 2], ['outer', 4], ['<module>', 5]],
+    );
+  });
+
+  it('writes "line N: message" without a file name', () => {
+    const r = run('x = 1\ny = x / 0\n');
+    assert.equal(formatError(r.error!), 'line 2: ZeroDivisionError: division by zero');
+  });
+
+  it('streams output to stdout as it is printed', () => {
+    const chunks: string[] = [];
+    const r = run('print("a")\nprint("b", end="")\nraise KeyError(3)\n', { stdout: (t) => chunks.push(t) });
+    assert.deepEqual(chunks, ['a\n', 'b']);
+    assert.equal(r.error!.message, 'KeyError: 3');
+  });
+});
+
+describe('errors: syntax', () => {
+  it('reports a syntax error at its position and runs nothing', () => {
+    const { error, output } = fails('print("never")\ndef f(x):\n    return x ** 2 +\n\nprint(f(2))\n');
+    assert.equal(output, '');
+    assert.equal(error.kind, 'syntax');
+    assert.equal(formatError(error), 'x.py:3:20: error: SyntaxError: invalid syntax');
+  });
+
+  it('names the Python 2 print statement', () => {
+    assert.match(errorLine('print "hi"\n'), /^x\.py:1:1: error: SyntaxError: Missing parentheses in call to 'print'/);
+  });
+});
+
+describe('errors: the sandbox', () => {
+  const refused: [string, RegExp][] = [
+    ["data = open('secret.txt')\n", /x\.py:1:8: error: 'open' is not available in Gradlens: scripts cannot read or write files/],
+    ["eval('1 + 1')\n", /'eval' is not available in Gradlens: scripts cannot run code from strings/],
+    ["exec('x = 1')\n", /'exec' is not available in Gradlens/],
+    ["__import__('os')\n", /'__import__' is not available in Gradlens/],
+    ['input()\n', /'input' is not available in Gradlens: scripts cannot read input/],
+    ['globals()\n', /'globals' is not available in Gradlens/],
+    ["print('x', file=None)\nprint('y', file=1)\n", /print\(file=\.\.\.\) is not available in Gradlens/],
+  ];
+  for (const [source, pattern] of refused) {
+    it(`refuses ${source.trim()}`, () => {
+      const { error } = fails(source);
+      assert.equal(error.kind, 'sandbox');
+      assert.match(formatError(error), pattern);
+    });
+  }
+
+  it('cannot be caught by the script', () => {
+    const { error, output } = fails('try:\n    open("f")\nexcept Exception:\n    print("caught")\nfinally:\n    print("finally")\n');
+    assert.equal(error.kind, 'sandbox');
+    assert.equal(output, '');
+  });
+
+  it('refuses a module that has no shim, at the import', () => {
+    const { error } = fails('import math\nimport scipy\n');
+    assert.equal(formatError(error), "x.py:2:8: error: module 'scipy' is not supported by Gradlens");
+    assert.equal(errorLine('import os.path\n'), "x.py:1:8: error: module 'os' is not supported by Gradlens");
+    assert.equal(errorLine('from math import nope\n'), "x.py:1:18: error: cannot import name 'nope' from 'math': Gradlens does not support it");
+  });
+
+  it('lets the script fall back when an import fails, as Python code does', () => {
+    const r = run('try:\n    import numpy as np\nexcept ImportError as e:\n    print("fallback:", e)\n');
+    assert.equal(r.output, "fallback: module 'numpy' is not supported by Gradlens\n");
+  });
+
+  it('has no __builtins__, no way to reach the process', () => {
+    assert.match(errorLine('__builtins__\n'), /NameError: name '__builtins__' is not defined/);
+    assert.match(errorLine('(1).__class__.__subclasses__()\n'), /AttributeError: type object 'int' has no attribute '__subclasses__'/);
+    assert.match(errorLine('print.__self__\n'), /AttributeError/);
+  });
+
+  it('stops at syntax it does not run', () => {
+    const cases: [string, RegExp][] = [
+      ['def g():\n    yield 1\n', /x\.py:2:5: error: Gradlens does not support generators \(yield\)/],
+      ['match 1:\n    case 1:\n        pass\n', /Gradlens does not support 'match' statements/],
+      ['x = 1j\n', /Gradlens does not support complex numbers/],
+      ['async def f():\n    pass\n', /Gradlens does not support 'async def'/],
+      ["x = b'raw'\n", /Gradlens does not support bytes literals/],
+      ['from . import sibling\n', /relative imports/],
+    ];
+    for (const [source, pattern] of cases) {
+      const { error } = fails(source);
+      assert.equal(error.kind, 'unsupported', source);
+      assert.match(formatError(error), pattern);
+    }
+  });
+});
+
+describe('errors: budgets and cancellation', () => {
+  it('stops an infinite loop at the step budget, naming the line', function () {
+    this.timeout(30_000);
+    const { error } = fails('x = 1\nwhile True:\n    x += 1\n');
+    assert.equal(error.kind, 'budget');
+    assert.equal(formatError(error), 'x.py:3:5: error: the script ran more than 10,000,000 steps; is there an infinite loop?');
+  });
+
+  it('takes a smaller step budget, and counts comprehension iterations and calls', () => {
+    const small = { budgets: { maxSteps: 1000 } };
+    assert.equal(errorLine('for i in range(10 ** 9):\n    pass\n', small), 'x.py:2:5: error: the script ran more than 1,000 steps; is there an infinite loop?');
+    assert.match(errorLine('xs = [i for i in range(10 ** 9)]\n', small), /^x\.py:1:6: error: the script ran more than 1,000 steps/);
+    assert.match(errorLine('def f(n):\n    return 0 if n == 0 else f(n - 1)\nf(5000)\n', { budgets: { maxSteps: 1000, maxRecursionDepth: 100_000 } }), /more than 1,000 steps/);
+    assert.equal(run('s = 0\nfor i in range(100):\n    s += i\nprint(s)\n', small).output, '4950\n');
+  });
+
+  it('stops a run past its wall-clock budget', () => {
+    const { error } = fails('while True:\n    pass\n', { budgets: { maxWallMs: 50, maxSteps: Number.MAX_SAFE_INTEGER } });
+    assert.equal(error.kind, 'budget');
+    assert.equal(formatError(error), 'x.py:2:5: error: the script ran longer than 0.05 s (the time budget); is there an infinite loop?');
+  });
+
+  it('raises RecursionError past the frame budget, which the script can catch', () => {
+    assert.equal(errorLine('def rec(n):\n    return rec(n + 1)\nrec(0)\n'), 'x.py:2:12: error: RecursionError: maximum recursion depth exceeded');
+    const r = run('def rec(n):\n    return rec(n + 1)\ntry:\n    rec(0)\nexcept RecursionError as e:\n    print("caught:", e)\n');
+    assert.equal(r.output, 'caught: maximum recursion depth exceeded\n');
+    const deep = run('def f(n):\n    return 0 if n == 0 else 1 + f(n - 1)\nprint(f(150))\n');
+    assert.equal(deep.output, '150\n');
+  });
+
+  it('turns a JS stack overflow into RecursionError when the frame budget is set high', () => {
+    const { error } = fails('def rec(n):\n    return rec(n + 1)\nrec(0)\n', { budgets: { maxRecursionDepth: 1e9 } });
+    assert.equal(error.exceptionType, 'RecursionError');
+  });
+
+  it('stops at the tensor-bytes budget that host shims charge', () => {
+    class Blob extends HostObject {
+      static readonly type = hostType('Blob', 'mem');
+      get pyType() {
+        return Blob.type;
+      }
+    }
+    const modules: ModuleRegistry = {
+      mem: {
+        create: () =>
+          createModule('mem', {
+            zeros: pyFunction('zeros', (args, _kw, ctx) => {
+              ctx.allocate(Number(args[0]) * Number(args[1]) * 4);
+              return new Blob();
+            }),
+          }),
+      },
+    };
+    const { error, output } = fails('import mem\nsmall = mem.zeros(10, 10)\nprint("ok")\nhuge = mem.zeros(100000, 100000)\nprint("never")\n', { modules });
+    assert.equal(output, 'ok\n');
+    assert.equal(error.kind, 'budget');
+    assert.equal(
+      formatError(error),
+      "x.py:4:8: error: the script's tensors would take more than 1 GiB (this allocation: 37.3 GiB, already held: 400 bytes); make them smaller",
+    );
+    const limited = fails('import mem\na = mem.zeros(512, 512)\nb = mem.zeros(1, 1)\n', { modules, budgets: { maxTensorBytes: 1 << 20 } });
+    assert.equal(formatError(limited.error), "x.py:3:5: error: the script's tensors would take more than 1 MiB (this allocation: 4 bytes, already held: 1 MiB); make them smaller");
+  });
+
+  it('can be cancelled through an AbortSignal', () => {
+    const controller = new AbortController();
+    const modules: ModuleRegistry = {
+      ctl: { create: () => createModule('ctl', { cancel: pyFunction('cancel', () => (controller.abort(), null)) }) },
+    };
+    const { error, output } = fails('import ctl\nprint("start")\nctl.cancel()\nwhile True:\n    pass\n', { modules, signal: controller.signal });
+    assert.equal(output, 'start\n');
+    assert.equal(error.kind, 'cancelled');
+    assert.match(formatError(error), /^x\.py:[45]:\d+: error: the run was cancelled$/);
+  });
+
+  it('can be cancelled through a flag shared with another thread', () => {
+    const flag = sharedCancelFlag();
+    const modules: ModuleRegistry = { ctl: { create: () => createModule('ctl', { cancel: pyFunction('cancel', () => (flag.cancel(), null)) }) } };
+    const { error } = fails('import ctl\nctl.cancel()\nfor i in range(10 ** 8):\n    pass\n', { modules, signal: flag });
+    assert.equal(error.kind, 'cancelled');
+    assert.ok(error.span.line >= 3, `line ${error.span.line}`);
+  });
+
+  it('does not let except clauses swallow a budget stop', () => {
+    const { error, output } = fails('try:\n    while True:\n        pass\nexcept BaseException:\n    print("swallowed")\n', { budgets: { maxSteps: 500 } });
+    assert.equal(error.kind, 'budget');
+    assert.equal(output, '');
+  });
+
+  it('turns an error a host shim throws into a RuntimeError at the call', () => {
+    const modules: ModuleRegistry = {
+      shapes: {
+        create: () =>
+          createModule('shapes', {
+            add: pyFunction('add', () => {
+              throw new Error('The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 0');
+            }),
+          }),
+      },
+    };
+    const source = 'import shapes\ndef f(a, b):\n    return shapes.add(a, b)\nprint(f(1, 2))\n';
+    assert.equal(
+      errorLine(source, { modules }),
+      'x.py:3:12: error: RuntimeError: The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 0',
+    );
+    const caught = run(`${source.split('print')[0]}try:\n    f(1, 2)\nexcept RuntimeError as e:\n    print("caught", type(e).__name__)\n`, { modules });
+    assert.equal(caught.output, 'caught RuntimeError\n');
+  });
+});
