@@ -1,0 +1,166 @@
+import type { DType, Random } from '../../../runtime/core';
+import type { ParamsOf, Primitive } from '../../../runtime/primitives';
+
+export type Draw = (rng: Random, n: number) => number[];
+
+/** One input of one example: every example draws its own values. */
+export interface InputSpec {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  readonly draw: Draw;
+}
+
+export interface BatchCase<P extends Primitive = Primitive> {
+  readonly params: ParamsOf<P>;
+  readonly inputs: readonly InputSpec[];
+}
+
+/** Per-example inputs for each primitive, inside its domain. */
+export type BatchCaseTable = { readonly [P in Primitive]: readonly BatchCase<P>[] };
+
+const normal: Draw = (rng, n) => rng.normals(n);
+const uniform = (lo: number, hi: number): Draw => (rng, n) => Array.from({ length: n }, () => lo + (hi - lo) * rng.uniform());
+const awayFromZero: Draw = (rng, n) => Array.from({ length: n }, () => (rng.uniform() < 0.5 ? -1 : 1) * (0.5 + Math.abs(rng.normal())));
+/** Few distinct values, so that eq and ne are true somewhere. */
+const grid: Draw = (rng, n) => Array.from({ length: n }, () => rng.int(-2, 3));
+const bools: Draw = (rng, n) => Array.from({ length: n }, () => (rng.uniform() < 0.5 ? 1 : 0));
+/** Negative indices too: they wrap as in Python, and a batched gather must keep that. */
+const indices = (size: number): Draw => (rng, n) => Array.from({ length: n }, () => rng.int(-size, size));
+
+const f64 = (shape: readonly number[], draw: Draw = normal): InputSpec => ({ shape, dtype: 'float64', draw });
+const i32 = (shape: readonly number[], draw: Draw): InputSpec => ({ shape, dtype: 'int32', draw });
+
+type NoParams = Record<string, never>;
+type CaseWith<Params> = { readonly params: Params; readonly inputs: readonly InputSpec[] };
+
+/** Both directions of a NumPy broadcast, scalars, and ranks that differ by two. */
+const BINARY_SHAPES: readonly (readonly [number[], number[]])[] = [
+  [[2, 3], [2, 3]], [[3, 1], [4]], [[], [2, 3]], [[2, 3], []], [[4, 1, 3], [2, 1]], [[3], [2, 4, 3]],
+];
+const binary = (dx: Draw, dy: Draw = dx): CaseWith<NoParams>[] =>
+  BINARY_SHAPES.map(([sx, sy]) => ({ params: {}, inputs: [f64(sx, dx), f64(sy, dy)] }));
+const unary = (draw: Draw): CaseWith<NoParams>[] =>
+  [[], [2, 3], [3, 1, 2]].map((s) => ({ params: {}, inputs: [f64(s, draw)] }));
+const reduction = (draw: Draw): CaseWith<{ axes: number[] }>[] =>
+  [[1], [0, 2], [], [0, 1, 2], [2]].map((axes) => ({ params: { axes }, inputs: [f64([2, 3, 4], draw)] }));
+const dot = (lhs: number[], rhs: number[], lc: number[], rc: number[], lb: number[] = [], rb: number[] = []): BatchCase<'dot_general'> => ({
+  params: { dimensionNumbers: { lhsContracting: lc, rhsContracting: rc, lhsBatch: lb, rhsBatch: rb } },
+  inputs: [f64(lhs), f64(rhs)],
+});
+
+export const CASES: BatchCaseTable = {
+  add: binary(normal),
+  sub: binary(normal),
+  mul: binary(normal),
+  div: binary(normal, awayFromZero),
+  pow: binary(uniform(0.5, 2), normal),
+  max: binary(grid),
+  min: binary(grid),
+  lt: binary(grid),
+  le: binary(grid),
+  gt: binary(grid),
+  ge: binary(grid),
+  eq: binary(grid),
+  ne: binary(grid),
+  neg: unary(normal),
+  integer_pow: [3, -2, 0].map((y) => ({ params: { y }, inputs: [f64([2, 3], awayFromZero)] })),
+  exp: unary(normal),
+  log: unary(uniform(0.5, 2.5)),
+  log1p: unary(uniform(-0.5, 2)),
+  expm1: unary(normal),
+  sin: unary(normal),
+  cos: unary(normal),
+  tan: unary(uniform(-1.2, 1.2)),
+  tanh: unary(normal),
+  logistic: unary(normal),
+  sqrt: unary(uniform(0.5, 2.5)),
+  rsqrt: unary(uniform(0.5, 2.5)),
+  abs: unary(normal),
+  sign: unary(grid),
+  select: [[[2, 3], [2, 3], [2, 3]], [[3, 1], [4], []], [[], [2, 3], [3]], [[2, 1, 3], [3], [4, 1]]].map(([sp, st, sf]) => ({
+    params: {},
+    inputs: [{ shape: sp, dtype: 'bool', draw: bools }, f64(st), f64(sf)],
+  })),
+  convert_element_type: [
+    { params: { newDtype: 'int32' }, inputs: [f64([2, 3], uniform(-5, 5))] },
+    { params: { newDtype: 'float64' }, inputs: [i32([3, 2], grid)] },
+    { params: { newDtype: 'bool' }, inputs: [f64([4], grid)] },
+  ],
+  reduce_sum: reduction(normal),
+  reduce_max: reduction(normal),
+  reduce_min: reduction(normal),
+  reduce_prod: reduction(uniform(0.5, 1.5)),
+  argmax: [
+    { params: { axis: 1, indexDtype: 'int32' }, inputs: [f64([2, 3])] },
+    { params: { axis: 0, indexDtype: 'int32' }, inputs: [f64([3, 4, 2])] },
+    { params: { axis: 0, indexDtype: 'int32' }, inputs: [f64([5])] },
+  ],
+  broadcast_in_dim: [
+    { params: { shape: [2, 3], broadcastDimensions: [1] }, inputs: [f64([3])] },
+    { params: { shape: [2, 3, 4], broadcastDimensions: [1, 2] }, inputs: [f64([3, 1])] },
+    { params: { shape: [2, 2], broadcastDimensions: [] }, inputs: [f64([])] },
+    { params: { shape: [4, 3], broadcastDimensions: [0, 1] }, inputs: [f64([1, 3])] },
+    { params: { shape: [2, 5, 3, 4], broadcastDimensions: [0, 2] }, inputs: [f64([2, 3])] },
+  ],
+  reshape: [
+    { params: { newSizes: [3, 2] }, inputs: [f64([2, 3])] },
+    { params: { newSizes: [1, 2, 3] }, inputs: [f64([6])] },
+    { params: { newSizes: [1] }, inputs: [f64([])] },
+    { params: { newSizes: [6, 4] }, inputs: [f64([2, 3, 4])] },
+  ],
+  transpose: [
+    { params: { permutation: [2, 0, 1] }, inputs: [f64([2, 3, 4])] },
+    { params: { permutation: [1, 0] }, inputs: [f64([2, 3])] },
+  ],
+  squeeze: [
+    { params: { dimensions: [1, 3] }, inputs: [f64([2, 1, 3, 1])] },
+    { params: { dimensions: [0] }, inputs: [f64([1])] },
+    { params: { dimensions: [0] }, inputs: [f64([1, 2])] },
+  ],
+  expand_dims: [
+    { params: { dimensions: [0, 2] }, inputs: [f64([2, 3])] },
+    { params: { dimensions: [0] }, inputs: [f64([])] },
+    { params: { dimensions: [1, 3] }, inputs: [f64([2, 3])] },
+    { params: { dimensions: [2, 3] }, inputs: [f64([2, 3])] },
+  ],
+  slice: [
+    { params: { startIndices: [1, 2], limitIndices: [4, 7], strides: null }, inputs: [f64([5, 7])] },
+    { params: { startIndices: [1, 0], limitIndices: [5, 7], strides: [2, 3] }, inputs: [f64([5, 7])] },
+    { params: { startIndices: [1], limitIndices: [8], strides: [2] }, inputs: [f64([8])] },
+    { params: { startIndices: [0, 1, 1], limitIndices: [2, 3, 4], strides: [1, 1, 2] }, inputs: [f64([2, 3, 4])] },
+  ],
+  gather: [
+    { params: { axis: 0 }, inputs: [f64([5, 3]), i32([4], indices(5))] },
+    { params: { axis: 1 }, inputs: [f64([2, 4]), i32([2, 3], indices(4))] },
+    { params: { axis: 0 }, inputs: [f64([4]), i32([], indices(4))] },
+    { params: { axis: 1 }, inputs: [f64([2, 3, 4]), i32([5], indices(3))] },
+    { params: { axis: 2 }, inputs: [f64([2, 3, 4]), i32([2, 2], indices(4))] },
+  ],
+  // Indices repeat, so scatter_add must accumulate within each example and never across them.
+  scatter_add: [
+    { params: { axis: 0, operandShape: [5, 3] }, inputs: [f64([4, 3]), i32([4], indices(5))] },
+    { params: { axis: 1, operandShape: [2, 4] }, inputs: [f64([2, 2, 3]), i32([2, 3], indices(4))] },
+    { params: { axis: 1, operandShape: [3, 4, 2] }, inputs: [f64([3, 6, 2]), i32([6], indices(4))] },
+    { params: { axis: 0, operandShape: [3] }, inputs: [f64([]), i32([], indices(3))] },
+  ],
+  concatenate: [
+    { params: { dimension: 1 }, inputs: [f64([2, 3]), f64([2, 1]), f64([2, 2])] },
+    { params: { dimension: 0 }, inputs: [f64([1, 3]), f64([2, 3])] },
+  ],
+  pad: [
+    { params: { lo: [1, 0], hi: [0, 2], value: 0.5 }, inputs: [f64([2, 3])] },
+    { params: { lo: [2], hi: [1], value: 0 }, inputs: [f64([3])] },
+  ],
+  dot_general: [
+    dot([3, 4], [4, 5], [1], [0]),
+    dot([2, 3, 4], [2, 4, 5], [2], [1], [0], [0]),
+    dot([4], [4], [0], [0]),
+    dot([3], [2], [], []),
+    dot([4, 3, 2], [2, 5, 4], [0, 2], [2, 0]),
+    dot([3, 2, 4], [4, 2, 5], [2], [0], [1], [1]),
+  ],
+  iota: [
+    { params: { dtype: 'float64', shape: [3], dimension: 0 }, inputs: [] },
+    { params: { dtype: 'int32', shape: [2, 3], dimension: 1 }, inputs: [] },
+  ],
+};
