@@ -1,0 +1,104 @@
+import type { AbstractValue } from '../core';
+import type { ParamsOf, Primitive } from '../primitives';
+import { pyInts, pyList, pyName, pyTuple, type PyValue } from './pyrepr';
+import { Literal, type Atom } from './types';
+
+/** How JAX spells an equation: its primitive name, snake_case params, and operands in JAX's order. */
+export interface JaxForm {
+  readonly name: string;
+  readonly params: Readonly<Record<string, PyValue>>;
+  readonly operands: readonly Atom[];
+}
+
+interface EqnView {
+  readonly inputs: readonly Atom[];
+  readonly out: AbstractValue;
+}
+
+export type JaxFormRule<P extends Primitive> = (params: ParamsOf<P>, eqn: EqnView) => JaxForm;
+
+const plain = (name: string) => (_p: unknown, { inputs }: EqnView): JaxForm => ({ name, params: {}, operands: inputs });
+const withParams = <P extends Primitive>(name: string, f: (p: ParamsOf<P>, eqn: EqnView) => Record<string, PyValue>): JaxFormRule<P> =>
+  (p, eqn) => ({ name, params: f(p, eqn), operands: eqn.inputs });
+const reduction = (name: string) => ({ axes }: { readonly axes: readonly number[] }, { inputs }: EqnView): JaxForm =>
+  ({ name, params: { axes: pyInts(axes) }, operands: inputs });
+
+/**
+ * One entry for each primitive (a mapped type: a primitive added without one fails the build).
+ * Where JAX has the primitive, names, params and value formats are JAX's (as of 0.4.3x, before
+ * sharding params); where it does not (gather as `take`, scatter_add), ours in JAX's style.
+ */
+export const JAX_FORMS: { readonly [P in Primitive]: JaxFormRule<P> } = {
+  add: plain('add'),
+  sub: plain('sub'),
+  mul: plain('mul'),
+  div: plain('div'),
+  pow: plain('pow'),
+  max: plain('max'),
+  min: plain('min'),
+  lt: plain('lt'),
+  le: plain('le'),
+  gt: plain('gt'),
+  ge: plain('ge'),
+  eq: plain('eq'),
+  ne: plain('ne'),
+  neg: plain('neg'),
+  integer_pow: withParams('integer_pow', ({ y }) => ({ y })),
+  exp: plain('exp'),
+  log: plain('log'),
+  log1p: plain('log1p'),
+  expm1: plain('expm1'),
+  sin: plain('sin'),
+  cos: plain('cos'),
+  tan: plain('tan'),
+  tanh: plain('tanh'),
+  logistic: plain('logistic'),
+  sqrt: plain('sqrt'),
+  rsqrt: plain('rsqrt'),
+  abs: plain('abs'),
+  sign: plain('sign'),
+  // NB: JAX's select_n takes the cases in index order, false first: where(p, t, f) is `select_n p f t`.
+  select: (_p, { inputs: [pred, onTrue, onFalse] }) => ({ name: 'select_n', params: {}, operands: [pred, onFalse, onTrue] }),
+  convert_element_type: withParams('convert_element_type', ({ newDtype }) => ({ new_dtype: pyName(newDtype), weak_type: false })),
+  reduce_sum: reduction('reduce_sum'),
+  reduce_max: reduction('reduce_max'),
+  reduce_min: reduction('reduce_min'),
+  reduce_prod: reduction('reduce_prod'),
+  argmax: withParams('argmax', ({ axis, indexDtype }) => ({ axes: pyInts([axis]), index_dtype: pyName(indexDtype) })),
+  broadcast_in_dim: withParams('broadcast_in_dim', ({ shape, broadcastDimensions }) => ({
+    broadcast_dimensions: pyInts(broadcastDimensions), shape: pyInts(shape),
+  })),
+  reshape: withParams('reshape', ({ newSizes }) => ({ dimensions: null, new_sizes: pyInts(newSizes) })),
+  transpose: withParams('transpose', ({ permutation }) => ({ permutation: pyInts(permutation) })),
+  squeeze: withParams('squeeze', ({ dimensions }) => ({ dimensions: pyInts(dimensions) })),
+  // JAX has no expand_dims primitive: lax.expand_dims binds broadcast_in_dim.
+  expand_dims: withParams('broadcast_in_dim', ({ dimensions }, { out }) => ({
+    broadcast_dimensions: pyInts(out.shape.map((_, i) => i).filter((i) => !dimensions.includes(i))),
+    shape: pyInts(out.shape),
+  })),
+  slice: withParams('slice', ({ startIndices, limitIndices, strides }) => ({
+    limit_indices: pyInts(limitIndices), start_indices: pyInts(startIndices), strides: strides === null ? null : pyInts(strides),
+  })),
+  gather: withParams('gather', ({ axis }) => ({ axis })),
+  scatter_add: withParams('scatter_add', ({ axis, operandShape }) => ({ axis, operand_shape: pyInts(operandShape) })),
+  concatenate: withParams('concatenate', ({ dimension }) => ({ dimension })),
+  // JAX's pad takes the padding value as its second operand, and an interior padding per axis.
+  pad: ({ lo, hi, value }, { inputs, out }) => ({
+    name: 'pad',
+    params: { padding_config: pyTuple(lo.map((l, i) => pyInts([l, hi[i], 0]))) },
+    operands: [...inputs, new Literal(value, out.dtype)],
+  }),
+  dot_general: withParams('dot_general', ({ dimensionNumbers: dn }, { out }) => ({
+    dimension_numbers: pyTuple([
+      pyTuple([pyList(dn.lhsContracting), pyList(dn.rhsContracting)]),
+      pyTuple([pyList(dn.lhsBatch), pyList(dn.rhsBatch)]),
+    ]),
+    precision: null,
+    preferred_element_type: pyName(out.dtype),
+  })),
+  iota: withParams('iota', ({ dtype, shape, dimension }) => ({ dimension, dtype: pyName(dtype), shape: pyInts(shape) })),
+};
+
+export function jaxForm<P extends Primitive>(prim: P, params: ParamsOf<P>, eqn: EqnView): JaxForm {
+  return (JAX_FORMS[prim] as JaxFormRule<P>)(params, eqn);
+}

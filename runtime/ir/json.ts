@@ -1,0 +1,55 @@
+import { formatAval, type DType } from '../core';
+import type { ParamsOf, Primitive } from '../primitives';
+import { nameVars } from './names';
+import { printEquation, printJaxpr } from './print';
+import { isVar, type Atom, type Jaxpr, type SourceSpan, type Var } from './types';
+
+export interface VarJson {
+  readonly name: string;
+  /** `f32[3,4]` */
+  readonly type: string;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+}
+
+export type AtomJson = VarJson | { readonly literal: number; readonly dtype: DType };
+
+export interface EquationJson {
+  readonly primitive: Primitive;
+  readonly params: ParamsOf<Primitive>;
+  readonly inputs: readonly AtomJson[];
+  readonly out: VarJson;
+  /** Where in the source it came from, so the editor can link a node to its line. */
+  readonly span: SourceSpan | null;
+  /** The equation as the printed jaxpr shows it. */
+  readonly text: string;
+}
+
+/** The jaxpr for the editor's graph viewer: names match the printed text. */
+export interface JaxprJson {
+  readonly constvars: readonly VarJson[];
+  readonly invars: readonly VarJson[];
+  readonly eqns: readonly EquationJson[];
+  readonly outvars: readonly AtomJson[];
+  readonly text: string;
+}
+
+export function jaxprToJson(jaxpr: Jaxpr): JaxprJson {
+  const names = nameVars(jaxpr);
+  const v = (x: Var): VarJson => ({ name: names.get(x)!, type: formatAval(x.aval), shape: [...x.aval.shape], dtype: x.aval.dtype });
+  const atom = (a: Atom): AtomJson => (isVar(a) ? v(a) : { literal: a.value, dtype: a.dtype });
+  return {
+    constvars: jaxpr.constvars.map(v),
+    invars: jaxpr.invars.map(v),
+    eqns: jaxpr.eqns.map((e) => ({
+      primitive: e.primitive,
+      params: e.params,
+      inputs: e.inputs.map(atom),
+      out: v(e.out),
+      span: e.span,
+      text: printEquation(e, names),
+    })),
+    outvars: jaxpr.outvars.map(atom),
+    text: printJaxpr(jaxpr),
+  };
+}

@@ -1,0 +1,107 @@
+import { sizeOf, type AnyTypedArray } from '../core';
+import { createReferenceBackend, type Backend } from '../backends';
+import { isVar, Literal, type Atom, type ConstValue, type Equation, type Jaxpr, type Var } from '../ir';
+import { abstractEval } from '../primitives';
+
+/** Rewrites every operand and output through `sub`, which maps a var to its replacement. */
+function substitute(jaxpr: Jaxpr, eqns: readonly Equation[], sub: ReadonlyMap<Var, Atom>): Jaxpr {
+  const s = (a: Atom): Atom => (isVar(a) ? sub.get(a) ?? a : a);
+  return {
+    ...jaxpr,
+    eqns: eqns.map((e) => (e.inputs.some((a) => isVar(a) && sub.has(a)) ? { ...e, inputs: e.inputs.map(s) } : e)),
+    outvars: jaxpr.outvars.map(s),
+  };
+}
+
+/** Drops equations whose results no output needs, and constvars nothing reads. Primitives are pure. */
+export function dce(jaxpr: Jaxpr): Jaxpr {
+  const live = new Set<Var>(jaxpr.outvars.filter(isVar));
+  const kept: Equation[] = [];
+  for (let i = jaxpr.eqns.length - 1; i >= 0; i--) {
+    const e = jaxpr.eqns[i];
+    if (!live.has(e.out)) continue;
+    kept.push(e);
+    for (const a of e.inputs) if (isVar(a)) live.add(a);
+  }
+  const constIdx = jaxpr.constvars.map((v, i) => (live.has(v) ? i : -1)).filter((i) => i >= 0);
+  return {
+    ...jaxpr,
+    constvars: constIdx.map((i) => jaxpr.constvars[i]),
+    consts: constIdx.map((i) => jaxpr.consts[i]),
+    eqns: kept.reverse(),
+  };
+}
+
+const atomKey = (a: Atom): string =>
+  (isVar(a) ? `v${a.id}` : `l${a.dtype}:${Object.is(a.value, -0) ? '-0' : String(a.value)}`);
+
+/** Merges equations that apply the same primitive, params and operands; the first one stays. */
+export function cse(jaxpr: Jaxpr): Jaxpr {
+  const seen = new Map<string, Var>();
+  const sub = new Map<Var, Atom>();
+  const eqns: Equation[] = [];
+  const s = (a: Atom): Atom => (isVar(a) ? sub.get(a) ?? a : a);
+  for (const e0 of jaxpr.eqns) {
+    const e = e0.inputs.some((a) => isVar(a) && sub.has(a)) ? { ...e0, inputs: e0.inputs.map(s) } : e0;
+    const key = `${e.primitive}|${JSON.stringify(e.params)}|${e.inputs.map(atomKey).join(',')}`;
+    const prior = seen.get(key);
+    if (prior) {
+      sub.set(e.out, prior);
+    } else {
+      seen.set(key, e.out);
+      eqns.push(e);
+    }
+  }
+  return substitute(jaxpr, eqns, sub);
+}
+
+/** Results of at most this many elements are folded; a larger one would trade a cheap op for a big buffer. */
+const FOLD_LIMIT = 1024;
+
+export interface FoldOptions {
+  /** The backend holding the jaxpr's device constants, to read them; without it, equations on them stay. */
+  readonly backend?: Backend;
+}
+
+/**
+ * Evaluates equations whose operands are all literals or constants (on the reference backend,
+ * in their own dtypes): a 0-d result becomes a literal, a small array a host constant.
+ */
+export function foldConstants(jaxpr: Jaxpr, options: FoldOptions = {}): Jaxpr {
+  const ref = createReferenceBackend();
+  const known = new Map<Var, { values: AnyTypedArray | number[] }>();
+  jaxpr.constvars.forEach((v, i) => {
+    const c: ConstValue = jaxpr.consts[i];
+    if (c.kind === 'host') known.set(v, { values: Array.from(c.values) });
+    else if (options.backend && c.array.backend === options.backend.name) known.set(v, { values: options.backend.readSync(c.array) });
+  });
+  const sub = new Map<Var, Atom>();
+  const eqns: Equation[] = [];
+  const constvars = [...jaxpr.constvars];
+  const consts = [...jaxpr.consts];
+  for (const e0 of jaxpr.eqns) {
+    const inputs = e0.inputs.map((a) => (isVar(a) ? sub.get(a) ?? a : a));
+    const e = { ...e0, inputs };
+    const values = inputs.map((a) => (isVar(a) ? known.get(a) : { values: [a.value] }));
+    if (values.some((v) => v === undefined) || sizeOf(e.out.aval.shape) > FOLD_LIMIT) {
+      eqns.push(e);
+      continue;
+    }
+    const arrays = inputs.map((a, i) => ref.upload(values[i]!.values, a.aval));
+    const out = ref.run(e.primitive, arrays, e.params, abstractEval(e.primitive, arrays, e.params));
+    const result = ref.readSync(out);
+    if (e.out.aval.shape.length === 0) {
+      sub.set(e.out, new Literal(result[0], e.out.aval.dtype));
+    } else {
+      constvars.push(e.out);
+      consts.push({ kind: 'host', values: result, aval: e.out.aval });
+      known.set(e.out, { values: result });
+    }
+  }
+  return dce(substitute({ ...jaxpr, constvars, consts }, eqns, sub));
+}
+
+/** Folding, then CSE, then DCE: the passes that run before fusion. */
+export function simplify(jaxpr: Jaxpr, options: FoldOptions = {}): Jaxpr {
+  return dce(cse(foldConstants(jaxpr, options)));
+}
