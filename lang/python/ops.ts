@@ -818,8 +818,15 @@ export function contains(container: PyValue, item: PyValue, ctx: HostContext): b
 
 // ---------------------------------------------------------------- containers
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** A string's code points when it has any outside the BMP (Python indexes by code point, JS by UTF-16 unit). */
+function astral(s: string): string[] | null {
+  return SURROGATE.test(s) ? Array.from(s) : null;
+}
+
 export function len(v: PyValue, ctx: HostContext): number {
-  if (typeof v === 'string') return v.length;
+  if (typeof v === 'string') return astral(v)?.length ?? v.length;
   if (v instanceof PyList || v instanceof PyTuple) return v.items.length;
   if (v instanceof PyDict || v instanceof PySet) return v.size;
   if (v instanceof PyRange) return Number(v.length);
@@ -864,7 +871,7 @@ function* instanceIterator(it: PyValue, ctx: HostContext): IterableIterator<PyVa
 export function iterate(v: PyValue, ctx: HostContext, message?: string): Iterable<PyValue> {
   if (v instanceof PyList) return listIterator(v);
   if (v instanceof PyTuple) return v.items;
-  if (typeof v === 'string') return v.split('');
+  if (typeof v === 'string') return astral(v) ?? v.split('');
   if (v instanceof PyRange) return rangeIterator(v);
   if (v instanceof PyDict) return [...v.keys()];
   if (v instanceof PySet) return setOrder([...v.map.values()]);
@@ -944,11 +951,12 @@ export function getitem(obj: PyValue, index: PyValue, ctx: HostContext): PyValue
     throw keyError(index);
   }
   if (typeof obj === 'string') {
-    if (index instanceof PySlice) return sliceItems(obj.split(''), index, ctx).join('');
+    const chars = astral(obj) ?? obj;
+    if (index instanceof PySlice) return sliceItems(typeof chars === 'string' ? chars.split('') : chars, index, ctx).join('');
     const n = Number(toIndex(index, ctx, `string indices must be integers, not '${typeName(index)}'`));
-    const j = n < 0 ? n + obj.length : n;
-    if (j < 0 || j >= obj.length) throw pyError('IndexError', 'string index out of range');
-    return obj[j];
+    const j = n < 0 ? n + chars.length : n;
+    if (j < 0 || j >= chars.length) throw pyError('IndexError', 'string index out of range');
+    return chars[j];
   }
   if (obj instanceof HostObject) return obj.getitem(index, ctx);
   if (obj instanceof PyRange) {
