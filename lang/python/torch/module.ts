@@ -19,7 +19,7 @@ import { FUNCTIONAL_NAMES, functionalAttrs } from './functional';
 import { TENSOR_METHODS, TORCH_FUNCTION_NAMES } from './methods';
 import { TorchRuntime } from './runtime';
 import { TorchSize, sizeType } from './size';
-import { PyTensor, tensorType } from './tensor';
+import { PyTensor } from './tensor';
 import * as T from './tensor_ops';
 
 /**
@@ -82,7 +82,7 @@ function buildModules(engine: EagerEngine, ctx: HostContext): TorchModules {
     return T.cat(rt, tensorList(a.required('tensors'), rt, c, 'cat'), a.int('dim', 0));
   };
   Object.assign(attrs, {
-    Tensor: tensorType,
+    Tensor: rt.tensorType,
     Size: sizeType,
     cat: fn('cat', cat),
     concat: fn('concat', cat),

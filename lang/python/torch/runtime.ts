@@ -7,7 +7,9 @@
 import { AutogradError, Random, ShapeError, sizeOf, type Shape } from '../../../runtime/core';
 import { TorchOps, type EagerEngine, type Tensor } from '../../../runtime/eager';
 import { HaltError, PyError, pyError, type ExceptionName } from '../exceptions';
-import type { HostContext } from '../host';
+import { hostType, type HostContext } from '../host';
+import type { PyType } from '../objects';
+import { CREATORS, tensorFromData } from './creation';
 import { ITEM_SIZE, STORAGE, isFloating, type TorchDTypeName } from './dtype';
 import { PyTensor } from './tensor';
 
@@ -32,12 +34,22 @@ export class TorchRuntime {
   readonly torch: TorchOps;
   rng = new Random(DEFAULT_SEED);
   private readonly wrappers = new WeakMap<Tensor, PyTensor>();
+  /** Tensors wrapped during the current op, which its tidy scope must keep. */
+  private readonly created: Tensor[] = [];
+
+  /** `torch.Tensor`, one per run: `torch.Tensor([1, 2])` makes float32 tensors with this run's engine. */
+  readonly tensorType: PyType;
 
   constructor(
     readonly engine: EagerEngine,
     readonly ctx: HostContext,
   ) {
     this.torch = new TorchOps(engine);
+    this.tensorType = hostType('Tensor', 'torch', (args, kwargs, c) => {
+      if (kwargs.size > 0) throw pyError('TypeError', 'torch.Tensor() takes no keyword arguments in Gradlens');
+      if (args.length === 1 && !(typeof args[0] === 'bigint')) return tensorFromData(this, args[0], 'float32', c);
+      return CREATORS.zeros(this, args, kwargs, c);
+    });
   }
 
   get ops() {
@@ -55,11 +67,20 @@ export class TorchRuntime {
   run<R>(fn: () => R): R {
     const span = this.ctx.span;
     this.engine.span = { file: this.ctx.file, line: span.line, column: span.col, endLine: span.endLine, endColumn: span.endCol };
-    try {
-      return fn();
-    } catch (e) {
-      throw translate(e);
-    }
+    const mark = this.created.length;
+    // The op's intermediates (coerced scalars, the steps of a composite) are freed at once; only
+    // tensors handed to Python live on, until the run ends. NB: errors are caught inside the tidy
+    // scope, which frees nothing when its function throws.
+    const out = this.engine.tidy(() => {
+      try {
+        return { ok: true as const, result: fn(), keep: this.created.slice(mark) };
+      } catch (error) {
+        return { ok: false as const, error };
+      }
+    });
+    if (mark === 0) this.created.length = 0;
+    if (!out.ok) throw translate(out.error);
+    return out.result;
   }
 
   /** The Python tensor for an eager tensor; new tensors are charged to the run's byte budget. */
@@ -70,6 +91,7 @@ export class TorchRuntime {
     this.ctx.allocate(sizeOf(t.shape) * ITEM_SIZE[logical]);
     w = new PyTensor(this, t, logical);
     this.wrappers.set(t, w);
+    this.created.push(t);
     return w;
   }
 

@@ -5,7 +5,7 @@
 import { sizeOf } from '../../../runtime/core';
 import type { Tensor } from '../../../runtime/eager';
 import { pyError } from '../exceptions';
-import { HostObject, NOT_IMPLEMENTED, hostType, pyFunction, type BinaryOp, type CompareOp, type HostContext, type UnaryOp } from '../host';
+import { HostObject, NOT_IMPLEMENTED, pyFunction, type BinaryOp, type CompareOp, type HostContext, type UnaryOp } from '../host';
 import type { PyValue } from '../objects';
 import { formatValue, truthy } from '../ops';
 import { typeName } from '../types';
@@ -18,7 +18,7 @@ import { itemStr, tensorRepr } from './print';
 import type { TorchRuntime } from './runtime';
 import { TorchSize } from './size';
 
-export const tensorType = hostType('Tensor', 'torch');
+
 
 const ARITH: Partial<Record<BinaryOp, ArithOp>> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '**': 'pow', '//': 'floordiv', '%': 'mod' };
 const COMPARE: Record<CompareOp, CompareOpName> = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne' };
@@ -34,7 +34,7 @@ export class PyTensor extends HostObject {
   }
 
   get pyType() {
-    return tensorType;
+    return this.rt.tensorType;
   }
 
   get shape(): readonly number[] {

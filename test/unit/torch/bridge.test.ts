@@ -57,6 +57,15 @@ describe('torch shim: bridge to the eager engine', () => {
     assert.equal(backend.liveCount(), before);
   });
 
+  it('an op frees its intermediates at once: only the tensors Python holds stay alive', () => {
+    const backend = createReferenceBackend();
+    const engine = new EagerEngine(backend);
+    const live = pyFunction('live', () => BigInt(backend.liveCount()));
+    const modules = { probe: { create: () => createModule('probe', { live }) } };
+    const src = 'import torch, probe\nx = torch.ones(100)\na = probe.live()\nfor i in range(50):\n    y = torch.softmax(x * 2 + 1, 0)\nprint(probe.live() - a)\n';
+    assert.equal(runTorch(src, engine, { modules }).output, '150\n', 'x * 2, + 1 and the softmax of each iteration');
+  });
+
   it('torch.manual_seed makes rand and randn repeatable within Gradlens', () => {
     const engine = new EagerEngine(createReferenceBackend());
     const src = 'import torch\ntorch.manual_seed(7)\na = torch.randn(4)\ntorch.manual_seed(7)\nprint(torch.equal(a, torch.randn(4)), a.shape, torch.rand(3).min() >= 0)\n';
