@@ -1,0 +1,66 @@
+import { Random } from '../../../runtime/core';
+import type { Ops } from '../../../runtime/ops';
+
+/** A program over Ops<T>: the same code runs eagerly on a backend and on tracers. */
+export type Program = <T>(o: Ops<T>, xs: readonly T[]) => T[];
+
+/** Shapes of the inputs every random program takes: two matrices and a row that broadcasts. */
+export const PROGRAM_INPUTS: readonly (readonly number[])[] = [[2, 3], [2, 3], [3]];
+
+type Step = <T>(o: Ops<T>, a: T, b: T) => T;
+
+const M = [2, 3] as const;
+// Each step maps f32[2,3] operands to an f32[2,3] result, kept inside each op's domain.
+const STEPS: readonly Step[] = [
+  (o, a, b) => o.add(a, b),
+  (o, a, b) => o.sub(a, b),
+  (o, a, b) => o.mul(a, b),
+  (o, a, b) => o.div(a, o.add(o.abs(b), o.scalarLike(1, b))),
+  (o, a, b) => o.pow(o.add(o.abs(a), o.scalarLike(0.5, a)), o.tanh(b)),
+  (o, a, b) => o.max(a, b),
+  (o, a, b) => o.min(a, o.mul(b, o.scalarLike(0.5, b))),
+  (o, a, b) => o.select(o.lt(a, b), a, o.neg(b)),
+  (o, a, b) => o.select(o.ge(a, o.scalarLike(0, a)), b, a),
+  (o, a, b) => o.mul(o.convert(o.ne(a, b), 'float32'), o.convert(o.le(a, b), 'float32')),
+  (o, a) => o.integerPow(a, 2),
+  (o, a) => o.integerPow(o.tanh(a), 3),
+  (o, a) => o.exp(o.tanh(a)),
+  (o, a) => o.log(o.add(o.abs(a), o.scalarLike(1, a))),
+  (o, a) => o.log1p(o.abs(a)),
+  (o, a) => o.expm1(o.tanh(a)),
+  (o, a) => o.sin(a),
+  (o, a) => o.cos(a),
+  (o, a) => o.tan(o.mul(o.tanh(a), o.scalarLike(1.2, a))),
+  (o, a) => o.logistic(a),
+  (o, a) => o.sqrt(o.abs(a)),
+  (o, a) => o.rsqrt(o.add(o.abs(a), o.scalarLike(0.5, a))),
+  (o, a) => o.sign(a),
+  (o, a) => o.broadcastInDim(o.reduceSum(a, [1]), [...M], [0]),
+  (o, a) => o.broadcastInDim(o.reduceMax(a, [0]), [...M], [1]),
+  (o, a) => o.broadcastInDim(o.reduceMin(a, [0, 1]), [...M], []),
+  (o, a) => o.broadcastInDim(o.reduceProd(o.tanh(a), [1]), [...M], [0]),
+  (o, a) => o.broadcastInDim(o.convert(o.argmax(a, 1), 'float32'), [...M], [0]),
+  (o, a) => o.reshape(o.transpose(a, [1, 0]), [...M]),
+  (o, a) => o.squeeze(o.expandDims(a, [0]), [0]),
+  (o, a, b) => o.pad(o.dotGeneral(a, b, { lhsContracting: [1], rhsContracting: [1], lhsBatch: [], rhsBatch: [] }), [0, 0], [0, 1], 0.5),
+  (o, a, b) => o.slice(o.concatenate([a, b], 1), [0, 0], [2, 6], [1, 2]),
+  (o, a) => o.gather(a, o.convert(o.sub(o.scalarLike(2, a), o.iota('float32', [3], 0)), 'int32'), 1),
+  (o, a) => o.scatterAdd(a, o.iota('int32', [3], 0), 1, [...M]),
+  (o, a) => o.convert(o.mul(o.convert(a, 'float64'), o.scalar(0.25, 'float64')), 'float32'),
+];
+
+/** A random straight-line program of `length` steps over a pool of values; it returns the last two. */
+export function randomProgram(seed: number, length: number): Program {
+  const rng = new Random(seed);
+  const plan = Array.from({ length }, () => ({ step: rng.int(0, STEPS.length), a: rng.uniform(), b: rng.uniform() }));
+  return <T>(o: Ops<T>, xs: readonly T[]): T[] => {
+    const pool: T[] = [xs[0], xs[1], o.broadcastTo(xs[2], M)];
+    for (const { step, a, b } of plan) {
+      const pick = (u: number) => pool[Math.floor(u * pool.length)];
+      pool.push(STEPS[step](o, pick(a), pick(b)));
+    }
+    return pool.slice(-2);
+  };
+}
+
+export const STEP_COUNT = STEPS.length;
