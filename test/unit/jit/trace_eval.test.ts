@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { createReferenceBackend, type DeviceArray } from '../../../runtime/backends';
+import { createReferenceBackend, type ReferenceArray } from '../../../runtime/backends';
 import { aval, Random, sizeOf } from '../../../runtime/core';
 import { printJaxpr } from '../../../runtime/ir';
 import { evalJaxpr, makeJaxpr, simplify } from '../../../runtime/jit';
@@ -11,7 +11,7 @@ const SEED = process.env.GRADLENS_SEED !== undefined ? Number(process.env.GRADLE
 const PROGRAMS = 60;
 
 const backend = createReferenceBackend();
-const read = (x: DeviceArray) => Array.from(backend.readSync(x));
+const read = (x: ReferenceArray) => Array.from(backend.readSync(x));
 
 function eager(program: Program, inputs: readonly number[][]): number[][] {
   const em = new BackendEmitter(backend);
