@@ -28,6 +28,21 @@
  * call Python callables (jax.grad calls the user's function), the tensor-bytes
  * budget, and per-run state.
  *
+ * Builtins that Python routes through other special methods read them as
+ * attributes: `abs(x)` calls `getattr('__abs__')`, `round(x, n)` `__round__`,
+ * `reversed(x)` `__reversed__` (else it reverses `iter()`).
+ *
+ * Functions are plain values: `pyFunction(name, (args, kwargs, ctx) => ...)`,
+ * with `bindArgs` (convert.ts) to bind arguments as Python would. A host type
+ * is a `PyType` (`hostType(name, module, construct?)`); its `attrs` map is its
+ * class namespace, so a class the script defines can subclass it
+ * (`class Net(nn.Module)`): instances are script objects whose methods the
+ * type's attrs provide, bound to the instance.
+ *
+ * Python values reach hooks as `PyValue`s (objects.ts): None is null, bool a
+ * boolean, int a bigint, float a number, str a string. `toJs`, `flattenNested`
+ * and `nestedFromFlat` (convert.ts) convert numbers and nested lists.
+ *
  * Errors: throw `pyError('TypeError', 'message')` for a Python exception the
  * script can catch, and the interpreter places it at the current span. Any other
  * JS error thrown by a hook becomes a `RuntimeError` with its message.
