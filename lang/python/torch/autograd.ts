@@ -100,6 +100,8 @@ export function gradModeFactories(rt: TorchRuntime): Record<string, PyValue> {
     } });
   return {
     no_grad: make('no_grad', false),
+    // Gradlens has no inference tensors; inference mode is no_grad.
+    inference_mode: make('no_grad', false),
     enable_grad: make('enable_grad', true),
     set_grad_enabled: pyFunction('set_grad_enabled', (args, kwargs, ctx) => {
       const a = bindArgs('set_grad_enabled', ['mode'], args, kwargs, ctx);

@@ -1,12 +1,26 @@
 /**
- * The `torch` shim: PyTorch's Python API over the runtime's eager engine.
+ * The `torch` shim: PyTorch 1.13's Python API over the runtime's eager engine.
  *
- *   import { torchModules, runTorch } from './lang/python/torch';
- *   const engine = new EagerEngine(await createTfjsBackend('wasm'));   // or createReferenceBackend() for float64
- *   const r = runTorch(source, engine, { file: 'fit.py' });            // run() inside engine.tidy
+ *   const engine = new EagerEngine(await createTfjsBackend('wasm'));    // create the backend first: run() is synchronous
+ *   const result = runTorch(source, engine, { file: 'fit.py' });
+ *
+ * `runTorch` is `run()` with `torchModules(engine)` registered (`import torch`, `torch.autograd`,
+ * `torch.nn`, `torch.nn.functional`, `torch.cuda`), wrapped in `engine.tidy` so the run's tensors
+ * are freed when it ends, and grad mode restored. A caller that builds its own registry does the
+ * same by hand: `engine.tidy(() => run(source, { modules: { ...torchModules(engine), ...more } }))`.
+ *
+ * What differs from PyTorch, by design:
+ * - float64 needs a backend that stores it (the reference backend); on wasm, cpu and webgpu a
+ *   float64 tensor is refused with a TypeError that says to use float32.
+ * - int64 (PyTorch's default integer dtype) is stored as int32 and reported as int64: values past
+ *   2^31 wrap.
+ * - `torch.manual_seed` makes `rand`/`randn` repeatable, but not PyTorch's numbers.
+ * - In-place ops replace a tensor's storage: a tensor from `detach()` or `.data` that is updated in
+ *   place does not update the tensor it came from.
+ * - Tensors the script drops stay alive (and charged to the byte budget) until the run ends; each
+ *   op's intermediates are freed at once.
  */
 export { torchModules, type TorchModules } from './module';
 export { runTorch } from './run';
 export { PyTensor } from './tensor';
 export { tensorRepr, type PrintableTensor } from './print';
-export { gradientAt, type GradientOutcome, type GradientReport, type JsonNumbers } from './gradient_at';

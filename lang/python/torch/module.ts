@@ -146,7 +146,7 @@ function buildModules(engine: EagerEngine, ctx: HostContext): TorchModules {
 
 /** The names the analyzer may check scripts against. */
 const TORCH_EXPORTS = [
-  ...Object.keys(DTYPE_ALIASES), 'no_grad', 'enable_grad', 'set_grad_enabled', 'is_grad_enabled', ...Object.keys(CREATORS),
+  ...Object.keys(DTYPE_ALIASES), 'no_grad', 'inference_mode', 'enable_grad', 'set_grad_enabled', 'is_grad_enabled', ...Object.keys(CREATORS),
   ...TORCH_FUNCTION_NAMES, 'Tensor', 'Size', 'cat', 'concat', 'stack', 'where', 'manual_seed', 'is_tensor', 'is_floating_point',
   'isfinite', 'isinf', 'equal', 'allclose', 'get_default_dtype', 'device', 'autograd', 'nn', 'cuda', '__version__',
 ];

@@ -36,6 +36,7 @@ export class TorchRuntime {
   private readonly wrappers = new WeakMap<Tensor, PyTensor>();
   /** Tensors wrapped during the current op, which its tidy scope must keep. */
   private readonly created: Tensor[] = [];
+  private depth = 0;
 
   /** `torch.Tensor`, one per run: `torch.Tensor([1, 2])` makes float32 tensors with this run's engine. */
   readonly tensorType: PyType;
@@ -68,6 +69,7 @@ export class TorchRuntime {
     const span = this.ctx.span;
     this.engine.span = { file: this.ctx.file, line: span.line, column: span.col, endLine: span.endLine, endColumn: span.endCol };
     const mark = this.created.length;
+    this.depth++;
     // The op's intermediates (coerced scalars, the steps of a composite) are freed at once; only
     // tensors handed to Python live on, until the run ends. NB: errors are caught inside the tidy
     // scope, which frees nothing when its function throws.
@@ -78,7 +80,7 @@ export class TorchRuntime {
         return { ok: false as const, error };
       }
     });
-    if (mark === 0) this.created.length = 0;
+    if (--this.depth === 0) this.created.length = 0;
     if (!out.ok) throw translate(out.error);
     return out.result;
   }
@@ -91,7 +93,7 @@ export class TorchRuntime {
     this.ctx.allocate(sizeOf(t.shape) * ITEM_SIZE[logical]);
     w = new PyTensor(this, t, logical);
     this.wrappers.set(t, w);
-    this.created.push(t);
+    if (this.depth > 0) this.created.push(t);
     return w;
   }
 

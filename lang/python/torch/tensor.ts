@@ -101,7 +101,7 @@ export class PyTensor extends HostObject {
         if (value !== null && value.shape.join() !== this.shape.join()) throw pyError('RuntimeError', 'assigned grad has data of a different size');
         // NB: not setGrad, which frees the old gradient: the script may still hold it (`g = x.grad`).
         // The run's tidy scope frees it instead.
-        if (this.t.grad) rt.engine.adopt(this.t.grad);
+        if (this.t.grad && this.t.grad !== (value as PyTensor | null)?.t) rt.engine.adopt(this.t.grad);
         this.t.grad = value === null ? null : value.t;
         return;
       case 'requires_grad':
