@@ -67,7 +67,7 @@ describe('jit: evaluation frees every intermediate', () => {
     const [out] = evalJaxpr(j, counting, [x]);
     // The argument, the literal being applied, one intermediate and the new result.
     assert.ok(peak <= 4, `peak live arrays ${peak}`);
-    backend.dispose(out);
+    counting.dispose(out);
     backend.dispose(x);
     assert.equal(backend.liveCount(), 0);
   });
