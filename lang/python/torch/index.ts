@@ -24,3 +24,4 @@ export { torchModules, type TorchModules } from './module';
 export { runTorch } from './run';
 export { PyTensor } from './tensor';
 export { tensorRepr, type PrintableTensor } from './print';
+export { gradientAt, type GradientOutcome, type GradientReport, type JsonNumbers } from './gradient_at';
