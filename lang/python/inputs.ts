@@ -31,7 +31,9 @@ export function captureInputs(parsed: ParseResult, fn: FunctionInfo, source: Inp
   const refused = syntaxError(parsed, file) ?? unsupportedSyntax(parsed, file);
   if (refused) return { ok: false, error: refused, output: '' };
   let output = '';
-  let captured: { fn: PyFunction; args: readonly PyValue[]; kwargs: Kwargs } | null = null;
+  let captured: { fn: PyValue; args: readonly PyValue[]; kwargs: Kwargs } | null = null;
+  // The function object the def made, before decorators: its defaults are the values to bind.
+  let defined: PyFunction | null = null;
   const interp = new Interpreter({
     file: file ?? '<string>',
     write: (text) => {
@@ -41,10 +43,13 @@ export function captureInputs(parsed: ParseResult, fn: FunctionInfo, source: Inp
     modules: { ...STANDARD_MODULES, ...options.modules },
     budgets: options.budgets,
     signal: options.signal,
+    onDefine: (f) => {
+      if (f.node === fn.node) defined = f;
+    },
     onCall:
       source.kind === 'call'
         ? (f, args, kwargs, call) => {
-            if (call === source.call && f.node === fn.node) {
+            if (call === source.call) {
               captured = { fn: f, args, kwargs };
               throw new StopRun();
             }
@@ -60,18 +65,27 @@ export function captureInputs(parsed: ParseResult, fn: FunctionInfo, source: Inp
   }
   try {
     if (source.kind === 'call') {
-      const c = captured as { fn: PyFunction; args: readonly PyValue[]; kwargs: Kwargs } | null;
+      const c = captured as { fn: PyValue; args: readonly PyValue[]; kwargs: Kwargs } | null;
       if (!c) {
         const err = pyError('RuntimeError', `the script never reached the call of ${fn.name}() on line ${source.span.line}`);
         err.exc.span = source.span;
         err.exc.bareMessage = true;
         throw err;
       }
+      // The arguments bind to the def's own parameters, also when a decorator's wrapper is what the call reaches.
+      const target = (defined as PyFunction | null) ?? (c.fn instanceof PyFunction ? c.fn : null);
+      if (!target) {
+        const err = pyError('RuntimeError', `${fn.qualname}() was not defined when the script reached line ${source.span.line}`);
+        err.exc.span = source.span;
+        err.exc.bareMessage = true;
+        throw err;
+      }
+      const values = interp.bindArguments(target, c.args, c.kwargs);
       interp.resetClock();
-      return { ok: true, inputs: { source: 'call', fn: c.fn, values: interp.bindArguments(c.fn, c.args, c.kwargs), interpreter: interp, output } };
+      return { ok: true, inputs: { source: 'call', fn: c.fn, values, interpreter: interp, output } };
     }
     const value = interp.globals.get(fn.name);
-    const target = findFunction(value, fn);
+    const target = defined as PyFunction | null;
     if (!value || !target) {
       const err = pyError('RuntimeError', `${fn.qualname}() is not defined at module level, so its inputs cannot be evaluated`);
       err.exc.span = fn.nameSpan;
@@ -104,10 +118,4 @@ export function captureInputs(parsed: ParseResult, fn: FunctionInfo, source: Inp
   } catch (e) {
     return fail(e);
   }
-}
-
-/** The PyFunction behind what the script bound the name to (decorators may wrap it). */
-function findFunction(value: PyValue | undefined, fn: FunctionInfo): PyFunction | null {
-  if (value instanceof PyFunction && value.node === fn.node) return value;
-  return value instanceof PyFunction ? value : null;
 }

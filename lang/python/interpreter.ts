@@ -89,10 +89,13 @@ export interface InterpreterOptions {
   budgets?: Partial<Budgets>;
   signal?: CancelSignal;
   /**
-   * Called before each call of a function the script defines, with its arguments.
+   * Called before each call expression calls its callee (a `def`, a lambda, a
+   * decorator's wrapper, a builtin, a host callable), with the arguments.
    * Throw (e.g. a `StopRun`) to stop the run there: how example inputs are captured.
    */
-  onCall?: (fn: PyFunction, args: readonly PyValue[], kwargs: Kwargs, call: A.Call) => void;
+  onCall?: (callee: PyValue, args: readonly PyValue[], kwargs: Kwargs, call: A.Call) => void;
+  /** Called when a `def` creates a function, before its decorators wrap it. */
+  onDefine?: (fn: PyFunction) => void;
 }
 
 /** Thrown by hooks to stop a run without an error; passes through every `try` and `with`. */
@@ -194,6 +197,7 @@ export class Interpreter implements HostContext {
   private readonly moduleCache = new Map<string, PyModule>();
   private readonly signal: CancelSignal | undefined;
   private readonly onCall: InterpreterOptions['onCall'];
+  private readonly onDefine: InterpreterOptions['onDefine'];
   private readonly stateMap = new Map<object, unknown>();
   private readonly superBuiltin: PyBuiltin;
   private readonly frames: Frame[] = [];
@@ -211,6 +215,7 @@ export class Interpreter implements HostContext {
     this.modules = options.modules ?? {};
     this.signal = options.signal;
     this.onCall = options.onCall;
+    this.onDefine = options.onDefine;
     const write = options.write ?? (() => {});
     this.builtins = createBuiltins(write);
     this.superBuiltin = new PyBuiltin('super', (args) => this.makeSuper(args));
@@ -806,7 +811,9 @@ export class Interpreter implements HostContext {
     const decorators = s.decorators.map((d) => this.evalExpr(d, scope));
     const defaults = s.params.map((p) => (p.default ? this.evalExpr(p.default, scope) : undefined));
     this.node = s;
-    let fn: PyValue = new PyFunction(s.name, scope.qualPrefix + s.name, s, defaults, scope);
+    const created = new PyFunction(s.name, scope.qualPrefix + s.name, s, defaults, scope);
+    this.onDefine?.(created);
+    let fn: PyValue = created;
     for (let i = decorators.length - 1; i >= 0; i--) {
       this.node = s.decorators[i];
       fn = this.callValue(decorators[i], [fn], NO_KWARGS);
@@ -1220,7 +1227,7 @@ export class Interpreter implements HostContext {
     const args: PyValue[] = [];
     const kwargs = e.args.length === 0 ? NO_KWARGS : this.evalArguments(e, scope, args);
     this.node = e;
-    if (this.onCall && f instanceof PyFunction) this.onCall(f, args, kwargs, e);
+    this.onCall?.(f, args, kwargs, e);
     if (f === this.superBuiltin && args.length === 0) return this.makeSuper(args);
     return this.callValue(f, args, kwargs);
   }

@@ -129,6 +129,7 @@ describe('interpreter: embedding', () => {
     const seen: string[] = [];
     const interp = new Interpreter({
       onCall: (fn, args, kwargs) => {
+        if (!(fn instanceof PyFunction)) return;
         seen.push(`${fn.name}(${args.map(String).join(', ')}, b=${String(kwargs.get('b'))})`);
         if (seen.length === 3) throw new StopRun();
       },
