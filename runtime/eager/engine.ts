@@ -132,6 +132,10 @@ export class EagerEngine implements Emitter<Tensor> {
     let result: R;
     try {
       result = fn();
+    } catch (e) {
+      // A failed evaluation (a shape error, a second backward) must not leak what it made so far.
+      for (const t of scope) t.dispose();
+      throw e;
     } finally {
       this.scopes.pop();
     }

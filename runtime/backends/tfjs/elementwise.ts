@@ -62,7 +62,12 @@ export function convert(x: tf.Tensor, to: DType): tf.Tensor {
   return tf.cast(x, to);
 }
 
+/** NB: tfjs-backend-wasm's Select reads bool branches with the wrong element size (wrong values, then out-of-bounds reads), so bools go through int32. */
 export function select(pred: tf.Tensor, onTrue: tf.Tensor, onFalse: tf.Tensor, shape: readonly number[]): tf.Tensor {
   const s = [...shape];
+  if (onTrue.dtype === 'bool') {
+    const picked = tf.where(tf.broadcastTo(pred, s), tf.broadcastTo(tf.cast(onTrue, 'int32'), s), tf.broadcastTo(tf.cast(onFalse, 'int32'), s));
+    return tf.cast(picked, 'bool');
+  }
   return tf.where(tf.broadcastTo(pred, s), tf.broadcastTo(onTrue, s), tf.broadcastTo(onFalse, s));
 }

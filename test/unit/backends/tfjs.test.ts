@@ -105,6 +105,7 @@ const CASES: { readonly [P in Primitive]: CaseMaker<ParamsOf<P>> } = {
     { inputs: [bools(r, [3, 1]), normal(r, [4]), normal(r, [])], params: {} },
     { inputs: [bools(r, []), normal(r, [2, 3]), normal(r, [2, 3])], params: {} },
     { inputs: [bools(r, [5]), ints(r, [5], -9, 9), ints(r, [1], -9, 9)], params: {} },
+    { inputs: [bools(r, [7]), bools(r, [7]), bools(r, [1])], params: {} },
   ],
   convert_element_type: (r) => [
     { inputs: [normal(r, [3, 4], 10)], params: { newDtype: 'int32' } },

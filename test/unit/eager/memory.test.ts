@@ -57,3 +57,20 @@ describe('eager engine: deep tapes', () => {
     assert.equal(backend.liveCount(), before);
   });
 });
+
+describe('eager engine: failures', () => {
+  it('a tidy whose function throws frees what it made', () => {
+    const backend = createReferenceBackend();
+    const engine = new EagerEngine(backend);
+    const torch = new TorchOps(engine);
+    const x = engine.fromValues([1, 2, 3], [3], 'float32').requiresGrad_();
+    const before = backend.liveCount();
+    assert.throws(() => engine.tidy(() => {
+      const y = torch.sum(torch.mul(x, x));
+      y.backward();
+      y.backward();
+    }), /backward through the graph a second time/);
+    x.setGrad(null);
+    assert.equal(backend.liveCount(), before);
+  });
+});

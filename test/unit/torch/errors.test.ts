@@ -11,10 +11,10 @@ describe('torch shim: errors', () => {
     wasm = await createTfjsBackend('wasm');
   });
 
-  const runOn = (backend: Backend, source: string, maxTensorBytes?: number, leaks = false): RunResult => {
+  const runOn = (backend: Backend, source: string, maxTensorBytes?: number): RunResult => {
     const live = backend.liveCount();
     const r = runTorch(source, new EagerEngine(backend), { file: 'script.py', ...(maxTensorBytes ? { budgets: { maxTensorBytes } } : {}) });
-    if (!leaks) assert.equal(backend.liveCount(), live, 'a failed script frees its tensors too');
+    assert.equal(backend.liveCount(), live, 'a failed script frees its tensors too');
     return r;
   };
   const errorOf = (r: RunResult): string => {
@@ -58,7 +58,7 @@ describe('torch shim: errors', () => {
 
   it('a second backward through freed saved tensors is PyTorch\'s RuntimeError at the second call', () => {
     // NB: the engine's tidy keeps what the failed backward made (see programs.test.ts).
-    const r = runOn(wasm, 'import torch\nx = torch.tensor(3.0, requires_grad=True)\ny = x * x\ny.backward()\ny.backward()\n', undefined, true);
+    const r = runOn(wasm, 'import torch\nx = torch.tensor(3.0, requires_grad=True)\ny = x * x\ny.backward()\ny.backward()\n');
     assert.match(errorOf(r), /^script\.py:5:1: error: RuntimeError: Trying to backward through the graph a second time/);
   });
 

@@ -13,13 +13,6 @@ import { runTorch } from '../../../lang/python/torch';
  */
 const DIR = 'test/fixtures/torch';
 
-/**
- * NB: EagerEngine.tidy does not free the tensors of a scope whose function throws, so a backward or
- * autograd.grad that fails midway (and that these programs catch on purpose) leaves a few alive.
- * Drop this list once the engine frees them.
- */
-const LEAK_AFTER_CAUGHT_ENGINE_ERROR = new Set(['errors_caught.py', 'grad_mode.py', 'second_derivative.py']);
-
 describe('torch shim: programs print what PyTorch 1.13 prints', () => {
   let wasm: Backend;
   before(async () => {
@@ -36,7 +29,7 @@ describe('torch shim: programs print what PyTorch 1.13 prints', () => {
       const r = runTorch(source, new EagerEngine(backend), { file: `${DIR}/${name}` });
       assert.equal(r.error ? formatError(r.error) : null, null);
       assert.equal(r.output, expected);
-      if (!LEAK_AFTER_CAUGHT_ENGINE_ERROR.has(name)) assert.equal(backend.liveCount(), live, 'every tensor the script made is freed when it ends');
+      assert.equal(backend.liveCount(), live, 'every tensor the script made is freed when it ends');
     });
   }
 });
