@@ -480,10 +480,15 @@ export class Interpreter implements HostContext {
 
   private execFor(s: A.For, scope: Scope): Completion {
     const it = this.evalExpr(s.iter, scope);
-    for (const x of ops.iterate(it, this)) {
+    this.node = s;
+    const iterator = ops.iterate(it, this)[Symbol.iterator]();
+    for (;;) {
+      // An error while fetching the next item (zip(strict=True), a host iterator) belongs to the `for` line.
       this.node = s;
+      const next = iterator.next();
+      if (next.done) break;
       this.tick();
-      this.assign(s.target, x, scope);
+      this.assign(s.target, next.value, scope);
       const r = this.execBlock(s.body, scope);
       if (r === BREAK) return NORMAL;
       if (r === RETURN) return r;
@@ -1296,10 +1301,14 @@ export class Interpreter implements HostContext {
     const gens = e.generators;
     const loop = (i: number, iterable: PyValue): void => {
       const g = gens[i];
-      for (const x of ops.iterate(iterable, this)) {
+      this.node = e;
+      const iterator = ops.iterate(iterable, this)[Symbol.iterator]();
+      for (;;) {
         this.node = e;
+        const next = iterator.next();
+        if (next.done) break;
         this.tick();
-        this.assign(g.target, x, inner);
+        this.assign(g.target, next.value, inner);
         let ok = true;
         for (const cond of g.ifs) {
           if (!ops.truthy(this.evalExpr(cond, inner), this)) {

@@ -43,6 +43,8 @@ describe('errors: uncaught Python exceptions', () => {
     ['class E(Exception):\n    def __str__(self):\n        return "mine"\nraise E()\n', 'x.py:4:1: error: E: mine'],
     ['x = 2.0 ** 10000\n', "x.py:1:5: error: OverflowError: (34, 'Numerical result out of range')"],
     ['def g():\n    return h()\ndef h():\n    return [][0]\ng()\n', 'x.py:4:12: error: IndexError: list index out of range'],
+    ['a = [1, 2, 3]\nfor x, y in zip(a, [1], strict=True):\n    z = x * 2\n', 'x.py:2:1: error: ValueError: zip() argument 2 is shorter than argument 1'],
+    ['xs = [v for v in zip([1], [2, 3], strict=True)]\n', 'x.py:1:6: error: ValueError: zip() argument 2 is longer than argument 1'],
   ];
   for (const [source, expected] of cases) {
     it(expected.replace(/^x\.py:\d+:\d+: error: /, ''), () => assert.equal(errorLine(source), expected));
