@@ -1059,7 +1059,12 @@ export function getattrOrUndefined(obj: PyValue, name: string, ctx: HostContext)
       for (const [k, v] of obj.dict) d.setByKey(dictKey(k), k, v);
       return d;
     }
-    if (obj instanceof ExceptionObject && name === 'args') return new PyTuple(obj.args);
+    if (obj instanceof ExceptionObject) {
+      if (name === 'args') return new PyTuple(obj.args);
+      if (name === '__cause__') return obj.cause;
+      if (name === '__context__') return obj.context;
+      if (name === '__traceback__') return null;
+    }
     if (obj instanceof ExceptionObject && name === '__cause__') return obj.cause;
     if (obj instanceof ExceptionObject && name === '__context__') return obj.context;
     if (obj instanceof Property && (name === 'setter' || name === 'getter')) {
@@ -1082,6 +1087,7 @@ export function getattrOrUndefined(obj: PyValue, name: string, ctx: HostContext)
       if (attr instanceof ClassMethod) return new PyBoundMethod(attr.fn, obj);
       return attr;
     }
+    if (obj.name === 'dict' && obj.module === 'builtins' && name === 'fromkeys') return DICT_FROMKEYS;
     return unboundMethod(obj, name, ctx);
   }
   if (obj instanceof PyFunction) {
@@ -1111,6 +1117,14 @@ function unboundMethod(t: PyType, name: string, ctx: HostContext): PyValue | und
     return c.call(getattr(args[0], name, c), args.slice(1), kwargs);
   });
 }
+
+/** `dict.fromkeys(keys, value=None)`. */
+const DICT_FROMKEYS = new PyBuiltin('fromkeys', (args, _kwargs, ctx) => {
+  if (args.length < 1 || args.length > 2) throw pyError('TypeError', `fromkeys expected at most 2 arguments, got ${args.length}`);
+  const d = new PyDict();
+  for (const k of iterate(args[0], ctx)) d.setByKey(dictKey(k), k, args[1] ?? null);
+  return d;
+});
 
 const SAMPLES = new Map<string, () => PyValue>([
   ['str', () => ''],
