@@ -15,6 +15,29 @@ describe('gradlens command line', () => {
     assert.equal(r.status, 0);
   });
 
+  // What PyTorch 1.13 prints for the examples that use no random numbers.
+  const EXAMPLE_OUTPUTS: Record<string, string> = {
+    'rosenbrock.py': 'f = 12.5000\ndf/dx = -155.0000, df/dy = -50.0000\n',
+    'logistic_regression.py': 'loss after 50 steps: 0.0716\ntensor([-2.0567,  2.0874], requires_grad=True)\n',
+    'loop.py': 'sqrt(2) ~ 1.414214, d/da = 0.353553 (exact 1/(2 sqrt 2) = 0.353553)\n',
+    'piecewise.py': 'huber(0.5) = 0.125, grad = 0.5\nhuber(3.0) = 2.5, grad = 1.0\n',
+  };
+  for (const [example, expected] of Object.entries(EXAMPLE_OUTPUTS)) {
+    it(`runs examples/${example} and prints what PyTorch prints`, () => {
+      const r = gradlens('run', `examples/${example}`);
+      assert.equal(r.stderr, '');
+      assert.equal(r.stdout, expected);
+    });
+  }
+
+  it('trains the example MLP: the loss falls', () => {
+    const r = gradlens('run', 'examples/mlp.py');
+    assert.equal(r.status, 0, r.stderr);
+    const losses = [...r.stdout.matchAll(/loss (\d+\.\d+)/g)].map((m) => Number(m[1]));
+    assert.equal(losses.length, 4);
+    assert.ok(losses[3] < losses[0] / 4, `losses ${losses.join(', ')}`);
+  });
+
   it('gives the seed function\'s value and gradient as JSON', () => {
     const r = gradlens('grad', 'examples/seed_torch.py:f', '--json');
     assert.equal(r.status, 0, r.stderr);
