@@ -6,11 +6,10 @@
  */
 import type { FunctionInfo, InputSource } from './analyze';
 import { PyError, pyError } from './exceptions';
-import { Interpreter, StopRun } from './interpreter';
+import { StopRun, type Interpreter } from './interpreter';
 import { PyFunction, type Kwargs, type PyValue } from './objects';
 import type { ParseResult } from './parse';
-import { scriptError, syntaxError, unsupportedSyntax, type RunOptions, type ScriptError } from './run';
-import { STANDARD_MODULES } from './stdlib';
+import { scriptError, scriptInterpreter, syntaxError, unsupportedSyntax, type RunOptions, type ScriptError } from './run';
 
 export interface CapturedInputs {
   readonly source: InputSource['kind'];
@@ -34,15 +33,7 @@ export function captureInputs(parsed: ParseResult, fn: FunctionInfo, source: Inp
   let captured: { fn: PyValue; args: readonly PyValue[]; kwargs: Kwargs } | null = null;
   // The function object the def made, before decorators: its defaults are the values to bind.
   let defined: PyFunction | null = null;
-  const interp = new Interpreter({
-    file: file ?? '<string>',
-    write: (text) => {
-      output += text;
-      options.stdout?.(text);
-    },
-    modules: { ...STANDARD_MODULES, ...options.modules },
-    budgets: options.budgets,
-    signal: options.signal,
+  const interp = scriptInterpreter(options, (text) => void (output += text), {
     onDefine: (f) => {
       if (f.node === fn.node) defined = f;
     },

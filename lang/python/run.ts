@@ -7,7 +7,7 @@
  */
 import { HaltError, PyError, type HaltKind } from './exceptions';
 import type { ExceptionObject } from './objects';
-import { Interpreter, StopRun, type Budgets, type CancelSignal } from './interpreter';
+import { Interpreter, StopRun, type Budgets, type CancelSignal, type InterpreterOptions } from './interpreter';
 import type { ModuleRegistry } from './modules';
 import { STANDARD_MODULES } from './stdlib';
 import { parse, type ParseResult } from './parse';
@@ -106,22 +106,35 @@ function uncaughtMessage(interp: Interpreter, exc: ExceptionObject): string {
   return text ? `${exc.type.qualifiedName}: ${text}` : exc.type.qualifiedName;
 }
 
+/**
+ * The interpreter a script runs in under `options`: its file name, the standard
+ * modules and the caller's, and what it prints sent to `write` then `options.stdout`.
+ */
+export function scriptInterpreter(
+  options: RunOptions,
+  write: (text: string) => void,
+  hooks: Pick<InterpreterOptions, 'onCall' | 'onDefine'> = {},
+): Interpreter {
+  return new Interpreter({
+    file: options.file ?? '<string>',
+    write: (text) => {
+      write(text);
+      options.stdout?.(text);
+    },
+    modules: { ...STANDARD_MODULES, ...options.modules },
+    budgets: options.budgets,
+    signal: options.signal,
+    ...hooks,
+  });
+}
+
 export function run(source: string, options: RunOptions = {}): RunResult {
   const file = options.file ?? null;
   const parsed = parse(source);
   const refused = syntaxError(parsed, file) ?? unsupportedSyntax(parsed, file);
   if (refused) return { output: '', error: refused };
   let output = '';
-  const interp = new Interpreter({
-    file: file ?? '<string>',
-    write: (text) => {
-      output += text;
-      options.stdout?.(text);
-    },
-    modules: { ...STANDARD_MODULES, ...options.modules },
-    budgets: options.budgets,
-    signal: options.signal,
-  });
+  const interp = scriptInterpreter(options, (text) => void (output += text));
   try {
     interp.runModule(parsed.module);
     return { output, error: null };

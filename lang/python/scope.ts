@@ -5,6 +5,7 @@
  */
 import type * as A from './ast';
 import type { PyValue } from './objects';
+import { forEachChild } from './walk';
 
 export interface ScopeInfo {
   readonly kind: 'function' | 'class' | 'comprehension';
@@ -156,86 +157,15 @@ function compute(node: ScopeNode): ScopeInfo {
 }
 
 /**
- * Calls `f` on `e` and every expression inside it, not descending into lambdas
- * and comprehensions' own scopes except for the walrus rule (they are visited:
- * a walrus in a comprehension binds in the enclosing function).
+ * Calls `f` on `e` and every expression evaluated inside it, for the walrus
+ * rule: comprehensions are entered (a walrus there binds in the enclosing
+ * function), lambdas are not, and binding targets (a walrus's own name, a
+ * comprehension's loop targets) are skipped.
  */
 export function visitExpr(e: A.Expr, f: (e: A.Expr) => void): void {
   f(e);
-  const v = (x: A.Expr | null | undefined) => {
-    if (x) visitExpr(x, f);
-  };
-  switch (e.kind) {
-    case 'FString':
-      for (const p of e.parts) if (typeof p !== 'string') v(p);
-      break;
-    case 'FormattedValue':
-      v(e.value);
-      v(e.spec);
-      break;
-    case 'BinOp':
-    case 'BoolOp':
-      v(e.left);
-      v(e.right);
-      break;
-    case 'UnaryOp':
-      v(e.operand);
-      break;
-    case 'Compare':
-      v(e.left);
-      e.comparators.forEach(v);
-      break;
-    case 'Call':
-      v(e.func);
-      for (const a of e.args) v(a.value);
-      break;
-    case 'Attribute':
-    case 'Starred':
-      v(e.value);
-      break;
-    case 'Subscript':
-      v(e.value);
-      v(e.index);
-      break;
-    case 'Slice':
-      v(e.lower);
-      v(e.upper);
-      v(e.step);
-      break;
-    case 'Tuple':
-    case 'List':
-    case 'Set':
-      e.elts.forEach(v);
-      break;
-    case 'Dict':
-      for (const item of e.items) {
-        if ('unpack' in item) v(item.unpack);
-        else {
-          v(item.key);
-          v(item.value);
-        }
-      }
-      break;
-    case 'IfExp':
-      v(e.test);
-      v(e.body);
-      v(e.orelse);
-      break;
-    case 'NamedExpr':
-      v(e.value);
-      break;
-    case 'ListComp':
-    case 'SetComp':
-    case 'GeneratorExp':
-    case 'DictComp':
-      for (const g of e.generators) {
-        v(g.iter);
-        g.ifs.forEach(v);
-      }
-      if (e.kind === 'DictComp') {
-        v(e.key);
-        v(e.value);
-      } else v(e.elt);
-      break;
-  }
+  if (e.kind === 'Lambda') return;
+  forEachChild(e, (x, role) => {
+    if (role === 'value') visitExpr(x, f);
+  });
 }

@@ -96,8 +96,20 @@ function walkStatement(s: A.Stmt, v: Visitor, parents: A.Stmt[]): void {
 
 export function walkExpr(e: A.Expr, v: Visitor, parents: readonly A.Stmt[]): void {
   v.expr?.(e, parents);
+  forEachChild(e, (x) => walkExpr(x, v, parents));
+}
+
+/** What a sub-expression is to its parent: evaluated, or a name it binds (a walrus's name, a comprehension's loop targets). */
+export type ChildRole = 'value' | 'target';
+
+/**
+ * Calls `f` on each direct sub-expression of `e`, in source order, lambdas' and
+ * comprehensions' included. A walk that treats scopes or targets differently
+ * decides at its call site.
+ */
+export function forEachChild(e: A.Expr, f: (child: A.Expr, role: ChildRole) => void): void {
   const ex = (x: A.Expr | null | undefined) => {
-    if (x) walkExpr(x, v, parents);
+    if (x) f(x, 'value');
   };
   switch (e.kind) {
     case 'FString':
@@ -117,7 +129,7 @@ export function walkExpr(e: A.Expr, v: Visitor, parents: readonly A.Stmt[]): voi
       break;
     case 'Compare':
       ex(e.left);
-      e.comparators.forEach(ex);
+      for (const c of e.comparators) ex(c);
       break;
     case 'Call':
       ex(e.func);
@@ -139,7 +151,7 @@ export function walkExpr(e: A.Expr, v: Visitor, parents: readonly A.Stmt[]): voi
     case 'Tuple':
     case 'List':
     case 'Set':
-      e.elts.forEach(ex);
+      for (const x of e.elts) ex(x);
       break;
     case 'Dict':
       for (const item of e.items) {
@@ -156,7 +168,7 @@ export function walkExpr(e: A.Expr, v: Visitor, parents: readonly A.Stmt[]): voi
       ex(e.orelse);
       break;
     case 'NamedExpr':
-      ex(e.target);
+      f(e.target, 'target');
       ex(e.value);
       break;
     case 'Lambda':
@@ -168,15 +180,27 @@ export function walkExpr(e: A.Expr, v: Visitor, parents: readonly A.Stmt[]): voi
     case 'GeneratorExp':
     case 'DictComp':
       for (const g of e.generators) {
-        ex(g.target);
+        f(g.target, 'target');
         ex(g.iter);
-        g.ifs.forEach(ex);
+        for (const x of g.ifs) ex(x);
       }
       if (e.kind === 'DictComp') {
         ex(e.key);
         ex(e.value);
       } else ex(e.elt);
       break;
+    case 'Name':
+    case 'Num':
+    case 'Str':
+    case 'Bool':
+    case 'None':
+    case 'Ellipsis':
+    case 'UnsupportedExpr':
+    case 'ErrorExpr':
+      break;
+    default:
+      // NB: a new expression kind fails the build here until its children are listed above.
+      e satisfies never;
   }
 }
 
