@@ -1,6 +1,6 @@
 import { formatAval, type AbstractValue, type DType } from '../core';
 import type { DeviceArray } from '../backends';
-import { equation, Literal, Var, type Atom, type ConstValue, type Equation, type Jaxpr, type SourceSpan } from '../ir';
+import { equation, isVar, Literal, Var, type Atom, type ConstValue, type Equation, type Jaxpr, type SourceSpan } from '../ir';
 import { Ops, type Emitter } from '../ops';
 import { abstractEval, type ParamsOf, type Primitive } from '../primitives';
 
@@ -18,6 +18,9 @@ export type Traceable = Tracer | number | DeviceArray;
 const isDeviceArray = (x: unknown): x is DeviceArray =>
   typeof x === 'object' && x !== null && 'backend' in x && 'shape' in x && 'dtype' in x;
 
+/** Traces whose function is running, outermost first: a tracer of one of them may enter a deeper trace. */
+const active: JaxprTrace[] = [];
+
 /** Records each primitive applied to its tracers as an equation, checking it with the shape rule. */
 export class JaxprTrace implements Emitter<Tracer> {
   /** The source span being traced; each equation records it. */
@@ -27,6 +30,9 @@ export class JaxprTrace implements Emitter<Tracer> {
   private readonly constvars: Var[] = [];
   private readonly consts: ConstValue[] = [];
   private readonly captured = new Map<DeviceArray, Tracer>();
+  private readonly closureVars: Var[] = [];
+  private readonly closure = new Map<Atom, Tracer>();
+  private readonly closed: Tracer[] = [];
 
   arg(aval: AbstractValue): Tracer {
     const v = new Var({ shape: [...aval.shape], dtype: aval.dtype });
@@ -35,6 +41,9 @@ export class JaxprTrace implements Emitter<Tracer> {
   }
 
   bind<P extends Primitive>(prim: P, inputs: readonly Traceable[], params: ParamsOf<P>): Tracer {
+    // NB: an op mixing tracers of nested traces belongs to the innermost one (JAX's find_top_trace).
+    const top = inputs.reduce<JaxprTrace>((t, x) => (x instanceof Tracer && active.indexOf(x.trace) > active.indexOf(t) ? x.trace : t), this);
+    if (top !== this) return top.bind(prim, inputs, params);
     const like = inputs.find((x): x is Tracer | DeviceArray => typeof x !== 'number' && x.dtype !== 'bool')
       ?? inputs.find((x): x is Tracer | DeviceArray => typeof x !== 'number');
     const atoms = inputs.map((x) => this.lift(x, like?.dtype ?? 'float32', prim).atom);
@@ -62,6 +71,31 @@ export class JaxprTrace implements Emitter<Tracer> {
     return t;
   }
 
+  /** A constvar holding `c` (a device array is captured once, as by `capture`). */
+  constant(c: ConstValue): Tracer {
+    if (c.kind === 'device') return this.capture(c.array);
+    const v = new Var({ shape: [...c.aval.shape], dtype: c.aval.dtype });
+    this.constvars.push(v);
+    this.consts.push(c);
+    return new Tracer(this, v);
+  }
+
+  /** Runs `fn` with this trace active, so tracers of enclosing active traces may enter it. */
+  run<R>(fn: () => R): R {
+    active.push(this);
+    try {
+      return fn();
+    } finally {
+      active.splice(active.lastIndexOf(this), 1);
+    }
+  }
+
+  /**
+   * Tracers of enclosing traces that this one used, in the order of the extra invars `build`
+   * appends for them after the arguments: whoever inlines the jaxpr passes these there.
+   */
+  get closedOver(): readonly Tracer[] { return this.closed; }
+
   /** Runs `fn` with `span` as the current source span. */
   withSpan<R>(span: SourceSpan | null, fn: () => R): R {
     const before = this.span;
@@ -76,11 +110,15 @@ export class JaxprTrace implements Emitter<Tracer> {
   /** The jaxpr recorded so far, returning `outs`. */
   build(outs: readonly Traceable[]): Jaxpr {
     const outvars = outs.map((x) => this.lift(x, 'float32', 'output').atom);
-    return { constvars: [...this.constvars], consts: [...this.consts], invars: [...this.invars], eqns: [...this.eqns], outvars };
+    return {
+      constvars: [...this.constvars], consts: [...this.consts], invars: [...this.invars, ...this.closureVars], eqns: [...this.eqns], outvars,
+    };
   }
 
   private lift(x: Traceable, numberDtype: DType, where: string): Tracer {
     if (x instanceof Tracer) {
+      if (x.trace !== this && !isVar(x.atom)) return this.scalar(x.atom.value, x.atom.dtype);
+      if (x.trace !== this && this.encloses(x.trace)) return this.closeOver(x);
       if (x.trace !== this) throw new Error(`${where}: a tracer from another trace leaked in (${x}); pass it as an argument instead`);
       return x;
     }
@@ -88,6 +126,25 @@ export class JaxprTrace implements Emitter<Tracer> {
     if (typeof x === 'number') return this.scalar(x, numberDtype);
     if (isDeviceArray(x)) return this.capture(x);
     throw new TypeError(`${where}: cannot trace a value of type ${typeof x}`);
+  }
+
+  private encloses(outer: JaxprTrace): boolean {
+    const i = active.indexOf(outer);
+    const self = active.indexOf(this);
+    return i >= 0 && (self < 0 || i < self);
+  }
+
+  /** An enclosing trace's tracer becomes an extra input of this trace (a closure), one per var. */
+  private closeOver(x: Tracer): Tracer {
+    let t = this.closure.get(x.atom);
+    if (!t) {
+      const v = new Var({ shape: [...x.shape], dtype: x.dtype });
+      this.closureVars.push(v);
+      this.closed.push(x);
+      t = new Tracer(this, v);
+      this.closure.set(x.atom, t);
+    }
+    return t;
   }
 }
 
@@ -110,11 +167,12 @@ export type TracedFunction = (o: TraceOps, ...args: Tracer[]) => Traceable | rea
 
 /**
  * Traces `fn` on tracers of `inputAvals` into a jaxpr, as `jax.make_jaxpr` does. A single
- * result becomes one outvar, an array of results one each.
+ * result becomes one outvar, an array of results one each. Tracers of an enclosing trace that
+ * `fn` closes over become extra invars after the arguments (see `JaxprTrace.closedOver`).
  */
 export function makeJaxpr(fn: TracedFunction, inputAvals: readonly AbstractValue[]): Jaxpr {
   const trace = new JaxprTrace();
   const args = inputAvals.map((a) => trace.arg(a));
-  const out = fn(new TraceOps(trace), ...args);
+  const out = trace.run(() => fn(new TraceOps(trace), ...args));
   return trace.build(Array.isArray(out) ? out : [out as Traceable]);
 }
