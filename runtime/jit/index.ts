@@ -1,3 +1,4 @@
 export { JaxprTrace, makeJaxpr, TraceOps, Tracer, type Traceable, type TracedFunction } from './trace';
 export { evalJaxpr, interpretJaxpr } from './evaluate';
 export { cse, dce, foldConstants, simplify, type FoldOptions } from './simplify';
+export * from './transforms';
