@@ -1,8 +1,13 @@
 import * as assert from 'node:assert/strict';
+import type { DeviceArray } from '../../../../runtime/backends';
+import { Random, sizeOf } from '../../../../runtime/core';
 import { printJaxpr } from '../../../../runtime/ir';
 import { makeJaxpr, simplify, type TraceOps, type Tracer } from '../../../../runtime/jit';
 import { grad, gradJaxpr, jit, valueAndGrad } from '../../../../runtime/jit/transforms';
+import { PROGRAM_INPUTS, randomProgram } from '../programs';
 import { assertClose, engine, ENGINE_NAMES, take, upload } from './helpers';
+
+const RANDOM = 25;
 
 describe('jit transforms: grad', () => {
   it('prints the gradient jaxpr of x**2 + 3x + 5', () => {
@@ -41,4 +46,63 @@ describe('jit transforms: grad', () => {
       }
     });
   }
+});
+
+describe('jit transforms: grad options and pytrees', () => {
+  for (const name of ENGINE_NAMES) {
+    it(`value_and_grad with argnums as a list and hasAux; grad of a dict argument (${name})`, async () => {
+      const e = await engine(name);
+      const before = e.backend.liveCount();
+      // f(x, y, z) = sum(x * y) + z**2, aux = {prod: x * y}
+      const f = (o: TraceOps, x: Tracer, y: Tracer, z: Tracer) => {
+        const p = o.mul(x, y);
+        return [o.add(o.reduceSum(p, [0]), o.integerPow(z, 2)), { prod: p }];
+      };
+      const [x, y, z] = [upload(e, [1, 2], [2]), upload(e, [3, 4], [2]), upload(e, 5)];
+      const out = jit(valueAndGrad(f, { argnums: [0, 2], hasAux: true }), e)(x, y, z) as [[DeviceArray, { prod: DeviceArray }], DeviceArray[]];
+      assert.equal(out[1].length, 2);
+      assert.deepEqual(take(e, out), [[36], [3, 8], [3, 4], [10]]);
+      const [g, aux] = jit(grad(f, { argnums: 1, hasAux: true }), e)(x, y, z) as [DeviceArray, { prod: DeviceArray }];
+      assert.deepEqual(take(e, [g, aux.prod]), [[1, 2], [3, 8]]);
+      const h = (o: TraceOps, p: { w: Tracer; b: Tracer[] }) => o.reduceSum(o.mul(o.add(p.w, p.b[0]), p.b[1]), [0]);
+      const gp = jit(grad(h), e)({ w: x, b: [y, z] }) as { w: DeviceArray; b: DeviceArray[] };
+      assert.deepEqual(Object.keys(gp).sort(), ['b', 'w']);
+      assert.deepEqual(take(e, [gp.w, gp.b[0], gp.b[1]]), [[5, 5], [5, 5], [10]]);
+      [x, y, z].forEach((a) => e.backend.dispose(a));
+      assert.equal(e.backend.liveCount(), before);
+      const vec = upload(e, [1, 2], [2]);
+      assert.throws(() => jit(grad((o: TraceOps, a: Tracer) => o.mul(a, a)), e)(vec), /scalar floating output/);
+      e.backend.dispose(vec);
+    });
+  }
+
+  it(`grad agrees with central differences on ${RANDOM} random programs (reference, float32 data)`, async () => {
+    const e = await engine('reference');
+    const f32 = { ...e, dtype: 'float32' as const };
+    for (let p = 0; p < RANDOM; p++) {
+      const program = randomProgram(2000 + p, 8);
+      // A scalar of both outputs: sum(out0 + 0.5 out1) in float64, so the differences are exact enough.
+      const loss = (o: TraceOps, ...xs: Tracer[]) => {
+        const [a, b] = program(o, xs);
+        return o.reduceSum(o.convert(o.add(a, o.mul(b, o.scalarLike(0.5, b))), 'float64'), [0, 1]);
+      };
+      const rng = new Random(4000 + p);
+      const xs = PROGRAM_INPUTS.map((s) => rng.normals(sizeOf(s)));
+      const v = PROGRAM_INPUTS.map((s) => rng.normals(sizeOf(s)));
+      const value = (t: number) => {
+        const args = xs.map((x, i) => upload(f32, x.map((xv, j) => xv + t * v[i][j]), PROGRAM_INPUTS[i]));
+        const r = take(e, jit(loss, e)(...args))[0][0];
+        args.forEach((a) => e.backend.dispose(a));
+        return r;
+      };
+      const args = xs.map((x, i) => upload(f32, x, PROGRAM_INPUTS[i]));
+      const gs = take(e, jit(grad(loss, { argnums: [0, 1, 2] }), e)(...args));
+      args.forEach((a) => e.backend.dispose(a));
+      const analytic = gs.reduce((s, g, i) => s + g.reduce((t, gv, j) => t + gv * v[i][j], 0), 0);
+      const eps = 1e-2;
+      const numeric = (value(eps) - value(-eps)) / (2 * eps);
+      assert.ok(Math.abs(analytic - numeric) <= 2e-2 * Math.max(1, Math.abs(numeric)),
+        `program ${2000 + p}: <grad, v> = ${analytic}, central differences ${numeric}`);
+    }
+  });
 });
