@@ -1,0 +1,238 @@
+import { sizeOf, stridesOf, type AnyTypedArray, type DType, type Shape } from '../../core';
+import type { KernelSpec, MemberSpec, Ref } from './kernel_spec';
+
+/** A compiled fused kernel: reads `ins`, fills the preallocated `outs`. */
+export type HostKernel = (ins: readonly AnyTypedArray[], outs: readonly AnyTypedArray[]) => void;
+
+/**
+ * An index into a value, as a flat offset, as coordinates, or both (JS expressions). Keeping
+ * whichever form the producer had avoids div/mod when no broadcast needs coordinates.
+ */
+interface Ix {
+  readonly flat: string | null;
+  readonly coords: readonly string[] | null;
+}
+
+export function literalSource(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (Object.is(v, -0)) return '(-0)';
+  if (v === Infinity) return 'Infinity';
+  if (v === -Infinity) return '(-Infinity)';
+  return v < 0 ? `(${v})` : String(v);
+}
+
+/**
+ * Each value stored as the reference backend stores it after every op: float32 rounds, int32
+ * wraps as Int32Array does, bool wraps as Uint8Array does. Rounding per op, not once per
+ * kernel, is what makes fused results bit-identical to op-by-op evaluation.
+ */
+function cast(dtype: DType, e: string): string {
+  switch (dtype) {
+    case 'float32': return `Math.fround(${e})`;
+    case 'float64': return e;
+    case 'int32': return `(${e} | 0)`;
+    case 'bool': return `(${e} & 255)`;
+  }
+}
+
+/** Ops whose result is already a value of the output dtype: one of the operands, a 0/1, or an exact sign flip. */
+const EXACT = new Set(['max', 'min', 'lt', 'le', 'gt', 'ge', 'eq', 'ne', 'select', 'abs', 'sign']);
+
+const UNARY: Record<string, (a: string) => string> = {
+  neg: (a) => `(-${a})`,
+  exp: (a) => `Math.exp(${a})`,
+  log: (a) => `Math.log(${a})`,
+  log1p: (a) => `Math.log1p(${a})`,
+  expm1: (a) => `Math.expm1(${a})`,
+  sin: (a) => `Math.sin(${a})`,
+  cos: (a) => `Math.cos(${a})`,
+  tan: (a) => `Math.tan(${a})`,
+  tanh: (a) => `Math.tanh(${a})`,
+  // The reference's stable form: exp never overflows on either side.
+  logistic: (a) => `(${a} >= 0 ? 1 / (1 + Math.exp(-${a})) : Math.exp(${a}) / (1 + Math.exp(${a})))`,
+  sqrt: (a) => `Math.sqrt(${a})`,
+  rsqrt: (a) => `(1 / Math.sqrt(${a}))`,
+  abs: (a) => `Math.abs(${a})`,
+  sign: (a) => `(${a} > 0 ? 1 : ${a} < 0 ? -1 : ${a})`,
+};
+
+const BINARY: Record<string, (a: string, b: string) => string> = {
+  add: (a, b) => `(${a} + ${b})`,
+  sub: (a, b) => `(${a} - ${b})`,
+  mul: (a, b) => `(${a} * ${b})`,
+  div: (a, b) => `(${a} / ${b})`,
+  pow: (a, b) => `Math.pow(${a}, ${b})`,
+  // NaN propagates from either side; ties keep the first operand, so max(-0, 0) is -0 as in the reference.
+  max: (a, b) => `(${a} !== ${a} || ${b} !== ${b} ? NaN : ${a} >= ${b} ? ${a} : ${b})`,
+  min: (a, b) => `(${a} !== ${a} || ${b} !== ${b} ? NaN : ${a} <= ${b} ? ${a} : ${b})`,
+  lt: (a, b) => `(${a} < ${b} ? 1 : 0)`,
+  le: (a, b) => `(${a} <= ${b} ? 1 : 0)`,
+  gt: (a, b) => `(${a} > ${b} ? 1 : 0)`,
+  ge: (a, b) => `(${a} >= ${b} ? 1 : 0)`,
+  eq: (a, b) => `(${a} === ${b} ? 1 : 0)`,
+  ne: (a, b) => `(${a} !== ${b} ? 1 : 0)`,
+};
+
+const REDUCE: Record<string, { init: string; step: (acc: string, v: string) => string }> = {
+  reduce_sum: { init: '0', step: (acc, v) => `${acc} += ${v};` },
+  reduce_prod: { init: '1', step: (acc, v) => `${acc} *= ${v};` },
+  // NB: once acc is NaN neither test passes, so it stays NaN, as the reference's maxStep.
+  reduce_max: { init: '-Infinity', step: (acc, v) => `if (${v} > ${acc} || ${v} !== ${v}) ${acc} = ${v};` },
+  reduce_min: { init: 'Infinity', step: (acc, v) => `if (${v} < ${acc} || ${v} !== ${v}) ${acc} = ${v};` },
+};
+
+function flatFrom(coords: readonly string[], shape: Shape): string {
+  const strides = stridesOf(shape);
+  const terms = coords.map((c, k) => (shape[k] === 1 || c === '0' ? null : strides[k] === 1 ? c : `${c} * ${strides[k]}`))
+    .filter((t): t is string => t !== null);
+  return terms.length === 0 ? '0' : terms.length === 1 ? terms[0] : `(${terms.join(' + ')})`;
+}
+
+/** Generates the statements of one loop body, memoizing each (value, index) it computes. */
+class Body {
+  readonly lines: string[] = [];
+  private readonly memo = new Map<string, string>();
+  private next = 0;
+
+  constructor(private readonly spec: KernelSpec) {}
+
+  local(expr: string, prefix = 't'): string {
+    let name = this.memo.get(expr);
+    if (name === undefined) {
+      name = `${prefix}${this.next++}`;
+      this.lines.push(`const ${name} = ${expr};`);
+      this.memo.set(expr, name);
+    }
+    return name;
+  }
+
+  flat(ix: Ix, shape: Shape): string {
+    if (sizeOf(shape) === 1) return '0';
+    return ix.flat ?? this.local(flatFrom(ix.coords!, shape), 'f');
+  }
+
+  coords(ix: Ix, shape: Shape): readonly string[] {
+    if (ix.coords) return ix.coords;
+    const f = ix.flat!;
+    const strides = stridesOf(shape);
+    return shape.map((d, k) => {
+      if (d === 1) return '0';
+      const q = strides[k] === 1 ? f : `((${f} / ${strides[k]}) | 0)`;
+      return this.local(k === 0 ? q : `(${q} % ${d})`, 'u');
+    });
+  }
+
+  /** The index into an operand of `from` that NumPy broadcasting reads for index `ix` of `to`. */
+  broadcast(ix: Ix, from: Shape, to: Shape): Ix {
+    if (from.length === to.length && from.every((d, k) => d === to[k])) return ix;
+    if (sizeOf(from) === 1) return { flat: '0', coords: null };
+    if (sizeOf(from) === sizeOf(to)) return { flat: this.flat(ix, to), coords: null };
+    const c = this.coords(ix, to);
+    const lead = to.length - from.length;
+    return { flat: null, coords: from.map((d, k) => (d === 1 ? '0' : c[lead + k])) };
+  }
+
+  value(ref: Ref, ix: Ix): string {
+    if ('literal' in ref) return literalSource(ref.literal);
+    if ('input' in ref) {
+      const aval = this.spec.inputs[ref.input];
+      return this.local(`in${ref.input}[${this.flat(ix, aval.shape)}]`, 'x');
+    }
+    return this.member(ref.member, ix);
+  }
+
+  member(m: number, ix: Ix): string {
+    const spec = this.spec.members[m];
+    const key = `m${m}@${ix.flat ?? ix.coords!.join(',')}`;
+    const known = this.memo.get(key);
+    if (known !== undefined) return known;
+    const name = this.local(this.expression(spec, ix));
+    this.memo.set(key, name);
+    return name;
+  }
+
+  private shapeOf(ref: Ref): Shape {
+    if ('literal' in ref) return [];
+    return 'input' in ref ? this.spec.inputs[ref.input].shape : this.spec.members[ref.member].out.shape;
+  }
+
+  private expression(s: MemberSpec, ix: Ix): string {
+    const out = s.out.shape;
+    const arg = (k: number, at: Ix = this.broadcast(ix, this.shapeOf(s.args[k]), out)) => this.value(s.args[k], at);
+    switch (s.primitive) {
+      case 'reshape': case 'squeeze': case 'expand_dims':
+        return arg(0, { flat: this.flat(ix, out), coords: null });
+      case 'broadcast_in_dim': {
+        const from = this.shapeOf(s.args[0]);
+        if (sizeOf(from) === sizeOf(out)) return arg(0, { flat: this.flat(ix, out), coords: null });
+        const c = this.coords(ix, out);
+        const bd = (s.params as { broadcastDimensions: readonly number[] }).broadcastDimensions;
+        return arg(0, { flat: null, coords: from.map((d, k) => (d === 1 ? '0' : c[bd[k]])) });
+      }
+      case 'select':
+        return `(${arg(0)} !== 0 ? ${arg(1)} : ${arg(2)})`;
+      case 'convert_element_type': {
+        const a = arg(0);
+        return s.out.dtype === 'bool' ? `(${a} !== 0 ? 1 : 0)` : cast(s.out.dtype, a);
+      }
+      case 'integer_pow':
+        return cast(s.out.dtype, this.integerPow(arg(0), (s.params as { y: number }).y));
+    }
+    const op = BINARY[s.primitive] ?? null;
+    const e = op ? op(arg(0), arg(1)) : UNARY[s.primitive](arg(0));
+    return EXACT.has(s.primitive) && s.out.dtype !== 'int32' ? e : cast(s.out.dtype, e);
+  }
+
+  /** Repeated squaring in the reference's order, so x**y rounds the same. */
+  private integerPow(x: string, y: number): string {
+    let base = x;
+    let acc: string | null = null;
+    for (let e = Math.abs(y); e > 0; e = Math.floor(e / 2)) {
+      if (e & 1) acc = acc === null ? base : this.local(`${acc} * ${base}`, 'p');
+      if (e > 1) base = this.local(`${base} * ${base}`, 'p');
+    }
+    const r = acc ?? '1';
+    return y < 0 ? `(1 / ${r})` : r;
+  }
+}
+
+function loops(vars: readonly string[], dims: readonly number[], inner: string): string {
+  return vars.reduceRight((body, v, k) => `for (let ${v} = 0; ${v} < ${dims[k]}; ${v}++) {\n${body}\n}`, inner);
+}
+
+/** JavaScript source of a kernel: one loop over the domain, plus an inner loop over reduced axes. */
+export function generateJs(spec: KernelSpec): string {
+  const body = new Body(spec);
+  const rank = spec.domain.length;
+  const cvars = spec.domain.map((_, k) => `c${k}`);
+  const domainIx: Ix = { flat: 'i', coords: cvars };
+  const writes = spec.outputs.filter((m) => m !== spec.reduction?.member)
+    .map((m) => `out${spec.outputs.indexOf(m)}[i] = ${body.member(m, domainIx)};`);
+  const header = [
+    ...spec.inputs.map((_, k) => `const in${k} = ins[${k}];`),
+    ...spec.outputs.map((_, k) => `const out${k} = outs[${k}];`),
+  ];
+  if (spec.reduction === null) {
+    const inner = [...body.lines, ...writes].join('\n');
+    const n = sizeOf(spec.domain);
+    if (!/\bc\d+\b/.test(inner)) return [...header, `for (let i = 0; i < ${n}; i++) {\n${inner}\n}`].join('\n');
+    return [...header, 'let i = 0;', loops(cvars, spec.domain, `${inner}\ni++;`)].join('\n');
+  }
+  const { member, axes } = spec.reduction;
+  const r = spec.members[member];
+  const red = REDUCE[r.primitive];
+  const v = body.value(r.args[0], domainIx);
+  const inner = [`const i = ${flatFrom(cvars, spec.domain)};`, ...body.lines, ...writes, red.step('acc', v)].join('\n');
+  const kept = [...Array(rank).keys()].filter((k) => !axes.includes(k));
+  const store = r.out.dtype === 'bool' ? '(acc !== 0 ? 1 : 0)' : 'acc';
+  const slot = spec.outputs.indexOf(member);
+  // NB: an unread reduction (a jaxpr not yet DCE'd) still runs its loop, for the side outputs.
+  const outer = `let acc = ${red.init};\n${loops(axes.map((k) => cvars[k]), axes.map((k) => spec.domain[k]), inner)}\n`
+    + (slot >= 0 ? `out${slot}[o] = ${store};\n` : '') + 'o++;';
+  return [...header, 'let o = 0;', loops(kept.map((k) => cvars[k]), kept.map((k) => spec.domain[k]), outer)].join('\n');
+}
+
+export function compileJs(spec: KernelSpec): HostKernel {
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return new Function('ins', 'outs', `'use strict';\n${generateJs(spec)}`) as HostKernel;
+}

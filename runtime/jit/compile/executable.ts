@@ -1,0 +1,156 @@
+import { allocate, formatAval, shapeEq, sizeOf, typedArrayFrom, type AbstractValue, type AnyTypedArray } from '../../core';
+import { ReferenceArray, type Backend, type DeviceArray } from '../../backends';
+import { isVar, type Jaxpr, type Var } from '../../ir';
+import { abstractEval } from '../../primitives';
+import { compileJs, type HostKernel } from './codegen_js';
+import { kernelSpec, specKey } from './kernel_spec';
+import { planJaxpr, type Plan, type PlanKernel } from './plan';
+
+const cache = new Map<string, HostKernel>();
+const stats = { hits: 0, misses: 0 };
+
+/** Compiled host kernels are shared by every executable: same structure and avals, same function. */
+function hostKernel(key: string, make: () => HostKernel): HostKernel {
+  let k = cache.get(key);
+  if (k) {
+    stats.hits++;
+  } else {
+    stats.misses++;
+    k = make();
+    cache.set(key, k);
+  }
+  return k;
+}
+
+export function kernelCacheStats(): { readonly hits: number; readonly misses: number; readonly size: number } {
+  return { ...stats, size: cache.size };
+}
+
+export function clearKernelCache(): void {
+  cache.clear();
+  stats.hits = 0;
+  stats.misses = 0;
+}
+
+export interface Executable<A extends DeviceArray> {
+  readonly plan: Plan;
+  /** Runs the plan; the results are fresh arrays the caller owns, as evalJaxpr's. */
+  run(args: readonly A[]): A[];
+}
+
+/** Where a value lives between kernels: on the backend, on the host, or both. */
+interface Held<A> {
+  readonly aval: AbstractValue;
+  device: A | null;
+  host: AnyTypedArray | null;
+  /** The device array was made by this run and is disposed with the value. */
+  owned: boolean;
+}
+
+type Step = { readonly kernel: PlanKernel; readonly fn: HostKernel | null };
+
+/**
+ * Compiles `jaxpr` for `backend`: fused kernels run as generated JS loops over host typed
+ * arrays, every other equation through `backend.run`. On the reference backend host and
+ * device are the same memory, so nothing is copied; on tfjs backends a fused kernel reads its
+ * inputs once (readSync) and its outputs are uploaded only when a backend op or the caller needs them.
+ */
+export function compile<A extends DeviceArray>(jaxpr: Jaxpr, backend: Backend<A>): Executable<A> {
+  const plan = planJaxpr(jaxpr);
+  const steps: Step[] = plan.kernels.map((kernel) => {
+    if (kernel.kind === 'primitive') return { kernel, fn: null };
+    const spec = kernelSpec(jaxpr, kernel);
+    return { kernel, fn: hostKernel(specKey(spec), () => compileJs(spec)) };
+  });
+  const last = new Map<Var, number>();
+  steps.forEach((s, k) => s.kernel.inputs.forEach((v) => last.set(v, k)));
+  for (const a of jaxpr.outvars) if (isVar(a)) last.set(a, Infinity);
+  const hostConsts = jaxpr.consts.map((c) => (c.kind === 'host' ? typedArrayFrom(c.aval.dtype, c.values) : null));
+  const isReference = backend.name === 'reference';
+
+  const run = (args: readonly A[]): A[] => {
+    if (args.length !== jaxpr.invars.length) throw new TypeError(`jaxpr takes ${jaxpr.invars.length} argument(s), got ${args.length}`);
+    const env = new Map<Var, Held<A>>();
+    const release = (v: Var) => {
+      const h = env.get(v);
+      if (h?.owned) backend.dispose(h.device!);
+      env.delete(v);
+    };
+    const hostOf = (v: Var): AnyTypedArray => {
+      const h = env.get(v)!;
+      if (h.host === null) h.host = h.device instanceof ReferenceArray ? h.device.data : backend.readSync(h.device!);
+      return h.host;
+    };
+    const deviceOf = (v: Var): A => {
+      const h = env.get(v)!;
+      if (h.device === null) {
+        // NB: an untracked view of host memory: the reference backend reads it without a copy, and nobody disposes it.
+        h.device = isReference ? new ReferenceArray(h.aval.shape, h.aval.dtype, h.host!) as unknown as A : backend.upload(h.host!, h.aval);
+        h.owned = !isReference;
+      }
+      return h.device;
+    };
+    try {
+      jaxpr.invars.forEach((v, i) => {
+        const a = args[i];
+        if (a.dtype !== v.aval.dtype || !shapeEq(a.shape, v.aval.shape)) {
+          throw new TypeError(`jaxpr argument ${i} must be ${formatAval(v.aval)}, got ${formatAval(a)}`);
+        }
+        env.set(v, { aval: v.aval, device: a, host: null, owned: false });
+      });
+      jaxpr.constvars.forEach((v, i) => {
+        const c = jaxpr.consts[i];
+        env.set(v, c.kind === 'host'
+          ? { aval: v.aval, device: null, host: hostConsts[i], owned: false }
+          : { aval: v.aval, device: c.array as A, host: null, owned: false });
+      });
+      steps.forEach(({ kernel, fn }, k) => {
+        if (fn) {
+          const ins = kernel.inputs.map(hostOf);
+          const outs = kernel.outputs.map((v) => allocate(v.aval.dtype, sizeOf(v.aval.shape)));
+          fn(ins, outs);
+          kernel.outputs.forEach((v, j) => env.set(v, { aval: v.aval, device: null, host: outs[j], owned: false }));
+        } else {
+          runPrimitive(jaxpr, backend, kernel.eqns[0], deviceOf, (v, a) => env.set(v, { aval: v.aval, device: a, host: null, owned: true }));
+        }
+        for (const v of kernel.inputs) if (last.get(v) === k) release(v);
+      });
+      const given = new Set<A>();
+      return jaxpr.outvars.map((x) => {
+        if (!isVar(x)) return backend.upload([x.value], x.aval);
+        const h = env.get(x)!;
+        if (h.owned && !given.has(h.device!)) {
+          given.add(h.device!);
+          return h.device!;
+        }
+        if (h.host !== null) return backend.upload(h.host, h.aval);
+        return backend.run('reshape', [h.device!], { newSizes: h.aval.shape }, h.aval);
+      });
+    } catch (e) {
+      for (const v of [...env.keys()]) release(v);
+      throw e;
+    } finally {
+      // Owned arrays not handed to the caller: outputs listed twice keep one owner.
+      for (const [v, h] of env) if (h.owned && !jaxpr.outvars.includes(v)) release(v);
+    }
+  };
+  return { plan, run };
+}
+
+function runPrimitive<A extends DeviceArray>(
+  jaxpr: Jaxpr, backend: Backend<A>, i: number, deviceOf: (v: Var) => A, done: (v: Var, a: A) => void,
+): void {
+  const e = jaxpr.eqns[i];
+  const literals: A[] = [];
+  try {
+    const inputs = e.inputs.map((x) => {
+      if (isVar(x)) return deviceOf(x);
+      const a = backend.upload([x.value], x.aval);
+      literals.push(a);
+      return a;
+    });
+    done(e.out, backend.run(e.primitive, inputs, e.params, abstractEval(e.primitive, inputs, e.params)));
+  } finally {
+    for (const a of literals) backend.dispose(a);
+  }
+}

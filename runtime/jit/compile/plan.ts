@@ -1,0 +1,193 @@
+import { shapeEq, sizeOf, type Shape } from '../../core';
+import { isVar, nameVars, type Jaxpr, type Var } from '../../ir';
+import type { Primitive } from '../../primitives';
+
+export const ELEMENTWISE: ReadonlySet<Primitive> = new Set<Primitive>([
+  'add', 'sub', 'mul', 'div', 'pow', 'max', 'min', 'lt', 'le', 'gt', 'ge', 'eq', 'ne',
+  'neg', 'integer_pow', 'exp', 'log', 'log1p', 'expm1', 'sin', 'cos', 'tan', 'tanh', 'logistic',
+  'sqrt', 'rsqrt', 'abs', 'sign', 'select', 'convert_element_type',
+]);
+/** Ops that only re-index their operand: inside a kernel they cost index arithmetic, not memory. */
+export const REINDEX: ReadonlySet<Primitive> = new Set<Primitive>(['broadcast_in_dim', 'reshape', 'expand_dims', 'squeeze']);
+export const REDUCTIONS: ReadonlySet<Primitive> = new Set<Primitive>(['reduce_sum', 'reduce_max', 'reduce_min', 'reduce_prod']);
+
+/**
+ * One kernel of a plan. `eqns` index `jaxpr.eqns` in order; `inputs` are the vars it reads from
+ * other kernels, the jaxpr's invars or constvars (literals are inlined); `outputs` are the vars
+ * that something outside the kernel reads.
+ * A fused kernel loops once over `domain` (for a reduction: the reduced operand's shape, whose
+ * `reduction.axes` become an inner loop); a primitive kernel is one equation run by the backend.
+ */
+export type PlanKernel =
+  | {
+    readonly kind: 'fused'; readonly eqns: readonly number[]; readonly inputs: readonly Var[]; readonly outputs: readonly Var[];
+    readonly domain: Shape; readonly reduction: { readonly eqn: number; readonly axes: readonly number[] } | null;
+  }
+  | { readonly kind: 'primitive'; readonly eqns: readonly [number]; readonly inputs: readonly Var[]; readonly outputs: readonly Var[] };
+
+/** Kernels in an order that runs each after the kernels it reads from. */
+export interface Plan {
+  readonly kernels: readonly PlanKernel[];
+}
+
+interface Group {
+  id: number;
+  eqns: number[];
+  domain: Shape;
+  /** Fused groups take more equations until a reduction closes them; primitive groups never do. */
+  open: boolean;
+  fused: boolean;
+  reduction: number | null;
+  /** Every group that must run before this one, transitively. */
+  deps: Set<Group>;
+  dead: boolean;
+}
+
+function isFusible(jaxpr: Jaxpr, i: number): boolean {
+  const e = jaxpr.eqns[i];
+  if (ELEMENTWISE.has(e.primitive) || REDUCTIONS.has(e.primitive) || e.primitive === 'reshape'
+    || e.primitive === 'expand_dims' || e.primitive === 'squeeze') return true;
+  // NB: a broadcast_in_dim whose dimensions are not increasing transposes; that is not a re-index the kernel's index maps express.
+  if (e.primitive === 'broadcast_in_dim') {
+    const bd = (e.params as { broadcastDimensions: readonly number[] }).broadcastDimensions;
+    return bd.every((d, k) => k === 0 || d > bd[k - 1]);
+  }
+  return false;
+}
+
+/**
+ * Groups equations greedily in program order. An elementwise or re-indexing equation joins the
+ * open groups of its operands when (a) no other operand's kernel depends on them (no cycles),
+ * and (b) every member whose size differs from the new domain is read only inside the group:
+ * a kernel writes its outputs at the domain's flat index, which a value broadcast into the
+ * domain does not have. A reduction joins the group of its operand when that operand spans the
+ * group's domain, and closes it. Nothing is recomputed across kernels.
+ */
+export function planJaxpr(jaxpr: Jaxpr): Plan {
+  const consumers = new Map<Var, number[]>();
+  jaxpr.eqns.forEach((e, i) => e.inputs.forEach((a) => {
+    if (isVar(a)) consumers.set(a, [...(consumers.get(a) ?? []), i]);
+  }));
+  const outvars = new Set(jaxpr.outvars.filter(isVar));
+  const groupOf: Group[] = [];
+  const producer = new Map<Var, number>();
+  jaxpr.eqns.forEach((e, i) => producer.set(e.out, i));
+  const groups: Group[] = [];
+  const sourceGroups = (i: number, exclude: ReadonlySet<Group>): Group[] => {
+    const out: Group[] = [];
+    for (const a of jaxpr.eqns[i].inputs) {
+      const p = isVar(a) ? producer.get(a) : undefined;
+      if (p !== undefined && !exclude.has(groupOf[p]) && !out.includes(groupOf[p])) out.push(groupOf[p]);
+    }
+    return out;
+  };
+  /** Members that may not change domain: read outside `members` or by the jaxpr's caller. */
+  const escapes = (members: readonly number[], newSize: number, extra: number): boolean => {
+    const inside = new Set([...members, extra]);
+    return members.some((m) => {
+      const v = jaxpr.eqns[m].out;
+      if (sizeOf(v.aval.shape) === newSize) return false;
+      return outvars.has(v) || (consumers.get(v) ?? []).some((c) => !inside.has(c));
+    });
+  };
+  const create = (i: number, fused: boolean, domain: Shape, open: boolean, merged: readonly Group[]): Group => {
+    const g: Group = { id: groups.length, eqns: [i], domain, open, fused, reduction: null, deps: new Set(), dead: false };
+    groups.push(g);
+    for (const m of merged) {
+      g.eqns.push(...m.eqns);
+      m.dead = true;
+      for (const d of m.deps) g.deps.add(d);
+    }
+    g.eqns.sort((a, b) => a - b);
+    for (const k of g.eqns) groupOf[k] = g;
+    for (const s of sourceGroups(i, new Set([g, ...merged]))) {
+      g.deps.add(s);
+      for (const d of s.deps) g.deps.add(d);
+    }
+    // Groups that depended on a merged group now depend on the new one.
+    for (const h of groups) {
+      if (h.dead || h === g || !merged.some((m) => h.deps.has(m))) continue;
+      h.deps.add(g);
+      for (const d of g.deps) h.deps.add(d);
+    }
+    return g;
+  };
+
+  jaxpr.eqns.forEach((e, i) => {
+    if (!isFusible(jaxpr, i)) {
+      create(i, false, e.out.aval.shape, false, []);
+      return;
+    }
+    const candidates = sourceGroups(i, new Set()).filter((g) => g.open);
+    const external = () => sourceGroups(i, new Set(chosen));
+    const chosen: Group[] = [];
+    if (REDUCTIONS.has(e.primitive)) {
+      const operand = e.inputs[0];
+      const g = isVar(operand) && producer.has(operand) ? groupOf[producer.get(operand)!] : undefined;
+      if (g && g.open && shapeEq(g.domain, operand.aval.shape)) chosen.push(g);
+      const r = create(i, true, operand.aval.shape, false, chosen);
+      r.reduction = i;
+      return;
+    }
+    const domain = e.out.aval.shape;
+    for (const g of candidates) {
+      if (sizeOf(g.domain) > sizeOf(domain)) continue;
+      const members = [...chosen.flatMap((c) => c.eqns), ...g.eqns];
+      if (escapes(members, sizeOf(domain), i)) continue;
+      if (chosen.some((c) => c.deps.has(g) || g.deps.has(c))) continue;
+      chosen.push(g);
+    }
+    // A kernel outside the merge that reads a merged group and feeds `e` would close a cycle.
+    while (external().some((s) => chosen.some((c) => s.deps.has(c)))) chosen.pop();
+    create(i, true, domain, true, chosen);
+  });
+  return { kernels: order(groups.filter((g) => !g.dead)).map((g) => toKernel(jaxpr, g, groupOf, consumers, outvars)) };
+}
+
+/** Kahn's order over group dependencies, earliest equation first among the ready. */
+function order(groups: Group[]): Group[] {
+  const done = new Set<Group>();
+  const out: Group[] = [];
+  const pending = [...groups].sort((a, b) => a.eqns[0] - b.eqns[0]);
+  while (pending.length > 0) {
+    const k = pending.findIndex((g) => [...g.deps].every((d) => d.dead || done.has(d)));
+    if (k < 0) throw new Error('fusion plan: the kernels depend on each other in a cycle');
+    done.add(pending[k]);
+    out.push(...pending.splice(k, 1));
+  }
+  return out;
+}
+
+function toKernel(jaxpr: Jaxpr, g: Group, groupOf: readonly Group[], consumers: Map<Var, number[]>, outvars: Set<Var>): PlanKernel {
+  const produced = new Set(g.eqns.map((i) => jaxpr.eqns[i].out));
+  const inputs: Var[] = [];
+  for (const i of g.eqns) {
+    for (const a of jaxpr.eqns[i].inputs) if (isVar(a) && !produced.has(a) && !inputs.includes(a)) inputs.push(a);
+  }
+  const outputs = g.eqns.map((i) => jaxpr.eqns[i].out)
+    .filter((v) => outvars.has(v) || (consumers.get(v) ?? []).some((c) => groupOf[c] !== g));
+  if (!g.fused) return { kind: 'primitive', eqns: [g.eqns[0]], inputs, outputs };
+  const reduction = g.reduction === null ? null
+    : { eqn: g.reduction, axes: (jaxpr.eqns[g.reduction].params as { axes: readonly number[] }).axes };
+  return { kind: 'fused', eqns: g.eqns, inputs, outputs, domain: g.domain, reduction };
+}
+
+export interface PlanKernelJson {
+  readonly kind: 'fused' | 'primitive';
+  readonly eqns: readonly number[];
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  readonly primitives: readonly Primitive[];
+}
+
+/** The plan with vars named as the printed jaxpr names them, for the graph viewer. */
+export function planToJson(jaxpr: Jaxpr, plan: Plan): PlanKernelJson[] {
+  const names = nameVars(jaxpr);
+  return plan.kernels.map((k) => ({
+    kind: k.kind,
+    eqns: k.eqns,
+    inputs: k.inputs.map((v) => names.get(v) ?? '?'),
+    outputs: k.outputs.map((v) => names.get(v) ?? '?'),
+    primitives: k.eqns.map((i) => jaxpr.eqns[i].primitive),
+  }));
+}
