@@ -1,5 +1,6 @@
 import { analyze, floatRepr, formatError, LineMap, parseArguments, type FunctionInfo, type InputSource } from '../lang/python';
 import { gradientAt, torchModules, type GradientReport, type JsonNumbers } from '../lang/python/torch';
+import { jaxModules } from '../lang/python/jax';
 import { EagerEngine } from '../runtime/eager';
 import { choice, parseArgs, UsageError } from './args';
 import { CLI_BACKENDS, openBackend } from './backend';
@@ -66,7 +67,7 @@ export async function gradCommand(argv: readonly string[]): Promise<number> {
   if (at === true) throw new UsageError('--at needs a value');
   const source = readScript(file);
   const engine = new EagerEngine(await openBackend(choice(args, 'backend', CLI_BACKENDS, 'wasm')));
-  const analysis = analyze(source, { modules: torchModules(engine) });
+  const analysis = analyze(source, { modules: { ...torchModules(engine), ...jaxModules(engine.backend) } });
   const syntax = analysis.diagnostics.find((d) => d.code === 'syntax');
   if (syntax) {
     process.stderr.write(`${file}:${syntax.span.line}:${syntax.span.col}: error: ${syntax.message}\n`);

@@ -1,5 +1,5 @@
 import { formatError } from '../lang/python';
-import { runTorch } from '../lang/python/torch';
+import { runPython } from '../lang/python/jax';
 import { EagerEngine } from '../runtime/eager';
 import { choice, parseArgs, UsageError } from './args';
 import { CLI_BACKENDS, openBackend } from './backend';
@@ -17,7 +17,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   const file = args.positional[0];
   const source = readScript(file);
   const engine = new EagerEngine(await openBackend(choice(args, 'backend', CLI_BACKENDS, 'wasm')));
-  const result = runTorch(source, engine, { file, stdout: (text) => process.stdout.write(text) });
+  const result = runPython(source, engine, { file, stdout: (text) => process.stdout.write(text) });
   if (result.error) {
     process.stderr.write(`${formatError(result.error)}\n`);
     return 1;

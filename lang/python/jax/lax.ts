@@ -1,0 +1,272 @@
+/**
+ * Array-level operations shared by `jax.numpy`, `numpy` and the Array's methods: JAX's type
+ * promotion with weak Python scalars, broadcasting, reductions, matmul and indexing, each as a
+ * few primitives through the runtime (so the same code runs concretely or while tracing).
+ */
+import { isFloat, promoteTypes, sizeOf, type DType } from '../../../runtime/core';
+import { pyError } from '../exceptions';
+import type { HostContext } from '../host';
+import { ELLIPSIS, PyList, PySlice, PyTuple, type PyValue } from '../objects';
+import { sliceIndices, toIndex } from '../ops';
+import { typeName } from '../types';
+import { PyArray, arrayFromData } from './array';
+import { Scalar, type JaxRuntime, type Val } from './runtime';
+
+export type Flavor = 'jax' | 'numpy';
+
+/** An operand: its value, dtype, and whether it is weakly typed (a Python scalar, or made from one). */
+export interface Operand {
+  readonly v: Val;
+  readonly weak: boolean;
+  readonly numpy: boolean;
+}
+
+export function operand(rt: JaxRuntime, x: PyValue, ctx: HostContext): Operand {
+  if (x instanceof PyArray) return { v: x.v, weak: x.weak, numpy: x.numpy };
+  // NB: a Python scalar is neutral between jax and numpy: the array beside it decides.
+  if (typeof x === 'boolean') return { v: new Scalar(x ? 1 : 0, 'bool'), weak: true, numpy: true };
+  if (typeof x === 'bigint') return { v: new Scalar(Number(x), 'int32'), weak: true, numpy: true };
+  if (typeof x === 'number') return { v: new Scalar(x, rt.floatDtype), weak: true, numpy: true };
+  if (x instanceof PyList || x instanceof PyTuple) {
+    const a = arrayFromData(rt, x, undefined, ctx, false);
+    return { v: a.v, weak: false, numpy: false };
+  }
+  throw pyError('TypeError', `unsupported operand type for a jax operation: '${typeName(x)}'`);
+}
+
+const kind = (d: DType) => (d === 'bool' ? 0 : d === 'int32' ? 1 : 2);
+
+/** JAX's promotion: a weak operand takes the other's dtype within its kind; across kinds the wider kind wins. */
+export function resultDtype(rt: JaxRuntime, xs: readonly Operand[]): DType {
+  const strong = xs.filter((x) => !x.weak);
+  const pick = (list: readonly Operand[]) => list.map((x) => x.v.dtype).reduce(promoteTypes);
+  let d = strong.length === 0 ? pick(xs) : pick(strong);
+  const widest = Math.max(...xs.map((x) => kind(x.v.dtype)));
+  if (widest > kind(d)) d = widest === 2 ? rt.floatDtype : 'int32';
+  // NB: with jax_enable_x64 off, a NumPy float64 array entering a jax op computes in float32.
+  return d === 'float64' && !xs.every((x) => x.numpy) ? 'float32' : d;
+}
+
+export function cast(rt: JaxRuntime, v: Val, dtype: DType): Val {
+  if (v.dtype === dtype) return v;
+  if (v instanceof Scalar) return new Scalar(v.value, dtype);
+  return rt.o.convert(v, dtype);
+}
+
+export function wrap(rt: JaxRuntime, v: Val, weak: boolean, numpy: boolean): PyArray {
+  return new PyArray(rt, rt.place(v), weak, numpy);
+}
+
+/** Runs an op whose result is one array, freeing its intermediates. */
+export function op(rt: JaxRuntime, fn: () => PyArray): PyArray {
+  return rt.run(fn, (r) => [r.v]);
+}
+
+type BinaryPrim = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'max' | 'min' | 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne';
+const COMPARISONS = new Set<BinaryPrim>(['lt', 'le', 'gt', 'ge', 'eq', 'ne']);
+
+export function binary(rt: JaxRuntime, prim: BinaryPrim, a: PyValue, b: PyValue, ctx: HostContext): PyArray {
+  return op(rt, () => {
+    const x = operand(rt, a, ctx);
+    const y = operand(rt, b, ctx);
+    let dtype = resultDtype(rt, [x, y]);
+    if ((prim === 'div' || prim === 'pow') && !isFloat(dtype)) dtype = prim === 'div' ? rt.floatDtype : dtype;
+    const out = rt.o.bind(prim, [cast(rt, x.v, dtype), cast(rt, y.v, dtype)], {});
+    return wrap(rt, out, !COMPARISONS.has(prim) && x.weak && y.weak, x.numpy && y.numpy);
+  });
+}
+
+/** `x ** y`: a Python int exponent is `integer_pow`, as in JAX. */
+export function power(rt: JaxRuntime, a: PyValue, b: PyValue, ctx: HostContext): PyArray {
+  if (a instanceof PyArray && typeof b === 'bigint' && Math.abs(Number(b)) < 2 ** 31) {
+    return op(rt, () => wrap(rt, rt.o.integerPow(a.v, Number(b)), a.weak, a.numpy));
+  }
+  return binary(rt, 'pow', a, b, ctx);
+}
+
+type UnaryPrim = 'neg' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sin' | 'cos' | 'tan' | 'tanh' | 'logistic' | 'sqrt' | 'rsqrt' | 'abs' | 'sign';
+
+export function unary(rt: JaxRuntime, prim: UnaryPrim, a: PyValue, ctx: HostContext): PyArray {
+  return op(rt, () => {
+    const x = operand(rt, a, ctx);
+    const floating = !['neg', 'abs', 'sign'].includes(prim);
+    const v = floating && !isFloat(x.v.dtype) ? cast(rt, x.v, rt.floatDtype) : x.v;
+    return wrap(rt, rt.o.bind(prim, [v], {}), x.weak, x.numpy);
+  });
+}
+
+export function asArray(rt: JaxRuntime, x: PyValue, ctx: HostContext): PyArray {
+  if (x instanceof PyArray) return x;
+  const o = operand(rt, x, ctx);
+  return op(rt, () => wrap(rt, o.v, o.weak, false));
+}
+
+export function where(rt: JaxRuntime, c: PyValue, a: PyValue, b: PyValue, ctx: HostContext): PyArray {
+  return op(rt, () => {
+    const p = operand(rt, c, ctx);
+    const x = operand(rt, a, ctx);
+    const y = operand(rt, b, ctx);
+    const dtype = resultDtype(rt, [x, y]);
+    return wrap(rt, rt.o.select(cast(rt, p.v, 'bool'), cast(rt, x.v, dtype), cast(rt, y.v, dtype)), x.weak && y.weak, x.numpy && y.numpy);
+  });
+}
+
+/** Axes from `axis=None | int | tuple`, normalized; all axes for None. */
+export function axesOf(axis: PyValue | undefined, rank: number, ctx: HostContext): number[] {
+  if (axis === undefined || axis === null) return [...Array(rank).keys()];
+  const list = axis instanceof PyTuple || axis instanceof PyList ? axis.items : [axis];
+  return list.map((a) => {
+    const i = Number(toIndex(a, ctx));
+    if (i < -rank || i >= rank) throw pyError('ValueError', `axis ${i} is out of bounds for array of dimension ${rank}`);
+    return i < 0 ? i + rank : i;
+  }).sort((p, q) => p - q);
+}
+
+export type Reduction = 'sum' | 'mean' | 'max' | 'min' | 'prod';
+
+export function reduce(rt: JaxRuntime, kindName: Reduction, x: PyArray, axis: PyValue | undefined, keepdims: boolean, ctx: HostContext): PyArray {
+  return op(rt, () => {
+    const shape = x.shape;
+    const axes = axesOf(axis, shape.length, ctx);
+    let v: Val = x.v;
+    if ((kindName === 'sum' || kindName === 'prod') && v.dtype === 'bool') v = cast(rt, v, 'int32');
+    if (kindName === 'mean' && !isFloat(v.dtype)) v = cast(rt, v, rt.floatDtype);
+    if ((kindName === 'max' || kindName === 'min') && axes.some((a) => shape[a] === 0)) {
+      throw pyError('ValueError', `zero-size array to reduction operation ${kindName} which has no identity`);
+    }
+    let out: Val;
+    switch (kindName) {
+      case 'sum': out = rt.o.bind('reduce_sum', [v], { axes }); break;
+      case 'mean': {
+        const n = axes.reduce((p, a) => p * shape[a], 1);
+        out = rt.o.div(rt.o.bind('reduce_sum', [v], { axes }), new Scalar(n, v.dtype));
+        break;
+      }
+      case 'max': out = rt.o.reduceMax(v, axes); break;
+      case 'min': out = rt.o.reduceMin(v, axes); break;
+      case 'prod': out = rt.o.reduceProd(v, axes); break;
+    }
+    if (keepdims) out = rt.o.reshape(out, shape.map((d, i) => (axes.includes(i) ? 1 : d)));
+    return wrap(rt, out, x.weak, x.numpy);
+  });
+}
+
+export function argmax(rt: JaxRuntime, x: PyArray, axis: PyValue | undefined, ctx: HostContext, negate = false): PyArray {
+  return op(rt, () => {
+    let v: Val = negate ? rt.o.neg(x.v) : x.v;
+    let ax: number;
+    if (axis === undefined || axis === null) {
+      v = rt.o.reshape(v, [sizeOf(x.shape)]);
+      ax = 0;
+    } else ax = axesOf(axis, x.shape.length, ctx)[0];
+    return wrap(rt, rt.o.argmax(v, ax), false, x.numpy);
+  });
+}
+
+export function reshape(rt: JaxRuntime, x: PyArray, dims: readonly number[]): PyArray {
+  const n = sizeOf(x.shape);
+  const known = dims.filter((d) => d !== -1).reduce((p, d) => p * d, 1);
+  const shape = dims.map((d) => (d === -1 ? n / known : d));
+  if (sizeOf(shape) !== n || !shape.every(Number.isInteger)) {
+    throw pyError('TypeError', `cannot reshape array of shape (${x.shape.join(', ')}${x.shape.length === 1 ? ',' : ''}) (size ${n}) into shape (${dims.join(', ')}${dims.length === 1 ? ',' : ''})`);
+  }
+  return op(rt, () => wrap(rt, rt.o.reshape(x.v, shape), x.weak, x.numpy));
+}
+
+export function transpose(rt: JaxRuntime, x: PyArray, perm?: readonly number[]): PyArray {
+  const p = perm ?? x.shape.map((_, i) => x.shape.length - 1 - i);
+  return op(rt, () => wrap(rt, rt.o.transpose(x.v, p.map((a) => (a < 0 ? a + x.shape.length : a))), x.weak, x.numpy));
+}
+
+/** `a @ b` with NumPy's matmul rules (1-d operands promoted and the added axis removed; equal batch dims). */
+export function matmul(rt: JaxRuntime, a: PyValue, b: PyValue, ctx: HostContext): PyArray {
+  return op(rt, () => {
+    const x = operand(rt, a, ctx);
+    const y = operand(rt, b, ctx);
+    const dtype = resultDtype(rt, [x, y]);
+    const xv = cast(rt, x.v, dtype);
+    const yv = cast(rt, y.v, dtype);
+    const r1 = xv.shape.length;
+    const r2 = yv.shape.length;
+    if (r1 === 0 || r2 === 0) throw pyError('ValueError', 'matmul: Input operand does not have enough dimensions');
+    const k1 = r1 - 1;
+    const k2 = r2 === 1 ? 0 : r2 - 2;
+    if (xv.shape[k1] !== yv.shape[k2]) {
+      throw pyError('TypeError', `dot_general requires contracting dimensions to have the same shape, got (${xv.shape[k1]},) and (${yv.shape[k2]},).`);
+    }
+    const batch = r1 > 2 && r2 > 2 ? [...Array(Math.min(r1, r2) - 2).keys()] : [];
+    const dn = { lhsContracting: [k1], rhsContracting: [k2], lhsBatch: batch, rhsBatch: batch };
+    return wrap(rt, rt.o.dotGeneral(xv, yv, dn), x.weak && y.weak, x.numpy && y.numpy);
+  });
+}
+
+/** `x[index]`: ints, slices, None, Ellipsis, and one integer array (a gather along its axis). */
+export function getIndex(rt: JaxRuntime, x: PyArray, index: PyValue, ctx: HostContext): PyArray {
+  return op(rt, () => {
+    const items = index instanceof PyTuple ? index.items : [index];
+    const rank = x.shape.length;
+    const used = items.filter((i) => i !== null && i !== ELLIPSIS).length;
+    if (used > rank) throw pyError('IndexError', `Too many indices: ${rank}-dimensional array indexed with ${used} regular indices.`);
+    let v: Val = x.v;
+    let dim = 0;
+    const start: number[] = [];
+    const limit: number[] = [];
+    const strides: number[] = [];
+    const outShape: number[] = [];
+    const gathers: { dim: number; idx: Val }[] = [];
+    const expanded: PyValue[] = [];
+    for (const it of items) {
+      if (it === ELLIPSIS) for (let k = 0; k < rank - used; k++) expanded.push(new PySlice(null, null, null));
+      else expanded.push(it);
+    }
+    while (expanded.filter((i) => i !== null).length < rank) expanded.push(new PySlice(null, null, null));
+    const reversed: number[] = [];
+    for (const it of expanded) {
+      if (it === null) {
+        outShape.push(1);
+        continue;
+      }
+      const n = x.shape[dim];
+      if (it instanceof PySlice) {
+        const s = sliceIndices(it, n, ctx);
+        if (s.step > 0) {
+          start.push(s.start); limit.push(s.count === 0 ? s.start : s.start + (s.count - 1) * s.step + 1); strides.push(s.step);
+        } else {
+          const first = s.start + (s.count - 1) * s.step;
+          start.push(s.count === 0 ? 0 : first); limit.push(s.count === 0 ? 0 : s.start + 1); strides.push(-s.step);
+          reversed.push(dim);
+        }
+        outShape.push(s.count);
+      } else if (it instanceof PyArray || it instanceof PyList) {
+        const idx = operand(rt, it, ctx).v;
+        if (idx.dtype !== 'int32') throw pyError('IndexError', 'only integer arrays are valid indices in Gradlens');
+        gathers.push({ dim, idx });
+        start.push(0); limit.push(n); strides.push(1);
+        outShape.push(-1 - gathers.length);
+      } else {
+        let i = Number(toIndex(it, ctx));
+        if (i < -n || i >= n) throw pyError('IndexError', `index ${i} is out of bounds for axis ${dim} with size ${n}`);
+        if (i < 0) i += n;
+        start.push(i); limit.push(i + 1); strides.push(1);
+      }
+      dim++;
+    }
+    if (gathers.length > 1) throw pyError('NotImplementedError', 'indexing with more than one integer array is not supported by Gradlens');
+    const full = start.every((s, k) => s === 0 && limit[k] === x.shape[k] && strides[k] === 1);
+    if (!full) v = rt.o.slice(v, start, limit, strides.every((s) => s === 1) ? null : strides);
+    for (const d of reversed) {
+      const n = v.shape[d];
+      const ids = rt.upload(Array.from({ length: n }, (_, k) => n - 1 - k), [n], 'int32');
+      v = rt.o.gather(v, ids, d);
+    }
+    if (gathers.length === 1) {
+      const g = gathers[0];
+      const n = v.shape[g.dim];
+      const idx = rt.o.select(rt.o.lt(g.idx, new Scalar(0, 'int32')), rt.o.add(g.idx, new Scalar(n, 'int32')), g.idx);
+      v = rt.o.gather(v, idx, g.dim);
+    }
+    const gshape = gathers.length ? gathers[0].idx.shape : [];
+    const final = outShape.flatMap((d) => (d < -1 ? [...gshape] : [d]));
+    return wrap(rt, rt.o.reshape(v, final), x.weak, x.numpy);
+  });
+}

@@ -1,0 +1,171 @@
+/**
+ * The modules `jax`, `jax.numpy`, `jax.nn`, `jax.lax`, `jax.scipy.special` and `numpy`, built once
+ * per run over the backend the caller gives.
+ */
+import type { Backend } from '../../../runtime/backends';
+import { printJaxpr } from '../../../runtime/ir';
+import { bindArgs, type Args } from '../convert';
+import { pyError } from '../exceptions';
+import { pyFunction, type HostContext } from '../host';
+import type { ModuleRegistry, ModuleShim } from '../modules';
+import { PyModule, type NativeFn, type PyValue } from '../objects';
+import { ARRAY_TYPE, ConcretizationTypeError, NDARRAY_TYPE } from './array';
+import * as L from './lax';
+import { nnAttrs, NN_NAMES } from './nn';
+import { FUNCTIONS, numpyAttrs } from './numpy';
+import { JaxRuntime } from './runtime';
+import { gradTransform, jitTransform, jvpCall, makeJaxprTransform, vjpCall, vmapTransform } from './transforms';
+
+/** Module attributes that answer an unknown name with an AttributeError saying Gradlens lacks it. */
+class ModuleAttrs extends Map<string, PyValue> {
+  constructor(private readonly moduleName: string, entries: Record<string, PyValue>) {
+    super(Object.entries(entries));
+  }
+  override get(name: string): PyValue | undefined {
+    const v = super.get(name);
+    if (v === undefined && !name.startsWith('__')) {
+      throw pyError('AttributeError', `module '${this.moduleName}' has no attribute '${name}' (${this.moduleName}.${name} is not supported by Gradlens)`);
+    }
+    return v;
+  }
+}
+
+const module = (name: string, attrs: Record<string, PyValue>) => new PyModule(name, new ModuleAttrs(name, attrs));
+
+export interface JaxModules {
+  readonly runtime: JaxRuntime;
+  readonly jax: PyModule;
+  readonly jnp: PyModule;
+  readonly nn: PyModule;
+  readonly lax: PyModule;
+  readonly scipy: PyModule;
+  readonly special: PyModule;
+  readonly np: PyModule;
+}
+
+/** A transformation usable as `jax.jit(f, ...)` and as a bare decorator `@jax.jit`. */
+function transformFn(name: string, spec: readonly string[], make: (fun: PyValue, a: Args, ctx: HostContext) => PyValue): NativeFn {
+  return (args, kwargs, ctx) => {
+    const a = bindArgs(name, spec, args, kwargs, ctx);
+    return make(a.required(spec[0]), a, ctx);
+  };
+}
+
+function laxAttrs(rt: JaxRuntime, jnp: Record<string, PyValue>): Record<string, PyValue> {
+  const attrs: Record<string, PyValue> = {};
+  for (const n of ['add', 'sub', 'mul', 'div', 'max', 'min', 'lt', 'le', 'gt', 'ge', 'eq', 'ne'] as const) {
+    attrs[n] = pyFunction(n, (args, kwargs, ctx) => {
+      const a = bindArgs(n, ['x', 'y'], args, kwargs, ctx);
+      return L.binary(rt, n, a.required('x'), a.required('y'), ctx);
+    });
+  }
+  for (const n of ['neg', 'exp', 'log', 'log1p', 'expm1', 'sin', 'cos', 'tan', 'tanh', 'logistic', 'sqrt', 'rsqrt', 'abs', 'sign'] as const) {
+    attrs[n] = pyFunction(n, (args, kwargs, ctx) => L.unary(rt, n, bindArgs(n, ['x'], args, kwargs, ctx).required('x'), ctx));
+  }
+  attrs.integer_pow = pyFunction('integer_pow', (args, kwargs, ctx) => {
+    const a = bindArgs('integer_pow', ['x', 'y'], args, kwargs, ctx);
+    return L.power(rt, L.asArray(rt, a.required('x'), ctx), BigInt(a.int('y')), ctx);
+  });
+  attrs.pow = pyFunction('pow', (args, kwargs, ctx) => {
+    const a = bindArgs('pow', ['x', 'y'], args, kwargs, ctx);
+    return L.binary(rt, 'pow', a.required('x'), a.required('y'), ctx);
+  });
+  attrs.select = pyFunction('select', (args, kwargs, ctx) => {
+    const a = bindArgs('select', ['pred', 'on_true', 'on_false'], args, kwargs, ctx);
+    return L.where(rt, a.required('pred'), a.required('on_true'), a.required('on_false'), ctx);
+  });
+  attrs.dot = jnp.dot;
+  attrs.reshape = jnp.reshape;
+  attrs.transpose = jnp.transpose;
+  attrs.concatenate = pyFunction('concatenate', (args, kwargs, ctx) => {
+    const a = bindArgs('concatenate', ['operands', 'dimension'], args, kwargs, ctx);
+    return ctx.call(jnp.concatenate, [a.required('operands'), a.required('dimension')]);
+  });
+  return attrs;
+}
+
+function buildModules(backend: Backend, ctx: HostContext, source: string | null): JaxModules {
+  const rt = new JaxRuntime(backend, ctx);
+  rt.source = source;
+  const jnpAttrs = numpyAttrs(rt, false);
+  const jnp = module('jax.numpy', { ...jnpAttrs, ndarray: ARRAY_TYPE });
+  const np = module('numpy', { ...numpyAttrs(rt, true), ndarray: NDARRAY_TYPE, __version__: '1.26.4' });
+  const nnA = nnAttrs(rt);
+  const nn = module('jax.nn', nnA);
+  const lax = module('jax.lax', laxAttrs(rt, jnpAttrs));
+  const special = module('jax.scipy.special', { logsumexp: nnA.logsumexp });
+  const scipy = module('jax.scipy', { special });
+  const errors = module('jax.errors', { ConcretizationTypeError });
+  const jax = module('jax', {
+    numpy: jnp, nn, lax, scipy, errors, Array: ARRAY_TYPE, __version__: '0.4.35',
+    grad: pyFunction('grad', transformFn('grad', ['fun', 'argnums?', 'has_aux?'], (fun, a) =>
+      gradTransform(rt, fun, { argnums: a.get('argnums'), hasAux: a.bool('has_aux', false), withValue: false }))),
+    value_and_grad: pyFunction('value_and_grad', transformFn('value_and_grad', ['fun', 'argnums?', 'has_aux?'], (fun, a) =>
+      gradTransform(rt, fun, { argnums: a.get('argnums'), hasAux: a.bool('has_aux', false), withValue: true }))),
+    jit: pyFunction('jit', transformFn('jit', ['fun', 'static_argnums?'], (fun, a, c) => jitTransform(rt, fun, a.get('static_argnums'), c))),
+    vmap: pyFunction('vmap', transformFn('vmap', ['fun', 'in_axes?', 'out_axes?'], (fun, a) =>
+      vmapTransform(rt, fun, a.has('in_axes') ? a.get('in_axes')! : 0n, a.has('out_axes') ? a.get('out_axes')! : 0n))),
+    jvp: pyFunction('jvp', (args, kwargs, c) => {
+      const a = bindArgs('jvp', ['fun', 'primals', 'tangents'], args, kwargs, c);
+      return jvpCall(rt, a.required('fun'), a.required('primals'), a.required('tangents'), c);
+    }),
+    vjp: pyFunction('vjp', (args, kwargs, c) => {
+      const a = bindArgs('vjp', ['fun', '*primals', 'has_aux?'], args, kwargs, c);
+      return vjpCall(rt, a.required('fun'), a.rest, a.bool('has_aux', false), c);
+    }),
+    make_jaxpr: pyFunction('make_jaxpr', transformFn('make_jaxpr', ['fun', 'static_argnums?'], (fun, a) =>
+      makeJaxprTransform(rt, fun, a.get('static_argnums'), (j) => printJaxpr(j)))),
+    device_get: pyFunction('device_get', (args) => args[0]),
+    block_until_ready: pyFunction('block_until_ready', (args) => args[0]),
+    devices: pyFunction('devices', () => null),
+  });
+  return { runtime: rt, jax, jnp, nn, lax, scipy, special, np };
+}
+
+export interface JaxModuleOptions {
+  /** The script's source, so that tracing errors quote the code they point at. */
+  readonly source?: string;
+}
+
+export interface JaxSession {
+  readonly modules: ModuleRegistry;
+  /** Frees every array the runs made (call when the run ends). */
+  dispose(): void;
+}
+
+/**
+ * The module shims for `import jax` (with `jax.numpy`, `jax.nn`, `jax.lax`, `jax.scipy.special`)
+ * and `import numpy`, over `backend`, and a way to free what the run made. One session serves one
+ * run at a time: it keeps its per-run state in the run's context.
+ */
+export function jaxSession(backend: Backend, options: JaxModuleOptions = {}): JaxSession {
+  const key = {};
+  const runtimes: JaxRuntime[] = [];
+  const get = (ctx: HostContext): JaxModules => ctx.state(key, () => {
+    const m = buildModules(backend, ctx, options.source ?? null);
+    runtimes.push(m.runtime);
+    return m;
+  });
+  const shim = (pick: (m: JaxModules) => PyModule, exports?: readonly string[]): ModuleShim => ({ create: (ctx) => pick(get(ctx)), ...(exports ? { exports } : {}) });
+  const npNames = [...Object.keys(FUNCTIONS), 'asarray', 'float32', 'float64', 'int32', 'int64', 'bool_', 'pi', 'e', 'inf', 'nan', 'ndarray'];
+  const modules: ModuleRegistry = {
+    jax: shim((m) => m.jax, ['numpy', 'nn', 'lax', 'scipy', 'errors', 'Array', '__version__', 'grad', 'value_and_grad', 'jit', 'vmap', 'jvp', 'vjp', 'make_jaxpr', 'device_get', 'block_until_ready', 'devices']),
+    'jax.numpy': shim((m) => m.jnp, npNames),
+    'jax.nn': shim((m) => m.nn, NN_NAMES),
+    'jax.lax': shim((m) => m.lax),
+    'jax.scipy': shim((m) => m.scipy, ['special']),
+    'jax.scipy.special': shim((m) => m.special, ['logsumexp']),
+    numpy: shim((m) => m.np, [...npNames, '__version__']),
+  };
+  return {
+    modules,
+    dispose: () => {
+      for (const rt of runtimes.splice(0)) rt.dispose();
+    },
+  };
+}
+
+/** The jax and numpy module shims over `backend` (arrays live until the process drops them; `jaxSession` frees them). */
+export function jaxModules(backend: Backend, options: JaxModuleOptions = {}): ModuleRegistry {
+  return jaxSession(backend, options).modules;
+}

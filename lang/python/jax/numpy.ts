@@ -1,0 +1,264 @@
+/**
+ * The functions of `jax.numpy` and of `numpy`: one table, two flavors. A jax.numpy result is a
+ * jax Array (float32 by default); a numpy result is a NumPy array (float64 by default where the
+ * backend stores it, float32 on wasm).
+ */
+import type { DType } from '../../../runtime/core';
+import { bindArgs, type Args } from '../convert';
+import { pyError } from '../exceptions';
+import { pyFunction, type HostContext } from '../host';
+import { PyList, PyTuple, type Kwargs, type PyValue } from '../objects';
+import { toFloat, toIndex } from '../ops';
+import { typeName } from '../types';
+import { DTypeObject, PyArray, arrayFromData, dtypeObject, toDtype } from './array';
+import * as L from './lax';
+import { Scalar, type JaxRuntime, type Val } from './runtime';
+
+type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, numpy: boolean) => PyValue;
+
+const shapeOf = (v: PyValue, ctx: HostContext): number[] =>
+  (v instanceof PyTuple || v instanceof PyList ? v.items : [v]).map((d) => Number(toIndex(d, ctx)));
+
+function dtypeArg(rt: JaxRuntime, a: Args, dflt: DType): DType {
+  const d = a.opt('dtype');
+  return d === undefined ? dflt : toDtype(d, rt);
+}
+
+const defaultFloat = (rt: JaxRuntime, numpy: boolean): DType => (numpy && rt.supportsFloat64 ? 'float64' : 'float32');
+
+/** An argument as an array of this flavor: Python scalars and lists are converted first. */
+function arr(rt: JaxRuntime, x: PyValue, ctx: HostContext, numpy: boolean): PyArray {
+  if (x instanceof PyArray) return x;
+  if (typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean' || x instanceof PyList || x instanceof PyTuple) {
+    return arrayFromData(rt, x, undefined, ctx, numpy);
+  }
+  throw pyError('TypeError', `expected an array, got ${typeName(x)}`);
+}
+
+function filled(rt: JaxRuntime, shape: readonly number[], value: number, dtype: DType, numpy: boolean): PyArray {
+  return L.op(rt, () => L.wrap(rt, rt.o.full(shape, value, dtype), false, numpy));
+}
+
+const unaryFn = (prim: Parameters<typeof L.unary>[1]): Fn => (rt, args, kwargs, ctx, numpy) => {
+  const a = bindArgs(prim, ['x'], args, kwargs, ctx);
+  return L.unary(rt, prim, arr(rt, a.required('x'), ctx, numpy), ctx);
+};
+
+const binaryFn = (prim: Parameters<typeof L.binary>[1]): Fn => (rt, args, kwargs, ctx, numpy) => {
+  const a = bindArgs(prim, ['x1', 'x2'], args, kwargs, ctx);
+  return L.binary(rt, prim, arr(rt, a.required('x1'), ctx, numpy), arr(rt, a.required('x2'), ctx, numpy), ctx);
+};
+
+const reductionFn = (kind: L.Reduction): Fn => (rt, args, kwargs, ctx, numpy) => {
+  const a = bindArgs(kind, ['a', 'axis?', 'dtype?', 'out?', 'keepdims?'], args, kwargs, ctx);
+  return L.reduce(rt, kind, arr(rt, a.required('a'), ctx, numpy), a.get('axis'), a.bool('keepdims', false), ctx);
+};
+
+function arrays(rt: JaxRuntime, v: PyValue, ctx: HostContext, numpy: boolean): PyArray[] {
+  if (!(v instanceof PyList || v instanceof PyTuple)) throw pyError('TypeError', `expected a sequence of arrays, got ${typeName(v)}`);
+  return v.items.map((x) => arr(rt, x, ctx, numpy));
+}
+
+function concat(rt: JaxRuntime, xs: readonly PyArray[], axis: number, numpy: boolean): PyArray {
+  if (xs.length === 0) throw pyError('ValueError', 'Need at least one array to concatenate.');
+  const ops = xs.map((x) => ({ v: x.v as Val, weak: x.weak, numpy: x.numpy }));
+  const dtype = L.resultDtype(rt, ops);
+  const rank = xs[0].shape.length;
+  const ax = axis < 0 ? axis + rank : axis;
+  return L.op(rt, () => L.wrap(rt, rt.o.concatenate(xs.map((x) => L.cast(rt, x.v, dtype)), ax), xs.every((x) => x.weak), numpy));
+}
+
+export const FUNCTIONS: Record<string, Fn> = {
+  array: (rt, args, kwargs, ctx, numpy) => {
+    const a = bindArgs('array', ['object', 'dtype?', 'copy?'], args, kwargs, ctx);
+    const d = a.opt('dtype');
+    return arrayFromData(rt, a.required('object'), d === undefined ? undefined : toDtype(d, rt), ctx, numpy);
+  },
+  zeros: (rt, args, kwargs, ctx, numpy) => {
+    const a = bindArgs('zeros', ['shape', 'dtype?'], args, kwargs, ctx);
+    return filled(rt, shapeOf(a.required('shape'), ctx), 0, dtypeArg(rt, a, defaultFloat(rt, numpy)), numpy);
+  },
+  ones: (rt, args, kwargs, ctx, numpy) => {
+    const a = bindArgs('ones', ['shape', 'dtype?'], args, kwargs, ctx);
+    return filled(rt, shapeOf(a.required('shape'), ctx), 1, dtypeArg(rt, a, defaultFloat(rt, numpy)), numpy);
+  },
+  full: (rt, args, kwargs, ctx, numpy) => {
+    const a = bindArgs('full', ['shape', 'fill_value', 'dtype?'], args, kwargs, ctx);
+    const fill = a.required('fill_value');
+    const dflt = typeof fill === 'bigint' ? 'int32' : typeof fill === 'boolean' ? 'bool' : defaultFloat(rt, numpy);
+    return filled(rt, shapeOf(a.required('shape'), ctx), toFloat(fill, ctx), dtypeArg(rt, a, dflt), numpy);
+  },
+  zeros_like: (rt, args, kwargs, ctx, numpy) => {
+    const a = bindArgs('zeros_like', ['a', 'dtype?'], args, kwargs, ctx);
+    const x = arr(rt, a.required('a'), ctx, numpy);
+    return filled(rt, x.shape, 0, dtypeArg(rt, a, x.dtype), numpy);
+  },
+  ones_like: (rt, args, kwargs, ctx, numpy) => {
+    const a = bindArgs('ones_like', ['a', 'dtype?'], args, kwargs, ctx);
+    const x = arr(rt, a.required('a'), ctx, numpy);
+    return filled(rt, x.shape, 1, dtypeArg(rt, a, x.dtype), numpy);
+  },
+  full_like: (rt, args, kwargs, ctx, numpy) => {
+    const a = bindArgs('full_like', ['a', 'fill_value', 'dtype?'], args, kwargs, ctx);
+    const x = arr(rt, a.required('a'), ctx, numpy);
+    return filled(rt, x.shape, toFloat(a.required('fill_value'), ctx), dtypeArg(rt, a, x.dtype), numpy);
+  },
+  arange: (rt, args, kwargs, ctx, numpy) => {
+    const a = bindArgs('arange', ['start', 'stop?', 'step?', 'dtype?'], args, kwargs, ctx);
+    const raw = [a.required('start'), a.opt('stop'), a.opt('step')];
+    const ints = raw.every((v) => v === undefined || typeof v === 'bigint');
+    let [start, stop, step] = raw.map((v) => (v === undefined ? undefined : toFloat(v, ctx)));
+    if (stop === undefined) [start, stop] = [0, start];
+    step ??= 1;
+    if (step === 0) throw pyError('ZeroDivisionError', 'division by zero');
+    const n = Math.max(0, Math.ceil((stop! - start!) / step));
+    const values = Array.from({ length: n }, (_, i) => start! + i * step!);
+    const d = dtypeArg(rt, a, ints ? 'int32' : defaultFloat(rt, numpy));
+    return L.op(rt, () => new PyArray(rt, rt.upload(values, [n], d), false, numpy));
+  },
+  linspace: (rt, args, kwargs, ctx, numpy) => {
+    const a = bindArgs('linspace', ['start', 'stop', 'num?', 'endpoint?', 'retstep?', 'dtype?'], args, kwargs, ctx);
+    const start = a.float('start');
+    const stop = a.float('stop');
+    const num = a.int('num', 50);
+    const endpoint = a.bool('endpoint', true);
+    const div = endpoint ? num - 1 : num;
+    const step = div > 0 ? (stop - start) / div : 0;
+    const values = Array.from({ length: num }, (_, i) => (endpoint && i === num - 1 && num > 1 ? stop : start + i * step));
+    return L.op(rt, () => new PyArray(rt, rt.upload(values, [num], dtypeArg(rt, a, defaultFloat(rt, numpy))), false, numpy));
+  },
+  eye: (rt, args, kwargs, ctx, numpy) => {
+    const a = bindArgs('eye', ['N', 'M?', 'k?', 'dtype?'], args, kwargs, ctx);
+    const n = a.int('N');
+    const m = a.int('M', n);
+    const k = a.int('k', 0);
+    const values = Array.from({ length: n * m }, (_, i) => (i % m) - Math.floor(i / m) === k ? 1 : 0);
+    return L.op(rt, () => new PyArray(rt, rt.upload(values, [n, m], dtypeArg(rt, a, defaultFloat(rt, numpy))), false, numpy));
+  },
+  sin: unaryFn('sin'), cos: unaryFn('cos'), tan: unaryFn('tan'), tanh: unaryFn('tanh'), exp: unaryFn('exp'), log: unaryFn('log'),
+  log1p: unaryFn('log1p'), expm1: unaryFn('expm1'), sqrt: unaryFn('sqrt'), abs: unaryFn('abs'), absolute: unaryFn('abs'),
+  sign: unaryFn('sign'), negative: unaryFn('neg'),
+  square: (rt, args, kwargs, ctx, numpy) => L.power(rt, arr(rt, bindArgs('square', ['x'], args, kwargs, ctx).required('x'), ctx, numpy), 2n, ctx),
+  add: binaryFn('add'), subtract: binaryFn('sub'), multiply: binaryFn('mul'), divide: binaryFn('div'), true_divide: binaryFn('div'),
+  maximum: binaryFn('max'), minimum: binaryFn('min'), greater: binaryFn('gt'), greater_equal: binaryFn('ge'), less: binaryFn('lt'),
+  less_equal: binaryFn('le'), equal: binaryFn('eq'), not_equal: binaryFn('ne'),
+  power: (rt, args, kwargs, ctx, numpy) => {
+    const a = bindArgs('power', ['x1', 'x2'], args, kwargs, ctx);
+    const y = a.required('x2');
+    return L.power(rt, arr(rt, a.required('x1'), ctx, numpy), typeof y === 'bigint' ? y : arr(rt, y, ctx, numpy), ctx);
+  },
+  where: (rt, args, kwargs, ctx, numpy) => {
+    const a = bindArgs('where', ['condition', 'x?', 'y?'], args, kwargs, ctx);
+    if (!a.has('x')) throw pyError('NotImplementedError', 'where(condition) with one argument is not supported by Gradlens');
+    return L.where(rt, a.required('condition'), arr(rt, a.required('x'), ctx, numpy), arr(rt, a.required('y'), ctx, numpy), ctx);
+  },
+  clip: (rt, args, kwargs, ctx, numpy) => {
+    const a = bindArgs('clip', ['x', 'min?', 'max?', '*', 'a_min?', 'a_max?'], args, kwargs, ctx);
+    let x: PyValue = arr(rt, a.required('x'), ctx, numpy);
+    const lo = a.opt('min') ?? a.opt('a_min');
+    const hi = a.opt('max') ?? a.opt('a_max');
+    if (lo !== undefined) x = L.binary(rt, 'max', x, lo, ctx);
+    if (hi !== undefined) x = L.binary(rt, 'min', x, hi, ctx);
+    return x;
+  },
+  sum: reductionFn('sum'), mean: reductionFn('mean'), max: reductionFn('max'), min: reductionFn('min'), prod: reductionFn('prod'),
+  amax: reductionFn('max'), amin: reductionFn('min'),
+  argmax: (rt, args, kwargs, ctx, numpy) => {
+    const a = bindArgs('argmax', ['a', 'axis?'], args, kwargs, ctx);
+    return L.argmax(rt, arr(rt, a.required('a'), ctx, numpy), a.get('axis'), ctx);
+  },
+  argmin: (rt, args, kwargs, ctx, numpy) => {
+    const a = bindArgs('argmin', ['a', 'axis?'], args, kwargs, ctx);
+    return L.argmax(rt, arr(rt, a.required('a'), ctx, numpy), a.get('axis'), ctx, true);
+  },
+  dot: (rt, args, kwargs, ctx, numpy) => {
+    const a = bindArgs('dot', ['a', 'b'], args, kwargs, ctx);
+    const x = arr(rt, a.required('a'), ctx, numpy);
+    const y = arr(rt, a.required('b'), ctx, numpy);
+    if (x.shape.length === 0 || y.shape.length === 0) return L.binary(rt, 'mul', x, y, ctx);
+    return L.matmul(rt, x, y, ctx);
+  },
+  matmul: (rt, args, kwargs, ctx, numpy) => {
+    const a = bindArgs('matmul', ['a', 'b'], args, kwargs, ctx);
+    return L.matmul(rt, arr(rt, a.required('a'), ctx, numpy), arr(rt, a.required('b'), ctx, numpy), ctx);
+  },
+  reshape: (rt, args, kwargs, ctx, numpy) => {
+    const a = bindArgs('reshape', ['a', 'newshape?', '*', 'shape?'], args, kwargs, ctx);
+    return L.reshape(rt, arr(rt, a.required('a'), ctx, numpy), shapeOf(a.opt('shape') ?? a.required('newshape'), ctx));
+  },
+  transpose: (rt, args, kwargs, ctx, numpy) => {
+    const a = bindArgs('transpose', ['a', 'axes?'], args, kwargs, ctx);
+    const axes = a.opt('axes');
+    return L.transpose(rt, arr(rt, a.required('a'), ctx, numpy), axes === undefined ? undefined : shapeOf(axes, ctx));
+  },
+  expand_dims: (rt, args, kwargs, ctx, numpy) => {
+    const a = bindArgs('expand_dims', ['a', 'axis'], args, kwargs, ctx);
+    const x = arr(rt, a.required('a'), ctx, numpy);
+    const rank = x.shape.length + shapeOf(a.required('axis'), ctx).length;
+    const axes = shapeOf(a.required('axis'), ctx).map((d) => (d < 0 ? d + rank : d)).sort((p, q) => p - q);
+    return L.op(rt, () => L.wrap(rt, rt.o.expandDims(x.v, axes), x.weak, numpy));
+  },
+  squeeze: (rt, args, kwargs, ctx, numpy) => {
+    const a = bindArgs('squeeze', ['a', 'axis?'], args, kwargs, ctx);
+    const x = arr(rt, a.required('a'), ctx, numpy);
+    const axes = a.opt('axis') === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : L.axesOf(a.get('axis'), x.shape.length, ctx);
+    return L.op(rt, () => L.wrap(rt, rt.o.squeeze(x.v, axes), x.weak, numpy));
+  },
+  concatenate: (rt, args, kwargs, ctx, numpy) => {
+    const a = bindArgs('concatenate', ['arrays', 'axis?'], args, kwargs, ctx);
+    return concat(rt, arrays(rt, a.required('arrays'), ctx, numpy), a.int('axis', 0), numpy);
+  },
+  stack: (rt, args, kwargs, ctx, numpy) => {
+    const a = bindArgs('stack', ['arrays', 'axis?'], args, kwargs, ctx);
+    const xs = arrays(rt, a.required('arrays'), ctx, numpy);
+    const rank = (xs[0]?.shape.length ?? 0) + 1;
+    let axis = a.int('axis', 0);
+    if (axis < 0) axis += rank;
+    const expanded = xs.map((x) => L.op(rt, () => L.wrap(rt, rt.o.expandDims(x.v, [axis]), x.weak, x.numpy)));
+    return concat(rt, expanded, axis, numpy);
+  },
+  shape: (rt, args, _kwargs, ctx, numpy) => arr(rt, args[0], ctx, numpy).getattr('shape', ctx)!,
+  ndim: (rt, args, _kwargs, ctx, numpy) => BigInt(arr(rt, args[0], ctx, numpy).shape.length),
+  allclose: (rt, args, kwargs, ctx, numpy) => {
+    const a = bindArgs('allclose', ['a', 'b', 'rtol?', 'atol?'], args, kwargs, ctx);
+    const x = arr(rt, a.required('a'), ctx, numpy).values(ctx);
+    const y = arr(rt, a.required('b'), ctx, numpy).values(ctx);
+    const rtol = a.float('rtol', 1e-5);
+    const atol = a.float('atol', 1e-8);
+    const n = Math.max(x.length, y.length);
+    for (let i = 0; i < n; i++) {
+      const p = x[x.length === 1 ? 0 : i];
+      const q = y[y.length === 1 ? 0 : i];
+      if (!(Math.abs(p - q) <= atol + rtol * Math.abs(q))) return false;
+    }
+    return true;
+  },
+};
+
+/** The module attributes of `jax.numpy` (numpy = false) or `numpy` (numpy = true). */
+export function numpyAttrs(rt: JaxRuntime, numpy: boolean): Record<string, PyValue> {
+  const attrs: Record<string, PyValue> = {};
+  for (const [name, f] of Object.entries(FUNCTIONS)) {
+    attrs[name] = pyFunction(name, (args, kwargs, ctx) => {
+      const out = f(rt, args, kwargs, ctx, numpy);
+      // A function of either module returns its own module's array type.
+      return out instanceof PyArray && out.numpy !== numpy ? new PyArray(rt, out.v, out.weak, numpy) : out;
+    });
+  }
+  attrs.asarray = attrs.array;
+  const ctor = (d: DType) => new DTypeObject(d, (args, _kwargs, ctx) => {
+    if (args.length !== 1) throw pyError('TypeError', `${d}() takes one argument`);
+    return arrayFromData(rt, args[0], d, ctx, numpy);
+  });
+  for (const d of ['float32', 'int32'] as const) attrs[d] = ctor(d);
+  attrs.float64 = rt.supportsFloat64 || numpy ? ctor(rt.supportsFloat64 ? 'float64' : 'float32') : dtypeObject('float64');
+  attrs.int64 = ctor('int32');
+  attrs.bool_ = ctor('bool');
+  attrs.pi = Math.PI;
+  attrs.e = Math.E;
+  attrs.inf = Infinity;
+  attrs.nan = NaN;
+  attrs.ndarray = numpy ? PyArray.prototype.pyType : PyArray.prototype.pyType;
+  void Scalar;
+  return attrs;
+}

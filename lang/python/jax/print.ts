@@ -1,0 +1,205 @@
+/**
+ * Arrays printed as NumPy prints them (numpy/core/arrayprint.py with its default options:
+ * precision 8, floatmode 'maxprec', linewidth 75, threshold 1000, edgeitems 3), which is also
+ * how JAX prints: `str(Array)` is NumPy's `str`, `repr(Array)` wraps `array2string` in `Array(`.
+ */
+import type { DType } from '../../../runtime/core';
+import { floatRepr } from '../numbers';
+
+const PRECISION = 8;
+const LINEWIDTH = 75;
+const THRESHOLD = 1000;
+const EDGEITEMS = 3;
+
+export interface Printable {
+  readonly values: ArrayLike<number>;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+}
+
+/** The shortest decimal digits that read back as the same value of `dtype`. */
+function shortest(x: number, dtype: DType): number {
+  if (dtype !== 'float32' || !Number.isFinite(x) || x === 0) return x;
+  for (let p = 1; p < 10; p++) {
+    const c = Number(x.toPrecision(p));
+    if (Math.fround(c) === x) return c;
+  }
+  return x;
+}
+
+/** Dragon4 positional, unique digits, at most `precision` fractional digits, `trim='.'`. */
+function positional(x: number, dtype: DType, precision: number): string {
+  const v = shortest(x, dtype);
+  let s = floatRepr(v);
+  if (s.includes('e')) s = v.toFixed(Math.min(100, precision + 20));
+  let [int, frac = ''] = s.split('.');
+  if (frac.length > precision) {
+    [int, frac = ''] = v.toFixed(precision).split('.');
+  }
+  frac = frac.replace(/0+$/, '');
+  if (int === '-0' && frac === '' && !Object.is(x, -0)) int = '0';
+  return `${int}.${frac}`;
+}
+
+/** Dragon4 scientific, unique digits, `trim='.'`: mantissa and exponent. */
+function scientific(x: number, dtype: DType): { int: string; frac: string; exp: number } {
+  const v = shortest(x, dtype);
+  const [m, e] = v.toExponential().split('e');
+  const [int, frac = ''] = m.split('.');
+  return { int, frac: frac.slice(0, PRECISION).replace(/0+$/, ''), exp: Number(e) };
+}
+
+type Fmt = (x: number) => string;
+
+function floatFormatter(values: readonly number[], dtype: DType): Fmt {
+  const finite = values.filter(Number.isFinite);
+  const nonzero = finite.filter((v) => v !== 0).map(Math.abs);
+  const max = nonzero.length ? Math.max(...nonzero) : 0;
+  const min = nonzero.length ? Math.min(...nonzero) : 0;
+  const expFormat = nonzero.length > 0 && (max >= 1e8 || min < 1e-4 || max / min > 1000);
+  let padLeft = 0;
+  let padRight = 0;
+  let body: Fmt;
+  if (expFormat) {
+    const parts = finite.map((v) => scientific(v, dtype));
+    const precision = Math.max(...parts.map((p) => p.frac.length));
+    const expSize = Math.max(2, ...parts.map((p) => String(Math.abs(p.exp)).length));
+    padLeft = Math.max(...parts.map((p) => p.int.length));
+    padRight = expSize + 2 + precision;
+    body = (x) => {
+      const p = scientific(x, dtype);
+      const e = `${p.exp < 0 ? '-' : '+'}${String(Math.abs(p.exp)).padStart(expSize, '0')}`;
+      return `${p.int.padStart(padLeft)}.${p.frac.padEnd(precision, '0')}e${e}`;
+    };
+  } else {
+    const parts = finite.map((v) => positional(v, dtype, PRECISION).split('.'));
+    padLeft = Math.max(0, ...parts.map((p) => p[0].length));
+    padRight = Math.max(0, ...parts.map((p) => p[1].length));
+    body = (x) => {
+      const [int, frac] = positional(x, dtype, PRECISION).split('.');
+      return `${int.padStart(padLeft)}.${frac.padEnd(padRight)}`;
+    };
+  }
+  if (finite.length !== values.length) {
+    const neginf = values.some((v) => v === -Infinity);
+    padLeft = Math.max(padLeft, 3 - padRight - 1, 3 + (neginf ? 1 : 0) - padRight - 1);
+  }
+  return (x) => {
+    if (Number.isFinite(x)) return body(x);
+    const s = Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
+    return s.padStart(padLeft + padRight + 1);
+  };
+}
+
+function formatter(values: readonly number[], dtype: DType): Fmt {
+  if (dtype === 'bool') {
+    const pad = values.some((v) => v === 0);
+    return (x) => (x !== 0 ? (pad ? ' True' : 'True') : 'False');
+  }
+  if (dtype === 'int32') {
+    const width = Math.max(0, ...values.map((v) => String(v).length));
+    return (x) => String(x).padStart(width);
+  }
+  return floatFormatter(values, dtype);
+}
+
+function extendLine(s: string, line: string, word: string, width: number, prefix: string): [string, string] {
+  if (line.length + word.length > width && line.length > prefix.length) {
+    s += line.trimEnd() + '\n';
+    line = prefix;
+  }
+  return [s, line + word];
+}
+
+/** NumPy's `_formatArray`: nested brackets, wrapping rows at the line width, `...` when summarized. */
+function formatArray(a: Printable, fmt: Fmt, width: number, prefix: string, separator: string, summarize: boolean): string {
+  const strides = a.shape.map((_, i) => a.shape.slice(i + 1).reduce((n, d) => n * d, 1));
+  const rec = (offset: number, axis: number, indent: string, currWidth: number): string => {
+    if (axis === a.shape.length) return fmt(a.values[offset]);
+    const nextIndent = indent + ' ';
+    const nextWidth = currWidth - 1;
+    const n = a.shape[axis];
+    const summary = summarize && 2 * EDGEITEMS < n;
+    const idx = summary ? [...Array(EDGEITEMS).keys(), -1, ...Array.from({ length: EDGEITEMS }, (_, k) => n - EDGEITEMS + k)] : [...Array(n).keys()];
+    let s = '';
+    if (axis === a.shape.length - 1) {
+      const elemWidth = currWidth - Math.max(separator.trimEnd().length, 1);
+      let line = indent;
+      idx.forEach((i, k) => {
+        const word = i < 0 ? '...' : rec(offset + i * strides[axis], axis + 1, nextIndent, nextWidth);
+        [s, line] = extendLine(s, line, word, k === idx.length - 1 ? elemWidth : elemWidth, indent);
+        if (k < idx.length - 1) line += separator;
+      });
+      s += line;
+    } else {
+      const lineSep = separator.trimEnd() + '\n'.repeat(a.shape.length - axis - 1);
+      s = idx.map((i) => indent + (i < 0 ? '...' : rec(offset + i * strides[axis], axis + 1, nextIndent, nextWidth))).join(lineSep);
+    }
+    return '[' + s.slice(indent.length) + ']';
+  };
+  return rec(0, 0, prefix, width);
+}
+
+function summarizedValues(a: Printable, summarize: boolean): number[] {
+  if (!summarize) return Array.from(a.values);
+  const out: number[] = [];
+  const strides = a.shape.map((_, i) => a.shape.slice(i + 1).reduce((n, d) => n * d, 1));
+  const walk = (offset: number, axis: number) => {
+    if (axis === a.shape.length) {
+      out.push(a.values[offset]);
+      return;
+    }
+    const n = a.shape[axis];
+    const idx = 2 * EDGEITEMS < n ? [0, 1, 2, n - 3, n - 2, n - 1] : [...Array(n).keys()];
+    for (const i of idx) walk(offset + i * strides[axis], axis + 1);
+  };
+  walk(0, 0);
+  return out;
+}
+
+/** `np.array2string(a, prefix=..., separator=...)`. */
+export function array2string(a: Printable, options: { prefix?: string; separator?: string; suffix?: string } = {}): string {
+  const size = a.shape.reduce((n, d) => n * d, 1);
+  if (size === 0) return '[]';
+  const summarize = size > THRESHOLD;
+  const fmt = formatter(summarizedValues(a, summarize), a.dtype);
+  if (a.shape.length === 0) return fmt(a.values[0]);
+  const width = LINEWIDTH - (options.suffix ?? '').length;
+  return formatArray(a, fmt, width, ' ' + ' '.repeat((options.prefix ?? '').length), options.separator ?? ' ', summarize);
+}
+
+/** A NumPy scalar's `str` (`7.0`, `3`, `True`), as `str(x)` of a 0-d array prints. */
+export function scalarStr(x: number, dtype: DType): string {
+  if (dtype === 'bool') return x !== 0 ? 'True' : 'False';
+  if (dtype === 'int32') return String(x);
+  return floatRepr(shortest(x, dtype));
+}
+
+/** `str(array)`: NumPy's `array_str`. */
+export function arrayStr(a: Printable): string {
+  if (a.shape.length === 0) return scalarStr(a.values[0], a.dtype);
+  return array2string(a);
+}
+
+/** `repr(jax_array)`: `Array([1., 2.], dtype=float32)`, weak types marked. */
+export function jaxRepr(a: Printable, weak: boolean): string {
+  const prefix = 'Array(';
+  const dtypeStr = `dtype=${a.dtype}${weak ? ', weak_type=True' : ''})`;
+  const size = a.shape.reduce((n, d) => n * d, 1);
+  if (size === 0) return `${prefix}[], shape=(${a.shape.join(', ')}${a.shape.length === 1 ? ',' : ''}), ${dtypeStr}`;
+  const s = array2string(a, { prefix, suffix: ',', separator: ', ' });
+  const lastLine = s.length - s.lastIndexOf('\n') + 1;
+  const sep = lastLine + dtypeStr.length + 1 > LINEWIDTH ? '\n' + ' '.repeat(prefix.length) : ' ';
+  return `${prefix}${s},${sep}${dtypeStr}`;
+}
+
+/** `repr(np_array)`: `array([1., 2.])`, the dtype named unless it is NumPy's default for its kind. */
+export function numpyRepr(a: Printable): string {
+  const prefix = 'array(';
+  const showDtype = a.dtype === 'float32' || a.shape.reduce((n, d) => n * d, 1) === 0;
+  const suffix = showDtype ? `, dtype=${a.dtype})` : ')';
+  const s = array2string(a, { prefix, suffix: showDtype ? ',' : ')', separator: ', ' });
+  if (!showDtype) return `${prefix}${s})`;
+  const lastLine = s.length - s.lastIndexOf('\n') + 1;
+  return lastLine + suffix.length > LINEWIDTH ? `${prefix}${s},\n${' '.repeat(prefix.length)}${suffix.slice(2)}` : `${prefix}${s}${suffix}`;
+}

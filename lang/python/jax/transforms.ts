@@ -1,0 +1,372 @@
+/**
+ * `jax.grad`, `value_and_grad`, `jit`, `vmap`, `jvp`, `vjp` and `make_jaxpr` for Python
+ * functions. Each traces the Python function (through `ctx.call`, on Arrays backed by tracers)
+ * into a jaxpr with the runtime's `stage`, transforms that jaxpr with the runtime's
+ * transformations, and applies the result to the arguments through the jax runtime: at once on
+ * concrete arrays, or recorded into the enclosing trace when the arguments are tracers, which is
+ * what makes the transformations compose (`grad(grad(f))`, `jit(vmap(f))`).
+ */
+import { formatAval, isFloat, type AbstractValue } from '../../../runtime/core';
+import type { DeviceArray } from '../../../runtime/backends';
+import type { Jaxpr } from '../../../runtime/ir';
+import {
+  interpretJaxpr, jit as runtimeJit, jvpJaxpr, stage, valueAndGradJaxpr, vjpJaxpr, vmapJaxpr,
+  type Fn, type Jitted, type TraceOps, type Tracer, type TreeDef,
+} from '../../../runtime/jit';
+import { pyError } from '../exceptions';
+import { HostObject, hostType, pyFunction, type HostContext } from '../host';
+import { PyList, PyTuple, type Kwargs, type PyValue } from '../objects';
+import { toIndex } from '../ops';
+import { typeName } from '../types';
+import { PyArray } from './array';
+import { broadcastPrefixPy, flattenPy, leafCount, treeKey, unflattenPy, type PyTreeDef } from './pytree';
+import { Scalar, isTracer, type JaxRuntime, type Val } from './runtime';
+
+interface LeafVal { readonly v: Val; readonly weak: boolean }
+
+function leafVal(rt: JaxRuntime, x: PyValue): LeafVal {
+  if (x instanceof PyArray) return { v: x.v, weak: x.weak };
+  if (typeof x === 'boolean') return { v: new Scalar(x ? 1 : 0, 'bool'), weak: true };
+  if (typeof x === 'bigint') return { v: new Scalar(Number(x), 'int32'), weak: true };
+  if (typeof x === 'number') return { v: new Scalar(x, rt.floatDtype), weak: true };
+  throw pyError('TypeError', `expected an array or a Python scalar, got ${typeName(x)}`);
+}
+
+const avalOf = (v: Val): AbstractValue => ({ shape: [...v.shape], dtype: v.dtype });
+
+/** The flattened positional arguments of a call, with static ones (jit's static_argnums) held out. */
+interface FlatArgs {
+  readonly def: PyTreeDef;
+  readonly leaves: LeafVal[];
+  /** Leaf index where each positional argument starts; one more entry for the end. */
+  readonly starts: number[];
+  readonly statics: ReadonlyMap<number, PyValue>;
+}
+
+function flattenArgs(rt: JaxRuntime, args: readonly PyValue[], ctx: HostContext, statics: ReadonlySet<number> = new Set()): FlatArgs {
+  const held = new Map<number, PyValue>();
+  const traced = args.map((a, i) => {
+    if (!statics.has(i)) return a;
+    held.set(i, a);
+    return null;
+  });
+  const [leaves, def] = flattenPy(new PyTuple(traced), ctx);
+  const starts: number[] = [0];
+  if (def.kind === 'tuple') for (const c of def.children) starts.push(starts[starts.length - 1] + leafCount(c));
+  return { def, leaves: leaves.map((x) => leafVal(rt, x)), starts, statics: held };
+}
+
+interface OutInfo { def: PyTreeDef; weak: boolean[] }
+
+/**
+ * The Python function as a runtime `Fn` over flat tracers: it rebuilds the Python arguments
+ * (statics put back), calls the function, and returns the flat output leaves; `info` receives the
+ * output's structure and weak types each time it runs.
+ */
+function pythonFn(rt: JaxRuntime, ctx: HostContext, name: string, fun: PyValue, flat: FlatArgs, info: OutInfo): Fn {
+  return (o: TraceOps, ...tracers: Tracer[]) => {
+    const pyLeaves = tracers.map((t, i) => new PyArray(rt, t, flat.leaves[i].weak, false));
+    const args = (unflattenPy(flat.def, pyLeaves) as PyTuple).items.map((a, i) => (flat.statics.has(i) ? flat.statics.get(i)! : a));
+    rt.transforming.push(name);
+    let result: PyValue;
+    try {
+      result = ctx.call(fun, args);
+    } finally {
+      rt.transforming.pop();
+    }
+    const [outs, def] = flattenPy(result, ctx);
+    const vals = outs.map((x) => leafVal(rt, x));
+    info.def = def;
+    info.weak = vals.map((x) => x.weak);
+    return vals.map(({ v }) => (v instanceof Scalar ? o.lit(v.value, v.dtype) : v));
+  };
+}
+
+const flatDef = (n: number): TreeDef => ({ kind: 'list', children: Array.from({ length: n }, () => ({ kind: 'leaf' as const })) });
+
+interface StagedPy { jaxpr: Jaxpr; out: OutInfo; closed: readonly Tracer[] }
+
+function stagePy(rt: JaxRuntime, ctx: HostContext, name: string, fun: PyValue, flat: FlatArgs, avals?: readonly AbstractValue[]): StagedPy {
+  const out: OutInfo = { def: { kind: 'none' }, weak: [] };
+  const fn = pythonFn(rt, ctx, name, fun, flat, out);
+  const { jaxpr, closed } = stage(fn, flatDef(flat.leaves.length), avals ?? flat.leaves.map((l) => avalOf(l.v)));
+  return { jaxpr, out, closed };
+}
+
+/** Runs a jaxpr on values: concretely on the backend, or into the trace of any tracer among them. */
+function apply(rt: JaxRuntime, jaxpr: Jaxpr, args: readonly Val[]): Val[] {
+  return interpretJaxpr<Val>(jaxpr, rt, args, (c) => (c.kind === 'device' ? c.array : rt.upload(c.values, c.aval.shape, c.aval.dtype)));
+}
+
+const keepArrays = (v: PyValue, ctx: HostContext): Val[] => flattenPy(v, ctx)[0].flatMap((x) => (x instanceof PyArray ? [x.v] : []));
+
+/** Runs a transformation's work as one op: what it made and does not return is freed. */
+function transformOp(rt: JaxRuntime, ctx: HostContext, fn: () => PyValue, extra: () => Val[] = () => []): PyValue {
+  return rt.run(fn, (r) => [...keepArrays(r, ctx), ...extra()]);
+}
+
+const wrapVal = (rt: JaxRuntime, v: Val, weak: boolean) => new PyArray(rt, rt.place(v), weak, false);
+
+function argnumsOf(v: PyValue | undefined, nargs: number, ctx: HostContext): { list: number[]; tuple: boolean } {
+  const tuple = v instanceof PyTuple || v instanceof PyList;
+  const raw = v === undefined || v === null ? [0n] : tuple ? (v as PyTuple).items : [v];
+  const list = raw.map((a) => {
+    const i = Number(toIndex(a, ctx));
+    const j = i < 0 ? i + nargs : i;
+    if (j < 0 || j >= nargs) throw pyError('ValueError', `argnums ${i} is out of bounds for a function of ${nargs} positional argument(s)`);
+    return j;
+  });
+  return { list, tuple };
+}
+
+/** A Python-callable transformed function; `name` is what JAX shows in its repr. */
+class Transformed extends HostObject {
+  static readonly type = hostType('PjitFunction', 'jaxlib.xla_extension');
+  constructor(
+    readonly label: string,
+    private readonly fn: (args: PyValue[], kwargs: Kwargs, ctx: HostContext) => PyValue,
+    private readonly attrs: Record<string, PyValue> = {},
+  ) {
+    super();
+  }
+  get pyType() { return Transformed.type; }
+  override call(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue { return this.fn(args, kwargs, ctx); }
+  override getattr(name: string): PyValue | undefined { return this.attrs[name]; }
+  override repr(): string { return `<function ${this.label}>`; }
+}
+
+function funName(fun: PyValue): string {
+  return typeof fun === 'object' && fun !== null && 'name' in fun && typeof (fun as { name: unknown }).name === 'string' ? (fun as { name: string }).name : 'fun';
+}
+
+function noKwargs(kwargs: Kwargs, what: string): void {
+  if (kwargs.size > 0) throw pyError('NotImplementedError', `keyword arguments to a ${what}-transformed function are not supported by Gradlens`);
+}
+
+interface GradOpts { argnums?: PyValue; hasAux: boolean; withValue: boolean }
+
+export function gradTransform(rt: JaxRuntime, fun: PyValue, opts: GradOpts): Transformed {
+  const name = opts.withValue ? 'value_and_grad' : 'grad';
+  return new Transformed(`${name}(${funName(fun)})`, (args, kwargs, ctx) => {
+    noKwargs(kwargs, name);
+    return transformOp(rt, ctx, () => {
+      const { list: argnums, tuple } = argnumsOf(opts.argnums, args.length, ctx);
+      const flat = flattenArgs(rt, args, ctx);
+      for (const a of argnums) {
+        for (let k = flat.starts[a]; k < flat.starts[a + 1]; k++) {
+          const d = flat.leaves[k].v.dtype;
+          if (!isFloat(d)) {
+            throw pyError('TypeError', `grad requires real- or complex-valued inputs (input dtype that is a sub-dtype of np.inexact), but got ${d}. If you want to use Boolean- or integer-valued inputs, use vjp or set allow_int to True.`);
+          }
+        }
+      }
+      const { jaxpr, out, closed } = stagePy(rt, ctx, name, fun, flat);
+      let valueDef = out.def;
+      let auxDef: PyTreeDef = { kind: 'none' };
+      if (opts.hasAux) {
+        if ((out.def.kind !== 'tuple' && out.def.kind !== 'list') || out.def.children.length !== 2) {
+          throw pyError('TypeError', 'has_aux=True requires the function to return a (value, aux) pair');
+        }
+        [valueDef, auxDef] = out.def.children;
+      }
+      const y = jaxpr.outvars[0]?.aval;
+      if (valueDef.kind !== 'leaf' || !y || y.shape.length !== 0) {
+        const shape = y ? `(${y.shape.join(', ')}${y.shape.length === 1 ? ',' : ''})` : '()';
+        throw pyError('TypeError', `Gradient only defined for scalar-output functions. Output had shape: ${shape}.`);
+      }
+      if (!isFloat(y.dtype)) throw pyError('TypeError', `grad requires real-valued outputs (output dtype that is a sub-dtype of np.floating), but got ${y.dtype}.`);
+      const wrt = argnums.flatMap((a) => Array.from({ length: flat.starts[a + 1] - flat.starts[a] }, (_, k) => flat.starts[a] + k));
+      const outs = apply(rt, valueAndGradJaxpr(jaxpr, wrt), [...flat.leaves.map((l) => l.v), ...closed]);
+      const n = jaxpr.outvars.length;
+      const grads = outs.slice(n);
+      const argDefs = flat.def.kind === 'tuple' ? flat.def.children : [];
+      const perArg = argnums.map((a) => {
+        const leaves = grads.splice(0, flat.starts[a + 1] - flat.starts[a]).map((g, k) => wrapVal(rt, g, flat.leaves[flat.starts[a] + k].weak));
+        return unflattenPy(argDefs[a], leaves);
+      });
+      const g = tuple ? new PyTuple(perArg) : perArg[0];
+      const value = wrapVal(rt, outs[0], out.weak[0]);
+      const aux = opts.hasAux ? unflattenPy(auxDef, outs.slice(1, n).map((v, i) => wrapVal(rt, v, out.weak[i + 1]))) : null;
+      if (!opts.withValue) return opts.hasAux ? new PyTuple([g, aux]) : g;
+      return new PyTuple([opts.hasAux ? new PyTuple([value, aux]) : value, g]);
+    });
+  });
+}
+
+function outputs(rt: JaxRuntime, info: OutInfo, vals: readonly Val[]): PyValue {
+  return unflattenPy(info.def, vals.map((v, i) => wrapVal(rt, v, info.weak[i] ?? false)));
+}
+
+export function vmapTransform(rt: JaxRuntime, fun: PyValue, inAxes: PyValue, outAxes: PyValue): Transformed {
+  return new Transformed(`vmap(${funName(fun)})`, (args, kwargs, ctx) => {
+    noKwargs(kwargs, 'vmap');
+    return transformOp(rt, ctx, () => {
+      const flat = flattenArgs(rt, args, ctx);
+      const axisOf = (x: PyValue) => (x === null ? null : Number(toIndex(x, ctx)));
+      const axes = broadcastPrefixPy(inAxes instanceof PyList ? new PyTuple(inAxes.items) : inAxes, flat.def, axisOf, ctx);
+      let size: number | null = null;
+      const avals = flat.leaves.map((l, i) => {
+        const a = axes[i];
+        if (a === null) return avalOf(l.v);
+        const rank = l.v.shape.length;
+        const d = a < 0 ? a + rank : a;
+        if (d < 0 || d >= rank) throw pyError('ValueError', `vmap was requested to map its argument along axis ${a}, which implies that its rank should be at least ${a + 1}, but is only ${rank} (its shape is (${l.v.shape.join(', ')}${rank === 1 ? ',' : ''}))`);
+        if (size !== null && l.v.shape[d] !== size) throw pyError('ValueError', `vmap got inconsistent sizes for array axes to be mapped: ${size} and ${l.v.shape[d]}`);
+        size = l.v.shape[d];
+        return { shape: l.v.shape.filter((_, k) => k !== d), dtype: l.v.dtype };
+      });
+      if (size === null) throw pyError('ValueError', 'vmap must have at least one non-None value in in_axes');
+      const { jaxpr, out, closed } = stagePy(rt, ctx, 'vmap', fun, flat, avals);
+      const outs = broadcastPrefixPy(outAxes, out.def, axisOf, ctx);
+      const batched = vmapJaxpr(jaxpr, size, [...axes, ...closed.map(() => null)], outs);
+      return outputs(rt, out, apply(rt, batched, [...flat.leaves.map((l) => l.v), ...closed]));
+    });
+  });
+}
+
+function sequenceItems(v: PyValue, what: string): readonly PyValue[] {
+  if (v instanceof PyTuple || v instanceof PyList) return v.items;
+  throw pyError('TypeError', `${what} must be a tuple or list, got ${typeName(v)}`);
+}
+
+export function jvpCall(rt: JaxRuntime, fun: PyValue, primals: PyValue, tangents: PyValue, ctx: HostContext): PyValue {
+  return transformOp(rt, ctx, () => {
+    const flat = flattenArgs(rt, sequenceItems(primals, 'primal arguments'), ctx);
+    const tflat = flattenArgs(rt, sequenceItems(tangents, 'tangent arguments'), ctx);
+    if (tflat.leaves.length !== flat.leaves.length) throw pyError('ValueError', 'jvp: primal and tangent arguments must have the same tree structure');
+    flat.leaves.forEach((l, i) => {
+      const t = tflat.leaves[i].v;
+      if (formatAval(t) !== formatAval(l.v) && !(t instanceof Scalar && l.v.shape.length === 0)) {
+        throw pyError('ValueError', `jvp called with different primal and tangent shapes;Got primal shape (${l.v.shape.join(', ')}) and tangent shape as (${t.shape.join(', ')})`);
+      }
+    });
+    const { jaxpr, out, closed } = stagePy(rt, ctx, 'jvp', fun, flat);
+    const t = jvpJaxpr(jaxpr, jaxpr.invars.map((_, i) => i < flat.leaves.length));
+    const tangentVals = tflat.leaves.map((l, i) => (l.v instanceof Scalar ? new Scalar(l.v.value, flat.leaves[i].v.dtype) : l.v));
+    const outs = apply(rt, t, [...flat.leaves.map((l) => l.v), ...closed, ...tangentVals]);
+    const n = jaxpr.outvars.length;
+    return new PyTuple([outputs(rt, out, outs.slice(0, n)), outputs(rt, out, outs.slice(n))]);
+  });
+}
+
+export function vjpCall(rt: JaxRuntime, fun: PyValue, primals: PyValue[], hasAux: boolean, ctx: HostContext): PyValue {
+  let consts: Val[] = [];
+  return transformOp(rt, ctx, () => {
+    const flat = flattenArgs(rt, primals, ctx);
+    const { jaxpr, out, closed } = stagePy(rt, ctx, 'vjp', fun, flat);
+    const inputs = [...flat.leaves.map((l) => l.v), ...closed];
+    const forward = apply(rt, jaxpr, inputs);
+    const n = jaxpr.outvars.length;
+    const nMain = hasAux && out.def.kind !== 'leaf' && out.def.kind !== 'none' ? leafCount(out.def.children[0]) : n;
+    const mainDef = hasAux && out.def.kind !== 'leaf' && out.def.kind !== 'none' ? out.def.children[0] : out.def;
+    const main = { ...jaxpr, outvars: jaxpr.outvars.slice(0, nMain) };
+    const back = vjpJaxpr(main, flat.leaves.map((_, i) => i));
+    // The pullback keeps its inputs and constants alive past this call.
+    consts = [...inputs.filter((v) => !isTracer(v)), ...back.consts.flatMap((c) => (c.kind === 'device' ? [c.array as DeviceArray] : []))];
+    const pullback = new Transformed(`vjp(${funName(fun)})`, (cargs, ckw, c2) => {
+      noKwargs(ckw, 'vjp');
+      if (cargs.length !== 1) throw pyError('TypeError', `The function returned by \`jax.vjp\` takes exactly one argument, got ${cargs.length}`);
+      return transformOp(rt, c2, () => {
+        const [cts, cdef] = flattenPy(cargs[0], c2);
+        if (treeKey(cdef, c2) !== treeKey(mainDef, c2)) throw pyError('ValueError', 'vjp: the cotangent must have the same tree structure as the primal output');
+        const ctVals = cts.map((x, i) => {
+          const v = leafVal(rt, x).v;
+          return v instanceof Scalar ? new Scalar(v.value, main.outvars[i].aval.dtype) : v;
+        });
+        const res = apply(rt, back, [...inputs, ...ctVals]).slice(nMain);
+        const argDefs = flat.def.kind === 'tuple' ? flat.def.children : [];
+        return new PyTuple(argDefs.map((d, a) => unflattenPy(d, res.slice(flat.starts[a], flat.starts[a + 1]).map((v, k) => wrapVal(rt, v, flat.leaves[flat.starts[a] + k].weak)))));
+      });
+    });
+    const primalOut = unflattenPy(mainDef, forward.slice(0, nMain).map((v, i) => wrapVal(rt, v, out.weak[i])));
+    if (!hasAux) return new PyTuple([primalOut, pullback]);
+    const auxDef = out.def.kind !== 'leaf' && out.def.kind !== 'none' ? out.def.children[1] : { kind: 'none' as const };
+    const aux = unflattenPy(auxDef, forward.slice(nMain).map((v, i) => wrapVal(rt, v, out.weak[nMain + i])));
+    return new PyTuple([primalOut, pullback, aux]);
+  }, () => consts);
+}
+
+/** What `jax.make_jaxpr(f)(*args)` returns: prints as JAX prints a ClosedJaxpr. */
+export class ClosedJaxprObject extends HostObject {
+  static readonly type = hostType('ClosedJaxpr', 'jax.core');
+  constructor(readonly jaxpr: Jaxpr, private readonly text: string) {
+    super();
+  }
+  get pyType() { return ClosedJaxprObject.type; }
+  override str(): string { return this.text; }
+  override repr(): string { return this.text; }
+  override getattr(name: string): PyValue | undefined {
+    if (name === 'eqns') return new PyList(this.jaxpr.eqns.map((e) => e.primitive));
+    if (name === 'in_avals') return new PyList(this.jaxpr.invars.map((v) => formatAval(v.aval)));
+    if (name === 'out_avals') return new PyList(this.jaxpr.outvars.map((v) => formatAval(v.aval)));
+    return undefined;
+  }
+}
+
+function staticSet(v: PyValue | undefined, ctx: HostContext): Set<number> {
+  if (v === undefined || v === null) return new Set();
+  const items = v instanceof PyTuple || v instanceof PyList ? v.items : [v];
+  return new Set(items.map((x) => Number(toIndex(x, ctx))));
+}
+
+export function makeJaxprTransform(rt: JaxRuntime, fun: PyValue, staticArgnums: PyValue | undefined, print: (j: Jaxpr) => string): Transformed {
+  return new Transformed(`make_jaxpr(${funName(fun)})`, (args, kwargs, ctx) => {
+    noKwargs(kwargs, 'make_jaxpr');
+    return transformOp(rt, ctx, () => {
+      const flat = flattenArgs(rt, args, ctx, staticSet(staticArgnums, ctx));
+      const { jaxpr } = stagePy(rt, ctx, 'make_jaxpr', fun, flat);
+      return new ClosedJaxprObject(jaxpr, print(jaxpr));
+    }, () => []);
+  });
+}
+
+/**
+ * `jax.jit`: concrete calls go through the runtime's `jit` (one cache per argument structure and
+ * static values; per shapes and dtypes inside it), so a second call with the same signature neither
+ * traces nor compiles; a call on tracers traces the function into the enclosing trace.
+ */
+export function jitTransform(rt: JaxRuntime, fun: PyValue, staticArgnums: PyValue | undefined, ctx0: HostContext): Transformed {
+  const statics = staticSet(staticArgnums, ctx0);
+  const caches = new Map<string, { jitted: Jitted<DeviceArray>; flat: { current: FlatArgs }; info: Map<string, OutInfo> }>();
+  const keep = () => [...caches.values()].flatMap((c) => [...c.jitted.compiled.values()].flatMap((e) => e.jaxpr.consts.flatMap((k) => (k.kind === 'device' ? [k.array] : []))));
+  const stats = () => {
+    const all = [...caches.values()].map((c) => c.jitted.stats);
+    return { traces: all.reduce((n, s) => n + s.traces, 0), calls: all.reduce((n, s) => n + s.calls, 0), hits: all.reduce((n, s) => n + s.cacheHits, 0) };
+  };
+  const attrs: Record<string, PyValue> = {
+    _cache_size: pyFunction('_cache_size', () => BigInt([...caches.values()].reduce((n, c) => n + c.jitted.compiled.size, 0))),
+    _trace_count: pyFunction('_trace_count', () => BigInt(stats().traces)),
+  };
+  return new Transformed(`jit(${funName(fun)})`, (args, kwargs, ctx) => {
+    noKwargs(kwargs, 'jit');
+    return transformOp(rt, ctx, () => {
+      const flat = flattenArgs(rt, args, ctx, statics);
+      if (flat.leaves.some((l) => isTracer(l.v))) {
+        const { jaxpr, out, closed } = stagePy(rt, ctx, 'jit', fun, flat);
+        return outputs(rt, out, apply(rt, jaxpr, [...flat.leaves.map((l) => l.v), ...closed]));
+      }
+      const staticKey = [...flat.statics.entries()].map(([i, v]) => `${i}=${ctx.repr(v)}`).join(',');
+      const key = `${treeKey(flat.def, ctx)}|${staticKey}|${flat.leaves.map((l) => (l.weak ? 'w' : '')).join('')}`;
+      let cache = caches.get(key);
+      if (!cache) {
+        const holder = { current: flat };
+        const info = new Map<string, OutInfo>();
+        const fn: Fn = (o, ...tracers) => {
+          const out: OutInfo = { def: { kind: 'none' }, weak: [] };
+          const result = pythonFn(rt, ctx, 'jit', fun, holder.current, out)(o, ...tracers);
+          info.set(avalKey(holder.current), out);
+          return result;
+        };
+        cache = { jitted: runtimeJit<DeviceArray>(fn, { backend: rt.backend }), flat: holder, info };
+        caches.set(key, cache);
+      }
+      cache.flat.current = flat;
+      const arrays = flat.leaves.map((l) => rt.place(l.v) as DeviceArray);
+      const outs = cache.jitted(...arrays) as DeviceArray[];
+      const info = cache.info.get(avalKey(flat))!;
+      return outputs(rt, info, outs.map((a) => rt.adopt(a)));
+    }, keep);
+  }, attrs);
+}
+
+const avalKey = (flat: FlatArgs) => flat.leaves.map((l) => formatAval(l.v)).join(',');
