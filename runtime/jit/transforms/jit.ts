@@ -1,6 +1,7 @@
 import { formatAval } from '../../core';
 import type { Backend, DeviceArray } from '../../backends';
 import type { Jaxpr } from '../../ir';
+import { compile as compileFused, type Plan } from '../compile';
 import { evalJaxpr } from '../evaluate';
 import { simplify } from '../simplify';
 import { TraceOps } from '../trace';
@@ -11,15 +12,25 @@ import { avalOf, flattenArgs, stage, type Fn } from './stage';
 export interface Executable<A extends DeviceArray> {
   /** The jaxpr it runs, after the compile passes (for the graph viewer). */
   readonly jaxpr: Jaxpr;
+  /** Which equations went into which kernel; null where the jaxpr runs op by op. */
+  readonly plan: Plan | null;
   run(args: readonly A[]): A[];
 }
 
-/** The compile stage: fusion and codegen plug in here. The default simplifies and evaluates op by op. */
+/** The compile stage: a hook so tests and benchmarks can swap the pipeline. */
 export type Compile = <A extends DeviceArray>(jaxpr: Jaxpr, backend: Backend<A>) => Executable<A>;
 
+/** Simplification, then op-by-op evaluation (the default until fused gradients pass the differential tests). */
 export const simplifyAndEvaluate: Compile = (jaxpr, backend) => {
   const simplified = simplify(jaxpr, { backend });
-  return { jaxpr: simplified, run: (args) => evalJaxpr(simplified, backend, args) };
+  return { jaxpr: simplified, plan: null, run: (args) => evalJaxpr(simplified, backend, args) };
+};
+
+/** Simplification, then fusion into few kernels with generated code. */
+export const simplifyAndFuse: Compile = (jaxpr, backend) => {
+  const simplified = simplify(jaxpr, { backend });
+  const fused = compileFused(simplified, backend);
+  return { jaxpr: simplified, plan: fused.plan, run: (args) => fused.run(args) };
 };
 
 export interface JitOptions<A extends DeviceArray> {
