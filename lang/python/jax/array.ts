@@ -267,7 +267,9 @@ export function toDtype(v: PyValue, rt: JaxRuntime): DType {
 /** `jnp.array(data, dtype)`: nested lists, scalars or arrays; Python floats become float32 (float64 for NumPy where stored). */
 export function arrayFromData(rt: JaxRuntime, data: PyValue, dtype: DType | undefined, ctx: HostContext, numpy: boolean): PyArray {
   if (data instanceof PyArray) {
-    return L.op(rt, () => L.wrap(rt, dtype ? L.cast(rt, data.v, dtype) : data.v, dtype ? false : data.weak, numpy));
+    // NB: with jax_enable_x64 off, a float64 NumPy array becomes float32 when it enters jax.
+    const d = dtype ?? (!numpy && data.dtype === 'float64' ? 'float32' : undefined);
+    return L.op(rt, () => L.wrap(rt, d ? L.cast(rt, data.v, d) : data.v, d ? false : data.weak, numpy));
   }
   const nested = flattenNested(data, ctx);
   const dflt: DType = nested.kind === 'bool' ? 'bool' : nested.kind === 'int' ? 'int32' : numpy && rt.supportsFloat64 ? 'float64' : 'float32';

@@ -30,6 +30,7 @@ export class JaxRuntime implements Emitter<Val> {
   /** Arrays made since the outermost `run` began, in order. */
   private readonly log: DeviceArray[] = [];
   private depth = 0;
+  private readonly pinned = new Set<DeviceArray>();
   /** Names of the transformations whose Python function is running, outermost first (for messages). */
   readonly transforming: string[] = [];
   /** The script's source, when the runner gave it: messages quote the code they point at. */
@@ -47,7 +48,10 @@ export class JaxRuntime implements Emitter<Val> {
     if (tracer) {
       const span = this.ctx.span;
       const src = { file: this.ctx.file, line: span.line, column: span.col, endLine: span.endLine, endColumn: span.endCol };
-      for (const x of inputs) if (isTracer(x)) x.trace.span = src;
+      for (const x of inputs) {
+        if (isTracer(x)) x.trace.span = src;
+        else if (!(x instanceof Scalar)) this.pin(x);
+      }
       return tracer.trace.bind(prim, inputs.map((x) => (x instanceof Scalar ? tracer.trace.scalar(x.value, x.dtype) : x)), params);
     }
     const temps: DeviceArray[] = [];
@@ -70,6 +74,14 @@ export class JaxRuntime implements Emitter<Val> {
   upload(values: ArrayLike<number>, shape: readonly number[], dtype: DType): DeviceArray {
     this.checkDtype(dtype);
     return this.track(this.backend.upload(values, { shape, dtype }));
+  }
+
+  /**
+   * Keeps `a` until the run ends: a trace captured it as a constant, and the jaxpr may run after
+   * the op that made it returns.
+   */
+  pin(a: DeviceArray): void {
+    this.pinned.add(a);
   }
 
   /** Takes ownership of an array someone else made (a jitted call's result). */
@@ -113,7 +125,7 @@ export class JaxRuntime implements Emitter<Val> {
     const kept = new Set(keep(result));
     const made = this.log.splice(mark);
     for (const a of made) {
-      if (kept.has(a)) this.log.push(a);
+      if (kept.has(a) || this.pinned.has(a)) this.log.push(a);
       else if (this.live.delete(a)) this.free(a);
     }
     return result;
@@ -123,6 +135,7 @@ export class JaxRuntime implements Emitter<Val> {
   dispose(): void {
     for (const a of this.live) this.free(a);
     this.live.clear();
+    this.pinned.clear();
   }
 
   private free(a: DeviceArray): void {

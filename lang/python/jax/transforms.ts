@@ -15,7 +15,7 @@ import {
 } from '../../../runtime/jit';
 import { pyError } from '../exceptions';
 import { HostObject, hostType, pyFunction, type HostContext } from '../host';
-import { PyList, PyTuple, type Kwargs, type PyValue } from '../objects';
+import { PyDict, PyList, PyTuple, type Kwargs, type PyValue } from '../objects';
 import { toIndex } from '../ops';
 import { typeName } from '../types';
 import { PyArray } from './array';
@@ -95,14 +95,36 @@ function stagePy(rt: JaxRuntime, ctx: HostContext, name: string, fun: PyValue, f
 
 /** Runs a jaxpr on values: concretely on the backend, or into the trace of any tracer among them. */
 function apply(rt: JaxRuntime, jaxpr: Jaxpr, args: readonly Val[]): Val[] {
-  return interpretJaxpr<Val>(jaxpr, rt, args, (c) => (c.kind === 'device' ? c.array : rt.upload(c.values, c.aval.shape, c.aval.dtype)));
+  const tracer = args.find(isTracer);
+  if (!tracer) return interpretJaxpr<Val>(jaxpr, rt, args, (c) => (c.kind === 'device' ? c.array : rt.upload(c.values, c.aval.shape, c.aval.dtype)));
+  // NB: while tracing, every equation (even one of literals only) is recorded, never run, so no
+  // concrete array made here can be captured and then freed with this op.
+  const trace = tracer.trace;
+  const span = rt.ctx.span;
+  trace.span = { file: rt.ctx.file, line: span.line, column: span.col, endLine: span.endLine, endColumn: span.endCol };
+  const ins = args.map((x): Tracer => {
+    if (isTracer(x)) return x;
+    if (x instanceof Scalar) return trace.scalar(x.value, x.dtype);
+    rt.pin(x);
+    return trace.capture(x);
+  });
+  return interpretJaxpr<Tracer>(jaxpr, trace, ins, (c) => {
+    if (c.kind === 'device') rt.pin(c.array);
+    return trace.constant(c);
+  });
 }
 
-const keepArrays = (v: PyValue, ctx: HostContext): Val[] => flattenPy(v, ctx)[0].flatMap((x) => (x instanceof PyArray ? [x.v] : []));
+/** The arrays anywhere in a result (tuples, lists, dicts), which must outlive the op that made them. */
+function keepArrays(v: PyValue): Val[] {
+  if (v instanceof PyArray) return [v.v];
+  if (v instanceof PyTuple || v instanceof PyList) return v.items.flatMap(keepArrays);
+  if (v instanceof PyDict) return [...v.values()].flatMap(keepArrays);
+  return [];
+}
 
 /** Runs a transformation's work as one op: what it made and does not return is freed. */
-function transformOp(rt: JaxRuntime, ctx: HostContext, fn: () => PyValue, extra: () => Val[] = () => []): PyValue {
-  return rt.run(fn, (r) => [...keepArrays(r, ctx), ...extra()]);
+function transformOp(rt: JaxRuntime, _ctx: HostContext, fn: () => PyValue, extra: () => Val[] = () => []): PyValue {
+  return rt.run(fn, (r) => [...keepArrays(r), ...extra()]);
 }
 
 const wrapVal = (rt: JaxRuntime, v: Val, weak: boolean) => new PyArray(rt, rt.place(v), weak, false);
