@@ -2,7 +2,9 @@ import * as assert from 'node:assert/strict';
 import { createReferenceBackend } from '../../../runtime/backends';
 import { EagerEngine } from '../../../runtime/eager';
 import { formatError } from '../../../lang/python/run';
-import { arrayStr, jaxRepr, numpyRepr, runPython } from '../../../lang/python/jax';
+import { run as runScript } from '../../../lang/python/run';
+import { arrayStr, jaxRepr, jaxSession, numpyRepr, runPython } from '../../../lang/python/jax';
+import { ClosedJaxprObject } from '../../../lang/python/jax/transforms';
 
 /** Scripts on the reference backend: exact output, errors at their spans, nothing leaked. */
 function run(source: string): string {
@@ -25,6 +27,22 @@ describe('jax shim', () => {
     const out = run(`${JAX}def f(x):\n    return x ** 2 + 3 * x + 5\nprint(jax.make_jaxpr(f)(2.0))\n`);
     assert.equal(out, '{ lambda ; a:f32[]. let\n    b:f32[] = integer_pow[y=2] a\n    c:f32[] = mul 3.0:f32[] a\n'
       + '    d:f32[] = add b c\n    e:f32[] = add d 5.0:f32[]\n  in (e,) }\n');
+  });
+
+  it('traced equations carry the span of the Python expression that made them', () => {
+    const src = 'import jax\ndef f(x):\n    y = x * 2.0\n    return jax.numpy.sin(y)\nj = jax.make_jaxpr(f)(1.0)\nprint(j)\n';
+    const session = jaxSession(createReferenceBackend(), { source: src });
+    // The printed form has no spans: read them off the object the script printed.
+    const str = ClosedJaxprObject.prototype.str;
+    ClosedJaxprObject.prototype.str = function (this: ClosedJaxprObject) {
+      return JSON.stringify(this.jaxpr.eqns.map((e) => [e.primitive, e.span?.line, e.span?.column]));
+    };
+    try {
+      assert.equal(runScript(src, { modules: session.modules, file: 'x.py' }).output, '[["mul",3,9],["sin",4,12]]\n');
+    } finally {
+      ClosedJaxprObject.prototype.str = str;
+      session.dispose();
+    }
   });
 
   it('grad with argnums tuples, has_aux, and grad of grad', () => {
