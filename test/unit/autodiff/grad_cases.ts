@@ -1,12 +1,9 @@
-import { sizeOf, type DType, type Random } from '../../../runtime/core';
+import { sizeOf, type Random } from '../../../runtime/core';
 import type { ParamsOf, Primitive } from '../../../runtime/primitives';
-
-/** An input held on the host, so that tests can perturb it before uploading. */
-export interface HostArray {
-  readonly values: readonly number[];
-  readonly shape: readonly number[];
-  readonly dtype: DType;
-}
+import {
+  awayFromZero, bools, casesPerOp, hostArray, ints, normal, SMOOTH_BINARY_DOMAINS, SMOOTH_UNARY_DOMAINS, type Draw, type HostArray,
+} from '../support/inputs';
+import { streamFor } from '../support/seed';
 
 export interface GradCase<P extends Primitive = Primitive> {
   readonly params: ParamsOf<P>;
@@ -16,18 +13,9 @@ export interface GradCase<P extends Primitive = Primitive> {
 /** Inputs for each primitive, drawn inside its domain and away from its kinks. */
 export type CaseTable = { readonly [P in Primitive]: (rng: Random) => GradCase<P>[] };
 
-type Draw = (rng: Random, n: number) => number[];
-
 export const f64 = (shape: readonly number[], values: readonly number[]): HostArray => ({ shape, values, dtype: 'float64' });
-const hostArray = (dtype: DType, shape: readonly number[], draw: Draw, rng: Random): HostArray =>
-  ({ shape, values: draw(rng, sizeOf(shape)), dtype });
 const f64Of = (draw: Draw, rng: Random, shape: readonly number[]) => hostArray('float64', shape, draw, rng);
 
-const normal: Draw = (rng, n) => rng.normals(n);
-const uniform = (lo: number, hi: number): Draw => (rng, n) => Array.from({ length: n }, () => lo + (hi - lo) * rng.uniform());
-/** |x| >= min, either sign: keeps abs, sign and divisors off their singular point. */
-const awayFromZero = (min: number): Draw => (rng, n) =>
-  Array.from({ length: n }, () => (rng.uniform() < 0.5 ? -1 : 1) * (min + Math.abs(rng.normal())));
 /** Values on two interleaved grids, so that any x and y differ by at least 0.4: max/min never tie. */
 const gridAt = (offset: number): Draw => (rng, n) =>
   Array.from({ length: n }, () => rng.int(-3, 3) + offset + 0.1 * rng.uniform());
@@ -40,8 +28,7 @@ const distinct: Draw = (rng, n) => {
   }
   return order.map((k) => 0.3 * (k - n / 2) + 0.1 * rng.uniform());
 };
-const indices = (bound: number): Draw => (rng, n) => Array.from({ length: n }, () => rng.int(0, bound));
-const bools: Draw = (rng, n) => Array.from({ length: n }, () => (rng.uniform() < 0.5 ? 1 : 0));
+const indices = (bound: number): Draw => ints(0, bound);
 
 const UNARY_SHAPES: readonly (readonly number[])[] = [[], [2, 3]];
 /** Includes both directions of a NumPy broadcast: [3,1] with [4], and a scalar with [2,3]. */
@@ -90,11 +77,7 @@ const dot = (lhs: readonly number[], rhs: readonly number[], lc: number[], rc: n
 const comparison = binary(normal);
 
 export const CASES: CaseTable = {
-  add: binary(normal),
-  sub: binary(normal),
-  mul: binary(normal),
-  div: binary(normal, awayFromZero(0.5)),
-  pow: binary(uniform(0.5, 2), normal),
+  ...casesPerOp(SMOOTH_BINARY_DOMAINS, ([x, y]) => binary(x, y)),
   max: binary(gridAt(0.25), gridAt(0.75)),
   min: binary(gridAt(0.25), gridAt(0.75)),
   lt: comparison,
@@ -103,19 +86,8 @@ export const CASES: CaseTable = {
   ge: comparison,
   eq: comparison,
   ne: comparison,
-  neg: unary(normal),
+  ...casesPerOp(SMOOTH_UNARY_DOMAINS, unary),
   integer_pow: (rng) => [0, 1, 2, 3, -2].map((y) => ({ params: { y }, inputs: [f64Of(awayFromZero(0.3), rng, [2, 3])] })),
-  exp: unary(normal),
-  log: unary(uniform(0.5, 2.5)),
-  log1p: unary(uniform(-0.5, 2)),
-  expm1: unary(normal),
-  sin: unary(normal),
-  cos: unary(normal),
-  tan: unary(uniform(-1.2, 1.2)),
-  tanh: unary(normal),
-  logistic: unary(normal),
-  sqrt: unary(uniform(0.5, 2.5)),
-  rsqrt: unary(uniform(0.5, 2.5)),
   abs: unary(awayFromZero(0.1)),
   sign: unary(awayFromZero(0.1)),
   select: (rng) => [
@@ -191,3 +163,19 @@ export const CASES: CaseTable = {
   ].map((make) => make(rng)),
   iota: () => [{ params: { dtype: 'float64', shape: [3], dimension: 0 }, inputs: [] }],
 };
+
+/** A primitive's cases, drawn from its stream 0: every suite that reads CASES sees the same inputs. */
+export const drawCases = (prim: Primitive): GradCase[] => (CASES[prim] as (rng: Random) => GradCase[])(streamFor(prim, 0));
+
+/** Runs `check` on each case with one harness, then disposes it; the checks draw from the primitive's stream `salt`. */
+export function checkCases<H extends { dispose(): void }>(
+  h: H, prim: Primitive, cases: readonly GradCase[], salt: number,
+  check: (h: H, prim: Primitive, c: GradCase, rng: Random) => void,
+): void {
+  const rng = streamFor(prim, salt);
+  try {
+    for (const c of cases) check(h, prim, c, rng);
+  } finally {
+    h.dispose();
+  }
+}

@@ -4,7 +4,9 @@ import { createReferenceBackend, type Backend, type DeviceArray } from '../../..
 import { formatAval, isFloat, Random, shapeEq, sizeOf } from '../../../runtime/core';
 import { BackendEmitter, Ops } from '../../../runtime/ops';
 import { abstractEval, PRIMITIVES, type ParamsOf, type Primitive } from '../../../runtime/primitives';
-import { CASES, f64, type GradCase, type HostArray } from './grad_cases';
+import type { HostArray } from '../support/inputs';
+import { SEED } from '../support/seed';
+import { checkCases, drawCases, f64, type GradCase } from './grad_cases';
 import { Tape, type TapeNode } from './tape';
 
 /**
@@ -15,12 +17,6 @@ import { Tape, type TapeNode } from './tape';
 const EPS = 1e-6;
 const RTOL = 1e-6;
 const DIRECTIONS = 3;
-
-const SEED = process.env.GRADLENS_SEED !== undefined ? Number(process.env.GRADLENS_SEED) : Date.now();
-console.log(`gradient checks: seed ${SEED} (replay with GRADLENS_SEED=${SEED})`);
-
-/** Each primitive draws from its own stream, so one test replays alone under --grep. */
-const rngFor = (prim: Primitive, salt: number) => new Random(SEED + 7919 * PRIMITIVES.indexOf(prim) + salt);
 
 type Vjp = VjpRule<Primitive>;
 const ruleOf = (prim: Primitive) => VJP_RULES[prim] as Vjp;
@@ -141,34 +137,18 @@ describe('VJP rules against finite differences', () => {
   describe('first order', () => {
     for (const prim of PRIMITIVES) {
       it(prim, () => {
-        const cases = (CASES[prim] as (rng: Random) => GradCase[] | undefined)(rngFor(prim, 0));
-        assert.ok(cases && cases.length > 0, `no gradient case for '${prim}'`);
-        const h = new Harness(backend);
-        const rng = rngFor(prim, 1);
-        try {
-          for (const c of cases) checkFirstOrder(h, prim, c, rng);
-        } finally {
-          h.dispose();
-        }
+        const cases = drawCases(prim);
+        assert.ok(cases.length > 0, `no gradient case for '${prim}'`);
+        checkCases(new Harness(backend), prim, cases, 1, checkFirstOrder);
       });
     }
   });
 
   describe('second order (rules compose)', () => {
     for (const prim of PRIMITIVES) {
-      const cases = CASES[prim](rngFor(prim, 0)) as GradCase[];
-      const differentiable = cases.filter((c) =>
+      const differentiable = drawCases(prim).filter((c) =>
         c.inputs.some(isDifferentiable) && isFloat(abstractEval(prim, c.inputs, c.params).dtype));
-      if (differentiable.length === 0) continue;
-      it(prim, () => {
-        const h = new Harness(backend);
-        const rng = rngFor(prim, 2);
-        try {
-          for (const c of differentiable) checkSecondOrder(h, prim, c, rng);
-        } finally {
-          h.dispose();
-        }
-      });
+      if (differentiable.length > 0) it(prim, () => checkCases(new Harness(backend), prim, differentiable, 2, checkSecondOrder));
     }
   });
 });

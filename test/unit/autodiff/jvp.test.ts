@@ -4,7 +4,9 @@ import { createReferenceBackend, type Backend, type DeviceArray } from '../../..
 import { formatAval, isFloat, Random, shapeEq, sizeOf, type AbstractValue, type DType } from '../../../runtime/core';
 import { BackendEmitter, Ops, type Emitter } from '../../../runtime/ops';
 import { abstractEval, PRIMITIVES, type ParamsOf, type Primitive } from '../../../runtime/primitives';
-import { CASES, f64, type GradCase, type HostArray } from './grad_cases';
+import type { HostArray } from '../support/inputs';
+import { SEED, streamFor } from '../support/seed';
+import { checkCases, drawCases, f64, type GradCase } from './grad_cases';
 
 /**
  * Every JVP rule in float64 on the reference backend, on the inputs of grad_cases.ts:
@@ -20,14 +22,8 @@ const RTOL = 1e-6;
 const TRANSPOSE_RTOL = 1e-10;
 const DIRECTIONS = 3;
 
-const SEED = process.env.GRADLENS_SEED !== undefined ? Number(process.env.GRADLENS_SEED) : Date.now();
-console.log(`JVP checks: seed ${SEED} (replay with GRADLENS_SEED=${SEED})`);
-
-/** Each primitive draws from its own stream, so one test replays alone under --grep. */
-const rngFor = (prim: Primitive, salt: number) => new Random(SEED + 7919 * PRIMITIVES.indexOf(prim) + salt);
 const jvpOf = (prim: Primitive) => JVP_RULES[prim] as JvpRule<Primitive>;
 const vjpOf = (prim: Primitive) => VJP_RULES[prim] as VjpRule<Primitive>;
-const casesOf = (prim: Primitive): GradCase[] => (CASES[prim] as (rng: Random) => GradCase[])(rngFor(prim, 0));
 
 type Direction = number[] | null;
 const isDifferentiable = (x: HostArray) => isFloat(x.dtype);
@@ -213,23 +209,16 @@ describe('JVP rules', () => {
   let backend: Backend;
   before(() => { backend = createReferenceBackend(); });
 
-  function run(prim: Primitive, cases: readonly GradCase[], salt: number, check: Check): void {
-    const h = new Harness(backend);
-    const rng = rngFor(prim, salt);
-    try {
-      for (const c of cases) check(h, prim, c, rng);
-    } finally {
-      h.dispose();
-    }
-  }
+  const run = (prim: Primitive, cases: readonly GradCase[], salt: number, check: Check) =>
+    checkCases(new Harness(backend), prim, cases, salt, check);
   /** The cases whose output has a tangent at all. */
-  const differentiable = (prim: Primitive) => casesOf(prim).filter((c) =>
+  const differentiable = (prim: Primitive) => drawCases(prim).filter((c) =>
     c.inputs.some(isDifferentiable) && isFloat(outAvalOf(prim, c).dtype));
 
   describe('against finite differences', () => {
     for (const prim of PRIMITIVES) {
       it(prim, () => {
-        const cases = casesOf(prim);
+        const cases = drawCases(prim);
         assert.ok(cases.length > 0, `no case for '${prim}'`);
         run(prim, cases, 1, checkFiniteDifferences);
       });
@@ -308,7 +297,7 @@ describe('JVP rules', () => {
     });
 
     it('the transpose identity holds at ties, kinks and zeros too', () => {
-      const rng = rngFor('max', 6);
+      const rng = streamFor('max', 6);
       const cases: [Primitive, GradCase][] = [
         ['max', at({}, f64([2, 3], [1, 2, 5, 0, 0, 1]), f64([3], [1, 3, 5]))],
         ['min', at({}, f64([], [2]), f64([2, 2], [2, 1, 3, 2]))],
@@ -328,7 +317,7 @@ describe('JVP rules', () => {
       const h = new Harness(backend);
       try {
         for (const prim of PRIMITIVES) {
-          for (const c of casesOf(prim)) {
+          for (const c of drawCases(prim)) {
             assert.equal(h.jvp(prim, c, c.inputs.map(() => null)), null, describeCase(prim, c));
           }
         }

@@ -1,7 +1,6 @@
-import type { DType, Random } from '../../../runtime/core';
+import type { DType } from '../../../runtime/core';
 import type { ParamsOf, Primitive } from '../../../runtime/primitives';
-
-export type Draw = (rng: Random, n: number) => number[];
+import { awayFromZero, bools, casesPerOp, ints, normal, SMOOTH_BINARY_DOMAINS, SMOOTH_UNARY_DOMAINS, uniform, type Draw } from '../support/inputs';
 
 /** One input of one example: every example draws its own values. */
 export interface InputSpec {
@@ -18,14 +17,10 @@ export interface BatchCase<P extends Primitive = Primitive> {
 /** Per-example inputs for each primitive, inside its domain. */
 export type BatchCaseTable = { readonly [P in Primitive]: readonly BatchCase<P>[] };
 
-const normal: Draw = (rng, n) => rng.normals(n);
-const uniform = (lo: number, hi: number): Draw => (rng, n) => Array.from({ length: n }, () => lo + (hi - lo) * rng.uniform());
-const awayFromZero: Draw = (rng, n) => Array.from({ length: n }, () => (rng.uniform() < 0.5 ? -1 : 1) * (0.5 + Math.abs(rng.normal())));
 /** Few distinct values, so that eq and ne are true somewhere. */
-const grid: Draw = (rng, n) => Array.from({ length: n }, () => rng.int(-2, 3));
-const bools: Draw = (rng, n) => Array.from({ length: n }, () => (rng.uniform() < 0.5 ? 1 : 0));
+const grid = ints(-2, 3);
 /** Negative indices too: they wrap as in Python, and a batched gather must keep that. */
-const indices = (size: number): Draw => (rng, n) => Array.from({ length: n }, () => rng.int(-size, size));
+const indices = (size: number): Draw => ints(-size, size);
 
 const f64 = (shape: readonly number[], draw: Draw = normal): InputSpec => ({ shape, dtype: 'float64', draw });
 const i32 = (shape: readonly number[], draw: Draw): InputSpec => ({ shape, dtype: 'int32', draw });
@@ -49,11 +44,7 @@ const dot = (lhs: number[], rhs: number[], lc: number[], rc: number[], lb: numbe
 });
 
 export const CASES: BatchCaseTable = {
-  add: binary(normal),
-  sub: binary(normal),
-  mul: binary(normal),
-  div: binary(normal, awayFromZero),
-  pow: binary(uniform(0.5, 2), normal),
+  ...casesPerOp(SMOOTH_BINARY_DOMAINS, ([x, y]) => binary(x, y)),
   max: binary(grid),
   min: binary(grid),
   lt: binary(grid),
@@ -62,19 +53,8 @@ export const CASES: BatchCaseTable = {
   ge: binary(grid),
   eq: binary(grid),
   ne: binary(grid),
-  neg: unary(normal),
-  integer_pow: [3, -2, 0].map((y) => ({ params: { y }, inputs: [f64([2, 3], awayFromZero)] })),
-  exp: unary(normal),
-  log: unary(uniform(0.5, 2.5)),
-  log1p: unary(uniform(-0.5, 2)),
-  expm1: unary(normal),
-  sin: unary(normal),
-  cos: unary(normal),
-  tan: unary(uniform(-1.2, 1.2)),
-  tanh: unary(normal),
-  logistic: unary(normal),
-  sqrt: unary(uniform(0.5, 2.5)),
-  rsqrt: unary(uniform(0.5, 2.5)),
+  ...casesPerOp(SMOOTH_UNARY_DOMAINS, unary),
+  integer_pow: [3, -2, 0].map((y) => ({ params: { y }, inputs: [f64([2, 3], awayFromZero(0.5))] })),
   abs: unary(normal),
   sign: unary(grid),
   select: [[[2, 3], [2, 3], [2, 3]], [[3, 1], [4], []], [[], [2, 3], [3]], [[2, 1, 3], [3], [4, 1]]].map(([sp, st, sf]) => ({

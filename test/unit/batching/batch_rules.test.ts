@@ -4,15 +4,13 @@ import { BATCH_RULES, type BatchRule } from '../../../runtime/batching';
 import { formatShape, Random, sizeOf, stridesOf, type AbstractValue, type DType } from '../../../runtime/core';
 import { BackendEmitter, Ops, type Emitter } from '../../../runtime/ops';
 import { PRIMITIVES, type ParamsOf, type Primitive } from '../../../runtime/primitives';
+import { SEED, streamFor } from '../support/seed';
 import { CASES, type BatchCase } from './batch_cases';
 
 /**
  * Every batching rule against its definition: the batched result, batch axis moved to the
  * front, equals the primitive applied to each example alone and stacked.
  */
-const SEED = process.env.GRADLENS_SEED !== undefined ? Number(process.env.GRADLENS_SEED) : Date.now();
-console.log(`batching rules: seed ${SEED} (replay with GRADLENS_SEED=${SEED})`);
-
 const RTOL = 1e-12;
 const AXIS_SIZES = [1, 3];
 /** Arithmetic whose batched form may sum in another order; every other op must match exactly. */
@@ -21,7 +19,6 @@ const ROUNDS = new Set<Primitive>([
   'logistic', 'sqrt', 'rsqrt', 'reduce_sum', 'reduce_prod', 'scatter_add', 'dot_general',
 ]);
 
-const rngFor = (prim: Primitive, salt: number) => new Random(SEED + 7919 * PRIMITIVES.indexOf(prim) + salt);
 const ruleOf = (prim: Primitive) => BATCH_RULES[prim] as BatchRule<Primitive>;
 type Placement = readonly (number | null)[];
 
@@ -130,7 +127,7 @@ describe('batching rules', () => {
 
   for (const prim of PRIMITIVES) {
     it(`${prim}: batched equals stacked per-example results`, () => {
-      const rng = rngFor(prim, 0);
+      const rng = streamFor(prim);
       for (const c of CASES[prim] as readonly BatchCase[]) {
         for (const bds of placements(c.inputs.map((x) => x.shape.length))) {
           for (const n of AXIS_SIZES) check(prim, c, bds, n, rng);
