@@ -1,4 +1,4 @@
-import { sizeOf, stridesOf, type AnyTypedArray, type DType, type Shape } from '../../core';
+import { shapeEq, sizeOf, stridesOf, type AnyTypedArray, type DType, type Shape } from '../../core';
 import type { KernelSpec, MemberSpec, Ref } from './kernel_spec';
 
 /** A compiled fused kernel: reads `ins`, fills the preallocated `outs`. */
@@ -7,6 +7,7 @@ export type HostKernel = (ins: readonly AnyTypedArray[], outs: readonly AnyTyped
 /**
  * An index into a value, as a flat offset, as coordinates, or both (JS expressions). Keeping
  * whichever form the producer had avoids div/mod when no broadcast needs coordinates.
+ * NB: coordinates are in the shape of the value indexed, which need not be the kernel's domain.
  */
 interface Ix {
   readonly flat: string | null;
@@ -196,6 +197,17 @@ class Body {
   }
 }
 
+/**
+ * Where output member `m` is read for slot `i`. The plan lets an output have the domain's size but
+ * another shape (a reshape joined the group): it shares the flat index, not the coordinates.
+ */
+function outputIx(spec: KernelSpec, m: number, domainIx: Ix): Ix {
+  const shape = spec.members[m].out.shape;
+  if (shapeEq(shape, spec.domain)) return domainIx;
+  if (sizeOf(shape) !== sizeOf(spec.domain)) throw new Error(`fused kernel: output member ${m} does not span the domain`);
+  return { flat: domainIx.flat, coords: null };
+}
+
 function loops(vars: readonly string[], dims: readonly number[], inner: string): string {
   return vars.reduceRight((body, v, k) => `for (let ${v} = 0; ${v} < ${dims[k]}; ${v}++) {\n${body}\n}`, inner);
 }
@@ -207,7 +219,7 @@ export function generateJs(spec: KernelSpec): string {
   const cvars = spec.domain.map((_, k) => `c${k}`);
   const domainIx: Ix = { flat: 'i', coords: cvars };
   const writes = spec.outputs.filter((m) => m !== spec.reduction?.member)
-    .map((m) => `out${spec.outputs.indexOf(m)}[i] = ${body.member(m, domainIx)};`);
+    .map((m) => `out${spec.outputs.indexOf(m)}[i] = ${body.member(m, outputIx(spec, m, domainIx))};`);
   const header = [
     ...spec.inputs.map((_, k) => `const in${k} = ins[${k}];`),
     ...spec.outputs.map((_, k) => `const out${k} = outs[${k}];`),

@@ -20,13 +20,13 @@ export interface Executable<A extends DeviceArray> {
 /** The compile stage: a hook so tests and benchmarks can swap the pipeline. */
 export type Compile = <A extends DeviceArray>(jaxpr: Jaxpr, backend: Backend<A>) => Executable<A>;
 
-/** Simplification, then op-by-op evaluation (the default until fused gradients pass the differential tests). */
+/** Simplification, then op-by-op evaluation: the reference the fused pipeline is tested against. */
 export const simplifyAndEvaluate: Compile = (jaxpr, backend) => {
   const simplified = simplify(jaxpr, { backend });
   return { jaxpr: simplified, plan: null, run: (args) => evalJaxpr(simplified, backend, args) };
 };
 
-/** Simplification, then fusion into few kernels with generated code. */
+/** Simplification, then fusion into few kernels with generated code (the default). */
 export const simplifyAndFuse: Compile = (jaxpr, backend) => {
   const simplified = simplify(jaxpr, { backend });
   const fused = compileFused(simplified, backend);
@@ -65,7 +65,7 @@ export interface Jitted<A extends DeviceArray> {
  * arrays it looks up an executable by the argument tree and each leaf's shape and dtype.
  */
 export function jit<A extends DeviceArray>(fn: Fn, opts: JitOptions<A>): Jitted<A> {
-  const compile = opts.compile ?? simplifyAndEvaluate;
+  const compile = opts.compile ?? simplifyAndFuse;
   const cache = new Map<string, { exe: Executable<A>; outDef: TreeDef }>();
   const compiled = new Map<string, Executable<A>>();
   const stats: JitStats = { calls: 0, traces: 0, compiles: 0, cacheHits: 0, traceMs: 0, compileMs: 0, runMs: 0, last: { traceMs: 0, compileMs: 0, runMs: 0 } };

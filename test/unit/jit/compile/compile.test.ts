@@ -1,37 +1,17 @@
 import * as assert from 'node:assert/strict';
-import { createReferenceBackend, createTfjsBackend, type Backend, type DeviceArray, type ReferenceArray } from '../../../../runtime/backends';
+import { createReferenceBackend, createTfjsBackend, type ReferenceArray } from '../../../../runtime/backends';
 import { aval, Random, sizeOf, type AbstractValue } from '../../../../runtime/core';
-import type { Jaxpr } from '../../../../runtime/ir';
-import { evalJaxpr, makeJaxpr, simplify, type TracedFunction } from '../../../../runtime/jit';
+import { makeJaxpr, simplify, type TracedFunction } from '../../../../runtime/jit';
 import { compile, kernelCacheStats } from '../../../../runtime/jit/compile';
 import { PROGRAM_INPUTS, randomProgram } from '../programs';
+import { assertExact, both, same } from './exact';
 
 const SEED = process.env.GRADLENS_SEED !== undefined ? Number(process.env.GRADLENS_SEED) : Date.now();
 const PROGRAMS = 80;
 const ref = createReferenceBackend();
 
-function both<A extends DeviceArray>(backend: Backend<A>, jaxpr: Jaxpr, inputs: readonly number[][]): { want: number[][]; got: number[][] } {
-  const xs = inputs.map((v, i) => backend.upload(v, jaxpr.invars[i].aval));
-  const values = (outs: A[]) => {
-    const r = outs.map((o) => Array.from(backend.readSync(o)));
-    outs.forEach((o) => backend.dispose(o));
-    return r;
-  };
-  const want = values(evalJaxpr(jaxpr, backend, xs));
-  const got = values(compile(jaxpr, backend).run(xs));
-  xs.forEach((x) => backend.dispose(x));
-  return { want, got };
-}
-
-const same = (a: number, b: number) => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
-
-function assertExact(jaxpr: Jaxpr, inputs: readonly number[][], what: string): void {
-  const { want, got } = both(ref, jaxpr, inputs);
-  want.forEach((w, k) => w.forEach((v, i) => assert.ok(same(got[k][i], v), `${what}: output ${k}[${i}]: compiled ${got[k][i]}, reference ${v}`)));
-}
-
 function check(fn: TracedFunction, avals: readonly AbstractValue[], inputs: readonly number[][], what = 'program'): void {
-  assertExact(makeJaxpr(fn, avals), inputs, what);
+  assertExact(ref, makeJaxpr(fn, avals), inputs, what);
 }
 
 const SPECIALS = [NaN, Infinity, -Infinity, -0, 0, 1, -1, 1e30, -1e30, 1e-40, 88.8, -88.8, 710, -745];
@@ -44,8 +24,8 @@ describe('jit compile: compiled kernels equal the reference evaluation', () => {
       const rng = new Random(seed ^ 0x5bd1e995);
       const inputs = PROGRAM_INPUTS.map((s) => rng.normals(sizeOf(s)).map(Math.fround));
       const jaxpr = makeJaxpr((o, ...xs) => program(o, xs), PROGRAM_INPUTS.map((s) => aval(s, 'float32')));
-      assertExact(jaxpr, inputs, `program seed ${seed}`);
-      assertExact(simplify(jaxpr), inputs, `program seed ${seed} (simplified)`);
+      assertExact(ref, jaxpr, inputs, `program seed ${seed}`);
+      assertExact(ref, simplify(jaxpr), inputs, `program seed ${seed} (simplified)`);
     }
     assert.equal(ref.liveCount(), 0);
   });
