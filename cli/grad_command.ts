@@ -1,36 +1,14 @@
-import { analyze, floatRepr, formatError, LineMap, parseArguments, type FunctionInfo, type InputSource } from '../lang/python';
+import { floatRepr, formatError, type FunctionInfo, type InputSource } from '../lang/python';
 import { gradientAt, torchModules, type GradientReport, type JsonNumbers } from '../lang/python/torch';
-import { jaxModules } from '../lang/python/jax';
+import { jaxFunctionAt, jaxModules, type JitResult } from '../lang/python/jax';
 import { EagerEngine } from '../runtime/eager';
 import { choice, parseArgs, UsageError } from './args';
 import { CLI_BACKENDS, openBackend } from './backend';
 import { GRAD_HELP } from './help';
-import { readScript } from './script_file';
+import { atOption, inputsFor, loadScript, splitTarget, styleOf, targetFunctions, type LoadedScript } from './target';
 
-const ENGINES = ['eager'] as const;
-
-/** `FILE.py` or `FILE.py:FUNC`. */
-function splitTarget(target: string): { file: string; func: string | null } {
-  const m = /^(.*\.py)(?::([A-Za-z_][\w.]*))?$/.exec(target);
-  if (!m) throw new UsageError(`${target}: expected FILE.py or FILE.py:FUNC`);
-  return { file: m[1], func: m[2] ?? null };
-}
-
-/** `--at x=2.0,w=[1,2]` as the inputs of `fn`, evaluated like a `# gradlens:` comment. */
-function atSource(text: string, fn: FunctionInfo): InputSource {
-  const { args, errors } = parseArguments(text, 0, new LineMap(text));
-  if (errors.length > 0) throw new UsageError(`--at ${text}: ${errors[0].message} at column ${errors[0].span.col}; write it as x=2.0,w=[1,2]`);
-  let i = 0;
-  const bindings = args.map((a) => {
-    if (a.kind === 'star' || a.kind === 'doubleStar') throw new UsageError('--at takes name=value pairs, not * or ** arguments');
-    const param = a.kind === 'keyword' ? a.name : fn.params[i++]?.name ?? null;
-    if (param === null || !fn.params.some((p) => p.name === param)) {
-      throw new UsageError(`--at: ${fn.name}() has no parameter ${param === null ? 'for the extra value' : `'${param}'`} (its parameters: ${fn.params.map((p) => p.name).join(', ') || 'none'})`);
-    }
-    return { param, text: text.slice(a.span.from, a.span.to), expr: a.value, span: a.span };
-  });
-  return { kind: 'comment', span: args[0]?.span ?? new LineMap(text).span(0, 0), bindings };
-}
+const ENGINES = ['eager', 'jit', 'both'] as const;
+type Engine = (typeof ENGINES)[number];
 
 function pyText(v: JsonNumbers | string): string {
   if (typeof v === 'string') return v;
@@ -39,18 +17,75 @@ function pyText(v: JsonNumbers | string): string {
   return `[${v.map(pyText).join(', ')}]`;
 }
 
-function human(r: GradientReport): string {
-  const args = Object.entries(r.inputs).map(([k, v]) => `${k}=${pyText(v)}`).join(', ');
-  const grads = Object.entries(r.grad).map(([k, v]) => `∂${r.function}/∂${k} = ${pyText(v)}`).join('   ');
-  return `${r.function}(${args}) = ${pyText(r.value)}${grads ? `   ${grads}` : ''}`;
+/** What `grad` reports for one function: each engine that ran, the first one's numbers on top. */
+interface Report {
+  readonly function: string;
+  readonly line: number;
+  readonly source: InputSource['kind'];
+  readonly inputs: GradientReport['inputs'];
+  readonly eager: { readonly value: JsonNumbers | string; readonly grad: Readonly<Record<string, JsonNumbers>>; readonly ms: number } | null;
+  readonly jit: JitResult | null;
 }
 
-function json(r: GradientReport, fromAt: boolean): string {
-  const eager = { value: r.value, grad: r.grad, ms: Number(r.ms.toFixed(3)) };
+function human(r: Report): string {
+  const top = r.eager ?? r.jit!;
+  const args = Object.entries(r.inputs).map(([k, v]) => `${k}=${pyText(v)}`).join(', ');
+  const grads = Object.entries(top.grad).map(([k, v]) => `∂${r.function}/∂${k} = ${pyText(v)}`).join('   ');
+  const jit = r.jit ? `   [jit: ${r.eager ? `value ${pyText(r.jit.value)}, ` : ''}trace ${r.jit.trace_ms} ms, compile ${r.jit.compile_ms} ms, run ${r.jit.run_ms} ms, ${r.jit.kernels} kernel${r.jit.kernels === 1 ? '' : 's'}]` : '';
+  return `${r.function}(${args}) = ${pyText(top.value)}${grads ? `   ${grads}` : ''}${jit}`;
+}
+
+function json(r: Report, fromAt: boolean): string {
+  const top = r.eager ?? r.jit!;
+  const engines: Record<string, unknown> = {};
+  if (r.eager) engines.eager = { value: r.eager.value, grad: r.eager.grad, ms: Number(r.eager.ms.toFixed(3)) };
+  if (r.jit) engines.jit = r.jit;
   return JSON.stringify({
     function: r.function, line: r.line, source: fromAt ? 'at' : r.source, inputs: r.inputs,
-    value: r.value, grad: r.grad, engines: { eager },
+    value: top.value, grad: top.grad, engines,
   });
+}
+
+/** The report for a torch-style function (eager only), or its error on stderr and null. */
+function torchReport(script: LoadedScript, fn: FunctionInfo, inputs: InputSource, engine: EagerEngine, mode: Engine): Report | null {
+  if (mode !== 'eager') {
+    process.stderr.write(`${script.file}:${fn.nameSpan.line}:${fn.nameSpan.col}: error: the jit engine runs JAX-style code (jax, jax.numpy) and ${fn.name}() is written with torch; use --engine eager (running torch code on the jit engine is future work)\n`);
+    return null;
+  }
+  const outcome = gradientAt(script.analysis.parse, fn, inputs, engine, script.file);
+  if (!outcome.ok) {
+    process.stderr.write(`${formatError(outcome.error)}\n`);
+    return null;
+  }
+  const r = outcome.report;
+  return { function: r.function, line: r.line, source: r.source, inputs: r.inputs, eager: { value: r.value, grad: r.grad, ms: r.ms }, jit: null };
+}
+
+/** The report for a function written with jax: op by op (eager), through jit, or both. */
+function jaxReport(script: LoadedScript, fn: FunctionInfo, inputs: InputSource, engine: EagerEngine, mode: Engine): Report | null {
+  const at = jaxFunctionAt(script.analysis.parse, fn, inputs, engine.backend, { file: script.file, modules: torchModules(engine) });
+  if (!at.ok) {
+    process.stderr.write(`${formatError(at.error)}\n`);
+    return null;
+  }
+  try {
+    const eager = mode === 'jit' ? null : at.value.eager();
+    if (eager && !eager.ok) {
+      process.stderr.write(`${formatError(eager.error)}\n`);
+      return null;
+    }
+    const jit = mode === 'eager' ? null : at.value.jit();
+    if (jit && !jit.ok) {
+      process.stderr.write(`${formatError(jit.error)}\n`);
+      return null;
+    }
+    return {
+      function: fn.qualname, line: fn.nameSpan.line, source: inputs.kind, inputs: at.value.inputs,
+      eager: eager ? eager.value : null, jit: jit ? jit.value : null,
+    };
+  } finally {
+    at.value.dispose();
+  }
 }
 
 /** `gradlens grad FILE.py[:FUNC]`: value and gradient of each function at its example inputs. */
@@ -62,42 +97,26 @@ export async function gradCommand(argv: readonly string[]): Promise<number> {
   }
   if (args.positional.length !== 1) throw new UsageError('grad takes one FILE.py[:FUNC] (see gradlens grad --help)');
   const { file, func } = splitTarget(args.positional[0]);
-  choice(args, 'engine', ENGINES, 'eager');
-  const at = args.options.get('at');
-  if (at === true) throw new UsageError('--at needs a value');
-  const source = readScript(file);
-  const engine = new EagerEngine(await openBackend(choice(args, 'backend', CLI_BACKENDS, 'wasm')));
-  const analysis = analyze(source, { modules: { ...torchModules(engine), ...jaxModules(engine.backend) } });
-  const syntax = analysis.diagnostics.find((d) => d.code === 'syntax');
-  if (syntax) {
-    process.stderr.write(`${file}:${syntax.span.line}:${syntax.span.col}: error: ${syntax.message}\n`);
-    return 1;
-  }
-  const candidates = func
-    ? analysis.functions.filter((f) => f.qualname === func || f.name === func)
-    : analysis.functions.filter((f) => f.isNumeric && f.parent === null && (f.inputSources.length > 0 || at !== undefined));
-  if (func && candidates.length === 0) {
-    throw new UsageError(`${file}: no function '${func}' (functions: ${analysis.functions.map((f) => f.qualname).join(', ') || 'none'})`);
-  }
+  const mode = choice(args, 'engine', ENGINES, 'eager');
+  const at = atOption(args.options);
+  const backendName = choice(args, 'backend', CLI_BACKENDS, 'wasm');
+  const engine = new EagerEngine(await openBackend(backendName));
+  const script = loadScript(file, { ...torchModules(engine), ...jaxModules(engine.backend) });
+  if (!script) return 1;
+  const candidates = targetFunctions(script, func, at);
   if (candidates.length === 0) {
     process.stderr.write(`${file}: no numeric function with example inputs; add a call of it, defaults, a '# gradlens: x=2.0' comment, or use --at\n`);
     return 1;
   }
   let failed = false;
   for (const fn of candidates) {
-    const inputs = at !== undefined ? atSource(at, fn) : fn.inputSources[0];
-    if (!inputs) {
-      process.stderr.write(`${file}:${fn.nameSpan.line}:${fn.nameSpan.col}: error: no example inputs for ${fn.name}(); add a call of it, defaults, a '# gradlens: x=2.0' comment above the def, or pass --at\n`);
+    const inputs = inputsFor(script, fn, at);
+    const report = inputs && (styleOf(script, fn) === 'jax' ? jaxReport : torchReport)(script, fn, inputs, engine, mode);
+    if (!report) {
       failed = true;
       continue;
     }
-    const outcome = gradientAt(analysis.parse, fn, inputs, engine, file);
-    if (!outcome.ok) {
-      process.stderr.write(`${formatError(outcome.error)}\n`);
-      failed = true;
-      continue;
-    }
-    process.stdout.write(`${args.options.has('json') ? json(outcome.report, at !== undefined) : human(outcome.report)}\n`);
+    process.stdout.write(`${args.options.has('json') ? json(report, at !== undefined) : human(report)}\n`);
   }
   return failed ? 1 : 0;
 }

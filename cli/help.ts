@@ -1,10 +1,11 @@
-export const MAIN_HELP = `gradlens: run numeric Python (PyTorch style) and see its values and gradients, without Python.
+export const MAIN_HELP = `gradlens: run numeric Python (PyTorch and JAX style) and see its values, gradients and graphs, without Python.
 
 usage: gradlens <command> [options]
 
 commands:
   run FILE.py                   run the script; print what Python would print
   grad FILE.py[:FUNC]           value and gradient of a function at its example inputs
+  graph FILE.py:FUNC            the traced jaxpr (jax) or the autograd tape (torch) of a function
 
 Run 'gradlens <command> --help' for a command's options.
 `;
@@ -19,18 +20,56 @@ options:
   --help           show this help
 `;
 
-export const GRAD_HELP = `usage: gradlens grad FILE.py[:FUNC] [--at x=2.0,w=[1,2]] [--engine eager] [--json] [--backend NAME]
+export const GRAD_HELP = `usage: gradlens grad FILE.py[:FUNC] [--at x=2.0,w=[1,2]] [--engine eager|jit|both] [--json] [--backend NAME]
 
 Evaluates FUNC (or every numeric function whose example inputs can be found) and its
-gradient with respect to every argument that is a float or a float tensor.
+gradient with respect to every argument that is a float or a float tensor (array).
 
 Example inputs come from, in order: a call of the function in the file, its parameter
 defaults, a '# gradlens: x=2.0' comment on the line above the def, or --at.
 
+Engines:
+  eager  torch-style functions: PyTorch semantics (a tape, then backward()).
+         functions written with jax: JAX without jit: jax.value_and_grad run op by op.
+  jit    functions written with jax only: traced into a jaxpr (value and gradient),
+         simplified, fused into kernels and run; reports trace_ms, compile_ms, run_ms
+         (of that first call) and kernels. For a torch-style function it is an error:
+         the jit engine runs JAX-style code (running torch code on it is future work).
+  both   eager and jit side by side.
+
+With --json, one object per function: {function, line, source, inputs, value, grad,
+engines: {eager: {value, grad, ms}, jit: {value, grad, trace_ms, compile_ms, run_ms, kernels}}}
+(value and grad on top are the first engine's).
+
 options:
   --at ASSIGNMENTS  inputs as Python expressions: x=2.0,w=[1,2] (overrides the file's)
-  --engine NAME     eager (PyTorch semantics; default)
+  --engine NAME     eager (default), jit, both
   --json            one JSON object per function
+  --backend NAME    wasm (default), cpu, reference
+  --help            show this help
+`;
+
+export const GRAPH_HELP = `usage: gradlens graph FILE.py:FUNC [--at x=2.0] [--grad] [--format text|json|dot] [--backend NAME]
+
+Prints the graph of FUNC at its example inputs (found as 'gradlens grad' finds them).
+
+For a function written with jax (jax, jax.numpy): the jaxpr it traces to, as
+jax.make_jaxpr prints it; with --grad, the jaxpr of its gradient with respect to its
+float arguments.
+For a torch-style function: the autograd tape its result carries (PyTorch's backward
+graph: grad_fn nodes down to AccumulateGrad leaves); --grad is implied.
+
+formats:
+  text  jax: the printed jaxpr. torch: a line a node, 'n3 MulBackward0 f32[3] <- n1, n2  (line 4)'
+  json  jax: {jaxpr (each equation with its source span), plan (the fusion plan's kernels)}
+        torch: {tape: {nodes, edges, outputs}, leaves}
+  dot   Graphviz DOT: a node per equation (primitive and output type), edges labelled
+        with types, each fused kernel a 'subgraph cluster_k<i>'
+
+options:
+  --at ASSIGNMENTS  inputs as Python expressions: x=2.0,w=[1,2] (overrides the file's)
+  --grad            the gradient's graph (jax)
+  --format NAME     text (default), json, dot
   --backend NAME    wasm (default), cpu, reference
   --help            show this help
 `;

@@ -1,11 +1,13 @@
 import { UsageError } from './args';
 import { gradCommand } from './grad_command';
+import { graphCommand } from './graph_command';
 import { MAIN_HELP } from './help';
 import { runCommand } from './run_command';
 
 const COMMANDS: Record<string, (argv: readonly string[]) => Promise<number>> = {
   run: runCommand,
   grad: gradCommand,
+  graph: graphCommand,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

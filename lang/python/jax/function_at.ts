@@ -1,0 +1,184 @@
+/**
+ * A JAX-style function at its example inputs, for the command line and the editor: its traced
+ * jaxpr (of the function or of its gradient), its value and gradient op by op (JAX without jit),
+ * and the same through the jit engine with the time each stage took.
+ */
+import { isFloat, type DType } from '../../../runtime/core';
+import type { Backend, DeviceArray } from '../../../runtime/backends';
+import type { Jaxpr } from '../../../runtime/ir';
+import { simplifyAndFuse } from '../../../runtime/jit';
+import type { FunctionInfo, InputSource } from '../analyze';
+import { captureInputs } from '../inputs';
+import type { Interpreter } from '../interpreter';
+import type { ModuleRegistry } from '../modules';
+import { PyList, PyTuple, type PyValue } from '../objects';
+import { getattr } from '../ops';
+import type { ParseResult } from '../parse';
+import { scriptError, type ScriptError } from '../run';
+import { PyArray } from './array';
+import { jaxSession } from './module';
+import { ClosedJaxprObject } from './transforms';
+
+export type Numbers = number | boolean | Numbers[];
+
+export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ScriptError };
+
+export interface EagerResult {
+  readonly value: Numbers | string;
+  readonly grad: Readonly<Record<string, Numbers>>;
+  readonly ms: number;
+}
+
+export interface JitResult {
+  readonly value: Numbers;
+  readonly grad: Readonly<Record<string, Numbers>>;
+  readonly trace_ms: number;
+  readonly compile_ms: number;
+  readonly run_ms: number;
+  /** Kernels the compiled plan runs (fused loops and single primitives). */
+  readonly kernels: number;
+}
+
+export interface JaxFunctionAt {
+  /** Every argument as numbers (arrays as nested lists); anything else as its Python repr. */
+  readonly inputs: Readonly<Record<string, Numbers | string>>;
+  /** The arguments differentiated: floats and float arrays. */
+  readonly wrt: readonly string[];
+  /** The traced jaxpr of the function, or with `grad` of its gradient w.r.t. `wrt`. */
+  jaxpr(grad: boolean): Outcome<Jaxpr>;
+  /** Value and gradient op by op on the backend (JAX's mode outside jit). */
+  eager(): Outcome<EagerResult>;
+  /** Value and gradient through the jit engine: trace, simplify and fuse, run. */
+  jit(): Outcome<JitResult>;
+  /** Frees the arrays the run made. */
+  dispose(): void;
+}
+
+export interface JaxFunctionOptions {
+  readonly file: string;
+  /** Other module shims the script may import (torch), beside jax and numpy. */
+  readonly modules?: ModuleRegistry;
+}
+
+/** Runs the script up to `fn`'s example inputs, with the jax shims over `backend`. */
+export function jaxFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: InputSource, backend: Backend, options: JaxFunctionOptions): Outcome<JaxFunctionAt> {
+  const session = jaxSession(backend, { source: parsed.source });
+  const captured = captureInputs(parsed, fn, source, { file: options.file, modules: { ...options.modules, ...session.modules } });
+  if (!captured.ok) {
+    session.dispose();
+    return { ok: false, error: captured.error };
+  }
+  const interp = captured.inputs.interpreter;
+  const names = [...captured.inputs.values.keys()];
+  const args = [...captured.inputs.values.values()];
+  const fun = captured.inputs.fn;
+  const wrtIdx = args.flatMap((a, i) => (isFloatArg(a) ? [i] : []));
+  const wrt = wrtIdx.map((i) => names[i]);
+  const guard = <T>(body: () => T): Outcome<T> => {
+    try {
+      return { ok: true, value: body() };
+    } catch (e) {
+      return { ok: false, error: scriptError(interp, e, options.file) };
+    }
+  };
+  const jax = () => interp.importModule('jax');
+  const argnums = () => new Map<string, PyValue>([['argnums', new PyTuple(wrtIdx.map(BigInt))]]);
+  const transformed = (name: 'grad' | 'value_and_grad') => {
+    if (wrtIdx.length === 0) throw new TypeError(`${fn.name}() has no float argument to differentiate`);
+    return interp.call(getattr(jax(), name, interp), [fun], argnums());
+  };
+  const traced = (f: PyValue): Jaxpr => {
+    const closed = interp.call(interp.call(getattr(jax(), 'make_jaxpr', interp), [f]), args);
+    return (closed as ClosedJaxprObject).jaxpr;
+  };
+  const grads = (g: PyValue): Record<string, Numbers> => {
+    const items = (g as PyTuple).items;
+    return Object.fromEntries(wrt.map((n, k) => [n, numbers(interp, items[k]) as Numbers]));
+  };
+  const inputs = Object.fromEntries(names.map((n, i) => [n, numbers(interp, args[i])]));
+  return {
+    ok: true,
+    value: {
+      inputs,
+      wrt,
+      jaxpr: (grad) => guard(() => traced(grad ? transformed('grad') : fun)),
+      eager: () => guard(() => {
+        const started = performance.now();
+        const out = interp.call(transformed('value_and_grad'), args) as PyTuple;
+        const ms = performance.now() - started;
+        return { value: numbers(interp, out.items[0]), grad: grads(out.items[1]), ms };
+      }),
+      jit: () => guard(() => {
+        let t0 = performance.now();
+        const jaxpr = traced(transformed('value_and_grad'));
+        const traceMs = performance.now() - t0;
+        t0 = performance.now();
+        const exe = simplifyAndFuse(jaxpr, backend);
+        const compileMs = performance.now() - t0;
+        const made: DeviceArray[] = [];
+        try {
+          const leaves = args.flatMap((a) => leafArrays(a, backend, made));
+          if (leaves.length !== jaxpr.invars.length) throw new TypeError(`${fn.name}(): the jit engine takes numbers, lists and arrays as arguments`);
+          const arrays = leaves.map((l, i) => (typeof l === 'number' ? upload(backend, l, jaxpr.invars[i].aval.dtype, made) : l));
+          t0 = performance.now();
+          const outs = exe.run(arrays);
+          const runMs = performance.now() - t0;
+          made.push(...outs);
+          const read = outs.map((o) => nest(Array.from(backend.readSync(o)), o.shape));
+          const grad = Object.fromEntries(wrt.map((n, k) => [n, read[1 + k]]));
+          const ms = (x: number) => Number(x.toFixed(3));
+          return {
+            value: read[0], grad, trace_ms: ms(traceMs), compile_ms: ms(compileMs), run_ms: ms(runMs),
+            kernels: exe.plan ? exe.plan.kernels.length : exe.jaxpr.eqns.length,
+          };
+        } finally {
+          for (const a of new Set(made)) backend.dispose(a);
+        }
+      }),
+      dispose: () => session.dispose(),
+    },
+  };
+}
+
+function isFloatArg(v: PyValue): boolean {
+  if (typeof v === 'number') return true;
+  return v instanceof PyArray && isFloat(v.dtype);
+}
+
+/** The flat leaves of an argument in JAX's pytree order: device arrays, or numbers still to upload. */
+function leafArrays(v: PyValue, backend: Backend, made: DeviceArray[]): (DeviceArray | number)[] {
+  if (typeof v === 'number') return [v];
+  if (typeof v === 'bigint') return [Number(v)];
+  if (typeof v === 'boolean') return [v ? 1 : 0];
+  if (v instanceof PyList || v instanceof PyTuple) return v.items.flatMap((x) => leafArrays(x, backend, made));
+  if (v instanceof PyArray && !v.traced) {
+    const a = v.v as DeviceArray;
+    if (a.backend === backend.name) return [a];
+  }
+  throw new TypeError(`the jit engine cannot take an argument of this kind; pass numbers, lists or jax arrays`);
+}
+
+function upload(backend: Backend, x: number, dtype: DType, made: DeviceArray[]): DeviceArray {
+  const a = backend.upload([x], { shape: [], dtype });
+  made.push(a);
+  return a;
+}
+
+function nest(flat: readonly number[], shape: readonly number[]): Numbers {
+  if (shape.length === 0) return flat[0];
+  const [n, ...rest] = shape;
+  const size = flat.length / n;
+  return Array.from({ length: n }, (_, i) => nest(flat.slice(i * size, (i + 1) * size), rest));
+}
+
+/** A Python value as JSON numbers; an array through its `tolist()`; anything else as its repr. */
+function numbers(interp: Interpreter, v: PyValue): Numbers | string {
+  if (typeof v === 'number' || typeof v === 'boolean') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof PyArray) return numbers(interp, interp.call(getattr(v, 'tolist', interp), []));
+  if (v instanceof PyList || v instanceof PyTuple) {
+    const items = v.items.map((x) => numbers(interp, x));
+    if (items.every((x) => typeof x !== 'string')) return items as Numbers[];
+  }
+  return interp.repr(v);
+}

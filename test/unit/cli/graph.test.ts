@@ -1,0 +1,183 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+
+/** Runs the built command line (`npm test` builds dist/ first) as a user would. */
+function gradlens(...args: string[]): { stdout: string; stderr: string; status: number | null } {
+  const r = spawnSync(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+const close = (a: number, b: number, tol = 1e-5) => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
+
+describe('gradlens graph', () => {
+  it('prints the seed jax function\'s jaxpr as JAX prints it', () => {
+    const r = gradlens('graph', 'examples/seed_jax.py:f');
+    assert.equal(r.stderr, '');
+    assert.equal(r.status, 0);
+    assert.equal(r.stdout, [
+      '{ lambda ; a:f32[]. let',
+      '    b:f32[] = integer_pow[y=2] a',
+      '    c:f32[] = mul 3.0:f32[] a',
+      '    d:f32[] = add b c',
+      '    e:f32[] = add d 5.0:f32[]',
+      '  in (e,) }',
+      '',
+    ].join('\n'));
+  });
+
+  it('prints the jaxpr of the gradient with --grad: one output, the derivative', () => {
+    const r = gradlens('graph', 'examples/seed_jax.py:f', '--grad');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^\{ lambda ; a:f32\[\]\. let\n/);
+    assert.match(r.stdout, /integer_pow\[y=1\] a/, 'd/dx x**2 = 2 x**1');
+    assert.match(r.stdout, /\n {2}in \([a-z]+,\) \}\n$/);
+  });
+
+  it('gives the jaxpr as JSON with each equation\'s source span and the fusion plan', () => {
+    const r = gradlens('graph', 'test/fixtures/cli/jax_loss.py:loss', '--format', 'json');
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.function, 'loss');
+    assert.equal(out.style, 'jax');
+    assert.deepEqual(out.inputs, { w: [1, -2, 0.5], x: [0.5, 1, 2] });
+    assert.deepEqual(out.jaxpr.eqns.map((e: { primitive: string }) => e.primitive), ['mul', 'add', 'tanh', 'integer_pow', 'reduce_sum']);
+    assert.deepEqual(out.jaxpr.invars.map((v: { type: string }) => v.type), ['f32[3]', 'f32[3]']);
+    assert.deepEqual(out.jaxpr.eqns.map((e: { span: { line: number } }) => e.span.line), [5, 5, 5, 6, 6]);
+    assert.equal(out.jaxpr.eqns[2].span.file, 'test/fixtures/cli/jax_loss.py');
+    assert.deepEqual(out.plan, [{ kind: 'fused', eqns: [0, 1, 2, 3, 4], inputs: ['b', 'a'], outputs: ['g'], primitives: ['mul', 'add', 'tanh', 'integer_pow', 'reduce_sum'] }]);
+  });
+
+  it('with --grad, the JSON is the gradient\'s jaxpr w.r.t. every float argument, in at most 3 kernels', () => {
+    const r = gradlens('graph', 'test/fixtures/cli/jax_loss.py:loss', '--grad', '--format', 'json');
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.grad, true);
+    assert.deepEqual(out.wrt, ['w', 'x']);
+    assert.deepEqual(out.jaxpr.outvars.map((v: { type: string }) => v.type), ['f32[3]', 'f32[3]']);
+    assert.ok(out.plan.length >= 1 && out.plan.length <= 3, JSON.stringify(out.plan));
+    const covered = out.plan.flatMap((k: { eqns: number[] }) => k.eqns).sort((a: number, b: number) => a - b);
+    assert.deepEqual(covered, out.jaxpr.eqns.map((_: unknown, i: number) => i), 'every equation is in exactly one kernel');
+  });
+
+  it('draws the jaxpr as DOT: equations labelled with primitive and type, typed edges, fused kernels as clusters', () => {
+    const r = gradlens('graph', 'test/fixtures/cli/jax_loss.py:loss', '--format', 'dot', '--at', 'w=jnp.ones(4),x=jnp.zeros(4)');
+    assert.equal(r.status, 0, r.stderr);
+    const dot = r.stdout;
+    assert.match(dot, /^digraph "loss" \{\n/);
+    assert.match(dot, /\n\}\n$/);
+    assert.match(dot, /in0 \[label="a:f32\[4\]", shape=ellipse\];/);
+    assert.match(dot, /subgraph cluster_k0 \{\n {4}label="kernel 0: fused, 5 equations";/);
+    assert.match(dot, /e2 \[label="tanh\\ne:f32\[4\]", tooltip="line 5"\];/);
+    assert.match(dot, /e4 \[label="reduce_sum\\ng:f32\[\]", tooltip="line 6"\];/);
+    assert.match(dot, /e3 -> e4 \[label="f32\[4\]"\];/);
+    assert.match(dot, /e4 -> out0 \[label="f32\[\]"\];/);
+    assert.equal((dot.match(/\{/g) ?? []).length, (dot.match(/\}/g) ?? []).length, 'balanced braces');
+  });
+
+  it('prints the seed PyTorch function\'s backward graph, a line per grad_fn node', () => {
+    const r = gradlens('graph', 'examples/seed_torch.py:f');
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.trimEnd().split('\n');
+    const ids = lines.slice(0, -1).map((l) => l.split(' ')[0]);
+    const norm = r.stdout.replace(/\bn\d+\b/g, (id) => `n${ids.indexOf(id) + 1}`);
+    assert.equal(norm, [
+      'n1 AccumulateGrad f32[]  (x)',
+      'n2 PowBackward0 f32[] <- n1  (line 4)',
+      'n3 MulBackward0 f32[] <- n1  (line 4)',
+      'n4 AddBackward0 f32[] <- n2, n3  (line 4)',
+      'n5 AddBackward0 f32[] <- n4  (line 4)',
+      'output: n5',
+      '',
+    ].join('\n'));
+    assert.equal(gradlens('graph', 'examples/seed_torch.py:f', '--grad').stdout.replace(/\bn\d+\b/g, ''), r.stdout.replace(/\bn\d+\b/g, ''), '--grad is implied');
+  });
+
+  it('gives the torch tape as JSON and DOT', () => {
+    const j = gradlens('graph', 'test/fixtures/cli/grad_inputs.py:linear', '--format', 'json');
+    assert.equal(j.status, 0, j.stderr);
+    const out = JSON.parse(j.stdout);
+    assert.equal(out.style, 'torch');
+    const names = out.tape.nodes.map((n: { name: string }) => n.name);
+    assert.deepEqual([...names].sort(), ['AccumulateGrad', 'AccumulateGrad', 'AddBackward0', 'MulBackward0', 'MulBackward0', 'SumBackward0'].sort());
+    assert.deepEqual(Object.values(out.leaves).sort(), ['b', 'w']);
+    const w = out.tape.nodes.find((n: { id: string }) => out.leaves[n.id] === 'w');
+    assert.deepEqual(w.output, { shape: [3], dtype: 'float32' });
+    assert.equal(out.tape.outputs.length, 1);
+    const dot = gradlens('graph', 'test/fixtures/cli/grad_inputs.py:linear', '--format', 'dot').stdout;
+    assert.match(dot, /^digraph "linear" \{\n/);
+    assert.match(dot, /\[label="AccumulateGrad\\nf32\[3\]\\nw", shape=ellipse\];/);
+    assert.match(dot, /n\d+ -> n\d+ \[label="f32\[3\]"\];/);
+    assert.match(dot, /\[label="SumBackward0\\nf32\[\]", tooltip="line 8"\];/);
+  });
+
+  it('explains bad graph command lines', () => {
+    assert.match(gradlens('graph', 'examples/seed_jax.py').stderr, /graph needs the function: FILE\.py:FUNC/);
+    assert.match(gradlens('graph', 'examples/seed_jax.py:f', '--format', 'svg').stderr, /--format must be one of text, json, dot/);
+    const traced = gradlens('graph', 'test/fixtures/cli/jax_loss.py:branchy');
+    assert.equal(traced.status, 1);
+    assert.match(traced.stderr, /^test\/fixtures\/cli\/jax_loss\.py:10:\d+: error: .*cannot trace 'if x > 0'/);
+    assert.match(gradlens('graph', '--help').stdout, /usage: gradlens graph FILE\.py:FUNC/);
+    assert.match(gradlens('--help').stdout, /graph FILE\.py:FUNC/);
+  });
+});
+
+describe('gradlens grad --engine', () => {
+  it('reports the seed jax function through the jit engine: value 15, gradient 7, and its timings', () => {
+    const r = gradlens('grad', 'examples/seed_jax.py:f', '--engine', 'jit', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual(out.inputs, { x: 2 });
+    assert.equal(out.value, 15);
+    assert.deepEqual(out.grad, { x: 7 });
+    assert.equal(out.engines.eager, undefined);
+    const jit = out.engines.jit;
+    assert.equal(jit.value, 15);
+    assert.deepEqual(jit.grad, { x: 7 });
+    for (const k of ['trace_ms', 'compile_ms', 'run_ms']) assert.ok(typeof jit[k] === 'number' && jit[k] >= 0, k);
+    assert.ok(Number.isInteger(jit.kernels) && jit.kernels >= 1);
+  });
+
+  it('reports both engines side by side in the same shape, agreeing', () => {
+    const seed = JSON.parse(gradlens('grad', 'examples/seed_jax.py:f', '--engine', 'both', '--json').stdout);
+    assert.equal(seed.engines.eager.value, 15);
+    assert.deepEqual(seed.engines.eager.grad, { x: 7 });
+    assert.equal(typeof seed.engines.eager.ms, 'number');
+    assert.equal(seed.engines.jit.value, 15);
+    assert.deepEqual(seed.engines.jit.grad, { x: 7 });
+
+    const r = gradlens('grad', 'test/fixtures/cli/jax_loss.py:loss', '--engine', 'both', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const { eager, jit } = JSON.parse(r.stdout).engines;
+    // loss = sum(tanh(x w + 0.5)^2); d/dw = 2 t (1 - t^2) x, d/dx = 2 t (1 - t^2) w, in float64.
+    const w = [1, -2, 0.5], x = [0.5, 1, 2];
+    const t = w.map((wi, i) => Math.tanh(x[i] * wi + 0.5));
+    const expected = { value: t.reduce((s, ti) => s + ti * ti, 0), w: t.map((ti, i) => 2 * ti * (1 - ti * ti) * x[i]), x: t.map((ti, i) => 2 * ti * (1 - ti * ti) * w[i]) };
+    for (const e of [eager, jit]) {
+      close(e.value, expected.value);
+      e.grad.w.forEach((g: number, i: number) => close(g, expected.w[i]));
+      e.grad.x.forEach((g: number, i: number) => close(g, expected.x[i]));
+    }
+  });
+
+  it('prints the jit timings on the human line', () => {
+    const r = gradlens('grad', 'examples/seed_jax.py:f', '--engine', 'both');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^f\(x=2\.0\) = 15\.0 {3}∂f\/∂x = 7\.0 {3}\[jit: value 15\.0, trace [\d.]+ ms, compile [\d.]+ ms, run [\d.]+ ms, \d+ kernels?\]\n$/);
+  });
+
+  it('refuses --engine jit on a torch-style function, saying the jit engine runs JAX-style code', () => {
+    for (const engine of ['jit', 'both']) {
+      const r = gradlens('grad', 'examples/seed_torch.py:f', '--engine', engine);
+      assert.equal(r.status, 1);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /^examples\/seed_torch\.py:3:5: error: the jit engine runs JAX-style code \(jax, jax\.numpy\) and f\(\) is written with torch; use --engine eager/);
+    }
+  });
+
+  it('documents the engines in --help', () => {
+    const help = gradlens('grad', '--help').stdout;
+    assert.match(help, /--engine NAME {5}eager \(default\), jit, both/);
+    assert.match(help, /the jit engine runs JAX-style code/);
+    assert.match(help, /trace_ms, compile_ms, run_ms/);
+  });
+});
