@@ -1,10 +1,12 @@
-// Bundles each entry point into dist/, or with --tests each test file into dist-test/.
+// Bundles each entry point into dist/, with --tests each test file into dist-test/, or with
+// --webgpu the browser test page (test/webgpu/page.ts) and its Node driver into dist-webgpu/.
 // CommonJS for Node: tfjs's ESM build does not resolve there, and esbuild picks the build that does.
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const tests = process.argv.includes('--tests');
+const webgpu = process.argv.includes('--webgpu');
 
 /** The wasm binaries tfjs-backend-wasm loads at run time, shipped beside the bundles. */
 function copyWasmBinaries(outdir) {
@@ -31,7 +33,45 @@ const common = {
   logLevel: 'warning',
 };
 
-if (tests) {
+/**
+ * The runtime imports node:fs and node:path only to find tfjs-backend-wasm's binaries from Node;
+ * in the page these stubs stand in (the page never creates the wasm backend).
+ */
+const nodeStubs = {
+  name: 'node-stubs',
+  setup(build) {
+    build.onResolve({ filter: /^node:(fs|path)$/ }, (args) => ({ path: args.path, namespace: 'node-stub' }));
+    build.onLoad({ filter: /.*/, namespace: 'node-stub' }, () => ({
+      contents: 'export const existsSync = () => false; export const dirname = (p) => p; export const join = (...p) => p.join("/");',
+      loader: 'js',
+    }));
+  },
+};
+
+if (webgpu) {
+  rmSync('dist-webgpu', { recursive: true, force: true });
+  mkdirSync('dist-webgpu', { recursive: true });
+  // NB: the folder ignores itself, so that git never lists the build.
+  writeFileSync('dist-webgpu/.gitignore', '*\n');
+  writeFileSync('dist-webgpu/index.html', '<!doctype html>\n<meta charset="utf-8">\n<title>gradlens webgpu tests</title>\n<script src="page.js"></script>\n');
+  await esbuild.build({
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    sourcemap: 'linked',
+    logLevel: 'error',
+    entryPoints: ['test/webgpu/page.ts'],
+    outfile: 'dist-webgpu/page.js',
+    plugins: [nodeStubs],
+  });
+  await esbuild.build({
+    ...common,
+    entryPoints: ['test/webgpu/webgpu.test.ts'],
+    outfile: 'dist-webgpu/webgpu.test.js',
+    external: ['playwright-core'],
+  });
+} else if (tests) {
   // NB: one bundle for all tests. tfjs keeps its engine and backend registry on globalThis, so
   // several bundles in one mocha process would each carry a tfjs whose wasm paths the others never set.
   rmSync('dist-test', { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import type { AbstractValue, AnyTypedArray, DType } from '../core';
 import type { ParamsOf, Primitive } from '../primitives';
 
-export const BACKEND_NAMES = ['reference', 'cpu', 'wasm'] as const;
+export const BACKEND_NAMES = ['reference', 'cpu', 'wasm', 'webgpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 /** An array living on a backend. Opaque outside the backend that made it. */

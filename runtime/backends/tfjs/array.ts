@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { DType, Shape } from '../../core';
 import type { DeviceArray } from '../backend';
 
-export type TfjsBackendName = 'cpu' | 'wasm';
+export type TfjsBackendName = 'cpu' | 'wasm' | 'webgpu';
 
 /** An array held by one of tfjs's backends: a tf.Tensor plus the abstract value the runtime sees. */
 export class TfjsArray implements DeviceArray {

@@ -31,7 +31,19 @@ export function integerPow(x: tf.Tensor, y: number): tf.Tensor {
   if (y === 0) return tf.onesLike(x);
   if (y === 1) return tf.clone(x);
   if (y === 2) return tf.square(x);
+  if (!isFloat(x) && y > 0) return intPow(x, y);
   return tf.pow(x, tf.scalar(y, x.dtype));
+}
+
+/** NB: tfjs-backend-webgpu raises int32 to a power through f32 pow, which truncates 5**3 to 124; square and multiply is exact. */
+function intPow(x: tf.Tensor, y: number): tf.Tensor {
+  let result: tf.Tensor | null = null;
+  let base = x;
+  for (let e = y; e > 0; e >>= 1) {
+    if (e & 1) result = result === null ? base : tf.mul(result, base);
+    if (e > 1) base = tf.mul(base, base);
+  }
+  return result === null ? tf.onesLike(x) : result;
 }
 
 /**

@@ -10,8 +10,9 @@ export { TfjsArray, type TfjsBackendName } from './array';
 const DTYPES = ['float32', 'int32', 'bool'] as const satisfies readonly DType[];
 
 /**
- * A Backend over tfjs's `cpu` (plain JS) or `wasm` (XNNPACK) kernels. Both share tfjs's one global
- * engine, which each call points at its own backend first; arrays of one are refused by the other.
+ * A Backend over tfjs's `cpu` (plain JS), `wasm` (XNNPACK) or `webgpu` kernels. All share tfjs's one
+ * global engine, which each call points at its own backend first; arrays of one are refused by another.
+ * NB: `webgpu` needs '@tensorflow/tfjs-backend-webgpu' imported first (runtime/backends/webgpu does).
  */
 export async function createTfjsBackend(name: TfjsBackendName): Promise<Backend<TfjsArray>> {
   await ensureInitialised(name);

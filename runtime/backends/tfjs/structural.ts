@@ -22,10 +22,18 @@ export function reduce(x: tf.Tensor, axes: readonly number[], kind: Reducer, out
 }
 
 /** NB: tfjs's ArgMax skips NaN; NumPy and JAX return the first NaN as the maximum. */
+/**
+ * NB: tfjs-backend-webgpu's argMax over an axis other than the last gives wrong indices (and
+ * garbage for int32 input, whose internal Transpose shader fails to compile), so the axis is
+ * moved last first, and argMax and the NaN test see float32 only: the NaN mask as 0/1, int32
+ * values cast (exact below 2^24).
+ */
 export function argmax(x: tf.Tensor, axis: number): tf.Tensor {
-  if (x.dtype !== 'float32') return tf.argMax(x.dtype === 'bool' ? tf.cast(x, 'int32') : x, axis);
-  const nan = tf.isNaN(x);
-  return tf.where(tf.any(nan, axis), tf.argMax(tf.cast(nan, 'int32'), axis), tf.argMax(x, axis));
+  const perm = [...x.shape.keys()].filter((d) => d !== axis).concat(axis);
+  const last = tf.transpose(x.dtype === 'float32' ? x : tf.cast(x, 'float32'), perm);
+  if (x.dtype !== 'float32') return tf.argMax(last, -1);
+  const mask = tf.cast(tf.isNaN(last), 'float32');
+  return tf.where(tf.greater(tf.max(mask, -1), tf.scalar(0)), tf.argMax(mask, -1), tf.argMax(last, -1));
 }
 
 export function broadcastInDim(x: tf.Tensor, { shape, broadcastDimensions }: ParamsOf<'broadcast_in_dim'>): tf.Tensor {

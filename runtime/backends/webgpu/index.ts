@@ -1,0 +1,68 @@
+import '@tensorflow/tfjs-backend-webgpu';
+import type { Backend } from '../backend';
+import { createTfjsBackend, type TfjsArray } from '../tfjs';
+
+/** The eager backend on the GPU, with the adapter it runs on described for the editor's status bar. */
+export interface WebgpuBackend extends Backend<TfjsArray> {
+  /** What the adapter says it is, e.g. `Google SwiftShader (swiftshader)`; the editor shows it. */
+  readonly adapter: string;
+}
+
+// NB: TypeScript's DOM library has no WebGPU types; these are the few fields read here.
+interface GpuAdapterInfo { vendor?: string; architecture?: string; device?: string; description?: string }
+interface GpuAdapter { info?: GpuAdapterInfo; requestAdapterInfo?: () => Promise<GpuAdapterInfo> }
+interface Gpu { requestAdapter(options?: { powerPreference?: string }): Promise<GpuAdapter | null> }
+
+/**
+ * tfjs-backend-webgpu's kernels behind the Backend interface: the tfjs kernel table, with its
+ * fixes for tfjs's departures from the primitives' semantics, on tfjs's `webgpu` backend.
+ * float64 is refused as on wasm (WGSL has no f64). Fails with a clear message where the page has
+ * no WebGPU or no adapter (Node, or a browser without a GPU): callers fall back to wasm.
+ */
+export async function createWebgpuBackend(): Promise<WebgpuBackend> {
+  const gpu = (globalThis.navigator as { gpu?: Gpu } | undefined)?.gpu;
+  if (!gpu) throw new Error('webgpu backend: this runtime has no WebGPU (navigator.gpu is missing)');
+  // NB: tfjs keeps only the vendor and architecture of the adapter it takes; ask for the same
+  // adapter (high-performance, as tfjs does) to read its full description.
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) throw new Error('webgpu backend: navigator.gpu found no adapter');
+  const info = adapter.info ?? (await adapter.requestAdapterInfo?.()) ?? {};
+  const backend = await createTfjsBackend('webgpu');
+  return { ...backend, ...deferDisposalWhileRead(backend), adapter: describeAdapter(info) };
+}
+
+/**
+ * NB: tfjs-backend-webgpu crashes when a tensor is disposed while its asynchronous read is in
+ * flight (a `tidy` that returns `t.data()` does that), so a disposal waits for the reads of its array.
+ */
+function deferDisposalWhileRead(backend: Backend<TfjsArray>): Pick<Backend<TfjsArray>, 'read' | 'dispose'> {
+  const reading = new Map<TfjsArray, number>();
+  const disposeLater = new Set<TfjsArray>();
+  return {
+    async read(x) {
+      const pending = backend.read(x);
+      reading.set(x, (reading.get(x) ?? 0) + 1);
+      try {
+        return await pending;
+      } finally {
+        const left = reading.get(x)! - 1;
+        if (left > 0) reading.set(x, left);
+        else {
+          reading.delete(x);
+          if (disposeLater.delete(x)) backend.dispose(x);
+        }
+      }
+    },
+    dispose(x) {
+      if (reading.has(x)) {
+        if (disposeLater.has(x)) throw new Error('dispose: an array on the webgpu backend was already disposed');
+        disposeLater.add(x);
+      } else backend.dispose(x);
+    },
+  };
+}
+
+function describeAdapter(info: GpuAdapterInfo): string {
+  const name = info.description || [info.vendor, info.device].filter(Boolean).join(' ') || 'unknown adapter';
+  return info.architecture && !name.includes(info.architecture) ? `${name} (${info.architecture})` : name;
+}

@@ -1,0 +1,194 @@
+import type { Random } from '../../runtime/core';
+import type { ParamsOf, Primitive } from '../../runtime/primitives';
+import * as draws from '../unit/support/inputs';
+import { each, hostArray, type Draw, type HostArray } from '../unit/support/inputs';
+
+// NB: the cases of test/unit/backends/tfjs.test.ts, copied: that file registers mocha suites on
+// import, so the browser page cannot import its table. Move the table to test/unit/support to share it.
+
+/** `relative`: no absolute floor, for inputs whose results are tiny and must keep their digits. */
+export interface Case<Params> { inputs: HostArray[]; params: Params; relative?: boolean }
+export type CaseMaker<Params> = (r: Random) => Case<Params>[];
+
+const f32 = (r: Random, shape: number[], draw: Draw) => hostArray('float32', shape, draw, r);
+const normal = (r: Random, shape: number[], scale = 1) => f32(r, shape, each((rr) => scale * rr.normal()));
+const uniform = (r: Random, shape: number[], lo: number, hi: number) => f32(r, shape, draws.uniform(lo, hi));
+/** Small whole numbers as floats, so that comparisons and argmax meet ties. */
+const smallInts = (r: Random, shape: number[]) => f32(r, shape, draws.ints(-2, 3));
+const ints = (r: Random, shape: number[], lo: number, hi: number) => hostArray('int32', shape, draws.ints(lo, hi), r);
+const bools = (r: Random, shape: number[]) => hostArray('bool', shape, draws.bools, r);
+/** Magnitudes in [min, min + width), either sign. */
+const eitherSign = (min: number, width: number) => each((rr) => (rr.uniform() < 0.5 ? -1 : 1) * (min + width * rr.uniform()));
+/** A float32 array with a zero-size dimension. */
+const empty = (shape: number[]): HostArray => ({ values: [], shape, dtype: 'float32' });
+/** Replaces about a fifth of the values with the given specials (NaN, zeros, infinities). */
+function withSpecials(r: Random, x: HostArray, specials: number[]): HostArray {
+  const values = x.values.map((v) => (r.uniform() < 0.2 ? specials[r.int(0, specials.length)] : v));
+  return { ...x, values };
+}
+/** Magnitudes from 1e-12 to 1: where log1p and expm1 lose everything when computed naively. */
+const tiny = (r: Random, shape: number[]) => f32(r, shape, each((rr) => (rr.uniform() - 0.5) * 10 ** -rr.int(0, 13)));
+
+const BROADCAST_PAIRS: [number[], number[]][] = [[[3, 4], [3, 4]], [[2, 3, 4], [4]], [[3, 1], [1, 5]], [[], [2, 3]], [[4, 1, 2], [3, 1]]];
+const UNARY_SHAPES: number[][] = [[], [7], [3, 4], [2, 3, 4]];
+
+function binaryCases(draw: (r: Random, shape: number[], side: 0 | 1) => HostArray): CaseMaker<ParamsOf<'add'>> {
+  return (r) => BROADCAST_PAIRS.map(([a, b]) => ({ inputs: [draw(r, a, 0), draw(r, b, 1)], params: {} }));
+}
+function unaryCases(draw: (r: Random, shape: number[]) => HostArray): CaseMaker<ParamsOf<'exp'>> {
+  return (r) => UNARY_SHAPES.map((s) => ({ inputs: [draw(r, s)], params: {} }));
+}
+const arithmetic = binaryCases((r, s) => normal(r, s, 3));
+const intArithmetic: CaseMaker<ParamsOf<'add'>> = (r) => [{ inputs: [ints(r, [3, 4], -20, 20), ints(r, [4], 1, 6)], params: {} }];
+const comparison: CaseMaker<ParamsOf<'lt'>> = (r) => [
+  ...binaryCases((rr, s) => smallInts(rr, s))(r),
+  { inputs: [withSpecials(r, normal(r, [12]), [NaN]), withSpecials(r, normal(r, [12]), [NaN])], params: {} },
+  { inputs: [ints(r, [3, 4], -2, 3), ints(r, [4], -2, 3)], params: {} },
+];
+const reduction = (draw: (r: Random, shape: number[]) => HostArray): CaseMaker<ParamsOf<'reduce_sum'>> => (r) =>
+  [[0], [1, 2], [0, 1, 2], [2], []].map((axes) => ({ inputs: [draw(r, [3, 4, 5])], params: { axes } }));
+
+export const CASES: { readonly [P in Primitive]: CaseMaker<ParamsOf<P>> } = {
+  add: (r) => [...arithmetic(r), ...intArithmetic(r)],
+  sub: (r) => [...arithmetic(r), ...intArithmetic(r)],
+  mul: (r) => [...arithmetic(r), ...intArithmetic(r)],
+  div: (r) => [
+    ...binaryCases((rr, s, side) => (side === 0 ? normal(rr, s, 3) : f32(rr, s, eitherSign(0.3, 2))))(r),
+    // int32 division truncates toward zero, whatever the signs, and gives 0 for a zero divisor
+    { inputs: [ints(r, [3, 4], -20, 20), { values: [3, -3, 0, -2], shape: [4], dtype: 'int32' }], params: {} },
+  ],
+  pow: (r) => [
+    ...binaryCases((rr, s, side) => (side === 0 ? uniform(rr, s, 0.1, 3) : uniform(rr, s, -2.5, 2.5)))(r),
+    { inputs: [normal(r, [8], 2), f32(r, [8], draws.ints(-3, 4))], params: {} },
+  ],
+  max: (r) => [...arithmetic(r), { inputs: [withSpecials(r, normal(r, [16]), [NaN, Infinity]), withSpecials(r, normal(r, [16]), [NaN, -Infinity])], params: {} }, ...intArithmetic(r)],
+  min: (r) => [...arithmetic(r), { inputs: [withSpecials(r, normal(r, [16]), [NaN, Infinity]), withSpecials(r, normal(r, [16]), [NaN, -Infinity])], params: {} }, ...intArithmetic(r)],
+  lt: comparison,
+  le: comparison,
+  gt: comparison,
+  ge: comparison,
+  eq: comparison,
+  ne: comparison,
+  neg: (r) => [...unaryCases((rr, s) => normal(rr, s, 3))(r), { inputs: [ints(r, [5], -9, 9)], params: {} }],
+  integer_pow: (r) => [
+    ...[0, 1, 2, 3, 5].map((y) => ({ inputs: [normal(r, [3, 4], 1.5)], params: { y } })),
+    ...[-1, -2, -3].map((y) => ({ inputs: [f32(r, [3, 4], eitherSign(0.4, 2))], params: { y } })),
+    { inputs: [ints(r, [6], -5, 6)], params: { y: 3 } },
+  ],
+  exp: unaryCases((r, s) => normal(r, s, 4)),
+  log: unaryCases((r, s) => uniform(r, s, 1e-3, 50)),
+  log1p: (r) => [...unaryCases((rr, s) => uniform(rr, s, -0.99, 50))(r), { inputs: [tiny(r, [64])], params: {}, relative: true }],
+  expm1: (r) => [...unaryCases((rr, s) => normal(rr, s, 4))(r), { inputs: [tiny(r, [64])], params: {}, relative: true }],
+  sin: unaryCases((r, s) => normal(r, s, 10)),
+  cos: unaryCases((r, s) => normal(r, s, 10)),
+  tan: unaryCases((r, s) => uniform(r, s, -1.4, 1.4)),
+  tanh: unaryCases((r, s) => normal(r, s, 4)),
+  logistic: unaryCases((r, s) => normal(r, s, 8)),
+  sqrt: unaryCases((r, s) => uniform(r, s, 0, 50)),
+  rsqrt: unaryCases((r, s) => uniform(r, s, 1e-3, 50)),
+  abs: (r) => [...unaryCases((rr, s) => normal(rr, s, 3))(r), { inputs: [ints(r, [5], -9, 9)], params: {} }],
+  sign: (r) => [
+    ...unaryCases((rr, s) => withSpecials(rr, normal(rr, s), [0, NaN, Infinity, -Infinity]))(r),
+    { inputs: [ints(r, [7], -3, 4)], params: {} },
+  ],
+  select: (r) => [
+    { inputs: [bools(r, [3, 4]), normal(r, [3, 4]), normal(r, [3, 4])], params: {} },
+    { inputs: [bools(r, [3, 1]), normal(r, [4]), normal(r, [])], params: {} },
+    { inputs: [bools(r, []), normal(r, [2, 3]), normal(r, [2, 3])], params: {} },
+    { inputs: [bools(r, [5]), ints(r, [5], -9, 9), ints(r, [1], -9, 9)], params: {} },
+    { inputs: [bools(r, [7]), bools(r, [7]), bools(r, [1])], params: {} },
+  ],
+  convert_element_type: (r) => [
+    { inputs: [normal(r, [3, 4], 10)], params: { newDtype: 'int32' } },
+    { inputs: [withSpecials(r, uniform(r, [16], -2, 2), [0, -0, NaN, 0.5, -0.5])], params: { newDtype: 'bool' } },
+    { inputs: [normal(r, [5])], params: { newDtype: 'float32' } },
+    { inputs: [ints(r, [6], -100, 100)], params: { newDtype: 'float32' } },
+    { inputs: [ints(r, [6], -2, 3)], params: { newDtype: 'bool' } },
+    { inputs: [bools(r, [6])], params: { newDtype: 'float32' } },
+    { inputs: [bools(r, [6])], params: { newDtype: 'int32' } },
+  ],
+  reduce_sum: (r) => [
+    ...reduction((rr, s) => normal(rr, s))(r),
+    { inputs: [ints(r, [3, 4], -9, 9)], params: { axes: [1] } },
+    { inputs: [empty([0, 3])], params: { axes: [0] } },
+  ],
+  reduce_max: (r) => [...reduction((rr, s) => withSpecials(rr, normal(rr, s), [NaN]))(r), ...reduction(smallInts)(r)],
+  reduce_min: (r) => [...reduction((rr, s) => withSpecials(rr, normal(rr, s), [NaN]))(r), ...reduction(smallInts)(r)],
+  reduce_prod: (r) => [...reduction((rr, s) => uniform(rr, s, 0.5, 1.5))(r), { inputs: [empty([2, 0])], params: { axes: [1] } }],
+  argmax: (r) => [
+    ...[0, 1, 2].map((axis) => ({ inputs: [smallInts(r, [3, 4, 5])], params: { axis, indexDtype: 'int32' as const } })),
+    ...[0, 1].map((axis) => ({ inputs: [withSpecials(r, normal(r, [6, 5]), [NaN])], params: { axis, indexDtype: 'int32' as const } })),
+    { inputs: [ints(r, [4, 6], -2, 3)], params: { axis: 1, indexDtype: 'int32' } },
+  ],
+  broadcast_in_dim: (r) => [
+    { inputs: [normal(r, [3])], params: { shape: [2, 3], broadcastDimensions: [1] } },
+    { inputs: [normal(r, [3, 1])], params: { shape: [3, 4], broadcastDimensions: [0, 1] } },
+    { inputs: [normal(r, [])], params: { shape: [2, 2], broadcastDimensions: [] } },
+    { inputs: [normal(r, [4])], params: { shape: [4, 2, 3], broadcastDimensions: [0] } },
+    { inputs: [normal(r, [2, 3])], params: { shape: [2, 3], broadcastDimensions: [0, 1] } },
+  ],
+  reshape: (r) => [
+    { inputs: [normal(r, [3, 4])], params: { newSizes: [2, 6] } },
+    { inputs: [normal(r, [12])], params: { newSizes: [2, 2, 3] } },
+    { inputs: [normal(r, [])], params: { newSizes: [1, 1] } },
+  ],
+  transpose: (r) => [
+    { inputs: [normal(r, [2, 3, 4])], params: { permutation: [2, 0, 1] } },
+    { inputs: [normal(r, [3, 4])], params: { permutation: [1, 0] } },
+    { inputs: [normal(r, [3, 4])], params: { permutation: [0, 1] } },
+    { inputs: [ints(r, [2, 3, 4], -9, 9)], params: { permutation: [1, 2, 0] } },
+    { inputs: [bools(r, [2, 3, 4])], params: { permutation: [2, 0, 1] } },
+  ],
+  squeeze: (r) => [
+    { inputs: [normal(r, [3, 1, 4])], params: { dimensions: [1] } },
+    { inputs: [normal(r, [1, 1])], params: { dimensions: [0, 1] } },
+  ],
+  expand_dims: (r) => [
+    { inputs: [normal(r, [3, 4])], params: { dimensions: [0] } },
+    { inputs: [normal(r, [3, 4])], params: { dimensions: [1, 3] } },
+    { inputs: [normal(r, [])], params: { dimensions: [0] } },
+  ],
+  slice: (r) => [
+    { inputs: [normal(r, [5, 6])], params: { startIndices: [1, 2], limitIndices: [4, 6], strides: null } },
+    { inputs: [normal(r, [5, 6])], params: { startIndices: [0, 1], limitIndices: [5, 6], strides: [2, 3] } },
+    { inputs: [normal(r, [10])], params: { startIndices: [1], limitIndices: [10], strides: [3] } },
+    { inputs: [normal(r, [])], params: { startIndices: [], limitIndices: [], strides: null } },
+  ],
+  gather: (r) => [
+    { inputs: [normal(r, [5, 3]), ints(r, [4], -5, 5)], params: { axis: 0 } },
+    { inputs: [normal(r, [2, 5, 3]), ints(r, [2, 2], -5, 5)], params: { axis: 1 } },
+    { inputs: [normal(r, [2, 5, 3]), ints(r, [], -3, 3)], params: { axis: 2 } },
+    { inputs: [ints(r, [6], -9, 9), ints(r, [8], -6, 6)], params: { axis: 0 } },
+  ],
+  scatter_add: (r) => [
+    { inputs: [normal(r, [6, 3]), ints(r, [6], -4, 4)], params: { axis: 0, operandShape: [4, 3] } },
+    { inputs: [normal(r, [2, 2, 3, 3]), ints(r, [2, 3], -5, 5)], params: { axis: 1, operandShape: [2, 5, 3] } },
+    { inputs: [normal(r, [2, 5]), ints(r, [], -3, 3)], params: { axis: 2, operandShape: [2, 5, 3] } },
+  ],
+  concatenate: (r) => [
+    { inputs: [normal(r, [2, 3]), normal(r, [4, 3])], params: { dimension: 0 } },
+    { inputs: [normal(r, [2, 1]), normal(r, [2, 3]), normal(r, [2, 2])], params: { dimension: 1 } },
+    { inputs: [normal(r, [3])], params: { dimension: 0 } },
+    { inputs: [ints(r, [2], -9, 9), ints(r, [3], -9, 9)], params: { dimension: 0 } },
+  ],
+  pad: (r) => [
+    { inputs: [normal(r, [3, 4])], params: { lo: [1, 0], hi: [2, 3], value: 0 } },
+    { inputs: [normal(r, [5])], params: { lo: [0], hi: [0], value: 1.5 } },
+    { inputs: [normal(r, [2, 1, 2])], params: { lo: [1, 2, 0], hi: [0, 1, 1], value: -2.25 } },
+  ],
+  dot_general: (r) => [
+    { inputs: [normal(r, [3, 4]), normal(r, [4, 5])], params: { dimensionNumbers: { lhsContracting: [1], rhsContracting: [0], lhsBatch: [], rhsBatch: [] } } },
+    { inputs: [normal(r, [2, 3, 4]), normal(r, [2, 4, 5])], params: { dimensionNumbers: { lhsContracting: [2], rhsContracting: [1], lhsBatch: [0], rhsBatch: [0] } } },
+    { inputs: [normal(r, [4, 2, 3]), normal(r, [3, 5, 2])], params: { dimensionNumbers: { lhsContracting: [2], rhsContracting: [0], lhsBatch: [1], rhsBatch: [2] } } },
+    { inputs: [normal(r, [6]), normal(r, [6])], params: { dimensionNumbers: { lhsContracting: [0], rhsContracting: [0], lhsBatch: [], rhsBatch: [] } } },
+    { inputs: [normal(r, [3]), normal(r, [4])], params: { dimensionNumbers: { lhsContracting: [], rhsContracting: [], lhsBatch: [], rhsBatch: [] } } },
+    { inputs: [normal(r, [2, 3, 4]), normal(r, [4, 3])], params: { dimensionNumbers: { lhsContracting: [1, 2], rhsContracting: [1, 0], lhsBatch: [], rhsBatch: [] } } },
+    { inputs: [ints(r, [3, 4], -5, 5), ints(r, [4, 2], -5, 5)], params: { dimensionNumbers: { lhsContracting: [1], rhsContracting: [0], lhsBatch: [], rhsBatch: [] } } },
+    { inputs: [empty([3, 0]), empty([0, 2])], params: { dimensionNumbers: { lhsContracting: [1], rhsContracting: [0], lhsBatch: [], rhsBatch: [] } } },
+  ],
+  iota: () => [
+    { inputs: [], params: { dtype: 'float32', shape: [3, 4], dimension: 1 } },
+    { inputs: [], params: { dtype: 'int32', shape: [2, 3, 4], dimension: 0 } },
+    { inputs: [], params: { dtype: 'float32', shape: [5], dimension: 0 } },
+  ],
+};

@@ -1,0 +1,81 @@
+import * as assert from 'node:assert/strict';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { PRIMITIVES, type Primitive } from '../../runtime/primitives';
+import type { PageApi } from './page';
+import { serveStatic } from './server';
+
+/**
+ * The webgpu backend in headless Chromium, where WebGPU runs on SwiftShader (on the CPU). Every
+ * primitive is checked against the reference backend in the same page. Floats agree when
+ * |got - ref| <= RTOL * max(|ref|, 1), ints and bools exactly, as in test/unit/backends/tfjs.test.ts.
+ */
+const RTOL = 1e-5;
+/**
+ * sin, cos and tan: WGSL's builtins promise only an absolute error of 2^-11 on [-π, π], and
+ * SwiftShader reduces larger arguments in float32, so its error grows with |x|: measured up to
+ * 9e-5 for |x| <= 30 (tan, as sin/cos, up to 7e-5 relative). The spec's bound is the tolerance.
+ */
+const TRIG_RTOL = 2 ** -11;
+const TOLERANCE: { readonly [P in Primitive]?: number } = { sin: TRIG_RTOL, cos: TRIG_RTOL, tan: TRIG_RTOL };
+/** NB: fixed unless GRADLENS_SEED is set, so that every run sees the same inputs. */
+const SEED = process.env.GRADLENS_SEED !== undefined ? Number(process.env.GRADLENS_SEED) : 20_240_917;
+const CHROMIUM = process.env.GRADLENS_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless=new', '--no-sandbox', '--enable-unsafe-webgpu',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+];
+const EVALUATIONS = 1_000;
+
+type Api = { [K in keyof PageApi]: (...args: Parameters<PageApi[K]>) => Promise<Awaited<ReturnType<PageApi[K]>>> };
+
+/** Calls `window.gradlens[name](...args)` in the page. */
+function call<K extends keyof PageApi>(page: Page, name: K, ...args: Parameters<PageApi[K]>): ReturnType<Api[K]> {
+  return page.evaluate(
+    ([n, a]) => (globalThis as unknown as { gradlens: Record<string, (...x: unknown[]) => unknown> }).gradlens[n](...a),
+    [name, args] as const,
+  ) as ReturnType<Api[K]>;
+}
+
+describe(`webgpu backend in headless Chromium, seed ${SEED} (replay with GRADLENS_SEED=${SEED})`, function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  let page: Page;
+  let server: Awaited<ReturnType<typeof serveStatic>>;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    server = await serveStatic(__dirname);
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    page = await browser.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(server.url);
+    await page.waitForFunction(() => 'gradlens' in globalThis);
+    assert.equal(await page.evaluate(() => globalThis.crossOriginIsolated), true, 'the page is not cross-origin isolated');
+    const { adapter } = await call(page, 'setup');
+    console.log(`      webgpu adapter: ${adapter}`);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    assert.deepEqual(pageErrors, [], 'uncaught errors in the page');
+  });
+
+  for (const prim of PRIMITIVES) {
+    it(`${prim} matches the reference${TOLERANCE[prim] ? ` within ${TOLERANCE[prim]}` : ''}`, async () => {
+      const report = await call(page, 'primitive', prim, SEED, TOLERANCE[prim] ?? RTOL);
+      assert.ok(report.cases > 0, `${prim} has no cases`);
+      assert.deepEqual(report.failures, [], `${prim}: worst error ${report.worst}`);
+    });
+  }
+
+  it('the seed snippet through the eager engine: f(2) = 15, df/dx = 7, nothing left behind', async () => {
+    assert.deepEqual(await call(page, 'seedGradient'), { value: 15, grad: 7, gradFn: 'AddBackward0', live: 0 });
+  });
+
+  it(`${EVALUATIONS} eager evaluations with backward leave the live tensor count unchanged`, async () => {
+    const { before, after, grad } = await call(page, 'memory', EVALUATIONS);
+    assert.equal(after, before);
+    assert.equal(grad, (2 * 0.5 + 3) * (EVALUATIONS + 1));
+  });
+});
