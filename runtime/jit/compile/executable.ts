@@ -3,6 +3,7 @@ import { ReferenceArray, type Backend, type DeviceArray } from '../../backends';
 import { isVar, type Jaxpr, type Var } from '../../ir';
 import { abstractEval } from '../../primitives';
 import { compileJs, type HostKernel } from './codegen_js';
+import { compileWasm, wasmIneligible, wasmSimdSupported } from './codegen_wasm';
 import { kernelSpec, specKey } from './kernel_spec';
 import { planJaxpr, type Plan, type PlanKernel } from './plan';
 
@@ -32,8 +33,19 @@ export function clearKernelCache(): void {
   stats.misses = 0;
 }
 
+export interface CompileOptions {
+  /**
+   * Code for fused kernels: 'js' is bit-identical to the reference; 'wasm' (and 'auto') run
+   * eligible float32 kernels as wasm SIMD (codegen_wasm.ts: polynomial transcendentals within a
+   * few ulps, reductions summed in 4 lanes) and the rest as JS.
+   */
+  readonly codegen?: 'auto' | 'js' | 'wasm';
+}
+
 export interface Executable<A extends DeviceArray> {
   readonly plan: Plan;
+  /** Per plan kernel, the code that runs it: null for a backend primitive. */
+  readonly codegen?: readonly ('js' | 'wasm' | null)[];
   /** Runs the plan; the results are fresh arrays the caller owns, as evalJaxpr's. */
   run(args: readonly A[]): A[];
 }
@@ -47,7 +59,7 @@ interface Held<A> {
   owned: boolean;
 }
 
-type Step = { readonly kernel: PlanKernel; readonly fn: HostKernel | null };
+type Step = { readonly kernel: PlanKernel; readonly fn: HostKernel | null; readonly code: 'js' | 'wasm' | null };
 
 /**
  * Compiles `jaxpr` for `backend`: fused kernels run as generated JS loops over host typed
@@ -55,12 +67,16 @@ type Step = { readonly kernel: PlanKernel; readonly fn: HostKernel | null };
  * device are the same memory, so nothing is copied; on tfjs backends a fused kernel reads its
  * inputs once (readSync) and its outputs are uploaded only when a backend op or the caller needs them.
  */
-export function compile<A extends DeviceArray>(jaxpr: Jaxpr, backend: Backend<A>): Executable<A> {
+export function compile<A extends DeviceArray>(jaxpr: Jaxpr, backend: Backend<A>, options: CompileOptions = {}): Executable<A> {
   const plan = planJaxpr(jaxpr);
+  const codegen = options.codegen ?? 'auto';
   const steps: Step[] = plan.kernels.map((kernel) => {
-    if (kernel.kind === 'primitive') return { kernel, fn: null };
+    if (kernel.kind === 'primitive') return { kernel, fn: null, code: null };
     const spec = kernelSpec(jaxpr, kernel);
-    return { kernel, fn: hostKernel(specKey(spec), () => compileJs(spec)) };
+    if (codegen !== 'js' && wasmSimdSupported && wasmIneligible(spec) === null) {
+      return { kernel, fn: hostKernel(`wasm:${specKey(spec)}`, () => compileWasm(spec)), code: 'wasm' };
+    }
+    return { kernel, fn: hostKernel(specKey(spec), () => compileJs(spec)), code: 'js' };
   });
   const last = new Map<Var, number>();
   steps.forEach((s, k) => s.kernel.inputs.forEach((v) => last.set(v, k)));
@@ -134,7 +150,7 @@ export function compile<A extends DeviceArray>(jaxpr: Jaxpr, backend: Backend<A>
       for (const [v, h] of env) if (h.owned && !jaxpr.outvars.includes(v)) release(v);
     }
   };
-  return { plan, run };
+  return { plan, codegen: steps.map((s) => s.code), run };
 }
 
 function runPrimitive<A extends DeviceArray>(

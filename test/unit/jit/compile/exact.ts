@@ -4,7 +4,7 @@ import type { Jaxpr } from '../../../../runtime/ir';
 import { evalJaxpr } from '../../../../runtime/jit';
 import { compile } from '../../../../runtime/jit/compile';
 
-/** Each output of `jaxpr` on `inputs`, op by op (`want`) and compiled (`got`); everything uploaded is disposed. */
+/** Each output of `jaxpr` on `inputs`, op by op (`want`) and compiled to JS kernels (`got`: the bit-exact path); everything uploaded is disposed. */
 export function both<A extends DeviceArray>(backend: Backend<A>, jaxpr: Jaxpr, inputs: readonly (readonly number[])[]): { want: number[][]; got: number[][] } {
   const xs = inputs.map((v, i) => backend.upload(v, jaxpr.invars[i].aval));
   const values = (outs: A[]) => {
@@ -14,7 +14,7 @@ export function both<A extends DeviceArray>(backend: Backend<A>, jaxpr: Jaxpr, i
   };
   try {
     const want = values(evalJaxpr(jaxpr, backend, xs));
-    const got = values(compile(jaxpr, backend).run(xs));
+    const got = values(compile(jaxpr, backend, { codegen: 'js' }).run(xs));
     return { want, got };
   } finally {
     xs.forEach((x) => backend.dispose(x));
