@@ -52,7 +52,6 @@ if (webgpu) {
   rmSync('dist-webgpu', { recursive: true, force: true });
   mkdirSync('dist-webgpu', { recursive: true });
   // NB: the folder ignores itself, so that git never lists the build.
-  writeFileSync('dist-webgpu/.gitignore', '*\n');
   writeFileSync('dist-webgpu/index.html', '<!doctype html>\n<meta charset="utf-8">\n<title>gradlens webgpu tests</title>\n<script src="page.js"></script>\n');
   await esbuild.build({
     bundle: true,
