@@ -5,7 +5,7 @@ import { createWebgpuBackend, type WebgpuBackend } from '../../runtime/backends/
 import { formatAval, isFloat, Random } from '../../runtime/core';
 import { EagerEngine, TorchOps } from '../../runtime/eager';
 import { abstractEval, PRIMITIVES, type ParamsOf, type Primitive } from '../../runtime/primitives';
-import { CASES, type Case, type CaseMaker } from './cases';
+import { CASES, type Case, type CaseMaker } from '../unit/support/backend_cases';
 
 /** What one primitive's check returns: failures are messages; worst is the largest error seen, in units of the tolerance's scale. */
 export interface PrimitiveReport { cases: number; failures: string[]; worst: number }

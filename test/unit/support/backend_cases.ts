@@ -1,10 +1,12 @@
-import type { Random } from '../../runtime/core';
-import type { ParamsOf, Primitive } from '../../runtime/primitives';
-import * as draws from '../unit/support/inputs';
-import { each, hostArray, type Draw, type HostArray } from '../unit/support/inputs';
+import type { Random } from '../../../runtime/core';
+import type { ParamsOf, Primitive } from '../../../runtime/primitives';
+import * as draws from './inputs';
+import { each, hostArray, type Draw, type HostArray } from './inputs';
 
-// NB: the cases of test/unit/backends/tfjs.test.ts, copied: that file registers mocha suites on
-// import, so the browser page cannot import its table. Move the table to test/unit/support to share it.
+/**
+ * Inputs for every primitive, shared by the backend differential tests (tfjs cpu/wasm in Node,
+ * webgpu in the browser page): broadcasting, NaN and infinities, ties, int32/bool, empty shapes.
+ */
 
 /** `relative`: no absolute floor, for inputs whose results are tiny and must keep their digits. */
 export interface Case<Params> { inputs: HostArray[]; params: Params; relative?: boolean }
