@@ -32,42 +32,70 @@ export interface GradientReport {
 
 export type GradientOutcome = { readonly ok: true; readonly report: GradientReport } | { readonly ok: false; readonly error: ScriptError };
 
+/** A function called once at its example inputs, each float (tensor) argument made a leaf requiring grad. */
+export interface LeafCall {
+  readonly interpreter: Interpreter;
+  /** Every argument as the script gave it, in parameter order. */
+  readonly inputs: ReadonlyMap<string, PyValue>;
+  /** The leaves, by parameter name. */
+  readonly leaves: ReadonlyMap<string, PyTensor>;
+  readonly result: PyValue;
+  /** Wall time of the call, in milliseconds. */
+  readonly ms: number;
+}
+
+export type LeafCallOutcome = { readonly ok: true; readonly call: LeafCall } | { readonly ok: false; readonly error: ScriptError };
+
+/**
+ * Runs the script up to `fn`'s example inputs and calls `fn` with grad mode on. Call it inside
+ * `engine.tidy`: the tensors it makes live until that scope ends. `then` runs while the
+ * interpreter can still turn an exception into a script error at the right line.
+ */
+export function callWithLeaves<R>(
+  parsed: ParseResult, fn: FunctionInfo, source: InputSource, engine: EagerEngine, file: string,
+  then: (call: LeafCall) => R,
+): { readonly ok: true; readonly value: R } | { readonly ok: false; readonly error: ScriptError } {
+  const captured = captureInputs(parsed, fn, source, { file, modules: torchModules(engine) });
+  if (!captured.ok) return { ok: false, error: captured.error };
+  const interp = captured.inputs.interpreter;
+  try {
+    const torch = interp.importModule('torch');
+    const leaves = new Map<string, PyTensor>();
+    const args: PyValue[] = [];
+    for (const [name, value] of captured.inputs.values) {
+      const leaf = asLeaf(interp, torch, value);
+      if (leaf) leaves.set(name, leaf);
+      args.push(leaf ?? value);
+    }
+    const started = performance.now();
+    const result = engine.withGradMode(true, () => interp.call(captured.inputs.fn, args));
+    const ms = performance.now() - started;
+    return { ok: true, value: then({ interpreter: interp, inputs: captured.inputs.values, leaves, result, ms }) };
+  } catch (e) {
+    return { ok: false, error: scriptError(interp, e, file) };
+  }
+}
+
 export function gradientAt(parsed: ParseResult, fn: FunctionInfo, source: InputSource, engine: EagerEngine, file: string): GradientOutcome {
   return engine.tidy(() => {
-    const captured = captureInputs(parsed, fn, source, { file, modules: torchModules(engine) });
-    if (!captured.ok) return { ok: false, error: captured.error };
-    const interp = captured.inputs.interpreter;
-    try {
-      const torch = interp.importModule('torch');
-      const leaves = new Map<string, PyTensor>();
-      const args: PyValue[] = [];
-      for (const [name, value] of captured.inputs.values) {
-        const leaf = asLeaf(interp, torch, value);
-        if (leaf) leaves.set(name, leaf);
-        args.push(leaf ?? value);
-      }
-      const started = performance.now();
-      const result = engine.withGradMode(true, () => interp.call(captured.inputs.fn, args));
+    const outcome = callWithLeaves(parsed, fn, source, engine, file, ({ interpreter: interp, inputs: values, leaves, result, ms: forwardMs }) => {
       if (!(result instanceof PyTensor) && typeof result !== 'number') {
         throw new TypeError(`${fn.name}() returned ${interp.repr(result)}, not a number or a tensor; Gradlens differentiates functions that return one`);
       }
-      const out = result instanceof PyTensor ? result : null;
-      if (out && out.t.requiresGrad) interp.call(getattr(out, 'backward', interp), []);
-      const ms = performance.now() - started;
+      const started = performance.now();
+      if (result instanceof PyTensor && result.t.requiresGrad) interp.call(getattr(result, 'backward', interp), []);
+      const ms = forwardMs + performance.now() - started;
       const inputs: Record<string, JsonNumbers | string> = {};
-      for (const [name, value] of captured.inputs.values) inputs[name] = numbers(interp, value);
+      for (const [name, value] of values) inputs[name] = numbers(interp, value);
       const grad: Record<string, JsonNumbers> = {};
       for (const [name, leaf] of leaves) {
         const g = leaf.t.grad;
         grad[name] = g ? (g.tolist() as JsonNumbers) : zerosLike(leaf.t.tolist() as JsonNumbers);
       }
-      return {
-        ok: true,
-        report: { function: fn.qualname, line: fn.nameSpan.line, source: source.kind, inputs, value: numbers(interp, result) as JsonNumbers, grad, ms },
-      };
-    } catch (e) {
-      return { ok: false, error: scriptError(interp, e, file) };
-    }
+      const report: GradientReport = { function: fn.qualname, line: fn.nameSpan.line, source: source.kind, inputs, value: numbers(interp, result) as JsonNumbers, grad, ms };
+      return report;
+    });
+    return outcome.ok ? { ok: true, report: outcome.value } : outcome;
   });
 }
 

@@ -24,4 +24,4 @@ export { torchModules, type TorchModules } from './module';
 export { runTorch } from './run';
 export { PyTensor } from './tensor';
 export { tensorRepr, type PrintableTensor } from './print';
-export { gradientAt, type GradientOutcome, type GradientReport, type JsonNumbers } from './gradient_at';
+export { callWithLeaves, gradientAt, type GradientOutcome, type GradientReport, type JsonNumbers, type LeafCall } from './gradient_at';

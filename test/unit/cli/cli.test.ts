@@ -15,6 +15,13 @@ describe('gradlens command line', () => {
     assert.equal(r.status, 0);
   });
 
+  it('runs the seed JAX snippet and prints exactly what the article prints', () => {
+    const r = gradlens('run', 'examples/seed_jax.py');
+    assert.equal(r.stdout, 'Value: 15.0\nGradient: 7.0\n');
+    assert.equal(r.stderr, '');
+    assert.equal(r.status, 0);
+  });
+
   // What PyTorch 1.13 prints for the examples that use no random numbers.
   const EXAMPLE_OUTPUTS: Record<string, string> = {
     'rosenbrock.py': 'f = 12.5000\ndf/dx = -155.0000, df/dy = -50.0000\n',
