@@ -2,6 +2,7 @@ import { sizeOf, type AnyTypedArray } from '../core';
 import { createReferenceBackend, type Backend } from '../backends';
 import { isVar, Literal, type Atom, type ConstValue, type Equation, type Jaxpr, type Var } from '../ir';
 import { abstractEval } from '../primitives';
+import { algebraStep } from './algebra';
 
 /** Rewrites every operand and output through `sub`, which maps a var to its replacement. */
 function substitute(jaxpr: Jaxpr, eqns: readonly Equation[], sub: ReadonlyMap<Var, Atom>): Jaxpr {
@@ -101,7 +102,19 @@ export function foldConstants(jaxpr: Jaxpr, options: FoldOptions = {}): Jaxpr {
   return dce(substitute({ ...jaxpr, constvars, consts }, eqns, sub));
 }
 
-/** Folding, then CSE, then DCE: the passes that run before fusion. */
+/** Rounds of folding and algebraic identities past this many mean a rewrite that undoes another. */
+const MAX_ROUNDS = 64;
+
+/**
+ * Folding and the algebraic identities (`algebra.ts`) to a fixed point, since each can expose
+ * work for the other, then CSE, then DCE: the passes that run before fusion.
+ */
 export function simplify(jaxpr: Jaxpr, options: FoldOptions = {}): Jaxpr {
-  return dce(cse(foldConstants(jaxpr, options)));
+  let j = foldConstants(jaxpr, options);
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const r = algebraStep(j);
+    if (r.rewrites === 0) break;
+    j = foldConstants(r.jaxpr, options);
+  }
+  return dce(cse(j));
 }
