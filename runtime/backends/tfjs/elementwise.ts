@@ -58,9 +58,14 @@ export function log1p(x: tf.Tensor): tf.Tensor {
 }
 
 /** NB: tfjs's Sign maps NaN to 0; NumPy and JAX keep NaN. */
+/**
+ * NB: tfjs's Sign maps NaN to 0, and tfjs-backend-wasm's returns 0 for any |x| below 2^-23, so
+ * floats are signed by comparisons: ±1 off zero, x itself for ±0 and NaN.
+ */
 export function sign(x: tf.Tensor): tf.Tensor {
-  const s = tf.sign(x);
-  return isFloat(x) ? tf.where(tf.isNaN(x), x, s) : s;
+  if (!isFloat(x)) return tf.sign(x);
+  const one = tf.onesLike(x);
+  return tf.where(tf.greater(x, 0), one, tf.where(tf.less(x, 0), tf.neg(one), x));
 }
 
 /**

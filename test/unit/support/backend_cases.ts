@@ -92,6 +92,8 @@ export const CASES: { readonly [P in Primitive]: CaseMaker<ParamsOf<P>> } = {
   sign: (r) => [
     ...unaryCases((rr, s) => withSpecials(rr, normal(rr, s), [0, NaN, Infinity, -Infinity]))(r),
     { inputs: [ints(r, [7], -3, 4)], params: {} },
+    // Below float32's epsilon, where tfjs-backend-wasm's Sign gave 0.
+    { inputs: [{ values: [7.4e-8, -1e-7, 1.1e-7, 1e-30, -1e-38, -0, 0].map(Math.fround), shape: [7], dtype: 'float32' }], params: {} },
   ],
   select: (r) => [
     { inputs: [bools(r, [3, 4]), normal(r, [3, 4]), normal(r, [3, 4])], params: {} },
