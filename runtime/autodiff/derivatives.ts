@@ -1,13 +1,5 @@
 import type { Ops } from '../ops';
-import type { ParamsOf } from '../primitives';
-
-/** The binary elementwise primitives with a derivative (the comparisons have none). */
-export type BinaryPrimitive = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'max' | 'min';
-
-/** The unary elementwise primitives whose derivative is a pointwise factor (not convert_element_type, a cast). */
-export type UnaryPrimitive =
-  | 'neg' | 'integer_pow' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sin' | 'cos' | 'tan' | 'tanh'
-  | 'logistic' | 'sqrt' | 'rsqrt' | 'abs' | 'sign';
+import type { ArithmeticBinaryPrimitive, ParamsOf, UnaryMathPrimitive } from '../primitives';
 
 /**
  * `s` times the derivative at `x` (with `out` = f(x)), where `s` is a tangent (JVP) or a
@@ -16,7 +8,7 @@ export type UnaryPrimitive =
  * NB: the rule receives `s` rather than returning the bare factor so that each keeps its
  * rounding: `s / x` is not bit-identical to `s * (1 / x)`.
  */
-export type UnaryDerivative<P extends UnaryPrimitive> = <T>(
+export type UnaryDerivative<P extends UnaryMathPrimitive> = <T>(
   o: Ops<T>,
   s: T,
   x: T,
@@ -24,7 +16,7 @@ export type UnaryDerivative<P extends UnaryPrimitive> = <T>(
   params: ParamsOf<P>,
 ) => T | null;
 
-export const UNARY_DERIVATIVES: { readonly [P in UnaryPrimitive]: UnaryDerivative<P> } = {
+export const UNARY_DERIVATIVES: { readonly [P in UnaryMathPrimitive]: UnaryDerivative<P> } = {
   neg: (o, s) => o.neg(s),
   // y == 0 gives a constant: a zero derivative.
   integer_pow: (o, s, x, _out, { y }) => {
@@ -75,7 +67,7 @@ const chooser: readonly [PartialDerivative, PartialDerivative] = [
 ];
 
 /** The partial derivatives of each binary op, in x then in y. */
-export const BINARY_DERIVATIVES: { readonly [P in BinaryPrimitive]: readonly [PartialDerivative, PartialDerivative] } = {
+export const BINARY_DERIVATIVES: { readonly [P in ArithmeticBinaryPrimitive]: readonly [PartialDerivative, PartialDerivative] } = {
   add: [(_o, s) => s, (_o, s) => s],
   sub: [(_o, s) => s, (o, s) => o.neg(s)],
   mul: [(o, s, _x, y) => o.mul(s, y), (o, s, x) => o.mul(s, x)],

@@ -1,9 +1,9 @@
 import { isFloat } from '../core';
 import type { Ops } from '../ops';
-import type { ParamsOf, Primitive } from '../primitives';
+import type { ArithmeticBinaryPrimitive, ElementwisePrimitive, ParamsOf, Primitive, UnaryMathPrimitive } from '../primitives';
 import type { JvpRule, JvpRuleTable } from './jvp_rule';
 import {
-  BINARY_DERIVATIVES, UNARY_DERIVATIVES, type BinaryPrimitive, type UnaryDerivative, type UnaryPrimitive,
+  BINARY_DERIVATIVES, UNARY_DERIVATIVES, type UnaryDerivative,
 } from './derivatives';
 
 /**
@@ -32,35 +32,30 @@ function unary<P extends Primitive>(d: UnaryTangent<P>): JvpRule<P> {
 }
 
 /** The tangent of each unary op: the tangent times its derivative, null (a symbolic zero) where that is zero. */
-function unaryRules(): Pick<JvpRuleTable, UnaryPrimitive> {
-  const rules: Partial<Record<UnaryPrimitive, JvpRule<UnaryPrimitive>>> = {};
-  for (const p of Object.keys(UNARY_DERIVATIVES) as UnaryPrimitive[]) {
-    const d = UNARY_DERIVATIVES[p] as UnaryDerivative<UnaryPrimitive>;
-    rules[p] = unary<UnaryPrimitive>(d);
+function unaryRules(): Pick<JvpRuleTable, UnaryMathPrimitive> {
+  const rules: Partial<Record<UnaryMathPrimitive, JvpRule<UnaryMathPrimitive>>> = {};
+  for (const p of Object.keys(UNARY_DERIVATIVES) as UnaryMathPrimitive[]) {
+    const d = UNARY_DERIVATIVES[p] as UnaryDerivative<UnaryMathPrimitive>;
+    rules[p] = unary<UnaryMathPrimitive>(d);
   }
-  return rules as Pick<JvpRuleTable, UnaryPrimitive>;
+  return rules as Pick<JvpRuleTable, UnaryMathPrimitive>;
 }
 
 /** The tangent of each binary op: each operand's tangent, broadcast, times its partial derivative; summed. */
-function binaryRules(): Pick<JvpRuleTable, BinaryPrimitive> {
-  const rules: Partial<Record<BinaryPrimitive, JvpRule<BinaryPrimitive>>> = {};
-  for (const p of Object.keys(BINARY_DERIVATIVES) as BinaryPrimitive[]) {
+function binaryRules(): Pick<JvpRuleTable, ArithmeticBinaryPrimitive> {
+  const rules: Partial<Record<ArithmeticBinaryPrimitive, JvpRule<ArithmeticBinaryPrimitive>>> = {};
+  for (const p of Object.keys(BINARY_DERIVATIVES) as ArithmeticBinaryPrimitive[]) {
     const [dx, dy] = BINARY_DERIVATIVES[p];
-    rules[p] = floatOnly<BinaryPrimitive>((o, [x, y], [tx, ty], out) => {
+    rules[p] = floatOnly<ArithmeticBinaryPrimitive>((o, [x, y], [tx, ty], out) => {
       const shape = o.shape(out);
       return addTangents(o,
         tx === null ? null : dx(o, o.broadcastTo(tx, shape), x, y, out),
         ty === null ? null : dy(o, o.broadcastTo(ty, shape), x, y, out));
     });
   }
-  return rules as Pick<JvpRuleTable, BinaryPrimitive>;
+  return rules as Pick<JvpRuleTable, ArithmeticBinaryPrimitive>;
 }
 
-type ElementwisePrimitive =
-  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'max' | 'min'
-  | 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne'
-  | 'neg' | 'integer_pow' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sin' | 'cos' | 'tan' | 'tanh'
-  | 'logistic' | 'sqrt' | 'rsqrt' | 'abs' | 'sign' | 'select' | 'convert_element_type';
 
 export const ELEMENTWISE_JVP_RULES: Pick<JvpRuleTable, ElementwisePrimitive> = {
   ...binaryRules(),

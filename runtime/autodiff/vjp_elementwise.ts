@@ -1,8 +1,8 @@
 import { isFloat } from '../core';
-import type { Primitive } from '../primitives';
+import type { ArithmeticBinaryPrimitive, ElementwisePrimitive, Primitive, UnaryMathPrimitive } from '../primitives';
 import type { VjpRule, VjpRuleTable } from './vjp_rule';
 import {
-  BINARY_DERIVATIVES, UNARY_DERIVATIVES, type BinaryPrimitive, type UnaryDerivative, type UnaryPrimitive,
+  BINARY_DERIVATIVES, UNARY_DERIVATIVES, type UnaryDerivative,
 } from './derivatives';
 
 /**
@@ -22,34 +22,29 @@ export const noGradient: VjpRule<Primitive> = (_o, _g, inputs) => inputs.map(() 
  * NB: a zero derivative gives true zeros rather than null: the operand is floating, and PyTorch
  * reports zeros for it.
  */
-function unaryRules(): Pick<VjpRuleTable, UnaryPrimitive> {
-  const rules: Partial<Record<UnaryPrimitive, VjpRule<UnaryPrimitive>>> = {};
-  for (const p of Object.keys(UNARY_DERIVATIVES) as UnaryPrimitive[]) {
-    const d = UNARY_DERIVATIVES[p] as UnaryDerivative<UnaryPrimitive>;
-    rules[p] = floatOnly<UnaryPrimitive>((o, g, [x], out, params) => [d(o, g, x, out, params) ?? o.zerosLike(g)]);
+function unaryRules(): Pick<VjpRuleTable, UnaryMathPrimitive> {
+  const rules: Partial<Record<UnaryMathPrimitive, VjpRule<UnaryMathPrimitive>>> = {};
+  for (const p of Object.keys(UNARY_DERIVATIVES) as UnaryMathPrimitive[]) {
+    const d = UNARY_DERIVATIVES[p] as UnaryDerivative<UnaryMathPrimitive>;
+    rules[p] = floatOnly<UnaryMathPrimitive>((o, g, [x], out, params) => [d(o, g, x, out, params) ?? o.zerosLike(g)]);
   }
-  return rules as Pick<VjpRuleTable, UnaryPrimitive>;
+  return rules as Pick<VjpRuleTable, UnaryMathPrimitive>;
 }
 
 /** The cotangents of each binary op's operands: the cotangent times each partial, summed back to the operand's shape. */
-function binaryRules(): Pick<VjpRuleTable, BinaryPrimitive> {
-  const rules: Partial<Record<BinaryPrimitive, VjpRule<BinaryPrimitive>>> = {};
-  for (const p of Object.keys(BINARY_DERIVATIVES) as BinaryPrimitive[]) {
+function binaryRules(): Pick<VjpRuleTable, ArithmeticBinaryPrimitive> {
+  const rules: Partial<Record<ArithmeticBinaryPrimitive, VjpRule<ArithmeticBinaryPrimitive>>> = {};
+  for (const p of Object.keys(BINARY_DERIVATIVES) as ArithmeticBinaryPrimitive[]) {
     const [dx, dy] = BINARY_DERIVATIVES[p];
-    rules[p] = floatOnly<BinaryPrimitive>((o, g, [x, y], out) => {
+    rules[p] = floatOnly<ArithmeticBinaryPrimitive>((o, g, [x, y], out) => {
       const gx = dx(o, g, x, y, out);
       const gy = dy(o, g, x, y, out);
       return [o.sumToShape(gx, o.shape(x)), o.sumToShape(gy, o.shape(y))];
     });
   }
-  return rules as Pick<VjpRuleTable, BinaryPrimitive>;
+  return rules as Pick<VjpRuleTable, ArithmeticBinaryPrimitive>;
 }
 
-type ElementwisePrimitive =
-  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'max' | 'min'
-  | 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne'
-  | 'neg' | 'integer_pow' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sin' | 'cos' | 'tan' | 'tanh'
-  | 'logistic' | 'sqrt' | 'rsqrt' | 'abs' | 'sign' | 'select' | 'convert_element_type';
 
 export const ELEMENTWISE_VJP_RULES: Pick<VjpRuleTable, ElementwisePrimitive> = {
   ...binaryRules(),

@@ -1,4 +1,4 @@
-import type { Primitive } from '../primitives';
+import type { ElementwisePrimitive, Primitive } from '../primitives';
 import { moveaxis, range, type BatchRule, type BatchRuleTable } from './batch_rule';
 
 /**
@@ -31,11 +31,6 @@ function unary<P extends Primitive>(prim: P): BatchRule<P> {
   return (o, [x], [bd], params) => ({ out: o.bind(prim, [x], params), batchDim: bd });
 }
 
-type ElementwisePrimitive =
-  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'max' | 'min'
-  | 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne'
-  | 'neg' | 'integer_pow' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sin' | 'cos' | 'tan' | 'tanh'
-  | 'logistic' | 'sqrt' | 'rsqrt' | 'abs' | 'sign' | 'select' | 'convert_element_type';
 
 export const ELEMENTWISE_BATCH_RULES: Pick<BatchRuleTable, ElementwisePrimitive> = {
   add: broadcasting('add'),

@@ -1,12 +1,8 @@
 import { shapeEq, sizeOf, type Shape } from '../../core';
 import { isVar, nameVars, type Jaxpr, type Var } from '../../ir';
-import type { Primitive } from '../../primitives';
+import { ELEMENTWISE as ELEMENTWISE_PRIMITIVES, type Primitive } from '../../primitives';
 
-export const ELEMENTWISE: ReadonlySet<Primitive> = new Set<Primitive>([
-  'add', 'sub', 'mul', 'div', 'pow', 'max', 'min', 'lt', 'le', 'gt', 'ge', 'eq', 'ne',
-  'neg', 'integer_pow', 'exp', 'log', 'log1p', 'expm1', 'sin', 'cos', 'tan', 'tanh', 'logistic',
-  'sqrt', 'rsqrt', 'abs', 'sign', 'select', 'convert_element_type',
-]);
+export const ELEMENTWISE: ReadonlySet<Primitive> = new Set<Primitive>(ELEMENTWISE_PRIMITIVES);
 /** Ops that only re-index their operand: inside a kernel they cost index arithmetic, not memory. */
 export const REINDEX: ReadonlySet<Primitive> = new Set<Primitive>(['broadcast_in_dim', 'reshape', 'expand_dims', 'squeeze']);
 export const REDUCTIONS: ReadonlySet<Primitive> = new Set<Primitive>(['reduce_sum', 'reduce_max', 'reduce_min', 'reduce_prod']);
