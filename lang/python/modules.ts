@@ -26,9 +26,9 @@ export interface ModuleShim {
 /** Dotted module name -> shim. Submodules are entries of their own (`'torch.nn.functional'`) or attributes of their parent. */
 export type ModuleRegistry = Readonly<Record<string, ModuleShim>>;
 
-/** A module object from a plain record of its attributes. */
+/** A shim module from a plain record of its attributes; a name it lacks is reported as unsupported by Gradlens. */
 export function createModule(name: string, attrs: Record<string, PyValue>): PyModule {
-  return new PyModule(name, new Map(Object.entries(attrs)));
+  return new PyModule(name, new Map(Object.entries(attrs)), true);
 }
 
 export function unsupportedModuleMessage(name: string): string {

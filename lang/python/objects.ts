@@ -323,6 +323,8 @@ export class PyModule extends PyObject {
   constructor(
     readonly name: string,
     readonly attrs: Map<string, PyValue>,
+    /** A Gradlens shim of a library (torch, jax): a missing attribute is one Gradlens lacks, and says so. */
+    readonly isShim = false,
   ) {
     super();
   }

@@ -1033,7 +1033,10 @@ export function delitem(obj: PyValue, index: PyValue, ctx: HostContext): void {
 export function getattr(obj: PyValue, name: string, ctx: HostContext): PyValue {
   const v = getattrOrUndefined(obj, name, ctx);
   if (v !== undefined) return v;
-  if (obj instanceof PyModule) throw pyError('AttributeError', `module '${obj.name}' has no attribute '${name}'`);
+  if (obj instanceof PyModule) {
+    const lacking = obj.isShim ? ` (${obj.name}.${name} is not supported by Gradlens)` : '';
+    throw pyError('AttributeError', `module '${obj.name}' has no attribute '${name}'${lacking}`);
+  }
   if (obj instanceof PyType) throw pyError('AttributeError', `type object '${obj.name}' has no attribute '${name}'`);
   throw pyError('AttributeError', `'${typeName(obj)}' object has no attribute '${name}'`);
 }

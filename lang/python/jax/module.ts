@@ -5,9 +5,8 @@
 import type { Backend } from '../../../runtime/backends';
 import { printJaxpr } from '../../../runtime/ir';
 import { bindArgs, type Args } from '../convert';
-import { pyError } from '../exceptions';
 import { pyFunction, type HostContext } from '../host';
-import type { ModuleRegistry, ModuleShim } from '../modules';
+import { createModule, type ModuleRegistry, type ModuleShim } from '../modules';
 import { PyModule, type NativeFn, type PyValue } from '../objects';
 import { ARRAY_TYPE, ConcretizationTypeError, NDARRAY_TYPE } from './array';
 import * as L from './lax';
@@ -15,22 +14,6 @@ import { nnAttrs, NN_NAMES } from './nn';
 import { FUNCTIONS, numpyAttrs } from './numpy';
 import { JaxRuntime } from './runtime';
 import { gradTransform, jitTransform, jvpCall, makeJaxprTransform, vjpCall, vmapTransform } from './transforms';
-
-/** Module attributes that answer an unknown name with an AttributeError saying Gradlens lacks it. */
-class ModuleAttrs extends Map<string, PyValue> {
-  constructor(private readonly moduleName: string, entries: Record<string, PyValue>) {
-    super(Object.entries(entries));
-  }
-  override get(name: string): PyValue | undefined {
-    const v = super.get(name);
-    if (v === undefined && !name.startsWith('__')) {
-      throw pyError('AttributeError', `module '${this.moduleName}' has no attribute '${name}' (${this.moduleName}.${name} is not supported by Gradlens)`);
-    }
-    return v;
-  }
-}
-
-const module = (name: string, attrs: Record<string, PyValue>) => new PyModule(name, new ModuleAttrs(name, attrs));
 
 export interface JaxModules {
   readonly runtime: JaxRuntime;
@@ -88,15 +71,15 @@ function buildModules(backend: Backend, ctx: HostContext, source: string | null)
   const rt = new JaxRuntime(backend, ctx);
   rt.source = source;
   const jnpAttrs = numpyAttrs(rt, false);
-  const jnp = module('jax.numpy', { ...jnpAttrs, ndarray: ARRAY_TYPE });
-  const np = module('numpy', { ...numpyAttrs(rt, true), ndarray: NDARRAY_TYPE, __version__: '1.26.4' });
+  const jnp = createModule('jax.numpy', { ...jnpAttrs, ndarray: ARRAY_TYPE });
+  const np = createModule('numpy', { ...numpyAttrs(rt, true), ndarray: NDARRAY_TYPE, __version__: '1.26.4' });
   const nnA = nnAttrs(rt);
-  const nn = module('jax.nn', nnA);
-  const lax = module('jax.lax', laxAttrs(rt, jnpAttrs));
-  const special = module('jax.scipy.special', { logsumexp: nnA.logsumexp });
-  const scipy = module('jax.scipy', { special });
-  const errors = module('jax.errors', { ConcretizationTypeError });
-  const jax = module('jax', {
+  const nn = createModule('jax.nn', nnA);
+  const lax = createModule('jax.lax', laxAttrs(rt, jnpAttrs));
+  const special = createModule('jax.scipy.special', { logsumexp: nnA.logsumexp });
+  const scipy = createModule('jax.scipy', { special });
+  const errors = createModule('jax.errors', { ConcretizationTypeError });
+  const jax = createModule('jax', {
     numpy: jnp, nn, lax, scipy, errors, Array: ARRAY_TYPE, __version__: '0.4.35',
     grad: pyFunction('grad', transformFn('grad', ['fun', 'argnums?', 'has_aux?'], (fun, a) =>
       gradTransform(rt, fun, { argnums: a.get('argnums'), hasAux: a.bool('has_aux', false), withValue: false }))),

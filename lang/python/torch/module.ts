@@ -7,7 +7,7 @@ import { Random } from '../../../runtime/core';
 import { bindArgs } from '../convert';
 import { pyError } from '../exceptions';
 import { pyFunction, type HostContext } from '../host';
-import type { ModuleRegistry, ModuleShim } from '../modules';
+import { createModule, type ModuleRegistry, type ModuleShim } from '../modules';
 import { PyList, PyModule, PyTuple, type NativeFn, type PyValue } from '../objects';
 import { toIndex } from '../ops';
 import { typeName } from '../types';
@@ -21,31 +21,6 @@ import { TorchRuntime } from './runtime';
 import { TorchSize, sizeType } from './size';
 import { PyTensor } from './tensor';
 import * as T from './tensor_ops';
-
-/**
- * Module attributes that answer an unknown name with an AttributeError saying Gradlens lacks it.
- * NB: the interpreter reads module attributes through `Map.get`; this is the one hook it offers.
- */
-class ModuleAttrs extends Map<string, PyValue> {
-  constructor(
-    private readonly moduleName: string,
-    entries: Record<string, PyValue>,
-  ) {
-    super(Object.entries(entries));
-  }
-
-  override get(name: string): PyValue | undefined {
-    const v = super.get(name);
-    if (v === undefined && !name.startsWith('__')) {
-      throw pyError('AttributeError', `module '${this.moduleName}' has no attribute '${name}' (${this.moduleName}.${name} is not supported by Gradlens)`);
-    }
-    return v;
-  }
-}
-
-function module(name: string, attrs: Record<string, PyValue>): PyModule {
-  return new PyModule(name, new ModuleAttrs(name, attrs));
-}
 
 export interface TorchModules {
   readonly runtime: TorchRuntime;
@@ -134,14 +109,14 @@ function buildModules(engine: EagerEngine, ctx: HostContext): TorchModules {
     device: fn('device', (args) => (typeof args[0] === 'string' ? args[0] : 'cpu')),
     __version__: '1.13.0',
   });
-  const autograd = module('torch.autograd', { ...autogradFunctions(rt), ...gradModeFactories(rt) });
-  const functional = module('torch.nn.functional', functionalAttrs(rt));
-  const nn = module('torch.nn', { functional });
-  const cuda = module('torch.cuda', { is_available: fn('is_available', () => false), device_count: fn('device_count', () => 0n) });
+  const autograd = createModule('torch.autograd', { ...autogradFunctions(rt), ...gradModeFactories(rt) });
+  const functional = createModule('torch.nn.functional', functionalAttrs(rt));
+  const nn = createModule('torch.nn', { functional });
+  const cuda = createModule('torch.cuda', { is_available: fn('is_available', () => false), device_count: fn('device_count', () => 0n) });
   attrs.autograd = autograd;
   attrs.nn = nn;
   attrs.cuda = cuda;
-  return { runtime: rt, torch: module('torch', attrs), autograd, nn, functional, cuda };
+  return { runtime: rt, torch: createModule('torch', attrs), autograd, nn, functional, cuda };
 }
 
 /** The names the analyzer may check scripts against. */

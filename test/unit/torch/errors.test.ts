@@ -27,6 +27,12 @@ describe('torch shim: errors', () => {
     assert.equal(errorOf(r), "script.py:3:5: error: AttributeError: module 'torch' has no attribute 'fft' (torch.fft is not supported by Gradlens)");
   });
 
+  it('hasattr on torch answers False for what Gradlens lacks, as Python does for a missing attribute', () => {
+    const r = runOn(wasm, "import torch\nprint(hasattr(torch, 'fft'), hasattr(torch, 'sin'))\n");
+    assert.equal(r.error, null);
+    assert.equal(r.output, 'False True\n');
+  });
+
   it('an unknown function of torch.nn.functional says so too', () => {
     const r = runOn(wasm, 'import torch.nn.functional as F\nF.conv2d(1, 2)\n');
     assert.match(errorOf(r), /^script\.py:2:1: error: AttributeError: module 'torch\.nn\.functional' has no attribute 'conv2d'/);
