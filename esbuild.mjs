@@ -88,6 +88,7 @@ if (webgpu) {
 } else {
   const entries = [
     ['cli/main.ts', 'cli'],
+    ['server/main.ts', 'server'],
   ].filter(([src]) => existsSync(src));
   // npx runs dist/cli.js directly.
   const banner = { js: '#!/usr/bin/env node' };
@@ -97,5 +98,23 @@ if (webgpu) {
     outdir: 'dist',
     banner,
   });
+  // The VS Code client: small and quick to start, so it never bundles the runtime.
+  if (existsSync('extension/main.ts')) {
+    await esbuild.build({ ...common, entryPoints: { extension: 'extension/main.ts' }, outdir: 'dist', external: ['vscode'] });
+  }
+  // The panel and its WebGPU execution host run in the webview, a browser page.
+  if (existsSync('webview/main.ts')) {
+    await esbuild.build({
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      target: 'chrome120',
+      sourcemap: 'linked',
+      logLevel: 'warning',
+      entryPoints: { webview: 'webview/main.ts' },
+      outdir: 'dist',
+      plugins: [nodeStubs],
+    });
+  }
   copyWasmBinaries('dist');
 }

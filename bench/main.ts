@@ -8,6 +8,7 @@ import { compile as fusionCompile, name as compileName } from 'gradlens-bench:fu
 import type { Engine, Outcome, Runner } from './engine';
 import { gradlensEager, gradlensJit } from './gradlens';
 import { jaxjsEngine } from './jaxjs';
+import { writeBenchSection } from './sections';
 import { copyBandwidth, handFusedW2, machine, median } from './machine';
 import { tfjsEngine } from './tfjs';
 import { checkClose, W2_SIZE, workloads, type Workload, type WorkloadId } from './workloads';
@@ -186,7 +187,7 @@ async function main(): Promise<void> {
   const load = `1-minute load average ${loadBefore.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end (other processes on the machine compete for its ${m.cores} cores; medians move with it)`;
   const report = render(m, ws, cells, { bandwidth, hand, notes, torchInfo, load });
   console.log(report);
-  writeFileSync('BENCHMARKS.md', report);
+  writeBenchSection('cpu', report);
   console.error('bench: wrote BENCHMARKS.md');
 }
 
@@ -212,8 +213,8 @@ function render(
   const bytes = 2 * 4 * W2_SIZE;
   const floorMs = (bytes / extra.bandwidth) * 1e3;
 
-  lines.push('# Benchmarks', '');
-  lines.push('Written by `npm run bench` (bench/main.ts); do not edit by hand.', '');
+  lines.push('## CPU: Node (`npm run bench`)', '');
+  lines.push('Written by bench/main.ts.', '');
   lines.push(`- Machine: ${m.cpu}, ${m.cores} cores (/proc/cpuinfo, os.availableParallelism)`);
   lines.push(`- Node ${m.node}; ${m.date}`);
   lines.push(`- ${extra.load}`);
@@ -234,16 +235,16 @@ function render(
   }
   lines.push('');
   lines.push('Runs per cell (timed calls after warm-up): ' + ws.map((w) => `${w.id} ` + COLUMNS.map((c) => cells.get(`${c}|${w.id}`)?.runs ?? '-').join('/')).join('; ') + ' (columns in table order).', '');
-  lines.push('## Workloads', '');
+  lines.push('### Workloads', '');
   for (const w of ws) lines.push(`- **${w.id}**: ${w.title}`);
   lines.push('');
-  lines.push('## W2 floor', '');
+  lines.push('### W2 floor', '');
   lines.push(`- Memory: the gradient must read x and write dx, 2 x 4 B x 2^20 = ${(bytes / 2 ** 20).toFixed(0)} MiB. At the single-thread copy bandwidth measured here (best of 8 copies of a 64 MiB Float32Array with TypedArray.set, read + write bytes counted): ${(extra.bandwidth / 1e9).toFixed(1)} GB/s, the floor is **${floorMs.toFixed(2)} ms**.`);
   lines.push(`- Compute: W2 is bound by its four transcendentals per element (tanh, exp, sin, cos), not by memory. One hand-written scalar JS loop computing dx in a single pass (bench/machine.ts handFusedW2, Math.tanh/exp/sin/cos in float64) takes **${fmtMs(extra.hand)} ms** here (median of 7). That is a reference point for a fused scalar kernel, not a hard floor: vectorized (SIMD) transcendentals, as PyTorch's CPU kernels use, go below it.`);
   const jitW2 = cells.get(`gradlens-jit|W2`);
   if (jitW2) lines.push(`- Gradlens jit on W2: ${fmtMs(jitW2.medianMs)} ms = ${(jitW2.medianMs / floorMs).toFixed(1)}× the memory floor, ${(jitW2.medianMs / extra.hand).toFixed(2)}× the hand-fused loop.`);
   lines.push('');
-  lines.push('## Notes', '');
+  lines.push('### Notes', '');
   lines.push('- Every engine first computes each workload once and its value (W1) and gradients are checked against a float64 reference computed in bench/workloads.ts (|a - r| <= 1e-3 |r| + 1e-4 max|r|); the bench stops before timing if any engine disagrees.');
   lines.push(`- Timing: warm-up calls, then timed calls until a minimum count and a time budget are both met (${Object.entries(PROTOCOL).map(([k, p]) => `${k}: ${p.warmup} warm-up, >= ${p.minRuns} runs, ${p.budgetS} s`).join('; ')}); the median is reported. Inputs are resident before timing. A W1 call reads the value and gradient back as numbers; a W2/W3 call ends when the gradients are computed (jax-js: after blockUntilReady), without copying them out.`);
   lines.push(`- Gradlens jit is \`jit(valueAndGrad(f, {argnums}), {backend, compile})\`; it was timed on both its CPU backends and the faster one per row is shown in brackets (the other: ${jitOther.join('; ') || 'n/a'}). Compile hook: ${compileName === 'fusion' ? 'the fusion compiler of runtime/jit/compile (simplify, then fused kernels: WebAssembly SIMD where a kernel is eligible, generated JS loops otherwise)' : 'the default (simplify, CSE, DCE, then op-by-op evaluation; the fusion compiler of runtime/jit/compile was not committed when this was built)'}.`);

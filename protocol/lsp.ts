@@ -1,0 +1,38 @@
+/**
+ * The LSP extensions between Gradlens's language server and its clients, declared once: the
+ * server and the VS Code client both import these, so a changed message is a compile error on
+ * both sides.
+ */
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import type { EvaluateRequest } from './evaluate';
+import type { EvaluationOutcome } from './results';
+
+/** The commands behind the CodeLenses; each takes one `FunctionCommandArgs`. */
+export const COMMANDS = {
+  computeGradient: 'gradlens.computeGradient',
+  showGraph: 'gradlens.showGraph',
+  compareEngines: 'gradlens.compareEngines',
+} as const;
+export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
+
+export interface FunctionCommandArgs {
+  readonly uri: string;
+  readonly function: string;
+}
+
+/**
+ * Set by a client that evaluates functions itself (VS Code's webview) under
+ * `initializationOptions.gradlens`: the server then leaves the commands to the client and only
+ * stores the results it is sent.
+ */
+export interface GradlensInitializationOptions {
+  readonly executionHost?: boolean;
+  readonly inlayHints?: boolean;
+  readonly engines?: EvaluateRequest['engines'];
+}
+
+/** Client -> server: a result (or error) computed by the client's execution host. */
+export const resultNotification = new NotificationType<EvaluationOutcome>('gradlens/result');
+
+/** Client -> server: the latest result the server holds for a function (for the panel's first paint). */
+export const resultRequest = new RequestType<FunctionCommandArgs, EvaluationOutcome | null, void>('gradlens/resultOf');

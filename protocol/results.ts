@@ -1,0 +1,150 @@
+/**
+ * What an evaluation of one function reports: value, gradient, both engines' timings, where a
+ * NaN/Inf first appeared, and the graphs the viewer draws. Plain JSON data: it crosses the LSP
+ * connection, the webview's postMessage and the CLI's --json alike.
+ */
+
+/** A number or a nested list of numbers, as `tolist()` gives it; strings for values that are not numeric. */
+export type Numbers = number | boolean | readonly Numbers[];
+
+/** A 1-based line and column range, end exclusive, as the Python analyzer reports spans. */
+export interface SourceRange {
+  readonly line: number;
+  readonly col: number;
+  readonly endLine: number;
+  readonly endCol: number;
+}
+
+export const BACKEND_NAMES = ['webgpu', 'wasm', 'cpu', 'reference'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+/** The user's choice: `auto` picks webgpu when an adapter exists, else wasm, else cpu. */
+export type BackendSetting = 'auto' | BackendName;
+
+export const ENGINE_MODES = ['eager', 'jit', 'both'] as const;
+export type EngineMode = (typeof ENGINE_MODES)[number];
+
+/** Where a function's example inputs came from (the order they are looked for in). */
+export type InputOrigin = 'call' | 'defaults' | 'comment' | 'user';
+
+export interface BackendInfo {
+  readonly name: BackendName;
+  /** The GPU adapter's description (`nvidia (ada)`, `google (swiftshader)`), for webgpu only. */
+  readonly adapter?: string;
+}
+
+/** Time the ops of one source line took in the eager run. */
+export interface LineTiming {
+  readonly line: number;
+  readonly ms: number;
+  readonly ops: number;
+}
+
+export interface EagerRun {
+  readonly value: Numbers;
+  readonly grad: Readonly<Record<string, Numbers>>;
+  /** Forward and backward, one call, steady state (median of repeated calls). */
+  readonly runMs: number;
+  readonly ops: number;
+  readonly lines: readonly LineTiming[];
+}
+
+export interface JitRun {
+  readonly value: Numbers;
+  readonly grad: Readonly<Record<string, Numbers>>;
+  readonly traceMs: number;
+  readonly compileMs: number;
+  /** One call of the compiled value-and-gradient, steady state (median of repeated calls). */
+  readonly runMs: number;
+  readonly kernels: number;
+  /** Which fused kernel each source line's equations went into (line -> kernel indices). */
+  readonly lineKernels: readonly { readonly line: number; readonly kernels: readonly number[] }[];
+}
+
+/** The first op whose result was NaN or Inf: its line, and whether the value or the gradient. */
+export interface NonFinite {
+  readonly range: SourceRange;
+  readonly in: 'value' | 'gradient';
+  readonly op: string;
+  readonly value: 'nan' | 'inf' | '-inf';
+}
+
+/** A graph ready to lay out: the viewer knows nothing of jaxprs or tapes. */
+export interface GraphView {
+  readonly kind: 'forward' | 'gradient' | 'tape';
+  readonly nodes: readonly GraphNode[];
+  readonly edges: readonly GraphEdge[];
+  /** Fused jit kernels, each drawn as a group around its nodes. */
+  readonly groups: readonly GraphGroup[];
+  /** The printed jaxpr (forward and gradient graphs). */
+  readonly text?: string;
+}
+
+export interface GraphNode {
+  readonly id: string;
+  /** `mul`, `MulBackward0`, `x`. */
+  readonly label: string;
+  readonly kind: 'input' | 'const' | 'op' | 'output' | 'leaf';
+  /** `f32[3,4]`. */
+  readonly type: string;
+  readonly range?: SourceRange;
+  /** Eager time of this op, for the heat colouring. */
+  readonly ms?: number;
+}
+
+export interface GraphEdge {
+  readonly from: string;
+  readonly to: string;
+  /** The type of the value that flows, `f32[3]`. */
+  readonly type: string;
+}
+
+export interface GraphGroup {
+  readonly id: string;
+  readonly label: string;
+  readonly nodes: readonly string[];
+  /** The generated kernel source (WGSL on webgpu, WebAssembly text or JS on the CPU), on demand. */
+  readonly source?: string;
+  readonly language?: 'wgsl' | 'wat' | 'js';
+}
+
+/** One samples of f and f' for a function of one scalar variable. */
+export interface PlotData {
+  readonly param: string;
+  readonly at: number;
+  readonly xs: readonly number[];
+  readonly f: readonly number[];
+  readonly df: readonly number[];
+}
+
+export interface EvaluationResult {
+  readonly uri: string;
+  /** Qualified name, `Model.loss` for a method. */
+  readonly function: string;
+  /** A hash of the function's source text: a result whose hash no longer matches is stale. */
+  readonly sourceHash: string;
+  readonly style: 'torch' | 'jax' | 'numpy';
+  readonly inputs: Readonly<Record<string, Numbers>>;
+  readonly inputOrigin: InputOrigin;
+  readonly backend: BackendInfo;
+  /** The value and gradient shown: eager's when it ran, else jit's. */
+  readonly value: Numbers;
+  readonly grad: Readonly<Record<string, Numbers>>;
+  readonly eager?: EagerRun;
+  readonly jit?: JitRun;
+  readonly nonFinite?: NonFinite;
+  readonly graphs?: readonly GraphView[];
+  readonly plot?: PlotData;
+}
+
+/** Why an evaluation produced no result, at the place to fix. */
+export interface EvaluationError {
+  readonly uri: string;
+  readonly function: string;
+  readonly sourceHash: string;
+  /** `inputs`: no example inputs could be found; the client asks the user for them. */
+  readonly kind: 'inputs' | 'error' | 'cancelled' | 'budget';
+  readonly message: string;
+  readonly range?: SourceRange;
+}
+
+export type EvaluationOutcome = { readonly ok: true; readonly result: EvaluationResult } | { readonly ok: false; readonly error: EvaluationError };
