@@ -5,3 +5,4 @@
 export * from './results';
 export * from './evaluate';
 export * from './lsp';
+export * from './webview';

@@ -36,3 +36,12 @@ export const resultNotification = new NotificationType<EvaluationOutcome>('gradl
 
 /** Client -> server: the latest result the server holds for a function (for the panel's first paint). */
 export const resultRequest = new RequestType<FunctionCommandArgs, EvaluationOutcome | null, void>('gradlens/resultOf');
+
+export interface CheckInputsParams extends FunctionCommandArgs {
+  /** What the user typed: `x=2.0, w=[1, 2, 3]`. */
+  readonly inputs: string;
+}
+export type CheckInputsResult = { readonly ok: true } | { readonly ok: false; readonly message: string };
+
+/** Client -> server: whether typed inputs parse and name the function's parameters (validates the input box). */
+export const checkInputsRequest = new RequestType<CheckInputsParams, CheckInputsResult, void>('gradlens/checkInputs');
