@@ -4,9 +4,10 @@
  * before acting on it.
  */
 import type { EvaluateRequest } from './evaluate';
-import type { BackendInfo, EvaluationOutcome, SourceRange } from './results';
+import { BACKEND_NAMES, ENGINE_MODES, type BackendInfo, type EvaluationOutcome, type SourceRange } from './results';
 
-export type PanelView = 'results' | 'graph' | 'compare';
+export const PANEL_VIEWS = ['results', 'graph', 'compare'] as const;
+export type PanelView = (typeof PANEL_VIEWS)[number];
 
 export type ExtensionToWebview =
   /** Evaluate on the webview's backend; answered by one `outcome` with the same id. */
@@ -23,3 +24,192 @@ export type WebviewToExtension =
   /** The user clicked a graph node: reveal and highlight its source. */
   | { readonly type: 'reveal'; readonly uri: string; readonly range: SourceRange }
   | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string };
+
+/** Whether `data` is a well-formed message from the extension: every field, nested ones included. */
+export function isExtensionToWebview(data: unknown): data is ExtensionToWebview {
+  if (!isRecord(data)) return false;
+  switch (data.type) {
+    case 'evaluate':
+      return isInteger(data.id) && isEvaluateRequest(data.request);
+    case 'cancel':
+      return isInteger(data.id);
+    case 'show':
+      return isEvaluationOutcome(data.outcome) && oneOf(PANEL_VIEWS)(data.view);
+    default:
+      return false;
+  }
+}
+
+/** Whether `data` is a well-formed message from the webview: every field, nested ones included. */
+export function isWebviewToExtension(data: unknown): data is WebviewToExtension {
+  if (!isRecord(data)) return false;
+  switch (data.type) {
+    case 'ready':
+      return isBackendInfo(data.backend);
+    case 'progress':
+      return isInteger(data.id) && isString(data.message);
+    case 'outcome':
+      return isInteger(data.id) && isEvaluationOutcome(data.outcome);
+    case 'reveal':
+      return isString(data.uri) && isSourceRange(data.range);
+    case 'log':
+      return oneOf(['info', 'warn', 'error'] as const)(data.level) && isString(data.message);
+    default:
+      return false;
+  }
+}
+
+export function isEvaluateRequest(data: unknown): data is EvaluateRequest {
+  return shape(data, {
+    uri: isString,
+    text: isString,
+    function: isString,
+    engines: oneOf(ENGINE_MODES),
+    backend: oneOf(['auto', ...BACKEND_NAMES] as const),
+    inputs: optional(isString),
+    graphs: isBoolean,
+    budgets: optional((b) => shape(b, { steps: optional(isNumber), ms: optional(isNumber), tensorBytes: optional(isNumber) })),
+  });
+}
+
+export function isEvaluationOutcome(data: unknown): data is EvaluationOutcome {
+  if (!isRecord(data)) return false;
+  if (data.ok === true) return shape(data, { ok: isBoolean, result: isEvaluationResult });
+  if (data.ok === false) return shape(data, { ok: isBoolean, error: isEvaluationError });
+  return false;
+}
+
+// NB: the guards below check every field declared in results.ts and evaluate.ts; a field added
+// there must be added here to be checked. Undeclared fields are let through (and ignored by the
+// receiver), so a host one version ahead still talks to the panel.
+
+type Guard = (x: unknown) => boolean;
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+function isString(x: unknown): x is string {
+  return typeof x === 'string';
+}
+function isBoolean(x: unknown): x is boolean {
+  return typeof x === 'boolean';
+}
+function isNumber(x: unknown): x is number {
+  return typeof x === 'number';
+}
+function isInteger(x: unknown): x is number {
+  return Number.isInteger(x);
+}
+function oneOf<T extends string>(values: readonly T[]): (x: unknown) => x is T {
+  return (x): x is T => typeof x === 'string' && (values as readonly string[]).includes(x);
+}
+function optional(guard: Guard): Guard & { optional: true } {
+  return Object.assign((x: unknown) => x === undefined || guard(x), { optional: true as const });
+}
+function arrayOf(guard: Guard): Guard {
+  return (x) => Array.isArray(x) && x.every(guard);
+}
+function recordOf(guard: Guard): Guard {
+  return (x) => isRecord(x) && Object.values(x).every(guard);
+}
+/** Every declared field passes its guard; a field may be absent only where optional. */
+function shape(x: unknown, fields: Record<string, Guard>): boolean {
+  if (!isRecord(x)) return false;
+  return Object.entries(fields).every(([key, guard]) => (key in x ? guard(x[key]) : 'optional' in guard));
+}
+
+function isNumbers(x: unknown): boolean {
+  return typeof x === 'number' || typeof x === 'boolean' || (Array.isArray(x) && x.every(isNumbers));
+}
+function isSourceRange(x: unknown): x is SourceRange {
+  return shape(x, { line: isInteger, col: isInteger, endLine: isInteger, endCol: isInteger });
+}
+function isBackendInfo(x: unknown): x is BackendInfo {
+  return shape(x, { name: oneOf(BACKEND_NAMES), adapter: optional(isString) });
+}
+const isGrad = recordOf(isNumbers);
+
+function isEagerRun(x: unknown): boolean {
+  return shape(x, {
+    value: isNumbers,
+    grad: isGrad,
+    runMs: isNumber,
+    ops: isInteger,
+    lines: arrayOf((l) => shape(l, { line: isInteger, ms: isNumber, ops: isInteger })),
+  });
+}
+function isJitRun(x: unknown): boolean {
+  return shape(x, {
+    value: isNumbers,
+    grad: isGrad,
+    traceMs: isNumber,
+    compileMs: isNumber,
+    runMs: isNumber,
+    kernels: isInteger,
+    lineKernels: arrayOf((l) => shape(l, { line: isInteger, kernels: arrayOf(isInteger) })),
+  });
+}
+function isGraphView(x: unknown): boolean {
+  return shape(x, {
+    kind: oneOf(['forward', 'gradient', 'tape'] as const),
+    nodes: arrayOf((n) =>
+      shape(n, {
+        id: isString,
+        label: isString,
+        kind: oneOf(['input', 'const', 'op', 'output', 'leaf'] as const),
+        type: isString,
+        range: optional(isSourceRange),
+        ms: optional(isNumber),
+      }),
+    ),
+    edges: arrayOf((e) => shape(e, { from: isString, to: isString, type: isString })),
+    groups: arrayOf((g) =>
+      shape(g, {
+        id: isString,
+        label: isString,
+        nodes: arrayOf(isString),
+        source: optional(isString),
+        language: optional(oneOf(['wgsl', 'wat', 'js'] as const)),
+      }),
+    ),
+    text: optional(isString),
+  });
+}
+function isPlotData(x: unknown): boolean {
+  return shape(x, { param: isString, at: isNumber, xs: arrayOf(isNumber), f: arrayOf(isNumber), df: arrayOf(isNumber) });
+}
+function isEvaluationResult(x: unknown): boolean {
+  return shape(x, {
+    uri: isString,
+    function: isString,
+    sourceHash: isString,
+    style: oneOf(['torch', 'jax', 'numpy'] as const),
+    inputs: isGrad,
+    inputOrigin: oneOf(['call', 'defaults', 'comment', 'user'] as const),
+    backend: isBackendInfo,
+    value: isNumbers,
+    grad: isGrad,
+    eager: optional(isEagerRun),
+    jit: optional(isJitRun),
+    nonFinite: optional((n) =>
+      shape(n, {
+        range: isSourceRange,
+        in: oneOf(['value', 'gradient'] as const),
+        op: isString,
+        value: oneOf(['nan', 'inf', '-inf'] as const),
+      }),
+    ),
+    graphs: optional(arrayOf(isGraphView)),
+    plot: optional(isPlotData),
+  });
+}
+function isEvaluationError(x: unknown): boolean {
+  return shape(x, {
+    uri: isString,
+    function: isString,
+    sourceHash: isString,
+    kind: oneOf(['inputs', 'error', 'cancelled', 'budget'] as const),
+    message: isString,
+    range: optional(isSourceRange),
+  });
+}
