@@ -31,6 +31,13 @@ export interface GradlensInitializationOptions {
   readonly engines?: EvaluateRequest['engines'];
 }
 
+/**
+ * Client -> server: evaluate on the server's CPU. A client that declared `executionHost` sends this
+ * only when it has no execution host of its own (its webview could not start); the answer is also
+ * stored as if it had come with `gradlens/result`.
+ */
+export const evaluateRequest = new RequestType<EvaluateRequest, EvaluationOutcome, void>('gradlens/evaluate');
+
 /** Client -> server: a result (or error) computed by the client's execution host. */
 export const resultNotification = new NotificationType<EvaluationOutcome>('gradlens/result');
 
