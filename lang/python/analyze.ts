@@ -124,6 +124,7 @@ class Analyzer {
   private readonly aliases = new Map<string, { module: string; isModule: boolean }>();
   /** Every name assigned or defined anywhere, to tell shadowed builtins apart. */
   private readonly assigned = new Set<string>();
+  private readonly callIndex = new Map<readonly A.Stmt[], ReadonlyMap<string, readonly { call: A.Call; topLevel: boolean }[]>>();
   private readonly src: string;
 
   constructor(
@@ -410,25 +411,34 @@ class Analyzer {
   /** The first call of the function whose arguments can be evaluated: at module level if there is one. */
   private callSite(def: A.FunctionDef, params: readonly ParamInfo[], parentFn: A.FunctionDef | null): InputSource | null {
     const scopeBody = parentFn ? parentFn.body : this.parsed.module.body;
-    const found: { call: A.Call; topLevel: boolean }[] = [];
-    walkStatements(scopeBody, {
-      stmt: (s) => {
-        // Calls inside the function itself (recursion) are not example inputs.
-        if (s === def) return false;
-        return undefined;
-      },
-      expr: (e, parents) => {
-        if (e.kind !== 'Call' || e.func.kind !== 'Name' || e.func.id !== def.name) return;
-        if (e.span.from >= def.span.from && e.span.to <= def.span.to) return;
-        const evaluable = e.args.every((a) => !someExpr(a.value, (x) => x.kind === 'ErrorExpr' || x.kind === 'UnsupportedExpr'));
-        if (!evaluable) return;
-        const inDef = parents.some((p) => p.kind === 'FunctionDef' || p.kind === 'ClassDef');
-        found.push({ call: e, topLevel: !inDef });
-      },
-    });
+    // Calls inside the function itself (recursion) are not example inputs.
+    const found = (this.callsIn(scopeBody).get(def.name) ?? []).filter((f) => f.call.span.from < def.span.from || f.call.span.to > def.span.to);
     const best = found.find((f) => f.topLevel) ?? found[0];
     if (!best) return null;
     return { kind: 'call', call: best.call, span: best.call.span, topLevel: best.topLevel, bindings: this.bind(best.call.args, params) };
+  }
+
+  /**
+   * The evaluable calls of plain names in a scope, by name, in source order. NB: built once per
+   * scope, not once per function: a walk of the module for each function made large files quadratic.
+   */
+  private callsIn(scopeBody: readonly A.Stmt[]): ReadonlyMap<string, readonly { call: A.Call; topLevel: boolean }[]> {
+    const cached = this.callIndex.get(scopeBody);
+    if (cached) return cached;
+    const index = new Map<string, { call: A.Call; topLevel: boolean }[]>();
+    walkStatements(scopeBody, {
+      expr: (e, parents) => {
+        if (e.kind !== 'Call' || e.func.kind !== 'Name') return;
+        const evaluable = e.args.every((a) => !someExpr(a.value, (x) => x.kind === 'ErrorExpr' || x.kind === 'UnsupportedExpr'));
+        if (!evaluable) return;
+        const inDef = parents.some((p) => p.kind === 'FunctionDef' || p.kind === 'ClassDef');
+        const calls = index.get(e.func.id) ?? [];
+        calls.push({ call: e, topLevel: !inDef });
+        index.set(e.func.id, calls);
+      },
+    });
+    this.callIndex.set(scopeBody, index);
+    return index;
   }
 
   /** Static binding of call arguments to parameter names (for display; the run binds them for real). */
