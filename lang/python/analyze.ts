@@ -11,7 +11,7 @@ import { unsupportedModuleMessage } from './modules';
 import { parse, parseArguments, type ParseResult, type SyntaxProblem } from './parse';
 import type { Span } from './span';
 import { STANDARD_MODULES } from './stdlib';
-import { someExpr, walkExpr, walkStatements } from './walk';
+import { forEachChild, someExpr, walkExpr, walkStatements } from './walk';
 
 export type DiagnosticCode =
   | 'syntax'
@@ -20,7 +20,8 @@ export type DiagnosticCode =
   | 'unsupported-attribute'
   | 'unsupported-call'
   | 'unsupported-syntax'
-  | 'bad-inputs-comment';
+  | 'bad-inputs-comment'
+  | 'traced-branch';
 
 export interface Diagnostic {
   readonly code: DiagnosticCode;
@@ -110,6 +111,9 @@ export interface AnalyzeOptions {
 }
 
 const ARITHMETIC = new Set(['+', '-', '*', '/', '//', '%', '**', '@']);
+/** Attributes of a traced array that jit knows without its value. */
+const STATIC_ATTRIBUTES = new Set(['shape', 'ndim', 'dtype', 'size']);
+const COMPOUND = new Set<A.Stmt['kind']>(['FunctionDef', 'ClassDef', 'With', 'Try', 'If', 'While', 'For']);
 const GRADLENS_COMMENT = /^[ \t]*#[ \t]*gradlens[ \t]*:(.*)$/;
 
 export function analyze(input: string | ParseResult, options: AnalyzeOptions = {}): Analysis {
@@ -147,6 +151,7 @@ class Analyzer {
     for (const e of this.parsed.errors) this.report('syntax', `SyntaxError: ${e.message}`, e.span);
     this.collectNamesAndImports(body);
     this.checkUnsupported(body);
+    this.checkJitBranches(body);
     const functions = this.functions(body);
     this.diagnostics.sort((a, b) => a.span.from - b.span.from);
     return { parse: this.parsed, functions, imports: this.imports, diagnostics: this.diagnostics };
@@ -314,6 +319,112 @@ class Analyzer {
     }
   }
 
+  // ------------------------------------------------------------ jit tracing
+
+  /**
+   * `if`/`while`/`a if c else b` on a traced value inside a function under `@jax.jit`: jit
+   * raises a concretization error there, so the editor says so before anything runs. Traced
+   * values are the non-static parameters and what is computed from them; `.shape`, `.ndim`,
+   * `.dtype`, `len(...)` and `is None` are static under tracing and not reported.
+   */
+  private checkJitBranches(body: readonly A.Stmt[]): void {
+    walkStatements(body, {
+      stmt: (s) => {
+        if (s.kind !== 'FunctionDef') return;
+        const statics = this.jitStatics(s);
+        if (statics === null) return;
+        const traced = new Set(s.params.map((p, i) => (statics.has(p.name) || statics.has(i) ? null : p.name)).filter((n): n is string => n !== null));
+        this.checkTracedBody(s.body, traced, new Set(traced));
+      },
+    });
+  }
+
+  /** The static parameters (names and positions) of a function under `@jax.jit` or `@jax.jit(static_argnames=...)`; null when it is not jitted. */
+  private jitStatics(def: A.FunctionDef): Set<string | number> | null {
+    for (const d of def.decorators) {
+      if (this.isJitRef(d)) return new Set();
+      if (d.kind !== 'Call' || !this.isJitRef(d.func)) continue;
+      const statics = new Set<string | number>();
+      for (const a of d.args) {
+        if (a.kind !== 'keyword' || (a.name !== 'static_argnums' && a.name !== 'static_argnames')) continue;
+        const items = a.value.kind === 'Tuple' || a.value.kind === 'List' ? a.value.elts : [a.value];
+        for (const item of items) {
+          if (item.kind === 'Num' && typeof item.value === 'bigint') statics.add(Number(item.value));
+          else if (item.kind === 'Str') statics.add(item.value);
+        }
+      }
+      return statics;
+    }
+    return null;
+  }
+
+  /** `jax.jit` (through any alias of jax) or a name bound by `from jax import jit`. */
+  private isJitRef(e: A.Expr): boolean {
+    if (e.kind === 'Name') return this.aliases.get(e.id)?.module === 'jax.jit';
+    return e.kind === 'Attribute' && e.attr === 'jit' && e.value.kind === 'Name' && this.aliases.get(e.value.id)?.module === 'jax';
+  }
+
+  private checkTracedBody(body: readonly A.Stmt[], traced: Set<string>, params: ReadonlySet<string>): void {
+    const bind = (target: A.Expr) => {
+      if (target.kind === 'Name') traced.add(target.id);
+      else if (target.kind === 'Tuple' || target.kind === 'List') target.elts.forEach(bind);
+      else if (target.kind === 'Starred') bind(target.value);
+    };
+    for (const s of body) {
+      switch (s.kind) {
+        case 'Assign':
+          if (this.tracedUse(s.value, traced)) s.targets.forEach(bind);
+          break;
+        case 'AugAssign':
+          if (this.tracedUse(s.value, traced)) bind(s.target);
+          break;
+        case 'AnnAssign':
+          if (s.value && this.tracedUse(s.value, traced)) bind(s.target);
+          break;
+        case 'For':
+          if (this.tracedUse(s.iter, traced)) bind(s.target);
+          this.checkTracedBody(s.body, traced, params);
+          this.checkTracedBody(s.orelse, traced, params);
+          break;
+        case 'If':
+        case 'While':
+          this.reportTracedTest(s.test, s.kind === 'If' ? 'if' : 'while', traced, params);
+          this.checkTracedBody(s.body, traced, params);
+          this.checkTracedBody(s.orelse, traced, params);
+          break;
+        case 'With':
+          this.checkTracedBody(s.body, traced, params);
+          break;
+      }
+      // Compound statements' blocks were checked above; a conditional expression's test is checked where it stands.
+      const visit = { expr: (e: A.Expr) => void (e.kind === 'IfExp' && this.reportTracedTest(e.test, 'if', traced, params)) };
+      if (s.kind === 'If' || s.kind === 'While') walkExpr(s.test, visit, []);
+      else if (s.kind === 'For') walkExpr(s.iter, visit, []);
+      else if (!COMPOUND.has(s.kind)) walkStatements([s], visit);
+    }
+  }
+
+  private reportTracedTest(test: A.Expr, keyword: 'if' | 'while', traced: ReadonlySet<string>, params: ReadonlySet<string>): void {
+    const name = this.tracedUse(test, traced);
+    if (!name) return;
+    const fix = params.has(name) ? `use jnp.where(...) or mark '${name}' static (static_argnames)` : 'use jnp.where(...) or jax.lax.cond(...)';
+    this.report('traced-branch', `jit cannot trace '${keyword} ${this.text(test.span)}' on a traced value; ${fix}`, test.span, 'warning');
+  }
+
+  /** The first traced name an expression needs the value of (not only its shape or identity), or null. */
+  private tracedUse(e: A.Expr, traced: ReadonlySet<string>): string | null {
+    if (e.kind === 'Name') return traced.has(e.id) ? e.id : null;
+    if (e.kind === 'Attribute' && STATIC_ATTRIBUTES.has(e.attr)) return null;
+    if (e.kind === 'Call' && e.func.kind === 'Name' && (e.func.id === 'len' || e.func.id === 'isinstance')) return null;
+    if (e.kind === 'Compare' && e.ops.every((op) => op === 'is' || op === 'is not')) return null;
+    if (e.kind === 'Lambda') return null;
+    let found: string | null = null;
+    forEachChild(e, (child) => {
+      found ??= this.tracedUse(child, traced);
+    });
+    return found;
+  }
+
   // ------------------------------------------------------------ functions
 
   private functions(body: readonly A.Stmt[]): FunctionInfo[] {
@@ -348,7 +459,7 @@ class Analyzer {
       default: p.default ? { text: this.text(p.default.span), expr: p.default, span: p.default.span } : null,
       annotation: p.annotation ? this.text(p.annotation.span) : null,
     }));
-    const unsupported = this.diagnostics.filter((d) => d.code !== 'syntax' && d.span.from >= def.span.from && d.span.to <= def.span.to);
+    const unsupported = this.diagnostics.filter((d) => d.code !== 'syntax' && d.code !== 'traced-branch' && d.span.from >= def.span.from && d.span.to <= def.span.to);
     return {
       name: def.name,
       qualname,
