@@ -98,9 +98,10 @@ if (webgpu) {
     outdir: 'dist',
     banner,
   });
-  // The VS Code client: small and quick to start, so it never bundles the runtime.
+  // The VS Code client: small and quick to start, so it never bundles the runtime; minified, as
+  // vscode-languageclient alone is most of a megabyte of source.
   if (existsSync('extension/main.ts')) {
-    await esbuild.build({ ...common, entryPoints: { extension: 'extension/main.ts' }, outdir: 'dist', external: ['vscode'] });
+    await esbuild.build({ ...common, entryPoints: { extension: 'extension/main.ts' }, outdir: 'dist', external: ['vscode'], minify: true });
   }
   // The panel and its WebGPU execution host run in the webview, a browser page.
   if (existsSync('webview/main.ts')) {
