@@ -1,0 +1,23 @@
+/** The language client: starts dist/server.js over IPC and tells it that this client evaluates. */
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { GradlensInitializationOptions } from '../protocol';
+import type { Config } from './config';
+
+export function createClient(context: vscode.ExtensionContext, config: Config, log: vscode.LogOutputChannel): LanguageClient {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const gradlens: GradlensInitializationOptions = { executionHost: true, inlayHints: config.inlayHints, engines: config.engines };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'python' },
+      { scheme: 'untitled', language: 'python' },
+    ],
+    initializationOptions: { gradlens },
+    outputChannel: log,
+  };
+  return new LanguageClient('gradlens', 'Gradlens', serverOptions, clientOptions);
+}

@@ -1,0 +1,49 @@
+/** The extension's entry point: wires the client, panel, commands and status bar together. */
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { createClient } from './client';
+import { registerCommands } from './commands';
+import { changesServerOptions, readConfig } from './config';
+import { Evaluations } from './evaluate';
+import { RememberedInputs } from './inputs';
+import { GradlensPanel } from './panel';
+import { SourceRevealer } from './reveal';
+import { BackendStatus } from './status';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const log = vscode.window.createOutputChannel('Gradlens', { log: true });
+  const status = new BackendStatus();
+  const revealer = new SourceRevealer();
+  const panel = new GradlensPanel(context.extensionUri, log, {
+    ready: (backend) => {
+      log.info(`The panel computes on ${backend.name}${backend.adapter ? ` (${backend.adapter})` : ''}.`);
+      status.backend(backend, 'panel');
+    },
+    reveal: (uri, range) => void revealer.reveal(uri, range),
+  });
+  const current = (): LanguageClient => {
+    if (!client) throw new Error('the Gradlens language server is not running');
+    return client;
+  };
+  const evaluations = new Evaluations(current, panel, new RememberedInputs(context.workspaceState, current), status, log);
+  context.subscriptions.push(log, status, revealer, panel, ...registerCommands(evaluations, panel));
+
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration(async (e) => {
+      if (!changesServerOptions(e)) return;
+      log.info('gradlens.inlayHints or gradlens.engines changed: restarting the language server.');
+      await client?.stop();
+      client = createClient(context, readConfig(), log);
+      await client.start();
+    }),
+  );
+  client = createClient(context, readConfig(), log);
+  await client.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}
