@@ -25,8 +25,36 @@ export interface Backend<A extends DeviceArray = DeviceArray> {
   run<P extends Primitive>(prim: P, inputs: readonly A[], params: ParamsOf<P>, out: AbstractValue): A;
   readSync(x: A): AnyTypedArray;
   read(x: A): Promise<AnyTypedArray>;
+  /** Reads several arrays in one round trip where the backend can batch (webgpu: one copy pass, one map). */
+  readMany(xs: readonly A[]): Promise<AnyTypedArray[]>;
   /** Frees `x` at once; using it afterwards is an error. */
   dispose(x: A): void;
   /** Arrays allocated and not yet disposed: tests use it to prove that nothing leaks. */
   liveCount(): number;
+  /** Present on a backend over a GPU: runs compute shaders on its own arrays (the jit's fused kernels). */
+  readonly shaders?: ShaderRunner<A>;
+}
+
+/**
+ * A WGSL compute shader over a backend's arrays. Bindings 0..k-1 are the inputs (read-only
+ * storage), k.. the outputs (read-write storage), in order; the entry point is `main`.
+ * Bool arrays are stored as i32 0/1, as tfjs-backend-webgpu stores them.
+ */
+export interface ShaderProgram {
+  /** Pipelines are cached by key: equal keys must mean equal source. */
+  readonly key: string;
+  readonly source: string;
+  readonly workgroups: readonly [number, number, number];
+  readonly outputs: readonly AbstractValue[];
+}
+
+export interface ShaderRunner<A extends DeviceArray> {
+  /** Storage buffers one shader may bind (the device's limit); a kernel with more runs op by op. */
+  readonly maxBindings: number;
+  /** Most workgroups along one dispatch dimension. */
+  readonly maxWorkgroupsPerDimension: number;
+  /** Records the dispatch after the work already issued on the same device; the outputs are fresh arrays. */
+  run(program: ShaderProgram, inputs: readonly A[]): A[];
+  /** Pipeline compilations and cache hits since the backend was made. */
+  cacheStats(): { readonly compiled: number; readonly hits: number };
 }

@@ -34,6 +34,7 @@ export function createReferenceBackend(): Backend<ReferenceArray> {
     },
     readSync: (x) => own(x, 'readSync').data.slice(),
     read: async (x) => own(x, 'read').data.slice(),
+    readMany: async (xs) => xs.map((x) => own(x, 'readMany').data.slice()),
     dispose(x) {
       own(x, 'dispose').free();
       live.delete(x);

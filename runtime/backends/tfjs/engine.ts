@@ -10,6 +10,14 @@ const initialised = new Map<TfjsBackendName, Promise<void>>();
 let queue: Promise<unknown> = Promise.resolve();
 
 /**
+ * In a page (the webview, the browser tests) the binaries sit beside the bundle's script, where
+ * esbuild.mjs copies them. NB: document.currentScript is set only while the bundle first runs.
+ */
+const pageScript: string | undefined = typeof document === 'undefined'
+  ? undefined
+  : (document.currentScript as { src?: string } | null)?.src ?? document.baseURI;
+
+/**
  * Folders that may hold the wasm binaries: the installed package when running from the repo,
  * then the bundle's own folder, where esbuild.mjs copies them (a packaged extension has no node_modules).
  */
@@ -25,6 +33,10 @@ function wasmFolders(): string[] {
 }
 
 function configureWasmPaths(): void {
+  if (pageScript !== undefined) {
+    setWasmPaths(new URL('.', pageScript).href);
+    return;
+  }
   const folders = wasmFolders();
   const found = folders.find((f) => existsSync(join(f, WASM_BINARY)));
   if (!found) throw new Error(`wasm backend: ${WASM_BINARY} was not found in ${folders.join(' or ')}`);

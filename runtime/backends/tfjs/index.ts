@@ -39,6 +39,7 @@ export async function createTfjsBackend(name: TfjsBackendName): Promise<Backend<
     // tfjs-backend-cpu hands out its own storage: copy, so a caller's writes cannot corrupt the array.
     readSync: (x) => copy(unwrap(name, x, 'readSync').dataSync()),
     read: async (x) => copy(await unwrap(name, x, 'read').data()),
+    readMany: async (xs) => (await Promise.all(xs.map((x) => unwrap(name, x, 'readMany').data()))).map(copy),
     dispose(x) {
       unwrap(name, x, 'dispose').dispose();
     },

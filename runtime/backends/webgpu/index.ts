@@ -1,21 +1,26 @@
 import '@tensorflow/tfjs-backend-webgpu';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Backend } from '../backend';
-import { createTfjsBackend, type TfjsArray } from '../tfjs';
+import { createTfjsBackend, TfjsArray } from '../tfjs';
+import type { Gpu, GpuAdapterInfo, GpuDevice, TfjsWebgpuInternals } from './gpu_types';
+import { readMany } from './readback';
+import { createShaderRunner } from './shaders';
 
-/** The eager backend on the GPU, with the adapter it runs on described for the editor's status bar. */
+/** The GPU backend, with the adapter it runs on described for the editor's status bar. */
 export interface WebgpuBackend extends Backend<TfjsArray> {
   /** What the adapter says it is, e.g. `Google SwiftShader (swiftshader)`; the editor shows it. */
   readonly adapter: string;
+  /** The device tfjs-backend-webgpu and the fused kernels share (tests destroy it to lose it). */
+  readonly device: GpuDevice;
+  /** Settles when the device is lost (destroyed, driver reset, GPU removed), with WebGPU's message. */
+  readonly lost: Promise<string>;
 }
-
-// NB: TypeScript's DOM library has no WebGPU types; these are the few fields read here.
-interface GpuAdapterInfo { vendor?: string; architecture?: string; device?: string; description?: string }
-interface GpuAdapter { info?: GpuAdapterInfo; requestAdapterInfo?: () => Promise<GpuAdapterInfo> }
-interface Gpu { requestAdapter(options?: { powerPreference?: string }): Promise<GpuAdapter | null> }
 
 /**
  * tfjs-backend-webgpu's kernels behind the Backend interface: the tfjs kernel table, with its
- * fixes for tfjs's departures from the primitives' semantics, on tfjs's `webgpu` backend.
+ * fixes for tfjs's departures from the primitives' semantics, on tfjs's `webgpu` backend, plus
+ * our own compute shaders on the same device (`shaders`, for the jit's fused kernels) and
+ * readback of many arrays in one map (`readMany`).
  * float64 is refused as on wasm (WGSL has no f64). Fails with a clear message where the page has
  * no WebGPU or no adapter (Node, or a browser without a GPU): callers fall back to wasm.
  */
@@ -28,7 +33,24 @@ export async function createWebgpuBackend(): Promise<WebgpuBackend> {
   if (!adapter) throw new Error('webgpu backend: navigator.gpu found no adapter');
   const info = adapter.info ?? (await adapter.requestAdapterInfo?.()) ?? {};
   const backend = await createTfjsBackend('webgpu');
-  return { ...backend, ...deferDisposalWhileRead(backend), adapter: describeAdapter(info) };
+  const internals = tf.engine().findBackend('webgpu') as unknown as TfjsWebgpuInternals;
+  const unwrap = (x: TfjsArray): tf.Tensor => {
+    if (!(x instanceof TfjsArray) || x.backend !== 'webgpu') {
+      throw new Error(`webgpu backend: got an array from the ${(x as { backend?: string }).backend ?? 'unknown'} backend; read it back and upload it here first`);
+    }
+    if (x.tensor.isDisposed) throw new Error('webgpu backend: an operand was already disposed');
+    return x.tensor;
+  };
+  const device = internals.device;
+  return {
+    ...backend,
+    ...deferDisposalWhileRead(backend),
+    readMany: (xs) => readMany(internals, xs, unwrap),
+    shaders: createShaderRunner(internals, unwrap),
+    adapter: describeAdapter(info),
+    device,
+    lost: device.lost.then((l) => l.message || l.reason || 'device lost'),
+  };
 }
 
 /**
