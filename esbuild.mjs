@@ -7,6 +7,7 @@ import { join } from 'node:path';
 
 const tests = process.argv.includes('--tests');
 const webgpu = process.argv.includes('--webgpu');
+const lsp = process.argv.includes('--lsp');
 
 /** The wasm binaries tfjs-backend-wasm loads at run time, shipped beside the bundles. */
 function copyWasmBinaries(outdir) {
@@ -69,6 +70,15 @@ if (webgpu) {
     entryPoints: ['test/webgpu/webgpu.test.ts'],
     outfile: 'dist-webgpu/webgpu.test.js',
     external: ['playwright-core'],
+  });
+} else if (lsp) {
+  // The LSP tests and benchmark: mocha drives dist/server.js (built by the default branch) as a child process.
+  rmSync('dist-lsp', { recursive: true, force: true });
+  const entries = [...testFiles('test/lsp'), 'bench/lsp/main.ts'].filter((f) => existsSync(f));
+  await esbuild.build({
+    ...common,
+    entryPoints: Object.fromEntries(entries.map((f) => [f.replace(/\.ts$/, ''), f])),
+    outdir: 'dist-lsp',
   });
 } else if (tests) {
   // NB: one bundle for all tests. tfjs keeps its engine and backend registry on globalThis, so
