@@ -10,6 +10,8 @@ export interface EvaluateRequest {
   readonly backend: BackendSetting;
   /** Inputs the user typed (`x=2.0, w=[1, 2, 3]`), used when the file gives none. */
   readonly inputs?: string;
+  /** Use `inputs` even where the file gives example inputs (the CLI's `--at`). */
+  readonly inputsFirst?: boolean;
   readonly graphs: boolean;
   readonly budgets?: EvaluationBudgets;
 }

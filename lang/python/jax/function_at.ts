@@ -10,6 +10,7 @@ import { simplifyAndFuse } from '../../../runtime/jit';
 import type { FunctionInfo, InputSource } from '../analyze';
 import { captureInputs } from '../inputs';
 import type { Interpreter } from '../interpreter';
+import type { Budgets, CancelSignal } from '../interpreter';
 import type { ModuleRegistry } from '../modules';
 import { PyList, PyTuple, type PyValue } from '../objects';
 import { getattr } from '../ops';
@@ -46,6 +47,10 @@ export interface JaxFunctionAt {
   readonly wrt: readonly string[];
   /** The traced jaxpr of the function, or with `grad` of its gradient w.r.t. `wrt`. */
   jaxpr(grad: boolean): Outcome<Jaxpr>;
+  /** The traced jaxpr of `value_and_grad` w.r.t. `wrt`: outputs the value, then each gradient. */
+  valueAndGradJaxpr(): Outcome<Jaxpr>;
+  /** The arguments as arrays on the backend, one per invar of the traced jaxprs; `release` frees the uploads. */
+  argumentArrays(invars: Jaxpr['invars']): Outcome<{ readonly arrays: readonly DeviceArray[]; release(): void }>;
   /** Value and gradient op by op on the backend (JAX's mode outside jit). */
   eager(): Outcome<EagerResult>;
   /** Value and gradient through the jit engine: trace, simplify and fuse, run. */
@@ -58,12 +63,16 @@ export interface JaxFunctionOptions {
   readonly file: string;
   /** Other module shims the script may import (torch), beside jax and numpy. */
   readonly modules?: ModuleRegistry;
+  readonly budgets?: Partial<Budgets>;
+  readonly signal?: CancelSignal;
 }
 
 /** Runs the script up to `fn`'s example inputs, with the jax shims over `backend`. */
 export function jaxFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: InputSource, backend: Backend, options: JaxFunctionOptions): Outcome<JaxFunctionAt> {
   const session = jaxSession(backend, { source: parsed.source });
-  const captured = captureInputs(parsed, fn, source, { file: options.file, modules: { ...options.modules, ...session.modules } });
+  const captured = captureInputs(parsed, fn, source, {
+    file: options.file, modules: { ...options.modules, ...session.modules }, budgets: options.budgets, signal: options.signal,
+  });
   if (!captured.ok) {
     session.dispose();
     return { ok: false, error: captured.error };
@@ -108,6 +117,8 @@ export function jaxFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: Inp
         const ms = performance.now() - started;
         return { value: numbers(interp, out.items[0]), grad: grads(out.items[1]), ms };
       }),
+      valueAndGradJaxpr: () => guard(() => traced(transformed('value_and_grad'))),
+      argumentArrays: (invars) => guard(() => argumentArrays(args, invars, backend, fn.name)),
       jit: () => guard(() => {
         let t0 = performance.now();
         const jaxpr = traced(transformed('value_and_grad'));
@@ -115,11 +126,9 @@ export function jaxFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: Inp
         t0 = performance.now();
         const exe = simplifyAndFuse(jaxpr, backend);
         const compileMs = performance.now() - t0;
+        const { arrays, release } = argumentArrays(args, jaxpr.invars, backend, fn.name);
         const made: DeviceArray[] = [];
         try {
-          const leaves = args.flatMap((a) => leafArrays(a, backend, made));
-          if (leaves.length !== jaxpr.invars.length) throw new TypeError(`${fn.name}(): the jit engine takes numbers, lists and arrays as arguments`);
-          const arrays = leaves.map((l, i) => (typeof l === 'number' ? upload(backend, l, jaxpr.invars[i].aval.dtype, made) : l));
           t0 = performance.now();
           const outs = exe.run(arrays);
           const runMs = performance.now() - t0;
@@ -133,11 +142,28 @@ export function jaxFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: Inp
           };
         } finally {
           for (const a of new Set(made)) backend.dispose(a);
+          release();
         }
       }),
       dispose: () => session.dispose(),
     },
   };
+}
+
+/** The arguments' flat leaves on `backend`, one per invar; numbers are uploaded with the invar's dtype. */
+function argumentArrays(args: readonly PyValue[], invars: Jaxpr['invars'], backend: Backend, name: string): { arrays: DeviceArray[]; release(): void } {
+  const made: DeviceArray[] = [];
+  const release = () => {
+    for (const a of made) backend.dispose(a);
+  };
+  try {
+    const leaves = args.flatMap((a) => leafArrays(a, backend, made));
+    if (leaves.length !== invars.length) throw new TypeError(`${name}(): the jit engine takes numbers, lists and arrays as arguments`);
+    return { arrays: leaves.map((l, i) => (typeof l === 'number' ? upload(backend, l, invars[i].aval.dtype, made) : l)), release };
+  } catch (e) {
+    release();
+    throw e;
+  }
 }
 
 function isFloatArg(v: PyValue): boolean {

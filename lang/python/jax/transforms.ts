@@ -8,7 +8,8 @@
  */
 import { formatAval, isFloat, type AbstractValue } from '../../../runtime/core';
 import type { DeviceArray } from '../../../runtime/backends';
-import type { Jaxpr } from '../../../runtime/ir';
+import type { Jaxpr, SourceSpan } from '../../../runtime/ir';
+import type { Emitter } from '../../../runtime/ops';
 import {
   interpretJaxpr, jit as runtimeJit, jvpJaxpr, stage, valueAndGradJaxpr, vjpJaxpr, vmapJaxpr,
   type Fn, type Jitted, type TraceOps, type Tracer, type TreeDef,
@@ -108,10 +109,36 @@ function apply(rt: JaxRuntime, jaxpr: Jaxpr, args: readonly Val[]): Val[] {
     rt.pin(x);
     return trace.capture(x);
   });
-  return interpretJaxpr<Tracer>(jaxpr, trace, ins, (c) => {
-    if (c.kind === 'device') rt.pin(c.array);
-    return trace.constant(c);
-  });
+  const callSpan = trace.span;
+  // Each equation keeps the line it was traced at inside the transformed function (the editor
+  // times lines and maps them to kernels); one without a span takes the call's.
+  let next = 0;
+  const spanned: Emitter<Tracer> = {
+    bind: (prim, inputs, params) => {
+      trace.span = jaxpr.eqns[next++]?.span ?? callSpan;
+      return trace.bind(prim, inputs, params);
+    },
+    aval: (x) => trace.aval(x),
+    scalar: (value, dtype) => trace.scalar(value, dtype),
+  };
+  try {
+    return interpretJaxpr<Tracer>(jaxpr, spanned, ins, (c) => {
+      if (c.kind === 'device') rt.pin(c.array);
+      return trace.constant(c);
+    });
+  } finally {
+    trace.span = callSpan;
+  }
+}
+
+/**
+ * The derived jaxpr with the spans of the forward equations it replays: a transformation replays
+ * each forward equation with its very params object, which is how they are recognized here.
+ */
+function withForwardSpans(derived: Jaxpr, forward: Jaxpr): Jaxpr {
+  const spans = new Map<object, SourceSpan>();
+  for (const e of forward.eqns) if (e.span && typeof e.params === 'object' && e.params !== null) spans.set(e.params, e.span);
+  return { ...derived, eqns: derived.eqns.map((e) => (e.span === null && spans.has(e.params) ? { ...e, span: spans.get(e.params)! } : e)) };
 }
 
 /** The arrays anywhere in a result (tuples, lists, dicts), which must outlive the op that made them. */
@@ -198,7 +225,7 @@ export function gradTransform(rt: JaxRuntime, fun: PyValue, opts: GradOpts): Tra
       }
       if (!isFloat(y.dtype)) throw pyError('TypeError', `grad requires real-valued outputs (output dtype that is a sub-dtype of np.floating), but got ${y.dtype}.`);
       const wrt = argnums.flatMap((a) => Array.from({ length: flat.starts[a + 1] - flat.starts[a] }, (_, k) => flat.starts[a] + k));
-      const outs = apply(rt, valueAndGradJaxpr(jaxpr, wrt), [...flat.leaves.map((l) => l.v), ...closed]);
+      const outs = apply(rt, withForwardSpans(valueAndGradJaxpr(jaxpr, wrt), jaxpr), [...flat.leaves.map((l) => l.v), ...closed]);
       const n = jaxpr.outvars.length;
       const grads = outs.slice(n);
       const argDefs = flat.def.kind === 'tuple' ? flat.def.children : [];

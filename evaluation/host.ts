@@ -1,0 +1,37 @@
+/**
+ * An execution host: one backend, opened once, that evaluates requests one after another. The
+ * server and the CLI open one on the CPU; the webview opens one on its GPU.
+ */
+import { openBackend } from '../runtime/backends';
+import type { CancelSignal } from '../lang/python';
+import type { EvaluateRequest } from '../protocol/evaluate';
+import type { BackendInfo, BackendSetting, EvaluationOutcome } from '../protocol/results';
+import { evaluate } from './evaluate';
+import { profile } from './profiled_backend';
+
+export interface ExecutionHost {
+  readonly backend: BackendInfo;
+  evaluate(request: EvaluateRequest, signal?: CancelSignal): Promise<EvaluationOutcome>;
+  dispose(): void;
+}
+
+export async function openExecutionHost(setting: BackendSetting): Promise<ExecutionHost> {
+  const opened = await openBackend(setting);
+  const profiler = profile(opened.backend);
+  // Evaluations share one backend and its timings: they run one at a time, in order.
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    // After a lost GPU device the backend runs on wasm, and says so.
+    get backend() {
+      return opened.info;
+    },
+    evaluate(request, signal) {
+      const next = queue.then(() => evaluate(request, profiler, opened.info, signal));
+      queue = next.catch(() => undefined);
+      return next;
+    },
+    dispose() {
+      // The backends hold no resources beyond their arrays, which each evaluation frees.
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * Both engines on a function that traces to a jaxpr (jax or numpy code): eager is its
+ * value-and-gradient jaxpr run op by op, as JAX runs outside jit; jit is the same jaxpr
+ * simplified, fused into kernels and run as one executable.
+ */
+import type { JaxFunctionAt, Outcome } from '../lang/python/jax';
+import type { ScriptError } from '../lang/python';
+import type { Backend, DeviceArray } from '../runtime/backends';
+import type { Jaxpr } from '../runtime/ir';
+import { simplifyAndFuse, type Executable } from '../runtime/jit';
+import type { EagerRun, JitRun, Numbers } from '../protocol/results';
+import { scriptFailure } from './failure';
+import { lineTimings, nest, roundMs, steadyMs } from './measure';
+import { runOpByOp } from './op_by_op';
+
+export function unwrap<T>(outcome: Outcome<T> | { readonly ok: false; readonly error: ScriptError }): T {
+  if (!outcome.ok) throw scriptFailure(outcome.error);
+  return (outcome as { value: T }).value;
+}
+
+/** Value and gradients from a value-and-grad jaxpr's outputs: the value first, then one per `wrt`. */
+function valueAndGrad(outputs: readonly { values: ArrayLike<number>; shape: readonly number[] }[], wrt: readonly string[]) {
+  const read = outputs.map((o) => nest(o.values, o.shape));
+  return { value: read[0], grad: Object.fromEntries(wrt.map((n, k) => [n, read[1 + k]])) as Record<string, Numbers> };
+}
+
+/** The traced value-and-grad jaxpr with its argument arrays, freed by `release`. */
+export interface Staged {
+  readonly jaxpr: Jaxpr;
+  readonly traceMs: number;
+  readonly arrays: readonly DeviceArray[];
+  release(): void;
+}
+
+export function stageValueAndGrad(at: JaxFunctionAt): Staged {
+  const t0 = performance.now();
+  const jaxpr = unwrap(at.valueAndGradJaxpr());
+  const traceMs = performance.now() - t0;
+  const { arrays, release } = unwrap(at.argumentArrays(jaxpr.invars));
+  return { jaxpr, traceMs, arrays, release };
+}
+
+export function jaxEager(staged: Staged, wrt: readonly string[], backend: Backend): EagerRun & { readonly eqnMs: readonly number[] } {
+  const first = runOpByOp(staged.jaxpr, backend, staged.arrays);
+  const ms = steadyMs(() => runOpByOp(staged.jaxpr, backend, staged.arrays).eqnMs.reduce((a, b) => a + b, 0));
+  const ops = staged.jaxpr.eqns.map((e, i) => ({ ms: first.eqnMs[i], line: e.span?.line ?? null }));
+  return { ...valueAndGrad(first.outputs, wrt), runMs: roundMs(ms), ops: ops.length, lines: lineTimings(ops), eqnMs: first.eqnMs };
+}
+
+export function jaxJit(staged: Staged, wrt: readonly string[], backend: Backend): JitRun & { readonly executable: Executable<DeviceArray> } {
+  const t0 = performance.now();
+  const exe = simplifyAndFuse(staged.jaxpr, backend);
+  const compileMs = performance.now() - t0;
+  const runOnce = () => {
+    const started = performance.now();
+    const outs = exe.run(staged.arrays);
+    const ms = performance.now() - started;
+    try {
+      return { ms, outputs: outs.map((o) => ({ values: backend.readSync(o), shape: o.shape })) };
+    } finally {
+      for (const o of new Set(outs)) backend.dispose(o);
+    }
+  };
+  const first = runOnce();
+  const ms = steadyMs(() => runOnce().ms);
+  return {
+    ...valueAndGrad(first.outputs, wrt),
+    traceMs: roundMs(staged.traceMs),
+    compileMs: roundMs(compileMs),
+    runMs: roundMs(ms),
+    kernels: exe.plan ? exe.plan.kernels.length : exe.jaxpr.eqns.length,
+    lineKernels: lineKernels(exe),
+    executable: exe,
+  };
+}
+
+/** For each source line, the kernels its equations went into, from the fusion plan. */
+function lineKernels(exe: Executable<DeviceArray>): JitRun['lineKernels'] {
+  const byLine = new Map<number, Set<number>>();
+  const note = (eqn: number, kernel: number) => {
+    const line = exe.jaxpr.eqns[eqn].span?.line;
+    if (line === undefined) return;
+    const set = byLine.get(line) ?? new Set<number>();
+    set.add(kernel);
+    byLine.set(line, set);
+  };
+  if (exe.plan) exe.plan.kernels.forEach((k, index) => k.eqns.forEach((e) => note(e, index)));
+  else exe.jaxpr.eqns.forEach((_, i) => note(i, i));
+  return [...byLine].sort(([a], [b]) => a - b).map(([line, ks]) => ({ line, kernels: [...ks].sort((a, b) => a - b) }));
+}

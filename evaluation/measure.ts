@@ -1,0 +1,60 @@
+/** Steady-state timing and per-line sums, shared by both engines' runs. */
+import type { LineTiming, Numbers } from '../protocol/results';
+
+/** Calls after the first that a steady-state time may take, and the time they may spend in all. */
+export const STEADY_CALLS = 7;
+export const STEADY_BUDGET_MS = 250;
+
+/** The median of a few more calls of `once` (each returning its own milliseconds), within the budget. */
+export function steadyMs(once: () => number): number {
+  const times: number[] = [];
+  const started = performance.now();
+  while (times.length < STEADY_CALLS && (times.length === 0 || performance.now() - started < STEADY_BUDGET_MS)) times.push(once());
+  return median(times);
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Milliseconds rounded to the microsecond, as results carry them. */
+export const roundMs = (ms: number): number => Number(ms.toFixed(3));
+
+/** Sums of op times by line, in line order. */
+export function lineTimings(ops: readonly { readonly ms: number; readonly line: number | null }[]): LineTiming[] {
+  const byLine = new Map<number, { ms: number; ops: number }>();
+  for (const op of ops) {
+    if (op.line === null) continue;
+    const t = byLine.get(op.line) ?? { ms: 0, ops: 0 };
+    t.ms += op.ms;
+    t.ops++;
+    byLine.set(op.line, t);
+  }
+  return [...byLine].sort(([a], [b]) => a - b).map(([line, t]) => ({ line, ms: roundMs(t.ms), ops: t.ops }));
+}
+
+/** Flat values as nested lists of `shape`, as `tolist()` gives them. */
+export function nest(flat: ArrayLike<number>, shape: readonly number[], bool = false): Numbers {
+  const at = (i: number): Numbers => (bool ? flat[i] !== 0 : flat[i]);
+  const build = (offset: number, dims: readonly number[]): Numbers => {
+    if (dims.length === 0) return at(offset);
+    const [n, ...rest] = dims;
+    const size = rest.reduce((a, b) => a * b, 1);
+    return Array.from({ length: n }, (_, i) => build(offset + i * size, rest));
+  };
+  return build(0, shape);
+}
+
+/** The first NaN or Inf in the numbers, as NonFinite names it. */
+export function firstNonFinite(v: Numbers | string): 'nan' | 'inf' | '-inf' | null {
+  if (typeof v === 'number') return Number.isNaN(v) ? 'nan' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : null;
+  if (Array.isArray(v)) {
+    for (const x of v) {
+      const f = firstNonFinite(x);
+      if (f) return f;
+    }
+  }
+  return null;
+}

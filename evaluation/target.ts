@@ -1,0 +1,99 @@
+/**
+ * From a request to what runs: the document's analysis, the function it names, whether it is
+ * written with torch, jax or numpy, and where its example inputs come from (a call in the file,
+ * its defaults, a `# gradlens:` comment, or what the user typed).
+ */
+import { analyze, LineMap, parseArguments, type Analysis, type FunctionInfo, type InputSource, type ModuleRegistry } from '../lang/python';
+import type { EvaluateRequest } from '../protocol/evaluate';
+import type { EvaluationResult, InputOrigin } from '../protocol/results';
+import { EvaluationFailure, failureAt, rangeOfSpan } from './failure';
+
+export type Style = EvaluationResult['style'];
+
+export interface Target {
+  readonly file: string;
+  readonly analysis: Analysis;
+  readonly fn: FunctionInfo;
+  readonly style: Style;
+  readonly inputs: InputSource;
+  readonly origin: InputOrigin;
+}
+
+/** The file name errors are reported against: the path of a `file:` URI, else the URI itself. */
+export function fileOfUri(uri: string): string {
+  const m = /^file:\/\/(.*)$/.exec(uri);
+  return m ? decodeURIComponent(m[1]) : uri;
+}
+
+/** The function a request names, by qualname (or plain name when that is unambiguous). */
+export function namedFunction(analysis: Analysis, name: string): FunctionInfo | undefined {
+  return analysis.functions.find((f) => f.qualname === name) ?? analysis.functions.find((f) => f.name === name);
+}
+
+export function analyzeDocument(text: string, file: string, modules: ModuleRegistry): Analysis {
+  const analysis = analyze(text, { modules });
+  const syntax = analysis.diagnostics.find((d) => d.code === 'syntax');
+  if (syntax) throw failureAt('error', file, syntax.span, syntax.message);
+  return analysis;
+}
+
+export function resolveTarget(request: EvaluateRequest, analysis: Analysis): Target {
+  const file = fileOfUri(request.uri);
+  const fn = namedFunction(analysis, request.function);
+  if (!fn) {
+    const names = analysis.functions.map((f) => f.qualname).join(', ') || 'none';
+    throw new EvaluationFailure('error', `${file}: no function '${request.function}' (functions: ${names})`);
+  }
+  const typed = request.inputs !== undefined && request.inputs.trim() !== '' ? request.inputs : undefined;
+  const fromFile = fn.inputSources[0];
+  const inputs = typed !== undefined && (request.inputsFirst || !fromFile) ? userInputs(typed, fn, file) : fromFile;
+  if (!inputs) {
+    throw failureAt('inputs', file, fn.nameSpan, `no example inputs for ${fn.name}(); add a call of it, defaults, a '# gradlens: x=2.0' comment above the def, or type them (x=2.0, w=[1, 2, 3])`);
+  }
+  const origin: InputOrigin = inputs === fromFile ? inputs.kind : 'user';
+  return { file, analysis, fn, style: styleOf(analysis, fn), inputs, origin };
+}
+
+/**
+ * Inputs the user typed (`x=2.0, w=[1, 2]`), evaluated like a `# gradlens:` comment in the
+ * script's globals. Its mistakes are 'inputs' failures, so the editor asks again.
+ */
+export function userInputs(text: string, fn: FunctionInfo, file: string): InputSource {
+  const lines = new LineMap(text);
+  const { args, errors } = parseArguments(text, 0, lines);
+  const wrong = (detail: string) => new InputsFailure(file, fn, detail);
+  if (errors.length > 0) throw wrong(`${errors[0].message} at column ${errors[0].span.col}; write them as x=2.0, w=[1, 2]`);
+  let i = 0;
+  const bindings = args.map((a) => {
+    if (a.kind === 'star' || a.kind === 'doubleStar') throw wrong('write name=value pairs, not * or ** arguments');
+    const param = a.kind === 'keyword' ? a.name : fn.params[i++]?.name ?? null;
+    if (param === null || !fn.params.some((p) => p.name === param)) {
+      throw wrong(`${fn.name}() has no parameter ${param === null ? 'for the extra value' : `'${param}'`} (its parameters: ${fn.params.map((p) => p.name).join(', ') || 'none'})`);
+    }
+    return { param, text: text.slice(a.span.from, a.span.to), expr: a.value, span: a.span };
+  });
+  return { kind: 'comment', span: args[0]?.span ?? lines.span(0, 0), bindings };
+}
+
+/** Typed inputs that do not fit the function; `detail` says what is wrong without the place. */
+export class InputsFailure extends EvaluationFailure {
+  constructor(file: string, fn: FunctionInfo, readonly detail: string) {
+    super('inputs', `${file}:${fn.nameSpan.line}:${fn.nameSpan.col}: error: the inputs typed for ${fn.name}(): ${detail}`, rangeOfSpan(fn.nameSpan));
+  }
+}
+
+/**
+ * Whether `fn` is written with jax, numpy or torch: by the file's imports, and where it imports
+ * both jax and torch, by which of their names the function's source uses.
+ */
+export function styleOf(analysis: Analysis, fn: FunctionInfo): Style {
+  const imports = analysis.imports;
+  const isJax = (m: string) => m === 'jax' || m.startsWith('jax.');
+  const isTorch = (m: string) => m === 'torch' || m.startsWith('torch.');
+  const jax = imports.filter((i) => isJax(i.module));
+  const torch = imports.some((i) => isTorch(i.module));
+  if (jax.length === 0) return !torch && imports.some((i) => i.module === 'numpy') ? 'numpy' : 'torch';
+  if (!torch) return 'jax';
+  const body = analysis.parse.source.slice(fn.span.from, fn.span.to);
+  return jax.some((i) => new RegExp(`\\b${i.alias.replace(/\./g, '\\.')}\\b`).test(body)) ? 'jax' : 'torch';
+}
