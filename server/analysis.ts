@@ -1,0 +1,90 @@
+/**
+ * What the server knows of one document without running it: its functions (where they are, whether
+ * they are numeric, their parameters, where their example inputs come from, the hash that keys
+ * their results) and the diagnostics of what cannot run. Plain data in LSP coordinates, so that
+ * the features below never touch the AST.
+ */
+import type { Diagnostic as LspDiagnostic, Range } from 'vscode-languageserver';
+import { DiagnosticSeverity } from 'vscode-languageserver';
+import { analyze, type Analysis, type Diagnostic, type FunctionInfo, type ModuleRegistry, type Span } from '../lang/python';
+import { functionText, sourceHashOf } from '../evaluation';
+import type { InputOrigin } from '../protocol';
+
+export interface FunctionSummary {
+  readonly qualname: string;
+  readonly name: string;
+  readonly nameRange: Range;
+  /** From the first decorator to the end of the body. */
+  readonly range: Range;
+  /** Where the `def` line's header ends (after the colon): inline results go there. */
+  readonly headerEnd: Range['end'];
+  /** Top-level numeric functions get lenses and can be evaluated from the editor. */
+  readonly evaluable: boolean;
+  readonly params: readonly string[];
+  /** The source of its example inputs the evaluation will use, when the file has one. */
+  readonly inputs: { readonly origin: InputOrigin; readonly line: number; readonly text: string } | null;
+  /** `sourceHashOf(functionText(...))`: a result whose hash differs is stale. */
+  readonly sourceHash: string;
+}
+
+export interface DocumentAnalysis {
+  readonly functions: readonly FunctionSummary[];
+  readonly diagnostics: readonly LspDiagnostic[];
+}
+
+export const DIAGNOSTIC_SOURCE = 'gradlens';
+
+export function rangeOf(span: Pick<Span, 'line' | 'col' | 'endLine' | 'endCol'>): Range {
+  return { start: { line: span.line - 1, character: span.col - 1 }, end: { line: span.endLine - 1, character: span.endCol - 1 } };
+}
+
+export function analyzeDocument(text: string, modules: ModuleRegistry): DocumentAnalysis {
+  return summarize(text, analyze(text, { modules }));
+}
+
+export function summarize(text: string, analysis: Analysis): DocumentAnalysis {
+  return {
+    functions: analysis.functions.map((fn) => summarizeFunction(text, analysis, fn)),
+    // The editor's own Python support reports syntax errors; Gradlens reports what it cannot run.
+    diagnostics: analysis.diagnostics.filter((d) => d.code !== 'syntax').map(toLspDiagnostic),
+  };
+}
+
+function summarizeFunction(text: string, analysis: Analysis, fn: FunctionInfo): FunctionSummary {
+  const source = fn.inputSources[0];
+  const bindings = source?.bindings.map((b) => (b.param ? `${b.param}=${b.text}` : b.text)).join(', ') ?? '';
+  const inputLine = !source ? 0 : source.kind === 'defaults' ? fn.nameSpan.line : source.span.line;
+  const body = fn.node.body[0];
+  const headerEndOffset = headerEnd(text, fn.nameSpan.to, body ? body.span.from : fn.span.to);
+  const headerPos = analysis.parse.lines.position(headerEndOffset);
+  return {
+    qualname: fn.qualname,
+    name: fn.name,
+    nameRange: rangeOf(fn.nameSpan),
+    range: rangeOf(fn.span),
+    headerEnd: { line: headerPos.line - 1, character: headerPos.col - 1 },
+    evaluable: fn.isNumeric && fn.parent === null,
+    params: fn.params.map((p) => p.name),
+    inputs: source ? { origin: source.kind, line: inputLine - 1, text: bindings } : null,
+    sourceHash: sourceHashOf(functionText(text, fn)),
+  };
+}
+
+/** The end of the line that holds the header's colon (the `def` line, or the last line of a wrapped signature). */
+function headerEnd(text: string, from: number, bodyStart: number): number {
+  const colon = text.lastIndexOf(':', bodyStart);
+  const at = colon >= from ? colon : from;
+  const eol = text.indexOf('\n', at);
+  const end = eol < 0 ? text.length : eol;
+  return text[end - 1] === '\r' ? end - 1 : end;
+}
+
+const SEVERITY: { readonly [S in Diagnostic['severity']]: DiagnosticSeverity } = {
+  // NB: never Error: the file is valid Python; Gradlens only says what it cannot run.
+  error: DiagnosticSeverity.Warning,
+  warning: DiagnosticSeverity.Warning,
+};
+
+function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
+  return { range: rangeOf(d.span), severity: SEVERITY[d.severity], source: DIAGNOSTIC_SOURCE, code: d.code, message: d.message };
+}

@@ -1,0 +1,27 @@
+/**
+ * A document's diagnostics: what the analysis found cannot run, and what the latest evaluations
+ * found (the first NaN/Inf, an evaluation error such as jit's concretization error) at its line.
+ */
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import type { EvaluationOutcome, NonFinite } from '../protocol';
+import { DIAGNOSTIC_SOURCE, rangeOf, type DocumentAnalysis } from './analysis';
+
+const NON_FINITE: { readonly [V in NonFinite['value']]: string } = { nan: 'NaN', inf: 'Inf', '-inf': '-Inf' };
+
+function outcomeDiagnostic(outcome: EvaluationOutcome): Diagnostic | null {
+  if (outcome.ok) {
+    const bad = outcome.result.nonFinite;
+    if (!bad) return null;
+    const where = bad.in === 'value' ? 'the value' : 'the gradient';
+    const message = `${NON_FINITE[bad.value]} first appears here in ${where} of ${outcome.result.function}() ('${bad.op}' at the example inputs)`;
+    return { range: rangeOf(bad.range), severity: DiagnosticSeverity.Warning, source: DIAGNOSTIC_SOURCE, code: 'non-finite', message };
+  }
+  const { error } = outcome;
+  if (!error.range || error.kind !== 'error') return null;
+  return { range: rangeOf(error.range), severity: DiagnosticSeverity.Warning, source: DIAGNOSTIC_SOURCE, code: 'evaluation', message: error.message };
+}
+
+export function documentDiagnostics(analysis: DocumentAnalysis, outcomes: readonly EvaluationOutcome[]): Diagnostic[] {
+  const fromResults = outcomes.map(outcomeDiagnostic).filter((d): d is Diagnostic => d !== null);
+  return [...analysis.diagnostics, ...fromResults];
+}

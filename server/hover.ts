@@ -1,0 +1,61 @@
+/**
+ * Timing hints in a hover: on a function's name, eager against jit stage by stage; on a line of its
+ * body, what that line's ops cost in the eager run and which fused jit kernels they went into.
+ */
+import type { Hover, Position, Range } from 'vscode-languageserver';
+import type { BackendInfo, EvaluationResult } from '../protocol';
+import type { DocumentAnalysis, FunctionSummary } from './analysis';
+import { ms, speedup } from './format';
+
+function contains(range: Range, at: Position): boolean {
+  const after = at.line > range.start.line || (at.line === range.start.line && at.character >= range.start.character);
+  const before = at.line < range.end.line || (at.line === range.end.line && at.character <= range.end.character);
+  return after && before;
+}
+
+function backendText(backend: BackendInfo): string {
+  const name = backend.name === 'webgpu' ? 'WebGPU' : backend.name === 'wasm' ? 'CPU (wasm)' : backend.name;
+  return backend.adapter ? `${name} · ${backend.adapter}` : name;
+}
+
+/** A compact table: rows are stages, columns the engines that ran. */
+function functionHover(fn: FunctionSummary, r: EvaluationResult): string {
+  const { eager, jit } = r;
+  const row = (label: string, e: string, j: string) => `| ${label} | ${eager ? `${e} |` : ''}${jit ? ` ${j} |` : ''}`;
+  const lines = [
+    `**${fn.name}** · ${backendText(r.backend)}`,
+    '',
+    `| | ${eager ? 'eager |' : ''}${jit ? ' jit |' : ''}`,
+    `|---|${eager ? '---|' : ''}${jit ? '---|' : ''}`,
+    row('trace', '—', jit ? ms(jit.traceMs) : ''),
+    row('compile', '—', jit ? ms(jit.compileMs) : ''),
+    row('run', eager ? ms(eager.runMs) : '', jit ? ms(jit.runMs) : ''),
+    row('launches', eager ? `${eager.ops} ops` : '', jit ? `${jit.kernels} kernel${jit.kernels === 1 ? '' : 's'}` : ''),
+  ];
+  const faster = eager && jit ? speedup(eager.runMs, jit.runMs) : '';
+  if (faster) lines.push('', `${faster} per call (steady state, forward + gradient)`);
+  return lines.join('\n');
+}
+
+function lineHover(line: number, r: EvaluationResult): string | null {
+  const timing = r.eager?.lines.find((l) => l.line === line);
+  const kernels = r.jit?.lineKernels.find((l) => l.line === line)?.kernels ?? [];
+  if (!timing && kernels.length === 0) return null;
+  const parts: string[] = [];
+  if (timing) parts.push(`eager: ${ms(timing.ms)} in ${timing.ops} op${timing.ops === 1 ? '' : 's'}`);
+  if (kernels.length > 0) parts.push(`jit: fused into kernel${kernels.length === 1 ? '' : 's'} ${kernels.map((k) => `#${k}`).join(', ')}`);
+  return `**line ${line}** · ${parts.join(' · ')}`;
+}
+
+export function hover(analysis: DocumentAnalysis, at: Position, resultOf: (fn: string) => EvaluationResult | undefined): Hover | null {
+  // The innermost function around the position.
+  const around = analysis.functions.filter((f) => contains(f.range, at)).reverse();
+  for (const fn of around) {
+    const result = resultOf(fn.qualname);
+    if (!result) continue;
+    if (contains(fn.nameRange, at)) return { contents: { kind: 'markdown', value: functionHover(fn, result) }, range: fn.nameRange };
+    const text = lineHover(at.line + 1, result);
+    if (text) return { contents: { kind: 'markdown', value: text } };
+  }
+  return null;
+}

@@ -1,0 +1,2 @@
+/** server: the Gradlens language server (LSP over stdio or VS Code's IPC). */
+export { startServer } from './server';

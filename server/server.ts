@@ -1,0 +1,198 @@
+/**
+ * The language server's wiring: documents in, analyses and results out as CodeLenses, inlay hints,
+ * hovers and diagnostics; commands evaluated here on the CPU unless the client evaluates itself.
+ */
+import {
+  CodeLensRefreshRequest,
+  ResponseError,
+  ErrorCodes,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type CancellationToken,
+  type ClientCapabilities,
+  type Connection,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  checkInputsRequest,
+  COMMANDS,
+  evaluateRequest,
+  resultNotification,
+  resultRequest,
+  type CommandId,
+  type EvaluateRequest,
+  type EvaluationOutcome,
+  type FunctionCommandArgs,
+  type GradlensInitializationOptions,
+} from '../protocol';
+import type { DocumentAnalysis, FunctionSummary } from './analysis';
+import { checkInputs } from './check_inputs';
+import { documentDiagnostics } from './diagnostics';
+import { Analyses, isPython } from './documents';
+import { ServerExecution } from './execution';
+import { hover } from './hover';
+import { inlayHints } from './inlay_hints';
+import { codeLenses } from './lenses';
+import { outcomeKey, ResultStore } from './results';
+
+/** An evaluation running in the server, cancelled once its function's text changes. */
+interface InFlight {
+  readonly uri: string;
+  readonly function: string;
+  readonly sourceHash: string;
+  aborted: boolean;
+}
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const results = new ResultStore();
+  const execution = new ServerExecution();
+  const inFlight = new Set<InFlight>();
+  let options: GradlensInitializationOptions = {};
+  let client: ClientCapabilities = {};
+
+  const publish = (uri: string, analysis: DocumentAnalysis) => {
+    const outcomes = analysis.functions.map((f) => results.get(uri, f.qualname)).filter((o): o is EvaluationOutcome => o !== undefined);
+    const version = documents.get(uri)?.version;
+    void connection.sendDiagnostics({ uri, ...(version === undefined ? {} : { version }), diagnostics: documentDiagnostics(analysis, outcomes) });
+  };
+
+  const refresh = () => {
+    if (client.workspace?.codeLens?.refreshSupport) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    if (client.workspace?.inlayHint?.refreshSupport && options.inlayHints !== false) void connection.languages.inlayHint.refresh().catch(() => undefined);
+  };
+
+  const analyses = new Analyses((document, analysis) => {
+    const hashes = new Map(analysis.functions.map((f) => [f.qualname, f.sourceHash]));
+    for (const run of inFlight) if (run.uri === document.uri && hashes.get(run.function) !== run.sourceHash) run.aborted = true;
+    if (results.prune(document.uri, analysis)) refresh();
+    publish(document.uri, analysis);
+  });
+
+  const analysisOf = (uri: string): DocumentAnalysis | undefined => {
+    const document = documents.get(uri);
+    return document && isPython(document) ? analyses.of(document) : undefined;
+  };
+
+  const functionOf = (args: FunctionCommandArgs): { analysis: DocumentAnalysis; fn: FunctionSummary } => {
+    const analysis = analysisOf(args.uri);
+    const fn = analysis?.functions.find((f) => f.qualname === args.function);
+    if (!analysis || !fn) throw new ResponseError(ErrorCodes.InvalidParams, `${args.uri}: no function '${args.function}' in the open document; save the file and try again from its CodeLens`);
+    return { analysis, fn };
+  };
+
+  /** Stores an outcome that is still current and shows it; answers whether it was current. */
+  const accept = (outcome: EvaluationOutcome): boolean => {
+    const { uri } = outcomeKey(outcome);
+    const analysis = analysisOf(uri);
+    if (!analysis || !results.put(outcome, analysis)) return false;
+    publish(uri, analysis);
+    refresh();
+    return true;
+  };
+
+  const evaluateHere = async (request: EvaluateRequest, sourceHash: string, token?: CancellationToken): Promise<EvaluationOutcome> => {
+    const run: InFlight = { uri: request.uri, function: request.function, sourceHash, aborted: false };
+    const signal = { get aborted() { return run.aborted || (token?.isCancellationRequested ?? false); } };
+    inFlight.add(run);
+    try {
+      const outcome = await execution.evaluate(request, signal);
+      accept(outcome);
+      return outcome;
+    } finally {
+      inFlight.delete(run);
+    }
+  };
+
+  const runCommand = (command: CommandId, args: FunctionCommandArgs, token: CancellationToken) => {
+    const { fn } = functionOf(args);
+    const document = documents.get(args.uri)!;
+    const request: EvaluateRequest = {
+      uri: args.uri,
+      text: document.getText(),
+      function: fn.qualname,
+      engines: command === COMMANDS.compareEngines ? 'both' : options.engines ?? 'both',
+      backend: 'wasm',
+      graphs: command === COMMANDS.showGraph,
+    };
+    return evaluateHere(request, fn.sourceHash, token);
+  };
+
+  connection.onInitialize((params): InitializeResult => {
+    client = params.capabilities;
+    options = (params.initializationOptions as { gradlens?: GradlensInitializationOptions } | undefined)?.gradlens ?? {};
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        codeLensProvider: { resolveProvider: false },
+        hoverProvider: true,
+        ...(options.inlayHints === false ? {} : { inlayHintProvider: true }),
+        // NB: a client that evaluates itself (VS Code) registers these commands; were the server to
+        // list them too, VS Code's client would claim them and the client's own handlers would clash.
+        ...(options.executionHost ? {} : { executeCommandProvider: { commands: Object.values(COMMANDS) } }),
+      },
+      serverInfo: { name: 'gradlens' },
+    };
+  });
+
+  documents.onDidOpen(({ document }) => {
+    if (isPython(document)) analyses.of(document);
+  });
+  documents.onDidChangeContent(({ document }) => {
+    if (isPython(document)) analyses.schedule(document, () => documents.get(document.uri));
+  });
+  documents.onDidClose(({ document }) => {
+    analyses.close(document.uri);
+    results.forget(document.uri);
+    for (const run of inFlight) if (run.uri === document.uri) run.aborted = true;
+    void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+  });
+
+  const resultOf = (uri: string) => (fn: string) => results.get(uri, fn);
+  const successOf = (uri: string) => (fn: string) => {
+    const outcome = results.get(uri, fn);
+    return outcome?.ok ? outcome.result : undefined;
+  };
+
+  connection.onCodeLens(({ textDocument }, token) => {
+    const analysis = token.isCancellationRequested ? undefined : analysisOf(textDocument.uri);
+    return analysis ? codeLenses(textDocument.uri, analysis, resultOf(textDocument.uri)) : [];
+  });
+  connection.languages.inlayHint.on(({ textDocument, range }, token) => {
+    const analysis = token.isCancellationRequested || options.inlayHints === false ? undefined : analysisOf(textDocument.uri);
+    return analysis ? inlayHints(analysis, range, successOf(textDocument.uri)) : [];
+  });
+  connection.onHover(({ textDocument, position }, token) => {
+    const analysis = token.isCancellationRequested ? undefined : analysisOf(textDocument.uri);
+    return analysis ? hover(analysis, position, successOf(textDocument.uri)) : null;
+  });
+
+  connection.onExecuteCommand(async ({ command, arguments: args }, token) => {
+    const known = Object.values(COMMANDS) as string[];
+    const target = args?.[0] as FunctionCommandArgs | undefined;
+    if (!known.includes(command) || !target?.uri || !target.function) {
+      throw new ResponseError(ErrorCodes.InvalidParams, `${command}: expected one argument { uri, function } (Gradlens commands: ${known.join(', ')})`);
+    }
+    return runCommand(command as CommandId, target, token);
+  });
+
+  connection.onNotification(resultNotification, (outcome) => void accept(outcome));
+  connection.onRequest(resultRequest, (args) => {
+    analysisOf(args.uri);
+    return results.get(args.uri, args.function) ?? null;
+  });
+  connection.onRequest(checkInputsRequest, (params) => {
+    const fn = analysisOf(params.uri)?.functions.find((f) => f.qualname === params.function);
+    if (!fn) return { ok: false, message: `no function '${params.function}' in ${params.uri}` };
+    return checkInputs(fn, params.inputs);
+  });
+  connection.onRequest(evaluateRequest, (request, token) => {
+    const fn = analysisOf(request.uri)?.functions.find((f) => f.qualname === request.function);
+    return evaluateHere(request, fn?.sourceHash ?? '', token);
+  });
+
+  connection.onShutdown(() => execution.dispose());
+  documents.listen(connection);
+  connection.listen();
+}

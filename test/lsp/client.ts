@@ -1,0 +1,143 @@
+/**
+ * A real LSP client for the tests: `node dist/server.js --stdio` in a child process, spoken to with
+ * vscode-jsonrpc. It answers the server's refresh requests (counting them) and keeps the latest
+ * diagnostics of each document.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  CodeLensRefreshRequest,
+  CodeLensRequest,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExecuteCommandRequest,
+  ExitNotification,
+  HoverRequest,
+  InitializedNotification,
+  InitializeRequest,
+  InlayHintRefreshRequest,
+  InlayHintRequest,
+  PublishDiagnosticsNotification,
+  ShutdownRequest,
+  type CodeLens,
+  type Diagnostic,
+  type Hover,
+  type InitializeResult,
+  type InlayHint,
+  type MarkupContent,
+  type Position,
+  type TextDocumentContentChangeEvent,
+} from 'vscode-languageserver-protocol';
+import type { GradlensInitializationOptions } from '../../protocol';
+
+export const SERVER = resolve('dist/server.js');
+
+export function fileUri(path: string): string {
+  return pathToFileURL(resolve(path)).toString();
+}
+
+export function readText(path: string): string {
+  return readFileSync(path, 'utf8');
+}
+
+export class LspClient {
+  readonly connection: MessageConnection;
+  readonly codeLensRefreshes: number[] = [];
+  private readonly diagnostics = new Map<string, { version?: number; diagnostics: Diagnostic[] }>();
+  private readonly waiters: (() => void)[] = [];
+  private readonly versions = new Map<string, number>();
+  capabilities: InitializeResult['capabilities'] = {};
+
+  private constructor(readonly process: ChildProcess) {
+    this.connection = createMessageConnection(new StreamMessageReader(process.stdout!), new StreamMessageWriter(process.stdin!));
+    this.connection.onRequest(CodeLensRefreshRequest.type, () => void this.codeLensRefreshes.push(Date.now()));
+    this.connection.onRequest(InlayHintRefreshRequest.type, () => undefined);
+    this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+      this.diagnostics.set(p.uri, { version: p.version, diagnostics: p.diagnostics });
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+    this.connection.listen();
+  }
+
+  static async start(options: GradlensInitializationOptions = {}): Promise<LspClient> {
+    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const client = new LspClient(child);
+    const init = await client.connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: { workspace: { codeLens: { refreshSupport: true }, inlayHint: { refreshSupport: true } } },
+      initializationOptions: { gradlens: options },
+    });
+    client.capabilities = init.capabilities;
+    await client.connection.sendNotification(InitializedNotification.type, {});
+    return client;
+  }
+
+  async open(uri: string, text: string): Promise<void> {
+    this.versions.set(uri, 1);
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'python', version: 1, text } });
+  }
+
+  /** Sends one incremental change; answers the new version. */
+  async change(uri: string, changes: TextDocumentContentChangeEvent[]): Promise<number> {
+    const version = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, version);
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: changes });
+    return version;
+  }
+
+  codeLenses(uri: string): Promise<CodeLens[]> {
+    return this.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } }).then((l) => l ?? []);
+  }
+
+  inlayHints(uri: string, lines: number): Promise<InlayHint[]> {
+    const range = { start: { line: 0, character: 0 }, end: { line: lines, character: 0 } };
+    return this.connection.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range }).then((h) => h ?? []);
+  }
+
+  async hoverText(uri: string, position: Position): Promise<string | null> {
+    const hover: Hover | null = await this.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+    return hover ? (hover.contents as MarkupContent).value : null;
+  }
+
+  executeCommand<T>(command: string, args: unknown[]): Promise<T> {
+    return this.connection.sendRequest(ExecuteCommandRequest.type, { command, arguments: args }) as Promise<T>;
+  }
+
+  /** The document's diagnostics once they satisfy `ready` (for a given version when asked), or a timeout error. */
+  async diagnosticsOf(uri: string, ready: (d: Diagnostic[]) => boolean = () => true, version?: number, timeoutMs = 10_000): Promise<Diagnostic[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const got = this.diagnostics.get(uri);
+      if (got && (version === undefined || got.version === version) && ready(got.diagnostics)) return got.diagnostics;
+      if (Date.now() > deadline) throw new Error(`no diagnostics as expected for ${uri} within ${timeoutMs} ms; last: ${JSON.stringify(got)}`);
+      await new Promise<void>((wake) => {
+        this.waiters.push(wake);
+        setTimeout(wake, 200);
+      });
+    }
+  }
+
+  get alive(): boolean {
+    return this.process.exitCode === null && this.process.signalCode === null;
+  }
+
+  async stop(): Promise<void> {
+    if (this.alive) {
+      await this.connection.sendRequest(ShutdownRequest.type);
+      await this.connection.sendNotification(ExitNotification.type);
+    }
+    this.connection.dispose();
+    await new Promise<void>((done) => (this.process.exitCode !== null ? done() : this.process.once('exit', () => done())));
+  }
+}
+
+/** The lines of a text, and the LSP position of a substring's first character on a given line. */
+export function positionOf(text: string, line: number, needle: string): Position {
+  const character = text.split('\n')[line].indexOf(needle);
+  if (character < 0) throw new Error(`'${needle}' is not on line ${line + 1}`);
+  return { line, character };
+}

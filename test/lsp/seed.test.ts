@@ -1,0 +1,89 @@
+/**
+ * The seed snippets through a real LSP client over stdio: lenses, executeCommand, then the result in
+ * the lens, the inline hint and the hover; diagnostics for what cannot run.
+ */
+import { strict as assert } from 'node:assert';
+import { COMMANDS, type EvaluationOutcome } from '../../protocol';
+import { fileUri, LspClient, positionOf, readText } from './client';
+
+describe('language server over stdio: the seed snippets', function () {
+  this.timeout(120_000);
+  let client: LspClient;
+  before(async () => {
+    client = await LspClient.start();
+  });
+  after(async () => {
+    await client.stop();
+  });
+
+  it('lists the gradlens commands it executes', () => {
+    assert.deepEqual(client.capabilities.executeCommandProvider?.commands, Object.values(COMMANDS));
+  });
+
+  const seeds = [
+    { file: 'examples/seed_jax.py', def: 3, call: 9, engines: ['eager', 'jit'] },
+    { file: 'examples/seed_torch.py', def: 2, call: 7, engines: ['eager'] },
+  ];
+  for (const { file, def, call, engines } of seeds) {
+    it(`${file}: lenses, then ∇x = 7.0 in the lens, 15.0 inline, timings on hover`, async () => {
+      const uri = fileUri(file);
+      const text = readText(file);
+      await client.open(uri, text);
+      const before = await client.codeLenses(uri);
+      assert.deepEqual(before.map((l) => l.command?.title), ['∇ Compute gradient', 'Graph', 'Eager vs jit']);
+      assert.deepEqual(before[0].range.start, { line: def, character: 4 });
+      assert.deepEqual(before[0].command?.arguments, [{ uri, function: 'f' }]);
+
+      const refreshes = client.codeLensRefreshes.length;
+      const outcome = await client.executeCommand<EvaluationOutcome>(COMMANDS.computeGradient, [{ uri, function: 'f' }]);
+      assert.ok(outcome.ok, JSON.stringify(outcome));
+      assert.equal(outcome.result.value, 15);
+      assert.deepEqual(outcome.result.grad, { x: 7 });
+      assert.ok(client.codeLensRefreshes.length > refreshes, 'the server asks the client to refresh its lenses');
+
+      const after = await client.codeLenses(uri);
+      assert.match(after[0].command!.title, /^∇x = 7\.0/);
+      assert.equal(after[0].command!.command, COMMANDS.computeGradient);
+
+      const hints = await client.inlayHints(uri, 20);
+      assert.equal(hints.length, 1);
+      assert.equal(hints[0].label, '→ 15.0, ∇x = 7.0');
+      assert.deepEqual(hints[0].position, { line: def, character: 9 });
+      assert.match((hints[0].tooltip as { value: string }).value, new RegExp(`^At x = 2\\.0, from the call of f\\(\\) on line ${call} \\(wasm\\)\\.$`));
+
+      const hover = await client.hoverText(uri, positionOf(text, def, 'f('));
+      assert.ok(hover, 'a hover on the function name');
+      for (const engine of engines) assert.match(hover, new RegExp(`\\| ${engine} \\|`));
+      assert.match(hover, /\| run \| [\d.]+ ms \|/);
+      if (engines.length === 2) {
+        assert.match(hover, /\| trace \| — \| [\d.]+ ms \|/);
+        assert.match(hover, /\| launches \| \d+ ops \| \d+ kernels? \|/);
+        assert.match(after[0].command!.title, /· jit [\d.]+× (faster|slower)$/);
+      }
+      const body = await client.hoverText(uri, positionOf(text, def + 1, 'return'));
+      assert.match(body ?? '', new RegExp(`^\\*\\*line ${def + 2}\\*\\* · eager: [\\d.]+ ms in \\d+ ops`));
+    });
+  }
+
+  it('warns at `import scipy` with the exact range', async () => {
+    const file = 'test/fixtures/lsp/scipy_import.py';
+    const uri = fileUri(file);
+    await client.open(uri, readText(file));
+    const [d] = await client.diagnosticsOf(uri, (ds) => ds.length > 0);
+    assert.equal(d.source, 'gradlens');
+    assert.equal(d.severity, 2);
+    assert.deepEqual(d.range, { start: { line: 1, character: 7 }, end: { line: 1, character: 12 } });
+    assert.match(String(d.message), /module 'scipy' is not supported by Gradlens/);
+  });
+
+  it('warns at an if on a traced value under @jax.jit, not at a test of .ndim', async () => {
+    const file = 'test/fixtures/lsp/jit_branch.py';
+    const uri = fileUri(file);
+    await client.open(uri, readText(file));
+    const ds = await client.diagnosticsOf(uri, (all) => all.length > 0);
+    assert.equal(ds.length, 1, JSON.stringify(ds));
+    assert.equal(ds[0].code, 'traced-branch');
+    assert.deepEqual(ds[0].range, { start: { line: 7, character: 7 }, end: { line: 7, character: 18 } });
+    assert.match(String(ds[0].message), /jit cannot trace 'if y\.sum\(\) > 0' on a traced value; use jnp\.where/);
+  });
+});
