@@ -87,3 +87,37 @@ describe('language server over stdio: the seed snippets', function () {
     assert.match(String(ds[0].message), /jit cannot trace 'if y\.sum\(\) > 0' on a traced value; use jnp\.where/);
   });
 });
+
+describe('language server over stdio: diagnostics from evaluation', function () {
+  this.timeout(120_000);
+  let client: LspClient;
+  before(async () => {
+    client = await LspClient.start();
+  });
+  after(async () => {
+    await client.stop();
+  });
+
+  it("reports jit's concretization error at the if it names", async () => {
+    const file = 'test/fixtures/lsp/jit_branch.py';
+    const uri = fileUri(file);
+    await client.open(uri, readText(file));
+    const outcome = await client.executeCommand<EvaluationOutcome>(COMMANDS.computeGradient, [{ uri, function: 'clipped_sum' }]);
+    assert.equal(outcome.ok, false, JSON.stringify(outcome));
+    const ds = await client.diagnosticsOf(uri, (all) => all.some((d) => d.code === 'evaluation'));
+    const d = ds.find((x) => x.code === 'evaluation')!;
+    assert.equal(d.range.start.line, 7, JSON.stringify(d));
+  });
+
+  it('reports NaN/Inf at the line whose op produced it first', async () => {
+    const file = 'test/fixtures/lsp/non_finite.py';
+    const uri = fileUri(file);
+    await client.open(uri, readText(file));
+    const outcome = await client.executeCommand<EvaluationOutcome>(COMMANDS.computeGradient, [{ uri, function: 'entropy' }]);
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    const ds = await client.diagnosticsOf(uri, (all) => all.some((d) => d.code === 'non-finite'));
+    const d = ds.find((x) => x.code === 'non-finite')!;
+    assert.equal(d.range.start.line, 4, JSON.stringify(d));
+    assert.match(String(d.message), /^-?Inf first appears here in the value of entropy\(\) \('log'/);
+  });
+});
