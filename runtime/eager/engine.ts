@@ -1,5 +1,5 @@
 import { assertDType, isFloat, sizeOf, type AbstractValue, type DType, type Shape } from '../core';
-import type { Backend } from '../backends';
+import type { Backend, DeviceArray } from '../backends';
 import { abstractEval, type ParamsOf, type Primitive } from '../primitives';
 import { Ops, type Emitter } from '../ops';
 import { runBackward, type GradOptions } from './backward';
@@ -74,6 +74,11 @@ export class EagerEngine implements Emitter<Tensor> {
     }
     const out = { shape: [...shape], dtype };
     return this.wrap(this.backend.upload(values, out), out);
+  }
+
+  /** A tensor over an array the backend already holds (a tracer standing for a jitted function's argument). */
+  fromArray(array: DeviceArray): Tensor {
+    return this.wrap(array, array);
   }
 
   // ---- autograd
@@ -160,7 +165,7 @@ export class EagerEngine implements Emitter<Tensor> {
     for (const s of this.scopes) s.delete(t);
   }
 
-  private wrap(array: import('../backends').DeviceArray, out: AbstractValue): Tensor {
+  private wrap(array: DeviceArray, out: AbstractValue): Tensor {
     return this.adopt(new Tensor(this, new Storage(array, this.backend), out.shape, out.dtype));
   }
 

@@ -23,7 +23,19 @@ export const ConcretizationTypeError = new PyType('ConcretizationTypeError', { m
 
 const KEYWORDS = new Set(['if', 'elif', 'while', 'and', 'or', 'not', 'in', 'is', 'for', 'True', 'False', 'None', 'jnp', 'np', 'jax', 'float', 'int', 'bool']);
 
-function concretizationError(rt: JaxRuntime, what: string, ctx: HostContext): Error {
+/** Where a traced value was asked for its value: the script (to quote the code) and the transformations running. */
+export interface TracingSite {
+  readonly source: string | null;
+  readonly transforming: readonly string[];
+}
+
+/**
+ * The concretization error for `what` (`bool` for if/while, `float`, `item`, `str`) asked of a
+ * traced value at `ctx`'s span, quoting the code; `advice` says what to write instead.
+ */
+export function concretizationError(
+  rt: TracingSite, what: string, ctx: HostContext, advice = (name: string) => `use jnp.where(...) or mark '${name}' static`,
+): Error {
   const span = ctx.span;
   let code = `${what}(x)`;
   let name = 'x';
@@ -37,7 +49,7 @@ function concretizationError(rt: JaxRuntime, what: string, ctx: HostContext): Er
   }
   const transform = rt.transforming[0] ?? 'jit';
   const err = pyError(ConcretizationTypeError,
-    `${transform} cannot trace '${code}' on a traced value; use jnp.where(...) or mark '${name}' static`);
+    `${transform} cannot trace '${code}' on a traced value; ${advice(name)}`);
   err.exc.bareMessage = true;
   return err;
 }

@@ -24,5 +24,5 @@
 export { jaxModules, jaxSession, type JaxModuleOptions, type JaxSession } from './module';
 export { runPython } from './run';
 export { jaxFunctionAt, type EagerResult, type JaxFunctionAt, type JaxFunctionOptions, type JitResult, type Numbers, type Outcome } from './function_at';
-export { PyArray } from './array';
+export { ConcretizationTypeError, PyArray, concretizationError, type TracingSite } from './array';
 export { arrayStr, jaxRepr, numpyRepr, array2string, type Printable } from './print';

@@ -10,6 +10,7 @@ import { PyFunction, PyList, PyTuple, PyType, type Kwargs, type PyValue } from '
 import { truthy } from '../ops';
 import { typeName } from '../types';
 import type { TorchRuntime } from './runtime';
+import { refuseAutograd } from './jit_refusals';
 import { PyTensor } from './tensor';
 
 const nodeTypes = new Map<string, PyType>();
@@ -144,6 +145,7 @@ function rootGrads(rt: TorchRuntime, roots: PyTensor[], given: (PyTensor | null)
 }
 
 export function backward(rt: TorchRuntime, self: PyTensor, args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
+  refuseAutograd(self.t, 'backward()', ctx);
   const a = bindArgs('backward', ['gradient?', 'retain_graph?', 'create_graph?', 'inputs?'], args, kwargs, ctx);
   if (a.opt('inputs') !== undefined) throw pyError('NotImplementedError', 'backward(inputs=...) is not supported by Gradlens');
   const createGraph = a.bool('create_graph', false);
@@ -161,6 +163,7 @@ export function autogradFunctions(rt: TorchRuntime): Record<string, PyValue> {
       const a = bindArgs('grad', ['outputs', 'inputs', 'grad_outputs?', 'retain_graph?', 'create_graph?', 'only_inputs?', 'allow_unused?', 'is_grads_batched?'], args, kwargs, ctx);
       const outputs = tensors(a.required('outputs'), 'outputs');
       const inputs = tensors(a.required('inputs'), 'inputs');
+      for (const t of [...outputs, ...inputs]) refuseAutograd(t.t, 'torch.autograd.grad()', ctx);
       const createGraph = a.bool('create_graph', false);
       const retainGraph = a.bool('retain_graph', createGraph);
       const allowUnused = a.bool('allow_unused', false);
@@ -182,6 +185,7 @@ export function autogradFunctions(rt: TorchRuntime): Record<string, PyValue> {
     backward: pyFunction('backward', (args, kwargs, ctx) => {
       const a = bindArgs('backward', ['tensors', 'grad_tensors?', 'retain_graph?', 'create_graph?', 'grad_variables?', 'inputs?'], args, kwargs, ctx);
       const roots = tensors(a.required('tensors'), 'tensors');
+      for (const t of roots) refuseAutograd(t.t, 'torch.autograd.backward()', ctx);
       const createGraph = a.bool('create_graph', false);
       const retainGraph = a.bool('retain_graph', createGraph);
       rt.run(() => {

@@ -59,40 +59,52 @@ export function callWithLeaves<R>(
   if (!captured.ok) return { ok: false, error: captured.error };
   const interp = captured.inputs.interpreter;
   try {
-    const torch = interp.importModule('torch');
-    const leaves = new Map<string, PyTensor>();
-    const args: PyValue[] = [];
-    for (const [name, value] of captured.inputs.values) {
-      const leaf = asLeaf(interp, torch, value);
-      if (leaf) leaves.set(name, leaf);
-      args.push(leaf ?? value);
-    }
-    const started = performance.now();
-    const result = engine.withGradMode(true, () => interp.call(captured.inputs.fn, args));
-    const ms = performance.now() - started;
-    return { ok: true, value: then({ interpreter: interp, inputs: captured.inputs.values, leaves, result, ms }) };
+    return { ok: true, value: then(leafCall(interp, captured.inputs.fn, captured.inputs.values, engine)) };
   } catch (e) {
     return { ok: false, error: scriptError(interp, e, file) };
   }
 }
 
+/** Calls `fn` through `interp` with grad mode on, each float (tensor) argument in `values` made a fresh leaf. */
+export function leafCall(interp: Interpreter, fn: PyValue, values: ReadonlyMap<string, PyValue>, engine: EagerEngine): LeafCall {
+  const torch = interp.importModule('torch');
+  const leaves = new Map<string, PyTensor>();
+  const args: PyValue[] = [];
+  for (const [name, value] of values) {
+    const leaf = asLeaf(interp, torch, value);
+    if (leaf) leaves.set(name, leaf);
+    args.push(leaf ?? value);
+  }
+  const started = performance.now();
+  const result = engine.withGradMode(true, () => interp.call(fn, args));
+  const ms = performance.now() - started;
+  return { interpreter: interp, inputs: values, leaves, result, ms };
+}
+
+/** The value of a leaf call and, by backward(), each leaf's gradient (zeros where it got none); `ms` adds the backward pass. */
+export function differentiate(call: LeafCall, name: string): { value: JsonNumbers; grad: Record<string, JsonNumbers>; ms: number } {
+  const { interpreter: interp, result, leaves } = call;
+  if (!(result instanceof PyTensor) && typeof result !== 'number') {
+    throw new TypeError(`${name}() returned ${interp.repr(result)}, not a number or a tensor; Gradlens differentiates functions that return one`);
+  }
+  const started = performance.now();
+  if (result instanceof PyTensor && result.t.requiresGrad) interp.call(getattr(result, 'backward', interp), []);
+  const ms = call.ms + performance.now() - started;
+  const grad: Record<string, JsonNumbers> = {};
+  for (const [leafName, leaf] of leaves) {
+    const g = leaf.t.grad;
+    grad[leafName] = g ? (g.tolist() as JsonNumbers) : zerosLike(leaf.t.tolist() as JsonNumbers);
+  }
+  return { value: numbers(interp, result) as JsonNumbers, grad, ms };
+}
+
 export function gradientAt(parsed: ParseResult, fn: FunctionInfo, source: InputSource, engine: EagerEngine, file: string): GradientOutcome {
   return engine.tidy(() => {
-    const outcome = callWithLeaves(parsed, fn, source, engine, file, ({ interpreter: interp, inputs: values, leaves, result, ms: forwardMs }) => {
-      if (!(result instanceof PyTensor) && typeof result !== 'number') {
-        throw new TypeError(`${fn.name}() returned ${interp.repr(result)}, not a number or a tensor; Gradlens differentiates functions that return one`);
-      }
-      const started = performance.now();
-      if (result instanceof PyTensor && result.t.requiresGrad) interp.call(getattr(result, 'backward', interp), []);
-      const ms = forwardMs + performance.now() - started;
+    const outcome = callWithLeaves(parsed, fn, source, engine, file, (call) => {
+      const { value, grad, ms } = differentiate(call, fn.name);
       const inputs: Record<string, JsonNumbers | string> = {};
-      for (const [name, value] of values) inputs[name] = numbers(interp, value);
-      const grad: Record<string, JsonNumbers> = {};
-      for (const [name, leaf] of leaves) {
-        const g = leaf.t.grad;
-        grad[name] = g ? (g.tolist() as JsonNumbers) : zerosLike(leaf.t.tolist() as JsonNumbers);
-      }
-      const report: GradientReport = { function: fn.qualname, line: fn.nameSpan.line, source: source.kind, inputs, value: numbers(interp, result) as JsonNumbers, grad, ms };
+      for (const [name, v] of call.inputs) inputs[name] = numbers(call.interpreter, v);
+      const report: GradientReport = { function: fn.qualname, line: fn.nameSpan.line, source: source.kind, inputs, value, grad, ms };
       return report;
     });
     return outcome.ok ? { ok: true, report: outcome.value } : outcome;
@@ -110,7 +122,8 @@ function asLeaf(interp: Interpreter, torch: PyValue, value: PyValue): PyTensor |
   return null;
 }
 
-function numbers(interp: Interpreter, v: PyValue): JsonNumbers | string {
+/** A Python value as JSON numbers (a tensor as nested lists); anything else as its repr. */
+export function numbers(interp: Interpreter, v: PyValue): JsonNumbers | string {
   if (typeof v === 'number' || typeof v === 'boolean') return v;
   if (typeof v === 'bigint') return Number(v);
   if (v instanceof PyTensor) return v.t.tolist() as JsonNumbers;

@@ -20,7 +20,8 @@
  * - Tensors the script drops stay alive (and charged to the byte budget) until the run ends; each
  *   op's intermediates are freed at once.
  */
-export { torchModules, type TorchModules } from './module';
+export { torchModules, torchSession, type TorchModules, type TorchSession } from './module';
+export { torchFunctionAt, type TorchFunctionAt, type TorchFunctionOptions } from './function_at';
 export { runTorch } from './run';
 export { PyTensor } from './tensor';
 export { tensorRepr, type PrintableTensor } from './print';

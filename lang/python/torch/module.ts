@@ -136,15 +136,29 @@ const TORCH_EXPORTS = [
  * Wrapping run() in `engine.tidy` frees every tensor the script made when it ends.
  */
 export function torchModules(engine: EagerEngine): ModuleRegistry {
+  return torchSession(engine).modules;
+}
+
+export interface TorchSession {
+  readonly modules: ModuleRegistry;
+  /** The per-run state of the shim in the run whose context is `ctx` (made on first use). */
+  runtime(ctx: HostContext): TorchRuntime;
+}
+
+/** `torchModules`, with a way to reach the run's TorchRuntime (to wrap tensors made outside the script). */
+export function torchSession(engine: EagerEngine): TorchSession {
   const key = {};
   const get = (ctx: HostContext): TorchModules => ctx.state(key, () => buildModules(engine, ctx));
   const shim = (pick: (m: TorchModules) => PyModule, exports: readonly string[]): ModuleShim => ({ create: (ctx) => pick(get(ctx)), exports });
   return {
-    torch: shim((m) => m.torch, TORCH_EXPORTS),
-    'torch.autograd': shim((m) => m.autograd, ['grad', 'backward', 'no_grad', 'enable_grad', 'set_grad_enabled', 'is_grad_enabled']),
-    'torch.nn': shim((m) => m.nn, ['functional']),
-    'torch.nn.functional': shim((m) => m.functional, FUNCTIONAL_NAMES),
-    'torch.cuda': shim((m) => m.cuda, ['is_available', 'device_count']),
+    modules: {
+      torch: shim((m) => m.torch, TORCH_EXPORTS),
+      'torch.autograd': shim((m) => m.autograd, ['grad', 'backward', 'no_grad', 'enable_grad', 'set_grad_enabled', 'is_grad_enabled']),
+      'torch.nn': shim((m) => m.nn, ['functional']),
+      'torch.nn.functional': shim((m) => m.functional, FUNCTIONAL_NAMES),
+      'torch.cuda': shim((m) => m.cuda, ['is_available', 'device_count']),
+    },
+    runtime: (ctx) => get(ctx).runtime,
   };
 }
 

@@ -15,6 +15,7 @@ import { DTYPES, STORAGE, isFloating, type TorchDTypeName } from './dtype';
 import { getIndex, setIndex } from './indexing';
 import { TENSOR_METHODS, matmul } from './methods';
 import { itemStr, tensorRepr } from './print';
+import { refuseAutograd, refuseValue } from './jit_refusals';
 import type { TorchRuntime } from './runtime';
 import { TorchSize } from './size';
 
@@ -45,8 +46,9 @@ export class PyTensor extends HostObject {
     return sizeOf(this.t.shape);
   }
 
-  /** The values as doubles, row-major. */
-  values(): number[] {
+  /** The values as doubles, row-major; reading a traced tensor's (`what`: bool, item, float, int, str) is refused. */
+  values(what = 'str'): number[] {
+    refuseValue(this.t, what, this.rt.ctx);
     return this.rt.run(() => Array.from(this.t.dataSync()));
   }
 
@@ -54,6 +56,7 @@ export class PyTensor extends HostObject {
     const rt = this.rt;
     switch (name) {
       case 'grad':
+        refuseAutograd(this.t, '.grad', ctx);
         return this.t.grad ? rt.wrap(this.t.grad, this.dtype) : null;
       case 'grad_fn':
         return gradFnObject(this.t.gradFn);
@@ -84,7 +87,6 @@ export class PyTensor extends HostObject {
         return this.method('abs');
     }
     if (Object.prototype.hasOwnProperty.call(TENSOR_METHODS, name)) return this.method(name);
-    void ctx;
     return undefined;
   }
 
@@ -190,7 +192,7 @@ export class PyTensor extends HostObject {
       if (what === 'bool') throw pyError('RuntimeError', `Boolean value of Tensor with more than one value is ambiguous`);
       throw pyError(what === 'index' ? 'TypeError' : 'ValueError', what === 'index' ? 'only integer tensors of a single element can be converted to an index' : `only one element tensors can be converted to Python scalars`);
     }
-    return this.values()[0];
+    return this.values(what)[0];
   }
 
   item(): PyValue {

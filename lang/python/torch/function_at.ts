@@ -1,0 +1,176 @@
+/**
+ * A torch-style function at its example inputs, on both engines: eagerly as PyTorch runs it
+ * (leaves, backward on the tape), and on the jit engine as torch.func.grad + torch.compile would:
+ * its tensor and float arguments become tracers, each torch op records an equation with its
+ * source span (see trace_backend.ts), the runtime's value_and_grad transforms the jaxpr, and
+ * simplify-and-fuse compiles it. The result has the shape of JaxFunctionAt, so callers treat
+ * the two styles alike.
+ */
+import { sizeOf, type AbstractValue } from '../../../runtime/core';
+import type { DeviceArray } from '../../../runtime/backends';
+import { EagerEngine } from '../../../runtime/eager';
+import type { Jaxpr } from '../../../runtime/ir';
+import { gradJaxpr, makeJaxpr, simplifyAndFuse, valueAndGradJaxpr, type Traceable } from '../../../runtime/jit';
+import type { FunctionInfo, InputSource } from '../analyze';
+import { captureInputs } from '../inputs';
+import type { Budgets, CancelSignal } from '../interpreter';
+import type { JaxFunctionAt, Numbers, Outcome } from '../jax';
+import type { ModuleRegistry } from '../modules';
+import type { PyValue } from '../objects';
+import type { ParseResult } from '../parse';
+import { scriptError } from '../run';
+import { STORAGE, isFloating, type TorchDTypeName } from './dtype';
+import { differentiate, leafCall, numbers } from './gradient_at';
+import { torchSession } from './module';
+import { PyTensor } from './tensor';
+import { TracedArray, TracingBackend } from './trace_backend';
+
+/** The same surface as a JAX-style function's: inputs, wrt, jaxprs, eager(), jit(), dispose(). */
+export type TorchFunctionAt = JaxFunctionAt;
+
+export interface TorchFunctionOptions {
+  readonly file: string;
+  /** Other module shims the script may import (jax, numpy), beside torch. */
+  readonly modules?: ModuleRegistry;
+  readonly budgets?: Partial<Budgets>;
+  readonly signal?: CancelSignal;
+}
+
+/** An argument the jit engine traces: a Python float (a float32 scalar) or a tensor. Anything else stays a Python constant. */
+interface TracedArgument {
+  readonly index: number;
+  readonly aval: AbstractValue;
+  readonly dtype: TorchDTypeName;
+  readonly value: number | PyTensor;
+}
+
+/**
+ * Runs the script up to `fn`'s example inputs with the torch shim over `engine`'s backend. The
+ * script's tensors live in this session (not in `engine`'s scopes) until `dispose()`.
+ */
+export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: InputSource, engine: EagerEngine, options: TorchFunctionOptions): Outcome<TorchFunctionAt> {
+  const backend = engine.backend;
+  const tracing = new TracingBackend(backend, { source: parsed.source, transforming: ['jit'] });
+  const session = new EagerEngine(tracing);
+  tracing.span = () => session.span;
+  const torch = torchSession(session);
+  const captured = captureInputs(parsed, fn, source, {
+    file: options.file, modules: { ...options.modules, ...torch.modules }, budgets: options.budgets, signal: options.signal,
+  });
+  if (!captured.ok) {
+    tracing.disposeAll();
+    return { ok: false, error: captured.error };
+  }
+  const interp = captured.inputs.interpreter;
+  const values = captured.inputs.values;
+  const fun = captured.inputs.fn;
+  const names = [...values.keys()];
+  const args = [...values.values()];
+  const traced = args.flatMap((v, index): TracedArgument[] => {
+    if (typeof v === 'number') return [{ index, aval: { shape: [], dtype: 'float32' }, dtype: 'float32', value: v }];
+    if (v instanceof PyTensor) return [{ index, aval: { shape: v.shape, dtype: v.t.dtype }, dtype: v.dtype, value: v }];
+    return [];
+  });
+  // NB: as gradientAt's leaves: floats and float tensors are differentiated; integer tensors are traced but not.
+  const wrtInvars = traced.flatMap((a, k) => (isFloating(a.dtype) ? [k] : []));
+  const wrt = wrtInvars.map((k) => names[traced[k].index]);
+  const guard = <T>(body: () => T): Outcome<T> => {
+    try {
+      return { ok: true, value: body() };
+    } catch (e) {
+      return { ok: false, error: scriptError(interp, e, options.file) };
+    }
+  };
+
+  /** The shape the function returns, known once it has been traced. */
+  let outShape: readonly number[] = [];
+  /**
+   * The function traced on tracers of its traced arguments. With `loss`, a one-element result is
+   * reshaped to a scalar, as backward() takes one element without a gradient argument.
+   */
+  const forward = (loss: boolean): Jaxpr => makeJaxpr((o, ...tracers) => {
+    const rt = torch.runtime(interp);
+    const callArgs = [...args];
+    traced.forEach((a, k) => {
+      const t = session.fromArray(new TracedArray(tracers[k], backend.name, tracing.site));
+      callArgs[a.index] = rt.wrap(t, a.dtype);
+    });
+    const result = session.withGradMode(false, () => interp.call(fun, callArgs));
+    const out = traceableOf(result, fn.name, (v) => interp.repr(v));
+    outShape = typeof out === 'number' ? [] : out.shape;
+    if (!loss || typeof out === 'number' || out.shape.length === 0 || sizeOf(out.shape) !== 1) return out;
+    return o.apply('reshape', [out], { newSizes: [] });
+  }, traced.map((a) => a.aval));
+  const differentiable = () => {
+    if (wrtInvars.length === 0) throw new TypeError(`${fn.name}() has no float argument to differentiate`);
+    return forward(true);
+  };
+  const argumentArrays = (invars: Jaxpr['invars']) => {
+    const made: DeviceArray[] = [];
+    const release = () => {
+      for (const a of made.splice(0)) backend.dispose(a);
+    };
+    if (invars.length !== traced.length) throw new TypeError(`${fn.name}(): the jaxpr takes ${invars.length} arguments, the function ${traced.length} tensors and floats`);
+    const arrays = traced.map((a) => {
+      if (a.value instanceof PyTensor) return a.value.t.array;
+      const x = backend.upload([a.value], { shape: [], dtype: STORAGE[a.dtype] });
+      made.push(x);
+      return x;
+    });
+    return { arrays, release };
+  };
+
+  const at: TorchFunctionAt = {
+    inputs: Object.fromEntries(names.map((n, i) => [n, numbers(interp, args[i])])),
+    wrt,
+    jaxpr: (grad) => guard(() => (grad ? gradJaxpr(differentiable(), wrtInvars) : forward(false))),
+    valueAndGradJaxpr: () => guard(() => valueAndGradJaxpr(differentiable(), wrtInvars)),
+    argumentArrays: (invars) => guard(() => argumentArrays(invars)),
+    eager: () => guard(() => session.tidy(() => differentiate(leafCall(interp, fun, values, session), fn.name))),
+    jit: () => guard(() => {
+      let t0 = performance.now();
+      const jaxpr = valueAndGradJaxpr(differentiable(), wrtInvars);
+      const traceMs = performance.now() - t0;
+      t0 = performance.now();
+      const exe = simplifyAndFuse(jaxpr, backend);
+      const compileMs = performance.now() - t0;
+      const { arrays, release } = argumentArrays(jaxpr.invars);
+      const made: DeviceArray[] = [];
+      try {
+        t0 = performance.now();
+        const outs = exe.run(arrays);
+        const runMs = performance.now() - t0;
+        made.push(...outs);
+        const read = outs.map((o) => Array.from(backend.readSync(o)));
+        const grad = Object.fromEntries(wrt.map((n, k) => [n, nest(read[1 + k], traced[wrtInvars[k]].aval.shape)]));
+        const ms = (x: number) => Number(x.toFixed(3));
+        return {
+          value: nest(read[0], outShape), grad, trace_ms: ms(traceMs), compile_ms: ms(compileMs), run_ms: ms(runMs),
+          kernels: exe.plan ? exe.plan.kernels.length : exe.jaxpr.eqns.length,
+        };
+      } finally {
+        for (const a of new Set(made)) backend.dispose(a);
+        release();
+      }
+    }),
+    dispose: () => tracing.disposeAll(),
+  };
+  return { ok: true, value: at };
+}
+
+/** What the traced function returned, as the jaxpr's output: a tracer, a concrete array (a constant) or a number. */
+function traceableOf(result: PyValue, name: string, repr: (v: PyValue) => string): Traceable {
+  if (typeof result === 'number') return result;
+  if (result instanceof PyTensor) {
+    const a = result.t.array;
+    return a instanceof TracedArray ? a.tracer : a;
+  }
+  throw new TypeError(`${name}() returned ${repr(result)}, not a number or a tensor; Gradlens differentiates functions that return one`);
+}
+
+function nest(flat: readonly number[], shape: readonly number[]): Numbers {
+  if (shape.length === 0) return flat[0];
+  const [n, ...rest] = shape;
+  const size = flat.length / n;
+  return Array.from({ length: n }, (_, i) => nest(flat.slice(i * size, (i + 1) * size), rest));
+}

@@ -1,0 +1,37 @@
+/**
+ * What a torch function cannot do while it is traced for jit (as under torch.func.grad and
+ * torch.compile(fullgraph=True)): read a traced tensor's value, branch on it, or run autograd
+ * inside. Each is refused at the user's line with what to write instead.
+ */
+import type { Tensor } from '../../../runtime/eager';
+import { concretizationError, type TracingSite } from '../jax';
+import { pyError } from '../exceptions';
+import type { HostContext } from '../host';
+import { TracedArray } from './trace_backend';
+
+/** The tracing site of a tensor whose storage is traced; null for a concrete tensor. */
+export function tracedSite(t: Tensor): TracingSite | null {
+  const a = t.array;
+  return a instanceof TracedArray ? a.site : null;
+}
+
+/** Refuses reading a traced tensor's value: `what` is `bool` (if/while), `item`, `float`, `int` or `str` (print). */
+export function refuseValue(t: Tensor, what: string, ctx: HostContext): void {
+  const site = tracedSite(t);
+  if (!site) return;
+  throw concretizationError(site, what, ctx, what === 'bool'
+    ? () => 'use torch.where(...) instead of Python control flow on a tensor'
+    : (name) => `return '${name}' from the function instead of reading its value inside`);
+}
+
+/** Refuses `backward()`, `torch.autograd.grad` and `.grad` (`what`, when the source is not known) on a traced tensor. */
+export function refuseAutograd(t: Tensor, what: string, ctx: HostContext): void {
+  const site = tracedSite(t);
+  if (!site) return;
+  const code = site.source?.slice(ctx.span.from, ctx.span.to) || what;
+  const err = pyError('RuntimeError',
+    `${site.transforming[0] ?? 'jit'} cannot trace '${code}' inside the function it compiles: it differentiates what the function `
+      + 'returns, as torch.func.grad does; return the loss instead of calling autograd on it');
+  err.exc.bareMessage = true;
+  throw err;
+}
