@@ -1,0 +1,107 @@
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { ExtensionToWebview, WebviewToExtension } from '../../protocol';
+import { panelHtml } from '../../webview';
+import { serveStatic } from '../webgpu/server';
+
+/** Where the built extension keeps the page's bundle and the runtime's .wasm binaries. */
+const DIST = join(__dirname, '..', 'dist');
+
+/**
+ * A dark theme's variables, as VS Code sets them on the webview's <html>: the panel takes every
+ * colour from these. NB: set through the CSSOM, as VS Code does, which the page's CSP allows.
+ */
+const THEME: Record<string, string> = {
+  '--vscode-foreground': '#cccccc',
+  '--vscode-descriptionForeground': '#9d9d9d',
+  '--vscode-editor-background': '#1f1f1f',
+  '--vscode-editor-foreground': '#cccccc',
+  '--vscode-editorWidget-background': '#202020',
+  '--vscode-editorWidget-border': '#454545',
+  '--vscode-editorLineNumber-foreground': '#6e7681',
+  '--vscode-focusBorder': '#0078d4',
+  '--vscode-charts-red': '#f14c4c',
+  '--vscode-charts-blue': '#3794ff',
+  '--vscode-charts-green': '#89d185',
+  '--vscode-charts-orange': '#d18616',
+  '--vscode-charts-purple': '#b180d7',
+  '--vscode-charts-yellow': '#cca700',
+  '--vscode-font-family': 'sans-serif',
+  '--vscode-font-size': '13px',
+  '--vscode-editor-font-family': 'monospace',
+};
+
+/** The panel as VS Code would show it: panelHtml's page, its strict CSP, a fake acquireVsCodeApi that records what is posted. */
+export class WebviewPage {
+  private constructor(
+    readonly page: Page,
+    private readonly folder: string,
+    private readonly server: Awaited<ReturnType<typeof serveStatic>>,
+    readonly errors: string[],
+  ) {}
+
+  static async open(browser: Browser): Promise<WebviewPage> {
+    // NB: a fresh folder a run: the page, dist/webview.js and the .wasm files it may fetch, nothing else served.
+    const folder = mkdtempSync(join(tmpdir(), 'gradlens-webview-'));
+    for (const f of readdirSync(DIST).filter((f) => f.startsWith('webview.js') || f.endsWith('.wasm'))) cpSync(join(DIST, f), join(folder, f));
+    const server = await serveStatic(folder);
+    const origin = server.url.replace(/\/$/, '');
+    const nonce = Math.random().toString(36).slice(2);
+    writeFileSync(join(folder, 'index.html'), panelHtml({ scriptUri: `${origin}/webview.js`, cspSource: origin, nonce, distUri: origin }));
+    const page = await browser.newPage({ viewport: { width: 900, height: 800 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+    page.on('console', (m) => m.type() === 'error' && errors.push(`console error: ${m.text()}`));
+    await page.addInitScript((theme: Record<string, string>) => {
+      const w = window as unknown as { posted: unknown[]; violations: string[]; acquireVsCodeApi: () => unknown };
+      w.posted = [];
+      w.violations = [];
+      w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.posted.push(m), getState: () => undefined, setState: () => undefined });
+      document.addEventListener('securitypolicyviolation', (e) => w.violations.push(`${e.violatedDirective} refused ${e.blockedURI}`));
+      document.addEventListener('DOMContentLoaded', () => {
+        for (const [k, v] of Object.entries(theme)) document.documentElement.style.setProperty(k, v);
+      });
+    }, THEME);
+    await page.goto(server.url);
+    return new WebviewPage(page, folder, server, errors);
+  }
+
+  /** Sends a message as the extension would (webview.postMessage arrives as a window message event). */
+  async send(message: ExtensionToWebview | Record<string, unknown>): Promise<void> {
+    // NB: sent as JSON text: Playwright's argument types recurse without end over the protocol's nested types.
+    await this.page.evaluate((json: string) => window.postMessage(JSON.parse(json), '*'), JSON.stringify(message));
+  }
+
+  async posted(): Promise<WebviewToExtension[]> {
+    const json = await this.page.evaluate(() => JSON.stringify((window as unknown as { posted: unknown[] }).posted));
+    return JSON.parse(json) as WebviewToExtension[];
+  }
+
+  /** Waits for the first message posted to the extension of `type` whose `fields` equal those given. */
+  async waitForPosted<T extends WebviewToExtension['type']>(type: T, fields: Record<string, unknown> = {}): Promise<Extract<WebviewToExtension, { type: T }>> {
+    const wanted: { type: string; fields: string } = { type, fields: JSON.stringify(fields) };
+    const found = await this.page.waitForFunction(
+      (w: { type: string; fields: string }) => {
+        const f = JSON.parse(w.fields) as Record<string, unknown>;
+        const posted = (window as unknown as { posted: Record<string, unknown>[] }).posted;
+        const m = posted.find((m) => m.type === w.type && Object.entries(f).every(([k, v]) => JSON.stringify(m[k]) === JSON.stringify(v)));
+        return m ? JSON.stringify(m) : undefined;
+      },
+      wanted,
+      { timeout: 60_000 },
+    );
+    return JSON.parse((await found.jsonValue()) as string) as Extract<WebviewToExtension, { type: T }>;
+  }
+
+  async violations(): Promise<string[]> {
+    return this.page.evaluate(() => (window as unknown as { violations: string[] }).violations);
+  }
+
+  async close(): Promise<void> {
+    await this.page.close();
+    await this.server.close();
+    rmSync(this.folder, { recursive: true, force: true });
+  }
+}

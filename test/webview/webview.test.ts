@@ -1,0 +1,168 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import type { EvaluateRequest, EvaluationOutcome } from '../../protocol';
+import { launchChromium } from './browser';
+import { jaxprGraph, outcomeOf, plotOf, tapeGraph } from './fixtures';
+import { WebviewPage } from './page';
+
+/**
+ * The webview outside VS Code: dist/webview.js in headless Chromium under panelHtml's CSP, with a
+ * fake acquireVsCodeApi. Evaluations run for real on the page's WebGPU (SwiftShader); the graph,
+ * plot and 200-node cases are shown from the CLI's real output (test/fixtures/webview).
+ */
+const ROOT = join(__dirname, '..');
+const SEED_TORCH = 'file:///work/examples/seed_torch.py';
+const SEED_JAX = 'file:///work/examples/seed_jax.py';
+
+function request(file: string, uri: string, engines: EvaluateRequest['engines']): EvaluateRequest {
+  return { uri, text: readFileSync(join(ROOT, file), 'utf8'), function: 'f', engines, backend: 'auto', graphs: true };
+}
+
+interface Box { id: string; x: number; y: number; width: number; height: number }
+
+function overlapping(boxes: readonly Box[]): string[] {
+  const found: string[] = [];
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i];
+      const b = boxes[j];
+      if (a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height) found.push(`${a.id} and ${b.id}`);
+    }
+  }
+  return found;
+}
+
+describe('webview panel and execution host in headless Chromium', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  let panel: WebviewPage;
+
+  before(async () => {
+    browser = await launchChromium();
+    panel = await WebviewPage.open(browser);
+  });
+
+  after(async () => {
+    const violations = await panel?.violations();
+    await panel?.close();
+    await browser?.close();
+    assert.deepEqual(violations, [], 'the page broke its Content-Security-Policy');
+    assert.deepEqual(panel?.errors ?? [], [], 'errors in the page');
+  });
+
+  /** The graph viewer's node boxes as laid out (the graph's own coordinates). */
+  async function nodeBoxes(): Promise<Box[]> {
+    return panel.page.$$eval('.graph-view .node', (nodes) =>
+      nodes.map((n) => ({
+        id: n.getAttribute('data-node') ?? '',
+        label: n.querySelector('.node-label')?.textContent ?? '',
+        x: Number(n.getAttribute('data-x')),
+        y: Number(n.getAttribute('data-y')),
+        width: Number(n.getAttribute('data-width')),
+        height: Number(n.getAttribute('data-height')),
+      })),
+    );
+  }
+
+  async function showAndLayOut(outcome: EvaluationOutcome, kind: string): Promise<void> {
+    await panel.send({ type: 'show', outcome, view: 'graph' });
+    await panel.page.waitForSelector(`.graph-viewer[data-state="laid-out"][data-kind="${kind}"]`, { timeout: 60_000 });
+  }
+
+  it("reports 'ready' on WebGPU with the adapter's description", async () => {
+    const ready = await panel.waitForPosted('ready');
+    assert.equal(ready.backend.name, 'webgpu');
+    assert.match(ready.backend.adapter ?? '', /swiftshader/i);
+  });
+
+  it('evaluates the seed torch snippet: value 15.0, gradient 7.0, shown in the panel', async () => {
+    await panel.send({ type: 'evaluate', id: 1, request: request('examples/seed_torch.py', SEED_TORCH, 'eager') });
+    const { outcome } = await panel.waitForPosted('outcome', { id: 1 });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.equal(outcome.result.value, 15);
+    assert.deepEqual(outcome.result.grad, { x: 7 });
+    assert.equal(outcome.result.backend.name, 'webgpu');
+    const posted = await panel.posted();
+    assert.ok(posted.some((m) => m.type === 'progress' && m.id === 1), 'no progress was reported');
+    await panel.page.waitForSelector('.results table.values');
+    assert.equal(await panel.page.textContent('.results tr.value td.shown'), '15.0');
+    assert.equal(await panel.page.textContent('.results tr.grad td.shown'), '7.0');
+  });
+
+  it('evaluates the seed JAX snippet with both engines: 15.0 and 7.0 from each, timings as bars', async () => {
+    await panel.send({ type: 'evaluate', id: 2, request: request('examples/seed_jax.py', SEED_JAX, 'both') });
+    const { outcome } = await panel.waitForPosted('outcome', { id: 2 });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.equal(outcome.result.value, 15);
+    assert.deepEqual(outcome.result.grad, { x: 7 });
+    assert.deepEqual(outcome.result.jit?.grad, { x: 7 });
+    const bars = await panel.page.$$eval('.compare-pane .bar', (bs) => bs.map((b) => b.getAttribute('data-label')));
+    assert.deepEqual(bars, ['eager · run', 'jit · trace', 'jit · compile', 'jit · run']);
+  });
+
+  it('draws the nodes of x**2 + 3*x + 5 laid out without overlap, the fused kernel as a group box around them', async () => {
+    await showAndLayOut(outcomeOf('seed_jax.grad.json', SEED_JAX, 'jax', [jaxprGraph('seed_jax.graph.json', 'forward')]), 'forward');
+    const boxes = await nodeBoxes();
+    assert.deepEqual(boxes.map((b) => (b as Box & { label: string }).label), ['a', 'integer_pow', 'mul', 'add', 'add', 'out 0']);
+    assert.deepEqual(overlapping(boxes), []);
+    const groups = await panel.page.$$eval('.graph-view .group', (gs) =>
+      gs.map((g) => ({ id: g.getAttribute('data-group'), x: Number(g.getAttribute('data-x')), y: Number(g.getAttribute('data-y')), width: Number(g.getAttribute('data-width')), height: Number(g.getAttribute('data-height')) })),
+    );
+    assert.equal(groups.length, 1);
+    const [k] = groups;
+    for (const b of boxes.filter((b) => !['a', 'out0'].includes(b.id))) {
+      assert.ok(b.x >= k.x && b.y >= k.y && b.x + b.width <= k.x + k.width && b.y + b.height <= k.y + k.height, `${b.id} lies outside the kernel's box`);
+    }
+    const edgeLabels = await panel.page.$$eval('.graph-view .edge-label', (ls) => ls.map((l) => l.textContent));
+    assert.ok(edgeLabels.length > 0 && edgeLabels.every((l) => l === 'f32[]'), `edge types: ${edgeLabels.join(', ')}`);
+  });
+
+  it('clicking a node posts reveal with its source line', async () => {
+    await panel.page.click('.graph-view .node[data-node="c"]');
+    const reveal = await panel.waitForPosted('reveal');
+    assert.equal(reveal.uri, SEED_JAX);
+    assert.deepEqual(reveal.range, { line: 5, col: 21, endLine: 5, endCol: 26 });
+  });
+
+  it('shows the jaxpr on demand', async () => {
+    await panel.page.click('.graph-viewer .toolbar vscode-button:has-text("Jaxpr")');
+    const text = await panel.page.textContent('.graph-details pre');
+    assert.match(text ?? '', /b:f32\[\] = integer_pow\[y=2\] a/);
+  });
+
+  it('draws the eager tape of the torch snippet', async () => {
+    await showAndLayOut(outcomeOf('seed_torch.grad.json', SEED_TORCH, 'torch', [tapeGraph('seed_torch.graph.json')]), 'tape');
+    const labels = (await nodeBoxes()).map((b) => (b as Box & { label: string }).label).sort();
+    assert.deepEqual(labels, ['AccumulateGrad', 'AddBackward0', 'AddBackward0', 'MulBackward0', 'PowBackward0']);
+    assert.deepEqual(overlapping(await nodeBoxes()), []);
+  });
+
+  it('plots f, f′ and the tangent at the input for a function of one variable', async () => {
+    const outcome = outcomeOf('seed_jax.grad.json', SEED_JAX, 'jax', [], plotOf('seed_jax.plot.jsonl', 'x', 2));
+    await panel.send({ type: 'show', outcome, view: 'results' });
+    await panel.page.waitForSelector('.plot-view');
+    const points = await panel.page.$$eval('.plot-view polyline', (ps) => ps.map((p) => (p.getAttribute('points') ?? '').split(' ').length));
+    assert.deepEqual(points, [21, 21]);
+    const legend = await panel.page.textContent('.plot .legend .tangent');
+    assert.equal(legend, 'tangent at x = 2.0: slope 7.0');
+  });
+
+  it('lays out a 200-node graph without overlap, in less detail', async () => {
+    const graph = jaxprGraph('newton_jax.graph.json', 'forward');
+    assert.ok(graph.nodes.length >= 200, `${graph.nodes.length} nodes`);
+    await showAndLayOut(outcomeOf('seed_jax.grad.json', SEED_JAX, 'jax', [graph]), 'forward');
+    const boxes = await nodeBoxes();
+    assert.equal(boxes.length, graph.nodes.length);
+    assert.deepEqual(overlapping(boxes), []);
+    assert.equal(await panel.page.$$eval('.graph-view .edge-label', (ls) => ls.length), 0);
+  });
+
+  it('ignores a malformed message and logs it', async () => {
+    await panel.send({ type: 'evaluate', id: 'three', request: {} });
+    const log = await panel.waitForPosted('log');
+    assert.equal(log.level, 'warn');
+    assert.match(log.message, /malformed/);
+  });
+});

@@ -1,0 +1,50 @@
+// The page bundled into dist/webview.js: the panel, and the execution host that evaluates on the
+// webview's GPU. Every message from the extension is validated before it is acted on.
+import { openExecutionHost } from '../evaluation';
+import { isExtensionToWebview, type ExtensionToWebview, type WebviewToExtension } from '../protocol';
+import { HostSession } from './host';
+import { PANEL_ROOT_ID } from './html';
+import { Panel } from './ui/panel';
+import { adoptPanelStyles } from './ui/styles';
+
+interface VsCodeApi {
+  postMessage(message: WebviewToExtension): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const post = (message: WebviewToExtension): void => vscode.postMessage(message);
+
+adoptPanelStyles(document);
+const root = document.getElementById(PANEL_ROOT_ID) ?? document.body;
+const panel = new Panel(root, (uri, range) => post({ type: 'reveal', uri, range }));
+const host = new HostSession(openExecutionHost, (message) => {
+  if (message.type === 'progress') panel.progress(message.message);
+  post(message);
+});
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  if (!isExtensionToWebview(event.data)) {
+    post({ type: 'log', level: 'warn', message: `webview: ignored a malformed message: ${JSON.stringify(event.data)?.slice(0, 200)}` });
+    return;
+  }
+  void handle(event.data).catch((e: unknown) =>
+    post({ type: 'log', level: 'error', message: `webview: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` }),
+  );
+});
+
+async function handle(message: ExtensionToWebview): Promise<void> {
+  switch (message.type) {
+    case 'evaluate':
+      await panel.show(await host.evaluate(message.id, message.request));
+      return;
+    case 'cancel':
+      host.cancel(message.id);
+      return;
+    case 'show':
+      await panel.show(message.outcome, message.view);
+      return;
+  }
+}
+
+void host.start();

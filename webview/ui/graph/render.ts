@@ -1,0 +1,116 @@
+import type { GraphGroup, GraphNode, SourceRange } from '../../../protocol';
+import { svg } from '../dom';
+import { formatMs } from '../format';
+import { nodeHeight, type GraphLayout, type PlacedEdge, type PlacedGroup, type PlacedNode, type Point } from './layout';
+
+export interface RenderHandlers {
+  /** A node with a source range was clicked. */
+  readonly onNode: (node: GraphNode, range: SourceRange) => void;
+  /** A fused kernel's box (or, in a large graph, one of its nodes' kernel badge) was clicked. */
+  readonly onGroup: (group: GraphGroup) => void;
+}
+
+/** Group colours cycle through the theme's chart colours (CSS classes group-colour-0..5). */
+const GROUP_COLOURS = 6;
+
+/**
+ * The laid-out graph as SVG: group boxes under edges under nodes. Every node carries its placed
+ * box as data attributes (data-x, data-y, data-width, data-height), which the tests read.
+ * `groupOf` colours the nodes of each kernel in a large graph, where groups are not boxes.
+ */
+export function renderGraph(layout: GraphLayout, groupOf: ReadonlyMap<string, GraphGroup>, handlers: RenderHandlers): SVGGElement {
+  const colourOf = new Map<string, number>();
+  for (const g of groupOf.values()) if (!colourOf.has(g.id)) colourOf.set(g.id, colourOf.size % GROUP_COLOURS);
+  const maxMs = Math.max(0, ...layout.nodes.map((n) => n.node.ms ?? 0));
+  return svg(
+    'g',
+    { class: layout.detailed ? 'graph detailed' : 'graph' },
+    svg('g', { class: 'groups' }, ...layout.groups.map((g) => groupBox(g, colourOf.get(g.group.id) ?? 0, handlers))),
+    svg('g', { class: 'edges' }, ...layout.edges.map(edgePath)),
+    svg('g', { class: 'nodes' }, ...layout.nodes.map((n) => nodeBox(n, maxMs, layout.detailed ? undefined : groupOf.get(n.node.id), colourOf, handlers))),
+  );
+}
+
+/** The arrowhead the edges end with, defined once per SVG. */
+export function arrowMarker(): SVGDefsElement {
+  return svg(
+    'defs',
+    {},
+    svg(
+      'marker',
+      { id: 'gradlens-arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
+      svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrowhead' }),
+    ),
+  );
+}
+
+function groupBox(placed: PlacedGroup, colour: number, handlers: RenderHandlers): SVGGElement {
+  const { group } = placed;
+  const box = svg(
+    'g',
+    { class: `group group-colour-${colour}`, 'data-group': group.id, ...boxData(placed) },
+    svg('rect', { x: placed.x, y: placed.y, width: placed.width, height: placed.height, rx: 6 }),
+    svg('text', { class: 'group-label', x: placed.x + 8, y: placed.y + 16 }, group.source ? `${group.label} ⟨source⟩` : group.label),
+    svg('title', {}, `${group.label}: ${group.nodes.length} ops${group.source ? ', click for its generated source' : ''}`),
+  );
+  box.addEventListener('click', () => handlers.onGroup(group));
+  return box;
+}
+
+function edgePath(placed: PlacedEdge): SVGGElement {
+  const { edge, points, label } = placed;
+  const g = svg(
+    'g',
+    { class: 'edge', 'data-from': edge.from, 'data-to': edge.to },
+    svg('path', { d: pathData(points), 'marker-end': 'url(#gradlens-arrow)' }),
+    svg('title', {}, `${edge.from} → ${edge.to}: ${edge.type}`),
+  );
+  if (label) g.append(svg('text', { class: 'edge-label', x: label.x, y: label.y + label.height - 3 }, edge.type));
+  return g;
+}
+
+function pathData(points: readonly Point[]): string {
+  return points.map((p, i) => `${i === 0 ? 'M' : 'L'} ${p.x} ${p.y}`).join(' ');
+}
+
+function nodeBox(
+  placed: PlacedNode,
+  maxMs: number,
+  group: GraphGroup | undefined,
+  colourOf: ReadonlyMap<string, number>,
+  handlers: RenderHandlers,
+): SVGGElement {
+  const { node } = placed;
+  const classes = ['node', `kind-${node.kind}`];
+  if (node.range) classes.push('linked');
+  if (group) classes.push('grouped', `group-colour-${colourOf.get(group.id) ?? 0}`);
+  const rect = svg('rect', { x: placed.x, y: placed.y, width: placed.width, height: placed.height, rx: node.kind === 'op' ? 4 : 14 });
+  if (node.ms !== undefined && maxMs > 0) {
+    classes.push('timed');
+    // NB: a CSS custom property set through the CSSOM, which the CSP allows (a style attribute it would refuse).
+    rect.style.setProperty('--heat', `${Math.round((100 * node.ms) / maxMs)}%`);
+  }
+  const cx = placed.x + placed.width / 2;
+  const tooltip = [
+    `${node.label}: ${node.type}`,
+    node.range ? `line ${node.range.line}, column ${node.range.col} (click to reveal)` : undefined,
+    node.ms !== undefined ? `eager ${formatMs(node.ms)}` : undefined,
+    group ? group.label : undefined,
+  ].filter((l) => l !== undefined);
+  const box = svg(
+    'g',
+    { class: classes.join(' '), 'data-node': node.id, ...boxData(placed), ...(node.range ? { 'data-line': node.range.line } : {}) },
+    rect,
+    svg('text', { class: 'node-label', x: cx, y: placed.y + nodeHeight / 2 - 2 }, node.label),
+    svg('text', { class: 'node-type', x: cx, y: placed.y + nodeHeight / 2 + 12 }, node.type),
+    svg('title', {}, tooltip.join('\n')),
+  );
+  const range = node.range;
+  if (range) box.addEventListener('click', () => handlers.onNode(node, range));
+  else if (group) box.addEventListener('click', () => handlers.onGroup(group));
+  return box;
+}
+
+function boxData(b: { x: number; y: number; width: number; height: number }): Record<string, number> {
+  return { 'data-x': b.x, 'data-y': b.y, 'data-width': b.width, 'data-height': b.height };
+}

@@ -1,0 +1,125 @@
+import type { GraphGroup, GraphView, SourceRange } from '../../../protocol';
+import { custom, html, svg } from '../dom';
+import { layoutGraph, nodeGroups, type GraphLayout } from './layout';
+import { arrowMarker, renderGraph } from './render';
+import { LOW_DETAIL_SCALE, Viewport } from './viewport';
+
+const KIND_TITLES: Record<GraphView['kind'], string> = { forward: 'Forward', gradient: 'Gradient', tape: 'Eager tape' };
+/** A large graph opens at this zoom at the least (at its top-left, to be panned) rather than shrunk to fit unreadably. */
+const MIN_FIT_SCALE = 0.35;
+
+/**
+ * The graph viewer: one of the result's graphs (forward, gradient, eager tape) laid out and drawn,
+ * with pan and zoom, a click on a node revealing its source, and the jaxpr or a kernel's
+ * generated source shown on demand below it.
+ */
+export class GraphViewer {
+  readonly element: HTMLElement;
+  private readonly kinds: HTMLElement;
+  private readonly status: HTMLElement;
+  private readonly textButton: HTMLElement;
+  private readonly view: SVGSVGElement;
+  private readonly content: SVGGElement;
+  private readonly details: HTMLElement;
+  private readonly viewport: Viewport;
+  private current: { graph: GraphView; layout: GraphLayout } | undefined;
+  /** Drops a layout that finishes after a newer graph was asked for. */
+  private generation = 0;
+
+  constructor(private readonly onReveal: (range: SourceRange) => void) {
+    this.kinds = html('span', { class: 'graph-kinds' });
+    const fit = custom('vscode-button', { secondary: '', title: 'Fit the graph to the view' }, 'Fit');
+    fit.addEventListener('click', () => this.fit());
+    this.textButton = custom('vscode-button', { secondary: '', title: 'Show the printed jaxpr' }, 'Jaxpr');
+    this.textButton.addEventListener('click', () => this.toggleText());
+    this.status = html('span', { class: 'graph-status' });
+    this.content = svg('g', { class: 'viewport' });
+    this.view = svg('svg', { class: 'graph-view', role: 'img', 'aria-label': 'computation graph' }, arrowMarker(), this.content);
+    this.viewport = new Viewport(this.view, this.content, (scale) => this.view.classList.toggle('low-detail', scale < LOW_DETAIL_SCALE));
+    this.details = html('div', { class: 'graph-details', hidden: '' });
+    this.element = html(
+      'section',
+      { class: 'graph-viewer', 'data-state': 'empty' },
+      html('div', { class: 'toolbar' }, this.kinds, fit, this.textButton, this.status),
+      this.view,
+      this.details,
+    );
+  }
+
+  /** Shows `graphs` (replacing what was shown), starting with the graph of `preferred` kind when there is one. */
+  async show(graphs: readonly GraphView[], preferred?: GraphView['kind']): Promise<void> {
+    this.kinds.replaceChildren(
+      ...graphs.map((g) => {
+        const button = custom('vscode-button', { secondary: '', 'data-kind': g.kind }, KIND_TITLES[g.kind]);
+        button.addEventListener('click', () => void this.draw(g));
+        return button;
+      }),
+    );
+    const first = graphs.find((g) => g.kind === preferred) ?? graphs[0];
+    if (first) await this.draw(first);
+    else {
+      this.current = undefined;
+      this.content.replaceChildren();
+      this.status.textContent = 'No graph: evaluate with graphs on.';
+      this.element.dataset.state = 'empty';
+    }
+  }
+
+  private async draw(graph: GraphView): Promise<void> {
+    const generation = ++this.generation;
+    for (const b of Array.from(this.kinds.children)) b.toggleAttribute('secondary', b.getAttribute('data-kind') !== graph.kind);
+    this.element.dataset.state = 'laying-out';
+    this.status.textContent = `Laying out ${graph.nodes.length} nodes…`;
+    this.details.hidden = true;
+    this.textButton.hidden = graph.text === undefined;
+    const { width, height } = this.view.getBoundingClientRect();
+    const layout = await layoutGraph(graph, width > 0 && height > 0 ? width / height : 1);
+    if (generation !== this.generation) return;
+    this.current = { graph, layout };
+    this.content.replaceChildren(
+      renderGraph(layout, nodeGroups(graph), {
+        onNode: (node, range) => {
+          for (const n of Array.from(this.content.querySelectorAll('.node.selected'))) n.classList.remove('selected');
+          this.content.querySelector(`[data-node="${CSS.escape(node.id)}"]`)?.classList.add('selected');
+          this.onReveal(range);
+        },
+        onGroup: (group) => this.showSource(group),
+      }),
+    );
+    this.fit();
+    const kernels = graph.groups.length;
+    this.status.textContent = `${graph.nodes.length} nodes · ${kernels} fused kernel${kernels === 1 ? '' : 's'}${layout.detailed ? '' : ' · large graph: kernels shown as colours, edge types on hover'}`;
+    this.element.dataset.state = 'laid-out';
+    this.element.dataset.kind = graph.kind;
+  }
+
+  /** Fits the graph again: after its tab became visible (a hidden view has no size to fit to). */
+  refit(): void {
+    requestAnimationFrame(() => this.fit());
+  }
+
+  private fit(): void {
+    if (this.view.getBoundingClientRect().width === 0) return;
+    if (this.current) this.viewport.fit(this.current.layout.width, this.current.layout.height, this.current.layout.detailed ? 0 : MIN_FIT_SCALE);
+  }
+
+  private toggleText(): void {
+    const text = this.current?.graph.text;
+    if (text === undefined) return;
+    const showing = !this.details.hidden && this.details.dataset.shows === 'jaxpr';
+    this.showDetails(showing ? undefined : { heading: `${KIND_TITLES[this.current!.graph.kind]} jaxpr`, text, shows: 'jaxpr' });
+  }
+
+  private showSource(group: GraphGroup): void {
+    const heading = group.source ? `${group.label}: generated ${group.language ?? 'kernel'} source` : `${group.label}`;
+    const text = group.source ?? `${group.nodes.length} ops fused into one kernel; the host sent no generated source for it.`;
+    this.showDetails({ heading, text, shows: `group:${group.id}` });
+  }
+
+  private showDetails(what: { heading: string; text: string; shows: string } | undefined): void {
+    this.details.hidden = what === undefined;
+    if (!what) return;
+    this.details.dataset.shows = what.shows;
+    this.details.replaceChildren(html('h3', {}, what.heading), html('pre', { class: 'code' }, what.text));
+  }
+}

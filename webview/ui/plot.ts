@@ -1,0 +1,71 @@
+import type { EvaluationResult, PlotData } from '../../protocol';
+import { html, svg } from './dom';
+import { formatFloat } from './format';
+
+const WIDTH = 420;
+const HEIGHT = 240;
+const MARGIN = { left: 48, right: 12, top: 12, bottom: 28 };
+
+/** f and f′ over a range around the input, and f's tangent at the input, for a function of one scalar. */
+export function plotView(result: EvaluationResult): HTMLElement | undefined {
+  const plot = result.plot;
+  if (!plot || plot.xs.length < 2) return undefined;
+  const at = tangentAt(result, plot);
+  const finite = (v: number): boolean => Number.isFinite(v);
+  const ys = [...plot.f, ...plot.df].filter(finite);
+  const x0 = Math.min(...plot.xs);
+  const x1 = Math.max(...plot.xs);
+  let y0 = Math.min(...ys, at.f);
+  let y1 = Math.max(...ys, at.f);
+  if (y0 === y1) [y0, y1] = [y0 - 1, y1 + 1];
+  const sx = (x: number): number => MARGIN.left + ((x - x0) / (x1 - x0)) * (WIDTH - MARGIN.left - MARGIN.right);
+  const sy = (y: number): number => HEIGHT - MARGIN.bottom - ((y - y0) / (y1 - y0)) * (HEIGHT - MARGIN.top - MARGIN.bottom);
+  const line = (values: readonly number[]): string =>
+    plot.xs.map((x, i) => (finite(values[i]) ? `${sx(x)},${sy(values[i])}` : '')).filter((p) => p).join(' ');
+  // The tangent y = f(a) + f'(a)(x - a), drawn across the range and clipped to the plot area.
+  const tangent = (x: number): number => at.f + at.df * (x - at.x);
+  const clip = `gradlens-plot-clip`;
+  return html(
+    'section',
+    { class: 'plot' },
+    html('h3', {}, `f and f′ around ${plot.param} = ${formatFloat(plot.at)}`),
+    svg(
+      'svg',
+      { class: 'plot-view', width: WIDTH, height: HEIGHT, viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img', 'aria-label': `plot of f and its derivative in ${plot.param}` },
+      svg('defs', {}, svg('clipPath', { id: clip }, svg('rect', { x: MARGIN.left, y: MARGIN.top, width: WIDTH - MARGIN.left - MARGIN.right, height: HEIGHT - MARGIN.top - MARGIN.bottom }))),
+      svg('g', { class: 'axes' },
+        svg('line', { x1: MARGIN.left, y1: HEIGHT - MARGIN.bottom, x2: WIDTH - MARGIN.right, y2: HEIGHT - MARGIN.bottom }),
+        svg('line', { x1: MARGIN.left, y1: MARGIN.top, x2: MARGIN.left, y2: HEIGHT - MARGIN.bottom }),
+        ...(y0 < 0 && y1 > 0 ? [svg('line', { class: 'zero', x1: MARGIN.left, y1: sy(0), x2: WIDTH - MARGIN.right, y2: sy(0) })] : []),
+        svg('text', { x: MARGIN.left, y: HEIGHT - 8, 'text-anchor': 'middle' }, tick(x0)),
+        svg('text', { x: WIDTH - MARGIN.right, y: HEIGHT - 8, 'text-anchor': 'end' }, tick(x1)),
+        svg('text', { x: MARGIN.left - 4, y: MARGIN.top + 10, 'text-anchor': 'end' }, tick(y1)),
+        svg('text', { x: MARGIN.left - 4, y: HEIGHT - MARGIN.bottom, 'text-anchor': 'end' }, tick(y0)),
+      ),
+      svg('g', { 'clip-path': `url(#${clip})` },
+        svg('polyline', { class: 'curve f', points: line(plot.f) }),
+        svg('polyline', { class: 'curve df', points: line(plot.df) }),
+        svg('line', { class: 'tangent', x1: sx(x0), y1: sy(tangent(x0)), x2: sx(x1), y2: sy(tangent(x1)) }),
+      ),
+      svg('circle', { class: 'at', cx: sx(at.x), cy: sy(at.f), r: 3.5 }),
+    ),
+    html('p', { class: 'legend' },
+      html('span', { class: 'key f' }, 'f'), ' ',
+      html('span', { class: 'key df' }, 'f′'), ' ',
+      html('span', { class: 'key tangent' }, `tangent at ${plot.param} = ${formatFloat(at.x)}: slope ${formatFloat(at.df)}`),
+    ),
+  );
+}
+
+/** The point of tangency: the evaluated value and gradient when scalar, else read off the samples. */
+function tangentAt(result: EvaluationResult, plot: PlotData): { x: number; f: number; df: number } {
+  const g = result.grad[plot.param];
+  if (typeof result.value === 'number' && typeof g === 'number') return { x: plot.at, f: result.value, df: g };
+  let nearest = 0;
+  plot.xs.forEach((x, i) => Math.abs(x - plot.at) < Math.abs(plot.xs[nearest] - plot.at) && (nearest = i));
+  return { x: plot.xs[nearest], f: plot.f[nearest], df: plot.df[nearest] };
+}
+
+function tick(v: number): string {
+  return Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(1) : String(Number(v.toPrecision(3)));
+}

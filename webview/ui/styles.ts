@@ -1,0 +1,92 @@
+/**
+ * The panel's stylesheet, adopted by the document (a constructable stylesheet, which the page's
+ * CSP allows where an inline <style> would need 'unsafe-inline'). Colours come only from VS Code's
+ * theme variables, so light, dark and high-contrast themes all apply.
+ */
+const CSS = `
+body {
+  margin: 0;
+  padding: 0 12px 12px;
+  color: var(--vscode-foreground);
+  background: var(--vscode-editor-background);
+  font-family: var(--vscode-font-family);
+  font-size: var(--vscode-font-size);
+}
+h2 { font-size: 1.15em; font-weight: 600; margin: 12px 0 4px; font-family: var(--vscode-editor-font-family); }
+h3 { font-size: 1em; font-weight: 600; margin: 12px 0 6px; }
+.meta, .empty, .graph-status, .speedup, .legend { color: var(--vscode-descriptionForeground); }
+.status { display: flex; align-items: center; gap: 8px; padding: 6px 0; }
+.status[hidden] { display: none; }
+
+table.values { border-collapse: collapse; margin: 8px 0; font-family: var(--vscode-editor-font-family); }
+table.values th, table.values td { text-align: left; padding: 3px 14px 3px 0; border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-widget-border)); }
+table.values thead th { color: var(--vscode-descriptionForeground); font-weight: normal; }
+table.values td.shown { font-weight: 600; }
+.warning { color: var(--vscode-editorWarning-foreground); }
+.error .message { color: var(--vscode-errorForeground); font-family: var(--vscode-editor-font-family); white-space: pre-wrap; }
+
+.toolbar { display: flex; align-items: center; flex-wrap: wrap; gap: 6px; padding: 6px 0; }
+.graph-kinds { display: inline-flex; gap: 4px; }
+.graph-view {
+  display: block; width: 100%; height: 62vh; min-height: 240px;
+  border: 1px solid var(--vscode-panel-border, var(--vscode-widget-border));
+  background: var(--vscode-editor-background);
+  cursor: grab; touch-action: none; user-select: none;
+}
+.graph-view:active { cursor: grabbing; }
+.graph-details pre.code, pre.code {
+  font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size);
+  background: var(--vscode-textCodeBlock-background); color: var(--vscode-editor-foreground);
+  padding: 8px; overflow: auto; max-height: 40vh; white-space: pre;
+}
+
+.node rect { fill: var(--vscode-editorWidget-background); stroke: var(--vscode-editorWidget-border, var(--vscode-contrastBorder)); stroke-width: 1; }
+.node.kind-input rect, .node.kind-leaf rect { stroke: var(--vscode-charts-blue); stroke-width: 1.5; }
+.node.kind-output rect { stroke: var(--vscode-charts-green); stroke-width: 1.5; }
+.node.kind-const rect { stroke-dasharray: 3 2; }
+.node.timed rect { fill: color-mix(in srgb, var(--vscode-charts-red) var(--heat), var(--vscode-editorWidget-background)); }
+.node.linked { cursor: pointer; }
+.node.linked:hover rect { stroke: var(--vscode-focusBorder); }
+.node.selected rect { stroke: var(--vscode-focusBorder); stroke-width: 2.5; }
+.node text { text-anchor: middle; pointer-events: none; }
+.node-label { fill: var(--vscode-editor-foreground); font-family: var(--vscode-editor-font-family); font-size: 12px; }
+.node-type { fill: var(--vscode-descriptionForeground); font-family: var(--vscode-editor-font-family); font-size: 10px; }
+.edge path { fill: none; stroke: var(--vscode-editorLineNumber-foreground); stroke-width: 1.2; }
+.arrowhead { fill: var(--vscode-editorLineNumber-foreground); }
+.edge-label { fill: var(--vscode-descriptionForeground); font-family: var(--vscode-editor-font-family); font-size: 10px; }
+.group rect { fill: color-mix(in srgb, var(--group-colour) 10%, transparent); stroke: var(--group-colour); stroke-dasharray: 5 3; }
+.group { cursor: pointer; }
+.group-label { fill: var(--group-colour); font-size: 11px; }
+.node.grouped rect { stroke: var(--group-colour); stroke-width: 2; }
+.group-colour-0 { --group-colour: var(--vscode-charts-purple); }
+.group-colour-1 { --group-colour: var(--vscode-charts-orange); }
+.group-colour-2 { --group-colour: var(--vscode-charts-blue); }
+.group-colour-3 { --group-colour: var(--vscode-charts-green); }
+.group-colour-4 { --group-colour: var(--vscode-charts-yellow); }
+.group-colour-5 { --group-colour: var(--vscode-charts-red); }
+/* Level of detail: zoomed out, text would be unreadable specks; the shapes carry the structure. */
+.graph-view.low-detail .edge-label, .graph-view.low-detail .node-type, .graph-view.low-detail .group-label { display: none; }
+
+.bars .bar-label, .bars .bar-value { fill: var(--vscode-foreground); font-size: 12px; }
+.bars .bar.eager rect { fill: var(--vscode-charts-blue); }
+.bars .bar.jit rect { fill: var(--vscode-charts-purple); }
+
+.plot-view .axes line { stroke: var(--vscode-editorLineNumber-foreground); }
+.plot-view .axes line.zero { stroke-dasharray: 2 3; }
+.plot-view .axes text { fill: var(--vscode-descriptionForeground); font-size: 10px; }
+.plot-view .curve { fill: none; stroke-width: 2; }
+.plot-view .curve.f { stroke: var(--vscode-charts-blue); }
+.plot-view .curve.df { stroke: var(--vscode-charts-orange); stroke-dasharray: 6 3; }
+.plot-view .tangent { stroke: var(--vscode-charts-green); stroke-width: 1.5; }
+.plot-view .at { fill: var(--vscode-charts-green); }
+.legend .key::before { content: '━ '; }
+.legend .key.f::before { color: var(--vscode-charts-blue); }
+.legend .key.df::before { color: var(--vscode-charts-orange); }
+.legend .key.tangent::before { color: var(--vscode-charts-green); }
+`;
+
+export function adoptPanelStyles(doc: Document): void {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(CSS);
+  doc.adoptedStyleSheets = [...doc.adoptedStyleSheets, sheet];
+}
