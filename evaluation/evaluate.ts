@@ -2,14 +2,17 @@
  * One evaluation: the document analyzed, the function and its inputs found, then each engine
  * asked for run with the request's budgets, checking for cancellation between stages.
  */
-import type { Budgets, CancelSignal } from '../lang/python';
+import type { Budgets, CancelSignal, FunctionInfo } from '../lang/python';
 import { jaxFunctionAt, jaxModules, type JaxFunctionAt } from '../lang/python/jax';
 import { torchModules } from '../lang/python/torch';
 import { EagerEngine } from '../runtime/eager';
 import type { EvaluateRequest, EvaluationBudgets } from '../protocol/evaluate';
-import type { BackendInfo, EagerRun, EvaluationOutcome, EvaluationResult, JitRun, Numbers } from '../protocol/results';
-import { EvaluationFailure, failureAt, scriptFailure } from './failure';
-import { jaxEager, jaxJit, stageValueAndGrad } from './jax_run';
+import { simplifyAndFuse } from '../runtime/jit';
+import type { BackendInfo, EagerRun, EvaluationOutcome, EvaluationResult, GraphView, JitRun, NonFinite, Numbers, PlotData } from '../protocol/results';
+import { EvaluationFailure, failureAt, rangeOfSource, rangeOfSpan, scriptFailure } from './failure';
+import { tapeGraph } from './graph_view';
+import { jaxEager, jaxGraphs, jaxJit, jaxNonFinite, jaxPlot, stageValueAndGrad } from './jax_run';
+import { firstNonFinite } from './measure';
 import type { Profiler } from './profiled_backend';
 import { functionText, sourceHashOf } from './source_hash';
 import { analyzeDocument, fileOfUri, resolveTarget, type Target } from './target';
@@ -47,7 +50,7 @@ export async function evaluate(request: EvaluateRequest, profiler: Profiler, inf
     const stages: Stages = { request, target, profiler, engine, limits: { budgets: interpreterBudgets(request.budgets), signal }, checkpoint };
     const runs = target.style === 'torch' ? await torchRuns(stages) : await jaxRuns(stages);
     // Ops made outside the function's own lines (a transformation's call site) have no line to show on.
-    const inBody = ({ line }: { line: number }) => line >= target.fn.span.line && line <= target.fn.span.endLine;
+    const inBody = ({ line }: { line: number }) => inFunction(target.fn, line);
     const eager = runs.eager && { ...runs.eager, lines: runs.eager.lines.filter(inBody) };
     const jit = runs.jit && { ...runs.jit, lineKernels: runs.jit.lineKernels.filter(inBody) };
     const shown = eager ?? jit!;
@@ -57,6 +60,9 @@ export async function evaluate(request: EvaluateRequest, profiler: Profiler, inf
       value: shown.value, grad: shown.grad,
       ...(eager ? { eager } : {}),
       ...(jit ? { jit } : {}),
+      ...(runs.nonFinite ? { nonFinite: runs.nonFinite } : {}),
+      ...(runs.graphs ? { graphs: runs.graphs } : {}),
+      ...(runs.plot ? { plot: runs.plot } : {}),
     };
     return { ok: true, result };
   } catch (e) {
@@ -69,6 +75,9 @@ interface Runs {
   readonly inputs: Readonly<Record<string, Numbers>>;
   readonly eager?: EagerRun;
   readonly jit?: JitRun;
+  readonly nonFinite?: NonFinite;
+  readonly graphs?: readonly GraphView[];
+  readonly plot?: PlotData;
 }
 
 async function torchRuns(s: Stages): Promise<Runs> {
@@ -78,7 +87,12 @@ async function torchRuns(s: Stages): Promise<Runs> {
   }
   const eager = torchEager(s.target, s.engine, s.profiler, s.limits, s.request.graphs);
   await s.checkpoint();
-  return { inputs: eager.inputs, eager: eager.run };
+  return {
+    inputs: eager.inputs, eager: eager.run,
+    ...(eager.nonFinite ? { nonFinite: eager.nonFinite } : {}),
+    ...(eager.tape ? { graphs: [tapeGraph(eager.tape.graph, eager.tape.leaves, eager.tape.ops)] } : {}),
+    ...(eager.plot ? { plot: eager.plot } : {}),
+  };
 }
 
 async function jaxRuns(s: Stages): Promise<Runs> {
@@ -98,21 +112,39 @@ async function jaxEngines(s: Stages, at: JaxFunctionAt): Promise<Runs> {
   // NB: an argument that is not numeric (a string, a module) is passed but not shown.
   const inputs: Record<string, Numbers> = {};
   for (const [name, v] of Object.entries(at.inputs)) if (typeof v !== 'string') inputs[name] = v;
+  const backend = s.profiler.backend;
   const staged = stageValueAndGrad(at);
   try {
     await s.checkpoint();
-    const eager = s.request.engines === 'jit' ? undefined : jaxEager(staged, at.wrt, s.profiler.backend);
+    const eager = s.request.engines === 'jit' ? undefined : jaxEager(staged, at.wrt, backend);
     await s.checkpoint();
-    const jit = s.request.engines === 'eager' ? undefined : jaxJit(staged, at.wrt, s.profiler.backend);
+    const jit = s.request.engines === 'eager' ? undefined : jaxJit(staged, at.wrt, backend);
     await s.checkpoint();
+    const shown = eager ?? jit!;
+    const fn = s.target.fn;
+    const nonFinite = hasNonFinite(shown) ? jaxNonFinite(at, backend, (span) => (span && inFunction(fn, span.line) ? rangeOfSource(span) : rangeOfSpan(fn.nameSpan))) : null;
+    const graphs = s.request.graphs ? jaxGraphs(at, backend) : null;
+    await s.checkpoint();
+    const plot = jaxPlot(at, staged, backend, jit?.executable ?? simplifyAndFuse(staged.jaxpr, backend));
     return {
       inputs,
       ...(eager ? { eager: { value: eager.value, grad: eager.grad, runMs: eager.runMs, ops: eager.ops, lines: eager.lines } } : {}),
       ...(jit ? { jit: { value: jit.value, grad: jit.grad, traceMs: jit.traceMs, compileMs: jit.compileMs, runMs: jit.runMs, kernels: jit.kernels, lineKernels: jit.lineKernels } } : {}),
+      ...(nonFinite ? { nonFinite } : {}),
+      ...(graphs ? { graphs } : {}),
+      ...(plot ? { plot } : {}),
     };
   } finally {
     staged.release();
   }
+}
+
+function inFunction(fn: FunctionInfo, line: number): boolean {
+  return line >= fn.span.line && line <= fn.span.endLine;
+}
+
+function hasNonFinite(run: { readonly value: Numbers; readonly grad: Readonly<Record<string, Numbers>> }): boolean {
+  return firstNonFinite(run.value) !== null || Object.values(run.grad).some((g) => firstNonFinite(g) !== null);
 }
 
 function interpreterBudgets(b: EvaluationBudgets | undefined): Partial<Budgets> {

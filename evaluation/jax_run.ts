@@ -6,9 +6,11 @@
 import type { JaxFunctionAt, Outcome } from '../lang/python/jax';
 import type { ScriptError } from '../lang/python';
 import type { Backend, DeviceArray } from '../runtime/backends';
-import type { Jaxpr } from '../runtime/ir';
-import { simplifyAndFuse, type Executable } from '../runtime/jit';
-import type { EagerRun, JitRun, Numbers } from '../protocol/results';
+import type { Jaxpr, SourceSpan } from '../runtime/ir';
+import { planJaxpr, simplifyAndFuse, type Executable } from '../runtime/jit';
+import type { EagerRun, GraphView, JitRun, NonFinite, Numbers, PlotData, SourceRange } from '../protocol/results';
+import { jaxprGraph } from './graph_view';
+import { samplePlot } from './plot';
 import { scriptFailure } from './failure';
 import { lineTimings, nest, roundMs, steadyMs } from './measure';
 import { runOpByOp } from './op_by_op';
@@ -41,6 +43,8 @@ export function stageValueAndGrad(at: JaxFunctionAt): Staged {
 }
 
 export function jaxEager(staged: Staged, wrt: readonly string[], backend: Backend): EagerRun & { readonly eqnMs: readonly number[] } {
+  // NB: the first run warms the backend's kernels up; the second is the one whose lines are shown.
+  runOpByOp(staged.jaxpr, backend, staged.arrays);
   const first = runOpByOp(staged.jaxpr, backend, staged.arrays);
   const ms = steadyMs(() => runOpByOp(staged.jaxpr, backend, staged.arrays).eqnMs.reduce((a, b) => a + b, 0));
   const ops = staged.jaxpr.eqns.map((e, i) => ({ ms: first.eqnMs[i], line: e.span?.line ?? null }));
@@ -87,4 +91,59 @@ function lineKernels(exe: Executable<DeviceArray>): JitRun['lineKernels'] {
   if (exe.plan) exe.plan.kernels.forEach((k, index) => k.eqns.forEach((e) => note(e, index)));
   else exe.jaxpr.eqns.forEach((_, i) => note(i, i));
   return [...byLine].sort(([a], [b]) => a - b).map(([line, ks]) => ({ line, kernels: [...ks].sort((a, b) => a - b) }));
+}
+
+/**
+ * The first equation whose result is NaN or Inf: the function's own jaxpr run op by op, then its
+ * gradient's. `rangeOf` places an equation's span (the function's name where it has none).
+ */
+export function jaxNonFinite(at: JaxFunctionAt, backend: Backend, rangeOf: (span: SourceSpan | null) => SourceRange): NonFinite | null {
+  for (const where of ['value', 'gradient'] as const) {
+    const jaxpr = unwrap(at.jaxpr(where === 'gradient'));
+    const { arrays, release } = unwrap(at.argumentArrays(jaxpr.invars));
+    try {
+      const found = runOpByOp(jaxpr, backend, arrays, true).nonFinite;
+      if (found) {
+        const e = jaxpr.eqns[found.eqn];
+        return { range: rangeOf(e.span), in: where, op: e.primitive, value: found.value };
+      }
+    } finally {
+      release();
+    }
+  }
+  return null;
+}
+
+/** The forward and gradient jaxprs as graphs, each with its fusion plan and each equation's op-by-op time. */
+export function jaxGraphs(at: JaxFunctionAt, backend: Backend): GraphView[] {
+  const names = Object.keys(at.inputs);
+  return (['forward', 'gradient'] as const).map((kind) => {
+    const jaxpr = unwrap(at.jaxpr(kind === 'gradient'));
+    const { arrays, release } = unwrap(at.argumentArrays(jaxpr.invars));
+    try {
+      runOpByOp(jaxpr, backend, arrays);
+      const { eqnMs } = runOpByOp(jaxpr, backend, arrays);
+      return jaxprGraph(jaxpr, planJaxpr(jaxpr), { kind, eqnMs, ...(names.length === jaxpr.invars.length ? { inputNames: names } : {}) });
+    } finally {
+      release();
+    }
+  });
+}
+
+/** f and f' through the compiled value-and-grad, for a function of exactly one scalar float. */
+export function jaxPlot(at: JaxFunctionAt, staged: Staged, backend: Backend, exe: Executable<DeviceArray>): PlotData | null {
+  const params = Object.entries(at.inputs);
+  if (params.length !== 1 || at.wrt.length !== 1 || staged.jaxpr.invars.length !== 1) return null;
+  const [[param, v]] = params;
+  const aval = staged.jaxpr.invars[0].aval;
+  if (typeof v !== 'number' || aval.shape.length !== 0) return null;
+  return samplePlot(param, v, (x) => {
+    const arg = backend.upload([x], aval);
+    const outs = exe.run([arg]);
+    try {
+      return [backend.readSync(outs[0])[0], backend.readSync(outs[1])[0]];
+    } finally {
+      for (const o of new Set([arg, ...outs])) backend.dispose(o);
+    }
+  });
 }

@@ -3,16 +3,17 @@
  * time measured (the eager engine's per-line timings for jax code) and, when asked, the first
  * equation whose result holds a NaN or an Inf.
  */
-import { isFloat, type AnyTypedArray } from '../runtime/core';
+import { isFloat } from '../runtime/core';
 import type { Backend, DeviceArray } from '../runtime/backends';
 import { isVar, type Atom, type Jaxpr, type Var } from '../runtime/ir';
+import { firstNonFinite } from './measure';
 
 export interface OpByOpRun {
   /** The outputs, read back, with their shapes. */
   readonly outputs: readonly { readonly values: ArrayLike<number>; readonly shape: readonly number[] }[];
   readonly eqnMs: readonly number[];
-  /** The index of the first equation with a non-finite result, when `checkFinite`. */
-  readonly nonFinite: number | null;
+  /** The first equation with a non-finite result, when `checkFinite`. */
+  readonly nonFinite: { readonly eqn: number; readonly value: 'nan' | 'inf' | '-inf' } | null;
 }
 
 export function runOpByOp(jaxpr: Jaxpr, backend: Backend, args: readonly DeviceArray[], checkFinite = false): OpByOpRun {
@@ -31,7 +32,7 @@ export function runOpByOp(jaxpr: Jaxpr, backend: Backend, args: readonly DeviceA
     jaxpr.invars.forEach((v, i) => env.set(v, args[i]));
     const read = (a: Atom): DeviceArray => (isVar(a) ? env.get(a)! : place([a.value], a));
     const eqnMs: number[] = [];
-    let nonFinite: number | null = null;
+    let nonFinite: OpByOpRun['nonFinite'] = null;
     jaxpr.eqns.forEach((e, i) => {
       const inputs = e.inputs.map(read);
       const t0 = performance.now();
@@ -39,7 +40,10 @@ export function runOpByOp(jaxpr: Jaxpr, backend: Backend, args: readonly DeviceA
       eqnMs.push(performance.now() - t0);
       owned.push(out);
       env.set(e.out, out);
-      if (checkFinite && nonFinite === null && isFloat(out.dtype) && !allFinite(backend.readSync(out))) nonFinite = i;
+      if (checkFinite && nonFinite === null && isFloat(out.dtype)) {
+        const value = firstNonFinite(Array.from(backend.readSync(out)));
+        if (value) nonFinite = { eqn: i, value };
+      }
     });
     const outputs = jaxpr.outvars.map((a) => ({
       values: isVar(a) ? backend.readSync(env.get(a)!) : [a.value],
@@ -49,9 +53,4 @@ export function runOpByOp(jaxpr: Jaxpr, backend: Backend, args: readonly DeviceA
   } finally {
     for (const a of owned) backend.dispose(a);
   }
-}
-
-function allFinite(values: AnyTypedArray): boolean {
-  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
-  return true;
 }

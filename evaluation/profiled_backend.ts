@@ -1,9 +1,13 @@
 /**
- * A backend that times each primitive it runs and charges it to the source line being evaluated,
- * so the eager run can say how long each line's ops took. Everything else passes through.
+ * A backend that times each primitive it runs and charges it to the source span being evaluated,
+ * so the eager run can say how long each line's ops took; asked to, it also finds the first op
+ * whose result holds a NaN or an Inf. Everything else passes through.
  */
+import { isFloat } from '../runtime/core';
 import type { Backend } from '../runtime/backends';
+import type { SourceSpan } from '../runtime/eager';
 import type { Primitive } from '../runtime/primitives';
+import { firstNonFinite } from './measure';
 
 export interface OpTiming {
   readonly prim: Primitive;
@@ -12,38 +16,55 @@ export interface OpTiming {
   readonly line: number | null;
 }
 
+export interface NonFiniteOp {
+  readonly prim: Primitive;
+  readonly span: SourceSpan | null;
+  readonly value: 'nan' | 'inf' | '-inf';
+}
+
 export interface Profiler {
   /** The backend to compute on: `inner` with `run` timed while recording. */
   readonly backend: Backend;
-  /** The line being evaluated, asked of whoever drives the backend (the eager engine). */
-  lineOf: () => number | null;
-  startRecording(): void;
-  /** The ops run since `startRecording`, in order. */
-  stopRecording(): OpTiming[];
+  /** The span being evaluated, asked of whoever drives the backend (the eager engine). */
+  spanOf: () => SourceSpan | null;
+  /** Starts timing ops; with `checkFinite`, reads each float result back to find the first NaN/Inf. */
+  startRecording(checkFinite?: boolean): void;
+  /** The ops run since `startRecording`, in order, and the first with a non-finite result. */
+  stopRecording(): { readonly ops: OpTiming[]; readonly nonFinite: NonFiniteOp | null };
 }
 
 export function profile(inner: Backend): Profiler {
   let recorded: OpTiming[] | null = null;
+  let check = false;
+  let nonFinite: NonFiniteOp | null = null;
   // NB: a prototype delegate rather than a copy of each method, so that whatever a backend adds
   // (readMany, shaders) passes through untouched.
   const backend: Backend = Object.create(inner);
   const profiler: Profiler = {
     backend,
-    lineOf: () => null,
-    startRecording: () => {
+    spanOf: () => null,
+    startRecording: (checkFinite = false) => {
       recorded = [];
+      check = checkFinite;
+      nonFinite = null;
     },
     stopRecording: () => {
-      const ops = recorded ?? [];
+      const out = { ops: recorded ?? [], nonFinite };
       recorded = null;
-      return ops;
+      return out;
     },
   };
   backend.run = (prim, inputs, params, out) => {
     if (!recorded) return inner.run(prim, inputs, params, out);
     const t0 = performance.now();
     const result = inner.run(prim, inputs, params, out);
-    recorded.push({ prim, ms: performance.now() - t0, line: profiler.lineOf() });
+    const ms = performance.now() - t0;
+    const span = profiler.spanOf();
+    recorded.push({ prim, ms, line: span?.line ?? null });
+    if (check && nonFinite === null && isFloat(out.dtype)) {
+      const value = firstNonFinite(Array.from(inner.readSync(result)));
+      if (value) nonFinite = { prim, span, value };
+    }
     return result;
   };
   return profiler;

@@ -6,10 +6,11 @@
 import { captureInputs, getattr, scriptError, type Budgets, type CancelSignal, type Interpreter, type PyValue } from '../lang/python';
 import { PyTensor, torchModules } from '../lang/python/torch';
 import { exportTape, type EagerEngine, type TapeGraph } from '../runtime/eager';
-import type { EagerRun, Numbers } from '../protocol/results';
-import { EvaluationFailure, failureAt, scriptFailure } from './failure';
-import { lineTimings, roundMs, steadyMs } from './measure';
-import type { OpTiming, Profiler } from './profiled_backend';
+import type { EagerRun, NonFinite, Numbers, PlotData } from '../protocol/results';
+import { EvaluationFailure, failureAt, rangeOfSource, rangeOfSpan, scriptFailure } from './failure';
+import { firstNonFinite, lineTimings, roundMs, steadyMs } from './measure';
+import { samplePlot } from './plot';
+import type { NonFiniteOp, OpTiming, Profiler } from './profiled_backend';
 import type { Target } from './target';
 
 export interface TorchEager {
@@ -17,6 +18,9 @@ export interface TorchEager {
   readonly run: EagerRun;
   /** The first call's tape, leaves named by parameter, and each op's time in the order it ran. */
   readonly tape: { readonly graph: TapeGraph; readonly leaves: ReadonlyMap<string, string>; readonly ops: readonly OpTiming[] } | null;
+  /** The first op whose result was NaN or Inf, when the value or a gradient is. */
+  readonly nonFinite: NonFinite | null;
+  readonly plot: PlotData | null;
 }
 
 export interface RunLimits {
@@ -31,7 +35,7 @@ export function torchEager(target: Target, engine: EagerEngine, profiler: Profil
   const interp = captured.inputs.interpreter;
   // Backward's ops belong to no line of the source: they count in the run, not in `lines`.
   let forward = false;
-  profiler.lineOf = () => (forward ? engine.span?.line ?? null : null);
+  profiler.spanOf = () => (forward ? engine.span : null);
   return engine.tidy(() => {
     try {
       const torch = interp.importModule('torch');
@@ -46,11 +50,11 @@ export function torchEager(target: Target, engine: EagerEngine, profiler: Profil
         // NB: an argument that is not numeric (a string, a module) is passed but not shown.
         if (n !== null) inputs[name] = n;
       }
-      /** One forward and backward; the grads it leaves are zeroed by the next. */
-      const call = () => {
-        for (const leaf of leaves.values()) leaf.t.setGrad(null);
+      /** One forward and backward on `callArgs`; the grads it leaves are zeroed by the next. */
+      const call = (callArgs: readonly PyValue[] = args) => {
+        for (const a of callArgs) if (a instanceof PyTensor && a.t.requiresGrad) a.t.setGrad(null);
         forward = true;
-        const result = engine.withGradMode(true, () => interp.call(captured.inputs.fn, args));
+        const result = engine.withGradMode(true, () => interp.call(captured.inputs.fn, [...callArgs]));
         forward = false;
         if (!(result instanceof PyTensor) && typeof result !== 'number') {
           throw failureAt('error', file, fn.nameSpan, `${fn.name}() returned ${interp.repr(result)}, not a number or a tensor; Gradlens differentiates functions that return one`);
@@ -58,27 +62,68 @@ export function torchEager(target: Target, engine: EagerEngine, profiler: Profil
         if (result instanceof PyTensor && result.t.requiresGrad) interp.call(getattr(result, 'backward', interp), []);
         return result;
       };
+      const gradOf = (leaf: PyTensor): Numbers => (leaf.t.grad ? (leaf.t.grad.tolist() as Numbers) : zerosLike(leaf.t.tolist() as Numbers));
+      // NB: a first call warms the backend's kernels up (wasm's first pow takes ~15 ms), so that
+      // the recorded call times each line as every later call runs it.
+      engine.tidy(() => void call());
       profiler.startRecording();
       let t0 = performance.now();
       const result = call();
       let ms = performance.now() - t0;
-      const ops = profiler.stopRecording();
+      const { ops } = profiler.stopRecording();
       const value = numbers(result) as Numbers;
       const grad: Record<string, Numbers> = {};
-      for (const [name, leaf] of leaves) grad[name] = leaf.t.grad ? (leaf.t.grad.tolist() as Numbers) : zerosLike(leaf.t.tolist() as Numbers);
+      for (const [name, leaf] of leaves) grad[name] = gradOf(leaf);
       const tape = withTape && result instanceof PyTensor && result.t.requiresGrad
         ? { graph: exportTape([result.t]), leaves: leafNames(leaves), ops } : null;
+      const nonFinite = firstNonFinite(value) || Object.values(grad).some((g) => firstNonFinite(g)) ? locateNonFinite(() => engine.tidy(() => void call()), profiler, target) : null;
       ms = steadyMs(() => engine.tidy(() => {
         t0 = performance.now();
         call();
         return performance.now() - t0;
       }));
-      return { inputs, run: { value, grad, runMs: roundMs(ms), ops: ops.length, lines: lineTimings(ops) }, tape };
+      const plot = plotParam(target, captured.inputs.values, leaves);
+      return {
+        inputs, run: { value, grad, runMs: roundMs(ms), ops: ops.length, lines: lineTimings(ops) }, tape, nonFinite,
+        plot: plot && samplePlot(plot.param, plot.at, (x) => engine.tidy(() => {
+          const leaf = asLeaf(interp, torch, x)!;
+          const y = call([leaf]);
+          return [typeof y === 'number' ? y : Number(y.t.tolist()), Number(gradOf(leaf))];
+        })),
+      };
     } catch (e) {
       if (e instanceof EvaluationFailure) throw e;
       throw scriptFailure(scriptError(interp, e, file));
     }
   });
+}
+
+/** Runs `once` again reading every op's result back: the first NaN or Inf, in the value or in backward. */
+function locateNonFinite(once: () => void, profiler: Profiler, target: Target): NonFinite | null {
+  profiler.startRecording(true);
+  let found: NonFiniteOp | null = null;
+  try {
+    once();
+  } finally {
+    found = profiler.stopRecording().nonFinite;
+  }
+  if (!found) return null;
+  return {
+    // Backward's ops carry no span: a gradient's NaN is shown at the function.
+    range: found.span ? rangeOfSource(found.span) : rangeOfSpan(target.fn.nameSpan),
+    in: found.span ? 'value' : 'gradient',
+    op: found.prim,
+    value: found.value,
+  };
+}
+
+/** The one scalar float parameter a plot of f and f' is drawn over, when the function has exactly one. */
+function plotParam(target: Target, values: ReadonlyMap<string, PyValue>, leaves: ReadonlyMap<string, PyTensor>): { param: string; at: number } | null {
+  if (values.size !== 1 || leaves.size !== 1) return null;
+  const [[param, v]] = [...values];
+  if (typeof v === 'number') return { param, at: v };
+  const leaf = leaves.get(param)!;
+  return leaf.t.shape.length === 0 && target.fn.params.length === 1 ? { param, at: Number(leaf.t.tolist()) } : null;
 }
 
 /** Tape node ids of the leaves, by the parameter each stands for. */

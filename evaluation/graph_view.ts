@@ -1,0 +1,111 @@
+/**
+ * Graphs as the viewer draws them: a jaxpr (forward or gradient) with its fused kernels as
+ * groups, or the eager tape. Node ids are stable within a graph; edges carry the value's type.
+ */
+import { formatAval } from '../runtime/core';
+import type { TapeGraph } from '../runtime/eager';
+import { formatAtom, isVar, nameVars, printJaxpr, type Jaxpr, type Var } from '../runtime/ir';
+import type { Plan } from '../runtime/jit';
+import type { GraphEdge, GraphGroup, GraphNode, GraphView } from '../protocol/results';
+import { rangeOfSource } from './failure';
+import { roundMs } from './measure';
+import type { OpTiming } from './profiled_backend';
+
+export interface JaxprGraphOptions {
+  readonly kind: 'forward' | 'gradient';
+  /** The parameter name of each invar, where one parameter is one invar. */
+  readonly inputNames?: readonly string[];
+  /** Each equation's time when run op by op. */
+  readonly eqnMs?: readonly number[];
+  /** Each fused kernel's generated source, by kernel index. */
+  readonly kernelSource?: (kernel: number) => Pick<GraphGroup, 'source' | 'language'> | null;
+}
+
+export function jaxprGraph(jaxpr: Jaxpr, plan: Plan, options: JaxprGraphOptions): GraphView {
+  const names = nameVars(jaxpr);
+  const nodes: GraphNode[] = [];
+  const edges: GraphEdge[] = [];
+  const producer = new Map<Var, string>();
+  jaxpr.constvars.forEach((v, i) => {
+    producer.set(v, `c${i}`);
+    nodes.push({ id: `c${i}`, label: names.get(v) ?? `c${i}`, kind: 'const', type: formatAval(v.aval) });
+  });
+  jaxpr.invars.forEach((v, i) => {
+    producer.set(v, `in${i}`);
+    nodes.push({ id: `in${i}`, label: options.inputNames?.[i] ?? names.get(v) ?? `in${i}`, kind: 'input', type: formatAval(v.aval) });
+  });
+  jaxpr.eqns.forEach((e, i) => {
+    // Literal operands belong to the op's label (`mul 3.0`): they are not nodes of their own.
+    const literals = e.inputs.filter((a) => !isVar(a)).map((a) => formatAtom(a, names).replace(/:.*$/, ''));
+    const ms = options.eqnMs?.[i];
+    nodes.push({
+      id: `e${i}`, label: [e.primitive, ...literals].join(' '), kind: 'op', type: formatAval(e.out.aval),
+      ...(e.span ? { range: rangeOfSource(e.span) } : {}),
+      ...(ms !== undefined ? { ms: roundMs(ms) } : {}),
+    });
+    for (const a of e.inputs) {
+      const from = isVar(a) ? producer.get(a) : undefined;
+      if (from) edges.push({ from, to: `e${i}`, type: formatAval(a.aval) });
+    }
+    producer.set(e.out, `e${i}`);
+  });
+  jaxpr.outvars.forEach((a, i) => {
+    nodes.push({ id: `out${i}`, label: jaxpr.outvars.length === 1 ? 'out' : `out ${i}`, kind: 'output', type: formatAval(a.aval) });
+    const from = isVar(a) ? producer.get(a) : undefined;
+    if (from) edges.push({ from, to: `out${i}`, type: formatAval(a.aval) });
+  });
+  const groups: GraphGroup[] = plan.kernels.flatMap((k, i) => (k.kind !== 'fused' ? [] : [{
+    id: `k${i}`,
+    label: `kernel ${i}: ${k.eqns.length} fused`,
+    nodes: k.eqns.map((e) => `e${e}`),
+    ...(options.kernelSource?.(i) ?? {}),
+  }]));
+  return { kind: options.kind, nodes, edges, groups, text: printJaxpr(jaxpr) };
+}
+
+/**
+ * The eager tape, PyTorch's backward graph: grad_fn nodes down to the leaves (named by their
+ * parameter), each op's time matched from `ops` (the primitives the forward ran, in order).
+ */
+export function tapeGraph(tape: TapeGraph, leaves: ReadonlyMap<string, string>, ops: readonly OpTiming[]): GraphView {
+  const msOf = opTimes(tape, ops);
+  const nodes: GraphNode[] = tape.nodes.map((n) => {
+    const ms = msOf.get(n.id);
+    return {
+      id: n.id, label: leaves.get(n.id) ?? n.name, kind: n.kind, type: formatAval(n.output),
+      ...(n.span ? { range: rangeOfSource(n.span) } : {}),
+      ...(ms !== undefined ? { ms: roundMs(ms) } : {}),
+    };
+  });
+  const edges: GraphEdge[] = tape.edges.map((e) => ({ from: e.from, to: e.to, type: formatAval(e.value) }));
+  tape.outputs.forEach((id, i) => {
+    const root = tape.nodes.find((n) => n.id === id);
+    nodes.push({ id: `out${i}`, label: 'out', kind: 'output', type: root ? formatAval(root.output) : '' });
+    edges.push({ from: id, to: `out${i}`, type: root ? formatAval(root.output) : '' });
+  });
+  const byGroup = new Map<number, { label: string; nodes: string[] }>();
+  for (const n of tape.nodes) {
+    if (!n.group) continue;
+    const g = byGroup.get(n.group.id) ?? { label: n.group.name, nodes: [] };
+    g.nodes.push(n.id);
+    byGroup.set(n.group.id, g);
+  }
+  const groups: GraphGroup[] = [...byGroup].map(([id, g]) => ({ id: `g${id}`, label: g.label, nodes: g.nodes }));
+  return { kind: 'tape', nodes, edges, groups };
+}
+
+/**
+ * Each op node's time: nodes are recorded in the order their ops ran, so they are matched in
+ * id order against the timed primitives (ops that recorded no node, under no_grad, are skipped).
+ */
+function opTimes(tape: TapeGraph, ops: readonly OpTiming[]): Map<string, number> {
+  const times = new Map<string, number>();
+  const recorded = tape.nodes.filter((n) => n.kind === 'op').sort((a, b) => Number(a.id.slice(1)) - Number(b.id.slice(1)));
+  let k = 0;
+  for (const n of recorded) {
+    while (k < ops.length && ops[k].prim !== n.primitive) k++;
+    if (k === ops.length) break;
+    times.set(n.id, ops[k++].ms);
+  }
+  return times;
+}
