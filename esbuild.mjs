@@ -65,6 +65,8 @@ if (webgpu) {
     outfile: 'dist-webgpu/page.js',
     plugins: [nodeStubs],
   });
+  // The lost-device test falls back to tfjs-backend-wasm in the page, which fetches these beside page.js.
+  copyWasmBinaries('dist-webgpu');
   await esbuild.build({
     ...common,
     entryPoints: ['test/webgpu/webgpu.test.ts'],

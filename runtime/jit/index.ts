@@ -2,4 +2,7 @@ export { JaxprTrace, makeJaxpr, TraceOps, Tracer, type Traceable, type TracedFun
 export { evalJaxpr, interpretJaxpr } from './evaluate';
 export { cse, dce, foldConstants, simplify, type FoldOptions } from './simplify';
 export * from './transforms';
-export { compile as compileFused, planJaxpr, planToJson, kernelCacheStats, clearKernelCache, type Plan, type PlanKernel, type PlanKernelJson } from './compile';
+export {
+  compile as compileFused, planJaxpr, planToJson, kernelCacheStats, clearKernelCache, kernelSources,
+  type KernelTarget, type Plan, type PlanKernel, type PlanKernelJson,
+} from './compile';

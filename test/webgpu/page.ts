@@ -6,6 +6,7 @@ import { formatAval, isFloat, Random } from '../../runtime/core';
 import { EagerEngine, TorchOps } from '../../runtime/eager';
 import { abstractEval, PRIMITIVES, type ParamsOf, type Primitive } from '../../runtime/primitives';
 import { CASES, type Case, type CaseMaker } from '../unit/support/backend_cases';
+import { jitMemory, jitPrimitive, lostDevice, programs, shaderCache, w2Check } from './jit_checks';
 
 /** What one primitive's check returns: failures are messages; worst is the largest error seen, in units of the tolerance's scale. */
 export interface PrimitiveReport { cases: number; failures: string[]; worst: number }
@@ -120,5 +121,15 @@ const api = {
   },
 };
 
-export type PageApi = typeof api;
-(globalThis as unknown as { gradlens: PageApi }).gradlens = api;
+const jitApi = {
+  jitPrimitive: (prim: Primitive, seed: number, rtol: number) => jitPrimitive(gpu(), prim, seed, rtol),
+  programs: (seed: number, count: number, lengths: number[], rtol: number) => programs(gpu(), seed, count, lengths, rtol),
+  w2: (n: number) => w2Check(gpu(), n),
+  jitMemory: (n: number, size: number) => jitMemory(gpu(), n, size),
+  shaderCache: () => shaderCache(gpu()),
+  lostDevice: () => lostDevice(gpu()),
+};
+const pageApi = { ...api, ...jitApi };
+
+export type PageApi = typeof pageApi;
+(globalThis as unknown as { gradlens: PageApi }).gradlens = pageApi;

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PRIMITIVES, type Primitive } from '../../runtime/primitives';
+import { WGSL_RULES } from '../../runtime/jit/compile';
 import type { PageApi } from './page';
 import { serveStatic } from './server';
 
@@ -17,6 +18,13 @@ const RTOL = 1e-5;
  */
 const TRIG_RTOL = 2 ** -11;
 const TOLERANCE: { readonly [P in Primitive]?: number } = { sin: TRIG_RTOL, cos: TRIG_RTOL, tan: TRIG_RTOL };
+/** Primitives that fusion compiles to WGSL: the rest run as tfjs kernels under jit too. */
+const FUSED: ReadonlySet<string> = new Set(Object.keys(WGSL_RULES));
+/**
+ * The jit's WGSL kernels: the builtins' float32 error (exp2/log2 in pow, exp in tanh and
+ * logistic: a few ulps) measured below RTOL; trig as the eager kernels.
+ */
+const JIT_TOLERANCE: { readonly [P in Primitive]?: number } = { sin: TRIG_RTOL, cos: TRIG_RTOL, tan: TRIG_RTOL };
 /** NB: fixed unless GRADLENS_SEED is set, so that every run sees the same inputs. */
 const SEED = process.env.GRADLENS_SEED !== undefined ? Number(process.env.GRADLENS_SEED) : 20_240_917;
 const CHROMIUM = process.env.GRADLENS_CHROMIUM ?? '/usr/bin/chromium';
@@ -65,6 +73,16 @@ describe(`webgpu backend in headless Chromium, seed ${SEED} (replay with GRADLEN
     it(`${prim} matches the reference${TOLERANCE[prim] ? ` within ${TOLERANCE[prim]}` : ''}`, async () => {
       const report = await call(page, 'primitive', prim, SEED, TOLERANCE[prim] ?? RTOL);
       assert.ok(report.cases > 0, `${prim} has no cases`);
+      assert.deepEqual(report.failures, [], `${prim}: worst error ${report.worst}`);
+    });
+  }
+
+  for (const prim of PRIMITIVES) {
+    const tol = JIT_TOLERANCE[prim] ?? RTOL;
+    it(`jit: ${prim} compiled for webgpu${FUSED.has(prim) ? ' (a WGSL kernel)' : ''} matches the reference within ${tol}`, async () => {
+      const report = await call(page, 'jitPrimitive', prim, SEED, tol);
+      assert.ok(report.cases > 0, `${prim} has no cases`);
+      if (FUSED.has(prim)) assert.ok(report.fused > 0, `${prim}: no case ran as a WGSL kernel`);
       assert.deepEqual(report.failures, [], `${prim}: worst error ${report.worst}`);
     });
   }

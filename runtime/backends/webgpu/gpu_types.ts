@@ -39,7 +39,7 @@ export interface GpuDevice {
 export interface TfjsTensorData {
   readonly dtype: string;
   readonly shape: readonly number[];
-  values: ArrayLike<number> | null;
+  values: ArrayLike<number> | null | undefined;
   resource: GpuBuffer | null;
 }
 

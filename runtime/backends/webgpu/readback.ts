@@ -14,8 +14,8 @@ export async function readMany(be: TfjsWebgpuInternals, xs: readonly TfjsArray[]
   let bytes = 0;
   xs.forEach((x, k) => {
     const data = be.tensorMap.get(unwrap(x).dataId);
-    if (data.values !== null || out[k].length === 0) {
-      if (data.values !== null) out[k].set(data.values);
+    if (data.values != null || out[k].length === 0) {
+      if (data.values != null) out[k].set(data.values);
       return;
     }
     copies.push({ k, offset: bytes });

@@ -1,9 +1,10 @@
 import { allocate, formatAval, shapeEq, sizeOf, typedArrayFrom, type AbstractValue, type AnyTypedArray } from '../../core';
-import { ReferenceArray, type Backend, type DeviceArray } from '../../backends';
+import { ReferenceArray, type Backend, type DeviceArray, type ShaderProgram, type ShaderRunner } from '../../backends';
 import { isVar, type Jaxpr, type Var } from '../../ir';
 import { abstractEval } from '../../primitives';
 import { compileJs, type HostKernel } from './codegen_js';
 import { compileWasm, wasmIneligible, wasmSimdSupported } from './codegen_wasm';
+import { generateWgsl, wgslIneligible } from './codegen_wgsl';
 import { kernelSpec, specKey } from './kernel_spec';
 import { planJaxpr, type Plan, type PlanKernel } from './plan';
 
@@ -42,10 +43,19 @@ export interface CompileOptions {
   readonly codegen?: 'auto' | 'js' | 'wasm';
 }
 
+/** WGSL programs by spec key (and dispatch limit): the source is generated once, the pipeline cached by the backend. */
+const shaderPrograms = new Map<string, ShaderProgram>();
+
 export interface Executable<A extends DeviceArray> {
   readonly plan: Plan;
-  /** Per plan kernel, the code that runs it: null for a backend primitive. */
+  /** Per plan kernel, the code that runs it on a CPU backend: null for a backend primitive. */
   readonly codegen?: readonly ('js' | 'wasm' | null)[];
+  /**
+   * On a GPU backend, per plan kernel: `wgsl` for a fused kernel run as one shader, `ops` for one
+   * without a WGSL form (its equations run one by one on the GPU), null for a backend primitive.
+   * Undefined off the GPU. Read at run time: a backend that loses its GPU moves to the CPU.
+   */
+  readonly gpuCodegen?: readonly ('wgsl' | 'ops' | null)[];
   /** Runs the plan; the results are fresh arrays the caller owns, as evalJaxpr's. */
   run(args: readonly A[]): A[];
 }
@@ -70,16 +80,40 @@ type Step = { readonly kernel: PlanKernel; readonly fn: HostKernel | null; reado
 export function compile<A extends DeviceArray>(jaxpr: Jaxpr, backend: Backend<A>, options: CompileOptions = {}): Executable<A> {
   const plan = planJaxpr(jaxpr);
   const codegen = options.codegen ?? 'auto';
-  const steps: Step[] = plan.kernels.map((kernel) => {
+  const gpuPrograms = new Map<ShaderRunner<A>, readonly (ShaderProgram | null)[]>();
+  /** The WGSL program of each fused kernel for this runner; null where it must run op by op. */
+  const programsFor = (runner: ShaderRunner<A>) => {
+    let programs = gpuPrograms.get(runner);
+    if (!programs) {
+      programs = plan.kernels.map((kernel) => {
+        if (kernel.kind === 'primitive') return null;
+        const spec = kernelSpec(jaxpr, kernel);
+        if (wgslIneligible(spec) !== null || kernel.inputs.length + kernel.outputs.length > runner.maxBindings) return null;
+        const key = `${runner.maxWorkgroupsPerDimension}:${specKey(spec)}`;
+        let program = shaderPrograms.get(key);
+        if (!program) {
+          const k = generateWgsl(spec, runner.maxWorkgroupsPerDimension);
+          program = { key, source: k.source, workgroups: k.workgroups, outputs: kernel.outputs.map((v) => v.aval) };
+          shaderPrograms.set(key, program);
+        }
+        return program;
+      });
+      gpuPrograms.set(runner, programs);
+    }
+    return programs;
+  };
+  // NB: host kernels are compiled on first use, so an executable that only ever runs on the GPU compiles none.
+  let hostSteps: Step[] | null = null;
+  const stepsOnHost = (): Step[] => (hostSteps ??= plan.kernels.map((kernel): Step => {
     if (kernel.kind === 'primitive') return { kernel, fn: null, code: null };
     const spec = kernelSpec(jaxpr, kernel);
     if (codegen !== 'js' && wasmSimdSupported && wasmIneligible(spec) === null) {
       return { kernel, fn: hostKernel(`wasm:${specKey(spec)}`, () => compileWasm(spec)), code: 'wasm' };
     }
     return { kernel, fn: hostKernel(specKey(spec), () => compileJs(spec)), code: 'js' };
-  });
+  }));
   const last = new Map<Var, number>();
-  steps.forEach((s, k) => s.kernel.inputs.forEach((v) => last.set(v, k)));
+  plan.kernels.forEach((kernel, k) => kernel.inputs.forEach((v) => last.set(v, k)));
   for (const a of jaxpr.outvars) if (isVar(a)) last.set(a, Infinity);
   const hostConsts = jaxpr.consts.map((c) => (c.kind === 'host' ? typedArrayFrom(c.aval.dtype, c.values) : null));
   const isReference = backend.name === 'reference';
@@ -120,14 +154,28 @@ export function compile<A extends DeviceArray>(jaxpr: Jaxpr, backend: Backend<A>
           ? { aval: v.aval, device: null, host: hostConsts[i], owned: false }
           : { aval: v.aval, device: c.array as A, host: null, owned: false });
       });
-      steps.forEach(({ kernel, fn }, k) => {
+      const runner = backend.shaders;
+      const owned = (v: Var, a: A) => env.set(v, { aval: v.aval, device: a, host: null, owned: true });
+      if (runner) {
+        const programs = programsFor(runner);
+        plan.kernels.forEach((kernel, k) => {
+          const program = programs[k];
+          if (program) {
+            const outs = runner.run(program, kernel.inputs.map(deviceOf));
+            kernel.outputs.forEach((v, j) => owned(v, outs[j]));
+          } else {
+            for (const i of kernel.eqns) runPrimitive(jaxpr, backend, i, deviceOf, owned);
+          }
+          for (const v of kernel.inputs) if (last.get(v) === k) release(v);
+        });
+      } else stepsOnHost().forEach(({ kernel, fn }, k) => {
         if (fn) {
           const ins = kernel.inputs.map(hostOf);
           const outs = kernel.outputs.map((v) => allocate(v.aval.dtype, sizeOf(v.aval.shape)));
           fn(ins, outs);
           kernel.outputs.forEach((v, j) => env.set(v, { aval: v.aval, device: null, host: outs[j], owned: false }));
         } else {
-          runPrimitive(jaxpr, backend, kernel.eqns[0], deviceOf, (v, a) => env.set(v, { aval: v.aval, device: a, host: null, owned: true }));
+          runPrimitive(jaxpr, backend, kernel.eqns[0], deviceOf, owned);
         }
         for (const v of kernel.inputs) if (last.get(v) === k) release(v);
       });
@@ -150,7 +198,17 @@ export function compile<A extends DeviceArray>(jaxpr: Jaxpr, backend: Backend<A>
       for (const [v, h] of env) if (h.owned && !jaxpr.outvars.includes(v)) release(v);
     }
   };
-  return { plan, codegen: steps.map((s) => s.code), run };
+  return {
+    plan,
+    get codegen() {
+      return stepsOnHost().map((s) => s.code);
+    },
+    get gpuCodegen() {
+      const runner = backend.shaders;
+      return runner && programsFor(runner).map((p, k) => (plan.kernels[k].kind === 'primitive' ? null : p ? 'wgsl' : 'ops'));
+    },
+    run,
+  };
 }
 
 function runPrimitive<A extends DeviceArray>(

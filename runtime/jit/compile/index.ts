@@ -9,3 +9,7 @@ export { compileWasm, generateWasm, wasmIneligible, wasmMemoryBytes, wasmSimdSup
 export { planJaxpr, planToJson, ELEMENTWISE, REDUCTIONS, REINDEX, type Plan, type PlanKernel, type PlanKernelJson } from './plan';
 export { kernelSpec, specKey, type KernelSpec } from './kernel_spec';
 export { compileJs, generateJs, type HostKernel } from './codegen_js';
+export { generateWgsl, wgslIneligible, type WgslKernel } from './codegen_wgsl';
+export { WGSL_RULES, type FusedPrimitive } from './wgsl_rules';
+export { kernelSources, type KernelTarget } from './sources';
+export { watOf } from './wat';

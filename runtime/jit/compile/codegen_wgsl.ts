@@ -1,0 +1,309 @@
+import { shapeEq, sizeOf, stridesOf, type DType, type Shape } from '../../core';
+import type { KernelSpec, MemberSpec, Ref } from './kernel_spec';
+import { FLOAT_ONLY, WGSL_RULES, wgslHelpers, type FusedPrimitive, type WgslContext } from './wgsl_rules';
+
+// WGSL compute shaders for fused kernels, run on the webgpu backend's device. An elementwise
+// kernel is one invocation per element, or per 4 elements (vec4<f32>) where every value is
+// float32 and either spans the domain or is a scalar; a reduction is one workgroup per output
+// element whose invocations stride over the reduced axes and then combine in workgroup memory (a
+// tree), or, for short reductions, one invocation per output looping alone.
+
+export interface WgslKernel {
+  readonly source: string;
+  readonly workgroups: readonly [number, number, number];
+  /** Elements per invocation. */
+  readonly width: 1 | 4;
+  readonly workgroupSize: number;
+}
+
+/** Reductions at most this long loop in one invocation; longer ones reduce as a tree. */
+const SERIAL_REDUCTION = 32;
+
+const wgslType = (d: DType): 'f32' | 'i32' => (d === 'float32' ? 'f32' : 'i32');
+
+/** Why `spec` has no WGSL kernel (the backend then runs its equations one by one), or null. */
+export function wgslIneligible(spec: KernelSpec): string | null {
+  if (sizeOf(spec.domain) === 0) return 'empty domain';
+  const dtypes = [...spec.inputs.map((a) => a.dtype), ...spec.members.map((m) => m.out.dtype)];
+  if (dtypes.includes('float64')) return 'float64 (WGSL has no f64)';
+  for (const m of spec.members) {
+    if (!(m.primitive in WGSL_RULES)) return m.primitive;
+    if (FLOAT_ONLY.has(m.primitive) && m.out.dtype !== 'float32') return `${m.primitive} of ${m.out.dtype}`;
+  }
+  return null;
+}
+
+/** Vectorised when every value is float32 and spans the domain or is one element (splat). */
+function vectorWidth(spec: KernelSpec): 1 | 4 {
+  const n = sizeOf(spec.domain);
+  if (spec.reduction !== null || n % 4 !== 0) return 1;
+  const fits = (a: { shape: Shape; dtype: DType }) => a.dtype === 'float32' && (sizeOf(a.shape) === n || sizeOf(a.shape) === 1);
+  if (!spec.inputs.every(fits) || !spec.members.every((m) => fits(m.out))) return 1;
+  return spec.members.every((m) => m.args.every((r) => !('literal' in r) || r.dtype === 'float32')) ? 4 : 1;
+}
+
+interface Ix {
+  readonly flat: string | null;
+  readonly coords: readonly string[] | null;
+}
+
+function flatFrom(coords: readonly string[], shape: Shape): string {
+  const strides = stridesOf(shape);
+  const terms = coords.map((c, k) => (shape[k] === 1 || c === '0i' ? null : strides[k] === 1 ? c : `${c} * ${strides[k]}i`))
+    .filter((t): t is string => t !== null);
+  return terms.length === 0 ? '0i' : terms.length === 1 ? terms[0] : `(${terms.join(' + ')})`;
+}
+
+export function literalWgsl(v: number, dtype: DType): string {
+  if (dtype !== 'float32' && dtype !== 'float64') {
+    if (v === -2147483648) return '(-2147483647i - 1i)';
+    return v < 0 ? `(${v}i)` : `${v}i`;
+  }
+  const x = Math.fround(v);
+  if (Number.isNaN(x)) return 'nan_f32()';
+  if (x === Infinity) return 'inf_f32()';
+  if (x === -Infinity) return '(-inf_f32())';
+  if (Object.is(x, -0)) return '(-0f)';
+  return x < 0 ? `(${x}f)` : `${x}f`;
+}
+
+/** The statements of one invocation, each (value, index) computed once. */
+class Body {
+  readonly lines: string[] = [];
+  private readonly memo = new Map<string, string>();
+  private next = 0;
+
+  constructor(private readonly spec: KernelSpec, private readonly width: 1 | 4) {}
+
+  local(expr: string, prefix = 't'): string {
+    if (/^[a-z]+\d*$/.test(expr)) return expr;
+    let name = this.memo.get(expr);
+    if (name === undefined) {
+      name = `${prefix}${this.next++}`;
+      this.lines.push(`let ${name} = ${expr};`);
+      this.memo.set(expr, name);
+    }
+    return name;
+  }
+
+  flat(ix: Ix, shape: Shape): string {
+    if (sizeOf(shape) === 1) return '0i';
+    return ix.flat ?? this.local(flatFrom(ix.coords!, shape), 'f');
+  }
+
+  coords(ix: Ix, shape: Shape): readonly string[] {
+    if (ix.coords) return ix.coords;
+    const f = ix.flat!;
+    const strides = stridesOf(shape);
+    return shape.map((d, k) => {
+      if (d === 1) return '0i';
+      const q = strides[k] === 1 ? f : `(${f} / ${strides[k]}i)`;
+      return this.local(k === 0 ? q : `(${q} % ${d}i)`, 'u');
+    });
+  }
+
+  /** The index into an operand of shape `from` that NumPy broadcasting reads for index `ix` of `to`. */
+  broadcast(ix: Ix, from: Shape, to: Shape): Ix {
+    if (shapeEq(from, to)) return ix;
+    if (sizeOf(from) === 1) return { flat: '0i', coords: null };
+    if (sizeOf(from) === sizeOf(to)) return { flat: this.flat(ix, to), coords: null };
+    const c = this.coords(ix, to);
+    const lead = to.length - from.length;
+    return { flat: null, coords: from.map((d, k) => (d === 1 ? '0i' : c[lead + k])) };
+  }
+
+  private typeOf(dtype: DType): string {
+    return this.width === 4 ? 'vec4<f32>' : wgslType(dtype);
+  }
+
+  value(ref: Ref, ix: Ix): string {
+    if ('literal' in ref) {
+      const lit = literalWgsl(ref.literal, ref.dtype);
+      return this.width === 4 ? `vec4<f32>(${lit})` : lit;
+    }
+    if ('input' in ref) {
+      const aval = this.spec.inputs[ref.input];
+      const at = this.flat(ix, aval.shape);
+      const read = `in${ref.input}[${at}]`;
+      return this.local(this.width === 4 && sizeOf(aval.shape) === 1 ? `vec4<f32>(${read})` : read, 'x');
+    }
+    return this.member(ref.member, ix);
+  }
+
+  member(m: number, ix: Ix): string {
+    const key = `m${m}@${ix.flat ?? ix.coords!.join(',')}`;
+    const known = this.memo.get(key);
+    if (known !== undefined) return known;
+    const name = this.local(this.expression(this.spec.members[m], ix));
+    this.memo.set(key, name);
+    return name;
+  }
+
+  private shapeOf(ref: Ref): Shape {
+    if ('literal' in ref) return [];
+    return 'input' in ref ? this.spec.inputs[ref.input].shape : this.spec.members[ref.member].out.shape;
+  }
+
+  private dtypeOf(ref: Ref): DType {
+    if ('literal' in ref) return ref.dtype;
+    return 'input' in ref ? this.spec.inputs[ref.input].dtype : this.spec.members[ref.member].out.dtype;
+  }
+
+  private expression(s: MemberSpec, ix: Ix): string {
+    const out = s.out.shape;
+    const arg = (k: number, at: Ix = this.broadcast(ix, this.shapeOf(s.args[k]), out)) => this.value(s.args[k], at);
+    const rule = WGSL_RULES[s.primitive as FusedPrimitive];
+    switch (s.primitive) {
+      case 'reshape': case 'squeeze': case 'expand_dims':
+        return arg(0, { flat: this.flat(ix, out), coords: null });
+      case 'broadcast_in_dim': {
+        const from = this.shapeOf(s.args[0]);
+        if (sizeOf(from) === sizeOf(out)) return arg(0, { flat: this.flat(ix, out), coords: null });
+        const c = this.coords(ix, out);
+        const bd = (s.params as { broadcastDimensions: readonly number[] }).broadcastDimensions;
+        return arg(0, { flat: null, coords: from.map((d, k) => (d === 1 ? '0i' : c[bd[k]])) });
+      }
+    }
+    if (rule.kind !== 'map') throw new Error(`wgsl kernel: ${s.primitive} is not elementwise`);
+    const type = this.typeOf(s.out.dtype);
+    const context: WgslContext = {
+      type,
+      out: s.out.dtype,
+      args: s.args.map((r) => this.dtypeOf(r)),
+      params: s.params,
+      lit: (v) => (this.width === 4 ? `vec4<f32>(${literalWgsl(v, 'float32')})` : literalWgsl(v, s.out.dtype)),
+      local: (e) => this.local(e, 'p'),
+    };
+    return rule.emit(s.args.map((_, k) => arg(k)), context);
+  }
+}
+
+function outputIx(spec: KernelSpec, m: number, domainIx: Ix): Ix {
+  const shape = spec.members[m].out.shape;
+  if (shapeEq(shape, spec.domain)) return domainIx;
+  if (sizeOf(shape) !== sizeOf(spec.domain)) throw new Error(`fused kernel: output member ${m} does not span the domain`);
+  return { flat: domainIx.flat, coords: null };
+}
+
+/** x by y workgroups covering `count`, with x within the device's limit per dimension. */
+function grid(count: number, maxPerDimension: number): [number, number, number] {
+  if (count <= maxPerDimension) return [count, 1, 1];
+  const y = Math.ceil(count / maxPerDimension);
+  return [Math.ceil(count / y), y, 1];
+}
+
+function header(spec: KernelSpec, width: 1 | 4): string {
+  const n = sizeOf(spec.domain);
+  const elem = (shape: Shape, dtype: DType) => (width === 4 && sizeOf(shape) === n ? 'vec4<f32>' : wgslType(dtype));
+  const bindings = [
+    ...spec.inputs.map((a, k) => `@group(0) @binding(${k}) var<storage, read> in${k}: array<${elem(a.shape, a.dtype)}>;`),
+    ...spec.outputs.map((m, k) => {
+      const o = spec.members[m].out;
+      return `@group(0) @binding(${spec.inputs.length + k}) var<storage, read_write> out${k}: array<${elem(o.shape, o.dtype)}>;`;
+    }),
+  ];
+  // NB: NaN and Inf written as constants are shader-creation errors in WGSL; read as private
+  // variables they are runtime values.
+  return [
+    ...bindings,
+    'var<private> nanBits: u32 = 0x7fc00000u;',
+    'var<private> infBits: u32 = 0x7f800000u;',
+    wgslHelpers('f32'),
+    width === 4 ? wgslHelpers('vec4<f32>') : '',
+  ].join('\n');
+}
+
+/** The WGSL kernel of `spec` (assumed eligible), dispatched within `maxPerDimension` workgroups a dimension. */
+export function generateWgsl(spec: KernelSpec, maxPerDimension = 65535): WgslKernel {
+  return spec.reduction === null ? elementwise(spec, maxPerDimension) : reduction(spec, maxPerDimension);
+}
+
+function elementwise(spec: KernelSpec, maxPerDimension: number): WgslKernel {
+  const width = vectorWidth(spec);
+  const count = sizeOf(spec.domain) / width;
+  const size = count >= 1 << 16 ? 256 : 64;
+  const body = new Body(spec, width);
+  const rank = spec.domain.length;
+  const domainIx: Ix = { flat: 'i', coords: width === 1 && rank > 1 ? null : null };
+  const writes = spec.outputs.map((m, k) => `out${k}[i] = ${body.member(m, outputIx(spec, m, domainIx))};`);
+  const source = `${header(spec, width)}
+@compute @workgroup_size(${size})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let i = i32(gid.x + gid.y * groups.x * ${size}u);
+  if (i >= ${count}i) { return; }
+${[...body.lines, ...writes].map((l) => `  ${l}`).join('\n')}
+}
+`;
+  return { source, workgroups: grid(Math.ceil(count / size), maxPerDimension), width, workgroupSize: size };
+}
+
+function reduction(spec: KernelSpec, maxPerDimension: number): WgslKernel {
+  const { member, axes } = spec.reduction!;
+  const r = spec.members[member];
+  const rule = WGSL_RULES[r.primitive as FusedPrimitive];
+  if (rule.kind !== 'reduce') throw new Error(`wgsl kernel: ${r.primitive} is not a reduction`);
+  const kept = spec.domain.map((_, k) => k).filter((k) => !axes.includes(k));
+  const keptShape = kept.map((k) => spec.domain[k]);
+  const reducedShape = axes.map((k) => spec.domain[k]);
+  const outputs = sizeOf(keptShape);
+  const length = sizeOf(reducedShape);
+  const acc = wgslType(r.out.dtype);
+  const body = new Body(spec, 1);
+  const coords: string[] = [];
+  const split = (flat: string, shape: Shape, prefix: string) => {
+    const strides = stridesOf(shape);
+    return shape.map((d, k) => {
+      if (d === 1) return '0i';
+      const q = strides[k] === 1 ? flat : `(${flat} / ${strides[k]}i)`;
+      return body.local(k === 0 ? q : `(${q} % ${d}i)`, prefix);
+    });
+  };
+  split('o', keptShape, 'k').forEach((c, j) => (coords[kept[j]] = c));
+  split('r', reducedShape, 'q').forEach((c, j) => (coords[axes[j]] = c));
+  const domainIx: Ix = { flat: body.local(flatFrom(coords, spec.domain), 'i'), coords };
+  const side = spec.outputs.flatMap((m, k) => (m === member ? [] : [`out${k}[${body.flat(outputIx(spec, m, domainIx), spec.domain)}] = ${body.member(m, outputIx(spec, m, domainIx))};`]));
+  const v = body.value(r.args[0], domainIx);
+  const step = [...body.lines, ...side, `acc = ${rule.combine('acc', v, r.out.dtype)};`].map((l) => `      ${l}`).join('\n');
+  const slot = spec.outputs.indexOf(member);
+  const store = (x: string) => (r.out.dtype === 'bool' ? `select(0i, 1i, ${x} != 0i)` : x);
+  if (length <= SERIAL_REDUCTION) {
+    const size = 64;
+    const source = `${header(spec, 1)}
+@compute @workgroup_size(${size})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let o = i32(gid.x + gid.y * groups.x * ${size}u);
+  if (o >= ${outputs}i) { return; }
+  var acc: ${acc} = ${rule.identity(r.out.dtype)};
+  for (var r = 0i; r < ${length}i; r++) {
+${step}
+  }
+${slot >= 0 ? `  out${slot}[o] = ${store('acc')};` : ''}
+}
+`;
+    return { source, workgroups: grid(Math.ceil(outputs / size), maxPerDimension), width: 1, workgroupSize: size };
+  }
+  const size = Math.min(256, 2 ** Math.ceil(Math.log2(length)));
+  // NB: `o` is the same for the whole workgroup, so the barriers stay in uniform control flow.
+  const source = `${header(spec, 1)}
+var<workgroup> partial: array<${acc}, ${size}>;
+@compute @workgroup_size(${size})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let o = i32(wid.x + wid.y * groups.x);
+  var acc: ${acc} = ${rule.identity(r.out.dtype)};
+  if (o < ${outputs}i) {
+    for (var r = i32(lid); r < ${length}i; r += ${size}i) {
+${step}
+    }
+  }
+  partial[lid] = acc;
+  for (var s = ${size / 2}u; s > 0u; s >>= 1u) {
+    workgroupBarrier();
+    if (lid < s) {
+      partial[lid] = ${rule.combine('partial[lid]', 'partial[lid + s]', r.out.dtype)};
+    }
+  }
+${slot >= 0 ? `  if (lid == 0u && o < ${outputs}i) { out${slot}[o] = ${store('partial[0]')}; }` : ''}
+}
+`;
+  return { source, workgroups: grid(outputs, maxPerDimension), width: 1, workgroupSize: size };
+}

@@ -1,0 +1,208 @@
+import type { DType } from '../../core';
+import type { ElementwisePrimitive, Primitive } from '../../primitives';
+
+// How each primitive that fusion puts in a kernel reads in WGSL. Values are f32 or i32 (bool as
+// i32 0/1, as tfjs-backend-webgpu stores it), or vec4 of f32 where a kernel runs 4 lanes a thread.
+// WGSL leaves NaN, Inf and out-of-domain builtins (log of a negative, sqrt of a negative, pow of a
+// negative base, i32 division by 0) to the implementation, so the helpers in WGSL_HELPERS test for
+// them explicitly and give the reference's IEEE results.
+
+export type ReindexPrimitive = 'reshape' | 'squeeze' | 'expand_dims' | 'broadcast_in_dim';
+export type ReductionPrimitive = 'reduce_sum' | 'reduce_max' | 'reduce_min' | 'reduce_prod';
+export type FusedPrimitive = ElementwisePrimitive | ReindexPrimitive | ReductionPrimitive;
+
+/** What a rule knows of the value it computes. */
+export interface WgslContext {
+  /** The WGSL type of the result (`f32`, `i32`, `vec4<f32>`). */
+  readonly type: string;
+  readonly out: DType;
+  /** The dtypes of the operands. */
+  readonly args: readonly DType[];
+  readonly params: unknown;
+  /** A literal of the result's WGSL type. */
+  lit(v: number): string;
+  /** Binds `expr` to a fresh local and returns its name (for a value a rule reads twice). */
+  local(expr: string): string;
+}
+
+export type WgslRule =
+  | { readonly kind: 'map'; emit(a: readonly string[], c: WgslContext): string }
+  | { readonly kind: 'reindex' }
+  | {
+    readonly kind: 'reduce';
+    identity(dtype: DType): string;
+    /** Folds `b` into `a`; also joins two partial results of the tree (the same rule serves both). */
+    combine(a: string, b: string, dtype: DType): string;
+  };
+
+/** One rule for each fused primitive: a primitive that fusion takes without its WGSL rule fails the type check. */
+export const WGSL_RULES: { readonly [P in FusedPrimitive]: WgslRule } = {
+  add: map(([a, b]) => `(${a} + ${b})`),
+  sub: map(([a, b]) => `(${a} - ${b})`),
+  mul: map(([a, b]) => `(${a} * ${b})`),
+  div: map(([a, b], c) => (c.out === 'float32' ? `(${a} / ${b})` : `select(${a} / ${b}, 0i, ${b} == 0i)`)),
+  pow: floatHelper('pow'),
+  // NaN from either side; ties keep the first operand, as the reference (max(-0, 0) is -0).
+  max: map(([a, b], c) => (c.out === 'float32' ? `max_${suffix(c.type)}(${a}, ${b})` : `select(${b}, ${a}, ${a} >= ${b})`)),
+  min: map(([a, b], c) => (c.out === 'float32' ? `min_${suffix(c.type)}(${a}, ${b})` : `select(${b}, ${a}, ${a} <= ${b})`)),
+  lt: compare('<'),
+  le: compare('<='),
+  gt: compare('>'),
+  ge: compare('>='),
+  eq: compare('=='),
+  // NB: `!(a == b)`, so that NaN != NaN whichever ordered/unordered form the compiler picks for `!=`.
+  ne: map(([a, b]) => `select(0i, 1i, !(${a} == ${b}))`),
+  neg: map(([a]) => `(-${a})`),
+  integer_pow: map(([a], c) => integerPow(a, (c.params as { y: number }).y, c)),
+  exp: floatHelper('exp'),
+  log: floatHelper('log'),
+  log1p: floatHelper('log1p'),
+  expm1: floatHelper('expm1'),
+  sin: map(([a]) => `sin(${a})`),
+  cos: map(([a]) => `cos(${a})`),
+  tan: map(([a]) => `tan(${a})`),
+  tanh: floatHelper('tanh'),
+  logistic: floatHelper('logistic'),
+  sqrt: floatHelper('sqrt'),
+  rsqrt: map(([a], c) => `(${c.lit(1)} / sqrt_${suffix(c.type)}(${a}))`),
+  abs: map(([a]) => `abs(${a})`),
+  sign: map(([a], c) => (c.out === 'float32' ? `sign_${suffix(c.type)}(${a})`
+    : `select(select(${a}, ${c.lit(-1)}, ${a} < ${c.lit(0)}), ${c.lit(1)}, ${a} > ${c.lit(0)})`)),
+  select: map(([p, t, f]) => `select(${f}, ${t}, ${p} != 0i)`),
+  convert_element_type: map(([a], c) => convert(a, c.args[0], c.out)),
+  reshape: { kind: 'reindex' },
+  squeeze: { kind: 'reindex' },
+  expand_dims: { kind: 'reindex' },
+  broadcast_in_dim: { kind: 'reindex' },
+  reduce_sum: { kind: 'reduce', identity: (d) => (d === 'float32' ? '0f' : '0i'), combine: (a, b) => `(${a} + ${b})` },
+  reduce_prod: { kind: 'reduce', identity: (d) => (d === 'float32' ? '1f' : '1i'), combine: (a, b) => `(${a} * ${b})` },
+  // NB: once the accumulator is NaN neither test passes, so it stays NaN, as the reference's step.
+  reduce_max: {
+    kind: 'reduce',
+    identity: (d) => (d === 'float32' ? '(-inf_f32())' : d === 'bool' ? '0i' : '(-2147483647i - 1i)'),
+    combine: (a, b, d) => (d === 'float32' ? `select(${a}, ${b}, ${b} > ${a} || isnan_f32(${b}))` : `max(${a}, ${b})`),
+  },
+  reduce_min: {
+    kind: 'reduce',
+    identity: (d) => (d === 'float32' ? 'inf_f32()' : d === 'bool' ? '1i' : '2147483647i'),
+    combine: (a, b, d) => (d === 'float32' ? `select(${a}, ${b}, ${b} < ${a} || isnan_f32(${b}))` : `min(${a}, ${b})`),
+  },
+};
+
+/** Primitives whose rule exists for float32 only (a helper or builtin of f32). */
+export const FLOAT_ONLY: ReadonlySet<Primitive> = new Set<Primitive>([
+  'pow', 'exp', 'log', 'log1p', 'expm1', 'sin', 'cos', 'tan', 'tanh', 'logistic', 'sqrt', 'rsqrt',
+]);
+
+function map(emit: (a: readonly string[], c: WgslContext) => string): WgslRule {
+  return { kind: 'map', emit };
+}
+
+/** `f32` -> `f32`, `vec4<f32>` -> `v4f32`: the name suffix of the helper for that type. */
+export function suffix(type: string): string {
+  return type === 'vec4<f32>' ? 'v4f32' : type;
+}
+
+function floatHelper(name: string): WgslRule {
+  return map((a, c) => `${name}_${suffix(c.type)}(${a.join(', ')})`);
+}
+
+function compare(op: string): WgslRule {
+  return map(([a, b]) => `select(0i, 1i, ${a} ${op} ${b})`);
+}
+
+/** Repeated squaring in the reference's order, so that x**y rounds as it does there. */
+function integerPow(x: string, y: number, c: WgslContext): string {
+  let base = x;
+  let acc: string | null = null;
+  for (let e = Math.abs(y); e > 0; e = Math.floor(e / 2)) {
+    if (e & 1) acc = acc === null ? base : c.local(`${acc} * ${base}`);
+    if (e > 1) base = c.local(`${base} * ${base}`);
+  }
+  const r = acc ?? c.lit(1);
+  return y < 0 ? `(${c.lit(1)} / ${r})` : r;
+}
+
+/**
+ * As the reference stores a cast: float to int truncates (NaN to 0; WGSL saturates where the
+ * reference wraps, beyond ±2^31), anything to bool is "not zero" (NaN is true).
+ */
+function convert(a: string, from: DType, to: DType): string {
+  const f = from === 'float32' || from === 'float64';
+  if (to === 'bool') return f ? `select(0i, 1i, !(${a} == 0f))` : `select(0i, 1i, ${a} != 0i)`;
+  if (to === 'int32') return f ? `select(i32(${a}), 0i, isnan_f32(${a}))` : a;
+  return f ? a : `f32(${a})`;
+}
+
+/** The helpers a kernel over values of WGSL type `T` may call. */
+export function wgslHelpers(T: 'f32' | 'vec4<f32>'): string {
+  const s = suffix(T);
+  const B = T === 'f32' ? 'bool' : 'vec4<bool>';
+  const U = T === 'f32' ? 'u32' : 'vec4<u32>';
+  const l = (v: string) => `${T}(${v})`;
+  return `
+fn isnan_${s}(x: ${T}) -> ${B} { return (bitcast<${U}>(x) & ${U}(0x7fffffffu)) > ${U}(0x7f800000u); }
+fn isinf_${s}(x: ${T}) -> ${B} { return (bitcast<${U}>(x) & ${U}(0x7fffffffu)) == ${U}(0x7f800000u); }
+fn nan_${s}() -> ${T} { return ${T}(bitcast<f32>(nanBits)); }
+fn inf_${s}() -> ${T} { return ${T}(bitcast<f32>(infBits)); }
+fn max_${s}(a: ${T}, b: ${T}) -> ${T} { return select(select(b, a, a >= b), nan_${s}(), isnan_${s}(a) | isnan_${s}(b)); }
+fn min_${s}(a: ${T}, b: ${T}) -> ${T} { return select(select(b, a, a <= b), nan_${s}(), isnan_${s}(a) | isnan_${s}(b)); }
+// From the bits: a GPU may flush a subnormal to zero before comparing it (SwiftShader does).
+fn sign_${s}(x: ${T}) -> ${T} {
+  let bits = bitcast<${U}>(x);
+  let r = select(${l('1f')}, ${l('-1f')}, (bits >> ${U}(31u)) == ${U}(1u));
+  return select(r, x, ((bits & ${U}(0x7fffffffu)) == ${U}(0u)) | isnan_${s}(x));
+}
+fn exp_${s}(x: ${T}) -> ${T} {
+  return select(select(exp(x), ${l('0f')}, x < ${l('-104f')}), inf_${s}(), x > ${l('88.8f')});
+}
+fn log_${s}(x: ${T}) -> ${T} {
+  let r = select(select(log(x), -inf_${s}(), x == ${l('0f')}), inf_${s}(), isinf_${s}(x) & (x > ${l('0f')}));
+  return select(r, nan_${s}(), (x < ${l('0f')}) | isnan_${s}(x));
+}
+fn sqrt_${s}(x: ${T}) -> ${T} {
+  return select(select(sqrt(x), x, (x == ${l('0f')}) | isinf_${s}(x)), nan_${s}(), (x < ${l('0f')}) | isnan_${s}(x));
+}
+// Near 0, log and exp carry an absolute error of about one ulp of 1, which is no relative
+// precision at all: there log1p and expm1 are their Taylor series (error below x^6/7 relative).
+fn log1p_${s}(x: ${T}) -> ${T} {
+  let series = x * (${l('1f')} - x * (${l('0.5f')} - x * (${l('0.33333334f')} - x * (${l('0.25f')} - x * (${l('0.2f')} - x * ${l('0.16666667f')})))));
+  let big = select(log_${s}(${l('1f')} + x), x, isinf_${s}(x) & (x > ${l('0f')}));
+  return select(big, series, abs(x) < ${l('0.05f')});
+}
+fn expm1_${s}(x: ${T}) -> ${T} {
+  let series = x * (${l('1f')} + x * (${l('0.5f')} + x * (${l('0.16666667f')} + x * (${l('0.041666668f')} + x * (${l('0.008333334f')} + x * ${l('0.0013888889f')})))));
+  return select(exp_${s}(x) - ${l('1f')}, series, abs(x) < ${l('0.05f')});
+}
+fn tanh_${s}(x: ${T}) -> ${T} {
+  let e = exp_${s}(${l('-2f')} * abs(x));
+  let t = (${l('1f')} - e) / (${l('1f')} + e);
+  let x2 = x * x;
+  let small = x * (${l('1f')} - x2 * (${l('0.33333334f')} - x2 * ${l('0.13333334f')}));
+  return select(select(t, -t, x < ${l('0f')}), small, abs(x) < ${l('0.0625f')});
+}
+// The reference's stable form: exp never overflows on either side.
+fn logistic_${s}(x: ${T}) -> ${T} {
+  let e = exp_${s}(-abs(x));
+  let r = ${l('1f')} / (${l('1f')} + e);
+  return select(e * r, r, x >= ${l('0f')});
+}
+// Math.pow: exp2(y log2|x|), then the cases IEEE fixes (0, Inf, NaN, negative bases).
+fn pow_${s}(x: ${T}, y: ${T}) -> ${T} {
+  let ax = abs(x);
+  var r = exp2(y * log2(ax));
+  r = select(r, select(${l('0f')}, inf_${s}(), y < ${l('0f')}), ax == ${l('0f')});
+  r = select(r, select(inf_${s}(), ${l('0f')}, y < ${l('0f')}), isinf_${s}(ax));
+  let big = ax > ${l('1f')};
+  r = select(r, select(select(${l('0f')}, inf_${s}(), big), select(inf_${s}(), ${l('0f')}, big), y < ${l('0f')}), isinf_${s}(y));
+  r = select(r, nan_${s}(), isinf_${s}(y) & (ax == ${l('1f')}));
+  let integral = floor(y) == y;
+  let negative = (bitcast<${U}>(x) >> ${U}(31u)) == ${U}(1u);
+  let finiteBase = !isinf_${s}(ax) & !(ax == ${l('0f')});
+  r = select(r, nan_${s}(), negative & !integral & !isinf_${s}(y) & finiteBase);
+  r = select(r, -r, negative & integral & !isinf_${s}(y) & !(fract(y * ${l('0.5f')}) == ${l('0f')}));
+  r = select(r, nan_${s}(), isnan_${s}(x) | isnan_${s}(y));
+  return select(r, ${l('1f')}, y == ${l('0f')});
+}
+`;
+}

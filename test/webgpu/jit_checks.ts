@@ -1,0 +1,231 @@
+// The jit engine on webgpu, in the page: fused kernels as WGSL against the float64 reference.
+import * as tf from '@tensorflow/tfjs-core';
+import { createReferenceBackend, openBackend, type Backend, type DeviceArray, type TfjsArray, type WebgpuBackend } from '../../runtime/backends';
+import { aval, formatAval, isFloat, Random, sizeOf } from '../../runtime/core';
+import { EagerEngine } from '../../runtime/eager';
+import { compileFused, jit, makeJaxpr, simplify, valueAndGrad, valueAndGradJaxpr, type TraceOps, type Tracer } from '../../runtime/jit';
+import { Ops } from '../../runtime/ops';
+import { abstractEval, PRIMITIVES, type ParamsOf, type Primitive } from '../../runtime/primitives';
+import { retype, closeness } from '../unit/jit/differential/support';
+import { PROGRAM_INPUTS, randomProgram, type Program } from '../unit/jit/programs';
+import { CASES, type Case, type CaseMaker } from '../unit/support/backend_cases';
+
+const reference = createReferenceBackend();
+
+/** |got - ref| / max(|ref|, 1) (or / |ref| for `relative` cases); Infinity for a NaN/Inf mismatch. */
+function error(got: number, ref: number, relative: boolean): number {
+  if (Number.isNaN(ref) || Number.isNaN(got)) return Number.isNaN(ref) && Number.isNaN(got) ? 0 : Infinity;
+  if (!Number.isFinite(ref)) return got === ref ? 0 : Infinity;
+  const diff = Math.abs(got - ref);
+  return diff === 0 ? 0 : diff / (relative ? Math.abs(ref) : Math.max(Math.abs(ref), 1));
+}
+
+export interface JitPrimitiveReport { cases: number; fused: number; failures: string[]; worst: number }
+
+/**
+ * Every case of `prim` as a one-equation jaxpr compiled for webgpu (a fused primitive becomes a
+ * WGSL kernel), against the reference backend running the primitive in float64 where inputs allow.
+ */
+export async function jitPrimitive(gpu: WebgpuBackend, prim: Primitive, seed: number, rtol: number): Promise<JitPrimitiveReport> {
+  const make = CASES[prim] as CaseMaker<ParamsOf<Primitive>>;
+  const cases = make(new Random(seed + 7919 * PRIMITIVES.indexOf(prim)));
+  const failures: string[] = [];
+  let worst = 0;
+  let fused = 0;
+  for (const c of cases as Case<ParamsOf<Primitive>>[]) {
+    const avals = c.inputs.map((h) => aval(h.shape, h.dtype));
+    const out = abstractEval(prim, avals, c.params);
+    const what = `jit ${prim}(${avals.map(formatAval).join(', ')}) ${JSON.stringify(c.params)}`;
+    const jaxpr = makeJaxpr((o: TraceOps, ...xs: Tracer[]) => o.apply(prim, xs, c.params), avals);
+    const refInputs = c.inputs.map((h) => reference.upload(h.values, aval(h.shape, h.dtype)));
+    const [refOut] = compileFused(jaxpr, reference, { codegen: 'js' }).run(refInputs);
+    const want = Array.from(reference.readSync(refOut));
+    [...refInputs, refOut].forEach((a) => reference.dispose(a));
+    const before = gpu.liveCount();
+    let got: number[];
+    try {
+      const exe = compileFused(jaxpr, gpu);
+      if (exe.gpuCodegen?.includes('wgsl')) fused++;
+      const inputs = c.inputs.map((h) => gpu.upload(h.values, aval(h.shape, h.dtype)));
+      const outs = exe.run(inputs);
+      got = Array.from((await gpu.readMany(outs))[0]);
+      [...inputs, ...outs].forEach((a) => gpu.dispose(a));
+    } catch (e) {
+      failures.push(`${what}: threw ${(e as Error).message}`);
+      continue;
+    }
+    if (gpu.liveCount() !== before) failures.push(`${what}: the kernel leaked arrays`);
+    for (let i = 0; i < want.length; i++) {
+      const err = isFloat(out.dtype) ? error(got[i], want[i], c.relative === true) : got[i] === want[i] ? 0 : Infinity;
+      worst = Math.max(worst, err);
+      if (err > (isFloat(out.dtype) ? rtol : 0)) {
+        failures.push(`${what}: element ${i} is ${got[i]}, the reference has ${want[i]}; inputs ${c.inputs.map((h) => `[${h.values.slice(0, 12).join(', ')}]`).join(' ')}`);
+        break;
+      }
+    }
+  }
+  return { cases: cases.length, fused, failures, worst };
+}
+
+/** The scalar every engine differentiates, as the Node differential test does: sum(out0 + 0.5 out1). */
+function loss<T>(program: Program, o: Ops<T>, xs: readonly T[]): T {
+  const [a, b] = program(o, xs);
+  return o.reduceSum(o.add(a, o.mul(b, o.scalarLike(0.5, b))), [0, 1]);
+}
+
+interface Result { value: number; grads: number[][] }
+
+function eagerReference(dtype: 'float32' | 'float64', program: Program, inputs: readonly number[][]): Result {
+  const engine = new EagerEngine(reference);
+  const o = new Ops(dtype === 'float64' ? retype(engine, 'float32', 'float64') : retype(engine, 'float64', 'float32'));
+  const xs = inputs.map((v, i) => engine.fromValues(v, PROGRAM_INPUTS[i], dtype).requiresGrad_());
+  const result = engine.tidy(() => {
+    const l = loss(program, o, xs);
+    const gs = l.requiresGrad ? engine.grad([l], xs, undefined, { allowUnused: true }) : xs.map(() => null);
+    return { value: l.item(), grads: gs.map((g, i) => (g ? Array.from(g.dataSync()) : new Array<number>(inputs[i].length).fill(0))) };
+  });
+  xs.forEach((x) => x.dispose());
+  return result;
+}
+
+async function jitted(backend: Backend, program: Program, inputs: readonly number[][]): Promise<Result> {
+  const f = jit(valueAndGrad((o: TraceOps, ...xs: Tracer[]) => loss(program, o, xs), { argnums: [0, 1, 2] }), { backend });
+  const args = inputs.map((v, i) => backend.upload(v, { shape: PROGRAM_INPUTS[i], dtype: 'float32' }));
+  const [value, grads] = f(...args) as [DeviceArray, DeviceArray[]];
+  const [v, ...gs] = await backend.readMany([value, ...grads]);
+  [...args, value, ...grads].forEach((a) => backend.dispose(a));
+  return { value: v[0], grads: gs.map((g) => Array.from(g)) };
+}
+
+function disagreement(got: Result, want: Result, rtol: number): string | null {
+  if (!closeness([got.value], [want.value], rtol, 1).ok) return `value ${got.value}, float64 ${want.value}`;
+  for (const [i, g] of got.grads.entries()) {
+    const c = closeness(g, want.grads[i], rtol, Math.max(1, ...want.grads[i].filter(Number.isFinite).map(Math.abs)));
+    if (!c.ok) return `gradient of input ${i} at [${c.at}]: ${g[c.at]}, float64 ${want.grads[i][c.at]} (${c.worst.toFixed(1)} tolerances)`;
+  }
+  return null;
+}
+
+/**
+ * The random programs of the Node differential test, jit(value_and_grad) on webgpu against the
+ * float64 reference. A program on which float32 itself (op by op on the reference) departs from
+ * float64 by more than the tolerance sits on a tie or a cancellation: it is counted, not judged.
+ */
+export async function programs(gpu: Backend, seed: number, count: number, lengths: readonly number[], rtol: number):
+  Promise<{ run: number; illConditioned: number; failures: string[] }> {
+  const failures: string[] = [];
+  let run = 0;
+  let illConditioned = 0;
+  for (const length of lengths) {
+    for (let p = 0; p < count; p++) {
+      const s = seed + 1000 * length + p;
+      const program = randomProgram(s, length);
+      const rng = new Random(s ^ 0x2545f491);
+      const inputs = PROGRAM_INPUTS.map((shape) => rng.normals(sizeOf(shape)).map(Math.fround));
+      const want = eagerReference('float64', program, inputs);
+      if (disagreement(eagerReference('float32', program, inputs), want, rtol) !== null) {
+        illConditioned++;
+        continue;
+      }
+      run++;
+      const why = disagreement(await jitted(gpu, program, inputs), want, rtol);
+      if (why) failures.push(`program seed ${s}, length ${length}: ${why}`);
+    }
+  }
+  return { run, illConditioned, failures };
+}
+
+/** W2: sum(tanh(1.5x + 0.3)**2 + sin(x) * exp(-x*x)). */
+const w2 = (o: TraceOps, x: Tracer) => {
+  const a = o.integerPow(o.tanh(o.add(o.mul(x, o.lit(1.5)), o.lit(0.3))), 2);
+  const b = o.mul(o.sin(x), o.exp(o.neg(o.mul(x, x))));
+  return o.reduceSum(o.add(a, b), [0]);
+};
+
+/** W2's value and gradient at `n` points on webgpu, its kernels, and the float64 answer. */
+export async function w2Check(gpu: WebgpuBackend, n: number): Promise<{ codegen: (string | null)[]; maxValueError: number; maxGradError: number }> {
+  const x = Array.from({ length: n }, (_, i) => Math.fround(4 * (i / n) - 2));
+  const exe = compileFused(simplify(valueAndGradJaxpr(makeJaxpr(w2, [aval([n], 'float32')]))), gpu);
+  const xa = gpu.upload(x, aval([n], 'float32'));
+  const outs = exe.run([xa]);
+  const [value, grad] = await gpu.readMany(outs);
+  [xa, ...outs].forEach((a) => gpu.dispose(a));
+  let v = 0;
+  let maxGradError = 0;
+  x.forEach((xi, i) => {
+    const t = Math.tanh(1.5 * xi + 0.3);
+    const e = Math.exp(-xi * xi);
+    v += t * t + Math.sin(xi) * e;
+    const g = 3 * t * (1 - t * t) + Math.cos(xi) * e - 2 * xi * Math.sin(xi) * e;
+    maxGradError = Math.max(maxGradError, Math.abs(grad[i] - g) / Math.max(Math.abs(g), 1));
+  });
+  return { codegen: [...(exe.gpuCodegen ?? [])], maxValueError: Math.abs(value[0] - v) / Math.max(Math.abs(v), 1), maxGradError };
+}
+
+/**
+ * `n` jit evaluations of value_and_grad(W2) on webgpu, results read back each time: arrays and
+ * GPU bytes in use before and after, and the pipeline cache's counts.
+ */
+export async function jitMemory(gpu: WebgpuBackend, n: number, size: number):
+  Promise<{ live: [number, number]; gpuBytes: [number, number]; compiled: [number, number]; hits: number }> {
+  const f = jit(valueAndGrad(w2), { backend: gpu });
+  const x = gpu.upload(Array.from({ length: size }, (_, i) => i / size - 0.5), aval([size], 'float32'));
+  const step = async () => {
+    const [v, g] = f(x) as [TfjsArray, TfjsArray];
+    await gpu.readMany([v, g]);
+    gpu.dispose(v);
+    gpu.dispose(g);
+  };
+  await step();
+  const bytes = () => (tf.memory() as { numBytesInGPU?: number }).numBytesInGPU ?? -1;
+  const live0 = gpu.liveCount();
+  const bytes0 = bytes();
+  const stats0 = gpu.shaders!.cacheStats();
+  for (let i = 0; i < n; i++) await step();
+  const stats1 = gpu.shaders!.cacheStats();
+  const result = { live: [live0, gpu.liveCount()] as [number, number], gpuBytes: [bytes0, bytes()] as [number, number], compiled: [stats0.compiled, stats1.compiled] as [number, number], hits: stats1.hits - stats0.hits };
+  gpu.dispose(x);
+  return result;
+}
+
+/** A fresh jit of the same function, evaluated twice: the second compiles no shader. */
+export async function shaderCache(gpu: WebgpuBackend): Promise<{ first: number; second: number; hits: number }> {
+  const run = async () => {
+    const f = jit((o: TraceOps, a: Tracer, b: Tracer) => o.reduceMax(o.mul(o.exp(a), o.logistic(b)), [1]), { backend: gpu });
+    const a = gpu.upload([1, 2, 3, 4, 5, 6], aval([2, 3], 'float32'));
+    const out = f(a, a) as TfjsArray;
+    await gpu.readMany([out]);
+    [a, out].forEach((x) => gpu.dispose(x));
+  };
+  const s0 = gpu.shaders!.cacheStats();
+  await run();
+  const s1 = gpu.shaders!.cacheStats();
+  await run();
+  const s2 = gpu.shaders!.cacheStats();
+  return { first: s1.compiled - s0.compiled, second: s2.compiled - s1.compiled, hits: s2.hits - s1.hits };
+}
+
+/**
+ * openBackend('webgpu'), an evaluation, the device (which `gpu` shares) destroyed, then the next evaluation: it must
+ * run on wasm and give the same answer. NB: this ends WebGPU for the page; it runs last.
+ */
+export async function lostDevice(gpu: WebgpuBackend): Promise<{ before: string; after: string; values: number[][]; fallbackEvents: number }> {
+  const opened = await openBackend('webgpu');
+  let fallbackEvents = 0;
+  const fellBack = new Promise<void>((resolve) => opened.onFallback(() => { fallbackEvents++; resolve(); }));
+  const evaluate = async () => {
+    const { backend } = opened;
+    const f = jit(valueAndGrad(w2), { backend });
+    const x = backend.upload([0.5, -1, 2, 0.25], aval([4], 'float32'));
+    const [v, g] = f(x) as [DeviceArray, DeviceArray];
+    const [vh, gh] = await backend.readMany([v, g]);
+    [x, v, g].forEach((a) => backend.dispose(a));
+    return [vh[0], ...gh];
+  };
+  const before = opened.info.name;
+  const first = await evaluate();
+  gpu.device.destroy();
+  await fellBack;
+  const second = await evaluate();
+  return { before, after: opened.info.name, values: [first, second], fallbackEvents };
+}
