@@ -15,7 +15,7 @@ import { jaxEager, jaxGraphs, jaxJit, jaxNonFinite, jaxPlot, stageValueAndGrad }
 import { firstNonFinite } from './measure';
 import type { Profiler } from './profiled_backend';
 import { functionText, sourceHashOf } from './source_hash';
-import { analyzeDocument, fileOfUri, resolveTarget, type Target } from './target';
+import { analyzeDocument, fileOfUri, requestedFunction, resolveTarget, type Target } from './target';
 import { torchEager, type RunLimits } from './torch_eager';
 
 /** What the stages of one evaluation share. */
@@ -45,8 +45,9 @@ export async function evaluate(request: EvaluateRequest, profiler: Profiler, inf
     await checkpoint();
     const engine = new EagerEngine(profiler.backend);
     const analysis = analyzeDocument(request.text, file, { ...torchModules(engine), ...jaxModules(profiler.backend) });
-    const target = resolveTarget(request, analysis);
-    sourceHash = sourceHashOf(functionText(request.text, target.fn));
+    const fn = requestedFunction(request, analysis);
+    sourceHash = sourceHashOf(functionText(request.text, fn));
+    const target = resolveTarget(request, analysis, fn);
     const stages: Stages = { request, target, profiler, engine, limits: { budgets: interpreterBudgets(request.budgets), signal }, checkpoint };
     const runs = target.style === 'torch' ? await torchRuns(stages) : await jaxRuns(stages);
     // Ops made outside the function's own lines (a transformation's call site) have no line to show on.

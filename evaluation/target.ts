@@ -37,13 +37,18 @@ export function analyzeDocument(text: string, file: string, modules: ModuleRegis
   return analysis;
 }
 
-export function resolveTarget(request: EvaluateRequest, analysis: Analysis): Target {
-  const file = fileOfUri(request.uri);
+/** The function a request names; an error naming the file's functions when there is none. */
+export function requestedFunction(request: EvaluateRequest, analysis: Analysis): FunctionInfo {
   const fn = namedFunction(analysis, request.function);
   if (!fn) {
     const names = analysis.functions.map((f) => f.qualname).join(', ') || 'none';
-    throw new EvaluationFailure('error', `${file}: no function '${request.function}' (functions: ${names})`);
+    throw new EvaluationFailure('error', `${fileOfUri(request.uri)}: no function '${request.function}' (functions: ${names})`);
   }
+  return fn;
+}
+
+export function resolveTarget(request: EvaluateRequest, analysis: Analysis, fn: FunctionInfo): Target {
+  const file = fileOfUri(request.uri);
   const typed = request.inputs !== undefined && request.inputs.trim() !== '' ? request.inputs : undefined;
   const fromFile = fn.inputSources[0];
   const inputs = typed !== undefined && (request.inputsFirst || !fromFile) ? userInputs(typed, fn, file) : fromFile;

@@ -3,7 +3,7 @@
  * leaf requiring grad, the function called, `backward()` on its result. Backend calls are timed
  * by the source line whose op made them; the tape of the first call is kept for the viewer.
  */
-import { captureInputs, getattr, scriptError, type Budgets, type CancelSignal, type Interpreter, type PyValue } from '../lang/python';
+import { captureInputs, getattr, PyList, PyTuple, scriptError, type Budgets, type CancelSignal, type Interpreter, type PyValue } from '../lang/python';
 import { PyTensor, torchModules } from '../lang/python/torch';
 import { exportTape, type EagerEngine, type TapeGraph } from '../runtime/eager';
 import type { EagerRun, NonFinite, Numbers, PlotData } from '../protocol/results';
@@ -153,6 +153,10 @@ function numbers(v: PyValue): Numbers | null {
   if (typeof v === 'number' || typeof v === 'boolean') return v;
   if (typeof v === 'bigint') return Number(v);
   if (v instanceof PyTensor) return v.t.tolist() as Numbers;
+  if (v instanceof PyList || v instanceof PyTuple) {
+    const items = v.items.map(numbers);
+    return items.every((x) => x !== null) ? (items as Numbers[]) : null;
+  }
   return null;
 }
 

@@ -1,0 +1,63 @@
+import * as assert from 'node:assert/strict';
+import { evaluated, failed, requestFor } from './support';
+
+const TORCH = (body: string) => `import torch\n\n${body}`;
+
+describe('evaluation: example inputs', () => {
+  it('takes them from a call in the file', async () => {
+    const r = await evaluated(requestFor('call.py', TORCH('def f(x, y):\n    return x * y\n\nf(torch.tensor(3.0), 2.0)\n'), 'f'));
+    assert.equal(r.inputOrigin, 'call');
+    assert.deepEqual(r.inputs, { x: 3, y: 2 });
+    assert.deepEqual(r.grad, { x: 2, y: 3 });
+  });
+
+  it('from the parameter defaults', async () => {
+    const r = await evaluated(requestFor('defaults.py', TORCH('def f(x=1.5):\n    return x ** 3\n'), 'f'));
+    assert.equal(r.inputOrigin, 'defaults');
+    assert.equal(r.value, 3.375);
+    assert.deepEqual(r.grad, { x: 6.75 });
+  });
+
+  it('from a # gradlens: comment above the def', async () => {
+    const r = await evaluated(requestFor('comment.py', 'import jax.numpy as jnp\n\n# gradlens: w=jnp.array([1.0, 2.0])\ndef f(w):\n    return jnp.sum(w * w)\n', 'f'));
+    assert.equal(r.inputOrigin, 'comment');
+    assert.deepEqual(r.inputs, { w: [1, 2] });
+    assert.deepEqual(r.grad, { w: [2, 4] });
+    assert.deepEqual(r.jit?.grad, { w: [2, 4] });
+  });
+
+  it('from what the user typed when the file gives none; the file\'s come first unless asked', async () => {
+    const none = TORCH('def f(x, w):\n    return (x * torch.tensor(w)).sum()\n');
+    const r = await evaluated(requestFor('typed.py', none, 'f', { inputs: 'x=2.0, w=[1, 2, 3]' }));
+    assert.equal(r.inputOrigin, 'user');
+    assert.deepEqual(r.inputs, { x: 2, w: [1, 2, 3] });
+    assert.deepEqual(r.grad, { x: 6 }, 'w=[1, 2, 3] is a list, not a float leaf');
+    const withCall = TORCH('def f(x):\n    return x * x\n\nf(1.0)\n');
+    assert.equal((await evaluated(requestFor('typed.py', withCall, 'f', { inputs: 'x=4.0' }))).value, 1);
+    assert.equal((await evaluated(requestFor('typed.py', withCall, 'f', { inputs: 'x=4.0', inputsFirst: true }))).value, 16);
+  });
+
+  it('without any, answers an inputs error at the function name, saying how to give them', async () => {
+    const e = await failed(requestFor('file:///home/u/none.py', TORCH('\ndef loss(x):\n    return x * 2\n'), 'loss'));
+    assert.equal(e.kind, 'inputs');
+    assert.equal(e.function, 'loss');
+    assert.match(e.sourceHash, /^[0-9a-f]{16}$/);
+    assert.deepEqual(e.range, { line: 4, col: 5, endLine: 4, endCol: 9 });
+    assert.match(e.message, /^\/home\/u\/none\.py:4:5: error: no example inputs for loss\(\); add a call of it, defaults, a '# gradlens: x=2\.0' comment/);
+  });
+
+  it('typed inputs that do not fit are an inputs error too, so the editor asks again', async () => {
+    const text = TORCH('def f(x):\n    return x * 2\n');
+    const unknown = await failed(requestFor('bad.py', text, 'f', { inputs: 'y=1.0' }));
+    assert.equal(unknown.kind, 'inputs');
+    assert.match(unknown.message, /f\(\) has no parameter 'y' \(its parameters: x\)/);
+    const broken = await failed(requestFor('bad.py', text, 'f', { inputs: 'x=(' }));
+    assert.equal(broken.kind, 'inputs');
+  });
+
+  it('a function that is not there is an error naming the file\'s functions', async () => {
+    const e = await failed(requestFor('g.py', TORCH('def f(x=1.0):\n    return x\n'), 'g'));
+    assert.equal(e.kind, 'error');
+    assert.match(e.message, /no function 'g' \(functions: f\)/);
+  });
+});
