@@ -10,7 +10,7 @@ import { sizeOf, type AbstractValue } from '../../../runtime/core';
 import type { DeviceArray } from '../../../runtime/backends';
 import { EagerEngine } from '../../../runtime/eager';
 import type { Jaxpr } from '../../../runtime/ir';
-import { gradJaxpr, makeJaxpr, simplifyAndFuse, valueAndGradJaxpr, type Traceable } from '../../../runtime/jit';
+import { dce, inline, makeJaxpr, simplifyAndFuse, valueAndGradJaxpr, type Traceable } from '../../../runtime/jit';
 import type { FunctionInfo, InputSource } from '../analyze';
 import { captureInputs } from '../inputs';
 import type { Budgets, CancelSignal } from '../interpreter';
@@ -18,7 +18,9 @@ import type { JaxFunctionAt, Numbers, Outcome } from '../jax';
 import type { ModuleRegistry } from '../modules';
 import type { PyValue } from '../objects';
 import type { ParseResult } from '../parse';
+import { pyError } from '../exceptions';
 import { scriptError } from '../run';
+import type { Span } from '../span';
 import { STORAGE, isFloating, type TorchDTypeName } from './dtype';
 import { differentiate, leafCall, numbers } from './gradient_at';
 import { torchSession } from './module';
@@ -62,6 +64,7 @@ export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: I
     return { ok: false, error: captured.error };
   }
   const interp = captured.inputs.interpreter;
+  tracing.pySpan = () => interp.span;
   const values = captured.inputs.values;
   const fun = captured.inputs.fn;
   const names = [...values.keys()];
@@ -85,26 +88,41 @@ export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: I
   /** The shape the function returns, known once it has been traced. */
   let outShape: readonly number[] = [];
   /**
-   * The function traced on tracers of its traced arguments. With `loss`, a one-element result is
-   * reshaped to a scalar, as backward() takes one element without a gradient argument.
+   * The function traced on tracers of its traced arguments, the differentiated ones requiring
+   * grad so that the eager engine tracks, as PyTorch would, whether the result depends on them.
+   * With `loss`, a one-element result is reshaped to a scalar, as backward() takes one element.
    */
-  const forward = (loss: boolean): Jaxpr => makeJaxpr((o, ...tracers) => {
-    const rt = torch.runtime(interp);
-    const callArgs = [...args];
-    traced.forEach((a, k) => {
-      const t = session.fromArray(new TracedArray(tracers[k], backend.name, tracing.site));
-      callArgs[a.index] = rt.wrap(t, a.dtype);
-    });
-    const result = session.withGradMode(false, () => interp.call(fun, callArgs));
-    const out = traceableOf(result, fn.name, (v) => interp.repr(v));
-    outShape = typeof out === 'number' ? [] : out.shape;
-    if (!loss || typeof out === 'number' || out.shape.length === 0 || sizeOf(out.shape) !== 1) return out;
-    return o.apply('reshape', [out], { newSizes: [] });
-  }, traced.map((a) => a.aval));
-  const differentiable = () => {
-    if (wrtInvars.length === 0) throw new TypeError(`${fn.name}() has no float argument to differentiate`);
-    return forward(true);
+  const forward = (loss: boolean): { jaxpr: Jaxpr; carriesGrad: boolean } => {
+    let carriesGrad = false;
+    tracing.firstStop = null;
+    const jaxpr = makeJaxpr((o, ...tracers) => {
+      const rt = torch.runtime(interp);
+      tracing.userGradEnabled = () => rt.gradModeAtOp;
+      const callArgs = [...args];
+      traced.forEach((a, k) => {
+        const t = session.fromArray(new TracedArray(tracers[k], tracing));
+        if (wrtInvars.includes(k)) t.requiresGrad = true;
+        callArgs[a.index] = rt.wrap(t, a.dtype);
+      });
+      const result = session.withGradMode(true, () => interp.call(fun, callArgs));
+      const out = traceableOf(result, fn.name, (v) => interp.repr(v));
+      outShape = typeof out === 'number' ? [] : out.shape;
+      carriesGrad = result instanceof PyTensor && result.t.requiresGrad;
+      if (!loss || !carriesGrad || outShape.length === 0) return out;
+      if (sizeOf(outShape) !== 1) throw pyError('RuntimeError', 'grad can be implicitly created only for scalar outputs');
+      return o.apply('reshape', [out], { newSizes: [] });
+    }, traced.map((a) => a.aval));
+    if (loss && carriesGrad && tracing.firstStop) throw stopRefusal(tracing.firstStop, parsed.source);
+    return { jaxpr, carriesGrad };
   };
+  /** `value_and_grad` of the function; where its result does not depend on the differentiated arguments (as eager sees it), zero gradients. */
+  const valueAndGrad = (): Jaxpr => {
+    if (wrtInvars.length === 0) throw new TypeError(`${fn.name}() has no float argument to differentiate`);
+    const { jaxpr, carriesGrad } = forward(true);
+    if (carriesGrad) return valueAndGradJaxpr(jaxpr, wrtInvars);
+    return makeJaxpr((o, ...xs) => [inline(o, jaxpr, xs)[0], ...wrtInvars.map((k) => o.zerosLike(xs[k]))], traced.map((a) => a.aval));
+  };
+  const gradOnly = (vg: Jaxpr): Jaxpr => ({ ...vg, outvars: vg.outvars.slice(1) });
   const argumentArrays = (invars: Jaxpr['invars']) => {
     const made: DeviceArray[] = [];
     const release = () => {
@@ -123,13 +141,13 @@ export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: I
   const at: TorchFunctionAt = {
     inputs: Object.fromEntries(names.map((n, i) => [n, numbers(interp, args[i])])),
     wrt,
-    jaxpr: (grad) => guard(() => (grad ? gradJaxpr(differentiable(), wrtInvars) : forward(false))),
-    valueAndGradJaxpr: () => guard(() => valueAndGradJaxpr(differentiable(), wrtInvars)),
+    jaxpr: (grad) => guard(() => (grad ? dce(gradOnly(valueAndGrad())) : forward(false).jaxpr)),
+    valueAndGradJaxpr: () => guard(valueAndGrad),
     argumentArrays: (invars) => guard(() => argumentArrays(invars)),
     eager: () => guard(() => session.tidy(() => differentiate(leafCall(interp, fun, values, session), fn.name))),
     jit: () => guard(() => {
       let t0 = performance.now();
-      const jaxpr = valueAndGradJaxpr(differentiable(), wrtInvars);
+      const jaxpr = valueAndGrad();
       const traceMs = performance.now() - t0;
       t0 = performance.now();
       const exe = simplifyAndFuse(jaxpr, backend);
@@ -173,4 +191,14 @@ function nest(flat: readonly number[], shape: readonly number[]): Numbers {
   const [n, ...rest] = shape;
   const size = flat.length / n;
   return Array.from({ length: n }, (_, i) => nest(flat.slice(i * size, (i + 1) * size), rest));
+}
+
+/** The refusal of a function that stops a gradient where jit, lacking stop_gradient, would differentiate through. */
+function stopRefusal(span: Span, source: string): Error {
+  const err = pyError('RuntimeError',
+    `jit cannot trace '${source.slice(span.from, span.to)}' in a function it differentiates: it stops the gradient there `
+      + '(no_grad, detach, .data), which the jit engine does not do yet; compute that value outside the function and pass it in, or use the eager engine');
+  err.exc.span = span;
+  err.exc.bareMessage = true;
+  return err;
 }

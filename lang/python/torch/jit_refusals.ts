@@ -12,7 +12,7 @@ import { TracedArray } from './trace_backend';
 /** The tracing site of a tensor whose storage is traced; null for a concrete tensor. */
 export function tracedSite(t: Tensor): TracingSite | null {
   const a = t.array;
-  return a instanceof TracedArray ? a.site : null;
+  return a instanceof TracedArray ? a.owner.site : null;
 }
 
 /** Refuses reading a traced tensor's value: `what` is `bool` (if/while), `item`, `float`, `int` or `str` (print). */
@@ -34,4 +34,10 @@ export function refuseAutograd(t: Tensor, what: string, ctx: HostContext): void 
       + 'returns, as torch.func.grad does; return the loss instead of calling autograd on it');
   err.exc.bareMessage = true;
   throw err;
+}
+
+/** Notes a detach (`detach()`, `.data`) of a traced tensor that requires grad: see TracingBackend.firstStop. */
+export function noteDetach(t: Tensor, ctx: HostContext): void {
+  const a = t.array;
+  if (a instanceof TracedArray && t.requiresGrad) a.owner.noteStop(ctx.span);
 }

@@ -10,6 +10,7 @@ import { toFloat } from '../ops';
 import { typeName } from '../types';
 import { arith, asOperand, asTensor, checkBroadcast, compareOp, type ArithOp, type CompareOpName, type Operand } from './arith';
 import { backward } from './autograd';
+import { noteDetach } from './jit_refusals';
 import { dtypeArg, sizeArgs } from './creation';
 import { TorchDType, isFloating, type TorchDTypeName } from './dtype';
 import { ReturnTuple } from './return_types';
@@ -114,7 +115,10 @@ export const TENSOR_METHODS: Readonly<Record<string, Method>> = {
   item: def('item', [], (x) => x.item()),
   tolist: def('tolist', [], (x) => nestedFromFlat(x.values(), x.shape, x.dtype === 'bool' ? 'bool' : isFloating(x.dtype) ? 'float' : 'int')),
   backward: (x, args, kwargs, ctx) => backward(x.rt, x, args, kwargs, ctx),
-  detach: def('detach', [], (x) => x.rt.run(() => x.rt.wrap(x.t.detach(), x.dtype))),
+  detach: def('detach', [], (x, _a, ctx) => {
+    noteDetach(x.t, ctx);
+    return x.rt.run(() => x.rt.wrap(x.t.detach(), x.dtype));
+  }),
   requires_grad_: def('requires_grad_', ['requires_grad?'], (x, a) => {
     checkRequiresGrad(x, a.bool('requires_grad', true));
     x.rt.run(() => x.t.requiresGrad_(a.bool('requires_grad', true)));

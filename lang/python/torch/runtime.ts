@@ -37,6 +37,8 @@ export class TorchRuntime {
   /** Tensors wrapped during the current op, which its tidy scope must keep. */
   private readonly created: Tensor[] = [];
   private depth = 0;
+  /** The script's grad mode when the current torch op began (its own steps may turn grad off inside). */
+  gradModeAtOp = true;
 
   /** `torch.Tensor`, one per run: `torch.Tensor([1, 2])` makes float32 tensors with this run's engine. */
   readonly tensorType: PyType;
@@ -69,6 +71,7 @@ export class TorchRuntime {
     const span = this.ctx.span;
     this.engine.span = { file: this.ctx.file, line: span.line, column: span.col, endLine: span.endLine, endColumn: span.endCol };
     const mark = this.created.length;
+    if (this.depth === 0) this.gradModeAtOp = this.engine.gradEnabled;
     this.depth++;
     // The op's intermediates (coerced scalars, the steps of a composite) are freed at once; only
     // tensors handed to Python live on, until the run ends. NB: errors are caught inside the tidy

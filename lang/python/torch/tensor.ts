@@ -15,7 +15,7 @@ import { DTYPES, STORAGE, isFloating, type TorchDTypeName } from './dtype';
 import { getIndex, setIndex } from './indexing';
 import { TENSOR_METHODS, matmul } from './methods';
 import { itemStr, tensorRepr } from './print';
-import { refuseAutograd, refuseValue } from './jit_refusals';
+import { noteDetach, refuseAutograd, refuseValue } from './jit_refusals';
 import type { TorchRuntime } from './runtime';
 import { TorchSize } from './size';
 
@@ -71,6 +71,7 @@ export class PyTensor extends HostObject {
       case 'dtype':
         return DTYPES[this.dtype];
       case 'data':
+        noteDetach(this.t, ctx);
         return rt.run(() => rt.wrap(this.t.detach(), this.dtype));
       case 'T':
       case 'mT':

@@ -10,10 +10,14 @@ import type { SourceSpan } from '../../../runtime/eager';
 import type { Tracer } from '../../../runtime/jit';
 import type { ParamsOf, Primitive } from '../../../runtime/primitives';
 import type { TracingSite } from '../jax';
+import type { Span } from '../span';
 
 /** An array standing for a tracer: the storage of a tensor inside a traced function. */
 export class TracedArray implements DeviceArray {
-  constructor(readonly tracer: Tracer, readonly backend: BackendName, readonly site: TracingSite) {}
+  readonly backend: BackendName;
+  constructor(readonly tracer: Tracer, readonly owner: TracingBackend) {
+    this.backend = owner.name;
+  }
   get shape(): readonly number[] { return this.tracer.shape; }
   get dtype(): DType { return this.tracer.dtype; }
 }
@@ -23,6 +27,15 @@ export class TracingBackend implements Backend {
   readonly dtypes: readonly DType[];
   /** The span each recorded equation carries: the engine's, which the torch shim sets per op. */
   span: () => SourceSpan | null = () => null;
+  /** Whether the script's grad mode (not a torch op's own internal no_grad) is on. */
+  userGradEnabled: () => boolean = () => true;
+  /** The Python span being evaluated. */
+  pySpan: () => Span | null = () => null;
+  /**
+   * Where the traced function first stopped a gradient (no_grad, detach, .data): the jit's
+   * gradient flows through every equation, so such a function differentiates differently.
+   */
+  firstStop: Span | null = null;
   /** Concrete arrays alive that this backend made, freed by `disposeAll`. */
   private readonly made = new Set<DeviceArray>();
   /** Concrete arrays a trace captured as constants: its jaxpr may run after the op that made them freed them. */
@@ -44,6 +57,7 @@ export class TracingBackend implements Backend {
   run<P extends Primitive>(prim: P, inputs: readonly DeviceArray[], params: ParamsOf<P>, out: AbstractValue): DeviceArray {
     const traced = inputs.find((x): x is TracedArray => x instanceof TracedArray);
     if (!traced) return this.keep(this.inner.run(prim, inputs, params, out));
+    if (!this.userGradEnabled()) this.noteStop(this.pySpan());
     const trace = traced.tracer.trace;
     const operands = inputs.map((x) => {
       if (x instanceof TracedArray) return x.tracer;
@@ -52,7 +66,7 @@ export class TracingBackend implements Backend {
       this.pinned.add(x);
       return x;
     });
-    return new TracedArray(trace.withSpan(this.span(), () => trace.bind(prim, operands, params)), this.name, this.site);
+    return new TracedArray(trace.withSpan(this.span(), () => trace.bind(prim, operands, params)), this);
   }
 
   readSync(x: DeviceArray): AnyTypedArray {
@@ -75,6 +89,10 @@ export class TracingBackend implements Backend {
 
   liveCount(): number {
     return this.inner.liveCount();
+  }
+
+  noteStop(span: Span | null): void {
+    this.firstStop ??= span;
   }
 
   /** Frees every concrete array this backend made, captured constants included. */

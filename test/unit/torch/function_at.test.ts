@@ -51,4 +51,118 @@ describe('torch function on both engines (torchFunctionAt)', () => {
     at.dispose();
     assert.equal(live(), 0);
   });
+
+  /** `f(x)` (and `y`, `k` where an op needs them) on both engines: values and gradients within `tol`. */
+  const agree = (body: string, tol = 1e-5) => {
+    const source = [
+      'import torch', 'import torch.nn.functional as F',
+      'def f(x, y):', `    return ${body}`,
+      'x = torch.tensor([[0.3, -1.2, 0.8], [1.5, 0.1, -0.4]])', 'y = torch.tensor([[0.7, 0.2, -0.5], [-1.1, 0.9, 0.6]])',
+      'f(x, y)', '',
+    ].join('\n');
+    const { at: outcome, live } = functionAt(source, 'f');
+    const at = ok(outcome);
+    const eager = ok(at.eager());
+    const jit = ok(at.jit());
+    const flat = (v: unknown): number[] => (Array.isArray(v) ? v.flatMap(flat) : [Number(v)]);
+    const close = (what: string, a: unknown, b: unknown) => {
+      const [p, q] = [flat(a), flat(b)];
+      assert.equal(p.length, q.length, `${body}: ${what} shapes differ`);
+      p.forEach((v, i) => assert.ok(Math.abs(v - q[i]) <= tol * Math.max(1, Math.abs(v)), `${body}: ${what}[${i}] eager ${v}, jit ${q[i]}`));
+    };
+    close('value', eager.value, jit.value);
+    for (const name of ['x', 'y']) close(`grad ${name}`, eager.grad[name], jit.grad[name]);
+    at.dispose();
+    assert.equal(live(), 0, `${body}: arrays left alive`);
+  };
+
+  const OPS = [
+    '(x + y * 2 - 3 / (y + 2)).sum()', '(x ** 2 + x ** 3).sum()', '((x * x + 1) ** 0.5).sum()', '(2 ** x).sum()', '((y + 2) ** (x + 1)).sum()',
+    '(-x).exp().sum()', 'torch.log(x * x + 1).sum()', 'torch.log1p(x * x).sum()', 'torch.expm1(x).sum()',
+    '(torch.sin(x) * torch.cos(y)).sum()', 'torch.tan(x * 0.5).sum()', 'torch.tanh(x).sum()', 'torch.sigmoid(x).sum()',
+    'torch.sqrt(x * x + 1).sum()', 'torch.rsqrt(x * x + 1).sum()', '(torch.abs(x) * y).sum()',
+    '(torch.relu(x) * y).sum()', '(torch.clamp(x, -0.5, 0.5) * y).sum()', 'torch.where(x > 0, x * y, -x).sum()',
+    '(torch.maximum(x, y) + torch.minimum(x, y) * 2).sum()', '(x.sum(dim=1) * y.sum(0)[:2]).sum()', '(x.mean(1, keepdim=True) * y).sum()',
+    'x.prod()', 'x.max() + y.min()', 'torch.amax(x * y, dim=0).sum()', 'torch.logsumexp(x, dim=1).sum()',
+    '(torch.softmax(x, dim=1) * y).sum()', '(F.log_softmax(x, dim=0) * y).sum()',
+    '(x.reshape(3, 2) @ y).sum()', '(x.t() * y.T).sum()', '(x.transpose(0, 1) @ y).sum()', '(x.permute(1, 0).unsqueeze(0) * 2).sum()',
+    '(x.unsqueeze(1).squeeze() * y).sum()', '(torch.cat([x, y], dim=1) ** 2).sum()', '(torch.stack([x, y]) ** 2).sum()',
+    '(x @ y.t()).sum()', 'torch.matmul(x, y[0])[1]', 'torch.dot(x[0], y[1])', '(torch.matmul(x.unsqueeze(0), y.t()) ** 2).sum()',
+    '(x[:, 1:] * y[1, :2]).sum()', 'x[1, 2] * y[0, 0]',
+    'F.mse_loss(x, y)', 'F.cross_entropy(x, torch.tensor([2, 0]))', 'F.binary_cross_entropy(torch.sigmoid(x), torch.sigmoid(y))',
+    'F.binary_cross_entropy_with_logits(x, torch.sigmoid(y))', '(F.softplus(x) + F.gelu(y) + F.silu(x)).sum()',
+    '(F.leaky_relu(x, 0.1) + F.elu(y)).sum()', 'F.linear(x, y, y[0, :2]).sum()',
+  ];
+  for (const body of OPS) it(`${body}: value and gradient agree, jit against eager`, () => agree(body));
+
+  /** eager() and jit() of `name` in a file: both succeed with the same numbers, or both fail with the same message. */
+  const bothEngines = (file: string, name: string) => {
+    const { at: outcome, live } = functionAt(readFileSync(join(root, file), 'utf8'), name, file);
+    const at = ok(outcome);
+    const eager = at.eager();
+    const jit = at.jit();
+    at.dispose();
+    assert.equal(live(), 0);
+    return { eager, jit };
+  };
+
+  for (const [file, name] of [['examples/rosenbrock.py', 'rosenbrock'], ['examples/logistic_regression.py', 'loss'], ['test/fixtures/torch/grad_mode.py', 'double']]) {
+    it(`${file}: ${name}() has the same value and gradient on both engines`, () => {
+      const { eager, jit } = bothEngines(file, name);
+      const e = ok(eager);
+      const j = ok(jit);
+      const flat = (v: unknown): number[] => (Array.isArray(v) ? v.flatMap(flat) : [Number(v)]);
+      const close = (a: unknown, b: unknown) => flat(a).forEach((v, i) => assert.ok(Math.abs(v - flat(b)[i]) <= 1e-5 * Math.max(1, Math.abs(v)), `${v} vs ${flat(b)[i]}`));
+      close(e.value, j.value);
+      assert.deepEqual(Object.keys(j.grad), Object.keys(e.grad));
+      for (const k of Object.keys(e.grad)) close(e.grad[k], j.grad[k]);
+    });
+  }
+
+  for (const [file, name] of [['examples/mlp.py', 'model'], ['test/fixtures/torch/mlp.py', 'forward']]) {
+    it(`${file}: ${name}() returns a matrix, refused alike by both engines (no implicit gradient)`, () => {
+      const { eager, jit } = bothEngines(file, name);
+      assert.ok(!eager.ok && !jit.ok);
+      assert.equal(formatError(jit.error), formatError(eager.error));
+      assert.match(formatError(jit.error), /RuntimeError: grad can be implicitly created only for scalar outputs/);
+    });
+  }
+
+  it('the jaxpr of a closed-over matrix model keeps the weights as constants and each equation its line', () => {
+    const at = ok(functionAt(readFileSync(join(root, 'test/fixtures/torch/mlp.py'), 'utf8'), 'forward').at);
+    const j = ok(at.jaxpr(false));
+    assert.deepEqual(j.constvars.map((v) => v.aval.shape), [[2, 4], [4], [4, 1], [1]]);
+    assert.deepEqual(j.eqns.map((e) => `${e.primitive}@${e.span?.line}`), ['dot_general@14', 'add@14', 'tanh@14', 'dot_general@15', 'add@15', 'logistic@15']);
+    at.dispose();
+  });
+
+  /** The error jit() gives for `body` (a function of x), formatted as the CLI prints it. */
+  const jitError = (body: string[]): string => {
+    const source = ['import torch', 'def f(x):', ...body.map((l) => `    ${l}`), 'f(torch.tensor([1.0, -2.0]))', ''].join('\n');
+    const at = ok(functionAt(source, 'f', 'g.py').at);
+    const jit = at.jit();
+    at.dispose();
+    if (jit.ok) assert.fail(`jit ran ${body.join('; ')}`);
+    return formatError(jit.error);
+  };
+
+  it('refuses backward() and .grad inside the traced function, at the call', () => {
+    assert.equal(jitError(['y = (x * x).sum()', 'y.backward()', 'return y']),
+      "g.py:4:5: error: jit cannot trace 'y.backward()' inside the function it compiles: it differentiates what the function returns, as torch.func.grad does; return the loss instead of calling autograd on it");
+    assert.match(jitError(['return (x * 2).sum() + x.grad.sum()']), /^g\.py:3:28: error: jit cannot trace 'x\.grad' inside/);
+    assert.match(jitError(['g, = torch.autograd.grad((x * x).sum(), [x])', 'return g.sum()']), /^g\.py:3:10: error: jit cannot trace 'torch\.autograd\.grad\(/);
+  });
+
+  it('Python control flow on a traced tensor raises the concretization error naming the line and column', () => {
+    assert.equal(jitError(['s = x.sum()', 'if s > 0:', '    return s', 'return -s']),
+      "g.py:4:8: error: jit cannot trace 'if s > 0' on a traced value; use torch.where(...) instead of Python control flow on a tensor");
+    assert.match(jitError(['v = x.sum().item()', 'return x.sum() * v']), /^g\.py:3:9: error: jit cannot trace 'x\.sum\(\)\.item\(\)' on a traced value; return 'x' from the function/);
+    assert.match(jitError(['print(x)', 'return x.sum()']), /^g\.py:3:5: error: jit cannot trace 'print\(x\)' on a traced value/);
+  });
+
+  it('a gradient stopped inside the function (detach, no_grad) is refused under jit, where eager leaves it out', () => {
+    assert.match(jitError(['m = x.detach().max()', 'return (x - m).exp().sum()']),
+      /^g\.py:3:9: error: jit cannot trace 'x\.detach\(\)' in a function it differentiates: it stops the gradient there/);
+    assert.match(jitError(['with torch.no_grad():', '    m = x.max()', 'return (x * m).sum()']), /^g\.py:4:13: error: jit cannot trace 'x\.max\(\)'/);
+  });
 });
