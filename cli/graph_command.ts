@@ -1,64 +1,16 @@
-import { formatError, type FunctionInfo, type InputSource } from '../lang/python';
-import { jaxFunctionAt, jaxModules } from '../lang/python/jax';
-import { torchModules } from '../lang/python/torch';
-import { EagerEngine } from '../runtime/eager';
+import { functionGraph } from '../evaluation';
 import { jaxprToJson } from '../runtime/ir';
-import { planJaxpr, planToJson } from '../runtime/jit';
+import { planToJson } from '../runtime/jit';
 import { choice, parseArgs, UsageError } from './args';
 import { CLI_BACKENDS, openBackend } from './backend';
-import { GRAPH_FORMATS, jaxprDot, jaxprText, tapeDot, tapeText, type GraphFormat } from './graph_format';
+import { GRAPH_FORMATS, jaxprDot, jaxprText, tapeDot, tapeText } from './graph_format';
 import { GRAPH_HELP } from './help';
-import { atOption, inputsFor, loadScript, namedFunction, splitTarget, styleOf, type LoadedScript } from './target';
-import { tapeAt } from './torch_tape';
+import { atOption, loadScript, namedFunction, requestFor, splitTarget } from './target';
 
-/** The traced jaxpr of a function written with jax (of its gradient with --grad), with its fusion plan. */
-function jaxGraph(script: LoadedScript, fn: FunctionInfo, inputs: InputSource, engine: EagerEngine, grad: boolean, format: GraphFormat): number {
-  const at = jaxFunctionAt(script.analysis.parse, fn, inputs, engine.backend, { file: script.file, modules: torchModules(engine) });
-  if (!at.ok) {
-    process.stderr.write(`${formatError(at.error)}\n`);
-    return 1;
-  }
-  try {
-    const traced = at.value.jaxpr(grad);
-    if (!traced.ok) {
-      process.stderr.write(`${formatError(traced.error)}\n`);
-      return 1;
-    }
-    const jaxpr = traced.value;
-    const plan = planJaxpr(jaxpr);
-    const name = grad ? `grad(${fn.qualname})` : fn.qualname;
-    if (format === 'text') process.stdout.write(jaxprText(jaxpr));
-    else if (format === 'dot') process.stdout.write(jaxprDot(name, jaxpr, plan));
-    else {
-      process.stdout.write(`${JSON.stringify({
-        function: fn.qualname, line: fn.nameSpan.line, style: 'jax', grad, inputs: at.value.inputs, wrt: grad ? at.value.wrt : [],
-        jaxpr: jaxprToJson(jaxpr), plan: planToJson(jaxpr, plan),
-      })}\n`);
-    }
-    return 0;
-  } finally {
-    at.value.dispose();
-  }
-}
-
-/** The eager tape of a torch-style function: PyTorch's backward graph, so --grad changes nothing. */
-function torchGraph(script: LoadedScript, fn: FunctionInfo, inputs: InputSource, engine: EagerEngine, format: GraphFormat): number {
-  const out = tapeAt(script.analysis.parse, fn, inputs, engine, script.file);
-  if (!out.ok) {
-    process.stderr.write(`${out.message}\n`);
-    return 1;
-  }
-  if (format === 'text') process.stdout.write(tapeText(out.tape, out.leaves));
-  else if (format === 'dot') process.stdout.write(tapeDot(fn.qualname, out.tape, out.leaves));
-  else {
-    process.stdout.write(`${JSON.stringify({
-      function: fn.qualname, line: fn.nameSpan.line, style: 'torch', grad: true, leaves: Object.fromEntries(out.leaves), tape: out.tape,
-    })}\n`);
-  }
-  return 0;
-}
-
-/** `gradlens graph FILE.py:FUNC`: the traced jaxpr (jax) or the eager tape (torch) at the example inputs. */
+/**
+ * `gradlens graph FILE.py:FUNC`: the traced jaxpr (jax; of its gradient with --grad) with its
+ * fusion plan, or the eager tape (torch: PyTorch's backward graph, so --grad changes nothing).
+ */
 export async function graphCommand(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, ['at', 'format', 'backend'], ['grad', 'help']);
   if (args.options.has('help')) {
@@ -70,13 +22,35 @@ export async function graphCommand(argv: readonly string[]): Promise<number> {
   if (!func) throw new UsageError(`${args.positional[0]}: graph needs the function: FILE.py:FUNC`);
   const format = choice(args, 'format', GRAPH_FORMATS, 'text');
   const at = atOption(args.options);
-  const engine = new EagerEngine(await openBackend(choice(args, 'backend', CLI_BACKENDS, 'wasm')));
-  const script = loadScript(file, { ...torchModules(engine), ...jaxModules(engine.backend) });
+  const backendName = choice(args, 'backend', CLI_BACKENDS, 'wasm');
+  const script = loadScript(file);
   if (!script) return 1;
   const fn = namedFunction(script, func);
-  const inputs = inputsFor(script, fn, at);
-  if (!inputs) return 1;
-  return styleOf(script, fn) === 'jax'
-    ? jaxGraph(script, fn, inputs, engine, args.options.has('grad'), format)
-    : torchGraph(script, fn, inputs, engine, format);
+  const grad = args.options.has('grad');
+  const outcome = await functionGraph(requestFor(script, fn, at, backendName, 'eager'), await openBackend(backendName), grad);
+  if (!outcome.ok) {
+    process.stderr.write(`${outcome.error.message}\n`);
+    return 1;
+  }
+  const g = outcome.value;
+  if (g.style === 'torch') {
+    if (format === 'text') process.stdout.write(tapeText(g.tape, g.leaves));
+    else if (format === 'dot') process.stdout.write(tapeDot(fn.qualname, g.tape, g.leaves));
+    else {
+      process.stdout.write(`${JSON.stringify({
+        function: fn.qualname, line: fn.nameSpan.line, style: 'torch', grad: true, leaves: Object.fromEntries(g.leaves), tape: g.tape,
+      })}\n`);
+    }
+    return 0;
+  }
+  const name = grad ? `grad(${fn.qualname})` : fn.qualname;
+  if (format === 'text') process.stdout.write(jaxprText(g.jaxpr));
+  else if (format === 'dot') process.stdout.write(jaxprDot(name, g.jaxpr, g.plan));
+  else {
+    process.stdout.write(`${JSON.stringify({
+      function: fn.qualname, line: fn.nameSpan.line, style: g.style, grad, inputs: g.inputs, wrt: g.wrt,
+      jaxpr: jaxprToJson(g.jaxpr), plan: planToJson(g.jaxpr, g.plan),
+    })}\n`);
+  }
+  return 0;
 }

@@ -31,15 +31,18 @@ defaults, a '# gradlens: x=2.0' comment on the line above the def, or --at.
 Engines:
   eager  torch-style functions: PyTorch semantics (a tape, then backward()).
          functions written with jax: JAX without jit: jax.value_and_grad run op by op.
-  jit    functions written with jax only: traced into a jaxpr (value and gradient),
-         simplified, fused into kernels and run; reports trace_ms, compile_ms, run_ms
-         (of that first call) and kernels. For a torch-style function it is an error:
-         the jit engine runs JAX-style code (running torch code on it is future work).
+  jit    traced into a jaxpr (value and gradient; torch code as torch.func.grad and
+         torch.compile would), simplified, fused into kernels and run; reports
+         trace_ms, compile_ms, run_ms (steady state: the median of a few calls) and
+         kernels.
   both   eager and jit side by side.
 
 With --json, one object per function: {function, line, source, inputs, value, grad,
-engines: {eager: {value, grad, ms}, jit: {value, grad, trace_ms, compile_ms, run_ms, kernels}}}
-(value and grad on top are the first engine's).
+engines: {eager: {value, grad, ms, ops, lines}, jit: {value, grad, trace_ms, compile_ms,
+run_ms, kernels, line_kernels}}, non_finite?} (value and grad on top are the first
+engine's; ms and run_ms are steady state; lines: each source line's eager time;
+line_kernels: the fused kernels each line went into; non_finite: the first op whose
+result was NaN or Inf).
 
 options:
   --at ASSIGNMENTS  inputs as Python expressions: x=2.0,w=[1,2] (overrides the file's)

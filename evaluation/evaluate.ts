@@ -4,22 +4,22 @@
  */
 import type { Budgets, CancelSignal, FunctionInfo } from '../lang/python';
 import { jaxFunctionAt, jaxModules, type JaxFunctionAt } from '../lang/python/jax';
-import { torchModules } from '../lang/python/torch';
+import { torchFunctionAt, torchModules } from '../lang/python/torch';
 import { EagerEngine } from '../runtime/eager';
 import type { EvaluateRequest, EvaluationBudgets } from '../protocol/evaluate';
 import { simplifyAndFuse } from '../runtime/jit';
-import type { BackendInfo, EagerRun, EvaluationOutcome, EvaluationResult, GraphView, JitRun, NonFinite, Numbers, PlotData } from '../protocol/results';
-import { EvaluationFailure, failureAt, rangeOfSource, rangeOfSpan, scriptFailure } from './failure';
+import type { BackendInfo, EagerRun, EvaluationError, EvaluationOutcome, EvaluationResult, GraphView, JitRun, NonFinite, Numbers, PlotData } from '../protocol/results';
+import { EvaluationFailure, rangeOfSource, rangeOfSpan, scriptFailure } from './failure';
 import { tapeGraph } from './graph_view';
-import { jaxEager, jaxGraphs, jaxJit, jaxNonFinite, jaxPlot, stageValueAndGrad } from './jax_run';
+import { jaxEager, jaxGraphs, jaxJit, jaxNonFinite, jaxPlot, stageValueAndGrad, type Staged } from './jax_run';
 import { firstNonFinite } from './measure';
 import type { Profiler } from './profiled_backend';
 import { functionText, sourceHashOf } from './source_hash';
 import { analyzeDocument, fileOfUri, requestedFunction, resolveTarget, type Target } from './target';
-import { torchEager, type RunLimits } from './torch_eager';
+import { torchEager, type RunLimits, type TorchEager } from './torch_eager';
 
 /** What the stages of one evaluation share. */
-interface Stages {
+export interface Stages {
   readonly request: EvaluateRequest;
   readonly target: Target;
   readonly profiler: Profiler;
@@ -29,7 +29,14 @@ interface Stages {
   checkpoint(): Promise<void>;
 }
 
-export async function evaluate(request: EvaluateRequest, profiler: Profiler, info: BackendInfo, signal?: CancelSignal): Promise<EvaluationOutcome> {
+/**
+ * Runs `body` on the request's target with its budgets, as an outcome: what it throws as an
+ * EvaluationFailure becomes the error, with the function's source hash once it is known.
+ */
+export async function withTarget<T>(
+  request: EvaluateRequest, profiler: Profiler, signal: CancelSignal | undefined,
+  body: (stages: Stages, sourceHash: string) => Promise<T>,
+): Promise<{ readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: EvaluationError }> {
   const file = fileOfUri(request.uri);
   let sourceHash = '';
   const started = performance.now();
@@ -44,12 +51,24 @@ export async function evaluate(request: EvaluateRequest, profiler: Profiler, inf
   try {
     await checkpoint();
     const engine = new EagerEngine(profiler.backend);
-    const analysis = analyzeDocument(request.text, file, { ...torchModules(engine), ...jaxModules(profiler.backend) });
+    const analysis = analyzeDocument(request.text, file);
     const fn = requestedFunction(request, analysis);
     sourceHash = sourceHashOf(functionText(request.text, fn));
     const target = resolveTarget(request, analysis, fn);
     const stages: Stages = { request, target, profiler, engine, limits: { budgets: interpreterBudgets(request.budgets), signal }, checkpoint };
-    const runs = target.style === 'torch' ? await torchRuns(stages) : await jaxRuns(stages);
+    return { ok: true, value: await body(stages, sourceHash) };
+  } catch (e) {
+    const failure = e instanceof EvaluationFailure ? e
+      : new EvaluationFailure('error', `${file}: internal error in Gradlens while evaluating ${request.function}(): ${e instanceof Error ? e.message : String(e)}`);
+    const error: EvaluationError = { uri: request.uri, function: request.function, sourceHash, kind: failure.kind, message: failure.message, ...(failure.range ? { range: failure.range } : {}) };
+    return { ok: false, error };
+  }
+}
+
+export async function evaluate(request: EvaluateRequest, profiler: Profiler, info: BackendInfo, signal?: CancelSignal): Promise<EvaluationOutcome> {
+  const outcome = await withTarget(request, profiler, signal, async (stages, sourceHash) => {
+    const { target } = stages;
+    const runs = await runEngines(stages);
     // Ops made outside the function's own lines (a transformation's call site) have no line to show on.
     const inBody = ({ line }: { line: number }) => inFunction(target.fn, line);
     const eager = runs.eager && { ...runs.eager, lines: runs.eager.lines.filter(inBody) };
@@ -61,74 +80,73 @@ export async function evaluate(request: EvaluateRequest, profiler: Profiler, inf
       value: shown.value, grad: shown.grad,
       ...(eager ? { eager } : {}),
       ...(jit ? { jit } : {}),
+      ...(runs.jitError ? { jitError: runs.jitError } : {}),
       ...(runs.nonFinite ? { nonFinite: runs.nonFinite } : {}),
       ...(runs.graphs ? { graphs: runs.graphs } : {}),
       ...(runs.plot ? { plot: runs.plot } : {}),
     };
-    return { ok: true, result };
-  } catch (e) {
-    if (!(e instanceof EvaluationFailure)) throw e;
-    return { ok: false, error: { uri: request.uri, function: request.function, sourceHash, kind: e.kind, message: e.message, ...(e.range ? { range: e.range } : {}) } };
-  }
+    return result;
+  });
+  return outcome.ok ? { ok: true, result: outcome.value } : outcome;
 }
 
 interface Runs {
   readonly inputs: Readonly<Record<string, Numbers>>;
   readonly eager?: EagerRun;
   readonly jit?: JitRun;
+  readonly jitError?: string;
   readonly nonFinite?: NonFinite;
   readonly graphs?: readonly GraphView[];
   readonly plot?: PlotData;
 }
 
-async function torchRuns(s: Stages): Promise<Runs> {
-  const { fn, file } = s.target;
-  if (s.request.engines === 'jit') {
-    throw failureAt('error', file, fn.nameSpan, `the jit engine runs JAX-style code (jax, jax.numpy) and ${fn.name}() is written with torch; use --engine eager (running torch code on the jit engine is future work)`);
-  }
-  const eager = torchEager(s.target, s.engine, s.profiler, s.limits, s.request.graphs);
-  await s.checkpoint();
-  return {
-    inputs: eager.inputs, eager: eager.run,
-    ...(eager.nonFinite ? { nonFinite: eager.nonFinite } : {}),
-    ...(eager.tape ? { graphs: [tapeGraph(eager.tape.graph, eager.tape.leaves, eager.tape.ops)] } : {}),
-    ...(eager.plot ? { plot: eager.plot } : {}),
-  };
-}
-
-async function jaxRuns(s: Stages): Promise<Runs> {
-  const { target } = s;
-  const at = jaxFunctionAt(target.analysis.parse, target.fn, target.inputs, s.profiler.backend, {
-    file: target.file, modules: torchModules(s.engine), ...s.limits,
-  });
-  if (!at.ok) throw scriptFailure(at.error);
-  try {
-    return await jaxEngines(s, at.value);
-  } finally {
-    at.value.dispose();
-  }
-}
-
-async function jaxEngines(s: Stages, at: JaxFunctionAt): Promise<Runs> {
-  // NB: an argument that is not numeric (a string, a module) is passed but not shown.
-  const inputs: Record<string, Numbers> = {};
-  for (const [name, v] of Object.entries(at.inputs)) if (typeof v !== 'string') inputs[name] = v;
+/**
+ * Both engines on the function. Torch code runs eagerly as PyTorch does (its tape, its lines),
+ * and on the jit engine through torchFunctionAt; jax and numpy code through jaxFunctionAt, whose
+ * eager is its jaxpr run op by op. Both traced forms share the jit run, the graphs and the plot.
+ */
+async function runEngines(s: Stages): Promise<Runs> {
+  const { target, engine } = s;
   const backend = s.profiler.backend;
-  const staged = stageValueAndGrad(at);
+  const eager = target.style === 'torch' && s.request.engines !== 'jit' ? torchEager(target, engine, s.profiler, s.limits, s.request.graphs) : null;
+  if (eager) await s.checkpoint();
+  const options = { file: target.file, ...s.limits };
+  const opened = target.style === 'torch'
+    ? torchFunctionAt(target.analysis.parse, target.fn, target.inputs, engine, { ...options, modules: jaxModules(backend) })
+    : jaxFunctionAt(target.analysis.parse, target.fn, target.inputs, backend, { ...options, modules: torchModules(engine) });
+  if (!opened.ok) throw scriptFailure(opened.error);
+  try {
+    return await tracedEngines(s, opened.value, eager);
+  } finally {
+    opened.value.dispose();
+  }
+}
+
+async function tracedEngines(s: Stages, at: JaxFunctionAt, torch: TorchEager | null): Promise<Runs> {
+  const backend = s.profiler.backend;
+  const fn = s.target.fn;
+  let staged: Staged;
+  try {
+    staged = stageValueAndGrad(at);
+  } catch (e) {
+    // Torch code the jit engine cannot trace (a stopped gradient) still has its eager result.
+    if (!(torch && e instanceof EvaluationFailure && e.kind === 'error')) throw e;
+    return { ...torchOnly(torch, s.request.graphs), ...(s.request.engines !== 'eager' ? { jitError: e.message } : {}) };
+  }
   try {
     await s.checkpoint();
-    const eager = s.request.engines === 'jit' ? undefined : jaxEager(staged, at.wrt, backend);
+    const eager = torch ? torch.run : s.request.engines === 'jit' ? undefined : jaxEager(staged, at.wrt, backend);
     await s.checkpoint();
     const jit = s.request.engines === 'eager' ? undefined : jaxJit(staged, at.wrt, backend);
     await s.checkpoint();
     const shown = eager ?? jit!;
-    const fn = s.target.fn;
-    const nonFinite = hasNonFinite(shown) ? jaxNonFinite(at, backend, (span) => (span && inFunction(fn, span.line) ? rangeOfSource(span) : rangeOfSpan(fn.nameSpan))) : null;
-    const graphs = s.request.graphs ? jaxGraphs(at, backend) : null;
+    const nonFinite = torch ? torch.nonFinite
+      : hasNonFinite(shown) ? jaxNonFinite(at, backend, (span) => (span && inFunction(fn, span.line) ? rangeOfSource(span) : rangeOfSpan(fn.nameSpan))) : null;
+    const graphs = s.request.graphs ? [...torchOnly(torch, true).graphs ?? [], ...jaxGraphs(at, backend)] : null;
     await s.checkpoint();
     const plot = jaxPlot(at, staged, backend, jit?.executable ?? simplifyAndFuse(staged.jaxpr, backend));
     return {
-      inputs,
+      inputs: torch ? torch.inputs : shownInputs(at),
       ...(eager ? { eager: { value: eager.value, grad: eager.grad, runMs: eager.runMs, ops: eager.ops, lines: eager.lines } } : {}),
       ...(jit ? { jit: { value: jit.value, grad: jit.grad, traceMs: jit.traceMs, compileMs: jit.compileMs, runMs: jit.runMs, kernels: jit.kernels, lineKernels: jit.lineKernels } } : {}),
       ...(nonFinite ? { nonFinite } : {}),
@@ -138,6 +156,23 @@ async function jaxEngines(s: Stages, at: JaxFunctionAt): Promise<Runs> {
   } finally {
     staged.release();
   }
+}
+
+/** What the eager torch run alone reports. */
+function torchOnly(torch: TorchEager | null, graphs: boolean): Partial<Runs> & Pick<Runs, 'inputs'> {
+  if (!torch) return { inputs: {} };
+  return {
+    inputs: torch.inputs, eager: torch.run,
+    ...(torch.nonFinite ? { nonFinite: torch.nonFinite } : {}),
+    ...(graphs && torch.tape ? { graphs: [tapeGraph(torch.tape.graph, torch.tape.leaves, torch.tape.ops)] } : {}),
+  };
+}
+
+/** The arguments as numbers; NB: one that is not numeric (a string, a module) is passed but not shown. */
+function shownInputs(at: JaxFunctionAt): Record<string, Numbers> {
+  const inputs: Record<string, Numbers> = {};
+  for (const [name, v] of Object.entries(at.inputs)) if (typeof v !== 'string') inputs[name] = v;
+  return inputs;
 }
 
 function inFunction(fn: FunctionInfo, line: number): boolean {

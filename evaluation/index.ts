@@ -5,4 +5,6 @@
 export { openExecutionHost, type ExecutionHost } from './host';
 export { functionText, sourceHashOf } from './source_hash';
 export { EvaluationFailure } from './failure';
-export { fileOfUri, InputsFailure, namedFunction, styleOf, userInputs, type Style } from './target';
+export { analyzeDocument, fileOfUri, InputsFailure, namedFunction, styleOf, userInputs, type Style } from './target';
+// The graph behind a result's GraphViews, in full, for the command line's text, JSON and DOT.
+export { functionGraph, type FunctionGraph } from './function_graph';

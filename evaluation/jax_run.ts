@@ -7,8 +7,8 @@ import type { JaxFunctionAt, Outcome } from '../lang/python/jax';
 import type { ScriptError } from '../lang/python';
 import type { Backend, DeviceArray } from '../runtime/backends';
 import type { Jaxpr, SourceSpan } from '../runtime/ir';
-import { planJaxpr, simplifyAndFuse, type Executable } from '../runtime/jit';
-import type { EagerRun, GraphView, JitRun, NonFinite, Numbers, PlotData, SourceRange } from '../protocol/results';
+import { kernelSources, planJaxpr, simplifyAndFuse, type Executable, type Plan } from '../runtime/jit';
+import type { EagerRun, GraphGroup, GraphView, JitRun, NonFinite, Numbers, PlotData, SourceRange } from '../protocol/results';
 import { jaxprGraph } from './graph_view';
 import { samplePlot } from './plot';
 import { scriptFailure } from './failure';
@@ -36,10 +36,34 @@ export interface Staged {
 
 export function stageValueAndGrad(at: JaxFunctionAt): Staged {
   const t0 = performance.now();
-  const jaxpr = unwrap(at.valueAndGradJaxpr());
+  const traced = unwrap(at.valueAndGradJaxpr());
   const traceMs = performance.now() - t0;
+  const jaxpr = traced.eqns.some((e) => e.span === null) ? withForwardSpans(traced, unwrap(at.jaxpr(false))) : traced;
   const { arrays, release } = unwrap(at.argumentArrays(jaxpr.invars));
   return { jaxpr, traceMs, arrays, release };
+}
+
+/**
+ * The value-and-grad jaxpr with its replayed forward equations given the forward's spans, where
+ * the reverse-mode transform left them without. NB: reverse mode replays the forward first, in
+ * order, and DCE only drops equations, so the forward's surviving equations lead the jaxpr in
+ * the same order: each is matched to the next forward equation of the same primitive and params.
+ * The VJP rules' equations that follow have no line of their own and keep none.
+ */
+function withForwardSpans(vg: Jaxpr, forward: Jaxpr): Jaxpr {
+  let j = 0;
+  const key = (e: Jaxpr['eqns'][number]) => `${e.primitive}${JSON.stringify(e.params)}`;
+  const eqns = vg.eqns.map((e) => {
+    if (e.span !== null || j >= forward.eqns.length) return e;
+    const k = forward.eqns.findIndex((f, i) => i >= j && key(f) === key(e));
+    if (k < 0) {
+      j = forward.eqns.length;
+      return e;
+    }
+    j = k + 1;
+    return { ...e, span: forward.eqns[k].span };
+  });
+  return { ...vg, eqns };
 }
 
 export function jaxEager(staged: Staged, wrt: readonly string[], backend: Backend): EagerRun & { readonly eqnMs: readonly number[] } {
@@ -123,11 +147,31 @@ export function jaxGraphs(at: JaxFunctionAt, backend: Backend): GraphView[] {
     try {
       runOpByOp(jaxpr, backend, arrays);
       const { eqnMs } = runOpByOp(jaxpr, backend, arrays);
-      return jaxprGraph(jaxpr, planJaxpr(jaxpr), { kind, eqnMs, ...(names.length === jaxpr.invars.length ? { inputNames: names } : {}) });
+      const plan = planJaxpr(jaxpr);
+      return jaxprGraph(jaxpr, plan, {
+        kind, eqnMs, kernelSource: kernelSourcesFor(jaxpr, plan, backend),
+        ...(names.length === jaxpr.invars.length ? { inputNames: names } : {}),
+      });
     } finally {
       release();
     }
   });
+}
+
+/**
+ * Each fused kernel's generated code as the backend runs it: WGSL on webgpu; on the CPU the
+ * WebAssembly (as text) where the kernel is eligible, else the JS loop.
+ */
+function kernelSourcesFor(jaxpr: Jaxpr, plan: Plan, backend: Backend): (kernel: number) => Pick<GraphGroup, 'source' | 'language'> | null {
+  const gpu = backend.name === 'webgpu';
+  const primary = kernelSources(jaxpr, plan, gpu ? 'wgsl' : 'wat');
+  const js = gpu ? null : kernelSources(jaxpr, plan, 'js');
+  return (k) => {
+    const source = primary[k];
+    if (source !== undefined) return { source, language: gpu ? 'wgsl' : 'wat' };
+    const fallback = js?.[k];
+    return fallback !== undefined ? { source: fallback, language: 'js' } : null;
+  };
 }
 
 /** f and f' through the compiled value-and-grad, for a function of exactly one scalar float. */

@@ -4,6 +4,10 @@
  * its defaults, a `# gradlens:` comment, or what the user typed).
  */
 import { analyze, LineMap, parseArguments, type Analysis, type FunctionInfo, type InputSource, type ModuleRegistry } from '../lang/python';
+import { jaxModules } from '../lang/python/jax';
+import { torchModules } from '../lang/python/torch';
+import { createReferenceBackend } from '../runtime/backends';
+import { EagerEngine } from '../runtime/eager';
 import type { EvaluateRequest } from '../protocol/evaluate';
 import type { EvaluationResult, InputOrigin } from '../protocol/results';
 import { EvaluationFailure, failureAt, rangeOfSpan } from './failure';
@@ -30,8 +34,20 @@ export function namedFunction(analysis: Analysis, name: string): FunctionInfo | 
   return analysis.functions.find((f) => f.qualname === name) ?? analysis.functions.find((f) => f.name === name);
 }
 
-export function analyzeDocument(text: string, file: string, modules: ModuleRegistry): Analysis {
-  const analysis = analyze(text, { modules });
+let moduleNames: ModuleRegistry | null = null;
+
+/**
+ * The module shims a document may import, for analysis: it reads only their names and exports,
+ * so they are made over the reference backend once and never instantiated.
+ */
+function analysisModules(): ModuleRegistry {
+  moduleNames ??= { ...torchModules(new EagerEngine(createReferenceBackend())), ...jaxModules(createReferenceBackend()) };
+  return moduleNames;
+}
+
+/** The document's analysis; a syntax error is a failure at its place. */
+export function analyzeDocument(text: string, file: string): Analysis {
+  const analysis = analyze(text, { modules: analysisModules() });
   const syntax = analysis.diagnostics.find((d) => d.code === 'syntax');
   if (syntax) throw failureAt('error', file, syntax.span, syntax.message);
   return analysis;
@@ -66,8 +82,8 @@ export function resolveTarget(request: EvaluateRequest, analysis: Analysis, fn: 
 export function userInputs(text: string, fn: FunctionInfo, file: string): InputSource {
   const lines = new LineMap(text);
   const { args, errors } = parseArguments(text, 0, lines);
-  const wrong = (detail: string) => new InputsFailure(file, fn, detail);
-  if (errors.length > 0) throw wrong(`${errors[0].message} at column ${errors[0].span.col}; write them as x=2.0, w=[1, 2]`);
+  const wrong = (detail: string, unparsable = false) => new InputsFailure(file, fn, detail, unparsable);
+  if (errors.length > 0) throw wrong(`${errors[0].message} at column ${errors[0].span.col}; write them as x=2.0, w=[1, 2]`, true);
   let i = 0;
   const bindings = args.map((a) => {
     if (a.kind === 'star' || a.kind === 'doubleStar') throw wrong('write name=value pairs, not * or ** arguments');
@@ -80,9 +96,12 @@ export function userInputs(text: string, fn: FunctionInfo, file: string): InputS
   return { kind: 'comment', span: args[0]?.span ?? lines.span(0, 0), bindings };
 }
 
-/** Typed inputs that do not fit the function; `detail` says what is wrong without the place. */
+/**
+ * Typed inputs that do not fit the function; `detail` says what is wrong without the place, and
+ * `unparsable` whether they are not Python arguments at all.
+ */
 export class InputsFailure extends EvaluationFailure {
-  constructor(file: string, fn: FunctionInfo, readonly detail: string) {
+  constructor(file: string, fn: FunctionInfo, readonly detail: string, readonly unparsable: boolean) {
     super('inputs', `${file}:${fn.nameSpan.line}:${fn.nameSpan.col}: error: the inputs typed for ${fn.name}(): ${detail}`, rangeOfSpan(fn.nameSpan));
   }
 }

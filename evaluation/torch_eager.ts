@@ -6,10 +6,9 @@
 import { captureInputs, getattr, PyList, PyTuple, scriptError, type Budgets, type CancelSignal, type Interpreter, type PyValue } from '../lang/python';
 import { PyTensor, torchModules } from '../lang/python/torch';
 import { exportTape, type EagerEngine, type TapeGraph } from '../runtime/eager';
-import type { EagerRun, NonFinite, Numbers, PlotData } from '../protocol/results';
+import type { EagerRun, NonFinite, Numbers } from '../protocol/results';
 import { EvaluationFailure, failureAt, rangeOfSource, rangeOfSpan, scriptFailure } from './failure';
 import { firstNonFinite, lineTimings, roundMs, steadyMs } from './measure';
-import { samplePlot } from './plot';
 import type { NonFiniteOp, OpTiming, Profiler } from './profiled_backend';
 import type { Target } from './target';
 
@@ -20,7 +19,6 @@ export interface TorchEager {
   readonly tape: { readonly graph: TapeGraph; readonly leaves: ReadonlyMap<string, string>; readonly ops: readonly OpTiming[] } | null;
   /** The first op whose result was NaN or Inf, when the value or a gradient is. */
   readonly nonFinite: NonFinite | null;
-  readonly plot: PlotData | null;
 }
 
 export interface RunLimits {
@@ -82,15 +80,7 @@ export function torchEager(target: Target, engine: EagerEngine, profiler: Profil
         call();
         return performance.now() - t0;
       }));
-      const plot = plotParam(target, captured.inputs.values, leaves);
-      return {
-        inputs, run: { value, grad, runMs: roundMs(ms), ops: ops.length, lines: lineTimings(ops) }, tape, nonFinite,
-        plot: plot && samplePlot(plot.param, plot.at, (x) => engine.tidy(() => {
-          const leaf = asLeaf(interp, torch, x)!;
-          const y = call([leaf]);
-          return [typeof y === 'number' ? y : Number(y.t.tolist()), Number(gradOf(leaf))];
-        })),
-      };
+      return { inputs, run: { value, grad, runMs: roundMs(ms), ops: ops.length, lines: lineTimings(ops) }, tape, nonFinite };
     } catch (e) {
       if (e instanceof EvaluationFailure) throw e;
       throw scriptFailure(scriptError(interp, e, file));
@@ -115,15 +105,6 @@ function locateNonFinite(once: () => void, profiler: Profiler, target: Target): 
     op: found.prim,
     value: found.value,
   };
-}
-
-/** The one scalar float parameter a plot of f and f' is drawn over, when the function has exactly one. */
-function plotParam(target: Target, values: ReadonlyMap<string, PyValue>, leaves: ReadonlyMap<string, PyTensor>): { param: string; at: number } | null {
-  if (values.size !== 1 || leaves.size !== 1) return null;
-  const [[param, v]] = [...values];
-  if (typeof v === 'number') return { param, at: v };
-  const leaf = leaves.get(param)!;
-  return leaf.t.shape.length === 0 && target.fn.params.length === 1 ? { param, at: Number(leaf.t.tolist()) } : null;
 }
 
 /** Tape node ids of the leaves, by the parameter each stands for. */

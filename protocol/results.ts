@@ -131,6 +131,8 @@ export interface EvaluationResult {
   readonly grad: Readonly<Record<string, Numbers>>;
   readonly eager?: EagerRun;
   readonly jit?: JitRun;
+  /** Why the jit engine did not run where it was asked for and eager did (`FILE:LINE:COL: error: ...`). */
+  readonly jitError?: string;
   readonly nonFinite?: NonFinite;
   readonly graphs?: readonly GraphView[];
   readonly plot?: PlotData;

@@ -165,19 +165,21 @@ describe('gradlens grad --engine', () => {
     assert.match(r.stdout, /^f\(x=2\.0\) = 15\.0 {3}∂f\/∂x = 7\.0 {3}\[jit: value 15\.0, trace [\d.]+ ms, compile [\d.]+ ms, run [\d.]+ ms, \d+ kernels?\]\n$/);
   });
 
-  it('refuses --engine jit on a torch-style function, saying the jit engine runs JAX-style code', () => {
+  it('runs a torch-style function on the jit engine too: the seed snippet agrees with eager', () => {
     for (const engine of ['jit', 'both']) {
-      const r = gradlens('grad', 'examples/seed_torch.py:f', '--engine', engine);
-      assert.equal(r.status, 1);
-      assert.equal(r.stdout, '');
-      assert.match(r.stderr, /^examples\/seed_torch\.py:3:5: error: the jit engine runs JAX-style code \(jax, jax\.numpy\) and f\(\) is written with torch; use --engine eager/);
+      const r = gradlens('grad', 'examples/seed_torch.py:f', '--engine', engine, '--json');
+      assert.equal(r.status, 0, r.stderr);
+      const out = JSON.parse(r.stdout);
+      assert.equal(out.engines.jit.value, 15);
+      assert.deepEqual(out.engines.jit.grad, { x: 7 });
+      assert.equal(out.engines.eager?.value, engine === 'both' ? 15 : undefined);
     }
   });
 
   it('documents the engines in --help', () => {
     const help = gradlens('grad', '--help').stdout;
     assert.match(help, /--engine NAME {5}eager \(default\), jit, both/);
-    assert.match(help, /the jit engine runs JAX-style code/);
+    assert.match(help, /torch code as torch\.func\.grad/);
     assert.match(help, /trace_ms, compile_ms, run_ms/);
   });
 });
