@@ -128,7 +128,14 @@ export async function programs(gpu: Backend, seed: number, count: number, length
         continue;
       }
       run++;
-      const why = disagreement(await jitted(gpu, program, inputs), want, rtol);
+      let got: Result;
+      try {
+        got = await jitted(gpu, program, inputs);
+      } catch (e) {
+        failures.push(`program seed ${s}, length ${length}: threw ${(e as Error).message}`);
+        return { run, illConditioned, failures };
+      }
+      const why = disagreement(got, want, rtol);
       if (why) failures.push(`program seed ${s}, length ${length}: ${why}`);
     }
   }

@@ -1,6 +1,6 @@
 import { shapeEq, sizeOf, stridesOf, type DType, type Shape } from '../../core';
 import type { KernelSpec, MemberSpec, Ref } from './kernel_spec';
-import { FLOAT_ONLY, WGSL_RULES, wgslHelpers, type FusedPrimitive, type WgslContext } from './wgsl_rules';
+import { FLOAT_ONLY, isFloatType, WGSL_RULES, wgslHelpers, type FusedPrimitive, type WgslContext } from './wgsl_rules';
 
 // WGSL compute shaders for fused kernels, run on the webgpu backend's device. An elementwise
 // kernel is one invocation per element, or per 4 elements (vec4<f32>) where every value is
@@ -19,16 +19,16 @@ export interface WgslKernel {
 /** Reductions at most this long loop in one invocation; longer ones reduce as a tree. */
 const SERIAL_REDUCTION = 32;
 
-const wgslType = (d: DType): 'f32' | 'i32' => (d === 'float32' ? 'f32' : 'i32');
+const wgslType = (d: DType): 'f32' | 'i32' => (isFloatType(d) ? 'f32' : 'i32');
 
 /** Why `spec` has no WGSL kernel (the backend then runs its equations one by one), or null. */
 export function wgslIneligible(spec: KernelSpec): string | null {
   if (sizeOf(spec.domain) === 0) return 'empty domain';
-  const dtypes = [...spec.inputs.map((a) => a.dtype), ...spec.members.map((m) => m.out.dtype)];
-  if (dtypes.includes('float64')) return 'float64 (WGSL has no f64)';
+  const edges = [...spec.inputs.map((a) => a.dtype), ...spec.outputs.map((m) => spec.members[m].out.dtype)];
+  if (edges.includes('float64')) return 'float64 input or output (WGSL has no f64)';
   for (const m of spec.members) {
     if (!(m.primitive in WGSL_RULES)) return m.primitive;
-    if (FLOAT_ONLY.has(m.primitive) && m.out.dtype !== 'float32') return `${m.primitive} of ${m.out.dtype}`;
+    if (FLOAT_ONLY.has(m.primitive) && !isFloatType(m.out.dtype)) return `${m.primitive} of ${m.out.dtype}`;
   }
   return null;
 }

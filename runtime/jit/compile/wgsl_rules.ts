@@ -40,11 +40,11 @@ export const WGSL_RULES: { readonly [P in FusedPrimitive]: WgslRule } = {
   add: map(([a, b]) => `(${a} + ${b})`),
   sub: map(([a, b]) => `(${a} - ${b})`),
   mul: map(([a, b]) => `(${a} * ${b})`),
-  div: map(([a, b], c) => (c.out === 'float32' ? `(${a} / ${b})` : `select(${a} / ${b}, 0i, ${b} == 0i)`)),
+  div: map(([a, b], c) => (isFloatType(c.out) ? `(${a} / ${b})` : `select(${a} / ${b}, 0i, ${b} == 0i)`)),
   pow: floatHelper('pow'),
   // NaN from either side; ties keep the first operand, as the reference (max(-0, 0) is -0).
-  max: map(([a, b], c) => (c.out === 'float32' ? `max_${suffix(c.type)}(${a}, ${b})` : `select(${b}, ${a}, ${a} >= ${b})`)),
-  min: map(([a, b], c) => (c.out === 'float32' ? `min_${suffix(c.type)}(${a}, ${b})` : `select(${b}, ${a}, ${a} <= ${b})`)),
+  max: map(([a, b], c) => (isFloatType(c.out) ? `max_${suffix(c.type)}(${a}, ${b})` : `select(${b}, ${a}, ${a} >= ${b})`)),
+  min: map(([a, b], c) => (isFloatType(c.out) ? `min_${suffix(c.type)}(${a}, ${b})` : `select(${b}, ${a}, ${a} <= ${b})`)),
   lt: compare('<'),
   le: compare('<='),
   gt: compare('>'),
@@ -58,15 +58,15 @@ export const WGSL_RULES: { readonly [P in FusedPrimitive]: WgslRule } = {
   log: floatHelper('log'),
   log1p: floatHelper('log1p'),
   expm1: floatHelper('expm1'),
-  sin: map(([a]) => `sin(${a})`),
-  cos: map(([a]) => `cos(${a})`),
-  tan: map(([a]) => `tan(${a})`),
+  sin: floatHelper('sin'),
+  cos: floatHelper('cos'),
+  tan: floatHelper('tan'),
   tanh: floatHelper('tanh'),
   logistic: floatHelper('logistic'),
   sqrt: floatHelper('sqrt'),
   rsqrt: map(([a], c) => `(${c.lit(1)} / sqrt_${suffix(c.type)}(${a}))`),
   abs: map(([a]) => `abs(${a})`),
-  sign: map(([a], c) => (c.out === 'float32' ? `sign_${suffix(c.type)}(${a})`
+  sign: map(([a], c) => (isFloatType(c.out) ? `sign_${suffix(c.type)}(${a})`
     : `select(select(${a}, ${c.lit(-1)}, ${a} < ${c.lit(0)}), ${c.lit(1)}, ${a} > ${c.lit(0)})`)),
   select: map(([p, t, f]) => `select(${f}, ${t}, ${p} != 0i)`),
   convert_element_type: map(([a], c) => convert(a, c.args[0], c.out)),
@@ -74,22 +74,25 @@ export const WGSL_RULES: { readonly [P in FusedPrimitive]: WgslRule } = {
   squeeze: { kind: 'reindex' },
   expand_dims: { kind: 'reindex' },
   broadcast_in_dim: { kind: 'reindex' },
-  reduce_sum: { kind: 'reduce', identity: (d) => (d === 'float32' ? '0f' : '0i'), combine: (a, b) => `(${a} + ${b})` },
-  reduce_prod: { kind: 'reduce', identity: (d) => (d === 'float32' ? '1f' : '1i'), combine: (a, b) => `(${a} * ${b})` },
+  reduce_sum: { kind: 'reduce', identity: (d) => (isFloatType(d) ? '0f' : '0i'), combine: (a, b) => `(${a} + ${b})` },
+  reduce_prod: { kind: 'reduce', identity: (d) => (isFloatType(d) ? '1f' : '1i'), combine: (a, b) => `(${a} * ${b})` },
   // NB: once the accumulator is NaN neither test passes, so it stays NaN, as the reference's step.
   reduce_max: {
     kind: 'reduce',
-    identity: (d) => (d === 'float32' ? '(-inf_f32())' : d === 'bool' ? '0i' : '(-2147483647i - 1i)'),
-    combine: (a, b, d) => (d === 'float32' ? `select(${a}, ${b}, ${b} > ${a} || isnan_f32(${b}))` : `max(${a}, ${b})`),
+    identity: (d) => (isFloatType(d) ? '(-inf_f32())' : d === 'bool' ? '0i' : '(-2147483647i - 1i)'),
+    combine: (a, b, d) => (isFloatType(d) ? `select(${a}, ${b}, ${b} > ${a} || isnan_f32(${b}))` : `max(${a}, ${b})`),
   },
   reduce_min: {
     kind: 'reduce',
-    identity: (d) => (d === 'float32' ? 'inf_f32()' : d === 'bool' ? '1i' : '2147483647i'),
-    combine: (a, b, d) => (d === 'float32' ? `select(${a}, ${b}, ${b} < ${a} || isnan_f32(${b}))` : `min(${a}, ${b})`),
+    identity: (d) => (isFloatType(d) ? 'inf_f32()' : d === 'bool' ? '1i' : '2147483647i'),
+    combine: (a, b, d) => (isFloatType(d) ? `select(${a}, ${b}, ${b} < ${a} || isnan_f32(${b}))` : `min(${a}, ${b})`),
   },
 };
 
-/** Primitives whose rule exists for float32 only (a helper or builtin of f32). */
+/** NB: WGSL has no f64; a float64 value inside a kernel (never at its edges: the GPU stores none) is an f32. */
+export const isFloatType = (d: DType): boolean => d === 'float32' || d === 'float64';
+
+/** Primitives whose rule exists for float types only (a helper or builtin of f32). */
 export const FLOAT_ONLY: ReadonlySet<Primitive> = new Set<Primitive>([
   'pow', 'exp', 'log', 'log1p', 'expm1', 'sin', 'cos', 'tan', 'tanh', 'logistic', 'sqrt', 'rsqrt',
 ]);
@@ -153,6 +156,29 @@ fn sign_${s}(x: ${T}) -> ${T} {
   let r = select(${l('1f')}, ${l('-1f')}, (bits >> ${U}(31u)) == ${U}(1u));
   return select(r, x, ((bits & ${U}(0x7fffffffu)) == ${U}(0u)) | isnan_${s}(x));
 }
+// sin and cos as Cephes computes them in float32: x reduced by octant (pi/4 in three parts),
+// then a polynomial, within 2 ulps where |x| < 8192. The builtins promise only 2^-11 absolute
+// (SwiftShader: 9e-5 at |x| = 30); beyond 8192 they are used, the reduction having run out of bits.
+fn trig_${s}(x: ${T}, cosine: bool) -> ${T} {
+  let ax = abs(x);
+  var j = floor(ax * ${l('1.2732395f')});
+  j = j + select(${l('0f')}, ${l('1f')}, !(fract(j * ${l('0.5f')}) == ${l('0f')}));
+  let y = ((ax - j * ${l('0.78515625f')}) - j * ${l('2.418756484985352e-4f')}) - j * ${l('3.774894977445941e-8f')};
+  let q = j - ${l('8f')} * floor(j * ${l('0.125f')}) + select(${l('0f')}, ${l('2f')}, cosine);
+  let octant = q - ${l('8f')} * floor(q * ${l('0.125f')});
+  let z = y * y;
+  let ps = y + y * z * ((${l('-1.9515296e-4f')} * z + ${l('8.332161e-3f')}) * z - ${l('0.16666655f')});
+  let pc = ${l('1f')} - ${l('0.5f')} * z + z * z * ((${l('2.4433157e-5f')} * z - ${l('1.3887316e-3f')}) * z + ${l('4.1666646e-2f')});
+  let odd = (octant == ${l('2f')}) | (octant == ${l('6f')});
+  var r = select(ps, pc, odd);
+  r = select(r, -r, octant >= ${l('4f')});
+  if (!cosine) { r = select(r, -r, x < ${l('0f')}); }
+  let builtin = select(sin(x), cos(x), cosine);
+  return select(select(r, builtin, ax >= ${l('8192f')}), nan_${s}(), isinf_${s}(x) | isnan_${s}(x));
+}
+fn sin_${s}(x: ${T}) -> ${T} { return trig_${s}(x, false); }
+fn cos_${s}(x: ${T}) -> ${T} { return trig_${s}(x, true); }
+fn tan_${s}(x: ${T}) -> ${T} { return trig_${s}(x, false) / trig_${s}(x, true); }
 fn exp_${s}(x: ${T}) -> ${T} {
   return select(select(exp(x), ${l('0f')}, x < ${l('-104f')}), inf_${s}(), x > ${l('88.8f')});
 }
