@@ -5,12 +5,14 @@ export interface PanelHtmlOptions {
   readonly cspSource: string;
   /** A fresh random string for each page load: only scripts carrying it run. */
   readonly nonce: string;
-  /** The webview URI of dist/ (with or without a trailing slash): the runtime's .wasm binaries are fetched from there. */
+  /**
+   * The webview URI of dist/ (with or without a trailing slash), where the runtime's .wasm binaries
+   * are. NB: the runtime finds them beside the page script (also in dist/); the URI is put on
+   * <body data-dist-uri="${attribute(dist)}"> as data-dist-uri for code that needs dist/ by name.
+   */
   readonly distUri: string;
 }
 
-/** The attribute on <body> that tells the page where dist/ is served from. */
-export const DIST_URI_ATTRIBUTE = 'data-dist-uri';
 /** The element the panel is drawn into. */
 export const PANEL_ROOT_ID = 'gradlens-panel';
 
@@ -18,9 +20,12 @@ export const PANEL_ROOT_ID = 'gradlens-panel';
  * The panel's page. NB: the policy allows no inline script or style: the script runs by nonce,
  * styles come from constructable stylesheets (the elements' and ours), which CSP does not
  * govern; 'wasm-unsafe-eval' lets the runtime compile WebAssembly (tfjs's wasm kernels and the
- * jit's fused kernels), and connect-src lets it fetch the .wasm files from dist/.
+ * jit's fused kernels), and connect-src lets it fetch the .wasm files. NB: connect-src names the
+ * webview's resource origin rather than dist/'s path: VS Code's resource hosts are percent-encoded
+ * (file%2B.vscode-resource...), which a CSP path source would not match reliably.
  */
 export function panelHtml({ scriptUri, cspSource, nonce, distUri }: PanelHtmlOptions): string {
+  const dist = distUri.endsWith('/') ? distUri : `${distUri}/`;
   const policy = [
     "default-src 'none'",
     `script-src 'nonce-${nonce}' 'wasm-unsafe-eval'`,
@@ -29,7 +34,6 @@ export function panelHtml({ scriptUri, cspSource, nonce, distUri }: PanelHtmlOpt
     `font-src ${cspSource}`,
     `connect-src ${cspSource}`,
   ].join('; ');
-  const dist = distUri.endsWith('/') ? distUri : `${distUri}/`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -38,7 +42,7 @@ export function panelHtml({ scriptUri, cspSource, nonce, distUri }: PanelHtmlOpt
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Gradlens</title>
 </head>
-<body ${DIST_URI_ATTRIBUTE}="${attribute(dist)}">
+<body data-dist-uri="${attribute(dist)}">
 <div id="${PANEL_ROOT_ID}"></div>
 <script nonce="${attribute(nonce)}" src="${attribute(scriptUri)}"></script>
 </body>

@@ -1,5 +1,6 @@
 // The page bundled into dist/webview.js: the panel, and the execution host that evaluates on the
 // webview's GPU. Every message from the extension is validated before it is acted on.
+import { env } from '@tensorflow/tfjs-core';
 import { openExecutionHost } from '../evaluation';
 import { isExtensionToWebview, type ExtensionToWebview, type WebviewToExtension } from '../protocol';
 import { HostSession } from './host';
@@ -11,6 +12,11 @@ interface VsCodeApi {
   postMessage(message: WebviewToExtension): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
+
+// NB: tfjs-backend-wasm's threaded build starts its threads as blob: workers that load the page
+// script again. The panel's CSP refuses them (worker-src falls back to script-src), and in a
+// cross-origin isolated page tfjs would then wait for them forever: the CPU backend runs on one thread.
+env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 
 const vscode = acquireVsCodeApi();
 const post = (message: WebviewToExtension): void => vscode.postMessage(message);

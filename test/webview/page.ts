@@ -53,7 +53,9 @@ export class WebviewPage {
     const page = await browser.newPage({ viewport: { width: 900, height: 800 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
-    page.on('console', (m) => m.type() === 'error' && errors.push(`console error: ${m.text()}`));
+    // NB: Chromium asks every top-level page for /favicon.ico (a webview page is never asked); other failed loads count.
+    page.on('response', (r) => r.status() >= 400 && !r.url().endsWith('/favicon.ico') && errors.push(`${r.status()} for ${r.url()}`));
+    page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(`console error: ${m.text()}`));
     await page.addInitScript((theme: Record<string, string>) => {
       const w = window as unknown as { posted: unknown[]; violations: string[]; acquireVsCodeApi: () => unknown };
       w.posted = [];
