@@ -1,0 +1,118 @@
+import * as assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { startCodeServer, type CodeServer } from './codeServer';
+
+/**
+ * Gradlens in a real VS Code (code-server), driven through the browser as a user would: the
+ * seed snippet's lens, the panel computing on the page's WebGPU (SwiftShader here), the lens and
+ * hover updated from the result. The folder opens in Restricted Mode (workspace trust on, never
+ * granted), so this also shows that the extension runs in untrusted workspaces as it declares.
+ * Screenshots and logs go to test-artifacts/e2e/.
+ */
+const ROOT = resolve(__dirname, '..');
+const ARTIFACTS = join(ROOT, 'test-artifacts', 'e2e');
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const VSIX = join(ROOT, `gradlens-${VERSION}.vsix`);
+const CHROMIUM = process.env.GRADLENS_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless=new', '--no-sandbox', '--enable-unsafe-webgpu',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+];
+/** Upper bounds for things that take long on 2 shared cores (the first server start, the first evaluation): limits, not measurements. */
+const SLOW = 180_000;
+
+describe('Gradlens in VS Code (code-server)', function () {
+  this.timeout(SLOW * 2);
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    server = await startCodeServer(ROOT, VSIX, ARTIFACTS);
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(join(ROOT, 'examples'))}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: SLOW });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await page?.screenshot({ path: join(ARTIFACTS, `failed-${slug(this.currentTest.title)}.png`) });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('opens examples/seed_torch.py in Restricted Mode', async () => {
+    await page.keyboard.press('Control+P');
+    const quickOpen = page.locator('.quick-input-widget input');
+    await quickOpen.waitFor();
+    await quickOpen.fill('seed_torch.py');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'seed_torch.py' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await defLine(page).waitFor({ timeout: SLOW });
+    await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor();
+  });
+
+  it('shows the ∇ Compute gradient lens over def f(x):', async () => {
+    const lens = lensLink(page, '∇ Compute gradient');
+    await lens.waitFor({ timeout: SLOW });
+    const lensBox = await lens.boundingBox();
+    const lineBox = await defLine(page).boundingBox();
+    assert.ok(lensBox && lineBox, 'the lens or the def line is not on screen');
+    // A lens sits in the view zone right above its line.
+    assert.ok(lensBox.y + lensBox.height <= lineBox.y + 1 && lineBox.y - lensBox.y < 2 * lineBox.height, `lens at y=${lensBox.y}, def f(x): at y=${lineBox.y}`);
+  });
+
+  it('clicking it shows value 15.0 and gradient 7.0 in the panel', async () => {
+    await lensLink(page, '∇ Compute gradient').click();
+    const body = panel(page).locator('body');
+    await body.filter({ hasText: /\b15\.0\b/ }).waitFor({ timeout: SLOW });
+    await body.filter({ hasText: /\b7\.0\b/ }).waitFor({ timeout: SLOW });
+  });
+
+  it('the graph viewer drew the nodes of x**2 + 3*x + 5', async () => {
+    const labels = panel(page).locator('svg .node .node-label');
+    await labels.first().waitFor({ timeout: SLOW });
+    const drawn = await labels.allTextContents();
+    for (const op of [/pow/i, /mul/i, /add/i]) assert.ok(drawn.some((l) => op.test(l)), `no ${op} node among ${drawn.join(', ')}`);
+    await page.locator('iframe.webview.ready').first().screenshot({ path: join(ARTIFACTS, 'panel.png') });
+  });
+
+  it('the lens then reads 7.0', async () => {
+    await lensLink(page, '7.0').waitFor({ timeout: SLOW });
+  });
+
+  it('the status bar names the backend', async () => {
+    await page.locator('.statusbar-item', { hasText: /WebGPU · |CPU \(wasm\)/ }).first().waitFor({ timeout: SLOW });
+  });
+
+  it('hovering f shows eager and jit timings', async () => {
+    const name = defLine(page).locator('span > span', { hasText: /^f$/ }).first();
+    await name.hover();
+    const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: /eager/i }).filter({ hasText: /jit/i }).filter({ hasText: /ms/ });
+    await hover.first().waitFor({ timeout: SLOW });
+    await page.screenshot({ path: join(ARTIFACTS, 'editor.png') });
+  });
+});
+
+function defLine(page: Page): Locator {
+  return page.locator('.monaco-editor .view-line', { hasText: 'def f(x):' }).first();
+}
+
+function lensLink(page: Page, text: string): Locator {
+  return page.locator('.monaco-editor .codelens-decoration a', { hasText: text }).first();
+}
+
+/** The panel's page: VS Code nests each webview's content in an inner frame. */
+function panel(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}
+
+function slug(title: string): string {
+  return title.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+}
