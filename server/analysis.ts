@@ -6,7 +6,7 @@
  */
 import type { Diagnostic as LspDiagnostic, Range } from 'vscode-languageserver';
 import { DiagnosticSeverity } from 'vscode-languageserver';
-import { analyze, type Analysis, type Diagnostic, type FunctionInfo, type ModuleRegistry, type ParseResult, type Span } from '../lang/python';
+import type { Analysis, Diagnostic, FunctionInfo, Span } from '../lang/python';
 import { functionText, sourceHashOf } from '../evaluation';
 import type { InputOrigin } from '../protocol';
 
@@ -36,10 +36,6 @@ export const DIAGNOSTIC_SOURCE = 'gradlens';
 
 export function rangeOf(span: Pick<Span, 'line' | 'col' | 'endLine' | 'endCol'>): Range {
   return { start: { line: span.line - 1, character: span.col - 1 }, end: { line: span.endLine - 1, character: span.endCol - 1 } };
-}
-
-export function analyzeDocument(parsed: ParseResult, modules: ModuleRegistry): DocumentAnalysis {
-  return summarize(parsed.source, analyze(parsed, { modules }));
 }
 
 export function summarize(text: string, analysis: Analysis): DocumentAnalysis {

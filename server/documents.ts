@@ -1,8 +1,8 @@
 /**
  * Open documents and their analyses. An edit schedules a fresh analysis after a short quiet
  * period (a newer edit cancels the pending one); a request that needs the analysis of the text as
- * it is now analyzes at once instead of waiting. Each document keeps its parsed pieces, so an edit
- * re-parses only the definition it is in.
+ * it is now analyzes at once instead of waiting. Each document keeps its analyzed pieces, so an
+ * edit re-analyzes only the definition it is in.
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ModuleRegistry } from '../lang/python';
@@ -10,8 +10,8 @@ import { jaxModules } from '../lang/python/jax';
 import { torchModules } from '../lang/python/torch';
 import { createReferenceBackend } from '../runtime/backends';
 import { EagerEngine } from '../runtime/eager';
-import { analyzeDocument, type DocumentAnalysis } from './analysis';
-import { ChunkedParser } from './chunked_parse';
+import type { DocumentAnalysis } from './analysis';
+import { DocumentAnalyzer } from './piecewise';
 
 /** Quiet time after the last keystroke before diagnostics are recomputed and published. */
 export const ANALYSIS_DEBOUNCE_MS = 150;
@@ -32,7 +32,7 @@ export function isPython(document: TextDocument): boolean {
 export class Analyses {
   private readonly modules = analysisModules();
   private readonly current = new Map<string, { version: number; analysis: DocumentAnalysis }>();
-  private readonly parsers = new Map<string, ChunkedParser>();
+  private readonly analyzers = new Map<string, DocumentAnalyzer>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
 
   /** @param analyzed called with each fresh analysis (publish diagnostics, drop stale results). */
@@ -43,9 +43,9 @@ export class Analyses {
     const known = this.current.get(document.uri);
     if (known && known.version === document.version) return known.analysis;
     this.cancel(document.uri);
-    let parser = this.parsers.get(document.uri);
-    if (!parser) this.parsers.set(document.uri, (parser = new ChunkedParser()));
-    const analysis = analyzeDocument(parser.parse(document.getText()), this.modules);
+    let analyzer = this.analyzers.get(document.uri);
+    if (!analyzer) this.analyzers.set(document.uri, (analyzer = new DocumentAnalyzer(this.modules)));
+    const analysis = analyzer.analyze(document.getText());
     this.current.set(document.uri, { version: document.version, analysis });
     this.analyzed(document, analysis);
     return analysis;
@@ -71,7 +71,7 @@ export class Analyses {
   close(uri: string): void {
     this.cancel(uri);
     this.current.delete(uri);
-    this.parsers.delete(uri);
+    this.analyzers.delete(uri);
   }
 
   private cancel(uri: string): void {

@@ -121,6 +121,30 @@ export function analyze(input: string | ParseResult, options: AnalyzeOptions = {
   return new Analyzer(parsed, { ...STANDARD_MODULES, ...options.modules }).run();
 }
 
+/**
+ * What one part of a module contributes to the analysis of the other parts: its import statements,
+ * the names it binds, and the calls of plain names at module scope (a function's example inputs
+ * may come from a call anywhere in the file). An editor that re-analyzes only the part of a file
+ * that changed checks these to know when a change reaches further.
+ */
+export interface ModuleFacts {
+  /** The source text of each import statement, in order. */
+  readonly imports: readonly string[];
+  /** Names the imports bind: alias -> dotted module (or module.attribute). */
+  readonly aliases: ReadonlyMap<string, string>;
+  readonly assigned: ReadonlySet<string>;
+  /** Every plain name called anywhere in the part. */
+  readonly called: ReadonlySet<string>;
+  /** Evaluable calls of plain names at module scope, by name, in source order (offsets into the part). */
+  readonly calls: ReadonlyMap<string, readonly { readonly from: number; readonly to: number; readonly topLevel: boolean }[]>;
+  /** Functions whose example-input calls are looked for at module scope (not methods, not nested). */
+  readonly functions: readonly { readonly name: string; readonly from: number; readonly to: number }[];
+}
+
+export function moduleFacts(parsed: ParseResult, options: AnalyzeOptions = {}): ModuleFacts {
+  return new Analyzer(parsed, { ...STANDARD_MODULES, ...options.modules }).facts();
+}
+
 class Analyzer {
   private readonly diagnostics: Diagnostic[] = [];
   private readonly imports: ImportInfo[] = [];
@@ -144,6 +168,26 @@ class Analyzer {
 
   private report(code: DiagnosticCode, message: string, span: Span, severity: 'error' | 'warning' = 'error'): void {
     this.diagnostics.push({ code, severity, message, span });
+  }
+
+  facts(): ModuleFacts {
+    const body = this.parsed.module.body;
+    this.collectNamesAndImports(body);
+    const imports: string[] = [];
+    const called = new Set<string>();
+    const functions: { name: string; from: number; to: number }[] = [];
+    walkStatements(body, {
+      expr: (e) => {
+        if (e.kind === 'Call' && e.func.kind === 'Name') called.add(e.func.id);
+      },
+      stmt: (s, parents) => {
+        if (s.kind === 'Import' || s.kind === 'ImportFrom') imports.push(this.text(s.span));
+        if (s.kind === 'FunctionDef' && !parents.some((p) => p.kind === 'FunctionDef' || p.kind === 'ClassDef')) functions.push({ name: s.name, from: s.span.from, to: s.span.to });
+      },
+    });
+    const calls = new Map([...this.callsIn(body)].map(([name, found]) => [name, found.map((f) => ({ from: f.call.span.from, to: f.call.span.to, topLevel: f.topLevel }))]));
+    const aliases = new Map([...this.aliases].map(([alias, a]) => [alias, a.module]));
+    return { imports, aliases, assigned: this.assigned, called, calls, functions };
   }
 
   run(): Analysis {

@@ -8,6 +8,7 @@ export { LineMap, joinSpans, type Span } from './span';
 export { parse, parseArguments, type ParseResult, type SyntaxProblem } from './parse';
 export {
   analyze,
+  moduleFacts,
   type Analysis,
   type AnalyzeOptions,
   type Diagnostic,
@@ -16,6 +17,7 @@ export {
   type ImportInfo,
   type InputBinding,
   type InputSource,
+  type ModuleFacts,
   type ParamInfo,
 } from './analyze';
 export { run, formatError, scriptError, type RunOptions, type RunResult, type ScriptError, type ScriptErrorKind } from './run';

@@ -5,26 +5,9 @@
 import { strict as assert } from 'node:assert';
 import type { Position, TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol';
 import { fileUri, LspClient, readText } from './client';
+import { random, randomEdit } from './random_edits';
 
 const EDITS = 1000;
-/** What people type, and what half-typed code looks like. */
-const SNIPPETS = [
-  'x', ' ', '\n', '    ', '(', ')', '[', ']', ':', ',', '"', "'", '"""', '#', '@', '\\', '**', ' + ', ' * ',
-  'def ', 'def g(x, y=', 'return ', 'if x > 0:\n    ', 'jnp.sin(', 'jax.jit', '@jax.jit\ndef h(z):\n    return z * 2\n',
-  'import scipy\n', 'lambda q: ', 'for i in range(3):\n        ', 'f(2.0)\n', '1e-3', ' 0.5', 'torch.', '{', '}', '\t',
-];
-
-/** mulberry32: a small seeded generator, so a failing run can be replayed with GRADLENS_SEED. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function positionAt(text: string, offset: number): Position {
   const before = text.slice(0, offset).split('\n');
@@ -38,18 +21,15 @@ describe('language server under rapid random edits', function () {
 
   it(`survives ${EDITS} edits and ends where a fresh analysis of the final text does`, async () => {
     const next = random(seed);
-    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)];
     let text = readText('examples/seed_jax.py') + '\n' + readText('test/fixtures/lsp/jit_branch.py');
     const uri = fileUri('test/fixtures/lsp/edited.py');
     const edited = await LspClient.start();
     await edited.open(uri, text);
     let version = 1;
     for (let i = 0; i < EDITS; i++) {
-      const from = Math.floor(next() * (text.length + 1));
-      const to = next() < 0.3 ? Math.min(text.length, from + Math.floor(next() * 12)) : from;
-      const insert = next() < 0.8 ? pick(SNIPPETS) : '';
-      const change: TextDocumentContentChangeEvent = { range: { start: positionAt(text, from), end: positionAt(text, to) }, text: insert };
-      text = text.slice(0, from) + insert + text.slice(to);
+      const edit = randomEdit(text, next);
+      const change: TextDocumentContentChangeEvent = { range: { start: positionAt(text, edit.from), end: positionAt(text, edit.to) }, text: edit.insert };
+      text = edit.text;
       version = await edited.change(uri, [change]);
       // Now and then a request in the middle of the burst, as an editor asks for lenses while typing.
       if (i % 97 === 0) void edited.codeLenses(uri);

@@ -1,0 +1,141 @@
+/**
+ * Incremental analysis: a document is cut at its top-level definitions, and each piece is analyzed
+ * on its own behind a short prelude that carries what the rest of the file contributes (every
+ * import, the names bound elsewhere that the piece calls, a `# gradlens:` comment just above it).
+ * A keystroke re-analyzes the one piece it changed; the other pieces' results are moved to where
+ * their piece now starts. When a function's example-input call lies in another piece, or two
+ * imports bind one name differently, the file is analyzed whole: the answer is always what a
+ * whole-file analysis gives.
+ */
+import type { Diagnostic as LspDiagnostic, Range } from 'vscode-languageserver';
+import { analyze, LineMap, moduleFacts, parse, type ModuleFacts, type ModuleRegistry } from '../lang/python';
+import { summarize, type DocumentAnalysis, type FunctionSummary } from './analysis';
+import { ChunkedParser, definitionStarts } from './chunked_parse';
+
+interface Piece {
+  readonly text: string;
+  /** 0-based line where the piece starts. */
+  readonly line: number;
+  readonly facts: ModuleFacts;
+}
+
+const GRADLENS_COMMENT = /^[ \t]*#[ \t]*gradlens[ \t]*:/;
+
+function movedRange(r: Range, lines: number): Range {
+  return { start: { line: r.start.line + lines, character: r.start.character }, end: { line: r.end.line + lines, character: r.end.character } };
+}
+
+function movedFunction(f: FunctionSummary, lines: number): FunctionSummary {
+  return {
+    ...f,
+    nameRange: movedRange(f.nameRange, lines),
+    range: movedRange(f.range, lines),
+    headerEnd: { line: f.headerEnd.line + lines, character: f.headerEnd.character },
+    inputs: f.inputs && { ...f.inputs, line: f.inputs.line + lines },
+  };
+}
+
+function movedAnalysis(a: DocumentAnalysis, lines: number): DocumentAnalysis {
+  if (lines === 0) return a;
+  return {
+    functions: a.functions.map((f) => movedFunction(f, lines)),
+    diagnostics: a.diagnostics.map((d): LspDiagnostic => ({ ...d, range: movedRange(d.range, lines) })),
+  };
+}
+
+/**
+ * Whether each piece's functions find their example-input call in their own piece (or nowhere),
+ * and no name is imported as two different modules: then every piece can be analyzed alone.
+ */
+function selfContained(pieces: readonly Piece[]): boolean {
+  const aliases = new Map<string, string>();
+  for (const { facts } of pieces) {
+    for (const [alias, module] of facts.aliases) {
+      if ((aliases.get(alias) ?? module) !== module) return false;
+      aliases.set(alias, module);
+    }
+  }
+  const calls = new Map<string, { piece: number; from: number; to: number; topLevel: boolean }[]>();
+  pieces.forEach(({ facts }, piece) => {
+    for (const [name, found] of facts.calls) {
+      const all = calls.get(name) ?? [];
+      for (const c of found) all.push({ piece, ...c });
+      calls.set(name, all);
+    }
+  });
+  return pieces.every(({ facts }, piece) =>
+    facts.functions.every((fn) => {
+      // As the analyzer picks it: the first call at module level, else the first one; never one inside the function.
+      const found = (calls.get(fn.name) ?? []).filter((c) => c.piece !== piece || c.from < fn.from || c.to > fn.to);
+      const best = found.find((c) => c.topLevel) ?? found[0];
+      return best === undefined || best.piece === piece;
+    }),
+  );
+}
+
+export class DocumentAnalyzer {
+  private facts = new Map<string, ModuleFacts>();
+  private analyses = new Map<string, DocumentAnalysis>();
+  private readonly whole = new ChunkedParser();
+
+  constructor(private readonly modules: ModuleRegistry) {}
+
+  analyze(text: string): DocumentAnalysis {
+    const lines = new LineMap(text);
+    const starts = [0, ...definitionStarts(text).filter((s) => s > 0)];
+    const facts = new Map<string, ModuleFacts>();
+    const pieces = starts.map((from, i): Piece => {
+      const piece = text.slice(from, starts[i + 1] ?? text.length);
+      const known = facts.get(piece) ?? this.facts.get(piece) ?? moduleFacts(parse(piece), { modules: this.modules });
+      facts.set(piece, known);
+      return { text: piece, line: lines.position(from).line - 1, facts: known };
+    });
+    this.facts = facts;
+    if (!selfContained(pieces)) {
+      this.analyses.clear();
+      return summarize(text, analyze(this.whole.parse(text), { modules: this.modules }));
+    }
+    const imports = pieces.flatMap((p) => p.facts.imports);
+    const binders = new Map<string, number>();
+    for (const p of pieces) for (const name of p.facts.assigned) binders.set(name, (binders.get(name) ?? 0) + 1);
+    const analyses = new Map<string, DocumentAnalysis>();
+    const functions: FunctionSummary[] = [];
+    const diagnostics: LspDiagnostic[] = [];
+    pieces.forEach((piece, i) => {
+      const prelude = this.prelude(piece, binders, imports, i === 0 ? '' : text.slice(lines.lineStart(piece.line), starts[i]));
+      const key = `${prelude}\u0000${piece.text}`;
+      const analysis = analyses.get(key) ?? this.analyses.get(key) ?? this.analyzePiece(prelude, piece.text);
+      analyses.set(key, analysis);
+      const moved = movedAnalysis(analysis, piece.line);
+      functions.push(...moved.functions);
+      diagnostics.push(...moved.diagnostics);
+    });
+    this.analyses = analyses;
+    return { functions, diagnostics };
+  }
+
+  /** Every import of the file, the names the piece calls that other pieces bind, and a `# gradlens:` comment right above it. */
+  private prelude(piece: Piece, binders: ReadonlyMap<string, number>, imports: readonly string[], lineAbove: string): string {
+    const boundElsewhere = [...piece.facts.called].filter((name) => !piece.facts.assigned.has(name) && binders.has(name));
+    const comment = GRADLENS_COMMENT.test(lineAbove) ? lineAbove.replace(/\r?\n$/, '') : '';
+    return [...imports, ...boundElsewhere.map((name) => `${name} = None`), comment].join('\n') + '\n';
+  }
+
+  /**
+   * The piece's functions and diagnostics, with lines counted from the piece's first line. The
+   * prelude's last line (the `# gradlens:` comment, when there is one) is kept: what is wrong in
+   * that comment is reported there.
+   */
+  private analyzePiece(prelude: string, piece: string): DocumentAnalysis {
+    const text = prelude + piece;
+    const preludeLines = prelude.split('\n').length - 1;
+    const all = summarize(text, analyze(text, { modules: this.modules }));
+    return movedAnalysis(
+      {
+        functions: all.functions.filter((f) => f.range.start.line >= preludeLines),
+        diagnostics: all.diagnostics.filter((d) => d.range.start.line >= preludeLines - 1),
+      },
+      -preludeLines,
+    );
+  }
+}
