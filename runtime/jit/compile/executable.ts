@@ -102,7 +102,7 @@ export function compile<A extends DeviceArray>(jaxpr: Jaxpr, backend: Backend<A>
     }
     return programs;
   };
-  // NB: host kernels are compiled on first use, so an executable that only ever runs on the GPU compiles none.
+  // NB: on a GPU backend host kernels are compiled only if it loses its GPU; elsewhere at once.
   let hostSteps: Step[] | null = null;
   const stepsOnHost = (): Step[] => (hostSteps ??= plan.kernels.map((kernel): Step => {
     if (kernel.kind === 'primitive') return { kernel, fn: null, code: null };
@@ -112,6 +112,7 @@ export function compile<A extends DeviceArray>(jaxpr: Jaxpr, backend: Backend<A>
     }
     return { kernel, fn: hostKernel(specKey(spec), () => compileJs(spec)), code: 'js' };
   }));
+  if (!backend.shaders) stepsOnHost();
   const last = new Map<Var, number>();
   plan.kernels.forEach((kernel, k) => kernel.inputs.forEach((v) => last.set(v, k)));
   for (const a of jaxpr.outvars) if (isVar(a)) last.set(a, Infinity);
