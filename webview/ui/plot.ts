@@ -62,7 +62,7 @@ function tangentAt(result: EvaluationResult, plot: PlotData): { x: number; f: nu
   const g = result.grad[plot.param];
   if (typeof result.value === 'number' && typeof g === 'number') return { x: plot.at, f: result.value, df: g };
   let nearest = 0;
-  plot.xs.forEach((x, i) => Math.abs(x - plot.at) < Math.abs(plot.xs[nearest] - plot.at) && (nearest = i));
+  for (let i = 1; i < plot.xs.length; i++) if (Math.abs(plot.xs[i] - plot.at) < Math.abs(plot.xs[nearest] - plot.at)) nearest = i;
   return { x: plot.xs[nearest], f: plot.f[nearest], df: plot.df[nearest] };
 }
 
