@@ -48,11 +48,11 @@ export function torchEager(target: Target, engine: EagerEngine, profiler: Profil
         // NB: an argument that is not numeric (a string, a module) is passed but not shown.
         if (n !== null) inputs[name] = n;
       }
-      /** One forward and backward on `callArgs`; the grads it leaves are zeroed by the next. */
-      const call = (callArgs: readonly PyValue[] = args) => {
-        for (const a of callArgs) if (a instanceof PyTensor && a.t.requiresGrad) a.t.setGrad(null);
+      /** One forward and backward; the grads it leaves are zeroed by the next. */
+      const call = () => {
+        for (const leaf of leaves.values()) leaf.t.setGrad(null);
         forward = true;
-        const result = engine.withGradMode(true, () => interp.call(captured.inputs.fn, [...callArgs]));
+        const result = engine.withGradMode(true, () => interp.call(captured.inputs.fn, args));
         forward = false;
         if (!(result instanceof PyTensor) && typeof result !== 'number') {
           throw failureAt('error', file, fn.nameSpan, `${fn.name}() returned ${interp.repr(result)}, not a number or a tensor; Gradlens differentiates functions that return one`);
