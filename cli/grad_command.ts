@@ -31,6 +31,7 @@ function json(r: EvaluationResult, line: number, fromAt: boolean): string {
   return JSON.stringify({
     function: r.function, line, source: fromAt ? 'at' : r.inputOrigin, inputs: r.inputs,
     value: r.value, grad: r.grad, engines,
+    ...(r.jitError ? { jit_error: r.jitError } : {}),
     ...(r.nonFinite ? { non_finite: r.nonFinite } : {}),
   });
 }
@@ -66,6 +67,11 @@ export async function gradCommand(argv: readonly string[]): Promise<number> {
         continue;
       }
       process.stdout.write(`${args.options.has('json') ? json(outcome.result, fn.nameSpan.line, at !== undefined) : human(outcome.result)}\n`);
+      // Eager ran; the jit engine, asked for too, could not trace the function.
+      if (outcome.result.jitError) {
+        process.stderr.write(`${outcome.result.jitError}\n`);
+        failed = true;
+      }
     }
   } finally {
     host.dispose();

@@ -35,11 +35,12 @@ Engines:
          torch.compile would), simplified, fused into kernels and run; reports
          trace_ms, compile_ms, run_ms (steady state: the median of a few calls) and
          kernels.
-  both   eager and jit side by side.
+  both   eager and jit side by side; where jit cannot trace the function, eager's
+         line is printed and jit's error goes to stderr (exit status 1).
 
 With --json, one object per function: {function, line, source, inputs, value, grad,
 engines: {eager: {value, grad, ms, ops, lines}, jit: {value, grad, trace_ms, compile_ms,
-run_ms, kernels, line_kernels}}, non_finite?} (value and grad on top are the first
+run_ms, kernels, line_kernels}}, jit_error?, non_finite?} (value and grad on top are the first
 engine's; ms and run_ms are steady state; lines: each source line's eager time;
 line_kernels: the fused kernels each line went into; non_finite: the first op whose
 result was NaN or Inf).

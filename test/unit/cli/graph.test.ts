@@ -176,6 +176,13 @@ describe('gradlens grad --engine', () => {
     }
   });
 
+  it('prints eager\'s line for a torch function jit cannot trace, and jit\'s error at the if', () => {
+    const r = gradlens('grad', 'examples/piecewise.py:huber', '--engine', 'both');
+    assert.equal(r.status, 1);
+    assert.equal(r.stdout, 'huber(r=0.5, delta=1.0) = 0.125   ∂huber/∂r = 0.5   ∂huber/∂delta = 0.0\n');
+    assert.match(r.stderr, /^examples\/piecewise\.py:5:8: error: jit cannot trace 'if r\.abs\(\) <= delta' on a traced value; use torch\.where/);
+  });
+
   it('documents the engines in --help', () => {
     const help = gradlens('grad', '--help').stdout;
     assert.match(help, /--engine NAME {5}eager \(default\), jit, both/);
