@@ -1,62 +1,81 @@
 /**
  * Parsing a document as it is edited: the text is cut at its top-level definitions, each piece is
  * parsed once and kept, and a keystroke re-parses only the piece it is in; the others are reused,
- * moved to where they now start. The analyzer then sees one module as if the file had been parsed
- * whole.
+ * their spans moved to where they now start, so that the analyzer sees one module as if the file
+ * had been parsed whole.
  */
 import { Tree } from '@lezer/common';
 import { LineMap, parse, type ParseResult, type Span } from '../lang/python';
 
-interface Piece {
-  readonly from: number;
-  readonly line: number;
-  readonly parsed: ParseResult;
+const NEWLINE = 10;
+const BACKSLASH = 92;
+const HASH = 35;
+
+/** Whether a line starting at `at` opens a top-level definition: `def`, `class` or `async` as a word, or `@`. */
+function definitionAt(text: string, at: number): 'decorator' | 'definition' | null {
+  if (text.charCodeAt(at) === 64) return 'decorator';
+  for (const keyword of ['def', 'class', 'async']) {
+    if (text.startsWith(keyword, at) && !/[\w]/.test(text[at + keyword.length] ?? '')) return 'definition';
+  }
+  return null;
 }
 
-/** A top-level definition's first line: where the file can be cut without changing its meaning. */
-const DEFINITION = /^(?:def|class|async)\b|^@/;
+/** The end (exclusive) of the string literal whose quotes start at `at`, or of its line when it is not closed. */
+function stringEnd(text: string, at: number): number {
+  const quote = text.charCodeAt(at);
+  if (text.charCodeAt(at + 1) === quote && text.charCodeAt(at + 2) === quote) {
+    const closing = text.slice(at, at + 3);
+    for (let from = at + 3; ; ) {
+      const end = text.indexOf(closing, from);
+      if (end < 0) return text.length;
+      let escapes = 0;
+      while (text.charCodeAt(end - 1 - escapes) === BACKSLASH) escapes++;
+      if (escapes % 2 === 0) return end + 3;
+      from = end + 1;
+    }
+  }
+  for (let i = at + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === BACKSLASH) i++;
+    else if (c === quote) return i + 1;
+    else if (c === NEWLINE) return i;
+  }
+  return text.length;
+}
 
 /**
  * Offsets of the lines where a top-level definition starts, outside strings and brackets, a
- * decorated definition starting at its first decorator.
+ * decorated definition starting at its first decorator. One pass that jumps from one character
+ * that matters (quote, comment, bracket, newline, backslash) to the next, as Python's tokenizer
+ * would see them (a single-quoted string ends at its line's end).
  */
 export function definitionStarts(text: string): number[] {
   const starts: number[] = [];
   let depth = 0;
-  let quote: string | null = null;
   let decorated = false;
-  let lineStart = true;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (lineStart && quote === null && depth === 0 && i > 0 && text[i - 2] !== '\\') {
-      const head = DEFINITION.exec(text.slice(i, i + 6));
-      if (head) {
-        if (!decorated) starts.push(i);
-        decorated = head[0] === '@';
-      } else if (c !== '\n' && c !== ' ' && c !== '\t' && c !== '\r' && c !== '#') {
-        decorated = false;
-      }
+  const lineAt = (at: number) => {
+    if (depth !== 0 || at >= text.length || (at > 1 && text.charCodeAt(at - 2) === BACKSLASH)) return;
+    const head = definitionAt(text, at);
+    if (head) {
+      if (!decorated) starts.push(at);
+      decorated = head === 'decorator';
+    } else if (!/[\s#]/.test(text[at])) {
+      decorated = false;
     }
-    lineStart = c === '\n';
-    if (quote !== null) {
-      if (c === '\\') i++;
-      else if (text.startsWith(quote, i)) {
-        i += quote.length - 1;
-        quote = null;
-      } else if (c === '\n' && quote.length === 1) {
-        quote = null;
-        lineStart = true;
-      }
-      continue;
-    }
-    if (c === '#') {
+  };
+  lineAt(0);
+  const special = /["'#()[\]{}\n\\]/g;
+  for (let m = special.exec(text); m; m = special.exec(text)) {
+    const i = m.index;
+    const c = text.charCodeAt(i);
+    if (c === NEWLINE) lineAt(i + 1);
+    else if (c === HASH) {
       const eol = text.indexOf('\n', i);
-      i = (eol < 0 ? text.length : eol) - 1;
-    } else if (c === '"' || c === "'") {
-      quote = text.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
-      i += quote.length - 1;
-    } else if (c === '(' || c === '[' || c === '{') depth++;
-    else if ((c === ')' || c === ']' || c === '}') && depth > 0) depth--;
+      special.lastIndex = eol < 0 ? text.length : eol;
+    } else if (c === 34 || c === 39) special.lastIndex = stringEnd(text, i);
+    else if (c === BACKSLASH) special.lastIndex = i + 2;
+    else if (c === 40 || c === 91 || c === 123) depth++;
+    else if (depth > 0) depth--;
   }
   return starts;
 }
@@ -75,36 +94,36 @@ function isSpan(v: object): v is Span {
   return 'from' in v && 'to' in v && 'line' in v && 'endCol' in v && typeof (v as Span).from === 'number';
 }
 
+/** A parse of a text's parts, in order, as one parse of the whole text: each part's spans moved to where it stands. */
+export function joinParses(text: string, parts: readonly { readonly parsed: ParseResult; readonly from: number; readonly line: number }[]): ParseResult {
+  const lines = new LineMap(text);
+  const body: ParseResult['module']['body'][number][] = [];
+  const errors: ParseResult['errors'][number][] = [];
+  for (const { parsed, from, line } of parts) {
+    const shift = <T>(v: T): T => (from === 0 && line === 1 ? v : moved(v, from, line - 1));
+    body.push(...shift(parsed.module.body));
+    errors.push(...shift(parsed.errors));
+  }
+  // NB: the parts' lezer trees are not one tree; nothing past parsing reads `tree`.
+  return { source: text, module: { kind: 'Module', body, span: lines.span(0, text.length) }, errors, lines, tree: Tree.empty };
+}
+
+/** Parses a whole document, re-parsing only the pieces (cut at top-level definitions) whose text changed. */
 export class ChunkedParser {
-  /** The pieces of the last parse, by their text. */
-  private pieces = new Map<string, Piece>();
+  private pieces = new Map<string, ParseResult>();
 
   parse(text: string): ParseResult {
     const lines = new LineMap(text);
     const bounds = [0, ...definitionStarts(text).filter((s) => s > 0), text.length];
-    const next = new Map<string, Piece>();
-    const body: ParseResult['module']['body'][number][] = [];
-    const errors: ParseResult['errors'][number][] = [];
+    const next = new Map<string, ParseResult>();
+    const parts = [];
     for (let i = 0; i + 1 < bounds.length; i++) {
-      const from = bounds[i];
-      const source = text.slice(from, bounds[i + 1]);
-      const line = lines.position(from).line;
-      const piece = this.place(source, from, line);
-      next.set(source, piece);
-      body.push(...piece.parsed.module.body);
-      errors.push(...piece.parsed.errors);
+      const source = text.slice(bounds[i], bounds[i + 1]);
+      const parsed = next.get(source) ?? this.pieces.get(source) ?? parse(source);
+      next.set(source, parsed);
+      parts.push({ parsed, from: bounds[i], line: lines.position(bounds[i]).line });
     }
     this.pieces = next;
-    // NB: the pieces' lezer trees are not one tree; nothing past parsing reads `tree`.
-    return { source: text, module: { kind: 'Module', body, span: lines.span(0, text.length) }, errors, lines, tree: Tree.empty };
-  }
-
-  /** The piece parsed at `from`: reused (moved if it moved) when its text was seen last time. */
-  private place(source: string, from: number, line: number): Piece {
-    const known = this.pieces.get(source);
-    if (known && known.from === from && known.line === line) return known;
-    if (known) return { from, line, parsed: { ...known.parsed, module: moved(known.parsed.module, from - known.from, line - known.line), errors: moved(known.parsed.errors, from - known.from, line - known.line) } };
-    const own = parse(source);
-    return { from, line, parsed: { ...own, module: moved(own.module, from, line - 1), errors: moved(own.errors, from, line - 1) } };
+    return joinParses(text, parts);
   }
 }

@@ -8,16 +8,20 @@
  * whole-file analysis gives.
  */
 import type { Diagnostic as LspDiagnostic, Range } from 'vscode-languageserver';
-import { analyze, LineMap, moduleFacts, parse, type ModuleFacts, type ModuleRegistry } from '../lang/python';
+import { analyze, LineMap, moduleFacts, parse, type ModuleFacts, type ModuleRegistry, type ParseResult } from '../lang/python';
 import { summarize, type DocumentAnalysis, type FunctionSummary } from './analysis';
-import { ChunkedParser, definitionStarts } from './chunked_parse';
+import { ChunkedParser, definitionStarts, joinParses } from './chunked_parse';
 
 interface Piece {
   readonly text: string;
   /** 0-based line where the piece starts. */
   readonly line: number;
+  readonly parsed: ParseResult;
   readonly facts: ModuleFacts;
 }
+
+/** A piece's text parsed on its own, and what it contributes to the other pieces. */
+type Parsed = Pick<Piece, 'parsed' | 'facts'>;
 
 const GRADLENS_COMMENT = /^[ \t]*#[ \t]*gradlens[ \t]*:/;
 
@@ -74,23 +78,30 @@ function selfContained(pieces: readonly Piece[]): boolean {
 }
 
 export class DocumentAnalyzer {
-  private facts = new Map<string, ModuleFacts>();
-  private analyses = new Map<string, DocumentAnalysis>();
+  private parsed = new Map<string, Parsed>();
+  private preludes = new Map<string, ParseResult>();
+  /** Each piece's analysis, by its prelude and then its text (two maps: no long joined keys to hash). */
+  private analyses = new Map<string, Map<string, DocumentAnalysis>>();
   private readonly whole = new ChunkedParser();
 
   constructor(private readonly modules: ModuleRegistry) {}
 
+  private parse(piece: string): Parsed {
+    const parsed = parse(piece);
+    return { parsed, facts: moduleFacts(parsed, { modules: this.modules }) };
+  }
+
   analyze(text: string): DocumentAnalysis {
     const lines = new LineMap(text);
     const starts = [0, ...definitionStarts(text).filter((s) => s > 0)];
-    const facts = new Map<string, ModuleFacts>();
+    const parsed = new Map<string, Parsed>();
     const pieces = starts.map((from, i): Piece => {
       const piece = text.slice(from, starts[i + 1] ?? text.length);
-      const known = facts.get(piece) ?? this.facts.get(piece) ?? moduleFacts(parse(piece), { modules: this.modules });
-      facts.set(piece, known);
-      return { text: piece, line: lines.position(from).line - 1, facts: known };
+      const known = parsed.get(piece) ?? this.parsed.get(piece) ?? this.parse(piece);
+      parsed.set(piece, known);
+      return { text: piece, line: lines.position(from).line - 1, ...known };
     });
-    this.facts = facts;
+    this.parsed = parsed;
     if (!selfContained(pieces)) {
       this.analyses.clear();
       return summarize(text, analyze(this.whole.parse(text), { modules: this.modules }));
@@ -98,19 +109,27 @@ export class DocumentAnalyzer {
     const imports = pieces.flatMap((p) => p.facts.imports);
     const binders = new Map<string, number>();
     for (const p of pieces) for (const name of p.facts.assigned) binders.set(name, (binders.get(name) ?? 0) + 1);
-    const analyses = new Map<string, DocumentAnalysis>();
+    const analyses = new Map<string, Map<string, DocumentAnalysis>>();
+    const preludes = new Map<string, ParseResult>();
     const functions: FunctionSummary[] = [];
     const diagnostics: LspDiagnostic[] = [];
     pieces.forEach((piece, i) => {
       const prelude = this.prelude(piece, binders, imports, i === 0 ? '' : text.slice(lines.lineStart(piece.line), starts[i]));
-      const key = `${prelude}\u0000${piece.text}`;
-      const analysis = analyses.get(key) ?? this.analyses.get(key) ?? this.analyzePiece(prelude, piece.text);
-      analyses.set(key, analysis);
+      let kept = analyses.get(prelude);
+      if (!kept) analyses.set(prelude, (kept = new Map()));
+      let analysis = kept.get(piece.text) ?? this.analyses.get(prelude)?.get(piece.text);
+      if (!analysis) {
+        const preludeParse = preludes.get(prelude) ?? this.preludes.get(prelude) ?? parse(prelude);
+        preludes.set(prelude, preludeParse);
+        analysis = this.analyzePiece(prelude, preludeParse, piece);
+      }
+      kept.set(piece.text, analysis);
       const moved = movedAnalysis(analysis, piece.line);
       functions.push(...moved.functions);
       diagnostics.push(...moved.diagnostics);
     });
     this.analyses = analyses;
+    if (preludes.size > 0) this.preludes = preludes;
     return { functions, diagnostics };
   }
 
@@ -126,10 +145,14 @@ export class DocumentAnalyzer {
    * prelude's last line (the `# gradlens:` comment, when there is one) is kept: what is wrong in
    * that comment is reported there.
    */
-  private analyzePiece(prelude: string, piece: string): DocumentAnalysis {
-    const text = prelude + piece;
+  private analyzePiece(prelude: string, preludeParse: ParseResult, piece: Piece): DocumentAnalysis {
+    const text = prelude + piece.text;
     const preludeLines = prelude.split('\n').length - 1;
-    const all = summarize(text, analyze(text, { modules: this.modules }));
+    const joined = joinParses(text, [
+      { parsed: preludeParse, from: 0, line: 1 },
+      { parsed: piece.parsed, from: prelude.length, line: preludeLines + 1 },
+    ]);
+    const all = summarize(text, analyze(joined, { modules: this.modules }));
     return movedAnalysis(
       {
         functions: all.functions.filter((f) => f.range.start.line >= preludeLines),
