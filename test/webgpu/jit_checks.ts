@@ -236,3 +236,30 @@ export async function lostDevice(gpu: WebgpuBackend): Promise<{ before: string; 
   const second = await evaluate();
   return { before, after: opened.info.name, values: [first, second], fallbackEvents };
 }
+
+/**
+ * The program that lost SwiftShader's device (random program seed 20248921, length 8), cut to its
+ * cause: a constant index array read by scatter_add, which moves it to the GPU, then by gather,
+ * whose index check read it back synchronously. Also indices computed on the GPU, negative and out
+ * of range: they wrap there, and the ones still out of range read 0 (gather) or drop (scatter_add).
+ */
+export async function indicesOnTheGpu(gpu: WebgpuBackend): Promise<{ program: number[]; gathered: number[]; scattered: number[] }> {
+  const f = (o: TraceOps, u: Tracer, x: Tracer) => {
+    const idx = o.iota('int32', [3], 0);
+    return o.gather(o.add(x, o.scatterAdd(u, idx, 1, [2, 3])), idx, 1);
+  };
+  const exe = compileFused(simplify(makeJaxpr(f, [aval([2, 3], 'float32'), aval([2, 3], 'float32')])), gpu);
+  const u = gpu.upload([1, 2, 3, 4, 5, 6], aval([2, 3], 'float32'));
+  const x = gpu.upload([10, 20, 30, 40, 50, 60], aval([2, 3], 'float32'));
+  const [out] = exe.run([u, x]);
+  // Indices [-1, 3, 0] that only the GPU holds: the output of a WGSL kernel (tfjs would run a
+  // small subtraction of host values on the CPU).
+  const minusOne = compileFused(makeJaxpr((o: TraceOps, a: Tracer) => o.sub(a, o.scalarLike(1, a)), [aval([3], 'int32')]), gpu);
+  const three = gpu.upload([0, 4, 1], aval([3], 'int32'));
+  const [idx] = minusOne.run([three]);
+  const g = gpu.run('gather', [x, idx], { axis: 1 }, aval([2, 3], 'float32'));
+  const s = gpu.run('scatter_add', [u, idx], { axis: 1, operandShape: [2, 3] }, aval([2, 3], 'float32'));
+  const [program, gathered, scattered] = await gpu.readMany([out, g, s]);
+  [u, x, out, three, idx, g, s].forEach((a) => gpu.dispose(a));
+  return { program: Array.from(program), gathered: Array.from(gathered), scattered: Array.from(scattered) };
+}

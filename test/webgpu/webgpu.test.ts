@@ -125,7 +125,14 @@ describe(`webgpu backend in headless Chromium, seed ${SEED} (replay with GRADLEN
     assert.ok(r.hits >= EVALUATIONS);
   });
 
-  // NB: SwiftShader has lost its device on one of these programs (seed 20248921, length 8): run after the other GPU checks.
+  it('indices that only the GPU holds are never read back synchronously: the program that lost the device (seed 20248921) runs', async () => {
+    const r = await call(page, 'indicesOnTheGpu');
+    assert.deepEqual(r.program, [11, 22, 33, 44, 55, 66]);
+    // Indices [-1, 3, 0] along axis 1 of [[10, 20, 30], [40, 50, 60]]: -1 wraps to 2, 3 is out of range.
+    assert.deepEqual(r.gathered, [30, 0, 10, 60, 0, 40]);
+    assert.deepEqual(r.scattered, [3, 0, 1, 6, 0, 4]);
+  });
+
   it(`differential: ${PROGRAMS * PROGRAM_LENGTHS.length} random programs, jit(value_and_grad) on webgpu against float64 within ${PROGRAM_RTOL}`, async () => {
     const r = await call(page, 'programs', SEED, PROGRAMS, PROGRAM_LENGTHS, PROGRAM_RTOL);
     console.log(`      ${r.run} programs judged, ${r.illConditioned} where float32 itself departs from float64 set aside`);

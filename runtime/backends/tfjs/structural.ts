@@ -51,12 +51,35 @@ export function slice(x: tf.Tensor, { startIndices, limitIndices, strides }: Par
 }
 
 /**
+ * The index values, where reading them costs only a copy: always on cpu and wasm (host memory);
+ * on webgpu only while tfjs still holds the uploaded values on the host, else null.
+ * NB: a synchronous read of a GPU buffer goes through tfjs's readSync, which copies via WebGPU
+ * canvas textures: on SwiftShader that loses the device ("A valid external Instance reference no
+ * longer exists"; a constant index array that scatter_add has moved to the GPU, then read again by
+ * gather, did it), and on a real GPU it stalls the queue. Indices on the GPU are wrapped there.
+ */
+function hostIndices(idx: tf.Tensor): Int32Array | null {
+  if (tf.getBackend() === 'webgpu') {
+    const held = (tf.engine().backend as unknown as { tensorMap: { get(id: object): { values?: unknown } } }).tensorMap.get(idx.dataId);
+    if (held.values == null) return null;
+  }
+  return idx.dataSync() as Int32Array;
+}
+
+/**
  * Wraps negative indices once, as Python does, and refuses the rest out of range as the reference
  * does. NB: tfjs's GatherV2 throws on any negative index and its ScatterNd drops out-of-range ones.
- * Both backends are host memory, so reading the indices here costs only a copy.
+ * Indices that live only on the GPU cannot be refused without a synchronous readback (see
+ * hostIndices): they wrap on the device, and `inRange` (a bool tensor) marks the ones still out of
+ * range, which the caller makes read 0 (gather) or drop (scatter_add), as JAX does on accelerators.
  */
-function wrapIndices(idx: tf.Tensor, size: number, op: string, axis: number): tf.Tensor {
-  const values = idx.dataSync() as Int32Array;
+function wrapIndices(idx: tf.Tensor, size: number, op: string, axis: number): { idx: tf.Tensor; inRange: tf.Tensor | null } {
+  const values = hostIndices(idx);
+  if (values === null) {
+    const wrapped = tf.where(tf.less(idx, tf.scalar(0, 'int32')), tf.add(idx, tf.scalar(size, 'int32')), idx);
+    const inRange = tf.logicalAnd(tf.greaterEqual(wrapped, tf.scalar(0, 'int32')), tf.less(wrapped, tf.scalar(size, 'int32')));
+    return { idx: tf.where(inRange, wrapped, tf.zerosLike(wrapped)), inRange };
+  }
   let wrapped: Int32Array | null = null;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
@@ -66,11 +89,16 @@ function wrapIndices(idx: tf.Tensor, size: number, op: string, axis: number): tf
     wrapped ??= values.slice();
     wrapped[i] = j;
   }
-  return wrapped ? tf.tensor(wrapped, idx.shape, 'int32') : idx;
+  return { idx: wrapped ? tf.tensor(wrapped, idx.shape, 'int32') : idx, inRange: null };
 }
 
 export function gather(x: tf.Tensor, idx: tf.Tensor, axis: number): tf.Tensor {
-  return tf.gather(x, wrapIndices(idx, x.shape[axis], 'gather', axis), axis);
+  const w = wrapIndices(idx, x.shape[axis], 'gather', axis);
+  const got = tf.gather(x, w.idx, axis);
+  if (w.inRange === null) return got;
+  // The mask's axes land where gather puts the index axes: [...x before axis, ...idx, ...x after axis].
+  const shape = [...x.shape.slice(0, axis).map(() => 1), ...idx.shape, ...x.shape.slice(axis + 1).map(() => 1)];
+  return tf.where(tf.broadcastTo(tf.reshape(w.inRange, shape), got.shape), got, tf.zerosLike(got));
 }
 
 /**
@@ -83,8 +111,10 @@ export function scatterAdd(updates: tf.Tensor, idx: tf.Tensor, { axis, operandSh
   const post = sizeOf(operandShape.slice(axis + 1));
   const n = idx.size;
   if (n === 0) return tf.zeros([...operandShape], updates.dtype);
-  const rows = tf.reshape(tf.transpose(tf.reshape(updates, [pre, n, post]), [1, 0, 2]), [n, pre * post]);
-  const summed = tf.scatterND(tf.reshape(wrapIndices(idx, size, 'scatter_add', axis), [n, 1]), rows, [size, pre * post]);
+  const w = wrapIndices(idx, size, 'scatter_add', axis);
+  let rows = tf.reshape(tf.transpose(tf.reshape(updates, [pre, n, post]), [1, 0, 2]), [n, pre * post]);
+  if (w.inRange !== null) rows = tf.where(tf.broadcastTo(tf.reshape(w.inRange, [n, 1]), rows.shape), rows, tf.zerosLike(rows));
+  const summed = tf.scatterND(tf.reshape(w.idx, [n, 1]), rows, [size, pre * post]);
   return tf.reshape(tf.transpose(tf.reshape(summed, [size, pre, post]), [1, 0, 2]), [...operandShape]);
 }
 
