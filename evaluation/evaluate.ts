@@ -5,7 +5,7 @@
 import type { Budgets, CancelSignal, FunctionInfo } from '../lang/python';
 import { jaxFunctionAt, jaxModules, type JaxFunctionAt } from '../lang/python/jax';
 import { torchFunctionAt, torchModules } from '../lang/python/torch';
-import { EagerEngine } from '../runtime/eager';
+import { EagerEngine, type SourceSpan } from '../runtime/eager';
 import type { EvaluateRequest, EvaluationBudgets } from '../protocol/evaluate';
 import { simplifyAndFuse } from '../runtime/jit';
 import type { BackendInfo, EagerRun, EvaluationError, EvaluationOutcome, EvaluationResult, GraphView, JitRun, NonFinite, Numbers, PlotData } from '../protocol/results';
@@ -135,13 +135,14 @@ async function tracedEngines(s: Stages, at: JaxFunctionAt, torch: TorchEager | n
   }
   try {
     await s.checkpoint();
-    const eager = torch ? torch.run : s.request.engines === 'jit' ? undefined : jaxEager(staged, at.wrt, backend);
+    const lineOf = (span: SourceSpan | null) => (span && ownsLine(fn, span) ? span.line : null);
+    const eager = torch ? torch.run : s.request.engines === 'jit' ? undefined : jaxEager(staged, at.wrt, backend, lineOf);
     await s.checkpoint();
-    const jit = s.request.engines === 'eager' ? undefined : jaxJit(staged, at.wrt, backend);
+    const jit = s.request.engines === 'eager' ? undefined : jaxJit(staged, at.wrt, backend, lineOf);
     await s.checkpoint();
     const shown = eager ?? jit!;
     const nonFinite = torch ? torch.nonFinite
-      : hasNonFinite(shown) ? jaxNonFinite(at, backend, (span) => (span && inFunction(fn, span.line) ? rangeOfSource(span) : rangeOfSpan(fn.nameSpan))) : null;
+      : hasNonFinite(shown) ? jaxNonFinite(at, backend, (span) => (span && ownsLine(fn, span) ? rangeOfSource(span) : rangeOfSpan(fn.nameSpan))) : null;
     const graphs = s.request.graphs ? [...torchOnly(torch, true).graphs ?? [], ...jaxGraphs(at, backend)] : null;
     await s.checkpoint();
     const plot = jaxPlot(at, staged, backend, jit?.executable ?? simplifyAndFuse(staged.jaxpr, backend));
@@ -177,6 +178,16 @@ function shownInputs(at: JaxFunctionAt): Record<string, Numbers> {
 
 function inFunction(fn: FunctionInfo, line: number): boolean {
   return line >= fn.span.line && line <= fn.span.endLine;
+}
+
+/**
+ * Whether an equation's span is a line of the function's own. NB: what a transformation derives
+ * (the gradient's equations) carries the span of where it was applied: the call site, or for
+ * inputs from defaults or a comment the whole definition, which is no one line's.
+ */
+function ownsLine(fn: FunctionInfo, span: SourceSpan): boolean {
+  const wholeDefinition = span.line <= fn.span.line && span.endLine >= fn.span.endLine && fn.span.endLine > fn.span.line;
+  return inFunction(fn, span.line) && !wholeDefinition;
 }
 
 function hasNonFinite(run: { readonly value: Numbers; readonly grad: Readonly<Record<string, Numbers>> }): boolean {

@@ -66,7 +66,10 @@ function withForwardSpans(vg: Jaxpr, forward: Jaxpr): Jaxpr {
   return { ...vg, eqns };
 }
 
-export function jaxEager(staged: Staged, wrt: readonly string[], backend: Backend): EagerRun & { readonly eqnMs: readonly number[] } {
+/** The source line an equation's span stands for; null where it has none of its own. */
+export type LineOf = (span: SourceSpan | null) => number | null;
+
+export function jaxEager(staged: Staged, wrt: readonly string[], backend: Backend, lineOf: LineOf): EagerRun & { readonly eqnMs: readonly number[] } {
   // NB: the first run warms the backend's kernels up; the second is the one whose lines are shown.
   runOpByOp(staged.jaxpr, backend, staged.arrays);
   const first = runOpByOp(staged.jaxpr, backend, staged.arrays);
@@ -76,11 +79,11 @@ export function jaxEager(staged: Staged, wrt: readonly string[], backend: Backen
     runOpByOp(staged.jaxpr, backend, staged.arrays);
     return performance.now() - t0;
   });
-  const ops = staged.jaxpr.eqns.map((e, i) => ({ ms: first.eqnMs[i], line: e.span?.line ?? null }));
+  const ops = staged.jaxpr.eqns.map((e, i) => ({ ms: first.eqnMs[i], line: lineOf(e.span) }));
   return { ...valueAndGrad(first.outputs, wrt), runMs: roundMs(ms), ops: ops.length, lines: lineTimings(ops), eqnMs: first.eqnMs };
 }
 
-export function jaxJit(staged: Staged, wrt: readonly string[], backend: Backend): JitRun & { readonly executable: Executable<DeviceArray> } {
+export function jaxJit(staged: Staged, wrt: readonly string[], backend: Backend, lineOf: LineOf): JitRun & { readonly executable: Executable<DeviceArray> } {
   const t0 = performance.now();
   const exe = simplifyAndFuse(staged.jaxpr, backend);
   const compileMs = performance.now() - t0;
@@ -103,17 +106,17 @@ export function jaxJit(staged: Staged, wrt: readonly string[], backend: Backend)
     compileMs: roundMs(compileMs),
     runMs: roundMs(ms),
     kernels: exe.plan ? exe.plan.kernels.length : exe.jaxpr.eqns.length,
-    lineKernels: lineKernels(exe),
+    lineKernels: lineKernels(exe, lineOf),
     executable: exe,
   };
 }
 
 /** For each source line, the kernels its equations went into, from the fusion plan. */
-function lineKernels(exe: Executable<DeviceArray>): JitRun['lineKernels'] {
+function lineKernels(exe: Executable<DeviceArray>, lineOf: LineOf): JitRun['lineKernels'] {
   const byLine = new Map<number, Set<number>>();
   const note = (eqn: number, kernel: number) => {
-    const line = exe.jaxpr.eqns[eqn].span?.line;
-    if (line === undefined) return;
+    const line = lineOf(exe.jaxpr.eqns[eqn].span);
+    if (line === null) return;
     const set = byLine.get(line) ?? new Set<number>();
     set.add(kernel);
     byLine.set(line, set);

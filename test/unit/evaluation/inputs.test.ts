@@ -18,6 +18,15 @@ describe('evaluation: example inputs', () => {
     assert.deepEqual(r.grad, { x: 6.75 });
   });
 
+  it('numpy code, inputs from defaults: both engines, lines and kernels on the body\'s line only', async () => {
+    const r = await evaluated(requestFor('np.py', 'import numpy as np\n\ndef f(x=2.0):\n    return np.sin(x) * x\n', 'f'));
+    assert.equal(r.style, 'numpy');
+    assert.ok(Math.abs((r.value as number) - Math.sin(2) * 2) < 1e-6);
+    assert.ok(Math.abs((r.grad.x as number) - (Math.cos(2) * 2 + Math.sin(2))) < 1e-5);
+    assert.deepEqual(r.eager?.lines.map((l) => l.line), [4], 'the gradient\'s equations carry the whole def, no one line');
+    assert.deepEqual(r.jit?.lineKernels.map((l) => l.line), [4]);
+  });
+
   it('from a # gradlens: comment above the def', async () => {
     const r = await evaluated(requestFor('comment.py', 'import jax.numpy as jnp\n\n# gradlens: w=jnp.array([1.0, 2.0])\ndef f(w):\n    return jnp.sum(w * w)\n', 'f'));
     assert.equal(r.inputOrigin, 'comment');
