@@ -9,7 +9,7 @@ import { EagerEngine, type SourceSpan } from '../runtime/eager';
 import type { EvaluateRequest, EvaluationBudgets } from '../protocol/evaluate';
 import { simplifyAndFuse } from '../runtime/jit';
 import type { BackendInfo, EagerRun, EvaluationError, EvaluationOutcome, EvaluationResult, GraphView, JitRun, NonFinite, Numbers, PlotData } from '../protocol/results';
-import { EvaluationFailure, rangeOfSource, rangeOfSpan, scriptFailure } from './failure';
+import { EvaluationFailure, failureAt, rangeOfSource, rangeOfSpan, scriptFailure } from './failure';
 import { tapeGraph } from './graph_view';
 import { jaxEager, jaxGraphs, jaxJit, jaxNonFinite, jaxPlot, stageValueAndGrad, type Staged } from './jax_run';
 import { firstNonFinite } from './measure';
@@ -39,28 +39,31 @@ export async function withTarget<T>(
 ): Promise<{ readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: EvaluationError }> {
   const file = fileOfUri(request.uri);
   let sourceHash = '';
+  // Failures outside the script's own lines are placed at the function's name once it is found.
+  let fn: FunctionInfo | null = null;
+  const failure = (kind: EvaluationFailure['kind'], message: string) => (fn ? failureAt(kind, file, fn.nameSpan, message) : new EvaluationFailure(kind, `${file}: ${message}`));
   const started = performance.now();
   const checkpoint = async () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
-    if (signal?.aborted) throw new EvaluationFailure('cancelled', `${file}: the evaluation of ${request.function}() was cancelled`);
+    if (signal?.aborted) throw failure('cancelled', `the evaluation of ${request.function}() was cancelled`);
     const ms = request.budgets?.ms;
     if (ms !== undefined && performance.now() - started > ms) {
-      throw new EvaluationFailure('budget', `${file}: evaluating ${request.function}() took longer than ${ms} ms (the time budget); raise the budget or evaluate fewer engines`);
+      throw failure('budget', `evaluating ${request.function}() took longer than ${ms} ms (the time budget); raise the budget or evaluate fewer engines`);
     }
   };
   try {
     await checkpoint();
     const engine = new EagerEngine(profiler.backend);
     const analysis = analyzeDocument(request.text, file);
-    const fn = requestedFunction(request, analysis);
+    fn = requestedFunction(request, analysis);
     sourceHash = sourceHashOf(functionText(request.text, fn));
     const target = resolveTarget(request, analysis, fn);
     const stages: Stages = { request, target, profiler, engine, limits: { budgets: interpreterBudgets(request.budgets), signal }, checkpoint };
     return { ok: true, value: await body(stages, sourceHash) };
   } catch (e) {
-    const failure = e instanceof EvaluationFailure ? e
-      : new EvaluationFailure('error', `${file}: internal error in Gradlens while evaluating ${request.function}(): ${e instanceof Error ? e.message : String(e)}`);
-    const error: EvaluationError = { uri: request.uri, function: request.function, sourceHash, kind: failure.kind, message: failure.message, ...(failure.range ? { range: failure.range } : {}) };
+    const failed = e instanceof EvaluationFailure ? e
+      : failure('error', `internal error in Gradlens while evaluating ${request.function}(): ${e instanceof Error ? e.message : String(e)}; please report it`);
+    const error: EvaluationError = { uri: request.uri, function: request.function, sourceHash, kind: failed.kind, message: failed.message, ...(failed.range ? { range: failed.range } : {}) };
     return { ok: false, error };
   }
 }
