@@ -3,11 +3,11 @@
  * vscode-jsonrpc. It answers the server's refresh requests (counting them) and keeps the latest
  * diagnostics of each document.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import {
   CodeLensRefreshRequest,
   CodeLensRequest,
@@ -43,6 +43,8 @@ export function readText(path: string): string {
   return readFileSync(path, 'utf8');
 }
 
+export type Transport = 'stdio' | 'ipc';
+
 export class LspClient {
   readonly connection: MessageConnection;
   readonly codeLensRefreshes: number[] = [];
@@ -51,8 +53,11 @@ export class LspClient {
   private readonly versions = new Map<string, number>();
   capabilities: InitializeResult['capabilities'] = {};
 
-  private constructor(readonly process: ChildProcess) {
-    this.connection = createMessageConnection(new StreamMessageReader(process.stdout!), new StreamMessageWriter(process.stdin!));
+  private constructor(readonly process: ChildProcess, transport: Transport) {
+    this.connection =
+      transport === 'stdio'
+        ? createMessageConnection(new StreamMessageReader(process.stdout!), new StreamMessageWriter(process.stdin!))
+        : createMessageConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
     this.connection.onRequest(CodeLensRefreshRequest.type, () => void this.codeLensRefreshes.push(Date.now()));
     this.connection.onRequest(InlayHintRefreshRequest.type, () => undefined);
     this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
@@ -62,9 +67,13 @@ export class LspClient {
     this.connection.listen();
   }
 
-  static async start(options: GradlensInitializationOptions = {}): Promise<LspClient> {
-    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const client = new LspClient(child);
+  /** Starts the server over stdio (any editor) or over Node's IPC channel (`--node-ipc`, as VS Code starts it). */
+  static async start(options: GradlensInitializationOptions = {}, transport: Transport = 'stdio'): Promise<LspClient> {
+    const child =
+      transport === 'stdio'
+        ? spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] })
+        : fork(SERVER, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const client = new LspClient(child, transport);
     const init = await client.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,

@@ -8,7 +8,7 @@ import { fileUri, LspClient, readText } from './client';
 
 const FILE = 'examples/seed_jax.py';
 
-describe('language server with an execution-host client', function () {
+describe('language server with an execution-host client over --node-ipc', function () {
   this.timeout(120_000);
   let host: LspClient;
   let outcome: EvaluationOutcome;
@@ -21,7 +21,8 @@ describe('language server with an execution-host client', function () {
     await cpu.open(uri, text);
     outcome = await cpu.executeCommand<EvaluationOutcome>(COMMANDS.computeGradient, [{ uri, function: 'f' }]);
     await cpu.stop();
-    host = await LspClient.start({ executionHost: true });
+    // As VS Code starts it: over Node's IPC channel.
+    host = await LspClient.start({ executionHost: true }, 'ipc');
     await host.open(uri, text);
   });
   after(async () => {

@@ -22,7 +22,7 @@ describe('language server over stdio: the seed snippets', function () {
 
   const seeds = [
     { file: 'examples/seed_jax.py', def: 3, call: 9, engines: ['eager', 'jit'] },
-    { file: 'examples/seed_torch.py', def: 2, call: 7, engines: ['eager'] },
+    { file: 'examples/seed_torch.py', def: 2, call: 7, engines: ['eager', 'jit'] },
   ];
   for (const { file, def, call, engines } of seeds) {
     it(`${file}: lenses, then ∇x = 7.0 in the lens, 15.0 inline, timings on hover`, async () => {
