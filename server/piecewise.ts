@@ -1,6 +1,6 @@
 /**
  * Incremental analysis: a document is cut at its top-level definitions, and each piece is analyzed
- * on its own behind a short prelude that carries what the rest of the file contributes (every
+ * on its own with a short context that carries what the rest of the file contributes (every
  * import, the names bound elsewhere that the piece calls, a `# gradlens:` comment just above it).
  * A keystroke re-analyzes the one piece it changed; the other pieces' results are moved to where
  * their piece now starts. When a function's example-input call lies in another piece, or two
@@ -18,6 +18,12 @@ interface Piece {
   readonly line: number;
   readonly parsed: ParseResult;
   readonly facts: ModuleFacts;
+}
+
+/** What a piece is analyzed with: the `# gradlens:` comment above it, and the file's bindings it uses. */
+interface PieceContext {
+  readonly comment: string;
+  readonly bindings: string;
 }
 
 /** A piece's text parsed on its own, and what it contributes to the other pieces. */
@@ -79,8 +85,9 @@ function selfContained(pieces: readonly Piece[]): boolean {
 
 export class DocumentAnalyzer {
   private parsed = new Map<string, Parsed>();
+  /** Parses of the contexts' bindings, by their text. */
   private preludes = new Map<string, ParseResult>();
-  /** Each piece's analysis, by its prelude and then its text (two maps: no long joined keys to hash). */
+  /** Each piece's analysis, by its context and then its text (two maps: no long joined keys to hash). */
   private analyses = new Map<string, Map<string, DocumentAnalysis>>();
   private readonly whole = new ChunkedParser();
 
@@ -114,14 +121,15 @@ export class DocumentAnalyzer {
     const functions: FunctionSummary[] = [];
     const diagnostics: LspDiagnostic[] = [];
     pieces.forEach((piece, i) => {
-      const prelude = this.prelude(piece, binders, imports, i === 0 ? '' : text.slice(lines.lineStart(piece.line), starts[i]));
-      let kept = analyses.get(prelude);
-      if (!kept) analyses.set(prelude, (kept = new Map()));
-      let analysis = kept.get(piece.text) ?? this.analyses.get(prelude)?.get(piece.text);
+      const context = this.context(piece, binders, imports, i === 0 ? '' : text.slice(lines.lineStart(piece.line), starts[i]));
+      const key = `${context.comment}\u0000${context.bindings}`;
+      let kept = analyses.get(key);
+      if (!kept) analyses.set(key, (kept = new Map()));
+      let analysis = kept.get(piece.text) ?? this.analyses.get(key)?.get(piece.text);
       if (!analysis) {
-        const preludeParse = preludes.get(prelude) ?? this.preludes.get(prelude) ?? parse(prelude);
-        preludes.set(prelude, preludeParse);
-        analysis = this.analyzePiece(prelude, preludeParse, piece);
+        const bindings = preludes.get(context.bindings) ?? this.preludes.get(context.bindings) ?? parse(context.bindings);
+        preludes.set(context.bindings, bindings);
+        analysis = this.analyzePiece(context, bindings, piece);
       }
       kept.set(piece.text, analysis);
       const moved = movedAnalysis(analysis, piece.line);
@@ -133,32 +141,43 @@ export class DocumentAnalyzer {
     return { functions, diagnostics };
   }
 
-  /** Every import of the file, the names the piece calls that other pieces bind, and a `# gradlens:` comment right above it. */
-  private prelude(piece: Piece, binders: ReadonlyMap<string, number>, imports: readonly string[], lineAbove: string): string {
+  /**
+   * What the rest of the file means for a piece: every import of the file and the names the piece
+   * calls that other pieces bind (read after the piece: the analyzer collects them from anywhere in
+   * a module), and a `# gradlens:` comment right above it (read before it, where it stands).
+   */
+  private context(piece: Piece, binders: ReadonlyMap<string, number>, imports: readonly string[], lineAbove: string): PieceContext {
     const boundElsewhere = [...piece.facts.called].filter((name) => !piece.facts.assigned.has(name) && binders.has(name));
-    const comment = GRADLENS_COMMENT.test(lineAbove) ? lineAbove.replace(/\r?\n$/, '') : '';
-    return [...imports, ...boundElsewhere.map((name) => `${name} = None`), comment].join('\n') + '\n';
+    return {
+      comment: GRADLENS_COMMENT.test(lineAbove) ? lineAbove.replace(/\r?\n$/, '') : '',
+      bindings: [...imports, ...boundElsewhere.map((name) => `${name} = None`)].join('\n') + '\n',
+    };
   }
 
   /**
-   * The piece's functions and diagnostics, with lines counted from the piece's first line. The
-   * prelude's last line (the `# gradlens:` comment, when there is one) is kept: what is wrong in
-   * that comment is reported there.
+   * The piece's functions and diagnostics, with lines counted from the piece's first line: the
+   * piece's own parse, unmoved unless a comment stands above it, joined with its context's. What
+   * is wrong in the comment is reported on the comment's line.
    */
-  private analyzePiece(prelude: string, preludeParse: ParseResult, piece: Piece): DocumentAnalysis {
-    const text = prelude + piece.text;
-    const preludeLines = prelude.split('\n').length - 1;
-    const joined = joinParses(text, [
-      { parsed: preludeParse, from: 0, line: 1 },
-      { parsed: piece.parsed, from: prelude.length, line: preludeLines + 1 },
-    ]);
-    const all = summarize(text, analyze(joined, { modules: this.modules }));
+  private analyzePiece(context: PieceContext, bindings: ParseResult, piece: Piece): DocumentAnalysis {
+    const comment = context.comment ? `${context.comment}\n` : '';
+    const before = comment ? 1 : 0;
+    const ownText = piece.text.endsWith('\n') || piece.text === '' ? piece.text : `${piece.text}\n`;
+    const ownLines = ownText.split('\n').length - 1;
+    const text = comment + ownText + context.bindings;
+    const parts = [
+      ...(comment ? [{ parsed: parse(comment), from: 0, line: 1 }] : []),
+      { parsed: piece.parsed, from: comment.length, line: before + 1 },
+      { parsed: bindings, from: comment.length + ownText.length, line: before + ownLines + 1 },
+    ];
+    const all = summarize(text, analyze(joinParses(text, parts), { modules: this.modules }));
+    const inPiece = (r: Range) => r.start.line < before + ownLines;
     return movedAnalysis(
       {
-        functions: all.functions.filter((f) => f.range.start.line >= preludeLines),
-        diagnostics: all.diagnostics.filter((d) => d.range.start.line >= preludeLines - 1),
+        functions: all.functions.filter((f) => f.range.start.line >= before && inPiece(f.range)),
+        diagnostics: all.diagnostics.filter((d) => inPiece(d.range)),
       },
-      -preludeLines,
+      -before,
     );
   }
 }
