@@ -89,6 +89,8 @@ export class DocumentAnalyzer {
   private preludes = new Map<string, ParseResult>();
   /** Each piece's analysis, by its context and then its text (two maps: no long joined keys to hash). */
   private analyses = new Map<string, Map<string, DocumentAnalysis>>();
+  /** Each piece's analysis where it last stood: a keystroke that adds no line moves nothing. */
+  private readonly placed = new WeakMap<DocumentAnalysis, { line: number; moved: DocumentAnalysis }>();
   private readonly whole = new ChunkedParser();
 
   constructor(private readonly modules: ModuleRegistry) {}
@@ -132,7 +134,9 @@ export class DocumentAnalyzer {
         analysis = this.analyzePiece(context, bindings, piece);
       }
       kept.set(piece.text, analysis);
-      const moved = movedAnalysis(analysis, piece.line);
+      const placed = this.placed.get(analysis);
+      const moved = placed?.line === piece.line ? placed.moved : movedAnalysis(analysis, piece.line);
+      this.placed.set(analysis, { line: piece.line, moved });
       functions.push(...moved.functions);
       diagnostics.push(...moved.diagnostics);
     });
