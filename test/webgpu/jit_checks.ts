@@ -1,6 +1,8 @@
 // The jit engine on webgpu, in the page: fused kernels as WGSL against the float64 reference.
 import * as tf from '@tensorflow/tfjs-core';
-import { createReferenceBackend, openBackend, type Backend, type DeviceArray, type TfjsArray, type WebgpuBackend } from '../../runtime/backends';
+import {
+  createReferenceBackend, createWebgpuBackend, openBackend, type Backend, type DeviceArray, type OpenedBackendInfo, type TfjsArray, type WebgpuBackend,
+} from '../../runtime/backends';
 import { aval, formatAval, isFloat, Random, sizeOf } from '../../runtime/core';
 import { EagerEngine } from '../../runtime/eager';
 import { compileFused, jit, makeJaxpr, simplify, valueAndGrad, valueAndGradJaxpr, type TraceOps, type Tracer } from '../../runtime/jit';
@@ -212,16 +214,25 @@ export async function shaderCache(gpu: WebgpuBackend): Promise<{ first: number; 
   return { first: s1.compiled - s0.compiled, second: s2.compiled - s1.compiled, hits: s2.hits - s1.hits };
 }
 
+export interface LostDeviceReport {
+  before: OpenedBackendInfo;
+  after: OpenedBackendInfo;
+  /** What onFallback was called with, once per call. */
+  fallbacks: { info: OpenedBackendInfo; reason: string }[];
+  /** value and gradient of W2 at 4 points: on webgpu before the loss, on wasm after, on the reference. */
+  values: [number[], number[], number[]];
+}
+
 /**
- * openBackend('webgpu'), an evaluation, the device (which `gpu` shares) destroyed, then the next evaluation: it must
- * run on wasm and give the same answer. NB: this ends WebGPU for the page; it runs last.
+ * openBackend('webgpu') on a healthy device, an evaluation, the device destroyed, then the next
+ * evaluation: it must run on wasm and give the right answer. NB: this ends WebGPU for the page:
+ * the test gives it a page of its own.
  */
-export async function lostDevice(gpu: WebgpuBackend): Promise<{ before: string; after: string; values: number[][]; fallbackEvents: number }> {
+export async function lostDevice(): Promise<LostDeviceReport> {
   const opened = await openBackend('webgpu');
-  let fallbackEvents = 0;
-  const fellBack = new Promise<void>((resolve) => opened.onFallback(() => { fallbackEvents++; resolve(); }));
-  const evaluate = async () => {
-    const { backend } = opened;
+  const fallbacks: LostDeviceReport['fallbacks'] = [];
+  const fellBack = new Promise<void>((resolve) => opened.onFallback((info, reason) => { fallbacks.push({ info, reason }); resolve(); }));
+  const evaluate = async (backend: Backend) => {
     const f = jit(valueAndGrad(w2), { backend });
     const x = backend.upload([0.5, -1, 2, 0.25], aval([4], 'float32'));
     const [v, g] = f(x) as [DeviceArray, DeviceArray];
@@ -229,12 +240,13 @@ export async function lostDevice(gpu: WebgpuBackend): Promise<{ before: string; 
     [x, v, g].forEach((a) => backend.dispose(a));
     return [vh[0], ...gh];
   };
-  const before = opened.info.name;
-  const first = await evaluate();
-  gpu.device.destroy();
+  const before = opened.info;
+  const first = await evaluate(opened.backend);
+  // The same device as the opened backend's: tfjs keeps one webgpu backend a page.
+  (await createWebgpuBackend()).device.destroy();
   await fellBack;
-  const second = await evaluate();
-  return { before, after: opened.info.name, values: [first, second], fallbackEvents };
+  const second = await evaluate(opened.backend);
+  return { before, after: opened.info, fallbacks, values: [first, second, await evaluate(reference)] };
 }
 
 /**
@@ -262,4 +274,30 @@ export async function indicesOnTheGpu(gpu: WebgpuBackend): Promise<{ program: nu
   const [program, gathered, scattered] = await gpu.readMany([out, g, s]);
   [u, x, out, three, idx, g, s].forEach((a) => gpu.dispose(a));
   return { program: Array.from(program), gathered: Array.from(gathered), scattered: Array.from(scattered) };
+}
+
+/**
+ * A fused kernel wider than a shader may bind (9 inputs, 1 output; WebGPU's default limit is 8
+ * storage buffers): tan(1.2 tanh(x_k)) summed over k, where tan is steep. It must run as WGSL parts,
+ * not as tfjs ops, whose tan is the builtin (2^-11): the random program seed 108338642 departed
+ * from float64 by 4e-5 that way.
+ */
+export async function wideKernel(gpu: WebgpuBackend): Promise<{ maxBindings: number; bindings: number; codegen: (string | null)[]; worst: number }> {
+  const n = 9;
+  const f = (o: TraceOps, ...xs: Tracer[]) => xs.map((x) => o.tan(o.mul(o.tanh(x), o.lit(1.2)))).reduce((a, b) => o.add(a, b));
+  const exe = compileFused(makeJaxpr(f, Array.from({ length: n }, () => aval([6], 'float32'))), gpu);
+  const values = Array.from({ length: n }, (_, k) => Array.from({ length: 6 }, (_, i) => Math.fround(0.9 + 0.3 * ((k * 6 + i) % 7))));
+  const args = values.map((v) => gpu.upload(v, aval([6], 'float32')));
+  const outs = exe.run(args);
+  const [got] = await gpu.readMany(outs);
+  [...args, ...outs].forEach((a) => gpu.dispose(a));
+  let worst = 0;
+  for (let i = 0; i < 6; i++) {
+    const want = values.reduce((s, v) => s + Math.tan(1.2 * Math.tanh(v[i])), 0);
+    worst = Math.max(worst, Math.abs(got[i] - want) / Math.max(1, Math.abs(want)));
+  }
+  const fused = exe.plan.kernels.find((k) => k.kind === 'fused');
+  return {
+    maxBindings: gpu.shaders!.maxBindings, bindings: fused ? fused.inputs.length + fused.outputs.length : 0, codegen: [...(exe.gpuCodegen ?? [])], worst,
+  };
 }

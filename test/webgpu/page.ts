@@ -6,7 +6,7 @@ import { formatAval, isFloat, Random } from '../../runtime/core';
 import { EagerEngine, TorchOps } from '../../runtime/eager';
 import { abstractEval, PRIMITIVES, type ParamsOf, type Primitive } from '../../runtime/primitives';
 import { CASES, type Case, type CaseMaker } from '../unit/support/backend_cases';
-import { indicesOnTheGpu, jitMemory, jitPrimitive, lostDevice, programs, shaderCache, w2Check } from './jit_checks';
+import { indicesOnTheGpu, jitMemory, jitPrimitive, lostDevice, programs, shaderCache, w2Check, wideKernel } from './jit_checks';
 
 /** What one primitive's check returns: failures are messages; worst is the largest error seen, in units of the tolerance's scale. */
 export interface PrimitiveReport { cases: number; failures: string[]; worst: number }
@@ -127,8 +127,9 @@ const jitApi = {
   w2: (n: number) => w2Check(gpu(), n),
   jitMemory: (n: number, size: number) => jitMemory(gpu(), n, size),
   shaderCache: () => shaderCache(gpu()),
-  lostDevice: () => lostDevice(gpu()),
+  lostDevice,
   indicesOnTheGpu: () => indicesOnTheGpu(gpu()),
+  wideKernel: () => wideKernel(gpu()),
 };
 const pageApi = { ...api, ...jitApi };
 

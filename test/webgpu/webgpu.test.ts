@@ -25,8 +25,11 @@ const FUSED: ReadonlySet<string> = new Set(Object.keys(WGSL_RULES));
  * cos and tan's arguments themselves (Cephes) rather than trust the builtins' 2^-11.
  */
 const JIT_TOLERANCE: { readonly [P in Primitive]?: number } = {};
-/** NB: fixed unless GRADLENS_SEED is set, so that every run sees the same inputs. */
+/** NB: fixed unless GRADLENS_SEED is set, so that every run sees the same primitive cases. */
 const SEED = process.env.GRADLENS_SEED !== undefined ? Number(process.env.GRADLENS_SEED) : 20_240_917;
+/** Fresh each run, so that CI explores new random programs; printed in the test's title to replay it. */
+const PROGRAM_SEED = process.env.GRADLENS_PROGRAM_SEED !== undefined
+  ? Number(process.env.GRADLENS_PROGRAM_SEED) : Math.floor(Math.random() * 1e9);
 const CHROMIUM = process.env.GRADLENS_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless=new', '--no-sandbox', '--enable-unsafe-webgpu',
@@ -34,7 +37,7 @@ const CHROMIUM_ARGS = [
 ];
 const EVALUATIONS = 1_000;
 /** Random programs per length, as the Node differential test draws them (test/unit/jit/programs.ts). */
-const PROGRAMS = 20;
+const PROGRAMS = 40;
 const PROGRAM_LENGTHS = [4, 8, 12];
 /** As the Node differential test's RTOL for the jit engines, at the WGSL builtins' few ulps. */
 const PROGRAM_RTOL = 2e-5;
@@ -49,6 +52,16 @@ function call<K extends keyof PageApi>(page: Page, name: K, ...args: Parameters<
   ) as ReturnType<Api[K]>;
 }
 
+/** The test page in a fresh browser context (its own renderer and GPUDevice), loaded and isolated. */
+async function openPage(browser: Browser, url: string, pageErrors: string[] = []): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(url);
+  await page.waitForFunction(() => 'gradlens' in globalThis);
+  assert.equal(await page.evaluate(() => globalThis.crossOriginIsolated), true, 'the page is not cross-origin isolated');
+  return page;
+}
+
 describe(`webgpu backend in headless Chromium, seed ${SEED} (replay with GRADLENS_SEED=${SEED})`, function () {
   this.timeout(120_000);
   let browser: Browser;
@@ -59,11 +72,7 @@ describe(`webgpu backend in headless Chromium, seed ${SEED} (replay with GRADLEN
   before(async () => {
     server = await serveStatic(__dirname);
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    page = await browser.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(server.url);
-    await page.waitForFunction(() => 'gradlens' in globalThis);
-    assert.equal(await page.evaluate(() => globalThis.crossOriginIsolated), true, 'the page is not cross-origin isolated');
+    page = await openPage(browser, server.url, pageErrors);
     const { adapter } = await call(page, 'setup');
     console.log(`      webgpu adapter: ${adapter}`);
   });
@@ -133,18 +142,53 @@ describe(`webgpu backend in headless Chromium, seed ${SEED} (replay with GRADLEN
     assert.deepEqual(r.scattered, [3, 0, 1, 6, 0, 4]);
   });
 
-  it(`differential: ${PROGRAMS * PROGRAM_LENGTHS.length} random programs, jit(value_and_grad) on webgpu against float64 within ${PROGRAM_RTOL}`, async () => {
-    const r = await call(page, 'programs', SEED, PROGRAMS, PROGRAM_LENGTHS, PROGRAM_RTOL);
+  it(`a fused kernel binding more buffers than a shader may runs as WGSL parts, its tan within ${RTOL}`, async () => {
+    const r = await call(page, 'wideKernel');
+    assert.ok(r.bindings > r.maxBindings, `the kernel binds ${r.bindings} buffers, the device allows ${r.maxBindings}: make it wider`);
+    assert.deepEqual(r.codegen, ['wgsl']);
+    assert.ok(r.worst <= RTOL, `worst error ${r.worst}`);
+  });
+
+  it(`differential: ${PROGRAMS * PROGRAM_LENGTHS.length} random programs from seed ${PROGRAM_SEED} (replay with GRADLENS_PROGRAM_SEED=${PROGRAM_SEED}), jit(value_and_grad) on webgpu against float64 within ${PROGRAM_RTOL}`, async () => {
+    const r = await call(page, 'programs', PROGRAM_SEED, PROGRAMS, PROGRAM_LENGTHS, PROGRAM_RTOL);
     console.log(`      ${r.run} programs judged, ${r.illConditioned} where float32 itself departs from float64 set aside`);
     assert.deepEqual(r.failures, []);
     assert.ok(r.illConditioned <= r.run / 5, `${r.illConditioned} programs set aside`);
   });
+});
 
-  // NB: last: it destroys the page's GPUDevice.
-  it('a lost device (destroyed mid-session) moves openBackend to wasm and the next evaluation succeeds there', async () => {
+describe('webgpu backend in headless Chromium: a lost device', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  let server: Awaited<ReturnType<typeof serveStatic>>;
+
+  before(async () => {
+    server = await serveStatic(__dirname);
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  // NB: a page of its own, so that the destroyed device cannot take the other tests with it.
+  it('destroyed mid-session, it moves openBackend to wasm, says so through info and onFallback, and the next evaluation is right', async () => {
+    const pageErrors: string[] = [];
+    const page = await openPage(browser, server.url, pageErrors);
     const r = await call(page, 'lostDevice');
-    assert.deepEqual([r.before, r.after, r.fallbackEvents], ['webgpu', 'wasm', 1]);
-    const [gpu, wasm] = r.values;
-    gpu.forEach((v, i) => assert.ok(Math.abs(v - wasm[i]) <= 1e-5 * Math.max(1, Math.abs(wasm[i])), `value ${i}: webgpu ${v}, wasm ${wasm[i]}`));
+    assert.equal(r.before.name, 'webgpu');
+    assert.ok(r.before.adapter, 'no adapter description before the loss');
+    assert.deepEqual(r.after, { name: 'wasm' });
+    assert.equal(r.fallbacks.length, 1);
+    assert.deepEqual(r.fallbacks[0].info, { name: 'wasm' });
+    assert.ok(r.fallbacks[0].reason.length > 0, 'onFallback gave no reason');
+    const [gpu, wasm, want] = r.values;
+    want.forEach((w, i) => {
+      const tol = 1e-5 * Math.max(1, Math.abs(w));
+      assert.ok(Math.abs(gpu[i] - w) <= tol, `value ${i} on webgpu: ${gpu[i]}, reference ${w}`);
+      assert.ok(Math.abs(wasm[i] - w) <= tol, `value ${i} on wasm after the loss: ${wasm[i]}, reference ${w}`);
+    });
+    assert.deepEqual(pageErrors, [], 'uncaught errors in the page');
   });
 });

@@ -7,6 +7,7 @@ import { compileWasm, wasmIneligible, wasmSimdSupported } from './codegen_wasm';
 import { generateWgsl, wgslIneligible } from './codegen_wgsl';
 import { kernelSpec, specKey } from './kernel_spec';
 import { planJaxpr, type Plan, type PlanKernel } from './plan';
+import { splitKernel } from './split';
 
 const cache = new Map<string, HostKernel>();
 const stats = { hits: 0, misses: 0 };
@@ -69,6 +70,9 @@ interface Held<A> {
   owned: boolean;
 }
 
+/** On a GPU: a shader over some of a kernel's values, or one of its equations run by the backend. */
+type GpuPart = { readonly program: ShaderProgram; readonly inputs: readonly Var[]; readonly outputs: readonly Var[] } | { readonly eqn: number };
+
 type Step = { readonly kernel: PlanKernel; readonly fn: HostKernel | null; readonly code: 'js' | 'wasm' | null };
 
 /**
@@ -80,23 +84,28 @@ type Step = { readonly kernel: PlanKernel; readonly fn: HostKernel | null; reado
 export function compile<A extends DeviceArray>(jaxpr: Jaxpr, backend: Backend<A>, options: CompileOptions = {}): Executable<A> {
   const plan = planJaxpr(jaxpr);
   const codegen = options.codegen ?? 'auto';
-  const gpuPrograms = new Map<ShaderRunner<A>, readonly (ShaderProgram | null)[]>();
-  /** The WGSL program of each fused kernel for this runner; null where it must run op by op. */
+  const gpuPrograms = new Map<ShaderRunner<A>, readonly (GpuPart[] | null)[]>();
+  /** Per plan kernel, the shaders (and leftover backend ops) that run it on this runner; null for a primitive. */
   const programsFor = (runner: ShaderRunner<A>) => {
     let programs = gpuPrograms.get(runner);
     if (!programs) {
       programs = plan.kernels.map((kernel) => {
         if (kernel.kind === 'primitive') return null;
-        const spec = kernelSpec(jaxpr, kernel);
-        if (wgslIneligible(spec) !== null || kernel.inputs.length + kernel.outputs.length > runner.maxBindings) return null;
-        const key = `${runner.maxWorkgroupsPerDimension}:${specKey(spec)}`;
-        let program = shaderPrograms.get(key);
-        if (!program) {
-          const k = generateWgsl(spec, runner.maxWorkgroupsPerDimension);
-          program = { key, source: k.source, workgroups: k.workgroups, outputs: kernel.outputs.map((v) => v.aval) };
-          shaderPrograms.set(key, program);
-        }
-        return program;
+        const parts = kernel.inputs.length + kernel.outputs.length > runner.maxBindings
+          ? splitKernel(jaxpr, kernel, runner.maxBindings) : [kernel];
+        return parts.flatMap((part): GpuPart[] => {
+          if (part.kind === 'primitive') return [{ eqn: part.eqn }];
+          const spec = kernelSpec(jaxpr, part);
+          if (wgslIneligible(spec) !== null) return part.eqns.map((eqn) => ({ eqn }));
+          const key = `${runner.maxWorkgroupsPerDimension}:${specKey(spec)}`;
+          let program = shaderPrograms.get(key);
+          if (!program) {
+            const k = generateWgsl(spec, runner.maxWorkgroupsPerDimension);
+            program = { key, source: k.source, workgroups: k.workgroups, outputs: part.outputs.map((v) => v.aval) };
+            shaderPrograms.set(key, program);
+          }
+          return [{ program, inputs: part.inputs, outputs: part.outputs }];
+        });
       });
       gpuPrograms.set(runner, programs);
     }
@@ -160,13 +169,20 @@ export function compile<A extends DeviceArray>(jaxpr: Jaxpr, backend: Backend<A>
       if (runner) {
         const programs = programsFor(runner);
         plan.kernels.forEach((kernel, k) => {
-          const program = programs[k];
-          if (program) {
-            const outs = runner.run(program, kernel.inputs.map(deviceOf));
-            kernel.outputs.forEach((v, j) => owned(v, outs[j]));
-          } else {
-            for (const i of kernel.eqns) runPrimitive(jaxpr, backend, i, deviceOf, owned);
+          const parts = programs[k] ?? [{ eqn: kernel.eqns[0] }];
+          const made: Var[] = [];
+          for (const p of parts) {
+            if ('eqn' in p) {
+              runPrimitive(jaxpr, backend, p.eqn, deviceOf, owned);
+              made.push(jaxpr.eqns[p.eqn].out);
+            } else {
+              const outs = runner.run(p.program, p.inputs.map(deviceOf));
+              p.outputs.forEach((v, j) => owned(v, outs[j]));
+              made.push(...p.outputs);
+            }
           }
+          // Values passed between the parts of a split kernel are its own: freed once it has run.
+          for (const v of made) if (!kernel.outputs.includes(v)) release(v);
           for (const v of kernel.inputs) if (last.get(v) === k) release(v);
         });
       } else stepsOnHost().forEach(({ kernel, fn }, k) => {
@@ -206,7 +222,7 @@ export function compile<A extends DeviceArray>(jaxpr: Jaxpr, backend: Backend<A>
     },
     get gpuCodegen() {
       const runner = backend.shaders;
-      return runner && programsFor(runner).map((p, k) => (plan.kernels[k].kind === 'primitive' ? null : p ? 'wgsl' : 'ops'));
+      return runner && programsFor(runner).map((parts) => (parts === null ? null : parts.every((p) => 'program' in p) ? 'wgsl' : 'ops'));
     },
     run,
   };
