@@ -3,7 +3,7 @@
  * the results it is sent, and drops them once the function's text changes.
  */
 import { strict as assert } from 'node:assert';
-import { checkInputsRequest, COMMANDS, resultNotification, resultRequest, type CheckInputsResult, type EvaluationOutcome } from '../../protocol';
+import { checkInputsRequest, COMMANDS, evaluateRequest, resultNotification, resultRequest, type CheckInputsResult, type EvaluationOutcome } from '../../protocol';
 import { fileUri, LspClient, readText } from './client';
 
 const FILE = 'examples/seed_jax.py';
@@ -57,6 +57,19 @@ describe('language server with an execution-host client over --node-ipc', functi
     // A result computed from the old text, arriving late, is not shown either.
     await host.connection.sendNotification(resultNotification, outcome);
     assert.equal((await host.codeLenses(uri))[0].command!.title, '∇ Compute gradient');
+  });
+
+  it('evaluates on its CPU when the client asks with gradlens/evaluate (its own host could not start)', async () => {
+    const current = await host.connection.sendRequest(resultRequest, { uri, function: 'f' });
+    assert.equal(current, null);
+    const document = (await host.codeLenses(uri))[0];
+    assert.equal(document.command!.title, '∇ Compute gradient');
+    // The function as the edit above left it: 4 + 6 + 6 at x = 2.
+    const edited = text.replace('+ 5', '+ 6');
+    const outcome = await host.connection.sendRequest(evaluateRequest, { uri, text: edited, function: 'f', engines: 'eager', backend: 'wasm', graphs: false });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.equal(outcome.result.value, 16);
+    assert.match((await host.codeLenses(uri))[0].command!.title, /^∇x = 7\.0$/);
   });
 
   it('checks typed inputs against the parameters (gradlens/checkInputs)', async () => {

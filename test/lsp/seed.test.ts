@@ -65,6 +65,19 @@ describe('language server over stdio: the seed snippets', function () {
     });
   }
 
+  it('does not show a result whose function was edited while it ran', async () => {
+    const file = 'examples/seed_jax.py';
+    const uri = fileUri(`${file}?edited-while-running`);
+    const text = readText(file);
+    await client.open(uri, text);
+    const running = client.executeCommand<EvaluationOutcome>(COMMANDS.computeGradient, [{ uri, function: 'f' }]);
+    const line = text.split('\n').findIndex((l) => l.includes('return x ** 2'));
+    await client.change(uri, [{ range: { start: { line, character: 4 }, end: { line, character: 4 } }, text: 'y = 1\n    ' }]);
+    const outcome = await running;
+    assert.ok(outcome.ok || outcome.error.kind === 'cancelled', JSON.stringify(outcome));
+    assert.equal((await client.codeLenses(uri))[0].command!.title, '∇ Compute gradient');
+  });
+
   it('warns at `import scipy` with the exact range', async () => {
     const file = 'test/fixtures/lsp/scipy_import.py';
     const uri = fileUri(file);
