@@ -75,21 +75,19 @@ export function startServer(connection: Connection): void {
     return document && isPython(document) ? analyses.of(document) : undefined;
   };
 
-  const functionOf = (args: FunctionCommandArgs): { analysis: DocumentAnalysis; fn: FunctionSummary } => {
-    const analysis = analysisOf(args.uri);
-    const fn = analysis?.functions.find((f) => f.qualname === args.function);
-    if (!analysis || !fn) throw new ResponseError(ErrorCodes.InvalidParams, `${args.uri}: no function '${args.function}' in the open document; save the file and try again from its CodeLens`);
-    return { analysis, fn };
+  const functionOf = (args: FunctionCommandArgs): FunctionSummary => {
+    const fn = analysisOf(args.uri)?.functions.find((f) => f.qualname === args.function);
+    if (!fn) throw new ResponseError(ErrorCodes.InvalidParams, `${args.uri}: no function '${args.function}' in the open document (renamed or removed?); run the command from the CodeLens over the function`);
+    return fn;
   };
 
-  /** Stores an outcome that is still current and shows it; answers whether it was current. */
-  const accept = (outcome: EvaluationOutcome): boolean => {
+  /** Stores an outcome that is still current and shows it; one computed from older text is dropped. */
+  const accept = (outcome: EvaluationOutcome): void => {
     const { uri } = outcomeKey(outcome);
     const analysis = analysisOf(uri);
-    if (!analysis || !results.put(outcome, analysis)) return false;
+    if (!analysis || !results.put(outcome, analysis)) return;
     publish(uri, analysis);
     refresh();
-    return true;
   };
 
   const evaluateHere = async (request: EvaluateRequest, sourceHash: string, token?: CancellationToken): Promise<EvaluationOutcome> => {
@@ -106,7 +104,7 @@ export function startServer(connection: Connection): void {
   };
 
   const runCommand = (command: CommandId, args: FunctionCommandArgs, token: CancellationToken) => {
-    const { fn } = functionOf(args);
+    const fn = functionOf(args);
     const document = documents.get(args.uri)!;
     const request: EvaluateRequest = {
       uri: args.uri,
@@ -177,7 +175,7 @@ export function startServer(connection: Connection): void {
     return runCommand(command as CommandId, target, token);
   });
 
-  connection.onNotification(resultNotification, (outcome) => void accept(outcome));
+  connection.onNotification(resultNotification, accept);
   connection.onRequest(resultRequest, (args) => {
     analysisOf(args.uri);
     return results.get(args.uri, args.function) ?? null;
