@@ -111,7 +111,7 @@ interface Runs {
 async function runEngines(s: Stages): Promise<Runs> {
   const { target, engine } = s;
   const backend = s.profiler.backend;
-  const eager = target.style === 'torch' && s.request.engines !== 'jit' ? torchEager(target, engine, s.profiler, s.limits, s.request.graphs) : null;
+  const eager = target.style === 'torch' && s.request.engines !== 'jit' ? await torchEager(target, engine, s.profiler, s.limits, s.request.graphs) : null;
   if (eager) await s.checkpoint();
   const options = { file: target.file, ...s.limits };
   const opened = target.style === 'torch'
@@ -139,16 +139,16 @@ async function tracedEngines(s: Stages, at: JaxFunctionAt, torch: TorchEager | n
   try {
     await s.checkpoint();
     const lineOf = (span: SourceSpan | null) => (span && ownsLine(fn, span) ? span.line : null);
-    const eager = torch ? torch.run : s.request.engines === 'jit' ? undefined : jaxEager(staged, at.wrt, backend, lineOf);
+    const eager = torch ? torch.run : s.request.engines === 'jit' ? undefined : await jaxEager(staged, at.wrt, backend, lineOf);
     await s.checkpoint();
-    const jit = s.request.engines === 'eager' ? undefined : jaxJit(staged, at.wrt, backend, lineOf);
+    const jit = s.request.engines === 'eager' ? undefined : await jaxJit(staged, at.wrt, backend, lineOf);
     await s.checkpoint();
     const shown = eager ?? jit!;
     const nonFinite = torch ? torch.nonFinite
-      : hasNonFinite(shown) ? jaxNonFinite(at, backend, (span) => (span && ownsLine(fn, span) ? rangeOfSource(span) : rangeOfSpan(fn.nameSpan))) : null;
-    const graphs = s.request.graphs ? [...torchOnly(torch, true).graphs ?? [], ...jaxGraphs(at, backend)] : null;
+      : hasNonFinite(shown) ? await jaxNonFinite(at, backend, (span) => (span && ownsLine(fn, span) ? rangeOfSource(span) : rangeOfSpan(fn.nameSpan))) : null;
+    const graphs = s.request.graphs ? [...torchOnly(torch, true).graphs ?? [], ...await jaxGraphs(at, backend)] : null;
     await s.checkpoint();
-    const plot = jaxPlot(at, staged, backend, jit?.executable ?? simplifyAndFuse(staged.jaxpr, backend));
+    const plot = await jaxPlot(at, staged, backend, jit?.executable ?? simplifyAndFuse(staged.jaxpr, backend));
     return {
       inputs: torch ? torch.inputs : shownInputs(at),
       ...(eager ? { eager: { value: eager.value, grad: eager.grad, runMs: eager.runMs, ops: eager.ops, lines: eager.lines } } : {}),

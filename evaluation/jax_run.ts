@@ -69,37 +69,37 @@ function withForwardSpans(vg: Jaxpr, forward: Jaxpr): Jaxpr {
 /** The source line an equation's span stands for; null where it has none of its own. */
 export type LineOf = (span: SourceSpan | null) => number | null;
 
-export function jaxEager(staged: Staged, wrt: readonly string[], backend: Backend, lineOf: LineOf): EagerRun & { readonly eqnMs: readonly number[] } {
+export async function jaxEager(staged: Staged, wrt: readonly string[], backend: Backend, lineOf: LineOf): Promise<EagerRun & { readonly eqnMs: readonly number[] }> {
   // NB: the first run warms the backend's kernels up; the second is the one whose lines are shown.
-  runOpByOp(staged.jaxpr, backend, staged.arrays);
-  const first = runOpByOp(staged.jaxpr, backend, staged.arrays);
+  await runOpByOp(staged.jaxpr, backend, staged.arrays);
+  const first = await runOpByOp(staged.jaxpr, backend, staged.arrays);
   // Timed as the jit run is: until the value and the gradients are read back.
-  const ms = steadyMs(() => {
+  const ms = await steadyMs(async () => {
     const t0 = performance.now();
-    runOpByOp(staged.jaxpr, backend, staged.arrays);
+    await runOpByOp(staged.jaxpr, backend, staged.arrays);
     return performance.now() - t0;
   });
   const ops = staged.jaxpr.eqns.map((e, i) => ({ ms: first.eqnMs[i], line: lineOf(e.span) }));
   return { ...valueAndGrad(first.outputs, wrt), runMs: roundMs(ms), ops: ops.length, lines: lineTimings(ops), eqnMs: first.eqnMs };
 }
 
-export function jaxJit(staged: Staged, wrt: readonly string[], backend: Backend, lineOf: LineOf): JitRun & { readonly executable: Executable<DeviceArray> } {
+export async function jaxJit(staged: Staged, wrt: readonly string[], backend: Backend, lineOf: LineOf): Promise<JitRun & { readonly executable: Executable<DeviceArray> }> {
   const t0 = performance.now();
   const exe = simplifyAndFuse(staged.jaxpr, backend);
   const compileMs = performance.now() - t0;
   // NB: a run is timed until its results are read back: on webgpu, `run` only queues the kernels.
-  const runOnce = () => {
+  const runOnce = async () => {
     const started = performance.now();
     const outs = exe.run(staged.arrays);
     try {
-      const outputs = outs.map((o) => ({ values: backend.readSync(o), shape: o.shape }));
-      return { ms: performance.now() - started, outputs };
+      const values = await backend.readMany(outs);
+      return { ms: performance.now() - started, outputs: outs.map((o, i) => ({ values: values[i], shape: o.shape })) };
     } finally {
       for (const o of new Set(outs)) backend.dispose(o);
     }
   };
-  const first = runOnce();
-  const ms = steadyMs(() => runOnce().ms);
+  const first = await runOnce();
+  const ms = await steadyMs(async () => (await runOnce()).ms);
   return {
     ...valueAndGrad(first.outputs, wrt),
     traceMs: roundMs(staged.traceMs),
@@ -130,12 +130,12 @@ function lineKernels(exe: Executable<DeviceArray>, lineOf: LineOf): JitRun['line
  * The first equation whose result is NaN or Inf: the function's own jaxpr run op by op, then its
  * gradient's. `rangeOf` places an equation's span (the function's name where it has none).
  */
-export function jaxNonFinite(at: JaxFunctionAt, backend: Backend, rangeOf: (span: SourceSpan | null) => SourceRange): NonFinite | null {
+export async function jaxNonFinite(at: JaxFunctionAt, backend: Backend, rangeOf: (span: SourceSpan | null) => SourceRange): Promise<NonFinite | null> {
   for (const where of ['value', 'gradient'] as const) {
     const jaxpr = unwrap(at.jaxpr(where === 'gradient'));
     const { arrays, release } = unwrap(at.argumentArrays(jaxpr.invars));
     try {
-      const found = runOpByOp(jaxpr, backend, arrays, true).nonFinite;
+      const found = (await runOpByOp(jaxpr, backend, arrays, true)).nonFinite;
       if (found) {
         const e = jaxpr.eqns[found.eqn];
         return { range: rangeOf(e.span), in: where, op: e.primitive, value: found.value };
@@ -148,23 +148,25 @@ export function jaxNonFinite(at: JaxFunctionAt, backend: Backend, rangeOf: (span
 }
 
 /** The forward and gradient jaxprs as graphs, each with its fusion plan and each equation's op-by-op time. */
-export function jaxGraphs(at: JaxFunctionAt, backend: Backend): GraphView[] {
+export async function jaxGraphs(at: JaxFunctionAt, backend: Backend): Promise<GraphView[]> {
   const names = Object.keys(at.inputs);
-  return (['forward', 'gradient'] as const).map((kind) => {
+  const graphs: GraphView[] = [];
+  for (const kind of ['forward', 'gradient'] as const) {
     const jaxpr = unwrap(at.jaxpr(kind === 'gradient'));
     const { arrays, release } = unwrap(at.argumentArrays(jaxpr.invars));
     try {
-      runOpByOp(jaxpr, backend, arrays);
-      const { eqnMs } = runOpByOp(jaxpr, backend, arrays);
+      await runOpByOp(jaxpr, backend, arrays);
+      const { eqnMs } = await runOpByOp(jaxpr, backend, arrays);
       const plan = planJaxpr(jaxpr);
-      return jaxprGraph(jaxpr, plan, {
+      graphs.push(jaxprGraph(jaxpr, plan, {
         kind, eqnMs, kernelSource: kernelSourcesFor(jaxpr, plan, backend),
         ...(names.length === jaxpr.invars.length ? { inputNames: names } : {}),
-      });
+      }));
     } finally {
       release();
     }
-  });
+  }
+  return graphs;
 }
 
 /**
@@ -184,19 +186,26 @@ function kernelSourcesFor(jaxpr: Jaxpr, plan: Plan, backend: Backend): (kernel: 
 }
 
 /** f and f' through the compiled value-and-grad, for a function of exactly one scalar float. */
-export function jaxPlot(at: JaxFunctionAt, staged: Staged, backend: Backend, exe: Executable<DeviceArray>): PlotData | null {
+export async function jaxPlot(at: JaxFunctionAt, staged: Staged, backend: Backend, exe: Executable<DeviceArray>): Promise<PlotData | null> {
   const params = Object.entries(at.inputs);
   if (params.length !== 1 || at.wrt.length !== 1 || staged.jaxpr.invars.length !== 1) return null;
   const [[param, v]] = params;
   const aval = staged.jaxpr.invars[0].aval;
   if (typeof v !== 'number' || aval.shape.length !== 0) return null;
-  return samplePlot(param, v, (x) => {
-    const arg = backend.upload([x], aval);
-    const outs = exe.run([arg]);
+  // Every sample's f and f' are read back together: one round trip, not two a sample.
+  return samplePlot(param, v, async (xs) => {
+    const made = new Set<DeviceArray>();
     try {
-      return [backend.readSync(outs[0])[0], backend.readSync(outs[1])[0]];
+      const outs = xs.flatMap((x) => {
+        const arg = backend.upload([x], aval);
+        const [y, dy] = exe.run([arg]);
+        for (const a of [arg, y, dy]) made.add(a);
+        return [y, dy];
+      });
+      const values = await backend.readMany(outs);
+      return xs.map((_, i) => [values[2 * i][0], values[2 * i + 1][0]] as const);
     } finally {
-      for (const o of new Set([arg, ...outs])) backend.dispose(o);
+      for (const a of made) backend.dispose(a);
     }
   });
 }

@@ -5,11 +5,11 @@ import type { LineTiming, Numbers } from '../protocol/results';
 export const STEADY_CALLS = 7;
 export const STEADY_BUDGET_MS = 250;
 
-/** The median of a few more calls of `once` (each returning its own milliseconds), within the budget. */
-export function steadyMs(once: () => number): number {
+/** The median of a few more calls of `once` (each resolving to its own milliseconds), within the budget. */
+export async function steadyMs(once: () => Promise<number>): Promise<number> {
   const times: number[] = [];
   const started = performance.now();
-  while (times.length < STEADY_CALLS && (times.length === 0 || performance.now() - started < STEADY_BUDGET_MS)) times.push(once());
+  while (times.length < STEADY_CALLS && (times.length === 0 || performance.now() - started < STEADY_BUDGET_MS)) times.push(await once());
   return median(times);
 }
 

@@ -1,7 +1,9 @@
 /**
  * A jaxpr run one equation at a time on the backend, as JAX runs outside jit: each equation's
  * time measured (the eager engine's per-line timings for jax code) and, when asked, the first
- * equation whose result holds a NaN or an Inf.
+ * equation whose result holds a NaN or an Inf. NB: everything is read back in one asynchronous
+ * readMany at the end: a synchronous read of a GPU array (tfjs-webgpu's readSync) copies it through
+ * canvas textures, which loses SwiftShader's device and stalls a real GPU's queue.
  */
 import { isFloat } from '../runtime/core';
 import type { Backend, DeviceArray } from '../runtime/backends';
@@ -16,7 +18,7 @@ export interface OpByOpRun {
   readonly nonFinite: { readonly eqn: number; readonly value: 'nan' | 'inf' | '-inf' } | null;
 }
 
-export function runOpByOp(jaxpr: Jaxpr, backend: Backend, args: readonly DeviceArray[], checkFinite = false): OpByOpRun {
+export async function runOpByOp(jaxpr: Jaxpr, backend: Backend, args: readonly DeviceArray[], checkFinite = false): Promise<OpByOpRun> {
   const env = new Map<Var, DeviceArray>();
   const owned: DeviceArray[] = [];
   const place = (values: ArrayLike<number>, a: Atom | Var): DeviceArray => {
@@ -32,7 +34,7 @@ export function runOpByOp(jaxpr: Jaxpr, backend: Backend, args: readonly DeviceA
     jaxpr.invars.forEach((v, i) => env.set(v, args[i]));
     const read = (a: Atom): DeviceArray => (isVar(a) ? env.get(a)! : place([a.value], a));
     const eqnMs: number[] = [];
-    let nonFinite: OpByOpRun['nonFinite'] = null;
+    const checked: { readonly eqn: number; readonly array: DeviceArray }[] = [];
     jaxpr.eqns.forEach((e, i) => {
       const inputs = e.inputs.map(read);
       const t0 = performance.now();
@@ -40,15 +42,20 @@ export function runOpByOp(jaxpr: Jaxpr, backend: Backend, args: readonly DeviceA
       eqnMs.push(performance.now() - t0);
       owned.push(out);
       env.set(e.out, out);
-      if (checkFinite && nonFinite === null && isFloat(out.dtype)) {
-        const value = firstNonFinite(Array.from(backend.readSync(out)));
-        if (value) nonFinite = { eqn: i, value };
-      }
+      if (checkFinite && isFloat(out.dtype)) checked.push({ eqn: i, array: out });
     });
-    const outputs = jaxpr.outvars.map((a) => ({
-      values: isVar(a) ? backend.readSync(env.get(a)!) : [a.value],
-      shape: a.aval.shape,
-    }));
+    const outArrays = jaxpr.outvars.flatMap((a) => (isVar(a) ? [env.get(a)!] : []));
+    const values = await backend.readMany([...outArrays, ...checked.map((c) => c.array)]);
+    let k = 0;
+    const outputs = jaxpr.outvars.map((a) => ({ values: isVar(a) ? values[k++] : [a.value], shape: a.aval.shape }));
+    let nonFinite: OpByOpRun['nonFinite'] = null;
+    for (const [j, c] of checked.entries()) {
+      const value = firstNonFinite(Array.from(values[outArrays.length + j]));
+      if (value) {
+        nonFinite = { eqn: c.eqn, value };
+        break;
+      }
+    }
     return { outputs, eqnMs, nonFinite };
   } finally {
     for (const a of owned) backend.dispose(a);

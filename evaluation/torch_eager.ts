@@ -3,13 +3,14 @@
  * leaf requiring grad, the function called, `backward()` on its result. Backend calls are timed
  * by the source line whose op made them; the tape of the first call is kept for the viewer.
  */
-import { captureInputs, getattr, PyList, PyTuple, scriptError, type Budgets, type CancelSignal, type Interpreter, type PyValue } from '../lang/python';
-import { PyTensor, torchModules } from '../lang/python/torch';
-import { exportTape, type EagerEngine, type TapeGraph } from '../runtime/eager';
+import { captureInputs, getattr, PyList, PyTuple, scriptError, type Budgets, type CancelSignal, type PyValue } from '../lang/python';
+import { leafArguments, PyTensor, torchModules } from '../lang/python/torch';
+import type { Backend } from '../runtime/backends';
+import { exportTape, Tensor, type EagerEngine, type TapeGraph } from '../runtime/eager';
 import type { EagerRun, NonFinite, Numbers } from '../protocol/results';
 import { EvaluationFailure, failureAt, rangeOfSource, rangeOfSpan, scriptFailure } from './failure';
-import { firstNonFinite, lineTimings, roundMs, steadyMs } from './measure';
-import type { NonFiniteOp, OpTiming, Profiler } from './profiled_backend';
+import { firstNonFinite, lineTimings, nest, roundMs, steadyMs } from './measure';
+import type { OpTiming, Profiler } from './profiled_backend';
 import type { Target } from './target';
 
 export interface TorchEager {
@@ -26,78 +27,90 @@ export interface RunLimits {
   readonly signal?: CancelSignal;
 }
 
-export function torchEager(target: Target, engine: EagerEngine, profiler: Profiler, limits: RunLimits, withTape: boolean): TorchEager {
+export async function torchEager(target: Target, engine: EagerEngine, profiler: Profiler, limits: RunLimits, withTape: boolean): Promise<TorchEager> {
   const { fn, file } = target;
   const captured = captureInputs(target.analysis.parse, fn, target.inputs, { file, modules: torchModules(engine), ...limits });
   if (!captured.ok) throw scriptFailure(captured.error);
   const interp = captured.inputs.interpreter;
-  // Backward's ops belong to no line of the source: they count in the run, not in `lines`.
-  let forward = false;
-  profiler.spanOf = () => (forward ? engine.span : null);
-  return engine.tidy(() => {
+  const script = <T>(body: () => T): T => {
     try {
-      const torch = interp.importModule('torch');
-      const leaves = new Map<string, PyTensor>();
-      const args: PyValue[] = [];
-      const inputs: Record<string, Numbers> = {};
-      for (const [name, value] of captured.inputs.values) {
-        const leaf = asLeaf(interp, torch, value);
-        if (leaf) leaves.set(name, leaf);
-        args.push(leaf ?? value);
-        const n = numbers(value);
-        // NB: an argument that is not numeric (a string, a module) is passed but not shown.
-        if (n !== null) inputs[name] = n;
-      }
-      /** One forward and backward; the grads it leaves are zeroed by the next. */
-      const call = () => {
-        for (const leaf of leaves.values()) leaf.t.setGrad(null);
-        forward = true;
-        const result = engine.withGradMode(true, () => interp.call(captured.inputs.fn, args));
-        forward = false;
-        if (!(result instanceof PyTensor) && typeof result !== 'number') {
-          throw failureAt('error', file, fn.nameSpan, `${fn.name}() returned ${interp.repr(result)}, not a number or a tensor; Gradlens differentiates functions that return one`);
-        }
-        if (result instanceof PyTensor && result.t.requiresGrad) interp.call(getattr(result, 'backward', interp), []);
-        return result;
-      };
-      const gradOf = (leaf: PyTensor): Numbers => (leaf.t.grad ? (leaf.t.grad.tolist() as Numbers) : zerosLike(leaf.t.tolist() as Numbers));
-      // NB: a first call warms the backend's kernels up (wasm's first pow takes ~15 ms), so that
-      // the recorded call times each line as every later call runs it.
-      engine.tidy(() => void call());
-      profiler.startRecording();
-      const result = call();
-      const { ops } = profiler.stopRecording();
-      const value = numbers(result) as Numbers;
-      const grad: Record<string, Numbers> = {};
-      for (const [name, leaf] of leaves) grad[name] = gradOf(leaf);
-      const tape = withTape && result instanceof PyTensor && result.t.requiresGrad
-        ? { graph: exportTape([result.t]), leaves: leafNames(leaves), ops } : null;
-      const nonFinite = firstNonFinite(value) || Object.values(grad).some((g) => firstNonFinite(g)) ? locateNonFinite(() => engine.tidy(() => void call()), profiler, target) : null;
-      // Timed as the jit run is: until the value and the gradients are read back.
-      const ms = steadyMs(() => engine.tidy(() => {
-        const t0 = performance.now();
-        const y = call();
-        if (y instanceof PyTensor) y.t.tolist();
-        for (const leaf of leaves.values()) leaf.t.grad?.tolist();
-        return performance.now() - t0;
-      }));
-      return { inputs, run: { value, grad, runMs: roundMs(ms), ops: ops.length, lines: lineTimings(ops) }, tape, nonFinite };
+      return body();
     } catch (e) {
       if (e instanceof EvaluationFailure) throw e;
       throw scriptFailure(scriptError(interp, e, file));
     }
-  });
+  };
+  // Backward's ops belong to no line of the source: they count in the run, not in `lines`.
+  let forward = false;
+  profiler.spanOf = () => (forward ? engine.span : null);
+  // NB: made outside any tidy scope, the leaves live until the end, where they (and their grads) are freed.
+  const { args, leaves } = script(() => leafArguments(interp, captured.inputs.values));
+  /**
+   * One forward and backward; the grads it leaves are zeroed by the next. Its scope frees all but
+   * the result's tensor, which the caller frees once it is read.
+   */
+  const call = (): { readonly result: PyValue; readonly kept: Tensor | null } => engine.tidy(() => script(() => {
+    for (const leaf of leaves.values()) leaf.t.setGrad(null);
+    forward = true;
+    let result: PyValue;
+    try {
+      result = engine.withGradMode(true, () => interp.call(captured.inputs.fn, args));
+    } finally {
+      forward = false;
+    }
+    if (!(result instanceof PyTensor) && typeof result !== 'number') {
+      throw failureAt('error', file, fn.nameSpan, `${fn.name}() returned ${interp.repr(result)}, not a number or a tensor; Gradlens differentiates functions that return one`);
+    }
+    if (result instanceof PyTensor && result.t.requiresGrad) interp.call(getattr(result, 'backward', interp), []);
+    return { result, kept: result instanceof PyTensor ? result.t : null };
+  }));
+  const grads = () => [...leaves.values()].map((leaf) => leaf.t.grad ?? leaf.t);
+  const gradOf = (leaf: PyTensor, read: Numbers): Numbers => (leaf.t.grad ? read : zerosLike(read));
+  try {
+    // NB: a first call warms the backend's kernels up (wasm's first pow takes ~15 ms), so that
+    // the recorded call times each line as every later call runs it.
+    call().kept?.dispose();
+    profiler.startRecording();
+    const { result, kept } = call();
+    const { ops } = await profiler.stopRecording();
+    const tape = withTape && kept?.requiresGrad ? { graph: exportTape([kept]), leaves: leafNames(leaves), ops } : null;
+    const [value, ...read] = await numbersOf(engine.backend, [result, ...grads()]);
+    kept?.dispose();
+    const grad: Record<string, Numbers> = {};
+    [...leaves].forEach(([name, leaf], k) => (grad[name] = gradOf(leaf, read[k] as Numbers)));
+    const nonFinite = firstNonFinite(value as Numbers) || Object.values(grad).some((g) => firstNonFinite(g)) ? await locateNonFinite(() => call().kept?.dispose(), profiler, target) : null;
+    // Timed as the jit run is: until the value and the gradients are read back.
+    const ms = await steadyMs(async () => {
+      const t0 = performance.now();
+      const once = call();
+      try {
+        await numbersOf(engine.backend, [once.result, ...grads()]);
+      } finally {
+        once.kept?.dispose();
+      }
+      return performance.now() - t0;
+    });
+    const inputs: Record<string, Numbers> = {};
+    const names = [...captured.inputs.values.keys()];
+    // NB: an argument that is not numeric (a string, a module) is passed but not shown.
+    (await numbersOf(engine.backend, [...captured.inputs.values.values()])).forEach((n, i) => n !== null && (inputs[names[i]] = n));
+    return { inputs, run: { value: value as Numbers, grad, runMs: roundMs(ms), ops: ops.length, lines: lineTimings(ops) }, tape, nonFinite };
+  } finally {
+    for (const leaf of leaves.values()) leaf.t.dispose();
+  }
 }
 
 /** Runs `once` again reading every op's result back: the first NaN or Inf, in the value or in backward. */
-function locateNonFinite(once: () => void, profiler: Profiler, target: Target): NonFinite | null {
+async function locateNonFinite(once: () => void, profiler: Profiler, target: Target): Promise<NonFinite | null> {
   profiler.startRecording(true);
-  let found: NonFiniteOp | null = null;
   try {
     once();
-  } finally {
-    found = profiler.stopRecording().nonFinite;
+  } catch (e) {
+    // Stopped all the same, so that the results it held are freed.
+    await profiler.stopRecording();
+    throw e;
   }
+  const found = (await profiler.stopRecording()).nonFinite;
   if (!found) return null;
   return {
     // Backward's ops carry no span: a gradient's NaN is shown at the function.
@@ -118,28 +131,36 @@ function leafNames(leaves: ReadonlyMap<string, PyTensor>): Map<string, string> {
   return names;
 }
 
-// NB: as callWithLeaves (lang/python/torch) makes leaves, but under this evaluation's budgets and
-// cancel signal, which its capture does not take.
-function asLeaf(interp: Interpreter, torch: PyValue, value: PyValue): PyTensor | null {
-  const kw = new Map<string, PyValue>([['requires_grad', true]]);
-  if (typeof value === 'number') return interp.call(getattr(torch, 'tensor', interp), [value], kw) as PyTensor;
-  if (value instanceof PyTensor && (value.t.dtype === 'float32' || value.t.dtype === 'float64')) {
-    const copy = interp.call(getattr(value, 'detach', interp), []);
-    return interp.call(getattr(copy, 'requires_grad_', interp), []) as PyTensor;
-  }
-  return null;
-}
-
-/** A Python value as numbers (tensors as nested lists); null for anything else. */
-function numbers(v: PyValue): Numbers | null {
-  if (typeof v === 'number' || typeof v === 'boolean') return v;
-  if (typeof v === 'bigint') return Number(v);
-  if (v instanceof PyTensor) return v.t.tolist() as Numbers;
-  if (v instanceof PyList || v instanceof PyTuple) {
-    const items = v.items.map(numbers);
-    return items.every((x) => x !== null) ? (items as Numbers[]) : null;
-  }
-  return null;
+/**
+ * Python values as numbers (tensors as nested lists), null for anything else; the tensors among
+ * them read back in one asynchronous readMany. NB: never readSync, which on webgpu copies through
+ * canvas textures and loses SwiftShader's device.
+ */
+async function numbersOf(backend: Backend, values: readonly (PyValue | Tensor)[]): Promise<(Numbers | null)[]> {
+  const tensors: Tensor[] = [];
+  const collect = (v: PyValue | Tensor): void => {
+    if (v instanceof Tensor) tensors.push(v);
+    else if (v instanceof PyTensor) tensors.push(v.t);
+    else if (v instanceof PyList || v instanceof PyTuple) v.items.forEach(collect);
+  };
+  values.forEach(collect);
+  const read = await backend.readMany(tensors.map((t) => t.array));
+  let k = 0;
+  const build = (v: PyValue | Tensor): Numbers | null => {
+    if (typeof v === 'number' || typeof v === 'boolean') return v;
+    if (typeof v === 'bigint') return Number(v);
+    if (v instanceof Tensor || v instanceof PyTensor) {
+      const t = v instanceof Tensor ? v : v.t;
+      return nest(read[k++], t.shape, t.dtype === 'bool');
+    }
+    if (v instanceof PyList || v instanceof PyTuple) {
+      // NB: every item is built, so that the tensors are taken in the order they were collected.
+      const items = v.items.map(build);
+      return items.every((x) => x !== null) ? (items as Numbers[]) : null;
+    }
+    return null;
+  };
+  return values.map(build);
 }
 
 function zerosLike(v: Numbers): Numbers {

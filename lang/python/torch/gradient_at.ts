@@ -6,7 +6,7 @@
 import type { EagerEngine } from '../../../runtime/eager';
 import type { FunctionInfo, InputSource } from '../analyze';
 import { captureInputs } from '../inputs';
-import type { Interpreter } from '../interpreter';
+import type { Budgets, CancelSignal, Interpreter } from '../interpreter';
 import type { PyValue } from '../objects';
 import { getattr } from '../ops';
 import type { ParseResult } from '../parse';
@@ -46,16 +46,23 @@ export interface LeafCall {
 
 export type LeafCallOutcome = { readonly ok: true; readonly call: LeafCall } | { readonly ok: false; readonly error: ScriptError };
 
+export interface LeafCallOptions {
+  readonly file: string;
+  readonly budgets?: Partial<Budgets>;
+  readonly signal?: CancelSignal;
+}
+
 /**
  * Runs the script up to `fn`'s example inputs and calls `fn` with grad mode on. Call it inside
  * `engine.tidy`: the tensors it makes live until that scope ends. `then` runs while the
  * interpreter can still turn an exception into a script error at the right line.
  */
 export function callWithLeaves<R>(
-  parsed: ParseResult, fn: FunctionInfo, source: InputSource, engine: EagerEngine, file: string,
+  parsed: ParseResult, fn: FunctionInfo, source: InputSource, engine: EagerEngine, options: LeafCallOptions,
   then: (call: LeafCall) => R,
 ): { readonly ok: true; readonly value: R } | { readonly ok: false; readonly error: ScriptError } {
-  const captured = captureInputs(parsed, fn, source, { file, modules: torchModules(engine) });
+  const { file } = options;
+  const captured = captureInputs(parsed, fn, source, { file, modules: torchModules(engine), budgets: options.budgets, signal: options.signal });
   if (!captured.ok) return { ok: false, error: captured.error };
   const interp = captured.inputs.interpreter;
   try {
@@ -65,8 +72,8 @@ export function callWithLeaves<R>(
   }
 }
 
-/** Calls `fn` through `interp` with grad mode on, each float (tensor) argument in `values` made a fresh leaf. */
-export function leafCall(interp: Interpreter, fn: PyValue, values: ReadonlyMap<string, PyValue>, engine: EagerEngine): LeafCall {
+/** The arguments in `values` with each float (tensor) made a fresh leaf requiring grad; the leaves by parameter name. */
+export function leafArguments(interp: Interpreter, values: ReadonlyMap<string, PyValue>): { readonly args: PyValue[]; readonly leaves: Map<string, PyTensor> } {
   const torch = interp.importModule('torch');
   const leaves = new Map<string, PyTensor>();
   const args: PyValue[] = [];
@@ -75,6 +82,12 @@ export function leafCall(interp: Interpreter, fn: PyValue, values: ReadonlyMap<s
     if (leaf) leaves.set(name, leaf);
     args.push(leaf ?? value);
   }
+  return { args, leaves };
+}
+
+/** Calls `fn` through `interp` with grad mode on, each float (tensor) argument in `values` made a fresh leaf. */
+export function leafCall(interp: Interpreter, fn: PyValue, values: ReadonlyMap<string, PyValue>, engine: EagerEngine): LeafCall {
+  const { args, leaves } = leafArguments(interp, values);
   const started = performance.now();
   const result = engine.withGradMode(true, () => interp.call(fn, args));
   const ms = performance.now() - started;
@@ -100,7 +113,7 @@ export function differentiate(call: LeafCall, name: string): { value: JsonNumber
 
 export function gradientAt(parsed: ParseResult, fn: FunctionInfo, source: InputSource, engine: EagerEngine, file: string): GradientOutcome {
   return engine.tidy(() => {
-    const outcome = callWithLeaves(parsed, fn, source, engine, file, (call) => {
+    const outcome = callWithLeaves(parsed, fn, source, engine, { file }, (call) => {
       const { value, grad, ms } = differentiate(call, fn.name);
       const inputs: Record<string, JsonNumbers | string> = {};
       for (const [name, v] of call.inputs) inputs[name] = numbers(call.interpreter, v);
