@@ -1,5 +1,6 @@
 // Bundles each entry point into dist/, with --tests each test file into dist-test/, or with
-// --webgpu the browser test page (test/webgpu/page.ts) and its Node driver into dist-webgpu/.
+// --webgpu the browser test page (test/webgpu/page.ts) and its Node driver into dist-webgpu/, with
+// --bench-browser the browser benchmark's page and driver (bench/browser) into dist-bench-browser/.
 // CommonJS for Node: tfjs's ESM build does not resolve there, and esbuild picks the build that does.
 import * as esbuild from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -7,6 +8,7 @@ import { join } from 'node:path';
 
 const tests = process.argv.includes('--tests');
 const webgpu = process.argv.includes('--webgpu');
+const benchBrowser = process.argv.includes('--bench-browser');
 const lsp = process.argv.includes('--lsp');
 
 /** The wasm binaries tfjs-backend-wasm loads at run time, shipped beside the bundles. */
@@ -73,6 +75,26 @@ if (webgpu) {
     outfile: 'dist-webgpu/webgpu.test.js',
     external: ['playwright-core'],
   });
+} else if (benchBrowser) {
+  rmSync('dist-bench-browser', { recursive: true, force: true });
+  mkdirSync('dist-bench-browser', { recursive: true });
+  // The build and the data files main.js writes beside it stay out of git.
+  writeFileSync('dist-bench-browser/.gitignore', '*\n');
+  writeFileSync('dist-bench-browser/index.html', '<!doctype html>\n<meta charset="utf-8">\n<title>gradlens browser bench</title>\n<script src="page.js"></script>\n');
+  await esbuild.build({
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    sourcemap: 'linked',
+    logLevel: 'error',
+    entryPoints: ['bench/browser/page.ts'],
+    outfile: 'dist-bench-browser/page.js',
+    plugins: [nodeStubs],
+  });
+  // Gradlens jit on wasm runs in the page too: tfjs-backend-wasm fetches these beside page.js.
+  copyWasmBinaries('dist-bench-browser');
+  await esbuild.build({ ...common, entryPoints: ['bench/browser/main.ts'], outfile: 'dist-bench-browser/main.js', external: ['playwright-core'] });
 } else if (lsp) {
   // The LSP tests and benchmark: mocha drives dist/server.js (built by the default branch) as a child process.
   rmSync('dist-lsp', { recursive: true, force: true });

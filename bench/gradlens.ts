@@ -23,7 +23,7 @@ const w3Fn: Fn = (o: TraceOps, X: Tracer, W1: Tracer, W2: Tracer, Y: Tracer) => 
   return o.mul(o.reduceSum(o.integerPow(d, 2), [0, 1]), o.lit(1 / (b * n)));
 };
 
-const JIT_FNS: Record<Workload['id'], Fn> = { W1: w1Fn, W2: w2Fn, W3: w3Fn };
+export const JIT_FNS: Record<Workload['id'], Fn> = { W1: w1Fn, W2: w2Fn, W3: w3Fn };
 
 /** Gradlens jit: jit(valueAndGrad(f, argnums)) on `backend`, compiled by `compile`. */
 export function gradlensJit(backendName: 'reference' | 'wasm', compile: Compile | undefined, compileName: string): Engine {

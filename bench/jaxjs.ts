@@ -8,15 +8,15 @@ type Arr = jax.Array;
  * jax-js owns arguments by reference count: every use but the last takes `.ref`. The functions
  * below follow that rule, as its README asks.
  */
-const w1 = (x: Arr): Arr => x.ref.mul(x.ref).add(x.mul(3)).add(5);
+export const w1 = (x: Arr): Arr => x.ref.mul(x.ref).add(x.mul(3)).add(5);
 
-const w2 = (x: Arr): Arr => {
+export const w2 = (x: Arr): Arr => {
   const t = np.tanh(x.ref.mul(1.5).add(0.3));
   const e = np.exp(x.ref.mul(x.ref).neg());
   return np.sum(np.square(t).add(np.sin(x).mul(e)));
 };
 
-const w3 = (W1: Arr, W2: Arr, X: Arr, Y: Arr): Arr => {
+export const w3 = (W1: Arr, W2: Arr, X: Arr, Y: Arr): Arr => {
   const d = np.matmul(np.tanh(np.matmul(X, W1)), W2).sub(Y);
   return np.mean(np.square(d));
 };

@@ -8,7 +8,7 @@ import type { Workload } from './workloads';
 type Grads = { value: tf.Scalar; grads: tf.Tensor[] };
 
 /** The workloads as TF.js code: tf.valueAndGrads over the differentiated inputs, the others closed over. */
-function valueAndGrads(w: Workload, ts: tf.Tensor[]): () => Grads {
+export function valueAndGrads(w: Workload, ts: tf.Tensor[]): () => Grads {
   if (w.id === 'W1') {
     const f = tf.valueAndGrad((x: tf.Tensor) => x.square().add(x.mul(3)).add(5) as tf.Scalar);
     return () => {

@@ -49,7 +49,7 @@ export interface ShaderProgram {
 }
 
 export interface ShaderRunner<A extends DeviceArray> {
-  /** Storage buffers one shader may bind (the device's limit); a kernel with more runs op by op. */
+  /** Storage buffers one shader may bind (the device's limit); a wider fused kernel is cut into parts that fit. */
   readonly maxBindings: number;
   /** Most workgroups along one dispatch dimension. */
   readonly maxWorkgroupsPerDimension: number;

@@ -140,11 +140,18 @@ export function dotGeneral(a: tf.Tensor, b: tf.Tensor, dn: DotDimensionNumbers, 
   const size = (t: tf.Tensor, axes: readonly number[]) => sizeOf(axes.map((i) => t.shape[i]));
   const [batch, m, k, n] = [size(a, dn.lhsBatch), size(a, aFree), size(a, dn.lhsContracting), size(b, bFree)];
   if (k === 0) return tf.zeros([...out.shape], a.dtype);
-  const lhs = tf.reshape(tf.transpose(a, [...dn.lhsBatch, ...aFree, ...dn.lhsContracting]), [batch, m, k]);
-  const rhs = tf.reshape(tf.transpose(b, [...dn.rhsBatch, ...dn.rhsContracting, ...bFree]), [batch, k, n]);
+  // NB: on webgpu an operand stored contracting-axes-first (as the gradient of a product reads
+  // them) goes in with matMul's transpose flag: tfjs-backend-webgpu's Transpose costs more than the
+  // product there. tfjs-backend-wasm runs the flags far slower than a plain product, so not there.
+  const flags = a.dtype === 'float32' && tf.getBackend() === 'webgpu';
+  const inOrder = (axes: readonly number[]) => axes.every((ax, i) => ax === i);
+  const transposeA = flags && !inOrder([...dn.lhsBatch, ...aFree, ...dn.lhsContracting]) && inOrder([...dn.lhsBatch, ...dn.lhsContracting, ...aFree]);
+  const transposeB = flags && !inOrder([...dn.rhsBatch, ...dn.rhsContracting, ...bFree]) && inOrder([...dn.rhsBatch, ...bFree, ...dn.rhsContracting]);
+  const lhs = transposeA ? tf.reshape(a, [batch, k, m]) : tf.reshape(tf.transpose(a, [...dn.lhsBatch, ...aFree, ...dn.lhsContracting]), [batch, m, k]);
+  const rhs = transposeB ? tf.reshape(b, [batch, n, k]) : tf.reshape(tf.transpose(b, [...dn.rhsBatch, ...dn.rhsContracting, ...bFree]), [batch, k, n]);
   let product: tf.Tensor;
   if (a.dtype === 'float32') {
-    product = tf.matMul(lhs as tf.Tensor3D, rhs as tf.Tensor3D);
+    product = tf.matMul(lhs as tf.Tensor3D, rhs as tf.Tensor3D, transposeA, transposeB);
   } else {
     const asInt = (t: tf.Tensor) => (t.dtype === 'bool' ? tf.cast(t, 'int32') : t);
     product = tf.sum(tf.mul(tf.expandDims(asInt(lhs), 3), tf.expandDims(asInt(rhs), 1)), 2);

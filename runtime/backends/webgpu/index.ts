@@ -3,8 +3,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Backend } from '../backend';
 import { createTfjsBackend, TfjsArray } from '../tfjs';
 import type { Gpu, GpuAdapterInfo, GpuDevice, TfjsWebgpuInternals } from './gpu_types';
+import type { ParamsOf } from '../../primitives';
 import { readMany } from './readback';
 import { createShaderRunner } from './shaders';
+import { transposeProgram } from './transpose';
 
 /** The GPU backend, with the adapter it runs on described for the editor's status bar. */
 export interface WebgpuBackend extends Backend<TfjsArray> {
@@ -20,7 +22,7 @@ export interface WebgpuBackend extends Backend<TfjsArray> {
  * tfjs-backend-webgpu's kernels behind the Backend interface: the tfjs kernel table, with its
  * fixes for tfjs's departures from the primitives' semantics, on tfjs's `webgpu` backend, plus
  * our own compute shaders on the same device (`shaders`, for the jit's fused kernels) and
- * readback of many arrays in one map (`readMany`).
+ * readback of many arrays in one map (`readMany`), and our own transpose (see transpose.ts).
  * float64 is refused as on wasm (WGSL has no f64). Fails with a clear message where the page has
  * no WebGPU or no adapter (Node, or a browser without a GPU): callers fall back to wasm.
  */
@@ -42,11 +44,19 @@ export async function createWebgpuBackend(): Promise<WebgpuBackend> {
     return x.tensor;
   };
   const device = internals.device;
+  const shaders = createShaderRunner(internals, unwrap);
   return {
     ...backend,
+    run(prim, inputs, params, out) {
+      if (prim === 'transpose') {
+        const program = transposeProgram(inputs[0].shape, (params as ParamsOf<'transpose'>).permutation, out.dtype, shaders.maxWorkgroupsPerDimension);
+        if (program) return shaders.run(program, inputs)[0];
+      }
+      return backend.run(prim, inputs, params, out);
+    },
     ...deferDisposalWhileRead(backend),
     readMany: (xs) => readMany(internals, xs, unwrap),
-    shaders: createShaderRunner(internals, unwrap),
+    shaders,
     adapter: describeAdapter(info),
     device,
     lost: device.lost.then((l) => l.message || l.reason || 'device lost'),
