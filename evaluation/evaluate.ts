@@ -144,8 +144,11 @@ async function tracedEngines(s: Stages, at: JaxFunctionAt, torch: TorchEager | n
     const jit = s.request.engines === 'eager' ? undefined : await jaxJit(staged, at.wrt, backend, lineOf);
     await s.checkpoint();
     const shown = eager ?? jit!;
-    const nonFinite = torch ? torch.nonFinite
-      : hasNonFinite(shown) ? await jaxNonFinite(at, backend, (span) => (span && ownsLine(fn, span) ? rangeOfSource(span) : rangeOfSpan(fn.nameSpan))) : null;
+    const locate = () => jaxNonFinite(at, backend, (span) => (span && ownsLine(fn, span) ? rangeOfSource(span) : rangeOfSpan(fn.nameSpan)));
+    // NB: torch's backward runs on the tape, whose ops have no line; the traced gradient's
+    // equations carry the line of the forward op they derive from, so they place a NaN there.
+    const nonFinite = torch ? (torch.nonFinite?.in === 'gradient' ? (await locate()) ?? torch.nonFinite : torch.nonFinite)
+      : hasNonFinite(shown) ? await locate() : null;
     const graphs = s.request.graphs ? [...torchOnly(torch, true).graphs ?? [], ...await jaxGraphs(at, backend)] : null;
     await s.checkpoint();
     const plot = await jaxPlot(at, staged, backend, jit?.executable ?? simplifyAndFuse(staged.jaxpr, backend));
@@ -184,9 +187,10 @@ function inFunction(fn: FunctionInfo, line: number): boolean {
 }
 
 /**
- * Whether an equation's span is a line of the function's own. NB: what a transformation derives
- * (the gradient's equations) carries the span of where it was applied: the call site, or for
- * inputs from defaults or a comment the whole definition, which is no one line's.
+ * Whether an equation's span is a line of the function's own. NB: a gradient's equations carry
+ * their forward op's span, but what a transformation adds of its own (a zero gradient) carries the
+ * span of where it was applied: the call site, or for inputs from defaults or a comment the whole
+ * definition, which is no one line's.
  */
 function ownsLine(fn: FunctionInfo, span: SourceSpan): boolean {
   const wholeDefinition = span.line <= fn.span.line && span.endLine >= fn.span.endLine && fn.span.endLine > fn.span.line;

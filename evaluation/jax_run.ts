@@ -36,34 +36,10 @@ export interface Staged {
 
 export function stageValueAndGrad(at: JaxFunctionAt): Staged {
   const t0 = performance.now();
-  const traced = unwrap(at.valueAndGradJaxpr());
+  const jaxpr = unwrap(at.valueAndGradJaxpr());
   const traceMs = performance.now() - t0;
-  const jaxpr = traced.eqns.some((e) => e.span === null) ? withForwardSpans(traced, unwrap(at.jaxpr(false))) : traced;
   const { arrays, release } = unwrap(at.argumentArrays(jaxpr.invars));
   return { jaxpr, traceMs, arrays, release };
-}
-
-/**
- * The value-and-grad jaxpr with its replayed forward equations given the forward's spans, where
- * the reverse-mode transform left them without. NB: reverse mode replays the forward first, in
- * order, and DCE only drops equations, so the forward's surviving equations lead the jaxpr in
- * the same order: each is matched to the next forward equation of the same primitive and params.
- * The VJP rules' equations that follow have no line of their own and keep none.
- */
-function withForwardSpans(vg: Jaxpr, forward: Jaxpr): Jaxpr {
-  let j = 0;
-  const key = (e: Jaxpr['eqns'][number]) => `${e.primitive}${JSON.stringify(e.params)}`;
-  const eqns = vg.eqns.map((e) => {
-    if (e.span !== null || j >= forward.eqns.length) return e;
-    const k = forward.eqns.findIndex((f, i) => i >= j && key(f) === key(e));
-    if (k < 0) {
-      j = forward.eqns.length;
-      return e;
-    }
-    j = k + 1;
-    return { ...e, span: forward.eqns[k].span };
-  });
-  return { ...vg, eqns };
 }
 
 /** The source line an equation's span stands for; null where it has none of its own. */

@@ -30,14 +30,17 @@ function jvpTraced(o: TraceOps, jaxpr: Jaxpr, primals: readonly Tracer[], tangen
   });
   const read = (a: Atom): Tracer => (isVar(a) ? primal.get(a)! : o.scalar(a.value, a.dtype));
   const readT = (a: Atom): Tracer | null => (isVar(a) ? tangent.get(a) ?? null : null);
+  // Each equation's primal and tangent equations carry its span, so they keep its source line.
   for (const e of jaxpr.eqns) {
-    const ins = e.inputs.map(read);
-    const out = o.bind(e.primitive, ins, e.params);
-    primal.set(e.out, out);
-    const ts = e.inputs.map(readT);
-    if (ts.every((t) => t === null)) continue;
-    const t = (JVP_RULES[e.primitive] as JvpRule<Primitive>)(o, ins, ts, out, e.params);
-    if (t !== null) tangent.set(e.out, t);
+    o.trace.withSpan(e.span ?? o.trace.span, () => {
+      const ins = e.inputs.map(read);
+      const out = o.bind(e.primitive, ins, e.params);
+      primal.set(e.out, out);
+      const ts = e.inputs.map(readT);
+      if (ts.every((t) => t === null)) return;
+      const t = (JVP_RULES[e.primitive] as JvpRule<Primitive>)(o, ins, ts, out, e.params);
+      if (t !== null) tangent.set(e.out, t);
+    });
   }
   const outs = jaxpr.outvars.map(read);
   return [outs, jaxpr.outvars.map((a, i) => readT(a) ?? o.zerosLike(outs[i]))];

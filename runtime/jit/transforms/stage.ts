@@ -1,5 +1,7 @@
 import type { AbstractValue } from '../../core';
 import type { Jaxpr } from '../../ir';
+import type { Emitter } from '../../ops';
+import type { ParamsOf, Primitive } from '../../primitives';
 import { interpretJaxpr } from '../evaluate';
 import { JaxprTrace, TraceOps, Tracer, type Traceable } from '../trace';
 import { flatten, unflatten, type Leaf, type Pytree, type TreeDef } from './pytree';
@@ -35,11 +37,24 @@ export function stage(fn: Fn, argsDef: TreeDef, avals: readonly AbstractValue[])
   return { jaxpr, outDef, closed: [...trace.closedOver] };
 }
 
-/** Records `jaxpr` applied to `args` into the trace of `o`: how a transformed function runs inside another trace. */
+/**
+ * Records `jaxpr` applied to `args` into the trace of `o`: how a transformed function runs inside
+ * another trace. Each equation keeps its own span (the current one where it has none), so a
+ * transformed function's equations keep their lines.
+ */
 export function inline(o: TraceOps, jaxpr: Jaxpr, args: readonly Traceable[]): Tracer[] {
   const trace = o.trace;
   const tracers = args.map((x): Tracer => (x instanceof Tracer ? x : typeof x === 'number' ? trace.scalar(x, 'float32') : trace.capture(x)));
-  return interpretJaxpr<Tracer>(jaxpr, trace, tracers, (c) => trace.constant(c));
+  // NB: interpretJaxpr binds each equation once, in order: the k-th bind is eqns[k].
+  let k = 0;
+  const spanned: Emitter<Tracer> = {
+    bind<P extends Primitive>(prim: P, inputs: readonly Tracer[], params: ParamsOf<P>): Tracer {
+      return trace.withSpan(jaxpr.eqns[k++].span ?? trace.span, () => trace.bind(prim, inputs, params));
+    },
+    aval: (x) => trace.aval(x),
+    scalar: (value, dtype) => trace.scalar(value, dtype),
+  };
+  return interpretJaxpr<Tracer>(jaxpr, spanned, tracers, (c) => trace.constant(c));
 }
 
 /** Flattens the argument list, keeping where each positional argument's leaves start. */

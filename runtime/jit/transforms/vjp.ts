@@ -23,9 +23,12 @@ function backward(o: TraceOps, jaxpr: Jaxpr, args: readonly Tracer[], seeds: rea
   jaxpr.constvars.forEach((v, i) => env.set(v, o.trace.constant(jaxpr.consts[i])));
   jaxpr.invars.forEach((v, i) => env.set(v, args[i]));
   const read = (a: Atom): Tracer => (isVar(a) ? env.get(a)! : o.scalar(a.value, a.dtype));
+  // The replay and each rule's equations carry the forward equation's span (as JAX's transpose
+  // keeps the primal's source info), so a gradient's equations point at the line that caused them.
+  const underSpan = <R>(e: Jaxpr['eqns'][number], fn: () => R): R => o.trace.withSpan(e.span ?? o.trace.span, fn);
   const tape = jaxpr.eqns.map((e) => {
     const inputs = e.inputs.map(read);
-    const out = o.bind(e.primitive, inputs, e.params);
+    const out = underSpan(e, () => o.bind(e.primitive, inputs, e.params));
     env.set(e.out, out);
     return { e, inputs, out };
   });
@@ -40,8 +43,10 @@ function backward(o: TraceOps, jaxpr: Jaxpr, args: readonly Tracer[], seeds: rea
     const { e, inputs, out } = tape[k];
     const ct = cts.get(e.out);
     if (!ct) continue;
-    const grads = (VJP_RULES[e.primitive] as VjpRule<Primitive>)(o, ct, inputs, out, e.params);
-    e.inputs.forEach((a, i) => accumulate(a, grads[i]));
+    underSpan(e, () => {
+      const grads = (VJP_RULES[e.primitive] as VjpRule<Primitive>)(o, ct, inputs, out, e.params);
+      e.inputs.forEach((a, i) => accumulate(a, grads[i]));
+    });
   }
   return {
     outs: jaxpr.outvars.map(read),

@@ -21,6 +21,14 @@ describe('evaluation: where a NaN or an Inf first appears', () => {
     assert.equal(r.nonFinite?.value, 'inf');
   });
 
+  it('torch: an infinite gradient where the value is finite, placed on the forward line whose backward made it', async () => {
+    const r = await evaluated(requestFor('inf.py', 'import torch\n\ndef f(x):\n    y = x * 2\n    return torch.sqrt(y)\n\nf(torch.tensor(0.0))\n', 'f'));
+    assert.equal(r.value, 0);
+    assert.equal(r.nonFinite?.in, 'gradient');
+    assert.equal(r.nonFinite?.value, 'inf');
+    assert.equal(r.nonFinite?.range.line, 5, 'the sqrt line, not the def');
+  });
+
   it('nothing is reported for a finite result', async () => {
     const r = await evaluated(requestFor('ok.py', 'import torch\n\ndef f(x=1.0):\n    return torch.log(torch.tensor(x))\n', 'f'));
     assert.equal(r.nonFinite, undefined);

@@ -17,12 +17,14 @@ describe('evaluation: the seed snippets', () => {
       assert.equal(r.eager.value, 15);
       assert.deepEqual(r.eager.grad, { x: 7 });
       assert.ok(r.eager.ops >= 4, `x**2 + 3*x + 5 is at least 4 ops, got ${r.eager.ops}`);
-      assert.deepEqual(r.eager.lines.map((l) => [l.line, l.ops]), [[line, 4]], 'the four forward ops of the return line');
+      // PyTorch's backward runs outside the line; JAX's gradient equations carry the line of the forward op they derive from.
+      const lineOps = style === 'torch' ? 4 : r.eager.ops;
+      assert.deepEqual(r.eager.lines.map((l) => [l.line, l.ops]), [[line, lineOps]], 'the return line\'s ops');
       assert.ok(r.jit, 'a jit run');
       assert.equal(r.jit.value, 15);
       assert.deepEqual(r.jit.grad, { x: 7 });
       assert.ok(r.jit.kernels >= 1 && r.jit.kernels <= 2, `value and gradient fuse into at most 2 kernels, got ${r.jit.kernels}`);
-      assert.deepEqual(r.jit.lineKernels, [{ line, kernels: [0] }]);
+      assert.deepEqual(r.jit.lineKernels, [{ line, kernels: [...Array(r.jit.kernels).keys()] }], 'the value\'s and the gradient\'s kernels, all from the return line');
       assert.ok(r.jit.traceMs >= 0 && r.jit.compileMs >= 0 && r.jit.runMs >= 0);
     });
 

@@ -20,6 +20,24 @@ describe('jit transforms: grad', () => {
     ].join('\n'));
   });
 
+  it("each gradient equation carries the span of the forward op it derives from, also when grad runs inside another trace", () => {
+    const at = (line: number) => ({ line, column: 1, endLine: line, endColumn: 9 });
+    // y = sin(x) on line 2, y * x on line 3.
+    const f = (o: TraceOps, x: Tracer) => {
+      const y = o.trace.withSpan(at(2), () => o.sin(x));
+      return o.trace.withSpan(at(3), () => o.mul(y, x));
+    };
+    const fwd = makeJaxpr(f, [{ shape: [], dtype: 'float32' }]);
+    const direct = gradJaxpr(fwd);
+    const nested = makeJaxpr((o, x) => grad(f)(o, x) as Tracer, [{ shape: [], dtype: 'float32' }]);
+    for (const g of [direct, nested]) {
+      const lines = g.eqns.map((e) => `${e.primitive}@${e.span?.line}`);
+      assert.ok(g.eqns.every((e) => e.span !== null), `equations without a line: ${lines.join(', ')}`);
+      // d(y*x)/dx = y + x*cos(x): sin and cos come from line 2, the muls and the sum from line 3.
+      assert.ok(lines.includes('cos@2') && lines.includes('sin@2') && lines.includes('mul@3'), lines.join(', '));
+    }
+  });
+
   for (const name of ENGINE_NAMES) {
     it(`grad of x**2 + 3x + 5 at 2.0 is 7.0, value 15.0 (${name})`, async () => {
       const e = await engine(name);
