@@ -10,7 +10,8 @@ import { serveStatic } from '../../test/webgpu/server';
 import { machine } from '../machine';
 import { writeBenchSection } from '../sections';
 import { workloads, type Workload, type WorkloadId } from '../workloads';
-import type { PageReport, Protocol, WorkloadFiles } from './page';
+import type { MatmulReport } from './matmul';
+import type { BenchApi, PageReport, Protocol, WorkloadFiles } from './page';
 
 const CHROMIUM = process.env.GRADLENS_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -23,6 +24,8 @@ const PROTOCOL: Record<WorkloadId, Protocol> = {
   W2: { warmup: 2, minRuns: 5, maxRuns: 30, budgetS: 1 },
   W3: { warmup: 2, minRuns: 5, maxRuns: 30, budgetS: 1 },
 };
+/** W3's forward product, timed 7 times each way. */
+const MATMUL = [256, 512, 512, 7] as const;
 const COLUMNS = ['gradlens-jit-webgpu', 'gradlens-jit-wasm', 'gradlens-eager-webgpu', 'tfjs-webgpu', 'jaxjs-jit-webgpu', 'jaxjs-webgpu'] as const;
 
 /** Writes each workload's inputs (f32) and reference gradients (f64) beside the page, for it to fetch. */
@@ -53,6 +56,7 @@ async function main(): Promise<void> {
   const server = await serveStatic(__dirname);
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   let report: PageReport;
+  let matmul: MatmulReport;
   let version: string;
   try {
     version = browser.version();
@@ -60,10 +64,8 @@ async function main(): Promise<void> {
     page.on('console', (msg) => console.error(msg.text()));
     await page.goto(server.url);
     await page.waitForFunction(() => 'gradlensBench' in globalThis);
-    report = await page.evaluate(
-      ([f, p]) => (globalThis as unknown as { gradlensBench: { run: (...a: unknown[]) => Promise<PageReport> } }).gradlensBench.run(f, p),
-      [files, PROTOCOL] as const,
-    );
+    report = await page.evaluate(([f, p]) => (globalThis as unknown as { gradlensBench: BenchApi }).gradlensBench.run(f, p), [files, PROTOCOL] as const);
+    matmul = await page.evaluate(([m, k, n, runs]) => (globalThis as unknown as { gradlensBench: BenchApi }).gradlensBench.matmul(m, k, n, runs), MATMUL);
   } finally {
     await browser.close();
     await server.close();
@@ -73,13 +75,13 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const load = `1-minute load average ${loadBefore.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end`;
-  const markdown = render(ws, report, [`Machine: ${m.cpu}, ${m.cores} cores; Chromium ${version} (Debian, headless), WebGPU adapter: ${report.adapter}; ${m.date}`, load]);
+  const markdown = render(ws, report, matmul, [`Machine: ${m.cpu}, ${m.cores} cores; Chromium ${version} (Debian, headless), WebGPU adapter: ${report.adapter}; ${m.date}`, load]);
   console.log(markdown);
   writeBenchSection('browser', markdown);
   console.error('bench:browser: wrote BENCHMARKS.md');
 }
 
-function render(ws: readonly Workload[], r: PageReport, about: readonly string[]): string {
+function render(ws: readonly Workload[], r: PageReport, matmul: MatmulReport, about: readonly string[]): string {
   const cell = (c: string, w: WorkloadId) => r.cells[`${c}|${w}`];
   const swiftshader = /swiftshader/i.test(r.adapter);
   const lines = ['## Browser: headless Chromium, WebGPU (`npm run bench:browser`)', '', 'Written by bench/browser/main.ts.', ''];
@@ -102,11 +104,18 @@ function render(ws: readonly Workload[], r: PageReport, about: readonly string[]
   lines.push('Runs per cell (timed calls after warm-up): ' + ws.map((w) => `${w.id} ` + COLUMNS.map((c) => cell(c, w.id)?.runs ?? '-').join('/')).join('; ') + ' (columns in table order).', '');
   lines.push('### Workloads', '');
   for (const w of ws) lines.push(`- **${w.id}**: ${w.title}`);
+  lines.push('', `### Matmul: tfjs against our own WGSL, ${matmul.shape}`, '');
+  lines.push('Median milliseconds per product of ' + MATMUL[3] + ' (result read back), on the same device through the webgpu backend (bench/browser/matmul.ts); error relative to max|C| of tfjs\'s result.', '');
+  lines.push('| Kernel | ms | max error |', '|---|---:|---:|');
+  for (const row of matmul.rows) lines.push(`| ${row.name} | ${fmtMs(row.medianMs)} | ${row.maxError.toExponential(1)} |`);
   lines.push('', '### Notes', '');
   lines.push('- The workloads, their sizes and their float64 references are the CPU table\'s (bench/workloads.ts): W2 at 2^20 elements, W3 at the sizes in its title. Every engine\'s value and gradients are checked against the reference (|a - r| <= 1e-3 |r| + 1e-4 max|r|) before it is timed; the bench writes nothing if one disagrees.');
   lines.push(`- A call ends when its value and gradients have been read back to the page (Gradlens: one readMany; TF.js and jax-js: data() of each result): on WebGPU a call only queues work. So W2 and W3 include a readback the CPU table does not. Timing: ${Object.entries(PROTOCOL).map(([k, p]) => `${k}: ${p.warmup} warm-up, >= ${p.minRuns} runs, ${p.budgetS} s`).join('; ')}; the median is reported.`);
   lines.push('- Gradlens jit is `jit(valueAndGrad(f, {argnums}), {backend})` with the default compile (simplify, then fusion: WGSL kernels on webgpu, wasm SIMD or JS loops on wasm); its wasm column runs tfjs-backend-wasm in the page (cross-origin isolated, so tfjs may take its threaded SIMD binary), for reference. Gradlens eager is TorchOps over EagerEngine on the webgpu backend, backward() per call.');
   lines.push('- TF.js webgpu is tfjs-backend-webgpu 4.22 in the same page (tf.valueAndGrads in tf.tidy, the code of the CPU table). jax-js is @jax-js/jax on its webgpu device (`init("webgpu")`), with and without `jit`.');
+  lines.push('- jax-js\'s webgpu device initialised on SwiftShader; each of its results was checked to be on that device (`Array.device`).');
+  lines.push('- The whole run takes about a minute on this 2-core machine at these sizes, so the CPU table\'s sizes were kept rather than shrunk.');
+  lines.push('- Matmul: Gradlens runs dot_general on webgpu as tfjs\'s MatMul (with its transpose flags for operands stored contracting-first). The table above is the measurement on SwiftShader only; a kernel is not switched on a software adapter\'s numbers, since real GPUs reward workgroup-memory tiling that SwiftShader penalises.');
   for (const n of r.notes) lines.push(`- ${n}`);
   lines.push('');
   return lines.join('\n');

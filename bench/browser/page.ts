@@ -4,6 +4,7 @@
 import { createWebgpuBackend } from '../../runtime/backends';
 import type { Outcome } from '../engine';
 import { checkClose, type WorkloadId } from '../workloads';
+import { compareMatmul } from './matmul';
 import { gradlensEagerWebgpu, gradlensJit, jaxjsWebgpu, tfjsWebgpu, type BrowserEngine, type PageWorkload } from './engines';
 
 /** A workload as main.ts describes it: files beside the page hold the inputs (f32) and reference gradients (f64). */
@@ -89,4 +90,9 @@ async function run(files: readonly WorkloadFiles[], protocol: Record<WorkloadId,
   return report;
 }
 
-(globalThis as unknown as { gradlensBench: { run: typeof run } }).gradlensBench = { run };
+const api = {
+  run,
+  matmul: async (m: number, k: number, n: number, runs: number) => compareMatmul(await createWebgpuBackend(), m, k, n, runs),
+};
+export type BenchApi = typeof api;
+(globalThis as unknown as { gradlensBench: BenchApi }).gradlensBench = api;
