@@ -3,7 +3,7 @@
  * value-and-gradient jaxpr run op by op, as JAX runs outside jit; jit is the same jaxpr
  * simplified, fused into kernels and run as one executable.
  */
-import type { JaxFunctionAt, Outcome } from '../lang/python/jax';
+import { nest, type JaxFunctionAt, type Outcome } from '../lang/python/jax';
 import type { ScriptError } from '../lang/python';
 import type { Backend, DeviceArray } from '../runtime/backends';
 import type { Jaxpr, SourceSpan } from '../runtime/ir';
@@ -12,7 +12,7 @@ import type { EagerRun, GraphGroup, GraphView, JitRun, NonFinite, Numbers, PlotD
 import { jaxprGraph } from './graph_view';
 import { samplePlot } from './plot';
 import { scriptFailure } from './failure';
-import { lineTimings, nest, roundMs, steadyMs } from './measure';
+import { lineTimings, roundMs, steadyMs } from './measure';
 import { runOpByOp } from './op_by_op';
 
 export function unwrap<T>(outcome: Outcome<T> | { readonly ok: false; readonly error: ScriptError }): T {

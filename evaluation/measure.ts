@@ -35,18 +35,6 @@ export function lineTimings(ops: readonly { readonly ms: number; readonly line: 
   return [...byLine].sort(([a], [b]) => a - b).map(([line, t]) => ({ line, ms: roundMs(t.ms), ops: t.ops }));
 }
 
-/** Flat values as nested lists of `shape`, as `tolist()` gives them. */
-export function nest(flat: ArrayLike<number>, shape: readonly number[], bool = false): Numbers {
-  const at = (i: number): Numbers => (bool ? flat[i] !== 0 : flat[i]);
-  const build = (offset: number, dims: readonly number[]): Numbers => {
-    if (dims.length === 0) return at(offset);
-    const [n, ...rest] = dims;
-    const size = rest.reduce((a, b) => a * b, 1);
-    return Array.from({ length: n }, (_, i) => build(offset + i * size, rest));
-  };
-  return build(0, shape);
-}
-
 /** The first NaN or Inf in the numbers, as NonFinite names it. */
 export function firstNonFinite(v: Numbers | string): 'nan' | 'inf' | '-inf' | null {
   if (typeof v === 'number') return Number.isNaN(v) ? 'nan' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : null;

@@ -4,12 +4,13 @@
  * by the source line whose op made them; the tape of the first call is kept for the viewer.
  */
 import { captureInputs, getattr, PyList, PyTuple, scriptError, type Budgets, type CancelSignal, type PyValue } from '../lang/python';
+import { nest, noFloatArgument } from '../lang/python/jax';
 import { leafArguments, PyTensor, torchModules } from '../lang/python/torch';
 import type { Backend } from '../runtime/backends';
 import { exportTape, Tensor, type EagerEngine, type TapeGraph } from '../runtime/eager';
 import type { EagerRun, NonFinite, Numbers } from '../protocol/results';
 import { EvaluationFailure, failureAt, rangeOfSource, rangeOfSpan, scriptFailure } from './failure';
-import { firstNonFinite, lineTimings, nest, roundMs, steadyMs } from './measure';
+import { firstNonFinite, lineTimings, roundMs, steadyMs } from './measure';
 import type { OpTiming, Profiler } from './profiled_backend';
 import type { Target } from './target';
 
@@ -58,6 +59,8 @@ export async function torchEager(target: Target, engine: EagerEngine, profiler: 
     } finally {
       forward = false;
     }
+    // An int argument (x=-3) gives an int result: nothing to differentiate, as PyTorch would have it.
+    if (leaves.size === 0 && (typeof result === 'bigint' || typeof result === 'boolean')) throw noFloatArgument(fn, captured.inputs.values, 'torch');
     if (!(result instanceof PyTensor) && typeof result !== 'number') {
       throw failureAt('error', file, fn.nameSpan, `${fn.name}() returned ${interp.repr(result)}, not a number or a tensor; Gradlens differentiates functions that return one`);
     }

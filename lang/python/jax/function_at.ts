@@ -15,6 +15,7 @@ import type { ModuleRegistry } from '../modules';
 import { PyList, PyTuple, type PyValue } from '../objects';
 import { getattr } from '../ops';
 import type { ParseResult } from '../parse';
+import { pyError } from '../exceptions';
 import { scriptError, type ScriptError } from '../run';
 import { PyArray } from './array';
 import { jaxSession } from './module';
@@ -93,7 +94,7 @@ export function jaxFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: Inp
   const jax = () => interp.importModule('jax');
   const argnums = () => new Map<string, PyValue>([['argnums', new PyTuple(wrtIdx.map(BigInt))]]);
   const transformed = (name: 'grad' | 'value_and_grad') => {
-    if (wrtIdx.length === 0) throw new TypeError(`${fn.name}() has no float argument to differentiate`);
+    if (wrtIdx.length === 0) throw noFloatArgument(fn, captured.inputs.values, 'jax');
     return interp.call(getattr(jax(), name, interp), [fun], argnums());
   };
   const traced = (f: PyValue): Jaxpr => {
@@ -133,7 +134,7 @@ export function jaxFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: Inp
           const outs = exe.run(arrays);
           const runMs = performance.now() - t0;
           made.push(...outs);
-          const read = outs.map((o) => nest(Array.from(backend.readSync(o)), o.shape));
+          const read = outs.map((o) => nest(backend.readSync(o), o.shape));
           const grad = Object.fromEntries(wrt.map((n, k) => [n, read[1 + k]]));
           const ms = (x: number) => Number(x.toFixed(3));
           return {
@@ -190,11 +191,34 @@ function upload(backend: Backend, x: number, dtype: DType, made: DeviceArray[]):
   return a;
 }
 
-function nest(flat: readonly number[], shape: readonly number[]): Numbers {
-  if (shape.length === 0) return flat[0];
-  const [n, ...rest] = shape;
-  const size = flat.length / n;
-  return Array.from({ length: n }, (_, i) => nest(flat.slice(i * size, (i + 1) * size), rest));
+/**
+ * The refusal of a function with no float argument to differentiate, placed at its name. An int
+ * argument is named with the float to pass instead: gradients are of floats only, as jax.grad
+ * (`grad requires real- or complex-valued inputs`) and PyTorch (`only Tensors of floating point
+ * dtype can require gradients`) refuse integers.
+ */
+export function noFloatArgument(fn: FunctionInfo, values: ReadonlyMap<string, PyValue>, library: 'jax' | 'torch'): Error {
+  const ints = [...values].filter((e): e is [string, bigint] => typeof e[1] === 'bigint');
+  const refuses = library === 'jax' ? 'jax.grad refuses integer inputs, as JAX does' : 'PyTorch differentiates floating point tensors only';
+  const why = ints.length > 0
+    ? `: ${ints.map(([n, v]) => `${n}=${v}`).join(', ')} ${ints.length === 1 ? 'is an int' : 'are ints'} and ${refuses}; pass ${ints.map(([n, v]) => `${n}=${v}.0`).join(', ')}`
+    : '; pass a float or a float array';
+  const err = pyError('TypeError', `${fn.name}() has no float argument to differentiate${why}`);
+  err.exc.span = fn.nameSpan;
+  err.exc.bareMessage = true;
+  return err;
+}
+
+/** Flat values as nested lists of `shape`, as `tolist()` gives them (booleans where `bool`). */
+export function nest(flat: ArrayLike<number>, shape: readonly number[], bool = false): Numbers {
+  const at = (i: number): Numbers => (bool ? flat[i] !== 0 : flat[i]);
+  const build = (offset: number, dims: readonly number[]): Numbers => {
+    if (dims.length === 0) return at(offset);
+    const [n, ...rest] = dims;
+    const size = rest.reduce((a, b) => a * b, 1);
+    return Array.from({ length: n }, (_, i) => build(offset + i * size, rest));
+  };
+  return build(0, shape);
 }
 
 /** A Python value as JSON numbers; an array through its `tolist()`; anything else as its repr. */

@@ -14,7 +14,7 @@ import { dce, inline, makeJaxpr, simplifyAndFuse, valueAndGradJaxpr, type Tracea
 import type { FunctionInfo, InputSource } from '../analyze';
 import { captureInputs } from '../inputs';
 import type { Budgets, CancelSignal } from '../interpreter';
-import type { JaxFunctionAt, Numbers, Outcome } from '../jax';
+import { nest, noFloatArgument, type JaxFunctionAt, type Outcome } from '../jax';
 import type { ModuleRegistry } from '../modules';
 import type { PyValue } from '../objects';
 import type { ParseResult } from '../parse';
@@ -117,7 +117,7 @@ export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: I
   };
   /** `value_and_grad` of the function; where its result does not depend on the differentiated arguments (as eager sees it), zero gradients. */
   const valueAndGrad = (): Jaxpr => {
-    if (wrtInvars.length === 0) throw new TypeError(`${fn.name}() has no float argument to differentiate`);
+    if (wrtInvars.length === 0) throw noFloatArgument(fn, values, 'torch');
     const { jaxpr, carriesGrad } = forward(true);
     if (carriesGrad) return valueAndGradJaxpr(jaxpr, wrtInvars);
     return makeJaxpr((o, ...xs) => [inline(o, jaxpr, xs)[0], ...wrtInvars.map((k) => o.zerosLike(xs[k]))], traced.map((a) => a.aval));
@@ -159,7 +159,7 @@ export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: I
         const outs = exe.run(arrays);
         const runMs = performance.now() - t0;
         made.push(...outs);
-        const read = outs.map((o) => Array.from(backend.readSync(o)));
+        const read = outs.map((o) => backend.readSync(o));
         const grad = Object.fromEntries(wrt.map((n, k) => [n, nest(read[1 + k], traced[wrtInvars[k]].aval.shape)]));
         const ms = (x: number) => Number(x.toFixed(3));
         return {
@@ -184,13 +184,6 @@ function traceableOf(result: PyValue, name: string, repr: (v: PyValue) => string
     return a instanceof TracedArray ? a.tracer : a;
   }
   throw new TypeError(`${name}() returned ${repr(result)}, not a number or a tensor; Gradlens differentiates functions that return one`);
-}
-
-function nest(flat: readonly number[], shape: readonly number[]): Numbers {
-  if (shape.length === 0) return flat[0];
-  const [n, ...rest] = shape;
-  const size = flat.length / n;
-  return Array.from({ length: n }, (_, i) => nest(flat.slice(i * size, (i + 1) * size), rest));
 }
 
 /** The refusal of a function that stops a gradient where jit, lacking stop_gradient, would differentiate through. */

@@ -77,6 +77,17 @@ describe('gradlens command line', () => {
     assert.equal(r.stdout, 'rosenbrock(x=-1.5, y=2.0) = 12.5   ∂rosenbrock/∂x = -155.0   ∂rosenbrock/∂y = -50.0\n');
   });
 
+  for (const style of ['torch', 'jax']) {
+    it(`${style}: an int given by --at (x=-3) is refused at the function, as ${style === 'jax' ? 'JAX' : 'PyTorch'} refuses integer gradients, naming the float to pass`, () => {
+      const r = gradlens('grad', `examples/seed_${style}.py:f`, '--at', 'x=-3');
+      assert.equal(r.status, 1);
+      const line = style === 'jax' ? 4 : 3;
+      assert.equal(r.stderr.trim().split('\n').at(-1), `examples/seed_${style}.py:${line}:5: error: f() has no float argument to differentiate: x=-3 is an int and `
+        + `${style === 'jax' ? 'jax.grad refuses integer inputs, as JAX does' : 'PyTorch differentiates floating point tensors only'}; pass x=-3.0`);
+      assert.doesNotMatch(r.stderr, /internal error/);
+    });
+  }
+
   it('reports a syntax error as FILE:LINE:COL with exit status 1', () => {
     const r = gradlens('run', 'test/fixtures/cli/syntax_error.py');
     assert.equal(r.status, 1);
