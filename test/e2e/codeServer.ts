@@ -57,6 +57,10 @@ const USER_SETTINGS = {
   'window.restoreWindows': 'none',
   'chat.disableAIFeatures': true,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  // The LSP traffic, in the Gradlens log that stays in test-artifacts (code-server runs with --log trace).
+  'gradlens.trace.server': 'verbose',
+  // GRADLENS_E2E_BACKEND=wasm runs the panel on WebAssembly instead of the default (WebGPU where there is an adapter).
+  ...(process.env.GRADLENS_E2E_BACKEND ? { 'gradlens.backend': process.env.GRADLENS_E2E_BACKEND } : {}),
 };
 
 export async function startCodeServer(root: string, vsix: string, artifacts: string): Promise<CodeServer> {
@@ -75,7 +79,7 @@ export async function startCodeServer(root: string, vsix: string, artifacts: str
   // NB: detached makes it a session and process-group leader (setsid), so one kill reaches all of it.
   const child: ChildProcess = spawn(
     node,
-    [codeServer, ...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override'],
+    [codeServer, ...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', '--log', 'trace'],
     { env, detached: true, stdio: ['ignore', out, out] },
   );
   const url = `http://127.0.0.1:${port}`;

@@ -70,12 +70,12 @@ describe('Gradlens in VS Code (code-server)', function () {
 
   it('clicking it shows value 15.0 and gradient 7.0 in the panel', async () => {
     await lensLink(page, '∇ Compute gradient').click();
-    const body = panel(page).locator('body');
-    await body.filter({ hasText: /\b15\.0\b/ }).waitFor({ timeout: SLOW });
-    await body.filter({ hasText: /\b7\.0\b/ }).waitFor({ timeout: SLOW });
+    await panel(page).getByText('15.0', { exact: true }).first().waitFor({ timeout: SLOW });
+    await panel(page).getByText('7.0', { exact: true }).first().waitFor({ timeout: SLOW });
   });
 
   it('the graph viewer drew the nodes of x**2 + 3*x + 5', async () => {
+    await panel(page).locator('vscode-tab-header[data-view="graph"]').click();
     const labels = panel(page).locator('svg .node .node-label');
     await labels.first().waitFor({ timeout: SLOW });
     const drawn = await labels.allTextContents();
