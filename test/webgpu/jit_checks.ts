@@ -301,3 +301,23 @@ export async function wideKernel(gpu: WebgpuBackend): Promise<{ maxBindings: num
     maxBindings: gpu.shaders!.maxBindings, bindings: fused ? fused.inputs.length + fused.outputs.length : 0, codegen: [...(exe.gpuCodegen ?? [])], worst,
   };
 }
+
+/**
+ * readSync of an array only the GPU holds: on SwiftShader tfjs's synchronous path returned zeros
+ * and destroyed the device, so the backend refuses it with a message; the device must live on.
+ */
+export async function syncRead(gpu: WebgpuBackend): Promise<{ error: string; after: number[] }> {
+  const double = compileFused(makeJaxpr((o: TraceOps, a: Tracer) => o.mul(a, o.lit(2)), [aval([4], 'float32')]), gpu);
+  const x = gpu.upload([1, 2, 3, 4], aval([4], 'float32'));
+  const [y] = double.run([x]);
+  let error = '';
+  try {
+    gpu.readSync(y);
+  } catch (e) {
+    error = (e as Error).message;
+  }
+  const [z] = double.run([y]);
+  const [after] = await gpu.readMany([z]);
+  [x, y, z].forEach((a) => gpu.dispose(a));
+  return { error, after: Array.from(after) };
+}

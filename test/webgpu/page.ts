@@ -6,7 +6,7 @@ import { formatAval, isFloat, Random } from '../../runtime/core';
 import { EagerEngine, TorchOps } from '../../runtime/eager';
 import { abstractEval, PRIMITIVES, type ParamsOf, type Primitive } from '../../runtime/primitives';
 import { CASES, type Case, type CaseMaker } from '../unit/support/backend_cases';
-import { indicesOnTheGpu, jitMemory, jitPrimitive, lostDevice, programs, shaderCache, w2Check, wideKernel } from './jit_checks';
+import { indicesOnTheGpu, jitMemory, jitPrimitive, lostDevice, programs, shaderCache, syncRead, w2Check, wideKernel } from './jit_checks';
 
 /** What one primitive's check returns: failures are messages; worst is the largest error seen, in units of the tolerance's scale. */
 export interface PrimitiveReport { cases: number; failures: string[]; worst: number }
@@ -130,6 +130,7 @@ const jitApi = {
   lostDevice,
   indicesOnTheGpu: () => indicesOnTheGpu(gpu()),
   wideKernel: () => wideKernel(gpu()),
+  syncRead: () => syncRead(gpu()),
 };
 const pageApi = { ...api, ...jitApi };
 

@@ -67,13 +67,14 @@ describe(`webgpu backend in headless Chromium, seed ${SEED} (replay with GRADLEN
   let browser: Browser;
   let page: Page;
   let server: Awaited<ReturnType<typeof serveStatic>>;
+  let adapter = '';
   const pageErrors: string[] = [];
 
   before(async () => {
     server = await serveStatic(__dirname);
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     page = await openPage(browser, server.url, pageErrors);
-    const { adapter } = await call(page, 'setup');
+    ({ adapter } = await call(page, 'setup'));
     console.log(`      webgpu adapter: ${adapter}`);
   });
 
@@ -140,6 +141,13 @@ describe(`webgpu backend in headless Chromium, seed ${SEED} (replay with GRADLEN
     // Indices [-1, 3, 0] along axis 1 of [[10, 20, 30], [40, 50, 60]]: -1 wraps to 2, 3 is out of range.
     assert.deepEqual(r.gathered, [30, 0, 10, 60, 0, 40]);
     assert.deepEqual(r.scattered, [3, 0, 1, 6, 0, 4]);
+  });
+
+  it('a synchronous read of an array only the GPU holds is refused on SwiftShader with a message, and the device lives on', async function () {
+    if (!/swiftshader/i.test(adapter)) this.skip();
+    const r = await call(page, 'syncRead');
+    assert.match(r.error, /use read\(\) or readMany\(\)/);
+    assert.deepEqual(r.after, [4, 8, 12, 16]);
   });
 
   it(`a fused kernel binding more buffers than a shader may runs as WGSL parts, its tan within ${RTOL}`, async () => {

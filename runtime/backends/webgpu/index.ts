@@ -44,6 +44,7 @@ export async function createWebgpuBackend(): Promise<WebgpuBackend> {
     return x.tensor;
   };
   const device = internals.device;
+  const software = /swiftshader/i.test(describeAdapter(info));
   const shaders = createShaderRunner(internals, unwrap);
   return {
     ...backend,
@@ -55,6 +56,15 @@ export async function createWebgpuBackend(): Promise<WebgpuBackend> {
       return backend.run(prim, inputs, params, out);
     },
     ...deferDisposalWhileRead(backend),
+    readSync(x) {
+      // NB: WebGPU has no synchronous read; tfjs's readSync copies through WebGPU canvas textures,
+      // which on SwiftShader returns zeros and destroys the device (measured: [2,4,6,8] read as
+      // [0,0,0,0], then "A valid external Instance reference no longer exists"). There it is refused.
+      if (software && internals.tensorMap.get(unwrap(x).dataId).values == null) {
+        throw new Error('webgpu backend: this array lives only on the GPU, and SwiftShader cannot read it synchronously; use read() or readMany()');
+      }
+      return backend.readSync(x);
+    },
     readMany: (xs) => readMany(internals, xs, unwrap),
     shaders,
     adapter: describeAdapter(info),
