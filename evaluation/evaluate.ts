@@ -9,13 +9,13 @@ import { EagerEngine, type SourceSpan } from '../runtime/eager';
 import type { EvaluateRequest, EvaluationBudgets } from '../protocol/evaluate';
 import { simplifyAndFuse } from '../runtime/jit';
 import type { BackendInfo, EagerRun, EvaluationError, EvaluationOutcome, EvaluationResult, GraphView, JitRun, NonFinite, Numbers, PlotData } from '../protocol/results';
-import { EvaluationFailure, failureAt, rangeOfSource, rangeOfSpan, scriptFailure } from './failure';
+import { EvaluationFailure, failureAt, rangeOfSource, rangeOfSpan } from './failure';
 import { tapeGraph } from './graph_view';
 import { jaxEager, jaxGraphs, jaxJit, jaxNonFinite, jaxPlot, stageValueAndGrad, type Staged } from './jax_run';
 import { firstNonFinite } from './measure';
 import type { Profiler } from './profiled_backend';
 import { functionText, sourceHashOf } from './source_hash';
-import { analyzeDocument, fileOfUri, requestedFunction, resolveTarget, type Target } from './target';
+import { analyzeDocument, captureFailure, fileOfUri, requestedFunction, resolveTarget, type Target } from './target';
 import { torchEager, type RunLimits, type TorchEager } from './torch_eager';
 
 /** What the stages of one evaluation share. */
@@ -117,7 +117,7 @@ async function runEngines(s: Stages): Promise<Runs> {
   const opened = target.style === 'torch'
     ? torchFunctionAt(target.analysis.parse, target.fn, target.inputs, engine, { ...options, modules: jaxModules(backend) })
     : jaxFunctionAt(target.analysis.parse, target.fn, target.inputs, backend, { ...options, modules: torchModules(engine) });
-  if (!opened.ok) throw scriptFailure(opened.error);
+  if (!opened.ok) throw captureFailure(target, opened.error);
   try {
     return await tracedEngines(s, opened.value, eager);
   } finally {

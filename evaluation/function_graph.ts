@@ -13,9 +13,10 @@ import { planJaxpr, type Plan } from '../runtime/jit';
 import type { EvaluateRequest } from '../protocol/evaluate';
 import type { EvaluationError, Numbers } from '../protocol/results';
 import { withTarget } from './evaluate';
-import { failureAt, scriptFailure } from './failure';
+import { failureAt } from './failure';
 import { unwrap } from './jax_run';
 import { profile } from './profiled_backend';
+import { captureFailure } from './target';
 import { torchEager } from './torch_eager';
 
 export type FunctionGraph =
@@ -41,7 +42,7 @@ export async function functionGraph(
       return { style: 'torch', fn, tape: tape.graph, leaves: tape.leaves };
     }
     const at = jaxFunctionAt(target.analysis.parse, fn, target.inputs, profiler.backend, { file, modules: torchModules(engine), ...limits });
-    if (!at.ok) throw scriptFailure(at.error);
+    if (!at.ok) throw captureFailure(target, at.error);
     try {
       const jaxpr = unwrap(at.value.jaxpr(grad));
       return { style: target.style, fn, inputs: at.value.inputs, wrt: grad ? at.value.wrt : [], jaxpr, plan: planJaxpr(jaxpr) };

@@ -3,14 +3,14 @@
  * written with torch, jax or numpy, and where its example inputs come from (a call in the file,
  * its defaults, a `# gradlens:` comment, or what the user typed).
  */
-import { analyze, LineMap, parseArguments, type Analysis, type FunctionInfo, type InputSource, type ModuleRegistry } from '../lang/python';
+import { analyze, LineMap, parseArguments, type Analysis, type FunctionInfo, type InputSource, type ModuleRegistry, type ScriptError, type Span } from '../lang/python';
 import { jaxModules } from '../lang/python/jax';
 import { torchModules } from '../lang/python/torch';
 import { createReferenceBackend } from '../runtime/backends';
 import { EagerEngine } from '../runtime/eager';
 import type { EvaluateRequest } from '../protocol/evaluate';
 import type { EvaluationResult, InputOrigin } from '../protocol/results';
-import { EvaluationFailure, failureAt, rangeOfSpan } from './failure';
+import { EvaluationFailure, failureAt, rangeOfSpan, scriptFailure } from './failure';
 
 export type Style = EvaluationResult['style'];
 
@@ -21,6 +21,8 @@ export interface Target {
   readonly style: Style;
   readonly inputs: InputSource;
   readonly origin: InputOrigin;
+  /** The spans of the inputs' text where the user typed them, which is not the file's. */
+  readonly typedSpans: ReadonlySet<Span>;
 }
 
 /** The file name errors are reported against: the path of a `file:` URI, else the URI itself. */
@@ -67,20 +69,40 @@ export function resolveTarget(request: EvaluateRequest, analysis: Analysis, fn: 
   const file = fileOfUri(request.uri);
   const typed = request.inputs !== undefined && request.inputs.trim() !== '' ? request.inputs : undefined;
   const fromFile = fn.inputSources[0];
-  const inputs = typed !== undefined && (request.inputsFirst || !fromFile) ? userInputs(typed, fn, file) : fromFile;
+  const user = typed !== undefined && (request.inputsFirst || !fromFile) ? userInputs(typed, fn, file) : null;
+  const inputs = user ?? fromFile;
   if (!inputs) {
     throw failureAt('inputs', file, fn.nameSpan, `no example inputs for ${fn.name}(); add a call of it, defaults, a '# gradlens: x=2.0' comment above the def, or type them (x=2.0, w=[1, 2, 3])`);
   }
   const origin: InputOrigin = inputs === fromFile ? inputs.kind : 'user';
-  return { file, analysis, fn, style: styleOf(analysis, fn), inputs, origin };
+  return { file, analysis, fn, style: styleOf(analysis, fn), inputs, origin, typedSpans: user?.typedSpans ?? new Set() };
+}
+
+/**
+ * A failure of the script run up to the function's inputs. One at a span of the typed inputs is
+ * theirs, an 'inputs' failure (so the editor asks again): their positions are not the file's.
+ */
+export function captureFailure(target: Target, error: ScriptError): EvaluationFailure {
+  if (!target.typedSpans.has(error.span)) return scriptFailure(error);
+  return new InputsFailure(target.file, target.fn, `${error.message} (at column ${error.span.col})`, false);
+}
+
+/** Records every span it makes: those of one parse of the typed inputs. */
+class RecordingLineMap extends LineMap {
+  readonly made = new Set<Span>();
+  override span(from: number, to: number): Span {
+    const s = super.span(from, to);
+    this.made.add(s);
+    return s;
+  }
 }
 
 /**
  * Inputs the user typed (`x=2.0, w=[1, 2]`), evaluated like a `# gradlens:` comment in the
  * script's globals. Its mistakes are 'inputs' failures, so the editor asks again.
  */
-export function userInputs(text: string, fn: FunctionInfo, file: string): InputSource {
-  const lines = new LineMap(text);
+export function userInputs(text: string, fn: FunctionInfo, file: string): InputSource & { readonly typedSpans: ReadonlySet<Span> } {
+  const lines = new RecordingLineMap(text);
   const { args, errors } = parseArguments(text, 0, lines);
   const wrong = (detail: string, unparsable = false) => new InputsFailure(file, fn, detail, unparsable);
   if (errors.length > 0) throw wrong(`${errors[0].message} at column ${errors[0].span.col}; write them as x=2.0, w=[1, 2]`, true);
@@ -93,7 +115,7 @@ export function userInputs(text: string, fn: FunctionInfo, file: string): InputS
     }
     return { param, text: text.slice(a.span.from, a.span.to), expr: a.value, span: a.span };
   });
-  return { kind: 'comment', span: args[0]?.span ?? lines.span(0, 0), bindings };
+  return { kind: 'comment', span: args[0]?.span ?? lines.span(0, 0), bindings, typedSpans: lines.made };
 }
 
 /**

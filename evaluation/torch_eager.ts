@@ -12,7 +12,7 @@ import type { EagerRun, NonFinite, Numbers } from '../protocol/results';
 import { EvaluationFailure, failureAt, rangeOfSource, rangeOfSpan, scriptFailure } from './failure';
 import { firstNonFinite, lineTimings, roundMs, steadyMs } from './measure';
 import type { OpTiming, Profiler } from './profiled_backend';
-import type { Target } from './target';
+import { captureFailure, type Target } from './target';
 
 export interface TorchEager {
   readonly inputs: Readonly<Record<string, Numbers>>;
@@ -31,7 +31,7 @@ export interface RunLimits {
 export async function torchEager(target: Target, engine: EagerEngine, profiler: Profiler, limits: RunLimits, withTape: boolean): Promise<TorchEager> {
   const { fn, file } = target;
   const captured = captureInputs(target.analysis.parse, fn, target.inputs, { file, modules: torchModules(engine), ...limits });
-  if (!captured.ok) throw scriptFailure(captured.error);
+  if (!captured.ok) throw captureFailure(target, captured.error);
   const interp = captured.inputs.interpreter;
   const script = <T>(body: () => T): T => {
     try {

@@ -64,6 +64,16 @@ describe('evaluation: example inputs', () => {
     assert.equal(broken.kind, 'inputs');
   });
 
+  for (const style of ['torch', 'jax']) {
+    it(`${style}: typed inputs that raise (an unknown name) are placed at the function, not at their own column taken as the file's`, async () => {
+      const text = style === 'torch' ? TORCH('def f(x):\n    return x * 2\n') : 'import jax.numpy as jnp\n\ndef f(x):\n    return x * 2\n';
+      const e = await failed(requestFor('bad.py', text, 'f', { inputs: 'x=foo' }));
+      assert.equal(e.kind, 'inputs');
+      assert.equal(e.range?.line, text.split('\n').findIndex((l) => l.startsWith('def f')) + 1);
+      assert.match(e.message, /: error: the inputs typed for f\(\): NameError: name 'foo' is not defined \(at column 3\)$/);
+    });
+  }
+
   it('a function that is not there is an error naming the file\'s functions', async () => {
     const e = await failed(requestFor('g.py', TORCH('def f(x=1.0):\n    return x\n'), 'g'));
     assert.equal(e.kind, 'error');
