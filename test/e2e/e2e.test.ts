@@ -48,13 +48,7 @@ describe('Gradlens in VS Code (code-server)', function () {
   });
 
   it('opens examples/seed_torch.py in Restricted Mode', async () => {
-    await page.keyboard.press('Control+P');
-    const quickOpen = page.locator('.quick-input-widget input');
-    await quickOpen.waitFor();
-    await quickOpen.fill('seed_torch.py');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'seed_torch.py' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    await defLine(page).waitFor({ timeout: SLOW });
+    await openFile(page, 'seed_torch.py', 'def f(x):');
     await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor();
   });
 
@@ -98,7 +92,35 @@ describe('Gradlens in VS Code (code-server)', function () {
     await hover.first().waitFor({ timeout: SLOW });
     await page.screenshot({ path: join(ARTIFACTS, 'editor.png') });
   });
+
+  it('asks for the inputs of a function the file gives none, validated by the server', async () => {
+    await page.goto(`${server!.url}/?folder=${encodeURIComponent(join(__dirname, '..', 'test', 'e2e', 'fixtures'))}`);
+    await openFile(page, 'needs_inputs.py', 'def cube(x):');
+    await lensLink(page, '∇ Compute gradient').waitFor({ timeout: SLOW });
+    await lensLink(page, '∇ Compute gradient').click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: SLOW });
+    await input.fill('y=2.0');
+    await page.locator('.quick-input-widget .quick-input-message', { hasText: "no parameter 'y'" }).waitFor({ timeout: SLOW });
+    await input.fill('x=2.0');
+    await page.locator('.quick-input-widget .quick-input-message', { hasText: "no parameter 'y'" }).waitFor({ state: 'hidden' });
+    await page.keyboard.press('Enter');
+    await panel(page).getByText('9.0', { exact: true }).first().waitFor({ timeout: SLOW });
+    await panel(page).getByText('12.0', { exact: true }).first().waitFor({ timeout: SLOW });
+    await lensLink(page, '12.0').waitFor({ timeout: SLOW });
+  });
 });
+
+async function openFile(page: Page, name: string, line: string): Promise<void> {
+  await page.locator('.monaco-workbench').waitFor({ timeout: SLOW });
+  await page.keyboard.press('Control+P');
+  const quickOpen = page.locator('.quick-input-widget input');
+  await quickOpen.waitFor();
+  await quickOpen.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.monaco-editor .view-line', { hasText: line }).first().waitFor({ timeout: SLOW });
+}
 
 function defLine(page: Page): Locator {
   return page.locator('.monaco-editor .view-line', { hasText: 'def f(x):' }).first();
