@@ -5,7 +5,7 @@ import {
 } from '../../runtime/backends';
 import { aval, formatAval, isFloat, Random, sizeOf } from '../../runtime/core';
 import { EagerEngine } from '../../runtime/eager';
-import { compileFused, jit, makeJaxpr, simplify, valueAndGrad, valueAndGradJaxpr, type TraceOps, type Tracer } from '../../runtime/jit';
+import { compileFused, jit, kernelSources, makeJaxpr, simplify, valueAndGrad, valueAndGradJaxpr, type TraceOps, type Tracer } from '../../runtime/jit';
 import { Ops } from '../../runtime/ops';
 import { abstractEval, PRIMITIVES, type ParamsOf, type Primitive } from '../../runtime/primitives';
 import { retype, closeness } from '../unit/jit/differential/support';
@@ -282,10 +282,11 @@ export async function indicesOnTheGpu(gpu: WebgpuBackend): Promise<{ program: nu
  * not as tfjs ops, whose tan is the builtin (2^-11): the random program seed 108338642 departed
  * from float64 by 4e-5 that way.
  */
-export async function wideKernel(gpu: WebgpuBackend): Promise<{ maxBindings: number; bindings: number; codegen: (string | null)[]; worst: number }> {
+export async function wideKernel(gpu: WebgpuBackend): Promise<{ maxBindings: number; bindings: number; codegen: (string | null)[]; worst: number; sourceParts: number }> {
   const n = 9;
   const f = (o: TraceOps, ...xs: Tracer[]) => xs.map((x) => o.tan(o.mul(o.tanh(x), o.lit(1.2)))).reduce((a, b) => o.add(a, b));
-  const exe = compileFused(makeJaxpr(f, Array.from({ length: n }, () => aval([6], 'float32'))), gpu);
+  const jaxpr = makeJaxpr(f, Array.from({ length: n }, () => aval([6], 'float32')));
+  const exe = compileFused(jaxpr, gpu);
   const values = Array.from({ length: n }, (_, k) => Array.from({ length: 6 }, (_, i) => Math.fround(0.9 + 0.3 * ((k * 6 + i) % 7))));
   const args = values.map((v) => gpu.upload(v, aval([6], 'float32')));
   const outs = exe.run(args);
@@ -297,8 +298,10 @@ export async function wideKernel(gpu: WebgpuBackend): Promise<{ maxBindings: num
     worst = Math.max(worst, Math.abs(got[i] - want) / Math.max(1, Math.abs(want)));
   }
   const fused = exe.plan.kernels.find((k) => k.kind === 'fused');
+  const [source] = kernelSources(jaxpr, exe.plan, 'wgsl', gpu.shaders!.maxBindings);
   return {
     maxBindings: gpu.shaders!.maxBindings, bindings: fused ? fused.inputs.length + fused.outputs.length : 0, codegen: [...(exe.gpuCodegen ?? [])], worst,
+    sourceParts: (source?.match(/^\/\/ part \d+ of/gm) ?? []).length,
   };
 }
 

@@ -155,6 +155,7 @@ describe(`webgpu backend in headless Chromium, seed ${SEED} (replay with GRADLEN
     assert.ok(r.bindings > r.maxBindings, `the kernel binds ${r.bindings} buffers, the device allows ${r.maxBindings}: make it wider`);
     assert.deepEqual(r.codegen, ['wgsl']);
     assert.ok(r.worst <= RTOL, `worst error ${r.worst}`);
+    assert.ok(r.sourceParts >= 2, 'the viewer\'s WGSL does not show the parts that run');
   });
 
   it(`differential: ${PROGRAMS * PROGRAM_LENGTHS.length} random programs from seed ${PROGRAM_SEED} (replay with GRADLENS_PROGRAM_SEED=${PROGRAM_SEED}), jit(value_and_grad) on webgpu against float64 within ${PROGRAM_RTOL}`, async () => {

@@ -1,9 +1,10 @@
-// Compilation of a jaxpr for the CPU: plan.ts groups equations into kernels, codegen_js.ts turns a
-// fused group into one JS loop (V8 compiles it, bit-identical to the reference), codegen_wasm.ts
+// Compilation of a jaxpr: plan.ts groups equations into kernels; for the CPU codegen_js.ts turns a
+// fused group into one JS loop (V8 compiles it, bit-identical to the reference) and codegen_wasm.ts
 // into a wasm SIMD loop for float32 kernels (polynomial transcendentals, a few ulps; the default
-// where eligible and SIMD validates), executable.ts runs the plan on a backend.
-// NB: fused kernels always run on host typed arrays; on tfjs backends their inputs are read once and
-// results uploaded only when a backend op or the caller needs them.
+// where eligible and SIMD validates); for a GPU codegen_wgsl.ts makes a compute shader, split.ts
+// cutting a kernel wider than a shader's bindings; executable.ts runs the plan on a backend.
+// NB: off the GPU fused kernels run on host typed arrays; on tfjs backends their inputs are read
+// once and results uploaded only when a backend op or the caller needs them.
 export { compile, clearKernelCache, kernelCacheStats, type CompileOptions, type Executable } from './executable';
 export { compileWasm, generateWasm, wasmIneligible, wasmMemoryBytes, wasmSimdSupported, MATH_ULPS } from './codegen_wasm';
 export { planJaxpr, planToJson, ELEMENTWISE, REDUCTIONS, REINDEX, type Plan, type PlanKernel, type PlanKernelJson } from './plan';
