@@ -115,7 +115,7 @@ function render(ws: readonly Workload[], r: PageReport, matmul: MatmulReport, ab
   lines.push('- TF.js webgpu is tfjs-backend-webgpu 4.22 in the same page (tf.valueAndGrads in tf.tidy, the code of the CPU table). jax-js is @jax-js/jax on its webgpu device (`init("webgpu")`), with and without `jit`.');
   lines.push('- jax-js\'s webgpu device initialised on SwiftShader; each of its results was checked to be on that device (`Array.device`).');
   lines.push('- The whole run takes about a minute on this 2-core machine at these sizes, so the CPU table\'s sizes were kept rather than shrunk.');
-  lines.push('- Matmul: Gradlens runs dot_general on webgpu as tfjs\'s MatMul (with its transpose flags for operands stored contracting-first). The table above is the measurement on SwiftShader only; a kernel is not switched on a software adapter\'s numbers, since real GPUs reward workgroup-memory tiling that SwiftShader penalises.');
+  lines.push('- Matmul: Gradlens runs dot_general on webgpu as tfjs\'s MatMul (with its transpose flags for operands stored contracting-first). The matmul table above was measured on SwiftShader only, which runs workgroup memory and barriers in software; the kernel stays tfjs\'s until a real GPU has been measured. Transposes on webgpu are Gradlens\'s own shader (runtime/backends/webgpu/transpose.ts): tfjs\'s Transpose took about 350 ms for f32[256,512] on SwiftShader.');
   for (const n of r.notes) lines.push(`- ${n}`);
   lines.push('');
   return lines.join('\n');
