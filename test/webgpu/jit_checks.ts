@@ -282,16 +282,18 @@ export async function indicesOnTheGpu(gpu: WebgpuBackend): Promise<{ program: nu
  * not as tfjs ops, whose tan is the builtin (2^-11): the random program seed 108338642 departed
  * from float64 by 4e-5 that way.
  */
-export async function wideKernel(gpu: WebgpuBackend): Promise<{ maxBindings: number; bindings: number; codegen: (string | null)[]; worst: number; sourceParts: number }> {
+export async function wideKernel(gpu: WebgpuBackend): Promise<{ maxBindings: number; bindings: number; codegen: (string | null)[]; worst: number; leaked: number; sourceParts: number }> {
   const n = 9;
   const f = (o: TraceOps, ...xs: Tracer[]) => xs.map((x) => o.tan(o.mul(o.tanh(x), o.lit(1.2)))).reduce((a, b) => o.add(a, b));
   const jaxpr = makeJaxpr(f, Array.from({ length: n }, () => aval([6], 'float32')));
   const exe = compileFused(jaxpr, gpu);
   const values = Array.from({ length: n }, (_, k) => Array.from({ length: 6 }, (_, i) => Math.fround(0.9 + 0.3 * ((k * 6 + i) % 7))));
+  const live = gpu.liveCount();
   const args = values.map((v) => gpu.upload(v, aval([6], 'float32')));
   const outs = exe.run(args);
   const [got] = await gpu.readMany(outs);
   [...args, ...outs].forEach((a) => gpu.dispose(a));
+  const leaked = gpu.liveCount() - live;
   let worst = 0;
   for (let i = 0; i < 6; i++) {
     const want = values.reduce((s, v) => s + Math.tan(1.2 * Math.tanh(v[i])), 0);
@@ -301,6 +303,7 @@ export async function wideKernel(gpu: WebgpuBackend): Promise<{ maxBindings: num
   const [source] = kernelSources(jaxpr, exe.plan, 'wgsl', gpu.shaders!.maxBindings);
   return {
     maxBindings: gpu.shaders!.maxBindings, bindings: fused ? fused.inputs.length + fused.outputs.length : 0, codegen: [...(exe.gpuCodegen ?? [])], worst,
+    leaked,
     sourceParts: (source?.match(/^\/\/ part \d+ of/gm) ?? []).length,
   };
 }

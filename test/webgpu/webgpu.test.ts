@@ -155,6 +155,7 @@ describe(`webgpu backend in headless Chromium, seed ${SEED} (replay with GRADLEN
     assert.ok(r.bindings > r.maxBindings, `the kernel binds ${r.bindings} buffers, the device allows ${r.maxBindings}: make it wider`);
     assert.deepEqual(r.codegen, ['wgsl']);
     assert.ok(r.worst <= RTOL, `worst error ${r.worst}`);
+    assert.equal(r.leaked, 0, 'values passed between the parts were not freed');
     assert.ok(r.sourceParts >= 2, 'the viewer\'s WGSL does not show the parts that run');
   });
 
