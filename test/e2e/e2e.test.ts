@@ -55,9 +55,7 @@ describe('Gradlens in VS Code (code-server)', function () {
   it('shows the ∇ Compute gradient lens over def f(x):', async () => {
     const lens = lensLink(page, '∇ Compute gradient');
     await lens.waitFor({ timeout: SLOW });
-    const lensBox = await lens.boundingBox();
-    const lineBox = await defLine(page).boundingBox();
-    assert.ok(lensBox && lineBox, 'the lens or the def line is not on screen');
+    const [lensBox, lineBox] = await boxes(lens, defLine(page));
     // A lens sits in the view zone right above its line.
     assert.ok(lensBox.y + lensBox.height <= lineBox.y + 1 && lineBox.y - lensBox.y < 2 * lineBox.height, `lens at y=${lensBox.y}, def f(x): at y=${lineBox.y}`);
   });
@@ -120,6 +118,15 @@ async function openFile(page: Page, name: string, line: string): Promise<void> {
   await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
   await page.keyboard.press('Enter');
   await page.locator('.monaco-editor .view-line', { hasText: line }).first().waitFor({ timeout: SLOW });
+}
+
+/** The boxes of elements on screen; VS Code may re-render a lens between finding it and measuring it, so measure until both are there. */
+async function boxes(...locators: Locator[]): Promise<{ x: number; y: number; width: number; height: number }[]> {
+  for (;;) {
+    const measured = await Promise.all(locators.map((l) => l.boundingBox()));
+    if (measured.every((b) => b !== null)) return measured as { x: number; y: number; width: number; height: number }[];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 function defLine(page: Page): Locator {
