@@ -107,10 +107,12 @@ export class Evaluations {
     const uri = vscode.Uri.parse(error.uri);
     const file = uri.scheme === 'file' ? path.basename(uri.fsPath) : uri.toString();
     const where = error.range ? `${file}:${error.range.line}:${error.range.col}` : file;
-    this.log.warn(`${where}: ${error.kind}: ${error.message}`);
     const actions = error.range ? ['Go to source'] : [];
     if (error.kind === 'budget') actions.push('Open budget settings');
-    const choice = await vscode.window.showErrorMessage(`${where}: error: ${error.message}`, ...actions);
+    // Evaluation errors usually come worded as the CLI prints them, `FILE:LINE:COL: error: ...`.
+    const text = /^\S+:\d+:\d+: /.test(error.message) ? error.message : `${where}: error: ${error.message}`;
+    this.log.warn(`${error.kind}: ${text}`);
+    const choice = await vscode.window.showErrorMessage(text, ...actions);
     if (choice === 'Go to source' && error.range) {
       await vscode.window.showTextDocument(uri, { selection: toRange(error.range), viewColumn: vscode.ViewColumn.One });
     } else if (choice === 'Open budget settings') {
