@@ -111,7 +111,7 @@ interface Runs {
 async function runEngines(s: Stages): Promise<Runs> {
   const { target, engine } = s;
   const backend = s.profiler.backend;
-  const eager = target.style === 'torch' && s.request.engines !== 'jit' ? await torchEager(target, engine, s.profiler, s.limits, s.request.graphs) : null;
+  const eager = target.style === 'torch' && s.request.engines !== 'jit' ? await torchEager(target, s.profiler, s.limits, s.request.graphs) : null;
   if (eager) await s.checkpoint();
   const options = { file: target.file, ...s.limits };
   const opened = target.style === 'torch'

@@ -37,7 +37,7 @@ export async function functionGraph(
   return withTarget(request, profile(backend), signal, async ({ target, engine, profiler, limits }): Promise<FunctionGraph> => {
     const { fn, file } = target;
     if (target.style === 'torch') {
-      const { tape } = await torchEager(target, engine, profiler, limits, true);
+      const { tape } = await torchEager(target, profiler, limits, true);
       if (!tape) throw failureAt('error', file, fn.nameSpan, `${fn.name}() returned a value with no autograd graph; return a tensor computed from float arguments`);
       return { style: 'torch', fn, tape: tape.graph, leaves: tape.leaves };
     }

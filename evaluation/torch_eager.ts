@@ -6,8 +6,8 @@
 import { captureInputs, getattr, PyList, PyTuple, scriptError, type Budgets, type CancelSignal, type PyValue } from '../lang/python';
 import { nest, noFloatArgument } from '../lang/python/jax';
 import { leafArguments, PyTensor, torchModules } from '../lang/python/torch';
-import type { Backend } from '../runtime/backends';
-import { exportTape, Tensor, type EagerEngine, type TapeGraph } from '../runtime/eager';
+import type { Backend, DeviceArray } from '../runtime/backends';
+import { EagerEngine, exportTape, Tensor, type TapeGraph } from '../runtime/eager';
 import type { EagerRun, NonFinite, Numbers } from '../protocol/results';
 import { EvaluationFailure, failureAt, rangeOfSource, rangeOfSpan, scriptFailure } from './failure';
 import { firstNonFinite, lineTimings, roundMs, steadyMs } from './measure';
@@ -28,7 +28,42 @@ export interface RunLimits {
   readonly signal?: CancelSignal;
 }
 
-export async function torchEager(target: Target, engine: EagerEngine, profiler: Profiler, limits: RunLimits, withTape: boolean): Promise<TorchEager> {
+export async function torchEager(target: Target, profiler: Profiler, limits: RunLimits, withTape: boolean): Promise<TorchEager> {
+  const owned = ownedArrays(profiler.backend);
+  try {
+    return await run(target, new EagerEngine(owned.backend), profiler, limits, withTape);
+  } finally {
+    owned.freeAll();
+  }
+}
+
+/**
+ * A backend over `inner` that frees on `freeAll` what was made through it and is not freed yet:
+ * the tensors the script made outside any scope (its inputs, its globals), which nothing else frees.
+ */
+function ownedArrays(inner: Backend): { readonly backend: Backend; freeAll(): void } {
+  const made = new Set<DeviceArray>();
+  const backend: Backend = Object.create(inner);
+  const keep = (a: DeviceArray) => {
+    made.add(a);
+    return a;
+  };
+  backend.upload = (values, aval) => keep(inner.upload(values, aval));
+  backend.run = (prim, inputs, params, out) => keep(inner.run(prim, inputs, params, out));
+  backend.dispose = (x) => {
+    made.delete(x);
+    inner.dispose(x);
+  };
+  return {
+    backend,
+    freeAll() {
+      for (const a of made) inner.dispose(a);
+      made.clear();
+    },
+  };
+}
+
+async function run(target: Target, engine: EagerEngine, profiler: Profiler, limits: RunLimits, withTape: boolean): Promise<TorchEager> {
   const { fn, file } = target;
   const captured = captureInputs(target.analysis.parse, fn, target.inputs, { file, modules: torchModules(engine), ...limits });
   if (!captured.ok) throw captureFailure(target, captured.error);
@@ -44,7 +79,7 @@ export async function torchEager(target: Target, engine: EagerEngine, profiler: 
   // Backward's ops belong to no line of the source: they count in the run, not in `lines`.
   let forward = false;
   profiler.spanOf = () => (forward ? engine.span : null);
-  // NB: made outside any tidy scope, the leaves live until the end, where they (and their grads) are freed.
+  // NB: made outside any tidy scope, the leaves and their grads live until torchEager frees what is left.
   const { args, leaves } = script(() => leafArguments(interp, captured.inputs.values));
   /**
    * One forward and backward; the grads it leaves are zeroed by the next. Its scope frees all but
@@ -69,38 +104,34 @@ export async function torchEager(target: Target, engine: EagerEngine, profiler: 
   }));
   const grads = () => [...leaves.values()].map((leaf) => leaf.t.grad ?? leaf.t);
   const gradOf = (leaf: PyTensor, read: Numbers): Numbers => (leaf.t.grad ? read : zerosLike(read));
-  try {
-    // NB: a first call warms the backend's kernels up (wasm's first pow takes ~15 ms), so that
-    // the recorded call times each line as every later call runs it.
-    call().kept?.dispose();
-    profiler.startRecording();
-    const { result, kept } = call();
-    const { ops } = await profiler.stopRecording();
-    const tape = withTape && kept?.requiresGrad ? { graph: exportTape([kept]), leaves: leafNames(leaves), ops } : null;
-    const [value, ...read] = await numbersOf(engine.backend, [result, ...grads()]);
-    kept?.dispose();
-    const grad: Record<string, Numbers> = {};
-    [...leaves].forEach(([name, leaf], k) => (grad[name] = gradOf(leaf, read[k] as Numbers)));
-    const nonFinite = firstNonFinite(value as Numbers) || Object.values(grad).some((g) => firstNonFinite(g)) ? await locateNonFinite(() => call().kept?.dispose(), profiler, target) : null;
-    // Timed as the jit run is: until the value and the gradients are read back.
-    const ms = await steadyMs(async () => {
-      const t0 = performance.now();
-      const once = call();
-      try {
-        await numbersOf(engine.backend, [once.result, ...grads()]);
-      } finally {
-        once.kept?.dispose();
-      }
-      return performance.now() - t0;
-    });
-    const inputs: Record<string, Numbers> = {};
-    const names = [...captured.inputs.values.keys()];
-    // NB: an argument that is not numeric (a string, a module) is passed but not shown.
-    (await numbersOf(engine.backend, [...captured.inputs.values.values()])).forEach((n, i) => n !== null && (inputs[names[i]] = n));
-    return { inputs, run: { value: value as Numbers, grad, runMs: roundMs(ms), ops: ops.length, lines: lineTimings(ops) }, tape, nonFinite };
-  } finally {
-    for (const leaf of leaves.values()) leaf.t.dispose();
-  }
+  // NB: a first call warms the backend's kernels up (wasm's first pow takes ~15 ms), so that
+  // the recorded call times each line as every later call runs it.
+  call().kept?.dispose();
+  profiler.startRecording();
+  const { result, kept } = call();
+  const { ops } = await profiler.stopRecording();
+  const tape = withTape && kept?.requiresGrad ? { graph: exportTape([kept]), leaves: leafNames(leaves), ops } : null;
+  const [value, ...read] = await numbersOf(engine.backend, [result, ...grads()]);
+  kept?.dispose();
+  const grad: Record<string, Numbers> = {};
+  [...leaves].forEach(([name, leaf], k) => (grad[name] = gradOf(leaf, read[k] as Numbers)));
+  const nonFinite = firstNonFinite(value as Numbers) || Object.values(grad).some((g) => firstNonFinite(g)) ? await locateNonFinite(() => call().kept?.dispose(), profiler, target) : null;
+  // Timed as the jit run is: until the value and the gradients are read back.
+  const ms = await steadyMs(async () => {
+    const t0 = performance.now();
+    const once = call();
+    try {
+      await numbersOf(engine.backend, [once.result, ...grads()]);
+    } finally {
+      once.kept?.dispose();
+    }
+    return performance.now() - t0;
+  });
+  const inputs: Record<string, Numbers> = {};
+  const names = [...captured.inputs.values.keys()];
+  // NB: an argument that is not numeric (a string, a module) is passed but not shown.
+  (await numbersOf(engine.backend, [...captured.inputs.values.values()])).forEach((n, i) => n !== null && (inputs[names[i]] = n));
+  return { inputs, run: { value: value as Numbers, grad, runMs: roundMs(ms), ops: ops.length, lines: lineTimings(ops) }, tape, nonFinite };
 }
 
 /** Runs `once` again reading every op's result back: the first NaN or Inf, in the value or in backward. */

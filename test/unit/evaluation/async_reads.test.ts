@@ -45,6 +45,14 @@ describe('evaluation: results are read back asynchronously, as webgpu needs', ()
     });
   }
 
+  it('torch: each evaluation frees what it made, the script\'s own tensors (its inputs) included', async () => {
+    const backend = createReferenceBackend();
+    const profiler = profile(backend);
+    const request = requestFor('seed_torch.py', SOURCES.torch, 'f', { graphs: true });
+    for (let i = 0; i < 3; i++) assert.ok((await evaluate(request, profiler, info)).ok);
+    assert.equal(backend.liveCount(), 0);
+  });
+
   it('torch: the NaN is located without a synchronous read', async () => {
     const text = 'import torch\n\ndef f(x):\n    y = x * 2\n    return torch.log(y - 10)\n\nf(torch.tensor(2.0))\n';
     const outcome = await evaluate(requestFor('nan.py', text, 'f'), profile(asyncOnly()), info);
