@@ -14,6 +14,11 @@ mkdir -p "$CACHE"
 
 log() { echo "ensure-e2e: $*" >&2; }
 
+# Under `npm run` the outer npm exports its config as npm_* variables, which the inner installs
+# below would take as theirs: its user agent names the Node that runs it (20), and code-server's
+# postinstall reads the Node version from there and refuses. Start them clean.
+for var in $(compgen -e | grep '^npm_' || true); do unset "$var"; done
+
 need_root() {
   if [ "$(id -u)" -ne 0 ]; then
     log "$1 is missing; install it as root: apt-get install -y $1"
