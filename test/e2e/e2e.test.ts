@@ -76,6 +76,9 @@ describe('Gradlens in VS Code (code-server)', function () {
   });
 
   it('the lens then reads 7.0', async () => {
+    // NB: VS Code cancels a CodeLens update when its editor loses focus (the Graph tab was just
+    // clicked) and runs it when the editor has focus again, as when a user comes back to it.
+    await defLine(page).click();
     await lensLink(page, '7.0').waitFor({ timeout: SLOW });
   });
 
