@@ -110,6 +110,23 @@ describe('Gradlens in VS Code (code-server)', function () {
     await panel(page).getByText('12.0', { exact: true }).first().waitFor({ timeout: SLOW });
     await lensLink(page, '12.0').waitFor({ timeout: SLOW });
   });
+
+  it('from the palette, Show Graph takes the function under the cursor and its remembered inputs', async () => {
+    await page.locator('.monaco-editor .view-line', { hasText: 'return x * x * x + 1' }).first().click();
+    await page.keyboard.press('F1');
+    const palette = page.locator('.quick-input-widget input');
+    await palette.waitFor();
+    await palette.fill('>Gradlens: Show Graph');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Gradlens: Show Graph' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    // The command switches the panel to its Graph tab only once it has a result: an input box
+    // asking again would have stopped it before that.
+    const labels = panel(page).locator('svg .node .node-label');
+    await labels.first().waitFor({ timeout: SLOW });
+    const drawn = await labels.allTextContents();
+    assert.ok(drawn.some((l) => /mul/i.test(l)), `no mul node among ${drawn.join(', ')}`);
+    assert.equal(await page.locator('.quick-input-widget input').isVisible(), false, 'an input box is open');
+  });
 });
 
 async function openFile(page: Page, name: string, line: string): Promise<void> {
