@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { PRIMITIVES, type Primitive } from '../../runtime/primitives';
 import { WGSL_RULES } from '../../runtime/jit/compile';
+import { launchChromium } from './browser';
 import type { PageApi } from './page';
 import { serveStatic } from './server';
 
@@ -30,11 +31,6 @@ const SEED = process.env.GRADLENS_SEED !== undefined ? Number(process.env.GRADLE
 /** Fresh each run, so that CI explores new random programs; printed in the test's title to replay it. */
 const PROGRAM_SEED = process.env.GRADLENS_PROGRAM_SEED !== undefined
   ? Number(process.env.GRADLENS_PROGRAM_SEED) : Math.floor(Math.random() * 1e9);
-const CHROMIUM = process.env.GRADLENS_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless=new', '--no-sandbox', '--enable-unsafe-webgpu',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
-];
 const EVALUATIONS = 1_000;
 /** Random programs per length, as the Node differential test draws them (test/unit/jit/programs.ts). */
 const PROGRAMS = 40;
@@ -72,7 +68,7 @@ describe(`webgpu backend in headless Chromium, seed ${SEED} (replay with GRADLEN
 
   before(async () => {
     server = await serveStatic(__dirname);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await openPage(browser, server.url, pageErrors);
     ({ adapter } = await call(page, 'setup'));
     console.log(`      webgpu adapter: ${adapter}`);
@@ -174,7 +170,7 @@ describe('webgpu backend in headless Chromium: a lost device', function () {
 
   before(async () => {
     server = await serveStatic(__dirname);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   after(async () => {

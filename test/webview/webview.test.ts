@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { EvaluateRequest, EvaluationOutcome } from '../../protocol';
-import { launchChromium } from './browser';
+import { launchChromium } from '../webgpu/browser';
 import { jaxprGraph, outcomeOf, plotOf, tapeGraph } from './fixtures';
 import { WebviewPage } from './page';
 
@@ -15,6 +15,7 @@ import { WebviewPage } from './page';
 const ROOT = join(__dirname, '..');
 const SEED_TORCH = 'file:///work/examples/seed_torch.py';
 const SEED_JAX = 'file:///work/examples/seed_jax.py';
+const SQRT_NAN = 'file:///work/test/fixtures/webview/sqrt_nan_jax.py';
 
 function request(file: string, uri: string, engines: EvaluateRequest['engines']): EvaluateRequest {
   return { uri, text: readFileSync(join(ROOT, file), 'utf8'), function: 'f', engines, backend: 'auto', graphs: true };
@@ -147,6 +148,20 @@ describe('webview panel and execution host in headless Chromium', function () {
     assert.deepEqual(points, [21, 21]);
     const legend = await panel.page.textContent('.plot .legend .tangent');
     assert.equal(legend, 'tangent at x = 2.0: slope 7.0');
+  });
+
+  it('draws no tangent point where f is NaN at the input, and says why', async () => {
+    await panel.send({ type: 'evaluate', id: 3, request: request('test/fixtures/webview/sqrt_nan_jax.py', SQRT_NAN, 'eager') });
+    const { outcome } = await panel.waitForPosted('outcome', { id: 3 });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.ok(outcome.result.plot, 'no plot: f is finite right of 0');
+    await panel.page.waitForSelector('.plot .legend .non-finite');
+    assert.equal(await panel.page.textContent('.plot .legend .non-finite'), 'no tangent at x = -0.5: f is nan');
+    assert.equal(await panel.page.$$eval('.plot-view .at, .plot-view .tangent', (es) => es.length), 0);
+    const attributes = await panel.page.$$eval('.plot-view *', (es) => es.flatMap((e) => Array.from(e.attributes, (a) => a.value)));
+    assert.deepEqual(attributes.filter((a) => /NaN|Infinity/.test(a)), []);
+    const points = await panel.page.$$eval('.plot-view polyline', (ps) => ps.map((p) => (p.getAttribute('points') ?? '').split(' ').length));
+    assert.deepEqual(points, [outcome.result.plot.xs.length, outcome.result.plot.xs.length]);
   });
 
   it('lays out a 200-node graph without overlap, in less detail', async () => {

@@ -11,12 +11,14 @@ export function plotView(result: EvaluationResult): HTMLElement | undefined {
   const plot = result.plot;
   if (!plot || plot.xs.length < 2) return undefined;
   const at = tangentAt(result, plot);
-  const finite = (v: number): boolean => Number.isFinite(v);
-  const ys = [...plot.f, ...plot.df].filter(finite);
+  const ys = [...plot.f, ...plot.df, at.f].filter(finite);
+  if (ys.length === 0) {
+    return html('section', { class: 'plot' }, html('h3', {}, heading(plot)), html('p', { class: 'note non-finite' }, `f and f′ are not finite anywhere on the range: nothing to plot.`));
+  }
   const x0 = Math.min(...plot.xs);
   const x1 = Math.max(...plot.xs);
-  let y0 = Math.min(...ys, at.f);
-  let y1 = Math.max(...ys, at.f);
+  let y0 = Math.min(...ys);
+  let y1 = Math.max(...ys);
   if (y0 === y1) [y0, y1] = [y0 - 1, y1 + 1];
   const sx = (x: number): number => MARGIN.left + ((x - x0) / (x1 - x0)) * (WIDTH - MARGIN.left - MARGIN.right);
   const sy = (y: number): number => HEIGHT - MARGIN.bottom - ((y - y0) / (y1 - y0)) * (HEIGHT - MARGIN.top - MARGIN.bottom);
@@ -28,7 +30,7 @@ export function plotView(result: EvaluationResult): HTMLElement | undefined {
   return html(
     'section',
     { class: 'plot' },
-    html('h3', {}, `f and f′ around ${plot.param} = ${formatFloat(plot.at)}`),
+    html('h3', {}, heading(plot)),
     svg(
       'svg',
       { class: 'plot-view', width: WIDTH, height: HEIGHT, viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img', 'aria-label': `plot of f and its derivative in ${plot.param}` },
@@ -45,16 +47,34 @@ export function plotView(result: EvaluationResult): HTMLElement | undefined {
       svg('g', { 'clip-path': `url(#${clip})` },
         svg('polyline', { class: 'curve f', points: line(plot.f) }),
         svg('polyline', { class: 'curve df', points: line(plot.df) }),
-        svg('line', { class: 'tangent', x1: sx(x0), y1: sy(tangent(x0)), x2: sx(x1), y2: sy(tangent(x1)) }),
+        ...(finite(at.f) && finite(at.df) ? [svg('line', { class: 'tangent', x1: sx(x0), y1: sy(tangent(x0)), x2: sx(x1), y2: sy(tangent(x1)) })] : []),
       ),
-      svg('circle', { class: 'at', cx: sx(at.x), cy: sy(at.f), r: 3.5 }),
+      ...(finite(at.f) ? [svg('circle', { class: 'at', cx: sx(at.x), cy: sy(at.f), r: 3.5 })] : []),
     ),
     html('p', { class: 'legend' },
       html('span', { class: 'key f' }, 'f'), ' ',
       html('span', { class: 'key df' }, 'f′'), ' ',
-      html('span', { class: 'key tangent' }, `tangent at ${plot.param} = ${formatFloat(at.x)}: slope ${formatFloat(at.df)}`),
+      tangentLegend(plot.param, at),
     ),
   );
+}
+
+function heading(plot: PlotData): string {
+  return `f and f′ around ${plot.param} = ${formatFloat(plot.at)}`;
+}
+
+/** NB: a value that crossed JSON (VS Code's postMessage) arrives as null where it was NaN or ±Inf. */
+function finite(v: number | null): v is number {
+  return Number.isFinite(v);
+}
+
+/** The tangent's key, or why there is none: at a NaN or infinite f or f′ there is no point to draw it through. */
+function tangentLegend(param: string, at: { x: number; f: number; df: number }): HTMLElement {
+  const where = `${param} = ${formatFloat(at.x)}`;
+  const shown = (v: number | null): string => formatFloat(v ?? NaN);
+  if (!finite(at.f)) return html('span', { class: 'note non-finite' }, `no tangent at ${where}: f is ${shown(at.f)}`);
+  if (!finite(at.df)) return html('span', { class: 'note non-finite' }, `no tangent at ${where}: f′ is ${shown(at.df)}`);
+  return html('span', { class: 'key tangent' }, `tangent at ${where}: slope ${formatFloat(at.df)}`);
 }
 
 /** The point of tangency: the evaluated value and gradient when scalar, else read off the samples. */
