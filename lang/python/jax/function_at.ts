@@ -1,12 +1,11 @@
 /**
  * A JAX-style function at its example inputs, for the command line and the editor: its traced
- * jaxpr (of the function or of its gradient), its value and gradient op by op (JAX without jit),
- * and the same through the jit engine with the time each stage took.
+ * jaxprs (of the function, its gradient, its value and gradient) and its arguments as arrays on
+ * the backend. evaluation/ runs those jaxprs on both engines (see jax_run.ts).
  */
 import { isFloat, type DType } from '../../../runtime/core';
 import type { Backend, DeviceArray } from '../../../runtime/backends';
 import type { Jaxpr } from '../../../runtime/ir';
-import { simplifyAndFuse } from '../../../runtime/jit';
 import type { FunctionInfo, InputSource } from '../analyze';
 import { captureInputs } from '../inputs';
 import type { Interpreter } from '../interpreter';
@@ -25,22 +24,6 @@ export type Numbers = number | boolean | Numbers[];
 
 export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ScriptError };
 
-export interface EagerResult {
-  readonly value: Numbers | string;
-  readonly grad: Readonly<Record<string, Numbers>>;
-  readonly ms: number;
-}
-
-export interface JitResult {
-  readonly value: Numbers;
-  readonly grad: Readonly<Record<string, Numbers>>;
-  readonly trace_ms: number;
-  readonly compile_ms: number;
-  readonly run_ms: number;
-  /** Kernels the compiled plan runs (fused loops and single primitives). */
-  readonly kernels: number;
-}
-
 export interface JaxFunctionAt {
   /** Every argument as numbers (arrays as nested lists); anything else as its Python repr. */
   readonly inputs: Readonly<Record<string, Numbers | string>>;
@@ -52,10 +35,6 @@ export interface JaxFunctionAt {
   valueAndGradJaxpr(): Outcome<Jaxpr>;
   /** The arguments as arrays on the backend, one per invar of the traced jaxprs; `release` frees the uploads. */
   argumentArrays(invars: Jaxpr['invars']): Outcome<{ readonly arrays: readonly DeviceArray[]; release(): void }>;
-  /** Value and gradient op by op on the backend (JAX's mode outside jit). */
-  eager(): Outcome<EagerResult>;
-  /** Value and gradient through the jit engine: trace, simplify and fuse, run. */
-  jit(): Outcome<JitResult>;
   /** Frees the arrays the run made. */
   dispose(): void;
 }
@@ -101,10 +80,6 @@ export function jaxFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: Inp
     const closed = interp.call(interp.call(getattr(jax(), 'make_jaxpr', interp), [f]), args);
     return (closed as ClosedJaxprObject).jaxpr;
   };
-  const grads = (g: PyValue): Record<string, Numbers> => {
-    const items = (g as PyTuple).items;
-    return Object.fromEntries(wrt.map((n, k) => [n, numbers(interp, items[k]) as Numbers]));
-  };
   const inputs = Object.fromEntries(names.map((n, i) => [n, numbers(interp, args[i])]));
   return {
     ok: true,
@@ -112,40 +87,8 @@ export function jaxFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: Inp
       inputs,
       wrt,
       jaxpr: (grad) => guard(() => traced(grad ? transformed('grad') : fun)),
-      eager: () => guard(() => {
-        const started = performance.now();
-        const out = interp.call(transformed('value_and_grad'), args) as PyTuple;
-        const ms = performance.now() - started;
-        return { value: numbers(interp, out.items[0]), grad: grads(out.items[1]), ms };
-      }),
       valueAndGradJaxpr: () => guard(() => traced(transformed('value_and_grad'))),
       argumentArrays: (invars) => guard(() => argumentArrays(args, invars, backend, fn.name)),
-      jit: () => guard(() => {
-        let t0 = performance.now();
-        const jaxpr = traced(transformed('value_and_grad'));
-        const traceMs = performance.now() - t0;
-        t0 = performance.now();
-        const exe = simplifyAndFuse(jaxpr, backend);
-        const compileMs = performance.now() - t0;
-        const { arrays, release } = argumentArrays(args, jaxpr.invars, backend, fn.name);
-        const made: DeviceArray[] = [];
-        try {
-          t0 = performance.now();
-          const outs = exe.run(arrays);
-          const runMs = performance.now() - t0;
-          made.push(...outs);
-          const read = outs.map((o) => nest(backend.readSync(o), o.shape));
-          const grad = Object.fromEntries(wrt.map((n, k) => [n, read[1 + k]]));
-          const ms = (x: number) => Number(x.toFixed(3));
-          return {
-            value: read[0], grad, trace_ms: ms(traceMs), compile_ms: ms(compileMs), run_ms: ms(runMs),
-            kernels: exe.plan ? exe.plan.kernels.length : exe.jaxpr.eqns.length,
-          };
-        } finally {
-          for (const a of new Set(made)) backend.dispose(a);
-          release();
-        }
-      }),
       dispose: () => session.dispose(),
     },
   };

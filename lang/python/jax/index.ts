@@ -23,6 +23,6 @@
  */
 export { jaxModules, jaxSession, type JaxModuleOptions, type JaxSession } from './module';
 export { runPython } from './run';
-export { jaxFunctionAt, nest, noFloatArgument, type EagerResult, type JaxFunctionAt, type JaxFunctionOptions, type JitResult, type Numbers, type Outcome } from './function_at';
+export { jaxFunctionAt, nest, noFloatArgument, type JaxFunctionAt, type JaxFunctionOptions, type Numbers, type Outcome } from './function_at';
 export { ConcretizationTypeError, PyArray, concretizationError, type TracingSite } from './array';
 export { arrayStr, jaxRepr, numpyRepr, array2string, type Printable } from './print';

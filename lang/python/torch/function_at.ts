@@ -1,20 +1,19 @@
 /**
- * A torch-style function at its example inputs, on both engines: eagerly as PyTorch runs it
- * (leaves, backward on the tape), and on the jit engine as torch.func.grad + torch.compile would:
+ * A torch-style function at its example inputs, traced as torch.func.grad + torch.compile would:
  * its tensor and float arguments become tracers, each torch op records an equation with its
- * source span (see trace_backend.ts), the runtime's value_and_grad transforms the jaxpr, and
- * simplify-and-fuse compiles it. The result has the shape of JaxFunctionAt, so callers treat
- * the two styles alike.
+ * source span (see trace_backend.ts), and the runtime's value_and_grad transforms the jaxpr.
+ * The result has the shape of JaxFunctionAt, so callers treat the two styles alike: evaluation/
+ * runs its jaxprs on the jit engine, and runs the function eagerly as PyTorch does (torch_eager.ts).
  */
 import { sizeOf, type AbstractValue } from '../../../runtime/core';
 import type { DeviceArray } from '../../../runtime/backends';
 import { EagerEngine } from '../../../runtime/eager';
 import type { Jaxpr } from '../../../runtime/ir';
-import { dce, inline, makeJaxpr, simplifyAndFuse, valueAndGradJaxpr, type Traceable } from '../../../runtime/jit';
+import { dce, inline, makeJaxpr, valueAndGradJaxpr, type Traceable } from '../../../runtime/jit';
 import type { FunctionInfo, InputSource } from '../analyze';
 import { captureInputs } from '../inputs';
 import type { Budgets, CancelSignal } from '../interpreter';
-import { nest, noFloatArgument, type JaxFunctionAt, type Outcome } from '../jax';
+import { noFloatArgument, type JaxFunctionAt, type Outcome } from '../jax';
 import type { ModuleRegistry } from '../modules';
 import type { PyValue } from '../objects';
 import type { ParseResult } from '../parse';
@@ -22,12 +21,12 @@ import { pyError } from '../exceptions';
 import { scriptError } from '../run';
 import type { Span } from '../span';
 import { STORAGE, isFloating, type TorchDTypeName } from './dtype';
-import { differentiate, leafCall, numbers } from './gradient_at';
+import { numbers } from './gradient_at';
 import { torchSession } from './module';
 import { PyTensor } from './tensor';
 import { TracedArray, TracingBackend } from './trace_backend';
 
-/** The same surface as a JAX-style function's: inputs, wrt, jaxprs, eager(), jit(), dispose(). */
+/** The same surface as a JAX-style function's: inputs, wrt, jaxprs, argument arrays, dispose(). */
 export type TorchFunctionAt = JaxFunctionAt;
 
 export interface TorchFunctionOptions {
@@ -85,8 +84,6 @@ export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: I
     }
   };
 
-  /** The shape the function returns, known once it has been traced. */
-  let outShape: readonly number[] = [];
   /**
    * The function traced on tracers of its traced arguments, the differentiated ones requiring
    * grad so that the eager engine tracks, as PyTorch would, whether the result depends on them.
@@ -106,7 +103,7 @@ export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: I
       });
       const result = session.withGradMode(true, () => interp.call(fun, callArgs));
       const out = traceableOf(result, fn.name, (v) => interp.repr(v));
-      outShape = typeof out === 'number' ? [] : out.shape;
+      const outShape = typeof out === 'number' ? [] : out.shape;
       carriesGrad = result instanceof PyTensor && result.t.requiresGrad;
       if (!loss || !carriesGrad || outShape.length === 0) return out;
       if (sizeOf(outShape) !== 1) throw pyError('RuntimeError', 'grad can be implicitly created only for scalar outputs');
@@ -144,33 +141,6 @@ export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: I
     jaxpr: (grad) => guard(() => (grad ? dce(gradOnly(valueAndGrad())) : forward(false).jaxpr)),
     valueAndGradJaxpr: () => guard(valueAndGrad),
     argumentArrays: (invars) => guard(() => argumentArrays(invars)),
-    eager: () => guard(() => session.tidy(() => differentiate(leafCall(interp, fun, values, session), fn.name))),
-    jit: () => guard(() => {
-      let t0 = performance.now();
-      const jaxpr = valueAndGrad();
-      const traceMs = performance.now() - t0;
-      t0 = performance.now();
-      const exe = simplifyAndFuse(jaxpr, backend);
-      const compileMs = performance.now() - t0;
-      const { arrays, release } = argumentArrays(jaxpr.invars);
-      const made: DeviceArray[] = [];
-      try {
-        t0 = performance.now();
-        const outs = exe.run(arrays);
-        const runMs = performance.now() - t0;
-        made.push(...outs);
-        const read = outs.map((o) => backend.readSync(o));
-        const grad = Object.fromEntries(wrt.map((n, k) => [n, nest(read[1 + k], traced[wrtInvars[k]].aval.shape)]));
-        const ms = (x: number) => Number(x.toFixed(3));
-        return {
-          value: nest(read[0], outShape), grad, trace_ms: ms(traceMs), compile_ms: ms(compileMs), run_ms: ms(runMs),
-          kernels: exe.plan ? exe.plan.kernels.length : exe.jaxpr.eqns.length,
-        };
-      } finally {
-        for (const a of new Set(made)) backend.dispose(a);
-        release();
-      }
-    }),
     dispose: () => tracing.disposeAll(),
   };
   return { ok: true, value: at };

@@ -19,7 +19,7 @@
  *   place does not update the tensor it came from.
  * - Tensors the script drops stay alive (and charged to the byte budget) until the run ends; each
  *   op's intermediates are freed at once.
- * - On the jit engine (`torchFunctionAt(...).jit()`, as torch.func.grad + torch.compile): the
+ * - On the jit engine (`torchFunctionAt(...)`'s jaxprs, as torch.func.grad + torch.compile): the
  *   function's tensor and float arguments are traced; backward(), .grad, .item(), print and Python
  *   control flow on a traced tensor are refused at their line, and so is a gradient stopped inside
  *   the function (detach, .data, a no_grad block), as the jit engine has no stop_gradient yet.

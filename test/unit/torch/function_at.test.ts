@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { evaluate } from '../../../evaluation/evaluate';
+import { profile } from '../../../evaluation/profiled_backend';
 import { createReferenceBackend } from '../../../runtime/backends';
 import { EagerEngine } from '../../../runtime/eager';
 import { printJaxpr } from '../../../runtime/ir';
@@ -8,6 +10,7 @@ import { analyze } from '../../../lang/python/analyze';
 import type { Outcome } from '../../../lang/python/jax';
 import { formatError } from '../../../lang/python/run';
 import { torchFunctionAt, torchModules, type TorchFunctionAt } from '../../../lang/python/torch';
+import type { EngineMode, EvaluationOutcome, EvaluationResult, Numbers } from '../../../protocol/results';
 
 const root = join(__dirname, '..');
 
@@ -27,17 +30,54 @@ function functionAt(source: string, name: string, file = 'f.py'): { at: Outcome<
   return { at: torchFunctionAt(analysis.parse, fn, fn.inputSources[0], engine, { file }), live: () => backend.liveCount() };
 }
 
-describe('torch function on both engines (torchFunctionAt)', () => {
-  it('the seed snippet: value 15.0 and gradient 7.0 eagerly and under jit, and the jaxpr JAX would print', () => {
+/**
+ * `name` in `text` evaluated as an execution host evaluates it (host.evaluate is this call, in
+ * turn), on a fresh reference backend whose arrays are then counted: an evaluation frees all it made.
+ */
+async function evaluated(file: string, text: string, name: string, engines: EngineMode = 'both'): Promise<EvaluationOutcome> {
+  const backend = createReferenceBackend();
+  const outcome = await evaluate({ uri: file, text, function: name, engines, backend: 'reference', graphs: false }, profile(backend), { name: 'reference' });
+  assert.equal(backend.liveCount(), 0, `${file}: ${name}() left arrays alive`);
+  return outcome;
+}
+
+function result(outcome: EvaluationOutcome): EvaluationResult {
+  if (!outcome.ok) assert.fail(outcome.error.message);
+  return outcome.result;
+}
+
+function message(outcome: EvaluationOutcome): string {
+  if (outcome.ok) assert.fail(`expected an error, got value ${JSON.stringify(outcome.result.value)}`);
+  return outcome.error.message;
+}
+
+const flat = (v: Numbers | undefined): number[] => (Array.isArray(v) ? v.flatMap(flat) : [Number(v)]);
+
+/** The eager and jit runs of one result: the same value and gradients within `tol` (relative past 1). */
+function engineAgreement(r: EvaluationResult, what: string, tol = 1e-5): void {
+  const { eager, jit } = r;
+  assert.ok(eager && jit, `${what}: ${r.jitError ?? 'an engine did not run'}`);
+  const close = (part: string, a: Numbers | undefined, b: Numbers | undefined) => {
+    const [p, q] = [flat(a), flat(b)];
+    assert.equal(p.length, q.length, `${what}: ${part} shapes differ`);
+    p.forEach((v, i) => assert.ok(Math.abs(v - q[i]) <= tol * Math.max(1, Math.abs(v)), `${what}: ${part}[${i}] eager ${v}, jit ${q[i]}`));
+  };
+  close('value', eager.value, jit.value);
+  assert.deepEqual(Object.keys(jit.grad), Object.keys(eager.grad), `${what}: the engines differentiate different arguments`);
+  for (const name of Object.keys(eager.grad)) close(`grad ${name}`, eager.grad[name], jit.grad[name]);
+}
+
+describe('torch function on both engines (torchFunctionAt, evaluated as the host does)', () => {
+  it('the seed snippet: value 15.0 and gradient 7.0 eagerly and under jit, and the jaxpr JAX would print', async () => {
     const source = readFileSync(join(root, 'examples/seed_torch.py'), 'utf8');
+    const r = result(await evaluated('seed_torch.py', source, 'f'));
+    assert.deepEqual(r.inputs, { x: 2 });
+    assert.deepEqual([r.eager?.value, r.eager?.grad], [15, { x: 7 }]);
+    assert.deepEqual([r.jit?.value, r.jit?.grad], [15, { x: 7 }]);
     const { at: outcome, live } = functionAt(source, 'f', 'seed_torch.py');
     const at = ok(outcome);
     assert.deepEqual(at.inputs, { x: 2 });
     assert.deepEqual(at.wrt, ['x']);
-    const eager = ok(at.eager());
-    assert.deepEqual([eager.value, eager.grad], [15, { x: 7 }]);
-    const jit = ok(at.jit());
-    assert.deepEqual([jit.value, jit.grad], [15, { x: 7 }]);
     assert.equal(printJaxpr(ok(at.jaxpr(false))), [
       '{ lambda ; a:f32[]. let',
       '    b:f32[] = integer_pow[y=2] a',
@@ -52,28 +92,17 @@ describe('torch function on both engines (torchFunctionAt)', () => {
     assert.equal(live(), 0);
   });
 
-  /** `f(x)` (and `y`, `k` where an op needs them) on both engines: values and gradients within `tol`. */
-  const agree = (body: string, tol = 1e-5) => {
+  /** `f(x, y)` (`x` and `y` 2x3 tensors) on both engines: values and gradients within `tol`. */
+  const agree = async (body: string, tol = 1e-5) => {
     const source = [
       'import torch', 'import torch.nn.functional as F',
       'def f(x, y):', `    return ${body}`,
       'x = torch.tensor([[0.3, -1.2, 0.8], [1.5, 0.1, -0.4]])', 'y = torch.tensor([[0.7, 0.2, -0.5], [-1.1, 0.9, 0.6]])',
       'f(x, y)', '',
     ].join('\n');
-    const { at: outcome, live } = functionAt(source, 'f');
-    const at = ok(outcome);
-    const eager = ok(at.eager());
-    const jit = ok(at.jit());
-    const flat = (v: unknown): number[] => (Array.isArray(v) ? v.flatMap(flat) : [Number(v)]);
-    const close = (what: string, a: unknown, b: unknown) => {
-      const [p, q] = [flat(a), flat(b)];
-      assert.equal(p.length, q.length, `${body}: ${what} shapes differ`);
-      p.forEach((v, i) => assert.ok(Math.abs(v - q[i]) <= tol * Math.max(1, Math.abs(v)), `${body}: ${what}[${i}] eager ${v}, jit ${q[i]}`));
-    };
-    close('value', eager.value, jit.value);
-    for (const name of ['x', 'y']) close(`grad ${name}`, eager.grad[name], jit.grad[name]);
-    at.dispose();
-    assert.equal(live(), 0, `${body}: arrays left alive`);
+    const r = result(await evaluated('f.py', source, 'f'));
+    assert.deepEqual(Object.keys(r.eager?.grad ?? {}), ['x', 'y'], body);
+    engineAgreement(r, body, tol);
   };
 
   const OPS = [
@@ -95,74 +124,64 @@ describe('torch function on both engines (torchFunctionAt)', () => {
   ];
   for (const body of OPS) it(`${body}: value and gradient agree, jit against eager`, () => agree(body));
 
-  /** eager() and jit() of `name` in a file: both succeed with the same numbers, or both fail with the same message. */
-  const bothEngines = (file: string, name: string) => {
-    const { at: outcome, live } = functionAt(readFileSync(join(root, file), 'utf8'), name, file);
-    const at = ok(outcome);
-    const eager = at.eager();
-    const jit = at.jit();
-    at.dispose();
-    assert.equal(live(), 0);
-    return { eager, jit };
-  };
+  const fileText = (file: string) => readFileSync(join(root, file), 'utf8');
 
   for (const [file, name] of [['examples/rosenbrock.py', 'rosenbrock'], ['examples/logistic_regression.py', 'loss'], ['test/fixtures/torch/grad_mode.py', 'double']]) {
-    it(`${file}: ${name}() has the same value and gradient on both engines`, () => {
-      const { eager, jit } = bothEngines(file, name);
-      const e = ok(eager);
-      const j = ok(jit);
-      const flat = (v: unknown): number[] => (Array.isArray(v) ? v.flatMap(flat) : [Number(v)]);
-      const close = (a: unknown, b: unknown) => flat(a).forEach((v, i) => assert.ok(Math.abs(v - flat(b)[i]) <= 1e-5 * Math.max(1, Math.abs(v)), `${v} vs ${flat(b)[i]}`));
-      close(e.value, j.value);
-      assert.deepEqual(Object.keys(j.grad), Object.keys(e.grad));
-      for (const k of Object.keys(e.grad)) close(e.grad[k], j.grad[k]);
+    it(`${file}: ${name}() has the same value and gradient on both engines`, async () => {
+      engineAgreement(result(await evaluated(file, fileText(file), name)), `${file}: ${name}()`);
     });
   }
 
   for (const [file, name] of [['examples/mlp.py', 'model'], ['test/fixtures/torch/mlp.py', 'forward']]) {
-    it(`${file}: ${name}() returns a matrix, refused alike by both engines (no implicit gradient)`, () => {
-      const { eager, jit } = bothEngines(file, name);
-      assert.ok(!eager.ok && !jit.ok);
-      assert.equal(formatError(jit.error), formatError(eager.error));
-      assert.match(formatError(jit.error), /RuntimeError: grad can be implicitly created only for scalar outputs/);
+    it(`${file}: ${name}() returns a matrix, refused alike by both engines (no implicit gradient)`, async () => {
+      const eager = message(await evaluated(file, fileText(file), name, 'eager'));
+      const jit = message(await evaluated(file, fileText(file), name, 'jit'));
+      assert.equal(jit, eager);
+      assert.match(jit, /RuntimeError: grad can be implicitly created only for scalar outputs/);
     });
   }
 
   it('the jaxpr of a closed-over matrix model keeps the weights as constants and each equation its line', () => {
-    const at = ok(functionAt(readFileSync(join(root, 'test/fixtures/torch/mlp.py'), 'utf8'), 'forward').at);
+    const { at: outcome, live } = functionAt(fileText('test/fixtures/torch/mlp.py'), 'forward');
+    const at = ok(outcome);
     const j = ok(at.jaxpr(false));
     assert.deepEqual(j.constvars.map((v) => v.aval.shape), [[2, 4], [4], [4, 1], [1]]);
     assert.deepEqual(j.eqns.map((e) => `${e.primitive}@${e.span?.line}`), ['dot_general@14', 'add@14', 'tanh@14', 'dot_general@15', 'add@15', 'logistic@15']);
     at.dispose();
+    assert.equal(live(), 0);
   });
 
-  /** The error jit() gives for `body` (a function of x), formatted as the CLI prints it. */
-  const jitError = (body: string[]): string => {
+  /**
+   * Why the jit engine refuses `body` (a function of x), as the editor and the CLI show it: the
+   * error of a jit-only evaluation, and the jitError of one on both engines where eager runs it
+   * (with `eagerRuns`, it must: eager leaves a stopped gradient out, as PyTorch does).
+   */
+  const jitError = async (body: string[], eagerRuns = false): Promise<string> => {
     const source = ['import torch', 'def f(x):', ...body.map((l) => `    ${l}`), 'f(torch.tensor([1.0, -2.0]))', ''].join('\n');
-    const at = ok(functionAt(source, 'f', 'g.py').at);
-    const jit = at.jit();
-    at.dispose();
-    if (jit.ok) assert.fail(`jit ran ${body.join('; ')}`);
-    return formatError(jit.error);
+    const refused = message(await evaluated('g.py', source, 'f', 'jit'));
+    const both = await evaluated('g.py', source, 'f');
+    if (eagerRuns) assert.ok(result(both).eager, `eager did not run ${body.join('; ')}`);
+    if (both.ok) assert.equal(both.result.jitError, refused);
+    return refused;
   };
 
-  it('refuses backward() and .grad inside the traced function, at the call', () => {
-    assert.equal(jitError(['y = (x * x).sum()', 'y.backward()', 'return y']),
+  it('refuses backward() and .grad inside the traced function, at the call', async () => {
+    assert.equal(await jitError(['y = (x * x).sum()', 'y.backward()', 'return y']),
       "g.py:4:5: error: jit cannot trace 'y.backward()' inside the function it compiles: it differentiates what the function returns, as torch.func.grad does; return the loss instead of calling autograd on it");
-    assert.match(jitError(['return (x * 2).sum() + x.grad.sum()']), /^g\.py:3:28: error: jit cannot trace 'x\.grad' inside/);
-    assert.match(jitError(['g, = torch.autograd.grad((x * x).sum(), [x])', 'return g.sum()']), /^g\.py:3:10: error: jit cannot trace 'torch\.autograd\.grad\(/);
+    assert.match(await jitError(['return (x * 2).sum() + x.grad.sum()']), /^g\.py:3:28: error: jit cannot trace 'x\.grad' inside/);
+    assert.match(await jitError(['g, = torch.autograd.grad((x * x).sum(), [x])', 'return g.sum()']), /^g\.py:3:10: error: jit cannot trace 'torch\.autograd\.grad\(/);
   });
 
-  it('Python control flow on a traced tensor raises the concretization error naming the line and column', () => {
-    assert.equal(jitError(['s = x.sum()', 'if s > 0:', '    return s', 'return -s']),
+  it('Python control flow on a traced tensor raises the concretization error naming the line and column', async () => {
+    assert.equal(await jitError(['s = x.sum()', 'if s > 0:', '    return s', 'return -s']),
       "g.py:4:8: error: jit cannot trace 'if s > 0' on a traced value; use torch.where(...) instead of Python control flow on a tensor");
-    assert.match(jitError(['v = x.sum().item()', 'return x.sum() * v']), /^g\.py:3:9: error: jit cannot trace 'x\.sum\(\)\.item\(\)' on a traced value; return 'x' from the function/);
-    assert.match(jitError(['print(x)', 'return x.sum()']), /^g\.py:3:5: error: jit cannot trace 'print\(x\)' on a traced value/);
+    assert.match(await jitError(['v = x.sum().item()', 'return x.sum() * v']), /^g\.py:3:9: error: jit cannot trace 'x\.sum\(\)\.item\(\)' on a traced value; return 'x' from the function/);
+    assert.match(await jitError(['print(x)', 'return x.sum()']), /^g\.py:3:5: error: jit cannot trace 'print\(x\)' on a traced value/);
   });
 
-  it('a gradient stopped inside the function (detach, no_grad) is refused under jit, where eager leaves it out', () => {
-    assert.match(jitError(['m = x.detach().max()', 'return (x - m).exp().sum()']),
+  it('a gradient stopped inside the function (detach, no_grad) is refused under jit, where eager leaves it out', async () => {
+    assert.match(await jitError(['m = x.detach().max()', 'return (x - m).exp().sum()'], true),
       /^g\.py:3:9: error: jit cannot trace 'x\.detach\(\)' in a function it differentiates: it stops the gradient there/);
-    assert.match(jitError(['with torch.no_grad():', '    m = x.max()', 'return (x * m).sum()']), /^g\.py:4:13: error: jit cannot trace 'x\.max\(\)'/);
+    assert.match(await jitError(['with torch.no_grad():', '    m = x.max()', 'return (x * m).sum()'], true), /^g\.py:4:13: error: jit cannot trace 'x\.max\(\)'/);
   });
 });
