@@ -9,19 +9,24 @@ import { WebviewPage } from './page';
 
 /**
  * The webview outside VS Code: dist/webview.js in headless Chromium under panelHtml's CSP, with a
- * fake acquireVsCodeApi. Evaluations run for real on the page's WebGPU (SwiftShader); the graph,
- * plot and 200-node cases are shown from the CLI's real output (test/fixtures/webview).
+ * fake acquireVsCodeApi. Evaluations run for real on the page's WebGPU (SwiftShader); the small
+ * graph and plot cases are shown from the CLI's real output (test/fixtures/webview).
  */
 const ROOT = join(__dirname, '..');
 const SEED_TORCH = 'file:///work/examples/seed_torch.py';
 const SEED_JAX = 'file:///work/examples/seed_jax.py';
+const NEWTON = 'file:///work/test/fixtures/webview/newton_jax.py';
 const SQRT_NAN = 'file:///work/test/fixtures/webview/sqrt_nan_jax.py';
 
-function request(file: string, uri: string, engines: EvaluateRequest['engines']): EvaluateRequest {
-  return { uri, text: readFileSync(join(ROOT, file), 'utf8'), function: 'f', engines, backend: 'auto', graphs: true };
+function request(file: string, uri: string, engines: EvaluateRequest['engines'], fn = 'f'): EvaluateRequest {
+  return { uri, text: readFileSync(join(ROOT, file), 'utf8'), function: fn, engines, backend: 'auto', graphs: true };
 }
 
 interface Box { id: string; x: number; y: number; width: number; height: number }
+
+function inside(b: Box, outer: Box): boolean {
+  return b.x >= outer.x && b.y >= outer.y && b.x + b.width <= outer.x + outer.width && b.y + b.height <= outer.y + outer.height;
+}
 
 function overlapping(boxes: readonly Box[]): string[] {
   const found: string[] = [];
@@ -54,7 +59,7 @@ describe('webview panel and execution host in headless Chromium', function () {
   });
 
   /** The graph viewer's node boxes as laid out (the graph's own coordinates). */
-  async function nodeBoxes(): Promise<Box[]> {
+  async function nodeBoxes(): Promise<(Box & { label: string })[]> {
     return panel.page.$$eval('.graph-view .node', (nodes) =>
       nodes.map((n) => ({
         id: n.getAttribute('data-node') ?? '',
@@ -64,6 +69,13 @@ describe('webview panel and execution host in headless Chromium', function () {
         width: Number(n.getAttribute('data-width')),
         height: Number(n.getAttribute('data-height')),
       })),
+    );
+  }
+
+  /** The fused kernels' group boxes as laid out. */
+  async function groupBoxes(): Promise<Box[]> {
+    return panel.page.$$eval('.graph-view .group', (gs) =>
+      gs.map((g) => ({ id: g.getAttribute('data-group') ?? '', x: Number(g.getAttribute('data-x')), y: Number(g.getAttribute('data-y')), width: Number(g.getAttribute('data-width')), height: Number(g.getAttribute('data-height')) })),
     );
   }
 
@@ -106,16 +118,12 @@ describe('webview panel and execution host in headless Chromium', function () {
   it('draws the nodes of x**2 + 3*x + 5 laid out without overlap, the fused kernel as a group box around them', async () => {
     await showAndLayOut(outcomeOf('seed_jax.grad.json', SEED_JAX, 'jax', [jaxprGraph('seed_jax.graph.json', 'forward')]), 'forward');
     const boxes = await nodeBoxes();
-    assert.deepEqual(boxes.map((b) => (b as Box & { label: string }).label).sort(), ['a', 'add', 'add', 'integer_pow', 'mul', 'out 0']);
+    assert.deepEqual(boxes.map((b) => b.label).sort(), ['a', 'add', 'add', 'integer_pow', 'mul', 'out 0']);
     assert.deepEqual(overlapping(boxes), []);
-    const groups = await panel.page.$$eval('.graph-view .group', (gs) =>
-      gs.map((g) => ({ id: g.getAttribute('data-group'), x: Number(g.getAttribute('data-x')), y: Number(g.getAttribute('data-y')), width: Number(g.getAttribute('data-width')), height: Number(g.getAttribute('data-height')) })),
-    );
+    const groups = await groupBoxes();
     assert.equal(groups.length, 1);
     const [k] = groups;
-    for (const b of boxes.filter((b) => !['a', 'out0'].includes(b.id))) {
-      assert.ok(b.x >= k.x && b.y >= k.y && b.x + b.width <= k.x + k.width && b.y + b.height <= k.y + k.height, `${b.id} lies outside the kernel's box`);
-    }
+    for (const b of boxes.filter((b) => !['a', 'out0'].includes(b.id))) assert.ok(inside(b, k), `${b.id} lies outside the kernel's box`);
     const edgeLabels = await panel.page.$$eval('.graph-view .edge-label', (ls) => ls.map((l) => l.textContent));
     assert.ok(edgeLabels.length > 0 && edgeLabels.every((l) => l === 'f32[]'), `edge types: ${edgeLabels.join(', ')}`);
   });
@@ -135,7 +143,7 @@ describe('webview panel and execution host in headless Chromium', function () {
 
   it('draws the eager tape of the torch snippet', async () => {
     await showAndLayOut(outcomeOf('seed_torch.grad.json', SEED_TORCH, 'torch', [tapeGraph('seed_torch.graph.json')]), 'tape');
-    const labels = (await nodeBoxes()).map((b) => (b as Box & { label: string }).label).sort();
+    const labels = (await nodeBoxes()).map((b) => b.label).sort();
     assert.deepEqual(labels, ['AccumulateGrad', 'AddBackward0', 'AddBackward0', 'MulBackward0', 'PowBackward0']);
     assert.deepEqual(overlapping(await nodeBoxes()), []);
   });
@@ -164,14 +172,41 @@ describe('webview panel and execution host in headless Chromium', function () {
     assert.deepEqual(points, [outcome.result.plot.xs.length, outcome.result.plot.xs.length]);
   });
 
-  it('lays out a 200-node graph without overlap, in less detail', async () => {
-    const graph = jaxprGraph('newton_jax.graph.json', 'forward');
-    assert.ok(graph.nodes.length >= 200, `${graph.nodes.length} nodes`);
-    await showAndLayOut(outcomeOf('seed_jax.grad.json', SEED_JAX, 'jax', [graph]), 'forward');
+  it('collapses the 66 Newton iterations of a real 202-node evaluation into one node, laid out without overlap, and expands it on click', async () => {
+    await panel.send({ type: 'evaluate', id: 4, request: request('test/fixtures/webview/newton_jax.py', NEWTON, 'eager', 'newton_sqrt') });
+    const { outcome } = await panel.waitForPosted('outcome', { id: 4 });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    const forward = outcome.result.graphs?.find((g) => g.kind === 'forward');
+    assert.ok(forward && forward.nodes.length >= 200, `${forward?.nodes.length} nodes`);
+    await panel.page.click('vscode-tab-header[data-view="graph"]');
+    await panel.page.waitForSelector('.graph-viewer[data-state="laid-out"][data-kind="forward"] .graph-view .node.collapsed');
+    const collapsed = await nodeBoxes();
+    assert.ok(collapsed.length < 60, `${collapsed.length} nodes drawn`);
+    assert.deepEqual(collapsed.map((b) => b.label).sort(), ['a', 'div 2.0', 'out', 'sin', '×66 iterations']);
+    assert.deepEqual(overlapping(collapsed), []);
+    assert.match(await panel.page.textContent('.graph-status') ?? '', new RegExp(`^${forward.nodes.length} nodes, 5 drawn`));
+    // The fused kernel is still drawn around what it fused, the collapsed iterations included.
+    const [kernel] = await groupBoxes();
+    const repeat = collapsed.find((b) => b.label === '×66 iterations')!;
+    assert.ok(inside(repeat, kernel), 'the collapsed iterations lie outside their kernel');
+
+    await panel.page.click(`.graph-view .node[data-node="${repeat.id}"]`);
+    const reveal = await panel.waitForPosted('reveal', { uri: NEWTON });
+    assert.deepEqual(reveal.range, { line: 8, col: 13, endLine: 8, endCol: 30 });
+    await panel.page.waitForFunction((n) => document.querySelectorAll('.graph-viewer[data-state="laid-out"] .graph-view .node').length === n, forward.nodes.length);
+    assert.deepEqual(overlapping(await nodeBoxes()), []);
+
+    await panel.page.click('.graph-viewer .toolbar vscode-button:has-text("Collapse all")');
+    await panel.page.waitForFunction(() => document.querySelectorAll('.graph-viewer[data-state="laid-out"] .graph-view .node').length === 5);
+  });
+
+  it('collapses the gradient of the same evaluation (667 nodes: two loops and chains) below 60 drawn nodes, without overlap', async () => {
+    await panel.page.click('.graph-viewer .graph-kinds vscode-button[data-kind="gradient"]');
+    await panel.page.waitForSelector('.graph-viewer[data-state="laid-out"][data-kind="gradient"]', { timeout: 60_000 });
     const boxes = await nodeBoxes();
-    assert.equal(boxes.length, graph.nodes.length);
+    assert.ok(boxes.length < 60, `${boxes.length} nodes drawn`);
+    assert.ok(boxes.filter((b) => /^×\d+ iterations$/.test(b.label)).length >= 2, boxes.map((b) => b.label).join(', '));
     assert.deepEqual(overlapping(boxes), []);
-    assert.equal(await panel.page.$$eval('.graph-view .edge-label', (ls) => ls.length), 0);
   });
 
   it('ignores a malformed message and logs it', async () => {

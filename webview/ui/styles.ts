@@ -46,6 +46,8 @@ table.values td.shown { font-weight: 600; }
 .node.kind-const rect { stroke-dasharray: 3 2; }
 .node.timed rect { fill: color-mix(in srgb, var(--vscode-charts-red) var(--heat), var(--vscode-editorWidget-background)); }
 .node.linked { cursor: pointer; }
+.node.collapsed rect { stroke: var(--vscode-focusBorder); stroke-width: 1.5; }
+.node.collapsed .node-label { font-weight: 600; }
 .node.linked:hover rect { stroke: var(--vscode-focusBorder); }
 .node.selected rect { stroke: var(--vscode-focusBorder); stroke-width: 2.5; }
 .node text { text-anchor: middle; pointer-events: none; }

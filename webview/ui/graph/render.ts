@@ -8,8 +8,12 @@ export interface RenderHandlers {
   readonly onNode: (node: GraphNode, range: SourceRange) => void;
   /** A fused kernel's box (or, in a large graph, one of its nodes' kernel badge) was clicked. */
   readonly onGroup: (group: GraphGroup) => void;
+  /** A collapsed node (repeats or a chain) was clicked. */
+  readonly onExpand: (node: GraphNode) => void;
 }
 
+/** How far the card behind a collapsed node shows. */
+const STACK_OFFSET = 4;
 /** Group colours cycle through the theme's chart colours (CSS classes group-colour-0..5). */
 const GROUP_COLOURS = 6;
 
@@ -17,8 +21,14 @@ const GROUP_COLOURS = 6;
  * The laid-out graph as SVG: group boxes under edges under nodes. Every node carries its placed
  * box as data attributes (data-x, data-y, data-width, data-height), which the tests read.
  * `groupOf` colours the nodes of each kernel in a large graph, where groups are not boxes.
+ * `collapsed` names the nodes that stand for collapsed ops, with what they stand for.
  */
-export function renderGraph(layout: GraphLayout, groupOf: ReadonlyMap<string, GraphGroup>, handlers: RenderHandlers): SVGGElement {
+export function renderGraph(
+  layout: GraphLayout,
+  groupOf: ReadonlyMap<string, GraphGroup>,
+  collapsed: ReadonlyMap<string, string>,
+  handlers: RenderHandlers,
+): SVGGElement {
   const colourOf = new Map<string, number>();
   for (const g of groupOf.values()) if (!colourOf.has(g.id)) colourOf.set(g.id, colourOf.size % GROUP_COLOURS);
   const maxMs = Math.max(0, ...layout.nodes.map((n) => n.node.ms ?? 0));
@@ -27,7 +37,8 @@ export function renderGraph(layout: GraphLayout, groupOf: ReadonlyMap<string, Gr
     { class: layout.detailed ? 'graph detailed' : 'graph' },
     svg('g', { class: 'groups' }, ...layout.groups.map((g) => groupBox(g, colourOf.get(g.group.id) ?? 0, handlers))),
     svg('g', { class: 'edges' }, ...layout.edges.map(edgePath)),
-    svg('g', { class: 'nodes' }, ...layout.nodes.map((n) => nodeBox(n, maxMs, layout.detailed ? undefined : groupOf.get(n.node.id), colourOf, handlers))),
+    svg('g', { class: 'nodes' }, ...layout.nodes.map((n) =>
+      nodeBox(n, maxMs, layout.detailed ? undefined : groupOf.get(n.node.id), colourOf, collapsed.get(n.node.id), handlers))),
   );
 }
 
@@ -51,7 +62,7 @@ function groupBox(placed: PlacedGroup, colour: number, handlers: RenderHandlers)
     { class: `group group-colour-${colour}`, 'data-group': group.id, ...boxData(placed) },
     svg('rect', { x: placed.x, y: placed.y, width: placed.width, height: placed.height, rx: 6 }),
     svg('text', { class: 'group-label', x: placed.x + 8, y: placed.y + 16 }, group.source ? `${group.label} ⟨source⟩` : group.label),
-    svg('title', {}, `${group.label}: ${group.nodes.length} ops${group.source ? ', click for its generated source' : ''}`),
+    svg('title', {}, `${group.label}${group.source ? ': click for its generated source' : ''}`),
   );
   box.addEventListener('click', () => handlers.onGroup(group));
   return box;
@@ -78,13 +89,17 @@ function nodeBox(
   maxMs: number,
   group: GraphGroup | undefined,
   colourOf: ReadonlyMap<string, number>,
+  stands: string | undefined,
   handlers: RenderHandlers,
 ): SVGGElement {
   const { node } = placed;
   const classes = ['node', `kind-${node.kind}`];
-  if (node.range) classes.push('linked');
+  if (node.range || stands) classes.push('linked');
+  if (stands) classes.push('collapsed');
   if (group) classes.push('grouped', `group-colour-${colourOf.get(group.id) ?? 0}`);
-  const rect = svg('rect', { x: placed.x, y: placed.y, width: placed.width, height: placed.height, rx: node.kind === 'op' ? 4 : 14 });
+  // A collapsed node is drawn as a stack of cards, inside its own box.
+  const inset = stands ? STACK_OFFSET : 0;
+  const rect = svg('rect', { x: placed.x, y: placed.y, width: placed.width - inset, height: placed.height - inset, rx: node.kind === 'op' ? 4 : 14 });
   if (node.ms !== undefined && maxMs > 0) {
     classes.push('timed');
     // NB: a CSS custom property set through the CSSOM, which the CSP allows (a style attribute it would refuse).
@@ -93,6 +108,7 @@ function nodeBox(
   const cx = placed.x + placed.width / 2;
   const tooltip = [
     `${node.label}: ${node.type}`,
+    stands ? `${stands} (click to expand)` : undefined,
     node.range ? `line ${node.range.line}, column ${node.range.col} (click to reveal)` : undefined,
     node.ms !== undefined ? `eager ${formatMs(node.ms)}` : undefined,
     group ? group.label : undefined,
@@ -100,13 +116,15 @@ function nodeBox(
   const box = svg(
     'g',
     { class: classes.join(' '), 'data-node': node.id, ...boxData(placed), ...(node.range ? { 'data-line': node.range.line } : {}) },
+    ...(stands ? [svg('rect', { class: 'stack', x: placed.x + inset, y: placed.y + inset, width: placed.width - inset, height: placed.height - inset, rx: 4 })] : []),
     rect,
-    svg('text', { class: 'node-label', x: cx, y: placed.y + nodeHeight / 2 - 2 }, node.label),
-    svg('text', { class: 'node-type', x: cx, y: placed.y + nodeHeight / 2 + 12 }, node.type),
+    svg('text', { class: 'node-label', x: cx - inset / 2, y: placed.y + nodeHeight / 2 - 2 }, node.label),
+    svg('text', { class: 'node-type', x: cx - inset / 2, y: placed.y + nodeHeight / 2 + 12 }, node.type),
     svg('title', {}, tooltip.join('\n')),
   );
   const range = node.range;
-  if (range) box.addEventListener('click', () => handlers.onNode(node, range));
+  if (stands) box.addEventListener('click', () => handlers.onExpand(node));
+  else if (range) box.addEventListener('click', () => handlers.onNode(node, range));
   else if (group) box.addEventListener('click', () => handlers.onGroup(group));
   return box;
 }

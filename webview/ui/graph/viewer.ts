@@ -1,5 +1,6 @@
-import type { GraphGroup, GraphView, SourceRange } from '../../../protocol';
+import type { GraphGroup, GraphNode, GraphView, SourceRange } from '../../../protocol';
 import { custom, html, svg } from '../dom';
+import { collapseGraph, collapsedOps, findCollapsible, type Collapsible } from './collapse';
 import { layoutGraph, nodeGroups, type GraphLayout } from './layout';
 import { arrowMarker, renderGraph } from './render';
 import { LOW_DETAIL_SCALE, Viewport } from './viewport';
@@ -18,11 +19,14 @@ export class GraphViewer {
   private readonly kinds: HTMLElement;
   private readonly status: HTMLElement;
   private readonly textButton: HTMLElement;
+  private readonly collapseButton: HTMLElement;
   private readonly view: SVGSVGElement;
   private readonly content: SVGGElement;
   private readonly details: HTMLElement;
   private readonly viewport: Viewport;
   private current: { graph: GraphView; layout: GraphLayout } | undefined;
+  /** The graph chosen, its collapsible ranges, and those the user opened. */
+  private source: { graph: GraphView; collapsible: readonly Collapsible[]; expanded: Set<string> } | undefined;
   /** Drops a layout that finishes after a newer graph was asked for. */
   private generation = 0;
 
@@ -32,6 +36,8 @@ export class GraphViewer {
     fit.addEventListener('click', () => this.fit());
     this.textButton = custom('vscode-button', { secondary: '', title: 'Show the printed jaxpr' }, 'Jaxpr');
     this.textButton.addEventListener('click', () => this.toggleText());
+    this.collapseButton = custom('vscode-button', { secondary: '', title: 'Collapse the repeats and chains opened', hidden: '' }, 'Collapse all');
+    this.collapseButton.addEventListener('click', () => this.collapseAll());
     this.status = html('span', { class: 'graph-status' });
     this.content = svg('g', { class: 'viewport' });
     this.view = svg('svg', { class: 'graph-view', role: 'img', 'aria-label': 'computation graph' }, arrowMarker(), this.content);
@@ -40,7 +46,7 @@ export class GraphViewer {
     this.element = html(
       'section',
       { class: 'graph-viewer', 'data-state': 'empty' },
-      html('div', { class: 'toolbar' }, this.kinds, fit, this.textButton, this.status),
+      html('div', { class: 'toolbar' }, this.kinds, fit, this.textButton, this.collapseButton, this.status),
       this.view,
       this.details,
     );
@@ -59,6 +65,7 @@ export class GraphViewer {
     if (first) await this.draw(first);
     else {
       this.current = undefined;
+      this.source = undefined;
       this.content.replaceChildren();
       this.status.textContent = 'No graph: evaluate with graphs on.';
       this.element.dataset.state = 'empty';
@@ -66,31 +73,57 @@ export class GraphViewer {
   }
 
   private async draw(graph: GraphView): Promise<void> {
-    const generation = ++this.generation;
     for (const b of Array.from(this.kinds.children)) b.toggleAttribute('secondary', b.getAttribute('data-kind') !== graph.kind);
-    this.element.dataset.state = 'laying-out';
-    this.status.textContent = `Laying out ${graph.nodes.length} nodes…`;
+    this.source = { graph, collapsible: findCollapsible(graph), expanded: new Set() };
     this.details.hidden = true;
     this.textButton.hidden = graph.text === undefined;
+    await this.layOut();
+  }
+
+  /** Lays out and draws the chosen graph with its collapsed ranges as they now stand. */
+  private async layOut(): Promise<void> {
+    const source = this.source;
+    if (!source) return;
+    const generation = ++this.generation;
+    const { graph, collapsible, expanded } = source;
+    const { view, collapsed } = collapseGraph(graph, collapsible, expanded);
+    this.element.dataset.state = 'laying-out';
+    this.status.textContent = `Laying out ${view.nodes.length} nodes…`;
+    this.collapseButton.hidden = expanded.size === 0;
     const { width, height } = this.view.getBoundingClientRect();
-    const layout = await layoutGraph(graph, width > 0 && height > 0 ? width / height : 1);
+    const layout = await layoutGraph(view, width > 0 && height > 0 ? width / height : 1);
     if (generation !== this.generation) return;
-    this.current = { graph, layout };
+    this.current = { graph: view, layout };
+    const stands = new Map([...collapsed].map(([id, c]) => [id, collapsedOps(c, graph)]));
     this.content.replaceChildren(
-      renderGraph(layout, nodeGroups(graph), {
+      renderGraph(layout, nodeGroups(view), stands, {
         onNode: (node, range) => {
           for (const n of Array.from(this.content.querySelectorAll('.node.selected'))) n.classList.remove('selected');
           this.content.querySelector(`[data-node="${CSS.escape(node.id)}"]`)?.classList.add('selected');
           this.onReveal(range);
         },
-        onGroup: (group) => this.showSource(group),
+        onGroup: (group) => this.showSource(graph.groups.find((g) => g.id === group.id) ?? group),
+        onExpand: (node) => this.expand(node),
       }),
     );
     this.fit();
     const kernels = graph.groups.length;
-    this.status.textContent = `${graph.nodes.length} nodes · ${kernels} fused kernel${kernels === 1 ? '' : 's'}${layout.detailed ? '' : ' · large graph: kernels shown as colours, edge types on hover'}`;
+    const drawn = view.nodes.length < graph.nodes.length ? `, ${view.nodes.length} drawn: repeats collapsed, click one to expand` : '';
+    this.status.textContent = `${graph.nodes.length} nodes${drawn} · ${kernels} fused kernel${kernels === 1 ? '' : 's'}${layout.detailed ? '' : ' · large graph: kernels shown as colours, edge types on hover'}`;
     this.element.dataset.state = 'laid-out';
     this.element.dataset.kind = graph.kind;
+  }
+
+  /** Opens a collapsed node, revealing the whole source range it stands for. */
+  private expand(node: GraphNode): void {
+    if (node.range) this.onReveal(node.range);
+    this.source?.expanded.add(node.id);
+    void this.layOut();
+  }
+
+  private collapseAll(): void {
+    this.source?.expanded.clear();
+    void this.layOut();
   }
 
   /** Fits the graph again: after its tab became visible (a hidden view has no size to fit to). */
