@@ -21,7 +21,7 @@ import { pyError } from '../exceptions';
 import { scriptError } from '../run';
 import type { Span } from '../span';
 import { STORAGE, isFloating, type TorchDTypeName } from './dtype';
-import { numbers } from './gradient_at';
+import { numbers } from './leaves';
 import { torchSession } from './module';
 import { PyTensor } from './tensor';
 import { TracedArray, TracingBackend } from './trace_backend';
@@ -73,7 +73,7 @@ export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: I
     if (v instanceof PyTensor) return [{ index, aval: { shape: v.shape, dtype: v.t.dtype }, dtype: v.dtype, value: v }];
     return [];
   });
-  // NB: as gradientAt's leaves: floats and float tensors are differentiated; integer tensors are traced but not.
+  // NB: as leafArguments makes them: floats and float tensors are differentiated; integer tensors are traced but not.
   const wrtInvars = traced.flatMap((a, k) => (isFloating(a.dtype) ? [k] : []));
   const wrt = wrtInvars.map((k) => names[traced[k].index]);
   const guard = <T>(body: () => T): Outcome<T> => {

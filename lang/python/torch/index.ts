@@ -29,4 +29,4 @@ export { torchFunctionAt, type TorchFunctionAt, type TorchFunctionOptions } from
 export { runTorch } from './run';
 export { PyTensor } from './tensor';
 export { tensorRepr, type PrintableTensor } from './print';
-export { callWithLeaves, gradientAt, leafArguments, type GradientOutcome, type GradientReport, type JsonNumbers, type LeafCall, type LeafCallOptions } from './gradient_at';
+export { leafArguments } from './leaves';
