@@ -127,6 +127,25 @@ describe('Gradlens in VS Code (code-server)', function () {
     assert.ok(drawn.some((l) => /mul/i.test(l)), `no mul node among ${drawn.join(', ')}`);
     assert.equal(await page.locator('.quick-input-widget input').isVisible(), false, 'an input box is open');
   });
+
+  it('when the panel cannot run, the language server computes and the lens still reads 7.0', async () => {
+    // VS Code's webviews load their content through a service worker: in a browser that blocks
+    // service workers the panel never reports a backend, and after its wait the extension asks
+    // the server (gradlens/evaluate), which computes on the CPU (where the panel would say WebGPU).
+    const context = await browser!.newContext({ serviceWorkers: 'block', viewport: { width: 1600, height: 900 } });
+    const blocked = await context.newPage();
+    try {
+      await blocked.goto(`${server!.url}/?folder=${encodeURIComponent(join(ROOT, 'examples'))}`);
+      await openFile(blocked, 'seed_torch.py', 'def f(x):');
+      await lensLink(blocked, '∇ Compute gradient').waitFor({ timeout: SLOW });
+      await lensLink(blocked, '∇ Compute gradient').click();
+      await lensLink(blocked, '7.0').waitFor({ timeout: SLOW });
+      await blocked.locator('.statusbar-item', { hasText: 'CPU (wasm)' }).first().waitFor({ timeout: SLOW });
+    } finally {
+      await blocked.screenshot({ path: join(ARTIFACTS, 'server-fallback.png') });
+      await context.close();
+    }
+  });
 });
 
 async function openFile(page: Page, name: string, line: string): Promise<void> {
