@@ -9,29 +9,72 @@ import { serveStatic } from '../webgpu/server';
 /** Where the built extension keeps the page's bundle and the runtime's .wasm binaries. */
 const DIST = join(__dirname, '..', 'dist');
 
-/**
- * A dark theme's variables, as VS Code sets them on the webview's <html>: the panel takes every
- * colour from these. NB: set through the CSSOM, as VS Code does, which the page's CSP allows.
- */
-const THEME: Record<string, string> = {
-  '--vscode-foreground': '#cccccc',
-  '--vscode-descriptionForeground': '#9d9d9d',
-  '--vscode-editor-background': '#1f1f1f',
-  '--vscode-editor-foreground': '#cccccc',
-  '--vscode-editorWidget-background': '#202020',
-  '--vscode-editorWidget-border': '#454545',
-  '--vscode-editorLineNumber-foreground': '#6e7681',
-  '--vscode-focusBorder': '#0078d4',
-  '--vscode-charts-red': '#f14c4c',
-  '--vscode-charts-blue': '#3794ff',
-  '--vscode-charts-green': '#89d185',
-  '--vscode-charts-orange': '#d18616',
-  '--vscode-charts-purple': '#b180d7',
-  '--vscode-charts-yellow': '#cca700',
+const FONTS: Record<string, string> = {
   '--vscode-font-family': 'sans-serif',
   '--vscode-font-size': '13px',
   '--vscode-editor-font-family': 'monospace',
 };
+
+/**
+ * Themes' variables, as VS Code sets them on the webview's <html>: the panel takes every colour
+ * from these. The values are VS Code's own for its default themes (Dark Modern, Light Modern,
+ * and High Contrast, whose descriptionForeground is the foreground at 70% opacity).
+ * NB: set through the CSSOM, as VS Code does, which the page's CSP allows.
+ */
+export const THEMES = {
+  dark: {
+    '--vscode-foreground': '#cccccc',
+    '--vscode-descriptionForeground': '#9d9d9d',
+    '--vscode-editor-background': '#1f1f1f',
+    '--vscode-editor-foreground': '#cccccc',
+    '--vscode-editorWidget-background': '#202020',
+    '--vscode-editorWidget-border': '#454545',
+    '--vscode-editorLineNumber-foreground': '#6e7681',
+    '--vscode-focusBorder': '#0078d4',
+    '--vscode-charts-red': '#f14c4c',
+    '--vscode-charts-blue': '#3794ff',
+    '--vscode-charts-green': '#89d185',
+    '--vscode-charts-orange': '#d18616',
+    '--vscode-charts-purple': '#b180d7',
+    '--vscode-charts-yellow': '#cca700',
+    ...FONTS,
+  },
+  light: {
+    '--vscode-foreground': '#3b3b3b',
+    '--vscode-descriptionForeground': '#3b3b3b',
+    '--vscode-editor-background': '#ffffff',
+    '--vscode-editor-foreground': '#3b3b3b',
+    '--vscode-editorWidget-background': '#f8f8f8',
+    '--vscode-editorWidget-border': '#c8c8c8',
+    '--vscode-editorLineNumber-foreground': '#6e7681',
+    '--vscode-focusBorder': '#005fb8',
+    '--vscode-charts-red': '#e51400',
+    '--vscode-charts-blue': '#1a85ff',
+    '--vscode-charts-green': '#388a34',
+    '--vscode-charts-orange': '#d18616',
+    '--vscode-charts-purple': '#652d90',
+    '--vscode-charts-yellow': '#bf8803',
+    ...FONTS,
+  },
+  highContrast: {
+    '--vscode-foreground': '#ffffff',
+    '--vscode-descriptionForeground': '#ffffffb3',
+    '--vscode-editor-background': '#000000',
+    '--vscode-editor-foreground': '#ffffff',
+    '--vscode-editorWidget-background': '#0c141f',
+    '--vscode-editorWidget-border': '#6fc3df',
+    '--vscode-contrastBorder': '#6fc3df',
+    '--vscode-editorLineNumber-foreground': '#ffffff',
+    '--vscode-focusBorder': '#f38518',
+    '--vscode-charts-red': '#f48771',
+    '--vscode-charts-blue': '#3794ff',
+    '--vscode-charts-green': '#89d185',
+    '--vscode-charts-orange': '#d18616',
+    '--vscode-charts-purple': '#b180d7',
+    '--vscode-charts-yellow': '#ffd370',
+    ...FONTS,
+  },
+} satisfies Record<string, Record<string, string>>;
 
 /** The panel as VS Code would show it: panelHtml's page, its strict CSP, a fake acquireVsCodeApi that records what is posted. */
 export class WebviewPage {
@@ -42,7 +85,7 @@ export class WebviewPage {
     readonly errors: string[],
   ) {}
 
-  static async open(browser: Browser): Promise<WebviewPage> {
+  static async open(browser: Browser, theme: Record<string, string> = THEMES.dark): Promise<WebviewPage> {
     // NB: a fresh folder a run: the page, dist/webview.js and the .wasm files it may fetch, nothing else served.
     const folder = mkdtempSync(join(tmpdir(), 'gradlens-webview-'));
     for (const f of readdirSync(DIST).filter((f) => f.startsWith('webview.js') || f.endsWith('.wasm'))) cpSync(join(DIST, f), join(folder, f));
@@ -65,7 +108,7 @@ export class WebviewPage {
       document.addEventListener('DOMContentLoaded', () => {
         for (const [k, v] of Object.entries(theme)) document.documentElement.style.setProperty(k, v);
       });
-    }, THEME);
+    }, theme);
     await page.goto(server.url);
     return new WebviewPage(page, folder, server, errors);
   }

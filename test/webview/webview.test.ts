@@ -5,7 +5,8 @@ import type { Browser } from 'playwright-core';
 import type { EvaluateRequest, EvaluationOutcome } from '../../protocol';
 import { launchChromium } from '../webgpu/browser';
 import { jaxprGraph, outcomeOf, plotOf, tapeGraph } from './fixtures';
-import { WebviewPage } from './page';
+import { contrastRatio, paintedGraphTexts } from './contrast';
+import { THEMES, WebviewPage } from './page';
 
 /**
  * The webview outside VS Code: dist/webview.js in headless Chromium under panelHtml's CSP, with a
@@ -215,4 +216,42 @@ describe('webview panel and execution host in headless Chromium', function () {
     assert.equal(log.level, 'warn');
     assert.match(log.message, /malformed/);
   });
+});
+
+/** WCAG 2's AA minimum for normal text: node, edge and kernel labels are 10 to 12 px. */
+const MIN_CONTRAST = 4.5;
+
+describe("the graph under VS Code's dark, light and high-contrast themes", function () {
+  this.timeout(120_000);
+  let browser: Browser;
+
+  before(async () => {
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  for (const [name, theme] of Object.entries(THEMES)) {
+    it(`${name}: every node, edge and kernel label of a live evaluation (heat and kernel box included) reads at a contrast of ${MIN_CONTRAST} or more`, async () => {
+      const panel = await WebviewPage.open(browser, theme);
+      try {
+        await panel.send({ type: 'evaluate', id: 1, request: request('examples/seed_jax.py', SEED_JAX, 'eager') });
+        await panel.waitForPosted('outcome', { id: 1 });
+        await panel.page.click('vscode-tab-header[data-view="graph"]');
+        await panel.page.waitForSelector('.graph-viewer[data-state="laid-out"][data-kind="forward"] .graph-view .node.timed');
+        const texts = await paintedGraphTexts(panel.page);
+        assert.ok(['node-label', 'node-type', 'edge-label', 'group-label'].every((k) => texts.some((t) => t.kind === k)), 'a kind of label is missing');
+        const faint = texts
+          .map((t) => ({ ...t, ratio: contrastRatio(t.colour, t.background) }))
+          .filter((t) => t.ratio < MIN_CONTRAST)
+          .map((t) => `${t.kind} '${t.text}': ${t.ratio.toFixed(2)} (rgb ${t.colour.join(',')} on ${t.background.join(',')})`);
+        assert.deepEqual(faint, []);
+        assert.deepEqual(panel.errors, [], 'errors in the page');
+      } finally {
+        await panel.close();
+      }
+    });
+  }
 });

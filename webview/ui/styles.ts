@@ -44,7 +44,7 @@ table.values td.shown { font-weight: 600; }
 .node.kind-input rect, .node.kind-leaf rect { stroke: var(--vscode-charts-blue); stroke-width: 1.5; }
 .node.kind-output rect { stroke: var(--vscode-charts-green); stroke-width: 1.5; }
 .node.kind-const rect { stroke-dasharray: 3 2; }
-.node.timed rect { fill: color-mix(in srgb, var(--vscode-charts-red) var(--heat), var(--vscode-editorWidget-background)); }
+.node .heat { stroke: var(--vscode-charts-red); stroke-width: 3; }
 .node.linked { cursor: pointer; }
 .node.collapsed rect { stroke: var(--vscode-focusBorder); stroke-width: 1.5; }
 .node.collapsed .node-label { font-weight: 600; }
