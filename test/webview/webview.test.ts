@@ -116,6 +116,17 @@ describe('webview panel and execution host in headless Chromium', function () {
     assert.deepEqual(bars, ['eager · run', 'jit · trace', 'jit · compile', 'jit · run']);
   });
 
+  it("shows the WGSL the live evaluation's fused kernel runs as on WebGPU, on a click on the kernel", async () => {
+    await panel.page.click('vscode-tab-header[data-view="graph"]');
+    await panel.page.waitForSelector('.graph-viewer[data-state="laid-out"][data-kind="forward"] .graph-view .group');
+    await panel.page.click('.graph-view .group .group-label');
+    await panel.page.waitForSelector('.graph-details:not([hidden]) pre');
+    assert.match(await panel.page.textContent('.graph-details h3') ?? '', /^kernel \d+: 4 fused: generated wgsl source$/);
+    const wgsl = await panel.page.textContent('.graph-details pre') ?? '';
+    assert.match(wgsl, /@compute @workgroup_size\(/);
+    assert.match(wgsl, /fn main\(/);
+  });
+
   it('draws the nodes of x**2 + 3*x + 5 laid out without overlap, the fused kernel as a group box around them', async () => {
     await showAndLayOut(outcomeOf('seed_jax.grad.json', SEED_JAX, 'jax', [jaxprGraph('seed_jax.graph.json', 'forward')]), 'forward');
     const boxes = await nodeBoxes();
