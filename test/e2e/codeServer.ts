@@ -83,11 +83,15 @@ export async function startCodeServer(root: string, vsix: string, artifacts: str
     { env, detached: true, stdio: ['ignore', out, out] },
   );
   const url = `http://127.0.0.1:${port}`;
+  // NB: also when mocha exits without running `after` (interrupted, crashed): never leave it running.
+  const killOnExit = () => child.pid !== undefined && killGroup(child.pid, 'SIGKILL');
+  process.once('exit', killOnExit);
   const stop = async (): Promise<void> => {
+    process.removeListener('exit', killOnExit);
     if (child.exitCode === null && child.pid !== undefined) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       killGroup(child.pid, 'SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
       killGroup(child.pid, 'SIGKILL');
     }
     const logs = join(dirs.userData, 'logs');
