@@ -45,27 +45,41 @@ function stringEnd(text: string, at: number): number {
 
 /**
  * Offsets of the lines where a top-level definition starts, outside strings and brackets, a
- * decorated definition starting at its first decorator. One pass that jumps from one character
- * that matters (quote, comment, bracket, newline, backslash) to the next, as Python's tokenizer
- * would see them (a single-quoted string ends at its line's end).
+ * decorated definition starting at its first decorator.
  */
 export function definitionStarts(text: string): number[] {
+  return scanStarts(text, 0, () => false);
+}
+
+/**
+ * The definition starts of `text` from `from` on: one pass that jumps from one character that
+ * matters (quote, comment, bracket, newline, backslash) to the next, as Python's tokenizer would
+ * see them (a single-quoted string ends at its line's end). `from` must be 0 or a definition
+ * start (no bracket or string open there, no decorator above). The scan stops after the first
+ * start that `resync` accepts.
+ */
+function scanStarts(text: string, from: number, resync: (at: number) => boolean): number[] {
   const starts: number[] = [];
   let depth = 0;
   let decorated = false;
+  let stopped = false;
   const lineAt = (at: number) => {
     if (depth !== 0 || at >= text.length || (at > 1 && text.charCodeAt(at - 2) === BACKSLASH)) return;
     const head = definitionAt(text, at);
     if (head) {
-      if (!decorated) starts.push(at);
+      if (!decorated) {
+        starts.push(at);
+        stopped = resync(at);
+      }
       decorated = head === 'decorator';
     } else if (!/[\s#]/.test(text[at])) {
       decorated = false;
     }
   };
-  lineAt(0);
+  lineAt(from);
   const special = /["'#()[\]{}\n\\]/g;
-  for (let m = special.exec(text); m; m = special.exec(text)) {
+  special.lastIndex = from;
+  for (let m = special.exec(text); m && !stopped; m = special.exec(text)) {
     const i = m.index;
     const c = text.charCodeAt(i);
     if (c === NEWLINE) lineAt(i + 1);
@@ -78,6 +92,54 @@ export function definitionStarts(text: string): number[] {
     else if (depth > 0) depth--;
   }
   return starts;
+}
+
+/** What an edit left alone: the text's first `prefix` characters and its last `suffix` ones are those of the text before. */
+export interface Unchanged {
+  readonly prefix: number;
+  readonly suffix: number;
+}
+
+const BLOCK = 4096;
+
+/** How many characters two texts share at their start, compared a block at a time (natively) and then one by one. */
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i + BLOCK <= n && a.slice(i, i + BLOCK) === b.slice(i, i + BLOCK)) i += BLOCK;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** How many characters two texts share at their end, at most `limit`. */
+function commonSuffix(a: string, b: string, limit: number): number {
+  let i = 0;
+  while (i + BLOCK <= limit && a.slice(a.length - i - BLOCK, a.length - i) === b.slice(b.length - i - BLOCK, b.length - i)) i += BLOCK;
+  while (i < limit && a.charCodeAt(a.length - 1 - i) === b.charCodeAt(b.length - 1 - i)) i++;
+  return i;
+}
+
+/**
+ * `definitionStarts(text)`, from those of an earlier version of the text: what the edit left
+ * alone at the start keeps its starts; the scan resumes at the last start before the edit and
+ * stops at the first start past it that was one before (from there on, the scan would repeat the
+ * earlier one), so a keystroke scans about one definition instead of the file.
+ */
+export function definitionStartsAfterEdit(before: string, startsBefore: readonly number[], text: string): { starts: number[]; unchanged: Unchanged } {
+  const prefix = commonPrefix(before, text);
+  const suffix = commonSuffix(before, text, Math.min(before.length, text.length) - prefix);
+  const shift = text.length - before.length;
+  // NB: the scanner's state at a start is always the same (nothing open, no decorator pending), and the text before it is unchanged.
+  let kept = 0;
+  while (kept < startsBefore.length && startsBefore[kept] <= prefix) kept++;
+  const from = kept > 0 ? startsBefore[kept - 1] : 0;
+  const oldStarts = new Set(startsBefore);
+  // A start whose line and the two characters before it (a line continuation) lie in the unchanged end.
+  const resync = (at: number) => at - 2 >= text.length - suffix && oldStarts.has(at - shift);
+  const scanned = scanStarts(text, from, resync);
+  const last = scanned[scanned.length - 1];
+  const rest = last !== undefined && resync(last) ? startsBefore.filter((s) => s > last - shift).map((s) => s + shift) : [];
+  return { starts: [...startsBefore.slice(0, Math.max(kept - 1, 0)), ...scanned, ...rest], unchanged: { prefix, suffix } };
 }
 
 /** A deep copy of a parsed piece with every span moved by `offset` characters and `lines` lines. */

@@ -8,14 +8,18 @@
  * whole-file analysis gives.
  */
 import type { Diagnostic as LspDiagnostic, Range } from 'vscode-languageserver';
-import { analyze, LineMap, moduleFacts, parse, type ModuleFacts, type ModuleRegistry, type ParseResult } from '../lang/python';
+import { analyze, moduleFacts, parse, type ModuleFacts, type ModuleRegistry, type ParseResult } from '../lang/python';
 import { summarize, type DocumentAnalysis, type FunctionSummary } from './analysis';
-import { ChunkedParser, definitionStarts, joinParses } from './chunked_parse';
+import { ChunkedParser, definitionStarts, definitionStartsAfterEdit, joinParses, type Unchanged } from './chunked_parse';
 
 interface Piece {
   readonly text: string;
+  /** Offset where the piece starts. */
+  readonly from: number;
   /** 0-based line where the piece starts. */
   readonly line: number;
+  /** How many line breaks the piece holds (the next piece starts that many lines below). */
+  readonly breaks: number;
   readonly parsed: ParseResult;
   readonly facts: ModuleFacts;
 }
@@ -27,7 +31,7 @@ interface PieceContext {
 }
 
 /** A piece's text parsed on its own, and what it contributes to the other pieces. */
-type Parsed = Pick<Piece, 'parsed' | 'facts'>;
+type Parsed = Pick<Piece, 'parsed' | 'facts' | 'breaks'>;
 
 const GRADLENS_COMMENT = /^[ \t]*#[ \t]*gradlens[ \t]*:/;
 
@@ -83,8 +87,15 @@ function selfContained(pieces: readonly Piece[]): boolean {
   );
 }
 
+/** The last line of a piece, with its line break (a piece ends where the next one's line starts). */
+function lastLine(piece: string): string {
+  return piece.slice(piece.length < 2 ? 0 : piece.lastIndexOf('\n', piece.length - 2) + 1);
+}
+
 export class DocumentAnalyzer {
   private parsed = new Map<string, Parsed>();
+  /** The text analyzed last, its definition starts and its pieces. */
+  private previous: { readonly text: string; readonly starts: readonly number[]; readonly pieces: readonly Piece[] } | null = null;
   /** Parses of the contexts' bindings, by their text. */
   private preludes = new Map<string, ParseResult>();
   /** Each piece's analysis, by its context and then its text (two maps: no long joined keys to hash). */
@@ -97,20 +108,43 @@ export class DocumentAnalyzer {
 
   private parse(piece: string): Parsed {
     const parsed = parse(piece);
-    return { parsed, facts: moduleFacts(parsed, { modules: this.modules }) };
+    let breaks = 0;
+    for (let at = piece.indexOf('\n'); at >= 0; at = piece.indexOf('\n', at + 1)) breaks++;
+    return { parsed, facts: moduleFacts(parsed, { modules: this.modules }), breaks };
+  }
+
+  /**
+   * The text cut into pieces. A piece the edit left alone is the piece it was, the same string:
+   * keyed by it, the maps below find it by the hash the string keeps, without reading 200 KB of
+   * text at each keystroke.
+   */
+  private pieces(text: string): Piece[] {
+    const previous = this.previous;
+    const { starts: found, unchanged } = previous
+      ? definitionStartsAfterEdit(previous.text, previous.starts, text)
+      : { starts: definitionStarts(text), unchanged: { prefix: 0, suffix: 0 } satisfies Unchanged };
+    const starts = [0, ...found.filter((s) => s > 0)];
+    const before = new Map(previous?.pieces.map((p) => [p.from, p]));
+    const shift = text.length - (previous?.text.length ?? 0);
+    const parsed = new Map<string, Parsed>();
+    let line = 0;
+    const pieces = starts.map((from, i): Piece => {
+      const to = starts[i + 1] ?? text.length;
+      const old = to <= unchanged.prefix ? before.get(from) : from >= text.length - unchanged.suffix ? before.get(from - shift) : undefined;
+      const piece = old && old.text.length === to - from ? old.text : text.slice(from, to);
+      const known = parsed.get(piece) ?? this.parsed.get(piece) ?? this.parse(piece);
+      parsed.set(piece, known);
+      const at = line;
+      line += known.breaks;
+      return { text: piece, from, line: at, ...known };
+    });
+    this.parsed = parsed;
+    this.previous = { text, starts: found, pieces };
+    return pieces;
   }
 
   analyze(text: string): DocumentAnalysis {
-    const lines = new LineMap(text);
-    const starts = [0, ...definitionStarts(text).filter((s) => s > 0)];
-    const parsed = new Map<string, Parsed>();
-    const pieces = starts.map((from, i): Piece => {
-      const piece = text.slice(from, starts[i + 1] ?? text.length);
-      const known = parsed.get(piece) ?? this.parsed.get(piece) ?? this.parse(piece);
-      parsed.set(piece, known);
-      return { text: piece, line: lines.position(from).line - 1, ...known };
-    });
-    this.parsed = parsed;
+    const pieces = this.pieces(text);
     if (!selfContained(pieces)) {
       this.analyses.clear();
       return summarize(text, analyze(this.whole.parse(text), { modules: this.modules }));
@@ -123,7 +157,7 @@ export class DocumentAnalyzer {
     const functions: FunctionSummary[] = [];
     const diagnostics: LspDiagnostic[] = [];
     pieces.forEach((piece, i) => {
-      const context = this.context(piece, binders, imports, i === 0 ? '' : text.slice(lines.lineStart(piece.line), starts[i]));
+      const context = this.context(piece, binders, imports, i === 0 ? '' : lastLine(pieces[i - 1].text));
       const key = `${context.comment}\u0000${context.bindings}`;
       let kept = analyses.get(key);
       if (!kept) analyses.set(key, (kept = new Map()));

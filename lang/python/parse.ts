@@ -5,7 +5,7 @@
  * so half-typed code still gives the analyzer everything around the mistake.
  */
 import { parser } from '@lezer/python';
-import type { SyntaxNode, Tree } from '@lezer/common';
+import type { SyntaxNode, Tree, TreeCursor } from '@lezer/common';
 import type * as A from './ast';
 import { LineMap, type Span } from './span';
 import { decodeEscapes, decodeStringLiteral, literalShape } from './strings';
@@ -102,7 +102,7 @@ export function parseArguments(
   return { args: c.arguments(argList), errors };
 }
 
-const CLOSERS: Readonly<Record<string, string>> = { '(': ')', '[': ']', '{': '}' };
+const CLOSERS: ReadonlyMap<string, string> = new Map([['(', ')'], ['[', ']'], ['{', '}']]);
 
 const COMPARE_OPS = new Set(['<', '<=', '>', '>=', '==', '!=', 'in', 'not in', 'is', 'is not', '<>']);
 
@@ -159,14 +159,16 @@ class Converter {
 
   problems(top: SyntaxNode): SyntaxProblem[] {
     const out: SyntaxProblem[] = [...this.invalid];
+    // NB: a cursor, reading names and offsets only: making a SyntaxNode of every node cost more than the parse's conversion.
     const cursor = top.cursor();
     do {
-      const node = cursor.node;
-      if (node.name === 'PrintStatement') {
-        out.push({ message: "Missing parentheses in call to 'print'. Did you mean print(...)?", span: this.sp(node) });
+      const type = cursor.type;
+      if (type.name === 'PrintStatement') {
+        out.push({ message: "Missing parentheses in call to 'print'. Did you mean print(...)?", span: this.sp(cursor.node) });
       }
-      this.unclosed(node, out);
-      if (!isError(node)) continue;
+      this.unclosed(cursor, out);
+      if (!type.isError) continue;
+      const node = cursor.node;
       const parent = node.parent;
       if (parent && isTrailingDotFloat(parent, this.text, 0)) continue;
       const text = this.src(node).trim();
@@ -185,13 +187,21 @@ class Converter {
       });
   }
 
-  /** `f(x, y=` : the bracket that was never closed, as Python reports it. */
-  private unclosed(node: SyntaxNode, out: SyntaxProblem[]): void {
-    const k = kids(node);
-    for (let i = 0; i < k.length; i++) {
-      const close = CLOSERS[k[i].name];
-      if (!close || k.slice(i + 1).some((c) => c.name === close)) continue;
-      out.push({ message: `'${k[i].name}' was never closed`, span: this.sp(k[i]) });
+  /** `f(x, y=` : the bracket among the node's children that was never closed, as Python reports it. The cursor ends where it started. */
+  private unclosed(at: TreeCursor, out: SyntaxProblem[]): void {
+    if (!at.firstChild()) return;
+    let names: string[] | null = null;
+    let opened: { index: number; from: number; to: number }[] | null = null;
+    for (let i = 0; ; i++) {
+      const name = at.name;
+      if (CLOSERS.has(name)) (opened ??= []).push({ index: i, from: at.from, to: at.to });
+      (names ??= []).push(name);
+      if (!at.nextSibling()) break;
+    }
+    at.parent();
+    for (const o of opened ?? []) {
+      const name = names![o.index];
+      if (!names!.includes(CLOSERS.get(name)!, o.index + 1)) out.push({ message: `'${name}' was never closed`, span: this.sp(o.from, o.to) });
     }
   }
 

@@ -8,6 +8,7 @@ export interface Visitor {
 }
 
 export function walkStatements(body: readonly A.Stmt[], v: Visitor, parents: A.Stmt[] = []): void {
+  // NB: one stack, pushed and popped, is what visitors see as `parents`: they read it during the call and keep no reference.
   for (const s of body) walkStatement(s, v, parents);
 }
 
@@ -16,8 +17,11 @@ function walkStatement(s: A.Stmt, v: Visitor, parents: A.Stmt[]): void {
   const ex = (e: A.Expr | null | undefined) => {
     if (e) walkExpr(e, v, parents);
   };
-  const inner = [...parents, s];
-  const block = (b: readonly A.Stmt[]) => walkStatements(b, v, inner);
+  const block = (b: readonly A.Stmt[]) => {
+    parents.push(s);
+    walkStatements(b, v, parents);
+    parents.pop();
+  };
   switch (s.kind) {
     case 'ExprStmt':
       ex(s.value);
@@ -95,8 +99,11 @@ function walkStatement(s: A.Stmt, v: Visitor, parents: A.Stmt[]): void {
 }
 
 export function walkExpr(e: A.Expr, v: Visitor, parents: readonly A.Stmt[]): void {
-  v.expr?.(e, parents);
-  forEachChild(e, (x) => walkExpr(x, v, parents));
+  const visit = (x: A.Expr) => {
+    v.expr?.(x, parents);
+    forEachChild(x, visit);
+  };
+  visit(e);
 }
 
 /** What a sub-expression is to its parent: evaluated, or a name it binds (a walrus's name, a comprehension's loop targets). */
@@ -108,72 +115,69 @@ export type ChildRole = 'value' | 'target';
  * decides at its call site.
  */
 export function forEachChild(e: A.Expr, f: (child: A.Expr, role: ChildRole) => void): void {
-  const ex = (x: A.Expr | null | undefined) => {
-    if (x) f(x, 'value');
-  };
   switch (e.kind) {
     case 'FString':
-      for (const p of e.parts) if (typeof p !== 'string') ex(p);
+      for (const p of e.parts) if (typeof p !== 'string') value(f, p);
       break;
     case 'FormattedValue':
-      ex(e.value);
-      ex(e.spec);
+      value(f, e.value);
+      value(f, e.spec);
       break;
     case 'BinOp':
     case 'BoolOp':
-      ex(e.left);
-      ex(e.right);
+      value(f, e.left);
+      value(f, e.right);
       break;
     case 'UnaryOp':
-      ex(e.operand);
+      value(f, e.operand);
       break;
     case 'Compare':
-      ex(e.left);
-      for (const c of e.comparators) ex(c);
+      value(f, e.left);
+      for (const c of e.comparators) value(f, c);
       break;
     case 'Call':
-      ex(e.func);
-      for (const a of e.args) ex(a.value);
+      value(f, e.func);
+      for (const a of e.args) value(f, a.value);
       break;
     case 'Attribute':
     case 'Starred':
-      ex(e.value);
+      value(f, e.value);
       break;
     case 'Subscript':
-      ex(e.value);
-      ex(e.index);
+      value(f, e.value);
+      value(f, e.index);
       break;
     case 'Slice':
-      ex(e.lower);
-      ex(e.upper);
-      ex(e.step);
+      value(f, e.lower);
+      value(f, e.upper);
+      value(f, e.step);
       break;
     case 'Tuple':
     case 'List':
     case 'Set':
-      for (const x of e.elts) ex(x);
+      for (const x of e.elts) value(f, x);
       break;
     case 'Dict':
       for (const item of e.items) {
-        if ('unpack' in item) ex(item.unpack);
+        if ('unpack' in item) value(f, item.unpack);
         else {
-          ex(item.key);
-          ex(item.value);
+          value(f, item.key);
+          value(f, item.value);
         }
       }
       break;
     case 'IfExp':
-      ex(e.test);
-      ex(e.body);
-      ex(e.orelse);
+      value(f, e.test);
+      value(f, e.body);
+      value(f, e.orelse);
       break;
     case 'NamedExpr':
       f(e.target, 'target');
-      ex(e.value);
+      value(f, e.value);
       break;
     case 'Lambda':
-      for (const p of e.params) ex(p.default);
-      ex(e.body);
+      for (const p of e.params) value(f, p.default);
+      value(f, e.body);
       break;
     case 'ListComp':
     case 'SetComp':
@@ -181,13 +185,13 @@ export function forEachChild(e: A.Expr, f: (child: A.Expr, role: ChildRole) => v
     case 'DictComp':
       for (const g of e.generators) {
         f(g.target, 'target');
-        ex(g.iter);
-        for (const x of g.ifs) ex(x);
+        value(f, g.iter);
+        for (const x of g.ifs) value(f, x);
       }
       if (e.kind === 'DictComp') {
-        ex(e.key);
-        ex(e.value);
-      } else ex(e.elt);
+        value(f, e.key);
+        value(f, e.value);
+      } else value(f, e.elt);
       break;
     case 'Name':
     case 'Num':
@@ -202,6 +206,11 @@ export function forEachChild(e: A.Expr, f: (child: A.Expr, role: ChildRole) => v
       // NB: a new expression kind fails the build here until its children are listed above.
       e satisfies never;
   }
+}
+
+/** Calls `f` on an evaluated sub-expression, when there is one (a function, not a closure per node: walks are hot). */
+function value(f: (child: A.Expr, role: ChildRole) => void, x: A.Expr | null | undefined): void {
+  if (x) f(x, 'value');
 }
 
 /** True when `e` or anything inside it satisfies `pred`. */

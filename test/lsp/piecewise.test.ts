@@ -10,7 +10,7 @@ import { torchModules } from '../../lang/python/torch';
 import { createReferenceBackend } from '../../runtime/backends';
 import { EagerEngine } from '../../runtime/eager';
 import { summarize } from '../../server/analysis';
-import { ChunkedParser, definitionStarts } from '../../server/chunked_parse';
+import { ChunkedParser, definitionStarts, definitionStartsAfterEdit } from '../../server/chunked_parse';
 import { DocumentAnalyzer } from '../../server/piecewise';
 import { readText } from './client';
 import { random, randomEdit, validEdit } from './random_edits';
@@ -21,9 +21,23 @@ const FILES = [...readdirSync('examples').map((f) => `examples/${f}`), ...readdi
 const whole = (text: string) => summarize(text, analyze(text, { modules }));
 
 describe('piecewise analysis in the server', () => {
+  const seed = Number(process.env.GRADLENS_SEED ?? Date.now() % 2 ** 31);
+
   it('cuts at top-level definitions only, not inside strings or brackets', () => {
     const text = 'import jax\n\n@jax.jit\n# note\ndef f(x):\n    return x\ns = """\ndef not_here():\n"""\ny = (1,\ndef_ = 2)\nclass C:\n    pass\n';
     assert.deepEqual(definitionStarts(text).map((at) => text.slice(at, text.indexOf('\n', at))), ['@jax.jit', 'class C:']);
+  });
+
+  it('cuts an edited text where a fresh cut of it would, scanning again only around the edit', () => {
+    const next = random(seed + 2);
+    let text = FILES.slice(0, 4).map(readText).join('\n');
+    let starts = definitionStarts(text);
+    for (let i = 0; i < 1000; i++) {
+      const edited = randomEdit(text, next).text;
+      starts = definitionStartsAfterEdit(text, starts, edited).starts;
+      text = edited;
+      assert.deepEqual(starts, definitionStarts(text), `edit ${i} (seed ${seed})`);
+    }
   });
 
   for (const file of FILES) {
@@ -46,8 +60,6 @@ describe('piecewise analysis in the server', () => {
     assert.deepEqual(analysis.functions.map((f) => [f.name, f.inputs?.origin, f.inputs?.line]), [['g', 'comment', 2], ['h', 'defaults', 7]]);
     assert.deepEqual(analysis.diagnostics.map((d) => [d.code, d.range.start.line]), [['bad-inputs-comment', 2]]);
   });
-
-  const seed = Number(process.env.GRADLENS_SEED ?? Date.now() % 2 ** 31);
 
   it('matches a whole-file analysis after each of 200 edits that keep the file valid', () => {
     console.log(`      piecewise seed: ${seed} (GRADLENS_SEED=${seed} replays it)`);
