@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
+import { launchChromium } from '../webgpu/browser';
 import { startCodeServer, type CodeServer } from './codeServer';
 
 /**
@@ -15,11 +16,6 @@ const ROOT = resolve(__dirname, '..');
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'e2e');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const VSIX = join(ROOT, `gradlens-${VERSION}.vsix`);
-const CHROMIUM = process.env.GRADLENS_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless=new', '--no-sandbox', '--enable-unsafe-webgpu',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
-];
 /** Upper bounds for things that take long on 2 shared cores (the first server start, the first evaluation): limits, not measurements. */
 const SLOW = 180_000;
 
@@ -32,7 +28,7 @@ describe('Gradlens in VS Code (code-server)', function () {
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     server = await startCodeServer(ROOT, VSIX, ARTIFACTS);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
     await page.goto(`${server.url}/?folder=${encodeURIComponent(join(ROOT, 'examples'))}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: SLOW });
