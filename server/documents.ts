@@ -2,7 +2,9 @@
  * Open documents and their analyses. An edit schedules a fresh analysis after a short quiet
  * period (a newer edit cancels the pending one); a request that needs the analysis of the text as
  * it is now analyzes at once instead of waiting. Each document keeps its analyzed pieces, so an
- * edit re-analyzes only the definition it is in.
+ * edit re-analyzes only the definition it is in. A document just opened is analyzed a slice at a
+ * time; CodeLenses asked for meanwhile are those of the pieces ready (when they are final), and
+ * the analysis that completes them says so, for the server to send `workspace/codeLens/refresh`.
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ModuleRegistry } from '../lang/python';
@@ -10,11 +12,15 @@ import { jaxModules } from '../lang/python/jax';
 import { torchModules } from '../lang/python/torch';
 import { createReferenceBackend } from '../runtime/backends';
 import { EagerEngine } from '../runtime/eager';
-import type { DocumentAnalysis } from './analysis';
+import type { DocumentAnalysis, FunctionSummary } from './analysis';
 import { DocumentAnalyzer } from './piecewise';
 
 /** Quiet time after the last keystroke before diagnostics are recomputed and published. */
 export const ANALYSIS_DEBOUNCE_MS = 150;
+/** How long a CodeLens request parses a document not yet analyzed before it answers with the pieces ready. */
+export const LENS_BUDGET_MS = 10;
+/** One slice of the analysis of an opened document; requests are served between slices. */
+const SLICE_MS = 5;
 
 /**
  * The module shims, for what they export: analysis never runs them, so they sit on the reference
@@ -34,21 +40,70 @@ export class Analyses {
   private readonly current = new Map<string, { version: number; analysis: DocumentAnalysis }>();
   private readonly analyzers = new Map<string, DocumentAnalyzer>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly slicing = new Map<string, ReturnType<typeof setImmediate>>();
+  /** Documents whose CodeLenses were answered in part: their next analysis completes them. */
+  private readonly partial = new Set<string>();
 
-  /** @param analyzed called with each fresh analysis (publish diagnostics, drop stale results). */
-  constructor(private readonly analyzed: (document: TextDocument, analysis: DocumentAnalysis) => void) {}
+  /**
+   * @param analyzed called with each fresh analysis (publish diagnostics, drop stale results), and
+   * whether the CodeLenses last answered for the document lacked some of its functions.
+   * @param documentOf the document as it is now.
+   */
+  constructor(
+    private readonly analyzed: (document: TextDocument, analysis: DocumentAnalysis, lensesWerePartial: boolean) => void,
+    private readonly documentOf: (uri: string) => TextDocument | undefined,
+  ) {}
+
+  private analyzer(uri: string): DocumentAnalyzer {
+    let analyzer = this.analyzers.get(uri);
+    if (!analyzer) this.analyzers.set(uri, (analyzer = new DocumentAnalyzer(this.modules)));
+    return analyzer;
+  }
 
   /** The analysis of the document's current text, computed now if the latest edit has none yet. */
   of(document: TextDocument): DocumentAnalysis {
     const known = this.current.get(document.uri);
     if (known && known.version === document.version) return known.analysis;
     this.cancel(document.uri);
-    let analyzer = this.analyzers.get(document.uri);
-    if (!analyzer) this.analyzers.set(document.uri, (analyzer = new DocumentAnalyzer(this.modules)));
-    const analysis = analyzer.analyze(document.getText());
+    const analysis = this.analyzer(document.uri).analyze(document.getText());
     this.current.set(document.uri, { version: document.version, analysis });
-    this.analyzed(document, analysis);
+    this.analyzed(document, analysis, this.partial.delete(document.uri));
     return analysis;
+  }
+
+  /** Analyzes a document just opened a slice at a time, publishing when done. */
+  open(document: TextDocument): void {
+    this.inSlices(document.uri);
+  }
+
+  /**
+   * The functions CodeLenses are shown for: all of them, or, while an opened document is still
+   * being analyzed after LENS_BUDGET_MS, those of its pieces ready, when nothing after them can
+   * change their lenses (`partial`: the client is to be told to ask again).
+   */
+  lensFunctions(document: TextDocument): { functions: readonly FunctionSummary[]; partial: boolean } {
+    const known = this.current.get(document.uri);
+    if (known?.version === document.version) return { functions: known.analysis.functions, partial: false };
+    const analyzer = this.analyzer(document.uri);
+    const text = document.getText();
+    // NB: only before the first analysis: later, results not yet checked against the new text could title a lens.
+    const leading = known || analyzer.prepare(text, performance.now() + LENS_BUDGET_MS) ? null : analyzer.leadingFunctions(text);
+    if (!leading) return { functions: this.of(document).functions, partial: false };
+    this.partial.add(document.uri);
+    this.inSlices(document.uri);
+    return { functions: leading, partial: true };
+  }
+
+  private inSlices(uri: string): void {
+    if (this.slicing.has(uri)) return;
+    const slice = () => {
+      this.slicing.delete(uri);
+      const document = this.documentOf(uri);
+      if (!document || this.current.get(uri)?.version === document.version) return;
+      if (this.analyzer(uri).prepare(document.getText(), performance.now() + SLICE_MS)) this.of(document);
+      else this.slicing.set(uri, setImmediate(slice));
+    };
+    this.slicing.set(uri, setImmediate(slice));
   }
 
   /** The last analysis made, even of an older version (for checking results that arrive mid-edit). */
@@ -56,13 +111,15 @@ export class Analyses {
     return this.current.get(uri)?.analysis;
   }
 
-  schedule(document: TextDocument, getCurrent: () => TextDocument | undefined): void {
+  schedule(document: TextDocument): void {
+    // A document being analyzed in slices is analyzed as it is when the last slice runs.
+    if (this.slicing.has(document.uri)) return;
     this.cancel(document.uri);
     this.pending.set(
       document.uri,
       setTimeout(() => {
         this.pending.delete(document.uri);
-        const now = getCurrent();
+        const now = this.documentOf(document.uri);
         if (now) this.of(now);
       }, ANALYSIS_DEBOUNCE_MS),
     );
@@ -70,6 +127,9 @@ export class Analyses {
 
   close(uri: string): void {
     this.cancel(uri);
+    clearImmediate(this.slicing.get(uri));
+    this.slicing.delete(uri);
+    this.partial.delete(uri);
     this.current.delete(uri);
     this.analyzers.delete(uri);
   }

@@ -1,7 +1,7 @@
 /** CodeLenses over each evaluable function: compute, graph, compare; the first one shows the latest result. */
 import type { CodeLens } from 'vscode-languageserver';
 import { COMMANDS, type CommandId, type EvaluationOutcome, type FunctionCommandArgs } from '../protocol';
-import type { DocumentAnalysis } from './analysis';
+import type { FunctionSummary } from './analysis';
 import { gradText, speedup } from './format';
 
 const ERROR_TITLE: { readonly [K in Extract<EvaluationOutcome, { ok: false }>['error']['kind']]: string } = {
@@ -19,9 +19,9 @@ export function resultTitle(outcome: EvaluationOutcome): string {
   return [grad || `→ ${r.function}() has no gradient`, faster].filter(Boolean).join(' · ');
 }
 
-export function codeLenses(uri: string, analysis: DocumentAnalysis, resultOf: (fn: string) => EvaluationOutcome | undefined): CodeLens[] {
+export function codeLenses(uri: string, functions: readonly FunctionSummary[], resultOf: (fn: string) => EvaluationOutcome | undefined): CodeLens[] {
   const lenses: CodeLens[] = [];
-  for (const fn of analysis.functions) {
+  for (const fn of functions) {
     if (!fn.evaluable) continue;
     const args: FunctionCommandArgs = { uri, function: fn.qualname };
     const lens = (title: string, command: CommandId): CodeLens => ({ range: fn.nameRange, command: { title, command, arguments: [args] } });

@@ -103,6 +103,8 @@ export class DocumentAnalyzer {
   /** Each piece's analysis where it last stood: a keystroke that adds no line moves nothing. */
   private readonly placed = new WeakMap<DocumentAnalysis, { line: number; moved: DocumentAnalysis }>();
   private readonly whole = new ChunkedParser();
+  /** The last text cut and where its pieces start, for `prepare` and the analysis of that text after it. */
+  private cuts: { readonly text: string; readonly starts: number[]; readonly unchanged: Unchanged; texts?: string[] } | null = null;
 
   constructor(private readonly modules: ModuleRegistry) {}
 
@@ -118,11 +120,18 @@ export class DocumentAnalyzer {
    * keyed by it, the maps below find it by the hash the string keeps, without reading 200 KB of
    * text at each keystroke.
    */
+  private cut(text: string): NonNullable<DocumentAnalyzer['cuts']> {
+    if (this.cuts?.text !== text) {
+      const previous = this.previous;
+      const found = previous ? definitionStartsAfterEdit(previous.text, previous.starts, text) : { starts: definitionStarts(text), unchanged: { prefix: 0, suffix: 0 } };
+      this.cuts = { text, ...found };
+    }
+    return this.cuts;
+  }
+
   private pieces(text: string): Piece[] {
     const previous = this.previous;
-    const { starts: found, unchanged } = previous
-      ? definitionStartsAfterEdit(previous.text, previous.starts, text)
-      : { starts: definitionStarts(text), unchanged: { prefix: 0, suffix: 0 } satisfies Unchanged };
+    const { starts: found, unchanged } = this.cut(text);
     const starts = [0, ...found.filter((s) => s > 0)];
     const before = new Map(previous?.pieces.map((p) => [p.from, p]));
     const shift = text.length - (previous?.text.length ?? 0);
@@ -141,6 +150,58 @@ export class DocumentAnalyzer {
     this.parsed = parsed;
     this.previous = { text, starts: found, pieces };
     return pieces;
+  }
+
+  /** The texts of the pieces of `text`, in order (the same strings from one call to the next). */
+  private pieceTexts(text: string): string[] {
+    const cuts = this.cut(text);
+    const starts = [0, ...cuts.starts.filter((s) => s > 0)];
+    return (cuts.texts ??= starts.map((from, i) => text.slice(from, starts[i + 1] ?? text.length)));
+  }
+
+  /**
+   * Parses the pieces of `text` not parsed yet, in order, until `deadline` (a `performance.now()`
+   * time); true when all are. `analyze` of the same text then reuses them: a document can be
+   * analyzed a slice at a time, with other requests served in between.
+   */
+  prepare(text: string, deadline: number): boolean {
+    for (const piece of this.pieceTexts(text)) {
+      if (this.parsed.has(piece)) continue;
+      if (performance.now() >= deadline) return false;
+      this.parsed.set(piece, this.parse(piece));
+    }
+    return true;
+  }
+
+  /**
+   * The functions of the leading pieces parsed so far, with what CodeLenses show (name, place,
+   * whether evaluable) as the whole analysis will give it, or null when a later piece may change
+   * that: an `import` past them (a function is numeric by its own body and the file's imports;
+   * where its example inputs come from may still change, so nothing else of them is to be shown).
+   */
+  leadingFunctions(text: string): readonly FunctionSummary[] | null {
+    const texts = this.pieceTexts(text);
+    const ready = texts.findIndex((piece) => !this.parsed.has(piece));
+    const leading = ready < 0 ? texts : texts.slice(0, ready);
+    const end = leading.reduce((at, piece) => at + piece.length, 0);
+    if (text.includes('import', end)) return null;
+    const pieces = leading.map((piece) => ({ text: piece, ...this.parsed.get(piece)! }));
+    const context: PieceContext = { comment: '', bindings: pieces.flatMap((p) => p.facts.imports).join('\n') + '\n' };
+    const key = `${context.comment}\u0000${context.bindings}`;
+    const prelude = this.preludes.get(context.bindings) ?? parse(context.bindings);
+    this.preludes.set(context.bindings, prelude);
+    let kept = this.analyses.get(key);
+    if (!kept) this.analyses.set(key, (kept = new Map()));
+    const functions: FunctionSummary[] = [];
+    let line = 0;
+    for (const piece of pieces) {
+      // Kept under its context, as `analyze` looks for it: a piece whose context this is is not analyzed twice.
+      const analysis = kept.get(piece.text) ?? this.analyzePiece(context, prelude, piece);
+      kept.set(piece.text, analysis);
+      functions.push(...movedAnalysis(analysis, line).functions);
+      line += piece.breaks;
+    }
+    return functions;
   }
 
   analyze(text: string): DocumentAnalysis {
@@ -197,7 +258,7 @@ export class DocumentAnalyzer {
    * piece's own parse, unmoved unless a comment stands above it, joined with its context's. What
    * is wrong in the comment is reported on the comment's line.
    */
-  private analyzePiece(context: PieceContext, bindings: ParseResult, piece: Piece): DocumentAnalysis {
+  private analyzePiece(context: PieceContext, bindings: ParseResult, piece: Pick<Piece, 'text' | 'parsed'>): DocumentAnalysis {
     const comment = context.comment ? `${context.comment}\n` : '';
     const before = comment ? 1 : 0;
     const ownText = piece.text.endsWith('\n') || piece.text === '' ? piece.text : `${piece.text}\n`;

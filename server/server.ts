@@ -63,12 +63,15 @@ export function startServer(connection: Connection): void {
     if (client.workspace?.inlayHint?.refreshSupport && options.inlayHints !== false) void connection.languages.inlayHint.refresh().catch(() => undefined);
   };
 
-  const analyses = new Analyses((document, analysis) => {
-    const hashes = new Map(analysis.functions.map((f) => [f.qualname, f.sourceHash]));
-    for (const run of inFlight) if (run.uri === document.uri && hashes.get(run.function) !== run.sourceHash) run.aborted = true;
-    if (results.prune(document.uri, analysis)) refresh();
-    publish(document.uri, analysis);
-  });
+  const analyses = new Analyses(
+    (document, analysis, lensesWerePartial) => {
+      const hashes = new Map(analysis.functions.map((f) => [f.qualname, f.sourceHash]));
+      for (const run of inFlight) if (run.uri === document.uri && hashes.get(run.function) !== run.sourceHash) run.aborted = true;
+      if (results.prune(document.uri, analysis) || lensesWerePartial) refresh();
+      publish(document.uri, analysis);
+    },
+    (uri) => documents.get(uri),
+  );
 
   const analysisOf = (uri: string): DocumentAnalysis | undefined => {
     const document = documents.get(uri);
@@ -135,10 +138,10 @@ export function startServer(connection: Connection): void {
   });
 
   documents.onDidOpen(({ document }) => {
-    if (isPython(document)) analyses.of(document);
+    if (isPython(document)) analyses.open(document);
   });
   documents.onDidChangeContent(({ document }) => {
-    if (isPython(document)) analyses.schedule(document, () => documents.get(document.uri));
+    if (isPython(document)) analyses.schedule(document);
   });
   documents.onDidClose(({ document }) => {
     analyses.close(document.uri);
@@ -154,8 +157,11 @@ export function startServer(connection: Connection): void {
   };
 
   connection.onCodeLens(({ textDocument }, token) => {
-    const analysis = token.isCancellationRequested ? undefined : analysisOf(textDocument.uri);
-    return analysis ? codeLenses(textDocument.uri, analysis, resultOf(textDocument.uri)) : [];
+    const document = token.isCancellationRequested ? undefined : documents.get(textDocument.uri);
+    if (!document || !isPython(document)) return [];
+    // A partial answer is only given to a client that will be told to ask again.
+    const { functions } = client.workspace?.codeLens?.refreshSupport ? analyses.lensFunctions(document) : analyses.of(document);
+    return codeLenses(textDocument.uri, functions, resultOf(textDocument.uri));
   });
   connection.languages.inlayHint.on(({ textDocument, range }, token) => {
     const analysis = token.isCancellationRequested || options.inlayHints === false ? undefined : analysisOf(textDocument.uri);

@@ -11,30 +11,10 @@ import { EagerEngine } from '../../runtime/eager';
 import { DocumentAnalyzer } from '../../server/piecewise';
 import { fileUri, LspClient } from '../../test/lsp/client';
 import { writeBenchSection } from '../sections';
+import { FUNCTIONS, generate, LINES } from './generate';
 
-const FUNCTIONS = 300;
-const LINES = 5000;
 const OPENS = 7;
 const KEYSTROKES = 200;
-
-/** A file of numeric functions, each with a call that gives it example inputs, padded to LINES. */
-function generate(): { text: string; bodyLines: number[] } {
-  const lines = ['import jax', 'import jax.numpy as jnp', ''];
-  const bodyLines: number[] = [];
-  const perFunction = Math.floor((LINES - lines.length) / FUNCTIONS);
-  for (let i = 0; i < FUNCTIONS; i++) {
-    const start = lines.length;
-    lines.push(`def loss_${i}(x, w):`, `    """Function ${i}."""`);
-    bodyLines.push(lines.length);
-    while (lines.length < start + perFunction - 4) {
-      const k = lines.length - start;
-      lines.push(`    h${k} = jnp.tanh(x * w + ${k}.5) - jnp.exp(-x / ${k + 1})`);
-    }
-    lines.push('    return (h2 * h3).sum()', '', `loss_${i}(jnp.ones(3), 0.5)`, '');
-  }
-  while (lines.length < LINES) lines.push('');
-  return { text: lines.join('\n'), bodyLines };
-}
 
 /** The same keystrokes straight into the server's analyzer, without the LSP round trip (whose 900-lens JSON is part of the above). */
 function inProcess(text: string, bodyLines: readonly number[]): { opens: number[]; edits: number[] } {
@@ -76,13 +56,22 @@ async function main(): Promise<void> {
   const { text, bodyLines } = generate();
   const client = await LspClient.start();
   const opens: number[] = [];
+  const completes: number[] = [];
+  const firstCounts: number[] = [];
   let lensCount = 0;
   for (let i = 0; i < OPENS; i++) {
     const uri = fileUri(`bench/lsp/generated_${i}.py`);
+    const refreshed = client.nextCodeLensRefresh();
     const t0 = performance.now();
     await client.open(uri, text);
-    lensCount = (await client.codeLenses(uri)).length;
+    const first = await client.codeLenses(uri);
     opens.push(performance.now() - t0);
+    firstCounts.push(first.length);
+    // A first answer with the lenses of the pieces ready comes with a refresh once the rest are.
+    if (first.length < FUNCTIONS * 3) await refreshed;
+    lensCount = (await client.codeLenses(uri)).length;
+    completes.push(performance.now() - t0);
+    if (lensCount !== FUNCTIONS * 3) throw new Error(`expected ${FUNCTIONS * 3} lenses after the refresh, got ${lensCount}`);
   }
   const uri = fileUri('bench/lsp/generated_0.py');
   const edits: number[] = [];
@@ -113,7 +102,8 @@ async function main(): Promise<void> {
     '',
     '| measurement | median | p90 | goal |',
     '|---|---|---|---|',
-    `| didOpen → codeLens | ${f(median(opens))} ms | ${f(percentile(opens, 0.9))} ms | < 50 ms |`,
+    `| didOpen → first codeLens response (${median(firstCounts)} of ${lensCount} lenses, median) | ${f(median(opens))} ms | ${f(percentile(opens, 0.9))} ms | < 50 ms |`,
+    `| didOpen → all ${lensCount} lenses (after \`workspace/codeLens/refresh\`) | ${f(median(completes))} ms | ${f(percentile(completes, 0.9))} ms | |`,
     `| keystroke → codeLens | ${f(median(edits))} ms | ${f(percentile(edits, 0.9))} ms | < 5 ms |`,
     `| codeLens of an unchanged file (the round trip alone) | ${f(median(unchanged))} ms | ${f(percentile(unchanged, 0.9))} ms | |`,
     `| analysis of the opened file, in process | ${f(median(direct.opens))} ms | ${f(percentile(direct.opens, 0.9))} ms | |`,

@@ -50,6 +50,7 @@ export class LspClient {
   readonly codeLensRefreshes: number[] = [];
   private readonly diagnostics = new Map<string, { version?: number; diagnostics: Diagnostic[] }>();
   private readonly waiters: (() => void)[] = [];
+  private readonly refreshWaiters: (() => void)[] = [];
   private readonly versions = new Map<string, number>();
   capabilities: InitializeResult['capabilities'] = {};
 
@@ -58,7 +59,10 @@ export class LspClient {
       transport === 'stdio'
         ? createMessageConnection(new StreamMessageReader(process.stdout!), new StreamMessageWriter(process.stdin!))
         : createMessageConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
-    this.connection.onRequest(CodeLensRefreshRequest.type, () => void this.codeLensRefreshes.push(Date.now()));
+    this.connection.onRequest(CodeLensRefreshRequest.type, () => {
+      this.codeLensRefreshes.push(Date.now());
+      for (const wake of this.refreshWaiters.splice(0)) wake();
+    });
     this.connection.onRequest(InlayHintRefreshRequest.type, () => undefined);
     this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
       this.diagnostics.set(p.uri, { version: p.version, diagnostics: p.diagnostics });
@@ -96,6 +100,11 @@ export class LspClient {
     this.versions.set(uri, version);
     await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: changes });
     return version;
+  }
+
+  /** Resolves at the next `workspace/codeLens/refresh` from the server (ask before it can come). */
+  nextCodeLensRefresh(): Promise<void> {
+    return new Promise((wake) => this.refreshWaiters.push(wake));
   }
 
   codeLenses(uri: string): Promise<CodeLens[]> {

@@ -1,0 +1,53 @@
+/**
+ * A large file just opened: the server may answer CodeLenses with those of the pieces it has
+ * analyzed, then ask the client to refresh; what it shows first is part of what a whole-file
+ * analysis gives, in order, and what it shows after the refresh is all of it.
+ */
+import { strict as assert } from 'node:assert';
+import type { CodeLens } from 'vscode-languageserver-protocol';
+import { analyze, type ModuleRegistry } from '../../lang/python';
+import { jaxModules } from '../../lang/python/jax';
+import { torchModules } from '../../lang/python/torch';
+import { createReferenceBackend } from '../../runtime/backends';
+import { EagerEngine } from '../../runtime/eager';
+import { summarize } from '../../server/analysis';
+import { codeLenses } from '../../server/lenses';
+import { generate } from '../../bench/lsp/generate';
+import { fileUri, LspClient } from './client';
+
+const backend = createReferenceBackend();
+const modules: ModuleRegistry = { ...torchModules(new EagerEngine(backend)), ...jaxModules(backend) };
+
+describe('language server over stdio: a large file just opened', function () {
+  this.timeout(120_000);
+  let client: LspClient;
+  before(async () => {
+    client = await LspClient.start();
+  });
+  after(async () => {
+    await client.stop();
+  });
+
+  /** The first answer and the one after the refresh it owes, if it owes one. */
+  async function open(name: string, text: string): Promise<{ first: CodeLens[]; all: CodeLens[]; expected: CodeLens[] }> {
+    const uri = fileUri(`test/fixtures/lsp/${name}`);
+    const expected = codeLenses(uri, summarize(text, analyze(text, { modules })).functions, () => undefined);
+    const refreshed = client.nextCodeLensRefresh();
+    await client.open(uri, text);
+    const first = await client.codeLenses(uri);
+    if (first.length < expected.length) await refreshed;
+    return { first, all: await client.codeLenses(uri), expected };
+  }
+
+  it('shows first part of the lenses, in order, then all of them after workspace/codeLens/refresh', async () => {
+    const { first, all, expected } = await open('generated_open.py', generate().text);
+    assert.ok(first.length > 0, 'some lenses at once');
+    assert.deepEqual(first, expected.slice(0, first.length));
+    assert.deepEqual(all, expected);
+  });
+
+  it('shows all lenses at once when an import past the pieces ready could make their functions numeric', async () => {
+    const { first, expected } = await open('generated_late_import.py', `${generate().text}\nimport numpy as jnp\n`);
+    assert.deepEqual(first, expected);
+  });
+});
