@@ -58,7 +58,8 @@ table.values td.shown { font-weight: 600; }
 .edge-label { fill: var(--vscode-descriptionForeground); font-family: var(--vscode-editor-font-family); font-size: 10px; }
 .group rect { fill: color-mix(in srgb, var(--group-colour) 10%, transparent); stroke: var(--group-colour); stroke-dasharray: 5 3; }
 .group { cursor: pointer; }
-.group-label { fill: var(--group-colour); font-size: 11px; }
+/* NB: the label is text in the foreground colour, the box carries the kernel's colour: orange or yellow text on a light theme falls below 3:1. */
+.group-label { fill: var(--vscode-foreground); font-size: 11px; font-weight: 600; }
 .node.grouped rect { stroke: var(--group-colour); stroke-width: 2; }
 .group-colour-0 { --group-colour: var(--vscode-charts-purple); }
 .group-colour-1 { --group-colour: var(--vscode-charts-orange); }
