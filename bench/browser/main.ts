@@ -10,7 +10,7 @@ import { serveStatic } from '../../test/webgpu/server';
 import { machine } from '../machine';
 import { writeBenchSection } from '../sections';
 import { workloads, type Workload, type WorkloadId } from '../workloads';
-import type { MatmulReport } from './matmul';
+import type { MatmulRow } from './matmul';
 import type { BenchApi, PageReport, Protocol, WorkloadFiles } from './page';
 
 const CHROMIUM = process.env.GRADLENS_CHROMIUM ?? '/usr/bin/chromium';
@@ -24,8 +24,8 @@ const PROTOCOL: Record<WorkloadId, Protocol> = {
   W2: { warmup: 2, minRuns: 5, maxRuns: 30, budgetS: 1 },
   W3: { warmup: 2, minRuns: 5, maxRuns: 30, budgetS: 1 },
 };
-/** W3's forward product, timed 7 times each way. */
-const MATMUL = [256, 512, 512, 7] as const;
+/** Timed products of each matmul case, each way. */
+const MATMUL_RUNS = 5;
 const COLUMNS = ['gradlens-jit-webgpu', 'gradlens-jit-wasm', 'gradlens-eager-webgpu', 'tfjs-webgpu', 'jaxjs-jit-webgpu', 'jaxjs-webgpu'] as const;
 
 /** Writes each workload's inputs (f32) and reference gradients (f64) beside the page, for it to fetch. */
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const server = await serveStatic(__dirname);
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   let report: PageReport;
-  let matmul: MatmulReport;
+  let matmul: MatmulRow[];
   let version: string;
   try {
     version = browser.version();
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     await page.goto(server.url);
     await page.waitForFunction(() => 'gradlensBench' in globalThis);
     report = await page.evaluate(([f, p]) => (globalThis as unknown as { gradlensBench: BenchApi }).gradlensBench.run(f, p), [files, PROTOCOL] as const);
-    matmul = await page.evaluate(([m, k, n, runs]) => (globalThis as unknown as { gradlensBench: BenchApi }).gradlensBench.matmul(m, k, n, runs), MATMUL);
+    matmul = await page.evaluate((runs) => (globalThis as unknown as { gradlensBench: BenchApi }).gradlensBench.matmul(runs), MATMUL_RUNS);
   } finally {
     await browser.close();
     await server.close();
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   console.error('bench:browser: wrote BENCHMARKS.md');
 }
 
-function render(ws: readonly Workload[], r: PageReport, matmul: MatmulReport, about: readonly string[]): string {
+function render(ws: readonly Workload[], r: PageReport, matmul: readonly MatmulRow[], about: readonly string[]): string {
   const cell = (c: string, w: WorkloadId) => r.cells[`${c}|${w}`];
   const swiftshader = /swiftshader/i.test(r.adapter);
   const lines = ['## Browser: headless Chromium, WebGPU (`npm run bench:browser`)', '', 'Written by bench/browser/main.ts.', ''];
@@ -104,10 +104,10 @@ function render(ws: readonly Workload[], r: PageReport, matmul: MatmulReport, ab
   lines.push('Runs per cell (timed calls after warm-up): ' + ws.map((w) => `${w.id} ` + COLUMNS.map((c) => cell(c, w.id)?.runs ?? '-').join('/')).join('; ') + ' (columns in table order).', '');
   lines.push('### Workloads', '');
   for (const w of ws) lines.push(`- **${w.id}**: ${w.title}`);
-  lines.push('', `### Matmul: tfjs against our own WGSL, ${matmul.shape}`, '');
-  lines.push('Median milliseconds per product of ' + MATMUL[3] + ' (result read back), on the same device through the webgpu backend (bench/browser/matmul.ts); error relative to max|C| of tfjs\'s result.', '');
-  lines.push('| Kernel | ms | max error |', '|---|---:|---:|');
-  for (const row of matmul.rows) lines.push(`| ${row.name} | ${fmtMs(row.medianMs)} | ${row.maxError.toExponential(1)} |`);
+  lines.push('', '### Matmul: dot_general on webgpu, tfjs\'s MatMul against Gradlens\'s WGSL', '');
+  lines.push(`Median milliseconds per product of ${MATMUL_RUNS} (result read back), on the same device (bench/browser/matmul.ts); error is the largest difference of the two results relative to max|C|. The webgpu backend runs Gradlens's kernel (runtime/backends/webgpu/matmul.ts).`, '');
+  lines.push('| Product | Operands | tfjs MatMul | Gradlens WGSL (4×4 register-blocked) | tfjs / Gradlens | max difference |', '|---|---|---:|---:|---:|---:|');
+  for (const row of matmul) lines.push(`| ${row.what} | ${row.shapes} | ${fmtMs(row.tfjsMs)} | ${fmtMs(row.ownMs)} | ${fmtRatio(row.tfjsMs / row.ownMs)}× | ${row.maxError.toExponential(1)} |`);
   lines.push('', '### Notes', '');
   lines.push('- The workloads, their sizes and their float64 references are the CPU table\'s (bench/workloads.ts): W2 at 2^20 elements, W3 at the sizes in its title. Every engine\'s value and gradients are checked against the reference (|a - r| <= 1e-3 |r| + 1e-4 max|r|) before it is timed; the bench writes nothing if one disagrees.');
   lines.push(`- A call ends when its value and gradients have been read back to the page (Gradlens: one readMany; TF.js and jax-js: data() of each result): on WebGPU a call only queues work. So W2 and W3 include a readback the CPU table does not. Timing: ${Object.entries(PROTOCOL).map(([k, p]) => `${k}: ${p.warmup} warm-up, >= ${p.minRuns} runs, ${p.budgetS} s`).join('; ')}; the median is reported.`);
@@ -115,7 +115,7 @@ function render(ws: readonly Workload[], r: PageReport, matmul: MatmulReport, ab
   lines.push('- TF.js webgpu is tfjs-backend-webgpu 4.22 in the same page (tf.valueAndGrads in tf.tidy, the code of the CPU table). jax-js is @jax-js/jax on its webgpu device (`init("webgpu")`), with and without `jit`.');
   lines.push('- jax-js\'s webgpu device initialised on SwiftShader; each of its results was checked to be on that device (`Array.device`).');
   lines.push('- The whole run takes about a minute on this 2-core machine at these sizes, so the CPU table\'s sizes were kept rather than shrunk.');
-  lines.push('- Matmul: Gradlens runs dot_general on webgpu as tfjs\'s MatMul (with its transpose flags for operands stored contracting-first). The matmul table above was measured on SwiftShader only, which runs workgroup memory and barriers in software; the kernel stays tfjs\'s until a real GPU has been measured. Transposes on webgpu are Gradlens\'s own shader (runtime/backends/webgpu/transpose.ts): tfjs\'s Transpose took about 350 ms for f32[256,512] on SwiftShader.');
+  lines.push('- Matmul: Gradlens runs float32 dot_general on webgpu as its own WGSL (runtime/backends/webgpu/matmul.ts: a 4×4 block of C an invocation, in registers; either storage order of each operand, so a product\'s gradient needs no transpose) wherever the operands\' axes allow, else tfjs\'s MatMul; chosen by the matmul table above. That table was measured on SwiftShader only, which runs tfjs\'s workgroup-memory tiles and barriers in software; no real GPU has measured the choice. Transposes on webgpu are Gradlens\'s own shader (runtime/backends/webgpu/transpose.ts): tfjs\'s Transpose took about 350 ms for f32[256,512] on SwiftShader.');
   for (const n of r.notes) lines.push(`- ${n}`);
   lines.push('');
   return lines.join('\n');

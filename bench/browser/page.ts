@@ -92,7 +92,7 @@ async function run(files: readonly WorkloadFiles[], protocol: Record<WorkloadId,
 
 const api = {
   run,
-  matmul: async (m: number, k: number, n: number, runs: number) => compareMatmul(await createWebgpuBackend(), m, k, n, runs),
+  matmul: async (runs: number) => compareMatmul(await createWebgpuBackend(), runs),
 };
 export type BenchApi = typeof api;
 (globalThis as unknown as { gradlensBench: BenchApi }).gradlensBench = api;

@@ -7,6 +7,7 @@ import { EagerEngine, TorchOps } from '../../runtime/eager';
 import { abstractEval, PRIMITIVES, type ParamsOf, type Primitive } from '../../runtime/primitives';
 import { CASES, type Case, type CaseMaker } from '../unit/support/backend_cases';
 import { indicesOnTheGpu, jitMemory, jitPrimitive, lostDevice, programs, shaderCache, syncRead, w2Check, wideKernel } from './jit_checks';
+import { matmulChecks } from './matmul_checks';
 
 /** What one primitive's check returns: failures are messages; worst is the largest error seen, in units of the tolerance's scale. */
 export interface PrimitiveReport { cases: number; failures: string[]; worst: number }
@@ -131,6 +132,7 @@ const jitApi = {
   indicesOnTheGpu: () => indicesOnTheGpu(gpu()),
   wideKernel: () => wideKernel(gpu()),
   syncRead: () => syncRead(gpu()),
+  matmul: (seed: number) => matmulChecks(gpu(), seed),
 };
 const pageApi = { ...api, ...jitApi };
 

@@ -98,6 +98,11 @@ describe(`webgpu backend in headless Chromium, seed ${SEED} (replay with GRADLEN
     });
   }
 
+  it('dot_general runs as the WGSL matmul for odd, 1-sized, transposed and batched operands, eager and jit, within 1e-5 of float64', async () => {
+    const report = await call(page, 'matmul', SEED);
+    assert.deepEqual(report.failures, [], `worst error ${report.worst}`);
+  });
+
   it('the seed snippet through the eager engine: f(2) = 15, df/dx = 7, nothing left behind', async () => {
     assert.deepEqual(await call(page, 'seedGradient'), { value: 15, grad: 7, gradFn: 'AddBackward0', live: 0 });
   });

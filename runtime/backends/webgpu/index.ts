@@ -4,6 +4,7 @@ import type { Backend } from '../backend';
 import { createTfjsBackend, TfjsArray } from '../tfjs';
 import type { Gpu, GpuAdapterInfo, GpuDevice, TfjsWebgpuInternals } from './gpu_types';
 import type { ParamsOf } from '../../primitives';
+import { matmulProgram } from './matmul';
 import { readMany } from './readback';
 import { createShaderRunner } from './shaders';
 import { transposeProgram } from './transpose';
@@ -22,7 +23,8 @@ export interface WebgpuBackend extends Backend<TfjsArray> {
  * tfjs-backend-webgpu's kernels behind the Backend interface: the tfjs kernel table, with its
  * fixes for tfjs's departures from the primitives' semantics, on tfjs's `webgpu` backend, plus
  * our own compute shaders on the same device (`shaders`, for the jit's fused kernels) and
- * readback of many arrays in one map (`readMany`), and our own transpose (see transpose.ts).
+ * readback of many arrays in one map (`readMany`), and our own transpose and matmul (see
+ * transpose.ts and matmul.ts).
  * float64 is refused as on wasm (WGSL has no f64). Fails with a clear message where the page has
  * no WebGPU or no adapter (Node, or a browser without a GPU): callers fall back to wasm.
  */
@@ -51,6 +53,15 @@ export async function createWebgpuBackend(): Promise<WebgpuBackend> {
     run(prim, inputs, params, out) {
       if (prim === 'transpose') {
         const program = transposeProgram(inputs[0].shape, (params as ParamsOf<'transpose'>).permutation, out.dtype, shaders.maxWorkgroupsPerDimension);
+        if (program) return shaders.run(program, inputs)[0];
+      }
+      // NB: our matmul wherever it applies, by measurement (bench/browser/matmul.ts, SwiftShader, 2
+      // loaded cores, ms tfjs MatMul / ours): W3's X·W1 455/158, H·W2 42/5.7, G·W2ᵀ 89/8.2, Hᵀ·G
+      // 29/6.2, Gᵀ·X 403/84, 8×8 28/2.9, 16×(64×64·64×64) 36/6.9. tfjs's tiles through workgroup
+      // memory, which SwiftShader runs in software. No real GPU has been measured yet.
+      if (prim === 'dot_general') {
+        const { dimensionNumbers } = params as ParamsOf<'dot_general'>;
+        const program = matmulProgram(inputs[0].shape, inputs[1].shape, dimensionNumbers, out, shaders.maxWorkgroupsPerDimension);
         if (program) return shaders.run(program, inputs)[0];
       }
       return backend.run(prim, inputs, params, out);
