@@ -20,6 +20,8 @@ interface Piece {
   readonly line: number;
   /** How many line breaks the piece holds (the next piece starts that many lines below). */
   readonly breaks: number;
+  /** The `# gradlens:` comment the piece's last line holds, for the piece below it, or ''. */
+  readonly commentBelow: string;
   readonly parsed: ParseResult;
   readonly facts: ModuleFacts;
 }
@@ -31,7 +33,7 @@ interface PieceContext {
 }
 
 /** A piece's text parsed on its own, and what it contributes to the other pieces. */
-type Parsed = Pick<Piece, 'parsed' | 'facts' | 'breaks'>;
+type Parsed = Pick<Piece, 'parsed' | 'facts' | 'breaks' | 'commentBelow'>;
 
 const GRADLENS_COMMENT = /^[ \t]*#[ \t]*gradlens[ \t]*:/;
 
@@ -69,20 +71,26 @@ function selfContained(pieces: readonly Piece[]): boolean {
       aliases.set(alias, module);
     }
   }
-  const calls = new Map<string, { piece: number; from: number; to: number; topLevel: boolean }[]>();
+  const calls = new Map<string, { piece: number; found: readonly { readonly from: number; readonly to: number; readonly topLevel: boolean }[] }[]>();
   pieces.forEach(({ facts }, piece) => {
     for (const [name, found] of facts.calls) {
-      const all = calls.get(name) ?? [];
-      for (const c of found) all.push({ piece, ...c });
-      calls.set(name, all);
+      const all = calls.get(name);
+      if (all) all.push({ piece, found });
+      else calls.set(name, [{ piece, found }]);
     }
   });
   return pieces.every(({ facts }, piece) =>
     facts.functions.every((fn) => {
       // As the analyzer picks it: the first call at module level, else the first one; never one inside the function.
-      const found = (calls.get(fn.name) ?? []).filter((c) => c.piece !== piece || c.from < fn.from || c.to > fn.to);
-      const best = found.find((c) => c.topLevel) ?? found[0];
-      return best === undefined || best.piece === piece;
+      let first: number | undefined;
+      for (const { piece: at, found } of calls.get(fn.name) ?? []) {
+        for (const c of found) {
+          if (at === piece && c.from >= fn.from && c.to <= fn.to) continue;
+          if (c.topLevel) return at === piece;
+          first ??= at;
+        }
+      }
+      return first === undefined || first === piece;
     }),
   );
 }
@@ -103,6 +111,15 @@ export class DocumentAnalyzer {
   /** Each piece's analysis where it last stood: a keystroke that adds no line moves nothing. */
   private readonly placed = new WeakMap<DocumentAnalysis, { line: number; moved: DocumentAnalysis }>();
   private readonly whole = new ChunkedParser();
+  /** How many pieces bind each name, kept from one analysis to the next with the pieces counted. */
+  private readonly binders = new Map<string, number>();
+  private counted = new Map<ParseResult, { readonly facts: ModuleFacts; readonly n: number }>();
+  /**
+   * Each piece's context and its key, by the piece's parse, while the file's imports and the names
+   * it binds stay the same: then a piece's context changes only with the comment above it.
+   */
+  private contexts = new Map<ParseResult, { readonly comment: string; readonly context: PieceContext; readonly key: string }>();
+  private imports = '';
   /** The last text cut and where its pieces start, for `prepare` and the analysis of that text after it. */
   private cuts: { readonly text: string; readonly starts: number[]; readonly unchanged: Unchanged; texts?: string[] } | null = null;
 
@@ -112,7 +129,8 @@ export class DocumentAnalyzer {
     const parsed = parse(piece);
     let breaks = 0;
     for (let at = piece.indexOf('\n'); at >= 0; at = piece.indexOf('\n', at + 1)) breaks++;
-    return { parsed, facts: moduleFacts(parsed, { modules: this.modules }), breaks };
+    const last = lastLine(piece);
+    return { parsed, facts: moduleFacts(parsed, { modules: this.modules }), breaks, commentBelow: GRADLENS_COMMENT.test(last) ? last.replace(/\r?\n$/, '') : '' };
   }
 
   /**
@@ -211,15 +229,23 @@ export class DocumentAnalyzer {
       return summarize(text, analyze(this.whole.parse(text), { modules: this.modules }));
     }
     const imports = pieces.flatMap((p) => p.facts.imports);
-    const binders = new Map<string, number>();
-    for (const p of pieces) for (const name of p.facts.assigned) binders.set(name, (binders.get(name) ?? 0) + 1);
+    const importsKey = imports.join('\n');
+    if (this.countBinders(pieces) || importsKey !== this.imports) this.contexts.clear();
+    this.imports = importsKey;
+    const contexts = new Map<ParseResult, { comment: string; context: PieceContext; key: string }>();
     const analyses = new Map<string, Map<string, DocumentAnalysis>>();
     const preludes = new Map<string, ParseResult>();
     const functions: FunctionSummary[] = [];
     const diagnostics: LspDiagnostic[] = [];
     pieces.forEach((piece, i) => {
-      const context = this.context(piece, binders, imports, i === 0 ? '' : lastLine(pieces[i - 1].text));
-      const key = `${context.comment}\u0000${context.bindings}`;
+      const comment = i === 0 ? '' : pieces[i - 1].commentBelow;
+      let known = contexts.get(piece.parsed) ?? this.contexts.get(piece.parsed);
+      if (known?.comment !== comment) {
+        const context = this.context(piece, this.binders, imports, comment);
+        known = { comment, context, key: `${context.comment}\u0000${context.bindings}` };
+      }
+      contexts.set(piece.parsed, known);
+      const { context, key } = known;
       let kept = analyses.get(key);
       if (!kept) analyses.set(key, (kept = new Map()));
       let analysis = kept.get(piece.text) ?? this.analyses.get(key)?.get(piece.text);
@@ -236,8 +262,32 @@ export class DocumentAnalyzer {
       diagnostics.push(...moved.diagnostics);
     });
     this.analyses = analyses;
+    this.contexts = contexts;
     if (preludes.size > 0) this.preludes = preludes;
     return { functions, diagnostics };
+  }
+
+  /** Counts the names the pieces bind, from the count for the last pieces; true when a name is bound now and was not, or the reverse. */
+  private countBinders(pieces: readonly Piece[]): boolean {
+    const counted = new Map<ParseResult, { facts: ModuleFacts; n: number }>();
+    for (const { parsed, facts } of pieces) {
+      const c = counted.get(parsed);
+      if (c) c.n++;
+      else counted.set(parsed, { facts, n: 1 });
+    }
+    let changed = false;
+    const add = (facts: ModuleFacts, n: number) => {
+      for (const name of facts.assigned) {
+        const was = this.binders.get(name) ?? 0;
+        if (was === 0 || was + n === 0) changed = true;
+        if (was + n === 0) this.binders.delete(name);
+        else this.binders.set(name, was + n);
+      }
+    };
+    for (const [parsed, c] of counted) if (c.n !== (this.counted.get(parsed)?.n ?? 0)) add(c.facts, c.n - (this.counted.get(parsed)?.n ?? 0));
+    for (const [parsed, c] of this.counted) if (!counted.has(parsed)) add(c.facts, -c.n);
+    this.counted = counted;
+    return changed;
   }
 
   /**
@@ -245,10 +295,10 @@ export class DocumentAnalyzer {
    * calls that other pieces bind (read after the piece: the analyzer collects them from anywhere in
    * a module), and a `# gradlens:` comment right above it (read before it, where it stands).
    */
-  private context(piece: Piece, binders: ReadonlyMap<string, number>, imports: readonly string[], lineAbove: string): PieceContext {
+  private context(piece: Piece, binders: ReadonlyMap<string, number>, imports: readonly string[], comment: string): PieceContext {
     const boundElsewhere = [...piece.facts.called].filter((name) => !piece.facts.assigned.has(name) && binders.has(name));
     return {
-      comment: GRADLENS_COMMENT.test(lineAbove) ? lineAbove.replace(/\r?\n$/, '') : '',
+      comment,
       bindings: [...imports, ...boundElsewhere.map((name) => `${name} = None`)].join('\n') + '\n',
     };
   }
