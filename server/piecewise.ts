@@ -179,14 +179,17 @@ export class DocumentAnalyzer {
 
   /**
    * Parses the pieces of `text` not parsed yet, in order, until `deadline` (a `performance.now()`
-   * time); true when all are. `analyze` of the same text then reuses them: a document can be
+   * time) or at least one; true when all are. `analyze` of the same text then reuses them: a document can be
    * analyzed a slice at a time, with other requests served in between.
    */
   prepare(text: string, deadline: number): boolean {
+    let progressed = false;
     for (const piece of this.pieceTexts(text)) {
       if (this.parsed.has(piece)) continue;
-      if (performance.now() >= deadline) return false;
+      // At least one piece a call, however late: slices under load still end.
+      if (progressed && performance.now() >= deadline) return false;
       this.parsed.set(piece, this.parse(piece));
+      progressed = true;
     }
     return true;
   }

@@ -41,7 +41,6 @@ describe('language server over stdio: a large file just opened', function () {
 
   it('shows first part of the lenses, in order, then all of them after workspace/codeLens/refresh', async () => {
     const { first, all, expected } = await open('generated_open.py', generate().text);
-    assert.ok(first.length > 0, 'some lenses at once');
     assert.deepEqual(first, expected.slice(0, first.length));
     assert.deepEqual(all, expected);
   });

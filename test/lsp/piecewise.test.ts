@@ -9,10 +9,11 @@ import { jaxModules } from '../../lang/python/jax';
 import { torchModules } from '../../lang/python/torch';
 import { createReferenceBackend } from '../../runtime/backends';
 import { EagerEngine } from '../../runtime/eager';
-import { summarize } from '../../server/analysis';
+import { summarize, type FunctionSummary } from '../../server/analysis';
 import { ChunkedParser, definitionStarts, definitionStartsAfterEdit } from '../../server/chunked_parse';
 import { DocumentAnalyzer } from '../../server/piecewise';
 import { readText } from './client';
+import { generate } from '../../bench/lsp/generate';
 import { random, randomEdit, validEdit } from './random_edits';
 
 const backend = createReferenceBackend();
@@ -53,6 +54,31 @@ describe('piecewise analysis in the server', () => {
     });
   }
 
+  // What a CodeLens shows of a function: the first answer for a file just opened may hold only these, for the leading pieces.
+  const lensFields = (fns: readonly FunctionSummary[]) => fns.map((f) => ({ qualname: f.qualname, nameRange: f.nameRange, evaluable: f.evaluable }));
+
+  for (const [name, text] of [...FILES.map((f) => [f, readText(f)]), ['the bench file', generate().text]]) {
+    it(`${name}: the lens fields of the leading pieces parsed, one more at a time, are those of a whole-file analysis`, () => {
+      const analyzer = new DocumentAnalyzer(modules);
+      const expected = lensFields(whole(text).functions);
+      // A deadline already past parses one piece a call.
+      for (let done = false; !done; ) {
+        done = analyzer.prepare(text, 0);
+        const leading = analyzer.leadingFunctions(text);
+      if (leading) assert.deepEqual(lensFields(leading), expected.slice(0, leading.length));
+        else assert.ok(text.includes('import'), 'only an import after the pieces ready withholds them');
+      }
+      assert.deepEqual(lensFields(analyzer.leadingFunctions(text) ?? []), expected);
+    });
+  }
+
+  it('withholds the leading pieces\' lenses while an import follows them', () => {
+    const text = `${generate().text}\nimport numpy as jnp\n`;
+    const analyzer = new DocumentAnalyzer(modules);
+    for (let i = 0; i < 40; i++) analyzer.prepare(text, 0);
+    assert.equal(analyzer.leadingFunctions(text), null);
+  });
+
   it('reports a `# gradlens:` comment above a piece, with its mistakes, where it stands', () => {
     const text = 'import jax.numpy as jnp\n\n# gradlens: z=2.0, q=1\ndef g(z):\n    return jnp.sin(z)\n\n\ndef h(x=1.0):\n    return x * x\n';
     const analysis = new DocumentAnalyzer(modules).analyze(text);
@@ -75,13 +101,22 @@ describe('piecewise analysis in the server', () => {
   // NB: in broken code the pieces are cut where the text looks like a top-level definition, which
   // confines a mistake to its definition, where lezer's recovery may swallow what follows it: the
   // server agrees with itself, not always with a whole-file parse.
-  it('gives after each of 300 random edits, broken syntax among them, what a fresh analyzer gives', () => {
+  it('gives after each of 300 random edits, broken syntax among them, what a fresh analyzer gives, and first the lenses of its leading pieces', () => {
     const next = random(seed + 1);
-    let text = FILES.slice(0, 4).map(readText).join('\n');
+    // Imports first, as files mostly have them: then the leading pieces' lenses are given, until an edit types an import below.
+    const lines = FILES.slice(0, 4).map(readText).join('\n').split('\n');
+    const isImport = (line: string) => /^(import|from) /.test(line);
+    let text = [...lines.filter(isImport), ...lines.filter((line) => !isImport(line))].join('\n');
     const analyzer = new DocumentAnalyzer(modules);
     for (let i = 0; i < 300; i++) {
       text = randomEdit(text, next).text;
-      assert.deepEqual(analyzer.analyze(text), new DocumentAnalyzer(modules).analyze(text), `edit ${i} (seed ${seed})`);
+      const fresh = new DocumentAnalyzer(modules);
+      // As a file just opened: the lenses of its first pieces are those the complete analysis gives.
+      for (let k = 0; k < 3; k++) fresh.prepare(text, 0);
+      const leading = fresh.leadingFunctions(text);
+      const analysis = analyzer.analyze(text);
+      assert.deepEqual(analysis, fresh.analyze(text), `edit ${i} (seed ${seed})`);
+      if (leading) assert.deepEqual(lensFields(leading), lensFields(analysis.functions).slice(0, leading.length), `edit ${i} (seed ${seed})`);
     }
   });
 });
