@@ -106,11 +106,6 @@ export class Analyses {
     this.slicing.set(uri, setImmediate(slice));
   }
 
-  /** The last analysis made, even of an older version (for checking results that arrive mid-edit). */
-  latest(uri: string): DocumentAnalysis | undefined {
-    return this.current.get(uri)?.analysis;
-  }
-
   schedule(document: TextDocument): void {
     // A document being analyzed in slices is analyzed as it is when the last slice runs.
     if (this.slicing.has(document.uri)) return;

@@ -133,11 +133,7 @@ export class DocumentAnalyzer {
     return { parsed, facts: moduleFacts(parsed, { modules: this.modules }), breaks, commentBelow: GRADLENS_COMMENT.test(last) ? last.replace(/\r?\n$/, '') : '' };
   }
 
-  /**
-   * The text cut into pieces. A piece the edit left alone is the piece it was, the same string:
-   * keyed by it, the maps below find it by the hash the string keeps, without reading 200 KB of
-   * text at each keystroke.
-   */
+  /** Where the pieces of `text` start, found from those of the text analyzed last when there is one. */
   private cut(text: string): NonNullable<DocumentAnalyzer['cuts']> {
     if (this.cuts?.text !== text) {
       const previous = this.previous;
@@ -147,6 +143,11 @@ export class DocumentAnalyzer {
     return this.cuts;
   }
 
+  /**
+   * The text cut into pieces. A piece the edit left alone is the piece it was, the same string:
+   * keyed by it, the maps below find it by the hash the string keeps, without reading 200 KB of
+   * text at each keystroke.
+   */
   private pieces(text: string): Piece[] {
     const previous = this.previous;
     const { starts: found, unchanged } = this.cut(text);

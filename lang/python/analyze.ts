@@ -116,9 +116,19 @@ const STATIC_ATTRIBUTES = new Set(['shape', 'ndim', 'dtype', 'size']);
 const COMPOUND = new Set<A.Stmt['kind']>(['FunctionDef', 'ClassDef', 'With', 'Try', 'If', 'While', 'For']);
 const GRADLENS_COMMENT = /^[ \t]*#[ \t]*gradlens[ \t]*:(.*)$/;
 
+/** The standard shims with the given ones, merged once per registry: the server analyzes a file's pieces one by one with the same registry. */
+const withStandard = new WeakMap<ModuleRegistry, ModuleRegistry>();
+
+function registry(modules: ModuleRegistry | undefined): ModuleRegistry {
+  if (!modules) return STANDARD_MODULES;
+  let merged = withStandard.get(modules);
+  if (!merged) withStandard.set(modules, (merged = { ...STANDARD_MODULES, ...modules }));
+  return merged;
+}
+
 export function analyze(input: string | ParseResult, options: AnalyzeOptions = {}): Analysis {
   const parsed = typeof input === 'string' ? parse(input) : input;
-  return new Analyzer(parsed, { ...STANDARD_MODULES, ...options.modules }).run();
+  return new Analyzer(parsed, registry(options.modules)).run();
 }
 
 /**
@@ -142,7 +152,7 @@ export interface ModuleFacts {
 }
 
 export function moduleFacts(parsed: ParseResult, options: AnalyzeOptions = {}): ModuleFacts {
-  return new Analyzer(parsed, { ...STANDARD_MODULES, ...options.modules }).facts();
+  return new Analyzer(parsed, registry(options.modules)).facts();
 }
 
 class Analyzer {

@@ -103,6 +103,7 @@ export function parseArguments(
 }
 
 const CLOSERS: ReadonlyMap<string, string> = new Map([['(', ')'], ['[', ']'], ['{', '}']]);
+const CLOSING = new Set(CLOSERS.values());
 
 const COMPARE_OPS = new Set(['<', '<=', '>', '>=', '==', '!=', 'in', 'not in', 'is', 'is not', '<>']);
 
@@ -187,22 +188,17 @@ class Converter {
       });
   }
 
-  /** `f(x, y=` : the bracket among the node's children that was never closed, as Python reports it. The cursor ends where it started. */
+  /** `f(x, y=` : the bracket among the node's children that no later sibling closes, as Python reports it. The cursor ends where it started. */
   private unclosed(at: TreeCursor, out: SyntaxProblem[]): void {
     if (!at.firstChild()) return;
-    let names: string[] | null = null;
-    let opened: { index: number; from: number; to: number }[] | null = null;
-    for (let i = 0; ; i++) {
+    let open: { name: string; from: number; to: number }[] | null = null;
+    do {
       const name = at.name;
-      if (CLOSERS.has(name)) (opened ??= []).push({ index: i, from: at.from, to: at.to });
-      (names ??= []).push(name);
-      if (!at.nextSibling()) break;
-    }
+      if (CLOSERS.has(name)) (open ??= []).push({ name, from: at.from, to: at.to });
+      else if (open && CLOSING.has(name)) open = open.filter((o) => CLOSERS.get(o.name) !== name);
+    } while (at.nextSibling());
     at.parent();
-    for (const o of opened ?? []) {
-      const name = names![o.index];
-      if (!names!.includes(CLOSERS.get(name)!, o.index + 1)) out.push({ message: `'${name}' was never closed`, span: this.sp(o.from, o.to) });
-    }
+    for (const o of open ?? []) out.push({ message: `'${o.name}' was never closed`, span: this.sp(o.from, o.to) });
   }
 
   module(top: SyntaxNode): A.Module {
