@@ -5,7 +5,7 @@ import {
 } from '../../runtime/backends';
 import { aval, formatAval, isFloat, Random, sizeOf } from '../../runtime/core';
 import { EagerEngine } from '../../runtime/eager';
-import { compileFused, jit, kernelSources, makeJaxpr, simplify, valueAndGrad, valueAndGradJaxpr, type TraceOps, type Tracer } from '../../runtime/jit';
+import { compileFused, jit, kernelSources, makeJaxpr, simplify, valueAndGrad, valueAndGradJaxpr, type Compile, type TraceOps, type Tracer } from '../../runtime/jit';
 import { Ops } from '../../runtime/ops';
 import { abstractEval, PRIMITIVES, type ParamsOf, type Primitive } from '../../runtime/primitives';
 import { retype, closeness } from '../unit/jit/differential/support';
@@ -13,6 +13,17 @@ import { PROGRAM_INPUTS, randomProgram, type Program } from '../unit/jit/program
 import { CASES, type Case, type CaseMaker } from '../unit/support/backend_cases';
 
 const reference = createReferenceBackend();
+
+/**
+ * These checks test the WGSL kernels, at sizes SwiftShader runs quickly: small enough that the jit
+ * would run them on the CPU (executable.ts, tinyOnHost), so they keep every program on the GPU.
+ */
+const GPU = { tinyOnHost: false } as const;
+const onGpu: Compile = (jaxpr, backend) => {
+  const simplified = simplify(jaxpr, { backend });
+  const exe = compileFused(simplified, backend, GPU);
+  return { jaxpr: simplified, plan: exe.plan, run: (args) => exe.run(args) };
+};
 
 /** |got - ref| / max(|ref|, 1) (or / |ref| for `relative` cases); Infinity for a NaN/Inf mismatch. */
 function error(got: number, ref: number, relative: boolean): number {
@@ -46,7 +57,7 @@ export async function jitPrimitive(gpu: WebgpuBackend, prim: Primitive, seed: nu
     const before = gpu.liveCount();
     let got: number[];
     try {
-      const exe = compileFused(jaxpr, gpu);
+      const exe = compileFused(jaxpr, gpu, GPU);
       if (exe.gpuCodegen?.includes('wgsl')) fused++;
       const inputs = c.inputs.map((h) => gpu.upload(h.values, aval(h.shape, h.dtype)));
       const outs = exe.run(inputs);
@@ -91,7 +102,7 @@ function eagerReference(dtype: 'float32' | 'float64', program: Program, inputs: 
 }
 
 async function jitted(backend: Backend, program: Program, inputs: readonly number[][]): Promise<Result> {
-  const f = jit(valueAndGrad((o: TraceOps, ...xs: Tracer[]) => loss(program, o, xs), { argnums: [0, 1, 2] }), { backend });
+  const f = jit(valueAndGrad((o: TraceOps, ...xs: Tracer[]) => loss(program, o, xs), { argnums: [0, 1, 2] }), { backend, compile: onGpu });
   const args = inputs.map((v, i) => backend.upload(v, { shape: PROGRAM_INPUTS[i], dtype: 'float32' }));
   const [value, grads] = f(...args) as [DeviceArray, DeviceArray[]];
   const [v, ...gs] = await backend.readMany([value, ...grads]);
@@ -154,7 +165,7 @@ const w2 = (o: TraceOps, x: Tracer) => {
 /** W2's value and gradient at `n` points on webgpu, its kernels, and the float64 answer. */
 export async function w2Check(gpu: WebgpuBackend, n: number): Promise<{ codegen: (string | null)[]; maxValueError: number; maxGradError: number }> {
   const x = Array.from({ length: n }, (_, i) => Math.fround(4 * (i / n) - 2));
-  const exe = compileFused(simplify(valueAndGradJaxpr(makeJaxpr(w2, [aval([n], 'float32')]))), gpu);
+  const exe = compileFused(simplify(valueAndGradJaxpr(makeJaxpr(w2, [aval([n], 'float32')]))), gpu, GPU);
   const xa = gpu.upload(x, aval([n], 'float32'));
   const outs = exe.run([xa]);
   const [value, grad] = await gpu.readMany(outs);
@@ -177,7 +188,7 @@ export async function w2Check(gpu: WebgpuBackend, n: number): Promise<{ codegen:
  */
 export async function jitMemory(gpu: WebgpuBackend, n: number, size: number):
   Promise<{ live: [number, number]; gpuBytes: [number, number]; compiled: [number, number]; hits: number }> {
-  const f = jit(valueAndGrad(w2), { backend: gpu });
+  const f = jit(valueAndGrad(w2), { backend: gpu, compile: onGpu });
   const x = gpu.upload(Array.from({ length: size }, (_, i) => i / size - 0.5), aval([size], 'float32'));
   const step = async () => {
     const [v, g] = f(x) as [TfjsArray, TfjsArray];
@@ -200,7 +211,7 @@ export async function jitMemory(gpu: WebgpuBackend, n: number, size: number):
 /** A fresh jit of the same function, evaluated twice: the second compiles no shader. */
 export async function shaderCache(gpu: WebgpuBackend): Promise<{ first: number; second: number; hits: number }> {
   const run = async () => {
-    const f = jit((o: TraceOps, a: Tracer, b: Tracer) => o.reduceMax(o.mul(o.exp(a), o.logistic(b)), [1]), { backend: gpu });
+    const f = jit((o: TraceOps, a: Tracer, b: Tracer) => o.reduceMax(o.mul(o.exp(a), o.logistic(b)), [1]), { backend: gpu, compile: onGpu });
     const a = gpu.upload([1, 2, 3, 4, 5, 6], aval([2, 3], 'float32'));
     const out = f(a, a) as TfjsArray;
     await gpu.readMany([out]);
@@ -266,7 +277,7 @@ export async function indicesOnTheGpu(gpu: WebgpuBackend): Promise<{ program: nu
   const [out] = exe.run([u, x]);
   // Indices [-1, 3, 0] that only the GPU holds: the output of a WGSL kernel (tfjs would run a
   // small subtraction of host values on the CPU).
-  const minusOne = compileFused(makeJaxpr((o: TraceOps, a: Tracer) => o.sub(a, o.scalarLike(1, a)), [aval([3], 'int32')]), gpu);
+  const minusOne = compileFused(makeJaxpr((o: TraceOps, a: Tracer) => o.sub(a, o.scalarLike(1, a)), [aval([3], 'int32')]), gpu, GPU);
   const three = gpu.upload([0, 4, 1], aval([3], 'int32'));
   const [idx] = minusOne.run([three]);
   const g = gpu.run('gather', [x, idx], { axis: 1 }, aval([2, 3], 'float32'));
@@ -286,7 +297,7 @@ export async function wideKernel(gpu: WebgpuBackend): Promise<{ maxBindings: num
   const n = 9;
   const f = (o: TraceOps, ...xs: Tracer[]) => xs.map((x) => o.tan(o.mul(o.tanh(x), o.lit(1.2)))).reduce((a, b) => o.add(a, b));
   const jaxpr = makeJaxpr(f, Array.from({ length: n }, () => aval([6], 'float32')));
-  const exe = compileFused(jaxpr, gpu);
+  const exe = compileFused(jaxpr, gpu, GPU);
   const values = Array.from({ length: n }, (_, k) => Array.from({ length: 6 }, (_, i) => Math.fround(0.9 + 0.3 * ((k * 6 + i) % 7))));
   const live = gpu.liveCount();
   const args = values.map((v) => gpu.upload(v, aval([6], 'float32')));
@@ -313,7 +324,7 @@ export async function wideKernel(gpu: WebgpuBackend): Promise<{ maxBindings: num
  * and destroyed the device, so the backend refuses it with a message; the device must live on.
  */
 export async function syncRead(gpu: WebgpuBackend): Promise<{ error: string; after: number[] }> {
-  const double = compileFused(makeJaxpr((o: TraceOps, a: Tracer) => o.mul(a, o.lit(2)), [aval([4], 'float32')]), gpu);
+  const double = compileFused(makeJaxpr((o: TraceOps, a: Tracer) => o.mul(a, o.lit(2)), [aval([4], 'float32')]), gpu, GPU);
   const x = gpu.upload([1, 2, 3, 4], aval([4], 'float32'));
   const [y] = double.run([x]);
   let error = '';

@@ -8,6 +8,7 @@ import { abstractEval, PRIMITIVES, type ParamsOf, type Primitive } from '../../r
 import { CASES, type Case, type CaseMaker } from '../unit/support/backend_cases';
 import { indicesOnTheGpu, jitMemory, jitPrimitive, lostDevice, programs, shaderCache, syncRead, w2Check, wideKernel } from './jit_checks';
 import { matmulChecks } from './matmul_checks';
+import { tinyPrograms } from './host_checks';
 
 /** What one primitive's check returns: failures are messages; worst is the largest error seen, in units of the tolerance's scale. */
 export interface PrimitiveReport { cases: number; failures: string[]; worst: number }
@@ -132,6 +133,7 @@ const jitApi = {
   indicesOnTheGpu: () => indicesOnTheGpu(gpu()),
   wideKernel: () => wideKernel(gpu()),
   syncRead: () => syncRead(gpu()),
+  tinyPrograms: () => tinyPrograms(gpu()),
   matmul: (seed: number) => matmulChecks(gpu(), seed),
 };
 const pageApi = { ...api, ...jitApi };

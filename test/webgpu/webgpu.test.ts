@@ -151,6 +151,21 @@ describe(`webgpu backend in headless Chromium, seed ${SEED} (replay with GRADLEN
     assert.deepEqual(r.after, [4, 8, 12, 16]);
   });
 
+  it('a tiny jitted program runs on the CPU when its argument was uploaded from the host, on the GPU when only the GPU holds it or it has a backend primitive, with the same values', async () => {
+    const r = await call(page, 'tinyPrograms');
+    // W1 at 1.5: 1.5**2 + 4.5 + 5 = 11.75, gradient 2 * 1.5 + 3 = 6.
+    for (const p of [r.uploaded, r.gpuOnly]) {
+      assert.deepEqual(p.outputs, [[11.75], [6]]);
+      assert.equal(p.leaked, 0);
+    }
+    assert.equal(r.uploaded.ranOn, 'host');
+    assert.equal(r.uploaded.shaders, 0, 'a program run on the host ran a shader');
+    assert.equal(r.gpuOnly.ranOn, 'gpu');
+    assert.ok(r.gpuOnly.shaders > 0);
+    assert.equal(r.matmul.ranOn, 'gpu');
+    assert.deepEqual(r.matmul.outputs, [[7, 10, 15, 22]]);
+  });
+
   it(`a fused kernel binding more buffers than a shader may runs as WGSL parts, its tan within ${RTOL}`, async () => {
     const r = await call(page, 'wideKernel');
     assert.ok(r.bindings > r.maxBindings, `the kernel binds ${r.bindings} buffers, the device allows ${r.maxBindings}: make it wider`);

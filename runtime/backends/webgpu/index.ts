@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Backend } from '../backend';
 import { createTfjsBackend, TfjsArray } from '../tfjs';
 import type { Gpu, GpuAdapterInfo, GpuDevice, TfjsWebgpuInternals } from './gpu_types';
+import { sizeOf, typedArrayFrom, type AnyTypedArray } from '../../core';
 import type { ParamsOf } from '../../primitives';
 import { matmulProgram } from './matmul';
 import { readMany } from './readback';
@@ -18,6 +19,13 @@ export interface WebgpuBackend extends Backend<TfjsArray> {
   /** Settles when the device is lost (destroyed, driver reset, GPU removed), with WebGPU's message. */
   readonly lost: Promise<string>;
 }
+
+/**
+ * Arrays of at most this many elements keep a copy of their values on the host when uploaded, so
+ * that reading them, or running a jitted program of only such arrays on the CPU, needs no GPU round
+ * trip (a submit and a mapAsync: about 0.3 ms on SwiftShader with idle cores, milliseconds loaded).
+ */
+export const HOST_COPY_MAX_ELEMENTS = 64;
 
 /**
  * tfjs-backend-webgpu's kernels behind the Backend interface: the tfjs kernel table, with its
@@ -47,9 +55,21 @@ export async function createWebgpuBackend(): Promise<WebgpuBackend> {
   };
   const device = internals.device;
   const software = /swiftshader/i.test(describeAdapter(info));
-  const shaders = createShaderRunner(internals, unwrap);
+  // NB: arrays are immutable, so a copy taken at upload stays their value; the map holds them weakly.
+  const hostCopies = new WeakMap<TfjsArray, AnyTypedArray>();
+  const hostCopy = (x: TfjsArray): AnyTypedArray | null => hostCopies.get(x) ?? null;
+  // NB: `hostCopy` rides on the shader runner because wrappers of a backend (open.ts's fallback)
+  // forward `shaders` whole; the jit reads it to run tiny programs on the CPU.
+  const shaders = { ...createShaderRunner(internals, unwrap), hostCopy };
   return {
     ...backend,
+    upload(values, aval) {
+      const a = backend.upload(values, aval);
+      if (sizeOf(aval.shape) <= HOST_COPY_MAX_ELEMENTS) {
+        hostCopies.set(a, typedArrayFrom(aval.dtype, values));
+      }
+      return a;
+    },
     run(prim, inputs, params, out) {
       if (prim === 'transpose') {
         const program = transposeProgram(inputs[0].shape, (params as ParamsOf<'transpose'>).permutation, out.dtype, shaders.maxWorkgroupsPerDimension);
@@ -68,15 +88,18 @@ export async function createWebgpuBackend(): Promise<WebgpuBackend> {
     },
     ...deferDisposalWhileRead(backend),
     readSync(x) {
+      const data = internals.tensorMap.get(unwrap(x).dataId);
+      const copy = hostCopy(x);
+      if (copy) return copy.slice();
       // NB: WebGPU has no synchronous read; tfjs's readSync copies through WebGPU canvas textures,
       // which on SwiftShader returns zeros and destroys the device (measured: [2,4,6,8] read as
       // [0,0,0,0], then "A valid external Instance reference no longer exists"). There it is refused.
-      if (software && internals.tensorMap.get(unwrap(x).dataId).values == null) {
+      if (software && data.values == null) {
         throw new Error('webgpu backend: this array lives only on the GPU, and SwiftShader cannot read it synchronously; use read() or readMany()');
       }
       return backend.readSync(x);
     },
-    readMany: (xs) => readMany(internals, xs, unwrap),
+    readMany: (xs) => readMany(internals, xs, unwrap, hostCopy),
     shaders,
     adapter: describeAdapter(info),
     device,

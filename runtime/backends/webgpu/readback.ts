@@ -5,17 +5,20 @@ import { gpuConstants, type TfjsWebgpuInternals } from './gpu_types';
 
 /**
  * Reads many arrays in one round trip: one copy of every buffer into one staging buffer, one
- * submit, one map (tfjs's own read maps a staging buffer per tensor). Values tfjs already holds
- * on the CPU are taken from there. Bool arrays are stored as i32 on the GPU.
+ * submit, one map (tfjs's own read maps a staging buffer per tensor). Values held on the CPU (by
+ * tfjs, or as the backend's `hostCopy`) are taken from there. Bool arrays are stored as i32 on the GPU.
  */
-export async function readMany(be: TfjsWebgpuInternals, xs: readonly TfjsArray[], unwrap: (x: TfjsArray) => tf.Tensor): Promise<AnyTypedArray[]> {
+export async function readMany(
+  be: TfjsWebgpuInternals, xs: readonly TfjsArray[], unwrap: (x: TfjsArray) => tf.Tensor, hostCopy: (x: TfjsArray) => AnyTypedArray | null,
+): Promise<AnyTypedArray[]> {
   const out = xs.map((x) => allocate(x.dtype, sizeOf(x.shape)));
   const copies: { k: number; offset: number }[] = [];
   let bytes = 0;
   xs.forEach((x, k) => {
     const data = be.tensorMap.get(unwrap(x).dataId);
-    if (data.values != null || out[k].length === 0) {
-      if (data.values != null) out[k].set(data.values);
+    const values = hostCopy(x) ?? data.values;
+    if (values != null || out[k].length === 0) {
+      if (values != null) out[k].set(values);
       return;
     }
     copies.push({ k, offset: bytes });

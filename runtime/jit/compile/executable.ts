@@ -42,6 +42,11 @@ export interface CompileOptions {
    * few ulps, reductions summed in 4 lanes) and the rest as JS.
    */
   readonly codegen?: 'auto' | 'js' | 'wasm';
+  /**
+   * On a GPU backend, run a tiny program (see TINY_PROGRAM_ELEMENTS) on the CPU when its arguments'
+   * values are on the host (default true); false keeps every program on the GPU (tests of the WGSL).
+   */
+  readonly tinyOnHost?: boolean;
 }
 
 /** WGSL programs by spec key (and dispatch limit): the source is generated once, the pipeline cached by the backend. */
@@ -57,6 +62,12 @@ export interface Executable<A extends DeviceArray> {
    * Undefined off the GPU. Read at run time: a backend that loses its GPU moves to the CPU.
    */
   readonly gpuCodegen?: readonly ('wgsl' | 'ops' | null)[];
+  /**
+   * Where the last run's kernels ran: 'gpu' as shaders and backend ops, 'host' as CPU kernels
+   * (a tiny program on a GPU backend, see TINY_PROGRAM_ELEMENTS, or any program on a CPU
+   * backend); null before the first run. Report it beside the backend's name.
+   */
+  readonly ranOn: 'gpu' | 'host' | null;
   /** Runs the plan; the results are fresh arrays the caller owns, as evalJaxpr's. */
   run(args: readonly A[]): A[];
 }
@@ -72,6 +83,19 @@ interface Held<A> {
 
 /** On a GPU: a shader over some of a kernel's values, or one of its equations run by the backend. */
 type GpuPart = { readonly program: ShaderProgram; readonly inputs: readonly Var[]; readonly outputs: readonly Var[] } | { readonly eqn: number };
+
+/**
+ * A shader runner whose backend keeps host copies of small arrays (the webgpu backend's, see
+ * HOST_COPY_MAX_ELEMENTS there): null for an array that lives only on the device.
+ */
+type HostCopies<A> = { readonly hostCopy?: (x: A) => AnyTypedArray | null };
+
+/**
+ * A program whose every value has at most this many elements runs on the CPU even on a GPU
+ * backend, when its arguments' values are on the host: W1 on SwiftShader took 0.45 ms a call as a
+ * shader (0.3 ms of it the submit and mapAsync round trip), and about 0.05 ms as a host kernel.
+ */
+const TINY_PROGRAM_ELEMENTS = 64;
 
 type Step = { readonly kernel: PlanKernel; readonly fn: HostKernel | null; readonly code: 'js' | 'wasm' | null };
 
@@ -127,6 +151,9 @@ export function compile<A extends DeviceArray>(jaxpr: Jaxpr, backend: Backend<A>
   for (const a of jaxpr.outvars) if (isVar(a)) last.set(a, Infinity);
   const hostConsts = jaxpr.consts.map((c) => (c.kind === 'host' ? typedArrayFrom(c.aval.dtype, c.values) : null));
   const isReference = backend.name === 'reference';
+  const tiny = options.tinyOnHost !== false && plan.kernels.every((k) => k.kind === 'fused')
+    && [...jaxpr.invars, ...jaxpr.constvars, ...jaxpr.eqns.map((e) => e.out)].every((v) => sizeOf(v.aval.shape) <= TINY_PROGRAM_ELEMENTS);
+  let ranOn: 'gpu' | 'host' | null = null;
 
   const run = (args: readonly A[]): A[] => {
     if (args.length !== jaxpr.invars.length) throw new TypeError(`jaxpr takes ${jaxpr.invars.length} argument(s), got ${args.length}`);
@@ -164,9 +191,12 @@ export function compile<A extends DeviceArray>(jaxpr: Jaxpr, backend: Backend<A>
           ? { aval: v.aval, device: null, host: hostConsts[i], owned: false }
           : { aval: v.aval, device: c.array as A, host: null, owned: false });
       });
-      const runner = backend.shaders;
+      const runner = backend.shaders as (ShaderRunner<A> & HostCopies<A>) | undefined;
       const owned = (v: Var, a: A) => env.set(v, { aval: v.aval, device: a, host: null, owned: true });
-      if (runner) {
+      const onHost = !runner || (tiny && runner.hostCopy !== undefined
+        && [...env.values()].every((h) => h.host !== null || runner.hostCopy!(h.device!) !== null));
+      ranOn = onHost ? 'host' : 'gpu';
+      if (!onHost) {
         const programs = programsFor(runner);
         plan.kernels.forEach((kernel, k) => {
           const parts = programs[k] ?? [{ eqn: kernel.eqns[0] }];
@@ -223,6 +253,9 @@ export function compile<A extends DeviceArray>(jaxpr: Jaxpr, backend: Backend<A>
     get gpuCodegen() {
       const runner = backend.shaders;
       return runner && programsFor(runner).map((parts) => (parts === null ? null : parts.every((p) => 'program' in p) ? 'wgsl' : 'ops'));
+    },
+    get ranOn() {
+      return ranOn;
     },
     run,
   };
