@@ -5,7 +5,7 @@ import * as jax from '@jax-js/jax';
 import * as tf from '@tensorflow/tfjs-core';
 import { createTfjsBackend, createWebgpuBackend, type Backend, type DeviceArray } from '../../runtime/backends';
 import { EagerEngine, TorchOps, type Tensor } from '../../runtime/eager';
-import { jit, valueAndGrad } from '../../runtime/jit';
+import { compileFused, jit, simplify, valueAndGrad, type Compile } from '../../runtime/jit';
 import type { Outcome } from '../engine';
 import { JIT_FNS } from '../gradlens';
 import { w1 as jaxW1, w2 as jaxW2, w3 as jaxW3 } from '../jaxjs';
@@ -19,6 +19,8 @@ export type PageWorkload = Pick<Workload, 'id' | 'wrt'> & { readonly inputs: rea
 
 export interface BrowserRunner {
   call(): Promise<Outcome>;
+  /** Where the calls' kernels ran, where an engine can run a program on either ('gpu', 'host'). */
+  ranOn?(): readonly string[];
   dispose(): void;
 }
 
@@ -28,15 +30,30 @@ export interface BrowserEngine {
   prepare(w: PageWorkload): Promise<BrowserRunner>;
 }
 
-/** Gradlens jit, `jit(valueAndGrad(f, {argnums}))` with the default (fusion) compile, results read with readMany. */
-export function gradlensJit(name: 'webgpu' | 'wasm'): BrowserEngine {
+/**
+ * Gradlens jit, `jit(valueAndGrad(f, {argnums}))` with the default (fusion) compile, results read
+ * with readMany. On webgpu a tiny program may run on the CPU (executable.ts, tinyOnHost): `onGpu`
+ * keeps it on the GPU, and the runner says where the calls ran.
+ */
+export function gradlensJit(name: 'webgpu' | 'wasm', onGpu = false): BrowserEngine {
   return {
-    id: `gradlens-jit-${name}`,
-    label: `Gradlens jit (${name})`,
+    id: `gradlens-jit-${name}${onGpu ? '-gpu' : ''}`,
+    label: `Gradlens jit (${name}${onGpu ? ', tinyOnHost off' : ''})`,
     async prepare(w) {
       const backend: Backend = name === 'webgpu' ? await createWebgpuBackend() : await createTfjsBackend('wasm');
       const args = w.inputs.map((x) => backend.upload(x.values, { shape: x.shape, dtype: 'float32' }));
-      const f = jit(valueAndGrad(JIT_FNS[w.id], { argnums: w.wrt.length === 1 ? w.wrt[0] : w.wrt }), { backend });
+      const ranOn = new Set<string>();
+      // simplifyAndFuse, with the compile options and the executable's placement in reach.
+      const compile: Compile = (jaxpr, b) => {
+        const simplified = simplify(jaxpr, { backend: b });
+        const exe = compileFused(simplified, b, { tinyOnHost: !onGpu });
+        return { jaxpr: simplified, plan: exe.plan, run: (xs) => {
+          const outs = exe.run(xs);
+          ranOn.add(exe.ranOn!);
+          return outs;
+        } };
+      };
+      const f = jit(valueAndGrad(JIT_FNS[w.id], { argnums: w.wrt.length === 1 ? w.wrt[0] : w.wrt }), { backend, compile });
       return {
         async call() {
           const [value, g] = f(...args) as [DeviceArray, DeviceArray | DeviceArray[]];
@@ -45,6 +62,7 @@ export function gradlensJit(name: 'webgpu' | 'wasm'): BrowserEngine {
           leaves.forEach((a) => backend.dispose(a));
           return { value: v[0], grads };
         },
+        ranOn: () => [...ranOn],
         dispose: () => args.forEach((a) => backend.dispose(a)),
       };
     },

@@ -26,7 +26,7 @@ const PROTOCOL: Record<WorkloadId, Protocol> = {
 };
 /** Timed products of each matmul case, each way. */
 const MATMUL_RUNS = 5;
-const COLUMNS = ['gradlens-jit-webgpu', 'gradlens-jit-wasm', 'gradlens-eager-webgpu', 'tfjs-webgpu', 'jaxjs-jit-webgpu', 'jaxjs-webgpu'] as const;
+const COLUMNS = ['gradlens-jit-webgpu', 'gradlens-jit-webgpu-gpu', 'gradlens-jit-wasm', 'gradlens-eager-webgpu', 'tfjs-webgpu', 'jaxjs-jit-webgpu', 'jaxjs-webgpu'] as const;
 
 /** Writes each workload's inputs (f32) and reference gradients (f64) beside the page, for it to fetch. */
 function writeData(dir: string, ws: readonly Workload[]): WorkloadFiles[] {
@@ -111,7 +111,7 @@ function render(ws: readonly Workload[], r: PageReport, matmul: readonly MatmulR
   lines.push('', '### Notes', '');
   lines.push('- The workloads, their sizes and their float64 references are the CPU table\'s (bench/workloads.ts): W2 at 2^20 elements, W3 at the sizes in its title. Every engine\'s value and gradients are checked against the reference (|a - r| <= 1e-3 |r| + 1e-4 max|r|) before it is timed; the bench writes nothing if one disagrees.');
   lines.push(`- A call ends when its value and gradients have been read back to the page (Gradlens: one readMany; TF.js and jax-js: data() of each result): on WebGPU a call only queues work. So W2 and W3 include a readback the CPU table does not. Timing: ${Object.entries(PROTOCOL).map(([k, p]) => `${k}: ${p.warmup} warm-up, >= ${p.minRuns} runs, ${p.budgetS} s`).join('; ')}; the median is reported.`);
-  lines.push('- Gradlens jit is `jit(valueAndGrad(f, {argnums}), {backend})` with the default compile (simplify, then fusion: WGSL kernels on webgpu, wasm SIMD or JS loops on wasm); its wasm column runs tfjs-backend-wasm in the page (cross-origin isolated, so tfjs may take its threaded SIMD binary), for reference. Gradlens eager is TorchOps over EagerEngine on the webgpu backend, backward() per call.');
+  lines.push('- Gradlens jit is `jit(valueAndGrad(f, {argnums}), {backend})` with the default compile (simplify, then fusion: WGSL kernels on webgpu, wasm SIMD or JS loops on wasm). On webgpu a program whose every value has at most 64 elements, all in fused kernels, and whose arguments were uploaded from the host runs its kernels on the CPU (runtime/jit/compile/executable.ts, `tinyOnHost`), as the GPU round trip (submit, mapAsync) costs far more than the work; the column "tinyOnHost off" keeps every program on the GPU. Where the webgpu columns ran: ' + ws.map((w) => `${w.id} ${['gradlens-jit-webgpu', 'gradlens-jit-webgpu-gpu'].map((c) => cell(c, w.id)?.ranOn?.join('+') ?? '?').join('/')}`).join('; ') + ' (host = CPU kernels in the page, gpu = WGSL on the adapter). Its wasm column runs tfjs-backend-wasm in the page (cross-origin isolated, so tfjs may take its threaded SIMD binary), for reference. Gradlens eager is TorchOps over EagerEngine on the webgpu backend, backward() per call.');
   lines.push('- TF.js webgpu is tfjs-backend-webgpu 4.22 in the same page (tf.valueAndGrads in tf.tidy, the code of the CPU table). jax-js is @jax-js/jax on its webgpu device (`init("webgpu")`), with and without `jit`.');
   lines.push('- jax-js\'s webgpu device initialised on SwiftShader; each of its results was checked to be on that device (`Array.device`).');
   lines.push('- The whole run takes about a minute on this 2-core machine at these sizes, so the CPU table\'s sizes were kept rather than shrunk.');

@@ -18,7 +18,8 @@ export interface WorkloadFiles {
 
 export interface Protocol { readonly warmup: number; readonly minRuns: number; readonly maxRuns: number; readonly budgetS: number }
 
-export interface Cell { readonly medianMs: number; readonly runs: number }
+/** `ranOn`: where the engine's kernels ran, for the engines that choose (see BrowserRunner). */
+export interface Cell { readonly medianMs: number; readonly runs: number; readonly ranOn?: readonly string[] }
 
 export interface PageReport {
   readonly adapter: string;
@@ -31,7 +32,7 @@ export interface PageReport {
 }
 
 const ENGINES: readonly BrowserEngine[] = [
-  gradlensJit('webgpu'), gradlensJit('wasm'), gradlensEagerWebgpu(), tfjsWebgpu(), jaxjsWebgpu(true), jaxjsWebgpu(false),
+  gradlensJit('webgpu'), gradlensJit('webgpu', true), gradlensJit('wasm'), gradlensEagerWebgpu(), tfjsWebgpu(), jaxjsWebgpu(true), jaxjsWebgpu(false),
 ];
 
 async function fetchArray<T extends Float32Array | Float64Array>(file: string, type: { new (b: ArrayBuffer): T }): Promise<T> {
@@ -78,7 +79,7 @@ async function run(files: readonly WorkloadFiles[], protocol: Record<WorkloadId,
           await runner.call();
           times.push(performance.now() - t0);
         }
-        report.cells[`${e.id}|${w.id}`] = { medianMs: median(times), runs: times.length };
+        report.cells[`${e.id}|${w.id}`] = { medianMs: median(times), runs: times.length, ranOn: runner.ranOn?.() };
         console.log(`bench: ${w.id} ${e.label}: ${median(times).toFixed(2)} ms (median of ${times.length})`);
       } catch (err) {
         report.failures.push((err as Error).message);
