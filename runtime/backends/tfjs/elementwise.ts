@@ -53,8 +53,10 @@ function intPow(x: tf.Tensor, y: number): tf.Tensor {
  */
 export function log1p(x: tf.Tensor): tf.Tensor {
   const u = tf.add(x, tf.scalar(1));
-  const corrected = tf.mul(tf.log(u), tf.div(x, tf.sub(u, tf.scalar(1))));
-  return tf.where(tf.equal(u, tf.scalar(1)), x, tf.where(tf.isInf(u), u, corrected));
+  const logU = tf.log(u);
+  const corrected = tf.mul(logU, tf.div(x, tf.sub(u, tf.scalar(1))));
+  // NB: at u = ±Inf the quotient is NaN; log(u) is the answer there (+Inf, and NaN for -Inf).
+  return tf.where(tf.equal(u, tf.scalar(1)), x, tf.where(tf.isInf(u), logU, corrected));
 }
 
 /** NB: tfjs's Sign maps NaN to 0; NumPy and JAX keep NaN. */
