@@ -1,12 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { sizeOf, type AbstractValue } from '../../core';
 import type { ParamsOf, Primitive } from '../../primitives';
+import type { WasmMathPrimitive } from '../../jit/compile/unary_wasm';
 import type { Kernel, KernelTable } from '../backend';
 import { TfjsArray, type TfjsBackendName } from './array';
 import { convert, div, integerPow, log1p, maxOrMin, select, sign } from './elementwise';
 import {
   argmax, broadcastInDim, concatenate, dotGeneral, gather, iota, pad, reduce, scatterAdd, slice,
 } from './structural';
+import { onWasmPolynomial } from './wasm_math';
 
 type TensorOp<P extends Primitive> = (xs: readonly tf.Tensor[], params: ParamsOf<P>, out: AbstractValue) => tf.Tensor;
 
@@ -50,6 +52,7 @@ const binary = (f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor) => (xs: readonly t
 
 /** Every primitive as tfjs ops, for the tfjs backend named `b`. */
 export function tfjsKernels(b: TfjsBackendName): KernelTable<TfjsArray> {
+  const onWasm = (prim: WasmMathPrimitive, op: (x: tf.Tensor) => tf.Tensor) => (b === 'wasm' ? onWasmPolynomial(prim, op) : op);
   return {
     add: kernel(b, 'add', binary(tf.add)),
     sub: kernel(b, 'sub', binary(tf.sub)),
@@ -70,11 +73,11 @@ export function tfjsKernels(b: TfjsBackendName): KernelTable<TfjsArray> {
     log: kernel(b, 'log', unary(tf.log)),
     log1p: kernel(b, 'log1p', unary(log1p)),
     expm1: kernel(b, 'expm1', unary(tf.expm1)),
-    sin: kernel(b, 'sin', unary(tf.sin)),
-    cos: kernel(b, 'cos', unary(tf.cos)),
+    sin: kernel(b, 'sin', unary(onWasm('sin', tf.sin))),
+    cos: kernel(b, 'cos', unary(onWasm('cos', tf.cos))),
     tan: kernel(b, 'tan', unary(tf.tan)),
     tanh: kernel(b, 'tanh', unary(tf.tanh)),
-    logistic: kernel(b, 'logistic', unary(tf.sigmoid)),
+    logistic: kernel(b, 'logistic', unary(onWasm('logistic', tf.sigmoid))),
     sqrt: kernel(b, 'sqrt', unary(tf.sqrt)),
     rsqrt: kernel(b, 'rsqrt', unary(tf.rsqrt)),
     abs: kernel(b, 'abs', unary(tf.abs)),

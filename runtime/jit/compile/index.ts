@@ -7,6 +7,7 @@
 // once and results uploaded only when a backend op or the caller needs them.
 export { compile, clearKernelCache, kernelCacheStats, type CompileOptions, type Executable } from './executable';
 export { compileWasm, generateWasm, wasmIneligible, wasmMemoryBytes, wasmSimdSupported, MATH_ULPS } from './codegen_wasm';
+export { wasmUnary, type WasmMathPrimitive } from './unary_wasm';
 export { planJaxpr, planToJson, ELEMENTWISE, REDUCTIONS, REINDEX, type Plan, type PlanKernel, type PlanKernelJson } from './plan';
 export { kernelSpec, specKey, type KernelSpec } from './kernel_spec';
 export { compileJs, generateJs, type HostKernel } from './codegen_js';
