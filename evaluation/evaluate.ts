@@ -155,7 +155,7 @@ async function tracedEngines(s: Stages, at: JaxFunctionAt, torch: TorchEager | n
     return {
       inputs: torch ? torch.inputs : shownInputs(at),
       ...(eager ? { eager: { value: eager.value, grad: eager.grad, runMs: eager.runMs, ops: eager.ops, lines: eager.lines } } : {}),
-      ...(jit ? { jit: { value: jit.value, grad: jit.grad, traceMs: jit.traceMs, compileMs: jit.compileMs, runMs: jit.runMs, kernels: jit.kernels, lineKernels: jit.lineKernels } } : {}),
+      ...(jit ? { jit: { value: jit.value, grad: jit.grad, traceMs: jit.traceMs, compileMs: jit.compileMs, runMs: jit.runMs, kernels: jit.kernels, ...(jit.ranOn ? { ranOn: jit.ranOn } : {}), lineKernels: jit.lineKernels } } : {}),
       ...(nonFinite ? { nonFinite } : {}),
       ...(graphs ? { graphs } : {}),
       ...(plot ? { plot } : {}),

@@ -82,6 +82,7 @@ export async function jaxJit(staged: Staged, wrt: readonly string[], backend: Ba
     compileMs: roundMs(compileMs),
     runMs: roundMs(ms),
     kernels: exe.plan ? exe.plan.kernels.length : exe.jaxpr.eqns.length,
+    ...(exe.ranOn ? { ranOn: exe.ranOn } : {}),
     lineKernels: lineKernels(exe, lineOf),
     executable: exe,
   };

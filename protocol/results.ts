@@ -56,6 +56,11 @@ export interface JitRun {
   /** One call of the compiled value-and-gradient, steady state (median of repeated calls). */
   readonly runMs: number;
   readonly kernels: number;
+  /**
+   * On a GPU backend, where the compiled program ran: a program whose every value is tiny runs on
+   * the CPU (a GPU round trip would cost more than the work); absent on CPU backends.
+   */
+  readonly ranOn?: 'gpu' | 'host';
   /** Which fused kernel each source line's equations went into (line -> kernel indices). */
   readonly lineKernels: readonly { readonly line: number; readonly kernels: readonly number[] }[];
 }

@@ -146,6 +146,7 @@ function isJitRun(x: unknown): boolean {
     compileMs: isNumber,
     runMs: isNumber,
     kernels: isInteger,
+    ranOn: optional(oneOf(['gpu', 'host'] as const)),
     lineKernels: arrayOf((l) => shape(l, { line: isInteger, kernels: arrayOf(isInteger) })),
   });
 }

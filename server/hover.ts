@@ -34,6 +34,7 @@ function functionHover(fn: FunctionSummary, r: EvaluationResult): string {
   ];
   const faster = eager && jit ? speedup(eager.runMs, jit.runMs) : '';
   if (faster) lines.push('', `${faster} per call (steady state, forward + gradient)`);
+  if (jit?.ranOn === 'host') lines.push('', 'jit ran its kernels on the CPU: every value is tiny, and a GPU round trip would cost more than the work');
   return lines.join('\n');
 }
 

@@ -5,7 +5,7 @@ import * as jax from '@jax-js/jax';
 import * as tf from '@tensorflow/tfjs-core';
 import { createTfjsBackend, createWebgpuBackend, type Backend, type DeviceArray } from '../../runtime/backends';
 import { EagerEngine, TorchOps, type Tensor } from '../../runtime/eager';
-import { compileFused, jit, simplify, valueAndGrad, type Compile } from '../../runtime/jit';
+import { jit, simplifyAndFuseWith, valueAndGrad, type Compile } from '../../runtime/jit';
 import type { Outcome } from '../engine';
 import { JIT_FNS } from '../gradlens';
 import { w1 as jaxW1, w2 as jaxW2, w3 as jaxW3 } from '../jaxjs';
@@ -44,12 +44,12 @@ export function gradlensJit(name: 'webgpu' | 'wasm', onGpu = false): BrowserEngi
       const args = w.inputs.map((x) => backend.upload(x.values, { shape: x.shape, dtype: 'float32' }));
       const ranOn = new Set<string>();
       // simplifyAndFuse, with the compile options and the executable's placement in reach.
+      const fused = simplifyAndFuseWith({ tinyOnHost: !onGpu });
       const compile: Compile = (jaxpr, b) => {
-        const simplified = simplify(jaxpr, { backend: b });
-        const exe = compileFused(simplified, b, { tinyOnHost: !onGpu });
-        return { jaxpr: simplified, plan: exe.plan, run: (xs) => {
+        const exe = fused(jaxpr, b);
+        return { jaxpr: exe.jaxpr, plan: exe.plan, ranOn: exe.ranOn, run: (xs) => {
           const outs = exe.run(xs);
-          ranOn.add(exe.ranOn!);
+          if (exe.ranOn) ranOn.add(exe.ranOn);
           return outs;
         } };
       };

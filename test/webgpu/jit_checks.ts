@@ -5,7 +5,7 @@ import {
 } from '../../runtime/backends';
 import { aval, formatAval, isFloat, Random, sizeOf } from '../../runtime/core';
 import { EagerEngine } from '../../runtime/eager';
-import { compileFused, jit, kernelSources, makeJaxpr, simplify, valueAndGrad, valueAndGradJaxpr, type Compile, type TraceOps, type Tracer } from '../../runtime/jit';
+import { compileFused, jit, kernelSources, makeJaxpr, simplify, simplifyAndFuseWith, valueAndGrad, valueAndGradJaxpr, type Compile, type TraceOps, type Tracer } from '../../runtime/jit';
 import { Ops } from '../../runtime/ops';
 import { abstractEval, PRIMITIVES, type ParamsOf, type Primitive } from '../../runtime/primitives';
 import { retype, closeness } from '../unit/jit/differential/support';
@@ -19,11 +19,7 @@ const reference = createReferenceBackend();
  * would run them on the CPU (executable.ts, tinyOnHost), so they keep every program on the GPU.
  */
 const GPU = { tinyOnHost: false } as const;
-const onGpu: Compile = (jaxpr, backend) => {
-  const simplified = simplify(jaxpr, { backend });
-  const exe = compileFused(simplified, backend, GPU);
-  return { jaxpr: simplified, plan: exe.plan, run: (args) => exe.run(args) };
-};
+const onGpu: Compile = simplifyAndFuseWith(GPU);
 
 /** |got - ref| / max(|ref|, 1) (or / |ref| for `relative` cases); Infinity for a NaN/Inf mismatch. */
 function error(got: number, ref: number, relative: boolean): number {

@@ -105,13 +105,16 @@ describe('webview panel and execution host in headless Chromium', function () {
     assert.equal(await panel.page.textContent('.results tr.grad td.shown'), '7.0');
   });
 
-  it('evaluates the seed JAX snippet with both engines: 15.0 and 7.0 from each, timings as bars', async () => {
+  it('evaluates the seed JAX snippet with both engines: 15.0 and 7.0 from each, timings as bars, where jit ran', async () => {
     await panel.send({ type: 'evaluate', id: 2, request: request('examples/seed_jax.py', SEED_JAX, 'both') });
     const { outcome } = await panel.waitForPosted('outcome', { id: 2 });
     assert.ok(outcome.ok, JSON.stringify(outcome));
     assert.equal(outcome.result.value, 15);
     assert.deepEqual(outcome.result.grad, { x: 7 });
     assert.deepEqual(outcome.result.jit?.grad, { x: 7 });
+    // A scalar program runs its kernels on the CPU even on WebGPU, and the panel says so.
+    assert.equal(outcome.result.jit?.ranOn, 'host');
+    assert.match(await panel.page.textContent('.compare-pane .speedup') ?? '', /on the CPU: every value is tiny/);
     const bars = await panel.page.$$eval('.compare-pane .bar', (bs) => bs.map((b) => b.getAttribute('data-label')));
     assert.deepEqual(bars, ['eager · run', 'jit · trace', 'jit · compile', 'jit · run']);
   });

@@ -63,5 +63,6 @@ function speedup(r: EvaluationResult): HTMLElement {
   if (!r.eager || !r.jit || r.jit.runMs <= 0) return html('span');
   const ratio = r.eager.runMs / r.jit.runMs;
   const text = ratio >= 1 ? `jit runs ${ratio.toFixed(1)}× faster than eager` : `eager runs ${(1 / ratio).toFixed(1)}× faster than jit`;
-  return html('p', { class: 'speedup' }, `${text} (steady state; ${r.jit.kernels} kernel${r.jit.kernels === 1 ? '' : 's'} launched a call)`);
+  const where = r.jit.ranOn === 'host' ? ', on the CPU: every value is tiny, and a GPU round trip would cost more' : '';
+  return html('p', { class: 'speedup' }, `${text} (steady state; ${r.jit.kernels} kernel${r.jit.kernels === 1 ? '' : 's'} a call${where})`);
 }

@@ -63,9 +63,9 @@ export interface Executable<A extends DeviceArray> {
    */
   readonly gpuCodegen?: readonly ('wgsl' | 'ops' | null)[];
   /**
-   * Where the last run's kernels ran: 'gpu' as shaders and backend ops, 'host' as CPU kernels
-   * (a tiny program on a GPU backend, see TINY_PROGRAM_ELEMENTS, or any program on a CPU
-   * backend); null before the first run. Report it beside the backend's name.
+   * On a GPU backend, where the last run's kernels ran: 'gpu' as shaders and backend ops, 'host'
+   * as CPU kernels (a tiny program, see TINY_PROGRAM_ELEMENTS); null on a CPU backend and before
+   * the first run. Report it beside the backend's name.
    */
   readonly ranOn: 'gpu' | 'host' | null;
   /** Runs the plan; the results are fresh arrays the caller owns, as evalJaxpr's. */
@@ -195,7 +195,7 @@ export function compile<A extends DeviceArray>(jaxpr: Jaxpr, backend: Backend<A>
       const owned = (v: Var, a: A) => env.set(v, { aval: v.aval, device: a, host: null, owned: true });
       const onHost = !runner || (tiny && runner.hostCopy !== undefined
         && [...env.values()].every((h) => h.host !== null || runner.hostCopy!(h.device!) !== null));
-      ranOn = onHost ? 'host' : 'gpu';
+      ranOn = !runner ? null : onHost ? 'host' : 'gpu';
       if (!onHost) {
         const programs = programsFor(runner);
         plan.kernels.forEach((kernel, k) => {

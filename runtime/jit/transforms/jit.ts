@@ -1,7 +1,7 @@
 import { formatAval } from '../../core';
 import type { Backend, DeviceArray } from '../../backends';
 import type { Jaxpr } from '../../ir';
-import { compile as compileFused, type Plan } from '../compile';
+import { compile as compileFused, type CompileOptions, type Plan } from '../compile';
 import { evalJaxpr } from '../evaluate';
 import { simplify } from '../simplify';
 import { TraceOps } from '../trace';
@@ -14,6 +14,8 @@ export interface Executable<A extends DeviceArray> {
   readonly jaxpr: Jaxpr;
   /** Which equations went into which kernel; null where the jaxpr runs op by op. */
   readonly plan: Plan | null;
+  /** Where the latest run went on a GPU backend: a tiny program runs on the host (see compile/executable.ts); null elsewhere. */
+  readonly ranOn: 'gpu' | 'host' | null;
   run(args: readonly A[]): A[];
 }
 
@@ -23,15 +25,27 @@ export type Compile = <A extends DeviceArray>(jaxpr: Jaxpr, backend: Backend<A>)
 /** Simplification, then op-by-op evaluation: the reference the fused pipeline is tested against. */
 export const simplifyAndEvaluate: Compile = (jaxpr, backend) => {
   const simplified = simplify(jaxpr, { backend });
-  return { jaxpr: simplified, plan: null, run: (args) => evalJaxpr(simplified, backend, args) };
+  return { jaxpr: simplified, plan: null, ranOn: null, run: (args) => evalJaxpr(simplified, backend, args) };
 };
 
+/** Simplification, then fusion into few kernels with generated code, compiled with `options`. */
+export function simplifyAndFuseWith(options: CompileOptions): Compile {
+  return (jaxpr, backend) => {
+    const simplified = simplify(jaxpr, { backend });
+    const fused = compileFused(simplified, backend, options);
+    return {
+      jaxpr: simplified,
+      plan: fused.plan,
+      get ranOn() {
+        return fused.ranOn;
+      },
+      run: (args) => fused.run(args),
+    };
+  };
+}
+
 /** Simplification, then fusion into few kernels with generated code (the default). */
-export const simplifyAndFuse: Compile = (jaxpr, backend) => {
-  const simplified = simplify(jaxpr, { backend });
-  const fused = compileFused(simplified, backend);
-  return { jaxpr: simplified, plan: fused.plan, run: (args) => fused.run(args) };
-};
+export const simplifyAndFuse: Compile = simplifyAndFuseWith({});
 
 export interface JitOptions<A extends DeviceArray> {
   readonly backend: Backend<A>;
