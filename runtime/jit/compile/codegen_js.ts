@@ -1,18 +1,9 @@
-import { shapeEq, sizeOf, stridesOf, type AnyTypedArray, type DType, type Shape } from '../../core';
+import { sizeOf, type AnyTypedArray, type DType, type Shape } from '../../core';
+import { flatFrom, IndexedBody, JS_INDEX, outputIx, type Ix } from './index_code';
 import type { KernelSpec, MemberSpec, Ref } from './kernel_spec';
 
 /** A compiled fused kernel: reads `ins`, fills the preallocated `outs`. */
 export type HostKernel = (ins: readonly AnyTypedArray[], outs: readonly AnyTypedArray[]) => void;
-
-/**
- * An index into a value, as a flat offset, as coordinates, or both (JS expressions). Keeping
- * whichever form the producer had avoids div/mod when no broadcast needs coordinates.
- * NB: coordinates are in the shape of the value indexed, which need not be the kernel's domain.
- */
-interface Ix {
-  readonly flat: string | null;
-  readonly coords: readonly string[] | null;
-}
 
 export function literalSource(v: number): string {
   if (Number.isNaN(v)) return 'NaN';
@@ -82,55 +73,10 @@ const REDUCE: Record<string, { init: string; step: (acc: string, v: string) => s
   reduce_min: { init: 'Infinity', step: (acc, v) => `if (${v} < ${acc} || ${v} !== ${v}) ${acc} = ${v};` },
 };
 
-function flatFrom(coords: readonly string[], shape: Shape): string {
-  const strides = stridesOf(shape);
-  const terms = coords.map((c, k) => (shape[k] === 1 || c === '0' ? null : strides[k] === 1 ? c : `${c} * ${strides[k]}`))
-    .filter((t): t is string => t !== null);
-  return terms.length === 0 ? '0' : terms.length === 1 ? terms[0] : `(${terms.join(' + ')})`;
-}
-
 /** Generates the statements of one loop body, memoizing each (value, index) it computes. */
-class Body {
-  readonly lines: string[] = [];
-  private readonly memo = new Map<string, string>();
-  private next = 0;
-
-  constructor(private readonly spec: KernelSpec) {}
-
-  local(expr: string, prefix = 't'): string {
-    let name = this.memo.get(expr);
-    if (name === undefined) {
-      name = `${prefix}${this.next++}`;
-      this.lines.push(`const ${name} = ${expr};`);
-      this.memo.set(expr, name);
-    }
-    return name;
-  }
-
-  flat(ix: Ix, shape: Shape): string {
-    if (sizeOf(shape) === 1) return '0';
-    return ix.flat ?? this.local(flatFrom(ix.coords!, shape), 'f');
-  }
-
-  coords(ix: Ix, shape: Shape): readonly string[] {
-    if (ix.coords) return ix.coords;
-    const f = ix.flat!;
-    const strides = stridesOf(shape);
-    return shape.map((d, k) => {
-      if (d === 1) return '0';
-      const q = strides[k] === 1 ? f : `((${f} / ${strides[k]}) | 0)`;
-      return this.local(k === 0 ? q : `(${q} % ${d})`, 'u');
-    });
-  }
-
-  /** The index into an operand of `from` that NumPy broadcasting reads for index `ix` of `to`. */
-  broadcast(ix: Ix, from: Shape, to: Shape): Ix {
-    if (from.length === to.length && from.every((d, k) => d === to[k])) return ix;
-    if (sizeOf(from) === 1) return { flat: '0', coords: null };
-    if (sizeOf(from) === sizeOf(to)) return { flat: this.flat(ix, to), coords: null };
-    const c = this.coords(ix, to);
-    const lead = to.length - from.length;
-    return { flat: null, coords: from.map((d, k) => (d === 1 ? '0' : c[lead + k])) };
+class Body extends IndexedBody {
+  constructor(private readonly spec: KernelSpec) {
+    super(JS_INDEX);
   }
 
   value(ref: Ref, ix: Ix): string {
@@ -164,11 +110,8 @@ class Body {
       case 'reshape': case 'squeeze': case 'expand_dims':
         return arg(0, { flat: this.flat(ix, out), coords: null });
       case 'broadcast_in_dim': {
-        const from = this.shapeOf(s.args[0]);
-        if (sizeOf(from) === sizeOf(out)) return arg(0, { flat: this.flat(ix, out), coords: null });
-        const c = this.coords(ix, out);
         const bd = (s.params as { broadcastDimensions: readonly number[] }).broadcastDimensions;
-        return arg(0, { flat: null, coords: from.map((d, k) => (d === 1 ? '0' : c[bd[k]])) });
+        return arg(0, this.broadcastInDim(ix, this.shapeOf(s.args[0]), out, bd));
       }
       case 'select':
         return `(${arg(0)} !== 0 ? ${arg(1)} : ${arg(2)})`;
@@ -201,13 +144,6 @@ class Body {
  * Where output member `m` is read for slot `i`. The plan lets an output have the domain's size but
  * another shape (a reshape joined the group): it shares the flat index, not the coordinates.
  */
-function outputIx(spec: KernelSpec, m: number, domainIx: Ix): Ix {
-  const shape = spec.members[m].out.shape;
-  if (shapeEq(shape, spec.domain)) return domainIx;
-  if (sizeOf(shape) !== sizeOf(spec.domain)) throw new Error(`fused kernel: output member ${m} does not span the domain`);
-  return { flat: domainIx.flat, coords: null };
-}
-
 function loops(vars: readonly string[], dims: readonly number[], inner: string): string {
   return vars.reduceRight((body, v, k) => `for (let ${v} = 0; ${v} < ${dims[k]}; ${v}++) {\n${body}\n}`, inner);
 }
@@ -234,7 +170,7 @@ export function generateJs(spec: KernelSpec): string {
   const r = spec.members[member];
   const red = REDUCE[r.primitive];
   const v = body.value(r.args[0], domainIx);
-  const inner = [`const i = ${flatFrom(cvars, spec.domain)};`, ...body.lines, ...writes, red.step('acc', v)].join('\n');
+  const inner = [`const i = ${flatFrom(JS_INDEX, cvars, spec.domain)};`, ...body.lines, ...writes, red.step('acc', v)].join('\n');
   const kept = [...Array(rank).keys()].filter((k) => !axes.includes(k));
   const store = r.out.dtype === 'bool' ? '(acc !== 0 ? 1 : 0)' : 'acc';
   const slot = spec.outputs.indexOf(member);

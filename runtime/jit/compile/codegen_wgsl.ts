@@ -1,4 +1,5 @@
-import { shapeEq, sizeOf, stridesOf, type DType, type Shape } from '../../core';
+import { sizeOf, type DType, type Shape } from '../../core';
+import { flatFrom, IndexedBody, outputIx, WGSL_INDEX, type Ix } from './index_code';
 import type { KernelSpec, MemberSpec, Ref } from './kernel_spec';
 import { FLOAT_ONLY, isFloatType, WGSL_RULES, wgslHelpers, type FusedPrimitive, type WgslContext } from './wgsl_rules';
 
@@ -42,18 +43,6 @@ function vectorWidth(spec: KernelSpec): 1 | 4 {
   return spec.members.every((m) => m.args.every((r) => !('literal' in r) || r.dtype === 'float32')) ? 4 : 1;
 }
 
-interface Ix {
-  readonly flat: string | null;
-  readonly coords: readonly string[] | null;
-}
-
-function flatFrom(coords: readonly string[], shape: Shape): string {
-  const strides = stridesOf(shape);
-  const terms = coords.map((c, k) => (shape[k] === 1 || c === '0i' ? null : strides[k] === 1 ? c : `${c} * ${strides[k]}i`))
-    .filter((t): t is string => t !== null);
-  return terms.length === 0 ? '0i' : terms.length === 1 ? terms[0] : `(${terms.join(' + ')})`;
-}
-
 export function literalWgsl(v: number, dtype: DType): string {
   if (dtype !== 'float32' && dtype !== 'float64') {
     if (v === -2147483648) return '(-2147483647i - 1i)';
@@ -68,48 +57,9 @@ export function literalWgsl(v: number, dtype: DType): string {
 }
 
 /** The statements of one invocation, each (value, index) computed once. */
-class Body {
-  readonly lines: string[] = [];
-  private readonly memo = new Map<string, string>();
-  private next = 0;
-
-  constructor(private readonly spec: KernelSpec, private readonly width: 1 | 4) {}
-
-  local(expr: string, prefix = 't'): string {
-    if (/^[a-z]+\d*$/.test(expr)) return expr;
-    let name = this.memo.get(expr);
-    if (name === undefined) {
-      name = `${prefix}${this.next++}`;
-      this.lines.push(`let ${name} = ${expr};`);
-      this.memo.set(expr, name);
-    }
-    return name;
-  }
-
-  flat(ix: Ix, shape: Shape): string {
-    if (sizeOf(shape) === 1) return '0i';
-    return ix.flat ?? this.local(flatFrom(ix.coords!, shape), 'f');
-  }
-
-  coords(ix: Ix, shape: Shape): readonly string[] {
-    if (ix.coords) return ix.coords;
-    const f = ix.flat!;
-    const strides = stridesOf(shape);
-    return shape.map((d, k) => {
-      if (d === 1) return '0i';
-      const q = strides[k] === 1 ? f : `(${f} / ${strides[k]}i)`;
-      return this.local(k === 0 ? q : `(${q} % ${d}i)`, 'u');
-    });
-  }
-
-  /** The index into an operand of shape `from` that NumPy broadcasting reads for index `ix` of `to`. */
-  broadcast(ix: Ix, from: Shape, to: Shape): Ix {
-    if (shapeEq(from, to)) return ix;
-    if (sizeOf(from) === 1) return { flat: '0i', coords: null };
-    if (sizeOf(from) === sizeOf(to)) return { flat: this.flat(ix, to), coords: null };
-    const c = this.coords(ix, to);
-    const lead = to.length - from.length;
-    return { flat: null, coords: from.map((d, k) => (d === 1 ? '0i' : c[lead + k])) };
+class Body extends IndexedBody {
+  constructor(private readonly spec: KernelSpec, private readonly width: 1 | 4) {
+    super(WGSL_INDEX);
   }
 
   private typeOf(dtype: DType): string {
@@ -157,11 +107,8 @@ class Body {
       case 'reshape': case 'squeeze': case 'expand_dims':
         return arg(0, { flat: this.flat(ix, out), coords: null });
       case 'broadcast_in_dim': {
-        const from = this.shapeOf(s.args[0]);
-        if (sizeOf(from) === sizeOf(out)) return arg(0, { flat: this.flat(ix, out), coords: null });
-        const c = this.coords(ix, out);
         const bd = (s.params as { broadcastDimensions: readonly number[] }).broadcastDimensions;
-        return arg(0, { flat: null, coords: from.map((d, k) => (d === 1 ? '0i' : c[bd[k]])) });
+        return arg(0, this.broadcastInDim(ix, this.shapeOf(s.args[0]), out, bd));
       }
     }
     if (rule.kind !== 'map') throw new Error(`wgsl kernel: ${s.primitive} is not elementwise`);
@@ -176,13 +123,6 @@ class Body {
     };
     return rule.emit(s.args.map((_, k) => arg(k)), context);
   }
-}
-
-function outputIx(spec: KernelSpec, m: number, domainIx: Ix): Ix {
-  const shape = spec.members[m].out.shape;
-  if (shapeEq(shape, spec.domain)) return domainIx;
-  if (sizeOf(shape) !== sizeOf(spec.domain)) throw new Error(`fused kernel: output member ${m} does not span the domain`);
-  return { flat: domainIx.flat, coords: null };
 }
 
 /** x by y workgroups covering `count`, with x within the device's limit per dimension. */
@@ -250,17 +190,9 @@ function reduction(spec: KernelSpec, maxPerDimension: number): WgslKernel {
   const acc = wgslType(r.out.dtype);
   const body = new Body(spec, 1);
   const coords: string[] = [];
-  const split = (flat: string, shape: Shape, prefix: string) => {
-    const strides = stridesOf(shape);
-    return shape.map((d, k) => {
-      if (d === 1) return '0i';
-      const q = strides[k] === 1 ? flat : `(${flat} / ${strides[k]}i)`;
-      return body.local(k === 0 ? q : `(${q} % ${d}i)`, prefix);
-    });
-  };
-  split('o', keptShape, 'k').forEach((c, j) => (coords[kept[j]] = c));
-  split('r', reducedShape, 'q').forEach((c, j) => (coords[axes[j]] = c));
-  const domainIx: Ix = { flat: body.local(flatFrom(coords, spec.domain), 'i'), coords };
+  body.split('o', keptShape, 'k').forEach((c, j) => (coords[kept[j]] = c));
+  body.split('r', reducedShape, 'q').forEach((c, j) => (coords[axes[j]] = c));
+  const domainIx: Ix = { flat: body.local(flatFrom(WGSL_INDEX, coords, spec.domain), 'i'), coords };
   const side = spec.outputs.flatMap((m, k) => (m === member ? [] : [`out${k}[${body.flat(outputIx(spec, m, domainIx), spec.domain)}] = ${body.member(m, outputIx(spec, m, domainIx))};`]));
   const v = body.value(r.args[0], domainIx);
   const step = [...body.lines, ...side, `acc = ${rule.combine('acc', v, r.out.dtype)};`].map((l) => `      ${l}`).join('\n');
