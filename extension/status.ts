@@ -1,6 +1,6 @@
 /** The status bar item: which backend the functions run on; a click opens the panel. */
 import * as vscode from 'vscode';
-import type { BackendInfo } from '../protocol';
+import { backendLabel, type BackendInfo } from '../protocol';
 
 export const SHOW_PANEL_COMMAND = 'gradlens.showPanel';
 
@@ -27,18 +27,5 @@ export class BackendStatus implements vscode.Disposable {
 
   dispose(): void {
     this.item.dispose();
-  }
-}
-
-export function backendLabel(backend: BackendInfo): string {
-  switch (backend.name) {
-    case 'webgpu':
-      return backend.adapter ? `WebGPU · ${backend.adapter}` : 'WebGPU';
-    case 'wasm':
-      return 'CPU (wasm)';
-    case 'cpu':
-      return 'CPU (js)';
-    case 'reference':
-      return 'CPU (reference)';
   }
 }

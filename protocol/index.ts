@@ -6,3 +6,4 @@ export * from './results';
 export * from './evaluate';
 export * from './lsp';
 export * from './webview';
+export * from './labels';

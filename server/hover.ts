@@ -3,7 +3,7 @@
  * body, what that line's ops cost in the eager run and which fused jit kernels they went into.
  */
 import type { Hover, Position, Range } from 'vscode-languageserver';
-import type { BackendInfo, EvaluationResult } from '../protocol';
+import { backendLabel, type EvaluationResult } from '../protocol';
 import type { DocumentAnalysis, FunctionSummary } from './analysis';
 import { ms, speedup } from './format';
 
@@ -13,17 +13,12 @@ function contains(range: Range, at: Position): boolean {
   return after && before;
 }
 
-function backendText(backend: BackendInfo): string {
-  const name = backend.name === 'webgpu' ? 'WebGPU' : backend.name === 'wasm' ? 'CPU (wasm)' : backend.name;
-  return backend.adapter ? `${name} · ${backend.adapter}` : name;
-}
-
 /** A compact table: rows are stages, columns the engines that ran. */
 function functionHover(fn: FunctionSummary, r: EvaluationResult): string {
   const { eager, jit } = r;
   const row = (label: string, e: string, j: string) => `| ${label} | ${eager ? `${e} |` : ''}${jit ? ` ${j} |` : ''}`;
   const lines = [
-    `**${fn.name}** · ${backendText(r.backend)}`,
+    `**${fn.name}** · ${backendLabel(r.backend)}`,
     '',
     `| | ${eager ? 'eager |' : ''}${jit ? ' jit |' : ''}`,
     `|---|${eager ? '---|' : ''}${jit ? '---|' : ''}`,

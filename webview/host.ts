@@ -1,6 +1,5 @@
 import type { ExecutionHost } from '../evaluation';
-import type { BackendInfo, BackendSetting, EvaluateRequest, EvaluationOutcome, WebviewToExtension } from '../protocol';
-import { formatBackend } from './ui/format';
+import { backendLabel, type BackendInfo, type BackendSetting, type EvaluateRequest, type EvaluationOutcome, type WebviewToExtension } from '../protocol';
 
 export type OpenExecutionHost = (setting: BackendSetting) => Promise<ExecutionHost>;
 
@@ -32,7 +31,7 @@ export class HostSession {
     try {
       if (this.opened?.setting !== request.backend) this.post({ type: 'progress', id, message: `Opening the ${request.backend} backend…` });
       const host = await this.hostFor(request.backend);
-      this.post({ type: 'progress', id, message: `Evaluating ${request.function}() on ${formatBackend(host.backend)}…` });
+      this.post({ type: 'progress', id, message: `Evaluating ${request.function}() on ${backendLabel(host.backend)}…` });
       outcome = await host.evaluate(request, controller.signal);
       this.report(host.backend);
     } catch (e) {

@@ -1,4 +1,4 @@
-import type { BackendInfo, Numbers, SourceRange } from '../../protocol';
+import type { Numbers, SourceRange } from '../../protocol';
 
 /** Elements shown of a long array before it is cut with an ellipsis. */
 const MAX_ELEMENTS = 64;
@@ -25,19 +25,6 @@ export function formatFloat(n: number): string {
 export function formatMs(ms: number): string {
   if (ms < 1) return `${ms.toFixed(3)} ms`;
   return `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
-}
-
-export function formatBackend(backend: BackendInfo): string {
-  switch (backend.name) {
-    case 'webgpu':
-      return backend.adapter ? `WebGPU · ${backend.adapter}` : 'WebGPU';
-    case 'wasm':
-      return 'CPU (wasm)';
-    case 'cpu':
-      return 'CPU (js)';
-    case 'reference':
-      return 'CPU (reference, float64)';
-  }
 }
 
 /** `file.py:4:12`, the place a user can go to. */

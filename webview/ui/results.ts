@@ -1,6 +1,6 @@
-import type { EvaluationError, EvaluationResult, Numbers } from '../../protocol';
+import { backendLabel, type EvaluationError, type EvaluationResult, type Numbers } from '../../protocol';
 import { html } from './dom';
-import { formatBackend, formatLocation, formatNumbers } from './format';
+import { formatLocation, formatNumbers } from './format';
 
 /** The value and gradient: the one shown, and each engine's beside it, so a disagreement shows. */
 export function resultsView(result: EvaluationResult): HTMLElement {
@@ -21,7 +21,7 @@ export function resultsView(result: EvaluationResult): HTMLElement {
     'section',
     { class: 'results' },
     html('h2', {}, `${result.function}(${inputs})`),
-    html('p', { class: 'meta' }, `${result.style} · ${formatBackend(result.backend)} · inputs from ${ORIGINS[result.inputOrigin]}`),
+    html('p', { class: 'meta' }, `${result.style} · ${backendLabel(result.backend)} · inputs from ${ORIGINS[result.inputOrigin]}`),
     html(
       'table',
       { class: 'values' },

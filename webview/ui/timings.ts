@@ -1,6 +1,6 @@
-import type { EvaluationResult } from '../../protocol';
+import { backendLabel, type EvaluationResult } from '../../protocol';
 import { html, svg } from './dom';
-import { formatBackend, formatMs } from './format';
+import { formatMs } from './format';
 
 const ROW_HEIGHT = 22;
 const LABEL_WIDTH = 110;
@@ -22,7 +22,7 @@ export function timingsView(results: readonly EvaluationResult[]): HTMLElement {
     'section',
     { class: 'timings' },
     ...blocks.map(({ result, bars }) =>
-      html('div', { class: 'backend-timings', 'data-backend': result.backend.name }, html('h3', {}, formatBackend(result.backend)), barChart(bars, max), speedup(result)),
+      html('div', { class: 'backend-timings', 'data-backend': result.backend.name }, html('h3', {}, backendLabel(result.backend)), barChart(bars, max), speedup(result)),
     ),
   );
 }
