@@ -4,11 +4,9 @@ import {
   createReferenceBackend, createWebgpuBackend, openBackend, type Backend, type DeviceArray, type OpenedBackendInfo, type TfjsArray, type WebgpuBackend,
 } from '../../runtime/backends';
 import { aval, formatAval, isFloat, Random, sizeOf } from '../../runtime/core';
-import { EagerEngine } from '../../runtime/eager';
 import { compileFused, jit, kernelSources, makeJaxpr, simplify, simplifyAndFuseWith, valueAndGrad, valueAndGradJaxpr, type Compile, type TraceOps, type Tracer } from '../../runtime/jit';
-import { Ops } from '../../runtime/ops';
 import { abstractEval, PRIMITIVES, type ParamsOf, type Primitive } from '../../runtime/primitives';
-import { retype, closeness } from '../unit/jit/differential/support';
+import { closeness, eagerProgram, programLoss, type ProgramResult } from '../unit/jit/differential/support';
 import { PROGRAM_INPUTS, randomProgram, type Program } from '../unit/jit/programs';
 import { CASES, type Case, type CaseMaker } from '../unit/support/backend_cases';
 
@@ -77,28 +75,8 @@ export async function jitPrimitive(gpu: WebgpuBackend, prim: Primitive, seed: nu
 }
 
 /** The scalar every engine differentiates, as the Node differential test does: sum(out0 + 0.5 out1). */
-function loss<T>(program: Program, o: Ops<T>, xs: readonly T[]): T {
-  const [a, b] = program(o, xs);
-  return o.reduceSum(o.add(a, o.mul(b, o.scalarLike(0.5, b))), [0, 1]);
-}
-
-interface Result { value: number; grads: number[][] }
-
-function eagerReference(dtype: 'float32' | 'float64', program: Program, inputs: readonly number[][]): Result {
-  const engine = new EagerEngine(reference);
-  const o = new Ops(dtype === 'float64' ? retype(engine, 'float32', 'float64') : retype(engine, 'float64', 'float32'));
-  const xs = inputs.map((v, i) => engine.fromValues(v, PROGRAM_INPUTS[i], dtype).requiresGrad_());
-  const result = engine.tidy(() => {
-    const l = loss(program, o, xs);
-    const gs = l.requiresGrad ? engine.grad([l], xs, undefined, { allowUnused: true }) : xs.map(() => null);
-    return { value: l.item(), grads: gs.map((g, i) => (g ? Array.from(g.dataSync()) : new Array<number>(inputs[i].length).fill(0))) };
-  });
-  xs.forEach((x) => x.dispose());
-  return result;
-}
-
-async function jitted(backend: Backend, program: Program, inputs: readonly number[][]): Promise<Result> {
-  const f = jit(valueAndGrad((o: TraceOps, ...xs: Tracer[]) => loss(program, o, xs), { argnums: [0, 1, 2] }), { backend, compile: onGpu });
+async function jitted(backend: Backend, program: Program, inputs: readonly number[][]): Promise<ProgramResult> {
+  const f = jit(valueAndGrad((o: TraceOps, ...xs: Tracer[]) => programLoss(program, o, xs), { argnums: [0, 1, 2] }), { backend, compile: onGpu });
   const args = inputs.map((v, i) => backend.upload(v, { shape: PROGRAM_INPUTS[i], dtype: 'float32' }));
   const [value, grads] = f(...args) as [DeviceArray, DeviceArray[]];
   const [v, ...gs] = await backend.readMany([value, ...grads]);
@@ -106,7 +84,7 @@ async function jitted(backend: Backend, program: Program, inputs: readonly numbe
   return { value: v[0], grads: gs.map((g) => Array.from(g)) };
 }
 
-function disagreement(got: Result, want: Result, rtol: number): string | null {
+function disagreement(got: ProgramResult, want: ProgramResult, rtol: number): string | null {
   if (!closeness([got.value], [want.value], rtol, 1).ok) return `value ${got.value}, float64 ${want.value}`;
   for (const [i, g] of got.grads.entries()) {
     const c = closeness(g, want.grads[i], rtol, Math.max(1, ...want.grads[i].filter(Number.isFinite).map(Math.abs)));
@@ -131,13 +109,13 @@ export async function programs(gpu: Backend, seed: number, count: number, length
       const program = randomProgram(s, length);
       const rng = new Random(s ^ 0x2545f491);
       const inputs = PROGRAM_INPUTS.map((shape) => rng.normals(sizeOf(shape)).map(Math.fround));
-      const want = eagerReference('float64', program, inputs);
-      if (disagreement(eagerReference('float32', program, inputs), want, rtol) !== null) {
+      const want = eagerProgram(reference, 'float64', program, inputs);
+      if (disagreement(eagerProgram(reference, 'float32', program, inputs), want, rtol) !== null) {
         illConditioned++;
         continue;
       }
       run++;
-      let got: Result;
+      let got: ProgramResult;
       try {
         got = await jitted(gpu, program, inputs);
       } catch (e) {

@@ -1,45 +1,21 @@
 import * as assert from 'node:assert/strict';
 import { createReferenceBackend, createTfjsBackend, type Backend, type DeviceArray } from '../../../../runtime/backends';
 import { Random, sizeOf } from '../../../../runtime/core';
-import { EagerEngine, type Tensor } from '../../../../runtime/eager';
 import { jit, valueAndGrad, type TraceOps, type Tracer } from '../../../../runtime/jit';
-import { Ops, type Emitter } from '../../../../runtime/ops';
+import type { Emitter } from '../../../../runtime/ops';
 import type { ParamsOf, Primitive } from '../../../../runtime/primitives';
 import { PROGRAM_INPUTS, randomProgram, type Program } from '../programs';
 import { SEED } from '../../support/seed';
-import { closeness, retype } from './support';
+import { closeness, eagerProgram, programLoss, type ProgramResult } from './support';
 
 const PROGRAMS = 100;
 const LENGTHS = [4, 8, 12];
 const ALL = [0, 1, 2];
 const ref = createReferenceBackend();
 
-interface Result { value: number; grads: number[][] }
-
-/** The scalar every engine differentiates: sum(out0 + 0.5 out1). */
-function loss<T>(program: Program, o: Ops<T>, xs: readonly T[]): T {
-  const [a, b] = program(o, xs);
-  return o.reduceSum(o.add(a, o.mul(b, o.scalarLike(0.5, b))), [0, 1]);
-}
-
-/** Eager, op by op, with autograd.grad: on the reference in float64 (the truth) or on wasm in float32. */
-function eager(backend: Backend, dtype: 'float32' | 'float64', program: Program, inputs: readonly number[][], wrap = (e: Emitter<Tensor>) => e): Result {
-  const engine = new EagerEngine(backend);
-  const o = new Ops(wrap(dtype === 'float64' ? retype(engine, 'float32', 'float64') : retype(engine, 'float64', 'float32')));
-  const xs = inputs.map((v, i) => engine.fromValues(v, PROGRAM_INPUTS[i], dtype).requiresGrad_());
-  const result = engine.tidy(() => {
-    const l = loss(program, o, xs);
-    // NB: a loss made only of sign, comparisons or argmax has no graph: its gradient is zero.
-    const gs = l.requiresGrad ? engine.grad([l], xs, undefined, { allowUnused: true }) : xs.map(() => null);
-    return { value: l.item(), grads: gs.map((g, i) => (g ? Array.from(g.dataSync()) : new Array<number>(inputs[i].length).fill(0))) };
-  });
-  xs.forEach((x) => x.dispose());
-  return result;
-}
-
 /** jit(value_and_grad) with the default compile (simplify, fusion, wasm SIMD kernels) on float32 arrays of `backend`. */
-function jitted(backend: Backend, program: Program, inputs: readonly number[][]): Result {
-  const f = jit(valueAndGrad((o: TraceOps, ...xs: Tracer[]) => loss(program, o, xs), { argnums: ALL }), { backend });
+function jitted(backend: Backend, program: Program, inputs: readonly number[][]): ProgramResult {
+  const f = jit(valueAndGrad((o: TraceOps, ...xs: Tracer[]) => programLoss(program, o, xs), { argnums: ALL }), { backend });
   const args = inputs.map((v, i) => backend.upload(v, { shape: PROGRAM_INPUTS[i], dtype: 'float32' }));
   const [value, grads] = f(...args) as [DeviceArray, DeviceArray[]];
   const read = (a: DeviceArray) => { const r = Array.from(backend.readSync(a)); backend.dispose(a); return r; };
@@ -87,7 +63,7 @@ function nearTies<T>(inner: Emitter<T>, read: (x: T) => ArrayLike<number>, seen:
   };
 }
 
-function assertAgree(got: Result, want: Result, what: string): void {
+function assertAgree(got: ProgramResult, want: ProgramResult, what: string): void {
   const v = closeness([got.value], [want.value], RTOL, FLOOR);
   assert.ok(v.ok, `${what}: value ${got.value}, float64 reference ${want.value}`);
   got.grads.forEach((g, i) => {
@@ -114,9 +90,9 @@ describe('differential: random programs, eager and jit against the float64 refer
         const rng = new Random(seed ^ 0x2545f491);
         const inputs = PROGRAM_INPUTS.map((s) => rng.normals(sizeOf(s)).map(Math.fround));
         const ties = { tie: false };
-        const want = eager(ref, 'float64', program, inputs, (e) => nearTies(e, (t) => t.dataSync(), ties));
+        const want = eagerProgram(ref, 'float64', program, inputs, (e) => nearTies(e, (t) => t.dataSync(), ties));
         if (ties.tie) { nearTie++; continue; }
-        assertAgree(eager(wasm, 'float32', program, inputs), want, `eager wasm, ${what}`);
+        assertAgree(eagerProgram(wasm, 'float32', program, inputs), want, `eager wasm, ${what}`);
         assertAgree(jitted(wasm, program, inputs), want, `jit on wasm, ${what}`);
         assertAgree(jitted(ref, program, inputs), want, `jit on the reference (float32), ${what}`);
       }

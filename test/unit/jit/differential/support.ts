@@ -1,6 +1,35 @@
+import type { Backend } from '../../../../runtime/backends';
 import type { DType } from '../../../../runtime/core';
-import type { Emitter } from '../../../../runtime/ops';
+import { EagerEngine, type Tensor } from '../../../../runtime/eager';
+import { Ops, type Emitter } from '../../../../runtime/ops';
 import type { ParamsOf, Primitive } from '../../../../runtime/primitives';
+import { PROGRAM_INPUTS, type Program } from '../programs';
+
+/** A random program's loss and its gradient with respect to each input, as plain numbers. */
+export interface ProgramResult { value: number; grads: number[][] }
+
+/** The scalar every engine differentiates: sum(out0 + 0.5 out1). */
+export function programLoss<T>(program: Program, o: Ops<T>, xs: readonly T[]): T {
+  const [a, b] = program(o, xs);
+  return o.reduceSum(o.add(a, o.mul(b, o.scalarLike(0.5, b))), [0, 1]);
+}
+
+/** Eager, op by op, with autograd.grad: on the reference in float64 (the truth), or in float32. */
+export function eagerProgram(
+  backend: Backend, dtype: 'float32' | 'float64', program: Program, inputs: readonly number[][], wrap = (e: Emitter<Tensor>) => e,
+): ProgramResult {
+  const engine = new EagerEngine(backend);
+  const o = new Ops(wrap(dtype === 'float64' ? retype(engine, 'float32', 'float64') : retype(engine, 'float64', 'float32')));
+  const xs = inputs.map((v, i) => engine.fromValues(v, PROGRAM_INPUTS[i], dtype).requiresGrad_());
+  const result = engine.tidy(() => {
+    const l = programLoss(program, o, xs);
+    // NB: a loss made only of sign, comparisons or argmax has no graph: its gradient is zero.
+    const gs = l.requiresGrad ? engine.grad([l], xs, undefined, { allowUnused: true }) : xs.map(() => null);
+    return { value: l.item(), grads: gs.map((g, i) => (g ? Array.from(g.dataSync()) : new Array<number>(inputs[i].length).fill(0))) };
+  });
+  xs.forEach((x) => x.dispose());
+  return result;
+}
 
 /**
  * An emitter that runs a program written for one float dtype in another: every float64 the
