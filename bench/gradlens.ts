@@ -64,6 +64,39 @@ export function gradlensJit(backendName: 'reference' | 'wasm', compile: Compile 
   };
 }
 
+/**
+ * A workload as torch-style eager code on `engine`: its tensors (those differentiated require
+ * grad), the loss, and a reset of the leaves' gradients between calls. Shared by the Node and
+ * browser benches so both time the same program.
+ */
+export function eagerWorkload(engine: EagerEngine, w: Pick<Workload, 'id' | 'inputs' | 'wrt'>): { ts: Tensor[]; leaves: Tensor[]; loss: () => Tensor; clearGrads: () => void } {
+  const torch = new TorchOps(engine);
+  const ts = w.inputs.map((x, i) => {
+    const t = engine.fromValues(x.values, x.shape, 'float32');
+    return w.wrt.includes(i) ? t.requiresGrad_() : t;
+  });
+  const leaves = w.wrt.map((i) => ts[i]);
+  const loss = (): Tensor => {
+    if (w.id === 'W1') {
+      const [x] = ts;
+      return torch.add(torch.add(torch.pow(x, 2), torch.mul(3, x)), 5);
+    }
+    if (w.id === 'W2') {
+      const [x] = ts;
+      const t = torch.unary('tanh', torch.add(torch.mul(1.5, x), 0.3));
+      const e = torch.unary('exp', torch.neg(torch.mul(x, x)));
+      return torch.sum(torch.add(torch.pow(t, 2), torch.mul(torch.unary('sin', x), e)));
+    }
+    const [X, W1, W2, Y] = ts;
+    return torch.mean(torch.pow(torch.sub(torch.matmul(torch.unary('tanh', torch.matmul(X, W1)), W2), Y), 2));
+  };
+  const clearGrads = () => leaves.forEach((t) => {
+    t.grad?.dispose();
+    t.setGrad(null);
+  });
+  return { ts, leaves, loss, clearGrads };
+}
+
 /** Gradlens eager on the wasm backend: torch-style ops, backward(), inside engine.tidy per call. */
 export function gradlensEager(): Engine {
   return {
@@ -71,30 +104,7 @@ export function gradlensEager(): Engine {
     label: 'Gradlens eager (wasm)',
     async prepare(w) {
       const engine = new EagerEngine(await createTfjsBackend('wasm'));
-      const torch = new TorchOps(engine);
-      const ts = w.inputs.map((x, i) => {
-        const t = engine.fromValues(x.values, x.shape, 'float32');
-        return w.wrt.includes(i) ? t.requiresGrad_() : t;
-      });
-      const leaves = w.wrt.map((i) => ts[i]);
-      const loss = (): Tensor => {
-        if (w.id === 'W1') {
-          const [x] = ts;
-          return torch.add(torch.add(torch.pow(x, 2), torch.mul(3, x)), 5);
-        }
-        if (w.id === 'W2') {
-          const [x] = ts;
-          const t = torch.unary('tanh', torch.add(torch.mul(1.5, x), 0.3));
-          const e = torch.unary('exp', torch.neg(torch.mul(x, x)));
-          return torch.sum(torch.add(torch.pow(t, 2), torch.mul(torch.unary('sin', x), e)));
-        }
-        const [X, W1, W2, Y] = ts;
-        return torch.mean(torch.pow(torch.sub(torch.matmul(torch.unary('tanh', torch.matmul(X, W1)), W2), Y), 2));
-      };
-      const clearGrads = () => leaves.forEach((t) => {
-        t.grad?.dispose();
-        t.setGrad(null);
-      });
+      const { ts, leaves, loss, clearGrads } = eagerWorkload(engine, w);
       const runner: Runner<unknown> = {
         call() {
           clearGrads();

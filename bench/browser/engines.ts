@@ -4,10 +4,10 @@
 import * as jax from '@jax-js/jax';
 import * as tf from '@tensorflow/tfjs-core';
 import { createTfjsBackend, createWebgpuBackend, type Backend, type DeviceArray } from '../../runtime/backends';
-import { EagerEngine, TorchOps, type Tensor } from '../../runtime/eager';
+import { EagerEngine } from '../../runtime/eager';
 import { jit, simplifyAndFuseWith, valueAndGrad, type Compile } from '../../runtime/jit';
 import type { Outcome } from '../engine';
-import { JIT_FNS } from '../gradlens';
+import { eagerWorkload, JIT_FNS } from '../gradlens';
 import { w1 as jaxW1, w2 as jaxW2, w3 as jaxW3 } from '../jaxjs';
 import { valueAndGrads } from '../tfjs';
 import type { Workload } from '../workloads';
@@ -77,26 +77,7 @@ export function gradlensEagerWebgpu(): BrowserEngine {
     async prepare(w) {
       const backend: Backend = await createWebgpuBackend();
       const engine = new EagerEngine(backend);
-      const torch = new TorchOps(engine);
-      const ts = w.inputs.map((x, i) => {
-        const t = engine.fromValues(x.values, x.shape, 'float32');
-        return w.wrt.includes(i) ? t.requiresGrad_() : t;
-      });
-      const leaves = w.wrt.map((i) => ts[i]);
-      const loss = (): Tensor => {
-        if (w.id === 'W1') return torch.add(torch.add(torch.pow(ts[0], 2), torch.mul(3, ts[0])), 5);
-        if (w.id === 'W2') {
-          const [x] = ts;
-          const t = torch.unary('tanh', torch.add(torch.mul(1.5, x), 0.3));
-          return torch.sum(torch.add(torch.pow(t, 2), torch.mul(torch.unary('sin', x), torch.unary('exp', torch.neg(torch.mul(x, x))))));
-        }
-        const [X, W1, W2, Y] = ts;
-        return torch.mean(torch.pow(torch.sub(torch.matmul(torch.unary('tanh', torch.matmul(X, W1)), W2), Y), 2));
-      };
-      const clearGrads = () => leaves.forEach((t) => {
-        t.grad?.dispose();
-        t.setGrad(null);
-      });
+      const { ts, leaves, loss, clearGrads } = eagerWorkload(engine, w);
       return {
         async call() {
           clearGrads();
