@@ -51,50 +51,36 @@ const nodeStubs = {
   },
 };
 
+/**
+ * A browser page in `outdir`: index.html loading page.js (bundled from `page`, node:fs/path
+ * stubbed), tfjs-backend-wasm's binaries beside it (the page falls back to or runs wasm), and its
+ * Node driver (`driver`, playwright-core left external) as `driverOut`.
+ */
+async function browserPage(outdir, title, page, driver, driverOut) {
+  rmSync(outdir, { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
+  // NB: the folder ignores itself, so that git never lists the build (nor data files written beside it).
+  writeFileSync(join(outdir, '.gitignore'), '*\n');
+  writeFileSync(join(outdir, 'index.html'), `<!doctype html>\n<meta charset="utf-8">\n<title>${title}</title>\n<script src="page.js"></script>\n`);
+  await esbuild.build({
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    sourcemap: 'linked',
+    logLevel: 'error',
+    entryPoints: [page],
+    outfile: join(outdir, 'page.js'),
+    plugins: [nodeStubs],
+  });
+  copyWasmBinaries(outdir);
+  await esbuild.build({ ...common, entryPoints: [driver], outfile: join(outdir, driverOut), external: ['playwright-core'] });
+}
+
 if (webgpu) {
-  rmSync('dist-webgpu', { recursive: true, force: true });
-  mkdirSync('dist-webgpu', { recursive: true });
-  // NB: the folder ignores itself, so that git never lists the build.
-  writeFileSync('dist-webgpu/index.html', '<!doctype html>\n<meta charset="utf-8">\n<title>gradlens webgpu tests</title>\n<script src="page.js"></script>\n');
-  await esbuild.build({
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'chrome120',
-    sourcemap: 'linked',
-    logLevel: 'error',
-    entryPoints: ['test/webgpu/page.ts'],
-    outfile: 'dist-webgpu/page.js',
-    plugins: [nodeStubs],
-  });
-  // The lost-device test falls back to tfjs-backend-wasm in the page, which fetches these beside page.js.
-  copyWasmBinaries('dist-webgpu');
-  await esbuild.build({
-    ...common,
-    entryPoints: ['test/webgpu/webgpu.test.ts'],
-    outfile: 'dist-webgpu/webgpu.test.js',
-    external: ['playwright-core'],
-  });
+  await browserPage('dist-webgpu', 'gradlens webgpu tests', 'test/webgpu/page.ts', 'test/webgpu/webgpu.test.ts', 'webgpu.test.js');
 } else if (benchBrowser) {
-  rmSync('dist-bench-browser', { recursive: true, force: true });
-  mkdirSync('dist-bench-browser', { recursive: true });
-  // The build and the data files main.js writes beside it stay out of git.
-  writeFileSync('dist-bench-browser/.gitignore', '*\n');
-  writeFileSync('dist-bench-browser/index.html', '<!doctype html>\n<meta charset="utf-8">\n<title>gradlens browser bench</title>\n<script src="page.js"></script>\n');
-  await esbuild.build({
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'chrome120',
-    sourcemap: 'linked',
-    logLevel: 'error',
-    entryPoints: ['bench/browser/page.ts'],
-    outfile: 'dist-bench-browser/page.js',
-    plugins: [nodeStubs],
-  });
-  // Gradlens jit on wasm runs in the page too: tfjs-backend-wasm fetches these beside page.js.
-  copyWasmBinaries('dist-bench-browser');
-  await esbuild.build({ ...common, entryPoints: ['bench/browser/main.ts'], outfile: 'dist-bench-browser/main.js', external: ['playwright-core'] });
+  await browserPage('dist-bench-browser', 'gradlens browser bench', 'bench/browser/page.ts', 'bench/browser/main.ts', 'main.js');
 } else if (lsp) {
   // The LSP tests and benchmark: mocha drives dist/server.js (built by the default branch) as a child process.
   rmSync('dist-lsp', { recursive: true, force: true });
