@@ -3,7 +3,7 @@
 // --bench-browser the browser benchmark's page and driver (bench/browser) into dist-bench-browser/.
 // CommonJS for Node: tfjs's ESM build does not resolve there, and esbuild picks the build that does.
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const tests = process.argv.includes('--tests');
@@ -118,6 +118,9 @@ if (webgpu) {
     outdir: 'dist',
     banner,
   });
+  // NB: npx runs the bin itself; npm marks it executable only when it links the package, which a
+  // reused npx cache (the same checkout path, rebuilt) skips: a fresh build must be runnable on its own.
+  if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
   // The VS Code client: small and quick to start, so it never bundles the runtime; minified, as
   // vscode-languageclient alone is most of a megabyte of source.
   if (existsSync('extension/main.ts')) {
