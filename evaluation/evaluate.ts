@@ -8,7 +8,7 @@ import { torchFunctionAt, torchModules } from '../lang/python/torch';
 import { EagerEngine, type SourceSpan } from '../runtime/eager';
 import type { EvaluateRequest, EvaluationBudgets } from '../protocol/evaluate';
 import { simplifyAndFuse } from '../runtime/jit';
-import type { BackendInfo, EagerRun, EvaluationError, EvaluationOutcome, EvaluationResult, GraphView, JitRun, NonFinite, Numbers, PlotData } from '../protocol/results';
+import type { BackendInfo, EvaluationError, EvaluationOutcome, EvaluationResult, JitRun, Numbers } from '../protocol/results';
 import { EvaluationFailure, failureAt, rangeOfSource, rangeOfSpan } from './failure';
 import { tapeGraph } from './graph_view';
 import { jaxEager, jaxGraphs, jaxJit, jaxNonFinite, jaxPlot, stageValueAndGrad, type Staged } from './jax_run';
@@ -93,15 +93,8 @@ export async function evaluate(request: EvaluateRequest, profiler: Profiler, inf
   return outcome.ok ? { ok: true, result: outcome.value } : outcome;
 }
 
-interface Runs {
-  readonly inputs: Readonly<Record<string, Numbers>>;
-  readonly eager?: EagerRun;
-  readonly jit?: JitRun;
-  readonly jitError?: string;
-  readonly nonFinite?: NonFinite;
-  readonly graphs?: readonly GraphView[];
-  readonly plot?: PlotData;
-}
+/** What running the engines adds to a result. */
+type Runs = Pick<EvaluationResult, 'inputs' | 'eager' | 'jit' | 'jitError' | 'nonFinite' | 'graphs' | 'plot'>;
 
 /**
  * Both engines on the function. Torch code runs eagerly as PyTorch does (its tape, its lines),
@@ -154,8 +147,8 @@ async function tracedEngines(s: Stages, at: JaxFunctionAt, torch: TorchEager | n
     const plot = await jaxPlot(at, staged, backend, jit?.executable ?? simplifyAndFuse(staged.jaxpr, backend));
     return {
       inputs: torch ? torch.inputs : shownInputs(at),
-      ...(eager ? { eager: { value: eager.value, grad: eager.grad, runMs: eager.runMs, ops: eager.ops, lines: eager.lines } } : {}),
-      ...(jit ? { jit: { value: jit.value, grad: jit.grad, traceMs: jit.traceMs, compileMs: jit.compileMs, runMs: jit.runMs, kernels: jit.kernels, ...(jit.ranOn ? { ranOn: jit.ranOn } : {}), lineKernels: jit.lineKernels } } : {}),
+      ...(eager ? { eager } : {}),
+      ...(jit ? { jit: reported(jit) } : {}),
       ...(nonFinite ? { nonFinite } : {}),
       ...(graphs ? { graphs } : {}),
       ...(plot ? { plot } : {}),
@@ -163,6 +156,11 @@ async function tracedEngines(s: Stages, at: JaxFunctionAt, torch: TorchEager | n
   } finally {
     staged.release();
   }
+}
+
+/** A jit run as the result reports it: its numbers, not the executable kept for the plot. */
+function reported({ executable, ...run }: JitRun & { readonly executable: unknown }): JitRun {
+  return run;
 }
 
 /** What the eager torch run alone reports. */

@@ -45,7 +45,7 @@ export function stageValueAndGrad(at: JaxFunctionAt): Staged {
 /** The source line an equation's span stands for; null where it has none of its own. */
 export type LineOf = (span: SourceSpan | null) => number | null;
 
-export async function jaxEager(staged: Staged, wrt: readonly string[], backend: Backend, lineOf: LineOf): Promise<EagerRun & { readonly eqnMs: readonly number[] }> {
+export async function jaxEager(staged: Staged, wrt: readonly string[], backend: Backend, lineOf: LineOf): Promise<EagerRun> {
   // NB: the first run warms the backend's kernels up; the second is the one whose lines are shown.
   await runOpByOp(staged.jaxpr, backend, staged.arrays);
   const first = await runOpByOp(staged.jaxpr, backend, staged.arrays);
@@ -56,7 +56,7 @@ export async function jaxEager(staged: Staged, wrt: readonly string[], backend: 
     return performance.now() - t0;
   });
   const ops = staged.jaxpr.eqns.map((e, i) => ({ ms: first.eqnMs[i], line: lineOf(e.span) }));
-  return { ...valueAndGrad(first.outputs, wrt), runMs: roundMs(ms), ops: ops.length, lines: lineTimings(ops), eqnMs: first.eqnMs };
+  return { ...valueAndGrad(first.outputs, wrt), runMs: roundMs(ms), ops: ops.length, lines: lineTimings(ops) };
 }
 
 export async function jaxJit(staged: Staged, wrt: readonly string[], backend: Backend, lineOf: LineOf): Promise<JitRun & { readonly executable: Executable<DeviceArray> }> {
