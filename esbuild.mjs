@@ -51,6 +51,16 @@ const nodeStubs = {
   },
 };
 
+/** A bundle for a Chromium page (the webview, the test and bench pages), node:fs/path stubbed. */
+const browser = {
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'chrome120',
+  sourcemap: 'linked',
+  plugins: [nodeStubs],
+};
+
 /**
  * A browser page in `outdir`: index.html loading page.js (bundled from `page`, node:fs/path
  * stubbed), tfjs-backend-wasm's binaries beside it (the page falls back to or runs wasm), and its
@@ -62,17 +72,7 @@ async function browserPage(outdir, title, page, driver, driverOut) {
   // NB: the folder ignores itself, so that git never lists the build (nor data files written beside it).
   writeFileSync(join(outdir, '.gitignore'), '*\n');
   writeFileSync(join(outdir, 'index.html'), `<!doctype html>\n<meta charset="utf-8">\n<title>${title}</title>\n<script src="page.js"></script>\n`);
-  await esbuild.build({
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'chrome120',
-    sourcemap: 'linked',
-    logLevel: 'error',
-    entryPoints: [page],
-    outfile: join(outdir, 'page.js'),
-    plugins: [nodeStubs],
-  });
+  await esbuild.build({ ...browser, logLevel: 'error', entryPoints: [page], outfile: join(outdir, 'page.js') });
   copyWasmBinaries(outdir);
   await esbuild.build({ ...common, entryPoints: [driver], outfile: join(outdir, driverOut), external: ['playwright-core'] });
 }
@@ -128,17 +128,7 @@ if (webgpu) {
   }
   // The panel and its WebGPU execution host run in the webview, a browser page.
   if (existsSync('webview/main.ts')) {
-    await esbuild.build({
-      bundle: true,
-      platform: 'browser',
-      format: 'iife',
-      target: 'chrome120',
-      sourcemap: 'linked',
-      logLevel: 'warning',
-      entryPoints: { webview: 'webview/main.ts' },
-      outdir: 'dist',
-      plugins: [nodeStubs],
-    });
+    await esbuild.build({ ...browser, logLevel: 'warning', entryPoints: { webview: 'webview/main.ts' }, outdir: 'dist' });
   }
   copyWasmBinaries('dist');
 }

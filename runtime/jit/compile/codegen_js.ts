@@ -1,4 +1,4 @@
-import { sizeOf, type AnyTypedArray, type DType, type Shape } from '../../core';
+import { sizeOf, type AnyTypedArray, type DType } from '../../core';
 import { flatFrom, IndexedBody, JS_INDEX, outputIx, type Ix } from './index_code';
 import type { KernelSpec, MemberSpec, Ref } from './kernel_spec';
 
@@ -75,8 +75,8 @@ const REDUCE: Record<string, { init: string; step: (acc: string, v: string) => s
 
 /** Generates the statements of one loop body, memoizing each (value, index) it computes. */
 class Body extends IndexedBody {
-  constructor(private readonly spec: KernelSpec) {
-    super(JS_INDEX);
+  constructor(spec: KernelSpec) {
+    super(JS_INDEX, spec);
   }
 
   value(ref: Ref, ix: Ix): string {
@@ -98,21 +98,12 @@ class Body extends IndexedBody {
     return name;
   }
 
-  private shapeOf(ref: Ref): Shape {
-    if ('literal' in ref) return [];
-    return 'input' in ref ? this.spec.inputs[ref.input].shape : this.spec.members[ref.member].out.shape;
-  }
-
   private expression(s: MemberSpec, ix: Ix): string {
     const out = s.out.shape;
     const arg = (k: number, at: Ix = this.broadcast(ix, this.shapeOf(s.args[k]), out)) => this.value(s.args[k], at);
+    const moved = this.operandIndex(s, ix);
+    if (moved) return arg(0, moved);
     switch (s.primitive) {
-      case 'reshape': case 'squeeze': case 'expand_dims':
-        return arg(0, { flat: this.flat(ix, out), coords: null });
-      case 'broadcast_in_dim': {
-        const bd = (s.params as { broadcastDimensions: readonly number[] }).broadcastDimensions;
-        return arg(0, this.broadcastInDim(ix, this.shapeOf(s.args[0]), out, bd));
-      }
       case 'select':
         return `(${arg(0)} !== 0 ? ${arg(1)} : ${arg(2)})`;
       case 'convert_element_type': {

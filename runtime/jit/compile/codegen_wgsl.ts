@@ -58,8 +58,8 @@ export function literalWgsl(v: number, dtype: DType): string {
 
 /** The statements of one invocation, each (value, index) computed once. */
 class Body extends IndexedBody {
-  constructor(private readonly spec: KernelSpec, private readonly width: 1 | 4) {
-    super(WGSL_INDEX);
+  constructor(spec: KernelSpec, private readonly width: 1 | 4) {
+    super(WGSL_INDEX, spec);
   }
 
   private typeOf(dtype: DType): string {
@@ -89,11 +89,6 @@ class Body extends IndexedBody {
     return name;
   }
 
-  private shapeOf(ref: Ref): Shape {
-    if ('literal' in ref) return [];
-    return 'input' in ref ? this.spec.inputs[ref.input].shape : this.spec.members[ref.member].out.shape;
-  }
-
   private dtypeOf(ref: Ref): DType {
     if ('literal' in ref) return ref.dtype;
     return 'input' in ref ? this.spec.inputs[ref.input].dtype : this.spec.members[ref.member].out.dtype;
@@ -103,14 +98,8 @@ class Body extends IndexedBody {
     const out = s.out.shape;
     const arg = (k: number, at: Ix = this.broadcast(ix, this.shapeOf(s.args[k]), out)) => this.value(s.args[k], at);
     const rule = WGSL_RULES[s.primitive as FusedPrimitive];
-    switch (s.primitive) {
-      case 'reshape': case 'squeeze': case 'expand_dims':
-        return arg(0, { flat: this.flat(ix, out), coords: null });
-      case 'broadcast_in_dim': {
-        const bd = (s.params as { broadcastDimensions: readonly number[] }).broadcastDimensions;
-        return arg(0, this.broadcastInDim(ix, this.shapeOf(s.args[0]), out, bd));
-      }
-    }
+    const moved = this.operandIndex(s, ix);
+    if (moved) return arg(0, moved);
     if (rule.kind !== 'map') throw new Error(`wgsl kernel: ${s.primitive} is not elementwise`);
     const type = this.typeOf(s.out.dtype);
     const context: WgslContext = {

@@ -4,7 +4,7 @@
  * them, written in the target language's syntax.
  */
 import { shapeEq, sizeOf, stridesOf, type Shape } from '../../core';
-import type { KernelSpec } from './kernel_spec';
+import type { KernelSpec, MemberSpec, Ref } from './kernel_spec';
 
 /**
  * An index into a value, as a flat offset, as coordinates, or both (target-language expressions).
@@ -61,7 +61,12 @@ export class IndexedBody {
   protected readonly memo = new Map<string, string>();
   private next = 0;
 
-  constructor(protected readonly dialect: IndexDialect) {}
+  constructor(protected readonly dialect: IndexDialect, protected readonly spec: KernelSpec) {}
+
+  protected shapeOf(ref: Ref): Shape {
+    if ('literal' in ref) return [];
+    return 'input' in ref ? this.spec.inputs[ref.input].shape : this.spec.members[ref.member].out.shape;
+  }
 
   local(expr: string, prefix = 't'): string {
     // A bare name needs no copy of its own.
@@ -104,10 +109,24 @@ export class IndexedBody {
     return { flat: null, coords: from.map((d, k) => (d === 1 ? this.dialect.zero : c[lead + k])) };
   }
 
-  /** The index into broadcast_in_dim's operand of shape `from` for index `ix` of its output `out`. */
-  broadcastInDim(ix: Ix, from: Shape, out: Shape, dimensions: readonly number[]): Ix {
-    if (sizeOf(from) === sizeOf(out)) return { flat: this.flat(ix, out), coords: null };
-    const c = this.coords(ix, out);
-    return { flat: null, coords: from.map((d, k) => (d === 1 ? this.dialect.zero : c[dimensions[k]])) };
+  /**
+   * For a primitive that only moves values (reshape, squeeze, expand_dims, broadcast_in_dim), the
+   * index into its operand for index `ix` of its output; null for any other primitive.
+   */
+  operandIndex(s: MemberSpec, ix: Ix): Ix | null {
+    const out = s.out.shape;
+    switch (s.primitive) {
+      case 'reshape': case 'squeeze': case 'expand_dims':
+        return { flat: this.flat(ix, out), coords: null };
+      case 'broadcast_in_dim': {
+        const from = this.shapeOf(s.args[0]);
+        if (sizeOf(from) === sizeOf(out)) return { flat: this.flat(ix, out), coords: null };
+        const c = this.coords(ix, out);
+        const dimensions = (s.params as { broadcastDimensions: readonly number[] }).broadcastDimensions;
+        return { flat: null, coords: from.map((d, k) => (d === 1 ? this.dialect.zero : c[dimensions[k]])) };
+      }
+      default:
+        return null;
+    }
   }
 }
