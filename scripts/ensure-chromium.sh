@@ -9,6 +9,6 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 echo "ensure-chromium: installing chromium with apt-get" >&2
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq chromium >/dev/null
+. "$(dirname "$0")/apt.sh"
+apt_get update -qq
+apt_get install -y -qq chromium >/dev/null

@@ -30,9 +30,9 @@ need_root() {
 if ! dpkg -s libkrb5-dev >/dev/null 2>&1; then
   need_root libkrb5-dev
   log "installing libkrb5-dev with apt-get"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq libkrb5-dev >/dev/null
+  . "$HERE/apt.sh"
+  apt_get update -qq
+  apt_get install -y -qq libkrb5-dev >/dev/null
 fi
 
 bash "$HERE/ensure-chromium.sh"

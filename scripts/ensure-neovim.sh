@@ -8,9 +8,9 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 echo "ensure-neovim: installing neovim with apt-get" >&2
-export DEBIAN_FRONTEND=noninteractive
+. "$(dirname "$0")/apt.sh"
 # NB: a fresh container has no package lists; chromium's script may have fetched them already.
-if ! apt-get install -y -qq neovim >/dev/null 2>&1; then
-  apt-get update -qq
-  apt-get install -y -qq neovim >/dev/null
+if ! apt_get install -y -qq neovim >/dev/null 2>&1; then
+  apt_get update -qq
+  apt_get install -y -qq neovim >/dev/null
 fi
