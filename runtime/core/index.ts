@@ -3,3 +3,4 @@ export * from './shape';
 export * from './aval';
 export * from './errors';
 export * from './random';
+export * from './lru';

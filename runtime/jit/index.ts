@@ -3,6 +3,6 @@ export { evalJaxpr, interpretJaxpr } from './evaluate';
 export { cse, dce, foldConstants, simplify, type FoldOptions } from './simplify';
 export * from './transforms';
 export {
-  compile as compileFused, planJaxpr, planToJson, kernelCacheStats, clearKernelCache, kernelSources,
+  compile as compileFused, planJaxpr, planToJson, kernelCacheStats, clearKernelCache, compiledCacheSizes, kernelSources,
   type KernelTarget, type Plan, type PlanKernel, type PlanKernelJson,
 } from './compile';

@@ -1,7 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { LruCache } from '../../core';
 import type { ShaderProgram, ShaderRunner } from '../backend';
 import { TfjsArray } from '../tfjs';
 import { gpuConstants, type GpuComputePipeline, type GpuBindGroupLayout, type TfjsWebgpuInternals } from './gpu_types';
+
+/** What a compute pipeline may hold beside its WGSL (compiled code on the device and in the browser), a guess. */
+const PIPELINE_BYTES = 64 * 1024;
 
 /**
  * Runs our own compute shaders inside tfjs-backend-webgpu's command stream: operands are its
@@ -11,7 +15,9 @@ import { gpuConstants, type GpuComputePipeline, type GpuBindGroupLayout, type Tf
  */
 export function createShaderRunner(be: TfjsWebgpuInternals, unwrap: (x: TfjsArray) => tf.Tensor): ShaderRunner<TfjsArray> {
   const { compute } = gpuConstants();
-  const pipelines = new Map<string, { pipeline: GpuComputePipeline; layout: GpuBindGroupLayout }>();
+  // NB: one pipeline a shape of a fused kernel; a long session sees shapes without end. A pipeline
+  // dropped here is freed by the GPU once no submitted command uses it (WebGPU has no destroy for it).
+  const pipelines = new LruCache<string, { pipeline: GpuComputePipeline; layout: GpuBindGroupLayout }>(256, 32 * 2 ** 20, (_, key) => PIPELINE_BYTES + 2 * key.length);
   const stats = { compiled: 0, hits: 0 };
 
   const pipelineFor = (program: ShaderProgram, inputs: number) => {

@@ -13,6 +13,7 @@ export type WasmMathPrimitive = 'exp' | 'log' | 'tanh' | 'logistic' | 'sin' | 'c
  * log2(CHUNK) - 1 kernels per primitive, and a small array does not pay for a large chunk.
  */
 const CHUNK = 2 ** 14;
+/** NB: bounded as it is: at most 6 primitives × 13 chunk lengths (4 to CHUNK), whatever shapes come. */
 const kernels = new Map<string, HostKernel>();
 
 function chunkKernel(prim: WasmMathPrimitive, n: number): HostKernel {
