@@ -175,9 +175,7 @@ function torchOnly(torch: TorchEager | null, graphs: boolean): Partial<Runs> & P
 
 /** The arguments as numbers; NB: one that is not numeric (a string, a module) is passed but not shown. */
 function shownInputs(at: JaxFunctionAt): Record<string, Numbers> {
-  const inputs: Record<string, Numbers> = {};
-  for (const [name, v] of Object.entries(at.inputs)) if (typeof v !== 'string') inputs[name] = v;
-  return inputs;
+  return Object.fromEntries(Object.entries(at.inputs).flatMap(([name, v]) => (typeof v === 'string' ? [] : [[name, v]])));
 }
 
 function inFunction(fn: FunctionInfo, line: number): boolean {

@@ -113,8 +113,8 @@ async function run(target: Target, engine: EagerEngine, profiler: Profiler, limi
   const tape = withTape && kept?.requiresGrad ? { graph: exportTape([kept]), leaves: leafNames(leaves), ops } : null;
   const [value, ...read] = await numbersOf(engine.backend, [result, ...grads()]);
   kept?.dispose();
-  const grad: Record<string, Numbers> = {};
-  [...leaves].forEach(([name, leaf], k) => (grad[name] = gradOf(leaf, read[k] as Numbers)));
+  // NB: fromEntries, not assignment: a parameter named `__proto__` must be a key like any other.
+  const grad: Record<string, Numbers> = Object.fromEntries([...leaves].map(([name, leaf], k) => [name, gradOf(leaf, read[k] as Numbers)]));
   const nonFinite = firstNonFinite(value as Numbers) || Object.values(grad).some((g) => firstNonFinite(g)) ? await locateNonFinite(() => call().kept?.dispose(), profiler, target) : null;
   // Timed as the jit run is: until the value and the gradients are read back.
   const ms = await steadyMs(async () => {
@@ -127,10 +127,10 @@ async function run(target: Target, engine: EagerEngine, profiler: Profiler, limi
     }
     return performance.now() - t0;
   });
-  const inputs: Record<string, Numbers> = {};
   const names = [...captured.inputs.values.keys()];
   // NB: an argument that is not numeric (a string, a module) is passed but not shown.
-  (await numbersOf(engine.backend, [...captured.inputs.values.values()])).forEach((n, i) => n !== null && (inputs[names[i]] = n));
+  const given = await numbersOf(engine.backend, [...captured.inputs.values.values()]);
+  const inputs: Record<string, Numbers> = Object.fromEntries(names.flatMap((name, i) => (given[i] === null ? [] : [[name, given[i]]])));
   return { inputs, run: { value: value as Numbers, grad, runMs: roundMs(ms), ops: ops.length, lines: lineTimings(ops) }, tape, nonFinite };
 }
 

@@ -8,6 +8,7 @@ import { strFormat } from './format';
 import type { HostContext } from './host';
 import {
   PyBuiltin,
+  nameTable,
   PyDict,
   PyDictView,
   PyIterator,
@@ -167,7 +168,7 @@ function pad(s: string, args: PyValue[], ctx: HostContext, where: 'left' | 'righ
   return fill.repeat(left) + s + fill.repeat(n - left);
 }
 
-const STR_METHODS: Record<string, (self: string, name: string) => PyBuiltin> = {
+const STR_METHODS = nameTable<(self: string, name: string) => PyBuiltin>({
   upper: simple(0, 0, (s) => s.toUpperCase(), 'str'),
   lower: simple(0, 0, (s) => s.toLowerCase(), 'str'),
   casefold: simple(0, 0, (s) => s.toLowerCase(), 'str'),
@@ -318,7 +319,7 @@ const STR_METHODS: Record<string, (self: string, name: string) => PyBuiltin> = {
   encode: simple(0, 2, () => {
     throw pyError('NotImplementedError', 'bytes are not supported by Gradlens');
   }, 'str'),
-};
+});
 
 // ---------------------------------------------------------------- list / tuple
 
@@ -361,7 +362,7 @@ function countOf(items: readonly PyValue[], x: PyValue, ctx: HostContext): bigin
   return n;
 }
 
-const LIST_METHODS: Record<string, (self: PyList, name: string) => PyBuiltin> = {
+const LIST_METHODS = nameTable<(self: PyList, name: string) => PyBuiltin>({
   append: simple(1, 1, (l, a) => {
     l.items.push(a[0]);
     return null;
@@ -414,12 +415,12 @@ const LIST_METHODS: Record<string, (self: PyList, name: string) => PyBuiltin> = 
     l.items = [];
     return null;
   }, 'list'),
-};
+});
 
-const TUPLE_METHODS: Record<string, (self: PyTuple, name: string) => PyBuiltin> = {
+const TUPLE_METHODS = nameTable<(self: PyTuple, name: string) => PyBuiltin>({
   index: simple(1, 3, (t, a, ctx) => indexOf(t.items, a, ctx, 'tuple'), 'tuple'),
   count: simple(1, 1, (t, a, ctx) => countOf(t.items, a[0], ctx), 'tuple'),
-};
+});
 
 // ---------------------------------------------------------------- dict
 
@@ -443,7 +444,7 @@ export function dictUpdate(d: PyDict, args: PyValue[], kwargs: Kwargs, ctx: Host
   for (const [k, v] of kwargs) d.setByKey(dictKey(k), k, v);
 }
 
-const DICT_METHODS: Record<string, (self: PyDict, name: string) => PyBuiltin> = {
+const DICT_METHODS = nameTable<(self: PyDict, name: string) => PyBuiltin>({
   get: simple(1, 2, (d, a) => d.getByKey(dictKey(a[0])) ?? a[1] ?? null, 'dict'),
   keys: simple(0, 0, (d) => new PyDictView(d, 'keys'), 'dict'),
   values: simple(0, 0, (d) => new PyDictView(d, 'values'), 'dict'),
@@ -487,7 +488,7 @@ const DICT_METHODS: Record<string, (self: PyDict, name: string) => PyBuiltin> = 
     d.map.clear();
     return null;
   }, 'dict'),
-};
+});
 
 // ---------------------------------------------------------------- set
 
@@ -523,7 +524,7 @@ function setUpdate(op: '|' | '&' | '-' | '^') {
     });
 }
 
-const SET_METHODS: Record<string, (self: PySet, name: string) => PyBuiltin> = {
+const SET_METHODS = nameTable<(self: PySet, name: string) => PyBuiltin>({
   add: simple(1, 1, (s, a) => {
     s.map.set(dictKey(a[0]), a[0]);
     return null;
@@ -565,7 +566,7 @@ const SET_METHODS: Record<string, (self: PySet, name: string) => PyBuiltin> = {
   }, 'set'),
   issuperset: simple(1, 1, (s, a, ctx) => [...toSet(a[0], ctx).map.keys()].every((k) => s.map.has(k)), 'set'),
   isdisjoint: simple(1, 1, (s, a, ctx) => [...toSet(a[0], ctx).map.keys()].every((k) => !s.map.has(k)), 'set'),
-};
+});
 
 // ---------------------------------------------------------------- numbers
 

@@ -21,6 +21,15 @@ export type NativeFn = (args: PyValue[], kwargs: Kwargs, ctx: HostContext) => Py
 
 export abstract class PyObject {}
 
+/**
+ * A table looked up by names that come from Python (`x.name`, `getattr(x, name)`): an object with
+ * no prototype, so that `constructor`, `__proto__`, `valueOf` or `toString` find nothing instead
+ * of JavaScript's own `Object` internals.
+ */
+export function nameTable<T>(entries: Readonly<Record<string, T>>): Readonly<Record<string, T>> {
+  return Object.freeze(Object.assign(Object.create(null) as Record<string, T>, entries));
+}
+
 let nextObjectId = 1;
 const objectIds = new WeakMap<object, number>();
 /** A stable identity number, for `id()`, hashing by identity and `<... at 0x...>` reprs. */

@@ -7,7 +7,7 @@ import { bindArgs, flattenNested, nestedFromFlat } from '../convert';
 import { pyError, TypeError as PyTypeError } from '../exceptions';
 import { formatFloat, formatInt } from '../format';
 import { HostObject, NOT_IMPLEMENTED, hostType, pyFunction, type BinaryOp, type CompareOp, type HostContext, type UnaryOp } from '../host';
-import { PyList, PyTuple, PyType, type NativeFn, type PyValue } from '../objects';
+import { PyList, PyTuple, PyType, nameTable, type NativeFn, type PyValue } from '../objects';
 import { toIndex } from '../ops';
 import * as L from './lax';
 import { arrayStr, jaxRepr, numpyRepr, scalarStr } from './print';
@@ -197,7 +197,7 @@ function shapeArgs(args: readonly PyValue[], ctx: HostContext): number[] {
   return items.map((x) => Number(toIndex(x, ctx)));
 }
 
-export const ARRAY_METHODS: Record<string, Method> = {
+export const ARRAY_METHODS = nameTable<Method>({
   sum: reduction('sum'),
   mean: reduction('mean'),
   max: reduction('max'),
@@ -224,7 +224,7 @@ export const ARRAY_METHODS: Record<string, Method> = {
   block_until_ready: (self) => self,
   copy: (self) => self,
   __float__: (self, _a, _k, ctx) => self.float(ctx),
-};
+});
 
 /** A dtype as `x.dtype` gives it: prints `float32`, compares equal to `jnp.float32`. */
 export class DTypeObject extends HostObject {
@@ -259,9 +259,9 @@ export function dtypeObject(d: DType): DTypeObject {
   return o;
 }
 
-const DTYPE_NAMES: Record<string, DType> = {
+const DTYPE_NAMES = nameTable<DType>({
   float32: 'float32', float64: 'float64', int32: 'int32', int64: 'int32', bool: 'bool', bool_: 'bool', float: 'float32', int: 'int32',
-};
+});
 
 /** `dtype=` as a dtype object, a Python type (`float`, `int`, `bool`) or a string. */
 export function toDtype(v: PyValue, rt: JaxRuntime): DType {

@@ -174,13 +174,15 @@ class Transformed extends HostObject {
   constructor(
     readonly label: string,
     private readonly fn: (args: PyValue[], kwargs: Kwargs, ctx: HostContext) => PyValue,
-    private readonly attrs: Record<string, PyValue> = {},
+    attrs: Record<string, PyValue> = {},
   ) {
     super();
+    this.attrs = new Map(Object.entries(attrs));
   }
+  private readonly attrs: ReadonlyMap<string, PyValue>;
   get pyType() { return Transformed.type; }
   override call(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue { return this.fn(args, kwargs, ctx); }
-  override getattr(name: string): PyValue | undefined { return this.attrs[name]; }
+  override getattr(name: string): PyValue | undefined { return this.attrs.get(name); }
   override repr(): string { return `<function ${this.label}>`; }
 }
 

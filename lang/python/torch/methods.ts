@@ -5,7 +5,7 @@
 import { bindArgs, nestedFromFlat, toIntList, type Args } from '../convert';
 import { pyError } from '../exceptions';
 import type { HostContext } from '../host';
-import { PyList, PyTuple, type Kwargs, type PyValue } from '../objects';
+import { PyList, PyTuple, nameTable, type Kwargs, type PyValue } from '../objects';
 import { toFloat } from '../ops';
 import { typeName } from '../types';
 import { arith, asOperand, asTensor, checkBroadcast, compareOp, type ArithOp, type CompareOpName, type Operand } from './arith';
@@ -111,7 +111,7 @@ function zeroValues(x: PyTensor, value: number): PyTensor {
   });
 }
 
-export const TENSOR_METHODS: Readonly<Record<string, Method>> = {
+export const TENSOR_METHODS = nameTable<Method>({
   item: def('item', [], (x) => x.item()),
   tolist: def('tolist', [], (x) => nestedFromFlat(x.values(), x.shape, x.dtype === 'bool' ? 'bool' : isFloating(x.dtype) ? 'float' : 'int')),
   backward: (x, args, kwargs, ctx) => backward(x.rt, x, args, kwargs, ctx),
@@ -292,7 +292,7 @@ export const TENSOR_METHODS: Readonly<Record<string, Method>> = {
     }
     return matmul(x.rt, x, y);
   }),
-};
+});
 
 /** Names whose `torch.f(input, ...)` form is the method. */
 export const TORCH_FUNCTION_NAMES = [
