@@ -46,6 +46,11 @@ export interface ShaderProgram {
   readonly source: string;
   readonly workgroups: readonly [number, number, number];
   readonly outputs: readonly AbstractValue[];
+  /**
+   * The same computation on host arrays (fills the preallocated `outs`): a GPU that cannot be read
+   * synchronously computes a result here when Python needs its value at once (`.item()`).
+   */
+  readonly onHost?: (ins: readonly AnyTypedArray[], outs: readonly AnyTypedArray[]) => void;
 }
 
 export interface ShaderRunner<A extends DeviceArray> {

@@ -70,11 +70,21 @@ export interface FoldOptions {
  */
 export function foldConstants(jaxpr: Jaxpr, options: FoldOptions = {}): Jaxpr {
   const ref = createReferenceBackend();
-  const known = new Map<Var, { values: AnyTypedArray | number[] }>();
+  // NB: a device constant is read only when an equation folds with it: on a GPU a synchronous read
+  // costs a round trip, or (SwiftShader) computing the value on the CPU.
+  const known = new Map<Var, { readonly values: AnyTypedArray | number[] } | { readonly read: () => AnyTypedArray }>();
+  const valuesOf = (v: Var): AnyTypedArray | number[] => {
+    const k = known.get(v)!;
+    if ('values' in k) return k.values;
+    const values = k.read();
+    known.set(v, { values });
+    return values;
+  };
   jaxpr.constvars.forEach((v, i) => {
     const c: ConstValue = jaxpr.consts[i];
+    const backend = options.backend;
     if (c.kind === 'host') known.set(v, { values: Array.from(c.values) });
-    else if (options.backend && c.array.backend === options.backend.name) known.set(v, { values: options.backend.readSync(c.array) });
+    else if (backend && c.array.backend === backend.name) known.set(v, { read: () => backend.readSync(c.array) });
   });
   const sub = new Map<Var, Atom>();
   const eqns: Equation[] = [];
@@ -83,12 +93,11 @@ export function foldConstants(jaxpr: Jaxpr, options: FoldOptions = {}): Jaxpr {
   for (const e0 of jaxpr.eqns) {
     const inputs = e0.inputs.map((a) => (isVar(a) ? sub.get(a) ?? a : a));
     const e = { ...e0, inputs };
-    const values = inputs.map((a) => (isVar(a) ? known.get(a) : { values: [a.value] }));
-    if (values.some((v) => v === undefined) || sizeOf(e.out.aval.shape) > FOLD_LIMIT) {
+    if (inputs.some((a) => isVar(a) && !known.has(a)) || sizeOf(e.out.aval.shape) > FOLD_LIMIT) {
       eqns.push(e);
       continue;
     }
-    const arrays = inputs.map((a, i) => ref.upload(values[i]!.values, a.aval));
+    const arrays = inputs.map((a) => ref.upload(isVar(a) ? valuesOf(a) : [a.value], a.aval));
     const out = ref.run(e.primitive, arrays, e.params, abstractEval(e.primitive, arrays, e.params));
     const result = ref.readSync(out);
     if (e.out.aval.shape.length === 0) {

@@ -9,6 +9,7 @@ import { CASES, type Case, type CaseMaker } from '../unit/support/backend_cases'
 import { indicesOnTheGpu, jitMemory, jitPrimitive, lostDevice, programs, shaderCache, syncRead, w2Check, wideKernel } from './jit_checks';
 import { matmulChecks } from './matmul_checks';
 import { tinyPrograms } from './host_checks';
+import { runScript } from './sync_read_checks';
 
 /** What one primitive's check returns: failures are messages; worst is the largest error seen, in units of the tolerance's scale. */
 export interface PrimitiveReport { cases: number; failures: string[]; worst: number }
@@ -134,6 +135,7 @@ const jitApi = {
   wideKernel: () => wideKernel(gpu()),
   syncRead: () => syncRead(gpu()),
   tinyPrograms: () => tinyPrograms(gpu()),
+  runScript: (source: string, on: 'webgpu' | 'reference') => runScript(gpu(), source, on),
   matmul: (seed: number) => matmulChecks(gpu(), seed),
 };
 const pageApi = { ...api, ...jitApi };

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { PRIMITIVES, type Primitive } from '../../runtime/primitives';
 import { WGSL_RULES } from '../../runtime/jit/compile';
@@ -37,6 +39,8 @@ const PROGRAMS = 40;
 const PROGRAM_LENGTHS = [4, 8, 12];
 /** As the Node differential test's RTOL for the jit engines, at the WGSL builtins' few ulps. */
 const PROGRAM_RTOL = 2e-5;
+/** Printed numbers (5 decimals) of a script on webgpu against the reference backend: a last-digit difference at most. */
+const SCRIPT_RTOL = 2e-5;
 
 type Api = { [K in keyof PageApi]: (...args: Parameters<PageApi[K]>) => Promise<Awaited<ReturnType<PageApi[K]>>> };
 
@@ -144,11 +148,46 @@ describe(`webgpu backend in headless Chromium, seed ${SEED} (replay with GRADLEN
     assert.deepEqual(r.scattered, [3, 0, 1, 6, 0, 4]);
   });
 
-  it('a synchronous read of an array only the GPU holds is refused on SwiftShader with a message, and the device lives on', async function () {
-    if (!/swiftshader/i.test(adapter)) this.skip();
+  it('a synchronous read of an array only a WGSL kernel made gives its values, and the device lives on', async () => {
     const r = await call(page, 'syncRead');
-    assert.match(r.error, /use read\(\) or readMany\(\)/);
+    assert.deepEqual(r.read, [2, 4, 6, 8]);
     assert.deepEqual(r.after, [4, 8, 12, 16]);
+  });
+
+  describe('Python that reads tensors synchronously: a training loop with .item(), print, float(t), if t > 0, before and inside a function', () => {
+    const script = readFileSync(join(__dirname, '..', 'test', 'fixtures', 'webview', 'train_torch.py'), 'utf8');
+    const reference = JSON.parse(readFileSync(join(__dirname, '..', 'test', 'fixtures', 'webview', 'train_torch.reference.json'), 'utf8')) as { losses: number[] };
+    /** The numbers a script printed, in order. */
+    const numbers = (output: string) => (output.match(/-?\d+\.\d+(e-?\d+)?/g) ?? []).map(Number);
+
+    it(`prints on webgpu what it prints on the reference backend, within ${SCRIPT_RTOL}, and the losses of float64 NumPy`, async () => {
+      const gpu = await call(page, 'runScript', script, 'webgpu');
+      const ref = await call(page, 'runScript', script, 'reference');
+      assert.equal(gpu.error, null, gpu.output);
+      assert.equal(ref.error, null, ref.output);
+      assert.equal(gpu.output.replace(/-?\d+\.\d+(e-?\d+)?/g, '#'), ref.output.replace(/-?\d+\.\d+(e-?\d+)?/g, '#'));
+      const [got, want] = [numbers(gpu.output), numbers(ref.output)];
+      assert.equal(got.length, want.length);
+      got.forEach((g, i) => assert.ok(Math.abs(g - want[i]) <= SCRIPT_RTOL * Math.max(1, Math.abs(want[i])), `number ${i}: webgpu ${g}, reference ${want[i]}`));
+      const losses = [...gpu.output.matchAll(/loss (\d+\.\d+)/g)].map((m) => Number(m[1]));
+      assert.equal(losses.length, reference.losses.length);
+      losses.forEach((l, i) => assert.ok(Math.abs(l - reference.losses[i]) <= 1e-5, `step ${i}: loss ${l}, NumPy ${reference.losses[i]}`));
+      assert.match(gpu.output, /trained: True/);
+      assert.match(gpu.output, /loss_fn: 0\.0303\d/);
+      assert.ok(gpu.hostReads.reads > 0, 'no read was answered on the CPU: the script never read the GPU');
+      assert.equal(gpu.live, 0, 'the script left arrays behind');
+      console.log(`      10 steps: webgpu ${gpu.ms.toFixed(0)} ms (${gpu.hostReads.reads} synchronous reads, ${gpu.hostReads.ops} ops recomputed on the CPU), reference ${ref.ms.toFixed(0)} ms`);
+    });
+
+    it('runs 100 steps of the loop with .item() each step on webgpu, the last loss as on the reference backend', async () => {
+      const long = script.replace('steps = 10', 'steps = 100');
+      const gpu = await call(page, 'runScript', long, 'webgpu');
+      const ref = await call(page, 'runScript', long, 'reference');
+      assert.equal(gpu.error, null, gpu.output);
+      const last = (o: string) => Number([...o.matchAll(/step 99: loss (\d+\.\d+)/g)][0]?.[1]);
+      assert.ok(Math.abs(last(gpu.output) - last(ref.output)) <= 1.5e-5, `webgpu ${last(gpu.output)}, reference ${last(ref.output)}`);
+      console.log(`      100 steps: webgpu ${gpu.ms.toFixed(0)} ms (${gpu.hostReads.reads} synchronous reads, ${gpu.hostReads.ops} ops recomputed), reference ${ref.ms.toFixed(0)} ms`);
+    });
   });
 
   it('a tiny jitted program runs on the CPU when its argument was uploaded from the host, on the GPU when only the GPU holds it or it has a backend primitive, with the same values', async () => {

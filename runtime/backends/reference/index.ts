@@ -4,6 +4,7 @@ import { ReferenceArray } from './array';
 import { REFERENCE_KERNELS } from './kernels';
 
 export { ReferenceArray } from './array';
+export { REFERENCE_KERNELS } from './kernels';
 
 function own(x: { backend: string }, op: string): ReferenceArray {
   if (!(x instanceof ReferenceArray)) {

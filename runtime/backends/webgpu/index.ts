@@ -1,12 +1,13 @@
 import '@tensorflow/tfjs-backend-webgpu';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Backend } from '../backend';
+import type { Backend, ShaderProgram } from '../backend';
 import { createTfjsBackend, TfjsArray } from '../tfjs';
 import type { Gpu, GpuAdapterInfo, GpuDevice, TfjsWebgpuInternals } from './gpu_types';
-import { sizeOf, typedArrayFrom, type AnyTypedArray } from '../../core';
-import type { ParamsOf } from '../../primitives';
+import { sizeOf, typedArrayFrom, type AbstractValue, type AnyTypedArray } from '../../core';
+import type { ParamsOf, Primitive } from '../../primitives';
 import { matmulProgram } from './matmul';
 import { readMany } from './readback';
+import { HostValues, type HostReadStats } from './host_values';
 import { createShaderRunner } from './shaders';
 import { transposeProgram } from './transpose';
 
@@ -18,6 +19,8 @@ export interface WebgpuBackend extends Backend<TfjsArray> {
   readonly device: GpuDevice;
   /** Settles when the device is lost (destroyed, driver reset, GPU removed), with WebGPU's message. */
   readonly lost: Promise<string>;
+  /** Synchronous reads of arrays only the GPU held, answered by computing them on the CPU (see host_values.ts). */
+  hostReadStats(): HostReadStats;
 }
 
 /**
@@ -55,56 +58,79 @@ export async function createWebgpuBackend(): Promise<WebgpuBackend> {
   };
   const device = internals.device;
   const software = /swiftshader/i.test(describeAdapter(info));
-  // NB: arrays are immutable, so a copy taken at upload stays their value; the map holds them weakly.
-  const hostCopies = new WeakMap<TfjsArray, AnyTypedArray>();
-  const hostCopy = (x: TfjsArray): AnyTypedArray | null => hostCopies.get(x) ?? null;
+  // NB: values tfjs holds on the CPU (not yet uploaded) count as on the host.
+  const cpuValues = (x: TfjsArray): AnyTypedArray | null =>
+    (x.tensor.isDisposed ? null : internals.tensorMap.get(x.tensor.dataId)?.values as AnyTypedArray | null | undefined) ?? null;
+  // NB: only where the GPU cannot be read synchronously do arrays remember how they were made.
+  const hostValues = software ? new HostValues(cpuValues) : null;
+  // NB: arrays are immutable, so a copy taken at upload stays their value; the maps hold them weakly.
+  const smallCopies = new WeakMap<TfjsArray, AnyTypedArray>();
+  const hostCopy = (x: TfjsArray): AnyTypedArray | null => smallCopies.get(x) ?? hostValues?.held(x) ?? null;
+  const runner = createShaderRunner(internals, unwrap);
   // NB: `hostCopy` rides on the shader runner because wrappers of a backend (open.ts's fallback)
   // forward `shaders` whole; the jit reads it to run tiny programs on the CPU.
-  const shaders = { ...createShaderRunner(internals, unwrap), hostCopy };
+  const shaders = {
+    ...runner,
+    hostCopy,
+    run(program: ShaderProgram, inputs: readonly TfjsArray[]): TfjsArray[] {
+      const outs = runner.run(program, inputs);
+      hostValues?.madeByProgram(program, inputs, outs);
+      return outs;
+    },
+  };
   return {
     ...backend,
     upload(values, aval) {
       const a = backend.upload(values, aval);
-      if (sizeOf(aval.shape) <= HOST_COPY_MAX_ELEMENTS) {
-        hostCopies.set(a, typedArrayFrom(aval.dtype, values));
-      }
+      if (hostValues) hostValues.remember(a, typedArrayFrom(aval.dtype, values));
+      else if (sizeOf(aval.shape) <= HOST_COPY_MAX_ELEMENTS) smallCopies.set(a, typedArrayFrom(aval.dtype, values));
       return a;
     },
     run(prim, inputs, params, out) {
-      if (prim === 'transpose') {
-        const program = transposeProgram(inputs[0].shape, (params as ParamsOf<'transpose'>).permutation, out.dtype, shaders.maxWorkgroupsPerDimension);
-        if (program) return shaders.run(program, inputs)[0];
-      }
-      // NB: our matmul wherever it applies, by measurement (bench/browser/matmul.ts, SwiftShader, 2
-      // loaded cores, ms tfjs MatMul / ours): W3's X·W1 455/158, H·W2 42/5.7, G·W2ᵀ 89/8.2, Hᵀ·G
-      // 29/6.2, Gᵀ·X 403/84, 8×8 28/2.9, 16×(64×64·64×64) 36/6.9. tfjs's tiles through workgroup
-      // memory, which SwiftShader runs in software. No real GPU has been measured yet.
-      if (prim === 'dot_general') {
-        const { dimensionNumbers } = params as ParamsOf<'dot_general'>;
-        const program = matmulProgram(inputs[0].shape, inputs[1].shape, dimensionNumbers, out, shaders.maxWorkgroupsPerDimension);
-        if (program) return shaders.run(program, inputs)[0];
-      }
-      return backend.run(prim, inputs, params, out);
+      const result = runOnGpu(prim, inputs, params, out);
+      hostValues?.madeBy(result, prim, params, inputs);
+      return result;
     },
     ...deferDisposalWhileRead(backend),
     readSync(x) {
-      const data = internals.tensorMap.get(unwrap(x).dataId);
       const copy = hostCopy(x);
       if (copy) return copy.slice();
       // NB: WebGPU has no synchronous read; tfjs's readSync copies through WebGPU canvas textures,
       // which on SwiftShader returns zeros and destroys the device (measured: [2,4,6,8] read as
-      // [0,0,0,0], then "A valid external Instance reference no longer exists"). There it is refused.
-      if (software && data.values == null) {
-        throw new Error('webgpu backend: this array lives only on the GPU, and SwiftShader cannot read it synchronously; use read() or readMany()');
-      }
+      // [0,0,0,0], then "A valid external Instance reference no longer exists"). There the
+      // values are computed on the CPU from how the array was made.
+      if (hostValues) return hostValues.read(x).slice();
       return backend.readSync(x);
     },
-    readMany: (xs) => readMany(internals, xs, unwrap, hostCopy),
+    async readMany(xs) {
+      const values = await readMany(internals, xs, unwrap, hostCopy);
+      // Values read back end the chains behind them.
+      if (hostValues) xs.forEach((x, k) => hostValues.remember(x, values[k].slice()));
+      return values;
+    },
+    hostReadStats: () => hostValues?.hostReadStats() ?? { reads: 0, ops: 0 },
     shaders,
     adapter: describeAdapter(info),
     device,
     lost: device.lost.then((l) => l.message || l.reason || 'device lost'),
   };
+
+  function runOnGpu<P extends Primitive>(prim: P, inputs: readonly TfjsArray[], params: ParamsOf<P>, out: AbstractValue): TfjsArray {
+    if (prim === 'transpose') {
+      const program = transposeProgram(inputs[0].shape, (params as ParamsOf<'transpose'>).permutation, out.dtype, shaders.maxWorkgroupsPerDimension);
+      if (program) return shaders.run(program, inputs)[0];
+    }
+    // NB: our matmul wherever it applies, by measurement (bench/browser/matmul.ts, SwiftShader, 2
+    // loaded cores, ms tfjs MatMul / ours): W3's X·W1 455/158, H·W2 42/5.7, G·W2ᵀ 89/8.2, Hᵀ·G
+    // 29/6.2, Gᵀ·X 403/84, 8×8 28/2.9, 16×(64×64·64×64) 36/6.9. tfjs's tiles through workgroup
+    // memory, which SwiftShader runs in software. No real GPU has been measured yet.
+    if (prim === 'dot_general') {
+      const { dimensionNumbers } = params as ParamsOf<'dot_general'>;
+      const program = matmulProgram(inputs[0].shape, inputs[1].shape, dimensionNumbers, out, shaders.maxWorkgroupsPerDimension);
+      if (program) return shaders.run(program, inputs)[0];
+    }
+    return backend.run(prim, inputs, params, out);
+  }
 }
 
 /**

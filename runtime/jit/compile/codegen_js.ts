@@ -171,6 +171,13 @@ export function generateJs(spec: KernelSpec): string {
   return [...header, 'let o = 0;', loops(kept.map((k) => cvars[k]), kept.map((k) => spec.domain[k]), outer)].join('\n');
 }
 
+/**
+ * Generated JS runs only in Node: a page may forbid `new Function` by its Content-Security-Policy
+ * (the webview's does, and the refusal is reported as a violation even when caught), so in a
+ * browser a kernel that wasm cannot run is interpreted (interpret.ts).
+ */
+export const jsKernelsAllowed: boolean = typeof process === 'object' && typeof process.versions?.node === 'string';
+
 export function compileJs(spec: KernelSpec): HostKernel {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   return new Function('ins', 'outs', `'use strict';\n${generateJs(spec)}`) as HostKernel;

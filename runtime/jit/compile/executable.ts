@@ -2,10 +2,11 @@ import { allocate, formatAval, LruCache, shapeEq, sizeOf, typedArrayFrom, type A
 import { ReferenceArray, type Backend, type DeviceArray, type ShaderProgram, type ShaderRunner } from '../../backends';
 import { isVar, type Jaxpr, type Var } from '../../ir';
 import { abstractEval } from '../../primitives';
-import { compileJs, type HostKernel } from './codegen_js';
+import { compileJs, jsKernelsAllowed, type HostKernel } from './codegen_js';
+import { interpretKernel } from './interpret';
 import { compileWasm, wasmIneligible, wasmSimdSupported } from './codegen_wasm';
 import { generateWgsl, wgslIneligible } from './codegen_wgsl';
-import { kernelSpec, specKey } from './kernel_spec';
+import { kernelSpec, specKey, type KernelSpec } from './kernel_spec';
 import { planJaxpr, type Plan, type PlanKernel } from './plan';
 import { splitKernel } from './split';
 
@@ -51,9 +52,10 @@ export interface CompileOptions {
   /**
    * Code for fused kernels: 'js' is bit-identical to the reference; 'wasm' (and 'auto') run
    * eligible float32 kernels as wasm SIMD (codegen_wasm.ts: polynomial transcendentals within a
-   * few ulps, reductions summed in 4 lanes) and the rest as JS.
+   * few ulps, reductions summed in 4 lanes) and the rest as JS in Node, interpreted in a browser
+   * (interpret.ts, no eval: bit-identical to JS); 'interpret' interprets every kernel.
    */
-  readonly codegen?: 'auto' | 'js' | 'wasm';
+  readonly codegen?: 'auto' | 'js' | 'wasm' | 'interpret';
   /**
    * On a GPU backend, run a tiny program (see TINY_PROGRAM_ELEMENTS) on the CPU when its arguments'
    * values are on the host (default true); false keeps every program on the GPU (tests of the WGSL).
@@ -67,7 +69,7 @@ const shaderPrograms = new LruCache<string, ShaderProgram>(512, 16 * 2 ** 20, (p
 export interface Executable<A extends DeviceArray> {
   readonly plan: Plan;
   /** Per plan kernel, the code that runs it on a CPU backend: null for a backend primitive. */
-  readonly codegen?: readonly ('js' | 'wasm' | null)[];
+  readonly codegen?: readonly HostCode[];
   /**
    * On a GPU backend, per plan kernel: `wgsl` for a fused kernel run as one shader, `ops` for one
    * without a WGSL form (its equations run one by one on the GPU), null for a backend primitive.
@@ -109,7 +111,21 @@ type HostCopies<A> = { readonly hostCopy?: (x: A) => AnyTypedArray | null };
  */
 const TINY_PROGRAM_ELEMENTS = 64;
 
-type Step = { readonly kernel: PlanKernel; readonly fn: HostKernel | null; readonly code: 'js' | 'wasm' | null };
+/** How a fused kernel runs on the host: generated JS, wasm, or interpreted; null for a backend primitive. */
+export type HostCode = 'js' | 'wasm' | 'interpreted' | null;
+
+type Step = { readonly kernel: PlanKernel; readonly fn: HostKernel | null; readonly code: HostCode };
+
+/** The host kernel of a fused kernel: wasm where eligible, else JS in Node, else interpreted (see CompileOptions.codegen). */
+function hostCodeFor(spec: KernelSpec, codegen: NonNullable<CompileOptions['codegen']>): { readonly fn: HostKernel; readonly code: HostCode } {
+  if ((codegen === 'auto' || codegen === 'wasm') && wasmSimdSupported && wasmIneligible(spec) === null) {
+    return { fn: hostKernel(`wasm:${specKey(spec)}`, () => compileWasm(spec)), code: 'wasm' };
+  }
+  if (codegen === 'js' || (codegen !== 'interpret' && jsKernelsAllowed)) {
+    return { fn: hostKernel(specKey(spec), () => compileJs(spec)), code: 'js' };
+  }
+  return { fn: hostKernel(`interpreted:${specKey(spec)}`, () => interpretKernel(spec)), code: 'interpreted' };
+}
 
 /**
  * Compiles `jaxpr` for `backend`: fused kernels run as generated JS loops over host typed
@@ -137,7 +153,12 @@ export function compile<A extends DeviceArray>(jaxpr: Jaxpr, backend: Backend<A>
           let program = shaderPrograms.get(key);
           if (!program) {
             const k = generateWgsl(spec, runner.maxWorkgroupsPerDimension);
-            program = { key, source: k.source, workgroups: k.workgroups, outputs: part.outputs.map((v) => v.aval) };
+            // NB: the host form is compiled only when a synchronous read needs it (see ShaderProgram.onHost).
+            let onHost: HostKernel | null = null;
+            program = {
+              key, source: k.source, workgroups: k.workgroups, outputs: part.outputs.map((v) => v.aval),
+              onHost: (ins, outs) => (onHost ??= hostCodeFor(spec, codegen).fn)(ins, outs),
+            };
             shaderPrograms.set(key, program);
           }
           return [{ program, inputs: part.inputs, outputs: part.outputs }];
@@ -151,11 +172,7 @@ export function compile<A extends DeviceArray>(jaxpr: Jaxpr, backend: Backend<A>
   let hostSteps: Step[] | null = null;
   const stepsOnHost = (): Step[] => (hostSteps ??= plan.kernels.map((kernel): Step => {
     if (kernel.kind === 'primitive') return { kernel, fn: null, code: null };
-    const spec = kernelSpec(jaxpr, kernel);
-    if (codegen !== 'js' && wasmSimdSupported && wasmIneligible(spec) === null) {
-      return { kernel, fn: hostKernel(`wasm:${specKey(spec)}`, () => compileWasm(spec)), code: 'wasm' };
-    }
-    return { kernel, fn: hostKernel(specKey(spec), () => compileJs(spec)), code: 'js' };
+    return { kernel, ...hostCodeFor(kernelSpec(jaxpr, kernel), codegen) };
   }));
   if (!backend.shaders) stepsOnHost();
   const last = new Map<Var, number>();

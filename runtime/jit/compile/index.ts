@@ -5,7 +5,8 @@
 // cutting a kernel wider than a shader's bindings; executable.ts runs the plan on a backend.
 // NB: off the GPU fused kernels run on host typed arrays; on tfjs backends their inputs are read
 // once and results uploaded only when a backend op or the caller needs them.
-export { compile, clearKernelCache, compiledCacheSizes, kernelCacheStats, type CompileOptions, type Executable } from './executable';
+export { compile, clearKernelCache, compiledCacheSizes, kernelCacheStats, type CompileOptions, type Executable, type HostCode } from './executable';
+export { interpretKernel } from './interpret';
 export { compileWasm, generateWasm, wasmIneligible, wasmMemoryBytes, wasmSimdSupported, MATH_ULPS } from './codegen_wasm';
 export { wasmUnary, type WasmMathPrimitive } from './unary_wasm';
 export { planJaxpr, planToJson, ELEMENTWISE, REDUCTIONS, REINDEX, type Plan, type PlanKernel, type PlanKernelJson } from './plan';

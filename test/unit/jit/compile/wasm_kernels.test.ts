@@ -4,7 +4,7 @@ import { aval, Random, sizeOf, type AbstractValue } from '../../../../runtime/co
 import type { Jaxpr } from '../../../../runtime/ir';
 import { evalJaxpr, makeJaxpr, simplify, valueAndGrad, type TracedFunction } from '../../../../runtime/jit';
 import {
-  clearKernelCache, compile, kernelCacheStats, kernelSpec, planJaxpr, wasmIneligible, wasmMemoryBytes, wasmSimdSupported, type CompileOptions,
+  clearKernelCache, compile, kernelCacheStats, kernelSpec, planJaxpr, wasmIneligible, wasmMemoryBytes, wasmSimdSupported, type CompileOptions, type HostCode,
 } from '../../../../runtime/jit/compile';
 import { PROGRAM_INPUTS, randomProgram } from '../programs';
 import { same } from './exact';
@@ -16,7 +16,7 @@ const ref = createReferenceBackend();
 const REL = 1e-5;
 const ABS = 1e-6;
 
-function run(jaxpr: Jaxpr, inputs: readonly (readonly number[])[], options?: CompileOptions): { want: number[][]; got: number[][]; codegen: readonly ('js' | 'wasm' | null)[] } {
+function run(jaxpr: Jaxpr, inputs: readonly (readonly number[])[], options?: CompileOptions): { want: number[][]; got: number[][]; codegen: readonly HostCode[] } {
   const xs = inputs.map((v, i) => ref.upload(v, jaxpr.invars[i].aval));
   const read = (outs: readonly ReferenceArray[]) => outs.map((o) => {
     const r = Array.from(ref.readSync(o));
