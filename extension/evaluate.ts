@@ -3,12 +3,14 @@
  * to the server with `gradlens/result`, so lenses, hints and hovers update), else in the server;
  * with progress and cancellation, and asking for inputs when the file gives none.
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   evaluateRequest,
+  fromWire,
+  isEvaluationOutcome,
   resultNotification,
+  toWire,
   type EngineMode,
   type EvaluateRequest,
   type EvaluationError,
@@ -18,15 +20,11 @@ import {
 } from '../protocol';
 import { readConfig } from './config';
 import type { RememberedInputs } from './inputs';
+import { errorLogLine, errorNotification, GO_TO_SOURCE, OPEN_BUDGET_SETTINGS, progressTitle, serverFailure } from './notices';
 import type { GradlensPanel } from './panel';
+import { deadlineMs } from './pending';
 import { toRange } from './reveal';
 import type { BackendStatus } from './status';
-
-const TITLES: Record<PanelView, string> = {
-  results: 'computing the gradient of',
-  graph: 'tracing the graph of',
-  compare: 'comparing eager and jit on',
-};
 
 export class Evaluations {
   constructor(
@@ -75,7 +73,7 @@ export class Evaluations {
     task: (token: vscode.CancellationToken, progress: (message: string) => void) => Promise<EvaluationOutcome | undefined>,
   ): Thenable<EvaluationOutcome | undefined> {
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Gradlens: ${TITLES[view]} ${args.function}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: progressTitle(view, args.function), cancellable: true },
       (progress, token) => task(token, (message) => progress.report({ message })),
     );
   }
@@ -86,36 +84,41 @@ export class Evaluations {
     if (backend) {
       const outcome = await this.panel.evaluate(request, token, progress);
       if (outcome && !(outcome.ok === false && outcome.error.kind === 'cancelled')) {
-        await this.client().sendNotification(resultNotification, outcome);
+        await this.client().sendNotification(resultNotification, toWire(outcome));
       }
       return outcome;
     }
     progress('on the CPU in the language server');
+    // NB: the request is cancelled at the deadline too, so the progress notification always ends.
+    const source = new vscode.CancellationTokenSource();
+    const cancelled = token.onCancellationRequested(() => source.cancel());
+    const deadline = setTimeout(() => source.cancel(), deadlineMs(request));
     try {
-      const outcome = await this.client().sendRequest(evaluateRequest, request, token);
+      const wire = await this.client().sendRequest(evaluateRequest, request, source.token);
+      const outcome = fromWire(wire, isEvaluationOutcome);
+      if (!outcome) throw new Error(`the language server's answer could not be read: ${JSON.stringify(wire)?.slice(0, 300)}`);
       if (outcome.ok) this.status.backend(outcome.result.backend, 'server');
       return outcome;
     } catch (error) {
       if (token.isCancellationRequested) return undefined;
-      this.log.error(`gradlens/evaluate failed for ${request.function} in ${request.uri}: ${String(error)}`);
-      void vscode.window.showErrorMessage(`Gradlens could not evaluate ${request.function}: ${String(error)}. See the Gradlens output for details.`);
+      const why = source.token.isCancellationRequested ? `no answer within ${Math.round(deadlineMs(request) / 1000)} s` : String(error);
+      this.log.error(serverFailure(`${request.function} in ${request.uri}`, why));
+      void vscode.window.showErrorMessage(serverFailure(request.function, why));
       return undefined;
+    } finally {
+      clearTimeout(deadline);
+      cancelled.dispose();
+      source.dispose();
     }
   }
 
   private async report(error: EvaluationError): Promise<void> {
-    const uri = vscode.Uri.parse(error.uri);
-    const file = uri.scheme === 'file' ? path.basename(uri.fsPath) : uri.toString();
-    const where = error.range ? `${file}:${error.range.line}:${error.range.col}` : file;
-    const actions = error.range ? ['Go to source'] : [];
-    if (error.kind === 'budget') actions.push('Open budget settings');
-    // Evaluation errors usually come worded as the CLI prints them, `FILE:LINE:COL: error: ...`.
-    const text = /^\S+:\d+:\d+: /.test(error.message) ? error.message : `${where}: error: ${error.message}`;
-    this.log.warn(`${error.kind}: ${text}`);
+    const { text, actions } = errorNotification(error);
+    this.log.warn(errorLogLine(error));
     const choice = await vscode.window.showErrorMessage(text, ...actions);
-    if (choice === 'Go to source' && error.range) {
-      await vscode.window.showTextDocument(uri, { selection: toRange(error.range), viewColumn: vscode.ViewColumn.One });
-    } else if (choice === 'Open budget settings') {
+    if (choice === GO_TO_SOURCE && error.range) {
+      await vscode.window.showTextDocument(vscode.Uri.parse(error.uri), { selection: toRange(error.range), viewColumn: vscode.ViewColumn.One });
+    } else if (choice === OPEN_BUDGET_SETTINGS) {
       await vscode.commands.executeCommand('workbench.action.openSettings', 'gradlens.budget');
     }
   }

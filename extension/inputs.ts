@@ -4,7 +4,8 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { checkInputsRequest, type FunctionCommandArgs } from '../protocol';
+import { checkInputsRequest, withoutLinks, type FunctionCommandArgs } from '../protocol';
+import { inputsBox } from './notices';
 
 export class RememberedInputs {
   constructor(
@@ -18,16 +19,19 @@ export class RememberedInputs {
 
   /** Asks for the inputs of `args.function`; remembers and returns them, or undefined if dismissed. */
   async ask(args: FunctionCommandArgs, why: string): Promise<string | undefined> {
+    // NB: checking no inputs tells the function's parameters, which the placeholder names.
+    const params = await this.client().sendRequest(checkInputsRequest, { ...args, inputs: '' }).then((c) => c.params, () => undefined);
+    const box = inputsBox(args.function, why, params);
     const typed = await vscode.window.showInputBox({
-      title: `Gradlens: inputs for ${args.function}`,
-      prompt: `${why} Type example inputs for ${args.function}; Gradlens remembers them for this workspace.`,
-      placeHolder: 'x=2.0, w=[1, 2, 3]',
+      title: box.title,
+      prompt: box.prompt,
+      placeHolder: box.placeHolder,
       value: this.get(args) ?? '',
       ignoreFocusOut: true,
       validateInput: async (inputs) => {
-        if (inputs.trim() === '') return 'Type one value per parameter, e.g. x=2.0, w=[1, 2, 3]';
+        if (inputs.trim() === '') return box.empty;
         const checked = await this.client().sendRequest(checkInputsRequest, { ...args, inputs });
-        return checked.ok ? undefined : checked.message;
+        return checked.ok ? undefined : withoutLinks(checked.message);
       },
     });
     if (typed === undefined) return undefined;

@@ -5,7 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import {
+  decodeWire,
+  fromWire,
   isWebviewToExtension,
+  toWire,
+  withoutLinks,
   type BackendInfo,
   type EvaluateRequest,
   type EvaluationOutcome,
@@ -14,6 +18,7 @@ import {
   type SourceRange,
 } from '../protocol';
 import { panelHtml } from '../webview';
+import { PendingEvaluations } from './pending';
 
 /** How long a new panel may take to load its runtime and report a backend before the server computes instead. */
 const READY_TIMEOUT_MS = 30_000;
@@ -23,17 +28,11 @@ export interface PanelEvents {
   readonly reveal: (uri: string, range: SourceRange) => void;
 }
 
-interface Pending {
-  readonly resolve: (outcome: EvaluationOutcome | undefined) => void;
-  readonly progress: (message: string) => void;
-}
-
 export class GradlensPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   /** Resolves with the webview's backend once it is up, or undefined if it never came up. */
   private ready: Promise<BackendInfo | undefined> = Promise.resolve(undefined);
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
+  private readonly pending = new PendingEvaluations();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -89,20 +88,22 @@ export class GradlensPanel implements vscode.Disposable {
     return this.ready;
   }
 
-  /** Evaluates in the webview; undefined when the panel was closed first. */
-  evaluate(request: EvaluateRequest, token: vscode.CancellationToken, progress: (message: string) => void): Promise<EvaluationOutcome | undefined> {
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      const cancel = token.onCancellationRequested(() => this.post({ type: 'cancel', id }));
-      this.pending.set(id, {
-        resolve: (outcome) => {
-          cancel.dispose();
-          resolve(outcome);
-        },
-        progress,
-      });
-      this.post({ type: 'evaluate', id, request });
+  /**
+   * Evaluates in the webview; undefined when the user cancelled or the panel closed first. Always
+   * settles (see PendingEvaluations), so the progress notification waiting on it always ends.
+   */
+  async evaluate(request: EvaluateRequest, token: vscode.CancellationToken, progress: (message: string) => void): Promise<EvaluationOutcome | undefined> {
+    const { id, outcome } = this.pending.start(request, progress);
+    const cancel = token.onCancellationRequested(() => {
+      this.post({ type: 'cancel', id });
+      this.pending.cancel(id);
     });
+    this.post({ type: 'evaluate', id, request });
+    try {
+      return await outcome;
+    } finally {
+      cancel.dispose();
+    }
   }
 
   display(outcome: EvaluationOutcome, view: PanelView): void {
@@ -115,12 +116,14 @@ export class GradlensPanel implements vscode.Disposable {
   }
 
   private post(message: ExtensionToWebview): void {
-    void this.panel?.webview.postMessage(message);
+    void this.panel?.webview.postMessage(toWire(message));
   }
 
-  private receive(data: unknown, settle: (backend: BackendInfo) => void): void {
-    if (!isWebviewToExtension(data)) {
-      this.log.warn(`Ignored a malformed message from the panel: ${JSON.stringify(data)?.slice(0, 200)}`);
+  private receive(wire: unknown, settle: (backend: BackendInfo) => void): void {
+    const data = fromWire(wire, isWebviewToExtension);
+    if (!data) {
+      const ended = this.pending.unreadable(wire) ? ' (its evaluation ends with an error)' : '';
+      this.log.warn(withoutLinks(`Ignored a malformed message from the panel${ended}: ${JSON.stringify(decodeWire(wire))?.slice(0, 300)}`));
       return;
     }
     switch (data.type) {
@@ -129,17 +132,16 @@ export class GradlensPanel implements vscode.Disposable {
         this.events.ready(data.backend);
         return;
       case 'progress':
-        this.pending.get(data.id)?.progress(data.message);
+        this.pending.progress(data.id, withoutLinks(data.message));
         return;
       case 'outcome':
-        this.pending.get(data.id)?.resolve(data.outcome);
-        this.pending.delete(data.id);
+        this.pending.settle(data.id, data.outcome);
         return;
       case 'reveal':
         this.events.reveal(data.uri, data.range);
         return;
       case 'log':
-        this.log[data.level](`panel: ${data.message}`);
+        this.log[data.level](withoutLinks(`panel: ${data.message}`));
         return;
     }
   }
@@ -148,7 +150,6 @@ export class GradlensPanel implements vscode.Disposable {
     if (this.panel !== panel) return;
     this.panel = undefined;
     this.ready = Promise.resolve(undefined);
-    for (const waiting of this.pending.values()) waiting.resolve(undefined);
-    this.pending.clear();
+    this.pending.closeAll();
   }
 }

@@ -7,3 +7,5 @@ export * from './evaluate';
 export * from './lsp';
 export * from './webview';
 export * from './labels';
+export * from './wire';
+export * from './user_text';

@@ -1,11 +1,12 @@
 /**
  * The LSP extensions between Gradlens's language server and its clients, declared once: the
  * server and the VS Code client both import these, so a changed message is a compile error on
- * both sides.
+ * both sides. Outcomes cross as `Wire<EvaluationOutcome>` (JSON has no NaN: see wire.ts).
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { EvaluateRequest } from './evaluate';
 import type { EvaluationOutcome } from './results';
+import type { Wire } from './wire';
 
 /** The commands behind the CodeLenses; each takes one `FunctionCommandArgs`. */
 export const COMMANDS = {
@@ -36,19 +37,22 @@ export interface GradlensInitializationOptions {
  * only when it has no execution host of its own (its webview could not start); the answer is also
  * stored as if it had come with `gradlens/result`.
  */
-export const evaluateRequest = new RequestType<EvaluateRequest, EvaluationOutcome, void>('gradlens/evaluate');
+export const evaluateRequest = new RequestType<EvaluateRequest, Wire<EvaluationOutcome>, void>('gradlens/evaluate');
 
 /** Client -> server: a result (or error) computed by the client's execution host. */
-export const resultNotification = new NotificationType<EvaluationOutcome>('gradlens/result');
+export const resultNotification = new NotificationType<Wire<EvaluationOutcome>>('gradlens/result');
 
 /** Client -> server: the latest result the server holds for a function (for the panel's first paint). */
-export const resultRequest = new RequestType<FunctionCommandArgs, EvaluationOutcome | null, void>('gradlens/resultOf');
+export const resultRequest = new RequestType<FunctionCommandArgs, Wire<EvaluationOutcome> | null, void>('gradlens/resultOf');
 
 export interface CheckInputsParams extends FunctionCommandArgs {
   /** What the user typed: `x=2.0, w=[1, 2, 3]`. */
   readonly inputs: string;
 }
-export type CheckInputsResult = { readonly ok: true } | { readonly ok: false; readonly message: string };
+export type CheckInputsResult = ({ readonly ok: true } | { readonly ok: false; readonly message: string }) & {
+  /** The function's parameters, for the input box's placeholder (absent when the function is not found). */
+  readonly params?: readonly string[];
+};
 
 /** Client -> server: whether typed inputs parse and name the function's parameters (validates the input box). */
 export const checkInputsRequest = new RequestType<CheckInputsParams, CheckInputsResult, void>('gradlens/checkInputs');

@@ -4,6 +4,11 @@ import type { CheckInputsResult } from '../protocol';
 import type { FunctionSummary } from './analysis';
 
 export function checkInputs(fn: FunctionSummary, inputs: string): CheckInputsResult {
+  const checked = checkAgainst(fn, inputs);
+  return { ...checked, params: fn.params };
+}
+
+function checkAgainst(fn: FunctionSummary, inputs: string): CheckInputsResult {
   const { args, errors } = parseArguments(inputs, 0, new LineMap(inputs));
   if (errors.length > 0) return { ok: false, message: `${errors[0].message} at column ${errors[0].span.col}; write the inputs as x=2.0, w=[1, 2]` };
   const given = new Set<string>();

@@ -18,8 +18,11 @@ import {
   checkInputsRequest,
   COMMANDS,
   evaluateRequest,
+  fromWire,
+  isEvaluationOutcome,
   resultNotification,
   resultRequest,
+  toWire,
   type CommandId,
   type EvaluateRequest,
   type EvaluationOutcome,
@@ -181,10 +184,15 @@ export function startServer(connection: Connection): void {
     return runCommand(command as CommandId, target, token);
   });
 
-  connection.onNotification(resultNotification, accept);
+  connection.onNotification(resultNotification, (data) => {
+    const outcome = fromWire(data, isEvaluationOutcome);
+    if (outcome) accept(outcome);
+    else connection.console.warn(`gradlens/result: ignored a malformed outcome: ${JSON.stringify(data)?.slice(0, 200)}`);
+  });
   connection.onRequest(resultRequest, (args) => {
     analysisOf(args.uri);
-    return results.get(args.uri, args.function) ?? null;
+    const outcome = results.get(args.uri, args.function);
+    return outcome ? toWire(outcome) : null;
   });
   connection.onRequest(checkInputsRequest, (params) => {
     const fn = analysisOf(params.uri)?.functions.find((f) => f.qualname === params.function);
@@ -193,7 +201,7 @@ export function startServer(connection: Connection): void {
   });
   connection.onRequest(evaluateRequest, (request, token) => {
     const fn = analysisOf(request.uri)?.functions.find((f) => f.qualname === request.function);
-    return evaluateHere(request, fn?.sourceHash ?? '', token);
+    return evaluateHere(request, fn?.sourceHash ?? '', token).then(toWire);
   });
 
   connection.onShutdown(() => execution.dispose());

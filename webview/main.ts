@@ -1,15 +1,16 @@
 // The page bundled into dist/webview.js: the panel, and the execution host that evaluates on the
-// webview's GPU. Every message from the extension is validated before it is acted on.
+// webview's GPU. Every message from the extension is validated before it is acted on; messages
+// cross as JSON (VS Code's postMessage), so both ways they go through the protocol's wire form.
 import { env } from '@tensorflow/tfjs-core';
 import { openExecutionHost } from '../evaluation';
-import { isExtensionToWebview, type ExtensionToWebview, type WebviewToExtension } from '../protocol';
+import { decodeWire, fromWire, isExtensionToWebview, toWire, type ExtensionToWebview, type Wire, type WebviewToExtension } from '../protocol';
 import { HostSession } from './host';
 import { PANEL_ROOT_ID } from './html';
 import { Panel } from './ui/panel';
 import { adoptPanelStyles } from './ui/styles';
 
 interface VsCodeApi {
-  postMessage(message: WebviewToExtension): void;
+  postMessage(message: Wire<WebviewToExtension>): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
@@ -19,7 +20,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
 env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 
 const vscode = acquireVsCodeApi();
-const post = (message: WebviewToExtension): void => vscode.postMessage(message);
+const post = (message: WebviewToExtension): void => vscode.postMessage(toWire(message));
 
 adoptPanelStyles(document);
 const root = document.getElementById(PANEL_ROOT_ID) ?? document.body;
@@ -30,11 +31,12 @@ const host = new HostSession(openExecutionHost, (message) => {
 });
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  if (!isExtensionToWebview(event.data)) {
-    post({ type: 'log', level: 'warn', message: `webview: ignored a malformed message: ${JSON.stringify(event.data)?.slice(0, 200)}` });
+  const message = fromWire(event.data, isExtensionToWebview);
+  if (!message) {
+    post({ type: 'log', level: 'warn', message: `webview: ignored a malformed message: ${JSON.stringify(decodeWire(event.data))?.slice(0, 200)}` });
     return;
   }
-  void handle(event.data).catch((e: unknown) =>
+  void handle(message).catch((e: unknown) =>
     post({ type: 'log', level: 'error', message: `webview: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` }),
   );
 });

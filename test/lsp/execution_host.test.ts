@@ -3,7 +3,7 @@
  * the results it is sent, and drops them once the function's text changes.
  */
 import { strict as assert } from 'node:assert';
-import { checkInputsRequest, COMMANDS, evaluateRequest, resultNotification, resultRequest, type CheckInputsResult, type EvaluationOutcome } from '../../protocol';
+import { checkInputsRequest, COMMANDS, evaluateRequest, fromWire, isEvaluationOutcome, resultNotification, resultRequest, toWire, type CheckInputsResult, type EvaluationOutcome } from '../../protocol';
 import { fileUri, LspClient, readText } from './client';
 
 const FILE = 'examples/seed_jax.py';
@@ -37,8 +37,8 @@ describe('language server with an execution-host client over --node-ipc', functi
   it('shows a gradlens/result in the lens and answers gradlens/resultOf with it', async () => {
     assert.ok(outcome.ok);
     const refreshes = host.codeLensRefreshes.length;
-    await host.connection.sendNotification(resultNotification, outcome);
-    assert.deepEqual(await host.connection.sendRequest(resultRequest, { uri, function: 'f' }), outcome);
+    await host.connection.sendNotification(resultNotification, toWire(outcome));
+    assert.deepEqual(fromWire(await host.connection.sendRequest(resultRequest, { uri, function: 'f' }), isEvaluationOutcome), outcome);
     assert.ok(host.codeLensRefreshes.length > refreshes);
     const [first] = await host.codeLenses(uri);
     assert.match(first.command!.title, /^∇x = 7\.0 · jit [\d.]+× (faster|slower)$/);
@@ -55,7 +55,7 @@ describe('language server with an execution-host client over --node-ipc', functi
     assert.equal((await host.codeLenses(uri))[0].command!.title, '∇ Compute gradient');
     assert.equal(await host.connection.sendRequest(resultRequest, { uri, function: 'f' }), null);
     // A result computed from the old text, arriving late, is not shown either.
-    await host.connection.sendNotification(resultNotification, outcome);
+    await host.connection.sendNotification(resultNotification, toWire(outcome));
     assert.equal((await host.codeLenses(uri))[0].command!.title, '∇ Compute gradient');
   });
 
@@ -66,14 +66,18 @@ describe('language server with an execution-host client over --node-ipc', functi
     assert.equal(document.command!.title, '∇ Compute gradient');
     // The function as the edit above left it: 4 + 6 + 6 at x = 2.
     const edited = text.replace('+ 5', '+ 6');
-    const outcome = await host.connection.sendRequest(evaluateRequest, { uri, text: edited, function: 'f', engines: 'eager', backend: 'wasm', graphs: false });
-    assert.ok(outcome.ok, JSON.stringify(outcome));
+    const outcome = fromWire(await host.connection.sendRequest(evaluateRequest, { uri, text: edited, function: 'f', engines: 'eager', backend: 'wasm', graphs: false }), isEvaluationOutcome);
+    assert.ok(outcome?.ok, JSON.stringify(outcome));
     assert.equal(outcome.result.value, 16);
     assert.match((await host.codeLenses(uri))[0].command!.title, /^∇x = 7\.0$/);
   });
 
   it('checks typed inputs against the parameters (gradlens/checkInputs)', async () => {
-    const check = (inputs: string): Promise<CheckInputsResult> => host.connection.sendRequest(checkInputsRequest, { uri, function: 'f', inputs });
+    const check = async (inputs: string): Promise<CheckInputsResult> => {
+      const { params, ...checked } = await host.connection.sendRequest(checkInputsRequest, { uri, function: 'f', inputs });
+      assert.deepEqual(params, ['x'], 'the parameters, for the input box placeholder');
+      return checked;
+    };
     assert.deepEqual(await check('x=2.0'), { ok: true });
     assert.deepEqual(await check('3.5'), { ok: true });
     assert.deepEqual(await check('y=1.0'), { ok: false, message: "f() has no parameter 'y' (its parameters: x)" });

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { ExtensionToWebview, WebviewToExtension } from '../../protocol';
+import { decodeWire, toWire, type ExtensionToWebview, type WebviewToExtension } from '../../protocol';
 import { panelHtml } from '../../webview';
 import { serveStatic } from '../webgpu/server';
 
@@ -103,7 +103,8 @@ export class WebviewPage {
       const w = window as unknown as { posted: unknown[]; violations: string[]; acquireVsCodeApi: () => unknown };
       w.posted = [];
       w.violations = [];
-      w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.posted.push(m), getState: () => undefined, setState: () => undefined });
+      // NB: VS Code carries webview messages as JSON text (NaN and Infinity become null there): so does the fake.
+      w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.posted.push(JSON.parse(JSON.stringify(m))), getState: () => undefined, setState: () => undefined });
       document.addEventListener('securitypolicyviolation', (e) => w.violations.push(`${e.violatedDirective} refused ${e.blockedURI}`));
       document.addEventListener('DOMContentLoaded', () => {
         for (const [k, v] of Object.entries(theme)) document.documentElement.style.setProperty(k, v);
@@ -113,15 +114,26 @@ export class WebviewPage {
     return new WebviewPage(page, folder, server, errors);
   }
 
-  /** Sends a message as the extension would (webview.postMessage arrives as a window message event). */
-  async send(message: ExtensionToWebview | Record<string, unknown>): Promise<void> {
-    // NB: sent as JSON text: Playwright's argument types recurse without end over the protocol's nested types.
-    await this.page.evaluate((json: string) => window.postMessage(JSON.parse(json), '*'), JSON.stringify(message));
+  /** Sends a message as the extension would (its wire form, arriving as a window message event). */
+  async send(message: ExtensionToWebview): Promise<void> {
+    await this.sendRaw(toWire(message));
   }
 
+  /** Sends data as it is, as a buggy or hostile sender might. */
+  async sendRaw(data: unknown): Promise<void> {
+    // NB: sent as JSON text: Playwright's argument types recurse without end over the protocol's nested types.
+    await this.page.evaluate((json: string) => window.postMessage(JSON.parse(json), '*'), JSON.stringify(data));
+  }
+
+  /** What the page posted, decoded from the wire as the extension decodes it (unvalidated). */
   async posted(): Promise<WebviewToExtension[]> {
     const json = await this.page.evaluate(() => JSON.stringify((window as unknown as { posted: unknown[] }).posted));
-    return JSON.parse(json) as WebviewToExtension[];
+    return decodeWire(JSON.parse(json)) as WebviewToExtension[];
+  }
+
+  /** What the page posted, exactly as it crossed (JSON). */
+  async postedRaw(): Promise<unknown[]> {
+    return JSON.parse(await this.page.evaluate(() => JSON.stringify((window as unknown as { posted: unknown[] }).posted))) as unknown[];
   }
 
   /** Waits for the first message posted to the extension of `type` whose `fields` equal those given. */
@@ -137,7 +149,7 @@ export class WebviewPage {
       wanted,
       { timeout: 60_000 },
     );
-    return JSON.parse((await found.jsonValue()) as string) as Extract<WebviewToExtension, { type: T }>;
+    return decodeWire(JSON.parse((await found.jsonValue()) as string)) as Extract<WebviewToExtension, { type: T }>;
   }
 
   async violations(): Promise<string[]> {

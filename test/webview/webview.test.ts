@@ -225,7 +225,7 @@ describe('webview panel and execution host in headless Chromium', function () {
   });
 
   it('ignores a malformed message and logs it', async () => {
-    await panel.send({ type: 'evaluate', id: 'three', request: {} });
+    await panel.sendRaw({ type: 'evaluate', id: 'three', request: {} });
     const log = await panel.waitForPosted('log');
     assert.equal(log.level, 'warn');
     assert.match(log.message, /malformed/);
