@@ -1,6 +1,6 @@
 /** The `gradlens.*` settings, read fresh each time: VS Code keeps them, so nothing here caches. */
 import * as vscode from 'vscode';
-import type { BackendSetting, EngineMode, EvaluationBudgets } from '../protocol';
+import { budgetsFromSettings, type BackendSetting, type EngineMode, type EvaluationBudgets } from '../protocol';
 
 export interface Config {
   readonly backend: BackendSetting;
@@ -15,11 +15,7 @@ export function readConfig(): Config {
     backend: c.get<BackendSetting>('backend', 'auto'),
     engines: c.get<EngineMode>('engines', 'both'),
     inlayHints: c.get<boolean>('inlayHints', true),
-    budgets: {
-      steps: c.get<number>('budget.steps', 1_000_000),
-      ms: c.get<number>('budget.seconds', 10) * 1000,
-      tensorBytes: c.get<number>('budget.tensorMiB', 256) * 1024 * 1024,
-    },
+    budgets: budgetsFromSettings((setting) => c.get<unknown>(`budget.${setting}`)),
   };
 }
 

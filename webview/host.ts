@@ -1,5 +1,5 @@
 import type { ExecutionHost } from '../evaluation';
-import { backendLabel, type BackendInfo, type BackendSetting, type EvaluateRequest, type EvaluationOutcome, type WebviewToExtension } from '../protocol';
+import { backendLabel, clampBudgets, type BackendInfo, type BackendSetting, type EvaluateRequest, type EvaluationOutcome, type WebviewToExtension } from '../protocol';
 
 export type OpenExecutionHost = (setting: BackendSetting) => Promise<ExecutionHost>;
 
@@ -32,7 +32,8 @@ export class HostSession {
       if (this.opened?.setting !== request.backend) this.post({ type: 'progress', id, message: `Opening the ${request.backend} backend…` });
       const host = await this.hostFor(request.backend);
       this.post({ type: 'progress', id, message: `Evaluating ${request.function}() on ${backendLabel(host.backend)}…` });
-      outcome = await host.evaluate(request, controller.signal);
+      const budgets = clampBudgets(request.budgets);
+      outcome = await host.evaluate({ ...request, ...(budgets ? { budgets } : {}) }, controller.signal);
       this.report(host.backend);
     } catch (e) {
       outcome = failed(request, e);
