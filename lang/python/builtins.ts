@@ -7,6 +7,7 @@ import { bindArgs } from './convert';
 import { EXCEPTION_TYPES, HaltError, pyError } from './exceptions';
 import { HostObject, type HostContext } from './host';
 import { dictUpdate, sortedList } from './methods';
+import { bitLength, chargeChars, chargeMoves } from './limits';
 import { floatDivmod, intFloorDiv, intMod, roundHalfEven } from './numbers';
 import {
   ELLIPSIS,
@@ -44,6 +45,7 @@ import {
   isNumber,
   iterate,
   len,
+  materialize,
   parseIntLiteral,
   repr,
   setattr,
@@ -148,12 +150,12 @@ strType.construct = (args, kwargs, ctx) => {
 };
 listType.construct = (args, kwargs, ctx) => {
   const x = iterableArg('list', args, kwargs);
-  return new PyList(x === undefined ? [] : [...iterate(x, ctx)]);
+  return new PyList(x === undefined ? [] : materialize(x, ctx));
 };
 tupleType.construct = (args, kwargs, ctx) => {
   const x = iterableArg('tuple', args, kwargs);
   if (x instanceof PyTuple) return x;
-  return new PyTuple(x === undefined ? [] : [...iterate(x, ctx)]);
+  return new PyTuple(x === undefined ? [] : materialize(x, ctx));
 };
 dictType.construct = (args, kwargs, ctx) => {
   const d = new PyDict();
@@ -287,7 +289,10 @@ function pow(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
   if (e < 0n) throw pyError('ValueError', 'base is not invertible for the given modulus');
   let r = 1n;
   b = intMod(b, m);
+  // A step per 64-bit word of the modulus each round: the products grow with it.
+  const words = Math.max(1, bitLength(m) >> 6);
   while (e > 0n) {
+    ctx.tick(words);
     if (e & 1n) r = (r * b) % m;
     b = (b * b) % m;
     e >>= 1n;
@@ -316,14 +321,24 @@ function divmod(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
 function reversed(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
   exactArgs('reversed', args, kwargs, 1);
   const x = args[0];
-  if (x instanceof PyList || x instanceof PyTuple) return new PyIterator('list_reverseiterator', [...x.items].reverse()[Symbol.iterator]());
-  if (typeof x === 'string' || x instanceof PyRange || x instanceof PyDict) {
-    return new PyIterator('reversed', [...iterate(x, ctx)].reverse()[Symbol.iterator]());
+  if (x instanceof PyList || x instanceof PyTuple) {
+    chargeMoves(ctx, x.items.length);
+    return new PyIterator('list_reverseiterator', [...x.items].reverse()[Symbol.iterator]());
+  }
+  if (x instanceof PyRange) {
+    const r = x;
+    const n = r.length;
+    return new PyIterator('range_iterator', (function* () {
+      for (let i = n - 1n; i >= 0n; i--) yield r.at(i);
+    })());
+  }
+  if (typeof x === 'string' || x instanceof PyDict) {
+    return new PyIterator('reversed', materialize(x, ctx).reverse()[Symbol.iterator]());
   }
   const hook = x instanceof HostObject || x instanceof PyInstance ? getattrOrUndefined(x, '__reversed__', ctx) : undefined;
   if (hook !== undefined) return ctx.call(hook, []);
   if (x instanceof HostObject || x instanceof PyInstance) {
-    return new PyIterator('reversed', [...iterate(x, ctx)].reverse()[Symbol.iterator]());
+    return new PyIterator('reversed', materialize(x, ctx).reverse()[Symbol.iterator]());
   }
   throw pyError('TypeError', `'${typeName(x)}' object is not reversible`);
 }
@@ -380,7 +395,9 @@ function print(write: (text: string) => void): NativeFn {
         if (v !== null) throw new HaltError('sandbox', "print(file=...) is not available in Gradlens: scripts cannot write files");
       } else throw pyError('TypeError', `'${k}' is an invalid keyword argument for print()`);
     }
-    write(args.map((a) => str(a, ctx)).join(sep) + end);
+    const text = args.map((a) => str(a, ctx)).join(sep) + end;
+    chargeChars(ctx, text.length);
+    write(text);
     return null;
   };
 }
@@ -432,7 +449,7 @@ export function createBuiltins(write: (text: string) => void): Map<string, PyVal
   });
   def('sorted', (args, kwargs, ctx) => {
     if (args.length !== 1) throw pyError('TypeError', `sorted expected 1 argument, got ${args.length}`);
-    return new PyList(sortedList([...iterate(args[0], ctx)], kwargs, ctx, 'sorted'));
+    return new PyList(sortedList(materialize(args[0], ctx), kwargs, ctx, 'sorted'));
   });
   def('reversed', reversed);
   def('enumerate', (args, kwargs, ctx) => {
@@ -568,13 +585,13 @@ export function createBuiltins(write: (text: string) => void): Map<string, PyVal
     if (n < 0n || n > 0x10ffffn) throw pyError('ValueError', 'chr() arg not in range(0x110000)');
     return String.fromCodePoint(Number(n));
   });
-  def('ord', (args, kwargs) => {
+  def('ord', (args, kwargs, ctx) => {
     exactArgs('ord', args, kwargs, 1);
     const s = args[0];
     if (typeof s !== 'string') throw pyError('TypeError', `ord() expected string of length 1, but ${typeName(s)} found`);
-    const chars = [...s];
-    if (chars.length !== 1) throw pyError('TypeError', `ord() expected a character, but string of length ${chars.length} found`);
-    return BigInt(chars[0].codePointAt(0)!);
+    const n = len(s, ctx);
+    if (n !== 1) throw pyError('TypeError', `ord() expected a character, but string of length ${n} found`);
+    return BigInt(s.codePointAt(0)!);
   });
   const radix = (name: string, base: number, prefix: string) =>
     def(name, (args, kwargs, ctx) => {

@@ -262,7 +262,12 @@ export class Interpreter implements HostContext {
   tick(n = 1): void {
     this.steps += n;
     if (this.steps > this.budgets.maxSteps) {
-      throw new HaltError('budget', `the script ran more than ${formatCount(this.budgets.maxSteps)} steps; is there an infinite loop?`, this.node.span);
+      const max = formatCount(this.budgets.maxSteps);
+      // A builtin charges what it is about to build at once (limits.ts): `list(range(10**9))` is no loop.
+      const message = n > 1000
+        ? `this line would take the script past ${max} steps (the step budget): it needs ${formatCount(n)} at once; make what it builds smaller`
+        : `the script ran more than ${max} steps; is there an infinite loop?`;
+      throw new HaltError('budget', message, this.node.span);
     }
     if ((this.steps & 1023) < n) this.checkClock();
   }
@@ -485,9 +490,9 @@ export class Interpreter implements HostContext {
     for (;;) {
       // An error while fetching the next item (zip(strict=True), a host iterator) belongs to the `for` line.
       this.node = s;
+      // NB: iterate charges the step of each iteration.
       const next = iterator.next();
       if (next.done) break;
-      this.tick();
       this.assign(s.target, next.value, scope);
       const r = this.execBlock(s.body, scope);
       if (r === BREAK) return NORMAL;
@@ -1307,7 +1312,6 @@ export class Interpreter implements HostContext {
         this.node = e;
         const next = iterator.next();
         if (next.done) break;
-        this.tick();
         this.assign(g.target, next.value, inner);
         let ok = true;
         for (const cond of g.ifs) {

@@ -25,6 +25,7 @@ import {
   contains,
   dictKey,
   eq,
+  extendList,
   formatHost,
   iterate,
   len,
@@ -33,6 +34,7 @@ import {
   toIndex,
   truthy,
 } from './ops';
+import { chargeChars, chargeItems, chargeMoves } from './limits';
 import { setOrder } from './setorder';
 import { typeName } from './types';
 
@@ -60,6 +62,8 @@ function simple<T extends PyValue>(min: number, max: number, f: (self: T, args: 
     bound(self, name, (s, args, kwargs, ctx) => {
       noKwargs(`${typeLabel}.${name}`, kwargs);
       arity(name, args, min, max);
+      // Every str method reads its string through once at least.
+      if (typeof s === 'string') chargeChars(ctx, s.length);
       return f(s, args, ctx);
     });
 }
@@ -85,11 +89,12 @@ function stripChars(s: string, chars: string | null, left: boolean, right: boole
   return s.slice(a, b);
 }
 
-function splitWhitespace(s: string, maxsplit: number): string[] {
+function splitWhitespace(s: string, maxsplit: number, ctx: HostContext): string[] {
   const out: string[] = [];
   let i = 0;
   const ws = /\s/;
   while (i < s.length) {
+    ctx.tick();
     while (i < s.length && ws.test(s[i])) i++;
     if (i >= s.length) break;
     if (maxsplit >= 0 && out.length === maxsplit) {
@@ -104,20 +109,31 @@ function splitWhitespace(s: string, maxsplit: number): string[] {
   return out;
 }
 
-function strSplit(s: string, sep: string | null, maxsplit: number): string[] {
-  if (sep === null) return splitWhitespace(s, maxsplit);
+/** How many pieces `s.split(sep)` makes, charged before they are made. */
+function chargeParts(s: string, sep: string, ctx: HostContext): void {
+  let n = 1;
+  for (let i = s.indexOf(sep); i >= 0; i = s.indexOf(sep, i + sep.length)) n++;
+  chargeItems(ctx, n);
+}
+
+function strSplit(s: string, sep: string | null, maxsplit: number, ctx: HostContext): string[] {
+  chargeChars(ctx, s.length);
+  if (sep === null) return splitWhitespace(s, maxsplit, ctx);
   if (sep === '') throw pyError('ValueError', 'empty separator');
+  chargeParts(s, sep, ctx);
   const parts = s.split(sep);
   if (maxsplit < 0 || parts.length <= maxsplit + 1) return parts;
   return [...parts.slice(0, maxsplit), parts.slice(maxsplit).join(sep)];
 }
 
-function strRsplit(s: string, sep: string | null, maxsplit: number): string[] {
-  if (maxsplit < 0) return strSplit(s, sep, -1);
+function strRsplit(s: string, sep: string | null, maxsplit: number, ctx: HostContext): string[] {
+  if (maxsplit < 0) return strSplit(s, sep, -1, ctx);
+  chargeChars(ctx, s.length);
   if (sep === null) {
-    const rev = splitWhitespace([...s].reverse().join(''), maxsplit);
+    const rev = splitWhitespace([...s].reverse().join(''), maxsplit, ctx);
     return rev.map((p) => [...p].reverse().join('')).reverse();
   }
+  if (sep !== '') chargeParts(s, sep, ctx);
   const parts = s.split(sep);
   if (parts.length <= maxsplit + 1) return parts;
   const keep = parts.length - maxsplit;
@@ -157,6 +173,7 @@ function cased(s: string, test: (ch: string) => boolean): boolean {
 
 function pad(s: string, args: PyValue[], ctx: HostContext, where: 'left' | 'right' | 'center'): string {
   const width = Number(toIndex(args[0], ctx));
+  chargeChars(ctx, width);
   const fill = args[1] === undefined ? ' ' : str(args[1], 'The fill character');
   if (fill.length !== 1) throw pyError('TypeError', 'The fill character must be exactly one character long');
   const n = width - s.length;
@@ -183,12 +200,12 @@ const STR_METHODS = nameTable<(self: string, name: string) => PyBuiltin>({
   split: (self, name) =>
     bound(self, name, (s, args, kwargs, ctx) => {
       const a = bindArgs(name, ['sep?', 'maxsplit?'], args, kwargs, ctx);
-      return new PyList(strSplit(s, optChars(a.get('sep')), a.int('maxsplit', -1)));
+      return new PyList(strSplit(s, optChars(a.get('sep')), a.int('maxsplit', -1), ctx));
     }),
   rsplit: (self, name) =>
     bound(self, name, (s, args, kwargs, ctx) => {
       const a = bindArgs(name, ['sep?', 'maxsplit?'], args, kwargs, ctx);
-      return new PyList(strRsplit(s, optChars(a.get('sep')), a.int('maxsplit', -1)));
+      return new PyList(strRsplit(s, optChars(a.get('sep')), a.int('maxsplit', -1), ctx));
     }),
   splitlines: simple(0, 1, (s, a, ctx) => {
     const keep = a[0] !== undefined && truthy(a[0], ctx);
@@ -197,6 +214,7 @@ const STR_METHODS = nameTable<(self: string, name: string) => PyBuiltin>({
     let last = 0;
     let m: RegExpExecArray | null;
     while ((m = re.exec(s))) {
+      ctx.tick();
       out.push(s.slice(last, keep ? re.lastIndex : m.index));
       last = re.lastIndex;
     }
@@ -206,18 +224,24 @@ const STR_METHODS = nameTable<(self: string, name: string) => PyBuiltin>({
   join: simple(1, 1, (s, a, ctx) => {
     const parts: string[] = [];
     let i = 0;
+    let length = 0;
     for (const x of iterate(a[0], ctx, 'can only join an iterable')) {
       if (typeof x !== 'string') throw pyError('TypeError', `sequence item ${i}: expected str instance, ${typeName(x)} found`);
       parts.push(x);
+      length += x.length + s.length;
       i++;
     }
+    chargeChars(ctx, length);
     return parts.join(s);
   }, 'str'),
   replace: simple(2, 3, (s, a, ctx) => {
     const old = str(a[0], 'replace() argument 1');
     const rep = str(a[1], 'replace() argument 2');
     let count = a[2] === undefined ? -1 : Number(toIndex(a[2], ctx));
-    if (count < 0) return old === '' ? rep + [...s].join(rep) + rep : s.split(old).join(rep);
+    let found = old === '' ? s.length + 1 : 0;
+    if (old !== '') for (let i = s.indexOf(old); i >= 0 && (count < 0 || found < count); i = s.indexOf(old, i + old.length)) found++;
+    chargeChars(ctx, s.length + Math.min(found, count < 0 ? found : count) * Math.max(0, rep.length - old.length));
+    if (count < 0) return old === '' ? rep + [...s].join(rep) + rep : s.replaceAll(old, rep);
     let out = '';
     let i = 0;
     while (count-- > 0) {
@@ -261,7 +285,9 @@ const STR_METHODS = nameTable<(self: string, name: string) => PyBuiltin>({
     const [from, to] = range(s, a, 1, ctx);
     const seg = s.slice(from, to);
     if (sub === '') return BigInt(seg.length + 1);
-    return BigInt(seg.split(sub).length - 1);
+    let n = 0;
+    for (let i = seg.indexOf(sub); i >= 0; i = seg.indexOf(sub, i + sub.length)) n++;
+    return BigInt(n);
   }, 'str'),
   partition: simple(1, 1, (s, a) => {
     const sep = str(a[0], 'argument');
@@ -278,6 +304,7 @@ const STR_METHODS = nameTable<(self: string, name: string) => PyBuiltin>({
   rjust: simple(1, 2, (s, a, ctx) => pad(s, a, ctx, 'right'), 'str'),
   zfill: simple(1, 1, (s, a, ctx) => {
     const width = Number(toIndex(a[0], ctx));
+    chargeChars(ctx, width);
     const sign = s[0] === '-' || s[0] === '+' ? s[0] : '';
     const body = sign ? s.slice(1) : s;
     return sign + body.padStart(width - sign.length, '0');
@@ -299,6 +326,7 @@ const STR_METHODS = nameTable<(self: string, name: string) => PyBuiltin>({
     for (const ch of s) {
       if (ch === '\t') {
         const n = size > 0 ? size - (col % size) : 0;
+        chargeChars(ctx, out.length + n);
         out += ' '.repeat(n);
         col += n;
       } else {
@@ -329,6 +357,7 @@ function sortItems(items: PyValue[], key: PyValue | undefined, reverse: boolean,
   const lt = (a: PyValue, b: PyValue) => truthy(compare('<', a, b, ctx), ctx);
   // Array.prototype.sort is stable; Python's reverse=True keeps equal items in their original order too.
   order.sort((i, j) => {
+    ctx.tick();
     const [a, b] = reverse ? [keys[j], keys[i]] : [keys[i], keys[j]];
     if (lt(a, b)) return -1;
     if (lt(b, a)) return 1;
@@ -352,13 +381,19 @@ function indexOf(items: readonly PyValue[], args: PyValue[], ctx: HostContext, w
   };
   const from = norm(args[1], 0);
   const to = norm(args[2], n);
-  for (let i = from; i < to; i++) if (items[i] === args[0] || eq(items[i], args[0], ctx)) return BigInt(i);
+  for (let i = from; i < to; i++) {
+    ctx.tick();
+    if (items[i] === args[0] || eq(items[i], args[0], ctx)) return BigInt(i);
+  }
   throw pyError('ValueError', what === 'list' ? `${ctx.repr(args[0])} is not in list` : 'tuple.index(x): x not in tuple');
 }
 
 function countOf(items: readonly PyValue[], x: PyValue, ctx: HostContext): bigint {
   let n = 0n;
-  for (const item of items) if (item === x || eq(item, x, ctx)) n++;
+  for (const item of items) {
+    ctx.tick();
+    if (item === x || eq(item, x, ctx)) n++;
+  }
   return n;
 }
 
@@ -368,10 +403,11 @@ const LIST_METHODS = nameTable<(self: PyList, name: string) => PyBuiltin>({
     return null;
   }, 'list'),
   extend: simple(1, 1, (l, a, ctx) => {
-    l.items.push(...iterate(a[0], ctx));
+    extendList(l, a[0], ctx);
     return null;
   }, 'list'),
   insert: simple(2, 2, (l, a, ctx) => {
+    chargeMoves(ctx, l.items.length);
     let i = Number(toIndex(a[0], ctx));
     const n = l.items.length;
     if (i < 0) i = Math.max(0, i + n);
@@ -383,17 +419,19 @@ const LIST_METHODS = nameTable<(self: PyList, name: string) => PyBuiltin>({
     let i = a[0] === undefined ? l.items.length - 1 : Number(toIndex(a[0], ctx));
     if (i < 0) i += l.items.length;
     if (i < 0 || i >= l.items.length) throw pyError('IndexError', 'pop index out of range');
+    chargeMoves(ctx, l.items.length - i);
     return l.items.splice(i, 1)[0];
   }, 'list'),
   remove: simple(1, 1, (l, a, ctx) => {
-    const i = l.items.findIndex((x) => x === a[0] || eq(x, a[0], ctx));
+    const i = l.items.findIndex((x) => (ctx.tick(), x === a[0] || eq(x, a[0], ctx)));
     if (i < 0) throw pyError('ValueError', 'list.remove(x): x not in list');
     l.items.splice(i, 1);
     return null;
   }, 'list'),
   index: simple(1, 3, (l, a, ctx) => indexOf(l.items, a, ctx, 'list'), 'list'),
   count: simple(1, 1, (l, a, ctx) => countOf(l.items, a[0], ctx), 'list'),
-  reverse: simple(0, 0, (l) => {
+  reverse: simple(0, 0, (l, _a, ctx) => {
+    chargeMoves(ctx, l.items.length);
     l.items.reverse();
     return null;
   }, 'list'),
@@ -410,7 +448,10 @@ const LIST_METHODS = nameTable<(self: PyList, name: string) => PyBuiltin>({
       }
       return null;
     }),
-  copy: simple(0, 0, (l) => new PyList([...l.items]), 'list'),
+  copy: simple(0, 0, (l, _a, ctx) => {
+    chargeItems(ctx, l.items.length);
+    return new PyList([...l.items]);
+  }, 'list'),
   clear: simple(0, 0, (l) => {
     l.items = [];
     return null;
@@ -428,6 +469,7 @@ export function dictUpdate(d: PyDict, args: PyValue[], kwargs: Kwargs, ctx: Host
   if (args.length > 1) throw pyError('TypeError', `${fname} expected at most 1 argument, got ${args.length}`);
   const src = args[0];
   if (src instanceof PyDict) {
+    chargeItems(ctx, src.size);
     for (const [k, v] of src.entries()) d.setByKey(dictKey(k), k, v);
   } else if (src !== undefined) {
     let i = 0;
@@ -464,7 +506,8 @@ const DICT_METHODS = nameTable<(self: PyDict, name: string) => PyBuiltin>({
     d.map.delete(k);
     return v;
   }, 'dict'),
-  popitem: simple(0, 0, (d) => {
+  popitem: simple(0, 0, (d, _a, ctx) => {
+    chargeMoves(ctx, d.size);
     const last = [...d.map.keys()].pop();
     if (last === undefined) throw pyError('KeyError', 'popitem(): dictionary is empty');
     const [k, v] = d.map.get(last)!;
@@ -479,7 +522,8 @@ const DICT_METHODS = nameTable<(self: PyDict, name: string) => PyBuiltin>({
     d.setByKey(k, a[0], dflt);
     return dflt;
   }, 'dict'),
-  copy: simple(0, 0, (d) => {
+  copy: simple(0, 0, (d, _a, ctx) => {
+    chargeItems(ctx, d.size);
     const out = new PyDict();
     for (const [k, [key, v]] of d.map) out.map.set(k, [key, v]);
     return out;
@@ -504,8 +548,13 @@ function setCombine(op: '|' | '&' | '-' | '^') {
     bound(self, name, (s, args, kwargs, ctx) => {
       noKwargs(`set.${name}`, kwargs);
       let out = new PySet(s.frozen);
+      chargeItems(ctx, s.size);
       for (const [k, v] of s.map) out.map.set(k, v);
-      for (const a of args) out = setOp(op, out, toSet(a, ctx));
+      for (const a of args) {
+        const other = toSet(a, ctx);
+        chargeItems(ctx, out.size + other.size);
+        out = setOp(op, out, other);
+      }
       return out;
     });
 }
@@ -515,7 +564,11 @@ function setUpdate(op: '|' | '&' | '-' | '^') {
     bound(self, name, (s, args, kwargs, ctx) => {
       noKwargs(`set.${name}`, kwargs);
       let out: PySet = s;
-      for (const a of args) out = setOp(op, out, toSet(a, ctx));
+      for (const a of args) {
+        const other = toSet(a, ctx);
+        chargeItems(ctx, out.size + other.size);
+        out = setOp(op, out, other);
+      }
       if (out !== s) {
         s.map.clear();
         for (const [k, v] of out.map) s.map.set(k, v);
@@ -547,7 +600,8 @@ const SET_METHODS = nameTable<(self: PySet, name: string) => PyBuiltin>({
     s.map.clear();
     return null;
   }, 'set'),
-  copy: simple(0, 0, (s) => {
+  copy: simple(0, 0, (s, _a, ctx) => {
+    chargeItems(ctx, s.size);
     const out = new PySet(s.frozen);
     for (const [k, v] of s.map) out.map.set(k, v);
     return out;
@@ -562,6 +616,7 @@ const SET_METHODS = nameTable<(self: PySet, name: string) => PyBuiltin>({
   symmetric_difference_update: setUpdate('^'),
   issubset: simple(1, 1, (s, a, ctx) => {
     const o = toSet(a[0], ctx);
+    chargeItems(ctx, s.size);
     return [...s.map.keys()].every((k) => o.map.has(k));
   }, 'set'),
   issuperset: simple(1, 1, (s, a, ctx) => [...toSet(a[0], ctx).map.keys()].every((k) => s.map.has(k)), 'set'),

@@ -32,6 +32,7 @@ import {
   type PyValue,
 } from './objects';
 import { exceptionText } from './exceptions';
+import { chargeChars, chargeItems, checkDecimalDigits, checkIntBits, checkIntDigits, bitLength, intToDecimal } from './limits';
 import { setOrder } from './setorder';
 import { typeName, typeOf } from './types';
 
@@ -176,13 +177,15 @@ export function repr(v: PyValue, ctx: HostContext): string {
     case 'boolean':
       return v ? 'True' : 'False';
     case 'bigint':
-      return v.toString();
+      return intToDecimal(v);
     case 'number':
       return floatRepr(v);
     case 'string':
+      chargeChars(ctx, v.length);
       return strRepr(v);
   }
   if (v === null) return 'None';
+  if (v instanceof PyList || v instanceof PyTuple || v instanceof PyDict || v instanceof PySet) chargeItems(ctx, len(v, ctx));
   if (v instanceof PyList) return reprGuarded(v, '[', ']', () => `[${v.items.map((x) => repr(x, ctx)).join(', ')}]`);
   if (v instanceof PyTuple) {
     return reprGuarded(v, '(', ')', () => (v.items.length === 1 ? `(${repr(v.items[0], ctx)},)` : `(${v.items.map((x) => repr(x, ctx)).join(', ')})`));
@@ -264,6 +267,8 @@ export function formatValue(v: PyValue, spec: string, ctx: HostContext): string 
     case 'boolean':
       return spec === '' ? (v ? 'True' : 'False') : formatInt(v ? 1n : 0n, spec);
     case 'bigint':
+      // CPython's digit limit holds for every decimal presentation; hex, octal and binary have none.
+      if (!/[xXobc]$/.test(spec)) checkIntDigits(v);
       return formatInt(v, spec);
     case 'number':
       return formatFloat(v, spec);
@@ -376,13 +381,21 @@ export function parseIntLiteral(text: string, base: number): bigint {
     b = { x: 16, o: 8, b: 2 }[prefix[1].toLowerCase() as 'x' | 'o' | 'b'];
     s = s.slice(2);
   } else if (base === 0) b = 10;
+  // CPython limits every base but the powers of two; 2, 8 and 16 parse natively, in linear time.
+  if (b !== 2 && b !== 8 && b !== 16) checkDecimalDigits(s.length);
   const digits = '0123456789abcdefghijklmnopqrstuvwxyz'.slice(0, b);
   if (s === '' || ![...s.toLowerCase()].every((c) => digits.includes(c)) || (base === 0 && b === 10 && /^0+[1-9]/.test(s))) {
     throw pyError('ValueError', `invalid literal for int() with base ${base}: ${strRepr(text)}`);
   }
   let n = 0n;
-  const B = BigInt(b);
-  for (const c of s.toLowerCase()) n = n * B + BigInt(digits.indexOf(c));
+  if (b === 2 || b === 8 || b === 16) {
+    checkIntBits(s.length * Math.log2(b), `int() of ${s.length} digits`);
+    n = BigInt(`0${{ 2: 'b', 8: 'o', 16: 'x' }[b]}${s}`);
+  }
+  else {
+    const B = BigInt(b);
+    for (const c of s.toLowerCase()) n = n * B + BigInt(digits.indexOf(c));
+  }
   return neg ? -n : n;
 }
 
@@ -417,6 +430,9 @@ function unsupported(op: BinaryOp, a: PyValue, b: PyValue): never {
   throw pyError('TypeError', `unsupported operand type(s) for ${shown}: '${typeName(a)}' and '${typeName(b)}'`);
 }
 
+/** Past it an int product is checked against the int size limit. */
+const BIG = 1n << 4096n;
+
 export function intOp(op: BinaryOp, a: bigint, b: bigint): PyValue {
   switch (op) {
     case '+':
@@ -424,6 +440,7 @@ export function intOp(op: BinaryOp, a: bigint, b: bigint): PyValue {
     case '-':
       return a - b;
     case '*':
+      if ((a > BIG || a < -BIG) && (b > BIG || b < -BIG)) checkIntBits(bitLength(a) + bitLength(b), 'the product');
       return a * b;
     case '/': {
       if (b === 0n) throw pyError('ZeroDivisionError', 'division by zero');
@@ -442,14 +459,11 @@ export function intOp(op: BinaryOp, a: bigint, b: bigint): PyValue {
         if (a === 0n) throw pyError('ZeroDivisionError', '0.0 cannot be raised to a negative power');
         return floatOp('**', intToFloat(a), Number(b));
       }
-      if (a !== 0n && a !== 1n && a !== -1n) {
-        const bits = Number(b) * a.toString(2).length;
-        if (bits > 4e6) throw pyError('MemoryError', `integer result of ${a} ** ${b} is too large for Gradlens`);
-      }
+      if (a !== 0n && a !== 1n && a !== -1n) checkIntBits(Number(b) * (bitLength(a) - 1) + 1, b > BIG || a > BIG || a < -BIG ? 'the power' : `${a} ** ${b}`);
       return a ** b;
     case '<<':
       if (b < 0n) throw pyError('ValueError', 'negative shift count');
-      if (b > 4000000n) throw pyError('MemoryError', 'integer result of a << shift is too large for Gradlens');
+      if (a !== 0n) checkIntBits(bitLength(a) + Number(b), 'the shifted int');
       return a << b;
     case '>>':
       if (b < 0n) throw pyError('ValueError', 'negative shift count');
@@ -516,28 +530,50 @@ function numericOp(op: BinaryOp, a: bigint | boolean | number, b: bigint | boole
   return intOp(op, asBig(a), asBig(b));
 }
 
-function repeat<T>(items: readonly T[], n: PyValue, a: PyValue, ctx: HostContext): T[] {
-  const count = Number(toIndex(n, ctx, `can't multiply sequence by non-int of type '${typeName(n)}'`));
-  void a;
-  if (count <= 0) return [];
-  if (count * items.length > 1e8) throw pyError('MemoryError', 'sequence too large for Gradlens');
+function repeatCount(n: PyValue, ctx: HostContext): number {
+  return Math.max(0, Number(toIndex(n, ctx, `can't multiply sequence by non-int of type '${typeName(n)}'`)));
+}
+
+/** `items * n`, charged one step per item made before any is. */
+function repeat<T>(items: readonly T[], n: PyValue, ctx: HostContext): T[] {
+  const count = repeatCount(n, ctx);
+  chargeItems(ctx, count * items.length);
   const out: T[] = [];
-  for (let i = 0; i < count; i++) out.push(...items);
+  for (let i = 0; i < count; i++) for (const x of items) out.push(x);
   return out;
 }
+
+function repeatStr(s: string, n: PyValue, ctx: HostContext): string {
+  const count = repeatCount(n, ctx);
+  chargeChars(ctx, count * s.length);
+  return s.repeat(count);
+}
+
+/** `a + b` for strs: ropes make it cheap, but not past the longest str. */
+function concat(a: string, b: string, ctx: HostContext): string {
+  if (a.length + b.length > MAX_CONCAT) chargeChars(ctx, a.length + b.length);
+  return a + b;
+}
+const MAX_CONCAT = 1 << 24;
 
 function sequenceOp(op: BinaryOp, a: PyValue, b: PyValue, ctx: HostContext): PyValue {
   if (op === '+') {
     if (typeof a === 'string') {
-      if (typeof b === 'string') return a + b;
+      if (typeof b === 'string') return concat(a, b, ctx);
       throw pyError('TypeError', `can only concatenate str (not "${typeName(b)}") to str`);
     }
     if (a instanceof PyList) {
-      if (b instanceof PyList) return new PyList([...a.items, ...b.items]);
+      if (b instanceof PyList) {
+        chargeItems(ctx, a.items.length + b.items.length);
+        return new PyList(a.items.concat(b.items));
+      }
       throw pyError('TypeError', `can only concatenate list (not "${typeName(b)}") to list`);
     }
     if (a instanceof PyTuple) {
-      if (b instanceof PyTuple) return new PyTuple([...a.items, ...b.items]);
+      if (b instanceof PyTuple) {
+        chargeItems(ctx, a.items.length + b.items.length);
+        return new PyTuple(a.items.concat(b.items));
+      }
       throw pyError('TypeError', `can only concatenate tuple (not "${typeName(b)}") to tuple`);
     }
   }
@@ -545,16 +581,18 @@ function sequenceOp(op: BinaryOp, a: PyValue, b: PyValue, ctx: HostContext): PyV
     const isSeq = (v: PyValue) => typeof v === 'string' || v instanceof PyList || v instanceof PyTuple;
     const [seq, n] = isSeq(a) && !isSeq(b) ? [a, b] : isSeq(b) && !isSeq(a) ? [b, a] : [null, null];
     if (seq !== null && (isInt(n) || n instanceof HostObject || n instanceof PyInstance || typeof n === 'number')) {
-      if (typeof seq === 'string') return repeat([seq], n, a, ctx).join('');
-      if (seq instanceof PyList) return new PyList(repeat(seq.items, n, a, ctx));
-      if (seq instanceof PyTuple) return new PyTuple(repeat(seq.items, n, a, ctx));
+      if (typeof seq === 'string') return repeatStr(seq, n, ctx);
+      if (seq instanceof PyList) return new PyList(repeat(seq.items, n, ctx));
+      if (seq instanceof PyTuple) return new PyTuple(repeat(seq.items, n, ctx));
     }
   }
   if (op === '%' && typeof a === 'string') return percentFormat(a, b, formatHost(ctx));
   if (a instanceof PySet && b instanceof PySet && (op === '|' || op === '&' || op === '-' || op === '^')) {
+    chargeItems(ctx, a.size + b.size);
     return setOp(op, a, b);
   }
   if (op === '|' && a instanceof PyDict && b instanceof PyDict) {
+    chargeItems(ctx, a.size + b.size);
     const out = new PyDict();
     for (const [k, v] of a.entries()) out.setByKey(dictKey(k), k, v);
     for (const [k, v] of b.entries()) out.setByKey(dictKey(k), k, v);
@@ -622,11 +660,11 @@ export function binary(op: BinaryOp, a: PyValue, b: PyValue, ctx: HostContext): 
 export function inplace(op: BinaryOp, a: PyValue, b: PyValue, ctx: HostContext): PyValue {
   if (a instanceof PyList) {
     if (op === '+') {
-      a.items.push(...iterate(b, ctx));
+      extendList(a, b, ctx);
       return a;
     }
     if (op === '*') {
-      a.items = repeat(a.items, b, a, ctx);
+      a.items = repeat(a.items, b, ctx);
       return a;
     }
   }
@@ -639,6 +677,7 @@ export function inplace(op: BinaryOp, a: PyValue, b: PyValue, ctx: HostContext):
     if (r !== undefined && r !== NOT_IMPLEMENTED) return r;
   }
   if (a instanceof PySet && b instanceof PySet && (op === '|' || op === '&' || op === '-' || op === '^')) {
+    chargeItems(ctx, a.size + b.size);
     const r = setOp(op, a, b);
     a.map.clear();
     for (const [k, v] of r.map) a.map.set(k, v);
@@ -693,6 +732,7 @@ function ordered(op: CompareOp, c: number): boolean {
 function compareSequences(op: CompareOp, a: readonly PyValue[], b: readonly PyValue[], ctx: HostContext): boolean {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
+    ctx.tick();
     if (!eq(a[i], b[i], ctx)) {
       if (op === '==') return false;
       if (op === '!=') return true;
@@ -763,12 +803,16 @@ function structuralEq(a: PyValue, b: PyValue, ctx: HostContext): boolean {
   if (a instanceof PyDict && b instanceof PyDict) {
     if (a.size !== b.size) return false;
     for (const [k, [, v]] of a.map) {
+      ctx.tick();
       const w = b.getByKey(k);
       if (w === undefined || !eq(v, w, ctx)) return false;
     }
     return true;
   }
-  if (a instanceof PySet && b instanceof PySet) return a.size === b.size && [...a.map.keys()].every((k) => b.map.has(k));
+  if (a instanceof PySet && b instanceof PySet) {
+    chargeItems(ctx, a.size);
+    return a.size === b.size && [...a.map.keys()].every((k) => b.map.has(k));
+  }
   if (a instanceof PyRange && b instanceof PyRange) {
     const n = a.length;
     return n === b.length && (n === 0n || (a.start === b.start && (n === 1n || a.step === b.step)));
@@ -789,6 +833,7 @@ export function eq(a: PyValue, b: PyValue, ctx: HostContext): boolean {
 export function contains(container: PyValue, item: PyValue, ctx: HostContext): boolean {
   if (typeof container === 'string') {
     if (typeof item !== 'string') throw pyError('TypeError', `'in <string>' requires string as left operand, not ${typeName(item)}`);
+    chargeChars(ctx, container.length);
     return container.includes(item);
   }
   if (container instanceof PyDict) return container.map.has(dictKey(item));
@@ -867,11 +912,49 @@ function* instanceIterator(it: PyValue, ctx: HostContext): IterableIterator<PyVa
   }
 }
 
-/** A JS iterable over a Python iterable. */
+/** A JS iterable over a Python iterable, charging one step per item (see limits.ts). */
 export function iterate(v: PyValue, ctx: HostContext, message?: string): Iterable<PyValue> {
+  return charged(items(v, ctx, message), ctx);
+}
+
+function* charged(items: Iterable<PyValue>, ctx: HostContext): IterableIterator<PyValue> {
+  for (const x of items) {
+    ctx.tick();
+    yield x;
+  }
+}
+
+/**
+ * A Python iterable's items in a new array, charged before they are copied when the iterable's
+ * size is known: `list(range(10**9))` stops at once at the step budget.
+ */
+export function materialize(v: PyValue, ctx: HostContext, message?: string): PyValue[] {
+  const n = knownLength(v);
+  if (n === null) return [...iterate(v, ctx, message)];
+  chargeItems(ctx, n);
+  return [...items(v, ctx, message)];
+}
+
+function knownLength(v: PyValue): number | null {
+  if (v instanceof PyList || v instanceof PyTuple) return v.items.length;
+  if (v instanceof PyRange) return Number(v.length);
+  if (typeof v === 'string') return v.length;
+  if (v instanceof PyDict || v instanceof PySet) return v.size;
+  if (v instanceof PyDictView) return v.dict.size;
+  return null;
+}
+
+/** `list.extend`, `list += it`. */
+export function extendList(list: PyList, it: PyValue, ctx: HostContext): void {
+  // NB: no push(...items): spreading a million arguments overflows the JS stack.
+  for (const x of it === list ? [...list.items] : materialize(it, ctx)) list.items.push(x);
+}
+
+function items(v: PyValue, ctx: HostContext, message?: string): Iterable<PyValue> {
   if (v instanceof PyList) return listIterator(v);
   if (v instanceof PyTuple) return v.items;
-  if (typeof v === 'string') return astral(v) ?? v.split('');
+  // NB: for-of walks code points, as Python does, without an array of them all.
+  if (typeof v === 'string') return v[Symbol.iterator]();
   if (v instanceof PyRange) return rangeIterator(v);
   if (v instanceof PyDict) return [...v.keys()];
   if (v instanceof PySet) return setOrder([...v.map.values()]);
@@ -922,6 +1005,7 @@ export function sliceIndices(s: PySlice, n: number, ctx: HostContext): { start: 
 
 function sliceItems<T>(items: readonly T[], s: PySlice, ctx: HostContext): T[] {
   const { start, step, count } = sliceIndices(s, items.length, ctx);
+  chargeItems(ctx, count);
   if (step === 1) return items.slice(start, start + count);
   const out: T[] = [];
   for (let i = 0, j = start; i < count; i++, j += step) out.push(items[j]);
@@ -952,7 +1036,14 @@ export function getitem(obj: PyValue, index: PyValue, ctx: HostContext): PyValue
   }
   if (typeof obj === 'string') {
     const chars = astral(obj) ?? obj;
-    if (index instanceof PySlice) return sliceItems(typeof chars === 'string' ? chars.split('') : chars, index, ctx).join('');
+    if (index instanceof PySlice) {
+      if (typeof chars === 'string') {
+        const { start, step, count } = sliceIndices(index, chars.length, ctx);
+        chargeChars(ctx, count);
+        if (step === 1) return chars.slice(start, start + count);
+      }
+      return sliceItems(typeof chars === 'string' ? chars.split('') : chars, index, ctx).join('');
+    }
     const n = Number(toIndex(index, ctx, `string indices must be integers, not '${typeName(index)}'`));
     const j = n < 0 ? n + chars.length : n;
     if (j < 0 || j >= chars.length) throw pyError('IndexError', 'string index out of range');
@@ -979,10 +1070,12 @@ export function getitem(obj: PyValue, index: PyValue, ctx: HostContext): PyValue
 export function setitem(obj: PyValue, index: PyValue, value: PyValue, ctx: HostContext): void {
   if (obj instanceof PyList) {
     if (index instanceof PySlice) {
-      const items = [...iterate(value, ctx, 'can only assign an iterable')];
+      const items = materialize(value, ctx, 'can only assign an iterable');
       const { start, step, count } = sliceIndices(index, obj.items.length, ctx);
       if (step === 1) {
-        obj.items.splice(start, count, ...items);
+        // NB: not splice(start, count, ...items), which overflows the JS stack for long assignments.
+        chargeItems(ctx, obj.items.length);
+        obj.items = [...obj.items.slice(0, start), ...items, ...obj.items.slice(start + count)];
         return;
       }
       if (items.length !== count) {
@@ -1010,6 +1103,7 @@ export function delitem(obj: PyValue, index: PyValue, ctx: HostContext): void {
   if (obj instanceof PyList) {
     if (index instanceof PySlice) {
       const { start, step, count } = sliceIndices(index, obj.items.length, ctx);
+      chargeItems(ctx, obj.items.length);
       const drop = new Set<number>();
       for (let i = 0, j = start; i < count; i++, j += step) drop.add(j);
       obj.items = obj.items.filter((_, i) => !drop.has(i));

@@ -7,6 +7,7 @@ import { bindArgs } from '../convert';
 import { pyError } from '../exceptions';
 import { pyFunction, type HostContext } from '../host';
 import { PyModule, PyTuple, type Kwargs, type NativeFn, type PyValue } from '../objects';
+import { bitLength, checkIntBits } from '../limits';
 import { binary, intToFloat, iterate, toFloat, toIndex } from '../ops';
 import type { ModuleShim } from '../modules';
 import { typeName } from '../types';
@@ -85,12 +86,40 @@ function gcd(a: bigint, b: bigint): bigint {
   return a;
 }
 
-function factorial(n: bigint): bigint {
+function factorial(n: bigint, ctx: HostContext): bigint {
   if (n < 0n) throw pyError('ValueError', 'factorial() not defined for negative values');
   if (n > 20000n) throw pyError('MemoryError', 'factorial() argument is too large for Gradlens');
   let r = 1n;
-  for (let i = 2n; i <= n; i++) r *= i;
+  for (let i = 2n; i <= n; i++) {
+    ctx.tick();
+    r *= i;
+  }
   return r;
+}
+
+/** log2 of n! / (n-k)!, to refuse a comb or perm past the int size limit before computing it. */
+function log2Falling(n: bigint, k: bigint): number {
+  const N = Number(n);
+  const K = Number(k);
+  if (!Number.isFinite(N)) return K * bitLength(n);
+  if (K < 64) return K * Math.log2(N + 1);
+  return (lnGamma(N + 1) - lnGamma(N - K + 1)) / Math.LN2;
+}
+
+function lnGamma(x: number): number {
+  // Stirling's series; exact enough to compare against a limit of millions of bits.
+  return x < 2 ? 0 : (x - 0.5) * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI) + 1 / (12 * x);
+}
+
+/** isqrt by Newton's iteration on bigints: floor(sqrt(n)) for n >= 2. */
+function isqrt(n: bigint, ctx: HostContext): bigint {
+  let x = 1n << BigInt((bitLength(n) + 1) >> 1);
+  for (;;) {
+    ctx.tick();
+    const y = (x + n / x) >> 1n;
+    if (y >= x) return x;
+    x = y;
+  }
 }
 
 /** Shewchuk's exact summation, CPython's msum, with its final correct rounding. */
@@ -489,7 +518,7 @@ export const mathModule: ModuleShim = {
     def('isclose', isclose);
     def('factorial', (args, kwargs, ctx) => {
       one(args, kwargs, 'factorial');
-      return factorial(integral(args[0], ctx));
+      return factorial(integral(args[0], ctx), ctx);
     });
     def('gcd', (args, _kw, ctx) => args.map((a) => integral(a, ctx)).reduce(gcd, 0n));
     def('lcm', (args, _kw, ctx) =>
@@ -506,10 +535,7 @@ export const mathModule: ModuleShim = {
       const n = integral(args[0], ctx);
       if (n < 0n) throw pyError('ValueError', 'isqrt() argument must be nonnegative');
       if (n < 2n) return n;
-      let x = BigInt(Math.floor(Math.sqrt(Number(n))));
-      while (x * x > n) x--;
-      while ((x + 1n) * (x + 1n) <= n) x++;
-      return x;
+      return isqrt(n, ctx);
     });
     def('comb', (args, _kw, ctx) => {
       two(args, 'comb');
@@ -519,8 +545,12 @@ export const mathModule: ModuleShim = {
       if (k < 0n) throw pyError('ValueError', 'k must be a non-negative integer');
       if (k > n) return 0n;
       if (k > n - k) k = n - k;
+      checkIntBits(log2Falling(n, k) - log2Falling(k, k), `comb(${n}, ${k})`);
       let r = 1n;
-      for (let i = 1n; i <= k; i++) r = (r * (n - k + i)) / i;
+      for (let i = 1n; i <= k; i++) {
+        ctx.tick();
+        r = (r * (n - k + i)) / i;
+      }
       return r;
     });
     def('perm', (args, _kw, ctx) => {
@@ -530,8 +560,12 @@ export const mathModule: ModuleShim = {
       const k = args.length > 1 && args[1] !== null ? integral(args[1], ctx) : n;
       if (k < 0n) throw pyError('ValueError', 'k must be a non-negative integer');
       if (k > n) return 0n;
+      checkIntBits(log2Falling(n, k), `perm(${n}, ${k})`);
       let r = 1n;
-      for (let i = 0n; i < k; i++) r *= n - i;
+      for (let i = 0n; i < k; i++) {
+        ctx.tick();
+        r *= n - i;
+      }
       return r;
     });
     def('hypot', (args, _kw, ctx) => {
