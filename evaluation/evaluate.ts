@@ -69,9 +69,13 @@ export async function withTarget<T>(
 }
 
 export async function evaluate(request: EvaluateRequest, profiler: Profiler, info: BackendInfo, signal?: CancelSignal): Promise<EvaluationOutcome> {
+  // Reads of the script's top level (before the example call) count too.
+  const hostReads = () => profiler.backend.hostReads?.().reads ?? 0;
+  const readsBefore = hostReads();
   const outcome = await withTarget(request, profiler, signal, async (stages, sourceHash) => {
     const { target } = stages;
     const runs = await runEngines(stages);
+    const readsOnHost = hostReads() - readsBefore;
     // Ops made outside the function's own lines (a transformation's call site) have no line to show on.
     const inBody = ({ line }: { line: number }) => inFunction(target.fn, line);
     const eager = runs.eager && { ...runs.eager, lines: runs.eager.lines.filter(inBody) };
@@ -85,6 +89,7 @@ export async function evaluate(request: EvaluateRequest, profiler: Profiler, inf
       ...(jit ? { jit } : {}),
       ...(runs.jitError ? { jitError: runs.jitError } : {}),
       ...(runs.nonFinite ? { nonFinite: runs.nonFinite } : {}),
+      ...(readsOnHost > 0 ? { hostReads: readsOnHost } : {}),
       ...(runs.graphs ? { graphs: runs.graphs } : {}),
       ...(runs.plot ? { plot: runs.plot } : {}),
     };

@@ -139,6 +139,11 @@ export interface EvaluationResult {
   /** Why the jit engine did not run where it was asked for and eager did (`FILE:LINE:COL: error: ...`). */
   readonly jitError?: string;
   readonly nonFinite?: NonFinite;
+  /**
+   * On a GPU that cannot be read synchronously (SwiftShader): how many values the code read at
+   * once (`.item()`, `print(t)`, `float(t)`, `if t > 0:`) were computed on the CPU for it; absent when none.
+   */
+  readonly hostReads?: number;
   readonly graphs?: readonly GraphView[];
   readonly plot?: PlotData;
 }

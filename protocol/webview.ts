@@ -192,6 +192,7 @@ function isEvaluationResult(x: unknown): boolean {
     grad: isGrad,
     eager: optional(isEagerRun),
     jit: optional(isJitRun),
+    hostReads: optional(isInteger),
     nonFinite: optional((n) =>
       shape(n, {
         range: isSourceRange,

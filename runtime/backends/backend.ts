@@ -31,8 +31,19 @@ export interface Backend<A extends DeviceArray = DeviceArray> {
   dispose(x: A): void;
   /** Arrays allocated and not yet disposed: tests use it to prove that nothing leaks. */
   liveCount(): number;
+  /**
+   * Present on a GPU backend that cannot read the GPU synchronously: the synchronous reads it
+   * answered by computing values on the CPU (see webgpu/host_values.ts), since it was made.
+   */
+  readonly hostReads?: () => HostReadStats;
   /** Present on a backend over a GPU: runs compute shaders on its own arrays (the jit's fused kernels). */
   readonly shaders?: ShaderRunner<A>;
+}
+
+/** Synchronous reads answered on the CPU: arrays read, and the ops computed again for them. */
+export interface HostReadStats {
+  readonly reads: number;
+  readonly ops: number;
 }
 
 /**

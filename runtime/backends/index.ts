@@ -1,5 +1,5 @@
 export {
-  BACKEND_NAMES, type Backend, type BackendName, type DeviceArray, type Kernel, type KernelTable, type ShaderProgram, type ShaderRunner,
+  BACKEND_NAMES, type Backend, type BackendName, type DeviceArray, type HostReadStats, type Kernel, type KernelTable, type ShaderProgram, type ShaderRunner,
 } from './backend';
 export { createTfjsBackend, TfjsArray, type TfjsBackendName } from './tfjs';
 export { createReferenceBackend, ReferenceArray, REFERENCE_KERNELS } from './reference';

@@ -66,6 +66,7 @@ async function withFallback(gpu: Awaited<ReturnType<typeof createWebgpuBackend>>
     get name() { return current.name; },
     get dtypes() { return current.dtypes; },
     get shaders() { return current.shaders; },
+    get hostReads() { return current.hostReads; },
     upload: (values, aval) => current.upload(values, aval),
     run: (prim, inputs, params, out) => current.run(prim, inputs, params, out),
     readSync: (x: DeviceArray) => current.readSync(x),

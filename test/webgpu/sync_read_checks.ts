@@ -11,13 +11,13 @@ export interface ScriptRun { output: string; error: string | null; ms: number; h
 /** Runs `source` as `gradlens run` does, on the page's webgpu backend or on the float32-faithful reference backend. */
 export function runScript(gpu: WebgpuBackend, source: string, on: 'webgpu' | 'reference'): ScriptRun {
   const backend: Backend = on === 'webgpu' ? gpu : createReferenceBackend();
-  const before = gpu.hostReadStats();
+  const before = gpu.hostReads();
   const liveBefore = backend.liveCount();
   let output = '';
   const started = performance.now();
   const result = runPython(source, new EagerEngine(backend), { file: 'train.py', stdout: (t) => { output += t; } });
   const ms = performance.now() - started;
-  const after = gpu.hostReadStats();
+  const after = gpu.hostReads();
   return {
     output, error: result.error && formatError(result.error), ms,
     hostReads: { reads: after.reads - before.reads, ops: after.ops - before.ops },

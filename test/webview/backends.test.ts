@@ -93,6 +93,14 @@ describe('the panel on each backend setting, under its CSP', function () {
     it(`${backend}: a PyTorch training loop with .item(), print, float(t) and if t > 0 before the example call and inside the function`, async () => {
       const result = await evaluate(fixture('train_torch.py'), TRAIN, 'loss_fn', backend);
       assertMatches(result, JSON.parse(fixture('train_torch.reference.json')) as Reference, ['eager']);
+      // Where the values read at once came from: SwiftShader's GPU cannot be read synchronously.
+      if (backend === 'webgpu') {
+        assert.ok((result.hostReads ?? 0) >= 10, `hostReads ${result.hostReads}: the loop reads the loss each step`);
+        await panel.page.waitForSelector('.results .host-reads');
+        assert.match(await panel.page.textContent('.results .host-reads') ?? '', /^\d+ values read at once .* computed on the CPU/);
+      } else {
+        assert.equal(result.hostReads, undefined);
+      }
     });
   }
 });

@@ -22,6 +22,9 @@ export function resultsView(result: EvaluationResult): HTMLElement {
     { class: 'results' },
     html('h2', {}, `${result.function}(${inputs})`),
     html('p', { class: 'meta' }, `${result.style} · ${backendLabel(result.backend)} · inputs from ${ORIGINS[result.inputOrigin]}`),
+    ...(result.hostReads
+      ? [html('p', { class: 'meta host-reads' }, `${result.hostReads} value${result.hostReads === 1 ? '' : 's'} read at once (.item(), print, float, if) computed on the CPU: this GPU cannot be read synchronously`)]
+      : []),
     html(
       'table',
       { class: 'values' },

@@ -1,6 +1,6 @@
 import { allocate, sizeOf, type AbstractValue, type AnyTypedArray } from '../../core';
 import type { ParamsOf, Primitive } from '../../primitives';
-import type { ShaderProgram } from '../backend';
+import type { HostReadStats, ShaderProgram } from '../backend';
 import { REFERENCE_KERNELS, ReferenceArray } from '../reference';
 import type { TfjsArray } from '../tfjs';
 
@@ -8,12 +8,6 @@ import type { TfjsArray } from '../tfjs';
 type Origin =
   | { readonly kind: 'op'; readonly prim: Primitive; readonly params: unknown; readonly out: AbstractValue; readonly inputs: readonly TfjsArray[] }
   | { readonly kind: 'program'; readonly program: ShaderProgram; readonly inputs: readonly TfjsArray[]; readonly outputs: readonly TfjsArray[] };
-
-/** Arrays recomputed on the CPU and the ops that took, since the backend was made. */
-export interface HostReadStats {
-  readonly reads: number;
-  readonly ops: number;
-}
 
 /**
  * Host values of GPU arrays, for the synchronous reads that Python needs (`.item()`, `print`,

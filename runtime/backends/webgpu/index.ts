@@ -1,13 +1,13 @@
 import '@tensorflow/tfjs-backend-webgpu';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Backend, ShaderProgram } from '../backend';
+import type { Backend, HostReadStats, ShaderProgram } from '../backend';
 import { createTfjsBackend, TfjsArray } from '../tfjs';
 import type { Gpu, GpuAdapterInfo, GpuDevice, TfjsWebgpuInternals } from './gpu_types';
 import { sizeOf, typedArrayFrom, type AbstractValue, type AnyTypedArray } from '../../core';
 import type { ParamsOf, Primitive } from '../../primitives';
 import { matmulProgram } from './matmul';
 import { readMany } from './readback';
-import { HostValues, type HostReadStats } from './host_values';
+import { HostValues } from './host_values';
 import { createShaderRunner } from './shaders';
 import { transposeProgram } from './transpose';
 
@@ -20,7 +20,7 @@ export interface WebgpuBackend extends Backend<TfjsArray> {
   /** Settles when the device is lost (destroyed, driver reset, GPU removed), with WebGPU's message. */
   readonly lost: Promise<string>;
   /** Synchronous reads of arrays only the GPU held, answered by computing them on the CPU (see host_values.ts). */
-  hostReadStats(): HostReadStats;
+  readonly hostReads: () => HostReadStats;
 }
 
 /**
@@ -108,7 +108,7 @@ export async function createWebgpuBackend(): Promise<WebgpuBackend> {
       if (hostValues) xs.forEach((x, k) => hostValues.remember(x, values[k].slice()));
       return values;
     },
-    hostReadStats: () => hostValues?.hostReadStats() ?? { reads: 0, ops: 0 },
+    hostReads: () => hostValues?.hostReadStats() ?? { reads: 0, ops: 0 },
     shaders,
     adapter: describeAdapter(info),
     device,
