@@ -1,6 +1,6 @@
 import { openExecutionHost } from '../evaluation';
 import { floatRepr } from '../lang/python';
-import { ENGINE_MODES, type EvaluationResult, type Numbers } from '../protocol/results';
+import { ENGINE_MODES, JACOBIAN_SHOWN, type EvaluationResult, type Jacobian, type Numbers } from '../protocol/results';
 import { choice, parseArgs, UsageError } from './args';
 import { CLI_BACKENDS } from './backend';
 import { GRAD_HELP } from './help';
@@ -14,9 +14,19 @@ function pyText(v: Numbers): string {
 
 function human(r: EvaluationResult): string {
   const args = Object.entries(r.inputs).map(([k, v]) => `${k}=${pyText(v)}`).join(', ');
-  const grads = Object.entries(r.grad).map(([k, v]) => `∂${r.function}/∂${k} = ${pyText(v)}`).join('   ');
+  // A vector's gradient is its sum's; its Jacobian follows, or its size when it is too large to read.
+  const of = r.jacobian ? `sum(${r.function})` : r.function;
+  const grads = [
+    ...Object.entries(r.grad).map(([k, v]) => `∂${of}/∂${k} = ${pyText(v)}`),
+    ...(r.jacobian ? [jacobianText(r.function, r.jacobian)] : []),
+  ].join('   ');
   const jit = r.jit ? `   [jit: ${r.eager ? `value ${pyText(r.jit.value)}, ` : ''}trace ${r.jit.traceMs} ms, compile ${r.jit.compileMs} ms, run ${r.jit.runMs} ms, ${r.jit.kernels} kernel${r.jit.kernels === 1 ? '' : 's'}]` : '';
   return `${r.function}(${args}) = ${pyText(r.value)}${grads ? `   ${grads}` : ''}${jit}`;
+}
+
+function jacobianText(fn: string, j: Jacobian): string {
+  if (!j.of) return `jacobian of ${fn}: ${j.size} numbers, more than ${JACOBIAN_SHOWN} (the gradient shown is of the sum)`;
+  return Object.entries(j.of).map(([k, v]) => `J[${fn}, ${k}] = ${pyText(v)}`).join('   ');
 }
 
 function json(r: EvaluationResult, line: number, fromAt: boolean): string {
@@ -33,6 +43,8 @@ function json(r: EvaluationResult, line: number, fromAt: boolean): string {
     value: r.value, grad: r.grad, engines,
     ...(r.jitError ? { jit_error: r.jitError } : {}),
     ...(r.nonFinite ? { non_finite: r.nonFinite } : {}),
+    ...(r.jacobian ? { jacobian: r.jacobian } : {}),
+    ...(r.gradientCuts ? { gradient_cuts: r.gradientCuts } : {}),
   });
 }
 
@@ -67,6 +79,8 @@ export async function gradCommand(argv: readonly string[]): Promise<number> {
         continue;
       }
       process.stdout.write(`${args.options.has('json') ? json(outcome.result, fn.nameSpan.line, at !== undefined) : human(outcome.result)}\n`);
+      // Where the gradient stopped flowing: the gradient printed is PyTorch's, but the line must be known.
+      for (const cut of outcome.result.gradientCuts ?? []) process.stderr.write(`${cut.message}\n`);
       // Eager ran; the jit engine, asked for too, could not trace the function.
       if (outcome.result.jitError) {
         process.stderr.write(`${outcome.result.jitError}\n`);

@@ -11,11 +11,12 @@ import { simplifyAndFuse } from '../runtime/jit';
 import type { BackendInfo, EvaluationError, EvaluationOutcome, EvaluationResult, JitRun, Numbers } from '../protocol/results';
 import { EvaluationFailure, failureAt, rangeOfSource, rangeOfSpan } from './failure';
 import { tapeGraph } from './graph_view';
-import { jaxEager, jaxGraphs, jaxJit, jaxNonFinite, jaxPlot, stageValueAndGrad, type Staged } from './jax_run';
+import { gradientCuts } from './gradient_cut';
+import { jaxEager, jaxGraphs, jaxJacobian, jaxJit, jaxNonFinite, jaxPlot, stageValueAndGrad, type Staged } from './jax_run';
 import { firstNonFinite } from './measure';
 import type { Profiler } from './profiled_backend';
 import { functionText, sourceHashOf } from './source_hash';
-import { analyzeDocument, captureFailure, fileOfUri, requestedFunction, resolveTarget, type Target } from './target';
+import { analyzeDocument, captureFailure, fileOfUri, requestedFunction, resolveTarget, runOptions, type Target } from './target';
 import { torchEager, type RunLimits, type TorchEager } from './torch_eager';
 
 /** What the stages of one evaluation share. */
@@ -92,6 +93,8 @@ export async function evaluate(request: EvaluateRequest, profiler: Profiler, inf
       ...(readsOnHost > 0 ? { hostReads: readsOnHost } : {}),
       ...(runs.graphs ? { graphs: runs.graphs } : {}),
       ...(runs.plot ? { plot: runs.plot } : {}),
+      ...(runs.jacobian ? { jacobian: runs.jacobian } : {}),
+      ...(runs.gradientCuts?.length ? { gradientCuts: runs.gradientCuts } : {}),
     };
     return result;
   });
@@ -99,7 +102,7 @@ export async function evaluate(request: EvaluateRequest, profiler: Profiler, inf
 }
 
 /** What running the engines adds to a result. */
-type Runs = Pick<EvaluationResult, 'inputs' | 'eager' | 'jit' | 'jitError' | 'nonFinite' | 'graphs' | 'plot'>;
+type Runs = Pick<EvaluationResult, 'inputs' | 'eager' | 'jit' | 'jitError' | 'nonFinite' | 'graphs' | 'plot' | 'jacobian' | 'gradientCuts'>;
 
 /**
  * Both engines on the function. Torch code runs eagerly as PyTorch does (its tape, its lines),
@@ -111,7 +114,7 @@ async function runEngines(s: Stages): Promise<Runs> {
   const backend = s.profiler.backend;
   const eager = target.style === 'torch' && s.request.engines !== 'jit' ? await torchEager(target, s.profiler, s.limits, s.request.graphs) : null;
   if (eager) await s.checkpoint();
-  const options = { file: target.file, ...s.limits };
+  const options = { file: target.file, ...s.limits, ...runOptions(target) };
   const opened = target.style === 'torch'
     ? torchFunctionAt(target.analysis.parse, target.fn, target.inputs, engine, { ...options, modules: jaxModules(backend) })
     : jaxFunctionAt(target.analysis.parse, target.fn, target.inputs, backend, { ...options, modules: torchModules(engine) });
@@ -132,7 +135,7 @@ async function tracedEngines(s: Stages, at: JaxFunctionAt, torch: TorchEager | n
   } catch (e) {
     // Torch code the jit engine cannot trace (a stopped gradient) still has its eager result.
     if (!(torch && e instanceof EvaluationFailure && e.kind === 'error')) throw e;
-    return { ...torchOnly(torch, s.request.graphs), ...(s.request.engines !== 'eager' ? { jitError: e.message } : {}) };
+    return { ...torchOnly(torch, s.request.graphs), ...cutsOf(s, torch), ...(s.request.engines !== 'eager' ? { jitError: e.message } : {}) };
   }
   try {
     await s.checkpoint();
@@ -150,7 +153,11 @@ async function tracedEngines(s: Stages, at: JaxFunctionAt, torch: TorchEager | n
     const graphs = s.request.graphs ? [...torchOnly(torch, true).graphs ?? [], ...await jaxGraphs(at, backend)] : null;
     await s.checkpoint();
     const plot = await jaxPlot(at, staged, backend, jit?.executable ?? simplifyAndFuse(staged.jaxpr, backend));
+    await s.checkpoint();
+    const jacobian = await jaxJacobian(at, backend);
     return {
+      ...cutsOf(s, torch),
+      ...(jacobian ? { jacobian } : {}),
       inputs: torch ? torch.inputs : shownInputs(at),
       ...(eager ? { eager } : {}),
       ...(jit ? { jit: reported(jit) } : {}),
@@ -166,6 +173,12 @@ async function tracedEngines(s: Stages, at: JaxFunctionAt, torch: TorchEager | n
 /** A jit run as the result reports it: its numbers, not the executable kept for the plot. */
 function reported({ executable, ...run }: JitRun & { readonly executable: unknown }): JitRun {
   return run;
+}
+
+/** Where the eager torch run's gradient stopped flowing. */
+function cutsOf(s: Stages, torch: TorchEager | null): Pick<Runs, 'gradientCuts'> {
+  if (!torch || torch.cuts.length === 0) return {};
+  return { gradientCuts: gradientCuts(torch.cuts, s.request.text, s.target.file, s.target.fn.name, torch.run.grad) };
 }
 
 /** What the eager torch run alone reports. */

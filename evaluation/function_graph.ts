@@ -16,7 +16,7 @@ import { withTarget } from './evaluate';
 import { failureAt } from './failure';
 import { unwrap } from './jax_run';
 import { profile } from './profiled_backend';
-import { captureFailure } from './target';
+import { captureFailure, runOptions } from './target';
 import { torchEager } from './torch_eager';
 
 export type FunctionGraph =
@@ -41,7 +41,7 @@ export async function functionGraph(
       if (!tape) throw failureAt('error', file, fn.nameSpan, `${fn.name}() returned a value with no autograd graph; return a tensor computed from float arguments`);
       return { style: 'torch', fn, tape: tape.graph, leaves: tape.leaves };
     }
-    const at = jaxFunctionAt(target.analysis.parse, fn, target.inputs, profiler.backend, { file, modules: torchModules(engine), ...limits });
+    const at = jaxFunctionAt(target.analysis.parse, fn, target.inputs, profiler.backend, { file, modules: torchModules(engine), ...limits, ...runOptions(target) });
     if (!at.ok) throw captureFailure(target, at.error);
     try {
       const jaxpr = unwrap(at.value.jaxpr(grad));

@@ -7,8 +7,9 @@ import { nest, type JaxFunctionAt, type Outcome } from '../lang/python/jax';
 import type { ScriptError } from '../lang/python';
 import type { Backend, DeviceArray } from '../runtime/backends';
 import type { Jaxpr, SourceSpan } from '../runtime/ir';
-import { kernelSources, planJaxpr, simplifyAndFuse, type Executable, type Plan } from '../runtime/jit';
-import type { EagerRun, GraphGroup, GraphView, JitRun, NonFinite, Numbers, PlotData, SourceRange } from '../protocol/results';
+import { isFloat, sizeOf } from '../runtime/core';
+import { kernelSources, planJaxpr, simplifyAndFuse, vjpJaxpr, type Executable, type Plan } from '../runtime/jit';
+import { JACOBIAN_SHOWN, type EagerRun, type GraphGroup, type GraphView, type Jacobian, type JitRun, type NonFinite, type Numbers, type PlotData, type SourceRange } from '../protocol/results';
 import { jaxprGraph } from './graph_view';
 import { samplePlot } from './plot';
 import { scriptFailure } from './failure';
@@ -126,7 +127,7 @@ export async function jaxNonFinite(at: JaxFunctionAt, backend: Backend, rangeOf:
 
 /** The forward and gradient jaxprs as graphs, each with its fusion plan and each equation's op-by-op time. */
 export async function jaxGraphs(at: JaxFunctionAt, backend: Backend): Promise<GraphView[]> {
-  const names = Object.keys(at.inputs);
+  const names = at.invarNames;
   const graphs: GraphView[] = [];
   for (const kind of ['forward', 'gradient'] as const) {
     const jaxpr = unwrap(at.jaxpr(kind === 'gradient'));
@@ -168,7 +169,7 @@ export async function jaxPlot(at: JaxFunctionAt, staged: Staged, backend: Backen
   if (params.length !== 1 || at.wrt.length !== 1 || staged.jaxpr.invars.length !== 1) return null;
   const [[param, v]] = params;
   const aval = staged.jaxpr.invars[0].aval;
-  if (typeof v !== 'number' || aval.shape.length !== 0) return null;
+  if (typeof v !== 'number' || aval.shape.length !== 0 || staged.jaxpr.outvars[0].aval.shape.length !== 0) return null;
   // Every sample's f and f' are read back together: one round trip, not two a sample.
   return samplePlot(param, v, async (xs) => {
     const made = new Set<DeviceArray>();
@@ -185,4 +186,40 @@ export async function jaxPlot(at: JaxFunctionAt, staged: Staged, backend: Backen
       for (const a of made) backend.dispose(a);
     }
   });
+}
+
+/**
+ * The Jacobian of a function whose value is not a scalar, as jax.jacrev computes it: the vjp of
+ * each of the value's elements (a one-hot cotangent), one compiled vjp run each. Past
+ * JACOBIAN_SHOWN numbers, only its size: the result then shows the summed gradient alone.
+ */
+export async function jaxJacobian(at: JaxFunctionAt, backend: Backend): Promise<Jacobian | null> {
+  const f = unwrap(at.jaxpr(false));
+  const y = f.outvars[0]?.aval;
+  if (!y || f.outvars.length !== 1 || y.shape.length === 0 || !isFloat(y.dtype)) return null;
+  const rows = sizeOf(y.shape);
+  const inShapes = at.wrtInvars.map((k) => f.invars[k].aval.shape);
+  const size = rows * inShapes.reduce((n, s) => n + sizeOf(s), 0);
+  if (size > JACOBIAN_SHOWN || inShapes.length === 0) return { valueShape: y.shape, size };
+  const exe = simplifyAndFuse(vjpJaxpr(f, at.wrtInvars), backend);
+  const { arrays, release } = unwrap(at.argumentArrays(f.invars));
+  const made = new Set<DeviceArray>();
+  try {
+    const outs = Array.from({ length: rows }, (_, i) => {
+      const ct = backend.upload(Array.from({ length: rows }, (_, j) => (i === j ? 1 : 0)), y);
+      const [value, ...cts] = exe.run([...arrays, ct]);
+      for (const a of [ct, value, ...cts]) made.add(a);
+      return cts;
+    });
+    const read = await backend.readMany(outs.flat());
+    const of: Record<string, Numbers> = {};
+    at.wrt.forEach((name, k) => {
+      const flat = Array.from({ length: rows }, (_, i) => Array.from(read[i * inShapes.length + k])).flat();
+      of[name] = nest(flat, [...y.shape, ...inShapes[k]]);
+    });
+    return { valueShape: y.shape, size, of };
+  } finally {
+    for (const a of made) backend.dispose(a);
+    release();
+  }
 }

@@ -23,6 +23,10 @@ export interface Target {
   readonly origin: InputOrigin;
   /** The spans of the inputs' text where the user typed them, which is not the file's. */
   readonly typedSpans: ReadonlySet<Span>;
+  /** It names no tensor library: its floats are differentiated through `math` too (see isPlainPython). */
+  readonly plain: boolean;
+  /** The parameters a `# gradlens: wrt=` comment says to differentiate; null for the style's default. */
+  readonly wrt: readonly string[] | null;
 }
 
 /** The file name errors are reported against: the path of a `file:` URI, else the URI itself. */
@@ -75,7 +79,10 @@ export function resolveTarget(request: EvaluateRequest, analysis: Analysis, fn: 
     throw failureAt('inputs', file, fn.nameSpan, `no example inputs for ${fn.name}(); add a call of it, defaults, a '# gradlens: x=2.0' comment above the def, or type them (x=2.0, w=[1, 2, 3])`);
   }
   const origin: InputOrigin = inputs === fromFile ? inputs.kind : 'user';
-  return { file, analysis, fn, style: styleOf(analysis, fn), inputs, origin, typedSpans: user?.typedSpans ?? new Set() };
+  return {
+    file, analysis, fn, style: styleOf(analysis, fn), inputs, origin, typedSpans: user?.typedSpans ?? new Set(),
+    plain: isPlainPython(analysis, fn), wrt: wrtComment(analysis, fn, file),
+  };
 }
 
 /**
@@ -128,18 +135,69 @@ export class InputsFailure extends EvaluationFailure {
   }
 }
 
+/** The tensor libraries whose imported names `fn`'s source (decorators included) uses. */
+function librariesNamed(analysis: Analysis, fn: FunctionInfo): Set<Style> {
+  const body = analysis.parse.source.slice(fn.span.from, fn.span.to);
+  const named = new Set<Style>();
+  for (const i of analysis.imports) {
+    const library = libraryOf(i.module);
+    if (library && new RegExp(`(^|[^\\w.])${i.alias.replace(/\./g, '\\.')}\\b`).test(body)) named.add(library);
+  }
+  return named;
+}
+
+function libraryOf(module: string): Style | null {
+  const root = module.split('.')[0];
+  return root === 'jax' ? 'jax' : root === 'torch' ? 'torch' : root === 'numpy' ? 'numpy' : null;
+}
+
 /**
- * Whether `fn` is written with jax, numpy or torch: by the file's imports, and where it imports
- * both jax and torch, by which of their names the function's source uses.
+ * Whether `fn` is written with jax, numpy or torch: by the libraries its source names (jax first,
+ * then torch, then numpy); a function that names none (plain Python, or a caller of the file's
+ * helpers) by the file's imports: jax or numpy code where the file imports that and not torch.
  */
 export function styleOf(analysis: Analysis, fn: FunctionInfo): Style {
-  const imports = analysis.imports;
-  const isJax = (m: string) => m === 'jax' || m.startsWith('jax.');
-  const isTorch = (m: string) => m === 'torch' || m.startsWith('torch.');
-  const jax = imports.filter((i) => isJax(i.module));
-  const torch = imports.some((i) => isTorch(i.module));
-  if (jax.length === 0) return !torch && imports.some((i) => i.module === 'numpy') ? 'numpy' : 'torch';
-  if (!torch) return 'jax';
-  const body = analysis.parse.source.slice(fn.span.from, fn.span.to);
-  return jax.some((i) => new RegExp(`\\b${i.alias.replace(/\./g, '\\.')}\\b`).test(body)) ? 'jax' : 'torch';
+  const named = librariesNamed(analysis, fn);
+  for (const style of ['jax', 'torch', 'numpy'] as const) if (named.has(style)) return style;
+  const imported = new Set(analysis.imports.map((i) => libraryOf(i.module)));
+  if (imported.has('torch')) return 'torch';
+  return imported.has('jax') ? 'jax' : imported.has('numpy') ? 'numpy' : 'torch';
+}
+
+/**
+ * Whether `fn` is plain Python (over floats and `math`): it names no tensor library, so its
+ * floats are differentiated as HIPS autograd does, `math.exp` on them included.
+ */
+export function isPlainPython(analysis: Analysis, fn: FunctionInfo): boolean {
+  return librariesNamed(analysis, fn).size === 0;
+}
+
+/**
+ * The parameters a `# gradlens: wrt=x` (or `wrt=(w, b)`, `wrt=[w, b]`) comment above the def
+ * names, to differentiate instead of the style's default; null without one.
+ */
+export function wrtComment(analysis: Analysis, fn: FunctionInfo, file: string): readonly string[] | null {
+  const lines = analysis.parse.lines;
+  const source = analysis.parse.source;
+  for (let line = Math.max(1, fn.span.line - 1); line < fn.nameSpan.line; line++) {
+    const start = lines.lineStart(line);
+    const text = source.slice(start, lines.lineStart(line + 1));
+    const m = /#\s*gradlens\s*:.*?\bwrt\s*=\s*(\([^)]*\)|\[[^\]]*\]|'[^']*'|"[^"]*"|[A-Za-z_]\w*)/.exec(text);
+    if (!m) continue;
+    if (fn.params.some((p) => p.name === 'wrt')) return null;
+    const names = m[1].match(/[A-Za-z_]\w*/g) ?? [];
+    const col = text.indexOf(m[1]);
+    const at = lines.span(start + col, start + col + m[1].length);
+    const unknown = names.filter((n) => !fn.params.some((p) => p.name === n));
+    if (names.length === 0 || unknown.length > 0) {
+      throw failureAt('error', file, at, `the # gradlens: wrt= comment names ${unknown.length > 0 ? `'${unknown.join("', '")}', not a parameter` : 'no parameter'} of ${fn.name}() (its parameters: ${fn.params.map((p) => p.name).join(', ') || 'none'})`);
+    }
+    return names;
+  }
+  return null;
+}
+
+/** How the function is run on the jit engine: `math` lifted for plain Python, and what is differentiated. */
+export function runOptions(target: Target): { readonly plain: boolean; readonly wrt: readonly string[] | null; readonly convention: 'first' | 'floats' } {
+  return { plain: target.plain, wrt: target.wrt, convention: target.style === 'jax' && !target.plain ? 'first' : 'floats' };
 }

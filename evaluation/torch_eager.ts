@@ -3,9 +3,9 @@
  * leaf requiring grad, the function called, `backward()` on its result. Backend calls are timed
  * by the source line whose op made them; the tape of the first call is kept for the viewer.
  */
-import { captureInputs, getattr, PyList, PyTuple, scriptError, type Budgets, type CancelSignal, type PyValue } from '../lang/python';
-import { nest, noFloatArgument } from '../lang/python/jax';
-import { leafArguments, PyTensor, torchModules } from '../lang/python/torch';
+import { captureInputs, getattr, PyList, PyTuple, scriptError, type Budgets, type CancelSignal, type ModuleRegistry, type PyValue } from '../lang/python';
+import { jaxSession, nest, noFloatArgument, plainFloats } from '../lang/python/jax';
+import { leafArguments, listenForCuts, PyTensor, torchMath, torchSession, torchWrt, type GradientCut } from '../lang/python/torch';
 import type { Backend, DeviceArray } from '../runtime/backends';
 import { EagerEngine, exportTape, Tensor, type TapeGraph } from '../runtime/eager';
 import type { EagerRun, NonFinite, Numbers } from '../protocol/results';
@@ -21,6 +21,8 @@ export interface TorchEager {
   readonly tape: { readonly graph: TapeGraph; readonly leaves: ReadonlyMap<string, string>; readonly ops: readonly OpTiming[] } | null;
   /** The first op whose result was NaN or Inf, when the value or a gradient is. */
   readonly nonFinite: NonFinite | null;
+  /** Where the call's values that required grad left the tape (`.item()`, `float(...)`), in the order met. */
+  readonly cuts: readonly GradientCut[];
 }
 
 export interface RunLimits {
@@ -64,8 +66,25 @@ function ownedArrays(inner: Backend): { readonly backend: Backend; freeAll(): vo
 }
 
 async function run(target: Target, engine: EagerEngine, profiler: Profiler, limits: RunLimits, withTape: boolean): Promise<TorchEager> {
+  // NB: the script imports whatever it imports (jax, numpy beside torch): each function runs with the file's modules.
+  const jax = jaxSession(engine.backend, { source: target.analysis.parse.source });
+  try {
+    return await runWith(target, engine, profiler, limits, withTape, jax.modules);
+  } finally {
+    jax.dispose();
+  }
+}
+
+async function runWith(
+  target: Target, engine: EagerEngine, profiler: Profiler, limits: RunLimits, withTape: boolean,
+  others: ModuleRegistry,
+): Promise<TorchEager> {
   const { fn, file } = target;
-  const captured = captureInputs(target.analysis.parse, fn, target.inputs, { file, modules: torchModules(engine), ...limits });
+  const torch = torchSession(engine);
+  // A plain-Python function's floats are tensors here: in its calls, its `math` applies torch's functions to them.
+  let calling = false;
+  const math: ModuleRegistry = target.plain ? { math: torchMath(torch, () => calling) } : {};
+  const captured = captureInputs(target.analysis.parse, fn, target.inputs, { file, modules: { ...others, ...torch.modules, ...math }, ...limits });
   if (!captured.ok) throw captureFailure(target, captured.error);
   const interp = captured.inputs.interpreter;
   const script = <T>(body: () => T): T => {
@@ -80,7 +99,9 @@ async function run(target: Target, engine: EagerEngine, profiler: Profiler, limi
   let forward = false;
   profiler.spanOf = () => (forward ? engine.span : null);
   // NB: made outside any tidy scope, the leaves and their grads live until torchEager frees what is left.
-  const { args, leaves } = script(() => leafArguments(interp, captured.inputs.values));
+  const { args, leaves } = script(() => leafArguments(interp, captured.inputs.values, torchWrt(captured.inputs.values, target.wrt)));
+  // NB: only where its arguments are Python floats: tensors passed in are torch code's, whose `math` reads them as floats.
+  calling = plainFloats(captured.inputs.values);
   /**
    * One forward and backward; the grads it leaves are zeroed by the next. Its scope frees all but
    * the result's tensor, which the caller frees once it is read.
@@ -99,14 +120,24 @@ async function run(target: Target, engine: EagerEngine, profiler: Profiler, limi
     if (!(result instanceof PyTensor) && typeof result !== 'number') {
       throw failureAt('error', file, fn.nameSpan, `${fn.name}() returned ${interp.repr(result)}, not a number or a tensor; Gradlens differentiates functions that return one`);
     }
-    if (result instanceof PyTensor && result.t.requiresGrad) interp.call(getattr(result, 'backward', interp), []);
+    if (result instanceof PyTensor && result.t.requiresGrad) {
+      // A vector's gradient is its sum's, as `y.backward(torch.ones_like(y))`; its Jacobian comes from the traced run.
+      const loss = result.numel === 1 ? result : interp.call(getattr(result, 'sum', interp), []);
+      interp.call(getattr(loss, 'backward', interp), []);
+    }
     return { result, kept: result instanceof PyTensor ? result.t : null };
   }));
   const grads = () => [...leaves.values()].map((leaf) => leaf.t.grad ?? leaf.t);
   const gradOf = (leaf: PyTensor, read: Numbers): Numbers => (leaf.t.grad ? read : zerosLike(read));
   // NB: a first call warms the backend's kernels up (wasm's first pow takes ~15 ms), so that
   // the recorded call times each line as every later call runs it.
-  call().kept?.dispose();
+  const cuts = new Map<number, GradientCut>();
+  listenForCuts(engine, (cut) => void (cuts.has(cut.span.from) || cuts.set(cut.span.from, cut)));
+  try {
+    call().kept?.dispose();
+  } finally {
+    listenForCuts(engine, null);
+  }
   profiler.startRecording();
   const { result, kept } = call();
   const { ops } = await profiler.stopRecording();
@@ -131,7 +162,7 @@ async function run(target: Target, engine: EagerEngine, profiler: Profiler, limi
   // NB: an argument that is not numeric (a string, a module) is passed but not shown.
   const given = await numbersOf(engine.backend, [...captured.inputs.values.values()]);
   const inputs: Record<string, Numbers> = Object.fromEntries(names.flatMap((name, i) => (given[i] === null ? [] : [[name, given[i]]])));
-  return { inputs, run: { value: value as Numbers, grad, runMs: roundMs(ms), ops: ops.length, lines: lineTimings(ops) }, tape, nonFinite };
+  return { inputs, run: { value: value as Numbers, grad, runMs: roundMs(ms), ops: ops.length, lines: lineTimings(ops) }, tape, nonFinite, cuts: [...cuts.values()] };
 }
 
 /** Runs `once` again reading every op's result back: the first NaN or Inf, in the value or in backward. */
@@ -200,3 +231,4 @@ async function numbersOf(backend: Backend, values: readonly (PyValue | Tensor)[]
 function zerosLike(v: Numbers): Numbers {
   return Array.isArray(v) ? v.map(zerosLike) : 0;
 }
+

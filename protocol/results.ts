@@ -73,6 +73,36 @@ export interface NonFinite {
   readonly value: 'nan' | 'inf' | '-inf';
 }
 
+/**
+ * Where a value that carried the gradient left the differentiable world: a tensor that requires
+ * grad read as a Python number (`.item()`, `float(...)`, `int(...)`, `.tolist()`, `math.exp(t)` in
+ * torch code) or detached. The library's gradient does not flow through it (PyTorch's neither).
+ */
+export interface GradientCut {
+  readonly range: SourceRange;
+  /** How it left: `item`, `float`, `int`, `tolist` or `detach`. */
+  readonly what: 'item' | 'float' | 'int' | 'tolist' | 'detach';
+  /** What the user reads at the line: which value, and what the gradient shown misses. */
+  readonly message: string;
+  /** Whether a gradient shown is zero for it (the whole path was cut), not just missing a part. */
+  readonly zeroGradient: boolean;
+}
+
+/**
+ * A non-scalar value's derivative (jacrev): for each name of `grad`, d value / d it, shaped
+ * [...valueShape, ...its shape]. `grad` then holds the gradient of the value's sum.
+ */
+export interface Jacobian {
+  readonly valueShape: readonly number[];
+  /** How many numbers the whole Jacobian has. */
+  readonly size: number;
+  /** The Jacobian by name; absent when `size` is past what reads as numbers (JACOBIAN_SHOWN). */
+  readonly of?: Readonly<Record<string, Numbers>>;
+}
+
+/** The largest Jacobian (in numbers) a result carries in full; past it, only its size and the summed gradient. */
+export const JACOBIAN_SHOWN = 256;
+
 /** A graph ready to lay out: the viewer knows nothing of jaxprs or tapes. */
 export interface GraphView {
   readonly kind: 'forward' | 'gradient' | 'tape';
@@ -131,9 +161,17 @@ export interface EvaluationResult {
   readonly inputs: Readonly<Record<string, Numbers>>;
   readonly inputOrigin: InputOrigin;
   readonly backend: BackendInfo;
-  /** The value and gradient shown: eager's when it ran, else jit's. */
+  /**
+   * The value and gradient shown: eager's when it ran, else jit's. `grad` is by what is
+   * differentiated: a parameter, or each leaf of a pytree one (`params[0]`, `params['w']`); for a
+   * non-scalar value, the gradient of its sum (see `jacobian`).
+   */
   readonly value: Numbers;
   readonly grad: Readonly<Record<string, Numbers>>;
+  /** For a non-scalar value: its Jacobian. */
+  readonly jacobian?: Jacobian;
+  /** Where the gradient stopped flowing inside the function, in source order. */
+  readonly gradientCuts?: readonly GradientCut[];
   readonly eager?: EagerRun;
   readonly jit?: JitRun;
   /** Why the jit engine did not run where it was asked for and eager did (`FILE:LINE:COL: error: ...`). */

@@ -203,6 +203,10 @@ function isEvaluationResult(x: unknown): boolean {
     ),
     graphs: optional(arrayOf(isGraphView)),
     plot: optional(isPlotData),
+    jacobian: optional((j) => shape(j, { valueShape: arrayOf(isInteger), size: isInteger, of: optional(isGrad) })),
+    gradientCuts: optional(arrayOf((c) =>
+      shape(c, { range: isSourceRange, what: oneOf(['item', 'float', 'int', 'tolist', 'detach'] as const), message: isString, zeroGradient: isBoolean }),
+    )),
   });
 }
 function isEvaluationError(x: unknown): boolean {

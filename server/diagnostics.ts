@@ -21,7 +21,19 @@ function outcomeDiagnostic(outcome: EvaluationOutcome): Diagnostic | null {
   return { range: rangeOf(error.range), severity: DiagnosticSeverity.Warning, source: DIAGNOSTIC_SOURCE, code: 'evaluation', message: error.message };
 }
 
+/** Where a result's gradient stopped flowing: a warning where a gradient shown is 0 for it, else information. */
+function cutDiagnostics(outcome: EvaluationOutcome): Diagnostic[] {
+  if (!outcome.ok) return [];
+  return (outcome.result.gradientCuts ?? []).map((cut) => ({
+    range: rangeOf(cut.range),
+    severity: cut.zeroGradient ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
+    source: DIAGNOSTIC_SOURCE,
+    code: 'gradient-cut',
+    message: cut.message,
+  }));
+}
+
 export function documentDiagnostics(analysis: DocumentAnalysis, outcomes: readonly EvaluationOutcome[]): Diagnostic[] {
-  const fromResults = outcomes.map(outcomeDiagnostic).filter((d): d is Diagnostic => d !== null);
+  const fromResults = [...outcomes.map(outcomeDiagnostic).filter((d): d is Diagnostic => d !== null), ...outcomes.flatMap(cutDiagnostics)];
   return [...analysis.diagnostics, ...fromResults];
 }

@@ -632,7 +632,9 @@ class Analyzer {
     const offset = start + text.length - body.length;
     const { args, errors } = parseArguments(body, offset, lines);
     for (const e of errors) this.reportComment(e);
-    const bindings = this.bind(args, params);
+    // NB: `wrt=` names what to differentiate (evaluation reads it), unless the function has a parameter `wrt`.
+    const bindings = this.bind(args, params).filter((b) => b.param !== 'wrt' || params.some((p) => p.name === 'wrt'));
+    if (bindings.length === 0) return null;
     const span = lines.span(start + text.indexOf('#'), start + text.length);
     for (const b of bindings) {
       if (b.param === null) this.report('bad-inputs-comment', 'the # gradlens: comment gives more values than the function has parameters', b.span, 'warning');

@@ -6,19 +6,23 @@
 import { isFloat, type DType } from '../../../runtime/core';
 import type { Backend, DeviceArray } from '../../../runtime/backends';
 import type { Jaxpr } from '../../../runtime/ir';
+import { dce, inline, makeJaxpr, valueAndGradJaxpr } from '../../../runtime/jit';
 import type { FunctionInfo, InputSource } from '../analyze';
 import { captureInputs } from '../inputs';
 import type { Interpreter } from '../interpreter';
 import type { Budgets, CancelSignal } from '../interpreter';
 import type { ModuleRegistry } from '../modules';
-import { PyList, PyTuple, type PyValue } from '../objects';
+import { PyDict, PyList, PyTuple, type PyValue } from '../objects';
 import { getattr } from '../ops';
 import type { ParseResult } from '../parse';
 import { pyError } from '../exceptions';
 import { scriptError, type ScriptError } from '../run';
 import { PyArray } from './array';
 import { jaxSession } from './module';
+import { jaxMath } from './lifted_math';
+import { flattenPy, isPyLeaf, type PyTreeDef } from './pytree';
 import { ClosedJaxprObject } from './transforms';
+import { HostObject } from '../host';
 
 export type Numbers = number | boolean | Numbers[];
 
@@ -27,8 +31,12 @@ export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly o
 export interface JaxFunctionAt {
   /** Every argument as numbers (arrays as nested lists); anything else as its Python repr. */
   readonly inputs: Readonly<Record<string, Numbers | string>>;
-  /** The arguments differentiated: floats and float arrays. */
+  /** What is differentiated, one name a gradient: a parameter, or a leaf of one (`params[0]`, `params['w']`). */
   readonly wrt: readonly string[];
+  /** The invars of the forward jaxpr (`jaxpr(false)`) that `wrt` names, in its order. */
+  readonly wrtInvars: readonly number[];
+  /** Each invar of the forward jaxpr by its argument's name or leaf path. */
+  readonly invarNames: readonly string[];
   /** The traced jaxpr of the function, or with `grad` of its gradient w.r.t. `wrt`. */
   jaxpr(grad: boolean): Outcome<Jaxpr>;
   /** The traced jaxpr of `value_and_grad` w.r.t. `wrt`: outputs the value, then each gradient. */
@@ -45,13 +53,22 @@ export interface JaxFunctionOptions {
   readonly modules?: ModuleRegistry;
   readonly budgets?: Partial<Budgets>;
   readonly signal?: CancelSignal;
+  /** A plain-Python function: `math` applies jax.numpy's functions to its traced floats. */
+  readonly plain?: boolean;
+  /** The parameters a `# gradlens: wrt=` comment names; else by `convention`. */
+  readonly wrt?: readonly string[] | null;
+  /** `first`: the first argument, as jax.grad; `floats`: every argument with a float in it (numpy, plain Python). */
+  readonly convention?: 'first' | 'floats';
 }
 
 /** Runs the script up to `fn`'s example inputs, with the jax shims over `backend`. */
 export function jaxFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: InputSource, backend: Backend, options: JaxFunctionOptions): Outcome<JaxFunctionAt> {
   const session = jaxSession(backend, { source: parsed.source });
+  // A plain-Python function's `math` applies jax.numpy's functions to its traced floats, not to arrays passed in.
+  let calling = false;
+  const math: ModuleRegistry = options.plain ? { math: jaxMath(session, () => calling) } : {};
   const captured = captureInputs(parsed, fn, source, {
-    file: options.file, modules: { ...options.modules, ...session.modules }, budgets: options.budgets, signal: options.signal,
+    file: options.file, modules: { ...options.modules, ...session.modules, ...math }, budgets: options.budgets, signal: options.signal,
   });
   if (!captured.ok) {
     session.dispose();
@@ -61,8 +78,7 @@ export function jaxFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: Inp
   const names = [...captured.inputs.values.keys()];
   const args = [...captured.inputs.values.values()];
   const fun = captured.inputs.fn;
-  const wrtIdx = args.flatMap((a, i) => (isFloatArg(a) ? [i] : []));
-  const wrt = wrtIdx.map((i) => names[i]);
+  calling = plainFloats(captured.inputs.values);
   const guard = <T>(body: () => T): Outcome<T> => {
     try {
       return { ok: true, value: body() };
@@ -70,40 +86,109 @@ export function jaxFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: Inp
       return { ok: false, error: scriptError(interp, e, options.file) };
     }
   };
+  const flat = guard(() => args.map((a, i) => flatArgument(names[i], a, interp)));
+  if (!flat.ok) {
+    session.dispose();
+    return flat;
+  }
+  const leaves = flat.value.flat();
+  const differentiated = guard(() => differentiatedArguments(fn, captured.inputs.values, flat.value, options));
+  if (!differentiated.ok) {
+    session.dispose();
+    return differentiated;
+  }
+  const wrtInvars = leaves.flatMap((l, k) => (differentiated.value.includes(l.arg) && l.float ? [k] : []));
   const jax = () => interp.importModule('jax');
-  const argnums = () => new Map<string, PyValue>([['argnums', new PyTuple(wrtIdx.map(BigInt))]]);
-  const transformed = (name: 'grad' | 'value_and_grad') => {
-    if (wrtIdx.length === 0) throw noFloatArgument(fn, captured.inputs.values, 'jax');
-    return interp.call(getattr(jax(), name, interp), [fun], argnums());
+  let forward: Jaxpr | null = null;
+  const traced = (): Jaxpr => {
+    if (forward) return forward;
+    const closed = interp.call(interp.call(getattr(jax(), 'make_jaxpr', interp), [fun]), args);
+    forward = (closed as ClosedJaxprObject).jaxpr;
+    if (forward.invars.length !== leaves.length) throw new TypeError(`${fn.name}(): the jit engine takes numbers, arrays and tuples, lists and dicts of them as arguments`);
+    return forward;
   };
-  const traced = (f: PyValue): Jaxpr => {
-    const closed = interp.call(interp.call(getattr(jax(), 'make_jaxpr', interp), [f]), args);
-    return (closed as ClosedJaxprObject).jaxpr;
+  const valueAndGrad = (): Jaxpr => {
+    if (wrtInvars.length === 0) throw noFloatArgument(fn, captured.inputs.values, 'jax');
+    return valueAndSummedGradJaxpr(traced(), wrtInvars);
   };
   const inputs = Object.fromEntries(names.map((n, i) => [n, numbers(interp, args[i])]));
   return {
     ok: true,
     value: {
       inputs,
-      wrt,
-      jaxpr: (grad) => guard(() => traced(grad ? transformed('grad') : fun)),
-      valueAndGradJaxpr: () => guard(() => traced(transformed('value_and_grad'))),
-      argumentArrays: (invars) => guard(() => argumentArrays(args, invars, backend, fn.name)),
+      wrt: wrtInvars.map((k) => leaves[k].path),
+      wrtInvars,
+      invarNames: leaves.map((l) => l.path),
+      jaxpr: (grad) => guard(() => {
+        if (!grad) return traced();
+        const vg = valueAndGrad();
+        return dce({ ...vg, outvars: vg.outvars.slice(1) });
+      }),
+      valueAndGradJaxpr: () => guard(valueAndGrad),
+      argumentArrays: (invars) => guard(() => argumentArrays(leaves, invars, backend, fn.name)),
       dispose: () => session.dispose(),
     },
   };
 }
 
+/** One leaf of an argument's pytree, in JAX's order: its path (`params[0]`, `params['w']`), value, and whether it is a float. */
+interface ArgumentLeaf {
+  readonly arg: string;
+  readonly path: string;
+  readonly value: PyValue;
+  readonly float: boolean;
+}
+
+function flatArgument(name: string, value: PyValue, ctx: Interpreter): ArgumentLeaf[] {
+  if (!(value instanceof PyTuple || value instanceof PyList || value instanceof PyDict || isPyLeaf(value))) return [];
+  const [values, def] = flattenPy(value, ctx);
+  const paths: string[] = [];
+  const walk = (d: PyTreeDef, path: string): void => {
+    if (d.kind === 'leaf') paths.push(path);
+    else if (d.kind === 'tuple' || d.kind === 'list') d.children.forEach((c, i) => walk(c, `${path}[${i}]`));
+    else if (d.kind === 'dict') d.children.forEach((c, i) => walk(c, `${path}[${ctx.repr(d.keys[i])}]`));
+  };
+  walk(def, name);
+  return values.map((v, i) => ({ arg: name, path: paths[i], value: v, float: isFloatArg(v) }));
+}
+
+/**
+ * The arguments a JAX-style function is differentiated with respect to: those a `# gradlens:
+ * wrt=` comment names; else, as `jax.grad(f)` (argnums=0), the first argument, a whole pytree;
+ * numpy code (HIPS autograd's or plain) every argument with a float in it.
+ */
+function differentiatedArguments(fn: FunctionInfo, values: ReadonlyMap<string, PyValue>, flat: readonly ArgumentLeaf[][], options: JaxFunctionOptions): readonly string[] {
+  const names = [...values.keys()];
+  const hasFloat = (i: number) => flat[i].some((l) => l.float);
+  const refuse = (message: string) => {
+    const err = pyError('TypeError', message);
+    err.exc.span = fn.nameSpan;
+    err.exc.bareMessage = true;
+    return err;
+  };
+  if (options.wrt) {
+    const none = options.wrt.filter((n) => !hasFloat(names.indexOf(n)));
+    if (none.length > 0) throw refuse(`the # gradlens: wrt= comment names ${none.map((n) => `'${n}'`).join(', ')}, with no float in it; jax.grad differentiates float arrays and floats only`);
+    return options.wrt;
+  }
+  if (options.convention === 'floats') return names.filter((_, i) => hasFloat(i));
+  if (names.length === 0) return [];
+  if (!hasFloat(0)) {
+    throw refuse(`${fn.name}() is differentiated with respect to its first argument '${names[0]}', as jax.grad does (argnums=0), but it holds no float; `
+      + `pass floats (${names[0]}=${typeof values.get(names[0]) === 'bigint' ? `${values.get(names[0])}.0` : '2.0'}) or name the arguments to differentiate in a '# gradlens: wrt=${names.find((_, i) => hasFloat(i)) ?? 'x'}' comment above the def`);
+  }
+  return [names[0]];
+}
+
 /** The arguments' flat leaves on `backend`, one per invar; numbers are uploaded with the invar's dtype. */
-function argumentArrays(args: readonly PyValue[], invars: Jaxpr['invars'], backend: Backend, name: string): { arrays: DeviceArray[]; release(): void } {
+function argumentArrays(leaves: readonly ArgumentLeaf[], invars: Jaxpr['invars'], backend: Backend, name: string): { arrays: DeviceArray[]; release(): void } {
   const made: DeviceArray[] = [];
   const release = () => {
     for (const a of made) backend.dispose(a);
   };
   try {
-    const leaves = args.flatMap((a) => leafArrays(a, backend, made));
-    if (leaves.length !== invars.length) throw new TypeError(`${name}(): the jit engine takes numbers, lists and arrays as arguments`);
-    return { arrays: leaves.map((l, i) => (typeof l === 'number' ? upload(backend, l, invars[i].aval.dtype, made) : l)), release };
+    if (leaves.length !== invars.length) throw new TypeError(`${name}(): the jit engine takes numbers, arrays and tuples, lists and dicts of them as arguments`);
+    return { arrays: leaves.map((l, i) => leafArray(l.value, backend, invars[i].aval.dtype, made)), release };
   } catch (e) {
     release();
     throw e;
@@ -115,15 +200,14 @@ function isFloatArg(v: PyValue): boolean {
   return v instanceof PyArray && isFloat(v.dtype);
 }
 
-/** The flat leaves of an argument in JAX's pytree order: device arrays, or numbers still to upload. */
-function leafArrays(v: PyValue, backend: Backend, made: DeviceArray[]): (DeviceArray | number)[] {
-  if (typeof v === 'number') return [v];
-  if (typeof v === 'bigint') return [Number(v)];
-  if (typeof v === 'boolean') return [v ? 1 : 0];
-  if (v instanceof PyList || v instanceof PyTuple) return v.items.flatMap((x) => leafArrays(x, backend, made));
+/** A leaf as a device array: a concrete array on `backend` as it is, a Python number uploaded with the invar's dtype. */
+function leafArray(v: PyValue, backend: Backend, dtype: DType, made: DeviceArray[]): DeviceArray {
+  if (typeof v === 'number') return upload(backend, v, dtype, made);
+  if (typeof v === 'bigint') return upload(backend, Number(v), dtype, made);
+  if (typeof v === 'boolean') return upload(backend, v ? 1 : 0, dtype, made);
   if (v instanceof PyArray && !v.traced) {
     const a = v.v as DeviceArray;
-    if (a.backend === backend.name) return [a];
+    if (a.backend === backend.name) return a;
   }
   throw new TypeError(`the jit engine cannot take an argument of this kind; pass numbers, lists or jax arrays`);
 }
@@ -174,4 +258,27 @@ function numbers(interp: Interpreter, v: PyValue): Numbers | string {
     if (items.every((x) => typeof x !== 'string')) return items as Numbers[];
   }
   return interp.repr(v);
+}
+
+/**
+ * `value_and_grad` of a traced one-output function w.r.t. its invars `wrt`, as one jaxpr returning
+ * (value, gradients...). A non-scalar value's gradient is that of its sum, as PyTorch's
+ * `y.backward(torch.ones_like(y))` gives it; the value stays the whole array.
+ */
+export function valueAndSummedGradJaxpr(f: Jaxpr, wrt: readonly number[]): Jaxpr {
+  const y = f.outvars[0]?.aval;
+  if (!y || y.shape.length === 0 || f.outvars.length !== 1) return valueAndGradJaxpr(f, wrt);
+  const axes = y.shape.map((_, i) => i);
+  const summed = makeJaxpr((o, ...xs) => {
+    const [out] = inline(o, f, xs);
+    return [o.apply('reduce_sum', [out], { axes }), out];
+  }, f.invars.map((v) => v.aval));
+  const vg = valueAndGradJaxpr(summed, wrt);
+  return dce({ ...vg, outvars: vg.outvars.slice(1) });
+}
+
+/** Whether a function's arguments are plain Python values (floats, ints, lists of them): no tensor or array among them. */
+export function plainFloats(values: ReadonlyMap<string, PyValue>): boolean {
+  const plain = (v: PyValue): boolean => (v instanceof PyList || v instanceof PyTuple ? v.items.every(plain) : !(v instanceof HostObject));
+  return [...values.values()].every(plain);
 }

@@ -8,7 +8,7 @@ import { pyError } from '../exceptions';
 import { pyFunction, type HostContext } from '../host';
 import { PyModule, PyTuple, type Kwargs, type NativeFn, type PyValue } from '../objects';
 import { bitLength, checkIntBits } from '../limits';
-import { binary, intToFloat, iterate, toFloat, toIndex } from '../ops';
+import { binary, intToFloat, iterate, toFloat, toIndex, unary as unaryOp } from '../ops';
 import type { ModuleShim } from '../modules';
 import { typeName } from '../types';
 import { erf, erfc } from './erf';
@@ -613,4 +613,69 @@ function unaryPredicate(f: (x: number) => boolean): NativeFn {
 
 function tuple(items: PyValue[]): PyValue {
   return new PyTuple(items);
+}
+
+/** The elementwise functions that torch and jax.numpy both name alike, which `math` lifts onto. */
+export type LiftedName = 'exp' | 'log' | 'log1p' | 'expm1' | 'sqrt' | 'sin' | 'cos' | 'tan' | 'tanh' | 'abs';
+
+/** A tensor library that `math` hands its differentiable values to: which values, and its functions by name. */
+export interface MathLibrary {
+  /** Whether `v` is the library's (a tensor or a traced array), which `math` must not read as a float. */
+  owns(v: PyValue): boolean;
+  /** The library's function `name`, called on the library's values. */
+  fn(name: LiftedName, ctx: HostContext): PyValue;
+}
+
+type Lift = (lib: (name: LiftedName, ...args: PyValue[]) => PyValue, args: PyValue[], ctx: HostContext) => PyValue;
+
+const ln = (lib: (name: LiftedName, ...args: PyValue[]) => PyValue, x: PyValue) => lib('log', x);
+
+/**
+ * The `math` functions with a derivative, as the library's primitives: where HIPS autograd
+ * differentiates plain Python, `math.exp(x)` of a differentiated float must be `exp` on the tape,
+ * not a float read out of it. The others (floor, atan2, erf...) read their argument as a float.
+ */
+const LIFTS: Readonly<Record<string, Lift>> = {
+  exp: (lib, [x]) => lib('exp', x),
+  expm1: (lib, [x]) => lib('expm1', x),
+  log1p: (lib, [x]) => lib('log1p', x),
+  sqrt: (lib, [x]) => lib('sqrt', x),
+  sin: (lib, [x]) => lib('sin', x),
+  cos: (lib, [x]) => lib('cos', x),
+  tan: (lib, [x]) => lib('tan', x),
+  tanh: (lib, [x]) => lib('tanh', x),
+  fabs: (lib, [x]) => lib('abs', x),
+  log: (lib, [x, base], ctx) => (base === undefined ? ln(lib, x) : binary('/', ln(lib, x), typeof base === 'number' || typeof base === 'bigint' ? natLog(base, ctx) : ln(lib, base), ctx)),
+  log2: (lib, [x], ctx) => binary('/', ln(lib, x), Math.LN2, ctx),
+  log10: (lib, [x], ctx) => binary('/', ln(lib, x), Math.LN10, ctx),
+  exp2: (_lib, [x], ctx) => binary('**', 2, x, ctx),
+  pow: (_lib, [x, y], ctx) => binary('**', x, y, ctx),
+  sinh: (lib, [x], ctx) => binary('/', binary('-', lib('exp', x), lib('exp', unaryOp('-', x, ctx)), ctx), 2, ctx),
+  cosh: (lib, [x], ctx) => binary('/', binary('+', lib('exp', x), lib('exp', unaryOp('-', x, ctx)), ctx), 2, ctx),
+  hypot: (lib, xs, ctx) => lib('sqrt', xs.map((x) => binary('*', x, x, ctx)).reduce((a, b) => binary('+', a, b, ctx))),
+  degrees: (_lib, [x], ctx) => binary('*', x, 180 / Math.PI, ctx),
+  radians: (_lib, [x], ctx) => binary('*', x, Math.PI / 180, ctx),
+};
+
+/**
+ * `math` for plain-Python functions that Gradlens differentiates with `library`'s values standing
+ * for their floats: a function in LIFTS given one of them applies the library's primitive (on the
+ * tape, in the jaxpr); everything else is `math` as CPython has it.
+ */
+export function liftedMath(library: MathLibrary): ModuleShim {
+  return {
+    exports: mathModule.exports,
+    create(ctx) {
+      const plain = mathModule.create(ctx);
+      const attrs = new Map(plain.attrs);
+      for (const [name, lift] of Object.entries(LIFTS)) {
+        const original = attrs.get(name)!;
+        attrs.set(name, pyFunction(name, (args, kwargs, c) => {
+          if (kwargs.size > 0 || !args.some((a) => library.owns(a))) return c.call(original, args, kwargs);
+          return lift((fn, ...xs) => c.call(library.fn(fn, c), xs), args, c);
+        }));
+      }
+      return new PyModule('math', attrs);
+    },
+  };
 }

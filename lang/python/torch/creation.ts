@@ -64,11 +64,11 @@ function valueDType(v: PyValue): TorchDTypeName {
   return typeof v === 'boolean' ? 'bool' : typeof v === 'bigint' ? 'int64' : 'float32';
 }
 
-function numberOf(v: PyValue, _ctx: HostContext): number {
+function numberOf(v: PyValue, ctx: HostContext): number {
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'number') return v;
-  if (v instanceof PyTensor) return v.float();
+  if (v instanceof PyTensor) return v.float(ctx);
   throw pyError('TypeError', `expected a number, not ${typeName(v)}`);
 }
 

@@ -9,19 +9,20 @@ import { sizeOf, type AbstractValue } from '../../../runtime/core';
 import type { DeviceArray } from '../../../runtime/backends';
 import { EagerEngine } from '../../../runtime/eager';
 import type { Jaxpr } from '../../../runtime/ir';
-import { dce, inline, makeJaxpr, valueAndGradJaxpr, type Traceable } from '../../../runtime/jit';
+import { dce, inline, makeJaxpr, type Traceable } from '../../../runtime/jit';
 import type { FunctionInfo, InputSource } from '../analyze';
 import { captureInputs } from '../inputs';
 import type { Budgets, CancelSignal } from '../interpreter';
-import { noFloatArgument, type JaxFunctionAt, type Outcome } from '../jax';
+import { noFloatArgument, plainFloats, valueAndSummedGradJaxpr, type JaxFunctionAt, type Outcome } from '../jax';
 import type { ModuleRegistry } from '../modules';
 import type { PyValue } from '../objects';
 import type { ParseResult } from '../parse';
 import { pyError } from '../exceptions';
 import { scriptError } from '../run';
 import type { Span } from '../span';
-import { STORAGE, isFloating, type TorchDTypeName } from './dtype';
-import { numbers } from './leaves';
+import { STORAGE, type TorchDTypeName } from './dtype';
+import { torchMath } from './lifted_math';
+import { numbers, torchWrt } from './leaves';
 import { torchSession } from './module';
 import { PyTensor } from './tensor';
 import { TracedArray, TracingBackend } from './trace_backend';
@@ -35,6 +36,10 @@ export interface TorchFunctionOptions {
   readonly modules?: ModuleRegistry;
   readonly budgets?: Partial<Budgets>;
   readonly signal?: CancelSignal;
+  /** A plain-Python function: `math` applies torch's functions to its (traced) floats. */
+  readonly plain?: boolean;
+  /** The parameters a `# gradlens: wrt=` comment names, else torchWrt's default. */
+  readonly wrt?: readonly string[] | null;
 }
 
 /** An argument the jit engine traces: a Python float (a float32 scalar) or a tensor. Anything else stays a Python constant. */
@@ -55,8 +60,11 @@ export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: I
   const session = new EagerEngine(tracing);
   tracing.span = () => session.span;
   const torch = torchSession(session);
+  // A plain-Python function's `math` applies torch's functions to its traced floats, not to tensors passed in.
+  let calling = false;
+  const math: ModuleRegistry = options.plain ? { math: torchMath(torch, () => calling) } : {};
   const captured = captureInputs(parsed, fn, source, {
-    file: options.file, modules: { ...options.modules, ...torch.modules }, budgets: options.budgets, signal: options.signal,
+    file: options.file, modules: { ...options.modules, ...torch.modules, ...math }, budgets: options.budgets, signal: options.signal,
   });
   if (!captured.ok) {
     tracing.disposeAll();
@@ -65,6 +73,7 @@ export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: I
   const interp = captured.inputs.interpreter;
   tracing.pySpan = () => interp.span;
   const values = captured.inputs.values;
+  calling = plainFloats(values);
   const fun = captured.inputs.fn;
   const names = [...values.keys()];
   const args = [...values.values()];
@@ -73,8 +82,19 @@ export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: I
     if (v instanceof PyTensor) return [{ index, aval: { shape: v.shape, dtype: v.t.dtype }, dtype: v.dtype, value: v }];
     return [];
   });
-  // NB: as leafArguments makes them: floats and float tensors are differentiated; integer tensors are traced but not.
-  const wrtInvars = traced.flatMap((a, k) => (isFloating(a.dtype) ? [k] : []));
+  // NB: as the eager run's leaves: torchWrt's arguments are differentiated; the other tensors and floats are traced but not.
+  const guardWrt = (() => {
+    try {
+      return { ok: true as const, names: torchWrt(values, options.wrt ?? null) };
+    } catch (e) {
+      return { ok: false as const, error: scriptError(interp, e, options.file) };
+    }
+  })();
+  if (!guardWrt.ok) {
+    tracing.disposeAll();
+    return { ok: false, error: guardWrt.error };
+  }
+  const wrtInvars = traced.flatMap((a, k) => (guardWrt.names.includes(names[a.index]) ? [k] : []));
   const wrt = wrtInvars.map((k) => names[traced[k].index]);
   const guard = <T>(body: () => T): Outcome<T> => {
     try {
@@ -105,8 +125,8 @@ export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: I
       const out = traceableOf(result, fn.name, (v) => interp.repr(v));
       const outShape = typeof out === 'number' ? [] : out.shape;
       carriesGrad = result instanceof PyTensor && result.t.requiresGrad;
-      if (!loss || !carriesGrad || outShape.length === 0) return out;
-      if (sizeOf(outShape) !== 1) throw pyError('RuntimeError', 'grad can be implicitly created only for scalar outputs');
+      // NB: a vector's gradient is its sum's (see valueAndSummedGradJaxpr); one element is the scalar backward() takes.
+      if (!loss || !carriesGrad || outShape.length === 0 || sizeOf(outShape) !== 1) return out;
       return o.apply('reshape', [out], { newSizes: [] });
     }, traced.map((a) => a.aval));
     if (loss && carriesGrad && tracing.firstStop) throw stopRefusal(tracing.firstStop, parsed.source);
@@ -116,7 +136,7 @@ export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: I
   const valueAndGrad = (): Jaxpr => {
     if (wrtInvars.length === 0) throw noFloatArgument(fn, values, 'torch');
     const { jaxpr, carriesGrad } = forward(true);
-    if (carriesGrad) return valueAndGradJaxpr(jaxpr, wrtInvars);
+    if (carriesGrad) return valueAndSummedGradJaxpr(jaxpr, wrtInvars);
     return makeJaxpr((o, ...xs) => [inline(o, jaxpr, xs)[0], ...wrtInvars.map((k) => o.zerosLike(xs[k]))], traced.map((a) => a.aval));
   };
   const gradOnly = (vg: Jaxpr): Jaxpr => ({ ...vg, outvars: vg.outvars.slice(1) });
@@ -138,6 +158,8 @@ export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: I
   const at: TorchFunctionAt = {
     inputs: Object.fromEntries(names.map((n, i) => [n, numbers(interp, args[i])])),
     wrt,
+    wrtInvars,
+    invarNames: traced.map((a) => names[a.index]),
     jaxpr: (grad) => guard(() => (grad ? dce(gradOnly(valueAndGrad())) : forward(false).jaxpr)),
     valueAndGradJaxpr: () => guard(valueAndGrad),
     argumentArrays: (invars) => guard(() => argumentArrays(invars)),

@@ -3,10 +3,11 @@
  * torch.compile(fullgraph=True)): read a traced tensor's value, branch on it, or run autograd
  * inside. Each is refused at the user's line with what to write instead.
  */
-import type { Tensor } from '../../../runtime/eager';
+import type { EagerEngine, Tensor } from '../../../runtime/eager';
 import { concretizationError, type TracingSite } from '../jax';
 import { pyError } from '../exceptions';
 import type { HostContext } from '../host';
+import type { Span } from '../span';
 import { TracedArray } from './trace_backend';
 
 /** The tracing site of a tensor whose storage is traced; null for a concrete tensor. */
@@ -36,8 +37,32 @@ export function refuseAutograd(t: Tensor, what: string, ctx: HostContext): void 
   throw err;
 }
 
-/** Notes a detach (`detach()`, `.data`) of a traced tensor that requires grad: see TracingBackend.firstStop. */
+/** Notes a detach (`detach()`, `.data`) of a tensor that requires grad: see TracingBackend.firstStop, and noteCut. */
 export function noteDetach(t: Tensor, ctx: HostContext): void {
   const a = t.array;
   if (a instanceof TracedArray && t.requiresGrad) a.owner.noteStop(ctx.span);
+  noteCut(t, 'detach', ctx);
+}
+
+/**
+ * Where an eager run's value leaves the tape: a tensor that requires grad read as a Python number
+ * (`item`, `float`, `int`, `tolist`) or detached (`detach`). PyTorch's gradient does not flow
+ * through it, silently; the evaluation listens, to say at which line.
+ */
+export interface GradientCut {
+  readonly what: 'item' | 'float' | 'int' | 'tolist' | 'detach';
+  readonly span: Span;
+}
+
+const cutListeners = new WeakMap<EagerEngine, (cut: GradientCut) => void>();
+
+/** Calls `listener` with each gradient cut of `engine`'s tensors until it is called with null. */
+export function listenForCuts(engine: EagerEngine, listener: ((cut: GradientCut) => void) | null): void {
+  if (listener) cutListeners.set(engine, listener);
+  else cutListeners.delete(engine);
+}
+
+export function noteCut(t: Tensor, what: GradientCut['what'], ctx: HostContext): void {
+  if (!t.requiresGrad || !t.engine.gradEnabled || tracedSite(t)) return;
+  cutListeners.get(t.engine)?.({ what, span: ctx.span });
 }

@@ -10,7 +10,7 @@ import { toFloat } from '../ops';
 import { typeName } from '../types';
 import { arith, asOperand, asTensor, checkBroadcast, compareOp, type ArithOp, type CompareOpName, type Operand } from './arith';
 import { backward } from './autograd';
-import { noteDetach } from './jit_refusals';
+import { noteCut, noteDetach } from './jit_refusals';
 import { dtypeArg, sizeArgs } from './creation';
 import { TorchDType, isFloating, type TorchDTypeName } from './dtype';
 import { ReturnTuple } from './return_types';
@@ -46,7 +46,7 @@ function operand(v: PyValue, what: string): Operand {
 function optNumber(a: Args, name: string, ctx: HostContext): number | null {
   const v = a.opt(name);
   if (v === undefined) return null;
-  return v instanceof PyTensor ? v.float() : toFloat(v, ctx);
+  return v instanceof PyTensor ? v.float(ctx) : toFloat(v, ctx);
 }
 
 export function matmul(rt: TorchRuntime, a: PyTensor, b: PyTensor): PyTensor {
@@ -112,8 +112,14 @@ function zeroValues(x: PyTensor, value: number): PyTensor {
 }
 
 export const TENSOR_METHODS = nameTable<Method>({
-  item: def('item', [], (x) => x.item()),
-  tolist: def('tolist', [], (x) => nestedFromFlat(x.values(), x.shape, x.dtype === 'bool' ? 'bool' : isFloating(x.dtype) ? 'float' : 'int')),
+  item: def('item', [], (x, _a, ctx) => {
+    noteCut(x.t, 'item', ctx);
+    return x.item();
+  }),
+  tolist: def('tolist', [], (x, _a, ctx) => {
+    noteCut(x.t, 'tolist', ctx);
+    return nestedFromFlat(x.values(), x.shape, x.dtype === 'bool' ? 'bool' : isFloating(x.dtype) ? 'float' : 'int');
+  }),
   backward: (x, args, kwargs, ctx) => backward(x.rt, x, args, kwargs, ctx),
   detach: def('detach', [], (x, _a, ctx) => {
     noteDetach(x.t, ctx);

@@ -15,7 +15,7 @@ import { DTYPES, STORAGE, isFloating, type TorchDTypeName } from './dtype';
 import { getIndex, setIndex } from './indexing';
 import { TENSOR_METHODS, matmul } from './methods';
 import { itemStr, tensorRepr } from './print';
-import { noteDetach, refuseAutograd, refuseValue } from './jit_refusals';
+import { noteCut, noteDetach, refuseAutograd, refuseValue } from './jit_refusals';
 import type { TorchRuntime } from './runtime';
 import { TorchSize } from './size';
 
@@ -205,12 +205,15 @@ export class PyTensor extends HostObject {
     return this.scalarValue('bool') !== 0;
   }
 
-  override float(): number {
-    return this.scalarValue('float');
+  override float(ctx: HostContext): number {
+    const v = this.scalarValue('float');
+    noteCut(this.t, 'float', ctx);
+    return v;
   }
 
-  override int(): bigint {
+  override int(ctx: HostContext): bigint {
     const v = this.scalarValue('int');
+    noteCut(this.t, 'int', ctx);
     if (!Number.isFinite(v)) throw pyError(Number.isNaN(v) ? 'ValueError' : 'OverflowError', `cannot convert float ${Number.isNaN(v) ? 'NaN' : 'infinity'} to integer`);
     return BigInt(Math.trunc(v));
   }

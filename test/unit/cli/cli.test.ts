@@ -59,6 +59,47 @@ describe('gradlens command line', () => {
     assert.equal(typeof out.engines.eager.ms, 'number');
   });
 
+  // Expected numbers: Debian's PyTorch 1.13, test/fixtures/evaluation/expected.py.
+  it('differentiates plain Python through math: softplus at 0.3 is 0.574443, not 0.0', () => {
+    const r = gradlens('grad', 'test/fixtures/evaluation/plain_math.py:softplus', '--at', 'x=0.3');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^softplus\(x=0\.3\) = 0\.85435\d*   ∂softplus\/∂x = 0\.57444\d*\n$/);
+  });
+
+  it('prints where torch code cut the gradient, as a warning at the line, beside PyTorch\'s gradient', () => {
+    const r = gradlens('grad', 'test/fixtures/evaluation/logistic_torch.py:perplexity');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /∂perplexity\/∂w = \[0\.0, 0\.0\]   ∂perplexity\/∂b = 0\.0\n$/);
+    assert.match(r.stderr, /^test\/fixtures\/evaluation\/logistic_torch\.py:21:12: warning: 'math\.exp\(loss\(w, b\)\)' reads a tensor that requires grad as a Python float/);
+  });
+
+  it('prints a vector-valued function\'s value, the gradient of its sum and its Jacobian', () => {
+    const r = gradlens('grad', 'test/fixtures/evaluation/logistic_torch.py:predict');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /= \[0\.90891\d*, 0\.94477\d*, 0\.15069\d*, 0\.99809\d*, 0\.00576\d*, 0\.09394\d*\]   ∂sum\(predict\)\/∂w = \[0\.05252\d*, 0\.06595\d*\]/);
+    assert.match(r.stdout, /J\[predict, w\] = \[\[0\.04139\d*, 0\.09934\d*\], \[0\.07825\d*, -0\.01565\d*\],/);
+    assert.match(r.stdout, /J\[predict, b\] = \[0\.08278\d*, 0\.05217\d*, 0\.12798\d*,/);
+    const big = gradlens('grad', 'test/fixtures/evaluation/mlp_jax.py:hidden');
+    assert.equal(big.status, 0, big.stderr);
+    assert.match(big.stdout, /∂sum\(hidden\)\/∂params\[0\] = .*jacobian of hidden: 1197 numbers, more than 256 \(the gradient shown is of the sum\)\n$/);
+  });
+
+  it('runs every function of a file mixing torch, jax, numpy and math', () => {
+    const r = gradlens('grad', 'test/fixtures/evaluation/mixed.py');
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.deepEqual(lines.map((l) => l.slice(0, l.indexOf('('))), ['torch_energy', 'jax_energy', 'numpy_energy', 'math_energy']);
+    for (const line of lines) assert.match(line, /= 0\.79357\d*   ∂\w+\/∂(x = \[0\.72686\d*, -0\.63969\d*\]|a = 0\.72686\d*   ∂math_energy\/∂b = -0\.63969\d*)$/);
+  });
+
+  it('differentiates a JAX loss w.r.t. its tuple params, leaf by leaf', () => {
+    const r = gradlens('grad', 'test/fixtures/evaluation/mlp_jax.py:loss', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual(Object.keys(out.grad), ['params[0]', 'params[1]', 'params[2]', 'params[3]']);
+    assert.ok(Math.abs(out.grad['params[3]'][0] - -0.374153) < 1e-5, JSON.stringify(out.grad['params[3]']));
+  });
+
   it('prints a human line per function, with inputs from defaults and from a # gradlens: comment', () => {
     const r = gradlens('grad', 'test/fixtures/cli/grad_inputs.py', '--at', 'x=-1.5');
     assert.equal(r.status, 2, 'linear() has no parameter x, so --at is a usage error for it');

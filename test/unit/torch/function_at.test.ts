@@ -133,11 +133,22 @@ describe('torch function on both engines (torchFunctionAt, evaluated as the host
   }
 
   for (const [file, name] of [['examples/mlp.py', 'model'], ['test/fixtures/torch/mlp.py', 'forward']]) {
-    it(`${file}: ${name}() returns a matrix, refused alike by both engines (no implicit gradient)`, async () => {
-      const eager = message(await evaluated(file, fileText(file), name, 'eager'));
-      const jit = message(await evaluated(file, fileText(file), name, 'jit'));
-      assert.equal(jit, eager);
-      assert.match(jit, /RuntimeError: grad can be implicitly created only for scalar outputs/);
+    it(`${file}: ${name}() returns a matrix: both engines agree on it and on its sum's gradient, which its Jacobian sums to`, async () => {
+      const r = result(await evaluated(file, fileText(file), name));
+      engineAgreement(r, `${file}: ${name}()`);
+      const [arg] = Object.keys(r.grad);
+      const j = r.jacobian;
+      assert.ok(j?.of, 'a small matrix has its Jacobian in full');
+      const rows = flat(r.value).length;
+      assert.deepEqual(j.valueShape, [rows, 1]);
+      const jac = flat(j.of[arg]);
+      const cols = flat(r.grad[arg]).length;
+      assert.equal(j.size, rows * cols);
+      // d sum(y) / dx = the sum of dy_i / dx over the value's elements (jacrev's rows).
+      flat(r.grad[arg]).forEach((g, c) => {
+        const summed = Array.from({ length: rows }, (_, i) => jac[i * cols + c]).reduce((a, b) => a + b, 0);
+        assert.ok(Math.abs(summed - g) <= 1e-5 * Math.max(1, Math.abs(g)), `column ${c}: rows sum to ${summed}, gradient ${g}`);
+      });
     });
   }
 
