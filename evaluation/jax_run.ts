@@ -212,11 +212,11 @@ export async function jaxJacobian(at: JaxFunctionAt, backend: Backend): Promise<
       return cts;
     });
     const read = await backend.readMany(outs.flat());
-    const of: Record<string, Numbers> = {};
-    at.wrt.forEach((name, k) => {
+    // NB: fromEntries, not assignment: a parameter named `__proto__` must be a key like any other.
+    const of: Record<string, Numbers> = Object.fromEntries(at.wrt.map((name, k) => {
       const flat = Array.from({ length: rows }, (_, i) => Array.from(read[i * inShapes.length + k])).flat();
-      of[name] = nest(flat, [...y.shape, ...inShapes[k]]);
-    });
+      return [name, nest(flat, [...y.shape, ...inShapes[k]])];
+    }));
     return { valueShape: y.shape, size, of };
   } finally {
     for (const a of made) backend.dispose(a);
