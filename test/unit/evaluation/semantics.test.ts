@@ -6,6 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { EvaluationResult, Numbers } from '../../../protocol/results';
+import { isEvaluationOutcome } from '../../../protocol/webview';
 import { evaluated, fileRequest, requestFor } from './support';
 
 const DIR = 'test/fixtures/evaluation';
@@ -64,6 +65,7 @@ describe('evaluation: where torch code leaves the tape, the line says so (11.4)'
     const [cut] = r.gradientCuts;
     assert.deepEqual([cut.range.line, cut.range.col, cut.what, cut.zeroGradient], [17, 13, 'item', false]);
     assert.match(cut.message, /logistic_torch\.py:17:13: warning: 'l\.item\(\)' reads a tensor that requires grad as a Python number: the gradient stops here/);
+    assert.ok(isEvaluationOutcome({ ok: true, result: r }), 'the panel passes the result with its cuts on to the extension');
   });
 
   it('math.exp of a torch loss: the zero gradient PyTorch would give is reported as cut at that line', async () => {
@@ -133,6 +135,7 @@ describe('evaluation: a vector-valued function shows its value, its graph and it
     close(r.jacobian?.of?.w, jw, 'J w', 1e-4);
     close(r.jacobian?.of?.b, jb, 'J b', 1e-4);
     assert.deepEqual(r.graphs?.map((g) => g.kind), ['tape', 'forward', 'gradient']);
+    assert.ok(isEvaluationOutcome({ ok: true, result: r }), 'the panel passes the result with its Jacobian on to the extension');
   });
 
   it('a JAX hidden layer of 21x3 w.r.t. tuple params: too large to read, so its size and the summed gradient', async () => {
