@@ -133,4 +133,16 @@ describe('language server over stdio: diagnostics from evaluation', function () 
     assert.equal(d.range.start.line, 4, JSON.stringify(d));
     assert.match(String(d.message), /^-?Inf first appears here in the value of entropy\(\) \('log'/);
   });
+
+  it('reports where torch code cut the gradient (math.exp of a tensor), a warning since the gradient shown is 0', async () => {
+    const file = 'test/fixtures/evaluation/logistic_torch.py';
+    const uri = fileUri(file);
+    await client.open(uri, readText(file));
+    const outcome = await client.executeCommand<EvaluationOutcome>(COMMANDS.computeGradient, [{ uri, function: 'perplexity' }]);
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    const ds = await client.diagnosticsOf(uri, (all) => all.some((d) => d.code === 'gradient-cut'));
+    const d = ds.find((x) => x.code === 'gradient-cut')!;
+    assert.deepEqual([d.range.start.line, d.range.start.character, d.severity], [20, 11, 2], JSON.stringify(d));
+    assert.match(String(d.message), /'math\.exp\(loss\(w, b\)\)' reads a tensor that requires grad as a Python float: the gradient stops here/);
+  });
 });
