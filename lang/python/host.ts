@@ -85,9 +85,37 @@ export interface HostContext {
   state<T>(key: object, init: () => T): T;
 }
 
+let hostObjectsMade = 0;
+
+/** How many host objects were made so far: a host object is new to a statement if its `born` is past the count at its start. */
+export function hostObjectCount(): number {
+  return hostObjectsMade;
+}
+
 export abstract class HostObject extends PyObject {
+  /** Its place in the order host objects were made (see hostObjectCount). */
+  readonly born = hostObjectsMade++;
+
   /** The Python type: what `type(x)` returns, what `isinstance` checks, the name in error messages. */
   abstract get pyType(): PyType;
+
+  /**
+   * Whether the interpreter counts the names bound to this value and offers it to `collect` when
+   * the last one goes (a tensor, whose memory PyTorch frees at once). False by default.
+   */
+  get collectable(): boolean {
+    return false;
+  }
+
+  /**
+   * Frees what this value holds: the interpreter has seen the last Python name bound to it go
+   * and nothing in Python can reach it any more (it never went into a container, an attribute,
+   * a default or a call's arguments). Return false to keep it, when something outside Python
+   * (a tape, a leaf's `.grad`) may still hold it.
+   */
+  collect(_ctx: HostContext): boolean {
+    return false;
+  }
 
   /** `x.name`; `undefined` when there is no such attribute (the interpreter raises AttributeError). */
   getattr(_name: string, _ctx: HostContext): PyValue | undefined {

@@ -15,7 +15,7 @@ import {
   RuntimeError,
   pyError,
 } from './exceptions';
-import { HostObject, type BinaryOp, type CompareOp, type HostContext } from './host';
+import { HostObject, hostObjectCount, type BinaryOp, type CompareOp, type HostContext } from './host';
 import { unsupportedModuleMessage, type ModuleRegistry } from './modules';
 import {
   ELLIPSIS,
@@ -208,6 +208,16 @@ export class Interpreter implements HostContext {
   private steps = 0;
   private deadline = Infinity;
   private tensorBytes = 0;
+  // Collectable host values (tensors) are freed when their last name goes, as CPython's reference
+  // counts free them; a value is counted only if it was new when first bound, and never once it
+  // went anywhere but a name (a container, an attribute, a default, a call's arguments).
+  /** Names bound to each counted value. */
+  private readonly bindings = new Map<HostObject, number>();
+  private readonly escaped = new WeakSet<HostObject>();
+  /** Values whose last name went, and the frame depth whose running statement may still use them. */
+  private readonly unbound: { value: HostObject; depth: number }[] = [];
+  /** hostObjectCount() when the innermost running statement began. */
+  private statementStart = 0;
 
   constructor(options: InterpreterOptions = {}) {
     this.file = options.file ?? '<string>';
@@ -375,6 +385,16 @@ export class Interpreter implements HostContext {
   private execStmt(s: A.Stmt, scope: Scope): Completion {
     this.node = s;
     this.tick();
+    const outer = this.statementStart;
+    this.statementStart = hostObjectCount();
+    const r = this.runStmt(s, scope);
+    this.statementStart = outer;
+    // A statement's temporaries are gone once it ends: what lost its last name in it can go too.
+    if (this.unbound.length) this.collectUnbound();
+    return r;
+  }
+
+  private runStmt(s: A.Stmt, scope: Scope): Completion {
     switch (s.kind) {
       case 'ExprStmt':
         this.evalExpr(s.value, scope);
@@ -438,6 +458,8 @@ export class Interpreter implements HostContext {
 
   private execAssign(s: A.Assign, scope: Scope): void {
     const v = this.evalExpr(s.value, scope);
+    // `a, b = pair = f()`: what a and b get, pair holds too; count no new value in this statement.
+    if (s.targets.length > 1) this.statementStart = Number.MAX_SAFE_INTEGER;
     for (const t of s.targets) this.assign(t, v, scope);
   }
 
@@ -485,6 +507,7 @@ export class Interpreter implements HostContext {
 
   private execFor(s: A.For, scope: Scope): Completion {
     const it = this.evalExpr(s.iter, scope);
+    this.escape(it);
     this.node = s;
     const iterator = ops.iterate(it, this)[Symbol.iterator]();
     for (;;) {
@@ -657,6 +680,7 @@ export class Interpreter implements HostContext {
         const v = this.evalExpr(s.value, scope);
         this.node = s;
         const r = ops.inplace(op, cur, v, this);
+        this.escape(r);
         ops.setattr(obj, t.attr, r, this);
         return;
       }
@@ -667,12 +691,61 @@ export class Interpreter implements HostContext {
         const cur = ops.getitem(obj, index, this);
         const v = this.evalExpr(s.value, scope);
         this.node = s;
-        ops.setitem(obj, index, ops.inplace(op, cur, v, this), this);
+        const r = ops.inplace(op, cur, v, this);
+        this.escape(r);
+        this.escape(index);
+        ops.setitem(obj, index, r, this);
         return;
       }
       default:
         throw pyError('SyntaxError', `'${describeTarget(t)}' is an illegal expression for augmented assignment`);
     }
+  }
+
+  // ------------------------------------------------------------ freeing values whose last name went
+
+  /** `v` was bound to one more name. */
+  private bound(v: PyValue): void {
+    if (!(v instanceof HostObject) || !v.collectable) return;
+    const n = this.bindings.get(v);
+    if (n !== undefined) this.bindings.set(v, n + 1);
+    else if (v.born >= this.statementStart && !this.escaped.has(v)) this.bindings.set(v, 1);
+  }
+
+  /** A name bound to `v` was rebound or deleted, or its frame ended (for the statement at `depth` to finish). */
+  private unbind(v: PyValue | undefined, depth = this.frames.length): void {
+    if (!(v instanceof HostObject)) return;
+    const n = this.bindings.get(v);
+    if (n === undefined) return;
+    if (n > 1) {
+      this.bindings.set(v, n - 1);
+      return;
+    }
+    this.bindings.delete(v);
+    this.unbound.push({ value: v, depth });
+  }
+
+  /** `v` went somewhere other than a name: it is never collected. */
+  private escape(v: PyValue): void {
+    if (v instanceof HostObject && v.collectable) {
+      this.escaped.add(v);
+      this.bindings.delete(v);
+    }
+  }
+
+  private collectUnbound(): void {
+    const depth = this.frames.length;
+    let waiting = 0;
+    for (const u of this.unbound) {
+      if (u.depth < depth) this.unbound[waiting++] = u;
+      else if (!this.bindings.has(u.value) && !this.escaped.has(u.value) && u.value !== this.retval) u.value.collect(this);
+    }
+    this.unbound.length = waiting;
+  }
+
+  /** A function, lambda or class defined in `scope` keeps it and the scopes around it alive. */
+  private capture(scope: Scope): void {
+    for (let s: Scope | null = scope; s && !s.captured; s = s.parent) s.captured = true;
   }
 
   // ------------------------------------------------------------ names and targets
@@ -706,13 +779,13 @@ export class Interpreter implements HostContext {
   private assignName(name: string, value: PyValue, scope: Scope): void {
     const info = scope.info;
     if (info === null || info.globals.has(name)) {
-      this.globals.set(name, value);
+      this.setVar(this.globals, name, value);
       return;
     }
     if (info.nonlocals.has(name)) {
       for (let s = scope.parent; s && s.info; s = s.parent) {
         if (s.info.kind === 'function' && s.info.locals.has(name)) {
-          s.vars.set(name, value);
+          this.setVar(s.vars, name, value);
           return;
         }
       }
@@ -722,7 +795,14 @@ export class Interpreter implements HostContext {
       this.assignName(name, value, scope.parent);
       return;
     }
-    scope.vars.set(name, value);
+    this.setVar(scope.vars, name, value);
+  }
+
+  private setVar(vars: Map<string, PyValue>, name: string, value: PyValue): void {
+    const old = vars.get(name);
+    vars.set(name, value);
+    this.bound(value);
+    this.unbind(old);
   }
 
   private assign(target: A.Expr, value: PyValue, scope: Scope): void {
@@ -733,6 +813,7 @@ export class Interpreter implements HostContext {
       case 'Attribute': {
         const obj = this.evalExpr(target.value, scope);
         this.node = target;
+        this.escape(value);
         ops.setattr(obj, target.attr, value, this);
         return;
       }
@@ -740,6 +821,8 @@ export class Interpreter implements HostContext {
         const obj = this.evalExpr(target.value, scope);
         const index = this.evalExpr(target.index, scope);
         this.node = target;
+        this.escape(value);
+        this.escape(index);
         ops.setitem(obj, index, value, this);
         return;
       }
@@ -779,7 +862,9 @@ export class Interpreter implements HostContext {
       throw pyError('ValueError', `not enough values to unpack (expected at least ${star + after}, got ${items.length})`);
     }
     for (let i = 0; i < star; i++) this.assign(elts[i], items[i], scope);
-    this.assign((elts[star] as A.Starred).value, new PyList(items.slice(star, items.length - after)), scope);
+    const rest = items.slice(star, items.length - after);
+    for (const v of rest) this.escape(v);
+    this.assign((elts[star] as A.Starred).value, new PyList(rest), scope);
     for (let i = 0; i < after; i++) this.assign(elts[star + 1 + i], items[items.length - after + i], scope);
   }
 
@@ -789,7 +874,9 @@ export class Interpreter implements HostContext {
       case 'Name': {
         const info = scope.info;
         const vars = info === null || info.globals.has(target.id) ? this.globals : scope.vars;
+        const old = vars.get(target.id);
         if (!vars.delete(target.id)) throw pyError('NameError', `name '${target.id}' is not defined`);
+        this.unbind(old);
         return;
       }
       case 'Subscript': {
@@ -820,6 +907,8 @@ export class Interpreter implements HostContext {
     if (s.isAsync) throw new HaltError('unsupported', "Gradlens does not support 'async def'", s.span);
     const decorators = s.decorators.map((d) => this.evalExpr(d, scope));
     const defaults = s.params.map((p) => (p.default ? this.evalExpr(p.default, scope) : undefined));
+    for (const d of defaults) if (d !== undefined) this.escape(d);
+    this.capture(scope);
     this.node = s;
     const created = new PyFunction(s.name, scope.qualPrefix + s.name, s, defaults, scope);
     this.onDefine?.(created);
@@ -833,6 +922,8 @@ export class Interpreter implements HostContext {
 
   private makeLambda(e: A.Lambda, scope: Scope): PyFunction {
     const defaults = e.params.map((p) => (p.default ? this.evalExpr(p.default, scope) : undefined));
+    for (const d of defaults) if (d !== undefined) this.escape(d);
+    this.capture(scope);
     return new PyFunction('<lambda>', `${scope.qualPrefix}<lambda>`, e, defaults, scope);
   }
 
@@ -926,6 +1017,8 @@ export class Interpreter implements HostContext {
     } finally {
       this.frames.pop();
       this.node = callerNode;
+      // Its locals go with the frame, unless a function defined in it keeps them.
+      if (!scope.captured) for (const v of scope.vars.values()) this.unbind(v);
     }
   }
 
@@ -1143,7 +1236,10 @@ export class Interpreter implements HostContext {
   private evalAttribute(e: A.Attribute, scope: Scope): PyValue {
     const obj = this.evalExpr(e.value, scope);
     this.node = e;
-    return ops.getattr(obj, e.attr, this);
+    const v = ops.getattr(obj, e.attr, this);
+    // A method kept for later (`f = x.sum`) holds its object.
+    if (v instanceof PyBuiltin || v instanceof PyBoundMethod || v instanceof PyFunction) this.escape(obj);
+    return v;
   }
 
   private evalSubscript(e: A.Subscript, scope: Scope): PyValue {
@@ -1178,6 +1274,8 @@ export class Interpreter implements HostContext {
         const k = this.evalExpr(item.key, scope);
         const v = this.evalExpr(item.value, scope);
         this.node = item.key;
+        this.escape(k);
+        this.escape(v);
         d.setByKey(ops.dictKey(k), k, v);
       }
     }
@@ -1187,6 +1285,8 @@ export class Interpreter implements HostContext {
   private evalNamedExpr(e: A.NamedExpr, scope: Scope): PyValue {
     const v = this.evalExpr(e.value, scope);
     this.assignName(e.target.id, v, scope);
+    // `(r := f()).values`: what r holds may be bound again in this statement; count nothing new in it.
+    this.statementStart = Number.MAX_SAFE_INTEGER;
     return v;
   }
 
@@ -1199,6 +1299,7 @@ export class Interpreter implements HostContext {
         for (const item of ops.iterate(v, this)) out.push(item);
       } else out.push(this.evalExpr(x, scope));
     }
+    for (const v of out) this.escape(v);
     return out;
   }
 
@@ -1233,13 +1334,23 @@ export class Interpreter implements HostContext {
   }
 
   private evalCall(e: A.Call, scope: Scope): PyValue {
-    const f = this.evalExpr(e.func, scope);
+    const f = e.func.kind === 'Attribute' ? this.evalMethod(e.func, scope) : this.evalExpr(e.func, scope);
     const args: PyValue[] = [];
     const kwargs = e.args.length === 0 ? NO_KWARGS : this.evalArguments(e, scope, args);
     this.node = e;
+    // What a call receives, it may keep.
+    for (const a of args) this.escape(a);
+    for (const v of kwargs.values()) this.escape(v);
     this.onCall?.(f, args, kwargs, e);
     if (f === this.superBuiltin && args.length === 0) return this.makeSuper(args);
     return this.callValue(f, args, kwargs);
+  }
+
+  /** `x.f` about to be called: the method is a temporary, so unlike `f = x.f` it keeps nothing. */
+  private evalMethod(e: A.Attribute, scope: Scope): PyValue {
+    const obj = this.evalExpr(e.value, scope);
+    this.node = e;
+    return ops.getattr(obj, e.attr, this);
   }
 
   /** Evaluates a call's arguments into `args`; returns its keyword arguments. */
@@ -1306,6 +1417,7 @@ export class Interpreter implements HostContext {
     const gens = e.generators;
     const loop = (i: number, iterable: PyValue): void => {
       const g = gens[i];
+      this.escape(iterable);
       this.node = e;
       const iterator = ops.iterate(iterable, this)[Symbol.iterator]();
       for (;;) {
@@ -1325,9 +1437,12 @@ export class Interpreter implements HostContext {
         else if (dict) {
           const k = this.evalExpr((e as A.DictComp).key, inner);
           const v = this.evalExpr((e as A.DictComp).value, inner);
+          this.escape(k);
+          this.escape(v);
           dict.setByKey(ops.dictKey(k), k, v);
         } else {
           const v = this.evalExpr((e as A.Comp).elt, inner);
+          this.escape(v);
           if (set) set.map.set(ops.dictKey(v), v);
           else list.push(v);
         }
@@ -1335,6 +1450,7 @@ export class Interpreter implements HostContext {
     };
     // The first iterable is evaluated in the enclosing scope, as in Python.
     loop(0, this.evalExpr(gens[0].iter, scope));
+    if (!inner.captured) for (const v of inner.vars.values()) this.unbind(v);
     return dict ?? set ?? new PyList(list);
   }
 }

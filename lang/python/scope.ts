@@ -17,6 +17,8 @@ export interface ScopeInfo {
 /** A runtime scope: one per call, class body or comprehension; the module scope has no info. */
 export class Scope {
   readonly vars: Map<string, PyValue>;
+  /** Set once a function, lambda or class is defined in it: its variables outlive the call. */
+  captured = false;
 
   constructor(
     readonly info: ScopeInfo | null,

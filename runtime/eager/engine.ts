@@ -160,6 +160,11 @@ export class EagerEngine implements Emitter<Tensor> {
     return t;
   }
 
+  /** Whether a tidy scope holds the tensor (it was made by an op and no owner, a leaf's `.grad`, took it). */
+  owns(t: Tensor): boolean {
+    return this.scopes.some((s) => s.has(t));
+  }
+
   /** Takes a tensor out of every scope: its owner (a leaf's `.grad`) frees it. */
   disown(t: Tensor): void {
     for (const s of this.scopes) s.delete(t);

@@ -11,7 +11,7 @@ import { formatValue, truthy } from '../ops';
 import { typeName } from '../types';
 import { arith, asOperand, compareOp, type ArithOp, type CompareOpName } from './arith';
 import { gradFnObject } from './autograd';
-import { DTYPES, STORAGE, isFloating, type TorchDTypeName } from './dtype';
+import { DTYPES, ITEM_SIZE, STORAGE, isFloating, type TorchDTypeName } from './dtype';
 import { getIndex, setIndex } from './indexing';
 import { TENSOR_METHODS, matmul } from './methods';
 import { itemStr, tensorRepr } from './print';
@@ -36,6 +36,24 @@ export class PyTensor extends HostObject {
 
   get pyType() {
     return this.rt.tensorType;
+  }
+
+  override get collectable(): boolean {
+    return true;
+  }
+
+  /**
+   * Frees the tensor as PyTorch does when its last name goes (`x = torch.zeros(n)` in a loop),
+   * unless it is a leaf that requires grad, has a `.grad` or retains one, or a tidy scope of the
+   * run does not hold it (an owner outside Python does). The tape keeps what it saved on its own.
+   */
+  override collect(): boolean {
+    const t = this.t;
+    if (t.disposed || (t.isLeaf && t.requiresGrad) || t.grad !== null || t.retainsGrad || !this.rt.engine.owns(t)) return false;
+    this.rt.engine.disown(t);
+    t.dispose();
+    this.rt.ctx.release(this.numel * ITEM_SIZE[this.dtype]);
+    return true;
   }
 
   get shape(): readonly number[] {

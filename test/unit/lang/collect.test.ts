@@ -1,0 +1,98 @@
+import * as assert from 'node:assert/strict';
+import { createReferenceBackend } from '../../../runtime/backends';
+import { EagerEngine } from '../../../runtime/eager';
+import { createModule, pyFunction } from '../../../lang/python';
+import { runTorch } from '../../../lang/python/torch';
+
+/** Issue 12.9: a tensor is freed when its last name goes, as PyTorch frees it; one still reachable is not. */
+describe('lang: values are freed when their last name goes (issue 12.9)', () => {
+  it('rebinding a name in a loop frees the old tensor: 50 x 4 MiB fit a 16 MiB budget', () => {
+    const engine = new EagerEngine(createReferenceBackend());
+    const r = runTorch('import torch\nfor i in range(50):\n    x = torch.zeros(1000, 1000)\nprint(x.shape)\n', engine, {
+      file: 'x.py',
+      budgets: { maxTensorBytes: 16 << 20 },
+    });
+    assert.equal(r.error, null);
+    assert.equal(r.output, 'torch.Size([1000, 1000])\n');
+  });
+
+  it('frees on rebinding, del and when a function returns, in a function as at the top level', () => {
+    const backend = createReferenceBackend();
+    const engine = new EagerEngine(backend);
+    const live = pyFunction('live', () => BigInt(backend.liveCount()));
+    const modules = { probe: { create: () => createModule('probe', { live }) } };
+    const src = [
+      'import torch, probe',
+      'a = probe.live()',
+      'def step(n):',
+      '    h = torch.ones(n)',
+      '    h = h * 2',
+      '    return h.sum()',
+      'for i in range(20):',
+      '    x = torch.ones(10)',
+      '    del x',
+      '    s = step(10)',
+      'print(probe.live() - a)',
+      '',
+    ].join('\n');
+    // What stays is the last sum, s: PyTorch would hold the same one tensor.
+    assert.equal(runTorch(src, engine, { file: 'x.py', modules }).output, '1\n');
+  });
+
+  it('keeps what is still reachable: lists, dicts, attributes, closures, defaults, aliases, returned values, the tape, .grad', () => {
+    const engine = new EagerEngine(createReferenceBackend());
+    const src = [
+      'import torch',
+      'kept = []',
+      'for i in range(3):',
+      '    x = torch.full((2,), float(i))',
+      '    kept.append(x)',
+      'print([k.sum().item() for k in kept])',
+      'd = {"k": torch.ones(1) * 7}',
+      'v = d["k"]',
+      'v = None',
+      'class M:',
+      '    def __init__(self):',
+      '        self.p = torch.ones(2) * 3',
+      'm = M()',
+      'q = m.p',
+      'q = None',
+      'def closure():',
+      '    t = torch.ones(2) * 5',
+      '    def inner():',
+      '        return t',
+      '    return inner',
+      'f = closure()',
+      'def g(t=torch.ones(1) * 9):',
+      '    return t',
+      'e = torch.ones(2) * 4',
+      'e2 = e',
+      'e = None',
+      'def make():',
+      '    t = torch.ones(3)',
+      '    return t',
+      'r = make()',
+      'a, b = pair = torch.ones(2, 1) * 6',
+      'a = None',
+      'meth = torch.ones(2).add',
+      'print(d, m.p, f(), g(), e2, r, pair[0], meth(1))',
+      'w = torch.tensor([1.0, 2.0], requires_grad=True)',
+      'z = w * 2',
+      'z2 = z * 3',
+      'z = None',
+      'z2.sum().backward()',
+      'gr = w.grad',
+      'gr = None',
+      'print(w.grad)',
+      '',
+    ].join('\n');
+    const r = runTorch(src, engine, { file: 'x.py' });
+    assert.equal(r.error, null, r.error?.message);
+    assert.equal(
+      r.output,
+      '[0.0, 2.0, 4.0]\n'
+        + "{'k': tensor([7.])} tensor([3., 3.]) tensor([5., 5.]) tensor([9.]) tensor([4., 4.]) tensor([1., 1., 1.]) tensor([6.]) tensor([2., 2.])\n"
+        + 'tensor([6., 6.])\n',
+    );
+  });
+});
