@@ -128,10 +128,11 @@ function hostCodeFor(spec: KernelSpec, codegen: NonNullable<CompileOptions['code
 }
 
 /**
- * Compiles `jaxpr` for `backend`: fused kernels run as generated JS loops over host typed
- * arrays, every other equation through `backend.run`. On the reference backend host and
- * device are the same memory, so nothing is copied; on tfjs backends a fused kernel reads its
- * inputs once (readSync) and its outputs are uploaded only when a backend op or the caller needs them.
+ * Compiles `jaxpr` for `backend`: fused kernels run as host kernels (wasm, generated JS, or
+ * interpreted: see hostCodeFor) over host typed arrays, every other equation through
+ * `backend.run`; on a GPU, as WGSL shaders. On the reference backend host and device are the
+ * same memory, so nothing is copied; on tfjs backends a fused kernel reads its inputs once
+ * (readSync) and its outputs are uploaded only when a backend op or the caller needs them.
  */
 export function compile<A extends DeviceArray>(jaxpr: Jaxpr, backend: Backend<A>, options: CompileOptions = {}): Executable<A> {
   const plan = planJaxpr(jaxpr);

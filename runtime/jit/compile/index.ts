@@ -3,8 +3,9 @@
 // into a wasm SIMD loop for float32 kernels (polynomial transcendentals, a few ulps; the default
 // where eligible and SIMD validates); for a GPU codegen_wgsl.ts makes a compute shader, split.ts
 // cutting a kernel wider than a shader's bindings; executable.ts runs the plan on a backend.
-// NB: off the GPU fused kernels run on host typed arrays; on tfjs backends their inputs are read
-// once and results uploaded only when a backend op or the caller needs them.
+// In a browser (a CSP may forbid eval) a kernel that wasm cannot run is interpreted (interpret.ts),
+// never generated JS. NB: off the GPU fused kernels run on host typed arrays; on tfjs backends
+// their inputs are read once and results uploaded only when a backend op or the caller needs them.
 export { compile, clearKernelCache, compiledCacheSizes, kernelCacheStats, type CompileOptions, type Executable, type HostCode } from './executable';
 export { interpretKernel } from './interpret';
 export { compileWasm, generateWasm, wasmIneligible, wasmMemoryBytes, wasmSimdSupported, MATH_ULPS } from './codegen_wasm';
