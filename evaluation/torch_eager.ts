@@ -5,7 +5,7 @@
  */
 import { captureInputs, getattr, PyList, PyTuple, scriptError, type Budgets, type CancelSignal, type ModuleRegistry, type PyValue } from '../lang/python';
 import { jaxSession, nest, noFloatArgument, plainFloats } from '../lang/python/jax';
-import { leafArguments, listenForCuts, PyTensor, torchMath, torchSession, torchWrt, type GradientCut } from '../lang/python/torch';
+import { argumentLeaves, leafArguments, listenForCuts, PyTensor, torchMath, torchSession, torchWrt, type GradientCut } from '../lang/python/torch';
 import type { Backend, DeviceArray } from '../runtime/backends';
 import { EagerEngine, exportTape, Tensor, type TapeGraph } from '../runtime/eager';
 import type { EagerRun, NonFinite, Numbers } from '../protocol/results';
@@ -99,7 +99,7 @@ async function runWith(
   let forward = false;
   profiler.spanOf = () => (forward ? engine.span : null);
   // NB: made outside any tidy scope, the leaves and their grads live until torchEager frees what is left.
-  const { args, leaves } = script(() => leafArguments(interp, captured.inputs.values, torchWrt(captured.inputs.values, target.wrt)));
+  const { args, leaves } = script(() => leafArguments(interp, captured.inputs.values, torchWrt(argumentLeaves(interp, captured.inputs.values).leaves, captured.inputs.values, target.wrt)));
   // NB: only where its arguments are Python floats: tensors passed in are torch code's, whose `math` reads them as floats.
   calling = plainFloats(captured.inputs.values);
   /**

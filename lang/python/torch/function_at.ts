@@ -22,7 +22,7 @@ import { scriptError } from '../run';
 import type { Span } from '../span';
 import { STORAGE, type TorchDTypeName } from './dtype';
 import { torchMath } from './lifted_math';
-import { numbers, torchWrt } from './leaves';
+import { argumentLeaves, numbers, torchWrt } from './leaves';
 import { torchSession } from './module';
 import { PyTensor } from './tensor';
 import { TracedArray, TracingBackend } from './trace_backend';
@@ -44,7 +44,7 @@ export interface TorchFunctionOptions {
 
 /** An argument the jit engine traces: a Python float (a float32 scalar) or a tensor. Anything else stays a Python constant. */
 interface TracedArgument {
-  readonly index: number;
+  readonly path: string;
   readonly aval: AbstractValue;
   readonly dtype: TorchDTypeName;
   readonly value: number | PyTensor;
@@ -77,15 +77,15 @@ export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: I
   const fun = captured.inputs.fn;
   const names = [...values.keys()];
   const args = [...values.values()];
-  const traced = args.flatMap((v, index): TracedArgument[] => {
-    if (typeof v === 'number') return [{ index, aval: { shape: [], dtype: 'float32' }, dtype: 'float32', value: v }];
-    if (v instanceof PyTensor) return [{ index, aval: { shape: v.shape, dtype: v.t.dtype }, dtype: v.dtype, value: v }];
-    return [];
-  });
-  // NB: as the eager run's leaves: torchWrt's arguments are differentiated; the other tensors and floats are traced but not.
+  // NB: floats and tensors inside list, tuple and dict arguments (`params = [W, b]`) are traced too, by their paths.
+  const argLeaves = argumentLeaves(interp, values);
+  const traced = argLeaves.leaves.map(({ path, value }): TracedArgument => (typeof value === 'number'
+    ? { path, aval: { shape: [], dtype: 'float32' }, dtype: 'float32', value }
+    : { path, aval: { shape: value.shape, dtype: value.t.dtype }, dtype: value.dtype, value }));
+  // NB: as the eager run's leaves: torchWrt's leaves are differentiated; the other tensors and floats are traced but not.
   const guardWrt = (() => {
     try {
-      return { ok: true as const, names: torchWrt(values, options.wrt ?? null) };
+      return { ok: true as const, paths: torchWrt(argLeaves.leaves, values, options.wrt ?? null) };
     } catch (e) {
       return { ok: false as const, error: scriptError(interp, e, options.file) };
     }
@@ -94,8 +94,8 @@ export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: I
     tracing.disposeAll();
     return { ok: false, error: guardWrt.error };
   }
-  const wrtInvars = traced.flatMap((a, k) => (guardWrt.names.includes(names[a.index]) ? [k] : []));
-  const wrt = wrtInvars.map((k) => names[traced[k].index]);
+  const wrtInvars = traced.flatMap((a, k) => (guardWrt.paths.includes(a.path) ? [k] : []));
+  const wrt = wrtInvars.map((k) => traced[k].path);
   const guard = <T>(body: () => T): Outcome<T> => {
     try {
       return { ok: true, value: body() };
@@ -115,11 +115,10 @@ export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: I
     const jaxpr = makeJaxpr((o, ...tracers) => {
       const rt = torch.runtime(interp);
       tracing.userGradEnabled = () => rt.gradModeAtOp;
-      const callArgs = [...args];
-      traced.forEach((a, k) => {
+      const callArgs = argLeaves.rebuild((k) => {
         const t = session.fromArray(new TracedArray(tracers[k], tracing));
         if (wrtInvars.includes(k)) t.requiresGrad = true;
-        callArgs[a.index] = rt.wrap(t, a.dtype);
+        return rt.wrap(t, traced[k].dtype);
       });
       const result = session.withGradMode(true, () => interp.call(fun, callArgs));
       const out = traceableOf(result, fn.name, (v) => interp.repr(v));
@@ -159,7 +158,7 @@ export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: I
     inputs: Object.fromEntries(names.map((n, i) => [n, numbers(interp, args[i])])),
     wrt,
     wrtInvars,
-    invarNames: traced.map((a) => names[a.index]),
+    invarNames: traced.map((a) => a.path),
     jaxpr: (grad) => guard(() => (grad ? dce(gradOnly(valueAndGrad())) : forward(false).jaxpr)),
     valueAndGradJaxpr: () => guard(valueAndGrad),
     argumentArrays: (invars) => guard(() => argumentArrays(invars)),

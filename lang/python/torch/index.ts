@@ -29,6 +29,6 @@ export { torchFunctionAt, type TorchFunctionAt, type TorchFunctionOptions } from
 export { runTorch } from './run';
 export { PyTensor } from './tensor';
 export { tensorRepr, type PrintableTensor } from './print';
-export { leafArguments, torchWrt } from './leaves';
+export { argumentLeaves, leafArguments, torchWrt, type ArgumentLeaf } from './leaves';
 export { listenForCuts, type GradientCut } from './jit_refusals';
 export { torchMath } from './lifted_math';

@@ -116,6 +116,11 @@ describe('evaluation: what is differentiated, by the library\'s convention (11.6
     assert.match(e.message, /^wrt\.py:3:17: error: the # gradlens: wrt= comment names 'z', not a parameter of f\(\) \(its parameters: x, y\)/);
   });
 
+  it('torch code taking its parameters as a list [w, b]: each tensor of the list, by its path, not the list skipped', async () => {
+    const r = await evaluated(fileRequest(`${DIR}/logistic_torch.py`, 'loss_of_params'));
+    bothEngines(r, [0.07033], { 'params[0]': [-0.036067, -0.018082], 'params[1]': [0.017031] });
+  });
+
   it('torch code: the tensors made with requires_grad=True at the call, not the other tensors or floats', async () => {
     const text = 'import torch\n\ndef f(w, x, scale):\n    return (w * x).sum() * scale\n\nf(torch.tensor([1.0, 2.0], requires_grad=True), torch.tensor([3.0, -1.0]), 0.5)\n';
     const r = await evaluated(requestFor('rg.py', text, 'f'));
