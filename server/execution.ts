@@ -1,23 +1,210 @@
 /**
- * Evaluation in the server's own process, on the CPU (wasm), for clients that have no execution
- * host of their own. The host opens on first use: a client that never asks pays nothing.
+ * Evaluation for clients that have no execution host of their own, on the CPU (wasm), off the
+ * server's thread: a worker thread (evaluation_worker.ts) with its own heap runs one evaluation at a
+ * time, so hovers, lenses and inlay hints answer while it computes. The budgets (steps, seconds,
+ * tensor memory) hold inside the worker; terminating it is the backstop for what ignores them (a
+ * loop inside a built-in, a hung kernel), for cancellation, which is immediate, and for returning
+ * what a heavy evaluation held. The worker starts on first use: a client that never asks pays nothing.
  */
-import { openExecutionHost, type ExecutionHost } from '../evaluation';
-import type { EvaluateRequest, EvaluationOutcome } from '../protocol';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { fileOfUri } from '../evaluation';
+import { DEFAULT_BUDGETS } from '../lang/python';
+import type { EvaluateRequest, EvaluationError, EvaluationOutcome } from '../protocol';
+import type { FunctionSummary } from './analysis';
+import type { FromWorker, ToWorker } from './worker_messages';
 
 export interface Cancellable {
   readonly aborted: boolean;
 }
 
-export class ServerExecution {
-  private host: Promise<ExecutionHost> | null = null;
+/** What the server knows of the function it asks for: where its error goes, and the hash its outcome is kept under. */
+export type EvaluatedFunction = Pick<FunctionSummary, 'nameRange' | 'sourceHash'>;
 
-  async evaluate(request: EvaluateRequest, signal: Cancellable): Promise<EvaluationOutcome> {
-    this.host ??= openExecutionHost('wasm');
-    return (await this.host).evaluate(request, signal);
+/** How long past its time budget an evaluation may run before the worker is stopped from outside. */
+const HARD_STOP_GRACE_MS = 1000;
+/** How often a running evaluation's cancellation is looked at (the signal is a flag, not an event). */
+const CANCEL_POLL_MS = 5;
+/** The worker's JavaScript heap (Python values, lists, traces); past it the worker dies, not the server. */
+const WORKER_HEAP_MIB = 1024;
+/** A worker that holds more than this after an evaluation is replaced by a fresh one, which returns the memory. */
+const RECYCLE_HELD_BYTES = 192 * 2 ** 20;
+/** The same when the server's whole resident memory grew this much since the worker started (wasm memory, code). */
+const RECYCLE_RSS_GROWTH_BYTES = 256 * 2 ** 20;
+/**
+ * A worker is also replaced after this many evaluations: with both heaps flat and no tensor alive,
+ * the process still grew ~4 MiB every 100 evaluations at new shapes (V8's code space for evicted
+ * kernels, allocator arenas), which only a fresh worker hands back.
+ */
+const RECYCLE_EVALUATIONS = 500;
+/** A worker that does not open its CPU backend within this long is taken as failed. */
+const START_TIMEOUT_MS = 60_000;
+
+/** How one evaluation in the worker ended. */
+type Ended =
+  | { readonly kind: 'done'; readonly outcome: EvaluationOutcome; readonly heldBytes: number }
+  | { readonly kind: 'cancelled' }
+  | { readonly kind: 'overran'; readonly ms: number }
+  | { readonly kind: 'crashed'; readonly error: Error };
+
+export class ServerExecution {
+  private worker: EvaluationWorker | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+
+  /** Evaluations run one at a time, in order; one cancelled while it waits never starts. */
+  evaluate(request: EvaluateRequest, signal: Cancellable, fn?: EvaluatedFunction): Promise<EvaluationOutcome> {
+    const next = this.queue.then(() => this.run(request, signal, fn));
+    this.queue = next.catch(() => undefined);
+    return next;
   }
 
   dispose(): void {
-    void this.host?.then((h) => h.dispose());
+    this.disposed = true;
+    void this.worker?.terminate();
+    this.worker = null;
   }
+
+  /** The worker's thread id while one runs (tests and measurements). */
+  get workerThreadId(): number | null {
+    return this.worker?.threadId ?? null;
+  }
+
+  private async run(request: EvaluateRequest, signal: Cancellable, fn: EvaluatedFunction | undefined): Promise<EvaluationOutcome> {
+    const stopped = (kind: EvaluationError['kind'], message: string) => failure(request, fn, kind, message);
+    const cancelled = () => stopped('cancelled', `the evaluation of ${request.function}() was cancelled`);
+    if (this.disposed) return stopped('error', 'the language server is shutting down');
+    if (signal.aborted) return cancelled();
+    const worker = (this.worker ??= EvaluationWorker.start());
+    const budgetMs = request.budgets?.ms ?? DEFAULT_BUDGETS.maxWallMs;
+    const ended = await worker.evaluate(request, signal, budgetMs + HARD_STOP_GRACE_MS);
+    if (ended.kind === 'done') {
+      if (worker.heavy(ended.heldBytes)) this.replace(worker);
+      return ended.outcome;
+    }
+    this.replace(worker);
+    if (ended.kind === 'cancelled') return cancelled();
+    if (ended.kind === 'overran') {
+      return stopped('budget', `evaluation stopped after ${seconds(ended.ms)} (gradlens.budget.seconds): ${request.function}() ran past its time budget of ${seconds(budgetMs)} in code that never stopped to check it (an endless loop inside a built-in?); make it do less, or raise gradlens.budget.seconds`);
+    }
+    if (isOutOfMemory(ended.error)) {
+      return stopped('budget', `evaluation stopped: ${request.function}() ran out of memory (an evaluation's Python values may hold ${WORKER_HEAP_MIB} MiB); make its lists, strings or tensors smaller`);
+    }
+    return stopped('error', `internal error in Gradlens while evaluating ${request.function}(): the evaluation worker stopped (${ended.error.message}); please report it`);
+  }
+
+  /** Terminates `worker` (if it is still the one) and starts a fresh one, so the next evaluation finds it ready. */
+  private replace(worker: EvaluationWorker): void {
+    void worker.terminate();
+    if (this.worker !== worker) return;
+    this.worker = this.disposed ? null : EvaluationWorker.start();
+  }
+}
+
+/** One worker thread and the evaluation it runs, if any. */
+class EvaluationWorker {
+  private readonly ready: Promise<Error | null>;
+  private running: { readonly id: number; readonly finish: (ended: Ended) => void } | null = null;
+  private lastId = 0;
+  private exited: Error | null = null;
+  /** The server's resident memory once the worker is ready (a worker it replaces has gone by then). */
+  private startRss = Infinity;
+
+  static start(): EvaluationWorker {
+    return new EvaluationWorker(new Worker(join(__dirname, 'evaluation_worker.js'), {
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MIB },
+      // NB: over --stdio the server's stdout is the LSP stream: what the worker prints goes to stderr.
+      stdout: true,
+      stderr: true,
+    }));
+  }
+
+  private constructor(private readonly worker: Worker) {
+    worker.stdout.pipe(process.stderr);
+    worker.stderr.pipe(process.stderr);
+    let error: Error | null = null;
+    this.ready = new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(new Error(`it did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+      worker.on('message', (m: FromWorker) => {
+        if (m.kind === 'ready' || m.kind === 'failed') {
+          clearTimeout(timer);
+          this.startRss = process.memoryUsage.rss();
+          resolve(m.kind === 'ready' ? null : new Error(m.message));
+        } else if (m.id === this.running?.id) {
+          this.running.finish({ kind: 'done', outcome: m.outcome, heldBytes: m.heldBytes });
+        }
+      });
+      worker.on('error', (e) => (error = e));
+      worker.on('exit', (code) => {
+        clearTimeout(timer);
+        this.exited = error ?? new Error(`it exited with code ${code}`);
+        resolve(this.exited);
+        this.running?.finish({ kind: 'crashed', error: this.exited });
+      });
+    });
+  }
+
+  get threadId(): number {
+    return this.worker.threadId;
+  }
+
+  /**
+   * Runs `request`, stopping the worker when `signal` is raised (also while it still starts) or when
+   * the run takes longer than `limitMs` once begun; the caller replaces a worker whose run did not end 'done'.
+   */
+  evaluate(request: EvaluateRequest, signal: Cancellable, limitMs: number): Promise<Ended> {
+    return new Promise<Ended>((resolve) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const poll = setInterval(() => {
+        if (signal.aborted) finish({ kind: 'cancelled' });
+      }, CANCEL_POLL_MS);
+      const finish = (ended: Ended) => {
+        clearInterval(poll);
+        clearTimeout(timer);
+        this.running = null;
+        resolve(ended);
+      };
+      void this.ready.then((failed) => {
+        if (failed) return finish({ kind: 'crashed', error: failed });
+        if (signal.aborted) return finish({ kind: 'cancelled' });
+        const id = ++this.lastId;
+        this.running = { id, finish };
+        const started = performance.now();
+        timer = setTimeout(() => finish({ kind: 'overran', ms: performance.now() - started }), limitMs);
+        this.worker.postMessage({ id, request } satisfies ToWorker);
+      });
+    });
+  }
+
+  /** Whether the worker holds so much after a run, or has run so many, that a fresh one should take over. */
+  heavy(heldBytes: number): boolean {
+    return heldBytes > RECYCLE_HELD_BYTES || process.memoryUsage.rss() - this.startRss > RECYCLE_RSS_GROWTH_BYTES || this.lastId >= RECYCLE_EVALUATIONS;
+  }
+
+  /** Stops the thread at once; a run still going ends 'crashed' (the caller that stopped it has answered already). */
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+function failure(request: EvaluateRequest, fn: EvaluatedFunction | undefined, kind: EvaluationError['kind'], message: string): EvaluationOutcome {
+  const file = fileOfUri(request.uri);
+  const at = fn?.nameRange;
+  const error: EvaluationError = {
+    uri: request.uri,
+    function: request.function,
+    sourceHash: fn?.sourceHash ?? '',
+    kind,
+    message: at ? `${file}:${at.start.line + 1}:${at.start.character + 1}: error: ${message}` : `${file}: error: ${message}`,
+    ...(at ? { range: { line: at.start.line + 1, col: at.start.character + 1, endLine: at.end.line + 1, endCol: at.end.character + 1 } } : {}),
+  };
+  return { ok: false, error };
+}
+
+function isOutOfMemory(error: Error): boolean {
+  return (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(ms < 10_000 ? 1 : 0))} s`;
 }

@@ -96,12 +96,12 @@ export function startServer(connection: Connection): void {
     refresh();
   };
 
-  const evaluateHere = async (request: EvaluateRequest, sourceHash: string, token?: CancellationToken): Promise<EvaluationOutcome> => {
-    const run: InFlight = { uri: request.uri, function: request.function, sourceHash, aborted: false };
+  const evaluateHere = async (request: EvaluateRequest, fn: FunctionSummary | undefined, token?: CancellationToken): Promise<EvaluationOutcome> => {
+    const run: InFlight = { uri: request.uri, function: request.function, sourceHash: fn?.sourceHash ?? '', aborted: false };
     const signal = { get aborted() { return run.aborted || (token?.isCancellationRequested ?? false); } };
     inFlight.add(run);
     try {
-      const outcome = await execution.evaluate(request, signal);
+      const outcome = await execution.evaluate(request, signal, fn);
       accept(outcome);
       return outcome;
     } finally {
@@ -120,7 +120,7 @@ export function startServer(connection: Connection): void {
       backend: 'wasm',
       graphs: command === COMMANDS.showGraph,
     };
-    return evaluateHere(request, fn.sourceHash, token);
+    return evaluateHere(request, fn, token);
   };
 
   connection.onInitialize((params): InitializeResult => {
@@ -201,7 +201,7 @@ export function startServer(connection: Connection): void {
   });
   connection.onRequest(evaluateRequest, (request, token) => {
     const fn = analysisOf(request.uri)?.functions.find((f) => f.qualname === request.function);
-    return evaluateHere(request, fn?.sourceHash ?? '', token).then(toWire);
+    return evaluateHere(request, fn, token).then(toWire);
   });
 
   connection.onShutdown(() => execution.dispose());
