@@ -85,7 +85,7 @@ export class ServerExecution {
     this.replace(worker);
     if (ended.kind === 'cancelled') return cancelled();
     if (ended.kind === 'overran') {
-      return stopped('budget', `evaluation stopped after ${seconds(ended.ms)} (gradlens.budget.seconds): ${request.function}() ran past its time budget of ${seconds(budgetMs)} in code that never stopped to check it (an endless loop inside a built-in?); make it do less, or raise gradlens.budget.seconds`);
+      return stopped('budget', `evaluation stopped after ${seconds(ended.ms)} (gradlens.budget.seconds): ${request.function}() ran past its time budget of ${seconds(budgetMs)} in work that cannot stop to check it (a loop inside a built-in, one long kernel); make it do less, or raise gradlens.budget.seconds`);
     }
     if (isOutOfMemory(ended.error)) {
       return stopped('budget', `evaluation stopped: ${request.function}() ran out of memory (an evaluation's Python values may hold ${WORKER_HEAP_MIB} MiB); make its lists, strings or tensors smaller`);
