@@ -18,6 +18,8 @@ export function createClient(context: vscode.ExtensionContext, config: Config, l
     ],
     initializationOptions: { gradlens },
     outputChannel: log,
+    // NB: the server's hovers and tooltips show text from the user's file: never trusted, no HTML, so no command link runs.
+    markdown: { isTrusted: false, supportHtml: false },
   };
   return new LanguageClient('gradlens', 'Gradlens', serverOptions, clientOptions);
 }

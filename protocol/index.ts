@@ -9,3 +9,4 @@ export * from './webview';
 export * from './labels';
 export * from './wire';
 export * from './user_text';
+export * from './number_text';

@@ -1,22 +1,23 @@
-/** Numbers as Python prints them (`7.0`, `[0.5, -1.0]`), shortened for a lens or an inline hint. */
-import { floatRepr } from '../lang/python';
-import type { Numbers } from '../protocol';
+/** Numbers shortened for a lens or an inline hint: scalars in full at their precision, tensors by type and norm. */
+import { formatNumbers, summarize, type Numbers } from '../protocol';
 
-const MAX_ITEMS = 4;
+/** Gradients named in a lens or a hint before the rest are counted (`+2 more`). */
+const MAX_GRADS = 3;
 
-export function pyNumbers(v: Numbers): string {
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (typeof v === 'number') return floatRepr(v);
-  const shown = v.slice(0, MAX_ITEMS).map(pyNumbers);
-  if (v.length > MAX_ITEMS) shown.push('…');
-  return `[${shown.join(', ')}]`;
+/** `7.0`, `[0.5, -1.0]`, or `f32[4,3] ‖·‖=2.1` past a few numbers. */
+export function shortNumbers(v: Numbers): string {
+  return Array.isArray(v) && v.length > 0 && !v.some(Array.isArray) && v.length <= 4 ? formatNumbers(v) : summarize(v, '‖·‖');
 }
 
-/** `∇x = 7.0, ∇w = [0.5, -1.0]`. */
+/** `∇x = 7.0, ∇w: f32[4,3] ‖∇‖=0.41`: scalars in full, tensors by type and norm, three at most. */
 export function gradText(grad: Readonly<Record<string, Numbers>>): string {
-  return Object.entries(grad)
-    .map(([name, g]) => `∇${name} = ${pyNumbers(g)}`)
-    .join(', ');
+  const entries = Object.entries(grad);
+  const shown = entries.slice(0, MAX_GRADS).map(([name, g]) => {
+    const short = summarize(g, '‖∇‖');
+    return short === formatNumbers(g) ? `∇${name} = ${short}` : `∇${name}: ${short}`;
+  });
+  if (entries.length > MAX_GRADS) shown.push(`+${entries.length - MAX_GRADS} more`);
+  return shown.join(', ');
 }
 
 export function ms(value: number): string {

@@ -3,7 +3,7 @@
  * body, what that line's ops cost in the eager run and which fused jit kernels they went into.
  */
 import type { Hover, Position, Range } from 'vscode-languageserver';
-import { backendLabel, type EvaluationResult } from '../protocol';
+import { backendLabel, escapeMarkdown, type EvaluationResult } from '../protocol';
 import type { DocumentAnalysis, FunctionSummary } from './analysis';
 import { ms, speedup } from './format';
 
@@ -18,7 +18,8 @@ function functionHover(fn: FunctionSummary, r: EvaluationResult): string {
   const { eager, jit } = r;
   const row = (label: string, e: string, j: string) => `| ${label} | ${eager ? `${e} |` : ''}${jit ? ` ${j} |` : ''}`;
   const lines = [
-    `**${fn.name}** · ${backendLabel(r.backend)}`,
+    // NB: markdown: the backend's adapter text comes from the result (a forged one carries anything).
+    `**${escapeMarkdown(fn.name)}** · ${escapeMarkdown(backendLabel(r.backend))}`,
     '',
     `| | ${eager ? 'eager |' : ''}${jit ? ' jit |' : ''}`,
     `|---|${eager ? '---|' : ''}${jit ? '---|' : ''}`,

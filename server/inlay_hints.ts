@@ -1,8 +1,8 @@
 /** The value and gradient at the example inputs, after the function's `def` line. */
 import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver';
-import type { EvaluationResult, InputOrigin } from '../protocol';
+import { escapeMarkdown, type EvaluationResult, type InputOrigin } from '../protocol';
 import type { DocumentAnalysis, FunctionSummary } from './analysis';
-import { gradText, pyNumbers } from './format';
+import { gradText, shortNumbers } from './format';
 
 const ORIGIN: { readonly [O in InputOrigin]: (fn: FunctionSummary) => string } = {
   call: (fn) => `the call of ${fn.name}() on line ${(fn.inputs?.line ?? 0) + 1}`,
@@ -18,13 +18,14 @@ export function inlayHints(analysis: DocumentAnalysis, range: Range, resultOf: (
     const result = resultOf(fn.qualname);
     if (!result) continue;
     const grad = gradText(result.grad);
-    const inputs = Object.entries(result.inputs).map(([k, v]) => `${k} = ${pyNumbers(v)}`).join(', ');
+    const inputs = Object.entries(result.inputs).map(([k, v]) => `${k} = ${shortNumbers(v)}`).join(', ');
     hints.push({
       position: fn.headerEnd,
-      label: `→ ${pyNumbers(result.value)}${grad ? `, ${grad}` : ''}`,
+      label: `→ ${shortNumbers(result.value)}${grad ? `, ${grad}` : ''}`,
       kind: InlayHintKind.Parameter,
       paddingLeft: true,
-      tooltip: { kind: 'markdown', value: `At ${inputs || 'no arguments'}, from ${ORIGIN[result.inputOrigin](fn)} (${result.backend.name}).` },
+      // NB: markdown: what a result carries (parameter names, a forged result's anything) is escaped.
+      tooltip: { kind: 'markdown', value: `At ${escapeMarkdown(inputs || 'no arguments')}, from ${ORIGIN[result.inputOrigin](fn)} (${escapeMarkdown(result.backend.name)}).` },
     });
   }
   return hints;

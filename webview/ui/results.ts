@@ -1,4 +1,4 @@
-import { backendLabel, type EvaluationError, type EvaluationResult, type Numbers } from '../../protocol';
+import { backendLabel, errorText, type EvaluationError, type EvaluationResult, type Numbers } from '../../protocol';
 import { html } from './dom';
 import { formatLocation, formatNumbers } from './format';
 
@@ -55,13 +55,7 @@ const ORIGINS: Record<EvaluationResult['inputOrigin'], string> = {
   user: 'what you typed',
 };
 
-/** Why there is no result, with the place to fix it. */
+/** Why there is no result, with the place to fix it, named once (`mlp_jax.py:4:7: error: ...`). */
 export function errorView(error: EvaluationError): HTMLElement {
-  const where = error.range ? `${formatLocation(error.uri, error.range)}: ` : '';
-  return html(
-    'section',
-    { class: `error kind-${error.kind}` },
-    html('h2', {}, `${error.function}()`),
-    html('p', { class: 'message' }, error.message.startsWith(where) || !where ? error.message : `${where}${error.message}`),
-  );
+  return html('section', { class: `error kind-${error.kind}` }, html('h2', {}, `${error.function}()`), html('p', { class: 'message' }, errorText(error)));
 }
