@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
+  definitionLine,
   evaluateRequest,
   fromWire,
   isEvaluationOutcome,
@@ -49,7 +50,8 @@ export class Evaluations {
       );
     }
     if (!outcome || (!outcome.ok && outcome.error.kind === 'cancelled')) return;
-    this.panel.display(outcome, view);
+    const line = definitionLine(document.getText(), args.function);
+    this.panel.display(outcome, view, { ...(line === undefined ? {} : { line }), at: Date.now() });
     if (!outcome.ok) await this.report(outcome.error);
   }
 

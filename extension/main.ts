@@ -5,6 +5,7 @@ import { createClient } from './client';
 import { registerCommands } from './commands';
 import { changesServerOptions, readConfig } from './config';
 import { Evaluations } from './evaluate';
+import { followActiveEditor } from './follow';
 import { RememberedInputs } from './inputs';
 import { GradlensPanel } from './panel';
 import { SourceRevealer } from './reveal';
@@ -28,7 +29,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     return client;
   };
   const evaluations = new Evaluations(current, panel, new RememberedInputs(context.workspaceState, current), status, log);
-  context.subscriptions.push(log, status, revealer, panel, ...registerCommands(evaluations, panel));
+  context.subscriptions.push(log, status, revealer, panel, ...registerCommands(evaluations, panel), followActiveEditor(panel, () => client));
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration(async (e) => {

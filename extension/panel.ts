@@ -106,9 +106,19 @@ export class GradlensPanel implements vscode.Disposable {
     }
   }
 
-  display(outcome: EvaluationOutcome, view: PanelView): void {
+  /** Shows an outcome (on `view`'s tab, when given), computed at `at`, of the function defined on `line`. */
+  display(outcome: EvaluationOutcome, view: PanelView | undefined, where: { readonly line?: number; readonly at?: number }): void {
     this.show();
-    this.post({ type: 'show', outcome, view });
+    this.post({ type: 'show', outcome, ...(view ? { view } : {}), ...where });
+  }
+
+  /** Tells an open panel that the active editor is on a function (or file) with no result. */
+  idle(uri: string, fn: string | undefined, line: number | undefined): void {
+    this.post({ type: 'idle', uri, ...(fn === undefined ? {} : { function: fn }), ...(line === undefined ? {} : { line }) });
+  }
+
+  get isOpen(): boolean {
+    return this.panel !== undefined;
   }
 
   dispose(): void {

@@ -31,6 +31,14 @@ export async function functionAtCursor(): Promise<FunctionCommandArgs | undefine
   return picked?.args;
 }
 
+/** The lensed function around the cursor of `editor`, quietly (no message, no pick): for the panel to follow. */
+export async function functionAround(editor: vscode.TextEditor): Promise<FunctionCommandArgs | undefined> {
+  if (editor.document.languageId !== 'python') return undefined;
+  const cursor = editor.selection.active.line;
+  const functions = await lensedFunctions(editor.document);
+  return functions.filter((f) => f.line <= cursor && cursor <= blockEnd(editor.document, f.line)).at(-1)?.args;
+}
+
 async function lensedFunctions(document: vscode.TextDocument): Promise<LensedFunction[]> {
   const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri, 100)) ?? [];
   const seen = new Map<string, LensedFunction>();

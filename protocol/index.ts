@@ -10,3 +10,4 @@ export * from './labels';
 export * from './wire';
 export * from './user_text';
 export * from './number_text';
+export * from './source_lines';

@@ -13,8 +13,13 @@ export type ExtensionToWebview =
   /** Evaluate on the webview's backend; answered by one `outcome` with the same id. */
   | { readonly type: 'evaluate'; readonly id: number; readonly request: EvaluateRequest }
   | { readonly type: 'cancel'; readonly id: number }
-  /** Show a result (computed here or by the server) on a tab of the panel. */
-  | { readonly type: 'show'; readonly outcome: EvaluationOutcome; readonly view: PanelView };
+  /**
+   * Show a result (computed here or by the server); with `view`, on that tab. `line` is the line
+   * of the function's `def`, `at` when the result was computed (ms since the epoch), where known.
+   */
+  | { readonly type: 'show'; readonly outcome: EvaluationOutcome; readonly view?: PanelView; readonly line?: number; readonly at?: number }
+  /** The active editor moved to a function (or file) with no result: the panel clears what it shows of another. */
+  | { readonly type: 'idle'; readonly uri: string; readonly function?: string; readonly line?: number };
 
 export type WebviewToExtension =
   /** The execution host is up, on this backend (for the status bar). */
@@ -34,7 +39,9 @@ export function isExtensionToWebview(data: unknown): data is ExtensionToWebview 
     case 'cancel':
       return isInteger(data.id);
     case 'show':
-      return isEvaluationOutcome(data.outcome) && oneOf(PANEL_VIEWS)(data.view);
+      return isEvaluationOutcome(data.outcome) && optional(oneOf(PANEL_VIEWS))(data.view) && optional(isInteger)(data.line) && optional(isFiniteNumber)(data.at);
+    case 'idle':
+      return isString(data.uri) && optional(isString)(data.function) && optional(isInteger)(data.line);
     default:
       return false;
   }
@@ -96,6 +103,9 @@ function isBoolean(x: unknown): x is boolean {
 }
 function isNumber(x: unknown): x is number {
   return typeof x === 'number';
+}
+function isFiniteNumber(x: unknown): x is number {
+  return Number.isFinite(x);
 }
 function isInteger(x: unknown): x is number {
   return Number.isInteger(x);

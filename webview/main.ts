@@ -3,7 +3,7 @@
 // cross as JSON (VS Code's postMessage), so both ways they go through the protocol's wire form.
 import { env } from '@tensorflow/tfjs-core';
 import { openExecutionHost } from '../evaluation';
-import { decodeWire, fromWire, isExtensionToWebview, toWire, type ExtensionToWebview, type Wire, type WebviewToExtension } from '../protocol';
+import { decodeWire, definitionLine, fromWire, isExtensionToWebview, toWire, type ExtensionToWebview, type Wire, type WebviewToExtension } from '../protocol';
 import { HostSession } from './host';
 import { PANEL_ROOT_ID } from './html';
 import { Panel } from './ui/panel';
@@ -43,14 +43,21 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 
 async function handle(message: ExtensionToWebview): Promise<void> {
   switch (message.type) {
-    case 'evaluate':
-      await panel.show(await host.evaluate(message.id, message.request));
+    case 'evaluate': {
+      const outcome = await host.evaluate(message.id, message.request);
+      const fn = outcome.ok ? outcome.result.function : outcome.error.function;
+      const line = definitionLine(message.request.text, fn);
+      await panel.show(outcome, undefined, { ...(line === undefined ? {} : { line }), at: Date.now() });
       return;
+    }
     case 'cancel':
       host.cancel(message.id);
       return;
     case 'show':
-      await panel.show(message.outcome, message.view);
+      await panel.show(message.outcome, message.view, message);
+      return;
+    case 'idle':
+      await panel.idle(message.uri, message.function, message.line);
       return;
   }
 }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { EvaluateRequest, EvaluationOutcome } from '../../protocol';
@@ -7,6 +7,7 @@ import { launchChromium } from '../webgpu/browser';
 import { jaxprGraph, outcomeOf, plotOf, tapeGraph } from './fixtures';
 import { contrastRatio, paintedGraphTexts } from './contrast';
 import { THEMES, WebviewPage } from './page';
+import { MALFORMED_TO_WEBVIEW } from '../unit/protocol/malformed_messages';
 
 /**
  * The webview outside VS Code: dist/webview.js in headless Chromium under panelHtml's CSP, with a
@@ -14,6 +15,9 @@ import { THEMES, WebviewPage } from './page';
  * graph and plot cases are shown from the CLI's real output (test/fixtures/webview).
  */
 const ROOT = join(__dirname, '..');
+/** Screenshots of the panel as the tests leave it, for people to look at. */
+const ARTIFACTS = join(ROOT, 'test-artifacts', 'webview');
+mkdirSync(ARTIFACTS, { recursive: true });
 const SEED_TORCH = 'file:///work/examples/seed_torch.py';
 const SEED_JAX = 'file:///work/examples/seed_jax.py';
 const NEWTON = 'file:///work/test/fixtures/webview/newton_jax.py';
@@ -224,11 +228,62 @@ describe('webview panel and execution host in headless Chromium', function () {
     assert.deepEqual(overlapping(boxes), []);
   });
 
+  it('after a failure of another function, no tab keeps the previous result: the graph and timings are cleared and every tab names the failed function, file, line and time (issue 11.8)', async () => {
+    await panel.send({ type: 'evaluate', id: 20, request: request('examples/seed_jax.py', SEED_JAX, 'both') });
+    await panel.waitForPosted('outcome', { id: 20 });
+    await panel.page.click('vscode-tab-header[data-view="graph"]');
+    await panel.page.waitForSelector('.graph-viewer[data-state="laid-out"]');
+    assert.match(await panel.page.textContent('.subject') ?? '', /^f\(\) in seed_jax\.py:\d+ · computed at /);
+    const broken = 'import jax.numpy as jnp\n\ndef g(x):\n    return jnp.undefined_thing(x)\n\ng(2.0)\n';
+    await panel.send({ type: 'evaluate', id: 21, request: { uri: 'file:///work/broken.py', text: broken, function: 'g', engines: 'both', backend: 'auto', graphs: true } });
+    const { outcome } = await panel.waitForPosted('outcome', { id: 21 });
+    assert.equal(outcome.ok, false);
+    await panel.page.waitForSelector('.subject[data-state="failed"][data-function="g"]');
+    assert.match(await panel.page.textContent('.subject') ?? '', /^g\(\) in broken\.py:3 · failed at /);
+    await panel.page.click('vscode-tab-header[data-view="graph"]');
+    assert.equal(await panel.page.getAttribute('.graph-viewer', 'data-state'), 'empty');
+    assert.equal(await panel.page.$$eval('.graph-view .node', (n) => n.length), 0);
+    assert.equal(await panel.page.textContent('.graph-status'), 'g() failed: no graph; the error is under Results.');
+    await panel.page.screenshot({ path: join(ARTIFACTS, 'failed-graph-tab.png') });
+    await panel.page.click('vscode-tab-header[data-view="compare"]');
+    assert.equal(await panel.page.$$eval('.compare-pane .bar', (b) => b.length), 0);
+    assert.equal(await panel.page.textContent('.compare-pane .empty'), 'g() failed: no timings; the error is under Results.');
+    await panel.page.click('vscode-tab-header[data-view="results"]');
+    assert.match(await panel.page.textContent('.results-pane .error .message') ?? '', /^broken\.py:4:\d+: error: /);
+  });
+
+  it('follows the active editor: a function with no result clears the panel and says so (issue 11.8)', async () => {
+    await panel.send({ type: 'idle', uri: 'file:///work/other%20dir/mlp.py', function: 'loss', line: 12 });
+    await panel.page.waitForSelector('.subject[data-state="none"][data-function="loss"]');
+    assert.equal(await panel.page.textContent('.subject'), 'loss() in mlp.py:12 · not computed yet');
+    assert.equal(await panel.page.textContent('.results-pane .empty'), 'Nothing computed for loss() yet: click ∇ Compute gradient above it.');
+    assert.equal(await panel.page.getAttribute('.graph-viewer', 'data-state'), 'empty');
+  });
+
+  it('shows user-derived text as text: an error carrying HTML and a command link makes no element or link (issue 12.6)', async () => {
+    const message = '/w/evil.py:3:5: error: ValueError: <img src=x onerror="document.title=1"><a href="command:workbench.action.reloadWindow">go</a> [Go to source](command:x)';
+    await panel.send({ type: 'show', view: 'results', outcome: { ok: false, error: { uri: 'file:///w/evil.py', function: '<b>f</b>', sourceHash: 'h', kind: 'error', message, range: { line: 3, col: 5, endLine: 3, endCol: 9 } } } });
+    await panel.page.waitForSelector('.subject[data-state="failed"]');
+    assert.equal(await panel.page.$$eval('#gradlens-panel img, #gradlens-panel a, #gradlens-panel b', (e) => e.length), 0);
+    assert.match(await panel.page.textContent('.results-pane .error .message') ?? '', /^evil\.py:3:5: error: ValueError: <img src=x/);
+    assert.notEqual(await panel.page.title(), '1');
+  });
+
   it('ignores a malformed message and logs it', async () => {
     await panel.sendRaw({ type: 'evaluate', id: 'three', request: {} });
     const log = await panel.waitForPosted('log');
     assert.equal(log.level, 'warn');
     assert.match(log.message, /malformed/);
+  });
+
+  it(`refuses each of the ${MALFORMED_TO_WEBVIEW.length} malformed messages of the table, logging each, with no error in the page (issue 12)`, async () => {
+    const before = (await panel.posted()).filter((m) => m.type === 'log' && /malformed/.test(m.message)).length;
+    for (const [, data] of MALFORMED_TO_WEBVIEW) await panel.sendRaw(data);
+    await panel.page.waitForFunction((n) => (window as unknown as { posted: { type: string; message?: string }[] }).posted.filter((m) => m.type === 'log' && /malformed/.test(m.message ?? '')).length >= n, before + MALFORMED_TO_WEBVIEW.length);
+    assert.deepEqual(panel.errors, []);
+    // Still answering: a well-formed show after the table draws.
+    await panel.send({ type: 'idle', uri: 'file:///w/after.py' });
+    await panel.page.waitForSelector('.subject[data-uri="file:///w/after.py"]');
   });
 });
 

@@ -3,7 +3,7 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
-import type { EvaluationOutcome, EvaluationResult, PanelView, SourceRange } from '../../protocol';
+import { fileNameOf, type EvaluationOutcome, type EvaluationResult, type PanelView, type SourceRange } from '../../protocol';
 import { custom, html } from './dom';
 import { GraphViewer } from './graph/viewer';
 import { plotView } from './plot';
@@ -24,6 +24,8 @@ export class Panel {
   private readonly tabs: HTMLElement & { selectedIndex: number };
   private readonly panes: Record<PanelView, HTMLElement>;
   private readonly status: HTMLElement;
+  /** Whose result the panel shows: function, file, line and when, above every tab. */
+  private readonly subject: HTMLElement;
   private readonly graph: GraphViewer;
   /** The latest result of the shown function on each backend, for the per-backend timings. */
   private perBackend = new Map<string, EvaluationResult>();
@@ -49,28 +51,64 @@ export class Panel {
     // The graph is fitted to its view, which has no size while its tab is hidden.
     this.tabs.addEventListener('vsc-tabs-select', () => TABS[this.tabs.selectedIndex]?.view === 'graph' && this.graph.refit());
     this.status = html('div', { class: 'status', role: 'status' });
-    root.replaceChildren(this.status, this.tabs);
+    this.subject = html('div', { class: 'subject', 'data-state': 'empty' }, 'No function yet.');
+    root.replaceChildren(this.subject, this.status, this.tabs);
   }
 
-  /** Shows an outcome; with `view`, switches to that tab. Resolves once the graph is laid out. */
-  async show(outcome: EvaluationOutcome, view?: PanelView): Promise<void> {
+  /**
+   * Shows an outcome; with `view`, switches to that tab. Resolves once the graph is laid out. A
+   * failure clears the graph and the timings (they belonged to other text, or to another
+   * function); every tab is under a line naming the function, its file and line, and when.
+   */
+  async show(outcome: EvaluationOutcome, view?: PanelView, where: { readonly line?: number; readonly at?: number } = {}): Promise<void> {
     this.progress(undefined);
     if (view) this.select(view);
+    const { uri, function: fn } = outcome.ok ? outcome.result : outcome.error;
+    this.name(uri, fn, where.line, outcome.ok ? 'result' : 'failed', where.at);
+    const key = `${uri}#${fn}`;
+    if (key !== this.shownFunction) this.perBackend = new Map();
+    this.shownFunction = key;
+    this.uri = uri;
     if (!outcome.ok) {
       this.panes.results.replaceChildren(errorView(outcome.error));
+      this.perBackend = new Map();
+      const none = (what: string): string => `${fn}() failed: no ${what}; the error is under Results.`;
+      this.panes.compare.replaceChildren(html('p', { class: 'empty' }, none('timings')));
+      await this.graph.show([], undefined, none('graph'));
       if (!view) this.select('results');
       return;
     }
     const result = outcome.result;
-    const key = `${result.uri}#${result.function}`;
-    if (key !== this.shownFunction) this.perBackend = new Map();
-    this.shownFunction = key;
     this.perBackend.set(result.backend.name, result);
-    this.uri = result.uri;
     const plot = plotView(result);
     this.panes.results.replaceChildren(resultsView(result), ...(plot ? [plot] : []));
     this.panes.compare.replaceChildren(timingsView([...this.perBackend.values()]));
     await this.graph.show(result.graphs ?? [], result.style === 'torch' ? 'tape' : 'forward');
+  }
+
+  /** The active editor is on a function (or a file) with no result: nothing of another function stays. */
+  async idle(uri: string, fn: string | undefined, line: number | undefined): Promise<void> {
+    const key = `${uri}#${fn ?? ''}`;
+    if (key === this.shownFunction) return;
+    this.shownFunction = key;
+    this.perBackend = new Map();
+    this.uri = uri;
+    this.name(uri, fn, line, 'none');
+    const what = fn ? `${fn}()` : fileNameOf(uri);
+    const hint = `Nothing computed for ${what} yet: click ∇ Compute gradient above ${fn ? 'it' : 'a function'}.`;
+    this.panes.results.replaceChildren(html('p', { class: 'empty' }, hint));
+    this.panes.compare.replaceChildren(html('p', { class: 'empty' }, hint));
+    await this.graph.show([], undefined, hint);
+  }
+
+  private name(uri: string, fn: string | undefined, line: number | undefined, state: 'result' | 'failed' | 'none', at?: number): void {
+    const place = `${fileNameOf(uri)}${line === undefined ? '' : `:${line}`}`;
+    const when = at === undefined ? [] : [html('span', { class: 'when' }, ` · ${state === 'failed' ? 'failed' : 'computed'} at ${new Date(at).toLocaleTimeString()}`)];
+    const status = state === 'none' ? [html('span', { class: 'when' }, ' · not computed yet')] : at === undefined && state === 'failed' ? [html('span', { class: 'when' }, ' · failed')] : [];
+    this.subject.dataset.state = state;
+    this.subject.dataset.function = fn ?? '';
+    this.subject.dataset.uri = uri;
+    this.subject.replaceChildren(...(fn ? [html('strong', { class: 'function' }, `${fn}()`), ' in '] : []), html('span', { class: 'place' }, place), ...when, ...status);
   }
 
   /** An evaluation in progress (a message), or none. */

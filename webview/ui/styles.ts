@@ -15,6 +15,10 @@ body {
 h2 { font-size: 1.15em; font-weight: 600; margin: 12px 0 4px; font-family: var(--vscode-editor-font-family); }
 h3 { font-size: 1em; font-weight: 600; margin: 12px 0 6px; }
 .meta, .empty, .graph-status, .speedup, .legend { color: var(--vscode-descriptionForeground); }
+.subject { padding: 8px 0 2px; font-family: var(--vscode-editor-font-family); }
+.subject .function { font-weight: 600; }
+.subject .place, .subject .when { color: var(--vscode-descriptionForeground); }
+.subject[data-state="failed"] .when { color: var(--vscode-errorForeground); }
 .status { display: flex; align-items: center; gap: 8px; padding: 6px 0; }
 .status[hidden] { display: none; }
 

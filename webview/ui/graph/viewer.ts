@@ -52,8 +52,11 @@ export class GraphViewer {
     );
   }
 
-  /** Shows `graphs` (replacing what was shown), starting with the graph of `preferred` kind when there is one. */
-  async show(graphs: readonly GraphView[], preferred?: GraphView['kind']): Promise<void> {
+  /**
+   * Shows `graphs` (replacing what was shown), starting with the graph of `preferred` kind when
+   * there is one; with none, clears the view and says `why`.
+   */
+  async show(graphs: readonly GraphView[], preferred?: GraphView['kind'], why = 'No graph: evaluate with graphs on.'): Promise<void> {
     this.kinds.replaceChildren(
       ...graphs.map((g) => {
         const button = custom('vscode-button', { secondary: '', 'data-kind': g.kind }, KIND_TITLES[g.kind]);
@@ -64,11 +67,16 @@ export class GraphViewer {
     const first = graphs.find((g) => g.kind === preferred) ?? graphs[0];
     if (first) await this.draw(first);
     else {
+      ++this.generation;
       this.current = undefined;
       this.source = undefined;
       this.content.replaceChildren();
-      this.status.textContent = 'No graph: evaluate with graphs on.';
+      this.details.hidden = true;
+      this.textButton.hidden = true;
+      this.collapseButton.hidden = true;
+      this.status.textContent = why;
       this.element.dataset.state = 'empty';
+      delete this.element.dataset.kind;
     }
   }
 
