@@ -15,6 +15,8 @@ export interface JaxprGraphOptions {
   readonly kind: 'forward' | 'gradient';
   /** The parameter name of each invar, where one parameter is one invar. */
   readonly inputNames?: readonly string[];
+  /** What each outvar is (`∂out/∂w` for a gradient), where known. */
+  readonly outputNames?: readonly string[];
   /** Each equation's time when run op by op. */
   readonly eqnMs?: readonly number[];
   /** Each fused kernel's generated source, by kernel index. */
@@ -26,9 +28,10 @@ export function jaxprGraph(jaxpr: Jaxpr, plan: Plan, options: JaxprGraphOptions)
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
   const producer = new Map<Var, string>();
+  // NB: not the jaxpr's letters (`a`, `b`), which read as the function's parameters (a parameter `b`).
   jaxpr.constvars.forEach((v, i) => {
     producer.set(v, `c${i}`);
-    nodes.push({ id: `c${i}`, label: names.get(v) ?? `c${i}`, kind: 'const', type: formatAval(v.aval) });
+    nodes.push({ id: `c${i}`, label: jaxpr.constvars.length === 1 ? 'const' : `const ${i}`, kind: 'const', type: formatAval(v.aval) });
   });
   jaxpr.invars.forEach((v, i) => {
     producer.set(v, `in${i}`);
@@ -50,7 +53,8 @@ export function jaxprGraph(jaxpr: Jaxpr, plan: Plan, options: JaxprGraphOptions)
     producer.set(e.out, `e${i}`);
   });
   jaxpr.outvars.forEach((a, i) => {
-    nodes.push({ id: `out${i}`, label: jaxpr.outvars.length === 1 ? 'out' : `out ${i}`, kind: 'output', type: formatAval(a.aval) });
+    const label = options.outputNames?.length === jaxpr.outvars.length ? options.outputNames[i] : jaxpr.outvars.length === 1 ? 'out' : `out ${i}`;
+    nodes.push({ id: `out${i}`, label, kind: 'output', type: formatAval(a.aval) });
     const from = isVar(a) ? producer.get(a) : undefined;
     if (from) edges.push({ from, to: `out${i}`, type: formatAval(a.aval) });
   });

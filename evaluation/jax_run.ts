@@ -139,6 +139,7 @@ export async function jaxGraphs(at: JaxFunctionAt, backend: Backend): Promise<Gr
       graphs.push(jaxprGraph(jaxpr, plan, {
         kind, eqnMs, kernelSource: kernelSourcesFor(jaxpr, plan, backend),
         ...(names.length === jaxpr.invars.length ? { inputNames: names } : {}),
+        ...(kind === 'gradient' ? { outputNames: at.wrt.map((w) => `∂out/∂${w}`) } : {}),
       }));
     } finally {
       release();

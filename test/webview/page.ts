@@ -13,6 +13,7 @@ const FONTS: Record<string, string> = {
   '--vscode-font-family': 'sans-serif',
   '--vscode-font-size': '13px',
   '--vscode-editor-font-family': 'monospace',
+  '--vscode-editor-font-size': '14px',
 };
 
 /**

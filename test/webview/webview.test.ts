@@ -228,6 +228,47 @@ describe('webview panel and execution host in headless Chromium', function () {
     assert.deepEqual(overlapping(boxes), []);
   });
 
+  it("opens a 20-odd-node tape and its gradient with labels at the editor's font size, scrolled by the wheel rather than shrunk (issue 11.10)", async () => {
+    const text = [
+      'import torch',
+      '',
+      'features = torch.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [0.5, -1.0]])',
+      'targets = torch.tensor([1.0, 0.0, 1.0, 0.0])',
+      '',
+      'def loss(w, b):',
+      '    z = features @ w + b',
+      '    p = torch.sigmoid(z)',
+      '    nll = -(targets * torch.log(p) + (1 - targets) * torch.log(1 - p))',
+      '    return nll.mean() + 0.01 * (w ** 2).sum()',
+      '',
+      'loss(torch.tensor([0.1, -0.2], requires_grad=True), torch.tensor(0.0, requires_grad=True))',
+      '',
+    ].join('\n');
+    await panel.send({ type: 'evaluate', id: 30, request: { uri: 'file:///work/logistic.py', text, function: 'loss', engines: 'both', backend: 'auto', graphs: true } });
+    const { outcome } = await panel.waitForPosted('outcome', { id: 30 });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    await panel.page.click('vscode-tab-header[data-view="graph"]');
+    const scaleOf = async (): Promise<number> => Number(/scale\(([\d.e-]+)\)/.exec(await panel.page.getAttribute('.graph-view .viewport', 'transform') ?? '')?.[1]);
+    const editorFontPx = await panel.page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).getPropertyValue('--vscode-editor-font-size')));
+    for (const kind of ['tape', 'gradient']) {
+      if (kind !== 'tape') await panel.page.click(`.graph-viewer .graph-kinds vscode-button[data-kind="${kind}"]`);
+      await panel.page.waitForSelector(`.graph-viewer[data-state="laid-out"][data-kind="${kind}"]`);
+      await panel.page.waitForTimeout(100);
+      const nodes = (await nodeBoxes()).length;
+      const label = await panel.page.$eval('.graph-view .node .node-label', (t) => t.getBoundingClientRect().height);
+      assert.ok(nodes >= 15, `${kind}: ${nodes} nodes`);
+      assert.ok(label >= editorFontPx * 0.9, `${kind}: labels drawn ${label.toFixed(1)} px high, the editor's font is ${editorFontPx} px`);
+      await panel.page.screenshot({ path: join(ARTIFACTS, `graph-${kind}-first-sight.png`) });
+    }
+    // The wheel scrolls the graph; Ctrl with the wheel zooms.
+    const before = await panel.page.getAttribute('.graph-view .viewport', 'transform');
+    const scale = await scaleOf();
+    await panel.page.hover('.graph-view');
+    await panel.page.mouse.wheel(0, 200);
+    await panel.page.waitForFunction((b) => document.querySelector('.graph-view .viewport')?.getAttribute('transform') !== b, before);
+    assert.equal(await scaleOf(), scale, 'the wheel zoomed instead of scrolling');
+  });
+
   it('after a failure of another function, no tab keeps the previous result: the graph and timings are cleared and every tab names the failed function, file, line and time (issue 11.8)', async () => {
     await panel.send({ type: 'evaluate', id: 20, request: request('examples/seed_jax.py', SEED_JAX, 'both') });
     await panel.waitForPosted('outcome', { id: 20 });

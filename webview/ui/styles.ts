@@ -32,7 +32,7 @@ table.values td.shown { font-weight: 600; }
 .toolbar { display: flex; align-items: center; flex-wrap: wrap; gap: 6px; padding: 6px 0; }
 .graph-kinds { display: inline-flex; gap: 4px; }
 .graph-view {
-  display: block; width: 100%; height: 62vh; min-height: 240px;
+  display: block; width: 100%; height: calc(100vh - 110px); min-height: 240px;
   border: 1px solid var(--vscode-panel-border, var(--vscode-widget-border));
   background: var(--vscode-editor-background);
   cursor: grab; touch-action: none; user-select: none;

@@ -6,8 +6,10 @@ import { arrowMarker, renderGraph } from './render';
 import { LOW_DETAIL_SCALE, Viewport } from './viewport';
 
 const KIND_TITLES: Record<GraphView['kind'], string> = { forward: 'Forward', gradient: 'Gradient', tape: 'Eager tape' };
-/** A large graph opens at this zoom at the least (at its top-left, to be panned) rather than shrunk to fit unreadably. */
-const MIN_FIT_SCALE = 0.35;
+/** The size node labels are drawn at in the graph's own units (render.ts, styles.ts' .node-label). */
+const LABEL_PX = 12;
+/** Where the webview does not say the editor's font size (VS Code's default). */
+const DEFAULT_EDITOR_FONT_PX = 14;
 
 /**
  * The graph viewer: one of the result's graphs (forward, gradient, eager tape) laid out and drawn,
@@ -32,8 +34,8 @@ export class GraphViewer {
 
   constructor(private readonly onReveal: (range: SourceRange) => void) {
     this.kinds = html('span', { class: 'graph-kinds' });
-    const fit = custom('vscode-button', { secondary: '', title: 'Fit the graph to the view' }, 'Fit');
-    fit.addEventListener('click', () => this.fit());
+    const fit = custom('vscode-button', { secondary: '', title: 'Fit the whole graph to the view, however small its labels' }, 'Fit');
+    fit.addEventListener('click', () => this.fit(true));
     this.textButton = custom('vscode-button', { secondary: '', title: 'Show the printed jaxpr' }, 'Jaxpr');
     this.textButton.addEventListener('click', () => this.toggleText());
     this.collapseButton = custom('vscode-button', { secondary: '', title: 'Collapse the repeats and chains opened', hidden: '' }, 'Collapse all');
@@ -139,9 +141,15 @@ export class GraphViewer {
     requestAnimationFrame(() => this.fit());
   }
 
-  private fit(): void {
-    if (this.view.getBoundingClientRect().width === 0) return;
-    if (this.current) this.viewport.fit(this.current.layout.width, this.current.layout.height, this.current.layout.detailed ? 0 : MIN_FIT_SCALE);
+  /**
+   * Fits the graph to the view, but never below the scale at which node labels read at the
+   * editor's font size: a larger graph opens at its top, to be scrolled. `whole` (the Fit button)
+   * shows it all, however small.
+   */
+  private fit(whole = false): void {
+    if (this.view.getBoundingClientRect().width === 0 || !this.current) return;
+    const readable = readableScale(this.view);
+    this.viewport.fit(this.current.layout.width, this.current.layout.height, whole ? 0 : readable, Math.max(1, readable));
   }
 
   private toggleText(): void {
@@ -163,4 +171,10 @@ export class GraphViewer {
     this.details.dataset.shows = what.shows;
     this.details.replaceChildren(html('h3', {}, what.heading), html('pre', { class: 'code' }, what.text));
   }
+}
+
+/** The zoom at which a node label is as large as the editor's text (VS Code sets --vscode-editor-font-size on the page). */
+function readableScale(element: Element): number {
+  const px = parseFloat(getComputedStyle(element).getPropertyValue('--vscode-editor-font-size'));
+  return (Number.isFinite(px) && px > 0 ? px : DEFAULT_EDITOR_FONT_PX) / LABEL_PX;
 }

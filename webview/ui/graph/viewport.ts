@@ -6,8 +6,9 @@ export const LOW_DETAIL_SCALE = 0.55;
 const CLICK_SLOP_PX = 4;
 
 /**
- * Pan (drag) and zoom (wheel, about the pointer) of `content` inside `view`, by its transform
- * attribute. `onScale` hears every change of zoom (the viewer switches level of detail on it).
+ * Pan (drag, or the wheel: it scrolls) and zoom (Ctrl or ⌘ with the wheel, a trackpad's pinch,
+ * about the pointer) of `content` inside `view`, by its transform attribute. `onScale` hears
+ * every change of zoom (the viewer switches level of detail on it).
  */
 export class Viewport {
   private scale = 1;
@@ -36,20 +37,27 @@ export class Viewport {
   }
 
   /**
-   * Shows a `width` x `height` drawing whole, centred, never magnified, and never smaller than
-   * `minScale` (a large graph then starts at its top-left, readable, to be panned).
+   * Shows a `width` x `height` drawing whole, centred, never magnified past `maxScale`, and never
+   * smaller than `minScale` (a large graph then starts at its top, readable, to be scrolled).
    */
-  fit(width: number, height: number, minScale = MIN_SCALE): void {
+  fit(width: number, height: number, minScale = MIN_SCALE, maxScale = 1): void {
     const { width: vw, height: vh } = this.view.getBoundingClientRect();
-    const scale = clamp(Math.min(1, vw / Math.max(width, 1), vh / Math.max(height, 1)), Math.max(minScale, MIN_SCALE), MAX_SCALE);
+    const scale = clamp(Math.min(maxScale, vw / Math.max(width, 1), vh / Math.max(height, 1)), Math.max(minScale, MIN_SCALE), MAX_SCALE);
     this.scale = scale;
-    this.x = width * scale < vw ? (vw - width * scale) / 2 : 0;
+    this.x = (vw - width * scale) / 2 > 0 ? (vw - width * scale) / 2 : 0;
     this.y = height * scale < vh ? (vh - height * scale) / 2 : 0;
     this.apply();
   }
 
   private wheel(e: WheelEvent): void {
     e.preventDefault();
+    if (!e.ctrlKey && !e.metaKey) {
+      // A graph larger than the view opens at a readable size: the wheel scrolls it.
+      this.x -= e.shiftKey ? e.deltaY : e.deltaX;
+      this.y -= e.shiftKey ? 0 : e.deltaY;
+      this.apply();
+      return;
+    }
     const rect = this.view.getBoundingClientRect();
     const px = e.clientX - rect.left;
     const py = e.clientY - rect.top;
