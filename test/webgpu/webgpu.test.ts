@@ -179,6 +179,20 @@ describe(`webgpu backend in headless Chromium, seed ${SEED} (replay with GRADLEN
       console.log(`      10 steps: webgpu ${gpu.ms.toFixed(0)} ms (${gpu.hostReads.reads} synchronous reads, ${gpu.hostReads.ops} ops recomputed on the CPU), reference ${ref.ms.toFixed(0)} ms`);
     });
 
+    it(`a jitted JAX training loop, its kernels on the GPU, reading the loss with float() and .item() and if l > 0.3, prints what the reference backend prints within ${SCRIPT_RTOL}`, async () => {
+      const jax = readFileSync(join(__dirname, '..', 'test', 'fixtures', 'webgpu', 'train_jax.py'), 'utf8');
+      const gpu = await call(page, 'runScript', jax, 'webgpu');
+      const ref = await call(page, 'runScript', jax, 'reference');
+      assert.equal(gpu.error, null, gpu.output);
+      assert.equal(ref.error, null, ref.output);
+      assert.equal(gpu.output.replace(/-?\d+\.\d+(e-?\d+)?/g, '#'), ref.output.replace(/-?\d+\.\d+(e-?\d+)?/g, '#'));
+      const [got, want] = [numbers(gpu.output), numbers(ref.output)];
+      got.forEach((g, i) => assert.ok(Math.abs(g - want[i]) <= SCRIPT_RTOL * Math.max(1, Math.abs(want[i])), `number ${i}: webgpu ${g}, reference ${want[i]}`));
+      assert.match(gpu.output, /step 19: loss 0\.111\d\d \(below 0\.3\)/);
+      assert.ok(gpu.hostReads.ops > 0, 'no value was computed on the CPU: the script never read the GPU');
+      assert.equal(gpu.live, 0, 'the script left arrays behind');
+    });
+
     it('runs 100 steps of the loop with .item() each step on webgpu, the last loss as on the reference backend', async () => {
       const long = script.replace('steps = 10', 'steps = 100');
       const gpu = await call(page, 'runScript', long, 'webgpu');
