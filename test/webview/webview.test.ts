@@ -275,6 +275,8 @@ describe('webview panel and execution host in headless Chromium', function () {
     await panel.page.click('vscode-tab-header[data-view="graph"]');
     await panel.page.waitForSelector('.graph-viewer[data-state="laid-out"]');
     assert.match(await panel.page.textContent('.subject') ?? '', /^f\(\) in seed_jax\.py:\d+ · computed at /);
+    await panel.page.click('vscode-tab-header[data-view="results"]');
+    await panel.page.screenshot({ path: join(ARTIFACTS, 'results-tab.png') });
     const broken = 'import jax.numpy as jnp\n\ndef g(x):\n    return jnp.undefined_thing(x)\n\ng(2.0)\n';
     await panel.send({ type: 'evaluate', id: 21, request: { uri: 'file:///work/broken.py', text: broken, function: 'g', engines: 'both', backend: 'auto', graphs: true } });
     const { outcome } = await panel.waitForPosted('outcome', { id: 21 });
@@ -299,6 +301,7 @@ describe('webview panel and execution host in headless Chromium', function () {
     assert.equal(await panel.page.textContent('.subject'), 'loss() in mlp.py:12 · not computed yet');
     assert.equal(await panel.page.textContent('.results-pane .empty'), 'Nothing computed for loss() yet: click ∇ Compute gradient above it.');
     assert.equal(await panel.page.getAttribute('.graph-viewer', 'data-state'), 'empty');
+    await panel.page.screenshot({ path: join(ARTIFACTS, 'idle-after-following.png') });
   });
 
   it('shows user-derived text as text: an error carrying HTML and a command link makes no element or link (issue 12.6)', async () => {
@@ -308,6 +311,7 @@ describe('webview panel and execution host in headless Chromium', function () {
     assert.equal(await panel.page.$$eval('#gradlens-panel img, #gradlens-panel a, #gradlens-panel b', (e) => e.length), 0);
     assert.match(await panel.page.textContent('.results-pane .error .message') ?? '', /^evil\.py:3:5: error: ValueError: <img src=x/);
     assert.notEqual(await panel.page.title(), '1');
+    await panel.page.screenshot({ path: join(ARTIFACTS, 'error-with-html-and-link.png') });
   });
 
   it('ignores a malformed message and logs it', async () => {
