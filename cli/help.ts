@@ -10,14 +10,16 @@ commands:
 Run 'gradlens <command> --help' for a command's options.
 `;
 
-export const RUN_HELP = `usage: gradlens run FILE.py [--backend wasm|cpu|reference]
+export const RUN_HELP = `usage: gradlens run FILE.py [--backend wasm|cpu|reference] [--budget-seconds S] [--budget-tensor-mib N]
 
 Runs the script in Gradlens's sandboxed interpreter and prints its output.
 Errors go to stderr as FILE:LINE:COL: error: message, with exit status 1.
 
 options:
-  --backend NAME   where tensors are computed: wasm (default), cpu, reference (float64 loops)
-  --help           show this help
+  --backend NAME          where tensors are computed: wasm (default), cpu, reference (float64 loops)
+  --budget-seconds S      wall-clock time the script may run (default 10)
+  --budget-tensor-mib N   tensor memory the script may hold at once, in MiB (default 1024)
+  --help                  show this help
 `;
 
 export const GRAD_HELP = `usage: gradlens grad FILE.py[:FUNC] [--at x=2.0,w=[1,2]] [--engine eager|jit|both] [--json] [--backend NAME]

@@ -1,14 +1,14 @@
 import { formatError } from '../lang/python';
 import { runPython } from '../lang/python/jax';
 import { EagerEngine } from '../runtime/eager';
-import { choice, parseArgs, UsageError } from './args';
+import { choice, parseArgs, UsageError, type ParsedArgs } from './args';
 import { CLI_BACKENDS, openBackend } from './backend';
 import { RUN_HELP } from './help';
 import { readScript } from './script_file';
 
 /** `gradlens run FILE.py`: prints what the script prints; a script error goes to stderr with exit 1. */
 export async function runCommand(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, ['backend'], ['help']);
+  const args = parseArgs(argv, ['backend', 'budget-seconds', 'budget-tensor-mib'], ['help']);
   if (args.options.has('help')) {
     process.stdout.write(RUN_HELP);
     return 0;
@@ -17,10 +17,21 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   const file = args.positional[0];
   const source = readScript(file);
   const engine = new EagerEngine(await openBackend(choice(args, 'backend', CLI_BACKENDS, 'wasm')));
-  const result = runPython(source, engine, { file, stdout: (text) => process.stdout.write(text) });
+  const budgets = {
+    ...(args.options.has('budget-seconds') ? { maxWallMs: positive(args, 'budget-seconds') * 1000 } : {}),
+    ...(args.options.has('budget-tensor-mib') ? { maxTensorBytes: positive(args, 'budget-tensor-mib') * 2 ** 20 } : {}),
+  };
+  const result = runPython(source, engine, { file, budgets, stdout: (text) => process.stdout.write(text) });
   if (result.error) {
     process.stderr.write(`${formatError(result.error)}\n`);
     return 1;
   }
   return 0;
+}
+
+/** A `--name N` option's positive number. */
+function positive(args: ParsedArgs, name: string): number {
+  const v = Number(args.options.get(name));
+  if (!(v > 0) || !Number.isFinite(v)) throw new UsageError(`--${name} must be a positive number`);
+  return v;
 }

@@ -286,9 +286,13 @@ function pow(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
   let e = toInt(exp, ctx);
   const m = toInt(mod, ctx);
   if (m === 0n) throw pyError('ValueError', 'pow() 3rd argument cannot be 0');
-  if (e < 0n) throw pyError('ValueError', 'base is not invertible for the given modulus');
-  let r = 1n;
   b = intMod(b, m);
+  if (e < 0n) {
+    // A negative exponent raises the modular inverse (CPython 3.8+: `pow(2, -1, 7)` is 4).
+    b = modularInverse(b, m);
+    e = -e;
+  }
+  let r = 1n;
   // A step per 64-bit word of the modulus each round: the products grow with it.
   const words = Math.max(1, bitLength(m) >> 6);
   while (e > 0n) {
@@ -298,6 +302,20 @@ function pow(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
     e >>= 1n;
   }
   return intMod(r, m);
+}
+
+/** `b`'s inverse modulo `m` (extended Euclid), or CPython's ValueError when they share a factor. */
+function modularInverse(b: bigint, m: bigint): bigint {
+  const n = m < 0n ? -m : m;
+  let [r0, r1] = [intMod(b, n), n];
+  let [x0, x1] = [1n, 0n];
+  while (r1 !== 0n) {
+    const q = r0 / r1;
+    [r0, r1] = [r1, r0 - q * r1];
+    [x0, x1] = [x1, x0 - q * x1];
+  }
+  if (r0 !== 1n) throw pyError('ValueError', 'base is not invertible for the given modulus');
+  return intMod(x0, m);
 }
 
 function divmod(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {

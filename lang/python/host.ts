@@ -75,12 +75,17 @@ export interface HostContext {
   call(fn: PyValue, args: readonly PyValue[], kwargs?: Kwargs): PyValue;
   repr(v: PyValue): string;
   str(v: PyValue): string;
-  /** Charges tensor memory against the run's byte budget; throws the budget error when it would go over. */
-  allocate(bytes: number): void;
+  /**
+   * Charges tensor memory against the run's byte budget; throws the budget error when it would go
+   * over. `what` names the array for the message (`f32[100000,100000], the result of add`).
+   */
+  allocate(bytes: number, what?: string): void;
   /** Returns memory charged with `allocate` (a tensor was freed). */
   release(bytes: number): void;
   /** Counts `steps` against the step budget and checks the clock and cancellation; for long host loops. */
   tick(steps?: number): void;
+  /** Checks the clock and cancellation now: for one long host operation (a big kernel, a long trace). */
+  checkClock(): void;
   /** Storage that lives for one run, per key: RNG state, grad mode, caches. */
   state<T>(key: object, init: () => T): T;
 }

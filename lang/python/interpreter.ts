@@ -253,12 +253,14 @@ export class Interpreter implements HostContext {
     return ops.str(v, this);
   }
 
-  allocate(bytes: number): void {
+  allocate(bytes: number, what?: string): void {
     const max = this.budgets.maxTensorBytes;
     if (this.tensorBytes + bytes > max) {
+      const array = what === undefined ? '' : ` (${what})`;
       throw new HaltError(
         'budget',
-        `the script's tensors would take more than ${formatBytes(max)} (this allocation: ${formatBytes(bytes)}, already held: ${formatBytes(this.tensorBytes)}); make them smaller`,
+        `the script's tensors would take more than the tensor budget of ${formatBytes(max)} (gradlens.budget.tensorMiB): `
+          + `this allocation needs ${formatBytes(bytes)}${array} with ${formatBytes(this.tensorBytes)} already held; make the tensors smaller or raise the budget`,
         this.node.span,
       );
     }
@@ -295,7 +297,7 @@ export class Interpreter implements HostContext {
     this.deadline = Date.now() + this.budgets.maxWallMs;
   }
 
-  private checkClock(): void {
+  checkClock(): void {
     if (this.signal?.aborted) throw new HaltError('cancelled', 'the run was cancelled', this.node.span);
     if (Date.now() > this.deadline) {
       throw new HaltError('budget', `the script ran longer than ${formatSeconds(this.budgets.maxWallMs)} (the time budget); is there an infinite loop?`, this.node.span);
@@ -1317,11 +1319,12 @@ export class Interpreter implements HostContext {
         case 'not in':
           r = !ops.contains(right, left, this);
           break;
+        // NB: Object.is, so a float is itself even when it is NaN (`math.nan is math.nan`).
         case 'is':
-          r = left === right;
+          r = Object.is(left, right);
           break;
         case 'is not':
-          r = left !== right;
+          r = !Object.is(left, right);
           break;
         default:
           r = ops.compare(op as CompareOp, left, right, this);

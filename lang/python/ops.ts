@@ -733,7 +733,8 @@ function compareSequences(op: CompareOp, a: readonly PyValue[], b: readonly PyVa
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     ctx.tick();
-    if (!eq(a[i], b[i], ctx)) {
+    // NB: identity first, as CPython: `x = float('nan'); [x] == [x]` is True.
+    if (!Object.is(a[i], b[i]) && !eq(a[i], b[i], ctx)) {
       if (op === '==') return false;
       if (op === '!=') return true;
       return truthy(compare(op, a[i], b[i], ctx), ctx);
@@ -856,7 +857,8 @@ export function contains(container: PyValue, item: PyValue, ctx: HostContext): b
     if (r !== undefined) return truthy(r, ctx);
   }
   for (const x of iterate(container, ctx, `argument of type '${typeName(container)}' is not iterable`)) {
-    if (x === item || eq(x, item, ctx)) return true;
+    // NB: identity first, as CPython: `x = float('nan'); x in [x]` is True.
+    if (Object.is(x, item) || x === item || eq(x, item, ctx)) return true;
   }
   return false;
 }
@@ -1057,7 +1059,11 @@ export function getitem(obj: PyValue, index: PyValue, ctx: HostContext): PyValue
       const s = obj.at(BigInt(start));
       return new PyRange(s, s + BigInt(count) * obj.step * BigInt(step), obj.step * BigInt(step));
     }
-    return obj.at(BigInt(seqIndex(index, n, 'range object', ctx)));
+    // NB: in bigints: `range(10**30)[10**29]` is past a double's 2**53.
+    const i = toIndex(index, ctx, `range indices must be integers or slices, not ${typeName(index)}`);
+    const j = i < 0n ? i + obj.length : i;
+    if (j < 0n || j >= obj.length) throw pyError('IndexError', 'range object index out of range');
+    return obj.at(j);
   }
   if (obj instanceof PyInstance) {
     const r = callDunder(obj, '__getitem__', [index], ctx);

@@ -4,3 +4,4 @@ export * from './aval';
 export * from './errors';
 export * from './random';
 export * from './lru';
+export * from './budget';

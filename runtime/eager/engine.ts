@@ -1,4 +1,4 @@
-import { assertDType, isFloat, sizeOf, type AbstractValue, type DType, type Shape } from '../core';
+import { assertDType, isFloat, sizeOf, type AbstractValue, type AllocationGuard, type DType, type Shape } from '../core';
 import type { Backend, DeviceArray } from '../backends';
 import { abstractEval, type ParamsOf, type Primitive } from '../primitives';
 import { Ops, type Emitter } from '../ops';
@@ -21,6 +21,8 @@ export class EagerEngine implements Emitter<Tensor> {
   private groupStack: OpGroup[] = [];
   /** The source span the interpreter is evaluating; recorded on each node. */
   span: SourceSpan | null = null;
+  /** Asked before each array this engine makes (the caller's memory and time budgets). */
+  guard: AllocationGuard | null = null;
 
   constructor(readonly backend: Backend) {}
 
@@ -50,6 +52,7 @@ export class EagerEngine implements Emitter<Tensor> {
       if (t.engine !== this) throw new Error(`${prim}: tensors from different backends (${t.engine.backend.name} and ${this.backend.name}) cannot be mixed`);
     }
     const out = abstractEval(prim, inputs, params);
+    this.guard?.(out, prim);
     const result = this.wrap(this.backend.run(prim, inputs.map((t) => t.array), params, out), out);
     if (this.gradMode && isFloat(out.dtype) && inputs.some((t) => t.requiresGrad)) {
       this.record(prim, params, inputs, result);
@@ -73,6 +76,7 @@ export class EagerEngine implements Emitter<Tensor> {
       throw new RangeError(`${values.length} values cannot fill a tensor of shape [${shape.join(', ')}]`);
     }
     const out = { shape: [...shape], dtype };
+    this.guard?.(out, 'upload');
     return this.wrap(this.backend.upload(values, out), out);
   }
 

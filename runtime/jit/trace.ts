@@ -54,6 +54,9 @@ export class JaxprTrace implements Emitter<Tracer> {
 
   aval(x: Tracer): AbstractValue { return x.atom.aval; }
 
+  /** Equations recorded so far: a caller bounds a trace's size with it. */
+  get equationCount(): number { return this.eqns.length; }
+
   scalar(value: number, dtype: DType): Tracer {
     return new Tracer(this, new Literal(value, dtype));
   }

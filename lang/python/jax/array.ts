@@ -286,9 +286,22 @@ export function arrayFromData(rt: JaxRuntime, data: PyValue, dtype: DType | unde
   const nested = flattenNested(data, ctx);
   const dflt: DType = nested.kind === 'bool' ? 'bool' : nested.kind === 'int' ? 'int32' : numpy && rt.supportsFloat64 ? 'float64' : 'float32';
   const d = dtype ?? dflt;
+  if (d === 'int32') checkInt32(nested.data, numpy);
   // Python scalars stay weakly typed, as `jnp.array(2.0)` does.
   const weak = dtype === undefined && !numpy && nested.shape.length === 0 && typeof data !== 'object';
   return L.op(rt, () => new PyArray(rt, rt.upload(nested.data, nested.shape, d), weak, numpy));
 }
 
 export function valOf(x: PyArray): Val { return x.v; }
+
+/**
+ * Integers past int32 are refused, never wrapped: JAX (without x64) raises OverflowError; NumPy
+ * would store int64, which Gradlens does not have yet.
+ */
+function checkInt32(values: readonly number[], numpy: boolean): void {
+  const v = values.find((x) => x < -(2 ** 31) || x >= 2 ** 31);
+  if (v === undefined) return;
+  const n = BigInt(Math.trunc(v));
+  if (!numpy) throw pyError('OverflowError', `Python int ${n} too large to convert to int32`);
+  throw pyError('OverflowError', `${n} does not fit in 32 bits: Gradlens stores NumPy integer arrays as int32 for now (NumPy would use int64); use a float array or smaller values`);
+}

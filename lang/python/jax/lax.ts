@@ -70,7 +70,8 @@ export function binary(rt: JaxRuntime, prim: BinaryPrim, a: PyValue, b: PyValue,
     const x = operand(rt, a, ctx);
     const y = operand(rt, b, ctx);
     let dtype = resultDtype(rt, [x, y]);
-    if ((prim === 'div' || prim === 'pow') && !isFloat(dtype)) dtype = prim === 'div' ? rt.floatDtype : dtype;
+    // NB: NumPy's true division of integers is float64 (where the backend stores it), jax's float32.
+    if (prim === 'div' && !isFloat(dtype)) dtype = x.numpy && y.numpy && rt.supportsFloat64 ? 'float64' : rt.floatDtype;
     const out = rt.o.bind(prim, [cast(rt, x.v, dtype), cast(rt, y.v, dtype)], {});
     return wrap(rt, out, !COMPARISONS.has(prim) && x.weak && y.weak, x.numpy && y.numpy);
   });

@@ -112,9 +112,8 @@ export const FUNCTIONS: Record<string, Fn> = {
     step ??= 1;
     if (step === 0) throw pyError('ZeroDivisionError', 'division by zero');
     const n = Math.max(0, Math.ceil((stop! - start!) / step));
-    const values = Array.from({ length: n }, (_, i) => start! + i * step!);
     const d = dtypeArg(rt, a, ints ? 'int32' : defaultFloat(rt, numpy));
-    return L.op(rt, () => new PyArray(rt, rt.upload(values, [n], d), false, numpy));
+    return L.op(rt, () => new PyArray(rt, rt.generate([n], d, (i) => start! + i * step!), false, numpy));
   },
   linspace: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('linspace', ['start', 'stop', 'num?', 'endpoint?', 'retstep?', 'dtype?'], args, kwargs, ctx);
@@ -124,16 +123,16 @@ export const FUNCTIONS: Record<string, Fn> = {
     const endpoint = a.bool('endpoint', true);
     const div = endpoint ? num - 1 : num;
     const step = div > 0 ? (stop - start) / div : 0;
-    const values = Array.from({ length: num }, (_, i) => (endpoint && i === num - 1 && num > 1 ? stop : start + i * step));
-    return L.op(rt, () => new PyArray(rt, rt.upload(values, [num], dtypeArg(rt, a, defaultFloat(rt, numpy))), false, numpy));
+    const at = (i: number) => (endpoint && i === num - 1 && num > 1 ? stop : start + i * step);
+    return L.op(rt, () => new PyArray(rt, rt.generate([num], dtypeArg(rt, a, defaultFloat(rt, numpy)), at), false, numpy));
   },
   eye: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('eye', ['N', 'M?', 'k?', 'dtype?'], args, kwargs, ctx);
     const n = a.int('N');
     const m = a.int('M', n);
     const k = a.int('k', 0);
-    const values = Array.from({ length: n * m }, (_, i) => (i % m) - Math.floor(i / m) === k ? 1 : 0);
-    return L.op(rt, () => new PyArray(rt, rt.upload(values, [n, m], dtypeArg(rt, a, defaultFloat(rt, numpy))), false, numpy));
+    const at = (i: number) => ((i % m) - Math.floor(i / m) === k ? 1 : 0);
+    return L.op(rt, () => new PyArray(rt, rt.generate([n, m], dtypeArg(rt, a, defaultFloat(rt, numpy)), at), false, numpy));
   },
   sin: unaryFn('sin'), cos: unaryFn('cos'), tan: unaryFn('tan'), tanh: unaryFn('tanh'), exp: unaryFn('exp'), log: unaryFn('log'),
   log1p: unaryFn('log1p'), expm1: unaryFn('expm1'), sqrt: unaryFn('sqrt'), abs: unaryFn('abs'), absolute: unaryFn('abs'),

@@ -3,13 +3,14 @@
  * one place every op goes through. An op on concrete arrays runs at once on the backend (JAX's
  * op-by-op mode); an op touching a tracer records into that tracer's trace, with the Python span.
  */
-import { sizeOf, type AbstractValue, type DType } from '../../../runtime/core';
+import { bytesOf, formatAval, sizeOf, withInterrupt, type AbstractValue, type DType } from '../../../runtime/core';
 import type { Backend, DeviceArray } from '../../../runtime/backends';
 import { Tracer } from '../../../runtime/jit';
 import { Ops, type Emitter } from '../../../runtime/ops';
 import { abstractEval, type ParamsOf, type Primitive } from '../../../runtime/primitives';
 import { HaltError, PyError, pyError } from '../exceptions';
 import type { HostContext } from '../host';
+import { hostValues } from '../host_values';
 
 /** A 0-d constant not yet placed anywhere: a literal in a trace, an upload on the backend. */
 export class Scalar implements AbstractValue {
@@ -21,7 +22,11 @@ export type Val = Tracer | DeviceArray | Scalar;
 
 export const isTracer = (v: Val): v is Tracer => v instanceof Tracer;
 
-const ITEM_BYTES: { [D in DType]: number } = { float32: 4, float64: 8, int32: 4, bool: 1 };
+/**
+ * Equations one trace may record. A Python loop unrolled under jit grows the jaxpr by its body each
+ * iteration; past this the compiler's passes would take longer than any time budget allows.
+ */
+export const MAX_TRACED_EQUATIONS = 50_000;
 
 export class JaxRuntime implements Emitter<Val> {
   readonly o: Ops<Val>;
@@ -52,7 +57,9 @@ export class JaxRuntime implements Emitter<Val> {
         if (isTracer(x)) x.trace.span = src;
         else if (!(x instanceof Scalar)) this.pin(x);
       }
-      return tracer.trace.bind(prim, inputs.map((x) => (x instanceof Scalar ? tracer.trace.scalar(x.value, x.dtype) : x)), params);
+      const out = tracer.trace.bind(prim, inputs.map((x) => (x instanceof Scalar ? tracer.trace.scalar(x.value, x.dtype) : x)), params);
+      this.checkTraced(out);
+      return out;
     }
     const temps: DeviceArray[] = [];
     const arrays = inputs.map((x) => {
@@ -62,7 +69,8 @@ export class JaxRuntime implements Emitter<Val> {
       return a;
     });
     try {
-      return this.track(this.backend.run(prim, arrays, params, abstractEval(prim, arrays, params)));
+      const out = abstractEval(prim, arrays, params);
+      return this.charged(out, prim, () => this.backend.run(prim, arrays, params, out));
     } finally {
       for (const a of temps) this.backend.dispose(a);
     }
@@ -71,9 +79,50 @@ export class JaxRuntime implements Emitter<Val> {
   aval(x: Val): AbstractValue { return { shape: x.shape, dtype: x.dtype }; }
   scalar(value: number, dtype: DType): Val { return new Scalar(value, dtype); }
 
+  /** An array of `shape` whose values `at(i)` makes on the host, after the tensor budget allowed it. */
+  generate(shape: readonly number[], dtype: DType, at: (i: number) => number): DeviceArray {
+    this.checkDtype(dtype);
+    const aval = { shape, dtype };
+    return this.charged(aval, 'upload', () => this.backend.upload(hostValues(sizeOf(shape), at, this.ctx), aval));
+  }
+
   upload(values: ArrayLike<number>, shape: readonly number[], dtype: DType): DeviceArray {
     this.checkDtype(dtype);
-    return this.track(this.backend.upload(values, { shape, dtype }));
+    return this.charged({ shape, dtype }, 'upload', () => this.backend.upload(values, { shape, dtype }));
+  }
+
+  /**
+   * Charges an array before it is made, so one that does not fit the tensor budget is never
+   * allocated; the array keeps the charge until it is freed. Each op also checks the clock.
+   */
+  private charged(aval: AbstractValue, what: string, make: () => DeviceArray): DeviceArray {
+    this.ctx.checkClock();
+    const bytes = bytesOf(aval);
+    this.ctx.allocate(bytes, what === 'upload' ? formatAval(aval) : `${formatAval(aval)}, the result of ${what}`);
+    let a: DeviceArray;
+    try {
+      a = make();
+    } catch (e) {
+      this.ctx.release(bytes);
+      throw e;
+    }
+    this.keep(a);
+    return a;
+  }
+
+  /**
+   * A traced equation's result must fit the tensor budget beside the arrays held (the compiled
+   * kernel will allocate it), and the jaxpr must stay small enough to compile.
+   */
+  private checkTraced(out: Tracer): void {
+    this.ctx.checkClock();
+    const bytes = bytesOf(out);
+    this.ctx.allocate(bytes, `${formatAval(out)}, an intermediate of the traced function`);
+    this.ctx.release(bytes);
+    if (out.trace.equationCount > MAX_TRACED_EQUATIONS) {
+      throw new HaltError('budget', `the traced function has more than ${MAX_TRACED_EQUATIONS.toLocaleString('en-US')} operations (a Python loop unrolled under a transformation?); `
+        + 'trace fewer iterations, or call the transformed function inside the loop instead of looping inside it', this.ctx.span);
+    }
   }
 
   /**
@@ -116,7 +165,8 @@ export class JaxRuntime implements Emitter<Val> {
     let result: R;
     this.depth++;
     try {
-      result = fn();
+      // A long kernel checks the script's clock between its chunks.
+      result = this.depth === 1 ? withInterrupt(() => this.ctx.checkClock(), fn) : fn();
     } catch (e) {
       throw translate(e);
     } finally {
@@ -140,11 +190,16 @@ export class JaxRuntime implements Emitter<Val> {
 
   private free(a: DeviceArray): void {
     this.backend.dispose(a);
-    this.ctx.release(sizeOf(a.shape) * ITEM_BYTES[a.dtype]);
+    this.ctx.release(bytesOf(a));
   }
 
+  /** Takes an array made elsewhere (a jitted call's result) into the run, charging it. */
   private track(a: DeviceArray): DeviceArray {
-    this.ctx.allocate(sizeOf(a.shape) * ITEM_BYTES[a.dtype]);
+    this.ctx.allocate(bytesOf(a), formatAval(a));
+    return this.keep(a);
+  }
+
+  private keep(a: DeviceArray): DeviceArray {
     this.live.add(a);
     this.log.push(a);
     return a;

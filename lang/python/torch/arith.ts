@@ -10,7 +10,7 @@ import type { HostContext } from '../host';
 import { PyList, PyTuple, type PyValue } from '../objects';
 import { typeName } from '../types';
 import { isFloating, type TorchDTypeName } from './dtype';
-import type { TorchRuntime } from './runtime';
+import { intRangeError, type TorchRuntime } from './runtime';
 import { PyTensor } from './tensor';
 import { tensorFromData } from './creation';
 
@@ -77,20 +77,48 @@ export function arith(rt: TorchRuntime, op: ArithOp, a: Operand, b: Operand): Py
   return rt.run(() => {
     const { x, y, tensors } = prepare(rt, a, b);
     const T = rt.torch;
+    if ((op === 'add' || op === 'mul') && isBool(x) && isBool(y)) return rt.wrap(boolArith(rt, op, x, y), 'bool');
     let out: Tensor;
     switch (op) {
       case 'add': out = T.add(x, y); break;
       case 'sub': out = T.sub(x, y); break;
       case 'mul': out = T.mul(x, y); break;
       case 'div': out = T.div(x, y); break;
-      case 'pow': out = T.pow(x, y); break;
+      case 'pow':
+        if (typeof y === 'number' && y < 0 && Number.isInteger(y) && typeof x !== 'number' && !isFloatTensor(x)) {
+          throw pyError('RuntimeError', 'Integers to negative integer powers are not allowed.');
+        }
+        out = T.pow(x, y);
+        break;
       case 'floordiv': out = floorDivide(rt, x, y); break;
       case 'mod': out = remainder(rt, x, y); break;
       case 'maximum': out = T.maximum(...T.coerce(x, y)); break;
       case 'minimum': out = T.minimum(...T.coerce(x, y)); break;
     }
-    return rt.result(out, tensors);
+    const result = rt.result(out, tensors);
+    if (result.dtype === 'int64' && (op === 'add' || op === 'sub' || op === 'mul' || op === 'pow')) checkNoWrap(rt, op, x, y);
+    return result;
   });
+}
+
+/**
+ * An int64 sum, difference, product or power whose exact value leaves the 32 bits Gradlens stores
+ * int64 in is an error, not a wrapped number: the op is redone in float32 (relative error 2^-24)
+ * and its largest magnitude checked. NB: on WebGPU, whose arrays cannot be read synchronously,
+ * the check is skipped.
+ */
+function checkNoWrap(rt: TorchRuntime, op: 'add' | 'sub' | 'mul' | 'pow', x: TensorLike, y: TensorLike): void {
+  if (rt.engine.backend.name === 'webgpu') return;
+  const o = rt.ops;
+  const T = rt.torch;
+  const peak = rt.engine.withGradMode(false, () => {
+    const f = (v: TensorLike): TensorLike => (typeof v === 'number' ? v : o.convert(v, 'float32'));
+    const [a, b] = [f(x), f(y)];
+    const shadow = op === 'add' ? T.add(a, b) : op === 'sub' ? T.sub(a, b) : op === 'mul' ? T.mul(a, b) : T.pow(a, b);
+    const m = o.reduceMax(o.abs(shadow), shadow.shape.map((_, i) => i));
+    return m.dataSync()[0];
+  });
+  if (peak >= 2 ** 31) throw intRangeError(null);
 }
 
 export type CompareOpName = 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne';
@@ -138,6 +166,15 @@ function remainder(rt: TorchRuntime, a: TensorLike, b: TensorLike): Tensor {
     const q = rt.engine.withGradMode(false, () => floor(rt, o.div(x.detach(), y.detach())));
     return o.sub(x, o.mul(y, q));
   });
+}
+
+const isBool = (v: TensorLike): v is Tensor => typeof v !== 'number' && v.dtype === 'bool';
+
+/** PyTorch adds bools as `or` and multiplies them as `and`: the result stays bool. */
+function boolArith(rt: TorchRuntime, op: 'add' | 'mul', x: Tensor, y: Tensor): Tensor {
+  const o = rt.ops;
+  const [i, j] = [o.convert(x, 'int32'), o.convert(y, 'int32')];
+  return o.ne(op === 'add' ? o.add(i, j) : o.mul(i, j), o.scalarLike(0, i));
 }
 
 function isFloatTensor(t: Tensor): boolean {

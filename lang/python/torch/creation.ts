@@ -3,11 +3,12 @@ import { Random } from '../../../runtime/core';
 import { bindArgs, flattenNested, type Args } from '../convert';
 import { pyError } from '../exceptions';
 import type { HostContext } from '../host';
+import { hostValues } from '../host_values';
 import { PyList, PyTuple, PyType, type Kwargs, type PyValue } from '../objects';
 import { toIndex } from '../ops';
 import { typeName } from '../types';
-import { DTYPES, TorchDType, isFloating, type TorchDTypeName } from './dtype';
-import type { TorchRuntime } from './runtime';
+import { DTYPES, STORAGE, TorchDType, isFloating, type TorchDTypeName } from './dtype';
+import { checkIntegers, type TorchRuntime } from './runtime';
 import { TorchSize } from './size';
 import { PyTensor, checkRequiresGrad } from './tensor';
 
@@ -55,9 +56,11 @@ export function tensorFromData(rt: TorchRuntime, data: PyValue, dtype: TorchDTyp
 
 function filled(rt: TorchRuntime, shape: number[], value: number, dtype: TorchDTypeName): PyTensor {
   rt.charge(shape, dtype);
-  const size = shape.reduce((n, d) => n * d, 1);
-  return rt.fromValues(new Array<number>(size).fill(value), shape, dtype);
+  if (dtype === 'int64' || dtype === 'int32') checkIntegers([value], dtype);
+  // A broadcast scalar on the backend: no host array of the tensor's size.
+  return rt.run(() => rt.wrap(rt.ops.full(shape, value, STORAGE[dtype]), dtype));
 }
+
 
 /** The dtype `torch.full` infers from its fill value. */
 function valueDType(v: PyValue): TorchDTypeName {
@@ -102,7 +105,7 @@ function random(name: string, draw: (r: Random) => number): Creator {
     const dtype = dtypeArg(a.get('dtype')) ?? 'float32';
     if (!isFloating(dtype)) throw pyError('RuntimeError', `"${name}" not implemented for '${dtype === 'bool' ? 'Bool' : dtype === 'int32' ? 'Int' : 'Long'}'`);
     rt.charge(shape, dtype);
-    const values = Array.from({ length: shape.reduce((n, d) => n * d, 1) }, () => draw(rt.rng));
+    const values = hostValues(shape.reduce((n, d) => n * d, 1), () => draw(rt.rng), ctx);
     return finish(rt, rt.fromValues(values, shape, dtype), a);
   };
 }
@@ -114,7 +117,7 @@ function randomLike(name: string, draw: (r: Random) => number): Creator {
     if (!(x instanceof PyTensor)) throw pyError('TypeError', `${name}(): argument 'input' must be Tensor, not ${typeName(x)}`);
     const dtype = dtypeArg(a.get('dtype')) ?? x.dtype;
     rt.charge(x.shape, dtype);
-    return finish(rt, rt.fromValues(Array.from({ length: x.numel }, () => draw(rt.rng)), [...x.shape], dtype), a);
+    return finish(rt, rt.fromValues(hostValues(x.numel, () => draw(rt.rng), ctx), [...x.shape], dtype), a);
   };
 }
 
@@ -151,7 +154,7 @@ export const CREATORS: Readonly<Record<string, Creator>> = {
     if ((end - start) / s < 0) throw pyError('RuntimeError', 'upper bound and larger bound inconsistent with step sign');
     const n = Math.ceil((end - start) / s);
     rt.charge([n], dtype);
-    return finish(rt, rt.fromValues(Array.from({ length: n }, (_, i) => start + i * s), [n], dtype), a);
+    return finish(rt, rt.fromValues(hostValues(n, (i) => start + i * s, ctx), [n], dtype), a);
   },
   linspace(rt, args, kwargs, ctx) {
     const a = bindArgs('linspace', ['start', 'end', 'steps', '*', 'out?', ...COMMON], args, kwargs, ctx);
@@ -165,7 +168,8 @@ export const CREATORS: Readonly<Record<string, Creator>> = {
     const r = dtype === 'float32' ? Math.fround : (x: number) => x;
     const step = steps > 1 ? r(r(end - start) / (steps - 1)) : 0;
     const half = Math.floor(steps / 2);
-    const values = Array.from({ length: steps }, (_, i) => (i < half ? r(start + r(step * i)) : r(end - r(step * (steps - i - 1)))));
+    // NB: one step is the start alone (PyTorch: `linspace(0, 1, 1)` is `[0.]`).
+    const values = hostValues(steps, (i) => (i < half || steps === 1 ? r(start + r(step * i)) : r(end - r(step * (steps - i - 1)))), ctx);
     return finish(rt, rt.fromValues(values, [steps], dtype), a);
   },
   eye(rt, args, kwargs, ctx) {
@@ -174,7 +178,7 @@ export const CREATORS: Readonly<Record<string, Creator>> = {
     const m = a.int('m', n);
     const dtype = dtypeArg(a.get('dtype')) ?? 'float32';
     rt.charge([n, m], dtype);
-    const values = Array.from({ length: n * m }, (_, k) => (Math.floor(k / m) === k % m ? 1 : 0));
+    const values = hostValues(n * m, (k) => (Math.floor(k / m) === k % m ? 1 : 0), ctx);
     return finish(rt, rt.fromValues(values, [n, m], dtype), a);
   },
   randint(rt, args, kwargs, ctx) {
@@ -186,7 +190,7 @@ export const CREATORS: Readonly<Record<string, Creator>> = {
     const shape = sizeArgs([size], ctx, 'randint');
     const dtype = dtypeArg(a.get('dtype')) ?? 'int64';
     rt.charge(shape, dtype);
-    const values = Array.from({ length: shape.reduce((p, d) => p * d, 1) }, () => rt.rng.int(low, high));
+    const values = hostValues(shape.reduce((p, d) => p * d, 1), () => rt.rng.int(low, high), ctx);
     return finish(rt, rt.fromValues(values, shape, dtype), a);
   },
 };

@@ -12,8 +12,9 @@
  * What differs from PyTorch, by design:
  * - float64 needs a backend that stores it (the reference backend); on wasm, cpu and webgpu a
  *   float64 tensor is refused with a TypeError that says to use float32.
- * - int64 (PyTorch's default integer dtype) is stored as int32 and reported as int64: values past
- *   2^31 wrap.
+ * - int64 (PyTorch's default integer dtype) is stored as int32 and reported as int64: a value past
+ *   2^31 is refused at its line (creation, and the results of + - * ** on the CPU backends), never
+ *   wrapped.
  * - `torch.manual_seed` makes `rand`/`randn` repeatable, but not PyTorch's numbers.
  * - In-place ops replace a tensor's storage: a tensor from `detach()` or `.data` that is updated in
  *   place does not update the tensor it came from.

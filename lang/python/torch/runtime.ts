@@ -4,7 +4,7 @@
  * that every op crosses: the source span for the tape, the byte budget, and runtime errors
  * turned into the Python exceptions PyTorch raises.
  */
-import { AutogradError, Random, ShapeError, sizeOf, type Shape } from '../../../runtime/core';
+import { AutogradError, Random, ShapeError, bytesOf, formatAval, sizeOf, withInterrupt, type AbstractValue, type Shape } from '../../../runtime/core';
 import { TorchOps, type EagerEngine, type Tensor } from '../../../runtime/eager';
 import { HaltError, PyError, pyError, type ExceptionName } from '../exceptions';
 import { hostType, type HostContext } from '../host';
@@ -71,22 +71,44 @@ export class TorchRuntime {
     const span = this.ctx.span;
     this.engine.span = { file: this.ctx.file, line: span.line, column: span.col, endLine: span.endLine, endColumn: span.endCol };
     const mark = this.created.length;
-    if (this.depth === 0) this.gradModeAtOp = this.engine.gradEnabled;
+    const guard = this.engine.guard;
+    if (this.depth === 0) {
+      this.gradModeAtOp = this.engine.gradEnabled;
+      this.engine.guard = this.guard;
+    }
     this.depth++;
     // The op's intermediates (coerced scalars, the steps of a composite) are freed at once; only
     // tensors handed to Python live on, until the run ends. NB: errors are caught inside the tidy
     // scope, which frees nothing when its function throws.
+    // A long kernel checks the script's clock between its chunks.
+    const body = this.depth === 1 ? () => withInterrupt(() => this.ctx.checkClock(), fn) : fn;
     const out = this.engine.tidy(() => {
       try {
-        return { ok: true as const, result: fn(), keep: this.created.slice(mark) };
+        return { ok: true as const, result: body(), keep: this.created.slice(mark) };
       } catch (error) {
         return { ok: false as const, error };
       }
     });
-    if (--this.depth === 0) this.created.length = 0;
+    if (--this.depth === 0) {
+      this.created.length = 0;
+      this.engine.guard = guard;
+    }
     if (!out.ok) throw translate(out.error);
     return out.result;
   }
+
+  /**
+   * Asked by the engine before each array an op makes (a broadcast result, an expand, a matmul
+   * output, a gradient): one that would not fit beside the tensors the script holds is refused
+   * before it exists, and a long run of ops checks the clock between them.
+   */
+  private readonly guard = (aval: AbstractValue, what: string): void => {
+    this.ctx.checkClock();
+    const bytes = bytesOf(aval);
+    // Checked, not kept: `wrap` charges the tensors that Python gets; an op's intermediates are freed with it.
+    this.ctx.allocate(bytes, describe(aval, what));
+    this.ctx.release(bytes);
+  };
 
   /** The Python tensor for an eager tensor; new tensors are charged to the run's byte budget. */
   wrap(t: Tensor, dtype?: TorchDTypeName): PyTensor {
@@ -116,7 +138,7 @@ export class TorchRuntime {
     this.checkDType(dtype);
     const bytes = sizeOf(shape) * ITEM_SIZE[dtype];
     // Charged and returned at once: `wrap` charges the tensor for good once it exists.
-    this.ctx.allocate(bytes);
+    this.ctx.allocate(bytes, `a ${dtype} tensor of size [${shape.join(', ')}]`);
     this.ctx.release(bytes);
   }
 
@@ -132,6 +154,7 @@ export class TorchRuntime {
 
   fromValues(values: ArrayLike<number>, shape: Shape, dtype: TorchDTypeName): PyTensor {
     this.charge(shape, dtype);
+    if (dtype === 'int64' || dtype === 'int32') checkIntegers(values, dtype);
     return this.wrap(this.engine.fromValues(values, shape, STORAGE[dtype]), dtype);
   }
 
@@ -144,6 +167,35 @@ export class TorchRuntime {
     this.checkDType(dtype);
     return this.ops.convert(t, STORAGE[dtype]);
   }
+}
+
+/**
+ * Integers that the int32 storage cannot hold exactly are refused, never wrapped: past int64 as
+ * PyTorch refuses them, past int32 for an int32 tensor as PyTorch does, and an int64 value past
+ * 2**31 because Gradlens stores int64 in 32 bits (tfjs and WebGPU have no 64-bit integers).
+ */
+export function checkIntegers(values: ArrayLike<number>, dtype: 'int64' | 'int32'): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v >= -(2 ** 31) && v < 2 ** 31) continue;
+    if (!Number.isFinite(v)) continue; // NB: inf and NaN converted to an integer dtype are undefined in PyTorch too.
+    if (dtype === 'int32') throw pyError('RuntimeError', 'value cannot be converted to type int32 without overflow');
+    if (v >= 2 ** 63 || v < -(2 ** 63)) throw pyError('RuntimeError', 'Overflow when unpacking long');
+    throw intRangeError(v);
+  }
+}
+
+/** Gradlens's own limit on int64 values, said at the line instead of a wrapped number. */
+export function intRangeError(v: number | null): Error {
+  const what = v === null ? 'this int64 result' : `${BigInt(Math.trunc(v))}`;
+  return pyError('RuntimeError',
+    `${what} does not fit in 32 bits: Gradlens stores torch.int64 tensors as int32 for now, so integer values must stay within ±2**31; `
+      + 'use a float tensor (exact up to 2**24 in float32) or smaller values');
+}
+
+/** The array an allocation is for, as the budget error names it: `f32[100000,100000], the result of add`. */
+export function describe(aval: AbstractValue, what: string): string {
+  return what === 'upload' ? formatAval(aval) : `${formatAval(aval)}, the result of ${what}`;
 }
 
 function defaultLogical(d: Tensor['dtype']): TorchDTypeName {

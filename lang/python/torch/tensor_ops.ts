@@ -41,8 +41,9 @@ export function elementwise(x: PyTensor, f: (t: Tensor) => Tensor, name: string 
 
 export function relu(x: PyTensor): PyTensor {
   const o = x.rt.ops;
-  // As PyTorch's threshold: the gradient at exactly 0 is 0, not the half a max tie would give.
-  return elementwise(x, (t) => x.rt.engine.composite('ReluBackward0', () => o.select(o.gt(t, o.scalarLike(0, t)), t, o.zerosLike(t))));
+  // As PyTorch's threshold: the gradient at exactly 0 is 0, not the half a max tie would give,
+  // and a NaN passes through (`relu(nan)` is nan: the NaN stays visible).
+  return elementwise(x, (t) => x.rt.engine.composite('ReluBackward0', () => o.select(o.le(t, o.scalarLike(0, t)), o.zerosLike(t), t)));
 }
 
 export function clamp(x: PyTensor, min: number | null, max: number | null): PyTensor {
@@ -192,6 +193,16 @@ export function variance(x: PyTensor, dim: Dim, correction: number, keepdim: boo
   });
 }
 
+/**
+ * sqrt whose gradient at 0 is 0, not 0 * inf = nan: PyTorch's norm backward masks a zero norm
+ * (the gradient of `torch.norm` at the origin is 0).
+ */
+function safeSqrt(rt: TorchRuntime, s: Tensor): Tensor {
+  const o = rt.ops;
+  const zero = o.eq(s, o.scalarLike(0, s));
+  return o.select(zero, o.zerosLike(s), o.sqrt(o.select(zero, o.onesLike(s), s)));
+}
+
 export function norm(x: PyTensor, p: number, dim: Dim, keepdim: boolean): PyTensor {
   const rt = x.rt;
   return rt.run(() => {
@@ -202,7 +213,7 @@ export function norm(x: PyTensor, p: number, dim: Dim, keepdim: boolean): PyTens
       let r: Tensor;
       if (p === Infinity) r = o.reduceMax(a, ax);
       else if (p === 1) r = o.reduceSum(a, ax);
-      else if (p === 2) r = o.sqrt(o.reduceSum(o.mul(x.t, x.t), ax));
+      else if (p === 2) r = safeSqrt(rt, o.reduceSum(o.mul(x.t, x.t), ax));
       else r = o.pow(o.reduceSum(o.pow(a, o.scalarLike(p, a)), ax), o.scalarLike(1 / p, a));
       return keepdim ? o.expandDims(r, ax) : r;
     });

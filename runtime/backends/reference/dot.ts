@@ -1,4 +1,4 @@
-import { sizeOf, stridesOf, type AbstractValue } from '../../core';
+import { checkInterrupt, sizeOf, stridesOf, type AbstractValue } from '../../core';
 import type { ParamsOf } from '../../primitives';
 import { fromDoubles, type ReferenceArray } from './array';
 import { mapIndex } from './indexing';
@@ -30,8 +30,11 @@ export function dotGeneral(a: ReferenceArray, b: ReferenceArray, { dimensionNumb
   // NB: the common [K, N] rhs walks its free dims contiguously; skipping the offset table there halves matmul time.
   const contiguousB = freeB.every((off, j) => off === j);
   let o = 0;
+  // Rows between checks of the caller's clock: a huge product stops at its time budget.
+  const rowsPerCheck = Math.max(1, Math.floor(2 ** 22 / Math.max(1, K * J)));
   for (let bi = 0; bi < batchA.length; bi++) {
     for (let i = 0; i < freeA.length; i++) {
+      if (i % rowsPerCheck === 0) checkInterrupt();
       const baseA = batchA[bi] + freeA[i];
       row.fill(0);
       for (let k = 0; k < K; k++) {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { sizeOf, type AbstractValue } from '../../core';
+import { checkInterrupt, sizeOf, type AbstractValue } from '../../core';
 import type { DotDimensionNumbers, ParamsOf } from '../../primitives';
 
 // Reductions, shape and indexing ops on tf.Tensors, for callers inside tf.tidy.
@@ -39,8 +39,28 @@ export function argmax(x: tf.Tensor, axis: number): tf.Tensor {
 export function broadcastInDim(x: tf.Tensor, { shape, broadcastDimensions }: ParamsOf<'broadcast_in_dim'>): tf.Tensor {
   const aligned = shape.map(() => 1);
   broadcastDimensions.forEach((d, i) => { aligned[d] = x.shape[i]; });
-  return tf.broadcastTo(tf.reshape(x, aligned), [...shape]);
+  const input = tf.reshape(x, aligned);
+  if (tf.getBackend() !== 'wasm') return tf.broadcastTo(input, [...shape]);
+  // NB: tfjs-backend-wasm has no BroadcastTo kernel: its fallback takes 16 s for 64M elements, and
+  // so do its int32 and bool binary kernels. A scalar is a Fill; float32 broadcasts in Add (20
+  // times faster); the rest goes in blocks of rows with the caller's clock checked between them.
+  if (x.size === 1) return tf.fill([...shape], x.dataSync()[0], x.dtype as 'float32' | 'int32' | 'bool');
+  if (x.dtype === 'float32') return tf.add(tf.zeros([...shape], 'float32'), input);
+  const rowSize = sizeOf(shape.slice(1));
+  const step = Math.max(1, Math.floor(BROADCAST_CHUNK / Math.max(1, rowSize)));
+  if (shape.length === 0 || step >= shape[0]) return tf.broadcastTo(input, [...shape]);
+  const blocks: tf.Tensor[] = [];
+  for (let from = 0; from < shape[0]; from += step) {
+    checkInterrupt();
+    const rows = Math.min(step, shape[0] - from);
+    const part = aligned[0] === 1 ? input : tf.slice(input, [from, ...aligned.slice(1).map(() => 0)], [rows, ...aligned.slice(1)]);
+    blocks.push(tf.broadcastTo(part, [rows, ...shape.slice(1)]));
+  }
+  return tf.concat(blocks, 0);
 }
+
+/** Elements of a slow broadcast made between checks of the clock. */
+const BROADCAST_CHUNK = 2 ** 20;
 
 export function slice(x: tf.Tensor, { startIndices, limitIndices, strides }: ParamsOf<'slice'>): tf.Tensor {
   if (x.rank === 0) return tf.clone(x);
@@ -149,16 +169,39 @@ export function dotGeneral(a: tf.Tensor, b: tf.Tensor, dn: DotDimensionNumbers, 
   const transposeB = flags && !inOrder([...dn.rhsBatch, ...dn.rhsContracting, ...bFree]) && inOrder([...dn.rhsBatch, ...bFree, ...dn.rhsContracting]);
   const lhs = transposeA ? tf.reshape(a, [batch, k, m]) : tf.reshape(tf.transpose(a, [...dn.lhsBatch, ...aFree, ...dn.lhsContracting]), [batch, m, k]);
   const rhs = transposeB ? tf.reshape(b, [batch, n, k]) : tf.reshape(tf.transpose(b, [...dn.rhsBatch, ...dn.rhsContracting, ...bFree]), [batch, k, n]);
+  const float = a.dtype === 'float32';
+  const asInt = (t: tf.Tensor) => (t.dtype === 'bool' ? tf.cast(t, 'int32') : t);
+  const rows = (from: number, to: number): tf.Tensor => {
+    const l = to - from === m ? lhs : transposeA ? tf.slice(lhs, [0, 0, from], [batch, k, to - from]) : tf.slice(lhs, [0, from, 0], [batch, to - from, k]);
+    if (float) return tf.matMul(l as tf.Tensor3D, rhs as tf.Tensor3D, transposeA, transposeB);
+    // NB: integer products have no tfjs kernel: a broadcast product summed over k, [batch, rows, k, n] at a time.
+    return tf.sum(tf.mul(tf.expandDims(asInt(l), 3), tf.expandDims(asInt(rhs), 1)), 2);
+  };
+  // A product bigger than one chunk runs in blocks of rows, with the caller's clock checked
+  // between them; an integer one also bounds its [rows, k, n] intermediate that way. NB: not a
+  // float one on webgpu, whose dispatches run later on the GPU, beyond a clock check's reach.
+  const perRow = Math.max(1, batch * k * n);
+  const chunk = !float ? INT_MATMUL_CHUNK : flags || tf.getBackend() === 'webgpu' ? Infinity : MATMUL_CHUNK;
+  const step = Math.max(1, Math.floor(chunk / perRow));
   let product: tf.Tensor;
-  if (a.dtype === 'float32') {
-    product = tf.matMul(lhs as tf.Tensor3D, rhs as tf.Tensor3D, transposeA, transposeB);
+  if (step >= m) {
+    product = rows(0, m);
   } else {
-    const asInt = (t: tf.Tensor) => (t.dtype === 'bool' ? tf.cast(t, 'int32') : t);
-    product = tf.sum(tf.mul(tf.expandDims(asInt(lhs), 3), tf.expandDims(asInt(rhs), 1)), 2);
-    if (a.dtype === 'bool') product = tf.notEqual(product, tf.scalar(0, 'int32'));
+    const blocks: tf.Tensor[] = [];
+    for (let from = 0; from < m; from += step) {
+      checkInterrupt();
+      blocks.push(tf.tidy(() => rows(from, Math.min(m, from + step))));
+    }
+    product = tf.concat(blocks, 1);
   }
+  if (a.dtype === 'bool') product = tf.notEqual(product, tf.scalar(0, 'int32'));
   return tf.reshape(product, [...out.shape]);
 }
+
+/** Multiply-adds of a float32 product between checks of the clock (~30 ms on wasm). */
+const MATMUL_CHUNK = 2 ** 26;
+/** Elements of an integer product's broadcast intermediate at once. */
+const INT_MATMUL_CHUNK = 2 ** 19;
 
 export function iota({ dtype, shape, dimension }: ParamsOf<'iota'>): tf.Tensor {
   const n = shape[dimension];

@@ -209,10 +209,10 @@ describe('errors: budgets and cancellation', () => {
     assert.equal(error.kind, 'budget');
     assert.equal(
       formatError(error),
-      "x.py:4:8: error: the script's tensors would take more than 1 GiB (this allocation: 37.3 GiB, already held: 400 bytes); make them smaller",
+      "x.py:4:8: error: the script's tensors would take more than the tensor budget of 1 GiB (gradlens.budget.tensorMiB): this allocation needs 37.3 GiB with 400 bytes already held; make the tensors smaller or raise the budget",
     );
     const limited = fails('import mem\na = mem.zeros(512, 512)\nb = mem.zeros(1, 1)\n', { modules, budgets: { maxTensorBytes: 1 << 20 } });
-    assert.equal(formatError(limited.error), "x.py:3:5: error: the script's tensors would take more than 1 MiB (this allocation: 4 bytes, already held: 1 MiB); make them smaller");
+    assert.equal(formatError(limited.error), "x.py:3:5: error: the script's tensors would take more than the tensor budget of 1 MiB (gradlens.budget.tensorMiB): this allocation needs 4 bytes with 1 MiB already held; make the tensors smaller or raise the budget");
   });
 
   it('can be cancelled through an AbortSignal', () => {

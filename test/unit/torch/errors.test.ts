@@ -71,7 +71,7 @@ describe('torch shim: errors', () => {
   it('a huge allocation hits the byte budget before anything is allocated', () => {
     const r = runOn(wasm, 'import torch\nprint("start")\nbig = torch.zeros(100000, 100000)\nprint("never")\n');
     assert.equal(r.error?.kind, 'budget');
-    assert.match(errorOf(r), /^script\.py:3:7: error: the script's tensors would take more than 1 GiB \(this allocation: 37\.3 GiB/);
+    assert.match(errorOf(r), /^script\.py:3:7: error: the script's tensors would take more than the tensor budget of 1 GiB \(gradlens\.budget\.tensorMiB\): this allocation needs 37\.3 GiB \(a float32 tensor of size \[100000, 100000\]\)/);
     assert.equal(r.output, 'start\n');
   });
 

@@ -1,0 +1,85 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createReferenceBackend, createTfjsBackend, type Backend } from '../../../runtime/backends';
+import { EagerEngine } from '../../../runtime/eager';
+import { formatError } from '../../../lang/python/run';
+import { runPython } from '../../../lang/python/jax';
+
+/**
+ * The differential table of issue 12: test/fixtures/numerics/differential.py prints one line per
+ * numeric expression (builtins, math, torch, numpy: its value's repr, or the exception it raises),
+ * and differential.expected is what CPython with PyTorch 1.13 and NumPy 1.24 printed for it
+ * (regenerate.sh). Gradlens must print the same line, except for the expressions below, where it
+ * says at the line what it cannot do instead of printing a different number.
+ */
+const FIXTURE = 'test/fixtures/numerics/differential';
+
+/** Where Gradlens differs on every backend, and why: each is an error that says so, never another value. */
+const EVERYWHERE: Readonly<Record<string, string>> = {
+  '(-8) ** (1/3)': 'complex numbers are refused (ValueError naming them)',
+  'torch.tensor([2 ** 40])': 'int64 is stored in 32 bits: values past 2**31 are refused',
+  'torch.full((2,), 2 ** 40)': 'int64 is stored in 32 bits',
+  'torch.arange(2 ** 40, 2 ** 40 + 2)': 'int64 is stored in 32 bits',
+  'torch.tensor([2 ** 31 - 1]) + 1': 'int64 is stored in 32 bits: a result past 2**31 is refused, not wrapped',
+  'torch.tensor([65536]) * 65536': 'int64 is stored in 32 bits',
+  'np.array([2 ** 40])': 'NumPy integers are stored in 32 bits: values past 2**31 are refused',
+  'np.array([1, 2]).dtype': 'NumPy integers are int32 (said by the dtype)',
+  'np.array([1, 2]) // 2': '// on arrays is refused (NotImplementedError)',
+  'torch.sigmoid(torch.tensor([-100.0, 0.0, 100.0]))': 'sigmoid(-100) is the float32 subnormal 3.78e-44, where PyTorch flushes to 0',
+};
+
+/**
+ * NumPy's float64 default needs float64 storage: on wasm NumPy arrays are float32, and their repr
+ * and dtype say so; NB: a float32 scalar taken out of one prints as a plain float (as NumPy 1.24
+ * prints np.float32 scalars), its float32 rounding unmarked, until issue 14 brings float64 here.
+ */
+const WASM_FLOAT32 = [
+  'np.array([1.0, 2.0]).dtype', 'np.zeros(2).dtype', 'np.array([1.0, 2.0])', 'np.array([0.1, 0.2]).sum()', 'np.arange(0, 1, 0.25)',
+  'np.linspace(0, 1, 1)', 'np.linspace(0, 1, 5)', 'np.linspace(0, 1, 4, endpoint=False)', 'np.ones((2, 2)) @ np.ones((2, 1))',
+  'np.sqrt(np.array([4.0, -1.0]))', 'np.exp(np.array([0.0, 1.0]))', 'np.maximum(np.array([nan, 1.0]), 0.5)', 'np.eye(2)',
+  'np.array([1, 2]) / 2', 'np.array([3.0]) ** 2', 'np.array([[1.0, 2.0], [3.0, 4.0]]).T', 'np.tanh(np.array([0.5]))',
+  'np.abs(np.array([-1.5, 2]))', 'float(np.array([0.1]).sum())',
+];
+
+interface Row { readonly expression: string; readonly result: string }
+
+function rows(text: string): Row[] {
+  return text.trimEnd().split('\n').map((line) => {
+    const at = line.indexOf(' -> ');
+    return { expression: line.slice(0, at), result: line.slice(at + 4) };
+  });
+}
+
+describe('numerics: the differential table against CPython, PyTorch 1.13 and NumPy 1.24', function () {
+  this.timeout(60_000);
+  const source = readFileSync(`${FIXTURE}.py`, 'utf8');
+  const expected = rows(readFileSync(`${FIXTURE}.expected`, 'utf8'));
+  let wasm: Backend;
+  before(async () => {
+    wasm = await createTfjsBackend('wasm');
+  });
+
+  it(`has 150 expressions or more (${expected.length})`, () => assert.ok(expected.length >= 150));
+
+  for (const [name, backend, known] of [
+    ['wasm', () => wasm, { ...EVERYWHERE, ...Object.fromEntries(WASM_FLOAT32.map((e) => [e, 'float32 NumPy arrays on wasm'])) }],
+    ['reference', () => createReferenceBackend(), EVERYWHERE],
+  ] as const) {
+    it(`prints what Python prints on ${name}, but for ${Object.keys(known).length} expressions that say why they differ`, () => {
+      const r = runPython(source, new EagerEngine(backend()), { file: `${FIXTURE}.py` });
+      assert.equal(r.error ? formatError(r.error) : null, null);
+      const got = rows(r.output);
+      assert.deepEqual(got.map((g) => g.expression), expected.map((e) => e.expression));
+      const differing = expected.filter((e, i) => e.result !== got[i].result);
+      const unexplained = differing.filter((e) => !(e.expression in known)).map((e) => `${e.expression}\n  python:   ${e.result}\n  gradlens: ${got[expected.indexOf(e)].result}`);
+      assert.deepEqual(unexplained, [], `results that differ from Python's:\n${unexplained.join('\n')}`);
+      // A listed difference that went away is a fix: take it off the list.
+      assert.deepEqual(Object.keys(known).filter((k) => !differing.some((e) => e.expression === k)), []);
+      // Each difference on every backend is an error that says so, never a bare other number.
+      for (const e of differing.filter((d) => d.expression in EVERYWHERE)) {
+        const mine = got[expected.indexOf(e)].result;
+        assert.ok(/^raise |dtype|e-44/.test(mine), `${e.expression}: ${mine}`);
+      }
+    });
+  }
+});
