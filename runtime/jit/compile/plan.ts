@@ -1,4 +1,4 @@
-import { shapeEq, sizeOf, type Shape } from '../../core';
+import { checkInterrupt, shapeEq, sizeOf, type Shape } from '../../core';
 import { isVar, nameVars, type Jaxpr, type Var } from '../../ir';
 import { ELEMENTWISE as ELEMENTWISE_PRIMITIVES, type Primitive } from '../../primitives';
 
@@ -110,6 +110,8 @@ export function planJaxpr(jaxpr: Jaxpr): Plan {
   };
 
   jaxpr.eqns.forEach((e, i) => {
+    // NB: planning grows with the square of a long chain's length: the caller's clock is checked as it goes.
+    if (i % 64 === 63) checkInterrupt();
     if (!isFusible(jaxpr, i)) {
       create(i, false, e.out.aval.shape, false, []);
       return;
