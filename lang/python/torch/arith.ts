@@ -10,7 +10,7 @@ import type { HostContext } from '../host';
 import { PyList, PyTuple, type PyValue } from '../objects';
 import { typeName } from '../types';
 import { isFloating, type TorchDTypeName } from './dtype';
-import { intRangeError, type TorchRuntime } from './runtime';
+import type { TorchRuntime } from './runtime';
 import { PyTensor } from './tensor';
 import { tensorFromData } from './creation';
 
@@ -96,30 +96,14 @@ export function arith(rt: TorchRuntime, op: ArithOp, a: Operand, b: Operand): Py
       case 'minimum': out = T.minimum(...T.coerce(x, y)); break;
     }
     const result = rt.result(out, tensors);
-    if (result.dtype === 'int64' && (op === 'add' || op === 'sub' || op === 'mul' || op === 'pow')) checkNoWrap(rt, op, x, y);
+    if (result.dtype === 'int64' && (op === 'add' || op === 'sub' || op === 'mul' || op === 'pow')) {
+      const f = (v: TensorLike): TensorLike => (typeof v === 'number' ? v : rt.ops.convert(v, 'float32'));
+      rt.checkNoWrap(() => (op === 'add' ? T.add(f(x), f(y)) : op === 'sub' ? T.sub(f(x), f(y)) : op === 'mul' ? T.mul(f(x), f(y)) : T.pow(f(x), f(y))));
+    }
     return result;
   });
 }
 
-/**
- * An int64 sum, difference, product or power whose exact value leaves the 32 bits Gradlens stores
- * int64 in is an error, not a wrapped number: the op is redone in float32 (relative error 2^-24)
- * and its largest magnitude checked. NB: on WebGPU, whose arrays cannot be read synchronously,
- * the check is skipped.
- */
-function checkNoWrap(rt: TorchRuntime, op: 'add' | 'sub' | 'mul' | 'pow', x: TensorLike, y: TensorLike): void {
-  if (rt.engine.backend.name === 'webgpu') return;
-  const o = rt.ops;
-  const T = rt.torch;
-  const peak = rt.engine.withGradMode(false, () => {
-    const f = (v: TensorLike): TensorLike => (typeof v === 'number' ? v : o.convert(v, 'float32'));
-    const [a, b] = [f(x), f(y)];
-    const shadow = op === 'add' ? T.add(a, b) : op === 'sub' ? T.sub(a, b) : op === 'mul' ? T.mul(a, b) : T.pow(a, b);
-    const m = o.reduceMax(o.abs(shadow), shadow.shape.map((_, i) => i));
-    return m.dataSync()[0];
-  });
-  if (peak >= 2 ** 31) throw intRangeError(null);
-}
 
 export type CompareOpName = 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne';
 

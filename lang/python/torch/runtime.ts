@@ -12,6 +12,7 @@ import type { PyType } from '../objects';
 import { CREATORS, tensorFromData } from './creation';
 import { ITEM_SIZE, STORAGE, isFloating, type TorchDTypeName } from './dtype';
 import { PyTensor } from './tensor';
+import { TracingBackend } from './trace_backend';
 
 /** The seed a run starts from when the script never calls `torch.manual_seed`. */
 const DEFAULT_SEED = 0x5eed;
@@ -140,6 +141,21 @@ export class TorchRuntime {
     // Charged and returned at once: `wrap` charges the tensor for good once it exists.
     this.ctx.allocate(bytes, `a ${dtype} tensor of size [${shape.join(', ')}]`);
     this.ctx.release(bytes);
+  }
+
+  /**
+   * An int64 result (a sum, product, power, matmul) whose exact value leaves the 32 bits Gradlens
+   * stores int64 in is an error, not a wrapped number: `float` redoes the op in float32 (relative
+   * error 2^-24) and its largest magnitude is checked. NB: on WebGPU, whose arrays cannot be read
+   * synchronously, and while tracing for the jit engine, the check is skipped.
+   */
+  checkNoWrap(float: () => Tensor): void {
+    if (this.engine.backend.name === 'webgpu' || this.engine.backend instanceof TracingBackend) return;
+    const peak = this.engine.withGradMode(false, () => {
+      const shadow = float();
+      return this.ops.reduceMax(this.ops.abs(shadow), shadow.shape.map((_, i) => i)).dataSync()[0];
+    });
+    if (peak >= 2 ** 31) throw intRangeError(null);
   }
 
   checkDType(dtype: TorchDTypeName): void {

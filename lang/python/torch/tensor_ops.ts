@@ -91,7 +91,9 @@ export function sum(x: PyTensor, dim: Dim, keepdim: boolean, dtype: TorchDTypeNa
     const d = dimFor(x, dim);
     const out = rt.torch.sum(input, d, keepdim);
     // Integer and bool sums are int64 in PyTorch.
-    return rt.wrap(out, dtype ?? (isFloating(x.dtype) ? x.dtype : 'int64'));
+    const logical = dtype ?? (isFloating(x.dtype) ? x.dtype : 'int64');
+    if (logical === 'int64') rt.checkNoWrap(() => rt.torch.sum(rt.ops.convert(input, 'float32'), d, keepdim));
+    return rt.wrap(out, logical);
   });
 }
 
@@ -113,6 +115,7 @@ export function prod(x: PyTensor, dim: number | null, keepdim: boolean): PyTenso
   const rt = x.rt;
   return rt.run(() => {
     const out = rt.torch.prod(x.t, dimFor(x, dim) as number | null, keepdim);
+    if (!isFloating(x.dtype)) rt.checkNoWrap(() => rt.torch.prod(rt.ops.convert(x.t, 'float32'), dimFor(x, dim) as number | null, keepdim));
     return rt.wrap(out, isFloating(x.dtype) ? x.dtype : 'int64');
   });
 }

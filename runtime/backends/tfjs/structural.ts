@@ -169,39 +169,71 @@ export function dotGeneral(a: tf.Tensor, b: tf.Tensor, dn: DotDimensionNumbers, 
   const transposeB = flags && !inOrder([...dn.rhsBatch, ...dn.rhsContracting, ...bFree]) && inOrder([...dn.rhsBatch, ...bFree, ...dn.rhsContracting]);
   const lhs = transposeA ? tf.reshape(a, [batch, k, m]) : tf.reshape(tf.transpose(a, [...dn.lhsBatch, ...aFree, ...dn.lhsContracting]), [batch, m, k]);
   const rhs = transposeB ? tf.reshape(b, [batch, n, k]) : tf.reshape(tf.transpose(b, [...dn.rhsBatch, ...dn.rhsContracting, ...bFree]), [batch, k, n]);
-  const float = a.dtype === 'float32';
-  const asInt = (t: tf.Tensor) => (t.dtype === 'bool' ? tf.cast(t, 'int32') : t);
-  const rows = (from: number, to: number): tf.Tensor => {
-    const l = to - from === m ? lhs : transposeA ? tf.slice(lhs, [0, 0, from], [batch, k, to - from]) : tf.slice(lhs, [0, from, 0], [batch, to - from, k]);
-    if (float) return tf.matMul(l as tf.Tensor3D, rhs as tf.Tensor3D, transposeA, transposeB);
-    // NB: integer products have no tfjs kernel: a broadcast product summed over k, [batch, rows, k, n] at a time.
-    return tf.sum(tf.mul(tf.expandDims(asInt(l), 3), tf.expandDims(asInt(rhs), 1)), 2);
-  };
-  // A product bigger than one chunk runs in blocks of rows, with the caller's clock checked
-  // between them; an integer one also bounds its [rows, k, n] intermediate that way. NB: not a
-  // float one on webgpu, whose dispatches run later on the GPU, beyond a clock check's reach.
-  const perRow = Math.max(1, batch * k * n);
-  const chunk = !float ? INT_MATMUL_CHUNK : flags || tf.getBackend() === 'webgpu' ? Infinity : MATMUL_CHUNK;
-  const step = Math.max(1, Math.floor(chunk / perRow));
-  let product: tf.Tensor;
-  if (step >= m) {
-    product = rows(0, m);
-  } else {
-    const blocks: tf.Tensor[] = [];
-    for (let from = 0; from < m; from += step) {
-      checkInterrupt();
-      blocks.push(tf.tidy(() => rows(from, Math.min(m, from + step))));
-    }
-    product = tf.concat(blocks, 1);
-  }
+  const dims = { batch, m, k, n };
+  let product = a.dtype === 'float32' ? floatProduct(lhs, rhs, transposeA, transposeB, dims) : intProduct(lhs, rhs, dims);
   if (a.dtype === 'bool') product = tf.notEqual(product, tf.scalar(0, 'int32'));
   return tf.reshape(product, [...out.shape]);
+}
+
+interface ProductDims { readonly batch: number; readonly m: number; readonly k: number; readonly n: number }
+
+/**
+ * A float32 product [batch, m, k] @ [batch, k, n]; past MATMUL_CHUNK multiply-adds it runs in
+ * blocks of rows with the caller's clock checked between them. NB: not on webgpu, whose dispatches
+ * run later on the GPU, beyond a clock check's reach.
+ */
+function floatProduct(lhs: tf.Tensor, rhs: tf.Tensor, transposeA: boolean, transposeB: boolean, { batch, m, k, n }: ProductDims): tf.Tensor {
+  const step = tf.getBackend() === 'webgpu' ? m : Math.max(1, Math.floor(MATMUL_CHUNK / Math.max(1, batch * k * n)));
+  const rows = (from: number, count: number) =>
+    (count === m ? lhs : transposeA ? tf.slice(lhs, [0, 0, from], [batch, k, count]) : tf.slice(lhs, [0, from, 0], [batch, count, k]));
+  if (step >= m) return tf.matMul(lhs as tf.Tensor3D, rhs as tf.Tensor3D, transposeA, transposeB);
+  const blocks: tf.Tensor[] = [];
+  for (let from = 0; from < m; from += step) {
+    checkInterrupt();
+    blocks.push(tf.tidy(() => tf.matMul(rows(from, Math.min(step, m - from)) as tf.Tensor3D, rhs as tf.Tensor3D, transposeA, transposeB)));
+  }
+  return tf.concat(blocks, 1);
+}
+
+/**
+ * An int32 (or bool) product [batch, m, k] @ [batch, k, n]. tfjs has no integer matMul: where
+ * every partial sum stays under 2**24 in magnitude (one-hot and count matrices), float32's product
+ * is exact and fast; otherwise a broadcast product summed over k, in pieces of INT_MATMUL_CHUNK
+ * elements with the caller's clock checked between them (wasm's int32 kernels are slow).
+ */
+function intProduct(lhs: tf.Tensor, rhs: tf.Tensor, { batch, m, k, n }: ProductDims): tf.Tensor {
+  const l = lhs.dtype === 'bool' ? tf.cast(lhs, 'int32') : lhs;
+  const r = rhs.dtype === 'bool' ? tf.cast(rhs, 'int32') : rhs;
+  if (tf.getBackend() !== 'webgpu') {
+    const bound = tf.tidy(() => tf.mul(tf.max(tf.abs(l)), tf.max(tf.abs(r))).dataSync()[0]) * k;
+    if (bound < 2 ** 24) return tf.cast(tf.matMul(tf.cast(l, 'float32') as tf.Tensor3D, tf.cast(r, 'float32') as tf.Tensor3D), 'int32');
+  }
+  const kStep = Math.max(1, Math.min(k, Math.floor(INT_MATMUL_CHUNK / Math.max(1, batch * n))));
+  const rowStep = Math.max(1, Math.floor(INT_MATMUL_CHUNK / Math.max(1, batch * kStep * n)));
+  const blocks: tf.Tensor[] = [];
+  for (let i = 0; i < m; i += rowStep) {
+    const rows = Math.min(rowStep, m - i);
+    let acc: tf.Tensor | null = null;
+    for (let j = 0; j < k; j += kStep) {
+      checkInterrupt();
+      const ks = Math.min(kStep, k - j);
+      const part = tf.tidy(() => tf.sum(tf.mul(tf.expandDims(tf.slice(l, [0, i, j], [batch, rows, ks]), 3), tf.expandDims(tf.slice(r, [0, j, 0], [batch, ks, n]), 1)), 2));
+      const next: tf.Tensor = acc === null ? part : tf.add(acc, part);
+      if (acc !== null) {
+        acc.dispose();
+        part.dispose();
+      }
+      acc = next;
+    }
+    blocks.push(acc!);
+  }
+  return blocks.length === 1 ? blocks[0] : tf.concat(blocks, 1);
 }
 
 /** Multiply-adds of a float32 product between checks of the clock (~30 ms on wasm). */
 const MATMUL_CHUNK = 2 ** 26;
 /** Elements of an integer product's broadcast intermediate at once. */
-const INT_MATMUL_CHUNK = 2 ** 19;
+const INT_MATMUL_CHUNK = 2 ** 16;
 
 export function iota({ dtype, shape, dimension }: ParamsOf<'iota'>): tf.Tensor {
   const n = shape[dimension];

@@ -72,7 +72,7 @@ const BOMBS: readonly Bomb[] = [
   { name: 'float64 broadcast on the reference backend', source: torch('x = torch.ones(3000, 1, dtype=torch.float64) + torch.ones(1, 3000, dtype=torch.float64)'), ends: 'tensor', line: 2 },
   // torch: long kernels and host loops check the clock
   { name: 'float32 matmul 3000 x 3000 in a loop', source: torch('a = torch.ones(3000, 3000)\nfor i in range(100):\n    a = a @ a / 3000'), ends: 'time', line: 4, ...SLOW },
-  { name: 'int64 matmul (no float kernel)', source: torch('a = torch.ones(1500, 1500, dtype=torch.long)\nb = a @ a'), ends: 'time', line: 3, ...SLOW },
+  { name: 'int64 matmul past float32\'s exact range', source: torch('a = torch.full((1500, 1500), 10000, dtype=torch.long)\nb = a @ a'), ends: 'time', line: 3, ...SLOW },
   { name: 'randn of 50M values on the host', source: torch('x = torch.randn(7000, 7000)'), ends: 'time', line: 2, ...SLOW },
   { name: 'elementwise ops forever', source: torch('x = torch.ones(1000)\nwhile True:\n    x = x * 1.0001'), ends: 'time', line: 4, ...SLOW },
   // jax.numpy and numpy
