@@ -178,7 +178,7 @@ function reported({ executable, ...run }: JitRun & { readonly executable: unknow
 /** Where the eager torch run's gradient stopped flowing. */
 function cutsOf(s: Stages, torch: TorchEager | null): Pick<Runs, 'gradientCuts'> {
   if (!torch || torch.cuts.length === 0) return {};
-  return { gradientCuts: gradientCuts(torch.cuts, s.request.text, s.target.file, s.target.fn.name, torch.run.grad) };
+  return { gradientCuts: gradientCuts(torch.cuts, s.request.text, s.target.file, s.target.fn.name, torch.run.grad, torch.liftedFloats) };
 }
 
 /** What the eager torch run alone reports. */

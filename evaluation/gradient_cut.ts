@@ -23,17 +23,28 @@ const FIX: { readonly [W in Cut['what']]: string } = {
   detach: 'drop the detach() where the gradient should flow',
 };
 
-export function gradientCuts(cuts: readonly Cut[], source: string, file: string, fn: string, grad: Readonly<Record<string, Numbers>>): GradientCut[] {
+/** The `math` functions a plain-Python function is differentiated through (see liftedMath). */
+const LIFTED = 'exp, log, log2, log10, log1p, expm1, exp2, sqrt, sin, cos, tan, tanh, sinh, cosh, fabs, pow, hypot, degrees, radians';
+
+/**
+ * The cuts as the result reports them. In a plain-Python function (`plain`) the tensors are the
+ * floats Gradlens differentiates: what cut them is a `math` function it does not differentiate, or
+ * a conversion (`float(x)`, `int(x)`) that makes a constant of the float, as it would for autograd.
+ */
+export function gradientCuts(cuts: readonly Cut[], source: string, file: string, fn: string, grad: Readonly<Record<string, Numbers>>, plain: boolean): GradientCut[] {
   const zero = Object.entries(grad).filter(([, g]) => allZero(g)).map(([name]) => name);
   return [...cuts].sort((a, b) => a.span.from - b.span.from).map((cut) => {
     const code = source.slice(cut.span.from, cut.span.to);
     const effect = zero.length > 0
       ? `so ∂${fn}/∂${zero.join(`, ∂${fn}/∂`)} = 0 where the real derivative flows through it`
       : 'so the gradient shown leaves out what flows through it';
+    const what = !plain ? `${HOW[cut.what]}: the gradient stops here, as in PyTorch, ${effect}; ${FIX[cut.what]}`
+      : code.startsWith('math.') ? `is not differentiated by Gradlens (it reads its argument as a constant): the gradient stops here, ${effect}; write it with the math functions Gradlens differentiates (${LIFTED})`
+        : `makes a constant of a differentiated float: the gradient stops here, as it would for autograd, ${effect}; keep the float as it is where the value feeds the result`;
     return {
       range: rangeOfSpan(cut.span),
       what: cut.what,
-      message: `${file}:${cut.span.line}:${cut.span.col}: warning: '${code}' ${HOW[cut.what]}: the gradient stops here, as in PyTorch, ${effect}; ${FIX[cut.what]}`,
+      message: `${file}:${cut.span.line}:${cut.span.col}: warning: '${code}' ${what}`,
       zeroGradient: zero.length > 0,
     };
   });

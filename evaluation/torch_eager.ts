@@ -23,6 +23,8 @@ export interface TorchEager {
   readonly nonFinite: NonFinite | null;
   /** Where the call's values that required grad left the tape (`.item()`, `float(...)`), in the order met. */
   readonly cuts: readonly GradientCut[];
+  /** Whether the function is plain Python called with floats: its tensors are those floats, `math` differentiated on them. */
+  readonly liftedFloats: boolean;
 }
 
 export interface RunLimits {
@@ -162,7 +164,7 @@ async function runWith(
   // NB: an argument that is not numeric (a string, a module) is passed but not shown.
   const given = await numbersOf(engine.backend, [...captured.inputs.values.values()]);
   const inputs: Record<string, Numbers> = Object.fromEntries(names.flatMap((name, i) => (given[i] === null ? [] : [[name, given[i]]])));
-  return { inputs, run: { value: value as Numbers, grad, runMs: roundMs(ms), ops: ops.length, lines: lineTimings(ops) }, tape, nonFinite, cuts: [...cuts.values()] };
+  return { inputs, run: { value: value as Numbers, grad, runMs: roundMs(ms), ops: ops.length, lines: lineTimings(ops) }, tape, nonFinite, cuts: [...cuts.values()], liftedFloats: target.plain && calling };
 }
 
 /** Runs `once` again reading every op's result back: the first NaN or Inf, in the value or in backward. */

@@ -55,6 +55,19 @@ describe('evaluation: plain Python over math is differentiated (11.4)', () => {
   });
 });
 
+describe('evaluation: where plain Python leaves what Gradlens differentiates, the line says so (11.4)', () => {
+  it('math.atan2 (not differentiated) and float(y): the gradient through math.exp alone, and a warning at each', async () => {
+    const r = await evaluated(fileRequest(`${DIR}/plain_math.py`, 'polar_angle', { engines: 'eager' }));
+    close(r.value, [Math.atan2(2, 0.5) + Math.exp(0.5) * 2], 'value');
+    close(r.grad.x, [Math.exp(0.5) * 2], '∂x: through math.exp only');
+    close(r.grad.y, [0], '∂y');
+    assert.deepEqual(r.gradientCuts?.map((c) => [c.range.line, c.range.col, c.what, c.zeroGradient]), [[17, 12, 'float', true], [17, 45, 'float', true]]);
+    const [atan2, float] = r.gradientCuts.map((c) => c.message);
+    assert.match(atan2, /plain_math\.py:17:12: warning: 'math\.atan2\(y, x\)' is not differentiated by Gradlens .* so ∂polar_angle\/∂y = 0 .*\(exp, log, /);
+    assert.match(float, /plain_math\.py:17:45: warning: 'float\(y\)' makes a constant of a differentiated float: the gradient stops here, as it would for autograd/);
+  });
+});
+
 describe('evaluation: where torch code leaves the tape, the line says so (11.4)', () => {
   it('.item() used in the loss: PyTorch\'s gradient, and a warning at the .item()', async () => {
     const r = await evaluated(fileRequest(`${DIR}/logistic_torch.py`, 'scaled_loss', { engines: 'eager' }));
