@@ -1,6 +1,7 @@
 /** The extension's entry point: wires the client, panel, commands and status bar together. */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { withoutLinks } from '../protocol';
 import { createClient } from './client';
 import { registerCommands } from './commands';
 import { changesServerOptions, readConfig } from './config';
@@ -22,7 +23,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       log.info(`The panel computes on ${backend.name}${backend.adapter ? ` (${backend.adapter})` : ''}.`);
       status.backend(backend, 'panel');
     },
-    reveal: (uri, range) => void revealer.reveal(uri, range),
+    // NB: only a document the editor has open: a node's link is never a way to open anything else.
+    reveal: (uri, range) => {
+      if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri)) void revealer.reveal(uri, range);
+      else log.warn(withoutLinks(`The panel asked to reveal ${uri}, which is not open; ignored.`));
+    },
   });
   const current = (): LanguageClient => {
     if (!client) throw new Error('the Gradlens language server is not running');
