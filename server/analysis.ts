@@ -41,8 +41,22 @@ export function rangeOf(span: Pick<Span, 'line' | 'col' | 'endLine' | 'endCol'>)
 export function summarize(text: string, analysis: Analysis): DocumentAnalysis {
   return {
     functions: analysis.functions.map((fn) => summarizeFunction(text, analysis, fn)),
-    // The editor's own Python support reports syntax errors; Gradlens reports what it cannot run.
-    diagnostics: analysis.diagnostics.filter((d) => d.code !== 'syntax').map(toLspDiagnostic),
+    diagnostics: analysis.diagnostics.map(toLspDiagnostic),
+  };
+}
+
+/** What a document whose analysis failed shows: the failure, as an error at its first line, and no lenses. */
+export function failedAnalysis(error: unknown): DocumentAnalysis {
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return {
+    functions: [],
+    diagnostics: [{
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      severity: DiagnosticSeverity.Error,
+      source: DIAGNOSTIC_SOURCE,
+      code: 'internal',
+      message: `Gradlens could not analyze this file (internal error: ${reason.slice(0, 300)}); please report it. The rest of the editor is unaffected.`,
+    }],
   };
 }
 
@@ -76,11 +90,13 @@ function headerEnd(text: string, from: number, bodyStart: number): number {
 }
 
 const SEVERITY: { readonly [S in Diagnostic['severity']]: DiagnosticSeverity } = {
-  // NB: never Error: the file is valid Python; Gradlens only says what it cannot run.
+  // NB: Warning: the file is valid Python; Gradlens only says what it cannot run.
   error: DiagnosticSeverity.Warning,
   warning: DiagnosticSeverity.Warning,
 };
 
 function toLspDiagnostic(d: Diagnostic): LspDiagnostic {
-  return { range: rangeOf(d.span), severity: SEVERITY[d.severity], source: DIAGNOSTIC_SOURCE, code: d.code, message: d.message };
+  // A syntax error is an error: CPython would not run the file either.
+  const severity = d.code === 'syntax' ? DiagnosticSeverity.Error : SEVERITY[d.severity];
+  return { range: rangeOf(d.span), severity, source: DIAGNOSTIC_SOURCE, code: d.code, message: d.message };
 }

@@ -35,7 +35,19 @@ function cutDiagnostics(outcome: EvaluationOutcome): Diagnostic[] {
   }));
 }
 
+/**
+ * The analysis's diagnostics and the latest evaluations'. Where an evaluation failed at a branch
+ * the analysis already flagged as untraceable under jit, the analysis's diagnostic is the one
+ * kept: it names the jit as the file writes it and says how to fix it, where the evaluation's
+ * names the transformation it ran (make_jaxpr) and guesses the name to mark static.
+ */
 export function documentDiagnostics(analysis: DocumentAnalysis, outcomes: readonly EvaluationOutcome[]): Diagnostic[] {
-  const fromResults = [...outcomes.map(outcomeDiagnostic).filter((d): d is Diagnostic => d !== null), ...outcomes.flatMap(cutDiagnostics)];
+  const branches = analysis.diagnostics.filter((d) => d.code === 'traced-branch');
+  const fromResults = [
+    ...outcomes
+      .map(outcomeDiagnostic)
+      .filter((d): d is Diagnostic => d !== null && !(d.code === 'evaluation' && branches.some((b) => b.range.start.line === d.range.start.line))),
+    ...outcomes.flatMap(cutDiagnostics),
+  ];
   return [...analysis.diagnostics, ...fromResults];
 }

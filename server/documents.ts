@@ -12,7 +12,7 @@ import { jaxModules } from '../lang/python/jax';
 import { torchModules } from '../lang/python/torch';
 import { createReferenceBackend } from '../runtime/backends';
 import { EagerEngine } from '../runtime/eager';
-import type { DocumentAnalysis, FunctionSummary } from './analysis';
+import { failedAnalysis, type DocumentAnalysis, type FunctionSummary } from './analysis';
 import { DocumentAnalyzer } from './piecewise';
 
 /** Quiet time after the last keystroke before diagnostics are recomputed and published. */
@@ -65,10 +65,24 @@ export class Analyses {
     const known = this.current.get(document.uri);
     if (known && known.version === document.version) return known.analysis;
     this.cancel(document.uri);
-    const analysis = this.analyzer(document.uri).analyze(document.getText());
+    const analysis = this.analyzeContained(document);
     this.current.set(document.uri, { version: document.version, analysis });
     this.analyzed(document, analysis, this.partial.delete(document.uri));
     return analysis;
+  }
+
+  /**
+   * The analysis, or, when it fails (a defect of Gradlens: parse errors are already diagnostics),
+   * that failure as a diagnostic: one document never takes the server down.
+   */
+  private analyzeContained(document: TextDocument): DocumentAnalysis {
+    try {
+      return this.analyzer(document.uri).analyze(document.getText());
+    } catch (e) {
+      // Whatever the analyzer kept may be half-updated: the next analysis starts afresh.
+      this.analyzers.delete(document.uri);
+      return failedAnalysis(e);
+    }
   }
 
   /** Analyzes a document just opened a slice at a time, publishing when done. */
@@ -86,8 +100,13 @@ export class Analyses {
     if (known?.version === document.version) return { functions: known.analysis.functions, partial: false };
     const analyzer = this.analyzer(document.uri);
     const text = document.getText();
-    // NB: only before the first analysis: later, results not yet checked against the new text could title a lens.
-    const leading = known || analyzer.prepare(text, performance.now() + LENS_BUDGET_MS) ? null : analyzer.leadingFunctions(text);
+    let leading: readonly FunctionSummary[] | null;
+    try {
+      // NB: only before the first analysis: later, results not yet checked against the new text could title a lens.
+      leading = known || analyzer.prepare(text, performance.now() + LENS_BUDGET_MS) ? null : analyzer.leadingFunctions(text);
+    } catch {
+      leading = null;
+    }
     if (!leading) return { functions: this.of(document).functions, partial: false };
     this.partial.add(document.uri);
     this.inSlices(document.uri);
@@ -100,7 +119,14 @@ export class Analyses {
       this.slicing.delete(uri);
       const document = this.documentOf(uri);
       if (!document || this.current.get(uri)?.version === document.version) return;
-      if (this.analyzer(uri).prepare(document.getText(), performance.now() + SLICE_MS)) this.of(document);
+      let prepared: boolean;
+      try {
+        prepared = this.analyzer(uri).prepare(document.getText(), performance.now() + SLICE_MS);
+      } catch {
+        // The whole analysis says what failed, as a diagnostic.
+        prepared = true;
+      }
+      if (prepared) this.of(document);
       else this.slicing.set(uri, setImmediate(slice));
     };
     this.slicing.set(uri, setImmediate(slice));

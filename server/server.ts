@@ -19,7 +19,6 @@ import {
   COMMANDS,
   evaluateRequest,
   fromWire,
-  isEvaluationOutcome,
   resultNotification,
   resultRequest,
   toWire,
@@ -38,6 +37,21 @@ import { hover } from './hover';
 import { inlayHints } from './inlay_hints';
 import { codeLenses } from './lenses';
 import { outcomeKey, ResultStore } from './results';
+import {
+  excerpt,
+  isCheckInputsParams,
+  isCodeLensParams,
+  isDidChange,
+  isDidClose,
+  isDidOpen,
+  isEvaluate,
+  isExecuteCommandParams,
+  isFunctionCommandArgs,
+  isHoverParams,
+  isInlayHintParams,
+  isOutcome,
+  type Guard,
+} from './validate';
 
 /** An evaluation running in the server, cancelled once its function's text changes. */
 interface InFlight {
@@ -47,6 +61,19 @@ interface InFlight {
   aborted: boolean;
 }
 
+/**
+ * The connection as TextDocuments sees it: open, change and close notifications that fail their
+ * guards are logged and dropped before a document is made of them (a null text would be stored
+ * and throw in every later feature).
+ */
+function validatedDocumentEvents(connection: Connection, rejected: (method: string, params: unknown) => void): Connection {
+  const events: Connection = Object.create(connection);
+  events.onDidOpenTextDocument = (handler) => connection.onDidOpenTextDocument((p) => (isDidOpen(p) ? handler(p) : rejected('textDocument/didOpen', p)));
+  events.onDidChangeTextDocument = (handler) => connection.onDidChangeTextDocument((p) => (isDidChange(p) ? handler(p) : rejected('textDocument/didChange', p)));
+  events.onDidCloseTextDocument = (handler) => connection.onDidCloseTextDocument((p) => (isDidClose(p) ? handler(p) : rejected('textDocument/didClose', p)));
+  return events;
+}
+
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const results = new ResultStore();
@@ -54,6 +81,26 @@ export function startServer(connection: Connection): void {
   const inFlight = new Set<InFlight>();
   let options: GradlensInitializationOptions = {};
   let client: ClientCapabilities = {};
+
+  const rejected = (method: string, params: unknown) => connection.console.error(`Ignored a malformed ${method} message: ${excerpt(params)}`);
+  /** A request handler that answers InvalidParams to a malformed message. */
+  const checked = <P, R>(method: string, guard: Guard<P>, handler: (params: P, token: CancellationToken) => R) => (params: unknown, token: CancellationToken): R => {
+    if (!guard(params)) throw new ResponseError(ErrorCodes.InvalidParams, `${method}: malformed parameters ${excerpt(params)}`);
+    return handler(params, token);
+  };
+  /**
+   * A feature that fails (a defect of Gradlens) answers nothing rather than an error, and the
+   * failure is logged: the editor keeps working on every other document and feature.
+   */
+  const contained = <R>(what: string, fallback: R, compute: () => R): R => {
+    try {
+      return compute();
+    } catch (e) {
+      if (e instanceof ResponseError) throw e;
+      connection.console.error(`Gradlens: ${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return fallback;
+    }
+  };
 
   const publish = (uri: string, analysis: DocumentAnalysis) => {
     const outcomes = analysis.functions.map((f) => results.get(uri, f.qualname)).filter((o): o is EvaluationOutcome => o !== undefined);
@@ -159,52 +206,52 @@ export function startServer(connection: Connection): void {
     return outcome?.ok ? outcome.result : undefined;
   };
 
-  connection.onCodeLens(({ textDocument }, token) => {
+  connection.onCodeLens(checked('textDocument/codeLens', isCodeLensParams, ({ textDocument }, token) => contained('codeLens', [], () => {
     const document = token.isCancellationRequested ? undefined : documents.get(textDocument.uri);
     if (!document || !isPython(document)) return [];
     // A partial answer is only given to a client that will be told to ask again.
     const { functions } = client.workspace?.codeLens?.refreshSupport ? analyses.lensFunctions(document) : analyses.of(document);
     return codeLenses(textDocument.uri, functions, resultOf(textDocument.uri));
-  });
-  connection.languages.inlayHint.on(({ textDocument, range }, token) => {
+  })));
+  connection.languages.inlayHint.on(checked('textDocument/inlayHint', isInlayHintParams, ({ textDocument, range }, token) => contained('inlayHint', [], () => {
     const analysis = token.isCancellationRequested || options.inlayHints === false ? undefined : analysisOf(textDocument.uri);
     return analysis ? inlayHints(analysis, range, successOf(textDocument.uri)) : [];
-  });
-  connection.onHover(({ textDocument, position }, token) => {
+  })));
+  connection.onHover(checked('textDocument/hover', isHoverParams, ({ textDocument, position }, token) => contained('hover', null, () => {
     const analysis = token.isCancellationRequested ? undefined : analysisOf(textDocument.uri);
     return analysis ? hover(analysis, position, successOf(textDocument.uri)) : null;
-  });
+  })));
 
-  connection.onExecuteCommand(async ({ command, arguments: args }, token) => {
+  connection.onExecuteCommand(checked('workspace/executeCommand', isExecuteCommandParams, async ({ command, arguments: args }, token) => {
     const known = Object.values(COMMANDS) as string[];
-    const target = args?.[0] as FunctionCommandArgs | undefined;
-    if (!known.includes(command) || !target?.uri || !target.function) {
+    const target: unknown = args?.[0];
+    if (!known.includes(command) || !isFunctionCommandArgs(target)) {
       throw new ResponseError(ErrorCodes.InvalidParams, `${command}: expected one argument { uri, function } (Gradlens commands: ${known.join(', ')})`);
     }
     return runCommand(command as CommandId, target, token);
-  });
+  }));
 
-  connection.onNotification(resultNotification, (data) => {
-    const outcome = fromWire(data, isEvaluationOutcome);
-    if (outcome) accept(outcome);
-    else connection.console.warn(`gradlens/result: ignored a malformed outcome: ${JSON.stringify(data)?.slice(0, 200)}`);
+  connection.onNotification(resultNotification, (data: unknown) => {
+    const outcome = fromWire(data, isOutcome);
+    if (!outcome) return rejected(resultNotification.method, data);
+    contained('storing a result', undefined, () => accept(outcome));
   });
-  connection.onRequest(resultRequest, (args) => {
-    analysisOf(args.uri);
+  connection.onRequest(resultRequest, checked(resultRequest.method, isFunctionCommandArgs, (args) => {
+    contained('analysis', undefined, () => analysisOf(args.uri));
     const outcome = results.get(args.uri, args.function);
     return outcome ? toWire(outcome) : null;
-  });
-  connection.onRequest(checkInputsRequest, (params) => {
+  }));
+  connection.onRequest(checkInputsRequest, checked(checkInputsRequest.method, isCheckInputsParams, (params) => {
     const fn = analysisOf(params.uri)?.functions.find((f) => f.qualname === params.function);
     if (!fn) return { ok: false, message: `no function '${params.function}' in ${params.uri}` };
     return checkInputs(fn, params.inputs);
-  });
-  connection.onRequest(evaluateRequest, (request, token) => {
+  }));
+  connection.onRequest(evaluateRequest, checked(evaluateRequest.method, isEvaluate, (request, token) => {
     const fn = analysisOf(request.uri)?.functions.find((f) => f.qualname === request.function);
     return evaluateHere(request, fn, token).then(toWire);
-  });
+  }));
 
   connection.onShutdown(() => execution.dispose());
-  documents.listen(connection);
+  documents.listen(validatedDocumentEvents(connection, rejected));
   connection.listen();
 }

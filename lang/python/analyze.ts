@@ -203,6 +203,7 @@ class Analyzer {
   run(): Analysis {
     const body = this.parsed.module.body;
     for (const e of this.parsed.errors) this.report('syntax', `SyntaxError: ${e.message}`, e.span);
+    if (this.parsed.errors.length === 0) this.checkPlacement(body);
     this.collectNamesAndImports(body);
     this.checkUnsupported(body);
     this.checkJitBranches(body);
@@ -305,6 +306,28 @@ class Analyzer {
 
   // ------------------------------------------------------------ what cannot run
 
+  /**
+   * What CPython's compiler refuses before anything runs: `return` outside a function (a lost
+   * indent), `break` and `continue` outside a loop.
+   */
+  private checkPlacement(body: readonly A.Stmt[]): void {
+    const inLoop = (parents: readonly A.Stmt[]) => {
+      for (let i = parents.length - 1; i >= 0; i--) {
+        const k = parents[i].kind;
+        if (k === 'For' || k === 'While') return true;
+        if (k === 'FunctionDef' || k === 'ClassDef') return false;
+      }
+      return false;
+    };
+    walkStatements(body, {
+      stmt: (s, parents) => {
+        if (s.kind === 'Return' && !parents.some((p) => p.kind === 'FunctionDef')) this.report('syntax', "SyntaxError: 'return' outside function", s.span);
+        if (s.kind === 'Break' && !inLoop(parents)) this.report('syntax', "SyntaxError: 'break' outside loop", s.span);
+        if (s.kind === 'Continue' && !inLoop(parents)) this.report('syntax', "SyntaxError: 'continue' not properly in loop", s.span);
+      },
+    });
+  }
+
   private checkUnsupported(body: readonly A.Stmt[]): void {
     const chainInner = new Set<A.Expr>();
     walkStatements(body, {
@@ -385,18 +408,23 @@ class Analyzer {
     walkStatements(body, {
       stmt: (s) => {
         if (s.kind !== 'FunctionDef') return;
-        const statics = this.jitStatics(s);
-        if (statics === null) return;
+        const jit = this.jitStatics(s);
+        if (jit === null) return;
+        const { statics, written } = jit;
         const traced = new Set(s.params.map((p, i) => (statics.has(p.name) || statics.has(i) ? null : p.name)).filter((n): n is string => n !== null));
-        this.checkTracedBody(s.body, traced, new Set(traced));
+        this.checkTracedBody(s.body, traced, new Set(traced), written);
       },
     });
   }
 
-  /** The static parameters (names and positions) of a function under `@jax.jit` or `@jax.jit(static_argnames=...)`; null when it is not jitted. */
-  private jitStatics(def: A.FunctionDef): Set<string | number> | null {
+  /**
+   * The static parameters (names and positions) of a function under `@jax.jit` or
+   * `@jax.jit(static_argnames=...)`, and the jit as the file writes it (`jax.jit`, `jit`); null
+   * when it is not jitted.
+   */
+  private jitStatics(def: A.FunctionDef): { statics: Set<string | number>; written: string } | null {
     for (const d of def.decorators) {
-      if (this.isJitRef(d)) return new Set();
+      if (this.isJitRef(d)) return { statics: new Set(), written: this.text(d.span) };
       if (d.kind !== 'Call' || !this.isJitRef(d.func)) continue;
       const statics = new Set<string | number>();
       for (const a of d.args) {
@@ -407,7 +435,7 @@ class Analyzer {
           else if (item.kind === 'Str') statics.add(item.value);
         }
       }
-      return statics;
+      return { statics, written: this.text(d.func.span) };
     }
     return null;
   }
@@ -418,7 +446,7 @@ class Analyzer {
     return e.kind === 'Attribute' && e.attr === 'jit' && e.value.kind === 'Name' && this.aliases.get(e.value.id)?.module === 'jax';
   }
 
-  private checkTracedBody(body: readonly A.Stmt[], traced: Set<string>, params: ReadonlySet<string>): void {
+  private checkTracedBody(body: readonly A.Stmt[], traced: Set<string>, params: ReadonlySet<string>, jit: string): void {
     const bind = (target: A.Expr) => {
       if (target.kind === 'Name') traced.add(target.id);
       else if (target.kind === 'Tuple' || target.kind === 'List') target.elts.forEach(bind);
@@ -437,32 +465,35 @@ class Analyzer {
           break;
         case 'For':
           if (this.tracedUse(s.iter, traced)) bind(s.target);
-          this.checkTracedBody(s.body, traced, params);
-          this.checkTracedBody(s.orelse, traced, params);
+          this.checkTracedBody(s.body, traced, params, jit);
+          this.checkTracedBody(s.orelse, traced, params, jit);
           break;
         case 'If':
         case 'While':
-          this.reportTracedTest(s.test, s.kind === 'If' ? 'if' : 'while', traced, params);
-          this.checkTracedBody(s.body, traced, params);
-          this.checkTracedBody(s.orelse, traced, params);
+          this.reportTracedTest(s.test, s.kind === 'If' ? 'if' : 'while', traced, params, jit);
+          this.checkTracedBody(s.body, traced, params, jit);
+          this.checkTracedBody(s.orelse, traced, params, jit);
           break;
         case 'With':
-          this.checkTracedBody(s.body, traced, params);
+          this.checkTracedBody(s.body, traced, params, jit);
           break;
       }
       // Compound statements' blocks were checked above; a conditional expression's test is checked where it stands.
-      const visit = { expr: (e: A.Expr) => void (e.kind === 'IfExp' && this.reportTracedTest(e.test, 'if', traced, params)) };
+      const visit = { expr: (e: A.Expr) => void (e.kind === 'IfExp' && this.reportTracedTest(e.test, 'if', traced, params, jit)) };
       if (s.kind === 'If' || s.kind === 'While') walkExpr(s.test, visit, []);
       else if (s.kind === 'For') walkExpr(s.iter, visit, []);
       else if (!COMPOUND.has(s.kind)) walkStatements([s], visit);
     }
   }
 
-  private reportTracedTest(test: A.Expr, keyword: 'if' | 'while', traced: ReadonlySet<string>, params: ReadonlySet<string>): void {
+  /** At an `if`/`while` on a traced value: what cannot be traced, named as the file writes its jit, and the fix. */
+  private reportTracedTest(test: A.Expr, keyword: 'if' | 'while', traced: ReadonlySet<string>, params: ReadonlySet<string>, jit: string): void {
     const name = this.tracedUse(test, traced);
     if (!name) return;
-    const fix = params.has(name) ? `use jnp.where(...) or mark '${name}' static (static_argnames)` : 'use jnp.where(...) or jax.lax.cond(...)';
-    this.report('traced-branch', `jit cannot trace '${keyword} ${this.text(test.span)}' on a traced value; ${fix}`, test.span, 'warning');
+    const fix = params.has(name)
+      ? `use jnp.where(...) or jax.lax.cond(...), or, if '${name}' is a Python value and not an array, mark it static: @functools.partial(${jit}, static_argnames='${name}')`
+      : 'use jnp.where(...) or jax.lax.cond(...)';
+    this.report('traced-branch', `${jit} cannot trace '${keyword} ${this.text(test.span)}' on a traced value; ${fix}`, test.span, 'warning');
   }
 
   /** The first traced name an expression needs the value of (not only its shape or identity), or null. */

@@ -9,6 +9,7 @@ import type { SyntaxNode, Tree, TreeCursor } from '@lezer/common';
 import type * as A from './ast';
 import { LineMap, type Span } from './span';
 import { decodeEscapes, decodeStringLiteral, literalShape } from './strings';
+import { MAX_NESTING, tokenize, TOO_COMPLEX, type Refusal, type TokenProblem, type TokenScan } from './tokenize';
 
 export interface SyntaxProblem {
   readonly message: string;
@@ -25,28 +26,126 @@ export interface ParseResult {
 }
 
 export function parse(source: string): ParseResult {
-  const tree = parser.parse(source);
   const lines = new LineMap(source);
-  const c = new Converter(source, lines, 0);
-  const whole = c.module(tree.topNode);
-  const errors = c.problems(tree.topNode);
-  const starts = errors.length ? definitionStarts(source, tree, lines) : [];
-  if (starts.length === 0) return { source, module: whole, errors, lines, tree };
+  const whole = parsePiece(source, 0, lines);
+  const broken = whole.lezerProblems.length > 0 || whole.tokenProblems.length > 0;
+  const starts = broken ? definitionStarts(whole.text, whole.tree, lines) : [];
+  if (starts.length === 0) {
+    return { source, module: { ...whole.module, span: lines.span(0, source.length) }, errors: chosenProblems(whole, lines), lines, tree: whole.tree };
+  }
   // NB: lezer's recovery from an unclosed bracket or a half-typed `def f(x, y=`
   // swallows the definitions after it into the broken one. Parsing each top-level
   // definition on its own confines a mistake to the definition it is in.
   const bounds = [0, ...starts, source.length];
   const body: A.Stmt[] = [];
-  const chunkErrors: SyntaxProblem[] = [];
+  const errors: SyntaxProblem[] = [];
   for (let i = 0; i + 1 < bounds.length; i++) {
-    const text = source.slice(bounds[i], bounds[i + 1]);
-    const part = new Converter(text, lines, bounds[i]);
-    const top = parser.parse(text).topNode;
-    body.push(...part.module(top).body);
-    chunkErrors.push(...part.problems(top));
+    const piece = parsePiece(source.slice(bounds[i], bounds[i + 1]), bounds[i], lines);
+    body.push(...piece.module.body);
+    errors.push(...chosenProblems(piece, lines));
   }
   const module: A.Module = { kind: 'Module', body, span: lines.span(0, source.length) };
-  return { source, module, errors: chunkErrors.sort((a, b) => a.span.from - b.span.from), lines, tree };
+  return { source, module, errors, lines, tree: whole.tree };
+}
+
+/** A piece of a file (the whole file, or one top-level definition) parsed as if it were a file. */
+interface ParsedPiece {
+  /** The piece's text as the parser read it: the logical lines it refused blanked out. */
+  readonly text: string;
+  readonly base: number;
+  readonly tree: Tree;
+  readonly module: A.Module;
+  readonly scan: TokenScan;
+  /** What the parse found (lezer's error nodes, malformed numbers, nesting past MAX_NESTING). */
+  readonly lezerProblems: readonly SyntaxProblem[];
+  /** Problems of the piece's tokens, with file offsets. */
+  readonly tokenProblems: readonly (SyntaxProblem & { readonly kind: TokenProblem['kind'] })[];
+}
+
+function parsePiece(text: string, base: number, lines: LineMap): ParsedPiece {
+  const scan = tokenize(text);
+  let refused: readonly Refusal[] = scan.refused;
+  const extra: TokenProblem[] = [];
+  let blanked = blankOut(text, refused);
+  let tree: Tree;
+  try {
+    tree = parser.parse(blanked);
+  } catch (e) {
+    // lezer builds its tree recursively: a deep enough expression overflows the stack. The
+    // tokenizer knows which logical lines nest past MAX_NESTING; without them the parse fits.
+    if (!(e instanceof RangeError)) throw e;
+    refused = [...refused, ...scan.deep].sort((a, b) => a.from - b.from);
+    for (const d of scan.deep) extra.push({ message: TOO_COMPLEX, from: d.at, to: d.at + 1, kind: 'tokenizer' });
+    blanked = blankOut(text, refused);
+    try {
+      tree = parser.parse(blanked);
+    } catch (again) {
+      if (!(again instanceof RangeError)) throw again;
+      refused = [{ from: 0, to: text.length }];
+      extra.push({ message: TOO_COMPLEX, from: 0, to: Math.min(1, text.length), kind: 'tokenizer' });
+      blanked = blankOut(text, refused);
+      tree = parser.parse(blanked);
+    }
+  }
+  const c = new Converter(blanked, lines, base, { refused });
+  const module = c.module(tree.topNode);
+  const tokenProblems = [...scan.problems, ...extra].map((p) => ({ message: p.message, kind: p.kind, span: lines.span(base + p.from, base + p.to) }));
+  return { text: blanked, base, tree, module, scan, lezerProblems: c.problems(tree.topNode), tokenProblems };
+}
+
+/**
+ * The piece's logical lines that the parser must not read (nesting past CPython's limits) as
+ * `...` and blanks: the statement is refused where it stands and the lines around it keep their
+ * places and their block structure.
+ */
+function blankOut(text: string, refused: readonly Refusal[]): string {
+  if (refused.length === 0) return text;
+  let out = '';
+  let at = 0;
+  for (const r of refused) {
+    if (r.from < at) continue;
+    const blank = text.slice(r.from, r.to).replace(/[^\r\n]/g, ' ');
+    out += text.slice(at, r.from) + '...'.slice(0, blank.length) + blank.slice(3);
+    at = r.to;
+  }
+  return out + text.slice(at);
+}
+
+/**
+ * The piece's syntax error as CPython chooses it: an error of the tokenizer anywhere beats the
+ * parser's; an unclosed bracket beats a parse error on a later line ("'(' was never closed", at
+ * the bracket); else the first parse error, in CPython's words where lezer's recovery can be
+ * matched to them. One error a piece, as CPython stops at the first: what lezer finds after it is
+ * its recovery's guess.
+ */
+function chosenProblems(piece: ParsedPiece, lines: LineMap): SyntaxProblem[] {
+  const tokenizer = piece.tokenProblems.find((p) => p.kind === 'tokenizer');
+  // The parser's first error: on a line, the tokenizer's indentation errors say more than lezer's recovery.
+  const parserLevel = [...piece.lezerProblems, ...piece.tokenProblems.filter((p) => p.kind === 'parser')].sort(
+    (a, b) => a.span.line - b.span.line || rank(b) - rank(a) || a.span.from - b.span.from,
+  );
+  const first = parserLevel[0];
+  const chosen = (p: SyntaxProblem) => [{ message: p.message, span: p.span }];
+  // The tokenizer's errors before the parser's come first; after it, CPython tokenizes the rest
+  // of the source and reports what it finds there instead (but for an unexpected indent).
+  if (tokenizer && (!first || tokenizer.span.from <= first.span.from || first.message !== 'unexpected indent')) return chosen(tokenizer);
+  const innermost = piece.scan.unclosed[piece.scan.unclosed.length - 1];
+  if (innermost && (!first || first.span.line > lines.position(piece.base + innermost.from).line)) {
+    const at = piece.base + innermost.from;
+    return [{ message: `'${innermost.char}' was never closed`, span: lines.span(at, at + 1) }];
+  }
+  if (!first) return [];
+  if (first.message === 'invalid syntax') {
+    const from = first.span.from - piece.base;
+    const header = piece.scan.openHeaders.find((h) => from >= h.lastToken && from <= h.next);
+    if (header) return [{ message: "expected ':'", span: lines.span(piece.base + header.end, piece.base + header.end) }];
+  }
+  return chosen(first);
+}
+
+/** Among problems at one place, the tokenizer's indentation errors say more than lezer's recovery. */
+function rank(p: SyntaxProblem): number {
+  return 'kind' in p ? 1 : 0;
 }
 
 /**
@@ -87,7 +186,7 @@ export function parseArguments(
 ): { args: readonly A.Argument[]; errors: readonly SyntaxProblem[] } {
   const wrapped = `_(${text.replace(/[\r\n]/g, ' ')})\n`;
   const tree = parser.parse(wrapped);
-  const c = new Converter(wrapped, lines, offset - 2);
+  const c = new Converter(wrapped, lines, offset - 2, { unclosed: true });
   // Problems past the comment's text (the closing `)` added here) are placed at its end, once.
   const end = offset + text.length;
   const errors = c.problems(tree.topNode).map((p) => (p.span.to > end ? { ...p, span: lines.span(Math.min(p.span.from, end), end) } : p));
@@ -139,7 +238,29 @@ class Converter {
     private readonly lines: LineMap,
     /** Added to every lezer offset to get a file offset. */
     private readonly base: number,
-  ) {}
+    private readonly options: {
+      /** Logical lines blanked out of the text: each is an ErrorStmt. */
+      readonly refused?: readonly Refusal[];
+      /** Report brackets lezer's tree leaves open (for text parsed alone, such as a `# gradlens:` comment). */
+      readonly unclosed?: boolean;
+    } = {},
+  ) {
+    for (const r of options.refused ?? []) this.refusedAt.set(r.from, r.to);
+  }
+
+  private readonly refusedAt = new Map<number, number>();
+  /** How deep the conversion is in nested statements and expressions (MAX_NESTING at most). */
+  private depth = 0;
+  /** Ranges (lezer offsets) converted as errors for nesting too deep: lezer's errors inside are not reported. */
+  private readonly tooDeep: { from: number; to: number }[] = [];
+
+  /** A node nested past MAX_NESTING: one problem where the nesting passes the limit, and its subtree unread. */
+  private refuseDeep(node: SyntaxNode): void {
+    if (!this.tooDeep.some((r) => r.from <= node.from && node.to <= r.to)) {
+      this.invalid.push({ message: TOO_COMPLEX, span: this.sp(node.from, Math.min(node.to, node.from + 1)) });
+    }
+    this.tooDeep.push({ from: node.from, to: node.to });
+  }
 
   private sp(from: number | SyntaxNode, to?: number): Span {
     if (typeof from !== 'number') {
@@ -160,22 +281,27 @@ class Converter {
 
   problems(top: SyntaxNode): SyntaxProblem[] {
     const out: SyntaxProblem[] = [...this.invalid];
+    const skipped = [...this.tooDeep, ...[...this.refusedAt].map(([from, to]) => ({ from, to }))];
     // NB: a cursor, reading names and offsets only: making a SyntaxNode of every node cost more than the parse's conversion.
     const cursor = top.cursor();
-    do {
+    for (let more = true; more; ) {
       const type = cursor.type;
+      if (skipped.length > 0 && skipped.some((r) => r.from <= cursor.from && cursor.to <= r.to && cursor.from < cursor.to)) {
+        // Not read: the subtree was refused. Move past it.
+        more = cursor.next(false);
+        continue;
+      }
       if (type.name === 'PrintStatement') {
         out.push({ message: "Missing parentheses in call to 'print'. Did you mean print(...)?", span: this.sp(cursor.node) });
       }
-      this.unclosed(cursor, out);
-      if (!type.isError) continue;
-      const node = cursor.node;
-      const parent = node.parent;
-      if (parent && isTrailingDotFloat(parent, this.text, 0)) continue;
-      const text = this.src(node).trim();
-      const message = text ? `invalid syntax: unexpected '${text.split(/\s+/)[0].slice(0, 20)}'` : 'invalid syntax';
-      out.push({ message, span: this.sp(node) });
-    } while (cursor.next());
+      if (this.options.unclosed) this.unclosed(cursor, out);
+      if (type.isError) {
+        const node = cursor.node;
+        const parent = node.parent;
+        if (!parent || !isTrailingDotFloat(parent, this.text, 0)) out.push({ message: 'invalid syntax', span: this.sp(node) });
+      }
+      more = cursor.next();
+    }
     // One problem per position: lezer often reports a recovery twice at one place.
     const seen = new Set<string>();
     return out
@@ -202,7 +328,20 @@ class Converter {
   }
 
   module(top: SyntaxNode): A.Module {
-    return { kind: 'Module', body: this.statements(kids(top)), span: this.sp(top) };
+    const body: A.Stmt[] = [];
+    for (const node of kids(top)) {
+      try {
+        body.push(...this.statement(node));
+      } catch (e) {
+        // NB: lezer's recovery makes trees of any shape; one the conversion does not expect is
+        // invalid syntax at its statement, never a failure of the whole file.
+        if (!(e instanceof TypeError)) throw e;
+        this.depth = 0;
+        this.invalid.push({ message: 'invalid syntax', span: this.sp(node.from, Math.min(node.to, node.from + 1)) });
+        body.push({ kind: 'ErrorStmt', span: this.sp(node) });
+      }
+    }
+    return { kind: 'Module', body, span: this.sp(top) };
   }
 
   // ------------------------------------------------------------ statements
@@ -219,6 +358,21 @@ class Converter {
   }
 
   private statement(node: SyntaxNode): A.Stmt[] {
+    const refusedTo = this.refusedAt.get(node.from);
+    if (refusedTo !== undefined) return [{ kind: 'ErrorStmt', span: this.sp(node.from, refusedTo) }];
+    if (this.depth >= MAX_NESTING) {
+      this.refuseDeep(node);
+      return [{ kind: 'ErrorStmt', span: this.sp(node) }];
+    }
+    this.depth++;
+    try {
+      return this.convertStatement(node);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private convertStatement(node: SyntaxNode): A.Stmt[] {
     const span = this.sp(node);
     const k = kids(node);
     switch (node.name) {
@@ -336,7 +490,20 @@ class Converter {
     const body = this.body(k[i]);
     if (k[i]?.name === 'Body') i++;
     let orelse: A.Stmt[] = [];
-    if (k[i]?.name === 'elif') orelse = [this.ifStatement(k, i, node)];
+    if (k[i]?.name === 'elif') {
+      // Each elif is an If nested in the one before: a chain of them nests as deep as it is long.
+      if (this.depth >= MAX_NESTING) {
+        this.refuseDeep(k[i]);
+        orelse = [{ kind: 'ErrorStmt', span: this.sp(k[i].from, node.to) }];
+      } else {
+        this.depth++;
+        try {
+          orelse = [this.ifStatement(k, i, node)];
+        } finally {
+          this.depth--;
+        }
+      }
+    }
     else if (k[i]?.name === 'else') orelse = this.body(k[i + 1]);
     const start = k[at].from;
     return { kind: 'If', test, body, orelse, span: this.sp(start, node.to) };
@@ -566,6 +733,19 @@ class Converter {
   }
 
   expr(node: SyntaxNode): A.Expr {
+    if (this.depth >= MAX_NESTING) {
+      this.refuseDeep(node);
+      return this.error(node);
+    }
+    this.depth++;
+    try {
+      return this.expression(node);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private expression(node: SyntaxNode): A.Expr {
     const span = this.sp(node);
     switch (node.name) {
       case 'VariableName':
@@ -722,7 +902,11 @@ class Converter {
     const generators: A.Comprehension[] = [];
     let i = at;
     while (i < nodes.length && (nodes[i].name === 'for' || nodes[i].name === 'async')) {
-      if (nodes[i].name === 'async') i++;
+      if (nodes[i].name === 'async') {
+        // `2async`: a stray word after a number, not `async for`.
+        if (nodes[i + 1]?.name !== 'for') break;
+        i++;
+      }
       const forNode = nodes[i++];
       const targets: SyntaxNode[] = [];
       while (i < nodes.length && nodes[i].name !== 'in') targets.push(nodes[i++]);

@@ -20,6 +20,7 @@ import {
   InitializeRequest,
   InlayHintRefreshRequest,
   InlayHintRequest,
+  LogMessageNotification,
   PublishDiagnosticsNotification,
   ShutdownRequest,
   type CodeLens,
@@ -53,17 +54,27 @@ export class LspClient {
   private readonly refreshWaiters: (() => void)[] = [];
   private readonly versions = new Map<string, number>();
   capabilities: InitializeResult['capabilities'] = {};
+  /** What the server wrote to stderr (shown as it comes, and kept for the tests to read). */
+  stderr = '';
+  /** The server's window/logMessage messages. */
+  readonly logs: string[] = [];
 
   private constructor(readonly process: ChildProcess, transport: Transport) {
     this.connection =
       transport === 'stdio'
         ? createMessageConnection(new StreamMessageReader(process.stdout!), new StreamMessageWriter(process.stdin!))
         : createMessageConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
+    process.stderr?.on('data', (chunk: Buffer) => {
+      const text = chunk.toString();
+      globalThis.process.stderr.write(text);
+      if (this.stderr.length < 1_000_000) this.stderr += text;
+    });
     this.connection.onRequest(CodeLensRefreshRequest.type, () => {
       this.codeLensRefreshes.push(Date.now());
       for (const wake of this.refreshWaiters.splice(0)) wake();
     });
     this.connection.onRequest(InlayHintRefreshRequest.type, () => undefined);
+    this.connection.onNotification(LogMessageNotification.type, (p) => void this.logs.push(p.message));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
       this.diagnostics.set(p.uri, { version: p.version, diagnostics: p.diagnostics });
       for (const wake of this.waiters.splice(0)) wake();
@@ -75,8 +86,8 @@ export class LspClient {
   static async start(options: GradlensInitializationOptions = {}, transport: Transport = 'stdio'): Promise<LspClient> {
     const child =
       transport === 'stdio'
-        ? spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] })
-        : fork(SERVER, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+        ? spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] })
+        : fork(SERVER, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     const client = new LspClient(child, transport);
     const init = await client.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
