@@ -231,11 +231,11 @@ export function startServer(connection: Connection): void {
     return runCommand(command as CommandId, target, token);
   }));
 
-  connection.onNotification(resultNotification, (data: unknown) => {
+  connection.onNotification(resultNotification, (data: unknown) => contained('storing a result', undefined, () => {
     const outcome = fromWire(data, isOutcome);
     if (!outcome) return rejected(resultNotification.method, data);
-    contained('storing a result', undefined, () => accept(outcome));
-  });
+    accept(outcome);
+  }));
   connection.onRequest(resultRequest, checked(resultRequest.method, isFunctionCommandArgs, (args) => {
     contained('analysis', undefined, () => analysisOf(args.uri));
     const outcome = results.get(args.uri, args.function);

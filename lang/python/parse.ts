@@ -153,6 +153,16 @@ function rank(p: SyntaxProblem): number {
  * column 0, as a keyword token, not inside a string), after the first statement.
  */
 function definitionStarts(source: string, tree: Tree, lines: LineMap): number[] {
+  try {
+    return definitionStartsIn(source, tree, lines);
+  } catch (e) {
+    // A tree lezer's recovery left with unknown node types (see Converter.problems): no pieces.
+    if (e instanceof TypeError) return [];
+    throw e;
+  }
+}
+
+function definitionStartsIn(source: string, tree: Tree, lines: LineMap): number[] {
   const out: number[] = [];
   // A decorator's line starts the definition; the `def` under it does not start another.
   let decorated = false;
@@ -284,6 +294,27 @@ class Converter {
     const skipped = [...this.tooDeep, ...[...this.refusedAt].map(([from, to]) => ({ from, to }))];
     // NB: a cursor, reading names and offsets only: making a SyntaxNode of every node cost more than the parse's conversion.
     const cursor = top.cursor();
+    try {
+      this.read(cursor, skipped, out);
+    } catch (e) {
+      // NB: lezer's recovery from some broken files builds a tree whose buffer holds node types
+      // it does not know (a cursor's type is undefined there): what was read before stands.
+      if (!(e instanceof TypeError)) throw e;
+      if (out.length === 0) out.push({ message: 'invalid syntax', span: this.sp(top.from, Math.min(top.to, top.from + 1)) });
+    }
+    // One problem per position: lezer often reports a recovery twice at one place.
+    const seen = new Set<string>();
+    return out
+      .sort((a, b) => a.span.from - b.span.from)
+      .filter((p) => {
+        const key = `${p.span.from}:${p.span.to}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+  }
+
+  private read(cursor: TreeCursor, skipped: readonly { from: number; to: number }[], out: SyntaxProblem[]): void {
     for (let more = true; more; ) {
       const type = cursor.type;
       if (skipped.length > 0 && skipped.some((r) => r.from <= cursor.from && cursor.to <= r.to && cursor.from < cursor.to)) {
@@ -302,16 +333,6 @@ class Converter {
       }
       more = cursor.next();
     }
-    // One problem per position: lezer often reports a recovery twice at one place.
-    const seen = new Set<string>();
-    return out
-      .sort((a, b) => a.span.from - b.span.from)
-      .filter((p) => {
-        const key = `${p.span.from}:${p.span.to}`;
-        if (seen.has(key)) return false;
-        seen.add(key);
-        return true;
-      });
   }
 
   /** `f(x, y=` : the bracket among the node's children that no later sibling closes, as Python reports it. The cursor ends where it started. */

@@ -17,13 +17,18 @@ const STEPS = Number(process.env.GRADLENS_FUZZ_STEPS ?? 1500);
 /** How often (in steps) a compute command runs on one of the functions with a lens. */
 const COMPUTE_EVERY = 100;
 const LATENCY_LIMIT_MS = 1000;
+/** A compute command that has not answered by then is a hang (the evaluation budget is 10 s). */
+const COMPUTE_LIMIT_MS = 60_000;
 
+/** The LSP position of an offset: lines end at \n, \r\n or a lone \r, as the server's documents count them. */
 function positionAt(text: string, offset: number): Position {
   let line = 0;
   let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+  const breaks = /\r\n|\r|\n/g;
+  for (let m = breaks.exec(text); m && m.index < offset; m = breaks.exec(text)) {
+    if (m.index + m[0].length > offset) break;
     line++;
-    lineStart = i + 1;
+    lineStart = m.index + m[0].length;
   }
   return { line, character: offset - lineStart };
 }
@@ -45,54 +50,61 @@ describe('language server fuzz', function () {
     const uri = fileUri('test/fixtures/lsp/fuzzed.py');
     let text = `${readText('examples/seed_torch.py')}\n${readText('examples/seed_jax.py')}\n${readText('test/fixtures/lsp/jit_branch.py')}`;
     const client = await LspClient.start();
-    await client.open(uri, text);
-    const tried: Record<FuzzCategory, number> = Object.fromEntries(FUZZ_CATEGORIES.map((c) => [c, 0])) as Record<FuzzCategory, number>;
-    const latencies: number[] = [];
-    const slow: string[] = [];
-    let computes = 0;
-    let computeErrors = 0;
-    let lenses: CodeLens[] = [];
-    let version = 1;
-    for (let step = 0; step < STEPS; step++) {
-      const edit = fuzzEdit(text, next);
-      tried[edit.category]++;
-      const change: TextDocumentContentChangeEvent = { range: { start: positionAt(text, edit.from), end: positionAt(text, edit.to) }, text: edit.insert };
-      text = edit.text;
-      version = await client.change(uri, [change]);
-      const before = latencies.length;
-      const lines = text.split('\n').length;
-      const hoverAt = { line: Math.floor(next() * lines), character: Math.floor(next() * 12) };
-      // Sent together, as an editor asks for them after a keystroke.
-      [lenses] = await Promise.all([
-        timed(latencies, () => client.codeLenses(uri)),
-        timed(latencies, () => client.hoverText(uri, hoverAt)),
-        timed(latencies, () => client.inlayHints(uri, lines)),
-      ]);
-      for (let i = before; i < latencies.length; i++) {
-        if (latencies[i] > LATENCY_LIMIT_MS) slow.push(`step ${step} (${edit.category}): ${latencies[i].toFixed(0)} ms`);
-      }
-      assert.ok(client.alive, `the server died at step ${step} (seed ${seed}, ${edit.category} edit)`);
-      if (step % COMPUTE_EVERY === COMPUTE_EVERY - 1) {
-        const lens = lenses[Math.floor(next() * lenses.length)];
-        const args = lens?.command?.arguments;
-        if (args) {
-          computes++;
-          const command = [COMMANDS.computeGradient, COMMANDS.showGraph, COMMANDS.compareEngines][computes % 3];
-          // The evaluation runs on the server's thread (issue 12.4): it is awaited, not timed against the limit.
-          await client.executeCommand(command, args).catch(() => void computeErrors++);
-          assert.ok(client.alive, `the server died computing at step ${step} (seed ${seed})`);
+    try {
+      await client.open(uri, text);
+      const tried: Record<FuzzCategory, number> = Object.fromEntries(FUZZ_CATEGORIES.map((c) => [c, 0])) as Record<FuzzCategory, number>;
+      const latencies: number[] = [];
+      const slow: string[] = [];
+      let computes = 0;
+      let computeErrors = 0;
+      let lenses: CodeLens[] = [];
+      let version = 1;
+      for (let step = 0; step < STEPS; step++) {
+        const edit = fuzzEdit(text, next);
+        tried[edit.category]++;
+        const change: TextDocumentContentChangeEvent = { range: { start: positionAt(text, edit.from), end: positionAt(text, edit.to) }, text: edit.insert };
+        text = edit.text;
+        version = await client.change(uri, [change]);
+        const before = latencies.length;
+        const lines = text.split(/\r\n|\r|\n/).length;
+        const hoverAt = { line: Math.floor(next() * lines), character: Math.floor(next() * 12) };
+        // Sent together, as an editor asks for them after a keystroke.
+        [lenses] = await Promise.all([
+          timed(latencies, () => client.codeLenses(uri)),
+          timed(latencies, () => client.hoverText(uri, hoverAt)),
+          timed(latencies, () => client.inlayHints(uri, lines)),
+        ]);
+        for (let i = before; i < latencies.length; i++) {
+          if (latencies[i] > LATENCY_LIMIT_MS) slow.push(`step ${step} (${edit.category}): ${latencies[i].toFixed(0)} ms`);
+        }
+        assert.ok(client.alive, `the server died at step ${step} (seed ${seed}, ${edit.category} edit)`);
+        if (step % COMPUTE_EVERY === COMPUTE_EVERY - 1) {
+          const lens = lenses[Math.floor(next() * lenses.length)];
+          const args = lens?.command?.arguments;
+          if (args) {
+            computes++;
+            const command = [COMMANDS.computeGradient, COMMANDS.showGraph, COMMANDS.compareEngines][computes % 3];
+            // The evaluation runs on the server's thread (issue 12.4): it is awaited, not timed against the limit.
+            let timer: ReturnType<typeof setTimeout> | undefined;
+            const hang = new Promise<'hang'>((done) => (timer = setTimeout(() => done('hang'), COMPUTE_LIMIT_MS)));
+            const answer = await Promise.race([client.executeCommand(command, args).catch(() => void computeErrors++), hang]);
+            clearTimeout(timer);
+            assert.notEqual(answer, 'hang', `${command} ${JSON.stringify(args)} did not answer in ${COMPUTE_LIMIT_MS} ms at step ${step} (seed ${seed}); the text:\n${text}`);
+            assert.ok(client.alive, `the server died computing at step ${step} (seed ${seed})`);
+          }
         }
       }
+      const diagnostics = await client.diagnosticsOf(uri, () => true, version, 30_000);
+      const internal = diagnostics.filter((d) => d.code === 'internal');
+      const max = Math.max(...latencies);
+      console.log(`    inputs tried per category: ${JSON.stringify(tried)}`);
+      console.log(`    ${latencies.length} requests, max latency ${max.toFixed(0)} ms; ${computes} compute commands (${computeErrors} answered with an error)`);
+      assert.deepEqual(internal.map((d) => d.message), [], `internal errors (seed ${seed})`);
+      assert.doesNotMatch(client.stderr, /uncaught/, `seed ${seed}`);
+      assert.deepEqual(slow, [], `requests over ${LATENCY_LIMIT_MS} ms (seed ${seed})`);
+      assert.ok(client.alive);
+    } finally {
+      await client.stop();
     }
-    const diagnostics = await client.diagnosticsOf(uri, () => true, version, 30_000);
-    const internal = diagnostics.filter((d) => d.code === 'internal');
-    const max = Math.max(...latencies);
-    console.log(`    inputs tried per category: ${JSON.stringify(tried)}`);
-    console.log(`    ${latencies.length} requests, max latency ${max.toFixed(0)} ms; ${computes} compute commands (${computeErrors} answered with an error)`);
-    assert.deepEqual(internal.map((d) => d.message), [], `internal errors (seed ${seed})`);
-    assert.doesNotMatch(client.stderr, /uncaught/, `seed ${seed}`);
-    assert.deepEqual(slow, [], `requests over ${LATENCY_LIMIT_MS} ms (seed ${seed})`);
-    assert.ok(client.alive);
-    await client.stop();
   });
 });

@@ -46,7 +46,7 @@ function pick<T>(items: readonly T[], next: () => number): T {
 
 /** A run of nesting: brackets, unary operators, `not`, f-strings, a long sum, indentation, elif. */
 function deepRun(next: () => number): string {
-  const n = 50 + Math.floor(next() * next() * 3000);
+  const n = 50 + Math.floor(next() * next() * 1500);
   switch (Math.floor(next() * 8)) {
     case 0:
       return '('.repeat(n) + (next() < 0.5 ? '1' + ')'.repeat(n) : '');
@@ -67,22 +67,28 @@ function deepRun(next: () => number): string {
   }
 }
 
+/** An offset moved off the middle of a \r\n, which no LSP position can name. */
+function snap(text: string, at: number): number {
+  return at > 0 && text[at - 1] === '\r' && text[at] === '\n' ? at - 1 : at;
+}
+
 /** One edit: a category drawn, then a place (often a line start for whole lines) and what is inserted or cut. */
 export function fuzzEdit(text: string, next: () => number): FuzzEdit {
   if (text.length > MAX_LENGTH) {
-    const from = Math.floor(next() * (text.length - MAX_LENGTH / 2));
-    return { category: 'cut', text: text.slice(0, from) + text.slice(from + MAX_LENGTH / 2), from, to: from + MAX_LENGTH / 2, insert: '' };
+    const from = snap(text, Math.floor(next() * (text.length - MAX_LENGTH / 2)));
+    const to = snap(text, from + MAX_LENGTH / 2);
+    return { category: 'cut', text: text.slice(0, from) + text.slice(to), from, to, insert: '' };
   }
   const category = pick(FUZZ_CATEGORIES, next);
   if (category === 'cut') {
-    const edit = randomEdit(text, next);
-    const to = Math.min(text.length, edit.from + Math.floor(next() * 200));
-    return { category, text: text.slice(0, edit.from) + text.slice(to), from: edit.from, to, insert: '' };
+    const from = snap(text, randomEdit(text, next).from);
+    const to = snap(text, Math.min(text.length, from + Math.floor(next() * 200)));
+    return { category, text: text.slice(0, from) + text.slice(to), from, to, insert: '' };
   }
   const insert = category === 'fragment' ? pick(FRAGMENTS, next) : category === 'broken' ? pick(BROKEN, next) : category === 'unicode' ? pick(UNICODE, next) : deepRun(next);
-  let from = Math.floor(next() * (text.length + 1));
+  let from = snap(text, Math.floor(next() * (text.length + 1)));
   // Whole lines go at a line start, as a paste does.
   if (insert.endsWith('\n') && next() < 0.7) from = text.lastIndexOf('\n', from - 1) + 1;
-  const to = next() < 0.2 ? Math.min(text.length, from + Math.floor(next() * 10)) : from;
+  const to = next() < 0.2 ? snap(text, Math.min(text.length, from + Math.floor(next() * 10))) : from;
   return { category, text: text.slice(0, from) + insert + text.slice(to), from, to, insert };
 }
