@@ -13,7 +13,7 @@ export interface FuzzEdit {
 }
 
 /** The document stays under this many characters: a bigger one is cut back. */
-const MAX_LENGTH = 24_000;
+const MAX_LENGTH = 12_000;
 
 /** Lines people write in numeric Python, whole. */
 const FRAGMENTS = [
