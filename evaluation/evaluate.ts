@@ -150,7 +150,7 @@ async function tracedEngines(s: Stages, at: JaxFunctionAt, torch: TorchEager | n
     // equations carry the line of the forward op they derive from, so they place a NaN there.
     const nonFinite = torch ? (torch.nonFinite?.in === 'gradient' ? (await locate()) ?? torch.nonFinite : torch.nonFinite)
       : hasNonFinite(shown) ? await locate() : null;
-    const graphs = s.request.graphs ? [...torchOnly(torch, true).graphs ?? [], ...await jaxGraphs(at, backend)] : null;
+    const graphs = s.request.graphs ? [...torchOnly(torch, true).graphs ?? [], ...await jaxGraphs(at, backend, fn.name)] : null;
     await s.checkpoint();
     const plot = await jaxPlot(at, staged, backend, jit?.executable ?? simplifyAndFuse(staged.jaxpr, backend));
     await s.checkpoint();

@@ -15,7 +15,9 @@ export interface JaxprGraphOptions {
   readonly kind: 'forward' | 'gradient';
   /** The parameter name of each invar, where one parameter is one invar. */
   readonly inputNames?: readonly string[];
-  /** What each outvar is (`∂out/∂w` for a gradient), where known. */
+  /** The Python name each constvar was read from (`features`), where known. */
+  readonly constNames?: readonly (string | null)[];
+  /** What each outvar is (`∂loss/∂w` for a gradient), where known. */
   readonly outputNames?: readonly string[];
   /** Each equation's time when run op by op. */
   readonly eqnMs?: readonly number[];
@@ -31,7 +33,8 @@ export function jaxprGraph(jaxpr: Jaxpr, plan: Plan, options: JaxprGraphOptions)
   // NB: not the jaxpr's letters (`a`, `b`), which read as the function's parameters (a parameter `b`).
   jaxpr.constvars.forEach((v, i) => {
     producer.set(v, `c${i}`);
-    nodes.push({ id: `c${i}`, label: jaxpr.constvars.length === 1 ? 'const' : `const ${i}`, kind: 'const', type: formatAval(v.aval) });
+    const label = options.constNames?.[i] ?? (jaxpr.constvars.length === 1 ? 'const' : `const ${i}`);
+    nodes.push({ id: `c${i}`, label, kind: 'const', type: formatAval(v.aval) });
   });
   jaxpr.invars.forEach((v, i) => {
     producer.set(v, `in${i}`);

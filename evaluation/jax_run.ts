@@ -125,8 +125,11 @@ export async function jaxNonFinite(at: JaxFunctionAt, backend: Backend, rangeOf:
   return null;
 }
 
-/** The forward and gradient jaxprs as graphs, each with its fusion plan and each equation's op-by-op time. */
-export async function jaxGraphs(at: JaxFunctionAt, backend: Backend): Promise<GraphView[]> {
+/**
+ * The forward and gradient jaxprs of the function `name` as graphs, each with its fusion plan and
+ * each equation's op-by-op time; constants by the global names they were read from.
+ */
+export async function jaxGraphs(at: JaxFunctionAt, backend: Backend, name: string): Promise<GraphView[]> {
   const names = at.invarNames;
   const graphs: GraphView[] = [];
   for (const kind of ['forward', 'gradient'] as const) {
@@ -139,7 +142,8 @@ export async function jaxGraphs(at: JaxFunctionAt, backend: Backend): Promise<Gr
       graphs.push(jaxprGraph(jaxpr, plan, {
         kind, eqnMs, kernelSource: kernelSourcesFor(jaxpr, plan, backend),
         ...(names.length === jaxpr.invars.length ? { inputNames: names } : {}),
-        ...(kind === 'gradient' ? { outputNames: at.wrt.map((w) => `∂out/∂${w}`) } : {}),
+        constNames: at.constantNames(jaxpr),
+        ...(kind === 'gradient' ? { outputNames: at.wrt.map((w) => `∂${name}/∂${w}`) } : {}),
       }));
     } finally {
       release();

@@ -6,7 +6,7 @@
 import { isFloat, type DType } from '../../../runtime/core';
 import type { Backend, DeviceArray } from '../../../runtime/backends';
 import type { Jaxpr } from '../../../runtime/ir';
-import { dce, inline, makeJaxpr, valueAndGradJaxpr } from '../../../runtime/jit';
+import { dce, inline, makeJaxpr, Tracer, valueAndGradJaxpr } from '../../../runtime/jit';
 import type { FunctionInfo, InputSource } from '../analyze';
 import { captureInputs } from '../inputs';
 import type { Interpreter } from '../interpreter';
@@ -43,8 +43,23 @@ export interface JaxFunctionAt {
   valueAndGradJaxpr(): Outcome<Jaxpr>;
   /** The arguments as arrays on the backend, one per invar of the traced jaxprs; `release` frees the uploads. */
   argumentArrays(invars: Jaxpr['invars']): Outcome<{ readonly arrays: readonly DeviceArray[]; release(): void }>;
+  /** The module-level name each captured constant of `jaxpr` was read from (`features`), or null where none holds it. */
+  constantNames(jaxpr: Jaxpr): readonly (string | null)[];
   /** Frees the arrays the run made. */
   dispose(): void;
+}
+
+/**
+ * The global names of a jaxpr's captured constants: a constvar's array is the one a module-level
+ * name holds (`arrayOf` reads it off the style's array object), so the graph can say `features`.
+ */
+export function namesOfConstants(jaxpr: Jaxpr, globals: ReadonlyMap<string, PyValue>, arrayOf: (v: PyValue) => DeviceArray | null): (string | null)[] {
+  const byArray = new Map<DeviceArray, string>();
+  for (const [name, v] of globals) {
+    const a = arrayOf(v);
+    if (a && !name.startsWith('_') && !byArray.has(a)) byArray.set(a, name);
+  }
+  return jaxpr.consts.map((c) => (c.kind === 'device' ? byArray.get(c.array) ?? null : null));
 }
 
 export interface JaxFunctionOptions {
@@ -126,6 +141,7 @@ export function jaxFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: Inp
       }),
       valueAndGradJaxpr: () => guard(valueAndGrad),
       argumentArrays: (invars) => guard(() => argumentArrays(leaves, invars, backend, fn.name)),
+      constantNames: (jaxpr) => namesOfConstants(jaxpr, interp.globals, (v) => (v instanceof PyArray && !(v.v instanceof Tracer) ? v.v : null)),
       dispose: () => session.dispose(),
     },
   };

@@ -24,6 +24,6 @@
 export { jaxModules, jaxSession, type JaxModuleOptions, type JaxSession } from './module';
 export { runPython } from './run';
 export { jaxMath } from './lifted_math';
-export { jaxFunctionAt, nest, noFloatArgument, plainFloats, valueAndSummedGradJaxpr, type JaxFunctionAt, type JaxFunctionOptions, type Numbers, type Outcome } from './function_at';
+export { jaxFunctionAt, namesOfConstants, nest, noFloatArgument, plainFloats, valueAndSummedGradJaxpr, type JaxFunctionAt, type JaxFunctionOptions, type Numbers, type Outcome } from './function_at';
 export { ConcretizationTypeError, PyArray, concretizationError, type TracingSite } from './array';
 export { arrayStr, jaxRepr, numpyRepr, array2string, type Printable } from './print';

@@ -13,7 +13,7 @@ import { dce, inline, makeJaxpr, type Traceable } from '../../../runtime/jit';
 import type { FunctionInfo, InputSource } from '../analyze';
 import { captureInputs } from '../inputs';
 import type { Budgets, CancelSignal } from '../interpreter';
-import { noFloatArgument, plainFloats, valueAndSummedGradJaxpr, type JaxFunctionAt, type Outcome } from '../jax';
+import { namesOfConstants, noFloatArgument, plainFloats, valueAndSummedGradJaxpr, type JaxFunctionAt, type Outcome } from '../jax';
 import type { ModuleRegistry } from '../modules';
 import type { PyValue } from '../objects';
 import type { ParseResult } from '../parse';
@@ -162,6 +162,7 @@ export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: I
     jaxpr: (grad) => guard(() => (grad ? dce(gradOnly(valueAndGrad())) : forward(false).jaxpr)),
     valueAndGradJaxpr: () => guard(valueAndGrad),
     argumentArrays: (invars) => guard(() => argumentArrays(invars)),
+    constantNames: (jaxpr) => namesOfConstants(jaxpr, interp.globals, (v) => (v instanceof PyTensor && !(v.t.array instanceof TracedArray) ? v.t.array : null)),
     dispose: () => tracing.disposeAll(),
   };
   return { ok: true, value: at };
