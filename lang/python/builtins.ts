@@ -214,6 +214,8 @@ function round(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
     if (nd === undefined) return v;
     const n = toIndex(nd, ctx);
     if (n >= 0n) return v;
+    // 10**-n is past twice |v|: the result is 0, without computing a power of ten of a billion digits.
+    if (-n > BigInt(Math.floor(bitLength(v) / 3) + 1)) return 0n;
     const p = 10n ** -n;
     const q = intFloorDiv(v, p);
     const r = intMod(v, p);

@@ -60,7 +60,7 @@ export const DEFAULT_BUDGETS: Readonly<Budgets> = {
 
 /**
  * Cancellation: an AbortSignal, or anything with an `aborted` flag. The
- * interpreter polls it every few thousand steps; to cancel a run on another
+ * interpreter polls it every 256 steps; to cancel a run on another
  * thread, back the flag with a SharedArrayBuffer (see `sharedCancelFlag`).
  */
 export interface CancelSignal {
@@ -281,7 +281,8 @@ export class Interpreter implements HostContext {
         : `the script ran more than ${max} steps; is there an infinite loop?`;
       throw new HaltError('budget', message, this.node.span);
     }
-    if ((this.steps & 1023) < n) this.checkClock();
+    // Every 256 steps: a step can be slow (an exception, a big-int op), and the clock must not lag far behind.
+    if ((this.steps & 255) < n) this.checkClock();
   }
 
   state<T>(key: object, init: () => T): T {
@@ -344,7 +345,8 @@ export class Interpreter implements HostContext {
       return err;
     }
     if (e instanceof RangeError) {
-      const err = pyError('MemoryError', e.message);
+      // V8's words for a str past its 2**29 - 24 characters, or an array past its length.
+      const err = pyError('MemoryError', e.message === 'Invalid string length' ? 'a str would be longer than JavaScript strings can be (2**29 characters)' : e.message);
       err.exc.span = this.node.span;
       return err;
     }

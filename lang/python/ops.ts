@@ -263,6 +263,8 @@ export function ascii(v: PyValue, ctx: HostContext): string {
 
 /** `format(v, spec)`, the f-string `{v:spec}`. */
 export function formatValue(v: PyValue, spec: string, ctx: HostContext): string {
+  const width = /^(?:.?[<>=^])?[-+ ]?z?#?0?(\d+)/.exec(spec);
+  if (width) chargeChars(ctx, Number(width[1]));
   switch (typeof v) {
     case 'boolean':
       return spec === '' ? (v ? 'True' : 'False') : formatInt(v ? 1n : 0n, spec);

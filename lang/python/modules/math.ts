@@ -520,12 +520,23 @@ export const mathModule: ModuleShim = {
       one(args, kwargs, 'factorial');
       return factorial(integral(args[0], ctx), ctx);
     });
-    def('gcd', (args, _kw, ctx) => args.map((a) => integral(a, ctx)).reduce(gcd, 0n));
+    // A step per 64-bit word of the running result: each argument costs a division of it.
+    const words = (v: bigint) => 1 + (bitLength(v) >> 6);
+    def('gcd', (args, _kw, ctx) =>
+      args
+        .map((a) => integral(a, ctx))
+        .reduce((a, b) => {
+          ctx.tick(words(a));
+          return gcd(a, b);
+        }, 0n),
+    );
     def('lcm', (args, _kw, ctx) =>
       args
         .map((a) => integral(a, ctx))
         .reduce((a, b) => {
+          ctx.tick(words(a));
           if (a === 0n || b === 0n) return 0n;
+          checkIntBits(bitLength(a) + bitLength(b), 'the lcm');
           const l = (a / gcd(a, b)) * b;
           return l < 0n ? -l : l;
         }, 1n),

@@ -102,6 +102,11 @@ const CASES: readonly Case[] = [
   ['int', 'import math\nx = math.perm(10**7, 10**6)\n', INT_SIZE],
   ['int', 'import math\nx = math.prod(range(1, 10**9))\n', LOOP],
   ['int', 'x = pow(3, 10**100000, 10**100000 + 7)\n', LOOP],
+  ['int', 'import math\nx = math.lcm(*range(1, 200000))\n', LOOP],
+  ['int', 'x = round(1, -10**9)\nassert x == 0\nwhile True:\n    pass\n', LOOP],
+  ["str", "x = f\"{'':>{10**9}}\"\n", STR_SIZE],
+  ["str", "x = format(1.5, '>200000000')\n", BULK],
+  ["str", "x = '{:>1000000000}'.format(1)\n", STR_SIZE],
   // Recursion.
   ['recursion', 'def f():\n    return f()\nf()\n', RECURSION],
   ['recursion', 'def f(n):\n    return g(n)\ndef g(n):\n    return f(n + 1)\nf(0)\n', RECURSION],
