@@ -12,6 +12,8 @@ import { join } from 'node:path';
 
 export interface CodeServer {
   readonly url: string;
+  /** VS Code's log folder while it runs (the Gradlens output channel's log is under it). */
+  readonly logs: string;
   /** Stops it; its log and VS Code's logs (the extension host's, Gradlens's output) stay in `artifacts`. */
   stop(): Promise<void>;
 }
@@ -63,13 +65,14 @@ const USER_SETTINGS = {
   ...(process.env.GRADLENS_E2E_BACKEND ? { 'gradlens.backend': process.env.GRADLENS_E2E_BACKEND } : {}),
 };
 
-export async function startCodeServer(root: string, vsix: string, artifacts: string): Promise<CodeServer> {
+/** `settings` go into the fresh profile's user settings, over USER_SETTINGS. */
+export async function startCodeServer(root: string, vsix: string, artifacts: string, settings: Readonly<Record<string, unknown>> = {}): Promise<CodeServer> {
   const { node, codeServer } = ensureE2e(root);
   const home = mkdtempSync(join(tmpdir(), 'gradlens-e2e-'));
   const dirs = { userData: join(home, 'user-data'), extensions: join(home, 'extensions'), config: join(home, 'config'), data: join(home, 'data') };
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
   mkdirSync(join(dirs.userData, 'User'), { recursive: true });
-  writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  writeFileSync(join(dirs.userData, 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, ...settings }, null, 2));
   const env = { ...process.env, XDG_CONFIG_HOME: dirs.config, XDG_DATA_HOME: dirs.data, HOME: home };
   const common = ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
   execFileSync(node, [codeServer, ...common, '--install-extension', vsix], { env, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -83,6 +86,7 @@ export async function startCodeServer(root: string, vsix: string, artifacts: str
     { env, detached: true, stdio: ['ignore', out, out] },
   );
   const url = `http://127.0.0.1:${port}`;
+  const logs = join(dirs.userData, 'logs');
   // NB: also when mocha exits without running `after` (interrupted, crashed): never leave it running.
   const killOnExit = () => child.pid !== undefined && killGroup(child.pid, 'SIGKILL');
   process.once('exit', killOnExit);
@@ -94,7 +98,6 @@ export async function startCodeServer(root: string, vsix: string, artifacts: str
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
       killGroup(child.pid, 'SIGKILL');
     }
-    const logs = join(dirs.userData, 'logs');
     if (existsSync(logs)) cpSync(logs, join(artifacts, 'vscode-logs'), { recursive: true });
     rmSync(home, { recursive: true, force: true });
   };
@@ -104,7 +107,7 @@ export async function startCodeServer(root: string, vsix: string, artifacts: str
     await stop();
     throw error;
   }
-  return { url, stop };
+  return { url, logs, stop };
 }
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {

@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../webgpu/browser';
 import { startCodeServer, type CodeServer } from './codeServer';
+import { lensLink, openFile, panel, slug, SLOW } from './workbench';
 
 /**
  * Gradlens in a real VS Code (code-server), driven through the browser as a user would: the
@@ -16,8 +17,6 @@ const ROOT = resolve(__dirname, '..');
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'e2e');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const VSIX = join(ROOT, `gradlens-${VERSION}.vsix`);
-/** Upper bounds for things that take long on 2 shared cores (the first server start, the first evaluation): limits, not measurements. */
-const SLOW = 180_000;
 
 describe('Gradlens in VS Code (code-server)', function () {
   this.timeout(SLOW * 2);
@@ -144,17 +143,6 @@ describe('Gradlens in VS Code (code-server)', function () {
   });
 });
 
-async function openFile(page: Page, name: string, line: string): Promise<void> {
-  await page.locator('.monaco-workbench').waitFor({ timeout: SLOW });
-  await page.keyboard.press('Control+P');
-  const quickOpen = page.locator('.quick-input-widget input');
-  await quickOpen.waitFor();
-  await quickOpen.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.monaco-editor .view-line', { hasText: line }).first().waitFor({ timeout: SLOW });
-}
-
 /** The boxes of elements on screen; VS Code may re-render a lens between finding it and measuring it, so measure until both are there. */
 async function boxes(...locators: Locator[]): Promise<{ x: number; y: number; width: number; height: number }[]> {
   for (;;) {
@@ -166,17 +154,4 @@ async function boxes(...locators: Locator[]): Promise<{ x: number; y: number; wi
 
 function defLine(page: Page): Locator {
   return page.locator('.monaco-editor .view-line', { hasText: 'def f(x):' }).first();
-}
-
-function lensLink(page: Page, text: string): Locator {
-  return page.locator('.monaco-editor .codelens-decoration a', { hasText: text }).first();
-}
-
-/** The panel's page: VS Code nests each webview's content in an inner frame. */
-function panel(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-}
-
-function slug(title: string): string {
-  return title.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
 }

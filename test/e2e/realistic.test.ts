@@ -1,0 +1,428 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../webgpu/browser';
+import { startCodeServer, type CodeServer } from './codeServer';
+import { flatten, mismatch, norm, shownNumbers, type FixtureNumbers } from './numbers';
+import { openFile, panel, slug, SLOW } from './workbench';
+
+/**
+ * Issue 11's realistic files (test/e2e/realistic/: a training loop, a JAX MLP with tuple params,
+ * twenty mixed torch/jax/numpy/math functions, a NaN, a vector-valued function, a syntax error,
+ * plain `math`) in code-server, once with `gradlens.backend` = webgpu (SwiftShader here) and once
+ * with wasm: every function's lens is clicked, and the lens, the inlay hint and the panel must
+ * show the value and gradient PyTorch computes (test/e2e/realistic/expected.json, made by
+ * expected.py), no notification may stay open, and the logs must hold no malformed message and
+ * no internal error. It prints the time from each click to the lens's result.
+ */
+const ROOT = resolve(__dirname, '..');
+const REALISTIC = join(ROOT, 'test', 'e2e', 'realistic');
+const ARTIFACTS = join(ROOT, 'test-artifacts', 'e2e');
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const VSIX = join(ROOT, `gradlens-${VERSION}.vsix`);
+
+interface Expected {
+  readonly value: FixtureNumbers;
+  /** null: the function has no gradient (its output is not differentiable). */
+  readonly grad: Readonly<Record<string, FixtureNumbers>> | null;
+  /** A vector-valued function's d value / d parameter; its lens may show this or the gradient of the sum. */
+  readonly jacobian?: Readonly<Record<string, FixtureNumbers>>;
+  /** The parameters (pytree leaves as `params[0]`) the lens must differentiate, and those it may. */
+  readonly required: readonly string[];
+  readonly optional: readonly string[];
+}
+const FIXTURE = JSON.parse(readFileSync(join(REALISTIC, 'expected.json'), 'utf8')) as { files: Record<string, Record<string, Expected>> };
+
+/** How long a lens may take to appear over a def once the file is open: a limit, not a measurement. */
+const LENS_SHOWS = 60_000;
+/** How long one evaluation may take from the click to the lens's result (the first one starts the panel): a limit. */
+const EVALUATES = 120_000;
+
+const BACKENDS = [
+  { setting: 'webgpu', label: 'WebGPU · ' },
+  { setting: 'wasm', label: 'CPU (wasm)' },
+] as const;
+
+/** The files in the order they are opened; the syntax error last, since it opens the Problems view. */
+const FILES = ['softplus_math.py', 'logistic_regression.py', 'mlp_jax.py', 'mixed_numerics.py', 'nan_entropy.py', 'predict_vector.py', 'syntax_error.py'];
+
+/**
+ * Cases left out until their fix lands on main (`file:function` -> the failure seen, with the
+ * defect of issue 11 that covers it).
+ */
+const NOT_YET: Readonly<Record<string, string>> = {
+  'softplus_math.py:softplus': 'defect 4: ∇x = 0.0 where PyTorch gives 0.574443 (math.* on a traced float cuts the gradient)',
+  'softplus_math.py:logistic': 'defect 4: ∇x = 0.0 where PyTorch gives 0.244458',
+  'softplus_math.py:gaussian_pdf': 'defect 4: ∂/∂x = 0.0 where PyTorch gives -0.0559086',
+  'webgpu/logistic_regression.py:loss_fn': 'defect 2: `.item()` before the call cannot read the GPU array',
+  'webgpu/logistic_regression.py:accuracy': 'defect 2: `.item()` before the call cannot read the GPU array',
+  'mlp_jax.py:predict': 'defect 7 (a vector output) and defect 2 on webgpu / defect 1 on wasm',
+  'mlp_jax.py:loss': 'defect 6 (params not differentiated) and defect 2 on webgpu / defect 1 on wasm',
+  'mlp_jax.py:example_loss': 'defect 6: differentiates x and y, not params; defect 2 on webgpu',
+  'nan_entropy.py:entropy': "defect 3: the lens never updates, 'Ignored a malformed message from the panel' in the log",
+  'predict_vector.py:predict': 'defect 7: grad can be implicitly created only for scalar outputs',
+  'syntax_error.py:weighted_norm': 'defect 11: a syntax error elsewhere in the file removes every lens',
+  'syntax_error.py:smooth_max': 'defect 11: a syntax error elsewhere in the file removes every lens',
+  'syntax_error.py:problems': 'defect 11: the lost indent is no problem in the Problems view',
+  ...Object.fromEntries(
+    ['cubic', 'log_sum_exp2', 'damped_oscillation', 'compound_interest', 'torch_mse', 'torch_softmax_xent', 'torch_rosenbrock', 'torch_layer_norm', 'torch_huber', 'torch_polynomial_features', 'np_quadratic_form', 'np_sigmoid_mean', 'np_trapezoid_area', 'np_weighted_sin'].map((fn) => [
+      `mixed_numerics.py:${fn}`,
+      "defect 5: module 'jax' is not supported (the file imports torch and jax)",
+    ]),
+  ),
+  ...Object.fromEntries(
+    ['jax_tanh_layer', 'jax_logistic_loss', 'jax_gaussian_nll', 'jax_softplus_sum', 'jax_cosine_similarity', 'jax_relu_network'].map((fn) => [
+      `mixed_numerics.py:${fn}`,
+      'defect 6 (differentiates every argument, not the first) and defect 1 on wasm (unsafe-eval), defect 5 on webgpu',
+    ]),
+  ),
+};
+
+/** GRADLENS_E2E_ALL=1 runs the cases of NOT_YET too, to see where their fixes stand. */
+function notYet(backend: string, key: string): string | undefined {
+  if (process.env.GRADLENS_E2E_ALL) return undefined;
+  return NOT_YET[key] ?? NOT_YET[`${backend}/${key}`];
+}
+
+/** A function of the file whose parse error must be reported and must not take the other lenses with it. */
+const SYNTAX_ERROR = { file: 'syntax_error.py', function: 'relu_sum', line: 14 };
+
+/** 1-based line of each `def` in each file. */
+function defLines(file: string): Map<string, number> {
+  const lines = readFileSync(join(REALISTIC, file), 'utf8').split('\n');
+  const defs = new Map<string, number>();
+  lines.forEach((l, i) => {
+    const m = /^def (\w+)\(/.exec(l);
+    if (m) defs.set(m[1], i + 1);
+  });
+  return defs;
+}
+
+interface Timing {
+  readonly backend: string;
+  readonly file: string;
+  readonly function: string;
+  readonly ms: number;
+}
+
+for (const backend of BACKENDS) {
+  describe(`Realistic files in VS Code, gradlens.backend = ${backend.setting}`, function () {
+    this.timeout(SLOW * 2);
+    const artifacts = join(ARTIFACTS, `realistic-${backend.setting}`);
+    const timings: Timing[] = [];
+    let server: CodeServer | undefined;
+    let browser: Browser | undefined;
+    let page: Page;
+    let openedFile = '';
+
+    before(async () => {
+      mkdirSync(artifacts, { recursive: true });
+      server = await startCodeServer(ROOT, VSIX, artifacts, { 'gradlens.backend': backend.setting });
+      browser = await launchChromium();
+      page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+      await page.goto(`${server.url}/?folder=${encodeURIComponent(REALISTIC)}`);
+      await page.locator('.monaco-workbench').waitFor({ timeout: SLOW });
+    });
+
+    afterEach(async function () {
+      if (this.currentTest?.state !== 'failed' || !page) return;
+      await page.screenshot({ path: join(artifacts, `failed-${slug(this.currentTest.title)}.png`) });
+      // A failure's notifications would otherwise fail the next case too.
+      await runCommand(page, 'Notifications: Clear All Notifications');
+    });
+
+    after(async () => {
+      printTimings(backend.setting, timings);
+      writeFileSync(join(artifacts, 'click-to-lens.json'), JSON.stringify(timings, null, 1));
+      await browser?.close();
+      await server?.stop();
+    });
+
+    async function open(file: string): Promise<Map<string, number>> {
+      const defs = defLines(file);
+      if (openedFile !== file) {
+        await openFile(page, file, `def ${[...defs.keys()][0]}(`);
+        openedFile = file;
+      }
+      return defs;
+    }
+
+    for (const file of FILES) {
+      for (const [fn, expected] of Object.entries(FIXTURE.files[file])) {
+        const title = `${file}: ${fn}() shows PyTorch's value and gradient in the lens, the inlay hint and the panel`;
+        const leftOut = notYet(backend.setting, `${file}:${fn}`);
+        (leftOut ? it.skip : it)(leftOut ? `${title} [left out until fixed: ${leftOut}]` : title, async () => {
+          const line = (await open(file)).get(fn);
+          assert.ok(line, `no def ${fn} in ${file}`);
+          await goToLine(page, line);
+          const lens = await lensOver(page, fn);
+          assert.equal(lens.title, '∇ Compute gradient', `before the click the lens of ${fn}() reads ${JSON.stringify(lens.title)}`);
+          const clicked = Date.now();
+          await page.mouse.click(lens.x, lens.y);
+          const title = await lensResult(page, fn);
+          timings.push({ backend: backend.setting, file, function: fn, ms: Date.now() - clicked });
+          const shown = await panelResult(page, fn);
+          assert.doesNotMatch(title, /failed|needs example inputs|stopped|cancelled|internal error/i, `the lens of ${fn}() reads ${JSON.stringify(title)}; the panel: ${shown.text}`);
+          assert.equal(shown.error, null, `the panel shows an error for ${fn}(): ${shown.error}`);
+          assert.doesNotMatch(shown.text, /internal error/i);
+          assert.ok(shown.text.includes(backend.label), `the panel computed ${fn}() elsewhere than on ${backend.label}: ${shown.text}`);
+          checkPanel(fn, shown, expected);
+          checkLens(fn, title, expected);
+          checkInlay(fn, await defLineText(page, fn), expected);
+          if (Number.isNaN(flatten(expected.value)[0])) assert.match(shown.text, /nan first appeared/i, `the panel does not say where the NaN of ${fn}() first appeared`);
+          await noNotificationStaysOpen(page);
+          await page.screenshot({ path: join(artifacts, `${slug(file)}-${fn}.png`) });
+        });
+      }
+      if (file === SYNTAX_ERROR.file) {
+        (notYet(backend.setting, `${file}:problems`) ? it.skip : it)(`${file}: the lost indent in ${SYNTAX_ERROR.function}() is a problem at line ${SYNTAX_ERROR.line}, and the other functions keep their lenses`, async () => {
+          await open(file);
+          await page.keyboard.press('Control+Shift+M');
+          const problem = page.locator('.markers-panel .monaco-list-row', { hasText: `Ln ${SYNTAX_ERROR.line},` }).first();
+          await problem.waitFor({ timeout: SLOW });
+          await page.screenshot({ path: join(artifacts, `${slug(file)}-problems.png`) });
+        });
+      }
+    }
+
+    it('the logs hold no malformed message and no internal error', async () => {
+      const logs = logText(server!.logs);
+      assert.doesNotMatch(logs, /Ignored a malformed message/);
+      assert.doesNotMatch(logs, /internal error/i);
+    });
+  });
+}
+
+async function runCommand(page: Page, command: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const palette = page.locator('.quick-input-widget input');
+  await palette.waitFor();
+  await palette.fill(`>${command}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: command }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await palette.waitFor({ state: 'hidden' });
+}
+
+async function goToLine(page: Page, line: number): Promise<void> {
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`:${line}`);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden' });
+}
+
+interface LensOnScreen {
+  readonly title: string;
+  /** The middle of its first link, where a user clicks. */
+  readonly x: number;
+  readonly y: number;
+}
+
+/** The lens in the view zone right above `def fn(`; it waits until both are drawn. */
+async function lensOver(page: Page, fn: string): Promise<LensOnScreen> {
+  const deadline = Date.now() + LENS_SHOWS;
+  for (;;) {
+    const found = await page.evaluate((def) => {
+      const line = Array.from(document.querySelectorAll('.monaco-editor .view-line')).find((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').startsWith(def));
+      if (!line) return null;
+      const top = line.getBoundingClientRect().top;
+      let best: { title: string; x: number; y: number; bottom: number } | null = null;
+      for (const d of Array.from(document.querySelectorAll('.monaco-editor .codelens-decoration'))) {
+        const r = d.getBoundingClientRect();
+        const link = d.querySelector('a');
+        if (!link || r.bottom > top + 1 || top - r.bottom > 4 * r.height) continue;
+        if (best && best.bottom >= r.bottom) continue;
+        const lr = link.getBoundingClientRect();
+        best = { title: (link.textContent ?? '').trim(), x: lr.left + lr.width / 2, y: lr.top + lr.height / 2, bottom: r.bottom };
+      }
+      return best;
+    }, `def ${fn}(`);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no lens over def ${fn}(`);
+    await sleep(100);
+  }
+}
+
+/** The lens's title once it shows a result for fn (anything but the title it has before one). */
+async function lensResult(page: Page, fn: string): Promise<string> {
+  const deadline = Date.now() + EVALUATES;
+  for (;;) {
+    const lens = await lensOver(page, fn);
+    if (lens.title !== '∇ Compute gradient' && lens.title !== '') return lens.title;
+    if (Date.now() > deadline) throw new Error(`the lens of ${fn}() still reads ${JSON.stringify(lens.title)} after ${EVALUATES} ms`);
+    await sleep(50);
+  }
+}
+
+async function defLineText(page: Page, fn: string): Promise<string> {
+  return page.evaluate(
+    (def) => (Array.from(document.querySelectorAll('.monaco-editor .view-line')).find((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').startsWith(def))?.textContent ?? '').replace(/\u00a0/g, ' '),
+    `def ${fn}(`,
+  );
+}
+
+interface PanelResult {
+  /** The heading, which names the function. */
+  readonly heading: string;
+  readonly text: string;
+  readonly error: string | null;
+  readonly value: string;
+  /** Each gradient row: its label (`∂/∂w`) and the numbers shown. */
+  readonly grads: readonly { readonly label: string; readonly shown: string }[];
+}
+
+/** What the panel shows for fn, once its heading names fn. */
+async function panelResult(page: Page, fn: string): Promise<PanelResult> {
+  const deadline = Date.now() + SLOW;
+  const named = new RegExp(`(^|[^\\w.])${fn}\\b`);
+  for (;;) {
+    const shown = await panel(page)
+      .locator('body')
+      .evaluate((body) => {
+        const section = body.querySelector('section.results, section.error');
+        if (!section) return null;
+        const text = (el: Element | null | undefined) => (el?.textContent ?? '').trim();
+        return {
+          heading: text(section.querySelector('h2')),
+          text: text(section),
+          error: section.matches('section.error') ? text(section) : null,
+          value: text(section.querySelector('tr.value td.shown')),
+          grads: Array.from(section.querySelectorAll('tr.grad')).map((r) => ({ label: text(r.querySelector('th')), shown: text(r.querySelector('td.shown')) })),
+        };
+      })
+      .catch(() => null);
+    if (shown && named.test(shown.heading)) return shown;
+    if (Date.now() > deadline) throw new Error(`the panel never named ${fn}(); it shows ${JSON.stringify(shown?.heading)}`);
+    await sleep(100);
+  }
+}
+
+/** The parameter a gradient label names: `∂/∂w` -> `w`, `∂loss/∂params[0]` -> `params[0]`. */
+function paramOf(label: string): string {
+  const m = /∂\s*([\w.]+(?:\[\d+\])*)\s*(?::.*)?$/.exec(label);
+  return m ? m[1] : label;
+}
+
+/** What the fixture expects for a shown parameter: itself, or the leaves `name[i]` of a pytree in order. */
+function expectedLeaves(expected: Expected, name: string): { grad: number[]; jacobian: number[] | null; leaves: string[] } | null {
+  const all = Object.keys(expected.grad ?? {});
+  const leaves = all.includes(name) ? [name] : all.filter((k) => k.startsWith(`${name}[`));
+  if (leaves.length === 0) return null;
+  return {
+    grad: leaves.flatMap((l) => flatten(expected.grad![l])),
+    jacobian: expected.jacobian ? leaves.flatMap((l) => flatten(expected.jacobian![l])) : null,
+    leaves,
+  };
+}
+
+function checkPanel(fn: string, shown: PanelResult, expected: Expected): void {
+  const wrongValue = mismatch(shownNumbers(shown.value), flatten(expected.value));
+  assert.equal(wrongValue, null, `the panel's value of ${fn}() is ${shown.value}: ${wrongValue}`);
+  if (expected.grad === null) {
+    for (const g of shown.grads) assert.ok(shownNumbers(g.shown).every((n) => n.value === 0), `${fn}() has no gradient, yet the panel shows ${g.label} = ${g.shown}`);
+    return;
+  }
+  const covered = new Set<string>();
+  for (const g of shown.grads) {
+    const param = paramOf(g.label);
+    const want = expectedLeaves(expected, param);
+    assert.ok(want, `the panel differentiates ${fn}() with respect to ${param}, which it should not (expected: ${expected.required.join(', ')})`);
+    const numbers = shownNumbers(g.shown);
+    const wrong = want.jacobian && numbers.length === want.jacobian.length && numbers.length !== want.grad.length ? mismatch(numbers, want.jacobian) : mismatch(numbers, want.grad);
+    assert.equal(wrong, null, `the panel's ${g.label} of ${fn}() is ${g.shown}: ${wrong}`);
+    for (const l of want.leaves) covered.add(l);
+  }
+  const missing = expected.required.filter((r) => !covered.has(r));
+  assert.deepEqual(missing, [], `the panel shows no gradient of ${fn}() for ${missing.join(', ')} (it shows ${shown.grads.map((g) => g.label).join(', ') || 'none'})`);
+}
+
+/**
+ * The lens: `∇w = [0.12, -0.53], ∇b = -0.0107 · jit 1.2× faster`, or a short form for a tensor
+ * (`∇W1: f32[4,3] ‖∇‖=0.41`). Every number it prints must be right: a scalar, a whole small
+ * array, or a norm. Arrays it cuts (`…`) are checked in the panel.
+ */
+function checkLens(fn: string, title: string, expected: Expected): void {
+  const grads = title.split(' · ')[0];
+  if (expected.grad === null) {
+    assert.ok(shownNumbers(grads).every((n) => n.value === 0), `${fn}() has no gradient, yet its lens reads ${title}`);
+    return;
+  }
+  for (const part of grads.split(/,\s*(?=∇)/)) {
+    const m = /^∇\s*([\w.]+(?:\[\d+\])*)\s*[=:]\s*(.*)$/.exec(part.trim());
+    if (!m) continue;
+    const want = expectedLeaves(expected, m[1]);
+    assert.ok(want, `the lens of ${fn}() shows ∇${m[1]}, which it should not (${title})`);
+    checkShortForm(`the lens of ${fn}() (${title}): ∇${m[1]}`, m[2], want.grad, want.jacobian);
+  }
+}
+
+/** The inlay hint after the def: `→ 0.854355, ∇x = 0.574443`. */
+function checkInlay(fn: string, line: string, expected: Expected): void {
+  const at = line.indexOf('→');
+  if (at < 0) return;
+  const hint = line.slice(at + 1);
+  const [value, ...grads] = hint.split(/,\s*(?=∇)/);
+  checkShortForm(`the inlay hint of ${fn}() (${hint.trim()}): the value`, value, flatten(expected.value), null);
+  if (expected.grad === null) return;
+  for (const part of grads) {
+    const m = /^∇\s*([\w.]+(?:\[\d+\])*)\s*[=:]\s*(.*)$/.exec(part.trim());
+    const want = m && expectedLeaves(expected, m[1]);
+    assert.ok(m && want, `the inlay hint of ${fn}() shows ${part.trim()}, which it should not`);
+    checkShortForm(`the inlay hint of ${fn}() (${hint.trim()}): ∇${m[1]}`, m[2], want.grad, want.jacobian);
+  }
+}
+
+function checkShortForm(what: string, text: string, want: readonly number[], jacobian: readonly number[] | null): void {
+  const normShown = /‖[^‖]*‖\s*=\s*(\S+)/.exec(text);
+  if (normShown) {
+    const [shown] = shownNumbers(normShown[1]);
+    const wanted = norm(jacobian ?? want);
+    const alt = norm(want);
+    assert.ok(mismatch([shown], [wanted]) === null || mismatch([shown], [alt]) === null, `${what}: norm ${shown.value} where ${alt} is expected`);
+    return;
+  }
+  if (text.includes('…')) return;
+  const numbers = shownNumbers(text);
+  if (jacobian && numbers.length === jacobian.length && numbers.length !== want.length) {
+    assert.equal(mismatch(numbers, jacobian), null, `${what}: ${mismatch(numbers, jacobian)}`);
+    return;
+  }
+  if (numbers.length !== want.length) return;
+  assert.equal(mismatch(numbers, want), null, `${what}: ${mismatch(numbers, want)}`);
+}
+
+/** Every notification closes by itself once the result is there (a progress one ends with it). */
+async function noNotificationStaysOpen(page: Page): Promise<void> {
+  const toasts = page.locator('.notifications-toasts .notification-toast');
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const open = await toasts.allTextContents();
+    if (open.length === 0) return;
+    if (Date.now() > deadline) assert.fail(`notifications still open: ${open.join(' | ')}`);
+    await sleep(200);
+  }
+}
+
+function logText(dir: string): string {
+  if (!existsSync(dir)) return '';
+  return readdirSync(dir)
+    .map((name) => join(dir, name))
+    .map((path) => (statSync(path).isDirectory() ? logText(path) : path.endsWith('.log') ? readFileSync(path, 'utf8') : ''))
+    .join('\n');
+}
+
+function printTimings(backend: string, timings: readonly Timing[]): void {
+  const byFile = new Map<string, Timing[]>();
+  for (const t of timings) byFile.set(t.file, [...(byFile.get(t.file) ?? []), t]);
+  console.log(`\n      click to lens result, gradlens.backend = ${backend}:`);
+  for (const [file, ts] of byFile) {
+    const each = ts.map((t) => `${t.function} ${t.ms}`).join(', ');
+    console.log(`        ${file}: total ${ts.reduce((s, t) => s + t.ms, 0)} ms (${each} ms)`);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
