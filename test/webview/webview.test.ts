@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import type { EvaluateRequest, EvaluationOutcome } from '../../protocol';
+import type { EvaluateRequest, EvaluationOutcome, Numbers } from '../../protocol';
 import { launchChromium } from '../webgpu/browser';
 import { jaxprGraph, outcomeOf, plotOf, tapeGraph } from './fixtures';
 import { contrastRatio, paintedGraphTexts } from './contrast';
@@ -107,6 +107,29 @@ describe('webview panel and execution host in headless Chromium', function () {
     await panel.page.waitForSelector('.results table.values');
     assert.equal(await panel.page.textContent('.results tr.value td.shown'), '15.0');
     assert.equal(await panel.page.textContent('.results tr.grad td.shown'), '7.0');
+  });
+
+  it("shows a vector-valued function's Jacobian and the line where .item() cut its gradient (issue 11.7, 11.4)", async () => {
+    await panel.send({ type: 'evaluate', id: 41, request: request('test/fixtures/webview/predict_torch.py', 'file:///work/test/fixtures/webview/predict_torch.py', 'eager', 'predict') });
+    const { outcome } = await panel.waitForPosted('outcome', { id: 41 });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    // torch.autograd.functional.jacobian(predict, (w, b)) in PyTorch 1.13.
+    const want = { w: [[0.2494, 0.4988], [0.3519, -0.1173]], b: [0.2494, 0.1173] };
+    const jac = outcome.result.jacobian!;
+    assert.deepEqual(jac.valueShape, [2]);
+    for (const [k, v] of Object.entries(want)) {
+      const got = (jac.of![k] as Numbers[]).flat(2) as number[];
+      v.flat().forEach((x, i) => assert.ok(Math.abs(got[i] - x) < 1e-3, `J[predict, ${k}] ${got} vs PyTorch ${v}`));
+    }
+    await panel.page.waitForSelector('.results table.jacobian');
+    const rows = await panel.page.$$eval('.results table.jacobian th[scope="row"]', (ths) => ths.map((t) => t.textContent));
+    assert.deepEqual(rows, ['J[predict, w]', 'J[predict, b]']);
+    assert.equal(await panel.page.textContent('.results tr.grad th'), '∂sum(predict)/∂w');
+    await panel.send({ type: 'evaluate', id: 42, request: request('test/fixtures/webview/predict_torch.py', 'file:///work/test/fixtures/webview/predict_torch.py', 'eager', 'scaled_loss') });
+    const cut = await panel.waitForPosted('outcome', { id: 42 });
+    assert.ok(cut.outcome.ok, JSON.stringify(cut.outcome));
+    await panel.page.waitForSelector('.results .gradient-cut');
+    assert.match(await panel.page.textContent('.results .gradient-cut') ?? '', /^predict_torch\.py:8:13: warning: 'w\.sum\(\)\.item\(\)' reads a tensor/);
   });
 
   it('evaluates the seed JAX snippet with both engines: 15.0 and 7.0 from each, timings as bars, where jit ran', async () => {

@@ -1,4 +1,4 @@
-import { backendLabel, errorText, type EvaluationError, type EvaluationResult, type Numbers } from '../../protocol';
+import { backendLabel, errorText, type EvaluationError, type EvaluationResult, type GradientCut, type Jacobian, type Numbers } from '../../protocol';
 import { html } from './dom';
 import { formatLocation, formatNumbers } from './format';
 
@@ -33,9 +33,13 @@ export function resultsView(result: EvaluationResult): HTMLElement {
         'tbody',
         {},
         row('value', 'value', result.value, engines.map((e) => e.run.value)),
-        ...Object.entries(result.grad).map(([param, g]) => row(`∂/∂${param}`, 'grad', g, engines.map((e) => e.run.grad[param]))),
+        // NB: a non-scalar value's gradient is its sum's; the Jacobian below is the derivative itself.
+        ...Object.entries(result.grad).map(([param, g]) => row(result.jacobian ? `∂sum(${result.function})/∂${param}` : `∂/∂${param}`, 'grad', g, engines.map((e) => e.run.grad[param]))),
       ),
     ),
+    ...(result.jacobian ? [jacobianView(result.function, result.jacobian)] : []),
+    ...(result.gradientCuts ?? []).map((cut) =>
+      html('p', { class: 'warning gradient-cut' }, withPlaceOnce(result.uri, cut.range, cut.message))),
     ...(result.nonFinite
       ? [
           html(
@@ -46,6 +50,27 @@ export function resultsView(result: EvaluationResult): HTMLElement {
         ]
       : []),
   );
+}
+
+/** Each Jacobian J[f, w] (value shape, then w's), or its size where it is too large to read as numbers. */
+function jacobianView(fn: string, jacobian: Jacobian): HTMLElement {
+  const shape = `[${jacobian.valueShape.join(', ')}]`;
+  if (!jacobian.of) {
+    return html('p', { class: 'meta jacobian' }, `The Jacobian of ${fn} (value ${shape}) has ${jacobian.size} numbers, too many to show; the gradient above is of the value's sum.`);
+  }
+  return html(
+    'table',
+    { class: 'values jacobian' },
+    html('thead', {}, html('tr', {}, html('th', {}, `Jacobian (value ${shape})`), html('th', {}, ''))),
+    html('tbody', {}, ...Object.entries(jacobian.of).map(([param, j]) =>
+      html('tr', {}, html('th', { scope: 'row' }, `J[${fn}, ${param}]`), html('td', { class: 'shown' }, formatNumbers(j))))),
+  );
+}
+
+/** A message that starts with its own place (`/w/fit.py:8:13: warning: ...`) shown with the place once, by file name. */
+function withPlaceOnce(uri: string, range: GradientCut['range'], message: string): string {
+  const rest = /^.*?:\d+:\d+: (.*)$/s.exec(message)?.[1] ?? message;
+  return `${formatLocation(uri, range)}: ${rest}`;
 }
 
 const ORIGINS: Record<EvaluationResult['inputOrigin'], string> = {
