@@ -53,7 +53,11 @@ const reduction = (draw: (r: Random, shape: number[]) => HostArray): CaseMaker<P
 export const CASES: { readonly [P in Primitive]: CaseMaker<ParamsOf<P>> } = {
   add: (r) => [...arithmetic(r), ...intArithmetic(r)],
   sub: (r) => [...arithmetic(r), ...intArithmetic(r)],
-  mul: (r) => [...arithmetic(r), ...intArithmetic(r)],
+  mul: (r) => [
+    ...arithmetic(r), ...intArithmetic(r),
+    // 0 * ±inf is NaN (an entropy's 0 * log 0): a GPU that takes 0 * x as 0 would hide it
+    { inputs: [withSpecials(r, normal(r, [32]), [0, -0, Infinity, -Infinity, NaN]), withSpecials(r, normal(r, [32]), [0, Infinity, -Infinity, NaN])], params: {} },
+  ],
   div: (r) => [
     ...binaryCases((rr, s, side) => (side === 0 ? normal(rr, s, 3) : f32(rr, s, eitherSign(0.3, 2))))(r),
     // int32 division truncates toward zero, whatever the signs, and gives 0 for a zero divisor
@@ -78,7 +82,11 @@ export const CASES: { readonly [P in Primitive]: CaseMaker<ParamsOf<P>> } = {
     { inputs: [ints(r, [6], -5, 6)], params: { y: 3 } },
   ],
   exp: unaryCases((r, s) => normal(r, s, 4)),
-  log: unaryCases((r, s) => uniform(r, s, 1e-3, 50)),
+  log: (r) => [
+    ...unaryCases((rr, s) => uniform(rr, s, 1e-3, 50))(r),
+    // log 0 is -inf, of a negative NaN, of inf inf: an entropy's 0 * log 0 must come out NaN as in PyTorch
+    { inputs: [withSpecials(r, uniform(r, [32], 1e-3, 50), [0, -0, -1, Infinity, NaN])], params: {} },
+  ],
   log1p: (r) => [...unaryCases((rr, s) => uniform(rr, s, -0.99, 50))(r), { inputs: [tiny(r, [64])], params: {}, relative: true }],
   expm1: (r) => [...unaryCases((rr, s) => normal(rr, s, 4))(r), { inputs: [tiny(r, [64])], params: {}, relative: true }],
   sin: unaryCases((r, s) => normal(r, s, 10)),
@@ -115,6 +123,9 @@ export const CASES: { readonly [P in Primitive]: CaseMaker<ParamsOf<P>> } = {
     ...reduction((rr, s) => normal(rr, s))(r),
     { inputs: [ints(r, [3, 4], -9, 9)], params: { axes: [1] } },
     { inputs: [empty([0, 3])], params: { axes: [0] } },
+    // a NaN or an infinity in a sum is the sum (an entropy's one 0 * log 0 makes it NaN)
+    { inputs: [{ values: [-0.5 * Math.log(0.5), -0.25 * Math.log(0.25), -0.25 * Math.log(0.25), NaN], shape: [4], dtype: 'float32' }], params: { axes: [0] } },
+    ...reduction((rr, s) => withSpecials(rr, normal(rr, s), [NaN, Infinity, -Infinity]))(r),
   ],
   reduce_max: (r) => [...reduction((rr, s) => withSpecials(rr, normal(rr, s), [NaN]))(r), ...reduction(smallInts)(r)],
   reduce_min: (r) => [...reduction((rr, s) => withSpecials(rr, normal(rr, s), [NaN]))(r), ...reduction(smallInts)(r)],
