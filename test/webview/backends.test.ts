@@ -103,4 +103,13 @@ describe('the panel on each backend setting, under its CSP', function () {
       }
     });
   }
+
+  for (const backend of ['webgpu', 'wasm', 'cpu'] as const) {
+    it(`${backend}: an entropy with an empty bin, -(p * log p).sum(), is nan as in PyTorch (0 * log 0), on both engines`, async () => {
+      const text = ['import torch', 'probs = torch.tensor([0.5, 0.25, 0.25, 0.0])', 'def entropy(p):', '    return -(p * torch.log(p)).sum()', 'entropy(probs)', ''].join('\n');
+      const result = await evaluate(text, 'file:///work/entropy.py', 'entropy', backend);
+      assert.ok(Number.isNaN(result.eager!.value as number), `eager: ${result.eager!.value}`);
+      assert.ok(Number.isNaN(result.jit!.value as number), `jit: ${result.jit!.value}`);
+    });
+  }
 });

@@ -51,12 +51,20 @@ function intPow(x: tf.Tensor, y: number): tf.Tensor {
  * u = 1 + x rounded, log(u) * x / (u - 1) cancels the rounding of u (Goldberg's identity),
  * accurate to a few ulps on both backends.
  */
-export function log1p(x: tf.Tensor): tf.Tensor {
+export function log1p(x: tf.Tensor, log: (x: tf.Tensor) => tf.Tensor = tf.log): tf.Tensor {
   const u = tf.add(x, tf.scalar(1));
-  const logU = tf.log(u);
+  const logU = log(u);
   const corrected = tf.mul(logU, tf.div(x, tf.sub(u, tf.scalar(1))));
   // NB: at u = ±Inf the quotient is NaN; log(u) is the answer there (+Inf, and NaN for -Inf).
   return tf.where(tf.equal(u, tf.scalar(1)), x, tf.where(tf.isInf(u), logU, corrected));
+}
+
+/**
+ * NB: WGSL leaves log(0) to the implementation, and SwiftShader gives -88.03 (the log of the least
+ * normal float32): an entropy's 0 * log 0 then came out 0 where IEEE and PyTorch give -inf and so NaN.
+ */
+export function logWithZeroAsInf(x: tf.Tensor): tf.Tensor {
+  return tf.where(tf.equal(x, tf.scalar(0)), tf.fill(x.shape, -Infinity), tf.log(x));
 }
 
 /** NB: tfjs's Sign maps NaN to 0; NumPy and JAX keep NaN. */

@@ -4,7 +4,7 @@ import type { ParamsOf, Primitive } from '../../primitives';
 import type { WasmMathPrimitive } from '../../jit/compile/unary_wasm';
 import type { Kernel, KernelTable } from '../backend';
 import { TfjsArray, type TfjsBackendName } from './array';
-import { convert, div, integerPow, log1p, maxOrMin, select, sign } from './elementwise';
+import { convert, div, integerPow, log1p, logWithZeroAsInf, maxOrMin, select, sign } from './elementwise';
 import {
   argmax, broadcastInDim, concatenate, dotGeneral, gather, iota, pad, reduce, scatterAdd, slice,
 } from './structural';
@@ -52,6 +52,7 @@ const binary = (f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor) => (xs: readonly t
 
 /** Every primitive as tfjs ops, for the tfjs backend named `b`. */
 export function tfjsKernels(b: TfjsBackendName): KernelTable<TfjsArray> {
+  const log = b === 'webgpu' ? logWithZeroAsInf : tf.log;
   const onWasm = (prim: WasmMathPrimitive, op: (x: tf.Tensor) => tf.Tensor) => (b === 'wasm' ? onWasmPolynomial(prim, op) : op);
   return {
     add: kernel(b, 'add', binary(tf.add)),
@@ -70,8 +71,8 @@ export function tfjsKernels(b: TfjsBackendName): KernelTable<TfjsArray> {
     neg: kernel(b, 'neg', unary(tf.neg)),
     integer_pow: kernel(b, 'integer_pow', ([x], { y }) => integerPow(x, y)),
     exp: kernel(b, 'exp', unary(tf.exp)),
-    log: kernel(b, 'log', unary(tf.log)),
-    log1p: kernel(b, 'log1p', unary(log1p)),
+    log: kernel(b, 'log', unary(log)),
+    log1p: kernel(b, 'log1p', unary((x) => log1p(x, log))),
     expm1: kernel(b, 'expm1', unary(tf.expm1)),
     sin: kernel(b, 'sin', unary(onWasm('sin', tf.sin))),
     cos: kernel(b, 'cos', unary(onWasm('cos', tf.cos))),
