@@ -52,26 +52,12 @@ const FILES = ['softplus_math.py', 'logistic_regression.py', 'mlp_jax.py', 'mixe
  * defect of issue 11 that covers it).
  */
 const NOT_YET: Readonly<Record<string, string>> = {
-  'softplus_math.py:softplus': 'defect 4: ∂/∂x = 0.0 where PyTorch gives 0.574443 (math.* on a traced float cuts the gradient)',
-  'softplus_math.py:logistic': 'defect 4: ∂/∂x = 0.0 where PyTorch gives 0.244458',
-  'softplus_math.py:gaussian_pdf': 'defect 4: ∂/∂x = 0.0 where PyTorch gives -0.0559086',
-  'mlp_jax.py:predict': 'defect 7: TypeError: Gradient only defined for scalar-output functions. Output had shape: (3,)',
-  'mlp_jax.py:loss': 'defect 6: differentiates x and y, not the tuple params',
-  'mlp_jax.py:example_loss': 'defect 6: differentiates x and y, not the tuple params',
-  'webgpu/nan_entropy.py:entropy': "WebGPU eager computes -(p * log p).sum() at p = [.5, .25, .25, 0] as 1.0397 (0 * log 0 taken as 0) where PyTorch and the jit give nan",
-  'predict_vector.py:predict': 'defect 7: RuntimeError: grad can be implicitly created only for scalar outputs',
-  'syntax_error.py:weighted_norm': 'defect 11: a syntax error elsewhere in the file removes every lens',
-  'syntax_error.py:smooth_max': 'defect 11: a syntax error elsewhere in the file removes every lens',
-  'syntax_error.py:problems': 'defect 11: the lost indent is no problem in the Problems view',
-  ...Object.fromEntries(
-    ['cubic', 'log_sum_exp2', 'damped_oscillation', 'compound_interest', 'torch_mse', 'torch_softmax_xent', 'torch_rosenbrock', 'torch_layer_norm', 'torch_huber', 'torch_polynomial_features', 'np_quadratic_form', 'np_sigmoid_mean', 'np_trapezoid_area', 'np_weighted_sin'].map((fn) => [
-      `mixed_numerics.py:${fn}`,
-      "defect 5: module 'jax' is not supported by Gradlens (the file imports torch and jax)",
-    ]),
-  ),
-  ...Object.fromEntries(
-    ['jax_tanh_layer', 'jax_logistic_loss', 'jax_gaussian_nll', 'jax_cosine_similarity'].map((fn) => [`mixed_numerics.py:${fn}`, 'defect 6: differentiates every argument, not the first']),
-  ),
+  'webgpu/mlp_jax.py:predict': 'WebGPU tanh is off by ~1e-4 relative (∂/∂params[2][2] -0.40011334 where PyTorch gives -0.40019001): WGSL builtins allow 2^-11 absolute error',
+  'webgpu/mlp_jax.py:loss': 'WebGPU tanh is off by ~2.5e-4 relative (∂/∂params[2][2] -0.0988265 where PyTorch gives -0.0988517)',
+  'mlp_jax.py:example_loss': 'defect 6: a JAX-style function that calls jnp only through another function differentiates x and y besides params (and WebGPU tanh precision)',
+  'webgpu/mixed_numerics.py:np_weighted_sin': 'WebGPU sin/cos are off by ~1.6e-4 relative (∂/∂x[0] = 0.49741986 where cos(0.1)/2 = 0.49750208)',
+  'syntax_error.py:weighted_norm': "defect 11: evaluating a good function fails with the other function's syntax error (reported at 14:5 as 'after if statement on line 2', the if is on line 13), and the lens stays '∇ Compute gradient'",
+  'syntax_error.py:smooth_max': "defect 11: as weighted_norm: the other function's syntax error, and the lens does not change",
 };
 
 /** GRADLENS_E2E_ALL=1 runs the cases of NOT_YET too, to see where their fixes stand. */
@@ -362,6 +348,8 @@ function checkInlay(fn: string, line: string, expected: Expected): void {
   checkShortForm(`the inlay hint of ${fn}() (${hint.trim()}): the value`, value, flatten(expected.value), null);
   if (expected.grad === null) return;
   for (const part of grads) {
+    // NB: VS Code cuts a long hint (editor.inlayHints.maximumLength) with '…': its last part is not all there.
+    if (part.trim().endsWith('…')) continue;
     const m = /^∇\s*([\w.]+(?:\[\d+\])*)\s*[=:]\s*(.*)$/.exec(part.trim());
     const want = m && expectedLeaves(expected, m[1]);
     assert.ok(m && want, `the inlay hint of ${fn}() shows ${part.trim()}, which it should not`);
@@ -372,7 +360,9 @@ function checkInlay(fn: string, line: string, expected: Expected): void {
 function checkShortForm(what: string, text: string, want: readonly number[], jacobian: readonly number[] | null): void {
   const normShown = /‖[^‖]*‖\s*=\s*(\S+)/.exec(text);
   if (normShown) {
-    const [shown] = shownNumbers(normShown[1]);
+    // A norm is a summary printed to two significant digits (`‖∇‖=230.0` for 232.87).
+    const [printed] = shownNumbers(normShown[1]);
+    const shown = { value: printed.value, halfUnit: Math.max(printed.halfUnit, 0.05 * 10 ** Math.floor(Math.log10(Math.abs(printed.value) || 1))) };
     const wanted = norm(jacobian ?? want);
     const alt = norm(want);
     assert.ok(mismatch([shown], [wanted]) === null || mismatch([shown], [alt]) === null, `${what}: norm ${shown.value} where ${alt} is expected`);
