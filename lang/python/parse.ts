@@ -63,7 +63,8 @@ interface ParsedPiece {
 }
 
 function parsePiece(text: string, base: number, lines: LineMap): ParsedPiece {
-  const scan = tokenize(text);
+  // NB: messages name lines of the file (`after 'if' statement on line 13`), not of the piece.
+  const scan = tokenize(text, lines.position(base).line);
   let refused: readonly Refusal[] = scan.refused;
   const extra: TokenProblem[] = [];
   let blanked = blankOut(text, refused);

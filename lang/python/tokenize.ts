@@ -134,8 +134,9 @@ function codePointName(ch: string): string {
   return `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
-export function tokenize(source: string): TokenScan {
-  return new Tokenizer(source).run();
+/** `firstLine`: the file's line the source starts on (a piece of a file), for the lines messages name. */
+export function tokenize(source: string, firstLine = 1): TokenScan {
+  return new Tokenizer(source, firstLine).run();
 }
 
 class Tokenizer {
@@ -148,7 +149,7 @@ class Tokenizer {
   /** The estimated nesting where the reader is: the operators chained at each open bracket level, summed. */
   private depth = 0;
   private fstrings = 0;
-  private line = 1;
+  private line: number;
   private lineStart = 0;
   private pos = 0;
   private readonly indents = [0];
@@ -160,7 +161,9 @@ class Tokenizer {
   /** A problem already reported on the current logical line (one a line, as CPython stops at the first). */
   private lineProblem = false;
 
-  constructor(private readonly src: string) {}
+  constructor(private readonly src: string, firstLine: number) {
+    this.line = firstLine;
+  }
 
   private static newLogical() {
     return { from: -1, keyword: '', line: 0, colon: false, refuse: false, ops: 0, deepest: 0, deepAt: -1, lastToken: 0, lastEnd: 0, reading: false, extra: 0 };

@@ -56,7 +56,7 @@ const NOT_YET: Readonly<Record<string, string>> = {
   'webgpu/mlp_jax.py:loss': 'WebGPU tanh is off by ~2.5e-4 relative (∂/∂params[2][2] -0.0988265 where PyTorch gives -0.0988517)',
   'mlp_jax.py:example_loss': 'defect 6: a JAX-style function that calls jnp only through another function differentiates x and y besides params (and WebGPU tanh precision)',
   'webgpu/mixed_numerics.py:np_weighted_sin': 'WebGPU sin/cos are off by ~1.6e-4 relative (∂/∂x[0] = 0.49741986 where cos(0.1)/2 = 0.49750208)',
-  'syntax_error.py:weighted_norm': "defect 11: evaluating a good function fails with the other function's syntax error (reported at 14:5 as 'after if statement on line 2', the if is on line 13), and the lens stays '∇ Compute gradient'",
+  'syntax_error.py:weighted_norm': "defect 11: evaluating a good function fails with the other function's syntax error at 14:5 (as CPython, which runs no line of such a file), and the lens stays '∇ Compute gradient'",
   'syntax_error.py:smooth_max': "defect 11: as weighted_norm: the other function's syntax error, and the lens does not change",
 };
 

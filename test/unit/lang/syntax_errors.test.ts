@@ -34,6 +34,10 @@ const CPYTHON: [string, string, string][] = [
   ['def f(:\n    pass\ndef g(x):\n    return x\n', '1:7', 'invalid syntax'],
   ['if x:\n\tpass\n        pass\n', '3:1', 'inconsistent use of tabs and spaces in indentation'],
   [`x = ${'('.repeat(201)}1${')'.repeat(201)}\n`, '1:205', 'too many nested parentheses'],
+  // lines named in a message are the file's, also past the first definition (the parse reads a file by pieces)
+  ['import math\n\ndef g(x):\n    return x\n\ndef f(x):\n    if x > 0:\n    return x\n    return -x\n', '8:5', "expected an indented block after 'if' statement on line 7"],
+  ['def g(x):\n    return x\n\nx = (1,\n2]\n', '5:2', "closing parenthesis ']' does not match opening parenthesis '(' on line 4"],
+  ["def g(x):\n    return x\n\nx = '''abc\n\n", '4:5', 'unterminated triple-quoted string literal (detected at line 5)'],
   [`x = ${'('.repeat(10_000)}1${')'.repeat(10_000)}\n`, '1:205', 'too many nested parentheses'],
 ];
 
