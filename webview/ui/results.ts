@@ -1,4 +1,4 @@
-import { backendLabel, errorText, type EvaluationError, type EvaluationResult, type GradientCut, type Jacobian, type Numbers } from '../../protocol';
+import { backendLabel, errorText, messageOnly, type EvaluationError, type EvaluationResult, type Jacobian, type Numbers } from '../../protocol';
 import { html } from './dom';
 import { formatLocation, formatNumbers } from './format';
 
@@ -39,7 +39,7 @@ export function resultsView(result: EvaluationResult): HTMLElement {
     ),
     ...(result.jacobian ? [jacobianView(result.function, result.jacobian)] : []),
     ...(result.gradientCuts ?? []).map((cut) =>
-      html('p', { class: 'warning gradient-cut' }, withPlaceOnce(result.uri, cut.range, cut.message))),
+      html('p', { class: 'warning gradient-cut' }, `${formatLocation(result.uri, cut.range)}: warning: ${messageOnly(cut.message)}`)),
     ...(result.nonFinite
       ? [
           html(
@@ -65,12 +65,6 @@ function jacobianView(fn: string, jacobian: Jacobian): HTMLElement {
     html('tbody', {}, ...Object.entries(jacobian.of).map(([param, j]) =>
       html('tr', {}, html('th', { scope: 'row' }, `J[${fn}, ${param}]`), html('td', { class: 'shown' }, formatNumbers(j))))),
   );
-}
-
-/** A message that starts with its own place (`/w/fit.py:8:13: warning: ...`) shown with the place once, by file name. */
-function withPlaceOnce(uri: string, range: GradientCut['range'], message: string): string {
-  const rest = /^.*?:\d+:\d+: (.*)$/s.exec(message)?.[1] ?? message;
-  return `${formatLocation(uri, range)}: ${rest}`;
 }
 
 const ORIGINS: Record<EvaluationResult['inputOrigin'], string> = {
