@@ -31,7 +31,8 @@ function cutDiagnostics(outcome: EvaluationOutcome): Diagnostic[] {
     severity: cut.zeroGradient ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
     source: DIAGNOSTIC_SOURCE,
     code: 'gradient-cut',
-    message: cut.message,
+    // NB: the diagnostic shows the place itself, and its severity says warning or information.
+    message: messageOnly(cut.message),
   }));
 }
 
