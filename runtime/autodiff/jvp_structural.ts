@@ -1,6 +1,6 @@
 import type { Shape } from '../core';
 import type { Ops } from '../ops';
-import type { Primitive } from '../primitives';
+import type { Primitive, StructuralPrimitive } from '../primitives';
 import type { JvpRule, JvpRuleTable } from './jvp_rule';
 import { floatOnly, noTangent } from './jvp_elementwise';
 import { VJP_RULES } from './vjp_rules';
@@ -29,11 +29,6 @@ const reduceChooser: JvpRule<'reduce_max' | 'reduce_min'> = floatOnly<'reduce_ma
     const hits = o.convert(o.eq(x, unreduce(o, out, o.shape(x), axes)), o.dtype(out));
     return o.div(o.reduceSum(o.mul(t, hits), axes), o.reduceSum(hits, axes));
   });
-
-type StructuralPrimitive =
-  | 'reduce_sum' | 'reduce_max' | 'reduce_min' | 'reduce_prod' | 'argmax'
-  | 'broadcast_in_dim' | 'reshape' | 'transpose' | 'squeeze' | 'expand_dims'
-  | 'slice' | 'gather' | 'scatter_add' | 'concatenate' | 'pad' | 'iota';
 
 export const STRUCTURAL_JVP_RULES: Pick<JvpRuleTable, StructuralPrimitive> = {
   reduce_sum: sameOp('reduce_sum'),

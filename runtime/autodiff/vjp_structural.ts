@@ -1,5 +1,6 @@
 import type { Shape } from '../core';
 import type { Ops } from '../ops';
+import type { StructuralPrimitive } from '../primitives';
 import type { VjpRule, VjpRuleTable } from './vjp_rule';
 import { floatOnly, noGradient } from './vjp_elementwise';
 
@@ -80,11 +81,6 @@ function dilate<T>(o: Ops<T>, g: T, axis: number, stride: number, length: number
   if (flatShape[axis] === length) return flat;
   return o.slice(flat, shape.map(() => 0), shape.map((d, i) => (i === axis ? length : d)));
 }
-
-type StructuralPrimitive =
-  | 'reduce_sum' | 'reduce_max' | 'reduce_min' | 'reduce_prod' | 'argmax'
-  | 'broadcast_in_dim' | 'reshape' | 'transpose' | 'squeeze' | 'expand_dims'
-  | 'slice' | 'gather' | 'scatter_add' | 'concatenate' | 'pad' | 'iota';
 
 export const STRUCTURAL_VJP_RULES: Pick<VjpRuleTable, StructuralPrimitive> = {
   reduce_sum: floatOnly<'reduce_sum'>((o, g, [x], _out, { axes }) => [unreduce(o, g, o.shape(x), axes)]),

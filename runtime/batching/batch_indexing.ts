@@ -1,5 +1,5 @@
 import type { Ops } from '../ops';
-import type { DotDimensionNumbers } from '../primitives';
+import type { DotDimensionNumbers, IndexingPrimitive } from '../primitives';
 import { batchAt, moveaxis, range, shiftPast, type BatchRuleTable } from './batch_rule';
 
 /** `x` transposed so that `axes` come first, in that order, and the others keep theirs. */
@@ -33,7 +33,7 @@ function freeBefore(rank: number, bd: number, ...used: (readonly number[])[]): n
  * operand and indices batched, example b's rows are flattened next to every other example's
  * and one gather (or scatter) reads them through offset indices.
  */
-export const INDEXING_BATCH_RULES: Pick<BatchRuleTable, 'gather' | 'scatter_add' | 'dot_general'> = {
+export const INDEXING_BATCH_RULES: Pick<BatchRuleTable, IndexingPrimitive | 'dot_general'> = {
   gather: (o, [x, indices], [bx, bi], { axis }) => {
     const idxRank = o.shape(indices).length;
     if (bi === null) {

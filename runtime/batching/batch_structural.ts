@@ -1,16 +1,15 @@
+import type { IndexingPrimitive, ReductionPrimitive, StructuralPrimitive } from '../primitives';
 import {
   batchAt, insertAt, moveaxis, range, shiftPast, type BatchRule, type BatchRuleTable,
 } from './batch_rule';
 
-type Reduction = 'reduce_sum' | 'reduce_max' | 'reduce_min' | 'reduce_prod';
-
 /** The reduced axes skip the batch axis, which then sits left of however many of them were before it. */
-function reduction<P extends Reduction>(prim: P): BatchRule<P> {
+function reduction<P extends ReductionPrimitive>(prim: P): BatchRule<P> {
   return (o, [x], [bd], params) => {
     const b = bd!;
     const axes = params.axes.map((a) => shiftPast(a, b));
     return {
-      out: o.bind<Reduction>(prim, [x], { axes }),
+      out: o.bind<ReductionPrimitive>(prim, [x], { axes }),
       batchDim: b - params.axes.filter((a) => a < b).length,
     };
   };
@@ -19,12 +18,7 @@ function reduction<P extends Reduction>(prim: P): BatchRule<P> {
 /** The count of `axes` below `bd`: how far left the batch axis moves when they disappear. */
 const below = (axes: readonly number[], bd: number): number => axes.filter((a) => a < bd).length;
 
-type StructuralPrimitive =
-  | Reduction | 'argmax'
-  | 'broadcast_in_dim' | 'reshape' | 'transpose' | 'squeeze' | 'expand_dims'
-  | 'slice' | 'pad' | 'concatenate' | 'iota';
-
-export const STRUCTURAL_BATCH_RULES: Pick<BatchRuleTable, StructuralPrimitive> = {
+export const STRUCTURAL_BATCH_RULES: Pick<BatchRuleTable, Exclude<StructuralPrimitive, IndexingPrimitive>> = {
   reduce_sum: reduction('reduce_sum'),
   reduce_max: reduction('reduce_max'),
   reduce_min: reduction('reduce_min'),

@@ -1,5 +1,9 @@
 import type { Primitive } from './params';
 
+// The primitive families, each declared once (as tinygrad's GroupOp): every set, list and Pick<>
+// over a family elsewhere derives from these, so a primitive added to a family reaches every rule
+// table that covers the family, and the table's mapped type says which rule it still lacks.
+
 /** The binary elementwise primitives with a derivative (NumPy broadcasting, one dtype). */
 export const ARITHMETIC_BINARY = ['add', 'sub', 'mul', 'div', 'pow', 'max', 'min'] as const satisfies readonly Primitive[];
 /** Broadcasting comparisons with a bool result. */
@@ -9,12 +13,39 @@ export const UNARY_MATH = [
   'neg', 'integer_pow', 'exp', 'log', 'log1p', 'expm1', 'sin', 'cos', 'tan', 'tanh',
   'logistic', 'sqrt', 'rsqrt', 'abs', 'sign',
 ] as const satisfies readonly Primitive[];
+/** The unary math defined on every numeric dtype (not bool); the rest needs a floating-point operand. */
+export const NUMERIC_UNARY = ['neg', 'integer_pow', 'abs', 'sign'] as const satisfies readonly UnaryMathPrimitive[];
+export type FloatUnaryPrimitive = Exclude<UnaryMathPrimitive, (typeof NUMERIC_UNARY)[number]>;
+export const FLOAT_UNARY: readonly FloatUnaryPrimitive[] = UNARY_MATH.filter(
+  (p): p is FloatUnaryPrimitive => !(NUMERIC_UNARY as readonly Primitive[]).includes(p));
 /** Every primitive computed element by element: the ones fusion can chain into one loop. */
 export const ELEMENTWISE = [
   ...ARITHMETIC_BINARY, ...COMPARISONS, ...UNARY_MATH, 'select', 'convert_element_type',
 ] as const satisfies readonly Primitive[];
 
+/** Reductions over `axes`, which disappear from the shape. */
+export const REDUCTIONS = ['reduce_sum', 'reduce_max', 'reduce_min', 'reduce_prod'] as const satisfies readonly Primitive[];
+/** New shape, same elements in the same order. */
+export const RESHAPES = ['reshape', 'squeeze', 'expand_dims'] as const satisfies readonly Primitive[];
+/** Ops that only re-index their operand: inside a fused kernel they cost index arithmetic, not memory. */
+export const RESHAPE_LIKE = [...RESHAPES, 'broadcast_in_dim'] as const satisfies readonly Primitive[];
+/** Reads or writes at positions an int32 operand gives. */
+export const INDEXING = ['gather', 'scatter_add'] as const satisfies readonly Primitive[];
+/** Every primitive that is neither elementwise nor a contraction: reductions, re-indexing, slicing, indexing, creation. */
+export const STRUCTURAL = [
+  ...REDUCTIONS, 'argmax', ...RESHAPE_LIKE, 'transpose', 'slice', ...INDEXING, 'concatenate', 'pad', 'iota',
+] as const satisfies readonly Primitive[];
+/** Every primitive a fused kernel can hold. */
+export const FUSIBLE = [...ELEMENTWISE, ...RESHAPE_LIKE, ...REDUCTIONS] as const satisfies readonly Primitive[];
+
 export type ArithmeticBinaryPrimitive = (typeof ARITHMETIC_BINARY)[number];
-export type ComparisonPrimitive = (typeof COMPARISONS)[number];
 export type UnaryMathPrimitive = (typeof UNARY_MATH)[number];
 export type ElementwisePrimitive = (typeof ELEMENTWISE)[number];
+export type ReductionPrimitive = (typeof REDUCTIONS)[number];
+export type ReshapeLikePrimitive = (typeof RESHAPE_LIKE)[number];
+export type IndexingPrimitive = (typeof INDEXING)[number];
+export type StructuralPrimitive = (typeof STRUCTURAL)[number];
+export type FusiblePrimitive = (typeof FUSIBLE)[number];
+
+/** The primitives no family holds: each has its rules written out alone. */
+export const UNGROUPED = ['dot_general'] as const satisfies readonly Primitive[];

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { aval, broadcastShapes } from '../../runtime/core';
-import { abstractEval } from '../../runtime/primitives';
+import { abstractEval, ELEMENTWISE, PRIMITIVES, STRUCTURAL, UNGROUPED, type Primitive } from '../../runtime/primitives';
 
 describe('shape rules', () => {
   it('broadcasts like NumPy', () => {
@@ -21,5 +21,13 @@ describe('shape rules', () => {
       dimensionNumbers: { lhsContracting: [2], rhsContracting: [1], lhsBatch: [0], rhsBatch: [0] },
     });
     assert.deepEqual(out.shape, [5, 2, 4]);
+  });
+
+  it('puts every primitive in exactly one family (elementwise, structural, or ungrouped)', () => {
+    const families: readonly (readonly Primitive[])[] = [ELEMENTWISE, STRUCTURAL, UNGROUPED];
+    for (const prim of PRIMITIVES) {
+      assert.equal(families.filter((f) => f.includes(prim)).length, 1, `${prim} is in ${families.filter((f) => f.includes(prim)).length} families`);
+    }
+    assert.equal(families.reduce((n, f) => n + f.length, 0), PRIMITIVES.length, 'a family lists a primitive twice');
   });
 });
