@@ -4,14 +4,22 @@
  * can come from, and what in the file Gradlens cannot run. Works on half-typed
  * files: whatever parsed is analyzed.
  */
-import type * as A from './ast';
+import type * as A from './syntax/ast';
 import { REFUSED_BUILTINS, refusedMessage } from './builtins';
 import type { ModuleRegistry } from './modules';
 import { unsupportedModuleMessage } from './modules';
-import { parse, parseArguments, type ParseResult, type SyntaxProblem } from './parse';
-import type { Span } from './span';
+import {
+  parse,
+  parseArguments,
+  type ParseResult,
+  type SyntaxProblem,
+  type Span,
+  forEachChild,
+  someExpr,
+  walkExpr,
+  walkStatements,
+} from './syntax';
 import { STANDARD_MODULES } from './stdlib';
-import { forEachChild, someExpr, walkExpr, walkStatements } from './walk';
 
 export type DiagnosticCode =
   | 'syntax'

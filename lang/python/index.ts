@@ -3,9 +3,7 @@
  * a static analyzer, and a sandboxed tree-walking interpreter whose modules are
  * shims registered by name (`math` here; `torch`, `jax`, `numpy` from their shims).
  */
-export type * as ast from './ast';
-export { LineMap, joinSpans, type Span } from './span';
-export { parse, parseArguments, type ParseResult, type SyntaxProblem } from './parse';
+export { LineMap, parse, parseArguments, type ast, type ParseResult, type Span, type SyntaxProblem } from './syntax';
 export {
   analyze,
   moduleFacts,

@@ -8,7 +8,7 @@ import type { FunctionInfo, InputSource } from './analyze';
 import { PyError, pyError } from './exceptions';
 import { StopRun, type Interpreter } from './interpreter';
 import { PyFunction, type Kwargs, type PyValue } from './objects';
-import type { ParseResult } from './parse';
+import type { ParseResult } from './syntax';
 import { scriptError, scriptInterpreter, syntaxError, unsupportedSyntax, type RunOptions, type ScriptError } from './run';
 
 export interface CapturedInputs {

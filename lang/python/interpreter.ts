@@ -4,7 +4,7 @@
  * stops with an error at its span. The interpreter is also the `HostContext`
  * that host shims see.
  */
-import type * as A from './ast';
+import type * as A from './syntax/ast';
 import { createBuiltins } from './builtins';
 import {
   AssertionError,
@@ -37,7 +37,7 @@ import {
 import * as ops from './ops';
 import { ClassMethod, Property, StaticMethod } from './ops';
 import { Scope, scopeInfo } from './scope';
-import type { Span } from './span';
+import type { Span } from './syntax';
 import { objectType, typeName, typeOf } from './types';
 
 export interface Budgets {

@@ -10,9 +10,7 @@ import type { ExceptionObject } from './objects';
 import { Interpreter, StopRun, type Budgets, type CancelSignal, type InterpreterOptions } from './interpreter';
 import type { ModuleRegistry } from './modules';
 import { STANDARD_MODULES } from './stdlib';
-import { parse, type ParseResult } from './parse';
-import type { Span } from './span';
-import { walkStatements } from './walk';
+import { parse, type ParseResult, type Span, walkStatements } from './syntax';
 
 export interface RunOptions {
   /** The file name errors are reported against (`examples/x.py:12:8: error: ...`). */

@@ -14,7 +14,7 @@ import type { Budgets, CancelSignal } from '../interpreter';
 import type { ModuleRegistry } from '../modules';
 import { PyDict, PyList, PyTuple, type PyValue } from '../objects';
 import { getattr } from '../ops';
-import type { ParseResult } from '../parse';
+import type { ParseResult } from '../syntax';
 import { pyError } from '../exceptions';
 import { scriptError, type ScriptError } from '../run';
 import { PyArray } from './array';

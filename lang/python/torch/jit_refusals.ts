@@ -7,7 +7,7 @@ import type { EagerEngine, Tensor } from '../../../runtime/eager';
 import { concretizationError, type TracingSite } from '../jax';
 import { pyError } from '../exceptions';
 import type { HostContext } from '../host';
-import type { Span } from '../span';
+import type { Span } from '../syntax';
 import { TracedArray } from './trace_backend';
 
 /** The tracing site of a tensor whose storage is traced; null for a concrete tensor. */

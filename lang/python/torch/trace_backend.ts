@@ -10,7 +10,7 @@ import type { SourceSpan } from '../../../runtime/eager';
 import type { Tracer } from '../../../runtime/jit';
 import type { ParamsOf, Primitive } from '../../../runtime/primitives';
 import type { TracingSite } from '../jax';
-import type { Span } from '../span';
+import type { Span } from '../syntax';
 
 /** An array standing for a tracer: the storage of a tensor inside a traced function. */
 export class TracedArray implements DeviceArray {

@@ -48,11 +48,3 @@ export class LineMap {
   }
 }
 
-/** The smallest span covering both. */
-export function joinSpans(a: Span, b: Span): Span {
-  const first = a.from <= b.from ? a : b;
-  const last = a.to >= b.to ? a : b;
-  return { from: first.from, to: last.to, line: first.line, col: first.col, endLine: last.endLine, endCol: last.endCol };
-}
-
-export const NO_SPAN: Span = { from: 0, to: 0, line: 1, col: 1, endLine: 1, endCol: 1 };
