@@ -1,10 +1,11 @@
 /**
- * The standard modules every run may import: `math`, and `typing` for
+ * The standard modules every run may import: `math`, `random`, and `typing` for
  * annotations (its names exist so imports succeed; annotations are not evaluated).
  */
 import { PyModule, PyType, type PyValue } from './objects';
 import type { ModuleRegistry, ModuleShim } from './modules';
 import { mathModule } from './modules/math';
+import { randomModule } from './modules/random';
 
 const TYPING_NAMES = [
   'Any', 'Callable', 'Dict', 'List', 'Optional', 'Sequence', 'Iterable', 'Iterator', 'Tuple', 'Union', 'Set',
@@ -22,5 +23,6 @@ const typingModule: ModuleShim = {
 
 export const STANDARD_MODULES: ModuleRegistry = {
   math: mathModule,
+  random: randomModule,
   typing: typingModule,
 };
