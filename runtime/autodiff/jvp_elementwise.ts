@@ -1,6 +1,9 @@
 import { isFloat } from '../core';
 import type { Ops } from '../ops';
-import type { ArithmeticBinaryPrimitive, ElementwisePrimitive, ParamsOf, Primitive, UnaryMathPrimitive } from '../primitives';
+import {
+  ARITHMETIC_BINARY, COMPARISONS, familyRules, UNARY_MATH,
+  type ArithmeticBinaryPrimitive, type ElementwisePrimitive, type ParamsOf, type Primitive, type UnaryMathPrimitive,
+} from '../primitives';
 import type { JvpRule, JvpRuleTable } from './jvp_rule';
 import {
   BINARY_DERIVATIVES, UNARY_DERIVATIVES, type UnaryDerivative,
@@ -31,42 +34,25 @@ function unary<P extends Primitive>(d: UnaryTangent<P>): JvpRule<P> {
   return floatOnly<P>((o, [x], [t], out, params) => (t === null ? null : d(o, t, x, out, params)));
 }
 
-/** The tangent of each unary op: the tangent times its derivative, null (a symbolic zero) where that is zero. */
-function unaryRules(): Pick<JvpRuleTable, UnaryMathPrimitive> {
-  const rules: Partial<Record<UnaryMathPrimitive, JvpRule<UnaryMathPrimitive>>> = {};
-  for (const p of Object.keys(UNARY_DERIVATIVES) as UnaryMathPrimitive[]) {
-    const d = UNARY_DERIVATIVES[p] as UnaryDerivative<UnaryMathPrimitive>;
-    rules[p] = unary<UnaryMathPrimitive>(d);
-  }
-  return rules as Pick<JvpRuleTable, UnaryMathPrimitive>;
-}
+/** The tangent of a unary op: the tangent times its derivative, null (a symbolic zero) where that is zero. */
+const unaryMath = (p: UnaryMathPrimitive): JvpRule<UnaryMathPrimitive> =>
+  unary<UnaryMathPrimitive>(UNARY_DERIVATIVES[p] as UnaryDerivative<UnaryMathPrimitive>);
 
-/** The tangent of each binary op: each operand's tangent, broadcast, times its partial derivative; summed. */
-function binaryRules(): Pick<JvpRuleTable, ArithmeticBinaryPrimitive> {
-  const rules: Partial<Record<ArithmeticBinaryPrimitive, JvpRule<ArithmeticBinaryPrimitive>>> = {};
-  for (const p of Object.keys(BINARY_DERIVATIVES) as ArithmeticBinaryPrimitive[]) {
-    const [dx, dy] = BINARY_DERIVATIVES[p];
-    rules[p] = floatOnly<ArithmeticBinaryPrimitive>((o, [x, y], [tx, ty], out) => {
-      const shape = o.shape(out);
-      return addTangents(o,
-        tx === null ? null : dx(o, o.broadcastTo(tx, shape), x, y, out),
-        ty === null ? null : dy(o, o.broadcastTo(ty, shape), x, y, out));
-    });
-  }
-  return rules as Pick<JvpRuleTable, ArithmeticBinaryPrimitive>;
+/** The tangent of a binary op: each operand's tangent, broadcast, times its partial derivative; summed. */
+function binary(p: ArithmeticBinaryPrimitive): JvpRule<ArithmeticBinaryPrimitive> {
+  const [dx, dy] = BINARY_DERIVATIVES[p];
+  return floatOnly<ArithmeticBinaryPrimitive>((o, [x, y], [tx, ty], out) => {
+    const shape = o.shape(out);
+    return addTangents(o,
+      tx === null ? null : dx(o, o.broadcastTo(tx, shape), x, y, out),
+      ty === null ? null : dy(o, o.broadcastTo(ty, shape), x, y, out));
+  });
 }
-
 
 export const ELEMENTWISE_JVP_RULES: Pick<JvpRuleTable, ElementwisePrimitive> = {
-  ...binaryRules(),
-  lt: noTangent,
-  le: noTangent,
-  gt: noTangent,
-  ge: noTangent,
-  eq: noTangent,
-  ne: noTangent,
-
-  ...unaryRules(),
+  ...familyRules(ARITHMETIC_BINARY, binary),
+  ...familyRules(COMPARISONS, () => noTangent),
+  ...familyRules(UNARY_MATH, unaryMath),
   select: floatOnly<'select'>((o, [pred], [, onTrue, onFalse], out) => {
     const zero = o.scalarLike(0, out);
     // NB: a 0-d zero stands in for a null branch; the broadcast restores the output's shape.

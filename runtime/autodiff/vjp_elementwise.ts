@@ -1,5 +1,8 @@
 import { isFloat } from '../core';
-import type { ArithmeticBinaryPrimitive, ElementwisePrimitive, Primitive, UnaryMathPrimitive } from '../primitives';
+import {
+  ARITHMETIC_BINARY, COMPARISONS, familyRules, UNARY_MATH,
+  type ArithmeticBinaryPrimitive, type ElementwisePrimitive, type Primitive, type UnaryMathPrimitive,
+} from '../primitives';
 import type { VjpRule, VjpRuleTable } from './vjp_rule';
 import {
   BINARY_DERIVATIVES, UNARY_DERIVATIVES, type UnaryDerivative,
@@ -18,44 +21,29 @@ export function floatOnly<P extends Primitive>(rule: VjpRule<P>): VjpRule<P> {
 export const noGradient: VjpRule<Primitive> = (_o, _g, inputs) => inputs.map(() => null);
 
 /**
- * The cotangent of each unary op's operand: the cotangent times its derivative.
+ * The cotangent of a unary op's operand: the cotangent times its derivative.
  * NB: a zero derivative gives true zeros rather than null: the operand is floating, and PyTorch
  * reports zeros for it.
  */
-function unaryRules(): Pick<VjpRuleTable, UnaryMathPrimitive> {
-  const rules: Partial<Record<UnaryMathPrimitive, VjpRule<UnaryMathPrimitive>>> = {};
-  for (const p of Object.keys(UNARY_DERIVATIVES) as UnaryMathPrimitive[]) {
-    const d = UNARY_DERIVATIVES[p] as UnaryDerivative<UnaryMathPrimitive>;
-    rules[p] = floatOnly<UnaryMathPrimitive>((o, g, [x], out, params) => [d(o, g, x, out, params) ?? o.zerosLike(g)]);
-  }
-  return rules as Pick<VjpRuleTable, UnaryMathPrimitive>;
+function unaryMath(p: UnaryMathPrimitive): VjpRule<UnaryMathPrimitive> {
+  const d = UNARY_DERIVATIVES[p] as UnaryDerivative<UnaryMathPrimitive>;
+  return floatOnly<UnaryMathPrimitive>((o, g, [x], out, params) => [d(o, g, x, out, params) ?? o.zerosLike(g)]);
 }
 
-/** The cotangents of each binary op's operands: the cotangent times each partial, summed back to the operand's shape. */
-function binaryRules(): Pick<VjpRuleTable, ArithmeticBinaryPrimitive> {
-  const rules: Partial<Record<ArithmeticBinaryPrimitive, VjpRule<ArithmeticBinaryPrimitive>>> = {};
-  for (const p of Object.keys(BINARY_DERIVATIVES) as ArithmeticBinaryPrimitive[]) {
-    const [dx, dy] = BINARY_DERIVATIVES[p];
-    rules[p] = floatOnly<ArithmeticBinaryPrimitive>((o, g, [x, y], out) => {
-      const gx = dx(o, g, x, y, out);
-      const gy = dy(o, g, x, y, out);
-      return [o.sumToShape(gx, o.shape(x)), o.sumToShape(gy, o.shape(y))];
-    });
-  }
-  return rules as Pick<VjpRuleTable, ArithmeticBinaryPrimitive>;
+/** The cotangents of a binary op's operands: the cotangent times each partial, summed back to the operand's shape. */
+function binary(p: ArithmeticBinaryPrimitive): VjpRule<ArithmeticBinaryPrimitive> {
+  const [dx, dy] = BINARY_DERIVATIVES[p];
+  return floatOnly<ArithmeticBinaryPrimitive>((o, g, [x, y], out) => {
+    const gx = dx(o, g, x, y, out);
+    const gy = dy(o, g, x, y, out);
+    return [o.sumToShape(gx, o.shape(x)), o.sumToShape(gy, o.shape(y))];
+  });
 }
-
 
 export const ELEMENTWISE_VJP_RULES: Pick<VjpRuleTable, ElementwisePrimitive> = {
-  ...binaryRules(),
-  lt: noGradient,
-  le: noGradient,
-  gt: noGradient,
-  ge: noGradient,
-  eq: noGradient,
-  ne: noGradient,
-
-  ...unaryRules(),
+  ...familyRules(ARITHMETIC_BINARY, binary),
+  ...familyRules(COMPARISONS, () => noGradient),
+  ...familyRules(UNARY_MATH, unaryMath),
   select: (o, g, [pred, onTrue, onFalse]) => {
     if (!isFloat(o.dtype(onTrue))) return [null, null, null];
     const zero = o.scalarLike(0, g);

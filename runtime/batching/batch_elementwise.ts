@@ -1,4 +1,6 @@
-import type { ElementwisePrimitive, Primitive } from '../primitives';
+import {
+  ARITHMETIC_BINARY, COMPARISONS, familyRules, UNARY_MATH, type ElementwisePrimitive, type Primitive,
+} from '../primitives';
 import { moveaxis, range, type BatchRule, type BatchRuleTable } from './batch_rule';
 
 /**
@@ -31,36 +33,10 @@ function unary<P extends Primitive>(prim: P): BatchRule<P> {
   return (o, [x], [bd], params) => ({ out: o.bind(prim, [x], params), batchDim: bd });
 }
 
-
 export const ELEMENTWISE_BATCH_RULES: Pick<BatchRuleTable, ElementwisePrimitive> = {
-  add: broadcasting('add'),
-  sub: broadcasting('sub'),
-  mul: broadcasting('mul'),
-  div: broadcasting('div'),
-  pow: broadcasting('pow'),
-  max: broadcasting('max'),
-  min: broadcasting('min'),
-  lt: broadcasting('lt'),
-  le: broadcasting('le'),
-  gt: broadcasting('gt'),
-  ge: broadcasting('ge'),
-  eq: broadcasting('eq'),
-  ne: broadcasting('ne'),
-  neg: unary('neg'),
-  integer_pow: unary('integer_pow'),
-  exp: unary('exp'),
-  log: unary('log'),
-  log1p: unary('log1p'),
-  expm1: unary('expm1'),
-  sin: unary('sin'),
-  cos: unary('cos'),
-  tan: unary('tan'),
-  tanh: unary('tanh'),
-  logistic: unary('logistic'),
-  sqrt: unary('sqrt'),
-  rsqrt: unary('rsqrt'),
-  abs: unary('abs'),
-  sign: unary('sign'),
+  ...familyRules(ARITHMETIC_BINARY, broadcasting),
+  ...familyRules(COMPARISONS, broadcasting),
+  ...familyRules(UNARY_MATH, unary),
   select: broadcasting('select'),
   convert_element_type: unary('convert_element_type'),
 };

@@ -1,4 +1,6 @@
-import type { IndexingPrimitive, ReductionPrimitive, StructuralPrimitive } from '../primitives';
+import {
+  familyRules, REDUCTIONS, type IndexingPrimitive, type ReductionPrimitive, type StructuralPrimitive,
+} from '../primitives';
 import {
   batchAt, insertAt, moveaxis, range, shiftPast, type BatchRule, type BatchRuleTable,
 } from './batch_rule';
@@ -19,10 +21,7 @@ function reduction<P extends ReductionPrimitive>(prim: P): BatchRule<P> {
 const below = (axes: readonly number[], bd: number): number => axes.filter((a) => a < bd).length;
 
 export const STRUCTURAL_BATCH_RULES: Pick<BatchRuleTable, Exclude<StructuralPrimitive, IndexingPrimitive>> = {
-  reduce_sum: reduction('reduce_sum'),
-  reduce_max: reduction('reduce_max'),
-  reduce_min: reduction('reduce_min'),
-  reduce_prod: reduction('reduce_prod'),
+  ...familyRules(REDUCTIONS, reduction),
   argmax: (o, [x], [bd], { axis, indexDtype }) => ({
     out: o.bind('argmax', [x], { axis: shiftPast(axis, bd!), indexDtype }),
     batchDim: bd! - below([axis], bd!),

@@ -1,12 +1,6 @@
 export const DTYPES = ['float32', 'float64', 'int32', 'bool'] as const;
 export type DType = (typeof DTYPES)[number];
 
-export type TypedArrayOf<D extends DType> = {
-  float32: Float32Array;
-  float64: Float64Array;
-  int32: Int32Array;
-  bool: Uint8Array;
-}[D];
 export type AnyTypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 /** Short names as jaxprs print them (`f32[3]`). */

@@ -1,4 +1,5 @@
 import { isFloat, normalizeAxis, promoteTypes, type DType } from '../core';
+import type { ComparisonPrimitive, FloatUnaryPrimitive, ReductionPrimitive } from '../primitives';
 import type { EagerEngine } from './engine';
 import type { Tensor } from './tensor';
 
@@ -67,13 +68,13 @@ export class TorchOps {
   maximum(a: Tensor, b: Tensor): Tensor { return this.binary('max', a, b); }
   minimum(a: Tensor, b: Tensor): Tensor { return this.binary('min', a, b); }
 
-  compare(op: 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne', a: TensorLike, b: TensorLike): Tensor {
+  compare(op: ComparisonPrimitive, a: TensorLike, b: TensorLike): Tensor {
     const [x, y] = this.coerce(a, b);
     return this.o.bind(op, [x, y], {});
   }
 
   /** Unary math on floats; integer tensors are converted first, as torch.sin(int tensor) does. */
-  unary(op: 'exp' | 'log' | 'log1p' | 'expm1' | 'sin' | 'cos' | 'tan' | 'tanh' | 'logistic' | 'sqrt' | 'rsqrt', x: Tensor): Tensor {
+  unary(op: FloatUnaryPrimitive, x: Tensor): Tensor {
     return this.o.bind(op, [this.toFloat(x)], {});
   }
 
@@ -253,7 +254,7 @@ export class TorchOps {
     return dims.map((d) => normalizeAxis(d, x.shape.length, 'dim'));
   }
 
-  private reduce(op: 'reduce_sum' | 'reduce_max' | 'reduce_min' | 'reduce_prod', x: Tensor, dim: number | readonly number[] | null, keepdim: boolean): Tensor {
+  private reduce(op: ReductionPrimitive, x: Tensor, dim: number | readonly number[] | null, keepdim: boolean): Tensor {
     const axes = this.axes(x, dim);
     const out = this.o.bind(op, [x], { axes });
     return keepdim ? this.o.expandDims(out, [...axes].sort((p, q) => p - q)) : out;

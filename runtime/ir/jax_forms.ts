@@ -1,5 +1,7 @@
 import type { AbstractValue } from '../core';
-import type { ParamsOf, Primitive } from '../primitives';
+import {
+  ARITHMETIC_BINARY, COMPARISONS, familyRules, PARAM_FREE_UNARY, REDUCTIONS, type ParamsOf, type Primitive,
+} from '../primitives';
 import { pyInts, pyList, pyName, pyTuple, type PyValue } from './pyrepr';
 import { Literal, type Atom } from './types';
 
@@ -29,41 +31,15 @@ const reduction = (name: string) => ({ axes }: { readonly axes: readonly number[
  * sharding params); where it does not (gather as `take`, scatter_add), ours in JAX's style.
  */
 export const JAX_FORMS: { readonly [P in Primitive]: JaxFormRule<P> } = {
-  add: plain('add'),
-  sub: plain('sub'),
-  mul: plain('mul'),
-  div: plain('div'),
-  pow: plain('pow'),
-  max: plain('max'),
-  min: plain('min'),
-  lt: plain('lt'),
-  le: plain('le'),
-  gt: plain('gt'),
-  ge: plain('ge'),
-  eq: plain('eq'),
-  ne: plain('ne'),
-  neg: plain('neg'),
+  // NB: JAX names these primitives as we do and gives them no params.
+  ...familyRules(ARITHMETIC_BINARY, plain),
+  ...familyRules(COMPARISONS, plain),
+  ...familyRules(PARAM_FREE_UNARY, plain),
   integer_pow: withParams('integer_pow', ({ y }) => ({ y })),
-  exp: plain('exp'),
-  log: plain('log'),
-  log1p: plain('log1p'),
-  expm1: plain('expm1'),
-  sin: plain('sin'),
-  cos: plain('cos'),
-  tan: plain('tan'),
-  tanh: plain('tanh'),
-  logistic: plain('logistic'),
-  sqrt: plain('sqrt'),
-  rsqrt: plain('rsqrt'),
-  abs: plain('abs'),
-  sign: plain('sign'),
   // NB: JAX's select_n takes the cases in index order, false first: where(p, t, f) is `select_n p f t`.
   select: (_p, { inputs: [pred, onTrue, onFalse] }) => ({ name: 'select_n', params: {}, operands: [pred, onFalse, onTrue] }),
   convert_element_type: withParams('convert_element_type', ({ newDtype }) => ({ new_dtype: pyName(newDtype), weak_type: false })),
-  reduce_sum: reduction('reduce_sum'),
-  reduce_max: reduction('reduce_max'),
-  reduce_min: reduction('reduce_min'),
-  reduce_prod: reduction('reduce_prod'),
+  ...familyRules(REDUCTIONS, reduction),
   argmax: withParams('argmax', ({ axis, indexDtype }) => ({ axes: pyInts([axis]), index_dtype: pyName(indexDtype) })),
   broadcast_in_dim: withParams('broadcast_in_dim', ({ shape, broadcastDimensions }) => ({
     broadcast_dimensions: pyInts(broadcastDimensions), shape: pyInts(shape),

@@ -1,6 +1,18 @@
 import { broadcastedAxes, shapeEq, type AbstractValue, type DType, type Shape } from '../core';
-import type { DotDimensionNumbers, ParamsOf, Primitive } from '../primitives';
+import {
+  ARITHMETIC_BINARY, COMPARISONS, PARAM_FREE_UNARY,
+  type ArithmeticBinaryPrimitive, type ComparisonPrimitive, type DotDimensionNumbers, type ParamFreeUnaryPrimitive,
+  type ParamsOf, type Primitive,
+} from '../primitives';
 import type { Emitter } from './emitter';
+
+/** One builder for each params-free elementwise primitive, named as the primitive: `o.exp(x)`, `o.add(a, b)`. */
+type ElementwiseBuilders<T> =
+  & { readonly [P in ParamFreeUnaryPrimitive]: (x: T) => T }
+  & { readonly [P in ArithmeticBinaryPrimitive | ComparisonPrimitive]: (a: T, b: T) => T };
+
+// NB: merges with the class below; the prototype gets these builders after it.
+export interface Ops<T> extends ElementwiseBuilders<T> {}
 
 /** The primitives as named functions over an Emitter, plus the few compositions rules keep needing. */
 export class Ops<T> {
@@ -16,34 +28,7 @@ export class Ops<T> {
   /** A 0-d constant with the dtype of `like`. */
   scalarLike(value: number, like: T): T { return this.scalar(value, this.dtype(like)); }
 
-  add(a: T, b: T): T { return this.bind('add', [a, b], {}); }
-  sub(a: T, b: T): T { return this.bind('sub', [a, b], {}); }
-  mul(a: T, b: T): T { return this.bind('mul', [a, b], {}); }
-  div(a: T, b: T): T { return this.bind('div', [a, b], {}); }
-  pow(a: T, b: T): T { return this.bind('pow', [a, b], {}); }
-  max(a: T, b: T): T { return this.bind('max', [a, b], {}); }
-  min(a: T, b: T): T { return this.bind('min', [a, b], {}); }
-  lt(a: T, b: T): T { return this.bind('lt', [a, b], {}); }
-  le(a: T, b: T): T { return this.bind('le', [a, b], {}); }
-  gt(a: T, b: T): T { return this.bind('gt', [a, b], {}); }
-  ge(a: T, b: T): T { return this.bind('ge', [a, b], {}); }
-  eq(a: T, b: T): T { return this.bind('eq', [a, b], {}); }
-  ne(a: T, b: T): T { return this.bind('ne', [a, b], {}); }
-  neg(x: T): T { return this.bind('neg', [x], {}); }
   integerPow(x: T, y: number): T { return this.bind('integer_pow', [x], { y }); }
-  exp(x: T): T { return this.bind('exp', [x], {}); }
-  log(x: T): T { return this.bind('log', [x], {}); }
-  log1p(x: T): T { return this.bind('log1p', [x], {}); }
-  expm1(x: T): T { return this.bind('expm1', [x], {}); }
-  sin(x: T): T { return this.bind('sin', [x], {}); }
-  cos(x: T): T { return this.bind('cos', [x], {}); }
-  tan(x: T): T { return this.bind('tan', [x], {}); }
-  tanh(x: T): T { return this.bind('tanh', [x], {}); }
-  logistic(x: T): T { return this.bind('logistic', [x], {}); }
-  sqrt(x: T): T { return this.bind('sqrt', [x], {}); }
-  rsqrt(x: T): T { return this.bind('rsqrt', [x], {}); }
-  abs(x: T): T { return this.bind('abs', [x], {}); }
-  sign(x: T): T { return this.bind('sign', [x], {}); }
   select(pred: T, onTrue: T, onFalse: T): T { return this.bind('select', [pred, onTrue, onFalse], {}); }
   convert(x: T, newDtype: DType): T {
     return this.dtype(x) === newDtype ? x : this.bind('convert_element_type', [x], { newDtype });
@@ -108,4 +93,11 @@ export class Ops<T> {
   iota(dtype: DType, shape: readonly number[], dimension: number): T {
     return this.bind('iota', [], { dtype, shape, dimension });
   }
+}
+
+for (const p of PARAM_FREE_UNARY) {
+  Object.defineProperty(Ops.prototype, p, { value(this: Ops<unknown>, x: unknown) { return this.bind(p, [x], {}); }, writable: true });
+}
+for (const p of [...ARITHMETIC_BINARY, ...COMPARISONS]) {
+  Object.defineProperty(Ops.prototype, p, { value(this: Ops<unknown>, a: unknown, b: unknown) { return this.bind(p, [a, b], {}); }, writable: true });
 }

@@ -17,7 +17,12 @@ export const UNARY_MATH = [
 export const NUMERIC_UNARY = ['neg', 'integer_pow', 'abs', 'sign'] as const satisfies readonly UnaryMathPrimitive[];
 export type FloatUnaryPrimitive = Exclude<UnaryMathPrimitive, (typeof NUMERIC_UNARY)[number]>;
 export const FLOAT_UNARY: readonly FloatUnaryPrimitive[] = UNARY_MATH.filter(
-  (p): p is FloatUnaryPrimitive => !(NUMERIC_UNARY as readonly Primitive[]).includes(p));
+  (p): p is FloatUnaryPrimitive => !inFamily(NUMERIC_UNARY, p));
+/** The unary math with params: each has its own builder and shape rule; the others take only their operand. */
+export const PARAMETRIC_UNARY = ['integer_pow'] as const satisfies readonly UnaryMathPrimitive[];
+export type ParamFreeUnaryPrimitive = Exclude<UnaryMathPrimitive, (typeof PARAMETRIC_UNARY)[number]>;
+export const PARAM_FREE_UNARY: readonly ParamFreeUnaryPrimitive[] = UNARY_MATH.filter(
+  (p): p is ParamFreeUnaryPrimitive => !inFamily(PARAMETRIC_UNARY, p));
 /** Every primitive computed element by element: the ones fusion can chain into one loop. */
 export const ELEMENTWISE = [
   ...ARITHMETIC_BINARY, ...COMPARISONS, ...UNARY_MATH, 'select', 'convert_element_type',
@@ -39,6 +44,7 @@ export const STRUCTURAL = [
 export const FUSIBLE = [...ELEMENTWISE, ...RESHAPE_LIKE, ...REDUCTIONS] as const satisfies readonly Primitive[];
 
 export type ArithmeticBinaryPrimitive = (typeof ARITHMETIC_BINARY)[number];
+export type ComparisonPrimitive = (typeof COMPARISONS)[number];
 export type UnaryMathPrimitive = (typeof UNARY_MATH)[number];
 export type ElementwisePrimitive = (typeof ELEMENTWISE)[number];
 export type ReductionPrimitive = (typeof REDUCTIONS)[number];
@@ -49,3 +55,17 @@ export type FusiblePrimitive = (typeof FUSIBLE)[number];
 
 /** The primitives no family holds: each has its rules written out alone. */
 export const UNGROUPED = ['dot_general'] as const satisfies readonly Primitive[];
+
+/**
+ * A whole row of a rule table: `rule(p)` for each primitive `p` of `family`, keyed by `p`, in the
+ * family's order (as JAX's `batching.defvectorized` gives many primitives one rule). Spread into a
+ * mapped-type table, it leaves the table's check intact: a primitive no row covers is still missing.
+ */
+export function familyRules<P extends Primitive, R>(family: readonly P[], rule: (prim: P) => R): { readonly [Q in P]: R } {
+  return Object.fromEntries(family.map((p) => [p, rule(p)])) as { readonly [Q in P]: R };
+}
+
+/** Whether `prim` is of `family` (narrowing it to the family's type). */
+export function inFamily<P extends Primitive>(family: readonly P[], prim: Primitive): prim is P {
+  return (family as readonly Primitive[]).includes(prim);
+}

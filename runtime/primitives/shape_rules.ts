@@ -2,6 +2,7 @@ import {
   aval, broadcastShapes, formatShape, isFloat, shapeEq, ShapeError, sizeOf,
   type AbstractValue, type DType,
 } from '../core';
+import { ARITHMETIC_BINARY, COMPARISONS, familyRules, inFamily, NUMERIC_UNARY, REDUCTIONS, UNARY_MATH } from './families';
 import type { ParamsOf, Primitive } from './params';
 
 /** Computes the abstract value of a primitive's result, or throws a ShapeError naming the op and shapes. */
@@ -25,10 +26,10 @@ function broadcast(op: string, inputs: readonly AbstractValue[]): number[] {
   return shape;
 }
 
-const binary = (op: string, numericOnly = true): ShapeRule<Primitive> => (inputs) => {
+const binary = (op: string): ShapeRule<Primitive> => (inputs) => {
   arity(op, inputs, 2);
   const dtype = sameDtype(op, inputs);
-  if (numericOnly && dtype === 'bool') throw new ShapeError(op, inputs, 'is not defined on bool');
+  if (dtype === 'bool') throw new ShapeError(op, inputs, 'is not defined on bool');
   return aval(broadcast(op, inputs), dtype);
 };
 
@@ -73,38 +74,15 @@ const reduction = (op: string): ShapeRule<Primitive> => (inputs, params) => {
 };
 
 export const SHAPE_RULES: { readonly [P in Primitive]: ShapeRule<P> } = {
-  add: binary('add'),
-  sub: binary('sub'),
-  mul: binary('mul'),
-  div: binary('div'),
-  pow: binary('pow'),
-  max: binary('max'),
-  min: binary('min'),
-  lt: comparison('lt'),
-  le: comparison('le'),
-  gt: comparison('gt'),
-  ge: comparison('ge'),
-  eq: comparison('eq'),
-  ne: comparison('ne'),
-  neg: numericUnary('neg'),
+  ...familyRules(ARITHMETIC_BINARY, binary),
+  ...familyRules(COMPARISONS, comparison),
+  ...familyRules(UNARY_MATH, (p) => (inFamily(NUMERIC_UNARY, p) ? numericUnary(p) : floatUnary(p))),
+  // NB: replaces the family's row in place (the key keeps its position, so PRIMITIVES keeps its order).
   integer_pow: (inputs, { y }) => {
     arity('integer_pow', inputs, 1);
     if (!Number.isInteger(y)) throw new ShapeError('integer_pow', inputs, `exponent ${y} is not an integer`);
     return numericUnary('integer_pow')(inputs, {});
   },
-  exp: floatUnary('exp'),
-  log: floatUnary('log'),
-  log1p: floatUnary('log1p'),
-  expm1: floatUnary('expm1'),
-  sin: floatUnary('sin'),
-  cos: floatUnary('cos'),
-  tan: floatUnary('tan'),
-  tanh: floatUnary('tanh'),
-  logistic: floatUnary('logistic'),
-  sqrt: floatUnary('sqrt'),
-  rsqrt: floatUnary('rsqrt'),
-  abs: numericUnary('abs'),
-  sign: numericUnary('sign'),
   select: (inputs) => {
     arity('select', inputs, 3);
     const [pred, onTrue, onFalse] = inputs;
@@ -116,10 +94,7 @@ export const SHAPE_RULES: { readonly [P in Primitive]: ShapeRule<P> } = {
     arity('convert_element_type', inputs, 1);
     return aval(inputs[0].shape, newDtype);
   },
-  reduce_sum: reduction('reduce_sum'),
-  reduce_max: reduction('reduce_max'),
-  reduce_min: reduction('reduce_min'),
-  reduce_prod: reduction('reduce_prod'),
+  ...familyRules(REDUCTIONS, reduction),
   argmax: (inputs, { axis, indexDtype }) => {
     arity('argmax', inputs, 1);
     const x = inputs[0];
