@@ -17,7 +17,7 @@ export {
   type InputSource,
   type ModuleFacts,
   type ParamInfo,
-} from './analyze';
+} from './analysis';
 export { run, formatError, scriptError, type RunOptions, type RunResult, type ScriptError, type ScriptErrorKind } from './run';
 export { captureInputs, type CaptureResult, type CapturedInputs } from './inputs';
 export {
@@ -41,9 +41,8 @@ export {
   type HostContext,
   type UnaryOp,
 } from './host';
-export { createModule, unsupportedModuleMessage, type ModuleRegistry, type ModuleShim } from './modules';
-export { STANDARD_MODULES } from './stdlib';
-export { mathModule } from './modules/math';
+export { createModule, unsupportedModuleMessage, type ModuleRegistry, type ModuleShim } from './interpreter/module_shims';
+export { STANDARD_MODULES, mathModule } from './modules';
 export {
   Args,
   bindArgs,

@@ -4,7 +4,7 @@
  * (its defaults, or the `# gradlens:` comment evaluated in the script's globals).
  * The returned interpreter stays usable: call the function again through it.
  */
-import type { FunctionInfo, InputSource } from './analyze';
+import type { FunctionInfo, InputSource } from './analysis';
 import { PyError, pyError } from './exceptions';
 import { StopRun, type Interpreter } from './interpreter';
 import { PyFunction, type Kwargs, type PyValue } from './objects';

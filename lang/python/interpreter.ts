@@ -16,7 +16,7 @@ import {
   pyError,
 } from './exceptions';
 import { HostObject, hostObjectCount, type BinaryOp, type CompareOp, type HostContext } from './host';
-import { unsupportedModuleMessage, type ModuleRegistry } from './modules';
+import { unsupportedModuleMessage, type ModuleRegistry } from './interpreter/module_shims';
 import {
   ELLIPSIS,
   ExceptionObject,

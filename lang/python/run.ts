@@ -8,8 +8,8 @@
 import { HaltError, PyError, type HaltKind } from './exceptions';
 import type { ExceptionObject } from './objects';
 import { Interpreter, StopRun, type Budgets, type CancelSignal, type InterpreterOptions } from './interpreter';
-import type { ModuleRegistry } from './modules';
-import { STANDARD_MODULES } from './stdlib';
+import type { ModuleRegistry } from './interpreter/module_shims';
+import { STANDARD_MODULES } from './modules';
 import { parse, type ParseResult, type Span, walkStatements } from './syntax';
 
 export interface RunOptions {

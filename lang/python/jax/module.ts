@@ -6,7 +6,7 @@ import type { Backend } from '../../../runtime/backends';
 import { printJaxpr } from '../../../runtime/ir';
 import { bindArgs, type Args } from '../convert';
 import { pyFunction, type HostContext } from '../host';
-import { createModule, type ModuleRegistry, type ModuleShim } from '../modules';
+import { createModule, type ModuleRegistry, type ModuleShim } from '../interpreter/module_shims';
 import { PyModule, type NativeFn, type PyValue } from '../objects';
 import { ARRAY_TYPE, ConcretizationTypeError, NDARRAY_TYPE } from './array';
 import * as L from './lax';

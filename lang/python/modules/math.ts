@@ -9,7 +9,7 @@ import { pyFunction, type HostContext } from '../host';
 import { PyModule, PyTuple, type Kwargs, type NativeFn, type PyValue } from '../objects';
 import { bitLength, checkIntBits } from '../limits';
 import { binary, intToFloat, iterate, toFloat, toIndex, unary as unaryOp } from '../ops';
-import type { ModuleShim } from '../modules';
+import type { ModuleShim } from '../interpreter/module_shims';
 import { typeName } from '../types';
 import { erf, erfc } from './erf';
 

@@ -9,7 +9,7 @@ import { pyError } from '../exceptions';
 import { HostObject, hostType, pyFunction, type HostContext } from '../host';
 import { PyList, PyModule, PyRange, PyTuple, type Kwargs, type PyValue } from '../objects';
 import { getitem, iterate, len, setitem, toFloat, toIndex } from '../ops';
-import type { ModuleShim } from '../modules';
+import type { ModuleShim } from '../interpreter/module_shims';
 import { CPythonRandom, floatHash } from './random_stream';
 
 type Method = (rng: CPythonRandom, args: PyValue[], kwargs: Kwargs, ctx: HostContext) => PyValue;

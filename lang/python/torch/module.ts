@@ -7,7 +7,7 @@ import { Random } from '../../../runtime/core';
 import { bindArgs } from '../convert';
 import { pyError } from '../exceptions';
 import { pyFunction, type HostContext } from '../host';
-import { createModule, type ModuleRegistry, type ModuleShim } from '../modules';
+import { createModule, type ModuleRegistry, type ModuleShim } from '../interpreter/module_shims';
 import { PyList, PyModule, PyTuple, type NativeFn, type PyValue } from '../objects';
 import { toIndex } from '../ops';
 import { typeName } from '../types';

@@ -3,7 +3,7 @@ import { createReferenceBackend } from '../../../runtime/backends';
 import { EagerEngine, exportTape, type Tensor } from '../../../runtime/eager';
 import { pyFunction } from '../../../lang/python/host';
 import { run } from '../../../lang/python/run';
-import { createModule } from '../../../lang/python/modules';
+import { createModule } from '../../../lang/python/interpreter/module_shims';
 import { PyTensor, runTorch, torchModules } from '../../../lang/python/torch';
 
 /** How the shim meets the engine: spans on tape nodes, tensor identity, grad mode, freeing. */

@@ -6,7 +6,7 @@ import { profile } from '../../../evaluation/profiled_backend';
 import { createReferenceBackend } from '../../../runtime/backends';
 import { EagerEngine } from '../../../runtime/eager';
 import { printJaxpr } from '../../../runtime/ir';
-import { analyze } from '../../../lang/python/analyze';
+import { analyze } from '../../../lang/python/analysis/analyze';
 import type { Outcome } from '../../../lang/python/jax';
 import { formatError } from '../../../lang/python/run';
 import { torchFunctionAt, torchModules, type TorchFunctionAt } from '../../../lang/python/torch';

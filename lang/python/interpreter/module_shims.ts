@@ -6,8 +6,8 @@
  *   const registry: ModuleRegistry = { ...STANDARD_MODULES, torch: torchShim, 'torch.nn.functional': functionalShim };
  *   run(source, { modules: registry });
  */
-import type { HostContext } from './host';
-import { PyModule, type PyValue } from './objects';
+import type { HostContext } from '../host';
+import { PyModule, type PyValue } from '../objects';
 
 export interface ModuleShim {
   /**

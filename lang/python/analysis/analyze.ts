@@ -4,10 +4,9 @@
  * can come from, and what in the file Gradlens cannot run. Works on half-typed
  * files: whatever parsed is analyzed.
  */
-import type * as A from './syntax/ast';
-import { REFUSED_BUILTINS, refusedMessage } from './builtins';
-import type { ModuleRegistry } from './modules';
-import { unsupportedModuleMessage } from './modules';
+import type * as A from '../syntax/ast';
+import { REFUSED_BUILTINS, refusedMessage } from '../builtins';
+import { type ModuleRegistry, unsupportedModuleMessage } from '../interpreter/module_shims';
 import {
   parse,
   parseArguments,
@@ -18,8 +17,8 @@ import {
   someExpr,
   walkExpr,
   walkStatements,
-} from './syntax';
-import { STANDARD_MODULES } from './stdlib';
+} from '../syntax';
+import { STANDARD_MODULES } from '../modules';
 
 export type DiagnosticCode =
   | 'syntax'
