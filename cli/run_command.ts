@@ -1,5 +1,5 @@
 import { formatError } from '../lang/python';
-import { runPython } from '../lang/python/jax';
+import { runPython } from '../evaluation';
 import { EagerEngine } from '../runtime/eager';
 import { choice, parseArgs, UsageError, type ParsedArgs } from './args';
 import { CLI_BACKENDS, openBackend } from './backend';

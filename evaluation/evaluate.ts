@@ -3,7 +3,8 @@
  * asked for run with the request's budgets, checking for cancellation between stages.
  */
 import type { Budgets, CancelSignal, FunctionInfo } from '../lang/python';
-import { jaxFunctionAt, jaxModules, type JaxFunctionAt } from '../lang/python/jax';
+import { jaxFunctionAt, jaxModules } from '../lang/python/jax';
+import type { FunctionAt } from '../lang/python/staging';
 import { torchFunctionAt, torchModules } from '../lang/python/torch';
 import { EagerEngine, type SourceSpan } from '../runtime/eager';
 import type { EvaluateRequest, EvaluationBudgets } from '../protocol/evaluate';
@@ -126,7 +127,7 @@ async function runEngines(s: Stages): Promise<Runs> {
   }
 }
 
-async function tracedEngines(s: Stages, at: JaxFunctionAt, torch: TorchEager | null): Promise<Runs> {
+async function tracedEngines(s: Stages, at: FunctionAt, torch: TorchEager | null): Promise<Runs> {
   const backend = s.profiler.backend;
   const fn = s.target.fn;
   let staged: Staged;
@@ -192,7 +193,7 @@ function torchOnly(torch: TorchEager | null, graphs: boolean): Partial<Runs> & P
 }
 
 /** The arguments as numbers; NB: one that is not numeric (a string, a module) is passed but not shown. */
-function shownInputs(at: JaxFunctionAt): Record<string, Numbers> {
+function shownInputs(at: FunctionAt): Record<string, Numbers> {
   return Object.fromEntries(Object.entries(at.inputs).flatMap(([name, v]) => (typeof v === 'string' ? [] : [[name, v]])));
 }
 

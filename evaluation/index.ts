@@ -3,6 +3,7 @@
  * server, the webview's GPU host and the CLI all evaluate through it.
  */
 export { openExecutionHost, type ExecutionHost } from './host';
+export { runPython } from './run_python';
 export { functionText, sourceHashOf } from './source_hash';
 export { EvaluationFailure } from './failure';
 export { analyzeDocument, fileOfUri, InputsFailure, namedFunction, styleOf, userInputs, type Style } from './target';

@@ -3,7 +3,7 @@
  * value-and-gradient jaxpr run op by op, as JAX runs outside jit; jit is the same jaxpr
  * simplified, fused into kernels and run as one executable.
  */
-import { nest, type JaxFunctionAt, type Outcome } from '../lang/python/jax';
+import { nest, type FunctionAt, type Outcome } from '../lang/python/staging';
 import type { ScriptError } from '../lang/python';
 import type { Backend, DeviceArray } from '../runtime/backends';
 import type { Jaxpr, SourceSpan } from '../runtime/ir';
@@ -35,7 +35,7 @@ export interface Staged {
   release(): void;
 }
 
-export function stageValueAndGrad(at: JaxFunctionAt): Staged {
+export function stageValueAndGrad(at: FunctionAt): Staged {
   const t0 = performance.now();
   const jaxpr = unwrap(at.valueAndGradJaxpr());
   const traceMs = performance.now() - t0;
@@ -108,7 +108,7 @@ function lineKernels(exe: Executable<DeviceArray>, lineOf: LineOf): JitRun['line
  * The first equation whose result is NaN or Inf: the function's own jaxpr run op by op, then its
  * gradient's. `rangeOf` places an equation's span (the function's name where it has none).
  */
-export async function jaxNonFinite(at: JaxFunctionAt, backend: Backend, rangeOf: (span: SourceSpan | null) => SourceRange): Promise<NonFinite | null> {
+export async function jaxNonFinite(at: FunctionAt, backend: Backend, rangeOf: (span: SourceSpan | null) => SourceRange): Promise<NonFinite | null> {
   for (const where of ['value', 'gradient'] as const) {
     const jaxpr = unwrap(at.jaxpr(where === 'gradient'));
     const { arrays, release } = unwrap(at.argumentArrays(jaxpr.invars));
@@ -129,7 +129,7 @@ export async function jaxNonFinite(at: JaxFunctionAt, backend: Backend, rangeOf:
  * The forward and gradient jaxprs of the function `name` as graphs, each with its fusion plan and
  * each equation's op-by-op time; constants by the global names they were read from.
  */
-export async function jaxGraphs(at: JaxFunctionAt, backend: Backend, name: string): Promise<GraphView[]> {
+export async function jaxGraphs(at: FunctionAt, backend: Backend, name: string): Promise<GraphView[]> {
   const names = at.invarNames;
   const graphs: GraphView[] = [];
   for (const kind of ['forward', 'gradient'] as const) {
@@ -169,7 +169,7 @@ function kernelSourcesFor(jaxpr: Jaxpr, plan: Plan, backend: Backend): (kernel: 
 }
 
 /** f and f' through the compiled value-and-grad, for a function of exactly one scalar float. */
-export async function jaxPlot(at: JaxFunctionAt, staged: Staged, backend: Backend, exe: Executable<DeviceArray>): Promise<PlotData | null> {
+export async function jaxPlot(at: FunctionAt, staged: Staged, backend: Backend, exe: Executable<DeviceArray>): Promise<PlotData | null> {
   const params = Object.entries(at.inputs);
   if (params.length !== 1 || at.wrt.length !== 1 || staged.jaxpr.invars.length !== 1) return null;
   const [[param, v]] = params;
@@ -198,7 +198,7 @@ export async function jaxPlot(at: JaxFunctionAt, staged: Staged, backend: Backen
  * each of the value's elements (a one-hot cotangent), one compiled vjp run each. Past
  * JACOBIAN_SHOWN numbers, only its size: the result then shows the summed gradient alone.
  */
-export async function jaxJacobian(at: JaxFunctionAt, backend: Backend): Promise<Jacobian | null> {
+export async function jaxJacobian(at: FunctionAt, backend: Backend): Promise<Jacobian | null> {
   const f = unwrap(at.jaxpr(false));
   const y = f.outvars[0]?.aval;
   if (!y || f.outvars.length !== 1 || y.shape.length === 0 || !isFloat(y.dtype)) return null;

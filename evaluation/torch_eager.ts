@@ -4,7 +4,8 @@
  * by the source line whose op made them; the tape of the first call is kept for the viewer.
  */
 import { captureInputs, getattr, PyList, PyTuple, scriptError, type Budgets, type CancelSignal, type ModuleRegistry, type PyValue } from '../lang/python';
-import { jaxSession, nest, noFloatArgument, plainFloats } from '../lang/python/jax';
+import { jaxSession } from '../lang/python/jax';
+import { nest, noFloatArgument, plainFloats } from '../lang/python/staging';
 import { argumentLeaves, leafArguments, listenForCuts, PyTensor, torchMath, torchSession, torchWrt, type GradientCut } from '../lang/python/torch';
 import type { Backend, DeviceArray } from '../runtime/backends';
 import { EagerEngine, exportTape, Tensor, type TapeGraph } from '../runtime/eager';

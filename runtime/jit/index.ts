@@ -1,4 +1,5 @@
 export { JaxprTrace, makeJaxpr, TraceOps, Tracer, type Traceable, type TracedFunction } from './trace';
+export { StagedArray, StagingBackend } from './staging';
 export { evalJaxpr, interpretJaxpr } from './evaluate';
 export { cse, dce, foldConstants, simplify, type FoldOptions } from './simplify';
 export * from './transforms';

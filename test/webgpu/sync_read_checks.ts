@@ -1,7 +1,7 @@
 // Python that reads tensors synchronously (`.item()`, `print`, `float(t)`, `if t > 0:`) on webgpu,
 // where SwiftShader cannot read the GPU synchronously (runtime/backends/webgpu/host_values.ts).
 import { formatError } from '../../lang/python';
-import { runPython } from '../../lang/python/jax';
+import { runPython } from '../../evaluation';
 import { createReferenceBackend, type Backend, type WebgpuBackend } from '../../runtime/backends';
 import { EagerEngine } from '../../runtime/eager';
 

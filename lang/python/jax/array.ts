@@ -4,55 +4,20 @@
  */
 import { isFloat, sizeOf, type DType } from '../../../runtime/core';
 import { bindArgs, flattenNested, nestedFromFlat } from '../convert';
-import { pyError, TypeError as PyTypeError } from '../exceptions';
+import { pyError } from '../exceptions';
 import { formatFloat, formatInt } from '../format';
 import { HostObject, NOT_IMPLEMENTED, hostType, pyFunction, type BinaryOp, type CompareOp, type HostContext, type UnaryOp } from '../host';
 import { PyList, PyTuple, PyType, nameTable, type NativeFn, type PyValue } from '../objects';
 import { toIndex } from '../ops';
+import { concretizationError } from '../staging';
 import * as L from './lax';
 import { arrayStr, jaxRepr, numpyRepr, scalarStr } from './print';
-import { isTracer, type JaxRuntime, type Val } from './runtime';
+import { isTracer, type JaxRuntime } from './runtime';
 import type { Tracer } from '../../../runtime/jit';
 import type { DeviceArray } from '../../../runtime/backends';
 
 export const ARRAY_TYPE = hostType('ArrayImpl', 'jaxlib.xla_extension');
 export const NDARRAY_TYPE = hostType('ndarray', 'numpy');
-
-/** JAX's error for Python control flow on a traced value; its message is printed alone. */
-export const ConcretizationTypeError = new PyType('ConcretizationTypeError', { module: 'jax.errors', bases: [PyTypeError] });
-
-const KEYWORDS = new Set(['if', 'elif', 'while', 'and', 'or', 'not', 'in', 'is', 'for', 'True', 'False', 'None', 'jnp', 'np', 'jax', 'float', 'int', 'bool']);
-
-/** Where a traced value was asked for its value: the script (to quote the code) and the transformations running. */
-export interface TracingSite {
-  readonly source: string | null;
-  readonly transforming: readonly string[];
-}
-
-/**
- * The concretization error for `what` (`bool` for if/while, `float`, `item`, `str`) asked of a
- * traced value at `ctx`'s span, quoting the code; `advice` says what to write instead.
- */
-export function concretizationError(
-  rt: TracingSite, what: string, ctx: HostContext, advice = (name: string) => `use jnp.where(...) or mark '${name}' static`,
-): Error {
-  const span = ctx.span;
-  let code = `${what}(x)`;
-  let name = 'x';
-  if (rt.source !== null) {
-    const expr = rt.source.slice(span.from, span.to);
-    const lineStart = rt.source.lastIndexOf('\n', span.from - 1) + 1;
-    const lead = /^\s*(if|elif|while|assert)\b/.exec(rt.source.slice(lineStart, span.from));
-    code = what === 'bool' && lead ? `${lead[1]} ${expr}` : expr;
-    const ids = expr.match(/[A-Za-z_]\w*/g) ?? [];
-    name = ids.find((i) => !KEYWORDS.has(i)) ?? name;
-  }
-  const transform = rt.transforming[0] ?? 'jit';
-  const err = pyError(ConcretizationTypeError,
-    `${transform} cannot trace '${code}' on a traced value; ${advice(name)}`);
-  err.exc.bareMessage = true;
-  return err;
-}
 
 const ARITH: Partial<Record<BinaryOp, 'add' | 'sub' | 'mul' | 'div' | 'max'>> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' };
 const COMPARE: Record<CompareOp, 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne'> = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne' };
@@ -291,8 +256,6 @@ export function arrayFromData(rt: JaxRuntime, data: PyValue, dtype: DType | unde
   const weak = dtype === undefined && !numpy && nested.shape.length === 0 && typeof data !== 'object';
   return L.op(rt, () => new PyArray(rt, rt.upload(nested.data, nested.shape, d), weak, numpy));
 }
-
-export function valOf(x: PyArray): Val { return x.v; }
 
 /**
  * Integers past int32 are refused, never wrapped: JAX (without x64) raises OverflowError; NumPy

@@ -3,7 +3,7 @@
  * runtime's jit engine.
  *
  *   const engine = new EagerEngine(await createTfjsBackend('wasm'));
- *   const result = runPython(source, engine, { file: 'seed_jax.py' });   // torch, jax and numpy
+ *   const result = runPython(source, engine, { file: 'seed_jax.py' });   // torch, jax and numpy (evaluation/run_python.ts)
  *
  * or by hand: `const s = jaxSession(backend, { source }); run(source, { modules: s.modules }); s.dispose();`
  *
@@ -22,8 +22,7 @@
  * - `//`, `%`, `~`, boolean masks and `x.at[...]` are not supported.
  */
 export { jaxModules, jaxSession, type JaxModuleOptions, type JaxSession } from './module';
-export { runPython } from './run';
 export { jaxMath } from './lifted_math';
-export { jaxFunctionAt, namesOfConstants, nest, noFloatArgument, plainFloats, valueAndSummedGradJaxpr, type JaxFunctionAt, type JaxFunctionOptions, type Numbers, type Outcome } from './function_at';
-export { ConcretizationTypeError, PyArray, concretizationError, type TracingSite } from './array';
+export { jaxFunctionAt, type JaxFunctionOptions } from './function_at';
+export { PyArray } from './array';
 export { arrayStr, jaxRepr, numpyRepr, array2string, type Printable } from './print';

@@ -1,33 +1,30 @@
 /**
  * A torch-style function at its example inputs, traced as torch.func.grad + torch.compile would:
  * its tensor and float arguments become tracers, each torch op records an equation with its
- * source span (see trace_backend.ts), and the runtime's value_and_grad transforms the jaxpr.
- * The result has the shape of JaxFunctionAt, so callers treat the two styles alike: evaluation/
+ * source span (the runtime's StagingBackend), and the runtime's value_and_grad transforms the jaxpr.
+ * The result is a FunctionAt, as a JAX-style function's, so callers treat the two styles alike: evaluation/
  * runs its jaxprs on the jit engine, and runs the function eagerly as PyTorch does (torch_eager.ts).
  */
 import { sizeOf, type AbstractValue } from '../../../runtime/core';
 import type { DeviceArray } from '../../../runtime/backends';
 import { EagerEngine } from '../../../runtime/eager';
 import type { Jaxpr } from '../../../runtime/ir';
-import { dce, inline, makeJaxpr, type Traceable } from '../../../runtime/jit';
+import { dce, inline, makeJaxpr, StagedArray, StagingBackend, type Traceable } from '../../../runtime/jit';
 import type { FunctionInfo, InputSource } from '../analysis';
 import { captureInputs } from '../inputs';
 import type { Budgets, CancelSignal } from '../interpreter';
-import { namesOfConstants, noFloatArgument, plainFloats, valueAndSummedGradJaxpr, type JaxFunctionAt, type Outcome } from '../jax';
 import type { ModuleRegistry } from '../interpreter/module_shims';
 import type { PyValue } from '../objects';
 import type { ParseResult, Span } from '../syntax';
 import { pyError } from '../exceptions';
 import { scriptError } from '../run';
+import { namesOfConstants, noFloatArgument, plainFloats, valueAndSummedGradJaxpr, type FunctionAt, type Outcome } from '../staging';
 import { STORAGE, type TorchDTypeName } from './dtype';
 import { torchMath } from './lifted_math';
 import { argumentLeaves, numbers, torchWrt } from './leaves';
 import { torchSession } from './module';
+import { StagedFunction } from './jit_refusals';
 import { PyTensor } from './tensor';
-import { TracedArray, TracingBackend } from './trace_backend';
-
-/** The same surface as a JAX-style function's: inputs, wrt, jaxprs, argument arrays, dispose(). */
-export type TorchFunctionAt = JaxFunctionAt;
 
 export interface TorchFunctionOptions {
   readonly file: string;
@@ -53,11 +50,12 @@ interface TracedArgument {
  * Runs the script up to `fn`'s example inputs with the torch shim over `engine`'s backend. The
  * script's tensors live in this session (not in `engine`'s scopes) until `dispose()`.
  */
-export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: InputSource, engine: EagerEngine, options: TorchFunctionOptions): Outcome<TorchFunctionAt> {
+export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: InputSource, engine: EagerEngine, options: TorchFunctionOptions): Outcome<FunctionAt> {
   const backend = engine.backend;
-  const tracing = new TracingBackend(backend, { source: parsed.source, transforming: ['jit'] });
-  const session = new EagerEngine(tracing);
-  tracing.span = () => session.span;
+  const site = new StagedFunction(parsed.source, ['jit']);
+  const staging = new StagingBackend(backend, site);
+  const session = new EagerEngine(staging);
+  staging.span = () => session.span;
   const torch = torchSession(session);
   // A plain-Python function's `math` applies torch's functions to its traced floats, not to tensors passed in.
   let calling = false;
@@ -66,11 +64,10 @@ export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: I
     file: options.file, modules: { ...options.modules, ...torch.modules, ...math }, budgets: options.budgets, signal: options.signal,
   });
   if (!captured.ok) {
-    tracing.disposeAll();
+    staging.disposeAll();
     return { ok: false, error: captured.error };
   }
   const interp = captured.inputs.interpreter;
-  tracing.pySpan = () => interp.span;
   const values = captured.inputs.values;
   calling = plainFloats(values);
   const fun = captured.inputs.fn;
@@ -90,7 +87,7 @@ export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: I
     }
   })();
   if (!guardWrt.ok) {
-    tracing.disposeAll();
+    staging.disposeAll();
     return { ok: false, error: guardWrt.error };
   }
   const wrtInvars = traced.flatMap((a, k) => (guardWrt.paths.includes(a.path) ? [k] : []));
@@ -110,12 +107,15 @@ export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: I
    */
   const forward = (loss: boolean): { jaxpr: Jaxpr; carriesGrad: boolean } => {
     let carriesGrad = false;
-    tracing.firstStop = null;
+    site.firstStop = null;
     const jaxpr = makeJaxpr((o, ...tracers) => {
       const rt = torch.runtime(interp);
-      tracing.userGradEnabled = () => rt.gradModeAtOp;
+      // NB: the script's grad mode, not a torch op's own internal no_grad.
+      staging.onStagedOp = () => {
+        if (!rt.gradModeAtOp) site.noteStop(interp.span);
+      };
       const callArgs = argLeaves.rebuild((k) => {
-        const t = session.fromArray(new TracedArray(tracers[k], tracing));
+        const t = session.fromArray(staging.stage(tracers[k]));
         if (wrtInvars.includes(k)) t.requiresGrad = true;
         return rt.wrap(t, traced[k].dtype);
       });
@@ -127,7 +127,7 @@ export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: I
       if (!loss || !carriesGrad || outShape.length === 0 || sizeOf(outShape) !== 1) return out;
       return o.apply('reshape', [out], { newSizes: [] });
     }, traced.map((a) => a.aval));
-    if (loss && carriesGrad && tracing.firstStop) throw stopRefusal(tracing.firstStop, parsed.source);
+    if (loss && carriesGrad && site.firstStop) throw stopRefusal(site.firstStop, parsed.source);
     return { jaxpr, carriesGrad };
   };
   /** `value_and_grad` of the function; where its result does not depend on the differentiated arguments (as eager sees it), zero gradients. */
@@ -153,7 +153,7 @@ export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: I
     return { arrays, release };
   };
 
-  const at: TorchFunctionAt = {
+  const at: FunctionAt = {
     inputs: Object.fromEntries(names.map((n, i) => [n, numbers(interp, args[i])])),
     wrt,
     wrtInvars,
@@ -161,8 +161,8 @@ export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: I
     jaxpr: (grad) => guard(() => (grad ? dce(gradOnly(valueAndGrad())) : forward(false).jaxpr)),
     valueAndGradJaxpr: () => guard(valueAndGrad),
     argumentArrays: (invars) => guard(() => argumentArrays(invars)),
-    constantNames: (jaxpr) => namesOfConstants(jaxpr, interp.globals, (v) => (v instanceof PyTensor && !(v.t.array instanceof TracedArray) ? v.t.array : null)),
-    dispose: () => tracing.disposeAll(),
+    constantNames: (jaxpr) => namesOfConstants(jaxpr, interp.globals, (v) => (v instanceof PyTensor && !(v.t.array instanceof StagedArray) ? v.t.array : null)),
+    dispose: () => staging.disposeAll(),
   };
   return { ok: true, value: at };
 }
@@ -172,7 +172,7 @@ function traceableOf(result: PyValue, name: string, repr: (v: PyValue) => string
   if (typeof result === 'number') return result;
   if (result instanceof PyTensor) {
     const a = result.t.array;
-    return a instanceof TracedArray ? a.tracer : a;
+    return a instanceof StagedArray ? a.tracer : a;
   }
   throw new TypeError(`${name}() returned ${repr(result)}, not a number or a tensor; Gradlens differentiates functions that return one`);
 }

@@ -26,7 +26,7 @@
  *   the function (detach, .data, a no_grad block), as the jit engine has no stop_gradient yet.
  */
 export { torchModules, torchSession, type TorchModules, type TorchSession } from './module';
-export { torchFunctionAt, type TorchFunctionAt, type TorchFunctionOptions } from './function_at';
+export { torchFunctionAt, type TorchFunctionOptions } from './function_at';
 export { runTorch } from './run';
 export { PyTensor } from './tensor';
 export { tensorRepr, type PrintableTensor } from './print';

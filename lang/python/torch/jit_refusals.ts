@@ -4,16 +4,30 @@
  * inside. Each is refused at the user's line with what to write instead.
  */
 import type { EagerEngine, Tensor } from '../../../runtime/eager';
-import { concretizationError, type TracingSite } from '../jax';
+import { StagedArray } from '../../../runtime/jit';
 import { pyError } from '../exceptions';
 import type { HostContext } from '../host';
 import type { Span } from '../syntax';
-import { TracedArray } from './trace_backend';
+import { concretizationError, type TracingSite } from '../staging';
 
-/** The tracing site of a tensor whose storage is traced; null for a concrete tensor. */
-export function tracedSite(t: Tensor): TracingSite | null {
+/**
+ * A torch function being staged for the jit engine (the site of its StagingBackend): the script,
+ * to quote in refusals, and where the function first stopped a gradient (no_grad, detach, .data):
+ * the jit's gradient flows through every equation, so such a function differentiates differently.
+ */
+export class StagedFunction implements TracingSite {
+  firstStop: Span | null = null;
+  constructor(readonly source: string | null, readonly transforming: readonly string[]) {}
+
+  noteStop(span: Span | null): void {
+    this.firstStop ??= span;
+  }
+}
+
+/** The staged function a tensor's storage is traced in; null for a concrete tensor. */
+export function tracedSite(t: Tensor): StagedFunction | null {
   const a = t.array;
-  return a instanceof TracedArray ? a.owner.site : null;
+  return a instanceof StagedArray && a.owner.site instanceof StagedFunction ? a.owner.site : null;
 }
 
 /** Refuses reading a traced tensor's value: `what` is `bool` (if/while), `item`, `float`, `int` or `str` (print). */
@@ -37,10 +51,9 @@ export function refuseAutograd(t: Tensor, what: string, ctx: HostContext): void 
   throw err;
 }
 
-/** Notes a detach (`detach()`, `.data`) of a tensor that requires grad: see TracingBackend.firstStop, and noteCut. */
+/** Notes a detach (`detach()`, `.data`) of a tensor that requires grad: see StagedFunction.firstStop, and noteCut. */
 export function noteDetach(t: Tensor, ctx: HostContext): void {
-  const a = t.array;
-  if (a instanceof TracedArray && t.requiresGrad) a.owner.noteStop(ctx.span);
+  if (t.requiresGrad) tracedSite(t)?.noteStop(ctx.span);
   noteCut(t, 'detach', ctx);
 }
 

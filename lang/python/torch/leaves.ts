@@ -3,7 +3,7 @@
  * becomes a fresh leaf with requires_grad (ints stay constants), as evaluation's eager run and the
  * jit engine's traced arguments both take them.
  */
-import type { Numbers } from '../jax';
+import type { Numbers } from '../../../protocol/results';
 import type { Interpreter } from '../interpreter';
 import { PyDict, PyList, PyTuple, type PyValue } from '../objects';
 import { pyError } from '../exceptions';

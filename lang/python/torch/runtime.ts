@@ -6,13 +6,13 @@
  */
 import { AutogradError, Random, ShapeError, bytesOf, formatAval, sizeOf, withInterrupt, type AbstractValue, type Shape } from '../../../runtime/core';
 import { TorchOps, type EagerEngine, type Tensor } from '../../../runtime/eager';
+import { StagingBackend } from '../../../runtime/jit';
 import { HaltError, PyError, pyError, type ExceptionName } from '../exceptions';
 import { hostType, type HostContext } from '../host';
 import type { PyType } from '../objects';
 import { CREATORS, tensorFromData } from './creation';
 import { ITEM_SIZE, STORAGE, isFloating, type TorchDTypeName } from './dtype';
 import { PyTensor } from './tensor';
-import { TracingBackend } from './trace_backend';
 
 /** The seed a run starts from when the script never calls `torch.manual_seed`. */
 const DEFAULT_SEED = 0x5eed;
@@ -25,10 +25,6 @@ export class TorchError extends Error {
   ) {
     super(message);
   }
-}
-
-export function torchError(type: ExceptionName, message: string): PyError {
-  return pyError(type, message);
 }
 
 export class TorchRuntime {
@@ -150,7 +146,7 @@ export class TorchRuntime {
    * synchronously, and while tracing for the jit engine, the check is skipped.
    */
   checkNoWrap(float: () => Tensor): void {
-    if (this.engine.backend.name === 'webgpu' || this.engine.backend instanceof TracingBackend) return;
+    if (this.engine.backend.name === 'webgpu' || this.engine.backend instanceof StagingBackend) return;
     const peak = this.engine.withGradMode(false, () => {
       const shadow = float();
       return this.ops.reduceMax(this.ops.abs(shadow), shadow.shape.map((_, i) => i)).dataSync()[0];

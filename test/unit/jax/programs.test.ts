@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createReferenceBackend, createTfjsBackend, type Backend } from '../../../runtime/backends';
 import { EagerEngine } from '../../../runtime/eager';
 import { formatError } from '../../../lang/python/run';
-import { runPython } from '../../../lang/python/jax';
+import { runPython } from '../../../evaluation';
 
 /**
  * Each test/fixtures/jax/NAME.py prints exactly NAME.expected, written from what JAX 0.4.3x and

@@ -3,7 +3,8 @@ import { createReferenceBackend } from '../../../runtime/backends';
 import { EagerEngine } from '../../../runtime/eager';
 import { formatError } from '../../../lang/python/run';
 import { run as runScript } from '../../../lang/python/run';
-import { arrayStr, jaxRepr, jaxSession, numpyRepr, runPython } from '../../../lang/python/jax';
+import { runPython } from '../../../evaluation';
+import { arrayStr, jaxRepr, jaxSession, numpyRepr } from '../../../lang/python/jax';
 import { ClosedJaxprObject } from '../../../lang/python/jax/transforms';
 
 /** Scripts on the reference backend: exact output, errors at their spans, nothing leaked. */

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createReferenceBackend, createTfjsBackend, type Backend } from '../../../runtime/backends';
 import { EagerEngine } from '../../../runtime/eager';
 import { formatError } from '../../../lang/python/run';
-import { runPython } from '../../../lang/python/jax';
+import { runPython } from '../../../evaluation';
 
 /**
  * The differential table of issue 12: test/fixtures/numerics/differential.py prints one line per

@@ -7,9 +7,9 @@ import { createReferenceBackend } from '../../../runtime/backends';
 import { EagerEngine } from '../../../runtime/eager';
 import { printJaxpr } from '../../../runtime/ir';
 import { analyze } from '../../../lang/python/analysis/analyze';
-import type { Outcome } from '../../../lang/python/jax';
+import type { FunctionAt, Outcome } from '../../../lang/python/staging';
 import { formatError } from '../../../lang/python/run';
-import { torchFunctionAt, torchModules, type TorchFunctionAt } from '../../../lang/python/torch';
+import { torchFunctionAt, torchModules } from '../../../lang/python/torch';
 import type { EngineMode, EvaluationOutcome, EvaluationResult, Numbers } from '../../../protocol/results';
 
 const root = join(__dirname, '..');
@@ -20,7 +20,7 @@ function ok<T>(o: Outcome<T>): T {
 }
 
 /** `name` in `source` at its first example inputs, over a fresh reference backend. */
-function functionAt(source: string, name: string, file = 'f.py'): { at: Outcome<TorchFunctionAt>; live: () => number } {
+function functionAt(source: string, name: string, file = 'f.py'): { at: Outcome<FunctionAt>; live: () => number } {
   const backend = createReferenceBackend();
   const engine = new EagerEngine(backend);
   const analysis = analyze(source, { modules: torchModules(engine) });

@@ -1,8 +1,8 @@
 /** Running a script with torch, jax and numpy all available; every array it made is freed when it ends. */
-import type { EagerEngine } from '../../../runtime/eager';
-import type { RunOptions, RunResult } from '../run';
-import { runTorch } from '../torch/run';
-import { jaxSession } from './module';
+import { jaxSession } from '../lang/python/jax';
+import type { RunOptions, RunResult } from '../lang/python';
+import { runTorch } from '../lang/python/torch';
+import type { EagerEngine } from '../runtime/eager';
 
 /**
  * `runTorch` with the jax and numpy shims registered over the same backend as the eager engine.
