@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { sizeOf, type AbstractValue } from '../../core';
 import type { ParamsOf, Primitive } from '../../primitives';
-import type { WasmMathPrimitive } from '../../jit/compile/unary_wasm';
+import type { WasmMathPrimitive } from '../../wasm';
 import type { Kernel, KernelTable } from '../backend';
 import { TfjsArray, type TfjsBackendName } from './array';
 import { convert, div, integerPow, log1p, logWithZeroAsInf, maxOrMin, select, sign } from './elementwise';

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { wasmSimdSupported } from '../../jit/compile/codegen_wasm';
-import { wasmUnary, type WasmMathPrimitive } from '../../jit/compile/unary_wasm';
+import { wasmSimdSupported, wasmUnary, type WasmMathPrimitive } from '../../wasm';
 
 /**
  * NB: tfjs-backend-wasm's Sin and Cos carry ~2.4e-7 absolute error (sin(1e-15) is 1.7e-7; near

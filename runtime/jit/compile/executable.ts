@@ -2,9 +2,10 @@ import { allocate, formatAval, LruCache, shapeEq, sizeOf, typedArrayFrom, type A
 import { ReferenceArray, type Backend, type DeviceArray, type ShaderProgram, type ShaderRunner } from '../../backends';
 import { isVar, type Jaxpr, type Var } from '../../ir';
 import { abstractEval } from '../../primitives';
+import { wasmSimdSupported } from '../../wasm';
 import { compileJs, jsKernelsAllowed, type HostKernel } from './codegen_js';
 import { interpretKernel } from './interpret';
-import { compileWasm, wasmIneligible, wasmSimdSupported } from './codegen_wasm';
+import { compileWasm, wasmIneligible } from './codegen_wasm';
 import { generateWgsl, wgslIneligible } from './codegen_wgsl';
 import { kernelSpec, specKey, type KernelSpec } from './kernel_spec';
 import { planJaxpr, type Plan, type PlanKernel } from './plan';

@@ -8,12 +8,10 @@
 // their inputs are read once and results uploaded only when a backend op or the caller needs them.
 export { compile, clearKernelCache, compiledCacheSizes, kernelCacheStats, type CompileOptions, type Executable, type HostCode } from './executable';
 export { interpretKernel } from './interpret';
-export { compileWasm, generateWasm, wasmIneligible, wasmMemoryBytes, wasmSimdSupported, MATH_ULPS } from './codegen_wasm';
-export { wasmUnary, type WasmMathPrimitive } from './unary_wasm';
+export { compileWasm, generateWasm, wasmIneligible } from './codegen_wasm';
 export { planJaxpr, planToJson, ELEMENTWISE, REDUCTIONS, REINDEX, type Plan, type PlanKernel, type PlanKernelJson } from './plan';
 export { kernelSpec, specKey, type KernelSpec } from './kernel_spec';
 export { compileJs, generateJs, type HostKernel } from './codegen_js';
 export { generateWgsl, wgslIneligible, type WgslKernel } from './codegen_wgsl';
 export { WGSL_RULES, type FusedPrimitive } from './wgsl_rules';
 export { kernelSources, type KernelTarget } from './sources';
-export { watOf } from './wat';

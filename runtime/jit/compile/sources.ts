@@ -1,11 +1,11 @@
 import type { Jaxpr } from '../../ir';
+import { watOf } from '../../wasm';
 import { generateJs } from './codegen_js';
 import { generateWasm, wasmIneligible } from './codegen_wasm';
 import { generateWgsl, wgslIneligible } from './codegen_wgsl';
 import { kernelSpec } from './kernel_spec';
 import type { Plan, PlanKernel } from './plan';
 import { splitKernel } from './split';
-import { watOf } from './wat';
 
 export type KernelTarget = 'wgsl' | 'js' | 'wat';
 

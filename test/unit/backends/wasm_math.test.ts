@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { createTfjsBackend, type Backend, type TfjsArray } from '../../../runtime/backends';
-import { MATH_ULPS, wasmSimdSupported } from '../../../runtime/jit/compile';
+import { MATH_ULPS, wasmSimdSupported } from '../../../runtime/wasm';
 
 /**
  * Eager wasm's unary transcendentals against float64 Math.*, in float32 ulps. sin, cos and

@@ -4,8 +4,9 @@ import { aval, Random, sizeOf, type AbstractValue } from '../../../../runtime/co
 import type { Jaxpr } from '../../../../runtime/ir';
 import { evalJaxpr, makeJaxpr, simplify, valueAndGrad, type TracedFunction } from '../../../../runtime/jit';
 import {
-  clearKernelCache, compile, kernelCacheStats, kernelSpec, planJaxpr, wasmIneligible, wasmMemoryBytes, wasmSimdSupported, type CompileOptions, type HostCode,
+  clearKernelCache, compile, kernelCacheStats, kernelSpec, planJaxpr, wasmIneligible, type CompileOptions, type HostCode,
 } from '../../../../runtime/jit/compile';
+import { wasmMemoryBytes, wasmSimdSupported } from '../../../../runtime/wasm';
 import { PROGRAM_INPUTS, randomProgram } from '../programs';
 import { same } from './exact';
 

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { aval, type Shape } from '../../../../runtime/core';
-import { compileWasm, MATH_ULPS, wasmSimdSupported, type KernelSpec } from '../../../../runtime/jit/compile';
+import { compileWasm, type KernelSpec } from '../../../../runtime/jit/compile';
+import { MATH_ULPS, wasmSimdSupported } from '../../../../runtime/wasm';
 
 type Fn = keyof typeof MATH_ULPS;
 const REFERENCE: Record<Fn, (x: number) => number> = {

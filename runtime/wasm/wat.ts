@@ -1,6 +1,6 @@
-import { S } from './codegen_wasm';
+import { S } from './module';
 
-// The text form (WAT) of the modules codegen_wasm.ts writes, for the graph viewer. It reads only
+// The text form (WAT) of the modules kernelModule writes, for the graph viewer. It reads only
 // what that writer emits (one kernel function, two imported math functions, one imported memory):
 // an opcode it does not know is printed as a comment and ends the listing, never guessed past.
 
