@@ -35,6 +35,7 @@ import { exceptionText } from './exceptions';
 import { chargeChars, chargeItems, checkDecimalDigits, checkIntBits, checkIntDigits, bitLength, intToDecimal } from './limits';
 import { setOrder } from './setorder';
 import { typeName, typeOf } from './types';
+import { libm } from '../../runtime/core';
 
 // ---------------------------------------------------------------- helpers
 
@@ -514,7 +515,7 @@ export function floatPow(a: number, b: number): number {
   if (a < 0 && Number.isFinite(a) && Number.isFinite(b) && !Number.isInteger(b)) {
     throw pyError('ValueError', `complex numbers are not supported by Gradlens (${floatRepr(a)} ** ${floatRepr(b)} is complex)`);
   }
-  const r = Math.pow(a, b);
+  const r = libm.pow(a, b);
   if (!Number.isFinite(r) && Number.isFinite(a) && Number.isFinite(b)) throw pyError('OverflowError', "(34, 'Numerical result out of range')");
   return r;
 }

@@ -6,3 +6,4 @@ export * from './random';
 export * from './mt19937';
 export * from './lru';
 export * from './budget';
+export * as libm from './libm';

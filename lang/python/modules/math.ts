@@ -12,6 +12,7 @@ import { binary, intToFloat, iterate, toFloat, toIndex, unary as unaryOp } from 
 import type { ModuleShim } from '../interpreter/module_shims';
 import { typeName } from '../types';
 import { erf, erfc } from './erf';
+import { libm } from '../../../runtime/core';
 
 function real(v: PyValue, ctx: HostContext): number {
   if (typeof v === 'number') return v;
@@ -60,13 +61,13 @@ function natLog(v: PyValue, ctx: HostContext): number {
     const bits = v.toString(2).length;
     if (bits > 1000) {
       const shift = BigInt(bits - 64);
-      return Math.log(Number(v >> shift)) + Number(shift) * Math.LN2;
+      return libm.log(Number(v >> shift)) + Number(shift) * Math.LN2;
     }
   }
   const x = real(v, ctx);
   if (Number.isNaN(x)) return x;
   if (x <= 0) domain();
-  return Math.log(x);
+  return libm.log(x);
 }
 
 function intResult(x: number, f: (x: number) => number): bigint {
@@ -216,19 +217,19 @@ function sinpi(x: number): number {
   let r: number;
   switch (n) {
     case 0:
-      r = Math.sin(Math.PI * y);
+      r = libm.sin(Math.PI * y);
       break;
     case 1:
-      r = Math.cos(Math.PI * (y - 0.5));
+      r = libm.cos(Math.PI * (y - 0.5));
       break;
     case 2:
-      r = Math.sin(Math.PI * (1 - y));
+      r = libm.sin(Math.PI * (1 - y));
       break;
     case 3:
-      r = -Math.cos(Math.PI * (y - 1.5));
+      r = -libm.cos(Math.PI * (y - 1.5));
       break;
     default:
-      r = Math.sin(Math.PI * (y - 2));
+      r = libm.sin(Math.PI * (y - 2));
   }
   return Math.sign(x) * r || (x < 0 ? -0 : 0) * r;
 }
@@ -265,20 +266,20 @@ function gamma(x: number): number {
   z = (z * LANCZOS_G) / y;
   let r: number;
   if (x < 0) {
-    r = ((-Math.PI / sinpi(absx) / absx) * Math.exp(y)) / lanczosSum(absx);
+    r = ((-Math.PI / sinpi(absx) / absx) * libm.exp(y)) / lanczosSum(absx);
     r -= z * r;
-    if (absx < 140) r /= Math.pow(y, absx - 0.5);
+    if (absx < 140) r /= libm.pow(y, absx - 0.5);
     else {
-      const sqrtpow = Math.pow(y, absx / 2 - 0.25);
+      const sqrtpow = libm.pow(y, absx / 2 - 0.25);
       r /= sqrtpow;
       r /= sqrtpow;
     }
   } else {
-    r = lanczosSum(absx) / Math.exp(y);
+    r = lanczosSum(absx) / libm.exp(y);
     r += z * r;
-    if (absx < 140) r *= Math.pow(y, absx - 0.5);
+    if (absx < 140) r *= libm.pow(y, absx - 0.5);
     else {
-      const sqrtpow = Math.pow(y, absx / 2 - 0.25);
+      const sqrtpow = libm.pow(y, absx / 2 - 0.25);
       r *= sqrtpow;
       r *= sqrtpow;
     }
@@ -294,10 +295,10 @@ function lgamma(x: number): number {
     return 0;
   }
   const absx = Math.abs(x);
-  if (absx < 1e-20) return -Math.log(absx);
-  let r = Math.log(lanczosSum(absx)) - LANCZOS_G;
-  r += (absx - 0.5) * (Math.log(absx + LANCZOS_G - 0.5) - 1);
-  if (x < 0) r = Math.log(Math.PI) - Math.log(Math.abs(sinpi(absx))) - Math.log(absx) - r;
+  if (absx < 1e-20) return -libm.log(absx);
+  let r = libm.log(lanczosSum(absx)) - LANCZOS_G;
+  r += (absx - 0.5) * (libm.log(absx + LANCZOS_G - 0.5) - 1);
+  if (x < 0) r = libm.log(Math.PI) - libm.log(Math.abs(sinpi(absx))) - libm.log(absx) - r;
   if (!Number.isFinite(r)) range();
   return r;
 }
@@ -309,7 +310,7 @@ function mathPow(x: number, y: number): number {
   if (x < 0 && Number.isFinite(x) && Number.isFinite(y) && !Number.isInteger(y)) domain();
   if (x === 1 || y === 0) return 1;
   if (x === -1 && !Number.isFinite(y)) return 1;
-  const r = Math.pow(x, y);
+  const r = libm.pow(x, y);
   if (!Number.isFinite(r) && Number.isFinite(x) && Number.isFinite(y)) range();
   return r;
 }
@@ -380,9 +381,9 @@ export const mathModule: ModuleShim = {
     m.set('inf', Infinity);
     m.set('nan', NaN);
     def('sqrt', unary((x) => (x < 0 ? NaN : Math.sqrt(x))));
-    def('cbrt', unary(Math.cbrt));
-    def('exp', unary(Math.exp));
-    def('exp2', unary((x) => Math.pow(2, x)));
+    def('cbrt', unary(libm.cbrt));
+    def('exp', unary(libm.exp));
+    def('exp2', unary(libm.exp2));
     def('expm1', unary(Math.expm1));
     def('log2', (args, kwargs, ctx) => {
       one(args, kwargs, 'log2');
@@ -396,7 +397,7 @@ export const mathModule: ModuleShim = {
       if (typeof x === 'bigint' && x > 0n && x.toString(2).length > 1000) return natLog(x, ctx) / Math.LN10;
       const f = real(x, ctx);
       if (f <= 0) domain();
-      return Math.log10(f);
+      return libm.log10(f);
     });
     def('log1p', unary((x) => (x <= -1 ? NaN : Math.log1p(x))));
     def('log', (args, kwargs, ctx) => {
@@ -408,17 +409,17 @@ export const mathModule: ModuleShim = {
       if (den === 0) throw pyError('ZeroDivisionError', 'float division by zero');
       return num / den;
     });
-    def('sin', unary(Math.sin));
-    def('cos', unary(Math.cos));
-    def('tan', unary(Math.tan));
-    def('asin', unary(Math.asin));
-    def('acos', unary(Math.acos));
-    def('atan', unary(Math.atan));
-    def('sinh', unary(Math.sinh));
-    def('cosh', unary(Math.cosh));
+    def('sin', unary(libm.sin));
+    def('cos', unary(libm.cos));
+    def('tan', unary(libm.tan));
+    def('asin', unary(libm.asin));
+    def('acos', unary(libm.acos));
+    def('atan', unary(libm.atan));
+    def('sinh', unary(libm.sinh));
+    def('cosh', unary(libm.cosh));
     def('tanh', unary(Math.tanh));
-    def('asinh', unary(Math.asinh));
-    def('acosh', unary(Math.acosh));
+    def('asinh', unary(libm.asinh));
+    def('acosh', unary(libm.acosh));
     def('atanh', unary((x) => (Math.abs(x) >= 1 ? NaN : Math.atanh(x))));
     def('erf', unary(erf));
     def('erfc', unary(erfc));
@@ -429,7 +430,7 @@ export const mathModule: ModuleShim = {
     def('radians', unary((x) => x * (Math.PI / 180)));
     def('atan2', (args, _kw, ctx) => {
       two(args, 'atan2');
-      return Math.atan2(real(args[0], ctx), real(args[1], ctx));
+      return libm.atan2(real(args[0], ctx), real(args[1], ctx));
     });
     def('pow', (args, _kw, ctx) => {
       two(args, 'pow');
@@ -612,7 +613,7 @@ export const mathModule: ModuleShim = {
 
 function log2(x: number): number {
   if (x <= 0) domain();
-  return Math.log2(x);
+  return libm.log2(x);
 }
 
 function unaryPredicate(f: (x: number) => boolean): NativeFn {

@@ -3,12 +3,12 @@
  * the same seed gives the same numbers as `python3`, which is what users compare against. Only the
  * arithmetic lives here; the module shim (random.ts) turns Python values into these calls.
  */
-import { MT19937 } from '../../../runtime/core';
+import { libm, MT19937 } from '../../../runtime/core';
 
 const TWO_PI = 2 * Math.PI;
-const NV_MAGICCONST = (4 * Math.exp(-0.5)) / Math.SQRT2;
-const LOG4 = Math.log(4);
-const SG_MAGICCONST = 1 + Math.log(4.5);
+const NV_MAGICCONST = (4 * libm.exp(-0.5)) / Math.SQRT2;
+const LOG4 = libm.log(4);
+const SG_MAGICCONST = 1 + libm.log(4.5);
 
 export class CPythonRandom {
   private engine: MT19937;
@@ -57,7 +57,7 @@ export class CPythonRandom {
   /** `sample(range(n), k)`'s indices: CPython picks a pool or a set by the same size rule. */
   sampleIndices(n: number, k: number): number[] {
     let setsize = 21;
-    if (k > 5) setsize += 4 ** Math.ceil(Math.log(k * 3) / LOG4);
+    if (k > 5) setsize += 4 ** Math.ceil(libm.log(k * 3) / LOG4);
     const result: number[] = [];
     if (n <= setsize) {
       const pool = Array.from({ length: n }, (_, i) => i);
@@ -101,7 +101,7 @@ export class CPythonRandom {
       const u1 = this.random();
       const u2 = 1 - this.random();
       z = (NV_MAGICCONST * (u1 - 0.5)) / u2;
-      if ((z * z) / 4 <= -Math.log(u2)) break;
+      if ((z * z) / 4 <= -libm.log(u2)) break;
     }
     return mu + z * sigma;
   }
@@ -112,15 +112,15 @@ export class CPythonRandom {
     this.gaussNext = null;
     if (z === null) {
       const x2pi = this.random() * TWO_PI;
-      const g2rad = Math.sqrt(-2 * Math.log(1 - this.random()));
-      z = Math.cos(x2pi) * g2rad;
-      this.gaussNext = Math.sin(x2pi) * g2rad;
+      const g2rad = Math.sqrt(-2 * libm.log(1 - this.random()));
+      z = libm.cos(x2pi) * g2rad;
+      this.gaussNext = libm.sin(x2pi) * g2rad;
     }
     return mu + z * sigma;
   }
 
   expovariate(lambd: number): number {
-    return -Math.log(1 - this.random()) / lambd;
+    return -libm.log(1 - this.random()) / lambd;
   }
 
   /** Marsaglia and Tsang for alpha > 1, Ahrens and Dieter's GS for alpha < 1, as `gammavariate`. */
@@ -133,21 +133,21 @@ export class CPythonRandom {
         const u1 = this.random();
         if (!(1e-7 < u1 && u1 < 0.9999999)) continue;
         const u2 = 1 - this.random();
-        const v = Math.log(u1 / (1 - u1)) / ainv;
-        const x = alpha * Math.exp(v);
+        const v = libm.log(u1 / (1 - u1)) / ainv;
+        const x = alpha * libm.exp(v);
         const z = u1 * u1 * u2;
         const r = bbb + ccc * v - x;
-        if (r + SG_MAGICCONST - 4.5 * z >= 0 || r >= Math.log(z)) return x * beta;
+        if (r + SG_MAGICCONST - 4.5 * z >= 0 || r >= libm.log(z)) return x * beta;
       }
     }
-    if (alpha === 1) return -Math.log(1 - this.random()) * beta;
+    if (alpha === 1) return -libm.log(1 - this.random()) * beta;
     for (;;) {
       const u = this.random();
       const b = (Math.E + alpha) / Math.E;
       const p = b * u;
-      const x = p <= 1 ? p ** (1 / alpha) : -Math.log((b - p) / alpha);
+      const x = p <= 1 ? libm.pow(p, 1 / alpha) : -libm.log((b - p) / alpha);
       const u1 = this.random();
-      if (p > 1 ? u1 <= x ** (alpha - 1) : u1 <= Math.exp(-x)) return x * beta;
+      if (p > 1 ? u1 <= libm.pow(x, alpha - 1) : u1 <= libm.exp(-x)) return x * beta;
     }
   }
 

@@ -1,0 +1,166 @@
+/**
+ * The functions CPython takes from glibc's older code (fdlibm's algorithms: sinh, cosh, asinh,
+ * acosh, log10, cbrt), written as glibc writes them over the correctly rounded exp and log of
+ * exp_log.ts (glibc's own exp and log agree with those but for ~0.1% of inputs), so that they
+ * round where glibc rounds; and the ones glibc computes to within half an ulp (exp2, log2, asin,
+ * acos), correctly rounded. expm1, log1p, tanh and atanh are fdlibm's in both V8 and glibc:
+ * `Math`'s are used as they are.
+ */
+import { dd, INV_LN2, ldexp, LN2, mul, mulNumber, round, sqrt, twoSum } from './double_double';
+import { exp, expOf, log, logOf } from './exp_log';
+import { atan2Of } from './trig';
+
+/** 2^k exactly, or null. */
+function powerOfTwo(x: number): number | null {
+  const e = Math.floor(Math.log2(x));
+  return ldexp(1, e) === x ? e : ldexp(1, e + 1) === x ? e + 1 : null;
+}
+
+export function log2(x: number): number {
+  if (Number.isNaN(x) || x < 0) return NaN;
+  if (x === 0) return -Infinity;
+  if (x === Infinity) return x;
+  return powerOfTwo(x) ?? round(mul(logOf(x), INV_LN2));
+}
+
+export function exp2(x: number): number {
+  if (Number.isInteger(x)) return ldexp(1, Math.max(-1100, Math.min(1100, x)));
+  if (Number.isNaN(x)) return x;
+  if (x === -Infinity) return 0;
+  if (x > 1024) return Infinity;
+  return expOf(mulNumber(LN2, x));
+}
+
+const IVLN10 = 4.34294481903251816668e-1;
+const LOG10_2HI = 3.01029995663611771306e-1;
+const LOG10_2LO = 3.69423907715893078616e-13;
+const view = new DataView(new ArrayBuffer(8));
+
+/** fdlibm's e_log10.c: log10(2) k + log(x / 2^k) / ln 10, parts summed smallest first. */
+export function log10(x: number): number {
+  if (Number.isNaN(x) || x < 0) return NaN;
+  if (x === 0) return -Infinity;
+  if (x === Infinity) return x;
+  let k = 0;
+  if (x < 2 ** -1022) {
+    k -= 54;
+    x *= 2 ** 54;
+  }
+  view.setFloat64(0, x);
+  let high = view.getUint32(0);
+  k += (high >> 20) - 1023;
+  const i = k < 0 ? 1 : 0;
+  high = (high & 0x000fffff) | ((0x3ff - i) << 20);
+  const y = k + i;
+  view.setUint32(0, high);
+  const z = y * LOG10_2LO + IVLN10 * log(view.getFloat64(0));
+  return z + y * LOG10_2HI;
+}
+
+const LN2_DOUBLE = 6.93147180559945286227e-1;
+
+/** fdlibm's e_sinh.c over expm1 and exp. */
+export function sinh(x: number): number {
+  if (!Number.isFinite(x)) return x;
+  const h = x < 0 ? -0.5 : 0.5;
+  const a = Math.abs(x);
+  if (a < 22) {
+    if (a < 2 ** -28) return x;
+    const t = Math.expm1(a);
+    if (a < 1) return h * (2 * t - (t * t) / (t + 1));
+    return h * (t + t / (t + 1));
+  }
+  if (a < 709.782712893384) return h * exp(a);
+  if (a <= 710.4758600739439) {
+    const w = exp(0.5 * a);
+    return h * w * w;
+  }
+  return x * Infinity;
+}
+
+/** fdlibm's e_cosh.c over expm1 and exp. */
+export function cosh(x: number): number {
+  if (Number.isNaN(x)) return x;
+  const a = Math.abs(x);
+  if (a < 0.5 * LN2_DOUBLE) {
+    const t = Math.expm1(a);
+    const w = 1 + t;
+    if (a < 2 ** -55) return w;
+    return 1 + (t * t) / (w + w);
+  }
+  if (a < 22) {
+    const t = exp(a);
+    return 0.5 * t + 0.5 / t;
+  }
+  if (a < 709.782712893384) return 0.5 * exp(a);
+  if (a <= 710.4758600739439) {
+    const w = exp(0.5 * a);
+    return 0.5 * w * w;
+  }
+  return Infinity;
+}
+
+/** fdlibm's s_asinh.c over log and log1p. */
+export function asinh(x: number): number {
+  if (!Number.isFinite(x)) return x;
+  const a = Math.abs(x);
+  if (a < 2 ** -28) return x;
+  let w: number;
+  if (a > 2 ** 28) w = log(a) + LN2_DOUBLE;
+  else if (a > 2) w = log(2 * a + 1 / (Math.sqrt(x * x + 1) + a));
+  else {
+    const t = x * x;
+    w = Math.log1p(a + t / (1 + Math.sqrt(1 + t)));
+  }
+  return x > 0 ? w : -w;
+}
+
+/** fdlibm's e_acosh.c over log and log1p. */
+export function acosh(x: number): number {
+  if (Number.isNaN(x) || x < 1) return NaN;
+  if (x >= 2 ** 28) return x === Infinity ? x : log(x) + LN2_DOUBLE;
+  if (x === 1) return 0;
+  if (x > 2) return log(2 * x - 1 / (x + Math.sqrt(x * x - 1)));
+  const t = x - 1;
+  return Math.log1p(t + Math.sqrt(2 * t + t * t));
+}
+
+/** sqrt(1 - x^2) as a double-double, 1 - x^2 = (1 - x)(1 + x). */
+const cosOfAsin = (x: number) => sqrt(mul(twoSum(1, -x), twoSum(1, x)));
+
+export function asin(x: number): number {
+  if (Number.isNaN(x) || Math.abs(x) > 1) return NaN;
+  if (x === 0 || Math.abs(x) < 2 ** -26) return x;
+  return round(atan2Of(dd(x), cosOfAsin(x)));
+}
+
+export function acos(x: number): number {
+  if (Number.isNaN(x) || Math.abs(x) > 1) return NaN;
+  if (x === 1) return 0;
+  return round(atan2Of(cosOfAsin(x), dd(x)));
+}
+
+const CBRT2 = 1.2599210498948731648;
+const SQR_CBRT2 = 1.5874010519681994748;
+const CBRT_FACTORS = [1 / SQR_CBRT2, 1 / CBRT2, 1, CBRT2, SQR_CBRT2];
+
+/** glibc's s_cbrt.c: a polynomial guess on [0.5, 1), one rational step, then the exponent's third. */
+export function cbrt(x: number): number {
+  if (Number.isNaN(x) || x === 0 || !Number.isFinite(x)) return x;
+  let xe = 0;
+  let xm = Math.abs(x);
+  if (xm < 2 ** -1022) {
+    xm *= 2 ** 54;
+    xe -= 54;
+  }
+  const e = Math.floor(Math.log2(xm)) + 1;
+  xm = ldexp(xm, -e);
+  if (xm >= 1) { xm /= 2; xe += 1; }
+  if (xm < 0.5) { xm *= 2; xe -= 1; }
+  xe += e;
+  const u = 0.354895765043919860 + (1.50819193781584896 + (-2.11499494167371287 + (2.44693122563534430
+    + (-1.83469277483613086 + (0.784932344976639262 - 0.145263899385486377 * xm) * xm) * xm) * xm) * xm) * xm;
+  const t2 = u * u * u;
+  const ym = ((u * (t2 + 2 * xm)) / (2 * t2 + xm)) * CBRT_FACTORS[2 + (xe % 3)]!;
+  return (x < 0 ? -1 : 1) * ldexp(ym, Math.trunc(xe / 3));
+}
