@@ -1,6 +1,6 @@
 import type { Shape } from '../core';
 import type { Ops } from '../ops';
-import type { Primitive, StructuralPrimitive } from '../primitives';
+import { familyRules, RESHAPE_LIKE, type Primitive, type StructuralPrimitive } from '../primitives';
 import type { JvpRule, JvpRuleTable } from './jvp_rule';
 import { floatOnly, noTangent } from './jvp_elementwise';
 import { VJP_RULES } from './vjp_rules';
@@ -43,11 +43,8 @@ export const STRUCTURAL_JVP_RULES: Pick<JvpRuleTable, StructuralPrimitive> = {
   }),
   argmax: noTangent,
 
-  broadcast_in_dim: sameOp('broadcast_in_dim'),
-  reshape: sameOp('reshape'),
+  ...familyRules(RESHAPE_LIKE, sameOp),
   transpose: sameOp('transpose'),
-  squeeze: sameOp('squeeze'),
-  expand_dims: sameOp('expand_dims'),
   slice: sameOp('slice'),
   // The padding value is a constant: the tangent pads with zeros.
   pad: floatOnly<'pad'>((o, _primals, [t], _out, { lo, hi }) => (t === null ? null : o.pad(t, lo, hi, 0))),

@@ -1,4 +1,5 @@
 import { typedArrayFrom, type AbstractValue } from '../../core';
+import { familyRules, RESHAPES } from '../../primitives';
 import type { KernelTable } from '../backend';
 import { ReferenceArray } from './array';
 import { dotGeneral } from './dot';
@@ -53,10 +54,8 @@ export const REFERENCE_KERNELS: KernelTable<ReferenceArray> = {
   reduce_prod: (inputs, { axes }, out) => reduce(inputs[0], axes, out, 1, prodStep),
   argmax: (inputs, { axis }, out) => argmax(inputs[0], axis, out),
   broadcast_in_dim: (inputs, params, out) => s.broadcastInDim(inputs[0], params, out),
-  reshape: (inputs, _p, out) => s.reshape(inputs[0], out),
+  ...familyRules(RESHAPES, () => (inputs: readonly ReferenceArray[], _p: unknown, out: AbstractValue) => s.reshape(inputs[0], out)),
   transpose: (inputs, params, out) => s.transpose(inputs[0], params, out),
-  squeeze: (inputs, _p, out) => s.reshape(inputs[0], out),
-  expand_dims: (inputs, _p, out) => s.reshape(inputs[0], out),
   slice: (inputs, params, out) => s.slice(inputs[0], params, out),
   gather: (inputs, params, out) => s.gather(inputs[0], inputs[1], params, out),
   scatter_add: (inputs, params, out) => s.scatterAdd(inputs[0], inputs[1], params, out),

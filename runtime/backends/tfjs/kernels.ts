@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { sizeOf, type AbstractValue } from '../../core';
-import type { ParamsOf, Primitive } from '../../primitives';
+import { familyRules, RESHAPES, type ParamsOf, type Primitive } from '../../primitives';
 import type { WasmMathPrimitive } from '../../wasm';
 import type { Kernel, KernelTable } from '../backend';
 import { TfjsArray, type TfjsBackendName } from './array';
@@ -91,10 +91,9 @@ export function tfjsKernels(b: TfjsBackendName): KernelTable<TfjsArray> {
     reduce_prod: kernel(b, 'reduce_prod', ([x], { axes }, out) => reduce(x, axes, 'prod', out)),
     argmax: kernel(b, 'argmax', ([x], { axis }) => argmax(x, axis)),
     broadcast_in_dim: kernel(b, 'broadcast_in_dim', ([x], p) => broadcastInDim(x, p)),
-    reshape: kernel(b, 'reshape', ([x], { newSizes }) => tf.reshape(x, [...newSizes])),
+    // NB: the result's shape is the new one whichever way the params spell it.
+    ...familyRules(RESHAPES, (p) => kernel(b, p, ([x], _, out) => tf.reshape(x, [...out.shape]))),
     transpose: kernel(b, 'transpose', ([x], { permutation }) => tf.transpose(x, [...permutation])),
-    squeeze: kernel(b, 'squeeze', ([x], _, out) => tf.reshape(x, [...out.shape])),
-    expand_dims: kernel(b, 'expand_dims', ([x], _, out) => tf.reshape(x, [...out.shape])),
     slice: kernel(b, 'slice', ([x], p) => slice(x, p)),
     gather: kernel(b, 'gather', ([x, idx], { axis }) => gather(x, idx, axis)),
     scatter_add: kernel(b, 'scatter_add', ([u, idx], p) => scatterAdd(u, idx, p)),
