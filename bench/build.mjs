@@ -45,7 +45,7 @@ const fusionPlugin = {
 
 rmSync('dist-bench', { recursive: true, force: true });
 await esbuild.build({
-  entryPoints: { main: 'bench/main.ts' },
+  entryPoints: { main: 'bench/main.ts', programs: 'bench/programs/main.ts' },
   outdir: 'dist-bench',
   bundle: true,
   platform: 'node',
@@ -59,4 +59,4 @@ await esbuild.build({
 const wasmDir = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
 mkdirSync('dist-bench', { recursive: true });
 for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) cpSync(join(wasmDir, f), join('dist-bench', f));
-console.error(`bench: built dist-bench/main.js (jit compile: ${fusion ? 'fusion, runtime/jit/compile' : 'default'})`);
+console.error(`bench: built dist-bench/main.js and programs.js (jit compile: ${fusion ? 'fusion, runtime/jit/compile' : 'default'})`);
