@@ -40,8 +40,8 @@ export {
   type CompareOp,
   type HostContext,
   type UnaryOp,
-} from './host';
-export { createModule, unsupportedModuleMessage, type ModuleRegistry, type ModuleShim } from './interpreter/module_shims';
+} from './interpreter';
+export { createModule, unsupportedModuleMessage, type ModuleRegistry, type ModuleShim } from './interpreter';
 export { STANDARD_MODULES, mathModule } from './modules';
 export {
   Args,
@@ -53,7 +53,7 @@ export {
   toJs,
   type JsData,
   type NestedNumbers,
-} from './convert';
+} from './interpreter';
 export {
   ELLIPSIS,
   ExceptionObject,
@@ -73,8 +73,8 @@ export {
   type Kwargs,
   type NativeFn,
   type PyValue,
-} from './objects';
-export { EXCEPTION_TYPES, HaltError, PyError, exceptionMessage, pyError, type ExceptionName, type HaltKind } from './exceptions';
+} from './interpreter';
+export { EXCEPTION_TYPES, HaltError, PyError, exceptionMessage, pyError, type ExceptionName, type HaltKind } from './interpreter';
 export {
   contains,
   eq,
@@ -91,7 +91,7 @@ export {
   toIndex,
   toInt,
   truthy,
-} from './ops';
-export { floatRepr } from './numbers';
-export { formatFloat, formatInt } from './format';
-export { typeName, typeOf } from './types';
+} from './interpreter';
+export { floatRepr } from './interpreter';
+export { formatFloat, formatInt } from './interpreter';
+export { typeName, typeOf } from './interpreter';

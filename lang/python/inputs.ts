@@ -5,9 +5,7 @@
  * The returned interpreter stays usable: call the function again through it.
  */
 import type { FunctionInfo, InputSource } from './analysis';
-import { PyError, pyError } from './exceptions';
-import { StopRun, type Interpreter } from './interpreter';
-import { PyFunction, type Kwargs, type PyValue } from './objects';
+import { PyError, pyError, StopRun, type Interpreter, PyFunction, type Kwargs, type PyValue } from './interpreter';
 import type { ParseResult } from './syntax';
 import { scriptError, scriptInterpreter, syntaxError, unsupportedSyntax, type RunOptions, type ScriptError } from './run';
 

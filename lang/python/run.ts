@@ -5,10 +5,18 @@
  *   process.stdout.write(r.output);
  *   if (r.error) console.error(formatError(r.error));
  */
-import { HaltError, PyError, type HaltKind } from './exceptions';
-import type { ExceptionObject } from './objects';
-import { Interpreter, StopRun, type Budgets, type CancelSignal, type InterpreterOptions } from './interpreter';
-import type { ModuleRegistry } from './interpreter/module_shims';
+import {
+  HaltError,
+  PyError,
+  type HaltKind,
+  type ExceptionObject,
+  Interpreter,
+  StopRun,
+  type Budgets,
+  type CancelSignal,
+  type InterpreterOptions,
+  type ModuleRegistry,
+} from './interpreter';
 import { STANDARD_MODULES } from './modules';
 import { parse, type ParseResult, type Span, walkStatements } from './syntax';
 

@@ -5,8 +5,7 @@
  * files: whatever parsed is analyzed.
  */
 import type * as A from '../syntax/ast';
-import { REFUSED_BUILTINS, refusedMessage } from '../builtins';
-import { type ModuleRegistry, unsupportedModuleMessage } from '../interpreter/module_shims';
+import { REFUSED_BUILTINS, refusedMessage, type ModuleRegistry, unsupportedModuleMessage } from '../interpreter';
 import {
   parse,
   parseArguments,

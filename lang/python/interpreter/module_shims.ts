@@ -6,8 +6,7 @@
  *   const registry: ModuleRegistry = { ...STANDARD_MODULES, torch: torchShim, 'torch.nn.functional': functionalShim };
  *   run(source, { modules: registry });
  */
-import type { HostContext } from '../host';
-import { PyModule, type PyValue } from '../objects';
+import { type HostContext, PyModule, type PyValue } from './values';
 
 export interface ModuleShim {
   /**

@@ -3,12 +3,29 @@
  * tracer. Operators and methods go through lax.ts; printing follows NumPy (print.ts).
  */
 import { isFloat, sizeOf, type DType } from '../../../runtime/core';
-import { bindArgs, flattenNested, nestedFromFlat } from '../convert';
-import { pyError } from '../exceptions';
-import { formatFloat, formatInt } from '../format';
-import { HostObject, NOT_IMPLEMENTED, hostType, pyFunction, type BinaryOp, type CompareOp, type HostContext, type UnaryOp } from '../host';
-import { PyList, PyTuple, PyType, nameTable, type NativeFn, type PyValue } from '../objects';
-import { toIndex } from '../ops';
+import {
+  bindArgs,
+  flattenNested,
+  nestedFromFlat,
+  pyError,
+  formatFloat,
+  formatInt,
+  HostObject,
+  NOT_IMPLEMENTED,
+  hostType,
+  pyFunction,
+  type BinaryOp,
+  type CompareOp,
+  type HostContext,
+  type UnaryOp,
+  PyList,
+  PyTuple,
+  PyType,
+  nameTable,
+  type NativeFn,
+  type PyValue,
+  toIndex,
+} from '../interpreter';
 import { concretizationError } from '../staging';
 import * as L from './lax';
 import { arrayStr, jaxRepr, numpyRepr, scalarStr } from './print';

@@ -10,13 +10,19 @@ import type { Jaxpr } from '../../../runtime/ir';
 import { dce, Tracer } from '../../../runtime/jit';
 import type { FunctionInfo, InputSource } from '../analysis';
 import { captureInputs } from '../inputs';
-import type { Interpreter } from '../interpreter';
-import type { Budgets, CancelSignal } from '../interpreter';
-import type { ModuleRegistry } from '../interpreter/module_shims';
-import { PyDict, PyList, PyTuple, type PyValue } from '../objects';
-import { getattr } from '../ops';
+import {
+  type Interpreter,
+  type Budgets,
+  type CancelSignal,
+  type ModuleRegistry,
+  PyDict,
+  PyList,
+  PyTuple,
+  type PyValue,
+  getattr,
+  pyError,
+} from '../interpreter';
 import type { ParseResult } from '../syntax';
-import { pyError } from '../exceptions';
 import { scriptError } from '../run';
 import { namesOfConstants, noFloatArgument, plainFloats, valueAndSummedGradJaxpr, type FunctionAt, type Outcome } from '../staging';
 import { PyArray } from './array';

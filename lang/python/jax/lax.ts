@@ -4,11 +4,18 @@
  * few primitives through the runtime (so the same code runs concretely or while tracing).
  */
 import { isFloat, promoteTypes, sizeOf, type DType } from '../../../runtime/core';
-import { pyError } from '../exceptions';
-import type { HostContext } from '../host';
-import { ELLIPSIS, PyList, PySlice, PyTuple, type PyValue } from '../objects';
-import { sliceIndices, toIndex } from '../ops';
-import { typeName } from '../types';
+import {
+  pyError,
+  type HostContext,
+  ELLIPSIS,
+  PyList,
+  PySlice,
+  PyTuple,
+  type PyValue,
+  sliceIndices,
+  toIndex,
+  typeName,
+} from '../interpreter';
 import { PyArray, arrayFromData } from './array';
 import { Scalar, type JaxRuntime, type Val } from './runtime';
 

@@ -1,7 +1,6 @@
 /** `math` over the jax.numpy shim, for plain-Python functions whose float arguments Gradlens traces. */
 import { liftedMath } from '../modules';
-import type { ModuleShim } from '../interpreter/module_shims';
-import { getattr } from '../ops';
+import { type ModuleShim, getattr } from '../interpreter';
 import { PyArray } from './array';
 import type { JaxSession } from './module';
 

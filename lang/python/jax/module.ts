@@ -4,10 +4,18 @@
  */
 import type { Backend } from '../../../runtime/backends';
 import { printJaxpr } from '../../../runtime/ir';
-import { bindArgs, type Args } from '../convert';
-import { pyFunction, type HostContext } from '../host';
-import { createModule, type ModuleRegistry, type ModuleShim } from '../interpreter/module_shims';
-import { PyModule, type NativeFn, type PyValue } from '../objects';
+import {
+  bindArgs,
+  type Args,
+  pyFunction,
+  type HostContext,
+  createModule,
+  type ModuleRegistry,
+  type ModuleShim,
+  PyModule,
+  type NativeFn,
+  type PyValue,
+} from '../interpreter';
 import { ConcretizationTypeError } from '../staging';
 import { ARRAY_TYPE, NDARRAY_TYPE } from './array';
 import * as L from './lax';

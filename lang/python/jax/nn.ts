@@ -1,8 +1,5 @@
 /** `jax.nn` (and `jax.scipy.special.logsumexp`), composed from jax.numpy operations as JAX defines them. */
-import { bindArgs } from '../convert';
-import { pyError } from '../exceptions';
-import { pyFunction as makeFunction, type HostContext } from '../host';
-import type { PyValue } from '../objects';
+import { bindArgs, pyError, pyFunction as makeFunction, type HostContext, type PyValue } from '../interpreter';
 import { arrayFromData, PyArray } from './array';
 import * as L from './lax';
 import type { JaxRuntime } from './runtime';

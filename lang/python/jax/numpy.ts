@@ -4,12 +4,20 @@
  * backend stores it, float32 on wasm).
  */
 import type { DType } from '../../../runtime/core';
-import { bindArgs, type Args } from '../convert';
-import { pyError } from '../exceptions';
-import { pyFunction, type HostContext } from '../host';
-import { PyList, PyTuple, type Kwargs, type PyValue } from '../objects';
-import { toFloat, toIndex } from '../ops';
-import { typeName } from '../types';
+import {
+  bindArgs,
+  type Args,
+  pyError,
+  pyFunction,
+  type HostContext,
+  PyList,
+  PyTuple,
+  type Kwargs,
+  type PyValue,
+  toFloat,
+  toIndex,
+  typeName,
+} from '../interpreter';
 import { DTypeObject, PyArray, arrayFromData, dtypeObject, toDtype } from './array';
 import * as L from './lax';
 import { Scalar, type JaxRuntime, type Val } from './runtime';

@@ -4,7 +4,7 @@
  * how JAX prints: `str(Array)` is NumPy's `str`, `repr(Array)` wraps `array2string` in `Array(`.
  */
 import type { DType } from '../../../runtime/core';
-import { floatRepr } from '../numbers';
+import { floatRepr } from '../interpreter';
 
 const PRECISION = 8;
 const LINEWIDTH = 75;

@@ -2,10 +2,7 @@
  * Python pytrees (tuples, lists, dicts, None) of arrays and scalars: flattened to leaves for the
  * runtime's transformations, and rebuilt with the same container types and dict keys.
  */
-import { pyError } from '../exceptions';
-import type { HostContext } from '../host';
-import { PyDict, PyList, PyTuple, type PyValue } from '../objects';
-import { typeName } from '../types';
+import { pyError, type HostContext, PyDict, PyList, PyTuple, type PyValue, typeName } from '../interpreter';
 import { PyArray } from './array';
 
 export type PyTreeDef =

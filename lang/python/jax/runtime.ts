@@ -8,9 +8,7 @@ import type { Backend, DeviceArray } from '../../../runtime/backends';
 import { Tracer } from '../../../runtime/jit';
 import { Ops, type Emitter } from '../../../runtime/ops';
 import { abstractEval, type ParamsOf, type Primitive } from '../../../runtime/primitives';
-import { HaltError, PyError, pyError } from '../exceptions';
-import type { HostContext } from '../host';
-import { hostValues } from '../host_values';
+import { HaltError, PyError, pyError, type HostContext, hostValues } from '../interpreter';
 
 /** A 0-d constant not yet placed anywhere: a literal in a trace, an upload on the backend. */
 export class Scalar implements AbstractValue {

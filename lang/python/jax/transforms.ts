@@ -14,11 +14,20 @@ import {
   interpretJaxpr, jit as runtimeJit, jvpJaxpr, stage, valueAndGradJaxpr, vjpJaxpr, vmapJaxpr,
   type Fn, type Jitted, type TraceOps, type Tracer, type TreeDef,
 } from '../../../runtime/jit';
-import { pyError } from '../exceptions';
-import { HostObject, hostType, pyFunction, type HostContext } from '../host';
-import { PyDict, PyList, PyTuple, type Kwargs, type PyValue } from '../objects';
-import { toIndex } from '../ops';
-import { typeName } from '../types';
+import {
+  pyError,
+  HostObject,
+  hostType,
+  pyFunction,
+  type HostContext,
+  PyDict,
+  PyList,
+  PyTuple,
+  type Kwargs,
+  type PyValue,
+  toIndex,
+  typeName,
+} from '../interpreter';
 import { PyArray } from './array';
 import { broadcastPrefixPy, flattenPy, leafCount, treeKey, unflattenPy, type PyTreeDef } from './pytree';
 import { Scalar, isTracer, type JaxRuntime, type Val } from './runtime';

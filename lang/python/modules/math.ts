@@ -3,14 +3,27 @@
  * errors, ints where CPython returns ints (floor, ceil, factorial, gcd), and
  * CPython's own algorithms where it does not defer to libm (gamma, lgamma, fsum).
  */
-import { bindArgs } from '../convert';
-import { pyError } from '../exceptions';
-import { pyFunction, type HostContext } from '../host';
-import { PyModule, PyTuple, type Kwargs, type NativeFn, type PyValue } from '../objects';
-import { bitLength, checkIntBits } from '../limits';
-import { binary, intToFloat, iterate, toFloat, toIndex, unary as unaryOp } from '../ops';
-import type { ModuleShim } from '../interpreter/module_shims';
-import { typeName } from '../types';
+import {
+  bindArgs,
+  pyError,
+  pyFunction,
+  type HostContext,
+  PyModule,
+  PyTuple,
+  type Kwargs,
+  type NativeFn,
+  type PyValue,
+  bitLength,
+  checkIntBits,
+  binary,
+  intToFloat,
+  iterate,
+  toFloat,
+  toIndex,
+  unary as unaryOp,
+  type ModuleShim,
+  typeName,
+} from '../interpreter';
 import { erf, erfc } from './erf';
 import { libm } from '../../../runtime/core';
 

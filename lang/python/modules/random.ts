@@ -4,12 +4,28 @@
  * module's own generator is seeded from the operating system at the first import of each run, as
  * CPython seeds it at start-up.
  */
-import { bindArgs, type Args } from '../convert';
-import { pyError } from '../exceptions';
-import { HostObject, hostType, pyFunction, type HostContext } from '../host';
-import { PyList, PyModule, PyRange, PyTuple, type Kwargs, type PyValue } from '../objects';
-import { getitem, iterate, len, setitem, toFloat, toIndex } from '../ops';
-import type { ModuleShim } from '../interpreter/module_shims';
+import {
+  bindArgs,
+  type Args,
+  pyError,
+  HostObject,
+  hostType,
+  pyFunction,
+  type HostContext,
+  PyList,
+  PyModule,
+  PyRange,
+  PyTuple,
+  type Kwargs,
+  type PyValue,
+  getitem,
+  iterate,
+  len,
+  setitem,
+  toFloat,
+  toIndex,
+  type ModuleShim,
+} from '../interpreter';
 import { CPythonRandom, floatHash } from './random_stream';
 
 type Method = (rng: CPythonRandom, args: PyValue[], kwargs: Kwargs, ctx: HostContext) => PyValue;

@@ -1,6 +1,5 @@
 /** `typing`, for annotations: its names exist so imports succeed; annotations are not evaluated. */
-import { PyModule, PyType, type PyValue } from '../objects';
-import type { ModuleShim } from '../interpreter/module_shims';
+import { PyModule, PyType, type PyValue, type ModuleShim } from '../interpreter';
 
 const TYPING_NAMES = [
   'Any', 'Callable', 'Dict', 'List', 'Optional', 'Sequence', 'Iterable', 'Iterator', 'Tuple', 'Union', 'Set',

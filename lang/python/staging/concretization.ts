@@ -2,9 +2,7 @@
  * What a staged function cannot do: read a traced value. Both shims refuse it at the user's line
  * with JAX's ConcretizationTypeError, quoting the code and saying what to write instead.
  */
-import { pyError, TypeError as PyTypeError } from '../exceptions';
-import type { HostContext } from '../host';
-import { PyType } from '../objects';
+import { pyError, TypeError as PyTypeError, type HostContext, PyType } from '../interpreter';
 
 /** JAX's error for Python control flow on a traced value; its message is printed alone. */
 export const ConcretizationTypeError = new PyType('ConcretizationTypeError', { module: 'jax.errors', bases: [PyTypeError] });

@@ -7,10 +7,8 @@ import type { Numbers } from '../../../protocol/results';
 import type { DeviceArray } from '../../../runtime/backends';
 import type { Jaxpr } from '../../../runtime/ir';
 import { dce, inline, makeJaxpr, valueAndGradJaxpr } from '../../../runtime/jit';
-import type { FunctionInfo } from '../analysis/analyze';
-import { pyError } from '../exceptions';
-import { HostObject } from '../host';
-import { PyList, PyTuple, type PyValue } from '../objects';
+import type { FunctionInfo } from '../analysis';
+import { pyError, HostObject, PyList, PyTuple, type PyValue } from '../interpreter';
 import type { ScriptError } from '../run';
 
 export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ScriptError };

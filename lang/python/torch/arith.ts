@@ -5,10 +5,7 @@
  */
 import { broadcastShapes, type Shape } from '../../../runtime/core';
 import type { Tensor, TensorLike } from '../../../runtime/eager';
-import { pyError } from '../exceptions';
-import type { HostContext } from '../host';
-import { PyList, PyTuple, type PyValue } from '../objects';
-import { typeName } from '../types';
+import { pyError, type HostContext, PyList, PyTuple, type PyValue, typeName } from '../interpreter';
 import { isFloating, type TorchDTypeName } from './dtype';
 import type { TorchRuntime } from './runtime';
 import { PyTensor } from './tensor';

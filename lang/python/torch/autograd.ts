@@ -3,12 +3,22 @@
  * `set_grad_enabled()` (context managers and decorators), `backward`, and `torch.autograd.grad`.
  */
 import { AccumulateGrad, type GradNode, type Tensor } from '../../../runtime/eager';
-import { bindArgs } from '../convert';
-import { pyError } from '../exceptions';
-import { HostObject, hostType, pyFunction, type HostContext } from '../host';
-import { PyFunction, PyList, PyTuple, PyType, type Kwargs, type PyValue } from '../objects';
-import { truthy } from '../ops';
-import { typeName } from '../types';
+import {
+  bindArgs,
+  pyError,
+  HostObject,
+  hostType,
+  pyFunction,
+  type HostContext,
+  PyFunction,
+  PyList,
+  PyTuple,
+  PyType,
+  type Kwargs,
+  type PyValue,
+  truthy,
+  typeName,
+} from '../interpreter';
 import type { TorchRuntime } from './runtime';
 import { refuseAutograd } from './jit_refusals';
 import { PyTensor } from './tensor';

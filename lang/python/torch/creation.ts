@@ -1,12 +1,20 @@
 /** Tensor creation: torch.tensor, zeros/ones/full (and their _like forms), arange, linspace, eye, rand, randn. */
 import { Random } from '../../../runtime/core';
-import { bindArgs, flattenNested, type Args } from '../convert';
-import { pyError } from '../exceptions';
-import type { HostContext } from '../host';
-import { hostValues } from '../host_values';
-import { PyList, PyTuple, PyType, type Kwargs, type PyValue } from '../objects';
-import { toIndex } from '../ops';
-import { typeName } from '../types';
+import {
+  bindArgs,
+  flattenNested,
+  type Args,
+  pyError,
+  type HostContext,
+  hostValues,
+  PyList,
+  PyTuple,
+  PyType,
+  type Kwargs,
+  type PyValue,
+  toIndex,
+  typeName,
+} from '../interpreter';
 import { DTYPES, STORAGE, TorchDType, isFloating, type TorchDTypeName } from './dtype';
 import { checkIntegers, type TorchRuntime } from './runtime';
 import { TorchSize } from './size';

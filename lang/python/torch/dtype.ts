@@ -5,8 +5,7 @@
  * (runtime.ts `checkIntegers`, arith.ts `checkNoWrap`), not wrapped.
  */
 import type { DType } from '../../../runtime/core';
-import { HostObject, hostType, type HostContext } from '../host';
-import type { PyValue } from '../objects';
+import { HostObject, hostType, type HostContext, type PyValue } from '../interpreter';
 
 export type TorchDTypeName = 'float32' | 'float64' | 'int64' | 'int32' | 'bool';
 

@@ -1,10 +1,6 @@
 /** `torch.nn.functional`: activations, losses and `linear`, composed from torch-level ops. */
 import type { Tensor } from '../../../runtime/eager';
-import { bindArgs, type Args } from '../convert';
-import { pyError } from '../exceptions';
-import { pyFunction, type HostContext } from '../host';
-import type { Kwargs, PyValue } from '../objects';
-import { toFloat } from '../ops';
+import { bindArgs, type Args, pyError, pyFunction, type HostContext, type Kwargs, type PyValue, toFloat } from '../interpreter';
 import { asTensor } from './arith';
 import { isFloating } from './dtype';
 import { matmul } from './methods';

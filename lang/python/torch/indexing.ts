@@ -5,11 +5,19 @@
  */
 import { stridesOf } from '../../../runtime/core';
 import type { Tensor } from '../../../runtime/eager';
-import { pyError } from '../exceptions';
-import { HostObject, type HostContext } from '../host';
-import { ELLIPSIS, PyList, PySlice, PyTuple, type PyValue } from '../objects';
-import { sliceIndices, toIndex } from '../ops';
-import { typeName } from '../types';
+import {
+  pyError,
+  HostObject,
+  type HostContext,
+  ELLIPSIS,
+  PyList,
+  PySlice,
+  PyTuple,
+  type PyValue,
+  sliceIndices,
+  toIndex,
+  typeName,
+} from '../interpreter';
 import { asTensor } from './arith';
 import { isFloating, STORAGE } from './dtype';
 import { PyTensor, checkInPlace } from './tensor';

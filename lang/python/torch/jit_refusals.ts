@@ -5,8 +5,7 @@
  */
 import type { EagerEngine, Tensor } from '../../../runtime/eager';
 import { StagedArray } from '../../../runtime/jit';
-import { pyError } from '../exceptions';
-import type { HostContext } from '../host';
+import { pyError, type HostContext } from '../interpreter';
 import type { Span } from '../syntax';
 import { concretizationError, type TracingSite } from '../staging';
 

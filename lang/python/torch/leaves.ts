@@ -4,11 +4,7 @@
  * jit engine's traced arguments both take them.
  */
 import type { Numbers } from '../../../protocol/results';
-import type { Interpreter } from '../interpreter';
-import { PyDict, PyList, PyTuple, type PyValue } from '../objects';
-import { pyError } from '../exceptions';
-import { getattr } from '../ops';
-import { typeName } from '../types';
+import { type Interpreter, PyDict, PyList, PyTuple, type PyValue, pyError, getattr, typeName } from '../interpreter';
 import { isFloating } from './dtype';
 import { PyTensor } from './tensor';
 

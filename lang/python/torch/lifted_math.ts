@@ -1,7 +1,6 @@
 /** `math` over the torch shim, for plain-Python functions whose float arguments Gradlens makes tensors. */
 import { liftedMath } from '../modules';
-import type { ModuleShim } from '../interpreter/module_shims';
-import { getattr } from '../ops';
+import { type ModuleShim, getattr } from '../interpreter';
 import type { TorchSession } from './module';
 import { PyTensor } from './tensor';
 

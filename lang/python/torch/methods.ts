@@ -2,12 +2,21 @@
  * Tensor methods by name. Each takes the tensor and the Python call's arguments; `torch.f(x, ...)`
  * reuses the same entry with x as `input` (see module.ts).
  */
-import { bindArgs, nestedFromFlat, toIntList, type Args } from '../convert';
-import { pyError } from '../exceptions';
-import type { HostContext } from '../host';
-import { PyList, PyTuple, nameTable, type Kwargs, type PyValue } from '../objects';
-import { toFloat } from '../ops';
-import { typeName } from '../types';
+import {
+  bindArgs,
+  nestedFromFlat,
+  toIntList,
+  type Args,
+  pyError,
+  type HostContext,
+  PyList,
+  PyTuple,
+  nameTable,
+  type Kwargs,
+  type PyValue,
+  toFloat,
+  typeName,
+} from '../interpreter';
 import { arith, asOperand, asTensor, checkBroadcast, compareOp, type ArithOp, type CompareOpName, type Operand } from './arith';
 import { backward } from './autograd';
 import { noteCut, noteDetach } from './jit_refusals';

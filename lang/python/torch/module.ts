@@ -4,13 +4,22 @@
  */
 import type { EagerEngine } from '../../../runtime/eager';
 import { Random } from '../../../runtime/core';
-import { bindArgs } from '../convert';
-import { pyError } from '../exceptions';
-import { pyFunction, type HostContext } from '../host';
-import { createModule, type ModuleRegistry, type ModuleShim } from '../interpreter/module_shims';
-import { PyList, PyModule, PyTuple, type NativeFn, type PyValue } from '../objects';
-import { toIndex } from '../ops';
-import { typeName } from '../types';
+import {
+  bindArgs,
+  pyError,
+  pyFunction,
+  type HostContext,
+  createModule,
+  type ModuleRegistry,
+  type ModuleShim,
+  PyList,
+  PyModule,
+  PyTuple,
+  type NativeFn,
+  type PyValue,
+  toIndex,
+  typeName,
+} from '../interpreter';
 import { asTensor, compareOp } from './arith';
 import { autogradFunctions, gradModeFactories } from './autograd';
 import { CREATORS, tensorFromData } from './creation';

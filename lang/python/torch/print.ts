@@ -3,8 +3,7 @@
  * _vector_str, _tensor_str_with_formatter, _add_suffixes) with its default print options.
  * Numbers go through Python's own float formatting, so rounding matches CPython digit for digit.
  */
-import { formatFloat } from '../format';
-import { floatRepr } from '../numbers';
+import { formatFloat, floatRepr } from '../interpreter';
 import { isFloating, type TorchDTypeName } from './dtype';
 
 const PRECISION = 4;

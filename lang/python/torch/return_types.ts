@@ -1,7 +1,5 @@
 /** `torch.return_types.max(values=..., indices=...)`: the named tuple that max/min with a dim return. */
-import { HostObject, NOT_IMPLEMENTED, hostType, type HostContext } from '../host';
-import { PyTuple, PyType, type PyValue } from '../objects';
-import { getitem, repr } from '../ops';
+import { HostObject, NOT_IMPLEMENTED, hostType, type HostContext, PyTuple, PyType, type PyValue, getitem, repr } from '../interpreter';
 
 const types = new Map<string, PyType>();
 

@@ -7,9 +7,7 @@
 import { AutogradError, Random, ShapeError, bytesOf, formatAval, sizeOf, withInterrupt, type AbstractValue, type Shape } from '../../../runtime/core';
 import { TorchOps, type EagerEngine, type Tensor } from '../../../runtime/eager';
 import { StagingBackend } from '../../../runtime/jit';
-import { HaltError, PyError, pyError, type ExceptionName } from '../exceptions';
-import { hostType, type HostContext } from '../host';
-import type { PyType } from '../objects';
+import { HaltError, PyError, pyError, type ExceptionName, hostType, type HostContext, type PyType } from '../interpreter';
 import { CREATORS, tensorFromData } from './creation';
 import { ITEM_SIZE, STORAGE, isFloating, type TorchDTypeName } from './dtype';
 import { PyTensor } from './tensor';

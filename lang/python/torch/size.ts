@@ -1,9 +1,21 @@
 /** `torch.Size`: a tuple of ints that prints as `torch.Size([2, 3])`. */
-import { HostObject, NOT_IMPLEMENTED, hostType, type BinaryOp, type CompareOp, type HostContext } from '../host';
-import { PySlice, PyTuple, type PyValue } from '../objects';
-import { getitem, iterate, toIndex } from '../ops';
-import { pyError, pyFunction } from '../host';
-import { bindArgs } from '../convert';
+import {
+  HostObject,
+  NOT_IMPLEMENTED,
+  hostType,
+  type BinaryOp,
+  type CompareOp,
+  type HostContext,
+  PySlice,
+  PyTuple,
+  type PyValue,
+  getitem,
+  iterate,
+  toIndex,
+  pyError,
+  pyFunction,
+  bindArgs,
+} from '../interpreter';
 
 export const sizeType = hostType('Size', 'torch', (args, kwargs, ctx) => {
   const a = bindArgs('Size', ['sizes?'], args, kwargs, ctx);

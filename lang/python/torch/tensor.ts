@@ -4,11 +4,20 @@
  */
 import { sizeOf } from '../../../runtime/core';
 import type { Tensor } from '../../../runtime/eager';
-import { pyError } from '../exceptions';
-import { HostObject, NOT_IMPLEMENTED, pyFunction, type BinaryOp, type CompareOp, type HostContext, type UnaryOp } from '../host';
-import type { PyValue } from '../objects';
-import { formatValue, truthy } from '../ops';
-import { typeName } from '../types';
+import {
+  pyError,
+  HostObject,
+  NOT_IMPLEMENTED,
+  pyFunction,
+  type BinaryOp,
+  type CompareOp,
+  type HostContext,
+  type UnaryOp,
+  type PyValue,
+  formatValue,
+  truthy,
+  typeName,
+} from '../interpreter';
 import { arith, asOperand, compareOp, type ArithOp, type CompareOpName } from './arith';
 import { gradFnObject } from './autograd';
 import { DTYPES, ITEM_SIZE, STORAGE, isFloating, type TorchDTypeName } from './dtype';

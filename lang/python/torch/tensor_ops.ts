@@ -3,7 +3,7 @@
  * `torch.nn.functional`. Each returns a new PyTensor with the grad_fn name PyTorch 1.13 gives.
  */
 import type { Tensor } from '../../../runtime/eager';
-import { pyError } from '../exceptions';
+import { pyError } from '../interpreter';
 import { STORAGE, isFloating, type TorchDTypeName } from './dtype';
 import type { TorchRuntime } from './runtime';
 import type { PyTensor } from './tensor';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { createReferenceBackend } from '../../../runtime/backends';
 import { EagerEngine, exportTape, type Tensor } from '../../../runtime/eager';
-import { pyFunction } from '../../../lang/python/host';
+import { pyFunction } from '../../../lang/python/interpreter/values/host';
 import { run } from '../../../lang/python/run';
 import { createModule } from '../../../lang/python/interpreter/module_shims';
 import { PyTensor, runTorch, torchModules } from '../../../lang/python/torch';

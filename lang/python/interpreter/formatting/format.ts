@@ -3,9 +3,8 @@
  * f-strings (`{x:.3f}`, `{x:>8}`, `{x:,}`, `{x:e}`, `{x:g}`), `str.format`
  * fields, and printf-style `%` formatting.
  */
-import { pyError } from './exceptions';
+import { pyError, type PyValue } from '../values';
 import { floatRepr, formatExponent, groupDigits, toExponentialAbs, toFixedAbs } from './numbers';
-import type { PyValue } from './objects';
 
 export interface FormatSpec {
   fill: string;

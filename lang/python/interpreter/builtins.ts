@@ -3,34 +3,10 @@
  * the builtin types as constructors (`int('3')`, `list(it)`), the exception
  * classes, and the names the sandbox refuses (`open`, `eval`, `input`...).
  */
-import { bindArgs } from './convert';
-import { EXCEPTION_TYPES, HaltError, pyError } from './exceptions';
-import { HostObject, type HostContext } from './host';
-import { dictUpdate, sortedList } from './methods';
-import { bitLength, chargeChars, chargeMoves } from './limits';
-import { floatDivmod, intFloorDiv, intMod, roundHalfEven } from './numbers';
 import {
-  ELLIPSIS,
-  NOT_IMPLEMENTED,
-  PyBoundMethod,
-  PyBuiltin,
-  PyDict,
-  PyFunction,
-  PyInstance,
-  PyIterator,
-  PyList,
-  PyRange,
-  PySet,
-  PySlice,
-  PyTuple,
-  PyType,
-  hashKey,
-  objectId,
-  type Kwargs,
-  type NativeFn,
-  type PyValue,
-} from './objects';
-import {
+  bindArgs,
+  dictUpdate,
+  sortedList,
   ClassMethod,
   StaticMethod,
   ascii,
@@ -55,8 +31,35 @@ import {
   toIndex,
   toInt,
   truthy,
-} from './ops';
+} from './operators';
 import {
+  EXCEPTION_TYPES,
+  HaltError,
+  pyError,
+  HostObject,
+  type HostContext,
+  bitLength,
+  chargeChars,
+  chargeMoves,
+  ELLIPSIS,
+  NOT_IMPLEMENTED,
+  PyBoundMethod,
+  PyBuiltin,
+  PyDict,
+  PyFunction,
+  PyInstance,
+  PyIterator,
+  PyList,
+  PyRange,
+  PySet,
+  PySlice,
+  PyTuple,
+  PyType,
+  hashKey,
+  objectId,
+  type Kwargs,
+  type NativeFn,
+  type PyValue,
   boolType,
   dictType,
   floatType,
@@ -72,7 +75,8 @@ import {
   typeName,
   typeOf,
   typeType,
-} from './types';
+} from './values';
+import { floatDivmod, intFloorDiv, intMod, roundHalfEven } from './formatting';
 
 /** Builtins that would reach outside the sandbox, with the reason shown to the user. */
 export const REFUSED_BUILTINS: ReadonlyMap<string, string> = new Map([

@@ -4,7 +4,7 @@
  * stops with an error at its span. The interpreter is also the `HostContext`
  * that host shims see.
  */
-import type * as A from './syntax/ast';
+import type * as A from '../syntax/ast';
 import { createBuiltins } from './builtins';
 import {
   AssertionError,
@@ -14,10 +14,11 @@ import {
   RecursionError,
   RuntimeError,
   pyError,
-} from './exceptions';
-import { HostObject, hostObjectCount, type BinaryOp, type CompareOp, type HostContext } from './host';
-import { unsupportedModuleMessage, type ModuleRegistry } from './interpreter/module_shims';
-import {
+  HostObject,
+  hostObjectCount,
+  type BinaryOp,
+  type CompareOp,
+  type HostContext,
   ELLIPSIS,
   ExceptionObject,
   PyBoundMethod,
@@ -33,12 +34,15 @@ import {
   PyType,
   type Kwargs,
   type PyValue,
-} from './objects';
-import * as ops from './ops';
-import { ClassMethod, Property, StaticMethod } from './ops';
+  objectType,
+  typeName,
+  typeOf,
+} from './values';
+import { unsupportedModuleMessage, type ModuleRegistry } from './module_shims';
+import * as ops from './operators/ops';
+import { ClassMethod, Property, StaticMethod } from './operators';
 import { Scope, scopeInfo } from './scope';
-import type { Span } from './syntax';
-import { objectType, typeName, typeOf } from './types';
+import type { Span } from '../syntax';
 
 export interface Budgets {
   /** Statements, loop iterations and calls the script may run. */

@@ -59,7 +59,7 @@ import {
   type NativeFn,
   type PyValue,
 } from './objects';
-import type { Span } from './syntax';
+import type { Span } from '../../syntax';
 
 export type BinaryOp = '+' | '-' | '*' | '/' | '//' | '%' | '**' | '@' | '&' | '|' | '^' | '<<' | '>>';
 export type UnaryOp = '-' | '+' | '~';

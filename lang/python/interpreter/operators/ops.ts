@@ -4,12 +4,17 @@
  * slicing, iteration, attributes. Host objects and instances of script classes
  * take part through their hooks and dunder methods.
  */
-import { IndexError, PyError, StopIteration, keyError, pyError } from './exceptions';
-import { formatFloat, formatInt, formatString, percentFormat, type FormatHost } from './format';
-import { HostObject, type BinaryOp, type CompareOp, type HostContext, type UnaryOp } from './host';
-import { getMethod } from './methods';
-import { floatDivmod, floatRepr, intFloorDiv, intMod } from './numbers';
 import {
+  IndexError,
+  PyError,
+  StopIteration,
+  keyError,
+  pyError,
+  HostObject,
+  type BinaryOp,
+  type CompareOp,
+  type HostContext,
+  type UnaryOp,
   ExceptionObject,
   NOT_IMPLEMENTED,
   PyBoundMethod,
@@ -30,12 +35,31 @@ import {
   objectId,
   singletonName,
   type PyValue,
-} from './objects';
-import { exceptionText } from './exceptions';
-import { chargeChars, chargeItems, checkDecimalDigits, checkIntBits, checkIntDigits, bitLength, intToDecimal } from './limits';
-import { setOrder } from './setorder';
-import { typeName, typeOf } from './types';
-import { libm } from '../../runtime/core';
+  exceptionText,
+  chargeChars,
+  chargeItems,
+  checkDecimalDigits,
+  checkIntBits,
+  checkIntDigits,
+  bitLength,
+  intToDecimal,
+  setOrder,
+  typeName,
+  typeOf,
+} from '../values';
+import {
+  formatFloat,
+  formatInt,
+  formatString,
+  percentFormat,
+  type FormatHost,
+  floatDivmod,
+  floatRepr,
+  intFloorDiv,
+  intMod,
+} from '../formatting';
+import { getMethod } from './methods';
+import { libm } from '../../../../runtime/core';
 
 // ---------------------------------------------------------------- helpers
 

@@ -7,9 +7,9 @@
  * Ints and floats are distinct JS types so that `15` and `15.0` print as Python
  * prints them and `7 / 2`, `7 // 2` follow Python's rules.
  */
-import type * as A from './syntax/ast';
+import type * as A from '../../syntax/ast';
 import type { HostContext } from './host';
-import type { Span } from './syntax';
+import type { Span } from '../../syntax';
 
 export type PyValue = null | boolean | bigint | number | string | PyObject;
 

@@ -4,7 +4,7 @@
  * refusals, cancellation), which `except` clauses cannot catch.
  */
 import { ExceptionObject, PyBuiltin, PyType, type PyValue } from './objects';
-import type { Span } from './syntax';
+import type { Span } from '../../syntax';
 
 /** A Python exception in flight. `except` clauses catch these. */
 export class PyError extends Error {

@@ -2,12 +2,8 @@
  * Helpers for host shims: binding Python call arguments to parameters, and
  * converting Python values to and from plain JS data (numbers, nested arrays).
  */
-import { pyError } from './exceptions';
-import type { HostContext } from './host';
-import { HostObject } from './host';
-import { PyList, PyTuple, type Kwargs, type PyValue } from './objects';
+import { pyError, type HostContext, HostObject, PyList, PyTuple, type Kwargs, type PyValue, typeName } from '../values';
 import { toFloat, toIndex, truthy } from './ops';
-import { typeName } from './types';
 
 /**
  * Call arguments bound to named parameters, as Python binds them.

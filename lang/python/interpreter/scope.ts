@@ -3,9 +3,9 @@
  * comprehension binds locally, and which it declares `global`/`nonlocal`.
  * A name assigned anywhere in a function is local to all of it, as in Python.
  */
-import type * as A from './syntax/ast';
-import type { PyValue } from './objects';
-import { forEachChild } from './syntax';
+import type * as A from '../syntax/ast';
+import type { PyValue } from './values';
+import { forEachChild } from '../syntax';
 
 export interface ScopeInfo {
   readonly kind: 'function' | 'class' | 'comprehension';

@@ -3,10 +3,10 @@
  * `dict.items`, `float.is_integer`, ... Each access makes a bound builtin.
  */
 import { bindArgs } from './convert';
-import { keyError, pyError } from './exceptions';
-import { strFormat } from './format';
-import type { HostContext } from './host';
 import {
+  keyError,
+  pyError,
+  type HostContext,
   PyBuiltin,
   nameTable,
   PyDict,
@@ -19,7 +19,13 @@ import {
   PyTuple,
   type Kwargs,
   type PyValue,
-} from './objects';
+  chargeChars,
+  chargeItems,
+  chargeMoves,
+  setOrder,
+  typeName,
+} from '../values';
+import { strFormat } from '../formatting';
 import {
   compare,
   contains,
@@ -34,9 +40,6 @@ import {
   toIndex,
   truthy,
 } from './ops';
-import { chargeChars, chargeItems, chargeMoves } from './limits';
-import { setOrder } from './setorder';
-import { typeName } from './types';
 
 type Method<T> = (self: T, args: PyValue[], kwargs: Kwargs, ctx: HostContext) => PyValue;
 

@@ -1,0 +1,51 @@
+/**
+ * Python's semantics over the values of values/: truthiness, repr/str, conversions, arithmetic,
+ * comparisons, containers, attributes, the builtin types' methods, and argument binding for
+ * functions implemented in TypeScript.
+ */
+export {
+  Args,
+  bindArgs,
+  flattenNested,
+  fromJs,
+  type JsData,
+  nestedFromFlat,
+  type NestedNumbers,
+  toIntList,
+  toJs,
+} from './convert';
+export { dictUpdate, sortedList } from './methods';
+export {
+  ascii,
+  binary,
+  ClassMethod,
+  compare,
+  contains,
+  delattr,
+  dictKey,
+  eq,
+  formatValue,
+  getattr,
+  getattrOrUndefined,
+  getitem,
+  intOp,
+  intToFloat,
+  isInstance,
+  isNumber,
+  iterate,
+  len,
+  materialize,
+  parseIntLiteral,
+  Property,
+  repr,
+  setattr,
+  setitem,
+  sliceIndices,
+  StaticMethod,
+  str,
+  toFloat,
+  toIndex,
+  toInt,
+  truthy,
+  unary,
+} from './ops';
