@@ -5,7 +5,8 @@
 import { openBackend } from '../runtime/backends';
 import type { CancelSignal } from '../lang/python';
 import type { EvaluateRequest } from '../protocol/evaluate';
-import type { BackendInfo, BackendSetting, EvaluationOutcome } from '../protocol/results';
+import type { BackendSetting } from '../protocol/backends';
+import type { BackendInfo, EvaluationOutcome } from '../protocol/results';
 import { evaluate } from './evaluate';
 import { profile } from './profiled_backend';
 

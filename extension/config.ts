@@ -1,6 +1,6 @@
 /** The `gradlens.*` settings, read fresh each time: VS Code keeps them, so nothing here caches. */
 import * as vscode from 'vscode';
-import { budgetsFromSettings, type BackendSetting, type EngineMode, type EvaluationBudgets } from '../protocol';
+import { BACKEND_SETTINGS, budgetsFromSettings, type BackendSetting, type EngineMode, type EvaluationBudgets } from '../protocol';
 
 export interface Config {
   readonly backend: BackendSetting;
@@ -12,11 +12,16 @@ export interface Config {
 export function readConfig(): Config {
   const c = vscode.workspace.getConfiguration('gradlens');
   return {
-    backend: c.get<BackendSetting>('backend', 'auto'),
+    backend: oneOf(BACKEND_SETTINGS, c.get<unknown>('backend'), 'auto'),
     engines: c.get<EngineMode>('engines', 'both'),
     inlayHints: c.get<boolean>('inlayHints', true),
     budgets: budgetsFromSettings((setting) => c.get<unknown>(`budget.${setting}`)),
   };
+}
+
+/** A setting's value when it is one of `allowed` (a hand-edited settings.json holds anything), else `fallback`. */
+function oneOf<T extends string>(allowed: readonly T[], value: unknown, fallback: T): T {
+  return (allowed as readonly unknown[]).includes(value) ? (value as T) : fallback;
 }
 
 /** Settings the server takes at start (initializationOptions): changing one restarts it. */

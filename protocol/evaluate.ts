@@ -1,5 +1,6 @@
 /** What is asked of an execution host (the server on the CPU, or the webview on the GPU). */
-import type { BackendSetting, EngineMode } from './results';
+import type { BackendSetting } from './backends';
+import type { EngineMode } from './results';
 
 export interface EvaluateRequest {
   readonly uri: string;

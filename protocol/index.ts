@@ -2,6 +2,7 @@
  * protocol: every message between the extension, the language server, the webview and the
  * execution hosts, declared once and imported by all sides.
  */
+export * from './backends';
 export * from './results';
 export * from './evaluate';
 export * from './lsp';

@@ -3,6 +3,7 @@
  * NaN/Inf first appeared, and the graphs the viewer draws. Plain JSON data: it crosses the LSP
  * connection, the webview's postMessage and the CLI's --json alike.
  */
+import type { BackendName } from './backends';
 
 /** A number or a nested list of numbers, as `tolist()` gives it; strings for values that are not numeric. */
 export type Numbers = number | boolean | readonly Numbers[];
@@ -14,11 +15,6 @@ export interface SourceRange {
   readonly endLine: number;
   readonly endCol: number;
 }
-
-export const BACKEND_NAMES = ['webgpu', 'wasm', 'cpu', 'reference'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
-/** The user's choice: `auto` picks webgpu when an adapter exists, else wasm, else cpu. */
-export type BackendSetting = 'auto' | BackendName;
 
 export const ENGINE_MODES = ['eager', 'jit', 'both'] as const;
 export type EngineMode = (typeof ENGINE_MODES)[number];

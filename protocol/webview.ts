@@ -4,7 +4,8 @@
  * before acting on it.
  */
 import type { EvaluateRequest } from './evaluate';
-import { BACKEND_NAMES, ENGINE_MODES, type BackendInfo, type EvaluationOutcome, type SourceRange } from './results';
+import { BACKEND_NAMES, BACKEND_SETTINGS } from './backends';
+import { ENGINE_MODES, type BackendInfo, type EvaluationOutcome, type SourceRange } from './results';
 
 export const PANEL_VIEWS = ['results', 'graph', 'compare'] as const;
 export type PanelView = (typeof PANEL_VIEWS)[number];
@@ -72,7 +73,7 @@ export function isEvaluateRequest(data: unknown): data is EvaluateRequest {
     text: isString,
     function: isString,
     engines: oneOf(ENGINE_MODES),
-    backend: oneOf(['auto', ...BACKEND_NAMES] as const),
+    backend: oneOf(BACKEND_SETTINGS),
     inputs: optional(isString),
     graphs: isBoolean,
     budgets: optional((b) => shape(b, { steps: optional(isNumber), ms: optional(isNumber), tensorBytes: optional(isNumber) })),

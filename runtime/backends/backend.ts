@@ -1,8 +1,9 @@
 import type { AbstractValue, AnyTypedArray, DType } from '../core';
 import type { ParamsOf, Primitive } from '../primitives';
 
-export const BACKEND_NAMES = ['reference', 'cpu', 'wasm', 'webgpu'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
+import type { BackendName } from '../../protocol/backends';
+
+export type { BackendName };
 
 /** An array living on a backend. Opaque outside the backend that made it. */
 export interface DeviceArray extends AbstractValue {

@@ -1,9 +1,9 @@
 export {
-  BACKEND_NAMES, type Backend, type BackendName, type DeviceArray, type HostReadStats, type Kernel, type KernelTable, type ShaderProgram, type ShaderRunner,
+  type Backend, type BackendName, type DeviceArray, type HostReadStats, type Kernel, type KernelTable, type ShaderProgram, type ShaderRunner,
 } from './backend';
 export { createTfjsBackend, TfjsArray, type TfjsBackendName } from './tfjs';
 export { broadcastIndex, createReferenceBackend, mapIndex, ReferenceArray, REFERENCE_KERNELS } from './reference';
 export { createWebgpuBackend, type WebgpuBackend } from './webgpu';
 // openBackend is how the editor, the server and the CLI pick a backend; its OpenedBackend documents
 // how a lost GPU device is seen: the backend object switches to wasm underneath and onFallback fires.
-export { openBackend, type BackendSetting, type OpenedBackend, type OpenedBackendInfo } from './open';
+export { openBackend, type OpenedBackend } from './open';

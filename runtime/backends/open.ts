@@ -1,16 +1,10 @@
+import type { BackendSetting } from '../../protocol/backends';
+import type { BackendInfo } from '../../protocol/results';
 import type { Backend, DeviceArray } from './backend';
 import { createReferenceBackend } from './reference';
 import { createTfjsBackend } from './tfjs';
 import { createWebgpuBackend } from './webgpu';
 
-export type BackendSetting = 'auto' | 'webgpu' | 'wasm' | 'cpu' | 'reference';
-
-/** Where evaluation runs, as protocol/results.ts's BackendInfo reports it. */
-export interface OpenedBackendInfo {
-  readonly name: 'webgpu' | 'wasm' | 'cpu' | 'reference';
-  /** The GPU adapter's description, for webgpu only. */
-  readonly adapter?: string;
-}
 
 export interface OpenedBackend {
   /**
@@ -20,9 +14,9 @@ export interface OpenedBackend {
    */
   readonly backend: Backend;
   /** Where evaluation runs now: after a lost device, wasm. */
-  readonly info: OpenedBackendInfo;
+  readonly info: BackendInfo;
   /** Calls `listener` once the GPU is lost and evaluation has moved (the editor updates its status bar). */
-  onFallback(listener: (info: OpenedBackendInfo, reason: string) => void): void;
+  onFallback(listener: (info: BackendInfo, reason: string) => void): void;
 }
 
 /**
@@ -44,7 +38,7 @@ export async function openBackend(setting: BackendSetting): Promise<OpenedBacken
   }
 }
 
-function fixed(backend: Backend, info: OpenedBackendInfo): OpenedBackend {
+function fixed(backend: Backend, info: BackendInfo): OpenedBackend {
   return { backend: backend as Backend, info, onFallback: () => undefined };
 }
 
@@ -55,8 +49,8 @@ function fixed(backend: Backend, info: OpenedBackendInfo): OpenedBackend {
 async function withFallback(gpu: Awaited<ReturnType<typeof createWebgpuBackend>>): Promise<OpenedBackend> {
   const wasm = await createTfjsBackend('wasm').catch(() => createTfjsBackend('cpu'));
   let current: Backend = gpu as Backend;
-  let info: OpenedBackendInfo = { name: 'webgpu', adapter: gpu.adapter };
-  const listeners: ((info: OpenedBackendInfo, reason: string) => void)[] = [];
+  let info: BackendInfo = { name: 'webgpu', adapter: gpu.adapter };
+  const listeners: ((info: BackendInfo, reason: string) => void)[] = [];
   void gpu.lost.then((reason) => {
     current = wasm as Backend;
     info = { name: wasm.name as 'wasm' | 'cpu' };

@@ -1,8 +1,9 @@
 // The jit engine on webgpu, in the page: fused kernels as WGSL against the float64 reference.
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  createReferenceBackend, createWebgpuBackend, openBackend, type Backend, type DeviceArray, type OpenedBackendInfo, type TfjsArray, type WebgpuBackend,
+  createReferenceBackend, createWebgpuBackend, openBackend, type Backend, type DeviceArray, type TfjsArray, type WebgpuBackend,
 } from '../../runtime/backends';
+import type { BackendInfo } from '../../protocol';
 import { aval, formatAval, isFloat, Random, sizeOf } from '../../runtime/core';
 import { compileFused, jit, kernelSources, makeJaxpr, simplify, simplifyAndFuseWith, valueAndGrad, valueAndGradJaxpr, type Compile, type TraceOps, type Tracer } from '../../runtime/jit';
 import { abstractEval, PRIMITIVES, type ParamsOf, type Primitive } from '../../runtime/primitives';
@@ -200,10 +201,10 @@ export async function shaderCache(gpu: WebgpuBackend): Promise<{ first: number; 
 }
 
 export interface LostDeviceReport {
-  before: OpenedBackendInfo;
-  after: OpenedBackendInfo;
+  before: BackendInfo;
+  after: BackendInfo;
   /** What onFallback was called with, once per call. */
-  fallbacks: { info: OpenedBackendInfo; reason: string }[];
+  fallbacks: { info: BackendInfo; reason: string }[];
   /** value and gradient of W2 at 4 points: on webgpu before the loss, on wasm after, on the reference. */
   values: [number[], number[], number[]];
 }
