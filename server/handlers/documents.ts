@@ -1,0 +1,40 @@
+/** Documents opened, edited and closed: each is analyzed, and what belonged to a closed one is dropped. */
+import { TextDocumentSyncKind, type Connection } from 'vscode-languageserver';
+import { isPython } from '../documents';
+import type { ServerState } from '../state';
+import { isDidChange, isDidClose, isDidOpen } from '../validate';
+import type { Feature } from './feature';
+
+export const documentsFeature: Feature = {
+  capabilities: () => ({ textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental } }),
+  register: (state) => {
+    const { documents, analyses } = state;
+    documents.onDidOpen(({ document }) => {
+      if (isPython(document)) analyses.open(document);
+    });
+    documents.onDidChangeContent(({ document }) => {
+      if (isPython(document)) analyses.schedule(document);
+    });
+    documents.onDidClose(({ document }) => {
+      analyses.close(document.uri);
+      state.results.forget(document.uri);
+      for (const run of state.inFlight) if (run.uri === document.uri) run.aborted = true;
+      void state.connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+    });
+  },
+};
+
+/**
+ * The connection as TextDocuments sees it: open, change and close notifications that fail their
+ * guards are logged and dropped before a document is made of them (a null text would be stored
+ * and throw in every later feature).
+ */
+export function listenToDocuments(state: ServerState): void {
+  const { connection } = state;
+  const rejected = (method: string, params: unknown) => state.rejected(method, params);
+  const events: Connection = Object.create(connection);
+  events.onDidOpenTextDocument = (handler) => connection.onDidOpenTextDocument((p) => (isDidOpen(p) ? handler(p) : rejected('textDocument/didOpen', p)));
+  events.onDidChangeTextDocument = (handler) => connection.onDidChangeTextDocument((p) => (isDidChange(p) ? handler(p) : rejected('textDocument/didChange', p)));
+  events.onDidCloseTextDocument = (handler) => connection.onDidCloseTextDocument((p) => (isDidClose(p) ? handler(p) : rejected('textDocument/didClose', p)));
+  state.documents.listen(events);
+}

@@ -1,0 +1,14 @@
+/** textDocument/hover: a function's latest result, both engines compared, on its name. */
+import { hover } from '../hover';
+import { isHoverParams } from '../validate';
+import { checked, contained, type Feature } from './feature';
+
+export const hoverFeature: Feature = {
+  capabilities: () => ({ hoverProvider: true }),
+  register: (state) => {
+    state.connection.onHover(checked('textDocument/hover', isHoverParams, ({ textDocument, position }, token) => contained(state, 'hover', null, () => {
+      const analysis = token.isCancellationRequested ? undefined : state.analysisOf(textDocument.uri);
+      return analysis ? hover(analysis, position, state.successOf(textDocument.uri)) : null;
+    })));
+  },
+};

@@ -1,0 +1,99 @@
+/**
+ * What the language server's handlers share: the open documents and their analyses, the results
+ * kept for them, the evaluations running here, and what the client said at initialize. One object,
+ * made at start; each handler (handlers/) reads and updates it.
+ */
+import {
+  CodeLensRefreshRequest,
+  ErrorCodes,
+  ResponseError,
+  TextDocuments,
+  type ClientCapabilities,
+  type Connection,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { EvaluationOutcome, EvaluationResult, FunctionCommandArgs, GradlensInitializationOptions } from '../protocol';
+import type { DocumentAnalysis, FunctionSummary } from './analysis';
+import { documentDiagnostics } from './diagnostics';
+import { Analyses, isPython } from './documents';
+import { ServerExecution } from './execution';
+import { outcomeKey, ResultStore } from './results';
+import { excerpt } from './validate';
+
+/** An evaluation running in the server, cancelled once its function's text changes. */
+export interface InFlight {
+  readonly uri: string;
+  readonly function: string;
+  readonly sourceHash: string;
+  aborted: boolean;
+}
+
+export class ServerState {
+  readonly documents = new TextDocuments(TextDocument);
+  readonly results = new ResultStore();
+  readonly execution = new ServerExecution();
+  readonly inFlight = new Set<InFlight>();
+  readonly analyses: Analyses;
+  options: GradlensInitializationOptions = {};
+  client: ClientCapabilities = {};
+
+  constructor(readonly connection: Connection) {
+    this.analyses = new Analyses(
+      (document, analysis, lensesWerePartial) => {
+        const hashes = new Map(analysis.functions.map((f) => [f.qualname, f.sourceHash]));
+        for (const run of this.inFlight) if (run.uri === document.uri && hashes.get(run.function) !== run.sourceHash) run.aborted = true;
+        if (this.results.prune(document.uri, analysis) || lensesWerePartial) this.refresh();
+        this.publish(document.uri, analysis);
+      },
+      (uri) => this.documents.get(uri),
+    );
+  }
+
+  /** Logs a message that failed its guard (it is dropped). */
+  rejected(method: string, params: unknown): void {
+    this.connection.console.error(`Ignored a malformed ${method} message: ${excerpt(params)}`);
+  }
+
+  publish(uri: string, analysis: DocumentAnalysis): void {
+    const outcomes = analysis.functions.map((f) => this.results.get(uri, f.qualname)).filter((o): o is EvaluationOutcome => o !== undefined);
+    const version = this.documents.get(uri)?.version;
+    void this.connection.sendDiagnostics({ uri, ...(version === undefined ? {} : { version }), diagnostics: documentDiagnostics(analysis, outcomes) });
+  }
+
+  /** Asks the client to ask again for what results change: CodeLenses and inlay hints. */
+  refresh(): void {
+    if (this.client.workspace?.codeLens?.refreshSupport) void this.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    if (this.client.workspace?.inlayHint?.refreshSupport && this.options.inlayHints !== false) void this.connection.languages.inlayHint.refresh().catch(() => undefined);
+  }
+
+  analysisOf(uri: string): DocumentAnalysis | undefined {
+    const document = this.documents.get(uri);
+    return document && isPython(document) ? this.analyses.of(document) : undefined;
+  }
+
+  functionOf(args: FunctionCommandArgs): FunctionSummary {
+    const fn = this.analysisOf(args.uri)?.functions.find((f) => f.qualname === args.function);
+    if (!fn) throw new ResponseError(ErrorCodes.InvalidParams, `${args.uri}: no function '${args.function}' in the open document (renamed or removed?); run the command from the CodeLens over the function`);
+    return fn;
+  }
+
+  /** Stores an outcome that is still current and shows it; one computed from older text is dropped. */
+  accept(outcome: EvaluationOutcome): void {
+    const { uri } = outcomeKey(outcome);
+    const analysis = this.analysisOf(uri);
+    if (!analysis || !this.results.put(outcome, analysis)) return;
+    this.publish(uri, analysis);
+    this.refresh();
+  }
+
+  resultOf(uri: string): (fn: string) => EvaluationOutcome | undefined {
+    return (fn) => this.results.get(uri, fn);
+  }
+
+  successOf(uri: string): (fn: string) => EvaluationResult | undefined {
+    return (fn) => {
+      const outcome = this.results.get(uri, fn);
+      return outcome?.ok ? outcome.result : undefined;
+    };
+  }
+}
