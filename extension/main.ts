@@ -1,10 +1,9 @@
 /** The extension's entry point: wires the client, panel, commands and status bar together. */
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
 import { withoutLinks } from '../protocol';
-import { createClient } from './client';
 import { registerCommands } from './commands';
-import { changesServerOptions, readConfig } from './config';
+import { changesServerOptions } from './config';
+import { Ctx } from './ctx';
 import { Evaluations } from './evaluate';
 import { followActiveEditor } from './follow';
 import { RememberedInputs } from './inputs';
@@ -12,10 +11,12 @@ import { GradlensPanel } from './panel';
 import { SourceRevealer } from './reveal';
 import { BackendStatus } from './status';
 
-let client: LanguageClient | undefined;
+/** The extension's state while active: VS Code calls deactivate with no arguments, so it is found here. */
+let ctx: Ctx | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel('Gradlens', { log: true });
+  const active = (ctx = new Ctx(context, log));
   const status = new BackendStatus();
   const revealer = new SourceRevealer();
   const panel = new GradlensPanel(context.extensionUri, log, {
@@ -29,27 +30,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       else log.warn(withoutLinks(`The panel asked to reveal ${uri}, which is not open; ignored.`));
     },
   });
-  const current = (): LanguageClient => {
-    if (!client) throw new Error('the Gradlens language server is not running');
-    return client;
-  };
+  const current = () => active.running;
   const evaluations = new Evaluations(current, panel, new RememberedInputs(context.workspaceState, current), status, log);
-  context.subscriptions.push(log, status, revealer, panel, ...registerCommands(evaluations, panel), followActiveEditor(panel, () => client));
+  context.subscriptions.push(log, status, revealer, panel, ...registerCommands(evaluations, panel), followActiveEditor(panel, () => active.clientIfRunning));
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (!changesServerOptions(e)) return;
       log.info('gradlens.inlayHints or gradlens.engines changed: restarting the language server.');
-      await client?.stop();
-      client = createClient(context, readConfig(), log);
-      await client.start();
+      await active.startClient();
     }),
   );
-  client = createClient(context, readConfig(), log);
-  await client.start();
+  await active.startClient();
 }
 
 export async function deactivate(): Promise<void> {
-  await client?.stop();
-  client = undefined;
+  const active = ctx;
+  ctx = undefined;
+  await active?.dispose();
 }
