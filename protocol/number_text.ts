@@ -83,6 +83,19 @@ export function normOf(v: Numbers): number {
 export function summarize(v: Numbers, norm: string): string {
   if (!Array.isArray(v)) return formatNumbers(v);
   if (flat(v).length <= 1) return formatNumbers(v);
-  const size = normOf(v);
-  return `${typeOf(v)} ${norm}=${formatNumber(Number.isFinite(size) ? Number(size.toPrecision(2)) : size)}`;
+  return `${typeOf(v)} ${norm}=${formatSignificant(normOf(v), 2)}`;
+}
+
+/**
+ * `x` to `digits` significant digits as Python's `format(x, '.2g')` writes it: `0.41`, `17`,
+ * `2.3e+02`. NB: never `230.0` for 232.87, which reads as an exact value; a rounded number shows
+ * no digit it does not have.
+ */
+export function formatSignificant(x: number, digits: number): string {
+  if (!Number.isFinite(x) || x === 0) return formatNumber(x);
+  const [mantissa, exponent] = x.toExponential(digits - 1).split('e');
+  const exp = Number(exponent);
+  const trimmed = (text: string) => (text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text);
+  if (exp < -4 || exp >= digits) return `${trimmed(mantissa)}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  return trimmed(x.toFixed(digits - 1 - exp));
 }

@@ -360,7 +360,7 @@ function checkInlay(fn: string, line: string, expected: Expected): void {
 function checkShortForm(what: string, text: string, want: readonly number[], jacobian: readonly number[] | null): void {
   const normShown = /‖[^‖]*‖\s*=\s*(\S+)/.exec(text);
   if (normShown) {
-    // A norm is a summary printed to two significant digits (`‖∇‖=230.0` for 232.87).
+    // A norm is a summary printed to two significant digits (`‖∇‖=2.3e+02` for 232.87).
     const [printed] = shownNumbers(normShown[1]);
     const shown = { value: printed.value, halfUnit: Math.max(printed.halfUnit, 0.05 * 10 ** Math.floor(Math.log10(Math.abs(printed.value) || 1))) };
     const wanted = norm(jacobian ?? want);

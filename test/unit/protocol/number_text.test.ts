@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { formatNumber, formatNumbers, summarize, typeOf } from '../../../protocol';
+import { formatNumber, formatNumbers, formatSignificant, summarize, typeOf } from '../../../protocol';
 import { gradText } from '../../../server/format';
 
 /**
@@ -52,7 +52,17 @@ describe('protocol: numbers print as the libraries print them', () => {
     const matrix = Array.from({ length: 64 }, (_, i) => Array.from({ length: 64 }, (_, j) => Math.fround((i - j) / 100)));
     const text = gradText({ x: Math.fround(0.3), w: matrix, b: [Math.fround(0.5), Math.fround(-1)], c: 1, d: 2 });
     // np.linalg.norm of the matrix is 16.719809.
-    assert.equal(text, '∇x = 0.3, ∇w: f32[64,64] ‖∇‖=17.0, ∇b: f32[2] ‖∇‖=1.1, +2 more');
+    assert.equal(text, '∇x = 0.3, ∇w: f32[64,64] ‖∇‖=17, ∇b: f32[2] ‖∇‖=1.1, +2 more');
     assert.ok(text.length < 80, `${text.length} characters`);
+  });
+
+  it("a norm rounded to two digits shows no digit it does not have: 232.87 reads 2.3e+02, never 230.0 (issue 11)", () => {
+    // A gradient of norm 232.87 (a [2] tensor [200.0, 119.3]) was shown as ‖∇‖=230.0, which reads as exact.
+    assert.equal(summarize([200, Math.fround(119.3)], '‖∇‖'), 'f32[2] ‖∇‖=2.3e+02');
+    // CPython 3: [format(x, '.2g') for x in xs].
+    const xs = [232.87, 0.97467947, 16.719809, 1.118, 17.0, 0.5, 1.0, 100.0, 99.96, 0.0001234, 0.00001234, 9.96, -232.87, 1e20, 123456.0, 0.041];
+    const python = ['2.3e+02', '0.97', '17', '1.1', '17', '0.5', '1', '1e+02', '1e+02', '0.00012', '1.2e-05', '10', '-2.3e+02', '1e+20', '1.2e+05', '0.041'];
+    assert.deepEqual(xs.map((x) => formatSignificant(x, 2)), python);
+    assert.deepEqual([NaN, Infinity, 0].map((x) => formatSignificant(x, 2)), ['nan', 'inf', '0.0']);
   });
 });
