@@ -1,6 +1,7 @@
 import { openExecutionHost } from '../evaluation';
 import { floatRepr } from '../lang/python';
 import { ENGINE_MODES, JACOBIAN_SHOWN, type EvaluationResult, type Jacobian, type Numbers } from '../protocol/results';
+import { toWire } from '../protocol/wire';
 import { choice, parseArgs, UsageError } from './args';
 import { CLI_BACKENDS } from './backend';
 import { GRAD_HELP } from './help';
@@ -38,14 +39,15 @@ function json(r: EvaluationResult, line: number, fromAt: boolean): string {
       kernels: r.jit.kernels, line_kernels: r.jit.lineKernels,
     };
   }
-  return JSON.stringify({
+  // NB: JSON has no NaN or infinities (JSON.stringify writes null): they go as the LSP's wire writes them.
+  return JSON.stringify(toWire({
     function: r.function, line, source: fromAt ? 'at' : r.inputOrigin, inputs: r.inputs,
     value: r.value, grad: r.grad, engines,
     ...(r.jitError ? { jit_error: r.jitError } : {}),
     ...(r.nonFinite ? { non_finite: r.nonFinite } : {}),
     ...(r.jacobian ? { jacobian: r.jacobian } : {}),
     ...(r.gradientCuts ? { gradient_cuts: r.gradientCuts } : {}),
-  });
+  }));
 }
 
 /** `gradlens grad FILE.py[:FUNC]`: value and gradient of each function at its example inputs. */

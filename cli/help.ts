@@ -45,7 +45,8 @@ engines: {eager: {value, grad, ms, ops, lines}, jit: {value, grad, trace_ms, com
 run_ms, kernels, line_kernels}}, jit_error?, non_finite?} (value and grad on top are the first
 engine's; ms and run_ms are steady state; lines: each source line's eager time;
 line_kernels: the fused kernels each line went into; non_finite: the first op whose
-result was NaN or Inf).
+result was NaN or Inf). JSON has no NaN or infinities: nan, inf, -inf and -0.0 are
+written {"float": "nan"}, {"float": "inf"}, {"float": "-inf"}, {"float": "-0"}.
 
 options:
   --at ASSIGNMENTS  inputs as Python expressions: x=2.0,w=[1,2] (overrides the file's)

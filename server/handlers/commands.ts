@@ -3,7 +3,7 @@
  * evaluated here on the CPU. A client that evaluates itself (VS Code) registers them instead.
  */
 import { ErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver';
-import { COMMANDS, type CommandId, type EvaluateRequest, type FunctionCommandArgs } from '../../protocol';
+import { COMMANDS, toWire, type CommandId, type EvaluateRequest, type FunctionCommandArgs } from '../../protocol';
 import type { ServerState } from '../state';
 import { isExecuteCommandParams, isFunctionCommandArgs } from '../validate';
 import { evaluateHere } from './evaluation';
@@ -34,7 +34,8 @@ export const commandFeature: Feature = {
       if (!known.includes(command) || !isFunctionCommandArgs(target)) {
         throw new ResponseError(ErrorCodes.InvalidParams, `${command}: expected one argument { uri, function } (Gradlens commands: ${known.join(', ')})`);
       }
-      return runCommand(state, command as CommandId, target, token);
+      // NB: a NaN result is NaN for the client, not the null JSON.stringify makes of it.
+      return runCommand(state, command as CommandId, target, token).then(toWire);
     }));
   },
 };

@@ -32,7 +32,7 @@ import {
   type Position,
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol';
-import type { GradlensInitializationOptions } from '../../protocol';
+import { decodeWire, type GradlensInitializationOptions } from '../../protocol';
 
 export const SERVER = resolve('dist/server.js');
 
@@ -133,7 +133,8 @@ export class LspClient {
   }
 
   executeCommand<T>(command: string, args: unknown[]): Promise<T> {
-    return this.connection.sendRequest(ExecuteCommandRequest.type, { command, arguments: args }) as Promise<T>;
+    // The server writes NaN and the infinities as protocol/wire.ts does (JSON has none).
+    return this.connection.sendRequest(ExecuteCommandRequest.type, { command, arguments: args }).then((answer) => decodeWire(answer) as T);
   }
 
   /** The document's diagnostics once they satisfy `ready` (for a given version when asked), or a timeout error. */

@@ -143,6 +143,8 @@ describe('language server over stdio: diagnostics from evaluation', function () 
     await client.open(uri, readText(file));
     const outcome = await client.executeCommand<EvaluationOutcome>(COMMANDS.computeGradient, [{ uri, function: 'entropy' }]);
     assert.ok(outcome.ok, JSON.stringify(outcome));
+    // 0 * log 0 is nan, as JAX gives: the answer says NaN, not the null JSON.stringify writes for it (issue 11).
+    assert.ok(Number.isNaN(outcome.result.value), `value ${JSON.stringify(outcome.result.value)}`);
     const ds = await client.diagnosticsOf(uri, (all) => all.some((d) => d.code === 'non-finite'));
     const d = ds.find((x) => x.code === 'non-finite')!;
     assert.equal(d.range.start.line, 4, JSON.stringify(d));

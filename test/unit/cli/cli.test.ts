@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { decodeWire } from '../../../protocol';
 
 /** Runs the built command line (`npm test` builds dist/ first) as a user would. */
 function gradlens(...args: string[]): { stdout: string; stderr: string; status: number | null } {
@@ -90,6 +91,17 @@ describe('gradlens command line', () => {
     const lines = r.stdout.trim().split('\n');
     assert.deepEqual(lines.map((l) => l.slice(0, l.indexOf('('))), ['torch_energy', 'jax_energy', 'numpy_energy', 'math_energy']);
     for (const line of lines) assert.match(line, /= 0\.79357\d*   ∂\w+\/∂(x = \[0\.72686\d*, -0\.63969\d*\]|a = 0\.72686\d*   ∂math_energy\/∂b = -0\.63969\d*)$/);
+  });
+
+  it('writes a NaN result in --json as {"float": "nan"}, which reads back as NaN, never null (issue 11)', () => {
+    // jnp: -(p * log p).sum() at p = [0.5, 0.0, 0.5]: 0 * -inf is nan, as JAX gives.
+    const r = gradlens('grad', 'test/fixtures/lsp/non_finite.py:entropy', '--json');
+    const raw = JSON.parse(r.stdout);
+    assert.deepEqual(raw.value, { float: 'nan' }, r.stdout);
+    const out = decodeWire(raw) as { value: number; grad: { p: number[] } };
+    assert.ok(Number.isNaN(out.value), r.stdout);
+    // PyTorch 1.13: tensor([-0.3069, nan, -0.3069]).
+    assert.ok(Math.abs(out.grad.p[0] - -0.306853) < 1e-5 && !Number.isFinite(out.grad.p[1]), r.stdout);
   });
 
   it('differentiates a JAX loss w.r.t. its tuple params, leaf by leaf', () => {
