@@ -2,6 +2,11 @@
 import { BACKENDS } from './backends';
 import type { BackendInfo } from './results';
 
+/** The note every side shows when a GPU that cannot be read synchronously had values read on the CPU. */
+export function hostReadsText(reads: number): string {
+  return `${reads} value${reads === 1 ? '' : 's'} read at once (.item(), print, float, if) computed on the CPU: this GPU cannot be read synchronously`;
+}
+
 export function backendLabel(backend: BackendInfo): string {
   const label = BACKENDS[backend.name].label;
   return backend.adapter ? `${label} · ${backend.adapter}` : label;

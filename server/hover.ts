@@ -3,7 +3,7 @@
  * body, what that line's ops cost in the eager run and which fused jit kernels they went into.
  */
 import type { Hover, Position, Range } from 'vscode-languageserver';
-import { backendLabel, escapeMarkdown, type EvaluationResult } from '../protocol';
+import { backendLabel, escapeMarkdown, hostReadsText, messageOnly, type EvaluationResult, type GradientCut } from '../protocol';
 import type { DocumentAnalysis, FunctionSummary } from './analysis';
 import { ms, speedup } from './format';
 
@@ -31,17 +31,28 @@ function functionHover(fn: FunctionSummary, r: EvaluationResult): string {
   const faster = eager && jit ? speedup(eager.runMs, jit.runMs) : '';
   if (faster) lines.push('', `${faster} per call (steady state, forward + gradient)`);
   if (jit?.ranOn === 'host') lines.push('', 'jit ran its kernels on the CPU: every value is tiny, and a GPU round trip would cost more than the work');
+  if (r.hostReads) lines.push('', hostReadsText(r.hostReads));
+  const cuts = r.gradientCuts ?? [];
+  if (cuts.length > 0) lines.push('', `The gradient was cut at ${cuts.length === 1 ? 'one place' : `${cuts.length} places`}:`, '', ...cuts.map((c) => `- ${cutText(c)}`));
   return lines.join('\n');
+}
+
+/** `line 17: 'float(y)' makes a constant ...`: the cut's message without the path (the hover is in the file). */
+function cutText(cut: GradientCut): string {
+  // NB: markdown: the message quotes the user's code.
+  return `line ${cut.range.line}: ${escapeMarkdown(messageOnly(cut.message))}`;
 }
 
 function lineHover(line: number, r: EvaluationResult): string | null {
   const timing = r.eager?.lines.find((l) => l.line === line);
   const kernels = r.jit?.lineKernels.find((l) => l.line === line)?.kernels ?? [];
-  if (!timing && kernels.length === 0) return null;
+  const cuts = r.gradientCuts?.filter((c) => c.range.line === line) ?? [];
+  if (!timing && kernels.length === 0 && cuts.length === 0) return null;
   const parts: string[] = [];
   if (timing) parts.push(`eager: ${ms(timing.ms)} in ${timing.ops} op${timing.ops === 1 ? '' : 's'}`);
   if (kernels.length > 0) parts.push(`jit: fused into kernel${kernels.length === 1 ? '' : 's'} ${kernels.map((k) => `#${k}`).join(', ')}`);
-  return `**line ${line}** · ${parts.join(' · ')}`;
+  const head = [`**line ${line}**`, ...parts].join(' · ');
+  return cuts.length > 0 ? [head, '', ...cuts.map((c) => `- ${escapeMarkdown(messageOnly(c.message))}`)].join('\n') : head;
 }
 
 export function hover(analysis: DocumentAnalysis, at: Position, resultOf: (fn: string) => EvaluationResult | undefined): Hover | null {

@@ -1,4 +1,4 @@
-import { backendLabel, errorText, messageOnly, type EvaluationError, type EvaluationResult, type Jacobian, type Numbers } from '../../protocol';
+import { backendLabel, errorText, hostReadsText, messageOnly, type EvaluationError, type EvaluationResult, type Jacobian, type Numbers } from '../../protocol';
 import { html } from './dom';
 import { formatLocation, formatNumbers } from './format';
 
@@ -23,7 +23,7 @@ export function resultsView(result: EvaluationResult): HTMLElement {
     html('h2', {}, `${result.function}(${inputs})`),
     html('p', { class: 'meta' }, `${result.style} · ${backendLabel(result.backend)} · inputs from ${ORIGINS[result.inputOrigin]}`),
     ...(result.hostReads
-      ? [html('p', { class: 'meta host-reads' }, `${result.hostReads} value${result.hostReads === 1 ? '' : 's'} read at once (.item(), print, float, if) computed on the CPU: this GPU cannot be read synchronously`)]
+      ? [html('p', { class: 'meta host-reads' }, hostReadsText(result.hostReads))]
       : []),
     html(
       'table',
