@@ -44,3 +44,10 @@ export function choice<T extends string>(args: ParsedArgs, name: string, allowed
   }
   return v as T;
 }
+
+/** A `--name N` option's positive number. */
+export function positive(args: ParsedArgs, name: string): number {
+  const v = Number(args.options.get(name));
+  if (!(v > 0) || !Number.isFinite(v)) throw new UsageError(`--${name} must be a positive number`);
+  return v;
+}

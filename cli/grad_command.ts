@@ -1,8 +1,8 @@
-import { openExecutionHost } from '../evaluation';
+import { WorkerExecution } from '../evaluation/worker';
 import { floatRepr } from '../lang/python';
 import { ENGINE_MODES, JACOBIAN_SHOWN, type EvaluationResult, type Jacobian, type Numbers } from '../protocol/results';
 import { toWire } from '../protocol/wire';
-import { choice, parseArgs, UsageError } from './args';
+import { choice, parseArgs, positive, UsageError } from './args';
 import { CLI_BACKENDS } from './backend';
 import { GRAD_HELP } from './help';
 import { atOption, loadScript, requestFor, splitTarget, targetFunctions } from './target';
@@ -52,7 +52,7 @@ function json(r: EvaluationResult, line: number, fromAt: boolean): string {
 
 /** `gradlens grad FILE.py[:FUNC]`: value and gradient of each function at its example inputs. */
 export async function gradCommand(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, ['at', 'engine', 'backend'], ['json', 'help']);
+  const args = parseArgs(argv, ['at', 'engine', 'backend', 'budget-seconds', 'budget-tensor-mib'], ['json', 'help']);
   if (args.options.has('help')) {
     process.stdout.write(GRAD_HELP);
     return 0;
@@ -69,12 +69,18 @@ export async function gradCommand(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${file}: no numeric function with example inputs; add a call of it, defaults, a '# gradlens: x=2.0' comment, or use --at\n`);
     return 1;
   }
-  const requests = candidates.map((fn) => ({ fn, request: requestFor(script, fn, at, backend, mode) }));
-  const host = await openExecutionHost(backend);
+  const budgets = {
+    ...(args.options.has('budget-seconds') ? { ms: positive(args, 'budget-seconds') * 1000 } : {}),
+    ...(args.options.has('budget-tensor-mib') ? { tensorBytes: positive(args, 'budget-tensor-mib') * 2 ** 20 } : {}),
+  };
+  const requests = candidates.map((fn) => ({ fn, request: { ...requestFor(script, fn, at, backend, mode), budgets } }));
+  // NB: on a worker thread, so that the time budget holds inside one long kernel too: the thread is stopped from here.
+  const execution = new WorkerExecution({ backend, secondsSetting: '--budget-seconds' });
   let failed = false;
   try {
     for (const { fn, request } of requests) {
-      const outcome = await host.evaluate(request);
+      const { line, col, endLine, endCol } = fn.nameSpan;
+      const outcome = await execution.evaluate(request, undefined, { sourceHash: '', range: { line, col, endLine, endCol } });
       if (!outcome.ok) {
         process.stderr.write(`${outcome.error.message}\n`);
         failed = true;
@@ -90,7 +96,7 @@ export async function gradCommand(argv: readonly string[]): Promise<number> {
       }
     }
   } finally {
-    host.dispose();
+    execution.dispose();
   }
   return failed ? 1 : 0;
 }

@@ -23,6 +23,7 @@ options:
 `;
 
 export const GRAD_HELP = `usage: gradlens grad FILE.py[:FUNC] [--at x=2.0,w=[1,2]] [--engine eager|jit|both] [--json] [--backend NAME]
+                    [--budget-seconds S] [--budget-tensor-mib N]
 
 Evaluates FUNC (or every numeric function whose example inputs can be found) and its
 gradient with respect to every argument that is a float or a float tensor (array).
@@ -53,6 +54,10 @@ options:
   --engine NAME     eager (default), jit, both
   --json            one JSON object per function
   --backend NAME    wasm (default), cpu, reference
+  --budget-seconds S      wall-clock time one function's evaluation may take (default 10;
+                          it holds inside one long kernel too: the evaluation runs on a worker
+                          thread, stopped a second past it)
+  --budget-tensor-mib N   tensor memory one evaluation may hold at once, in MiB (default 1024)
   --help            show this help
 `;
 

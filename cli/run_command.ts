@@ -1,7 +1,7 @@
 import { formatError } from '../lang/python';
 import { runPython } from '../evaluation';
 import { EagerEngine } from '../runtime/eager';
-import { choice, parseArgs, UsageError, type ParsedArgs } from './args';
+import { choice, parseArgs, positive, UsageError } from './args';
 import { CLI_BACKENDS, openBackend } from './backend';
 import { RUN_HELP } from './help';
 import { readScript } from './script_file';
@@ -27,11 +27,4 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     return 1;
   }
   return 0;
-}
-
-/** A `--name N` option's positive number. */
-function positive(args: ParsedArgs, name: string): number {
-  const v = Number(args.options.get(name));
-  if (!(v > 0) || !Number.isFinite(v)) throw new UsageError(`--${name} must be a positive number`);
-  return v;
 }

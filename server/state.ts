@@ -12,11 +12,11 @@ import {
   type Connection,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { WorkerExecution } from '../evaluation/worker';
 import type { EvaluationOutcome, EvaluationResult, FunctionCommandArgs, GradlensInitializationOptions } from '../protocol';
 import type { DocumentAnalysis, FunctionSummary } from './analysis';
 import { documentDiagnostics } from './diagnostics';
 import { Analyses, isPython } from './documents';
-import { ServerExecution } from './execution';
 import { outcomeKey, ResultStore } from './results';
 import { excerpt } from './validate';
 
@@ -31,7 +31,8 @@ export interface InFlight {
 export class ServerState {
   readonly documents = new TextDocuments(TextDocument);
   readonly results = new ResultStore();
-  readonly execution = new ServerExecution();
+  /** Evaluations for clients that have no execution host of their own, on the CPU (wasm), off the server's thread. */
+  readonly execution = new WorkerExecution({ backend: 'wasm', secondsSetting: 'gradlens.budget.seconds' });
   readonly inFlight = new Set<InFlight>();
   readonly analyses: Analyses;
   options: GradlensInitializationOptions = {};

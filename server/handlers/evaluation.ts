@@ -2,13 +2,18 @@
  * Evaluation requests and results: a client that evaluates itself (VS Code's panel) sends its
  * outcomes here; a client that does not asks the server to evaluate on the CPU.
  */
-import type { CancellationToken } from 'vscode-languageserver';
-import { checkInputsRequest, evaluateRequest, fromWire, resultNotification, resultRequest, toWire, type EvaluateRequest, type EvaluationOutcome } from '../../protocol';
+import type { CancellationToken, Range } from 'vscode-languageserver';
+import { checkInputsRequest, evaluateRequest, fromWire, resultNotification, resultRequest, toWire, type EvaluateRequest, type EvaluationOutcome, type SourceRange } from '../../protocol';
 import type { FunctionSummary } from '../analysis';
 import { checkInputs } from '../check_inputs';
 import type { InFlight, ServerState } from '../state';
 import { isCheckInputsParams, isEvaluate, isFunctionCommandArgs, isOutcome } from '../validate';
 import { checked, contained, type Feature } from './feature';
+
+/** An LSP range (0-based) as the protocol's 1-based SourceRange. */
+function sourceRangeOf(range: Range): SourceRange {
+  return { line: range.start.line + 1, col: range.start.character + 1, endLine: range.end.line + 1, endCol: range.end.character + 1 };
+}
 
 /** Evaluates `request` in the server's worker, cancelled by `token` or an edit of the function, and keeps the outcome. */
 export async function evaluateHere(state: ServerState, request: EvaluateRequest, fn: FunctionSummary | undefined, token?: CancellationToken): Promise<EvaluationOutcome> {
@@ -16,7 +21,8 @@ export async function evaluateHere(state: ServerState, request: EvaluateRequest,
   const signal = { get aborted() { return run.aborted || (token?.isCancellationRequested ?? false); } };
   state.inFlight.add(run);
   try {
-    const outcome = await state.execution.evaluate(request, signal, fn);
+    const at = fn && { sourceHash: fn.sourceHash, range: sourceRangeOf(fn.nameRange) };
+    const outcome = await state.execution.evaluate(request, signal, at);
     state.accept(outcome);
     return outcome;
   } finally {

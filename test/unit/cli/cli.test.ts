@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { decodeWire } from '../../../protocol';
 
 /** Runs the built command line (`npm test` builds dist/ first) as a user would. */
@@ -182,5 +185,38 @@ describe('gradlens command line', () => {
     assert.match(gradlens('--help').stdout, /commands:/);
     assert.match(gradlens('run', '--help').stdout, /usage: gradlens run FILE\.py/);
     assert.match(gradlens('grad', '--help').stdout, /usage: gradlens grad FILE\.py\[:FUNC\]/);
+  });
+});
+
+/**
+ * Issue 12.5: `gradlens grad` evaluated on its main thread, where the time budget cannot stop one
+ * long kernel (a 6000 x 6000 matmul ran on past a 1 s budget until it ended). It evaluates on a
+ * worker thread now, stopped a second past the budget like the language server's.
+ */
+describe('gradlens grad: the time budget holds inside one long kernel', function () {
+  this.timeout(120_000);
+  let dir: string;
+  /** Seconds `gradlens grad` takes to start, evaluate a trivial function and exit, on this machine now. */
+  let startup = 0;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gradlens-grad-budget-'));
+    writeFileSync(join(dir, 'idle.py'), 'import torch\n\ndef f(x):\n    return x * 2\n\nf(torch.tensor(1.0))\n');
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, ['dist/cli.js', 'grad', join(dir, 'idle.py')], { encoding: 'utf8' });
+    startup = (performance.now() - t0) / 1000;
+    assert.equal(r.status, 0, r.stderr);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a 6000 x 6000 matmul under --budget-seconds 1 stops with the budget error at the function, within the budget + 1 s + 2 s', () => {
+    const file = join(dir, 'matmul.py');
+    writeFileSync(file, 'import torch\n\ndef f(a):\n    return (a @ a).sum()\n\nf(torch.ones(6000, 6000))\n');
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, ['dist/cli.js', 'grad', `${file}:f`, '--budget-seconds', '1'], { encoding: 'utf8', timeout: 100_000 });
+    const elapsed = (performance.now() - t0) / 1000 - startup;
+    const report = `exit ${r.status} after ${elapsed.toFixed(2)} s past a ${startup.toFixed(2)} s start\n${r.stderr}`;
+    assert.equal(r.status, 1, report);
+    assert.match(r.stderr, /^.*matmul\.py:\d+:\d+: error: .*(time budget|--budget-seconds)/m, report);
+    assert.ok(elapsed <= 1 + 1 + 2, `took ${elapsed.toFixed(2)} s\n${report}`);
   });
 });

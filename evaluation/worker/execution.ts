@@ -1,35 +1,46 @@
 /**
- * Evaluation for clients that have no execution host of their own, on the CPU (wasm), off the
- * server's thread: a worker thread (evaluation_worker.ts) with its own heap runs one evaluation at a
- * time, so hovers, lenses and inlay hints answer while it computes. The budgets (steps, seconds,
- * tensor memory) hold inside the worker; terminating it is the backstop for what ignores them (a
- * loop inside a built-in, a hung kernel), for cancellation, which is immediate, and for returning
- * what a heavy evaluation held. The worker starts on first use: a client that never asks pays nothing.
+ * Evaluation off the caller's thread, on the CPU: a worker thread (thread.ts) with its own heap
+ * runs one evaluation at a time, so the language server answers hovers, lenses and inlay hints
+ * while it computes, and the CLI's time budget holds inside a kernel too. The budgets (steps,
+ * seconds, tensor memory) hold inside the worker; terminating it is the backstop for what ignores
+ * them (a loop inside a built-in, one long kernel), for cancellation, which is immediate, and for
+ * returning what a heavy evaluation held. The worker starts on first use: a caller that never asks pays nothing.
  */
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { fileOfUri } from '../evaluation';
-import { DEFAULT_BUDGETS } from '../lang/python';
-import type { EvaluateRequest, EvaluationError, EvaluationOutcome } from '../protocol';
-import type { FunctionSummary } from './analysis';
-import type { FromWorker, ToWorker } from './worker_messages';
+import { DEFAULT_BUDGETS } from '../../lang/python';
+import type { NodeBackend } from '../../protocol/backends';
+import type { EvaluateRequest } from '../../protocol/evaluate';
+import type { EvaluationError, EvaluationOutcome, SourceRange } from '../../protocol/results';
+import { fileOfUri } from '../target';
+import type { FromWorker, ToWorker, WorkerSetup } from './messages';
 
 export interface Cancellable {
   readonly aborted: boolean;
 }
 
-/** What the server knows of the function it asks for: where its error goes, and the hash its outcome is kept under. */
-export type EvaluatedFunction = Pick<FunctionSummary, 'nameRange' | 'sourceHash'>;
+/** What the caller knows of the function it asks for: where its error goes, and the hash its outcome is kept under. */
+export interface EvaluatedFunction {
+  readonly range?: SourceRange;
+  readonly sourceHash: string;
+}
+
+export interface WorkerExecutionOptions {
+  /** The backend the worker computes on. */
+  readonly backend: NodeBackend;
+  /** How the user raises the time budget, named when a run overruns it (`gradlens.budget.seconds`, `--budget-seconds`). */
+  readonly secondsSetting: string;
+}
 
 /** How long past its time budget an evaluation may run before the worker is stopped from outside. */
 const HARD_STOP_GRACE_MS = 1000;
 /** How often a running evaluation's cancellation is looked at (the signal is a flag, not an event). */
 const CANCEL_POLL_MS = 5;
-/** The worker's JavaScript heap (Python values, lists, traces); past it the worker dies, not the server. */
+/** The worker's JavaScript heap (Python values, lists, traces); past it the worker dies, not its caller. */
 const WORKER_HEAP_MIB = 1024;
 /** A worker that holds more than this after an evaluation is replaced by a fresh one, which returns the memory. */
 const RECYCLE_HELD_BYTES = 192 * 2 ** 20;
-/** The same when the server's whole resident memory grew this much since the worker started (wasm memory, code). */
+/** The same when the process's whole resident memory grew this much since the worker started (wasm memory, code). */
 const RECYCLE_RSS_GROWTH_BYTES = 256 * 2 ** 20;
 /**
  * A worker is also replaced after this many evaluations: with both heaps flat and no tensor alive,
@@ -47,13 +58,15 @@ type Ended =
   | { readonly kind: 'overran'; readonly ms: number }
   | { readonly kind: 'crashed'; readonly error: Error };
 
-export class ServerExecution {
+export class WorkerExecution {
   private worker: EvaluationWorker | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
 
+  constructor(private readonly options: WorkerExecutionOptions) {}
+
   /** Evaluations run one at a time, in order; one cancelled while it waits never starts. */
-  evaluate(request: EvaluateRequest, signal: Cancellable, fn?: EvaluatedFunction): Promise<EvaluationOutcome> {
+  evaluate(request: EvaluateRequest, signal: Cancellable = { aborted: false }, fn?: EvaluatedFunction): Promise<EvaluationOutcome> {
     const next = this.queue.then(() => this.run(request, signal, fn));
     this.queue = next.catch(() => undefined);
     return next;
@@ -65,17 +78,12 @@ export class ServerExecution {
     this.worker = null;
   }
 
-  /** The worker's thread id while one runs (tests and measurements). */
-  get workerThreadId(): number | null {
-    return this.worker?.threadId ?? null;
-  }
-
   private async run(request: EvaluateRequest, signal: Cancellable, fn: EvaluatedFunction | undefined): Promise<EvaluationOutcome> {
     const stopped = (kind: EvaluationError['kind'], message: string) => failure(request, fn, kind, message);
     const cancelled = () => stopped('cancelled', `the evaluation of ${request.function}() was cancelled`);
-    if (this.disposed) return stopped('error', 'the language server is shutting down');
+    if (this.disposed) return stopped('error', 'evaluation is shutting down');
     if (signal.aborted) return cancelled();
-    const worker = (this.worker ??= EvaluationWorker.start());
+    const worker = (this.worker ??= this.start());
     const budgetMs = request.budgets?.ms ?? DEFAULT_BUDGETS.maxWallMs;
     const ended = await worker.evaluate(request, signal, budgetMs + HARD_STOP_GRACE_MS);
     if (ended.kind === 'done') {
@@ -84,8 +92,9 @@ export class ServerExecution {
     }
     this.replace(worker);
     if (ended.kind === 'cancelled') return cancelled();
+    const setting = this.options.secondsSetting;
     if (ended.kind === 'overran') {
-      return stopped('budget', `evaluation stopped after ${seconds(ended.ms)} (gradlens.budget.seconds): ${request.function}() ran past its time budget of ${seconds(budgetMs)} in work that cannot stop to check it (a loop inside a built-in, one long kernel); make it do less, or raise gradlens.budget.seconds`);
+      return stopped('budget', `evaluation stopped after ${seconds(ended.ms)} (${setting}): ${request.function}() ran past its time budget of ${seconds(budgetMs)} in work that cannot stop to check it (a loop inside a built-in, one long kernel); make it do less, or raise ${setting}`);
     }
     if (isOutOfMemory(ended.error)) {
       return stopped('budget', `evaluation stopped: ${request.function}() ran out of memory (an evaluation's Python values may hold ${WORKER_HEAP_MIB} MiB); make its lists, strings or tensors smaller`);
@@ -93,11 +102,15 @@ export class ServerExecution {
     return stopped('error', `internal error in Gradlens while evaluating ${request.function}(): the evaluation worker stopped (${ended.error.message}); please report it`);
   }
 
+  private start(): EvaluationWorker {
+    return EvaluationWorker.start({ backend: this.options.backend });
+  }
+
   /** Terminates `worker` (if it is still the one) and starts a fresh one, so the next evaluation finds it ready. */
   private replace(worker: EvaluationWorker): void {
     void worker.terminate();
     if (this.worker !== worker) return;
-    this.worker = this.disposed ? null : EvaluationWorker.start();
+    this.worker = this.disposed ? null : this.start();
   }
 }
 
@@ -107,11 +120,13 @@ class EvaluationWorker {
   private running: { readonly id: number; readonly finish: (ended: Ended) => void } | null = null;
   private lastId = 0;
   private exited: Error | null = null;
-  /** The server's resident memory once the worker is ready (a worker it replaces has gone by then). */
+  /** The process's resident memory once the worker is ready (a worker it replaces has gone by then). */
   private startRss = Infinity;
 
-  static start(): EvaluationWorker {
+  static start(setup: WorkerSetup): EvaluationWorker {
+    // NB: dist/evaluation_worker.js lies beside dist/server.js and dist/cli.js, whichever bundle this is.
     return new EvaluationWorker(new Worker(join(__dirname, 'evaluation_worker.js'), {
+      workerData: setup,
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MIB },
       // NB: over --stdio the server's stdout is the LSP stream: what the worker prints goes to stderr.
       stdout: true,
@@ -142,10 +157,6 @@ class EvaluationWorker {
         this.running?.finish({ kind: 'crashed', error: this.exited });
       });
     });
-  }
-
-  get threadId(): number {
-    return this.worker.threadId;
   }
 
   /**
@@ -189,14 +200,14 @@ class EvaluationWorker {
 
 function failure(request: EvaluateRequest, fn: EvaluatedFunction | undefined, kind: EvaluationError['kind'], message: string): EvaluationOutcome {
   const file = fileOfUri(request.uri);
-  const at = fn?.nameRange;
+  const at = fn?.range;
   const error: EvaluationError = {
     uri: request.uri,
     function: request.function,
     sourceHash: fn?.sourceHash ?? '',
     kind,
-    message: at ? `${file}:${at.start.line + 1}:${at.start.character + 1}: error: ${message}` : `${file}: error: ${message}`,
-    ...(at ? { range: { line: at.start.line + 1, col: at.start.character + 1, endLine: at.end.line + 1, endCol: at.end.character + 1 } } : {}),
+    message: at ? `${file}:${at.line}:${at.col}: error: ${message}` : `${file}: error: ${message}`,
+    ...(at ? { range: at } : {}),
   };
   return { ok: false, error };
 }
