@@ -135,15 +135,29 @@ export class InputsFailure extends EvaluationFailure {
   }
 }
 
-/** The tensor libraries whose imported names `fn`'s source (decorators included) uses. */
+/**
+ * The tensor libraries whose imported names `fn`'s source (decorators included) uses, or the source
+ * of a function of the file it names, transitively: a loss that calls jnp only through the file's
+ * `predict` is JAX code, as much as `predict` is.
+ */
 function librariesNamed(analysis: Analysis, fn: FunctionInfo): Set<Style> {
-  const body = analysis.parse.source.slice(fn.span.from, fn.span.to);
   const named = new Set<Style>();
-  for (const i of analysis.imports) {
-    const library = libraryOf(i.module);
-    if (library && new RegExp(`(^|[^\\w.])${i.alias.replace(/\./g, '\\.')}\\b`).test(body)) named.add(library);
+  const helpers = analysis.functions.filter((f) => f.parent === null && f.className === null);
+  const reached = new Set([fn]);
+  for (const f of reached) {
+    const body = analysis.parse.source.slice(f.span.from, f.span.to);
+    for (const i of analysis.imports) {
+      const library = libraryOf(i.module);
+      if (library && namesIn(body, i.alias)) named.add(library);
+    }
+    for (const h of helpers) if (!reached.has(h) && namesIn(body, h.name)) reached.add(h);
   }
   return named;
+}
+
+/** Whether `source` names `name` (dotted or not) as a variable, not as an attribute of something else. */
+function namesIn(source: string, name: string): boolean {
+  return new RegExp(`(^|[^\\w.])${name.replace(/\./g, '\\.')}\\b`).test(source);
 }
 
 function libraryOf(module: string): Style | null {
@@ -152,9 +166,9 @@ function libraryOf(module: string): Style | null {
 }
 
 /**
- * Whether `fn` is written with jax, numpy or torch: by the libraries its source names (jax first,
- * then torch, then numpy); a function that names none (plain Python, or a caller of the file's
- * helpers) by the file's imports: jax or numpy code where the file imports that and not torch.
+ * Whether `fn` is written with jax, numpy or torch: by the libraries its source and the file's
+ * functions it calls name (jax first, then torch, then numpy); a function that names none (plain
+ * Python) by the file's imports: jax or numpy code where the file imports that and not torch.
  */
 export function styleOf(analysis: Analysis, fn: FunctionInfo): Style {
   const named = librariesNamed(analysis, fn);
@@ -165,7 +179,8 @@ export function styleOf(analysis: Analysis, fn: FunctionInfo): Style {
 }
 
 /**
- * Whether `fn` is plain Python (over floats and `math`): it names no tensor library, so its
+ * Whether `fn` is plain Python (over floats and `math`): it names no tensor library, nor do the
+ * file's functions it calls, so its
  * floats are differentiated as HIPS autograd does, `math.exp` on them included.
  */
 export function isPlainPython(analysis: Analysis, fn: FunctionInfo): boolean {

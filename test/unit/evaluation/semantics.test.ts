@@ -117,6 +117,17 @@ describe('evaluation: what is differentiated, by the library\'s convention (11.6
     assert.deepEqual([flat(r.grad['params[0]']).length, (r.grad['params[0]'] as Numbers[]).length], [12, 4], 'params[0] keeps its 4x3 shape');
   });
 
+  it('a JAX loss that calls jnp only through the file\'s helpers (example_loss -> residual -> predict): params as a pytree, not x and y', async () => {
+    const r = await evaluated(fileRequest(`${DIR}/mlp_jax.py`, 'example_loss'));
+    assert.equal(r.style, 'jax');
+    bothEngines(r, [0.038025], {
+      'params[0]': [0.206651, -0.106219, 0.116255, 0.103326, -0.053109, 0.058127, -0.04133, 0.021244, -0.023251, 0.061995, -0.031866, 0.034876],
+      'params[1]': [0.206651, -0.106219, 0.116255],
+      'params[2]': [0.192266, -0.220311, 0.031134],
+      'params[3]': [0.390001],
+    });
+  });
+
   it('# gradlens: wrt=x above the def differentiates x instead', async () => {
     const r = await evaluated(fileRequest(`${DIR}/mlp_jax.py`, 'input_saliency'));
     bothEngines(r, [0.226707], { x: [0.035355, 0.009181, -0.029614, 0.03368, 0.00883, 0.00422, -0.010367, 0.005906, -0.188353, -0.060388, 0.222197, -0.122633] });
