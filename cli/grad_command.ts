@@ -47,6 +47,7 @@ function json(r: EvaluationResult, line: number, fromAt: boolean): string {
     ...(r.nonFinite ? { non_finite: r.nonFinite } : {}),
     ...(r.jacobian ? { jacobian: r.jacobian } : {}),
     ...(r.gradientCuts ? { gradient_cuts: r.gradientCuts } : {}),
+    ...(r.leftOut ? { left_out: r.leftOut } : {}),
   }));
 }
 
@@ -89,6 +90,8 @@ export async function gradCommand(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${args.options.has('json') ? json(outcome.result, fn.nameSpan.line, at !== undefined) : human(outcome.result)}\n`);
       // Where the gradient stopped flowing: the gradient printed is PyTorch's, but the line must be known.
       for (const cut of outcome.result.gradientCuts ?? []) process.stderr.write(`${cut.message}\n`);
+      // Computed without a definition that does not parse: CPython would run none of the file.
+      for (const l of outcome.result.leftOut ?? []) process.stderr.write(`${l.message}\n`);
       // Eager ran; the jit engine, asked for too, could not trace the function.
       if (outcome.result.jitError) {
         process.stderr.write(`${outcome.result.jitError}\n`);

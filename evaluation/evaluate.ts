@@ -96,6 +96,7 @@ export async function evaluate(request: EvaluateRequest, profiler: Profiler, inf
       ...(runs.plot ? { plot: runs.plot } : {}),
       ...(runs.jacobian ? { jacobian: runs.jacobian } : {}),
       ...(runs.gradientCuts?.length ? { gradientCuts: runs.gradientCuts } : {}),
+      ...(target.leftOut.length > 0 ? { leftOut: target.leftOut } : {}),
     };
     return result;
   });

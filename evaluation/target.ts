@@ -3,19 +3,21 @@
  * written with torch, jax or numpy, and where its example inputs come from (a call in the file,
  * its defaults, a `# gradlens:` comment, or what the user typed).
  */
-import { analyze, LineMap, parseArguments, type Analysis, type FunctionInfo, type InputSource, type ModuleRegistry, type ScriptError, type Span } from '../lang/python';
+import { analyze, LineMap, parseArguments, syntaxErrorClass, type Analysis, type FunctionInfo, type InputSource, type ModuleRegistry, type ScriptError, type Span } from '../lang/python';
 import { jaxModules } from '../lang/python/jax';
 import { torchModules } from '../lang/python/torch';
 import { createReferenceBackend } from '../runtime/backends';
 import { EagerEngine } from '../runtime/eager';
 import type { EvaluateRequest } from '../protocol/evaluate';
-import type { EvaluationResult, InputOrigin } from '../protocol/results';
+import type { EvaluationResult, InputOrigin, LeftOutLines } from '../protocol/results';
 import { EvaluationFailure, failureAt, rangeOfSpan, scriptFailure } from './failure';
+import { leftOutLines, withoutBrokenDefinitions } from './left_out';
 
 export type Style = EvaluationResult['style'];
 
 export interface Target {
   readonly file: string;
+  /** The document's analysis; its parse is the one that runs: without the definitions that do not parse. */
   readonly analysis: Analysis;
   readonly fn: FunctionInfo;
   readonly style: Style;
@@ -27,6 +29,8 @@ export interface Target {
   readonly plain: boolean;
   /** The parameters a `# gradlens: wrt=` comment says to differentiate; null for the style's default. */
   readonly wrt: readonly string[] | null;
+  /** The definitions that do not parse, left out of the run. */
+  readonly leftOut: readonly LeftOutLines[];
 }
 
 /** The file name errors are reported against: the path of a `file:` URI, else the URI itself. */
@@ -51,11 +55,15 @@ function analysisModules(): ModuleRegistry {
   return moduleNames;
 }
 
-/** The document's analysis; a syntax error is a failure at its place. */
+/**
+ * The document's analysis. A syntax error is a failure at its place, but for one confined to a
+ * definition: the other functions run without it (see resolveTarget).
+ */
 export function analyzeDocument(text: string, file: string): Analysis {
   const analysis = analyze(text, { modules: analysisModules() });
   const syntax = analysis.diagnostics.find((d) => d.code === 'syntax');
-  if (syntax) throw failureAt('error', file, syntax.span, syntax.message);
+  const confined = analysis.parse.errors.length > 0 && analysis.parse.brokenDefinitions !== null;
+  if (syntax && !confined) throw failureAt('error', file, syntax.span, syntax.message);
   return analysis;
 }
 
@@ -71,6 +79,9 @@ export function requestedFunction(request: EvaluateRequest, analysis: Analysis):
 
 export function resolveTarget(request: EvaluateRequest, analysis: Analysis, fn: FunctionInfo): Target {
   const file = fileOfUri(request.uri);
+  const broken = analysis.parse.brokenDefinitions ?? [];
+  const own = broken.find((d) => d.span.from < fn.span.to && fn.span.from < d.span.to);
+  if (own) throw failureAt('error', file, own.problem.span, `${syntaxErrorClass(own.problem)}: ${own.problem.message}`);
   const typed = request.inputs !== undefined && request.inputs.trim() !== '' ? request.inputs : undefined;
   const fromFile = fn.inputSources[0];
   const user = typed !== undefined && (request.inputsFirst || !fromFile) ? userInputs(typed, fn, file) : null;
@@ -80,8 +91,10 @@ export function resolveTarget(request: EvaluateRequest, analysis: Analysis, fn: 
   }
   const origin: InputOrigin = inputs === fromFile ? inputs.kind : 'user';
   return {
-    file, analysis, fn, style: styleOf(analysis, fn), inputs, origin, typedSpans: user?.typedSpans ?? new Set(),
+    file, fn, style: styleOf(analysis, fn), inputs, origin, typedSpans: user?.typedSpans ?? new Set(),
     plain: isPlainPython(analysis, fn), wrt: wrtComment(analysis, fn, file),
+    analysis: broken.length > 0 ? { ...analysis, parse: withoutBrokenDefinitions(analysis.parse, broken) } : analysis,
+    leftOut: leftOutLines(broken, analysis.parse.source, file, fn.name),
   };
 }
 

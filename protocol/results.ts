@@ -85,6 +85,16 @@ export interface GradientCut {
 }
 
 /**
+ * Lines of the file left out of the run because they do not parse: a definition with a syntax
+ * error, without which the rest of the file was computed (CPython would run none of it).
+ */
+export interface LeftOutLines {
+  readonly range: SourceRange;
+  /** `FILE:LINE:COL: warning: f() was computed without lines 12–15 (g), which do not parse (...)`. */
+  readonly message: string;
+}
+
+/**
  * A non-scalar value's derivative (jacrev): for each name of `grad`, d value / d it, shaped
  * [...valueShape, ...its shape]. `grad` then holds the gradient of the value's sum.
  */
@@ -168,6 +178,8 @@ export interface EvaluationResult {
   readonly jacobian?: Jacobian;
   /** Where the gradient stopped flowing inside the function, in source order. */
   readonly gradientCuts?: readonly GradientCut[];
+  /** The definitions that do not parse, which the run left out. */
+  readonly leftOut?: readonly LeftOutLines[];
   readonly eager?: EagerRun;
   readonly jit?: JitRun;
   /** Why the jit engine did not run where it was asked for and eager did (`FILE:LINE:COL: error: ...`). */

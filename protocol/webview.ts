@@ -218,6 +218,7 @@ function isEvaluationResult(x: unknown): boolean {
     gradientCuts: optional(arrayOf((c) =>
       shape(c, { range: isSourceRange, what: oneOf(['item', 'float', 'int', 'tolist', 'detach'] as const), message: isString, zeroGradient: isBoolean }),
     )),
+    leftOut: optional(arrayOf((l) => shape(l, { range: isSourceRange, message: isString }))),
   });
 }
 function isEvaluationError(x: unknown): boolean {

@@ -161,29 +161,34 @@ export function joinParses(text: string, parts: readonly { readonly parsed: Pars
   const lines = new LineMap(text);
   const body: ParseResult['module']['body'][number][] = [];
   const errors: ParseResult['errors'][number][] = [];
+  let brokenDefinitions: ParseResult['brokenDefinitions'] = [];
   for (const { parsed, from, line } of parts) {
     const shift = <T>(v: T): T => (from === 0 && line === 1 ? v : moved(v, from, line - 1));
     body.push(...shift(parsed.module.body));
     errors.push(...shift(parsed.errors));
+    brokenDefinitions = brokenDefinitions && parsed.brokenDefinitions && [...brokenDefinitions, ...shift(parsed.brokenDefinitions)];
   }
   // NB: the parts' lezer trees are not one tree; nothing past parsing reads `tree`.
-  return { source: text, module: { kind: 'Module', body, span: lines.span(0, text.length) }, errors, lines, tree: Tree.empty };
+  return { source: text, module: { kind: 'Module', body, span: lines.span(0, text.length) }, errors, brokenDefinitions, lines, tree: Tree.empty };
 }
 
 /** Parses a whole document, re-parsing only the pieces (cut at top-level definitions) whose text changed. */
 export class ChunkedParser {
-  private pieces = new Map<string, ParseResult>();
+  private pieces = new Map<string, { readonly parsed: ParseResult; readonly line: number }>();
 
   parse(text: string): ParseResult {
     const lines = new LineMap(text);
     const bounds = [0, ...definitionStarts(text).filter((s) => s > 0), text.length];
-    const next = new Map<string, ParseResult>();
+    const next = new Map<string, { readonly parsed: ParseResult; readonly line: number }>();
     const parts = [];
     for (let i = 0; i + 1 < bounds.length; i++) {
       const source = text.slice(bounds[i], bounds[i + 1]);
-      const parsed = next.get(source) ?? this.pieces.get(source) ?? parse(source);
-      next.set(source, parsed);
-      parts.push({ parsed, from: bounds[i], line: lines.position(bounds[i]).line });
+      const line = lines.position(bounds[i]).line;
+      const known = next.get(source) ?? this.pieces.get(source);
+      // NB: a syntax error's message names lines of the file ('after 'if' statement on line 13'): a broken piece that moved is parsed again.
+      const piece = known && (known.parsed.errors.length === 0 || known.line === line) ? known : { parsed: parse(source, line), line };
+      next.set(source, piece);
+      parts.push({ parsed: piece.parsed, from: bounds[i], line });
     }
     this.pieces = next;
     return joinParses(text, parts);

@@ -36,6 +36,14 @@ function cutDiagnostics(outcome: EvaluationOutcome): Diagnostic[] {
   }));
 }
 
+/** The definitions a result was computed without, as they do not parse: information, beside the syntax error itself. */
+function leftOutDiagnostics(outcome: EvaluationOutcome): Diagnostic[] {
+  if (!outcome.ok) return [];
+  return (outcome.result.leftOut ?? []).map((l) => ({
+    range: rangeOf(l.range), severity: DiagnosticSeverity.Information, source: DIAGNOSTIC_SOURCE, code: 'left-out', message: messageOnly(l.message),
+  }));
+}
+
 /**
  * The analysis's diagnostics and the latest evaluations'. Where an evaluation failed at a branch
  * the analysis already flagged as untraceable under jit, the analysis's diagnostic is the one
@@ -49,6 +57,7 @@ export function documentDiagnostics(analysis: DocumentAnalysis, outcomes: readon
       .map(outcomeDiagnostic)
       .filter((d): d is Diagnostic => d !== null && !(d.code === 'evaluation' && branches.some((b) => b.range.start.line === d.range.start.line))),
     ...outcomes.flatMap(cutDiagnostics),
+    ...outcomes.flatMap(leftOutDiagnostics),
   ];
   return [...analysis.diagnostics, ...fromResults];
 }

@@ -18,7 +18,7 @@ import {
   type ModuleRegistry,
 } from './interpreter';
 import { STANDARD_MODULES } from './modules';
-import { parse, type ParseResult, type Span, walkStatements } from './syntax';
+import { parse, syntaxErrorClass, type ParseResult, type Span, walkStatements } from './syntax';
 
 export interface RunOptions {
   /** The file name errors are reported against (`examples/x.py:12:8: error: ...`). */
@@ -61,7 +61,8 @@ export function formatError(err: ScriptError): string {
 export function syntaxError(parsed: ParseResult, file: string | null): ScriptError | null {
   const first = parsed.errors[0];
   if (!first) return null;
-  return { kind: 'syntax', message: `SyntaxError: ${first.message}`, exceptionType: 'SyntaxError', file, span: first.span, traceback: [] };
+  const exceptionType = syntaxErrorClass(first);
+  return { kind: 'syntax', message: `${exceptionType}: ${first.message}`, exceptionType, file, span: first.span, traceback: [] };
 }
 
 /**

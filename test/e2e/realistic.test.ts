@@ -54,10 +54,7 @@ const FILES = ['softplus_math.py', 'logistic_regression.py', 'mlp_jax.py', 'mixe
 const NOT_YET: Readonly<Record<string, string>> = {
   'webgpu/mlp_jax.py:predict': 'WebGPU tanh is off by ~1e-4 relative (∂/∂params[2][2] -0.40011334 where PyTorch gives -0.40019001): WGSL builtins allow 2^-11 absolute error',
   'webgpu/mlp_jax.py:loss': 'WebGPU tanh is off by ~2.5e-4 relative (∂/∂params[2][2] -0.0988265 where PyTorch gives -0.0988517)',
-  'mlp_jax.py:example_loss': 'defect 6: a JAX-style function that calls jnp only through another function differentiates x and y besides params (and WebGPU tanh precision)',
   'webgpu/mixed_numerics.py:np_weighted_sin': 'WebGPU sin/cos are off by ~1.6e-4 relative (∂/∂x[0] = 0.49741986 where cos(0.1)/2 = 0.49750208)',
-  'syntax_error.py:weighted_norm': "defect 11: evaluating a good function fails with the other function's syntax error at 14:5 (as CPython, which runs no line of such a file), and the lens stays '∇ Compute gradient'",
-  'syntax_error.py:smooth_max': "defect 11: as weighted_norm: the other function's syntax error, and the lens does not change",
 };
 
 /** GRADLENS_E2E_ALL=1 runs the cases of NOT_YET too, to see where their fixes stand. */

@@ -54,6 +54,15 @@ describe('piecewise analysis in the server', () => {
     });
   }
 
+  it('names the file\'s lines in a broken piece\'s message, also once lines added above have moved it', () => {
+    const chunked = new ChunkedParser();
+    const text = readText('test/fixtures/evaluation/syntax_error.py');
+    for (const [version, line] of [[text, 13], [`# header\n\n${text}`, 15], [text, 13]] as const) {
+      const { errors } = chunked.parse(version);
+      assert.deepEqual(errors.map((e) => [e.span.line, e.message]), [[line + 1, `expected an indented block after 'if' statement on line ${line}`]]);
+    }
+  });
+
   // What a CodeLens shows of a function: the first answer for a file just opened may hold only these, for the leading pieces.
   const lensFields = (fns: readonly FunctionSummary[]) => fns.map((f) => ({ qualname: f.qualname, nameRange: f.nameRange, evaluable: f.evaluable }));
 

@@ -162,4 +162,20 @@ describe('language server over stdio: diagnostics from evaluation', function () 
     assert.deepEqual([d.range.start.line, d.range.start.character, d.severity], [20, 11, 2], JSON.stringify(d));
     assert.match(String(d.message), /^'math\.exp\(loss\(w, b\)\)' reads a tensor that requires grad as a Python float: the gradient stops here/);
   });
+
+  it('computes a good function beside a def that does not parse, and says at that def that it was left out', async () => {
+    const file = 'test/fixtures/evaluation/syntax_error.py';
+    const uri = fileUri(file);
+    await client.open(uri, readText(file));
+    const outcome = await client.executeCommand<EvaluationOutcome>(COMMANDS.computeGradient, [{ uri, function: 'weighted_norm' }]);
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    assert.ok(Math.abs(Number(outcome.result.value) - 3.774917) < 1e-5, JSON.stringify(outcome.result.value));
+    const ds = await client.diagnosticsOf(uri, (all) => all.some((d) => d.code === 'left-out'));
+    const syntax = ds.find((x) => x.code === 'syntax')!;
+    assert.deepEqual([syntax.range.start.line, syntax.range.start.character, syntax.severity], [13, 4, 1]);
+    assert.equal(syntax.message, "IndentationError: expected an indented block after 'if' statement on line 13");
+    const d = ds.find((x) => x.code === 'left-out')!;
+    assert.deepEqual([d.range.start.line, d.range.end.line, d.severity], [11, 14, 3], JSON.stringify(d));
+    assert.match(String(d.message), /^weighted_norm\(\) was computed without lines 12–15 \(relu_sum\), which do not parse \(IndentationError at 14:5\)/);
+  });
 });

@@ -40,6 +40,7 @@ export function resultsView(result: EvaluationResult): HTMLElement {
     ...(result.jacobian ? [jacobianView(result.function, result.jacobian)] : []),
     ...(result.gradientCuts ?? []).map((cut) =>
       html('p', { class: 'warning gradient-cut' }, `${formatLocation(result.uri, cut.range)}: warning: ${messageOnly(cut.message)}`)),
+    ...(result.leftOut ?? []).map((l) => html('p', { class: 'warning left-out' }, `${formatLocation(result.uri, l.range)}: warning: ${messageOnly(l.message)}`)),
     ...(result.nonFinite
       ? [
           html(

@@ -9,6 +9,7 @@ import { REFUSED_BUILTINS, refusedMessage, type ModuleRegistry, unsupportedModul
 import {
   parse,
   parseArguments,
+  syntaxErrorClass,
   type ParseResult,
   type SyntaxProblem,
   type Span,
@@ -208,7 +209,7 @@ class Analyzer {
 
   run(): Analysis {
     const body = this.parsed.module.body;
-    for (const e of this.parsed.errors) this.report('syntax', `SyntaxError: ${e.message}`, e.span);
+    for (const e of this.parsed.errors) this.report('syntax', `${syntaxErrorClass(e)}: ${e.message}`, e.span);
     if (this.parsed.errors.length === 0) this.checkPlacement(body);
     this.collectNamesAndImports(body);
     this.checkUnsupported(body);

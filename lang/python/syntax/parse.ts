@@ -16,22 +16,46 @@ export interface SyntaxProblem {
   readonly span: Span;
 }
 
+/** The class CPython raises for a syntax problem: the indentation's are IndentationError, mixed tabs TabError. */
+export function syntaxErrorClass(problem: SyntaxProblem): 'SyntaxError' | 'IndentationError' | 'TabError' {
+  if (problem.message.startsWith('inconsistent use of tabs and spaces')) return 'TabError';
+  return /^(expected an indented block|unexpected indent|unindent does not match|too many levels of indentation)/.test(problem.message) ? 'IndentationError' : 'SyntaxError';
+}
+
+/** A top-level definition (with the code after it, up to the next one) that does not parse. */
+export interface BrokenDefinition {
+  /** Its lines, from its first to its last that is not blank or a comment. */
+  readonly span: Span;
+  readonly problem: SyntaxProblem;
+}
+
 export interface ParseResult {
   readonly source: string;
   readonly module: A.Module;
   /** In source order; empty when the file parsed cleanly. */
   readonly errors: readonly SyntaxProblem[];
+  /**
+   * The definitions the errors are confined to, one an error (a broken file is read a top-level
+   * definition at a time); null where an error is in the top-level code before every definition.
+   */
+  readonly brokenDefinitions: readonly BrokenDefinition[] | null;
   readonly lines: LineMap;
   readonly tree: Tree;
 }
 
-export function parse(source: string): ParseResult {
+/**
+ * `firstLine`: the line of a larger file where `source` starts (the server parses a document by
+ * its definitions), for the lines messages name; the spans are `source`'s own.
+ */
+export function parse(source: string, firstLine = 1): ParseResult {
   const lines = new LineMap(source);
-  const whole = parsePiece(source, 0, lines);
+  const whole = parsePiece(source, 0, lines, firstLine);
   const broken = whole.lezerProblems.length > 0 || whole.tokenProblems.length > 0;
   const starts = broken ? definitionStarts(whole.text, whole.tree, lines) : [];
   if (starts.length === 0) {
-    return { source, module: { ...whole.module, span: lines.span(0, source.length) }, errors: chosenProblems(whole, lines), lines, tree: whole.tree };
+    const errors = chosenProblems(whole, lines);
+    const brokenDefinitions = allDefinitions(errors.map((p) => definitionPiece(source, 0, source.length, p, lines)));
+    return { source, module: { ...whole.module, span: lines.span(0, source.length) }, errors, brokenDefinitions, lines, tree: whole.tree };
   }
   // NB: lezer's recovery from an unclosed bracket or a half-typed `def f(x, y=`
   // swallows the definitions after it into the broken one. Parsing each top-level
@@ -39,13 +63,33 @@ export function parse(source: string): ParseResult {
   const bounds = [0, ...starts, source.length];
   const body: A.Stmt[] = [];
   const errors: SyntaxProblem[] = [];
+  const brokenPieces: (BrokenDefinition | null)[] = [];
   for (let i = 0; i + 1 < bounds.length; i++) {
-    const piece = parsePiece(source.slice(bounds[i], bounds[i + 1]), bounds[i], lines);
+    const piece = parsePiece(source.slice(bounds[i], bounds[i + 1]), bounds[i], lines, firstLine);
     body.push(...piece.module.body);
-    errors.push(...chosenProblems(piece, lines));
+    for (const problem of chosenProblems(piece, lines)) {
+      errors.push(problem);
+      brokenPieces.push(definitionPiece(source, bounds[i], bounds[i + 1], problem, lines));
+    }
   }
   const module: A.Module = { kind: 'Module', body, span: lines.span(0, source.length) };
-  return { source, module, errors, lines, tree: whole.tree };
+  return { source, module, errors, brokenDefinitions: allDefinitions(brokenPieces), lines, tree: whole.tree };
+}
+
+function allDefinitions(broken: readonly (BrokenDefinition | null)[]): readonly BrokenDefinition[] | null {
+  return broken.every((b): b is BrokenDefinition => b !== null) ? broken : null;
+}
+
+/**
+ * The piece [from, to) with its problem, where it is a definition: its first line that is not
+ * blank or a comment starts a `def`, `class` or decorator; null for top-level code.
+ */
+function definitionPiece(source: string, from: number, to: number, problem: SyntaxProblem, lines: LineMap): BrokenDefinition | null {
+  const text = source.slice(from, to);
+  const first = /^(?:[ \t]*(?:#[^\n]*)?\r?\n)*/.exec(text)![0].length;
+  if (!/^(?:def|class|async|@)\b/.test(text.slice(first))) return null;
+  const trailing = /(?:\r?\n[ \t]*(?:#[^\n]*)?)*\s*$/.exec(text)!;
+  return { span: lines.span(from + first, from + Math.max(first, trailing.index)), problem };
 }
 
 /** A piece of a file (the whole file, or one top-level definition) parsed as if it were a file. */
@@ -62,9 +106,9 @@ interface ParsedPiece {
   readonly tokenProblems: readonly (SyntaxProblem & { readonly kind: TokenProblem['kind'] })[];
 }
 
-function parsePiece(text: string, base: number, lines: LineMap): ParsedPiece {
+function parsePiece(text: string, base: number, lines: LineMap, firstLine: number): ParsedPiece {
   // NB: messages name lines of the file (`after 'if' statement on line 13`), not of the piece.
-  const scan = tokenize(text, lines.position(base).line);
+  const scan = tokenize(text, lines.position(base).line + firstLine - 1);
   let refused: readonly Refusal[] = scan.refused;
   const extra: TokenProblem[] = [];
   let blanked = blankOut(text, refused);

@@ -70,6 +70,8 @@ export const StopIteration = exceptionClass('StopIteration', Exception);
 export const MemoryError = exceptionClass('MemoryError', Exception);
 export const UnicodeError = exceptionClass('UnicodeError', ValueError);
 export const SyntaxError = exceptionClass('SyntaxError', Exception);
+export const IndentationError = exceptionClass('IndentationError', SyntaxError);
+export const TabError = exceptionClass('TabError', IndentationError);
 export const KeyboardInterrupt = exceptionClass('KeyboardInterrupt', BaseException);
 
 // BaseException.__init__: what `super().__init__(message)` in an exception class reaches.
@@ -88,7 +90,7 @@ export const EXCEPTION_TYPES: ReadonlyMap<string, PyType> = new Map(
     BaseException, Exception, ArithmeticError, ZeroDivisionError, OverflowError, FloatingPointError,
     LookupError, IndexError, KeyError, ValueError, TypeError, RuntimeError, RecursionError,
     NotImplementedError, AssertionError, AttributeError, NameError, UnboundLocalError, ImportError,
-    ModuleNotFoundError, StopIteration, MemoryError, UnicodeError, SyntaxError, KeyboardInterrupt,
+    ModuleNotFoundError, StopIteration, MemoryError, UnicodeError, SyntaxError, IndentationError, TabError, KeyboardInterrupt,
   ].map((t) => [t.name, t]),
 );
 
@@ -96,7 +98,7 @@ export type ExceptionName =
   | 'ValueError' | 'TypeError' | 'RuntimeError' | 'ZeroDivisionError' | 'IndexError' | 'KeyError'
   | 'AssertionError' | 'AttributeError' | 'NameError' | 'UnboundLocalError' | 'OverflowError'
   | 'NotImplementedError' | 'RecursionError' | 'ImportError' | 'ModuleNotFoundError' | 'StopIteration'
-  | 'MemoryError' | 'LookupError' | 'ArithmeticError' | 'Exception' | 'SyntaxError';
+  | 'MemoryError' | 'LookupError' | 'ArithmeticError' | 'Exception' | 'SyntaxError' | 'IndentationError' | 'TabError';
 
 /**
  * A Python exception to throw: `throw pyError('ValueError', 'math domain error')`.
