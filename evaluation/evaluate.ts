@@ -156,7 +156,8 @@ async function tracedEngines(s: Stages, at: FunctionAt, torch: TorchEager | null
     await s.checkpoint();
     const plot = await jaxPlot(at, staged, backend, jit?.executable ?? simplifyAndFuse(staged.jaxpr, backend));
     await s.checkpoint();
-    const jacobian = await jaxJacobian(at, backend);
+    // Torch code's is PyTorch's, from the tape; the others' jax.jacrev's on the traced function.
+    const jacobian = torch ? torch.jacobian : await jaxJacobian(at, backend);
     return {
       ...cutsOf(s, torch),
       ...(jacobian ? { jacobian } : {}),
@@ -188,6 +189,7 @@ function torchOnly(torch: TorchEager | null, graphs: boolean): Partial<Runs> & P
   if (!torch) return { inputs: {} };
   return {
     inputs: torch.inputs, eager: torch.run,
+    ...(torch.jacobian ? { jacobian: torch.jacobian } : {}),
     ...(torch.nonFinite ? { nonFinite: torch.nonFinite } : {}),
     ...(graphs && torch.tape ? { graphs: [tapeGraph(torch.tape.graph, torch.tape.leaves, torch.tape.ops)] } : {}),
   };

@@ -8,8 +8,9 @@ import { jaxSession } from '../lang/python/jax';
 import { nest, noFloatArgument, plainFloats } from '../lang/python/staging';
 import { argumentLeaves, leafArguments, listenForCuts, PyTensor, torchMath, torchSession, torchWrt, type GradientCut } from '../lang/python/torch';
 import type { Backend, DeviceArray } from '../runtime/backends';
+import { isFloat } from '../runtime/core';
 import { EagerEngine, exportTape, Tensor, type TapeGraph } from '../runtime/eager';
-import type { EagerRun, NonFinite, Numbers } from '../protocol/results';
+import { JACOBIAN_SHOWN, type EagerRun, type Jacobian, type NonFinite, type Numbers } from '../protocol/results';
 import { EvaluationFailure, failureAt, rangeOfSource, rangeOfSpan, scriptFailure } from './failure';
 import { firstNonFinite, lineTimings, roundMs, steadyMs } from './measure';
 import type { OpTiming, Profiler } from './profiled_backend';
@@ -26,6 +27,8 @@ export interface TorchEager {
   readonly cuts: readonly GradientCut[];
   /** Whether the function is plain Python called with floats: its tensors are those floats, `math` differentiated on them. */
   readonly liftedFloats: boolean;
+  /** A non-scalar value's Jacobian, from the tape (see tapeJacobian); null for a scalar. */
+  readonly jacobian: Jacobian | null;
 }
 
 export interface RunLimits {
@@ -106,10 +109,10 @@ async function runWith(
   // NB: only where its arguments are Python floats: tensors passed in are torch code's, whose `math` reads them as floats.
   calling = plainFloats(captured.inputs.values);
   /**
-   * One forward and backward; the grads it leaves are zeroed by the next. Its scope frees all but
-   * the result's tensor, which the caller frees once it is read.
+   * One forward and backward (or the forward alone, its tape kept); the grads it leaves are zeroed
+   * by the next. Its scope frees all but the result's tensor, which the caller frees once it is read.
    */
-  const call = (): { readonly result: PyValue; readonly kept: Tensor | null } => engine.tidy(() => script(() => {
+  const call = (backward = true): { readonly result: PyValue; readonly kept: Tensor | null } => engine.tidy(() => script(() => {
     for (const leaf of leaves.values()) leaf.t.setGrad(null);
     forward = true;
     let result: PyValue;
@@ -123,8 +126,8 @@ async function runWith(
     if (!(result instanceof PyTensor) && typeof result !== 'number') {
       throw failureAt('error', file, fn.nameSpan, `${fn.name}() returned ${interp.repr(result)}, not a number or a tensor; Gradlens differentiates functions that return one`);
     }
-    if (result instanceof PyTensor && result.t.requiresGrad) {
-      // A vector's gradient is its sum's, as `y.backward(torch.ones_like(y))`; its Jacobian comes from the traced run.
+    if (backward && result instanceof PyTensor && result.t.requiresGrad) {
+      // A vector's gradient is its sum's, as `y.backward(torch.ones_like(y))`; its Jacobian is tapeJacobian's.
       const loss = result.numel === 1 ? result : interp.call(getattr(result, 'sum', interp), []);
       interp.call(getattr(loss, 'backward', interp), []);
     }
@@ -161,11 +164,51 @@ async function runWith(
     }
     return performance.now() - t0;
   });
+  const forwardOnly = result instanceof PyTensor && result.numel !== 1 && result.t.requiresGrad ? call(false).kept : null;
+  let jacobian: Jacobian | null = null;
+  try {
+    jacobian = forwardOnly && await tapeJacobian(engine, forwardOnly, leaves, script);
+  } finally {
+    forwardOnly?.dispose();
+  }
   const names = [...captured.inputs.values.keys()];
   // NB: an argument that is not numeric (a string, a module) is passed but not shown.
   const given = await numbersOf(engine.backend, [...captured.inputs.values.values()]);
   const inputs: Record<string, Numbers> = Object.fromEntries(names.flatMap((name, i) => (given[i] === null ? [] : [[name, given[i]]])));
-  return { inputs, run: { value: value as Numbers, grad, runMs: roundMs(ms), ops: ops.length, lines: lineTimings(ops) }, tape, nonFinite, cuts: [...cuts.values()], liftedFloats: target.plain && calling };
+  return {
+    inputs, run: { value: value as Numbers, grad, runMs: roundMs(ms), ops: ops.length, lines: lineTimings(ops) }, tape, nonFinite, cuts: [...cuts.values()],
+    liftedFloats: target.plain && calling, jacobian,
+  };
+}
+
+/**
+ * A non-scalar value's Jacobian on the tape, as torch.autograd.functional.jacobian computes it:
+ * one autograd.grad a row of the value (a one-hot cotangent, the graph kept for the next row),
+ * so torch code the jit cannot trace (`.item()`, an `if` on a tensor) has one too. Past
+ * JACOBIAN_SHOWN numbers, only its size: the result then shows the summed gradient alone.
+ */
+async function tapeJacobian(engine: EagerEngine, y: Tensor, leaves: ReadonlyMap<string, PyTensor>, script: <T>(body: () => T) => T): Promise<Jacobian | null> {
+  if (!isFloat(y.dtype) || y.shape.length === 0 || leaves.size === 0) return null;
+  const inputs = [...leaves.values()].map((leaf) => leaf.t);
+  const rows = y.size;
+  const size = rows * inputs.reduce((n, t) => n + t.size, 0);
+  if (size > JACOBIAN_SHOWN) return { valueShape: y.shape, size };
+  const grads = engine.tidy(() => script(() => Array.from({ length: rows }, (_, i) => {
+    const ct = engine.fromValues(Array.from({ length: rows }, (_, j) => (i === j ? 1 : 0)), y.shape, y.dtype);
+    return engine.grad([y], inputs, [ct], { retainGraph: i < rows - 1, allowUnused: true });
+  })));
+  const made = grads.flat().filter((g): g is Tensor => g !== null);
+  try {
+    const read = await engine.backend.readMany(made.map((g) => g.array));
+    let k = 0;
+    // A leaf the value does not depend on has no gradient (autograd.grad's None): its row is zeros, as PyTorch's jacobian gives.
+    const rowsRead = grads.map((row) => row.map((g, n) => (g ? Array.from(read[k++]) : new Array<number>(inputs[n].size).fill(0))));
+    // NB: fromEntries, not assignment: a parameter named `__proto__` must be a key like any other.
+    const of: Record<string, Numbers> = Object.fromEntries([...leaves.keys()].map((name, n) => [name, nest(rowsRead.flatMap((row) => row[n]), [...y.shape, ...inputs[n].shape])]));
+    return { valueShape: y.shape, size, of };
+  } finally {
+    for (const g of made) g.dispose();
+  }
 }
 
 /** Runs `once` again reading every op's result back: the first NaN or Inf, in the value or in backward. */

@@ -167,6 +167,25 @@ describe('evaluation: a vector-valued function shows its value, its graph and it
     assert.ok(isEvaluationOutcome({ ok: true, result: r }), 'the panel passes the result with its Jacobian on to the extension');
   });
 
+  // Torch code the jit cannot trace runs on the eager engine alone: its Jacobian comes from the tape, one backward a row.
+  const sums = (j: readonly number[], cols: number) => Array.from({ length: cols }, (_, c) => j.filter((_, i) => i % cols === c).reduce((a, b) => a + b, 0));
+  for (const [fn, value, jacobian, why] of [
+    ['normalized_scores', [0.016392, 0.761594, -0.415816], { w: [0.819452, 1.966685, 1.032724, -0.206545, -0.949127, 1.084717], b: [1.638904, 0.688482, 1.355896] }, '.item()'],
+    ['clipped', [0.704, 0.864, 0], { w: [1.28, 0.96, 2.28, -0.24, 0, 0] }, 'an if on a tensor'],
+  ] as const) {
+    it(`${fn}() (${why}, which the jit cannot trace): its Jacobian from the eager tape, as torch.autograd.functional.jacobian`, async () => {
+      const r = await evaluated(fileRequest(`${DIR}/untraceable_torch.py`, fn));
+      assert.ok(r.jitError, `${fn}: the jit traced it`);
+      close(r.value, value, `${fn} value`);
+      assert.deepEqual([r.jacobian?.valueShape, r.jacobian?.size], [[3], Object.values(jacobian).flat().length]);
+      for (const [name, j] of Object.entries(jacobian)) {
+        close(r.jacobian?.of?.[name], j, `J[${fn}, ${name}]`, 1e-5);
+        close(r.grad[name], sums(j, j.length / 3), `∂sum(${fn})/∂${name}`);
+      }
+      assert.ok(isEvaluationOutcome({ ok: true, result: r }));
+    });
+  }
+
   it('a JAX hidden layer of 21x3 w.r.t. tuple params: too large to read, so its size and the summed gradient', async () => {
     const r = await evaluated(fileRequest(`${DIR}/mlp_jax.py`, 'hidden'));
     assert.deepEqual(r.jacobian, { valueShape: [21, 3], size: 21 * 3 * (12 + 3 + 3 + 1) });
