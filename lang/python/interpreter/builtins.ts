@@ -268,7 +268,22 @@ function sum(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
   return total;
 }
 
-function abs(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
+/** `callable(x)`. */
+export function isCallable(x: PyValue, ctx: HostContext): boolean {
+  if (x instanceof PyFunction || x instanceof PyBuiltin || x instanceof PyBoundMethod || x instanceof PyType) return true;
+  if (x instanceof PyInstance) return x.cls.lookup('__call__') !== undefined;
+  if (x instanceof HostObject) {
+    try {
+      return x.getattr('__call__', ctx) !== undefined || x.call !== HostObject.prototype.call;
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
+/** The builtin `abs(x)`, also `operator.abs`. */
+export function abs(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
   exactArgs('abs', args, kwargs, 1);
   const x = args[0];
   if (typeof x === 'number') return Math.abs(x);
@@ -548,17 +563,7 @@ export function createBuiltins(write: (text: string) => void): Map<string, PyVal
   });
   def('callable', (args, kwargs, ctx) => {
     exactArgs('callable', args, kwargs, 1);
-    const x = args[0];
-    if (x instanceof PyFunction || x instanceof PyBuiltin || x instanceof PyBoundMethod || x instanceof PyType) return true;
-    if (x instanceof PyInstance) return x.cls.lookup('__call__') !== undefined;
-    if (x instanceof HostObject) {
-      try {
-        return x.getattr('__call__', ctx) !== undefined || x.call !== HostObject.prototype.call;
-      } catch {
-        return false;
-      }
-    }
-    return false;
+    return isCallable(args[0]!, ctx);
   });
   def('getattr', (args, kwargs, ctx) => {
     if (kwargs.size) throw pyError('TypeError', 'getattr() takes no keyword arguments');

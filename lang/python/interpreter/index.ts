@@ -5,7 +5,7 @@
  * attributes, the builtin types' methods, argument binding), the builtins, scoping and the
  * module-shim mechanism. Shims (modules/, torch/, jax/) build on what this index exports.
  */
-export { REFUSED_BUILTINS, refusedMessage } from './builtins';
+export { abs, isCallable, REFUSED_BUILTINS, refusedMessage } from './builtins';
 export { floatRepr, formatFloat, formatInt } from './formatting';
 export {
   type Budgets,
@@ -21,21 +21,28 @@ export {
   Args,
   binary,
   bindArgs,
+  compare,
   contains,
+  delitem,
+  dictKey,
   eq,
   flattenNested,
   formatValue,
   fromJs,
   getattr,
+  getattrOrUndefined,
   getitem,
+  inplace,
   intToFloat,
   isInstance,
   iterate,
   type JsData,
   len,
+  materialize,
   nestedFromFlat,
   type NestedNumbers,
   repr,
+  setattr,
   setitem,
   sliceIndices,
   str,

@@ -3,12 +3,18 @@
  * its own here, and one entry below.
  */
 import type { ModuleRegistry } from '../interpreter';
+import { functoolsModule } from './functools';
+import { itertoolsModule } from './itertools';
 import { mathModule } from './math';
+import { operatorModule } from './operator';
 import { randomModule } from './random';
 import { typingModule } from './typing';
 
 export const STANDARD_MODULES: ModuleRegistry = {
+  functools: functoolsModule,
+  itertools: itertoolsModule,
   math: mathModule,
+  operator: operatorModule,
   random: randomModule,
   typing: typingModule,
 };

@@ -237,7 +237,7 @@ export function repr(v: PyValue, ctx: HostContext): string {
     }
     return `<${v.cls.qualifiedName} object at ${fakeAddress(v)}>`;
   }
-  if (v instanceof PyFunction) return `<function ${v.qualname} at ${fakeAddress(v)}>`;
+  if (v instanceof PyFunction) return `<function ${qualnameOf(v)} at ${fakeAddress(v)}>`;
   if (v instanceof PyBuiltin) {
     return v.self !== undefined
       ? `<built-in method ${v.name} of ${typeName(v.self)} object at ${fakeAddress(v.self as object)}>`
@@ -1221,8 +1221,10 @@ export function getattrOrUndefined(obj: PyValue, name: string, ctx: HostContext)
     return unboundMethod(obj, name, ctx);
   }
   if (obj instanceof PyFunction) {
-    if (name === '__name__') return obj.name;
-    if (name === '__qualname__') return obj.qualname;
+    // Assigned names win (functools.wraps copies the wrapped function's onto its wrapper).
+    if (name === '__name__') return obj.dict.get(name) ?? obj.name;
+    if (name === '__qualname__') return qualnameOf(obj);
+    if (name === '__module__') return obj.dict.get(name) ?? '__main__';
     if (name === '__doc__') return obj.dict.get(name) ?? docstring(obj);
     return obj.dict.get(name);
   }
@@ -1266,6 +1268,12 @@ const SAMPLES = new Map<string, () => PyValue>([
   ['float', () => 0],
 ]);
 
+/** A function's `__qualname__`: the one assigned to it, else its definition's. */
+function qualnameOf(f: PyFunction): string {
+  const assigned = f.dict.get('__qualname__');
+  return typeof assigned === 'string' ? assigned : f.qualname;
+}
+
 function docstring(f: PyFunction): PyValue {
   const first = f.node.kind === 'FunctionDef' ? f.node.body[0] : undefined;
   return first?.kind === 'ExprStmt' && first.value.kind === 'Str' ? first.value.value : null;
@@ -1287,6 +1295,9 @@ export function setattr(obj: PyValue, name: string, value: PyValue, ctx: HostCon
     }
     obj.dict.set(name, value);
     return;
+  }
+  if (obj instanceof PyFunction && (name === '__name__' || name === '__qualname__') && typeof value !== 'string') {
+    throw pyError('TypeError', `${name} must be set to a string object`);
   }
   if (obj instanceof ExceptionObject || obj instanceof PyFunction) {
     obj.dict.set(name, value);
