@@ -2,8 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { PRIMITIVES, type Primitive } from '../../runtime/primitives';
-import { WGSL_RULES } from '../../runtime/jit/compile';
+import { FUSIBLE, PRIMITIVES, type Primitive } from '../../runtime/primitives';
 import { launchChromium } from './browser';
 import type { PageApi } from './page';
 import { serveStatic } from './server';
@@ -22,7 +21,7 @@ const RTOL = 1e-5;
 const TRIG_RTOL = 2 ** -11;
 const TOLERANCE: { readonly [P in Primitive]?: number } = { sin: TRIG_RTOL, cos: TRIG_RTOL, tan: TRIG_RTOL };
 /** Primitives that fusion compiles to WGSL: the rest run as tfjs kernels under jit too. */
-const FUSED: ReadonlySet<string> = new Set(Object.keys(WGSL_RULES));
+const FUSED: ReadonlySet<string> = new Set(FUSIBLE);
 /**
  * The jit's WGSL kernels are held to RTOL for every primitive, trig included: they reduce sin,
  * cos and tan's arguments themselves (Cephes) rather than trust the builtins' 2^-11.

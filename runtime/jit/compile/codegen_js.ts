@@ -1,6 +1,8 @@
 import { sizeOf, type AnyTypedArray, type DType } from '../../core';
+import type { ElementwisePrimitive, ReductionPrimitive } from '../../primitives';
 import { flatFrom, IndexedBody, JS_INDEX, outputIx, type Ix } from './index_code';
 import type { KernelSpec, MemberSpec, Ref } from './kernel_spec';
+import { lowerMember, REDUCE_OP_OF, renderScalar, type LowerMember, type ReduceOp, type ScalarNode, type ScalarOp } from './scalar';
 
 /** A compiled fused kernel: reads `ins`, fills the preallocated `outs`. */
 export type HostKernel = (ins: readonly AnyTypedArray[], outs: readonly AnyTypedArray[]) => void;
@@ -27,56 +29,55 @@ function cast(dtype: DType, e: string): string {
   }
 }
 
-/** Ops whose result is already a value of the output dtype: one of the operands, a 0/1, or an exact sign flip. */
-const EXACT = new Set(['max', 'min', 'lt', 'le', 'gt', 'ge', 'eq', 'ne', 'select', 'abs', 'sign']);
+/** Ops whose result is already a value of the node's dtype: one of the operands, a 0/1, an exact sign flip, or a cast. */
+const EXACT: ReadonlySet<ScalarOp> = new Set<ScalarOp>(['max', 'min', 'lt', 'le', 'gt', 'ge', 'eq', 'ne', 'where', 'abs', 'sign', 'cast']);
 
-const UNARY: Record<string, (a: string) => string> = {
-  neg: (a) => `(-${a})`,
-  exp: (a) => `Math.exp(${a})`,
-  log: (a) => `Math.log(${a})`,
-  log1p: (a) => `Math.log1p(${a})`,
-  expm1: (a) => `Math.expm1(${a})`,
-  sin: (a) => `Math.sin(${a})`,
-  cos: (a) => `Math.cos(${a})`,
-  tan: (a) => `Math.tan(${a})`,
-  tanh: (a) => `Math.tanh(${a})`,
+/** Each scalar op in JavaScript, computed in doubles (int32 and bool values are small integers in them). */
+const JS_OPS: { readonly [Op in ScalarOp]: (a: readonly string[], node: ScalarNode) => string } = {
+  neg: ([a]) => `(-${a})`,
+  abs: ([a]) => `Math.abs(${a})`,
+  sign: ([a]) => `(${a} > 0 ? 1 : ${a} < 0 ? -1 : ${a})`,
+  sqrt: ([a]) => `Math.sqrt(${a})`,
+  exp: ([a]) => `Math.exp(${a})`,
+  log: ([a]) => `Math.log(${a})`,
+  log1p: ([a]) => `Math.log1p(${a})`,
+  expm1: ([a]) => `Math.expm1(${a})`,
+  sin: ([a]) => `Math.sin(${a})`,
+  cos: ([a]) => `Math.cos(${a})`,
+  tan: ([a]) => `Math.tan(${a})`,
+  tanh: ([a]) => `Math.tanh(${a})`,
   // The reference's stable form: exp never overflows on either side.
-  logistic: (a) => `(${a} >= 0 ? 1 / (1 + Math.exp(-${a})) : Math.exp(${a}) / (1 + Math.exp(${a})))`,
-  sqrt: (a) => `Math.sqrt(${a})`,
-  rsqrt: (a) => `(1 / Math.sqrt(${a}))`,
-  abs: (a) => `Math.abs(${a})`,
-  sign: (a) => `(${a} > 0 ? 1 : ${a} < 0 ? -1 : ${a})`,
-};
-
-const BINARY: Record<string, (a: string, b: string) => string> = {
-  add: (a, b) => `(${a} + ${b})`,
-  sub: (a, b) => `(${a} - ${b})`,
-  mul: (a, b) => `(${a} * ${b})`,
-  div: (a, b) => `(${a} / ${b})`,
-  pow: (a, b) => `Math.pow(${a}, ${b})`,
+  logistic: ([a]) => `(${a} >= 0 ? 1 / (1 + Math.exp(-${a})) : Math.exp(${a}) / (1 + Math.exp(${a})))`,
+  add: ([a, b]) => `(${a} + ${b})`,
+  sub: ([a, b]) => `(${a} - ${b})`,
+  mul: ([a, b]) => `(${a} * ${b})`,
+  div: ([a, b]) => `(${a} / ${b})`,
+  pow: ([a, b]) => `Math.pow(${a}, ${b})`,
   // NaN propagates from either side; ties keep the first operand, so max(-0, 0) is -0 as in the reference.
-  max: (a, b) => `(${a} !== ${a} || ${b} !== ${b} ? NaN : ${a} >= ${b} ? ${a} : ${b})`,
-  min: (a, b) => `(${a} !== ${a} || ${b} !== ${b} ? NaN : ${a} <= ${b} ? ${a} : ${b})`,
-  lt: (a, b) => `(${a} < ${b} ? 1 : 0)`,
-  le: (a, b) => `(${a} <= ${b} ? 1 : 0)`,
-  gt: (a, b) => `(${a} > ${b} ? 1 : 0)`,
-  ge: (a, b) => `(${a} >= ${b} ? 1 : 0)`,
-  eq: (a, b) => `(${a} === ${b} ? 1 : 0)`,
-  ne: (a, b) => `(${a} !== ${b} ? 1 : 0)`,
+  max: ([a, b]) => `(${a} !== ${a} || ${b} !== ${b} ? NaN : ${a} >= ${b} ? ${a} : ${b})`,
+  min: ([a, b]) => `(${a} !== ${a} || ${b} !== ${b} ? NaN : ${a} <= ${b} ? ${a} : ${b})`,
+  lt: ([a, b]) => `(${a} < ${b} ? 1 : 0)`,
+  le: ([a, b]) => `(${a} <= ${b} ? 1 : 0)`,
+  gt: ([a, b]) => `(${a} > ${b} ? 1 : 0)`,
+  ge: ([a, b]) => `(${a} >= ${b} ? 1 : 0)`,
+  eq: ([a, b]) => `(${a} === ${b} ? 1 : 0)`,
+  ne: ([a, b]) => `(${a} !== ${b} ? 1 : 0)`,
+  where: ([p, t, f]) => `(${p} !== 0 ? ${t} : ${f})`,
+  cast: ([a], node) => (node.dtype === 'bool' ? `(${a} !== 0 ? 1 : 0)` : cast(node.dtype, a)),
 };
 
-const REDUCE: Record<string, { init: string; step: (acc: string, v: string) => string }> = {
-  reduce_sum: { init: '0', step: (acc, v) => `${acc} += ${v};` },
-  reduce_prod: { init: '1', step: (acc, v) => `${acc} *= ${v};` },
+const REDUCE: { readonly [R in ReduceOp]: { readonly init: string; step(acc: string, v: string): string } } = {
+  sum: { init: '0', step: (acc, v) => `${acc} += ${v};` },
+  prod: { init: '1', step: (acc, v) => `${acc} *= ${v};` },
   // NB: once acc is NaN neither test passes, so it stays NaN, as the reference's maxStep.
-  reduce_max: { init: '-Infinity', step: (acc, v) => `if (${v} > ${acc} || ${v} !== ${v}) ${acc} = ${v};` },
-  reduce_min: { init: 'Infinity', step: (acc, v) => `if (${v} < ${acc} || ${v} !== ${v}) ${acc} = ${v};` },
+  max: { init: '-Infinity', step: (acc, v) => `if (${v} > ${acc} || ${v} !== ${v}) ${acc} = ${v};` },
+  min: { init: 'Infinity', step: (acc, v) => `if (${v} < ${acc} || ${v} !== ${v}) ${acc} = ${v};` },
 };
 
 /** Generates the statements of one loop body, memoizing each (value, index) it computes. */
 class Body extends IndexedBody {
-  constructor(spec: KernelSpec) {
-    super(JS_INDEX, spec);
+  constructor(spec: KernelSpec, lower: LowerMember) {
+    super(JS_INDEX, spec, lower);
   }
 
   value(ref: Ref, ix: Ix): string {
@@ -100,48 +101,24 @@ class Body extends IndexedBody {
 
   private expression(s: MemberSpec, ix: Ix): string {
     const out = s.out.shape;
-    const arg = (k: number, at: Ix = this.broadcast(ix, this.shapeOf(s.args[k]), out)) => this.value(s.args[k], at);
     const moved = this.operandIndex(s, ix);
-    if (moved) return arg(0, moved);
-    switch (s.primitive) {
-      case 'select':
-        return `(${arg(0)} !== 0 ? ${arg(1)} : ${arg(2)})`;
-      case 'convert_element_type': {
-        const a = arg(0);
-        return s.out.dtype === 'bool' ? `(${a} !== 0 ? 1 : 0)` : cast(s.out.dtype, a);
-      }
-      case 'integer_pow':
-        return cast(s.out.dtype, this.integerPow(arg(0), (s.params as { y: number }).y));
-    }
-    const op = BINARY[s.primitive] ?? null;
-    const e = op ? op(arg(0), arg(1)) : UNARY[s.primitive](arg(0));
-    return EXACT.has(s.primitive) && s.out.dtype !== 'int32' ? e : cast(s.out.dtype, e);
-  }
-
-  /** Repeated squaring in the reference's order, so x**y rounds the same. */
-  private integerPow(x: string, y: number): string {
-    let base = x;
-    let acc: string | null = null;
-    for (let e = Math.abs(y); e > 0; e = Math.floor(e / 2)) {
-      if (e & 1) acc = acc === null ? base : this.local(`${acc} * ${base}`, 'p');
-      if (e > 1) base = this.local(`${base} * ${base}`, 'p');
-    }
-    const r = acc ?? '1';
-    return y < 0 ? `(1 / ${r})` : r;
+    const arg = (k: number) => this.value(s.args[k], moved ?? this.broadcast(ix, this.shapeOf(s.args[k]), out));
+    if (moved) return arg(0);
+    const root = this.lower(s.primitive as ElementwisePrimitive, s.params, s.args.map((r) => this.dtypeOf(r)), s.out.dtype);
+    const e = renderScalar(root, (leaf) => (leaf.kind === 'arg' ? arg(leaf.index) : literalSource(leaf.value)),
+      (node, a) => JS_OPS[node.op](a, node), (expr) => this.local(expr, 'p'));
+    // NB: a literal or an operand at the root (x**1, x**0) is cast too: a literal may not be a value of the dtype.
+    return root.kind === 'op' && EXACT.has(root.op) && s.out.dtype !== 'int32' ? e : cast(s.out.dtype, e);
   }
 }
 
-/**
- * Where output member `m` is read for slot `i`. The plan lets an output have the domain's size but
- * another shape (a reshape joined the group): it shares the flat index, not the coordinates.
- */
 function loops(vars: readonly string[], dims: readonly number[], inner: string): string {
   return vars.reduceRight((body, v, k) => `for (let ${v} = 0; ${v} < ${dims[k]}; ${v}++) {\n${body}\n}`, inner);
 }
 
 /** JavaScript source of a kernel: one loop over the domain, plus an inner loop over reduced axes. */
-export function generateJs(spec: KernelSpec): string {
-  const body = new Body(spec);
+export function generateJs(spec: KernelSpec, lower: LowerMember = lowerMember): string {
+  const body = new Body(spec, lower);
   const rank = spec.domain.length;
   const cvars = spec.domain.map((_, k) => `c${k}`);
   const domainIx: Ix = { flat: 'i', coords: cvars };
@@ -159,7 +136,7 @@ export function generateJs(spec: KernelSpec): string {
   }
   const { member, axes } = spec.reduction;
   const r = spec.members[member];
-  const red = REDUCE[r.primitive];
+  const red = REDUCE[REDUCE_OP_OF[r.primitive as ReductionPrimitive]];
   const v = body.value(r.args[0], domainIx);
   const inner = [`const i = ${flatFrom(JS_INDEX, cvars, spec.domain)};`, ...body.lines, ...writes, red.step('acc', v)].join('\n');
   const kept = [...Array(rank).keys()].filter((k) => !axes.includes(k));
@@ -178,7 +155,7 @@ export function generateJs(spec: KernelSpec): string {
  */
 export const jsKernelsAllowed: boolean = typeof process === 'object' && typeof process.versions?.node === 'string';
 
-export function compileJs(spec: KernelSpec): HostKernel {
+export function compileJs(spec: KernelSpec, lower: LowerMember = lowerMember): HostKernel {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  return new Function('ins', 'outs', `'use strict';\n${generateJs(spec)}`) as HostKernel;
+  return new Function('ins', 'outs', `'use strict';\n${generateJs(spec, lower)}`) as HostKernel;
 }

@@ -1,7 +1,9 @@
-import { sizeOf, type AnyTypedArray } from '../../core';
+import { sizeOf, type AnyTypedArray, type DType } from '../../core';
+import { type ElementwisePrimitive, type ParamsOf, type Primitive, type ReductionPrimitive } from '../../primitives';
 import { d, Emitter, f, i, instantiateKernel, kernelModule, memoryOf, S, sleb, uleb, v128Const, type V } from '../../wasm';
 import type { HostKernel } from './codegen_js';
 import type { KernelSpec, MemberSpec, Ref } from './kernel_spec';
+import { isLowered, lowerMember, REDUCE_OP_OF, scalarNodes, type LowerMember, type ReduceOp, type Scalar, type ScalarNode, type ScalarOp } from './scalar';
 
 // WebAssembly SIMD kernels for fused float32 chains: 4 lanes at a time, the module's bytes
 // written by runtime/wasm. Transcendentals are its Cephes-style polynomials in float32, so
@@ -9,24 +11,77 @@ import type { KernelSpec, MemberSpec, Ref } from './kernel_spec';
 // sum adds in float64 as the reference does but in 4 interleaved partial sums, (l0+l1)+(l2+l3),
 // not left to right, so it can differ in the last float32 bit.
 
-// ---- which kernels qualify
+/** Each scalar op over 4 float32 lanes (a bool is a lane mask); null where it has no vector form, so a kernel using it runs in JS. */
+const WASM_OPS: { readonly [Op in ScalarOp]: ((em: Emitter, a: readonly V[], node: ScalarNode) => V) | null } = {
+  neg: (em, [a]) => em.op(S.neg, a),
+  abs: (em, [a]) => em.op(S.abs, a),
+  sign: (em, [a]) => em.sel(em.op(S.f32Gt, a, f(0)), f(1), em.sel(em.op(S.f32Lt, a, f(0)), f(-1), a)),
+  sqrt: (em, [a]) => em.op(S.sqrt, a),
+  exp: (em, [a]) => em.exp(a),
+  log: (em, [a]) => em.log(a),
+  log1p: null,
+  expm1: null,
+  sin: (em, [a]) => em.sincos(a, false),
+  cos: (em, [a]) => em.sincos(a, true),
+  tan: null,
+  tanh: (em, [a]) => em.tanh(a),
+  logistic: (em, [a]) => em.logistic(a),
+  add: (em, [a, b]) => em.add(a, b),
+  sub: (em, [a, b]) => em.sub(a, b),
+  mul: (em, [a, b]) => em.mul(a, b),
+  div: (em, [a, b]) => em.div(a, b),
+  pow: null,
+  // The reference's max/min: NaN from either side, ties keep the first operand (max(-0, 0) is -0).
+  max: (em, [a, b]) => nanOr(em, a, b, em.sel(em.op(S.f32Ge, a, b), a, b)),
+  min: (em, [a, b]) => nanOr(em, a, b, em.sel(em.op(S.f32Le, a, b), a, b)),
+  lt: (em, [a, b]) => em.op(S.f32Lt, a, b),
+  le: (em, [a, b]) => em.op(S.f32Le, a, b),
+  gt: (em, [a, b]) => em.op(S.f32Gt, a, b),
+  ge: (em, [a, b]) => em.op(S.f32Ge, a, b),
+  eq: (em, [a, b]) => em.op(S.f32Eq, a, b),
+  ne: (em, [a, b]) => em.op(S.f32Ne, a, b),
+  where: (em, [p, t, e]) => em.sel(p, t, e),
+  cast: (em, [a], node) => (node.dtype === 'bool' ? em.op(S.f32Ne, a, f(0)) : node.args[0].dtype === 'bool' ? em.sel(a, f(1), f(0)) : a),
+};
 
-const UNARY = new Set(['neg', 'abs', 'sqrt', 'rsqrt', 'sign', 'exp', 'log', 'tanh', 'logistic', 'sin', 'cos']);
-const BINARY = new Set(['add', 'sub', 'mul', 'div', 'max', 'min']);
-const COMPARE: Record<string, number> = { lt: S.f32Lt, le: S.f32Le, gt: S.f32Gt, ge: S.f32Ge, eq: S.f32Eq, ne: S.f32Ne };
-const REINDEX = new Set(['reshape', 'squeeze', 'expand_dims', 'broadcast_in_dim']);
+function nanOr(em: Emitter, a: V, b: V, picked: V): V {
+  return em.sel(em.op(S.or, em.op(S.f32Ne, a, a), em.op(S.f32Ne, b, b)), f(NaN), picked);
+}
+
+const COMPARISON_OPS: ReadonlySet<ScalarOp> = new Set<ScalarOp>(['lt', 'le', 'gt', 'ge', 'eq', 'ne']);
+/** The reductions over 4 lanes: sums accumulate in two f64x2 (as the reference's JS number does), max/min in one f32x4. */
+const WASM_REDUCE: { readonly [R in ReduceOp]: { readonly identity: number; readonly lanes: 'f64x2' | number } | null } = {
+  sum: { identity: 0, lanes: 'f64x2' },
+  prod: null,
+  max: { identity: -Infinity, lanes: S.max },
+  min: { identity: Infinity, lanes: S.min },
+};
 const MAX_POW = 16;
 
-function refDtypeOf(spec: KernelSpec): (r: Ref) => string {
+function refDtypeOf(spec: KernelSpec): (r: Ref) => DType {
   return (r) => ('literal' in r ? r.dtype : 'input' in r ? spec.inputs[r.input].dtype : spec.members[r.member].out.dtype);
+}
+
+/** Why `node` has no wasm form: its op has no vector rule, or its dtypes are not float32 (bool only as a mask it did not get from a literal). */
+function nodeIneligible(node: ScalarNode, p: Primitive, isLiteral: (s: Scalar) => boolean): string | null {
+  if (WASM_OPS[node.op] === null) return p;
+  const dtypes = node.args.map((a) => a.dtype);
+  const mask = (s: Scalar) => s.dtype === 'bool' && !isLiteral(s);
+  if (COMPARISON_OPS.has(node.op)) return dtypes.every((t) => t === 'float32') ? null : `${p} of non-float32`;
+  if (node.op === 'where') return mask(node.args[0]) && dtypes[1] === 'float32' && dtypes[2] === 'float32' ? null : 'select form';
+  if (node.op === 'cast') {
+    if (!(dtypes[0] === 'float32' || mask(node.args[0]))) return `convert from ${dtypes[0]}`;
+    return node.dtype === 'float32' || node.dtype === 'bool' ? null : `convert to ${node.dtype}`;
+  }
+  return node.dtype === 'float32' && dtypes.every((t) => t === 'float32') ? null : `${p} of ${node.dtype}`;
 }
 
 /**
  * Why `spec` cannot run as a wasm SIMD kernel, or null when it can: float32 values (bool only as
  * a comparison's mask), every value either of the domain's size (read at the flat index) or of
- * size 1 (splat), a reduction only over the whole domain, and ops this file vectorises.
+ * size 1 (splat), a reduction only over the whole domain, and ops with a vector form.
  */
-export function wasmIneligible(spec: KernelSpec): string | null {
+export function wasmIneligible(spec: KernelSpec, lower: LowerMember = lowerMember): string | null {
   const n = sizeOf(spec.domain);
   if (n === 0) return 'empty domain';
   if (n >= 2 ** 28) return 'domain too large';
@@ -37,42 +92,33 @@ export function wasmIneligible(spec: KernelSpec): string | null {
   }
   const refDtype = refDtypeOf(spec);
   for (const [m, s] of spec.members.entries()) {
-    const isReduction = spec.reduction?.member === m;
-    if (isReduction) {
-      if (s.primitive !== 'reduce_sum' && s.primitive !== 'reduce_max' && s.primitive !== 'reduce_min') return s.primitive;
+    const p = s.primitive;
+    if (spec.reduction?.member === m) {
+      if (WASM_REDUCE[REDUCE_OP_OF[p as ReductionPrimitive]] === null) return p;
       if (spec.domain.some((d, k) => d !== 1 && !spec.reduction!.axes.includes(k))) return 'partial reduction';
       if (s.out.dtype !== 'float32') return `reduction of ${s.out.dtype}`;
       continue;
     }
     if (!fits(s.out.shape)) return 'member broadcast along an axis';
-    const argTypes = s.args.map(refDtype);
-    const p = s.primitive;
-    if (p in COMPARE) {
-      if (argTypes.some((t) => t !== 'float32')) return `${p} of non-float32`;
+    if (!isLowered(p)) {
+      if (s.out.dtype !== 'float32') return `${p} of ${s.out.dtype}`;
       continue;
     }
-    if (p === 'select') {
-      if (argTypes[0] !== 'bool' || 'literal' in s.args[0] || argTypes[1] !== 'float32' || argTypes[2] !== 'float32') return 'select form';
-      continue;
+    if (p === 'integer_pow' && Math.abs((s.params as ParamsOf<'integer_pow'>).y) > MAX_POW) return 'integer_pow exponent';
+    const body = lower(p as ElementwisePrimitive, s.params, s.args.map(refDtype), s.out.dtype);
+    if (body.kind !== 'op' && (s.out.dtype !== 'float32' || s.args.some((r) => refDtype(r) !== 'float32'))) return `${p} of ${s.out.dtype}`;
+    const isLiteral = (x: Scalar) => x.kind === 'const' || (x.kind === 'arg' && 'literal' in s.args[x.index]);
+    for (const node of scalarNodes(body)) {
+      const why = nodeIneligible(node, p, isLiteral);
+      if (why !== null) return why;
     }
-    if (p === 'convert_element_type') {
-      if (!(argTypes[0] === 'float32' || (argTypes[0] === 'bool' && !('literal' in s.args[0])))) return `convert from ${argTypes[0]}`;
-      if (s.out.dtype !== 'float32' && s.out.dtype !== 'bool') return `convert to ${s.out.dtype}`;
-      continue;
-    }
-    if (s.out.dtype !== 'float32' || argTypes.some((t) => t !== 'float32')) return `${p} of ${s.out.dtype}`;
-    if (p === 'integer_pow') {
-      if (Math.abs((s.params as { y: number }).y) > MAX_POW) return 'integer_pow exponent';
-      continue;
-    }
-    if (!UNARY.has(p) && !BINARY.has(p) && !REINDEX.has(p)) return p;
   }
   for (const m of spec.outputs) if (m !== spec.reduction?.member && spec.members[m].out.dtype !== 'float32') return 'bool output';
   return null;
 }
 
 /** The module of `spec` (assumed eligible). Its function takes one byte offset per input, then per output. */
-export function generateWasm(spec: KernelSpec): Uint8Array<ArrayBuffer> {
+export function generateWasm(spec: KernelSpec, lower: LowerMember = lowerMember): Uint8Array<ArrayBuffer> {
   const n = sizeOf(spec.domain);
   const nBytes = Math.ceil(n / 4) * 16;
   const nParams = spec.inputs.length + spec.outputs.length;
@@ -89,9 +135,9 @@ export function generateWasm(spec: KernelSpec): Uint8Array<ArrayBuffer> {
   });
   const red = spec.reduction;
   const redSpec = red ? spec.members[red.member] : null;
-  const ident = redSpec?.primitive === 'reduce_sum' ? 0 : redSpec?.primitive === 'reduce_max' ? -Infinity : Infinity;
-  // NB: sums accumulate in two f64x2 (as the reference's JS number does), max/min in one f32x4.
-  const isSum = redSpec?.primitive === 'reduce_sum';
+  const redRule = redSpec ? WASM_REDUCE[REDUCE_OP_OF[redSpec.primitive as ReductionPrimitive]]! : null;
+  const ident = redRule?.identity ?? 0;
+  const isSum = redRule?.lanes === 'f64x2';
   const accs: number[] = [];
   if (red) {
     for (let k = 0; k < (isSum ? 2 : 1); k++) {
@@ -113,7 +159,7 @@ export function generateWasm(spec: KernelSpec): Uint8Array<ArrayBuffer> {
   };
   spec.members.forEach((s, m) => {
     if (red?.member === m) return;
-    values[m] = member(em, s, s.args.map(value), s.args.map(refDtype));
+    values[m] = member(em, s, s.args.map(value), s.args.map(refDtype), lower);
   });
   spec.outputs.forEach((m, k) => {
     if (red?.member === m) return;
@@ -149,7 +195,7 @@ export function generateWasm(spec: KernelSpec): Uint8Array<ArrayBuffer> {
     } else {
       em.get(accs[0]);
       em.get(v);
-      em.simd(redSpec!.primitive === 'reduce_max' ? S.max : S.min);
+      em.simd(redRule!.lanes as number);
       c.push(0x21, ...uleb(accs[0]));
     }
   }
@@ -168,54 +214,24 @@ export function generateWasm(spec: KernelSpec): Uint8Array<ArrayBuffer> {
   return kernelModule(nParams, em.v128Locals, c);
 }
 
-function member(em: Emitter, s: MemberSpec, a: readonly V[], dtypes: readonly string[]): V {
-  const p = s.primitive;
-  if (p in COMPARE) return em.op(COMPARE[p], a[0], a[1]);
-  switch (p) {
-    case 'reshape': case 'squeeze': case 'expand_dims': case 'broadcast_in_dim': return a[0];
-    case 'select': return em.sel(a[0], a[1], a[2]);
-    case 'convert_element_type':
-      if (s.out.dtype === 'bool') return em.op(S.f32Ne, a[0], f(0));
-      return dtypes[0] === 'bool' ? em.sel(a[0], f(1), f(0)) : a[0];
-    case 'add': return em.add(a[0], a[1]);
-    case 'sub': return em.sub(a[0], a[1]);
-    case 'mul': return em.mul(a[0], a[1]);
-    case 'div': return em.div(a[0], a[1]);
-    // The reference's max/min: NaN from either side, ties keep the first operand (max(-0, 0) is -0).
-    case 'max': case 'min': {
-      const pick = em.sel(em.op(p === 'max' ? S.f32Ge : S.f32Le, a[0], a[1]), a[0], a[1]);
-      return em.sel(em.op(S.or, em.op(S.f32Ne, a[0], a[0]), em.op(S.f32Ne, a[1], a[1])), f(NaN), pick);
-    }
-    case 'neg': return em.op(S.neg, a[0]);
-    case 'abs': return em.op(S.abs, a[0]);
-    case 'sqrt': return em.op(S.sqrt, a[0]);
-    case 'rsqrt': return em.div(f(1), em.op(S.sqrt, a[0]));
-    case 'sign': return em.sel(em.op(S.f32Gt, a[0], f(0)), f(1), em.sel(em.op(S.f32Lt, a[0], f(0)), f(-1), a[0]));
-    case 'integer_pow': return integerPow(em, a[0], (s.params as { y: number }).y);
-    case 'exp': return em.exp(a[0]);
-    case 'log': return em.log(a[0]);
-    case 'tanh': return em.tanh(a[0]);
-    case 'logistic': return em.logistic(a[0]);
-    case 'sin': return em.sincos(a[0], false);
-    case 'cos': return em.sincos(a[0], true);
-  }
-  throw new Error(`wasm kernel: no rule for ${p}`);
-}
-
-/** Repeated squaring in the reference's order, so x**y rounds as it does there. */
-function integerPow(em: Emitter, x: V, y: number): V {
-  let base = x;
-  let acc: V | null = null;
-  for (let e = Math.abs(y); e > 0; e = Math.floor(e / 2)) {
-    if (e & 1) acc = acc === null ? base : em.mul(acc, base);
-    if (e > 1) base = em.mul(base, base);
-  }
-  const r = acc ?? f(1);
-  return y < 0 ? em.div(f(1), r) : r;
+/** A member's value: its operand for a re-index, else its lowering rendered with WASM_OPS. */
+function member(em: Emitter, s: MemberSpec, a: readonly V[], dtypes: readonly DType[], lower: LowerMember): V {
+  if (!isLowered(s.primitive)) return a[0];
+  const values = new Map<Scalar, V>();
+  const render = (x: Scalar): V => {
+    if (x.kind === 'arg') return a[x.index];
+    if (x.kind === 'const') return f(x.value);
+    const known = values.get(x);
+    if (known !== undefined) return known;
+    const v = WASM_OPS[x.op]!(em, x.args.map(render), x);
+    values.set(x, v);
+    return v;
+  };
+  return render(lower(s.primitive as ElementwisePrimitive, s.params, dtypes, s.out.dtype));
 }
 
 /** A compiled wasm kernel with the HostKernel signature: copies inputs into the shared memory, runs, copies outputs out. */
-export function compileWasm(spec: KernelSpec): HostKernel {
+export function compileWasm(spec: KernelSpec, lower: LowerMember = lowerMember): HostKernel {
   const n = sizeOf(spec.domain);
   const padded = Math.ceil(n / 4) * 16;
   const region = (shape: readonly number[]) => (sizeOf(shape) === 1 && n !== 1 ? 16 : padded);
@@ -229,9 +245,9 @@ export function compileWasm(spec: KernelSpec): HostKernel {
     offsets.push(end);
     end += spec.reduction?.member === m ? 32 : padded;
   }
-  const run = instantiateKernel(generateWasm(spec), end);
+  const run = instantiateKernel(generateWasm(spec, lower), end);
   const red = spec.reduction;
-  const redOp = red ? spec.members[red.member].primitive : null;
+  const redOp = red ? REDUCE_OP_OF[spec.members[red.member].primitive as ReductionPrimitive] : null;
   return (ins: readonly AnyTypedArray[], outs: readonly AnyTypedArray[]) => {
     const f32 = new Float32Array(memoryOf(end).buffer);
     ins.forEach((a, k) => f32.set(a, offsets[k] / 4));
@@ -242,13 +258,13 @@ export function compileWasm(spec: KernelSpec): HostKernel {
         o.set(f32.subarray(at, at + o.length));
         return;
       }
-      if (redOp === 'reduce_sum') {
+      if (redOp === 'sum') {
         const [a, b, c, d] = new Float64Array(f32.buffer, at * 4, 4);
         o[0] = (a + b) + (c + d);
         return;
       }
       const lanes = [...f32.subarray(at, at + 4)];
-      o[0] = lanes.some(Number.isNaN) ? NaN : redOp === 'reduce_max' ? Math.max(...lanes) : Math.min(...lanes);
+      o[0] = lanes.some(Number.isNaN) ? NaN : redOp === 'max' ? Math.max(...lanes) : Math.min(...lanes);
     });
   };
 }

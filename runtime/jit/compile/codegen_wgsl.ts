@@ -1,7 +1,9 @@
 import { sizeOf, type DType, type Shape } from '../../core';
+import { FUSIBLE, type ElementwisePrimitive, type Primitive, type ReductionPrimitive } from '../../primitives';
 import { flatFrom, IndexedBody, outputIx, WGSL_INDEX, type Ix } from './index_code';
 import type { KernelSpec, MemberSpec, Ref } from './kernel_spec';
-import { FLOAT_ONLY, isFloatType, WGSL_RULES, wgslHelpers, type FusedPrimitive, type WgslContext } from './wgsl_rules';
+import { isLowered, lowerMember, REDUCE_OP_OF, renderScalar, scalarNodes, type LowerMember, type Scalar } from './scalar';
+import { FLOAT_ONLY, isFloatType, WGSL_OPS, WGSL_REDUCE, wgslHelpers } from './wgsl_rules';
 
 // WGSL compute shaders for fused kernels, run on the webgpu backend's device. An elementwise
 // kernel is one invocation per element, or per 4 elements (vec4<f32>) where every value is
@@ -22,24 +24,39 @@ const SERIAL_REDUCTION = 32;
 
 const wgslType = (d: DType): 'f32' | 'i32' => (isFloatType(d) ? 'f32' : 'i32');
 
+const FUSED: ReadonlySet<Primitive> = new Set(FUSIBLE);
+
+/** The scalar IR of each elementwise member of `spec` (null for the others). */
+function lowered(spec: KernelSpec, lower: LowerMember): (Scalar | null)[] {
+  return spec.members.map((m) => (isLowered(m.primitive)
+    ? lower(m.primitive as ElementwisePrimitive, m.params, m.args.map((r) => refDtype(spec, r)), m.out.dtype) : null));
+}
+
+function refDtype(spec: KernelSpec, r: Ref): DType {
+  return 'literal' in r ? r.dtype : 'input' in r ? spec.inputs[r.input].dtype : spec.members[r.member].out.dtype;
+}
+
 /** Why `spec` has no WGSL kernel (the backend then runs its equations one by one), or null. */
-export function wgslIneligible(spec: KernelSpec): string | null {
+export function wgslIneligible(spec: KernelSpec, lower: LowerMember = lowerMember): string | null {
   if (sizeOf(spec.domain) === 0) return 'empty domain';
   const edges = [...spec.inputs.map((a) => a.dtype), ...spec.outputs.map((m) => spec.members[m].out.dtype)];
   if (edges.includes('float64')) return 'float64 input or output (WGSL has no f64)';
-  for (const m of spec.members) {
-    if (!(m.primitive in WGSL_RULES)) return m.primitive;
-    if (FLOAT_ONLY.has(m.primitive) && !isFloatType(m.out.dtype)) return `${m.primitive} of ${m.out.dtype}`;
+  const bodies = lowered(spec, lower);
+  for (const [k, m] of spec.members.entries()) {
+    if (!FUSED.has(m.primitive)) return m.primitive;
+    const body = bodies[k];
+    if (body && scalarNodes(body).some((n) => FLOAT_ONLY.has(n.op) && !isFloatType(n.dtype))) return `${m.primitive} of ${m.out.dtype}`;
   }
   return null;
 }
 
 /** Vectorised when every value is float32 and spans the domain or is one element (splat). */
-function vectorWidth(spec: KernelSpec): 1 | 4 {
+function vectorWidth(spec: KernelSpec, lower: LowerMember): 1 | 4 {
   const n = sizeOf(spec.domain);
   if (spec.reduction !== null || n % 4 !== 0) return 1;
   const fits = (a: { shape: Shape; dtype: DType }) => a.dtype === 'float32' && (sizeOf(a.shape) === n || sizeOf(a.shape) === 1);
   if (!spec.inputs.every(fits) || !spec.members.every((m) => fits(m.out))) return 1;
+  if (lowered(spec, lower).some((b) => b && scalarNodes(b).some((node) => node.dtype !== 'float32'))) return 1;
   return spec.members.every((m) => m.args.every((r) => !('literal' in r) || r.dtype === 'float32')) ? 4 : 1;
 }
 
@@ -58,8 +75,8 @@ export function literalWgsl(v: number, dtype: DType): string {
 
 /** The statements of one invocation, each (value, index) computed once. */
 class Body extends IndexedBody {
-  constructor(spec: KernelSpec, private readonly width: 1 | 4) {
-    super(WGSL_INDEX, spec);
+  constructor(spec: KernelSpec, private readonly width: 1 | 4, lower: LowerMember) {
+    super(WGSL_INDEX, spec, lower);
   }
 
   private typeOf(dtype: DType): string {
@@ -89,28 +106,18 @@ class Body extends IndexedBody {
     return name;
   }
 
-  private dtypeOf(ref: Ref): DType {
-    if ('literal' in ref) return ref.dtype;
-    return 'input' in ref ? this.spec.inputs[ref.input].dtype : this.spec.members[ref.member].out.dtype;
-  }
-
   private expression(s: MemberSpec, ix: Ix): string {
     const out = s.out.shape;
-    const arg = (k: number, at: Ix = this.broadcast(ix, this.shapeOf(s.args[k]), out)) => this.value(s.args[k], at);
-    const rule = WGSL_RULES[s.primitive as FusedPrimitive];
     const moved = this.operandIndex(s, ix);
-    if (moved) return arg(0, moved);
-    if (rule.kind !== 'map') throw new Error(`wgsl kernel: ${s.primitive} is not elementwise`);
-    const type = this.typeOf(s.out.dtype);
-    const context: WgslContext = {
-      type,
-      out: s.out.dtype,
-      args: s.args.map((r) => this.dtypeOf(r)),
-      params: s.params,
-      lit: (v) => (this.width === 4 ? `vec4<f32>(${literalWgsl(v, 'float32')})` : literalWgsl(v, s.out.dtype)),
-      local: (e) => this.local(e, 'p'),
-    };
-    return rule.emit(s.args.map((_, k) => arg(k)), context);
+    const arg = (k: number) => this.value(s.args[k], moved ?? this.broadcast(ix, this.shapeOf(s.args[k]), out));
+    if (moved) return arg(0);
+    if (!isLowered(s.primitive)) throw new Error(`wgsl kernel: ${s.primitive} is not elementwise`);
+    const root = this.lower(s.primitive as ElementwisePrimitive, s.params, s.args.map((r) => this.dtypeOf(r)), s.out.dtype);
+    const lit = (v: number, dtype: DType) => (this.width === 4 ? `vec4<f32>(${literalWgsl(v, 'float32')})` : literalWgsl(v, dtype));
+    return renderScalar(root, (leaf) => (leaf.kind === 'arg' ? arg(leaf.index) : lit(leaf.value, leaf.dtype)),
+      (node, a) => WGSL_OPS[node.op](a, {
+        type: this.typeOf(node.dtype), out: node.dtype, args: node.args.map((x) => x.dtype), lit: (v) => lit(v, node.dtype),
+      }), (e) => this.local(e, 'p'));
   }
 }
 
@@ -143,15 +150,15 @@ function header(spec: KernelSpec, width: 1 | 4): string {
 }
 
 /** The WGSL kernel of `spec` (assumed eligible), dispatched within `maxPerDimension` workgroups a dimension. */
-export function generateWgsl(spec: KernelSpec, maxPerDimension = 65535): WgslKernel {
-  return spec.reduction === null ? elementwise(spec, maxPerDimension) : reduction(spec, maxPerDimension);
+export function generateWgsl(spec: KernelSpec, maxPerDimension = 65535, lower: LowerMember = lowerMember): WgslKernel {
+  return spec.reduction === null ? elementwise(spec, maxPerDimension, lower) : reduction(spec, maxPerDimension, lower);
 }
 
-function elementwise(spec: KernelSpec, maxPerDimension: number): WgslKernel {
-  const width = vectorWidth(spec);
+function elementwise(spec: KernelSpec, maxPerDimension: number, lower: LowerMember): WgslKernel {
+  const width = vectorWidth(spec, lower);
   const count = sizeOf(spec.domain) / width;
   const size = count >= 1 << 16 ? 256 : 64;
-  const body = new Body(spec, width);
+  const body = new Body(spec, width, lower);
   const rank = spec.domain.length;
   const domainIx: Ix = { flat: 'i', coords: width === 1 && rank > 1 ? null : null };
   const writes = spec.outputs.map((m, k) => `out${k}[i] = ${body.member(m, outputIx(spec, m, domainIx))};`);
@@ -166,18 +173,17 @@ ${[...body.lines, ...writes].map((l) => `  ${l}`).join('\n')}
   return { source, workgroups: grid(Math.ceil(count / size), maxPerDimension), width, workgroupSize: size };
 }
 
-function reduction(spec: KernelSpec, maxPerDimension: number): WgslKernel {
+function reduction(spec: KernelSpec, maxPerDimension: number, lower: LowerMember): WgslKernel {
   const { member, axes } = spec.reduction!;
   const r = spec.members[member];
-  const rule = WGSL_RULES[r.primitive as FusedPrimitive];
-  if (rule.kind !== 'reduce') throw new Error(`wgsl kernel: ${r.primitive} is not a reduction`);
+  const rule = WGSL_REDUCE[REDUCE_OP_OF[r.primitive as ReductionPrimitive]];
   const kept = spec.domain.map((_, k) => k).filter((k) => !axes.includes(k));
   const keptShape = kept.map((k) => spec.domain[k]);
   const reducedShape = axes.map((k) => spec.domain[k]);
   const outputs = sizeOf(keptShape);
   const length = sizeOf(reducedShape);
   const acc = wgslType(r.out.dtype);
-  const body = new Body(spec, 1);
+  const body = new Body(spec, 1, lower);
   const coords: string[] = [];
   body.split('o', keptShape, 'k').forEach((c, j) => (coords[kept[j]] = c));
   body.split('r', reducedShape, 'q').forEach((c, j) => (coords[axes[j]] = c));

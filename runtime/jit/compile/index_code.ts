@@ -3,8 +3,10 @@
  * flat offset, as coordinates, or both, and the conversions NumPy broadcasting needs between
  * them, written in the target language's syntax.
  */
-import { shapeEq, sizeOf, stridesOf, type Shape } from '../../core';
+import { shapeEq, sizeOf, stridesOf, type DType, type Shape } from '../../core';
 import type { KernelSpec, MemberSpec, Ref } from './kernel_spec';
+import type { LowerMember } from './scalar';
+import type { ParamsOf, Primitive, ReshapeLikePrimitive } from '../../primitives';
 
 /**
  * An index into a value, as a flat offset, as coordinates, or both (target-language expressions).
@@ -61,11 +63,17 @@ export class IndexedBody {
   protected readonly memo = new Map<string, string>();
   private next = 0;
 
-  constructor(protected readonly dialect: IndexDialect, protected readonly spec: KernelSpec) {}
+  /** `lower` gives each elementwise member's body in the scalar IR (scalar.ts). */
+  constructor(readonly dialect: IndexDialect, protected readonly spec: KernelSpec, protected readonly lower: LowerMember) {}
 
-  protected shapeOf(ref: Ref): Shape {
+  shapeOf(ref: Ref): Shape {
     if ('literal' in ref) return [];
     return 'input' in ref ? this.spec.inputs[ref.input].shape : this.spec.members[ref.member].out.shape;
+  }
+
+  protected dtypeOf(ref: Ref): DType {
+    if ('literal' in ref) return ref.dtype;
+    return 'input' in ref ? this.spec.inputs[ref.input].dtype : this.spec.members[ref.member].out.dtype;
   }
 
   local(expr: string, prefix = 't'): string {
@@ -110,23 +118,28 @@ export class IndexedBody {
   }
 
   /**
-   * For a primitive that only moves values (reshape, squeeze, expand_dims, broadcast_in_dim), the
-   * index into its operand for index `ix` of its output; null for any other primitive.
+   * For a primitive that only moves values (the reshape-like family), the index into its operand
+   * for index `ix` of its output; null for any other primitive.
    */
   operandIndex(s: MemberSpec, ix: Ix): Ix | null {
-    const out = s.out.shape;
-    switch (s.primitive) {
-      case 'reshape': case 'squeeze': case 'expand_dims':
-        return { flat: this.flat(ix, out), coords: null };
-      case 'broadcast_in_dim': {
-        const from = this.shapeOf(s.args[0]);
-        if (sizeOf(from) === sizeOf(out)) return { flat: this.flat(ix, out), coords: null };
-        const c = this.coords(ix, out);
-        const dimensions = (s.params as { broadcastDimensions: readonly number[] }).broadcastDimensions;
-        return { flat: null, coords: from.map((d, k) => (d === 1 ? this.dialect.zero : c[dimensions[k]])) };
-      }
-      default:
-        return null;
-    }
+    const rule = (OPERAND_INDEX as Partial<Record<Primitive, OperandIndex>>)[s.primitive];
+    return rule ? rule(this, s, ix) : null;
   }
 }
+
+type OperandIndex = (body: IndexedBody, s: MemberSpec, ix: Ix) => Ix;
+
+/** A reshape keeps the flat order; broadcast_in_dim reads the coordinates it keeps. */
+const OPERAND_INDEX: { readonly [P in ReshapeLikePrimitive]: OperandIndex } = {
+  reshape: (b, s, ix) => ({ flat: b.flat(ix, s.out.shape), coords: null }),
+  squeeze: (b, s, ix) => ({ flat: b.flat(ix, s.out.shape), coords: null }),
+  expand_dims: (b, s, ix) => ({ flat: b.flat(ix, s.out.shape), coords: null }),
+  broadcast_in_dim: (b, s, ix) => {
+    const out = s.out.shape;
+    const from = b.shapeOf(s.args[0]);
+    if (sizeOf(from) === sizeOf(out)) return { flat: b.flat(ix, out), coords: null };
+    const c = b.coords(ix, out);
+    const dimensions = (s.params as ParamsOf<'broadcast_in_dim'>).broadcastDimensions;
+    return { flat: null, coords: from.map((d, k) => (d === 1 ? b.dialect.zero : c[dimensions[k]])) };
+  },
+};

@@ -1,19 +1,21 @@
 import { allocate, sizeOf, stridesOf, typedArrayFrom, type AbstractValue, type AnyTypedArray } from '../../core';
 import { broadcastIndex, mapIndex, REFERENCE_KERNELS, ReferenceArray } from '../../backends';
-import type { ParamsOf } from '../../primitives';
+import { RESHAPES, type ElementwisePrimitive, type ParamsOf, type Primitive } from '../../primitives';
 import type { HostKernel } from './codegen_js';
 import type { KernelSpec, MemberSpec, Ref } from './kernel_spec';
+import { isLowered, lowerMember, REDUCE_OP_OF, scalarNodes, type LowerMember, type ReduceOp, type Scalar, type ScalarNode, type ScalarOp } from './scalar';
 
 /**
  * A fused kernel run without generated code, for pages whose Content-Security-Policy refuses
  * `new Function` (the webview's), where a kernel is not eligible for wasm: each member in turn
- * over whole host arrays. Every value is stored in its dtype's array after each op, as the JS
- * kernel rounds after each op, and the rest run through the reference backend's loops (sums in
- * doubles in the same row-major order), so results are bit-identical to codegen_js.ts's.
+ * over whole host arrays. An elementwise member runs its lowering's ops (scalar.ts) in doubles and
+ * is stored in its dtype's array, as the JS kernel rounds at each member's end; float reductions
+ * sum in doubles in the same row-major order, the rest run through the reference backend's loops,
+ * so results are bit-identical to codegen_js.ts's.
  * Shapes are known when the kernel is built: broadcast index maps and member buffers are made once.
  */
-export function interpretKernel(spec: KernelSpec): HostKernel {
-  const steps = spec.members.map((m) => stepOf(spec, m));
+export function interpretKernel(spec: KernelSpec, lower: LowerMember = lowerMember): HostKernel {
+  const steps = spec.members.map((m) => stepOf(spec, m, lower));
   return (ins, outs) => {
     const values: AnyTypedArray[] = [];
     for (const step of steps) values.push(step(ins, values));
@@ -24,66 +26,119 @@ export function interpretKernel(spec: KernelSpec): HostKernel {
 /** Computes one member from the kernel's inputs and the members before it. */
 type Step = (ins: readonly AnyTypedArray[], values: readonly AnyTypedArray[]) => AnyTypedArray;
 
-type Loop1 = (out: AnyTypedArray, a: AnyTypedArray, n: number) => void;
-type Loop2 = (out: AnyTypedArray, a: AnyTypedArray, b: AnyTypedArray, n: number) => void;
+/** `out[i] = op(args[0][i], ...)` for i < n; `node` gives a cast its target dtype. */
+type Loop = (out: AnyTypedArray, args: readonly AnyTypedArray[], n: number, node: ScalarNode) => void;
 
-// One loop a primitive, so each stays monomorphic in its operation. The reference's semantics:
-// NaN-propagating max/min whose ties keep the first operand, comparisons as 1/0.
-const UNARY: Readonly<Record<string, Loop1>> = {
-  neg: (o, a, n) => { for (let i = 0; i < n; i++) o[i] = -a[i]; },
-  exp: (o, a, n) => { for (let i = 0; i < n; i++) o[i] = Math.exp(a[i]); },
-  log: (o, a, n) => { for (let i = 0; i < n; i++) o[i] = Math.log(a[i]); },
-  tanh: (o, a, n) => { for (let i = 0; i < n; i++) o[i] = Math.tanh(a[i]); },
-  sqrt: (o, a, n) => { for (let i = 0; i < n; i++) o[i] = Math.sqrt(a[i]); },
-  abs: (o, a, n) => { for (let i = 0; i < n; i++) o[i] = Math.abs(a[i]); },
-  sin: (o, a, n) => { for (let i = 0; i < n; i++) o[i] = Math.sin(a[i]); },
-  cos: (o, a, n) => { for (let i = 0; i < n; i++) o[i] = Math.cos(a[i]); },
-  logistic: (o, a, n) => {
+// One loop an op, so each stays monomorphic in its operation; values in doubles as codegen_js.ts
+// computes them. The reference's semantics: NaN-propagating max/min whose ties keep the first
+// operand, comparisons as 1/0.
+const LOOPS: { readonly [Op in ScalarOp]: Loop } = {
+  neg: (o, [a], n) => { for (let i = 0; i < n; i++) o[i] = -a[i]; },
+  abs: (o, [a], n) => { for (let i = 0; i < n; i++) o[i] = Math.abs(a[i]); },
+  sign: (o, [a], n) => {
+    for (let i = 0; i < n; i++) {
+      const x = a[i];
+      o[i] = x > 0 ? 1 : x < 0 ? -1 : x;
+    }
+  },
+  sqrt: (o, [a], n) => { for (let i = 0; i < n; i++) o[i] = Math.sqrt(a[i]); },
+  exp: (o, [a], n) => { for (let i = 0; i < n; i++) o[i] = Math.exp(a[i]); },
+  log: (o, [a], n) => { for (let i = 0; i < n; i++) o[i] = Math.log(a[i]); },
+  log1p: (o, [a], n) => { for (let i = 0; i < n; i++) o[i] = Math.log1p(a[i]); },
+  expm1: (o, [a], n) => { for (let i = 0; i < n; i++) o[i] = Math.expm1(a[i]); },
+  sin: (o, [a], n) => { for (let i = 0; i < n; i++) o[i] = Math.sin(a[i]); },
+  cos: (o, [a], n) => { for (let i = 0; i < n; i++) o[i] = Math.cos(a[i]); },
+  tan: (o, [a], n) => { for (let i = 0; i < n; i++) o[i] = Math.tan(a[i]); },
+  tanh: (o, [a], n) => { for (let i = 0; i < n; i++) o[i] = Math.tanh(a[i]); },
+  logistic: (o, [a], n) => {
     for (let i = 0; i < n; i++) {
       const x = a[i];
       o[i] = x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
     }
   },
-};
-
-const BINARY: Readonly<Record<string, Loop2>> = {
-  add: (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = a[i] + b[i]; },
-  sub: (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = a[i] - b[i]; },
-  mul: (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = a[i] * b[i]; },
-  div: (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = a[i] / b[i]; },
-  max: (o, a, b, n) => {
+  add: (o, [a, b], n) => { for (let i = 0; i < n; i++) o[i] = a[i] + b[i]; },
+  sub: (o, [a, b], n) => { for (let i = 0; i < n; i++) o[i] = a[i] - b[i]; },
+  mul: (o, [a, b], n) => { for (let i = 0; i < n; i++) o[i] = a[i] * b[i]; },
+  div: (o, [a, b], n) => { for (let i = 0; i < n; i++) o[i] = a[i] / b[i]; },
+  pow: (o, [a, b], n) => { for (let i = 0; i < n; i++) o[i] = Math.pow(a[i], b[i]); },
+  max: (o, [a, b], n) => {
     for (let i = 0; i < n; i++) {
       const x = a[i];
       const y = b[i];
       o[i] = x !== x || y !== y ? NaN : x >= y ? x : y;
     }
   },
-  min: (o, a, b, n) => {
+  min: (o, [a, b], n) => {
     for (let i = 0; i < n; i++) {
       const x = a[i];
       const y = b[i];
       o[i] = x !== x || y !== y ? NaN : x <= y ? x : y;
     }
   },
-  lt: (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = a[i] < b[i] ? 1 : 0; },
-  le: (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = a[i] <= b[i] ? 1 : 0; },
-  gt: (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = a[i] > b[i] ? 1 : 0; },
-  ge: (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = a[i] >= b[i] ? 1 : 0; },
-  eq: (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = a[i] === b[i] ? 1 : 0; },
-  ne: (o, a, b, n) => { for (let i = 0; i < n; i++) o[i] = a[i] !== b[i] ? 1 : 0; },
+  lt: (o, [a, b], n) => { for (let i = 0; i < n; i++) o[i] = a[i] < b[i] ? 1 : 0; },
+  le: (o, [a, b], n) => { for (let i = 0; i < n; i++) o[i] = a[i] <= b[i] ? 1 : 0; },
+  gt: (o, [a, b], n) => { for (let i = 0; i < n; i++) o[i] = a[i] > b[i] ? 1 : 0; },
+  ge: (o, [a, b], n) => { for (let i = 0; i < n; i++) o[i] = a[i] >= b[i] ? 1 : 0; },
+  eq: (o, [a, b], n) => { for (let i = 0; i < n; i++) o[i] = a[i] === b[i] ? 1 : 0; },
+  ne: (o, [a, b], n) => { for (let i = 0; i < n; i++) o[i] = a[i] !== b[i] ? 1 : 0; },
+  where: (o, [p, t, f], n) => { for (let i = 0; i < n; i++) o[i] = p[i] !== 0 ? t[i] : f[i]; },
+  // As codegen_js.ts casts: into a double buffer the rounding must be written out.
+  cast: (o, [a], n, node) => {
+    switch (node.dtype) {
+      case 'bool': for (let i = 0; i < n; i++) o[i] = a[i] !== 0 ? 1 : 0; return;
+      case 'int32': for (let i = 0; i < n; i++) o[i] = a[i] | 0; return;
+      case 'float32': for (let i = 0; i < n; i++) o[i] = Math.fround(a[i]); return;
+      case 'float64': o.set(a.subarray(0, n)); return;
+    }
+  },
 };
-
-const RESHAPES: ReadonlySet<string> = new Set(['reshape', 'squeeze', 'expand_dims']);
 
 /** Float reductions as the reference's steps: the accumulator a double, NaN kept once met. */
-const REDUCE: Readonly<Record<string, { readonly init: number; readonly step: (acc: number, v: number) => number }>> = {
-  reduce_sum: { init: 0, step: (acc, v) => acc + v },
-  reduce_prod: { init: 1, step: (acc, v) => acc * v },
-  reduce_max: { init: -Infinity, step: (acc, v) => (acc !== acc || v !== v ? NaN : v > acc ? v : acc) },
-  reduce_min: { init: Infinity, step: (acc, v) => (acc !== acc || v !== v ? NaN : v < acc ? v : acc) },
+const REDUCE: { readonly [R in ReduceOp]: { readonly init: number; readonly step: (acc: number, v: number) => number } } = {
+  sum: { init: 0, step: (acc, v) => acc + v },
+  prod: { init: 1, step: (acc, v) => acc * v },
+  max: { init: -Infinity, step: (acc, v) => (acc !== acc || v !== v ? NaN : v > acc ? v : acc) },
+  min: { init: Infinity, step: (acc, v) => (acc !== acc || v !== v ? NaN : v < acc ? v : acc) },
 };
 
-function stepOf(spec: KernelSpec, m: MemberSpec): Step {
+const RESHAPED: ReadonlySet<Primitive> = new Set(RESHAPES);
+
+/**
+ * An elementwise member over whole arrays: each op node of its lowering a loop into a buffer of
+ * doubles (as codegen_js.ts keeps values inside a member), the root's into `out`, whose store
+ * rounds to the member's dtype as the JS kernel's cast does.
+ */
+function mapStep(root: Scalar, operands: readonly Step[], out: AnyTypedArray, n: number): Step {
+  if (root.kind === 'const') {
+    out.fill(root.value);
+    return () => out;
+  }
+  if (root.kind === 'arg') {
+    const a = operands[root.index];
+    return (ins, values) => {
+      out.set(a(ins, values));
+      return out;
+    };
+  }
+  const nodes = scalarNodes(root);
+  const buffers = new Map<Scalar, AnyTypedArray>(nodes.map((x) => [x, x === root ? out : new Float64Array(n)]));
+  const leaves = new Map<Scalar, number>();
+  const consts = new Map<Scalar, Float64Array>();
+  for (const x of nodes) {
+    for (const a of x.args) {
+      if (a.kind === 'arg') leaves.set(a, a.index);
+      else if (a.kind === 'const' && !consts.has(a)) consts.set(a, new Float64Array(n).fill(a.value));
+    }
+  }
+  const program = nodes.map((x) => ({ loop: LOOPS[x.op], node: x, out: buffers.get(x)!, args: x.args }));
+  return (ins, values) => {
+    const at = (a: Scalar): AnyTypedArray => (a.kind === 'arg' ? operands[a.index](ins, values) : a.kind === 'const' ? consts.get(a)! : buffers.get(a)!);
+    for (const p of program) p.loop(p.out, p.args.map(at), n, p.node);
+    return out;
+  };
+}
+
+function stepOf(spec: KernelSpec, m: MemberSpec, lower: LowerMember): Step {
   const avalOf = (r: Ref): AbstractValue => ('literal' in r ? { shape: [], dtype: r.dtype } : 'input' in r ? spec.inputs[r.input] : spec.members[r.member].out);
   const raw = (r: Ref): Step => {
     if ('literal' in r) {
@@ -93,11 +148,9 @@ function stepOf(spec: KernelSpec, m: MemberSpec): Step {
     return 'input' in r ? (ins) => ins[r.input] : (_, values) => values[r.member];
   };
   // A re-index of a whole array is the same values: no copy.
-  if (RESHAPES.has(m.primitive)) return raw(m.args[0]);
+  if (RESHAPED.has(m.primitive)) return raw(m.args[0]);
   const n = sizeOf(m.out.shape);
-  const unary = UNARY[m.primitive];
-  const binary = BINARY[m.primitive];
-  if ((unary && m.args.length === 1) || (binary && m.args.length === 2)) {
+  if (isLowered(m.primitive)) {
     const out = allocate(m.out.dtype, n);
     // Each operand at the output's shape: as it is, or gathered through its broadcast (a literal filled once).
     const operands = m.args.map((r): Step => {
@@ -116,18 +169,8 @@ function stepOf(spec: KernelSpec, m: MemberSpec): Step {
         return spread;
       };
     });
-    if (unary) {
-      const [a] = operands;
-      return (ins, values) => {
-        unary(out, a(ins, values), n);
-        return out;
-      };
-    }
-    const [a, b] = operands;
-    return (ins, values) => {
-      binary(out, a(ins, values), b(ins, values), n);
-      return out;
-    };
+    const root = lower(m.primitive as ElementwisePrimitive, m.params, m.args.map((r) => avalOf(r).dtype), m.out.dtype);
+    return mapStep(root, operands, out, n);
   }
   if (m.primitive === 'broadcast_in_dim') {
     const x = avalOf(m.args[0]);
@@ -145,7 +188,7 @@ function stepOf(spec: KernelSpec, m: MemberSpec): Step {
       return out;
     };
   }
-  const reduce = REDUCE[m.primitive];
+  const reduce = (REDUCE_OP_OF as Partial<Record<Primitive, ReduceOp>>)[m.primitive];
   // NB: float results only: the reference casts an int32 or bool accumulator as typedArrayFrom does, not as a store would.
   if (reduce && (m.out.dtype === 'float32' || m.out.dtype === 'float64')) {
     const x = avalOf(m.args[0]);
@@ -156,7 +199,7 @@ function stepOf(spec: KernelSpec, m: MemberSpec): Step {
     const inner = mapIndex(axes.map((i) => x.shape[i]), axes.map((i) => strides[i]), 0);
     const out = allocate(m.out.dtype, n);
     const source = raw(m.args[0]);
-    const { init, step } = reduce;
+    const { init, step } = REDUCE[reduce];
     return (ins, values) => {
       const src = source(ins, values);
       for (let o = 0; o < outer.length; o++) {

@@ -1,11 +1,9 @@
 import { checkInterrupt, shapeEq, sizeOf, type Shape } from '../../core';
 import { isVar, nameVars, type Jaxpr, type Var } from '../../ir';
-import { ELEMENTWISE as ELEMENTWISE_PRIMITIVES, type Primitive } from '../../primitives';
+import { FUSIBLE, REDUCTIONS as REDUCTION_PRIMITIVES, type Primitive } from '../../primitives';
 
-export const ELEMENTWISE: ReadonlySet<Primitive> = new Set<Primitive>(ELEMENTWISE_PRIMITIVES);
-/** Ops that only re-index their operand: inside a kernel they cost index arithmetic, not memory. */
-export const REINDEX: ReadonlySet<Primitive> = new Set<Primitive>(['broadcast_in_dim', 'reshape', 'expand_dims', 'squeeze']);
-export const REDUCTIONS: ReadonlySet<Primitive> = new Set<Primitive>(['reduce_sum', 'reduce_max', 'reduce_min', 'reduce_prod']);
+const FUSED: ReadonlySet<Primitive> = new Set<Primitive>(FUSIBLE);
+const REDUCTIONS: ReadonlySet<Primitive> = new Set<Primitive>(REDUCTION_PRIMITIVES);
 
 /**
  * One kernel of a plan. `eqns` index `jaxpr.eqns` in order; `inputs` are the vars it reads from
@@ -41,14 +39,12 @@ interface Group {
 
 function isFusible(jaxpr: Jaxpr, i: number): boolean {
   const e = jaxpr.eqns[i];
-  if (ELEMENTWISE.has(e.primitive) || REDUCTIONS.has(e.primitive) || e.primitive === 'reshape'
-    || e.primitive === 'expand_dims' || e.primitive === 'squeeze') return true;
   // NB: a broadcast_in_dim whose dimensions are not increasing transposes; that is not a re-index the kernel's index maps express.
   if (e.primitive === 'broadcast_in_dim') {
     const bd = (e.params as { broadcastDimensions: readonly number[] }).broadcastDimensions;
     return bd.every((d, k) => k === 0 || d > bd[k - 1]);
   }
-  return false;
+  return FUSED.has(e.primitive);
 }
 
 /**

@@ -1,15 +1,11 @@
 import type { DType } from '../../core';
-import type { ElementwisePrimitive, Primitive } from '../../primitives';
+import type { ReduceOp, ScalarOp } from './scalar';
 
-// How each primitive that fusion puts in a kernel reads in WGSL. Values are f32 or i32 (bool as
+// How each scalar op (scalar.ts) and reduction reads in WGSL. Values are f32 or i32 (bool as
 // i32 0/1, as tfjs-backend-webgpu stores it), or vec4 of f32 where a kernel runs 4 lanes a thread.
 // WGSL leaves NaN, Inf and out-of-domain builtins (log of a negative, sqrt of a negative, pow of a
 // negative base, i32 division by 0) to the implementation, so the helpers in WGSL_HELPERS test for
 // them explicitly and give the reference's IEEE results.
-
-export type ReindexPrimitive = 'reshape' | 'squeeze' | 'expand_dims' | 'broadcast_in_dim';
-export type ReductionPrimitive = 'reduce_sum' | 'reduce_max' | 'reduce_min' | 'reduce_prod';
-export type FusedPrimitive = ElementwisePrimitive | ReindexPrimitive | ReductionPrimitive;
 
 /** What a rule knows of the value it computes. */
 export interface WgslContext {
@@ -18,42 +14,19 @@ export interface WgslContext {
   readonly out: DType;
   /** The dtypes of the operands. */
   readonly args: readonly DType[];
-  readonly params: unknown;
   /** A literal of the result's WGSL type. */
   lit(v: number): string;
-  /** Binds `expr` to a fresh local and returns its name (for a value a rule reads twice). */
-  local(expr: string): string;
 }
 
-export type WgslRule =
-  | { readonly kind: 'map'; emit(a: readonly string[], c: WgslContext): string }
-  | { readonly kind: 'reindex' }
-  | {
-    readonly kind: 'reduce';
-    identity(dtype: DType): string;
-    /** Folds `b` into `a`; also joins two partial results of the tree (the same rule serves both). */
-    combine(a: string, b: string, dtype: DType): string;
-  };
+type WgslOp = (a: readonly string[], c: WgslContext) => string;
 
-/** One rule for each fused primitive: a primitive that fusion takes without its WGSL rule fails the type check. */
-export const WGSL_RULES: { readonly [P in FusedPrimitive]: WgslRule } = {
-  add: map(([a, b]) => `(${a} + ${b})`),
-  sub: map(([a, b]) => `(${a} - ${b})`),
-  mul: map(([a, b]) => `(${a} * ${b})`),
-  div: map(([a, b], c) => (isFloatType(c.out) ? `(${a} / ${b})` : `select(${a} / ${b}, 0i, ${b} == 0i)`)),
-  pow: floatHelper('pow'),
-  // NaN from either side; ties keep the first operand, as the reference (max(-0, 0) is -0).
-  max: map(([a, b], c) => (isFloatType(c.out) ? `max_${suffix(c.type)}(${a}, ${b})` : `select(${b}, ${a}, ${a} >= ${b})`)),
-  min: map(([a, b], c) => (isFloatType(c.out) ? `min_${suffix(c.type)}(${a}, ${b})` : `select(${b}, ${a}, ${a} <= ${b})`)),
-  lt: compare('<'),
-  le: compare('<='),
-  gt: compare('>'),
-  ge: compare('>='),
-  eq: compare('=='),
-  // NB: `!(a == b)`, so that NaN != NaN whichever ordered/unordered form the compiler picks for `!=`.
-  ne: map(([a, b]) => `select(0i, 1i, !(${a} == ${b}))`),
-  neg: map(([a]) => `(-${a})`),
-  integer_pow: map(([a], c) => integerPow(a, (c.params as { y: number }).y, c)),
+/** Each scalar op in WGSL: an op without its rule fails the type check. */
+export const WGSL_OPS: { readonly [Op in ScalarOp]: WgslOp } = {
+  neg: ([a]) => `(-${a})`,
+  abs: ([a]) => `abs(${a})`,
+  sign: ([a], c) => (isFloatType(c.out) ? `sign_${suffix(c.type)}(${a})`
+    : `select(select(${a}, ${c.lit(-1)}, ${a} < ${c.lit(0)}), ${c.lit(1)}, ${a} > ${c.lit(0)})`),
+  sqrt: floatHelper('sqrt'),
   exp: floatHelper('exp'),
   log: floatHelper('log'),
   log1p: floatHelper('log1p'),
@@ -63,27 +36,41 @@ export const WGSL_RULES: { readonly [P in FusedPrimitive]: WgslRule } = {
   tan: floatHelper('tan'),
   tanh: floatHelper('tanh'),
   logistic: floatHelper('logistic'),
-  sqrt: floatHelper('sqrt'),
-  rsqrt: map(([a], c) => `(${c.lit(1)} / sqrt_${suffix(c.type)}(${a}))`),
-  abs: map(([a]) => `abs(${a})`),
-  sign: map(([a], c) => (isFloatType(c.out) ? `sign_${suffix(c.type)}(${a})`
-    : `select(select(${a}, ${c.lit(-1)}, ${a} < ${c.lit(0)}), ${c.lit(1)}, ${a} > ${c.lit(0)})`)),
-  select: map(([p, t, f]) => `select(${f}, ${t}, ${p} != 0i)`),
-  convert_element_type: map(([a], c) => convert(a, c.args[0], c.out)),
-  reshape: { kind: 'reindex' },
-  squeeze: { kind: 'reindex' },
-  expand_dims: { kind: 'reindex' },
-  broadcast_in_dim: { kind: 'reindex' },
-  reduce_sum: { kind: 'reduce', identity: (d) => (isFloatType(d) ? '0f' : '0i'), combine: (a, b) => `(${a} + ${b})` },
-  reduce_prod: { kind: 'reduce', identity: (d) => (isFloatType(d) ? '1f' : '1i'), combine: (a, b) => `(${a} * ${b})` },
+  add: ([a, b]) => `(${a} + ${b})`,
+  sub: ([a, b]) => `(${a} - ${b})`,
+  mul: ([a, b]) => `(${a} * ${b})`,
+  div: ([a, b], c) => (isFloatType(c.out) ? `(${a} / ${b})` : `select(${a} / ${b}, 0i, ${b} == 0i)`),
+  pow: floatHelper('pow'),
+  // NaN from either side; ties keep the first operand, as the reference (max(-0, 0) is -0).
+  max: ([a, b], c) => (isFloatType(c.out) ? `max_${suffix(c.type)}(${a}, ${b})` : `select(${b}, ${a}, ${a} >= ${b})`),
+  min: ([a, b], c) => (isFloatType(c.out) ? `min_${suffix(c.type)}(${a}, ${b})` : `select(${b}, ${a}, ${a} <= ${b})`),
+  lt: compare('<'),
+  le: compare('<='),
+  gt: compare('>'),
+  ge: compare('>='),
+  eq: compare('=='),
+  // NB: `!(a == b)`, so that NaN != NaN whichever ordered/unordered form the compiler picks for `!=`.
+  ne: ([a, b]) => `select(0i, 1i, !(${a} == ${b}))`,
+  where: ([p, t, f]) => `select(${f}, ${t}, ${p} != 0i)`,
+  cast: ([a], c) => convert(a, c.args[0], c.out),
+};
+
+/** How each reduction starts and folds, in WGSL. */
+export interface WgslReduce {
+  identity(dtype: DType): string;
+  /** Folds `b` into `a`; also joins two partial results of the tree (the same rule serves both). */
+  combine(a: string, b: string, dtype: DType): string;
+}
+
+export const WGSL_REDUCE: { readonly [R in ReduceOp]: WgslReduce } = {
+  sum: { identity: (d) => (isFloatType(d) ? '0f' : '0i'), combine: (a, b) => `(${a} + ${b})` },
+  prod: { identity: (d) => (isFloatType(d) ? '1f' : '1i'), combine: (a, b) => `(${a} * ${b})` },
   // NB: once the accumulator is NaN neither test passes, so it stays NaN, as the reference's step.
-  reduce_max: {
-    kind: 'reduce',
+  max: {
     identity: (d) => (isFloatType(d) ? '(-inf_f32())' : d === 'bool' ? '0i' : '(-2147483647i - 1i)'),
     combine: (a, b, d) => (isFloatType(d) ? `select(${a}, ${b}, ${b} > ${a} || isnan_f32(${b}))` : `max(${a}, ${b})`),
   },
-  reduce_min: {
-    kind: 'reduce',
+  min: {
     identity: (d) => (isFloatType(d) ? 'inf_f32()' : d === 'bool' ? '1i' : '2147483647i'),
     combine: (a, b, d) => (isFloatType(d) ? `select(${a}, ${b}, ${b} < ${a} || isnan_f32(${b}))` : `min(${a}, ${b})`),
   },
@@ -92,38 +79,22 @@ export const WGSL_RULES: { readonly [P in FusedPrimitive]: WgslRule } = {
 /** NB: WGSL has no f64; a float64 value inside a kernel (never at its edges: the GPU stores none) is an f32. */
 export const isFloatType = (d: DType): boolean => d === 'float32' || d === 'float64';
 
-/** Primitives whose rule exists for float types only (a helper or builtin of f32). */
-export const FLOAT_ONLY: ReadonlySet<Primitive> = new Set<Primitive>([
-  'pow', 'exp', 'log', 'log1p', 'expm1', 'sin', 'cos', 'tan', 'tanh', 'logistic', 'sqrt', 'rsqrt',
+/** Ops whose rule exists for float types only (a helper or builtin of f32). */
+export const FLOAT_ONLY: ReadonlySet<ScalarOp> = new Set<ScalarOp>([
+  'pow', 'exp', 'log', 'log1p', 'expm1', 'sin', 'cos', 'tan', 'tanh', 'logistic', 'sqrt',
 ]);
-
-function map(emit: (a: readonly string[], c: WgslContext) => string): WgslRule {
-  return { kind: 'map', emit };
-}
 
 /** `f32` -> `f32`, `vec4<f32>` -> `v4f32`: the name suffix of the helper for that type. */
 export function suffix(type: string): string {
   return type === 'vec4<f32>' ? 'v4f32' : type;
 }
 
-function floatHelper(name: string): WgslRule {
-  return map((a, c) => `${name}_${suffix(c.type)}(${a.join(', ')})`);
+function floatHelper(name: string): WgslOp {
+  return (a, c) => `${name}_${suffix(c.type)}(${a.join(', ')})`;
 }
 
-function compare(op: string): WgslRule {
-  return map(([a, b]) => `select(0i, 1i, ${a} ${op} ${b})`);
-}
-
-/** Repeated squaring in the reference's order, so that x**y rounds as it does there. */
-function integerPow(x: string, y: number, c: WgslContext): string {
-  let base = x;
-  let acc: string | null = null;
-  for (let e = Math.abs(y); e > 0; e = Math.floor(e / 2)) {
-    if (e & 1) acc = acc === null ? base : c.local(`${acc} * ${base}`);
-    if (e > 1) base = c.local(`${base} * ${base}`);
-  }
-  const r = acc ?? c.lit(1);
-  return y < 0 ? `(${c.lit(1)} / ${r})` : r;
+function compare(op: string): WgslOp {
+  return ([a, b]) => `select(0i, 1i, ${a} ${op} ${b})`;
 }
 
 /**
