@@ -4,7 +4,7 @@
  */
 import { formatError, type ScriptError, type Span } from '../lang/python';
 import type { EvaluationError, SourceRange } from '../protocol/results';
-import type { SourceSpan } from '../runtime/eager';
+import type { SourceSpan } from '../runtime/core';
 
 export type FailureKind = EvaluationError['kind'];
 

@@ -6,7 +6,8 @@
 import { nest, type FunctionAt, type Outcome } from '../lang/python/staging';
 import type { ScriptError } from '../lang/python';
 import type { Backend, DeviceArray } from '../runtime/backends';
-import type { Jaxpr, SourceSpan } from '../runtime/ir';
+import type { SourceSpan } from '../runtime/core';
+import type { Jaxpr } from '../runtime/ir';
 import { isFloat, sizeOf } from '../runtime/core';
 import { kernelSources, planJaxpr, simplifyAndFuse, vjpJaxpr, type Executable, type Plan } from '../runtime/jit';
 import { JACOBIAN_SHOWN, type EagerRun, type GraphGroup, type GraphView, type Jacobian, type JitRun, type NonFinite, type Numbers, type PlotData, type SourceRange } from '../protocol/results';

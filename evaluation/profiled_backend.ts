@@ -5,7 +5,7 @@
  */
 import { isFloat } from '../runtime/core';
 import type { Backend, DeviceArray } from '../runtime/backends';
-import type { SourceSpan } from '../runtime/eager';
+import type { SourceSpan } from '../runtime/core';
 import type { Primitive } from '../runtime/primitives';
 import { firstNonFinite } from './measure';
 

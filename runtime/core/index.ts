@@ -7,3 +7,4 @@ export * from './mt19937';
 export * from './lru';
 export * from './budget';
 export * as libm from './libm';
+export * from './span';

@@ -1,9 +1,7 @@
 import { AutogradError, formatShape, shapeEq, type Shape } from '../core';
 import { VJP_RULES, type VjpRule } from '../autodiff';
 import type { Primitive } from '../primitives';
-import type { EagerEngine } from './engine';
-import { AccumulateGrad, OpNode, type GradNode } from './node';
-import type { Tensor } from './tensor';
+import { AccumulateGrad, OpNode, type GradNode, type Tensor, type TensorEngine } from './tensor';
 
 export interface GradOptions {
   readonly retainGraph?: boolean;
@@ -20,7 +18,7 @@ function torchSize(shape: Shape): string {
   return `torch.Size([${shape.join(', ')}])`;
 }
 
-function rootGradients(engine: EagerEngine, roots: readonly Tensor[], given: readonly Tensor[] | undefined): Tensor[] {
+function rootGradients(engine: TensorEngine, roots: readonly Tensor[], given: readonly Tensor[] | undefined): Tensor[] {
   if (given && given.length !== roots.length) {
     throw new RangeError(`got ${given.length} gradients for ${roots.length} outputs`);
   }
@@ -71,7 +69,7 @@ function checkVersions(node: OpNode): void {
   });
 }
 
-function applyRule(engine: EagerEngine, node: OpNode, cotangent: Tensor): readonly (Tensor | null)[] {
+function applyRule(engine: TensorEngine, node: OpNode, cotangent: Tensor): readonly (Tensor | null)[] {
   checkVersions(node);
   const rule = VJP_RULES[node.prim] as VjpRule<Primitive>;
   return rule(engine.ops, cotangent, node.savedInputs, node.outputFor(), node.params);
@@ -83,7 +81,7 @@ function applyRule(engine: EagerEngine, node: OpNode, cotangent: Tensor): readon
  * to leaves' `.grad` (backward) or to the caller (autograd.grad).
  */
 export function runBackward(
-  engine: EagerEngine,
+  engine: TensorEngine,
   roots: readonly Tensor[],
   given: readonly Tensor[] | undefined,
   options: RunOptions,
@@ -143,7 +141,7 @@ export function runBackward(
   });
 }
 
-function accumulate(engine: EagerEngine, leaf: Tensor, g: Tensor, createGraph: boolean): void {
+function accumulate(engine: TensorEngine, leaf: Tensor, g: Tensor, createGraph: boolean): void {
   const incoming = createGraph ? g : g.detach();
   if (leaf.grad === null) {
     leaf.setGrad(incoming);

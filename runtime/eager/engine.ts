@@ -1,12 +1,11 @@
-import { assertDType, isFloat, sizeOf, type AbstractValue, type AllocationGuard, type DType, type Shape } from '../core';
+import { assertDType, isFloat, sizeOf, type AbstractValue, type AllocationGuard, type DType, type Shape, type SourceSpan } from '../core';
 import type { Backend, DeviceArray } from '../backends';
 import { abstractEval, type ParamsOf, type Primitive } from '../primitives';
 import { Ops, type Emitter } from '../ops';
 import { runBackward, type GradOptions } from './backward';
 import { GRAD_FN_NAMES } from './grad_fn_names';
-import { OpNode, type OpGroup, type SourceSpan } from './node';
 import { Storage } from './storage';
-import { Tensor, type BackwardOptions } from './tensor';
+import { OpNode, Tensor, type BackwardOptions, type OpGroup, type TensorEngine } from './tensor';
 
 let nextGroupId = 1;
 
@@ -14,7 +13,7 @@ let nextGroupId = 1;
  * Runs each op at once on one backend (PyTorch's define-by-run) and, while grad mode is on and
  * an input requires grad, records it on the tape with the rule table's VJP.
  */
-export class EagerEngine implements Emitter<Tensor> {
+export class EagerEngine implements Emitter<Tensor>, TensorEngine {
   readonly ops: Ops<Tensor> = new Ops(this);
   private gradMode = true;
   private readonly scopes: Set<Tensor>[] = [];

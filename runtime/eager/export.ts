@@ -1,6 +1,6 @@
-import type { AbstractValue } from '../core';
+import type { AbstractValue, SourceSpan } from '../core';
 import type { Primitive } from '../primitives';
-import { AccumulateGrad, OpNode, type GradNode, type OpGroup, type SourceSpan } from './node';
+import { AccumulateGrad, OpNode, type GradNode, type OpGroup } from './tensor';
 import type { Tensor } from './tensor';
 
 /** A node of the recorded (dynamic) graph as the viewer draws it. */

@@ -1,8 +1,26 @@
-import { AutogradError, formatShape, isFloat, sizeOf, type AbstractValue, type AnyTypedArray, type DType, type Shape } from '../core';
-import type { DeviceArray } from '../backends';
-import type { EagerEngine } from './engine';
-import { AccumulateGrad, type OpNode } from './node';
+import { AutogradError, formatShape, isFloat, sizeOf, type AbstractValue, type AnyTypedArray, type DType, type Shape, type SourceSpan } from '../core';
+import type { Backend, DeviceArray } from '../backends';
+import type { Ops } from '../ops';
+import type { ParamsOf, Primitive } from '../primitives';
 import type { Storage } from './storage';
+
+// The autograd tape's values: tensors and the nodes that made them (PyTorch's grad_fn), which
+// refer to each other, so they share a file; the engine that records them is above (engine.ts).
+
+/**
+ * What a tensor and the backward pass ask of the engine that made them: EagerEngine implements
+ * it, and tensors and backward.ts see it only through this, so that they import nothing above them.
+ */
+export interface TensorEngine {
+  readonly backend: Backend;
+  readonly ops: Ops<Tensor>;
+  readonly gradEnabled: boolean;
+  adopt(t: Tensor): Tensor;
+  disown(t: Tensor): void;
+  backward(roots: readonly Tensor[], gradients: readonly Tensor[] | undefined, options?: BackwardOptions): void;
+  withGradMode<R>(enabled: boolean, fn: () => R): R;
+  inPlace(target: Tensor, op: (snapshot: Tensor) => Tensor): Tensor;
+}
 
 export const SECOND_BACKWARD_MESSAGE =
   'Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). '
@@ -33,7 +51,7 @@ export class Tensor implements AbstractValue {
   retainsGrad = false;
 
   constructor(
-    readonly engine: EagerEngine,
+    readonly engine: TensorEngine,
     storage: Storage | null,
     readonly shape: Shape,
     readonly dtype: DType,
@@ -241,5 +259,108 @@ export class Tensor implements AbstractValue {
       this.gradFnCounted = false;
       this.gradFn?.release();
     }
+  }
+}
+
+/** A torch-level function built from several primitives, shown as one box in the viewer. */
+export interface OpGroup {
+  readonly id: number;
+  readonly name: string;
+}
+
+let nextNodeId = 1;
+
+/** Nodes whose last reference went away, freed one after another by `OpNode.release`. */
+const dying: OpNode[] = [];
+let draining = false;
+
+/** A node of the autograd tape: PyTorch's `grad_fn`. */
+export abstract class GradNode {
+  readonly id = nextNodeId++;
+  abstract readonly name: string;
+  /** The node each input's gradient flows to; null where that input needs none. */
+  abstract readonly next: readonly (GradNode | null)[];
+  abstract retain(): void;
+  abstract release(): void;
+}
+
+/** Where a leaf tensor's gradient lands: PyTorch's `AccumulateGrad`. */
+export class AccumulateGrad extends GradNode {
+  readonly name = 'AccumulateGrad';
+  readonly next = [];
+  constructor(readonly leaf: Tensor) {
+    super();
+  }
+  // It holds no memory of its own, so it needs no count.
+  retain(): void {}
+  release(): void {}
+}
+
+/**
+ * One recorded primitive. It keeps aliases of its inputs and output for its VJP; after a
+ * backward without `retain_graph` those are freed, and a rule that then needs their data raises
+ * PyTorch's "backward through the graph a second time" error.
+ */
+export class OpNode<P extends Primitive = Primitive> extends GradNode {
+  private refs = 0;
+  private savedFreed = false;
+  group: OpGroup | null = null;
+  /** Set when a non-leaf tensor asked for `.retain_grad()`. */
+  retainedBy: Tensor | null = null;
+
+  constructor(
+    public name: string,
+    readonly prim: P,
+    readonly params: ParamsOf<P>,
+    readonly next: readonly (GradNode | null)[],
+    readonly savedInputs: readonly Tensor[],
+    /** The output without its grad_fn (that would be a cycle); `outputFor` restores it. */
+    private readonly savedOutput: Tensor,
+    readonly inputAvals: readonly AbstractValue[],
+    readonly outputAval: AbstractValue,
+    readonly span: SourceSpan | null,
+    /** Versions of the inputs when saved, to detect in-place changes before backward. */
+    readonly savedVersions: readonly number[],
+  ) {
+    super();
+    for (const n of next) n?.retain();
+  }
+
+  retain(): void {
+    this.refs++;
+  }
+
+  release(): void {
+    if (--this.refs > 0) return;
+    dying.push(this);
+    if (draining) return;
+    // NB: a worklist, not recursion: freeing the tape of a long Python loop would overflow the JS stack.
+    draining = true;
+    try {
+      for (let node = dying.pop(); node; node = dying.pop()) node.die();
+    } finally {
+      draining = false;
+    }
+  }
+
+  private die(): void {
+    this.freeSaved();
+    for (const n of this.next) n?.release();
+  }
+
+  get hasFreedSaved(): boolean {
+    return this.savedFreed;
+  }
+
+  /** The saved output, linked back to this node so a create_graph backward can differentiate through it. */
+  outputFor(): Tensor {
+    return this.savedOutput.withGradFnUncounted(this);
+  }
+
+  freeSaved(): void {
+    if (this.savedFreed) return;
+    this.savedFreed = true;
+    for (const t of this.savedInputs) t.freeAsSaved();
+    this.savedOutput.freeAsSaved();
   }
 }

@@ -1,4 +1,4 @@
-export { equation, isVar, Literal, Var, type Atom, type ConstValue, type Equation, type Jaxpr, type SourceSpan } from './types';
+export { equation, isVar, Literal, Var, type Atom, type ConstValue, type Equation, type Jaxpr } from './types';
 export { formatAtom, printEquation, printJaxpr } from './print';
 export { jaxprToJson, type AtomJson, type EquationJson, type JaxprJson, type VarJson } from './json';
 export { nameVars, varName } from './names';

@@ -1,8 +1,8 @@
-import { formatAval, type DType } from '../core';
+import { formatAval, type DType, type SourceSpan } from '../core';
 import type { ParamsOf, Primitive } from '../primitives';
 import { nameVars } from './names';
 import { printEquation, printJaxpr } from './print';
-import { isVar, type Atom, type Jaxpr, type SourceSpan, type Var } from './types';
+import { isVar, type Atom, type Jaxpr, type Var } from './types';
 
 export interface VarJson {
   readonly name: string;

@@ -1,9 +1,7 @@
-import type { AbstractValue, DType } from '../core';
+import type { AbstractValue, DType, SourceSpan } from '../core';
 import type { DeviceArray } from '../backends';
-import type { SourceSpan } from '../eager';
 import type { ParamsOf, Primitive } from '../primitives';
 
-export type { SourceSpan };
 
 let nextVarId = 0;
 

@@ -6,7 +6,7 @@
  */
 import type { AbstractValue, AnyTypedArray, DType } from '../core';
 import type { Backend, BackendName, DeviceArray } from '../backends';
-import type { SourceSpan } from '../ir';
+import type { SourceSpan } from '../core';
 import type { ParamsOf, Primitive } from '../primitives';
 import type { Tracer } from './trace';
 

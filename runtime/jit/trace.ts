@@ -1,6 +1,6 @@
-import { formatAval, type AbstractValue, type DType } from '../core';
+import { formatAval, type AbstractValue, type DType, type SourceSpan } from '../core';
 import type { DeviceArray } from '../backends';
-import { equation, isVar, Literal, Var, type Atom, type ConstValue, type Equation, type Jaxpr, type SourceSpan } from '../ir';
+import { equation, isVar, Literal, Var, type Atom, type ConstValue, type Equation, type Jaxpr } from '../ir';
 import { Ops, type Emitter } from '../ops';
 import { abstractEval, type ParamsOf, type Primitive } from '../primitives';
 

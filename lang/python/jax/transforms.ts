@@ -8,7 +8,8 @@
  */
 import { formatAval, isFloat, type AbstractValue } from '../../../runtime/core';
 import type { DeviceArray } from '../../../runtime/backends';
-import type { Jaxpr, SourceSpan } from '../../../runtime/ir';
+import type { SourceSpan } from '../../../runtime/core';
+import type { Jaxpr } from '../../../runtime/ir';
 import type { Emitter } from '../../../runtime/ops';
 import {
   interpretJaxpr, jit as runtimeJit, jvpJaxpr, stage, valueAndGradJaxpr, vjpJaxpr, vmapJaxpr,

@@ -3,7 +3,7 @@
  * torch.compile(fullgraph=True)): read a traced tensor's value, branch on it, or run autograd
  * inside. Each is refused at the user's line with what to write instead.
  */
-import type { EagerEngine, Tensor } from '../../../runtime/eager';
+import type { EagerEngine, Tensor, TensorEngine } from '../../../runtime/eager';
 import { StagedArray } from '../../../runtime/jit';
 import { pyError, type HostContext } from '../interpreter';
 import type { Span } from '../syntax';
@@ -66,7 +66,7 @@ export interface GradientCut {
   readonly span: Span;
 }
 
-const cutListeners = new WeakMap<EagerEngine, (cut: GradientCut) => void>();
+const cutListeners = new WeakMap<TensorEngine, (cut: GradientCut) => void>();
 
 /** Calls `listener` with each gradient cut of `engine`'s tensors until it is called with null. */
 export function listenForCuts(engine: EagerEngine, listener: ((cut: GradientCut) => void) | null): void {
