@@ -3,6 +3,7 @@
  * its own here, and one entry below.
  */
 import type { ModuleRegistry } from '../interpreter';
+import { collectionsModule } from './collections';
 import { functoolsModule } from './functools';
 import { itertoolsModule } from './itertools';
 import { mathModule } from './math';
@@ -11,6 +12,7 @@ import { randomModule } from './random';
 import { typingModule } from './typing';
 
 export const STANDARD_MODULES: ModuleRegistry = {
+  collections: collectionsModule,
   functools: functoolsModule,
   itertools: itertoolsModule,
   math: mathModule,
