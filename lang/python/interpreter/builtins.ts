@@ -647,6 +647,3 @@ export function createBuiltins(write: (text: string) => void): Map<string, PyVal
   return b;
 }
 
-/** Names of every builtin, for the analyzer. */
-export const BUILTIN_NAMES: ReadonlySet<string> = new Set(createBuiltins(() => {}).keys());
-

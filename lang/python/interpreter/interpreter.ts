@@ -39,7 +39,7 @@ import {
   typeOf,
 } from './values';
 import { unsupportedModuleMessage, type ModuleRegistry } from './module_shims';
-import * as ops from './operators/ops';
+import * as ops from './operators';
 import { ClassMethod, Property, StaticMethod } from './operators';
 import { Scope, scopeInfo } from './scope';
 import type { Span } from '../syntax';
@@ -255,6 +255,14 @@ export class Interpreter implements HostContext {
 
   str(v: PyValue): string {
     return ops.str(v, this);
+  }
+
+  getattr(v: PyValue, name: string): PyValue {
+    return ops.getattr(v, name, this);
+  }
+
+  getitem(v: PyValue, key: PyValue): PyValue {
+    return ops.getitem(v, key, this);
   }
 
   allocate(bytes: number, what?: string): void {

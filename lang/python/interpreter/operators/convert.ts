@@ -3,7 +3,8 @@
  * converting Python values to and from plain JS data (numbers, nested arrays).
  */
 import { pyError, type HostContext, HostObject, PyList, PyTuple, type Kwargs, type PyValue, typeName } from '../values';
-import { toFloat, toIndex, truthy } from './ops';
+import { toFloat, toIndex } from './conversions';
+import { truthy } from './repr';
 
 /**
  * Call arguments bound to named parameters, as Python binds them.

@@ -3,6 +3,11 @@
  * comparisons, containers, attributes, the builtin types' methods, and argument binding for
  * functions implemented in TypeScript.
  */
+export { binary, floatOp, inplace, intOp, unary } from './arithmetic';
+export { delattr, getattr, getattrOrUndefined, isInstance, setattr } from './attributes';
+export { compare, contains, eq } from './comparison';
+export { delitem, getitem, iterate, len, materialize, setitem, sliceIndices } from './containers';
+export { dictKey, intToFloat, isNumber, parseIntLiteral, toFloat, toIndex, toInt } from './conversions';
 export {
   Args,
   bindArgs,
@@ -14,40 +19,6 @@ export {
   toIntList,
   toJs,
 } from './convert';
+export { bindAttribute, ClassMethod, Property, StaticMethod } from './dunders';
 export { dictUpdate, sortedList } from './methods';
-export {
-  ascii,
-  binary,
-  ClassMethod,
-  compare,
-  contains,
-  delattr,
-  delitem,
-  dictKey,
-  eq,
-  formatValue,
-  getattr,
-  getattrOrUndefined,
-  getitem,
-  inplace,
-  intOp,
-  intToFloat,
-  isInstance,
-  isNumber,
-  iterate,
-  len,
-  materialize,
-  parseIntLiteral,
-  Property,
-  repr,
-  setattr,
-  setitem,
-  sliceIndices,
-  StaticMethod,
-  str,
-  toFloat,
-  toIndex,
-  toInt,
-  truthy,
-  unary,
-} from './ops';
+export { ascii, formatValue, repr, str, truthy } from './repr';

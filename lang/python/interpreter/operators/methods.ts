@@ -26,20 +26,12 @@ import {
   typeName,
 } from '../values';
 import { strFormat } from '../formatting';
-import {
-  compare,
-  contains,
-  dictKey,
-  eq,
-  extendList,
-  formatHost,
-  iterate,
-  len,
-  setOp,
-  sliceIndices,
-  toIndex,
-  truthy,
-} from './ops';
+import { setOp } from './arithmetic';
+import { compare, contains, eq } from './comparison';
+import { extendList, iterate, len, sliceIndices } from './containers';
+import { dictKey, toIndex } from './conversions';
+import { formatHost } from './format_host';
+import { truthy } from './repr';
 
 type Method<T> = (self: T, args: PyValue[], kwargs: Kwargs, ctx: HostContext) => PyValue;
 

@@ -33,7 +33,7 @@
  * `reversed(x)` `__reversed__` (else it reverses `iter()`).
  *
  * Functions are plain values: `pyFunction(name, (args, kwargs, ctx) => ...)`,
- * with `bindArgs` (convert.ts) to bind arguments as Python would. A host type
+ * with `bindArgs` (operators/convert.ts) to bind arguments as Python would. A host type
  * is a `PyType` (`hostType(name, module, construct?)`); its `attrs` map is its
  * class namespace, so a class the script defines can subclass it
  * (`class Net(nn.Module)`): instances are script objects whose methods the
@@ -41,7 +41,7 @@
  *
  * Python values reach hooks as `PyValue`s (objects.ts): None is null, bool a
  * boolean, int a bigint, float a number, str a string. `toJs`, `flattenNested`
- * and `nestedFromFlat` (convert.ts) convert numbers and nested lists.
+ * and `nestedFromFlat` (operators/convert.ts) convert numbers and nested lists.
  *
  * Errors: throw `pyError('TypeError', 'message')` for a Python exception the
  * script can catch, and the interpreter places it at the current span. Any other
@@ -55,40 +55,15 @@ import {
   PyType,
   objectId,
   type ExceptionObject,
+  type HostContext,
   type Kwargs,
   type NativeFn,
   type PyValue,
 } from './objects';
-import type { Span } from '../../syntax';
 
 export type BinaryOp = '+' | '-' | '*' | '/' | '//' | '%' | '**' | '@' | '&' | '|' | '^' | '<<' | '>>';
 export type UnaryOp = '-' | '+' | '~';
 export type CompareOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
-
-/** What the interpreter offers host code while it runs. */
-export interface HostContext {
-  /** The expression being evaluated: the call, operator or attribute that reached the host. */
-  readonly span: Span;
-  /** The script's file name, for messages. */
-  readonly file: string;
-  /** Calls a Python callable (a `def`, a lambda, a builtin, a host callable) and returns its result. */
-  call(fn: PyValue, args: readonly PyValue[], kwargs?: Kwargs): PyValue;
-  repr(v: PyValue): string;
-  str(v: PyValue): string;
-  /**
-   * Charges tensor memory against the run's byte budget; throws the budget error when it would go
-   * over. `what` names the array for the message (`f32[100000,100000], the result of add`).
-   */
-  allocate(bytes: number, what?: string): void;
-  /** Returns memory charged with `allocate` (a tensor was freed). */
-  release(bytes: number): void;
-  /** Counts `steps` against the step budget and checks the clock and cancellation; for long host loops. */
-  tick(steps?: number): void;
-  /** Checks the clock and cancellation now: for one long host operation (a big kernel, a long trace). */
-  checkClock(): void;
-  /** Storage that lives for one run, per key: RNG state, grad mode, caches. */
-  state<T>(key: object, init: () => T): T;
-}
 
 let hostObjectsMade = 0;
 

@@ -1,4 +1,4 @@
-import type { HostContext } from './host';
+import type { HostContext } from './objects';
 
 /** Elements made on the host per check of the clock: a huge `randn` or `arange` stops at the time budget. */
 const HOST_CHUNK = 1 << 16;

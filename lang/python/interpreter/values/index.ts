@@ -20,16 +20,7 @@ export {
   StopIteration,
   TypeError,
 } from './exceptions';
-export {
-  type BinaryOp,
-  type CompareOp,
-  type HostContext,
-  HostObject,
-  hostObjectCount,
-  hostType,
-  pyFunction,
-  type UnaryOp,
-} from './host';
+export { type BinaryOp, type CompareOp, HostObject, hostObjectCount, hostType, pyFunction, type UnaryOp } from './host';
 export { hostValues } from './host_values';
 export {
   bitLength,
@@ -45,6 +36,7 @@ export {
   ELLIPSIS,
   ExceptionObject,
   hashKey,
+  type HostContext,
   type Kwargs,
   nameTable,
   type NativeFn,

@@ -13,7 +13,7 @@
  * conversion past 4300 digits); past the others Python's MemoryError.
  */
 import { pyError } from './exceptions';
-import type { HostContext } from './host';
+import type { HostContext } from './objects';
 
 /** CPython's `sys.int_info.default_max_str_digits`. */
 export const INT_MAX_STR_DIGITS = 4300;

@@ -8,7 +8,6 @@
  * prints them and `7 / 2`, `7 // 2` follow Python's rules.
  */
 import type * as A from '../../syntax/ast';
-import type { HostContext } from './host';
 import type { Span } from '../../syntax';
 
 export type PyValue = null | boolean | bigint | number | string | PyObject;
@@ -18,6 +17,35 @@ export type Kwargs = Map<string, PyValue>;
 
 /** The signature of every function implemented in TypeScript (builtins, module functions, host methods). */
 export type NativeFn = (args: PyValue[], kwargs: Kwargs, ctx: HostContext) => PyValue;
+
+/** What the interpreter offers host code while it runs. */
+export interface HostContext {
+  /** The expression being evaluated: the call, operator or attribute that reached the host. */
+  readonly span: Span;
+  /** The script's file name, for messages. */
+  readonly file: string;
+  /** Calls a Python callable (a `def`, a lambda, a builtin, a host callable) and returns its result. */
+  call(fn: PyValue, args: readonly PyValue[], kwargs?: Kwargs): PyValue;
+  repr(v: PyValue): string;
+  str(v: PyValue): string;
+  /** `v.name`, as the script would write it. */
+  getattr(v: PyValue, name: string): PyValue;
+  /** `v[key]`, as the script would write it. */
+  getitem(v: PyValue, key: PyValue): PyValue;
+  /**
+   * Charges tensor memory against the run's byte budget; throws the budget error when it would go
+   * over. `what` names the array for the message (`f32[100000,100000], the result of add`).
+   */
+  allocate(bytes: number, what?: string): void;
+  /** Returns memory charged with `allocate` (a tensor was freed). */
+  release(bytes: number): void;
+  /** Counts `steps` against the step budget and checks the clock and cancellation; for long host loops. */
+  tick(steps?: number): void;
+  /** Checks the clock and cancellation now: for one long host operation (a big kernel, a long trace). */
+  checkClock(): void;
+  /** Storage that lives for one run, per key: RNG state, grad mode, caches. */
+  state<T>(key: object, init: () => T): T;
+}
 
 export abstract class PyObject {}
 

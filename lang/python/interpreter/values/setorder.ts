@@ -5,7 +5,7 @@
  * insertion and resize rules (setobject.c: linear probes of 9, perturbation by
  * 5 bits, resize when 3/5 full) on the set's insertion history, which gives
  * CPython's layout for sets built by literals, add() and the set operators
- * (which insert in CPython's iteration order, see ops.setOp). Deleted slots are
+ * (which insert in CPython's iteration order, see operators/arithmetic.ts's setOp). Deleted slots are
  * not modelled. Sets holding anything else keep insertion order (CPython's
  * string hashes are randomized per process anyway).
  */

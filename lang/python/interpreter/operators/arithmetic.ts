@@ -1,0 +1,320 @@
+/**
+ * The binary, in-place and unary operators, with Python's int and float rules, sequence repetition and
+ * concatenation, and set algebra.
+ */
+import { libm } from '../../../../runtime/core';
+import { floatDivmod, floatRepr, intFloorDiv, intMod, percentFormat } from '../formatting';
+import {
+  type BinaryOp,
+  bitLength,
+  chargeChars,
+  chargeItems,
+  checkIntBits,
+  hashKey,
+  type HostContext,
+  HostObject,
+  NOT_IMPLEMENTED,
+  PyDict,
+  pyError,
+  PyInstance,
+  PyList,
+  PySet,
+  PyTuple,
+  type PyValue,
+  setOrder,
+  typeName,
+  type UnaryOp,
+} from '../values';
+import { extendList } from './containers';
+import { asBig, dictKey, intToFloat, isInt, isNumber, toIndex } from './conversions';
+import { callDunder } from './dunders';
+import { formatHost } from './format_host';
+import { truthy } from './repr';
+
+const OP_NAMES: Record<BinaryOp, string> = {
+  '+': 'add', '-': 'sub', '*': 'mul', '/': 'truediv', '//': 'floordiv', '%': 'mod', '**': 'pow',
+  '@': 'matmul', '&': 'and', '|': 'or', '^': 'xor', '<<': 'lshift', '>>': 'rshift',
+};
+
+export function unsupported(op: BinaryOp, a: PyValue, b: PyValue): never {
+  const shown = op === '**' ? '** or pow()' : op;
+  throw pyError('TypeError', `unsupported operand type(s) for ${shown}: '${typeName(a)}' and '${typeName(b)}'`);
+}
+
+/** Past it an int product is checked against the int size limit. */
+const BIG = 1n << 4096n;
+
+export function intOp(op: BinaryOp, a: bigint, b: bigint): PyValue {
+  switch (op) {
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      if ((a > BIG || a < -BIG) && (b > BIG || b < -BIG)) checkIntBits(bitLength(a) + bitLength(b), 'the product');
+      return a * b;
+    case '/': {
+      if (b === 0n) throw pyError('ZeroDivisionError', 'division by zero');
+      const q = Number(a) / Number(b);
+      if (Number.isFinite(q)) return q;
+      throw pyError('OverflowError', 'integer division result too large for a float');
+    }
+    case '//':
+      if (b === 0n) throw pyError('ZeroDivisionError', 'integer division or modulo by zero');
+      return intFloorDiv(a, b);
+    case '%':
+      if (b === 0n) throw pyError('ZeroDivisionError', 'integer modulo by zero');
+      return intMod(a, b);
+    case '**':
+      if (b < 0n) {
+        if (a === 0n) throw pyError('ZeroDivisionError', '0.0 cannot be raised to a negative power');
+        return floatOp('**', intToFloat(a), Number(b));
+      }
+      if (a !== 0n && a !== 1n && a !== -1n) checkIntBits(Number(b) * (bitLength(a) - 1) + 1, b > BIG || a > BIG || a < -BIG ? 'the power' : `${a} ** ${b}`);
+      return a ** b;
+    case '<<':
+      if (b < 0n) throw pyError('ValueError', 'negative shift count');
+      if (a !== 0n) checkIntBits(bitLength(a) + Number(b), 'the shifted int');
+      return a << b;
+    case '>>':
+      if (b < 0n) throw pyError('ValueError', 'negative shift count');
+      return a >> b;
+    case '&':
+      return a & b;
+    case '|':
+      return a | b;
+    case '^':
+      return a ^ b;
+    case '@':
+      return unsupported(op, a, b);
+  }
+}
+
+export function floatOp(op: BinaryOp, a: number, b: number): PyValue {
+  switch (op) {
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+    case '/':
+      if (b === 0) throw pyError('ZeroDivisionError', 'float division by zero');
+      return a / b;
+    case '//':
+      if (b === 0) throw pyError('ZeroDivisionError', 'float floor division by zero');
+      return floatDivmod(a, b)[0];
+    case '%':
+      if (b === 0) throw pyError('ZeroDivisionError', 'float modulo');
+      return floatDivmod(a, b)[1];
+    case '**':
+      return floatPow(a, b);
+    default:
+      return unsupported(op, a, b);
+  }
+}
+
+export function floatPow(a: number, b: number): number {
+  if (b === 0) return 1;
+  if (a === 1) return 1;
+  if (Number.isNaN(a) || Number.isNaN(b)) return NaN;
+  if (a === 0 && b < 0) throw pyError('ZeroDivisionError', '0.0 cannot be raised to a negative power');
+  if (a === -1 && !Number.isFinite(b)) return 1;
+  if (a < 0 && Number.isFinite(a) && Number.isFinite(b) && !Number.isInteger(b)) {
+    throw pyError('ValueError', `complex numbers are not supported by Gradlens (${floatRepr(a)} ** ${floatRepr(b)} is complex)`);
+  }
+  const r = libm.pow(a, b);
+  if (!Number.isFinite(r) && Number.isFinite(a) && Number.isFinite(b)) throw pyError('OverflowError', "(34, 'Numerical result out of range')");
+  return r;
+}
+
+function numericOp(op: BinaryOp, a: bigint | boolean | number, b: bigint | boolean | number): PyValue {
+  if (typeof a === 'number' || typeof b === 'number') {
+    if (op === '&' || op === '|' || op === '^' || op === '<<' || op === '>>' || op === '@') return unsupported(op, a, b);
+    const x = typeof a === 'number' ? a : intToFloat(asBig(a));
+    const y = typeof b === 'number' ? b : intToFloat(asBig(b));
+    return floatOp(op, x, y);
+  }
+  if (typeof a === 'boolean' && typeof b === 'boolean' && (op === '&' || op === '|' || op === '^')) {
+    return op === '&' ? a && b : op === '|' ? a || b : a !== b;
+  }
+  return intOp(op, asBig(a), asBig(b));
+}
+
+function repeatCount(n: PyValue, ctx: HostContext): number {
+  return Math.max(0, Number(toIndex(n, ctx, `can't multiply sequence by non-int of type '${typeName(n)}'`)));
+}
+
+/** `items * n`, charged one step per item made before any is. */
+function repeat<T>(items: readonly T[], n: PyValue, ctx: HostContext): T[] {
+  const count = repeatCount(n, ctx);
+  chargeItems(ctx, count * items.length);
+  const out: T[] = [];
+  for (let i = 0; i < count; i++) for (const x of items) out.push(x);
+  return out;
+}
+
+function repeatStr(s: string, n: PyValue, ctx: HostContext): string {
+  const count = repeatCount(n, ctx);
+  chargeChars(ctx, count * s.length);
+  return s.repeat(count);
+}
+
+/** `a + b` for strs: ropes make it cheap, but not past the longest str. */
+function concat(a: string, b: string, ctx: HostContext): string {
+  if (a.length + b.length > MAX_CONCAT) chargeChars(ctx, a.length + b.length);
+  return a + b;
+}
+
+const MAX_CONCAT = 1 << 24;
+
+function sequenceOp(op: BinaryOp, a: PyValue, b: PyValue, ctx: HostContext): PyValue {
+  if (op === '+') {
+    if (typeof a === 'string') {
+      if (typeof b === 'string') return concat(a, b, ctx);
+      throw pyError('TypeError', `can only concatenate str (not "${typeName(b)}") to str`);
+    }
+    if (a instanceof PyList) {
+      if (b instanceof PyList) {
+        chargeItems(ctx, a.items.length + b.items.length);
+        return new PyList(a.items.concat(b.items));
+      }
+      throw pyError('TypeError', `can only concatenate list (not "${typeName(b)}") to list`);
+    }
+    if (a instanceof PyTuple) {
+      if (b instanceof PyTuple) {
+        chargeItems(ctx, a.items.length + b.items.length);
+        return new PyTuple(a.items.concat(b.items));
+      }
+      throw pyError('TypeError', `can only concatenate tuple (not "${typeName(b)}") to tuple`);
+    }
+  }
+  if (op === '*') {
+    const isSeq = (v: PyValue) => typeof v === 'string' || v instanceof PyList || v instanceof PyTuple;
+    const [seq, n] = isSeq(a) && !isSeq(b) ? [a, b] : isSeq(b) && !isSeq(a) ? [b, a] : [null, null];
+    if (seq !== null && (isInt(n) || n instanceof HostObject || n instanceof PyInstance || typeof n === 'number')) {
+      if (typeof seq === 'string') return repeatStr(seq, n, ctx);
+      if (seq instanceof PyList) return new PyList(repeat(seq.items, n, ctx));
+      if (seq instanceof PyTuple) return new PyTuple(repeat(seq.items, n, ctx));
+    }
+  }
+  if (op === '%' && typeof a === 'string') return percentFormat(a, b, formatHost(ctx));
+  if (a instanceof PySet && b instanceof PySet && (op === '|' || op === '&' || op === '-' || op === '^')) {
+    chargeItems(ctx, a.size + b.size);
+    return setOp(op, a, b);
+  }
+  if (op === '|' && a instanceof PyDict && b instanceof PyDict) {
+    chargeItems(ctx, a.size + b.size);
+    const out = new PyDict();
+    for (const [k, v] of a.entries()) out.setByKey(dictKey(k), k, v);
+    for (const [k, v] of b.entries()) out.setByKey(dictKey(k), k, v);
+    return out;
+  }
+  return NOT_IMPLEMENTED;
+}
+
+/** Set algebra, inserting in the order CPython's setobject.c does (which decides how the result prints). */
+export function setOp(op: '|' | '&' | '-' | '^', a: PySet, b: PySet): PySet {
+  const out = new PySet(a.frozen);
+  const put = (v: PyValue) => out.map.set(hashKey(v)!, v);
+  switch (op) {
+    case '|':
+      for (const [k, v] of a.map) out.map.set(k, v);
+      for (const v of setOrder([...b.map.values()])) put(v);
+      break;
+    case '-':
+      for (const v of setOrder([...a.map.values()])) if (!b.map.has(hashKey(v)!)) put(v);
+      break;
+    case '&': {
+      const [small, big] = b.size > a.size ? [a, b] : [b, a];
+      for (const v of setOrder([...small.map.values()])) if (big.map.has(hashKey(v)!)) put(v);
+      break;
+    }
+    case '^':
+      for (const [k, v] of b.map) out.map.set(k, v);
+      for (const v of setOrder([...a.map.values()])) {
+        const k = hashKey(v)!;
+        if (out.map.has(k)) out.map.delete(k);
+        else out.map.set(k, v);
+      }
+      break;
+  }
+  return out;
+}
+
+/** `a op b`. */
+export function binary(op: BinaryOp, a: PyValue, b: PyValue, ctx: HostContext): PyValue {
+  if (typeof a === 'number' && typeof b === 'number') return floatOp(op, a, b);
+  if (typeof a === 'bigint' && typeof b === 'bigint') return intOp(op, a, b);
+  if (a instanceof HostObject) {
+    const r = a.binary(op, b, false, ctx);
+    if (r !== NOT_IMPLEMENTED) return r;
+  }
+  if (b instanceof HostObject) {
+    const r = b.binary(op, a, true, ctx);
+    if (r !== NOT_IMPLEMENTED) return r;
+  }
+  if (a instanceof PyInstance) {
+    const r = callDunder(a, `__${OP_NAMES[op]}__`, [b], ctx);
+    if (r !== undefined && r !== NOT_IMPLEMENTED) return r;
+  }
+  if (b instanceof PyInstance) {
+    const r = callDunder(b, `__r${OP_NAMES[op]}__`, [a], ctx);
+    if (r !== undefined && r !== NOT_IMPLEMENTED) return r;
+  }
+  if (isNumber(a) && isNumber(b)) return numericOp(op, a, b);
+  const r = sequenceOp(op, a, b, ctx);
+  if (r !== NOT_IMPLEMENTED) return r;
+  return unsupported(op, a, b);
+}
+
+/** `a op= b`: lists extend in place, host objects may update in place, everything else rebinds. */
+export function inplace(op: BinaryOp, a: PyValue, b: PyValue, ctx: HostContext): PyValue {
+  if (a instanceof PyList) {
+    if (op === '+') {
+      extendList(a, b, ctx);
+      return a;
+    }
+    if (op === '*') {
+      a.items = repeat(a.items, b, ctx);
+      return a;
+    }
+  }
+  if (a instanceof HostObject) {
+    const r = a.inplace(op, b, ctx);
+    if (r !== NOT_IMPLEMENTED) return r;
+  }
+  if (a instanceof PyInstance) {
+    const r = callDunder(a, `__i${OP_NAMES[op]}__`, [b], ctx);
+    if (r !== undefined && r !== NOT_IMPLEMENTED) return r;
+  }
+  if (a instanceof PySet && b instanceof PySet && (op === '|' || op === '&' || op === '-' || op === '^')) {
+    chargeItems(ctx, a.size + b.size);
+    const r = setOp(op, a, b);
+    a.map.clear();
+    for (const [k, v] of r.map) a.map.set(k, v);
+    return a;
+  }
+  return binary(op, a, b, ctx);
+}
+
+export function unary(op: UnaryOp | 'not', v: PyValue, ctx: HostContext): PyValue {
+  if (op === 'not') return !truthy(v, ctx);
+  switch (typeof v) {
+    case 'number':
+      if (op === '~') break;
+      return op === '-' ? -v : v;
+    case 'bigint':
+      return op === '-' ? -v : op === '~' ? ~v : v;
+    case 'boolean': {
+      const n = v ? 1n : 0n;
+      return op === '-' ? -n : op === '~' ? ~n : n;
+    }
+  }
+  if (v instanceof HostObject) return v.unary(op, ctx);
+  if (v instanceof PyInstance) {
+    const r = callDunder(v, op === '-' ? '__neg__' : op === '+' ? '__pos__' : '__invert__', [], ctx);
+    if (r !== undefined) return r;
+  }
+  throw pyError('TypeError', `bad operand type for unary ${op}: '${typeName(v)}'`);
+}

@@ -1,0 +1,190 @@
+/**
+ * Attribute access (`obj.name`, assignment, deletion) on every kind of value, and `isinstance`.
+ */
+import {
+  ExceptionObject,
+  type HostContext,
+  HostObject,
+  PyBoundMethod,
+  PyBuiltin,
+  PyDict,
+  pyError,
+  PyFunction,
+  PyInstance,
+  PyList,
+  PyModule,
+  PySet,
+  PyTuple,
+  PyType,
+  type PyValue,
+  typeName,
+  typeOf,
+} from '../values';
+import { iterate } from './containers';
+import { dictKey } from './conversions';
+import { bindAttribute, ClassMethod, Property, StaticMethod } from './dunders';
+import { getMethod } from './methods';
+import { qualnameOf } from './repr';
+
+/** `obj.name`. */
+export function getattr(obj: PyValue, name: string, ctx: HostContext): PyValue {
+  const v = getattrOrUndefined(obj, name, ctx);
+  if (v !== undefined) return v;
+  if (obj instanceof PyModule) {
+    const lacking = obj.isShim ? ` (${obj.name}.${name} is not supported by Gradlens)` : '';
+    throw pyError('AttributeError', `module '${obj.name}' has no attribute '${name}'${lacking}`);
+  }
+  if (obj instanceof PyType) throw pyError('AttributeError', `type object '${obj.name}' has no attribute '${name}'`);
+  throw pyError('AttributeError', `'${typeName(obj)}' object has no attribute '${name}'`);
+}
+
+export function getattrOrUndefined(obj: PyValue, name: string, ctx: HostContext): PyValue | undefined {
+  if (obj instanceof HostObject) {
+    const v = obj.getattr(name, ctx);
+    if (v !== undefined) return v;
+    if (name === '__class__') return obj.pyType;
+    return undefined;
+  }
+  if (obj instanceof PyModule) {
+    if (name === '__name__') return obj.name;
+    return obj.attrs.get(name);
+  }
+  if (obj instanceof PyInstance || obj instanceof ExceptionObject) {
+    const own = obj.dict.get(name);
+    if (own !== undefined) return own;
+    const cls = obj instanceof PyInstance ? obj.cls : obj.type;
+    if (name === '__class__') return cls;
+    if (name === '__dict__' && obj instanceof PyInstance) {
+      const d = new PyDict();
+      for (const [k, v] of obj.dict) d.setByKey(dictKey(k), k, v);
+      return d;
+    }
+    if (obj instanceof ExceptionObject) {
+      if (name === 'args') return new PyTuple(obj.args);
+      if (name === '__cause__') return obj.cause;
+      if (name === '__context__') return obj.context;
+      if (name === '__traceback__') return null;
+    }
+    if (obj instanceof ExceptionObject && name === '__cause__') return obj.cause;
+    if (obj instanceof ExceptionObject && name === '__context__') return obj.context;
+    if (obj instanceof Property && (name === 'setter' || name === 'getter')) {
+      return new PyBuiltin(name, (args) => (name === 'setter' ? new Property(obj.fget, args[0]) : new Property(args[0], obj.fset)));
+    }
+    const attr = cls.lookup(name);
+    if (attr !== undefined) return bindAttribute(attr, obj, ctx);
+    if (obj instanceof ExceptionObject) return undefined;
+    const ga = cls.lookup('__getattr__');
+    if (ga !== undefined) return ctx.call(bindAttribute(ga, obj, ctx), [name]);
+    return undefined;
+  }
+  if (obj instanceof PyType) {
+    if (name === '__name__') return obj.name;
+    if (name === '__qualname__') return obj.name;
+    if (name === '__module__') return obj.module;
+    const attr = obj.lookup(name);
+    if (attr !== undefined) {
+      if (attr instanceof StaticMethod) return attr.fn;
+      if (attr instanceof ClassMethod) return new PyBoundMethod(attr.fn, obj);
+      return attr;
+    }
+    if (obj.name === 'dict' && obj.module === 'builtins' && name === 'fromkeys') return DICT_FROMKEYS;
+    return unboundMethod(obj, name, ctx);
+  }
+  if (obj instanceof PyFunction) {
+    // Assigned names win (functools.wraps copies the wrapped function's onto its wrapper).
+    if (name === '__name__') return obj.dict.get(name) ?? obj.name;
+    if (name === '__qualname__') return qualnameOf(obj);
+    if (name === '__module__') return obj.dict.get(name) ?? '__main__';
+    if (name === '__doc__') return obj.dict.get(name) ?? docstring(obj);
+    return obj.dict.get(name);
+  }
+  if (obj instanceof PyBuiltin && name === '__name__') return obj.name;
+  if (obj instanceof PyBoundMethod) {
+    if (name === '__self__') return obj.self;
+    if (name === '__func__') return obj.fn;
+    return getattrOrUndefined(obj.fn, name, ctx);
+  }
+  if (name === '__class__') return typeOf(obj);
+  return getMethod(obj, name, ctx);
+}
+
+/** `str.lower`, `list.append`: a builtin type's method taking the instance first. */
+function unboundMethod(t: PyType, name: string, ctx: HostContext): PyValue | undefined {
+  const sample = SAMPLES.get(t.name)?.();
+  if (sample === undefined || getMethod(sample, name, ctx) === undefined) return undefined;
+  return new PyBuiltin(`${t.name}.${name}`, (args, kwargs, c) => {
+    if (args.length === 0 || !isInstance(args[0], t)) {
+      throw pyError('TypeError', `descriptor '${name}' for '${t.name}' objects doesn't apply to a '${args.length ? typeName(args[0]) : 'NoneType'}' object`);
+    }
+    return c.call(getattr(args[0], name, c), args.slice(1), kwargs);
+  });
+}
+
+/** `dict.fromkeys(keys, value=None)`. */
+const DICT_FROMKEYS = new PyBuiltin('fromkeys', (args, _kwargs, ctx) => {
+  if (args.length < 1 || args.length > 2) throw pyError('TypeError', `fromkeys expected at most 2 arguments, got ${args.length}`);
+  const d = new PyDict();
+  for (const k of iterate(args[0], ctx)) d.setByKey(dictKey(k), k, args[1] ?? null);
+  return d;
+});
+
+const SAMPLES = new Map<string, () => PyValue>([
+  ['str', () => ''],
+  ['list', () => new PyList([])],
+  ['tuple', () => new PyTuple([])],
+  ['dict', () => new PyDict()],
+  ['set', () => new PySet()],
+  ['int', () => 0n],
+  ['float', () => 0],
+]);
+
+function docstring(f: PyFunction): PyValue {
+  const first = f.node.kind === 'FunctionDef' ? f.node.body[0] : undefined;
+  return first?.kind === 'ExprStmt' && first.value.kind === 'Str' ? first.value.value : null;
+}
+
+export function setattr(obj: PyValue, name: string, value: PyValue, ctx: HostContext): void {
+  if (obj instanceof HostObject) return obj.setattr(name, value, ctx);
+  if (obj instanceof PyInstance) {
+    const prop = obj.cls.lookup(name);
+    if (prop instanceof Property) {
+      if (prop.fset === null) throw pyError('AttributeError', `property '${name}' of '${obj.cls.name}' object has no setter`);
+      ctx.call(prop.fset, [obj, value]);
+      return;
+    }
+    const sa = obj.cls.lookup('__setattr__');
+    if (sa !== undefined) {
+      ctx.call(bindAttribute(sa, obj, ctx), [name, value]);
+      return;
+    }
+    obj.dict.set(name, value);
+    return;
+  }
+  if (obj instanceof PyFunction && (name === '__name__' || name === '__qualname__') && typeof value !== 'string') {
+    throw pyError('TypeError', `${name} must be set to a string object`);
+  }
+  if (obj instanceof ExceptionObject || obj instanceof PyFunction) {
+    obj.dict.set(name, value);
+    return;
+  }
+  if (obj instanceof PyModule) {
+    obj.attrs.set(name, value);
+    return;
+  }
+  if (obj instanceof PyType && obj.userDefined) {
+    obj.attrs.set(name, value);
+    return;
+  }
+  if (obj instanceof PyType) throw pyError('TypeError', `cannot set '${name}' attribute of immutable type '${obj.name}'`);
+  throw pyError('AttributeError', `'${typeName(obj)}' object has no attribute '${name}'`);
+}
+
+export function delattr(obj: PyValue, name: string): void {
+  if ((obj instanceof PyInstance || obj instanceof ExceptionObject || obj instanceof PyFunction) && obj.dict.delete(name)) return;
+  throw pyError('AttributeError', `'${typeName(obj)}' object has no attribute '${name}'`);
+}
+
+/** `isinstance(v, t)`. */
+export function isInstance(v: PyValue, t: PyType): boolean {
+  return typeOf(v).isSubtypeOf(t);
+}

@@ -1,0 +1,182 @@
+/**
+ * The six rich comparisons, `==` as a JS boolean, and `in`.
+ */
+import {
+  chargeChars,
+  chargeItems,
+  type CompareOp,
+  type HostContext,
+  HostObject,
+  NOT_IMPLEMENTED,
+  PyBoundMethod,
+  PyDict,
+  PyDictView,
+  pyError,
+  PyInstance,
+  PyList,
+  PyRange,
+  PySet,
+  PySlice,
+  PyTuple,
+  type PyValue,
+  typeName,
+} from '../values';
+import { iterate } from './containers';
+import { asBig, dictKey, isInt, isNumber } from './conversions';
+import { callDunder } from './dunders';
+import { truthy } from './repr';
+
+const REFLECTED: Record<CompareOp, CompareOp> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=', '==': '==', '!=': '!=' };
+
+const CMP_DUNDER: Record<CompareOp, string> = { '<': '__lt__', '<=': '__le__', '>': '__gt__', '>=': '__ge__', '==': '__eq__', '!=': '__ne__' };
+
+function ordered(op: CompareOp, c: number): boolean {
+  switch (op) {
+    case '<':
+      return c < 0;
+    case '<=':
+      return c <= 0;
+    case '>':
+      return c > 0;
+    case '>=':
+      return c >= 0;
+    case '==':
+      return c === 0;
+    case '!=':
+      return c !== 0;
+  }
+}
+
+function compareSequences(op: CompareOp, a: readonly PyValue[], b: readonly PyValue[], ctx: HostContext): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    ctx.tick();
+    // NB: identity first, as CPython: `x = float('nan'); [x] == [x]` is True.
+    if (!Object.is(a[i], b[i]) && !eq(a[i], b[i], ctx)) {
+      if (op === '==') return false;
+      if (op === '!=') return true;
+      return truthy(compare(op, a[i], b[i], ctx), ctx);
+    }
+  }
+  return ordered(op, a.length - b.length);
+}
+
+/** `a op b` for the six rich comparisons; may return a non-bool (a host tensor of booleans). */
+export function compare(op: CompareOp, a: PyValue, b: PyValue, ctx: HostContext): PyValue {
+  if (isNumber(a) && isNumber(b)) {
+    const x = typeof a === 'boolean' ? (a ? 1 : 0) : a;
+    const y = typeof b === 'boolean' ? (b ? 1 : 0) : b;
+    switch (op) {
+      case '<':
+        return x < y;
+      case '<=':
+        return x <= y;
+      case '>':
+        return x > y;
+      case '>=':
+        return x >= y;
+      case '==':
+        // eslint-disable-next-line eqeqeq
+        return x == y;
+      case '!=':
+        // eslint-disable-next-line eqeqeq
+        return x != y;
+    }
+  }
+  if (typeof a === 'string' && typeof b === 'string') return ordered(op, a < b ? -1 : a > b ? 1 : 0);
+  if (a instanceof HostObject) {
+    const r = a.compare(op, b, ctx);
+    if (r !== NOT_IMPLEMENTED) return r;
+  }
+  if (b instanceof HostObject) {
+    const r = b.compare(REFLECTED[op], a, ctx);
+    if (r !== NOT_IMPLEMENTED) return r;
+  }
+  if (a instanceof PyInstance) {
+    const r = callDunder(a, CMP_DUNDER[op], [b], ctx);
+    if (r !== undefined && r !== NOT_IMPLEMENTED) return r;
+  }
+  if (b instanceof PyInstance) {
+    const r = callDunder(b, CMP_DUNDER[REFLECTED[op]], [a], ctx);
+    if (r !== undefined && r !== NOT_IMPLEMENTED) return r;
+  }
+  if (a instanceof PyList && b instanceof PyList) return compareSequences(op, a.items, b.items, ctx);
+  if (a instanceof PyTuple && b instanceof PyTuple) return compareSequences(op, a.items, b.items, ctx);
+  if (op === '==' || op === '!=') {
+    const same = structuralEq(a, b, ctx);
+    return op === '==' ? same : !same;
+  }
+  if (a instanceof PySet && b instanceof PySet) {
+    const sub = [...a.map.keys()].every((k) => b.map.has(k));
+    const sup = [...b.map.keys()].every((k) => a.map.has(k));
+    if (op === '<=') return sub;
+    if (op === '>=') return sup;
+    if (op === '<') return sub && a.size < b.size;
+    return sup && a.size > b.size;
+  }
+  throw pyError('TypeError', `'${op}' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`);
+}
+
+function structuralEq(a: PyValue, b: PyValue, ctx: HostContext): boolean {
+  if (a === b) return true;
+  if (a instanceof PyDict && b instanceof PyDict) {
+    if (a.size !== b.size) return false;
+    for (const [k, [, v]] of a.map) {
+      ctx.tick();
+      const w = b.getByKey(k);
+      if (w === undefined || !eq(v, w, ctx)) return false;
+    }
+    return true;
+  }
+  if (a instanceof PySet && b instanceof PySet) {
+    chargeItems(ctx, a.size);
+    return a.size === b.size && [...a.map.keys()].every((k) => b.map.has(k));
+  }
+  if (a instanceof PyRange && b instanceof PyRange) {
+    const n = a.length;
+    return n === b.length && (n === 0n || (a.start === b.start && (n === 1n || a.step === b.step)));
+  }
+  if (a instanceof PySlice && b instanceof PySlice) return eq(new PyTuple([a.start, a.stop, a.step]), new PyTuple([b.start, b.stop, b.step]), ctx);
+  if (a instanceof PyBoundMethod && b instanceof PyBoundMethod) return a.fn === b.fn && a.self === b.self;
+  return false;
+}
+
+/** Python `==` as a JS boolean (a host comparison's result goes through its truth value). */
+export function eq(a: PyValue, b: PyValue, ctx: HostContext): boolean {
+  if (a === b && typeof a !== 'number') return true;
+  const r = compare('==', a, b, ctx);
+  return typeof r === 'boolean' ? r : truthy(r, ctx);
+}
+
+/** `item in container`. */
+export function contains(container: PyValue, item: PyValue, ctx: HostContext): boolean {
+  if (typeof container === 'string') {
+    if (typeof item !== 'string') throw pyError('TypeError', `'in <string>' requires string as left operand, not ${typeName(item)}`);
+    chargeChars(ctx, container.length);
+    return container.includes(item);
+  }
+  if (container instanceof PyDict) return container.map.has(dictKey(item));
+  if (container instanceof PySet) return container.map.has(dictKey(item));
+  if (container instanceof PyDictView && container.view === 'keys') return container.dict.map.has(dictKey(item));
+  if (container instanceof PyRange && isInt(item)) {
+    const i = asBig(item);
+    const { start, step } = container;
+    const off = i - start;
+    if (off % step !== 0n) return false;
+    const k = off / step;
+    return k >= 0n && k < container.length;
+  }
+  if (container instanceof HostObject) {
+    const r = container.contains(item, ctx);
+    if (r !== NOT_IMPLEMENTED) return truthy(r, ctx);
+  }
+  if (container instanceof PyInstance) {
+    const r = callDunder(container, '__contains__', [item], ctx);
+    if (r !== undefined) return truthy(r, ctx);
+  }
+  for (const x of iterate(container, ctx, `argument of type '${typeName(container)}' is not iterable`)) {
+    // NB: identity first, as CPython: `x = float('nan'); x in [x]` is True.
+    if (Object.is(x, item) || x === item || eq(x, item, ctx)) return true;
+  }
+  return false;
+}

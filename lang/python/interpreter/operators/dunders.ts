@@ -1,0 +1,68 @@
+/**
+ * Script-defined classes taking part in Python's protocols: their dunder methods bound and called, and the
+ * `@staticmethod`, `@classmethod` and `@property` wrappers of a class body.
+ */
+import {
+  ExceptionObject,
+  type HostContext,
+  PyBoundMethod,
+  PyBuiltin,
+  pyError,
+  PyFunction,
+  PyInstance,
+  PyType,
+  type PyValue,
+  typeName,
+  typeOf,
+} from '../values';
+
+/** The dunder method of a script-defined class, bound to the instance; undefined when absent. */
+export function instanceMethod(obj: PyInstance | ExceptionObject, name: string, ctx: HostContext): PyValue | undefined {
+  const cls = obj instanceof PyInstance ? obj.cls : obj.type;
+  if (!cls.userDefined && !(obj instanceof PyInstance)) return undefined;
+  const f = cls.lookup(name);
+  if (f === undefined) return undefined;
+  return bindAttribute(f, obj, ctx);
+}
+
+/** What `instance.attr` gives for a class attribute: functions bind to the instance, properties run their getter. */
+export function bindAttribute(attr: PyValue, self: PyValue, ctx: HostContext): PyValue {
+  if (attr instanceof PyFunction || attr instanceof PyBuiltin) return new PyBoundMethod(attr, self);
+  if (attr instanceof StaticMethod) return attr.fn;
+  if (attr instanceof ClassMethod) return new PyBoundMethod(attr.fn, typeOf(self));
+  if (attr instanceof Property) {
+    if (attr.fget === null) throw pyError('AttributeError', `property of '${typeName(self)}' object has no getter`);
+    return ctx.call(attr.fget, [self]);
+  }
+  return attr;
+}
+
+/** `@staticmethod` and `@classmethod` wrappers in a class body. */
+export class StaticMethod extends PyInstance {
+  constructor(readonly fn: PyValue) {
+    super(new PyType('staticmethod'));
+  }
+}
+
+export class ClassMethod extends PyInstance {
+  constructor(readonly fn: PyValue) {
+    super(new PyType('classmethod'));
+  }
+}
+/** `@property`, with `.setter`. */
+
+export class Property extends PyInstance {
+  constructor(
+    readonly fget: PyValue | null,
+    readonly fset: PyValue | null = null,
+  ) {
+    super(new PyType('property'));
+  }
+}
+
+export function callDunder(obj: PyValue, name: string, args: PyValue[], ctx: HostContext): PyValue | undefined {
+  if (!(obj instanceof PyInstance) && !(obj instanceof ExceptionObject)) return undefined;
+  const m = instanceMethod(obj, name, ctx);
+  if (m === undefined) return undefined;
+  return ctx.call(m, args);
+}
