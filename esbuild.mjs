@@ -109,8 +109,8 @@ if (webgpu) {
   const entries = [
     ['cli/main.ts', 'cli'],
     ['server/main.ts', 'server'],
-    // The language server's and the CLI's evaluations run on this worker thread, beside dist/server.js and dist/cli.js.
-    ['evaluation/worker/thread.ts', 'evaluation_worker'],
+    // The language server's and the CLI's evaluations run in this child process, beside dist/server.js and dist/cli.js.
+    ['evaluation/worker/child.ts', 'evaluation_worker'],
   ].filter(([src]) => existsSync(src));
   // npx runs dist/cli.js directly.
   const banner = { js: '#!/usr/bin/env node' };

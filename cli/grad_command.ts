@@ -75,7 +75,7 @@ export async function gradCommand(argv: readonly string[]): Promise<number> {
     ...(args.options.has('budget-tensor-mib') ? { tensorBytes: positive(args, 'budget-tensor-mib') * 2 ** 20 } : {}),
   };
   const requests = candidates.map((fn) => ({ fn, request: { ...requestFor(script, fn, at, backend, mode), budgets } }));
-  // NB: on a worker thread, so that the time budget holds inside one long kernel too: the thread is stopped from here.
+  // NB: in a child process, so that the time budget holds inside one long kernel too: the process is stopped from here.
   const execution = new WorkerExecution({ backend, secondsSetting: '--budget-seconds' });
   let failed = false;
   try {

@@ -55,8 +55,8 @@ options:
   --json            one JSON object per function
   --backend NAME    wasm (default), cpu, reference
   --budget-seconds S      wall-clock time one function's evaluation may take (default 10;
-                          it holds inside one long kernel too: the evaluation runs on a worker
-                          thread, stopped a second past it)
+                          it holds inside one long kernel too: the evaluation runs in a child
+                          process, stopped a second past it)
   --budget-tensor-mib N   tensor memory one evaluation may hold at once, in MiB (default 1024)
   --help            show this help
 `;

@@ -1,19 +1,20 @@
 /**
- * Evaluation off the caller's thread, on the CPU: a worker thread (thread.ts) with its own heap
+ * Evaluation off the caller's thread, on the CPU: a child process (child.ts) with its own heap
  * runs one evaluation at a time, so the language server answers hovers, lenses and inlay hints
  * while it computes, and the CLI's time budget holds inside a kernel too. The budgets (steps,
- * seconds, tensor memory) hold inside the worker; terminating it is the backstop for what ignores
+ * seconds, tensor memory) hold inside the worker; killing it is the backstop for what ignores
  * them (a loop inside a built-in, one long kernel), for cancellation, which is immediate, and for
- * returning what a heavy evaluation held. The worker starts on first use: a caller that never asks pays nothing.
+ * returning what a heavy evaluation held (a process's exit returns all of it). The worker starts on
+ * first use: a caller that never asks pays nothing.
  */
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { fork, type ChildProcess } from 'node:child_process';
 import { DEFAULT_BUDGETS } from '../../lang/python';
 import type { NodeBackend } from '../../protocol/backends';
 import type { EvaluateRequest } from '../../protocol/evaluate';
 import type { EvaluationError, EvaluationOutcome, SourceRange } from '../../protocol/results';
 import { fileOfUri } from '../target';
-import type { FromWorker, ToWorker, WorkerSetup } from './messages';
+import type { FromWorker, ToWorker } from './messages';
 
 export interface Cancellable {
   readonly aborted: boolean;
@@ -38,14 +39,12 @@ const HARD_STOP_GRACE_MS = 1000;
 const CANCEL_POLL_MS = 5;
 /** The worker's JavaScript heap (Python values, lists, traces); past it the worker dies, not its caller. */
 const WORKER_HEAP_MIB = 1024;
-/** A worker that holds more than this after an evaluation is replaced by a fresh one, which returns the memory. */
-const RECYCLE_HELD_BYTES = 192 * 2 ** 20;
-/** The same when the process's whole resident memory grew this much since the worker started (wasm memory, code). */
-const RECYCLE_RSS_GROWTH_BYTES = 256 * 2 ** 20;
+/** A worker whose resident memory grew this much since it was ready is replaced by a fresh one, which returns the memory. */
+const RECYCLE_RSS_GROWTH_BYTES = 96 * 2 ** 20;
 /**
  * A worker is also replaced after this many evaluations: with both heaps flat and no tensor alive,
- * the process still grew ~4 MiB every 100 evaluations at new shapes (V8's code space for evicted
- * kernels, allocator arenas), which only a fresh worker hands back.
+ * a process still grew ~4 MiB every 100 evaluations at new shapes (V8's code space for evicted
+ * kernels, allocator arenas), which only a fresh one hands back.
  */
 const RECYCLE_EVALUATIONS = 500;
 /** A worker that does not open its CPU backend within this long is taken as failed. */
@@ -53,7 +52,7 @@ const START_TIMEOUT_MS = 60_000;
 
 /** How one evaluation in the worker ended. */
 type Ended =
-  | { readonly kind: 'done'; readonly outcome: EvaluationOutcome; readonly heldBytes: number }
+  | { readonly kind: 'done'; readonly outcome: EvaluationOutcome; readonly rssBytes: number }
   | { readonly kind: 'cancelled' }
   | { readonly kind: 'overran'; readonly ms: number }
   | { readonly kind: 'crashed'; readonly error: Error };
@@ -87,7 +86,7 @@ export class WorkerExecution {
     const budgetMs = request.budgets?.ms ?? DEFAULT_BUDGETS.maxWallMs;
     const ended = await worker.evaluate(request, signal, budgetMs + HARD_STOP_GRACE_MS);
     if (ended.kind === 'done') {
-      if (worker.heavy(ended.heldBytes)) this.replace(worker);
+      if (worker.heavy(ended.rssBytes)) this.replace(worker);
       return ended.outcome;
     }
     this.replace(worker);
@@ -103,7 +102,7 @@ export class WorkerExecution {
   }
 
   private start(): EvaluationWorker {
-    return EvaluationWorker.start({ backend: this.options.backend });
+    return EvaluationWorker.start(this.options.backend);
   }
 
   /** Terminates `worker` (if it is still the one) and starts a fresh one, so the next evaluation finds it ready. */
@@ -114,45 +113,49 @@ export class WorkerExecution {
   }
 }
 
-/** One worker thread and the evaluation it runs, if any. */
+/** One evaluation process and the evaluation it runs, if any. */
 class EvaluationWorker {
   private readonly ready: Promise<Error | null>;
   private running: { readonly id: number; readonly finish: (ended: Ended) => void } | null = null;
   private lastId = 0;
   private exited: Error | null = null;
-  /** The process's resident memory once the worker is ready (a worker it replaces has gone by then). */
+  /** The process's least resident memory after a run (its first, with the runtime loaded). */
   private startRss = Infinity;
 
-  static start(setup: WorkerSetup): EvaluationWorker {
+  static start(backend: NodeBackend): EvaluationWorker {
     // NB: dist/evaluation_worker.js lies beside dist/server.js and dist/cli.js, whichever bundle this is.
-    return new EvaluationWorker(new Worker(join(__dirname, 'evaluation_worker.js'), {
-      workerData: setup,
-      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MIB },
+    return new EvaluationWorker(fork(join(__dirname, 'evaluation_worker.js'), [backend], {
+      execArgv: [`--max-old-space-size=${WORKER_HEAP_MIB}`],
+      // NB: structured clone, not JSON: NaN and the infinities of a result cross as they are.
+      serialization: 'advanced',
       // NB: over --stdio the server's stdout is the LSP stream: what the worker prints goes to stderr.
-      stdout: true,
-      stderr: true,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     }));
   }
 
-  private constructor(private readonly worker: Worker) {
-    worker.stdout.pipe(process.stderr);
-    worker.stderr.pipe(process.stderr);
+  private constructor(private readonly worker: ChildProcess) {
+    worker.stdout?.pipe(process.stderr);
+    let stderrTail = '';
+    worker.stderr?.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      stderrTail = (stderrTail + chunk.toString()).slice(-400);
+    });
     let error: Error | null = null;
     this.ready = new Promise((resolve) => {
       const timer = setTimeout(() => resolve(new Error(`it did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
       worker.on('message', (m: FromWorker) => {
         if (m.kind === 'ready' || m.kind === 'failed') {
           clearTimeout(timer);
-          this.startRss = process.memoryUsage.rss();
           resolve(m.kind === 'ready' ? null : new Error(m.message));
         } else if (m.id === this.running?.id) {
-          this.running.finish({ kind: 'done', outcome: m.outcome, heldBytes: m.heldBytes });
+          this.startRss = Math.min(this.startRss, m.rssBytes);
+          this.running.finish({ kind: 'done', outcome: m.outcome, rssBytes: m.rssBytes });
         }
       });
       worker.on('error', (e) => (error = e));
-      worker.on('exit', (code) => {
+      worker.on('exit', (code, signal) => {
         clearTimeout(timer);
-        this.exited = error ?? new Error(`it exited with code ${code}`);
+        this.exited = error ?? exitError(code, signal, stderrTail);
         resolve(this.exited);
         this.running?.finish({ kind: 'crashed', error: this.exited });
       });
@@ -182,20 +185,26 @@ class EvaluationWorker {
         this.running = { id, finish };
         const started = performance.now();
         timer = setTimeout(() => finish({ kind: 'overran', ms: performance.now() - started }), limitMs);
-        this.worker.postMessage({ id, request } satisfies ToWorker);
+        this.worker.send({ id, request } satisfies ToWorker);
       });
     });
   }
 
-  /** Whether the worker holds so much after a run, or has run so many, that a fresh one should take over. */
-  heavy(heldBytes: number): boolean {
-    return heldBytes > RECYCLE_HELD_BYTES || process.memoryUsage.rss() - this.startRss > RECYCLE_RSS_GROWTH_BYTES || this.lastId >= RECYCLE_EVALUATIONS;
+  /** Whether the process grew so much since its first run, or has run so many, that a fresh one should take over. */
+  heavy(rssBytes: number): boolean {
+    return rssBytes - this.startRss > RECYCLE_RSS_GROWTH_BYTES || this.lastId >= RECYCLE_EVALUATIONS;
   }
 
-  /** Stops the thread at once; a run still going ends 'crashed' (the caller that stopped it has answered already). */
+  /** Kills the process at once; a run still going ends 'crashed' (the caller that stopped it has answered already). */
   async terminate(): Promise<void> {
-    await this.worker.terminate();
+    this.worker.kill('SIGKILL');
   }
+}
+
+/** Why the process ended: V8 aborts on a full heap, after saying so on stderr. */
+function exitError(code: number | null, signal: NodeJS.Signals | null, stderrTail: string): Error {
+  if (/heap out of memory/i.test(stderrTail)) return new OutOfMemory('it ran out of memory');
+  return new Error(signal ? `it was killed by ${signal}` : `it exited with code ${code}`);
 }
 
 function failure(request: EvaluateRequest, fn: EvaluatedFunction | undefined, kind: EvaluationError['kind'], message: string): EvaluationOutcome {
@@ -212,8 +221,10 @@ function failure(request: EvaluateRequest, fn: EvaluatedFunction | undefined, ki
   return { ok: false, error };
 }
 
+class OutOfMemory extends Error {}
+
 function isOutOfMemory(error: Error): boolean {
-  return (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+  return error instanceof OutOfMemory;
 }
 
 function seconds(ms: number): string {

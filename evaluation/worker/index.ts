@@ -1,5 +1,5 @@
 /**
- * evaluation/worker: evaluations on a worker thread, for Node callers (the language server, the
+ * evaluation/worker: evaluations in a child process, for Node callers (the language server, the
  * CLI); not in evaluation/index.ts, which the webview's browser bundle imports too.
  */
 export { WorkerExecution, type Cancellable, type EvaluatedFunction, type WorkerExecutionOptions } from './execution';

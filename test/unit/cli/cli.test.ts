@@ -190,8 +190,8 @@ describe('gradlens command line', () => {
 
 /**
  * Issue 12.5: `gradlens grad` evaluated on its main thread, where the time budget cannot stop one
- * long kernel (a 6000 x 6000 matmul ran on past a 1 s budget until it ended). It evaluates on a
- * worker thread now, stopped a second past the budget like the language server's.
+ * long kernel (a 6000 x 6000 matmul ran on past a 1 s budget until it ended). It evaluates in a
+ * child process now, stopped a second past the budget like the language server's.
  */
 describe('gradlens grad: the time budget holds inside one long kernel', function () {
   this.timeout(120_000);
