@@ -1,5 +1,6 @@
 import { shapeEq, type AbstractValue, type DType } from '../core';
 import { equation, isVar, Literal, type Atom, type Equation, type Jaxpr, type Var } from '../ir';
+import { inFamily, RESHAPES } from '../primitives';
 
 /*
  * Algebraic identities, each exact for IEEE floats (NaN, ±Infinity and -0 included) and for
@@ -67,6 +68,8 @@ export function algebraStep(jaxpr: Jaxpr): AlgebraResult {
   const rewrite = (e: Equation): Rewrite => {
     const dtype = e.out.aval.dtype;
     const x = e.inputs[0];
+    // A reshape to its operand's own shape and dtype is the operand.
+    if (inFamily(RESHAPES, e.primitive)) return sameAval(x.aval, e.out.aval) ? { atom: x } : null;
     switch (e.primitive) {
       case 'mul':
         return rightIdentity(e, (v) => v === 1, true);
@@ -89,10 +92,6 @@ export function algebraStep(jaxpr: Jaxpr): AlgebraResult {
       }
       case 'convert_element_type':
         return x.aval.dtype === dtype ? as(e, x) : null;
-      case 'reshape':
-      case 'squeeze':
-      case 'expand_dims':
-        return sameAval(x.aval, e.out.aval) ? { atom: x } : null;
       case 'broadcast_in_dim': {
         const { broadcastDimensions } = e.params as { broadcastDimensions: readonly number[] };
         return sameAval(x.aval, e.out.aval) && isIota(broadcastDimensions) ? { atom: x } : null;
