@@ -1,6 +1,6 @@
 /**
- * The standard-library modules a script may import without a shim of its own (`math`, `typing`),
- * each a ModuleShim in a file of its own, registered by name in standard.ts.
+ * The standard-library modules a script may import without a shim of its own (`math`, `random`,
+ * `itertools`, ...): each a ModuleShim in a file of its own, registered by name in standard.ts.
  */
 export { STANDARD_MODULES } from './standard';
 export { liftedMath, mathModule } from './math';
