@@ -51,11 +51,7 @@ const FILES = ['softplus_math.py', 'logistic_regression.py', 'mlp_jax.py', 'mixe
  * Cases left out until their fix lands on main (`file:function` -> the failure seen, with the
  * defect of issue 11 that covers it).
  */
-const NOT_YET: Readonly<Record<string, string>> = {
-  'webgpu/mlp_jax.py:predict': 'WebGPU tanh is off by ~1e-4 relative (∂/∂params[2][2] -0.40011334 where PyTorch gives -0.40019001): WGSL builtins allow 2^-11 absolute error',
-  'webgpu/mlp_jax.py:loss': 'WebGPU tanh is off by ~2.5e-4 relative (∂/∂params[2][2] -0.0988265 where PyTorch gives -0.0988517)',
-  'webgpu/mixed_numerics.py:np_weighted_sin': 'WebGPU sin/cos are off by ~1.6e-4 relative (∂/∂x[0] = 0.49741986 where cos(0.1)/2 = 0.49750208)',
-};
+const NOT_YET: Readonly<Record<string, string>> = {};
 
 /** GRADLENS_E2E_ALL=1 runs the cases of NOT_YET too, to see where their fixes stand. */
 function notYet(backend: string, key: string): string | undefined {

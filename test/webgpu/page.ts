@@ -122,6 +122,32 @@ const api = {
     const grad = (await x.grad!.data())[0];
     return { before, after, grad };
   },
+
+  /**
+   * Eager `prim` on `n` float32 points evenly over [-span, span], a shape of [2, n / 2] too (one
+   * pipeline serves both), against Math's float64 value at each point: the worst
+   * |got - want| / max(|want|, 1) (|got - want| / |want| for tanh, which is as small as x near 0) and where.
+   */
+  async eagerPrecision(prim: 'sin' | 'cos' | 'tan' | 'tanh', n: number, span: number): Promise<{ worst: number; at: number; pipelines: number }> {
+    const backend = gpu();
+    const xs = Array.from({ length: n }, (_, i) => Math.fround(-span + (2 * span * i) / (n - 1)));
+    const f64 = { sin: Math.sin, cos: Math.cos, tan: Math.tan, tanh: Math.tanh }[prim];
+    let worst = 0;
+    let at = NaN;
+    const compiled = backend.shaders!.cacheStats().compiled;
+    for (const shape of [[n], [2, n / 2]]) {
+      const x = backend.upload(xs, { shape, dtype: 'float32' });
+      const y = backend.run(prim, [x], {}, { shape, dtype: 'float32' });
+      const got = await backend.read(y);
+      backend.dispose(x);
+      backend.dispose(y);
+      xs.forEach((v, i) => {
+        const e = error(got[i], f64(v), prim === 'tanh');
+        if (e > worst) [worst, at] = [e, v];
+      });
+    }
+    return { worst, at, pipelines: backend.shaders!.cacheStats().compiled - compiled };
+  },
 };
 
 const jitApi = {

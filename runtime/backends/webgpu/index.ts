@@ -10,6 +10,7 @@ import { readMany } from './readback';
 import { HostValues } from './host_values';
 import { createShaderRunner } from './shaders';
 import { transposeProgram } from './transpose';
+import { unaryProgram, WGSL_UNARY } from './unary';
 
 /** The GPU backend, with the adapter it runs on described for the editor's status bar. */
 export interface WebgpuBackend extends Backend<TfjsArray> {
@@ -35,7 +36,7 @@ export const HOST_COPY_MAX_ELEMENTS = 64;
  * fixes for tfjs's departures from the primitives' semantics, on tfjs's `webgpu` backend, plus
  * our own compute shaders on the same device (`shaders`, for the jit's fused kernels) and
  * readback of many arrays in one map (`readMany`), and our own transpose and matmul (see
- * transpose.ts and matmul.ts).
+ * transpose.ts and matmul.ts) and trigonometric and tanh kernels (unary.ts).
  * float64 is refused as on wasm (WGSL has no f64). Fails with a clear message where the page has
  * no WebGPU or no adapter (Node, or a browser without a GPU): callers fall back to wasm.
  */
@@ -128,6 +129,11 @@ export async function createWebgpuBackend(): Promise<WebgpuBackend> {
       const { dimensionNumbers } = params as ParamsOf<'dot_general'>;
       const program = matmulProgram(inputs[0].shape, inputs[1].shape, dimensionNumbers, out, shaders.maxWorkgroupsPerDimension);
       if (program) return shaders.run(program, inputs)[0];
+    }
+    // NB: the runner's output, not `shaders.run`'s: `run` records the array as made by `prim`, which the host recomputes in float64.
+    if (WGSL_UNARY.has(prim)) {
+      const program = unaryProgram(prim, out, shaders.maxWorkgroupsPerDimension);
+      if (program) return runner.run(program, inputs)[0];
     }
     return backend.run(prim, inputs, params, out);
   }

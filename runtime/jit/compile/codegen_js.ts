@@ -2,7 +2,7 @@ import { sizeOf, type AnyTypedArray, type DType } from '../../core';
 import type { ElementwisePrimitive, ReductionPrimitive } from '../../primitives';
 import { flatFrom, IndexedBody, JS_INDEX, outputIx, type Ix } from './index_code';
 import type { KernelSpec, MemberSpec, Ref } from './kernel_spec';
-import { lowerMember, REDUCE_OP_OF, renderScalar, type LowerMember, type ReduceOp, type ScalarNode, type ScalarOp } from './scalar';
+import { lowerMember, REDUCE_OP_OF, renderScalar, type LowerMember, type ReduceOp, type ScalarNode, type ScalarOp } from '../../scalar';
 
 /** A compiled fused kernel: reads `ins`, fills the preallocated `outs`. */
 export type HostKernel = (ins: readonly AnyTypedArray[], outs: readonly AnyTypedArray[]) => void;

@@ -3,7 +3,7 @@ import { type ElementwisePrimitive, type ParamsOf, type Primitive, type Reductio
 import { d, Emitter, f, i, instantiateKernel, kernelModule, memoryOf, S, sleb, uleb, v128Const, type V } from '../../wasm';
 import type { HostKernel } from './codegen_js';
 import type { KernelSpec, MemberSpec, Ref } from './kernel_spec';
-import { isLowered, lowerMember, REDUCE_OP_OF, scalarNodes, type LowerMember, type ReduceOp, type Scalar, type ScalarNode, type ScalarOp } from './scalar';
+import { isLowered, lowerMember, REDUCE_OP_OF, scalarNodes, type LowerMember, type ReduceOp, type Scalar, type ScalarNode, type ScalarOp } from '../../scalar';
 
 // WebAssembly SIMD kernels for fused float32 chains: 4 lanes at a time, the module's bytes
 // written by runtime/wasm. Transcendentals are its Cephes-style polynomials in float32, so

@@ -2,8 +2,9 @@ import { sizeOf, type DType, type Shape } from '../../core';
 import { FUSIBLE, type ElementwisePrimitive, type Primitive, type ReductionPrimitive } from '../../primitives';
 import { flatFrom, IndexedBody, outputIx, WGSL_INDEX, type Ix } from './index_code';
 import type { KernelSpec, MemberSpec, Ref } from './kernel_spec';
-import { isLowered, lowerMember, REDUCE_OP_OF, renderScalar, scalarNodes, type LowerMember, type Scalar } from './scalar';
-import { FLOAT_ONLY, isFloatType, WGSL_OPS, WGSL_REDUCE, wgslHelpers } from './wgsl_rules';
+import {
+  FLOAT_ONLY, isFloatType, isLowered, literalWgsl, lowerMember, REDUCE_OP_OF, renderScalar, scalarNodes, WGSL_OPS, WGSL_REDUCE, wgslHelpers, type LowerMember, type Scalar,
+} from '../../scalar';
 
 // WGSL compute shaders for fused kernels, run on the webgpu backend's device. An elementwise
 // kernel is one invocation per element, or per 4 elements (vec4<f32>) where every value is
@@ -58,19 +59,6 @@ function vectorWidth(spec: KernelSpec, lower: LowerMember): 1 | 4 {
   if (!spec.inputs.every(fits) || !spec.members.every((m) => fits(m.out))) return 1;
   if (lowered(spec, lower).some((b) => b && scalarNodes(b).some((node) => node.dtype !== 'float32'))) return 1;
   return spec.members.every((m) => m.args.every((r) => !('literal' in r) || r.dtype === 'float32')) ? 4 : 1;
-}
-
-export function literalWgsl(v: number, dtype: DType): string {
-  if (dtype !== 'float32' && dtype !== 'float64') {
-    if (v === -2147483648) return '(-2147483647i - 1i)';
-    return v < 0 ? `(${v}i)` : `${v}i`;
-  }
-  const x = Math.fround(v);
-  if (Number.isNaN(x)) return 'nan_f32()';
-  if (x === Infinity) return 'inf_f32()';
-  if (x === -Infinity) return '(-inf_f32())';
-  if (Object.is(x, -0)) return '(-0f)';
-  return x < 0 ? `(${x}f)` : `${x}f`;
 }
 
 /** The statements of one invocation, each (value, index) computed once. */

@@ -1,5 +1,5 @@
 // Compilation of a jaxpr: plan.ts groups equations into kernels; each elementwise member lowers
-// once to the scalar IR (scalar.ts), which every target renders from a table of its ops. For the
+// once to the scalar IR (runtime/scalar), which every target renders from a table of its ops. For the
 // CPU codegen_js.ts turns a fused group into one JS loop (V8 compiles it, bit-identical to the
 // reference) and codegen_wasm.ts into a wasm SIMD loop for float32 kernels (polynomial transcendentals, a few ulps; the default
 // where eligible and SIMD validates); for a GPU codegen_wgsl.ts makes a compute shader, split.ts
@@ -14,5 +14,4 @@ export { planJaxpr, planToJson, type Plan, type PlanKernel, type PlanKernelJson 
 export { kernelSpec, specKey, type KernelSpec } from './kernel_spec';
 export { compileJs, generateJs, type HostKernel } from './codegen_js';
 export { generateWgsl, wgslIneligible, type WgslKernel } from './codegen_wgsl';
-export { LOWERINGS, lowerMember, REDUCE_OP_OF, SCALAR_ARITY, SCALAR_OPS, scalarConst, scalarOp, type LowerMember, type Scalar, type ScalarOp } from './scalar';
 export { kernelSources, type KernelTarget } from './sources';

@@ -5,7 +5,7 @@
  */
 import { shapeEq, sizeOf, stridesOf, type DType, type Shape } from '../../core';
 import type { KernelSpec, MemberSpec, Ref } from './kernel_spec';
-import type { LowerMember } from './scalar';
+import type { LowerMember } from '../../scalar';
 import type { ParamsOf, Primitive, ReshapeLikePrimitive } from '../../primitives';
 
 /**
@@ -63,7 +63,7 @@ export class IndexedBody {
   protected readonly memo = new Map<string, string>();
   private next = 0;
 
-  /** `lower` gives each elementwise member's body in the scalar IR (scalar.ts). */
+  /** `lower` gives each elementwise member's body in the scalar IR (runtime/scalar). */
   constructor(readonly dialect: IndexDialect, protected readonly spec: KernelSpec, protected readonly lower: LowerMember) {}
 
   shapeOf(ref: Ref): Shape {

@@ -3,12 +3,12 @@ import { broadcastIndex, mapIndex, REFERENCE_KERNELS, ReferenceArray } from '../
 import { RESHAPES, type ElementwisePrimitive, type ParamsOf, type Primitive } from '../../primitives';
 import type { HostKernel } from './codegen_js';
 import type { KernelSpec, MemberSpec, Ref } from './kernel_spec';
-import { isLowered, lowerMember, REDUCE_OP_OF, scalarNodes, type LowerMember, type ReduceOp, type Scalar, type ScalarNode, type ScalarOp } from './scalar';
+import { isLowered, lowerMember, REDUCE_OP_OF, scalarNodes, type LowerMember, type ReduceOp, type Scalar, type ScalarNode, type ScalarOp } from '../../scalar';
 
 /**
  * A fused kernel run without generated code, for pages whose Content-Security-Policy refuses
  * `new Function` (the webview's), where a kernel is not eligible for wasm: each member in turn
- * over whole host arrays. An elementwise member runs its lowering's ops (scalar.ts) in doubles and
+ * over whole host arrays. An elementwise member runs its lowering's ops (runtime/scalar) in doubles and
  * is stored in its dtype's array, as the JS kernel rounds at each member's end; float reductions
  * sum in doubles in the same row-major order, the rest run through the reference backend's loops,
  * so results are bit-identical to codegen_js.ts's.

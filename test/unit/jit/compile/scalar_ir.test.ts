@@ -1,14 +1,16 @@
 import * as assert from 'node:assert/strict';
 import { aval, type DType } from '../../../../runtime/core';
 import {
-  compileJs, compileWasm, generateWgsl, interpretKernel, LOWERINGS, lowerMember, REDUCE_OP_OF, SCALAR_ARITY, SCALAR_OPS,
-  scalarConst, scalarOp, wasmIneligible, type HostKernel, type KernelSpec, type LowerMember, type Scalar, type ScalarOp,
+  compileJs, compileWasm, generateWgsl, interpretKernel, wasmIneligible, type HostKernel, type KernelSpec,
 } from '../../../../runtime/jit/compile';
 import { ARITHMETIC_BINARY, COMPARISONS, ELEMENTWISE, FUSIBLE, REDUCTIONS, RESHAPE_LIKE, type Primitive } from '../../../../runtime/primitives';
+import {
+  LOWERINGS, lowerMember, REDUCE_OP_OF, SCALAR_ARITY, SCALAR_OPS, scalarConst, scalarOp, type LowerMember, type Scalar, type ScalarOp,
+} from '../../../../runtime/scalar';
 import { wasmSimdSupported } from '../../../../runtime/wasm';
 
 /**
- * The scalar IR of fused kernels (runtime/jit/compile/scalar.ts): every fusible primitive lowers to
+ * The scalar IR of fused kernels (runtime/scalar): every fusible primitive lowers to
  * it, and every op of it renders in JS, WebAssembly and WGSL and runs in the interpreter. The type
  * checker holds the tables to the op set; these tests run every entry, and a primitive that only
  * this file defines, through every target.

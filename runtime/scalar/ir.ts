@@ -1,5 +1,5 @@
-import type { DType } from '../../core';
-import { REDUCTIONS, RESHAPE_LIKE, type ElementwisePrimitive, type ParamsOf, type Primitive, type ReductionPrimitive } from '../../primitives';
+import type { DType } from '../core';
+import { REDUCTIONS, RESHAPE_LIKE, type ElementwisePrimitive, type ParamsOf, type Primitive, type ReductionPrimitive } from '../primitives';
 
 // The scalar IR of fused kernel bodies (as jax-js lowers each primitive to an AluExp): every
 // fusible primitive lowers once, here, to an expression over the scalar ops; the JS, WebAssembly

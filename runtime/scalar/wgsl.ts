@@ -1,7 +1,7 @@
-import type { DType } from '../../core';
-import type { ReduceOp, ScalarOp } from './scalar';
+import type { DType } from '../core';
+import type { ReduceOp, ScalarOp } from './ir';
 
-// How each scalar op (scalar.ts) and reduction reads in WGSL. Values are f32 or i32 (bool as
+// How each scalar op (ir.ts) and reduction reads in WGSL. Values are f32 or i32 (bool as
 // i32 0/1, as tfjs-backend-webgpu stores it), or vec4 of f32 where a kernel runs 4 lanes a thread.
 // WGSL leaves NaN, Inf and out-of-domain builtins (log of a negative, sqrt of a negative, pow of a
 // negative base, i32 division by 0) to the implementation, so the helpers in WGSL_HELPERS test for
@@ -75,6 +75,20 @@ export const WGSL_REDUCE: { readonly [R in ReduceOp]: WgslReduce } = {
     combine: (a, b, d) => (isFloatType(d) ? `select(${a}, ${b}, ${b} < ${a} || isnan_f32(${b}))` : `min(${a}, ${b})`),
   },
 };
+
+/** `v` as a WGSL literal of `dtype` (NaN and ±Inf through the helpers: as constants they are shader-creation errors). */
+export function literalWgsl(v: number, dtype: DType): string {
+  if (dtype !== 'float32' && dtype !== 'float64') {
+    if (v === -2147483648) return '(-2147483647i - 1i)';
+    return v < 0 ? `(${v}i)` : `${v}i`;
+  }
+  const x = Math.fround(v);
+  if (Number.isNaN(x)) return 'nan_f32()';
+  if (x === Infinity) return 'inf_f32()';
+  if (x === -Infinity) return '(-inf_f32())';
+  if (Object.is(x, -0)) return '(-0f)';
+  return x < 0 ? `(${x}f)` : `${x}f`;
+}
 
 /** NB: WGSL has no f64; a float64 value inside a kernel (never at its edges: the GPU stores none) is an f32. */
 export const isFloatType = (d: DType): boolean => d === 'float32' || d === 'float64';
