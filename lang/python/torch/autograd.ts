@@ -103,7 +103,10 @@ export class GradMode extends HostObject {
   }
 }
 
-export function gradModeFactories(rt: TorchRuntime): Record<string, PyValue> {
+/** What `torch` and `torch.autograd` both export to switch grad mode. */
+export const GRAD_MODE_NAMES = ['no_grad', 'inference_mode', 'enable_grad', 'set_grad_enabled', 'is_grad_enabled'] as const;
+
+export function gradModeFactories(rt: TorchRuntime): Record<(typeof GRAD_MODE_NAMES)[number], PyValue> {
   const make = (kind: 'no_grad' | 'enable_grad', enabled: boolean) =>
     new PyType(kind, { module: 'torch.autograd.grad_mode', construct: (args, kwargs, ctx) => {
       bindArgs(kind, [], args, kwargs, ctx);
@@ -167,7 +170,9 @@ export function backward(rt: TorchRuntime, self: PyTensor, args: PyValue[], kwar
   return null;
 }
 
-export function autogradFunctions(rt: TorchRuntime): Record<string, PyValue> {
+export const AUTOGRAD_FUNCTION_NAMES = ['grad', 'backward'] as const;
+
+export function autogradFunctions(rt: TorchRuntime): Record<(typeof AUTOGRAD_FUNCTION_NAMES)[number], PyValue> {
   return {
     grad: pyFunction('grad', (args, kwargs, ctx) => {
       const a = bindArgs('grad', ['outputs', 'inputs', 'grad_outputs?', 'retain_graph?', 'create_graph?', 'only_inputs?', 'allow_unused?', 'is_grads_batched?'], args, kwargs, ctx);

@@ -21,7 +21,7 @@ import {
   typeName,
 } from '../interpreter';
 import { asTensor, compareOp } from './arith';
-import { autogradFunctions, gradModeFactories } from './autograd';
+import { AUTOGRAD_FUNCTION_NAMES, GRAD_MODE_NAMES, autogradFunctions, gradModeFactories } from './autograd';
 import { CREATORS, tensorFromData } from './creation';
 import { DTYPE_ALIASES } from './dtype';
 import { FUNCTIONAL_NAMES, functionalAttrs } from './functional';
@@ -130,7 +130,7 @@ function buildModules(engine: EagerEngine, ctx: HostContext): TorchModules {
 
 /** The names the analyzer may check scripts against. */
 const TORCH_EXPORTS = [
-  ...Object.keys(DTYPE_ALIASES), 'no_grad', 'inference_mode', 'enable_grad', 'set_grad_enabled', 'is_grad_enabled', ...Object.keys(CREATORS),
+  ...Object.keys(DTYPE_ALIASES), ...GRAD_MODE_NAMES, ...Object.keys(CREATORS),
   ...TORCH_FUNCTION_NAMES, 'Tensor', 'Size', 'cat', 'concat', 'stack', 'where', 'manual_seed', 'is_tensor', 'is_floating_point',
   'isfinite', 'isinf', 'equal', 'allclose', 'get_default_dtype', 'device', 'autograd', 'nn', 'cuda', '__version__',
 ];
@@ -162,7 +162,7 @@ export function torchSession(engine: EagerEngine): TorchSession {
   return {
     modules: {
       torch: shim((m) => m.torch, TORCH_EXPORTS),
-      'torch.autograd': shim((m) => m.autograd, ['grad', 'backward', 'no_grad', 'enable_grad', 'set_grad_enabled', 'is_grad_enabled']),
+      'torch.autograd': shim((m) => m.autograd, [...AUTOGRAD_FUNCTION_NAMES, ...GRAD_MODE_NAMES]),
       'torch.nn': shim((m) => m.nn, ['functional']),
       'torch.nn.functional': shim((m) => m.functional, FUNCTIONAL_NAMES),
       'torch.cuda': shim((m) => m.cuda, ['is_available', 'device_count']),
