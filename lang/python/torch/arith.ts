@@ -6,9 +6,8 @@
 import { broadcastShapes, type Shape } from '../../../runtime/core';
 import type { Tensor, TensorLike } from '../../../runtime/eager';
 import { pyError, type HostContext, PyList, PyTuple, type PyValue, typeName } from '../interpreter';
-import { isFloating, type TorchDTypeName } from './dtype';
-import type { TorchRuntime } from './runtime';
-import { PyTensor } from './tensor';
+import { STORAGE, isFloating, type TorchDTypeName } from './dtype';
+import { PyTensor, checkInPlace, type TorchRuntime } from './tensor';
 import { tensorFromData } from './creation';
 
 export type Operand = PyTensor | number | bigint | boolean;
@@ -161,3 +160,20 @@ function boolArith(rt: TorchRuntime, op: 'add' | 'mul', x: Tensor, y: Tensor): T
 function isFloatTensor(t: Tensor): boolean {
   return t.dtype === 'float32' || t.dtype === 'float64';
 }
+
+/** An in-place update (`x += y`, `x.add_(y)`): computed out of place, then written into x. */
+export function inPlaceArith(x: PyTensor, op: ArithOp, other: PyTensor | number | bigint | boolean): PyTensor {
+  const rt = x.rt;
+  checkInPlace(x);
+  const otherFloat = typeof other === 'number' || (other instanceof PyTensor && isFloating(other.dtype));
+  if (!isFloating(x.dtype) && (otherFloat || op === 'div')) {
+    throw pyError('RuntimeError', `result type Float can't be cast to the desired output type ${CAST_NAMES[x.dtype]}`);
+  }
+  return rt.run(() => {
+    rt.engine.inPlace(x.t, (snapshot) => rt.ops.convert(arith(rt, op, rt.wrap(snapshot, x.dtype), other).t, STORAGE[x.dtype]));
+    return x;
+  });
+}
+
+const CAST_NAMES: Record<TorchDTypeName, string> = { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' };
+

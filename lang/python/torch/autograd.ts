@@ -3,25 +3,9 @@
  * `set_grad_enabled()` (context managers and decorators), `backward`, and `torch.autograd.grad`.
  */
 import { AccumulateGrad, type GradNode, type Tensor } from '../../../runtime/eager';
-import {
-  bindArgs,
-  pyError,
-  HostObject,
-  hostType,
-  pyFunction,
-  type HostContext,
-  PyFunction,
-  PyList,
-  PyTuple,
-  PyType,
-  type Kwargs,
-  type PyValue,
-  truthy,
-  typeName,
-} from '../interpreter';
-import type { TorchRuntime } from './runtime';
+import { bindArgs, pyError, HostObject, hostType, pyFunction, type HostContext, PyFunction, PyList, PyTuple, PyType, type Kwargs, type PyValue, truthy, typeName } from '../interpreter';
+import { type TorchRuntime, PyTensor } from './tensor';
 import { refuseAutograd } from './jit_refusals';
-import { PyTensor } from './tensor';
 
 const nodeTypes = new Map<string, PyType>();
 const nodeObjects = new WeakMap<GradNode, GradFnObject>();

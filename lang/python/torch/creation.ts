@@ -1,24 +1,10 @@
 /** Tensor creation: torch.tensor, zeros/ones/full (and their _like forms), arange, linspace, eye, rand, randn. */
 import { Random } from '../../../runtime/core';
-import {
-  bindArgs,
-  flattenNested,
-  type Args,
-  pyError,
-  type HostContext,
-  hostValues,
-  PyList,
-  PyTuple,
-  PyType,
-  type Kwargs,
-  type PyValue,
-  toIndex,
-  typeName,
-} from '../interpreter';
+import { bindArgs, flattenNested, type Args, pyError, type HostContext, hostValues, PyList, PyTuple, PyType, type Kwargs, type PyValue, toIndex, typeName } from '../interpreter';
 import { DTYPES, STORAGE, TorchDType, isFloating, type TorchDTypeName } from './dtype';
-import { checkIntegers, type TorchRuntime } from './runtime';
+import { checkIntegers } from './errors';
 import { TorchSize } from './size';
-import { PyTensor, checkRequiresGrad } from './tensor';
+import { PyTensor, checkRequiresGrad, type TorchRuntime } from './tensor';
 
 /** A `dtype=` argument: a torch dtype, or Python's `float`, `int`, `bool` as PyTorch reads them. */
 export function dtypeArg(v: PyValue | undefined): TorchDTypeName | null {

@@ -2,7 +2,7 @@
  * torch dtypes. The runtime stores float32, float64, int32 and bool; PyTorch's default integer
  * type, int64, has no storage of its own: an int64 tensor is stored as int32 and remembers that
  * it is int64, so it prints and reports its dtype as PyTorch does; values past 2^31 are refused
- * (runtime.ts `checkIntegers`, arith.ts `checkNoWrap`), not wrapped.
+ * (errors.ts `checkIntegers`, tensor.ts `checkNoWrap`), not wrapped.
  */
 import type { DType } from '../../../runtime/core';
 import { HostObject, hostType, type HostContext, type PyValue } from '../interpreter';

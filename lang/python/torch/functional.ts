@@ -4,8 +4,7 @@ import { bindArgs, type Args, pyError, pyFunction, type HostContext, type Kwargs
 import { asTensor } from './arith';
 import { isFloating } from './dtype';
 import { matmul } from './methods';
-import type { TorchRuntime } from './runtime';
-import type { PyTensor } from './tensor';
+import type { PyTensor, TorchRuntime } from './tensor';
 import * as T from './tensor_ops';
 
 type Reduction = 'mean' | 'sum' | 'none';

@@ -5,19 +5,7 @@
  */
 import { stridesOf } from '../../../runtime/core';
 import type { Tensor } from '../../../runtime/eager';
-import {
-  pyError,
-  HostObject,
-  type HostContext,
-  ELLIPSIS,
-  PyList,
-  PySlice,
-  PyTuple,
-  type PyValue,
-  sliceIndices,
-  toIndex,
-  typeName,
-} from '../interpreter';
+import { pyError, HostObject, type HostContext, ELLIPSIS, PyList, PySlice, PyTuple, type PyValue, sliceIndices, toIndex, typeName } from '../interpreter';
 import { asTensor } from './arith';
 import { isFloating, STORAGE } from './dtype';
 import { PyTensor, checkInPlace } from './tensor';

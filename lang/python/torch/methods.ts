@@ -2,33 +2,16 @@
  * Tensor methods by name. Each takes the tensor and the Python call's arguments; `torch.f(x, ...)`
  * reuses the same entry with x as `input` (see module.ts).
  */
-import {
-  bindArgs,
-  nestedFromFlat,
-  toIntList,
-  type Args,
-  pyError,
-  type HostContext,
-  PyList,
-  PyTuple,
-  nameTable,
-  type Kwargs,
-  type PyValue,
-  toFloat,
-  typeName,
-} from '../interpreter';
-import { arith, asOperand, asTensor, checkBroadcast, compareOp, type ArithOp, type CompareOpName, type Operand } from './arith';
+import { bindArgs, nestedFromFlat, toIntList, type Args, pyError, type HostContext, PyList, PyTuple, nameTable, type PyValue, toFloat, typeName } from '../interpreter';
+import { arith, asOperand, asTensor, checkBroadcast, compareOp, inPlaceArith, type ArithOp, type CompareOpName, type Operand } from './arith';
 import { backward } from './autograd';
 import { noteCut, noteDetach } from './jit_refusals';
 import { dtypeArg, sizeArgs } from './creation';
 import { TorchDType, isFloating, type TorchDTypeName } from './dtype';
 import { ReturnTuple } from './return_types';
-import type { TorchRuntime } from './runtime';
 import { TorchSize } from './size';
-import { PyTensor, checkInPlace, checkRequiresGrad, inPlaceArith } from './tensor';
+import { PyTensor, checkInPlace, checkRequiresGrad, type Method, type TorchRuntime } from './tensor';
 import * as T from './tensor_ops';
-
-export type Method = (self: PyTensor, args: PyValue[], kwargs: Kwargs, ctx: HostContext) => PyValue;
 
 function def(name: string, spec: readonly string[], body: (x: PyTensor, a: Args, ctx: HostContext) => PyValue): Method {
   return (self, args, kwargs, ctx) => body(self, bindArgs(name, spec, args, kwargs, ctx), ctx);

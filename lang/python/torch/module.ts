@@ -4,31 +4,16 @@
  */
 import type { EagerEngine } from '../../../runtime/eager';
 import { Random } from '../../../runtime/core';
-import {
-  bindArgs,
-  pyError,
-  pyFunction,
-  type HostContext,
-  createModule,
-  type ModuleRegistry,
-  type ModuleShim,
-  PyList,
-  PyModule,
-  PyTuple,
-  type NativeFn,
-  type PyValue,
-  toIndex,
-  typeName,
-} from '../interpreter';
+import { bindArgs, pyError, pyFunction, type HostContext, createModule, type ModuleRegistry, type ModuleShim, PyList, PyModule, PyTuple, type NativeFn, type PyValue, toIndex, typeName } from '../interpreter';
 import { asTensor, compareOp } from './arith';
 import { AUTOGRAD_FUNCTION_NAMES, GRAD_MODE_NAMES, autogradFunctions, gradModeFactories } from './autograd';
 import { CREATORS, tensorFromData } from './creation';
 import { DTYPE_ALIASES } from './dtype';
 import { FUNCTIONAL_NAMES, functionalAttrs } from './functional';
 import { TENSOR_METHODS, TORCH_FUNCTION_NAMES } from './methods';
-import { TorchRuntime } from './runtime';
 import { TorchSize, sizeType } from './size';
-import { PyTensor } from './tensor';
+import { PyTensor, TorchRuntime } from './tensor';
+import { TENSOR_BEHAVIOUR } from './tensor_behaviour';
 import * as T from './tensor_ops';
 
 export interface TorchModules {
@@ -46,7 +31,7 @@ function tensorList(v: PyValue, rt: TorchRuntime, ctx: HostContext, fname: strin
 }
 
 function buildModules(engine: EagerEngine, ctx: HostContext): TorchModules {
-  const rt = new TorchRuntime(engine, ctx);
+  const rt = new TorchRuntime(engine, ctx, TENSOR_BEHAVIOUR);
   const fn = (name: string, f: NativeFn) => pyFunction(name, f);
   const attrs: Record<string, PyValue> = { ...DTYPE_ALIASES, ...gradModeFactories(rt) };
   for (const [name, create] of Object.entries(CREATORS)) attrs[name] = fn(name, (args, kwargs, c) => create(rt, args, kwargs, c));

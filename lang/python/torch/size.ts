@@ -1,21 +1,5 @@
 /** `torch.Size`: a tuple of ints that prints as `torch.Size([2, 3])`. */
-import {
-  HostObject,
-  NOT_IMPLEMENTED,
-  hostType,
-  type BinaryOp,
-  type CompareOp,
-  type HostContext,
-  PySlice,
-  PyTuple,
-  type PyValue,
-  getitem,
-  iterate,
-  toIndex,
-  pyError,
-  pyFunction,
-  bindArgs,
-} from '../interpreter';
+import { HostObject, NOT_IMPLEMENTED, hostType, type BinaryOp, type CompareOp, type HostContext, PySlice, PyTuple, type PyValue, getitem, iterate, toIndex, pyError, pyFunction, bindArgs } from '../interpreter';
 
 export const sizeType = hostType('Size', 'torch', (args, kwargs, ctx) => {
   const a = bindArgs('Size', ['sizes?'], args, kwargs, ctx);

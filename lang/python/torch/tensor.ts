@@ -1,37 +1,194 @@
 /**
- * The Python `torch.Tensor`: a host object over one eager tensor. Operators, indexing,
- * conversions and printing live here; named methods come from methods.ts.
+ * The Python `torch.Tensor`, a host object over one eager tensor, and the per-run state its
+ * tensors share (TorchRuntime): the eager engine it drives, the Python wrapper of each eager
+ * tensor (one per tensor, so `x.grad is x.grad`), the random generator, and the bridge that every
+ * op crosses: the source span for the tape, the byte budget, and runtime errors turned into the
+ * Python exceptions PyTorch raises. What a tensor does as a Python object (operators, named
+ * methods, indexing) is its runtime's TensorBehaviour, so this file imports none of them.
  */
-import { sizeOf } from '../../../runtime/core';
-import type { Tensor } from '../../../runtime/eager';
-import {
-  pyError,
-  HostObject,
-  NOT_IMPLEMENTED,
-  pyFunction,
-  type BinaryOp,
-  type CompareOp,
-  type HostContext,
-  type UnaryOp,
-  type PyValue,
-  formatValue,
-  truthy,
-  typeName,
-} from '../interpreter';
-import { arith, asOperand, compareOp, type ArithOp, type CompareOpName } from './arith';
-import { gradFnObject } from './autograd';
+import { Random, bytesOf, sizeOf, withInterrupt, type AbstractValue, type Shape } from '../../../runtime/core';
+import { TorchOps, type EagerEngine, type GradNode, type Tensor } from '../../../runtime/eager';
+import { StagingBackend } from '../../../runtime/jit';
+import { pyError, HostObject, hostType, pyFunction, type BinaryOp, type CompareOp, type HostContext, type UnaryOp, type Kwargs, type PyType, type PyValue, formatValue, truthy, typeName } from '../interpreter';
 import { DTYPES, ITEM_SIZE, STORAGE, isFloating, type TorchDTypeName } from './dtype';
-import { getIndex, setIndex } from './indexing';
-import { TENSOR_METHODS, matmul } from './methods';
+import { checkIntegers, describe, intRangeError, translate } from './errors';
 import { itemStr, tensorRepr } from './print';
 import { noteCut, noteDetach, refuseAutograd, refuseValue } from './jit_refusals';
-import type { TorchRuntime } from './runtime';
 import { TorchSize } from './size';
 
+/** The seed a run starts from when the script never calls `torch.manual_seed`. */
+const DEFAULT_SEED = 0x5eed;
 
+/** A tensor method: the tensor and the Python call's arguments. */
+export type Method = (self: PyTensor, args: PyValue[], kwargs: Kwargs, ctx: HostContext) => PyValue;
 
-const ARITH: Partial<Record<BinaryOp, ArithOp>> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '**': 'pow', '//': 'floordiv', '%': 'mod' };
-const COMPARE: Record<CompareOp, CompareOpName> = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne' };
+/** What a tensor does as a Python object, gathered in tensor_behaviour.ts over the files that implement it. */
+export interface TensorBehaviour {
+  /** Named methods (`x.sum()`), by name. */
+  readonly methods: Readonly<Record<string, Method>>;
+  /** `torch.Tensor(...)`. */
+  construct(rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue;
+  binary(op: BinaryOp, x: PyTensor, other: PyValue, reflected: boolean): PyValue;
+  inplace(op: BinaryOp, x: PyTensor, other: PyValue): PyValue;
+  compare(op: CompareOp, x: PyTensor, other: PyValue): PyValue;
+  contains(x: PyTensor, item: PyValue): PyValue;
+  getIndex(x: PyTensor, index: PyValue, ctx: HostContext, name?: string): PyTensor;
+  setIndex(x: PyTensor, index: PyValue, value: PyValue, ctx: HostContext): void;
+  /** `x.grad_fn`: the Python object for a tape node. */
+  gradFn(node: GradNode | null): PyValue;
+}
+
+export class TorchRuntime {
+  readonly torch: TorchOps;
+  rng = new Random(DEFAULT_SEED);
+  private readonly wrappers = new WeakMap<Tensor, PyTensor>();
+  /** Tensors wrapped during the current op, which its tidy scope must keep. */
+  private readonly created: Tensor[] = [];
+  private depth = 0;
+  /** The script's grad mode when the current torch op began (its own steps may turn grad off inside). */
+  gradModeAtOp = true;
+
+  /** `torch.Tensor`, one per run: `torch.Tensor([1, 2])` makes float32 tensors with this run's engine. */
+  readonly tensorType: PyType;
+
+  constructor(
+    readonly engine: EagerEngine,
+    readonly ctx: HostContext,
+    /** What its tensors do as Python objects (tensor_behaviour.ts). */
+    readonly behaviour: TensorBehaviour,
+  ) {
+    this.torch = new TorchOps(engine);
+    this.tensorType = hostType('Tensor', 'torch', (args, kwargs, c) => behaviour.construct(this, args, kwargs, c));
+  }
+
+  get ops() {
+    return this.engine.ops;
+  }
+
+  get supportsFloat64(): boolean {
+    return this.engine.backend.dtypes.includes('float64');
+  }
+
+  /**
+   * Runs one torch-level operation for the script: its tape nodes carry the source line being
+   * evaluated, and what the runtime throws becomes the exception PyTorch would raise.
+   */
+  run<R>(fn: () => R): R {
+    const span = this.ctx.span;
+    this.engine.span = { file: this.ctx.file, line: span.line, column: span.col, endLine: span.endLine, endColumn: span.endCol };
+    const mark = this.created.length;
+    const guard = this.engine.guard;
+    if (this.depth === 0) {
+      this.gradModeAtOp = this.engine.gradEnabled;
+      this.engine.guard = this.guard;
+    }
+    this.depth++;
+    // The op's intermediates (coerced scalars, the steps of a composite) are freed at once; only
+    // tensors handed to Python live on, until the run ends. NB: errors are caught inside the tidy
+    // scope, which frees nothing when its function throws.
+    // A long kernel checks the script's clock between its chunks.
+    const body = this.depth === 1 ? () => withInterrupt(() => this.ctx.checkClock(), fn) : fn;
+    const out = this.engine.tidy(() => {
+      try {
+        return { ok: true as const, result: body(), keep: this.created.slice(mark) };
+      } catch (error) {
+        return { ok: false as const, error };
+      }
+    });
+    if (--this.depth === 0) {
+      this.created.length = 0;
+      this.engine.guard = guard;
+    }
+    if (!out.ok) throw translate(out.error);
+    return out.result;
+  }
+
+  /**
+   * Asked by the engine before each array an op makes (a broadcast result, an expand, a matmul
+   * output, a gradient): one that would not fit beside the tensors the script holds is refused
+   * before it exists, and a long run of ops checks the clock between them.
+   */
+  private readonly guard = (aval: AbstractValue, what: string): void => {
+    this.ctx.checkClock();
+    const bytes = bytesOf(aval);
+    // Checked, not kept: `wrap` charges the tensors that Python gets; an op's intermediates are freed with it.
+    this.ctx.allocate(bytes, describe(aval, what));
+    this.ctx.release(bytes);
+  };
+
+  /** The Python tensor for an eager tensor; new tensors are charged to the run's byte budget. */
+  wrap(t: Tensor, dtype?: TorchDTypeName): PyTensor {
+    let w = this.wrappers.get(t);
+    if (w) return w;
+    const logical = dtype ?? defaultLogical(t.dtype);
+    this.ctx.allocate(sizeOf(t.shape) * ITEM_SIZE[logical]);
+    w = new PyTensor(this, t, logical);
+    this.wrappers.set(t, w);
+    if (this.depth > 0) this.created.push(t);
+    return w;
+  }
+
+  /** Wraps an op's result, giving int32 storage the integer dtype its inputs imply. */
+  result(t: Tensor, inputs: readonly PyTensor[]): PyTensor {
+    if (t.dtype !== 'int32') return this.wrap(t);
+    const ints = inputs.map((x) => x.dtype);
+    const logical = ints.includes('int64') ? 'int64' : ints.includes('int32') ? 'int32' : 'int64';
+    return this.wrap(t, logical);
+  }
+
+  /** Checks the byte budget before a tensor of this shape is made, so a huge one fails first. */
+  charge(shape: Shape, dtype: TorchDTypeName): void {
+    for (const d of shape) {
+      if (!Number.isInteger(d) || d < 0) throw pyError('RuntimeError', `Trying to create tensor with negative dimension ${d}: [${shape.join(', ')}]`);
+    }
+    this.checkDType(dtype);
+    const bytes = sizeOf(shape) * ITEM_SIZE[dtype];
+    // Charged and returned at once: `wrap` charges the tensor for good once it exists.
+    this.ctx.allocate(bytes, `a ${dtype} tensor of size [${shape.join(', ')}]`);
+    this.ctx.release(bytes);
+  }
+
+  /**
+   * An int64 result (a sum, product, power, matmul) whose exact value leaves the 32 bits Gradlens
+   * stores int64 in is an error, not a wrapped number: `float` redoes the op in float32 (relative
+   * error 2^-24) and its largest magnitude is checked. NB: on WebGPU, whose arrays cannot be read
+   * synchronously, and while tracing for the jit engine, the check is skipped.
+   */
+  checkNoWrap(float: () => Tensor): void {
+    if (this.engine.backend.name === 'webgpu' || this.engine.backend instanceof StagingBackend) return;
+    const peak = this.engine.withGradMode(false, () => {
+      const shadow = float();
+      return this.ops.reduceMax(this.ops.abs(shadow), shadow.shape.map((_, i) => i)).dataSync()[0];
+    });
+    if (peak >= 2 ** 31) throw intRangeError(null);
+  }
+
+  checkDType(dtype: TorchDTypeName): void {
+    if (dtype === 'float64' && !this.supportsFloat64) {
+      throw pyError(
+        'TypeError',
+        `torch.float64 is not supported on the ${this.engine.backend.name} backend, which computes in float32 only; `
+          + 'use torch.float32, or run Gradlens with the reference backend for float64',
+      );
+    }
+  }
+
+  fromValues(values: ArrayLike<number>, shape: Shape, dtype: TorchDTypeName): PyTensor {
+    this.charge(shape, dtype);
+    if (dtype === 'int64' || dtype === 'int32') checkIntegers(values, dtype);
+    return this.wrap(this.engine.fromValues(values, shape, STORAGE[dtype]), dtype);
+  }
+
+  scalar(value: number, dtype: TorchDTypeName): Tensor {
+    return this.engine.scalar(value, STORAGE[dtype]);
+  }
+
+  /** A tensor stored as `dtype`'s storage, converted when needed. */
+  convert(t: Tensor, dtype: TorchDTypeName): Tensor {
+    this.checkDType(dtype);
+    return this.ops.convert(t, STORAGE[dtype]);
+  }
+}
 
 export class PyTensor extends HostObject {
   constructor(
@@ -86,7 +243,7 @@ export class PyTensor extends HostObject {
         refuseAutograd(this.t, '.grad', ctx);
         return this.t.grad ? rt.wrap(this.t.grad, this.dtype) : null;
       case 'grad_fn':
-        return gradFnObject(this.t.gradFn);
+        return rt.behaviour.gradFn(this.t.gradFn);
       case 'requires_grad':
         return this.t.requiresGrad;
       case 'is_leaf':
@@ -114,12 +271,12 @@ export class PyTensor extends HostObject {
       case '__abs__':
         return this.method('abs');
     }
-    if (Object.prototype.hasOwnProperty.call(TENSOR_METHODS, name)) return this.method(name);
+    if (Object.prototype.hasOwnProperty.call(rt.behaviour.methods, name)) return this.method(name);
     return undefined;
   }
 
   private method(name: string): PyValue {
-    const m = TENSOR_METHODS[name];
+    const m = this.rt.behaviour.methods[name];
     return pyFunction(name, (args, kwargs, ctx) => m(this, args, kwargs, ctx));
   }
 
@@ -149,24 +306,12 @@ export class PyTensor extends HostObject {
   }
 
   override binary(op: BinaryOp, other: PyValue, reflected: boolean): PyValue {
-    const o = asOperand(other);
-    if (o === null) return NOT_IMPLEMENTED;
-    if (op === '@') {
-      if (!(o instanceof PyTensor)) return NOT_IMPLEMENTED;
-      return reflected ? matmul(this.rt, o, this) : matmul(this.rt, this, o);
-    }
-    const a = ARITH[op];
-    if (a !== undefined) return reflected ? arith(this.rt, a, o, this) : arith(this.rt, a, this, o);
-    if (op === '&' || op === '|' || op === '^') return logical(this.rt, op, this, o);
-    return NOT_IMPLEMENTED;
+    return this.rt.behaviour.binary(op, this, other, reflected);
   }
 
   /** `x += y`: PyTorch updates x in place (add_), so other references see the change. */
   override inplace(op: BinaryOp, other: PyValue): PyValue {
-    const a = ARITH[op];
-    const o = asOperand(other);
-    if (a === undefined || o === null || op === '**' || op === '//' || op === '%') return NOT_IMPLEMENTED;
-    return inPlaceArith(this, a, o);
+    return this.rt.behaviour.inplace(op, this, other);
   }
 
   override unary(op: UnaryOp): PyValue {
@@ -181,17 +326,15 @@ export class PyTensor extends HostObject {
   }
 
   override compare(op: CompareOp, other: PyValue): PyValue {
-    const o = asOperand(other);
-    if (o === null) return op === '==' ? false : op === '!=' ? true : NOT_IMPLEMENTED;
-    return compareOp(this.rt, COMPARE[op], this, o);
+    return this.rt.behaviour.compare(op, this, other);
   }
 
   override getitem(index: PyValue, ctx: HostContext): PyValue {
-    return getIndex(this, index, ctx);
+    return this.rt.behaviour.getIndex(this, index, ctx);
   }
 
   override setitem(index: PyValue, value: PyValue, ctx: HostContext): void {
-    setIndex(this, index, value, ctx);
+    this.rt.behaviour.setIndex(this, index, value, ctx);
   }
 
   override len(): number {
@@ -203,15 +346,14 @@ export class PyTensor extends HostObject {
     if (this.shape.length === 0) throw pyError('TypeError', 'iteration over a 0-d tensor');
     const n = this.shape[0];
     const self = this;
+    const getIndex = this.rt.behaviour.getIndex;
     return (function* () {
       for (let i = 0; i < n; i++) yield getIndex(self, BigInt(i), ctx, "UnbindBackward0");
     })();
   }
 
   override contains(item: PyValue): PyValue {
-    const o = asOperand(item);
-    if (o === null) throw pyError('RuntimeError', `Tensor.__contains__ only supports Tensor or scalar, but you passed in a ${typeName(item)}.`);
-    return compareOp(this.rt, 'eq', this, o).values().some((v) => v !== 0);
+    return this.rt.behaviour.contains(this, item);
   }
 
   /** The single value, as `item()` reads it; PyTorch's error for more than one. */
@@ -273,37 +415,6 @@ export class PyTensor extends HostObject {
   }
 }
 
-function logical(rt: TorchRuntime, op: '&' | '|' | '^', a: PyTensor, b: PyTensor | number | bigint | boolean): PyValue {
-  const other = b instanceof PyTensor ? b : null;
-  if (a.dtype !== 'bool' || (other !== null && other.dtype !== 'bool') || (other === null && typeof b !== 'boolean')) {
-    throw pyError('TypeError', `bitwise ${op} is only implemented for bool tensors in Gradlens`);
-  }
-  return rt.run(() => {
-    const o = rt.ops;
-    // NB: as ints: the wasm backend miscomputes a select between bool tensors.
-    const x = o.convert(a.t, 'int32');
-    const y = other ? o.convert(other.t, 'int32') : rt.scalar(b ? 1 : 0, 'int32');
-    const out = op === '&' ? o.mul(x, y) : op === '|' ? o.max(x, y) : o.ne(x, y);
-    return rt.wrap(o.convert(out, 'bool'), 'bool');
-  });
-}
-
-/** An in-place update (`x += y`, `x.add_(y)`): computed out of place, then written into x. */
-export function inPlaceArith(x: PyTensor, op: ArithOp, other: PyTensor | number | bigint | boolean): PyTensor {
-  const rt = x.rt;
-  checkInPlace(x);
-  const otherFloat = typeof other === 'number' || (other instanceof PyTensor && isFloating(other.dtype));
-  if (!isFloating(x.dtype) && (otherFloat || op === 'div')) {
-    throw pyError('RuntimeError', `result type Float can't be cast to the desired output type ${CAST_NAMES[x.dtype]}`);
-  }
-  return rt.run(() => {
-    rt.engine.inPlace(x.t, (snapshot) => rt.ops.convert(arith(rt, op, rt.wrap(snapshot, x.dtype), other).t, STORAGE[x.dtype]));
-    return x;
-  });
-}
-
-const CAST_NAMES: Record<TorchDTypeName, string> = { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' };
-
 /**
  * Checks an in-place update before the engine starts it, with PyTorch's message.
  * NB: an error thrown inside engine.inPlace would leave the tensors of its tidy scope alive.
@@ -317,4 +428,8 @@ export function checkInPlace(x: PyTensor): void {
 /** PyTorch's message, before the runtime's (which names the storage dtype). */
 export function checkRequiresGrad(x: PyTensor, value: boolean): void {
   if (value && !isFloating(x.dtype)) throw pyError('RuntimeError', 'only Tensors of floating point dtype can require gradients');
+}
+
+function defaultLogical(d: Tensor['dtype']): TorchDTypeName {
+  return d === 'int32' ? 'int64' : d;
 }

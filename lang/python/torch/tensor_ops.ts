@@ -5,8 +5,7 @@
 import type { Tensor } from '../../../runtime/eager';
 import { pyError } from '../interpreter';
 import { STORAGE, isFloating, type TorchDTypeName } from './dtype';
-import type { TorchRuntime } from './runtime';
-import type { PyTensor } from './tensor';
+import type { PyTensor, TorchRuntime } from './tensor';
 
 /**
  * select(pred, a, b); bool branches go through int32.
