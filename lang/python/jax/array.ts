@@ -1,43 +1,41 @@
 /**
  * The Python `jax.Array` (and `numpy.ndarray`): a host object over a concrete backend array or a
- * tracer. Operators and methods go through lax.ts; printing follows NumPy (print.ts).
+ * tracer, and the per-run state of the jax and numpy shims its arrays share (JaxRuntime): the
+ * backend that concrete arrays live on, and the one place every op goes through. An op on
+ * concrete arrays runs at once on the backend (JAX's op-by-op mode); an op touching a tracer
+ * records into that tracer's trace, with the Python span. What an array does as a Python object
+ * (operators, methods, indexing: lax.ts) is its runtime's ArrayBehaviour, so this file imports
+ * none of it; printing follows NumPy (print.ts).
  */
-import { isFloat, sizeOf, type DType } from '../../../runtime/core';
-import {
-  bindArgs,
-  flattenNested,
-  nestedFromFlat,
-  pyError,
-  formatFloat,
-  formatInt,
-  HostObject,
-  NOT_IMPLEMENTED,
-  hostType,
-  pyFunction,
-  type BinaryOp,
-  type CompareOp,
-  type HostContext,
-  type UnaryOp,
-  PyList,
-  PyTuple,
-  PyType,
-  nameTable,
-  type NativeFn,
-  type PyValue,
-  toIndex,
-} from '../interpreter';
-import { concretizationError } from '../staging';
-import * as L from './lax';
-import { arrayStr, jaxRepr, numpyRepr, scalarStr } from './print';
-import { isTracer, type JaxRuntime } from './runtime';
+import { bytesOf, formatAval, isFloat, sizeOf, withInterrupt, type AbstractValue, type DType } from '../../../runtime/core';
+import type { Backend, DeviceArray } from '../../../runtime/backends';
 import type { Tracer } from '../../../runtime/jit';
-import type { DeviceArray } from '../../../runtime/backends';
+import { Ops, type Emitter } from '../../../runtime/ops';
+import { abstractEval, type ParamsOf, type Primitive } from '../../../runtime/primitives';
+import { HaltError, pyError, formatFloat, formatInt, HostObject, NOT_IMPLEMENTED, hostType, pyFunction, type BinaryOp, type CompareOp, type HostContext, type UnaryOp, hostValues, PyTuple, PyType, nameTable, type NativeFn, type PyValue } from '../interpreter';
+import { concretizationError } from '../staging';
+import { arrayStr, jaxRepr, numpyRepr, scalarStr } from './print';
+import { MAX_TRACED_EQUATIONS, Scalar, isTracer, translate, type Val } from './values';
 
 export const ARRAY_TYPE = hostType('ArrayImpl', 'jaxlib.xla_extension');
 export const NDARRAY_TYPE = hostType('ndarray', 'numpy');
 
-const ARITH: Partial<Record<BinaryOp, 'add' | 'sub' | 'mul' | 'div' | 'max'>> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' };
-const COMPARE: Record<CompareOp, 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne'> = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne' };
+/** An array method: the array and the Python call's arguments. */
+export type ArrayMethod = (self: PyArray, args: PyValue[], kwargs: Map<string, PyValue>, ctx: HostContext) => PyValue;
+
+/** What an array does as a Python object, gathered in array_behaviour.ts over lax.ts. */
+export interface ArrayBehaviour {
+  /** Named methods (`x.sum()`), by name. */
+  readonly methods: Readonly<Record<string, ArrayMethod>>;
+  binary(op: BinaryOp, x: PyArray, other: PyValue, reflected: boolean, ctx: HostContext): PyValue;
+  unary(op: UnaryOp, x: PyArray, ctx: HostContext): PyValue;
+  compare(op: CompareOp, x: PyArray, other: PyValue, ctx: HostContext): PyValue;
+  getIndex(x: PyArray, index: PyValue, ctx: HostContext): PyValue;
+  /** `x.T`. */
+  transpose(x: PyArray): PyValue;
+  /** `abs(x)`. */
+  abs(x: PyArray, ctx: HostContext): PyValue;
+}
 
 export class PyArray extends HostObject {
   constructor(
@@ -73,29 +71,20 @@ export class PyArray extends HostObject {
   }
 
   override binary(opName: BinaryOp, other: PyValue, reflected: boolean, ctx: HostContext): PyValue {
-    const [a, b] = reflected ? [other, this as PyValue] : [this as PyValue, other];
-    if (!acceptable(other)) return NOT_IMPLEMENTED;
-    const prim = ARITH[opName];
-    if (prim) return L.binary(this.rt, prim, a, b, ctx);
-    if (opName === '**') return L.power(this.rt, a, b, ctx);
-    if (opName === '@') return L.matmul(this.rt, a, b, ctx);
-    throw pyError('NotImplementedError', `the operator ${opName} on arrays is not supported by Gradlens`);
+    return this.rt.behaviour.binary(opName, this, other, reflected, ctx);
   }
 
   override unary(opName: UnaryOp, ctx: HostContext): PyValue {
-    if (opName === '+') return this;
-    if (opName === '-') return L.unary(this.rt, 'neg', this, ctx);
-    throw pyError('NotImplementedError', 'the operator ~ on arrays is not supported by Gradlens');
+    return this.rt.behaviour.unary(opName, this, ctx);
   }
 
   override compare(opName: CompareOp, other: PyValue, ctx: HostContext): PyValue {
-    if (!acceptable(other)) return opName === '==' ? false : opName === '!=' ? true : NOT_IMPLEMENTED;
-    return L.binary(this.rt, COMPARE[opName], this, other, ctx);
+    return this.rt.behaviour.compare(opName, this, other, ctx);
   }
 
   override getitem(index: PyValue, ctx: HostContext): PyValue {
     if (this.shape.length === 0) throw pyError('IndexError', 'Too many indices for array: array is 0-dimensional, but 1 were indexed');
-    return L.getIndex(this.rt, this, index, ctx);
+    return this.rt.behaviour.getIndex(this, index, ctx);
   }
 
   override len(): number {
@@ -105,7 +94,7 @@ export class PyArray extends HostObject {
 
   override iter(ctx: HostContext): Iterable<PyValue> {
     if (this.shape.length === 0) throw pyError('TypeError', 'iteration over a 0-d array');
-    return Array.from({ length: this.shape[0] }, (_, i) => L.getIndex(this.rt, this, BigInt(i), ctx));
+    return Array.from({ length: this.shape[0] }, (_, i) => this.rt.behaviour.getIndex(this, BigInt(i), ctx));
   }
 
   override bool(ctx: HostContext): boolean { return this.scalarValue(ctx, 'bool') !== 0; }
@@ -153,60 +142,16 @@ export class PyArray extends HostObject {
       case 'ndim': return BigInt(this.shape.length);
       case 'size': return BigInt(sizeOf(this.shape));
       case 'dtype': return dtypeObject(this.dtype);
-      case 'T': return L.transpose(rt, this);
+      case 'T': return rt.behaviour.transpose(this);
       case 'at': return null;
-      case '__abs__': return pyFunction('__abs__', (_a, _k, c) => L.unary(rt, 'abs', this, c));
+      case '__abs__': return pyFunction('__abs__', (_a, _k, c) => rt.behaviour.abs(this, c));
       case '__round__': return undefined;
     }
-    const method = ARRAY_METHODS[name];
+    const method = rt.behaviour.methods[name];
     if (!method) return undefined;
     return pyFunction(name, (args, kwargs, c) => method(this, args, kwargs, c ?? ctx));
   }
 }
-
-const acceptable = (x: PyValue) => x instanceof PyArray || typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean';
-
-type Method = (self: PyArray, args: PyValue[], kwargs: Map<string, PyValue>, ctx: HostContext) => PyValue;
-
-const reduction = (kind: L.Reduction): Method => (self, args, kwargs, ctx) => {
-  const a = bindArgs(kind, ['axis?', 'dtype?', 'out?', 'keepdims?'], args, kwargs, ctx);
-  return L.reduce(self.rt, kind, self, a.get('axis'), a.bool('keepdims', false), ctx);
-};
-
-/** Shape arguments as `reshape(2, 3)` or `reshape((2, 3))`. */
-function shapeArgs(args: readonly PyValue[], ctx: HostContext): number[] {
-  const items = args.length === 1 && (args[0] instanceof PyTuple || args[0] instanceof PyList) ? args[0].items : args;
-  return items.map((x) => Number(toIndex(x, ctx)));
-}
-
-export const ARRAY_METHODS = nameTable<Method>({
-  sum: reduction('sum'),
-  mean: reduction('mean'),
-  max: reduction('max'),
-  min: reduction('min'),
-  prod: reduction('prod'),
-  argmax: (self, args, kwargs, ctx) => L.argmax(self.rt, self, bindArgs('argmax', ['axis?'], args, kwargs, ctx).get('axis'), ctx),
-  argmin: (self, args, kwargs, ctx) => L.argmax(self.rt, self, bindArgs('argmin', ['axis?'], args, kwargs, ctx).get('axis'), ctx, true),
-  reshape: (self, args, _kwargs, ctx) => L.reshape(self.rt, self, shapeArgs(args, ctx)),
-  transpose: (self, args, _kwargs, ctx) => L.transpose(self.rt, self, args.length ? shapeArgs(args, ctx) : undefined),
-  flatten: (self) => L.reshape(self.rt, self, [-1]),
-  ravel: (self) => L.reshape(self.rt, self, [-1]),
-  squeeze: (self, args, kwargs, ctx) => {
-    const a = bindArgs('squeeze', ['axis?'], args, kwargs, ctx);
-    const axes = a.opt('axis') === undefined ? self.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : L.axesOf(a.get('axis'), self.shape.length, ctx);
-    return L.op(self.rt, () => L.wrap(self.rt, self.rt.o.squeeze(self.v, axes), self.weak, self.numpy));
-  },
-  astype: (self, args, kwargs, ctx) => {
-    const a = bindArgs('astype', ['dtype'], args, kwargs, ctx);
-    const d = toDtype(a.required('dtype'), self.rt);
-    return L.op(self.rt, () => L.wrap(self.rt, L.cast(self.rt, self.v, d), false, self.numpy));
-  },
-  item: (self, _args, _kwargs, ctx) => self.item(ctx),
-  tolist: (self, _args, _kwargs, ctx) => nestedFromFlat(self.values(ctx, 'tolist'), self.shape, self.dtype === 'bool' ? 'bool' : self.dtype === 'int32' ? 'int' : 'float'),
-  block_until_ready: (self) => self,
-  copy: (self) => self,
-  __float__: (self, _a, _k, ctx) => self.float(ctx),
-});
 
 /** A dtype as `x.dtype` gives it: prints `float32`, compares equal to `jnp.float32`. */
 export class DTypeObject extends HostObject {
@@ -258,30 +203,186 @@ export function toDtype(v: PyValue, rt: JaxRuntime): DType {
   return d;
 }
 
-/** `jnp.array(data, dtype)`: nested lists, scalars or arrays; Python floats become float32 (float64 for NumPy where stored). */
-export function arrayFromData(rt: JaxRuntime, data: PyValue, dtype: DType | undefined, ctx: HostContext, numpy: boolean): PyArray {
-  if (data instanceof PyArray) {
-    // NB: with jax_enable_x64 off, a float64 NumPy array becomes float32 when it enters jax.
-    const d = dtype ?? (!numpy && data.dtype === 'float64' ? 'float32' : undefined);
-    return L.op(rt, () => L.wrap(rt, d ? L.cast(rt, data.v, d) : data.v, d ? false : data.weak, numpy));
+export class JaxRuntime implements Emitter<Val> {
+  readonly o: Ops<Val>;
+  /** Concrete arrays alive in this run: freed when the run ends (see `dispose`). */
+  private readonly live = new Set<DeviceArray>();
+  /** Arrays made since the outermost `run` began, in order. */
+  private readonly log: DeviceArray[] = [];
+  private depth = 0;
+  private readonly pinned = new Set<DeviceArray>();
+  /** Names of the transformations whose Python function is running, outermost first (for messages). */
+  readonly transforming: string[] = [];
+  /** The script's source, when the runner gave it: messages quote the code they point at. */
+  source: string | null = null;
+
+  constructor(
+    readonly backend: Backend,
+    readonly ctx: HostContext,
+    /** What its arrays do as Python objects (array_behaviour.ts). */
+    readonly behaviour: ArrayBehaviour,
+  ) {
+    this.o = new Ops<Val>(this);
   }
-  const nested = flattenNested(data, ctx);
-  const dflt: DType = nested.kind === 'bool' ? 'bool' : nested.kind === 'int' ? 'int32' : numpy && rt.supportsFloat64 ? 'float64' : 'float32';
-  const d = dtype ?? dflt;
-  if (d === 'int32') checkInt32(nested.data, numpy);
-  // Python scalars stay weakly typed, as `jnp.array(2.0)` does.
-  const weak = dtype === undefined && !numpy && nested.shape.length === 0 && typeof data !== 'object';
-  return L.op(rt, () => new PyArray(rt, rt.upload(nested.data, nested.shape, d), weak, numpy));
+
+  get floatDtype(): DType { return 'float32'; }
+  get supportsFloat64(): boolean { return this.backend.dtypes.includes('float64'); }
+
+  bind<P extends Primitive>(prim: P, inputs: readonly Val[], params: ParamsOf<P>): Val {
+    const tracer = inputs.find(isTracer);
+    if (tracer) {
+      const span = this.ctx.span;
+      const src = { file: this.ctx.file, line: span.line, column: span.col, endLine: span.endLine, endColumn: span.endCol };
+      for (const x of inputs) {
+        if (isTracer(x)) x.trace.span = src;
+        else if (!(x instanceof Scalar)) this.pin(x);
+      }
+      const out = tracer.trace.bind(prim, inputs.map((x) => (x instanceof Scalar ? tracer.trace.scalar(x.value, x.dtype) : x)), params);
+      this.checkTraced(out);
+      return out;
+    }
+    const temps: DeviceArray[] = [];
+    const arrays = inputs.map((x) => {
+      if (!(x instanceof Scalar)) return x as DeviceArray;
+      const a = this.backend.upload([x.value], { shape: [], dtype: x.dtype });
+      temps.push(a);
+      return a;
+    });
+    try {
+      const out = abstractEval(prim, arrays, params);
+      return this.charged(out, prim, () => this.backend.run(prim, arrays, params, out));
+    } finally {
+      for (const a of temps) this.backend.dispose(a);
+    }
+  }
+
+  aval(x: Val): AbstractValue { return { shape: x.shape, dtype: x.dtype }; }
+  scalar(value: number, dtype: DType): Val { return new Scalar(value, dtype); }
+
+  /** An array of `shape` whose values `at(i)` makes on the host, after the tensor budget allowed it. */
+  generate(shape: readonly number[], dtype: DType, at: (i: number) => number): DeviceArray {
+    this.checkDtype(dtype);
+    const aval = { shape, dtype };
+    return this.charged(aval, 'upload', () => this.backend.upload(hostValues(sizeOf(shape), at, this.ctx), aval));
+  }
+
+  upload(values: ArrayLike<number>, shape: readonly number[], dtype: DType): DeviceArray {
+    this.checkDtype(dtype);
+    return this.charged({ shape, dtype }, 'upload', () => this.backend.upload(values, { shape, dtype }));
+  }
+
+  /**
+   * Charges an array before it is made, so one that does not fit the tensor budget is never
+   * allocated; the array keeps the charge until it is freed. Each op also checks the clock.
+   */
+  private charged(aval: AbstractValue, what: string, make: () => DeviceArray): DeviceArray {
+    this.ctx.checkClock();
+    const bytes = bytesOf(aval);
+    this.ctx.allocate(bytes, what === 'upload' ? formatAval(aval) : `${formatAval(aval)}, the result of ${what}`);
+    let a: DeviceArray;
+    try {
+      a = make();
+    } catch (e) {
+      this.ctx.release(bytes);
+      throw e;
+    }
+    this.keep(a);
+    return a;
+  }
+
+  /**
+   * A traced equation's result must fit the tensor budget beside the arrays held (the compiled
+   * kernel will allocate it), and the jaxpr must stay small enough to compile.
+   */
+  private checkTraced(out: Tracer): void {
+    this.ctx.checkClock();
+    const bytes = bytesOf(out);
+    this.ctx.allocate(bytes, `${formatAval(out)}, an intermediate of the traced function`);
+    this.ctx.release(bytes);
+    if (out.trace.equationCount > MAX_TRACED_EQUATIONS) {
+      throw new HaltError('budget', `the traced function has more than ${MAX_TRACED_EQUATIONS.toLocaleString('en-US')} operations (a Python loop unrolled under a transformation?); `
+        + 'trace fewer iterations, or call the transformed function inside the loop instead of looping inside it', this.ctx.span);
+    }
+  }
+
+  /**
+   * Keeps `a` until the run ends: a trace captured it as a constant, and the jaxpr may run after
+   * the op that made it returns.
+   */
+  pin(a: DeviceArray): void {
+    this.pinned.add(a);
+  }
+
+  /** Takes ownership of an array someone else made (a jitted call's result). */
+  adopt(a: DeviceArray): DeviceArray {
+    return this.track(a);
+  }
+
+  /** A value placed on the backend (a Scalar is uploaded); tracers pass through. */
+  place(v: Val): Tracer | DeviceArray {
+    return v instanceof Scalar ? this.upload([v.value], [], v.dtype) : v;
+  }
+
+  read(v: Val): ArrayLike<number> {
+    if (v instanceof Scalar) return [v.value];
+    if (isTracer(v)) throw new Error('read: a tracer has no value');
+    return this.backend.readSync(v);
+  }
+
+  checkDtype(dtype: DType): void {
+    if (!this.backend.dtypes.includes(dtype)) {
+      throw pyError('TypeError', `dtype ${dtype} is not supported on the ${this.backend.name} backend; use float32, or run Gradlens with the reference backend`);
+    }
+  }
+
+  /**
+   * Runs one Python-level op: intermediates it made are freed at once, only `keep(result)` lives
+   * on; runtime errors become Python exceptions.
+   */
+  run<R>(fn: () => R, keep: (r: R) => readonly Val[]): R {
+    if (this.depth === 0) this.log.length = 0;
+    const mark = this.log.length;
+    let result: R;
+    this.depth++;
+    try {
+      // A long kernel checks the script's clock between its chunks.
+      result = this.depth === 1 ? withInterrupt(() => this.ctx.checkClock(), fn) : fn();
+    } catch (e) {
+      throw translate(e);
+    } finally {
+      this.depth--;
+    }
+    const kept = new Set(keep(result));
+    const made = this.log.splice(mark);
+    for (const a of made) {
+      if (kept.has(a) || this.pinned.has(a)) this.log.push(a);
+      else if (this.live.delete(a)) this.free(a);
+    }
+    return result;
+  }
+
+  /** Frees every concrete array of the run. */
+  dispose(): void {
+    for (const a of this.live) this.free(a);
+    this.live.clear();
+    this.pinned.clear();
+  }
+
+  private free(a: DeviceArray): void {
+    this.backend.dispose(a);
+    this.ctx.release(bytesOf(a));
+  }
+
+  /** Takes an array made elsewhere (a jitted call's result) into the run, charging it. */
+  private track(a: DeviceArray): DeviceArray {
+    this.ctx.allocate(bytesOf(a), formatAval(a));
+    return this.keep(a);
+  }
+
+  private keep(a: DeviceArray): DeviceArray {
+    this.live.add(a);
+    this.log.push(a);
+    return a;
+  }
 }
 
-/**
- * Integers past int32 are refused, never wrapped: JAX (without x64) raises OverflowError; NumPy
- * would store int64, which Gradlens does not have yet.
- */
-function checkInt32(values: readonly number[], numpy: boolean): void {
-  const v = values.find((x) => x < -(2 ** 31) || x >= 2 ** 31);
-  if (v === undefined) return;
-  const n = BigInt(Math.trunc(v));
-  if (!numpy) throw pyError('OverflowError', `Python int ${n} too large to convert to int32`);
-  throw pyError('OverflowError', `${n} does not fit in 32 bits: Gradlens stores NumPy integer arrays as int32 for now (NumPy would use int64); use a float array or smaller values`);
-}

@@ -10,18 +10,7 @@ import type { Jaxpr } from '../../../runtime/ir';
 import { dce, Tracer } from '../../../runtime/jit';
 import type { FunctionInfo, InputSource } from '../analysis';
 import { captureInputs } from '../inputs';
-import {
-  type Interpreter,
-  type Budgets,
-  type CancelSignal,
-  type ModuleRegistry,
-  PyDict,
-  PyList,
-  PyTuple,
-  type PyValue,
-  getattr,
-  pyError,
-} from '../interpreter';
+import { type Interpreter, type Budgets, type CancelSignal, type ModuleRegistry, PyDict, PyList, PyTuple, type PyValue, getattr, pyError } from '../interpreter';
 import type { ParseResult } from '../syntax';
 import { scriptError } from '../run';
 import { namesOfConstants, noFloatArgument, plainFloats, valueAndSummedGradJaxpr, type FunctionAt, type Outcome } from '../staging';

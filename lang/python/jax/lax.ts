@@ -4,20 +4,9 @@
  * few primitives through the runtime (so the same code runs concretely or while tracing).
  */
 import { isFloat, promoteTypes, sizeOf, type DType } from '../../../runtime/core';
-import {
-  pyError,
-  type HostContext,
-  ELLIPSIS,
-  PyList,
-  PySlice,
-  PyTuple,
-  type PyValue,
-  sliceIndices,
-  toIndex,
-  typeName,
-} from '../interpreter';
-import { PyArray, arrayFromData } from './array';
-import { Scalar, type JaxRuntime, type Val } from './runtime';
+import { flattenNested, pyError, type HostContext, ELLIPSIS, PyList, PySlice, PyTuple, type PyValue, sliceIndices, toIndex, typeName } from '../interpreter';
+import { PyArray, type JaxRuntime } from './array';
+import { Scalar, type Val } from './values';
 
 export type Flavor = 'jax' | 'numpy';
 
@@ -277,4 +266,32 @@ export function getIndex(rt: JaxRuntime, x: PyArray, index: PyValue, ctx: HostCo
     const final = outShape.flatMap((d) => (d < -1 ? [...gshape] : [d]));
     return wrap(rt, rt.o.reshape(v, final), x.weak, x.numpy);
   });
+}
+
+/** `jnp.array(data, dtype)`: nested lists, scalars or arrays; Python floats become float32 (float64 for NumPy where stored). */
+export function arrayFromData(rt: JaxRuntime, data: PyValue, dtype: DType | undefined, ctx: HostContext, numpy: boolean): PyArray {
+  if (data instanceof PyArray) {
+    // NB: with jax_enable_x64 off, a float64 NumPy array becomes float32 when it enters jax.
+    const d = dtype ?? (!numpy && data.dtype === 'float64' ? 'float32' : undefined);
+    return op(rt, () => wrap(rt, d ? cast(rt, data.v, d) : data.v, d ? false : data.weak, numpy));
+  }
+  const nested = flattenNested(data, ctx);
+  const dflt: DType = nested.kind === 'bool' ? 'bool' : nested.kind === 'int' ? 'int32' : numpy && rt.supportsFloat64 ? 'float64' : 'float32';
+  const d = dtype ?? dflt;
+  if (d === 'int32') checkInt32(nested.data, numpy);
+  // Python scalars stay weakly typed, as `jnp.array(2.0)` does.
+  const weak = dtype === undefined && !numpy && nested.shape.length === 0 && typeof data !== 'object';
+  return op(rt, () => new PyArray(rt, rt.upload(nested.data, nested.shape, d), weak, numpy));
+}
+
+/**
+ * Integers past int32 are refused, never wrapped: JAX (without x64) raises OverflowError; NumPy
+ * would store int64, which Gradlens does not have yet.
+ */
+function checkInt32(values: readonly number[], numpy: boolean): void {
+  const v = values.find((x) => x < -(2 ** 31) || x >= 2 ** 31);
+  if (v === undefined) return;
+  const n = BigInt(Math.trunc(v));
+  if (!numpy) throw pyError('OverflowError', `Python int ${n} too large to convert to int32`);
+  throw pyError('OverflowError', `${n} does not fit in 32 bits: Gradlens stores NumPy integer arrays as int32 for now (NumPy would use int64); use a float array or smaller values`);
 }

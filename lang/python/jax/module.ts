@@ -4,24 +4,13 @@
  */
 import type { Backend } from '../../../runtime/backends';
 import { printJaxpr } from '../../../runtime/ir';
-import {
-  bindArgs,
-  type Args,
-  pyFunction,
-  type HostContext,
-  createModule,
-  type ModuleRegistry,
-  type ModuleShim,
-  PyModule,
-  type NativeFn,
-  type PyValue,
-} from '../interpreter';
+import { bindArgs, type Args, pyFunction, type HostContext, createModule, type ModuleRegistry, type ModuleShim, PyModule, type NativeFn, type PyValue } from '../interpreter';
 import { ConcretizationTypeError } from '../staging';
-import { ARRAY_TYPE, NDARRAY_TYPE } from './array';
+import { ARRAY_TYPE, JaxRuntime, NDARRAY_TYPE } from './array';
+import { ARRAY_BEHAVIOUR } from './array_behaviour';
 import * as L from './lax';
 import { nnAttrs, NN_NAMES } from './nn';
 import { FUNCTIONS, numpyAttrs } from './numpy';
-import { JaxRuntime } from './runtime';
 import { gradTransform, jitTransform, jvpCall, makeJaxprTransform, vjpCall, vmapTransform } from './transforms';
 
 export interface JaxModules {
@@ -77,7 +66,7 @@ function laxAttrs(rt: JaxRuntime, jnp: Record<string, PyValue>): Record<string, 
 }
 
 function buildModules(backend: Backend, ctx: HostContext, source: string | null): JaxModules {
-  const rt = new JaxRuntime(backend, ctx);
+  const rt = new JaxRuntime(backend, ctx, ARRAY_BEHAVIOUR);
   rt.source = source;
   const jnpAttrs = numpyAttrs(rt, false);
   const jnp = createModule('jax.numpy', { ...jnpAttrs, ndarray: ARRAY_TYPE });

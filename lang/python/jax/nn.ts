@@ -1,12 +1,11 @@
 /** `jax.nn` (and `jax.scipy.special.logsumexp`), composed from jax.numpy operations as JAX defines them. */
 import { bindArgs, pyError, pyFunction as makeFunction, type HostContext, type PyValue } from '../interpreter';
-import { arrayFromData, PyArray } from './array';
+import { PyArray, type JaxRuntime } from './array';
 import * as L from './lax';
-import type { JaxRuntime } from './runtime';
 
 type Unary = (rt: JaxRuntime, x: PyArray, ctx: HostContext) => PyArray;
 
-const asArr = (rt: JaxRuntime, x: PyValue, ctx: HostContext) => (x instanceof PyArray ? x : arrayFromData(rt, x, undefined, ctx, false));
+const asArr = (rt: JaxRuntime, x: PyValue, ctx: HostContext) => (x instanceof PyArray ? x : L.arrayFromData(rt, x, undefined, ctx, false));
 
 /** `logsumexp(x, axis, keepdims)`: max-shifted, with the max's gradient stopped by the shift cancelling. */
 function logsumexp(rt: JaxRuntime, x: PyArray, axis: PyValue | undefined, keepdims: boolean, ctx: HostContext): PyArray {

@@ -4,23 +4,10 @@
  * backend stores it, float32 on wasm).
  */
 import type { DType } from '../../../runtime/core';
-import {
-  bindArgs,
-  type Args,
-  pyError,
-  pyFunction,
-  type HostContext,
-  PyList,
-  PyTuple,
-  type Kwargs,
-  type PyValue,
-  toFloat,
-  toIndex,
-  typeName,
-} from '../interpreter';
-import { DTypeObject, PyArray, arrayFromData, dtypeObject, toDtype } from './array';
+import { bindArgs, type Args, pyError, pyFunction, type HostContext, PyList, PyTuple, type Kwargs, type PyValue, toFloat, toIndex, typeName } from '../interpreter';
+import { DTypeObject, PyArray, dtypeObject, toDtype, type JaxRuntime } from './array';
 import * as L from './lax';
-import { Scalar, type JaxRuntime, type Val } from './runtime';
+import { Scalar, type Val } from './values';
 
 type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, numpy: boolean) => PyValue;
 
@@ -38,7 +25,7 @@ const defaultFloat = (rt: JaxRuntime, numpy: boolean): DType => (numpy && rt.sup
 function arr(rt: JaxRuntime, x: PyValue, ctx: HostContext, numpy: boolean): PyArray {
   if (x instanceof PyArray) return x;
   if (typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean' || x instanceof PyList || x instanceof PyTuple) {
-    return arrayFromData(rt, x, undefined, ctx, numpy);
+    return L.arrayFromData(rt, x, undefined, ctx, numpy);
   }
   throw pyError('TypeError', `expected an array, got ${typeName(x)}`);
 }
@@ -80,7 +67,7 @@ export const FUNCTIONS: Record<string, Fn> = {
   array: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('array', ['object', 'dtype?', 'copy?'], args, kwargs, ctx);
     const d = a.opt('dtype');
-    return arrayFromData(rt, a.required('object'), d === undefined ? undefined : toDtype(d, rt), ctx, numpy);
+    return L.arrayFromData(rt, a.required('object'), d === undefined ? undefined : toDtype(d, rt), ctx, numpy);
   },
   zeros: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('zeros', ['shape', 'dtype?'], args, kwargs, ctx);
@@ -255,7 +242,7 @@ export function numpyAttrs(rt: JaxRuntime, numpy: boolean): Record<string, PyVal
   attrs.asarray = attrs.array;
   const ctor = (d: DType) => new DTypeObject(d, (args, _kwargs, ctx) => {
     if (args.length !== 1) throw pyError('TypeError', `${d}() takes one argument`);
-    return arrayFromData(rt, args[0], d, ctx, numpy);
+    return L.arrayFromData(rt, args[0], d, ctx, numpy);
   });
   for (const d of ['float32', 'int32'] as const) attrs[d] = ctor(d);
   attrs.float64 = rt.supportsFloat64 || numpy ? ctor(rt.supportsFloat64 ? 'float64' : 'float32') : dtypeObject('float64');

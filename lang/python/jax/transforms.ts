@@ -11,27 +11,11 @@ import type { DeviceArray } from '../../../runtime/backends';
 import type { SourceSpan } from '../../../runtime/core';
 import type { Jaxpr } from '../../../runtime/ir';
 import type { Emitter } from '../../../runtime/ops';
-import {
-  interpretJaxpr, jit as runtimeJit, jvpJaxpr, stage, valueAndGradJaxpr, vjpJaxpr, vmapJaxpr,
-  type Fn, type Jitted, type TraceOps, type Tracer, type TreeDef,
-} from '../../../runtime/jit';
-import {
-  pyError,
-  HostObject,
-  hostType,
-  pyFunction,
-  type HostContext,
-  PyDict,
-  PyList,
-  PyTuple,
-  type Kwargs,
-  type PyValue,
-  toIndex,
-  typeName,
-} from '../interpreter';
-import { PyArray } from './array';
+import { interpretJaxpr, jit as runtimeJit, jvpJaxpr, stage, valueAndGradJaxpr, vjpJaxpr, vmapJaxpr, type Fn, type Jitted, type TraceOps, type Tracer, type TreeDef } from '../../../runtime/jit';
+import { pyError, HostObject, hostType, pyFunction, type HostContext, PyDict, PyList, PyTuple, type Kwargs, type PyValue, toIndex, typeName } from '../interpreter';
+import { PyArray, type JaxRuntime } from './array';
 import { broadcastPrefixPy, flattenPy, leafCount, treeKey, unflattenPy, type PyTreeDef } from './pytree';
-import { Scalar, isTracer, type JaxRuntime, type Val } from './runtime';
+import { Scalar, isTracer, type Val } from './values';
 
 interface LeafVal { readonly v: Val; readonly weak: boolean }
 

@@ -1,0 +1,78 @@
+/**
+ * What a jax.Array (or numpy.ndarray) does as a Python object: its operators, named methods and
+ * indexing over lax.ts, gathered into the ArrayBehaviour each run's JaxRuntime holds (array.ts
+ * imports none of them).
+ */
+import { bindArgs, nestedFromFlat, pyError, NOT_IMPLEMENTED, type BinaryOp, type CompareOp, type HostContext, PyList, PyTuple, nameTable, type PyValue, toIndex } from '../interpreter';
+import { PyArray, toDtype, type ArrayBehaviour, type ArrayMethod } from './array';
+import * as L from './lax';
+
+const ARITH: Partial<Record<BinaryOp, 'add' | 'sub' | 'mul' | 'div' | 'max'>> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' };
+const COMPARE: Record<CompareOp, 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne'> = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne' };
+
+const acceptable = (x: PyValue) => x instanceof PyArray || typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean';
+
+const reduction = (kind: L.Reduction): ArrayMethod => (self, args, kwargs, ctx) => {
+  const a = bindArgs(kind, ['axis?', 'dtype?', 'out?', 'keepdims?'], args, kwargs, ctx);
+  return L.reduce(self.rt, kind, self, a.get('axis'), a.bool('keepdims', false), ctx);
+};
+
+/** Shape arguments as `reshape(2, 3)` or `reshape((2, 3))`. */
+function shapeArgs(args: readonly PyValue[], ctx: HostContext): number[] {
+  const items = args.length === 1 && (args[0] instanceof PyTuple || args[0] instanceof PyList) ? args[0].items : args;
+  return items.map((x) => Number(toIndex(x, ctx)));
+}
+
+const ARRAY_METHODS = nameTable<ArrayMethod>({
+  sum: reduction('sum'),
+  mean: reduction('mean'),
+  max: reduction('max'),
+  min: reduction('min'),
+  prod: reduction('prod'),
+  argmax: (self, args, kwargs, ctx) => L.argmax(self.rt, self, bindArgs('argmax', ['axis?'], args, kwargs, ctx).get('axis'), ctx),
+  argmin: (self, args, kwargs, ctx) => L.argmax(self.rt, self, bindArgs('argmin', ['axis?'], args, kwargs, ctx).get('axis'), ctx, true),
+  reshape: (self, args, _kwargs, ctx) => L.reshape(self.rt, self, shapeArgs(args, ctx)),
+  transpose: (self, args, _kwargs, ctx) => L.transpose(self.rt, self, args.length ? shapeArgs(args, ctx) : undefined),
+  flatten: (self) => L.reshape(self.rt, self, [-1]),
+  ravel: (self) => L.reshape(self.rt, self, [-1]),
+  squeeze: (self, args, kwargs, ctx) => {
+    const a = bindArgs('squeeze', ['axis?'], args, kwargs, ctx);
+    const axes = a.opt('axis') === undefined ? self.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : L.axesOf(a.get('axis'), self.shape.length, ctx);
+    return L.op(self.rt, () => L.wrap(self.rt, self.rt.o.squeeze(self.v, axes), self.weak, self.numpy));
+  },
+  astype: (self, args, kwargs, ctx) => {
+    const a = bindArgs('astype', ['dtype'], args, kwargs, ctx);
+    const d = toDtype(a.required('dtype'), self.rt);
+    return L.op(self.rt, () => L.wrap(self.rt, L.cast(self.rt, self.v, d), false, self.numpy));
+  },
+  item: (self, _args, _kwargs, ctx) => self.item(ctx),
+  tolist: (self, _args, _kwargs, ctx) => nestedFromFlat(self.values(ctx, 'tolist'), self.shape, self.dtype === 'bool' ? 'bool' : self.dtype === 'int32' ? 'int' : 'float'),
+  block_until_ready: (self) => self,
+  copy: (self) => self,
+  __float__: (self, _a, _k, ctx) => self.float(ctx),
+});
+
+export const ARRAY_BEHAVIOUR: ArrayBehaviour = {
+  methods: ARRAY_METHODS,
+  binary(opName, x, other, reflected, ctx) {
+    const [a, b] = reflected ? [other, x as PyValue] : [x as PyValue, other];
+    if (!acceptable(other)) return NOT_IMPLEMENTED;
+    const prim = ARITH[opName];
+    if (prim) return L.binary(x.rt, prim, a, b, ctx);
+    if (opName === '**') return L.power(x.rt, a, b, ctx);
+    if (opName === '@') return L.matmul(x.rt, a, b, ctx);
+    throw pyError('NotImplementedError', `the operator ${opName} on arrays is not supported by Gradlens`);
+  },
+  unary(opName, x, ctx) {
+    if (opName === '+') return x;
+    if (opName === '-') return L.unary(x.rt, 'neg', x, ctx);
+    throw pyError('NotImplementedError', 'the operator ~ on arrays is not supported by Gradlens');
+  },
+  compare(opName, x, other, ctx) {
+    if (!acceptable(other)) return opName === '==' ? false : opName === '!=' ? true : NOT_IMPLEMENTED;
+    return L.binary(x.rt, COMPARE[opName], x, other, ctx);
+  },
+  getIndex: (x, index, ctx) => L.getIndex(x.rt, x, index, ctx),
+  transpose: (x) => L.transpose(x.rt, x),
+  abs: (x, ctx) => L.unary(x.rt, 'abs', x, ctx),
+};

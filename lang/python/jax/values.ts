@@ -1,0 +1,32 @@
+/**
+ * What the jax and numpy shims' ops take (a tracer, a concrete array, or a Scalar not yet placed),
+ * and what the runtime throws as the Python exception a script can catch.
+ */
+import type { AbstractValue, DType } from '../../../runtime/core';
+import type { DeviceArray } from '../../../runtime/backends';
+import { Tracer } from '../../../runtime/jit';
+import { HaltError, PyError, pyError } from '../interpreter';
+
+/** A 0-d constant not yet placed anywhere: a literal in a trace, an upload on the backend. */
+export class Scalar implements AbstractValue {
+  readonly shape: readonly number[] = [];
+  constructor(readonly value: number, readonly dtype: DType) {}
+}
+
+export type Val = Tracer | DeviceArray | Scalar;
+
+export const isTracer = (v: Val): v is Tracer => v instanceof Tracer;
+
+/**
+ * Equations one trace may record. A Python loop unrolled under jit grows the jaxpr by its body each
+ * iteration; past this the compiler's passes would take longer than any time budget allows.
+ */
+export const MAX_TRACED_EQUATIONS = 50_000;
+
+/** What the runtime throws, as the Python exception a script can catch. */
+export function translate(e: unknown): unknown {
+  if (e instanceof PyError || e instanceof HaltError) return e;
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return e;
+  if (e instanceof Error) return pyError(e instanceof RangeError || e.name === 'ShapeError' ? 'ValueError' : 'TypeError', e.message);
+  return e;
+}
