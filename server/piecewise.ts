@@ -60,6 +60,18 @@ function movedAnalysis(a: DocumentAnalysis, lines: number): DocumentAnalysis {
 }
 
 /**
+ * A piece's analysis where the piece stands: its ranges moved, and the lines its syntax errors'
+ * messages name made the file's (the piece is parsed alone, so `after 'if' statement on line 2`
+ * counts from its first line; a moved piece keeps its parse).
+ */
+function placedAnalysis(a: DocumentAnalysis, lines: number): DocumentAnalysis {
+  const moved = movedAnalysis(a, lines);
+  if (lines === 0) return moved;
+  const fileLines = (message: string) => message.replace(/\b(on|detected at) line (\d+)\b/g, (_, words: string, n: string) => `${words} line ${Number(n) + lines}`);
+  return { ...moved, diagnostics: moved.diagnostics.map((d) => (d.code === 'syntax' && typeof d.message === 'string' ? { ...d, message: fileLines(d.message) } : d)) };
+}
+
+/**
  * Whether each piece's functions find their example-input call in their own piece (or nowhere),
  * and no name is imported as two different modules: then every piece can be analyzed alone.
  */
@@ -260,7 +272,7 @@ export class DocumentAnalyzer {
       }
       kept.set(piece.text, analysis);
       const placed = this.placed.get(analysis);
-      const moved = placed?.line === piece.line ? placed.moved : movedAnalysis(analysis, piece.line);
+      const moved = placed?.line === piece.line ? placed.moved : placedAnalysis(analysis, piece.line);
       this.placed.set(analysis, { line: piece.line, moved });
       functions.push(...moved.functions);
       diagnostics.push(...moved.diagnostics);

@@ -63,6 +63,15 @@ describe('piecewise analysis in the server', () => {
     }
   });
 
+  it('names the file\'s lines in a syntax error\'s diagnostic where each piece is analyzed alone, also once the piece moved', () => {
+    const analyzer = new DocumentAnalyzer(modules);
+    const text = readText('test/e2e/realistic/syntax_error.py');
+    for (const [version, line] of [[text, 13], [`# header\n\n${text}`, 15], [text, 13]] as const) {
+      const syntax = analyzer.analyze(version).diagnostics.filter((d) => d.code === 'syntax');
+      assert.deepEqual(syntax.map((d) => [d.range.start.line, d.message]), [[line, `IndentationError: expected an indented block after 'if' statement on line ${line}`]]);
+    }
+  });
+
   // What a CodeLens shows of a function: the first answer for a file just opened may hold only these, for the leading pieces.
   const lensFields = (fns: readonly FunctionSummary[]) => fns.map((f) => ({ qualname: f.qualname, nameRange: f.nameRange, evaluable: f.evaluable }));
 
