@@ -9,6 +9,7 @@ import { itertoolsModule } from './itertools';
 import { mathModule } from './math';
 import { operatorModule } from './operator';
 import { randomModule } from './random';
+import { timeModule } from './time';
 import { typingModule } from './typing';
 
 export const STANDARD_MODULES: ModuleRegistry = {
@@ -18,5 +19,6 @@ export const STANDARD_MODULES: ModuleRegistry = {
   math: mathModule,
   operator: operatorModule,
   random: randomModule,
+  time: timeModule,
   typing: typingModule,
 };

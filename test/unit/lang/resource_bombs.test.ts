@@ -37,6 +37,10 @@ const CASES: readonly Case[] = [
   ['loop', 'class Seq:\n    def __getitem__(self, i):\n        return i\nfor x in Seq():\n    pass\n', LOOP],
   ['loop', 'it = iter(range(10**12))\nwhile True:\n    next(it)\n', LOOP],
   ['loop', 'while True:\n    x = [i for i in range(10)]\n', LOOP],
+  // The standard modules' loops: an endless cycle, a day-long sleep.
+  ['module', 'import itertools\nfor x in itertools.cycle([1, 2]):\n    pass\n', LOOP],
+  ['module', 'import itertools\nprint(sum(itertools.count()))\n', LOOP],
+  ['module', 'import time\ntime.sleep(86400)\n', TIME],
   // Built-in functions over huge iterables: each element is a step.
   ['builtin', 'print(sum(range(10**12)))\n', LOOP],
   ['builtin', 'print(min(range(10**12)))\n', LOOP],
