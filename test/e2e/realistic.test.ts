@@ -38,6 +38,8 @@ const FIXTURE = JSON.parse(readFileSync(join(REALISTIC, 'expected.json'), 'utf8'
 const LENS_SHOWS = 60_000;
 /** How long one evaluation may take from the click to the lens's result (the first one starts the panel): a limit. */
 const EVALUATES = 120_000;
+/** How long a taken lens click may take to open the panel or show a result. */
+const CLICK_TAKEN = 6_000;
 
 const BACKENDS = [
   { setting: 'webgpu', label: 'WebGPU · ' },
@@ -134,6 +136,7 @@ for (const backend of BACKENDS) {
           assert.equal(lens.title, '∇ Compute gradient', `before the click the lens of ${fn}() reads ${JSON.stringify(lens.title)}`);
           const clicked = Date.now();
           await page.mouse.click(lens.x, lens.y);
+          await clickAgainIfLost(page, fn);
           const title = await lensResult(page, fn);
           timings.push({ backend: backend.setting, file, function: fn, ms: Date.now() - clicked });
           const shown = await panelResult(page, fn);
@@ -234,6 +237,22 @@ async function settledLens(page: Page, fn: string): Promise<LensOnScreen> {
     previous = current;
   }
   return previous;
+}
+
+/**
+ * The first lens click of a fresh window was lost in 2 of 3 full CI runs (the command never
+ * reached the extension host, the pointer over the link); alone the case passed every time. A
+ * click that was taken opens the panel at once, so when neither the panel nor a result shows
+ * after a few seconds the click is made once more, and the test says so in its output.
+ */
+async function clickAgainIfLost(page: Page, fn: string): Promise<void> {
+  await sleep(CLICK_TAKEN);
+  const lens = await lensOver(page, fn);
+  const panelOpen = (await page.locator('iframe.webview').count()) > 0;
+  if (panelOpen || lens.title !== '∇ Compute gradient') return;
+  console.log(`      the click on the lens of ${fn}() opened no panel in ${CLICK_TAKEN} ms: clicking again`);
+  const again = await settledLens(page, fn);
+  await page.mouse.click(again.x, again.y);
 }
 
 /** The lens's title once it shows a result for fn (anything but the title it has before one). */
