@@ -341,21 +341,6 @@ function isclose(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
   return diff <= Math.abs(rel * y) || diff <= Math.abs(rel * x) || diff <= abs;
 }
 
-function frexp(x: number): [number, number] {
-  if (x === 0 || !Number.isFinite(x)) return [x, 0];
-  let e = Math.max(-1073, Math.floor(Math.log2(Math.abs(x))) + 1);
-  let m = x * Math.pow(2, -e);
-  while (Math.abs(m) < 0.5) {
-    m *= 2;
-    e--;
-  }
-  while (Math.abs(m) >= 1) {
-    m /= 2;
-    e++;
-  }
-  return [m, e];
-}
-
 function ulp(x: number): number {
   if (Number.isNaN(x)) return x;
   x = Math.abs(x);
@@ -487,7 +472,7 @@ export const mathModule: ModuleShim = {
     });
     def('frexp', (args, kwargs, ctx) => {
       one(args, kwargs, 'frexp');
-      const [mant, e] = frexp(real(args[0], ctx));
+      const [mant, e] = libm.frexp(real(args[0], ctx));
       return tuple([mant, BigInt(e)]);
     });
     def('ldexp', (args, _kw, ctx) => {

@@ -196,7 +196,7 @@ const HASH_MODULUS = (1n << HASH_BITS) - 1n;
 export function floatHash(v: number): bigint | null {
   if (Number.isNaN(v)) return null;
   if (!Number.isFinite(v)) return v > 0 ? 314159n : -314159n;
-  let [m, e] = frexp(v);
+  let [m, e] = libm.frexp(v);
   const sign = m < 0 ? -1n : 1n;
   m = Math.abs(m);
   let x = 0n;
@@ -213,17 +213,4 @@ export function floatHash(v: number): bigint | null {
   x = ((x << shift) & HASH_MODULUS) | (x >> (HASH_BITS - shift));
   x *= sign;
   return x === -1n ? -2n : x;
-}
-
-/** C's frexp: v = m * 2**e with 0.5 <= |m| < 1 (m = 0 for 0). */
-function frexp(v: number): [number, number] {
-  if (v === 0) return [v, 0];
-  // Subnormals first scaled into the normal range, so that 2**-e below stays finite.
-  const scaled = Math.abs(v) < 2 ** -1000 ? 100 : 0;
-  let m = v * 2 ** scaled;
-  let e = Math.floor(Math.log2(Math.abs(m))) + 1;
-  m *= 2 ** -e;
-  while (Math.abs(m) < 0.5) { m *= 2; e--; }
-  while (Math.abs(m) >= 1) { m /= 2; e++; }
-  return [m, e - scaled];
 }

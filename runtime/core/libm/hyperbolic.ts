@@ -6,7 +6,7 @@
  * acos), correctly rounded. expm1, log1p, tanh and atanh are fdlibm's in both V8 and glibc:
  * `Math`'s are used as they are.
  */
-import { dd, INV_LN2, ldexp, LN2, mul, mulNumber, round, sqrt, twoSum } from './double_double';
+import { dd, frexp, INV_LN2, ldexp, LN2, mul, mulNumber, round, sqrt, twoSum } from './double_double';
 import { exp, expOf, log, logOf } from './exp_log';
 import { atan2Of } from './trig';
 
@@ -147,17 +147,7 @@ const CBRT_FACTORS = [1 / SQR_CBRT2, 1 / CBRT2, 1, CBRT2, SQR_CBRT2];
 /** glibc's s_cbrt.c: a polynomial guess on [0.5, 1), one rational step, then the exponent's third. */
 export function cbrt(x: number): number {
   if (Number.isNaN(x) || x === 0 || !Number.isFinite(x)) return x;
-  let xe = 0;
-  let xm = Math.abs(x);
-  if (xm < 2 ** -1022) {
-    xm *= 2 ** 54;
-    xe -= 54;
-  }
-  const e = Math.floor(Math.log2(xm)) + 1;
-  xm = ldexp(xm, -e);
-  if (xm >= 1) { xm /= 2; xe += 1; }
-  if (xm < 0.5) { xm *= 2; xe -= 1; }
-  xe += e;
+  const [xm, xe] = frexp(Math.abs(x));
   const u = 0.354895765043919860 + (1.50819193781584896 + (-2.11499494167371287 + (2.44693122563534430
     + (-1.83469277483613086 + (0.784932344976639262 - 0.145263899385486377 * xm) * xm) * xm) * xm) * xm) * xm;
   const t2 = u * u * u;
