@@ -204,7 +204,7 @@ class CacheInfo extends HostObject {
 function lruCache(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
   // `@lru_cache` bare, `@lru_cache(maxsize=...)` and `lru_cache(f)`: CPython takes a callable first argument as the function.
   const first = args[0];
-  if (first !== undefined && first !== null && typeof first === 'object' && !(first instanceof PyTuple) && typeof first !== 'bigint') {
+  if (first !== undefined && isCallable(first, ctx)) {
     return new CachedFunction(first, 128);
   }
   const a = bindArgs('lru_cache', ['maxsize?', 'typed?'], args, kwargs, ctx);
