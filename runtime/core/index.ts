@@ -4,6 +4,7 @@ export * from './aval';
 export * from './errors';
 export * from './random';
 export * from './mt19937';
+export * from './rng';
 export * from './lru';
 export * from './budget';
 export * as libm from './libm';

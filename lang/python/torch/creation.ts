@@ -1,5 +1,4 @@
-/** Tensor creation: torch.tensor, zeros/ones/full (and their _like forms), arange, linspace, eye, rand, randn. */
-import { Random } from '../../../runtime/core';
+/** Tensor creation: torch.tensor, zeros/ones/full (and their _like forms), arange, linspace, eye (random tensors: random.ts). */
 import { bindArgs, flattenNested, type Args, pyError, type HostContext, hostValues, PyList, PyTuple, PyType, type Kwargs, type PyValue, toIndex, typeName } from '../interpreter';
 import { DTYPES, STORAGE, TorchDType, isFloating, type TorchDTypeName } from './dtype';
 import { checkIntegers } from './errors';
@@ -92,29 +91,6 @@ function like(name: string, value: number | null): Creator {
   };
 }
 
-function random(name: string, draw: (r: Random) => number): Creator {
-  return (rt, args, kwargs, ctx) => {
-    const a = bindArgs(name, ['*size', '*', 'size?', 'generator?', 'out?', ...COMMON], args, kwargs, ctx);
-    const shape = sizeArgs(a.has('size') ? [a.required('size')] : a.rest, ctx, name);
-    const dtype = dtypeArg(a.get('dtype')) ?? 'float32';
-    if (!isFloating(dtype)) throw pyError('RuntimeError', `"${name}" not implemented for '${dtype === 'bool' ? 'Bool' : dtype === 'int32' ? 'Int' : 'Long'}'`);
-    rt.charge(shape, dtype);
-    const values = hostValues(shape.reduce((n, d) => n * d, 1), () => draw(rt.rng), ctx);
-    return finish(rt, rt.fromValues(values, shape, dtype), a);
-  };
-}
-
-function randomLike(name: string, draw: (r: Random) => number): Creator {
-  return (rt, args, kwargs, ctx) => {
-    const a = bindArgs(name, ['input', '*', ...COMMON, 'memory_format?'], args, kwargs, ctx);
-    const x = a.required('input');
-    if (!(x instanceof PyTensor)) throw pyError('TypeError', `${name}(): argument 'input' must be Tensor, not ${typeName(x)}`);
-    const dtype = dtypeArg(a.get('dtype')) ?? x.dtype;
-    rt.charge(x.shape, dtype);
-    return finish(rt, rt.fromValues(hostValues(x.numel, () => draw(rt.rng), ctx), [...x.shape], dtype), a);
-  };
-}
-
 export const CREATORS: Readonly<Record<string, Creator>> = {
   tensor(rt, args, kwargs, ctx) {
     const a = bindArgs('tensor', ['data', '*', ...COMMON], args, kwargs, ctx);
@@ -127,10 +103,6 @@ export const CREATORS: Readonly<Record<string, Creator>> = {
   ones_like: like('ones_like', 1),
   empty_like: like('empty_like', 0),
   full_like: like('full_like', null),
-  rand: random('rand', (r) => r.uniform()),
-  randn: random('randn', (r) => r.normal()),
-  rand_like: randomLike('rand_like', (r) => r.uniform()),
-  randn_like: randomLike('randn_like', (r) => r.normal()),
   full(rt, args, kwargs, ctx) {
     const a = bindArgs('full', ['size', 'fill_value', '*', 'out?', ...COMMON], args, kwargs, ctx);
     const fill = a.required('fill_value');
@@ -174,18 +146,6 @@ export const CREATORS: Readonly<Record<string, Creator>> = {
     rt.charge([n, m], dtype);
     const values = hostValues(n * m, (k) => (Math.floor(k / m) === k % m ? 1 : 0), ctx);
     return finish(rt, rt.fromValues(values, [n, m], dtype), a);
-  },
-  randint(rt, args, kwargs, ctx) {
-    const a = bindArgs('randint', ['low', 'high?', 'size?', '*', 'generator?', 'out?', ...COMMON], args, kwargs, ctx);
-    const hasHigh = a.has('high') && !(a.get('high') instanceof PyTuple) && !(a.get('high') instanceof PyList);
-    const low = hasHigh ? a.int('low') : 0;
-    const high = hasHigh ? a.int('high') : a.int('low');
-    const size = hasHigh ? a.required('size') : a.required('high');
-    const shape = sizeArgs([size], ctx, 'randint');
-    const dtype = dtypeArg(a.get('dtype')) ?? 'int64';
-    rt.charge(shape, dtype);
-    const values = hostValues(shape.reduce((p, d) => p * d, 1), () => rt.rng.int(low, high), ctx);
-    return finish(rt, rt.fromValues(values, shape, dtype), a);
   },
 };
 

@@ -8,6 +8,7 @@ import { backward } from './autograd';
 import { noteCut, noteDetach } from './jit_refusals';
 import { dtypeArg, sizeArgs } from './creation';
 import { TorchDType, isFloating, type TorchDTypeName } from './dtype';
+import { RANDOM_METHODS } from './random';
 import { ReturnTuple } from './return_types';
 import { TorchSize } from './size';
 import { PyTensor, checkInPlace, checkRequiresGrad, type Method, type TorchRuntime } from './tensor';
@@ -106,6 +107,7 @@ function zeroValues(x: PyTensor, value: number): PyTensor {
 }
 
 export const TENSOR_METHODS = nameTable<Method>({
+  ...RANDOM_METHODS,
   item: def('item', [], (x, _a, ctx) => {
     noteCut(x.t, 'item', ctx);
     return x.item();

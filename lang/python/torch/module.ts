@@ -3,8 +3,7 @@
  * `torch.cuda`), built once per run over the engine the caller gives.
  */
 import type { EagerEngine } from '../../../runtime/eager';
-import { Random } from '../../../runtime/core';
-import { bindArgs, pyError, pyFunction, type HostContext, createModule, type ModuleRegistry, type ModuleShim, PyList, PyModule, PyTuple, type NativeFn, type PyValue, toIndex, typeName } from '../interpreter';
+import { bindArgs, pyError, pyFunction, type HostContext, createModule, type ModuleRegistry, type ModuleShim, PyList, PyModule, PyTuple, type NativeFn, type PyValue, typeName } from '../interpreter';
 import { asTensor, compareOp } from './arith';
 import { AUTOGRAD_FUNCTION_NAMES, GRAD_MODE_NAMES, autogradFunctions, gradModeFactories } from './autograd';
 import { CREATORS, tensorFromData } from './creation';
@@ -12,6 +11,7 @@ import { DTYPE_ALIASES } from './dtype';
 import { FUNCTIONAL_NAMES, functionalAttrs } from './functional';
 import { TENSOR_METHODS, TORCH_FUNCTION_NAMES } from './methods';
 import { TorchSize, sizeType } from './size';
+import { RANDOM_CREATORS, RANDOM_NAMES, randomAttrs } from './random';
 import { PyTensor, TorchRuntime } from './tensor';
 import { TENSOR_BEHAVIOUR } from './tensor_behaviour';
 import * as T from './tensor_ops';
@@ -34,7 +34,8 @@ function buildModules(engine: EagerEngine, ctx: HostContext): TorchModules {
   const rt = new TorchRuntime(engine, ctx, TENSOR_BEHAVIOUR);
   const fn = (name: string, f: NativeFn) => pyFunction(name, f);
   const attrs: Record<string, PyValue> = { ...DTYPE_ALIASES, ...gradModeFactories(rt) };
-  for (const [name, create] of Object.entries(CREATORS)) attrs[name] = fn(name, (args, kwargs, c) => create(rt, args, kwargs, c));
+  for (const [name, create] of Object.entries({ ...CREATORS, ...RANDOM_CREATORS })) attrs[name] = fn(name, (args, kwargs, c) => create(rt, args, kwargs, c));
+  Object.assign(attrs, randomAttrs(rt));
   for (const name of TORCH_FUNCTION_NAMES) {
     const method = TENSOR_METHODS[name];
     attrs[name] = fn(name, (args, kwargs, c) => {
@@ -69,11 +70,6 @@ function buildModules(engine: EagerEngine, ctx: HostContext): TorchModules {
       const xt = x instanceof PyTensor || !(y instanceof PyTensor) ? asTensor(rt, x, c) : tensorFromData(rt, x, y.dtype, c);
       const yt = y instanceof PyTensor ? y : tensorFromData(rt, y, xt.dtype, c);
       return T.where(rt, cond, xt, yt);
-    }),
-    manual_seed: fn('manual_seed', (args, kwargs, c) => {
-      const a = bindArgs('manual_seed', ['seed'], args, kwargs, c);
-      rt.rng = new Random(Number(BigInt.asUintN(32, toIndex(a.required('seed'), c))));
-      return null;
     }),
     is_tensor: fn('is_tensor', (args) => args[0] instanceof PyTensor),
     is_floating_point: fn('is_floating_point', (args, kwargs, c) => TENSOR_METHODS.is_floating_point(asTensor(rt, args[0], c), [], kwargs, c)),
@@ -116,7 +112,7 @@ function buildModules(engine: EagerEngine, ctx: HostContext): TorchModules {
 /** The names the analyzer may check scripts against. */
 const TORCH_EXPORTS = [
   ...Object.keys(DTYPE_ALIASES), ...GRAD_MODE_NAMES, ...Object.keys(CREATORS),
-  ...TORCH_FUNCTION_NAMES, 'Tensor', 'Size', 'cat', 'concat', 'stack', 'where', 'manual_seed', 'is_tensor', 'is_floating_point',
+  ...TORCH_FUNCTION_NAMES, ...RANDOM_NAMES, 'Tensor', 'Size', 'cat', 'concat', 'stack', 'where', 'is_tensor', 'is_floating_point',
   'isfinite', 'isinf', 'equal', 'allclose', 'get_default_dtype', 'device', 'autograd', 'nn', 'cuda', '__version__',
 ];
 

@@ -6,7 +6,7 @@
  * Python exceptions PyTorch raises. What a tensor does as a Python object (operators, named
  * methods, indexing) is its runtime's TensorBehaviour, so this file imports none of them.
  */
-import { Random, bytesOf, sizeOf, withInterrupt, type AbstractValue, type Shape } from '../../../runtime/core';
+import { TorchGenerator, bytesOf, sizeOf, withInterrupt, type AbstractValue, type Shape } from '../../../runtime/core';
 import { TorchOps, type EagerEngine, type GradNode, type Tensor } from '../../../runtime/eager';
 import { StagingBackend } from '../../../runtime/jit';
 import { pyError, HostObject, hostType, pyFunction, type BinaryOp, type CompareOp, type HostContext, type UnaryOp, type Kwargs, type PyType, type PyValue, formatValue, truthy, typeName } from '../interpreter';
@@ -17,7 +17,7 @@ import { noteCut, noteDetach, refuseAutograd, refuseValue } from './jit_refusals
 import { TorchSize } from './size';
 
 /** The seed a run starts from when the script never calls `torch.manual_seed`. */
-const DEFAULT_SEED = 0x5eed;
+const DEFAULT_SEED = 0x5eedn;
 
 /** A tensor method: the tensor and the Python call's arguments. */
 export type Method = (self: PyTensor, args: PyValue[], kwargs: Kwargs, ctx: HostContext) => PyValue;
@@ -40,7 +40,8 @@ export interface TensorBehaviour {
 
 export class TorchRuntime {
   readonly torch: TorchOps;
-  rng = new Random(DEFAULT_SEED);
+  /** The default generator (`torch.default_generator`). */
+  readonly rng = new TorchGenerator(DEFAULT_SEED);
   private readonly wrappers = new WeakMap<Tensor, PyTensor>();
   /** Tensors wrapped during the current op, which its tidy scope must keep. */
   private readonly created: Tensor[] = [];

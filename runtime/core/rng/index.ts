@@ -1,0 +1,2 @@
+export * from './torch_generator';
+export { fma, fmaf } from './fused';
