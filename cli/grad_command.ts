@@ -99,7 +99,7 @@ export async function gradCommand(argv: readonly string[]): Promise<number> {
       }
     }
   } finally {
-    execution.dispose();
+    await execution.dispose();
   }
   return failed ? 1 : 0;
 }

@@ -3,16 +3,20 @@
  * server and the CLI open one on the CPU; the webview opens one on its GPU.
  */
 import { openBackend } from '../runtime/backends';
-import type { CancelSignal } from '../lang/python';
+import type { CancelSignal, RunOptions, RunResult } from '../lang/python';
+import { EagerEngine } from '../runtime/eager';
 import type { EvaluateRequest } from '../protocol/evaluate';
 import type { BackendSetting } from '../protocol/backends';
 import type { BackendInfo, EvaluationOutcome } from '../protocol/results';
 import { evaluate } from './evaluate';
 import { profile } from './profiled_backend';
+import { runPython } from './run_python';
 
 export interface ExecutionHost {
   readonly backend: BackendInfo;
   evaluate(request: EvaluateRequest, signal?: CancelSignal): Promise<EvaluationOutcome>;
+  /** Runs a whole script (`gradlens run`) with torch, jax and numpy; `options.stdout` gets what it prints as it prints it. */
+  runScript(source: string, options: RunOptions): RunResult;
   dispose(): void;
 }
 
@@ -30,6 +34,9 @@ export async function openExecutionHost(setting: BackendSetting): Promise<Execut
       const next = queue.then(() => evaluate(request, profiler, opened.info, signal));
       queue = next.catch(() => undefined);
       return next;
+    },
+    runScript(source, options) {
+      return runPython(source, new EagerEngine(opened.backend), options);
     },
     dispose() {
       // The backends hold no resources beyond their arrays, which each evaluation frees.

@@ -5,8 +5,9 @@
  * everything a heavy one held, by killing it: a process's exit returns all of its memory, which a
  * terminated worker thread does not (its native allocations stay with the process).
  */
-import { openExecutionHost } from '../host';
-import { isNodeBackend, type FromWorker, type ToWorker } from './messages';
+import { formatError } from '../../lang/python';
+import { openExecutionHost, type ExecutionHost } from '../host';
+import { isNodeBackend, type FromWorker, type ScriptEnd, type ScriptRun, type ToWorker } from './messages';
 
 const backend = process.argv[2];
 if (!process.send || !isNodeBackend(backend)) {
@@ -22,7 +23,44 @@ host.then(
   (e: unknown) => send({ kind: 'failed', message: e instanceof Error ? e.message : String(e) }),
 );
 
-process.on('message', async ({ id, request }: ToWorker) => {
-  const outcome = await (await host).evaluate(request);
-  send({ kind: 'outcome', id, outcome, rssBytes: process.memoryUsage.rss() });
+process.on('message', async (job: ToWorker) => {
+  const opened = await host;
+  const answer = job.kind === 'evaluate' ? await opened.evaluate(job.request) : runScript(opened, job.id, job.script);
+  send({ kind: 'answer', id: job.id, answer, rssBytes: process.memoryUsage.rss() });
 });
+
+/** Printed text is sent at most this often, or when this much is waiting: a message per `print` costs more than the print. */
+const RELAY_MS = 16;
+const RELAY_CHARS = 1 << 16;
+
+/** Runs the script, sending what it prints as it prints it: the caller shows a long run's output live. */
+function runScript(opened: ExecutionHost, id: number, script: ScriptRun): ScriptEnd {
+  let pending = '';
+  let sentAt = 0;
+  const flush = () => {
+    if (pending) send({ kind: 'printed', id, text: pending });
+    pending = '';
+    sentAt = performance.now();
+  };
+  const flushIfDue = () => {
+    if (pending && (pending.length >= RELAY_CHARS || performance.now() - sentAt >= RELAY_MS)) flush();
+  };
+  const result = opened.runScript(script.source, {
+    file: script.file,
+    budgets: script.budgets,
+    stdout: (text) => {
+      pending += text;
+      flushIfDue();
+    },
+    // NB: the run polls its cancel signal every 256 steps and between kernels, the only moments a
+    // synchronous run gives: what it printed last is sent then, not held back through a long silence.
+    signal: {
+      get aborted() {
+        flushIfDue();
+        return false;
+      },
+    },
+  });
+  flush();
+  return { error: result.error ? formatError(result.error) : null };
+}

@@ -14,7 +14,7 @@ import type { NodeBackend } from '../../protocol/backends';
 import type { EvaluateRequest } from '../../protocol/evaluate';
 import type { EvaluationError, EvaluationOutcome, SourceRange } from '../../protocol/results';
 import { fileOfUri } from '../target';
-import type { FromWorker, ToWorker } from './messages';
+import type { FromWorker, Job, ScriptEnd, ScriptRun, ToWorker } from './messages';
 
 export interface Cancellable {
   readonly aborted: boolean;
@@ -47,12 +47,14 @@ const RECYCLE_RSS_GROWTH_BYTES = 96 * 2 ** 20;
  * kernels, allocator arenas), which only a fresh one hands back.
  */
 const RECYCLE_EVALUATIONS = 500;
+/** How long a worker asked to exit may take before it is killed. */
+const CLOSE_GRACE_MS = 2000;
 /** A worker that does not open its CPU backend within this long is taken as failed. */
 const START_TIMEOUT_MS = 60_000;
 
-/** How one evaluation in the worker ended. */
-type Ended =
-  | { readonly kind: 'done'; readonly outcome: EvaluationOutcome; readonly rssBytes: number }
+/** How one job in the worker ended. */
+type Ended<Answer> =
+  | { readonly kind: 'done'; readonly answer: Answer; readonly rssBytes: number }
   | { readonly kind: 'cancelled' }
   | { readonly kind: 'overran'; readonly ms: number }
   | { readonly kind: 'crashed'; readonly error: Error };
@@ -66,15 +68,33 @@ export class WorkerExecution {
 
   /** Evaluations run one at a time, in order; one cancelled while it waits never starts. */
   evaluate(request: EvaluateRequest, signal: Cancellable = { aborted: false }, fn?: EvaluatedFunction): Promise<EvaluationOutcome> {
-    const next = this.queue.then(() => this.run(request, signal, fn));
+    return this.enqueue(() => this.run(request, signal, fn));
+  }
+
+  /**
+   * Runs a whole script (`gradlens run`), in turn with evaluations, passing what it prints to
+   * `printed` as the worker sends it; a run past its time budget (one long kernel) is stopped here.
+   */
+  runScript(script: ScriptRun, printed: (text: string) => void): Promise<ScriptEnd> {
+    return this.enqueue(() => this.runWhole(script, printed));
+  }
+
+  private enqueue<T>(job: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(job);
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  dispose(): void {
+  /**
+   * Ends the worker: one at rest is asked to exit and waited for (so it leaves no process behind
+   * and its exit is its own: what it reports on exit reaches the caller's stderr), one still
+   * running a job is killed.
+   */
+  async dispose(): Promise<void> {
     this.disposed = true;
-    void this.worker?.terminate();
+    const worker = this.worker;
     this.worker = null;
+    await worker?.close();
   }
 
   private async run(request: EvaluateRequest, signal: Cancellable, fn: EvaluatedFunction | undefined): Promise<EvaluationOutcome> {
@@ -82,14 +102,9 @@ export class WorkerExecution {
     const cancelled = () => stopped('cancelled', `the evaluation of ${request.function}() was cancelled`);
     if (this.disposed) return stopped('error', 'evaluation is shutting down');
     if (signal.aborted) return cancelled();
-    const worker = (this.worker ??= this.start());
     const budgetMs = request.budgets?.ms ?? DEFAULT_BUDGETS.maxWallMs;
-    const ended = await worker.evaluate(request, signal, budgetMs + HARD_STOP_GRACE_MS);
-    if (ended.kind === 'done') {
-      if (worker.heavy(ended.rssBytes)) this.replace(worker);
-      return ended.outcome;
-    }
-    this.replace(worker);
+    const ended = await this.perform<EvaluationOutcome>({ kind: 'evaluate', request }, signal, budgetMs);
+    if (ended.kind === 'done') return ended.answer;
     if (ended.kind === 'cancelled') return cancelled();
     const setting = this.options.secondsSetting;
     if (ended.kind === 'overran') {
@@ -99,6 +114,31 @@ export class WorkerExecution {
       return stopped('budget', `evaluation stopped: ${request.function}() ran out of memory (an evaluation's Python values may hold ${WORKER_HEAP_MIB} MiB); make its lists, strings or tensors smaller`);
     }
     return stopped('error', `internal error in Gradlens while evaluating ${request.function}(): the evaluation worker stopped (${ended.error.message}); please report it`);
+  }
+
+  private async runWhole(script: ScriptRun, printed: (text: string) => void): Promise<ScriptEnd> {
+    const stopped = (message: string): ScriptEnd => ({ error: `${script.file}: error: ${message}` });
+    if (this.disposed) return stopped('evaluation is shutting down');
+    const budgetMs = script.budgets.maxWallMs ?? DEFAULT_BUDGETS.maxWallMs;
+    const ended = await this.perform<ScriptEnd>({ kind: 'run', script }, { aborted: false }, budgetMs, printed);
+    if (ended.kind === 'done') return ended.answer;
+    const setting = this.options.secondsSetting;
+    if (ended.kind === 'overran') {
+      return stopped(`the script was stopped after ${seconds(ended.ms)} (${setting}): it ran past its time budget of ${seconds(budgetMs)} in work that cannot stop to check it (a loop inside a built-in, one long kernel); make it do less, or raise ${setting}`);
+    }
+    if (ended.kind === 'cancelled') return stopped('the script was cancelled');
+    if (isOutOfMemory(ended.error)) {
+      return stopped(`the script ran out of memory (its Python values may hold ${WORKER_HEAP_MIB} MiB); make its lists, strings or tensors smaller`);
+    }
+    return stopped(`internal error in Gradlens while running the script: the evaluation worker stopped (${ended.error.message}); please report it`);
+  }
+
+  /** Runs `job` in the worker (started on first use), replacing a worker that did not end it or grew heavy. */
+  private async perform<Answer>(job: Job, signal: Cancellable, budgetMs: number, printed?: (text: string) => void): Promise<Ended<Answer>> {
+    const worker = (this.worker ??= this.start());
+    const ended = await worker.run<Answer>(job, signal, budgetMs + HARD_STOP_GRACE_MS, printed);
+    if (ended.kind !== 'done' || worker.heavy(ended.rssBytes)) this.replace(worker);
+    return ended;
   }
 
   private start(): EvaluationWorker {
@@ -116,7 +156,11 @@ export class WorkerExecution {
 /** One evaluation process and the evaluation it runs, if any. */
 class EvaluationWorker {
   private readonly ready: Promise<Error | null>;
-  private running: { readonly id: number; readonly finish: (ended: Ended) => void } | null = null;
+  private running: {
+    readonly id: number;
+    readonly finish: (ended: Ended<unknown>) => void;
+    readonly printed?: (text: string) => void;
+  } | null = null;
   private lastId = 0;
   private exited: Error | null = null;
   /** The process's least resident memory after a run (its first, with the runtime loaded). */
@@ -147,9 +191,13 @@ class EvaluationWorker {
         if (m.kind === 'ready' || m.kind === 'failed') {
           clearTimeout(timer);
           resolve(m.kind === 'ready' ? null : new Error(m.message));
-        } else if (m.id === this.running?.id) {
+        } else if (m.id !== this.running?.id) {
+          // A stopped job's last words: its caller has had its answer.
+        } else if (m.kind === 'printed') {
+          this.running.printed?.(m.text);
+        } else {
           this.startRss = Math.min(this.startRss, m.rssBytes);
-          this.running.finish({ kind: 'done', outcome: m.outcome, rssBytes: m.rssBytes });
+          this.running.finish({ kind: 'done', answer: m.answer, rssBytes: m.rssBytes });
         }
       });
       worker.on('error', (e) => (error = e));
@@ -163,29 +211,30 @@ class EvaluationWorker {
   }
 
   /**
-   * Runs `request`, stopping the worker when `signal` is raised (also while it still starts) or when
+   * Runs `job`, stopping the worker when `signal` is raised (also while it still starts) or when
    * the run takes longer than `limitMs` once begun; the caller replaces a worker whose run did not end 'done'.
    */
-  evaluate(request: EvaluateRequest, signal: Cancellable, limitMs: number): Promise<Ended> {
-    return new Promise<Ended>((resolve) => {
+  run<Answer>(job: Job, signal: Cancellable, limitMs: number, printed?: (text: string) => void): Promise<Ended<Answer>> {
+    return new Promise<Ended<Answer>>((resolve) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const poll = setInterval(() => {
         if (signal.aborted) finish({ kind: 'cancelled' });
       }, CANCEL_POLL_MS);
-      const finish = (ended: Ended) => {
+      const finish = (ended: Ended<unknown>) => {
         clearInterval(poll);
         clearTimeout(timer);
         this.running = null;
-        resolve(ended);
+        // NB: a 'done' answer is the one this job's kind sends (messages.ts pairs them).
+        resolve(ended as Ended<Answer>);
       };
       void this.ready.then((failed) => {
         if (failed) return finish({ kind: 'crashed', error: failed });
         if (signal.aborted) return finish({ kind: 'cancelled' });
         const id = ++this.lastId;
-        this.running = { id, finish };
+        this.running = { id, finish, printed };
         const started = performance.now();
         timer = setTimeout(() => finish({ kind: 'overran', ms: performance.now() - started }), limitMs);
-        this.worker.send({ id, request } satisfies ToWorker);
+        this.worker.send({ ...job, id } satisfies ToWorker);
       });
     });
   }
@@ -198,6 +247,23 @@ class EvaluationWorker {
   /** Kills the process at once; a run still going ends 'crashed' (the caller that stopped it has answered already). */
   async terminate(): Promise<void> {
     this.worker.kill('SIGKILL');
+  }
+
+  /** Lets an idle process exit by itself (it exits when its channel closes) and waits for it; kills a busy or stuck one. */
+  async close(): Promise<void> {
+    if (this.exited) return;
+    // NB: its exit and the end of its stderr, whose last lines are relayed by then (the process's own
+    // 'close' never comes once its IPC channel was disconnected).
+    const stderr = this.worker.stderr;
+    const exited = Promise.all([
+      new Promise<void>((resolve) => this.worker.once('exit', () => resolve())),
+      stderr && !stderr.closed ? new Promise<void>((resolve) => stderr.once('close', () => resolve())) : undefined,
+    ]);
+    if (this.running || !this.worker.connected) this.worker.kill('SIGKILL');
+    else this.worker.disconnect();
+    const stuck = setTimeout(() => this.worker.kill('SIGKILL'), CLOSE_GRACE_MS);
+    await exited;
+    clearTimeout(stuck);
   }
 }
 

@@ -1,4 +1,5 @@
 /** What the language server or the CLI and its evaluation process (child.ts) say to each other. */
+import type { Budgets } from '../../lang/python';
 import { NODE_BACKENDS, type NodeBackend } from '../../protocol/backends';
 import type { EvaluateRequest } from '../../protocol/evaluate';
 import type { EvaluationOutcome } from '../../protocol/results';
@@ -8,15 +9,32 @@ export function isNodeBackend(x: unknown): x is NodeBackend {
   return (NODE_BACKENDS as readonly unknown[]).includes(x);
 }
 
-/** One evaluation at a time: the caller sends the next only once the last one's outcome came. */
-export interface ToWorker {
-  readonly id: number;
-  readonly request: EvaluateRequest;
+/** A whole script to run as `gradlens run` does: what it prints comes back as it prints it. */
+export interface ScriptRun {
+  readonly source: string;
+  /** The file name its errors name. */
+  readonly file: string;
+  readonly budgets: Partial<Budgets>;
+}
+
+/** What the worker is asked to do: evaluate a function (value, gradient, graph) or run a script. */
+export type Job =
+  | { readonly kind: 'evaluate'; readonly request: EvaluateRequest }
+  | { readonly kind: 'run'; readonly script: ScriptRun };
+
+/** One job at a time: the caller sends the next only once the last one's answer came. */
+export type ToWorker = Job & { readonly id: number };
+
+/** How a script run ended: `error` is the `FILE:LINE:COL: error: ...` line, or null when it ran to its end. */
+export interface ScriptEnd {
+  readonly error: string | null;
 }
 
 export type FromWorker =
   /** The worker's CPU host opened: evaluations start at once from now on. */
   | { readonly kind: 'ready' }
   | { readonly kind: 'failed'; readonly message: string }
-  /** `rssBytes`: the process's resident memory after the run. */
-  | { readonly kind: 'outcome'; readonly id: number; readonly outcome: EvaluationOutcome; readonly rssBytes: number };
+  /** What a running script printed since the last such message. */
+  | { readonly kind: 'printed'; readonly id: number; readonly text: string }
+  /** A job's answer; `rssBytes`: the process's resident memory after it. */
+  | { readonly kind: 'answer'; readonly id: number; readonly answer: EvaluationOutcome | ScriptEnd; readonly rssBytes: number };

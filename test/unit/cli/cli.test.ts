@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -189,11 +189,12 @@ describe('gradlens command line', () => {
 });
 
 /**
- * Issue 12.5: `gradlens grad` evaluated on its main thread, where the time budget cannot stop one
- * long kernel (a 6000 x 6000 matmul ran on past a 1 s budget until it ended). It evaluates in a
- * child process now, stopped a second past the budget like the language server's.
+ * Issue 12.5: `gradlens grad` and `gradlens run` evaluated on their main thread, where the time
+ * budget cannot stop one long kernel (a 6000 x 6000 matmul ran on past a 1 s budget until it
+ * ended). They evaluate in a child process now, stopped a second past the budget like the language
+ * server's, and `run` relays what the script prints as it prints it.
  */
-describe('gradlens grad: the time budget holds inside one long kernel', function () {
+describe('gradlens grad and run: the time budget holds inside one long kernel', function () {
   this.timeout(120_000);
   let dir: string;
   /** Seconds `gradlens grad` takes to start, evaluate a trivial function and exit, on this machine now. */
@@ -218,5 +219,36 @@ describe('gradlens grad: the time budget holds inside one long kernel', function
     assert.equal(r.status, 1, report);
     assert.match(r.stderr, /^.*matmul\.py:\d+:\d+: error: .*(time budget|--budget-seconds)/m, report);
     assert.ok(elapsed <= 1 + 1 + 2, `took ${elapsed.toFixed(2)} s\n${report}`);
+  });
+
+  it('run: a 6000 x 6000 matmul in a script under --budget-seconds 1 is stopped from outside, within the budget + 1 s + 2 s, keeping what it printed', () => {
+    const file = join(dir, 'matmul_script.py');
+    writeFileSync(file, 'import torch\nprint("before")\na = torch.ones(6000, 6000)\nb = a @ a\nprint("after")\n');
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, ['dist/cli.js', 'run', file, '--budget-seconds', '1'], { encoding: 'utf8', timeout: 100_000 });
+    const elapsed = (performance.now() - t0) / 1000 - startup;
+    const report = `exit ${r.status} after ${elapsed.toFixed(2)} s past a ${startup.toFixed(2)} s start\n${r.stderr}`;
+    assert.equal(r.status, 1, report);
+    assert.equal(r.stdout, 'before\n');
+    assert.match(r.stderr, /matmul_script\.py(:\d+:\d+)?: error: .*(time budget|--budget-seconds)/, report);
+    assert.ok(elapsed <= 1 + 1 + 2, `took ${elapsed.toFixed(2)} s\n${report}`);
+  });
+
+  it('run: what a script prints reaches stdout as it prints it, not when it ends', async () => {
+    const file = join(dir, 'live.py');
+    writeFileSync(file, 'import time\nprint("start")\nt = time.perf_counter()\nwhile time.perf_counter() - t < 2:\n    pass\nprint("end")\n');
+    const child = spawn(process.execPath, ['dist/cli.js', 'run', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let firstLineAt = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (!firstLineAt && stdout.includes('\n')) firstLineAt = performance.now();
+    });
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const gap = (performance.now() - firstLineAt) / 1000;
+    assert.equal(status, 0);
+    assert.equal(stdout, 'start\nend\n');
+    // The script waits 2 s between its prints: the first must have arrived well before the end.
+    assert.ok(gap >= 1.5, `"start" arrived ${gap.toFixed(2)} s before the process ended`);
   });
 });
