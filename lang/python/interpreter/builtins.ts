@@ -13,6 +13,7 @@ import {
   binary,
   compare,
   dictKey,
+  pyHash,
   formatValue,
   getattr,
   getattrOrUndefined,
@@ -20,6 +21,7 @@ import {
   isInstance,
   isNumber,
   iterate,
+  getitem,
   len,
   materialize,
   parseIntLiteral,
@@ -122,9 +124,9 @@ function iterableArg(name: string, args: PyValue[], kwargs: Kwargs): PyValue | u
   return args[0];
 }
 
-function makeSet(items: Iterable<PyValue>, frozen: boolean): PySet {
+function makeSet(items: Iterable<PyValue>, frozen: boolean, ctx: HostContext): PySet {
   const s = new PySet(frozen);
-  for (const x of items) s.map.set(dictKey(x), x);
+  for (const x of items) s.map.set(dictKey(x, ctx), x);
   return s;
 }
 
@@ -168,11 +170,11 @@ dictType.construct = (args, kwargs, ctx) => {
 };
 setType.construct = (args, kwargs, ctx) => {
   const x = iterableArg('set', args, kwargs);
-  return makeSet(x === undefined ? [] : iterate(x, ctx), false);
+  return makeSet(x === undefined ? [] : iterate(x, ctx), false, ctx);
 };
 frozensetType.construct = (args, kwargs, ctx) => {
   const x = iterableArg('frozenset', args, kwargs);
-  return makeSet(x === undefined ? [] : iterate(x, ctx), true);
+  return makeSet(x === undefined ? [] : iterate(x, ctx), true, ctx);
 };
 rangeType.construct = (args, kwargs, ctx) => {
   if (kwargs.size) throw pyError('TypeError', 'range() takes no keyword arguments');
@@ -376,8 +378,16 @@ function reversed(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
   }
   const hook = x instanceof HostObject || x instanceof PyInstance ? getattrOrUndefined(x, '__reversed__', ctx) : undefined;
   if (hook !== undefined) return ctx.call(hook, []);
-  if (x instanceof HostObject || x instanceof PyInstance) {
-    return new PyIterator('reversed', materialize(x, ctx).reverse()[Symbol.iterator]());
+  if (x instanceof HostObject) return new PyIterator('reversed', materialize(x, ctx).reverse()[Symbol.iterator]());
+  if (x instanceof PyInstance && x.cls.lookup('__len__') !== undefined && x.cls.lookup('__getitem__') !== undefined) {
+    // The sequence protocol, as CPython's reversed: len() once, then x[n-1] down to x[0].
+    const n = len(x, ctx);
+    return new PyIterator('reversed', (function* () {
+      for (let i = n - 1; i >= 0; i--) {
+        ctx.tick();
+        yield getitem(x, BigInt(i), ctx);
+      }
+    })());
   }
   throw pyError('TypeError', `'${typeName(x)}' object is not reversible`);
 }
@@ -591,16 +601,9 @@ export function createBuiltins(write: (text: string) => void): Map<string, PyVal
     delattr(args[0], args[1]);
     return null;
   });
-  def('hash', (args, kwargs) => {
+  def('hash', (args, kwargs, ctx) => {
     exactArgs('hash', args, kwargs, 1);
-    const x = args[0];
-    if (typeof x === 'bigint') return x;
-    if (typeof x === 'boolean') return x ? 1n : 0n;
-    if (typeof x === 'number' && Number.isInteger(x)) return BigInt(x);
-    const k = dictKey(x);
-    let h = 0;
-    for (let i = 0; i < k.length; i++) h = (Math.imul(h, 31) + k.charCodeAt(i)) | 0;
-    return BigInt(h);
+    return pyHash(args[0], ctx);
   });
   def('id', (args, kwargs) => {
     exactArgs('id', args, kwargs, 1);

@@ -36,11 +36,11 @@ import {
   type PyValue,
   objectType,
   typeName,
-  typeOf,
 } from './values';
 import { unsupportedModuleMessage, type ModuleRegistry } from './module_shims';
 import * as ops from './operators';
-import { ClassMethod, Property, StaticMethod } from './operators';
+import { Property } from './operators';
+import { checkBases, finishClass, instantiate, SuperObject } from './classes';
 import { Scope, scopeInfo } from './scope';
 import type { Span } from '../syntax';
 
@@ -157,39 +157,6 @@ function formatCount(n: number): string {
 interface Frame {
   fn: PyFunction;
   scope: Scope;
-}
-
-/** `super()`: attribute lookup that starts after the defining class in the instance's MRO. */
-class SuperObject extends HostObject {
-  private static readonly type = new PyType('super');
-
-  constructor(
-    private readonly start: PyType,
-    private readonly self: PyValue,
-  ) {
-    super();
-  }
-
-  get pyType(): PyType {
-    return SuperObject.type;
-  }
-
-  override getattr(name: string, ctx: HostContext): PyValue | undefined {
-    const mro = this.self instanceof PyType ? this.self.mro : typeOf(this.self).mro;
-    const at = mro.indexOf(this.start);
-    for (const t of mro.slice(at + 1)) {
-      const attr = t.attrs.get(name);
-      if (attr === undefined) continue;
-      if (this.self instanceof PyType) return attr instanceof ClassMethod ? new PyBoundMethod(attr.fn, this.self) : attr;
-      return ops.bindAttribute(attr, this.self, ctx);
-    }
-    if (name === '__init__') return new PyBuiltin('__init__', () => null);
-    return undefined;
-  }
-
-  override repr(): string {
-    return `<super: <class '${this.start.name}'>, <${typeName(this.self)} object>>`;
-  }
 }
 
 export class Interpreter implements HostContext {
@@ -951,6 +918,8 @@ export class Interpreter implements HostContext {
       if (!(b instanceof PyType)) throw pyError('TypeError', `bases must be types, not ${typeName(b)}`);
       bases.push(b);
     }
+    this.node = s;
+    checkBases(bases, this);
     const decorators = s.decorators.map((d) => this.evalExpr(d, scope));
     const body = new Scope(scopeInfo(s), scope, this.globals, `${scope.qualPrefix}${s.name}.`);
     body.vars.set('__module__', '__main__');
@@ -959,27 +928,11 @@ export class Interpreter implements HostContext {
     this.node = s;
     const cls = new PyType(s.name, { module: '__main__', bases: bases.length ? bases : [objectType], attrs: body.vars });
     cls.userDefined = true;
-    for (const v of body.vars.values()) {
-      const f = v instanceof StaticMethod || v instanceof ClassMethod ? v.fn : v instanceof Property ? v.fget : v;
-      if (f instanceof PyFunction) f.ownerClass = cls;
-      if (v instanceof Property && v.fset instanceof PyFunction) v.fset.ownerClass = cls;
-    }
-    cls.construct = (args, kwargs) => this.instantiate(cls, args, kwargs);
+    cls.construct = (args, kwargs) => instantiate(cls, args, kwargs, this);
+    finishClass(cls, this);
     let result: PyValue = cls;
     for (let i = decorators.length - 1; i >= 0; i--) result = this.callValue(decorators[i], [result], NO_KWARGS);
     this.assignName(s.name, result, scope);
-  }
-
-  private instantiate(cls: PyType, args: PyValue[], kwargs: Kwargs): PyValue {
-    const inst = cls.isException ? new ExceptionObject(cls, args) : new PyInstance(cls);
-    const init = cls.lookup('__init__');
-    if (init !== undefined) {
-      const r = this.callValue(ops.bindAttribute(init, inst, this), args, kwargs);
-      if (r !== null) throw pyError('TypeError', `__init__() should return None, not '${typeName(r)}'`);
-    } else if (!cls.isException && (args.length || kwargs.size)) {
-      throw pyError('TypeError', `${cls.name}() takes no arguments`);
-    }
-    return inst;
   }
 
   private makeSuper(args: PyValue[]): PyValue {
@@ -1070,7 +1023,7 @@ export class Interpreter implements HostContext {
       if (p) {
         if (vars.has(k)) throw pyError('TypeError', `${name}() got multiple values for argument '${k}'`);
         vars.set(k, v);
-      } else if (extra) extra.setByKey(ops.dictKey(k), k, v);
+      } else if (extra) extra.setByKey(ops.dictKey(k, this), k, v);
       else if (P.some((q) => q.param.name === k)) {
         throw pyError('TypeError', `${name}() got some positional-only arguments passed as keyword arguments: '${k}'`);
       } else throw pyError('TypeError', `${name}() got an unexpected keyword argument '${k}'`);
@@ -1275,7 +1228,9 @@ export class Interpreter implements HostContext {
 
   private evalSet(e: A.SetLit, scope: Scope): PyValue {
     const s = new PySet();
-    for (const v of this.evalElements(e.elts, scope)) s.map.set(ops.dictKey(v), v);
+    const items = this.evalElements(e.elts, scope);
+    this.node = e;
+    for (const v of items) s.map.set(ops.dictKey(v, this), v);
     return s;
   }
 
@@ -1285,14 +1240,14 @@ export class Interpreter implements HostContext {
       if ('unpack' in item) {
         const m = this.evalExpr(item.unpack, scope);
         if (!(m instanceof PyDict)) throw pyError('TypeError', `'${typeName(m)}' object is not a mapping`);
-        for (const [k, v] of m.entries()) d.setByKey(ops.dictKey(k), k, v);
+        for (const [hk, [k, v]] of m.map) d.setByKey(hk, k, v);
       } else {
         const k = this.evalExpr(item.key, scope);
         const v = this.evalExpr(item.value, scope);
         this.node = item.key;
         this.escape(k);
         this.escape(v);
-        d.setByKey(ops.dictKey(k), k, v);
+        d.setByKey(ops.dictKey(k, this), k, v);
       }
     }
     return d;
@@ -1456,11 +1411,11 @@ export class Interpreter implements HostContext {
           const v = this.evalExpr((e as A.DictComp).value, inner);
           this.escape(k);
           this.escape(v);
-          dict.setByKey(ops.dictKey(k), k, v);
+          dict.setByKey(ops.dictKey(k, this), k, v);
         } else {
           const v = this.evalExpr((e as A.Comp).elt, inner);
           this.escape(v);
-          if (set) set.map.set(ops.dictKey(v), v);
+          if (set) set.map.set(ops.dictKey(v, this), v);
           else list.push(v);
         }
       }

@@ -55,12 +55,12 @@ class Partial extends HostObject {
     return ctx.call(this.func, [...this.args, ...args], new Map([...this.keywords, ...kwargs]));
   }
 
-  override getattr(name: string): PyValue | undefined {
+  override getattr(name: string, ctx: HostContext): PyValue | undefined {
     if (name === 'func') return this.func;
     if (name === 'args') return new PyTuple(this.args);
     if (name === 'keywords') {
       const d = new PyDict();
-      for (const [k, v] of this.keywords) d.setByKey(dictKey(k), k, v);
+      for (const [k, v] of this.keywords) d.setByKey(dictKey(k, ctx), k, v);
       return d;
     }
     return undefined;
@@ -120,7 +120,7 @@ class CachedFunction extends HostObject {
 
   override call(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
     // The key hashes as CPython's does: an unhashable argument is a TypeError.
-    const key = dictKey(new PyTuple([...args, ...[...kwargs].flatMap(([k, v]) => [k, v])]));
+    const key = dictKey(new PyTuple([...args, ...[...kwargs].flatMap(([k, v]) => [k, v])]), ctx);
     const hit = this.cache.get(key);
     if (hit !== undefined) {
       this.stats.hits++;

@@ -122,6 +122,13 @@ const CASES: readonly Case[] = [
   ['recursion', 'class A:\n    def __init__(self):\n        self.child = A()\nA()\n', RECURSION],
   ['recursion', 'class A:\n    def __len__(self):\n        return len(self)\nlen(A())\n', RECURSION],
   ['recursion', 'def f(n):\n    try:\n        return f(n + 1)\n    except RecursionError:\n        return f(n + 1)\nf(0)\n', LOOP],
+  // The object model (issue 14): deep hierarchies, and recursion through descriptors, __hash__ and __new__.
+  ['class', 'class A:\n    pass\nwhile True:\n    class A(A):\n        pass\n', LOOP],
+  ['class', 'class A:\n    pass\nfor i in range(10**6):\n    class A(A):\n        pass\nprint(A.__mro__)\n', LOOP],
+  ['class', 'class D:\n    def __get__(self, obj, cls):\n        return obj.x\nclass A:\n    x = D()\nA().x\n', RECURSION],
+  ['class', 'class H:\n    def __hash__(self):\n        return hash(self)\n{H()}\n', RECURSION],
+  ['class', 'class N:\n    def __new__(cls):\n        return N()\nN()\n', RECURSION],
+  ['class', 'class S:\n    def __setattr__(self, k, v):\n        setattr(self, k, v)\nS().x = 1\n', RECURSION],
   // Comprehensions and nested containers.
   ['container', 'x = [i for i in range(10**9)]\n', LOOP],
   ['container', 'x = {i: i for i in range(10**9)}\n', LOOP],

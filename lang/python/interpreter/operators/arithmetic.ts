@@ -26,7 +26,7 @@ import {
   type UnaryOp,
 } from '../values';
 import { extendList } from './containers';
-import { asBig, dictKey, intToFloat, isInt, isNumber, toIndex } from './conversions';
+import { asBig, intToFloat, isInt, isNumber, toIndex } from './conversions';
 import { callDunder } from './dunders';
 import { formatHost } from './format_host';
 import { truthy } from './repr';
@@ -206,8 +206,8 @@ function sequenceOp(op: BinaryOp, a: PyValue, b: PyValue, ctx: HostContext): PyV
   if (op === '|' && a instanceof PyDict && b instanceof PyDict) {
     chargeItems(ctx, a.size + b.size);
     const out = new PyDict();
-    for (const [k, v] of a.entries()) out.setByKey(dictKey(k), k, v);
-    for (const [k, v] of b.entries()) out.setByKey(dictKey(k), k, v);
+    for (const [hk, [k, v]] of a.map) out.setByKey(hk, k, v);
+    for (const [hk, [k, v]] of b.map) out.setByKey(hk, k, v);
     return out;
   }
   return NOT_IMPLEMENTED;

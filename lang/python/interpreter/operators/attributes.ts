@@ -17,13 +17,15 @@ import {
   PyTuple,
   PyType,
   type PyValue,
+  objectType,
   typeName,
   typeOf,
 } from '../values';
 import { iterate } from './containers';
-import { dictKey } from './conversions';
-import { bindAttribute, ClassMethod, Property, StaticMethod } from './dunders';
+import { dictKey } from './hashing';
+import { bindAttribute, classAttribute, isDataDescriptor, Property } from './dunders';
 import { getMethod } from './methods';
+import { objectMethod, objectSetattr, subclasses } from './object_type';
 import { qualnameOf } from './repr';
 
 /** `obj.name`. */
@@ -50,13 +52,15 @@ export function getattrOrUndefined(obj: PyValue, name: string, ctx: HostContext)
     return obj.attrs.get(name);
   }
   if (obj instanceof PyInstance || obj instanceof ExceptionObject) {
+    const cls = obj instanceof PyInstance ? obj.cls : obj.type;
+    const fromClass = cls.lookup(name);
+    if (isDataDescriptor(fromClass)) return bindAttribute(fromClass!, obj, ctx);
     const own = obj.dict.get(name);
     if (own !== undefined) return own;
-    const cls = obj instanceof PyInstance ? obj.cls : obj.type;
     if (name === '__class__') return cls;
     if (name === '__dict__' && obj instanceof PyInstance) {
       const d = new PyDict();
-      for (const [k, v] of obj.dict) d.setByKey(dictKey(k), k, v);
+      for (const [k, v] of obj.dict) d.setByKey(dictKey(k, ctx), k, v);
       return d;
     }
     if (obj instanceof ExceptionObject) {
@@ -70,8 +74,7 @@ export function getattrOrUndefined(obj: PyValue, name: string, ctx: HostContext)
     if (obj instanceof Property && (name === 'setter' || name === 'getter')) {
       return new PyBuiltin(name, (args) => (name === 'setter' ? new Property(obj.fget, args[0]) : new Property(args[0], obj.fset)));
     }
-    const attr = cls.lookup(name);
-    if (attr !== undefined) return bindAttribute(attr, obj, ctx);
+    if (fromClass !== undefined) return bindAttribute(fromClass, obj, ctx);
     if (obj instanceof ExceptionObject) return undefined;
     const ga = cls.lookup('__getattr__');
     if (ga !== undefined) return ctx.call(bindAttribute(ga, obj, ctx), [name]);
@@ -81,11 +84,16 @@ export function getattrOrUndefined(obj: PyValue, name: string, ctx: HostContext)
     if (name === '__name__') return obj.name;
     if (name === '__qualname__') return obj.name;
     if (name === '__module__') return obj.module;
+    if (name === '__mro__') return new PyTuple(obj.mro);
+    if (name === '__bases__') return new PyTuple(obj.bases);
+    if (name === '__base__') return obj.bases[0] ?? null;
     const attr = obj.lookup(name);
-    if (attr !== undefined) {
-      if (attr instanceof StaticMethod) return attr.fn;
-      if (attr instanceof ClassMethod) return new PyBoundMethod(attr.fn, obj);
-      return attr;
+    if (attr !== undefined) return classAttribute(attr, obj, ctx);
+    if (obj.userDefined || obj === objectType) {
+      if (name === 'mro') return new PyBuiltin('mro', () => new PyList([...obj.mro]));
+      if (name === '__subclasses__' && obj.userDefined) return new PyBuiltin('__subclasses__', () => subclasses(obj));
+      const inherited = objectMethod(name);
+      if (inherited !== undefined) return inherited;
     }
     if (obj.name === 'dict' && obj.module === 'builtins' && name === 'fromkeys') return DICT_FROMKEYS;
     return unboundMethod(obj, name, ctx);
@@ -124,7 +132,7 @@ function unboundMethod(t: PyType, name: string, ctx: HostContext): PyValue | und
 const DICT_FROMKEYS = new PyBuiltin('fromkeys', (args, _kwargs, ctx) => {
   if (args.length < 1 || args.length > 2) throw pyError('TypeError', `fromkeys expected at most 2 arguments, got ${args.length}`);
   const d = new PyDict();
-  for (const k of iterate(args[0], ctx)) d.setByKey(dictKey(k), k, args[1] ?? null);
+  for (const k of iterate(args[0], ctx)) d.setByKey(dictKey(k, ctx), k, args[1] ?? null);
   return d;
 });
 
@@ -146,19 +154,12 @@ function docstring(f: PyFunction): PyValue {
 export function setattr(obj: PyValue, name: string, value: PyValue, ctx: HostContext): void {
   if (obj instanceof HostObject) return obj.setattr(name, value, ctx);
   if (obj instanceof PyInstance) {
-    const prop = obj.cls.lookup(name);
-    if (prop instanceof Property) {
-      if (prop.fset === null) throw pyError('AttributeError', `property '${name}' of '${obj.cls.name}' object has no setter`);
-      ctx.call(prop.fset, [obj, value]);
-      return;
-    }
     const sa = obj.cls.lookup('__setattr__');
     if (sa !== undefined) {
       ctx.call(bindAttribute(sa, obj, ctx), [name, value]);
       return;
     }
-    obj.dict.set(name, value);
-    return;
+    return objectSetattr(obj, name, value, ctx);
   }
   if (obj instanceof PyFunction && (name === '__name__' || name === '__qualname__') && typeof value !== 'string') {
     throw pyError('TypeError', `${name} must be set to a string object`);

@@ -22,7 +22,8 @@ import {
   typeName,
 } from '../values';
 import { iterate } from './containers';
-import { asBig, dictKey, isInt, isNumber } from './conversions';
+import { asBig, isInt, isNumber } from './conversions';
+import { dictKey } from './hashing';
 import { callDunder } from './dunders';
 import { truthy } from './repr';
 
@@ -93,11 +94,11 @@ export function compare(op: CompareOp, a: PyValue, b: PyValue, ctx: HostContext)
     if (r !== NOT_IMPLEMENTED) return r;
   }
   if (a instanceof PyInstance) {
-    const r = callDunder(a, CMP_DUNDER[op], [b], ctx);
+    const r = richCompare(a, op, b, ctx);
     if (r !== undefined && r !== NOT_IMPLEMENTED) return r;
   }
   if (b instanceof PyInstance) {
-    const r = callDunder(b, CMP_DUNDER[REFLECTED[op]], [a], ctx);
+    const r = richCompare(b, REFLECTED[op], a, ctx);
     if (r !== undefined && r !== NOT_IMPLEMENTED) return r;
   }
   if (a instanceof PyList && b instanceof PyList) return compareSequences(op, a.items, b.items, ctx);
@@ -115,6 +116,14 @@ export function compare(op: CompareOp, a: PyValue, b: PyValue, ctx: HostContext)
     return sup && a.size > b.size;
   }
   throw pyError('TypeError', `'${op}' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`);
+}
+
+/** `obj.__op__(other)`; a class with `__eq__` and no `__ne__` gets object's `__ne__`: `__eq__`'s result negated. */
+function richCompare(obj: PyInstance, op: CompareOp, other: PyValue, ctx: HostContext): PyValue | undefined {
+  const r = callDunder(obj, CMP_DUNDER[op], [other], ctx);
+  if (r !== undefined || op !== '!=') return r;
+  const same = callDunder(obj, '__eq__', [other], ctx);
+  return same === undefined || same === NOT_IMPLEMENTED ? same : !truthy(same, ctx);
 }
 
 function structuralEq(a: PyValue, b: PyValue, ctx: HostContext): boolean {
@@ -155,9 +164,9 @@ export function contains(container: PyValue, item: PyValue, ctx: HostContext): b
     chargeChars(ctx, container.length);
     return container.includes(item);
   }
-  if (container instanceof PyDict) return container.map.has(dictKey(item));
-  if (container instanceof PySet) return container.map.has(dictKey(item));
-  if (container instanceof PyDictView && container.view === 'keys') return container.dict.map.has(dictKey(item));
+  if (container instanceof PyDict) return container.map.has(dictKey(item, ctx));
+  if (container instanceof PySet) return container.map.has(dictKey(item, ctx));
+  if (container instanceof PyDictView && container.view === 'keys') return container.dict.map.has(dictKey(item, ctx));
   if (container instanceof PyRange && isInt(item)) {
     const i = asBig(item);
     const { start, step } = container;

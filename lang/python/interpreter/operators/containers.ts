@@ -26,7 +26,8 @@ import {
   StopIteration,
   typeName,
 } from '../values';
-import { dictKey, toIndex } from './conversions';
+import { toIndex } from './conversions';
+import { dictKey } from './hashing';
 import { callDunder, instanceMethod } from './dunders';
 
 const SURROGATE = /[\uD800-\uDFFF]/;
@@ -196,7 +197,7 @@ export function getitem(obj: PyValue, index: PyValue, ctx: HostContext): PyValue
     return obj.items[seqIndex(index, obj.items.length, 'tuple', ctx)];
   }
   if (obj instanceof PyDict) {
-    const v = obj.getByKey(dictKey(index));
+    const v = obj.getByKey(dictKey(index, ctx));
     if (v !== undefined) return v;
     throw keyError(index);
   }
@@ -258,7 +259,7 @@ export function setitem(obj: PyValue, index: PyValue, value: PyValue, ctx: HostC
     return;
   }
   if (obj instanceof PyDict) {
-    obj.setByKey(dictKey(index), index, value);
+    obj.setByKey(dictKey(index, ctx), index, value);
     return;
   }
   if (obj instanceof HostObject) {
@@ -283,7 +284,7 @@ export function delitem(obj: PyValue, index: PyValue, ctx: HostContext): void {
     return;
   }
   if (obj instanceof PyDict) {
-    const k = dictKey(index);
+    const k = dictKey(index, ctx);
     if (!obj.map.delete(k)) throw keyError(index);
     return;
   }

@@ -5,7 +5,6 @@
 import {
   checkDecimalDigits,
   checkIntBits,
-  hashKey,
   type HostContext,
   HostObject,
   pyError,
@@ -130,11 +129,4 @@ export function toIndex(v: PyValue, ctx: HostContext, message?: string): bigint 
     if (typeof i === 'bigint') return i;
   }
   throw pyError('TypeError', message ?? `'${typeName(v)}' object cannot be interpreted as an integer`);
-}
-
-/** The key a dict or set stores `v` under; TypeError for unhashable values. */
-export function dictKey(v: PyValue): string {
-  const k = hashKey(v);
-  if (k === null) throw pyError('TypeError', `unhashable type: '${typeName(v)}'`);
-  return k;
 }

@@ -25,9 +25,16 @@ export function instanceMethod(obj: PyInstance | ExceptionObject, name: string, 
   return bindAttribute(f, obj, ctx);
 }
 
-/** What `instance.attr` gives for a class attribute: functions bind to the instance, properties run their getter. */
+/**
+ * What `instance.attr` gives for a class attribute: functions bind to the instance, properties run
+ * their getter, a descriptor (an object whose class defines `__get__`) gives `__get__(instance, type)`.
+ */
 export function bindAttribute(attr: PyValue, self: PyValue, ctx: HostContext): PyValue {
   if (attr instanceof PyFunction || attr instanceof PyBuiltin) return new PyBoundMethod(attr, self);
+  if (attr instanceof PyInstance && attr.cls.userDefined) {
+    const get = instanceMethod(attr, '__get__', ctx);
+    if (get !== undefined) return ctx.call(get, [self, typeOf(self)]);
+  }
   if (attr instanceof StaticMethod) return attr.fn;
   if (attr instanceof ClassMethod) return new PyBoundMethod(attr.fn, typeOf(self));
   if (attr instanceof Property) {
@@ -58,6 +65,23 @@ export class Property extends PyInstance {
   ) {
     super(new PyType('property'));
   }
+}
+
+/** A class attribute that takes precedence over the instance's own (`__set__` or `__delete__`): a property, a data descriptor. */
+export function isDataDescriptor(attr: PyValue | undefined): boolean {
+  if (attr instanceof Property) return true;
+  return attr instanceof PyInstance && attr.cls.userDefined && (attr.cls.lookup('__set__') !== undefined || attr.cls.lookup('__delete__') !== undefined);
+}
+
+/** `Class.attr` for a descriptor: `__get__(None, Class)`; other attributes as they are. */
+export function classAttribute(attr: PyValue, cls: PyType, ctx: HostContext): PyValue {
+  if (attr instanceof StaticMethod) return attr.fn;
+  if (attr instanceof ClassMethod) return new PyBoundMethod(attr.fn, cls);
+  if (attr instanceof PyInstance && attr.cls.userDefined) {
+    const get = instanceMethod(attr, '__get__', ctx);
+    if (get !== undefined) return ctx.call(get, [null, cls]);
+  }
+  return attr;
 }
 
 export function callDunder(obj: PyValue, name: string, args: PyValue[], ctx: HostContext): PyValue | undefined {

@@ -7,7 +7,8 @@ export { binary, floatOp, inplace, intOp, unary } from './arithmetic';
 export { delattr, getattr, getattrOrUndefined, isInstance, setattr } from './attributes';
 export { compare, contains, eq } from './comparison';
 export { delitem, getitem, iterate, len, materialize, setitem, sliceIndices } from './containers';
-export { dictKey, intToFloat, isNumber, parseIntLiteral, toFloat, toIndex, toInt } from './conversions';
+export { dictKey, pyHash } from './hashing';
+export { intToFloat, isNumber, parseIntLiteral, toFloat, toIndex, toInt } from './conversions';
 export {
   Args,
   bindArgs,
@@ -19,6 +20,7 @@ export {
   toIntList,
   toJs,
 } from './convert';
-export { bindAttribute, ClassMethod, Property, StaticMethod } from './dunders';
+export { bindAttribute, classAttribute, ClassMethod, Property, StaticMethod } from './dunders';
+export { newInstance, objectMethod, objectSetattr, registerSubclass, subclasses } from './object_type';
 export { dictUpdate, sortedList } from './methods';
 export { ascii, formatValue, repr, str, truthy } from './repr';

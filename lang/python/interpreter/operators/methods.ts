@@ -29,7 +29,8 @@ import { strFormat } from '../formatting';
 import { setOp } from './arithmetic';
 import { compare, contains, eq } from './comparison';
 import { extendList, iterate, len, sliceIndices } from './containers';
-import { dictKey, toIndex } from './conversions';
+import { toIndex } from './conversions';
+import { dictKey } from './hashing';
 import { formatHost } from './format_host';
 import { truthy } from './repr';
 
@@ -465,7 +466,7 @@ export function dictUpdate(d: PyDict, args: PyValue[], kwargs: Kwargs, ctx: Host
   const src = args[0];
   if (src instanceof PyDict) {
     chargeItems(ctx, src.size);
-    for (const [k, v] of src.entries()) d.setByKey(dictKey(k), k, v);
+    for (const [hk, [k, v]] of src.map) d.setByKey(hk, k, v);
   } else if (src !== undefined) {
     let i = 0;
     for (const pair of iterate(src, ctx)) {
@@ -474,15 +475,15 @@ export function dictUpdate(d: PyDict, args: PyValue[], kwargs: Kwargs, ctx: Host
       if (items.length !== 2) {
         throw pyError('ValueError', `dictionary update sequence element #${i} has length ${items.length}; 2 is required`);
       }
-      d.setByKey(dictKey(items[0]), items[0], items[1]);
+      d.setByKey(dictKey(items[0], ctx), items[0], items[1]);
       i++;
     }
   }
-  for (const [k, v] of kwargs) d.setByKey(dictKey(k), k, v);
+  for (const [k, v] of kwargs) d.setByKey(dictKey(k, ctx), k, v);
 }
 
 const DICT_METHODS = nameTable<(self: PyDict, name: string) => PyBuiltin>({
-  get: simple(1, 2, (d, a) => d.getByKey(dictKey(a[0])) ?? a[1] ?? null, 'dict'),
+  get: simple(1, 2, (d, a, ctx) => d.getByKey(dictKey(a[0], ctx)) ?? a[1] ?? null, 'dict'),
   keys: simple(0, 0, (d) => new PyDictView(d, 'keys'), 'dict'),
   values: simple(0, 0, (d) => new PyDictView(d, 'values'), 'dict'),
   items: simple(0, 0, (d) => new PyDictView(d, 'items'), 'dict'),
@@ -491,8 +492,8 @@ const DICT_METHODS = nameTable<(self: PyDict, name: string) => PyBuiltin>({
       dictUpdate(d, args, kwargs, ctx);
       return null;
     }),
-  pop: simple(1, 2, (d, a) => {
-    const k = dictKey(a[0]);
+  pop: simple(1, 2, (d, a, ctx) => {
+    const k = dictKey(a[0], ctx);
     const v = d.getByKey(k);
     if (v === undefined) {
       if (a.length > 1) return a[1];
@@ -509,8 +510,8 @@ const DICT_METHODS = nameTable<(self: PyDict, name: string) => PyBuiltin>({
     d.map.delete(last);
     return new PyTuple([k, v]);
   }, 'dict'),
-  setdefault: simple(1, 2, (d, a) => {
-    const k = dictKey(a[0]);
+  setdefault: simple(1, 2, (d, a, ctx) => {
+    const k = dictKey(a[0], ctx);
     const v = d.getByKey(k);
     if (v !== undefined) return v;
     const dflt = a[1] ?? null;
@@ -534,7 +535,7 @@ const DICT_METHODS = nameTable<(self: PyDict, name: string) => PyBuiltin>({
 function toSet(v: PyValue, ctx: HostContext): PySet {
   if (v instanceof PySet) return v;
   const s = new PySet();
-  for (const x of iterate(v, ctx)) s.map.set(dictKey(x), x);
+  for (const x of iterate(v, ctx)) s.map.set(dictKey(x, ctx), x);
   return s;
 }
 
@@ -573,22 +574,22 @@ function setUpdate(op: '|' | '&' | '-' | '^') {
 }
 
 const SET_METHODS = nameTable<(self: PySet, name: string) => PyBuiltin>({
-  add: simple(1, 1, (s, a) => {
-    s.map.set(dictKey(a[0]), a[0]);
+  add: simple(1, 1, (s, a, ctx) => {
+    s.map.set(dictKey(a[0], ctx), a[0]);
     return null;
   }, 'set'),
-  remove: simple(1, 1, (s, a) => {
-    if (!s.map.delete(dictKey(a[0]))) throw keyError(a[0]);
+  remove: simple(1, 1, (s, a, ctx) => {
+    if (!s.map.delete(dictKey(a[0], ctx))) throw keyError(a[0]);
     return null;
   }, 'set'),
-  discard: simple(1, 1, (s, a) => {
-    s.map.delete(dictKey(a[0]));
+  discard: simple(1, 1, (s, a, ctx) => {
+    s.map.delete(dictKey(a[0], ctx));
     return null;
   }, 'set'),
   pop: simple(0, 0, (s) => {
     if (s.size === 0) throw pyError('KeyError', 'pop from an empty set');
     const first = setOrder([...s.map.values()])[0];
-    s.map.delete(dictKey(first));
+    for (const [k, v] of s.map) if (v === first) s.map.delete(k);
     return first;
   }, 'set'),
   clear: simple(0, 0, (s) => {

@@ -33,6 +33,7 @@ export {
   intToDecimal,
 } from './limits';
 export {
+  c3Merge,
   ELLIPSIS,
   ExceptionObject,
   hashKey,

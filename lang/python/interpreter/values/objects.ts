@@ -125,10 +125,28 @@ export class PyType extends PyObject {
   }
 }
 
-/** C3 would be exact; a depth-first order without duplicates is enough for the single-inheritance classes scripts write. */
 function linearize(t: PyType): PyType[] {
-  const out: PyType[] = [t];
-  for (const b of t.bases) for (const m of b.mro) if (!out.includes(m)) out.push(m);
+  const order = c3Merge(t.bases);
+  // NB: a class statement checks its bases with c3Merge first (TypeError); builtin types never fail it.
+  if (order === null) throw new Error(`inconsistent method resolution order for ${t.name}`);
+  return [t, ...order];
+}
+
+/**
+ * Python's C3 linearization of a class's bases (the MRO after the class itself): each base's MRO
+ * merged with the bases in order, a class taken only when no list has it past its head.
+ * Null when no consistent order exists (`class C(A, B)` with B deriving from A).
+ */
+export function c3Merge(bases: readonly PyType[]): PyType[] | null {
+  const lists = [...bases.map((b) => [...b.mro]), [...bases]].filter((l) => l.length);
+  const out: PyType[] = [];
+  while (lists.length) {
+    const head = lists.map((l) => l[0]).find((h) => !lists.some((l) => l.indexOf(h) > 0));
+    if (head === undefined) return null;
+    out.push(head);
+    for (const l of lists) if (l[0] === head) l.shift();
+    for (let i = lists.length - 1; i >= 0; i--) if (!lists[i].length) lists.splice(i, 1);
+  }
   return out;
 }
 

@@ -1,0 +1,168 @@
+/**
+ * Hashing as CPython hashes: `hash(x)` (the numeric hash modulo 2**61 - 1 for ints and floats, the
+ * tuple hash of tuplehash's xxHash rounds), and the key a dict or set stores a value under.
+ *
+ * Keys are strings (values/objects.ts's hashKey) so that `1`, `1.0` and `True` share one. An object
+ * whose class defines `__hash__` gets the key of the first equal object (`__eq__`) seen with the
+ * same hash in this run: `{Value(2.0), Value(2.0)}` has one item, as in CPython.
+ */
+import {
+  ExceptionObject,
+  hashKey,
+  type HostContext,
+  NOT_IMPLEMENTED,
+  objectId,
+  pyError,
+  PyInstance,
+  PySet,
+  PyTuple,
+  type PyType,
+  type PyValue,
+  typeName,
+} from '../values';
+import { instanceMethod } from './dunders';
+
+/** The class a script defined for `v`, whose `__hash__`/`__eq__` decide its key; null for builtin values. */
+function scriptClass(v: PyValue): PyType | null {
+  if (v instanceof PyInstance) return v.cls;
+  if (v instanceof ExceptionObject && v.type.userDefined) return v.type;
+  return null;
+}
+
+/** Objects seen with each user hash, in the order first seen: their index in the list is their key. */
+const REPRESENTATIVES = {};
+
+/** The key a dict or set stores `v` under; TypeError for unhashable values. */
+export function dictKey(v: PyValue, ctx: HostContext): string {
+  if (typeof v !== 'object' || v === null) return hashKey(v)!;
+  if (v instanceof PyTuple) {
+    let parts = '';
+    for (const item of v.items) {
+      const k = dictKey(item, ctx);
+      parts += `${k.length}:${k}`;
+    }
+    return `t(${parts})`;
+  }
+  const cls = scriptClass(v);
+  if (cls !== null) {
+    const h = userHash(v, cls, ctx);
+    if (h !== undefined) {
+      const seen = ctx.state(REPRESENTATIVES, () => new Map<bigint, PyValue[]>());
+      let same = seen.get(h);
+      if (!same) seen.set(h, (same = []));
+      let i = same.findIndex((other) => other === v || userEquals(other, v, ctx));
+      if (i < 0) i = same.push(v) - 1;
+      return `u${h}:${i}`;
+    }
+  }
+  const k = hashKey(v);
+  if (k === null) throw unhashable(v);
+  return k;
+}
+
+function unhashable(v: PyValue) {
+  return pyError('TypeError', `unhashable type: '${typeName(v)}'`);
+}
+
+/** The result of the class's own `__hash__` (undefined where it has none: hashed by identity). */
+function userHash(v: PyValue, cls: PyType, ctx: HostContext): bigint | undefined {
+  const f = cls.lookup('__hash__');
+  if (f === undefined) return undefined;
+  // `__hash__ = None`, which a class defining `__eq__` alone gets too.
+  if (f === null) throw unhashable(v);
+  const h = ctx.call(instanceMethod(v as PyInstance, '__hash__', ctx)!, []);
+  if (typeof h === 'boolean') return h ? 1n : 0n;
+  if (typeof h !== 'bigint') throw pyError('TypeError', '__hash__ method should return an integer');
+  // As CPython's slot_tp_hash: kept when it fits a Py_ssize_t (bar -1), else hashed as an int.
+  if (h === BigInt.asIntN(64, h)) return h === -1n ? -2n : h;
+  return reduceHash(h);
+}
+
+/** `a == b` between two objects of script classes, by their `__eq__` (either side), else identity. */
+function userEquals(a: PyValue, b: PyValue, ctx: HostContext): boolean {
+  for (const [x, y] of [[a, b], [b, a]]) {
+    const eqm = x instanceof PyInstance || x instanceof ExceptionObject ? instanceMethod(x, '__eq__', ctx) : undefined;
+    if (eqm === undefined) continue;
+    const r = ctx.call(eqm, [y]);
+    if (r !== NOT_IMPLEMENTED) return r === true || (r !== false && r !== null && r !== 0n && r !== 0);
+  }
+  return a === b;
+}
+
+// ---------------------------------------------------------------- hash()
+
+/** `object.__hash__`: CPython's id(x) >> 4, with id as builtins.ts's `id`. */
+export function identityHash(o: object): bigint {
+  return BigInt(objectId(o) * 3 + 0x7f3a1000000);
+}
+
+const MODULUS = (1n << 61n) - 1n;
+const MASK64 = (1n << 64n) - 1n;
+
+/** A Py_hash_t from any int, as CPython reduces `__hash__`'s result: modulo 2**61 - 1, -1 becoming -2. */
+function reduceHash(n: bigint): bigint {
+  const m = (n < 0n ? -n : n) % MODULUS;
+  const h = n < 0n ? -m : m;
+  return h === -1n ? -2n : h;
+}
+
+/** CPython's hash of a finite or infinite float: the exact rational value modulo 2**61 - 1. */
+function floatHash(x: number): bigint {
+  if (x === Infinity) return 314159n;
+  if (x === -Infinity) return -314159n;
+  if (Number.isInteger(x)) return reduceHash(BigInt(x));
+  // x = mantissa * 2**exponent exactly, with an integer mantissa.
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(x));
+  const bits = view.getBigUint64(0);
+  const biased = Number(bits >> 52n);
+  const fraction = bits & ((1n << 52n) - 1n);
+  const mantissa = biased === 0 ? fraction : fraction | (1n << 52n);
+  const exponent = (biased === 0 ? 1 : biased) - 1075;
+  // 2**61 = 1 modulo 2**61 - 1, so a power of two rotates; the exponent here is negative.
+  const e = ((exponent % 61) + 61) % 61;
+  let h = ((mantissa % MODULUS) * (1n << BigInt(e))) % MODULUS;
+  if (x < 0) h = -h;
+  return h === -1n ? -2n : h;
+}
+
+const XXPRIME_1 = 11400714785074694791n;
+const XXPRIME_2 = 14029467366897019727n;
+const XXPRIME_5 = 2870177450012600261n;
+
+/** `hash(v)`, the numbers CPython prints for ints, floats, bools, None-free tuples of them, and script classes' `__hash__`. */
+export function pyHash(v: PyValue, ctx: HostContext): bigint {
+  switch (typeof v) {
+    case 'bigint':
+      return reduceHash(v);
+    case 'boolean':
+      return v ? 1n : 0n;
+    case 'number':
+      // NaN hashes by identity in CPython 3.10+: no two NaNs share a hash that a script could rely on.
+      return Number.isNaN(v) ? 0n : floatHash(v);
+  }
+  if (v instanceof PyTuple) {
+    let acc = XXPRIME_5;
+    for (const item of v.items) {
+      const lane = BigInt.asUintN(64, pyHash(item, ctx));
+      acc = (acc + lane * XXPRIME_2) & MASK64;
+      acc = ((acc << 31n) | (acc >> 33n)) & MASK64;
+      acc = (acc * XXPRIME_1) & MASK64;
+    }
+    acc = (acc + (BigInt(v.items.length) ^ (XXPRIME_5 ^ 3527539n))) & MASK64;
+    if (acc === MASK64) return 1546275796n;
+    return BigInt.asIntN(64, acc);
+  }
+  const cls = scriptClass(v);
+  if (cls !== null) {
+    const h = userHash(v, cls, ctx);
+    if (h !== undefined) return h;
+  }
+  // Strings hash with a per-process random seed in CPython; identity hashes follow the address.
+  const k = v instanceof PySet && !v.frozen ? null : hashKey(v);
+  if (k === null) throw unhashable(v);
+  if (typeof v === 'object' && v !== null && k.startsWith('o')) return identityHash(v);
+  let h = 0;
+  for (let i = 0; i < k.length; i++) h = (Math.imul(h, 31) + k.charCodeAt(i)) | 0;
+  return BigInt(h);
+}
