@@ -11,6 +11,7 @@ import { ARRAY_BEHAVIOUR } from './array_behaviour';
 import * as L from './lax';
 import { nnAttrs, NN_NAMES } from './nn';
 import { FUNCTIONS, numpyAttrs } from './numpy';
+import { NUMPY_RANDOM_NAMES, numpyRandomModule } from './numpy_random';
 import { gradTransform, jitTransform, jvpCall, makeJaxprTransform, vjpCall, vmapTransform } from './transforms';
 
 export interface JaxModules {
@@ -22,6 +23,7 @@ export interface JaxModules {
   readonly scipy: PyModule;
   readonly special: PyModule;
   readonly np: PyModule;
+  readonly npRandom: PyModule;
 }
 
 /** A transformation usable as `jax.jit(f, ...)` and as a bare decorator `@jax.jit`. */
@@ -70,7 +72,8 @@ function buildModules(backend: Backend, ctx: HostContext, source: string | null)
   rt.source = source;
   const jnpAttrs = numpyAttrs(rt, false);
   const jnp = createModule('jax.numpy', { ...jnpAttrs, ndarray: ARRAY_TYPE });
-  const np = createModule('numpy', { ...numpyAttrs(rt, true), ndarray: NDARRAY_TYPE, __version__: '1.26.4' });
+  const npRandom = numpyRandomModule(rt);
+  const np = createModule('numpy', { ...numpyAttrs(rt, true), ndarray: NDARRAY_TYPE, random: npRandom, __version__: '1.26.4' });
   const nnA = nnAttrs(rt);
   const nn = createModule('jax.nn', nnA);
   const lax = createModule('jax.lax', laxAttrs(rt, jnpAttrs));
@@ -100,7 +103,7 @@ function buildModules(backend: Backend, ctx: HostContext, source: string | null)
     block_until_ready: pyFunction('block_until_ready', (args) => args[0]),
     devices: pyFunction('devices', () => null),
   });
-  return { runtime: rt, jax, jnp, nn, lax, scipy, special, np };
+  return { runtime: rt, jax, jnp, nn, lax, scipy, special, np, npRandom };
 }
 
 export interface JaxModuleOptions {
@@ -136,7 +139,8 @@ export function jaxSession(backend: Backend, options: JaxModuleOptions = {}): Ja
     'jax.lax': shim((m) => m.lax),
     'jax.scipy': shim((m) => m.scipy, ['special']),
     'jax.scipy.special': shim((m) => m.special, ['logsumexp']),
-    numpy: shim((m) => m.np, [...npNames, '__version__']),
+    numpy: shim((m) => m.np, [...npNames, 'random', '__version__']),
+    'numpy.random': shim((m) => m.npRandom, NUMPY_RANDOM_NAMES),
   };
   return {
     modules,

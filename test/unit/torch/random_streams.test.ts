@@ -5,6 +5,7 @@ import { createReferenceBackend, createTfjsBackend, type Backend } from '../../.
 import { EagerEngine } from '../../../runtime/eager';
 import { formatError } from '../../../lang/python/run';
 import { runTorch } from '../../../lang/python/torch';
+import { assertSameStream, type RecordedStream } from '../support/recorded_streams';
 
 /**
  * PyTorch's random streams, bit for bit: each case of test/fixtures/random/torch_streams.json is a
@@ -12,34 +13,14 @@ import { runTorch } from '../../../lang/python/torch';
  * them; about 1,050 draws of each function over three seeds). float32 cases run on wasm, as users'
  * scripts do; float64 ones on the reference backend.
  */
-interface StreamCase {
-  readonly name: string;
-  readonly code: string;
-  readonly float64: boolean;
-  readonly values: number[];
-}
-
 interface DropoutCase {
   readonly seed: number;
   readonly dtype: 'float32' | 'float64';
   readonly calls: { p: number; kept: string; scale: number }[];
 }
 
-const FIXTURE: { cases: StreamCase[]; dropout: DropoutCase[] } = JSON.parse(readFileSync('test/fixtures/random/torch_streams.json', 'utf8'));
-
-/**
- * float64 normals and exponentials take a log, sin or cos of a double: Gradlens's are correctly
- * rounded, glibc's (which PyTorch calls) are not for about 0.1% of arguments, so those cases
- * allow a last-bit difference in a few values.
- */
-const LIBM_CASE = /float64 (randn|normal_|exponential_)/;
-
-function ulpsApart(a: number, b: number): number {
-  const view = new DataView(new ArrayBuffer(16));
-  view.setFloat64(0, a);
-  view.setFloat64(8, b);
-  return Math.abs(Number(view.getBigInt64(0) - view.getBigInt64(8)));
-}
+const FIXTURE: { cases: (RecordedStream & { float64: boolean })[]; dropout: DropoutCase[] } =
+  JSON.parse(readFileSync('test/fixtures/random/torch_streams.json', 'utf8'));
 
 describe('torch random streams: bit for bit as PyTorch 1.13 draws them', () => {
   let wasm: Backend;
@@ -52,16 +33,7 @@ describe('torch random streams: bit for bit as PyTorch 1.13 draws them', () => {
       const backend = c.float64 ? createReferenceBackend() : wasm;
       const r = runTorch(`import torch\n${c.code}\nprint(out.flatten().tolist())\n`, new EagerEngine(backend), { file: 'streams.py' });
       assert.equal(r.error ? formatError(r.error) : null, null);
-      const got: number[] = JSON.parse(r.output);
-      assert.equal(got.length, c.values.length);
-      const want = c.float64 ? c.values : c.values.map(Math.fround);
-      const differ = got.map((_, i) => i).filter((i) => got[i] !== want[i]);
-      if (!LIBM_CASE.test(c.name)) {
-        assert.deepEqual(differ.slice(0, 5).map((i) => [i, got[i], want[i]]), [], `${differ.length} of ${got.length} values differ`);
-        return;
-      }
-      assert.ok(differ.length <= Math.ceil(got.length * 0.01), `${differ.length} of ${got.length} values differ`);
-      for (const i of differ) assert.ok(ulpsApart(got[i], want[i]) <= 2, `value ${i}: ${got[i]} where PyTorch gives ${want[i]}`);
+      assertSameStream(JSON.parse(r.output), c);
     });
   }
 });
