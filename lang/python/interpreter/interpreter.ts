@@ -189,6 +189,8 @@ export class Interpreter implements HostContext {
   private readonly unbound: { value: HostObject; depth: number }[] = [];
   /** hostObjectCount() when the innermost running statement began. */
   private statementStart = 0;
+  /** Operands used up in the statements still running, innermost last (see `usedOperand`). */
+  private readonly usedUp: HostObject[] = [];
 
   constructor(options: InterpreterOptions = {}) {
     this.file = options.file ?? '<string>';
@@ -370,9 +372,11 @@ export class Interpreter implements HostContext {
     this.tick();
     const outer = this.statementStart;
     this.statementStart = hostObjectCount();
+    const usedUp = this.usedUp.length;
     const r = this.runStmt(s, scope);
     this.statementStart = outer;
     // A statement's temporaries are gone once it ends: what lost its last name in it can go too.
+    if (this.usedUp.length > usedUp) this.collectUsedUp(usedUp);
     if (this.unbound.length) this.collectUnbound();
     return r;
   }
@@ -380,7 +384,7 @@ export class Interpreter implements HostContext {
   private runStmt(s: A.Stmt, scope: Scope): Completion {
     switch (s.kind) {
       case 'ExprStmt':
-        this.evalExpr(s.value, scope);
+        this.usedOperand(this.evalExpr(s.value, scope));
         return NORMAL;
       case 'Assign':
         this.execAssign(s, scope);
@@ -478,7 +482,14 @@ export class Interpreter implements HostContext {
   }
 
   private execWhile(s: A.While, scope: Scope): Completion {
-    while (ops.truthy(this.evalExpr(s.test, scope), this)) {
+    const usedUp = this.usedUp.length;
+    for (;;) {
+      const test = this.evalExpr(s.test, scope);
+      this.usedOperand(test);
+      const go = ops.truthy(test, this);
+      // The test's temporaries go each time round, not when the loop ends.
+      if (this.usedUp.length > usedUp) this.collectUsedUp(usedUp);
+      if (!go) break;
       const r = this.execBlock(s.body, scope);
       if (r === BREAK) return NORMAL;
       if (r === RETURN) return r;
@@ -714,6 +725,24 @@ export class Interpreter implements HostContext {
       this.escaped.add(v);
       this.bindings.delete(v);
     }
+  }
+
+  /**
+   * `v` was an operand an operator, subscript or method call used up (`x * 2` in `(x * 2).sum()`),
+   * or an expression statement's value: if it is new in this statement, it goes when the
+   * statement ends unless a name, a container or a call took it by then.
+   */
+  private usedOperand(v: PyValue): void {
+    if (v instanceof HostObject && v.collectable && v.born >= this.statementStart) this.usedUp.push(v);
+  }
+
+  /** Frees what was used up since `mark` and nothing took; NB: only once the expressions that used them have ended. */
+  private collectUsedUp(mark: number): void {
+    for (let i = mark; i < this.usedUp.length; i++) {
+      const v = this.usedUp[i];
+      if (!this.bindings.has(v) && !this.escaped.has(v) && v !== this.retval) v.collect(this);
+    }
+    this.usedUp.length = mark;
   }
 
   private collectUnbound(): void {
@@ -1182,13 +1211,18 @@ export class Interpreter implements HostContext {
     this.node = e;
     if (typeof l === 'number' && typeof r === 'number') return ops.floatOp(e.op as BinaryOp, l, r);
     if (typeof l === 'bigint' && typeof r === 'bigint') return ops.intOp(e.op as BinaryOp, l, r);
-    return ops.binary(e.op as BinaryOp, l, r, this);
+    const out = ops.binary(e.op as BinaryOp, l, r, this);
+    this.usedOperand(l);
+    this.usedOperand(r);
+    return out;
   }
 
   private evalUnaryOp(e: A.UnaryOp, scope: Scope): PyValue {
     const v = this.evalExpr(e.operand, scope);
     this.node = e;
-    return ops.unary(e.op, v, this);
+    const out = ops.unary(e.op, v, this);
+    this.usedOperand(v);
+    return out;
   }
 
   private evalBoolOp(e: A.BoolOp, scope: Scope): PyValue {
@@ -1215,7 +1249,10 @@ export class Interpreter implements HostContext {
     const obj = this.evalExpr(e.value, scope);
     const index = this.evalExpr(e.index, scope);
     this.node = e;
-    return ops.getitem(obj, index, this);
+    const out = ops.getitem(obj, index, this);
+    this.usedOperand(obj);
+    this.usedOperand(index);
+    return out;
   }
 
   private evalSlice(e: A.Slice, scope: Scope): PyValue {
@@ -1298,6 +1335,8 @@ export class Interpreter implements HostContext {
         default:
           r = ops.compare(op as CompareOp, left, right, this);
       }
+      this.usedOperand(left);
+      this.usedOperand(right);
       if (i === e.ops.length - 1) return r;
       if (!ops.truthy(r, this)) return r;
       left = right;
@@ -1306,7 +1345,16 @@ export class Interpreter implements HostContext {
   }
 
   private evalCall(e: A.Call, scope: Scope): PyValue {
-    const f = e.func.kind === 'Attribute' ? this.evalMethod(e.func, scope) : this.evalExpr(e.func, scope);
+    if (e.func.kind !== 'Attribute') return this.callWith(this.evalExpr(e.func, scope), e, scope);
+    const receiver = this.evalExpr(e.func.value, scope);
+    this.node = e.func;
+    // `x.f(...)` about to be called: the method is a temporary, so unlike `f = x.f` it keeps nothing.
+    const out = this.callWith(ops.getattr(receiver, e.func.attr, this), e, scope);
+    this.usedOperand(receiver);
+    return out;
+  }
+
+  private callWith(f: PyValue, e: A.Call, scope: Scope): PyValue {
     const args: PyValue[] = [];
     const kwargs = e.args.length === 0 ? NO_KWARGS : this.evalArguments(e, scope, args);
     this.node = e;
@@ -1316,13 +1364,6 @@ export class Interpreter implements HostContext {
     this.onCall?.(f, args, kwargs, e);
     if (f === this.superBuiltin && args.length === 0) return this.makeSuper(args);
     return this.callValue(f, args, kwargs);
-  }
-
-  /** `x.f` about to be called: the method is a temporary, so unlike `f = x.f` it keeps nothing. */
-  private evalMethod(e: A.Attribute, scope: Scope): PyValue {
-    const obj = this.evalExpr(e.value, scope);
-    this.node = e;
-    return ops.getattr(obj, e.attr, this);
   }
 
   /** Evaluates a call's arguments into `args`; returns its keyword arguments. */
@@ -1387,6 +1428,7 @@ export class Interpreter implements HostContext {
     const set = e.kind === 'SetComp' ? new PySet() : null;
     const dict = e.kind === 'DictComp' ? new PyDict() : null;
     const gens = e.generators;
+    const usedUp = this.usedUp.length;
     const loop = (i: number, iterable: PyValue): void => {
       const g = gens[i];
       this.escape(iterable);
@@ -1418,6 +1460,8 @@ export class Interpreter implements HostContext {
           if (set) set.map.set(ops.dictKey(v, this), v);
           else list.push(v);
         }
+        // Each element's temporaries go once it is made, not when the whole comprehension is.
+        if (this.usedUp.length > usedUp) this.collectUsedUp(usedUp);
       }
     };
     // The first iterable is evaluated in the enclosing scope, as in Python.

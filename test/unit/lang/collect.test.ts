@@ -95,4 +95,61 @@ describe('lang: values are freed when their last name goes (issue 12.9)', () => 
         + 'tensor([6., 6.])\n',
     );
   });
+
+  it('frees unnamed temporaries when their statement ends: operands, method receivers, subscripted values, loop tests, comprehension elements, discarded results', () => {
+    const backend = createReferenceBackend();
+    const engine = new EagerEngine(backend);
+    const live = pyFunction('live', () => BigInt(backend.liveCount()));
+    const modules = { probe: { create: () => createModule('probe', { live }) } };
+    const src = [
+      'import torch, probe',
+      'a = probe.live()',
+      'for i in range(50):',
+      '    y = (torch.ones(256, 256) * 2).sum()',
+      '    torch.ones(256, 256) + 1',
+      '    z = (torch.ones(256, 256) + i)[0, 0]',
+      'k = 0',
+      'while (torch.ones(256, 256) * k).sum() < 2e5:',
+      '    k += 1',
+      'sums = [(torch.ones(256, 256) - j).sum() for j in range(50)]',
+      'print(y, z, k, len(sums))',
+      // y, z and the 50 sums stay, as in PyTorch.
+      'print(probe.live() - a)',
+      '',
+    ].join('\n');
+    // Each statement makes 256 KiB temporaries: 50 rounds of them fit 1 MiB only if each round's are freed.
+    const r = runTorch(src, engine, { file: 'x.py', modules, budgets: { maxTensorBytes: 1 << 20 } });
+    assert.equal(r.error, null, r.error?.message);
+    assert.equal(r.output, 'tensor(131072.) tensor(50.) 4 50\n52\n');
+  });
+
+  it('keeps a temporary that something took: a view, a detached copy, a method returning its receiver, a returned value, what the tape saved', () => {
+    const engine = new EagerEngine(createReferenceBackend());
+    const src = [
+      'import torch',
+      'x = torch.arange(6.).reshape(2, 3)',
+      'v = (x * 2).t()',
+      'w = (x + 1)[0]',
+      'e = (x[0] * 2).expand(2, 3)',
+      'd = (x * 2).detach()',
+      'r = (x * 1).add_(1)',
+      'def f(t):',
+      '    return (t * 2).clone()',
+      'c = f(x)',
+      'a = torch.ones(3, requires_grad=True)',
+      'y = ((a * 2).exp() * 3).sum()',
+      'y.backward()',
+      'print(v, w, e, d, r, c, a.grad)',
+      '',
+    ].join('\n');
+    const r = runTorch(src, engine, { file: 'x.py' });
+    assert.equal(r.error, null, r.error?.message);
+    // What PyTorch 1.13 prints.
+    assert.equal(
+      r.output,
+      'tensor([[ 0.,  6.],\n        [ 2.,  8.],\n        [ 4., 10.]]) tensor([1., 2., 3.]) tensor([[0., 2., 4.],\n        [0., 2., 4.]]) '
+        + 'tensor([[ 0.,  2.,  4.],\n        [ 6.,  8., 10.]]) tensor([[1., 2., 3.],\n        [4., 5., 6.]]) '
+        + 'tensor([[ 0.,  2.,  4.],\n        [ 6.,  8., 10.]]) tensor([44.3343, 44.3343, 44.3343])\n',
+    );
+  });
 });
