@@ -75,10 +75,14 @@ export async function evaluate(request: EvaluateRequest, profiler: Profiler, inf
   // Reads of the script's top level (before the example call) count too.
   const hostReads = () => profiler.backend.hostReads?.().reads ?? 0;
   const readsBefore = hostReads();
+  // On a GPU, float64 is computed on the CPU (see runtime/backends/host_dtypes.ts): the result says so.
+  const float64Ops = () => (profiler.backend.shaders ? profiler.backend.hostDtypes?.().ops ?? 0 : 0);
+  const float64Before = float64Ops();
   const outcome = await withTarget(request, profiler, signal, async (stages, sourceHash) => {
     const { target } = stages;
     const runs = await runEngines(stages);
     const readsOnHost = hostReads() - readsBefore;
+    const float64OnCpu = float64Ops() - float64Before;
     // Ops made outside the function's own lines (a transformation's call site) have no line to show on.
     const inBody = ({ line }: { line: number }) => inFunction(target.fn, line);
     const eager = runs.eager && { ...runs.eager, lines: runs.eager.lines.filter(inBody) };
@@ -93,6 +97,7 @@ export async function evaluate(request: EvaluateRequest, profiler: Profiler, inf
       ...(runs.jitError ? { jitError: runs.jitError } : {}),
       ...(runs.nonFinite ? { nonFinite: runs.nonFinite } : {}),
       ...(readsOnHost > 0 ? { hostReads: readsOnHost } : {}),
+      ...(float64OnCpu > 0 ? { float64OnCpu } : {}),
       ...(runs.graphs ? { graphs: runs.graphs } : {}),
       ...(runs.plot ? { plot: runs.plot } : {}),
       ...(runs.jacobian ? { jacobian: runs.jacobian } : {}),

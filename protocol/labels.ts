@@ -7,6 +7,11 @@ export function hostReadsText(reads: number): string {
   return `${reads} value${reads === 1 ? '' : 's'} read at once (.item(), print, float, if) computed on the CPU: this GPU cannot be read synchronously`;
 }
 
+/** The note every side shows when float64 values were computed on the CPU beside a GPU that has no f64. */
+export function float64OnCpuText(ops: number): string {
+  return `float64: ${ops} op${ops === 1 ? '' : 's'} computed on the CPU in float64 (WebGPU has no f64; never rounded to float32)`;
+}
+
 export function backendLabel(backend: BackendInfo): string {
   const label = BACKENDS[backend.name].label;
   return backend.adapter ? `${label} · ${backend.adapter}` : label;

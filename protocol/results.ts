@@ -190,6 +190,8 @@ export interface EvaluationResult {
    * once (`.item()`, `print(t)`, `float(t)`, `if t > 0:`) were computed on the CPU for it; absent when none.
    */
   readonly hostReads?: number;
+  /** On a GPU backend: how many ops of float64 values were computed on the CPU (WGSL has no f64); absent when none. */
+  readonly float64OnCpu?: number;
   readonly graphs?: readonly GraphView[];
   readonly plot?: PlotData;
 }

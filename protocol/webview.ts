@@ -204,6 +204,7 @@ function isEvaluationResult(x: unknown): boolean {
     eager: optional(isEagerRun),
     jit: optional(isJitRun),
     hostReads: optional(isInteger),
+    float64OnCpu: optional(isInteger),
     nonFinite: optional((n) =>
       shape(n, {
         range: isSourceRange,

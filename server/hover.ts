@@ -3,7 +3,7 @@
  * body, what that line's ops cost in the eager run and which fused jit kernels they went into.
  */
 import type { Hover, Position, Range } from 'vscode-languageserver';
-import { backendLabel, escapeMarkdown, hostReadsText, messageOnly, type EvaluationResult, type GradientCut } from '../protocol';
+import { backendLabel, escapeMarkdown, float64OnCpuText, hostReadsText, messageOnly, type EvaluationResult, type GradientCut } from '../protocol';
 import type { DocumentAnalysis, FunctionSummary } from './analysis';
 import { ms, speedup } from './format';
 
@@ -32,6 +32,7 @@ function functionHover(fn: FunctionSummary, r: EvaluationResult): string {
   if (faster) lines.push('', `${faster} per call (steady state, forward + gradient)`);
   if (jit?.ranOn === 'host') lines.push('', 'jit ran its kernels on the CPU: every value is tiny, and a GPU round trip would cost more than the work');
   if (r.hostReads) lines.push('', hostReadsText(r.hostReads));
+  if (r.float64OnCpu) lines.push('', float64OnCpuText(r.float64OnCpu));
   const cuts = r.gradientCuts ?? [];
   if (cuts.length > 0) lines.push('', `The gradient was cut at ${cuts.length === 1 ? 'one place' : `${cuts.length} places`}:`, '', ...cuts.map((c) => `- ${cutText(c)}`));
   return lines.join('\n');

@@ -1,7 +1,7 @@
 // dot_general on webgpu, tfjs-backend-webgpu's MatMul against the webgpu backend's own WGSL
 // (runtime/backends/webgpu/matmul.ts), on the same device: the measurement behind which one runs.
 import { aval } from '../../runtime/core';
-import { createTfjsBackend, type Backend, type TfjsArray, type WebgpuBackend } from '../../runtime/backends';
+import { createTfjsDevice, type Backend, type WebgpuArray, type WebgpuBackend } from '../../runtime/backends';
 import { abstractEval, type DotDimensionNumbers } from '../../runtime/primitives';
 
 export interface MatmulCase {
@@ -38,7 +38,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 
 /** Each case `runs` times after one warm-up, through tfjs's dot_general and through the webgpu backend's. */
 export async function compareMatmul(gpu: WebgpuBackend, runs: number): Promise<MatmulRow[]> {
-  const tfjs = await createTfjsBackend('webgpu');
+  const tfjs = await createTfjsDevice('webgpu');
   const rows: MatmulRow[] = [];
   for (const c of MATMUL_CASES) {
     const values = (shape: readonly number[], seed: number) => Float32Array.from({ length: shape.reduce((p, d) => p * d, 1) }, (_, i) => Math.sin(seed + i * 0.37));
@@ -50,7 +50,7 @@ export async function compareMatmul(gpu: WebgpuBackend, runs: number): Promise<M
       lhsContracting: c.contract.map(([l]) => l), rhsContracting: c.contract.map(([, r]) => r), lhsBatch: batch, rhsBatch: batch,
     };
     const out = abstractEval('dot_general', [a, b], { dimensionNumbers });
-    const time = async (backend: Backend<TfjsArray>) => {
+    const time = async (backend: Backend<WebgpuArray>) => {
       const once = async () => {
         const r = backend.run('dot_general', [a, b], { dimensionNumbers }, out);
         const [host] = await gpu.readMany([r]);

@@ -37,6 +37,8 @@ export interface Backend<A extends DeviceArray = DeviceArray> {
    * answered by computing values on the CPU (see webgpu/host_values.ts), since it was made.
    */
   readonly hostReads?: () => HostReadStats;
+  /** Present on a backend that holds some dtypes (float64) on the host: how many ops it computed there. */
+  readonly hostDtypes?: () => { readonly ops: number };
   /** Present on a backend over a GPU: runs compute shaders on its own arrays (the jit's fused kernels). */
   readonly shaders?: ShaderRunner<A>;
 }

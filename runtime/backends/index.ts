@@ -1,9 +1,10 @@
 export {
   type Backend, type BackendName, type DeviceArray, type HostReadStats, type Kernel, type KernelTable, type ShaderProgram, type ShaderRunner,
 } from './backend';
-export { createTfjsBackend, TfjsArray, type TfjsBackendName } from './tfjs';
+export { withHostDtypes, type HostDtypeStats } from './host_dtypes';
+export { createTfjsBackend, createTfjsDevice, TfjsArray, type TfjsBackendName } from './tfjs';
 export { broadcastIndex, createReferenceBackend, mapIndex, ReferenceArray, REFERENCE_KERNELS } from './reference';
-export { createWebgpuBackend, type WebgpuBackend } from './webgpu';
+export { createWebgpuBackend, type WebgpuArray, type WebgpuBackend } from './webgpu';
 // openBackend is how the editor, the server and the CLI pick a backend; its OpenedBackend documents
 // how a lost GPU device is seen: the backend object switches to wasm underneath and onFallback fires.
 export { openBackend, type OpenedBackend } from './open';

@@ -61,6 +61,7 @@ async function withFallback(gpu: Awaited<ReturnType<typeof createWebgpuBackend>>
     get dtypes() { return current.dtypes; },
     get shaders() { return current.shaders; },
     get hostReads() { return current.hostReads; },
+    get hostDtypes() { return current.hostDtypes; },
     upload: (values, aval) => current.upload(values, aval),
     run: (prim, inputs, params, out) => current.run(prim, inputs, params, out),
     readSync: (x: DeviceArray) => current.readSync(x),

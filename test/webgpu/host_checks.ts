@@ -1,6 +1,6 @@
 // Tiny jitted programs on webgpu: where their kernels run (executable.ts, tinyOnHost) and what
 // they return either way.
-import type { TfjsArray, WebgpuBackend } from '../../runtime/backends';
+import type { WebgpuArray, WebgpuBackend } from '../../runtime/backends';
 import { aval } from '../../runtime/core';
 import { compileFused, makeJaxpr, simplify, valueAndGradJaxpr, type TraceOps, type Tracer } from '../../runtime/jit';
 
@@ -11,7 +11,7 @@ export interface Placement { ranOn: string | null; outputs: number[][]; shaders:
 export async function tinyPrograms(gpu: WebgpuBackend): Promise<{ uploaded: Placement; gpuOnly: Placement; matmul: Placement }> {
   const w1 = (o: TraceOps, x: Tracer) => o.add(o.add(o.integerPow(x, 2), o.mul(o.lit(3), x)), o.lit(5));
   const exe = compileFused(simplify(valueAndGradJaxpr(makeJaxpr(w1, [aval([], 'float32')]))), gpu);
-  const place = async (args: TfjsArray[], run: (args: TfjsArray[]) => TfjsArray[], ranOn: () => string | null): Promise<Placement> => {
+  const place = async (args: WebgpuArray[], run: (args: WebgpuArray[]) => WebgpuArray[], ranOn: () => string | null): Promise<Placement> => {
     const live = gpu.liveCount();
     const before = gpu.shaders!.cacheStats();
     const outs = run(args);

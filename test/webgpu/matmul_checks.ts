@@ -1,6 +1,6 @@
 // dot_general on webgpu, in the page: the backend's own WGSL matmul (runtime/backends/webgpu/matmul.ts)
 // eager and under jit, against the reference backend in float64.
-import { createReferenceBackend, type TfjsArray, type WebgpuBackend } from '../../runtime/backends';
+import { createReferenceBackend, type WebgpuArray, type WebgpuBackend } from '../../runtime/backends';
 import { matmulProgram } from '../../runtime/backends/webgpu/matmul';
 import { aval, formatAval, Random, sizeOf } from '../../runtime/core';
 import { compileFused, makeJaxpr, type TraceOps, type Tracer } from '../../runtime/jit';
@@ -61,7 +61,7 @@ export async function matmulChecks(gpu: WebgpuBackend, seed: number): Promise<Ma
     [...refIn, refOut].forEach((x) => reference.dispose(x));
     const jaxpr = makeJaxpr((o: TraceOps, x: Tracer, y: Tracer) => o.apply('dot_general', [x, y], { dimensionNumbers }), avals);
     const exe = compileFused(jaxpr, gpu);
-    const ways: [string, (xs: TfjsArray[]) => TfjsArray][] = [
+    const ways: [string, (xs: WebgpuArray[]) => WebgpuArray][] = [
       ['eager', (xs) => gpu.run('dot_general', xs, { dimensionNumbers }, out)],
       ['jit', (xs) => exe.run(xs)[0]],
     ];

@@ -6,12 +6,13 @@ import { createReferenceBackend, type Backend, type WebgpuBackend } from '../../
 import { EagerEngine } from '../../runtime/eager';
 
 /** What a script printed, how it failed, how long it ran, and the synchronous reads answered on the CPU. */
-export interface ScriptRun { output: string; error: string | null; ms: number; hostReads: { reads: number; ops: number }; live: number }
+export interface ScriptRun { output: string; error: string | null; ms: number; hostReads: { reads: number; ops: number }; float64Ops: number; live: number }
 
 /** Runs `source` as `gradlens run` does, on the page's webgpu backend or on the float32-faithful reference backend. */
 export function runScript(gpu: WebgpuBackend, source: string, on: 'webgpu' | 'reference'): ScriptRun {
   const backend: Backend = on === 'webgpu' ? gpu : createReferenceBackend();
   const before = gpu.hostReads();
+  const float64Before = gpu.hostDtypes().ops;
   const liveBefore = backend.liveCount();
   let output = '';
   const started = performance.now();
@@ -21,6 +22,7 @@ export function runScript(gpu: WebgpuBackend, source: string, on: 'webgpu' | 're
   return {
     output, error: result.error && formatError(result.error), ms,
     hostReads: { reads: after.reads - before.reads, ops: after.ops - before.ops },
+    float64Ops: gpu.hostDtypes().ops - float64Before,
     live: backend.liveCount() - liveBefore,
   };
 }

@@ -212,6 +212,18 @@ describe(`webgpu backend in headless Chromium, seed ${SEED} (replay with GRADLEN
     });
   });
 
+  for (const fixture of ['torch/float64.py', 'jax/x64.py', 'jax/numpy_consts.py']) {
+    it(`float64 (${fixture}) is computed on the CPU beside the GPU, printing exactly what PyTorch/NumPy print`, async () => {
+      const source = readFileSync(join(__dirname, '..', 'test', 'fixtures', fixture), 'utf8');
+      const expected = readFileSync(join(__dirname, '..', 'test', 'fixtures', fixture.replace(/\.py$/, '.expected')), 'utf8');
+      const gpu = await call(page, 'runScript', source, 'webgpu');
+      assert.equal(gpu.error, null, gpu.output);
+      assert.equal(gpu.output, expected);
+      assert.ok(gpu.float64Ops > 0, 'no float64 op ran on the CPU');
+      assert.equal(gpu.live, 0, 'the script left arrays behind');
+    });
+  }
+
   it('a tiny jitted program runs on the CPU when its argument was uploaded from the host, on the GPU when only the GPU holds it or it has a backend primitive, with the same values', async () => {
     const r = await call(page, 'tinyPrograms');
     // W1 at 1.5: 1.5**2 + 4.5 + 5 = 11.75, gradient 2 * 1.5 + 3 = 6.

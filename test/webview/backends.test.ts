@@ -104,6 +104,23 @@ describe('the panel on each backend setting, under its CSP', function () {
     });
   }
 
+  for (const backend of ['webgpu', 'wasm'] as const) {
+    it(`${backend}: a float64 function's value and gradient are PyTorch's float64 digits; on webgpu the panel says they were computed on the CPU`, async () => {
+      const text = ['import torch', 'x0 = torch.tensor([0.1, 0.2, 0.3], dtype=torch.float64)', 'def f(x):', '    return (x.exp() * x).sum()', 'f(x0)', ''].join('\n');
+      const result = await evaluate(text, 'file:///work/f64.py', 'f', backend);
+      // PyTorch 1.13: y.item(), x.grad.tolist()
+      assert.equal(result.eager!.value, 0.7597552857123997);
+      assert.deepEqual(result.eager!.grad, { x: [1.2156880098832126, 1.4656833097922037, 1.7548164498488041] });
+      if (backend === 'webgpu') {
+        assert.ok((result.float64OnCpu ?? 0) > 0, `float64OnCpu ${result.float64OnCpu}`);
+        await panel.page.waitForSelector('.results .float64-on-cpu');
+        assert.match(await panel.page.textContent('.results .float64-on-cpu') ?? '', /^float64: \d+ ops? computed on the CPU in float64 \(WebGPU has no f64/);
+      } else {
+        assert.equal(result.float64OnCpu, undefined);
+      }
+    });
+  }
+
   for (const backend of ['webgpu', 'wasm', 'cpu'] as const) {
     it(`${backend}: an entropy with an empty bin, -(p * log p).sum(), is nan as in PyTorch (0 * log 0), on both engines`, async () => {
       const text = ['import torch', 'probs = torch.tensor([0.5, 0.25, 0.25, 0.0])', 'def entropy(p):', '    return -(p * torch.log(p)).sum()', 'entropy(probs)', ''].join('\n');

@@ -1,4 +1,4 @@
-import { backendLabel, errorText, hostReadsText, messageOnly, type EvaluationError, type EvaluationResult, type Jacobian, type Numbers } from '../../protocol';
+import { backendLabel, errorText, float64OnCpuText, hostReadsText, messageOnly, type EvaluationError, type EvaluationResult, type Jacobian, type Numbers } from '../../protocol';
 import { html } from './dom';
 import { formatLocation, formatNumbers } from './format';
 
@@ -24,6 +24,9 @@ export function resultsView(result: EvaluationResult): HTMLElement {
     html('p', { class: 'meta' }, `${result.style} · ${backendLabel(result.backend)} · inputs from ${ORIGINS[result.inputOrigin]}`),
     ...(result.hostReads
       ? [html('p', { class: 'meta host-reads' }, hostReadsText(result.hostReads))]
+      : []),
+    ...(result.float64OnCpu
+      ? [html('p', { class: 'meta float64-on-cpu' }, float64OnCpuText(result.float64OnCpu))]
       : []),
     html(
       'table',

@@ -225,8 +225,9 @@ export class JaxRuntime implements Emitter<Val> {
     this.o = new Ops<Val>(this);
   }
 
-  get floatDtype(): DType { return 'float32'; }
-  get supportsFloat64(): boolean { return this.backend.dtypes.includes('float64'); }
+  /** `jax.config.update("jax_enable_x64", True)`: jax's floats are float64 (NumPy's always are). */
+  x64 = false;
+  get floatDtype(): DType { return this.x64 ? 'float64' : 'float32'; }
 
   bind<P extends Primitive>(prim: P, inputs: readonly Val[], params: ParamsOf<P>): Val {
     const tracer = inputs.find(isTracer);

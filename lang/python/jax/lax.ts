@@ -40,7 +40,7 @@ export function resultDtype(rt: JaxRuntime, xs: readonly Operand[]): DType {
   const widest = Math.max(...xs.map((x) => kind(x.v.dtype)));
   if (widest > kind(d)) d = widest === 2 ? rt.floatDtype : 'int32';
   // NB: with jax_enable_x64 off, a NumPy float64 array entering a jax op computes in float32.
-  return d === 'float64' && !xs.every((x) => x.numpy) ? 'float32' : d;
+  return d === 'float64' && !rt.x64 && !xs.every((x) => x.numpy) ? 'float32' : d;
 }
 
 export function cast(rt: JaxRuntime, v: Val, dtype: DType): Val {
@@ -66,8 +66,8 @@ export function binary(rt: JaxRuntime, prim: BinaryPrim, a: PyValue, b: PyValue,
     const x = operand(rt, a, ctx);
     const y = operand(rt, b, ctx);
     let dtype = resultDtype(rt, [x, y]);
-    // NB: NumPy's true division of integers is float64 (where the backend stores it), jax's float32.
-    if (prim === 'div' && !isFloat(dtype)) dtype = x.numpy && y.numpy && rt.supportsFloat64 ? 'float64' : rt.floatDtype;
+    // NB: NumPy's true division of integers is float64, jax's float32 (float64 with x64).
+    if (prim === 'div' && !isFloat(dtype)) dtype = x.numpy && y.numpy ? 'float64' : rt.floatDtype;
     const out = rt.o.bind(prim, [cast(rt, x.v, dtype), cast(rt, y.v, dtype)], {});
     return wrap(rt, out, !COMPARISONS.has(prim) && x.weak && y.weak, x.numpy && y.numpy);
   });
@@ -268,15 +268,15 @@ export function getIndex(rt: JaxRuntime, x: PyArray, index: PyValue, ctx: HostCo
   });
 }
 
-/** `jnp.array(data, dtype)`: nested lists, scalars or arrays; Python floats become float32 (float64 for NumPy where stored). */
+/** `jnp.array(data, dtype)`: nested lists, scalars or arrays; Python floats become float32 (float64 for NumPy, and for jax with x64). */
 export function arrayFromData(rt: JaxRuntime, data: PyValue, dtype: DType | undefined, ctx: HostContext, numpy: boolean): PyArray {
   if (data instanceof PyArray) {
     // NB: with jax_enable_x64 off, a float64 NumPy array becomes float32 when it enters jax.
-    const d = dtype ?? (!numpy && data.dtype === 'float64' ? 'float32' : undefined);
+    const d = dtype ?? (!numpy && !rt.x64 && data.dtype === 'float64' ? 'float32' : undefined);
     return op(rt, () => wrap(rt, d ? cast(rt, data.v, d) : data.v, d ? false : data.weak, numpy));
   }
   const nested = flattenNested(data, ctx);
-  const dflt: DType = nested.kind === 'bool' ? 'bool' : nested.kind === 'int' ? 'int32' : numpy && rt.supportsFloat64 ? 'float64' : 'float32';
+  const dflt: DType = nested.kind === 'bool' ? 'bool' : nested.kind === 'int' ? 'int32' : numpy ? 'float64' : rt.floatDtype;
   const d = dtype ?? dflt;
   if (d === 'int32') checkInt32(nested.data, numpy);
   // Python scalars stay weakly typed, as `jnp.array(2.0)` does.

@@ -8,6 +8,7 @@ import { bindArgs, type Args, pyFunction, type HostContext, createModule, type M
 import { ConcretizationTypeError } from '../staging';
 import { ARRAY_TYPE, JaxRuntime, NDARRAY_TYPE } from './array';
 import { ARRAY_BEHAVIOUR } from './array_behaviour';
+import { JaxConfig } from './config';
 import * as L from './lax';
 import { nnAttrs, NN_NAMES } from './nn';
 import { FUNCTIONS, numpyAttrs } from './numpy';
@@ -81,7 +82,7 @@ function buildModules(backend: Backend, ctx: HostContext, source: string | null)
   const scipy = createModule('jax.scipy', { special });
   const errors = createModule('jax.errors', { ConcretizationTypeError });
   const jax = createModule('jax', {
-    numpy: jnp, nn, lax, scipy, errors, Array: ARRAY_TYPE, __version__: '0.4.35',
+    numpy: jnp, nn, lax, scipy, errors, Array: ARRAY_TYPE, __version__: '0.4.35', config: new JaxConfig(rt),
     grad: pyFunction('grad', transformFn('grad', ['fun', 'argnums?', 'has_aux?'], (fun, a) =>
       gradTransform(rt, fun, { argnums: a.get('argnums'), hasAux: a.bool('has_aux', false), withValue: false }))),
     value_and_grad: pyFunction('value_and_grad', transformFn('value_and_grad', ['fun', 'argnums?', 'has_aux?'], (fun, a) =>
@@ -133,7 +134,7 @@ export function jaxSession(backend: Backend, options: JaxModuleOptions = {}): Ja
   const shim = (pick: (m: JaxModules) => PyModule, exports?: readonly string[]): ModuleShim => ({ create: (ctx) => pick(get(ctx)), ...(exports ? { exports } : {}) });
   const npNames = [...Object.keys(FUNCTIONS), 'asarray', 'float32', 'float64', 'int32', 'int64', 'bool_', 'pi', 'e', 'inf', 'nan', 'ndarray'];
   const modules: ModuleRegistry = {
-    jax: shim((m) => m.jax, ['numpy', 'nn', 'lax', 'scipy', 'errors', 'Array', '__version__', 'grad', 'value_and_grad', 'jit', 'vmap', 'jvp', 'vjp', 'make_jaxpr', 'device_get', 'block_until_ready', 'devices']),
+    jax: shim((m) => m.jax, ['numpy', 'nn', 'lax', 'scipy', 'errors', 'Array', '__version__', 'config', 'grad', 'value_and_grad', 'jit', 'vmap', 'jvp', 'vjp', 'make_jaxpr', 'device_get', 'block_until_ready', 'devices']),
     'jax.numpy': shim((m) => m.jnp, npNames),
     'jax.nn': shim((m) => m.nn, NN_NAMES),
     'jax.lax': shim((m) => m.lax),

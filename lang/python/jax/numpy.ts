@@ -5,7 +5,7 @@
  */
 import type { DType } from '../../../runtime/core';
 import { bindArgs, type Args, pyError, pyFunction, type HostContext, PyList, PyTuple, type Kwargs, type PyValue, toFloat, toIndex, typeName } from '../interpreter';
-import { DTypeObject, PyArray, dtypeObject, toDtype, type JaxRuntime } from './array';
+import { DTypeObject, PyArray, toDtype, type JaxRuntime } from './array';
 import * as L from './lax';
 import { Scalar, type Val } from './values';
 
@@ -19,7 +19,7 @@ function dtypeArg(rt: JaxRuntime, a: Args, dflt: DType): DType {
   return d === undefined ? dflt : toDtype(d, rt);
 }
 
-const defaultFloat = (rt: JaxRuntime, numpy: boolean): DType => (numpy && rt.supportsFloat64 ? 'float64' : 'float32');
+const defaultFloat = (rt: JaxRuntime, numpy: boolean): DType => (numpy ? 'float64' : rt.floatDtype);
 
 /** An argument as an array of this flavor: Python scalars and lists are converted first. */
 function arr(rt: JaxRuntime, x: PyValue, ctx: HostContext, numpy: boolean): PyArray {
@@ -245,7 +245,11 @@ export function numpyAttrs(rt: JaxRuntime, numpy: boolean): Record<string, PyVal
     return L.arrayFromData(rt, args[0], d, ctx, numpy);
   });
   for (const d of ['float32', 'int32'] as const) attrs[d] = ctor(d);
-  attrs.float64 = rt.supportsFloat64 || numpy ? ctor(rt.supportsFloat64 ? 'float64' : 'float32') : dtypeObject('float64');
+  // NB: without x64, JAX makes float32 where float64 is asked for.
+  attrs.float64 = numpy ? ctor('float64') : new DTypeObject('float64', (args, _kwargs, ctx) => {
+    if (args.length !== 1) throw pyError('TypeError', 'float64() takes one argument');
+    return L.arrayFromData(rt, args[0], rt.floatDtype, ctx, false);
+  });
   attrs.int64 = ctor('int32');
   attrs.bool_ = ctor('bool');
   attrs.pi = Math.PI;

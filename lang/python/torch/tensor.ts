@@ -66,10 +66,6 @@ export class TorchRuntime {
     return this.engine.ops;
   }
 
-  get supportsFloat64(): boolean {
-    return this.engine.backend.dtypes.includes('float64');
-  }
-
   /**
    * Runs one torch-level operation for the script: its tape nodes carry the source line being
    * evaluated, and what the runtime throws becomes the exception PyTorch would raise.
@@ -142,7 +138,6 @@ export class TorchRuntime {
     for (const d of shape) {
       if (!Number.isInteger(d) || d < 0) throw pyError('RuntimeError', `Trying to create tensor with negative dimension ${d}: [${shape.join(', ')}]`);
     }
-    this.checkDType(dtype);
     const bytes = sizeOf(shape) * ITEM_SIZE[dtype];
     // Charged and returned at once: `wrap` charges the tensor for good once it exists.
     this.ctx.allocate(bytes, `a ${dtype} tensor of size [${shape.join(', ')}]`);
@@ -164,16 +159,6 @@ export class TorchRuntime {
     if (peak >= 2 ** 31) throw intRangeError(null);
   }
 
-  checkDType(dtype: TorchDTypeName): void {
-    if (dtype === 'float64' && !this.supportsFloat64) {
-      throw pyError(
-        'TypeError',
-        `torch.float64 is not supported on the ${this.engine.backend.name} backend, which computes in float32 only; `
-          + 'use torch.float32, or run Gradlens with the reference backend for float64',
-      );
-    }
-  }
-
   fromValues(values: ArrayLike<number>, shape: Shape, dtype: TorchDTypeName): PyTensor {
     this.charge(shape, dtype);
     if (dtype === 'int64' || dtype === 'int32') checkIntegers(values, dtype);
@@ -186,7 +171,6 @@ export class TorchRuntime {
 
   /** A tensor stored as `dtype`'s storage, converted when needed. */
   convert(t: Tensor, dtype: TorchDTypeName): Tensor {
-    this.checkDType(dtype);
     return this.ops.convert(t, STORAGE[dtype]);
   }
 }

@@ -1,13 +1,16 @@
 import { typedArrayFrom, type AbstractValue, type AnyTypedArray, type DType, type Shape } from '../../core';
-import type { DeviceArray } from '../backend';
+import type { BackendName, DeviceArray } from '../backend';
 
-/** A host array: the values in the dtype's own typed array, row-major. */
+/**
+ * A host array: the values in the dtype's own typed array, row-major. The reference backend's
+ * arrays, and the host-held arrays of a device backend for the dtypes its device lacks (see
+ * host_dtypes.ts), which carry that backend's name.
+ */
 export class ReferenceArray implements DeviceArray {
-  readonly backend = 'reference' as const;
   readonly shape: Shape;
   private values: AnyTypedArray | null;
 
-  constructor(shape: Shape, readonly dtype: DType, data: AnyTypedArray) {
+  constructor(shape: Shape, readonly dtype: DType, data: AnyTypedArray, readonly backend: BackendName = 'reference') {
     this.shape = [...shape];
     this.values = data;
   }

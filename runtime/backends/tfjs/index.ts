@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { sizeOf, typedArrayFrom, type AbstractValue, type AnyTypedArray, type DType } from '../../core';
 import type { Backend } from '../backend';
+import { withHostDtypes } from '../host_dtypes';
+import type { ReferenceArray } from '../reference';
 import { TfjsArray, type TfjsBackendName } from './array';
 import { ensureInitialised, liveDataIds, pinEngine } from './engine';
 import { tfjsKernels, unwrap } from './kernels';
@@ -9,12 +11,17 @@ export { TfjsArray, type TfjsBackendName } from './array';
 
 const DTYPES = ['float32', 'int32', 'bool'] as const satisfies readonly DType[];
 
+/** A tfjs backend with float64 on the host (see host_dtypes.ts): what the editor, the server and the CLI compute on. */
+export async function createTfjsBackend(name: Exclude<TfjsBackendName, 'webgpu'>): Promise<Backend<TfjsArray | ReferenceArray>> {
+  return withHostDtypes(await createTfjsDevice(name));
+}
+
 /**
  * A Backend over tfjs's `cpu` (plain JS), `wasm` (XNNPACK) or `webgpu` kernels. All share tfjs's one
  * global engine, which each call points at its own backend first; arrays of one are refused by another.
  * NB: `webgpu` needs '@tensorflow/tfjs-backend-webgpu' imported first (runtime/backends/webgpu does).
  */
-export async function createTfjsBackend(name: TfjsBackendName): Promise<Backend<TfjsArray>> {
+export async function createTfjsDevice(name: TfjsBackendName): Promise<Backend<TfjsArray>> {
   await ensureInitialised(name);
   const kernels = tfjsKernels(name);
   const copy = (data: tf.DataTypeMap[tf.NumericDataType]): AnyTypedArray => (data as AnyTypedArray).slice();
@@ -22,14 +29,14 @@ export async function createTfjsBackend(name: TfjsBackendName): Promise<Backend<
     name,
     dtypes: DTYPES,
     upload(values: ArrayLike<number>, aval: AbstractValue): TfjsArray {
-      if (aval.dtype === 'float64') {
-        throw new Error(`upload: the ${name} backend has no float64 (tfjs stores at most float32); float64 needs the reference backend`);
+      if (!DTYPES.includes(aval.dtype as (typeof DTYPES)[number])) {
+        throw new Error(`upload: tfjs's ${name} backend has no ${aval.dtype}; wrap it in withHostDtypes`);
       }
       if (values.length !== sizeOf(aval.shape)) {
         throw new RangeError(`upload: ${values.length} values do not fill shape [${aval.shape.join(',')}]`);
       }
       pinEngine(name);
-      const tensor = tf.tensor(typedArrayFrom(aval.dtype, values) as tf.TypedArray, [...aval.shape], aval.dtype);
+      const tensor = tf.tensor(typedArrayFrom(aval.dtype, values) as tf.TypedArray, [...aval.shape], aval.dtype as tf.DataType);
       return new TfjsArray(name, tensor, aval.shape, aval.dtype);
     },
     run(prim, inputs, params, out) {

@@ -1,7 +1,9 @@
 import '@tensorflow/tfjs-backend-webgpu';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Backend, HostReadStats, ShaderProgram } from '../backend';
-import { createTfjsBackend, TfjsArray } from '../tfjs';
+import { createTfjsDevice, TfjsArray } from '../tfjs';
+import { withHostDtypes, type HostDtypeStats } from '../host_dtypes';
+import type { ReferenceArray } from '../reference';
 import type { Gpu, GpuAdapterInfo, GpuDevice, TfjsWebgpuInternals } from './gpu_types';
 import { sizeOf, typedArrayFrom, type AbstractValue, type AnyTypedArray } from '../../core';
 import type { ParamsOf, Primitive } from '../../primitives';
@@ -13,7 +15,17 @@ import { transposeProgram } from './transpose';
 import { unaryProgram, WGSL_UNARY } from './unary';
 
 /** The GPU backend, with the adapter it runs on described for the editor's status bar. */
-export interface WebgpuBackend extends Backend<TfjsArray> {
+/** An array of the webgpu backend: on the GPU, or on the host for float64. */
+export type WebgpuArray = TfjsArray | ReferenceArray;
+
+export interface WebgpuBackend extends Backend<WebgpuArray>, Omit<WebgpuDevice, keyof Backend<TfjsArray>> {
+  /** float64 ops computed on the CPU (WGSL has no f64): the panel says so. */
+  readonly hostDtypes: () => HostDtypeStats;
+  readonly hostReads: () => HostReadStats;
+}
+
+/** The GPU alone: float32, int32 and bool arrays. */
+interface WebgpuDevice extends Backend<TfjsArray> {
   /** What the adapter says it is, e.g. `Google SwiftShader (swiftshader)`; the editor shows it. */
   readonly adapter: string;
   /** The device tfjs-backend-webgpu and the fused kernels share (tests destroy it to lose it). */
@@ -37,10 +49,15 @@ export const HOST_COPY_MAX_ELEMENTS = 64;
  * our own compute shaders on the same device (`shaders`, for the jit's fused kernels) and
  * readback of many arrays in one map (`readMany`), and our own transpose and matmul (see
  * transpose.ts and matmul.ts) and trigonometric and tanh kernels (unary.ts).
- * float64 is refused as on wasm (WGSL has no f64). Fails with a clear message where the page has
+ * float64 arrays live on the host and are computed on the CPU in JS doubles (WGSL has no f64; see
+ * host_dtypes.ts), never rounded to float32. Fails with a clear message where the page has
  * no WebGPU or no adapter (Node, or a browser without a GPU): callers fall back to wasm.
  */
 export async function createWebgpuBackend(): Promise<WebgpuBackend> {
+  return withHostDtypes(await createWebgpuDevice());
+}
+
+async function createWebgpuDevice(): Promise<WebgpuDevice> {
   const gpu = (globalThis.navigator as { gpu?: Gpu } | undefined)?.gpu;
   if (!gpu) throw new Error('webgpu backend: this runtime has no WebGPU (navigator.gpu is missing)');
   // NB: tfjs keeps only the vendor and architecture of the adapter it takes; ask for the same
@@ -48,7 +65,7 @@ export async function createWebgpuBackend(): Promise<WebgpuBackend> {
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new Error('webgpu backend: navigator.gpu found no adapter');
   const info = adapter.info ?? (await adapter.requestAdapterInfo?.()) ?? {};
-  const backend = await createTfjsBackend('webgpu');
+  const backend = await createTfjsDevice('webgpu');
   const internals = tf.engine().findBackend('webgpu') as unknown as TfjsWebgpuInternals;
   const unwrap = (x: TfjsArray): tf.Tensor => {
     if (!(x instanceof TfjsArray) || x.backend !== 'webgpu') {

@@ -35,7 +35,7 @@ function evaluate(backend: Backend, prim: Primitive, c: Case<ParamsOf<Primitive>
 
 describe(`tfjs backends (cpu, wasm) against the reference backend, seed ${TFJS_SEED} (replay with GRADLENS_SEED=${TFJS_SEED})`, () => {
   let reference: Backend;
-  const tfjs = new Map<string, Backend<TfjsArray>>();
+  const tfjs = new Map<string, Backend>();
   before(async () => {
     reference = await createReferenceBackend();
     for (const name of TFJS_BACKENDS) tfjs.set(name, await createTfjsBackend(name));
@@ -68,6 +68,32 @@ describe(`tfjs backends (cpu, wasm) against the reference backend, seed ${TFJS_S
   }
 });
 
+describe(`tfjs backends (cpu, wasm) in float64: every primitive bit for bit as the reference, seed ${TFJS_SEED}`, () => {
+  let reference: Backend;
+  const tfjs = new Map<string, Backend>();
+  before(async () => {
+    reference = createReferenceBackend();
+    for (const name of TFJS_BACKENDS) tfjs.set(name, await createTfjsBackend(name));
+  });
+  // Each primitive's cases with their float32 operands made float64 (iota and convert_element_type keep their own).
+  const widen = (c: Case<ParamsOf<Primitive>>): Case<ParamsOf<Primitive>> => ({
+    ...c, inputs: c.inputs.map((h) => (h.dtype === 'float32' ? { ...h, dtype: 'float64' as const } : h)),
+  });
+  for (const prim of PRIMITIVES) {
+    it(`${prim} in float64 on cpu and wasm`, () => {
+      const cases = (CASES[prim] as CaseMaker<ParamsOf<Primitive>>)(streamFor(prim, 0, TFJS_SEED)).map(widen);
+      for (const c of cases) {
+        const ref = evaluate(reference, prim, c);
+        for (const [name, backend] of tfjs) {
+          const before = backend.liveCount();
+          assert.deepEqual(evaluate(backend, prim, c), ref, `${name} ${prim}(${c.inputs.map(formatAval).join(', ')})`);
+          assert.equal(backend.liveCount(), before, `${name} ${prim}: leaked arrays`);
+        }
+      }
+    });
+  }
+});
+
 describe('tfjs backends: memory, dtypes and ownership', () => {
   const EVALUATIONS = 10_000;
 
@@ -90,10 +116,23 @@ describe('tfjs backends: memory, dtypes and ownership', () => {
       assert.equal(backend.liveCount(), before - 1);
     });
 
-    it(`${name}: float64 upload names the backend and points at the reference backend`, async () => {
+    it(`${name}: float64 arrays live on the host and convert to and from the device's float32 exactly as the reference does`, async () => {
       const backend = await createTfjsBackend(name);
-      assert.throws(() => backend.upload([1, 2], { shape: [2], dtype: 'float64' }),
-        new RegExp(`the ${name} backend has no float64 .*float64 needs the reference backend`));
+      const before = backend.liveCount();
+      const [num, den] = [[1, 2], [3, 3]].map((v) => backend.upload(v, { shape: [2], dtype: 'float64' }));
+      const third = backend.run('div', [num, den], {}, { shape: [2], dtype: 'float64' });
+      assert.deepEqual(Array.from(backend.readSync(third)), [1 / 3, 2 / 3]);
+      const f32 = backend.upload([0.1], { shape: [], dtype: 'float32' });
+      const widened = backend.run('convert_element_type', [f32], { newDtype: 'float64' }, { shape: [], dtype: 'float64' });
+      assert.deepEqual(Array.from(backend.readSync(widened)), [Math.fround(0.1)]);
+      const narrowed = backend.run('convert_element_type', [third], { newDtype: 'float32' }, { shape: [2], dtype: 'float32' });
+      assert.ok(!(narrowed as { data?: unknown }).data && narrowed.backend === name, 'a float32 result goes back to the device');
+      assert.deepEqual(Array.from(backend.readSync(narrowed)), [Math.fround(1 / 3), Math.fround(2 / 3)]);
+      const [h] = await backend.readMany([third]);
+      assert.deepEqual(Array.from(h), [1 / 3, 2 / 3]);
+      for (const x of [num, den, third, f32, widened, narrowed]) backend.dispose(x);
+      assert.equal(backend.liveCount(), before);
+      assert.throws(() => backend.readSync(third), /disposed/);
     });
 
     it(`${name}: an index out of range is refused as the reference refuses it, leaking nothing`, async () => {

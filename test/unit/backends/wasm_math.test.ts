@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { createTfjsBackend, type Backend, type TfjsArray } from '../../../runtime/backends';
+import { createTfjsBackend, type Backend } from '../../../runtime/backends';
 import { MATH_ULPS, wasmSimdSupported } from '../../../runtime/wasm';
 
 /**
@@ -44,7 +44,7 @@ const SPECIALS = [NaN, Infinity, -Infinity, 0, -0, 2 ** -149, -(2 ** -149), 1e-4
 const same = (a: number, b: number) => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
 
 (wasmSimdSupported ? describe : describe.skip)('wasm backend: eager transcendentals against float64', () => {
-  let wasm: Backend<TfjsArray>;
+  let wasm: Backend;
   before(async () => { wasm = await createTfjsBackend('wasm'); });
 
   const run = (fn: Fn, xs: Float32Array): Float32Array => {

@@ -9,22 +9,25 @@ import { runTorch } from '../../../lang/python/torch';
 /**
  * Each test/fixtures/torch/NAME.py prints exactly NAME.expected, which is what PyTorch 1.13 printed
  * for it (regenerate.sh). Programs run on the wasm backend, as users' do; a program whose first
- * lines say `gradlens-test: backend=reference` (float64) runs on the reference backend.
+ * lines say `gradlens-test: every backend` (float64) runs on wasm, cpu and reference alike.
  */
 const DIR = 'test/fixtures/torch';
 
 describe('torch shim: programs print what PyTorch 1.13 prints', () => {
-  let wasm: Backend;
+  const backends = new Map<string, Backend>();
   before(async () => {
-    wasm = await createTfjsBackend('wasm');
+    backends.set('wasm', await createTfjsBackend('wasm'));
+    backends.set('cpu', await createTfjsBackend('cpu'));
+    backends.set('reference', createReferenceBackend());
   });
 
   const programs = readdirSync(join(process.cwd(), DIR)).filter((f) => f.endsWith('.py')).sort();
   for (const name of programs) {
-    it(name, () => {
-      const source = readFileSync(join(process.cwd(), DIR, name), 'utf8');
+    const source = readFileSync(join(process.cwd(), DIR, name), 'utf8');
+    const where = /gradlens-test: every backend/.test(source.split('\n').slice(0, 3).join('\n')) ? ['wasm', 'cpu', 'reference'] : ['wasm'];
+    for (const on of where) it(where.length > 1 ? `${name} on ${on}` : name, () => {
       const expected = readFileSync(join(process.cwd(), DIR, name.replace(/\.py$/, '.expected')), 'utf8');
-      const backend = /gradlens-test: backend=reference/.test(source.split('\n').slice(0, 3).join('\n')) ? createReferenceBackend() : wasm;
+      const backend = backends.get(on)!;
       const live = backend.liveCount();
       const r = runTorch(source, new EagerEngine(backend), { file: `${DIR}/${name}` });
       assert.equal(r.error ? formatError(r.error) : null, null);
