@@ -79,6 +79,7 @@ export {
   PyDict,
   PyError,
   pyError,
+  opFunction,
   pyFunction,
   PyFunction,
   PyInstance,

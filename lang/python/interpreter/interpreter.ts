@@ -1358,12 +1358,26 @@ export class Interpreter implements HostContext {
     const args: PyValue[] = [];
     const kwargs = e.args.length === 0 ? NO_KWARGS : this.evalArguments(e, scope, args);
     this.node = e;
-    // What a call receives, it may keep.
-    for (const a of args) this.escape(a);
-    for (const v of kwargs.values()) this.escape(v);
+    // What a call receives, it may keep; an op keeps only what it returns.
+    const op = f instanceof PyBuiltin && f.keepsNoArguments;
+    if (!op) {
+      for (const a of args) this.escape(a);
+      for (const v of kwargs.values()) this.escape(v);
+    }
     this.onCall?.(f, args, kwargs, e);
     if (f === this.superBuiltin && args.length === 0) return this.makeSuper(args);
-    return this.callValue(f, args, kwargs);
+    const out = this.callValue(f, args, kwargs);
+    if (op) {
+      for (const a of args) this.usedArgument(a, out);
+      for (const v of kwargs.values()) this.usedArgument(v, out);
+    }
+    return out;
+  }
+
+  /** `v` went into an op that returned `out`: used up, unless `out` is `v` or holds it. */
+  private usedArgument(v: PyValue, out: PyValue): void {
+    if (v === out || ((out instanceof PyTuple || out instanceof PyList) && out.items.includes(v))) this.escape(v);
+    else this.usedOperand(v);
   }
 
   /** Evaluates a call's arguments into `args`; returns its keyword arguments. */

@@ -1,6 +1,6 @@
 /** `torch.nn.functional`: activations, losses and `linear`, composed from torch-level ops. */
 import type { Tensor } from '../../../runtime/eager';
-import { bindArgs, type Args, pyError, pyFunction, type HostContext, type Kwargs, type PyValue, toFloat } from '../interpreter';
+import { bindArgs, type Args, opFunction, pyError, type HostContext, type Kwargs, type PyValue, toFloat } from '../interpreter';
 import { asTensor } from './arith';
 import { isFloating } from './dtype';
 import { matmul } from './methods';
@@ -219,7 +219,7 @@ function nll(rt: TorchRuntime, logp: PyTensor, target: PyTensor, r: Reduction): 
 }
 
 export function functionalAttrs(rt: TorchRuntime): Record<string, PyValue> {
-  return Object.fromEntries(Object.entries(FUNCTIONS).map(([name, f]) => [name, pyFunction(name, (args, kwargs, ctx) => f(rt, args, kwargs, ctx))]));
+  return Object.fromEntries(Object.entries(FUNCTIONS).map(([name, f]) => [name, opFunction(name, (args, kwargs, ctx) => f(rt, args, kwargs, ctx))]));
 }
 
 export const FUNCTIONAL_NAMES = Object.keys(FUNCTIONS);

@@ -3,7 +3,7 @@
  * `torch.cuda`), built once per run over the engine the caller gives.
  */
 import type { EagerEngine } from '../../../runtime/eager';
-import { bindArgs, pyError, pyFunction, type HostContext, createModule, type ModuleRegistry, type ModuleShim, PyList, PyModule, PyTuple, type NativeFn, type PyValue, typeName } from '../interpreter';
+import { bindArgs, opFunction, pyError, type HostContext, createModule, type ModuleRegistry, type ModuleShim, PyList, PyModule, PyTuple, type NativeFn, type PyValue, typeName } from '../interpreter';
 import { asTensor, compareOp } from './arith';
 import { AUTOGRAD_FUNCTION_NAMES, GRAD_MODE_NAMES, autogradFunctions, gradModeFactories } from './autograd';
 import { CREATORS, tensorFromData } from './creation';
@@ -32,7 +32,8 @@ function tensorList(v: PyValue, rt: TorchRuntime, ctx: HostContext, fname: strin
 
 function buildModules(engine: EagerEngine, ctx: HostContext): TorchModules {
   const rt = new TorchRuntime(engine, ctx, TENSOR_BEHAVIOUR);
-  const fn = (name: string, f: NativeFn) => pyFunction(name, f);
+  // The torch functions are ops: they keep none of their arguments.
+  const fn = (name: string, f: NativeFn) => opFunction(name, f);
   const attrs: Record<string, PyValue> = { ...DTYPE_ALIASES, ...gradModeFactories(rt) };
   for (const [name, create] of Object.entries({ ...CREATORS, ...RANDOM_CREATORS })) attrs[name] = fn(name, (args, kwargs, c) => create(rt, args, kwargs, c));
   Object.assign(attrs, randomAttrs(rt));

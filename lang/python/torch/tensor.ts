@@ -9,7 +9,7 @@
 import { TorchGenerator, bytesOf, sizeOf, withInterrupt, type AbstractValue, type Shape } from '../../../runtime/core';
 import { TorchOps, type EagerEngine, type GradNode, type Tensor } from '../../../runtime/eager';
 import { StagingBackend } from '../../../runtime/jit';
-import { pyError, HostObject, hostType, pyFunction, type BinaryOp, type CompareOp, type HostContext, type UnaryOp, type Kwargs, type PyType, type PyValue, formatValue, truthy, typeName } from '../interpreter';
+import { pyError, HostObject, hostType, opFunction, type BinaryOp, type CompareOp, type HostContext, type UnaryOp, type Kwargs, type PyType, type PyValue, formatValue, truthy, typeName } from '../interpreter';
 import { DTYPES, ITEM_SIZE, STORAGE, isFloating, type TorchDTypeName } from './dtype';
 import { checkIntegers, describe, intRangeError, translate } from './errors';
 import { itemStr, tensorRepr } from './print';
@@ -262,7 +262,8 @@ export class PyTensor extends HostObject {
 
   private method(name: string): PyValue {
     const m = this.rt.behaviour.methods[name];
-    return pyFunction(name, (args, kwargs, ctx) => m(this, args, kwargs, ctx));
+    // NB: a tensor's methods are ops, keeping none of their arguments.
+    return opFunction(name, (args, kwargs, ctx) => m(this, args, kwargs, ctx));
   }
 
   override setattr(name: string, value: PyValue, ctx: HostContext): void {

@@ -96,7 +96,7 @@ describe('lang: values are freed when their last name goes (issue 12.9)', () => 
     );
   });
 
-  it('frees unnamed temporaries when their statement ends: operands, method receivers, subscripted values, loop tests, comprehension elements, discarded results', () => {
+  it('frees unnamed temporaries when their statement ends: operands, method receivers, arguments of ops, subscripted values, loop tests, comprehension elements, discarded results', () => {
     const backend = createReferenceBackend();
     const engine = new EagerEngine(backend);
     const live = pyFunction('live', () => BigInt(backend.liveCount()));
@@ -112,15 +112,18 @@ describe('lang: values are freed when their last name goes (issue 12.9)', () => 
       'while (torch.ones(256, 256) * k).sum() < 2e5:',
       '    k += 1',
       'sums = [(torch.ones(256, 256) - j).sum() for j in range(50)]',
-      'print(y, z, k, len(sums))',
-      // y, z and the 50 sums stay, as in PyTorch.
+      'for i in range(50):',
+      '    s = torch.softmax(torch.ones(256, 256) * 2 + 1, 0).sum(dim=0, keepdim=False)',
+      '    m = torch.maximum(torch.ones(256, 256), torch.zeros(256, 256) + i).max()',
+      'print(y, z, k, len(sums), s.shape, m)',
+      // y, z, the 50 sums, s and m stay, as in PyTorch.
       'print(probe.live() - a)',
       '',
     ].join('\n');
-    // Each statement makes 256 KiB temporaries: 50 rounds of them fit 1 MiB only if each round's are freed.
-    const r = runTorch(src, engine, { file: 'x.py', modules, budgets: { maxTensorBytes: 1 << 20 } });
+    // Each statement makes up to four 256 KiB temporaries: 50 rounds of them fit 2 MiB only if each round's are freed.
+    const r = runTorch(src, engine, { file: 'x.py', modules, budgets: { maxTensorBytes: 2 << 20 } });
     assert.equal(r.error, null, r.error?.message);
-    assert.equal(r.output, 'tensor(131072.) tensor(50.) 4 50\n52\n');
+    assert.equal(r.output, 'tensor(131072.) tensor(50.) 4 50 torch.Size([256]) tensor(49.)\n54\n');
   });
 
   it('keeps a temporary that something took: a view, a detached copy, a method returning its receiver, a returned value, what the tape saved', () => {

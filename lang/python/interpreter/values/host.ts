@@ -200,6 +200,11 @@ export function pyFunction(name: string, fn: NativeFn): PyBuiltin {
   return new PyBuiltin(name, fn);
 }
 
+/** A host function that keeps none of its arguments (see `PyBuiltin.keepsNoArguments`): an op. */
+export function opFunction(name: string, fn: NativeFn): PyBuiltin {
+  return new PyBuiltin(name, fn, undefined, true);
+}
+
 /** A host type for `type(x)`, `isinstance(x, torch.Tensor)` and messages. `construct` makes it callable. */
 export function hostType(name: string, module: string, construct?: NativeFn): PyType {
   return new PyType(name, { module, ...(construct ? { construct } : {}) });

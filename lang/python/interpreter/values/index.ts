@@ -20,7 +20,7 @@ export {
   StopIteration,
   TypeError,
 } from './exceptions';
-export { type BinaryOp, type CompareOp, HostObject, hostObjectCount, hostType, pyFunction, type UnaryOp } from './host';
+export { type BinaryOp, type CompareOp, HostObject, hostObjectCount, hostType, opFunction, pyFunction, type UnaryOp } from './host';
 export { hostValues } from './host_values';
 export {
   bitLength,

@@ -329,6 +329,12 @@ export class PyBuiltin extends PyObject {
     readonly name: string,
     readonly fn: NativeFn,
     readonly self?: PyValue,
+    /**
+     * An op (`torch.softmax`, `F.mse_loss`, a tensor's method): it keeps none of its arguments where
+     * Python could reach them again (what it returns is new, or is an argument), so a temporary
+     * passed to it (`x * 2 + 1` in `torch.softmax(x * 2 + 1, 0)`) can go when the statement ends.
+     */
+    readonly keepsNoArguments = false,
   ) {
     super();
   }
