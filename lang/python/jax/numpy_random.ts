@@ -39,8 +39,9 @@ function shapeOf(v: PyValue | undefined, ctx: HostContext): number[] | null {
 
 const count = (shape: readonly number[]): number => shape.reduce((n, d) => n * d, 1);
 
-function floatDtype(rt: JaxRuntime): DType {
-  return rt.supportsFloat64 ? 'float64' : 'float32';
+/** NumPy's draws are float64 on every backend (runtime/backends/host_dtypes.ts). */
+function floatDtype(_rt: JaxRuntime): DType {
+  return 'float64';
 }
 
 function array(rt: JaxRuntime, values: ArrayLike<number>, shape: readonly number[], dtype: DType): PyArray {
