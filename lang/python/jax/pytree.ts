@@ -1,43 +1,151 @@
 /**
- * Python pytrees (tuples, lists, dicts, None) of arrays and scalars: flattened to leaves for the
- * runtime's transformations, and rebuilt with the same container types and dict keys.
+ * Python pytrees as JAX defines them: tuples, lists, dicts (entries in sorted key order), None,
+ * namedtuples, and the classes a script registers (`register_pytree_node`,
+ * `register_pytree_node_class`, `register_dataclass`) are nodes; anything else is a leaf.
+ * Flattened to leaves for the runtime's transformations and for `jax.tree`, and rebuilt with the
+ * same container types, keys and node data. Error texts are jaxlib's (pytree.cc) and
+ * tree_util.py's.
  */
-import { pyError, type HostContext, PyDict, PyList, PyTuple, type PyValue, typeName } from '../interpreter';
+import { compare, eq, getattrOrUndefined, pyError, type HostContext, PyDict, PyList, PyTuple, type PyType, type PyValue, truthy, typeName, typeOf, iterate } from '../interpreter';
 import { PyArray } from './array';
+
+/** A class registered as a pytree node by the script. */
+export interface NodeRegistration {
+  readonly type: PyType;
+  /** `register_pytree_node`'s functions: flatten returns (children, aux), unflatten takes (aux, children). */
+  readonly custom?: { readonly flatten: PyValue; readonly unflatten: PyValue };
+  /** `register_dataclass`'s fields: children are the data fields, node data the meta fields' values. */
+  readonly dataclass?: { readonly dataFields: readonly string[]; readonly metaFields: readonly string[] };
+}
 
 export type PyTreeDef =
   | { readonly kind: 'leaf' }
   | { readonly kind: 'none' }
   | { readonly kind: 'tuple' | 'list'; readonly children: readonly PyTreeDef[] }
-  | { readonly kind: 'dict'; readonly keys: readonly PyValue[]; readonly children: readonly PyTreeDef[] };
+  | { readonly kind: 'dict'; readonly keys: readonly PyValue[]; readonly children: readonly PyTreeDef[] }
+  | { readonly kind: 'namedtuple'; readonly type: PyType; readonly fields: readonly string[]; readonly children: readonly PyTreeDef[] }
+  | { readonly kind: 'custom'; readonly node: NodeRegistration; readonly aux: PyValue; readonly children: readonly PyTreeDef[] };
+
+/** One step of a key path: `[0]`, `['w']`, `.field`, `[<flat index 0>]`. */
+export type KeyEntry =
+  | { readonly kind: 'sequence'; readonly idx: number }
+  | { readonly kind: 'dict'; readonly key: PyValue }
+  | { readonly kind: 'attr'; readonly name: string }
+  | { readonly kind: 'flat'; readonly idx: number };
 
 const LEAF: PyTreeDef = { kind: 'leaf' };
+const REGISTRY = {};
+
+/** The run's registered pytree node classes. */
+export function nodeRegistry(ctx: HostContext): Map<PyType, NodeRegistration> {
+  return ctx.state(REGISTRY, () => new Map<PyType, NodeRegistration>());
+}
+
+export function registerNode(reg: NodeRegistration, ctx: HostContext): void {
+  const registry = nodeRegistry(ctx);
+  if (registry.has(reg.type)) throw pyError('ValueError', `Duplicate custom PyTreeDef type registration for ${ctx.repr(reg.type)}.`);
+  registry.set(reg.type, reg);
+}
 
 export const isPyLeaf = (x: PyValue): boolean =>
   x instanceof PyArray || typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean';
 
-/** The leaves in order (dict entries sorted by key, as JAX does) and the structure. */
-export function flattenPy(tree: PyValue, ctx: HostContext): [PyValue[], PyTreeDef] {
+const tupleType = typeOf(new PyTuple([]));
+
+/** A namedtuple's field names, or null when `x` is not one (a tuple subclass with `_fields`, as jaxlib tests). */
+function namedtupleFields(x: PyValue, ctx: HostContext): string[] | null {
+  if (x instanceof PyTuple || x === null || typeof x !== 'object') return null;
+  const t = typeOf(x);
+  if (t === tupleType || !t.isSubtypeOf(tupleType)) return null;
+  const fields = getattrOrUndefined(x, '_fields', ctx);
+  if (!(fields instanceof PyTuple)) return null;
+  return fields.items.map((f) => String(f));
+}
+
+/** Python's `sorted(d.keys())`; keys of types that do not order fall back to their type name, then repr, as jaxlib does. */
+function sortedKeys(d: PyDict, ctx: HostContext): PyValue[] {
+  const keys = [...d.entries()].map(([k]) => k);
+  try {
+    return keys.sort((a, b) => (truthy(compare('<', a, b, ctx), ctx) ? -1 : truthy(compare('<', b, a, ctx), ctx) ? 1 : 0));
+  } catch {
+    return keys.sort((a, b) => {
+      const ta = typeName(a), tb = typeName(b);
+      if (ta !== tb) return ta < tb ? -1 : 1;
+      return ctx.repr(a) < ctx.repr(b) ? -1 : 1;
+    });
+  }
+}
+
+/** The node's children with their keys, and what rebuilds it; null for a leaf. */
+export interface Node {
+  readonly def: (children: readonly PyTreeDef[]) => PyTreeDef;
+  readonly children: readonly PyValue[];
+  readonly keys: readonly KeyEntry[];
+}
+
+export function nodeOf(x: PyValue, ctx: HostContext): Node | null {
+  if (x === null) return { def: () => ({ kind: 'none' }), children: [], keys: [] };
+  if (x instanceof PyTuple) return { def: (children) => ({ kind: 'tuple', children }), children: x.items, keys: x.items.map((_, idx) => ({ kind: 'sequence', idx })) };
+  if (x instanceof PyList) return { def: (children) => ({ kind: 'list', children }), children: [...x.items], keys: x.items.map((_, idx) => ({ kind: 'sequence', idx })) };
+  if (x instanceof PyDict) {
+    const keys = sortedKeys(x, ctx);
+    return { def: (children) => ({ kind: 'dict', keys, children }), children: keys.map((k) => ctx.getitem(x, k)), keys: keys.map((key) => ({ kind: 'dict', key })) };
+  }
+  if (typeof x !== 'object' || x instanceof PyArray) return null;
+  const reg = nodeRegistry(ctx).get(typeOf(x));
+  if (reg?.custom) {
+    const out = ctx.call(reg.custom.flatten, [x]);
+    if (!(out instanceof PyTuple) || out.items.length !== 2) {
+      throw pyError('ValueError', `The flatten function of the pytree node ${ctx.repr(reg.type)} must return a pair (children, aux_data), got ${ctx.repr(out)}.`);
+    }
+    const children = [...iterate(out.items[0], ctx)];
+    const aux = out.items[1];
+    return { def: (cs) => ({ kind: 'custom', node: reg, aux, children: cs }), children, keys: children.map((_, idx) => ({ kind: 'flat', idx })) };
+  }
+  if (reg?.dataclass) {
+    const { dataFields, metaFields } = reg.dataclass;
+    const aux = new PyTuple(metaFields.map((f) => ctx.getattr(x, f)));
+    return { def: (cs) => ({ kind: 'custom', node: reg, aux, children: cs }), children: dataFields.map((f) => ctx.getattr(x, f)), keys: dataFields.map((name) => ({ kind: 'attr', name })) };
+  }
+  const fields = namedtupleFields(x, ctx);
+  if (fields) {
+    const type = typeOf(x);
+    return { def: (children) => ({ kind: 'namedtuple', type, fields, children }), children: [...iterate(x, ctx)], keys: fields.map((name) => ({ kind: 'attr', name })) };
+  }
+  return null;
+}
+
+/** Whether `x` is a leaf of a pytree under `isLeaf` (jax's `is_leaf=`), asked first as jaxlib does. */
+export function asLeaf(x: PyValue, ctx: HostContext, isLeaf: PyValue | null): boolean {
+  return isLeaf !== null && truthy(ctx.call(isLeaf, [x]), ctx);
+}
+
+/** The leaves in order with their key paths, and the structure. */
+export function flattenWithPathPy(tree: PyValue, ctx: HostContext, isLeaf: PyValue | null = null): [KeyEntry[][], PyValue[], PyTreeDef] {
   const leaves: PyValue[] = [];
-  const walk = (x: PyValue): PyTreeDef => {
-    if (x === null) return { kind: 'none' };
-    if (isPyLeaf(x)) {
+  const paths: KeyEntry[][] = [];
+  const walk = (x: PyValue, path: KeyEntry[]): PyTreeDef => {
+    const node = asLeaf(x, ctx, isLeaf) ? null : nodeOf(x, ctx);
+    if (!node) {
       leaves.push(x);
+      paths.push(path);
       return LEAF;
     }
-    if (x instanceof PyTuple) return { kind: 'tuple', children: x.items.map(walk) };
-    if (x instanceof PyList) return { kind: 'list', children: x.items.map(walk) };
-    if (x instanceof PyDict) {
-      const entries = [...x.entries()].sort(([a], [b]) => (ctx.repr(a) < ctx.repr(b) ? -1 : 1));
-      return { kind: 'dict', keys: entries.map(([k]) => k), children: entries.map(([, v]) => walk(v)) };
-    }
-    throw pyError('TypeError', `a pytree leaf must be an array or a Python scalar, got ${typeName(x)}`);
+    return node.def(node.children.map((c, i) => walk(c, [...path, node.keys[i]])));
   };
-  const def = walk(tree);
+  const def = walk(tree, []);
+  return [paths, leaves, def];
+}
+
+/** The leaves in order (dict entries sorted by key, as JAX does) and the structure. */
+export function flattenPy(tree: PyValue, ctx: HostContext, isLeaf: PyValue | null = null): [PyValue[], PyTreeDef] {
+  const [, leaves, def] = flattenWithPathPy(tree, ctx, isLeaf);
   return [leaves, def];
 }
 
-export function unflattenPy(def: PyTreeDef, leaves: readonly PyValue[]): PyValue {
+export function unflattenPy(def: PyTreeDef, leaves: readonly PyValue[], ctx?: HostContext): PyValue {
+  const n = leafCount(def);
+  if (leaves.length !== n) throw pyError('ValueError', leaves.length < n ? 'Too few leaves for PyTreeDef' : 'Too many leaves for PyTreeDef');
   let next = 0;
   const build = (d: PyTreeDef): PyValue => {
     switch (d.kind) {
@@ -53,28 +161,164 @@ export function unflattenPy(def: PyTreeDef, leaves: readonly PyValue[]): PyValue
         });
         return out;
       }
+      case 'namedtuple': return needCtx(ctx).call(d.type, d.children.map(build));
+      case 'custom': {
+        const c = needCtx(ctx);
+        const children = d.children.map(build);
+        if (d.node.custom) return c.call(d.node.custom.unflatten, [d.aux, new PyTuple(children)]);
+        const { dataFields, metaFields } = d.node.dataclass!;
+        const kwargs = new Map<string, PyValue>();
+        dataFields.forEach((f, i) => kwargs.set(f, children[i]));
+        metaFields.forEach((f, i) => kwargs.set(f, (d.aux as PyTuple).items[i]));
+        return c.call(d.node.type, [], kwargs);
+      }
     }
   };
   return build(def);
 }
 
+function needCtx(ctx: HostContext | undefined): HostContext {
+  if (!ctx) throw new Error('rebuilding a namedtuple or registered pytree node needs the running script');
+  return ctx;
+}
+
 function dictKeyOf(k: PyValue): string {
-  return typeof k === 'string' ? `s${k}` : typeof k === 'bigint' ? `i${k}` : String(k);
+  return typeof k === 'string' ? `s${k}` : typeof k === 'bigint' ? `i${k}` : typeof k === 'number' && Number.isInteger(k) ? `i${BigInt(k)}` : typeof k === 'boolean' ? `i${k ? 1 : 0}` : `f${String(k)}`;
 }
 
 export function leafCount(def: PyTreeDef): number {
   return def.kind === 'leaf' ? 1 : def.kind === 'none' ? 0 : def.children.reduce((n, c) => n + leafCount(c), 0);
 }
 
+export function nodeCount(def: PyTreeDef): number {
+  return def.kind === 'leaf' || def.kind === 'none' ? 1 : 1 + def.children.reduce((n, c) => n + nodeCount(c), 0);
+}
+
+const typeIds = new WeakMap<object, number>();
+let nextTypeId = 1;
+const typeId = (t: object): number => {
+  if (!typeIds.has(t)) typeIds.set(t, nextTypeId++);
+  return typeIds.get(t)!;
+};
+
 /** A string equal for equal structures (a cache key). */
 export function treeKey(def: PyTreeDef, ctx: HostContext): string {
+  const kids = (d: { children: readonly PyTreeDef[] }) => d.children.map((c) => treeKey(c, ctx)).join(',');
   switch (def.kind) {
     case 'leaf': return '*';
     case 'none': return 'N';
-    case 'tuple': return `(${def.children.map((c) => treeKey(c, ctx)).join(',')})`;
-    case 'list': return `[${def.children.map((c) => treeKey(c, ctx)).join(',')}]`;
+    case 'tuple': return `(${kids(def)})`;
+    case 'list': return `[${kids(def)}]`;
     case 'dict': return `{${def.children.map((c, i) => `${ctx.repr(def.keys[i])}:${treeKey(c, ctx)}`).join(',')}}`;
+    case 'namedtuple': return `nt${typeId(def.type)}(${kids(def)})`;
+    case 'custom': return `c${typeId(def.node)}[${ctx.repr(def.aux)}](${kids(def)})`;
   }
+}
+
+/** Structural equality as `treedef == other` (node data compared with Python's ==). */
+export function sameTree(a: PyTreeDef, b: PyTreeDef, ctx: HostContext): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'leaf' || a.kind === 'none') return true;
+  const bc = (b as { children: readonly PyTreeDef[] }).children;
+  if (a.children.length !== bc.length) return false;
+  if (a.kind === 'dict' && !a.keys.every((k, i) => eq(k, (b as typeof a).keys[i], ctx))) return false;
+  if (a.kind === 'namedtuple' && a.type !== (b as typeof a).type) return false;
+  if (a.kind === 'custom' && (a.node !== (b as typeof a).node || !eq(a.aux, (b as typeof a).aux, ctx))) return false;
+  return a.children.every((c, i) => sameTree(c, bc[i], ctx));
+}
+
+/** jaxlib's `PyTreeDef(...)` text: `PyTreeDef({'a': *, 'b': (*, None)})`. */
+export function treeDefRepr(def: PyTreeDef, ctx: HostContext): string {
+  const inner = (d: PyTreeDef): string => {
+    switch (d.kind) {
+      case 'leaf': return '*';
+      case 'none': return 'None';
+      case 'tuple': return `(${d.children.map(inner).join(', ')}${d.children.length === 1 ? ',' : ''})`;
+      case 'list': return `[${d.children.map(inner).join(', ')}]`;
+      case 'dict': return `{${d.children.map((c, i) => `${ctx.repr(d.keys[i])}: ${inner(c)}`).join(', ')}}`;
+      case 'namedtuple': return `CustomNode(namedtuple[${d.type.name}], [${d.children.map(inner).join(', ')}])`;
+      case 'custom': return `CustomNode(${d.node.type.name}[${ctx.str(d.aux)}], [${d.children.map(inner).join(', ')}])`;
+    }
+  };
+  return `PyTreeDef(${inner(def)})`;
+}
+
+/** A key entry as `keystr` prints it. */
+export function keyEntryStr(k: KeyEntry, ctx: HostContext, simple = false): string {
+  switch (k.kind) {
+    case 'sequence': return simple ? String(k.idx) : `[${k.idx}]`;
+    case 'dict': return simple ? ctx.str(k.key) : `[${ctx.repr(k.key)}]`;
+    case 'attr': return simple ? k.name : `.${k.name}`;
+    case 'flat': return simple ? String(k.idx) : `[<flat index ${k.idx}>]`;
+  }
+}
+
+/**
+ * `treedef.flatten_up_to(x)`: the subtrees of `x` at the leaves of `def`, with jaxlib's error
+ * when `x` does not have `def`'s structure down to them.
+ */
+export function flattenUpTo(def: PyTreeDef, x: PyValue, ctx: HostContext): PyValue[] {
+  const out: PyValue[] = [];
+  const mismatch = () => pyError('ValueError', `Tree structures did not match: ${ctx.repr(x)} vs ${treeDefRepr(def, ctx)}`);
+  const walk = (d: PyTreeDef, v: PyValue): void => {
+    switch (d.kind) {
+      case 'leaf':
+        out.push(v);
+        return;
+      case 'none':
+        if (v !== null) {
+          throw pyError('ValueError', `Expected None, got ${ctx.repr(v)}.\n\nIn previous releases of JAX, flatten-up-to used to consider None to be a tree-prefix of non-None values. To obtain the previous behavior, you can usually write:\n  jax.tree.map(lambda x, y: None if x is None else f(x, y), a, b, is_leaf=lambda x: x is None)`);
+        }
+        return;
+      case 'tuple':
+      case 'list': {
+        const T = d.kind === 'tuple' ? PyTuple : PyList;
+        if (!(v instanceof T)) throw pyError('ValueError', `Expected ${d.kind}, got ${ctx.repr(v)}.`);
+        if (v.items.length !== d.children.length) {
+          throw pyError('ValueError', `${d.kind === 'tuple' ? 'Tuple' : 'List'} arity mismatch: ${v.items.length} != ${d.children.length}; ${d.kind}: ${ctx.repr(v)}.`);
+        }
+        d.children.forEach((c, i) => walk(c, v.items[i]));
+        return;
+      }
+      case 'dict': {
+        if (!(v instanceof PyDict)) throw pyError('ValueError', `Expected dict, got ${ctx.repr(v)}.`);
+        const keys = sortedKeys(v, ctx);
+        if (keys.length !== d.keys.length || !keys.every((k, i) => eq(k, d.keys[i], ctx))) {
+          throw pyError('ValueError', `Dict key mismatch; expected keys: ${ctx.repr(new PyList([...d.keys]))}; present keys: ${ctx.repr(new PyList(keys))}.`);
+        }
+        d.children.forEach((c, i) => walk(c, ctx.getitem(v, keys[i])));
+        return;
+      }
+      case 'namedtuple': {
+        const fields = namedtupleFields(v, ctx);
+        if (!fields) throw pyError('ValueError', `Expected named tuple, got ${ctx.repr(v)}.`);
+        const items = [...iterate(v, ctx)];
+        if (items.length !== d.children.length) throw pyError('ValueError', `Named tuple arity mismatch: ${items.length} != ${d.children.length}; tuple: ${ctx.repr(v)}.`);
+        if (typeOf(v) !== d.type) throw pyError('ValueError', `Named tuple type mismatch: expected type: ${ctx.repr(d.type)}, tuple: ${ctx.repr(v)}.`);
+        d.children.forEach((c, i) => walk(c, items[i]));
+        return;
+      }
+      case 'custom': {
+        const dc = d.node.dataclass ? 'dataclass ' : '';
+        if (v === null || typeof v !== 'object' || nodeRegistry(ctx).get(typeOf(v)) !== d.node) {
+          throw pyError('ValueError', `Custom ${dc}node type mismatch: expected type: ${ctx.repr(d.node.type)}, value: ${ctx.repr(v)}.`);
+        }
+        const node = nodeOf(v, ctx)!;
+        const got = node.def([]) as { aux: PyValue };
+        if (!eq(got.aux, d.aux, ctx)) throw pyError('ValueError', `Mismatch custom ${dc}node data: ${ctx.repr(d.aux)} != ${ctx.repr(got.aux)}; value: ${ctx.repr(v)}.`);
+        if (node.children.length !== d.children.length) throw pyError('ValueError', `Custom type arity mismatch: ${node.children.length} != ${d.children.length}; value: ${ctx.repr(v)}.`);
+        d.children.forEach((c, i) => walk(c, node.children[i]));
+        return;
+      }
+    }
+  };
+  try {
+    walk(def, x);
+  } catch (e) {
+    if (e instanceof RangeError) throw mismatch();
+    throw e;
+  }
+  return out;
 }
 
 /** One value per leaf from a prefix tree of `def` (`in_axes`): a non-container value applies to the whole subtree. */

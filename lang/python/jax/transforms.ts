@@ -12,7 +12,7 @@ import type { SourceSpan } from '../../../runtime/core';
 import type { Jaxpr } from '../../../runtime/ir';
 import type { Emitter } from '../../../runtime/ops';
 import { interpretJaxpr, jit as runtimeJit, jvpJaxpr, stage, valueAndGradJaxpr, vjpJaxpr, vmapJaxpr, type Fn, type Jitted, type TraceOps, type Tracer, type TreeDef } from '../../../runtime/jit';
-import { pyError, HostObject, hostType, pyFunction, type HostContext, PyDict, PyList, PyTuple, type Kwargs, type PyValue, toIndex, typeName } from '../interpreter';
+import { pyError, HostObject, hostType, pyFunction, type HostContext, PyList, PyTuple, type Kwargs, type PyValue, toIndex, typeName } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
 import { broadcastPrefixPy, flattenPy, leafCount, treeKey, unflattenPy, type PyTreeDef } from './pytree';
 import { Scalar, isTracer, type Val } from './values';
@@ -61,7 +61,7 @@ interface OutInfo { def: PyTreeDef; weak: boolean[] }
 function pythonFn(rt: JaxRuntime, ctx: HostContext, name: string, fun: PyValue, flat: FlatArgs, info: OutInfo): Fn {
   return (o: TraceOps, ...tracers: Tracer[]) => {
     const pyLeaves = tracers.map((t, i) => new PyArray(rt, t, flat.leaves[i].weak, false));
-    const args = (unflattenPy(flat.def, pyLeaves) as PyTuple).items.map((a, i) => (flat.statics.has(i) ? flat.statics.get(i)! : a));
+    const args = (unflattenPy(flat.def, pyLeaves, ctx) as PyTuple).items.map((a, i) => (flat.statics.has(i) ? flat.statics.get(i)! : a));
     rt.transforming.push(name);
     let result: PyValue;
     try {
@@ -135,17 +135,14 @@ function withForwardSpans(derived: Jaxpr, forward: Jaxpr): Jaxpr {
   return { ...derived, eqns: derived.eqns.map((e) => (e.span === null && spans.has(e.params) ? { ...e, span: spans.get(e.params)! } : e)) };
 }
 
-/** The arrays anywhere in a result (tuples, lists, dicts), which must outlive the op that made them. */
-function keepArrays(v: PyValue): Val[] {
-  if (v instanceof PyArray) return [v.v];
-  if (v instanceof PyTuple || v instanceof PyList) return v.items.flatMap(keepArrays);
-  if (v instanceof PyDict) return [...v.values()].flatMap(keepArrays);
-  return [];
+/** The arrays anywhere in a result (any pytree), which must outlive the op that made them. */
+function keepArrays(v: PyValue, ctx: HostContext): Val[] {
+  return flattenPy(v, ctx)[0].flatMap((x) => (x instanceof PyArray ? [x.v] : []));
 }
 
 /** Runs a transformation's work as one op: what it made and does not return is freed. */
-function transformOp(rt: JaxRuntime, _ctx: HostContext, fn: () => PyValue, extra: () => Val[] = () => []): PyValue {
-  return rt.run(fn, (r) => [...keepArrays(r), ...extra()]);
+function transformOp(rt: JaxRuntime, ctx: HostContext, fn: () => PyValue, extra: () => Val[] = () => []): PyValue {
+  return rt.run(fn, (r) => [...keepArrays(r, ctx), ...extra()]);
 }
 
 const wrapVal = (rt: JaxRuntime, v: Val, weak: boolean) => new PyArray(rt, rt.place(v), weak, false);
@@ -227,11 +224,11 @@ export function gradTransform(rt: JaxRuntime, fun: PyValue, opts: GradOpts): Tra
       const argDefs = flat.def.kind === 'tuple' ? flat.def.children : [];
       const perArg = argnums.map((a) => {
         const leaves = grads.splice(0, flat.starts[a + 1] - flat.starts[a]).map((g, k) => wrapVal(rt, g, flat.leaves[flat.starts[a] + k].weak));
-        return unflattenPy(argDefs[a], leaves);
+        return unflattenPy(argDefs[a], leaves, ctx);
       });
       const g = tuple ? new PyTuple(perArg) : perArg[0];
       const value = wrapVal(rt, outs[0], out.weak[0]);
-      const aux = opts.hasAux ? unflattenPy(auxDef, outs.slice(1, n).map((v, i) => wrapVal(rt, v, out.weak[i + 1]))) : null;
+      const aux = opts.hasAux ? unflattenPy(auxDef, outs.slice(1, n).map((v, i) => wrapVal(rt, v, out.weak[i + 1])), ctx) : null;
       if (!opts.withValue) return opts.hasAux ? new PyTuple([g, aux]) : g;
       return new PyTuple([opts.hasAux ? new PyTuple([value, aux]) : value, g]);
     });
@@ -239,7 +236,7 @@ export function gradTransform(rt: JaxRuntime, fun: PyValue, opts: GradOpts): Tra
 }
 
 function outputs(rt: JaxRuntime, info: OutInfo, vals: readonly Val[]): PyValue {
-  return unflattenPy(info.def, vals.map((v, i) => wrapVal(rt, v, info.weak[i] ?? false)));
+  return unflattenPy(info.def, vals.map((v, i) => wrapVal(rt, v, info.weak[i] ?? false)), rt.ctx);
 }
 
 export function vmapTransform(rt: JaxRuntime, fun: PyValue, inAxes: PyValue, outAxes: PyValue): Transformed {
@@ -320,13 +317,13 @@ export function vjpCall(rt: JaxRuntime, fun: PyValue, primals: PyValue[], hasAux
         });
         const res = apply(rt, back, [...inputs, ...ctVals]).slice(nMain);
         const argDefs = flat.def.kind === 'tuple' ? flat.def.children : [];
-        return new PyTuple(argDefs.map((d, a) => unflattenPy(d, res.slice(flat.starts[a], flat.starts[a + 1]).map((v, k) => wrapVal(rt, v, flat.leaves[flat.starts[a] + k].weak)))));
+        return new PyTuple(argDefs.map((d, a) => unflattenPy(d, res.slice(flat.starts[a], flat.starts[a + 1]).map((v, k) => wrapVal(rt, v, flat.leaves[flat.starts[a] + k].weak)), c2)));
       });
     });
-    const primalOut = unflattenPy(mainDef, forward.slice(0, nMain).map((v, i) => wrapVal(rt, v, out.weak[i])));
+    const primalOut = unflattenPy(mainDef, forward.slice(0, nMain).map((v, i) => wrapVal(rt, v, out.weak[i])), ctx);
     if (!hasAux) return new PyTuple([primalOut, pullback]);
     const auxDef = out.def.kind !== 'leaf' && out.def.kind !== 'none' ? out.def.children[1] : { kind: 'none' as const };
-    const aux = unflattenPy(auxDef, forward.slice(nMain).map((v, i) => wrapVal(rt, v, out.weak[nMain + i])));
+    const aux = unflattenPy(auxDef, forward.slice(nMain).map((v, i) => wrapVal(rt, v, out.weak[nMain + i])), ctx);
     return new PyTuple([primalOut, pullback, aux]);
   }, () => consts);
 }
