@@ -14,6 +14,7 @@ import type { Emitter } from '../../../runtime/ops';
 import { interpretJaxpr, jit as runtimeJit, jvpJaxpr, stage, valueAndGradJaxpr, vjpJaxpr, vmapJaxpr, type Fn, type Jitted, type TraceOps, type Tracer, type TreeDef } from '../../../runtime/jit';
 import { pyError, HostObject, hostType, pyFunction, type HostContext, PyList, PyTuple, type Kwargs, type PyValue, toIndex, typeName } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
+import { isRandomKey } from './random';
 import { broadcastPrefixPy, flattenPy, leafCount, treeKey, unflattenPy, type PyTreeDef } from './pytree';
 import { Scalar, isTracer, type Val } from './values';
 
@@ -24,6 +25,7 @@ function leafVal(rt: JaxRuntime, x: PyValue): LeafVal {
   if (typeof x === 'boolean') return { v: new Scalar(x ? 1 : 0, 'bool'), weak: true };
   if (typeof x === 'bigint') return { v: new Scalar(Number(x), 'int32'), weak: true };
   if (typeof x === 'number') return { v: new Scalar(x, rt.floatDtype), weak: true };
+  if (isRandomKey(x)) throw pyError('NotImplementedError', 'a jax.random key as an argument of a transformed function (jit, vmap, grad) is not supported by Gradlens yet (keys are host values); draw the samples outside and pass them in');
   throw pyError('TypeError', `expected an array or a Python scalar, got ${typeName(x)}`);
 }
 
