@@ -105,25 +105,25 @@ describe('lang: values are freed when their last name goes (issue 12.9)', () => 
       'import torch, probe',
       'a = probe.live()',
       'for i in range(50):',
-      '    y = (torch.ones(256, 256) * 2).sum()',
-      '    torch.ones(256, 256) + 1',
-      '    z = (torch.ones(256, 256) + i)[0, 0]',
+      '    y = (torch.ones(128, 128) * 2).sum()',
+      '    torch.ones(128, 128) + 1',
+      '    z = (torch.ones(128, 128) + i)[0, 0]',
       'k = 0',
-      'while (torch.ones(256, 256) * k).sum() < 2e5:',
+      'while (torch.ones(128, 128) * k).sum() < 5e4:',
       '    k += 1',
-      'sums = [(torch.ones(256, 256) - j).sum() for j in range(50)]',
+      'sums = [(torch.ones(128, 128) - j).sum() for j in range(50)]',
       'for i in range(50):',
-      '    s = torch.softmax(torch.ones(256, 256) * 2 + 1, 0).sum(dim=0, keepdim=False)',
-      '    m = torch.maximum(torch.ones(256, 256), torch.zeros(256, 256) + i).max()',
+      '    s = torch.softmax(torch.ones(128, 128) * 2 + 1, 0).sum(dim=0, keepdim=False)',
+      '    m = torch.maximum(torch.ones(128, 128), torch.zeros(128, 128) + i).max()',
       'print(y, z, k, len(sums), s.shape, m)',
       // y, z, the 50 sums, s and m stay, as in PyTorch.
       'print(probe.live() - a)',
       '',
     ].join('\n');
-    // Each statement makes up to four 256 KiB temporaries: 50 rounds of them fit 2 MiB only if each round's are freed.
-    const r = runTorch(src, engine, { file: 'x.py', modules, budgets: { maxTensorBytes: 2 << 20 } });
+    // Each statement makes up to four 64 KiB temporaries: 50 rounds of them fit 512 KiB only if each round's are freed.
+    const r = runTorch(src, engine, { file: 'x.py', modules, budgets: { maxTensorBytes: 512 << 10 } });
     assert.equal(r.error, null, r.error?.message);
-    assert.equal(r.output, 'tensor(131072.) tensor(50.) 4 50 torch.Size([256]) tensor(49.)\n54\n');
+    assert.equal(r.output, 'tensor(32768.) tensor(50.) 4 50 torch.Size([128]) tensor(49.)\n54\n');
   });
 
   it('keeps a temporary that something took: a view, a detached copy, a method returning its receiver, a returned value, what the tape saved', () => {
