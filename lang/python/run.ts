@@ -110,7 +110,7 @@ export function scriptError(interp: Interpreter, e: unknown, file: string | null
 function uncaughtMessage(interp: Interpreter, exc: ExceptionObject): string {
   const text = interp.str(exc);
   if (exc.bareMessage) return text;
-  return text ? `${exc.type.qualifiedName}: ${text}` : exc.type.qualifiedName;
+  return text ? `${exc.type.tracebackName}: ${text}` : exc.type.tracebackName;
 }
 
 /**

@@ -160,7 +160,7 @@ listType.construct = (args, kwargs, ctx) => {
 };
 tupleType.construct = (args, kwargs, ctx) => {
   const x = iterableArg('tuple', args, kwargs);
-  if (x instanceof PyTuple) return x;
+  if (x instanceof PyTuple && x.subclass === null) return x;
   return new PyTuple(x === undefined ? [] : materialize(x, ctx));
 };
 dictType.construct = (args, kwargs, ctx) => {

@@ -16,6 +16,7 @@ import {
   PyInstance,
   PyType,
   type PyValue,
+  tupleType,
   typeName,
   typeOf,
 } from './values';
@@ -67,13 +68,18 @@ export function finishClass(cls: PyType, ctx: HostContext): void {
 /** `C(*args, **kwargs)`: `__new__` makes the object and, when it is a C, `__init__` sets it up. */
 export function instantiate(cls: PyType, args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
   const make = cls.lookup('__new__');
+  const base = ops.builtinBase(cls);
   let inst: PyValue;
   if (make !== undefined) {
     inst = ctx.call(ops.classAttribute(make, cls, ctx), [cls, ...args], kwargs);
     if (!typeOf(inst).isSubtypeOf(cls)) return inst;
+  } else if (base !== null) {
+    if (base === tupleType && kwargs.size) throw pyError('TypeError', 'tuple() takes no keyword arguments');
+    inst = ops.newBuiltinInstance(cls, base, base === tupleType ? args : [], ctx);
   } else inst = ops.newInstance(cls);
   const init = cls.lookup('__init__');
-  if (init !== undefined) {
+  if (init === undefined && base !== null) ops.builtinInit(inst, args, kwargs, ctx);
+  else if (init !== undefined) {
     const r = ctx.call(ops.bindAttribute(init, inst, ctx), args, kwargs);
     if (r !== null) throw pyError('TypeError', `__init__() should return None, not '${typeName(r)}'`);
   } else if (make === undefined && !cls.isException && (args.length || kwargs.size)) {
@@ -106,6 +112,13 @@ export class SuperObject extends HostObject {
       if (attr === undefined) continue;
       if (this.self instanceof PyType) return attr instanceof ClassMethod ? new PyBoundMethod(attr.fn, this.self) : ops.classAttribute(attr, this.self, ctx);
       return ops.bindAttribute(attr, this.self, ctx);
+    }
+    const base = ops.builtinBase(this.self instanceof PyType ? this.self : typeOf(this.self));
+    if (base !== null && mro.indexOf(base) > at) {
+      const fromBase = this.self instanceof PyType || name === '__new__'
+        ? ops.unboundBaseMethod(base, name)
+        : ops.isSubclassed(this.self) ? ops.boundBaseMethod(this.self, name, ctx) : undefined;
+      if (fromBase !== undefined) return fromBase;
     }
     const fromObject = ops.objectMethod(name);
     if (fromObject === undefined) return undefined;

@@ -394,6 +394,7 @@ export class Interpreter implements HostContext {
         return NORMAL;
       case 'AnnAssign':
         if (s.value) this.assign(s.target, this.evalExpr(s.value, scope), scope);
+        if (scope.info?.kind === 'class' && s.target.kind === 'Name') this.annotate(s.target.id, s.annotation, scope);
         return NORMAL;
       case 'Pass':
       case 'Global':
@@ -448,6 +449,22 @@ export class Interpreter implements HostContext {
     // `a, b = pair = f()`: what a and b get, pair holds too; count no new value in this statement.
     if (s.targets.length > 1) this.statementStart = Number.MAX_SAFE_INTEGER;
     for (const t of s.targets) this.assign(t, v, scope);
+  }
+
+  /** `x: int` in a class body goes into its `__annotations__`, which dataclasses and NamedTuple read. */
+  private annotate(name: string, annotation: A.Expr, scope: Scope): void {
+    const found = scope.vars.get('__annotations__');
+    const annotations = found instanceof PyDict ? found : new PyDict();
+    if (annotations !== found) scope.vars.set('__annotations__', annotations);
+    let t: PyValue;
+    try {
+      t = this.evalExpr(annotation, scope);
+    } catch (e) {
+      // An annotation naming what a shim lacks (`jax.Array`) only annotates: keep its text.
+      if (!(e instanceof PyError) || e.exc.type.name !== 'AttributeError') throw e;
+      t = describeAnnotation(annotation);
+    }
+    annotations.setByKey(ops.dictKey(name, this), name, t);
   }
 
   private execAssert(s: A.Assert, scope: Scope): void {
@@ -955,7 +972,8 @@ export class Interpreter implements HostContext {
     body.vars.set('__qualname__', scope.qualPrefix + s.name);
     if (this.execBlock(s.body, body) !== NORMAL) throw pyError('SyntaxError', "'return' outside function");
     this.node = s;
-    const cls = new PyType(s.name, { module: '__main__', bases: bases.length ? bases : [objectType], attrs: body.vars });
+    const factory = bases.find((b) => b.classFactory !== null)?.classFactory;
+    const cls = factory ? factory(s.name, body.vars, this) : new PyType(s.name, { module: '__main__', bases: bases.length ? bases : [objectType], attrs: body.vars });
     cls.userDefined = true;
     cls.construct = (args, kwargs) => instantiate(cls, args, kwargs, this);
     finishClass(cls, this);
@@ -1483,6 +1501,10 @@ export class Interpreter implements HostContext {
     if (!inner.captured) for (const v of inner.vars.values()) this.unbind(v);
     return dict ?? set ?? new PyList(list);
   }
+}
+
+function describeAnnotation(e: A.Expr): string {
+  return e.kind === 'Name' ? e.id : e.kind === 'Attribute' ? `${describeAnnotation(e.value)}.${e.attr}` : '...';
 }
 
 function describeTarget(e: A.Expr): string {

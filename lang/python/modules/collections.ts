@@ -2,6 +2,7 @@
  * Python's `collections`, the part that needs no dict or tuple subclass: `deque`, the bounded
  * double-ended queue of replay buffers, sliding windows and BFS queues, as CPython 3.11's.
  */
+import { makeNamedTuple, namedTupleFields } from './namedtuple';
 import {
   bindArgs,
   compare,
@@ -9,12 +10,14 @@ import {
   HostObject,
   hostType,
   iterate,
+  materialize,
   NOT_IMPLEMENTED,
   pyError,
   pyFunction,
   PyList,
   PyModule,
   toIndex,
+  truthy,
   type CompareOp,
   type HostContext,
   type Kwargs,
@@ -167,9 +170,19 @@ class Deque extends HostObject {
   }
 }
 
+/** `namedtuple(typename, field_names, *, rename=False, defaults=None, module=None)`. */
+const namedtuple = pyFunction('namedtuple', (args, kwargs, ctx) => {
+  const a = bindArgs('namedtuple', ['typename', 'field_names', '*', 'rename?', 'defaults?', 'module?'], args, kwargs, ctx);
+  const typename = a.required('typename');
+  if (typeof typename !== 'string') throw pyError('TypeError', 'Type names and field names must be strings');
+  const fields = namedTupleFields(typename, a.required('field_names'), truthy(a.opt('rename') ?? false, ctx), ctx);
+  const defaults = a.opt('defaults');
+  return makeNamedTuple(typename, fields, defaults === undefined || defaults === null ? [] : materialize(defaults, ctx), new Map(), ctx);
+});
+
 export const collectionsModule: ModuleShim = {
-  exports: ['deque'],
+  exports: ['deque', 'namedtuple'],
   create() {
-    return new PyModule('collections', new Map<string, PyValue>([['deque', Deque.type]]), true);
+    return new PyModule('collections', new Map<string, PyValue>([['deque', Deque.type], ['namedtuple', namedtuple]]), true);
   },
 };

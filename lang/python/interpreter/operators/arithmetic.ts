@@ -27,7 +27,7 @@ import {
 } from '../values';
 import { extendList } from './containers';
 import { asBig, intToFloat, isInt, isNumber, toIndex } from './conversions';
-import { callDunder } from './dunders';
+import { callDunder, isSubclassed } from './dunders';
 import { formatHost } from './format_host';
 import { truthy } from './repr';
 
@@ -254,11 +254,11 @@ export function binary(op: BinaryOp, a: PyValue, b: PyValue, ctx: HostContext): 
     const r = b.binary(op, a, true, ctx);
     if (r !== NOT_IMPLEMENTED) return r;
   }
-  if (a instanceof PyInstance) {
+  if (a instanceof PyInstance || isSubclassed(a)) {
     const r = callDunder(a, `__${OP_NAMES[op]}__`, [b], ctx);
     if (r !== undefined && r !== NOT_IMPLEMENTED) return r;
   }
-  if (b instanceof PyInstance) {
+  if (b instanceof PyInstance || isSubclassed(b)) {
     const r = callDunder(b, `__r${OP_NAMES[op]}__`, [a], ctx);
     if (r !== undefined && r !== NOT_IMPLEMENTED) return r;
   }
@@ -270,6 +270,10 @@ export function binary(op: BinaryOp, a: PyValue, b: PyValue, ctx: HostContext): 
 
 /** `a op= b`: lists extend in place, host objects may update in place, everything else rebinds. */
 export function inplace(op: BinaryOp, a: PyValue, b: PyValue, ctx: HostContext): PyValue {
+  if (isSubclassed(a)) {
+    const r = callDunder(a, `__i${OP_NAMES[op]}__`, [b], ctx);
+    if (r !== undefined && r !== NOT_IMPLEMENTED) return r;
+  }
   if (a instanceof PyList) {
     if (op === '+') {
       extendList(a, b, ctx);
@@ -312,7 +316,7 @@ export function unary(op: UnaryOp | 'not', v: PyValue, ctx: HostContext): PyValu
     }
   }
   if (v instanceof HostObject) return v.unary(op, ctx);
-  if (v instanceof PyInstance) {
+  if (v instanceof PyInstance || isSubclassed(v)) {
     const r = callDunder(v, op === '-' ? '__neg__' : op === '+' ? '__pos__' : '__invert__', [], ctx);
     if (r !== undefined) return r;
   }

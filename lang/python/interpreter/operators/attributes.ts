@@ -17,13 +17,17 @@ import {
   PyTuple,
   PyType,
   type PyValue,
+  dictType,
+  listType,
   objectType,
+  tupleType,
   typeName,
   typeOf,
 } from '../values';
 import { iterate } from './containers';
 import { dictKey } from './hashing';
-import { bindAttribute, classAttribute, isDataDescriptor, Property } from './dunders';
+import { builtinBase, unboundBaseMethod } from './builtin_bases';
+import { bindAttribute, classAttribute, isDataDescriptor, isSubclassed, Property, scriptClassOf } from './dunders';
 import { getMethod } from './methods';
 import { objectMethod, objectSetattr, subclasses } from './object_type';
 import { qualnameOf } from './repr';
@@ -58,11 +62,7 @@ export function getattrOrUndefined(obj: PyValue, name: string, ctx: HostContext)
     const own = obj.dict.get(name);
     if (own !== undefined) return own;
     if (name === '__class__') return cls;
-    if (name === '__dict__' && obj instanceof PyInstance) {
-      const d = new PyDict();
-      for (const [k, v] of obj.dict) d.setByKey(dictKey(k, ctx), k, v);
-      return d;
-    }
+    if (name === '__dict__' && obj instanceof PyInstance) return attributeDict(obj.dict, ctx);
     if (obj instanceof ExceptionObject) {
       if (name === 'args') return new PyTuple(obj.args);
       if (name === '__cause__') return obj.cause;
@@ -92,7 +92,8 @@ export function getattrOrUndefined(obj: PyValue, name: string, ctx: HostContext)
     if (obj.userDefined || obj === objectType) {
       if (name === 'mro') return new PyBuiltin('mro', () => new PyList([...obj.mro]));
       if (name === '__subclasses__' && obj.userDefined) return new PyBuiltin('__subclasses__', () => subclasses(obj));
-      const inherited = objectMethod(name);
+      const base = builtinBase(obj);
+      const inherited = (base && unboundBaseMethod(base, name)) ?? objectMethod(name);
       if (inherited !== undefined) return inherited;
     }
     if (obj.name === 'dict' && obj.module === 'builtins' && name === 'fromkeys') return DICT_FROMKEYS;
@@ -112,12 +113,37 @@ export function getattrOrUndefined(obj: PyValue, name: string, ctx: HostContext)
     if (name === '__func__') return obj.fn;
     return getattrOrUndefined(obj.fn, name, ctx);
   }
+  if (isSubclassed(obj)) return subclassedAttribute(obj, name, ctx);
   if (name === '__class__') return typeOf(obj);
   return getMethod(obj, name, ctx);
 }
 
-/** `str.lower`, `list.append`: a builtin type's method taking the instance first. */
+/** `x.name` on a list, tuple or dict of a class the script derived: the class's attributes, then the builtin's. */
+function subclassedAttribute(obj: PyList | PyTuple | PyDict, name: string, ctx: HostContext): PyValue | undefined {
+  const cls = obj.subclass!;
+  const fromClass = cls.lookup(name);
+  if (isDataDescriptor(fromClass)) return bindAttribute(fromClass!, obj, ctx);
+  const own = obj.dict?.get(name);
+  if (own !== undefined) return own;
+  if (name === '__dict__' && obj.dict) return attributeDict(obj.dict, ctx);
+  if (fromClass !== undefined) return bindAttribute(fromClass, obj, ctx);
+  if (name === '__class__') return cls;
+  const method = getMethod(obj, name, ctx);
+  if (method !== undefined) return method;
+  const ga = cls.lookup('__getattr__');
+  return ga === undefined ? undefined : ctx.call(bindAttribute(ga, obj, ctx), [name]);
+}
+
+function attributeDict(attrs: Map<string, PyValue>, ctx: HostContext): PyDict {
+  const d = new PyDict();
+  for (const [k, v] of attrs) d.setByKey(dictKey(k, ctx), k, v);
+  return d;
+}
+
+/** `str.lower`, `list.append`, `dict.__setitem__`: a builtin type's method taking the instance first. */
 function unboundMethod(t: PyType, name: string, ctx: HostContext): PyValue | undefined {
+  const special = t === tupleType || t === listType || t === dictType ? unboundBaseMethod(t, name) : undefined;
+  if (special !== undefined) return special;
   const sample = SAMPLES.get(t.name)?.();
   if (sample === undefined || getMethod(sample, name, ctx) === undefined) return undefined;
   return new PyBuiltin(`${t.name}.${name}`, (args, kwargs, c) => {
@@ -153,8 +179,8 @@ function docstring(f: PyFunction): PyValue {
 
 export function setattr(obj: PyValue, name: string, value: PyValue, ctx: HostContext): void {
   if (obj instanceof HostObject) return obj.setattr(name, value, ctx);
-  if (obj instanceof PyInstance) {
-    const sa = obj.cls.lookup('__setattr__');
+  if (obj instanceof PyInstance || isSubclassed(obj)) {
+    const sa = scriptClassOf(obj)!.lookup('__setattr__');
     if (sa !== undefined) {
       ctx.call(bindAttribute(sa, obj, ctx), [name, value]);
       return;

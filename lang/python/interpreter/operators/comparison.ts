@@ -24,7 +24,7 @@ import {
 import { iterate } from './containers';
 import { asBig, isInt, isNumber } from './conversions';
 import { dictKey } from './hashing';
-import { callDunder } from './dunders';
+import { callDunder, isSubclassed } from './dunders';
 import { truthy } from './repr';
 
 const REFLECTED: Record<CompareOp, CompareOp> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=', '==': '==', '!=': '!=' };
@@ -93,11 +93,11 @@ export function compare(op: CompareOp, a: PyValue, b: PyValue, ctx: HostContext)
     const r = b.compare(REFLECTED[op], a, ctx);
     if (r !== NOT_IMPLEMENTED) return r;
   }
-  if (a instanceof PyInstance) {
+  if (a instanceof PyInstance || isSubclassed(a)) {
     const r = richCompare(a, op, b, ctx);
     if (r !== undefined && r !== NOT_IMPLEMENTED) return r;
   }
-  if (b instanceof PyInstance) {
+  if (b instanceof PyInstance || isSubclassed(b)) {
     const r = richCompare(b, REFLECTED[op], a, ctx);
     if (r !== undefined && r !== NOT_IMPLEMENTED) return r;
   }
@@ -119,7 +119,7 @@ export function compare(op: CompareOp, a: PyValue, b: PyValue, ctx: HostContext)
 }
 
 /** `obj.__op__(other)`; a class with `__eq__` and no `__ne__` gets object's `__ne__`: `__eq__`'s result negated. */
-function richCompare(obj: PyInstance, op: CompareOp, other: PyValue, ctx: HostContext): PyValue | undefined {
+function richCompare(obj: PyValue, op: CompareOp, other: PyValue, ctx: HostContext): PyValue | undefined {
   const r = callDunder(obj, CMP_DUNDER[op], [other], ctx);
   if (r !== undefined || op !== '!=') return r;
   const same = callDunder(obj, '__eq__', [other], ctx);
@@ -163,6 +163,10 @@ export function contains(container: PyValue, item: PyValue, ctx: HostContext): b
     if (typeof item !== 'string') throw pyError('TypeError', `'in <string>' requires string as left operand, not ${typeName(item)}`);
     chargeChars(ctx, container.length);
     return container.includes(item);
+  }
+  if (isSubclassed(container)) {
+    const r = callDunder(container, '__contains__', [item], ctx);
+    if (r !== undefined) return truthy(r, ctx);
   }
   if (container instanceof PyDict) return container.map.has(dictKey(item, ctx));
   if (container instanceof PySet) return container.map.has(dictKey(item, ctx));

@@ -28,7 +28,7 @@ import {
 } from '../values';
 import { toIndex } from './conversions';
 import { dictKey } from './hashing';
-import { callDunder, instanceMethod } from './dunders';
+import { callDunder, instanceMethod, isSubclassed } from './dunders';
 
 const SURROGATE = /[\uD800-\uDFFF]/;
 
@@ -38,6 +38,10 @@ function astral(s: string): string[] | null {
 }
 
 export function len(v: PyValue, ctx: HostContext): number {
+  if (isSubclassed(v)) {
+    const n = callDunder(v, '__len__', [], ctx);
+    if (n !== undefined) return Number(toIndex(n, ctx));
+  }
   if (typeof v === 'string') return astral(v)?.length ?? v.length;
   if (v instanceof PyList || v instanceof PyTuple) return v.items.length;
   if (v instanceof PyDict || v instanceof PySet) return v.size;
@@ -118,6 +122,10 @@ export function extendList(list: PyList, it: PyValue, ctx: HostContext): void {
 }
 
 function items(v: PyValue, ctx: HostContext, message?: string): Iterable<PyValue> {
+  if (isSubclassed(v)) {
+    const it = callDunder(v, '__iter__', [], ctx);
+    if (it !== undefined) return instanceIterator(it, ctx);
+  }
   if (v instanceof PyList) return listIterator(v);
   if (v instanceof PyTuple) return v.items;
   // NB: for-of walks code points, as Python does, without an array of them all.
@@ -188,6 +196,10 @@ function seqIndex(index: PyValue, n: number, what: string, ctx: HostContext): nu
 
 /** `obj[index]`. */
 export function getitem(obj: PyValue, index: PyValue, ctx: HostContext): PyValue {
+  if (isSubclassed(obj)) {
+    const r = callDunder(obj, '__getitem__', [index], ctx);
+    if (r !== undefined) return r;
+  }
   if (obj instanceof PyList) {
     if (index instanceof PySlice) return new PyList(sliceItems(obj.items, index, ctx));
     return obj.items[seqIndex(index, obj.items.length, 'list', ctx)];
@@ -199,6 +211,9 @@ export function getitem(obj: PyValue, index: PyValue, ctx: HostContext): PyValue
   if (obj instanceof PyDict) {
     const v = obj.getByKey(dictKey(index, ctx));
     if (v !== undefined) return v;
+    // A dict subclass's `__missing__` answers for absent keys (defaultdict, Counter).
+    const missing = obj.subclass ? callDunder(obj, '__missing__', [index], ctx) : undefined;
+    if (missing !== undefined) return missing;
     throw keyError(index);
   }
   if (typeof obj === 'string') {
@@ -239,6 +254,7 @@ export function getitem(obj: PyValue, index: PyValue, ctx: HostContext): PyValue
 }
 
 export function setitem(obj: PyValue, index: PyValue, value: PyValue, ctx: HostContext): void {
+  if (isSubclassed(obj) && callDunder(obj, '__setitem__', [index, value], ctx) !== undefined) return;
   if (obj instanceof PyList) {
     if (index instanceof PySlice) {
       const items = materialize(value, ctx, 'can only assign an iterable');
@@ -271,6 +287,7 @@ export function setitem(obj: PyValue, index: PyValue, value: PyValue, ctx: HostC
 }
 
 export function delitem(obj: PyValue, index: PyValue, ctx: HostContext): void {
+  if (isSubclassed(obj) && callDunder(obj, '__delitem__', [index], ctx) !== undefined) return;
   if (obj instanceof PyList) {
     if (index instanceof PySlice) {
       const { start, step, count } = sliceIndices(index, obj.items.length, ctx);

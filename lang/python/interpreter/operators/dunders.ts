@@ -9,20 +9,53 @@ import {
   PyBuiltin,
   pyError,
   PyFunction,
+  PyDict,
   PyInstance,
+  PyList,
+  PyTuple,
   PyType,
   type PyValue,
+  type Subclassed,
   typeName,
   typeOf,
 } from '../values';
 
+/**
+ * The class whose methods decide how `v` behaves, where the script (or a module on its behalf, as
+ * namedtuple and dataclass do) wrote them: an instance's class, a script exception class, a
+ * subclass of list, tuple or dict. Null for builtin values.
+ */
+export function scriptClassOf(v: PyValue): PyType | null {
+  if (v instanceof PyInstance) return v.cls;
+  if (v instanceof ExceptionObject) return v.type.userDefined ? v.type : null;
+  if (v instanceof PyTuple || v instanceof PyList || v instanceof PyDict) return v.subclass;
+  return null;
+}
+
+/** A list, tuple or dict of a class the script derived from it: its own methods come first. */
+export function isSubclassed(v: PyValue): v is (PyTuple | PyList | PyDict) & Subclassed {
+  return (v instanceof PyTuple || v instanceof PyList || v instanceof PyDict) && v.subclass !== null;
+}
+
 /** The dunder method of a script-defined class, bound to the instance; undefined when absent. */
-export function instanceMethod(obj: PyInstance | ExceptionObject, name: string, ctx: HostContext): PyValue | undefined {
-  const cls = obj instanceof PyInstance ? obj.cls : obj.type;
-  if (!cls.userDefined && !(obj instanceof PyInstance)) return undefined;
+export function instanceMethod(obj: PyValue, name: string, ctx: HostContext): PyValue | undefined {
+  const cls = scriptClassOf(obj);
+  if (cls === null) return undefined;
   const f = cls.lookup(name);
   if (f === undefined) return undefined;
   return bindAttribute(f, obj, ctx);
+}
+
+/**
+ * A descriptor implemented in TypeScript (a namedtuple's fields, `functools.cached_property`):
+ * `get` for `instance.name` (and `Class.name` with `obj` null), `set` for a data descriptor.
+ */
+export abstract class NativeDescriptor extends PyInstance {
+  abstract get(obj: PyValue | null, cls: PyType, ctx: HostContext): PyValue;
+  /** Defined by data descriptors, which take precedence over the instance's own attributes. */
+  set?(obj: PyValue, value: PyValue, ctx: HostContext): void;
+  /** Told its name in the class that holds it, as `__set_name__`. */
+  setName?(owner: PyType, name: string): void;
 }
 
 /**
@@ -31,6 +64,7 @@ export function instanceMethod(obj: PyInstance | ExceptionObject, name: string, 
  */
 export function bindAttribute(attr: PyValue, self: PyValue, ctx: HostContext): PyValue {
   if (attr instanceof PyFunction || attr instanceof PyBuiltin) return new PyBoundMethod(attr, self);
+  if (attr instanceof NativeDescriptor) return attr.get(self, typeOf(self), ctx);
   if (attr instanceof PyInstance && attr.cls.userDefined) {
     const get = instanceMethod(attr, '__get__', ctx);
     if (get !== undefined) return ctx.call(get, [self, typeOf(self)]);
@@ -70,6 +104,7 @@ export class Property extends PyInstance {
 /** A class attribute that takes precedence over the instance's own (`__set__` or `__delete__`): a property, a data descriptor. */
 export function isDataDescriptor(attr: PyValue | undefined): boolean {
   if (attr instanceof Property) return true;
+  if (attr instanceof NativeDescriptor) return attr.set !== undefined;
   return attr instanceof PyInstance && attr.cls.userDefined && (attr.cls.lookup('__set__') !== undefined || attr.cls.lookup('__delete__') !== undefined);
 }
 
@@ -77,6 +112,7 @@ export function isDataDescriptor(attr: PyValue | undefined): boolean {
 export function classAttribute(attr: PyValue, cls: PyType, ctx: HostContext): PyValue {
   if (attr instanceof StaticMethod) return attr.fn;
   if (attr instanceof ClassMethod) return new PyBoundMethod(attr.fn, cls);
+  if (attr instanceof NativeDescriptor) return attr.get(null, cls, ctx);
   if (attr instanceof PyInstance && attr.cls.userDefined) {
     const get = instanceMethod(attr, '__get__', ctx);
     if (get !== undefined) return ctx.call(get, [null, cls]);
@@ -85,7 +121,6 @@ export function classAttribute(attr: PyValue, cls: PyType, ctx: HostContext): Py
 }
 
 export function callDunder(obj: PyValue, name: string, args: PyValue[], ctx: HostContext): PyValue | undefined {
-  if (!(obj instanceof PyInstance) && !(obj instanceof ExceptionObject)) return undefined;
   const m = instanceMethod(obj, name, ctx);
   if (m === undefined) return undefined;
   return ctx.call(m, args);

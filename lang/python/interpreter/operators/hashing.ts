@@ -7,27 +7,18 @@
  * same hash in this run: `{Value(2.0), Value(2.0)}` has one item, as in CPython.
  */
 import {
-  ExceptionObject,
   hashKey,
   type HostContext,
   NOT_IMPLEMENTED,
   objectId,
   pyError,
-  PyInstance,
   PySet,
   PyTuple,
   type PyType,
   type PyValue,
   typeName,
 } from '../values';
-import { instanceMethod } from './dunders';
-
-/** The class a script defined for `v`, whose `__hash__`/`__eq__` decide its key; null for builtin values. */
-function scriptClass(v: PyValue): PyType | null {
-  if (v instanceof PyInstance) return v.cls;
-  if (v instanceof ExceptionObject && v.type.userDefined) return v.type;
-  return null;
-}
+import { instanceMethod, scriptClassOf } from './dunders';
 
 /** Objects seen with each user hash, in the order first seen: their index in the list is their key. */
 const REPRESENTATIVES = {};
@@ -35,7 +26,7 @@ const REPRESENTATIVES = {};
 /** The key a dict or set stores `v` under; TypeError for unhashable values. */
 export function dictKey(v: PyValue, ctx: HostContext): string {
   if (typeof v !== 'object' || v === null) return hashKey(v)!;
-  if (v instanceof PyTuple) {
+  if (v instanceof PyTuple && scriptClassOf(v)?.lookup('__hash__') === undefined) {
     let parts = '';
     for (const item of v.items) {
       const k = dictKey(item, ctx);
@@ -43,7 +34,7 @@ export function dictKey(v: PyValue, ctx: HostContext): string {
     }
     return `t(${parts})`;
   }
-  const cls = scriptClass(v);
+  const cls = scriptClassOf(v);
   if (cls !== null) {
     const h = userHash(v, cls, ctx);
     if (h !== undefined) {
@@ -70,7 +61,7 @@ function userHash(v: PyValue, cls: PyType, ctx: HostContext): bigint | undefined
   if (f === undefined) return undefined;
   // `__hash__ = None`, which a class defining `__eq__` alone gets too.
   if (f === null) throw unhashable(v);
-  const h = ctx.call(instanceMethod(v as PyInstance, '__hash__', ctx)!, []);
+  const h = ctx.call(instanceMethod(v, '__hash__', ctx)!, []);
   if (typeof h === 'boolean') return h ? 1n : 0n;
   if (typeof h !== 'bigint') throw pyError('TypeError', '__hash__ method should return an integer');
   // As CPython's slot_tp_hash: kept when it fits a Py_ssize_t (bar -1), else hashed as an int.
@@ -81,7 +72,7 @@ function userHash(v: PyValue, cls: PyType, ctx: HostContext): bigint | undefined
 /** `a == b` between two objects of script classes, by their `__eq__` (either side), else identity. */
 function userEquals(a: PyValue, b: PyValue, ctx: HostContext): boolean {
   for (const [x, y] of [[a, b], [b, a]]) {
-    const eqm = x instanceof PyInstance || x instanceof ExceptionObject ? instanceMethod(x, '__eq__', ctx) : undefined;
+    const eqm = instanceMethod(x, '__eq__', ctx);
     if (eqm === undefined) continue;
     const r = ctx.call(eqm, [y]);
     if (r !== NOT_IMPLEMENTED) return r === true || (r !== false && r !== null && r !== 0n && r !== 0);
@@ -141,7 +132,7 @@ export function pyHash(v: PyValue, ctx: HostContext): bigint {
       // NaN hashes by identity in CPython 3.10+: no two NaNs share a hash that a script could rely on.
       return Number.isNaN(v) ? 0n : floatHash(v);
   }
-  if (v instanceof PyTuple) {
+  if (v instanceof PyTuple && scriptClassOf(v)?.lookup('__hash__') === undefined) {
     let acc = XXPRIME_5;
     for (const item of v.items) {
       const lane = BigInt.asUintN(64, pyHash(item, ctx));
@@ -153,7 +144,7 @@ export function pyHash(v: PyValue, ctx: HostContext): bigint {
     if (acc === MASK64) return 1546275796n;
     return BigInt.asIntN(64, acc);
   }
-  const cls = scriptClass(v);
+  const cls = scriptClassOf(v);
   if (cls !== null) {
     const h = userHash(v, cls, ctx);
     if (h !== undefined) return h;

@@ -20,7 +20,8 @@ export {
   toIntList,
   toJs,
 } from './convert';
-export { bindAttribute, classAttribute, ClassMethod, Property, StaticMethod } from './dunders';
+export { boundBaseMethod, builtinBase, builtinInit, newBuiltinInstance, unboundBaseMethod } from './builtin_bases';
+export { bindAttribute, classAttribute, isSubclassed, NativeDescriptor, scriptClassOf, ClassMethod, Property, StaticMethod } from './dunders';
 export { newInstance, objectMethod, objectSetattr, registerSubclass, subclasses } from './object_type';
 export { dictUpdate, sortedList } from './methods';
 export { ascii, formatValue, repr, str, truthy } from './repr';

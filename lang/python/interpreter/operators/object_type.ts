@@ -14,18 +14,24 @@ import {
   PyList,
   PyType,
   type PyValue,
+  type Subclassed,
   typeName,
   typeOf,
 } from '../values';
-import { bindAttribute, Property } from './dunders';
+import { bindAttribute, isSubclassed, NativeDescriptor, Property } from './dunders';
 import { identityHash, pyHash } from './hashing';
 
 /** `object.__setattr__(obj, name, value)`: a property's setter or a descriptor's `__set__`, else the instance's own attribute. */
-export function objectSetattr(obj: PyInstance, name: string, value: PyValue, ctx: HostContext): void {
-  const attr = obj.cls.lookup(name);
+export function objectSetattr(obj: PyInstance | (PyValue & Subclassed), name: string, value: PyValue, ctx: HostContext): void {
+  const cls = obj instanceof PyInstance ? obj.cls : obj.subclass!;
+  const attr = cls.lookup(name);
   if (attr instanceof Property) {
-    if (attr.fset === null) throw pyError('AttributeError', `property '${name}' of '${obj.cls.name}' object has no setter`);
+    if (attr.fset === null) throw pyError('AttributeError', `property '${name}' of '${cls.name}' object has no setter`);
     ctx.call(attr.fset, [obj, value]);
+    return;
+  }
+  if (attr instanceof NativeDescriptor && attr.set) {
+    attr.set(obj, value, ctx);
     return;
   }
   if (attr instanceof PyInstance && attr.cls.userDefined) {
@@ -35,6 +41,8 @@ export function objectSetattr(obj: PyInstance, name: string, value: PyValue, ctx
       return;
     }
   }
+  // A namedtuple has no instance attributes (its `__slots__` is empty).
+  if (obj.dict === null) throw pyError('AttributeError', `'${cls.name}' object has no attribute '${name}'`);
   obj.dict.set(name, value);
 }
 
@@ -60,7 +68,7 @@ const OBJECT_METHODS: Readonly<Record<string, PyBuiltin>> = {
     const [obj, name, value] = args;
     if (args.length !== 3) throw pyError('TypeError', `expected 3 arguments, got ${args.length}`);
     if (typeof name !== 'string') throw pyError('TypeError', `attribute name must be string, not '${typeName(name!)}'`);
-    if (!(obj instanceof PyInstance)) throw pyError('TypeError', `can't apply this __setattr__ to ${typeName(obj ?? null)} object`);
+    if (!(obj instanceof PyInstance) && !isSubclassed(obj)) throw pyError('TypeError', `can't apply this __setattr__ to ${typeName(obj ?? null)} object`);
     objectSetattr(obj, name, value!, ctx);
     return null;
   }),

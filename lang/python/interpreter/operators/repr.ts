@@ -32,7 +32,7 @@ import {
   singletonName,
   typeName,
 } from '../values';
-import { callDunder } from './dunders';
+import { callDunder, isSubclassed } from './dunders';
 
 function fakeAddress(o: object): string {
   return `0x${(0x7f3a10000000 + objectId(o) * 48).toString(16)}`;
@@ -50,6 +50,10 @@ export function truthy(v: PyValue, ctx: HostContext): boolean {
       return v.length > 0;
   }
   if (v === null) return false;
+  if (isSubclassed(v)) {
+    const b = callDunder(v, '__bool__', [], ctx) ?? callDunder(v, '__len__', [], ctx);
+    if (b !== undefined) return truthy(b, ctx);
+  }
   if (v instanceof PyList) return v.items.length > 0;
   if (v instanceof PyTuple) return v.items.length > 0;
   if (v instanceof PyDict || v instanceof PySet) return v.size > 0;
@@ -111,6 +115,13 @@ export function repr(v: PyValue, ctx: HostContext): string {
       return strRepr(v);
   }
   if (v === null) return 'None';
+  if (isSubclassed(v)) {
+    const custom = callDunder(v, '__repr__', [], ctx);
+    if (custom !== undefined) {
+      if (typeof custom !== 'string') throw pyError('TypeError', `__repr__ returned non-string (type ${typeName(custom)})`);
+      return custom;
+    }
+  }
   if (v instanceof PyList || v instanceof PyTuple) chargeItems(ctx, v.items.length);
   if (v instanceof PyDict || v instanceof PySet) chargeItems(ctx, v.size);
   if (v instanceof PyList) return reprGuarded(v, '[', ']', () => `[${v.items.map((x) => repr(x, ctx)).join(', ')}]`);
@@ -175,7 +186,7 @@ export function str(v: PyValue, ctx: HostContext): string {
     if (typeof custom === 'string') return custom;
     return exceptionText(v, (x) => str(x, ctx), (x) => repr(x, ctx));
   }
-  if (v instanceof PyInstance) {
+  if (v instanceof PyInstance || isSubclassed(v)) {
     const custom = callDunder(v, '__str__', [], ctx);
     if (custom !== undefined) {
       if (typeof custom !== 'string') throw pyError('TypeError', `__str__ returned non-string (type ${typeName(custom)})`);
@@ -211,7 +222,7 @@ export function formatValue(v: PyValue, spec: string, ctx: HostContext): string 
       return formatString(v, spec);
   }
   if (v instanceof HostObject) return v.format(spec, ctx);
-  if (v instanceof PyInstance) {
+  if (v instanceof PyInstance || isSubclassed(v)) {
     const custom = callDunder(v, '__format__', [spec], ctx);
     if (custom !== undefined) return str(custom, ctx);
   }

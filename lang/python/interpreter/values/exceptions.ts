@@ -119,7 +119,7 @@ export function keyError(key: PyValue): PyError {
 export function exceptionMessage(exc: ExceptionObject, str: (v: PyValue) => string = defaultStr, repr: (v: PyValue) => string = defaultRepr): string {
   const text = exceptionText(exc, str, repr);
   if (exc.bareMessage) return text;
-  return text ? `${exc.type.qualifiedName}: ${text}` : exc.type.qualifiedName;
+  return text ? `${exc.type.tracebackName}: ${text}` : exc.type.tracebackName;
 }
 
 /** `str(e)`: the single argument, or the tuple of them. KeyError shows its key's repr. */

@@ -59,6 +59,7 @@ export {
   PyType,
   type PyValue,
   singletonName,
+  type Subclassed,
 } from './objects';
 export { setOrder } from './setorder';
 export {

@@ -93,6 +93,11 @@ export class PyType extends PyObject {
   readonly mro: readonly PyType[];
   /** Set on classes defined by a `class` statement. */
   userDefined = false;
+  /**
+   * Makes the class of a `class` statement that names this one as a base, in place of `type`
+   * (what a metaclass does): `class Params(typing.NamedTuple)` becomes a named tuple.
+   */
+  classFactory: ((name: string, namespace: Map<string, PyValue>, ctx: HostContext) => PyType) | null = null;
 
   constructor(
     readonly name: string,
@@ -107,8 +112,13 @@ export class PyType extends PyObject {
     this.mro = linearize(this);
   }
 
+  /** The name a traceback's last line gives an exception class: without `__main__.`, as CPython's traceback module. */
+  get tracebackName(): string {
+    return this.module === '__main__' ? this.name : this.qualifiedName;
+  }
+
   get qualifiedName(): string {
-    return this.module === 'builtins' || this.module === '__main__' ? this.name : `${this.module}.${this.name}`;
+    return this.module === 'builtins' ? this.name : `${this.module}.${this.name}`;
   }
 
   isSubtypeOf(other: PyType): boolean {
@@ -172,13 +182,29 @@ export class ExceptionObject extends PyObject {
   }
 }
 
-export class PyTuple extends PyObject {
+/**
+ * An instance of a class the script derived from a builtin container (`class Stack(list)`, a
+ * namedtuple, `defaultdict`): the class, and its instance attributes (null where the class has
+ * no `__dict__`, as a namedtuple).
+ */
+export interface Subclassed {
+  subclass: PyType | null;
+  dict: Map<string, PyValue> | null;
+}
+
+export class PyTuple extends PyObject implements Subclassed {
+  subclass: PyType | null = null;
+  dict: Map<string, PyValue> | null = null;
+
   constructor(readonly items: readonly PyValue[]) {
     super();
   }
 }
 
-export class PyList extends PyObject {
+export class PyList extends PyObject implements Subclassed {
+  subclass: PyType | null = null;
+  dict: Map<string, PyValue> | null = null;
+
   constructor(public items: PyValue[]) {
     super();
   }
@@ -219,8 +245,10 @@ export function hashKey(v: PyValue): string | null {
 }
 
 /** A dict: insertion-ordered, keyed by hashKey. */
-export class PyDict extends PyObject {
+export class PyDict extends PyObject implements Subclassed {
   readonly map = new Map<string, [PyValue, PyValue]>();
+  subclass: PyType | null = null;
+  dict: Map<string, PyValue> | null = null;
 
   get size(): number {
     return this.map.size;

@@ -66,9 +66,9 @@ export function typeOf(v: PyValue): PyType {
       return strType;
   }
   if (v === null) return noneType;
-  if (v instanceof PyList) return listType;
-  if (v instanceof PyTuple) return tupleType;
-  if (v instanceof PyDict) return dictType;
+  if (v instanceof PyList) return v.subclass ?? listType;
+  if (v instanceof PyTuple) return v.subclass ?? tupleType;
+  if (v instanceof PyDict) return v.subclass ?? dictType;
   if (v instanceof HostObject) return v.pyType;
   if (v instanceof PyInstance) return v.cls;
   if (v instanceof ExceptionObject) return v.type;
