@@ -16,10 +16,9 @@
  *   2^31 is refused at its line (creation, and the results of + - * ** on the CPU backends), never
  *   wrapped.
  * - Random streams are PyTorch's CPU streams bit for bit (AVX2 build; random.ts), except that a
- *   run that never seeds starts from a fixed seed (PyTorch's is nondeterministic), float64
- *   normals and exponentials go through correctly rounded log/sin/cos where glibc's differ in the
- *   last bit for about 0.1% of draws, and a sampler on a non-contiguous view (`x.t().normal_()`)
- *   fills in logical order where PyTorch fills the storage's order.
+ *   run that never seeds starts from a fixed seed (PyTorch's is nondeterministic), and a sampler
+ *   on a non-contiguous view (`x.t().normal_()`) fills in logical order where PyTorch fills the
+ *   storage's order.
  * - In-place ops replace a tensor's storage: a tensor from `detach()` or `.data` that is updated in
  *   place does not update the tensor it came from.
  * - Tensors the script drops stay alive (and charged to the byte budget) until the run ends; each

@@ -6,7 +6,8 @@
  * method (`Generator`), the shuffles and the sampling `choice` does.
  */
 import { checkInterrupt } from '../budget';
-import { exp, log } from '../libm';
+import { exp } from '../libm';
+import { glibcLog as log } from './glibc_log';
 import type { NumpyBitGenerator } from './numpy_bit_generators';
 import { ZIGGURAT_FI, ZIGGURAT_KI, ZIGGURAT_NOR_INV_R, ZIGGURAT_NOR_R, ZIGGURAT_WI } from './ziggurat_constants';
 

@@ -5,7 +5,8 @@
  * workspace) has the facts; each function below says which PyTorch call it is.
  */
 import { checkInterrupt } from '../budget';
-import { cos, log, sin } from '../libm';
+import { glibcLog as log } from './glibc_log';
+import { glibcCos as cos, glibcSin as sin } from './glibc_sincos';
 import { MT19937 } from '../mt19937';
 import { fma, fmaf } from './fused';
 import { log256, sincos256 } from './avx_mathfun';
