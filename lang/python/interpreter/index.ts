@@ -42,6 +42,8 @@ export {
   materialize,
   NativeDescriptor,
   nestedFromFlat,
+  objectSetattr,
+  pyHash,
   type NestedNumbers,
   repr,
   setattr,

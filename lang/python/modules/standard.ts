@@ -4,6 +4,7 @@
  */
 import type { ModuleRegistry } from '../interpreter';
 import { collectionsModule } from './collections';
+import { dataclassesModule } from './dataclasses';
 import { functoolsModule } from './functools';
 import { itertoolsModule } from './itertools';
 import { mathModule } from './math';
@@ -14,6 +15,7 @@ import { typingModule } from './typing';
 
 export const STANDARD_MODULES: ModuleRegistry = {
   collections: collectionsModule,
+  dataclasses: dataclassesModule,
   functools: functoolsModule,
   itertools: itertoolsModule,
   math: mathModule,
