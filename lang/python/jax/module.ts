@@ -13,6 +13,7 @@ import * as L from './lax';
 import { nnAttrs, NN_NAMES } from './nn';
 import { FUNCTIONS, numpyAttrs } from './numpy';
 import { NUMPY_RANDOM_NAMES, numpyRandomModule } from './numpy_random';
+import { initializersAttrs, optaxAttrs, OPTAX_NAMES, optimizersAttrs, OPTIMIZERS_NAMES, staxAttrs } from './libraries';
 import { randomAttrs, RANDOM_NAMES } from './random';
 import { treeAttrs, treeUtilAttrs, TREE_NAMES, TREE_UTIL_NAMES } from './tree_util';
 import { gradTransform, jitTransform, jvpCall, makeJaxprTransform, vjpCall, vmapTransform } from './transforms';
@@ -30,6 +31,11 @@ export interface JaxModules {
   readonly treeUtil: PyModule;
   readonly tree: PyModule;
   readonly random: PyModule;
+  readonly initializers: PyModule;
+  readonly exampleLibraries: PyModule;
+  readonly stax: PyModule;
+  readonly optimizers: PyModule;
+  readonly optax: PyModule;
 }
 
 /** A transformation usable as `jax.jit(f, ...)` and as a bare decorator `@jax.jit`. */
@@ -89,9 +95,17 @@ function buildModules(backend: Backend, ctx: HostContext, source: string | null)
   const treeUtilA = treeUtilAttrs();
   const treeUtil = createModule('jax.tree_util', treeUtilA);
   const tree = createModule('jax.tree', treeAttrs(treeUtilA));
-  const random = createModule('jax.random', randomAttrs(rt));
+  const randomA = randomAttrs(rt);
+  const random = createModule('jax.random', randomA);
+  const initA = initializersAttrs(jnpAttrs, randomA);
+  const initializers = createModule('jax.nn.initializers', initA);
+  nn.attrs.set('initializers', initializers);
+  const stax = createModule('jax.example_libraries.stax', staxAttrs(jnpAttrs, nnA, randomA, initA));
+  const optimizers = createModule('jax.example_libraries.optimizers', optimizersAttrs(jnpAttrs));
+  const exampleLibraries = createModule('jax.example_libraries', { stax, optimizers });
+  const optax = createModule('optax', optaxAttrs(jnpAttrs));
   const jax = createModule('jax', {
-    numpy: jnp, nn, lax, scipy, errors, tree_util: treeUtil, tree, random, Array: ARRAY_TYPE, __version__: '0.4.35', config: new JaxConfig(rt),
+    numpy: jnp, nn, lax, scipy, errors, tree_util: treeUtil, tree, random, example_libraries: exampleLibraries, Array: ARRAY_TYPE, __version__: '0.4.35', config: new JaxConfig(rt),
     grad: pyFunction('grad', transformFn('grad', ['fun', 'argnums?', 'has_aux?'], (fun, a) =>
       gradTransform(rt, fun, { argnums: a.get('argnums'), hasAux: a.bool('has_aux', false), withValue: false }))),
     value_and_grad: pyFunction('value_and_grad', transformFn('value_and_grad', ['fun', 'argnums?', 'has_aux?'], (fun, a) =>
@@ -113,7 +127,7 @@ function buildModules(backend: Backend, ctx: HostContext, source: string | null)
     block_until_ready: pyFunction('block_until_ready', (args) => args[0]),
     devices: pyFunction('devices', () => null),
   });
-  return { runtime: rt, jax, jnp, nn, lax, scipy, special, np, npRandom, treeUtil, tree, random };
+  return { runtime: rt, jax, jnp, nn, lax, scipy, special, np, npRandom, treeUtil, tree, random, initializers, exampleLibraries, stax, optimizers, optax };
 }
 
 export interface JaxModuleOptions {
@@ -143,13 +157,18 @@ export function jaxSession(backend: Backend, options: JaxModuleOptions = {}): Ja
   const shim = (pick: (m: JaxModules) => PyModule, exports?: readonly string[]): ModuleShim => ({ create: (ctx) => pick(get(ctx)), ...(exports ? { exports } : {}) });
   const npNames = [...Object.keys(FUNCTIONS), 'asarray', 'float32', 'float64', 'int32', 'int64', 'bool_', 'pi', 'e', 'inf', 'nan', 'ndarray'];
   const modules: ModuleRegistry = {
-    jax: shim((m) => m.jax, ['numpy', 'nn', 'lax', 'scipy', 'errors', 'tree_util', 'tree', 'random', 'Array', '__version__', 'config', 'grad', 'value_and_grad', 'jit', 'vmap', 'jvp', 'vjp', 'make_jaxpr', 'device_get', 'block_until_ready', 'devices']),
+    jax: shim((m) => m.jax, ['numpy', 'nn', 'lax', 'scipy', 'errors', 'tree_util', 'tree', 'random', 'example_libraries', 'Array', '__version__', 'config', 'grad', 'value_and_grad', 'jit', 'vmap', 'jvp', 'vjp', 'make_jaxpr', 'device_get', 'block_until_ready', 'devices']),
     'jax.numpy': shim((m) => m.jnp, npNames),
-    'jax.nn': shim((m) => m.nn, NN_NAMES),
+    'jax.nn': shim((m) => m.nn, [...NN_NAMES, 'initializers']),
     'jax.lax': shim((m) => m.lax),
     'jax.tree_util': shim((m) => m.treeUtil, TREE_UTIL_NAMES),
     'jax.tree': shim((m) => m.tree, TREE_NAMES),
     'jax.random': shim((m) => m.random, RANDOM_NAMES),
+    'jax.nn.initializers': shim((m) => m.initializers),
+    'jax.example_libraries': shim((m) => m.exampleLibraries, ['stax', 'optimizers']),
+    'jax.example_libraries.stax': shim((m) => m.stax),
+    'jax.example_libraries.optimizers': shim((m) => m.optimizers, OPTIMIZERS_NAMES),
+    optax: shim((m) => m.optax, OPTAX_NAMES),
     'jax.scipy': shim((m) => m.scipy, ['special']),
     'jax.scipy.special': shim((m) => m.special, ['logsumexp']),
     numpy: shim((m) => m.np, [...npNames, 'random', '__version__']),

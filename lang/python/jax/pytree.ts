@@ -6,7 +6,7 @@
  * same container types, keys and node data. Error texts are jaxlib's (pytree.cc) and
  * tree_util.py's.
  */
-import { compare, eq, getattrOrUndefined, pyError, type HostContext, PyDict, PyList, PyTuple, type PyType, type PyValue, truthy, typeName, typeOf, iterate } from '../interpreter';
+import { compare, eq, getattrOrUndefined, HostObject, pyError, type HostContext, PyDict, PyList, PyTuple, type PyType, type PyValue, truthy, typeName, typeOf, iterate } from '../interpreter';
 import { PyArray } from './array';
 
 /** A class registered as a pytree node by the script. */
@@ -24,7 +24,21 @@ export type PyTreeDef =
   | { readonly kind: 'tuple' | 'list'; readonly children: readonly PyTreeDef[] }
   | { readonly kind: 'dict'; readonly keys: readonly PyValue[]; readonly children: readonly PyTreeDef[] }
   | { readonly kind: 'namedtuple'; readonly type: PyType; readonly fields: readonly string[]; readonly children: readonly PyTreeDef[] }
-  | { readonly kind: 'custom'; readonly node: NodeRegistration; readonly aux: PyValue; readonly children: readonly PyTreeDef[] };
+  | { readonly kind: 'custom'; readonly node: NodeRegistration; readonly aux: PyValue; readonly children: readonly PyTreeDef[] }
+  | { readonly kind: 'host'; readonly node: HostTreeNode; readonly children: readonly PyTreeDef[] };
+
+/**
+ * A value implemented in TypeScript that is a pytree node, as the classes a library registers
+ * (optax's states, example_libraries' OptimizerState): its children, their keys, and how a node
+ * of the same kind is rebuilt from new children.
+ */
+export abstract class HostTreeNode extends HostObject {
+  abstract treeChildren(): readonly PyValue[];
+  abstract treeKeys(): readonly KeyEntry[];
+  abstract treeRebuild(children: readonly PyValue[]): PyValue;
+  /** Equal for nodes of one structure; what PyTreeDef prints (`namedtuple[ScaleByAdamState]`). */
+  abstract treeNodeName(): string;
+}
 
 /** One step of a key path: `[0]`, `['w']`, `.field`, `[<flat index 0>]`. */
 export type KeyEntry =
@@ -92,6 +106,7 @@ export function nodeOf(x: PyValue, ctx: HostContext): Node | null {
     return { def: (children) => ({ kind: 'dict', keys, children }), children: keys.map((k) => ctx.getitem(x, k)), keys: keys.map((key) => ({ kind: 'dict', key })) };
   }
   if (typeof x !== 'object' || x instanceof PyArray) return null;
+  if (x instanceof HostTreeNode) return { def: (children) => ({ kind: 'host', node: x, children }), children: x.treeChildren(), keys: x.treeKeys() };
   const reg = nodeRegistry(ctx).get(typeOf(x));
   if (reg?.custom) {
     const out = ctx.call(reg.custom.flatten, [x]);
@@ -162,6 +177,7 @@ export function unflattenPy(def: PyTreeDef, leaves: readonly PyValue[], ctx?: Ho
         return out;
       }
       case 'namedtuple': return needCtx(ctx).call(d.type, d.children.map(build));
+      case 'host': return d.node.treeRebuild(d.children.map(build));
       case 'custom': {
         const c = needCtx(ctx);
         const children = d.children.map(build);
@@ -212,6 +228,7 @@ export function treeKey(def: PyTreeDef, ctx: HostContext): string {
     case 'dict': return `{${def.children.map((c, i) => `${ctx.repr(def.keys[i])}:${treeKey(c, ctx)}`).join(',')}}`;
     case 'namedtuple': return `nt${typeId(def.type)}(${kids(def)})`;
     case 'custom': return `c${typeId(def.node)}[${ctx.repr(def.aux)}](${kids(def)})`;
+    case 'host': return `h${def.node.treeNodeName()}(${kids(def)})`;
   }
 }
 
@@ -224,6 +241,7 @@ export function sameTree(a: PyTreeDef, b: PyTreeDef, ctx: HostContext): boolean 
   if (a.kind === 'dict' && !a.keys.every((k, i) => eq(k, (b as typeof a).keys[i], ctx))) return false;
   if (a.kind === 'namedtuple' && a.type !== (b as typeof a).type) return false;
   if (a.kind === 'custom' && (a.node !== (b as typeof a).node || !eq(a.aux, (b as typeof a).aux, ctx))) return false;
+  if (a.kind === 'host' && a.node.treeNodeName() !== (b as typeof a).node.treeNodeName()) return false;
   return a.children.every((c, i) => sameTree(c, bc[i], ctx));
 }
 
@@ -238,6 +256,7 @@ export function treeDefRepr(def: PyTreeDef, ctx: HostContext): string {
       case 'dict': return `{${d.children.map((c, i) => `${ctx.repr(d.keys[i])}: ${inner(c)}`).join(', ')}}`;
       case 'namedtuple': return `CustomNode(namedtuple[${d.type.name}], [${d.children.map(inner).join(', ')}])`;
       case 'custom': return `CustomNode(${d.node.type.name}[${ctx.str(d.aux)}], [${d.children.map(inner).join(', ')}])`;
+      case 'host': return `CustomNode(${d.node.treeNodeName()}, [${d.children.map(inner).join(', ')}])`;
     }
   };
   return `PyTreeDef(${inner(def)})`;
@@ -296,6 +315,15 @@ export function flattenUpTo(def: PyTreeDef, x: PyValue, ctx: HostContext): PyVal
         if (items.length !== d.children.length) throw pyError('ValueError', `Named tuple arity mismatch: ${items.length} != ${d.children.length}; tuple: ${ctx.repr(v)}.`);
         if (typeOf(v) !== d.type) throw pyError('ValueError', `Named tuple type mismatch: expected type: ${ctx.repr(d.type)}, tuple: ${ctx.repr(v)}.`);
         d.children.forEach((c, i) => walk(c, items[i]));
+        return;
+      }
+      case 'host': {
+        if (!(v instanceof HostTreeNode) || v.treeNodeName() !== d.node.treeNodeName()) {
+          throw pyError('ValueError', `Custom node type mismatch: expected type: ${d.node.treeNodeName()}, value: ${ctx.repr(v)}.`);
+        }
+        const cs = v.treeChildren();
+        if (cs.length !== d.children.length) throw pyError('ValueError', `Custom type arity mismatch: ${cs.length} != ${d.children.length}; value: ${ctx.repr(v)}.`);
+        d.children.forEach((c, i) => walk(c, cs[i]));
         return;
       }
       case 'custom': {

@@ -98,6 +98,12 @@ function mapLeaves(what: string, tree: PyValue, rest: readonly PyValue[], isLeaf
   return [def, all, paths];
 }
 
+/** `jax.tree.map(f, tree, *rest)` for host code, with JAX's errors for trees that do not match. */
+export function treeMapHost(ctx: HostContext, f: (...xs: PyValue[]) => PyValue, tree: PyValue, ...rest: PyValue[]): PyValue {
+  const [def, all] = mapLeaves('tree_map', tree, rest, null, ctx);
+  return unflattenPy(def, all[0].map((_, i) => f(...all.map((ls) => ls[i]))), ctx);
+}
+
 function treeMap(withPath: boolean) {
   const name = withPath ? 'tree_map_with_path' : 'tree_map';
   return (args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue => {
