@@ -2,6 +2,7 @@
  * Python's `collections`, the part that needs no dict or tuple subclass: `deque`, the bounded
  * double-ended queue of replay buffers, sliding windows and BFS queues, as CPython 3.11's.
  */
+import { counterType, defaultdictType, orderedDictType } from './dict_subclasses';
 import { makeNamedTuple, namedTupleFields } from './namedtuple';
 import {
   bindArgs,
@@ -181,8 +182,14 @@ const namedtuple = pyFunction('namedtuple', (args, kwargs, ctx) => {
 });
 
 export const collectionsModule: ModuleShim = {
-  exports: ['deque', 'namedtuple'],
+  exports: ['deque', 'namedtuple', 'defaultdict', 'OrderedDict', 'Counter'],
   create() {
-    return new PyModule('collections', new Map<string, PyValue>([['deque', Deque.type], ['namedtuple', namedtuple]]), true);
+    return new PyModule('collections', new Map<string, PyValue>([
+      ['deque', Deque.type],
+      ['namedtuple', namedtuple],
+      ['defaultdict', defaultdictType],
+      ['OrderedDict', orderedDictType],
+      ['Counter', counterType],
+    ]), true);
   },
 };
