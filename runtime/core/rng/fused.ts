@@ -5,8 +5,6 @@
  * operation (double has room for the exact product, and rounding twice is harmless for + - * /
  * and sqrt); a fused multiply-add needs the exact sum.
  */
-import { twoProd, twoSum } from '../libm/double_double';
-
 const fround = Math.fround;
 
 /**
@@ -45,26 +43,48 @@ const bits = new DataView(new ArrayBuffer(8));
 function roundToOdd(x: number, err: number): number {
   if (err === 0 || !Number.isFinite(x)) return x;
   bits.setFloat64(0, x);
-  const lo = bits.getUint32(4);
+  let lo = bits.getUint32(4);
   if ((lo & 1) === 1) return x;
-  // x's last bit is even: step one unit toward the exact value (x and err have the same sign unless |x| moves down)
-  const up = err > 0 === x > 0;
-  const hi = bits.getUint32(0);
-  const next = BigInt(hi) * 4294967296n + BigInt(lo) + (up ? 1n : -1n);
-  bits.setUint32(0, Number(next >> 32n));
-  bits.setUint32(4, Number(next & 0xffffffffn));
+  // x's last bit is even: one unit toward the exact value (up in magnitude when err has x's sign)
+  let hi = bits.getUint32(0);
+  if (err > 0 === x > 0) {
+    lo += 1; // even, so no carry
+  } else if (lo === 0) {
+    hi -= 1;
+    lo = 0xffffffff;
+  } else {
+    lo -= 1;
+  }
+  bits.setUint32(0, hi);
+  bits.setUint32(4, lo);
   return bits.getFloat64(0);
 }
 
+const SPLITTER = 134217729; // 2^27 + 1
+
 /**
  * `fma(a, b, c)` in double: a*b + c rounded once. Boldo and Melquiond's emulation: the exact
- * product (Dekker), an exact sum with c, and the small parts added with rounding to odd, so that
- * the last rounding is the only one that counts.
+ * product (Dekker's, with Veltkamp's split), an exact sum with c, and the small parts added with
+ * rounding to odd, so that the last rounding is the only one that counts. Inlined: the samplers
+ * call it several times a draw.
  */
 export function fma(a: number, b: number, c: number): number {
-  const u = twoProd(a, b);
-  if (!Number.isFinite(u.hi) || !Number.isFinite(c)) return a * b + c;
-  const t = twoSum(c, u.hi);
-  const v = twoSum(t.lo, u.lo);
-  return t.hi + roundToOdd(v.hi, v.lo);
+  const p = a * b;
+  if (!Number.isFinite(p) || !Number.isFinite(c)) return p + c;
+  let t = SPLITTER * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLITTER * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  const pl = ah * bh - p + ah * bl + al * bh + al * bl;
+  // c + p exactly: s + e
+  const s = c + p;
+  const pv = s - c;
+  const e = c - (s - pv) + (p - pv);
+  // e + pl exactly: v + w
+  const v = e + pl;
+  const ev = v - e;
+  const w = e - (v - ev) + (pl - ev);
+  return s + roundToOdd(v, w);
 }

@@ -311,3 +311,19 @@ export function torchDropoutNoise(g: TorchGenerator, n: number, p: number, dtype
   for (let i = 0; i < n; i++) keep[i] = keep[i]! * scale;
   return keep;
 }
+
+/**
+ * The order of one epoch of `DataLoader(ds, shuffle=True)`: `iter()` draws the workers' 64-bit
+ * base seed (even with no workers), then `RandomSampler` draws another 64-bit seed, seeds a fresh
+ * generator with it and takes `randperm(n)` from that one: four draws from the global generator
+ * an epoch. With `generator=g`, the base seed and the permutation both come from g. (A loader
+ * without shuffling still draws the base seed: `torchRandomInt64(global)` each `iter()`.)
+ */
+export function torchShuffledEpoch(global: TorchGenerator, n: number, generator: TorchGenerator | null = null): Float64Array {
+  if (generator) {
+    torchRandomInt64(generator);
+    return torchRandperm(generator, n);
+  }
+  torchRandomInt64(global);
+  return torchRandperm(new TorchGenerator(torchRandomInt64(global)), n);
+}

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { TorchGenerator, torchDropoutNoise } from '../../../runtime/core';
+import { TorchGenerator, torchDropoutNoise, torchRandint, torchShuffledEpoch } from '../../../runtime/core';
 import { createReferenceBackend, createTfjsBackend, type Backend } from '../../../runtime/backends';
 import { EagerEngine } from '../../../runtime/eager';
 import { formatError } from '../../../lang/python/run';
@@ -19,7 +19,15 @@ interface DropoutCase {
   readonly calls: { p: number; kept: string; scale: number }[];
 }
 
-const FIXTURE: { cases: (RecordedStream & { float64: boolean })[]; dropout: DropoutCase[] } =
+interface LoaderCase {
+  readonly seed: number;
+  readonly n: number;
+  readonly epochs: number[][];
+  readonly after: number[];
+  readonly with_generator: number[];
+}
+
+const FIXTURE: { cases: (RecordedStream & { float64: boolean })[]; dropout: DropoutCase[]; loader: LoaderCase[] } =
   JSON.parse(readFileSync('test/fixtures/random/torch_streams.json', 'utf8'));
 
 describe('torch random streams: bit for bit as PyTorch 1.13 draws them', () => {
@@ -47,6 +55,18 @@ describe('torch random streams: the dropout noise', () => {
         assert.equal(Array.from(noise, (v) => (v === 0 ? '0' : '1')).join(''), call.kept);
         assert.deepEqual(new Set(noise.filter((v) => v !== 0)), new Set([call.scale]));
       }
+    });
+  }
+});
+
+describe('torch random streams: what a shuffling DataLoader draws', () => {
+  for (const c of FIXTURE.loader) {
+    it(`two epochs of ${c.n} items, then the global stream; and with its own generator, seed ${c.seed}`, () => {
+      const global = new TorchGenerator(BigInt(c.seed));
+      assert.deepEqual(c.epochs.map(() => Array.from(torchShuffledEpoch(global, c.n))), c.epochs);
+      assert.deepEqual(torchRandint(global, 3, 0n, 1000n).map(Number), c.after);
+      const own = new TorchGenerator(BigInt(c.seed));
+      assert.deepEqual(Array.from(torchShuffledEpoch(global, c.n, own)), c.with_generator);
     });
   }
 });
