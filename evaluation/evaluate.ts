@@ -17,7 +17,7 @@ import { gradientCuts } from './gradient_cut';
 import { jaxEager, jaxGraphs, jaxJacobian, jaxJit, jaxNonFinite, jaxPlot, stageValueAndGrad, type Staged } from './jax_run';
 import { firstNonFinite } from './measure';
 import type { Profiler } from './profiled_backend';
-import { functionText, sourceHashOf } from './source_hash';
+import { functionSourceHash } from './source_hash';
 import { analyzeDocument, captureFailure, fileOfUri, requestedFunction, resolveTarget, runOptions, type Target } from './target';
 import { torchEager, type RunLimits, type TorchEager } from './torch_eager';
 
@@ -59,7 +59,7 @@ export async function withTarget<T>(
     const engine = new EagerEngine(profiler.backend);
     const analysis = analyzeDocument(request.text, file);
     fn = requestedFunction(request, analysis);
-    sourceHash = sourceHashOf(functionText(request.text, fn));
+    sourceHash = functionSourceHash(request.text, analysis.parse, fn);
     const target = resolveTarget(request, analysis, fn);
     const stages: Stages = { request, target, profiler, engine, limits: { budgets: interpreterBudgets(request.budgets), signal }, checkpoint };
     return { ok: true, value: await body(stages, sourceHash) };

@@ -4,7 +4,7 @@
  */
 export { openExecutionHost, type ExecutionHost } from './host';
 export { runPython } from './run_python';
-export { functionText, sourceHashOf } from './source_hash';
+export { functionReads, functionSourceHash, functionText, ModuleDependencies, sourceHashOf, topLevelStatements, type TopLevelStatement } from './source_hash';
 export { EvaluationFailure } from './failure';
 export { analyzeDocument, fileOfUri, InputsFailure, namedFunction, styleOf, userInputs, type Style } from './target';
 // The graph behind a result's GraphViews, in full, for the command line's text, JSON and DOT.

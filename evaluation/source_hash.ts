@@ -1,8 +1,11 @@
 /**
- * The staleness key of a result: a hash of the function's exact source text. The server hashes
- * the same text from its own analysis, so an edit anywhere else in the file keeps a result fresh.
+ * The staleness key of a result: a hash of the function's exact source text and of the text of
+ * what it reads in its file (the module-level assignments, imports, functions and classes bound
+ * to the names it uses, and theirs in turn). Editing `eps = 1e-7` makes a result that read `eps`
+ * stale; editing a function it never reaches keeps it fresh. The server hashes the same
+ * statements, from the pieces it analyzes a file in, with the same functions: the two hashes agree.
  */
-import type { FunctionInfo } from '../lang/python';
+import { walkStatements, type ast as A, type FunctionInfo, type ParseResult } from '../lang/python';
 
 /** The text `sourceHashOf` hashes: from the first decorator (or the `def`) to the end of the body. */
 export function functionText(documentText: string, fn: FunctionInfo): string {
@@ -26,4 +29,123 @@ export function sourceHashOf(functionText: string): string {
     hi = nextHi;
   }
   return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
+}
+
+/** One statement of a module's top level, as a dependency: the names it binds and reads, and its text's hash. */
+export interface TopLevelStatement {
+  readonly hash: string;
+  readonly binds: readonly string[];
+  readonly reads: readonly string[];
+}
+
+/** Every name a node mentions, anywhere inside it (a local that shadows a global counts too: staler, never wrongly fresh). */
+function namesRead(body: readonly A.Stmt[]): string[] {
+  const names = new Set<string>();
+  walkStatements(body, { expr: (e) => { if (e.kind === 'Name') names.add(e.id); } });
+  return [...names];
+}
+
+function targetNames(e: A.Expr | null, into: Set<string>): void {
+  if (!e) return;
+  if (e.kind === 'Name') into.add(e.id);
+  else if (e.kind === 'Tuple' || e.kind === 'List') for (const x of e.elts) targetNames(x, into);
+  else if (e.kind === 'Starred') targetNames(e.value, into);
+}
+
+/** The module-level names a top-level statement binds (inside an `if` or `try` too; not a function's locals). */
+function namesBound(s: A.Stmt): string[] {
+  const names = new Set<string>();
+  walkStatements([s], {
+    stmt: (t) => {
+      switch (t.kind) {
+        case 'FunctionDef':
+        case 'ClassDef':
+          names.add(t.name);
+          return false;
+        case 'Assign':
+          t.targets.forEach((x) => targetNames(x, names));
+          break;
+        case 'AugAssign':
+        case 'AnnAssign':
+        case 'For':
+          targetNames(t.target, names);
+          break;
+        case 'With':
+          for (const item of t.items) targetNames(item.target, names);
+          break;
+        case 'Import':
+          for (const a of t.names) names.add(a.asname ?? a.name.split('.')[0]);
+          break;
+        case 'ImportFrom':
+          for (const a of t.names ?? []) names.add(a.asname ?? a.name);
+          break;
+      }
+      return undefined;
+    },
+  });
+  return [...names];
+}
+
+/** The top-level statements of a parse, each with its text (from the parse's own source) hashed. */
+export function topLevelStatements(parsed: ParseResult): TopLevelStatement[] {
+  return parsed.module.body.map((s) => ({ hash: sourceHashOf(parsed.source.slice(s.span.from, s.span.to)), binds: namesBound(s), reads: namesRead([s]) }));
+}
+
+/**
+ * The names a function's staleness follows: those it mentions and, for a method or a nested
+ * function, the top-level definition that holds it (its qualname's first part).
+ */
+export function functionReads(fn: Pick<FunctionInfo, 'node' | 'qualname'>): string[] {
+  const reads = namesRead([fn.node]);
+  const outer = fn.qualname.split('.')[0];
+  return outer === fn.qualname || reads.includes(outer) ? reads : [...reads, outer];
+}
+
+/** Which top-level statements bind each name: built once a document, asked for each of its functions. */
+export class ModuleDependencies {
+  private readonly binders = new Map<string, number[]>();
+
+  constructor(private readonly statements: readonly TopLevelStatement[]) {
+    statements.forEach((s, i) => {
+      for (const name of s.binds) {
+        const at = this.binders.get(name);
+        if (at) at.push(i);
+        else this.binders.set(name, [i]);
+      }
+    });
+  }
+
+  /**
+   * The staleness hash: the function's own text's hash alone when it reads nothing of its file,
+   * else with the hashes of the statements it reaches, in file order.
+   */
+  hash(ownText: string, reads: readonly string[]): string {
+    return this.hashFrom(sourceHashOf(ownText), reads);
+  }
+
+  /** As `hash`, from the own text's hash (the server keeps it with each function's analysis). */
+  hashFrom(ownHash: string, reads: readonly string[]): string {
+    const reached = new Set<number>();
+    const pending = [...reads];
+    const seen = new Set<string>(pending);
+    while (pending.length > 0) {
+      for (const i of this.binders.get(pending.pop()!) ?? []) {
+        if (reached.has(i)) continue;
+        reached.add(i);
+        for (const name of this.statements[i].reads) {
+          if (seen.has(name)) continue;
+          seen.add(name);
+          pending.push(name);
+        }
+      }
+    }
+    if (reached.size === 0) return ownHash;
+    const hashes = [...reached].sort((a, b) => a - b).map((i) => this.statements[i].hash);
+    return sourceHashOf(`${ownHash}\u0000${hashes.join('')}`);
+  }
+}
+
+/** The hash a result of `fn` is kept under, from a parse of the whole document. */
+export function functionSourceHash(documentText: string, parsed: ParseResult, fn: FunctionInfo): string {
+  return new ModuleDependencies(topLevelStatements(parsed)).hash(functionText(documentText, fn), functionReads(fn));
 }

@@ -7,7 +7,7 @@
 import type { Diagnostic as LspDiagnostic, Range } from 'vscode-languageserver';
 import { DiagnosticSeverity } from 'vscode-languageserver';
 import type { Analysis, Diagnostic, FunctionInfo, Span } from '../lang/python';
-import { functionText, sourceHashOf } from '../evaluation';
+import { functionReads, functionText, ModuleDependencies, sourceHashOf, topLevelStatements } from '../evaluation';
 import type { InputOrigin } from '../protocol';
 
 export interface FunctionSummary {
@@ -23,8 +23,14 @@ export interface FunctionSummary {
   readonly params: readonly string[];
   /** The source of its example inputs the evaluation will use, when the file has one. */
   readonly inputs: { readonly origin: InputOrigin; readonly line: number; readonly text: string } | null;
-  /** `sourceHashOf(functionText(...))`: a result whose hash differs is stale. */
+  /**
+   * The hash of its text and of what it reads in the file (evaluation/source_hash.ts), as the
+   * evaluation computes it: a result whose hash differs is stale.
+   */
   readonly sourceHash: string;
+  /** The hash of its own text alone, and the names it reads: what `sourceHash` is made from. */
+  readonly textHash: string;
+  readonly reads: readonly string[];
 }
 
 export interface DocumentAnalysis {
@@ -38,11 +44,19 @@ export function rangeOf(span: Pick<Span, 'line' | 'col' | 'endLine' | 'endCol'>)
   return { start: { line: span.line - 1, character: span.col - 1 }, end: { line: span.endLine - 1, character: span.endCol - 1 } };
 }
 
+/** The analysis of `text`; each function's `sourceHash` follows what it reads in `analysis`'s parse. */
 export function summarize(text: string, analysis: Analysis): DocumentAnalysis {
+  const dependencies = new ModuleDependencies(topLevelStatements(analysis.parse));
   return {
-    functions: analysis.functions.map((fn) => summarizeFunction(text, analysis, fn)),
+    functions: analysis.functions.map((fn) => withDependencies(summarizeFunction(text, analysis, fn), dependencies)),
     diagnostics: analysis.diagnostics.map(toLspDiagnostic),
   };
+}
+
+/** The function with its `sourceHash` made from its own text's hash and the file's statements it reaches. */
+export function withDependencies(fn: FunctionSummary, dependencies: ModuleDependencies): FunctionSummary {
+  const sourceHash = dependencies.hashFrom(fn.textHash, fn.reads);
+  return sourceHash === fn.sourceHash ? fn : { ...fn, sourceHash };
 }
 
 /** What a document whose analysis failed shows: the failure, as an error at its first line, and no lenses. */
@@ -76,7 +90,9 @@ function summarizeFunction(text: string, analysis: Analysis, fn: FunctionInfo): 
     evaluable: fn.isNumeric && fn.parent === null,
     params: fn.params.map((p) => p.name),
     inputs: source ? { origin: source.kind, line: inputLine - 1, text: bindings } : null,
-    sourceHash: sourceHashOf(functionText(text, fn)),
+    sourceHash: '',
+    textHash: sourceHashOf(functionText(text, fn)),
+    reads: functionReads(fn),
   };
 }
 

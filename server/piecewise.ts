@@ -9,7 +9,8 @@
  */
 import type { Diagnostic as LspDiagnostic, Range } from 'vscode-languageserver';
 import { analyze, moduleFacts, parse, type ModuleFacts, type ModuleRegistry, type ParseResult } from '../lang/python';
-import { summarize, type DocumentAnalysis, type FunctionSummary } from './analysis';
+import { ModuleDependencies, topLevelStatements, type TopLevelStatement } from '../evaluation';
+import { summarize, withDependencies, type DocumentAnalysis, type FunctionSummary } from './analysis';
 import { ChunkedParser, definitionStarts, definitionStartsAfterEdit, joinParses, type Unchanged } from './chunked_parse';
 
 interface Piece {
@@ -123,6 +124,8 @@ export class DocumentAnalyzer {
   /** Each piece's analysis where it last stood: a keystroke that adds no line moves nothing. */
   private readonly placed = new WeakMap<DocumentAnalysis, { line: number; moved: DocumentAnalysis }>();
   private readonly whole = new ChunkedParser();
+  /** Each piece's top-level statements as dependencies, by its parse: an edit hashes only its piece's again. */
+  private readonly statements = new WeakMap<ParseResult, readonly TopLevelStatement[]>();
   /** How many pieces bind each name, kept from one analysis to the next with the pieces counted. */
   private readonly binders = new Map<string, number>();
   private counted = new Map<ParseResult, { readonly facts: ModuleFacts; readonly n: number }>();
@@ -280,7 +283,15 @@ export class DocumentAnalyzer {
     this.analyses = analyses;
     this.contexts = contexts;
     if (preludes.size > 0) this.preludes = preludes;
-    return { functions, diagnostics };
+    // A piece is analyzed alone: what each function reads in the other pieces is hashed here, from all of them.
+    const dependencies = new ModuleDependencies(pieces.flatMap((p) => this.statementsOf(p.parsed)));
+    return { functions: functions.map((f) => withDependencies(f, dependencies)), diagnostics };
+  }
+
+  private statementsOf(parsed: ParseResult): readonly TopLevelStatement[] {
+    let statements = this.statements.get(parsed);
+    if (!statements) this.statements.set(parsed, (statements = topLevelStatements(parsed)));
+    return statements;
   }
 
   /** Counts the names the pieces bind, from the count for the last pieces; true when a name is bound now and was not, or the reverse. */

@@ -1,8 +1,45 @@
 import * as assert from 'node:assert/strict';
-import { functionText, sourceHashOf } from '../../../evaluation';
+import { functionSourceHash, functionText, sourceHashOf } from '../../../evaluation';
 import { analyze } from '../../../lang/python';
+import { summarize } from '../../../server/analysis';
+import { DocumentAnalyzer } from '../../../server/piecewise';
 
-const hashes = (text: string) => Object.fromEntries(analyze(text).functions.map((f) => [f.qualname, sourceHashOf(functionText(text, f))]));
+/** Each function's staleness hash as the evaluation computes it (a whole-file parse). */
+const hashes = (text: string) => {
+  const analysis = analyze(text);
+  return Object.fromEntries(analysis.functions.map((f) => [f.qualname, functionSourceHash(text, analysis.parse, f)]));
+};
+/** As the server computes it: from its analysis of the whole file, and from its pieces. */
+const serverHashes = (text: string) => Object.fromEntries(summarize(text, analyze(text)).functions.map((f) => [f.qualname, f.sourceHash]));
+const piecewiseHashes = (analyzer: DocumentAnalyzer, text: string) => Object.fromEntries(analyzer.analyze(text).functions.map((f) => [f.qualname, f.sourceHash]));
+
+const MODEL = `import math
+import torch
+
+eps = 1e-7
+scale = 2.0
+
+def norm(v):
+    return torch.sqrt((v * v).sum() + eps)
+
+def unit(v):
+    return v / norm(v)
+
+class Affine:
+    def __init__(self, w):
+        self.w = w
+
+    def __call__(self, x):
+        return self.w * x * scale
+
+def unrelated(x):
+    return math.sin(x)
+
+def loss(x):
+    return (unit(x) - 1.0).pow(2).sum()
+
+print(loss(torch.tensor([1.0, 2.0])))
+`;
 
 describe('evaluation: staleness hashes', () => {
   const before = 'import torch\n\n@torch.no_grad()\ndef f(x):\n    return x * 2\n\ndef g(x):\n    return x + 1\n';
@@ -21,6 +58,47 @@ describe('evaluation: staleness hashes', () => {
     const after = `# a comment\n${before.replace('x + 1', 'x + 100')}\nprint(f(1.0))\n`;
     assert.equal(hashes(before).f, hashes(after).f);
     assert.notEqual(hashes(before).g, hashes(after).g);
+  });
+
+  it('change when a module-level value the function reads changes, through the functions it calls too', () => {
+    const edited = hashes(MODEL.replace('eps = 1e-7', 'eps = 0.1'));
+    const was = hashes(MODEL);
+    assert.notEqual(edited.norm, was.norm);
+    assert.notEqual(edited.unit, was.unit, 'unit calls norm, which reads eps');
+    assert.notEqual(edited.loss, was.loss, 'loss calls unit, which calls norm');
+    assert.equal(edited.unrelated, was.unrelated);
+    assert.equal(edited['Affine.__call__'], was['Affine.__call__']);
+  });
+
+  it('make a caller stale when a function it calls is edited, and not a function that does not reach it', () => {
+    const edited = hashes(MODEL.replace('return v / norm(v)', 'return v / (norm(v) + 1.0)'));
+    const was = hashes(MODEL);
+    assert.notEqual(edited.loss, was.loss);
+    assert.equal(edited.norm, was.norm, 'norm does not call unit');
+    assert.equal(edited.unrelated, was.unrelated);
+  });
+
+  it('follow a method\'s class and the module-level values its class reads', () => {
+    const was = hashes(MODEL);
+    assert.notEqual(hashes(MODEL.replace('scale = 2.0', 'scale = 3.0'))['Affine.__call__'], was['Affine.__call__']);
+    assert.notEqual(hashes(MODEL.replace('self.w = w', 'self.w = w * 1.0'))['Affine.__call__'], was['Affine.__call__']);
+    assert.equal(hashes(MODEL.replace('scale = 2.0', 'scale = 3.0')).loss, was.loss);
+  });
+
+  it('follow an import the function reads: `import torch` edited to another module makes it stale', () => {
+    const was = hashes(MODEL);
+    const edited = hashes(MODEL.replace('import math\n', 'import cmath as math\n'));
+    assert.notEqual(edited.unrelated, was.unrelated);
+    assert.equal(edited.norm, was.norm);
+  });
+
+  it('are the same in the server, whole-file and piece by piece, as in the evaluation, also after edits', () => {
+    const analyzer = new DocumentAnalyzer({});
+    for (const text of [MODEL, MODEL.replace('eps = 1e-7', 'eps = 0.1'), `# header\n\n${MODEL.replace('v / norm(v)', 'v / norm(v) / 2')}`, MODEL]) {
+      const expected = hashes(text);
+      assert.deepEqual(serverHashes(text), expected);
+      assert.deepEqual(piecewiseHashes(analyzer, text), expected);
+    }
   });
 
   it('are 16 hex digits, equal for equal text', () => {
