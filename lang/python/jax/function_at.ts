@@ -17,7 +17,7 @@ import { namesOfConstants, noFloatArgument, plainFloats, valueAndSummedGradJaxpr
 import { PyArray } from './array';
 import { jaxSession } from './module';
 import { jaxMath } from './lifted_math';
-import { flattenPy, isPyLeaf, type PyTreeDef } from './pytree';
+import { flattenWithPathPy, isPyLeaf, keyEntryStr } from './pytree';
 import { ClosedJaxprObject } from './transforms';
 
 export interface JaxFunctionOptions {
@@ -115,15 +115,8 @@ interface ArgumentLeaf {
 
 function flatArgument(name: string, value: PyValue, ctx: Interpreter): ArgumentLeaf[] {
   if (!(value instanceof PyTuple || value instanceof PyList || value instanceof PyDict || isPyLeaf(value))) return [];
-  const [values, def] = flattenPy(value, ctx);
-  const paths: string[] = [];
-  const walk = (d: PyTreeDef, path: string): void => {
-    if (d.kind === 'leaf') paths.push(path);
-    else if (d.kind === 'tuple' || d.kind === 'list') d.children.forEach((c, i) => walk(c, `${path}[${i}]`));
-    else if (d.kind === 'dict') d.children.forEach((c, i) => walk(c, `${path}[${ctx.repr(d.keys[i])}]`));
-  };
-  walk(def, name);
-  return values.map((v, i) => ({ arg: name, path: paths[i], value: v, float: isFloatArg(v) }));
+  const [paths, values] = flattenWithPathPy(value, ctx);
+  return values.map((v, i) => ({ arg: name, path: name + paths[i].map((k) => keyEntryStr(k, ctx)).join(''), value: v, float: isFloatArg(v) }));
 }
 
 /**

@@ -68,7 +68,7 @@ const tupleType = typeOf(new PyTuple([]));
 
 /** A namedtuple's field names, or null when `x` is not one (a tuple subclass with `_fields`, as jaxlib tests). */
 function namedtupleFields(x: PyValue, ctx: HostContext): string[] | null {
-  if (x instanceof PyTuple || x === null || typeof x !== 'object') return null;
+  if (!(x instanceof PyTuple) || !x.subclass) return null;
   const t = typeOf(x);
   if (t === tupleType || !t.isSubtypeOf(tupleType)) return null;
   const fields = getattrOrUndefined(x, '_fields', ctx);
@@ -99,6 +99,9 @@ export interface Node {
 
 export function nodeOf(x: PyValue, ctx: HostContext): Node | null {
   if (x === null) return { def: () => ({ kind: 'none' }), children: [], keys: [] };
+  // NB: as jaxlib, only the exact builtin containers are nodes; a subclass is a namedtuple or a
+  // registered class, else a leaf.
+  if ((x instanceof PyTuple || x instanceof PyList || x instanceof PyDict) && x.subclass) return subclassNode(x, ctx);
   if (x instanceof PyTuple) return { def: (children) => ({ kind: 'tuple', children }), children: x.items, keys: x.items.map((_, idx) => ({ kind: 'sequence', idx })) };
   if (x instanceof PyList) return { def: (children) => ({ kind: 'list', children }), children: [...x.items], keys: x.items.map((_, idx) => ({ kind: 'sequence', idx })) };
   if (x instanceof PyDict) {
@@ -107,6 +110,11 @@ export function nodeOf(x: PyValue, ctx: HostContext): Node | null {
   }
   if (typeof x !== 'object' || x instanceof PyArray) return null;
   if (x instanceof HostTreeNode) return { def: (children) => ({ kind: 'host', node: x, children }), children: x.treeChildren(), keys: x.treeKeys() };
+  return registeredNode(x, ctx);
+}
+
+/** The node of an instance of a class the script registered, or null. */
+function registeredNode(x: PyValue, ctx: HostContext): Node | null {
   const reg = nodeRegistry(ctx).get(typeOf(x));
   if (reg?.custom) {
     const out = ctx.call(reg.custom.flatten, [x]);
@@ -122,12 +130,16 @@ export function nodeOf(x: PyValue, ctx: HostContext): Node | null {
     const aux = new PyTuple(metaFields.map((f) => ctx.getattr(x, f)));
     return { def: (cs) => ({ kind: 'custom', node: reg, aux, children: cs }), children: dataFields.map((f) => ctx.getattr(x, f)), keys: dataFields.map((name) => ({ kind: 'attr', name })) };
   }
-  const fields = namedtupleFields(x, ctx);
-  if (fields) {
-    const type = typeOf(x);
-    return { def: (children) => ({ kind: 'namedtuple', type, fields, children }), children: [...iterate(x, ctx)], keys: fields.map((name) => ({ kind: 'attr', name })) };
-  }
   return null;
+}
+
+function subclassNode(x: PyTuple | PyList | PyDict, ctx: HostContext): Node | null {
+  const fields = namedtupleFields(x, ctx);
+  if (fields && x instanceof PyTuple) {
+    const type = typeOf(x);
+    return { def: (children) => ({ kind: 'namedtuple', type, fields, children }), children: x.items, keys: fields.map((name) => ({ kind: 'attr', name })) };
+  }
+  return registeredNode(x, ctx);
 }
 
 /** Whether `x` is a leaf of a pytree under `isLeaf` (jax's `is_leaf=`), asked first as jaxlib does. */
@@ -292,7 +304,7 @@ export function flattenUpTo(def: PyTreeDef, x: PyValue, ctx: HostContext): PyVal
       case 'tuple':
       case 'list': {
         const T = d.kind === 'tuple' ? PyTuple : PyList;
-        if (!(v instanceof T)) throw pyError('ValueError', `Expected ${d.kind}, got ${ctx.repr(v)}.`);
+        if (!(v instanceof T) || v.subclass) throw pyError('ValueError', `Expected ${d.kind}, got ${ctx.repr(v)}.`);
         if (v.items.length !== d.children.length) {
           throw pyError('ValueError', `${d.kind === 'tuple' ? 'Tuple' : 'List'} arity mismatch: ${v.items.length} != ${d.children.length}; ${d.kind}: ${ctx.repr(v)}.`);
         }
@@ -300,7 +312,7 @@ export function flattenUpTo(def: PyTreeDef, x: PyValue, ctx: HostContext): PyVal
         return;
       }
       case 'dict': {
-        if (!(v instanceof PyDict)) throw pyError('ValueError', `Expected dict, got ${ctx.repr(v)}.`);
+        if (!(v instanceof PyDict) || v.subclass) throw pyError('ValueError', `Expected dict, got ${ctx.repr(v)}.`);
         const keys = sortedKeys(v, ctx);
         if (keys.length !== d.keys.length || !keys.every((k, i) => eq(k, d.keys[i], ctx))) {
           throw pyError('ValueError', `Dict key mismatch; expected keys: ${ctx.repr(new PyList([...d.keys]))}; present keys: ${ctx.repr(new PyList(keys))}.`);
