@@ -16,6 +16,19 @@ export interface NodeRegistration {
   readonly custom?: { readonly flatten: PyValue; readonly unflatten: PyValue };
   /** `register_dataclass`'s fields: children are the data fields, node data the meta fields' values. */
   readonly dataclass?: { readonly dataFields: readonly string[]; readonly metaFields: readonly string[] };
+  /** collections.OrderedDict (keys in insertion order) and defaultdict (sorted keys), as jax registers them. */
+  readonly dictLike?: { readonly ordered: boolean };
+}
+
+const DICT_LIKE = new WeakMap<PyType, NodeRegistration>();
+
+/** The registration of `x`'s class: the script's, or jax's own for OrderedDict and defaultdict. */
+function registrationOf(x: PyValue, ctx: HostContext): NodeRegistration | undefined {
+  const t = typeOf(x);
+  const reg = nodeRegistry(ctx).get(t);
+  if (reg || !(x instanceof PyDict) || t.module !== 'collections' || (t.name !== 'OrderedDict' && t.name !== 'defaultdict')) return reg;
+  if (!DICT_LIKE.has(t)) DICT_LIKE.set(t, { type: t, dictLike: { ordered: t.name === 'OrderedDict' } });
+  return DICT_LIKE.get(t);
 }
 
 export type PyTreeDef =
@@ -115,7 +128,12 @@ export function nodeOf(x: PyValue, ctx: HostContext): Node | null {
 
 /** The node of an instance of a class the script registered, or null. */
 function registeredNode(x: PyValue, ctx: HostContext): Node | null {
-  const reg = nodeRegistry(ctx).get(typeOf(x));
+  const reg = registrationOf(x, ctx);
+  if (reg?.dictLike && x instanceof PyDict) {
+    const keys = reg.dictLike.ordered ? [...x.entries()].map(([k]) => k) : sortedKeys(x, ctx);
+    const aux = reg.dictLike.ordered ? new PyList(keys) : new PyTuple([ctx.getattr(x, 'default_factory'), new PyList(keys)]);
+    return { def: (cs) => ({ kind: 'custom', node: reg, aux, children: cs }), children: keys.map((k) => ctx.getitem(x, k)), keys: keys.map((key) => ({ kind: 'dict', key })) };
+  }
   if (reg?.custom) {
     const out = ctx.call(reg.custom.flatten, [x]);
     if (!(out instanceof PyTuple) || out.items.length !== 2) {
@@ -194,6 +212,11 @@ export function unflattenPy(def: PyTreeDef, leaves: readonly PyValue[], ctx?: Ho
         const c = needCtx(ctx);
         const children = d.children.map(build);
         if (d.node.custom) return c.call(d.node.custom.unflatten, [d.aux, new PyTuple(children)]);
+        if (d.node.dictLike) {
+          const keys = d.node.dictLike.ordered ? (d.aux as PyList).items : ((d.aux as PyTuple).items[1] as PyList).items;
+          const pairs = new PyList(keys.map((k, i) => new PyTuple([k, children[i]])));
+          return d.node.dictLike.ordered ? c.call(d.node.type, [pairs]) : c.call(d.node.type, [(d.aux as PyTuple).items[0], pairs]);
+        }
         const { dataFields, metaFields } = d.node.dataclass!;
         const kwargs = new Map<string, PyValue>();
         dataFields.forEach((f, i) => kwargs.set(f, children[i]));
@@ -340,7 +363,7 @@ export function flattenUpTo(def: PyTreeDef, x: PyValue, ctx: HostContext): PyVal
       }
       case 'custom': {
         const dc = d.node.dataclass ? 'dataclass ' : '';
-        if (v === null || typeof v !== 'object' || nodeRegistry(ctx).get(typeOf(v)) !== d.node) {
+        if (v === null || typeof v !== 'object' || registrationOf(v, ctx) !== d.node) {
           throw pyError('ValueError', `Custom ${dc}node type mismatch: expected type: ${ctx.repr(d.node.type)}, value: ${ctx.repr(v)}.`);
         }
         const node = nodeOf(v, ctx)!;
