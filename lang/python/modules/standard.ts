@@ -10,6 +10,8 @@ import { itertoolsModule } from './itertools';
 import { mathModule } from './math';
 import { operatorModule } from './operator';
 import { randomModule } from './random';
+import { statisticsModule } from './statistics';
+import { stringModule } from './string';
 import { timeModule } from './time';
 import { typingModule } from './typing';
 
@@ -21,6 +23,8 @@ export const STANDARD_MODULES: ModuleRegistry = {
   math: mathModule,
   operator: operatorModule,
   random: randomModule,
+  statistics: statisticsModule,
+  string: stringModule,
   time: timeModule,
   typing: typingModule,
 };

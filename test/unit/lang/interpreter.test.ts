@@ -57,7 +57,7 @@ describe('interpreter: modules', () => {
   });
 
   it('ships collections, dataclasses, functools, itertools, math, operator, random, time, typing for annotations, and accepts __future__ imports', () => {
-    assert.deepEqual(Object.keys(STANDARD_MODULES).sort(), ['collections', 'dataclasses', 'functools', 'itertools', 'math', 'operator', 'random', 'time', 'typing']);
+    assert.deepEqual(Object.keys(STANDARD_MODULES).sort(), ['collections', 'dataclasses', 'functools', 'itertools', 'math', 'operator', 'random', 'statistics', 'string', 'time', 'typing']);
     const source = [
       'from __future__ import annotations',
       'from typing import List, Optional',
