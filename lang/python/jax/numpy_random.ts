@@ -136,10 +136,17 @@ function choice(rt: JaxRuntime, s: Streams, a: Args, ctx: HostContext, legacy: b
   const size = shape === null ? 1 : count(shape);
   const replace = a.bool('replace', true);
   let pop: Population | null = null;
+  let strings: readonly PyValue[] | null = null;
   let popSize: number;
   if (typeof av === 'bigint' || (av instanceof PyArray && av.shape.length === 0)) {
     popSize = Number(toIndex(av, ctx));
     if (popSize <= 0 && size !== 0) throw pyError('ValueError', legacy ? 'a must be greater than 0 unless no samples are taken' : 'a must be a positive integer unless no samples are taken');
+  } else if ((av instanceof PyList || av instanceof PyTuple) && av.items.some((x) => typeof x === 'string')) {
+    // A list of strings: NumPy picks from an array of them; Gradlens picks the items themselves.
+    if (shape !== null) throw pyError('NotImplementedError', 'choice(a list of str, size=...) would make an array of strings, which Gradlens NumPy does not have: draw indices with choice(len(a), size) and index the list');
+    strings = av.items;
+    popSize = av.items.length;
+    if (popSize === 0) throw pyError('ValueError', legacy ? "'a' cannot be empty unless no samples are taken" : 'a cannot be empty unless no samples are taken');
   } else {
     pop = population(rt, av, ctx);
     if (pop.shape.length === 0) throw pyError('ValueError', 'a must be a sequence or an integer');
@@ -170,6 +177,7 @@ function choice(rt: JaxRuntime, s: Streams, a: Args, ctx: HostContext, legacy: b
       idx = generatorChoiceIndices(s.bg, popSize, size, a.bool('shuffle', true));
     }
   }
+  if (strings !== null) return strings[idx[0]!]!;
   if (pop === null) return shape === null ? BigInt(idx[0]!) : intArray(rt, idx.map(BigInt), shape);
   return pick(rt, pop, idx, shape);
 }

@@ -39,6 +39,7 @@ describe('numpy random streams: what cannot be drawn says so at its line', () =>
     ['a = np.arange(4)\nnp.random.shuffle(a)', 'write arr = np.random.permutation(arr)'],
     ['x = np.random.default_rng(-3)', 'ValueError: expected non-negative integer'],
     ['x = np.random.normal(np.zeros(3), 1.0)', 'with an array loc is not supported by Gradlens'],
+    ["x = np.random.choice(['a', 'b'], 3)", 'draw indices with choice(len(a), size) and index the list'],
   ];
   for (const [code, message] of cases) {
     it(code.split('\n').pop()!, () => {
