@@ -38,6 +38,8 @@ import {
   EXCEPTION_TYPES,
   HaltError,
   pyError,
+  PyError,
+  StopIteration,
   HostObject,
   type HostContext,
   bitLength,
@@ -79,6 +81,7 @@ import {
   typeType,
 } from './values';
 import { floatDivmod, intFloorDiv, intMod, roundHalfEven } from './formatting';
+import { PyGenerator } from './generator';
 
 /** Builtins that would reach outside the sandbox, with the reason shown to the user. */
 export const REFUSED_BUILTINS: ReadonlyMap<string, string> = new Map([
@@ -424,6 +427,24 @@ function zip(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
   return new PyIterator('zip', gen());
 }
 
+/** `iter(f, sentinel)`: calls f until it returns a value equal to sentinel. */
+function callableIterator(f: PyValue, sentinel: PyValue, ctx: HostContext): PyValue {
+  if (!isCallable(f, ctx)) throw pyError('TypeError', 'iter(v, w): v must be callable');
+  return new PyIterator('callable_iterator', (function* () {
+    for (;;) {
+      let v: PyValue;
+      try {
+        v = ctx.call(f, []);
+      } catch (e) {
+        if (e instanceof PyError && e.exc.type.isSubtypeOf(StopIteration)) return;
+        throw e;
+      }
+      if (truthy(compare('==', v, sentinel, ctx), ctx)) return;
+      yield v;
+    }
+  })());
+}
+
 function isinstanceCheck(x: PyValue, t: PyValue, fname: string): boolean {
   if (t instanceof PyTuple) return t.items.some((u) => isinstanceCheck(x, u, fname));
   if (!(t instanceof PyType)) throw pyError('TypeError', `${fname}() arg 2 must be a type, a tuple of types, or a union`);
@@ -536,7 +557,9 @@ export function createBuiltins(write: (text: string) => void): Map<string, PyVal
     })());
   });
   def('iter', (args, kwargs, ctx) => {
-    exactArgs('iter', args, kwargs, 1);
+    if (args.length === 2 && !kwargs.size) return callableIterator(args[0], args[1], ctx);
+    if (kwargs.size) throw pyError('TypeError', 'iter() takes no keyword arguments');
+    if (args.length !== 1) throw pyError('TypeError', `iter expected at most 2 arguments, got ${args.length}`);
     const x = args[0];
     if (x instanceof PyIterator) return x;
     const it = iterate(x, ctx)[Symbol.iterator]();
@@ -548,9 +571,19 @@ export function createBuiltins(write: (text: string) => void): Map<string, PyVal
     const it = args[0];
     if (!(it instanceof PyIterator)) {
       const hook = it instanceof PyInstance ? getattrOrUndefined(it, '__next__', ctx) : undefined;
-      if (hook !== undefined) return ctx.call(hook, []);
+      if (hook !== undefined && args.length === 1) return ctx.call(hook, []);
+      if (hook !== undefined) {
+        try {
+          return ctx.call(hook, []);
+        } catch (e) {
+          if (e instanceof PyError && e.exc.type.isSubtypeOf(StopIteration)) return args[1];
+          throw e;
+        }
+      }
       throw pyError('TypeError', `'${typeName(it)}' object is not an iterator`);
     }
+    // A generator's StopIteration carries its return value.
+    if (it instanceof PyGenerator && args.length === 1) return it.send(null);
     const v = it.next();
     if (v !== undefined) return v;
     if (args.length > 1) return args[1];

@@ -16,6 +16,7 @@ export {
   sharedCancelFlag,
   StopRun,
 } from './interpreter';
+export { PyGenerator } from './generator';
 export { createModule, type ModuleRegistry, type ModuleShim, unsupportedModuleMessage } from './module_shims';
 export {
   Args,
@@ -100,6 +101,7 @@ export {
   PyTuple,
   PyType,
   type PyValue,
+  StopIteration,
   TypeError,
   tupleType,
   typeName,

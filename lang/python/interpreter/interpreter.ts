@@ -22,6 +22,8 @@ import {
   ELLIPSIS,
   ExceptionObject,
   PyBoundMethod,
+  StopIteration,
+  withContext,
   PyBuiltin,
   PyDict,
   PyFunction,
@@ -37,6 +39,9 @@ import {
   objectType,
   typeName,
 } from './values';
+import { BREAK, CONTINUE, type Completion, NORMAL, RETURN } from './completion';
+import { generatorCount, type GeneratorFrame, PyGenerator } from './generator';
+import { functionBody, type GeneratorHost } from './generator_body';
 import { unsupportedModuleMessage, type ModuleRegistry } from './module_shims';
 import * as ops from './operators';
 import { Property } from './operators';
@@ -110,11 +115,6 @@ export class StopRun extends Error {
   }
 }
 
-const NORMAL = 0;
-const BREAK = 1;
-const CONTINUE = 2;
-const RETURN = 3;
-type Completion = typeof NORMAL | typeof BREAK | typeof CONTINUE | typeof RETURN;
 
 const NO_KWARGS: Kwargs = new Map();
 
@@ -191,6 +191,8 @@ export class Interpreter implements HostContext {
   private statementStart = 0;
   /** Operands used up in the statements still running, innermost last (see `usedOperand`). */
   private readonly usedUp: HostObject[] = [];
+  /** What the yields of the statement a generator is running received (generator_body.ts). */
+  private yieldResults: ReadonlyMap<A.Expr, PyValue> | null = null;
 
   constructor(options: InterpreterOptions = {}) {
     this.file = options.file ?? '<string>';
@@ -517,6 +519,7 @@ export class Interpreter implements HostContext {
   }
 
   private execFor(s: A.For, scope: Scope): Completion {
+    const made = generatorCount();
     const it = this.evalExpr(s.iter, scope);
     this.escape(it);
     this.node = s;
@@ -529,10 +532,27 @@ export class Interpreter implements HostContext {
       if (next.done) break;
       this.assign(s.target, next.value, scope);
       const r = this.execBlock(s.body, scope);
-      if (r === BREAK) return NORMAL;
-      if (r === RETURN) return r;
+      if (r === BREAK || r === RETURN) {
+        if (it instanceof PyGenerator) this.closeAbandoned(it, made);
+        return r === BREAK ? NORMAL : r;
+      }
     }
     return this.execBlock(s.orelse, scope);
+  }
+
+  /**
+   * A generator that a `for` header made and the loop left early: CPython frees it as the loop
+   * ends, which closes it (its `finally` blocks run there); an error in them is ignored, as there.
+   */
+  private closeAbandoned(it: PyValue, madeBefore: number): void {
+    if (!(it instanceof PyGenerator) || it.serial < madeBefore) return;
+    const retval = this.retval;
+    try {
+      it.close();
+    } catch (e) {
+      if (!(e instanceof PyError)) throw e;
+    }
+    this.retval = retval;
   }
 
   private raise(s: A.Raise, scope: Scope): Completion {
@@ -545,6 +565,7 @@ export class Interpreter implements HostContext {
     if (s.cause) {
       const cause = this.evalExpr(s.cause, scope);
       exc.cause = cause === null ? null : this.toException(cause);
+      exc.suppressContext = true;
     }
     this.node = s;
     exc.span = s.span;
@@ -615,6 +636,8 @@ export class Interpreter implements HostContext {
     try {
       if (h.name) this.assignName(h.name, exc, scope);
       return this.execBlock(h.body, scope);
+    } catch (e) {
+      throw withContext(e, exc);
     } finally {
       this.handling.pop();
       // Python unbinds the `as` name when the handler ends.
@@ -1016,8 +1039,10 @@ export class Interpreter implements HostContext {
     this.tick();
     if (this.frames.length >= this.budgets.maxRecursionDepth) throw pyError(RecursionError, 'maximum recursion depth exceeded');
     const node = fn.node;
-    const scope = new Scope(scopeInfo(node), fn.closure as Scope, this.globals, `${fn.qualname}.<locals>.`);
+    const info = scopeInfo(node);
+    const scope = new Scope(info, fn.closure as Scope, this.globals, `${fn.qualname}.<locals>.`);
     this.bindParams(fn, scope, args, kwargs);
+    if (info.generator) return this.makeGenerator(fn, scope);
     const callerNode = this.node;
     this.frames.push({ fn, scope });
     try {
@@ -1206,9 +1231,13 @@ export class Interpreter implements HostContext {
         return this.evalNamedExpr(e, scope);
       case 'ListComp':
       case 'SetComp':
-      case 'GeneratorExp':
       case 'DictComp':
         return this.comprehension(e, scope);
+      case 'GeneratorExp':
+        return this.generatorExpression(e, scope);
+      case 'Yield':
+      case 'YieldFrom':
+        return this.yielded(e);
       case 'Starred':
         throw pyError('SyntaxError', "can't use starred expression here");
       case 'UnsupportedExpr':
@@ -1500,6 +1529,144 @@ export class Interpreter implements HostContext {
     loop(0, this.evalExpr(gens[0].iter, scope));
     if (!inner.captured) for (const v of inner.vars.values()) this.unbind(v);
     return dict ?? set ?? new PyList(list);
+  }
+
+  // ------------------------------------------------------------ generators (generator.ts, generator_body.ts)
+
+  private makeGenerator(fn: PyFunction, scope: Scope): PyGenerator {
+    // NB: its locals are never offered for collection: the generator may outlive any statement.
+    scope.captured = true;
+    return new PyGenerator(fn.name, fn.qualname, functionBody(this.generatorHost, (fn.node as A.FunctionDef).body, scope), this.generatorFrame(fn, scope));
+  }
+
+  /** `(f(x) for x in xs)`: `xs` is evaluated and iterated at once, as in Python; the rest runs as items are drawn. */
+  private generatorExpression(e: A.Comp, scope: Scope): PyGenerator {
+    const inner = new Scope(scopeInfo(e), scope, this.globals, scope.qualPrefix);
+    inner.captured = true;
+    const first = this.evalExpr(e.generators[0].iter, scope);
+    this.escape(first);
+    this.node = e;
+    const items = ops.iterate(first, this)[Symbol.iterator]();
+    const name = '<genexpr>';
+    return new PyGenerator(name, scope.qualPrefix + name, this.generatorExpressionBody(e, inner, 0, items), this.generatorFrame(null, inner, name));
+  }
+
+  private *generatorExpressionBody(e: A.Comp, inner: Scope, i: number, items: Iterator<PyValue>): Generator<PyValue, PyValue, PyValue> {
+    const g = e.generators[i];
+    for (;;) {
+      this.node = e;
+      const next = items.next();
+      if (next.done) return null;
+      this.assign(g.target, next.value, inner);
+      let ok = true;
+      for (const cond of g.ifs) {
+        if (!ops.truthy(this.evalExpr(cond, inner), this)) {
+          ok = false;
+          break;
+        }
+      }
+      if (!ok) continue;
+      if (i + 1 < e.generators.length) {
+        const it = this.evalExpr(e.generators[i + 1].iter, inner);
+        this.escape(it);
+        this.node = e;
+        yield* this.generatorExpressionBody(e, inner, i + 1, ops.iterate(it, this)[Symbol.iterator]());
+      } else {
+        const v = this.evalExpr(e.elt, inner);
+        this.escape(v);
+        yield v;
+      }
+    }
+  }
+
+  /** Each step of a generator runs in its frame: pushed (a `def`'s), with the exceptions it was handling when it last yielded. */
+  private generatorFrame(fn: PyFunction | null, scope: Scope, name = fn?.qualname ?? ''): GeneratorFrame {
+    let handling: ExceptionObject[] | null = null;
+    return {
+      resume: (body, thrown, sent) => {
+        if (this.frames.length >= this.budgets.maxRecursionDepth) throw pyError(RecursionError, 'maximum recursion depth exceeded');
+        const callerNode = this.node;
+        const base = this.handling.length;
+        if (handling) for (const exc of handling) this.handling.push(exc);
+        if (fn) this.frames.push({ fn, scope });
+        try {
+          return thrown ? body.throw(new PyError(thrown)) : body.next(sent);
+        } catch (e) {
+          throw this.leaveGenerator(e, name);
+        } finally {
+          if (fn) this.frames.pop();
+          handling = this.handling.length > base ? this.handling.splice(base) : null;
+          this.node = callerNode;
+        }
+      },
+    };
+  }
+
+  /** The error leaving a generator's frame; a StopIteration becomes RuntimeError there, as PEP 479 has it. */
+  private leaveGenerator(e: unknown, name: string): PyError | HaltError {
+    let err = this.normalize(e);
+    if (err instanceof HaltError) return err;
+    if (err.exc.type.isSubtypeOf(StopIteration)) {
+      const replaced = pyError(RuntimeError, 'generator raised StopIteration');
+      replaced.exc.cause = err.exc;
+      replaced.exc.context = err.exc;
+      replaced.exc.span = err.exc.span;
+      err = replaced;
+    }
+    err.exc.traceback.push({ name, span: this.node.span });
+    return err;
+  }
+
+  /** A Yield node's value: what it received, once generator_body.ts ran it ahead of its statement. */
+  private yielded(e: A.Yield | A.YieldFrom): PyValue {
+    const v = this.yieldResults?.get(e);
+    if (v !== undefined) return v;
+    this.node = e;
+    const frame = this.frames[this.frames.length - 1];
+    if (frame && scopeInfo(frame.fn.node).generator) {
+      throw new HaltError('unsupported', "Gradlens does not support 'yield' inside a lambda or a comprehension; write a generator function", e.span);
+    }
+    throw pyError('SyntaxError', "'yield' outside function");
+  }
+
+  /** What generator_body.ts sees of this interpreter. */
+  private readonly generatorHost: GeneratorHost = this.makeGeneratorHost();
+
+  private makeGeneratorHost(): GeneratorHost {
+    const self = this;
+    return {
+      ctx: this,
+      get node() {
+        return self.node;
+      },
+      set node(v) {
+        self.node = v;
+      },
+      get retval() {
+        return self.retval;
+      },
+      set retval(v) {
+        self.retval = v;
+      },
+      get yieldResults() {
+        return self.yieldResults;
+      },
+      set yieldResults(v) {
+        self.yieldResults = v;
+      },
+      handling: this.handling,
+      execStmt: (s, scope) => this.execStmt(s, scope),
+      evalExpr: (e, scope) => this.evalExpr(e, scope),
+      assign: (target, value, scope) => this.assign(target, value, scope),
+      assignName: (name, value, scope) => this.assignName(name, value, scope),
+      handlerMatches: (exc, h, scope) => this.handlerMatches(exc, h, scope),
+      enter: (mgr) => this.enter(mgr),
+      exit: (mgr, exc) => this.exit(mgr, exc),
+      normalize: (e) => this.normalize(e),
+      uncatchable: (e) => e instanceof HaltError || e instanceof StopRun,
+      escape: (v) => this.escape(v),
+      closeAbandoned: (it, madeBefore) => this.closeAbandoned(it, madeBefore),
+    };
   }
 }
 

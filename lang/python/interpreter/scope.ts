@@ -6,12 +6,15 @@
 import type * as A from '../syntax/ast';
 import type { PyValue } from './values';
 import { forEachChild } from '../syntax';
+import { isGeneratorBody } from './yields';
 
 export interface ScopeInfo {
   readonly kind: 'function' | 'class' | 'comprehension';
   readonly locals: ReadonlySet<string>;
   readonly globals: ReadonlySet<string>;
   readonly nonlocals: ReadonlySet<string>;
+  /** A function whose body yields: calling it makes a generator. */
+  readonly generator: boolean;
 }
 
 /** A runtime scope: one per call, class body or comprehension; the module scope has no info. */
@@ -148,14 +151,14 @@ function compute(node: ScopeNode): ScopeInfo {
       break;
     case 'ClassDef':
       stmts(node.body);
-      return { kind: 'class', locals, globals, nonlocals };
+      return { kind: 'class', locals, globals, nonlocals, generator: false };
     default:
       for (const g of node.generators) target(g.target);
-      return { kind: 'comprehension', locals, globals, nonlocals };
+      return { kind: 'comprehension', locals, globals, nonlocals, generator: false };
   }
   for (const n of globals) locals.delete(n);
   for (const n of nonlocals) locals.delete(n);
-  return { kind: 'function', locals, globals, nonlocals };
+  return { kind: 'function', locals, globals, nonlocals, generator: node.kind === 'FunctionDef' && isGeneratorBody(node.body) };
 }
 
 /**

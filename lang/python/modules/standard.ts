@@ -4,6 +4,7 @@
  */
 import type { ModuleRegistry } from '../interpreter';
 import { collectionsModule } from './collections';
+import { contextlibModule } from './contextlib';
 import { dataclassesModule } from './dataclasses';
 import { functoolsModule } from './functools';
 import { itertoolsModule } from './itertools';
@@ -17,6 +18,7 @@ import { typingModule } from './typing';
 
 export const STANDARD_MODULES: ModuleRegistry = {
   collections: collectionsModule,
+  contextlib: contextlibModule,
   dataclasses: dataclassesModule,
   functools: functoolsModule,
   itertools: itertoolsModule,

@@ -70,7 +70,7 @@ export interface Comprehension {
   readonly iter: Expr;
   readonly ifs: readonly Expr[];
 }
-/** List, set and generator comprehensions; Gradlens evaluates a generator expression to a list. */
+/** List, set and generator comprehensions; a generator expression is evaluated lazily, as Python's. */
 export interface Comp extends NodeBase {
   readonly kind: 'ListComp' | 'SetComp' | 'GeneratorExp';
   readonly elt: Expr;
@@ -83,6 +83,11 @@ export interface DictComp extends NodeBase {
   readonly generators: readonly Comprehension[];
 }
 
+/** `yield value` (`value` null for a bare `yield`): evaluates to what the generator's `send` passes in. */
+export interface Yield extends NodeBase { readonly kind: 'Yield'; readonly value: Expr | null }
+/** `yield from iterable`: evaluates to the sub-generator's return value. */
+export interface YieldFrom extends NodeBase { readonly kind: 'YieldFrom'; readonly value: Expr }
+
 /** Syntax that parses but that Gradlens does not run (`yield`, `await`, complex literals...). */
 export interface UnsupportedExpr extends NodeBase { readonly kind: 'UnsupportedExpr'; readonly what: string }
 /** A part of the source that did not parse. */
@@ -91,7 +96,7 @@ export interface ErrorExpr extends NodeBase { readonly kind: 'ErrorExpr' }
 export type Expr =
   | Name | Num | Str | Bool | NoneLit | EllipsisLit | FString | FormattedValue
   | BinOp | UnaryOp | BoolOp | Compare | Call | Attribute | Subscript | Slice | Starred
-  | Tuple | List | SetLit | Dict | Lambda | IfExp | NamedExpr | Comp | DictComp
+  | Tuple | List | SetLit | Dict | Lambda | IfExp | NamedExpr | Comp | DictComp | Yield | YieldFrom
   | UnsupportedExpr | ErrorExpr;
 
 // ---------------------------------------------------------------- parameters

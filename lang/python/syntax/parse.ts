@@ -287,6 +287,11 @@ function isTrailingDotFloat(node: SyntaxNode, source: string, base: number): boo
   );
 }
 
+/** A bare `yield` (no value): lezer's tree marks the missing value with an empty error node. */
+function isBareYield(node: SyntaxNode): boolean {
+  return node.from === node.to && node.prevSibling?.name === 'yield';
+}
+
 class Converter {
   constructor(
     private readonly text: string,
@@ -374,7 +379,7 @@ class Converter {
       if (type.isError) {
         const node = cursor.node;
         const parent = node.parent;
-        if (!parent || !isTrailingDotFloat(parent, this.text, 0)) out.push({ message: 'invalid syntax', span: this.sp(node) });
+        if (!parent || !(isTrailingDotFloat(parent, this.text, 0) || isBareYield(node))) out.push({ message: 'invalid syntax', span: this.sp(node) });
       }
       more = cursor.next();
     }
@@ -464,7 +469,7 @@ class Converter {
       case 'ReturnStatement':
         return [{ kind: 'Return', value: k.length > 1 ? this.exprList(k.slice(1), node) : null, span }];
       case 'YieldStatement':
-        return [{ kind: 'UnsupportedStmt', what: 'generators (yield)', span }];
+        return [{ kind: 'ExprStmt', value: this.yieldExpr(node), span }];
       case 'PrintStatement':
         return [{ kind: 'ErrorStmt', span }];
       case 'RaiseStatement': {
@@ -543,10 +548,16 @@ class Converter {
 
   /** The right side of an assignment, where `yield` may appear. */
   private valueList(nodes: SyntaxNode[], parent: SyntaxNode): A.Expr {
-    if (nodes.length === 1 && nodes[0].name === 'YieldExpression') {
-      return { kind: 'UnsupportedExpr', what: 'generators (yield)', span: this.sp(nodes[0]) };
-    }
+    if (nodes.length === 1 && nodes[0].name === 'YieldExpression') return this.yieldExpr(nodes[0]);
     return this.exprList(nodes, parent);
+  }
+
+  /** `yield`, `yield a, b`, `yield from g()`: a statement or an expression, the same node. */
+  private yieldExpr(node: SyntaxNode): A.Yield | A.YieldFrom {
+    const span = this.sp(node);
+    const k = kids(node).filter((c) => c.name !== 'yield' && !(isError(c) && c.from === c.to));
+    if (k[0]?.name === 'from') return { kind: 'YieldFrom', value: k[1] ? this.expr(k[1]) : this.error(node), span };
+    return { kind: 'Yield', value: k.length ? this.exprList(k, node) : null, span };
   }
 
   private ifStatement(k: SyntaxNode[], at: number, node: SyntaxNode): A.If {
@@ -834,7 +845,7 @@ class Converter {
         return { kind: 'Ellipsis', span };
       case 'ParenthesizedExpression': {
         const inner = kids(node).filter((c) => c.name !== '(' && c.name !== ')');
-        if (inner[0]?.name === 'YieldExpression') return { kind: 'UnsupportedExpr', what: 'generators (yield)', span };
+        if (inner[0]?.name === 'YieldExpression') return this.yieldExpr(inner[0]);
         if (inner[0]?.name === '*' && inner[1]) return { kind: 'Starred', value: this.expr(inner[1]), span };
         return inner.length === 1 ? this.expr(inner[0]) : this.error(node);
       }
@@ -879,6 +890,7 @@ class Converter {
       case 'UnaryExpression': {
         const k = kids(node);
         const op = this.src(k[0]) as A.UnaryOperator;
+        if (op === 'not' && k[1]) return this.not(node.from, k[1]);
         return { kind: 'UnaryOp', op, operand: k[1] ? this.expr(k[1]) : this.error(node), span };
       }
       case 'ConditionalExpression': {
@@ -912,7 +924,7 @@ class Converter {
       case 'AwaitExpression':
         return { kind: 'UnsupportedExpr', what: "'await'", span };
       case 'YieldExpression':
-        return { kind: 'UnsupportedExpr', what: 'generators (yield)', span };
+        return this.yieldExpr(node);
       default:
         return this.error(node);
     }
@@ -1066,6 +1078,30 @@ class Converter {
       else if (slot < 3) slots[slot] = this.expr(c);
     }
     return { kind: 'Slice', lower: slots[0], upper: slots[1], step: slots[2], span: this.sp(p[0].from, p[p.length - 1].to) };
+  }
+
+  /**
+   * `not` at `from` applied to `operand`. lezer reads `not a or b` as `not (a or b)`; Python binds
+   * `not` tighter than `and` and `or`: `(not a) or b`. So `not` goes down to the chain's first operand.
+   */
+  private not(from: number, operand: SyntaxNode): A.Expr {
+    const span = this.sp(from, operand.to);
+    const k = kids(operand);
+    if (operand.name === 'BinaryExpression') {
+      const op = k.length === 3 ? this.src(k[1]) : '';
+      if (op === 'and' || op === 'or') return { kind: 'BoolOp', op, left: this.not(from, k[0]), right: this.expr(k[2]), span };
+    }
+    // `not not a or b`: the inner `not` went down its chain already; this one follows it.
+    if (operand.name === 'UnaryExpression' && k[1] && this.src(k[0]) === 'not') return this.notFirst(from, this.not(operand.from, k[1]), operand);
+    return { kind: 'UnaryOp', op: 'not', operand: this.expr(operand), span };
+  }
+
+  /** `not` applied to the first operand of a chain that `not` made (`(not a) or b`), or to `e` itself. */
+  private notFirst(from: number, e: A.Expr, node: SyntaxNode): A.Expr {
+    if (e.kind === 'BoolOp') {
+      return { ...e, left: this.notFirst(from, e.left, node), span: this.sp(from, node.to) };
+    }
+    return { kind: 'UnaryOp', op: 'not', operand: e, span: this.sp(from, e.span.to - this.base) };
   }
 
   private binary(node: SyntaxNode, span: Span): A.Expr {

@@ -141,6 +141,8 @@ export function forEachChild(e: A.Expr, f: (child: A.Expr, role: ChildRole) => v
       break;
     case 'Attribute':
     case 'Starred':
+    case 'Yield':
+    case 'YieldFrom':
       value(f, e.value);
       break;
     case 'Subscript':

@@ -143,3 +143,37 @@ describe('parser: syntax errors and half-typed code', () => {
     }
   });
 });
+
+describe('parser: operator precedence lezer reads differently from Python', () => {
+  /** The expression statement's tree as nested text: `(or (not a) b)`. */
+  function shape(e: ast.Expr): string {
+    switch (e.kind) {
+      case 'Name':
+        return e.id;
+      case 'UnaryOp':
+        return `(${e.op} ${shape(e.operand)})`;
+      case 'BoolOp':
+        return `(${e.op} ${shape(e.left)} ${shape(e.right)})`;
+      case 'Compare':
+        return `(${e.ops[0]} ${shape(e.left)} ${shape(e.comparators[0])})`;
+      default:
+        return e.kind;
+    }
+  }
+  const exprOf = (source: string): ast.Expr => (parse(source).module.body[0] as ast.ExprStmt).value;
+
+  it("binds 'not' tighter than 'and' and 'or', looser than comparisons", () => {
+    const cases: [string, string][] = [
+      ['not a or b', '(or (not a) b)'],
+      ['not a and b', '(and (not a) b)'],
+      ['not a and b or c', '(or (and (not a) b) c)'],
+      ['a or not b and c', '(or a (and (not b) c))'],
+      ['not (a or b)', '(not (or a b))'],
+      ['not a == b', '(not (== a b))'],
+      ['not not a or b', '(or (not (not a)) b)'],
+    ];
+    for (const [source, expected] of cases) assert.equal(shape(exprOf(source)), expected, source);
+    const e = exprOf('not line or line.startswith("#")') as ast.BoolOp;
+    assert.deepEqual([e.left.span.col, e.left.span.endCol], [1, 9]);
+  });
+});

@@ -98,17 +98,22 @@ export function groupDigits(digits: string, sep: string, every = 3): string {
 export function floatDivmod(a: number, b: number): [number, number] {
   let mod = a % b;
   let div = (a - mod) / b;
-  if (mod) {
+  // NB: `!== 0`, not truthiness: C's `if (mod)` holds for NaN (`inf // 1` is nan), JS's does not.
+  if (mod !== 0) {
     if (b < 0 !== mod < 0) {
       mod += b;
       div -= 1;
     }
   } else mod = b < 0 ? -0 : 0;
   let floordiv: number;
-  if (div) {
+  if (div !== 0) {
     floordiv = Math.floor(div);
     if (div - floordiv > 0.5) floordiv += 1;
-  } else floordiv = a / b < 0 ? -0 : 0;
+  } else {
+    // copysign(0.0, a / b), as CPython: `-0.0 // 1` is -0.0.
+    const q = a / b;
+    floordiv = q < 0 || Object.is(q, -0) ? -0 : 0;
+  }
   return [floordiv, mod];
 }
 

@@ -197,6 +197,10 @@ function sequenceOp(op: BinaryOp, a: PyValue, b: PyValue, ctx: HostContext): PyV
       if (seq instanceof PyList) return new PyList(repeat(seq.items, n, ctx));
       if (seq instanceof PyTuple) return new PyTuple(repeat(seq.items, n, ctx));
     }
+    // A builtin operand that cannot count the repeats (`[1] * 'a'`, `'x' * None`): CPython's words.
+    const builtinNonInt = (v: PyValue) => isSeq(v) || v === null || v instanceof PyDict || v instanceof PySet;
+    if (isSeq(a) && builtinNonInt(b)) throw pyError('TypeError', `can't multiply sequence by non-int of type '${typeName(b)}'`);
+    if (isSeq(b) && builtinNonInt(a)) throw pyError('TypeError', `can't multiply sequence by non-int of type '${typeName(a)}'`);
   }
   if (op === '%' && typeof a === 'string') return percentFormat(a, b, formatHost(ctx));
   if (a instanceof PySet && b instanceof PySet && (op === '|' || op === '&' || op === '-' || op === '^')) {

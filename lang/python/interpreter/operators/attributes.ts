@@ -20,6 +20,7 @@ import {
   dictType,
   listType,
   objectType,
+  StopIteration,
   tupleType,
   typeName,
   typeOf,
@@ -68,6 +69,8 @@ export function getattrOrUndefined(obj: PyValue, name: string, ctx: HostContext)
       if (name === '__cause__') return obj.cause;
       if (name === '__context__') return obj.context;
       if (name === '__traceback__') return null;
+      if (name === '__suppress_context__') return obj.suppressContext;
+      if (name === 'value' && obj.type.isSubtypeOf(StopIteration)) return obj.args[0] ?? null;
     }
     if (obj instanceof ExceptionObject && name === '__cause__') return obj.cause;
     if (obj instanceof ExceptionObject && name === '__context__') return obj.context;

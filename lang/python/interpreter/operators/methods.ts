@@ -716,7 +716,9 @@ export function getMethod(v: PyValue, name: string, ctx: HostContext): PyValue |
       });
     }
   }
-  if (v instanceof PyIterator && name === '__next__') {
+  if (v instanceof PyIterator) {
+    const own = v.attribute(name);
+    if (own !== undefined || name !== '__next__') return own;
     return bound(v, name, (it) => {
       const x = it.next();
       if (x === undefined) throw pyError('StopIteration');

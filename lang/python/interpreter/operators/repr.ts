@@ -168,7 +168,7 @@ export function repr(v: PyValue, ctx: HostContext): string {
     const items = v.view === 'keys' ? [...v.dict.keys()] : v.view === 'values' ? [...v.dict.values()] : [...v.dict.entries()].map((e) => new PyTuple(e));
     return `dict_${v.view}([${items.map((x) => repr(x, ctx)).join(', ')}])`;
   }
-  if (v instanceof PyIterator) return `<${v.typeName} object at ${fakeAddress(v)}>`;
+  if (v instanceof PyIterator) return `<${v.describe()} at ${fakeAddress(v)}>`;
   return singletonName(v) ?? '<object>';
 }
 

@@ -9,9 +9,24 @@ import type { Span } from '../../syntax';
 /** A Python exception in flight. `except` clauses catch these. */
 export class PyError extends Error {
   constructor(readonly exc: ExceptionObject) {
-    super(exceptionMessage(exc));
+    // NB: no JS stack trace: a Python exception is raised as often as a loop runs, and capturing
+    // one cost most of a `raise`; what the user sees is the Python traceback, kept in `exc`.
+    super(withoutStackTrace());
+    Error.stackTraceLimit = savedStackTraceLimit;
     this.name = exc.type.name;
   }
+
+  override get message(): string {
+    return exceptionMessage(this.exc);
+  }
+}
+
+let savedStackTraceLimit = Error.stackTraceLimit;
+
+function withoutStackTrace(): undefined {
+  savedStackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  return undefined;
 }
 
 /**
@@ -73,6 +88,15 @@ export const SyntaxError = exceptionClass('SyntaxError', Exception);
 export const IndentationError = exceptionClass('IndentationError', SyntaxError);
 export const TabError = exceptionClass('TabError', IndentationError);
 export const KeyboardInterrupt = exceptionClass('KeyboardInterrupt', BaseException);
+// The OS errors that scripts name in `except` clauses (the sandbox raises none of them).
+export const OSError = exceptionClass('OSError', Exception);
+export const FileNotFoundError = exceptionClass('FileNotFoundError', OSError);
+export const PermissionError = exceptionClass('PermissionError', OSError);
+export const TimeoutError = exceptionClass('TimeoutError', OSError);
+export const ConnectionError = exceptionClass('ConnectionError', OSError);
+export const EOFError = exceptionClass('EOFError', Exception);
+/** Thrown into a generator by `close()`: `except Exception` does not catch it, `finally` runs. */
+export const GeneratorExit = exceptionClass('GeneratorExit', BaseException);
 
 // BaseException.__init__: what `super().__init__(message)` in an exception class reaches.
 BaseException.attrs.set(
@@ -91,6 +115,7 @@ export const EXCEPTION_TYPES: ReadonlyMap<string, PyType> = new Map(
     LookupError, IndexError, KeyError, ValueError, TypeError, RuntimeError, RecursionError,
     NotImplementedError, AssertionError, AttributeError, NameError, UnboundLocalError, ImportError,
     ModuleNotFoundError, StopIteration, MemoryError, UnicodeError, SyntaxError, IndentationError, TabError, KeyboardInterrupt,
+    GeneratorExit, OSError, FileNotFoundError, PermissionError, TimeoutError, ConnectionError, EOFError,
   ].map((t) => [t.name, t]),
 );
 
@@ -108,6 +133,12 @@ export function pyError(type: ExceptionName | PyType, message?: string, ...moreA
   const t = typeof type === 'string' ? EXCEPTION_TYPES.get(type)! : type;
   const args: PyValue[] = message === undefined ? [] : [message, ...moreArgs];
   return new PyError(new ExceptionObject(t, args));
+}
+
+/** An exception raised while `handled` was being handled gets it as its `__context__`, as in Python. */
+export function withContext(e: unknown, handled: ExceptionObject): unknown {
+  if (e instanceof PyError && e.exc !== handled && e.exc.context === null) e.exc.context = handled;
+  return e;
 }
 
 /** `KeyError` carries the key itself, so that its message is the key's repr. */

@@ -9,6 +9,7 @@ export {
   exceptionMessage,
   type ExceptionName,
   exceptionText,
+  GeneratorExit,
   HaltError,
   type HaltKind,
   IndexError,
@@ -19,6 +20,7 @@ export {
   RuntimeError,
   StopIteration,
   TypeError,
+  withContext,
 } from './exceptions';
 export { type BinaryOp, type CompareOp, HostObject, hostObjectCount, hostType, opFunction, pyFunction, type UnaryOp } from './host';
 export { hostValues } from './host_values';

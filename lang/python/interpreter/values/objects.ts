@@ -172,6 +172,8 @@ export class ExceptionObject extends PyObject {
   bareMessage = false;
   cause: ExceptionObject | null = null;
   context: ExceptionObject | null = null;
+  /** Set by `raise ... from`: the traceback leaves the context out (`__suppress_context__`). */
+  suppressContext = false;
 
   constructor(
     readonly type: PyType,
@@ -334,6 +336,16 @@ export class PyIterator extends PyObject {
   next(): PyValue | undefined {
     const r = this.it.next();
     return r.done ? undefined : r.value;
+  }
+
+  /** An attribute besides `__next__` (a generator's `send`); `undefined` when it has none. */
+  attribute(_name: string): PyValue | undefined {
+    return undefined;
+  }
+
+  /** What its repr says it is: `zip object`, `generator object f`. */
+  describe(): string {
+    return `${this.typeName} object`;
   }
 
   [Symbol.iterator](): Iterator<PyValue> {
