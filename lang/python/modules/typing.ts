@@ -6,7 +6,7 @@ import { bindArgs, iterate, materialize, PyDict, pyError, PyModule, PyTuple, PyT
 import { makeNamedTuple, namedTupleFields } from './namedtuple';
 
 const TYPING_NAMES = [
-  'Any', 'Callable', 'Dict', 'List', 'Optional', 'Sequence', 'Iterable', 'Iterator', 'Tuple', 'Union', 'Set',
+  'Any', 'Callable', 'Dict', 'List', 'Optional', 'Sequence', 'Iterable', 'Iterator', 'Generator', 'Tuple', 'Union', 'Set',
   'Mapping', 'TypeVar', 'Generic', 'Protocol', 'Literal', 'Final', 'ClassVar', 'cast', 'overload',
 ];
 
