@@ -48,6 +48,13 @@ export function typedArrayFrom(dtype: DType, values: ArrayLike<number>): AnyType
   return out;
 }
 
+/**
+ * Below this, PyTorch's sigmoid, 1 / (1 + exp(-x)) in the dtype, is exactly 0: exp(-x) overflows
+ * to inf (float32: exp(88.72283172607422) is the largest finite; float64: exp(709.782712893384)).
+ * Every logistic kernel returns 0 there, and the stable form (no overflow on either side) above.
+ */
+export const LOGISTIC_ZERO_BELOW = { float32: -88.72283172607422, float64: -709.782712893384 } as const;
+
 const RANK: { [D in DType]: number } = { bool: 0, int32: 1, float32: 2, float64: 3 };
 
 /** NumPy/PyTorch type promotion between two tensor dtypes. */

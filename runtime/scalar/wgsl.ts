@@ -1,4 +1,4 @@
-import type { DType } from '../core';
+import { LOGISTIC_ZERO_BELOW, type DType } from '../core';
 import type { ReduceOp, ScalarOp } from './ir';
 
 // How each scalar op (ir.ts) and reduction reads in WGSL. Values are f32 or i32 (bool as
@@ -192,11 +192,11 @@ fn tanh_${s}(x: ${T}) -> ${T} {
   let small = x * (${l('1f')} - x2 * (${l('0.33333334f')} - x2 * ${l('0.13333334f')}));
   return select(select(t, -t, x < ${l('0f')}), small, abs(x) < ${l('0.0625f')});
 }
-// The reference's stable form: exp never overflows on either side.
+// The reference's stable form: exp never overflows on either side; 0 where PyTorch's 1 / (1 + exp(-x)) overflows.
 fn logistic_${s}(x: ${T}) -> ${T} {
   let e = exp_${s}(-abs(x));
   let r = ${l('1f')} / (${l('1f')} + e);
-  return select(e * r, r, x >= ${l('0f')});
+  return select(select(e * r, r, x >= ${l('0f')}), ${l('0f')}, x < ${l(`${LOGISTIC_ZERO_BELOW.float32}f`)});
 }
 // Math.pow: exp2(y log2|x|), then the cases IEEE fixes (0, Inf, NaN, negative bases).
 fn pow_${s}(x: ${T}, y: ${T}) -> ${T} {

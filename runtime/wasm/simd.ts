@@ -1,4 +1,5 @@
 import { S, sleb, uleb, v128Const } from './module';
+import { LOGISTIC_ZERO_BELOW } from '../core';
 
 // Float32 transcendentals over 4 lanes (Cephes expf/logf/tanhf/sinf/cosf) and the v128 value
 // emitter they are written in: the jit's wasm renderer and the tfjs wasm backend's unary kernels
@@ -121,10 +122,12 @@ export class Emitter {
     return this.op(S.or, y, this.op(S.and, x, i(-0x80000000)));
   }
 
+  /** The stable form, and 0 where PyTorch's 1 / (1 + exp(-x)) overflows (LOGISTIC_ZERO_BELOW). */
   logistic(x: V): number {
     const e = this.exp(this.op(S.neg, this.op(S.abs, x)));
     const d = this.add(f(1), e);
-    return this.sel(this.op(S.f32Ge, x, f(0)), this.div(f(1), d), this.div(e, d));
+    const y = this.sel(this.op(S.f32Ge, x, f(0)), this.div(f(1), d), this.div(e, d));
+    return this.sel(this.op(S.f32Lt, x, f(LOGISTIC_ZERO_BELOW.float32)), f(0), y);
   }
 
   /**

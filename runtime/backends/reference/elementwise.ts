@@ -1,4 +1,4 @@
-import { allocate, sizeOf, type AbstractValue, type AnyTypedArray } from '../../core';
+import { allocate, LOGISTIC_ZERO_BELOW, sizeOf, type AbstractValue, type AnyTypedArray } from '../../core';
 import { ReferenceArray } from './array';
 import { broadcastIndex } from './indexing';
 
@@ -41,7 +41,11 @@ export function binary(a: ReferenceArray, b: ReferenceArray, out: AbstractValue,
   });
 }
 
-export const logistic: UnaryFn = (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+/** PyTorch's sigmoid in `dtype`: 0 where exp(-x) overflows, else the stable form (see LOGISTIC_ZERO_BELOW). */
+export function logisticIn(dtype: 'float32' | 'float64'): UnaryFn {
+  const zeroBelow = LOGISTIC_ZERO_BELOW[dtype];
+  return (x) => (x < zeroBelow ? 0 : x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+}
 export const sign: UnaryFn = (x) => (x > 0 ? 1 : x < 0 ? -1 : x);
 /** NaN-propagating, as JAX's max (Math.max propagates NaN too, but -0/+0 order is kept here). */
 export const maxOf: BinaryFn = (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : a >= b ? a : b);

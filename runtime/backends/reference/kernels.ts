@@ -3,7 +3,7 @@ import { familyRules, RESHAPES } from '../../primitives';
 import type { KernelTable } from '../backend';
 import { ReferenceArray } from './array';
 import { dotGeneral } from './dot';
-import { binary, integerPow, logistic, maxOf, minOf, nary, sign, unary, type BinaryFn, type UnaryFn } from './elementwise';
+import { binary, integerPow, logisticIn, maxOf, minOf, nary, sign, unary, type BinaryFn, type UnaryFn } from './elementwise';
 import { argmax, maxStep, minStep, prodStep, reduce, sumStep } from './reductions';
 import * as s from './structural';
 
@@ -41,7 +41,7 @@ export const REFERENCE_KERNELS: KernelTable<ReferenceArray> = {
   cos: un(Math.cos),
   tan: un(Math.tan),
   tanh: un(Math.tanh),
-  logistic: un(logistic),
+  logistic: (inputs, _p, out) => unary(inputs[0], out, logisticIn(out.dtype === 'float64' ? 'float64' : 'float32')),
   sqrt: un(Math.sqrt),
   rsqrt: un((x) => 1 / Math.sqrt(x)),
   abs: un(Math.abs),

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { DType } from '../../core';
+import { LOGISTIC_ZERO_BELOW, type DType } from '../../core';
 
 // Elementwise ops on tf.Tensors, for callers inside tf.tidy. Each corrects a tfjs result where it
 // departs from the semantics in primitives/params.ts; the NB lines say which backend needs it.
@@ -97,4 +97,12 @@ export function select(pred: tf.Tensor, onTrue: tf.Tensor, onFalse: tf.Tensor, s
     return tf.cast(picked, 'bool');
   }
   return tf.where(tf.broadcastTo(pred, s), tf.broadcastTo(onTrue, s), tf.broadcastTo(onFalse, s));
+}
+
+/**
+ * PyTorch's sigmoid: 0 where its 1 / (1 + exp(-x)) overflows (see LOGISTIC_ZERO_BELOW).
+ * NB: tfjs-backend-cpu computes in doubles and keeps the float32 subnormal there (3.8e-44 at -100).
+ */
+export function sigmoid(x: tf.Tensor): tf.Tensor {
+  return tf.where(tf.less(x, tf.scalar(LOGISTIC_ZERO_BELOW.float32)), tf.zerosLike(x), tf.sigmoid(x));
 }

@@ -4,7 +4,7 @@ import { familyRules, RESHAPES, type ParamsOf, type Primitive } from '../../prim
 import type { WasmMathPrimitive } from '../../wasm';
 import type { Kernel, KernelTable } from '../backend';
 import { TfjsArray, type TfjsBackendName } from './array';
-import { convert, div, integerPow, log1p, logWithZeroAsInf, maxOrMin, select, sign } from './elementwise';
+import { convert, div, integerPow, log1p, logWithZeroAsInf, maxOrMin, select, sigmoid, sign } from './elementwise';
 import {
   argmax, broadcastInDim, concatenate, dotGeneral, gather, iota, pad, reduce, scatterAdd, slice,
 } from './structural';
@@ -78,7 +78,7 @@ export function tfjsKernels(b: TfjsBackendName): KernelTable<TfjsArray> {
     cos: kernel(b, 'cos', unary(onWasm('cos', tf.cos))),
     tan: kernel(b, 'tan', unary(tf.tan)),
     tanh: kernel(b, 'tanh', unary(tf.tanh)),
-    logistic: kernel(b, 'logistic', unary(onWasm('logistic', tf.sigmoid))),
+    logistic: kernel(b, 'logistic', unary(onWasm('logistic', sigmoid))),
     sqrt: kernel(b, 'sqrt', unary(tf.sqrt)),
     rsqrt: kernel(b, 'rsqrt', unary(tf.rsqrt)),
     abs: kernel(b, 'abs', unary(tf.abs)),

@@ -1,4 +1,4 @@
-import { sizeOf, type AnyTypedArray, type DType } from '../../core';
+import { LOGISTIC_ZERO_BELOW, sizeOf, type AnyTypedArray, type DType } from '../../core';
 import type { ElementwisePrimitive, ReductionPrimitive } from '../../primitives';
 import { flatFrom, IndexedBody, JS_INDEX, outputIx, type Ix } from './index_code';
 import type { KernelSpec, MemberSpec, Ref } from './kernel_spec';
@@ -47,7 +47,7 @@ const JS_OPS: { readonly [Op in ScalarOp]: (a: readonly string[], node: ScalarNo
   tan: ([a]) => `Math.tan(${a})`,
   tanh: ([a]) => `Math.tanh(${a})`,
   // The reference's stable form: exp never overflows on either side.
-  logistic: ([a]) => `(${a} >= 0 ? 1 / (1 + Math.exp(-${a})) : Math.exp(${a}) / (1 + Math.exp(${a})))`,
+  logistic: ([a], node) => `(${a} < ${LOGISTIC_ZERO_BELOW[node.dtype === 'float64' ? 'float64' : 'float32']} ? 0 : ${a} >= 0 ? 1 / (1 + Math.exp(-${a})) : Math.exp(${a}) / (1 + Math.exp(${a})))`,
   add: ([a, b]) => `(${a} + ${b})`,
   sub: ([a, b]) => `(${a} - ${b})`,
   mul: ([a, b]) => `(${a} * ${b})`,

@@ -1,4 +1,4 @@
-import { allocate, sizeOf, stridesOf, typedArrayFrom, type AbstractValue, type AnyTypedArray } from '../../core';
+import { allocate, LOGISTIC_ZERO_BELOW, sizeOf, stridesOf, typedArrayFrom, type AbstractValue, type AnyTypedArray } from '../../core';
 import { broadcastIndex, mapIndex, REFERENCE_KERNELS, ReferenceArray } from '../../backends';
 import { RESHAPES, type ElementwisePrimitive, type ParamsOf, type Primitive } from '../../primitives';
 import type { HostKernel } from './codegen_js';
@@ -50,10 +50,11 @@ const LOOPS: { readonly [Op in ScalarOp]: Loop } = {
   cos: (o, [a], n) => { for (let i = 0; i < n; i++) o[i] = Math.cos(a[i]); },
   tan: (o, [a], n) => { for (let i = 0; i < n; i++) o[i] = Math.tan(a[i]); },
   tanh: (o, [a], n) => { for (let i = 0; i < n; i++) o[i] = Math.tanh(a[i]); },
-  logistic: (o, [a], n) => {
+  logistic: (o, [a], n, node) => {
+    const zeroBelow = LOGISTIC_ZERO_BELOW[node.dtype === 'float64' ? 'float64' : 'float32'];
     for (let i = 0; i < n; i++) {
       const x = a[i];
-      o[i] = x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+      o[i] = x < zeroBelow ? 0 : x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
     }
   },
   add: (o, [a, b], n) => { for (let i = 0; i < n; i++) o[i] = a[i] + b[i]; },

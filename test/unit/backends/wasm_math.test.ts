@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { createTfjsBackend, type Backend } from '../../../runtime/backends';
+import { LOGISTIC_ZERO_BELOW } from '../../../runtime/core';
 import { MATH_ULPS, wasmSimdSupported } from '../../../runtime/wasm';
 
 /**
@@ -14,7 +15,8 @@ const BOUNDS = {
 type Fn = keyof typeof BOUNDS;
 const FLOAT64: Record<Fn, (x: number) => number> = {
   sin: Math.sin, cos: Math.cos, tan: Math.tan, exp: Math.exp, log: Math.log, tanh: Math.tanh, expm1: Math.expm1, log1p: Math.log1p,
-  logistic: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
+  // PyTorch's sigmoid in float32: 0 where exp(-x) overflows.
+  logistic: (x) => (x < LOGISTIC_ZERO_BELOW.float32 ? 0 : x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
 };
 const PERIODIC = new Set<Fn>(['sin', 'cos', 'tan']);
 const MAX_PERIODIC = 1e4;

@@ -28,7 +28,6 @@ const EVERYWHERE: Readonly<Record<string, string>> = {
   'np.array([2 ** 40])': 'NumPy integers are stored in 32 bits: values past 2**31 are refused',
   'np.array([1, 2]).dtype': 'NumPy integers are int32 (said by the dtype)',
   'np.array([1, 2]) // 2': '// on arrays is refused (NotImplementedError)',
-  'torch.sigmoid(torch.tensor([-100.0, 0.0, 100.0]))': 'sigmoid(-100) is the float32 subnormal 3.78e-44, where PyTorch flushes to 0',
 };
 
 interface Row { readonly expression: string; readonly result: string }
@@ -70,7 +69,7 @@ describe('numerics: the differential table against CPython, PyTorch 1.13 and Num
       // Each difference on every backend is an error that says so, never a bare other number.
       for (const e of differing.filter((d) => d.expression in EVERYWHERE)) {
         const mine = got[expected.indexOf(e)].result;
-        assert.ok(/^raise |dtype|e-44/.test(mine), `${e.expression}: ${mine}`);
+        assert.ok(/^raise |dtype/.test(mine), `${e.expression}: ${mine}`);
       }
     });
   }
