@@ -119,8 +119,17 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine {
     return result;
   }
 
+  /**
+   * Tensors whose memory the library shares with another object (PyTorch's `torch.from_numpy`
+   * and `.numpy()` share it with a NumPy array) where Gradlens holds copies: an in-place change
+   * of one is refused with the reason given here, since it would not reach the other.
+   */
+  readonly sharesMemory = new WeakMap<Tensor, string>();
+
   /** Applies an in-place op: `op` computes the new value from a snapshot of `target`, which then takes it over. */
   inPlace(target: Tensor, op: (snapshot: Tensor) => Tensor): Tensor {
+    const shared = this.sharesMemory.get(target);
+    if (shared) throw new Error(shared);
     return this.tidy(() => {
       const snapshot = this.adopt(target.snapshot());
       return target.assignInPlace(op(snapshot));

@@ -74,6 +74,7 @@ export {
   ExceptionObject,
   HaltError,
   type HaltKind,
+  type HostArrayData,
   type HostContext,
   HostObject,
   hostType,

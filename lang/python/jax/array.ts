@@ -12,7 +12,7 @@ import type { Backend, DeviceArray } from '../../../runtime/backends';
 import type { Tracer } from '../../../runtime/jit';
 import { Ops, type Emitter } from '../../../runtime/ops';
 import { abstractEval, type ParamsOf, type Primitive } from '../../../runtime/primitives';
-import { HaltError, pyError, formatFloat, formatInt, HostObject, NOT_IMPLEMENTED, hostType, pyFunction, type BinaryOp, type CompareOp, type HostContext, type UnaryOp, hostValues, PyTuple, PyType, nameTable, type NativeFn, type PyValue } from '../interpreter';
+import { HaltError, pyError, formatFloat, formatInt, HostObject, NOT_IMPLEMENTED, hostType, pyFunction, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type UnaryOp, hostValues, PyTuple, PyType, nameTable, type NativeFn, type PyValue } from '../interpreter';
 import { concretizationError } from '../staging';
 import { arrayStr, jaxRepr, numpyRepr, scalarStr } from './print';
 import { MAX_TRACED_EQUATIONS, Scalar, isTracer, translate, type Val } from './values';
@@ -98,6 +98,10 @@ export class PyArray extends HostObject {
   }
 
   override bool(ctx: HostContext): boolean { return this.scalarValue(ctx, 'bool') !== 0; }
+  /** NB: a NumPy integer array is NumPy's int64, which Gradlens stores as int32. */
+  override arrayData(ctx: HostContext): HostArrayData {
+    return { values: this.values(ctx, 'numpy'), shape: this.shape, dtype: this.numpy && this.dtype === 'int32' ? 'int64' : this.dtype };
+  }
   override float(ctx: HostContext): number { return this.scalarValue(ctx, 'float'); }
   override int(ctx: HostContext): bigint { return BigInt(Math.trunc(this.scalarValue(ctx, 'int'))); }
   override index(ctx: HostContext): bigint {

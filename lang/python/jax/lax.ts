@@ -4,7 +4,7 @@
  * few primitives through the runtime (so the same code runs concretely or while tracing).
  */
 import { isFloat, promoteTypes, sizeOf, type DType } from '../../../runtime/core';
-import { flattenNested, pyError, type HostContext, ELLIPSIS, PyList, PySlice, PyTuple, type PyValue, sliceIndices, toIndex, typeName } from '../interpreter';
+import { flattenNested, pyError, type HostContext, HostObject, ELLIPSIS, PyList, PySlice, PyTuple, type PyValue, sliceIndices, toIndex, typeName } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
 import { Scalar, type Val } from './values';
 
@@ -274,6 +274,13 @@ export function arrayFromData(rt: JaxRuntime, data: PyValue, dtype: DType | unde
     // NB: with jax_enable_x64 off, a float64 NumPy array becomes float32 when it enters jax.
     const d = dtype ?? (!numpy && !rt.x64 && data.dtype === 'float64' ? 'float32' : undefined);
     return op(rt, () => wrap(rt, d ? cast(rt, data.v, d) : data.v, d ? false : data.weak, numpy));
+  }
+  // Another library's array (a torch tensor): copied with its dtype, int64 into the int32 Gradlens stores.
+  const other = data instanceof HostObject ? data.arrayData(ctx) : undefined;
+  if (other) {
+    const d = dtype ?? (other.dtype === 'int64' ? 'int32' : !numpy && !rt.x64 && other.dtype === 'float64' ? 'float32' : other.dtype);
+    if (d === 'int32') checkInt32(Array.from(other.values), numpy);
+    return op(rt, () => new PyArray(rt, rt.upload(other.values, other.shape, d), false, numpy));
   }
   const nested = flattenNested(data, ctx);
   const dflt: DType = nested.kind === 'bool' ? 'bool' : nested.kind === 'int' ? 'int32' : numpy ? 'float64' : rt.floatDtype;

@@ -1,5 +1,5 @@
 /** Tensor creation: torch.tensor, zeros/ones/full (and their _like forms), arange, linspace, eye (random tensors: random.ts). */
-import { bindArgs, flattenNested, type Args, pyError, type HostContext, hostValues, PyList, PyTuple, PyType, type Kwargs, type PyValue, toIndex, typeName } from '../interpreter';
+import { bindArgs, flattenNested, type Args, pyError, type HostContext, HostObject, hostValues, PyList, PyTuple, PyType, type Kwargs, type PyValue, toIndex, typeName } from '../interpreter';
 import { DTYPES, STORAGE, TorchDType, isFloating, type TorchDTypeName } from './dtype';
 import { checkIntegers } from './errors';
 import { TorchSize } from './size';
@@ -41,6 +41,9 @@ export function tensorFromData(rt: TorchRuntime, data: PyValue, dtype: TorchDTyp
     const d = dtype ?? data.dtype;
     return rt.run(() => rt.wrap(rt.convert(data.t.detach(), d), d));
   }
+  // Another library's array (a NumPy ndarray, a jax Array): copied with its dtype, as PyTorch copies `__array__`.
+  const other = data instanceof HostObject ? data.arrayData(ctx) : undefined;
+  if (other) return rt.fromValues(other.values, other.shape, dtype ?? other.dtype);
   const nested = flattenNested(data, ctx);
   const empty = nested.data.length === 0;
   const d = dtype ?? (nested.kind === 'float' || empty ? 'float32' : nested.kind === 'int' ? 'int64' : 'bool');
@@ -95,6 +98,15 @@ export const CREATORS: Readonly<Record<string, Creator>> = {
   tensor(rt, args, kwargs, ctx) {
     const a = bindArgs('tensor', ['data', '*', ...COMMON], args, kwargs, ctx);
     return finish(rt, tensorFromData(rt, a.required('data'), dtypeArg(a.get('dtype')), ctx), a);
+  },
+  // NB: PyTorch's tensor shares the ndarray's memory; Gradlens's NumPy arrays cannot be written in place, and the tensor refuses in-place changes.
+  from_numpy(rt, args, kwargs, ctx) {
+    const a = bindArgs('from_numpy', ['ndarray'], args, kwargs, ctx);
+    const x = a.required('ndarray');
+    if (!(x instanceof HostObject && x.pyType.module === 'numpy' && x.pyType.name === 'ndarray')) throw pyError('TypeError', `expected np.ndarray (got ${typeName(x)})`);
+    const t = tensorFromData(rt, x, null, ctx);
+    rt.sharesWithNumpy(t, 'torch.from_numpy');
+    return t;
   },
   zeros: sized('zeros', 0),
   ones: sized('ones', 1),

@@ -174,8 +174,11 @@ export const TENSOR_METHODS = nameTable<Method>({
   cpu: def('cpu', [], (x) => x),
   contiguous: def('contiguous', ['memory_format?'], (x) => x),
   clone: def('clone', ['memory_format?'], (x) => T.clone(x)),
-  numpy: def('numpy', [], () => {
-    throw pyError('NotImplementedError', 'Tensor.numpy() is not supported by Gradlens; use .tolist()');
+  numpy: def('numpy', [], (x, _a, ctx) => {
+    if (!x.rt.numpyModule) throw pyError('NotImplementedError', 'Tensor.numpy() needs numpy beside torch, which this run does not have; use .tolist()');
+    const array = ctx.call(ctx.getattr(x.rt.numpyModule(), 'asarray'), [x]);
+    x.rt.sharesWithNumpy(x, '.numpy()');
+    return array;
   }),
 
   // elementwise

@@ -30,8 +30,9 @@ function tensorList(v: PyValue, rt: TorchRuntime, ctx: HostContext, fname: strin
   return v.items.map((x) => asTensor(rt, x, ctx, 'tensors'));
 }
 
-function buildModules(engine: EagerEngine, ctx: HostContext): TorchModules {
+function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim | undefined): TorchModules {
   const rt = new TorchRuntime(engine, ctx, TENSOR_BEHAVIOUR);
+  if (numpy) rt.numpyModule = () => numpy.create(ctx);
   // The torch functions are ops: they keep none of their arguments.
   const fn = (name: string, f: NativeFn) => opFunction(name, f);
   const attrs: Record<string, PyValue> = { ...DTYPE_ALIASES, ...gradModeFactories(rt) };
@@ -126,8 +127,9 @@ const TORCH_EXPORTS = [
  * One registry serves one run at a time: it keeps its per-run state in the run's context.
  * Wrapping run() in `engine.tidy` frees every tensor the script made when it ends.
  */
-export function torchModules(engine: EagerEngine): ModuleRegistry {
-  return torchSession(engine).modules;
+/** `numpy`, where the run has it, is what `Tensor.numpy()` makes its arrays with. */
+export function torchModules(engine: EagerEngine, numpy?: ModuleShim): ModuleRegistry {
+  return torchSession(engine, numpy).modules;
 }
 
 export interface TorchSession {
@@ -137,9 +139,9 @@ export interface TorchSession {
 }
 
 /** `torchModules`, with a way to reach the run's TorchRuntime (to wrap tensors made outside the script). */
-export function torchSession(engine: EagerEngine): TorchSession {
+export function torchSession(engine: EagerEngine, numpy?: ModuleShim): TorchSession {
   const key = {};
-  const get = (ctx: HostContext): TorchModules => ctx.state(key, () => buildModules(engine, ctx));
+  const get = (ctx: HostContext): TorchModules => ctx.state(key, () => buildModules(engine, ctx, numpy));
   const shim = (pick: (m: TorchModules) => PyModule, exports: readonly string[]): ModuleShim => ({ create: (ctx) => pick(get(ctx)), exports });
   return {
     modules: {

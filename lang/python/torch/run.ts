@@ -10,7 +10,7 @@ import { torchModules } from './module';
 export function runTorch(source: string, engine: EagerEngine, options: RunOptions = {}): RunResult {
   const gradMode = engine.gradEnabled;
   try {
-    return engine.tidy(() => run(source, { ...options, modules: { ...torchModules(engine), ...options.modules } }));
+    return engine.tidy(() => run(source, { ...options, modules: { ...torchModules(engine, options.modules?.numpy), ...options.modules } }));
   } finally {
     engine.setGradEnabled(gradMode);
     engine.span = null;

@@ -9,7 +9,7 @@
 import { TorchGenerator, bytesOf, sizeOf, withInterrupt, type AbstractValue, type Shape } from '../../../runtime/core';
 import { TorchOps, type EagerEngine, type GradNode, type Tensor } from '../../../runtime/eager';
 import { StagingBackend } from '../../../runtime/jit';
-import { pyError, HostObject, hostType, opFunction, type BinaryOp, type CompareOp, type HostContext, type UnaryOp, type Kwargs, type PyType, type PyValue, formatValue, truthy, typeName } from '../interpreter';
+import { pyError, HostObject, hostType, opFunction, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type UnaryOp, type Kwargs, type PyType, type PyValue, formatValue, truthy, typeName } from '../interpreter';
 import { DTYPES, ITEM_SIZE, STORAGE, isFloating, type TorchDTypeName } from './dtype';
 import { checkIntegers, describe, intRangeError, translate } from './errors';
 import { itemStr, tensorRepr } from './print';
@@ -48,6 +48,18 @@ export class TorchRuntime {
   private depth = 0;
   /** The script's grad mode when the current torch op began (its own steps may turn grad off inside). */
   gradModeAtOp = true;
+
+  /**
+   * `torch.from_numpy(a)` and `t.numpy()` share memory in PyTorch; Gradlens copies, so the tensor
+   * refuses in-place changes, which PyTorch would show in the array too.
+   */
+  sharesWithNumpy(t: PyTensor, how: string): void {
+    this.engine.sharesMemory.set(t.t, `this tensor shares its memory with a NumPy array in PyTorch (${how}); Gradlens keeps the two as copies, `
+      + 'so an in-place change would not reach the array: change a .clone() of the tensor instead');
+  }
+
+  /** The run's `numpy` module, where the run has one: `Tensor.numpy()` makes its arrays there. */
+  numpyModule: (() => PyValue) | null = null;
 
   /** `torch.Tensor`, one per run: `torch.Tensor([1, 2])` makes float32 tensors with this run's engine. */
   readonly tensorType: PyType;
@@ -358,6 +370,12 @@ export class PyTensor extends HostObject {
 
   override bool(): boolean {
     return this.scalarValue('bool') !== 0;
+  }
+
+  /** What `np.asarray(t)` and `jnp.asarray(t)` copy: as PyTorch's `t.numpy()`, refused while it requires grad. */
+  override arrayData(): HostArrayData {
+    if (this.t.requiresGrad) throw pyError('RuntimeError', "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
+    return { values: this.values('numpy'), shape: this.shape, dtype: this.dtype };
   }
 
   override float(ctx: HostContext): number {

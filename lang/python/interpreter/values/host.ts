@@ -72,6 +72,13 @@ export function hostObjectCount(): number {
   return hostObjectsMade;
 }
 
+/** What arrayData gives: row-major values, the shape, and the dtype as the array's own library names it. */
+export interface HostArrayData {
+  readonly values: ArrayLike<number>;
+  readonly shape: readonly number[];
+  readonly dtype: 'float32' | 'float64' | 'int32' | 'int64' | 'bool';
+}
+
 export abstract class HostObject extends PyObject {
   /** Its place in the order host objects were made (see hostObjectCount). */
   readonly born = hostObjectsMade++;
@@ -136,6 +143,14 @@ export abstract class HostObject extends PyObject {
 
   getitem(_index: PyValue, _ctx: HostContext): PyValue {
     throw pyError('TypeError', `'${this.pyType.name}' object is not subscriptable`);
+  }
+
+  /**
+   * An array's values for another array library to copy (NumPy's `__array__`): `torch.tensor(a)`,
+   * `np.asarray(t)`. Undefined for a value that is no array.
+   */
+  arrayData(_ctx: HostContext): HostArrayData | undefined {
+    return undefined;
   }
 
   setitem(_index: PyValue, _value: PyValue, _ctx: HostContext): void {

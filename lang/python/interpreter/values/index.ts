@@ -22,7 +22,7 @@ export {
   TypeError,
   withContext,
 } from './exceptions';
-export { type BinaryOp, type CompareOp, HostObject, hostObjectCount, hostType, opFunction, pyFunction, type UnaryOp } from './host';
+export { type BinaryOp, type CompareOp, type HostArrayData, HostObject, hostObjectCount, hostType, opFunction, pyFunction, type UnaryOp } from './host';
 export { hostValues } from './host_values';
 export {
   bitLength,

@@ -1,12 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { aval, type Shape } from '../../../../runtime/core';
+import { aval, LOGISTIC_ZERO_BELOW, type Shape } from '../../../../runtime/core';
 import { compileWasm, type KernelSpec } from '../../../../runtime/jit/compile';
 import { MATH_ULPS, wasmSimdSupported } from '../../../../runtime/wasm';
 
 type Fn = keyof typeof MATH_ULPS;
 const REFERENCE: Record<Fn, (x: number) => number> = {
   exp: Math.exp, log: Math.log, tanh: Math.tanh, sin: Math.sin, cos: Math.cos,
-  logistic: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
+  // PyTorch's sigmoid in float32: 0 where exp(-x) overflows.
+  logistic: (x) => (x < LOGISTIC_ZERO_BELOW.float32 ? 0 : x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
 };
 
 /** One wasm kernel applying `fn` to a float32 vector of `n`. */
