@@ -5,6 +5,7 @@
 import type { ModuleRegistry } from '../interpreter';
 import { collectionsModule } from './collections';
 import { contextlibModule } from './contextlib';
+import { copyModule } from './copy';
 import { dataclassesModule } from './dataclasses';
 import { functoolsModule } from './functools';
 import { itertoolsModule } from './itertools';
@@ -19,6 +20,7 @@ import { typingModule } from './typing';
 export const STANDARD_MODULES: ModuleRegistry = {
   collections: collectionsModule,
   contextlib: contextlibModule,
+  copy: copyModule,
   dataclasses: dataclassesModule,
   functools: functoolsModule,
   itertools: itertoolsModule,

@@ -158,6 +158,35 @@ describe('errors: the sandbox', () => {
   });
 });
 
+describe('errors: the object model and its modules (issue 14)', () => {
+  it('refuses to copy a host value whose shim has no __copy__/__deepcopy__, at the call, saying what to write', () => {
+    class Handle extends HostObject {
+      static readonly type = hostType('Handle', 'hw');
+      get pyType() {
+        return Handle.type;
+      }
+    }
+    const modules: ModuleRegistry = { hw: { create: () => createModule('hw', { h: new Handle() }) } };
+    assert.equal(
+      errorLine('import copy\nfrom hw import h\nx = copy.deepcopy({"k": [h]})\n', { modules }),
+      "x.py:3:5: error: TypeError: copy.deepcopy of a 'Handle' is not supported by Gradlens; build a new one instead (for a tensor: t.clone().detach())",
+    );
+    assert.match(errorLine('import copy\nfrom hw import h\ny = copy.copy(h)\n', { modules }), /^x\.py:3:5: error: TypeError: copy\.copy of a 'Handle'/);
+  });
+
+  it('reports a dataclass or statistics misuse at the call, with CPython\'s message', () => {
+    assert.equal(
+      errorLine('from dataclasses import dataclass\n@dataclass\nclass C:\n    x: int\nc = C()\n'),
+      "x.py:5:5: error: TypeError: C.__init__() missing 1 required positional argument: 'x'",
+    );
+    assert.equal(
+      errorLine('from dataclasses import dataclass\n@dataclass(frozen=True)\nclass C:\n    x: int\nc = C(1)\nc.x = 2\n'),
+      "x.py:6:1: error: dataclasses.FrozenInstanceError: cannot assign to field 'x'",
+    );
+    assert.equal(errorLine('import statistics\nm = statistics.stdev([1.0])\n'), 'x.py:2:5: error: statistics.StatisticsError: stdev requires at least two data points');
+  });
+});
+
 describe('errors: budgets and cancellation', () => {
   it('stops an infinite loop at the step budget, naming the line', function () {
     this.timeout(30_000);
