@@ -52,6 +52,7 @@ export function finishClass(cls: PyType, ctx: HostContext): void {
   if (attrs.has('__eq__') && !attrs.has('__hash__')) attrs.set('__hash__', null);
   for (const b of cls.bases) if (b.userDefined) ops.registerSubclass(b, cls);
   for (const [name, v] of [...attrs]) {
+    if (v instanceof ops.NativeDescriptor) v.setName?.(cls, name);
     if (!(v instanceof PyInstance) || !v.cls.userDefined) continue;
     const setName = v.cls.lookup('__set_name__');
     if (setName !== undefined) ctx.call(ops.bindAttribute(setName, v, ctx), [cls, name]);

@@ -3,6 +3,7 @@
  * hyperparameters bound ahead), `reduce`, `wraps` in decorators, `lru_cache`/`cache`,
  * `total_ordering` and `cmp_to_key`; as CPython 3.11 behaves, errors included.
  */
+import { CachedProperty } from './cached_property';
 import {
   isCallable,
   bindArgs,
@@ -273,9 +274,10 @@ class ComparisonKey extends HostObject {
 }
 
 export const functoolsModule: ModuleShim = {
-  exports: ['partial', 'reduce', 'wraps', 'update_wrapper', 'lru_cache', 'cache', 'total_ordering', 'cmp_to_key', 'WRAPPER_ASSIGNMENTS'],
+  exports: ['cached_property', 'partial', 'reduce', 'wraps', 'update_wrapper', 'lru_cache', 'cache', 'total_ordering', 'cmp_to_key', 'WRAPPER_ASSIGNMENTS'],
   create() {
     return new PyModule('functools', new Map<string, PyValue>([
+      ['cached_property', pyFunction('cached_property', ([fn]) => new CachedProperty(fn ?? null))],
       ['partial', Partial.type],
       ['reduce', pyFunction('reduce', reduce)],
       ['update_wrapper', pyFunction('update_wrapper', (args, kwargs, ctx) => {
