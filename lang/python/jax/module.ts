@@ -46,6 +46,9 @@ function transformFn(name: string, spec: readonly string[], make: (fun: PyValue,
   };
 }
 
+/** `jax.jit`'s parameters; shardings, devices and compiler options have nothing to act on here. */
+const JIT_SPEC = ['fun?', '*', 'in_shardings?', 'out_shardings?', 'static_argnums?', 'static_argnames?', 'donate_argnums?', 'donate_argnames?', 'keep_unused?', 'device?', 'backend?', 'inline?', 'compiler_options?'];
+
 function laxAttrs(rt: JaxRuntime, jnp: Record<string, PyValue>): Record<string, PyValue> {
   const attrs: Record<string, PyValue> = {};
   for (const n of ['add', 'sub', 'mul', 'div', 'max', 'min', 'lt', 'le', 'gt', 'ge', 'eq', 'ne'] as const) {
@@ -110,7 +113,13 @@ function buildModules(backend: Backend, ctx: HostContext, source: string | null)
       gradTransform(rt, fun, { argnums: a.get('argnums'), hasAux: a.bool('has_aux', false), withValue: false }))),
     value_and_grad: pyFunction('value_and_grad', transformFn('value_and_grad', ['fun', 'argnums?', 'has_aux?'], (fun, a) =>
       gradTransform(rt, fun, { argnums: a.get('argnums'), hasAux: a.bool('has_aux', false), withValue: true }))),
-    jit: pyFunction('jit', transformFn('jit', ['fun', 'static_argnums?'], (fun, a, c) => jitTransform(rt, fun, a.get('static_argnums'), c))),
+    jit: pyFunction('jit', (args, kwargs, ctx) => {
+      const a = bindArgs('jit', JIT_SPEC, args, kwargs, ctx);
+      const opts = { staticArgnums: a.get('static_argnums'), staticArgnames: a.get('static_argnames'), donateArgnums: a.get('donate_argnums'), donateArgnames: a.get('donate_argnames') };
+      // Without the function (JAX 0.8.1+), `jax.jit(static_argnums=...)` is a decorator factory.
+      if (!a.has('fun')) return pyFunction('jit', (fargs, _kw, c) => jitTransform(rt, fargs[0], opts, c));
+      return jitTransform(rt, a.required('fun'), opts, ctx);
+    }),
     vmap: pyFunction('vmap', transformFn('vmap', ['fun', 'in_axes?', 'out_axes?'], (fun, a) =>
       vmapTransform(rt, fun, a.has('in_axes') ? a.get('in_axes')! : 0n, a.has('out_axes') ? a.get('out_axes')! : 0n))),
     jvp: pyFunction('jvp', (args, kwargs, c) => {

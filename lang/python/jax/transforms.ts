@@ -12,7 +12,7 @@ import type { SourceSpan } from '../../../runtime/core';
 import type { Jaxpr } from '../../../runtime/ir';
 import type { Emitter } from '../../../runtime/ops';
 import { interpretJaxpr, jit as runtimeJit, jvpJaxpr, stage, valueAndGradJaxpr, vjpJaxpr, vmapJaxpr, type Fn, type Jitted, type TraceOps, type Tracer, type TreeDef } from '../../../runtime/jit';
-import { pyError, HostObject, hostType, pyFunction, type HostContext, PyList, PyTuple, type Kwargs, type PyValue, toIndex, typeName } from '../interpreter';
+import { dictKey, iterate, pyError, HostObject, hostType, pyFunction, PyFunction, type HostContext, PyList, PyTuple, type Kwargs, type PyValue, toIndex, typeName, typeOf } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
 import { isRandomKey } from './random';
 import { broadcastPrefixPy, flattenPy, leafCount, treeKey, unflattenPy, type PyTreeDef } from './pytree';
@@ -31,26 +31,51 @@ function leafVal(rt: JaxRuntime, x: PyValue): LeafVal {
 
 const avalOf = (v: Val): AbstractValue => ({ shape: [...v.shape], dtype: v.dtype });
 
-/** The flattened positional arguments of a call, with static ones (jit's static_argnums) held out. */
+/** The flattened arguments of a call, with static ones (jit's static_argnums/argnames) held out. */
 interface FlatArgs {
   readonly def: PyTreeDef;
   readonly leaves: LeafVal[];
   /** Leaf index where each positional argument starts; one more entry for the end. */
   readonly starts: number[];
   readonly statics: ReadonlyMap<number, PyValue>;
+  /** Keyword arguments traced as arguments: the last `kwNames.length` entries of the flattened tuple. */
+  readonly kwNames: readonly string[];
+  readonly staticKw: ReadonlyMap<string, PyValue>;
 }
 
-function flattenArgs(rt: JaxRuntime, args: readonly PyValue[], ctx: HostContext, statics: ReadonlySet<number> = new Set()): FlatArgs {
+function flattenArgs(
+  rt: JaxRuntime, args: readonly PyValue[], ctx: HostContext, statics: ReadonlySet<number> = new Set(),
+  kwargs: Kwargs = new Map(), staticNames: ReadonlySet<string> = new Set(),
+): FlatArgs {
   const held = new Map<number, PyValue>();
   const traced = args.map((a, i) => {
     if (!statics.has(i)) return a;
     held.set(i, a);
     return null;
   });
+  const kwNames: string[] = [];
+  const staticKw = new Map<string, PyValue>();
+  for (const [k, v] of kwargs) {
+    if (staticNames.has(k)) staticKw.set(k, v);
+    else {
+      kwNames.push(k);
+      traced.push(v);
+    }
+  }
   const [leaves, def] = flattenPy(new PyTuple(traced), ctx);
   const starts: number[] = [0];
   if (def.kind === 'tuple') for (const c of def.children) starts.push(starts[starts.length - 1] + leafCount(c));
-  return { def, leaves: leaves.map((x) => leafVal(rt, x)), starts, statics: held };
+  return { def, leaves: leaves.map((x) => leafVal(rt, x)), starts, statics: held, kwNames, staticKw };
+}
+
+/** The Python arguments a flattened call's leaves stand for: statics put back, keywords split off. */
+function rebuildArgs(flat: FlatArgs, leaves: readonly PyValue[], ctx: HostContext): [PyValue[], Kwargs] {
+  const items = (unflattenPy(flat.def, leaves, ctx) as PyTuple).items;
+  const npos = items.length - flat.kwNames.length;
+  const args = items.slice(0, npos).map((a, i) => (flat.statics.has(i) ? flat.statics.get(i)! : a));
+  const kwargs: Kwargs = new Map(flat.kwNames.map((k, i) => [k, items[npos + i]]));
+  for (const [k, v] of flat.staticKw) kwargs.set(k, v);
+  return [args, kwargs];
 }
 
 interface OutInfo { def: PyTreeDef; weak: boolean[] }
@@ -63,11 +88,11 @@ interface OutInfo { def: PyTreeDef; weak: boolean[] }
 function pythonFn(rt: JaxRuntime, ctx: HostContext, name: string, fun: PyValue, flat: FlatArgs, info: OutInfo): Fn {
   return (o: TraceOps, ...tracers: Tracer[]) => {
     const pyLeaves = tracers.map((t, i) => new PyArray(rt, t, flat.leaves[i].weak, false));
-    const args = (unflattenPy(flat.def, pyLeaves, ctx) as PyTuple).items.map((a, i) => (flat.statics.has(i) ? flat.statics.get(i)! : a));
+    const [args, kwargs] = rebuildArgs(flat, pyLeaves, ctx);
     rt.transforming.push(name);
     let result: PyValue;
     try {
-      result = ctx.call(fun, args);
+      result = ctx.call(fun, args, kwargs);
     } finally {
       rt.transforming.pop();
     }
@@ -347,10 +372,23 @@ export class ClosedJaxprObject extends HostObject {
   }
 }
 
-function staticSet(v: PyValue | undefined, ctx: HostContext): Set<number> {
-  if (v === undefined || v === null) return new Set();
+function indexList(v: PyValue | undefined, ctx: HostContext): number[] {
+  if (v === undefined || v === null) return [];
   const items = v instanceof PyTuple || v instanceof PyList ? v.items : [v];
-  return new Set(items.map((x) => Number(toIndex(x, ctx))));
+  return items.map((x) => Number(toIndex(x, ctx)));
+}
+
+function staticSet(v: PyValue | undefined, ctx: HostContext): Set<number> {
+  return new Set(indexList(v, ctx));
+}
+
+function nameList(v: PyValue | undefined, ctx: HostContext): string[] {
+  if (v === undefined || v === null) return [];
+  const items = typeof v === 'string' ? [v] : [...iterate(v, ctx)];
+  return items.map((x) => {
+    if (typeof x !== 'string') throw pyError('TypeError', `static_argnames must be a string or a sequence of strings, got ${typeName(x)}`);
+    return x;
+  });
 }
 
 export function makeJaxprTransform(rt: JaxRuntime, fun: PyValue, staticArgnums: PyValue | undefined, print: (j: Jaxpr) => string): Transformed {
@@ -364,13 +402,62 @@ export function makeJaxprTransform(rt: JaxRuntime, fun: PyValue, staticArgnums: 
   });
 }
 
+/** What `jax.jit` takes beside the function. */
+export interface JitOptions {
+  readonly staticArgnums?: PyValue;
+  readonly staticArgnames?: PyValue;
+  readonly donateArgnums?: PyValue;
+  readonly donateArgnames?: PyValue;
+}
+
+/** The names of a Python function's positional parameters, in order (null when it has no signature to read). */
+function positionalNames(fun: PyValue): string[] | null {
+  if (!(fun instanceof PyFunction)) return null;
+  return fun.node.params.filter((p) => p.kind === 'positional').map((p) => p.name);
+}
+
+/**
+ * Static positions and names, each completed from the other through the signature as JAX does
+ * (`inspect.signature`) when only one of them is given.
+ */
+function staticsOf(fun: PyValue, opts: JitOptions, ctx: HostContext): { nums: number[]; names: Set<string> } {
+  const nums = indexList(opts.staticArgnums, ctx);
+  const names = nameList(opts.staticArgnames, ctx);
+  const params = positionalNames(fun);
+  if (params) {
+    const given = { nums: opts.staticArgnums !== undefined && opts.staticArgnums !== null, names: opts.staticArgnames !== undefined && opts.staticArgnames !== null };
+    if (given.nums && !given.names) for (const i of nums) if (params[i < 0 ? i + params.length : i] !== undefined) names.push(params[i < 0 ? i + params.length : i]);
+    if (given.names && !given.nums) for (const n of names) if (params.includes(n)) nums.push(params.indexOf(n));
+  }
+  return { nums, names: new Set(names) };
+}
+
+/** JAX's error for a static argument it cannot hash (the message of jaxlib's C++ jit). */
+function checkHashable(v: PyValue, ctx: HostContext): void {
+  let why: string | null = null;
+  if (v instanceof PyArray) why = `unhashable type: '${v.numpy ? 'numpy.ndarray' : 'ArrayImpl'}'`;
+  else {
+    try {
+      dictKey(v, ctx);
+    } catch (e) {
+      why = e instanceof Error && 'exc' in e ? ctx.str((e as { exc: PyValue }).exc) : String(e);
+    }
+  }
+  if (why !== null) {
+    throw pyError('ValueError', `Non-hashable static arguments are not supported. An error occurred while trying to hash an object of type ${ctx.repr(typeOf(v))}, ${ctx.str(v)}. The error was:\nTypeError: ${why}`);
+  }
+}
+
 /**
  * `jax.jit`: concrete calls go through the runtime's `jit` (one cache per argument structure and
  * static values; per shapes and dtypes inside it), so a second call with the same signature neither
- * traces nor compiles; a call on tracers traces the function into the enclosing trace.
+ * traces nor compiles; a call on tracers traces the function into the enclosing trace. Donation
+ * is accepted and has no effect: arrays here are never updated in place.
  */
-export function jitTransform(rt: JaxRuntime, fun: PyValue, staticArgnums: PyValue | undefined, ctx0: HostContext): Transformed {
-  const statics = staticSet(staticArgnums, ctx0);
+export function jitTransform(rt: JaxRuntime, fun: PyValue, opts: JitOptions, ctx0: HostContext): Transformed {
+  const statics = staticsOf(fun, opts, ctx0);
+  indexList(opts.donateArgnums, ctx0);
+  nameList(opts.donateArgnames, ctx0);
   const caches = new Map<string, { jitted: Jitted<DeviceArray>; flat: { current: FlatArgs }; info: Map<string, OutInfo> }>();
   const keep = () => [...caches.values()].flatMap((c) => [...c.jitted.compiled.values()].flatMap((e) => e.jaxpr.consts.flatMap((k) => (k.kind === 'device' ? [k.array] : []))));
   const stats = () => {
@@ -382,15 +469,17 @@ export function jitTransform(rt: JaxRuntime, fun: PyValue, staticArgnums: PyValu
     _trace_count: pyFunction('_trace_count', () => BigInt(stats().traces)),
   };
   return new Transformed(`jit(${funName(fun)})`, (args, kwargs, ctx) => {
-    noKwargs(kwargs, 'jit');
+    const nums = new Set(statics.nums.map((i) => (i < 0 ? i + args.length : i)));
+    args.forEach((a, i) => nums.has(i) && checkHashable(a, ctx));
+    for (const [k, v] of kwargs) if (statics.names.has(k)) checkHashable(v, ctx);
     return transformOp(rt, ctx, () => {
-      const flat = flattenArgs(rt, args, ctx, statics);
+      const flat = flattenArgs(rt, args, ctx, nums, kwargs, statics.names);
       if (flat.leaves.some((l) => isTracer(l.v))) {
         const { jaxpr, out, closed } = stagePy(rt, ctx, 'jit', fun, flat);
         return outputs(rt, out, apply(rt, jaxpr, [...flat.leaves.map((l) => l.v), ...closed]));
       }
-      const staticKey = [...flat.statics.entries()].map(([i, v]) => `${i}=${ctx.repr(v)}`).join(',');
-      const key = `${treeKey(flat.def, ctx)}|${staticKey}|${flat.leaves.map((l) => (l.weak ? 'w' : '')).join('')}`;
+      const staticKey = [...[...flat.statics.entries()].map(([i, v]) => `${i}=${ctx.repr(typeOf(v))}${ctx.repr(v)}`), ...[...flat.staticKw.entries()].sort().map(([k, v]) => `${k}=${ctx.repr(typeOf(v))}${ctx.repr(v)}`)].join(',');
+      const key = `${treeKey(flat.def, ctx)}|${flat.kwNames.join(',')}|${staticKey}|${flat.leaves.map((l) => (l.weak ? 'w' : '')).join('')}`;
       let cache = caches.get(key);
       if (!cache) {
         const holder = { current: flat };
