@@ -9,6 +9,7 @@
  */
 import { bytesOf, formatAval, isFloat, sizeOf, withInterrupt, type AbstractValue, type DType } from '../../../runtime/core';
 import type { Backend, DeviceArray } from '../../../runtime/backends';
+import { isVar } from '../../../runtime/ir';
 import type { Tracer } from '../../../runtime/jit';
 import { Ops, type Emitter } from '../../../runtime/ops';
 import { abstractEval, type ParamsOf, type Primitive } from '../../../runtime/primitives';
@@ -54,9 +55,17 @@ export class PyArray extends HostObject {
   get dtype(): DType { return this.v.dtype; }
   get traced(): boolean { return isTracer(this.v); }
 
-  /** The values, row-major; a traced value raises the concretization error. */
+  /**
+   * The values, row-major; a traced value answers with its concrete value where its trace runs over
+   * concrete primals (grad, jvp, vjp outside jit, as JAX's JVP tracers do), else raises the
+   * concretization error.
+   */
   values(ctx: HostContext, what = 'bool'): ArrayLike<number> {
-    if (isTracer(this.v)) throw concretizationError(this.rt, what, ctx);
+    if (isTracer(this.v)) {
+      const known = this.rt.knownValue(this.v);
+      if (!known) throw concretizationError(this.rt, what, ctx);
+      return this.rt.read(known);
+    }
     return this.rt.read(this.v);
   }
 
@@ -215,6 +224,12 @@ export class JaxRuntime implements Emitter<Val> {
   private readonly log: DeviceArray[] = [];
   private depth = 0;
   private readonly pinned = new Set<DeviceArray>();
+  /**
+   * The concrete value of each tracer whose trace runs over concrete primals (grad, jvp, vjp and
+   * vmap's unbatched arguments, outside jit): each traced op is also computed, so Python control
+   * flow on those values runs as under JAX's JVP tracers. jit and make_jaxpr trace without them.
+   */
+  private readonly known = new WeakMap<Tracer, DeviceArray | Scalar>();
   /** Names of the transformations whose Python function is running, outermost first (for messages). */
   readonly transforming: string[] = [];
   /** The script's source, when the runner gave it: messages quote the code they point at. */
@@ -244,8 +259,35 @@ export class JaxRuntime implements Emitter<Val> {
       }
       const out = tracer.trace.bind(prim, inputs.map((x) => (x instanceof Scalar ? tracer.trace.scalar(x.value, x.dtype) : x)), params);
       this.checkTraced(out);
+      this.computeKnown(out, prim, inputs, params);
       return out;
     }
+    return this.evaluate(prim, inputs as readonly (DeviceArray | Scalar)[], params);
+  }
+
+  /** A tracer's concrete value, where its trace runs over concrete primals (a literal always has one). */
+  knownValue(t: Tracer): DeviceArray | Scalar | undefined {
+    if (!isVar(t.atom)) return new Scalar(t.atom.value, t.atom.dtype);
+    return this.known.get(t);
+  }
+
+  /** Gives `t` the concrete value `v` (an argument of a trace over concrete primals). */
+  setKnown(t: Tracer, v: DeviceArray | Scalar): void {
+    this.known.set(t, v);
+  }
+
+  /** The concrete value of a traced op's result, when every input has one. */
+  computeKnown<P extends Primitive>(out: Tracer, prim: P, inputs: readonly Val[], params: ParamsOf<P>): void {
+    const values: (DeviceArray | Scalar)[] = [];
+    for (const x of inputs) {
+      const k = isTracer(x) ? this.knownValue(x) : x;
+      if (!k) return;
+      values.push(k);
+    }
+    this.known.set(out, this.evaluate(prim, values, params));
+  }
+
+  private evaluate<P extends Primitive>(prim: P, inputs: readonly (DeviceArray | Scalar)[], params: ParamsOf<P>): DeviceArray {
     const temps: DeviceArray[] = [];
     const arrays = inputs.map((x) => {
       if (!(x instanceof Scalar)) return x as DeviceArray;
@@ -357,7 +399,12 @@ export class JaxRuntime implements Emitter<Val> {
     } finally {
       this.depth--;
     }
-    const kept = new Set(keep(result));
+    const kept = new Set<Val>(keep(result));
+    // A kept tracer keeps its concrete value (Python may still branch on it).
+    for (const v of [...kept]) {
+      const k = isTracer(v) ? this.known.get(v) : undefined;
+      if (k && !(k instanceof Scalar)) kept.add(k);
+    }
     const made = this.log.splice(mark);
     for (const a of made) {
       if (kept.has(a) || this.pinned.has(a)) this.log.push(a);

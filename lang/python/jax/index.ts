@@ -13,8 +13,9 @@
  * transformation of it; `jit` caches per argument structure, static arguments, shapes and dtypes.
  *
  * What differs from JAX, by design:
- * - grad/jvp/vjp/vmap trace abstractly, as jit does: Python control flow on a differentiated
- *   value (`if x > 0`) raises the concretization error even outside jit, where JAX would run it.
+ * - grad/jvp/vjp (and vmap's unbatched arguments) stage a jaxpr, as jit does, but their tracers
+ *   carry the concrete values computed beside it, so Python control flow on them runs as under
+ *   JAX's JVP tracers; the jaxpr holds the branch taken.
  * - float64 arrays need the reference backend; `numpy` computes in float64 there and in float32
  *   on wasm (its arrays still print as NumPy prints them). `numpy` integers are int32.
  * - Concrete arrays the script drops stay alive until the run ends; each op's intermediates are

@@ -282,6 +282,7 @@ export function arrayFromData(rt: JaxRuntime, data: PyValue, dtype: DType | unde
     if (d === 'int32') checkInt32(Array.from(other.values), numpy);
     return op(rt, () => new PyArray(rt, rt.upload(other.values, other.shape, d), false, numpy));
   }
+  if ((data instanceof PyList || data instanceof PyTuple) && holdsTracer(data)) return stackItems(rt, data.items, dtype, ctx, numpy);
   const nested = flattenNested(data, ctx);
   const dflt: DType = nested.kind === 'bool' ? 'bool' : nested.kind === 'int' ? 'int32' : numpy ? 'float64' : rt.floatDtype;
   const d = dtype ?? dflt;
@@ -289,6 +290,20 @@ export function arrayFromData(rt: JaxRuntime, data: PyValue, dtype: DType | unde
   // Python scalars stay weakly typed, as `jnp.array(2.0)` does.
   const weak = dtype === undefined && !numpy && nested.shape.length === 0 && typeof data !== 'object';
   return op(rt, () => new PyArray(rt, rt.upload(nested.data, nested.shape, d), weak, numpy));
+}
+
+const holdsTracer = (x: PyValue): boolean =>
+  (x instanceof PyArray && x.traced) || ((x instanceof PyList || x instanceof PyTuple) && x.items.some(holdsTracer));
+
+/** `jnp.array([a, b, ...])` over traced items: each item an array, stacked along a new first axis (gradients flow through). */
+function stackItems(rt: JaxRuntime, items: readonly PyValue[], dtype: DType | undefined, ctx: HostContext, numpy: boolean): PyArray {
+  const arrays = items.map((it) => arrayFromData(rt, it, dtype, ctx, numpy));
+  const shape = arrays[0].shape.join(',');
+  if (arrays.some((a) => a.shape.join(',') !== shape)) throw pyError('ValueError', 'All input arrays must have the same shape.');
+  return op(rt, () => {
+    const d = dtype ?? resultDtype(rt, arrays.map((a) => ({ v: a.v, weak: a.weak, numpy: a.numpy })));
+    return wrap(rt, rt.o.concatenate(arrays.map((a) => rt.o.expandDims(cast(rt, a.v, d), [0])), 0), false, numpy);
+  });
 }
 
 /**

@@ -81,12 +81,27 @@ function rebuildArgs(flat: FlatArgs, leaves: readonly PyValue[], ctx: HostContex
 interface OutInfo { def: PyTreeDef; weak: boolean[] }
 
 /**
+ * Which argument leaves lend their concrete value to the tracer standing for them: all of them
+ * under grad, jvp and vjp (JAX traces those over concrete primals, so Python control flow on them
+ * runs), the unbatched ones under vmap, none under jit and make_jaxpr (they stage).
+ */
+type KnownArgs = (leaf: number) => boolean;
+const NONE_KNOWN: KnownArgs = () => false;
+const ALL_KNOWN: KnownArgs = () => true;
+
+/**
  * The Python function as a runtime `Fn` over flat tracers: it rebuilds the Python arguments
  * (statics put back), calls the function, and returns the flat output leaves; `info` receives the
  * output's structure and weak types each time it runs.
  */
-function pythonFn(rt: JaxRuntime, ctx: HostContext, name: string, fun: PyValue, flat: FlatArgs, info: OutInfo): Fn {
+function pythonFn(rt: JaxRuntime, ctx: HostContext, name: string, fun: PyValue, flat: FlatArgs, info: OutInfo, known: KnownArgs = NONE_KNOWN): Fn {
   return (o: TraceOps, ...tracers: Tracer[]) => {
+    tracers.forEach((t, i) => {
+      if (!known(i)) return;
+      const v = flat.leaves[i].v;
+      const k = isTracer(v) ? rt.knownValue(v) : v;
+      if (k) rt.setKnown(t, k);
+    });
     const pyLeaves = tracers.map((t, i) => new PyArray(rt, t, flat.leaves[i].weak, false));
     const [args, kwargs] = rebuildArgs(flat, pyLeaves, ctx);
     rt.transforming.push(name);
@@ -108,9 +123,9 @@ const flatDef = (n: number): TreeDef => ({ kind: 'list', children: Array.from({ 
 
 interface StagedPy { jaxpr: Jaxpr; out: OutInfo; closed: readonly Tracer[] }
 
-function stagePy(rt: JaxRuntime, ctx: HostContext, name: string, fun: PyValue, flat: FlatArgs, avals?: readonly AbstractValue[]): StagedPy {
+function stagePy(rt: JaxRuntime, ctx: HostContext, name: string, fun: PyValue, flat: FlatArgs, avals?: readonly AbstractValue[], known: KnownArgs = NONE_KNOWN): StagedPy {
   const out: OutInfo = { def: { kind: 'none' }, weak: [] };
-  const fn = pythonFn(rt, ctx, name, fun, flat, out);
+  const fn = pythonFn(rt, ctx, name, fun, flat, out, known);
   const { jaxpr, closed } = stage(fn, flatDef(flat.leaves.length), avals ?? flat.leaves.map((l) => avalOf(l.v)));
   return { jaxpr, out, closed };
 }
@@ -128,7 +143,9 @@ function apply(rt: JaxRuntime, jaxpr: Jaxpr, args: readonly Val[]): Val[] {
     if (isTracer(x)) return x;
     if (x instanceof Scalar) return trace.scalar(x.value, x.dtype);
     rt.pin(x);
-    return trace.capture(x);
+    const t = trace.capture(x);
+    rt.setKnown(t, x);
+    return t;
   });
   const callSpan = trace.span;
   // Each equation keeps the line it was traced at inside the transformed function (the editor
@@ -137,7 +154,9 @@ function apply(rt: JaxRuntime, jaxpr: Jaxpr, args: readonly Val[]): Val[] {
   const spanned: Emitter<Tracer> = {
     bind: (prim, inputs, params) => {
       trace.span = jaxpr.eqns[next++]?.span ?? callSpan;
-      return trace.bind(prim, inputs, params);
+      const out = trace.bind(prim, inputs, params);
+      rt.computeKnown(out, prim, inputs, params);
+      return out;
     },
     aval: (x) => trace.aval(x),
     scalar: (value, dtype) => trace.scalar(value, dtype),
@@ -145,7 +164,9 @@ function apply(rt: JaxRuntime, jaxpr: Jaxpr, args: readonly Val[]): Val[] {
   try {
     return interpretJaxpr<Tracer>(jaxpr, spanned, ins, (c) => {
       if (c.kind === 'device') rt.pin(c.array);
-      return trace.constant(c);
+      const t = trace.constant(c);
+      rt.setKnown(t, c.kind === 'device' ? c.array : rt.upload(c.values, c.aval.shape, c.aval.dtype));
+      return t;
     });
   } finally {
     trace.span = callSpan;
@@ -229,7 +250,7 @@ export function gradTransform(rt: JaxRuntime, fun: PyValue, opts: GradOpts): Tra
           }
         }
       }
-      const { jaxpr, out, closed } = stagePy(rt, ctx, name, fun, flat);
+      const { jaxpr, out, closed } = stagePy(rt, ctx, name, fun, flat, undefined, ALL_KNOWN);
       let valueDef = out.def;
       let auxDef: PyTreeDef = { kind: 'none' };
       if (opts.hasAux) {
@@ -285,7 +306,7 @@ export function vmapTransform(rt: JaxRuntime, fun: PyValue, inAxes: PyValue, out
         return { shape: l.v.shape.filter((_, k) => k !== d), dtype: l.v.dtype };
       });
       if (size === null) throw pyError('ValueError', 'vmap must have at least one non-None value in in_axes');
-      const { jaxpr, out, closed } = stagePy(rt, ctx, 'vmap', fun, flat, avals);
+      const { jaxpr, out, closed } = stagePy(rt, ctx, 'vmap', fun, flat, avals, (i) => axes[i] === null);
       const outs = broadcastPrefixPy(outAxes, out.def, axisOf, ctx);
       const batched = vmapJaxpr(jaxpr, size, [...axes, ...closed.map(() => null)], outs);
       return outputs(rt, out, apply(rt, batched, [...flat.leaves.map((l) => l.v), ...closed]));
@@ -309,7 +330,7 @@ export function jvpCall(rt: JaxRuntime, fun: PyValue, primals: PyValue, tangents
         throw pyError('ValueError', `jvp called with different primal and tangent shapes;Got primal shape (${l.v.shape.join(', ')}) and tangent shape as (${t.shape.join(', ')})`);
       }
     });
-    const { jaxpr, out, closed } = stagePy(rt, ctx, 'jvp', fun, flat);
+    const { jaxpr, out, closed } = stagePy(rt, ctx, 'jvp', fun, flat, undefined, ALL_KNOWN);
     const t = jvpJaxpr(jaxpr, jaxpr.invars.map((_, i) => i < flat.leaves.length));
     const tangentVals = tflat.leaves.map((l, i) => (l.v instanceof Scalar ? new Scalar(l.v.value, flat.leaves[i].v.dtype) : l.v));
     const outs = apply(rt, t, [...flat.leaves.map((l) => l.v), ...closed, ...tangentVals]);
@@ -322,7 +343,7 @@ export function vjpCall(rt: JaxRuntime, fun: PyValue, primals: PyValue[], hasAux
   let consts: Val[] = [];
   return transformOp(rt, ctx, () => {
     const flat = flattenArgs(rt, primals, ctx);
-    const { jaxpr, out, closed } = stagePy(rt, ctx, 'vjp', fun, flat);
+    const { jaxpr, out, closed } = stagePy(rt, ctx, 'vjp', fun, flat, undefined, ALL_KNOWN);
     const inputs = [...flat.leaves.map((l) => l.v), ...closed];
     const forward = apply(rt, jaxpr, inputs);
     const n = jaxpr.outvars.length;
