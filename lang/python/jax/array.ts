@@ -34,6 +34,8 @@ export interface ArrayBehaviour {
   getIndex(x: PyArray, index: PyValue, ctx: HostContext): PyValue;
   /** `x.T`. */
   transpose(x: PyArray): PyValue;
+  /** `x.at`: JAX's functional index updates. */
+  at(x: PyArray): PyValue;
   /** `abs(x)`. */
   abs(x: PyArray, ctx: HostContext): PyValue;
 }
@@ -96,6 +98,11 @@ export class PyArray extends HostObject {
     return this.rt.behaviour.getIndex(this, index, ctx);
   }
 
+  override setitem(index: PyValue, value: PyValue, ctx: HostContext): void {
+    if (this.numpy) return super.setitem(index, value, ctx);
+    throw pyError('TypeError', 'JAX arrays are immutable and do not support in-place item assignment. Instead of x[idx] = y, use x = x.at[idx].set(y) or another .at[] method: https://docs.jax.dev/en/latest/_autosummary/jax.numpy.ndarray.at.html');
+  }
+
   override len(): number {
     if (this.shape.length === 0) throw pyError('TypeError', 'len() of unsized object');
     return this.shape[0];
@@ -156,7 +163,7 @@ export class PyArray extends HostObject {
       case 'size': return BigInt(sizeOf(this.shape));
       case 'dtype': return dtypeObject(this.dtype);
       case 'T': return rt.behaviour.transpose(this);
-      case 'at': return null;
+      case 'at': return this.numpy ? undefined : rt.behaviour.at(this);
       case '__abs__': return pyFunction('__abs__', (_a, _k, c) => rt.behaviour.abs(this, c));
       case '__round__': return undefined;
     }

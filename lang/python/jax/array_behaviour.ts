@@ -5,6 +5,7 @@
  */
 import { bindArgs, nestedFromFlat, pyError, NOT_IMPLEMENTED, type BinaryOp, type CompareOp, type HostContext, PyList, PyTuple, nameTable, type PyValue, toIndex } from '../interpreter';
 import { PyArray, toDtype, type ArrayBehaviour, type ArrayMethod } from './array';
+import { IndexUpdateHelper } from './at';
 import * as L from './lax';
 
 const ARITH: Partial<Record<BinaryOp, 'add' | 'sub' | 'mul' | 'div' | 'max'>> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' };
@@ -74,5 +75,6 @@ export const ARRAY_BEHAVIOUR: ArrayBehaviour = {
   },
   getIndex: (x, index, ctx) => L.getIndex(x.rt, x, index, ctx),
   transpose: (x) => L.transpose(x.rt, x),
+  at: (x) => new IndexUpdateHelper(x),
   abs: (x, ctx) => L.unary(x.rt, 'abs', x, ctx),
 };

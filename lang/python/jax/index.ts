@@ -20,7 +20,8 @@
  *   on wasm (its arrays still print as NumPy prints them). `numpy` integers are int32.
  * - Concrete arrays the script drops stay alive until the run ends; each op's intermediates are
  *   freed at once.
- * - `//`, `%`, `~`, boolean masks and `x.at[...]` are not supported.
+ * - `//`, `%`, `~` and boolean masks are not supported; `x.at[...]` updates at a traced index array
+ *   of more than one element refuse every method but `add` and `get` (repeats cannot be ruled out).
  */
 export { jaxModules, jaxSession, type JaxModuleOptions, type JaxSession } from './module';
 export { jaxMath } from './lifted_math';

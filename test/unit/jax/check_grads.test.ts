@@ -1,0 +1,95 @@
+import * as assert from 'node:assert/strict';
+import { createReferenceBackend } from '../../../runtime/backends';
+import { EagerEngine } from '../../../runtime/eager';
+import { formatError } from '../../../lang/python/run';
+import { runPython } from '../../../evaluation';
+
+/*
+ * JAX's check_grads (orders 1 and 2, modes fwd and rev) through the Python shim, in float32 on
+ * the reference backend: along a direction v, jvp and the vjp-derived derivative against central
+ * differences (f(x + eps v) - f(x - eps v)) / 2 eps; second order does the same to <grad f, u>.
+ * eps = 1e-2 with a tolerance of 5e-3 relative (floor 1): central differences err by O(eps^2)
+ * here, float32 rounding by 1e-5.
+ */
+const HARNESS = `import jax
+import jax.numpy as jnp
+
+
+def central(f, x, v, eps=1e-2):
+    return (f(x + eps * v) - f(x - eps * v)) / (2 * eps)
+
+
+def close(a, b):
+    return abs(float(a) - float(b)) <= 5e-3 * max(1.0, abs(float(b)))
+
+
+def check_grads(name, f, x, v, u):
+    fd = central(f, x, v)
+    fwd = jax.jvp(f, (x,), (v,))[1]
+    rev = jnp.sum(jax.grad(f)(x) * v)
+    g_u = lambda y: jnp.sum(jax.grad(f)(y) * u)
+    fd2 = central(g_u, x, v)
+    fwd2 = jax.jvp(g_u, (x,), (v,))[1]
+    rev2 = jnp.sum(jax.grad(g_u)(x) * v)
+    ok = close(fwd, fd) and close(rev, fd) and close(fwd2, fd2) and close(rev2, fd2)
+    print(name, 'ok' if ok else f'differs: order 1 {float(fd)} {float(fwd)} {float(rev)}; order 2 {float(fd2)} {float(fwd2)} {float(rev2)}')
+
+
+x3 = jnp.array([0.7, -1.3, 2.1])
+v3 = jnp.array([0.3, 0.9, -0.4])
+u3 = jnp.array([-0.8, 0.2, 0.5])
+x4 = jnp.array([0.7, -1.3, 2.1, 0.4])
+v4 = jnp.array([0.3, 0.9, -0.4, 0.6])
+u4 = jnp.array([-0.8, 0.2, 0.5, 0.1])
+`;
+
+function checks(body: string): string[] {
+  const backend = createReferenceBackend();
+  const r = runPython(HARNESS + body, new EagerEngine(backend), { file: 'check_grads.py' });
+  assert.equal(r.error ? formatError(r.error) : null, null);
+  assert.equal(backend.liveCount(), 0, 'every array is freed when the run ends');
+  return r.output.trim().split('\n');
+}
+
+function assertAllOk(lines: readonly string[], count: number): void {
+  assert.equal(lines.length, count);
+  for (const line of lines) assert.match(line, / ok$/, line);
+}
+
+describe('jax shim: check_grads (orders 1 and 2) of what the shim composes', () => {
+  it('x.at[...] updates: set, add, multiply, divide, power, min, max, get, with repeated and 2-d indices', () => {
+    assertAllOk(checks(`
+check_grads('set', lambda x: jnp.sum(jnp.sin(x.at[1].set(x[0] * x[2])) ** 2), x3, v3, u3)
+check_grads('add repeated', lambda x: jnp.sum(x.at[jnp.array([0, 0, 2])].add(x ** 2) ** 3), x3, v3, u3)
+check_grads('multiply repeated', lambda x: jnp.sum(x.at[jnp.array([2, 2])].multiply(x[:2]) ** 2), x3, v3, u3)
+check_grads('divide', lambda x: jnp.sum(x.at[0].divide(x[2] ** 2 + 1.0) ** 2), x3, v3, u3)
+check_grads('power', lambda x: jnp.sum(x.at[2].power(x[0])), x3, v3, u3)
+check_grads('min max', lambda x: jnp.sum(x.at[0].min(x[1] * 0.5).at[2].max(x[1] ** 2) ** 2), x3, v3, u3)
+check_grads('get fill', lambda x: jnp.sum(x.at[jnp.array([1, 5])].get(mode='fill', fill_value=0.5) * x[0] ** 2), x3, v3, u3)
+check_grads('2-d slice', lambda x: jnp.sum(jnp.tanh(x.reshape(2, 2).at[:, 1].set(x[:2] * x[3])) ** 2), x4, v4, u4)
+`), 8);
+  });
+
+  it('Python control flow on concrete values under grad and jvp', () => {
+    assertAllOk(checks(`
+def piecewise(x):
+    total = 0.0
+    for xi in x:
+        if xi > 0:
+            total = total + jnp.sin(xi) * xi
+        else:
+            total = total + xi ** 3
+    return total
+
+
+def doubling(x):
+    while jnp.max(jnp.abs(x)) < 10.0:
+        x = x * 2.0
+    return jnp.sum(jnp.exp(-x ** 2 / 50.0))
+
+
+check_grads('if per element', piecewise, x3, v3, u3)
+check_grads('while on values', doubling, x3, v3, u3)
+`), 2);
+  });
+});
