@@ -43,6 +43,7 @@ export const UNARY_DERIVATIVES: { readonly [P in UnaryMathPrimitive]: UnaryDeriv
   abs: (o, s, x) => o.mul(s, o.sign(x)),
   // Piecewise constant: a zero derivative.
   sign: () => null,
+  stop_gradient: () => null,
 };
 
 /**

@@ -33,6 +33,8 @@ export const GRAD_FN_NAMES: { readonly [P in Primitive]: string } = {
   sqrt: 'SqrtBackward0',
   rsqrt: 'RsqrtBackward0',
   abs: 'AbsBackward0',
+  // NB: torch's detach() makes no node; this primitive comes from jax's lax.stop_gradient only.
+  stop_gradient: 'DetachBackward0',
   sign: 'SignBackward0',
   select: 'WhereBackward0',
   convert_element_type: 'ToCopyBackward0',

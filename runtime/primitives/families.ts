@@ -11,10 +11,10 @@ export const COMPARISONS = ['lt', 'le', 'gt', 'ge', 'eq', 'ne'] as const satisfi
 /** Unary elementwise primitives whose derivative is a pointwise factor (not a cast). */
 export const UNARY_MATH = [
   'neg', 'integer_pow', 'exp', 'log', 'log1p', 'expm1', 'sin', 'cos', 'tan', 'tanh',
-  'logistic', 'sqrt', 'rsqrt', 'abs', 'sign',
+  'logistic', 'sqrt', 'rsqrt', 'abs', 'sign', 'stop_gradient',
 ] as const satisfies readonly Primitive[];
 /** The unary math defined on every numeric dtype (not bool); the rest needs a floating-point operand. */
-export const NUMERIC_UNARY = ['neg', 'integer_pow', 'abs', 'sign'] as const satisfies readonly UnaryMathPrimitive[];
+export const NUMERIC_UNARY = ['neg', 'integer_pow', 'abs', 'sign', 'stop_gradient'] as const satisfies readonly UnaryMathPrimitive[];
 export type FloatUnaryPrimitive = Exclude<UnaryMathPrimitive, (typeof NUMERIC_UNARY)[number]>;
 export const FLOAT_UNARY: readonly FloatUnaryPrimitive[] = UNARY_MATH.filter(
   (p): p is FloatUnaryPrimitive => !inFamily(NUMERIC_UNARY, p));

@@ -46,6 +46,8 @@ export interface PrimitiveParams {
   rsqrt: NoParams;
   abs: NoParams;
   sign: NoParams;
+  /** The identity, whose derivative is zero (`lax.stop_gradient`). */
+  stop_gradient: NoParams;
   /** where(pred, onTrue, onFalse), broadcasting all three. */
   select: NoParams;
   convert_element_type: { readonly newDtype: DType };

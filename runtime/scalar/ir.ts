@@ -95,6 +95,7 @@ export const LOWERINGS: { readonly [P in ElementwisePrimitive]: Lowering<P> } = 
   rsqrt: ([x], c) => scalarOp('div', c.out, scalarConst(1, c.out), scalarOp('sqrt', c.out, x)),
   abs: direct('abs'),
   sign: direct('sign'),
+  stop_gradient: ([x]) => x,
   select: ([p, t, f], c) => scalarOp('where', c.out, p, t, f),
   convert_element_type: ([x], c) => scalarOp('cast', c.out, x),
 };

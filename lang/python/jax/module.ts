@@ -6,12 +6,15 @@ import type { Backend } from '../../../runtime/backends';
 import { printJaxpr } from '../../../runtime/ir';
 import { bindArgs, type Args, pyFunction, type HostContext, createModule, type ModuleRegistry, type ModuleShim, PyModule, type NativeFn, type PyValue } from '../interpreter';
 import { ConcretizationTypeError } from '../staging';
-import { ARRAY_TYPE, JaxRuntime, NDARRAY_TYPE } from './array';
+import { isFloat } from '../../../runtime/core';
+import { flattenPy, unflattenPy } from './pytree';
+import { ARRAY_TYPE, JaxRuntime, NDARRAY_TYPE, PyArray } from './array';
 import { ARRAY_BEHAVIOUR } from './array_behaviour';
 import { JaxConfig } from './config';
 import * as L from './lax';
 import { nnAttrs, NN_NAMES } from './nn';
 import { FUNCTIONS, numpyAttrs } from './numpy';
+import { hessianTransform, jacfwdTransform, jacrevTransform, linearizeCall, linearTransposeCall } from './jacobians';
 import { NUMPY_RANDOM_NAMES, numpyRandomModule } from './numpy_random';
 import { initializersAttrs, optaxAttrs, OPTAX_NAMES, optimizersAttrs, OPTIMIZERS_NAMES, staxAttrs } from './libraries';
 import { randomAttrs, RANDOM_NAMES } from './random';
@@ -49,6 +52,9 @@ function transformFn(name: string, spec: readonly string[], make: (fun: PyValue,
 /** `jax.jit`'s parameters; shardings, devices and compiler options have nothing to act on here. */
 const JIT_SPEC = ['fun?', '*', 'in_shardings?', 'out_shardings?', 'static_argnums?', 'static_argnames?', 'donate_argnums?', 'donate_argnames?', 'keep_unused?', 'device?', 'backend?', 'inline?', 'compiler_options?'];
 
+const JAC_SPEC = ['fun', 'argnums?', 'has_aux?', 'holomorphic?', 'allow_int?'];
+const jacOpts = (a: Args) => ({ argnums: a.get('argnums'), hasAux: a.bool('has_aux', false), holomorphic: a.bool('holomorphic', false) });
+
 function laxAttrs(rt: JaxRuntime, jnp: Record<string, PyValue>): Record<string, PyValue> {
   const attrs: Record<string, PyValue> = {};
   for (const n of ['add', 'sub', 'mul', 'div', 'max', 'min', 'lt', 'le', 'gt', 'ge', 'eq', 'ne'] as const) {
@@ -71,6 +77,15 @@ function laxAttrs(rt: JaxRuntime, jnp: Record<string, PyValue>): Record<string, 
   attrs.select = pyFunction('select', (args, kwargs, ctx) => {
     const a = bindArgs('select', ['pred', 'on_true', 'on_false'], args, kwargs, ctx);
     return L.where(rt, a.required('pred'), a.required('on_true'), a.required('on_false'), ctx);
+  });
+  // A pytree's float leaves through the identity whose derivative is zero; others as they are (as JAX).
+  attrs.stop_gradient = pyFunction('stop_gradient', (args, kwargs, ctx) => {
+    const [leaves, def] = flattenPy(bindArgs('stop_gradient', ['x'], args, kwargs, ctx).required('x'), ctx);
+    return unflattenPy(def, leaves.map((l) => {
+      if (!(l instanceof PyArray ? isFloat(l.dtype) : typeof l === 'number')) return l;
+      const a = L.asArray(rt, l, ctx);
+      return L.op(rt, () => L.wrap(rt, rt.o.bind('stop_gradient', [a.v], {}), a.weak, a.numpy));
+    }));
   });
   attrs.dot = jnp.dot;
   attrs.reshape = jnp.reshape;
@@ -120,8 +135,20 @@ function buildModules(backend: Backend, ctx: HostContext, source: string | null)
       if (!a.has('fun')) return pyFunction('jit', (fargs, _kw, c) => jitTransform(rt, fargs[0], opts, c));
       return jitTransform(rt, a.required('fun'), opts, ctx);
     }),
-    vmap: pyFunction('vmap', transformFn('vmap', ['fun', 'in_axes?', 'out_axes?'], (fun, a) =>
-      vmapTransform(rt, fun, a.has('in_axes') ? a.get('in_axes')! : 0n, a.has('out_axes') ? a.get('out_axes')! : 0n))),
+    vmap: pyFunction('vmap', transformFn('vmap', ['fun', 'in_axes?', 'out_axes?', 'axis_name?', 'axis_size?', 'spmd_axis_name?'], (fun, a) =>
+      vmapTransform(rt, fun, a.has('in_axes') ? a.get('in_axes')! : 0n, a.has('out_axes') ? a.get('out_axes')! : 0n, a.opt('axis_size') === undefined ? null : a.int('axis_size')))),
+    jacfwd: pyFunction('jacfwd', transformFn('jacfwd', JAC_SPEC, (fun, a) => jacfwdTransform(rt, fun, jacOpts(a)))),
+    jacrev: pyFunction('jacrev', transformFn('jacrev', JAC_SPEC, (fun, a) => jacrevTransform(rt, fun, jacOpts(a)))),
+    jacobian: pyFunction('jacobian', transformFn('jacobian', JAC_SPEC, (fun, a) => jacrevTransform(rt, fun, jacOpts(a), 'jacobian'))),
+    hessian: pyFunction('hessian', transformFn('hessian', JAC_SPEC, (fun, a) => hessianTransform(rt, fun, jacOpts(a)))),
+    linearize: pyFunction('linearize', (args, kwargs, c) => {
+      const a = bindArgs('linearize', ['fun', '*primals'], args, kwargs, c);
+      return linearizeCall(rt, a.required('fun'), a.rest, c);
+    }),
+    linear_transpose: pyFunction('linear_transpose', (args, kwargs, c) => {
+      const a = bindArgs('linear_transpose', ['fun', '*primals', 'reduce_axes?'], args, kwargs, c);
+      return linearTransposeCall(rt, a.required('fun'), a.rest, c);
+    }),
     jvp: pyFunction('jvp', (args, kwargs, c) => {
       const a = bindArgs('jvp', ['fun', 'primals', 'tangents'], args, kwargs, c);
       return jvpCall(rt, a.required('fun'), a.required('primals'), a.required('tangents'), c);
@@ -166,7 +193,7 @@ export function jaxSession(backend: Backend, options: JaxModuleOptions = {}): Ja
   const shim = (pick: (m: JaxModules) => PyModule, exports?: readonly string[]): ModuleShim => ({ create: (ctx) => pick(get(ctx)), ...(exports ? { exports } : {}) });
   const npNames = [...Object.keys(FUNCTIONS), 'asarray', 'float32', 'float64', 'int32', 'int64', 'bool_', 'pi', 'e', 'inf', 'nan', 'ndarray'];
   const modules: ModuleRegistry = {
-    jax: shim((m) => m.jax, ['numpy', 'nn', 'lax', 'scipy', 'errors', 'tree_util', 'tree', 'random', 'example_libraries', 'Array', '__version__', 'config', 'grad', 'value_and_grad', 'jit', 'vmap', 'jvp', 'vjp', 'make_jaxpr', 'device_get', 'block_until_ready', 'devices']),
+    jax: shim((m) => m.jax, ['numpy', 'nn', 'lax', 'scipy', 'errors', 'tree_util', 'tree', 'random', 'example_libraries', 'Array', '__version__', 'config', 'grad', 'value_and_grad', 'jit', 'vmap', 'jvp', 'vjp', 'make_jaxpr', 'device_get', 'block_until_ready', 'devices', 'jacfwd', 'jacrev', 'jacobian', 'hessian', 'linearize', 'linear_transpose']),
     'jax.numpy': shim((m) => m.jnp, npNames),
     'jax.nn': shim((m) => m.nn, [...NN_NAMES, 'initializers']),
     'jax.lax': shim((m) => m.lax),

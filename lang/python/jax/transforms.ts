@@ -20,7 +20,7 @@ import { Scalar, isTracer, type Val } from './values';
 
 interface LeafVal { readonly v: Val; readonly weak: boolean }
 
-function leafVal(rt: JaxRuntime, x: PyValue): LeafVal {
+export function leafVal(rt: JaxRuntime, x: PyValue): LeafVal {
   if (x instanceof PyArray) return { v: x.v, weak: x.weak };
   if (typeof x === 'boolean') return { v: new Scalar(x ? 1 : 0, 'bool'), weak: true };
   if (typeof x === 'bigint') return { v: new Scalar(Number(x), 'int32'), weak: true };
@@ -32,7 +32,7 @@ function leafVal(rt: JaxRuntime, x: PyValue): LeafVal {
 const avalOf = (v: Val): AbstractValue => ({ shape: [...v.shape], dtype: v.dtype });
 
 /** The flattened arguments of a call, with static ones (jit's static_argnums/argnames) held out. */
-interface FlatArgs {
+export interface FlatArgs {
   readonly def: PyTreeDef;
   readonly leaves: LeafVal[];
   /** Leaf index where each positional argument starts; one more entry for the end. */
@@ -43,7 +43,7 @@ interface FlatArgs {
   readonly staticKw: ReadonlyMap<string, PyValue>;
 }
 
-function flattenArgs(
+export function flattenArgs(
   rt: JaxRuntime, args: readonly PyValue[], ctx: HostContext, statics: ReadonlySet<number> = new Set(),
   kwargs: Kwargs = new Map(), staticNames: ReadonlySet<string> = new Set(),
 ): FlatArgs {
@@ -78,16 +78,16 @@ function rebuildArgs(flat: FlatArgs, leaves: readonly PyValue[], ctx: HostContex
   return [args, kwargs];
 }
 
-interface OutInfo { def: PyTreeDef; weak: boolean[] }
+export interface OutInfo { def: PyTreeDef; weak: boolean[] }
 
 /**
  * Which argument leaves lend their concrete value to the tracer standing for them: all of them
  * under grad, jvp and vjp (JAX traces those over concrete primals, so Python control flow on them
  * runs), the unbatched ones under vmap, none under jit and make_jaxpr (they stage).
  */
-type KnownArgs = (leaf: number) => boolean;
+export type KnownArgs = (leaf: number) => boolean;
 const NONE_KNOWN: KnownArgs = () => false;
-const ALL_KNOWN: KnownArgs = () => true;
+export const ALL_KNOWN: KnownArgs = () => true;
 
 /**
  * The Python function as a runtime `Fn` over flat tracers: it rebuilds the Python arguments
@@ -121,9 +121,9 @@ function pythonFn(rt: JaxRuntime, ctx: HostContext, name: string, fun: PyValue, 
 
 const flatDef = (n: number): TreeDef => ({ kind: 'list', children: Array.from({ length: n }, () => ({ kind: 'leaf' as const })) });
 
-interface StagedPy { jaxpr: Jaxpr; out: OutInfo; closed: readonly Tracer[] }
+export interface StagedPy { jaxpr: Jaxpr; out: OutInfo; closed: readonly Tracer[] }
 
-function stagePy(rt: JaxRuntime, ctx: HostContext, name: string, fun: PyValue, flat: FlatArgs, avals?: readonly AbstractValue[], known: KnownArgs = NONE_KNOWN): StagedPy {
+export function stagePy(rt: JaxRuntime, ctx: HostContext, name: string, fun: PyValue, flat: FlatArgs, avals?: readonly AbstractValue[], known: KnownArgs = NONE_KNOWN): StagedPy {
   const out: OutInfo = { def: { kind: 'none' }, weak: [] };
   const fn = pythonFn(rt, ctx, name, fun, flat, out, known);
   const { jaxpr, closed } = stage(fn, flatDef(flat.leaves.length), avals ?? flat.leaves.map((l) => avalOf(l.v)));
@@ -131,7 +131,7 @@ function stagePy(rt: JaxRuntime, ctx: HostContext, name: string, fun: PyValue, f
 }
 
 /** Runs a jaxpr on values: concretely on the backend, or into the trace of any tracer among them. */
-function apply(rt: JaxRuntime, jaxpr: Jaxpr, args: readonly Val[]): Val[] {
+export function apply(rt: JaxRuntime, jaxpr: Jaxpr, args: readonly Val[]): Val[] {
   const tracer = args.find(isTracer);
   if (!tracer) return interpretJaxpr<Val>(jaxpr, rt, args, (c) => (c.kind === 'device' ? c.array : rt.upload(c.values, c.aval.shape, c.aval.dtype)));
   // NB: while tracing, every equation (even one of literals only) is recorded, never run, so no
@@ -189,13 +189,13 @@ function keepArrays(v: PyValue, ctx: HostContext): Val[] {
 }
 
 /** Runs a transformation's work as one op: what it made and does not return is freed. */
-function transformOp(rt: JaxRuntime, ctx: HostContext, fn: () => PyValue, extra: () => Val[] = () => []): PyValue {
+export function transformOp(rt: JaxRuntime, ctx: HostContext, fn: () => PyValue, extra: () => Val[] = () => []): PyValue {
   return rt.run(fn, (r) => [...keepArrays(r, ctx), ...extra()]);
 }
 
 const wrapVal = (rt: JaxRuntime, v: Val, weak: boolean) => new PyArray(rt, rt.place(v), weak, false);
 
-function argnumsOf(v: PyValue | undefined, nargs: number, ctx: HostContext): { list: number[]; tuple: boolean } {
+export function argnumsOf(v: PyValue | undefined, nargs: number, ctx: HostContext): { list: number[]; tuple: boolean } {
   const tuple = v instanceof PyTuple || v instanceof PyList;
   const raw = v === undefined || v === null ? [0n] : tuple ? (v as PyTuple).items : [v];
   const list = raw.map((a) => {
@@ -208,7 +208,7 @@ function argnumsOf(v: PyValue | undefined, nargs: number, ctx: HostContext): { l
 }
 
 /** A Python-callable transformed function; `name` is what JAX shows in its repr. */
-class Transformed extends HostObject {
+export class Transformed extends HostObject {
   static readonly type = hostType('PjitFunction', 'jaxlib.xla_extension');
   constructor(
     readonly label: string,
@@ -225,11 +225,11 @@ class Transformed extends HostObject {
   override repr(): string { return `<function ${this.label}>`; }
 }
 
-function funName(fun: PyValue): string {
+export function funName(fun: PyValue): string {
   return typeof fun === 'object' && fun !== null && 'name' in fun && typeof (fun as { name: unknown }).name === 'string' ? (fun as { name: string }).name : 'fun';
 }
 
-function noKwargs(kwargs: Kwargs, what: string): void {
+export function noKwargs(kwargs: Kwargs, what: string): void {
   if (kwargs.size > 0) throw pyError('NotImplementedError', `keyword arguments to a ${what}-transformed function are not supported by Gradlens`);
 }
 
@@ -287,14 +287,14 @@ function outputs(rt: JaxRuntime, info: OutInfo, vals: readonly Val[]): PyValue {
   return unflattenPy(info.def, vals.map((v, i) => wrapVal(rt, v, info.weak[i] ?? false)), rt.ctx);
 }
 
-export function vmapTransform(rt: JaxRuntime, fun: PyValue, inAxes: PyValue, outAxes: PyValue): Transformed {
+export function vmapTransform(rt: JaxRuntime, fun: PyValue, inAxes: PyValue, outAxes: PyValue, axisSize: number | null = null): Transformed {
   return new Transformed(`vmap(${funName(fun)})`, (args, kwargs, ctx) => {
     noKwargs(kwargs, 'vmap');
     return transformOp(rt, ctx, () => {
       const flat = flattenArgs(rt, args, ctx);
       const axisOf = (x: PyValue) => (x === null ? null : Number(toIndex(x, ctx)));
       const axes = broadcastPrefixPy(inAxes instanceof PyList ? new PyTuple(inAxes.items) : inAxes, flat.def, axisOf, ctx);
-      let size: number | null = null;
+      let size: number | null = axisSize;
       const avals = flat.leaves.map((l, i) => {
         const a = axes[i];
         if (a === null) return avalOf(l.v);

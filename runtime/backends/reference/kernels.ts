@@ -46,6 +46,7 @@ export const REFERENCE_KERNELS: KernelTable<ReferenceArray> = {
   rsqrt: un((x) => 1 / Math.sqrt(x)),
   abs: un(Math.abs),
   sign: un(sign),
+  stop_gradient: un((x) => x),
   select: (inputs, _p, out) => nary(inputs, out, (p, t, f) => (p !== 0 ? t : f)),
   convert_element_type: (inputs, _p, out) => new ReferenceArray(out.shape, out.dtype, typedArrayFrom(out.dtype, inputs[0].data)),
   reduce_sum: (inputs, { axes }, out) => reduce(inputs[0], axes, out, 0, sumStep),

@@ -83,6 +83,7 @@ export function tfjsKernels(b: TfjsBackendName): KernelTable<TfjsArray> {
     rsqrt: kernel(b, 'rsqrt', unary(tf.rsqrt)),
     abs: kernel(b, 'abs', unary(tf.abs)),
     sign: kernel(b, 'sign', unary(sign)),
+    stop_gradient: kernel(b, 'stop_gradient', unary(tf.clone)),
     select: kernel(b, 'select', ([p, t, f], _, out) => select(p, t, f, out.shape)),
     convert_element_type: kernel(b, 'convert_element_type', ([x], { newDtype }) => convert(x, newDtype)),
     reduce_sum: kernel(b, 'reduce_sum', ([x], { axes }, out) => reduce(x, axes, 'sum', out)),

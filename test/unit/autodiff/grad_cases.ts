@@ -90,6 +90,9 @@ export const CASES: CaseTable = {
   integer_pow: (rng) => [0, 1, 2, 3, -2].map((y) => ({ params: { y }, inputs: [f64Of(awayFromZero(0.3), rng, [2, 3])] })),
   abs: unary(awayFromZero(0.1)),
   sign: unary(awayFromZero(0.1)),
+  // Finite differences see the identity, whose derivative is 1: stop_gradient's is 0 by definition,
+  // which test/unit/jax/check_grads.test.ts checks exactly. Here only that an int input has none.
+  stop_gradient: (rng) => [{ params: {}, inputs: [hostArray('int32', [2, 3], indices(5), rng)] }],
   select: (rng) => [
     [[2, 3], [2, 3], [2, 3]], [[3, 1], [4], []], [[], [2, 3], [3]],
   ].map(([sp, st, sf]) => ({

@@ -56,6 +56,7 @@ export const CASES: BatchCaseTable = {
   ...casesPerOp(SMOOTH_UNARY_DOMAINS, unary),
   integer_pow: [3, -2, 0].map((y) => ({ params: { y }, inputs: [f64([2, 3], awayFromZero(0.5))] })),
   abs: unary(normal),
+  stop_gradient: unary(normal),
   sign: unary(grid),
   select: [[[2, 3], [2, 3], [2, 3]], [[3, 1], [4], []], [[], [2, 3], [3]], [[2, 1, 3], [3], [4, 1]]].map(([sp, st, sf]) => ({
     params: {},

@@ -70,6 +70,20 @@ check_grads('2-d slice', lambda x: jnp.sum(jnp.tanh(x.reshape(2, 2).at[:, 1].set
 `), 8);
   });
 
+  it('jacfwd, jacrev, hessian and linearize: their results differentiated again', () => {
+    assertAllOk(checks(`
+def f(x):
+    return jnp.array([x[0] ** 2 * jnp.sin(x[1]), jnp.exp(0.3 * x[2]) * x[0], x[1] * x[2]])
+
+
+W = jnp.array([[0.3, -0.2, 0.5], [0.1, 0.4, -0.6], [0.7, 0.2, 0.9]])
+check_grads('jacfwd', lambda x: jnp.sum(jax.jacfwd(f)(x) * W), x3, v3, u3)
+check_grads('jacrev', lambda x: jnp.sum(jax.jacrev(f)(x) * W), x3, v3, u3)
+check_grads('hessian', lambda x: jnp.sum(jax.hessian(lambda y: jnp.sum(f(y) ** 2))(x) * W), x3, v3, u3)
+check_grads('linearize', lambda x: jnp.sum(jax.linearize(f, x)[1](v3) * x), x3, v3, u3)
+`), 4);
+  });
+
   it('Python control flow on concrete values under grad and jvp', () => {
     assertAllOk(checks(`
 def piecewise(x):

@@ -96,6 +96,7 @@ export const CASES: { readonly [P in Primitive]: CaseMaker<ParamsOf<P>> } = {
   logistic: unaryCases((r, s) => normal(r, s, 8)),
   sqrt: unaryCases((r, s) => uniform(r, s, 0, 50)),
   rsqrt: unaryCases((r, s) => uniform(r, s, 1e-3, 50)),
+  stop_gradient: (r) => [...unaryCases((rr, s) => normal(rr, s, 3))(r), { inputs: [ints(r, [5], -9, 9)], params: {} }],
   abs: (r) => [...unaryCases((rr, s) => normal(rr, s, 3))(r), { inputs: [ints(r, [5], -9, 9)], params: {} }],
   sign: (r) => [
     ...unaryCases((rr, s) => withSpecials(rr, normal(rr, s), [0, NaN, Infinity, -Infinity]))(r),
