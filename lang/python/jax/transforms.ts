@@ -453,13 +453,16 @@ function staticsOf(fun: PyValue, opts: JitOptions, ctx: HostContext): { nums: nu
   return { nums, names: new Set(names) };
 }
 
-/** JAX's error for a static argument it cannot hash (the message of jaxlib's C++ jit). */
-function checkHashable(v: PyValue, ctx: HostContext): void {
+/**
+ * A static argument's cache key: its type and hash key (equal values of one type share it, as
+ * JAX's strict-type hashing does), or JAX's error for one it cannot hash (jaxlib's C++ jit's text).
+ */
+function staticKey(v: PyValue, ctx: HostContext): string {
   let why: string | null = null;
   if (v instanceof PyArray) why = `unhashable type: '${v.numpy ? 'numpy.ndarray' : 'ArrayImpl'}'`;
   else {
     try {
-      dictKey(v, ctx);
+      return `${ctx.repr(typeOf(v))}:${dictKey(v, ctx)}`;
     } catch (e) {
       why = e instanceof Error && 'exc' in e ? ctx.str((e as { exc: PyValue }).exc) : String(e);
     }
@@ -467,6 +470,7 @@ function checkHashable(v: PyValue, ctx: HostContext): void {
   if (why !== null) {
     throw pyError('ValueError', `Non-hashable static arguments are not supported. An error occurred while trying to hash an object of type ${ctx.repr(typeOf(v))}, ${ctx.str(v)}. The error was:\nTypeError: ${why}`);
   }
+  return '';
 }
 
 /**
@@ -491,16 +495,17 @@ export function jitTransform(rt: JaxRuntime, fun: PyValue, opts: JitOptions, ctx
   };
   return new Transformed(`jit(${funName(fun)})`, (args, kwargs, ctx) => {
     const nums = new Set(statics.nums.map((i) => (i < 0 ? i + args.length : i)));
-    args.forEach((a, i) => nums.has(i) && checkHashable(a, ctx));
-    for (const [k, v] of kwargs) if (statics.names.has(k)) checkHashable(v, ctx);
+    const keys = [
+      ...args.flatMap((a, i) => (nums.has(i) ? [`${i}=${staticKey(a, ctx)}`] : [])),
+      ...[...kwargs].filter(([k]) => statics.names.has(k)).sort(([p], [q]) => (p < q ? -1 : 1)).map(([k, v]) => `${k}=${staticKey(v, ctx)}`),
+    ];
     return transformOp(rt, ctx, () => {
       const flat = flattenArgs(rt, args, ctx, nums, kwargs, statics.names);
       if (flat.leaves.some((l) => isTracer(l.v))) {
         const { jaxpr, out, closed } = stagePy(rt, ctx, 'jit', fun, flat);
         return outputs(rt, out, apply(rt, jaxpr, [...flat.leaves.map((l) => l.v), ...closed]));
       }
-      const staticKey = [...[...flat.statics.entries()].map(([i, v]) => `${i}=${ctx.repr(typeOf(v))}${ctx.repr(v)}`), ...[...flat.staticKw.entries()].sort().map(([k, v]) => `${k}=${ctx.repr(typeOf(v))}${ctx.repr(v)}`)].join(',');
-      const key = `${treeKey(flat.def, ctx)}|${flat.kwNames.join(',')}|${staticKey}|${flat.leaves.map((l) => (l.weak ? 'w' : '')).join('')}`;
+      const key = `${treeKey(flat.def, ctx)}|${flat.kwNames.join(',')}|${keys.join(',')}|${flat.leaves.map((l) => (l.weak ? 'w' : '')).join('')}`;
       let cache = caches.get(key);
       if (!cache) {
         const holder = { current: flat };
