@@ -10,7 +10,7 @@
 import { bytesOf, formatAval, isFloat, sizeOf, withInterrupt, type AbstractValue, type DType } from '../../../runtime/core';
 import type { Backend, DeviceArray } from '../../../runtime/backends';
 import { isVar } from '../../../runtime/ir';
-import type { Tracer } from '../../../runtime/jit';
+import type { JaxprTrace, Tracer } from '../../../runtime/jit';
 import { Ops, type Emitter } from '../../../runtime/ops';
 import { abstractEval, type ParamsOf, type Primitive } from '../../../runtime/primitives';
 import { HaltError, pyError, formatFloat, formatInt, HostObject, NOT_IMPLEMENTED, hostType, pyFunction, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type UnaryOp, hostValues, PyTuple, PyType, nameTable, type NativeFn, type PyValue } from '../interpreter';
@@ -237,6 +237,8 @@ export class JaxRuntime implements Emitter<Val> {
    * flow on those values runs as under JAX's JVP tracers. jit and make_jaxpr trace without them.
    */
   private readonly known = new WeakMap<Tracer, DeviceArray | Scalar>();
+  /** The traces of the Python functions being staged, innermost last; `abstract` under jit and make_jaxpr. */
+  private readonly staging: { readonly trace: JaxprTrace; readonly abstract: boolean }[] = [];
   /** Names of the transformations whose Python function is running, outermost first (for messages). */
   readonly transforming: string[] = [];
   /** The script's source, when the runner gave it: messages quote the code they point at. */
@@ -257,19 +259,41 @@ export class JaxRuntime implements Emitter<Val> {
 
   bind<P extends Primitive>(prim: P, inputs: readonly Val[], params: ParamsOf<P>): Val {
     const tracer = inputs.find(isTracer);
-    if (tracer) {
+    const trace = tracer?.trace ?? this.stagingTrace();
+    if (trace) {
       const span = this.ctx.span;
       const src = { file: this.ctx.file, line: span.line, column: span.col, endLine: span.endLine, endColumn: span.endCol };
+      trace.span = src;
       for (const x of inputs) {
         if (isTracer(x)) x.trace.span = src;
         else if (!(x instanceof Scalar)) this.pin(x);
       }
-      const out = tracer.trace.bind(prim, inputs.map((x) => (x instanceof Scalar ? tracer.trace.scalar(x.value, x.dtype) : x)), params);
+      const out = trace.bind(prim, inputs.map((x) => (x instanceof Scalar ? trace.scalar(x.value, x.dtype) : x)), params);
       this.checkTraced(out);
-      this.computeKnown(out, prim, inputs, params);
+      // NB: an op on constants staged by jit has no value, as in JAX (Python cannot branch on it).
+      if (tracer) this.computeKnown(out, prim, inputs, params);
       return out;
     }
     return this.evaluate(prim, inputs as readonly (DeviceArray | Scalar)[], params);
+  }
+
+  /**
+   * Where an op on concrete values goes: while jit or make_jaxpr stages a Python function, into the
+   * innermost trace (JAX stages every op there, on literals too, and folds them only when it
+   * compiles); else nowhere: it runs (grad, jvp and vmap evaluate such ops, as JAX's do).
+   */
+  stagingTrace(): JaxprTrace | null {
+    return this.staging.some((s) => s.abstract) ? this.staging[this.staging.length - 1].trace : null;
+  }
+
+  /** Runs `fn` while the Python function traced into `trace` runs. */
+  withStaging<R>(trace: JaxprTrace, abstract: boolean, fn: () => R): R {
+    this.staging.push({ trace, abstract });
+    try {
+      return fn();
+    } finally {
+      this.staging.pop();
+    }
   }
 
   /** A tracer's concrete value, where its trace runs over concrete primals (a literal always has one). */

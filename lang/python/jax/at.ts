@@ -201,7 +201,7 @@ function broadcastShapes(shapes: readonly (readonly number[])[]): number[] {
   return out;
 }
 
-function gatherAt(x: PyArray, index: PyValue, mode: Mode, fill: Val | null, wrap: boolean, ctx: HostContext): PyArray {
+export function gatherAt(x: PyArray, index: PyValue, mode: Mode, fill: Val | null, wrap: boolean, ctx: HostContext): PyArray {
   const rt = x.rt;
   const o = rt.o;
   const p = positions(x, index, mode === 'clip' ? 'clip' : 'fill', wrap, ctx);

@@ -283,6 +283,13 @@ export function arrayFromData(rt: JaxRuntime, data: PyValue, dtype: DType | unde
     return op(rt, () => new PyArray(rt, rt.upload(other.values, other.shape, d), false, numpy));
   }
   if ((data instanceof PyList || data instanceof PyTuple) && holdsTracer(data)) return stackItems(rt, data.items, dtype, ctx, numpy);
+  const staging = rt.stagingTrace();
+  if (staging && (typeof data === 'number' || typeof data === 'bigint' || typeof data === 'boolean')) {
+    // NB: under jit a Python scalar enters as a literal, as JAX inlines scalar constants.
+    const d = dtype ?? (typeof data === 'boolean' ? 'bool' : typeof data === 'bigint' ? 'int32' : numpy ? 'float64' : rt.floatDtype);
+    if (d === 'int32') checkInt32([Number(data)], numpy);
+    return new PyArray(rt, staging.scalar(typeof data === 'boolean' ? (data ? 1 : 0) : Number(data), d), dtype === undefined && !numpy, numpy);
+  }
   const nested = flattenNested(data, ctx);
   const dflt: DType = nested.kind === 'bool' ? 'bool' : nested.kind === 'int' ? 'int32' : numpy ? 'float64' : rt.floatDtype;
   const d = dtype ?? dflt;

@@ -1,6 +1,6 @@
 /** `jax.nn` (and `jax.scipy.special.logsumexp`), composed from jax.numpy operations as JAX defines them. */
 import { bindArgs, pyError, pyFunction as makeFunction, type HostContext, type PyValue } from '../interpreter';
-import { PyArray, type JaxRuntime } from './array';
+import { PyArray, toDtype, type JaxRuntime } from './array';
 import * as L from './lax';
 
 type Unary = (rt: JaxRuntime, x: PyArray, ctx: HostContext) => PyArray;
@@ -59,6 +59,18 @@ export function nnAttrs(rt: JaxRuntime): Record<string, PyValue> {
     const e = L.unary(rt, 'exp', L.binary(rt, 'sub', x, L.reduce(rt, 'max', x, axis, true, ctx), ctx), ctx);
     return L.binary(rt, 'div', e, L.reduce(rt, 'sum', e, axis, true, ctx), ctx);
   });
+  attrs.one_hot = pyFunction('one_hot', (args, kwargs, ctx) => {
+    const a = bindArgs('one_hot', ['x', 'num_classes', '*', 'dtype?', 'axis?'], args, kwargs, ctx);
+    const x = asArr(rt, a.required('x'), ctx);
+    const n = a.int('num_classes');
+    const d = a.opt('dtype') === undefined ? rt.floatDtype : toDtype(a.required('dtype'), rt);
+    const rank = x.shape.length + 1;
+    let axis = a.int('axis', -1);
+    if (axis < 0) axis += rank;
+    const classes = rt.o.iota('int32', [...x.shape.slice(0, axis), n, ...x.shape.slice(axis)], axis);
+    const expanded = rt.o.expandDims(L.cast(rt, x.v, 'int32'), [axis]);
+    return L.wrap(rt, rt.o.convert(rt.o.eq(expanded, classes), d), false, false);
+  });
   attrs.log_softmax = pyFunction('log_softmax', (args, kwargs, ctx) => {
     const a = bindArgs('log_softmax', ['x', 'axis?'], args, kwargs, ctx);
     const x = asArr(rt, a.required('x'), ctx);
@@ -69,4 +81,4 @@ export function nnAttrs(rt: JaxRuntime): Record<string, PyValue> {
   return attrs;
 }
 
-export const NN_NAMES = ['sigmoid', 'relu', 'softplus', 'silu', 'swish', 'tanh', 'gelu', 'logsumexp', 'softmax', 'log_softmax'];
+export const NN_NAMES = ['one_hot', 'sigmoid', 'relu', 'softplus', 'silu', 'swish', 'tanh', 'gelu', 'logsumexp', 'softmax', 'log_softmax'];

@@ -7,6 +7,7 @@ import type { DType } from '../../../runtime/core';
 import { bindArgs, type Args, pyError, pyFunction, type HostContext, PyList, PyTuple, type Kwargs, type PyValue, toFloat, toIndex, typeName } from '../interpreter';
 import { DTypeObject, PyArray, toDtype, type JaxRuntime } from './array';
 import * as L from './lax';
+import { linalgModule, MORE_FUNCTIONS } from './numpy_more';
 import { Scalar, type Val } from './values';
 
 type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, numpy: boolean) => PyValue;
@@ -227,6 +228,7 @@ export const FUNCTIONS: Record<string, Fn> = {
     }
     return true;
   },
+  ...MORE_FUNCTIONS,
 };
 
 /** The module attributes of `jax.numpy` (numpy = false) or `numpy` (numpy = true). */
@@ -240,6 +242,7 @@ export function numpyAttrs(rt: JaxRuntime, numpy: boolean): Record<string, PyVal
     });
   }
   attrs.asarray = attrs.array;
+  attrs.linalg = linalgModule(rt, numpy);
   const ctor = (d: DType) => new DTypeObject(d, (args, _kwargs, ctx) => {
     if (args.length !== 1) throw pyError('TypeError', `${d}() takes one argument`);
     return L.arrayFromData(rt, args[0], d, ctx, numpy);

@@ -107,7 +107,7 @@ function pythonFn(rt: JaxRuntime, ctx: HostContext, name: string, fun: PyValue, 
     rt.transforming.push(name);
     let result: PyValue;
     try {
-      result = ctx.call(fun, args, kwargs);
+      result = rt.withStaging(o.trace, known === NONE_KNOWN, () => ctx.call(fun, args, kwargs));
     } finally {
       rt.transforming.pop();
     }
@@ -501,7 +501,7 @@ export function jitTransform(rt: JaxRuntime, fun: PyValue, opts: JitOptions, ctx
     ];
     return transformOp(rt, ctx, () => {
       const flat = flattenArgs(rt, args, ctx, nums, kwargs, statics.names);
-      if (flat.leaves.some((l) => isTracer(l.v))) {
+      if (flat.leaves.some((l) => isTracer(l.v)) || rt.stagingTrace()) {
         const { jaxpr, out, closed } = stagePy(rt, ctx, 'jit', fun, flat);
         return outputs(rt, out, apply(rt, jaxpr, [...flat.leaves.map((l) => l.v), ...closed]));
       }
