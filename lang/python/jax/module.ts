@@ -14,6 +14,7 @@ import { JaxConfig } from './config';
 import * as L from './lax';
 import { nnAttrs, NN_NAMES } from './nn';
 import { FUNCTIONS, numpyAttrs } from './numpy';
+import { checkpointAttrs } from './checkpoint';
 import { deviceAttrs } from './devices';
 import { hessianTransform, jacfwdTransform, jacrevTransform, linearizeCall, linearTransposeCall } from './jacobians';
 import { NUMPY_RANDOM_NAMES, numpyRandomModule } from './numpy_random';
@@ -163,6 +164,7 @@ function buildModules(backend: Backend, ctx: HostContext, source: string | null)
     device_get: pyFunction('device_get', (args) => args[0]),
     block_until_ready: pyFunction('block_until_ready', (args) => args[0]),
     ...deviceAttrs(rt),
+    ...checkpointAttrs(),
   });
   return { runtime: rt, jax, jnp, nn, lax, scipy, special, np, npRandom, treeUtil, tree, random, initializers, exampleLibraries, stax, optimizers, optax };
 }
@@ -194,7 +196,7 @@ export function jaxSession(backend: Backend, options: JaxModuleOptions = {}): Ja
   const shim = (pick: (m: JaxModules) => PyModule, exports?: readonly string[]): ModuleShim => ({ create: (ctx) => pick(get(ctx)), ...(exports ? { exports } : {}) });
   const npNames = [...Object.keys(FUNCTIONS), 'asarray', 'float32', 'float64', 'int32', 'int64', 'bool_', 'pi', 'e', 'inf', 'nan', 'ndarray'];
   const modules: ModuleRegistry = {
-    jax: shim((m) => m.jax, ['numpy', 'nn', 'lax', 'scipy', 'errors', 'tree_util', 'tree', 'random', 'example_libraries', 'Array', '__version__', 'config', 'grad', 'value_and_grad', 'jit', 'vmap', 'jvp', 'vjp', 'make_jaxpr', 'device_get', 'block_until_ready', 'devices', 'jacfwd', 'jacrev', 'jacobian', 'hessian', 'linearize', 'linear_transpose', 'local_devices', 'device_count', 'local_device_count', 'default_backend', 'device_put']),
+    jax: shim((m) => m.jax, ['numpy', 'nn', 'lax', 'scipy', 'errors', 'tree_util', 'tree', 'random', 'example_libraries', 'Array', '__version__', 'config', 'grad', 'value_and_grad', 'jit', 'vmap', 'jvp', 'vjp', 'make_jaxpr', 'device_get', 'block_until_ready', 'devices', 'jacfwd', 'jacrev', 'jacobian', 'hessian', 'linearize', 'linear_transpose', 'local_devices', 'device_count', 'local_device_count', 'default_backend', 'device_put', 'checkpoint', 'remat', 'checkpoint_policies', 'custom_jvp', 'custom_vjp']),
     'jax.numpy': shim((m) => m.jnp, npNames),
     'jax.nn': shim((m) => m.nn, [...NN_NAMES, 'initializers']),
     'jax.lax': shim((m) => m.lax),

@@ -9,7 +9,7 @@ import { bindArgs, pyError, pyFunction, type HostContext, PyList, PySlice, PyTup
 import { PyArray, type JaxRuntime } from './array';
 import { gatherAt } from './at';
 import * as L from './lax';
-import type { Val } from './values';
+import { Scalar, type Val } from './values';
 
 type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, numpy: boolean) => PyValue;
 
@@ -328,9 +328,75 @@ function padWidths(v: PyValue, rank: number, ctx: HostContext): [number, number]
   return Array.from({ length: rank }, () => pair(v));
 }
 
-/** `jax.numpy.linalg` (and `numpy.linalg`): `norm`. */
+/** Matrices past this size would unroll elimination into too many traced operations. */
+const MAX_ELIMINATION = 64;
+
+/**
+ * Gauss-Jordan elimination with partial pivoting on [a | b], as ops (so it differentiates, batches
+ * and traces): returns a^-1 b and det(a). The pivot row comes from an argmax and the swap is a
+ * gather, so the choice follows the values even when traced.
+ */
+function eliminate(rt: JaxRuntime, a: Val, b: Val | null): { x: Val | null; det: Val } {
+  const o = rt.o;
+  const n = a.shape[0];
+  if (a.shape.length !== 2 || a.shape[1] !== n) throw pyError('ValueError', `Argument to linalg function must be a square matrix, got shape (${a.shape.join(', ')})`);
+  if (n > MAX_ELIMINATION) throw pyError('NotImplementedError', `linalg on matrices larger than ${MAX_ELIMINATION}x${MAX_ELIMINATION} is not supported by Gradlens`);
+  const k = b === null ? 0 : b.shape[1];
+  let m: Val = b === null ? a : o.concatenate([a, b], 1);
+  const width = n + k;
+  let det: Val = new Scalar(1, a.dtype);
+  const rowIds = rt.upload(Array.from({ length: n }, (_, i) => i), [n], 'int32');
+  for (let c = 0; c < n; c++) {
+    const column = o.slice(m, [c, c], [n, c + 1]);
+    const p = o.add(o.argmax(o.reshape(o.abs(column), [n - c]), 0), new Scalar(c, 'int32'));
+    const isC = o.eq(rowIds, new Scalar(c, 'int32'));
+    const perm = o.select(isC, o.broadcastTo(p, [n]), o.select(o.eq(rowIds, p), o.broadcastTo(new Scalar(c, 'int32'), [n]), rowIds));
+    m = o.gather(m, perm, 0);
+    det = o.mul(det, o.select(o.eq(p, new Scalar(c, 'int32')), new Scalar(1, a.dtype), new Scalar(-1, a.dtype)));
+    const pivot = o.reshape(o.slice(m, [c, c], [c + 1, c + 1]), []);
+    det = o.mul(det, pivot);
+    const row = o.div(o.slice(m, [c, 0], [c + 1, width]), pivot);
+    const factors = o.slice(m, [0, c], [n, c + 1]);
+    const eliminated = o.sub(m, o.mul(factors, row));
+    m = o.select(o.reshape(isC, [n, 1]), o.broadcastTo(row, [n, width]), eliminated);
+  }
+  return { x: b === null ? null : o.slice(m, [0, n], [n, width]), det };
+}
+
+function identity(rt: JaxRuntime, n: number, dtype: Val['dtype']): Val {
+  return rt.o.convert(rt.o.eq(rt.o.iota('int32', [n, n], 0), rt.o.iota('int32', [n, n], 1)), dtype);
+}
+
+function squareOperand(rt: JaxRuntime, x: PyValue, ctx: HostContext, numpy: boolean): PyArray {
+  const a = arr(rt, x, ctx, numpy);
+  if (a.dtype === 'int32' || a.dtype === 'bool') return L.op(rt, () => L.wrap(rt, rt.o.convert(a.v, rt.floatDtype), false, numpy));
+  return a;
+}
+
+/** `jax.numpy.linalg` (and `numpy.linalg`): `norm`, `det`, `inv`, `solve`. */
 export function linalgModule(rt: JaxRuntime, numpy: boolean): PyModule {
   return createModule(numpy ? 'numpy.linalg' : 'jax.numpy.linalg', {
+    det: pyFunction('det', (args, kwargs, ctx) => {
+      const a = squareOperand(rt, bindArgs('det', ['a'], args, kwargs, ctx).required('a'), ctx, numpy);
+      return L.op(rt, () => L.wrap(rt, eliminate(rt, a.v, null).det, false, numpy));
+    }),
+    inv: pyFunction('inv', (args, kwargs, ctx) => {
+      const a = squareOperand(rt, bindArgs('inv', ['a'], args, kwargs, ctx).required('a'), ctx, numpy);
+      const n = a.shape[0];
+      return L.op(rt, () => L.wrap(rt, eliminate(rt, a.v, identity(rt, n, a.dtype)).x!, false, numpy));
+    }),
+    solve: pyFunction('solve', (args, kwargs, ctx) => {
+      const a = bindArgs('solve', ['a', 'b'], args, kwargs, ctx);
+      const m = squareOperand(rt, a.required('a'), ctx, numpy);
+      const b = arr(rt, a.required('b'), ctx, numpy);
+      return L.op(rt, () => {
+        const rhs = L.cast(rt, b.v, m.dtype);
+        const vector = rhs.shape.length === 1;
+        if (rhs.shape[0] !== m.shape[0]) throw pyError('ValueError', `solve: a has shape (${m.shape.join(', ')}) but b has ${rhs.shape[0]} rows`);
+        const x = eliminate(rt, m.v, vector ? rt.o.reshape(rhs, [rhs.shape[0], 1]) : rhs).x!;
+        return L.wrap(rt, vector ? rt.o.reshape(x, [rhs.shape[0]]) : x, false, numpy);
+      });
+    }),
     norm: pyFunction('norm', (args, kwargs, ctx) => {
       const a = bindArgs('norm', ['x', 'ord?', 'axis?', 'keepdims?'], args, kwargs, ctx);
       const x = arr(rt, a.required('x'), ctx, numpy);

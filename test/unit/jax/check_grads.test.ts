@@ -84,6 +84,21 @@ check_grads('linearize', lambda x: jnp.sum(jax.linearize(f, x)[1](v3) * x), x3, 
 `), 4);
   });
 
+  it('jnp compositions: einsum, tensordot, vdot, kron, logaddexp, take_along_axis, tile, repeat, pad, trace, linalg norm, det, inv and solve', () => {
+    assertAllOk(checks(`
+M = jnp.array([[0.3, -0.2, 0.5], [0.1, 0.4, -0.6]])
+check_grads('einsum', lambda x: jnp.sum(jnp.einsum('ij,j,k->ik', M, x, x) ** 2), x3, v3, u3)
+check_grads('tensordot', lambda x: jnp.sum(jnp.sin(jnp.tensordot(jnp.outer(x, x), x, axes=1))), x3, v3, u3)
+check_grads('vdot kron', lambda x: jnp.vdot(jnp.kron(x, x ** 2), jnp.kron(x, x)), x3, v3, u3)
+check_grads('logaddexp', lambda x: jnp.sum(jnp.logaddexp(x, 2.0 * x[::-1])), x3, v3, u3)
+check_grads('take_along_axis', lambda x: jnp.sum(jnp.take_along_axis(jnp.outer(x, x), jnp.array([[2], [0], [1]]), axis=1) ** 3), x3, v3, u3)
+check_grads('tile repeat pad', lambda x: jnp.sum(jnp.tile(x, 2) * jnp.repeat(x ** 2, 2) + jnp.pad(x, (1, 2), constant_values=0.5) ** 3), x3, v3, u3)
+check_grads('trace norm', lambda x: jnp.trace(jnp.outer(x, jnp.sin(x))) * jnp.linalg.norm(x) + jnp.linalg.norm(x, ord=3), x3, v3, u3)
+S = lambda x: jnp.outer(x, x[::-1]) + jnp.array([[3., 1., 0.], [0., 2., 1.], [1., 0., 4.]])
+check_grads('det inv solve', lambda x: jnp.linalg.det(S(x)) + jnp.sum(jnp.linalg.solve(S(x), x) ** 2) + jnp.sum(jnp.linalg.inv(S(x)) * S(x).T), x3, v3, u3)
+`), 8);
+  });
+
   it('Python control flow on concrete values under grad and jvp', () => {
     assertAllOk(checks(`
 def piecewise(x):
