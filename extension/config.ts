@@ -6,6 +6,8 @@ export interface Config {
   readonly backend: BackendSetting;
   readonly engines: EngineMode;
   readonly inlayHints: boolean;
+  /** Recompute computed functions (and those marked `# gradlens: live`) as they are edited. */
+  readonly live: boolean;
   readonly budgets: EvaluationBudgets;
 }
 
@@ -15,6 +17,7 @@ export function readConfig(): Config {
     backend: oneOf(BACKEND_SETTINGS, c.get<unknown>('backend'), 'auto'),
     engines: c.get<EngineMode>('engines', 'both'),
     inlayHints: c.get<boolean>('inlayHints', true),
+    live: c.get<unknown>('live', true) !== false,
     budgets: budgetsFromSettings((setting) => c.get<unknown>(`budget.${setting}`)),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Runs one command on one function: in the panel's webview when it is up (then the result goes
  * to the server with `gradlens/result`, so lenses, hints and hovers update), else in the server;
- * with progress and cancellation, and asking for inputs when the file gives none.
+ * with progress and cancellation, and asking for inputs when the file gives none. Live mode
+ * (live.ts) computes the same way, silently.
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -28,6 +29,9 @@ import { toRange } from './reveal';
 import type { BackendStatus } from './status';
 
 export class Evaluations {
+  /** The functions computed in this session, by document URI: live mode recomputes them as they are edited. */
+  readonly computed = new Map<string, Set<string>>();
+
   constructor(
     private readonly client: () => LanguageClient,
     private readonly panel: GradlensPanel,
@@ -50,9 +54,37 @@ export class Evaluations {
       );
     }
     if (!outcome || (!outcome.ok && outcome.error.kind === 'cancelled')) return;
+    this.remember(args);
     const line = definitionLine(document.getText(), args.function);
     this.panel.display(outcome, view, { ...(line === undefined ? {} : { line }), at: Date.now() });
     if (!outcome.ok) await this.report(outcome.error);
+  }
+
+  /**
+   * A live evaluation (an edit made the function's result stale): the same path as a click, with
+   * no progress notification, no input box and no popup; an error reaches the server as the
+   * result, so it shows as a diagnostic and in the panel. Cancelled when `cancelled` fires.
+   */
+  async live(args: FunctionCommandArgs, document: vscode.TextDocument, cancelled: (cancel: () => void) => void): Promise<void> {
+    const source = new vscode.CancellationTokenSource();
+    cancelled(() => source.cancel());
+    try {
+      const outcome = await this.compute(this.request(args, document, this.inputs.get(args), undefined), source.token, () => undefined, 'quietly');
+      if (!outcome || source.token.isCancellationRequested || (!outcome.ok && outcome.error.kind === 'cancelled')) return;
+      this.remember(args);
+      if (!outcome.ok) this.log.info(`live: ${errorLogLine(outcome.error)}`);
+      // The panel follows the edit when it is open; a closed panel stays closed.
+      const line = definitionLine(document.getText(), args.function);
+      this.panel.update(outcome, { ...(line === undefined ? {} : { line }), at: Date.now() });
+    } finally {
+      source.dispose();
+    }
+  }
+
+  private remember(args: FunctionCommandArgs): void {
+    let functions = this.computed.get(args.uri);
+    if (!functions) this.computed.set(args.uri, (functions = new Set()));
+    functions.add(args.function);
   }
 
   private request(args: FunctionCommandArgs, document: vscode.TextDocument, inputs: string | undefined, engines: EngineMode | undefined): EvaluateRequest {
@@ -81,8 +113,9 @@ export class Evaluations {
   }
 
   /** The outcome, or undefined when there is none to show (the panel closed, the request cancelled). */
-  private async compute(request: EvaluateRequest, token: vscode.CancellationToken, progress: (message: string) => void): Promise<EvaluationOutcome | undefined> {
-    const backend = await this.panel.backend();
+  private async compute(request: EvaluateRequest, token: vscode.CancellationToken, progress: (message: string) => void, how: 'loudly' | 'quietly' = 'loudly'): Promise<EvaluationOutcome | undefined> {
+    // A live evaluation runs in the panel only when it is open: it never opens the panel.
+    const backend = how === 'quietly' ? await this.panel.openBackend() : await this.panel.backend();
     if (backend) {
       const outcome = await this.panel.evaluate(request, token, progress);
       if (outcome && !(outcome.ok === false && outcome.error.kind === 'cancelled')) {
@@ -105,7 +138,7 @@ export class Evaluations {
       if (token.isCancellationRequested) return undefined;
       const why = source.token.isCancellationRequested ? `no answer within ${Math.round(deadlineMs(request) / 1000)} s` : String(error);
       this.log.error(serverFailure(`${request.function} in ${request.uri}`, why));
-      void vscode.window.showErrorMessage(serverFailure(request.function, why));
+      if (how === 'loudly') void vscode.window.showErrorMessage(serverFailure(request.function, why));
       return undefined;
     } finally {
       clearTimeout(deadline);

@@ -1,4 +1,4 @@
-/** The extension's entry point: wires the client, panel, commands and status bar together. */
+/** The extension's entry point: wires the client, panel, commands, live mode and status bar together. */
 import * as vscode from 'vscode';
 import { withoutLinks } from '../protocol';
 import { registerCommands } from './commands';
@@ -7,6 +7,7 @@ import { Ctx } from './ctx';
 import { Evaluations } from './evaluate';
 import { followActiveEditor } from './follow';
 import { RememberedInputs } from './inputs';
+import { startLiveMode } from './live';
 import { GradlensPanel } from './panel';
 import { SourceRevealer } from './reveal';
 import { BackendStatus } from './status';
@@ -42,6 +43,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
   await active.startClient();
+  context.subscriptions.push(startLiveMode(evaluations, () => active.clientIfRunning, log));
 }
 
 export async function deactivate(): Promise<void> {

@@ -112,6 +112,16 @@ export class GradlensPanel implements vscode.Disposable {
     this.post({ type: 'show', outcome, ...(view ? { view } : {}), ...where });
   }
 
+  /** Shows a live evaluation's outcome in the panel when it is open, without revealing it (the user is typing). */
+  update(outcome: EvaluationOutcome, where: { readonly line?: number; readonly at?: number }): void {
+    this.post({ type: 'show', outcome, ...where });
+  }
+
+  /** The open panel's backend, without opening or revealing it: undefined when the panel is closed. */
+  async openBackend(): Promise<BackendInfo | undefined> {
+    return this.panel ? this.ready : undefined;
+  }
+
   /** Tells an open panel that the active editor is on a function (or file) with no result. */
   idle(uri: string, fn: string | undefined, line: number | undefined): void {
     this.post({ type: 'idle', uri, ...(fn === undefined ? {} : { function: fn }), ...(line === undefined ? {} : { line }) });

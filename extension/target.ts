@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { COMMANDS, type FunctionCommandArgs } from '../protocol';
 
-interface LensedFunction {
+export interface LensedFunction {
   readonly args: FunctionCommandArgs;
   readonly line: number;
 }
@@ -39,7 +39,7 @@ export async function functionAround(editor: vscode.TextEditor): Promise<Functio
   return functions.filter((f) => f.line <= cursor && cursor <= blockEnd(editor.document, f.line)).at(-1)?.args;
 }
 
-async function lensedFunctions(document: vscode.TextDocument): Promise<LensedFunction[]> {
+export async function lensedFunctions(document: vscode.TextDocument): Promise<LensedFunction[]> {
   const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri, 100)) ?? [];
   const seen = new Map<string, LensedFunction>();
   for (const lens of lenses) {

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../webgpu/browser';
@@ -140,6 +141,29 @@ describe('Gradlens in VS Code (code-server)', function () {
       await blocked.screenshot({ path: join(ARTIFACTS, 'server-fallback.png') });
       await context.close();
     }
+  });
+
+  it('live: editing a module-level value the computed function reads changes its lens without a click (issue 18)', async () => {
+    // NB: a folder of its own: the editor saves the edit, which must not change a file of the repository.
+    const folder = mkdtempSync(join(tmpdir(), 'gradlens-live-'));
+    writeFileSync(join(folder, 'live_eps.py'), 'import torch\n\neps = 0.25\n\n\ndef scaled(x):\n    return x * x * eps\n\n\nprint(scaled(torch.tensor(2.0)))\n');
+    await page.goto(`${server!.url}/?folder=${encodeURIComponent(folder)}`);
+    await openFile(page, 'live_eps.py', 'def scaled(x):');
+    await lensLink(page, '∇ Compute gradient').waitFor({ timeout: SLOW });
+    await lensLink(page, '∇ Compute gradient').click();
+    await panel(page).getByText('1.0', { exact: true }).first().waitFor({ timeout: SLOW });
+    await page.locator('.monaco-editor .view-line', { hasText: 'def scaled(x):' }).first().click();
+    await lensLink(page, '∇x = 1.0').waitFor({ timeout: SLOW });
+    // eps = 0.25 -> eps = 0.5, typed as a user would: the gradient 2 * x * eps at x = 2 becomes 2.0.
+    await page.locator('.monaco-editor .view-line', { hasText: 'eps = 0.25' }).first().click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('5');
+    await page.locator('.monaco-editor .view-line', { hasText: 'eps = 0.5' }).first().waitFor();
+    await lensLink(page, '∇x = 2.0').waitFor({ timeout: SLOW });
+    await panel(page).getByText('2.0', { exact: true }).first().waitFor({ timeout: SLOW });
+    await page.screenshot({ path: join(ARTIFACTS, 'live.png') });
   });
 });
 

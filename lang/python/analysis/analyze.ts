@@ -122,6 +122,7 @@ const ARITHMETIC = new Set(['+', '-', '*', '/', '//', '%', '**', '@']);
 const STATIC_ATTRIBUTES = new Set(['shape', 'ndim', 'dtype', 'size']);
 const COMPOUND = new Set<A.Stmt['kind']>(['FunctionDef', 'ClassDef', 'With', 'Try', 'If', 'While', 'For']);
 const GRADLENS_COMMENT = /^[ \t]*#[ \t]*gradlens[ \t]*:(.*)$/;
+const LIVE_MARK = /^[ \t]*live[ \t]*(,|$)/;
 
 /** The standard shims with the given ones, merged once per registry: the server analyzes a file's pieces one by one with the same registry. */
 const withStandard = new WeakMap<ModuleRegistry, ModuleRegistry>();
@@ -666,7 +667,9 @@ class Analyzer {
     const text = this.src.slice(start, Math.max(start, end)).replace(/\r$/, '');
     const m = GRADLENS_COMMENT.exec(text);
     if (!m) return null;
-    const body = m[1];
+    // NB: `# gradlens: live` (alone or before the inputs) asks the editor to compute the function as it is typed; it is no input.
+    const body = m[1].replace(LIVE_MARK, (mark) => ' '.repeat(mark.length));
+    if (body.trim() === '') return null;
     const offset = start + text.length - body.length;
     const { args, errors } = parseArguments(body, offset, lines);
     for (const e of errors) this.reportComment(e);

@@ -191,6 +191,15 @@ describe('analyzer: example inputs', () => {
     assert.equal(b.diagnostics[1].message, "in the # gradlens: comment: '(' was never closed");
   });
 
+  it('reads `# gradlens: live` as the live-mode mark, not an input: alone, and before the inputs (issue 18)', () => {
+    const b = analyze('# gradlens: live\ndef f(x=2.0):\n    return x * x\n\n# gradlens: live, y=3.0\n@staticmethod\ndef g(y):\n    return y\n');
+    assert.deepEqual(b.diagnostics, []);
+    assert.equal(fn(b, 'f').inputSources[0].kind, 'defaults');
+    const g = fn(b, 'g').inputSources[0];
+    assert.equal(g.kind, 'comment');
+    assert.deepEqual(g.bindings.map((x) => [x.param, x.text, x.span.col]), [['y', '3.0', 19]]);
+  });
+
   it('says when the script never reaches the call', () => {
     const b = analyze('def f(x):\n    return x\n\nif False:\n    f(1.0)\n');
     const f = fn(b, 'f');
