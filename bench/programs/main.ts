@@ -1,4 +1,4 @@
-// `npm run bench:programs`: whole Python programs (issue 17's W4-W6 and the per-op dispatch rows)
+// `npm run bench:programs`: whole Python programs (issue 17's W4-W6, issue 15's W7 and the per-op dispatch rows)
 // run by Gradlens (in this process, as `gradlens run` runs them) and by CPython with PyTorch and
 // NumPy, checked to print the same numbers, then timed; the table goes to BENCHMARKS.md.
 import { spawnSync } from 'node:child_process';
@@ -31,6 +31,7 @@ const PROGRAMS: readonly Program[] = [
   { id: 'W4', file: 'w4_polynomial_autograd.py', what: 'polynomial fit with autograd, 2,000 steps on 2,000 points', peer: 'PyTorch', goal: 1, tolerance: 1e-3 },
   { id: 'W5', file: 'w5_micrograd.py', what: 'micrograd-style scalar MLP(3, [8, 8, 1]), 20 steps on 16 points', peer: 'CPython', goal: 2, tolerance: 1e-12 },
   { id: 'W6', file: 'w6_polynomial_numpy.py', what: 'polynomial fit in NumPy, 2,000 steps on 2,000 points', peer: 'NumPy', goal: 1, tolerance: 1e-3 },
+  { id: 'W7', file: 'w7_nn_adam.py', what: 'nn.Sequential(Linear(1, 64), Tanh(), Linear(64, 1)) + Adam, 500 steps on 256 points', peer: 'PyTorch', goal: 1, tolerance: 1e-3 },
   { id: 'dispatch 1', file: 'dispatch_1.py', what: '`x * y + x`, 1-element tensors, 20,000 times', peer: 'PyTorch', goal: 1, tolerance: 1e-5, ops: 40_000 },
   { id: 'dispatch 2,000', file: 'dispatch_2000.py', what: '`x * y + x`, 2,000-element tensors, 10,000 times', peer: 'PyTorch', goal: 1, tolerance: 1e-5, ops: 20_000 },
   { id: 'dispatch 10^6', file: 'dispatch_1000000.py', what: '`x * y + x`, 10^6-element tensors, 100 times', peer: 'PyTorch', goal: 1, tolerance: 1e-5, ops: 200 },

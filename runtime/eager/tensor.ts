@@ -49,6 +49,11 @@ export class Tensor implements AbstractValue {
   gradFn: OpNode | null = null;
   grad: Tensor | null = null;
   retainsGrad = false;
+  /**
+   * The tensors made from this one by `detach()` (and this one): the same memory in PyTorch, so an
+   * in-place write to any of them (`p.data.add_(...)`, `w.detach().zero_()`) is seen by all.
+   */
+  private aliases: Set<Tensor> | null = null;
 
   constructor(
     readonly engine: TensorEngine,
@@ -122,7 +127,11 @@ export class Tensor implements AbstractValue {
 
   /** A new tensor sharing this one's memory, cut from the graph: `detach()`. */
   detach(): Tensor {
-    return this.engine.adopt(new Tensor(this.engine, this.liveStorage().retain(), this.shape, this.dtype, this.versionCounter));
+    const view = new Tensor(this.engine, this.liveStorage().retain(), this.shape, this.dtype, this.versionCounter);
+    this.aliases ??= new Set([this]);
+    this.aliases.add(view);
+    view.aliases = this.aliases;
+    return this.engine.adopt(view);
   }
 
   /** The alias a tape node keeps: same memory and version counter, same grad_fn, tracked by no scope. */
@@ -225,8 +234,15 @@ export class Tensor implements AbstractValue {
       throw new RangeError(`in-place result ${result.dtype}${formatShape(result.shape)} does not fit a tensor of ${this.dtype}${formatShape(this.shape)}`);
     }
     const old = this.storage;
-    this.storage = result.liveStorage().retain();
+    const next = result.liveStorage();
+    this.storage = next.retain();
     old?.release();
+    // Its detached views held the old memory: they see the new value too.
+    for (const view of this.aliases ?? []) {
+      if (view === this || old === null || view.storage !== old) continue;
+      view.storage = next.retain();
+      old.release();
+    }
     if (result.gradFn) {
       this.replaceGradFn(result.gradFn);
     }
@@ -253,6 +269,8 @@ export class Tensor implements AbstractValue {
   }
 
   private releaseAll(): void {
+    this.aliases?.delete(this);
+    this.aliases = null;
     this.storage?.release();
     this.storage = null;
     if (this.gradFnCounted) {

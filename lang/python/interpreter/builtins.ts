@@ -613,14 +613,24 @@ export function createBuiltins(write: (text: string) => void): Map<string, PyVal
     if (args.length < 2 || args.length > 3) throw pyError('TypeError', `getattr expected 2 or 3 arguments, got ${args.length}`);
     const name = args[1];
     if (typeof name !== 'string') throw pyError('TypeError', "attribute name must be string, not '" + typeName(name) + "'");
-    if (args.length === 3) return getattrOrUndefined(args[0], name, ctx) ?? args[2];
+    if (args.length === 3) return presentAttr(args[0], name, ctx) ?? args[2];
     return getattr(args[0], name, ctx);
   });
+  // As CPython's hasattr and getattr(x, name, default): an AttributeError raised while looking (a
+  // __getattr__ that raises, as nn.Module's does) means the attribute is missing.
+  const presentAttr = (obj: PyValue, name: string, ctx: HostContext): PyValue | undefined => {
+    try {
+      return getattrOrUndefined(obj, name, ctx);
+    } catch (e) {
+      if (e instanceof PyError && e.exc.type.isSubtypeOf(EXCEPTION_TYPES.get('AttributeError')!)) return undefined;
+      throw e;
+    }
+  };
   def('hasattr', (args, kwargs, ctx) => {
     exactArgs('hasattr', args, kwargs, 2);
     const name = args[1];
     if (typeof name !== 'string') throw pyError('TypeError', "attribute name must be string, not '" + typeName(name) + "'");
-    return getattrOrUndefined(args[0], name, ctx) !== undefined;
+    return presentAttr(args[0], name, ctx) !== undefined;
   });
   def('setattr', (args, kwargs, ctx) => {
     exactArgs('setattr', args, kwargs, 3);

@@ -73,6 +73,7 @@ export {
   type ExceptionName,
   ExceptionObject,
   HaltError,
+  hashKey,
   type HaltKind,
   type HostArrayData,
   type HostContext,

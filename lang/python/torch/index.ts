@@ -5,7 +5,8 @@
  *   const result = runTorch(source, engine, { file: 'fit.py' });
  *
  * `runTorch` is `run()` with `torchModules(engine)` registered (`import torch`, `torch.autograd`,
- * `torch.nn`, `torch.nn.functional`, `torch.cuda`), wrapped in `engine.tidy` so the run's tensors
+ * `torch.nn` (nn/: Module, layers, losses, `torch.nn.init`), `torch.nn.functional`, `torch.optim` and
+ * `torch.optim.lr_scheduler` (optim/), `torch.utils.data` (data/), `torch.cuda`), wrapped in `engine.tidy` so the run's tensors
  * are freed when it ends, and grad mode restored. A caller that builds its own registry does the
  * same by hand: `engine.tidy(() => run(source, { modules: { ...torchModules(engine), ...more } }))`.
  *
@@ -19,8 +20,8 @@
  *   run that never seeds starts from a fixed seed (PyTorch's is nondeterministic), and a sampler
  *   on a non-contiguous view (`x.t().normal_()`) fills in logical order where PyTorch fills the
  *   storage's order.
- * - In-place ops replace a tensor's storage: a tensor from `detach()` or `.data` that is updated in
- *   place does not update the tensor it came from.
+ * - A tensor from `detach()` or `.data` shares its source's memory as in PyTorch (an in-place write to
+ *   either is seen by both), but an indexing result (`x[0]`, a slice) is a copy, not a view.
  * - Tensors the script drops stay alive (and charged to the byte budget) until the run ends; each
  *   op's intermediates are freed at once.
  * - On the jit engine (`torchFunctionAt(...)`'s jaxprs, as torch.func.grad + torch.compile): the

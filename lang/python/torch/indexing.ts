@@ -5,7 +5,7 @@
  */
 import { stridesOf } from '../../../runtime/core';
 import type { Tensor } from '../../../runtime/eager';
-import { pyError, HostObject, type HostContext, ELLIPSIS, PyList, PySlice, PyTuple, type PyValue, sliceIndices, toIndex, typeName } from '../interpreter';
+import { pyError, HostObject, type HostContext, ELLIPSIS, PyList, PyRange, PySlice, PyTuple, type PyValue, sliceIndices, toIndex, typeName } from '../interpreter';
 import { asTensor } from './arith';
 import { isFloating, STORAGE } from './dtype';
 import { PyTensor, checkInPlace } from './tensor';
@@ -23,7 +23,8 @@ function isAdvanced(v: PyValue): boolean {
 
 /** The index items with Ellipsis expanded and each bound to the source dim it consumes. */
 function parse(x: PyTensor, index: PyValue, ctx: HostContext): Item[] {
-  const raw = index instanceof PyTuple ? [...index.items] : [index];
+  // A range indexes as the list of its ints (`x[range(n), target]`), as PyTorch reads any sequence.
+  const raw = (index instanceof PyTuple ? [...index.items] : [index]).map((v) => (v instanceof PyRange ? new PyList(Array.from({ length: Number(v.length) }, (_, i) => v.at(BigInt(i)))) : v));
   const consumes = (v: PyValue) => (v === null || v === ELLIPSIS ? 0 : v instanceof PyTensor && v.dtype === 'bool' ? Math.max(v.shape.length, 1) : 1);
   const used = raw.reduce<number>((n, v) => n + consumes(v), 0);
   const rank = x.shape.length;

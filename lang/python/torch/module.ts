@@ -9,6 +9,9 @@ import { AUTOGRAD_FUNCTION_NAMES, GRAD_MODE_NAMES, autogradFunctions, gradModeFa
 import { CREATORS, tensorFromData } from './creation';
 import { DTYPE_ALIASES } from './dtype';
 import { FUNCTIONAL_NAMES, functionalAttrs } from './functional';
+import { INIT_NAMES, NN_NAMES, nnAttrs } from './nn';
+import { OPTIM_NAMES, SCHEDULER_NAMES, optimModules } from './optim';
+import { DATA_NAMES, dataAttrs } from './data';
 import { TENSOR_METHODS, TORCH_FUNCTION_NAMES } from './methods';
 import { TorchSize, sizeType } from './size';
 import { RANDOM_CREATORS, RANDOM_NAMES, randomAttrs } from './random';
@@ -22,6 +25,11 @@ export interface TorchModules {
   readonly autograd: PyModule;
   readonly nn: PyModule;
   readonly functional: PyModule;
+  readonly init: PyModule;
+  readonly optim: PyModule;
+  readonly lrScheduler: PyModule;
+  readonly utils: PyModule;
+  readonly data: PyModule;
   readonly cuda: PyModule;
 }
 
@@ -103,19 +111,25 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
   });
   const autograd = createModule('torch.autograd', { ...autogradFunctions(rt), ...gradModeFactories(rt) });
   const functional = createModule('torch.nn.functional', functionalAttrs(rt));
-  const nn = createModule('torch.nn', { functional });
+  const nnParts = nnAttrs(rt);
+  const nn = createModule('torch.nn', { functional, ...nnParts.nn });
   const cuda = createModule('torch.cuda', { is_available: fn('is_available', () => false), device_count: fn('device_count', () => 0n) });
   attrs.autograd = autograd;
   attrs.nn = nn;
+  const { optim, lrScheduler } = optimModules(rt);
+  attrs.optim = optim;
+  const data = createModule('torch.utils.data', dataAttrs(rt));
+  const utils = createModule('torch.utils', { data });
+  attrs.utils = utils;
   attrs.cuda = cuda;
-  return { runtime: rt, torch: createModule('torch', attrs), autograd, nn, functional, cuda };
+  return { runtime: rt, torch: createModule('torch', attrs), autograd, nn, functional, init: nnParts.init, optim, lrScheduler, utils, data, cuda };
 }
 
 /** The names the analyzer may check scripts against. */
 const TORCH_EXPORTS = [
   ...Object.keys(DTYPE_ALIASES), ...GRAD_MODE_NAMES, ...Object.keys(CREATORS),
   ...TORCH_FUNCTION_NAMES, ...RANDOM_NAMES, 'Tensor', 'Size', 'cat', 'concat', 'stack', 'where', 'is_tensor', 'is_floating_point',
-  'isfinite', 'isinf', 'equal', 'allclose', 'get_default_dtype', 'device', 'autograd', 'nn', 'cuda', '__version__',
+  'isfinite', 'isinf', 'equal', 'allclose', 'get_default_dtype', 'device', 'autograd', 'nn', 'optim', 'utils', 'cuda', '__version__',
 ];
 
 /**
@@ -147,7 +161,12 @@ export function torchSession(engine: EagerEngine, numpy?: ModuleShim): TorchSess
     modules: {
       torch: shim((m) => m.torch, TORCH_EXPORTS),
       'torch.autograd': shim((m) => m.autograd, [...AUTOGRAD_FUNCTION_NAMES, ...GRAD_MODE_NAMES]),
-      'torch.nn': shim((m) => m.nn, ['functional']),
+      'torch.nn': shim((m) => m.nn, NN_NAMES),
+      'torch.nn.init': shim((m) => m.init, INIT_NAMES),
+      'torch.optim': shim((m) => m.optim, OPTIM_NAMES),
+      'torch.optim.lr_scheduler': shim((m) => m.lrScheduler, SCHEDULER_NAMES),
+      'torch.utils': shim((m) => m.utils, ['data']),
+      'torch.utils.data': shim((m) => m.data, DATA_NAMES),
       'torch.nn.functional': shim((m) => m.functional, FUNCTIONAL_NAMES),
       'torch.cuda': shim((m) => m.cuda, ['is_available', 'device_count']),
     },

@@ -9,7 +9,7 @@
 import { TorchGenerator, bytesOf, sizeOf, withInterrupt, type AbstractValue, type Shape } from '../../../runtime/core';
 import { TorchOps, type EagerEngine, type GradNode, type Tensor } from '../../../runtime/eager';
 import { StagingBackend } from '../../../runtime/jit';
-import { pyError, HostObject, hostType, opFunction, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type UnaryOp, type Kwargs, type PyType, type PyValue, formatValue, truthy, typeName } from '../interpreter';
+import { pyError, HostObject, hostType, opFunction, PyType, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type UnaryOp, type Kwargs, type PyValue, formatValue, truthy, typeName } from '../interpreter';
 import { DTYPES, ITEM_SIZE, STORAGE, isFloating, type TorchDTypeName } from './dtype';
 import { checkIntegers, describe, intRangeError, translate } from './errors';
 import { itemStr, tensorRepr } from './print';
@@ -63,6 +63,8 @@ export class TorchRuntime {
 
   /** `torch.Tensor`, one per run: `torch.Tensor([1, 2])` makes float32 tensors with this run's engine. */
   readonly tensorType: PyType;
+  /** `torch.nn.Parameter`, a Tensor subclass; torch.nn gives it its constructor. */
+  readonly parameterType: PyType;
 
   constructor(
     readonly engine: EagerEngine,
@@ -72,6 +74,7 @@ export class TorchRuntime {
   ) {
     this.torch = new TorchOps(engine);
     this.tensorType = hostType('Tensor', 'torch', (args, kwargs, c) => behaviour.construct(this, args, kwargs, c));
+    this.parameterType = new PyType('Parameter', { module: 'torch.nn.parameter', bases: [this.tensorType] });
   }
 
   get ops() {
@@ -197,8 +200,11 @@ export class PyTensor extends HostObject {
     super();
   }
 
+  /** Set on the tensors `nn.Parameter` makes: their type is Parameter, and they print as one. */
+  isParameter = false;
+
   get pyType() {
-    return this.rt.tensorType;
+    return this.isParameter ? this.rt.parameterType : this.rt.tensorType;
   }
 
   override get collectable(): boolean {
@@ -397,7 +403,7 @@ export class PyTensor extends HostObject {
   }
 
   override repr(): string {
-    return tensorRepr({
+    return (this.isParameter ? 'Parameter containing:\n' : '') + tensorRepr({
       values: this.values(),
       shape: this.shape,
       dtype: this.dtype,

@@ -9,7 +9,8 @@ import { runTorch } from '../../../lang/python/torch';
 /**
  * Each test/fixtures/torch/NAME.py prints exactly NAME.expected, which is what PyTorch 1.13 printed
  * for it (regenerate.sh). Programs run on the wasm backend, as users' do; a program whose first
- * lines say `gradlens-test: every backend` (float64) runs on wasm, cpu and reference alike.
+ * lines say `gradlens-test: every backend` (float64) runs on wasm, cpu and reference alike; one whose
+ * first lines say `gradlens-test: wall=50s` (a long training loop) may run that long.
  */
 const DIR = 'test/fixtures/torch';
 
@@ -29,7 +30,10 @@ describe('torch shim: programs print what PyTorch 1.13 prints', () => {
       const expected = readFileSync(join(process.cwd(), DIR, name.replace(/\.py$/, '.expected')), 'utf8');
       const backend = backends.get(on)!;
       const live = backend.liveCount();
-      const r = runTorch(source, new EagerEngine(backend), { file: `${DIR}/${name}` });
+      // A training loop may say how long it may run (`gradlens-test: wall=50s`): the time budget is not what it tests.
+      const wall = /gradlens-test: wall=(\d+)s/.exec(source.split('\n').slice(0, 3).join('\n'));
+      const budgets = wall ? { maxWallMs: Number(wall[1]) * 1000 } : undefined;
+      const r = runTorch(source, new EagerEngine(backend), { file: `${DIR}/${name}`, ...(budgets ? { budgets } : {}) });
       assert.equal(r.error ? formatError(r.error) : null, null);
       assert.equal(r.output, expected);
       assert.equal(backend.liveCount(), live, 'every tensor the script made is freed when it ends');

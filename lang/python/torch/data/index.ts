@@ -1,0 +1,2 @@
+/** `torch.utils` and `torch.utils.data` for one run. */
+export { DATA_NAMES, dataAttrs } from './loader';

@@ -1,0 +1,191 @@
+/**
+ * The layer functions of `torch.nn.functional` (`linear`, `bilinear`, `embedding`, `dropout`,
+ * `batch_norm`, `layer_norm`), as PyTorch 1.13 computes them, with its shape errors.
+ */
+import type { Tensor } from '../../../../runtime/eager';
+import { bindArgs, type HostContext, type Kwargs, pyError, type PyValue, toFloat } from '../../interpreter';
+import { asTensor } from '../arith';
+import { isFloating } from '../dtype';
+import { matmul } from '../methods';
+import type { PyTensor, TorchRuntime } from '../tensor';
+import * as T from '../tensor_ops';
+import { dropoutNoise } from '../random';
+
+type Fn = (rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext) => PyValue;
+
+function optTensor(rt: TorchRuntime, v: PyValue | undefined, ctx: HostContext, what: string): PyTensor | null {
+  return v === undefined || v === null ? null : asTensor(rt, v, ctx, what);
+}
+
+export function linear(rt: TorchRuntime, x: PyTensor, w: PyTensor, b: PyTensor | null): PyTensor {
+  const inner = x.shape[x.shape.length - 1];
+  if (x.shape.length >= 1 && w.shape.length === 2 && inner !== w.shape[1]) {
+    const rows = x.shape.slice(0, -1).reduce((p, d) => p * d, 1);
+    throw pyError('RuntimeError', `mat1 and mat2 shapes cannot be multiplied (${rows}x${inner} and ${w.shape[1]}x${w.shape[0]})`);
+  }
+  const y = matmul(rt, x, T.t(w));
+  if (b === null) return y;
+  const out = rt.run(() => rt.result(rt.torch.add(y.t, b.t), [y]));
+  if (x.shape.length === 2 && out.t.gradFn) out.t.gradFn.name = 'AddmmBackward0';
+  return out;
+}
+
+/** Normalises `x` with `mean` and biased `variance` (broadcast), then scales and shifts. */
+function normalized(rt: TorchRuntime, x: Tensor, mean: Tensor, variance: Tensor, eps: number, w: Tensor | null, b: Tensor | null, affineShape: number[]): Tensor {
+  const o = rt.ops;
+  const rstd = o.rsqrt(o.add(variance, o.scalarLike(eps, variance)));
+  let y = o.mul(o.sub(x, o.broadcastTo(mean, x.shape)), o.broadcastTo(rstd, x.shape));
+  if (w) y = o.mul(y, o.broadcastTo(o.reshape(w, affineShape), x.shape));
+  if (b) y = o.add(y, o.broadcastTo(o.reshape(b, affineShape), x.shape));
+  return y;
+}
+
+/** Mean and biased variance of `x` over `axes`, kept as broadcastable dims. */
+function moments(rt: TorchRuntime, x: Tensor, axes: number[]): { mean: Tensor; variance: Tensor; count: number } {
+  const o = rt.ops;
+  const count = axes.reduce((p, a) => p * x.shape[a], 1);
+  const keep = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const mean = o.reshape(o.div(o.reduceSum(x, axes), o.scalarLike(count, x)), keep);
+  const d = o.sub(x, o.broadcastTo(mean, x.shape));
+  const variance = o.reshape(o.div(o.reduceSum(o.mul(d, d), axes), o.scalarLike(count, x)), keep);
+  return { mean, variance, count };
+}
+
+function batchNorm(rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
+  const a = bindArgs('batch_norm', ['input', 'running_mean', 'running_var', 'weight?', 'bias?', 'training?', 'momentum?', 'eps?'], args, kwargs, ctx);
+  const x = asTensor(rt, a.required('input'), ctx, 'input');
+  const runningMean = optTensor(rt, a.get('running_mean'), ctx, 'running_mean');
+  const runningVar = optTensor(rt, a.get('running_var'), ctx, 'running_var');
+  const w = optTensor(rt, a.get('weight'), ctx, 'weight');
+  const b = optTensor(rt, a.get('bias'), ctx, 'bias');
+  const training = a.bool('training', false);
+  const momentum = a.float('momentum', 0.1);
+  const eps = a.float('eps', 1e-5);
+  if (x.shape.length < 2) throw pyError('ValueError', `expected 2D or 3D input (got ${x.shape.length}D input)`);
+  const c = x.shape[1];
+  const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
+  const count = axes.reduce((p, i) => p * x.shape[i], 1);
+  if (training && count <= 1) throw pyError('ValueError', `Expected more than 1 value per channel when training, got input size torch.Size([${x.shape.join(', ')}])`);
+  const stats = x.shape.map((d, i) => (i === 1 ? d : 1));
+  for (const [t, what] of [[runningMean, 'running_mean'], [runningVar, 'running_var'], [w, 'weight'], [b, 'bias']] as const) {
+    if (t && t.numel !== c) throw pyError('RuntimeError', `${what} should contain ${c} elements not ${t.numel}`);
+  }
+  return rt.run(() => {
+    const o = rt.ops;
+    let out: Tensor;
+    if (training || !runningMean || !runningVar) {
+      const { mean, variance } = moments(rt, x.t, axes);
+      out = normalized(rt, x.t, mean, variance, eps, w?.t ?? null, b?.t ?? null, stats);
+      if (training) {
+        // running = (1 - momentum) running + momentum stat, with the unbiased variance.
+        rt.engine.withGradMode(false, () => {
+          const m = o.reshape(mean.detach(), [c]);
+          const v = o.mul(o.reshape(variance.detach(), [c]), o.scalarLike(count / (count - 1), variance));
+          for (const [run, stat] of [[runningMean, m], [runningVar, v]] as const) {
+            if (!run) continue;
+            rt.engine.inPlace(run.t, (old) => o.add(o.mul(stat, o.scalarLike(momentum, old)), o.mul(old, o.scalarLike(1 - momentum, old))));
+          }
+        });
+      }
+    } else {
+      out = normalized(rt, x.t, o.reshape(runningMean.t, stats), o.reshape(runningVar.t, stats), eps, w?.t ?? null, b?.t ?? null, stats);
+    }
+    return rt.result(T.rename(out, [x.t], 'NativeBatchNormBackward0'), [x]);
+  });
+}
+
+function layerNorm(rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
+  const a = bindArgs('layer_norm', ['input', 'normalized_shape', 'weight?', 'bias?', 'eps?'], args, kwargs, ctx);
+  const x = asTensor(rt, a.required('input'), ctx, 'input');
+  const shape = a.ints('normalized_shape') ?? [];
+  const w = optTensor(rt, a.get('weight'), ctx, 'weight');
+  const b = optTensor(rt, a.get('bias'), ctx, 'bias');
+  const eps = a.float('eps', 1e-5);
+  const k = shape.length;
+  if (x.shape.length < k || x.shape.slice(x.shape.length - k).join() !== shape.join()) {
+    throw pyError('RuntimeError', `Given normalized_shape=[${shape.join(', ')}], expected input with shape [*, ${shape.join(', ')}], but got input of size[${x.shape.join(', ')}]`);
+  }
+  const axes = shape.map((_, i) => x.shape.length - k + i);
+  const affine = x.shape.map((d, i) => (i >= x.shape.length - k ? d : 1));
+  return rt.run(() => {
+    const { mean, variance } = moments(rt, x.t, axes);
+    const out = normalized(rt, x.t, mean, variance, eps, w?.t ?? null, b?.t ?? null, affine);
+    return rt.result(T.rename(out, [x.t], 'NativeLayerNormBackward0'), [x]);
+  });
+}
+
+function embedding(rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
+  const a = bindArgs('embedding', ['input', 'weight', 'padding_idx?', 'max_norm?', 'norm_type?', 'scale_grad_by_freq?', 'sparse?'], args, kwargs, ctx);
+  const idx = asTensor(rt, a.required('input'), ctx, 'input');
+  const w = asTensor(rt, a.required('weight'), ctx, 'weight');
+  if (isFloating(idx.dtype)) throw pyError('RuntimeError', `Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got torch.${idx.dtype === 'float64' ? 'Double' : 'Float'}Tensor instead (while checking arguments for embedding)`);
+  if (a.opt('max_norm') !== undefined) throw pyError('NotImplementedError', 'embedding(max_norm=...) is not supported by Gradlens yet; renormalise the weight yourself under torch.no_grad()');
+  const rows = w.shape[0];
+  const values = idx.values();
+  for (const v of values) if (v < 0 || v >= rows) throw pyError('IndexError', 'index out of range in self');
+  const pad = a.opt('padding_idx') === undefined ? null : a.int('padding_idx');
+  const padRow = pad === null ? null : pad < 0 ? pad + rows : pad;
+  return rt.run(() => {
+    const o = rt.ops;
+    let table = w.t;
+    if (padRow !== null) {
+      // The padding row gets no gradient: it is read through a detached copy.
+      const isPad = o.eq(o.iota('int32', [rows, w.shape[1]], 0), o.scalar(padRow, 'int32'));
+      table = o.select(isPad, w.t.detach(), w.t);
+    }
+    const flat = rt.engine.fromValues(values, [values.length], 'int32');
+    const out = o.reshape(o.gather(table, flat, 0), [...idx.shape, w.shape[1]]);
+    return rt.result(T.rename(out, [w.t], 'EmbeddingBackward0'), [w]);
+  });
+}
+
+function bilinear(rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
+  const a = bindArgs('bilinear', ['input1', 'input2', 'weight', 'bias?'], args, kwargs, ctx);
+  const x1 = asTensor(rt, a.required('input1'), ctx, 'input1');
+  const x2 = asTensor(rt, a.required('input2'), ctx, 'input2');
+  const w = asTensor(rt, a.required('weight'), ctx, 'weight');
+  const b = optTensor(rt, a.get('bias'), ctx, 'bias');
+  const [out, in1, in2] = w.shape;
+  if (x1.shape[x1.shape.length - 1] !== in1) throw pyError('RuntimeError', `input1 size does not match weight size: got ${x1.shape[x1.shape.length - 1]} but expected ${in1}`);
+  if (x2.shape[x2.shape.length - 1] !== in2) throw pyError('RuntimeError', `input2 size does not match weight size: got ${x2.shape[x2.shape.length - 1]} but expected ${in2}`);
+  if (x1.shape.slice(0, -1).join() !== x2.shape.slice(0, -1).join()) throw pyError('RuntimeError', 'bilinear(): input batch dimensions do not match');
+  return rt.run(() => {
+    const o = rt.ops;
+    const lead = x1.shape.slice(0, -1);
+    const n = lead.reduce((p, d) => p * d, 1);
+    // y[n, k] = sum_ij x1[n, i] W[k, i, j] x2[n, j]
+    const wi = o.reshape(o.transpose(w.t, [1, 0, 2]), [in1, out * in2]);
+    const t = o.reshape(rt.torch.matmul(o.reshape(x1.t, [n, in1]), wi), [n, out, in2]);
+    const x2b = o.broadcastTo(o.reshape(x2.t, [n, 1, in2]), [n, out, in2]);
+    let y = o.reduceSum(o.mul(t, x2b), [2]);
+    if (b) y = o.add(y, o.broadcastTo(o.reshape(b.t, [1, out]), [n, out]));
+    return rt.result(T.rename(o.reshape(y, [...lead, out]), [x1.t, x2.t, w.t], b ? 'AddBackward0' : 'ViewBackward0'), [x1]);
+  });
+}
+
+/** Dropout: in training, input times PyTorch's noise (bernoulli(1 - p) / (1 - p)); input * 0 for p = 1. */
+export function dropout(rt: TorchRuntime, x: PyTensor, p: number, training: boolean): PyTensor {
+  if (p < 0 || p > 1) throw pyError('ValueError', `dropout probability has to be between 0 and 1, but got ${p}`);
+  if (!training || p === 0 || x.numel === 0) return x;
+  const noise = p === 1 ? null : dropoutNoise(rt, x.shape, x.dtype, p);
+  return rt.run(() => {
+    const o = rt.ops;
+    return rt.result(T.rename(o.mul(x.t, noise ? noise.t : o.zerosLike(x.t)), [x.t], 'MulBackward0'), [x]);
+  });
+}
+
+export const LAYER_FUNCTIONS: Readonly<Record<string, Fn>> = {
+  linear: (rt, args, kwargs, ctx) => {
+    const a = bindArgs('linear', ['input', 'weight', 'bias?'], args, kwargs, ctx);
+    return linear(rt, asTensor(rt, a.required('input'), ctx, 'input'), asTensor(rt, a.required('weight'), ctx, 'weight'), optTensor(rt, a.get('bias'), ctx, 'bias'));
+  },
+  bilinear,
+  embedding,
+  batch_norm: batchNorm,
+  layer_norm: layerNorm,
+  dropout: (rt, args, kwargs, ctx) => {
+    const a = bindArgs('dropout', ['input', 'p?', 'training?', 'inplace?'], args, kwargs, ctx);
+    const p = a.opt('p');
+    return dropout(rt, asTensor(rt, a.required('input'), ctx, 'input'), p === undefined ? 0.5 : toFloat(p, ctx), a.bool('training', true));
+  },
+};

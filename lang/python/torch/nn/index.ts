@@ -1,0 +1,61 @@
+/**
+ * `torch.nn`, `torch.nn.init` and `nn.Parameter` for one run: Module and its native subclasses
+ * (layers, activations, losses, containers). Convolution and pooling layers are refused at the
+ * line that makes one, until the primitives they need exist.
+ */
+import { bindArgs, createModule, type PyModule, PyType, type PyValue } from '../../interpreter';
+import { asTensor } from '../arith';
+import type { TorchRuntime } from '../tensor';
+import { activationTypes, lossTypes } from './activations';
+import { containerTypes } from './containers';
+import { INIT_NAMES, initAttrs } from './init';
+import { layerTypes } from './layers';
+import { makeParameter, moduleType } from './module';
+import { REFUSED_LAYERS, refusal } from './refusals';
+
+export interface NNModules {
+  readonly nn: Record<string, PyValue>;
+  readonly init: PyModule;
+}
+
+export function nnAttrs(rt: TorchRuntime): NNModules {
+  const Module = moduleType(rt);
+  rt.parameterType.construct = (args, kwargs, ctx) => {
+    const a = bindArgs('Parameter', ['data?', 'requires_grad?'], args, kwargs, ctx);
+    const data = a.opt('data');
+    const t = data === undefined ? rt.fromValues([], [0], 'float32') : asTensor(rt, data, ctx, 'data');
+    return makeParameter(rt, t, a.bool('requires_grad', true));
+  };
+  const refused: Record<string, PyValue> = {};
+  for (const [name, needs] of Object.entries(REFUSED_LAYERS)) {
+    const t = new PyType(name, { module: 'torch.nn', bases: [Module] });
+    t.construct = () => {
+      throw refusal(`nn.${name}`, needs);
+    };
+    refused[name] = t;
+  }
+  const init = createModule('torch.nn.init', initAttrs(rt));
+  return {
+    nn: {
+      Module,
+      Parameter: rt.parameterType,
+      ...layerTypes(rt, Module),
+      ...activationTypes(rt, Module),
+      ...lossTypes(rt, Module),
+      ...containerTypes(Module),
+      ...refused,
+      init,
+    },
+    init,
+  };
+}
+
+/** The names `torch.nn` defines, for the analyzer. */
+export const NN_NAMES = [
+  'Module', 'Parameter', 'Linear', 'Bilinear', 'Identity', 'Flatten', 'Unflatten', 'Embedding', 'Dropout', 'BatchNorm1d', 'BatchNorm2d', 'LayerNorm',
+  'ReLU', 'LeakyReLU', 'GELU', 'ELU', 'SiLU', 'Tanh', 'Sigmoid', 'Softmax', 'LogSoftmax', 'Softplus',
+  'MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss', 'CrossEntropyLoss', 'NLLLoss', 'BCELoss', 'BCEWithLogitsLoss', 'KLDivLoss',
+  'Sequential', 'ModuleList', 'ModuleDict', ...Object.keys(REFUSED_LAYERS), 'init', 'functional',
+];
+
+export { INIT_NAMES };
