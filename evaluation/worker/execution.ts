@@ -106,14 +106,8 @@ export class WorkerExecution {
     const ended = await this.perform<EvaluationOutcome>({ kind: 'evaluate', request }, signal, budgetMs);
     if (ended.kind === 'done') return ended.answer;
     if (ended.kind === 'cancelled') return cancelled();
-    const setting = this.options.secondsSetting;
-    if (ended.kind === 'overran') {
-      return stopped('budget', `evaluation stopped after ${seconds(ended.ms)} (${setting}): ${request.function}() ran past its time budget of ${seconds(budgetMs)} in work that cannot stop to check it (a loop inside a built-in, one long kernel); make it do less, or raise ${setting}`);
-    }
-    if (isOutOfMemory(ended.error)) {
-      return stopped('budget', `evaluation stopped: ${request.function}() ran out of memory (an evaluation's Python values may hold ${WORKER_HEAP_MIB} MiB); make its lists, strings or tensors smaller`);
-    }
-    return stopped('error', `internal error in Gradlens while evaluating ${request.function}(): the evaluation worker stopped (${ended.error.message}); please report it`);
+    const why = stoppedFrom(ended, budgetMs, this.options.secondsSetting, `${request.function}()`);
+    return stopped(why.kind, why.message);
   }
 
   private async runWhole(script: ScriptRun, printed: (text: string) => void): Promise<ScriptEnd> {
@@ -122,15 +116,8 @@ export class WorkerExecution {
     const budgetMs = script.budgets.maxWallMs ?? DEFAULT_BUDGETS.maxWallMs;
     const ended = await this.perform<ScriptEnd>({ kind: 'run', script }, { aborted: false }, budgetMs, printed);
     if (ended.kind === 'done') return ended.answer;
-    const setting = this.options.secondsSetting;
-    if (ended.kind === 'overran') {
-      return stopped(`the script was stopped after ${seconds(ended.ms)} (${setting}): it ran past its time budget of ${seconds(budgetMs)} in work that cannot stop to check it (a loop inside a built-in, one long kernel); make it do less, or raise ${setting}`);
-    }
     if (ended.kind === 'cancelled') return stopped('the script was cancelled');
-    if (isOutOfMemory(ended.error)) {
-      return stopped(`the script ran out of memory (its Python values may hold ${WORKER_HEAP_MIB} MiB); make its lists, strings or tensors smaller`);
-    }
-    return stopped(`internal error in Gradlens while running the script: the evaluation worker stopped (${ended.error.message}); please report it`);
+    return stopped(stoppedFrom(ended, budgetMs, this.options.secondsSetting, 'the script').message);
   }
 
   /** Runs `job` in the worker (started on first use), replacing a worker that did not end it or grew heavy. */
@@ -265,6 +252,25 @@ class EvaluationWorker {
     await exited;
     clearTimeout(stuck);
   }
+}
+
+/**
+ * What to tell the user about a job (`subject`: `f()`, `the script`) that the worker did not end:
+ * one stopped from outside past its time budget, or a worker that ran out of memory or died.
+ */
+function stoppedFrom(
+  ended: Extract<Ended<unknown>, { kind: 'overran' | 'crashed' }>,
+  budgetMs: number,
+  setting: string,
+  subject: string,
+): { readonly kind: 'budget' | 'error'; readonly message: string } {
+  if (ended.kind === 'overran') {
+    return { kind: 'budget', message: `evaluation stopped after ${seconds(ended.ms)} (${setting}): ${subject} ran past its time budget of ${seconds(budgetMs)} in work that cannot stop to check it (a loop inside a built-in, one long kernel); make it do less, or raise ${setting}` };
+  }
+  if (isOutOfMemory(ended.error)) {
+    return { kind: 'budget', message: `evaluation stopped: ${subject} ran out of memory (its Python values may hold ${WORKER_HEAP_MIB} MiB); make its lists, strings or tensors smaller` };
+  }
+  return { kind: 'error', message: `internal error in Gradlens while running ${subject}: the evaluation worker stopped (${ended.error.message}); please report it` };
 }
 
 /** Why the process ended: V8 aborts on a full heap, after saying so on stderr. */
