@@ -1,4 +1,4 @@
-export const DTYPES = ['float32', 'float64', 'int32', 'bool'] as const;
+export const DTYPES = ['float32', 'float64', 'int32', 'int64', 'bool'] as const;
 export type DType = (typeof DTYPES)[number];
 
 export type AnyTypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
@@ -8,6 +8,7 @@ export const DTYPE_SHORT: { [D in DType]: string } = {
   float32: 'f32',
   float64: 'f64',
   int32: 'i32',
+  int64: 'i64',
   bool: 'bool',
 };
 
@@ -22,6 +23,11 @@ export function assertDType(name: string): DType {
   return name;
 }
 
+/** Whether `dtype` holds integers (bool aside). */
+export function isInteger(dtype: DType): boolean {
+  return dtype === 'int32' || dtype === 'int64';
+}
+
 export function isFloat(dtype: DType): boolean {
   return dtype === 'float32' || dtype === 'float64';
 }
@@ -31,7 +37,43 @@ export function allocate(dtype: DType, size: number): AnyTypedArray {
     case 'float32': return new Float32Array(size);
     case 'float64': return new Float64Array(size);
     case 'int32': return new Int32Array(size);
+    case 'int64': return new Float64Array(size);
     case 'bool': return new Uint8Array(size);
+  }
+}
+
+/**
+ * The largest magnitude an int64 array holds exactly. int64 is stored in a Float64Array (no
+ * backend has 64-bit integers: tfjs and WGSL stop at 32 bits), so its values are exact below
+ * 2**53; a value at or past it would already be rounded, and is refused (Int64RangeError)
+ * instead of stored: never a rounded or wrapped integer.
+ */
+export const INT64_EXACT_LIMIT = 2 ** 53;
+
+/** An int64 value Gradlens cannot store exactly (see INT64_EXACT_LIMIT). */
+export class Int64RangeError extends RangeError {
+  constructor(readonly value: number) {
+    // NB: a double past 2**53 is itself rounded: its digits would claim an exactness it lacks.
+    const about = Number.isFinite(value) ? `about ${value.toExponential(3).replace('e+', 'e')}` : value > 0 ? 'inf' : '-inf';
+    super(`an int64 value (${about}) is past 2**53: Gradlens stores int64 exactly only within ±2**53 `
+      + '(PyTorch and NumPy would wrap at 2**63); use smaller values or a float64 array');
+    this.name = 'Int64RangeError';
+  }
+}
+
+/**
+ * Makes `data` valid int64 storage in place, as an Int32Array stores int32: truncated toward zero
+ * (a kernel's integer `div` is C division), NaN as 0 (so an integer 0/0 reads the same in both);
+ * a value past ±2**53, or infinite, throws Int64RangeError.
+ */
+export function checkInt64(data: Float64Array): void {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (Number.isInteger(v) && v > -INT64_EXACT_LIMIT && v < INT64_EXACT_LIMIT) continue;
+    const t = Math.trunc(v) + 0;
+    if (t > -INT64_EXACT_LIMIT && t < INT64_EXACT_LIMIT) data[i] = t;
+    else if (Number.isNaN(v)) data[i] = 0;
+    else throw new Int64RangeError(v);
   }
 }
 
@@ -42,6 +84,9 @@ export function typedArrayFrom(dtype: DType, values: ArrayLike<number>): AnyType
     for (let i = 0; i < values.length; i++) out[i] = values[i] !== 0 ? 1 : 0;
   } else if (dtype === 'int32') {
     for (let i = 0; i < values.length; i++) out[i] = Math.trunc(values[i]);
+  } else if (dtype === 'int64') {
+    out.set(values);
+    checkInt64(out as Float64Array);
   } else {
     out.set(values);
   }
@@ -55,7 +100,7 @@ export function typedArrayFrom(dtype: DType, values: ArrayLike<number>): AnyType
  */
 export const LOGISTIC_ZERO_BELOW = { float32: -88.72283172607422, float64: -709.782712893384 } as const;
 
-const RANK: { [D in DType]: number } = { bool: 0, int32: 1, float32: 2, float64: 3 };
+const RANK: { [D in DType]: number } = { bool: 0, int32: 1, int64: 2, float32: 3, float64: 4 };
 
 /** NumPy/PyTorch type promotion between two tensor dtypes. */
 export function promoteTypes(a: DType, b: DType): DType {

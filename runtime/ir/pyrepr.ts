@@ -56,7 +56,8 @@ function shortestFloat32(x: number): number {
 export function formatScalar(value: number, dtype: DType): string {
   switch (dtype) {
     case 'bool': return value !== 0 ? 'True' : 'False';
-    case 'int32': return String(value);
+    case 'int32':
+    case 'int64': return String(value);
     case 'float32': return pyFloat(shortestFloat32(value));
     case 'float64': return pyFloat(value);
   }

@@ -91,12 +91,7 @@ export function arith(rt: TorchRuntime, op: ArithOp, a: Operand, b: Operand): Py
       case 'maximum': out = T.maximum(...T.coerce(x, y)); break;
       case 'minimum': out = T.minimum(...T.coerce(x, y)); break;
     }
-    const result = rt.result(out, tensors);
-    if (result.dtype === 'int64' && (op === 'add' || op === 'sub' || op === 'mul' || op === 'pow')) {
-      const f = (v: TensorLike): TensorLike => (typeof v === 'number' ? v : rt.ops.convert(v, 'float32'));
-      rt.checkNoWrap(() => (op === 'add' ? T.add(f(x), f(y)) : op === 'sub' ? T.sub(f(x), f(y)) : op === 'mul' ? T.mul(f(x), f(y)) : T.pow(f(x), f(y))));
-    }
-    return result;
+    return rt.result(out, tensors);
   });
 }
 
@@ -133,7 +128,7 @@ function floorDivide(rt: TorchRuntime, a: TensorLike, b: TensorLike): Tensor {
   const r = o.sub(x, o.mul(q, y));
   const zero = o.scalarLike(0, r);
   // NB: int arithmetic, not a select between bool tensors, which the wasm backend miscomputes.
-  const adjust = o.mul(o.convert(o.ne(r, zero), 'int32'), o.convert(o.ne(o.lt(r, zero), o.lt(y, zero)), 'int32'));
+  const adjust = o.mul(o.convert(o.ne(r, zero), q.dtype), o.convert(o.ne(o.lt(r, zero), o.lt(y, zero)), q.dtype));
   return o.sub(q, adjust);
 }
 

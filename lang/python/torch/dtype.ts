@@ -1,8 +1,7 @@
 /**
- * torch dtypes. The runtime stores float32, float64, int32 and bool; PyTorch's default integer
- * type, int64, has no storage of its own: an int64 tensor is stored as int32 and remembers that
- * it is int64, so it prints and reports its dtype as PyTorch does; values past 2^31 are refused
- * (errors.ts `checkIntegers`, tensor.ts `checkNoWrap`), not wrapped.
+ * torch dtypes, each stored as the runtime dtype of the same name. NB: the runtime's int64 is
+ * exact within ±2**53 (runtime/core/dtype.ts INT64_EXACT_LIMIT): a value past it is refused at
+ * the line (errors.ts `checkIntegers`, and the kernels for results), never wrapped or rounded.
  */
 import type { DType } from '../../../runtime/core';
 import { HostObject, hostType, type HostContext, type PyValue } from '../interpreter';
@@ -12,7 +11,7 @@ export type TorchDTypeName = 'float32' | 'float64' | 'int64' | 'int32' | 'bool';
 export const STORAGE: { readonly [D in TorchDTypeName]: DType } = {
   float32: 'float32',
   float64: 'float64',
-  int64: 'int32',
+  int64: 'int64',
   int32: 'int32',
   bool: 'bool',
 };

@@ -11,11 +11,10 @@
  * same by hand: `engine.tidy(() => run(source, { modules: { ...torchModules(engine), ...more } }))`.
  *
  * What differs from PyTorch, by design:
- * - float64 needs a backend that stores it (the reference backend); on wasm, cpu and webgpu a
- *   float64 tensor is refused with a TypeError that says to use float32.
- * - int64 (PyTorch's default integer dtype) is stored as int32 and reported as int64: a value past
- *   2^31 is refused at its line (creation, and the results of + - * ** on the CPU backends), never
- *   wrapped.
+ * - int64 (PyTorch's default integer dtype) is exact within ±2^53, not 2^63: a value past it (at
+ *   creation, or any result, partial sums and products included) is refused at its line, never
+ *   wrapped or rounded. float64 and int64 are computed on the CPU beside tfjs and WebGPU
+ *   (runtime/backends/host_dtypes.ts).
  * - Random streams are PyTorch's CPU streams bit for bit (AVX2 build; random.ts), except that a
  *   run that never seeds starts from a fixed seed (PyTorch's is nondeterministic), and a sampler
  *   on a non-contiguous view (`x.t().normal_()`) fills in logical order where PyTorch fills the

@@ -48,7 +48,6 @@ export function matmul(rt: TorchRuntime, a: PyTensor, b: PyTensor): PyTensor {
     const out = rt.torch.matmul(a.t, b.t);
     // PyTorch 1.13 computes vector @ matrix as a squeezed mm.
     const result = rt.result(a.shape.length === 1 && b.shape.length === 2 ? T.rename(out, [a.t, b.t], 'SqueezeBackward3') : out, [a, b]);
-    if (result.dtype === 'int64') rt.checkNoWrap(() => rt.torch.matmul(rt.ops.convert(a.t, 'float32'), rt.ops.convert(b.t, 'float32')));
     return result;
   });
 }

@@ -201,8 +201,9 @@ function intsOf(values: readonly bigint[], dtype: TorchDTypeName): Float64Array 
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    if (dtype === 'int64' || dtype === 'int32' ? v >= 2n ** 31n || v < -(2n ** 31n) : false) {
-      throw pyError('NotImplementedError', `a random integer (${v}) does not fit the 32 bits Gradlens stores ${dtype} in: draw from a range below 2**31`);
+    const bits = dtype === 'int64' ? 53n : dtype === 'int32' ? 31n : null;
+    if (bits !== null && (v >= 2n ** bits || v < -(2n ** bits))) {
+      throw pyError('NotImplementedError', `a random integer (${v}) is past 2**${bits}, where Gradlens stores ${dtype} exactly: draw from a smaller range`);
     }
     out[i] = Number(v);
   }
@@ -412,7 +413,7 @@ export const RANDOM_METHODS: Readonly<Record<string, Method>> = {
     // random_(to) is random_(0, to); random_() draws over the dtype's whole range.
     const [lo, hi] = to !== undefined ? [from === undefined ? 0n : toIndex(from, ctx), toIndex(to, ctx)] : from !== undefined && !a.has('to') ? [0n, toIndex(from, ctx)] : [null, null];
     if (lo === null || hi === null) {
-      if (x.dtype === 'int64') throw pyError('NotImplementedError', 'random_() on an int64 tensor draws up to 2**63, past the 32 bits Gradlens stores int64 in: give bounds, x.random_(0, n)');
+      if (x.dtype === 'int64') throw pyError('NotImplementedError', 'random_() on an int64 tensor draws up to 2**63, past the 2**53 to which Gradlens stores int64 exactly: give bounds, x.random_(0, n)');
       const n = x.numel;
       const draw = (): Float64Array => {
         const out = new Float64Array(n);

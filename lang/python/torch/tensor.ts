@@ -8,10 +8,9 @@
  */
 import { TorchGenerator, bytesOf, sizeOf, withInterrupt, type AbstractValue, type Shape } from '../../../runtime/core';
 import { TorchOps, type EagerEngine, type GradNode, type Tensor } from '../../../runtime/eager';
-import { StagingBackend } from '../../../runtime/jit';
 import { pyError, HostObject, hostType, opFunction, PyType, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type UnaryOp, type Kwargs, type PyValue, formatValue, truthy, typeName } from '../interpreter';
 import { DTYPES, ITEM_SIZE, STORAGE, isFloating, type TorchDTypeName } from './dtype';
-import { checkIntegers, describe, intRangeError, translate } from './errors';
+import { checkIntegers, describe, translate } from './errors';
 import { itemStr, tensorRepr } from './print';
 import { noteCut, noteDetach, refuseAutograd, refuseValue } from './jit_refusals';
 import { TorchSize } from './size';
@@ -128,11 +127,15 @@ export class TorchRuntime {
     this.ctx.release(bytes);
   };
 
-  /** The Python tensor for an eager tensor; new tensors are charged to the run's byte budget. */
+  /**
+   * The Python tensor for an eager tensor; new tensors are charged to the run's byte budget. An
+   * integer result the runtime made as int32 (argmax, an index) becomes the int64 PyTorch gives.
+   */
   wrap(t: Tensor, dtype?: TorchDTypeName): PyTensor {
+    const logical = dtype ?? t.dtype;
+    if (t.dtype !== STORAGE[logical]) t = this.ops.convert(t, STORAGE[logical]);
     let w = this.wrappers.get(t);
     if (w) return w;
-    const logical = dtype ?? defaultLogical(t.dtype);
     this.ctx.allocate(sizeOf(t.shape) * ITEM_SIZE[logical]);
     w = new PyTensor(this, t, logical);
     this.wrappers.set(t, w);
@@ -140,12 +143,10 @@ export class TorchRuntime {
     return w;
   }
 
-  /** Wraps an op's result, giving int32 storage the integer dtype its inputs imply. */
+  /** Wraps an op's result: an int32 one is int64 unless its inputs were int32 (a bool's arithmetic gives int64). */
   result(t: Tensor, inputs: readonly PyTensor[]): PyTensor {
     if (t.dtype !== 'int32') return this.wrap(t);
-    const ints = inputs.map((x) => x.dtype);
-    const logical = ints.includes('int64') ? 'int64' : ints.includes('int32') ? 'int32' : 'int64';
-    return this.wrap(t, logical);
+    return this.wrap(t, inputs.some((x) => x.dtype === 'int32') && !inputs.some((x) => x.dtype === 'int64') ? 'int32' : 'int64');
   }
 
   /** Checks the byte budget before a tensor of this shape is made, so a huge one fails first. */
@@ -157,21 +158,6 @@ export class TorchRuntime {
     // Charged and returned at once: `wrap` charges the tensor for good once it exists.
     this.ctx.allocate(bytes, `a ${dtype} tensor of size [${shape.join(', ')}]`);
     this.ctx.release(bytes);
-  }
-
-  /**
-   * An int64 result (a sum, product, power, matmul) whose exact value leaves the 32 bits Gradlens
-   * stores int64 in is an error, not a wrapped number: `float` redoes the op in float32 (relative
-   * error 2^-24) and its largest magnitude is checked. NB: on WebGPU, whose arrays cannot be read
-   * synchronously, and while tracing for the jit engine, the check is skipped.
-   */
-  checkNoWrap(float: () => Tensor): void {
-    if (this.engine.backend.name === 'webgpu' || this.engine.backend instanceof StagingBackend) return;
-    const peak = this.engine.withGradMode(false, () => {
-      const shadow = float();
-      return this.ops.reduceMax(this.ops.abs(shadow), shadow.shape.map((_, i) => i)).dataSync()[0];
-    });
-    if (peak >= 2 ** 31) throw intRangeError(null);
   }
 
   fromValues(values: ArrayLike<number>, shape: Shape, dtype: TorchDTypeName): PyTensor {
@@ -194,7 +180,7 @@ export class PyTensor extends HostObject {
   constructor(
     readonly rt: TorchRuntime,
     readonly t: Tensor,
-    /** The dtype PyTorch would report; int64 is stored as int32 (see dtype.ts). */
+    /** The dtype PyTorch reports, which t stores (STORAGE). */
     readonly dtype: TorchDTypeName,
   ) {
     super();
@@ -440,6 +426,3 @@ export function checkRequiresGrad(x: PyTensor, value: boolean): void {
   if (value && !isFloating(x.dtype)) throw pyError('RuntimeError', 'only Tensors of floating point dtype can require gradients');
 }
 
-function defaultLogical(d: Tensor['dtype']): TorchDTypeName {
-  return d === 'int32' ? 'int64' : d;
-}

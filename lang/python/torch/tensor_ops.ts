@@ -86,12 +86,9 @@ function dimFor(x: PyTensor, dim: Dim): Dim {
 export function sum(x: PyTensor, dim: Dim, keepdim: boolean, dtype: TorchDTypeName | null): PyTensor {
   const rt = x.rt;
   return rt.run(() => {
-    const input = dtype ? rt.convert(x.t, dtype) : x.t;
-    const d = dimFor(x, dim);
-    const out = rt.torch.sum(input, d, keepdim);
     // Integer and bool sums are int64 in PyTorch.
     const logical = dtype ?? (isFloating(x.dtype) ? x.dtype : 'int64');
-    if (logical === 'int64') rt.checkNoWrap(() => rt.torch.sum(rt.ops.convert(input, 'float32'), d, keepdim));
+    const out = rt.torch.sum(rt.convert(x.t, logical), dimFor(x, dim), keepdim);
     return rt.wrap(out, logical);
   });
 }
@@ -113,9 +110,9 @@ export function mean(x: PyTensor, dim: Dim, keepdim: boolean, dtype: TorchDTypeN
 export function prod(x: PyTensor, dim: number | null, keepdim: boolean): PyTensor {
   const rt = x.rt;
   return rt.run(() => {
-    const out = rt.torch.prod(x.t, dimFor(x, dim) as number | null, keepdim);
-    if (!isFloating(x.dtype)) rt.checkNoWrap(() => rt.torch.prod(rt.ops.convert(x.t, 'float32'), dimFor(x, dim) as number | null, keepdim));
-    return rt.wrap(out, isFloating(x.dtype) ? x.dtype : 'int64');
+    const logical = isFloating(x.dtype) ? x.dtype : 'int64';
+    const out = rt.torch.prod(rt.convert(x.t, logical), dimFor(x, dim) as number | null, keepdim);
+    return rt.wrap(out, logical);
   });
 }
 

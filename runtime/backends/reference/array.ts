@@ -1,4 +1,4 @@
-import { typedArrayFrom, type AbstractValue, type AnyTypedArray, type DType, type Shape } from '../../core';
+import { checkInt64, typedArrayFrom, type AbstractValue, type AnyTypedArray, type DType, type Shape } from '../../core';
 import type { BackendName, DeviceArray } from '../backend';
 
 /**
@@ -12,6 +12,8 @@ export class ReferenceArray implements DeviceArray {
 
   constructor(shape: Shape, readonly dtype: DType, data: AnyTypedArray, readonly backend: BackendName = 'reference') {
     this.shape = [...shape];
+    // NB: every int64 array is made here (kernels write doubles into its Float64Array): one pass truncates and range-checks them.
+    if (dtype === 'int64') checkInt64(data as Float64Array);
     this.values = data;
   }
 

@@ -1,4 +1,4 @@
-import { checkInterrupt, sizeOf, stridesOf, type AbstractValue } from '../../core';
+import { checkInterrupt, Int64RangeError, INT64_EXACT_LIMIT, sizeOf, stridesOf, type AbstractValue } from '../../core';
 import type { ParamsOf } from '../../primitives';
 import { fromDoubles, type ReferenceArray } from './array';
 import { mapIndex } from './indexing';
@@ -29,6 +29,8 @@ export function dotGeneral(a: ReferenceArray, b: ReferenceArray, { dimensionNumb
   const row = new Float64Array(J);
   // NB: the common [K, N] rhs walks its free dims contiguously; skipping the offset table there halves matmul time.
   const contiguousB = freeB.every((off, j) => off === j);
+  // NB: int64 is exact only below 2**53 (INT64_EXACT_LIMIT): every product and partial sum is checked, not just the total.
+  const exact = out.dtype === 'int64';
   let o = 0;
   // Rows between checks of the caller's clock: a huge product stops at its time budget.
   const rowsPerCheck = Math.max(1, Math.floor(2 ** 22 / Math.max(1, K * J)));
@@ -40,11 +42,24 @@ export function dotGeneral(a: ReferenceArray, b: ReferenceArray, { dimensionNumb
       for (let k = 0; k < K; k++) {
         const av = da[baseA + kA[k]];
         const baseB = batchB[bi] + kB[k];
-        if (contiguousB) for (let j = 0; j < J; j++) row[j] += av * db[baseB + j];
+        if (exact) for (let j = 0; j < J; j++) row[j] = exactSum(row[j], exactProduct(av, db[baseB + freeB[j]]));
+        else if (contiguousB) for (let j = 0; j < J; j++) row[j] += av * db[baseB + j];
         else for (let j = 0; j < J; j++) row[j] += av * db[baseB + freeB[j]];
       }
       for (let j = 0; j < J; j++) data[o++] = row[j];
     }
   }
   return fromDoubles(out, data);
+}
+
+function exactProduct(a: number, b: number): number {
+  const p = a * b;
+  if (!(Math.abs(p) < INT64_EXACT_LIMIT)) throw new Int64RangeError(p);
+  return p;
+}
+
+function exactSum(a: number, b: number): number {
+  const s = a + b;
+  if (!(Math.abs(s) < INT64_EXACT_LIMIT)) throw new Int64RangeError(s);
+  return s;
 }

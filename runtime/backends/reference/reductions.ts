@@ -1,4 +1,4 @@
-import { allocate, sizeOf, stridesOf, type AbstractValue } from '../../core';
+import { allocate, Int64RangeError, INT64_EXACT_LIMIT, sizeOf, stridesOf, type AbstractValue } from '../../core';
 import { fromDoubles, ReferenceArray } from './array';
 import { mapIndex } from './indexing';
 
@@ -21,10 +21,19 @@ export function reduce(
   const inner = mapIndex(axes.map((i) => x.shape[i]), axes.map((i) => strides[i]), 0);
   const src = x.data;
   const data = new Float64Array(sizeOf(out.shape));
+  const exact = out.dtype === 'int64';
   for (let o = 0; o < outer.length; o++) {
     let acc = init;
     const base = outer[o];
-    for (let k = 0; k < inner.length; k++) acc = step(acc, src[base + inner[k]]);
+    if (exact) {
+      // NB: int64 is exact only below 2**53: a partial sum or product past it would round the total silently.
+      for (let k = 0; k < inner.length; k++) {
+        acc = step(acc, src[base + inner[k]]);
+        if (!(Math.abs(acc) < INT64_EXACT_LIMIT)) throw new Int64RangeError(acc);
+      }
+    } else {
+      for (let k = 0; k < inner.length; k++) acc = step(acc, src[base + inner[k]]);
+    }
     data[o] = acc;
   }
   return fromDoubles(out, data);

@@ -28,8 +28,8 @@ export function unwrap(backend: TfjsBackendName, x: TfjsArray, op: string): tf.T
  */
 function kernel<P extends Primitive>(backend: TfjsBackendName, prim: P, op: TensorOp<P>): Kernel<P, TfjsArray> {
   return (inputs, params, out) => {
-    if (out.dtype === 'float64') {
-      throw new Error(`${prim}: the ${backend} backend has no float64 (tfjs stores at most float32); float64 needs the reference backend`);
+    if (out.dtype === 'float64' || out.dtype === 'int64') {
+      throw new Error(`${prim}: the ${backend} backend has no ${out.dtype} (tfjs stores at most 32 bits); ${out.dtype} needs the reference backend`);
     }
     const dtype = out.dtype;
     const xs = inputs.map((x) => unwrap(backend, x, prim));

@@ -39,6 +39,8 @@ interface Group {
 
 function isFusible(jaxpr: Jaxpr, i: number): boolean {
   const e = jaxpr.eqns[i];
+  // NB: int64 runs op by op on the host, whose kernels check every result (and partial sum) against 2**53.
+  if ([...e.inputs, e.out].some((a) => a.aval.dtype === 'int64')) return false;
   // NB: a broadcast_in_dim whose dimensions are not increasing transposes; that is not a re-index the kernel's index maps express.
   if (e.primitive === 'broadcast_in_dim') {
     const bd = (e.params as { broadcastDimensions: readonly number[] }).broadcastDimensions;

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { createReferenceBackend, type ReferenceArray } from '../../../runtime/backends';
-import { Random, ShapeError, type DType } from '../../../runtime/core';
+import { Int64RangeError, Random, ShapeError, type DType } from '../../../runtime/core';
 import { BackendEmitter } from '../../../runtime/ops';
 import type { DotDimensionNumbers, ParamsOf, Primitive } from '../../../runtime/primitives';
 
@@ -226,6 +226,21 @@ describe('reference backend', () => {
     it('reduces int32 exactly', () => {
       expectArray(bind('reduce_max', [up([-5, -2, -9], [3], 'int32')], { axes: [0] }), [], [-2], 'int32');
       expectArray(bind('reduce_sum', [up([2 ** 30, 2 ** 30 - 1, -5], [3], 'int32')], { axes: [0] }), [], [2 ** 31 - 6], 'int32');
+    });
+
+    it('computes int64 exactly below 2**53 and refuses what passes it, partial sums and products included', () => {
+      const big = up([2 ** 40, 3, -7], [3], 'int64');
+      expectArray(bind('mul', [big, up([2 ** 12, 2 ** 12, 2 ** 12], [3], 'int64')], {}), [3], [2 ** 52, 12288, -28672], 'int64');
+      // Integer div is C division, as for int32.
+      expectArray(bind('div', [big, up([2, 2, 2], [3], 'int64')], {}), [3], [2 ** 39, 1, -3], 'int64');
+      expectArray(bind('reduce_sum', [up([2 ** 52, 2 ** 52 - 1, -5], [3], 'int64')], { axes: [0] }), [], [2 ** 53 - 6], 'int64');
+      assert.throws(() => bind('reduce_sum', [up([2 ** 52, 2 ** 52, -5], [3], 'int64')], { axes: [0] }), Int64RangeError);
+      assert.throws(() => bind('add', [up([2 ** 52], [1], 'int64'), up([2 ** 52], [1], 'int64')], {}), Int64RangeError);
+      assert.throws(() => up([2 ** 53], [1], 'int64'), Int64RangeError);
+      const rows = up([2 ** 30, 2 ** 30], [1, 2], 'int64');
+      const dn = { lhsContracting: [1], rhsContracting: [0], lhsBatch: [], rhsBatch: [] };
+      expectArray(bind('dot_general', [rows, up([2 ** 20, -(2 ** 20)], [2, 1], 'int64')], { dimensionNumbers: dn }), [1, 1], [0], 'int64');
+      assert.throws(() => bind('dot_general', [rows, up([2 ** 30, -(2 ** 30)], [2, 1], 'int64')], { dimensionNumbers: dn }), Int64RangeError);
     });
 
     it('stores bool reductions as 0/1: a sum is any, a product all', () => {

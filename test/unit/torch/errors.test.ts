@@ -96,4 +96,23 @@ describe('torch shim: errors', () => {
     const source = 'import torch\ntry:\n    torch.ones(3)[5]\nexcept IndexError as e:\n    print("caught", e)\n';
     assert.equal(runOn(wasm, source).output, 'caught index 5 is out of bounds for dimension 0 with size 3\n');
   });
+
+  it('an int64 value past 2**53, where Gradlens stops storing int64 exactly, is an error at its line, never a rounded number', () => {
+    const message = (v: string) => `RuntimeError: an int64 value (${v}) is past 2**53: Gradlens stores int64 exactly only within ±2**53 (PyTorch and NumPy would wrap at 2**63); use smaller values or a float64 array`;
+    const cases: [string, string][] = [
+      ['y = torch.tensor([2**53 + 1])', message('about 9.007e15')],
+      ['y = torch.tensor([2**52]) * 2', message('about 9.007e15')],
+      ['y = torch.tensor([-(2**52) - 1]) * 3', message('about -1.351e16')],
+      // A partial sum past 2**53 is refused even where the total would come back under it.
+      ['y = torch.tensor([2**52, 2**52, -5]).sum()', message('about 9.007e15')],
+      ['y = torch.tensor([2**27, 2**27]).prod()', message('about 1.801e16')],
+      ['y = torch.tensor([[2**30, 2**30]]) @ torch.tensor([[2**30], [-(2**30)]])', message('about 1.153e18')],
+      ['y = torch.tensor([3]) ** 40', message('about 1.216e19')],
+      ['y = torch.tensor([1e300], dtype=torch.float64).long()', message('about 1.000e300')],
+      ['y = torch.tensor([float("inf")]).long()', message('inf')],
+    ];
+    for (const [line, error] of cases) {
+      assert.equal(errorOf(runOn(wasm, `import torch\nx = 1\n${line}\n`)), `script.py:3:5: error: ${error}`, line);
+    }
+  });
 });

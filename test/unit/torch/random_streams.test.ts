@@ -76,7 +76,7 @@ describe('torch random streams: what cannot be drawn says so at its line', () =>
     ['x = torch.randint(5, 5, (3,))', "RuntimeError: random_ expects 'from' to be less than 'to', but got from=5 >= to=5"],
     ['x = torch.rand(3, dtype=torch.int64)', `RuntimeError: "check_uniform_bounds" not implemented for 'Long'`],
     ['x = torch.randn(2, dtype=torch.int32)', `RuntimeError: "normal_kernel_cpu" not implemented for 'Int'`],
-    ['x = torch.randint(0, 2**40, (3,))', 'does not fit the 32 bits Gradlens stores int64 in'],
+    ['x = torch.randint(0, 2**60, (3,))', 'is past 2**53, where Gradlens stores int64 exactly'],
     ['x = torch.zeros(3, dtype=torch.int64).random_()', 'random_() on an int64 tensor draws up to 2**63'],
     ["g = torch.Generator(device='cuda')", 'Gradlens runs on the CPU only'],
     ['x = torch.multinomial(torch.tensor([0.5, 0.0]), 2)', 'not enough non-negative category to sample'],
