@@ -1,6 +1,7 @@
 import { AutogradError, formatShape, shapeEq, type Shape } from '../core';
 import { VJP_RULES, type VjpRule } from '../autodiff';
 import type { Primitive } from '../primitives';
+import { FunctionNode, OutputSlot } from './function_node';
 import { AccumulateGrad, OpNode, type GradNode, type Tensor, type TensorEngine } from './tensor';
 
 export interface GradOptions {
@@ -98,9 +99,18 @@ export function runBackward(
     wanted.set(input.gradFn ?? input.accumulator(), null);
   }
 
+  // A custom Function's gradients, one per output, gathered by its output slots.
+  const slotGrads = new Map<FunctionNode, (Tensor | null)[]>();
+
   const add = (node: GradNode, g: Tensor): void => {
     const prev = pending.get(node);
     pending.set(node, prev ? engine.ops.add(prev, g) : g);
+  };
+  const deliver = (node: GradNode, cotangents: readonly (Tensor | null)[]): void => {
+    node.next.forEach((next, i) => {
+      const c = cotangents[i];
+      if (next && c) add(next, c);
+    });
   };
 
   engine.withGradMode(createGraph, () => {
@@ -111,14 +121,22 @@ export function runBackward(
       const g = pending.get(node);
       pending.delete(node);
       if (wanted.has(node)) wanted.set(node, g ?? null);
+      if (g && node.retainedBy && options.inputs === null) node.retainedBy.setGrad(createGraph ? g : g.detach());
       if (g && node instanceof OpNode) {
-        if (node.retainedBy && options.inputs === null) node.retainedBy.setGrad(createGraph ? g : g.detach());
-        const cotangents = applyRule(engine, node, g);
-        node.next.forEach((next, i) => {
-          const c = cotangents[i];
-          if (next && c) add(next, c);
-        });
+        deliver(node, applyRule(engine, node, g));
         if (!retainGraph) node.freeSaved();
+      } else if (g && node instanceof OutputSlot) {
+        const slots = slotGrads.get(node.fn) ?? node.fn.outputAvals.map(() => null);
+        const prev = slots[node.index];
+        slots[node.index] = prev ? engine.ops.add(prev, g) : g;
+        slotGrads.set(node.fn, slots);
+      } else if (node instanceof FunctionNode) {
+        const slots = slotGrads.get(node);
+        slotGrads.delete(node);
+        if (slots) {
+          deliver(node, node.apply(engine, slots));
+          if (!retainGraph) node.freeSaved();
+        }
       } else if (g && node instanceof AccumulateGrad && options.inputs === null) {
         accumulate(engine, node.leaf, g, createGraph);
       }

@@ -1,15 +1,17 @@
 import type { AbstractValue, SourceSpan } from '../core';
 import type { Primitive } from '../primitives';
+import { FunctionNode, OutputSlot } from './function_node';
 import { AccumulateGrad, OpNode, type GradNode, type OpGroup } from './tensor';
 import type { Tensor } from './tensor';
 
 /** A node of the recorded (dynamic) graph as the viewer draws it. */
 export interface TapeGraphNode {
   readonly id: string;
-  /** `op` for a recorded primitive, `leaf` for a tensor the user made with requires_grad. */
+  /** `op` for a recorded primitive or a custom autograd Function, `leaf` for a tensor the user made with requires_grad. */
   readonly kind: 'op' | 'leaf';
   /** The grad_fn name (`MulBackward0`) or `AccumulateGrad`. */
   readonly name: string;
+  /** Null for a leaf and for a custom autograd Function (its backward is the script's). */
   readonly primitive: Primitive | null;
   /** The value this node produces. */
   readonly output: AbstractValue;
@@ -48,6 +50,15 @@ export function exportTape(roots: readonly Tensor[]): TapeGraph {
         id, kind: 'op', name: node.name, primitive: node.prim, output: node.outputAval,
         span: node.span, group: node.group, freed: node.hasFreedSaved,
       });
+    } else if (node instanceof FunctionNode) {
+      node.next.forEach((next, index) => {
+        const value = node.inputAvals[index];
+        if (next && value) edges.push({ from: ids.get(next) as string, to: id, index, value });
+      });
+      nodes.push({
+        id, kind: 'op', name: node.name, primitive: null, output: node.outputAvals.find((a) => a !== null) ?? { shape: [], dtype: 'float32' },
+        span: node.span, group: node.group, freed: node.hasFreedSaved,
+      });
     } else if (node instanceof AccumulateGrad) {
       const { shape, dtype } = node.leaf;
       nodes.push({ id, kind: 'leaf', name: node.name, primitive: null, output: { shape, dtype }, span: null, group: null, freed: false });
@@ -68,6 +79,11 @@ export function exportTape(roots: readonly Tensor[]): TapeGraph {
         }
       } else {
         stack.pop();
+        // A custom Function's output slot is drawn as the Function's node.
+        if (top.node instanceof OutputSlot) {
+          ids.set(top.node, ids.get(top.node.fn) as string);
+          continue;
+        }
         const id = `n${top.node.id}`;
         ids.set(top.node, id);
         emit(top.node, id);

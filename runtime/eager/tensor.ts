@@ -46,7 +46,7 @@ export class Tensor implements AbstractValue {
   private leafRequiresGrad = false;
   private accumulatorNode: AccumulateGrad | null = null;
   private gradFnCounted = false;
-  gradFn: OpNode | null = null;
+  gradFn: GradNode | null = null;
   grad: Tensor | null = null;
   retainsGrad = false;
   /**
@@ -119,7 +119,7 @@ export class Tensor implements AbstractValue {
   }
 
   /** Makes this tensor the output of `node` (counted, so the graph lives while the tensor does). */
-  attachGradFn(node: OpNode): void {
+  attachGradFn(node: GradNode): void {
     node.retain();
     this.gradFn = node;
     this.gradFnCounted = true;
@@ -257,7 +257,8 @@ export class Tensor implements AbstractValue {
     this.grad = grad;
   }
 
-  private replaceGradFn(node: OpNode): void {
+  /** Makes `node` this tensor's grad_fn in place of the one it had (a custom Function's `mark_dirty`). */
+  replaceGradFn(node: GradNode): void {
     const previous = this.gradFnCounted ? this.gradFn : null;
     this.attachGradFn(node);
     previous?.release();
@@ -295,7 +296,14 @@ let draining = false;
 /** A node of the autograd tape: PyTorch's `grad_fn`. */
 export abstract class GradNode {
   readonly id = nextNodeId++;
-  abstract readonly name: string;
+  /** PyTorch's node name (`MulBackward0`); a torch-level function renames the node of its last step. */
+  abstract name: string;
+  /** The torch-level function whose steps recorded this node, for the viewer. */
+  group: OpGroup | null = null;
+  /** Set when a non-leaf tensor asked for `.retain_grad()`. */
+  retainedBy: Tensor | null = null;
+  /** The source span of the call that recorded it. */
+  abstract readonly span: SourceSpan | null;
   /** The node each input's gradient flows to; null where that input needs none. */
   abstract readonly next: readonly (GradNode | null)[];
   abstract retain(): void;
@@ -304,8 +312,9 @@ export abstract class GradNode {
 
 /** Where a leaf tensor's gradient lands: PyTorch's `AccumulateGrad`. */
 export class AccumulateGrad extends GradNode {
-  readonly name = 'AccumulateGrad';
+  name = 'AccumulateGrad';
   readonly next = [];
+  readonly span = null;
   constructor(readonly leaf: Tensor) {
     super();
   }
@@ -322,9 +331,6 @@ export class AccumulateGrad extends GradNode {
 export class OpNode<P extends Primitive = Primitive> extends GradNode {
   private refs = 0;
   private savedFreed = false;
-  group: OpGroup | null = null;
-  /** Set when a non-leaf tensor asked for `.retain_grad()`. */
-  retainedBy: Tensor | null = null;
 
   constructor(
     public name: string,

@@ -2,13 +2,22 @@
  * Autograd from Python: grad_fn objects, `torch.no_grad()` / `enable_grad()` /
  * `set_grad_enabled()` (context managers and decorators), `backward`, and `torch.autograd.grad`.
  */
-import { AccumulateGrad, type GradNode, type Tensor } from '../../../runtime/eager';
+import { AccumulateGrad, FunctionNode, type GradNode, OutputSlot, type Tensor } from '../../../runtime/eager';
 import { bindArgs, pyError, HostObject, hostType, pyFunction, type HostContext, PyFunction, PyList, PyTuple, PyType, type Kwargs, type PyValue, truthy, typeName } from '../interpreter';
 import { type TorchRuntime, PyTensor } from './tensor';
 import { refuseAutograd } from './jit_refusals';
 
 const nodeTypes = new Map<string, PyType>();
 const nodeObjects = new WeakMap<GradNode, GradFnObject>();
+/** A custom autograd.Function's node is its `ctx` (autograd_function.ts). */
+export const functionContexts = new WeakMap<FunctionNode, PyValue>();
+
+/** `grad_fn.next_functions`: `(node, output index)` per input. */
+export function nextFunctions(node: GradNode): PyTuple {
+  // A custom Function's arguments that are not tensors have no edge.
+  const edges = node instanceof FunctionNode ? node.next.filter((_, i) => node.inputAvals[i] !== null) : node.next;
+  return new PyTuple(edges.map((n) => new PyTuple([gradFnObject(n), n instanceof OutputSlot ? BigInt(n.index) : 0n])));
+}
 
 /** A grad_fn as Python sees it: `<AddBackward0 object at 0x...>`, with `name()` and `next_functions`. */
 export class GradFnObject extends HostObject {
@@ -18,22 +27,23 @@ export class GradFnObject extends HostObject {
 
   get pyType(): PyType {
     let t = nodeTypes.get(this.node.name);
-    if (!t) nodeTypes.set(this.node.name, (t = new PyType(this.node.name, { module: '__main__' })));
+    // PyTorch's C++ node types have no module: `<class 'MulBackward0'>`.
+    if (!t) nodeTypes.set(this.node.name, (t = new PyType(this.node.name, { module: 'builtins' })));
     return t;
   }
 
   override getattr(name: string): PyValue | undefined {
     // PyTorch names its C++ leaf node by its qualified name.
     if (name === 'name') return pyFunction('name', () => (this.node.name === 'AccumulateGrad' ? 'torch::autograd::AccumulateGrad' : this.node.name));
-    if (name === 'next_functions') {
-      return new PyTuple(this.node.next.map((n) => new PyTuple([gradFnObject(n), 0n])));
-    }
+    if (name === 'next_functions') return nextFunctions(this.node);
     return undefined;
   }
 }
 
 export function gradFnObject(node: GradNode | null): PyValue {
   if (node === null) return null;
+  const fn = node instanceof OutputSlot ? node.fn : node;
+  if (fn instanceof FunctionNode) return functionContexts.get(fn) ?? null;
   let o = nodeObjects.get(node);
   if (!o) nodeObjects.set(node, (o = new GradFnObject(node)));
   return o;

@@ -6,6 +6,7 @@ import type { EagerEngine } from '../../../runtime/eager';
 import { bindArgs, opFunction, pyError, type HostContext, createModule, type ModuleRegistry, type ModuleShim, PyList, PyModule, PyTuple, type NativeFn, type PyValue, typeName } from '../interpreter';
 import { asTensor, compareOp } from './arith';
 import { AUTOGRAD_FUNCTION_NAMES, GRAD_MODE_NAMES, autogradFunctions, gradModeFactories } from './autograd';
+import { AUTOGRAD_EXTENSION_NAMES, AUTOGRAD_SUBMODULES, type AutogradSubmodule, autogradExtensions } from './autograd_modules';
 import { CREATORS, tensorFromData } from './creation';
 import { DTYPE_ALIASES } from './dtype';
 import { FUNCTIONAL_NAMES, functionalAttrs } from './functional';
@@ -31,6 +32,8 @@ export interface TorchModules {
   readonly utils: PyModule;
   readonly data: PyModule;
   readonly cuda: PyModule;
+  /** `torch.autograd.function` and the other autograd_modules.ts submodules, by name. */
+  readonly autogradSubmodules: Record<AutogradSubmodule, PyModule>;
 }
 
 function tensorList(v: PyValue, rt: TorchRuntime, ctx: HostContext, fname: string): PyTensor[] {
@@ -109,7 +112,8 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
     device: fn('device', (args) => (typeof args[0] === 'string' ? args[0] : 'cpu')),
     __version__: '1.13.0',
   });
-  const autograd = createModule('torch.autograd', { ...autogradFunctions(rt), ...gradModeFactories(rt) });
+  const extensions = autogradExtensions(rt);
+  const autograd = createModule('torch.autograd', { ...autogradFunctions(rt), ...gradModeFactories(rt), ...extensions.attrs });
   const functional = createModule('torch.nn.functional', functionalAttrs(rt));
   const nnParts = nnAttrs(rt);
   const nn = createModule('torch.nn', { functional, ...nnParts.nn });
@@ -122,7 +126,7 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
   const utils = createModule('torch.utils', { data });
   attrs.utils = utils;
   attrs.cuda = cuda;
-  return { runtime: rt, torch: createModule('torch', attrs), autograd, nn, functional, init: nnParts.init, optim, lrScheduler, utils, data, cuda };
+  return { runtime: rt, torch: createModule('torch', attrs), autograd, nn, functional, init: nnParts.init, optim, lrScheduler, utils, data, cuda, autogradSubmodules: extensions.modules };
 }
 
 /** The names the analyzer may check scripts against. */
@@ -160,7 +164,8 @@ export function torchSession(engine: EagerEngine, numpy?: ModuleShim): TorchSess
   return {
     modules: {
       torch: shim((m) => m.torch, TORCH_EXPORTS),
-      'torch.autograd': shim((m) => m.autograd, [...AUTOGRAD_FUNCTION_NAMES, ...GRAD_MODE_NAMES]),
+      'torch.autograd': shim((m) => m.autograd, [...AUTOGRAD_FUNCTION_NAMES, ...GRAD_MODE_NAMES, ...AUTOGRAD_EXTENSION_NAMES]),
+      ...Object.fromEntries(Object.entries(AUTOGRAD_SUBMODULES).map(([name, exports]) => [name, shim((m) => m.autogradSubmodules[name as AutogradSubmodule], exports)])),
       'torch.nn': shim((m) => m.nn, NN_NAMES),
       'torch.nn.init': shim((m) => m.init, INIT_NAMES),
       'torch.optim': shim((m) => m.optim, OPTIM_NAMES),

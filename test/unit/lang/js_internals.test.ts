@@ -33,8 +33,8 @@ samples = [
 ]
 `;
 
-/** Names a library's Python API defines on purpose as class attributes: `nn.Module.apply(fn)`. */
-const PYTHON_API: ReadonlySet<string> = new Set(['torch.nn.modules.module.Module.apply']);
+/** Names a library's Python API defines on purpose as class attributes: `nn.Module.apply(fn)`, `MyFn.apply(x)`. */
+const PYTHON_API: ReadonlySet<string> = new Set(['torch.nn.modules.module.Module.apply', 'torch.autograd.function.Function.apply']);
 
 function hasNoJsInternals(v: PyValue, interp: Interpreter, where: string): void {
   for (const name of JS_INTERNALS) {

@@ -216,5 +216,5 @@ export function delattr(obj: PyValue, name: string): void {
 
 /** `isinstance(v, t)`. */
 export function isInstance(v: PyValue, t: PyType): boolean {
-  return typeOf(v).isSubtypeOf(t);
+  return t.instanceCheck?.(v) ?? typeOf(v).isSubtypeOf(t);
 }

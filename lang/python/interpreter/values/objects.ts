@@ -98,6 +98,8 @@ export class PyType extends PyObject {
    * (what a metaclass does): `class Params(typing.NamedTuple)` becomes a named tuple.
    */
   classFactory: ((name: string, namespace: Map<string, PyValue>, ctx: HostContext) => PyType) | null = null;
+  /** A metaclass's `__instancecheck__`: `isinstance(t, torch.autograd.Variable)` is true of every tensor. */
+  instanceCheck: ((v: PyValue) => boolean) | null = null;
 
   constructor(
     readonly name: string,

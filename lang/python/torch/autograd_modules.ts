@@ -1,0 +1,48 @@
+/**
+ * The autograd extensions beside `torch.autograd`'s grad and grad modes: `torch.autograd.Function`
+ * and `torch.autograd.function`, the legacy `Variable`. Each submodule is listed once here with
+ * its exports, and module.ts registers them all.
+ */
+import { bindArgs, createModule, PyModule, pyError, PyType, type PyValue, truthy, typeName } from '../interpreter';
+import { functionTypes } from './autograd_function';
+import { PyTensor, type TorchRuntime } from './tensor';
+
+/** Each submodule's exports, for the analyzer. */
+export const AUTOGRAD_SUBMODULES = {
+  'torch.autograd.function': ['Function', 'FunctionCtx', 'once_differentiable'],
+  'torch.autograd.variable': ['Variable'],
+} as const;
+
+export type AutogradSubmodule = keyof typeof AUTOGRAD_SUBMODULES;
+
+/** What `torch.autograd` itself gains. */
+export const AUTOGRAD_EXTENSION_NAMES = ['Function', 'Variable', 'function', 'variable'] as const;
+
+/** `torch.autograd.Variable(data, requires_grad=False)`: a new tensor over `data`'s memory, cut from its graph. */
+function variableType(rt: TorchRuntime): PyType {
+  const Variable = new PyType('Variable', { module: 'torch.autograd.variable' });
+  Variable.construct = (args, kwargs, ctx) => {
+    const a = bindArgs('Variable', ['data?', 'requires_grad?', 'volatile?'], args, kwargs, ctx);
+    const data = a.opt('data');
+    if (data === undefined) return rt.fromValues([], [0], 'float32');
+    if (!(data instanceof PyTensor)) throw pyError('TypeError', `Variable data has to be a tensor, but got ${typeName(data)}`);
+    const requiresGrad = truthy(a.opt('requires_grad') ?? false, ctx);
+    return rt.run(() => {
+      const out = rt.wrap(data.t.detach(), data.dtype);
+      out.t.requiresGrad = requiresGrad;
+      return out;
+    });
+  };
+  Variable.instanceCheck = (v) => v instanceof PyTensor;
+  return Variable;
+}
+
+export function autogradExtensions(rt: TorchRuntime): { attrs: Record<(typeof AUTOGRAD_EXTENSION_NAMES)[number], PyValue>; modules: Record<AutogradSubmodule, PyModule> } {
+  const { Function, FunctionCtx, once_differentiable } = functionTypes(rt);
+  const Variable = variableType(rt);
+  const modules: Record<AutogradSubmodule, PyModule> = {
+    'torch.autograd.function': createModule('torch.autograd.function', { Function, FunctionCtx, once_differentiable }),
+    'torch.autograd.variable': createModule('torch.autograd.variable', { Variable }),
+  };
+  return { attrs: { Function, Variable, function: modules['torch.autograd.function'], variable: modules['torch.autograd.variable'] }, modules };
+}
