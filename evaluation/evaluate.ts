@@ -10,7 +10,9 @@ import type { SourceSpan } from '../runtime/core';
 import { EagerEngine } from '../runtime/eager';
 import type { EvaluateRequest, EvaluationBudgets } from '../protocol/evaluate';
 import { simplifyAndFuse } from '../runtime/jit';
-import type { BackendInfo, EvaluationError, EvaluationOutcome, EvaluationResult, JitRun, Numbers } from '../protocol/results';
+import type { Backend } from '../runtime/backends';
+import type { AssignedValue, BackendInfo, EvaluationError, EvaluationOutcome, EvaluationResult, JitRun, Numbers } from '../protocol/results';
+import { AssignmentRecorder } from './assignments';
 import { EvaluationFailure, failureAt, rangeOfSource, rangeOfSpan } from './failure';
 import { tapeGraph } from './graph_view';
 import { gradientCuts } from './gradient_cut';
@@ -103,6 +105,7 @@ export async function evaluate(request: EvaluateRequest, profiler: Profiler, inf
       ...(runs.jacobian ? { jacobian: runs.jacobian } : {}),
       ...(runs.gradientCuts?.length ? { gradientCuts: runs.gradientCuts } : {}),
       ...(target.leftOut.length > 0 ? { leftOut: target.leftOut } : {}),
+      ...(runs.assignments?.length ? { assignments: runs.assignments } : {}),
     };
     return result;
   });
@@ -110,7 +113,7 @@ export async function evaluate(request: EvaluateRequest, profiler: Profiler, inf
 }
 
 /** What running the engines adds to a result. */
-type Runs = Pick<EvaluationResult, 'inputs' | 'eager' | 'jit' | 'jitError' | 'nonFinite' | 'graphs' | 'plot' | 'jacobian' | 'gradientCuts'>;
+type Runs = Pick<EvaluationResult, 'inputs' | 'eager' | 'jit' | 'jitError' | 'nonFinite' | 'graphs' | 'plot' | 'jacobian' | 'gradientCuts' | 'assignments'>;
 
 /**
  * Both engines on the function. Torch code runs eagerly as PyTorch does (its tape, its lines),
@@ -123,15 +126,33 @@ async function runEngines(s: Stages): Promise<Runs> {
   const eager = target.style === 'torch' && s.request.engines !== 'jit' ? await torchEager(target, s.profiler, s.limits, s.request.graphs) : null;
   if (eager) await s.checkpoint();
   const options = { file: target.file, ...s.limits, ...runOptions(target) };
+  // Torch code's assignments are recorded by its eager run; the others' by one concrete call here.
+  const recorder = target.style === 'torch' ? null : new AssignmentRecorder(target.fn, target.analysis.parse.module);
   const opened = target.style === 'torch'
     ? torchFunctionAt(target.analysis.parse, target.fn, target.inputs, engine, { ...options, modules: jaxModules(backend) })
-    : jaxFunctionAt(target.analysis.parse, target.fn, target.inputs, backend, { ...options, modules: torchModules(engine) });
-  if (!opened.ok) throw captureFailure(target, opened.error);
+    : jaxFunctionAt(target.analysis.parse, target.fn, target.inputs, backend, { ...options, modules: torchModules(engine), ...(recorder ? { onAssign: recorder.listen } : {}) });
+  if (!opened.ok) {
+    recorder?.release();
+    throw captureFailure(target, opened.error);
+  }
   try {
-    return await tracedEngines(s, opened.value, eager);
+    const assignments = recorder ? await recorded(opened.value, recorder, backend) : eager?.assignments;
+    await s.checkpoint();
+    const runs = await tracedEngines(s, opened.value, eager);
+    return { ...runs, ...(assignments ? { assignments } : {}) };
   } finally {
+    recorder?.release();
     opened.value.dispose();
   }
+}
+
+/**
+ * A concrete call's assignments. NB: one that raises still tells what the lines before it
+ * assigned; the error itself is the traced run's to report.
+ */
+async function recorded(at: FunctionAt, recorder: AssignmentRecorder, backend: Backend): Promise<AssignedValue[]> {
+  at.record?.(recorder.listen);
+  return recorder.read(backend);
 }
 
 async function tracedEngines(s: Stages, at: FunctionAt, torch: TorchEager | null): Promise<Runs> {

@@ -10,7 +10,8 @@ import { argumentLeaves, leafArguments, listenForCuts, PyTensor, torchMath, torc
 import type { Backend, DeviceArray } from '../runtime/backends';
 import { isFloat } from '../runtime/core';
 import { EagerEngine, exportTape, Tensor, type TapeGraph } from '../runtime/eager';
-import { JACOBIAN_SHOWN, type EagerRun, type Jacobian, type NonFinite, type Numbers } from '../protocol/results';
+import { JACOBIAN_SHOWN, type AssignedValue, type EagerRun, type Jacobian, type NonFinite, type Numbers } from '../protocol/results';
+import { AssignmentRecorder } from './assignments';
 import { EvaluationFailure, failureAt, rangeOfSource, rangeOfSpan, scriptFailure } from './failure';
 import { firstNonFinite, lineTimings, roundMs, steadyMs } from './measure';
 import type { OpTiming, Profiler } from './profiled_backend';
@@ -29,6 +30,8 @@ export interface TorchEager {
   readonly liftedFloats: boolean;
   /** A non-scalar value's Jacobian, from the tape (see tapeJacobian); null for a scalar. */
   readonly jacobian: Jacobian | null;
+  /** What the first call's assignments (and the script's top-level loops) left in their names. */
+  readonly assignments: readonly AssignedValue[];
 }
 
 export interface RunLimits {
@@ -38,9 +41,11 @@ export interface RunLimits {
 
 export async function torchEager(target: Target, profiler: Profiler, limits: RunLimits, withTape: boolean): Promise<TorchEager> {
   const owned = ownedArrays(profiler.backend);
+  const recorder = new AssignmentRecorder(target.fn, target.analysis.parse.module);
   try {
-    return await run(target, new EagerEngine(owned.backend), profiler, limits, withTape);
+    return await run(target, new EagerEngine(owned.backend), profiler, limits, withTape, recorder);
   } finally {
+    recorder.release();
     owned.freeAll();
   }
 }
@@ -71,11 +76,11 @@ function ownedArrays(inner: Backend): { readonly backend: Backend; freeAll(): vo
   };
 }
 
-async function run(target: Target, engine: EagerEngine, profiler: Profiler, limits: RunLimits, withTape: boolean): Promise<TorchEager> {
+async function run(target: Target, engine: EagerEngine, profiler: Profiler, limits: RunLimits, withTape: boolean, recorder: AssignmentRecorder): Promise<TorchEager> {
   // NB: the script imports whatever it imports (jax, numpy beside torch): each function runs with the file's modules.
   const jax = jaxSession(engine.backend, { source: target.analysis.parse.source });
   try {
-    return await runWith(target, engine, profiler, limits, withTape, jax.modules);
+    return await runWith(target, engine, profiler, limits, withTape, jax.modules, recorder);
   } finally {
     jax.dispose();
   }
@@ -83,16 +88,17 @@ async function run(target: Target, engine: EagerEngine, profiler: Profiler, limi
 
 async function runWith(
   target: Target, engine: EagerEngine, profiler: Profiler, limits: RunLimits, withTape: boolean,
-  others: ModuleRegistry,
+  others: ModuleRegistry, recorder: AssignmentRecorder,
 ): Promise<TorchEager> {
   const { fn, file } = target;
   const torch = torchSession(engine);
   // A plain-Python function's floats are tensors here: in its calls, its `math` applies torch's functions to them.
   let calling = false;
   const math: ModuleRegistry = target.plain ? { math: torchMath(torch, () => calling) } : {};
-  const captured = captureInputs(target.analysis.parse, fn, target.inputs, { file, modules: { ...others, ...torch.modules, ...math }, ...limits });
+  const captured = captureInputs(target.analysis.parse, fn, target.inputs, { file, modules: { ...others, ...torch.modules, ...math }, ...limits, onAssign: recorder.listen });
   if (!captured.ok) throw captureFailure(target, captured.error);
   const interp = captured.inputs.interpreter;
+  interp.onAssign = null;
   const script = <T>(body: () => T): T => {
     try {
       return body();
@@ -112,14 +118,16 @@ async function runWith(
    * One forward and backward (or the forward alone, its tape kept); the grads it leaves are zeroed
    * by the next. Its scope frees all but the result's tensor, which the caller frees once it is read.
    */
-  const call = (backward = true): { readonly result: PyValue; readonly kept: Tensor | null } => engine.tidy(() => script(() => {
+  const call = (backward = true, record = false): { readonly result: PyValue; readonly kept: Tensor | null } => engine.tidy(() => script(() => {
     for (const leaf of leaves.values()) leaf.t.setGrad(null);
     forward = true;
+    if (record) interp.onAssign = recorder.listen;
     let result: PyValue;
     try {
       result = engine.withGradMode(true, () => interp.call(captured.inputs.fn, args));
     } finally {
       forward = false;
+      interp.onAssign = null;
     }
     // An int argument (x=-3) gives an int result: nothing to differentiate, as PyTorch would have it.
     if (leaves.size === 0 && (typeof result === 'bigint' || typeof result === 'boolean')) throw noFloatArgument(fn, captured.inputs.values, 'torch');
@@ -130,6 +138,7 @@ async function runWith(
       // A vector's gradient is its sum's, as `y.backward(torch.ones_like(y))`; its Jacobian is tapeJacobian's.
       const loss = result.numel === 1 ? result : interp.call(getattr(result, 'sum', interp), []);
       interp.call(getattr(loss, 'backward', interp), []);
+      if (record) recorder.holdGradients();
     }
     return { result, kept: result instanceof PyTensor ? result.t : null };
   }));
@@ -140,10 +149,11 @@ async function runWith(
   const cuts = new Map<number, GradientCut>();
   listenForCuts(engine, (cut) => void (cuts.has(cut.span.from) || cuts.set(cut.span.from, cut)));
   try {
-    call().kept?.dispose();
+    call(true, true).kept?.dispose();
   } finally {
     listenForCuts(engine, null);
   }
+  const assignments = await recorder.read(engine.backend);
   profiler.startRecording();
   const { result, kept } = call();
   const { ops } = await profiler.stopRecording();
@@ -177,7 +187,7 @@ async function runWith(
   const inputs: Record<string, Numbers> = Object.fromEntries(names.flatMap((name, i) => (given[i] === null ? [] : [[name, given[i]]])));
   return {
     inputs, run: { value: value as Numbers, grad, runMs: roundMs(ms), ops: ops.length, lines: lineTimings(ops) }, tape, nonFinite, cuts: [...cuts.values()],
-    liftedFloats: target.plain && calling, jacobian,
+    liftedFloats: target.plain && calling, jacobian, assignments,
   };
 }
 

@@ -10,7 +10,7 @@ export function createClient(context: vscode.ExtensionContext, config: Config, l
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
-  const gradlens: GradlensInitializationOptions = { executionHost: true, inlayHints: config.inlayHints, engines: config.engines };
+  const gradlens: GradlensInitializationOptions = { executionHost: true, inlayHints: config.inlayHints, inlayShapes: config.inlayShapes, engines: config.engines };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'python' },

@@ -6,6 +6,8 @@ export interface Config {
   readonly backend: BackendSetting;
   readonly engines: EngineMode;
   readonly inlayHints: boolean;
+  /** Each assigned name's type (`f32[8,3]`) as an inlay hint after it, once its function is computed. */
+  readonly inlayShapes: boolean;
   /** Recompute computed functions (and those marked `# gradlens: live`) as they are edited. */
   readonly live: boolean;
   readonly budgets: EvaluationBudgets;
@@ -17,6 +19,7 @@ export function readConfig(): Config {
     backend: oneOf(BACKEND_SETTINGS, c.get<unknown>('backend'), 'auto'),
     engines: c.get<EngineMode>('engines', 'both'),
     inlayHints: c.get<boolean>('inlayHints', true),
+    inlayShapes: c.get<unknown>('inlayShapes', false) === true,
     live: c.get<unknown>('live', true) !== false,
     budgets: budgetsFromSettings((setting) => c.get<unknown>(`budget.${setting}`)),
   };
@@ -29,5 +32,5 @@ function oneOf<T extends string>(allowed: readonly T[], value: unknown, fallback
 
 /** Settings the server takes at start (initializationOptions): changing one restarts it. */
 export function changesServerOptions(e: vscode.ConfigurationChangeEvent): boolean {
-  return e.affectsConfiguration('gradlens.inlayHints') || e.affectsConfiguration('gradlens.engines');
+  return e.affectsConfiguration('gradlens.inlayHints') || e.affectsConfiguration('gradlens.inlayShapes') || e.affectsConfiguration('gradlens.engines');
 }

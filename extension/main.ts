@@ -38,7 +38,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (!changesServerOptions(e)) return;
-      log.info('gradlens.inlayHints or gradlens.engines changed: restarting the language server.');
+      log.info('gradlens.inlayHints, gradlens.inlayShapes or gradlens.engines changed: restarting the language server.');
       await active.startClient();
     }),
   );

@@ -12,3 +12,4 @@ export * from './wire';
 export * from './user_text';
 export * from './number_text';
 export * from './source_lines';
+export * from './value_text';

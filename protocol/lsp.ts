@@ -29,6 +29,8 @@ export interface FunctionCommandArgs {
 export interface GradlensInitializationOptions {
   readonly executionHost?: boolean;
   readonly inlayHints?: boolean;
+  /** Each assigned name's type as an inlay hint after it (`gradlens.inlayShapes`, off unless set). */
+  readonly inlayShapes?: boolean;
   readonly engines?: EvaluateRequest['engines'];
 }
 

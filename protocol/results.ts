@@ -157,6 +157,50 @@ export interface PlotData {
   readonly df: readonly number[];
 }
 
+/**
+ * A value as a hover shows it: its type, and its numbers in full when there are few
+ * (SUMMARY_IN_FULL), else their min, max and mean (over the finite ones) and how many are NaN or Inf.
+ */
+export interface ValueSummary {
+  /** `f32[8,3]`, `float`, `int`, `bool`, or the Python type's name (`list`, `Linear`). */
+  readonly type: string;
+  readonly values?: Numbers;
+  readonly min?: number;
+  readonly max?: number;
+  readonly mean?: number;
+  readonly nonFinite?: number;
+}
+
+/** The most numbers a summary shows in full. */
+export const SUMMARY_IN_FULL = 8;
+
+/**
+ * A scalar name's values, one a time its line ran (a loss in a training loop): every `stride`-th
+ * from the first, so that at most SERIES_POINTS are kept however long the loop ran.
+ */
+export interface ScalarSeries {
+  readonly values: readonly number[];
+  readonly stride: number;
+}
+
+export const SERIES_POINTS = 1000;
+
+/**
+ * What a name held after its assignment at `range` (the target) last ran, in the evaluated
+ * function's body or in a loop of the script's top level.
+ */
+export interface AssignedValue {
+  readonly name: string;
+  readonly range: SourceRange;
+  readonly value: ValueSummary;
+  /** The gradient of the function's value with respect to it, where it carried the gradient (torch code). */
+  readonly grad?: ValueSummary;
+  /** How many times the assignment ran (a loop's iterations). */
+  readonly count: number;
+  /** For a scalar assigned more than once: its values in order. */
+  readonly series?: ScalarSeries;
+}
+
 export interface EvaluationResult {
   readonly uri: string;
   /** Qualified name, `Model.loss` for a method. */
@@ -194,6 +238,8 @@ export interface EvaluationResult {
   readonly float64OnCpu?: number;
   readonly graphs?: readonly GraphView[];
   readonly plot?: PlotData;
+  /** What each assignment in the function (and in the script's top-level loops) left in its name, in source order. */
+  readonly assignments?: readonly AssignedValue[];
 }
 
 /** Why an evaluation produced no result, at the place to fix. */

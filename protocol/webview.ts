@@ -220,6 +220,20 @@ function isEvaluationResult(x: unknown): boolean {
       shape(c, { range: isSourceRange, what: oneOf(['item', 'float', 'int', 'tolist', 'detach'] as const), message: isString, zeroGradient: isBoolean }),
     )),
     leftOut: optional(arrayOf((l) => shape(l, { range: isSourceRange, message: isString }))),
+    assignments: optional(arrayOf(isAssignedValue)),
+  });
+}
+function isValueSummary(x: unknown): boolean {
+  return shape(x, { type: isString, values: optional(isNumbers), min: optional(isNumber), max: optional(isNumber), mean: optional(isNumber), nonFinite: optional(isInteger) });
+}
+function isAssignedValue(x: unknown): boolean {
+  return shape(x, {
+    name: isString,
+    range: isSourceRange,
+    value: isValueSummary,
+    grad: optional(isValueSummary),
+    count: isInteger,
+    series: optional((s) => shape(s, { values: arrayOf(isNumber), stride: isInteger })),
   });
 }
 function isEvaluationError(x: unknown): boolean {

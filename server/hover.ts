@@ -3,8 +3,8 @@
  * body, what that line's ops cost in the eager run and which fused jit kernels they went into.
  */
 import type { Hover, Position, Range } from 'vscode-languageserver';
-import { backendLabel, escapeMarkdown, float64OnCpuText, hostReadsText, messageOnly, type EvaluationResult, type GradientCut } from '../protocol';
-import type { DocumentAnalysis, FunctionSummary } from './analysis';
+import { backendLabel, escapeMarkdown, float64OnCpuText, hostReadsText, messageOnly, seriesText, sparkline, valueSummaryText, type AssignedValue, type EvaluationResult, type GradientCut } from '../protocol';
+import { rangeOf, type DocumentAnalysis, type FunctionSummary } from './analysis';
 import { ms, speedup } from './format';
 
 function contains(range: Range, at: Position): boolean {
@@ -56,13 +56,42 @@ function lineHover(line: number, r: EvaluationResult): string | null {
   return cuts.length > 0 ? [head, '', ...cuts.map((c) => `- ${escapeMarkdown(messageOnly(c.message))}`)].join('\n') : head;
 }
 
-export function hover(analysis: DocumentAnalysis, at: Position, resultOf: (fn: string) => EvaluationResult | undefined): Hover | null {
+/**
+ * What a name held after its assignment: type and values (or min, max, mean), its gradient, and
+ * for a loop's scalar its curve. NB: markdown: every part of a record is escaped (a forged result carries anything).
+ */
+function assignmentHover(a: AssignedValue): string {
+  const lines = [`**${escapeMarkdown(a.name)}** ${escapeMarkdown(valueSummaryText(a.value))}`];
+  if (a.grad) lines.push('', `∇${escapeMarkdown(a.name)} ${escapeMarkdown(valueSummaryText(a.grad))}`);
+  if (a.series) lines.push('', escapeMarkdown(sparkline(a.series.values)), '', escapeMarkdown(seriesText(a)));
+  else if (a.count > 1) lines.push('', `the last of ${a.count.toLocaleString('en-US')} assignments on this line`);
+  return lines.join('\n');
+}
+
+/** The record of the assignment whose target is under the cursor, in any result of the document (top-level loops are in each). */
+function assignmentAt(analysis: DocumentAnalysis, at: Position, resultOf: (fn: string) => EvaluationResult | undefined, textOf: (range: Range) => string): AssignedValue | null {
+  for (const fn of analysis.functions) {
+    for (const a of resultOf(fn.qualname)?.assignments ?? []) {
+      const range = rangeOf(a.range);
+      // NB: a result outlives edits above its function (its hash is of its text): the name must still be there.
+      if (contains(range, at) && textOf(range) === a.name) return a;
+    }
+  }
+  return null;
+}
+
+export function hover(analysis: DocumentAnalysis, at: Position, resultOf: (fn: string) => EvaluationResult | undefined, textOf: (range: Range) => string): Hover | null {
   // The innermost function around the position.
   const around = analysis.functions.filter((f) => contains(f.range, at)).reverse();
   for (const fn of around) {
     const result = resultOf(fn.qualname);
+    if (result && contains(fn.nameRange, at)) return { contents: { kind: 'markdown', value: functionHover(fn, result) }, range: fn.nameRange };
+  }
+  const assigned = assignmentAt(analysis, at, resultOf, textOf);
+  if (assigned) return { contents: { kind: 'markdown', value: assignmentHover(assigned) }, range: rangeOf(assigned.range) };
+  for (const fn of around) {
+    const result = resultOf(fn.qualname);
     if (!result) continue;
-    if (contains(fn.nameRange, at)) return { contents: { kind: 'markdown', value: functionHover(fn, result) }, range: fn.nameRange };
     const text = lineHover(at.line + 1, result);
     if (text) return { contents: { kind: 'markdown', value: text } };
   }

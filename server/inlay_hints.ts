@@ -1,7 +1,10 @@
-/** The value and gradient at the example inputs, after the function's `def` line. */
+/**
+ * The value and gradient at the example inputs, after the function's `def` line; with
+ * `gradlens.inlayShapes`, each assigned name's type after it (`h: f32[8,3] = x @ w`).
+ */
 import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver';
-import { escapeMarkdown, type EvaluationResult, type InputOrigin } from '../protocol';
-import type { DocumentAnalysis, FunctionSummary } from './analysis';
+import { escapeMarkdown, valueSummaryText, type EvaluationResult, type InputOrigin } from '../protocol';
+import { rangeOf, type DocumentAnalysis, type FunctionSummary } from './analysis';
 import { gradText, shortNumbers } from './format';
 
 const ORIGIN: { readonly [O in InputOrigin]: (fn: FunctionSummary) => string } = {
@@ -11,9 +14,18 @@ const ORIGIN: { readonly [O in InputOrigin]: (fn: FunctionSummary) => string } =
   user: () => 'the inputs you typed',
 };
 
-export function inlayHints(analysis: DocumentAnalysis, range: Range, resultOf: (fn: string) => EvaluationResult | undefined): InlayHint[] {
+/** Which hints to give: the value hints after `def` lines; shape hints, given the document's text (to place a hint only where its name still is). */
+export interface HintKinds {
+  readonly values: boolean;
+  readonly shapes: { textOf(range: Range): string } | null;
+}
+
+export function inlayHints(
+  analysis: DocumentAnalysis, range: Range, resultOf: (fn: string) => EvaluationResult | undefined,
+  kinds: HintKinds = { values: true, shapes: null },
+): InlayHint[] {
   const hints: InlayHint[] = [];
-  for (const fn of analysis.functions) {
+  for (const fn of kinds.values ? analysis.functions : []) {
     if (fn.headerEnd.line < range.start.line || fn.headerEnd.line > range.end.line) continue;
     const result = resultOf(fn.qualname);
     if (!result) continue;
@@ -28,5 +40,27 @@ export function inlayHints(analysis: DocumentAnalysis, range: Range, resultOf: (
       tooltip: { kind: 'markdown', value: `At ${escapeMarkdown(inputs || 'no arguments')}, from ${ORIGIN[result.inputOrigin](fn)} (${escapeMarkdown(result.backend.name)}).` },
     });
   }
-  return hints;
+  return kinds.shapes ? [...hints, ...shapeHints(analysis, range, resultOf, kinds.shapes)] : hints;
+}
+
+/** `: f32[8,3]` after each assigned name in `range`, once each (the script's top-level loops are in every result). */
+function shapeHints(analysis: DocumentAnalysis, range: Range, resultOf: (fn: string) => EvaluationResult | undefined, shapes: NonNullable<HintKinds['shapes']>): InlayHint[] {
+  const hints = new Map<string, InlayHint>();
+  for (const fn of analysis.functions) {
+    for (const a of resultOf(fn.qualname)?.assignments ?? []) {
+      const at = rangeOf(a.range);
+      const key = `${at.end.line}:${at.end.character}`;
+      if (at.end.line < range.start.line || at.end.line > range.end.line || hints.has(key)) continue;
+      // NB: a result outlives edits above its function (its hash is of its text): the name must still be there.
+      if (shapes.textOf(at) !== a.name) continue;
+      hints.set(key, {
+        position: at.end,
+        label: `: ${a.value.type}`,
+        kind: InlayHintKind.Type,
+        // NB: markdown: what a result carries is escaped.
+        tooltip: { kind: 'markdown', value: escapeMarkdown(valueSummaryText(a.value)) },
+      });
+    }
+  }
+  return [...hints.values()];
 }

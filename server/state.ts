@@ -64,7 +64,7 @@ export class ServerState {
   /** Asks the client to ask again for what results change: CodeLenses and inlay hints. */
   refresh(): void {
     if (this.client.workspace?.codeLens?.refreshSupport) void this.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
-    if (this.client.workspace?.inlayHint?.refreshSupport && this.options.inlayHints !== false) void this.connection.languages.inlayHint.refresh().catch(() => undefined);
+    if (this.client.workspace?.inlayHint?.refreshSupport && (this.options.inlayHints !== false || this.options.inlayShapes === true)) void this.connection.languages.inlayHint.refresh().catch(() => undefined);
   }
 
   analysisOf(uri: string): DocumentAnalysis | undefined {

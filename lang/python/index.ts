@@ -28,6 +28,7 @@ export {
   type Budgets,
   type CancelSignal,
   type InterpreterOptions,
+  type AssignListener,
 } from './interpreter';
 
 // The host-object protocol and what shims build modules from.

@@ -15,6 +15,7 @@ import {
   type Budgets,
   type CancelSignal,
   type InterpreterOptions,
+  type AssignListener,
   type ModuleRegistry,
 } from './interpreter';
 import { STANDARD_MODULES } from './modules';
@@ -29,6 +30,8 @@ export interface RunOptions {
   modules?: ModuleRegistry;
   budgets?: Partial<Budgets>;
   signal?: CancelSignal;
+  /** Hears each assignment to a name, from the script's first statement on (InterpreterOptions.onAssign). */
+  onAssign?: AssignListener;
 }
 
 export type ScriptErrorKind = 'syntax' | 'exception' | HaltKind;
@@ -131,6 +134,7 @@ export function scriptInterpreter(
     modules: { ...STANDARD_MODULES, ...options.modules },
     budgets: options.budgets,
     signal: options.signal,
+    ...(options.onAssign ? { onAssign: options.onAssign } : {}),
     ...hooks,
   });
 }

@@ -264,6 +264,22 @@ export class Tensor implements AbstractValue {
     previous?.release();
   }
 
+  /**
+   * The value as it is now, kept alive until `release` (also past this tensor's disposal or a later
+   * in-place op, which computes into new memory): how the editor reads what a line assigned once the run ends.
+   */
+  holdValue(): { readonly array: DeviceArray; release(): void } {
+    const storage = this.liveStorage().retain();
+    let held = true;
+    return {
+      array: storage.array,
+      release() {
+        if (held) storage.release();
+        held = false;
+      },
+    };
+  }
+
   private liveStorage(): Storage {
     void this.array;
     return this.storage as Storage;

@@ -1,4 +1,4 @@
-/** textDocument/hover: a function's latest result, both engines compared, on its name. */
+/** textDocument/hover: a function's latest result, both engines compared, on its name; what an assigned name held, on the name. */
 import { hover } from '../hover';
 import { isHoverParams } from '../validate';
 import { checked, contained, type Feature } from './feature';
@@ -8,7 +8,8 @@ export const hoverFeature: Feature = {
   register: (state) => {
     state.connection.onHover(checked('textDocument/hover', isHoverParams, ({ textDocument, position }, token) => contained(state, 'hover', null, () => {
       const analysis = token.isCancellationRequested ? undefined : state.analysisOf(textDocument.uri);
-      return analysis ? hover(analysis, position, state.successOf(textDocument.uri)) : null;
+      const document = state.documents.get(textDocument.uri);
+      return analysis && document ? hover(analysis, position, state.successOf(textDocument.uri), (range) => document.getText(range)) : null;
     })));
   },
 };

@@ -1,14 +1,23 @@
-/** textDocument/inlayHint: the value and gradient after each evaluated function, unless the client turned them off. */
+/**
+ * textDocument/inlayHint: the value and gradient after each evaluated function, unless the client
+ * turned them off; each assigned name's type after it, where the client turned that on.
+ */
+import type { GradlensInitializationOptions } from '../../protocol';
 import { inlayHints } from '../inlay_hints';
 import { isInlayHintParams } from '../validate';
 import { checked, contained, type Feature } from './feature';
 
+const anyHints = (options: GradlensInitializationOptions) => options.inlayHints !== false || options.inlayShapes === true;
+
 export const inlayHintFeature: Feature = {
-  capabilities: (options) => (options.inlayHints === false ? {} : { inlayHintProvider: true }),
+  capabilities: (options) => (anyHints(options) ? { inlayHintProvider: true } : {}),
   register: (state) => {
     state.connection.languages.inlayHint.on(checked('textDocument/inlayHint', isInlayHintParams, ({ textDocument, range }, token) => contained(state, 'inlayHint', [], () => {
-      const analysis = token.isCancellationRequested || state.options.inlayHints === false ? undefined : state.analysisOf(textDocument.uri);
-      return analysis ? inlayHints(analysis, range, state.successOf(textDocument.uri)) : [];
+      const analysis = token.isCancellationRequested || !anyHints(state.options) ? undefined : state.analysisOf(textDocument.uri);
+      const document = state.documents.get(textDocument.uri);
+      if (!analysis || !document) return [];
+      const shapes = state.options.inlayShapes === true ? { textOf: (r: typeof range) => document.getText(r) } : null;
+      return inlayHints(analysis, range, state.successOf(textDocument.uri), { values: state.options.inlayHints !== false, shapes });
     })));
   },
 };

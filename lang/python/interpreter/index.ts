@@ -13,6 +13,7 @@ export {
   DEFAULT_BUDGETS,
   Interpreter,
   type InterpreterOptions,
+  type AssignListener,
   sharedCancelFlag,
   StopRun,
 } from './interpreter';

@@ -105,7 +105,16 @@ export interface InterpreterOptions {
   onCall?: (callee: PyValue, args: readonly PyValue[], kwargs: Kwargs, call: A.Call) => void;
   /** Called when a `def` creates a function, before its decorators wrap it. */
   onDefine?: (fn: PyFunction) => void;
+  /** Called after each assignment to a name (see `Interpreter.onAssign`). */
+  onAssign?: AssignListener;
 }
+
+/**
+ * Hears each value bound to a name by an assignment statement (`=`, `+=`, `x: T = ...`, a `for` or
+ * `with` target, each name of an unpacking), with the target's span: how the editor records what
+ * every line assigned. Not called for parameters, imports, `def` and `class`.
+ */
+export type AssignListener = (name: string, value: PyValue, at: Span) => void;
 
 /** Thrown by hooks to stop a run without an error; passes through every `try` and `with`. */
 export class StopRun extends Error {
@@ -169,6 +178,8 @@ export class Interpreter implements HostContext {
   private readonly signal: CancelSignal | undefined;
   private readonly onCall: InterpreterOptions['onCall'];
   private readonly onDefine: InterpreterOptions['onDefine'];
+  /** Set while assignments are recorded; NB: null costs the assignment one comparison. */
+  onAssign: AssignListener | null;
   private readonly stateMap = new Map<object, unknown>();
   private readonly superBuiltin: PyBuiltin;
   private readonly frames: Frame[] = [];
@@ -201,6 +212,7 @@ export class Interpreter implements HostContext {
     this.signal = options.signal;
     this.onCall = options.onCall;
     this.onDefine = options.onDefine;
+    this.onAssign = options.onAssign ?? null;
     const write = options.write ?? (() => {});
     this.builtins = createBuiltins(write);
     this.superBuiltin = new PyBuiltin('super', (args) => this.makeSuper(args));
@@ -704,7 +716,9 @@ export class Interpreter implements HostContext {
         const cur = this.lookup(t.id, scope);
         const v = this.evalExpr(s.value, scope);
         this.node = s;
-        this.assignName(t.id, ops.inplace(op, cur, v, this), scope);
+        const r = ops.inplace(op, cur, v, this);
+        this.assignName(t.id, r, scope);
+        if (this.onAssign !== null) this.onAssign(t.id, r, t.span);
         return;
       }
       case 'Attribute': {
@@ -861,6 +875,7 @@ export class Interpreter implements HostContext {
     switch (target.kind) {
       case 'Name':
         this.assignName(target.id, value, scope);
+        if (this.onAssign !== null) this.onAssign(target.id, value, target.span);
         return;
       case 'Attribute': {
         const obj = this.evalExpr(target.value, scope);

@@ -10,7 +10,7 @@ import type { Jaxpr } from '../../../runtime/ir';
 import { dce, Tracer } from '../../../runtime/jit';
 import type { FunctionInfo, InputSource } from '../analysis';
 import { captureInputs } from '../inputs';
-import { type Interpreter, type Budgets, type CancelSignal, type ModuleRegistry, PyDict, PyList, PyTuple, type PyValue, getattr, pyError } from '../interpreter';
+import { type AssignListener, type Interpreter, type Budgets, type CancelSignal, type ModuleRegistry, PyDict, PyList, PyTuple, type PyValue, getattr, pyError } from '../interpreter';
 import type { ParseResult } from '../syntax';
 import { scriptError } from '../run';
 import { namesOfConstants, noFloatArgument, plainFloats, valueAndSummedGradJaxpr, type FunctionAt, type Outcome } from '../staging';
@@ -32,6 +32,8 @@ export interface JaxFunctionOptions {
   readonly wrt?: readonly string[] | null;
   /** `first`: the first argument, as jax.grad; `floats`: every argument with a float in it (numpy, plain Python). */
   readonly convention?: 'first' | 'floats';
+  /** Hears the assignments of the script as it runs up to the example inputs (the editor's record of its top-level loops). */
+  readonly onAssign?: AssignListener;
 }
 
 /** Runs the script up to `fn`'s example inputs, with the jax shims over `backend`. */
@@ -42,12 +44,14 @@ export function jaxFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: Inp
   const math: ModuleRegistry = options.plain ? { math: jaxMath(session, () => calling) } : {};
   const captured = captureInputs(parsed, fn, source, {
     file: options.file, modules: { ...options.modules, ...session.modules, ...math }, budgets: options.budgets, signal: options.signal,
+    ...(options.onAssign ? { onAssign: options.onAssign } : {}),
   });
   if (!captured.ok) {
     session.dispose();
     return { ok: false, error: captured.error };
   }
   const interp = captured.inputs.interpreter;
+  interp.onAssign = null;
   const names = [...captured.inputs.values.keys()];
   const args = [...captured.inputs.values.values()];
   const fun = captured.inputs.fn;
@@ -100,6 +104,15 @@ export function jaxFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: Inp
       valueAndGradJaxpr: () => guard(valueAndGrad),
       argumentArrays: (invars) => guard(() => argumentArrays(leaves, invars, backend, fn.name)),
       constantNames: (jaxpr) => namesOfConstants(jaxpr, interp.globals, (v) => (v instanceof PyArray && !(v.v instanceof Tracer) ? v.v : null)),
+      record: (listen) => guard(() => {
+        interp.onAssign = listen;
+        try {
+          interp.call(fun, args);
+        } finally {
+          interp.onAssign = null;
+        }
+        return null;
+      }),
       dispose: () => session.dispose(),
     },
   };

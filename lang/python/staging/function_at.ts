@@ -8,7 +8,7 @@ import type { DeviceArray } from '../../../runtime/backends';
 import type { Jaxpr } from '../../../runtime/ir';
 import { dce, inline, makeJaxpr, valueAndGradJaxpr } from '../../../runtime/jit';
 import type { FunctionInfo } from '../analysis';
-import { pyError, HostObject, PyList, PyTuple, type PyValue } from '../interpreter';
+import { pyError, HostObject, PyList, PyTuple, type AssignListener, type PyValue } from '../interpreter';
 import type { ScriptError } from '../run';
 
 export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ScriptError };
@@ -34,6 +34,12 @@ export interface FunctionAt {
   argumentArrays(invars: Jaxpr['invars']): Outcome<{ readonly arrays: readonly DeviceArray[]; release(): void }>;
   /** The module-level name each captured constant of `jaxpr` was read from (`features`), or null where none holds it. */
   constantNames(jaxpr: Jaxpr): readonly (string | null)[];
+  /**
+   * Calls the function once more, concretely (JAX's op-by-op mode), with `listen` hearing its
+   * assignments: what the editor shows of each line's value. Torch-style functions are recorded by
+   * their eager run instead.
+   */
+  record?(listen: AssignListener): Outcome<null>;
   /** Frees the arrays the run made. */
   dispose(): void;
 }

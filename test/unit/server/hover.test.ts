@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { MarkupContent } from 'vscode-languageserver';
+import type { MarkupContent, Range } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze } from '../../../lang/python';
 import { summarize } from '../../../server/analysis';
 import { hover } from '../../../server/hover';
@@ -14,6 +15,8 @@ import { evaluated, requestFor } from '../evaluation/support';
 const FILE = 'test/fixtures/evaluation/plain_math.py';
 const TEXT = readFileSync(FILE, 'utf8');
 const analysis = summarize(TEXT, analyze(TEXT));
+const document = TextDocument.create('file:///w/f.py', 'python', 1, TEXT);
+const textOf = (range: Range) => document.getText(range);
 const lineOf = (text: string) => TEXT.split('\n').findIndex((l) => l.includes(text));
 
 /** The hover's markdown as it reads, its escapes undone. */
@@ -23,7 +26,7 @@ describe('server: the hover names where the gradient was cut and the values read
   it("on the function's name: each cut, by line, without the path", async () => {
     const result = await evaluated(requestFor(FILE, TEXT, 'polar_angle', { engines: 'eager' }));
     const def = lineOf('def polar_angle');
-    const value = shown(hover(analysis, { line: def, character: 4 }, () => result));
+    const value = shown(hover(analysis, { line: def, character: 4 }, () => result, textOf));
     const body = def + 2;
     assert.match(value, /gradient was cut at 2 places/, value);
     assert.ok(value.includes(`line ${body}: 'math.atan2(y, x)' is not differentiated by Gradlens`), value);
@@ -33,15 +36,15 @@ describe('server: the hover names where the gradient was cut and the values read
 
   it('on the line that cut it: what it cut', async () => {
     const result = await evaluated(requestFor(FILE, TEXT, 'polar_angle', { engines: 'eager' }));
-    const value = shown(hover(analysis, { line: lineOf('def polar_angle') + 1, character: 12 }, () => result));
+    const value = shown(hover(analysis, { line: lineOf('def polar_angle') + 1, character: 12 }, () => result, textOf));
     assert.match(value, /'float\(y\)' makes a constant of a differentiated float: the gradient stops here/, value);
   });
 
   it('no cut, no note; values read on the CPU are counted', async () => {
     const result = await evaluated(requestFor(FILE, TEXT, 'softplus', { engines: 'eager' }));
     const at = { line: lineOf('def softplus'), character: 4 };
-    assert.doesNotMatch(shown(hover(analysis, at, () => result)), /cut|read at once/);
+    assert.doesNotMatch(shown(hover(analysis, at, () => result, textOf)), /cut|read at once/);
     // NB: only a GPU that cannot be read synchronously (SwiftShader's WebGPU, in the panel) counts host reads.
-    assert.match(shown(hover(analysis, at, () => ({ ...result, hostReads: 2 }))), /2 values read at once \(\.item\(\), print, float, if\) computed on the CPU/);
+    assert.match(shown(hover(analysis, at, () => ({ ...result, hostReads: 2 }), textOf)), /2 values read at once \(\.item\(\), print, float, if\) computed on the CPU/);
   });
 });

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { DiagnosticSeverity, type MarkupContent } from 'vscode-languageserver';
+import { DiagnosticSeverity, type MarkupContent, type Range } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze } from '../../../lang/python';
 import type { EvaluationResult } from '../../../protocol';
 import { summarize } from '../../../server/analysis';
@@ -14,6 +15,8 @@ import { inlayHints } from '../../../server/inlay_hints';
  */
 const TEXT = 'def f(x):\n    return x * 2\n\nf(2.0)\n';
 const analysis = summarize(TEXT, analyze(TEXT));
+const document = TextDocument.create('file:///w/f.py', 'python', 1, TEXT);
+const textOf = (range: Range) => document.getText(range);
 const EVIL = '[run](command:workbench.action.terminal.sendSequence?x) ![i](https://evil.example/p.png) <img src=x onerror=alert(1)> `code`';
 
 const result: EvaluationResult = {
@@ -29,7 +32,7 @@ function active(markdown: string): string[] {
 
 describe('server: markdown hovers and tooltips hold no link from user-derived text', () => {
   it('the hover on the function name escapes the backend text a result carries', () => {
-    const h = hover(analysis, { line: 0, character: 4 }, () => result);
+    const h = hover(analysis, { line: 0, character: 4 }, () => result, textOf);
     const value = (h?.contents as MarkupContent).value;
     assert.match(value, /swiftshader|command/, 'the hover shows the adapter text');
     assert.deepEqual(active(value), [], value);
@@ -40,6 +43,21 @@ describe('server: markdown hovers and tooltips hold no link from user-derived te
     const value = (hint.tooltip as MarkupContent).value;
     assert.match(value, /command/);
     assert.deepEqual(active(value), [], value);
+  });
+
+  it("the hover on an assigned name and its shape hint's tooltip escape the types a record carries (issue 18)", () => {
+    const forged: EvaluationResult = {
+      ...result,
+      assignments: [{ name: 'x', range: { line: 2, col: 12, endLine: 2, endCol: 13 }, value: { type: EVIL }, grad: { type: EVIL }, count: 2, series: { values: [1, 2], stride: 1 } }],
+    };
+    const h = hover(analysis, { line: 1, character: 11 }, () => forged, textOf);
+    const value = (h?.contents as MarkupContent).value;
+    assert.match(value, /command/, 'the hover shows the record');
+    assert.deepEqual(active(value), [], value);
+    const hints = inlayHints(analysis, { start: { line: 0, character: 0 }, end: { line: 10, character: 0 } }, () => forged, { values: false, shapes: { textOf } });
+    const tooltip = (hints[0].tooltip as MarkupContent).value;
+    assert.match(tooltip, /command/);
+    assert.deepEqual(active(tooltip), [], tooltip);
   });
 
   it('the guard finds a link when one is there (so the checks above can fail)', () => {

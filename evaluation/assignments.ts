@@ -1,0 +1,217 @@
+/**
+ * What each assignment to a name left there, recorded while the function's recorded call runs (and
+ * while the script's top level runs its loops before it): the editor's hover on any assigned name
+ * (dtype, shape, values, gradient) and the curve of a loss over a loop's iterations.
+ *
+ * Cheap where it matters: values are not read while the script runs, only held (a tensor's memory
+ * retained, a jax array kept); all of them are read back in one readMany once the call ends.
+ */
+import { typeName, walkStatements, type AssignListener, type ast, type FunctionInfo, type PyValue, type Span } from '../lang/python';
+import { PyArray } from '../lang/python/jax';
+import { nest } from '../lang/python/staging';
+import { PyTensor } from '../lang/python/torch';
+import type { Backend, DeviceArray } from '../runtime/backends';
+import { formatAval, sizeOf, type DType } from '../runtime/core';
+import type { Tensor } from '../runtime/eager';
+import { SERIES_POINTS, SUMMARY_IN_FULL, type AssignedValue, type ScalarSeries, type ValueSummary } from '../protocol/results';
+import { rangeOfSpan } from './failure';
+
+/** The largest array (in numbers) whose values a summary reads; past it, its type alone. */
+const SUMMARY_LIMIT = 1 << 22;
+
+interface Held {
+  readonly array: DeviceArray;
+  release(): void;
+}
+
+/** A value as recorded at its assignment, read once the run ends. */
+type Pending =
+  | { readonly kind: 'number'; readonly type: string; readonly value: number }
+  | { readonly kind: 'array'; readonly type: string; readonly shape: readonly number[]; readonly dtype: DType; readonly held: Held | null }
+  | { readonly kind: 'other'; readonly type: string };
+
+class Site {
+  count = 0;
+  last: Pending | null = null;
+  /** The scalars kept for the series, every `stride`-th from the first; null once a value is not a scalar. */
+  points: Pending[] | null = [];
+  stride = 1;
+  /** The torch tensor whose gradient is read after backward (the first and only value; none in a loop). */
+  tensor: Tensor | null = null;
+  grad: Pending | null = null;
+
+  constructor(readonly name: string, readonly span: Span) {}
+}
+
+export class AssignmentRecorder {
+  private readonly sites = new Map<number, Site>();
+  /** The spans of the script's top-level loops: what a loop assigns there is recorded too. */
+  private readonly loops: readonly Span[];
+
+  constructor(private readonly fn: FunctionInfo, module: ast.Module) {
+    this.loops = topLevelLoops(module);
+  }
+
+  /** Hears the assignments of the function's body, and those of the script's top-level loops (while the script runs up to the call). */
+  readonly listen: AssignListener = (name, value, at) => {
+    if (!this.within(at)) return;
+    let site = this.sites.get(at.from);
+    if (!site) this.sites.set(at.from, (site = new Site(name, at)));
+    this.record(site, value);
+  };
+
+  /** After backward: the gradient each recorded tensor received, held to be read with the values. */
+  holdGradients(): void {
+    for (const site of this.sites.values()) {
+      const grad = site.tensor?.grad;
+      if (grad && !grad.disposed) site.grad = arrayPending(grad.shape, grad.dtype, grad.holdValue());
+    }
+  }
+
+  /** Reads every held value back (one readMany) and frees what was held. */
+  async read(backend: Backend): Promise<AssignedValue[]> {
+    const sites = [...this.sites.values()].sort((a, b) => a.span.from - b.span.from);
+    const pendings = sites.flatMap((s) => [s.last, s.grad, ...(s.points ?? [])]).filter((p): p is Pending => p !== null);
+    const held = [...new Set(pendings.flatMap((p) => (p.kind === 'array' && p.held ? [p.held] : [])))];
+    try {
+      const read = await backend.readMany(held.map((h) => h.array));
+      const data = new Map(held.map((h, i) => [h, read[i]]));
+      return sites.flatMap((site) => (site.last ? [assigned(site, site.last, data)] : []));
+    } finally {
+      this.release();
+    }
+  }
+
+  /** Frees what is held, read or not (a run that failed). */
+  release(): void {
+    for (const site of this.sites.values()) {
+      for (const p of [site.last, site.grad, ...(site.points ?? [])]) if (p?.kind === 'array') p.held?.release();
+      site.tensor = null;
+    }
+    this.sites.clear();
+  }
+
+  private within(at: Span): boolean {
+    const own = this.fn.node.span;
+    if (at.from >= own.from && at.to <= own.to) return true;
+    return this.loops.some((loop) => at.from >= loop.from && at.to <= loop.to);
+  }
+
+  private record(site: Site, value: PyValue): void {
+    site.count++;
+    const pending = pendingOf(value);
+    const previous = site.last;
+    site.last = pending;
+    if (previous && !site.points?.includes(previous)) releasePending(previous);
+    if (value instanceof PyTensor && site.count === 1 && value.t.requiresGrad) {
+      // NB: PyTorch keeps no gradient of an intermediate unless asked: retain_grad, for the hover.
+      if (!value.t.isLeaf) value.t.retainGrad();
+      site.tensor = value.t;
+    } else site.tensor = null;
+    if (site.points && isScalar(pending)) this.addPoint(site, pending);
+    else if (site.points) {
+      for (const p of site.points) if (p !== pending) releasePending(p);
+      site.points = null;
+    }
+  }
+
+  /** Keeps every `stride`-th scalar; past SERIES_POINTS, every other one goes and the stride doubles. */
+  private addPoint(site: Site, pending: Pending): void {
+    const points = site.points!;
+    if ((site.count - 1) % site.stride !== 0) return;
+    if (points.length === SERIES_POINTS) {
+      const kept = points.filter((_, i) => i % 2 === 0);
+      for (const p of points) if (!kept.includes(p) && p !== site.last) releasePending(p);
+      site.points = kept;
+      site.stride *= 2;
+      if ((site.count - 1) % site.stride !== 0) return;
+    }
+    site.points!.push(pending);
+  }
+}
+
+function pendingOf(value: PyValue): Pending {
+  if (typeof value === 'number') return { kind: 'number', type: 'float', value };
+  if (typeof value === 'bigint') return { kind: 'number', type: 'int', value: Number(value) };
+  if (typeof value === 'boolean') return { kind: 'number', type: 'bool', value: value ? 1 : 0 };
+  if (value instanceof PyTensor && !value.t.disposed) {
+    const t = value.t;
+    return arrayPending(t.shape, t.dtype, sizeOf(t.shape) <= SUMMARY_LIMIT ? t.holdValue() : null);
+  }
+  if (value instanceof PyArray) {
+    // A traced value has no numbers yet: its type alone. A concrete one lives until the run ends.
+    const concrete = !value.traced && sizeOf(value.shape) <= SUMMARY_LIMIT;
+    return arrayPending(value.shape, value.dtype, concrete ? { array: value.v as DeviceArray, release() {} } : null);
+  }
+  return { kind: 'other', type: typeName(value) };
+}
+
+function arrayPending(shape: readonly number[], dtype: DType, held: Held | null): Pending {
+  return { kind: 'array', type: formatAval({ shape, dtype }), shape: [...shape], dtype, held };
+}
+
+function isScalar(p: Pending): boolean {
+  return (p.kind === 'number' && p.type !== 'bool') || (p.kind === 'array' && p.shape.length === 0 && p.held !== null && p.dtype !== 'bool');
+}
+
+function releasePending(p: Pending): void {
+  if (p.kind === 'array') p.held?.release();
+}
+
+function assigned(site: Site, last: Pending, data: ReadonlyMap<Held, ArrayLike<number>>): AssignedValue {
+  const series = site.count > 1 && site.points ? seriesOf(site, data) : null;
+  return {
+    name: site.name,
+    range: rangeOfSpan(site.span),
+    value: summary(last, data),
+    ...(site.grad ? { grad: summary(site.grad, data) } : {}),
+    count: site.count,
+    ...(series ? { series } : {}),
+  };
+}
+
+function seriesOf(site: Site, data: ReadonlyMap<Held, ArrayLike<number>>): ScalarSeries | null {
+  const values = site.points!.map((p) => (p.kind === 'number' ? p.value : p.kind === 'array' && p.held ? data.get(p.held)![0] : NaN));
+  return values.length > 1 ? { values, stride: site.stride } : null;
+}
+
+function summary(p: Pending, data: ReadonlyMap<Held, ArrayLike<number>>): ValueSummary {
+  if (p.kind === 'number') return { type: p.type, values: p.type === 'bool' ? p.value !== 0 : p.value };
+  if (p.kind === 'other' || !p.held) return { type: p.type };
+  return summarize(p.type, data.get(p.held)!, p.shape, p.dtype);
+}
+
+/** The numbers in full when few, else min, max and mean over the finite ones and a count of the others. */
+export function summarize(type: string, values: ArrayLike<number>, shape: readonly number[], dtype: DType): ValueSummary {
+  if (values.length <= SUMMARY_IN_FULL) return { type, values: nest(values, shape, dtype === 'bool') };
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  let finite = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) continue;
+    finite++;
+    sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const nonFinite = values.length - finite;
+  return { type, ...(finite > 0 ? { min, max, mean: sum / finite } : {}), ...(nonFinite > 0 ? { nonFinite } : {}) };
+}
+
+/** The spans of the loops at the script's top level (inside `if`, `with`, `try` too; not in a def or class). */
+function topLevelLoops(module: ast.Module): Span[] {
+  const loops: Span[] = [];
+  walkStatements(module.body, {
+    stmt: (s) => {
+      if (s.kind === 'FunctionDef' || s.kind === 'ClassDef') return false;
+      if (s.kind === 'For' || s.kind === 'While') {
+        loops.push(s.span);
+        return false;
+      }
+      return true;
+    },
+  });
+  return loops;
+}

@@ -1,0 +1,109 @@
+import * as assert from 'node:assert/strict';
+import type { AssignedValue, EvaluationResult, Numbers } from '../../../protocol/results';
+import { SERIES_POINTS } from '../../../protocol/results';
+import { evaluated, requestFor } from './support';
+
+function at(r: EvaluationResult, name: string, line: number): AssignedValue {
+  const found = r.assignments?.find((a) => a.name === name && a.range.line === line);
+  assert.ok(found, `no record of ${name} on line ${line}: ${JSON.stringify(r.assignments?.map((a) => `${a.name}@${a.range.line}`))}`);
+  return found;
+}
+
+function assertClose(actual: Numbers | number | undefined, expected: Numbers, tol = 1e-5): void {
+  if (Array.isArray(expected)) {
+    assert.ok(Array.isArray(actual), `expected a list, got ${JSON.stringify(actual)}`);
+    assert.equal(actual.length, expected.length);
+    expected.forEach((e, i) => assertClose((actual as Numbers[])[i], e, tol));
+    return;
+  }
+  assert.ok(typeof actual === 'number' && Math.abs(actual - (expected as number)) <= tol * Math.max(1, Math.abs(expected as number)), `${actual} != ${expected}`);
+}
+
+const MLP = `import torch
+
+def f(x, w):
+    h = x @ w
+    a = torch.tanh(h)
+    big = torch.cat([a, a])
+    s = (big * big).sum()
+    return s
+
+x = torch.tensor([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75], [-2.0, 1.0, 0.5], [0.1, 0.2, 0.3]])
+w = torch.tensor([[0.3, -0.2], [0.8, 0.5], [-0.4, 0.9]])
+f(x, w)
+`;
+
+describe('evaluation: what each assignment left in its name (hover on any name)', () => {
+  // Expected numbers: PyTorch 1.13 on the same inputs, with retain_grad() on each intermediate.
+  it('torch: dtype, shape, values in full when few, and the gradient PyTorch gives with retain_grad', async () => {
+    const r = await evaluated(requestFor('mlp.py', MLP, 'f'));
+    const h = at(r, 'h', 4);
+    assert.equal(h.value.type, 'f32[4,2]');
+    assertClose(h.value.values, [[-1.45, 1.2], [0.95, -0.85], [-1.4901161193847656e-08, 1.35], [0.07, 0.35]]);
+    assert.equal(h.grad?.type, 'f32[4,2]');
+    assertClose(h.grad?.values, [[-0.7084366679191589, 1.0171253681182861], [1.3396613597869873, -1.444122314453125], [-5.960464477539063e-08, 0.8252144455909729], [0.27817827463150024, 1.193260669708252]]);
+    assert.deepEqual(h.range, { line: 4, col: 5, endLine: 4, endCol: 6 });
+    assert.equal(h.count, 1);
+  });
+
+  it('torch: past 8 numbers, min, max and mean of the value and of its gradient', async () => {
+    const r = await evaluated(requestFor('mlp.py', MLP, 'f'));
+    const big = at(r, 'big', 6);
+    assert.equal(big.value.type, 'f32[8,2]');
+    assert.equal(big.value.values, undefined);
+    assertClose(big.value.min, -0.8956928849220276);
+    assertClose(big.value.max, 0.8740532398223877);
+    assertClose(big.value.mean, 0.15837375819683075);
+    assertClose(big.grad?.min, -1.7913857698440552);
+    assertClose(big.grad?.max, 1.7481064796447754);
+    assertClose(big.grad?.mean, 0.3167475163936615);
+    const s = at(r, 's', 7);
+    assert.equal(s.value.type, 'f32[]');
+    assertClose(s.value.values, 6.808206558227539);
+  });
+
+  it('a loop: each iteration\'s scalar in order, the last value shown', async () => {
+    const text = 'import torch\n\ndef f(x):\n    loss = (x * x).sum()\n    for step in range(4):\n        loss = loss * 0.5\n        rate = 0.1 * step\n    return loss\n\nf(torch.tensor([1.0, 2.0]))\n';
+    const r = await evaluated(requestFor('loop.py', text, 'f'));
+    const loss = at(r, 'loss', 6);
+    assert.equal(loss.count, 4);
+    assertClose(loss.series?.values as number[], [2.5, 1.25, 0.625, 0.3125]);
+    assert.equal(loss.series?.stride, 1);
+    assertClose(loss.value.values, 0.3125);
+    const rate = at(r, 'rate', 7);
+    assert.equal(rate.value.type, 'float');
+    assertClose(rate.series?.values as number[], [0, 0.1, 0.2, 0.30000000000000004]);
+    // The loop variable is a name the loop assigns too.
+    assert.deepEqual(at(r, 'step', 5).series?.values, [0, 1, 2, 3]);
+  });
+
+  it(`a long loop keeps at most ${SERIES_POINTS} points, every stride-th from the first`, async () => {
+    const text = 'def f(x):\n    total = 0.0\n    for i in range(1100):\n        total = total + x\n    return total\n\nf(1.0)\n';
+    const r = await evaluated(requestFor('long.py', text, 'f'));
+    const total = at(r, 'total', 4);
+    assert.equal(total.count, 1100);
+    const series = total.series!;
+    assert.equal(series.stride, 2);
+    assert.ok(series.values.length <= SERIES_POINTS);
+    assert.equal(series.values.length, 550);
+    series.values.forEach((v, k) => assert.equal(v, 1 + k * series.stride));
+    assert.equal(total.value.values, 1100);
+  });
+
+  it('jax: the values of a concrete call (JAX\'s op-by-op mode), no gradient', async () => {
+    const text = 'import jax.numpy as jnp\n\ndef f(w):\n    y = jnp.sin(w) * 2.0\n    z = jnp.sum(y)\n    return z\n\nf(jnp.array([0.5, 1.0, 1.5]))\n';
+    const r = await evaluated(requestFor('j.py', text, 'f'));
+    const y = at(r, 'y', 4);
+    assert.equal(y.value.type, 'f32[3]');
+    assertClose(y.value.values, [2 * Math.sin(0.5), 2 * Math.sin(1), 2 * Math.sin(1.5)]);
+    assert.equal(y.grad, undefined);
+    assertClose(at(r, 'z', 5).value.values, 2 * (Math.sin(0.5) + Math.sin(1) + Math.sin(1.5)));
+  });
+
+  it('a top-level training loop before the call is recorded; top-level names outside loops are not', async () => {
+    const text = 'import torch\n\nw = torch.tensor(3.0)\nfor epoch in range(3):\n    loss = (w - 1.0) ** 2\n    w = w - 0.1 * 2 * (w - 1.0)\n\ndef f(x):\n    return x * x\n\nf(torch.tensor(2.0))\n';
+    const r = await evaluated(requestFor('train.py', text, 'f'));
+    assertClose(at(r, 'loss', 5).series?.values as number[], [4, 2.56, 1.6384]);
+    assert.equal(r.assignments?.find((a) => a.range.line === 3), undefined);
+  });
+});

@@ -1,0 +1,82 @@
+import * as assert from 'node:assert/strict';
+import type { InlayHint, MarkupContent, Position, Range } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze } from '../../../lang/python';
+import type { EvaluationResult } from '../../../protocol';
+import { summarize } from '../../../server/analysis';
+import { hover } from '../../../server/hover';
+import { inlayHints } from '../../../server/inlay_hints';
+import { evaluated, requestFor } from '../evaluation/support';
+
+/**
+ * Issue 18: after an evaluation, a hover on any name the function assigns reads its dtype, shape,
+ * values (or min/max/mean) and gradient; a loop's scalar its curve; `gradlens.inlayShapes` puts
+ * the type after each assignment.
+ */
+const TEXT = `import torch
+
+def f(x, w):
+    h = x @ w
+    big = torch.cat([h, h, h])
+    loss = (big * big).mean()
+    for step in range(50):
+        loss = loss * 0.9
+    return loss
+
+x = torch.tensor([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]])
+w = torch.tensor([[0.3, -0.2], [0.8, 0.5], [-0.4, 0.9]])
+f(x, w)
+`;
+const document = TextDocument.create('file:///w/t.py', 'python', 1, TEXT);
+const textOf = (range: Range) => document.getText(range);
+const analysis = summarize(TEXT, analyze(TEXT));
+const pos = (line: number, needle: string): Position => ({ line: line - 1, character: TEXT.split('\n')[line - 1].indexOf(needle) });
+/** The hover's markdown as it reads, its escapes undone. */
+const shown = (h: ReturnType<typeof hover>) => ((h?.contents as MarkupContent | undefined)?.value ?? '').replace(/\\(.)/g, '$1');
+
+let result: EvaluationResult;
+before(async function () {
+  this.timeout(60_000);
+  result = await evaluated(requestFor('file:///w/t.py', TEXT, 'f'));
+});
+
+describe('server: the hover on an assigned name (issue 18)', () => {
+  it('a small tensor: its type and values in full, and its gradient', () => {
+    const value = shown(hover(analysis, pos(4, 'h'), () => result, textOf));
+    // PyTorch 1.13's float32 values of x @ w (tolist), and of d loss/d h with h.retain_grad().
+    assert.match(value, /^\*\*h\*\* f32\[2,2\]  \[\[-1\.45, 1\.1999999\], \[0\.95000005, -0\.84999996\]\]\n/, value);
+    assert.match(value, /\n∇h f32\[2,2\]  \[\[-0\.0037364\d*, 0\.0030922\d*\], \[0\.0024480\d*, -0\.0021903\d*\]\]$/, value);
+  });
+
+  it('a larger tensor: min, max and mean', () => {
+    const value = shown(hover(analysis, pos(5, 'big'), () => result, textOf));
+    assert.match(value, /^\*\*big\*\* f32\[6,2\]  min -1\.45  max 1\.2  mean -0\.0375/, value);
+  });
+
+  it("a loop's scalar: first, last, min and a sparkline over its iterations", () => {
+    const value = shown(hover(analysis, pos(8, 'loss'), () => result, textOf));
+    assert.match(value, /^\*\*loss\*\* f32\[\]  0\.\d+/, value);
+    assert.match(value, /\n█[▇▆▅▄▃▂▁]+▁\n/, value);
+    assert.match(value, /50 iterations: first 1\.163  last 0\.006658  min 0\.006658  max 1\.163/, value);
+  });
+
+  it('nothing once the name is no longer where the result put it (a line inserted above)', () => {
+    const moved = TextDocument.create('file:///w/t.py', 'python', 2, `\n${TEXT}`);
+    const h = hover(summarize(moved.getText(), analyze(moved.getText())), pos(4, 'h'), () => result, (r) => moved.getText(r));
+    assert.doesNotMatch(shown(h), /f32\[2,2\]/);
+  });
+});
+
+describe('server: shape inlay hints (gradlens.inlayShapes)', () => {
+  const all: Range = { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } };
+  const label = (h: InlayHint) => `${h.position.line + 1}:${h.position.character}${h.label as string}`;
+
+  it('off: only the value hint after the def', () => {
+    assert.deepEqual(inlayHints(analysis, all, () => result).map((h) => h.position.line + 1), [3]);
+  });
+
+  it('on: the type after each assigned name, once each', () => {
+    const hints = inlayHints(analysis, all, () => result, { values: false, shapes: { textOf } });
+    assert.deepEqual(hints.map(label), ['4:5: f32[2,2]', '5:7: f32[6,2]', '6:8: f32[]', '7:12: int', '8:12: f32[]']);
+  });
+});
