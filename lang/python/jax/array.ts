@@ -7,7 +7,7 @@
  * (operators, methods, indexing: lax.ts) is its runtime's ArrayBehaviour, so this file imports
  * none of it; printing follows NumPy (print.ts).
  */
-import { bytesOf, formatAval, isFloat, sizeOf, withInterrupt, type AbstractValue, type DType } from '../../../runtime/core';
+import { bytesOf, formatAval, isFloat, isInteger, sizeOf, withInterrupt, type AbstractValue, type DType } from '../../../runtime/core';
 import type { Backend, DeviceArray } from '../../../runtime/backends';
 import { isVar } from '../../../runtime/ir';
 import type { JaxprTrace, Tracer } from '../../../runtime/jit';
@@ -114,9 +114,8 @@ export class PyArray extends HostObject {
   }
 
   override bool(ctx: HostContext): boolean { return this.scalarValue(ctx, 'bool') !== 0; }
-  /** NB: a NumPy integer array is NumPy's int64, which Gradlens stores as int32. */
   override arrayData(ctx: HostContext): HostArrayData {
-    return { values: this.values(ctx, 'numpy'), shape: this.shape, dtype: this.numpy && this.dtype === 'int32' ? 'int64' : this.dtype };
+    return { values: this.values(ctx, 'numpy'), shape: this.shape, dtype: this.dtype };
   }
   override float(ctx: HostContext): number { return this.scalarValue(ctx, 'float'); }
   override int(ctx: HostContext): bigint { return BigInt(Math.trunc(this.scalarValue(ctx, 'int'))); }
@@ -128,7 +127,7 @@ export class PyArray extends HostObject {
   /** `x.item()`: a Python scalar of the array's kind. */
   item(ctx: HostContext): PyValue {
     const x = this.scalarValue(ctx, 'item');
-    return this.dtype === 'bool' ? x !== 0 : this.dtype === 'int32' ? BigInt(x) : x;
+    return this.dtype === 'bool' ? x !== 0 : isInteger(this.dtype) ? BigInt(x) : x;
   }
 
   private printable(ctx: HostContext) {
@@ -150,7 +149,7 @@ export class PyArray extends HostObject {
     if (spec === '' || isTracer(this.v)) return this.str(ctx);
     if (this.shape.length !== 0) throw pyError('TypeError', `unsupported format string passed to ${this.pyType.name}.__format__`);
     const x = this.rt.read(this.v)[0];
-    if (this.dtype === 'int32') return formatInt(BigInt(x), spec);
+    if (isInteger(this.dtype)) return formatInt(BigInt(x), spec);
     if (this.dtype === 'bool') return formatInt(x ? 1n : 0n, spec);
     return formatFloat(x, spec);
   }
@@ -207,11 +206,11 @@ export function dtypeObject(d: DType): DTypeObject {
 }
 
 const DTYPE_NAMES = nameTable<DType>({
-  float32: 'float32', float64: 'float64', int32: 'int32', int64: 'int32', bool: 'bool', bool_: 'bool', float: 'float32', int: 'int32',
+  float32: 'float32', float64: 'float64', int32: 'int32', int64: 'int64', bool: 'bool', bool_: 'bool', float: 'float32', int: 'int64',
 });
 
 /** `dtype=` as a dtype object, a Python type (`float`, `int`, `bool`) or a string. */
-export function toDtype(v: PyValue, rt: JaxRuntime): DType {
+export function toDtype(v: PyValue, rt: JaxRuntime, numpy: boolean): DType {
   let name: string | null = null;
   if (v instanceof DTypeObject) name = v.name;
   else if (typeof v === 'string') name = v;
@@ -219,6 +218,7 @@ export function toDtype(v: PyValue, rt: JaxRuntime): DType {
   const d = name === null ? undefined : DTYPE_NAMES[name];
   if (!d) throw pyError('TypeError', `unsupported dtype: ${name ?? String(v)}`);
   if (name === 'float') return rt.floatDtype;
+  if (d === 'int64') return rt.intDtype(numpy);
   rt.checkDtype(d);
   return d;
 }
@@ -256,6 +256,8 @@ export class JaxRuntime implements Emitter<Val> {
   /** `jax.config.update("jax_enable_x64", True)`: jax's floats are float64 (NumPy's always are). */
   x64 = false;
   get floatDtype(): DType { return this.x64 ? 'float64' : 'float32'; }
+  /** NumPy's integers are int64; jax's int32, int64 with x64 (exact within ±2**53: runtime/core/dtype.ts). */
+  intDtype(numpy: boolean): DType { return numpy || this.x64 ? 'int64' : 'int32'; }
 
   bind<P extends Primitive>(prim: P, inputs: readonly Val[], params: ParamsOf<P>): Val {
     const tracer = inputs.find(isTracer);

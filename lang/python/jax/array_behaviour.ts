@@ -3,6 +3,7 @@
  * indexing over lax.ts, gathered into the ArrayBehaviour each run's JaxRuntime holds (array.ts
  * imports none of them).
  */
+import { isInteger } from '../../../runtime/core';
 import { bindArgs, nestedFromFlat, pyError, NOT_IMPLEMENTED, type BinaryOp, type CompareOp, type HostContext, PyList, PyTuple, nameTable, type PyValue, toIndex } from '../interpreter';
 import { PyArray, toDtype, type ArrayBehaviour, type ArrayMethod } from './array';
 import { IndexUpdateHelper } from './at';
@@ -43,11 +44,11 @@ const ARRAY_METHODS = nameTable<ArrayMethod>({
   },
   astype: (self, args, kwargs, ctx) => {
     const a = bindArgs('astype', ['dtype'], args, kwargs, ctx);
-    const d = toDtype(a.required('dtype'), self.rt);
+    const d = toDtype(a.required('dtype'), self.rt, self.numpy);
     return L.op(self.rt, () => L.wrap(self.rt, L.cast(self.rt, self.v, d), false, self.numpy));
   },
   item: (self, _args, _kwargs, ctx) => self.item(ctx),
-  tolist: (self, _args, _kwargs, ctx) => nestedFromFlat(self.values(ctx, 'tolist'), self.shape, self.dtype === 'bool' ? 'bool' : self.dtype === 'int32' ? 'int' : 'float'),
+  tolist: (self, _args, _kwargs, ctx) => nestedFromFlat(self.values(ctx, 'tolist'), self.shape, self.dtype === 'bool' ? 'bool' : isInteger(self.dtype) ? 'int' : 'float'),
   block_until_ready: (self) => self,
   copy: (self) => self,
   __float__: (self, _a, _k, ctx) => self.float(ctx),
@@ -62,6 +63,7 @@ export const ARRAY_BEHAVIOUR: ArrayBehaviour = {
     if (prim) return L.binary(x.rt, prim, a, b, ctx);
     if (opName === '**') return L.power(x.rt, a, b, ctx);
     if (opName === '@') return L.matmul(x.rt, a, b, ctx);
+    if (opName === '//' || opName === '%') return L.floorDivMod(x.rt, opName, a, b, ctx);
     throw pyError('NotImplementedError', `the operator ${opName} on arrays is not supported by Gradlens`);
   },
   unary(opName, x, ctx) {

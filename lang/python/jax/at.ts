@@ -5,7 +5,7 @@
  * the update is the scatter_add, gather and select primitives over those positions, so every
  * transformation (grad, vmap, jit) uses their rules.
  */
-import { shapeEq, sizeOf, type DType } from '../../../runtime/core';
+import { isInteger, shapeEq, sizeOf, type DType } from '../../../runtime/core';
 import { bindArgs, ELLIPSIS, HostObject, hostType, pyError, pyFunction, type HostContext, PySlice, PyTuple, type PyValue, sliceIndices, typeName } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
 import * as L from './lax';
@@ -117,8 +117,8 @@ function positions(x: PyArray, index: PyValue, mode: Mode, wrap: boolean, ctx: H
     }
     const v = L.operand(rt, it, ctx).v;
     if (v.dtype === 'bool') throw pyError('NotImplementedError', 'boolean indices in x.at[...] are not supported by Gradlens; use jnp.where(mask, new, x)');
-    if (v.dtype !== 'int32') throw pyError('IndexError', 'Indexer must have integer or boolean type, got indexer with type float32 at position 0, indexer value ' + ctx.repr(it));
-    return { kind: 'array', v };
+    if (!isInteger(v.dtype)) throw pyError('IndexError', 'Indexer must have integer or boolean type, got indexer with type float32 at position 0, indexer value ' + ctx.repr(it));
+    return { kind: 'array', v: L.cast(rt, v, 'int32') };
   });
   const arrays = items.flatMap((it, k) => (it.kind === 'array' ? [{ k, v: it.v }] : []));
   const bshape = broadcastShapes(arrays.map((a) => a.v.shape));

@@ -3,7 +3,7 @@
  * promotion with weak Python scalars, broadcasting, reductions, matmul and indexing, each as a
  * few primitives through the runtime (so the same code runs concretely or while tracing).
  */
-import { isFloat, promoteTypes, sizeOf, type DType } from '../../../runtime/core';
+import { Int64RangeError, INT64_EXACT_LIMIT, isFloat, isInteger, promoteTypes, sizeOf, type DType } from '../../../runtime/core';
 import { flattenNested, pyError, type HostContext, HostObject, ELLIPSIS, PyList, PySlice, PyTuple, type PyValue, sliceIndices, toIndex, typeName } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
 import { Scalar, type Val } from './values';
@@ -21,7 +21,8 @@ export function operand(rt: JaxRuntime, x: PyValue, ctx: HostContext): Operand {
   if (x instanceof PyArray) return { v: x.v, weak: x.weak, numpy: x.numpy };
   // NB: a Python scalar is neutral between jax and numpy: the array beside it decides.
   if (typeof x === 'boolean') return { v: new Scalar(x ? 1 : 0, 'bool'), weak: true, numpy: true };
-  if (typeof x === 'bigint') return { v: new Scalar(Number(x), 'int32'), weak: true, numpy: true };
+  // NB: a Python int past int32 is an int64 literal (exact to 2**53), never an int32 one that would wrap.
+  if (typeof x === 'bigint') return { v: new Scalar(Number(x), x >= -(2n ** 31n) && x < 2n ** 31n ? 'int32' : 'int64'), weak: true, numpy: true };
   if (typeof x === 'number') return { v: new Scalar(x, rt.floatDtype), weak: true, numpy: true };
   if (x instanceof PyList || x instanceof PyTuple) {
     const a = arrayFromData(rt, x, undefined, ctx, false);
@@ -30,7 +31,7 @@ export function operand(rt: JaxRuntime, x: PyValue, ctx: HostContext): Operand {
   throw pyError('TypeError', `unsupported operand type for a jax operation: '${typeName(x)}'`);
 }
 
-const kind = (d: DType) => (d === 'bool' ? 0 : d === 'int32' ? 1 : 2);
+const kind = (d: DType) => (d === 'bool' ? 0 : isInteger(d) ? 1 : 2);
 
 /** JAX's promotion: a weak operand takes the other's dtype within its kind; across kinds the wider kind wins. */
 export function resultDtype(rt: JaxRuntime, xs: readonly Operand[]): DType {
@@ -38,7 +39,13 @@ export function resultDtype(rt: JaxRuntime, xs: readonly Operand[]): DType {
   const pick = (list: readonly Operand[]) => list.map((x) => x.v.dtype).reduce(promoteTypes);
   let d = strong.length === 0 ? pick(xs) : pick(strong);
   const widest = Math.max(...xs.map((x) => kind(x.v.dtype)));
-  if (widest > kind(d)) d = widest === 2 ? rt.floatDtype : 'int32';
+  if (widest > kind(d)) d = widest === 2 ? rt.floatDtype : rt.intDtype(xs.every((x) => x.numpy));
+  // A Python int past int32 (an int64 literal: see operand) never wraps into int32: NumPy 1.24 widens to int64, JAX refuses.
+  const wide = xs.find((x) => x.weak && x.v instanceof Scalar && x.v.dtype === 'int64');
+  if (d === 'int32' && wide) {
+    if (!xs.every((x) => x.numpy)) throw pyError('OverflowError', `Python int ${BigInt((wide.v as Scalar).value)} too large to convert to int32`);
+    d = 'int64';
+  }
   // NB: with jax_enable_x64 off, a NumPy float64 array entering a jax op computes in float32.
   return d === 'float64' && !rt.x64 && !xs.every((x) => x.numpy) ? 'float32' : d;
 }
@@ -70,6 +77,33 @@ export function binary(rt: JaxRuntime, prim: BinaryPrim, a: PyValue, b: PyValue,
     if (prim === 'div' && !isFloat(dtype)) dtype = x.numpy && y.numpy ? 'float64' : rt.floatDtype;
     const out = rt.o.bind(prim, [cast(rt, x.v, dtype), cast(rt, y.v, dtype)], {});
     return wrap(rt, out, !COMPARISONS.has(prim) && x.weak && y.weak, x.numpy && y.numpy);
+  });
+}
+
+/**
+ * `x // y` and `x % y` on integer arrays, exactly: C division corrected toward minus infinity, the
+ * remainder taking the divisor's sign (Python's rule, NumPy's and JAX's); a zero divisor gives 0
+ * for both, as NumPy's does (it only warns). Float operands are refused: NumPy computes them
+ * through fmod, which Gradlens lacks, and floor(x / y) would differ in the last place.
+ */
+export function floorDivMod(rt: JaxRuntime, which: '//' | '%', a: PyValue, b: PyValue, ctx: HostContext): PyArray {
+  return op(rt, () => {
+    const x = operand(rt, a, ctx);
+    const y = operand(rt, b, ctx);
+    const d = resultDtype(rt, [x, y]);
+    if (!isInteger(d)) {
+      throw pyError('NotImplementedError', `${which} on ${d} arrays is not supported by Gradlens (only on integer arrays); convert them with .astype(int) where that is what you mean`);
+    }
+    const o = rt.o;
+    const [xv, yv] = [cast(rt, x.v, d), cast(rt, y.v, d)];
+    const zero = new Scalar(0, d);
+    const isZero = o.eq(yv, zero);
+    const divisor = o.select(isZero, o.broadcastTo(new Scalar(1, d), yv.shape), yv);
+    const q = o.div(xv, divisor);
+    const r = o.sub(xv, o.mul(q, divisor));
+    const adjust = o.mul(o.convert(o.ne(r, zero), d), o.convert(o.ne(o.lt(r, zero), o.lt(divisor, zero)), d));
+    const result = which === '//' ? o.sub(q, adjust) : o.add(r, o.mul(adjust, divisor));
+    return wrap(rt, o.select(isZero, o.broadcastTo(zero, result.shape), result), x.weak && y.weak, x.numpy && y.numpy);
   });
 }
 
@@ -126,7 +160,7 @@ export function reduce(rt: JaxRuntime, kindName: Reduction, x: PyArray, axis: Py
     const shape = x.shape;
     const axes = axesOf(axis, shape.length, ctx);
     let v: Val = x.v;
-    if ((kindName === 'sum' || kindName === 'prod') && v.dtype === 'bool') v = cast(rt, v, 'int32');
+    if ((kindName === 'sum' || kindName === 'prod') && v.dtype === 'bool') v = cast(rt, v, rt.intDtype(x.numpy));
     if (kindName === 'mean' && !isFloat(v.dtype)) v = cast(rt, v, rt.floatDtype);
     if ((kindName === 'max' || kindName === 'min') && axes.some((a) => shape[a] === 0)) {
       throw pyError('ValueError', `zero-size array to reduction operation ${kindName} which has no identity`);
@@ -236,8 +270,9 @@ export function getIndex(rt: JaxRuntime, x: PyArray, index: PyValue, ctx: HostCo
         outShape.push(s.count);
       } else if (it instanceof PyArray || it instanceof PyList) {
         const idx = operand(rt, it, ctx).v;
-        if (idx.dtype !== 'int32') throw pyError('IndexError', 'only integer arrays are valid indices in Gradlens');
-        gathers.push({ dim, idx });
+        if (!isInteger(idx.dtype)) throw pyError('IndexError', 'only integer arrays are valid indices in Gradlens');
+        // NB: gather takes int32 positions; an int64 one past 2**31 is out of bounds of any array anyway.
+        gathers.push({ dim, idx: cast(rt, idx, 'int32') });
         start.push(0); limit.push(n); strides.push(1);
         outShape.push(-1 - gathers.length);
       } else {
@@ -275,25 +310,25 @@ export function arrayFromData(rt: JaxRuntime, data: PyValue, dtype: DType | unde
     const d = dtype ?? (!numpy && !rt.x64 && data.dtype === 'float64' ? 'float32' : undefined);
     return op(rt, () => wrap(rt, d ? cast(rt, data.v, d) : data.v, d ? false : data.weak, numpy));
   }
-  // Another library's array (a torch tensor): copied with its dtype, int64 into the int32 Gradlens stores.
+  // Another library's array (a torch tensor): copied with its dtype (jax without x64 makes int64 int32, float64 float32).
   const other = data instanceof HostObject ? data.arrayData(ctx) : undefined;
   if (other) {
-    const d = dtype ?? (other.dtype === 'int64' ? 'int32' : !numpy && !rt.x64 && other.dtype === 'float64' ? 'float32' : other.dtype);
-    if (d === 'int32') checkInt32(Array.from(other.values), numpy);
+    const d = dtype ?? (other.dtype === 'int64' ? rt.intDtype(numpy) : !numpy && !rt.x64 && other.dtype === 'float64' ? 'float32' : other.dtype);
+    checkInts(other.values, d, numpy);
     return op(rt, () => new PyArray(rt, rt.upload(other.values, other.shape, d), false, numpy));
   }
   if ((data instanceof PyList || data instanceof PyTuple) && holdsTracer(data)) return stackItems(rt, data.items, dtype, ctx, numpy);
   const staging = rt.stagingTrace();
   if (staging && (typeof data === 'number' || typeof data === 'bigint' || typeof data === 'boolean')) {
     // NB: under jit a Python scalar enters as a literal, as JAX inlines scalar constants.
-    const d = dtype ?? (typeof data === 'boolean' ? 'bool' : typeof data === 'bigint' ? 'int32' : numpy ? 'float64' : rt.floatDtype);
-    if (d === 'int32') checkInt32([Number(data)], numpy);
+    const d = dtype ?? (typeof data === 'boolean' ? 'bool' : typeof data === 'bigint' ? rt.intDtype(numpy) : numpy ? 'float64' : rt.floatDtype);
+    checkInts([Number(data)], d, numpy);
     return new PyArray(rt, staging.scalar(typeof data === 'boolean' ? (data ? 1 : 0) : Number(data), d), dtype === undefined && !numpy, numpy);
   }
   const nested = flattenNested(data, ctx);
-  const dflt: DType = nested.kind === 'bool' ? 'bool' : nested.kind === 'int' ? 'int32' : numpy ? 'float64' : rt.floatDtype;
+  const dflt: DType = nested.kind === 'bool' ? 'bool' : nested.kind === 'int' ? rt.intDtype(numpy) : numpy ? 'float64' : rt.floatDtype;
   const d = dtype ?? dflt;
-  if (d === 'int32') checkInt32(nested.data, numpy);
+  checkInts(nested.data, d, numpy);
   // Python scalars stay weakly typed, as `jnp.array(2.0)` does.
   const weak = dtype === undefined && !numpy && nested.shape.length === 0 && typeof data !== 'object';
   return op(rt, () => new PyArray(rt, rt.upload(nested.data, nested.shape, d), weak, numpy));
@@ -314,13 +349,19 @@ function stackItems(rt: JaxRuntime, items: readonly PyValue[], dtype: DType | un
 }
 
 /**
- * Integers past int32 are refused, never wrapped: JAX (without x64) raises OverflowError; NumPy
- * would store int64, which Gradlens does not have yet.
+ * Integers an integer array cannot hold are refused, never wrapped: past int32 as JAX (without
+ * x64) and NumPy (for dtype=int32) refuse them, past int64 as NumPy does, and past 2**53, where
+ * Gradlens's int64 stops being exact (runtime/core/dtype.ts), with Gradlens's own error.
  */
-function checkInt32(values: readonly number[], numpy: boolean): void {
-  const v = values.find((x) => x < -(2 ** 31) || x >= 2 ** 31);
-  if (v === undefined) return;
-  const n = BigInt(Math.trunc(v));
-  if (!numpy) throw pyError('OverflowError', `Python int ${n} too large to convert to int32`);
-  throw pyError('OverflowError', `${n} does not fit in 32 bits: Gradlens stores NumPy integer arrays as int32 for now (NumPy would use int64); use a float array or smaller values`);
+function checkInts(values: ArrayLike<number>, dtype: DType, numpy: boolean): void {
+  if (!isInteger(dtype)) return;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v >= -(2 ** 31) && v < 2 ** 31) continue;
+    if (!Number.isFinite(v)) continue;
+    const n = BigInt(Math.trunc(v));
+    if (dtype === 'int32') throw pyError('OverflowError', numpy ? `Python integer ${n} out of bounds for int32` : `Python int ${n} too large to convert to int32`);
+    if (v >= 2 ** 63 || v < -(2 ** 63)) throw pyError('OverflowError', 'Python int too large to convert to C long');
+    if (Math.abs(v) >= INT64_EXACT_LIMIT) throw pyError('OverflowError', new Int64RangeError(v).message);
+  }
 }

@@ -63,7 +63,7 @@ export function nnAttrs(rt: JaxRuntime): Record<string, PyValue> {
     const a = bindArgs('one_hot', ['x', 'num_classes', '*', 'dtype?', 'axis?'], args, kwargs, ctx);
     const x = asArr(rt, a.required('x'), ctx);
     const n = a.int('num_classes');
-    const d = a.opt('dtype') === undefined ? rt.floatDtype : toDtype(a.required('dtype'), rt);
+    const d = a.opt('dtype') === undefined ? rt.floatDtype : toDtype(a.required('dtype'), rt, false);
     const rank = x.shape.length + 1;
     let axis = a.int('axis', -1);
     if (axis < 0) axis += rank;

@@ -15,9 +15,9 @@ type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, nu
 const shapeOf = (v: PyValue, ctx: HostContext): number[] =>
   (v instanceof PyTuple || v instanceof PyList ? v.items : [v]).map((d) => Number(toIndex(d, ctx)));
 
-function dtypeArg(rt: JaxRuntime, a: Args, dflt: DType): DType {
+function dtypeArg(rt: JaxRuntime, a: Args, dflt: DType, numpy: boolean): DType {
   const d = a.opt('dtype');
-  return d === undefined ? dflt : toDtype(d, rt);
+  return d === undefined ? dflt : toDtype(d, rt, numpy);
 }
 
 const defaultFloat = (rt: JaxRuntime, numpy: boolean): DType => (numpy ? 'float64' : rt.floatDtype);
@@ -68,36 +68,36 @@ export const FUNCTIONS: Record<string, Fn> = {
   array: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('array', ['object', 'dtype?', 'copy?'], args, kwargs, ctx);
     const d = a.opt('dtype');
-    return L.arrayFromData(rt, a.required('object'), d === undefined ? undefined : toDtype(d, rt), ctx, numpy);
+    return L.arrayFromData(rt, a.required('object'), d === undefined ? undefined : toDtype(d, rt, numpy), ctx, numpy);
   },
   zeros: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('zeros', ['shape', 'dtype?'], args, kwargs, ctx);
-    return filled(rt, shapeOf(a.required('shape'), ctx), 0, dtypeArg(rt, a, defaultFloat(rt, numpy)), numpy);
+    return filled(rt, shapeOf(a.required('shape'), ctx), 0, dtypeArg(rt, a, defaultFloat(rt, numpy), numpy), numpy);
   },
   ones: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('ones', ['shape', 'dtype?'], args, kwargs, ctx);
-    return filled(rt, shapeOf(a.required('shape'), ctx), 1, dtypeArg(rt, a, defaultFloat(rt, numpy)), numpy);
+    return filled(rt, shapeOf(a.required('shape'), ctx), 1, dtypeArg(rt, a, defaultFloat(rt, numpy), numpy), numpy);
   },
   full: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('full', ['shape', 'fill_value', 'dtype?'], args, kwargs, ctx);
     const fill = a.required('fill_value');
-    const dflt = typeof fill === 'bigint' ? 'int32' : typeof fill === 'boolean' ? 'bool' : defaultFloat(rt, numpy);
-    return filled(rt, shapeOf(a.required('shape'), ctx), toFloat(fill, ctx), dtypeArg(rt, a, dflt), numpy);
+    const dflt = typeof fill === 'bigint' ? rt.intDtype(numpy) : typeof fill === 'boolean' ? 'bool' : defaultFloat(rt, numpy);
+    return filled(rt, shapeOf(a.required('shape'), ctx), toFloat(fill, ctx), dtypeArg(rt, a, dflt, numpy), numpy);
   },
   zeros_like: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('zeros_like', ['a', 'dtype?'], args, kwargs, ctx);
     const x = arr(rt, a.required('a'), ctx, numpy);
-    return filled(rt, x.shape, 0, dtypeArg(rt, a, x.dtype), numpy);
+    return filled(rt, x.shape, 0, dtypeArg(rt, a, x.dtype, numpy), numpy);
   },
   ones_like: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('ones_like', ['a', 'dtype?'], args, kwargs, ctx);
     const x = arr(rt, a.required('a'), ctx, numpy);
-    return filled(rt, x.shape, 1, dtypeArg(rt, a, x.dtype), numpy);
+    return filled(rt, x.shape, 1, dtypeArg(rt, a, x.dtype, numpy), numpy);
   },
   full_like: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('full_like', ['a', 'fill_value', 'dtype?'], args, kwargs, ctx);
     const x = arr(rt, a.required('a'), ctx, numpy);
-    return filled(rt, x.shape, toFloat(a.required('fill_value'), ctx), dtypeArg(rt, a, x.dtype), numpy);
+    return filled(rt, x.shape, toFloat(a.required('fill_value'), ctx), dtypeArg(rt, a, x.dtype, numpy), numpy);
   },
   arange: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('arange', ['start', 'stop?', 'step?', 'dtype?'], args, kwargs, ctx);
@@ -108,7 +108,7 @@ export const FUNCTIONS: Record<string, Fn> = {
     step ??= 1;
     if (step === 0) throw pyError('ZeroDivisionError', 'division by zero');
     const n = Math.max(0, Math.ceil((stop! - start!) / step));
-    const d = dtypeArg(rt, a, ints ? 'int32' : defaultFloat(rt, numpy));
+    const d = dtypeArg(rt, a, ints ? rt.intDtype(numpy) : defaultFloat(rt, numpy), numpy);
     return L.op(rt, () => new PyArray(rt, rt.generate([n], d, (i) => start! + i * step!), false, numpy));
   },
   linspace: (rt, args, kwargs, ctx, numpy) => {
@@ -120,7 +120,7 @@ export const FUNCTIONS: Record<string, Fn> = {
     const div = endpoint ? num - 1 : num;
     const step = div > 0 ? (stop - start) / div : 0;
     const at = (i: number) => (endpoint && i === num - 1 && num > 1 ? stop : start + i * step);
-    return L.op(rt, () => new PyArray(rt, rt.generate([num], dtypeArg(rt, a, defaultFloat(rt, numpy)), at), false, numpy));
+    return L.op(rt, () => new PyArray(rt, rt.generate([num], dtypeArg(rt, a, defaultFloat(rt, numpy), numpy), at), false, numpy));
   },
   eye: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('eye', ['N', 'M?', 'k?', 'dtype?'], args, kwargs, ctx);
@@ -128,7 +128,7 @@ export const FUNCTIONS: Record<string, Fn> = {
     const m = a.int('M', n);
     const k = a.int('k', 0);
     const at = (i: number) => ((i % m) - Math.floor(i / m) === k ? 1 : 0);
-    return L.op(rt, () => new PyArray(rt, rt.generate([n, m], dtypeArg(rt, a, defaultFloat(rt, numpy)), at), false, numpy));
+    return L.op(rt, () => new PyArray(rt, rt.generate([n, m], dtypeArg(rt, a, defaultFloat(rt, numpy), numpy), at), false, numpy));
   },
   sin: unaryFn('sin'), cos: unaryFn('cos'), tan: unaryFn('tan'), tanh: unaryFn('tanh'), exp: unaryFn('exp'), log: unaryFn('log'),
   log1p: unaryFn('log1p'), expm1: unaryFn('expm1'), sqrt: unaryFn('sqrt'), abs: unaryFn('abs'), absolute: unaryFn('abs'),
@@ -253,7 +253,8 @@ export function numpyAttrs(rt: JaxRuntime, numpy: boolean): Record<string, PyVal
     if (args.length !== 1) throw pyError('TypeError', 'float64() takes one argument');
     return L.arrayFromData(rt, args[0], rt.floatDtype, ctx, false);
   });
-  attrs.int64 = ctor('int32');
+  // NB: without x64, JAX makes int32 where int64 is asked for.
+  attrs.int64 = ctor(rt.intDtype(numpy));
   attrs.bool_ = ctor('bool');
   attrs.pi = Math.PI;
   attrs.e = Math.E;

@@ -4,7 +4,7 @@
  * (`pad`, `split`, `tile`, `repeat`, `meshgrid`), `logaddexp`, `isclose`, the `nan*` reductions
  * and `linalg.norm`; each composed of the runtime's primitives, so every transformation applies.
  */
-import { sizeOf } from '../../../runtime/core';
+import { isInteger, sizeOf } from '../../../runtime/core';
 import { bindArgs, pyError, pyFunction, type HostContext, PyList, PySlice, PyTuple, type Kwargs, type PyValue, toFloat, toIndex, toIntList, typeName, createModule, type PyModule } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
 import { gatherAt } from './at';
@@ -369,7 +369,7 @@ function identity(rt: JaxRuntime, n: number, dtype: Val['dtype']): Val {
 
 function squareOperand(rt: JaxRuntime, x: PyValue, ctx: HostContext, numpy: boolean): PyArray {
   const a = arr(rt, x, ctx, numpy);
-  if (a.dtype === 'int32' || a.dtype === 'bool') return L.op(rt, () => L.wrap(rt, rt.o.convert(a.v, rt.floatDtype), false, numpy));
+  if (isInteger(a.dtype) || a.dtype === 'bool') return L.op(rt, () => L.wrap(rt, rt.o.convert(a.v, rt.floatDtype), false, numpy));
   return a;
 }
 

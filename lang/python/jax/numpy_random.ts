@@ -7,7 +7,7 @@
  */
 import {
   LegacyGauss, NumpyMT19937, PCG64, SeedSequence, boundedIntegers, choiceWithoutReplacement, withInterrupt, generatorChoiceIndices,
-  normalizedCdf, randomInterval, searchsortedRight, shuffleInPlace, uint32Words, zigguratNormal, type DType, type NumpyBitGenerator,
+  normalizedCdf, randomInterval, searchsortedRight, shuffleInPlace, uint32Words, zigguratNormal, isInteger, type DType, type NumpyBitGenerator,
 } from '../../../runtime/core';
 import {
   bindArgs, type Args, pyError, HostObject, hostType, pyFunction, type HostContext, createModule, PyList, type PyModule, PyTuple,
@@ -48,11 +48,11 @@ function array(rt: JaxRuntime, values: ArrayLike<number>, shape: readonly number
   return L.op(rt, () => new PyArray(rt, rt.upload(values, shape, dtype), false, true));
 }
 
-/** NumPy's int64 results, stored as int32: a value past it is refused, never wrapped. */
+/** NumPy's int64 results: a value past 2**53, where Gradlens's int64 stops being exact, is refused, never rounded. */
 function intArray(rt: JaxRuntime, values: readonly bigint[], shape: readonly number[]): PyArray {
-  const bad = values.find((v) => v >= 2n ** 31n || v < -(2n ** 31n));
-  if (bad !== undefined) throw pyError('OverflowError', `${bad} does not fit in 32 bits: Gradlens stores NumPy integer arrays as int32 for now (NumPy would use int64); draw from a smaller range`);
-  return array(rt, values.map(Number), shape, 'int32');
+  const bad = values.find((v) => v >= 2n ** 53n || v <= -(2n ** 53n));
+  if (bad !== undefined) throw pyError('OverflowError', `${bad} is past 2**53, where Gradlens stores int64 exactly (NumPy would store it): draw from a smaller range`);
+  return array(rt, values.map(Number), shape, 'int64');
 }
 
 /** `size=None` gives a Python float; a size gives an array of that shape. */
@@ -86,7 +86,7 @@ interface Population {
 function population(rt: JaxRuntime, v: PyValue, ctx: HostContext): Population {
   if (v instanceof PyArray) return { values: Array.from(v.values(ctx, 'str')), shape: v.shape, dtype: v.dtype };
   const nested = flattenNested(v, ctx);
-  const dtype: DType = nested.kind === 'bool' ? 'bool' : nested.kind === 'int' ? 'int32' : floatDtype(rt);
+  const dtype: DType = nested.kind === 'bool' ? 'bool' : nested.kind === 'int' ? 'int64' : floatDtype(rt);
   return { values: nested.data, shape: nested.shape, dtype };
 }
 
@@ -97,7 +97,7 @@ function pick(rt: JaxRuntime, pop: Population, idx: readonly number[], shape: nu
   for (const i of idx) for (let k = 0; k < row; k++) out.push(pop.values[i * row + k]!);
   if (shape === null && pop.shape.length === 1) {
     const x = out[0]!;
-    return pop.dtype === 'int32' ? BigInt(x) : pop.dtype === 'bool' ? x !== 0 : x;
+    return isInteger(pop.dtype) ? BigInt(x) : pop.dtype === 'bool' ? x !== 0 : x;
   }
   return array(rt, out, [...(shape ?? []), ...pop.shape.slice(1)], pop.dtype);
 }

@@ -3,7 +3,7 @@
  * precision 8, floatmode 'maxprec', linewidth 75, threshold 1000, edgeitems 3), which is also
  * how JAX prints: `str(Array)` is NumPy's `str`, `repr(Array)` wraps `array2string` in `Array(`.
  */
-import type { DType } from '../../../runtime/core';
+import { isInteger, type DType } from '../../../runtime/core';
 import { floatRepr } from '../interpreter';
 
 const PRECISION = 8;
@@ -96,7 +96,7 @@ function formatter(values: readonly number[], dtype: DType): Fmt {
     const pad = values.some((v) => v === 0);
     return (x) => (x !== 0 ? (pad ? ' True' : 'True') : 'False');
   }
-  if (dtype === 'int32') {
+  if (isInteger(dtype)) {
     const width = Math.max(0, ...values.map((v) => String(v).length));
     return (x) => String(x).padStart(width);
   }
@@ -171,7 +171,7 @@ export function array2string(a: Printable, options: { prefix?: string; separator
 /** A NumPy scalar's `str` (`7.0`, `3`, `True`), as `str(x)` of a 0-d array prints. */
 export function scalarStr(x: number, dtype: DType): string {
   if (dtype === 'bool') return x !== 0 ? 'True' : 'False';
-  if (dtype === 'int32') return String(x);
+  if (isInteger(dtype)) return String(x);
   return floatRepr(shortest(x, dtype));
 }
 
@@ -196,7 +196,7 @@ export function jaxRepr(a: Printable, weak: boolean): string {
 /** `repr(np_array)`: `array([1., 2.])`, the dtype named unless it is NumPy's default for its kind. */
 export function numpyRepr(a: Printable): string {
   const prefix = 'array(';
-  const showDtype = a.dtype === 'float32' || a.shape.reduce((n, d) => n * d, 1) === 0;
+  const showDtype = a.dtype === 'float32' || a.dtype === 'int32' || a.shape.reduce((n, d) => n * d, 1) === 0;
   const suffix = showDtype ? `, dtype=${a.dtype})` : ')';
   const s = array2string(a, { prefix, suffix: showDtype ? ',' : ')', separator: ', ' });
   if (!showDtype) return `${prefix}${s})`;

@@ -23,7 +23,7 @@ interface LeafVal { readonly v: Val; readonly weak: boolean }
 export function leafVal(rt: JaxRuntime, x: PyValue): LeafVal {
   if (x instanceof PyArray) return { v: x.v, weak: x.weak };
   if (typeof x === 'boolean') return { v: new Scalar(x ? 1 : 0, 'bool'), weak: true };
-  if (typeof x === 'bigint') return { v: new Scalar(Number(x), 'int32'), weak: true };
+  if (typeof x === 'bigint') return { v: new Scalar(Number(x), rt.intDtype(false)), weak: true };
   if (typeof x === 'number') return { v: new Scalar(x, rt.floatDtype), weak: true };
   if (isRandomKey(x)) throw pyError('NotImplementedError', 'a jax.random key as an argument of a transformed function (jit, vmap, grad) is not supported by Gradlens yet (keys are host values); draw the samples outside and pass them in');
   throw pyError('TypeError', `expected an array or a Python scalar, got ${typeName(x)}`);

@@ -2,7 +2,7 @@
  * What the jax and numpy shims' ops take (a tracer, a concrete array, or a Scalar not yet placed),
  * and what the runtime throws as the Python exception a script can catch.
  */
-import type { AbstractValue, DType } from '../../../runtime/core';
+import { Int64RangeError, type AbstractValue, type DType } from '../../../runtime/core';
 import type { DeviceArray } from '../../../runtime/backends';
 import { Tracer } from '../../../runtime/jit';
 import { HaltError, PyError, pyError } from '../interpreter';
@@ -27,6 +27,7 @@ export const MAX_TRACED_EQUATIONS = 50_000;
 export function translate(e: unknown): unknown {
   if (e instanceof PyError || e instanceof HaltError) return e;
   if (e instanceof RangeError && /call stack/i.test(e.message)) return e;
+  if (e instanceof Int64RangeError) return pyError('OverflowError', e.message);
   if (e instanceof Error) return pyError(e instanceof RangeError || e.name === 'ShapeError' ? 'ValueError' : 'TypeError', e.message);
   return e;
 }

@@ -19,6 +19,19 @@ function run(source: string): string {
 const JAX = 'import jax\nimport jax.numpy as jnp\nimport numpy as np\n';
 
 describe('jax shim', () => {
+  it('refuses at the line an int64 value past 2**53 (where Gradlens stops storing it exactly) and a Python int past int32 in jax', () => {
+    const past = 'an int64 value (about 9.007e15) is past 2**53: Gradlens stores int64 exactly only within ±2**53 (PyTorch and NumPy would wrap at 2**63); use smaller values or a float64 array';
+    const cases: [string, string][] = [
+      ['y = np.array([2**53])', `OverflowError: ${past}`],
+      ['y = np.array([2**51]) * 4', `OverflowError: ${past}`],
+      ['y = np.arange(2**52, 2**52 + 3).sum()', `OverflowError: ${past}`],
+      ['y = np.array([2**64])', 'OverflowError: Python int too large to convert to C long'],
+      ['y = jnp.array([1, 2]) + 2**40', 'OverflowError: Python int 1099511627776 too large to convert to int32'],
+      ['y = np.array([1.5]) // 2', 'NotImplementedError: // on float64 arrays is not supported by Gradlens (only on integer arrays); convert them with .astype(int) where that is what you mean'],
+    ];
+    for (const [line, error] of cases) assert.equal(run(`${JAX}x = 1\n${line}\n`), `ERROR t.py:5:5: error: ${error}`, line);
+  });
+
   it('runs the seed snippet', () => {
     const seed = `${JAX}def f(x):\n    return x ** 2 + 3 * x + 5\n\nx = 2.0\ngrad_f = jax.grad(f)\nvalue = f(x)\ngradient = grad_f(x)\nprint(f"Value: {value}")\nprint(f"Gradient: {gradient}")\n`;
     assert.equal(run(seed), 'Value: 15.0\nGradient: 7.0\n');
