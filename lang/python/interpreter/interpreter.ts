@@ -1418,10 +1418,12 @@ export class Interpreter implements HostContext {
 
   private callWith(f: PyValue, e: A.Call, scope: Scope): PyValue {
     const args: PyValue[] = [];
-    const kwargs = e.args.length === 0 ? NO_KWARGS : this.evalArguments(e, scope, args);
-    this.node = e;
     // What a call receives, it may keep; an op keeps only what it returns.
     const op = f instanceof PyBuiltin && f.keepsNoArguments;
+    // NB: an op's list or tuple literal argument (`torch.stack([a * 2, b])`) is a temporary: its items are the op's arguments.
+    const listed: PyValue[] | null = op ? [] : null;
+    const kwargs = e.args.length === 0 ? NO_KWARGS : this.evalArguments(e, scope, args, listed);
+    this.node = e;
     if (!op) {
       for (const a of args) this.escape(a);
       for (const v of kwargs.values()) this.escape(v);
@@ -1432,6 +1434,7 @@ export class Interpreter implements HostContext {
     if (op) {
       for (const a of args) this.usedArgument(a, out);
       for (const v of kwargs.values()) this.usedArgument(v, out);
+      for (const v of listed!) this.usedArgument(v, out);
     }
     return out;
   }
@@ -1442,14 +1445,23 @@ export class Interpreter implements HostContext {
     else this.usedOperand(v);
   }
 
-  /** Evaluates a call's arguments into `args`; returns its keyword arguments. */
-  private evalArguments(e: A.Call, scope: Scope, args: PyValue[]): Kwargs {
+  /**
+   * Evaluates a call's arguments into `args`; returns its keyword arguments. With `listed`, a list
+   * or tuple literal argument's items go there instead of escaping into the container.
+   */
+  private evalArguments(e: A.Call, scope: Scope, args: PyValue[], listed: PyValue[] | null = null): Kwargs {
     let kwargs = NO_KWARGS;
     for (const a of e.args) {
       switch (a.kind) {
-        case 'positional':
-          args.push(this.evalExpr(a.value, scope));
+        case 'positional': {
+          const literal = a.value;
+          if (listed && (literal.kind === 'List' || literal.kind === 'Tuple') && !literal.elts.some((x) => x.kind === 'Starred')) {
+            const items = literal.elts.map((x) => this.evalExpr(x, scope));
+            listed.push(...items);
+            args.push(literal.kind === 'List' ? new PyList(items) : new PyTuple(items));
+          } else args.push(this.evalExpr(literal, scope));
           break;
+        }
         case 'star': {
           const v = this.evalExpr(a.value, scope);
           this.node = a.value;
