@@ -1,22 +1,24 @@
 /**
  * The autograd extensions beside `torch.autograd`'s grad and grad modes: `torch.autograd.Function`
- * and `torch.autograd.function`, the legacy `Variable`. Each submodule is listed once here with
+ * and `torch.autograd.function`, the legacy `Variable`, `torch.autograd.functional`. Each submodule is listed once here with
  * its exports, and module.ts registers them all.
  */
 import { bindArgs, createModule, PyModule, pyError, PyType, type PyValue, truthy, typeName } from '../interpreter';
 import { functionTypes } from './autograd_function';
+import { AUTOGRAD_FUNCTIONAL_NAMES, autogradFunctionalAttrs } from './autograd_functional';
 import { PyTensor, type TorchRuntime } from './tensor';
 
 /** Each submodule's exports, for the analyzer. */
 export const AUTOGRAD_SUBMODULES = {
   'torch.autograd.function': ['Function', 'FunctionCtx', 'once_differentiable'],
   'torch.autograd.variable': ['Variable'],
+  'torch.autograd.functional': AUTOGRAD_FUNCTIONAL_NAMES,
 } as const;
 
 export type AutogradSubmodule = keyof typeof AUTOGRAD_SUBMODULES;
 
 /** What `torch.autograd` itself gains. */
-export const AUTOGRAD_EXTENSION_NAMES = ['Function', 'Variable', 'function', 'variable'] as const;
+export const AUTOGRAD_EXTENSION_NAMES = ['Function', 'Variable', 'function', 'variable', 'functional'] as const;
 
 /** `torch.autograd.Variable(data, requires_grad=False)`: a new tensor over `data`'s memory, cut from its graph. */
 function variableType(rt: TorchRuntime): PyType {
@@ -43,6 +45,10 @@ export function autogradExtensions(rt: TorchRuntime): { attrs: Record<(typeof AU
   const modules: Record<AutogradSubmodule, PyModule> = {
     'torch.autograd.function': createModule('torch.autograd.function', { Function, FunctionCtx, once_differentiable }),
     'torch.autograd.variable': createModule('torch.autograd.variable', { Variable }),
+    'torch.autograd.functional': createModule('torch.autograd.functional', autogradFunctionalAttrs(rt)),
   };
-  return { attrs: { Function, Variable, function: modules['torch.autograd.function'], variable: modules['torch.autograd.variable'] }, modules };
+  return {
+    attrs: { Function, Variable, function: modules['torch.autograd.function'], variable: modules['torch.autograd.variable'], functional: modules['torch.autograd.functional'] },
+    modules,
+  };
 }
