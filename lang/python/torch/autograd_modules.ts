@@ -1,21 +1,25 @@
 /**
  * The autograd extensions beside `torch.autograd`'s grad and grad modes: `torch.autograd.Function`
- * and `torch.autograd.function`, the legacy `Variable`, `torch.autograd.functional`. Each submodule is listed once here with
- * its exports, and module.ts registers them all.
+ * and `torch.autograd.function`, the legacy `Variable`, `torch.autograd.functional`, and the function
+ * transforms of `torch.func` (`functorch` in PyTorch 1.13). Each module is listed once here with its
+ * exports, and module.ts registers them all.
  */
 import { bindArgs, createModule, PyModule, pyError, PyType, type PyValue, truthy, typeName } from '../interpreter';
 import { functionTypes } from './autograd_function';
 import { AUTOGRAD_FUNCTIONAL_NAMES, autogradFunctionalAttrs } from './autograd_functional';
+import { FUNCTORCH_NAMES, FUNC_NAMES, funcAttrs } from './func';
 import { PyTensor, type TorchRuntime } from './tensor';
 
-/** Each submodule's exports, for the analyzer. */
-export const AUTOGRAD_SUBMODULES = {
+/** Each module's exports, for the analyzer. */
+export const AUTOGRAD_MODULES = {
   'torch.autograd.function': ['Function', 'FunctionCtx', 'once_differentiable'],
   'torch.autograd.variable': ['Variable'],
   'torch.autograd.functional': AUTOGRAD_FUNCTIONAL_NAMES,
+  'torch.func': FUNC_NAMES,
+  functorch: FUNCTORCH_NAMES,
 } as const;
 
-export type AutogradSubmodule = keyof typeof AUTOGRAD_SUBMODULES;
+export type AutogradModule = keyof typeof AUTOGRAD_MODULES;
 
 /** What `torch.autograd` itself gains. */
 export const AUTOGRAD_EXTENSION_NAMES = ['Function', 'Variable', 'function', 'variable', 'functional'] as const;
@@ -39,13 +43,17 @@ function variableType(rt: TorchRuntime): PyType {
   return Variable;
 }
 
-export function autogradExtensions(rt: TorchRuntime): { attrs: Record<(typeof AUTOGRAD_EXTENSION_NAMES)[number], PyValue>; modules: Record<AutogradSubmodule, PyModule> } {
+export function autogradExtensions(rt: TorchRuntime): { attrs: Record<(typeof AUTOGRAD_EXTENSION_NAMES)[number], PyValue>; modules: Record<AutogradModule, PyModule> } {
   const { Function, FunctionCtx, once_differentiable } = functionTypes(rt);
   const Variable = variableType(rt);
-  const modules: Record<AutogradSubmodule, PyModule> = {
+  const func = funcAttrs(rt);
+  const modules: Record<AutogradModule, PyModule> = {
     'torch.autograd.function': createModule('torch.autograd.function', { Function, FunctionCtx, once_differentiable }),
     'torch.autograd.variable': createModule('torch.autograd.variable', { Variable }),
     'torch.autograd.functional': createModule('torch.autograd.functional', autogradFunctionalAttrs(rt)),
+    'torch.func': createModule('torch.func', func),
+    // PyTorch 1.13's name for torch.func, without functional_call (torch.nn.utils.stateless has it there).
+    functorch: createModule('functorch', Object.fromEntries(FUNCTORCH_NAMES.map((n) => [n, func[n]]))),
   };
   return {
     attrs: { Function, Variable, function: modules['torch.autograd.function'], variable: modules['torch.autograd.variable'], functional: modules['torch.autograd.functional'] },

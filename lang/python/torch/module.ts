@@ -6,7 +6,7 @@ import type { EagerEngine } from '../../../runtime/eager';
 import { bindArgs, opFunction, pyError, type HostContext, createModule, type ModuleRegistry, type ModuleShim, PyList, PyModule, PyTuple, type NativeFn, type PyValue, typeName } from '../interpreter';
 import { asTensor, compareOp } from './arith';
 import { AUTOGRAD_FUNCTION_NAMES, GRAD_MODE_NAMES, autogradFunctions, gradModeFactories } from './autograd';
-import { AUTOGRAD_EXTENSION_NAMES, AUTOGRAD_SUBMODULES, type AutogradSubmodule, autogradExtensions } from './autograd_modules';
+import { AUTOGRAD_EXTENSION_NAMES, AUTOGRAD_MODULES, type AutogradModule, autogradExtensions } from './autograd_modules';
 import { CREATORS, tensorFromData } from './creation';
 import { DTYPE_ALIASES } from './dtype';
 import { FUNCTIONAL_NAMES, functionalAttrs } from './functional';
@@ -32,8 +32,8 @@ export interface TorchModules {
   readonly utils: PyModule;
   readonly data: PyModule;
   readonly cuda: PyModule;
-  /** `torch.autograd.function` and the other autograd_modules.ts submodules, by name. */
-  readonly autogradSubmodules: Record<AutogradSubmodule, PyModule>;
+  /** `torch.autograd.function`, `torch.func`, `functorch` and the other autograd_modules.ts modules, by name. */
+  readonly autogradModules: Record<AutogradModule, PyModule>;
 }
 
 function tensorList(v: PyValue, rt: TorchRuntime, ctx: HostContext, fname: string): PyTensor[] {
@@ -119,6 +119,7 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
   const nn = createModule('torch.nn', { functional, ...nnParts.nn });
   const cuda = createModule('torch.cuda', { is_available: fn('is_available', () => false), device_count: fn('device_count', () => 0n) });
   attrs.autograd = autograd;
+  attrs.func = extensions.modules['torch.func'];
   attrs.nn = nn;
   const { optim, lrScheduler } = optimModules(rt);
   attrs.optim = optim;
@@ -126,14 +127,14 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
   const utils = createModule('torch.utils', { data });
   attrs.utils = utils;
   attrs.cuda = cuda;
-  return { runtime: rt, torch: createModule('torch', attrs), autograd, nn, functional, init: nnParts.init, optim, lrScheduler, utils, data, cuda, autogradSubmodules: extensions.modules };
+  return { runtime: rt, torch: createModule('torch', attrs), autograd, nn, functional, init: nnParts.init, optim, lrScheduler, utils, data, cuda, autogradModules: extensions.modules };
 }
 
 /** The names the analyzer may check scripts against. */
 const TORCH_EXPORTS = [
   ...Object.keys(DTYPE_ALIASES), ...GRAD_MODE_NAMES, ...Object.keys(CREATORS),
   ...TORCH_FUNCTION_NAMES, ...RANDOM_NAMES, 'Tensor', 'Size', 'cat', 'concat', 'stack', 'where', 'is_tensor', 'is_floating_point',
-  'isfinite', 'isinf', 'equal', 'allclose', 'get_default_dtype', 'device', 'autograd', 'nn', 'optim', 'utils', 'cuda', '__version__',
+  'isfinite', 'isinf', 'equal', 'allclose', 'get_default_dtype', 'device', 'autograd', 'func', 'nn', 'optim', 'utils', 'cuda', '__version__',
 ];
 
 /**
@@ -165,7 +166,7 @@ export function torchSession(engine: EagerEngine, numpy?: ModuleShim): TorchSess
     modules: {
       torch: shim((m) => m.torch, TORCH_EXPORTS),
       'torch.autograd': shim((m) => m.autograd, [...AUTOGRAD_FUNCTION_NAMES, ...GRAD_MODE_NAMES, ...AUTOGRAD_EXTENSION_NAMES]),
-      ...Object.fromEntries(Object.entries(AUTOGRAD_SUBMODULES).map(([name, exports]) => [name, shim((m) => m.autogradSubmodules[name as AutogradSubmodule], exports)])),
+      ...Object.fromEntries(Object.entries(AUTOGRAD_MODULES).map(([name, exports]) => [name, shim((m) => m.autogradModules[name as AutogradModule], exports)])),
       'torch.nn': shim((m) => m.nn, NN_NAMES),
       'torch.nn.init': shim((m) => m.init, INIT_NAMES),
       'torch.optim': shim((m) => m.optim, OPTIM_NAMES),
