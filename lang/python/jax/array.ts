@@ -32,6 +32,10 @@ export interface ArrayBehaviour {
   unary(op: UnaryOp, x: PyArray, ctx: HostContext): PyValue;
   compare(op: CompareOp, x: PyArray, other: PyValue, ctx: HostContext): PyValue;
   getIndex(x: PyArray, index: PyValue, ctx: HostContext): PyValue;
+  /** `x[index] = value` on a NumPy array (numpy_views.ts). */
+  setIndex(x: PyArray, index: PyValue, value: PyValue, ctx: HostContext): void;
+  /** `x op= other` on a NumPy array, in place; NOT_IMPLEMENTED for a jax array (it rebinds, as JAX's are immutable). */
+  inplace(op: BinaryOp, x: PyArray, other: PyValue, ctx: HostContext): PyValue;
   /** `x.T`. */
   transpose(x: PyArray): PyValue;
   /** `x.at`: JAX's functional index updates. */
@@ -40,16 +44,78 @@ export interface ArrayBehaviour {
   abs(x: PyArray, ctx: HostContext): PyValue;
 }
 
+/**
+ * What makes a NumPy array a view of another (`x[0]`, `x.T`, `x.reshape(...)`): its values are
+ * `derive(parent)`, computed again whenever its root's values were written; writing into it
+ * writes `write(parent, values)` into its parent, and so up to the root.
+ */
+export interface ArrayView {
+  readonly parent: PyArray;
+  readonly root: PyArray;
+  readonly derive: (parent: PyArray) => PyArray;
+  readonly write: (parent: PyArray, values: PyArray) => PyArray;
+  /** Whether its elements lie in its root's row-major order, one after another (NumPy's C-contiguous): a reshape of it is a view, else a copy. */
+  readonly contiguous: boolean;
+  /** The root's `writes` when the values were last derived. */
+  seen: number;
+}
+
 export class PyArray extends HostObject {
+  private value: Tracer | DeviceArray;
+  private view: ArrayView | null = null;
+  /** On an array that is no view: how many times its values were written (views compare it to re-derive theirs). */
+  private writes = 0;
+
   constructor(
     readonly rt: JaxRuntime,
-    readonly v: Tracer | DeviceArray,
+    v: Tracer | DeviceArray,
     /** Weakly typed: made from Python scalars only, so it takes the dtype of arrays it meets. */
     readonly weak: boolean,
     /** A NumPy array: printed as `array(...)`, float64 by default where the backend has it. */
     readonly numpy: boolean,
   ) {
     super();
+    this.value = v;
+  }
+
+  /** The values: NB: a NumPy array's change when it, or an array it is a view of, is written to. */
+  get v(): Tracer | DeviceArray {
+    const view = this.view;
+    if (view && view.seen !== view.root.writes) {
+      this.value = this.kept(view.derive(view.parent).v);
+      view.seen = view.root.writes;
+    }
+    return this.value;
+  }
+
+  /** NB: values derived or written while an op runs would go with that op's intermediates: kept until the run ends. */
+  private kept(v: Tracer | DeviceArray): Tracer | DeviceArray {
+    if (!isTracer(v)) this.rt.pin(v);
+    return v;
+  }
+
+  /** Makes this array (just made from `parent`) a view of it; see ArrayView. */
+  viewOf(parent: PyArray, derive: ArrayView['derive'], write: ArrayView['write'], contiguous: boolean): this {
+    const root = parent.view ? parent.view.root : parent;
+    this.view = { parent, root, derive, write, contiguous: contiguous && parent.contiguous, seen: root.writes };
+    return this;
+  }
+
+  /** Whether this array's elements lie in row-major order in its root (an array that is no view's do). */
+  get contiguous(): boolean {
+    return this.view === null || this.view.contiguous;
+  }
+
+  /** Replaces the values (of this array's shape and dtype), through every array this one is a view of. */
+  assign(values: PyArray): void {
+    const view = this.view;
+    if (view) {
+      view.parent.assign(view.write(view.parent, values));
+      view.seen = view.root.writes;
+    } else {
+      this.writes++;
+    }
+    this.value = this.kept(values.v);
   }
 
   get pyType(): PyType { return this.numpy ? NDARRAY_TYPE : ARRAY_TYPE; }
@@ -93,13 +159,17 @@ export class PyArray extends HostObject {
     return this.rt.behaviour.compare(opName, this, other, ctx);
   }
 
+  override inplace(opName: BinaryOp, other: PyValue, ctx: HostContext): PyValue {
+    return this.numpy ? this.rt.behaviour.inplace(opName, this, other, ctx) : NOT_IMPLEMENTED;
+  }
+
   override getitem(index: PyValue, ctx: HostContext): PyValue {
     if (this.shape.length === 0) throw pyError('IndexError', 'Too many indices for array: array is 0-dimensional, but 1 were indexed');
     return this.rt.behaviour.getIndex(this, index, ctx);
   }
 
   override setitem(index: PyValue, value: PyValue, ctx: HostContext): void {
-    if (this.numpy) return super.setitem(index, value, ctx);
+    if (this.numpy) return this.rt.behaviour.setIndex(this, index, value, ctx);
     throw pyError('TypeError', 'JAX arrays are immutable and do not support in-place item assignment. Instead of x[idx] = y, use x = x.at[idx].set(y) or another .at[] method: https://docs.jax.dev/en/latest/_autosummary/jax.numpy.ndarray.at.html');
   }
 
@@ -189,7 +259,7 @@ export class DTypeObject extends HostObject {
   }
   override getattr(name: string): PyValue | undefined {
     if (name === 'name') return this.name;
-    if (name === 'itemsize') return BigInt(this.name === 'float64' ? 8 : this.name === 'bool' ? 1 : 4);
+    if (name === 'itemsize') return BigInt(this.name === 'float64' || this.name === 'int64' ? 8 : this.name === 'bool' ? 1 : 4);
     return undefined;
   }
   override call(args: PyValue[], kwargs: Map<string, PyValue>, ctx: HostContext): PyValue {

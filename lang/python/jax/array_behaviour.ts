@@ -8,6 +8,7 @@ import { bindArgs, nestedFromFlat, pyError, NOT_IMPLEMENTED, type BinaryOp, type
 import { PyArray, toDtype, type ArrayBehaviour, type ArrayMethod } from './array';
 import { IndexUpdateHelper } from './at';
 import * as L from './lax';
+import * as V from './numpy_views';
 
 const ARITH: Partial<Record<BinaryOp, 'add' | 'sub' | 'mul' | 'div' | 'max'>> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' };
 const COMPARE: Record<CompareOp, 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne'> = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne' };
@@ -35,7 +36,7 @@ const ARRAY_METHODS = nameTable<ArrayMethod>({
   argmin: (self, args, kwargs, ctx) => L.argmax(self.rt, self, bindArgs('argmin', ['axis?'], args, kwargs, ctx).get('axis'), ctx, true),
   reshape: (self, args, _kwargs, ctx) => L.reshape(self.rt, self, shapeArgs(args, ctx)),
   transpose: (self, args, _kwargs, ctx) => L.transpose(self.rt, self, args.length ? shapeArgs(args, ctx) : undefined),
-  flatten: (self) => L.reshape(self.rt, self, [-1]),
+  flatten: (self) => V.copyOf(L.reshape(self.rt, self, [-1])),
   ravel: (self) => L.reshape(self.rt, self, [-1]),
   squeeze: (self, args, kwargs, ctx) => {
     const a = bindArgs('squeeze', ['axis?'], args, kwargs, ctx);
@@ -50,7 +51,7 @@ const ARRAY_METHODS = nameTable<ArrayMethod>({
   item: (self, _args, _kwargs, ctx) => self.item(ctx),
   tolist: (self, _args, _kwargs, ctx) => nestedFromFlat(self.values(ctx, 'tolist'), self.shape, self.dtype === 'bool' ? 'bool' : isInteger(self.dtype) ? 'int' : 'float'),
   block_until_ready: (self) => self,
-  copy: (self) => self,
+  copy: (self) => V.copyOf(self),
   __float__: (self, _a, _k, ctx) => self.float(ctx),
 });
 
@@ -75,7 +76,9 @@ export const ARRAY_BEHAVIOUR: ArrayBehaviour = {
     if (!acceptable(other)) return opName === '==' ? false : opName === '!=' ? true : NOT_IMPLEMENTED;
     return L.binary(x.rt, COMPARE[opName], x, other, ctx);
   },
-  getIndex: (x, index, ctx) => L.getIndex(x.rt, x, index, ctx),
+  getIndex: (x, index, ctx) => V.getIndex(x, index, ctx),
+  setIndex: (x, index, value, ctx) => V.setIndex(x, index, value, ctx),
+  inplace: (op, x, other, ctx) => V.inplace(op, x, other, ctx),
   transpose: (x) => L.transpose(x.rt, x),
   at: (x) => new IndexUpdateHelper(x),
   abs: (x, ctx) => L.unary(x.rt, 'abs', x, ctx),

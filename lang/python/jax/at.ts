@@ -214,6 +214,11 @@ export function gatherAt(x: PyArray, index: PyValue, mode: Mode, fill: Val | nul
   return L.wrap(rt, out, x.weak, x.numpy);
 }
 
+/** `x.at[index].set(values)`, as NumPy's `x[index] = values` writes it (numpy_views.ts). */
+export function setAt(x: PyArray, index: PyValue, values: PyValue, ctx: HostContext): PyArray {
+  return L.op(x.rt, () => scatterAt(x, index, 'set', values, 'drop', true, ctx));
+}
+
 function scatterAt(x: PyArray, index: PyValue, kind: Update, values: PyValue, mode: Mode, wrap: boolean, ctx: HostContext): PyArray {
   const rt = x.rt;
   const o = rt.o;

@@ -39,15 +39,17 @@ export function resultDtype(rt: JaxRuntime, xs: readonly Operand[]): DType {
   const pick = (list: readonly Operand[]) => list.map((x) => x.v.dtype).reduce(promoteTypes);
   let d = strong.length === 0 ? pick(xs) : pick(strong);
   const widest = Math.max(...xs.map((x) => kind(x.v.dtype)));
-  if (widest > kind(d)) d = widest === 2 ? rt.floatDtype : rt.intDtype(xs.every((x) => x.numpy));
+  const numpy = xs.every((x) => x.numpy);
+  // NB: an integer NumPy array meeting a Python float is float64, as NumPy's default float.
+  if (widest > kind(d)) d = widest === 2 ? (numpy ? 'float64' : rt.floatDtype) : rt.intDtype(numpy);
   // A Python int past int32 (an int64 literal: see operand) never wraps into int32: NumPy 1.24 widens to int64, JAX refuses.
   const wide = xs.find((x) => x.weak && x.v instanceof Scalar && x.v.dtype === 'int64');
   if (d === 'int32' && wide) {
-    if (!xs.every((x) => x.numpy)) throw pyError('OverflowError', `Python int ${BigInt((wide.v as Scalar).value)} too large to convert to int32`);
+    if (!numpy) throw pyError('OverflowError', `Python int ${BigInt((wide.v as Scalar).value)} too large to convert to int32`);
     d = 'int64';
   }
   // NB: with jax_enable_x64 off, a NumPy float64 array entering a jax op computes in float32.
-  return d === 'float64' && !rt.x64 && !xs.every((x) => x.numpy) ? 'float32' : d;
+  return d === 'float64' && !rt.x64 && !numpy ? 'float32' : d;
 }
 
 export function cast(rt: JaxRuntime, v: Val, dtype: DType): Val {
@@ -201,12 +203,19 @@ export function reshape(rt: JaxRuntime, x: PyArray, dims: readonly number[]): Py
   if (sizeOf(shape) !== n || !shape.every(Number.isInteger)) {
     throw pyError('TypeError', `cannot reshape array of shape (${x.shape.join(', ')}${x.shape.length === 1 ? ',' : ''}) (size ${n}) into shape (${dims.join(', ')}${dims.length === 1 ? ',' : ''})`);
   }
-  return op(rt, () => wrap(rt, rt.o.reshape(x.v, shape), x.weak, x.numpy));
+  const out = op(rt, () => wrap(rt, rt.o.reshape(x.v, shape), x.weak, x.numpy));
+  // NB: NumPy reshapes a contiguous array into a view of it, anything else into a copy.
+  if (!x.numpy || x.traced || !x.contiguous) return out;
+  return out.viewOf(x, (p) => reshape(rt, p, shape), (p, values) => reshape(rt, values, p.shape), true);
 }
 
 export function transpose(rt: JaxRuntime, x: PyArray, perm?: readonly number[]): PyArray {
-  const p = perm ?? x.shape.map((_, i) => x.shape.length - 1 - i);
-  return op(rt, () => wrap(rt, rt.o.transpose(x.v, p.map((a) => (a < 0 ? a + x.shape.length : a))), x.weak, x.numpy));
+  const p = (perm ?? x.shape.map((_, i) => x.shape.length - 1 - i)).map((a) => (a < 0 ? a + x.shape.length : a));
+  const out = op(rt, () => wrap(rt, rt.o.transpose(x.v, p), x.weak, x.numpy));
+  if (!x.numpy || x.traced) return out;
+  // A NumPy transpose is a view: what is written into it goes back through the inverse permutation.
+  const inverse = p.map((_, i) => p.indexOf(i));
+  return out.viewOf(x, (q) => transpose(rt, q, p), (_q, values) => transpose(rt, values, inverse), p.every((a, i) => a === i));
 }
 
 /** `a @ b` with NumPy's matmul rules (1-d operands promoted and the added axis removed; equal batch dims). */

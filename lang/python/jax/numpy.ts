@@ -7,6 +7,7 @@ import type { DType } from '../../../runtime/core';
 import { bindArgs, type Args, pyError, pyFunction, type HostContext, PyList, PyTuple, type Kwargs, type PyValue, toFloat, toIndex, typeName } from '../interpreter';
 import { DTypeObject, PyArray, toDtype, type JaxRuntime } from './array';
 import * as L from './lax';
+import { copyOf } from './numpy_views';
 import { linalgModule, MORE_FUNCTIONS } from './numpy_more';
 import { Scalar, type Val } from './values';
 
@@ -177,6 +178,7 @@ export const FUNCTIONS: Record<string, Fn> = {
     const a = bindArgs('matmul', ['a', 'b'], args, kwargs, ctx);
     return L.matmul(rt, arr(rt, a.required('a'), ctx, numpy), arr(rt, a.required('b'), ctx, numpy), ctx);
   },
+  copy: (rt, args, kwargs, ctx, numpy) => copyOf(arr(rt, bindArgs('copy', ['a'], args, kwargs, ctx).required('a'), ctx, numpy)),
   reshape: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('reshape', ['a', 'newshape?', '*', 'shape?'], args, kwargs, ctx);
     return L.reshape(rt, arr(rt, a.required('a'), ctx, numpy), shapeOf(a.opt('shape') ?? a.required('newshape'), ctx));

@@ -1,0 +1,139 @@
+/**
+ * NumPy's mutable arrays: item and slice assignment (`x[0] = 10`, `x[1:3] = 0`, `x[:, 1] = v`,
+ * `x[mask] = 0`, `x[idx] += 1`), augmented assignment in place (`x += 1` keeps `x` the same
+ * object), and views: basic indexing (ints, slices, None, ...), `.T`/`transpose` and a reshape of
+ * a contiguous array give arrays whose values follow their base's and whose writes go through to
+ * it (see ArrayView in array.ts); `copy`, `flatten`, fancy indexing and `np.array(x)` give new
+ * arrays. jax arrays stay immutable (`x.at[...]`).
+ */
+import type { DType } from '../../../runtime/core';
+import { ELLIPSIS, NOT_IMPLEMENTED, pyError, PySlice, PyTuple, sliceIndices, type BinaryOp, type HostContext, type PyValue } from '../interpreter';
+import { PyArray } from './array';
+import { setAt } from './at';
+import * as L from './lax';
+
+const isBasic = (it: PyValue) => typeof it === 'bigint' || it instanceof PySlice || it === null || it === ELLIPSIS;
+
+/** The items of a basic index (ints, slices, None, Ellipsis), or null for an advanced one (arrays, lists, bools). */
+function basicItems(index: PyValue): readonly PyValue[] | null {
+  const items = index instanceof PyTuple ? index.items : [index];
+  return items.every(isBasic) ? items : null;
+}
+
+/**
+ * Whether `x[items]` is C-contiguous in `x`: leading ints, then at most one slice of step 1,
+ * then whole axes (NumPy's flag, but for axes of length 1, which NumPy ignores).
+ */
+function contiguousIndex(x: PyArray, items: readonly PyValue[], ctx: HostContext): boolean {
+  const used = items.filter((i) => i !== null && i !== ELLIPSIS).length;
+  const expanded = items.flatMap((it) => (it === ELLIPSIS ? Array.from({ length: x.shape.length - used }, () => new PySlice(null, null, null)) : it === null ? [] : [it]));
+  // NB: once an axis is kept (a slice), every later axis must be whole.
+  let sliced = false;
+  for (const [dim, it] of expanded.entries()) {
+    if (typeof it === 'bigint') {
+      if (sliced) return false;
+      continue;
+    }
+    const s = sliceIndices(it as PySlice, x.shape[dim], ctx);
+    const whole = s.step === 1 && s.start === 0 && s.count === x.shape[dim];
+    if (!whole && (sliced || s.step !== 1)) return false;
+    sliced = true;
+  }
+  return true;
+}
+
+/** `x[index]`: a NumPy array indexed with a basic index is a view of it (0-d results are scalars, copies). */
+export function getIndex(x: PyArray, index: PyValue, ctx: HostContext): PyArray {
+  const out = L.getIndex(x.rt, x, index, ctx);
+  const items = x.numpy && !x.traced && out.shape.length > 0 ? basicItems(index) : null;
+  if (!items) return out;
+  return out.viewOf(
+    x,
+    (p) => L.getIndex(p.rt, p, index, ctx),
+    (p, values) => setAt(p, index, values, ctx),
+    contiguousIndex(x, items, ctx),
+  );
+}
+
+/** A new array with `x`'s values, a view of nothing (`x.copy()`, `np.copy(x)`, `x.flatten()`). */
+export function copyOf(x: PyArray): PyArray {
+  return new PyArray(x.rt, x.v, x.weak, x.numpy);
+}
+
+function shapeText(shape: readonly number[]): string {
+  return `(${shape.join(',')}${shape.length === 1 ? ',' : ''})`;
+}
+
+function broadcastsInto(from: readonly number[], to: readonly number[]): boolean {
+  if (from.length > to.length) return from.slice(0, from.length - to.length).every((d) => d === 1) && broadcastsInto(from.slice(from.length - to.length), to);
+  return from.every((d, i) => d === 1 || d === to[to.length - from.length + i]);
+}
+
+/** `value` as an array of `dtype` (NumPy casts what is assigned into the array's dtype: 2.7 into an int array is 2). */
+function valueArray(x: PyArray, value: PyValue, dtype: DType, ctx: HostContext): PyArray {
+  const v = value instanceof PyArray ? value : L.arrayFromData(x.rt, value, undefined, ctx, true);
+  return v.dtype === dtype ? v : L.op(x.rt, () => L.wrap(x.rt, L.cast(x.rt, v.v, dtype), false, true));
+}
+
+/** `x[index] = value` on a NumPy array: written into `x` and every array `x` is a view of. */
+export function setIndex(x: PyArray, index: PyValue, value: PyValue, ctx: HostContext): void {
+  const rt = x.rt;
+  if (x.traced) throw pyError('TypeError', 'assignment into a NumPy array inside a traced (jit, grad, vmap) function is not supported; use a jax array and x.at[idx].set(y)');
+  if (index instanceof PyArray && index.dtype === 'bool') return setMasked(x, index, value, ctx);
+  // NB: reading x[index] first raises NumPy's IndexError for an index out of bounds (the scatter would drop it).
+  const target = L.getIndex(rt, x, index, ctx).shape;
+  const v = valueArray(x, value, x.dtype, ctx);
+  if (!broadcastsInto(v.shape, target)) {
+    throw pyError('ValueError', `could not broadcast input array from shape ${shapeText(v.shape)} into shape ${shapeText(target)}`);
+  }
+  x.assign(setAt(x, index, v, ctx));
+}
+
+/** `x[mask] = value`: a scalar where the mask is true; an array of as many values as it has trues, in order. */
+function setMasked(x: PyArray, mask: PyArray, value: PyValue, ctx: HostContext): void {
+  const rt = x.rt;
+  if (mask.shape.join(',') !== x.shape.join(',')) {
+    throw pyError('IndexError', `boolean index did not match indexed array along dimension 0; dimension is ${x.shape[0] ?? 0} but corresponding boolean dimension is ${mask.shape[0] ?? 0}`);
+  }
+  const v = valueArray(x, value, x.dtype, ctx);
+  if (v.shape.length === 0) {
+    x.assign(L.op(rt, () => L.wrap(rt, rt.o.select(mask.v, rt.o.broadcastTo(v.v, x.shape), x.v), false, true)));
+    return;
+  }
+  // NB: an array of values goes to the true positions in row-major order, as NumPy assigns them.
+  const picks = Array.from(mask.values(ctx, 'index')).flatMap((m, i) => (m ? [BigInt(i)] : []));
+  if (v.shape.length !== 1 || v.shape[0] !== picks.length) {
+    throw pyError('ValueError', `NumPy boolean array indexing assignment cannot assign ${v.shape.reduce((n, d) => n * d, 1)} input values to the ${picks.length} output values where the mask is true`);
+  }
+  const flat = L.reshape(rt, copyOf(x), [-1]);
+  const positions = L.arrayFromData(rt, new PyTuple(picks), 'int32', ctx, true);
+  x.assign(L.reshape(rt, setAt(flat, positions, v, ctx), [...x.shape]));
+}
+
+const UFUNC: Partial<Record<BinaryOp, string>> = {
+  '+': 'add', '-': 'subtract', '*': 'multiply', '/': 'divide', '//': 'floor_divide', '%': 'remainder', '**': 'power',
+};
+
+const KIND: Readonly<Record<DType, number>> = { bool: 0, int32: 1, int64: 1, float32: 2, float64: 2 };
+
+/**
+ * `x op= other` on a NumPy array: the result is written into `x` (and what `x` is a view of), and
+ * `x` stays the same object, as NumPy's ufuncs with `out=x` do; a result of a wider kind (a float
+ * into an int array) is NumPy's casting error, and a result of another shape NumPy's broadcast error.
+ */
+export function inplace(op: BinaryOp, x: PyArray, other: PyValue, ctx: HostContext): PyValue {
+  if (x.traced) return NOT_IMPLEMENTED;
+  if (op === '@') throw pyError('TypeError', "In-place matrix multiplication is not (yet) supported. Use 'a = a @ b' instead of 'a @= b'.");
+  const ufunc = UFUNC[op];
+  if (!ufunc) return NOT_IMPLEMENTED;
+  const r = x.binary(op, other, false, ctx);
+  if (!(r instanceof PyArray)) return NOT_IMPLEMENTED;
+  if (KIND[r.dtype] > KIND[x.dtype]) {
+    throw pyError('TypeError', `Cannot cast ufunc '${ufunc}' output from dtype('${r.dtype}') to dtype('${x.dtype}') with casting rule 'same_kind'`);
+  }
+  if (r.shape.join(',') !== x.shape.join(',')) {
+    throw pyError('ValueError', `non-broadcastable output operand with shape ${shapeText(x.shape)} doesn't match the broadcast shape ${shapeText(r.shape)}`);
+  }
+  x.assign(r.dtype === x.dtype ? r : valueArray(x, r, x.dtype, ctx));
+  return x;
+}
