@@ -44,6 +44,7 @@ function contiguousIndex(x: PyArray, items: readonly PyValue[], ctx: HostContext
 
 /** `x[index]`: a NumPy array indexed with a basic index is a view of it (0-d results are scalars, copies). */
 export function getIndex(x: PyArray, index: PyValue, ctx: HostContext): PyArray {
+  if (index instanceof PyArray && index.dtype === 'bool' && !index.traced && !x.traced) return masked(x, index, ctx);
   const out = L.getIndex(x.rt, x, index, ctx);
   const items = x.numpy && !x.traced && out.shape.length > 0 ? basicItems(index) : null;
   if (!items) return out;
@@ -53,6 +54,25 @@ export function getIndex(x: PyArray, index: PyValue, ctx: HostContext): PyArray 
     (p, values) => setAt(p, index, values, ctx),
     contiguousIndex(x, items, ctx),
   );
+}
+
+/** The true positions of a boolean mask over x's leading axes, row-major (NumPy's `x[mask]` and `x[mask] = v`). */
+function truePositions(x: PyArray, mask: PyArray, ctx: HostContext): bigint[] {
+  for (const [dim, n] of mask.shape.entries()) {
+    if (x.shape[dim] !== n) {
+      throw pyError('IndexError', `boolean index did not match indexed array along dimension ${dim}; dimension is ${x.shape[dim] ?? 0} but corresponding boolean dimension is ${n}`);
+    }
+  }
+  return Array.from(mask.values(ctx, 'index')).flatMap((m, i) => (m ? [BigInt(i)] : []));
+}
+
+/** `x[mask]`: the rows (elements, for a mask of x's shape) where the mask is true, as a new array. */
+function masked(x: PyArray, mask: PyArray, ctx: HostContext): PyArray {
+  const rt = x.rt;
+  const picks = truePositions(x, mask, ctx);
+  const rows = mask.shape.reduce((n, d) => n * d, 1);
+  const flat = copyOf(L.reshape(rt, x, [rows, ...x.shape.slice(mask.shape.length)]));
+  return L.getIndex(rt, flat, L.arrayFromData(rt, new PyTuple(picks), 'int32', ctx, true), ctx);
 }
 
 /** A new array with `x`'s values, a view of nothing (`x.copy()`, `np.copy(x)`, `x.flatten()`). */
@@ -92,16 +112,16 @@ export function setIndex(x: PyArray, index: PyValue, value: PyValue, ctx: HostCo
 /** `x[mask] = value`: a scalar where the mask is true; an array of as many values as it has trues, in order. */
 function setMasked(x: PyArray, mask: PyArray, value: PyValue, ctx: HostContext): void {
   const rt = x.rt;
-  if (mask.shape.join(',') !== x.shape.join(',')) {
-    throw pyError('IndexError', `boolean index did not match indexed array along dimension 0; dimension is ${x.shape[0] ?? 0} but corresponding boolean dimension is ${mask.shape[0] ?? 0}`);
+  if (mask.shape.length !== x.shape.length) {
+    throw pyError('NotImplementedError', `x[mask] = value with a mask of fewer axes than x is not supported by Gradlens; give a mask of x's shape ${shapeText(x.shape)}`);
   }
   const v = valueArray(x, value, x.dtype, ctx);
+  const picks = truePositions(x, mask, ctx);
   if (v.shape.length === 0) {
     x.assign(L.op(rt, () => L.wrap(rt, rt.o.select(mask.v, rt.o.broadcastTo(v.v, x.shape), x.v), false, true)));
     return;
   }
   // NB: an array of values goes to the true positions in row-major order, as NumPy assigns them.
-  const picks = Array.from(mask.values(ctx, 'index')).flatMap((m, i) => (m ? [BigInt(i)] : []));
   if (v.shape.length !== 1 || v.shape[0] !== picks.length) {
     throw pyError('ValueError', `NumPy boolean array indexing assignment cannot assign ${v.shape.reduce((n, d) => n * d, 1)} input values to the ${picks.length} output values where the mask is true`);
   }
