@@ -4,7 +4,7 @@
  */
 import { formatAval } from '../runtime/core';
 import type { TapeGraph } from '../runtime/eager';
-import { isVar, nameVars, printJaxpr, type Jaxpr, type Var } from '../runtime/ir';
+import { isVar, nameVars, outsOf, printJaxpr, type Jaxpr, type Var } from '../runtime/ir';
 import type { Plan } from '../runtime/jit';
 
 export const GRAPH_FORMATS = ['text', 'json', 'dot'] as const;
@@ -36,7 +36,7 @@ export function jaxprDot(name: string, jaxpr: Jaxpr, plan: Plan): string {
   });
   const eqnLine = (i: number) => {
     const e = jaxpr.eqns[i];
-    return `e${i} [label=${q(`${e.primitive}\n${names.get(e.out)}:${formatAval(e.out.aval)}`)}${e.span ? `, tooltip=${q(`line ${e.span.line}`)}` : ''}];`;
+    return `e${i} [label=${q(`${e.primitive}\n${outsOf(e).map((v) => `${names.get(v)}:${formatAval(v.aval)}`).join(' ')}`)}${e.span ? `, tooltip=${q(`line ${e.span.line}`)}` : ''}];`;
   };
   const clustered = new Set<number>();
   plan.kernels.forEach((k, ki) => {
@@ -50,7 +50,7 @@ export function jaxprDot(name: string, jaxpr: Jaxpr, plan: Plan): string {
   });
   jaxpr.eqns.forEach((e, i) => {
     if (!clustered.has(i)) lines.push(`  ${eqnLine(i)}`);
-    producer.set(e.out, `e${i}`);
+    for (const v of outsOf(e)) producer.set(v, `e${i}`);
   });
   jaxpr.eqns.forEach((e, i) => {
     for (const a of e.inputs) {

@@ -4,7 +4,7 @@
  */
 import { formatAval } from '../runtime/core';
 import type { TapeGraph } from '../runtime/eager';
-import { formatAtom, isVar, nameVars, printJaxpr, type Jaxpr, type Var } from '../runtime/ir';
+import { formatAtom, isVar, nameVars, outsOf, printJaxpr, type Jaxpr, type Var } from '../runtime/ir';
 import type { Plan } from '../runtime/jit';
 import type { GraphEdge, GraphGroup, GraphNode, GraphView } from '../protocol/results';
 import { rangeOfSource } from './failure';
@@ -45,7 +45,7 @@ export function jaxprGraph(jaxpr: Jaxpr, plan: Plan, options: JaxprGraphOptions)
     const literals = e.inputs.filter((a) => !isVar(a)).map((a) => formatAtom(a, names).replace(/:.*$/, ''));
     const ms = options.eqnMs?.[i];
     nodes.push({
-      id: `e${i}`, label: [e.primitive, ...literals].join(' '), kind: 'op', type: formatAval(e.out.aval),
+      id: `e${i}`, label: [e.primitive, ...literals].join(' '), kind: 'op', type: outsOf(e).map((v) => formatAval(v.aval)).join(' '),
       ...(e.span ? { range: rangeOfSource(e.span) } : {}),
       ...(ms !== undefined ? { ms: roundMs(ms) } : {}),
     });
@@ -53,7 +53,7 @@ export function jaxprGraph(jaxpr: Jaxpr, plan: Plan, options: JaxprGraphOptions)
       const from = isVar(a) ? producer.get(a) : undefined;
       if (from) edges.push({ from, to: `e${i}`, type: formatAval(a.aval) });
     }
-    producer.set(e.out, `e${i}`);
+    for (const v of outsOf(e)) producer.set(v, `e${i}`);
   });
   jaxpr.outvars.forEach((a, i) => {
     const label = options.outputNames?.length === jaxpr.outvars.length ? options.outputNames[i] : jaxpr.outvars.length === 1 ? 'out' : `out ${i}`;

@@ -7,7 +7,8 @@
  */
 import { isFloat } from '../runtime/core';
 import type { Backend, DeviceArray } from '../runtime/backends';
-import { isVar, type Atom, type Jaxpr, type Var } from '../runtime/ir';
+import { isCall, isVar, outsOf, type Atom, type Jaxpr, type Var } from '../runtime/ir';
+import { evalCallEquation } from '../runtime/jit';
 import { firstNonFinite } from './measure';
 
 export interface OpByOpRun {
@@ -38,11 +39,16 @@ export async function runOpByOp(jaxpr: Jaxpr, backend: Backend, args: readonly D
     jaxpr.eqns.forEach((e, i) => {
       const inputs = e.inputs.map(read);
       const t0 = performance.now();
-      const out = backend.run(e.primitive, inputs, e.params, e.out.aval);
+      const outs = isCall(e)
+        ? evalCallEquation(backend, e, inputs)
+        : [backend.run(e.primitive, inputs, e.params, e.out.aval)];
       eqnMs.push(performance.now() - t0);
-      owned.push(out);
-      env.set(e.out, out);
-      if (checkFinite && isFloat(out.dtype)) checked.push({ eqn: i, array: out });
+      outsOf(e).forEach((v, k) => {
+        const out = outs[k];
+        owned.push(out);
+        env.set(v, out);
+        if (checkFinite && isFloat(out.dtype)) checked.push({ eqn: i, array: out });
+      });
     });
     const outArrays = jaxpr.outvars.flatMap((a) => (isVar(a) ? [env.get(a)!] : []));
     const values = await backend.readMany([...outArrays, ...checked.map((c) => c.array)]);

@@ -1,4 +1,8 @@
-export { equation, isVar, Literal, Var, type Atom, type ConstValue, type Equation, type Jaxpr } from './types';
+export {
+  callEquation, equation, isCall, isVar, Literal, outsOf, Var, type AnyEquation, type Atom, type CallEquation, type CallParamsOf,
+  type CallPrimitive, type CallPrimitiveParams, type ConstValue, type CustomBwdRule, type CustomJvpRule, type Equation, type Jaxpr,
+} from './types';
+export { callOutAvals, CALL_SHAPE_RULES, subJaxprs } from './calls';
 export { formatAtom, printEquation, printJaxpr } from './print';
 export { jaxprToJson, type AtomJson, type EquationJson, type JaxprJson, type VarJson } from './json';
 export { nameVars, varName } from './names';

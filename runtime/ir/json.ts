@@ -2,7 +2,8 @@ import { formatAval, type DType, type SourceSpan } from '../core';
 import type { ParamsOf, Primitive } from '../primitives';
 import { nameVars } from './names';
 import { printEquation, printJaxpr } from './print';
-import { isVar, type Atom, type Jaxpr, type Var } from './types';
+import { subJaxprs } from './calls';
+import { isCall, isVar, outsOf, type Atom, type CallEquation, type CallPrimitive, type Jaxpr, type Var } from './types';
 
 export interface VarJson {
   readonly name: string;
@@ -15,10 +16,13 @@ export interface VarJson {
 export type AtomJson = VarJson | { readonly literal: number; readonly dtype: DType };
 
 export interface EquationJson {
-  readonly primitive: Primitive;
-  readonly params: ParamsOf<Primitive>;
+  readonly primitive: Primitive | CallPrimitive;
+  /** A call primitive's params hold jaxprs: its JSON gives only their sizes (the text prints them). */
+  readonly params: ParamsOf<Primitive> | Readonly<Record<string, number | boolean>>;
   readonly inputs: readonly AtomJson[];
+  /** The first result; `outs` lists them all (several for a call primitive). */
   readonly out: VarJson;
+  readonly outs: readonly VarJson[];
   /** Where in the source it came from, so the editor can link a node to its line. */
   readonly span: SourceSpan | null;
   /** The equation as the printed jaxpr shows it. */
@@ -43,13 +47,21 @@ export function jaxprToJson(jaxpr: Jaxpr): JaxprJson {
     invars: jaxpr.invars.map(v),
     eqns: jaxpr.eqns.map((e) => ({
       primitive: e.primitive,
-      params: e.params,
+      params: isCall(e) ? callParamsJson(e) : e.params,
       inputs: e.inputs.map(atom),
-      out: v(e.out),
+      out: v(outsOf(e)[0]),
+      outs: outsOf(e).map(v),
       span: e.span,
       text: printEquation(e, names),
     })),
     outvars: jaxpr.outvars.map(atom),
     text: printJaxpr(jaxpr),
   };
+}
+
+function callParamsJson(e: CallEquation): Record<string, number | boolean> {
+  const out: Record<string, number | boolean> = {};
+  for (const [k, x] of Object.entries(e.params)) if (typeof x === 'number' || typeof x === 'boolean') out[k] = x;
+  out.subJaxprEquations = subJaxprs(e).reduce((n, j) => n + j.eqns.length, 0);
+  return out;
 }

@@ -2,8 +2,8 @@ import { formatAval } from '../core';
 import { jaxForm } from './jax_forms';
 import { nameVars } from './names';
 import { brk, concat, format, group, join, nest, nil, text, type Doc } from './pretty';
-import { formatScalar, pyRepr, type PyValue } from './pyrepr';
-import { isVar, type Atom, type Equation, type Jaxpr, type Var } from './types';
+import { formatScalar, pyName, pyRepr, pyTuple, type PyValue } from './pyrepr';
+import { isCall, isVar, type AnyEquation, type Atom, type CallEquation, type CallParamsOf, type CallPrimitive, type Equation, type Jaxpr, type Var } from './types';
 
 /** How an operand prints: its name, or a literal with its type (`3.0:f32[]`). */
 export function formatAtom(a: Atom, names: ReadonlyMap<Var, string>): string {
@@ -22,16 +22,77 @@ function ppBinders(vars: readonly Var[], names: ReadonlyMap<Var, string>): Doc {
   return ppVars(vars.map((v) => `${formatAtom(v, names)}:${formatAval(v.aval)}`));
 }
 
-function ppParams(params: Readonly<Record<string, PyValue>>): Doc {
+/** A param's value: a Python value, or a document (a sub-jaxpr, printed nested). */
+type ParamDoc = PyValue | { readonly doc: Doc };
+
+function ppParams(params: Readonly<Record<string, ParamDoc>>): Doc {
   const keys = Object.keys(params).sort();
   if (keys.length === 0) return nil;
-  return group(concat(
-    nest(2, concat(text('['), brk(''), join(brk(), keys.map((k) => text(`${k}=${pyRepr(params[k])}`))))),
-    brk(''), text(']'),
-  ));
+  const kv = (k: string): Doc => {
+    const v = params[k];
+    return v !== null && typeof v === 'object' && 'doc' in v ? concat(text(`${k}=`), v.doc) : text(`${k}=${pyRepr(v)}`);
+  };
+  return group(concat(nest(2, concat(text('['), brk(''), join(brk(), keys.map(kv)))), brk(''), text(']')));
 }
 
-export function ppEqn(e: Equation, names: ReadonlyMap<Var, string>): Doc {
+// JAX's pp_jaxprs: a tuple of jaxprs, one a line when they do not fit.
+function ppJaxprs(jaxprs: readonly Jaxpr[], names: ReadonlyMap<Var, string>): Doc {
+  return group(concat(nest(2, concat(text('('), brk(''), join(brk(), jaxprs.map((j) => ppJaxpr(j, names))))), brk(''), text(')')));
+}
+
+/** How a function object prints in Python (`<function f at 0x...>`): the address is not ours to know, so it is a fixed one. */
+const pyFunctionRepr = (qualname: string) => `<function ${qualname} at 0x7f0000000000>`;
+
+type CallForm<C extends CallPrimitive> = (p: CallParamsOf<C>, names: ReadonlyMap<Var, string>) => { name: string; params: Record<string, ParamDoc> };
+
+/** JAX 0.4.35's name and params for each call primitive (as `jax.make_jaxpr` prints them). */
+const CALL_FORMS: { readonly [C in CallPrimitive]: CallForm<C> } = {
+  cond: ({ branches }, names) => ({ name: 'cond', params: { branches: { doc: ppJaxprs(branches, names) } } }),
+  while: (p, names) => ({
+    name: 'while',
+    params: {
+      body_jaxpr: { doc: ppJaxpr(p.bodyJaxpr, names) }, body_nconsts: p.bodyNconsts,
+      cond_jaxpr: { doc: ppJaxpr(p.condJaxpr, names) }, cond_nconsts: p.condNconsts,
+    },
+  }),
+  scan: (p, names) => ({
+    name: 'scan',
+    params: {
+      _split_transpose: false, jaxpr: { doc: ppJaxpr(p.jaxpr, names) }, length: p.length, linear: pyTuple(p.linear),
+      num_carry: p.numCarry, num_consts: p.numConsts, reverse: p.reverse, unroll: p.unroll,
+    },
+  }),
+  custom_jvp_call: (p, names) => ({
+    name: 'custom_jvp_call',
+    params: {
+      call_jaxpr: { doc: ppJaxpr(p.callJaxpr, names) }, jvp_jaxpr_thunk: pyName(pyFunctionRepr('_memoize.<locals>.memoized')),
+      num_consts: p.numConsts, symbolic_zeros: p.symbolicZeros,
+    },
+  }),
+  custom_vjp_call: (p, names) => ({
+    name: 'custom_vjp_call_jaxpr',
+    params: {
+      bwd: pyName(pyFunctionRepr(p.bwd.name)), fun_jaxpr: { doc: ppJaxpr(p.callJaxpr, names) },
+      fwd_jaxpr_thunk: pyName(pyFunctionRepr('_memoize.<locals>.memoized')), num_consts: p.numConsts,
+      out_trees: pyName(pyFunctionRepr('transformation_with_aux2.<locals>.<lambda>')), symbolic_zeros: p.symbolicZeros,
+    },
+  }),
+};
+
+function ppCallEqn(e: CallEquation, names: ReadonlyMap<Var, string>): Doc {
+  const form = (CALL_FORMS[e.primitive] as CallForm<CallPrimitive>)(e.params, names);
+  return concat(
+    ppBinders(e.outs, names), text(' = '), text(form.name), ppParams(form.params),
+    text(' '), ppVars(e.inputs.map((a) => formatAtom(a, names))),
+  );
+}
+
+export function ppEqn(e: AnyEquation, names: ReadonlyMap<Var, string>): Doc {
+  if (isCall(e)) return ppCallEqn(e, names);
+  return ppFirstOrderEqn(e, names);
+}
+
+function ppFirstOrderEqn(e: Equation, names: ReadonlyMap<Var, string>): Doc {
   const form = jaxForm(e.primitive, e.params, { inputs: e.inputs, out: e.out.aval });
   return concat(
     ppBinders([e.out], names), text(' = '), text(form.name), ppParams(form.params),
@@ -55,6 +116,6 @@ export function printJaxpr(jaxpr: Jaxpr, width = 80): string {
 }
 
 /** One equation on one line, as it reads inside a printed jaxpr (`c:f32[] = mul 3.0:f32[] a`). */
-export function printEquation(e: Equation, names: ReadonlyMap<Var, string>): string {
+export function printEquation(e: AnyEquation, names: ReadonlyMap<Var, string>): string {
   return format(ppEqn(e, names), Infinity);
 }

@@ -55,8 +55,76 @@ export interface Jaxpr {
   /** One value for each constvar, in the same order. */
   readonly consts: readonly ConstValue[];
   readonly invars: readonly Var[];
-  readonly eqns: readonly Equation[];
+  readonly eqns: readonly AnyEquation[];
   readonly outvars: readonly Atom[];
+}
+
+/**
+ * The call primitives: each holds closed sub-jaxprs (their constants hoisted into the operands,
+ * as JAX's `_initial_style_jaxpr` does) and gives several results. Their rules (evaluation, JVP,
+ * VJP, batching, compilation) live in runtime/jit/control; a mapped type over this interface
+ * keeps each table complete, as the primitive table does for the first-order primitives.
+ */
+export interface CallPrimitiveParams {
+  /** Operands: an int32 index, then the operands every branch takes. */
+  cond: { readonly branches: readonly Jaxpr[] };
+  /** Operands: cond consts, body consts, then the initial carry. */
+  while: { readonly condJaxpr: Jaxpr; readonly condNconsts: number; readonly bodyJaxpr: Jaxpr; readonly bodyNconsts: number };
+  /** Operands: consts, initial carry, then the scanned arrays (leading axis `length`). Results: carry, then the stacked ys. */
+  scan: {
+    readonly jaxpr: Jaxpr; readonly length: number; readonly reverse: boolean; readonly numConsts: number;
+    readonly numCarry: number; readonly linear: readonly boolean[]; readonly unroll: number;
+  };
+  /** `jax.custom_jvp`: runs `callJaxpr`; its tangents come from `jvp`, the user's rule. */
+  custom_jvp_call: { readonly callJaxpr: Jaxpr; readonly jvp: CustomJvpRule; readonly numConsts: number; readonly symbolicZeros: boolean };
+  /** `jax.custom_vjp`: runs `callJaxpr`; reverse mode runs `fwd` then `bwd`, the user's rules. */
+  custom_vjp_call: { readonly callJaxpr: Jaxpr; readonly fwd: Jaxpr; readonly bwd: CustomBwdRule; readonly numConsts: number; readonly outAvals: readonly AbstractValue[]; readonly symbolicZeros: boolean };
+}
+
+/**
+ * A custom JVP rule, traced on demand (JAX's `jvp_jaxpr_thunk`): a jaxpr taking (primals...,
+ * tangents...) and returning (outputs..., output tangents...).
+ */
+export interface CustomJvpRule {
+  readonly name: string;
+  jaxpr(): Jaxpr;
+}
+
+/** A custom VJP's bwd, traced on demand: a jaxpr taking (residuals..., output cotangents...) and returning one cotangent per primal. */
+export interface CustomBwdRule {
+  readonly name: string;
+  readonly numResiduals: number;
+  jaxpr(): Jaxpr;
+}
+
+export type CallPrimitive = keyof CallPrimitiveParams;
+export type CallParamsOf<C extends CallPrimitive> = CallPrimitiveParams[C];
+
+/** `outs... = primitive[params](inputs...)`: an equation of a call primitive. */
+export interface CallEquation<C extends CallPrimitive = CallPrimitive> {
+  readonly primitive: C;
+  readonly params: CallParamsOf<C>;
+  readonly inputs: readonly Atom[];
+  readonly outs: readonly Var[];
+  readonly span: SourceSpan | null;
+}
+
+export function callEquation<C extends CallPrimitive>(
+  primitive: C, params: CallParamsOf<C>, inputs: readonly Atom[], outs: readonly Var[], span: SourceSpan | null = null,
+): CallEquation {
+  return { primitive, params, inputs, outs, span } as CallEquation;
+}
+
+/** A first-order equation (one result) or a call primitive's (several). */
+export type AnyEquation = Equation | CallEquation;
+
+export function isCall(e: AnyEquation): e is CallEquation {
+  return 'outs' in e;
+}
+
+/** Every var an equation binds. */
+export function outsOf(e: AnyEquation): readonly Var[] {
+  return isCall(e) ? e.outs : [e.out];
 }
 
 /** Builds an equation with its params typed by the primitive. */

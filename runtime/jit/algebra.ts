@@ -1,5 +1,5 @@
 import { shapeEq, type AbstractValue, type DType } from '../core';
-import { equation, isVar, Literal, type Atom, type Equation, type Jaxpr, type Var } from '../ir';
+import { equation, isCall, isVar, Literal, type AnyEquation, type Atom, type Equation, type Jaxpr, type Var } from '../ir';
 import { inFamily, RESHAPES } from '../primitives';
 
 /*
@@ -122,10 +122,15 @@ export function algebraStep(jaxpr: Jaxpr): AlgebraResult {
 
   const sub = new Map<Var, Atom>();
   const s = (a: Atom): Atom => (isVar(a) ? sub.get(a) ?? a : a);
-  const eqns: Equation[] = [];
+  const eqns: AnyEquation[] = [];
   let rewrites = 0;
   for (const e0 of jaxpr.eqns) {
     const e = e0.inputs.some((a) => isVar(a) && sub.has(a)) ? { ...e0, inputs: e0.inputs.map(s) } : e0;
+    // A call primitive is opaque here: its sub-jaxprs are simplified when they are compiled.
+    if (isCall(e)) {
+      eqns.push(e);
+      continue;
+    }
     const r = rewrite(e);
     if (r === null) {
       eqns.push(e);

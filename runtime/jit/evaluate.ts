@@ -1,6 +1,7 @@
 import { formatAval, shapeEq, type AbstractValue } from '../core';
 import type { Backend, DeviceArray } from '../backends';
-import { isVar, type Atom, type ConstValue, type Jaxpr, type Literal, type Var } from '../ir';
+import { isCall, isVar, outsOf, type Atom, type CallEquation, type ConstValue, type Jaxpr, type Literal, type Var } from '../ir';
+import { backendHost, runCall } from './control/evaluate_call';
 import type { Emitter } from '../ops';
 import { abstractEval } from '../primitives';
 
@@ -28,7 +29,15 @@ export function interpretJaxpr<T>(
   jaxpr.constvars.forEach((v, i) => env.set(v, constant(jaxpr.consts[i], v)));
   jaxpr.invars.forEach((v, i) => env.set(v, args[i]));
   const read = (a: Atom): T => (isVar(a) ? env.get(a)! : emitter.scalar(a.value, a.dtype));
-  for (const e of jaxpr.eqns) env.set(e.out, emitter.bind(e.primitive, e.inputs.map(read), e.params));
+  for (const e of jaxpr.eqns) {
+    if (!isCall(e)) {
+      env.set(e.out, emitter.bind(e.primitive, e.inputs.map(read), e.params));
+      continue;
+    }
+    if (!emitter.bindCall) throw new TypeError(`${e.primitive}: this emitter cannot run call primitives`);
+    const outs = emitter.bindCall(e.primitive, e.inputs.map(read), e.params);
+    e.outs.forEach((v, k) => env.set(v, outs[k]));
+  }
   return jaxpr.outvars.map(read);
 }
 
@@ -86,14 +95,22 @@ export function evalJaxpr<A extends DeviceArray>(jaxpr: Jaxpr, backend: Backend<
         return a;
       });
       try {
-        const out = backend.run(e.primitive, inputs, e.params, abstractEval(e.primitive, inputs, e.params));
-        owned.add(out);
-        env.set(e.out, out);
+        if (isCall(e)) {
+          const outs = evalCallEquation(backend, e, inputs);
+          e.outs.forEach((v, k) => {
+            owned.add(outs[k]);
+            env.set(v, outs[k]);
+          });
+        } else {
+          const out = backend.run(e.primitive, inputs, e.params, abstractEval(e.primitive, inputs, e.params));
+          owned.add(out);
+          env.set(e.out, out);
+        }
       } finally {
         for (const a of literals) backend.dispose(a);
       }
       for (const x of e.inputs) if (isVar(x) && last.get(x) === i) release(x);
-      if (!last.has(e.out)) release(e.out);
+      for (const v of outsOf(e)) if (!last.has(v)) release(v);
     });
     return jaxpr.outvars.map((x) => {
       if (!isVar(x)) return uploadLiteral(backend, x);
@@ -105,4 +122,9 @@ export function evalJaxpr<A extends DeviceArray>(jaxpr: Jaxpr, backend: Backend<
   } finally {
     for (const a of owned) backend.dispose(a);
   }
+}
+
+/** A call primitive's equation run on `backend`, its sub-jaxprs op by op; the results are the caller's. */
+export function evalCallEquation<A extends DeviceArray>(backend: Backend<A>, e: CallEquation, inputs: readonly A[]): A[] {
+  return runCall(backendHost(backend, (j, xs) => evalJaxpr(j, backend, xs)), e.primitive, inputs, e.params);
 }

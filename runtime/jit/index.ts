@@ -1,9 +1,9 @@
 export { JaxprTrace, makeJaxpr, TraceOps, Tracer, type Traceable, type TracedFunction } from './trace';
 export { StagedArray, StagingBackend } from './staging';
-export { evalJaxpr, interpretJaxpr } from './evaluate';
+export { evalCallEquation, evalJaxpr, interpretJaxpr } from './evaluate';
 export { cse, dce, foldConstants, simplify, type FoldOptions } from './simplify';
 export * from './transforms';
 export {
-  compile as compileFused, planJaxpr, planToJson, kernelCacheStats, clearKernelCache, compiledCacheSizes, kernelSources,
+  compile as compileFused, runCallCompiled, planJaxpr, planToJson, kernelCacheStats, clearKernelCache, compiledCacheSizes, kernelSources,
   type KernelTarget, type Plan, type PlanKernel, type PlanKernelJson,
 } from './compile';

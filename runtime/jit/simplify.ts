@@ -1,11 +1,11 @@
 import { sizeOf, type AnyTypedArray } from '../core';
 import { createReferenceBackend, type Backend } from '../backends';
-import { isVar, Literal, type Atom, type ConstValue, type Equation, type Jaxpr, type Var } from '../ir';
+import { isCall, isVar, Literal, outsOf, type AnyEquation, type Atom, type ConstValue, type Jaxpr, type Var } from '../ir';
 import { abstractEval } from '../primitives';
 import { algebraStep } from './algebra';
 
 /** Rewrites every operand and output through `sub`, which maps a var to its replacement. */
-function substitute(jaxpr: Jaxpr, eqns: readonly Equation[], sub: ReadonlyMap<Var, Atom>): Jaxpr {
+function substitute(jaxpr: Jaxpr, eqns: readonly AnyEquation[], sub: ReadonlyMap<Var, Atom>): Jaxpr {
   const s = (a: Atom): Atom => (isVar(a) ? sub.get(a) ?? a : a);
   return {
     ...jaxpr,
@@ -17,10 +17,10 @@ function substitute(jaxpr: Jaxpr, eqns: readonly Equation[], sub: ReadonlyMap<Va
 /** Drops equations whose results no output needs, and constvars nothing reads. Primitives are pure. */
 export function dce(jaxpr: Jaxpr): Jaxpr {
   const live = new Set<Var>(jaxpr.outvars.filter(isVar));
-  const kept: Equation[] = [];
+  const kept: AnyEquation[] = [];
   for (let i = jaxpr.eqns.length - 1; i >= 0; i--) {
     const e = jaxpr.eqns[i];
-    if (!live.has(e.out)) continue;
+    if (!outsOf(e).some((v) => live.has(v))) continue;
     kept.push(e);
     for (const a of e.inputs) if (isVar(a)) live.add(a);
   }
@@ -40,10 +40,14 @@ const atomKey = (a: Atom): string =>
 export function cse(jaxpr: Jaxpr): Jaxpr {
   const seen = new Map<string, Var>();
   const sub = new Map<Var, Atom>();
-  const eqns: Equation[] = [];
+  const eqns: AnyEquation[] = [];
   const s = (a: Atom): Atom => (isVar(a) ? sub.get(a) ?? a : a);
   for (const e0 of jaxpr.eqns) {
     const e = e0.inputs.some((a) => isVar(a) && sub.has(a)) ? { ...e0, inputs: e0.inputs.map(s) } : e0;
+    if (isCall(e)) {
+      eqns.push(e);
+      continue;
+    }
     const key = `${e.primitive}|${JSON.stringify(e.params)}|${e.inputs.map(atomKey).join(',')}`;
     const prior = seen.get(key);
     if (prior) {
@@ -87,11 +91,15 @@ export function foldConstants(jaxpr: Jaxpr, options: FoldOptions = {}): Jaxpr {
     else if (backend && c.array.backend === backend.name) known.set(v, { read: () => backend.readSync(c.array) });
   });
   const sub = new Map<Var, Atom>();
-  const eqns: Equation[] = [];
+  const eqns: AnyEquation[] = [];
   const constvars = [...jaxpr.constvars];
   const consts = [...jaxpr.consts];
   for (const e0 of jaxpr.eqns) {
     const inputs = e0.inputs.map((a) => (isVar(a) ? sub.get(a) ?? a : a));
+    if (isCall(e0)) {
+      eqns.push({ ...e0, inputs });
+      continue;
+    }
     const e = { ...e0, inputs };
     if (inputs.some((a) => isVar(a) && !known.has(a)) || sizeOf(e.out.aval.shape) > FOLD_LIMIT) {
       eqns.push(e);

@@ -1,6 +1,6 @@
 import { formatAval, type AbstractValue, type DType, type SourceSpan } from '../core';
 import type { DeviceArray } from '../backends';
-import { equation, isVar, Literal, Var, type Atom, type ConstValue, type Equation, type Jaxpr } from '../ir';
+import { callEquation, callOutAvals, equation, isVar, Literal, Var, type AnyEquation, type Atom, type CallParamsOf, type CallPrimitive, type ConstValue, type Jaxpr } from '../ir';
 import { Ops, type Emitter } from '../ops';
 import { abstractEval, type ParamsOf, type Primitive } from '../primitives';
 
@@ -26,7 +26,7 @@ export class JaxprTrace implements Emitter<Tracer> {
   /** The source span being traced; each equation records it. */
   span: SourceSpan | null = null;
   private readonly invars: Var[] = [];
-  private readonly eqns: Equation[] = [];
+  private readonly eqns: AnyEquation[] = [];
   private readonly constvars: Var[] = [];
   private readonly consts: ConstValue[] = [];
   private readonly captured = new Map<DeviceArray, Tracer>();
@@ -50,6 +50,16 @@ export class JaxprTrace implements Emitter<Tracer> {
     const out = new Var(abstractEval(prim, atoms.map((a) => a.aval), params));
     this.eqns.push(equation(prim, params, atoms, out, this.span));
     return new Tracer(this, out);
+  }
+
+  /** Records a call primitive's equation (its several results checked by its shape rule). */
+  bindCall<C extends CallPrimitive>(prim: C, inputs: readonly Traceable[], params: CallParamsOf<C>): Tracer[] {
+    const top = inputs.reduce<JaxprTrace>((t, x) => (x instanceof Tracer && active.indexOf(x.trace) > active.indexOf(t) ? x.trace : t), this);
+    if (top !== this) return top.bindCall(prim, inputs, params);
+    const atoms = inputs.map((x) => this.lift(x, 'float32', prim).atom);
+    const outs = callOutAvals(prim, atoms.map((a) => a.aval), params).map((a) => new Var(a));
+    this.eqns.push(callEquation(prim, params, atoms, outs, this.span));
+    return outs.map((v) => new Tracer(this, v));
   }
 
   aval(x: Tracer): AbstractValue { return x.atom.aval; }
@@ -163,6 +173,10 @@ export class TraceOps extends Ops<Tracer> {
   /** Applies a primitive to tracers, numbers and concrete arrays alike. */
   apply<P extends Primitive>(prim: P, inputs: readonly Traceable[], params: ParamsOf<P>): Tracer {
     return this.trace.bind(prim, inputs, params);
+  }
+  /** Records a call primitive into the trace. */
+  call<C extends CallPrimitive>(prim: C, inputs: readonly Traceable[], params: CallParamsOf<C>): Tracer[] {
+    return this.trace.bindCall(prim, inputs, params);
   }
 }
 

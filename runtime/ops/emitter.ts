@@ -1,4 +1,5 @@
 import type { AbstractValue, DType } from '../core';
+import type { CallParamsOf, CallPrimitive } from '../ir';
 import type { ParamsOf, Primitive } from '../primitives';
 
 /**
@@ -8,6 +9,8 @@ import type { ParamsOf, Primitive } from '../primitives';
  */
 export interface Emitter<T> {
   bind<P extends Primitive>(prim: P, inputs: readonly T[], params: ParamsOf<P>): T;
+  /** Applies a call primitive (cond, while, scan, custom derivatives): an emitter without it cannot run them. */
+  bindCall?<C extends CallPrimitive>(prim: C, inputs: readonly T[], params: CallParamsOf<C>): T[];
   aval(x: T): AbstractValue;
   /** A 0-d constant. */
   scalar(value: number, dtype: DType): T;

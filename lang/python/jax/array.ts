@@ -9,8 +9,8 @@
  */
 import { bytesOf, formatAval, isFloat, isInteger, sizeOf, withInterrupt, type AbstractValue, type DType } from '../../../runtime/core';
 import type { Backend, DeviceArray } from '../../../runtime/backends';
-import { isVar } from '../../../runtime/ir';
-import type { JaxprTrace, Tracer } from '../../../runtime/jit';
+import { isVar, type CallParamsOf, type CallPrimitive } from '../../../runtime/ir';
+import { runCallCompiled, type JaxprTrace, type Tracer } from '../../../runtime/jit';
 import { Ops, type Emitter } from '../../../runtime/ops';
 import { abstractEval, type ParamsOf, type Primitive } from '../../../runtime/primitives';
 import { HaltError, pyError, formatFloat, formatInt, HostObject, NOT_IMPLEMENTED, hostType, pyFunction, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type UnaryOp, hostValues, PyTuple, PyType, nameTable, type NativeFn, type PyValue } from '../interpreter';
@@ -347,6 +347,41 @@ export class JaxRuntime implements Emitter<Val> {
       return out;
     }
     return this.evaluate(prim, inputs as readonly (DeviceArray | Scalar)[], params);
+  }
+
+  /**
+   * A call primitive (cond, while, scan, custom derivatives): recorded where a tracer or a staging
+   * trace is, with its concrete results where every operand has one; else run at once, its
+   * sub-jaxprs compiled.
+   */
+  bindCall<C extends CallPrimitive>(prim: C, inputs: readonly Val[], params: CallParamsOf<C>): Val[] {
+    const tracer = inputs.find(isTracer);
+    const trace = tracer?.trace ?? this.stagingTrace();
+    if (!trace) return this.evaluateCall(prim, inputs as readonly (DeviceArray | Scalar)[], params);
+    const span = this.ctx.span;
+    trace.span = { file: this.ctx.file, line: span.line, column: span.col, endLine: span.endLine, endColumn: span.endCol };
+    for (const x of inputs) if (!isTracer(x) && !(x instanceof Scalar)) this.pin(x);
+    const outs = trace.bindCall(prim, inputs.map((x) => (x instanceof Scalar ? trace.scalar(x.value, x.dtype) : x)), params);
+    outs.forEach((t) => this.checkTraced(t));
+    if (tracer) this.computeKnownCall(outs, prim, inputs, params);
+    return outs;
+  }
+
+  /** The concrete results of a traced call, when every operand has a value. */
+  computeKnownCall<C extends CallPrimitive>(outs: readonly Tracer[], prim: C, inputs: readonly Val[], params: CallParamsOf<C>): void {
+    const values: (DeviceArray | Scalar)[] = [];
+    for (const x of inputs) {
+      const k = isTracer(x) ? this.knownValue(x) : x;
+      if (!k) return;
+      values.push(k);
+    }
+    this.evaluateCall(prim, values, params).forEach((v, i) => this.known.set(outs[i], v));
+  }
+
+  private evaluateCall<C extends CallPrimitive>(prim: C, inputs: readonly (DeviceArray | Scalar)[], params: CallParamsOf<C>): DeviceArray[] {
+    const arrays = inputs.map((x) => (x instanceof Scalar ? this.upload([x.value], [], x.dtype) : x));
+    this.ctx.checkClock();
+    return runCallCompiled(this.backend, prim, arrays, params).map((a) => this.track(a));
   }
 
   /**

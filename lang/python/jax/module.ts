@@ -22,6 +22,7 @@ import { initializersAttrs, optaxAttrs, OPTAX_NAMES, optimizersAttrs, OPTIMIZERS
 import { randomAttrs, RANDOM_NAMES } from './random';
 import { treeAttrs, treeUtilAttrs, TREE_NAMES, TREE_UTIL_NAMES } from './tree_util';
 import { gradTransform, jitTransform, jvpCall, makeJaxprTransform, vjpCall, vmapTransform } from './transforms';
+import { controlFlowAttrs } from './control_flow';
 
 export interface JaxModules {
   readonly runtime: JaxRuntime;
@@ -96,6 +97,7 @@ function laxAttrs(rt: JaxRuntime, jnp: Record<string, PyValue>): Record<string, 
     const a = bindArgs('concatenate', ['operands', 'dimension'], args, kwargs, ctx);
     return ctx.call(jnp.concatenate, [a.required('operands'), a.required('dimension')]);
   });
+  Object.assign(attrs, controlFlowAttrs(rt));
   return attrs;
 }
 

@@ -158,6 +158,12 @@ export function apply(rt: JaxRuntime, jaxpr: Jaxpr, args: readonly Val[]): Val[]
       rt.computeKnown(out, prim, inputs, params);
       return out;
     },
+    bindCall: (prim, inputs, params) => {
+      trace.span = jaxpr.eqns[next++]?.span ?? callSpan;
+      const outs = trace.bindCall(prim, inputs, params);
+      rt.computeKnownCall(outs, prim, inputs, params);
+      return outs;
+    },
     aval: (x) => trace.aval(x),
     scalar: (value, dtype) => trace.scalar(value, dtype),
   };

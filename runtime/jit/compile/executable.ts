@@ -1,6 +1,6 @@
 import { allocate, formatAval, LruCache, shapeEq, sizeOf, typedArrayFrom, type AbstractValue, type AnyTypedArray } from '../../core';
 import { ReferenceArray, type Backend, type DeviceArray, type ShaderProgram, type ShaderRunner } from '../../backends';
-import { isVar, type Jaxpr, type Var } from '../../ir';
+import { isCall, isVar, outsOf, type CallParamsOf, type CallPrimitive, type Jaxpr, type Var } from '../../ir';
 import { abstractEval } from '../../primitives';
 import { wasmSimdSupported } from '../../wasm';
 import { compileJs, jsKernelsAllowed, type HostKernel } from './codegen_js';
@@ -10,6 +10,8 @@ import { generateWgsl, wgslIneligible } from './codegen_wgsl';
 import { kernelSpec, specKey, type KernelSpec } from './kernel_spec';
 import { planJaxpr, type Plan, type PlanKernel } from './plan';
 import { splitKernel } from './split';
+import { backendHost, runCall } from '../control/evaluate_call';
+import { simplify } from '../simplify';
 
 /**
  * What one compiled kernel holds, measured as RSS growth over 3,000 kernels of new shapes (V8's
@@ -183,7 +185,7 @@ export function compile<A extends DeviceArray>(jaxpr: Jaxpr, backend: Backend<A>
   const hostConsts = jaxpr.consts.map((c) => (c.kind === 'host' ? typedArrayFrom(c.aval.dtype, c.values) : null));
   const isReference = backend.name === 'reference';
   const tiny = options.tinyOnHost !== false && plan.kernels.every((k) => k.kind === 'fused')
-    && [...jaxpr.invars, ...jaxpr.constvars, ...jaxpr.eqns.map((e) => e.out)].every((v) => sizeOf(v.aval.shape) <= TINY_PROGRAM_ELEMENTS);
+    && [...jaxpr.invars, ...jaxpr.constvars, ...jaxpr.eqns.flatMap(outsOf)].every((v) => sizeOf(v.aval.shape) <= TINY_PROGRAM_ELEMENTS);
   let ranOn: 'gpu' | 'host' | null = null;
 
   const run = (args: readonly A[]): A[] => {
@@ -235,7 +237,7 @@ export function compile<A extends DeviceArray>(jaxpr: Jaxpr, backend: Backend<A>
           for (const p of parts) {
             if ('eqn' in p) {
               runPrimitive(jaxpr, backend, p.eqn, deviceOf, owned);
-              made.push(jaxpr.eqns[p.eqn].out);
+              made.push(...outsOf(jaxpr.eqns[p.eqn]));
             } else {
               const outs = runner.run(p.program, p.inputs.map(deviceOf));
               p.outputs.forEach((v, j) => owned(v, outs[j]));
@@ -304,8 +306,32 @@ function runPrimitive<A extends DeviceArray>(
       literals.push(a);
       return a;
     });
-    done(e.out, backend.run(e.primitive, inputs, e.params, abstractEval(e.primitive, inputs, e.params)));
+    if (isCall(e)) {
+      const outs = runCallCompiled(backend, e.primitive, inputs, e.params);
+      e.outs.forEach((v, k) => done(v, outs[k]));
+    } else {
+      done(e.out, backend.run(e.primitive, inputs, e.params, abstractEval(e.primitive, inputs, e.params)));
+    }
   } finally {
     for (const a of literals) backend.dispose(a);
   }
+}
+
+/** A call primitive run on concrete arrays, its sub-jaxprs compiled (JAX runs a loop op by op the same way: compiled); the results are the caller's. */
+export function runCallCompiled<C extends CallPrimitive, A extends DeviceArray>(backend: Backend<A>, prim: C, inputs: readonly A[], params: CallParamsOf<C>): A[] {
+  return runCall(backendHost(backend, (j, xs) => compiledSub(j, backend).run(xs)), prim, inputs, params);
+}
+
+/** Each sub-jaxpr of a call primitive compiled once per backend: the loop body's kernels fuse as any program's. */
+const compiledSubs = new WeakMap<Jaxpr, Map<string, { run(args: readonly DeviceArray[]): DeviceArray[] }>>();
+
+function compiledSub<A extends DeviceArray>(jaxpr: Jaxpr, backend: Backend<A>): { run(args: readonly A[]): A[] } {
+  let byBackend = compiledSubs.get(jaxpr);
+  if (!byBackend) compiledSubs.set(jaxpr, (byBackend = new Map()));
+  let exe = byBackend.get(backend.name);
+  if (!exe) {
+    exe = compile(simplify(jaxpr, { backend }), backend) as unknown as { run(args: readonly DeviceArray[]): DeviceArray[] };
+    byBackend.set(backend.name, exe);
+  }
+  return exe as unknown as { run(args: readonly A[]): A[] };
 }

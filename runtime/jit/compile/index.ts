@@ -7,7 +7,7 @@
 // In a browser (a CSP may forbid eval) a kernel that wasm cannot run is interpreted (interpret.ts),
 // never generated JS. NB: off the GPU fused kernels run on host typed arrays; on tfjs backends
 // their inputs are read once and results uploaded only when a backend op or the caller needs them.
-export { compile, clearKernelCache, compiledCacheSizes, kernelCacheStats, type CompileOptions, type Executable, type HostCode } from './executable';
+export { compile, clearKernelCache, compiledCacheSizes, kernelCacheStats, runCallCompiled, type CompileOptions, type Executable, type HostCode } from './executable';
 export { interpretKernel } from './interpret';
 export { compileWasm, generateWasm, wasmIneligible } from './codegen_wasm';
 export { planJaxpr, planToJson, type Plan, type PlanKernel, type PlanKernelJson } from './plan';

@@ -1,7 +1,7 @@
 import type { AbstractValue, Shape } from '../../core';
 import { isVar, type Jaxpr, type Var } from '../../ir';
 import type { Primitive } from '../../primitives';
-import type { PlanKernel } from './plan';
+import { fusedEqn, type PlanKernel } from './plan';
 
 /** An operand inside a kernel: one of its inputs, an earlier member, or an inlined literal. */
 export type Ref =
@@ -32,9 +32,9 @@ export interface KernelSpec {
 
 export function kernelSpec(jaxpr: Jaxpr, k: Extract<PlanKernel, { kind: 'fused' }>): KernelSpec {
   const memberOf = new Map<Var, number>();
-  k.eqns.forEach((i, m) => memberOf.set(jaxpr.eqns[i].out, m));
+  k.eqns.forEach((i, m) => memberOf.set(fusedEqn(jaxpr, i).out, m));
   const members = k.eqns.map((i): MemberSpec => {
-    const e = jaxpr.eqns[i];
+    const e = fusedEqn(jaxpr, i);
     const args = e.inputs.map((a): Ref => {
       if (!isVar(a)) return { literal: a.value, dtype: a.dtype };
       const m = memberOf.get(a);

@@ -1,5 +1,5 @@
 import { checkInterrupt, shapeEq, sizeOf, type Shape } from '../../core';
-import { isVar, nameVars, type Jaxpr, type Var } from '../../ir';
+import { isCall, isVar, nameVars, outsOf, type CallPrimitive, type Equation, type Jaxpr, type Var } from '../../ir';
 import { FUSIBLE, REDUCTIONS as REDUCTION_PRIMITIVES, type Primitive } from '../../primitives';
 
 const FUSED: ReadonlySet<Primitive> = new Set<Primitive>(FUSIBLE);
@@ -37,8 +37,16 @@ interface Group {
   dead: boolean;
 }
 
+/** Equation `i` of a fused kernel: never a call primitive (the plan keeps those as kernels of their own). */
+export function fusedEqn(jaxpr: Jaxpr, i: number): Equation {
+  const e = jaxpr.eqns[i];
+  if (isCall(e)) throw new Error(`fusion plan: a fused kernel holds the call primitive ${e.primitive}`);
+  return e;
+}
+
 function isFusible(jaxpr: Jaxpr, i: number): boolean {
   const e = jaxpr.eqns[i];
+  if (isCall(e)) return false;
   // NB: int64 runs op by op on the host, whose kernels check every result (and partial sum) against 2**53.
   if ([...e.inputs, e.out].some((a) => a.aval.dtype === 'int64')) return false;
   // NB: a broadcast_in_dim whose dimensions are not increasing transposes; that is not a re-index the kernel's index maps express.
@@ -65,7 +73,7 @@ export function planJaxpr(jaxpr: Jaxpr): Plan {
   const outvars = new Set(jaxpr.outvars.filter(isVar));
   const groupOf: Group[] = [];
   const producer = new Map<Var, number>();
-  jaxpr.eqns.forEach((e, i) => producer.set(e.out, i));
+  jaxpr.eqns.forEach((e, i) => outsOf(e).forEach((v) => producer.set(v, i)));
   const groups: Group[] = [];
   const sourceGroups = (i: number, exclude: ReadonlySet<Group>): Group[] => {
     const out: Group[] = [];
@@ -79,9 +87,8 @@ export function planJaxpr(jaxpr: Jaxpr): Plan {
   const escapes = (members: readonly number[], newSize: number, extra: number): boolean => {
     const inside = new Set([...members, extra]);
     return members.some((m) => {
-      const v = jaxpr.eqns[m].out;
-      if (sizeOf(v.aval.shape) === newSize) return false;
-      return outvars.has(v) || (consumers.get(v) ?? []).some((c) => !inside.has(c));
+      return outsOf(jaxpr.eqns[m]).some((v) => sizeOf(v.aval.shape) !== newSize
+        && (outvars.has(v) || (consumers.get(v) ?? []).some((c) => !inside.has(c))));
     });
   };
   const create = (i: number, fused: boolean, domain: Shape, open: boolean, merged: readonly Group[]): Group => {
@@ -110,8 +117,8 @@ export function planJaxpr(jaxpr: Jaxpr): Plan {
   jaxpr.eqns.forEach((e, i) => {
     // NB: planning grows with the square of a long chain's length: the caller's clock is checked as it goes.
     if (i % 64 === 63) checkInterrupt();
-    if (!isFusible(jaxpr, i)) {
-      create(i, false, e.out.aval.shape, false, []);
+    if (isCall(e) || !isFusible(jaxpr, i)) {
+      create(i, false, outsOf(e)[0]?.aval.shape ?? [], false, []);
       return;
     }
     const candidates = sourceGroups(i, new Set()).filter((g) => g.open);
@@ -155,12 +162,12 @@ function order(groups: Group[]): Group[] {
 }
 
 function toKernel(jaxpr: Jaxpr, g: Group, groupOf: readonly Group[], consumers: Map<Var, number[]>, outvars: Set<Var>): PlanKernel {
-  const produced = new Set(g.eqns.map((i) => jaxpr.eqns[i].out));
+  const produced = new Set(g.eqns.flatMap((i) => outsOf(jaxpr.eqns[i])));
   const inputs: Var[] = [];
   for (const i of g.eqns) {
     for (const a of jaxpr.eqns[i].inputs) if (isVar(a) && !produced.has(a) && !inputs.includes(a)) inputs.push(a);
   }
-  const outputs = g.eqns.map((i) => jaxpr.eqns[i].out)
+  const outputs = g.eqns.flatMap((i) => outsOf(jaxpr.eqns[i]))
     .filter((v) => outvars.has(v) || (consumers.get(v) ?? []).some((c) => groupOf[c] !== g));
   if (!g.fused) return { kind: 'primitive', eqns: [g.eqns[0]], inputs, outputs };
   const reduction = g.reduction === null ? null
@@ -173,7 +180,7 @@ export interface PlanKernelJson {
   readonly eqns: readonly number[];
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
-  readonly primitives: readonly Primitive[];
+  readonly primitives: readonly (Primitive | CallPrimitive)[];
 }
 
 /** The plan with vars named as the printed jaxpr names them, for the graph viewer. */

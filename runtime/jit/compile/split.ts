@@ -1,6 +1,6 @@
 import { sizeOf } from '../../core';
 import { isVar, type Jaxpr, type Var } from '../../ir';
-import type { PlanKernel } from './plan';
+import { fusedEqn, type PlanKernel } from './plan';
 
 type FusedKernel = Extract<PlanKernel, { kind: 'fused' }>;
 
@@ -33,17 +33,17 @@ export function splitKernel(jaxpr: Jaxpr, k: FusedKernel, maxBindings: number): 
 /** Equations `start` to `end` (exclusive) of `k` as one fused kernel, or null where they cannot be one. */
 function part(jaxpr: Jaxpr, k: FusedKernel, start: number, end: number, maxBindings: number): FusedKernel | null {
   const eqns = k.eqns.slice(start, end);
-  const made = new Set(eqns.map((i) => jaxpr.eqns[i].out));
+  const made = new Set(eqns.map((i) => fusedEqn(jaxpr, i).out));
   const inputs: Var[] = [];
   for (const i of eqns) {
     for (const a of jaxpr.eqns[i].inputs) if (isVar(a) && !made.has(a) && !inputs.includes(a)) inputs.push(a);
   }
   const readLater = new Set<Var>(k.outputs);
   for (const i of k.eqns.slice(end)) for (const a of jaxpr.eqns[i].inputs) if (isVar(a)) readLater.add(a);
-  const outputs = eqns.map((i) => jaxpr.eqns[i].out).filter((v) => readLater.has(v));
+  const outputs = eqns.map((i) => fusedEqn(jaxpr, i).out).filter((v) => readLater.has(v));
   if (outputs.length === 0 || inputs.length + outputs.length > maxBindings) return null;
   const reduction = k.reduction !== null && eqns.includes(k.reduction.eqn) ? k.reduction : null;
   const domain = sizeOf(k.domain);
-  if (outputs.some((v) => v !== jaxpr.eqns[reduction?.eqn ?? -1]?.out && sizeOf(v.aval.shape) !== domain)) return null;
+  if (outputs.some((v) => v !== (reduction ? fusedEqn(jaxpr, reduction.eqn).out : undefined) && sizeOf(v.aval.shape) !== domain)) return null;
   return { kind: 'fused', eqns, inputs, outputs, domain: k.domain, reduction };
 }

@@ -1,6 +1,7 @@
 import { JVP_RULES, type JvpRule } from '../../autodiff';
 import { isFloat } from '../../core';
-import { isVar, type Atom, type Jaxpr, type Var } from '../../ir';
+import { isCall, isVar, type Atom, type CallPrimitive, type Jaxpr, type Var } from '../../ir';
+import { CALL_JVP_RULES, type CallJvpRule } from '../control/jvp_call';
 import type { Primitive } from '../../primitives';
 import { makeJaxpr, type TraceOps, type Tracer } from '../trace';
 import { flattenArgs, inline, stage, avalOf, type Fn } from './stage';
@@ -34,6 +35,20 @@ function jvpTraced(o: TraceOps, jaxpr: Jaxpr, primals: readonly Tracer[], tangen
   for (const e of jaxpr.eqns) {
     o.trace.withSpan(e.span ?? o.trace.span, () => {
       const ins = e.inputs.map(read);
+      if (isCall(e)) {
+        const ts = e.inputs.map(readT);
+        if (ts.every((t) => t === null)) {
+          o.call(e.primitive, ins, e.params).forEach((x, k) => primal.set(e.outs[k], x));
+          return;
+        }
+        const r = (CALL_JVP_RULES[e.primitive] as CallJvpRule<CallPrimitive>)(o, ins, ts, e.params, jvpJaxpr);
+        e.outs.forEach((v, k) => {
+          primal.set(v, r.outs[k]);
+          const t = r.tangents[k];
+          if (t) tangent.set(v, t);
+        });
+        return;
+      }
       const out = o.bind(e.primitive, ins, e.params);
       primal.set(e.out, out);
       const ts = e.inputs.map(readT);

@@ -51,6 +51,9 @@ export function inline(o: TraceOps, jaxpr: Jaxpr, args: readonly Traceable[]): T
     bind<P extends Primitive>(prim: P, inputs: readonly Tracer[], params: ParamsOf<P>): Tracer {
       return trace.withSpan(jaxpr.eqns[k++].span ?? trace.span, () => trace.bind(prim, inputs, params));
     },
+    bindCall(prim, inputs, params) {
+      return trace.withSpan(jaxpr.eqns[k++].span ?? trace.span, () => trace.bindCall(prim, inputs, params));
+    },
     aval: (x) => trace.aval(x),
     scalar: (value, dtype) => trace.scalar(value, dtype),
   };

@@ -1,6 +1,7 @@
 import { VJP_RULES, type VjpRule } from '../../autodiff';
 import { formatAval, isFloat } from '../../core';
-import { isVar, type Atom, type Jaxpr, type Var } from '../../ir';
+import { isCall, isVar, type Atom, type CallPrimitive, type Jaxpr, type Var } from '../../ir';
+import { CALL_VJP_RULES, type CallVjpRule } from '../control/vjp_call';
 import type { Primitive } from '../../primitives';
 import { dce } from '../simplify';
 import { makeJaxpr, type TraceOps, type Tracer } from '../trace';
@@ -28,9 +29,14 @@ function backward(o: TraceOps, jaxpr: Jaxpr, args: readonly Tracer[], seeds: rea
   const underSpan = <R>(e: Jaxpr['eqns'][number], fn: () => R): R => o.trace.withSpan(e.span ?? o.trace.span, fn);
   const tape = jaxpr.eqns.map((e) => {
     const inputs = e.inputs.map(read);
+    if (isCall(e)) {
+      const outs = underSpan(e, () => o.call(e.primitive, inputs, e.params));
+      e.outs.forEach((v, k) => env.set(v, outs[k]));
+      return { e, inputs, outs };
+    }
     const out = underSpan(e, () => o.bind(e.primitive, inputs, e.params));
     env.set(e.out, out);
-    return { e, inputs, out };
+    return { e, inputs, outs: [out] };
   });
   const cts = new Map<Var, Tracer>();
   const accumulate = (a: Atom, g: Tracer | null) => {
@@ -40,7 +46,17 @@ function backward(o: TraceOps, jaxpr: Jaxpr, args: readonly Tracer[], seeds: rea
   };
   jaxpr.outvars.forEach((a, i) => accumulate(a, seeds[i]));
   for (let k = tape.length - 1; k >= 0; k--) {
-    const { e, inputs, out } = tape[k];
+    const { e, inputs, outs } = tape[k];
+    if (isCall(e)) {
+      const seeds = e.outs.map((v) => cts.get(v) ?? null);
+      if (seeds.every((s) => s === null)) continue;
+      underSpan(e, () => {
+        const grads = (CALL_VJP_RULES[e.primitive] as CallVjpRule<CallPrimitive>)(o, seeds, inputs, outs, e.params, vjpJaxpr);
+        e.inputs.forEach((a, i) => accumulate(a, grads[i]));
+      });
+      continue;
+    }
+    const out = outs[0];
     const ct = cts.get(e.out);
     if (!ct) continue;
     underSpan(e, () => {

@@ -1,6 +1,7 @@
 import { BATCH_RULES, batchAt, moveaxis, type BatchRule } from '../../batching';
 import { formatAval, type AbstractValue } from '../../core';
-import { isVar, type Atom, type Jaxpr, type Var } from '../../ir';
+import { isCall, isVar, type Atom, type CallPrimitive, type Jaxpr, type Var } from '../../ir';
+import { CALL_BATCH_RULES, type CallBatchRule } from '../control/batch_call';
 import type { Primitive } from '../../primitives';
 import { makeJaxpr, type TraceOps, type Tracer } from '../trace';
 import { broadcastPrefix, unflatten } from './pytree';
@@ -36,6 +37,13 @@ export function vmapJaxpr(jaxpr: Jaxpr, axisSize: number, inAxes: readonly Axis[
     const read = (a: Atom) => (isVar(a) ? env.get(a)! : { x: o.scalar(a.value, a.dtype), bd: null });
     for (const e of jaxpr.eqns) {
       const ins = e.inputs.map(read);
+      if (isCall(e)) {
+        const r = ins.every((i) => i.bd === null)
+          ? { outs: o.call(e.primitive, ins.map((i) => i.x), e.params), batchDims: e.outs.map(() => null) }
+          : (CALL_BATCH_RULES[e.primitive] as CallBatchRule<CallPrimitive>)(o, ins.map((i) => i.x), ins.map((i) => i.bd), e.params, axisSize, vmapJaxpr);
+        e.outs.forEach((v, k) => env.set(v, { x: r.outs[k], bd: r.batchDims[k] }));
+        continue;
+      }
       const { out, batchDim } = (BATCH_RULES[e.primitive] as BatchRule<Primitive>)(o, ins.map((i) => i.x), ins.map((i) => i.bd), e.params, axisSize);
       env.set(e.out, { x: out, bd: batchDim });
     }

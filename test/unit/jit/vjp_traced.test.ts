@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { VJP_RULES, type VjpRule } from '../../../runtime/autodiff';
 import { createReferenceBackend, type ReferenceArray } from '../../../runtime/backends';
 import { aval, Random, sizeOf, type AbstractValue } from '../../../runtime/core';
-import { isVar, printJaxpr, type Jaxpr, type Var } from '../../../runtime/ir';
+import { isCall, isVar, printJaxpr, type Jaxpr, type Var } from '../../../runtime/ir';
 import { evalJaxpr, makeJaxpr, simplify, type TracedFunction, type TraceOps, type Tracer } from '../../../runtime/jit';
 import type { Primitive } from '../../../runtime/primitives';
 
@@ -25,6 +25,7 @@ function gradJaxpr(forward: Jaxpr): Jaxpr {
     forward.invars.forEach((v, i) => env.set(v, args[i]));
     const read = (a: Jaxpr['outvars'][number]) => (isVar(a) ? env.get(a)! : o.scalar(a.value, a.dtype));
     const tape = forward.eqns.map((e) => {
+      if (isCall(e)) throw new Error('these programs have no call primitives');
       const inputs = e.inputs.map(read);
       const out = o.bind(e.primitive, inputs, e.params);
       env.set(e.out, out);
