@@ -1,6 +1,6 @@
 export {
   callEquation, equation, isCall, isVar, Literal, outsOf, Var, type AnyEquation, type Atom, type CallEquation, type CallParamsOf,
-  type CallPrimitive, type CallPrimitiveParams, type ConstValue, type CustomBwdRule, type CustomJvpRule, type Equation, type Jaxpr,
+  type CallPrimitive, type CallPrimitiveParams, type ConstValue, type CustomRule, type Equation, type Jaxpr,
 } from './types';
 export { callOutAvals, CALL_SHAPE_RULES, subJaxprs } from './calls';
 export { formatAtom, printEquation, printJaxpr } from './print';

@@ -76,25 +76,28 @@ export interface CallPrimitiveParams {
     readonly numCarry: number; readonly linear: readonly boolean[]; readonly unroll: number;
   };
   /** `jax.custom_jvp`: runs `callJaxpr`; its tangents come from `jvp`, the user's rule. */
-  custom_jvp_call: { readonly callJaxpr: Jaxpr; readonly jvp: CustomJvpRule; readonly numConsts: number; readonly symbolicZeros: boolean };
+  /** Operands: consts, then the arguments; `jvp` takes (consts..., arguments..., tangents...) and returns (outputs..., output tangents...). */
+  custom_jvp_call: { readonly callJaxpr: Jaxpr; readonly jvp: CustomRule; readonly numConsts: number; readonly symbolicZeros: boolean };
   /** `jax.custom_vjp`: runs `callJaxpr`; reverse mode runs `fwd` then `bwd`, the user's rules. */
-  custom_vjp_call: { readonly callJaxpr: Jaxpr; readonly fwd: Jaxpr; readonly bwd: CustomBwdRule; readonly numConsts: number; readonly outAvals: readonly AbstractValue[]; readonly symbolicZeros: boolean };
+  /**
+   * Operands: consts, then the arguments; `fwd` takes (consts..., arguments...) and returns
+   * (outputs..., residuals...), `bwd` takes (residuals..., output cotangents...) and returns one
+   * cotangent per argument.
+   */
+  custom_vjp_call: { readonly callJaxpr: Jaxpr; readonly fwd: CustomRule; readonly bwd: CustomRule; readonly numConsts: number; readonly symbolicZeros: boolean };
 }
 
 /**
- * A custom JVP rule, traced on demand (JAX's `jvp_jaxpr_thunk`): a jaxpr taking (primals...,
- * tangents...) and returning (outputs..., output tangents...).
+ * A user's derivative rule (custom_jvp's jvp, custom_vjp's fwd and bwd), traced when a
+ * transformation first needs it, as JAX's `jvp_jaxpr_thunk` (a rule that calls the function it
+ * belongs to would otherwise trace itself forever).
  */
-export interface CustomJvpRule {
+export interface CustomRule {
+  /** The Python function's name (what JAX prints for it). */
   readonly name: string;
   jaxpr(): Jaxpr;
-}
-
-/** A custom VJP's bwd, traced on demand: a jaxpr taking (residuals..., output cotangents...) and returning one cotangent per primal. */
-export interface CustomBwdRule {
-  readonly name: string;
+  /** fwd's residual count (a fwd rule traces to learn it); 0 for the others. */
   readonly numResiduals: number;
-  jaxpr(): Jaxpr;
 }
 
 export type CallPrimitive = keyof CallPrimitiveParams;

@@ -1,12 +1,9 @@
 /**
  * `jax.checkpoint` (`jax.remat`) and its policies: Gradlens keeps every intermediate, so
  * rematerialization changes nothing it computes; a checkpointed function is the function (its
- * jaxpr inlines the body where JAX prints a `checkpoint` equation around it). `jax.custom_jvp`
- * and `jax.custom_vjp` are refused at the line: running the function's own derivative instead
- * of the rule could give another number (the rule is often there because the plain derivative
- * is NaN or unstable).
+ * jaxpr inlines the body where JAX prints a `checkpoint` equation around it).
  */
-import { bindArgs, createModule, pyError, pyFunction, type PyValue } from '../interpreter';
+import { bindArgs, createModule, pyFunction, type PyValue } from '../interpreter';
 import { funName, Transformed } from './transforms';
 
 const POLICIES = [
@@ -14,14 +11,6 @@ const POLICIES = [
   'checkpoint_dots_with_no_batch_dims', 'offload_dot_with_no_batch_dims',
 ];
 const POLICY_FACTORIES = ['save_anything_except_these_names', 'save_any_names_but_these', 'save_only_these_names', 'save_from_both_policies', 'save_and_offload_only_these_names'];
-
-function refused(name: string): PyValue {
-  return pyFunction(name, () => {
-    throw pyError('NotImplementedError', `jax.${name} is not supported by Gradlens yet: its rule needs a call primitive the jit engine lacks, `
-      + 'and differentiating the function as written instead could give another number than the rule (often NaN where the rule is stable); '
-      + 'remove the decorator to differentiate the function as written, or write the rule into the function (e.g. with jnp.where)');
-  });
-}
 
 export function checkpointAttrs(): Record<string, PyValue> {
   const checkpoint = pyFunction('checkpoint', (args, kwargs, ctx) => {
@@ -38,7 +27,5 @@ export function checkpointAttrs(): Record<string, PyValue> {
       ...Object.fromEntries(POLICIES.map((n) => [n, policy(n)])),
       ...Object.fromEntries(POLICY_FACTORIES.map((n) => [n, factory(n)])),
     }),
-    custom_jvp: refused('custom_jvp'),
-    custom_vjp: refused('custom_vjp'),
   };
 }

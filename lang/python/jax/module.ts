@@ -23,6 +23,7 @@ import { randomAttrs, RANDOM_NAMES } from './random';
 import { treeAttrs, treeUtilAttrs, TREE_NAMES, TREE_UTIL_NAMES } from './tree_util';
 import { gradTransform, jitTransform, jvpCall, makeJaxprTransform, vjpCall, vmapTransform } from './transforms';
 import { controlFlowAttrs } from './control_flow';
+import { customDerivativeAttrs } from './custom_derivatives';
 
 export interface JaxModules {
   readonly runtime: JaxRuntime;
@@ -167,6 +168,7 @@ function buildModules(backend: Backend, ctx: HostContext, source: string | null)
     block_until_ready: pyFunction('block_until_ready', (args) => args[0]),
     ...deviceAttrs(rt),
     ...checkpointAttrs(),
+    ...customDerivativeAttrs(rt),
   });
   return { runtime: rt, jax, jnp, nn, lax, scipy, special, np, npRandom, treeUtil, tree, random, initializers, exampleLibraries, stax, optimizers, optax };
 }

@@ -29,6 +29,8 @@ export function leafVal(rt: JaxRuntime, x: PyValue): LeafVal {
   throw pyError('TypeError', `expected an array or a Python scalar, got ${typeName(x)}`);
 }
 
+const isArrayLeaf = (x: PyValue) => x instanceof PyArray || typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean' || isRandomKey(x);
+
 const avalOf = (v: Val): AbstractValue => ({ shape: [...v.shape], dtype: v.dtype });
 
 /** The flattened arguments of a call, with static ones (jit's static_argnums/argnames) held out. */
@@ -247,7 +249,9 @@ export function gradTransform(rt: JaxRuntime, fun: PyValue, opts: GradOpts): Tra
     noKwargs(kwargs, name);
     return transformOp(rt, ctx, () => {
       const { list: argnums, tuple } = argnumsOf(opts.argnums, args.length, ctx);
-      const flat = flattenArgs(rt, args, ctx);
+      // An argument not differentiated that is no array (a function) is closed over, as JAX's argnums_partial does.
+      const passed = new Set(args.flatMap((x, i) => (!argnums.includes(i) && flattenPy(x, ctx)[0].some((l) => !isArrayLeaf(l)) ? [i] : [])));
+      const flat = flattenArgs(rt, args, ctx, passed);
       for (const a of argnums) {
         for (let k = flat.starts[a]; k < flat.starts[a + 1]; k++) {
           const d = flat.leaves[k].v.dtype;

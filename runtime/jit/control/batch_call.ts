@@ -123,23 +123,27 @@ export const CALL_BATCH_RULES: { readonly [C in CallPrimitive]: CallBatchRule<C>
     const outAxes = p.callJaxpr.outvars.map(() => 0);
     const call = vmap(p.callJaxpr, size, bds, outAxes);
     const args = bds.slice(p.numConsts);
-    const rule = {
-      name: p.jvp.name,
-      jaxpr: () => vmap(p.jvp.jaxpr(), size, [...bds, ...args], [...outAxes, ...outAxes]),
-    };
+    const rule = { name: p.jvp.name, numResiduals: 0, jaxpr: () => vmap(p.jvp.jaxpr(), size, [...bds, ...args], [...outAxes, ...outAxes]) };
     return { outs: o.call('custom_jvp_call', xs, { ...p, callJaxpr: call, jvp: rule }), batchDims: outAxes };
   },
   custom_vjp_call: (o, xs, bds, p, size, vmap) => {
     const outAxes = p.callJaxpr.outvars.map(() => 0);
     const call = vmap(p.callJaxpr, size, bds, outAxes);
-    const fwd = vmap(p.fwd, size, bds, p.fwd.outvars.map(() => 0));
-    const nres = p.bwd.numResiduals;
+    const fwd = {
+      name: p.fwd.name,
+      get numResiduals() { return p.fwd.numResiduals; },
+      jaxpr: () => {
+        const j = p.fwd.jaxpr();
+        return vmap(j, size, bds, j.outvars.map(() => 0));
+      },
+    };
     const argAxes = bds.slice(p.numConsts);
     // The cotangent of each argument comes back where its batch axis is: summed over the batch for an unbatched one.
     const bwd = {
-      name: p.bwd.name, numResiduals: nres,
+      name: p.bwd.name, numResiduals: 0,
       jaxpr: () => {
         const j = p.bwd.jaxpr();
+        const nres = p.fwd.numResiduals;
         const batched = vmap(j, size, [...Array.from({ length: nres }, () => 0), ...outAxes], j.outvars.map(() => 0));
         return makeJaxpr((bo, ...a) => inline(bo, batched, a).map((g, i) => {
           const ax = argAxes[i];

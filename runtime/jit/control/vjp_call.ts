@@ -79,18 +79,20 @@ export const CALL_VJP_RULES: { readonly [C in CallPrimitive]: CallVjpRule<C> } =
   },
   custom_jvp_call: (o, cts, inputs, outs, { jvp: rule, numConsts }, vjp) => {
     // The rule is linear in its tangents: its VJP in them, at zero tangents, is the transposed rule.
-    const j = rule.jaxpr();
-    const n = j.outvars.length / 2;
+    // Only the tangent outputs: the primal ones (often the function called again) get no cotangent.
+    const full = rule.jaxpr();
+    const n = full.outvars.length / 2;
+    const j = dce(pickOutvars(full, range(n, n)));
     const args = inputs.slice(numConsts);
     const wrt = args.map((_, i) => inputs.length + i);
     const t = vjp(j, wrt);
-    const seeds = [...outs.map((y) => o.zerosLike(y)), ...outs.map((y, i) => cts[i] ?? o.zerosLike(y))];
-    const g = inline(o, dce(pickOutvars(t, range(args.length, 2 * n))), [...inputs, ...args.map((x) => o.zerosLike(x)), ...seeds]);
+    const seeds = outs.map((y, i) => cts[i] ?? o.zerosLike(y));
+    const g = inline(o, dce(pickOutvars(t, range(args.length, n))), [...inputs, ...args.map((x) => o.zerosLike(x)), ...seeds]);
     return [...inputs.slice(0, numConsts).map(() => null), ...g.map((x, i) => floatOrNull(args[i], x))];
   },
   custom_vjp_call: (o, cts, inputs, outs, { fwd, bwd, numConsts }) => {
     // fwd: (consts..., primals...) -> (outputs..., residuals...); bwd: (residuals..., cotangents...) -> primal cotangents.
-    const f = inline(o, fwd, inputs);
+    const f = inline(o, fwd.jaxpr(), inputs);
     const residuals = f.slice(outs.length);
     const g = inline(o, bwd.jaxpr(), [...residuals, ...outs.map((y, i) => cts[i] ?? o.zerosLike(y))]);
     const args = inputs.slice(numConsts);
