@@ -112,10 +112,11 @@ function bindCond(rt: JaxRuntime, index: Val, branches: readonly Closed[], opera
 /** A scalar predicate as the int32 index of the branch (false first), with JAX's checks. */
 function predicateIndex(rt: JaxRuntime, pred: PyValue, ctx: HostContext): Val {
   if (pred === null) throw pyError('TypeError', 'cond predicate is None');
-  const p = L.asArray(rt, pred, ctx);
+  // NB: a Python scalar stays a literal (an array made from it would be a constant of the jaxpr).
+  const p = L.operand(rt, pred, ctx).v;
   if (p.shape.length !== 0) throw pyError('TypeError', `Pred must be a scalar, got ${ctx.str(pred)} of shape (${p.shape.join(', ')}${p.shape.length === 1 ? ',' : ''}).`);
-  const b = p.dtype === 'bool' ? p : L.binary(rt, 'ne', p, 0n, ctx);
-  return L.cast(rt, b.v, 'int32');
+  const b = p.dtype === 'bool' ? p : L.binary(rt, 'ne', pred, 0n, ctx).v;
+  return L.cast(rt, b, 'int32');
 }
 
 /** `lax.switch(index, branches, *operands)`. */
@@ -126,12 +127,12 @@ function switchFn(rt: JaxRuntime, args: PyValue[], kwargs: Map<string, PyValue>,
   if (fns.length === 0) throw pyError('ValueError', 'Empty branch sequence');
   if (fns.some((f) => !isCallable(f, ctx))) throw pyError('TypeError', 'lax.switch: branches argument should be a sequence of callables.');
   return transformOp(rt, ctx, () => {
-    const idx = L.asArray(rt, a.required('index'), ctx);
+    const idx = L.operand(rt, a.required('index'), ctx).v;
     if (idx.shape.length !== 0) throw pyError('TypeError', `Branch index must be scalar, got ${ctx.str(a.required('index'))} of shape (${idx.shape.join(', ')}${idx.shape.length === 1 ? ',' : ''}).`);
     if (isFloat(idx.dtype) || idx.dtype === 'bool') throw pyError('TypeError', `Index type must be an integer, got ${ctx.str(a.required('index'))}.`);
     if (fns.length === 1) return ctx.call(fns[0], operands);
     // JAX clamps the index into range (lax.clamp): here as max then min.
-    const index = L.binary(rt, 'min', L.binary(rt, 'max', idx, 0n, ctx), BigInt(fns.length - 1), ctx).v;
+    const index = L.binary(rt, 'min', L.binary(rt, 'max', a.required('index'), 0n, ctx), BigInt(fns.length - 1), ctx).v;
     const branches = fns.map((f) => traceClosed(rt, ctx, 'switch', f, operands));
     branches.slice(1).forEach((b, i) => checkBranchOutputs(`branch 0 and ${i + 1} outputs`, branches[0], b, ctx));
     return bindCond(rt, index, branches, operands, ctx);

@@ -121,4 +121,95 @@ check_grads('if per element', piecewise, x3, v3, u3)
 check_grads('while on values', doubling, x3, v3, u3)
 `), 2);
   });
+
+  it('lax control flow and custom rules: cond, switch, fori_loop and scan (reverse, pytree carry, consts), map, custom_jvp, custom_vjp', () => {
+    assertAllOk(checks(`
+from jax import lax
+
+
+def branches(x):
+    y = lax.cond(x[0] > 0, lambda v: jnp.sin(v) * v[1], lambda v: v ** 3, x)
+    z = lax.switch(1, [jnp.cos, lambda v: jnp.tanh(v) * v[2], jnp.exp], x)
+    return jnp.sum(y ** 2 + z)
+
+
+def loop(x):
+    return jnp.sum(lax.fori_loop(0, 4, lambda i, c: jnp.sin(c) * x + 0.1 * i, x))
+
+
+def rnn(x):
+    W = jnp.array([[0.5, -0.3, 0.2], [0.1, 0.4, -0.6], [-0.2, 0.3, 0.7]])
+    def step(carry, xi):
+        h, acc = carry
+        h = jnp.tanh(W @ h + xi * x)
+        return (h, acc + jnp.sum(h) * xi), h[0] * xi
+    (h, acc), ys = lax.scan(step, (x, 0.0), x, reverse=True)
+    return jnp.sum(h) + acc + jnp.sum(ys ** 2)
+
+
+@jax.custom_jvp
+def softplus(x):
+    return jnp.log1p(jnp.exp(x))
+
+
+@softplus.defjvp
+def softplus_jvp(primals, tangents):
+    x, = primals
+    t, = tangents
+    return softplus(x), jax.nn.sigmoid(x) * t
+
+
+@jax.custom_vjp
+def scaled(x):
+    return jnp.sin(x)
+
+
+scaled.defvjp(lambda x: (jnp.sin(x), jnp.cos(x)), lambda c, g: (c * g,))
+
+check_grads('cond switch', branches, x3, v3, u3)
+check_grads('fori_loop', loop, x3, v3, u3)
+check_grads('scan', rnn, x3, v3, u3)
+check_grads('map', lambda x: jnp.sum(lax.map(lambda v: jnp.sin(v) * v, x) ** 2), x3, v3, u3)
+check_grads('custom_jvp', lambda x: jnp.sum(softplus(x * x[::-1]) ** 2), x3, v3, u3)
+
+
+
+def check_rev(name, f, x, v, u):
+    # custom_vjp has no forward mode (JAX refuses it): reverse mode only, orders 1 and 2.
+    g_u = lambda y: jnp.sum(jax.grad(f)(y) * u)
+    ok = close(jnp.sum(jax.grad(f)(x) * v), central(f, x, v)) and close(jnp.sum(jax.grad(g_u)(x) * v), central(g_u, x, v))
+    print(name, 'ok' if ok else 'differs')
+
+
+check_rev('custom_vjp', lambda x: jnp.sum(scaled(x) * x), x3, v3, u3)
+try:
+    jax.jvp(scaled, (x3,), (v3,))
+except TypeError as e:
+    print('custom_vjp refuses jvp', 'ok' if str(e) == "can't apply forward-mode autodiff (jvp) to a custom_vjp function." else str(e))
+`), 7);
+  });
+
+  it('vmap of cond, switch, scan and while_loop equals a Python loop over the examples', () => {
+    const lines = checks(`
+from jax import lax
+
+
+def per_example(x, i):
+    y = lax.cond(x[0] > 0, lambda v: v * 2.0, lambda v: -v, x)
+    z = lax.switch(i, [lambda v: v + 1.0, jnp.sin, lambda v: v * v], y)
+    s = lax.scan(lambda c, xi: (c * 0.5 + xi, c), 0.0, z)
+    w = lax.while_loop(lambda c: c[0] < 5.0, lambda c: (c[0] + jnp.abs(c[1]) + 0.5, c[1] * 1.5), (0.0, z[1]))
+    return s[0], s[1], w[0], w[1]
+
+
+X = jnp.array([[0.7, -1.3, 2.1], [-0.4, 0.9, 0.3], [1.5, 0.2, -0.8], [-2.0, -0.1, 0.6]])
+I = jnp.array([0, 1, 2, 5])
+batched = jax.vmap(per_example)(X, I)
+looped = [per_example(X[k], I[k]) for k in range(4)]
+for j in range(4):
+    want = jnp.stack([looped[k][j] for k in range(4)])
+    print('output', j, 'ok' if bool(jnp.allclose(batched[j], want, atol=1e-6)) else f'differs: {batched[j]} vs {want}')
+`);
+    assertAllOk(lines, 4);
+  });
 });
