@@ -110,6 +110,10 @@ export const FUNCTIONS: Record<string, Fn> = {
     if (step === 0) throw pyError('ZeroDivisionError', 'division by zero');
     const n = Math.max(0, Math.ceil((stop! - start!) / step));
     const d = dtypeArg(rt, a, ints ? rt.intDtype(numpy) : defaultFloat(rt, numpy), numpy);
+    // JAX's arange(stop) and arange(0, stop) are lax.iota (an equation under jit and make_jaxpr); others a constant.
+    if (!numpy && start === 0 && step === 1 && (d === 'float32' || d === 'int32' || d === 'float64')) {
+      return L.op(rt, () => L.wrap(rt, rt.o.iota(d, [n], 0), false, false));
+    }
     return L.op(rt, () => new PyArray(rt, rt.generate([n], d, (i) => start! + i * step!), false, numpy));
   },
   linspace: (rt, args, kwargs, ctx, numpy) => {
