@@ -356,6 +356,60 @@ function stateDict(self: PyInstance): StateDict {
   return new StateDict(out);
 }
 
+/** A copy of `value` for `param`'s state (PyTorch's deepcopy and cast): tensors cloned, float ones in the parameter's dtype but `step`. */
+function castState(rt: TorchRuntime, param: PyTensor, value: PyValue, key: PyValue, ctx: HostContext): PyValue {
+  if (value instanceof PyTensor) {
+    const dtype = key !== 'step' && (param.dtype === 'float32' || param.dtype === 'float64') ? param.dtype : value.dtype;
+    return rt.run(() => rt.wrap(rt.engine.withGradMode(false, () => rt.convert(rt.ops.add(value.t, rt.ops.scalarLike(0, value.t)), dtype)), dtype));
+  }
+  if (value instanceof PyDict || value instanceof StateDict) {
+    const d = new PyDict();
+    for (const [hk, [k, v]] of (value instanceof StateDict ? value.dict : value).map) d.setByKey(hk, k, castState(rt, param, v, k, ctx));
+    return d;
+  }
+  if (value instanceof PyList) return new PyList(value.items.map((v) => castState(rt, param, v, null, ctx)));
+  if (value instanceof PyTuple) return new PyTuple(value.items.map((v) => castState(rt, param, v, null, ctx)));
+  return value;
+}
+
+/** `optimizer.load_state_dict(sd)`: PyTorch 1.13's, matching saved parameter ids to this optimizer's parameters in order. */
+function loadStateDict(rt: TorchRuntime, self: PyInstance, sd: PyValue, ctx: HostContext): PyValue {
+  const list = (v: PyValue): PyValue[] => [...iterate(v, ctx)];
+  const mine = groups(self);
+  const saved = list(ctx.getitem(sd, 'param_groups'));
+  if (mine.length !== saved.length) throw pyError('ValueError', 'loaded state dict has a different number of parameter groups');
+  const savedIds = saved.map((g) => list(ctx.getitem(g, 'params')));
+  if (mine.some((g, i) => groupParams(g).length !== savedIds[i].length)) {
+    throw pyError('ValueError', "loaded state dict contains a parameter group that doesn't match the size of optimizer's group");
+  }
+  const idMap = new Map<string, PyTensor>();
+  savedIds.forEach((ids, i) => ids.forEach((id, k) => idMap.set(hashKey(id) ?? '', groupParams(mine[i])[k])));
+  const state = new PyDict();
+  const savedState = ctx.getitem(sd, 'state');
+  for (const k of list(savedState)) {
+    const v = ctx.getitem(savedState, k);
+    const param = idMap.get(hashKey(k) ?? '');
+    if (!param) {
+      state.setByKey(hashKey(k)!, k, v);
+      continue;
+    }
+    const copy = castState(rt, param, v, null, ctx);
+    state.setByKey(hashKey(param)!, param, copy);
+    // The step count Adam, AdamW and Adagrad read (see STEPS) comes with it.
+    const step = copy instanceof PyDict ? getItem(copy, 'step') : undefined;
+    if (copy instanceof PyDict && step !== undefined) STEPS.set(copy, step instanceof PyTensor ? step.values('item')[0] : toFloat(step, ctx));
+  }
+  const groupsNow = saved.map((g, i) => {
+    const d = new PyDict();
+    for (const k of list(g)) d.setByKey(hashKey(k)!, k, castState(rt, groupParams(mine[i])[0], ctx.getitem(g, k), k, ctx));
+    setItem(d, 'params', getItem(mine[i], 'params') ?? new PyList([]));
+    return d;
+  });
+  self.dict.set('state', state);
+  self.dict.set('param_groups', new PyList(groupsNow));
+  return null;
+}
+
 /** `torch.optim` for one run: Optimizer and its subclasses. */
 export function optimizerTypes(rt: TorchRuntime): Record<string, PyType> {
   const baseAttrs = new Map<string, PyValue>();
@@ -387,6 +441,7 @@ export function optimizerTypes(rt: TorchRuntime): Record<string, PyType> {
       return null;
     }),
     state_dict: method('state_dict', [], (s) => stateDict(s.self)),
+    load_state_dict: method('load_state_dict', ['state_dict'], (s, a, ctx) => loadStateDict(rt, s.self, a.required('state_dict'), ctx)),
     __repr__: method('__repr__', [], (s, _a, ctx) => {
       let text = `${s.self.cls.name} (`;
       groups(s.self).forEach((g, i) => {
