@@ -3,7 +3,7 @@
  * `batch_norm`, `layer_norm`), as PyTorch 1.13 computes them, with its shape errors.
  */
 import type { Tensor } from '../../../../runtime/eager';
-import { bindArgs, type HostContext, type Kwargs, pyError, type PyValue, toFloat } from '../../interpreter';
+import { bindArgs, type HostContext, type Kwargs, pyError, type PyValue, toFloat, typeOf } from '../../interpreter';
 import { asTensor } from '../arith';
 import { isFloating } from '../dtype';
 import { matmul } from '../methods';
@@ -139,6 +139,62 @@ function embedding(rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostC
   });
 }
 
+/**
+ * `F.embedding_bag`: each bag's rows of `weight` summed, averaged or maxed (an empty bag gives
+ * zeros); bags are the rows of a 2-D input, or the runs of a 1-D input that `offsets` starts.
+ */
+function embeddingBag(rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
+  const a = bindArgs('embedding_bag', ['input', 'weight', 'offsets?', 'max_norm?', 'norm_type?', 'scale_grad_by_freq?', 'mode?', 'sparse?', 'per_sample_weights?', 'include_last_offset?', 'padding_idx?'], args, kwargs, ctx);
+  const idx = asTensor(rt, a.required('input'), ctx, 'input');
+  const w = asTensor(rt, a.required('weight'), ctx, 'weight');
+  const offsetsV = a.opt('offsets') ?? null;
+  const mode = a.opt('mode') ?? 'mean';
+  const psw = a.opt('per_sample_weights') ?? null;
+  if (a.opt('max_norm') !== undefined && a.opt('max_norm') !== null) throw pyError('NotImplementedError', 'embedding_bag(max_norm=...) is not supported by Gradlens yet; renormalise the weight yourself under torch.no_grad()');
+  if (mode !== 'sum' && mode !== 'mean' && mode !== 'max') throw pyError('ValueError', 'mode has to be one of sum, mean or max');
+  if (isFloating(idx.dtype)) throw pyError('RuntimeError', `Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got torch.${idx.dtype === 'float64' ? 'Double' : 'Float'}Tensor instead (while checking arguments for embedding_bag)`);
+  if (psw !== null && mode !== 'sum') {
+    throw pyError('NotImplementedError', `embedding_bag: per_sample_weights was not None. per_sample_weights is only supported for mode='sum' (got mode='${String(mode)}'). Please open a feature request on GitHub.`);
+  }
+  const values = idx.values();
+  const rows = w.shape[0];
+  for (const v of values) if (v < 0 || v >= rows) throw pyError('IndexError', 'index out of range in self');
+  let starts: number[];
+  if (idx.shape.length === 2) {
+    if (offsetsV !== null) {
+      throw pyError('ValueError', `if input is 2D, then offsets has to be None, as input is treated is a mini-batch of fixed length sequences. However, found offsets of type ${ctx.repr(typeOf(offsetsV))}`);
+    }
+    starts = Array.from({ length: idx.shape[0] }, (_, i) => i * idx.shape[1]);
+  } else if (idx.shape.length === 1) {
+    if (offsetsV === null) throw pyError('ValueError', 'offsets has to be a 1D Tensor but got None');
+    const offsets = asTensor(rt, offsetsV, ctx, 'offsets');
+    if (offsets.shape.length !== 1) throw pyError('ValueError', 'offsets has to be a 1D Tensor');
+    starts = offsets.values();
+    if (a.bool('include_last_offset', false)) starts = starts.slice(0, -1);
+  } else {
+    throw pyError('ValueError', `input has to be 1D or 2D Tensor, but got Tensor of dimension ${idx.shape.length}`);
+  }
+  const padArg = a.opt('padding_idx') ?? null;
+  const pad = padArg === null ? null : a.int('padding_idx') < 0 ? a.int('padding_idx') + rows : a.int('padding_idx');
+  const weights = psw === null ? null : asTensor(rt, psw, ctx, 'per_sample_weights');
+  return rt.run(() => {
+    const o = rt.ops;
+    const d = w.shape[1];
+    const bags = starts.map((start, b) => {
+      const end = b + 1 < starts.length ? starts[b + 1] : values.length;
+      const members = Array.from({ length: Math.max(0, end - start) }, (_, k) => start + k).filter((k) => values[k] !== pad);
+      if (members.length === 0) return o.full([1, d], 0, w.t.dtype);
+      let picked = o.gather(w.t, rt.engine.fromValues(members.map((k) => values[k]), [members.length], 'int32'), 0);
+      if (weights) picked = o.mul(picked, o.reshape(o.gather(weights.t, rt.engine.fromValues(members, [members.length], 'int32'), 0), [members.length, 1]));
+      const reduced = mode === 'max' ? o.reduceMax(picked, [0]) : o.reduceSum(picked, [0]);
+      const bag = mode === 'mean' ? o.div(reduced, o.scalarLike(members.length, reduced)) : reduced;
+      return o.reshape(bag, [1, d]);
+    });
+    const out = o.concatenate(bags, 0);
+    return rt.result(T.rename(out, [w.t], 'EmbeddingBagBackward0'), [w]);
+  });
+}
+
 function bilinear(rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
   const a = bindArgs('bilinear', ['input1', 'input2', 'weight', 'bias?'], args, kwargs, ctx);
   const x1 = asTensor(rt, a.required('input1'), ctx, 'input1');
@@ -181,6 +237,7 @@ export const LAYER_FUNCTIONS: Readonly<Record<string, Fn>> = {
   },
   bilinear,
   embedding,
+  embedding_bag: embeddingBag,
   batch_norm: batchNorm,
   layer_norm: layerNorm,
   dropout: (rt, args, kwargs, ctx) => {

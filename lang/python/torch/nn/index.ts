@@ -52,7 +52,7 @@ export function nnAttrs(rt: TorchRuntime): NNModules {
 
 /** The names `torch.nn` defines, for the analyzer. */
 export const NN_NAMES = [
-  'Module', 'Parameter', 'Linear', 'Bilinear', 'Identity', 'Flatten', 'Unflatten', 'Embedding', 'Dropout', 'BatchNorm1d', 'BatchNorm2d', 'LayerNorm',
+  'Module', 'Parameter', 'Linear', 'Bilinear', 'Identity', 'Flatten', 'Unflatten', 'Embedding', 'EmbeddingBag', 'Dropout', 'BatchNorm1d', 'BatchNorm2d', 'LayerNorm',
   'ReLU', 'LeakyReLU', 'GELU', 'ELU', 'SiLU', 'Tanh', 'Sigmoid', 'Softmax', 'LogSoftmax', 'Softplus',
   'MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss', 'CrossEntropyLoss', 'NLLLoss', 'BCELoss', 'BCEWithLogitsLoss', 'KLDivLoss',
   'Sequential', 'ModuleList', 'ModuleDict', ...Object.keys(REFUSED_LAYERS), 'init', 'functional',

@@ -1,5 +1,5 @@
 /**
- * The layers of torch.nn with parameters or modes (Linear, Bilinear, Embedding, Dropout,
+ * The layers of torch.nn with parameters or modes (Linear, Bilinear, Embedding, EmbeddingBag, Dropout,
  * BatchNorm, LayerNorm) and the reshaping ones (Identity, Flatten, Unflatten), initialised as
  * PyTorch initialises them and printed with PyTorch's extra_repr.
  */
@@ -140,6 +140,51 @@ export function layerTypes(rt: TorchRuntime, Module: PyType): Record<string, PyT
     },
   });
 
+  const EmbeddingBag = layerType(Module, 'EmbeddingBag', 'torch.nn.modules.sparse', {
+    init: ['num_embeddings', 'embedding_dim', 'max_norm?', 'norm_type?', 'scale_grad_by_freq?', 'mode?', 'sparse?', '_weight?', 'include_last_offset?', 'padding_idx?', 'device?', 'dtype?'],
+    setup(self, a, ctx) {
+      const n = a.int('num_embeddings');
+      const d = a.int('embedding_dim');
+      let pad = a.opt('padding_idx') === undefined || a.opt('padding_idx') === null ? null : a.int('padding_idx');
+      if (pad !== null) {
+        if (pad >= n || pad < -n) throw pyError('AssertionError', 'padding_idx must be within num_embeddings');
+        if (pad < 0) pad += n;
+      }
+      setPlain(self, 'num_embeddings', int(n));
+      setPlain(self, 'embedding_dim', int(d));
+      setPlain(self, 'max_norm', a.opt('max_norm') ?? null);
+      setPlain(self, 'norm_type', a.get('norm_type') ?? 2.0);
+      setPlain(self, 'scale_grad_by_freq', a.bool('scale_grad_by_freq', false));
+      setPlain(self, 'mode', a.opt('mode') ?? 'mean');
+      setPlain(self, 'sparse', a.bool('sparse', false));
+      setPlain(self, 'include_last_offset', a.bool('include_last_offset', false));
+      setPlain(self, 'padding_idx', pad === null ? null : int(pad));
+      const w = newParameter(rt, self, 'weight', [n, d], ctx);
+      fillNormal(w, 0, 1);
+      if (pad !== null) {
+        const zeroed = w.values().map((v, i) => (Math.floor(i / d) === pad ? 0 : v));
+        w.rt.run(() => w.rt.engine.withGradMode(false, () => w.rt.engine.inPlace(w.t, () => w.rt.engine.fromValues(zeroed, [n, d], 'float32'))));
+      }
+    },
+    forward(self, args, kwargs, ctx) {
+      const a = new Map(kwargs);
+      const take = (i: number, name: string): PyValue => args[i] ?? a.get(name) ?? null;
+      return callF(rt, 'embedding_bag', [take(0, 'input'), tensorAttr(self, 'weight', ctx), take(1, 'offsets')], new Map<string, PyValue>([
+        ['mode', attr(self, 'mode', ctx)], ['per_sample_weights', take(2, 'per_sample_weights')],
+        ['include_last_offset', attr(self, 'include_last_offset', ctx)], ['padding_idx', attr(self, 'padding_idx', ctx)],
+      ]), ctx);
+    },
+    extraRepr(self, ctx) {
+      let s = `${show(self, 'num_embeddings', ctx)}, ${show(self, 'embedding_dim', ctx)}`;
+      if (attr(self, 'max_norm', ctx) !== null) s += `, max_norm=${show(self, 'max_norm', ctx)}`;
+      if (attr(self, 'norm_type', ctx) !== 2 && attr(self, 'norm_type', ctx) !== 2n) s += `, norm_type=${show(self, 'norm_type', ctx)}`;
+      if (attr(self, 'scale_grad_by_freq', ctx) === true) s += ', scale_grad_by_freq=True';
+      s += `, mode=${show(self, 'mode', ctx)}`;
+      if (attr(self, 'padding_idx', ctx) !== null) s += `, padding_idx=${show(self, 'padding_idx', ctx)}`;
+      return s;
+    },
+  });
+
   const dropoutLike = (name: string) =>
     layerType(Module, name, 'torch.nn.modules.dropout', {
       init: ['p?', 'inplace?'],
@@ -237,6 +282,7 @@ export function layerTypes(rt: TorchRuntime, Module: PyType): Record<string, PyT
     Flatten,
     Unflatten,
     Embedding,
+    EmbeddingBag,
     Dropout: dropoutLike('Dropout'),
     BatchNorm1d: batchNorm('BatchNorm1d', [2, 3]),
     BatchNorm2d: batchNorm('BatchNorm2d', [4]),
