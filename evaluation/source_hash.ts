@@ -5,7 +5,7 @@
  * stale; editing a function it never reaches keeps it fresh. The server hashes the same
  * statements, from the pieces it analyzes a file in, with the same functions: the two hashes agree.
  */
-import { walkStatements, type ast as A, type FunctionInfo, type ParseResult } from '../lang/python';
+import { patternNames, walkStatements, type ast as A, type FunctionInfo, type ParseResult } from '../lang/python';
 
 /** The text `sourceHashOf` hashes: from the first decorator (or the `def`) to the end of the body. */
 export function functionText(documentText: string, fn: FunctionInfo): string {
@@ -72,6 +72,9 @@ function namesBound(s: A.Stmt): string[] {
           break;
         case 'With':
           for (const item of t.items) targetNames(item.target, names);
+          break;
+        case 'Match':
+          for (const c of t.cases) for (const n of patternNames(c.pattern)) names.add(n);
           break;
         case 'Import':
           for (const a of t.names) names.add(a.asname ?? a.name.split('.')[0]);

@@ -14,6 +14,7 @@ import type * as A from '../syntax/ast';
 import type { Span } from '../syntax';
 import { BREAK, type Completion, NORMAL, RETURN } from './completion';
 import { generatorCount, PyGenerator } from './generator';
+import { chosenCase } from './match';
 import * as ops from './operators';
 import type { Scope } from './scope';
 import { type ExceptionObject, GeneratorExit, HaltError, type HostContext, PyError, type PyValue, withContext } from './values';
@@ -122,9 +123,20 @@ function compound(h: GeneratorHost, s: A.Stmt, scope: Scope): Run {
       return tryStatement(h, s, scope);
     case 'With':
       return withItems(h, s, 0, scope);
+    case 'Match':
+      return matchStatement(h, s, scope);
     default:
       throw new Error(`${s.kind} holds no block`);
   }
+}
+
+function* matchStatement(h: GeneratorHost, s: A.Match, scope: Scope): Run {
+  const own = ownYields(s);
+  if (own.ordered.length || own.conditional) {
+    throw new HaltError('unsupported', "Gradlens does not support a 'yield' in a match statement's subject, patterns or guards; yield in a statement of its own before the match", (own.ordered[0] ?? own.conditional)!.span);
+  }
+  const chosen = chosenCase(h, s, scope);
+  return chosen === null ? NORMAL : yield* block(h, chosen, scope);
 }
 
 function refuseConditional(y: Yields): void {

@@ -42,6 +42,7 @@ import {
 import { BREAK, CONTINUE, type Completion, NORMAL, RETURN } from './completion';
 import { generatorCount, type GeneratorFrame, PyGenerator } from './generator';
 import { functionBody, type GeneratorHost } from './generator_body';
+import { chosenCase } from './match';
 import { unsupportedModuleMessage, type ModuleRegistry } from './module_shims';
 import * as ops from './operators';
 import { Property } from './operators';
@@ -445,6 +446,10 @@ export class Interpreter implements HostContext {
         return this.execTry(s, scope);
       case 'With':
         return this.execWith(s, 0, scope);
+      case 'Match': {
+        const chosen = chosenCase(this.generatorHost, s, scope);
+        return chosen === null ? NORMAL : this.execBlock(chosen, scope);
+      }
       case 'FunctionDef':
         this.defineFunction(s, scope);
         return NORMAL;
@@ -1201,6 +1206,8 @@ export class Interpreter implements HostContext {
       case 'Num':
       case 'Bool':
         return e.value;
+      case 'Imag':
+        return this.unsupported('complex numbers', e);
       case 'Str':
         return e.bytes ? this.unsupported('bytes literals', e) : e.value;
       case 'None':

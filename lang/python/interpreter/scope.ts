@@ -5,7 +5,7 @@
  */
 import type * as A from '../syntax/ast';
 import type { PyValue } from './values';
-import { forEachChild } from '../syntax';
+import { forEachChild, patternNames } from '../syntax';
 import { isGeneratorBody } from './yields';
 
 export interface ScopeInfo {
@@ -115,6 +115,14 @@ function compute(node: ScopeNode): ScopeInfo {
           }
           stmts(s.orelse);
           stmts(s.finalbody);
+          break;
+        case 'Match':
+          walrus(s.subject);
+          for (const c of s.cases) {
+            for (const n of patternNames(c.pattern)) locals.add(n);
+            walrus(c.guard);
+            stmts(c.body);
+          }
           break;
         case 'FunctionDef':
         case 'ClassDef':

@@ -4,7 +4,7 @@
  * runs on the interpreter's ordinary path, so code that never yields pays nothing for generators.
  */
 import type * as A from '../syntax/ast';
-import { forEachChild } from '../syntax';
+import { forEachChild, patternExprs } from '../syntax';
 
 export type YieldExpr = A.Yield | A.YieldFrom;
 
@@ -122,6 +122,8 @@ function ownExprs(s: A.Stmt): (A.Expr | null)[] {
       return [s.iter, s.target];
     case 'With':
       return s.items.flatMap((i) => [i.context, i.target]);
+    case 'Match':
+      return [s.subject, ...s.cases.flatMap((c) => [...patternExprs(c.pattern), c.guard])];
     case 'FunctionDef':
       return [...s.decorators, ...s.params.map((p) => p.default)];
     case 'ClassDef':
@@ -152,6 +154,8 @@ function blocksOf(s: A.Stmt): (readonly A.Stmt[])[] {
       return [s.body, ...s.handlers.map((h) => h.body), s.orelse, s.finalbody];
     case 'With':
       return [s.body];
+    case 'Match':
+      return s.cases.map((c) => c.body);
     default:
       // A def's or a class's body is a scope of its own.
       return [];
@@ -184,6 +188,7 @@ function classify(s: A.Stmt): Suspension {
     case 'For':
     case 'Try':
     case 'With':
+    case 'Match':
       return 'compound';
     case 'ExprStmt':
       return s.value.kind === 'Yield' && yieldsOf(s.value).ordered.length === 1 ? 'yield' : 'simple';

@@ -19,6 +19,8 @@ interface NodeBase {
 export interface Name extends NodeBase { readonly kind: 'Name'; readonly id: string }
 /** An int literal (arbitrary precision, as Python's) or a float literal. */
 export interface Num extends NodeBase { readonly kind: 'Num'; readonly value: bigint | number }
+/** An imaginary literal (`2j`, `1.5e3J`): the complex number with that imaginary part and a zero real part. */
+export interface Imag extends NodeBase { readonly kind: 'Imag'; readonly value: number }
 export interface Str extends NodeBase { readonly kind: 'Str'; readonly value: string; readonly bytes?: boolean }
 export interface Bool extends NodeBase { readonly kind: 'Bool'; readonly value: boolean }
 export interface NoneLit extends NodeBase { readonly kind: 'None' }
@@ -94,7 +96,7 @@ export interface UnsupportedExpr extends NodeBase { readonly kind: 'UnsupportedE
 export interface ErrorExpr extends NodeBase { readonly kind: 'ErrorExpr' }
 
 export type Expr =
-  | Name | Num | Str | Bool | NoneLit | EllipsisLit | FString | FormattedValue
+  | Name | Num | Imag | Str | Bool | NoneLit | EllipsisLit | FString | FormattedValue
   | BinOp | UnaryOp | BoolOp | Compare | Call | Attribute | Subscript | Slice | Starred
   | Tuple | List | SetLit | Dict | Lambda | IfExp | NamedExpr | Comp | DictComp | Yield | YieldFrom
   | UnsupportedExpr | ErrorExpr;
@@ -190,12 +192,47 @@ export interface ClassDef extends NodeBase {
   readonly decorators: readonly Expr[];
 }
 
+// ---------------------------------------------------------------- match (PEP 634)
+
+/**
+ * A `case` pattern, as CPython's `ast` has them. `MatchValue` compares with `==` (literals, dotted
+ * names, `-1`, `1+2j`); `MatchSingleton` with `is` (None, True, False); a `MatchCapture` with a null
+ * name is the wildcard `_`; `MatchStar` (null name for `*_`) only inside a `MatchSequence`.
+ */
+export type Pattern =
+  | { readonly kind: 'MatchValue'; readonly value: Expr; readonly span: Span }
+  | { readonly kind: 'MatchSingleton'; readonly value: null | boolean; readonly span: Span }
+  | { readonly kind: 'MatchCapture'; readonly name: string | null; readonly span: Span }
+  | { readonly kind: 'MatchSequence'; readonly patterns: readonly Pattern[]; readonly span: Span }
+  | { readonly kind: 'MatchStar'; readonly name: string | null; readonly span: Span }
+  | {
+    readonly kind: 'MatchMapping';
+    readonly keys: readonly Expr[];
+    readonly patterns: readonly Pattern[];
+    /** The `**rest` name. */
+    readonly rest: string | null;
+    readonly span: Span;
+  }
+  | {
+    readonly kind: 'MatchClass';
+    readonly cls: Expr;
+    readonly patterns: readonly Pattern[];
+    readonly kwdAttrs: readonly string[];
+    readonly kwdPatterns: readonly Pattern[];
+    readonly span: Span;
+  }
+  | { readonly kind: 'MatchAs'; readonly pattern: Pattern; readonly name: string; readonly span: Span }
+  | { readonly kind: 'MatchOr'; readonly patterns: readonly Pattern[]; readonly span: Span };
+
+export interface MatchCase { readonly pattern: Pattern; readonly guard: Expr | null; readonly body: readonly Stmt[]; readonly span: Span }
+export interface Match extends NodeBase { readonly kind: 'Match'; readonly subject: Expr; readonly cases: readonly MatchCase[] }
+
 export interface UnsupportedStmt extends NodeBase { readonly kind: 'UnsupportedStmt'; readonly what: string }
 export interface ErrorStmt extends NodeBase { readonly kind: 'ErrorStmt' }
 
 export type Stmt =
   | ExprStmt | Assign | AugAssign | AnnAssign | Pass | Break | Continue | Return | Delete | Raise | Assert | Global
-  | Import | ImportFrom | If | While | For | Try | With | FunctionDef | ClassDef | UnsupportedStmt | ErrorStmt;
+  | Import | ImportFrom | If | While | For | Try | With | Match | FunctionDef | ClassDef | UnsupportedStmt | ErrorStmt;
 
 export interface Module {
   readonly kind: 'Module';

@@ -7,3 +7,4 @@ export type * as ast from './ast';
 export { LineMap, type Span } from './span';
 export { parse, parseArguments, syntaxErrorClass, type BrokenDefinition, type ParseResult, type SyntaxProblem } from './parse';
 export { forEachChild, someExpr, walkExpr, walkStatements, type Visitor } from './walk';
+export { patternExprs, patternNames } from './patterns';

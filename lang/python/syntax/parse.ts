@@ -8,6 +8,7 @@ import { parser } from '@lezer/python';
 import type { SyntaxNode, Tree, TreeCursor } from '@lezer/common';
 import type * as A from './ast';
 import { LineMap, type Span } from './span';
+import { emptyPatternHole, matchStatement, type PatternConverter } from './patterns';
 import { decodeEscapes, decodeStringLiteral, literalShape } from './strings';
 import { MAX_NESTING, tokenize, TOO_COMPLEX, type Refusal, type TokenProblem, type TokenScan } from './tokenize';
 
@@ -379,7 +380,8 @@ class Converter {
       if (type.isError) {
         const node = cursor.node;
         const parent = node.parent;
-        if (!parent || !(isTrailingDotFloat(parent, this.text, 0) || isBareYield(node))) out.push({ message: 'invalid syntax', span: this.sp(node) });
+        const inSubject = this.tupleSubjects.some((r) => r.from <= node.from && node.to <= r.to);
+        if (!parent || !(isTrailingDotFloat(parent, this.text, 0) || isBareYield(node) || emptyPatternHole(node) || inSubject)) out.push({ message: 'invalid syntax', span: this.sp(node) });
       }
       more = cursor.next();
     }
@@ -493,7 +495,7 @@ class Converter {
       case 'TypeDefinition':
         return [{ kind: 'UnsupportedStmt', what: "'type' statements", span }];
       case 'MatchStatement':
-        return [{ kind: 'UnsupportedStmt', what: "'match' statements", span }];
+        return [matchStatement(this.patternConverter(), node)];
       case 'IfStatement':
         return [this.ifStatement(k, 0, node)];
       case 'WhileStatement': {
@@ -521,6 +523,29 @@ class Converter {
         // Stray tokens (newlines, colons) that error recovery left at statement level.
         return [];
     }
+  }
+
+  /** The subjects of `match x, y:` read from their text (lezer's tree has error nodes there). */
+  private readonly tupleSubjects: { from: number; to: number }[] = [];
+
+  private patternConverter(): PatternConverter {
+    return {
+      expr: (n) => this.expr(n),
+      body: (n) => this.body(n),
+      span: (from, to) => this.sp(from, to),
+      src: (n) => this.src(n),
+      problem: (message, span) => this.invalid.push({ message, span }),
+      tupleSubject: (from, to) => {
+        const wrapped = `(${this.text.slice(from, to)})\n`;
+        const c = new Converter(wrapped, this.lines, this.base + from - 1);
+        const tree = parser.parse(wrapped);
+        const stmt = tree.topNode.getChild('ExpressionStatement');
+        const e = stmt?.firstChild;
+        if (!e || c.problems(tree.topNode).length > 0) return this.error(e ?? tree.topNode);
+        this.tupleSubjects.push({ from, to });
+        return c.expr(e);
+      },
+    };
   }
 
   private assign(node: SyntaxNode, k: SyntaxNode[]): A.Stmt {
@@ -932,12 +957,14 @@ class Converter {
 
   private number(raw: string, span: Span): A.Expr {
     const t = raw.replace(/_/g, '');
-    if (/[jJ]$/.test(t)) return { kind: 'UnsupportedExpr', what: 'complex numbers', span };
-    const valid = /^(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0+|[1-9][0-9]*|([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?)$/.test(t);
+    const imaginary = /[jJ]$/.test(t);
+    const digits = imaginary ? t.slice(0, -1) : t;
+    const valid = (imaginary ? /^([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/ : /^(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0+|[1-9][0-9]*|([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?)$/).test(digits);
     if (!valid || raw.includes('__') || raw.endsWith('_')) {
       this.invalid.push({ message: `invalid number literal '${raw}'`, span });
       return { kind: 'ErrorExpr', span };
     }
+    if (imaginary) return { kind: 'Imag', value: Number(digits), span };
     if (/^0[xXoObB]/.test(t) || !/[.eE]/.test(t)) return { kind: 'Num', value: BigInt(t), span };
     return { kind: 'Num', value: Number(t), span };
   }

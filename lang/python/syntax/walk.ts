@@ -1,5 +1,6 @@
 /** A full walk of the AST: every statement and expression, into nested functions, lambdas and comprehensions. */
 import type * as A from './ast';
+import { patternExprs } from './patterns';
 
 export interface Visitor {
   /** Return false to skip the statement's children. */
@@ -89,6 +90,14 @@ function walkStatement(s: A.Stmt, v: Visitor, parents: A.Stmt[]): void {
       }
       ex(s.returns);
       block(s.body);
+      break;
+    case 'Match':
+      ex(s.subject);
+      for (const c of s.cases) {
+        patternExprs(c.pattern).forEach(ex);
+        ex(c.guard);
+        block(c.body);
+      }
       break;
     case 'ClassDef':
       s.decorators.forEach(ex);
@@ -197,6 +206,7 @@ export function forEachChild(e: A.Expr, f: (child: A.Expr, role: ChildRole) => v
       break;
     case 'Name':
     case 'Num':
+    case 'Imag':
     case 'Str':
     case 'Bool':
     case 'None':
