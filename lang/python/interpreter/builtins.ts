@@ -5,6 +5,8 @@
  */
 import {
   bindArgs,
+  complexType,
+  PyComplex,
   dictUpdate,
   sortedList,
   ClassMethod,
@@ -305,6 +307,7 @@ function pow(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
   const exp = a.required('exp');
   const mod = a.opt('mod');
   if (mod === undefined) return binary('**', base, exp, ctx);
+  if (base instanceof PyComplex || exp instanceof PyComplex || mod instanceof PyComplex) throw pyError('ValueError', 'complex modulo');
   if (!(typeof base === 'bigint' || typeof base === 'boolean') || !(typeof exp === 'bigint' || typeof exp === 'boolean') || !(typeof mod === 'bigint' || typeof mod === 'boolean')) {
     throw pyError('TypeError', 'pow() 3rd argument not allowed unless all arguments are integers');
   }
@@ -359,6 +362,7 @@ function divmod(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
     if (iy === 0n) throw pyError('ZeroDivisionError', 'integer division or modulo by zero');
     return new PyTuple([intOp('//', ix, iy), intOp('%', ix, iy)]);
   }
+  if (x instanceof PyComplex || y instanceof PyComplex) throw pyError('TypeError', `unsupported operand type(s) for divmod(): '${typeName(x)}' and '${typeName(y)}'`);
   return new PyTuple([binary('//', x, y, ctx), binary('%', x, y, ctx)]);
 }
 
@@ -476,7 +480,7 @@ function print(write: (text: string) => void): NativeFn {
 export function createBuiltins(write: (text: string) => void): Map<string, PyValue> {
   const b = new Map<string, PyValue>();
   const def = (name: string, f: NativeFn) => b.set(name, fn(name, f));
-  for (const t of [intType, floatType, boolType, strType, listType, tupleType, dictType, setType, frozensetType, rangeType, sliceType, typeType, objectType]) {
+  for (const t of [complexType, intType, floatType, boolType, strType, listType, tupleType, dictType, setType, frozensetType, rangeType, sliceType, typeType, objectType]) {
     b.set(t.name, t);
   }
   for (const [name, t] of EXCEPTION_TYPES) b.set(name, t);

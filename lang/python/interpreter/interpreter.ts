@@ -1207,7 +1207,7 @@ export class Interpreter implements HostContext {
       case 'Bool':
         return e.value;
       case 'Imag':
-        return this.unsupported('complex numbers', e);
+        return new ops.PyComplex(0, e.value);
       case 'Str':
         return e.bytes ? this.unsupported('bytes literals', e) : e.value;
       case 'None':

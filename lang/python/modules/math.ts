@@ -22,6 +22,7 @@ import {
   toIndex,
   unary as unaryOp,
   type ModuleShim,
+  PyComplex,
   typeName,
 } from '../interpreter';
 import { erf, erfc } from './erf';
@@ -31,7 +32,7 @@ function real(v: PyValue, ctx: HostContext): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'bigint') return intToFloat(v);
   if (typeof v === 'boolean') return v ? 1 : 0;
-  if (typeof v === 'string' || v === null) throw pyError('TypeError', `must be real number, not ${typeName(v)}`);
+  if (typeof v === 'string' || v === null || v instanceof PyComplex) throw pyError('TypeError', `must be real number, not ${typeName(v)}`);
   return toFloat(v, ctx);
 }
 

@@ -3,6 +3,7 @@
  * its own here, and one entry below.
  */
 import type { ModuleRegistry } from '../interpreter';
+import { cmathModule } from './cmath';
 import { collectionsModule } from './collections';
 import { contextlibModule } from './contextlib';
 import { copyModule } from './copy';
@@ -18,6 +19,7 @@ import { timeModule } from './time';
 import { typingModule } from './typing';
 
 export const STANDARD_MODULES: ModuleRegistry = {
+  cmath: cmathModule,
   collections: collectionsModule,
   contextlib: contextlibModule,
   copy: copyModule,

@@ -3,7 +3,7 @@
  * concatenation, and set algebra.
  */
 import { libm } from '../../../../runtime/core';
-import { floatDivmod, floatRepr, intFloorDiv, intMod, percentFormat } from '../formatting';
+import { floatDivmod, intFloorDiv, intMod, percentFormat } from '../formatting';
 import {
   type BinaryOp,
   bitLength,
@@ -25,6 +25,7 @@ import {
   typeName,
   type UnaryOp,
 } from '../values';
+import { complexPower } from './complex';
 import { extendList } from './containers';
 import { asBig, intToFloat, isInt, isNumber, toIndex } from './conversions';
 import { callDunder, isSubclassed } from './dunders';
@@ -108,6 +109,8 @@ export function floatOp(op: BinaryOp, a: number, b: number): PyValue {
       if (b === 0) throw pyError('ZeroDivisionError', 'float modulo');
       return floatDivmod(a, b)[1];
     case '**':
+      // CPython's float.__pow__ hands a negative base with a fractional exponent to complex's.
+      if (a < 0 && Number.isFinite(a) && Number.isFinite(b) && !Number.isInteger(b)) return complexPower(a, b);
       return floatPow(a, b);
     default:
       return unsupported(op, a, b);
@@ -120,9 +123,6 @@ export function floatPow(a: number, b: number): number {
   if (Number.isNaN(a) || Number.isNaN(b)) return NaN;
   if (a === 0 && b < 0) throw pyError('ZeroDivisionError', '0.0 cannot be raised to a negative power');
   if (a === -1 && !Number.isFinite(b)) return 1;
-  if (a < 0 && Number.isFinite(a) && Number.isFinite(b) && !Number.isInteger(b)) {
-    throw pyError('ValueError', `complex numbers are not supported by Gradlens (${floatRepr(a)} ** ${floatRepr(b)} is complex)`);
-  }
   const r = libm.pow(a, b);
   if (!Number.isFinite(r) && Number.isFinite(a) && Number.isFinite(b)) throw pyError('OverflowError', "(34, 'Numerical result out of range')");
   return r;

@@ -3,6 +3,7 @@
  * converting Python values to and from plain JS data (numbers, nested arrays).
  */
 import { pyError, type HostContext, HostObject, PyList, PyTuple, type Kwargs, type PyValue, typeName } from '../values';
+import { complexRefusal, PyComplex } from './complex';
 import { toFloat, toIndex } from './conversions';
 import { truthy } from './repr';
 
@@ -159,6 +160,7 @@ export function toJs(v: PyValue, ctx: HostContext): JsData {
   }
   if (v === null) return null;
   if (v instanceof PyList || v instanceof PyTuple) return v.items.map((x) => toJs(x, ctx));
+  if (v instanceof PyComplex) complexRefusal(ctx);
   if (v instanceof HostObject) return v.float(ctx);
   throw pyError('TypeError', `cannot convert '${typeName(v)}' to data`);
 }
@@ -211,7 +213,8 @@ export function flattenNested(v: PyValue, ctx: HostContext): NestedNumbers {
     } else if (typeof x === 'number') {
       widen('float');
       data.push(x);
-    } else if (x instanceof HostObject) {
+    } else if (x instanceof PyComplex) complexRefusal(ctx);
+    else if (x instanceof HostObject) {
       widen('float');
       data.push(x.float(ctx));
     } else throw pyError('TypeError', `must be real number, not ${typeName(x)}`);

@@ -9,6 +9,7 @@
 import {
   hashKey,
   type HostContext,
+  HostObject,
   NOT_IMPLEMENTED,
   objectId,
   pyError,
@@ -147,6 +148,10 @@ export function pyHash(v: PyValue, ctx: HostContext): bigint {
   const cls = scriptClassOf(v);
   if (cls !== null) {
     const h = userHash(v, cls, ctx);
+    if (h !== undefined) return h;
+  }
+  if (v instanceof HostObject) {
+    const h = v.hashValue(ctx);
     if (h !== undefined) return h;
   }
   // Strings hash with a per-process random seed in CPython; identity hashes follow the address.

@@ -4,6 +4,7 @@
  * functions implemented in TypeScript.
  */
 export { binary, floatOp, inplace, intOp, unary } from './arithmetic';
+export { complexAbs, complexRefusal, complexType, PyComplex } from './complex';
 export { delattr, getattr, getattrOrUndefined, isInstance, setattr } from './attributes';
 export { compare, contains, eq } from './comparison';
 export { delitem, getitem, iterate, len, materialize, setitem, sliceIndices } from './containers';

@@ -104,6 +104,20 @@ export abstract class HostObject extends PyObject {
     return false;
   }
 
+  /**
+   * The dict key of a value hashed by what it holds rather than by identity (a complex, bytes): equal
+   * values share one; null where the value is unhashable (a bytearray); undefined (the default) for
+   * identity.
+   */
+  valueKey(): string | null | undefined {
+    return undefined;
+  }
+
+  /** `hash(x)` for a value hashed by what it holds (see `valueKey`); undefined hashes by identity. */
+  hashValue(_ctx: HostContext): bigint | undefined {
+    return undefined;
+  }
+
   /** `x.name`; `undefined` when there is no such attribute (the interpreter raises AttributeError). */
   getattr(_name: string, _ctx: HostContext): PyValue | undefined {
     return undefined;

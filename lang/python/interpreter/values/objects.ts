@@ -243,7 +243,9 @@ export function hashKey(v: PyValue): string | null {
         return `z{${[...v.map.keys()].sort().join('|')}}`;
       }
       if (v instanceof PyList || v instanceof PyDict || v instanceof PySet) return null;
-      return `o${objectId(v)}`;
+      // A host value hashed by what it holds (values/host.ts's valueKey): a complex, bytes.
+      const own = (v as { valueKey?(): string | null | undefined }).valueKey?.();
+      return own === undefined ? `o${objectId(v)}` : own;
   }
   return null;
 }
