@@ -23,6 +23,8 @@ import {
   typeName,
 } from '../interpreter';
 
+import { exitStackType } from './exit_stack';
+
 function isStopIteration(e: unknown): e is PyError {
   return e instanceof PyError && e.exc.type.isSubtypeOf(StopIteration);
 }
@@ -131,12 +133,13 @@ class NullContext extends HostObject {
 }
 
 export const contextlibModule: ModuleShim = {
-  exports: ['contextmanager', 'suppress', 'nullcontext'],
+  exports: ['contextmanager', 'suppress', 'nullcontext', 'ExitStack'],
   create() {
     return new PyModule('contextlib', new Map<string, PyValue>([
       ['contextmanager', pyFunction('contextmanager', contextmanager)],
       ['suppress', Suppress.type],
       ['nullcontext', NullContext.type],
+      ['ExitStack', exitStackType],
     ]), true);
   },
 };
