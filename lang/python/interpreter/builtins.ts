@@ -5,7 +5,11 @@
  */
 import {
   bindArgs,
+  bytearrayType,
+  bytesType,
   complexType,
+  floatFromHex,
+  fromBytes,
   PyComplex,
   dictUpdate,
   sortedList,
@@ -102,8 +106,6 @@ export const REFUSED_BUILTINS: ReadonlyMap<string, string> = new Map([
   ['exit', 'scripts cannot stop the process'],
   ['quit', 'scripts cannot stop the process'],
   ['memoryview', 'raw memory is not available'],
-  ['bytearray', 'bytes are not supported'],
-  ['bytes', 'bytes are not supported'],
 ]);
 
 export function refusedMessage(name: string): string {
@@ -147,6 +149,11 @@ intType.construct = (args, kwargs, ctx) => {
   }
   return toInt(x, ctx);
 };
+intType.attrs.set('from_bytes', new PyBuiltin('from_bytes', fromBytes));
+floatType.attrs.set('fromhex', new PyBuiltin('fromhex', (args) => {
+  if (typeof args[0] !== 'string') throw pyError('TypeError', `must be str, not ${typeName(args[0] ?? null)}`);
+  return floatFromHex(args[0]);
+}));
 floatType.construct = (args, kwargs, ctx) => {
   const x = iterableArg('float', args, kwargs);
   return x === undefined ? 0 : toFloat(x, ctx);
@@ -480,7 +487,7 @@ function print(write: (text: string) => void): NativeFn {
 export function createBuiltins(write: (text: string) => void): Map<string, PyValue> {
   const b = new Map<string, PyValue>();
   const def = (name: string, f: NativeFn) => b.set(name, fn(name, f));
-  for (const t of [complexType, intType, floatType, boolType, strType, listType, tupleType, dictType, setType, frozensetType, rangeType, sliceType, typeType, objectType]) {
+  for (const t of [bytesType, bytearrayType, complexType, intType, floatType, boolType, strType, listType, tupleType, dictType, setType, frozensetType, rangeType, sliceType, typeType, objectType]) {
     b.set(t.name, t);
   }
   for (const [name, t] of EXCEPTION_TYPES) b.set(name, t);

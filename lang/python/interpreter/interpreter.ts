@@ -1209,7 +1209,7 @@ export class Interpreter implements HostContext {
       case 'Imag':
         return new ops.PyComplex(0, e.value);
       case 'Str':
-        return e.bytes ? this.unsupported('bytes literals', e) : e.value;
+        return e.bytes ? new ops.PyBytes(ops.fromLatin1(e.value)) : e.value;
       case 'None':
         return null;
       case 'Ellipsis':

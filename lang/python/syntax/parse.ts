@@ -856,6 +856,7 @@ class Converter {
         return this.number(this.src(node), span);
       case 'String': {
         const text = this.src(node);
+        if (literalShape(text).bytes && /[^\x00-\x7f]/.test(text)) this.invalid.push({ message: 'bytes can only contain ASCII literal characters', span });
         return { kind: 'Str', value: decodeStringLiteral(text), ...(literalShape(text).bytes ? { bytes: true } : {}), span };
       }
       case 'FormatString':
@@ -1215,8 +1216,10 @@ class Converter {
 
   private continuedString(node: SyntaxNode): A.Expr {
     const pieces = kids(node).map((c) => this.expr(c));
+    const bytes = pieces.filter((p) => p.kind === 'Str' && p.bytes).length;
+    if (bytes > 0 && bytes < pieces.length) this.invalid.push({ message: 'cannot mix bytes and nonbytes literals', span: this.sp(node) });
     if (pieces.every((p) => p.kind === 'Str')) {
-      return { kind: 'Str', value: pieces.map((p) => (p as A.Str).value).join(''), span: this.sp(node) };
+      return { kind: 'Str', value: pieces.map((p) => (p as A.Str).value).join(''), ...(bytes > 0 ? { bytes: true } : {}), span: this.sp(node) };
     }
     const parts: (string | A.FormattedValue)[] = [];
     for (const p of pieces) {

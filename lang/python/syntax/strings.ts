@@ -41,7 +41,7 @@ const SIMPLE_ESCAPES: Record<string, string> = {
  * (f-string literal text) become single braces. Unknown escapes stay as written,
  * as in Python.
  */
-export function decodeEscapes(body: string, raw: boolean, braces = false): string {
+export function decodeEscapes(body: string, raw: boolean, braces = false, bytes = false): string {
   let out = '';
   for (let i = 0; i < body.length; i++) {
     const c = body[i];
@@ -86,7 +86,8 @@ export function decodeEscapes(body: string, raw: boolean, braces = false): strin
       i = j - 1;
       continue;
     }
-    const hexLength = n === 'x' ? 2 : n === 'u' ? 4 : n === 'U' ? 8 : 0;
+    // \u and \U are no escapes in a bytes literal.
+    const hexLength = n === 'x' ? 2 : bytes ? 0 : n === 'u' ? 4 : n === 'U' ? 8 : 0;
     if (hexLength > 0) {
       const hex = body.slice(i + 2, i + 2 + hexLength);
       if (hex.length === hexLength && /^[0-9a-fA-F]+$/.test(hex)) {
@@ -106,5 +107,5 @@ export function decodeEscapes(body: string, raw: boolean, braces = false): strin
 /** The value of a whole non-f-string literal such as `'a\\n'` or `r"x"`. */
 export function decodeStringLiteral(text: string): string {
   const shape = literalShape(text);
-  return decodeEscapes(text.slice(shape.open, text.length - shape.close), shape.raw);
+  return decodeEscapes(text.slice(shape.open, text.length - shape.close), shape.raw, false, shape.bytes);
 }

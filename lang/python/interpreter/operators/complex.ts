@@ -54,7 +54,10 @@ export class PyComplex extends HostObject {
       case '__abs__':
         return new PyBuiltin('__abs__', () => complexAbs(this));
       case '__complex__':
-        return new PyBuiltin('__complex__', () => this);
+      case '__copy__':
+      case '__deepcopy__':
+        // Immutable: copy.copy and copy.deepcopy give the value itself, as CPython's.
+        return new PyBuiltin(name, () => this);
       default:
         return undefined;
     }

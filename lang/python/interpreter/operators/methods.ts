@@ -26,6 +26,9 @@ import {
   typeName,
 } from '../values';
 import { strFormat } from '../formatting';
+import { PyBytes } from './bytes';
+import { encode } from './codecs';
+import { bitCount, toBytes } from './int_bytes';
 import { setOp } from './arithmetic';
 import { compare, contains, eq } from './comparison';
 import { extendList, iterate, len, sliceIndices } from './containers';
@@ -340,9 +343,10 @@ const STR_METHODS = nameTable<(self: string, name: string) => PyBuiltin>({
     for (const [k, v] of m.entries()) if (typeof k === 'string') kw.set(k, v);
     return strFormat(s, [], kw, formatHost(ctx));
   }, 'str'),
-  encode: simple(0, 2, () => {
-    throw pyError('NotImplementedError', 'bytes are not supported by Gradlens');
-  }, 'str'),
+  encode: (self, name) => bound(self, name, (s, args, kwargs, ctx) => {
+    const a = bindArgs('encode', ['encoding?', 'errors?'], args, kwargs, ctx);
+    return new PyBytes(encode(s, a.str('encoding', 'utf-8'), a.str('errors', 'strict'), ctx));
+  }),
 });
 
 // ---------------------------------------------------------------- list / tuple
@@ -655,6 +659,10 @@ function numberAttr(v: bigint | number | boolean, name: string): PyValue | undef
       return bound(v, name, () => (typeof asNum === 'number' ? asIntegerRatio(asNum) : new PyTuple([asNum, 1n])));
     case 'hex':
       return typeof asNum === 'number' ? bound(v, name, () => floatHex(asNum)) : undefined;
+    case 'bit_count':
+      return typeof asNum === 'bigint' ? bound(v, name, () => bitCount(asNum)) : undefined;
+    case 'to_bytes':
+      return typeof asNum === 'bigint' ? bound(v, name, (_self, args, kwargs, ctx) => toBytes(asNum, args, kwargs, ctx)) : undefined;
   }
   return undefined;
 }
@@ -683,7 +691,6 @@ function floatHex(x: number): string {
     hex += d.toString(16);
     frac -= d;
   }
-  hex = hex.replace(/0+$/, '') || '0';
   return `${sign}0x${lead}.${hex}p${e >= 0 ? '+' : ''}${e}`;
 }
 

@@ -84,6 +84,8 @@ export const ModuleNotFoundError = exceptionClass('ModuleNotFoundError', ImportE
 export const StopIteration = exceptionClass('StopIteration', Exception);
 export const MemoryError = exceptionClass('MemoryError', Exception);
 export const UnicodeError = exceptionClass('UnicodeError', ValueError);
+export const UnicodeEncodeError = exceptionClass('UnicodeEncodeError', UnicodeError);
+export const UnicodeDecodeError = exceptionClass('UnicodeDecodeError', UnicodeError);
 export const SyntaxError = exceptionClass('SyntaxError', Exception);
 export const IndentationError = exceptionClass('IndentationError', SyntaxError);
 export const TabError = exceptionClass('TabError', IndentationError);
@@ -114,7 +116,7 @@ export const EXCEPTION_TYPES: ReadonlyMap<string, PyType> = new Map(
     BaseException, Exception, ArithmeticError, ZeroDivisionError, OverflowError, FloatingPointError,
     LookupError, IndexError, KeyError, ValueError, TypeError, RuntimeError, RecursionError,
     NotImplementedError, AssertionError, AttributeError, NameError, UnboundLocalError, ImportError,
-    ModuleNotFoundError, StopIteration, MemoryError, UnicodeError, SyntaxError, IndentationError, TabError, KeyboardInterrupt,
+    ModuleNotFoundError, StopIteration, MemoryError, UnicodeError, UnicodeEncodeError, UnicodeDecodeError, SyntaxError, IndentationError, TabError, KeyboardInterrupt,
     GeneratorExit, OSError, FileNotFoundError, PermissionError, TimeoutError, ConnectionError, EOFError,
   ].map((t) => [t.name, t]),
 );
@@ -123,7 +125,7 @@ export type ExceptionName =
   | 'ValueError' | 'TypeError' | 'RuntimeError' | 'ZeroDivisionError' | 'IndexError' | 'KeyError'
   | 'AssertionError' | 'AttributeError' | 'NameError' | 'UnboundLocalError' | 'OverflowError'
   | 'NotImplementedError' | 'RecursionError' | 'ImportError' | 'ModuleNotFoundError' | 'StopIteration'
-  | 'MemoryError' | 'LookupError' | 'ArithmeticError' | 'Exception' | 'SyntaxError' | 'IndentationError' | 'TabError';
+  | 'MemoryError' | 'LookupError' | 'UnicodeEncodeError' | 'UnicodeDecodeError' | 'ArithmeticError' | 'Exception' | 'SyntaxError' | 'IndentationError' | 'TabError';
 
 /**
  * A Python exception to throw: `throw pyError('ValueError', 'math domain error')`.
