@@ -1,10 +1,11 @@
 /**
  * Python's `time`, for the timing code training loops carry: `time()`, `perf_counter()`,
  * `monotonic()` and their `_ns` forms, and `sleep()`, which waits for real (checking the run's
- * time budget, so a long sleep stops as a long loop does). Calendar functions are not here:
- * the analyzer reports `time.strftime` and the like as unsupported before the run.
+ * time budget, so a long sleep stops as a long loop does). The calendar functions, in UTC, are
+ * in time_calendar.ts.
  */
 import { bindArgs, pyError, PyModule, pyFunction, toFloat, type HostContext, type ModuleShim, type PyValue } from '../interpreter';
+import { CALENDAR_EXPORTS, calendarFunctions } from './time_calendar';
 
 const seconds = (): number => performance.now() / 1e3;
 
@@ -29,13 +30,14 @@ const CLOCKS: Readonly<Record<string, () => PyValue>> = {
 };
 
 export const timeModule: ModuleShim = {
-  exports: [...Object.keys(CLOCKS), 'sleep'],
+  exports: [...Object.keys(CLOCKS), 'sleep', ...CALENDAR_EXPORTS],
   create() {
     const attrs = new Map<string, PyValue>(Object.entries(CLOCKS).map(([name, clock]) => [name, pyFunction(name, (args, kwargs) => {
       if (args.length || kwargs.size) throw pyError('TypeError', `time.${name}() takes no arguments (${args.length + kwargs.size} given)`);
       return clock();
     })]));
     attrs.set('sleep', pyFunction('sleep', sleep));
+    for (const [name, v] of calendarFunctions()) attrs.set(name, v);
     return new PyModule('time', attrs, true);
   },
 };
