@@ -350,7 +350,6 @@ class Analyzer {
       },
       expr: (e) => {
         if (e.kind === 'UnsupportedExpr') this.report('unsupported-syntax', `Gradlens does not support ${e.what}`, e.span);
-        if (e.kind === 'Str' && e.bytes) this.report('unsupported-syntax', 'Gradlens does not support bytes literals', e.span);
         if (e.kind === 'Call' && e.func.kind === 'Name' && REFUSED_BUILTINS.has(e.func.id) && !this.assigned.has(e.func.id)) {
           this.report('unsupported-call', refusedMessage(e.func.id), e.span);
         }

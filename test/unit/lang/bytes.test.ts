@@ -5,7 +5,7 @@
  * program fixture test/fixtures/python/programs/bytes_tokenizer.py, recorded with CPython 3.11.
  */
 import { strict as assert } from 'node:assert';
-import { formatError, run } from '../../../lang/python';
+import { analyze, formatError, run } from '../../../lang/python';
 
 function outcome(source: string): string {
   const r = run(source, { file: 'x.py' });
@@ -45,6 +45,13 @@ describe('bytes: literals and codecs in CPython\'s words', () => {
 
   it("names the codecs CPython has and Gradlens does not, instead of calling them unknown", () => {
     assert.equal(outcome("'x'.encode('utf-16')\n"), "x.py:1:1: error: NotImplementedError: the 'utf-16' codec is not supported by Gradlens; use 'utf-8', 'ascii' or 'latin-1'");
+  });
+});
+
+describe('bytes: the analyzer', () => {
+  it('reports no bytes literal, match statement or complex literal as unsupported syntax (it said "Gradlens does not support bytes literals")', () => {
+    const source = "data = b'\\x00ab'\nz = 1 + 2j\nmatch data:\n    case b'ab':\n        pass\n    case _:\n        pass\n";
+    assert.deepEqual(analyze(source).diagnostics.map((d) => `${d.code}: ${d.message}`), []);
   });
 });
 
