@@ -11,6 +11,7 @@ Run 'gradlens <command> --help' for a command's options.
 `;
 
 export const RUN_HELP = `usage: gradlens run FILE.py [--backend wasm|cpu|reference] [--budget-seconds S] [--budget-tensor-mib N]
+                   [--trace NAME[,NAME...] [--trace-format csv|json] [--trace-out FILE]]
 
 Runs the script in Gradlens's sandboxed interpreter and prints its output.
 Errors go to stderr as FILE:LINE:COL: error: message, with exit status 1.
@@ -19,6 +20,11 @@ options:
   --backend NAME          where tensors are computed: wasm (default), cpu, reference (float64 loops)
   --budget-seconds S      wall-clock time the script may run (default 10)
   --budget-tensor-mib N   tensor memory the script may hold at once, in MiB (default 1024)
+  --trace NAMES           record each value the script assigns to these names (a loss in a training
+                          loop: floats, ints, 0-d tensors), one row a time it was assigned; past
+                          10,000 values every other one goes (stderr says so)
+  --trace-format F        csv (default: a step column, then one column a name) or json
+  --trace-out FILE        write the trace there instead of to stdout after the script's output
   --help                  show this help
 `;
 

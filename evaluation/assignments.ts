@@ -43,20 +43,53 @@ class Site {
   constructor(readonly name: string, readonly span: Span) {}
 }
 
-export class AssignmentRecorder {
-  private readonly sites = new Map<number, Site>();
-  /** The spans of the script's top-level loops: what a loop assigns there is recorded too. */
-  private readonly loops: readonly Span[];
+/** How a recorder files what it hears: the key of the site an assignment counts for, or null to ignore it. */
+export type SiteKey = (name: string, at: Span) => string | null;
 
-  constructor(private readonly fn: FunctionInfo, module: ast.Module) {
-    this.loops = topLevelLoops(module);
+export interface RecorderOptions {
+  /** The most points a series keeps (SERIES_POINTS unless given). */
+  readonly points?: number;
+  /** Reads a 0-d tensor or array at once (on a CPU backend, where a synchronous read is cheap) and keeps only the type of anything else: nothing is held. */
+  readonly readScalarsNow?: boolean;
+}
+
+/** A traced name's values, as `gradlens run --trace` writes them. */
+export interface Trace {
+  readonly name: string;
+  readonly count: number;
+  readonly stride: number;
+  readonly values: readonly number[];
+  /** The type of its last value when it is not a scalar (nothing to plot). */
+  readonly notScalar?: string;
+}
+
+export class AssignmentRecorder {
+  private readonly sites = new Map<string, Site>();
+  private readonly points: number;
+
+  constructor(private readonly keyOf: SiteKey, private readonly options: RecorderOptions = {}) {
+    this.points = options.points ?? SERIES_POINTS;
   }
 
-  /** Hears the assignments of the function's body, and those of the script's top-level loops (while the script runs up to the call). */
+  /** The assignments of the function's body, each site apart, and those of the script's top-level loops (run before the call). */
+  static ofFunction(fn: FunctionInfo, module: ast.Module): AssignmentRecorder {
+    const loops = topLevelLoops(module);
+    const own = fn.node.span;
+    const inside = (at: Span, span: Span) => at.from >= span.from && at.to <= span.to;
+    return new AssignmentRecorder((_, at) => (inside(at, own) || loops.some((loop) => inside(at, loop)) ? String(at.from) : null));
+  }
+
+  /** Every assignment to one of `names`, anywhere, one series a name (`gradlens run --trace loss`). */
+  static ofNames(names: readonly string[], options: RecorderOptions): AssignmentRecorder {
+    const traced = new Set(names);
+    return new AssignmentRecorder((name) => (traced.has(name) ? name : null), options);
+  }
+
   readonly listen: AssignListener = (name, value, at) => {
-    if (!this.within(at)) return;
-    let site = this.sites.get(at.from);
-    if (!site) this.sites.set(at.from, (site = new Site(name, at)));
+    const key = this.keyOf(name, at);
+    if (key === null) return;
+    let site = this.sites.get(key);
+    if (!site) this.sites.set(key, (site = new Site(name, at)));
     this.record(site, value);
   };
 
@@ -91,15 +124,18 @@ export class AssignmentRecorder {
     this.sites.clear();
   }
 
-  private within(at: Span): boolean {
-    const own = this.fn.node.span;
-    if (at.from >= own.from && at.to <= own.to) return true;
-    return this.loops.some((loop) => at.from >= loop.from && at.to <= loop.to);
+  /** The series of each traced name, in the order first assigned; for a recorder that reads scalars at once (nothing is held). */
+  traces(): Trace[] {
+    return [...this.sites.values()].map((site) => {
+      const last = site.last;
+      const values = (site.points ?? []).map((p) => (p.kind === 'number' ? p.value : NaN));
+      return { name: site.name, count: site.count, stride: site.stride, values, ...(last && !site.points ? { notScalar: last.type } : {}) };
+    });
   }
 
   private record(site: Site, value: PyValue): void {
     site.count++;
-    const pending = pendingOf(value);
+    const pending = this.options.readScalarsNow ? scalarNow(value) ?? typeOnly(value) : pendingOf(value);
     const previous = site.last;
     site.last = pending;
     if (previous && !site.points?.includes(previous)) releasePending(previous);
@@ -119,7 +155,7 @@ export class AssignmentRecorder {
   private addPoint(site: Site, pending: Pending): void {
     const points = site.points!;
     if ((site.count - 1) % site.stride !== 0) return;
-    if (points.length === SERIES_POINTS) {
+    if (points.length === this.points) {
       const kept = points.filter((_, i) => i % 2 === 0);
       for (const p of points) if (!kept.includes(p) && p !== site.last) releasePending(p);
       site.points = kept;
@@ -144,6 +180,22 @@ function pendingOf(value: PyValue): Pending {
     return arrayPending(value.shape, value.dtype, concrete ? { array: value.v as DeviceArray, release() {} } : null);
   }
   return { kind: 'other', type: typeName(value) };
+}
+
+/** A 0-d tensor's or array's value read at once, as a number with its type; null for anything else. */
+function scalarNow(value: PyValue): Pending | null {
+  if (value instanceof PyTensor && value.shape.length === 0 && !value.t.disposed && value.dtype !== 'bool') {
+    return { kind: 'number', type: formatAval({ shape: [], dtype: value.t.dtype }), value: value.t.dataSync()[0] };
+  }
+  if (value instanceof PyArray && value.shape.length === 0 && !value.traced && value.dtype !== 'bool') {
+    return { kind: 'number', type: formatAval({ shape: [], dtype: value.dtype }), value: value.rt.read(value.v)[0] };
+  }
+  return null;
+}
+
+function typeOnly(value: PyValue): Pending {
+  if (value instanceof PyTensor || value instanceof PyArray) return arrayPending(value.shape, value.dtype, null);
+  return pendingOf(value);
 }
 
 function arrayPending(shape: readonly number[], dtype: DType, held: Held | null): Pending {
@@ -177,6 +229,7 @@ function seriesOf(site: Site, data: ReadonlyMap<Held, ArrayLike<number>>): Scala
 
 function summary(p: Pending, data: ReadonlyMap<Held, ArrayLike<number>>): ValueSummary {
   if (p.kind === 'number') return { type: p.type, values: p.type === 'bool' ? p.value !== 0 : p.value };
+  // NB: a 0-d value read at once carries its dtype (`f32[]`) as its type.
   if (p.kind === 'other' || !p.held) return { type: p.type };
   return summarize(p.type, data.get(p.held)!, p.shape, p.dtype);
 }

@@ -127,7 +127,7 @@ async function runEngines(s: Stages): Promise<Runs> {
   if (eager) await s.checkpoint();
   const options = { file: target.file, ...s.limits, ...runOptions(target) };
   // Torch code's assignments are recorded by its eager run; the others' by one concrete call here.
-  const recorder = target.style === 'torch' ? null : new AssignmentRecorder(target.fn, target.analysis.parse.module);
+  const recorder = target.style === 'torch' ? null : AssignmentRecorder.ofFunction(target.fn, target.analysis.parse.module);
   const opened = target.style === 'torch'
     ? torchFunctionAt(target.analysis.parse, target.fn, target.inputs, engine, { ...options, modules: jaxModules(backend) })
     : jaxFunctionAt(target.analysis.parse, target.fn, target.inputs, backend, { ...options, modules: torchModules(engine), ...(recorder ? { onAssign: recorder.listen } : {}) });

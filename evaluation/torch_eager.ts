@@ -41,7 +41,7 @@ export interface RunLimits {
 
 export async function torchEager(target: Target, profiler: Profiler, limits: RunLimits, withTape: boolean): Promise<TorchEager> {
   const owned = ownedArrays(profiler.backend);
-  const recorder = new AssignmentRecorder(target.fn, target.analysis.parse.module);
+  const recorder = AssignmentRecorder.ofFunction(target.fn, target.analysis.parse.module);
   try {
     return await run(target, new EagerEngine(owned.backend), profiler, limits, withTape, recorder);
   } finally {

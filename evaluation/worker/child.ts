@@ -6,8 +6,9 @@
  * terminated worker thread does not (its native allocations stay with the process).
  */
 import { formatError } from '../../lang/python';
+import { AssignmentRecorder } from '../assignments';
 import { openExecutionHost, type ExecutionHost } from '../host';
-import { isNodeBackend, type FromWorker, type ScriptEnd, type ScriptRun, type ToWorker } from './messages';
+import { isNodeBackend, TRACE_POINTS, type FromWorker, type ScriptEnd, type ScriptRun, type ToWorker } from './messages';
 
 const backend = process.argv[2];
 if (!process.send || !isNodeBackend(backend)) {
@@ -45,8 +46,11 @@ function runScript(opened: ExecutionHost, id: number, script: ScriptRun): Script
   const flushIfDue = () => {
     if (pending && (pending.length >= RELAY_CHARS || performance.now() - sentAt >= RELAY_MS)) flush();
   };
+  // NB: on the CPU a traced 0-d tensor is read as it is assigned: nothing is held while the script runs.
+  const recorder = script.trace?.length ? AssignmentRecorder.ofNames(script.trace, { points: TRACE_POINTS, readScalarsNow: true }) : null;
   const result = opened.runScript(script.source, {
     file: script.file,
+    ...(recorder ? { onAssign: recorder.listen } : {}),
     budgets: script.budgets,
     stdout: (text) => {
       pending += text;
@@ -62,5 +66,7 @@ function runScript(opened: ExecutionHost, id: number, script: ScriptRun): Script
     },
   });
   flush();
-  return { error: result.error ? formatError(result.error) : null };
+  const traces = recorder?.traces();
+  recorder?.release();
+  return { error: result.error ? formatError(result.error) : null, ...(traces ? { traces } : {}) };
 }

@@ -3,6 +3,7 @@ import type { Budgets } from '../../lang/python';
 import { NODE_BACKENDS, type NodeBackend } from '../../protocol/backends';
 import type { EvaluateRequest } from '../../protocol/evaluate';
 import type { EvaluationOutcome } from '../../protocol/results';
+import type { Trace } from '../assignments';
 
 /** The process's argument: the backend it opens. */
 export function isNodeBackend(x: unknown): x is NodeBackend {
@@ -15,6 +16,8 @@ export interface ScriptRun {
   /** The file name its errors name. */
   readonly file: string;
   readonly budgets: Partial<Budgets>;
+  /** Names whose values to record each time they are assigned (`gradlens run --trace loss`). */
+  readonly trace?: readonly string[];
 }
 
 /** What the worker is asked to do: evaluate a function (value, gradient, graph) or run a script. */
@@ -25,9 +28,14 @@ export type Job =
 /** One job at a time: the caller sends the next only once the last one's answer came. */
 export type ToWorker = Job & { readonly id: number };
 
+/** The most values a traced name keeps (every other one goes, and the stride doubles, past it). */
+export const TRACE_POINTS = 10_000;
+
 /** How a script run ended: `error` is the `FILE:LINE:COL: error: ...` line, or null when it ran to its end. */
 export interface ScriptEnd {
   readonly error: string | null;
+  /** Each traced name's values, also when the script failed (what it assigned until then). */
+  readonly traces?: readonly Trace[];
 }
 
 export type FromWorker =

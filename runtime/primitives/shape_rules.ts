@@ -1,5 +1,5 @@
 import {
-  aval, broadcastShapes, formatShape, isFloat, shapeEq, ShapeError, sizeOf,
+  aval, broadcastShapes, formatShape, isFloat, NOT_BROADCASTABLE, shapeEq, ShapeError, sizeOf,
   type AbstractValue, type DType,
 } from '../core';
 import { ARITHMETIC_BINARY, COMPARISONS, familyRules, inFamily, NUMERIC_UNARY, REDUCTIONS, UNARY_MATH } from './families';
@@ -22,7 +22,7 @@ function sameDtype(op: string, inputs: readonly AbstractValue[]): DType {
 
 function broadcast(op: string, inputs: readonly AbstractValue[]): number[] {
   const shape = broadcastShapes(...inputs.map((a) => a.shape));
-  if (!shape) throw new ShapeError(op, inputs, 'shapes do not broadcast together');
+  if (!shape) throw new ShapeError(op, inputs, NOT_BROADCASTABLE);
   return shape;
 }
 

@@ -2,7 +2,7 @@
  * What the jax and numpy shims' ops take (a tracer, a concrete array, or a Scalar not yet placed),
  * and what the runtime throws as the Python exception a script can catch.
  */
-import { Int64RangeError, type AbstractValue, type DType } from '../../../runtime/core';
+import { Int64RangeError, NOT_BROADCASTABLE, ShapeError, type AbstractValue, type DType } from '../../../runtime/core';
 import type { DeviceArray } from '../../../runtime/backends';
 import { Tracer } from '../../../runtime/jit';
 import { HaltError, PyError, pyError } from '../interpreter';
@@ -28,6 +28,18 @@ export function translate(e: unknown): unknown {
   if (e instanceof PyError || e instanceof HaltError) return e;
   if (e instanceof RangeError && /call stack/i.test(e.message)) return e;
   if (e instanceof Int64RangeError) return pyError('OverflowError', e.message);
+  if (e instanceof ShapeError && e.why === NOT_BROADCASTABLE) return pyError('TypeError', notBroadcastable(e));
   if (e instanceof Error) return pyError(e instanceof RangeError || e.name === 'ShapeError' ? 'ValueError' : 'TypeError', e.message);
   return e;
+}
+
+/**
+ * JAX's words for operands that do not broadcast (lax's broadcasting_shape_rule), with the shapes
+ * as jax.numpy passes them to lax: ranks promoted first (`(8, 3), (1, 4)` for an f32[4]).
+ */
+function notBroadcastable(e: ShapeError): string {
+  const rank = Math.max(...e.inputs.map((a) => a.shape.length));
+  const tuple = (shape: readonly number[]) => `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
+  const shapes = e.inputs.map((a) => tuple([...new Array<number>(rank - a.shape.length).fill(1), ...a.shape]));
+  return `${e.op} got incompatible shapes for broadcasting: ${shapes.join(', ')}.`;
 }
