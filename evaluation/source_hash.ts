@@ -5,11 +5,18 @@
  * stale; editing a function it never reaches keeps it fresh. The server hashes the same
  * statements, from the pieces it analyzes a file in, with the same functions: the two hashes agree.
  */
-import { patternNames, walkStatements, type ast as A, type FunctionInfo, type ParseResult } from '../lang/python';
+import { patternNames, walkExpr, walkStatements, type ast as A, type FunctionInfo, type ParseResult } from '../lang/python';
 
-/** The text `sourceHashOf` hashes: from the first decorator (or the `def`) to the end of the body. */
-export function functionText(documentText: string, fn: FunctionInfo): string {
-  return documentText.slice(fn.span.from, fn.span.to);
+/**
+ * The text `sourceHashOf` hashes: from the first decorator (or the `def`) to the end of the body,
+ * and the example inputs' text when they are not in it: the call (`f(2.0)`) or the `# gradlens:`
+ * comment the evaluation takes them from. Editing `f(2.0)` to `f(3.0)` makes f's result stale.
+ */
+export function functionText(documentText: string, fn: Pick<FunctionInfo, 'span' | 'inputSources'>): string {
+  const own = documentText.slice(fn.span.from, fn.span.to);
+  const source = fn.inputSources[0];
+  if (!source || source.kind === 'defaults') return own;
+  return `${own}\u0000${documentText.slice(source.span.from, source.span.to)}`;
 }
 
 /**
@@ -95,13 +102,21 @@ export function topLevelStatements(parsed: ParseResult): TopLevelStatement[] {
 }
 
 /**
- * The names a function's staleness follows: those it mentions and, for a method or a nested
- * function, the top-level definition that holds it (its qualname's first part).
+ * The names a function's staleness follows: those it mentions, those its example call's arguments
+ * mention (`f(x, w)`: the statements that make x and w), and, for a method or a nested function,
+ * the top-level definition that holds it (its qualname's first part).
  */
-export function functionReads(fn: Pick<FunctionInfo, 'node' | 'qualname'>): string[] {
-  const reads = namesRead([fn.node]);
+export function functionReads(fn: Pick<FunctionInfo, 'node' | 'qualname' | 'inputSources'>): string[] {
+  const reads = new Set(namesRead([fn.node]));
+  const source = fn.inputSources[0];
+  if (source?.kind === 'call') for (const arg of source.call.args) namesInExpr(arg.value, reads);
   const outer = fn.qualname.split('.')[0];
-  return outer === fn.qualname || reads.includes(outer) ? reads : [...reads, outer];
+  if (outer !== fn.qualname) reads.add(outer);
+  return [...reads];
+}
+
+function namesInExpr(e: A.Expr, into: Set<string>): void {
+  walkExpr(e, { expr: (x) => { if (x.kind === 'Name') into.add(x.id); } }, []);
 }
 
 /** Which top-level statements bind each name: built once a document, asked for each of its functions. */
@@ -128,6 +143,11 @@ export class ModuleDependencies {
 
   /** As `hash`, from the own text's hash (the server keeps it with each function's analysis). */
   hashFrom(ownHash: string, reads: readonly string[]): string {
+    return this.reach(ownHash, reads).hash;
+  }
+
+  /** The hash, and every name followed to make it: a statement binding none of them cannot change it. */
+  reach(ownHash: string, reads: readonly string[]): { readonly hash: string; readonly followed: ReadonlySet<string> } {
     const reached = new Set<number>();
     const pending = [...reads];
     const seen = new Set<string>(pending);
@@ -142,9 +162,9 @@ export class ModuleDependencies {
         }
       }
     }
-    if (reached.size === 0) return ownHash;
+    if (reached.size === 0) return { hash: ownHash, followed: seen };
     const hashes = [...reached].sort((a, b) => a - b).map((i) => this.statements[i].hash);
-    return sourceHashOf(`${ownHash}\u0000${hashes.join('')}`);
+    return { hash: sourceHashOf(`${ownHash}\u0000${hashes.join('')}`), followed: seen };
   }
 }
 

@@ -9,8 +9,9 @@
  */
 import type { Diagnostic as LspDiagnostic, Range } from 'vscode-languageserver';
 import { analyze, moduleFacts, parse, type ModuleFacts, type ModuleRegistry, type ParseResult } from '../lang/python';
-import { ModuleDependencies, topLevelStatements, type TopLevelStatement } from '../evaluation';
-import { summarize, withDependencies, type DocumentAnalysis, type FunctionSummary } from './analysis';
+import { topLevelStatements, type TopLevelStatement } from '../evaluation';
+import { summarize, type DocumentAnalysis, type FunctionSummary } from './analysis';
+import { DependencyHashes } from './dependency_hashes';
 import { ChunkedParser, definitionStarts, definitionStartsAfterEdit, joinParses, type Unchanged } from './chunked_parse';
 
 interface Piece {
@@ -124,6 +125,7 @@ export class DocumentAnalyzer {
   /** Each piece's analysis where it last stood: a keystroke that adds no line moves nothing. */
   private readonly placed = new WeakMap<DocumentAnalysis, { line: number; moved: DocumentAnalysis }>();
   private readonly whole = new ChunkedParser();
+  private readonly hashes = new DependencyHashes();
   /** Each piece's top-level statements as dependencies, by its parse: an edit hashes only its piece's again. */
   private readonly statements = new WeakMap<ParseResult, readonly TopLevelStatement[]>();
   /** How many pieces bind each name, kept from one analysis to the next with the pieces counted. */
@@ -284,8 +286,8 @@ export class DocumentAnalyzer {
     this.contexts = contexts;
     if (preludes.size > 0) this.preludes = preludes;
     // A piece is analyzed alone: what each function reads in the other pieces is hashed here, from all of them.
-    const dependencies = new ModuleDependencies(pieces.flatMap((p) => this.statementsOf(p.parsed)));
-    return { functions: functions.map((f) => withDependencies(f, dependencies)), diagnostics };
+    const statements = pieces.flatMap((p) => this.statementsOf(p.parsed));
+    return { functions: this.hashes.withHashes(statements, functions), diagnostics };
   }
 
   private statementsOf(parsed: ParseResult): readonly TopLevelStatement[] {

@@ -3,7 +3,7 @@
  * a static analyzer, and a sandboxed tree-walking interpreter whose modules are
  * shims registered by name (`math` here; `torch`, `jax`, `numpy` from their shims).
  */
-export { LineMap, parse, parseArguments, syntaxErrorClass, type ast, type BrokenDefinition, type ParseResult, type Span, type SyntaxProblem, patternNames, walkStatements } from './syntax';
+export { LineMap, parse, parseArguments, syntaxErrorClass, type ast, type BrokenDefinition, type ParseResult, type Span, type SyntaxProblem, patternNames, walkExpr, walkStatements } from './syntax';
 export {
   analyze,
   moduleFacts,

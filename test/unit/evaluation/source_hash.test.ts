@@ -55,7 +55,7 @@ describe('evaluation: staleness hashes', () => {
   });
 
   it('stay when another function or the rest of the file changes', () => {
-    const after = `# a comment\n${before.replace('x + 1', 'x + 100')}\nprint(f(1.0))\n`;
+    const after = `# a comment\n${before.replace('x + 1', 'x + 100')}\nprint(g(1.0))\n`;
     assert.equal(hashes(before).f, hashes(after).f);
     assert.notEqual(hashes(before).g, hashes(after).g);
   });
@@ -98,6 +98,24 @@ describe('evaluation: staleness hashes', () => {
       const expected = hashes(text);
       assert.deepEqual(serverHashes(text), expected);
       assert.deepEqual(piecewiseHashes(analyzer, text), expected);
+    }
+  });
+
+  // Issue 18: editing the example call left the result shown as if it were still the call's.
+  it('change when the example call changes (f(2.0) -> f(3.0)) or a value it passes does, and not for another call', () => {
+    const file = 'import torch\n\nw = torch.ones(3)\n\ndef f(x, v):\n    return (x * v).sum()\n\ndef g(x):\n    return x\n\nf(2.0, w)\ng(1.0)\n';
+    const was = hashes(file);
+    assert.notEqual(hashes(file.replace('f(2.0, w)', 'f(3.0, w)')).f, was.f);
+    assert.notEqual(hashes(file.replace('w = torch.ones(3)', 'w = torch.ones(4)')).f, was.f, 'w is what the call passes');
+    assert.equal(hashes(file.replace('g(1.0)', 'g(5.0)')).f, was.f);
+    assert.notEqual(hashes(file.replace('g(1.0)', 'g(5.0)')).g, was.g);
+    const comment = 'def h(x):\n    return x * x\n\n# gradlens: x=2.0\ndef k(x):\n    return x\n';
+    assert.notEqual(hashes(comment.replace('x=2.0', 'x=3.0')).k, hashes(comment).k);
+    assert.equal(hashes(comment.replace('x=2.0', 'x=3.0')).h, hashes(comment).h);
+    const analyzer = new DocumentAnalyzer({});
+    for (const text of [file, file.replace('f(2.0, w)', 'f(3.0, w)'), file.replace('w = torch.ones(3)', 'w = torch.ones(4)'), comment, comment.replace('x=2.0', 'x=3.0')]) {
+      assert.deepEqual(serverHashes(text), hashes(text));
+      assert.deepEqual(piecewiseHashes(analyzer, text), hashes(text));
     }
   });
 
