@@ -59,6 +59,8 @@ const browser = {
   target: 'chrome120',
   sourcemap: 'linked',
   plugins: [nodeStubs],
+  // NB: a stylesheet a page script imports (uPlot's) arrives as text, adopted as a constructable stylesheet.
+  loader: { '.css': 'text' },
 };
 
 /**

@@ -327,6 +327,34 @@ describe('webview panel and execution host in headless Chromium', function () {
     await panel.page.screenshot({ path: join(ARTIFACTS, 'idle-after-following.png') });
   });
 
+  // Issue 18: a loop's scalar recorded on WebGPU (held, read back once), drawn with uPlot under the panel's CSP.
+  it("draws a training loop's loss over its 40 steps, with a log-scale toggle and the value under the cursor", async () => {
+    const uri = 'file:///work/test/fixtures/webview/sgd_loop_torch.py';
+    await panel.send({ type: 'evaluate', id: 71, request: request('test/fixtures/webview/sgd_loop_torch.py', uri, 'eager', 'fit') });
+    const { outcome } = await panel.waitForPosted('outcome', { id: 71 });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    const loss = outcome.result.assignments?.find((a) => a.name === 'loss');
+    assert.equal(loss?.count, 40);
+    // PyTorch 1.13's losses at steps 0, 1 and 39.
+    const values = loss!.series!.values;
+    for (const [step, expected] of [[0, 1.375], [1, 1.0253344774246216], [39, 0.34852826595306396]]) {
+      assert.ok(Math.abs(values[step] - expected) < 1e-5, `step ${step}: ${values[step]} vs ${expected}`);
+    }
+    await panel.send({ type: 'show', outcome, view: 'results' });
+    const curve = await panel.page.waitForSelector('.loop-curve[data-name="loss"] .u-over');
+    assert.equal(await panel.page.getAttribute('.loop-curve[data-name="loss"]', 'data-points'), '40');
+    assert.deepEqual(await panel.page.$$eval('.loop-curve', (cs) => cs.map((c) => c.getAttribute('data-name'))), ['loss'], 'the loop counter is no curve');
+    assert.match(await panel.page.textContent('.loop-curve[data-name="loss"] .meta') ?? '', /^40 iterations: first 1\.375  last 0\.3485/);
+    // The legend reads the value at the cursor: the middle of the plot is step 19 or 20.
+    const box = (await curve.boundingBox())!;
+    await panel.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const readout = Number(await panel.page.textContent('.loop-curve[data-name="loss"] .u-legend .u-series:nth-child(2) .u-value'));
+    assert.ok([values[19], values[20]].some((v) => Math.abs(v - readout) < 1e-3 * v), `readout ${readout}`);
+    await panel.page.click('.loop-curve[data-name="loss"] .log-scale');
+    await panel.page.waitForSelector('.loop-curve[data-name="loss"][data-scale="log"] canvas');
+    await panel.page.screenshot({ path: join(ARTIFACTS, 'training-curve.png') });
+  });
+
   it('shows user-derived text as text: an error carrying HTML and a command link makes no element or link (issue 12.6)', async () => {
     const message = '/w/evil.py:3:5: error: ValueError: <img src=x onerror="document.title=1"><a href="command:workbench.action.reloadWindow">go</a> [Go to source](command:x)';
     await panel.send({ type: 'show', view: 'results', outcome: { ok: false, error: { uri: 'file:///w/evil.py', function: '<b>f</b>', sourceHash: 'h', kind: 'error', message, range: { line: 3, col: 5, endLine: 3, endCol: 9 } } } });

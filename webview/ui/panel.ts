@@ -6,6 +6,7 @@ import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import { fileNameOf, type EvaluationOutcome, type EvaluationResult, type PanelView, type SourceRange } from '../../protocol';
 import { custom, html } from './dom';
 import { GraphViewer } from './graph/viewer';
+import { curvesView } from './curves';
 import { plotView } from './plot';
 import { errorView, resultsView } from './results';
 import { timingsView } from './timings';
@@ -81,7 +82,8 @@ export class Panel {
     const result = outcome.result;
     this.perBackend.set(result.backend.name, result);
     const plot = plotView(result);
-    this.panes.results.replaceChildren(resultsView(result), ...(plot ? [plot] : []));
+    const curves = curvesView(result);
+    this.panes.results.replaceChildren(resultsView(result), ...(plot ? [plot] : []), ...(curves ? [curves] : []));
     this.panes.compare.replaceChildren(timingsView([...this.perBackend.values()]));
     await this.graph.show(result.graphs ?? [], result.style === 'torch' ? 'tape' : 'forward');
   }
