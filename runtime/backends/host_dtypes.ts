@@ -1,6 +1,7 @@
 import { DTYPES, sizeOf, typedArrayFrom, type AbstractValue, type AnyTypedArray, type DType } from '../core';
 import type { Backend, DeviceArray } from './backend';
-import { ReferenceArray, REFERENCE_KERNELS } from './reference';
+import { runReferenceKernel } from './host';
+import { ReferenceArray } from './reference';
 
 /** What a backend that holds some dtypes on the host adds: how much it computed there. */
 export interface HostDtypeStats {
@@ -58,7 +59,7 @@ export function withHostDtypes<A extends DeviceArray, B extends Backend<A>>(devi
       ops++;
       // NB: device operands are copied once for this op; the kernel reads them as host arrays.
       const hostInputs = inputs.map((x) => (isHost(x) ? own(x, prim) : new ReferenceArray(x.shape, x.dtype, device.readSync(x as A))));
-      const result = REFERENCE_KERNELS[prim](hostInputs, params, out);
+      const result = runReferenceKernel(prim, hostInputs, params, out);
       return onDevice.has(out.dtype) ? device.upload(result.data, out) : keep(result.shape, result.dtype, result.data);
     },
     readSync: (x) => (isHost(x) ? own(x, 'readSync').data.slice() : device.readSync(x)),

@@ -50,6 +50,11 @@ export class Tensor implements AbstractValue {
   grad: Tensor | null = null;
   retainsGrad = false;
   /**
+   * The object a language frontend made for this tensor (lang/python's PyTensor), so that finding
+   * it again is a field read: a WeakMap lookup on every op cost more than a small op's kernel.
+   */
+  frontendObject: object | null = null;
+  /**
    * The tensors made from this one by `detach()` (and this one): the same memory in PyTorch, so an
    * in-place write to any of them (`p.data.add_(...)`, `w.detach().zero_()`) is seen by all.
    */

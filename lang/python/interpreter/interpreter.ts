@@ -249,10 +249,10 @@ export class Interpreter implements HostContext {
     return ops.getitem(v, key, this);
   }
 
-  allocate(bytes: number, what?: string): void {
+  allocate(bytes: number, what?: string | (() => string)): void {
     const max = this.budgets.maxTensorBytes;
     if (this.tensorBytes + bytes > max) {
-      const array = what === undefined ? '' : ` (${what})`;
+      const array = what === undefined ? '' : ` (${typeof what === 'function' ? what() : what})`;
       throw new HaltError(
         'budget',
         `the script's tensors would take more than the tensor budget of ${formatBytes(max)} (gradlens.budget.tensorMiB): `

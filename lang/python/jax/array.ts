@@ -463,7 +463,7 @@ export class JaxRuntime implements Emitter<Val> {
   private charged(aval: AbstractValue, what: string, make: () => DeviceArray): DeviceArray {
     this.ctx.checkClock();
     const bytes = bytesOf(aval);
-    this.ctx.allocate(bytes, what === 'upload' ? formatAval(aval) : `${formatAval(aval)}, the result of ${what}`);
+    this.ctx.allocate(bytes, () => (what === 'upload' ? formatAval(aval) : `${formatAval(aval)}, the result of ${what}`));
     let a: DeviceArray;
     try {
       a = make();
@@ -482,7 +482,7 @@ export class JaxRuntime implements Emitter<Val> {
   private checkTraced(out: Tracer): void {
     this.ctx.checkClock();
     const bytes = bytesOf(out);
-    this.ctx.allocate(bytes, `${formatAval(out)}, an intermediate of the traced function`);
+    this.ctx.allocate(bytes, () => `${formatAval(out)}, an intermediate of the traced function`);
     this.ctx.release(bytes);
     if (out.trace.equationCount > MAX_TRACED_EQUATIONS) {
       throw new HaltError('budget', `the traced function has more than ${MAX_TRACED_EQUATIONS.toLocaleString('en-US')} operations (a Python loop unrolled under a transformation?); `

@@ -6,7 +6,7 @@
  * Python exceptions PyTorch raises. What a tensor does as a Python object (operators, named
  * methods, indexing) is its runtime's TensorBehaviour, so this file imports none of them.
  */
-import { TorchGenerator, bytesOf, sizeOf, withInterrupt, type AbstractValue, type Shape } from '../../../runtime/core';
+import { TorchGenerator, bytesOf, sizeOf, withInterrupt, type AbstractValue, type Shape, type SourceSpan } from '../../../runtime/core';
 import { TorchOps, type EagerEngine, type GradNode, type Tensor } from '../../../runtime/eager';
 import { pyError, HostObject, hostType, opFunction, PyType, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type UnaryOp, type Kwargs, type PyValue, formatValue, truthy, typeName } from '../interpreter';
 import { DTYPES, ITEM_SIZE, STORAGE, isFloating, type TorchDTypeName } from './dtype';
@@ -41,10 +41,11 @@ export class TorchRuntime {
   readonly torch: TorchOps;
   /** The default generator (`torch.default_generator`). */
   readonly rng = new TorchGenerator(DEFAULT_SEED);
-  private readonly wrappers = new WeakMap<Tensor, PyTensor>();
   /** Tensors wrapped during the current op, which its tidy scope must keep. */
   private readonly created: Tensor[] = [];
   private depth = 0;
+  private lastSpan: HostContext['span'] | null = null;
+  private lastSourceSpan: SourceSpan | null = null;
   /** The script's grad mode when the current torch op began (its own steps may turn grad off inside). */
   gradModeAtOp = true;
 
@@ -86,7 +87,12 @@ export class TorchRuntime {
    */
   run<R>(fn: () => R): R {
     const span = this.ctx.span;
-    this.engine.span = { file: this.ctx.file, line: span.line, column: span.col, endLine: span.endLine, endColumn: span.endCol };
+    // NB: one SourceSpan per source span, not per op: a loop's ops share their line's.
+    if (span !== this.lastSpan) {
+      this.lastSpan = span;
+      this.lastSourceSpan = { file: this.ctx.file, line: span.line, column: span.col, endLine: span.endLine, endColumn: span.endCol };
+    }
+    this.engine.span = this.lastSourceSpan;
     const mark = this.created.length;
     const guard = this.engine.guard;
     if (this.depth === 0) {
@@ -123,7 +129,7 @@ export class TorchRuntime {
     this.ctx.checkClock();
     const bytes = bytesOf(aval);
     // Checked, not kept: `wrap` charges the tensors that Python gets; an op's intermediates are freed with it.
-    this.ctx.allocate(bytes, describe(aval, what));
+    this.ctx.allocate(bytes, () => describe(aval, what));
     this.ctx.release(bytes);
   };
 
@@ -134,11 +140,11 @@ export class TorchRuntime {
   wrap(t: Tensor, dtype?: TorchDTypeName): PyTensor {
     const logical = dtype ?? t.dtype;
     if (t.dtype !== STORAGE[logical]) t = this.ops.convert(t, STORAGE[logical]);
-    let w = this.wrappers.get(t);
-    if (w) return w;
+    const known = t.frontendObject;
+    if (known instanceof PyTensor && known.rt === this) return known;
     this.ctx.allocate(sizeOf(t.shape) * ITEM_SIZE[logical]);
-    w = new PyTensor(this, t, logical);
-    this.wrappers.set(t, w);
+    const w = new PyTensor(this, t, logical);
+    t.frontendObject = w;
     if (this.depth > 0) this.created.push(t);
     return w;
   }

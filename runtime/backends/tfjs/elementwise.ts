@@ -31,6 +31,8 @@ export function integerPow(x: tf.Tensor, y: number): tf.Tensor {
   if (y === 0) return tf.onesLike(x);
   if (y === 1) return tf.clone(x);
   if (y === 2) return tf.square(x);
+  // NB: (x*x)*x as PyTorch's pow kernel and JAX's integer_pow compute it (powf rounds once, and differs in the last bit).
+  if (y === 3 && isFloat(x)) return tf.mul(tf.square(x), x);
   if (!isFloat(x) && y > 0) return intPow(x, y);
   return tf.pow(x, tf.scalar(y, x.dtype));
 }

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { sizeOf, typedArrayFrom, type AbstractValue, type AnyTypedArray, type DType } from '../../core';
 import type { Backend } from '../backend';
+import { withSmallOnHost } from '../host';
 import { withHostDtypes } from '../host_dtypes';
 import type { ReferenceArray } from '../reference';
+import type { SmallArray } from '../host';
 import { TfjsArray, type TfjsBackendName } from './array';
 import { ensureInitialised, liveDataIds, pinEngine } from './engine';
 import { tfjsKernels, unwrap } from './kernels';
@@ -11,9 +13,13 @@ export { TfjsArray, type TfjsBackendName } from './array';
 
 const DTYPES = ['float32', 'int32', 'bool'] as const satisfies readonly DType[];
 
-/** A tfjs backend with float64 on the host (see host_dtypes.ts): what the editor, the server and the CLI compute on. */
-export async function createTfjsBackend(name: Exclude<TfjsBackendName, 'webgpu'>): Promise<Backend<TfjsArray | ReferenceArray>> {
-  return withHostDtypes(await createTfjsDevice(name));
+/**
+ * A tfjs backend with float64 on the host (see host_dtypes.ts), and on wasm its small float32
+ * arrays too (see host/small_on_host.ts): what the editor, the server and the CLI compute on.
+ */
+export async function createTfjsBackend(name: Exclude<TfjsBackendName, 'webgpu'>): Promise<Backend<TfjsArray | SmallArray | ReferenceArray>> {
+  const device = await createTfjsDevice(name);
+  return withHostDtypes(name === 'wasm' ? withSmallOnHost(device) : device);
 }
 
 /**

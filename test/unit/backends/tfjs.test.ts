@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { createReferenceBackend, createTfjsBackend, type Backend, type DeviceArray, type TfjsArray } from '../../../runtime/backends';
+import { createReferenceBackend, createTfjsBackend, SmallArray, type Backend, type DeviceArray, type TfjsArray } from '../../../runtime/backends';
 import { formatAval, isFloat } from '../../../runtime/core';
 import { BackendEmitter } from '../../../runtime/ops';
 import { abstractEval, PRIMITIVES, type ParamsOf, type Primitive } from '../../../runtime/primitives';
@@ -126,7 +126,8 @@ describe('tfjs backends: memory, dtypes and ownership', () => {
       const widened = backend.run('convert_element_type', [f32], { newDtype: 'float64' }, { shape: [], dtype: 'float64' });
       assert.deepEqual(Array.from(backend.readSync(widened)), [Math.fround(0.1)]);
       const narrowed = backend.run('convert_element_type', [third], { newDtype: 'float32' }, { shape: [2], dtype: 'float32' });
-      assert.ok(!(narrowed as { data?: unknown }).data && narrowed.backend === name, 'a float32 result goes back to the device');
+      // On wasm a small float32 array lives on the host, as the device would compute it (runtime/backends/host).
+      assert.ok(narrowed.backend === name && (name === 'wasm' ? narrowed instanceof SmallArray : !(narrowed as { data?: unknown }).data), 'a float32 result goes back to the device');
       assert.deepEqual(Array.from(backend.readSync(narrowed)), [Math.fround(1 / 3), Math.fround(2 / 3)]);
       const [h] = await backend.readMany([third]);
       assert.deepEqual(Array.from(h), [1 / 3, 2 / 3]);

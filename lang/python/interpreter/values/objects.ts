@@ -34,9 +34,10 @@ export interface HostContext {
   getitem(v: PyValue, key: PyValue): PyValue;
   /**
    * Charges tensor memory against the run's byte budget; throws the budget error when it would go
-   * over. `what` names the array for the message (`f32[100000,100000], the result of add`).
+   * over. `what` names the array for the message (`f32[100000,100000], the result of add`); a
+   * function is called only for the message, so that an op that fits formats nothing.
    */
-  allocate(bytes: number, what?: string): void;
+  allocate(bytes: number, what?: string | (() => string)): void;
   /** Returns memory charged with `allocate` (a tensor was freed). */
   release(bytes: number): void;
   /** Counts `steps` against the step budget and checks the clock and cancellation; for long host loops. */

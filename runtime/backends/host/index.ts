@@ -1,0 +1,3 @@
+export { hostKernels, type HostFlavour, type HostKernel, type HostKernelTable, type HostValues } from './kernels';
+export { runReferenceKernel } from './reference';
+export { withSmallOnHost, SmallArray, SMALL_ON_HOST_ELEMENTS } from './small_on_host';

@@ -1,0 +1,195 @@
+import { sizeOf, stridesOf, type AbstractValue, type AnyTypedArray, type DType, type Shape } from '../../core';
+import type { ParamsOf, Primitive } from '../../primitives';
+import { mapIndex } from '../reference';
+import { BINARY_LOOPS, COMPARISON_LOOPS, expand, output, UNARY_LOOPS, type BinaryLoop, type UnaryLoop } from './loops';
+
+/** Values on the host: a ReferenceArray, or a small array a device backend keeps on the host. */
+export interface HostValues {
+  readonly shape: Shape;
+  readonly dtype: DType;
+  readonly data: AnyTypedArray;
+}
+
+/** Computes one primitive's result values, or returns null where this table does not compute that case. */
+export type HostKernel<P extends Primitive> = (inputs: readonly HostValues[], params: ParamsOf<P>, out: AbstractValue) => AnyTypedArray | null;
+export type HostKernelTable = { readonly [P in Primitive]?: HostKernel<P> };
+
+/**
+ * Whose numbers the kernels give, bit for bit:
+ * - `reference`: the reference backend's (runtime/backends/reference), every dtype: each result
+ *   computed in doubles and stored in the output's typed array, sums accumulated in doubles;
+ * - `wasm`: tfjs-backend-wasm's, float32 results only: one float32 rounding per arithmetic step,
+ *   sums accumulated in float32 in the order tfjs reads them (the reduced axes last, as listed).
+ */
+export type HostFlavour = 'reference' | 'wasm';
+
+const binary = (loop: BinaryLoop): HostKernel<Primitive> => (inputs, _params, out) => {
+  const n = sizeOf(out.shape);
+  const o = output(out.dtype, n);
+  loop(expand(inputs[0].data, inputs[0].shape, out.shape, n), expand(inputs[1].data, inputs[1].shape, out.shape, n), o);
+  return o;
+};
+
+const unary = (loop: UnaryLoop): HostKernel<Primitive> => (inputs, _params, out) => {
+  const o = output(out.dtype, inputs[0].data.length);
+  loop(inputs[0].data, o);
+  return o;
+};
+
+function select(inputs: readonly HostValues[], _params: unknown, out: AbstractValue): AnyTypedArray {
+  const n = sizeOf(out.shape);
+  const [p, t, f] = inputs.map((x) => expand(x.data, x.shape, out.shape, n));
+  const o = output(out.dtype, n);
+  const sp = p.length === n ? 1 : 0;
+  const st = t.length === n ? 1 : 0;
+  const sf = f.length === n ? 1 : 0;
+  for (let i = 0; i < n; i++) o[i] = p[i * sp] !== 0 ? t[i * st] : f[i * sf];
+  return o;
+}
+
+/** x**y by repeated squaring in doubles, as the reference's integerPow (a negative y takes the reciprocal last). */
+function integerPowReference(x: AnyTypedArray, y: number, o: AnyTypedArray): void {
+  const e0 = Math.abs(y);
+  for (let i = 0; i < o.length; i++) {
+    let base = x[i];
+    let e = e0;
+    let acc = 1;
+    while (e > 0) {
+      if (e & 1) acc *= base;
+      base *= base;
+      e = Math.floor(e / 2);
+    }
+    o[i] = y < 0 ? 1 / acc : acc;
+  }
+}
+
+/**
+ * tfjs-backend-wasm's float32 powers that are products (runtime/backends/tfjs integerPow): 1, x,
+ * x*x and (x*x)*x, rounded to float32 after each product as PyTorch and JAX compute them; other
+ * powers go through powf there, which is not reproduced here.
+ */
+function integerPowFloat32(x: AnyTypedArray, y: number, o: AnyTypedArray): boolean {
+  const n = o.length;
+  if (y === 0) o.fill(1);
+  else if (y === 1) o.set(x);
+  else if (y === 2) for (let i = 0; i < n; i++) o[i] = x[i] * x[i];
+  else if (y === 3) for (let i = 0; i < n; i++) { const v = x[i]; o[i] = Math.fround(v * v) * v; }
+  else return false;
+  return true;
+}
+
+/**
+ * Sums over `axes`: each output element adds its reduced elements one after another, in row-major
+ * order over the reduced axes taken in `order` (float32: rounded after each addition).
+ */
+function sum(x: HostValues, order: readonly number[], out: AbstractValue, inFloat32: boolean): AnyTypedArray {
+  const src = x.data;
+  const o = output(out.dtype, sizeOf(out.shape));
+  const reducedAll = order.length === x.shape.length && order.every((a, i) => a === i);
+  if (reducedAll || o.length === 1 && order.every((a, i) => a === order[0] + i)) {
+    // One run over the values in memory order.
+    let s = 0;
+    if (inFloat32) for (let i = 0; i < src.length; i++) s = Math.fround(s + src[i]);
+    else for (let i = 0; i < src.length; i++) s += src[i];
+    if (o.length > 0) o[0] = s;
+    return o;
+  }
+  const strides = stridesOf(x.shape);
+  const kept = x.shape.map((_, i) => i).filter((i) => !order.includes(i));
+  const outer = mapIndex(kept.map((i) => x.shape[i]), kept.map((i) => strides[i]), 0);
+  const inner = mapIndex(order.map((i) => x.shape[i]), order.map((i) => strides[i]), 0);
+  for (let k = 0; k < outer.length; k++) {
+    const base = outer[k];
+    let s = 0;
+    if (inFloat32) for (let j = 0; j < inner.length; j++) s = Math.fround(s + src[base + inner[j]]);
+    else for (let j = 0; j < inner.length; j++) s += src[base + inner[j]];
+    o[k] = s;
+  }
+  return o;
+}
+
+function gather(x: HostValues, offsets: Int32Array, out: AbstractValue): AnyTypedArray {
+  const src = x.data;
+  const o = output(out.dtype, offsets.length);
+  for (let i = 0; i < offsets.length; i++) o[i] = src[offsets[i]];
+  return o;
+}
+
+function broadcastInDim(x: HostValues, { broadcastDimensions }: ParamsOf<'broadcast_in_dim'>, out: AbstractValue): AnyTypedArray {
+  const n = sizeOf(out.shape);
+  if (x.data.length === 1) return output(out.dtype, n).fill(x.data[0]);
+  if (x.data.length === n) return copy(x.data, out.dtype);
+  const inStrides = stridesOf(x.shape);
+  const strides = out.shape.map(() => 0);
+  broadcastDimensions.forEach((d, i) => {
+    if (x.shape[i] !== 1) strides[d] = inStrides[i];
+  });
+  return gather(x, mapIndex(out.shape, strides, 0, n), out);
+}
+
+function copy(data: AnyTypedArray, dtype: DType): AnyTypedArray {
+  const o = output(dtype, data.length);
+  o.set(data);
+  return o;
+}
+
+function transpose(x: HostValues, { permutation }: ParamsOf<'transpose'>, out: AbstractValue): AnyTypedArray {
+  const strides = stridesOf(x.shape);
+  // NB: moving size-1 axes keeps the memory order: a copy.
+  const moved = permutation.filter((p) => x.shape[p] !== 1);
+  if (moved.every((p, i) => i === 0 || p > moved[i - 1])) return copy(x.data, out.dtype);
+  return gather(x, mapIndex(out.shape, permutation.map((p) => strides[p]), 0), out);
+}
+
+const reshape = (inputs: readonly HostValues[], _params: unknown, out: AbstractValue): AnyTypedArray => copy(inputs[0].data, out.dtype);
+
+/** The kernels of `flavour` (see HostFlavour); a primitive missing from the table is computed elsewhere. */
+export function hostKernels(flavour: HostFlavour): HostKernelTable {
+  const wasm = flavour === 'wasm';
+  /** The wasm flavour computes float32 results only, from operands of float32 (or bool predicates). */
+  const float32Only = <P extends Primitive>(k: HostKernel<P>): HostKernel<P> =>
+    wasm ? (inputs, params, out) => (out.dtype === 'float32' ? k(inputs, params, out) : null) : k;
+  const comparisons = wasm ? {} : {
+    lt: binary(COMPARISON_LOOPS.lt), le: binary(COMPARISON_LOOPS.le), gt: binary(COMPARISON_LOOPS.gt),
+    ge: binary(COMPARISON_LOOPS.ge), eq: binary(COMPARISON_LOOPS.eq), ne: binary(COMPARISON_LOOPS.ne),
+  };
+  return {
+    add: float32Only(binary(BINARY_LOOPS.add)),
+    sub: float32Only(binary(BINARY_LOOPS.sub)),
+    mul: float32Only(binary(BINARY_LOOPS.mul)),
+    div: float32Only(binary(BINARY_LOOPS.div)),
+    max: float32Only(binary(BINARY_LOOPS.max)),
+    min: float32Only(binary(BINARY_LOOPS.min)),
+    ...comparisons,
+    neg: float32Only(unary(UNARY_LOOPS.neg)),
+    abs: float32Only(unary(UNARY_LOOPS.abs)),
+    sqrt: float32Only(unary(UNARY_LOOPS.sqrt)),
+    sign: float32Only(unary(UNARY_LOOPS.sign)),
+    stop_gradient: float32Only(unary(UNARY_LOOPS.stop_gradient)),
+    select: float32Only(select),
+    integer_pow: float32Only((inputs, { y }, out) => {
+      const o = output(out.dtype, inputs[0].data.length);
+      if (!wasm) integerPowReference(inputs[0].data, y, o);
+      else if (!integerPowFloat32(inputs[0].data, y, o)) return null;
+      return o;
+    }),
+    convert_element_type: float32Only((inputs, _params, out) => {
+      // NB: the reference casts through typedArrayFrom (ints truncate, bools test non-zero); floats store as they are.
+      if (out.dtype !== 'float32' && out.dtype !== 'float64') return null;
+      return copy(inputs[0].data, out.dtype);
+    }),
+    reduce_sum: float32Only((inputs, { axes }, out) => {
+      const x = inputs[0];
+      if (axes.length === 0) return copy(x.data, out.dtype);
+      // NB: the reference stores a bool or int sum through typedArrayFrom; those stay with it.
+      if (out.dtype !== 'float32' && out.dtype !== 'float64') return null;
+      const order = wasm ? axes : [...axes].sort((a, b) => a - b);
+      return sum(x, order, out, wasm);
+    }),
+    broadcast_in_dim: float32Only((inputs, params, out) => broadcastInDim(inputs[0], params, out)),
+    reshape: float32Only(reshape),
+    squeeze: float32Only(reshape),
+    expand_dims: float32Only(reshape),
+    transpose: float32Only((inputs, params, out) => transpose(inputs[0], params, out)),
+  };
+}

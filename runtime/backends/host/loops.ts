@@ -1,0 +1,116 @@
+import { allocate, type AnyTypedArray, type DType, type Shape } from '../../core';
+import { broadcastIndex } from '../reference';
+
+// Elementwise loops over host typed arrays, written out per op: a loop that called a function per
+// element would be one megamorphic call site shared by every op, several times slower.
+
+/**
+ * An operand ready for the loops: its own values when it has the output's size (same layout, as
+ * broadcasting only repeats size-1 axes), a single value repeated, or a copy broadcast to the
+ * output otherwise.
+ */
+export function expand(data: AnyTypedArray, shape: Shape, outShape: Shape, size: number): AnyTypedArray {
+  if (data.length === size || data.length === 1) return data;
+  const index = broadcastIndex(shape, outShape)!;
+  const full = new Float64Array(size);
+  for (let i = 0; i < size; i++) full[i] = data[index[i]];
+  return full;
+}
+
+/** The output array, written by a binary loop whose operands each have `n` values or one. */
+export type BinaryLoop = (a: AnyTypedArray, b: AnyTypedArray, o: AnyTypedArray) => void;
+
+export const BINARY_LOOPS = {
+  add(a, b, o) {
+    const n = o.length;
+    if (a.length === n && b.length === n) for (let i = 0; i < n; i++) o[i] = a[i] + b[i];
+    else if (a.length === 1) { const s = a[0]; for (let i = 0; i < n; i++) o[i] = s + b[i]; }
+    else { const s = b[0]; for (let i = 0; i < n; i++) o[i] = a[i] + s; }
+  },
+  sub(a, b, o) {
+    const n = o.length;
+    if (a.length === n && b.length === n) for (let i = 0; i < n; i++) o[i] = a[i] - b[i];
+    else if (a.length === 1) { const s = a[0]; for (let i = 0; i < n; i++) o[i] = s - b[i]; }
+    else { const s = b[0]; for (let i = 0; i < n; i++) o[i] = a[i] - s; }
+  },
+  mul(a, b, o) {
+    const n = o.length;
+    if (a.length === n && b.length === n) for (let i = 0; i < n; i++) o[i] = a[i] * b[i];
+    else if (a.length === 1) { const s = a[0]; for (let i = 0; i < n; i++) o[i] = s * b[i]; }
+    else { const s = b[0]; for (let i = 0; i < n; i++) o[i] = a[i] * s; }
+  },
+  div(a, b, o) {
+    const n = o.length;
+    if (a.length === n && b.length === n) for (let i = 0; i < n; i++) o[i] = a[i] / b[i];
+    else if (a.length === 1) { const s = a[0]; for (let i = 0; i < n; i++) o[i] = s / b[i]; }
+    else { const s = b[0]; for (let i = 0; i < n; i++) o[i] = a[i] / s; }
+  },
+  // NaN-propagating; otherwise the first operand where they are equal (±0 keeps a's sign), as the reference's maxOf/minOf.
+  max(a, b, o) {
+    const n = o.length;
+    const sa = a.length === n ? 1 : 0;
+    const sb = b.length === n ? 1 : 0;
+    for (let i = 0; i < n; i++) {
+      const x = a[i * sa];
+      const y = b[i * sb];
+      o[i] = x !== x || y !== y ? NaN : x >= y ? x : y;
+    }
+  },
+  min(a, b, o) {
+    const n = o.length;
+    const sa = a.length === n ? 1 : 0;
+    const sb = b.length === n ? 1 : 0;
+    for (let i = 0; i < n; i++) {
+      const x = a[i * sa];
+      const y = b[i * sb];
+      o[i] = x !== x || y !== y ? NaN : x <= y ? x : y;
+    }
+  },
+} satisfies Record<string, BinaryLoop>;
+
+/** Comparisons into a bool (0/1) array. */
+export const COMPARISON_LOOPS = {
+  lt(a, b, o) { const n = o.length; const sa = a.length === n ? 1 : 0; const sb = b.length === n ? 1 : 0; for (let i = 0; i < n; i++) o[i] = a[i * sa] < b[i * sb] ? 1 : 0; },
+  le(a, b, o) { const n = o.length; const sa = a.length === n ? 1 : 0; const sb = b.length === n ? 1 : 0; for (let i = 0; i < n; i++) o[i] = a[i * sa] <= b[i * sb] ? 1 : 0; },
+  gt(a, b, o) { const n = o.length; const sa = a.length === n ? 1 : 0; const sb = b.length === n ? 1 : 0; for (let i = 0; i < n; i++) o[i] = a[i * sa] > b[i * sb] ? 1 : 0; },
+  ge(a, b, o) { const n = o.length; const sa = a.length === n ? 1 : 0; const sb = b.length === n ? 1 : 0; for (let i = 0; i < n; i++) o[i] = a[i * sa] >= b[i * sb] ? 1 : 0; },
+  eq(a, b, o) { const n = o.length; const sa = a.length === n ? 1 : 0; const sb = b.length === n ? 1 : 0; for (let i = 0; i < n; i++) o[i] = a[i * sa] === b[i * sb] ? 1 : 0; },
+  ne(a, b, o) { const n = o.length; const sa = a.length === n ? 1 : 0; const sb = b.length === n ? 1 : 0; for (let i = 0; i < n; i++) o[i] = a[i * sa] !== b[i * sb] ? 1 : 0; },
+} satisfies Record<string, BinaryLoop>;
+
+export type UnaryLoop = (x: AnyTypedArray, o: AnyTypedArray) => void;
+
+export const UNARY_LOOPS = {
+  neg(x, o) { for (let i = 0; i < o.length; i++) o[i] = -x[i]; },
+  abs(x, o) { for (let i = 0; i < o.length; i++) o[i] = Math.abs(x[i]); },
+  sqrt(x, o) { for (let i = 0; i < o.length; i++) o[i] = Math.sqrt(x[i]); },
+  sign(x, o) { for (let i = 0; i < o.length; i++) { const v = x[i]; o[i] = v > 0 ? 1 : v < 0 ? -1 : v; } },
+  stop_gradient(x, o) { o.set(x); },
+} satisfies Record<string, UnaryLoop>;
+
+/**
+ * Float32 arrays given back by their owner (a disposed small array), by length: a kernel's output
+ * takes one of them before allocating, as a fresh typed array costs more than a small op's loop
+ * (zeroed memory, and garbage collections driven by the external memory it counts).
+ */
+const FREE_FLOAT32 = new Map<number, Float32Array[]>();
+/** Arrays kept per length, and the smallest length worth keeping (smaller ones live on V8's heap, cheap to make). */
+const POOL_DEPTH = 32;
+const POOL_MIN_LENGTH = 16;
+
+/** Gives `data` back for reuse; its owner must hold no other reference to it. */
+export function recycle(data: AnyTypedArray): void {
+  if (!(data instanceof Float32Array) || data.length < POOL_MIN_LENGTH) return;
+  let free = FREE_FLOAT32.get(data.length);
+  if (!free) FREE_FLOAT32.set(data.length, (free = []));
+  if (free.length < POOL_DEPTH) free.push(data);
+}
+
+/** An array of `dtype` and `size` for a kernel to fill: every element is written, so a recycled one needs no zeroing. */
+export function output(dtype: DType, size: number): AnyTypedArray {
+  if (dtype === 'float32') {
+    const reused = FREE_FLOAT32.get(size)?.pop();
+    if (reused) return reused;
+  }
+  return allocate(dtype, size);
+}

@@ -1,0 +1,16 @@
+import type { AbstractValue } from '../../core';
+import type { ParamsOf, Primitive } from '../../primitives';
+import { ReferenceArray, REFERENCE_KERNELS } from '../reference';
+import { hostKernels, type HostKernel } from './kernels';
+
+const FAST = hostKernels('reference');
+
+/**
+ * The reference backend's kernel for `prim`, its common cases computed by the faster loops of
+ * kernels.ts (the same numbers: the `reference` flavour), the rest by REFERENCE_KERNELS itself.
+ */
+export function runReferenceKernel<P extends Primitive>(prim: P, inputs: readonly ReferenceArray[], params: ParamsOf<P>, out: AbstractValue): ReferenceArray {
+  const data = (FAST[prim] as HostKernel<P> | undefined)?.(inputs, params, out);
+  if (data) return new ReferenceArray(out.shape, out.dtype, data);
+  return REFERENCE_KERNELS[prim](inputs, params, out);
+}

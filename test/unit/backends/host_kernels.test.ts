@@ -1,0 +1,142 @@
+import * as assert from 'node:assert/strict';
+import {
+  createTfjsDevice, hostKernels, ReferenceArray, REFERENCE_KERNELS, SMALL_ON_HOST_ELEMENTS, SmallArray, withSmallOnHost,
+  type Backend, type DeviceArray, type HostFlavour,
+} from '../../../runtime/backends';
+import { runReferenceKernel } from '../../../runtime/backends/host';
+import { formatAval, Random, typedArrayFrom, type AnyTypedArray } from '../../../runtime/core';
+import { abstractEval, PRIMITIVES, type ParamsOf, type Primitive } from '../../../runtime/primitives';
+import { CASES, type Case, type CaseMaker } from '../support/backend_cases';
+import type { HostArray } from '../support/inputs';
+import { REPLAY_SEED, streamFor } from '../support/seed';
+
+/**
+ * The host kernels (runtime/backends/host) promise the numbers of the kernels they stand in for,
+ * bit for bit: the `wasm` flavour tfjs-backend-wasm's float32 results, the `reference` flavour
+ * the reference backend's. Compared with Object.is, so -0 must meet -0 (NaN meets any NaN).
+ */
+const SEED = REPLAY_SEED ?? 20_261_206;
+
+function sameBits(got: AnyTypedArray, want: AnyTypedArray, what: string): void {
+  assert.equal(got.length, want.length, `${what}: length`);
+  for (let i = 0; i < want.length; i++) {
+    if (!Object.is(got[i], want[i])) assert.fail(`${what}: element ${i} is ${got[i]}, the kernel it stands for gives ${want[i]}`);
+  }
+}
+
+const f32 = (values: number[], shape: number[]): HostArray => ({ values: values.map(Math.fround), shape, dtype: 'float32' });
+const normals = (r: Random, n: number, scale = 1): number[] => r.normals(n).map((v) => v * scale);
+
+/** Cases where float32 rounding order shows: long sums, signed zeros, products of many sizes. */
+function extraCases(prim: Primitive, r: Random): Case<ParamsOf<Primitive>>[] {
+  const zeros = f32([0, -0, 0, -0, 1, -1, NaN, -0], [8]);
+  const zerosOther = f32([-0, 0, 0, -0, -0, 0, 1, NaN], [8]);
+  switch (prim) {
+    case 'max': case 'min': case 'add': case 'sub': case 'mul': case 'div':
+      return [
+        { inputs: [zeros, zerosOther], params: {} },
+        { inputs: [f32(normals(r, 2000, 3), [2000]), f32([0.3], [])], params: {} },
+        { inputs: [f32([-1.7], []), f32(normals(r, 2000), [2000])], params: {} },
+        { inputs: [f32(normals(r, 256 * 64), [256, 64]), f32(normals(r, 64), [64])], params: {} },
+      ];
+    case 'reduce_sum':
+      return [
+        { inputs: [f32(normals(r, 2000, 10), [2000])], params: { axes: [0] } },
+        ...[[0], [1], [0, 1], [1, 0]].map((axes) => ({ inputs: [f32(normals(r, 64 * 256, 5), [64, 256])], params: { axes } })),
+        { inputs: [f32(normals(r, 3 * 4 * 5), [3, 4, 5])], params: { axes: [2, 0] } },
+        { inputs: [f32(normals(r, 256), [256, 1])], params: { axes: [0] } },
+      ];
+    case 'integer_pow':
+      return [0, 1, 2, 3, 4].map((y) => ({ inputs: [f32(normals(r, 2000, 3), [2000])], params: { y } }));
+    case 'transpose':
+      return [{ inputs: [f32(normals(r, 64), [64, 1])], params: { permutation: [1, 0] } }, { inputs: [f32(normals(r, 6 * 7), [6, 7])], params: { permutation: [1, 0] } }];
+    case 'broadcast_in_dim':
+      return [{ inputs: [f32([-0], [])], params: { shape: [5], broadcastDimensions: [] } }, { inputs: [f32(normals(r, 64), [64])], params: { shape: [256, 64], broadcastDimensions: [1] } }];
+    default:
+      return [];
+  }
+}
+
+function casesOf(prim: Primitive): Case<ParamsOf<Primitive>>[] {
+  const make = CASES[prim] as CaseMaker<ParamsOf<Primitive>>;
+  return [...make(streamFor(prim, 0, SEED)), ...extraCases(prim, streamFor(prim, 1, SEED))];
+}
+
+function runOn(backend: Backend, prim: Primitive, c: Case<ParamsOf<Primitive>>): { values: AnyTypedArray; array: DeviceArray } {
+  const inputs = c.inputs.map((h) => backend.upload(h.values, { shape: h.shape, dtype: h.dtype }));
+  const out = backend.run(prim, inputs, c.params, abstractEval(prim, inputs, c.params));
+  const values = backend.readSync(out);
+  for (const x of [...inputs, out]) backend.dispose(x);
+  return { values, array: out };
+}
+
+describe(`host kernels, seed ${SEED} (replay with GRADLENS_SEED=${SEED})`, () => {
+  let device: Backend;
+  let small: Backend;
+  before(async () => {
+    device = await createTfjsDevice('wasm');
+    small = withSmallOnHost(device);
+  });
+
+  it('compute float32 on small arrays bit for bit as tfjs-backend-wasm does, for every primitive and case', () => {
+    const computedOnHost = new Set<Primitive>();
+    for (const prim of PRIMITIVES) {
+      for (const c of casesOf(prim)) {
+        const out = abstractEval(prim, c.inputs, c.params);
+        if (out.dtype !== 'float32') continue;
+        const what = `${prim}(${c.inputs.map(formatAval).join(', ')}) ${JSON.stringify(c.params)}`;
+        const before = small.liveCount();
+        const got = runOn(small, prim, c);
+        assert.equal(small.liveCount(), before, `${what}: leaked arrays`);
+        if (got.array instanceof SmallArray && hostKernels('wasm')[prim]) computedOnHost.add(prim);
+        sameBits(got.values, runOn(device, prim, c).values, what);
+      }
+    }
+    // The W4 loop's primitives, at least, never reach tfjs.
+    for (const p of ['add', 'sub', 'mul', 'integer_pow', 'reduce_sum', 'broadcast_in_dim', 'neg', 'transpose'] as const) {
+      assert.ok(computedOnHost.has(p), `${p} was not computed on the host`);
+    }
+  });
+
+  it('compute what the reference backend computes, bit for bit, in float32 and float64', () => {
+    const flavour: HostFlavour = 'reference';
+    for (const prim of PRIMITIVES) {
+      if (!hostKernels(flavour)[prim]) continue;
+      for (const c of casesOf(prim)) {
+        for (const dtype of ['float32', 'float64'] as const) {
+          const inputs = c.inputs.map((h) => new ReferenceArray(h.shape, h.dtype === 'float32' ? dtype : h.dtype, typedArrayFrom(h.dtype === 'float32' ? dtype : h.dtype, h.values)));
+          const out = abstractEval(prim, inputs, c.params);
+          const what = `${prim}(${inputs.map(formatAval).join(', ')}) ${JSON.stringify(c.params)}`;
+          const kernel = REFERENCE_KERNELS[prim] as (xs: readonly ReferenceArray[], p: ParamsOf<Primitive>, o: typeof out) => ReferenceArray;
+          sameBits(runReferenceKernel(prim, inputs, c.params, out).data, kernel(inputs, c.params, out).data, what);
+        }
+      }
+    }
+  });
+
+  it('keep small float32 arrays on the host and large ones, other dtypes and the ops they lack on the device', () => {
+    const ran: Primitive[] = [];
+    const counting: Backend = { ...device, run: (prim, inputs, params, out) => (ran.push(prim), device.run(prim, inputs, params, out)) };
+    const b = withSmallOnHost(counting);
+    const up = (n: number, dtype: 'float32' | 'int32' = 'float32') => b.upload(new Array<number>(n).fill(1.5), { shape: [n], dtype });
+    const run = (prim: Primitive, xs: DeviceArray[], params: ParamsOf<Primitive> = {}) => b.run(prim, xs, params, abstractEval(prim, xs, params));
+
+    const x = up(2000);
+    assert.ok(x instanceof SmallArray);
+    const y = run('mul', [x, x]);
+    const s = run('reduce_sum', [y], { axes: [0] });
+    assert.deepEqual(ran, [], 'small float32 mul and sum ran on tfjs');
+    assert.ok(y instanceof SmallArray && s instanceof SmallArray);
+    assert.deepEqual(Array.from(b.readSync(s)), [4500]);
+
+    const t = run('tanh', [x]);
+    assert.deepEqual(ran, ['tanh'], 'tanh has no host kernel: it runs on the device');
+    assert.ok(t instanceof SmallArray, 'a small result comes back to the host');
+    assert.equal(b.readSync(t)[0], device.readSync(device.run('tanh', [device.upload([1.5], { shape: [], dtype: 'float32' })], {}, { shape: [], dtype: 'float32' }))[0]);
+
+    const big = up(SMALL_ON_HOST_ELEMENTS + 1);
+    assert.ok(!(big instanceof SmallArray));
+    assert.ok(!(run('mul', [big, big]) instanceof SmallArray));
+    assert.ok(!(up(10, 'int32') instanceof SmallArray));
+  });
+});
