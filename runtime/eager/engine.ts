@@ -16,7 +16,8 @@ let nextGroupId = 1;
 export class EagerEngine implements Emitter<Tensor>, TensorEngine {
   readonly ops: Ops<Tensor> = new Ops(this);
   private gradMode = true;
-  private readonly scopes: Set<Tensor>[] = [];
+  /** The open tidy scopes, innermost last; a tensor's `scope` names the one that holds it (see tidy). */
+  private readonly scopes: Tensor[][] = [];
   private groupStack: OpGroup[] = [];
   /** The source span the interpreter is evaluating; recorded on each node. */
   span: SourceSpan | null = null;
@@ -144,42 +145,54 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine {
    * stays until that result is disposed or backward frees it.
    */
   tidy<R>(fn: () => R): R {
-    const scope = new Set<Tensor>();
+    // NB: a scope is a plain list and each tensor names its scope: one tidy runs around every
+    // torch op, where Sets (made, filled, looked up) cost more than a small op's kernel.
+    const scope: Tensor[] = [];
     this.scopes.push(scope);
     let result: R;
     try {
       result = fn();
     } catch (e) {
       // A failed evaluation (a shape error, a second backward) must not leak what it made so far.
-      for (const t of scope) t.dispose();
+      for (const t of scope) if (t.scope === scope) t.dispose();
       throw e;
     } finally {
       this.scopes.pop();
     }
-    const kept = new Set<Tensor>();
-    collectTensors(result, kept);
+    const mark = ++keepMark;
+    markTensors(result, mark);
     const parent = this.scopes[this.scopes.length - 1];
     for (const t of scope) {
-      if (kept.has(t)) parent?.add(t);
-      else t.dispose();
+      if (t.scope !== scope) continue;
+      if (t.keptMark === mark) {
+        t.scope = parent ?? null;
+        parent?.push(t);
+      } else {
+        t.dispose();
+      }
     }
     return result;
   }
 
   /** Registers a tensor with the innermost scope so tidy frees it. */
   adopt(t: Tensor): Tensor {
-    this.scopes[this.scopes.length - 1]?.add(t);
+    const scope = this.scopes[this.scopes.length - 1];
+    if (scope && t.scope !== scope) {
+      if (scope.length >= COMPACT_SCOPE_AT && (scope.length & (scope.length - 1)) === 0) compact(scope);
+      scope.push(t);
+      t.scope = scope;
+    }
     return t;
   }
 
   /** Whether a tidy scope holds the tensor (it was made by an op and no owner, a leaf's `.grad`, took it). */
   owns(t: Tensor): boolean {
-    return this.scopes.some((s) => s.has(t));
+    return t.scope !== null;
   }
 
   /** Takes a tensor out of every scope: its owner (a leaf's `.grad`) frees it. */
   disown(t: Tensor): void {
-    for (const s of this.scopes) s.delete(t);
+    t.scope = null;
   }
 
   private wrap(array: DeviceArray, out: AbstractValue): Tensor {
@@ -204,10 +217,26 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine {
   }
 }
 
-function collectTensors(value: unknown, into: Set<Tensor>): void {
-  if (value instanceof Tensor) into.add(value);
-  else if (Array.isArray(value)) for (const v of value) collectTensors(v, into);
+/**
+ * A scope's list keeps the tensors an owner took or that were freed (a script's loop frees its
+ * temporaries as their names go) until the scope ends; at each power of two past this length,
+ * those are dropped, so a long run's outer scope holds only what it may still free.
+ */
+const COMPACT_SCOPE_AT = 1024;
+
+function compact(scope: Tensor[]): void {
+  let k = 0;
+  for (const t of scope) if (t.scope === scope && !t.disposed) scope[k++] = t;
+  scope.length = k;
+}
+
+/** Tells the tensors a tidy keeps from the rest: each reachable from its result gets the tidy's mark. */
+let keepMark = 0;
+
+function markTensors(value: unknown, mark: number): void {
+  if (value instanceof Tensor) value.keptMark = mark;
+  else if (Array.isArray(value)) for (const v of value) markTensors(v, mark);
   else if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    for (const v of Object.values(value)) collectTensors(v, into);
+    for (const key in value) markTensors((value as Record<string, unknown>)[key], mark);
   }
 }

@@ -54,6 +54,10 @@ export class Tensor implements AbstractValue {
    * it again is a field read: a WeakMap lookup on every op cost more than a small op's kernel.
    */
   frontendObject: object | null = null;
+  /** The engine's tidy scope that frees this tensor, if one does (engine.ts); null once an owner took it. */
+  scope: Tensor[] | null = null;
+  /** Set by a tidy on the tensors reachable from its result (engine.ts). */
+  keptMark = 0;
   /**
    * The tensors made from this one by `detach()` (and this one): the same memory in PyTorch, so an
    * in-place write to any of them (`p.data.add_(...)`, `w.detach().zero_()`) is seen by all.

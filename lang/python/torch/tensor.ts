@@ -44,6 +44,7 @@ export class TorchRuntime {
   /** Tensors wrapped during the current op, which its tidy scope must keep. */
   private readonly created: Tensor[] = [];
   private depth = 0;
+  private readonly checkClock = (): void => this.ctx.checkClock();
   private lastSpan: HostContext['span'] | null = null;
   private lastSourceSpan: SourceSpan | null = null;
   /** The script's grad mode when the current torch op began (its own steps may turn grad off inside). */
@@ -104,10 +105,11 @@ export class TorchRuntime {
     // tensors handed to Python live on, until the run ends. NB: errors are caught inside the tidy
     // scope, which frees nothing when its function throws.
     // A long kernel checks the script's clock between its chunks.
-    const body = this.depth === 1 ? () => withInterrupt(() => this.ctx.checkClock(), fn) : fn;
+    const outermost = this.depth === 1;
     const out = this.engine.tidy(() => {
       try {
-        return { ok: true as const, result: body(), keep: this.created.slice(mark) };
+        const result = outermost ? withInterrupt(this.checkClock, fn) : fn();
+        return { ok: true as const, result, keep: this.created.slice(mark) };
       } catch (error) {
         return { ok: false as const, error };
       }

@@ -11,10 +11,25 @@ import { broadcastIndex } from '../reference';
  */
 export function expand(data: AnyTypedArray, shape: Shape, outShape: Shape, size: number): AnyTypedArray {
   if (data.length === size || data.length === 1) return data;
+  if (isTrailingBlock(shape, outShape)) {
+    // A bias row added to each row of a batch: the block repeats as it is.
+    const full = new Float64Array(size);
+    for (let at = 0; at < size; at += data.length) full.set(data, at);
+    return full;
+  }
   const index = broadcastIndex(shape, outShape)!;
   const full = new Float64Array(size);
   for (let i = 0; i < size; i++) full[i] = data[index[i]];
   return full;
+}
+
+/** Whether `shape`, leading 1s aside, is the last axes of `outShape`. */
+function isTrailingBlock(shape: Shape, outShape: Shape): boolean {
+  let lead = 0;
+  while (lead < shape.length && shape[lead] === 1) lead++;
+  const tail = shape.length - lead;
+  for (let i = 1; i <= tail; i++) if (shape[shape.length - i] !== outShape[outShape.length - i]) return false;
+  return tail <= outShape.length;
 }
 
 /** The output array, written by a binary loop whose operands each have `n` values or one. */

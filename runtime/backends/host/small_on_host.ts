@@ -14,7 +14,14 @@ export const SMALL_ON_HOST_ELEMENTS = 1 << 15;
 /** A small float32 array of a device backend, held on the host (see withSmallOnHost). */
 export class SmallArray implements DeviceArray {
   private values: AnyTypedArray | null;
-  constructor(readonly shape: Shape, readonly dtype: DType, data: AnyTypedArray, readonly backend: BackendName) {
+  constructor(
+    readonly shape: Shape,
+    readonly dtype: DType,
+    data: AnyTypedArray,
+    readonly backend: BackendName,
+    /** The withSmallOnHost backend that made it (a token: a Set of live arrays cost more than a small op). */
+    readonly owner: object,
+  ) {
     this.values = data;
   }
 
@@ -41,18 +48,18 @@ export class SmallArray implements DeviceArray {
  */
 export function withSmallOnHost<A extends DeviceArray>(device: Backend<A>, limit = SMALL_ON_HOST_ELEMENTS): Backend<A | SmallArray> {
   const kernels = hostKernels('wasm');
-  const live = new Set<SmallArray>();
+  const token = {};
+  let live = 0;
   const name = device.name;
   const isSmall = (x: DeviceArray): x is SmallArray => x instanceof SmallArray;
   const own = (x: SmallArray, op: string): SmallArray => {
     if (x.disposed) throw new Error(`${op}: an operand on the ${name} backend was already disposed`);
-    if (!live.has(x)) throw new Error(`${op}: the ${name} backend got a host array (${x.dtype}[${x.shape.join(',')}]) that another backend made`);
+    if (x.owner !== token) throw new Error(`${op}: the ${name} backend got a host array (${x.dtype}[${x.shape.join(',')}]) that another backend made`);
     return x;
   };
   const keep = (aval: AbstractValue, data: AnyTypedArray): SmallArray => {
-    const a = new SmallArray(aval.shape, aval.dtype, data, name);
-    live.add(a);
-    return a;
+    live++;
+    return new SmallArray(aval.shape, aval.dtype, data, name, token);
   };
   const staysOnHost = (aval: AbstractValue): boolean => aval.dtype === 'float32' && sizeOf(aval.shape) <= limit;
   /** A device array's values, for a host kernel: tfjs-backend-wasm's memory is the host's, so this is one copy. */
@@ -103,8 +110,8 @@ export function withSmallOnHost<A extends DeviceArray>(device: Backend<A>, limit
       if (!isSmall(x)) return device.dispose(x);
       recycle(own(x, 'dispose').data);
       x.free();
-      live.delete(x);
+      live--;
     },
-    liveCount: () => device.liveCount() + live.size,
+    liveCount: () => device.liveCount() + live,
   };
 }
