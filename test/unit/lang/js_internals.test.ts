@@ -64,7 +64,7 @@ describe('lang: no JavaScript internals reach Python (issue 12.8)', () => {
     const seen = new Set<unknown>();
     const queue: [PyValue, string][] = [...interp.builtins].map(([k, v]) => [v, k] as [PyValue, string]);
     for (const name of Object.keys(modules)) queue.push([interp.importModule(name), name]);
-    const samples = interp.globals.get('samples') as { items: PyValue[] };
+    const samples = interp.globals.get('samples') as unknown as { items: PyValue[] };
     samples.items.forEach((v, i) => queue.push([v, `samples[${i}]`]));
     let walked = 0;
     while (queue.length) {

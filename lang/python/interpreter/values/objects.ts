@@ -48,7 +48,13 @@ export interface HostContext {
   state<T>(key: object, init: () => T): T;
 }
 
-export abstract class PyObject {}
+export abstract class PyObject {
+  /**
+   * Its `id()`, given on first use (see objectId). NB: declared, not initialised: an initialiser
+   * would run for every object made, hashed or not.
+   */
+  declare identity?: number;
+}
 
 /**
  * A table looked up by names that come from Python (`x.name`, `getattr(x, name)`): an object with
@@ -63,6 +69,9 @@ let nextObjectId = 1;
 const objectIds = new WeakMap<object, number>();
 /** A stable identity number, for `id()`, hashing by identity and `<... at 0x...>` reprs. */
 export function objectId(o: object): number {
+  // NB: a field, not the WeakMap: hashing objects by identity (a set of them) is hot, and a large
+  // WeakMap makes every garbage collection slower.
+  if (o instanceof PyObject) return (o.identity ??= nextObjectId++);
   let id = objectIds.get(o);
   if (id === undefined) {
     id = nextObjectId++;
