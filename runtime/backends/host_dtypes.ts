@@ -1,6 +1,6 @@
 import { DTYPES, sizeOf, typedArrayFrom, type AbstractValue, type AnyTypedArray, type DType } from '../core';
 import type { Backend, DeviceArray } from './backend';
-import { runReferenceKernel } from './host';
+import { recycle, runReferenceKernel } from './host';
 import { ReferenceArray } from './reference';
 
 /** What a backend that holds some dtypes on the host adds: how much it computed there. */
@@ -71,7 +71,9 @@ export function withHostDtypes<A extends DeviceArray, B extends Backend<A>>(devi
     },
     dispose(x) {
       if (!isHost(x)) return device.dispose(x);
-      own(x, 'dispose').free();
+      // NB: a float64 array's memory serves a later kernel's output (host/loops.ts); nothing else holds it.
+      if (own(x, 'dispose').dtype === 'float64') recycle(x.data);
+      x.free();
       live.delete(x);
     },
     liveCount: () => device.liveCount() + live.size,

@@ -49,6 +49,9 @@ function select(inputs: readonly HostValues[], _params: unknown, out: AbstractVa
 
 /** x**y by repeated squaring in doubles, as the reference's integerPow (a negative y takes the reciprocal last). */
 function integerPowReference(x: AnyTypedArray, y: number, o: AnyTypedArray): void {
+  // Its products for the common powers, unrolled: x*x, and x*(x*x) (1*v is v exactly).
+  if (y === 2) { for (let i = 0; i < o.length; i++) o[i] = x[i] * x[i]; return; }
+  if (y === 3) { for (let i = 0; i < o.length; i++) { const v = x[i]; o[i] = v * (v * v); } return; }
   const e0 = Math.abs(y);
   for (let i = 0; i < o.length; i++) {
     let base = x[i];

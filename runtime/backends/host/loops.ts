@@ -104,28 +104,38 @@ export const UNARY_LOOPS = {
 } satisfies Record<string, UnaryLoop>;
 
 /**
- * Float32 arrays given back by their owner (a disposed small array), by length: a kernel's output
- * takes one of them before allocating, as a fresh typed array costs more than a small op's loop
- * (zeroed memory, and garbage collections driven by the external memory it counts).
+ * Float arrays given back by their owner (a disposed host array), by dtype and length: a kernel's
+ * output takes one of them before allocating, as a fresh typed array costs more than a small op's
+ * loop (zeroed memory, and garbage collections driven by the external memory it counts).
  */
-const FREE_FLOAT32 = new Map<number, Float32Array[]>();
-/** Arrays kept per length, and the smallest length worth keeping (smaller ones live on V8's heap, cheap to make). */
+const FREE = { float32: new Map<number, Float32Array[]>(), float64: new Map<number, Float64Array[]>() };
+/** Arrays kept per length, the smallest length worth keeping (smaller ones live on V8's heap, cheap to make), and the bytes kept in all. */
 const POOL_DEPTH = 32;
 const POOL_MIN_LENGTH = 16;
+const POOL_MAX_BYTES = 32 * 2 ** 20;
+let pooledBytes = 0;
 
 /** Gives `data` back for reuse; its owner must hold no other reference to it. */
 export function recycle(data: AnyTypedArray): void {
-  if (!(data instanceof Float32Array) || data.length < POOL_MIN_LENGTH) return;
-  let free = FREE_FLOAT32.get(data.length);
-  if (!free) FREE_FLOAT32.set(data.length, (free = []));
-  if (free.length < POOL_DEPTH) free.push(data);
+  if (data.length < POOL_MIN_LENGTH || pooledBytes + data.byteLength > POOL_MAX_BYTES) return;
+  const pool = data instanceof Float32Array ? FREE.float32 : data instanceof Float64Array ? FREE.float64 : null;
+  if (pool === null) return;
+  let free = pool.get(data.length);
+  if (!free) pool.set(data.length, (free = []));
+  if (free.length >= POOL_DEPTH) return;
+  (free as AnyTypedArray[]).push(data);
+  pooledBytes += data.byteLength;
 }
 
 /** An array of `dtype` and `size` for a kernel to fill: every element is written, so a recycled one needs no zeroing. */
 export function output(dtype: DType, size: number): AnyTypedArray {
-  if (dtype === 'float32') {
-    const reused = FREE_FLOAT32.get(size)?.pop();
-    if (reused) return reused;
+  // NB: int64 is stored in a Float64Array too, but its arrays are never recycled (see host_dtypes).
+  if (dtype === 'float32' || dtype === 'float64') {
+    const reused = FREE[dtype].get(size)?.pop();
+    if (reused) {
+      pooledBytes -= reused.byteLength;
+      return reused;
+    }
   }
   return allocate(dtype, size);
 }
