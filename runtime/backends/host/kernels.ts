@@ -144,6 +144,46 @@ function transpose(x: HostValues, { permutation }: ParamsOf<'transpose'>, out: A
   return gather(x, mapIndex(out.shape, permutation.map((p) => strides[p]), 0), out);
 }
 
+/**
+ * Multiply-adds a float32 product may take on the host: past this, tfjs-backend-wasm's SIMD
+ * product is faster than a JS loop even on small operands.
+ */
+const HOST_PRODUCT_MULTIPLY_ADDS = 1 << 18;
+
+/** The operand's values in the order of `axes` (a copy). */
+function permuted(x: HostValues, axes: readonly number[]): AnyTypedArray {
+  const strides = stridesOf(x.shape);
+  return gather(x, mapIndex(axes.map((a) => x.shape[a]), axes.map((a) => strides[a]), 0), { shape: [], dtype: x.dtype });
+}
+
+/**
+ * tfjs-backend-wasm's float32 dot_general (runtime/backends/tfjs dotGeneral: both operands
+ * transposed to [batch, m, k] and [batch, k, n], then XNNPACK's product): each output element
+ * adds its k products one after another from 0, every product and sum rounded to float32.
+ */
+function dotFloat32(a: HostValues, b: HostValues, { dimensionNumbers: dn }: ParamsOf<'dot_general'>, out: AbstractValue): AnyTypedArray | null {
+  const free = (rank: number, used: readonly number[]) => [...Array(rank).keys()].filter((i) => !used.includes(i));
+  const aFree = free(a.shape.length, [...dn.lhsBatch, ...dn.lhsContracting]);
+  const bFree = free(b.shape.length, [...dn.rhsBatch, ...dn.rhsContracting]);
+  const size = (x: HostValues, axes: readonly number[]) => axes.reduce((p, i) => p * x.shape[i], 1);
+  const [batch, m, k, n] = [size(a, dn.lhsBatch), size(a, aFree), size(a, dn.lhsContracting), size(b, bFree)];
+  if (batch * m * k * n > HOST_PRODUCT_MULTIPLY_ADDS) return null;
+  const lhs = permuted(a, [...dn.lhsBatch, ...aFree, ...dn.lhsContracting]);
+  const rhs = permuted(b, [...dn.rhsBatch, ...dn.rhsContracting, ...bFree]);
+  const o = output(out.dtype, batch * m * n);
+  for (let p = 0; p < batch; p++) {
+    for (let i = 0; i < m; i++) {
+      const row = (p * m + i) * k;
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let q = 0, col = p * k * n + j; q < k; q++, col += n) s = Math.fround(s + Math.fround(lhs[row + q] * rhs[col]));
+        o[(p * m + i) * n + j] = s;
+      }
+    }
+  }
+  return o;
+}
+
 const reshape = (inputs: readonly HostValues[], _params: unknown, out: AbstractValue): AnyTypedArray => copy(inputs[0].data, out.dtype);
 
 /** The kernels of `flavour` (see HostFlavour); a primitive missing from the table is computed elsewhere. */
@@ -194,5 +234,7 @@ export function hostKernels(flavour: HostFlavour): HostKernelTable {
     squeeze: float32Only(reshape),
     expand_dims: float32Only(reshape),
     transpose: float32Only((inputs, params, out) => transpose(inputs[0], params, out)),
+    // NB: the reference's own order of a float64 product is its dot.ts's; only the wasm flavour has one here.
+    ...(wasm ? { dot_general: float32Only((inputs, params, out) => dotFloat32(inputs[0], inputs[1], params, out)) } : {}),
   };
 }

@@ -50,6 +50,18 @@ function extraCases(prim: Primitive, r: Random): Case<ParamsOf<Primitive>>[] {
       return [0, 1, 2, 3, 4].map((y) => ({ inputs: [f32(normals(r, 2000, 3), [2000])], params: { y } }));
     case 'transpose':
       return [{ inputs: [f32(normals(r, 64), [64, 1])], params: { permutation: [1, 0] } }, { inputs: [f32(normals(r, 6 * 7), [6, 7])], params: { permutation: [1, 0] } }];
+    case 'dot_general': {
+      // The products of nn.Linear(1, 64) and Linear(64, 1) over 256 points, forward and backward.
+      const mk = (shape: number[]) => f32(normals(r, shape.reduce((p, d) => p * d, 1)), shape);
+      const dims = (lc: number, rc: number) => ({ dimensionNumbers: { lhsContracting: [lc], rhsContracting: [rc], lhsBatch: [], rhsBatch: [] } });
+      return [
+        { inputs: [mk([256, 1]), mk([1, 64])], params: dims(1, 0) },
+        { inputs: [mk([256, 64]), mk([64, 1])], params: dims(1, 0) },
+        { inputs: [mk([256, 1]), mk([256, 64])], params: dims(0, 0) },
+        { inputs: [mk([256, 64]), mk([1, 64])], params: dims(1, 1) },
+        { inputs: [mk([33, 700]), mk([700, 5])], params: dims(1, 0) },
+      ];
+    }
     case 'broadcast_in_dim':
       return [{ inputs: [f32([-0], [])], params: { shape: [5], broadcastDimensions: [] } }, { inputs: [f32(normals(r, 64), [64])], params: { shape: [256, 64], broadcastDimensions: [1] } }];
     default:
@@ -92,8 +104,8 @@ describe(`host kernels, seed ${SEED} (replay with GRADLENS_SEED=${SEED})`, () =>
         sameBits(got.values, runOn(device, prim, c).values, what);
       }
     }
-    // The W4 loop's primitives, at least, never reach tfjs.
-    for (const p of ['add', 'sub', 'mul', 'integer_pow', 'reduce_sum', 'broadcast_in_dim', 'neg', 'transpose'] as const) {
+    // The W4 and W7 loops' primitives, tanh aside, never reach tfjs.
+    for (const p of ['add', 'sub', 'mul', 'integer_pow', 'reduce_sum', 'broadcast_in_dim', 'neg', 'transpose', 'dot_general'] as const) {
       assert.ok(computedOnHost.has(p), `${p} was not computed on the host`);
     }
   });
