@@ -1,4 +1,5 @@
 import type { JvpRuleTable } from './jvp_rule';
+import { ALONG_AXIS_JVP_RULES } from './jvp_along_axis';
 import { DOT_JVP_RULES } from './jvp_dot';
 import { ELEMENTWISE_JVP_RULES } from './jvp_elementwise';
 import { STRUCTURAL_JVP_RULES } from './jvp_structural';
@@ -8,4 +9,5 @@ export const JVP_RULES: JvpRuleTable = {
   ...ELEMENTWISE_JVP_RULES,
   ...STRUCTURAL_JVP_RULES,
   ...DOT_JVP_RULES,
+  ...ALONG_AXIS_JVP_RULES,
 };

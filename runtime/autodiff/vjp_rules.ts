@@ -1,4 +1,5 @@
 import type { VjpRuleTable } from './vjp_rule';
+import { ALONG_AXIS_VJP_RULES } from './vjp_along_axis';
 import { DOT_VJP_RULES } from './vjp_dot';
 import { ELEMENTWISE_VJP_RULES } from './vjp_elementwise';
 import { STRUCTURAL_VJP_RULES } from './vjp_structural';
@@ -8,4 +9,5 @@ export const VJP_RULES: VjpRuleTable = {
   ...ELEMENTWISE_VJP_RULES,
   ...STRUCTURAL_VJP_RULES,
   ...DOT_VJP_RULES,
+  ...ALONG_AXIS_VJP_RULES,
 };

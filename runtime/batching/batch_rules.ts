@@ -1,5 +1,6 @@
 import type { Primitive } from '../primitives';
 import { whenBatched, type BatchRule, type BatchRuleTable } from './batch_rule';
+import { ALONG_AXIS_BATCH_RULES } from './batch_along_axis';
 import { ELEMENTWISE_BATCH_RULES } from './batch_elementwise';
 import { INDEXING_BATCH_RULES } from './batch_indexing';
 import { STRUCTURAL_BATCH_RULES } from './batch_structural';
@@ -9,6 +10,7 @@ const RULES: BatchRuleTable = {
   ...ELEMENTWISE_BATCH_RULES,
   ...STRUCTURAL_BATCH_RULES,
   ...INDEXING_BATCH_RULES,
+  ...ALONG_AXIS_BATCH_RULES,
 };
 
 /**

@@ -55,4 +55,14 @@ export const GRAD_FN_NAMES: { readonly [P in Primitive]: string } = {
   pad: 'ConstantPadNdBackward0',
   dot_general: 'MmBackward0',
   iota: 'ArangeBackward0',
+  erf: 'ErfBackward0',
+  erfinv: 'ErfinvBackward0',
+  cumsum: 'CumsumBackward0',
+  cumprod: 'CumprodBackward0',
+  cummax: 'CummaxBackward0',
+  cummin: 'CumminBackward0',
+  cumlogsumexp: 'LogcumsumexpBackward0',
+  sort: 'SortBackward0',
+  // NB: argsort's result is an index; PyTorch records no node for it.
+  argsort: 'SortBackward0',
 };

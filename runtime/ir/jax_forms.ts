@@ -1,6 +1,6 @@
 import type { AbstractValue } from '../core';
 import {
-  ARITHMETIC_BINARY, COMPARISONS, familyRules, PARAM_FREE_UNARY, REDUCTIONS, type ParamsOf, type Primitive,
+  ARITHMETIC_BINARY, COMPARISONS, CUMULATIVE, familyRules, PARAM_FREE_UNARY, REDUCTIONS, type ParamsOf, type Primitive,
 } from '../primitives';
 import { pyInts, pyList, pyName, pyTuple, type PyValue } from './pyrepr';
 import { Literal, type Atom } from './types';
@@ -73,6 +73,13 @@ export const JAX_FORMS: { readonly [P in Primitive]: JaxFormRule<P> } = {
     preferred_element_type: pyName(out.dtype),
   })),
   iota: withParams('iota', ({ dtype, shape, dimension }) => ({ dimension, dtype: pyName(dtype), shape: pyInts(shape) })),
+  erf: plain('erf'),
+  erfinv: plain('erf_inv'),
+  ...familyRules(CUMULATIVE, (p) => withParams<typeof p>(p, ({ axis, reverse }) => ({ axis, reverse }))),
+  // JAX's sort is ascending (jnp.sort(descending=True) reverses it after); ours says so when it is not.
+  sort: withParams('sort', ({ dimension, descending }) => ({ ...(descending ? { descending } : {}), dimension, is_stable: true, num_keys: 1 })),
+  // JAX has no argsort primitive (jnp.argsort sorts the operand with an iota beside it): ours in its style.
+  argsort: withParams('argsort', ({ dimension, descending, indexDtype }) => ({ descending, dimension, index_dtype: pyName(indexDtype), is_stable: true })),
 };
 
 export function jaxForm<P extends Primitive>(prim: P, params: ParamsOf<P>, eqn: EqnView): JaxForm {

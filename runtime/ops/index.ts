@@ -1,3 +1,4 @@
 export type { Emitter } from './emitter';
 export { Ops } from './ops';
 export { BackendEmitter } from './backend_emitter';
+export { cumulative, cumulativeArgExtreme, linearRecurrence, scatterAlongAxis, shiftAlong, takeAlongAxis } from './along_axis';

@@ -53,6 +53,20 @@ export type IndexingPrimitive = (typeof INDEXING)[number];
 export type StructuralPrimitive = (typeof STRUCTURAL)[number];
 export type FusiblePrimitive = (typeof FUSIBLE)[number];
 
+/** Elementwise special functions whose kernels are their own: fusion leaves them out. */
+export const SPECIAL_UNARY = ['erf', 'erfinv'] as const satisfies readonly Primitive[];
+/** Cumulative reductions along one axis (JAX's lax.cumsum, cumprod, cummax, cummin, cumlogsumexp). */
+export const CUMULATIVE = ['cumsum', 'cumprod', 'cummax', 'cummin', 'cumlogsumexp'] as const satisfies readonly Primitive[];
+/** Orderings along one axis: the sorted values and the permutation that sorts them. */
+export const SORTING = ['sort', 'argsort'] as const satisfies readonly Primitive[];
+/** Primitives that work along one axis of their operand, the other axes being independent rows. */
+export const ALONG_AXIS = [...CUMULATIVE, ...SORTING] as const satisfies readonly Primitive[];
+
+export type SpecialUnaryPrimitive = (typeof SPECIAL_UNARY)[number];
+export type CumulativePrimitive = (typeof CUMULATIVE)[number];
+export type SortingPrimitive = (typeof SORTING)[number];
+export type AlongAxisPrimitive = (typeof ALONG_AXIS)[number];
+
 /** The primitives no family holds: each has its rules written out alone. */
 export const UNGROUPED = ['dot_general'] as const satisfies readonly Primitive[];
 

@@ -77,6 +77,29 @@ export interface PrimitiveParams {
   pad: { readonly lo: readonly number[]; readonly hi: readonly number[]; readonly value: number };
   dot_general: { readonly dimensionNumbers: DotDimensionNumbers };
   iota: { readonly dtype: DType; readonly shape: readonly number[]; readonly dimension: number };
+  // special functions: elementwise, with kernels of their own (not lowered into fused loops)
+  erf: NoParams;
+  erfinv: NoParams;
+  // cumulative along `axis` (from its end when `reverse`), keeping the shape: JAX's lax.cumsum, ...
+  cumsum: CumulativeParams;
+  cumprod: CumulativeParams;
+  cummax: CumulativeParams;
+  cummin: CumulativeParams;
+  cumlogsumexp: CumulativeParams;
+  /** The operand sorted along `dimension`; NaNs sort above everything (last, or first when descending). */
+  sort: SortParams;
+  /** The stable permutation that `sort` applies: int32 positions along `dimension`, equal keys in their order. */
+  argsort: SortParams & { readonly indexDtype: 'int32' };
+}
+
+export interface CumulativeParams {
+  readonly axis: number;
+  readonly reverse: boolean;
+}
+
+export interface SortParams {
+  readonly dimension: number;
+  readonly descending: boolean;
 }
 
 export type Primitive = keyof PrimitiveParams;

@@ -12,6 +12,7 @@ import { ARRAY_TYPE, JaxRuntime, NDARRAY_TYPE, PyArray } from './array';
 import { ARRAY_BEHAVIOUR } from './array_behaviour';
 import { JaxConfig } from './config';
 import * as L from './lax';
+import { orderingLaxAttrs, specialFunctions } from './numpy_ordering';
 import { nnAttrs, NN_NAMES } from './nn';
 import { FUNCTIONS, numpyAttrs } from './numpy';
 import { checkpointAttrs } from './checkpoint';
@@ -111,8 +112,8 @@ function buildModules(backend: Backend, ctx: HostContext, source: string | null)
   const np = createModule('numpy', { ...numpyAttrs(rt, true), ndarray: NDARRAY_TYPE, random: npRandom, __version__: '1.26.4' });
   const nnA = nnAttrs(rt);
   const nn = createModule('jax.nn', nnA);
-  const lax = createModule('jax.lax', laxAttrs(rt, jnpAttrs));
-  const special = createModule('jax.scipy.special', { logsumexp: nnA.logsumexp });
+  const lax = createModule('jax.lax', { ...laxAttrs(rt, jnpAttrs), ...orderingLaxAttrs(rt) });
+  const special = createModule('jax.scipy.special', { logsumexp: nnA.logsumexp, ...specialFunctions(rt, 'erfinv') });
   const scipy = createModule('jax.scipy', { special });
   const errors = createModule('jax.errors', { ConcretizationTypeError });
   const treeUtilA = treeUtilAttrs();
@@ -213,7 +214,7 @@ export function jaxSession(backend: Backend, options: JaxModuleOptions = {}): Ja
     'jax.example_libraries.optimizers': shim((m) => m.optimizers, OPTIMIZERS_NAMES),
     optax: shim((m) => m.optax, OPTAX_NAMES),
     'jax.scipy': shim((m) => m.scipy, ['special']),
-    'jax.scipy.special': shim((m) => m.special, ['logsumexp']),
+    'jax.scipy.special': shim((m) => m.special, ['logsumexp', 'erf', 'erfinv']),
     numpy: shim((m) => m.np, [...npNames, 'random', '__version__']),
     'numpy.random': shim((m) => m.npRandom, NUMPY_RANDOM_NAMES),
   };

@@ -9,6 +9,7 @@ import { DTypeObject, PyArray, toDtype, type JaxRuntime } from './array';
 import * as L from './lax';
 import { copyOf } from './numpy_views';
 import { linalgModule, MORE_FUNCTIONS } from './numpy_more';
+import { ORDERING_FUNCTIONS } from './numpy_ordering';
 import { Scalar, type Val } from './values';
 
 type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, numpy: boolean) => PyValue;
@@ -235,6 +236,7 @@ export const FUNCTIONS: Record<string, Fn> = {
     return true;
   },
   ...MORE_FUNCTIONS,
+  ...ORDERING_FUNCTIONS,
 };
 
 /** The module attributes of `jax.numpy` (numpy = false) or `numpy` (numpy = true). */

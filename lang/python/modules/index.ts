@@ -4,4 +4,3 @@
  */
 export { STANDARD_MODULES } from './standard';
 export { liftedMath, mathModule } from './math';
-export { erf, erfc } from './erf';

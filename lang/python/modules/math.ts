@@ -25,8 +25,9 @@ import {
   PyComplex,
   typeName,
 } from '../interpreter';
-import { erf, erfc } from './erf';
 import { libm } from '../../../runtime/core';
+
+const { erf, erfc } = libm;
 
 function real(v: PyValue, ctx: HostContext): number {
   if (typeof v === 'number') return v;

@@ -8,6 +8,7 @@ import { backward } from './autograd';
 import { noteCut, noteDetach } from './jit_refusals';
 import { dtypeArg, sizeArgs } from './creation';
 import { TorchDType, isFloating, type TorchDTypeName } from './dtype';
+import { ORDERING_FUNCTION_NAMES, ORDERING_METHODS } from './ordering';
 import { RANDOM_METHODS } from './random';
 import { ReturnTuple } from './return_types';
 import { TorchSize } from './size';
@@ -107,6 +108,7 @@ function zeroValues(x: PyTensor, value: number): PyTensor {
 
 export const TENSOR_METHODS = nameTable<Method>({
   ...RANDOM_METHODS,
+  ...ORDERING_METHODS,
   item: def('item', [], (x, _a, ctx) => {
     noteCut(x.t, 'item', ctx);
     return x.item();
@@ -306,6 +308,7 @@ export const TORCH_FUNCTION_NAMES = [
   'clip', 'clamp_min', 'clamp_max', 'isnan', 'masked_fill', 'sum', 'mean', 'prod', 'max', 'min', 'amax', 'amin', 'argmax', 'argmin',
   'logsumexp', 'softmax', 'log_softmax', 'std', 'var', 'norm', 'all', 'any', 'reshape', 'flatten', 't', 'transpose',
   'permute', 'unsqueeze', 'squeeze', 'matmul', 'mm', 'mv', 'bmm', 'dot', 'numel', 'clone', 'detach',
+  ...ORDERING_FUNCTION_NAMES,
 ] as const;
 
 export { toIntList };

@@ -1,11 +1,12 @@
 import { typedArrayFrom, type AbstractValue } from '../../core';
-import { familyRules, RESHAPES } from '../../primitives';
+import { CUMULATIVE, familyRules, RESHAPES, type CumulativeParams } from '../../primitives';
 import type { KernelTable } from '../backend';
 import { ReferenceArray } from './array';
 import { dotGeneral } from './dot';
 import { binary, integerPow, logisticIn, maxOf, minOf, nary, sign, unary, type BinaryFn, type UnaryFn } from './elementwise';
 import { argmax, maxStep, minStep, prodStep, reduce, sumStep } from './reductions';
 import * as s from './structural';
+import * as a from './along_axis';
 
 const un = (f: UnaryFn) => (inputs: readonly ReferenceArray[], _p: unknown, out: AbstractValue) => unary(inputs[0], out, f);
 const bin = (f: BinaryFn) => (inputs: readonly ReferenceArray[], _p: unknown, out: AbstractValue) => binary(inputs[0], inputs[1], out, f);
@@ -64,4 +65,9 @@ export const REFERENCE_KERNELS: KernelTable<ReferenceArray> = {
   pad: (inputs, params, out) => s.pad(inputs[0], params, out),
   dot_general: (inputs, params, out) => dotGeneral(inputs[0], inputs[1], params, out),
   iota: (_inputs, params, out) => s.iota(params, out),
+  erf: un(a.erf),
+  erfinv: un(a.erfinv),
+  ...familyRules(CUMULATIVE, (p) => (inputs: readonly ReferenceArray[], params: CumulativeParams, out: AbstractValue) => a.cumulative(p, inputs[0], params, out)),
+  sort: (inputs, params, out) => a.sort(inputs[0], params, out),
+  argsort: (inputs, params, out) => a.argsort(inputs[0], params, out),
 };

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { sizeOf, type AbstractValue } from '../../core';
-import { familyRules, RESHAPES, type ParamsOf, type Primitive } from '../../primitives';
+import { CUMULATIVE, familyRules, RESHAPES, SORTING, type ParamsOf, type Primitive } from '../../primitives';
 import type { WasmMathPrimitive } from '../../wasm';
 import type { Kernel, KernelTable } from '../backend';
 import { TfjsArray, type TfjsBackendName } from './array';
@@ -9,6 +9,7 @@ import {
   argmax, broadcastInDim, concatenate, dotGeneral, gather, iota, pad, reduce, scatterAdd, slice,
 } from './structural';
 import { onWasmPolynomial } from './wasm_math';
+import { cumulative, erf, erfinv, onHost } from './along_axis';
 
 type TensorOp<P extends Primitive> = (xs: readonly tf.Tensor[], params: ParamsOf<P>, out: AbstractValue) => tf.Tensor;
 
@@ -102,5 +103,9 @@ export function tfjsKernels(b: TfjsBackendName): KernelTable<TfjsArray> {
     pad: kernel(b, 'pad', ([x], p) => pad(x, p)),
     dot_general: kernel(b, 'dot_general', ([x, y], { dimensionNumbers }, out) => dotGeneral(x, y, dimensionNumbers, out)),
     iota: kernel(b, 'iota', (_, p) => iota(p)),
+    erf: kernel(b, 'erf', unary(erf)),
+    erfinv: kernel(b, 'erfinv', unary(erfinv)),
+    ...familyRules(CUMULATIVE, (p) => kernel(b, p, ([x], params, out) => (b === 'webgpu' ? cumulative(p, x, params) : onHost(p, x, params, out)))),
+    ...familyRules(SORTING, (p) => kernel(b, p, ([x], params, out) => onHost(p, x, params, out))),
   };
 }

@@ -11,6 +11,7 @@ import { matmulProgram } from './matmul';
 import { readMany } from './readback';
 import { HostValues } from './host_values';
 import { createShaderRunner } from './shaders';
+import { sortProgram } from './sort';
 import { transposeProgram } from './transpose';
 import { unaryProgram, WGSL_UNARY } from './unary';
 
@@ -148,6 +149,11 @@ async function createWebgpuDevice(): Promise<WebgpuDevice> {
       if (program) return shaders.run(program, inputs)[0];
     }
     // NB: the runner's output, not `shaders.run`'s: `run` records the array as made by `prim`, which the host recomputes in float64.
+    if (prim === 'sort' || prim === 'argsort') {
+      const x = inputs[0];
+      const program = sortProgram(x.shape, x.dtype === 'float32', params as ParamsOf<'sort'>, prim === 'argsort', out, shaders.maxWorkgroupsPerDimension);
+      if (program) return runner.run(program, inputs)[0];
+    }
     if (WGSL_UNARY.has(prim)) {
       const program = unaryProgram(prim, out, shaders.maxWorkgroupsPerDimension);
       if (program) return runner.run(program, inputs)[0];

@@ -165,7 +165,37 @@ export const CASES: CaseTable = {
     dot([3, 2, 4], [4, 2, 5], [2], [0], [1], [1]),
   ].map((make) => make(rng)),
   iota: () => [{ params: { dtype: 'float64', shape: [3], dimension: 0 }, inputs: [] }],
+  erf: unary(normal),
+  erfinv: (rng) => UNARY_SHAPES.map((s) => ({ params: {}, inputs: [f64Of((r, n) => Array.from({ length: n }, () => 1.8 * r.uniform() - 0.9), rng, s)] })),
+  cumsum: cumulative(normal),
+  // Rows with one zero and with two: cumprod's gradient past and at the first zero (PyTorch's cumprod_backward).
+  cumprod: (rng) => [
+    ...cumulative(awayFromZero(0.5))(rng),
+    { params: { axis: 1, reverse: false }, inputs: [f64([2, 5], [0.7, 0, 1.3, -0.8, 1.1, 0.9, 1.2, 0, 0.6, 0])] },
+    { params: { axis: 1, reverse: true }, inputs: [f64([2, 5], [0.7, 0, 1.3, -0.8, 1.1, 0, 1.2, 0.5, 0.6, -1.4])] },
+  ],
+  cummax: cumulative(distinct),
+  cummin: cumulative(distinct),
+  cumlogsumexp: (rng) => [
+    ...cumulative(normal)(rng),
+    // A span of 150 along the row: the tangent's weights exp(x - out) must not be formed as exp(x) / exp(out).
+    { params: { axis: 0, reverse: false }, inputs: [f64([4], [-150, -1, 0.5, -3])] },
+  ],
+  sort: sortingCases,
+  argsort: (rng) => sortingCases(rng).map((c) => ({ ...c, params: { ...c.params, indexDtype: 'int32' as const } })),
 };
+
+function cumulative(draw: Draw) {
+  return (rng: Random): CaseWith<{ axis: number; reverse: boolean }>[] => [[0, false], [1, true], [2, false]].map(([axis, reverse]) =>
+    ({ params: { axis: axis as number, reverse: reverse as boolean }, inputs: [f64Of(draw, rng, [2, 3, 4])] }));
+}
+
+function sortingCases(rng: Random): CaseWith<{ dimension: number; descending: boolean }>[] {
+  return [
+    { params: { dimension: 1, descending: false }, inputs: [f64Of(distinct, rng, [3, 4])] },
+    { params: { dimension: 0, descending: true }, inputs: [f64Of(distinct, rng, [5, 2])] },
+  ];
+}
 
 /** A primitive's cases, drawn from its stream 0: every suite that reads CASES sees the same inputs. */
 export const drawCases = (prim: Primitive): GradCase[] => (CASES[prim] as (rng: Random) => GradCase[])(streamFor(prim, 0));

@@ -38,6 +38,8 @@ const unary = (draw: Draw): CaseWith<NoParams>[] =>
   [[], [2, 3], [3, 1, 2]].map((s) => ({ params: {}, inputs: [f64(s, draw)] }));
 const reduction = (draw: Draw): CaseWith<{ axes: number[] }>[] =>
   [[1], [0, 2], [], [0, 1, 2], [2]].map((axes) => ({ params: { axes }, inputs: [f64([2, 3, 4], draw)] }));
+const cumulative = (draw: Draw): CaseWith<{ axis: number; reverse: boolean }>[] =>
+  [[0, false], [1, true], [2, false]].map(([axis, reverse]) => ({ params: { axis: axis as number, reverse: reverse as boolean }, inputs: [f64([2, 3, 4], draw)] }));
 const dot = (lhs: number[], rhs: number[], lc: number[], rc: number[], lb: number[] = [], rb: number[] = []): BatchCase<'dot_general'> => ({
   params: { dimensionNumbers: { lhsContracting: lc, rhsContracting: rc, lhsBatch: lb, rhsBatch: rb } },
   inputs: [f64(lhs), f64(rhs)],
@@ -144,4 +146,13 @@ export const CASES: BatchCaseTable = {
     { params: { dtype: 'float64', shape: [3], dimension: 0 }, inputs: [] },
     { params: { dtype: 'int32', shape: [2, 3], dimension: 1 }, inputs: [] },
   ],
+  erf: unary(normal),
+  erfinv: unary(uniform(-0.9, 0.9)),
+  cumsum: cumulative(normal),
+  cumprod: cumulative(awayFromZero(0.5)),
+  cummax: cumulative(grid),
+  cummin: cumulative(grid),
+  cumlogsumexp: cumulative(normal),
+  sort: [0, 1].map((dimension) => ({ params: { dimension, descending: dimension === 1 }, inputs: [f64([3, 4], grid)] })),
+  argsort: [0, 1].map((dimension) => ({ params: { dimension, descending: dimension === 0, indexDtype: 'int32' as const }, inputs: [f64([3, 4], grid)] })),
 };

@@ -38,7 +38,12 @@ const CPYTHON: Readonly<Record<string, readonly (readonly [readonly number[], nu
   hypot: [[[-415.65727763587734, 431.94778571962627], 599.4579735392274], [[0.5884131834278084, 0.984386896096065], 1.1468424633040464],
     [[3e-320, 4e-320], 5e-320], [[1e308, 1e308], 1.4142135623730951e+308], [[-Infinity, NaN], Infinity], [[3, 4], 5]],
   cbrt: [[[-81.07380786507508], -4.328062501607864], [[69.86193974879299], 4.118574060940341], [[27], 3.0000000000000004], [[-1e-310], -4.641588833612775e-104]],
+  erf: [[[0.3], 0.3286267594591274], [[-1.7], -0.9837904585907745], [[3.5], 0.9999992569016276], [[1e-10], 1.1283791670955126e-10], [[6], 1]],
+  erfc: [[[0.3], 0.6713732405408726], [[2.5], 0.0004069520174449589], [[10], 2.088487583762545e-45], [[-1], 1.842700792949715]],
 };
+
+/** erfinv (not in CPython's math): mpmath's 40-digit values, rounded. */
+const ERFINV: readonly (readonly [number, number])[] = [[0.5, 0.47693627620446987], [-0.9, -1.1630871536766742], [0.999999, 3.4589107372754988], [1e-12, 8.86226925452758e-13]];
 
 describe('libm: float64 functions as CPython prints them', () => {
   for (const [name, cases] of Object.entries(CPYTHON)) {
@@ -49,7 +54,17 @@ describe('libm: float64 functions as CPython prints them', () => {
   }
 
   it('covers every function it exports', () => {
-    assert.deepEqual(Object.keys(FUNCTIONS).sort(), Object.keys(CPYTHON).sort());
+    assert.deepEqual(Object.keys(FUNCTIONS).sort(), [...Object.keys(CPYTHON), 'erfinv'].sort());
+  });
+
+  it('inverts erf within 2 ulp, its tails included (erfinv, which torch.erfinv and jax.scipy.special.erfinv compute in float64)', () => {
+    for (const [y, want] of ERFINV) {
+      const got = libm.erfinv(y);
+      assert.ok(Math.abs(got - want) <= 2 * Number.EPSILON * Math.abs(want), `erfinv(${y}) = ${got}, want ${want}`);
+    }
+    assert.equal(libm.erfinv(1), Infinity);
+    assert.equal(libm.erfinv(-1), -Infinity);
+    assert.ok(Number.isNaN(libm.erfinv(1.5)));
   });
 
   it("splits floats as C's frexp, subnormals included (math.frexp(1e-310) looped forever)", () => {

@@ -47,6 +47,15 @@ const STEPS: readonly Step[] = [
   (o, a) => o.gather(a, o.convert(o.sub(o.scalarLike(2, a), o.iota('float32', [3], 0)), 'int32'), 1),
   (o, a) => o.scatterAdd(a, o.iota('int32', [3], 0), 1, [...M]),
   (o, a) => o.convert(o.mul(o.convert(a, 'float64'), o.scalar(0.25, 'float64')), 'float32'),
+  (o, a) => o.bind('erf', [a], {}),
+  (o, a) => o.bind('erfinv', [o.mul(o.tanh(a), o.scalarLike(0.9, a))], {}),
+  (o, a) => o.bind('cumsum', [a], { axis: 1, reverse: false }),
+  (o, a) => o.bind('cumprod', [o.tanh(a)], { axis: 0, reverse: true }),
+  (o, a) => o.bind('cummax', [a], { axis: 1, reverse: true }),
+  (o, a) => o.bind('cummin', [a], { axis: 0, reverse: false }),
+  (o, a) => o.bind('cumlogsumexp', [a], { axis: 1, reverse: false }),
+  (o, a) => o.bind('sort', [a], { dimension: 1, descending: true }),
+  (o, a) => o.convert(o.bind('argsort', [a], { dimension: 0, descending: false, indexDtype: 'int32' }), 'float32'),
 ];
 
 /** A random straight-line program of `length` steps over a pool of values; it returns the last two. */

@@ -207,4 +207,48 @@ export const CASES: { readonly [P in Primitive]: CaseMaker<ParamsOf<P>> } = {
     { inputs: [], params: { dtype: 'int32', shape: [2, 3, 4], dimension: 0 } },
     { inputs: [], params: { dtype: 'float32', shape: [5], dimension: 0 } },
   ],
+  erf: (r) => [
+    ...unaryCases((rr, s) => normal(rr, s, 2))(r),
+    { inputs: [withSpecials(r, tiny(r, [24]), [NaN, Infinity, -Infinity, 0, 5, -7])], params: {}, relative: true },
+  ],
+  erfinv: (r) => [
+    ...unaryCases((rr, s) => uniform(rr, s, -0.999, 0.999))(r),
+    { inputs: [withSpecials(r, uniform(r, [24], -1, 1), [NaN, 1, -1, 0, 0.99999, -1.5])], params: {} },
+  ],
+  cumsum: (r) => [...cumulativeCases(r), { inputs: [ints(r, [3, 5], -9, 9)], params: { axis: 1, reverse: true } }],
+  cumprod: (r) => [
+    ...cumulativeCases(r, (rr, s) => uniform(rr, s, 0.5, 1.5)),
+    { inputs: [withSpecials(r, normal(r, [4, 6]), [0])], params: { axis: 1, reverse: false } },
+    { inputs: [ints(r, [3, 5], -3, 4)], params: { axis: 1, reverse: false } },
+  ],
+  cummax: (r) => [...cumulativeCases(r, (rr, s) => withSpecials(rr, smallInts(rr, s), [NaN])), { inputs: [ints(r, [3, 5], -9, 9)], params: { axis: 1, reverse: true } }],
+  cummin: (r) => [...cumulativeCases(r, (rr, s) => withSpecials(rr, smallInts(rr, s), [NaN])), { inputs: [ints(r, [3, 5], -9, 9)], params: { axis: 0, reverse: false } }],
+  cumlogsumexp: (r) => [
+    ...cumulativeCases(r, (rr, s) => normal(rr, s, 30)),
+    { inputs: [withSpecials(r, normal(r, [4, 6]), [-Infinity, Infinity, NaN])], params: { axis: 1, reverse: false } },
+  ],
+  sort: (r) => sortCases(r, {}),
+  argsort: (r) => sortCases(r, { indexDtype: 'int32' as const }),
 };
+
+/** Every axis both ways, a rank-1 row of 33 (past a power of 2), and a 0-length axis. */
+function cumulativeCases(r: Random, draw: (r: Random, shape: number[]) => HostArray = (rr, s) => normal(rr, s, 3)): Case<ParamsOf<'cumsum'>>[] {
+  return [
+    ...[0, 1, 2].flatMap((axis) => [false, true].map((reverse) => ({ inputs: [draw(r, [3, 4, 5])], params: { axis, reverse } }))),
+    { inputs: [draw(r, [33])], params: { axis: 0, reverse: false } },
+    { inputs: [empty([2, 0])], params: { axis: 1, reverse: false } },
+  ];
+}
+
+/** Ties (small whole numbers), NaN and infinities, int32 and bool keys, both directions. */
+function sortCases<Extra extends object>(r: Random, extra: Extra): Case<ParamsOf<'sort'> & Extra>[] {
+  const params = (dimension: number, descending: boolean) => ({ dimension, descending, ...extra });
+  return [
+    ...[0, 1].flatMap((dimension) => [false, true].map((descending) => ({ inputs: [smallInts(r, [5, 6])], params: params(dimension, descending) }))),
+    { inputs: [withSpecials(r, normal(r, [40]), [NaN, Infinity, -Infinity, 0, -0])], params: params(0, false) },
+    { inputs: [withSpecials(r, normal(r, [3, 9]), [NaN, Infinity])], params: params(1, true) },
+    { inputs: [ints(r, [4, 7], -3, 3)], params: params(1, false) },
+    { inputs: [bools(r, [10])], params: params(0, true) },
+    { inputs: [empty([3, 0])], params: params(1, false) },
+  ];
+}

@@ -5,7 +5,7 @@
  * polynomial over log1p), categorical through log, where JavaScript's correctly rounded double
  * functions rounded to float32 may differ from XLA's by an ulp.
  */
-import { erf } from '../../modules';
+import { libm } from '../../../../runtime/core';
 import { randomBits, splitWords, type KeyWords } from './threefry';
 
 const f = Math.fround;
@@ -92,8 +92,8 @@ function nextafterF32(x: number, to: number): number {
 }
 
 export function truncatedNormal(key: KeyWords, shape: readonly number[], lower: Float64Array, upper: Float64Array, partitionable: boolean): Float32Array {
-  const a = lower.map((l) => f(erf(f(f(l) / SQRT2))));
-  const b = upper.map((u) => f(erf(f(f(u) / SQRT2))));
+  const a = lower.map((l) => f(libm.erf(f(f(l) / SQRT2))));
+  const b = upper.map((u) => f(libm.erf(f(f(u) / SQRT2))));
   const u = uniform(key, shape, a, b, partitionable);
   return u.map((x, i) => {
     const v = f(SQRT2 * erfInvF32(x));

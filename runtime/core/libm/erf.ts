@@ -116,3 +116,44 @@ export function erfc(x: number): number {
   }
   return hx > 0 ? TINY * TINY : 2 - TINY;
 }
+
+/**
+ * The inverse of erf in float64: Giles's single-precision approximation ("Approximating the
+ * erfinv function", GPU Computing Gems, 2010) refined by Newton steps on erf, or on erfc where
+ * |y| > 1/2 (1 - |y| is exact there, and erfc keeps its relative precision near the tails).
+ */
+export function erfinv(y: number): number {
+  if (Number.isNaN(y) || y < -1 || y > 1) return NaN;
+  if (y === 1) return Infinity;
+  if (y === -1) return -Infinity;
+  if (y === 0) return y;
+  const a = Math.abs(y);
+  let w = -Math.log1p(-a * a);
+  let p: number;
+  if (w < 5) {
+    w -= 2.5;
+    p = poly9(ERFINV_SMALL, w);
+  } else {
+    p = poly9(ERFINV_LARGE, Math.sqrt(w) - 3);
+  }
+  let x = p * a;
+  const tail = a > 0.5;
+  const target = tail ? 1 - a : a;
+  for (let i = 0; i < 4; i++) {
+    const f = tail ? erfc(x) - target : erf(x) - target;
+    const slope = (tail ? -1 : 1) * TWO_OVER_SQRT_PI * Math.exp(-x * x);
+    if (slope === 0 || f === 0) break;
+    x -= f / slope;
+  }
+  return y < 0 ? -x : x;
+}
+
+const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+const ERFINV_SMALL = [2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087, -0.00125372503, -0.00417768164, 0.246640727, 1.50140941];
+const ERFINV_LARGE = [-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613, 0.00943887047, 1.00167406, 2.83297682];
+
+function poly9(c: readonly number[], w: number): number {
+  let p = c[0];
+  for (let i = 1; i < c.length; i++) p = c[i] + p * w;
+  return p;
+}

@@ -1,0 +1,177 @@
+/**
+ * Cumulative ops, sorting, top-k, the special functions and gather/scatter along a dim, as tensor
+ * methods (and so `torch.f(x, ...)`), with PyTorch 1.13's dtypes, named tuples and grad_fn names.
+ * NB: Gradlens sorts stably everywhere. PyTorch's default `sort(stable=False)`, `topk` and
+ * `kthvalue` leave the order of equal values to the C++ library's introsort and nth_element, so
+ * their indices may differ from ours where values tie (the values never do).
+ */
+import type { Tensor } from '../../../runtime/eager';
+import { cumulativeArgExtreme, takeAlongAxis } from '../../../runtime/ops';
+import type { CumulativePrimitive } from '../../../runtime/primitives';
+import { StagingBackend } from '../../../runtime/jit';
+import { bindArgs, type Args, pyError, type HostContext, type PyValue, typeName } from '../interpreter';
+import { dtypeArg } from './creation';
+import { isFloating, type TorchDTypeName } from './dtype';
+import { ReturnTuple } from './return_types';
+import { PyTensor, type Method, type TorchRuntime } from './tensor';
+import * as T from './tensor_ops';
+
+function def(name: string, spec: readonly string[], body: (x: PyTensor, a: Args, ctx: HostContext) => PyValue): Method {
+  return (self, args, kwargs, ctx) => body(self, bindArgs(name, spec, args, kwargs, ctx), ctx);
+}
+
+const DTYPE_NAMES: { readonly [D in TorchDTypeName]: string } = { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' };
+
+/**
+ * Runs `f` on `x` seen with at least one dim (a 0-d tensor is a row of one, as PyTorch treats it)
+ * and the dim normalized, then gives the results x's own shape back.
+ */
+function alongDim<R extends Tensor[]>(x: PyTensor, dim: number, f: (t: Tensor, axis: number) => R): R {
+  const rt = x.rt;
+  const axis = T.axis(x, dim);
+  if (x.shape.length > 0) return f(x.t, axis);
+  return f(rt.ops.reshape(x.t, [1]), 0).map((r) => rt.ops.reshape(r, [])) as R;
+}
+
+function cumulative(x: PyTensor, prim: CumulativePrimitive, dim: number, dtype: TorchDTypeName | null): PyTensor {
+  const rt = x.rt;
+  // Integer and bool sums and products are int64 in PyTorch, as its reductions are.
+  const logical = dtype ?? (isFloating(x.dtype) ? x.dtype : 'int64');
+  if (prim === 'cumlogsumexp' && !isFloating(logical)) throw pyError('RuntimeError', `"logcumsumexp_out_cpu" not implemented for '${DTYPE_NAMES[logical]}'`);
+  return rt.run(() => {
+    const input = rt.convert(x.t, logical);
+    const [out] = alongDim(x, dim, (t, axis) => [rt.ops.bind(prim, [rt.ops.reshape(input, t.shape)], { axis, reverse: false })]);
+    if (logical === 'int64') rt.checkNoWrap(() => alongDim(x, dim, (t, axis) => [rt.ops.bind(prim, [rt.ops.convert(t, 'float32')], { axis, reverse: false })])[0]);
+    return rt.wrap(out, logical);
+  });
+}
+
+function cumulativeExtreme(x: PyTensor, which: 'cummax' | 'cummin', dim: number): ReturnTuple {
+  const rt = x.rt;
+  if (x.dtype === 'bool') throw pyError('RuntimeError', `"${which}_cpu" not implemented for 'Bool'`);
+  return rt.run(() => {
+    const [values, indices] = alongDim(x, dim, (t, axis) => {
+      const v = rt.ops.bind(which, [t], { axis, reverse: false });
+      return [v, rt.engine.withGradMode(false, () => cumulativeArgExtreme(rt.ops, t.detach(), v.detach(), axis, false))];
+    });
+    return new ReturnTuple(which, ['values', 'indices'], [rt.wrap(values, x.dtype), rt.wrap(indices, 'int64')]);
+  });
+}
+
+/** The stable order along `dim` (descending keeps equal values in their order too), as int32 positions. */
+function order(rt: TorchRuntime, t: Tensor, axis: number, descending: boolean): Tensor {
+  const input = t.dtype === 'bool' ? rt.ops.convert(t, 'int32') : t;
+  return rt.engine.withGradMode(false, () => rt.ops.bind('argsort', [input.detach()], { dimension: axis, descending, indexDtype: 'int32' }));
+}
+
+function sortValues(rt: TorchRuntime, t: Tensor, axis: number, descending: boolean): Tensor {
+  if (t.dtype !== 'bool') return rt.ops.bind('sort', [t], { dimension: axis, descending });
+  return rt.ops.convert(rt.ops.bind('sort', [rt.ops.convert(t, 'int32')], { dimension: axis, descending }), 'bool');
+}
+
+function sort(x: PyTensor, dim: number, descending: boolean): ReturnTuple {
+  const rt = x.rt;
+  return rt.run(() => {
+    const [values, indices] = alongDim(x, dim, (t, axis) => [sortValues(rt, t, axis, descending), order(rt, t, axis, descending)]);
+    return new ReturnTuple('sort', ['values', 'indices'], [rt.wrap(values, x.dtype), rt.wrap(indices, 'int64')]);
+  });
+}
+
+/** The first `k` along `axis`. */
+function firstK(rt: TorchRuntime, t: Tensor, axis: number, k: number): Tensor {
+  return rt.ops.slice(t, t.shape.map(() => 0), t.shape.map((d, i) => (i === axis ? k : d)));
+}
+
+function topk(x: PyTensor, k: number, dim: number, largest: boolean): ReturnTuple {
+  const rt = x.rt;
+  const size = x.shape.length === 0 ? 1 : x.shape[T.axis(x, dim)];
+  if (k < 0 || k > size) throw pyError('RuntimeError', 'selected index k out of range');
+  return rt.run(() => {
+    const [values, indices] = alongDim(x, dim, (t, axis) => {
+      const idx = firstK(rt, order(rt, t, axis, largest), axis, k);
+      const v = rt.engine.composite('TopkBackward0', () => takeAlongAxis(rt.ops, t, idx, axis));
+      return [v, idx];
+    });
+    return new ReturnTuple('topk', ['values', 'indices'], [rt.wrap(values, x.dtype), rt.wrap(indices, 'int64')]);
+  });
+}
+
+function kthvalue(x: PyTensor, k: number, dim: number, keepdim: boolean): ReturnTuple {
+  const rt = x.rt;
+  const axis = T.axis(x, dim);
+  const size = x.shape.length === 0 ? 1 : x.shape[axis];
+  if (k < 1 || k > size) throw pyError('RuntimeError', `kthvalue(): selected number k out of range for dimension ${dim}`);
+  return rt.run(() => {
+    const [values, indices] = alongDim(x, dim, (t, ax) => {
+      const idx = rt.ops.slice(order(rt, t, ax, false), t.shape.map((_, i) => (i === ax ? k - 1 : 0)), t.shape.map((d, i) => (i === ax ? k : d)));
+      const v = rt.engine.composite('KthvalueBackward0', () => {
+        const picked = takeAlongAxis(rt.ops, t, idx, ax);
+        return keepdim ? picked : rt.ops.squeeze(picked, [ax]);
+      });
+      return [v, keepdim ? idx : rt.ops.squeeze(idx, [ax])];
+    });
+    return new ReturnTuple('kthvalue', ['values', 'indices'], [rt.wrap(values, x.dtype), rt.wrap(indices, 'int64')]);
+  });
+}
+
+function special(x: PyTensor, prim: 'erf' | 'erfinv'): PyTensor {
+  const rt = x.rt;
+  return rt.run(() => {
+    const t = isFloating(x.dtype) ? x.t : rt.ops.convert(x.t, 'float32');
+    return rt.wrap(rt.ops.bind(prim, [t], {}), isFloating(x.dtype) ? x.dtype : 'float32');
+  });
+}
+
+/** An index tensor for gather/scatter, checked as PyTorch checks it (where its values can be read). */
+function indexArg(x: PyTensor, a: Args, axis: number, fname: string): PyTensor {
+  const index = a.required('index');
+  if (!(index instanceof PyTensor)) throw pyError('TypeError', `${fname}(): argument 'index' must be Tensor, not ${typeName(index)}`);
+  if (index.dtype !== 'int64') throw pyError('RuntimeError', `${fname}(): Expected dtype int64 for index`);
+  const rank = Math.max(x.shape.length, 1);
+  if (Math.max(index.shape.length, 1) !== rank) throw pyError('RuntimeError', `Index tensor must have the same number of dimensions as ${fname === 'gather' ? 'input' : 'self'} tensor`);
+  index.shape.forEach((d, i) => {
+    if (i !== axis && d > (x.shape[i] ?? 1)) {
+      throw pyError('RuntimeError', `Size does not match at dimension ${i} expected index [${index.shape.join(', ')}] to be smaller than self [${x.shape.join(', ')}] apart from dimension ${axis}`);
+    }
+  });
+  // NB: on WebGPU and while tracing the values cannot be read here; the gather wraps them instead.
+  if (x.rt.engine.backend.name !== 'webgpu' && !(x.rt.engine.backend instanceof StagingBackend)) {
+    const size = x.shape[axis] ?? 1;
+    const bad = index.values('index').find((v) => v < 0 || v >= size);
+    if (bad !== undefined) throw pyError('RuntimeError', `index ${bad} is out of bounds for dimension ${axis} with size ${size}`);
+  }
+  return index;
+}
+
+function gather(x: PyTensor, dim: number, a: Args): PyTensor {
+  const rt = x.rt;
+  const axis = T.axis(x, dim);
+  const index = indexArg(x, a, axis, 'gather');
+  return rt.run(() => {
+    const out = rt.engine.composite('GatherBackward0', () => takeAlongAxis(rt.ops, x.t, index.t, axis));
+    return rt.wrap(out, x.dtype);
+  });
+}
+
+export const ORDERING_METHODS: Readonly<Record<string, Method>> = {
+  cumsum: def('cumsum', ['dim', '*', 'dtype?'], (x, a) => cumulative(x, 'cumsum', a.int('dim'), dtypeArg(a.opt('dtype')))),
+  cumprod: def('cumprod', ['dim', '*', 'dtype?'], (x, a) => cumulative(x, 'cumprod', a.int('dim'), dtypeArg(a.opt('dtype')))),
+  logcumsumexp: def('logcumsumexp', ['dim'], (x, a) => cumulative(x, 'cumlogsumexp', a.int('dim'), null)),
+  cummax: def('cummax', ['dim'], (x, a) => cumulativeExtreme(x, 'cummax', a.int('dim'))),
+  cummin: def('cummin', ['dim'], (x, a) => cumulativeExtreme(x, 'cummin', a.int('dim'))),
+  sort: def('sort', ['dim?', 'descending?', '*', 'stable?'], (x, a) => sort(x, a.int('dim', -1), a.bool('descending', false))),
+  argsort: def('argsort', ['dim?', 'descending?', '*', 'stable?'], (x, a) => {
+    const rt = x.rt;
+    return rt.run(() => rt.wrap(alongDim(x, a.int('dim', -1), (t, axis) => [order(rt, t, axis, a.bool('descending', false))])[0], 'int64'));
+  }),
+  msort: def('msort', [], (x) => sort(x, 0, false).items[0]),
+  topk: def('topk', ['k', 'dim?', 'largest?', 'sorted?'], (x, a) => topk(x, a.int('k'), a.int('dim', -1), a.bool('largest', true))),
+  kthvalue: def('kthvalue', ['k', 'dim?', 'keepdim?'], (x, a) => kthvalue(x, a.int('k'), a.int('dim', -1), a.bool('keepdim', false))),
+  erf: def('erf', [], (x) => special(x, 'erf')),
+  erfinv: def('erfinv', [], (x) => special(x, 'erfinv')),
+  gather: def('gather', ['dim', 'index', '*', 'sparse_grad?'], (x, a) => gather(x, a.int('dim'), a)),
+};
+
+/** Names whose `torch.f(input, ...)` form is the method. */
+export const ORDERING_FUNCTION_NAMES = Object.keys(ORDERING_METHODS);
+

@@ -1,0 +1,105 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { AbstractValue } from '../../core';
+import type { CumulativeParams, CumulativePrimitive, ParamsOf, SortingPrimitive } from '../../primitives';
+import { REFERENCE_KERNELS, ReferenceArray } from '../reference';
+import { maxOrMin } from './elementwise';
+
+// The special functions, cumulative reductions and orderings on tf.Tensors, for callers inside
+// tf.tidy. tfjs has cumsum and cumprod; the running max, min and logsumexp are Hillis-Steele
+// scans of tfjs ops (log2(n) rounds), so they run on every tfjs backend.
+
+const c = (v: number) => tf.scalar(v, 'float32');
+
+/** Eigen's float erf (as XLA computes it on the CPU): a rational function on [-4, 4], +-1 outside. */
+export function erf(x: tf.Tensor): tf.Tensor {
+  const clamped = tf.maximum(tf.minimum(x, c(4)), c(-4));
+  const x2 = tf.mul(clamped, clamped);
+  const horner = (coefficients: readonly number[]) => coefficients.slice(1).reduce((acc, k) => tf.add(tf.mul(x2, acc), c(k)), c(coefficients[0]) as tf.Tensor);
+  const p = tf.mul(clamped, horner([-2.72614225801306e-10, 2.77068142495902e-08, -2.10102402082508e-06, -5.69250639462346e-05, -7.34990630326855e-04, -2.95459980854025e-03, -1.60960333262415e-02]));
+  const q = horner([-1.45660718464996e-05, -2.13374055278905e-04, -1.68282697438203e-03, -7.37332916720468e-03, -1.42647390514189e-02]);
+  return tf.where(tf.isNaN(x), x, tf.div(p, q));
+}
+
+const ERFINV_SMALL = [2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087, -0.00125372503, -0.00417768164, 0.246640727, 1.50140941];
+const ERFINV_LARGE = [-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613, 0.00943887047, 1.00167406, 2.83297682];
+
+/** XLA's float erf_inv (Giles's approximation); +-inf at +-1, NaN outside [-1, 1]. */
+export function erfinv(x: tf.Tensor): tf.Tensor {
+  const w0 = tf.neg(tf.log1p(tf.neg(tf.mul(x, x))));
+  const small = tf.less(w0, c(5));
+  const w = tf.where(small, tf.sub(w0, c(2.5)), tf.sub(tf.sqrt(w0), c(3)));
+  let p: tf.Tensor = tf.where(small, c(ERFINV_SMALL[0]), c(ERFINV_LARGE[0]));
+  for (let i = 1; i < ERFINV_SMALL.length; i++) p = tf.add(tf.where(small, c(ERFINV_SMALL[i]), c(ERFINV_LARGE[i])), tf.mul(p, w));
+  return tf.where(tf.equal(tf.abs(x), c(1)), tf.mul(x, c(Infinity)), tf.mul(p, x));
+}
+
+/** `x` moved `by` places along `axis` in scan order, `fill` coming in. */
+function shift(x: tf.Tensor, axis: number, by: number, reverse: boolean, fill: number): tf.Tensor {
+  const n = x.shape[axis];
+  const begin = x.shape.map(() => 0);
+  const size = [...x.shape];
+  size[axis] = n - by;
+  if (reverse) begin[axis] = by;
+  const padding = x.shape.map((): [number, number] => [0, 0]);
+  padding[axis] = reverse ? [0, by] : [by, 0];
+  return tf.pad(tf.slice(x, begin, size), padding, fill);
+}
+
+/**
+ * Inclusive scan with an associative `combine(earlier, later)`: where a shifted copy has no
+ * element yet, the running value stays (no identity element is needed, as int32 has none that
+ * survives tfjs's float padding value).
+ */
+function scan(x: tf.Tensor, axis: number, reverse: boolean, combine: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor): tf.Tensor {
+  const n = x.shape[axis];
+  const along = tf.reshape(tf.range(0, n, 1, 'int32'), x.shape.map((_, i) => (i === axis ? n : 1)));
+  const rank = reverse ? tf.sub(tf.scalar(n - 1, 'int32'), along) : along;
+  let acc = x;
+  for (let s = 1; s < n; s *= 2) {
+    const has = tf.broadcastTo(tf.greaterEqual(rank, tf.scalar(s, 'int32')), x.shape);
+    acc = tf.where(has, combine(shift(acc, axis, s, reverse, 0), acc), acc);
+  }
+  return acc;
+}
+
+/** PyTorch's _log_add_exp_helper: log(e^a + e^b), exact where both are the same infinity. */
+function logAddExp(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const hi = tf.maximum(a, b);
+  const lo = tf.minimum(a, b);
+  const formula = tf.add(tf.log1p(tf.exp(tf.sub(lo, hi))), hi);
+  const nan = tf.logicalOr(tf.isNaN(a), tf.isNaN(b));
+  return tf.where(nan, tf.add(a, b), tf.where(tf.logicalOr(tf.notEqual(lo, hi), tf.isFinite(lo)), formula, a));
+}
+
+/**
+ * NB: tfjs-backend-webgpu's Cumsum and Cumprod with `reverse` give wrong values (cumsum of
+ * f32[3,4,5] along axis 1 reversed: 2.45 where the sum is -1.75); there the axis is reversed
+ * around a forward scan.
+ */
+function tfScan(x: tf.Tensor, axis: number, reverse: boolean, op: typeof tf.cumsum): tf.Tensor {
+  if (!reverse || tf.getBackend() !== 'webgpu') return op(x, axis, false, reverse);
+  return tf.reverse(op(tf.reverse(x, axis), axis), axis);
+}
+
+export function cumulative(prim: CumulativePrimitive, x: tf.Tensor, { axis, reverse }: CumulativeParams): tf.Tensor {
+  switch (prim) {
+    case 'cumsum': return tfScan(x, axis, reverse, tf.cumsum);
+    case 'cumprod': return tfScan(x, axis, reverse, tf.cumprod);
+    case 'cummax': return scan(x, axis, reverse, (a, b) => maxOrMin(a, b, tf.maximum));
+    case 'cummin': return scan(x, axis, reverse, (a, b) => maxOrMin(a, b, tf.minimum));
+    case 'cumlogsumexp': return scan(x, axis, reverse, logAddExp);
+  }
+}
+
+/**
+ * The reference's loop over a copy of the values, where they are on the host (cpu, wasm): sorting,
+ * and the running reductions in PyTorch's order (float32 accumulated in double, as PyTorch's CPU
+ * kernels do, where tfjs's Cumsum adds in float32: logcumsumexp's last digits differ otherwise).
+ * NB: the webgpu backend sorts on the GPU (webgpu/sort.ts) and scans with tfjs ops (cumulative).
+ */
+export function onHost<P extends SortingPrimitive | CumulativePrimitive>(prim: P, x: tf.Tensor, params: ParamsOf<P>, out: AbstractValue): tf.Tensor {
+  const host = new ReferenceArray(x.shape, x.dtype === 'bool' ? 'bool' : x.dtype as 'float32' | 'int32', x.dataSync() as Float32Array);
+  const kernel = REFERENCE_KERNELS[prim] as (inputs: readonly ReferenceArray[], params: ParamsOf<P>, out: AbstractValue) => ReferenceArray;
+  const result = kernel([host], params, out);
+  return tf.tensor(result.data as Float32Array | Int32Array | Uint8Array, [...out.shape], out.dtype as 'float32' | 'int32' | 'bool');
+}
