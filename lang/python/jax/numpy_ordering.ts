@@ -46,16 +46,16 @@ function sorted(rt: JaxRuntime, v: Val, axis: number, descending: boolean): Val 
   return rt.o.convert(rt.o.bind('sort', [rt.o.convert(v, 'int32')], { dimension: axis, descending }), 'bool');
 }
 
-/** The dtype of a cumulative sum or product: bool counts as int; NumPy's ints accumulate as int64 (stored as int32 here). */
-function accumulatorDtype(rt: JaxRuntime, d: DType, requested: PyValue | undefined): DType {
-  if (requested !== undefined && requested !== null) return toDtype(requested, rt);
-  return d === 'bool' ? 'int32' : d;
+/** The dtype of a cumulative sum or product: bool and NumPy's int32 accumulate in the flavor's int (NumPy's int64). */
+function accumulatorDtype(rt: JaxRuntime, d: DType, requested: PyValue | undefined, numpy: boolean): DType {
+  if (requested !== undefined && requested !== null) return toDtype(requested, rt, numpy);
+  return d === 'bool' || (numpy && d === 'int32') ? rt.intDtype(numpy) : d;
 }
 
 function cumulative(rt: JaxRuntime, prim: CumulativePrimitive, x: PyArray, axis: PyValue | undefined, dtype: PyValue | undefined, ctx: HostContext, nanAs: number | null = null): PyArray {
   return L.op(rt, () => {
     const { v, axis: ax } = alongAxis(rt, x, axis, ctx, true);
-    let input = L.cast(rt, v, prim === 'cumsum' || prim === 'cumprod' ? accumulatorDtype(rt, v.dtype, dtype) : v.dtype);
+    let input = L.cast(rt, v, prim === 'cumsum' || prim === 'cumprod' ? accumulatorDtype(rt, v.dtype, dtype, x.numpy) : v.dtype);
     if (nanAs !== null && isFloat(input.dtype)) input = rt.o.select(rt.o.ne(input, input), rt.o.full(input.shape, nanAs, input.dtype), input);
     return L.wrap(rt, rt.o.bind(prim, [input], { axis: ax, reverse: false }), false, x.numpy);
   });
@@ -80,7 +80,7 @@ function sortFn(argsort: boolean): Fn {
 function sortArray(rt: JaxRuntime, x: PyArray, axis: PyValue | undefined, argsort: boolean, descending: boolean, ctx: HostContext): PyArray {
   return L.op(rt, () => {
     const { v, axis: ax } = alongAxis(rt, x, axis, ctx, true);
-    const out = argsort ? order(rt, v, ax, descending) : sorted(rt, v, ax, descending);
+    const out = argsort ? L.cast(rt, order(rt, v, ax, descending), rt.intDtype(x.numpy)) : sorted(rt, v, ax, descending);
     const shaped = x.shape.length === 0 && !(axis === undefined || axis === null) ? rt.o.reshape(out, []) : out;
     return L.wrap(rt, shaped, false, x.numpy);
   });
@@ -118,7 +118,8 @@ export const ORDERING_FUNCTIONS: Record<string, Fn> = {
     return L.op(rt, () => {
       const axis = axisOf(a.get('axis'), Math.max(shape.length, 1), ctx, -1);
       // NB: NumPy's last key is the primary one.
-      return L.wrap(rt, lexOrder(rt, [...keys].reverse().map((k) => (shape.length === 0 ? rt.o.reshape(k.v, [1]) : k.v)), axis), false, numpy);
+      const perm = lexOrder(rt, [...keys].reverse().map((k) => (shape.length === 0 ? rt.o.reshape(k.v, [1]) : k.v)), axis);
+      return L.wrap(rt, L.cast(rt, perm, rt.intDtype(numpy)), false, numpy);
     });
   },
   partition: (rt, args, kwargs, ctx, numpy) => {

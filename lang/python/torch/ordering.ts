@@ -35,13 +35,12 @@ function alongDim<R extends Tensor[]>(x: PyTensor, dim: number, f: (t: Tensor, a
 
 function cumulative(x: PyTensor, prim: CumulativePrimitive, dim: number, dtype: TorchDTypeName | null): PyTensor {
   const rt = x.rt;
-  // Integer and bool sums and products are int64 in PyTorch, as its reductions are.
+  // Integer and bool sums and products are int64 in PyTorch, as its reductions are (exact to 2**53, else refused).
   const logical = dtype ?? (isFloating(x.dtype) ? x.dtype : 'int64');
   if (prim === 'cumlogsumexp' && !isFloating(logical)) throw pyError('RuntimeError', `"logcumsumexp_out_cpu" not implemented for '${DTYPE_NAMES[logical]}'`);
   return rt.run(() => {
     const input = rt.convert(x.t, logical);
     const [out] = alongDim(x, dim, (t, axis) => [rt.ops.bind(prim, [rt.ops.reshape(input, t.shape)], { axis, reverse: false })]);
-    if (logical === 'int64') rt.checkNoWrap(() => alongDim(x, dim, (t, axis) => [rt.ops.bind(prim, [rt.ops.convert(t, 'float32')], { axis, reverse: false })])[0]);
     return rt.wrap(out, logical);
   });
 }
@@ -148,7 +147,7 @@ function gather(x: PyTensor, dim: number, a: Args): PyTensor {
   const axis = T.axis(x, dim);
   const index = indexArg(x, a, axis, 'gather');
   return rt.run(() => {
-    const out = rt.engine.composite('GatherBackward0', () => takeAlongAxis(rt.ops, x.t, index.t, axis));
+    const out = rt.engine.composite('GatherBackward0', () => takeAlongAxis(rt.ops, x.t, rt.ops.convert(index.t, 'int32'), axis));
     return rt.wrap(out, x.dtype);
   });
 }

@@ -1,4 +1,4 @@
-import { allocate, libm, sizeOf, type AbstractValue } from '../../core';
+import { allocate, Int64RangeError, INT64_EXACT_LIMIT, libm, sizeOf, type AbstractValue } from '../../core';
 import type { CumulativeParams, CumulativePrimitive, SortParams } from '../../primitives';
 import { ReferenceArray } from './array';
 
@@ -47,6 +47,8 @@ export function cumulative(prim: CumulativePrimitive, x: ReferenceArray, { axis,
       acc = k === 0 ? src[j] : step(acc, src[j]);
       data[j] = acc;
       if (out.dtype === 'int32') acc = data[j];
+      // NB: int64 is exact only below 2**53: a running sum or product past it is refused, never rounded.
+      else if (out.dtype === 'int64' && !(Math.abs(acc) < INT64_EXACT_LIMIT)) throw new Int64RangeError(acc);
     }
   });
   return new ReferenceArray(out.shape, out.dtype, data);
