@@ -1,4 +1,4 @@
-import { sizeOf, stridesOf, type Shape } from '../core';
+import { sizeOf, stridesOf, type DType, type Shape } from '../core';
 import type { CumulativePrimitive } from '../primitives';
 import type { Ops } from './ops';
 
@@ -12,7 +12,7 @@ import type { Ops } from './ops';
  * coordinates with `idx` replacing the one along `axis`. `idx` may be smaller than `shape` along
  * any axis (PyTorch's gather and scatter); int32.
  */
-function flatTargets<T>(o: Ops<T>, idx: T, axis: number, shape: Shape): T {
+export function flatTargets<T>(o: Ops<T>, idx: T, axis: number, shape: Shape): T {
   const idxShape = o.shape(idx);
   const strides = stridesOf(shape);
   let flat = o.mul(idx, o.scalar(strides[axis], 'int32'));
@@ -92,4 +92,28 @@ export function linearRecurrence<T>(o: Ops<T>, a: T, b: T, axis: number, reverse
     A = o.mul(A, prevA);
   }
   return B;
+}
+
+/**
+ * For writes of a flat `targets` list (int32 positions, in the order they are made), 1 where a
+ * write is the last to its position and 0 where a later one overwrites it: a sequential scatter's
+ * result (PyTorch's CPU scatter, index_copy) as a sum. `dtype` is the mask's.
+ */
+export function lastWrites<T>(o: Ops<T>, targets: T, dtype: DType): T {
+  const m = o.shape(targets)[0];
+  const perm = o.bind('argsort', [targets], { dimension: 0, descending: false, indexDtype: 'int32' });
+  const sorted = o.gather(targets, perm, 0);
+  // Sorted stably, a position's writes sit together in the order made: the last is where the next differs.
+  const last = o.convert(o.ne(sorted, shiftAlong(o, sorted, 0, 1, true, -1)), dtype);
+  return o.scatterAdd(last, perm, 0, [m]);
+}
+
+/**
+ * The product of each run of equal `keys` along a flat list, at every position, from the run's
+ * start: y_i = x_i * (keys_i == keys_(i-1) ? y_(i-1) : 1), a linear recurrence (exact with zeros, and differentiable).
+ */
+export function segmentedCumprod<T>(o: Ops<T>, x: T, keys: T): T {
+  const same = o.eq(keys, shiftAlong(o, keys, 0, 1, false, -1));
+  const zero = o.zerosLike(x);
+  return linearRecurrence(o, o.select(same, x, zero), o.select(same, zero, x), 0, false);
 }

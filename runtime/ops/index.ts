@@ -1,4 +1,6 @@
 export type { Emitter } from './emitter';
 export { Ops } from './ops';
 export { BackendEmitter } from './backend_emitter';
-export { cumulative, cumulativeArgExtreme, linearRecurrence, scatterAlongAxis, shiftAlong, takeAlongAxis } from './along_axis';
+export {
+  cumulative, cumulativeArgExtreme, flatTargets, lastWrites, linearRecurrence, scatterAlongAxis, segmentedCumprod, shiftAlong, takeAlongAxis,
+} from './along_axis';

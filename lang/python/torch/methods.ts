@@ -9,6 +9,8 @@ import { noteCut, noteDetach } from './jit_refusals';
 import { dtypeArg, sizeArgs } from './creation';
 import { TorchDType, isFloating, type TorchDTypeName } from './dtype';
 import { ORDERING_FUNCTION_NAMES, ORDERING_METHODS } from './ordering';
+import { roundedDivide } from './rounded_div';
+import { SCATTER_FUNCTION_NAMES, SCATTER_METHODS } from './scatter';
 import { RANDOM_METHODS } from './random';
 import { ReturnTuple } from './return_types';
 import { TorchSize } from './size';
@@ -62,6 +64,15 @@ function binaryMethod(op: ArithOp): Method {
   });
 }
 
+/** div with PyTorch's `rounding_mode=None | 'trunc' | 'floor'`. */
+function divMethod(name: string): Method {
+  return def(name, ['other', '*', 'rounding_mode?'], (x, a) => {
+    const other = operand(a.required('other'), name);
+    const mode = a.opt('rounding_mode');
+    return mode === undefined ? arith(x.rt, 'div', x, other) : roundedDivide(x.rt, x, other, mode);
+  });
+}
+
 function inPlaceMethod(op: ArithOp): Method {
   return def(`${op}_`, ['other', '*', 'alpha?'], (x, a, ctx) => {
     let other = operand(a.required('other'), `${op}_`);
@@ -109,6 +120,7 @@ function zeroValues(x: PyTensor, value: number): PyTensor {
 export const TENSOR_METHODS = nameTable<Method>({
   ...RANDOM_METHODS,
   ...ORDERING_METHODS,
+  ...SCATTER_METHODS,
   item: def('item', [], (x, _a, ctx) => {
     noteCut(x.t, 'item', ctx);
     return x.item();
@@ -188,8 +200,8 @@ export const TENSOR_METHODS = nameTable<Method>({
   subtract: binaryMethod('sub'),
   mul: binaryMethod('mul'),
   multiply: binaryMethod('mul'),
-  div: binaryMethod('div'),
-  divide: binaryMethod('div'),
+  div: divMethod('div'),
+  divide: divMethod('divide'),
   true_divide: binaryMethod('div'),
   floor_divide: binaryMethod('floordiv'),
   remainder: binaryMethod('mod'),
@@ -308,7 +320,7 @@ export const TORCH_FUNCTION_NAMES = [
   'clip', 'clamp_min', 'clamp_max', 'isnan', 'masked_fill', 'sum', 'mean', 'prod', 'max', 'min', 'amax', 'amin', 'argmax', 'argmin',
   'logsumexp', 'softmax', 'log_softmax', 'std', 'var', 'norm', 'all', 'any', 'reshape', 'flatten', 't', 'transpose',
   'permute', 'unsqueeze', 'squeeze', 'matmul', 'mm', 'mv', 'bmm', 'dot', 'numel', 'clone', 'detach',
-  ...ORDERING_FUNCTION_NAMES,
+  ...ORDERING_FUNCTION_NAMES, ...SCATTER_FUNCTION_NAMES,
 ] as const;
 
 export { toIntList };
