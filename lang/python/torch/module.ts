@@ -14,6 +14,7 @@ import { INIT_NAMES, NN_NAMES, nnAttrs } from './nn';
 import { OPTIM_NAMES, SCHEDULER_NAMES, optimModules } from './optim';
 import { DATA_NAMES, dataAttrs } from './data';
 import { TENSOR_METHODS, TORCH_FUNCTION_NAMES } from './methods';
+import { printOptionFunctions } from './print_options';
 import { TorchSize, sizeType } from './size';
 import { RANDOM_CREATORS, RANDOM_NAMES, randomAttrs } from './random';
 import { PyTensor, TorchRuntime } from './tensor';
@@ -109,6 +110,7 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
       return x.length === y.length && x.every((v, i) => Math.abs(v - y[i]) <= atol + rtol * Math.abs(y[i]) || (a.bool('equal_nan', false) && Number.isNaN(v) && Number.isNaN(y[i])));
     }),
     get_default_dtype: fn('get_default_dtype', () => DTYPE_ALIASES.float32),
+    ...printOptionFunctions(rt),
     device: fn('device', (args) => (typeof args[0] === 'string' ? args[0] : 'cpu')),
     __version__: '1.13.0',
   });
@@ -134,7 +136,7 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
 const TORCH_EXPORTS = [
   ...Object.keys(DTYPE_ALIASES), ...GRAD_MODE_NAMES, ...Object.keys(CREATORS),
   ...TORCH_FUNCTION_NAMES, ...RANDOM_NAMES, 'Tensor', 'Size', 'cat', 'concat', 'stack', 'where', 'is_tensor', 'is_floating_point',
-  'isfinite', 'isinf', 'equal', 'allclose', 'get_default_dtype', 'device', 'autograd', 'func', 'nn', 'optim', 'utils', 'cuda', '__version__',
+  'isfinite', 'isinf', 'equal', 'allclose', 'get_default_dtype', 'set_printoptions', 'device', 'autograd', 'func', 'nn', 'optim', 'utils', 'cuda', '__version__',
 ];
 
 /**

@@ -1,9 +1,10 @@
 /**
  * Cumulative ops, sorting, top-k, the special functions and gather/scatter along a dim, as tensor
  * methods (and so `torch.f(x, ...)`), with PyTorch 1.13's dtypes, named tuples and grad_fn names.
- * NB: Gradlens sorts stably everywhere. PyTorch's default `sort(stable=False)`, `topk` and
- * `kthvalue` leave the order of equal values to the C++ library's introsort and nth_element, so
- * their indices may differ from ours where values tie (the values never do).
+ * NB: PyTorch's default `sort(stable=False)`, `argsort`, `topk` and `kthvalue` leave equal values
+ * in the order of libstdc++'s introsort and nth_element (and its own quickselect): computed here
+ * by the same algorithms (cpu_sort_order.ts) wherever the values can be read; on WebGPU and while
+ * tracing for the jit, the order is the stable one, whose indices may differ at ties.
  */
 import type { Tensor } from '../../../runtime/eager';
 import { cumulativeArgExtreme, takeAlongAxis } from '../../../runtime/ops';
@@ -12,6 +13,7 @@ import { StagingBackend } from '../../../runtime/jit';
 import { bindArgs, type Args, pyError, type HostContext, type PyValue, typeName } from '../interpreter';
 import { dtypeArg } from './creation';
 import { isFloating, type TorchDTypeName } from './dtype';
+import { kthOrder, sortOrder, topkOrder } from './cpu_sort_order';
 import { ReturnTuple } from './return_types';
 import { PyTensor, type Method, type TorchRuntime } from './tensor';
 import * as T from './tensor_ops';
@@ -57,8 +59,39 @@ function cumulativeExtreme(x: PyTensor, which: 'cummax' | 'cummin', dim: number)
   });
 }
 
-/** The stable order along `dim` (descending keeps equal values in their order too), as int32 positions. */
-function order(rt: TorchRuntime, t: Tensor, axis: number, descending: boolean): Tensor {
+/** Whether `t`'s values can be read here: not on WebGPU (no synchronous read), not while tracing. */
+function readable(rt: TorchRuntime): boolean {
+  return rt.engine.backend.name !== 'webgpu' && !(rt.engine.backend instanceof StagingBackend);
+}
+
+/**
+ * Positions along `axis` chosen row by row on the host by PyTorch's own CPU algorithm (`pick` gets
+ * a row's values and gives `count` positions), as an int32 tensor with `count` along `axis`.
+ */
+function pickRows(rt: TorchRuntime, t: Tensor, axis: number, count: number, pick: (row: Float64Array) => ArrayLike<number>): Tensor {
+  const values = t.dataSync();
+  const shape = t.shape;
+  const n = shape[axis];
+  const inner = shape.slice(axis + 1).reduce((p, d) => p * d, 1);
+  const outer = shape.slice(0, axis).reduce((p, d) => p * d, 1);
+  const out = new Int32Array(outer * count * inner);
+  const row = new Float64Array(n);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      for (let j = 0; j < n; j++) row[j] = values[(o * n + j) * inner + i];
+      const picked = pick(row);
+      for (let j = 0; j < count; j++) out[(o * count + j) * inner + i] = picked[j];
+    }
+  }
+  return rt.engine.fromValues(out, shape.map((d, i) => (i === axis ? count : d)), 'int32');
+}
+
+/**
+ * The order along `dim`, as int32 positions: stable when asked, else std::sort's as PyTorch's CPU
+ * sort leaves equal values (where the values can be read; stable otherwise).
+ */
+function order(rt: TorchRuntime, t: Tensor, axis: number, descending: boolean, stable: boolean): Tensor {
+  if (!stable && readable(rt)) return pickRows(rt, t, axis, t.shape[axis], (row) => sortOrder(row, descending));
   const input = t.dtype === 'bool' ? rt.ops.convert(t, 'int32') : t;
   return rt.engine.withGradMode(false, () => rt.ops.bind('argsort', [input.detach()], { dimension: axis, descending, indexDtype: 'int32' }));
 }
@@ -68,10 +101,15 @@ function sortValues(rt: TorchRuntime, t: Tensor, axis: number, descending: boole
   return rt.ops.convert(rt.ops.bind('sort', [rt.ops.convert(t, 'int32')], { dimension: axis, descending }), 'bool');
 }
 
-function sort(x: PyTensor, dim: number, descending: boolean): ReturnTuple {
+function sort(x: PyTensor, dim: number, descending: boolean, stable: boolean): ReturnTuple {
   const rt = x.rt;
   return rt.run(() => {
-    const [values, indices] = alongDim(x, dim, (t, axis) => [sortValues(rt, t, axis, descending), order(rt, t, axis, descending)]);
+    const [values, indices] = alongDim(x, dim, (t, axis) => {
+      const idx = order(rt, t, axis, descending, stable);
+      // NB: the values read through the same positions, so the gradient goes where PyTorch's does at ties.
+      const v = !stable && readable(rt) ? rt.engine.composite('SortBackward0', () => takeAlongAxis(rt.ops, t, idx, axis)) : sortValues(rt, t, axis, descending);
+      return [v, idx];
+    });
     return new ReturnTuple('sort', ['values', 'indices'], [rt.wrap(values, x.dtype), rt.wrap(indices, 'int64')]);
   });
 }
@@ -81,13 +119,13 @@ function firstK(rt: TorchRuntime, t: Tensor, axis: number, k: number): Tensor {
   return rt.ops.slice(t, t.shape.map(() => 0), t.shape.map((d, i) => (i === axis ? k : d)));
 }
 
-function topk(x: PyTensor, k: number, dim: number, largest: boolean): ReturnTuple {
+function topk(x: PyTensor, k: number, dim: number, largest: boolean, sorted: boolean): ReturnTuple {
   const rt = x.rt;
   const size = x.shape.length === 0 ? 1 : x.shape[T.axis(x, dim)];
   if (k < 0 || k > size) throw pyError('RuntimeError', 'selected index k out of range');
   return rt.run(() => {
     const [values, indices] = alongDim(x, dim, (t, axis) => {
-      const idx = firstK(rt, order(rt, t, axis, largest), axis, k);
+      const idx = readable(rt) ? pickRows(rt, t, axis, k, (row) => topkOrder(row, k, largest, sorted)) : firstK(rt, order(rt, t, axis, largest, true), axis, k);
       const v = rt.engine.composite('TopkBackward0', () => takeAlongAxis(rt.ops, t, idx, axis));
       return [v, idx];
     });
@@ -102,7 +140,9 @@ function kthvalue(x: PyTensor, k: number, dim: number, keepdim: boolean): Return
   if (k < 1 || k > size) throw pyError('RuntimeError', `kthvalue(): selected number k out of range for dimension ${dim}`);
   return rt.run(() => {
     const [values, indices] = alongDim(x, dim, (t, ax) => {
-      const idx = rt.ops.slice(order(rt, t, ax, false), t.shape.map((_, i) => (i === ax ? k - 1 : 0)), t.shape.map((d, i) => (i === ax ? k : d)));
+      const idx = readable(rt)
+        ? pickRows(rt, t, ax, 1, (row) => [kthOrder(row, k)])
+        : rt.ops.slice(order(rt, t, ax, false, true), t.shape.map((_, i) => (i === ax ? k - 1 : 0)), t.shape.map((d, i) => (i === ax ? k : d)));
       const v = rt.engine.composite('KthvalueBackward0', () => {
         const picked = takeAlongAxis(rt.ops, t, idx, ax);
         return keepdim ? picked : rt.ops.squeeze(picked, [ax]);
@@ -158,13 +198,13 @@ export const ORDERING_METHODS: Readonly<Record<string, Method>> = {
   logcumsumexp: def('logcumsumexp', ['dim'], (x, a) => cumulative(x, 'cumlogsumexp', a.int('dim'), null)),
   cummax: def('cummax', ['dim'], (x, a) => cumulativeExtreme(x, 'cummax', a.int('dim'))),
   cummin: def('cummin', ['dim'], (x, a) => cumulativeExtreme(x, 'cummin', a.int('dim'))),
-  sort: def('sort', ['dim?', 'descending?', '*', 'stable?'], (x, a) => sort(x, a.int('dim', -1), a.bool('descending', false))),
+  sort: def('sort', ['dim?', 'descending?', '*', 'stable?'], (x, a) => sort(x, a.int('dim', -1), a.bool('descending', false), a.bool('stable', false))),
   argsort: def('argsort', ['dim?', 'descending?', '*', 'stable?'], (x, a) => {
     const rt = x.rt;
-    return rt.run(() => rt.wrap(alongDim(x, a.int('dim', -1), (t, axis) => [order(rt, t, axis, a.bool('descending', false))])[0], 'int64'));
+    return rt.run(() => rt.wrap(alongDim(x, a.int('dim', -1), (t, axis) => [order(rt, t, axis, a.bool('descending', false), a.bool('stable', false))])[0], 'int64'));
   }),
-  msort: def('msort', [], (x) => sort(x, 0, false).items[0]),
-  topk: def('topk', ['k', 'dim?', 'largest?', 'sorted?'], (x, a) => topk(x, a.int('k'), a.int('dim', -1), a.bool('largest', true))),
+  msort: def('msort', [], (x) => sort(x, 0, false, false).items[0]),
+  topk: def('topk', ['k', 'dim?', 'largest?', 'sorted?'], (x, a) => topk(x, a.int('k'), a.int('dim', -1), a.bool('largest', true), a.bool('sorted', true))),
   kthvalue: def('kthvalue', ['k', 'dim?', 'keepdim?'], (x, a) => kthvalue(x, a.int('k'), a.int('dim', -1), a.bool('keepdim', false))),
   erf: def('erf', [], (x) => special(x, 'erf')),
   erfinv: def('erfinv', [], (x) => special(x, 'erfinv')),

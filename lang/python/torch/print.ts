@@ -1,15 +1,29 @@
 /**
  * `repr(tensor)` as PyTorch 1.13 prints it: a port of torch/_tensor_str.py (_Formatter,
- * _vector_str, _tensor_str_with_formatter, _add_suffixes) with its default print options.
- * Numbers go through Python's own float formatting, so rounding matches CPython digit for digit.
+ * _vector_str, _tensor_str_with_formatter, _add_suffixes) under the run's print options
+ * (torch.set_printoptions). Numbers go through Python's own float formatting, so rounding
+ * matches CPython digit for digit.
  */
 import { formatFloat, floatRepr } from '../interpreter';
 import { isFloating, type TorchDTypeName } from './dtype';
 
-const PRECISION = 4;
-const THRESHOLD = 1000;
-const EDGEITEMS = 3;
-const LINEWIDTH = 80;
+/** torch/_tensor_str.py's PRINT_OPTS; `sciMode` null is "decide from the values". */
+export interface PrintOptions {
+  precision: number;
+  threshold: number;
+  edgeitems: number;
+  linewidth: number;
+  sciMode: boolean | null;
+}
+
+export const DEFAULT_PRINT_OPTIONS: Readonly<PrintOptions> = { precision: 4, threshold: 1000, edgeitems: 3, linewidth: 80, sciMode: null };
+
+/** set_printoptions's profiles. */
+export const PRINT_PROFILES: Readonly<Record<string, Omit<PrintOptions, 'sciMode'>>> = {
+  default: { precision: 4, threshold: 1000, edgeitems: 3, linewidth: 80 },
+  short: { precision: 2, threshold: 1000, edgeitems: 2, linewidth: 80 },
+  full: { precision: 4, threshold: Infinity, edgeitems: 3, linewidth: 80 },
+};
 
 export interface PrintableTensor {
   /** Row-major values, as doubles (float32 values widen exactly). */
@@ -52,7 +66,9 @@ class Formatter {
   constructor(
     values: readonly number[],
     private readonly dtype: TorchDTypeName,
+    private readonly opts: PrintOptions,
   ) {
+    const PRECISION = opts.precision;
     this.floating = isFloating(dtype);
     if (!this.floating) {
       for (const v of values) this.maxWidth = Math.max(this.maxWidth, plainScalar(v, dtype).length);
@@ -76,6 +92,7 @@ class Formatter {
       this.sciMode = true;
       widest((v) => formatFloat(v, `.${PRECISION}e`));
     } else widest((v) => formatFloat(v, `.${PRECISION}f`));
+    if (opts.sciMode !== null) this.sciMode = opts.sciMode;
   }
 
   width(): number {
@@ -83,6 +100,7 @@ class Formatter {
   }
 
   format(v: number): string {
+    const PRECISION = this.opts.precision;
     let ret: string;
     if (this.floating) {
       if (this.sciMode) ret = formatFloat(v, `${this.maxWidth}.${PRECISION}e`);
@@ -95,9 +113,10 @@ class Formatter {
   }
 }
 
-function vectorStr(v: View, indent: number, summarize: boolean, f: Formatter): string {
+function vectorStr(v: View, indent: number, summarize: boolean, f: Formatter, opts: PrintOptions): string {
+  const EDGEITEMS = opts.edgeitems;
   const elementLength = f.width() + 2;
-  const perLine = Math.max(1, Math.floor((LINEWIDTH - indent) / elementLength));
+  const perLine = Math.max(1, Math.floor((opts.linewidth - indent) / elementLength));
   const n = v.shape[0];
   const at = (i: number) => f.format(v.values[v.offset + i]);
   let data: string[];
@@ -112,18 +131,19 @@ function vectorStr(v: View, indent: number, summarize: boolean, f: Formatter): s
   return '[' + lines.join(',\n' + ' '.repeat(indent + 1)) + ']';
 }
 
-function tensorStrWithFormatter(v: View, indent: number, summarize: boolean, f: Formatter): string {
+function tensorStrWithFormatter(v: View, indent: number, summarize: boolean, f: Formatter, opts: PrintOptions): string {
+  const EDGEITEMS = opts.edgeitems;
   const dim = v.shape.length;
   if (dim === 0) return f.format(v.values[v.offset]);
-  if (dim === 1) return vectorStr(v, indent, summarize, f);
+  if (dim === 1) return vectorStr(v, indent, summarize, f, opts);
   const n = v.shape[0];
-  const rows = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => tensorStrWithFormatter(sub(v, from + k), indent + 1, summarize, f));
+  const rows = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => tensorStrWithFormatter(sub(v, from + k), indent + 1, summarize, f, opts));
   const slices = summarize && n > 2 * EDGEITEMS ? [...rows(0, EDGEITEMS), '...', ...rows(n - EDGEITEMS, n)] : rows(0, n);
   return '[' + slices.join(',' + '\n'.repeat(dim - 1) + ' '.repeat(indent + 1)) + ']';
 }
 
 /** The values the formatter sizes itself on: every value, or the edges only when summarizing. */
-function summarizedValues(v: View, out: number[]): void {
+function summarizedValues(v: View, out: number[], EDGEITEMS: number): void {
   const dim = v.shape.length;
   if (dim === 0) {
     out.push(v.values[v.offset]);
@@ -132,25 +152,25 @@ function summarizedValues(v: View, out: number[]): void {
   const n = v.shape[0];
   const picks = n > 2 * EDGEITEMS ? [...Array(EDGEITEMS).keys(), ...Array.from({ length: EDGEITEMS }, (_, k) => n - EDGEITEMS + k)] : [...Array(n).keys()];
   if (dim === 1) for (const i of picks) out.push(v.values[v.offset + i]);
-  else for (const i of picks) summarizedValues(sub(v, i), out);
+  else for (const i of picks) summarizedValues(sub(v, i), out, EDGEITEMS);
 }
 
-function tensorStr(t: PrintableTensor, indent: number): string {
+function tensorStr(t: PrintableTensor, indent: number, opts: PrintOptions): string {
   const view: View = { values: t.values, offset: 0, shape: t.shape };
   const n = size(t.shape);
   if (n === 0) return '[]';
-  const summarize = n > THRESHOLD;
+  const summarize = n > opts.threshold;
   let values: number[] = [];
-  if (summarize) summarizedValues(view, values);
+  if (summarize) summarizedValues(view, values, opts.edgeitems);
   else values = Array.from(t.values);
-  return tensorStrWithFormatter(view, indent, summarize, new Formatter(values, t.dtype));
+  return tensorStrWithFormatter(view, indent, summarize, new Formatter(values, t.dtype, opts), opts);
 }
 
-function addSuffixes(tensorStr: string, suffixes: readonly string[], indent: number): string {
+function addSuffixes(tensorStr: string, suffixes: readonly string[], indent: number, linewidth: number): string {
   const parts = [tensorStr];
   let lastLineLen = tensorStr.length - tensorStr.lastIndexOf('\n') + 1;
   for (const suffix of suffixes) {
-    if (lastLineLen + suffix.length + 2 > LINEWIDTH) {
+    if (lastLineLen + suffix.length + 2 > linewidth) {
       parts.push(',\n' + ' '.repeat(indent) + suffix);
       lastLineLen = indent + suffix.length;
     } else {
@@ -166,7 +186,7 @@ function shapeTuple(shape: readonly number[]): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
 }
 
-export function tensorRepr(t: PrintableTensor): string {
+export function tensorRepr(t: PrintableTensor, opts: PrintOptions = DEFAULT_PRINT_OPTIONS): string {
   const prefix = 'tensor(';
   const indent = prefix.length;
   const suffixes: string[] = [];
@@ -178,11 +198,11 @@ export function tensorRepr(t: PrintableTensor): string {
     body = '[]';
   } else {
     if (!hasDefaultDType) suffixes.push(`dtype=torch.${t.dtype}`);
-    body = tensorStr(t, indent);
+    body = tensorStr(t, indent, opts);
   }
   if (t.gradFn !== null) suffixes.push(`grad_fn=<${t.gradFn}>`);
   else if (t.requiresGrad) suffixes.push('requires_grad=True');
-  return addSuffixes(prefix + body, suffixes, indent);
+  return addSuffixes(prefix + body, suffixes, indent, opts.linewidth);
 }
 
 /** A Python scalar's text as `str(x.item())` gives it. */

@@ -11,7 +11,7 @@ import { TorchOps, type EagerEngine, type GradNode, type Tensor } from '../../..
 import { pyError, HostObject, hostType, opFunction, PyType, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type UnaryOp, type Kwargs, type PyValue, formatValue, truthy, typeName } from '../interpreter';
 import { DTYPES, ITEM_SIZE, STORAGE, isFloating, type TorchDTypeName } from './dtype';
 import { checkIntegers, describe, translate } from './errors';
-import { itemStr, tensorRepr } from './print';
+import { DEFAULT_PRINT_OPTIONS, itemStr, tensorRepr, type PrintOptions } from './print';
 import { noteCut, noteDetach, refuseAutograd, refuseValue } from './jit_refusals';
 import { TorchSize } from './size';
 
@@ -61,6 +61,9 @@ export class TorchRuntime {
 
   /** The run's `numpy` module, where the run has one: `Tensor.numpy()` makes its arrays there. */
   numpyModule: (() => PyValue) | null = null;
+
+  /** What torch.set_printoptions set for this run. */
+  printOptions: PrintOptions = { ...DEFAULT_PRINT_OPTIONS };
 
   /** `torch.Tensor`, one per run: `torch.Tensor([1, 2])` makes float32 tensors with this run's engine. */
   readonly tensorType: PyType;
@@ -403,7 +406,7 @@ export class PyTensor extends HostObject {
       dtype: this.dtype,
       gradFn: this.t.gradFn?.name ?? null,
       requiresGrad: this.t.requiresGrad,
-    });
+    }, this.rt.printOptions);
   }
 
   /** A 0-d tensor formats as its item (`f"{loss:.4f}"`); anything else only with an empty spec. */
