@@ -226,7 +226,7 @@ export const ORDERING_ARRAY_METHODS: Readonly<Record<string, ArrayMethod>> = {
   },
   sort: (self, args, kwargs, ctx) => {
     const a = bindArgs('sort', ['axis?', 'kind?', 'order?', '*', 'stable?', 'descending?'], args, kwargs, ctx);
-    if (self.numpy) throw pyError('NotImplementedError', 'ndarray.sort() sorts in place, which Gradlens\'s NumPy arrays cannot; use a = np.sort(a)');
+    if (self.numpy) throw pyError('NotImplementedError', 'ndarray.sort() (an in-place sort) is not supported by Gradlens; use a = np.sort(a)');
     return sortArray(self.rt, self, a.has('axis') ? a.get('axis') : -1n, false, a.bool('descending', false), ctx);
   },
   argsort: (self, args, kwargs, ctx) => {
