@@ -45,7 +45,9 @@ export const ALONG_AXIS_VJP_RULES: Pick<VjpRuleTable, SpecialUnaryPrimitive | Al
   cumlogsumexp: floatOnly<'cumlogsumexp'>((o, g, [x], out, { axis, reverse }) => {
     const low = o.scalarLike(lowest(o.dtype(g)), g);
     const zero = o.scalarLike(0, g);
-    const logAbs = o.log(o.abs(g));
+    // NB: log of 1 where g is 0, not log 0: the branch select drops would still send 0 * inf = NaN into a second derivative.
+    const nonzero = o.ne(g, zero);
+    const logAbs = o.log(o.select(nonzero, o.abs(g), o.onesLike(g)));
     const part = (positive: boolean) => {
       const logPart = o.select(positive ? o.gt(g, zero) : o.lt(g, zero), logAbs, low);
       return o.exp(o.add(cumulative(o, 'cumlogsumexp', o.sub(logPart, out), axis, !reverse), x));
