@@ -1,3 +1,4 @@
+import { WINDOW_JVP_RULES } from './jvp_window';
 import type { JvpRuleTable } from './jvp_rule';
 import { ALONG_AXIS_JVP_RULES } from './jvp_along_axis';
 import { DOT_JVP_RULES } from './jvp_dot';
@@ -10,4 +11,5 @@ export const JVP_RULES: JvpRuleTable = {
   ...STRUCTURAL_JVP_RULES,
   ...DOT_JVP_RULES,
   ...ALONG_AXIS_JVP_RULES,
+  ...WINDOW_JVP_RULES,
 };

@@ -1,6 +1,6 @@
 import type { Shape } from '../core';
 import type { Ops } from '../ops';
-import { familyRules, RESHAPE_LIKE, type Primitive, type StructuralPrimitive } from '../primitives';
+import { familyRules, RESHAPE_LIKE, type Primitive, type StructuralPrimitive, type WindowedPrimitive } from '../primitives';
 import type { JvpRule, JvpRuleTable } from './jvp_rule';
 import { floatOnly, noTangent } from './jvp_elementwise';
 import { VJP_RULES } from './vjp_rules';
@@ -30,7 +30,7 @@ const reduceChooser: JvpRule<'reduce_max' | 'reduce_min'> = floatOnly<'reduce_ma
     return o.div(o.reduceSum(o.mul(t, hits), axes), o.reduceSum(hits, axes));
   });
 
-export const STRUCTURAL_JVP_RULES: Pick<JvpRuleTable, StructuralPrimitive> = {
+export const STRUCTURAL_JVP_RULES: Pick<JvpRuleTable, Exclude<StructuralPrimitive, WindowedPrimitive | 'rev'>> = {
   reduce_sum: sameOp('reduce_sum'),
   reduce_max: reduceChooser,
   reduce_min: reduceChooser,

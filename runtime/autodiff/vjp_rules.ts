@@ -1,3 +1,4 @@
+import { WINDOW_VJP_RULES } from './vjp_window';
 import type { VjpRuleTable } from './vjp_rule';
 import { ALONG_AXIS_VJP_RULES } from './vjp_along_axis';
 import { DOT_VJP_RULES } from './vjp_dot';
@@ -10,4 +11,5 @@ export const VJP_RULES: VjpRuleTable = {
   ...STRUCTURAL_VJP_RULES,
   ...DOT_VJP_RULES,
   ...ALONG_AXIS_VJP_RULES,
+  ...WINDOW_VJP_RULES,
 };

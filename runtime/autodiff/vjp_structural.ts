@@ -1,6 +1,6 @@
 import type { Shape } from '../core';
 import type { Ops } from '../ops';
-import type { StructuralPrimitive } from '../primitives';
+import type { StructuralPrimitive, WindowedPrimitive } from '../primitives';
 import type { VjpRule, VjpRuleTable } from './vjp_rule';
 import { floatOnly, noGradient } from './vjp_elementwise';
 
@@ -82,7 +82,7 @@ function dilate<T>(o: Ops<T>, g: T, axis: number, stride: number, length: number
   return o.slice(flat, shape.map(() => 0), shape.map((d, i) => (i === axis ? length : d)));
 }
 
-export const STRUCTURAL_VJP_RULES: Pick<VjpRuleTable, StructuralPrimitive> = {
+export const STRUCTURAL_VJP_RULES: Pick<VjpRuleTable, Exclude<StructuralPrimitive, WindowedPrimitive | 'rev'>> = {
   reduce_sum: floatOnly<'reduce_sum'>((o, g, [x], _out, { axes }) => [unreduce(o, g, o.shape(x), axes)]),
   reduce_max: reduceChooser,
   reduce_min: reduceChooser,

@@ -4,6 +4,7 @@ import { ALONG_AXIS_BATCH_RULES } from './batch_along_axis';
 import { ELEMENTWISE_BATCH_RULES } from './batch_elementwise';
 import { INDEXING_BATCH_RULES } from './batch_indexing';
 import { STRUCTURAL_BATCH_RULES } from './batch_structural';
+import { WINDOW_BATCH_RULES } from './batch_window';
 
 /** The families together; a primitive missing from all of them fails the type check here. */
 const RULES: BatchRuleTable = {
@@ -11,6 +12,7 @@ const RULES: BatchRuleTable = {
   ...STRUCTURAL_BATCH_RULES,
   ...INDEXING_BATCH_RULES,
   ...ALONG_AXIS_BATCH_RULES,
+  ...WINDOW_BATCH_RULES,
 };
 
 /**

@@ -1,5 +1,5 @@
 import {
-  familyRules, REDUCTIONS, type IndexingPrimitive, type ReductionPrimitive, type StructuralPrimitive,
+  familyRules, REDUCTIONS, type IndexingPrimitive, type ReductionPrimitive, type StructuralPrimitive, type WindowedPrimitive,
 } from '../primitives';
 import {
   batchAt, insertAt, moveaxis, range, shiftPast, type BatchRule, type BatchRuleTable,
@@ -20,7 +20,7 @@ function reduction<P extends ReductionPrimitive>(prim: P): BatchRule<P> {
 /** The count of `axes` below `bd`: how far left the batch axis moves when they disappear. */
 const below = (axes: readonly number[], bd: number): number => axes.filter((a) => a < bd).length;
 
-export const STRUCTURAL_BATCH_RULES: Pick<BatchRuleTable, Exclude<StructuralPrimitive, IndexingPrimitive>> = {
+export const STRUCTURAL_BATCH_RULES: Pick<BatchRuleTable, Exclude<StructuralPrimitive, IndexingPrimitive | WindowedPrimitive | 'rev'>> = {
   ...familyRules(REDUCTIONS, reduction),
   argmax: (o, [x], [bd], { axis, indexDtype }) => ({
     out: o.bind('argmax', [x], { axis: shiftPast(axis, bd!), indexDtype }),

@@ -65,4 +65,11 @@ export const GRAD_FN_NAMES: { readonly [P in Primitive]: string } = {
   sort: 'SortBackward0',
   // NB: argsort's result is an index; PyTorch records no node for it.
   argsort: 'SortBackward0',
+  rev: 'FlipBackward0',
+  conv_general_dilated: 'ConvolutionBackward0',
+  // NB: torch's avg_pool2d is one node; the torch layer renames the reduce_window_sum's node.
+  reduce_window_sum: 'AvgPool2DBackward0',
+  reduce_window_max: 'MaxPool2DWithIndicesBackward0',
+  select_and_gather_add: 'MaxPool2DWithIndicesBackwardBackward0',
+  select_and_scatter_add: 'MaxPool2DWithIndicesBackwardBackward0',
 };

@@ -1,8 +1,9 @@
 import type { AbstractValue } from '../core';
 import {
-  ARITHMETIC_BINARY, COMPARISONS, CUMULATIVE, familyRules, PARAM_FREE_UNARY, REDUCTIONS, type ParamsOf, type Primitive,
+  ARITHMETIC_BINARY, COMPARISONS, CUMULATIVE, familyRules, PARAM_FREE_UNARY, REDUCTIONS, WINDOW_REDUCTIONS, type ParamsOf, type Primitive,
+  type WindowParams, type WindowReductionPrimitive,
 } from '../primitives';
-import { pyInts, pyList, pyName, pyTuple, type PyValue } from './pyrepr';
+import { pyInts, pyList, pyName, pyRepr, pyTuple, type PyValue } from './pyrepr';
 import { Literal, type Atom } from './types';
 
 /** How JAX spells an equation: its primitive name, snake_case params, and operands in JAX's order. */
@@ -24,6 +25,17 @@ const withParams = <P extends Primitive>(name: string, f: (p: ParamsOf<P>, eqn: 
   (p, eqn) => ({ name, params: f(p, eqn), operands: eqn.inputs });
 const reduction = (name: string) => ({ axes }: { readonly axes: readonly number[] }, { inputs }: EqnView): JaxForm =>
   ({ name, params: { axes: pyInts(axes) }, operands: inputs });
+
+const pads = (padding: readonly (readonly [number, number])[]): PyValue => pyTuple(padding.map((pair) => pyInts(pair)));
+
+/** A window's params as JAX's reduce_window_* print them. */
+const windowParams = (p: WindowParams): Record<string, PyValue> => ({
+  base_dilation: pyInts(p.baseDilation),
+  padding: pads(p.padding),
+  window_dilation: pyInts(p.windowDilation),
+  window_dimensions: pyInts(p.windowDimensions),
+  window_strides: pyInts(p.windowStrides),
+});
 
 /**
  * One entry for each primitive (a mapped type: a primitive added without one fails the build).
@@ -80,6 +92,27 @@ export const JAX_FORMS: { readonly [P in Primitive]: JaxFormRule<P> } = {
   sort: withParams('sort', ({ dimension, descending }) => ({ ...(descending ? { descending } : {}), dimension, is_stable: true, num_keys: 1 })),
   // JAX has no argsort primitive (jnp.argsort sorts the operand with an iota beside it): ours in its style.
   argsort: withParams('argsort', ({ dimension, descending, indexDtype }) => ({ descending, dimension, index_dtype: pyName(indexDtype), is_stable: true })),
+  rev: withParams('rev', ({ dimensions }) => ({ dimensions: pyInts(dimensions) })),
+  conv_general_dilated: withParams('conv_general_dilated', (p) => ({
+    batch_group_count: p.batchGroupCount,
+    dimension_numbers: pyName(`ConvDimensionNumbers(lhs_spec=${pyRepr(pyInts(p.dimensionNumbers.lhsSpec))}, `
+      + `rhs_spec=${pyRepr(pyInts(p.dimensionNumbers.rhsSpec))}, out_spec=${pyRepr(pyInts(p.dimensionNumbers.outSpec))})`),
+    feature_group_count: p.featureGroupCount,
+    lhs_dilation: pyInts(p.lhsDilation),
+    padding: pads(p.padding),
+    precision: null,
+    preferred_element_type: null,
+    rhs_dilation: pyInts(p.rhsDilation),
+    window_strides: pyInts(p.windowStrides),
+  })),
+  ...familyRules(WINDOW_REDUCTIONS, (name) => withParams<WindowReductionPrimitive>(name, windowParams)),
+  select_and_gather_add: withParams('select_and_gather_add', (p) => ({ ...windowParams(p), select_prim: pyName('ge') })),
+  // NB: JAX's select_and_scatter_add has no dilations (its transpose refuses them); ours prints them where they are not 1.
+  select_and_scatter_add: withParams('select_and_scatter_add', (p) => {
+    const { base_dilation: base, window_dilation: dilation, ...rest } = windowParams(p);
+    const dilated = [...p.baseDilation, ...p.windowDilation].some((d) => d !== 1);
+    return { ...rest, select_prim: pyName('ge'), ...(dilated ? { base_dilation: base, window_dilation: dilation } : {}) };
+  }),
 };
 
 export function jaxForm<P extends Primitive>(prim: P, params: ParamsOf<P>, eqn: EqnView): JaxForm {

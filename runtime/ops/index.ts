@@ -4,3 +4,4 @@ export { BackendEmitter } from './backend_emitter';
 export {
   cumulative, cumulativeArgExtreme, flatTargets, lastWrites, linearRecurrence, scatterAlongAxis, segmentedCumprod, shiftAlong, takeAlongAxis,
 } from './along_axis';
+export { reshapeAxisInto, reshapeAxisOutOf } from './axis_groups';

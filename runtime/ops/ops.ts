@@ -2,7 +2,7 @@ import { broadcastedAxes, shapeEq, type AbstractValue, type DType, type Shape } 
 import {
   ARITHMETIC_BINARY, COMPARISONS, PARAM_FREE_UNARY,
   type ArithmeticBinaryPrimitive, type ComparisonPrimitive, type DotDimensionNumbers, type ParamFreeUnaryPrimitive,
-  type ParamsOf, type Primitive,
+  type ParamsOf, type Primitive, type WindowParams,
 } from '../primitives';
 import type { Emitter } from './emitter';
 
@@ -92,6 +92,22 @@ export class Ops<T> {
   }
   iota(dtype: DType, shape: readonly number[], dimension: number): T {
     return this.bind('iota', [], { dtype, shape, dimension });
+  }
+  rev(x: T, dimensions: readonly number[]): T {
+    return dimensions.length === 0 ? x : this.bind('rev', [x], { dimensions });
+  }
+  conv(lhs: T, rhs: T, params: ParamsOf<'conv_general_dilated'>): T {
+    return this.bind('conv_general_dilated', [lhs, rhs], params);
+  }
+  reduceWindowSum(x: T, params: WindowParams): T { return this.bind('reduce_window_sum', [x], params); }
+  reduceWindowMax(x: T, params: WindowParams): T { return this.bind('reduce_window_max', [x], params); }
+  /** Per window, `tangent` where `operand` is largest. */
+  selectAndGatherAdd(tangent: T, operand: T, params: WindowParams): T {
+    return this.bind('select_and_gather_add', [tangent, operand], params);
+  }
+  /** Zeros like `operand`, each window's `source` added where `operand` is largest in it. */
+  selectAndScatterAdd(source: T, operand: T, params: WindowParams): T {
+    return this.bind('select_and_scatter_add', [source, operand], params);
   }
 }
 

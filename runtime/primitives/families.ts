@@ -36,9 +36,16 @@ export const RESHAPES = ['reshape', 'squeeze', 'expand_dims'] as const satisfies
 export const RESHAPE_LIKE = [...RESHAPES, 'broadcast_in_dim'] as const satisfies readonly Primitive[];
 /** Reads or writes at positions an int32 operand gives. */
 export const INDEXING = ['gather', 'scatter_add'] as const satisfies readonly Primitive[];
+/** Reductions over a sliding window on every axis (JAX's reduce_window_*): the pooling layers. */
+export const WINDOW_REDUCTIONS = ['reduce_window_sum', 'reduce_window_max'] as const satisfies readonly Primitive[];
+/** Each window's maximum picks where a tangent is read or a cotangent lands: max pooling's derivatives. */
+export const WINDOW_SELECTIONS = ['select_and_gather_add', 'select_and_scatter_add'] as const satisfies readonly Primitive[];
+/** Every primitive over sliding windows with WindowParams. */
+export const WINDOWED = [...WINDOW_REDUCTIONS, ...WINDOW_SELECTIONS] as const satisfies readonly Primitive[];
 /** Every primitive that is neither elementwise nor a contraction: reductions, re-indexing, slicing, indexing, creation. */
 export const STRUCTURAL = [
-  ...REDUCTIONS, 'argmax', ...RESHAPE_LIKE, 'transpose', 'slice', ...INDEXING, 'concatenate', 'pad', 'iota',
+  ...REDUCTIONS, 'argmax', ...RESHAPE_LIKE, 'transpose', 'slice', ...INDEXING, 'concatenate', 'pad', 'iota', 'rev',
+  ...WINDOWED,
 ] as const satisfies readonly Primitive[];
 /** Every primitive a fused kernel can hold. */
 export const FUSIBLE = [...ELEMENTWISE, ...RESHAPE_LIKE, ...REDUCTIONS] as const satisfies readonly Primitive[];
@@ -51,6 +58,9 @@ export type ReductionPrimitive = (typeof REDUCTIONS)[number];
 export type ReshapeLikePrimitive = (typeof RESHAPE_LIKE)[number];
 export type IndexingPrimitive = (typeof INDEXING)[number];
 export type StructuralPrimitive = (typeof STRUCTURAL)[number];
+export type WindowReductionPrimitive = (typeof WINDOW_REDUCTIONS)[number];
+export type WindowSelectionPrimitive = (typeof WINDOW_SELECTIONS)[number];
+export type WindowedPrimitive = (typeof WINDOWED)[number];
 export type FusiblePrimitive = (typeof FUSIBLE)[number];
 
 /** Elementwise special functions whose kernels are their own: fusion leaves them out. */
@@ -68,7 +78,7 @@ export type SortingPrimitive = (typeof SORTING)[number];
 export type AlongAxisPrimitive = (typeof ALONG_AXIS)[number];
 
 /** The primitives no family holds: each has its rules written out alone. */
-export const UNGROUPED = ['dot_general'] as const satisfies readonly Primitive[];
+export const UNGROUPED = ['dot_general', 'conv_general_dilated'] as const satisfies readonly Primitive[];
 
 /**
  * A whole row of a rule table: `rule(p)` for each primitive `p` of `family`, keyed by `p`, in the

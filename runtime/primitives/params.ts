@@ -10,6 +10,25 @@ export interface DotDimensionNumbers {
 }
 
 /**
+ * Which operand axis is which, as JAX's ConvDimensionNumbers: `lhsSpec` is (batch, feature,
+ * spatial...), `rhsSpec` (out feature, in feature, spatial...), `outSpec` (batch, feature, spatial...).
+ */
+export interface ConvDimensionNumbers {
+  readonly lhsSpec: readonly number[];
+  readonly rhsSpec: readonly number[];
+  readonly outSpec: readonly number[];
+}
+
+/** A window over every axis of the operand (JAX's reduce_window params); padding pairs may be negative. */
+export interface WindowParams {
+  readonly windowDimensions: readonly number[];
+  readonly windowStrides: readonly number[];
+  readonly padding: readonly (readonly [number, number])[];
+  readonly baseDilation: readonly number[];
+  readonly windowDilation: readonly number[];
+}
+
+/**
  * Every primitive and its parameters. The keys of this interface are the primitive set:
  * each rule table in the runtime is a mapped type over them, so a primitive added here
  * without its rules fails the type check.
@@ -90,6 +109,25 @@ export interface PrimitiveParams {
   sort: SortParams;
   /** The stable permutation that `sort` applies: int32 positions along `dimension`, equal keys in their order. */
   argsort: SortParams & { readonly indexDtype: 'int32' };
+  /** Reverses the order of the elements along `dimensions`. */
+  rev: { readonly dimensions: readonly number[] };
+  /** lax.conv_general_dilated: padding pairs per spatial axis (may be negative), groups of features or of the batch. */
+  conv_general_dilated: {
+    readonly windowStrides: readonly number[];
+    readonly padding: readonly (readonly [number, number])[];
+    readonly lhsDilation: readonly number[];
+    readonly rhsDilation: readonly number[];
+    readonly dimensionNumbers: ConvDimensionNumbers;
+    readonly featureGroupCount: number;
+    readonly batchGroupCount: number;
+  };
+  // windowed reductions: padding and holes hold the reduction's identity (0, -inf)
+  reduce_window_sum: WindowParams;
+  reduce_window_max: WindowParams;
+  /** (tangent, operand): per window, the tangent at the operand's maximum (reduce_window_max's JVP). */
+  select_and_gather_add: WindowParams;
+  /** (source, operand): zeros of the operand's shape, each window's source added at its maximum (its VJP). */
+  select_and_scatter_add: WindowParams;
 }
 
 export interface CumulativeParams {

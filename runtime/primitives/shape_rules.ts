@@ -5,6 +5,7 @@ import {
 import { ARITHMETIC_BINARY, COMPARISONS, familyRules, inFamily, NUMERIC_UNARY, REDUCTIONS, UNARY_MATH } from './families';
 import type { ParamsOf, Primitive } from './params';
 import { ALONG_AXIS_SHAPE_RULES } from './shape_rules_along_axis';
+import { WINDOW_SHAPE_RULES } from './window_shapes';
 
 /** Computes the abstract value of a primitive's result, or throws a ShapeError naming the op and shapes. */
 export type ShapeRule<P extends Primitive> = (inputs: readonly AbstractValue[], params: ParamsOf<P>) => AbstractValue;
@@ -228,6 +229,7 @@ export const SHAPE_RULES: { readonly [P in Primitive]: ShapeRule<P> } = {
     return aval(shape, dtype);
   },
   ...ALONG_AXIS_SHAPE_RULES,
+  ...WINDOW_SHAPE_RULES,
 };
 
 export const PRIMITIVES = Object.keys(SHAPE_RULES) as Primitive[];

@@ -3,6 +3,7 @@ import type { Tensor } from '../../../runtime/eager';
 import { bindArgs, type Args, opFunction, pyError, pyFunction, type HostContext, type Kwargs, type PyValue, toFloat } from '../interpreter';
 import { asTensor } from './arith';
 import { isFloating } from './dtype';
+import { CONV_FUNCTIONS } from './nn/functional_conv';
 import { LAYER_FUNCTIONS } from './nn/functional_layers';
 import { LOSS_FUNCTIONS } from './nn/functional_losses';
 import { REFUSED_FUNCTIONS, refusal } from './nn/refusals';
@@ -94,7 +95,7 @@ const ACTIVATIONS: Record<string, Fn> = {
 };
 
 /** Every function of torch.nn.functional, by name. */
-export const FUNCTIONS: Readonly<Record<string, Fn>> = { ...ACTIVATIONS, ...LAYER_FUNCTIONS, ...LOSS_FUNCTIONS };
+export const FUNCTIONS: Readonly<Record<string, Fn>> = { ...ACTIVATIONS, ...LAYER_FUNCTIONS, ...CONV_FUNCTIONS, ...LOSS_FUNCTIONS };
 
 function implicitDim(a: Args): number {
   if (a.opt('dim') === undefined) throw pyError('TypeError', 'softmax(): Gradlens needs an explicit dim= (PyTorch\'s implicit choice is deprecated)');

@@ -7,6 +7,7 @@ import { binary, integerPow, logisticIn, maxOf, minOf, nary, sign, unary, type B
 import { argmax, maxStep, minStep, prodStep, reduce, sumStep } from './reductions';
 import * as s from './structural';
 import * as a from './along_axis';
+import { convGeneralDilated, reduceWindow, rev, selectAndGatherAdd, selectAndScatterAdd } from './windows';
 
 const un = (f: UnaryFn) => (inputs: readonly ReferenceArray[], _p: unknown, out: AbstractValue) => unary(inputs[0], out, f);
 const bin = (f: BinaryFn) => (inputs: readonly ReferenceArray[], _p: unknown, out: AbstractValue) => binary(inputs[0], inputs[1], out, f);
@@ -70,4 +71,10 @@ export const REFERENCE_KERNELS: KernelTable<ReferenceArray> = {
   ...familyRules(CUMULATIVE, (p) => (inputs: readonly ReferenceArray[], params: CumulativeParams, out: AbstractValue) => a.cumulative(p, inputs[0], params, out)),
   sort: (inputs, params, out) => a.sort(inputs[0], params, out),
   argsort: (inputs, params, out) => a.argsort(inputs[0], params, out),
+  rev: (inputs, params, out) => rev(inputs[0], params, out),
+  conv_general_dilated: (inputs, params, out) => convGeneralDilated(inputs[0], inputs[1], params, out),
+  reduce_window_sum: (inputs, params, out) => reduceWindow(inputs[0], params, out, 'sum'),
+  reduce_window_max: (inputs, params, out) => reduceWindow(inputs[0], params, out, 'max'),
+  select_and_gather_add: (inputs, params, out) => selectAndGatherAdd(inputs[0], inputs[1], params, out),
+  select_and_scatter_add: (inputs, params, out) => selectAndScatterAdd(inputs[0], inputs[1], params, out),
 };

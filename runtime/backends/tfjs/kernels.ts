@@ -10,6 +10,7 @@ import {
 } from './structural';
 import { onWasmPolynomial } from './wasm_math';
 import { cumulative, erf, erfinv, onHost } from './along_axis';
+import { convGeneralDilated, reduceWindow, rev, selectAndGatherAdd, selectAndScatterAdd } from './windows';
 
 type TensorOp<P extends Primitive> = (xs: readonly tf.Tensor[], params: ParamsOf<P>, out: AbstractValue) => tf.Tensor;
 
@@ -107,5 +108,11 @@ export function tfjsKernels(b: TfjsBackendName): KernelTable<TfjsArray> {
     erfinv: kernel(b, 'erfinv', unary(erfinv)),
     ...familyRules(CUMULATIVE, (p) => kernel(b, p, ([x], params, out) => (b === 'webgpu' ? cumulative(p, x, params) : onHost(p, x, params, out)))),
     ...familyRules(SORTING, (p) => kernel(b, p, ([x], params, out) => onHost(p, x, params, out))),
+    rev: kernel(b, 'rev', ([x], p) => rev(x, p)),
+    conv_general_dilated: kernel(b, 'conv_general_dilated', ([x, w], p) => convGeneralDilated(x, w, p)),
+    reduce_window_sum: kernel(b, 'reduce_window_sum', ([x], p) => reduceWindow(x, p, 'sum')),
+    reduce_window_max: kernel(b, 'reduce_window_max', ([x], p) => reduceWindow(x, p, 'max')),
+    select_and_gather_add: kernel(b, 'select_and_gather_add', ([t, x], p) => selectAndGatherAdd(t, x, p)),
+    select_and_scatter_add: kernel(b, 'select_and_scatter_add', ([s, x], p) => selectAndScatterAdd(s, x, p)),
   };
 }

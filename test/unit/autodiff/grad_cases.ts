@@ -3,6 +3,7 @@ import type { ParamsOf, Primitive } from '../../../runtime/primitives';
 import {
   awayFromZero, bools, casesPerOp, hostArray, ints, normal, SMOOTH_BINARY_DOMAINS, SMOOTH_UNARY_DOMAINS, type Draw, type HostArray,
 } from '../support/inputs';
+import { convParams, NHWC, win } from '../support/backend_cases';
 import { streamFor } from '../support/seed';
 
 export interface GradCase<P extends Primitive = Primitive> {
@@ -183,6 +184,38 @@ export const CASES: CaseTable = {
   ],
   sort: sortingCases,
   argsort: (rng) => sortingCases(rng).map((c) => ({ ...c, params: { ...c.params, indexDtype: 'int32' as const } })),
+  rev: (rng) => [
+    { params: { dimensions: [1] }, inputs: [f64Of(normal, rng, [2, 3])] },
+    { params: { dimensions: [0, 2] }, inputs: [f64Of(normal, rng, [2, 3, 2])] },
+  ],
+  // Strides, padding (negative too), both dilations, feature and batch groups, another layout.
+  conv_general_dilated: (rng) => [
+    { params: convParams(2), inputs: [f64Of(normal, rng, [2, 2, 4, 3]), f64Of(normal, rng, [3, 2, 2, 2])] },
+    { params: convParams(2, { windowStrides: [2, 1], padding: [[1, 0], [1, 2]], rhsDilation: [1, 2] }), inputs: [f64Of(normal, rng, [1, 2, 5, 4]), f64Of(normal, rng, [2, 2, 2, 2])] },
+    { params: convParams(1, { featureGroupCount: 2, padding: [[1, 1]] }), inputs: [f64Of(normal, rng, [2, 4, 5]), f64Of(normal, rng, [4, 2, 3])] },
+    { params: convParams(1, { batchGroupCount: 2, windowStrides: [2] }), inputs: [f64Of(normal, rng, [4, 2, 6]), f64Of(normal, rng, [4, 2, 2])] },
+    { params: convParams(1, { lhsDilation: [2], padding: [[-1, 1]] }), inputs: [f64Of(normal, rng, [1, 2, 4]), f64Of(normal, rng, [2, 2, 2])] },
+    { params: convParams(2, { dimensionNumbers: NHWC, windowStrides: [1, 2] }), inputs: [f64Of(normal, rng, [1, 4, 5, 2]), f64Of(normal, rng, [2, 3, 2, 3])] },
+  ],
+  reduce_window_sum: (rng) => [
+    { params: win([1, 2, 2], [1, 2, 2]), inputs: [f64Of(normal, rng, [2, 4, 5])] },
+    { params: win([3], [2], [[1, 2]]), inputs: [f64Of(normal, rng, [6])] },
+    { params: win([2, 2], [1, 2], [[1, 0], [0, 1]], [2, 1], [1, 2]), inputs: [f64Of(normal, rng, [3, 5])] },
+  ],
+  // Distinct values: no window has a tie, where the derivative would jump.
+  reduce_window_max: (rng) => [
+    { params: win([1, 2, 2], [1, 2, 2]), inputs: [f64Of(distinct, rng, [2, 4, 5])] },
+    { params: win([3], [1], [[1, 1]]), inputs: [f64Of(distinct, rng, [6])] },
+    { params: win([2, 2], [2, 1], [[0, 1], [1, 0]], [1, 2], [2, 1]), inputs: [f64Of(distinct, rng, [5, 3])] },
+  ],
+  select_and_gather_add: (rng) => [
+    { params: win([2, 2], [2, 1], [[0, 1], [1, 0]]), inputs: [f64Of(normal, rng, [4, 3]), f64Of(distinct, rng, [4, 3])] },
+    { params: win([3], [1], [[1, 1]], [1], [2]), inputs: [f64Of(normal, rng, [6]), f64Of(distinct, rng, [6])] },
+  ],
+  select_and_scatter_add: (rng) => [
+    { params: win([2, 2], [2, 1], [[0, 1], [1, 0]]), inputs: [f64Of(normal, rng, [2, 3]), f64Of(distinct, rng, [4, 3])] },
+    { params: win([3], [1], [[1, 1]]), inputs: [f64Of(normal, rng, [6]), f64Of(distinct, rng, [6])] },
+  ],
 };
 
 function cumulative(draw: Draw) {

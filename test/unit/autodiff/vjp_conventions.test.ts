@@ -64,6 +64,17 @@ describe('VJP rule conventions', () => {
     assert.deepEqual(vjp('select', [pred, arr([1, 2]), arr([3])], {}), [null, [1, 0], [1]]);
   });
 
+  it('reduce_window_max sends each window\'s cotangent to its first maximum, or its last NaN, as PyTorch\'s max_pool1d backward does', () => {
+    const pool = (size: number, padding: [number, number]) => ({
+      windowDimensions: [size], windowStrides: [1], padding: [padding], baseDilation: [1], windowDilation: [1],
+    });
+    // torch: max_pool1d(x, 2, 1).sum().backward() gives [0, 2, 1, 1, 0]; a window of NaNs, [0, 0, 1, 0];
+    // -inf windows with padding 1 pick their first element inside the input: [2, 0, 2].
+    assert.deepEqual(vjp('reduce_window_max', [arr([1, 3, 3, 2, 2])], pool(2, [0, 0])), [[0, 2, 1, 1, 0]]);
+    assert.deepEqual(vjp('reduce_window_max', [arr([NaN, 1, NaN, 2])], pool(4, [0, 0])), [[0, 0, 1, 0]]);
+    assert.deepEqual(vjp('reduce_window_max', [arr([-Infinity, -Infinity, 5])], pool(2, [1, 1])), [[2, 0, 2]]);
+  });
+
   it('convert_element_type casts the cotangent back, and a cast to int cuts the gradient', () => {
     const x = arr([1.5, -2]);
     const out = o.convert(x, 'float32');

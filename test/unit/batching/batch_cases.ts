@@ -1,5 +1,6 @@
 import type { DType } from '../../../runtime/core';
 import type { ParamsOf, Primitive } from '../../../runtime/primitives';
+import { convParams, NHWC, win } from '../support/backend_cases';
 import { awayFromZero, bools, casesPerOp, ints, normal, SMOOTH_BINARY_DOMAINS, SMOOTH_UNARY_DOMAINS, uniform, type Draw } from '../support/inputs';
 
 /** One input of one example: every example draws its own values. */
@@ -155,4 +156,30 @@ export const CASES: BatchCaseTable = {
   cumlogsumexp: cumulative(normal),
   sort: [0, 1].map((dimension) => ({ params: { dimension, descending: dimension === 1 }, inputs: [f64([3, 4], grid)] })),
   argsort: [0, 1].map((dimension) => ({ params: { dimension, descending: dimension === 0, indexDtype: 'int32' as const }, inputs: [f64([3, 4], grid)] })),
+  rev: [
+    { params: { dimensions: [1] }, inputs: [f64([2, 3])] },
+    { params: { dimensions: [0, 2] }, inputs: [f64([2, 3, 2])] },
+  ],
+  // Each case once with either operand shared: the lhs folds into the batch, the kernel into the output features.
+  conv_general_dilated: [
+    { params: convParams(2, { padding: [[1, 0], [0, 1]] }), inputs: [f64([2, 2, 4, 3]), f64([3, 2, 2, 2])] },
+    { params: convParams(1, { featureGroupCount: 2, windowStrides: [2] }), inputs: [f64([2, 4, 5]), f64([4, 2, 3])] },
+    { params: convParams(1, { batchGroupCount: 2 }), inputs: [f64([4, 2, 5]), f64([4, 2, 2])] },
+    { params: convParams(2, { dimensionNumbers: NHWC, lhsDilation: [2, 1], rhsDilation: [1, 2] }), inputs: [f64([1, 3, 5, 2]), f64([2, 2, 2, 3])] },
+  ],
+  reduce_window_sum: [
+    { params: win([2, 2], [1, 2], [[1, 0], [0, 1]]), inputs: [f64([3, 5])] },
+    { params: win([3], [2], [[0, 0]], [2], [1]), inputs: [f64([5])] },
+  ],
+  reduce_window_max: [
+    { params: win([2, 2], [2, 2]), inputs: [f64([4, 5], grid)] },
+    { params: win([3], [1], [[1, 1]], [1], [2]), inputs: [f64([6], grid)] },
+  ],
+  select_and_gather_add: [
+    { params: win([2, 2], [2, 1], [[0, 1], [1, 0]]), inputs: [f64([4, 3]), f64([4, 3], grid)] },
+  ],
+  select_and_scatter_add: [
+    { params: win([2, 2], [2, 1], [[0, 1], [1, 0]]), inputs: [f64([2, 3]), f64([4, 3], grid)] },
+    { params: win([3], [1], [[1, 1]]), inputs: [f64([6]), f64([6], grid)] },
+  ],
 };

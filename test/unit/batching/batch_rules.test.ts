@@ -16,7 +16,8 @@ const AXIS_SIZES = [1, 3];
 /** Arithmetic whose batched form may sum in another order; every other op must match exactly. */
 const ROUNDS = new Set<Primitive>([
   'add', 'sub', 'mul', 'div', 'pow', 'integer_pow', 'exp', 'log', 'log1p', 'expm1', 'sin', 'cos', 'tan', 'tanh',
-  'logistic', 'sqrt', 'rsqrt', 'reduce_sum', 'reduce_prod', 'scatter_add', 'dot_general',
+  'logistic', 'sqrt', 'rsqrt', 'reduce_sum', 'reduce_prod', 'scatter_add', 'dot_general', 'conv_general_dilated', 'reduce_window_sum',
+  'select_and_scatter_add',
 ]);
 
 const ruleOf = (prim: Primitive) => BATCH_RULES[prim] as BatchRule<Primitive>;

@@ -52,6 +52,44 @@ describe('jaxpr printer', () => {
     ]));
   });
 
+  it('prints conv_general_dilated and reduce_window_max as jax.lax.conv and a 2x2 max pool print', () => {
+    const iota = [0, 1, 2, 3];
+    const conv = makeJaxpr((o, x, w) => o.conv(x, w, {
+      windowStrides: [1, 1], padding: [[0, 0], [0, 0]], lhsDilation: [1, 1], rhsDilation: [1, 1],
+      dimensionNumbers: { lhsSpec: iota, rhsSpec: iota, outSpec: iota }, featureGroupCount: 1, batchGroupCount: 1,
+    }), [f32(1, 1, 4, 4), f32(2, 1, 2, 2)]);
+    assert.equal(printJaxpr(conv), text([
+      '{ lambda ; a:f32[1,1,4,4] b:f32[2,1,2,2]. let',
+      '    c:f32[1,2,3,3] = conv_general_dilated[',
+      '      batch_group_count=1',
+      '      dimension_numbers=ConvDimensionNumbers(lhs_spec=(0, 1, 2, 3), rhs_spec=(0, 1, 2, 3), out_spec=(0, 1, 2, 3))',
+      '      feature_group_count=1',
+      '      lhs_dilation=(1, 1)',
+      '      padding=((0, 0), (0, 0))',
+      '      precision=None',
+      '      preferred_element_type=None',
+      '      rhs_dilation=(1, 1)',
+      '      window_strides=(1, 1)',
+      '    ] a b',
+      '  in (c,) }',
+    ]));
+    const pool = makeJaxpr((o, x) => o.reduceWindowMax(x, {
+      windowDimensions: [1, 1, 2, 2], windowStrides: [1, 1, 2, 2], padding: [[0, 0], [0, 0], [0, 0], [0, 0]],
+      baseDilation: [1, 1, 1, 1], windowDilation: [1, 1, 1, 1],
+    }), [f32(1, 1, 4, 4)]);
+    assert.equal(printJaxpr(pool), text([
+      '{ lambda ; a:f32[1,1,4,4]. let',
+      '    b:f32[1,1,2,2] = reduce_window_max[',
+      '      base_dilation=(1, 1, 1, 1)',
+      '      padding=((0, 0), (0, 0), (0, 0), (0, 0))',
+      '      window_dilation=(1, 1, 1, 1)',
+      '      window_dimensions=(1, 1, 2, 2)',
+      '      window_strides=(1, 1, 2, 2)',
+      '    ] a',
+      '  in (b,) }',
+    ]));
+  });
+
   it('prints broadcast_in_dim with its params in JAX order and format', () => {
     const j = makeJaxpr((o, x) => o.broadcastInDim(x, [3], []), [f32()]);
     assert.equal(printJaxpr(j), text([

@@ -10,6 +10,10 @@ export const PROGRAM_INPUTS: readonly (readonly number[])[] = [[2, 3], [2, 3], [
 type Step = <T>(o: Ops<T>, a: T, b: T) => T;
 
 const M = [2, 3] as const;
+/** Windows of two along the rows, padded on the right: f32[2,3] in, f32[2,3] windows out. */
+const WINDOW_1x2 = {
+  windowDimensions: [1, 2], windowStrides: [1, 1], padding: [[0, 0], [0, 1]] as [number, number][], baseDilation: [1, 1], windowDilation: [1, 1],
+};
 // Each step maps f32[2,3] operands to an f32[2,3] result, kept inside each op's domain.
 const STEPS: readonly Step[] = [
   (o, a, b) => o.add(a, b),
@@ -56,6 +60,16 @@ const STEPS: readonly Step[] = [
   (o, a) => o.bind('cumlogsumexp', [a], { axis: 1, reverse: false }),
   (o, a) => o.bind('sort', [a], { dimension: 1, descending: true }),
   (o, a) => o.convert(o.bind('argsort', [a], { dimension: 0, descending: false, indexDtype: 'int32' }), 'float32'),
+  (o, a) => o.rev(a, [1]),
+  // a as one example of 2 channels and width 3, b as a depthwise kernel of width 3, padded to keep the width
+  (o, a, b) => o.reshape(o.conv(o.reshape(a, [1, 2, 3]), o.reshape(b, [2, 1, 3]), {
+    windowStrides: [1], padding: [[1, 1]], lhsDilation: [1], rhsDilation: [1],
+    dimensionNumbers: { lhsSpec: [0, 1, 2], rhsSpec: [0, 1, 2], outSpec: [0, 1, 2] }, featureGroupCount: 2, batchGroupCount: 1,
+  }), [...M]),
+  (o, a) => o.reduceWindowSum(a, WINDOW_1x2),
+  (o, a) => o.reduceWindowMax(a, { ...WINDOW_1x2, windowDimensions: [2, 2], padding: [[1, 0], [1, 0]] }),
+  (o, a, b) => o.selectAndGatherAdd(b, a, WINDOW_1x2),
+  (o, a, b) => o.selectAndScatterAdd(b, a, WINDOW_1x2),
 ];
 
 /** A random straight-line program of `length` steps over a pool of values; it returns the last two. */

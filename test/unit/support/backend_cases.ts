@@ -1,5 +1,5 @@
 import type { Random } from '../../../runtime/core';
-import type { ParamsOf, Primitive } from '../../../runtime/primitives';
+import { windowCount, type ParamsOf, type Primitive, type WindowParams } from '../../../runtime/primitives';
 import * as draws from './inputs';
 import { each, hostArray, type Draw, type HostArray } from './inputs';
 
@@ -49,6 +49,26 @@ const comparison: CaseMaker<ParamsOf<'lt'>> = (r) => [
 ];
 const reduction = (draw: (r: Random, shape: number[]) => HostArray): CaseMaker<ParamsOf<'reduce_sum'>> => (r) =>
   [[0], [1, 2], [0, 1, 2], [2], []].map((axes) => ({ inputs: [draw(r, [3, 4, 5])], params: { axes } }));
+
+/** A window over every axis: `dims` and `strides`, padding pairs, base and window dilations (1 where left out). */
+export function win(dims: number[], strides: number[], padding?: [number, number][], base?: number[], dilation?: number[]): WindowParams {
+  return {
+    windowDimensions: dims, windowStrides: strides, padding: padding ?? dims.map(() => [0, 0]),
+    baseDilation: base ?? dims.map(() => 1), windowDilation: dilation ?? dims.map(() => 1),
+  };
+}
+type ConvParams = ParamsOf<'conv_general_dilated'>;
+/** conv_general_dilated's params for `spatial` spatial axes: the defaults of lax.conv (NCHW, OIHW, no groups) unless given. */
+export function convParams(spatial: number, p: Partial<ConvParams> = {}): ConvParams {
+  const ones = Array.from({ length: spatial }, () => 1);
+  const iota = Array.from({ length: spatial + 2 }, (_, i) => i);
+  return {
+    windowStrides: ones, padding: ones.map(() => [0, 0]), lhsDilation: ones, rhsDilation: ones,
+    dimensionNumbers: { lhsSpec: iota, rhsSpec: iota, outSpec: iota }, featureGroupCount: 1, batchGroupCount: 1, ...p,
+  };
+}
+/** NHWC input, HWIO kernel, NHWC output (TensorFlow's layout, stax's default). */
+export const NHWC = { lhsSpec: [0, 3, 1, 2], rhsSpec: [3, 2, 0, 1], outSpec: [0, 3, 1, 2] };
 
 export const CASES: { readonly [P in Primitive]: CaseMaker<ParamsOf<P>> } = {
   add: (r) => [...arithmetic(r), ...intArithmetic(r)],
@@ -229,6 +249,45 @@ export const CASES: { readonly [P in Primitive]: CaseMaker<ParamsOf<P>> } = {
   ],
   sort: (r) => sortCases(r, {}),
   argsort: (r) => sortCases(r, { indexDtype: 'int32' as const }),
+  rev: (r) => [
+    { inputs: [normal(r, [3, 4])], params: { dimensions: [0] } },
+    { inputs: [normal(r, [2, 3, 4])], params: { dimensions: [0, 2] } },
+    { inputs: [ints(r, [5], -9, 9)], params: { dimensions: [0] } },
+  ],
+  conv_general_dilated: (r) => [
+    { inputs: [normal(r, [2, 3, 6, 5]), normal(r, [4, 3, 3, 2])], params: convParams(2) },
+    { inputs: [normal(r, [2, 3, 7, 6]), normal(r, [2, 3, 3, 2])], params: convParams(2, { windowStrides: [2, 1], padding: [[1, 2], [0, 1]], rhsDilation: [1, 2] }) },
+    { inputs: [normal(r, [2, 4, 5, 5]), normal(r, [6, 2, 3, 3])], params: convParams(2, { featureGroupCount: 2, padding: [[1, 1], [1, 1]] }) },
+    { inputs: [normal(r, [1, 2, 4, 3]), normal(r, [2, 2, 2, 2])], params: convParams(2, { lhsDilation: [2, 1], padding: [[-1, 0], [1, 1]], windowStrides: [1, 2] }) },
+    { inputs: [normal(r, [2, 5, 6, 3]), normal(r, [3, 2, 3, 4])], params: convParams(2, { dimensionNumbers: NHWC, padding: [[1, 1], [0, 1]] }) },
+    { inputs: [normal(r, [2, 3, 9]), normal(r, [2, 3, 3])], params: convParams(1, { windowStrides: [2] }) },
+    { inputs: [normal(r, [4, 2, 5]), normal(r, [6, 2, 2])], params: convParams(1, { batchGroupCount: 2 }) },
+    { inputs: [ints(r, [1, 2, 4, 4], -3, 4), ints(r, [2, 2, 2, 2], -3, 4)], params: convParams(2) },
+  ],
+  reduce_window_sum: (r) => [
+    { inputs: [normal(r, [2, 3, 6, 5])], params: win([1, 1, 2, 2], [1, 1, 2, 2]) },
+    { inputs: [normal(r, [2, 7])], params: win([1, 3], [1, 2], [[0, 0], [1, 2]]) },
+    { inputs: [normal(r, [4, 5])], params: win([2, 2], [1, 1], [[1, 0], [0, 1]], [2, 1], [1, 2]) },
+    { inputs: [ints(r, [3, 4], -5, 5)], params: win([2, 2], [1, 2]) },
+  ],
+  reduce_window_max: (r) => [
+    { inputs: [smallInts(r, [2, 3, 6, 5])], params: win([1, 1, 2, 2], [1, 1, 2, 2]) },
+    { inputs: [withSpecials(r, normal(r, [2, 8]), [NaN, -Infinity])], params: win([1, 3], [1, 1], [[0, 0], [1, 1]]) },
+    { inputs: [normal(r, [5, 4])], params: win([3, 2], [2, 1], [[1, 1], [0, 0]], [1, 2], [2, 1]) },
+    { inputs: [ints(r, [3, 4], -5, 5)], params: win([2, 2], [1, 2]) },
+  ],
+  // Operands of small whole numbers tie often: both backends must pick the same position.
+  select_and_gather_add: (r) => [
+    { operand: smallInts(r, [2, 6, 5]), params: win([1, 2, 2], [1, 2, 2]) },
+    { operand: withSpecials(r, smallInts(r, [7]), [NaN]), params: win([3], [1], [[1, 1]]) },
+    { operand: smallInts(r, [4, 5]), params: win([2, 3], [2, 1], [[1, 0], [1, 1]], [1, 1], [1, 2]) },
+  ].map(({ operand, params }) => ({ inputs: [normal(r, [...operand.shape]), operand], params })),
+  select_and_scatter_add: (r) => [
+    { operand: smallInts(r, [2, 6, 5]), params: win([1, 2, 2], [1, 2, 2]) },
+    { operand: withSpecials(r, smallInts(r, [7]), [NaN]), params: win([3], [1], [[1, 1]]) },
+    { operand: smallInts(r, [4, 5]), params: win([2, 3], [2, 1], [[1, 0], [1, 1]], [1, 1], [1, 2]) },
+    { operand: smallInts(r, [5, 4]), params: win([2, 2], [1, 1], [[0, 0], [0, 0]], [2, 1]) },
+  ].map(({ operand, params }) => ({ inputs: [normal(r, windowed(operand.shape, params)), operand], params })),
 };
 
 /** Every axis both ways, a rank-1 row of 33 (past a power of 2), and a 0-length axis. */
@@ -251,4 +310,9 @@ function sortCases<Extra extends object>(r: Random, extra: Extra): Case<ParamsOf
     { inputs: [bools(r, [10])], params: params(0, true) },
     { inputs: [empty([3, 0])], params: params(1, false) },
   ];
+}
+
+/** The window counts of an operand of `shape`. */
+function windowed(shape: readonly number[], p: WindowParams): number[] {
+  return shape.map((n, i) => windowCount(n, p.windowDimensions[i], p.windowStrides[i], p.padding[i], p.baseDilation[i], p.windowDilation[i]));
 }

@@ -52,12 +52,28 @@ describe('torch.nn and torch.optim: errors at the line', () => {
     assert.match(errorOf(r), /^model\.py:6:1: error: RuntimeError: Trying to backward through the graph a second time/);
   });
 
-  it('convolution and pooling layers are refused where they are made, saying what to write instead', () => {
-    for (const [line, what] of [['nn.Conv2d(1, 4, 3)', 'nn.Conv2d'], ['nn.MaxPool2d(2)', 'nn.MaxPool2d'], ['torch.nn.functional.conv1d(torch.ones(1, 1, 4), torch.ones(1, 1, 2))', 'F.conv1d']]) {
+  it('3-d and transposed convolution and adaptive max pooling are refused where they are made, naming the layers that exist', () => {
+    for (const [line, what] of [['nn.ConvTranspose2d(1, 4, 3)', 'nn.ConvTranspose2d'], ['nn.MaxPool3d(2)', 'nn.MaxPool3d'], ['torch.nn.functional.conv_transpose1d(torch.ones(1, 1, 4), torch.ones(1, 1, 2))', 'F.conv_transpose1d']]) {
       const e = errorOf(run(['x = 1', `layer = ${line}`]));
       assert.ok(e.startsWith(`model.py:4:9: error: NotImplementedError: ${what} is not supported by Gradlens yet`), e);
-      assert.match(e, /is planned/);
-      assert.match(e, /use nn\.Linear layers instead/);
+      assert.match(e, /nn\.Conv1d, nn\.Conv2d, nn\.MaxPool1d\/2d/);
+    }
+  });
+
+  it('conv2d and max_pool2d refuse bad shapes with PyTorch 1.13\'s words, at the call', () => {
+    const cases: [string, string][] = [
+      ['nn.Conv2d(2, 4, 3)(torch.ones(1, 3, 8, 8))', 'RuntimeError: Given groups=1, weight of size [4, 2, 3, 3], expected input[1, 3, 8, 8] to have 2 channels, but got 3 channels instead'],
+      ['nn.Conv2d(3, 4, 3)(torch.ones(8, 8))', 'RuntimeError: Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: [8, 8]'],
+      ['nn.Conv2d(3, 4, 9)(torch.ones(2, 3, 8, 8))', "RuntimeError: Calculated padded input size per channel: (8 x 8). Kernel size: (9 x 9). Kernel size can't be greater than actual input size"],
+      ["torch.nn.functional.conv2d(torch.ones(1, 3, 8, 8), torch.ones(4, 3, 3, 3), padding='same', stride=2)", "RuntimeError: padding='same' is not supported for strided convolutions"],
+      ['torch.nn.functional.conv2d(torch.ones(1, 3, 8, 8).double(), torch.ones(4, 3, 3, 3))', 'RuntimeError: expected scalar type Double but found Float'],
+      ['nn.MaxPool2d(3, padding=2)(torch.ones(1, 3, 8, 8))', 'RuntimeError: pad should be at most half of kernel size, but got pad=2 and kernel_size=3'],
+      ['torch.nn.functional.avg_pool2d(torch.ones(2, 3, 8, 8), 9)', 'RuntimeError: Given input size: (3x8x8). Calculated output size: (3x0x0). Output size is too small'],
+      ["nn.Conv2d(1, 2, 3, padding_mode='reflect')", "NotImplementedError: Conv2d(padding_mode='reflect') is not supported by Gradlens yet; pad the input yourself and use padding_mode='zeros'"],
+    ];
+    for (const [line, message] of cases) {
+      const e = errorOf(run([`y = ${line}`]));
+      assert.equal(e.replace(/^model\.py:3:\d+: error: /, ''), message, e);
     }
   });
 

@@ -1,13 +1,14 @@
 /**
  * `torch.nn`, `torch.nn.init` and `nn.Parameter` for one run: Module and its native subclasses
- * (layers, activations, losses, containers). Convolution and pooling layers are refused at the
- * line that makes one, until the primitives they need exist.
+ * (layers, convolution and pooling, activations, losses, containers). 3-d and transposed
+ * convolution and adaptive max pooling are refused at the line that makes one.
  */
 import { bindArgs, createModule, type PyModule, PyType, type PyValue } from '../../interpreter';
 import { asTensor } from '../arith';
 import type { TorchRuntime } from '../tensor';
 import { activationTypes, lossTypes } from './activations';
 import { containerTypes } from './containers';
+import { CONV_LAYER_NAMES, convLayerTypes } from './conv_layers';
 import { INIT_NAMES, initAttrs } from './init';
 import { layerTypes } from './layers';
 import { makeParameter, moduleType } from './module';
@@ -40,6 +41,7 @@ export function nnAttrs(rt: TorchRuntime): NNModules {
       Module,
       Parameter: rt.parameterType,
       ...layerTypes(rt, Module),
+      ...convLayerTypes(rt, Module),
       ...activationTypes(rt, Module),
       ...lossTypes(rt, Module),
       ...containerTypes(Module),
@@ -53,6 +55,7 @@ export function nnAttrs(rt: TorchRuntime): NNModules {
 /** The names `torch.nn` defines, for the analyzer. */
 export const NN_NAMES = [
   'Module', 'Parameter', 'Linear', 'Bilinear', 'Identity', 'Flatten', 'Unflatten', 'Embedding', 'EmbeddingBag', 'Dropout', 'BatchNorm1d', 'BatchNorm2d', 'LayerNorm',
+  ...CONV_LAYER_NAMES,
   'ReLU', 'LeakyReLU', 'GELU', 'ELU', 'SiLU', 'Tanh', 'Sigmoid', 'Softmax', 'LogSoftmax', 'Softplus',
   'MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss', 'CrossEntropyLoss', 'NLLLoss', 'BCELoss', 'BCEWithLogitsLoss', 'KLDivLoss',
   'Sequential', 'ModuleList', 'ModuleDict', ...Object.keys(REFUSED_LAYERS), 'init', 'functional',

@@ -1,27 +1,30 @@
-/** What torch.nn refuses until the primitives it needs exist, and the error that says what to write instead. */
+/** What torch.nn still refuses (3-d and transposed convolution, adaptive max pooling), and the error that says what to write instead. */
 import { pyError } from '../../interpreter';
 
-/** Layers that need primitives Gradlens lacks (convolution, windowed reductions): what to write instead. */
+/** Layers Gradlens does not build yet: what each is. */
 export const REFUSED_LAYERS: Readonly<Record<string, string>> = {
-  Conv1d: 'convolution',
-  Conv2d: 'convolution',
-  MaxPool2d: 'pooling (a windowed max)',
-  AvgPool2d: 'pooling (a windowed mean)',
-  AdaptiveAvgPool2d: 'pooling (a windowed mean)',
+  Conv3d: '3-d convolution',
+  ConvTranspose1d: 'transposed convolution',
+  ConvTranspose2d: 'transposed convolution',
+  MaxPool3d: '3-d pooling',
+  AvgPool3d: '3-d pooling',
+  AdaptiveMaxPool1d: 'adaptive max pooling',
+  AdaptiveMaxPool2d: 'adaptive max pooling',
 };
 
 export const REFUSED_FUNCTIONS: Readonly<Record<string, string>> = {
-  conv1d: 'convolution',
-  conv2d: 'convolution',
-  max_pool2d: 'pooling (a windowed max)',
-  avg_pool2d: 'pooling (a windowed mean)',
-  adaptive_avg_pool2d: 'pooling (a windowed mean)',
+  conv3d: '3-d convolution',
+  conv_transpose1d: 'transposed convolution',
+  conv_transpose2d: 'transposed convolution',
+  max_pool3d: '3-d pooling',
+  avg_pool3d: '3-d pooling',
+  adaptive_max_pool1d: 'adaptive max pooling',
+  adaptive_max_pool2d: 'adaptive max pooling',
 };
 
 export function refusal(what: string, needs: string): Error {
   return pyError(
     'NotImplementedError',
-    `${what} is not supported by Gradlens yet: ${needs} is planned but has no primitive yet; flatten the input (x.flatten(1) or nn.Flatten()) and use nn.Linear layers instead`,
+    `${what} is not supported by Gradlens yet (${needs}); the 1-d and 2-d layers are: nn.Conv1d, nn.Conv2d, nn.MaxPool1d/2d, nn.AvgPool1d/2d, nn.AdaptiveAvgPool1d/2d`,
   );
 }
-
