@@ -13,13 +13,14 @@ import { ARRAY_BEHAVIOUR } from './array_behaviour';
 import { JaxConfig } from './config';
 import * as L from './lax';
 import { orderingLaxAttrs, specialFunctions } from './numpy_ordering';
+import { jnpConvolution, laxWindowAttrs } from './lax_windows';
 import { nnAttrs, NN_NAMES } from './nn';
 import { FUNCTIONS, numpyAttrs } from './numpy';
 import { checkpointAttrs } from './checkpoint';
 import { deviceAttrs } from './devices';
 import { hessianTransform, jacfwdTransform, jacrevTransform, linearizeCall, linearTransposeCall } from './jacobians';
 import { NUMPY_RANDOM_NAMES, numpyRandomModule } from './numpy_random';
-import { initializersAttrs, optaxAttrs, OPTAX_NAMES, optimizersAttrs, OPTIMIZERS_NAMES, staxAttrs } from './libraries';
+import { initializersAttrs, optaxAttrs, OPTAX_NAMES, optimizersAttrs, OPTIMIZERS_NAMES, staxAttrs, staxConvAttrs } from './libraries';
 import { randomAttrs, RANDOM_NAMES } from './random';
 import { treeAttrs, treeUtilAttrs, TREE_NAMES, TREE_UTIL_NAMES } from './tree_util';
 import { gradTransform, jitTransform, jvpCall, makeJaxprTransform, vjpCall, vmapTransform } from './transforms';
@@ -100,19 +101,21 @@ function laxAttrs(rt: JaxRuntime, jnp: Record<string, PyValue>): Record<string, 
     return ctx.call(jnp.concatenate, [a.required('operands'), a.required('dimension')]);
   });
   Object.assign(attrs, controlFlowAttrs(rt));
+  Object.assign(attrs, laxWindowAttrs(rt, attrs, jnp));
   return attrs;
 }
 
 function buildModules(backend: Backend, ctx: HostContext, source: string | null): JaxModules {
   const rt = new JaxRuntime(backend, ctx, ARRAY_BEHAVIOUR);
   rt.source = source;
-  const jnpAttrs = numpyAttrs(rt, false);
+  const jnpAttrs = { ...numpyAttrs(rt, false), convolve: jnpConvolution(rt, 'convolve'), correlate: jnpConvolution(rt, 'correlate') };
   const jnp = createModule('jax.numpy', { ...jnpAttrs, ndarray: ARRAY_TYPE });
   const npRandom = numpyRandomModule(rt);
-  const np = createModule('numpy', { ...numpyAttrs(rt, true), ndarray: NDARRAY_TYPE, random: npRandom, __version__: '1.26.4' });
+  const np = createModule('numpy', { ...numpyAttrs(rt, true), convolve: jnpConvolution(rt, 'convolve'), correlate: jnpConvolution(rt, 'correlate'), ndarray: NDARRAY_TYPE, random: npRandom, __version__: '1.26.4' });
   const nnA = nnAttrs(rt);
   const nn = createModule('jax.nn', nnA);
-  const lax = createModule('jax.lax', { ...laxAttrs(rt, jnpAttrs), ...orderingLaxAttrs(rt) });
+  const laxA = { ...laxAttrs(rt, jnpAttrs), ...orderingLaxAttrs(rt) };
+  const lax = createModule('jax.lax', laxA);
   const special = createModule('jax.scipy.special', { logsumexp: nnA.logsumexp, ...specialFunctions(rt, 'erfinv') });
   const scipy = createModule('jax.scipy', { special });
   const errors = createModule('jax.errors', { ConcretizationTypeError });
@@ -124,7 +127,7 @@ function buildModules(backend: Backend, ctx: HostContext, source: string | null)
   const initA = initializersAttrs(jnpAttrs, randomA);
   const initializers = createModule('jax.nn.initializers', initA);
   nn.attrs.set('initializers', initializers);
-  const stax = createModule('jax.example_libraries.stax', staxAttrs(jnpAttrs, nnA, randomA, initA));
+  const stax = createModule('jax.example_libraries.stax', { ...staxAttrs(jnpAttrs, nnA, randomA, initA), ...staxConvAttrs(jnpAttrs, laxA, randomA, initA) });
   const optimizers = createModule('jax.example_libraries.optimizers', optimizersAttrs(jnpAttrs));
   const exampleLibraries = createModule('jax.example_libraries', { stax, optimizers });
   const optax = createModule('optax', optaxAttrs(jnpAttrs));
@@ -199,7 +202,7 @@ export function jaxSession(backend: Backend, options: JaxModuleOptions = {}): Ja
     return m;
   });
   const shim = (pick: (m: JaxModules) => PyModule, exports?: readonly string[]): ModuleShim => ({ create: (ctx) => pick(get(ctx)), ...(exports ? { exports } : {}) });
-  const npNames = [...Object.keys(FUNCTIONS), 'asarray', 'float32', 'float64', 'int32', 'int64', 'bool_', 'pi', 'e', 'inf', 'nan', 'ndarray'];
+  const npNames = [...Object.keys(FUNCTIONS), 'convolve', 'correlate', 'asarray', 'float32', 'float64', 'int32', 'int64', 'bool_', 'pi', 'e', 'inf', 'nan', 'ndarray'];
   const modules: ModuleRegistry = {
     jax: shim((m) => m.jax, ['numpy', 'nn', 'lax', 'scipy', 'errors', 'tree_util', 'tree', 'random', 'example_libraries', 'Array', '__version__', 'config', 'grad', 'value_and_grad', 'jit', 'vmap', 'jvp', 'vjp', 'make_jaxpr', 'device_get', 'block_until_ready', 'devices', 'jacfwd', 'jacrev', 'jacobian', 'hessian', 'linearize', 'linear_transpose', 'local_devices', 'device_count', 'local_device_count', 'default_backend', 'device_put', 'checkpoint', 'remat', 'checkpoint_policies', 'custom_jvp', 'custom_vjp']),
     'jax.numpy': shim((m) => m.jnp, npNames),

@@ -213,3 +213,31 @@ for j in range(4):
     assertAllOk(lines, 4);
   });
 });
+
+describe('jax shim: check_grads of convolution and pooling (lax.conv_general_dilated, lax.reduce_window, jnp.convolve, stax)', () => {
+  it('differentiates both operands of every convolution form, pooling and 1-d convolve, orders 1 and 2', () => {
+    assertAllOk(checks(`
+from jax import lax
+from jax.example_libraries import stax
+
+x12 = jnp.array([0.7, -1.3, 2.1, 0.4, -0.2, 1.1, -0.9, 0.15, 1.6, -0.55, 0.35, -1.8])
+v12 = jnp.array([0.3, 0.9, -0.4, 0.6, -0.1, 0.2, 0.8, -0.7, 0.5, 0.05, -0.3, 0.4])
+u12 = jnp.array([-0.8, 0.2, 0.5, 0.1, 0.9, -0.6, 0.3, 0.7, -0.2, 0.4, 0.6, -0.5])
+K = jnp.array([[[[0.5, -0.3], [0.2, 0.8]]], [[[-0.6, 0.1], [0.9, 0.4]]]])
+X = x12.reshape(1, 1, 3, 4) * 0.5 + 0.1
+
+check_grads('conv lhs SAME', lambda x: jnp.sum(jnp.tanh(lax.conv(x.reshape(1, 1, 3, 4), K, (1, 1), 'SAME')) ** 2), x12, v12, u12)
+check_grads('conv rhs strided dilated', lambda k: jnp.sum(lax.conv_general_dilated(X, k[:8].reshape(2, 1, 2, 2), (2, 1), [(1, 0), (0, 1)], rhs_dilation=(1, 2)) ** 2), x12, v12, u12)
+check_grads('conv lhs dilated', lambda x: jnp.sum(jnp.sin(lax.conv_with_general_padding(x.reshape(1, 1, 3, 4), K, (1, 1), [(1, 1), (0, 0)], (2, 1), (1, 1)))), x12, v12, u12)
+check_grads('conv NHWC groups', lambda x: jnp.sum(lax.conv_general_dilated(x.reshape(1, 3, 2, 2), x[:8].reshape(2, 2, 1, 2), (1, 1), 'VALID', dimension_numbers=('NHWC', 'HWIO', 'NHWC'), feature_group_count=2) ** 2), x12, v12, u12)
+check_grads('reduce_window max', lambda x: jnp.sum(lax.reduce_window(x.reshape(3, 4), -jnp.inf, lax.max, (2, 2), (1, 2), 'SAME') ** 2), x12, v12, u12)
+check_grads('reduce_window sum', lambda x: jnp.sum(jnp.cos(lax.reduce_window(x.reshape(2, 6), 0.0, lax.add, (1, 3), (1, 2), [(0, 0), (1, 1)]))), x12, v12, u12)
+check_grads('convolve full', lambda x: jnp.sum(jnp.convolve(x, x[:3] * 0.5) ** 2), x12, v12, u12)
+check_grads('convolve same', lambda x: jnp.sum(jnp.tanh(jnp.convolve(x[:5], x[5:9], mode='same'))), x12, v12, u12)
+_, conv_apply = stax.Conv(2, (2, 2), padding='SAME')
+_, pool_apply = stax.AvgPool((2, 2), strides=(1, 1), padding='SAME')
+W = (K.transpose(2, 3, 1, 0), jnp.array([0.1, -0.2]))
+check_grads('stax Conv and AvgPool', lambda x: jnp.sum(pool_apply((), conv_apply(W, x.reshape(1, 3, 4, 1))) ** 2), x12, v12, u12)
+`), 9);
+  });
+});

@@ -1,4 +1,5 @@
 /** The libraries JAX code imports beside jax: `jax.example_libraries` (stax, optimizers), `jax.nn.initializers`, and an optax shim. */
 export { initializersAttrs, staxAttrs } from './stax';
+export { staxConvAttrs } from './stax_conv';
 export { optimizersAttrs, OPTIMIZERS_NAMES } from './optimizers';
 export { optaxAttrs, OPTAX_NAMES } from './optax';
