@@ -118,7 +118,9 @@ export function selectAndGatherAdd(tangent: tf.Tensor, operand: tf.Tensor, param
   const axes = windowAxes(operand.shape, params);
   const index = selectedPosition(operand, axes);
   const tangents = windowSlices(tf.cast(tangent, 'float32'), axes, 0);
-  const picked = tf.addN(tangents.map((t, k) => tf.mul(tf.cast(tf.equal(index, k), 'float32'), t)));
+  // NB: a select, not a 0/1 product: a NaN or infinite tangent at a position not picked must not leak (0 * NaN).
+  const zeros = tf.zerosLike(tangents[0]);
+  const picked = tf.addN(tangents.map((t, k) => tf.where(tf.equal(index, k), t, zeros)));
   return asDtype(picked, tangent.dtype);
 }
 
@@ -132,8 +134,9 @@ export function selectAndScatterAdd(source: tf.Tensor, operand: tf.Tensor, param
   const s = tf.cast(source, 'float32');
   const extents = axes.map((a) => dilateDim(a.size, a.baseDilation) + a.padding[0] + a.padding[1]);
   const offsets = gridPositions(axes.map((a) => a.window));
+  const zeros = tf.zerosLike(s);
   const placed = offsets.map((offset, k) => {
-    let part = tf.mul(tf.cast(tf.equal(index, k), 'float32'), s);
+    let part = tf.where(tf.equal(index, k), s, zeros);
     axes.forEach((a, i) => { part = dilateAxis(part, i, a.stride, 0); });
     return tf.pad(part, axes.map((a, i) => {
       const lo = offset[i] * a.windowDilation;

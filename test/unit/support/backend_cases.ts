@@ -281,13 +281,18 @@ export const CASES: { readonly [P in Primitive]: CaseMaker<ParamsOf<P>> } = {
     { operand: smallInts(r, [2, 6, 5]), params: win([1, 2, 2], [1, 2, 2]) },
     { operand: withSpecials(r, smallInts(r, [7]), [NaN]), params: win([3], [1], [[1, 1]]) },
     { operand: smallInts(r, [4, 5]), params: win([2, 3], [2, 1], [[1, 0], [1, 1]], [1, 1], [1, 2]) },
-  ].map(({ operand, params }) => ({ inputs: [normal(r, [...operand.shape]), operand], params })),
+  ].map(({ operand, params }) => ({ inputs: [normal(r, [...operand.shape]), operand], params })).concat([
+    // NaN and infinite tangents where the window's maximum is not: they must not leak into its result.
+    { inputs: [withSpecials(r, normal(r, [3, 6]), [NaN, Infinity]), smallInts(r, [3, 6])], params: win([1, 2], [1, 1], [[0, 0], [0, 1]]) },
+  ]),
   select_and_scatter_add: (r) => [
     { operand: smallInts(r, [2, 6, 5]), params: win([1, 2, 2], [1, 2, 2]) },
     { operand: withSpecials(r, smallInts(r, [7]), [NaN]), params: win([3], [1], [[1, 1]]) },
     { operand: smallInts(r, [4, 5]), params: win([2, 3], [2, 1], [[1, 0], [1, 1]], [1, 1], [1, 2]) },
     { operand: smallInts(r, [5, 4]), params: win([2, 2], [1, 1], [[0, 0], [0, 0]], [2, 1]) },
-  ].map(({ operand, params }) => ({ inputs: [normal(r, windowed(operand.shape, params)), operand], params })),
+  ].map(({ operand, params }) => ({ inputs: [normal(r, windowed(operand.shape, params)), operand], params })).concat([
+    { inputs: [withSpecials(r, normal(r, [3, 6]), [NaN, -Infinity]), smallInts(r, [3, 6])], params: win([1, 2], [1, 1], [[0, 0], [0, 1]]) },
+  ]),
 };
 
 /** Every axis both ways, a rank-1 row of 33 (past a power of 2), and a 0-length axis. */
