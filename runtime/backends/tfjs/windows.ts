@@ -15,7 +15,10 @@ const iotaTo = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 function dilateAxis(x: tf.Tensor, axis: number, dilation: number, fill: number): tf.Tensor {
   const n = x.shape[axis];
   if (dilation === 1 || n <= 1) return x;
-  const spread = tf.pad(tf.expandDims(x, axis + 1), x.shape.concat(1).map((_, i) => (i === axis + 1 ? [0, dilation - 1] : [0, 0])) as [number, number][], fill);
+  // A concat with a block of `fill`, not tf.pad of this rank-5 operand: with tf.pad, an lhs-dilated
+  // conv_general_dilated on tfjs-backend-webgpu read 0 where the reference has 2.94.
+  const gapShape = x.shape.slice(0, axis + 1).concat(dilation - 1, x.shape.slice(axis + 1));
+  const spread = tf.concat([tf.expandDims(x, axis + 1), tf.fill(gapShape, fill, x.dtype)], axis + 1);
   const merged = tf.reshape(spread, x.shape.map((d, i) => (i === axis ? d * dilation : d)));
   return tf.slice(merged, x.shape.map(() => 0), x.shape.map((d, i) => (i === axis ? dilateDim(n, dilation) : d)));
 }
