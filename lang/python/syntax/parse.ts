@@ -8,7 +8,7 @@ import { parser } from '@lezer/python';
 import type { SyntaxNode, Tree, TreeCursor } from '@lezer/common';
 import type * as A from './ast';
 import { LineMap, type Span } from './span';
-import { emptyPatternHole, matchStatement, type PatternConverter } from './patterns';
+import { emptyPatternHole, joinDottedMappingKeys, matchStatement, type PatternConverter } from './patterns';
 import { decodeEscapes, decodeStringLiteral, literalShape } from './strings';
 import { MAX_NESTING, tokenize, TOO_COMPLEX, type Refusal, type TokenProblem, type TokenScan } from './tokenize';
 
@@ -132,6 +132,11 @@ function parsePiece(text: string, base: number, lines: LineMap, firstLine: numbe
       blanked = blankOut(text, refused);
       tree = parser.parse(blanked);
     }
+  }
+  // NB: once a key is joined, the parse may see mapping patterns that the error before it hid.
+  for (let joined = joinDottedMappingKeys(blanked, tree); joined !== blanked; joined = joinDottedMappingKeys(blanked, tree)) {
+    blanked = joined;
+    tree = parser.parse(blanked);
   }
   const c = new Converter(blanked, lines, base, { refused });
   const module = c.module(tree.topNode);

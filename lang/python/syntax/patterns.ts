@@ -4,9 +4,11 @@
  * binding different names, a name bound twice, two stars, duplicate literal keys), in its words.
  *
  * lezer's grammar leaves an empty error node in `case []:`, `case ():`, `case C():` and `case {}:`;
- * `emptyPatternHole` tells the problem reader those are no syntax errors.
+ * `emptyPatternHole` tells the problem reader those are no syntax errors. It takes only a plain
+ * name as a mapping pattern's key (`case {Color.RED: x}` reads as `{Color` and an error):
+ * `joinDottedMappingKeys` rewrites such keys before the parse that is lowered.
  */
-import type { SyntaxNode } from '@lezer/common';
+import type { SyntaxNode, Tree } from '@lezer/common';
 import type * as A from './ast';
 import type { Span } from './span';
 
@@ -20,6 +22,86 @@ export interface PatternConverter {
   problem(message: string, span: Span): void;
   /** The subject `x, y` of `match x, y:`, which lezer does not parse: from its text. */
   tupleSubject(from: number, to: number): A.Expr;
+}
+
+/** Stands for the dots of a dotted mapping key: an identifier character, so the key parses as one name. */
+const KEY_DOT = '\uE000';
+const DOTTED_NAME = /[\p{ID_Start}_][\p{ID_Continue}]*(?:\.[\p{ID_Start}_][\p{ID_Continue}]*)+/uy;
+
+/**
+ * The text with the dots of each dotted name written as a mapping pattern's key replaced by
+ * KEY_DOT (one character for one, so every span stays where it was); `mapping` splits the name
+ * again. The keys are found in the text from each mapping pattern's `{` on (lezer's recovery
+ * from the first such key garbles the rest of the pattern): a dotted name right after `{` or `,`
+ * of a brace and followed by `:`. The text itself where no mapping pattern has such a key.
+ */
+export function joinDottedMappingKeys(text: string, tree: Tree): string {
+  // NB: a set: the keys of a mapping pattern inside another are found from both.
+  const keys = new Set<number>();
+  tree.iterate({
+    enter: (n) => {
+      if (n.name === 'MappingPattern') for (const at of dottedKeysFrom(text, n.from)) keys.add(at);
+    },
+  });
+  let out = text;
+  for (const at of keys) {
+    DOTTED_NAME.lastIndex = at;
+    const m = DOTTED_NAME.exec(out);
+    if (m) out = out.slice(0, at) + m[0].replaceAll('.', KEY_DOT) + out.slice(at + m[0].length);
+  }
+  return out;
+}
+
+/** Where the dotted keys of the braces opening at `open` start (strings skipped). */
+function dottedKeysFrom(text: string, open: number): number[] {
+  const found: number[] = [];
+  const closers: string[] = [];
+  let keyMayStart = false;
+  for (let i = open; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"' || ch === "'") {
+      let end = i + 1;
+      while (end < text.length && text[end] !== ch) end += text[end] === '\\' ? 2 : 1;
+      i = end;
+      keyMayStart = false;
+      continue;
+    }
+    if (ch === '{' || ch === '(' || ch === '[') {
+      closers.push(ch === '{' ? '}' : ch === '(' ? ')' : ']');
+      keyMayStart = ch === '{';
+      continue;
+    }
+    if (ch === '}' || ch === ')' || ch === ']') {
+      if (closers.pop() !== ch || closers.length === 0) break;
+      keyMayStart = false;
+      continue;
+    }
+    if (ch === ',') {
+      keyMayStart = closers[closers.length - 1] === '}';
+      continue;
+    }
+    if (/\s/.test(ch)) continue;
+    if (keyMayStart) {
+      DOTTED_NAME.lastIndex = i;
+      const m = DOTTED_NAME.exec(text);
+      if (m && /^\s*:/.test(text.slice(i + m[0].length, i + m[0].length + 80))) found.push(i);
+    }
+    keyMayStart = false;
+  }
+  return found;
+}
+
+/** A key that joinDottedMappingKeys joined, as the attribute lookup it is written as. */
+function dottedKey(c: PatternConverter, node: SyntaxNode): A.Expr {
+  const parts = c.src(node).split(KEY_DOT);
+  let at = node.from + parts[0].length;
+  let e: A.Expr = { kind: 'Name', id: parts[0], span: c.span(node.from, at) };
+  for (const attr of parts.slice(1)) {
+    const attrSpan = c.span(at + 1, at + 1 + attr.length);
+    at += 1 + attr.length;
+    e = { kind: 'Attribute', value: e, attr, attrSpan, span: c.span(node.from, at) };
+  }
+  return e;
 }
 
 function kids(node: SyntaxNode): SyntaxNode[] {
@@ -215,9 +297,14 @@ function mapping(c: PatternConverter, k: SyntaxNode[], span: Span): A.Pattern {
       i++;
       continue;
     }
-    const keyPattern = lower(c, n, n);
     const value = k[i + 1]?.name === ':' ? k[i + 2] : undefined;
     i += 2;
+    if (n.name === 'VariableName' && c.src(n).includes(KEY_DOT)) {
+      keys.push(dottedKey(c, n));
+      patterns.push(lower(c, value, n));
+      continue;
+    }
+    const keyPattern = lower(c, n, n);
     if (keyPattern.kind !== 'MatchValue' && keyPattern.kind !== 'MatchSingleton') {
       c.problem('mapping pattern keys may only match literals and attribute lookups', keyPattern.span);
       continue;

@@ -3,7 +3,7 @@
  * f-strings (`{x:.3f}`, `{x:>8}`, `{x:,}`, `{x:e}`, `{x:g}`), `str.format`
  * fields, and printf-style `%` formatting.
  */
-import { pyError, type PyValue } from '../values';
+import { type PyError, pyError, type PyValue } from '../values';
 import { floatRepr, formatExponent, groupDigits, toExponentialAbs, toFixedAbs } from './numbers';
 
 export interface FormatSpec {
@@ -307,8 +307,22 @@ export function strFormat(template: string, args: readonly PyValue[], kwargs: Re
 
 // ---------------------------------------------------------------- % formatting
 
-/** `template % values`, printf-style. */
-export function percentFormat(template: string, values: PyValue, host: FormatHost): string {
+/**
+ * What `%` formatting of bytes does differently from str's (PEP 461): the template and the result
+ * are bytes read as latin-1 text, %s and %b take bytes-like values, %r is %a, %c takes a byte, and
+ * `%(name)s` looks up the key as bytes.
+ */
+export interface BytesPercent {
+  /** %s and %b: a bytes-like value as latin-1 text; TypeError for others. */
+  bytes(v: PyValue): string;
+  /** %c: an int in range(256) or a bytes of length 1, as one latin-1 character. */
+  char(v: PyValue): string;
+  /** The key of `%(name)s`, as the bytes it is written as. */
+  key(name: string): PyValue;
+}
+
+/** `template % values`, printf-style; `bytes` when the template is a bytes or bytearray. */
+export function percentFormat(template: string, values: PyValue, host: FormatHost, bytes: BytesPercent | null = null): string {
   const tuple = host.tupleItems(values);
   const items: readonly PyValue[] = tuple ?? [values];
   const mapping = tuple === null && host.isMapping(values) ? values : null;
@@ -339,7 +353,7 @@ export function percentFormat(template: string, values: PyValue, host: FormatHos
     let value: PyValue;
     if (key !== undefined) {
       if (mapping === null) throw pyError('TypeError', 'format requires a mapping');
-      value = host.getitem(mapping, key);
+      value = host.getitem(mapping, bytes === null ? key : bytes.key(key));
     } else value = conv === '%' ? '%' : take();
     let left = flags.includes('-');
     const zero = flags.includes('0') && !left;
@@ -352,11 +366,15 @@ export function percentFormat(template: string, values: PyValue, host: FormatHos
     let text: string;
     let numeric = true;
     switch (conv) {
+      case 'b':
       case 's':
       case 'r':
       case 'a':
       case '%':
-        text = conv === 's' || conv === '%' ? host.str(value) : conv === 'r' ? host.repr(value) : host.ascii(value);
+        if (conv === 'b' && bytes === null) throw unsupportedFormat(conv, m.index + m[0].length - 1);
+        if (conv === '%') text = bytes === null ? host.str(value) : '%';
+        else if (conv === 's' || conv === 'b') text = bytes === null ? host.str(value) : bytes.bytes(value);
+        else text = conv === 'r' && bytes === null ? host.repr(value) : host.ascii(value);
         if (precision !== null) text = text.slice(0, precision);
         numeric = false;
         break;
@@ -388,17 +406,22 @@ export function percentFormat(template: string, values: PyValue, host: FormatHos
         break;
       }
       case 'c': {
-        text = typeof value === 'string' ? value : String.fromCodePoint(Number(host.toInt(value, conv)));
+        if (bytes !== null) text = bytes.char(value);
+        else text = typeof value === 'string' ? value : String.fromCodePoint(Number(host.toInt(value, conv)));
         numeric = false;
         break;
       }
       default:
-        throw pyError('ValueError', `unsupported format character '${conv}' (0x${conv.charCodeAt(0).toString(16)}) at index ${m.index + m[0].length - 1}`);
+        throw unsupportedFormat(conv, m.index + m[0].length - 1);
     }
     if (!numeric && width > text.length) text = left ? text.padEnd(width) : text.padStart(width);
     out += text;
   }
   out += template.slice(last);
-  if (mapping === null && next < items.length) throw pyError('TypeError', 'not all arguments converted during string formatting');
+  if (mapping === null && next < items.length) throw pyError('TypeError', `not all arguments converted during ${bytes === null ? 'string' : 'bytes'} formatting`);
   return out;
+}
+
+function unsupportedFormat(conv: string, index: number): PyError {
+  return pyError('ValueError', `unsupported format character '${conv}' (0x${conv.charCodeAt(0).toString(16)}) at index ${index}`);
 }

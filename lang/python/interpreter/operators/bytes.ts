@@ -28,9 +28,12 @@ import {
   type PyValue,
   typeName,
 } from '../values';
+import { type BytesPercent, percentFormat } from '../formatting';
 import { decode, encode, latin1 } from './codecs';
 import { iterate, sliceIndices } from './containers';
 import { toIndex } from './conversions';
+import { callDunder } from './dunders';
+import { formatHost } from './format_host';
 
 export class PyBytes extends HostObject {
   constructor(
@@ -176,7 +179,11 @@ export class PyBytes extends HostObject {
       for (let i = 0; i < n; i++) out.set(this.data, i * this.data.length);
       return this.same(out);
     }
-    if (op === '%' && !reflected) throw pyError('NotImplementedError', 'printf-style % formatting of bytes is not supported by Gradlens; format a str and .encode() it');
+    if (op === '%' && !reflected) {
+      const text = percentFormat(latin1(this.data), other, formatHost(ctx), bytesPercent(ctx));
+      chargeChars(ctx, text.length);
+      return this.same(fromLatin1(text));
+    }
     return NOT_IMPLEMENTED;
   }
 
@@ -223,6 +230,28 @@ export class PyBytes extends HostObject {
     const text = bytesRepr(this.data);
     return this.mutable ? `bytearray(${text})` : text;
   }
+}
+
+/** `%` formatting's rules for a bytes template (PEP 461), with CPython's messages. */
+function bytesPercent(ctx: HostContext): BytesPercent {
+  return {
+    bytes: (v) => {
+      const b = bytesLike(v) ?? bytesLike(callDunder(v, '__bytes__', [], ctx) ?? null);
+      if (b === null) throw pyError('TypeError', `%b requires a bytes-like object, or an object that implements __bytes__, not '${typeName(v)}'`);
+      return latin1(b);
+    },
+    char: (v) => {
+      const b = bytesLike(v);
+      if (b !== null && b.length === 1) return String.fromCharCode(b[0]);
+      if (typeof v === 'bigint' || typeof v === 'boolean') {
+        const n = Number(v);
+        if (n >= 0 && n < 256) return String.fromCharCode(n);
+        throw pyError('OverflowError', '%c arg not in range(256)');
+      }
+      throw pyError('TypeError', '%c requires an integer in range(256) or a single byte');
+    },
+    key: (name) => new PyBytes(fromLatin1(name)),
+  };
 }
 
 /** The bytes of a bytes-like value (bytes, bytearray), null for anything else. */
