@@ -38,7 +38,10 @@ export interface GeneratorHost {
   assignName(name: string, value: PyValue, scope: Scope): void;
   handlerMatches(exc: ExceptionObject, h: A.ExceptHandler, scope: Scope): boolean;
   enter(mgr: PyValue): PyValue;
-  exit(mgr: PyValue, exc: ExceptionObject | null): boolean;
+  /** A `with` body raised `e`: `__exit__` runs; NORMAL where it swallowed `e`, else `e` propagates. */
+  exitRaised(mgr: PyValue, e: unknown): Completion;
+  /** A `with` body ended with `r`: `__exit__` runs, the return value kept. */
+  exitNormally(mgr: PyValue, r: Completion): Completion;
   normalize(e: unknown): PyError | HaltError;
   /** A halt or a StopRun: passes through every `try` and `with`, running no `finally`. */
   uncatchable(e: unknown): boolean;
@@ -323,20 +326,7 @@ function* withItems(h: GeneratorHost, s: A.With, i: number, scope: Scope): Run {
   try {
     r = yield* withItems(h, s, i + 1, scope);
   } catch (e) {
-    if (h.uncatchable(e)) {
-      h.exit(mgr, null);
-      throw e;
-    }
-    const err = h.normalize(e);
-    if (err instanceof HaltError) {
-      h.exit(mgr, null);
-      throw err;
-    }
-    if (h.exit(mgr, err.exc)) return NORMAL;
-    throw err;
+    return h.exitRaised(mgr, e);
   }
-  const saved = h.retval;
-  h.exit(mgr, null);
-  h.retval = saved;
-  return r;
+  return h.exitNormally(mgr, r);
 }

@@ -673,18 +673,28 @@ export class Interpreter implements HostContext {
     try {
       r = this.execWith(s, i + 1, scope);
     } catch (e) {
-      if (e instanceof StopRun || e instanceof HaltError) {
-        this.exit(mgr, null);
-        throw e;
-      }
-      const err = this.normalize(e);
-      if (err instanceof HaltError) {
-        this.exit(mgr, null);
-        throw err;
-      }
-      if (this.exit(mgr, err.exc)) return NORMAL;
+      return this.exitRaised(mgr, e);
+    }
+    return this.exitNormally(mgr, r);
+  }
+
+  /**
+   * A `with` body raised `e`: the manager's `__exit__` sees the exception (a halt, a budget's stop:
+   * none) and a true result swallows it, so the statement ends normally; else it propagates.
+   * The interpreter's `with` and a generator body's share it.
+   */
+  private exitRaised(mgr: PyValue, e: unknown): Completion {
+    const err = e instanceof StopRun || e instanceof HaltError ? e : this.normalize(e);
+    if (err instanceof StopRun || err instanceof HaltError) {
+      this.exit(mgr, null);
       throw err;
     }
+    if (this.exit(mgr, err.exc)) return NORMAL;
+    throw err;
+  }
+
+  /** A `with` body ended with `r` (normally, break, continue, return): `__exit__` runs, the return value kept. */
+  private exitNormally(mgr: PyValue, r: Completion): Completion {
     const saved = this.retval;
     this.exit(mgr, null);
     this.retval = saved;
@@ -1695,7 +1705,8 @@ export class Interpreter implements HostContext {
       assignName: (name, value, scope) => this.assignName(name, value, scope),
       handlerMatches: (exc, h, scope) => this.handlerMatches(exc, h, scope),
       enter: (mgr) => this.enter(mgr),
-      exit: (mgr, exc) => this.exit(mgr, exc),
+      exitRaised: (mgr, e) => this.exitRaised(mgr, e),
+      exitNormally: (mgr, r) => this.exitNormally(mgr, r),
       normalize: (e) => this.normalize(e),
       uncatchable: (e) => e instanceof HaltError || e instanceof StopRun,
       escape: (v) => this.escape(v),

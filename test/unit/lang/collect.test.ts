@@ -4,6 +4,13 @@ import { EagerEngine } from '../../../runtime/eager';
 import { createModule, pyFunction } from '../../../lang/python';
 import { runTorch } from '../../../lang/python/torch';
 
+/** An engine on the reference backend, and a module `probe` whose `live()` counts the backend's live arrays. */
+function probedEngine() {
+  const backend = createReferenceBackend();
+  const live = pyFunction('live', () => BigInt(backend.liveCount()));
+  return { engine: new EagerEngine(backend), modules: { probe: { create: () => createModule('probe', { live }) } } };
+}
+
 /** Issue 12.9: a tensor is freed when its last name goes, as PyTorch frees it; one still reachable is not. */
 describe('lang: values are freed when their last name goes (issue 12.9)', () => {
   it('rebinding a name in a loop frees the old tensor: 50 x 4 MiB fit a 16 MiB budget', () => {
@@ -17,10 +24,7 @@ describe('lang: values are freed when their last name goes (issue 12.9)', () => 
   });
 
   it('frees on rebinding, del and when a function returns, in a function as at the top level', () => {
-    const backend = createReferenceBackend();
-    const engine = new EagerEngine(backend);
-    const live = pyFunction('live', () => BigInt(backend.liveCount()));
-    const modules = { probe: { create: () => createModule('probe', { live }) } };
+    const { engine, modules } = probedEngine();
     const src = [
       'import torch, probe',
       'a = probe.live()',
@@ -97,10 +101,7 @@ describe('lang: values are freed when their last name goes (issue 12.9)', () => 
   });
 
   it('frees unnamed temporaries when their statement ends: operands, method receivers, arguments of ops, subscripted values, loop tests, comprehension elements, discarded results', () => {
-    const backend = createReferenceBackend();
-    const engine = new EagerEngine(backend);
-    const live = pyFunction('live', () => BigInt(backend.liveCount()));
-    const modules = { probe: { create: () => createModule('probe', { live }) } };
+    const { engine, modules } = probedEngine();
     const src = [
       'import torch, probe',
       'a = probe.live()',
@@ -127,10 +128,7 @@ describe('lang: values are freed when their last name goes (issue 12.9)', () => 
   });
 
   it('frees the temporaries in a list or tuple literal passed to an op (torch.stack([a * 2, b])), but not what the list keeps elsewhere', () => {
-    const backend = createReferenceBackend();
-    const engine = new EagerEngine(backend);
-    const live = pyFunction('live', () => BigInt(backend.liveCount()));
-    const modules = { probe: { create: () => createModule('probe', { live }) } };
+    const { engine, modules } = probedEngine();
     const src = [
       'import torch, probe',
       'a = torch.ones(128, 128)',
