@@ -3,7 +3,7 @@ export {
   type CallPrimitive, type CallPrimitiveParams, type ConstValue, type CustomRule, type Equation, type Jaxpr,
 } from './types';
 export { callOutAvals, CALL_SHAPE_RULES, subJaxprs } from './calls';
-export { formatAtom, printEquation, printJaxpr } from './print';
+export { formatAtom, OUT_TREES_THUNK, printEquation, printJaxpr, pyFunctionRepr } from './print';
 export { jaxprToJson, type AtomJson, type EquationJson, type JaxprJson, type VarJson } from './json';
 export { nameVars, varName } from './names';
 export { JAX_FORMS, jaxForm, type JaxForm, type JaxFormRule } from './jax_forms';

@@ -39,8 +39,8 @@ const windowParams = (p: WindowParams): Record<string, PyValue> => ({
 
 /**
  * One entry for each primitive (a mapped type: a primitive added without one fails the build).
- * Where JAX has the primitive, names, params and value formats are JAX's (as of 0.4.3x, before
- * sharding params); where it does not (gather as `take`, scatter_add), ours in JAX's style.
+ * Where JAX has the primitive, names, params and value formats are JAX 0.4.35's (iota's
+ * sharding=None included; broadcast_in_dim's sharding came in 0.4.36); where it does not (gather as `take`, scatter_add), ours in JAX's style.
  */
 export const JAX_FORMS: { readonly [P in Primitive]: JaxFormRule<P> } = {
   // NB: JAX names these primitives as we do and gives them no params.
@@ -81,10 +81,11 @@ export const JAX_FORMS: { readonly [P in Primitive]: JaxFormRule<P> } = {
       pyTuple([pyList(dn.lhsContracting), pyList(dn.rhsContracting)]),
       pyTuple([pyList(dn.lhsBatch), pyList(dn.rhsBatch)]),
     ]),
-    precision: null,
+    // NB: JAX's _dot_general_pp_rule leaves out the params that are None (precision here).
     preferred_element_type: pyName(out.dtype),
   })),
-  iota: withParams('iota', ({ dtype, shape, dimension }) => ({ dimension, dtype: pyName(dtype), shape: pyInts(shape) })),
+  // iota has had a sharding param since JAX 0.4.35 (convert_element_type's pp rule hides its None; iota has no such rule).
+  iota: withParams('iota', ({ dtype, shape, dimension }) => ({ dimension, dtype: pyName(dtype), shape: pyInts(shape), sharding: null })),
   erf: plain('erf'),
   erfinv: plain('erf_inv'),
   ...familyRules(CUMULATIVE, (p) => withParams<typeof p>(p, ({ axis, reverse }) => ({ axis, reverse }))),

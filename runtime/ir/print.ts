@@ -41,7 +41,10 @@ function ppJaxprs(jaxprs: readonly Jaxpr[], names: ReadonlyMap<Var, string>): Do
 }
 
 /** How a function object prints in Python (`<function f at 0x...>`): the address is not ours to know, so it is a fixed one. */
-const pyFunctionRepr = (qualname: string) => `<function ${qualname} at 0x7f0000000000>`;
+export const pyFunctionRepr = (qualname: string) => `<function ${qualname} at 0x7f0000000000>`;
+
+/** custom_vjp's out_trees thunk (linear_util's; `transformation_with_aux2` from 0.4.36 on). */
+export const OUT_TREES_THUNK = 'transformation_with_aux.<locals>.<lambda>';
 
 type CallForm<C extends CallPrimitive> = (p: CallParamsOf<C>, names: ReadonlyMap<Var, string>) => { name: string; params: Record<string, ParamDoc> };
 
@@ -72,9 +75,9 @@ const CALL_FORMS: { readonly [C in CallPrimitive]: CallForm<C> } = {
   custom_vjp_call: (p, names) => ({
     name: 'custom_vjp_call_jaxpr',
     params: {
-      bwd: pyName(pyFunctionRepr(p.bwd.name)), fun_jaxpr: { doc: ppJaxpr(p.callJaxpr, names) },
+      bwd: pyName(p.bwd.repr ?? pyFunctionRepr(p.bwd.name)), fun_jaxpr: { doc: ppJaxpr(p.callJaxpr, names) },
       fwd_jaxpr_thunk: pyName(pyFunctionRepr('_memoize.<locals>.memoized')), num_consts: p.numConsts,
-      out_trees: pyName(pyFunctionRepr('transformation_with_aux2.<locals>.<lambda>')), symbolic_zeros: p.symbolicZeros,
+      out_trees: pyName(pyFunctionRepr(OUT_TREES_THUNK)), symbolic_zeros: p.symbolicZeros,
     },
   }),
 };

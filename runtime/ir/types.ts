@@ -95,6 +95,8 @@ export interface CallPrimitiveParams {
 export interface CustomRule {
   /** The Python function's name (what JAX prints for it). */
   readonly name: string;
+  /** How JAX prints the rule as a param, where that is not `<function NAME at 0x...>` (custom_vjp's wrapped bwd). */
+  readonly repr?: string;
   jaxpr(): Jaxpr;
   /** fwd's residual count (a fwd rule traces to learn it); 0 for the others. */
   readonly numResiduals: number;

@@ -164,7 +164,6 @@ export class PyArray extends HostObject {
   }
 
   override getitem(index: PyValue, ctx: HostContext): PyValue {
-    if (this.shape.length === 0) throw pyError('IndexError', 'Too many indices for array: array is 0-dimensional, but 1 were indexed');
     return this.rt.behaviour.getIndex(this, index, ctx);
   }
 
@@ -286,6 +285,9 @@ export function toDtype(v: PyValue, rt: JaxRuntime, numpy: boolean): DType {
   else if (typeof v === 'string') name = v;
   else if (v instanceof PyType) name = v.name;
   const d = name === null ? undefined : DTYPE_NAMES[name];
+  if (name !== null && /^(complex|complex64|complex128|complex_|cfloat|cdouble|csingle)$/.test(name)) {
+    throw pyError('NotImplementedError', `dtype ${name} is not supported by Gradlens (its arrays hold real dtypes only); carry real and imaginary parts as two real arrays`);
+  }
   if (!d) throw pyError('TypeError', `unsupported dtype: ${name ?? String(v)}`);
   if (name === 'float') return rt.floatDtype;
   if (d === 'int64') return rt.intDtype(numpy);

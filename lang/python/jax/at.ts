@@ -100,7 +100,7 @@ function positions(x: PyArray, index: PyValue, mode: Mode, wrap: boolean, ctx: H
   const raw = index instanceof PyTuple ? index.items : [index];
   const rank = x.shape.length;
   const used = raw.filter((i) => i !== null && i !== ELLIPSIS).length;
-  if (used > rank) throw pyError('IndexError', `Too many indices: ${rank}-dimensional array indexed with ${used} regular indices.`);
+  if (used > rank) throw pyError('IndexError', `Too many indices: ${rank}-dimensional array indexed with ${used} regular ${used === 1 ? 'index' : 'indices'}.`);
   const expanded: PyValue[] = [];
   for (const it of raw) {
     if (it === ELLIPSIS) for (let k = 0; k < rank - used; k++) expanded.push(new PySlice(null, null, null));

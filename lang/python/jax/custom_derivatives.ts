@@ -7,7 +7,7 @@
  * fwd then bwd (custom_vjp); `nondiff_argnums` arguments are static, passed to the rules first.
  */
 import { formatAval, isFloat, type AbstractValue } from '../../../runtime/core';
-import type { CustomRule, Jaxpr } from '../../../runtime/ir';
+import { OUT_TREES_THUNK, pyFunctionRepr, type CustomRule, type Jaxpr } from '../../../runtime/ir';
 import { withUnusedInvars } from '../../../runtime/jit';
 import { bindArgs, HostObject, hostType, isCallable, pyError, pyFunction, PyFunction, PyList, PyTuple, toIndex, type HostContext, type Kwargs, type PyValue } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
@@ -47,6 +47,11 @@ function splitCall(fun: PyValue, nondiff: readonly number[], args: readonly PyVa
     return out;
   };
   return { statics, diff, all };
+}
+
+/** symbolic_zeros=True changes what the rules are called with: refused rather than run as if False. */
+function refuseSymbolicZeros(what: string, on: boolean, why: string): void {
+  if (on) throw pyError('NotImplementedError', `${what}(symbolic_zeros=True) is not supported by Gradlens yet (${why}); leave symbolic_zeros out: the rules then get zero arrays`);
 }
 
 const staticArgs = (s: SplitCall) => [...s.statics.keys()].sort((a, b) => a - b).map((i) => s.statics.get(i)!);
@@ -108,6 +113,22 @@ function lazyRule(rt: JaxRuntime, ctx: HostContext, name: string, inputs: () => 
   };
 }
 
+/**
+ * How JAX 0.4.35 prints custom_vjp's bwd param: the bound `call_wrapped` of linear_util's
+ * WrappedFun around the user's bwd, its repr listing the transformations (`_flatten_bwd` with its
+ * static args; `_add_args_` holding the nondiff arguments) over the core function's name.
+ */
+function wrappedBwdRepr(f: TracedFun, call: SplitCall, bwdName: string, ctx: HostContext): string {
+  const shaped = (a: AbstractValue, weak: boolean) => `ShapedArray(${shortAval(a)}${weak ? ', weak_type=True' : ''})`;
+  const avals = `[${f.leaves.map((v, i) => shaped(avalOf(v), f.weak[i])).join(', ')}]`;
+  const transforms = [`_flatten_bwd   (${treeDefRepr(f.argsDef, ctx)}, ${avals}, ${pyFunctionRepr(OUT_TREES_THUNK)})`];
+  if (call.statics.size > 0) {
+    const unhashable = staticArgs(call).map(() => '<jax._src.custom_derivatives.Unhashable object at 0x7f0000000000>');
+    transforms.push(`_add_args_   ((${unhashable.join(', ')}${unhashable.length === 1 ? ',' : ''}),)`);
+  }
+  return `<bound method WrappedFun.call_wrapped of Wrapped function:\n${transforms.map((t, i) => `${i}   : ${t}`).join('\n')}\nCore: ${bwdName}\n>`;
+}
+
 /** A rule's flat input: its type, and whether it is weakly typed (a Python scalar). */
 interface RuleInput { readonly aval: AbstractValue; readonly weak: boolean }
 
@@ -130,6 +151,7 @@ export class CustomJvpFunction extends HostObject {
       case 'nondiff_argnums': return new PyTuple(this.nondiff.map(BigInt));
       case 'defjvp': return pyFunction('defjvp', (args, kwargs, ctx) => {
         const a = bindArgs('defjvp', ['jvp', 'symbolic_zeros?'], args, kwargs, ctx);
+        refuseSymbolicZeros('custom_jvp.defjvp', a.bool('symbolic_zeros', false), 'its rule would get SymbolicZero tangents');
         this.rule = a.required('jvp');
         return this.rule;
       });
@@ -240,6 +262,7 @@ export class CustomVjpFunction extends HostObject {
       case 'nondiff_argnums': return new PyTuple(this.nondiff.map(BigInt));
       case 'defvjp': return pyFunction('defvjp', (args, kwargs, ctx) => {
         const a = bindArgs('defvjp', ['fwd', 'bwd', 'symbolic_zeros?', 'optimize_remat?'], args, kwargs, ctx);
+        refuseSymbolicZeros('custom_vjp.defvjp', a.bool('symbolic_zeros', false), 'fwd would get CustomVJPPrimal arguments and bwd could return None for zero cotangents');
         this.fwd = a.required('fwd');
         this.bwd = a.required('bwd');
         return null;
@@ -292,7 +315,9 @@ export class CustomVjpFunction extends HostObject {
         const r = ctx.call(bwdFn, [...staticArgs(call), res, ct]);
         return bwdCotangents(this.rt, r, f, call, ctx);
       });
-      const outs = rt.bindCall('custom_vjp_call', [...f.consts, ...f.leaves], { callJaxpr: f.jaxpr, fwd, bwd, numConsts: f.consts.length, symbolicZeros: false });
+      const outs = rt.bindCall('custom_vjp_call', [...f.consts, ...f.leaves], {
+        callJaxpr: f.jaxpr, fwd, bwd: Object.assign(bwd, { repr: wrappedBwdRepr(f, call, nameOf(bwdFn), ctx) }), numConsts: f.consts.length, symbolicZeros: false,
+      });
       return unflattenPy(f.outDef, outs.map((v, i) => new PyArray(rt, rt.place(v), f.outWeak[i] ?? false, false)), ctx);
     });
   }

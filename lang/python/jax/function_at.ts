@@ -18,7 +18,7 @@ import { PyArray } from './array';
 import { jaxSession } from './module';
 import { jaxMath } from './lifted_math';
 import { flattenWithPathPy, isPyLeaf, keyEntryStr } from './pytree';
-import { ClosedJaxprObject } from './transforms';
+import { ClosedJaxprObject, Transformed } from './transforms';
 
 export interface JaxFunctionOptions {
   readonly file: string;
@@ -63,7 +63,9 @@ export function jaxFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: Inp
       return { ok: false, error: scriptError(interp, e, options.file) };
     }
   };
-  const flat = guard(() => args.map((a, i) => flatArgument(names[i], a, interp)));
+  // A jit's static arguments keep the example call's values: they are part of the function, not inputs.
+  const statics = fun instanceof Transformed ? fun.staticPositions.filter((i) => i < args.length) : [];
+  const flat = guard(() => args.map((a, i) => (statics.includes(i) ? [] : flatArgument(names[i], a, interp))));
   if (!flat.ok) {
     session.dispose();
     return flat;
@@ -79,7 +81,8 @@ export function jaxFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: Inp
   let forward: Jaxpr | null = null;
   const traced = (): Jaxpr => {
     if (forward) return forward;
-    const closed = interp.call(interp.call(getattr(jax(), 'make_jaxpr', interp), [fun]), args);
+    const staticArgnums = new Map<string, PyValue>([['static_argnums', new PyTuple(statics.map(BigInt))]]);
+    const closed = interp.call(interp.call(getattr(jax(), 'make_jaxpr', interp), [fun], staticArgnums), args);
     forward = (closed as ClosedJaxprObject).jaxpr;
     if (forward.invars.length !== leaves.length) throw new TypeError(`${fn.name}(): the jit engine takes numbers, arrays and tuples, lists and dicts of them as arguments`);
     return forward;

@@ -246,7 +246,10 @@ export function getIndex(rt: JaxRuntime, x: PyArray, index: PyValue, ctx: HostCo
     const items = index instanceof PyTuple ? index.items : [index];
     const rank = x.shape.length;
     const used = items.filter((i) => i !== null && i !== ELLIPSIS).length;
-    if (used > rank) throw pyError('IndexError', `Too many indices: ${rank}-dimensional array indexed with ${used} regular indices.`);
+    if (used > rank) {
+      throw pyError('IndexError', x.numpy ? `too many indices for array: array is ${rank}-dimensional, but ${used} were indexed`
+        : `Too many indices: ${rank}-dimensional array indexed with ${used} regular ${used === 1 ? 'index' : 'indices'}.`);
+    }
     let v: Val = x.v;
     let dim = 0;
     const start: number[] = [];

@@ -133,10 +133,10 @@ function buildModules(backend: Backend, ctx: HostContext, source: string | null)
   const optax = createModule('optax', optaxAttrs(jnpAttrs));
   const jax = createModule('jax', {
     numpy: jnp, nn, lax, scipy, errors, tree_util: treeUtil, tree, random, example_libraries: exampleLibraries, Array: ARRAY_TYPE, __version__: '0.4.35', config: new JaxConfig(rt),
-    grad: pyFunction('grad', transformFn('grad', ['fun', 'argnums?', 'has_aux?'], (fun, a) =>
-      gradTransform(rt, fun, { argnums: a.get('argnums'), hasAux: a.bool('has_aux', false), withValue: false }))),
-    value_and_grad: pyFunction('value_and_grad', transformFn('value_and_grad', ['fun', 'argnums?', 'has_aux?'], (fun, a) =>
-      gradTransform(rt, fun, { argnums: a.get('argnums'), hasAux: a.bool('has_aux', false), withValue: true }))),
+    grad: pyFunction('grad', transformFn('grad', ['fun', 'argnums?', 'has_aux?', 'holomorphic?'], (fun, a) =>
+      gradTransform(rt, fun, { argnums: a.get('argnums'), hasAux: a.bool('has_aux', false), holomorphic: a.bool('holomorphic', false), withValue: false }))),
+    value_and_grad: pyFunction('value_and_grad', transformFn('value_and_grad', ['fun', 'argnums?', 'has_aux?', 'holomorphic?'], (fun, a) =>
+      gradTransform(rt, fun, { argnums: a.get('argnums'), hasAux: a.bool('has_aux', false), holomorphic: a.bool('holomorphic', false), withValue: true }))),
     jit: pyFunction('jit', (args, kwargs, ctx) => {
       const a = bindArgs('jit', JIT_SPEC, args, kwargs, ctx);
       const opts = { staticArgnums: a.get('static_argnums'), staticArgnames: a.get('static_argnames'), donateArgnums: a.get('donate_argnums'), donateArgnames: a.get('donate_argnames') };

@@ -4,7 +4,7 @@
  * backend stores it, float32 on wasm).
  */
 import type { DType } from '../../../runtime/core';
-import { bindArgs, type Args, pyError, pyFunction, type HostContext, PyList, PyTuple, type Kwargs, type PyValue, toFloat, toIndex, typeName } from '../interpreter';
+import { bindArgs, complexRefusal, PyComplex, type Args, pyError, pyFunction, type HostContext, PyList, PyTuple, type Kwargs, type PyValue, toFloat, toIndex, typeName } from '../interpreter';
 import { DTypeObject, PyArray, toDtype, type JaxRuntime } from './array';
 import * as L from './lax';
 import { copyOf } from './numpy_views';
@@ -30,6 +30,7 @@ function arr(rt: JaxRuntime, x: PyValue, ctx: HostContext, numpy: boolean): PyAr
   if (typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean' || x instanceof PyList || x instanceof PyTuple) {
     return L.arrayFromData(rt, x, undefined, ctx, numpy);
   }
+  if (x instanceof PyComplex) complexRefusal(ctx);
   throw pyError('TypeError', `expected an array, got ${typeName(x)}`);
 }
 
@@ -158,8 +159,9 @@ export const FUNCTIONS: Record<string, Fn> = {
     let x: PyValue = arr(rt, a.required('x'), ctx, numpy);
     const lo = a.opt('min') ?? a.opt('a_min');
     const hi = a.opt('max') ?? a.opt('a_max');
-    if (lo !== undefined) x = L.binary(rt, 'max', x, lo, ctx);
-    if (hi !== undefined) x = L.binary(rt, 'min', x, hi, ctx);
+    // NB: bound in JAX's order (maximum(min, arr), then minimum(max, arr)), so make_jaxpr prints `max -1.0 a` as JAX does.
+    if (lo !== undefined) x = L.binary(rt, 'max', lo, x, ctx);
+    if (hi !== undefined) x = L.binary(rt, 'min', hi, x, ctx);
     return x;
   },
   sum: reductionFn('sum'), mean: reductionFn('mean'), max: reductionFn('max'), min: reductionFn('min'), prod: reductionFn('prod'),

@@ -5,7 +5,7 @@
  * and `linalg.norm`; each composed of the runtime's primitives, so every transformation applies.
  */
 import { isInteger, sizeOf } from '../../../runtime/core';
-import { bindArgs, pyError, pyFunction, type HostContext, PyList, PySlice, PyTuple, type Kwargs, type PyValue, toFloat, toIndex, toIntList, typeName, createModule, type PyModule } from '../interpreter';
+import { bindArgs, complexRefusal, PyComplex, pyError, pyFunction, type HostContext, PyList, PySlice, PyTuple, type Kwargs, type PyValue, toFloat, toIndex, toIntList, typeName, createModule, type PyModule } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
 import { gatherAt } from './at';
 import * as L from './lax';
@@ -16,6 +16,7 @@ type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, nu
 function arr(rt: JaxRuntime, x: PyValue, ctx: HostContext, numpy: boolean): PyArray {
   if (x instanceof PyArray) return x;
   if (typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean' || x instanceof PyList || x instanceof PyTuple) return L.arrayFromData(rt, x, undefined, ctx, numpy);
+  if (x instanceof PyComplex) complexRefusal(ctx);
   throw pyError('TypeError', `expected an array, got ${typeName(x)}`);
 }
 

@@ -8,7 +8,7 @@
 import { isFloat, type DType } from '../../../runtime/core';
 import { scatterAlongAxis, takeAlongAxis } from '../../../runtime/ops';
 import type { CumulativePrimitive } from '../../../runtime/primitives';
-import { bindArgs, pyError, pyFunction, type HostContext, PyList, PyTuple, type Kwargs, type PyValue, toIndex, typeName } from '../interpreter';
+import { bindArgs, complexRefusal, PyComplex, pyError, pyFunction, type HostContext, PyList, PyTuple, type Kwargs, type PyValue, toIndex, typeName } from '../interpreter';
 import { PyArray, toDtype, type ArrayMethod, type JaxRuntime } from './array';
 import * as L from './lax';
 import type { Val } from './values';
@@ -18,6 +18,7 @@ type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, nu
 function arr(rt: JaxRuntime, x: PyValue, ctx: HostContext, numpy: boolean): PyArray {
   if (x instanceof PyArray) return x;
   if (typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean' || x instanceof PyList || x instanceof PyTuple) return L.arrayFromData(rt, x, undefined, ctx, numpy);
+  if (x instanceof PyComplex) complexRefusal(ctx);
   throw pyError('TypeError', `expected an array, got ${typeName(x)}`);
 }
 

@@ -12,7 +12,7 @@ import type { SourceSpan } from '../../../runtime/core';
 import type { Jaxpr } from '../../../runtime/ir';
 import type { Emitter } from '../../../runtime/ops';
 import { interpretJaxpr, jit as runtimeJit, jvpJaxpr, stage, valueAndGradJaxpr, vjpJaxpr, vmapJaxpr, type Fn, type Jitted, type TraceOps, type Tracer, type TreeDef } from '../../../runtime/jit';
-import { dictKey, iterate, pyError, HostObject, hostType, pyFunction, PyFunction, type HostContext, PyList, PyTuple, type Kwargs, type PyValue, toIndex, typeName, typeOf } from '../interpreter';
+import { complexRefusal, dictKey, iterate, PyComplex, pyError, HostObject, hostType, pyFunction, PyFunction, type HostContext, PyList, PyTuple, type Kwargs, type PyValue, toIndex, typeName, typeOf } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
 import { isRandomKey } from './random';
 import { broadcastPrefixPy, flattenPy, leafCount, treeKey, unflattenPy, type PyTreeDef } from './pytree';
@@ -20,12 +20,13 @@ import { Scalar, isTracer, type Val } from './values';
 
 interface LeafVal { readonly v: Val; readonly weak: boolean }
 
-export function leafVal(rt: JaxRuntime, x: PyValue): LeafVal {
+export function leafVal(rt: JaxRuntime, x: PyValue, ctx?: HostContext): LeafVal {
   if (x instanceof PyArray) return { v: x.v, weak: x.weak };
   if (typeof x === 'boolean') return { v: new Scalar(x ? 1 : 0, 'bool'), weak: true };
   if (typeof x === 'bigint') return { v: new Scalar(Number(x), rt.intDtype(false)), weak: true };
   if (typeof x === 'number') return { v: new Scalar(x, rt.floatDtype), weak: true };
   if (isRandomKey(x)) throw pyError('NotImplementedError', 'a jax.random key as an argument of a transformed function (jit, vmap, grad) is not supported by Gradlens yet (keys are host values); draw the samples outside and pass them in');
+  if (x instanceof PyComplex && ctx) complexRefusal(ctx);
   throw pyError('TypeError', `expected an array or a Python scalar, got ${typeName(x)}`);
 }
 
@@ -67,7 +68,7 @@ export function flattenArgs(
   const [leaves, def] = flattenPy(new PyTuple(traced), ctx);
   const starts: number[] = [0];
   if (def.kind === 'tuple') for (const c of def.children) starts.push(starts[starts.length - 1] + leafCount(c));
-  return { def, leaves: leaves.map((x) => leafVal(rt, x)), starts, statics: held, kwNames, staticKw };
+  return { def, leaves: leaves.map((x) => leafVal(rt, x, ctx)), starts, statics: held, kwNames, staticKw };
 }
 
 /** The Python arguments a flattened call's leaves stand for: statics put back, keywords split off. */
@@ -222,6 +223,8 @@ export class Transformed extends HostObject {
     readonly label: string,
     private readonly fn: (args: PyValue[], kwargs: Kwargs, ctx: HostContext) => PyValue,
     attrs: Record<string, PyValue> = {},
+    /** The positions a jit holds static (its static_argnums, and its static_argnames' positions in the signature). */
+    readonly staticPositions: readonly number[] = [],
   ) {
     super();
     this.attrs = new Map(Object.entries(attrs));
@@ -241,7 +244,7 @@ export function noKwargs(kwargs: Kwargs, what: string): void {
   if (kwargs.size > 0) throw pyError('NotImplementedError', `keyword arguments to a ${what}-transformed function are not supported by Gradlens`);
 }
 
-interface GradOpts { argnums?: PyValue; hasAux: boolean; withValue: boolean }
+interface GradOpts { argnums?: PyValue; hasAux: boolean; holomorphic?: boolean; withValue: boolean }
 
 export function gradTransform(rt: JaxRuntime, fun: PyValue, opts: GradOpts): Transformed {
   const name = opts.withValue ? 'value_and_grad' : 'grad';
@@ -255,6 +258,8 @@ export function gradTransform(rt: JaxRuntime, fun: PyValue, opts: GradOpts): Tra
       for (const a of argnums) {
         for (let k = flat.starts[a]; k < flat.starts[a + 1]; k++) {
           const d = flat.leaves[k].v.dtype;
+          // NB: arrays here are never complex (a complex input is refused where it is made), so holomorphic=True always fails as JAX's check does.
+          if (opts.holomorphic) throw pyError('TypeError', `grad with holomorphic=True requires inputs with complex dtype, but got ${d}.`);
           if (!isFloat(d)) {
             throw pyError('TypeError', `grad requires real- or complex-valued inputs (input dtype that is a sub-dtype of np.inexact), but got ${d}. If you want to use Boolean- or integer-valued inputs, use vjp or set allow_int to True.`);
           }
@@ -535,7 +540,15 @@ export function jitTransform(rt: JaxRuntime, fun: PyValue, opts: JitOptions, ctx
       const info = cache.info.get(avalKey(flat))!;
       return outputs(rt, info, outs.map((a) => rt.adopt(a)));
     }, keep);
-  }, attrs);
+  }, attrs, staticPositionsOf(fun, statics));
+}
+
+/** The positions of a jit's static arguments where the signature says (negative ones counted from its end). */
+function staticPositionsOf(fun: PyValue, statics: { nums: readonly number[]; names: ReadonlySet<string> }): number[] {
+  const params = positionalNames(fun) ?? [];
+  const nums = statics.nums.map((i) => (i < 0 ? i + params.length : i)).filter((i) => i >= 0);
+  const named = params.flatMap((p, i) => (statics.names.has(p) ? [i] : []));
+  return [...new Set([...nums, ...named])].sort((a, b) => a - b);
 }
 
 const avalKey = (flat: FlatArgs) => flat.leaves.map((l) => formatAval(l.v)).join(',');

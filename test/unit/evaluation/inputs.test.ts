@@ -28,6 +28,27 @@ describe('evaluation: example inputs', () => {
     assert.deepEqual(r.jit?.lineKernels.map((l) => l.line), [4]);
   });
 
+  it('a jitted function\'s static arguments keep the example call\'s values: the lens differentiates the rest (issue 16)', async () => {
+    // static_argnames through functools.partial, and static_argnums in jax.jit's decorator-factory form.
+    const byName = 'import functools\nimport jax\n\n@functools.partial(jax.jit, static_argnames=\'n\')\ndef poly(x, n):\n'
+      + '    total = 0.0\n    for k in range(n):\n        total = total + x ** k\n    return total\n\npoly(2.0, 3)\n';
+    const r = await evaluated(requestFor('static.py', byName, 'poly', { graphs: true }));
+    assert.deepEqual(r.inputs, { x: 2, n: 3 });
+    // 1 + x + x**2 at 2: 7, its derivative 1 + 2x: 5; n is no input of the graph.
+    assert.equal(r.value, 7);
+    assert.deepEqual(r.grad, { x: 5 });
+    assert.deepEqual(r.jit?.grad, { x: 5 });
+    const forward = r.graphs!.find((g) => g.kind === 'forward')!;
+    assert.deepEqual(forward.nodes.filter((n) => n.kind === 'input').map((n) => n.label), ['x']);
+    const byNum = 'import jax\nimport jax.numpy as jnp\n\n@jax.jit(static_argnums=(0,))\ndef scaled(mode, w):\n'
+      + '    if mode == \'sum\':\n        return jnp.sum(w * w)\n    return jnp.max(w * w)\n\nscaled(\'sum\', jnp.array([1.0, -3.0]))\n';
+    // '# gradlens: wrt=' is how a function whose first argument is static says what to differentiate.
+    const numbered = await evaluated(requestFor('static_num.py', byNum.replace('@jax.jit', '# gradlens: wrt=w\n@jax.jit'), 'scaled'));
+    assert.deepEqual(numbered.inputs, { w: [1, -3] }, 'a string is not shown as an input');
+    assert.equal(numbered.value, 10);
+    assert.deepEqual(numbered.grad, { w: [2, -6] });
+  });
+
   it('from a # gradlens: comment above the def', async () => {
     const r = await evaluated(requestFor('comment.py', 'import jax.numpy as jnp\n\n# gradlens: w=jnp.array([1.0, 2.0])\ndef f(w):\n    return jnp.sum(w * w)\n', 'f'));
     assert.equal(r.inputOrigin, 'comment');
