@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { AbstractValue } from '../../core';
+import { sizeOf, type AbstractValue } from '../../core';
 import type { CumulativeParams, CumulativePrimitive, ParamsOf, SortingPrimitive } from '../../primitives';
 import { REFERENCE_KERNELS, ReferenceArray } from '../reference';
 import { maxOrMin } from './elementwise';
+import { padConstant } from './pad';
 
 // The special functions, cumulative reductions and orderings on tf.Tensors, for callers inside
 // tf.tidy. tfjs has cumsum and cumprod; the running max, min and logsumexp are Hillis-Steele
@@ -42,7 +43,7 @@ function shift(x: tf.Tensor, axis: number, by: number, reverse: boolean, fill: n
   if (reverse) begin[axis] = by;
   const padding = x.shape.map((): [number, number] => [0, 0]);
   padding[axis] = reverse ? [0, by] : [by, 0];
-  return tf.pad(tf.slice(x, begin, size), padding, fill);
+  return padConstant(tf.slice(x, begin, size), padding, fill);
 }
 
 /**
@@ -81,7 +82,14 @@ function tfScan(x: tf.Tensor, axis: number, reverse: boolean, op: typeof tf.cums
   return tf.reverse(op(tf.reverse(x, axis), axis), axis);
 }
 
-export function cumulative(prim: CumulativePrimitive, x: tf.Tensor, { axis, reverse }: CumulativeParams): tf.Tensor {
+export function cumulative(prim: CumulativePrimitive, x: tf.Tensor, params: CumulativeParams): tf.Tensor {
+  // Scanned as [before, axis, after]: tfjs-backend-webgpu has no rank-5 where, and its rank-5 cumsum throws.
+  if (x.rank <= 3) return scanAlong(prim, x, params);
+  const folded = tf.reshape(x, [sizeOf(x.shape.slice(0, params.axis)), x.shape[params.axis], sizeOf(x.shape.slice(params.axis + 1))]);
+  return tf.reshape(scanAlong(prim, folded, { ...params, axis: 1 }), x.shape);
+}
+
+function scanAlong(prim: CumulativePrimitive, x: tf.Tensor, { axis, reverse }: CumulativeParams): tf.Tensor {
   switch (prim) {
     case 'cumsum': return tfScan(x, axis, reverse, tf.cumsum);
     case 'cumprod': return tfScan(x, axis, reverse, tf.cumprod);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkInterrupt, sizeOf, type AbstractValue } from '../../core';
 import type { DotDimensionNumbers, ParamsOf } from '../../primitives';
+import { padConstant } from './pad';
 
 // Reductions, shape and indexing ops on tf.Tensors, for callers inside tf.tidy.
 
@@ -145,7 +146,7 @@ export function concatenate(xs: readonly tf.Tensor[], dimension: number): tf.Ten
 
 export function pad(x: tf.Tensor, { lo, hi, value }: ParamsOf<'pad'>): tf.Tensor {
   if (x.rank === 0) return tf.clone(x);
-  return tf.pad(x, lo.map((l, i): [number, number] => [l, hi[i]]), value);
+  return padConstant(x, lo.map((l, i) => [l, hi[i]] as const), value);
 }
 
 /**

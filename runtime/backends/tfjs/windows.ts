@@ -3,6 +3,7 @@ import { sizeOf } from '../../core';
 import {
   axisCount, dilateDim, windowAxes, type ParamsOf, type WindowAxis, type WindowParams,
 } from '../../primitives';
+import { padConstant } from './pad';
 
 // conv_general_dilated and the windowed primitives as tfjs ops, for callers inside tf.tidy: every
 // window position is one strided slice of the dilated, padded operand, stacked on a last axis
@@ -29,7 +30,7 @@ function padOrCrop(x: tf.Tensor, padding: readonly (readonly [number, number])[]
     ? tf.slice(x, padding.map(([lo]) => Math.max(0, -lo)), x.shape.map((d, i) => d - Math.max(0, -padding[i][0]) - Math.max(0, -padding[i][1])))
     : x;
   if (padding.every(([lo, hi]) => lo <= 0 && hi <= 0)) return cropped;
-  return tf.pad(cropped, padding.map(([lo, hi]) => [Math.max(0, lo), Math.max(0, hi)] as [number, number]), fill);
+  return padConstant(cropped, padding.map(([lo, hi]) => [Math.max(0, lo), Math.max(0, hi)] as const), fill);
 }
 
 /** Every position of a row-major grid of `sizes`. */
@@ -39,8 +40,32 @@ function gridPositions(sizes: readonly number[]): number[][] {
   return positions;
 }
 
+const untouched = (a: WindowAxis): boolean => a.window === 1 && a.stride === 1 && a.padding[0] === 0 && a.padding[1] === 0 && a.baseDilation === 1;
+
+/**
+ * Adjacent axes no window touches (batch, channels), merged into one: a 3-d convolution's or a
+ * rank-5 pooling's operands become rank 4, where tfjs-backend-webgpu's pad reads right (it reads
+ * 4 coordinates at most) and its where exists (none above rank 4).
+ */
+function foldUntouched(axes: readonly WindowAxis[]): WindowAxis[] {
+  const folded: WindowAxis[] = [];
+  for (const a of axes) {
+    const last = folded[folded.length - 1];
+    if (last !== undefined && untouched(last) && untouched(a)) folded[folded.length - 1] = { ...last, size: last.size * a.size };
+    else folded.push(a);
+  }
+  return folded;
+}
+
 /** The operand dilated and padded with `fill`, then its windows: shape [...window counts, window positions]. */
 function patches(x: tf.Tensor, axes: readonly WindowAxis[], fill: number): tf.Tensor {
+  const folded = foldUntouched(axes);
+  if (folded.length === axes.length) return foldedPatches(x, axes, fill);
+  const cols = foldedPatches(tf.reshape(x, folded.map((a) => a.size)), folded, fill);
+  return tf.reshape(cols, [...axes.map(axisCount), cols.shape[cols.rank - 1]]);
+}
+
+function foldedPatches(x: tf.Tensor, axes: readonly WindowAxis[], fill: number): tf.Tensor {
   let y = x;
   axes.forEach((a, i) => { y = dilateAxis(y, i, a.baseDilation, fill); });
   y = padOrCrop(y, axes.map((a) => a.padding), fill);
@@ -119,12 +144,33 @@ function selectedPosition(operand: tf.Tensor, axes: readonly WindowAxis[]): tf.T
 
 export function selectAndGatherAdd(tangent: tf.Tensor, operand: tf.Tensor, params: WindowParams): tf.Tensor {
   const axes = windowAxes(operand.shape, params);
+  const folded = foldUntouched(axes);
+  if (folded.length === axes.length) return gatherSelected(tangent, operand, axes);
+  const sizes = folded.map((a) => a.size);
+  return tf.reshape(gatherSelected(tf.reshape(tangent, sizes), tf.reshape(operand, sizes), folded), axes.map(axisCount));
+}
+
+function gatherSelected(tangent: tf.Tensor, operand: tf.Tensor, axes: readonly WindowAxis[]): tf.Tensor {
   const index = selectedPosition(operand, axes);
   const tangents = windowSlices(tf.cast(tangent, 'float32'), axes, 0);
   // NB: a select, not a 0/1 product: a NaN or infinite tangent at a position not picked must not leak (0 * NaN).
   const zeros = tf.zerosLike(tangents[0]);
-  const picked = tf.addN(tangents.map((t, k) => tf.where(tf.equal(index, k), t, zeros)));
+  const picked = addAll(tangents.map((t, k) => tf.where(tf.equal(index, k), t, zeros)));
   return asDtype(picked, tangent.dtype);
+}
+
+/**
+ * tf.addN in groups of 4: tfjs-backend-webgpu's AddN binds every operand as a storage buffer, and
+ * past WebGPU's 8 a shader it cannot create gave zeros (the gradient of a 3x3 or 2x2x2 max pool).
+ */
+function addAll(xs: readonly tf.Tensor[]): tf.Tensor {
+  let terms = [...xs];
+  while (terms.length > 4) {
+    const sums: tf.Tensor[] = [];
+    for (let i = 0; i < terms.length; i += 4) sums.push(terms.length - i === 1 ? terms[i] : tf.addN(terms.slice(i, i + 4)));
+    terms = sums;
+  }
+  return terms.length === 1 ? terms[0] : tf.addN(terms);
 }
 
 const asDtype = (x: tf.Tensor, dtype: tf.DataType): tf.Tensor => (x.dtype === dtype ? x : tf.cast(x, dtype));
@@ -132,6 +178,12 @@ const asDtype = (x: tf.Tensor, dtype: tf.DataType): tf.Tensor => (x.dtype === dt
 /** Each window's source at its selected position, laid back onto the operand (the transpose of windowSlices). */
 export function selectAndScatterAdd(source: tf.Tensor, operand: tf.Tensor, params: WindowParams): tf.Tensor {
   const axes = windowAxes(operand.shape, params);
+  const folded = foldUntouched(axes);
+  if (folded.length === axes.length) return scatterSelected(source, operand, axes);
+  return tf.reshape(scatterSelected(tf.reshape(source, folded.map(axisCount)), tf.reshape(operand, folded.map((a) => a.size)), folded), operand.shape);
+}
+
+function scatterSelected(source: tf.Tensor, operand: tf.Tensor, axes: readonly WindowAxis[]): tf.Tensor {
   if (axes.some((a) => axisCount(a) === 0)) return tf.zeros(operand.shape, source.dtype);
   const index = selectedPosition(operand, axes);
   const s = tf.cast(source, 'float32');
@@ -141,12 +193,12 @@ export function selectAndScatterAdd(source: tf.Tensor, operand: tf.Tensor, param
   const placed = offsets.map((offset, k) => {
     let part = tf.where(tf.equal(index, k), s, zeros);
     axes.forEach((a, i) => { part = dilateAxis(part, i, a.stride, 0); });
-    return tf.pad(part, axes.map((a, i) => {
+    return padConstant(part, axes.map((a, i) => {
       const lo = offset[i] * a.windowDilation;
-      return [lo, extents[i] - lo - part.shape[i]] as [number, number];
-    }));
+      return [lo, extents[i] - lo - part.shape[i]] as const;
+    }), 0);
   });
-  const total = tf.addN(placed);
+  const total = addAll(placed);
   // Undo the padding (a crop, or zeros where it cropped), then the base dilation.
   const unpadded = padOrCrop(total, axes.map((a) => [-a.padding[0], -a.padding[1]] as const), 0);
   if (axes.every((a) => a.baseDilation === 1)) return asDtype(unpadded, source.dtype);

@@ -211,6 +211,8 @@ export const CASES: { readonly [P in Primitive]: CaseMaker<ParamsOf<P>> } = {
     { inputs: [normal(r, [3, 4])], params: { lo: [1, 0], hi: [2, 3], value: 0 } },
     { inputs: [normal(r, [5])], params: { lo: [0], hi: [0], value: 1.5 } },
     { inputs: [normal(r, [2, 1, 2])], params: { lo: [1, 2, 0], hi: [0, 1, 1], value: -2.25 } },
+    // rank 5: tfjs-backend-webgpu's tf.pad reads 4 coordinates at most
+    { inputs: [normal(r, [2, 1, 2, 3, 2])], params: { lo: [0, 1, 0, 2, 1], hi: [1, 0, 1, 0, 1], value: 0.5 } },
   ],
   dot_general: (r) => [
     { inputs: [normal(r, [3, 4]), normal(r, [4, 5])], params: { dimensionNumbers: { lhsContracting: [1], rhsContracting: [0], lhsBatch: [], rhsBatch: [] } } },
@@ -263,24 +265,32 @@ export const CASES: { readonly [P in Primitive]: CaseMaker<ParamsOf<P>> } = {
     { inputs: [normal(r, [2, 3, 9]), normal(r, [2, 3, 3])], params: convParams(1, { windowStrides: [2] }) },
     { inputs: [normal(r, [4, 2, 5]), normal(r, [6, 2, 2])], params: convParams(1, { batchGroupCount: 2 }) },
     { inputs: [ints(r, [1, 2, 4, 4], -3, 4), ints(r, [2, 2, 2, 2], -3, 4)], params: convParams(2) },
+    // Rank-5 operands (a 3-d convolution, padded; a transposed one): tfjs-backend-webgpu's pad reads 4 coordinates at most.
+    { inputs: [normal(r, [1, 2, 4, 3, 4]), normal(r, [3, 2, 2, 2, 3])], params: convParams(3, { padding: [[1, 1], [0, 1], [1, 0]], windowStrides: [1, 2, 1] }) },
+    { inputs: [normal(r, [2, 2, 3, 2, 3]), normal(r, [2, 2, 2, 2, 2])], params: convParams(3, { lhsDilation: [2, 1, 2], padding: [[1, 1], [1, 1], [1, 1]] }) },
   ],
   reduce_window_sum: (r) => [
     { inputs: [normal(r, [2, 3, 6, 5])], params: win([1, 1, 2, 2], [1, 1, 2, 2]) },
     { inputs: [normal(r, [2, 7])], params: win([1, 3], [1, 2], [[0, 0], [1, 2]]) },
     { inputs: [normal(r, [4, 5])], params: win([2, 2], [1, 1], [[1, 0], [0, 1]], [2, 1], [1, 2]) },
     { inputs: [ints(r, [3, 4], -5, 5)], params: win([2, 2], [1, 2]) },
+    { inputs: [normal(r, [1, 2, 4, 3, 5])], params: win([1, 1, 2, 2, 3], [1, 1, 2, 1, 2], [[0, 0], [0, 0], [1, 1], [0, 1], [1, 1]]) },
   ],
   reduce_window_max: (r) => [
     { inputs: [smallInts(r, [2, 3, 6, 5])], params: win([1, 1, 2, 2], [1, 1, 2, 2]) },
     { inputs: [withSpecials(r, normal(r, [2, 8]), [NaN, -Infinity])], params: win([1, 3], [1, 1], [[0, 0], [1, 1]]) },
     { inputs: [normal(r, [5, 4])], params: win([3, 2], [2, 1], [[1, 1], [0, 0]], [1, 2], [2, 1]) },
     { inputs: [ints(r, [3, 4], -5, 5)], params: win([2, 2], [1, 2]) },
+    { inputs: [normal(r, [1, 2, 4, 3, 5])], params: win([1, 1, 2, 2, 3], [1, 1, 2, 1, 2], [[0, 0], [0, 0], [1, 1], [0, 1], [1, 1]]) },
   ],
   // Operands of small whole numbers tie often: both backends must pick the same position.
   select_and_gather_add: (r) => [
     { operand: smallInts(r, [2, 6, 5]), params: win([1, 2, 2], [1, 2, 2]) },
     { operand: withSpecials(r, smallInts(r, [7]), [NaN]), params: win([3], [1], [[1, 1]]) },
     { operand: smallInts(r, [4, 5]), params: win([2, 3], [2, 1], [[1, 0], [1, 1]], [1, 1], [1, 2]) },
+    { operand: smallInts(r, [1, 2, 4, 3, 4]), params: win([1, 1, 2, 2, 2], [1, 1, 2, 1, 2], [[0, 0], [0, 0], [1, 1], [1, 0], [0, 1]]) },
+    // 9 window positions (MaxPool2d(3)): more terms than tfjs-backend-webgpu's AddN can bind
+    { operand: smallInts(r, [2, 7, 6]), params: win([1, 3, 3], [1, 2, 2], [[0, 0], [1, 1], [1, 0]]) },
   ].map(({ operand, params }) => ({ inputs: [normal(r, [...operand.shape]), operand], params })).concat([
     // NaN and infinite tangents where the window's maximum is not: they must not leak into its result.
     { inputs: [withSpecials(r, normal(r, [3, 6]), [NaN, Infinity]), smallInts(r, [3, 6])], params: win([1, 2], [1, 1], [[0, 0], [0, 1]]) },
@@ -290,6 +300,10 @@ export const CASES: { readonly [P in Primitive]: CaseMaker<ParamsOf<P>> } = {
     { operand: withSpecials(r, smallInts(r, [7]), [NaN]), params: win([3], [1], [[1, 1]]) },
     { operand: smallInts(r, [4, 5]), params: win([2, 3], [2, 1], [[1, 0], [1, 1]], [1, 1], [1, 2]) },
     { operand: smallInts(r, [5, 4]), params: win([2, 2], [1, 1], [[0, 0], [0, 0]], [2, 1]) },
+    // A padded 3-d max pool's gradient: rank-5 operands through pad and scatter.
+    { operand: smallInts(r, [1, 2, 4, 3, 4]), params: win([1, 1, 2, 2, 2], [1, 1, 2, 1, 2], [[0, 0], [0, 0], [1, 1], [1, 0], [0, 1]]) },
+    { operand: smallInts(r, [2, 3, 5, 4]), params: win([1, 1, 3, 2], [1, 1, 2, 2], [[0, 0], [0, 0], [1, 1], [1, 1]]) },
+    { operand: smallInts(r, [2, 7, 6]), params: win([1, 3, 3], [1, 2, 2], [[0, 0], [1, 1], [1, 0]]) },
   ].map(({ operand, params }) => ({ inputs: [normal(r, windowed(operand.shape, params)), operand], params })).concat([
     { inputs: [withSpecials(r, normal(r, [3, 6]), [NaN, -Infinity]), smallInts(r, [3, 6])], params: win([1, 2], [1, 1], [[0, 0], [0, 1]]) },
   ]),
@@ -301,6 +315,8 @@ function cumulativeCases(r: Random, draw: (r: Random, shape: number[]) => HostAr
     ...[0, 1, 2].flatMap((axis) => [false, true].map((reverse) => ({ inputs: [draw(r, [3, 4, 5])], params: { axis, reverse } }))),
     { inputs: [draw(r, [33])], params: { axis: 0, reverse: false } },
     { inputs: [empty([2, 0])], params: { axis: 1, reverse: false } },
+    // rank 5: the scan's shifts pad a rank-5 operand
+    { inputs: [draw(r, [2, 1, 3, 2, 5])], params: { axis: 4, reverse: true } },
   ];
 }
 
