@@ -4,6 +4,8 @@ import { bindArgs, type Args, opFunction, pyError, pyFunction, type HostContext,
 import { asTensor } from './arith';
 import { isFloating } from './dtype';
 import { CONV_FUNCTIONS } from './nn/functional_conv';
+import { CONV_TRANSPOSE_FUNCTIONS } from './nn/functional_conv_transpose';
+import { ADAPTIVE_MAX_FUNCTIONS } from './nn/functional_adaptive_max';
 import { LAYER_FUNCTIONS } from './nn/functional_layers';
 import { LOSS_FUNCTIONS } from './nn/functional_losses';
 import { REFUSED_FUNCTIONS, refusal } from './nn/refusals';
@@ -95,7 +97,7 @@ const ACTIVATIONS: Record<string, Fn> = {
 };
 
 /** Every function of torch.nn.functional, by name. */
-export const FUNCTIONS: Readonly<Record<string, Fn>> = { ...ACTIVATIONS, ...LAYER_FUNCTIONS, ...CONV_FUNCTIONS, ...LOSS_FUNCTIONS };
+export const FUNCTIONS: Readonly<Record<string, Fn>> = { ...ACTIVATIONS, ...LAYER_FUNCTIONS, ...CONV_FUNCTIONS, ...CONV_TRANSPOSE_FUNCTIONS, ...ADAPTIVE_MAX_FUNCTIONS, ...LOSS_FUNCTIONS };
 
 function implicitDim(a: Args): number {
   if (a.opt('dim') === undefined) throw pyError('TypeError', 'softmax(): Gradlens needs an explicit dim= (PyTorch\'s implicit choice is deprecated)');

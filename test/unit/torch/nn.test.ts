@@ -52,11 +52,44 @@ describe('torch.nn and torch.optim: errors at the line', () => {
     assert.match(errorOf(r), /^model\.py:6:1: error: RuntimeError: Trying to backward through the graph a second time/);
   });
 
-  it('3-d and transposed convolution and adaptive max pooling are refused where they are made, naming the layers that exist', () => {
-    for (const [line, what] of [['nn.ConvTranspose2d(1, 4, 3)', 'nn.ConvTranspose2d'], ['nn.MaxPool3d(2)', 'nn.MaxPool3d'], ['torch.nn.functional.conv_transpose1d(torch.ones(1, 1, 4), torch.ones(1, 1, 2))', 'F.conv_transpose1d']]) {
+  it('3-d pooling is refused where it is made, naming the pooling layers that exist', () => {
+    for (const [line, what] of [['nn.MaxPool3d(2)', 'nn.MaxPool3d'], ['torch.nn.functional.avg_pool3d(torch.ones(1, 1, 4, 4, 4), 2)', 'F.avg_pool3d']]) {
       const e = errorOf(run(['x = 1', `layer = ${line}`]));
       assert.ok(e.startsWith(`model.py:4:9: error: NotImplementedError: ${what} is not supported by Gradlens yet`), e);
-      assert.match(e, /nn\.Conv1d, nn\.Conv2d, nn\.MaxPool1d\/2d/);
+      assert.match(e, /nn\.MaxPool1d\/2d, nn\.AvgPool1d\/2d, nn\.AdaptiveAvgPool1d\/2d, nn\.AdaptiveMaxPool1d\/2d/);
+    }
+  });
+
+  it('transposed and 3-d convolution and adaptive max pooling refuse bad input with PyTorch 1.13\'s words, at the call', () => {
+    const F = 'torch.nn.functional';
+    const cases: [string, string][] = [
+      [`${F}.conv_transpose2d(torch.ones(2, 4, 4, 5), torch.ones(2, 3, 3, 3))`, 'RuntimeError: Given transposed=1, weight of size [2, 3, 3, 3], expected input[2, 4, 4, 5] to have 2 channels, but got 4 channels instead'],
+      [`${F}.conv_transpose2d(torch.ones(2, 2, 4, 5), torch.ones(2, 3, 3, 3), stride=2, output_padding=2)`,
+        'RuntimeError: output padding must be smaller than either stride or dilation, but got output_padding_height: 2 output_padding_width: 2 stride_height: 2 stride_width: 2 dilation_height: 1 dilation_width: 1'],
+      [`${F}.conv_transpose1d(torch.ones(2, 2, 5), torch.ones(2, 3, 3), output_padding=1)`,
+        'RuntimeError: output padding must be smaller than either stride or dilation, but got output_padding_height: 0 output_padding_width: 1 stride_height: 1 stride_width: 1 dilation_height: 1 dilation_width: 1'],
+      [`${F}.conv_transpose2d(torch.ones(2, 2, 4, 5), torch.ones(3, 3, 3, 3), groups=2)`, 'RuntimeError: Given groups=2, expected weight to be divisible by 2 at dimension 0, but got weight of size [[3, 3, 3, 3]] instead'],
+      [`${F}.conv_transpose2d(torch.ones(4, 5), torch.ones(4, 3, 3, 3))`, 'RuntimeError: Expected 3D (unbatched) or 4D (batched) input to conv_transpose2d, but got input of size: [4, 5]'],
+      [`${F}.conv_transpose2d(torch.ones(1, 2, 1, 1), torch.ones(2, 3, 3, 3), padding=3)`, 'RuntimeError: Given input size per channel: (1 x 1). Calculated output size per channel: (-3 x -3). Output size is too small'],
+      [`${F}.conv_transpose1d(torch.ones(2, 2, 1), torch.ones(2, 3, 3), padding=2)`, 'RuntimeError: Given input size per channel: (1 x 1). Calculated output size per channel: (1 x -1). Output size is too small'],
+      [`${F}.conv_transpose2d(torch.ones(1, 2, 4, 4), torch.ones(2, 3, 3, 3), bias=torch.ones(2))`, 'RuntimeError: Given transposed=1, weight of size [2, 3, 3, 3], expected bias to be 1-dimensional with 3 elements, but got bias of size [2] instead'],
+      [`${F}.conv_transpose1d(torch.ones(2, 2, 5).double(), torch.ones(2, 3, 3))`, 'RuntimeError: expected scalar type Double but found Float'],
+      ["nn.ConvTranspose2d(2, 3, 3, padding_mode='reflect')", 'ValueError: Only "zeros" padding mode is supported for ConvTranspose2d'],
+      ['nn.ConvTranspose2d(3, 3, 3, groups=2)', 'ValueError: in_channels must be divisible by groups'],
+      ['nn.ConvTranspose2d(2, 3, 3, stride=2)(torch.ones(1, 2, 4, 4), output_size=[12, 10])', 'ValueError: requested an output size of [12, 10], but valid sizes range from [9, 9] to [10, 10] (for an input of torch.Size([4, 4]))'],
+      ['nn.ConvTranspose2d(2, 3, 3, stride=2)(torch.ones(1, 2, 4, 4), output_size=[9, 10, 11])', 'ValueError: ConvTranspose2D: for 4D input, output_size must have 2 or 4 elements (got 3)'],
+      [`${F}.conv3d(torch.ones(1, 3, 4, 4, 4), torch.ones(3, 2, 2, 2, 2))`, 'RuntimeError: Given groups=1, weight of size [3, 2, 2, 2, 2], expected input[1, 3, 4, 4, 4] to have 2 channels, but got 3 channels instead'],
+      [`${F}.conv3d(torch.ones(4, 4, 4), torch.ones(3, 2, 2, 2, 2))`, 'RuntimeError: Expected 4D (unbatched) or 5D (batched) input to conv3d, but got input of size: [4, 4, 4]'],
+      [`${F}.conv3d(torch.ones(2, 2, 2, 5, 5), torch.ones(2, 2, 3, 3, 3))`, "RuntimeError: Calculated padded input size per channel: (2 x 5 x 5). Kernel size: (3 x 3 x 3). Kernel size can't be greater than actual input size"],
+      [`${F}.adaptive_max_pool2d(torch.ones(4, 5), 3)`, 'RuntimeError: adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: [4, 5]'],
+      [`${F}.adaptive_max_pool2d(torch.ones(2, 0, 5), 3)`, 'RuntimeError: adaptive_max_pool2d(): Expected input to have non-zero size for non-batch dimensions, but input has sizes [2, 0, 5] with dimension 1 being empty'],
+      [`${F}.adaptive_max_pool2d(torch.ones(1, 2, 4, 5), (2, 3, 4))`, 'RuntimeError: adaptive_max_pool2d(): internal error: output_size.size() must be 2'],
+      ['nn.AdaptiveMaxPool1d(3)(torch.ones(2, 3, 4, 5))', "RuntimeError: Expected 2 to 3 dimensions, but got 4-dimensional tensor for argument #1 'self' (while checking arguments for adaptive_max_pool1d)"],
+      ['nn.init.orthogonal_(torch.ones(3))', 'ValueError: Only tensors with 2 or more dimensions are supported'],
+    ];
+    for (const [line, message] of cases) {
+      const e = errorOf(run([`y = ${line}`]));
+      assert.equal(e.replace(/^model\.py:3:\d+: error: /, ''), message, e);
     }
   });
 

@@ -1,5 +1,5 @@
 /**
- * Convolution and pooling in `torch.nn.functional` (`conv1d`, `conv2d`, `max_pool1d/2d`,
+ * Convolution and pooling in `torch.nn.functional` (`conv1d`, `conv2d`, `conv3d`, `max_pool1d/2d`,
  * `avg_pool1d/2d`, `adaptive_avg_pool1d/2d`) over the conv_general_dilated and reduce_window
  * primitives, with PyTorch 1.13's output sizes, divisors, grad_fn names and shape errors.
  */
@@ -9,7 +9,7 @@ import { asTensor } from '../arith';
 import type { PyTensor, TorchRuntime } from '../tensor';
 import * as T from '../tensor_ops';
 
-type Fn = (rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext) => PyValue;
+export type Fn = (rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext) => PyValue;
 
 /** An int or a tuple of `n` ints (PyTorch's _single/_pair), `dflt` when absent. */
 export function nTuple(a: Args, name: string, n: number, dflt: number): number[] {
@@ -23,8 +23,8 @@ export function nTuple(a: Args, name: string, n: number, dflt: number): number[]
 const dims = (xs: readonly number[], sep = ' x '): string => `(${xs.join(sep)})`;
 const dilated = (k: number, d: number): number => d * (k - 1) + 1;
 
-/** conv1d/conv2d: `spatial` spatial axes after (N, C) or, unbatched, after C. */
-function convolution(spatial: 1 | 2): Fn {
+/** conv1d/conv2d/conv3d: `spatial` spatial axes after (N, C) or, unbatched, after C. */
+function convolution(spatial: 1 | 2 | 3): Fn {
   const name = `conv${spatial}d`;
   return (rt, args, kwargs, ctx) => {
     const a = bindArgs(name, ['input', 'weight', 'bias?', 'stride?', 'padding?', 'dilation?', 'groups?'], args, kwargs, ctx);
@@ -72,7 +72,7 @@ function convolution(spatial: 1 | 2): Fn {
   };
 }
 
-const scalarType = (dtype: string): string => (dtype === 'float64' ? 'Double' : dtype === 'float32' ? 'Float' : dtype === 'int64' ? 'Long' : 'Int');
+export const scalarType = (dtype: string): string => (dtype === 'float64' ? 'Double' : dtype === 'float32' ? 'Float' : dtype === 'int64' ? 'Long' : 'Int');
 
 /** Explicit (lo, hi) pairs from an int, a tuple, 'valid' or 'same' (the extra odd unit on the right, as PyTorch pads it). */
 function convPadding(a: Args, spatial: number, stride: readonly number[], dilation: readonly number[], kernel: readonly number[]): [number, number][] {
@@ -260,6 +260,7 @@ function asPool1d(name: string, spec: readonly string[], pool2d: Fn, pairArgs: r
 export const CONV_FUNCTIONS: Readonly<Record<string, Fn>> = {
   conv1d: convolution(1),
   conv2d: convolution(2),
+  conv3d: convolution(3),
   max_pool2d: maxPool2d,
   avg_pool2d: avgPool2d,
   adaptive_avg_pool2d: adaptiveAvgPool2d,

@@ -8,6 +8,7 @@ import { asTensor } from '../arith';
 import type { PyTensor, TorchRuntime } from '../tensor';
 import { fillNormal, fillUniform } from './draws';
 import { assignNoGrad } from './module';
+import { orthogonal } from './orthogonal';
 
 const LINEAR = ['linear', 'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d', 'sigmoid'];
 
@@ -103,6 +104,10 @@ const INITS: Readonly<Record<string, InitFn>> = {
     if (t.numel === 0) return t;
     const bound = kaimingUniformBound(fanFor(t, a.str('mode', 'fan_in')), a.float('a', 0), a.str('nonlinearity', 'leaky_relu'));
     return fillUniform(t, -bound, bound);
+  },
+  orthogonal_: (rt, args, kwargs, ctx) => {
+    const a = bindArgs('orthogonal_', ['tensor', 'gain?'], args, kwargs, ctx);
+    return orthogonal(tensorArg(rt, a.required('tensor'), ctx), a.float('gain', 1));
   },
   kaiming_normal_: (rt, args, kwargs, ctx) => {
     const a = bindArgs('kaiming_normal_', ['tensor', 'a?', 'mode?', 'nonlinearity?'], args, kwargs, ctx);
