@@ -69,6 +69,12 @@ export function captureInputs(parsed: ParseResult, fn: FunctionInfo, source: Inp
         err.exc.bareMessage = true;
         throw err;
       }
+      if (source.instance) {
+        // `model(x)` for Net.forward: forward itself is what is called, with the instance as self.
+        const values = interp.bindArguments(target, [c.fn, ...c.args], c.kwargs);
+        interp.resetClock();
+        return { ok: true, inputs: { source: 'call', fn: target, values, interpreter: interp, output } };
+      }
       const values = interp.bindArguments(target, c.args, c.kwargs);
       interp.resetClock();
       return { ok: true, inputs: { source: 'call', fn: c.fn, values, interpreter: interp, output } };

@@ -69,6 +69,8 @@ export type InputSource =
       /** True when the call is at module level (it runs whenever the script runs). */
       readonly topLevel: boolean;
       readonly bindings: readonly InputBinding[];
+      /** A call of an instance (`model(x)`) for its class's `forward`: the instance is `self`. */
+      readonly instance?: boolean;
     }
   | { readonly kind: 'defaults'; readonly bindings: readonly InputBinding[] }
   | { readonly kind: 'comment'; readonly span: Span; readonly bindings: readonly InputBinding[] };
@@ -598,6 +600,9 @@ class Analyzer {
     if (className === null) {
       const call = this.callSite(def, params, parentFn);
       if (call) sources.push(call);
+    } else if (def.name === 'forward' && parentFn === null && params[0]?.name === 'self') {
+      const call = this.instanceCallSite(className, params.slice(1));
+      if (call) sources.push(call);
     }
     const named = params.filter((p) => p.kind === 'positional' || p.kind === 'keywordOnly');
     if (named.length > 0 && named.every((p) => p.default !== null) && parentFn === null && className === null) {
@@ -619,6 +624,24 @@ class Analyzer {
     const best = found.find((f) => f.topLevel) ?? found[0];
     if (!best) return null;
     return { kind: 'call', call: best.call, span: best.call.span, topLevel: best.topLevel, bindings: this.bind(best.call.args, params) };
+  }
+
+  /**
+   * A Module's forward: the first call of an instance of its class made at module level
+   * (`model = Net()` then `model(x)`, or a training loop's `model(xb)`: its first batch). The
+   * script runs up to it; `self` is the instance, the call's arguments the rest.
+   */
+  private instanceCallSite(className: string, params: readonly ParamInfo[]): InputSource | null {
+    const instances = new Set<string>();
+    for (const s of this.parsed.module.body) {
+      if (s.kind !== 'Assign' || s.value.kind !== 'Call' || s.value.func.kind !== 'Name' || s.value.func.id !== className) continue;
+      for (const t of s.targets) if (t.kind === 'Name') instances.add(t.id);
+    }
+    const calls = this.callsIn(this.parsed.module.body);
+    const found = [...instances].flatMap((name) => (calls.get(name) ?? []).filter((f) => f.topLevel));
+    const best = found.sort((a, b) => a.call.span.from - b.call.span.from)[0];
+    if (!best) return null;
+    return { kind: 'call', call: best.call, span: best.call.span, topLevel: true, bindings: this.bind(best.call.args, params), instance: true };
   }
 
   /**

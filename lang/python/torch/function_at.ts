@@ -116,7 +116,12 @@ export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: I
         if (wrtInvars.includes(k)) t.requiresGrad = true;
         return rt.wrap(t, traced[k].dtype);
       });
-      const result = session.withGradMode(true, () => interp.call(fun, callArgs));
+      let result: PyValue;
+      try {
+        result = session.withGradMode(true, () => interp.call(fun, callArgs));
+      } finally {
+        argLeaves.restore();
+      }
       const out = traceableOf(result, fn.name, (v) => interp.repr(v));
       const outShape = typeof out === 'number' ? [] : out.shape;
       carriesGrad = result instanceof PyTensor && result.t.requiresGrad;
