@@ -1,3 +1,4 @@
+import { RANDOM_JVP_RULES } from './random_rules';
 import { WINDOW_JVP_RULES } from './jvp_window';
 import type { JvpRuleTable } from './jvp_rule';
 import { ALONG_AXIS_JVP_RULES } from './jvp_along_axis';
@@ -12,4 +13,5 @@ export const JVP_RULES: JvpRuleTable = {
   ...DOT_JVP_RULES,
   ...ALONG_AXIS_JVP_RULES,
   ...WINDOW_JVP_RULES,
+  ...RANDOM_JVP_RULES,
 };

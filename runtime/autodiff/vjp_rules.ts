@@ -1,3 +1,4 @@
+import { RANDOM_VJP_RULES } from './random_rules';
 import { WINDOW_VJP_RULES } from './vjp_window';
 import type { VjpRuleTable } from './vjp_rule';
 import { ALONG_AXIS_VJP_RULES } from './vjp_along_axis';
@@ -12,4 +13,5 @@ export const VJP_RULES: VjpRuleTable = {
   ...DOT_VJP_RULES,
   ...ALONG_AXIS_VJP_RULES,
   ...WINDOW_VJP_RULES,
+  ...RANDOM_VJP_RULES,
 };

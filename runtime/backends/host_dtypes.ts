@@ -1,4 +1,4 @@
-import { DTYPES, sizeOf, typedArrayFrom, type AbstractValue, type AnyTypedArray, type DType } from '../core';
+import { DTYPES, sizeOf, typedArrayFrom, wordsPerElement, type AbstractValue, type AnyTypedArray, type DType } from '../core';
 import type { Backend, DeviceArray } from './backend';
 import { recycle, runReferenceKernel } from './host';
 import { ReferenceArray } from './reference';
@@ -49,7 +49,7 @@ export function withHostDtypes<A extends DeviceArray, B extends Backend<A>>(devi
     dtypes: DTYPES,
     upload(values: ArrayLike<number>, aval: AbstractValue): A | ReferenceArray {
       if (onDevice.has(aval.dtype)) return device.upload(values, aval);
-      if (values.length !== sizeOf(aval.shape)) {
+      if (values.length !== sizeOf(aval.shape) * wordsPerElement(aval.dtype)) {
         throw new RangeError(`upload: ${values.length} values do not fill shape [${aval.shape.join(',')}]`);
       }
       return keep(aval.shape, aval.dtype, typedArrayFrom(aval.dtype, values));

@@ -9,7 +9,7 @@ import { moveaxis, range, type BatchRule, type BatchRuleTable } from './batch_ru
  * otherwise batch axes move to the front. Unbatched operands are never copied: at most a size-1
  * axis is inserted where the batch axis falls among their trailing axes.
  */
-function broadcasting<P extends Primitive>(prim: P): BatchRule<P> {
+export function broadcasting<P extends Primitive>(prim: P): BatchRule<P> {
   return (o, inputs, batchDims, params) => {
     const ranks = inputs.map((x, i) => o.shape(x).length - (batchDims[i] === null ? 0 : 1));
     const rank = Math.max(...ranks);
@@ -29,7 +29,7 @@ function broadcasting<P extends Primitive>(prim: P): BatchRule<P> {
 }
 
 /** Elementwise on one operand: the batch axis is just another axis. */
-function unary<P extends Primitive>(prim: P): BatchRule<P> {
+export function unary<P extends Primitive>(prim: P): BatchRule<P> {
   return (o, [x], [bd], params) => ({ out: o.bind(prim, [x], params), batchDim: bd });
 }
 

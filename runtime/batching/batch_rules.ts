@@ -5,6 +5,7 @@ import { ELEMENTWISE_BATCH_RULES } from './batch_elementwise';
 import { INDEXING_BATCH_RULES } from './batch_indexing';
 import { STRUCTURAL_BATCH_RULES } from './batch_structural';
 import { WINDOW_BATCH_RULES } from './batch_window';
+import { RANDOM_BATCH_RULES } from './batch_random';
 
 /** The families together; a primitive missing from all of them fails the type check here. */
 const RULES: BatchRuleTable = {
@@ -13,6 +14,7 @@ const RULES: BatchRuleTable = {
   ...INDEXING_BATCH_RULES,
   ...ALONG_AXIS_BATCH_RULES,
   ...WINDOW_BATCH_RULES,
+  ...RANDOM_BATCH_RULES,
 };
 
 /**

@@ -1,7 +1,18 @@
-export const DTYPES = ['float32', 'float64', 'int32', 'int64', 'bool'] as const;
+export const DTYPES = ['float32', 'float64', 'int32', 'int64', 'bool', 'uint32', 'key<fry>'] as const;
 export type DType = (typeof DTYPES)[number];
 
-export type AnyTypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+/**
+ * jax.random's typed keys (`jax.random.key`): each element is one threefry2x32 key, stored as its
+ * two uint32 words one after the other (so a key<fry>[...S] array's storage is the uint32[...S, 2]
+ * that `random_unwrap` and `key_data` give). Only the random primitives read the words; the
+ * structural ones move whole keys, and arithmetic refuses them, as JAX's do.
+ */
+export const KEY_DTYPE = 'key<fry>' as const;
+
+/** How many stored words (typed-array elements) one element of `dtype` takes. */
+export const wordsPerElement = (dtype: DType): number => (dtype === KEY_DTYPE ? 2 : 1);
+
+export type AnyTypedArray = Float32Array | Float64Array | Int32Array | Uint8Array | Uint32Array;
 
 /** Short names as jaxprs print them (`f32[3]`). */
 export const DTYPE_SHORT: { [D in DType]: string } = {
@@ -10,6 +21,8 @@ export const DTYPE_SHORT: { [D in DType]: string } = {
   int32: 'i32',
   int64: 'i64',
   bool: 'bool',
+  uint32: 'u32',
+  'key<fry>': 'key<fry>',
 };
 
 export function isDType(name: string): name is DType {
@@ -25,7 +38,7 @@ export function assertDType(name: string): DType {
 
 /** Whether `dtype` holds integers (bool aside). */
 export function isInteger(dtype: DType): boolean {
-  return dtype === 'int32' || dtype === 'int64';
+  return dtype === 'int32' || dtype === 'int64' || dtype === 'uint32';
 }
 
 export function isFloat(dtype: DType): boolean {
@@ -39,6 +52,10 @@ export function allocate(dtype: DType, size: number): AnyTypedArray {
     case 'int32': return new Int32Array(size);
     case 'int64': return new Float64Array(size);
     case 'bool': return new Uint8Array(size);
+    // NB: uint32 lives on the host on every backend (tfjs and our kernels have no unsigned type):
+    // its own typed array makes every store wrap modulo 2**32, as XLA's uint32 arithmetic does.
+    case 'uint32': return new Uint32Array(size);
+    case 'key<fry>': return new Uint32Array(2 * size);
   }
 }
 
@@ -79,10 +96,11 @@ export function checkInt64(data: Float64Array): void {
 
 /** Copies `values` into a fresh array of `dtype`, rounding as a cast would (ints truncate, bools test non-zero). */
 export function typedArrayFrom(dtype: DType, values: ArrayLike<number>): AnyTypedArray {
-  const out = allocate(dtype, values.length);
+  const out = allocate(dtype, values.length / wordsPerElement(dtype));
   if (dtype === 'bool') {
     for (let i = 0; i < values.length; i++) out[i] = values[i] !== 0 ? 1 : 0;
-  } else if (dtype === 'int32') {
+  } else if (dtype === 'int32' || dtype === 'uint32') {
+    // NB: an Int32Array or Uint32Array store of an integer double wraps modulo 2**32, as XLA's integer converts do.
     for (let i = 0; i < values.length; i++) out[i] = Math.trunc(values[i]);
   } else if (dtype === 'int64') {
     out.set(values);
@@ -100,7 +118,8 @@ export function typedArrayFrom(dtype: DType, values: ArrayLike<number>): AnyType
  */
 export const LOGISTIC_ZERO_BELOW = { float32: -88.72283172607422, float64: -709.782712893384 } as const;
 
-const RANK: { [D in DType]: number } = { bool: 0, int32: 1, int64: 2, float32: 3, float64: 4 };
+// NB: keys never promote (the shape rules refuse them in arithmetic); uint32 with int32 gives int32, as JAX without x64.
+const RANK: { [D in DType]: number } = { 'key<fry>': -1, bool: 0, uint32: 1, int32: 2, int64: 3, float32: 4, float64: 5 };
 
 /** NumPy/PyTorch type promotion between two tensor dtypes. */
 export function promoteTypes(a: DType, b: DType): DType {

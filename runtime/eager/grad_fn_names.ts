@@ -72,4 +72,16 @@ export const GRAD_FN_NAMES: { readonly [P in Primitive]: string } = {
   reduce_window_max: 'MaxPool2DWithIndicesBackward0',
   select_and_gather_add: 'MaxPool2DWithIndicesBackwardBackward0',
   select_and_scatter_add: 'MaxPool2DWithIndicesBackwardBackward0',
+  // NB: jax.random's primitives never run under torch; their results are integers or keys, which
+  // PyTorch never records a node for. The names say what PyTorch's nearest op is.
+  random_seed: 'ManualSeedBackward0',
+  random_bits: 'RandomBackward0',
+  random_split: 'RandomBackward0',
+  random_fold_in: 'RandomBackward0',
+  random_wrap: 'ViewBackward0',
+  random_unwrap: 'ViewBackward0',
+  shift_right_logical: 'BitwiseRightShiftBackward0',
+  or: 'BitwiseOrBackward0',
+  rem: 'FmodBackward0',
+  bitcast_convert_type: 'ViewBackward0',
 };

@@ -114,6 +114,17 @@ export const JAX_FORMS: { readonly [P in Primitive]: JaxFormRule<P> } = {
     const dilated = [...p.baseDilation, ...p.windowDilation].some((d) => d !== 1);
     return { ...rest, select_prim: pyName('ge'), ...(dilated ? { base_dilation: base, window_dilation: dilation } : {}) };
   }),
+  // jax.random's primitives as JAX 0.4.35 prints them (prng.py: `impl=fry` is the threefry2x32 impl's name).
+  random_seed: withParams('random_seed', ({ impl }) => ({ impl: pyName(impl) })),
+  random_bits: withParams('random_bits', ({ bitWidth, shape }) => ({ bit_width: bitWidth, shape: pyInts(shape) })),
+  random_split: withParams('random_split', ({ shape }) => ({ shape: pyInts(shape) })),
+  random_fold_in: plain('random_fold_in'),
+  random_wrap: withParams('random_wrap', ({ impl }) => ({ impl: pyName(impl) })),
+  random_unwrap: plain('random_unwrap'),
+  shift_right_logical: plain('shift_right_logical'),
+  or: plain('or'),
+  rem: plain('rem'),
+  bitcast_convert_type: withParams('bitcast_convert_type', ({ newDtype }) => ({ new_dtype: pyName(newDtype) })),
 };
 
 export function jaxForm<P extends Primitive>(prim: P, params: ParamsOf<P>, eqn: EqnView): JaxForm {

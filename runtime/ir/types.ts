@@ -19,6 +19,7 @@ export class Literal {
     this.value = dtype === 'float32' ? Math.fround(value)
       : dtype === 'int32' ? Math.trunc(value) | 0
       : dtype === 'int64' ? Math.trunc(value)
+      : dtype === 'uint32' ? Math.trunc(value) >>> 0
       : dtype === 'bool' ? (value !== 0 ? 1 : 0)
       : value;
   }

@@ -1,4 +1,4 @@
-import { sizeOf, type AnyTypedArray } from '../core';
+import { KEY_DTYPE, sizeOf, type AnyTypedArray } from '../core';
 import { createReferenceBackend, type Backend } from '../backends';
 import { isCall, isVar, Literal, outsOf, type AnyEquation, type Atom, type ConstValue, type Jaxpr, type Var } from '../ir';
 import { abstractEval } from '../primitives';
@@ -108,7 +108,8 @@ export function foldConstants(jaxpr: Jaxpr, options: FoldOptions = {}): Jaxpr {
     const arrays = inputs.map((a) => ref.upload(isVar(a) ? valuesOf(a) : [a.value], a.aval));
     const out = ref.run(e.primitive, arrays, e.params, abstractEval(e.primitive, arrays, e.params));
     const result = ref.readSync(out);
-    if (e.out.aval.shape.length === 0) {
+    // NB: a key's two words do not fit a literal: a 0-d key stays a host constant.
+    if (e.out.aval.shape.length === 0 && e.out.aval.dtype !== KEY_DTYPE) {
       sub.set(e.out, new Literal(result[0], e.out.aval.dtype));
     } else {
       constvars.push(e.out);

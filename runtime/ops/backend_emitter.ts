@@ -1,4 +1,4 @@
-import { sizeOf, type AbstractValue, type DType } from '../core';
+import { sizeOf, wordsPerElement, type AbstractValue, type DType } from '../core';
 import type { Backend, DeviceArray } from '../backends';
 import { abstractEval } from '../primitives';
 import type { Emitter } from './emitter';
@@ -19,7 +19,7 @@ export class BackendEmitter<A extends DeviceArray> implements Emitter<A> {
   aval(x: A): AbstractValue { return { shape: x.shape, dtype: x.dtype }; }
   scalar(value: number, dtype: DType): A { return this.track(this.backend.upload([value], { shape: [], dtype })); }
   upload(values: ArrayLike<number>, shape: readonly number[], dtype: DType): A {
-    if (values.length !== sizeOf(shape)) throw new RangeError(`upload: ${values.length} values do not fill shape [${shape.join(',')}]`);
+    if (values.length !== sizeOf(shape) * wordsPerElement(dtype)) throw new RangeError(`upload: ${values.length} values do not fill shape [${shape.join(',')}]`);
     return this.track(this.backend.upload(values, { shape, dtype }));
   }
   /** Frees every array this emitter made except `keep`. */

@@ -77,6 +77,17 @@ export type CumulativePrimitive = (typeof CUMULATIVE)[number];
 export type SortingPrimitive = (typeof SORTING)[number];
 export type AlongAxisPrimitive = (typeof ALONG_AXIS)[number];
 
+/** jax.random's key primitives (JAX's prng.py): keys in, keys or bits out, computed by threefry2x32. */
+export const RANDOM_KEYS = ['random_seed', 'random_bits', 'random_split', 'random_fold_in', 'random_wrap', 'random_unwrap'] as const satisfies readonly Primitive[];
+/** Integer bit manipulation on uint32 (no derivative, never fused: uint32 lives on the host). */
+export const BIT_OPS = ['shift_right_logical', 'or', 'rem', 'bitcast_convert_type'] as const satisfies readonly Primitive[];
+/** Every primitive of jax.random's samplers that works on bits: their rules live in *_random.ts files. */
+export const RANDOM_BITS = [...RANDOM_KEYS, ...BIT_OPS] as const satisfies readonly Primitive[];
+
+export type RandomKeyPrimitive = (typeof RANDOM_KEYS)[number];
+export type BitOpPrimitive = (typeof BIT_OPS)[number];
+export type RandomBitsPrimitive = (typeof RANDOM_BITS)[number];
+
 /** The primitives no family holds: each has its rules written out alone. */
 export const UNGROUPED = ['dot_general', 'conv_general_dilated'] as const satisfies readonly Primitive[];
 

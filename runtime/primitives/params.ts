@@ -128,6 +128,30 @@ export interface PrimitiveParams {
   select_and_gather_add: WindowParams;
   /** (source, operand): zeros of the operand's shape, each window's source added at its maximum (its VJP). */
   select_and_scatter_add: WindowParams;
+  // jax.random (JAX's jax/_src/prng.py): keys are key<fry> arrays; each op maps every key of its
+  // operand's shape (keys of shape K give K + shape), its kernel is JAX's threefry2x32 on the host.
+  /** Seeds (int32 or int64) to keys of the same shape: `[seed >> 32, seed & 0xFFFFFFFF]` each. */
+  random_seed: { readonly impl: 'fry' };
+  /**
+   * Keys of shape K to uint32 bits of shape K + `shape`. `partitionable`: the key layout of
+   * `jax_threefry_partitionable` (on since JAX 0.5), which JAX reads when it lowers; not printed.
+   */
+  random_bits: { readonly bitWidth: 32; readonly shape: readonly number[]; readonly partitionable: boolean };
+  /** Keys of shape K to keys of shape K + `shape` (`partitionable` as random_bits's). */
+  random_split: { readonly shape: readonly number[]; readonly partitionable: boolean };
+  /** (keys, messages) broadcast together: each key with its uint32-seeded message folded in. */
+  random_fold_in: NoParams;
+  /** uint32[..., 2] key data to key<fry>[...]. */
+  random_wrap: { readonly impl: 'fry' };
+  /** key<fry>[...] to its uint32[..., 2] key data. */
+  random_unwrap: NoParams;
+  // integer bit manipulation (lax's), on uint32: how jax.random's samplers make floats and integers from bits
+  shift_right_logical: NoParams;
+  or: NoParams;
+  /** The remainder of C's truncating division (lax.rem), on integers. */
+  rem: NoParams;
+  /** The same bits read as another dtype of the same width (uint32 <-> float32). */
+  bitcast_convert_type: { readonly newDtype: DType };
 }
 
 export interface CumulativeParams {

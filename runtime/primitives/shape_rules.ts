@@ -1,11 +1,12 @@
 import {
-  aval, broadcastShapes, formatShape, isFloat, NOT_BROADCASTABLE, shapeEq, ShapeError, sizeOf,
+  aval, broadcastShapes, formatShape, isFloat, KEY_DTYPE, NOT_BROADCASTABLE, shapeEq, ShapeError, sizeOf,
   type AbstractValue, type DType,
 } from '../core';
-import { ARITHMETIC_BINARY, COMPARISONS, familyRules, inFamily, NUMERIC_UNARY, REDUCTIONS, UNARY_MATH } from './families';
+import { ARITHMETIC_BINARY, COMPARISONS, familyRules, inFamily, NUMERIC_UNARY, RANDOM_KEYS, REDUCTIONS, RESHAPE_LIKE, UNARY_MATH } from './families';
 import type { ParamsOf, Primitive } from './params';
 import { ALONG_AXIS_SHAPE_RULES } from './shape_rules_along_axis';
 import { WINDOW_SHAPE_RULES } from './window_shapes';
+import { RANDOM_SHAPE_RULES } from './shape_rules_random';
 
 /** Computes the abstract value of a primitive's result, or throws a ShapeError naming the op and shapes. */
 export type ShapeRule<P extends Primitive> = (inputs: readonly AbstractValue[], params: ParamsOf<P>) => AbstractValue;
@@ -230,10 +231,20 @@ export const SHAPE_RULES: { readonly [P in Primitive]: ShapeRule<P> } = {
   },
   ...ALONG_AXIS_SHAPE_RULES,
   ...WINDOW_SHAPE_RULES,
+  ...RANDOM_SHAPE_RULES,
 };
 
 export const PRIMITIVES = Object.keys(SHAPE_RULES) as Primitive[];
 
+/** What a key<fry> array may go through besides the random primitives: moving whole keys, as JAX's key arrays do. */
+const TAKES_KEYS = new Set<Primitive>([
+  ...RESHAPE_LIKE, 'transpose', 'slice', 'gather', 'concatenate', 'rev', 'select', ...RANDOM_KEYS,
+]);
+
 export function abstractEval<P extends Primitive>(prim: P, inputs: readonly AbstractValue[], params: ParamsOf<P>): AbstractValue {
+  // NB: select's predicate and gather's indices are never keys; their rules check them.
+  if (!TAKES_KEYS.has(prim) && inputs.some((a) => a.dtype === KEY_DTYPE)) {
+    throw new ShapeError(prim, inputs, `does not accept dtype ${KEY_DTYPE}: key arrays are split, folded into, indexed and reshaped, and passed to jax.random's samplers (jax.random.key_data gives their uint32 words)`);
+  }
   return (SHAPE_RULES[prim] as ShapeRule<P>)(inputs, params);
 }

@@ -7,7 +7,7 @@
  * (operators, methods, indexing: lax.ts) is its runtime's ArrayBehaviour, so this file imports
  * none of it; printing follows NumPy (print.ts).
  */
-import { bytesOf, formatAval, isFloat, isInteger, sizeOf, withInterrupt, type AbstractValue, type DType } from '../../../runtime/core';
+import { bytesOf, formatAval, isFloat, isInteger, KEY_DTYPE, sizeOf, withInterrupt, type AbstractValue, type DType } from '../../../runtime/core';
 import type { Backend, DeviceArray } from '../../../runtime/backends';
 import { isVar, type CallParamsOf, type CallPrimitive } from '../../../runtime/ir';
 import { runCallCompiled, type JaxprTrace, type Tracer } from '../../../runtime/jit';
@@ -15,11 +15,15 @@ import { Ops, type Emitter } from '../../../runtime/ops';
 import { abstractEval, type ParamsOf, type Primitive } from '../../../runtime/primitives';
 import { HaltError, pyError, formatFloat, formatInt, HostObject, NOT_IMPLEMENTED, hostType, pyFunction, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type UnaryOp, hostValues, PyTuple, PyType, nameTable, type NativeFn, type PyValue } from '../interpreter';
 import { concretizationError } from '../staging';
-import { arrayStr, jaxRepr, numpyRepr, scalarStr } from './print';
+import { arrayStr, jaxRepr, keyRepr, numpyRepr, scalarStr } from './print';
 import { MAX_TRACED_EQUATIONS, Scalar, isTracer, translate, type Val } from './values';
 
 export const ARRAY_TYPE = hostType('ArrayImpl', 'jaxlib.xla_extension');
 export const NDARRAY_TYPE = hostType('ndarray', 'numpy');
+/** A key<fry> array's type (JAX 0.4.35's PRNGKeyArray: no arithmetic, so Python's operators refuse it). */
+export const KEY_ARRAY_TYPE = hostType('PRNGKeyArray', 'jax._src.prng');
+
+const isKeys = (x: PyValue): boolean => x instanceof PyArray && x.dtype === KEY_DTYPE;
 
 /** An array method: the array and the Python call's arguments. */
 export type ArrayMethod = (self: PyArray, args: PyValue[], kwargs: Map<string, PyValue>, ctx: HostContext) => PyValue;
@@ -118,7 +122,11 @@ export class PyArray extends HostObject {
     this.value = this.kept(values.v);
   }
 
-  get pyType(): PyType { return this.numpy ? NDARRAY_TYPE : ARRAY_TYPE; }
+  get pyType(): PyType {
+    // NB: asked while the object is constructed too, before its value is set.
+    const v = this.value as Tracer | DeviceArray | undefined;
+    return this.numpy ? NDARRAY_TYPE : v?.dtype === KEY_DTYPE ? KEY_ARRAY_TYPE : ARRAY_TYPE;
+  }
   get shape(): readonly number[] { return this.v.shape; }
   get dtype(): DType { return this.v.dtype; }
   get traced(): boolean { return isTracer(this.v); }
@@ -148,14 +156,17 @@ export class PyArray extends HostObject {
   }
 
   override binary(opName: BinaryOp, other: PyValue, reflected: boolean, ctx: HostContext): PyValue {
+    if (isKeys(this) || isKeys(other)) return NOT_IMPLEMENTED;
     return this.rt.behaviour.binary(opName, this, other, reflected, ctx);
   }
 
   override unary(opName: UnaryOp, ctx: HostContext): PyValue {
+    if (isKeys(this)) return NOT_IMPLEMENTED;
     return this.rt.behaviour.unary(opName, this, ctx);
   }
 
   override compare(opName: CompareOp, other: PyValue, ctx: HostContext): PyValue {
+    if (isKeys(this) || isKeys(other)) return NOT_IMPLEMENTED;
     return this.rt.behaviour.compare(opName, this, other, ctx);
   }
 
@@ -184,7 +195,9 @@ export class PyArray extends HostObject {
 
   override bool(ctx: HostContext): boolean { return this.scalarValue(ctx, 'bool') !== 0; }
   override arrayData(ctx: HostContext): HostArrayData {
-    return { values: this.values(ctx, 'numpy'), shape: this.shape, dtype: this.dtype };
+    if (this.dtype === KEY_DTYPE) throw pyError('TypeError', 'JAX array with PRNGKey dtype cannot be converted to a NumPy array. Use jax.random.key_data(arr) if you wish to extract the underlying integer array.');
+    // NB: NumPy's shim has no uint32: its words go over as int64, every value exact.
+    return { values: this.values(ctx, 'numpy'), shape: this.shape, dtype: this.dtype === 'uint32' ? 'int64' : this.dtype };
   }
   override float(ctx: HostContext): number { return this.scalarValue(ctx, 'float'); }
   override int(ctx: HostContext): bigint { return BigInt(Math.trunc(this.scalarValue(ctx, 'int'))); }
@@ -204,13 +217,14 @@ export class PyArray extends HostObject {
   }
 
   override repr(ctx: HostContext): string {
+    if (this.dtype === KEY_DTYPE && !isTracer(this.v)) return keyRepr(this.rt.read(this.v), this.shape);
     if (isTracer(this.v)) return `Traced<ShapedArray(${this.dtype}[${this.shape.join(',')}]${this.weak ? ', weak_type=True' : ''})>with<DynamicJaxprTrace>`;
     if (this.numpy && this.shape.length === 0) return scalarStr(this.rt.read(this.v)[0], this.dtype);
     return this.numpy ? numpyRepr(this.printable(ctx)) : jaxRepr(this.printable(ctx), this.weak);
   }
 
   override str(ctx: HostContext): string {
-    if (isTracer(this.v)) return this.repr(ctx);
+    if (isTracer(this.v) || this.dtype === KEY_DTYPE) return this.repr(ctx);
     return arrayStr(this.printable(ctx));
   }
 
@@ -275,7 +289,7 @@ export function dtypeObject(d: DType): DTypeObject {
 }
 
 const DTYPE_NAMES = nameTable<DType>({
-  float32: 'float32', float64: 'float64', int32: 'int32', int64: 'int64', bool: 'bool', bool_: 'bool', float: 'float32', int: 'int64',
+  float32: 'float32', float64: 'float64', int32: 'int32', int64: 'int64', bool: 'bool', bool_: 'bool', float: 'float32', int: 'int64', uint32: 'uint32',
 });
 
 /** `dtype=` as a dtype object, a Python type (`float`, `int`, `bool`) or a string. */

@@ -266,6 +266,8 @@ export function numpyAttrs(rt: JaxRuntime, numpy: boolean): Record<string, PyVal
   // NB: without x64, JAX makes int32 where int64 is asked for.
   attrs.int64 = ctor(rt.intDtype(numpy));
   attrs.bool_ = ctor('bool');
+  // jax.random's bits and key data; NumPy's shim has no unsigned dtype.
+  if (!numpy) attrs.uint32 = ctor('uint32');
   attrs.pi = Math.PI;
   attrs.e = Math.E;
   attrs.inf = Infinity;

@@ -203,3 +203,9 @@ export function numpyRepr(a: Printable): string {
   const lastLine = s.length - s.lastIndexOf('\n') + 1;
   return lastLine + suffix.length > LINEWIDTH ? `${prefix}${s},\n${' '.repeat(prefix.length)}${suffix.slice(2)}` : `${prefix}${s}${suffix}`;
 }
+
+/** A key array as JAX prints it: its shape and dtype, then the uint32 words it overlays. */
+export function keyRepr(words: ArrayLike<number>, shape: readonly number[]): string {
+  const data = arrayStr({ values: Array.from(words), shape: [...shape, 2], dtype: 'uint32' });
+  return `Array((${shape.join(', ')}${shape.length === 1 ? ',' : ''}), dtype=key<fry>) overlaying:\n${data}`;
+}

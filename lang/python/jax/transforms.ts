@@ -14,7 +14,6 @@ import type { Emitter } from '../../../runtime/ops';
 import { interpretJaxpr, jit as runtimeJit, jvpJaxpr, stage, valueAndGradJaxpr, vjpJaxpr, vmapJaxpr, type Fn, type Jitted, type TraceOps, type Tracer, type TreeDef } from '../../../runtime/jit';
 import { complexRefusal, dictKey, iterate, PyComplex, pyError, HostObject, hostType, pyFunction, PyFunction, type HostContext, PyList, PyTuple, type Kwargs, type PyValue, toIndex, typeName, typeOf } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
-import { isRandomKey } from './random';
 import { broadcastPrefixPy, flattenPy, leafCount, treeKey, unflattenPy, type PyTreeDef } from './pytree';
 import { Scalar, isTracer, type Val } from './values';
 
@@ -25,12 +24,11 @@ export function leafVal(rt: JaxRuntime, x: PyValue, ctx?: HostContext): LeafVal 
   if (typeof x === 'boolean') return { v: new Scalar(x ? 1 : 0, 'bool'), weak: true };
   if (typeof x === 'bigint') return { v: new Scalar(Number(x), rt.intDtype(false)), weak: true };
   if (typeof x === 'number') return { v: new Scalar(x, rt.floatDtype), weak: true };
-  if (isRandomKey(x)) throw pyError('NotImplementedError', 'a jax.random key as an argument of a transformed function (jit, vmap, grad) is not supported by Gradlens yet (keys are host values); draw the samples outside and pass them in');
   if (x instanceof PyComplex && ctx) complexRefusal(ctx);
   throw pyError('TypeError', `expected an array or a Python scalar, got ${typeName(x)}`);
 }
 
-const isArrayLeaf = (x: PyValue) => x instanceof PyArray || typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean' || isRandomKey(x);
+const isArrayLeaf = (x: PyValue) => x instanceof PyArray || typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean';
 
 const avalOf = (v: Val): AbstractValue => ({ shape: [...v.shape], dtype: v.dtype });
 

@@ -143,7 +143,8 @@ export class TorchRuntime {
    * integer result the runtime made as int32 (argmax, an index) becomes the int64 PyTorch gives.
    */
   wrap(t: Tensor, dtype?: TorchDTypeName): PyTensor {
-    const logical = dtype ?? t.dtype;
+    // NB: torch's tensors are never uint32 or keys (only jax.random makes those).
+    const logical = dtype ?? (t.dtype as TorchDTypeName);
     if (t.dtype !== STORAGE[logical]) t = this.ops.convert(t, STORAGE[logical]);
     const known = t.frontendObject;
     if (known instanceof PyTensor && known.rt === this) return known;

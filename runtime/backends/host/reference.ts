@@ -1,4 +1,4 @@
-import type { AbstractValue } from '../../core';
+import { KEY_DTYPE, type AbstractValue } from '../../core';
 import type { ParamsOf, Primitive } from '../../primitives';
 import { ReferenceArray, REFERENCE_KERNELS } from '../reference';
 import { hostKernels, type HostKernel } from './kernels';
@@ -8,9 +8,12 @@ const FAST = hostKernels('reference');
 /**
  * The reference backend's kernel for `prim`, its common cases computed by the faster loops of
  * kernels.ts (the same numbers: the `reference` flavour), the rest by REFERENCE_KERNELS itself.
+ * NB: uint32 and keys (jax.random's) skip the fast loops, whose products are doubles: REFERENCE_KERNELS
+ * multiplies uint32 modulo 2**32 and moves keys whole.
  */
 export function runReferenceKernel<P extends Primitive>(prim: P, inputs: readonly ReferenceArray[], params: ParamsOf<P>, out: AbstractValue): ReferenceArray {
-  const data = (FAST[prim] as HostKernel<P> | undefined)?.(inputs, params, out);
+  const words = out.dtype === 'uint32' || inputs.some((x) => x.dtype === 'uint32' || x.dtype === KEY_DTYPE);
+  const data = words ? null : (FAST[prim] as HostKernel<P> | undefined)?.(inputs, params, out);
   if (data) return new ReferenceArray(out.shape, out.dtype, data);
   return REFERENCE_KERNELS[prim](inputs, params, out);
 }

@@ -1,4 +1,4 @@
-import { DTYPES, sizeOf, typedArrayFrom, type AbstractValue } from '../../core';
+import { DTYPES, sizeOf, typedArrayFrom, wordsPerElement, type AbstractValue } from '../../core';
 import type { Backend } from '../backend';
 import { ReferenceArray } from './array';
 import { REFERENCE_KERNELS } from './kernels';
@@ -25,7 +25,7 @@ export function createReferenceBackend(): Backend<ReferenceArray> {
     name: 'reference',
     dtypes: DTYPES,
     upload(values: ArrayLike<number>, aval: AbstractValue): ReferenceArray {
-      if (values.length !== sizeOf(aval.shape)) {
+      if (values.length !== sizeOf(aval.shape) * wordsPerElement(aval.dtype)) {
         throw new RangeError(`upload: ${values.length} values do not fill shape [${aval.shape.join(',')}]`);
       }
       return track(new ReferenceArray(aval.shape, aval.dtype, typedArrayFrom(aval.dtype, values)));

@@ -1,4 +1,4 @@
-import { typedArrayFrom, type AbstractValue } from '../../core';
+import { libm, typedArrayFrom, type AbstractValue } from '../../core';
 import { CUMULATIVE, familyRules, RESHAPES, type CumulativeParams } from '../../primitives';
 import type { KernelTable } from '../backend';
 import { ReferenceArray } from './array';
@@ -7,6 +7,7 @@ import { binary, integerPow, logisticIn, maxOf, minOf, nary, sign, unary, type B
 import { argmax, maxStep, minStep, prodStep, reduce, sumStep } from './reductions';
 import * as s from './structural';
 import * as a from './along_axis';
+import { RANDOM_REFERENCE_KERNELS, uint32Mul, withKeyPlanes } from './random';
 import { convGeneralDilated, reduceWindow, rev, selectAndGatherAdd, selectAndScatterAdd } from './windows';
 
 const un = (f: UnaryFn) => (inputs: readonly ReferenceArray[], _p: unknown, out: AbstractValue) => unary(inputs[0], out, f);
@@ -19,10 +20,10 @@ const cmp = (f: (a: number, b: number) => boolean) => bin((a, b) => (f(a, b) ? 1
  * NB: an int32 division by zero stores 0 (the double quotient is ±Infinity or NaN, which an
  * Int32Array stores as 0); C leaves it undefined, and the tfjs backends match this.
  */
-export const REFERENCE_KERNELS: KernelTable<ReferenceArray> = {
+export const REFERENCE_KERNELS: KernelTable<ReferenceArray> = withKeyPlanes({
   add: bin((a, b) => a + b),
   sub: bin((a, b) => a - b),
-  mul: bin((a, b) => a * b),
+  mul: (inputs, _p, out) => (out.dtype === 'uint32' ? uint32Mul(inputs[0], inputs[1], out) : binary(inputs[0], inputs[1], out, (a, b) => a * b)),
   div: bin((a, b) => a / b),
   pow: bin(Math.pow),
   max: bin(maxOf),
@@ -67,7 +68,8 @@ export const REFERENCE_KERNELS: KernelTable<ReferenceArray> = {
   dot_general: (inputs, params, out) => dotGeneral(inputs[0], inputs[1], params, out),
   iota: (_inputs, params, out) => s.iota(params, out),
   erf: un(a.erf),
-  erfinv: un(a.erfinv),
+  // NB: float32's is XLA's float32 algorithm (jax.random.normal's bits depend on it), float64's exact.
+  erfinv: (inputs, _p, out) => unary(inputs[0], out, out.dtype === 'float32' ? libm.erfinvFloat32 : a.erfinv),
   ...familyRules(CUMULATIVE, (p) => (inputs: readonly ReferenceArray[], params: CumulativeParams, out: AbstractValue) => a.cumulative(p, inputs[0], params, out)),
   sort: (inputs, params, out) => a.sort(inputs[0], params, out),
   argsort: (inputs, params, out) => a.argsort(inputs[0], params, out),
@@ -77,4 +79,5 @@ export const REFERENCE_KERNELS: KernelTable<ReferenceArray> = {
   reduce_window_max: (inputs, params, out) => reduceWindow(inputs[0], params, out, 'max'),
   select_and_gather_add: (inputs, params, out) => selectAndGatherAdd(inputs[0], inputs[1], params, out),
   select_and_scatter_add: (inputs, params, out) => selectAndScatterAdd(inputs[0], inputs[1], params, out),
-};
+  ...RANDOM_REFERENCE_KERNELS,
+});

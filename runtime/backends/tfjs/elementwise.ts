@@ -85,7 +85,7 @@ export function sign(x: tf.Tensor): tf.Tensor {
  * NB: tfjs-backend-wasm casts float -> bool through an integer, so 0.5 and NaN become false.
  */
 export function convert(x: tf.Tensor, to: DType): tf.Tensor {
-  if (to === 'float64' || to === 'int64') throw new Error(`convert_element_type: tfjs backends have no ${to}; use the reference backend`);
+  if (to === 'float64' || to === 'int64' || to === 'uint32' || to === 'key<fry>') throw new Error(`convert_element_type: tfjs backends have no ${to}; use the reference backend`);
   if (to === x.dtype) return tf.clone(x);
   if (to === 'bool') return tf.notEqual(x, tf.scalar(0, x.dtype));
   return tf.cast(x, to);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { sizeOf, type AbstractValue } from '../../core';
-import { CUMULATIVE, familyRules, RESHAPES, SORTING, type ParamsOf, type Primitive } from '../../primitives';
+import { libm, sizeOf, type AbstractValue } from '../../core';
+import { CUMULATIVE, familyRules, RANDOM_BITS, RESHAPES, SORTING, type ParamsOf, type Primitive } from '../../primitives';
 import type { WasmMathPrimitive } from '../../wasm';
 import type { Kernel, KernelTable } from '../backend';
 import { TfjsArray, type TfjsBackendName } from './array';
@@ -30,7 +30,7 @@ export function unwrap(backend: TfjsBackendName, x: TfjsArray, op: string): tf.T
  */
 function kernel<P extends Primitive>(backend: TfjsBackendName, prim: P, op: TensorOp<P>): Kernel<P, TfjsArray> {
   return (inputs, params, out) => {
-    if (out.dtype === 'float64' || out.dtype === 'int64') {
+    if (out.dtype === 'float64' || out.dtype === 'int64' || out.dtype === 'uint32' || out.dtype === 'key<fry>') {
       throw new Error(`${prim}: the ${backend} backend has no ${out.dtype} (tfjs stores at most 32 bits); ${out.dtype} needs the reference backend`);
     }
     const dtype = out.dtype;
@@ -105,7 +105,9 @@ export function tfjsKernels(b: TfjsBackendName): KernelTable<TfjsArray> {
     dot_general: kernel(b, 'dot_general', ([x, y], { dimensionNumbers }, out) => dotGeneral(x, y, dimensionNumbers, out)),
     iota: kernel(b, 'iota', (_, p) => iota(p)),
     erf: kernel(b, 'erf', unary(erf)),
-    erfinv: kernel(b, 'erfinv', unary(erfinv)),
+    // NB: on the CPU backends, the reference's float32 loop (XLA's algorithm with a correctly rounded log1p), so a
+    // jitted jax.random.normal equals the host's bit for bit; WebGPU's tfjs ops may differ from it by an ulp.
+    erfinv: kernel(b, 'erfinv', unary(b === 'webgpu' ? erfinv : (x) => tf.tensor(Float32Array.from(x.dataSync(), libm.erfinvFloat32), x.shape, 'float32'))),
     ...familyRules(CUMULATIVE, (p) => kernel(b, p, ([x], params, out) => (b === 'webgpu' ? cumulative(p, x, params) : onHost(p, x, params, out)))),
     ...familyRules(SORTING, (p) => kernel(b, p, ([x], params, out) => onHost(p, x, params, out))),
     rev: kernel(b, 'rev', ([x], p) => rev(x, p)),
@@ -114,5 +116,13 @@ export function tfjsKernels(b: TfjsBackendName): KernelTable<TfjsArray> {
     reduce_window_max: kernel(b, 'reduce_window_max', ([x], p) => reduceWindow(x, p, 'max')),
     select_and_gather_add: kernel(b, 'select_and_gather_add', ([t, x], p) => selectAndGatherAdd(t, x, p)),
     select_and_scatter_add: kernel(b, 'select_and_scatter_add', ([s, x], p) => selectAndScatterAdd(s, x, p)),
+    // NB: each of these has a uint32 or key operand or result, which tfjs cannot store (it has no
+    // unsigned type; int32 bit patterns would make every comparison and conversion signed):
+    // withHostDtypes runs them on the host with the reference kernels, so none reaches tfjs.
+    // rem is also defined on int32, which tfjs holds: C's remainder from the truncating division.
+    ...familyRules(RANDOM_BITS, (p) => (): TfjsArray => {
+      throw new Error(`${p}: the ${b} backend holds uint32 and key arrays on the host (withHostDtypes); this kernel runs there`);
+    }),
+    rem: kernel(b, 'rem', binary((x, y) => tf.sub(x, tf.mul(div(x, y), y)))),
   };
 }

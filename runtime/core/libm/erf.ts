@@ -157,3 +157,24 @@ function poly9(c: readonly number[], w: number): number {
   for (let i = 1; i < c.length; i++) p = c[i] + p * w;
   return p;
 }
+
+const f = Math.fround;
+const ERFINV_SMALL_F32 = ERFINV_SMALL.map(f);
+const ERFINV_LARGE_F32 = ERFINV_LARGE.map(f);
+
+/**
+ * XLA's float32 ErfInv (Giles's polynomial, as jax.random.normal and lax.erf_inv compute it): each
+ * step rounded to float32, its log1p correctly rounded (XLA's own log1p may differ by an ulp).
+ * The float32 erf_inv kernels of the host backends, and jax.random's normal on the host.
+ */
+export function erfinvFloat32(x: number): number {
+  if (Math.abs(x) === 1) return x * Infinity;
+  let w = f(-f(Math.log1p(-f(x * x))));
+  const small = w < 5;
+  const c = small ? ERFINV_SMALL_F32 : ERFINV_LARGE_F32;
+  w = small ? f(w - 2.5) : f(f(Math.sqrt(w)) - 3);
+  let p = c[0];
+  for (let i = 1; i < c.length; i++) p = f(c[i] + f(p * w));
+  return f(p * x);
+}
+

@@ -8,6 +8,6 @@
 export { exp, log, pow } from './exp_log';
 export { atan, atan2, cos, sin, tan } from './trig';
 export { frexp } from './double_double';
-export { erf, erfc, erfinv } from './erf';
+export { erf, erfc, erfinv, erfinvFloat32 } from './erf';
 export { acos, acosh, asin, asinh, cbrt, cosh, exp2, log10, log2, sinh } from './hyperbolic';
 export { hypot } from './hypot';

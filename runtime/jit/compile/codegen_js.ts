@@ -27,6 +27,8 @@ function cast(dtype: DType, e: string): string {
     case 'int32': return `(${e} | 0)`;
     case 'int64': return `Math.trunc(${e})`;
     case 'bool': return `(${e} & 255)`;
+    case 'uint32': return `(${e} >>> 0)`;
+    case 'key<fry>': throw new Error('codegen: key arrays are never fused (plan.ts)');
   }
 }
 

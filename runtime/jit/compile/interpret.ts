@@ -91,6 +91,8 @@ const LOOPS: { readonly [Op in ScalarOp]: Loop } = {
       case 'int64': for (let i = 0; i < n; i++) o[i] = Math.trunc(a[i]); return;
       case 'float32': for (let i = 0; i < n; i++) o[i] = Math.fround(a[i]); return;
       case 'float64': o.set(a.subarray(0, n)); return;
+      case 'uint32': for (let i = 0; i < n; i++) o[i] = a[i] >>> 0; return;
+      case 'key<fry>': throw new Error('interpret: key arrays are never fused (plan.ts)');
     }
   },
 };

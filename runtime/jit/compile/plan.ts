@@ -1,4 +1,4 @@
-import { checkInterrupt, shapeEq, sizeOf, type Shape } from '../../core';
+import { checkInterrupt, shapeEq, sizeOf, type DType, type Shape } from '../../core';
 import { isCall, isVar, nameVars, outsOf, type CallPrimitive, type Equation, type Jaxpr, type Var } from '../../ir';
 import { FUSIBLE, REDUCTIONS as REDUCTION_PRIMITIVES, type Primitive } from '../../primitives';
 
@@ -44,11 +44,14 @@ export function fusedEqn(jaxpr: Jaxpr, i: number): Equation {
   return e;
 }
 
+const HOST_ONLY = new Set<DType>(['int64', 'uint32', 'key<fry>']);
+
 function isFusible(jaxpr: Jaxpr, i: number): boolean {
   const e = jaxpr.eqns[i];
   if (isCall(e)) return false;
   // NB: int64 runs op by op on the host, whose kernels check every result (and partial sum) against 2**53.
-  if ([...e.inputs, e.out].some((a) => a.aval.dtype === 'int64')) return false;
+  // NB: so do uint32 and keys (jax.random's bits): no backend's kernels have an unsigned type.
+  if ([...e.inputs, e.out].some((a) => HOST_ONLY.has(a.aval.dtype))) return false;
   // NB: a broadcast_in_dim whose dimensions are not increasing transposes; that is not a re-index the kernel's index maps express.
   if (e.primitive === 'broadcast_in_dim') {
     const bd = (e.params as { broadcastDimensions: readonly number[] }).broadcastDimensions;

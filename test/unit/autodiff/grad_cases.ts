@@ -30,6 +30,9 @@ const distinct: Draw = (rng, n) => {
   return order.map((k) => 0.3 * (k - n / 2) + 0.1 * rng.uniform());
 };
 const indices = (bound: number): Draw => ints(0, bound);
+/** Any 32-bit words, and key arrays of them (two words a key). */
+const words = ints(0, 2 ** 32);
+const keyArray = (rng: Random, shape: readonly number[]): HostArray => ({ shape, dtype: 'key<fry>', values: words(rng, 2 * sizeOf(shape)) });
 
 const UNARY_SHAPES: readonly (readonly number[])[] = [[], [2, 3]];
 /** Includes both directions of a NumPy broadcast: [3,1] with [4], and a scalar with [2,3]. */
@@ -216,6 +219,18 @@ export const CASES: CaseTable = {
     { params: win([2, 2], [2, 1], [[0, 1], [1, 0]]), inputs: [f64Of(normal, rng, [2, 3]), f64Of(distinct, rng, [4, 3])] },
     { params: win([3], [1], [[1, 1]]), inputs: [f64Of(normal, rng, [6]), f64Of(distinct, rng, [6])] },
   ],
+  // jax.random's primitives: integers and keys in, integers and keys out, no gradient (JAX's defjvp_zero).
+  random_seed: (rng) => [{ params: { impl: 'fry' }, inputs: [hostArray('int32', [2], ints(0, 100), rng)] }],
+  random_bits: (rng) => [{ params: { bitWidth: 32, shape: [3], partitionable: true }, inputs: [keyArray(rng, [2])] }],
+  random_split: (rng) => [{ params: { shape: [2], partitionable: true }, inputs: [keyArray(rng, [])] }],
+  random_fold_in: (rng) => [{ params: {}, inputs: [keyArray(rng, []), hostArray('uint32', [], words, rng)] }],
+  random_wrap: (rng) => [{ params: { impl: 'fry' }, inputs: [hostArray('uint32', [2], words, rng)] }],
+  random_unwrap: (rng) => [{ params: {}, inputs: [keyArray(rng, [3])] }],
+  shift_right_logical: (rng) => [{ params: {}, inputs: [hostArray('uint32', [3], words, rng), hostArray('uint32', [], ints(0, 32), rng)] }],
+  or: (rng) => [{ params: {}, inputs: [hostArray('uint32', [3], words, rng), hostArray('uint32', [3], words, rng)] }],
+  rem: (rng) => [{ params: {}, inputs: [hostArray('uint32', [3], words, rng), hostArray('uint32', [3], ints(1, 1000), rng)] }],
+  // A float operand whose bits are read as uint32: no gradient through a reinterpretation.
+  bitcast_convert_type: (rng) => [{ params: { newDtype: 'uint32' }, inputs: [hostArray('float32', [3], normal, rng)] }],
 };
 
 function cumulative(draw: Draw) {

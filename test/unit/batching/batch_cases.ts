@@ -25,6 +25,10 @@ const indices = (size: number): Draw => ints(-size, size);
 
 const f64 = (shape: readonly number[], draw: Draw = normal): InputSpec => ({ shape, dtype: 'float64', draw });
 const i32 = (shape: readonly number[], draw: Draw): InputSpec => ({ shape, dtype: 'int32', draw });
+/** Any 32-bit words: jax.random's bits and keys (two words a key). */
+const words: Draw = ints(0, 2 ** 32);
+const u32 = (shape: readonly number[], draw: Draw = words): InputSpec => ({ shape, dtype: 'uint32', draw });
+const keys = (shape: readonly number[]): InputSpec => ({ shape, dtype: 'key<fry>', draw: words });
 
 type NoParams = Record<string, never>;
 type CaseWith<Params> = { readonly params: Params; readonly inputs: readonly InputSpec[] };
@@ -182,4 +186,24 @@ export const CASES: BatchCaseTable = {
     { params: win([2, 2], [2, 1], [[0, 1], [1, 0]]), inputs: [f64([2, 3]), f64([4, 3], grid)] },
     { params: win([3], [1], [[1, 1]]), inputs: [f64([6]), f64([6], grid)] },
   ],
+  random_seed: [{ params: { impl: 'fry' }, inputs: [i32([3], ints(-1000, 1000))] }],
+  random_bits: [
+    { params: { bitWidth: 32, shape: [3], partitionable: true }, inputs: [keys([])] },
+    { params: { bitWidth: 32, shape: [2, 3], partitionable: false }, inputs: [keys([2])] },
+  ],
+  random_split: [
+    { params: { shape: [2], partitionable: true }, inputs: [keys([])] },
+    { params: { shape: [3], partitionable: false }, inputs: [keys([2])] },
+  ],
+  random_fold_in: [
+    { params: {}, inputs: [keys([]), u32([])] },
+    { params: {}, inputs: [keys([3]), u32([3])] },
+    { params: {}, inputs: [keys([2, 1]), u32([3])] },
+  ],
+  random_wrap: [{ params: { impl: 'fry' }, inputs: [u32([3, 2])] }],
+  random_unwrap: [{ params: {}, inputs: [keys([3])] }],
+  shift_right_logical: [{ params: {}, inputs: [u32([2, 3]), u32([3], ints(0, 40))] }, { params: {}, inputs: [u32([4]), u32([], ints(0, 32))] }],
+  or: [{ params: {}, inputs: [u32([2, 3]), u32([3])] }],
+  rem: [{ params: {}, inputs: [u32([2, 3]), u32([3], ints(1, 2 ** 32))] }, { params: {}, inputs: [i32([4], ints(-50, 50)), i32([], ints(1, 9))] }],
+  bitcast_convert_type: [{ params: { newDtype: 'float32' }, inputs: [u32([2, 3], ints(0x3f800000, 0x40000000))] }, { params: { newDtype: 'uint32' }, inputs: [{ shape: [4], dtype: 'float32', draw: normal }] }],
 };

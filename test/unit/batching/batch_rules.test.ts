@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { createReferenceBackend, type Backend, type DeviceArray } from '../../../runtime/backends';
 import { BATCH_RULES, type BatchRule } from '../../../runtime/batching';
-import { formatShape, Random, sizeOf, stridesOf, type AbstractValue, type DType } from '../../../runtime/core';
+import { formatShape, Random, sizeOf, stridesOf, wordsPerElement, type AbstractValue, type DType } from '../../../runtime/core';
 import { BackendEmitter, Ops, type Emitter } from '../../../runtime/ops';
 import { PRIMITIVES, type ParamsOf, type Primitive } from '../../../runtime/primitives';
 import { SEED, streamFor } from '../support/seed';
@@ -38,6 +38,9 @@ function moveaxisHost(values: readonly number[], shape: readonly number[], from:
   }
   return out;
 }
+
+/** The shape of an array's stored words: a key's two words are one more axis. */
+const wordShape = (shape: readonly number[], dtype: DType) => (wordsPerElement(dtype) === 2 ? [...shape, 2] : [...shape]);
 
 /** Counts the primitives a rule emits, to show that it does not grow with the batch. */
 class CountingEmitter implements Emitter<DeviceArray> {
@@ -87,11 +90,11 @@ function check(prim: Primitive, c: BatchCase, bds: Placement, axisSize: number, 
   const what = `${prim}(${c.inputs.map((x, i) => `${formatShape(x.shape)}@${bds[i]}`).join(', ')}) ${JSON.stringify(c.params)} x${axisSize}`;
   // examples[i][b]: input i of example b (one shared value when unbatched).
   const examples = c.inputs.map((x, i) =>
-    Array.from({ length: bds[i] === null ? 1 : axisSize }, () => x.draw(rng, sizeOf(x.shape))));
+    Array.from({ length: bds[i] === null ? 1 : axisSize }, () => x.draw(rng, sizeOf(x.shape) * wordsPerElement(x.dtype))));
   const batched = c.inputs.map((x, i) => {
     const bd = bds[i];
     if (bd === null) return emitter.upload(examples[i][0], x.shape, x.dtype);
-    const stacked = moveaxisHost(examples[i].flat(), [axisSize, ...x.shape], 0, bd);
+    const stacked = moveaxisHost(examples[i].flat(), wordShape([axisSize, ...x.shape], x.dtype), 0, bd);
     return emitter.upload(stacked, [...x.shape.slice(0, bd), axisSize, ...x.shape.slice(bd)], x.dtype);
   });
   const perExample = Array.from({ length: axisSize }, (_, b) => o.bind(prim, c.inputs.map((x, i) =>
@@ -110,7 +113,7 @@ function check(prim: Primitive, c: BatchCase, bds: Placement, axisSize: number, 
     const shape = o.shape(out);
     assert.deepEqual([shape[batchDim], ...shape.filter((_, i) => i !== batchDim)], [axisSize, ...outShape],
       `${what}: result shape ${formatShape(shape)} with batch axis ${batchDim}`);
-    assertMatches(prim, moveaxisHost(read(out), shape, batchDim, 0), expected, what);
+    assertMatches(prim, moveaxisHost(read(out), wordShape(shape, o.dtype(out)), batchDim, 0), expected, what);
   }
   emitter.disposeAllBut();
   return emitted;

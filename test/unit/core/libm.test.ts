@@ -54,7 +54,17 @@ describe('libm: float64 functions as CPython prints them', () => {
   }
 
   it('covers every function it exports', () => {
-    assert.deepEqual(Object.keys(FUNCTIONS).sort(), [...Object.keys(CPYTHON), 'erfinv'].sort());
+    assert.deepEqual(Object.keys(FUNCTIONS).sort(), [...Object.keys(CPYTHON), 'erfinv', 'erfinvFloat32'].sort());
+  });
+
+  it('computes XLA\'s float32 erf_inv (jax.random.normal\'s) as the NumPy twin of jax.random does, bit for bit', () => {
+    // test/fixtures/jax/twins/jax_random.py's erfinv32 at these float32 inputs
+    const twin: [number, number][] = [
+      [0.5, 0.4769362807273865], [-0.8999999761581421, -1.163087010383606], [0.9990000128746033, 2.3267576694488525],
+      [0.0010000000474974513, 0.0008862271206453443], [-0.30000001192092896, -0.27246275544166565], [0.9999999403953552, 3.8325066566467285],
+    ];
+    for (const [x, want] of twin) assert.equal(libm.erfinvFloat32(x), want, `erfinvFloat32(${x})`);
+    assert.equal(libm.erfinvFloat32(-1), -Infinity);
   });
 
   it('inverts erf within 2 ulp, its tails included (erfinv, which torch.erfinv and jax.scipy.special.erfinv compute in float64)', () => {

@@ -4,7 +4,7 @@ import { aval, Random, sizeOf } from '../../../runtime/core';
 import { printJaxpr } from '../../../runtime/ir';
 import { evalJaxpr, makeJaxpr, simplify } from '../../../runtime/jit';
 import { BackendEmitter, Ops } from '../../../runtime/ops';
-import { PRIMITIVES } from '../../../runtime/primitives';
+import { PRIMITIVES, RANDOM_BITS } from '../../../runtime/primitives';
 import { PROGRAM_INPUTS, randomProgram, type Program } from './programs';
 
 const SEED = process.env.GRADLENS_SEED !== undefined ? Number(process.env.GRADLENS_SEED) : Date.now();
@@ -51,7 +51,9 @@ describe('jit: tracing then evaluating equals evaluating eagerly', () => {
     }
     assert.equal(backend.liveCount(), 0);
     // NB: a seed whose programs miss a few primitives is fine; most of the set must be exercised.
-    assert.ok(used.size >= PRIMITIVES.length - 6, `only ${[...used].join(' ')} were exercised`);
+    // jax.random's bit primitives are no smooth function of these float programs (the check_grads and
+    // differential suites share them): test/unit/jax/random_traced.test.ts runs them traced and eagerly.
+    assert.ok(used.size >= PRIMITIVES.length - RANDOM_BITS.length - 6, `only ${[...used].join(' ')} were exercised`);
   });
 
   it('records each equation with its shape checked, and refuses a shape error at trace time', () => {

@@ -19,6 +19,9 @@ const uniform = (r: Random, shape: number[], lo: number, hi: number) => f32(r, s
 const smallInts = (r: Random, shape: number[]) => f32(r, shape, draws.ints(-2, 3));
 const ints = (r: Random, shape: number[], lo: number, hi: number) => hostArray('int32', shape, draws.ints(lo, hi), r);
 const bools = (r: Random, shape: number[]) => hostArray('bool', shape, draws.bools, r);
+/** Any 32-bit words, and key arrays of them (two words a key). */
+const words = draws.ints(0, 2 ** 32);
+const keyArray = (r: Random, shape: number[]): HostArray => ({ shape, dtype: 'key<fry>', values: words(r, 2 * shape.reduce((n, d) => n * d, 1)) });
 /** Magnitudes in [min, min + width), either sign. */
 const eitherSign = (min: number, width: number) => each((rr) => (rr.uniform() < 0.5 ? -1 : 1) * (min + width * rr.uniform()));
 /** A float32 array with a zero-size dimension. */
@@ -307,6 +310,30 @@ export const CASES: { readonly [P in Primitive]: CaseMaker<ParamsOf<P>> } = {
   ].map(({ operand, params }) => ({ inputs: [normal(r, windowed(operand.shape, params)), operand], params })).concat([
     { inputs: [withSpecials(r, normal(r, [3, 6]), [NaN, -Infinity]), smallInts(r, [3, 6])], params: win([1, 2], [1, 1], [[0, 0], [0, 1]]) },
   ]),
+  // jax.random's primitives: on every backend they run on the host (uint32 and keys live there),
+  // so each backend's numbers are the reference's bit for bit.
+  random_seed: (r) => [{ inputs: [ints(r, [4], -1000, 1000)], params: { impl: 'fry' } }],
+  random_bits: (r) => [
+    { inputs: [keyArray(r, [])], params: { bitWidth: 32, shape: [5], partitionable: true } },
+    { inputs: [keyArray(r, [2])], params: { bitWidth: 32, shape: [2, 3], partitionable: false } },
+  ],
+  random_split: (r) => [
+    { inputs: [keyArray(r, [])], params: { shape: [3], partitionable: true } },
+    { inputs: [keyArray(r, [2])], params: { shape: [2], partitionable: false } },
+  ],
+  random_fold_in: (r) => [{ inputs: [keyArray(r, [3]), hostArray('uint32', [3], words, r)], params: {} }],
+  random_wrap: (r) => [{ inputs: [hostArray('uint32', [3, 2], words, r)], params: { impl: 'fry' } }],
+  random_unwrap: (r) => [{ inputs: [keyArray(r, [2, 2])], params: {} }],
+  shift_right_logical: (r) => [{ inputs: [hostArray('uint32', [3, 4], words, r), hostArray('uint32', [4], draws.ints(0, 40), r)], params: {} }],
+  or: (r) => [{ inputs: [hostArray('uint32', [3, 4], words, r), hostArray('uint32', [], words, r)], params: {} }],
+  rem: (r) => [
+    { inputs: [hostArray('uint32', [3, 4], words, r), hostArray('uint32', [4], draws.ints(1, 2 ** 32), r)], params: {} },
+    { inputs: [ints(r, [3, 4], -20, 20), { values: [3, -3, 7, -2], shape: [4], dtype: 'int32' }], params: {} },
+  ],
+  bitcast_convert_type: (r) => [
+    { inputs: [hostArray('uint32', [6], draws.ints(0x3f800000, 0x40000000), r)], params: { newDtype: 'float32' } },
+    { inputs: [normal(r, [2, 3])], params: { newDtype: 'uint32' } },
+  ],
 };
 
 /** Every axis both ways, a rank-1 row of 33 (past a power of 2), and a 0-length axis. */

@@ -1,2 +1,2 @@
 /** jax.random: JAX's threefry2x32 keys and samplers, bit for bit. */
-export { isRandomKey, randomAttrs, RANDOM_NAMES, setThreefryPartitionable, threefryPartitionable } from './module';
+export { randomAttrs, RANDOM_NAMES, setThreefryPartitionable, threefryPartitionable } from './module';

@@ -1,19 +1,20 @@
 /**
  * `jax.random`, in the key layout `jax.config.update('jax_threefry_partitionable', ...)` picks
- * (on, as JAX since 0.5; off: the layout before).
- * Keys and samples are computed on the host with JAX's threefry2x32, bit for bit; samples become
- * float32/int32/bool arrays of the run's backend.
- *
- * NB: keys are host values, so jax.random runs on concrete keys only: under jit, vmap or grad
- * (a traced key or parameter) it raises NotImplementedError at the line.
+ * (on, as JAX since 0.5; off: the layout before). Keys are arrays: typed keys (`jax.random.key`,
+ * dtype key<fry>) and raw uint32[..., 2] keys (`PRNGKey`), as JAX's.
+ * On concrete keys and parameters the samples are computed on the host with JAX's threefry2x32,
+ * bit for bit (samplers.ts); where a key or a parameter is traced (jit, vmap, grad) or a function
+ * is staged (jit, make_jaxpr), key, PRNGKey, key_data, wrap_key_data, split, fold_in, bits,
+ * uniform, normal, bernoulli and randint bind the random primitives (staged.ts) as JAX does; the
+ * other samplers raise NotImplementedError at the line there.
  */
-import type { DType } from '../../../../runtime/core';
+import { foldInWords, KEY_DTYPE, randomBits, splitWords, type DType, type KeyWords } from '../../../../runtime/core';
 import { bindArgs, type HostContext, type Kwargs, pyError, pyFunction, PyList, PyTuple, type PyValue, toIndex, typeName } from '../../interpreter';
 import { DTypeObject, PyArray, type JaxRuntime } from '../array';
-import { asArray } from '../lax';
-import { KeyArray, U32Array } from './keys';
+import { asArray, op, operand } from '../lax';
+import { Scalar, type Val } from '../values';
 import { bernoulli, broadcastTo, gumbel, normal, randint, shuffleOrder, truncatedNormal, uniform, type HostArray } from './samplers';
-import { foldInWords, randomBits, splitWords, type KeyWords } from './threefry';
+import * as staged from './staged';
 
 const CONFIG = {};
 interface RandomConfig { partitionable: boolean }
@@ -25,30 +26,70 @@ export function setThreefryPartitionable(ctx: HostContext, on: boolean): void {
   configOf(ctx).partitionable = on;
 }
 
-/** A key argument: a typed key array or a legacy uint32 key (last axis 2). */
-interface Keys { words: Uint32Array; shape: readonly number[]; typed: boolean }
+const shapeStr = (s: readonly number[]) => `(${s.join(', ')}${s.length === 1 ? ',' : ''})`;
 
-function keysOf(fn: string, v: PyValue): Keys {
-  if (v instanceof KeyArray) return { words: v.words, shape: v.shape, typed: true };
-  if (v instanceof U32Array && v.shape.length > 0 && v.shape[v.shape.length - 1] === 2) return { words: v.data, shape: v.shape.slice(0, -1), typed: false };
-  if (v instanceof PyArray && v.traced) throw traced(fn);
-  throw pyError('TypeError', `${fn} accepts a single key, but was given ${v instanceof PyArray ? `an array of dtype ${v.dtype}` : typeName(v)}: JAX keys come from jax.random.key or jax.random.PRNGKey`);
+/**
+ * A key argument, as JAX's _check_prng_key: a key<fry> array as it is; uint32 key data (a
+ * PRNGKey) wrapped with random_wrap (`wrapped`: the result is unwrapped again, as JAX's
+ * _return_prng_keys); anything else refused with JAX's words.
+ */
+interface Keys { readonly key: PyArray; readonly wrapped: boolean; readonly argShape: readonly number[] }
+
+function keysOf(rt: JaxRuntime, v: PyValue, ctx: HostContext): Keys {
+  if (v instanceof PyArray && v.dtype === KEY_DTYPE) return { key: v, wrapped: false, argShape: v.shape };
+  // NB: JAX's _arraylike takes NumPy scalars (a Python number, a str) as key data, which has no ndim.
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' || typeof v === 'string') {
+    throw pyError('TypeError', `JAX encountered invalid PRNG key data: expected key_data to have ndim, shape, and dtype attributes. Got ${ctx.str(v)}`);
+  }
+  if (!(v instanceof PyArray)) throw pyError('TypeError', `unexpected PRNG key type <class '${typeName(v)}'>`);
+  const data = v;
+  if (data.shape.length < 1) throw pyError('TypeError', `JAX encountered invalid PRNG key data: expected key_data.ndim >= 1; got ndim=${data.shape.length}`);
+  if (data.shape[data.shape.length - 1] !== 2) throw pyError('TypeError', `JAX encountered invalid PRNG key data: expected key_data.shape to end with (2,); got shape=${shapeStr(data.shape)} for impl=PRNGImpl(threefry2x32)`);
+  if (data.dtype !== 'uint32') throw pyError('TypeError', `JAX encountered invalid PRNG key data: expected key_data.dtype = uint32; got dtype=${data.dtype}`);
+  return { key: op(rt, () => arrayOf(rt, rt.bind('random_wrap', [data.v], { impl: 'fry' }))), wrapped: true, argShape: data.shape };
 }
 
-function traced(fn: string) {
-  return pyError('NotImplementedError', `jax.random.${fn} under jit, vmap or grad is not supported by Gradlens yet (its keys are host values); draw the samples outside the transformed function and pass them in`);
+const arrayOf = (rt: JaxRuntime, v: Val) => new PyArray(rt, rt.place(v), false, false);
+
+/** JAX's _return_prng_keys: keys made from uint32 key data go back as uint32 key data. */
+function returnKeys(rt: JaxRuntime, k: Keys, keys: Val): PyArray {
+  return op(rt, () => arrayOf(rt, k.wrapped ? rt.bind('random_unwrap', [keys], {}) : keys));
 }
 
 /** One key (shape ()), as every sampler takes. */
-function singleKey(fn: string, v: PyValue): KeyWords {
-  const k = keysOf(fn, v);
-  if (k.shape.length > 0) {
-    throw pyError('TypeError', `${fn} accepts a single key, but was given a key array of shape (${k.shape.join(', ')}${k.shape.length === 1 ? ',' : ''}) != (). Use jax.vmap for batching.`);
+function singleKey(rt: JaxRuntime, fn: string, v: PyValue, ctx: HostContext): Keys {
+  const k = keysOf(rt, v, ctx);
+  if (k.key.shape.length > 0) {
+    throw pyError('TypeError', `${fn} accepts a single key, but was given a key array of shape ${shapeStr(k.argShape)} != (). Use jax.vmap for batching.`);
   }
-  return [k.words[0], k.words[1]];
+  return k;
 }
 
-const wrapKeys = (typed: boolean, words: Uint32Array, shape: readonly number[]) => (typed ? new KeyArray(words, shape) : new U32Array(words, [...shape, 2]));
+function traced(fn: string) {
+  return pyError('NotImplementedError', `jax.random.${fn} with a traced key or parameter (under jit, vmap, grad or make_jaxpr) is not supported by Gradlens yet; `
+    + 'draw its samples outside the transformed function and pass them in (key, split, fold_in, bits, uniform, normal, bernoulli and randint trace)');
+}
+
+/** Whether this call stages: a traced key or operand, or a function staged by jit or make_jaxpr. */
+const stages = (rt: JaxRuntime, ...vs: readonly (PyValue | undefined)[]) =>
+  rt.stagingTrace() !== null || vs.some((v) => v instanceof PyArray && v.traced);
+
+/** The words of the key of a sampler that runs on the host only. */
+function hostOnlyKey(rt: JaxRuntime, fn: string, v: PyValue, ctx: HostContext): KeyWords {
+  const k = singleKey(rt, fn, v, ctx);
+  if (stages(rt, k.key)) throw traced(fn);
+  return wordsOf(k, ctx);
+}
+
+/** A concrete key's two words. */
+function wordsOf(k: Keys, ctx: HostContext): KeyWords {
+  const w = k.key.values(ctx);
+  return [w[0], w[1]];
+}
+
+/** Concrete keys made on the host: key<fry>, or uint32 key data where the argument was. */
+const hostKeys = (rt: JaxRuntime, wrapped: boolean, words: ArrayLike<number>, shape: readonly number[]) =>
+  op(rt, () => arrayOf(rt, rt.upload(words, wrapped ? [...shape, 2] : shape, wrapped ? 'uint32' : KEY_DTYPE)));
 
 function shapeArg(v: PyValue | undefined, ctx: HostContext): number[] {
   if (v === undefined || v === null) return [];
@@ -102,13 +143,13 @@ function take(values: ArrayLike<number>, shape: readonly number[], axis: number,
 }
 
 /** A seed's key words: int32 (`[0, seed]`), or int64 under jax_enable_x64 (`[seed >> 32, seed & 0xFFFFFFFF]`), as threefry_seed. */
-function seedOf(rt: JaxRuntime, fn: string, v: PyValue, ctx: HostContext): Uint32Array {
-  if (v instanceof KeyArray) throw pyError('TypeError', `${fn} accepts a scalar seed, but was given a PRNG key.`);
+function seedOf(rt: JaxRuntime, fn: string, v: PyValue, ctx: HostContext): Val {
+  if (v instanceof PyArray && v.dtype === KEY_DTYPE) throw pyError('TypeError', `${fn} accepts a scalar seed, but was given a PRNG key.`);
   let s: bigint;
   if (v instanceof PyArray) {
-    if (v.traced) throw traced(fn);
     if (v.shape.length) throw pyError('TypeError', `${fn} accepts a scalar seed, but was given an array of shape (${v.shape.join(', ')}${v.shape.length === 1 ? ',' : ''}) != (). Use jax.vmap for batching`);
-    if (v.dtype !== 'int32' && v.dtype !== 'bool') throw pyError('TypeError', `PRNG key seed must be an integer; got ${ctx.repr(v)}`);
+    if (v.dtype !== 'int32' && v.dtype !== 'int64' && v.dtype !== 'bool') throw pyError('TypeError', `PRNG key seed must be an integer; got ${ctx.repr(v)}`);
+    if (v.traced) return v.dtype === 'bool' ? rt.bind('convert_element_type', [v.v], { newDtype: 'int32' }) : v.v;
     s = BigInt(v.values(ctx)[0]);
   } else {
     if (typeof v === 'number') throw pyError('TypeError', `PRNG key seed must be an integer; got Array(${ctx.repr(v)}, dtype=float${rt.x64 ? 64 : 32}, weak_type=True)`);
@@ -116,8 +157,16 @@ function seedOf(rt: JaxRuntime, fn: string, v: PyValue, ctx: HostContext): Uint3
   }
   const bits = rt.x64 ? 64n : 32n;
   if (s < -(2n ** (bits - 1n)) || s >= 2n ** (bits - 1n)) throw pyError('OverflowError', `Python int ${s} too large to convert to int${bits}`);
-  const u = BigInt.asUintN(64, s);
-  return Uint32Array.from([rt.x64 ? Number(u >> 32n) : 0, Number(u & 0xffffffffn)]);
+  // NB: an int64 seed past 2**53 is refused by the int64 dtype itself (runtime/core/dtype.ts).
+  return new Scalar(Number(s), rt.x64 ? 'int64' : 'int32');
+}
+
+/** `jax.random.key(seed)`: random_seed of the seed, staged or at once (the seed's words on the host). */
+function seedKeys(rt: JaxRuntime, fn: string, v: PyValue, ctx: HostContext): Val {
+  const seed = seedOf(rt, fn, v, ctx);
+  if (!(seed instanceof Scalar) || stages(rt)) return rt.bind('random_seed', [seed], { impl: 'fry' });
+  const u = BigInt.asUintN(64, BigInt(seed.value));
+  return rt.upload([seed.dtype === 'int64' ? Number(u >> 32n) : 0, Number(u & 0xffffffffn)], [], KEY_DTYPE);
 }
 
 /** What runs under jax_enable_x64 (keys); the samplers there draw 64-bit values Gradlens does not have yet. */
@@ -133,82 +182,94 @@ function def(name: string, spec: string[], body: Sampler, rt: JaxRuntime): PyVal
 }
 
 const SAMPLERS: Record<string, [string[], Sampler]> = {
-  key: [['seed', '*', 'impl?'], (rt, a, ctx) => new KeyArray(seedOf(rt, 'key', a.required('seed'), ctx), [])],
-  PRNGKey: [['seed', '*', 'impl?'], (rt, a, ctx) => new U32Array(seedOf(rt, 'PRNGKey', a.required('seed'), ctx), [2])],
-  key_data: [['keys'], (_rt, a) => {
-    const k = keysOf('key_data', a.required('keys'));
-    return new U32Array(k.words, [...k.shape, 2]);
+  key: [['seed', '*', 'impl?'], (rt, a, ctx) => op(rt, () => arrayOf(rt, seedKeys(rt, 'key', a.required('seed'), ctx)))],
+  PRNGKey: [['seed', '*', 'impl?'], (rt, a, ctx) => op(rt, () => arrayOf(rt, rt.bind('random_unwrap', [seedKeys(rt, 'PRNGKey', a.required('seed'), ctx)], {})))],
+  key_data: [['keys'], (rt, a, ctx) => {
+    const k = keysOf(rt, a.required('keys'), ctx);
+    return op(rt, () => arrayOf(rt, rt.bind('random_unwrap', [k.key.v], {})));
   }],
-  wrap_key_data: [['key_bits_array', '*', 'impl?'], (rt, a, ctx) => {
-    const v = a.required('key_bits_array');
-    if (v instanceof U32Array) return new KeyArray(v.data, v.shape.slice(0, -1));
-    const h = hostValue(rt, 'wrap_key_data', v, ctx);
-    if (h.shape[h.shape.length - 1] !== 2) throw pyError('TypeError', `wrap_key_data expects key data of shape (..., 2), got (${h.shape.join(', ')})`);
-    return new KeyArray(Uint32Array.from(h.values, (x) => x >>> 0), h.shape.slice(0, -1));
-  }],
-  split: [['key', 'num?'], (_rt, a, ctx, part) => {
-    const k = keysOf('split', a.required('key'));
-    const key = singleKey('split', a.required('key'));
+  wrap_key_data: [['key_bits_array', '*', 'impl?'], (rt, a, ctx) => keysOf(rt, a.required('key_bits_array'), ctx).key],
+  split: [['key', 'num?'], (rt, a, ctx, part) => {
+    const k = singleKey(rt, 'split', a.required('key'), ctx);
     const num = a.get('num') ?? 2n;
     const shape = num instanceof PyTuple || num instanceof PyList ? shapeArg(num, ctx) : [Number(toIndex(num, ctx))];
-    return wrapKeys(k.typed, splitWords(key, shape.reduce((n, d) => n * d, 1), part), shape);
+    if (stages(rt, k.key)) return returnKeys(rt, k, rt.bind('random_split', [k.key.v], { shape, partitionable: part }));
+    return hostKeys(rt, k.wrapped, splitWords(wordsOf(k, ctx), shape.reduce((n, d) => n * d, 1), part), shape);
   }],
   fold_in: [['key', 'data'], (rt, a, ctx) => {
-    const k = keysOf('fold_in', a.required('key'));
-    const key = singleKey('fold_in', a.required('key'));
-    const d = hostValue(rt, 'fold_in', a.required('data'), ctx);
-    if (d.shape.length) throw pyError('TypeError', `fold_in accepts a scalar, but was given an array ofshape (${d.shape.join(', ')}) != (). Use jax.vmap for batching.`);
-    return wrapKeys(k.typed, Uint32Array.from(foldInWords(key, d.values[0])), []);
+    const k = singleKey(rt, 'fold_in', a.required('key'), ctx);
+    const data = asArray(rt, a.required('data'), ctx);
+    if (data.shape.length) throw pyError('TypeError', `fold_in accepts a scalar, but was given an array ofshape ${shapeStr(data.shape)} != (). Use jax.vmap for batching.`);
+    if (stages(rt, k.key, data)) {
+      // jnp.asarray(data, dtype='uint32'): a Python int is a uint32 literal, an array converts.
+      const msg = data.traced || !data.weak ? rt.bind('convert_element_type', [data.v], { newDtype: 'uint32' }) : new Scalar(data.values(ctx)[0], 'uint32');
+      return returnKeys(rt, k, rt.bind('random_fold_in', [k.key.v, msg], {}));
+    }
+    return hostKeys(rt, k.wrapped, foldInWords(wordsOf(k, ctx), data.values(ctx)[0]), []);
   }],
-  bits: [['key', 'shape?', 'dtype?'], (_rt, a, ctx, part) => {
-    const key = singleKey('bits', a.required('key'));
+  bits: [['key', 'shape?', 'dtype?'], (rt, a, ctx, part) => {
+    const k = singleKey(rt, 'bits', a.required('key'), ctx);
     const shape = shapeArg(a.get('shape'), ctx);
     const d = dtypeName(a.get('dtype'), ctx) ?? 'uint32';
     const width = ({ uint8: 8, uint16: 16, uint32: 32 } as Record<string, number>)[d];
     if (!width) throw pyError(d === 'uint64' ? 'NotImplementedError' : 'ValueError', d === 'uint64' ? 'jax.random.bits with dtype uint64 needs jax_enable_x64, which Gradlens does not have' : `dtype argument to \`bits\` must be an unsigned int dtype, got ${d}`);
     if (width !== 32) throw pyError('NotImplementedError', `jax.random.bits with dtype ${d}: Gradlens has uint32 arrays only`);
-    return new U32Array(randomBits(key, 32, shape.reduce((n, x) => n * x, 1), part), shape);
+    if (stages(rt, k.key)) return op(rt, () => arrayOf(rt, staged.randomBits(rt, k.key.v, shape, part)));
+    return upload(rt, randomBits(wordsOf(k, ctx), 32, shape.reduce((n, x) => n * x, 1), part), shape, 'uint32');
   }],
   uniform: [['key', 'shape?', 'dtype?', 'minval?', 'maxval?'], (rt, a, ctx, part) => {
-    const key = singleKey('uniform', a.required('key'));
+    const k = singleKey(rt, 'uniform', a.required('key'), ctx);
     const shape = shapeArg(a.get('shape'), ctx);
     floatDtype('uniform', a.get('dtype'), ctx);
-    const lo = param(rt, 'uniform', a.get('minval') ?? 0, shape, ctx);
-    const hi = param(rt, 'uniform', a.get('maxval') ?? 1, shape, ctx);
-    return upload(rt, uniform(key, shape, lo, hi, part), shape, 'float32');
+    const minval = a.get('minval') ?? 0, maxval = a.get('maxval') ?? 1;
+    if (stages(rt, k.key, minval, maxval)) {
+      return op(rt, () => arrayOf(rt, staged.uniform(rt, k.key.v, shape, operand(rt, minval, ctx), operand(rt, maxval, ctx), part)));
+    }
+    const lo = param(rt, 'uniform', minval, shape, ctx);
+    const hi = param(rt, 'uniform', maxval, shape, ctx);
+    return upload(rt, uniform(wordsOf(k, ctx), shape, lo, hi, part), shape, 'float32');
   }],
   normal: [['key', 'shape?', 'dtype?'], (rt, a, ctx, part) => {
-    const key = singleKey('normal', a.required('key'));
+    const k = singleKey(rt, 'normal', a.required('key'), ctx);
     floatDtype('normal', a.get('dtype'), ctx);
     const shape = shapeArg(a.get('shape'), ctx);
-    return upload(rt, normal(key, shape, part), shape, 'float32');
+    if (stages(rt, k.key)) return op(rt, () => arrayOf(rt, staged.normal(rt, k.key.v, shape, part)));
+    return upload(rt, normal(wordsOf(k, ctx), shape, part), shape, 'float32');
   }],
   truncated_normal: [['key', 'lower', 'upper', 'shape?', 'dtype?'], (rt, a, ctx, part) => {
-    const key = singleKey('truncated_normal', a.required('key'));
+    const k = singleKey(rt, 'truncated_normal', a.required('key'), ctx);
     floatDtype('truncated_normal', a.get('dtype'), ctx);
     const lower = asArray(rt, a.required('lower'), ctx), upper = asArray(rt, a.required('upper'), ctx);
+    if (stages(rt, k.key, lower, upper)) throw traced('truncated_normal');
     const shape = a.opt('shape') !== undefined ? shapeArg(a.get('shape'), ctx) : broadcastShapes(lower.shape, upper.shape);
-    return upload(rt, truncatedNormal(key, shape, param(rt, 'truncated_normal', lower, shape, ctx), param(rt, 'truncated_normal', upper, shape, ctx), part), shape, 'float32');
+    return upload(rt, truncatedNormal(wordsOf(k, ctx), shape, param(rt, 'truncated_normal', lower, shape, ctx), param(rt, 'truncated_normal', upper, shape, ctx), part), shape, 'float32');
   }],
   randint: [['key', 'shape', 'minval', 'maxval', 'dtype?'], (rt, a, ctx, part) => {
-    const key = singleKey('randint', a.required('key'));
+    const k = singleKey(rt, 'randint', a.required('key'), ctx);
     const shape = shapeArg(a.required('shape'), ctx);
     const d = dtypeName(a.get('dtype'), ctx);
     if (d !== null && d !== 'int32' && d !== 'int' && d !== 'int64') throw pyError('NotImplementedError', `jax.random.randint with dtype ${d}: Gradlens samples int32`);
-    const lo = param(rt, 'randint', a.required('minval'), shape, ctx);
-    const hi = param(rt, 'randint', a.required('maxval'), shape, ctx);
-    return upload(rt, randint(key, shape, lo, hi, part), shape, 'int32');
+    const minval = a.required('minval'), maxval = a.required('maxval');
+    checkShape('randint', shape, asArray(rt, minval, ctx).shape, asArray(rt, maxval, ctx).shape);
+    if (stages(rt, k.key, minval, maxval)) {
+      return op(rt, () => arrayOf(rt, staged.randint(rt, k.key.v, shape, operand(rt, minval, ctx), operand(rt, maxval, ctx), part)));
+    }
+    const lo = param(rt, 'randint', minval, shape, ctx);
+    const hi = param(rt, 'randint', maxval, shape, ctx);
+    return upload(rt, randint(wordsOf(k, ctx), shape, lo, hi, part), shape, 'int32');
   }],
   bernoulli: [['key', 'p?', 'shape?', 'mode?'], (rt, a, ctx, part) => {
-    const key = singleKey('bernoulli', a.required('key'));
-    const p = asArray(rt, a.get('p') ?? 0.5, ctx);
+    const k = singleKey(rt, 'bernoulli', a.required('key'), ctx);
+    const pv = a.get('p') ?? 0.5;
+    const p = asArray(rt, pv, ctx);
     if (p.dtype !== 'float32' && p.dtype !== 'float64') throw pyError('TypeError', `bernoulli probability \`p\` must have a floating dtype, got ${p.dtype}.`);
     if ((a.opt('mode') ?? 'low') !== 'low') throw pyError('NotImplementedError', "jax.random.bernoulli with mode='high' is not supported by Gradlens");
     const shape = a.opt('shape') !== undefined ? shapeArg(a.get('shape'), ctx) : [...p.shape];
-    return upload(rt, bernoulli(key, shape, param(rt, 'bernoulli', p, shape, ctx), part), shape, 'bool');
+    if (stages(rt, k.key, p)) return op(rt, () => arrayOf(rt, staged.bernoulli(rt, k.key.v, shape, operand(rt, pv, ctx), part)));
+    return upload(rt, bernoulli(wordsOf(k, ctx), shape, param(rt, 'bernoulli', p, shape, ctx), part), shape, 'bool');
   }],
   categorical: [['key', 'logits', 'axis?', 'shape?', 'replace?', 'mode?'], (rt, a, ctx, part) => {
-    const key = singleKey('categorical', a.required('key'));
+    const key = hostOnlyKey(rt, 'categorical', a.required('key'), ctx);
     const logits = hostValue(rt, 'categorical', a.required('logits'), ctx);
     if (!a.bool('replace', true)) throw pyError('NotImplementedError', 'jax.random.categorical with replace=False is not supported by Gradlens');
     const rank = logits.shape.length;
@@ -239,7 +300,7 @@ const SAMPLERS: Record<string, [string[], Sampler]> = {
     return upload(rt, out, shape, 'int32');
   }],
   permutation: [['key', 'x', 'axis?', 'independent?'], (rt, a, ctx, part) => {
-    const key = singleKey('permutation', a.required('key'));
+    const key = hostOnlyKey(rt, 'permutation', a.required('key'), ctx);
     const x = a.required('x');
     if (typeof x === 'bigint' || (x instanceof PyArray && x.shape.length === 0)) {
       const n = Number(typeof x === 'bigint' ? x : toIndex(x, ctx));
@@ -253,7 +314,7 @@ const SAMPLERS: Record<string, [string[], Sampler]> = {
     return upload(rt, t.data, t.shape, h.dtype);
   }],
   choice: [['key', 'a', 'shape?', 'replace?', 'p?', 'axis?', 'mode?'], (rt, args, ctx, part) => {
-    const key = singleKey('choice', args.required('key'));
+    const key = hostOnlyKey(rt, 'choice', args.required('key'), ctx);
     const shapeV = args.get('shape') ?? new PyTuple([]);
     if (!(shapeV instanceof PyTuple || shapeV instanceof PyList)) throw pyError('TypeError', `shape argument of jax.random.choice must be a sequence, got ${ctx.repr(shapeV)}`);
     const shape = shapeArg(shapeV, ctx);
@@ -292,6 +353,21 @@ const SAMPLERS: Record<string, [string[], Sampler]> = {
   }],
 };
 
+/** JAX's _check_shape: the parameters' shapes broadcast with `shape` to `shape` itself. */
+function checkShape(fn: string, shape: readonly number[], ...params: (readonly number[])[]): void {
+  const all = [shape, ...params];
+  const n = Math.max(...all.map((s) => s.length));
+  const result: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const dims = new Set(all.map((s) => s[s.length - n + i] ?? 1).filter((d) => d !== 1));
+    if (dims.size > 1) throw pyError('ValueError', `Incompatible shapes for broadcasting: shapes=[${all.map(shapeStr).join(', ')}]`);
+    result.push(dims.size ? [...dims][0] : 1);
+  }
+  if (result.length !== shape.length || result.some((d, i) => d !== shape[i])) {
+    throw pyError('ValueError', `${fn} parameter shapes must be broadcast-compatible with shape argument, and the result of broadcasting the shapes must equal the shape argument, but got result ${shapeStr(result)} for shape argument ${shapeStr(shape)}.`);
+  }
+}
+
 function broadcastShapes(a: readonly number[], b: readonly number[]): number[] {
   const n = Math.max(a.length, b.length);
   return Array.from({ length: n }, (_, i) => {
@@ -309,6 +385,4 @@ export function randomAttrs(rt: JaxRuntime): Record<string, PyValue> {
   return attrs;
 }
 
-/** Whether `v` is a jax.random key (a host value the transformations cannot trace). */
-export const isRandomKey = (v: PyValue): boolean => v instanceof KeyArray || v instanceof U32Array;
 

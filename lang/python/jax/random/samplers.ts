@@ -5,8 +5,7 @@
  * polynomial over log1p), categorical through log, where JavaScript's correctly rounded double
  * functions rounded to float32 may differ from XLA's by an ulp.
  */
-import { libm } from '../../../../runtime/core';
-import { randomBits, splitWords, type KeyWords } from './threefry';
+import { libm, randomBits, splitWords, type KeyWords } from '../../../../runtime/core';
 
 const f = Math.fround;
 const size = (shape: readonly number[]) => shape.reduce((n, d) => n * d, 1);
@@ -57,27 +56,12 @@ export function uniform(key: KeyWords, shape: readonly number[], lo: Float64Arra
   return out;
 }
 
-const ERFINV_SMALL = [2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087, -0.00125372503, -0.00417768164, 0.246640727, 1.50140941].map(f);
-const ERFINV_LARGE = [-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613, 0.00943887047, 1.00167406, 2.83297682].map(f);
-
-/** XLA's float32 erf_inv. */
-export function erfInvF32(x: number): number {
-  if (Math.abs(x) === 1) return x * Infinity;
-  let w = f(-f(Math.log1p(-f(x * x))));
-  const small = w < 5;
-  const c = small ? ERFINV_SMALL : ERFINV_LARGE;
-  w = small ? f(w - 2.5) : f(f(Math.sqrt(w)) - 3);
-  let p = c[0];
-  for (let i = 1; i < c.length; i++) p = f(c[i] + f(p * w));
-  return f(p * x);
-}
-
 const SQRT2 = f(Math.SQRT2);
 const NEXT_BELOW_ONE_NEG = f(-1 + 2 ** -24);
 
 export function normal(key: KeyWords, shape: readonly number[], partitionable: boolean): Float32Array {
   const u = uniform(key, shape, NEXT_BELOW_ONE_NEG, 1, partitionable);
-  return u.map((x) => f(SQRT2 * erfInvF32(x)));
+  return u.map((x) => f(SQRT2 * libm.erfinvFloat32(x)));
 }
 
 /** The float32 next after `x` towards `to`. */
@@ -96,7 +80,7 @@ export function truncatedNormal(key: KeyWords, shape: readonly number[], lower: 
   const b = upper.map((u) => f(libm.erf(f(f(u) / SQRT2))));
   const u = uniform(key, shape, a, b, partitionable);
   return u.map((x, i) => {
-    const v = f(SQRT2 * erfInvF32(x));
+    const v = f(SQRT2 * libm.erfinvFloat32(x));
     const lo = nextafterF32(lower[i], Infinity), hi = nextafterF32(upper[i], -Infinity);
     return Math.min(Math.max(v, lo), hi);
   });
