@@ -384,7 +384,7 @@ export const mathModule: ModuleShim = {
     def('cbrt', unary(libm.cbrt));
     def('exp', unary(libm.exp));
     def('exp2', unary(libm.exp2));
-    def('expm1', unary(Math.expm1));
+    def('expm1', unary(libm.expm1));
     def('log2', (args, kwargs, ctx) => {
       one(args, kwargs, 'log2');
       const x = args[0];
@@ -399,7 +399,7 @@ export const mathModule: ModuleShim = {
       if (f <= 0) domain();
       return libm.log10(f);
     });
-    def('log1p', unary((x) => (x <= -1 ? NaN : Math.log1p(x))));
+    def('log1p', unary((x) => (x <= -1 ? NaN : libm.log1p(x))));
     def('log', (args, kwargs, ctx) => {
       if (kwargs.size) throw pyError('TypeError', 'log() takes no keyword arguments');
       if (args.length < 1 || args.length > 2) throw pyError('TypeError', `log expected 1 or 2 arguments, got ${args.length}`);
@@ -417,10 +417,10 @@ export const mathModule: ModuleShim = {
     def('atan', unary(libm.atan));
     def('sinh', unary(libm.sinh));
     def('cosh', unary(libm.cosh));
-    def('tanh', unary(Math.tanh));
+    def('tanh', unary(libm.tanh));
     def('asinh', unary(libm.asinh));
     def('acosh', unary(libm.acosh));
-    def('atanh', unary((x) => (Math.abs(x) >= 1 ? NaN : Math.atanh(x))));
+    def('atanh', unary((x) => (Math.abs(x) >= 1 ? NaN : libm.atanh(x))));
     def('erf', unary(erf));
     def('erfc', unary(erfc));
     def('gamma', unary(gamma));

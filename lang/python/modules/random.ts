@@ -26,6 +26,7 @@ import {
   toIndex,
   type ModuleShim,
 } from '../interpreter';
+import { libm } from '../../../runtime/core';
 import { CPythonRandom, floatHash } from './random_stream';
 
 type Method = (rng: CPythonRandom, args: PyValue[], kwargs: Kwargs, ctx: HostContext) => PyValue;
@@ -238,7 +239,7 @@ function methods(): ReadonlyMap<string, Method> {
       rng.triangular(a.float('low', 0), a.float('high', 1), a.opt('mode') === undefined ? null : a.float('mode'))),
     bind('gauss', ['mu?', 'sigma?'], (rng, a) => rng.gauss(a.float('mu', 0), a.float('sigma', 1))),
     bind('normalvariate', ['mu?', 'sigma?'], (rng, a) => rng.normalvariate(a.float('mu', 0), a.float('sigma', 1))),
-    bind('lognormvariate', ['mu', 'sigma'], (rng, a) => Math.exp(rng.normalvariate(a.float('mu'), a.float('sigma')))),
+    bind('lognormvariate', ['mu', 'sigma'], (rng, a) => libm.exp(rng.normalvariate(a.float('mu'), a.float('sigma')))),
     bind('expovariate', ['lambd?'], (rng, a) => rng.expovariate(a.float('lambd', 1))),
     bind('gammavariate', ['alpha', 'beta'], (rng, a) =>
       rng.gammavariate(

@@ -1,7 +1,7 @@
 /**
- * exp, log and pow correctly rounded (to within one rounding decision in about 2^40): computed in
- * double-double and rounded once. V8's Math.exp/log/pow (fdlibm) are off by one unit in the last
- * place for 3-10% of inputs, which CPython (glibc, itself within 0.52 ulp) prints differently.
+ * exp and log in double-double (to about 2^-106), for the functions computed correctly rounded
+ * from them (exp2 and log2 in hyperbolic.ts): rounded once at the end. math.exp and math.log
+ * themselves are glibc's (glibc_exp.ts, glibc_log.ts), which are not correctly rounded.
  */
 import { add, dd, div, INVERSE_FACTORIALS, LN2, ldexp, mul, mulNumber, round, scale, sub, twoProd, twoSum, type DD } from './double_double';
 
@@ -45,13 +45,6 @@ export function expOf(a: DD): number {
   return units * 2 ** -1074;
 }
 
-export function exp(x: number): number {
-  if (x === 0) return 1;
-  if (x === Infinity) return Infinity;
-  if (x === -Infinity) return 0;
-  return expOf(dd(x));
-}
-
 /** 1 / (2n + 1) as double-doubles, for the atanh series of log. */
 const ODD_RECIPROCALS: readonly DD[] = Array.from({ length: 24 }, (_, n) => div(dd(1), dd(2 * n + 1)));
 
@@ -86,36 +79,4 @@ export function logOf(x: number): DD {
   for (let n = ODD_RECIPROCALS.length - 2; n >= 0; n--) poly = add(mul(poly, s2), ODD_RECIPROCALS[n]!);
   const logM = mulNumber(mul(s, poly), 2);
   return add(mulNumber(LN2, e), logM);
-}
-
-export function log(x: number): number {
-  if (Number.isNaN(x) || x < 0) return NaN;
-  if (x === 0) return -Infinity;
-  if (x === Infinity || x === 1) return x === 1 ? 0 : x;
-  return round(logOf(x));
-}
-
-/** log(a) for a double-double a > 0: log(hi) + log1p(lo / hi), the second term to first order. */
-export function logOfDD(a: DD): DD {
-  return add(logOf(a.hi), dd(a.lo / a.hi));
-}
-
-/** x ** y for x > 0 finite, y finite: exp(y log x) with the logarithm in double-double. */
-export function powPositive(x: number, y: number): number {
-  if (x === 1 || y === 0) return 1;
-  if (y === 1) return x;
-  return expOf(mulNumber(logOf(x), y));
-}
-
-/**
- * x ** y with C99's special values (Math.pow's, but for 1 ** NaN and NaN ** 0, which C and Python
- * make 1), correctly rounded for finite nonzero x and y; a negative x takes an integer y's parity.
- */
-export function pow(x: number, y: number): number {
-  if (y === 0 || x === 1) return 1;
-  if (!Number.isFinite(x) || !Number.isFinite(y) || x === 0) return Math.pow(x, y);
-  if (x > 0) return powPositive(x, y);
-  if (!Number.isInteger(y)) return NaN;
-  const magnitude = powPositive(-x, y);
-  return Math.abs(y) < 2 ** 53 && Math.abs(y % 2) === 1 ? -magnitude : magnitude;
 }

@@ -1,13 +1,14 @@
 /**
  * The functions CPython takes from glibc's older code (fdlibm's algorithms: sinh, cosh, asinh,
- * acosh, log10, cbrt), written as glibc writes them over the correctly rounded exp and log of
- * exp_log.ts (glibc's own exp and log agree with those but for ~0.1% of inputs), so that they
- * round where glibc rounds; and the ones glibc computes to within half an ulp (exp2, log2, asin,
- * acos), correctly rounded. expm1, log1p, tanh and atanh are fdlibm's in both V8 and glibc:
- * `Math`'s are used as they are.
+ * acosh, log10, cbrt), written as glibc writes them over glibc's own exp, log, expm1 and log1p
+ * (glibc_*.ts), so that they round where glibc rounds; and the ones glibc computes to within half
+ * an ulp (exp2, log2, asin, acos), correctly rounded.
  */
 import { dd, frexp, INV_LN2, ldexp, LN2, mul, mulNumber, round, sqrt, twoSum } from './double_double';
-import { exp, expOf, log, logOf } from './exp_log';
+import { expOf, logOf } from './exp_log';
+import { glibcExp as exp } from './glibc_exp';
+import { glibcExpm1, glibcLog1p } from './glibc_expm1_log1p';
+import { glibcLog as log } from './glibc_log';
 import { atan2Of } from './trig';
 
 /** 2^k exactly, or null. */
@@ -66,7 +67,7 @@ export function sinh(x: number): number {
   const a = Math.abs(x);
   if (a < 22) {
     if (a < 2 ** -28) return x;
-    const t = Math.expm1(a);
+    const t = glibcExpm1(a);
     if (a < 1) return h * (2 * t - (t * t) / (t + 1));
     return h * (t + t / (t + 1));
   }
@@ -83,7 +84,7 @@ export function cosh(x: number): number {
   if (Number.isNaN(x)) return x;
   const a = Math.abs(x);
   if (a < 0.5 * LN2_DOUBLE) {
-    const t = Math.expm1(a);
+    const t = glibcExpm1(a);
     const w = 1 + t;
     if (a < 2 ** -55) return w;
     return 1 + (t * t) / (w + w);
@@ -110,7 +111,7 @@ export function asinh(x: number): number {
   else if (a > 2) w = log(2 * a + 1 / (Math.sqrt(x * x + 1) + a));
   else {
     const t = x * x;
-    w = Math.log1p(a + t / (1 + Math.sqrt(1 + t)));
+    w = glibcLog1p(a + t / (1 + Math.sqrt(1 + t)));
   }
   return x > 0 ? w : -w;
 }
@@ -122,7 +123,7 @@ export function acosh(x: number): number {
   if (x === 1) return 0;
   if (x > 2) return log(2 * x - 1 / (x + Math.sqrt(x * x - 1)));
   const t = x - 1;
-  return Math.log1p(t + Math.sqrt(2 * t + t * t));
+  return glibcLog1p(t + Math.sqrt(2 * t + t * t));
 }
 
 /** sqrt(1 - x^2) as a double-double, 1 - x^2 = (1 - x)(1 + x). */

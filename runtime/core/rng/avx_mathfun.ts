@@ -5,7 +5,7 @@
  * `randn` of 16 float32 elements or more runs these, not the C library's logf/sinf/cosf, so a
  * bit-identical stream needs their exact roundings.
  */
-import { float32Bits, float32FromBits, fmaf } from './fused';
+import { float32Bits, float32FromBits, fmaf } from '../libm/fused';
 
 const f = Math.fround;
 const LOG_P = [

@@ -1,7 +1,7 @@
 export * from './torch_generator';
-export { fma, fmaf } from './fused';
+export { fma, fmaf } from '../libm/fused';
 export * from './numpy_bit_generators';
 export * from './numpy_distributions';
-export { glibcLog } from './glibc_log';
-export { glibcCos, glibcSin } from './glibc_sincos';
+export { glibcLog } from '../libm/glibc_log';
+export { glibcCos, glibcSin } from '../libm/glibc_sincos';
 export * from './threefry';

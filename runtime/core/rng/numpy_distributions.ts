@@ -7,7 +7,7 @@
  */
 import { checkInterrupt } from '../budget';
 import { exp } from '../libm';
-import { glibcLog as log } from './glibc_log';
+import { glibcLog as log } from '../libm/glibc_log';
 import type { NumpyBitGenerator } from './numpy_bit_generators';
 import { ZIGGURAT_FI, ZIGGURAT_KI, ZIGGURAT_NOR_INV_R, ZIGGURAT_NOR_R, ZIGGURAT_WI } from './ziggurat_constants';
 

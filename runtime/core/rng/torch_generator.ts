@@ -5,10 +5,10 @@
  * workspace) has the facts; each function below says which PyTorch call it is.
  */
 import { checkInterrupt } from '../budget';
-import { glibcLog as log } from './glibc_log';
-import { glibcCos as cos, glibcSin as sin } from './glibc_sincos';
+import { glibcLog as log } from '../libm/glibc_log';
+import { glibcCos as cos, glibcSin as sin } from '../libm/glibc_sincos';
 import { MT19937 } from '../mt19937';
-import { fma, fmaf } from './fused';
+import { fma, fmaf } from '../libm/fused';
 import { log256, sincos256 } from './avx_mathfun';
 
 /** The seed a fresh `torch.Generator()` starts from. */

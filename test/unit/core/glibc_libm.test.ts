@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs';
 import { MT19937, glibcCos, glibcLog, glibcSin, libm } from '../../../runtime/core';
 
 /**
- * glibc's log, sin and cos as x86-64 glibc computes them with FMA (not correctly rounded), which
- * PyTorch's and NumPy's samplers call: 20,000 arguments each, recorded with CPython's math module
+ * glibc's log, sin, cos, exp, pow, expm1, log1p and the hyperbolic functions over them, as x86-64
+ * glibc computes them with FMA (not correctly rounded), which CPython's math module and PyTorch's
+ * and NumPy's samplers call: 20,000 arguments each, recorded with CPython's math module
  * (test/fixtures/random/glibc_libm.py), the arguments rebuilt from NumPy's legacy uniforms.
  */
 const RECORDED: { name: string; seed: number; count: number; head: number[]; sha256: string }[] =
@@ -20,9 +21,25 @@ const FUNCTIONS: Record<string, (u: number) => number> = {
   'cos(2 pi u)': (u) => glibcCos(2 * Math.PI * u),
   'sin(-3 pi u)': (u) => glibcSin(-3 * Math.PI * u),
   'cos(-3 pi u)': (u) => glibcCos(-3 * Math.PI * u),
+  'exp(60 u - 30)': (u) => libm.exp(60 * u - 30),
+  'exp(1454 u - 745)': (u) => libm.exp(1454 * u - 745),
+  'exp(40 u - 745)': (u) => libm.exp(40 * u - 745),
+  'pow(10 u, 40 u - 20)': (u) => libm.pow(10 * u, 40 * u - 20),
+  'pow(1 + u / 1000, 1e5 u)': (u) => libm.pow(1 + u / 1000, 1e5 * u),
+  'pow(0.5 + u, 200 u - 100)': (u) => libm.pow(0.5 + u, 200 * u - 100),
+  'expm1(10 u - 5)': (u) => libm.expm1(10 * u - 5),
+  'expm1(80 u - 40)': (u) => libm.expm1(80 * u - 40),
+  'log1p(6 u - 0.9)': (u) => libm.log1p(6 * u - 0.9),
+  'log1p(1e6 u)': (u) => libm.log1p(1e6 * u),
+  'sinh(60 u - 30)': (u) => libm.sinh(60 * u - 30),
+  'cosh(60 u - 30)': (u) => libm.cosh(60 * u - 30),
+  'tanh(10 u - 5)': (u) => libm.tanh(10 * u - 5),
+  'asinh(60 u - 30)': (u) => libm.asinh(60 * u - 30),
+  'acosh(1 + 30 u)': (u) => libm.acosh(1 + 30 * u),
+  'atanh(2 u - 1)': (u) => libm.atanh(2 * u - 1),
 };
 
-describe('glibc log, sin and cos, bit for bit', () => {
+describe('glibc libm (math.exp, log, sin, cos, pow, expm1, log1p, sinh, cosh, tanh, asinh, acosh, atanh), bit for bit', () => {
   for (const r of RECORDED) {
     it(`${r.name} at ${r.count} arguments`, () => {
       const engine = MT19937.fromSeed(r.seed);

@@ -5,7 +5,7 @@
  * only uses are additions). Within 0.55 ulp, not correctly rounded: PyTorch's float64 Box-Muller
  * is only bit-identical with these roundings.
  */
-import { cos as correctlyRoundedCos, sin as correctlyRoundedSin } from '../libm';
+import { cos as correctlyRoundedCos, sin as correctlyRoundedSin } from './trig';
 import { fma } from './fused';
 import { SINCOSTAB } from './glibc_sincos_data';
 
