@@ -14,6 +14,9 @@ import * as V from './numpy_views';
 const ARITH: Partial<Record<BinaryOp, 'add' | 'sub' | 'mul' | 'div' | 'max'>> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' };
 const COMPARE: Record<CompareOp, 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne'> = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne' };
 
+const LOGICAL: Partial<Record<BinaryOp, 'gt' | 'ge' | 'ne'>> = { '&': 'gt', '|': 'ge', '^': 'ne' };
+const isBoolean = (v: PyValue) => typeof v === 'boolean' || (v instanceof PyArray && v.dtype === 'bool');
+
 const acceptable = (x: PyValue) => x instanceof PyArray || typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean';
 
 const reduction = (kind: L.Reduction): ArrayMethod => (self, args, kwargs, ctx) => {
@@ -67,12 +70,18 @@ export const ARRAY_BEHAVIOUR: ArrayBehaviour = {
     if (opName === '**') return L.power(x.rt, a, b, ctx);
     if (opName === '@') return L.matmul(x.rt, a, b, ctx);
     if (opName === '//' || opName === '%') return L.floorDivMod(x.rt, opName, a, b, ctx);
-    throw pyError('NotImplementedError', `the operator ${opName} on arrays is not supported by Gradlens`);
+    // Masks combine as NumPy's logical ufuncs do on booleans: a & b is a > ~b, a | b is a >= ~b, a ^ b is a != b.
+    const logical = LOGICAL[opName];
+    if (logical && isBoolean(a) && isBoolean(b)) return L.binary(x.rt, logical, a, logical === 'ne' ? b : L.binary(x.rt, 'eq', b, false, ctx), ctx);
+    throw pyError('NotImplementedError', `the operator ${opName} on arrays is not supported by Gradlens${logical ? ' but between boolean arrays (masks)' : ''}`);
   },
   unary(opName, x, ctx) {
     if (opName === '+') return x;
     if (opName === '-') return L.unary(x.rt, 'neg', x, ctx);
-    throw pyError('NotImplementedError', 'the operator ~ on arrays is not supported by Gradlens');
+    // ~mask is NumPy's logical not on booleans, ~n the bitwise not of integers: -n - 1.
+    if (x.dtype === 'bool') return L.binary(x.rt, 'eq', x, false, ctx);
+    if (x.dtype === 'int32' || x.dtype === 'int64') return L.binary(x.rt, 'sub', L.unary(x.rt, 'neg', x, ctx), 1n, ctx);
+    throw pyError('TypeError', "ufunc 'invert' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''");
   },
   compare(opName, x, other, ctx) {
     if (!acceptable(other)) return opName === '==' ? false : opName === '!=' ? true : NOT_IMPLEMENTED;

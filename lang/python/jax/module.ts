@@ -20,6 +20,7 @@ import { checkpointAttrs } from './checkpoint';
 import { deviceAttrs } from './devices';
 import { hessianTransform, jacfwdTransform, jacrevTransform, linearizeCall, linearTransposeCall } from './jacobians';
 import { NUMPY_RANDOM_NAMES, numpyRandomModule } from './numpy_random';
+import { testingModule } from './numpy_testing';
 import { initializersAttrs, optaxAttrs, OPTAX_NAMES, optimizersAttrs, OPTIMIZERS_NAMES, staxAttrs, staxConvAttrs } from './libraries';
 import { randomAttrs, RANDOM_NAMES } from './random';
 import { treeAttrs, treeUtilAttrs, TREE_NAMES, TREE_UTIL_NAMES } from './tree_util';
@@ -111,7 +112,7 @@ function buildModules(backend: Backend, ctx: HostContext, source: string | null)
   const jnpAttrs = { ...numpyAttrs(rt, false), convolve: jnpConvolution(rt, 'convolve'), correlate: jnpConvolution(rt, 'correlate') };
   const jnp = createModule('jax.numpy', { ...jnpAttrs, ndarray: ARRAY_TYPE });
   const npRandom = numpyRandomModule(rt);
-  const np = createModule('numpy', { ...numpyAttrs(rt, true), convolve: jnpConvolution(rt, 'convolve'), correlate: jnpConvolution(rt, 'correlate'), ndarray: NDARRAY_TYPE, random: npRandom, __version__: '1.26.4' });
+  const np = createModule('numpy', { ...numpyAttrs(rt, true), convolve: jnpConvolution(rt, 'convolve'), correlate: jnpConvolution(rt, 'correlate'), ndarray: NDARRAY_TYPE, random: npRandom, testing: testingModule(rt), __version__: '1.26.4' });
   const nnA = nnAttrs(rt);
   const nn = createModule('jax.nn', nnA);
   const laxA = { ...laxAttrs(rt, jnpAttrs), ...orderingLaxAttrs(rt) };
@@ -218,7 +219,8 @@ export function jaxSession(backend: Backend, options: JaxModuleOptions = {}): Ja
     optax: shim((m) => m.optax, OPTAX_NAMES),
     'jax.scipy': shim((m) => m.scipy, ['special']),
     'jax.scipy.special': shim((m) => m.special, ['logsumexp', 'erf', 'erfinv']),
-    numpy: shim((m) => m.np, [...npNames, 'random', '__version__']),
+    numpy: shim((m) => m.np, [...npNames, 'random', 'testing', '__version__']),
+    'numpy.testing': shim((m) => m.np.attrs.get('testing') as PyModule, ['assert_allclose']),
     'numpy.random': shim((m) => m.npRandom, NUMPY_RANDOM_NAMES),
   };
   return {

@@ -42,9 +42,35 @@ function contiguousIndex(x: PyArray, items: readonly PyValue[], ctx: HostContext
   return true;
 }
 
+/**
+ * A tuple index with 1-D boolean masks among its items (`x[mask, 1:]`) as NumPy reads it: each
+ * mask is the positions where it is true along its axis. Masks after an Ellipsis or None, and
+ * masks of more axes, are refused at the line.
+ */
+function maskedAxesAsPositions(x: PyArray, index: PyValue, ctx: HostContext): PyValue {
+  if (!(index instanceof PyTuple) || !index.items.some((it) => it instanceof PyArray && it.dtype === 'bool')) return index;
+  let axis = 0;
+  let free = true;
+  const items = index.items.map((it) => {
+    if (it instanceof PyArray && it.dtype === 'bool') {
+      if (!free || it.shape.length !== 1 || it.traced) {
+        throw pyError('NotImplementedError', 'a boolean mask in an index tuple is supported by Gradlens only as a 1-D mask before any ... or None; index with np.nonzero(mask) instead');
+      }
+      const picks = truePositions(x, it, ctx, axis);
+      axis += 1;
+      return L.arrayFromData(x.rt, new PyTuple(picks), 'int32', ctx, true);
+    }
+    if (it === ELLIPSIS || it === null) free = false;
+    else axis += 1;
+    return it;
+  });
+  return new PyTuple(items);
+}
+
 /** `x[index]`: a NumPy array indexed with a basic index is a view of it (0-d results are scalars, copies). */
 export function getIndex(x: PyArray, index: PyValue, ctx: HostContext): PyArray {
   if (index instanceof PyArray && index.dtype === 'bool' && !index.traced && !x.traced) return masked(x, index, ctx);
+  if (x.numpy && !x.traced) index = maskedAxesAsPositions(x, index, ctx);
   const out = L.getIndex(x.rt, x, index, ctx);
   const items = x.numpy && !x.traced && out.shape.length > 0 ? basicItems(index) : null;
   if (!items) return out;
@@ -56,9 +82,10 @@ export function getIndex(x: PyArray, index: PyValue, ctx: HostContext): PyArray 
   );
 }
 
-/** The true positions of a boolean mask over x's leading axes, row-major (NumPy's `x[mask]` and `x[mask] = v`). */
-function truePositions(x: PyArray, mask: PyArray, ctx: HostContext): bigint[] {
-  for (const [dim, n] of mask.shape.entries()) {
+/** The true positions of a boolean mask over x's axes from `first` on, row-major (NumPy's `x[mask]` and `x[mask] = v`). */
+function truePositions(x: PyArray, mask: PyArray, ctx: HostContext, first = 0): bigint[] {
+  for (const [i, n] of mask.shape.entries()) {
+    const dim = first + i;
     if (x.shape[dim] !== n) {
       throw pyError('IndexError', `boolean index did not match indexed array along dimension ${dim}; dimension is ${x.shape[dim] ?? 0} but corresponding boolean dimension is ${n}`);
     }
@@ -100,6 +127,7 @@ export function setIndex(x: PyArray, index: PyValue, value: PyValue, ctx: HostCo
   const rt = x.rt;
   if (x.traced) throw pyError('TypeError', 'assignment into a NumPy array inside a traced (jit, grad, vmap) function is not supported; use a jax array and x.at[idx].set(y)');
   if (index instanceof PyArray && index.dtype === 'bool') return setMasked(x, index, value, ctx);
+  index = maskedAxesAsPositions(x, index, ctx);
   // NB: reading x[index] first raises NumPy's IndexError for an index out of bounds (the scatter would drop it).
   const target = L.getIndex(rt, x, index, ctx).shape;
   const v = valueArray(x, value, x.dtype, ctx);
@@ -109,14 +137,26 @@ export function setIndex(x: PyArray, index: PyValue, value: PyValue, ctx: HostCo
   x.assign(setAt(x, index, v, ctx));
 }
 
-/** `x[mask] = value`: a scalar where the mask is true; an array of as many values as it has trues, in order. */
+/**
+ * `x[mask] = value`: a scalar where the mask is true; an array of as many values as it has trues,
+ * in order; for a mask over x's leading axes, a value broadcast into each row it picks.
+ */
 function setMasked(x: PyArray, mask: PyArray, value: PyValue, ctx: HostContext): void {
   const rt = x.rt;
-  if (mask.shape.length !== x.shape.length) {
-    throw pyError('NotImplementedError', `x[mask] = value with a mask of fewer axes than x is not supported by Gradlens; give a mask of x's shape ${shapeText(x.shape)}`);
-  }
   const v = valueArray(x, value, x.dtype, ctx);
   const picks = truePositions(x, mask, ctx);
+  if (mask.shape.length < x.shape.length) {
+    const rest = x.shape.slice(mask.shape.length);
+    const target = [picks.length, ...rest];
+    if (!broadcastsInto(v.shape, target)) {
+      throw pyError('ValueError', `shape mismatch: value array of shape ${shapeText(v.shape)} could not be broadcast to indexing result of shape ${shapeText(target)}`);
+    }
+    if (picks.length === 0) return;
+    const rows = L.reshape(rt, copyOf(x), [mask.shape.reduce((n, d) => n * d, 1), ...rest]);
+    const positions = L.arrayFromData(rt, new PyTuple(picks), 'int32', ctx, true);
+    x.assign(L.reshape(rt, setAt(rows, positions, v, ctx), [...x.shape]));
+    return;
+  }
   if (v.shape.length === 0) {
     x.assign(L.op(rt, () => L.wrap(rt, rt.o.select(mask.v, rt.o.broadcastTo(v.v, x.shape), x.v), false, true)));
     return;
