@@ -6,6 +6,7 @@
  */
 import {
   bindArgs,
+  bytesLike,
   type Args,
   pyError,
   HostObject,
@@ -28,17 +29,24 @@ import {
 } from '../interpreter';
 import { libm } from '../../../runtime/core';
 import { CPythonRandom, floatHash } from './random_stream';
+import { sha512 } from './sha512';
 
 type Method = (rng: CPythonRandom, args: PyValue[], kwargs: Kwargs, ctx: HostContext) => PyValue;
 
-/** The seed CPython derives from `seed(a)`'s argument: |int|, the hash of a float, or None. */
+/**
+ * The seed CPython derives from `seed(a)`'s argument: |int|, the hash of a float, None, or for a
+ * str (as UTF-8), bytes or bytearray the big-endian int of its bytes followed by their SHA-512.
+ */
 function seedOf(a: PyValue | undefined, ctx: HostContext): bigint | null {
   if (a === undefined || a === null) return null;
   if (typeof a === 'bigint') return a;
   if (typeof a === 'boolean') return a ? 1n : 0n;
   if (typeof a === 'number') return floatHash(a);
-  if (typeof a === 'string') {
-    throw pyError('NotImplementedError', 'random.seed() with a str is not supported by Gradlens (CPython hashes it with SHA-512): seed with an int');
+  const data = typeof a === 'string' ? new TextEncoder().encode(a) : bytesLike(a);
+  if (data !== null) {
+    let n = 0n;
+    for (const byte of [...data, ...sha512(data)]) n = (n << 8n) | BigInt(byte);
+    return n;
   }
   if (a instanceof HostObject) return toIndex(a, ctx);
   throw pyError('TypeError', 'The only supported seed types are: None,\nint, float, str, bytes, and bytearray.');
@@ -251,6 +259,9 @@ function methods(): ReadonlyMap<string, Method> {
         positive(a.float('alpha'), 'gammavariate: alpha and beta must be > 0.0'),
         positive(a.float('beta'), 'gammavariate: alpha and beta must be > 0.0'),
       )),
+    bind('vonmisesvariate', ['mu', 'kappa'], (rng, a) => rng.vonmisesvariate(a.float('mu'), a.float('kappa'))),
+    bind('paretovariate', ['alpha'], (rng, a) => rng.paretovariate(a.float('alpha'))),
+    bind('weibullvariate', ['alpha', 'beta'], (rng, a) => rng.weibullvariate(a.float('alpha'), a.float('beta'))),
     bind('getstate', [], (rng) => getstate(rng)),
     bind('setstate', ['state'], setstate),
   ]);

@@ -151,6 +151,34 @@ export class CPythonRandom {
     }
   }
 
+  /** The von Mises distribution of angles (Best and Fisher's algorithm, as random.py writes it). */
+  vonmisesvariate(mu: number, kappa: number): number {
+    if (kappa <= 1e-6) return TWO_PI * this.random();
+    const s = 0.5 / kappa;
+    const r = s + Math.sqrt(1 + s * s);
+    let z: number;
+    for (;;) {
+      z = libm.cos(Math.PI * this.random());
+      const d = z / (r + z);
+      const u2 = this.random();
+      if (u2 < 1 - d * d || u2 <= (1 - d) * libm.exp(d)) break;
+    }
+    const q = 1 / r;
+    const f = (q + z) / (1 + q * z);
+    const theta = this.random() > 0.5 ? mu + libm.acos(f) : mu - libm.acos(f);
+    // Python's float %: the sign of the divisor.
+    const m = theta % TWO_PI;
+    return m !== 0 && m < 0 ? m + TWO_PI : m === 0 ? 0 : m;
+  }
+
+  paretovariate(alpha: number): number {
+    return libm.pow(1 - this.random(), -1 / alpha);
+  }
+
+  weibullvariate(alpha: number, beta: number): number {
+    return alpha * libm.pow(-libm.log(1 - this.random()), 1 / beta);
+  }
+
   betavariate(alpha: number, beta: number): number {
     const y = this.gammavariate(alpha, 1);
     return y === 0 ? 0 : y / (y + this.gammavariate(beta, 1));
