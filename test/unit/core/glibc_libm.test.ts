@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { MT19937, glibcCos, glibcLog, glibcSin, libm } from '../../../runtime/core';
 
 /**
- * glibc's log, sin, cos, exp, pow, expm1, log1p and the hyperbolic functions over them, as x86-64
+ * glibc's log, sin, cos, exp, pow, atan, expm1, log1p and the hyperbolic functions over them, as x86-64
  * glibc computes them with FMA (not correctly rounded), which CPython's math module and PyTorch's
  * and NumPy's samplers call: 20,000 arguments each, recorded with CPython's math module
  * (test/fixtures/random/glibc_libm.py), the arguments rebuilt from NumPy's legacy uniforms.
@@ -37,9 +37,11 @@ const FUNCTIONS: Record<string, (u: number) => number> = {
   'asinh(60 u - 30)': (u) => libm.asinh(60 * u - 30),
   'acosh(1 + 30 u)': (u) => libm.acosh(1 + 30 * u),
   'atanh(2 u - 1)': (u) => libm.atanh(2 * u - 1),
+  'atan(20 u - 10)': (u) => libm.atan(20 * u - 10),
+  'atan(1 / (u - 0.5))': (u) => libm.atan(1 / (u - 0.5)),
 };
 
-describe('glibc libm (math.exp, log, sin, cos, pow, expm1, log1p, sinh, cosh, tanh, asinh, acosh, atanh), bit for bit', () => {
+describe('glibc libm (math.exp, log, sin, cos, pow, atan, expm1, log1p, sinh, cosh, tanh, asinh, acosh, atanh), bit for bit', () => {
   for (const r of RECORDED) {
     it(`${r.name} at ${r.count} arguments`, () => {
       const engine = MT19937.fromSeed(r.seed);
