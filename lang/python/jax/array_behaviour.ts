@@ -72,13 +72,15 @@ export const ARRAY_BEHAVIOUR: ArrayBehaviour = {
     if (opName === '//' || opName === '%') return L.floorDivMod(x.rt, opName, a, b, ctx);
     // Masks combine as NumPy's logical ufuncs do on booleans: a & b is a > ~b, a | b is a >= ~b, a ^ b is a != b.
     const logical = LOGICAL[opName];
-    if (logical && isBoolean(a) && isBoolean(b)) return L.binary(x.rt, logical, a, logical === 'ne' ? b : L.binary(x.rt, 'eq', b, false, ctx), ctx);
-    throw pyError('NotImplementedError', `the operator ${opName} on arrays is not supported by Gradlens${logical ? ' but between boolean arrays (masks)' : ''}`);
+    if (logical && x.numpy && !x.traced && isBoolean(a) && isBoolean(b)) return L.binary(x.rt, logical, a, logical === 'ne' ? b : L.binary(x.rt, 'eq', b, false, ctx), ctx);
+    throw pyError('NotImplementedError', `the operator ${opName} on arrays is not supported by Gradlens${logical ? ' but between NumPy boolean arrays (masks)' : ''}`);
   },
   unary(opName, x, ctx) {
     if (opName === '+') return x;
     if (opName === '-') return L.unary(x.rt, 'neg', x, ctx);
-    // ~mask is NumPy's logical not on booleans, ~n the bitwise not of integers: -n - 1.
+    // ~mask is NumPy's logical not on booleans, ~n the bitwise not of integers: -n - 1 (jax's
+    // arrays keep the refusal: their jaxprs would show other primitives than JAX's not).
+    if (!x.numpy || x.traced) throw pyError('NotImplementedError', 'the operator ~ on jax arrays is not supported by Gradlens; write x == False for a mask');
     if (x.dtype === 'bool') return L.binary(x.rt, 'eq', x, false, ctx);
     if (x.dtype === 'int32' || x.dtype === 'int64') return L.binary(x.rt, 'sub', L.unary(x.rt, 'neg', x, ctx), 1n, ctx);
     throw pyError('TypeError', "ufunc 'invert' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''");

@@ -131,6 +131,13 @@ describe('errors: the sandbox', () => {
     assert.equal(errorLine('from math import nope\n'), "x.py:1:18: error: cannot import name 'nope' from 'math': Gradlens does not support it");
   });
 
+  it('refuses each module that reaches files, the network, processes or the environment, at the module name', () => {
+    for (const name of ['os', 'sys', 'subprocess', 'socket', 'pathlib', 'pickle', 'shutil']) {
+      assert.equal(errorLine(`x = 1\nimport math, ${name}\n`), `x.py:2:14: error: module '${name}' is not supported by Gradlens`);
+      assert.equal(errorLine(`from ${name} import path\n`), `x.py:1:6: error: module '${name}' is not supported by Gradlens`);
+    }
+  });
+
   it('lets the script fall back when an import fails, as Python code does', () => {
     const r = run('try:\n    import numpy as np\nexcept ImportError as e:\n    print("fallback:", e)\n');
     assert.equal(r.output, "fallback: module 'numpy' is not supported by Gradlens\n");
