@@ -26,6 +26,7 @@ import {
   typeName,
 } from '../interpreter';
 import { libm } from '../../../runtime/core';
+import { vectorNorm } from './vector_norm';
 
 const { erf, erfc } = libm;
 
@@ -364,6 +365,12 @@ function nextafter(x: number, y: number): number {
   return buf.getFloat64(0);
 }
 
+/** math.hypot's and math.dist's length of a vector: CPython's vector_norm of the magnitudes. */
+function norm(xs: readonly number[]): number {
+  const abs = xs.map(Math.abs);
+  return vectorNorm(abs, abs.reduce((m, x) => (x > m ? x : m), 0), abs.some(Number.isNaN));
+}
+
 export const mathModule: ModuleShim = {
   exports: [
     'pi', 'e', 'tau', 'inf', 'nan', 'sqrt', 'exp', 'exp2', 'expm1', 'log', 'log2', 'log10', 'log1p', 'sin', 'cos', 'tan',
@@ -581,16 +588,14 @@ export const mathModule: ModuleShim = {
       return r;
     });
     def('hypot', (args, _kw, ctx) => {
-      const xs = args.map((a) => real(a, ctx));
-      if (xs.some((x) => !Number.isFinite(x) && !Number.isNaN(x))) return Infinity;
-      return Math.hypot(...xs);
+      return norm(args.map((a) => real(a, ctx)));
     });
     def('dist', (args, _kw, ctx) => {
       two(args, 'dist');
       const p = [...iterate(args[0], ctx)].map((x) => real(x, ctx));
       const q = [...iterate(args[1], ctx)].map((x) => real(x, ctx));
       if (p.length !== q.length) throw pyError('ValueError', 'both points must have the same number of dimensions');
-      return Math.hypot(...p.map((x, i) => x - q[i]));
+      return norm(p.map((x, i) => x - q[i]!));
     });
     def('fsum', (args, kwargs, ctx) => {
       one(args, kwargs, 'fsum');
