@@ -110,6 +110,35 @@ describe('torch.nn and torch.optim: errors at the line', () => {
     }
   });
 
+  it('every layer and loss given mismatched shapes fails with PyTorch 1.13\'s words, at the call (was: other words, or an offsets past the input ran)', () => {
+    const F = 'torch.nn.functional';
+    const cases: [string, string][] = [
+      ['nn.Bilinear(2, 3, 4)(torch.ones(5, 2), torch.ones(5, 2))', 'RuntimeError: bilinear(): input2 size does not match weight size: got 2 but expected 3'],
+      [`${F}.bilinear(torch.ones(5, 3), torch.ones(5, 3), torch.ones(4, 2, 3))`, 'RuntimeError: bilinear(): input1 size does not match weight size: got 3 but expected 2'],
+      ['nn.Bilinear(2, 3, 4)(torch.ones(5, 2), torch.ones(4, 3))', 'RuntimeError: bilinear(): input batch dimensions do not match at dim 0: got 5 and 4'],
+      [`${F}.bilinear(torch.ones(2, 5, 2), torch.ones(2, 4, 3), torch.ones(4, 2, 3))`, 'RuntimeError: bilinear(): input batch dimensions do not match at dim 1: got 5 and 4'],
+      ['nn.EmbeddingBag(5, 2)(torch.tensor([1, 2, 3]), torch.tensor([0, 5]))', "RuntimeError: offsets[-1] can not be greater than input's length 3 but got offsets[-1] of 5"],
+      ['nn.EmbeddingBag(5, 2)(torch.tensor([1, 2, 3]), torch.tensor([1, 2]))', 'RuntimeError: offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from position 0. However, got 1'],
+      ['nn.MaxPool1d(3)(torch.ones(2, 3, 3, 3, 3))', 'RuntimeError: max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, but got:[2, 3, 3, 3, 3]'],
+      ['nn.AvgPool1d(3)(torch.ones(3))', "RuntimeError: Expected 2 to 3 dimensions, but got 1-dimensional tensor for argument #1 'self' (while checking arguments for avg_pool1d)"],
+      ['nn.AdaptiveAvgPool1d(2)(torch.ones(5))', "RuntimeError: Expected 2 to 3 dimensions, but got 1-dimensional tensor for argument #1 'self' (while checking arguments for adaptive_avg_pool1d)"],
+      ['nn.AvgPool2d(2)(torch.ones(5, 5))', 'IndexError: Dimension out of range (expected to be in range of [-2, 1], but got -3)'],
+      ['nn.AvgPool2d(2)(torch.ones(1, 2, 5, 5, 5))', 'RuntimeError: Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:[1, 2, 5, 5, 5]'],
+      ['nn.Unflatten(1, (2, 3))(torch.ones(3, 4))', "RuntimeError: unflatten: Provided sizes [2, 3] don't multiply up to the size of dim 1 (4) in the input tensor"],
+      ['nn.MSELoss()(torch.ones(3, 4), torch.ones(4, 3))', 'RuntimeError: The size of tensor a (4) must match the size of tensor b (3) at non-singleton dimension 1'],
+      ['nn.L1Loss()(torch.ones(3, 4), torch.ones(2, 4))', 'RuntimeError: The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 0'],
+      [`${F}.smooth_l1_loss(torch.ones(3, 4), torch.ones(2, 4))`, 'RuntimeError: The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 0'],
+      ['nn.BCELoss()(torch.full((3,), 0.5), torch.ones(4))', 'ValueError: Using a target size (torch.Size([4])) that is different to the input size (torch.Size([3])) is deprecated. Please ensure they have the same size.'],
+      ['nn.BCEWithLogitsLoss()(torch.ones(3), torch.ones(4))', 'ValueError: Target size (torch.Size([4])) must be the same as input size (torch.Size([3]))'],
+      ["nn.KLDivLoss(reduction='batchmean')(torch.ones(3, 4), torch.ones(3, 5))", 'RuntimeError: The size of tensor a (5) must match the size of tensor b (4) at non-singleton dimension 1'],
+      [`${F}.kl_div(torch.ones(3, 4), torch.ones(5, 4))`, 'RuntimeError: The size of tensor a (5) must match the size of tensor b (3) at non-singleton dimension 0'],
+    ];
+    for (const [line, message] of cases) {
+      const e = errorOf(run([`y = ${line}`]));
+      assert.equal(e.replace(/^model\.py:3:\d+: error: /, ''), message, e);
+    }
+  });
+
   it('hasattr and getattr with a default see a missing Module attribute as missing', () => {
     const r = run(['m = nn.Linear(1, 1)', "print(hasattr(m, 'weight'), hasattr(m, 'nope'), getattr(m, 'nope', 7))"]);
     assert.equal(r.error, null);

@@ -118,6 +118,13 @@ function poolArgs(rt: TorchRuntime, a: Args, ctx: HostContext, withDilation: boo
   const padding = nTuple(a, 'padding', 2, 0);
   const dilation = withDilation ? nTuple(a, 'dilation', 2, 1) : [1, 1];
   const ceil = a.bool('ceil_mode', false);
+  if (!withDilation && x.shape.length < 3) {
+    // avg_pool2d reads the input's dim -3 first.
+    throw pyError('IndexError', `Dimension out of range (expected to be in range of [${-Math.max(1, x.shape.length)}, ${Math.max(1, x.shape.length) - 1}], but got -3)`);
+  }
+  if (!withDilation && x.shape.length > 4) {
+    throw pyError('RuntimeError', `Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:[${x.shape.join(', ')}]`);
+  }
   if (x.shape.length !== 3 && x.shape.length !== 4 || x.shape.slice(1).some((d) => d === 0)) {
     throw pyError('RuntimeError', 'non-empty 3D or 4D (batch mode) tensor expected for input');
   }
@@ -240,7 +247,10 @@ function asPool1d(name: string, spec: readonly string[], pool2d: Fn, pairArgs: r
     const a = bindArgs(name, spec, args, kwargs, ctx);
     const x = asTensor(rt, a.required('input'), ctx, 'input');
     if (x.shape.length !== 2 && x.shape.length !== 3) {
-      throw pyError('RuntimeError', `${name}() Expected 2D or 3D input, but got [${x.shape.join(', ')}]`);
+      if (name === 'max_pool1d') {
+        throw pyError('RuntimeError', `max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, but got:[${x.shape.join(', ')}]`);
+      }
+      throw pyError('RuntimeError', `Expected 2 to 3 dimensions, but got ${x.shape.length}-dimensional tensor for argument #1 'self' (while checking arguments for ${name})`);
     }
     const lifted = rt.run(() => rt.result(rt.ops.expandDims(x.t, [x.shape.length - 1]), [x]));
     const kw = new Map<string, PyValue>();

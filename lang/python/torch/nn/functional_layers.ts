@@ -170,6 +170,13 @@ function embeddingBag(rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: Ho
     const offsets = asTensor(rt, offsetsV, ctx, 'offsets');
     if (offsets.shape.length !== 1) throw pyError('ValueError', 'offsets has to be a 1D Tensor');
     starts = offsets.values();
+    // PyTorch's checks: a bag past the input's end would read nothing here and give zeros.
+    if (starts.length > 0 && starts[0] !== 0) {
+      throw pyError('RuntimeError', `offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from position 0. However, got ${starts[0]}`);
+    }
+    if (starts.length > 0 && starts[starts.length - 1] > values.length) {
+      throw pyError('RuntimeError', `offsets[-1] can not be greater than input's length ${values.length} but got offsets[-1] of ${starts[starts.length - 1]}`);
+    }
     if (a.bool('include_last_offset', false)) starts = starts.slice(0, -1);
   } else {
     throw pyError('ValueError', `input has to be 1D or 2D Tensor, but got Tensor of dimension ${idx.shape.length}`);
@@ -202,9 +209,13 @@ function bilinear(rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostCo
   const w = asTensor(rt, a.required('weight'), ctx, 'weight');
   const b = optTensor(rt, a.get('bias'), ctx, 'bias');
   const [out, in1, in2] = w.shape;
-  if (x1.shape[x1.shape.length - 1] !== in1) throw pyError('RuntimeError', `input1 size does not match weight size: got ${x1.shape[x1.shape.length - 1]} but expected ${in1}`);
-  if (x2.shape[x2.shape.length - 1] !== in2) throw pyError('RuntimeError', `input2 size does not match weight size: got ${x2.shape[x2.shape.length - 1]} but expected ${in2}`);
-  if (x1.shape.slice(0, -1).join() !== x2.shape.slice(0, -1).join()) throw pyError('RuntimeError', 'bilinear(): input batch dimensions do not match');
+  if (x1.shape[x1.shape.length - 1] !== in1) throw pyError('RuntimeError', `bilinear(): input1 size does not match weight size: got ${x1.shape[x1.shape.length - 1]} but expected ${in1}`);
+  if (x2.shape[x2.shape.length - 1] !== in2) throw pyError('RuntimeError', `bilinear(): input2 size does not match weight size: got ${x2.shape[x2.shape.length - 1]} but expected ${in2}`);
+  const lead1 = x1.shape.slice(0, -1);
+  const lead2 = x2.shape.slice(0, -1);
+  const differs = lead1.length !== lead2.length ? -1 : lead1.findIndex((d, i) => d !== lead2[i]);
+  if (lead1.length !== lead2.length) throw pyError('RuntimeError', `bilinear(): input dimensions do not match: got ${x1.shape.length} and ${x2.shape.length}`);
+  if (differs >= 0) throw pyError('RuntimeError', `bilinear(): input batch dimensions do not match at dim ${differs}: got ${lead1[differs]} and ${lead2[differs]}`);
   return rt.run(() => {
     const o = rt.ops;
     const lead = x1.shape.slice(0, -1);

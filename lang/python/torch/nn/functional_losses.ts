@@ -5,7 +5,7 @@
  */
 import type { Tensor } from '../../../../runtime/eager';
 import { type Args, bindArgs, type HostContext, type Kwargs, pyError, type PyValue, toFloat } from '../../interpreter';
-import { asTensor } from '../arith';
+import { asTensor, checkBroadcast } from '../arith';
 import { isFloating } from '../dtype';
 import type { PyTensor, TorchRuntime } from '../tensor';
 import * as T from '../tensor_ops';
@@ -39,7 +39,10 @@ function reduce(rt: TorchRuntime, t: Tensor, r: Reduction): Tensor {
   return r === 'sum' ? s : o.div(s, o.scalarLike(t.size, t));
 }
 
-function sameSize(input: PyTensor, target: PyTensor): void {
+function sameSize(name: string, input: PyTensor, target: PyTensor): void {
+  // Shapes that do not broadcast fail as PyTorch's broadcast fails; broadcastable ones are refused
+  // (PyTorch warns, then broadcasts). binary_cross_entropy refuses both, as PyTorch does.
+  if (name !== 'binary_cross_entropy') checkBroadcast(input.shape, target.shape);
   if (input.shape.join() !== target.shape.join()) {
     throw pyError(
       'ValueError',
@@ -69,7 +72,7 @@ function pointwise(
     const a = bindArgs(name, ['input', 'target', ...spec], args, kwargs, ctx);
     const input = asTensor(rt, a.required('input'), ctx, 'input');
     const target = asTensor(rt, a.required('target'), ctx, 'target');
-    sameSize(input, target);
+    sameSize(name, input, target);
     const r = reduction(a) as Reduction;
     const weight = a.has('weight') ? optTensor(rt, a, 'weight', ctx) : null;
     return rt.run(() => {
@@ -199,6 +202,7 @@ function klDiv(rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostConte
   const target = asTensor(rt, a.required('target'), ctx, 'target');
   const r = reduction(a, ['mean', 'sum', 'none', 'batchmean']);
   const logTarget = a.bool('log_target', false);
+  checkBroadcast(target.shape, input.shape);
   return rt.run(() => {
     const o = rt.ops;
     const x = input.t;
@@ -253,7 +257,9 @@ export const LOSS_FUNCTIONS: Readonly<Record<string, Fn>> = {
     const a = bindArgs('binary_cross_entropy_with_logits', ['input', 'target', 'weight?', 'size_average?', 'reduce?', 'reduction?', 'pos_weight?'], args, kwargs, ctx);
     const input = asTensor(rt, a.required('input'), ctx, 'input');
     const target = asTensor(rt, a.required('target'), ctx, 'target');
-    sameSize(input, target);
+    if (input.shape.join() !== target.shape.join()) {
+      throw pyError('ValueError', `Target size (torch.Size([${target.shape.join(', ')}])) must be the same as input size (torch.Size([${input.shape.join(', ')}]))`);
+    }
     const r = reduction(a) as Reduction;
     const weight = optTensor(rt, a, 'weight', ctx);
     const posWeight = optTensor(rt, a, 'pos_weight', ctx);

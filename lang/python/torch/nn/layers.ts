@@ -96,6 +96,9 @@ export function layerTypes(rt: TorchRuntime, Module: PyType): Record<string, PyT
       const x = asTensor(rt, args[0] ?? null, ctx, 'input');
       const dim = T.axis(x, Number(toIndex(attr(self, 'dim', ctx), ctx)));
       const size = (attr(self, 'unflattened_size', ctx) as PyTuple).items.map((v) => Number(toIndex(v, ctx)));
+      if (!size.includes(-1) && size.reduce((p, d) => p * d, 1) !== x.shape[dim]) {
+        throw pyError('RuntimeError', `unflatten: Provided sizes [${size.join(', ')}] don't multiply up to the size of dim ${dim} (${x.shape[dim]}) in the input tensor`);
+      }
       const shape = [...x.shape.slice(0, dim), ...size, ...x.shape.slice(dim + 1)];
       return T.reshape(x, T.inferShape(x, shape), 'ViewBackward0');
     },
