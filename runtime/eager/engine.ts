@@ -3,6 +3,7 @@ import type { Backend, DeviceArray } from '../backends';
 import { abstractEval, type ParamsOf, type Primitive } from '../primitives';
 import { Ops, type Emitter } from '../ops';
 import { runBackward, type GradOptions } from './backward';
+import { propagateTangent, tangentFromResult, tangentToSnapshot, type ForwardEngine } from './forward_ad';
 import { GRAD_FN_NAMES } from './grad_fn_names';
 import { Storage } from './storage';
 import { OpNode, Tensor, type BackwardOptions, type OpGroup, type TensorEngine } from './tensor';
@@ -13,7 +14,7 @@ let nextGroupId = 1;
  * Runs each op at once on one backend (PyTorch's define-by-run) and, while grad mode is on and
  * an input requires grad, records it on the tape with the rule table's VJP.
  */
-export class EagerEngine implements Emitter<Tensor>, TensorEngine {
+export class EagerEngine implements Emitter<Tensor>, TensorEngine, ForwardEngine {
   readonly ops: Ops<Tensor> = new Ops(this);
   private gradMode = true;
   /** The open tidy scopes, innermost last; a tensor's `scope` names the one that holds it (see tidy). */
@@ -23,6 +24,8 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine {
   span: SourceSpan | null = null;
   /** Asked before each array this engine makes (the caller's memory and time budgets). */
   guard: AllocationGuard | null = null;
+  /** The open forward-AD level (forward_ad.ts), whose tangents each op carries through; null when none is. */
+  forwardLevel: object | null = null;
 
   constructor(readonly backend: Backend) {}
 
@@ -57,6 +60,7 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine {
     if (this.gradMode && isFloat(out.dtype) && inputs.some((t) => t.requiresGrad)) {
       this.record(prim, params, inputs, result);
     }
+    if (this.forwardLevel !== null) propagateTangent(this, prim, params, inputs, result);
     return result;
   }
 
@@ -133,7 +137,12 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine {
     if (shared) throw new Error(shared);
     return this.tidy(() => {
       const snapshot = this.adopt(target.snapshot());
-      return target.assignInPlace(op(snapshot));
+      if (this.forwardLevel === null) return target.assignInPlace(op(snapshot));
+      tangentToSnapshot(this, target, snapshot);
+      const result = op(snapshot);
+      target.assignInPlace(result);
+      tangentFromResult(this, target, result);
+      return target;
     });
   }
 

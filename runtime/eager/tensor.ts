@@ -27,6 +27,12 @@ export const SECOND_BACKWARD_MESSAGE =
   + 'Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). '
   + 'Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.';
 
+/** A dual tensor's tangent and the forward-AD level it belongs to (forward_ad.ts). */
+export interface DualPart {
+  readonly level: object;
+  readonly tangent: Tensor;
+}
+
 /** Shared by a tensor, its detached copies and its saved aliases, as PyTorch's version counter is. */
 interface VersionCounter {
   value: number;
@@ -58,6 +64,8 @@ export class Tensor implements AbstractValue {
   scope: Tensor[] | null = null;
   /** Set by a tidy on the tensors reachable from its result (engine.ts). */
   keptMark = 0;
+  /** Forward-mode AD: the tangent this tensor carries at one dual level (forward_ad.ts), owned by it. */
+  dual: DualPart | null = null;
   /**
    * The tensors made from this one by `detach()` (and this one): the same memory in PyTorch, so an
    * in-place write to any of them (`p.data.add_(...)`, `w.detach().zero_()`) is seen by all.
@@ -190,6 +198,8 @@ export class Tensor implements AbstractValue {
     if (this.storage === null) return;
     this.releaseAll();
     if (this.grad && !this.grad.disposed) this.grad.dispose();
+    this.dual?.tangent.dispose();
+    this.dual = null;
   }
 
   item(): number {

@@ -649,10 +649,10 @@ export function createBuiltins(write: (text: string) => void): Map<string, PyVal
     setattr(args[0], args[1], args[2], ctx);
     return null;
   });
-  def('delattr', (args, kwargs) => {
+  def('delattr', (args, kwargs, ctx) => {
     exactArgs('delattr', args, kwargs, 2);
     if (typeof args[1] !== 'string') throw pyError('TypeError', "attribute name must be string, not '" + typeName(args[1]) + "'");
-    delattr(args[0], args[1]);
+    delattr(args[0], args[1], ctx);
     return null;
   });
   def('hash', (args, kwargs, ctx) => {

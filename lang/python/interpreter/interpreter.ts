@@ -971,7 +971,7 @@ export class Interpreter implements HostContext {
       case 'Attribute': {
         const obj = this.evalExpr(target.value, scope);
         this.node = target;
-        ops.delattr(obj, target.attr);
+        ops.delattr(obj, target.attr, this);
         return;
       }
       case 'Tuple':

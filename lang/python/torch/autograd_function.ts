@@ -7,7 +7,7 @@
  * `<torch.autograd.function.MyFnBackward object at 0x...>`. The PyTorch 2.x form (`forward`
  * without ctx plus `setup_context(ctx, inputs, output)`) is accepted too.
  */
-import { FunctionNode, type GradNode, SECOND_BACKWARD_MESSAGE, type Tensor } from '../../../runtime/eager';
+import { FunctionNode, type GradNode, SECOND_BACKWARD_MESSAGE, setTangent, tangentAt, type Tensor, withoutForwardAD } from '../../../runtime/eager';
 import { isFloat } from '../../../runtime/core';
 import {
   ClassMethod,
@@ -34,6 +34,9 @@ interface CtxState {
   dirty: Set<Tensor>;
   materializeGrads: boolean;
   node: FunctionNode | null;
+  /** What `save_for_forward` kept, which `saved_tensors` gives inside `jvp`. */
+  savedForForward: PyValue[] | null;
+  inJvp: boolean;
 }
 
 const STATES = new WeakMap<PyInstance, CtxState>();
@@ -75,6 +78,7 @@ function torchTypeName(t: PyTensor): string {
 
 /** The saved tensors as backward reads them; PyTorch's errors once they were freed or changed in place. */
 function savedTensors(s: CtxState): PyValue {
+  if (s.inJvp && s.savedForForward !== null) return new PyTuple(s.savedForForward);
   if (s.freed || s.saved === null) throw pyError('RuntimeError', SECOND_BACKWARD_MESSAGE);
   return new PyTuple(s.saved.map(({ tensor, version }) => {
     if (tensor !== null && tensor.t.version !== version) {
@@ -96,6 +100,13 @@ function ctxType(): PyType {
       s.saved = args.map((a) => {
         if (a !== null && !(a instanceof PyTensor)) throw pyError('TypeError', `save_for_backward can only save variables, but argument ${s.saved?.length ?? 0} is of type ${typeName(a)}`);
         return { tensor: a, version: a === null ? 0 : a.t.version };
+      });
+      return null;
+    })],
+    ['save_for_forward', ctxMethod('save_for_forward', (_self, s, args) => {
+      s.savedForForward = args.map((a, i) => {
+        if (a !== null && !(a instanceof PyTensor)) throw pyError('AssertionError', `save_for_forward expects all arguments to be tensors; but got ${typeName(a)} at position ${i}`);
+        return a;
       });
       return null;
     })],
@@ -141,6 +152,7 @@ export function functionTypes(rt: TorchRuntime): { Function: PyType; FunctionCtx
   const attrs = new Map<string, PyValue>([
     ['forward', notImplemented('You must implement the forward function for custom autograd.Function.')],
     ['backward', notImplemented('You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD.')],
+    ['jvp', notImplemented('You must implement the jvp function for custom autograd.Function to use it with forward mode AD.')],
     ['setup_context', baseSetupContext],
     ['apply', new ClassMethod(new PyBuiltin('apply', (args, kwargs, ctx) => {
       if (kwargs.size > 0) throw pyError('TypeError', 'apply() takes no keyword arguments');
@@ -199,7 +211,45 @@ function delayedError(rt: TorchRuntime, outputs: PyValue, inputs: PyTensor[]): P
 
 function apply(rt: TorchRuntime, cls: PyType, backwardType: PyType, newStyle: boolean, args: PyValue[], ctx: HostContext): PyValue {
   const self = new PyInstance(backwardType);
-  const state: CtxState = { saved: [], freed: false, nonDifferentiable: new Set(), dirty: new Set(), materializeGrads: true, node: null };
+  const state: CtxState = { saved: [], freed: false, nonDifferentiable: new Set(), dirty: new Set(), materializeGrads: true, node: null, savedForForward: null, inJvp: false };
+  // Forward AD: the outputs' tangents come from the Function's jvp, never from the ops of its forward.
+  const level = rt.engine.forwardLevel;
+  if (level === null || !args.some((a) => a instanceof PyTensor && tangentAt(a.t, level) !== null)) return applyTaped(rt, cls, self, state, newStyle, args, ctx);
+  const output = withoutForwardAD(rt.engine, () => applyTaped(rt, cls, self, state, newStyle, args, ctx));
+  applyJvp(rt, cls, self, state, level, args, output, ctx);
+  return output;
+}
+
+/** Calls the script's `jvp(ctx, *input_tangents)` and gives each output its tangent. */
+function applyJvp(rt: TorchRuntime, cls: PyType, self: PyInstance, state: CtxState, level: object, args: PyValue[], output: PyValue, ctx: HostContext): void {
+  const tangents = args.map((a) => {
+    if (!(a instanceof PyTensor)) return null;
+    const tangent = tangentAt(a.t, level);
+    // NB: an input without a tangent gets zeros, as PyTorch materializes them.
+    return rt.run(() => rt.wrap(tangent ? rt.engine.adopt(tangent.aliasForSave(true)) : rt.ops.zerosLike(a.t.detach()), a.dtype));
+  });
+  state.inJvp = true;
+  let result: PyValue;
+  try {
+    result = withoutForwardAD(rt.engine, () => ctx.call(ctx.getattr(cls, 'jvp'), [self, ...tangents]));
+  } finally {
+    state.inJvp = false;
+  }
+  const outputs = output instanceof PyTuple ? output.items : [output];
+  const given = result instanceof PyTuple ? result.items : [result];
+  if (given.length !== outputs.length) throw pyError('RuntimeError', `jvp() should return as many values as there are outputs: expected ${outputs.length}, got ${given.length}`);
+  rt.run(() => outputs.forEach((out, i) => {
+    const g = given[i];
+    if (!(out instanceof PyTensor) || !isFloat(out.t.dtype) || g === null) return;
+    if (!(g instanceof PyTensor)) throw pyError('TypeError', `${cls.name}.jvp must return Tensors or None, not ${typeName(g)}`);
+    if (g.shape.join() !== out.shape.join()) {
+      throw pyError('RuntimeError', `Trying to set a forward gradient that has a different size than that of the original Tensor, this is not supported. Tensor is of size [${out.shape.join(', ')}] while the given forward gradient is of size [${g.shape.join(', ')}].`);
+    }
+    setTangent(rt.engine, out.t, level, rt.engine.adopt(rt.convert(g.t, out.dtype).aliasForSave(true)));
+  }));
+}
+
+function applyTaped(rt: TorchRuntime, cls: PyType, self: PyInstance, state: CtxState, newStyle: boolean, args: PyValue[], ctx: HostContext): PyValue {
   STATES.set(self, state);
   const tracking = rt.engine.gradEnabled;
   const needs = args.map((a) => tracking && a instanceof PyTensor && a.t.requiresGrad);
@@ -228,7 +278,7 @@ function apply(rt: TorchRuntime, cls: PyType, backwardType: PyType, newStyle: bo
   // NB: in run(), which points the engine's span at the apply call again (the forward's ops moved it).
   return rt.run(() => {
     const node = new FunctionNode(
-      backwardType.name,
+      self.cls.name,
       args.map((a, i) => (needs[i] ? (a as PyTensor).t.gradFn ?? (a as PyTensor).t.accumulator() : null) as GradNode | null),
       args.map((a) => (a instanceof PyTensor ? { shape: a.t.shape, dtype: a.t.dtype } : null)),
       outputs.map((v) => (v instanceof PyTensor ? { shape: v.t.shape, dtype: v.t.dtype } : null)),

@@ -7,6 +7,7 @@
 import { bindArgs, createModule, PyModule, pyError, PyType, type PyValue, truthy, typeName } from '../interpreter';
 import { functionTypes } from './autograd_function';
 import { AUTOGRAD_FUNCTIONAL_NAMES, autogradFunctionalAttrs } from './autograd_functional';
+import { FORWARD_AD_NAMES, forwardAdAttrs } from './forward_ad';
 import { FUNCTORCH_NAMES, FUNC_NAMES, funcAttrs } from './func';
 import { PyTensor, type TorchRuntime } from './tensor';
 
@@ -15,6 +16,7 @@ export const AUTOGRAD_MODULES = {
   'torch.autograd.function': ['Function', 'FunctionCtx', 'once_differentiable'],
   'torch.autograd.variable': ['Variable'],
   'torch.autograd.functional': AUTOGRAD_FUNCTIONAL_NAMES,
+  'torch.autograd.forward_ad': FORWARD_AD_NAMES,
   'torch.func': FUNC_NAMES,
   functorch: FUNCTORCH_NAMES,
 } as const;
@@ -22,7 +24,7 @@ export const AUTOGRAD_MODULES = {
 export type AutogradModule = keyof typeof AUTOGRAD_MODULES;
 
 /** What `torch.autograd` itself gains. */
-export const AUTOGRAD_EXTENSION_NAMES = ['Function', 'Variable', 'function', 'variable', 'functional'] as const;
+export const AUTOGRAD_EXTENSION_NAMES = ['Function', 'Variable', 'function', 'variable', 'functional', 'forward_ad'] as const;
 
 /** `torch.autograd.Variable(data, requires_grad=False)`: a new tensor over `data`'s memory, cut from its graph. */
 function variableType(rt: TorchRuntime): PyType {
@@ -51,12 +53,13 @@ export function autogradExtensions(rt: TorchRuntime): { attrs: Record<(typeof AU
     'torch.autograd.function': createModule('torch.autograd.function', { Function, FunctionCtx, once_differentiable }),
     'torch.autograd.variable': createModule('torch.autograd.variable', { Variable }),
     'torch.autograd.functional': createModule('torch.autograd.functional', autogradFunctionalAttrs(rt)),
+    'torch.autograd.forward_ad': createModule('torch.autograd.forward_ad', forwardAdAttrs(rt)),
     'torch.func': createModule('torch.func', func),
     // PyTorch 1.13's name for torch.func, without functional_call (torch.nn.utils.stateless has it there).
     functorch: createModule('functorch', Object.fromEntries(FUNCTORCH_NAMES.map((n) => [n, func[n]]))),
   };
   return {
-    attrs: { Function, Variable, function: modules['torch.autograd.function'], variable: modules['torch.autograd.variable'], functional: modules['torch.autograd.functional'] },
+    attrs: { Function, Variable, function: modules['torch.autograd.function'], variable: modules['torch.autograd.variable'], functional: modules['torch.autograd.functional'], forward_ad: modules['torch.autograd.forward_ad'] },
     modules,
   };
 }

@@ -33,6 +33,8 @@ export interface PrintableTensor {
   /** The grad_fn's name, if the tensor has one. */
   readonly gradFn: string | null;
   readonly requiresGrad: boolean;
+  /** A dual tensor's tangent as `'tangent={}'.format(tangent)` writes it (forward AD). */
+  readonly tangent?: string | null;
 }
 
 /** A view of part of the data: a sub-tensor at `offset` with its own shape. */
@@ -202,6 +204,7 @@ export function tensorRepr(t: PrintableTensor, opts: PrintOptions = DEFAULT_PRIN
   }
   if (t.gradFn !== null) suffixes.push(`grad_fn=<${t.gradFn}>`);
   else if (t.requiresGrad) suffixes.push('requires_grad=True');
+  if (t.tangent) suffixes.push(`tangent=${t.tangent}`);
   return addSuffixes(prefix + body, suffixes, indent, opts.linewidth);
 }
 

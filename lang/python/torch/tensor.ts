@@ -7,7 +7,7 @@
  * methods, indexing) is its runtime's TensorBehaviour, so this file imports none of them.
  */
 import { TorchGenerator, bytesOf, sizeOf, withInterrupt, type AbstractValue, type Shape, type SourceSpan } from '../../../runtime/core';
-import { TorchOps, type EagerEngine, type GradNode, type Tensor } from '../../../runtime/eager';
+import { tangentAt, TorchOps, type EagerEngine, type GradNode, type Tensor } from '../../../runtime/eager';
 import { pyError, HostObject, hostType, opFunction, PyType, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type UnaryOp, type Kwargs, type PyValue, formatValue, truthy, typeName } from '../interpreter';
 import { DTYPES, ITEM_SIZE, STORAGE, isFloating, type TorchDTypeName } from './dtype';
 import { checkIntegers, describe, translate } from './errors';
@@ -407,7 +407,17 @@ export class PyTensor extends HostObject {
       dtype: this.dtype,
       gradFn: this.t.gradFn?.name ?? null,
       requiresGrad: this.t.requiresGrad,
+      tangent: this.tangentText(),
     }, this.rt.printOptions);
+  }
+
+  /** A dual tensor's tangent as its repr shows it: `'tangent={}'.format(tangent)`, where a 0-d tangent formats as its item. */
+  private tangentText(): string | null {
+    const tangent = tangentAt(this.t, this.rt.engine.forwardLevel);
+    if (tangent === null) return null;
+    const values = this.rt.run(() => Array.from(tangent.dataSync()));
+    if (tangent.shape.length === 0) return itemStr(values[0], this.dtype);
+    return tensorRepr({ values, shape: tangent.shape, dtype: this.dtype, gradFn: tangent.gradFn?.name ?? null, requiresGrad: tangent.requiresGrad }, this.rt.printOptions);
   }
 
   /** A 0-d tensor formats as its item (`f"{loss:.4f}"`); anything else only with an empty spec. */

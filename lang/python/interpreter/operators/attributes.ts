@@ -209,7 +209,13 @@ export function setattr(obj: PyValue, name: string, value: PyValue, ctx: HostCon
   throw pyError('AttributeError', `'${typeName(obj)}' object has no attribute '${name}'`);
 }
 
-export function delattr(obj: PyValue, name: string): void {
+export function delattr(obj: PyValue, name: string, ctx?: HostContext): void {
+  // A class's own __delattr__ (torch.nn.Module's drops a parameter, buffer or submodule).
+  const da = ctx && (obj instanceof PyInstance || isSubclassed(obj)) ? scriptClassOf(obj)!.lookup('__delattr__') : undefined;
+  if (da !== undefined && ctx) {
+    ctx.call(bindAttribute(da, obj, ctx), [name]);
+    return;
+  }
   if ((obj instanceof PyInstance || obj instanceof ExceptionObject || obj instanceof PyFunction) && obj.dict.delete(name)) return;
   throw pyError('AttributeError', `'${typeName(obj)}' object has no attribute '${name}'`);
 }

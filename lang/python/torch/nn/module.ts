@@ -306,6 +306,15 @@ export function moduleType(rt: TorchRuntime): PyType {
     }),
     __setattr__: new PyBuiltin('__setattr__', setattr),
     __getattr__: new PyBuiltin('__getattr__', getattr),
+    __delattr__: new PyBuiltin('__delattr__', ([self, name]) => {
+      const s = moduleState(self);
+      if (s && typeof name === 'string') {
+        if (s.params.delete(name) || s.modules.delete(name)) return null;
+        if (s.buffers.delete(name)) return s.nonPersistent.delete(name), null;
+      }
+      if (self instanceof PyInstance && typeof name === 'string' && self.dict.delete(name)) return null;
+      throw pyError('AttributeError', `'${typeName(self)}' object has no attribute '${String(name)}'`);
+    }),
     __call__: new PyBuiltin('__call__', (args, kwargs, ctx) => {
       const self = args[0];
       return ctx.call(ctx.getattr(self, 'forward'), args.slice(1), kwargs);
