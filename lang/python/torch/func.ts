@@ -445,10 +445,20 @@ function functionalCall(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyVa
       merged.set(key, value);
     }
   }
+  const callArgs = a.required('args');
+  const positional = callArgs instanceof PyTuple ? [...callArgs.items] : [callArgs];
+  const kw = a.opt('kwargs');
+  const callKwargs: Kwargs = new Map();
+  if (kw instanceof PyDict) for (const [key, value] of kw.map.values()) callKwargs.set(String(key), value);
+  return callWithTensors(module, merged, ctx, () => ctx.call(module, positional, callKwargs));
+}
+
+/** Runs `fn` with the module's parameters and buffers named in `tensors` swapped for those values, restored after. */
+export function callWithTensors(module: PyInstance, tensors: ReadonlyMap<string, PyValue>, ctx: HostContext, fn: () => PyValue): PyValue {
   const modules = new Map(namedModules(module));
   const restore: (() => void)[] = [];
   try {
-    for (const [name, value] of merged) {
+    for (const [name, value] of tensors) {
       const dot = name.lastIndexOf('.');
       const owner = modules.get(dot < 0 ? '' : name.slice(0, dot));
       const leaf = name.slice(dot + 1);
@@ -460,12 +470,7 @@ function functionalCall(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyVa
       table.set(leaf, value);
       restore.push(() => table.set(leaf, before));
     }
-    const callArgs = a.required('args');
-    const positional = callArgs instanceof PyTuple ? [...callArgs.items] : [callArgs];
-    const kw = a.opt('kwargs');
-    const callKwargs: Kwargs = new Map();
-    if (kw instanceof PyDict) for (const [key, value] of kw.map.values()) callKwargs.set(String(key), value);
-    return ctx.call(module, positional, callKwargs);
+    return fn();
   } finally {
     for (const undo of restore.reverse()) undo();
   }
