@@ -9,6 +9,7 @@ import { noteCut, noteDetach } from './jit_refusals';
 import { dtypeArg, sizeArgs } from './creation';
 import { TorchDType, isFloating, type TorchDTypeName } from './dtype';
 import { ORDERING_FUNCTION_NAMES, ORDERING_METHODS } from './ordering';
+import { SPECIAL_METHODS } from './special';
 import { roundedDivide } from './rounded_div';
 import { SCATTER_FUNCTION_NAMES, SCATTER_METHODS } from './scatter';
 import { RANDOM_METHODS } from './random';
@@ -121,6 +122,7 @@ export const TENSOR_METHODS = nameTable<Method>({
   ...RANDOM_METHODS,
   ...ORDERING_METHODS,
   ...SCATTER_METHODS,
+  ...SPECIAL_METHODS,
   item: def('item', [], (x, _a, ctx) => {
     noteCut(x.t, 'item', ctx);
     return x.item();
@@ -320,7 +322,7 @@ export const TORCH_FUNCTION_NAMES = [
   'clip', 'clamp_min', 'clamp_max', 'isnan', 'masked_fill', 'sum', 'mean', 'prod', 'max', 'min', 'amax', 'amin', 'argmax', 'argmin',
   'logsumexp', 'softmax', 'log_softmax', 'std', 'var', 'norm', 'all', 'any', 'reshape', 'flatten', 't', 'transpose',
   'permute', 'unsqueeze', 'squeeze', 'matmul', 'mm', 'mv', 'bmm', 'dot', 'numel', 'clone', 'detach',
-  ...ORDERING_FUNCTION_NAMES, ...SCATTER_FUNCTION_NAMES,
+  ...ORDERING_FUNCTION_NAMES, ...SCATTER_FUNCTION_NAMES, 'erfc',
 ] as const;
 
 export { toIntList };

@@ -17,7 +17,8 @@ import { TENSOR_METHODS, TORCH_FUNCTION_NAMES } from './methods';
 import { printOptionFunctions } from './print_options';
 import { TorchSize, sizeType } from './size';
 import { RANDOM_CREATORS, RANDOM_NAMES, randomAttrs } from './random';
-import { PyTensor, TorchRuntime } from './tensor';
+import { SPECIAL_MODULE_NAMES, SPECIAL_ONLY } from './special';
+import { PyTensor, TorchRuntime, type Method } from './tensor';
 import { TENSOR_BEHAVIOUR } from './tensor_behaviour';
 import * as T from './tensor_ops';
 
@@ -33,6 +34,7 @@ export interface TorchModules {
   readonly utils: PyModule;
   readonly data: PyModule;
   readonly cuda: PyModule;
+  readonly special: PyModule;
   /** `torch.autograd.function`, `torch.func`, `functorch` and the other autograd_modules.ts modules, by name. */
   readonly autogradModules: Record<AutogradModule, PyModule>;
 }
@@ -50,17 +52,18 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
   const attrs: Record<string, PyValue> = { ...DTYPE_ALIASES, ...gradModeFactories(rt) };
   for (const [name, create] of Object.entries({ ...CREATORS, ...RANDOM_CREATORS })) attrs[name] = fn(name, (args, kwargs, c) => create(rt, args, kwargs, c));
   Object.assign(attrs, randomAttrs(rt));
-  for (const name of TORCH_FUNCTION_NAMES) {
-    const method = TENSOR_METHODS[name];
-    attrs[name] = fn(name, (args, kwargs, c) => {
-      const input = kwargs.get('input') ?? args[0];
-      if (input === undefined) throw pyError('TypeError', `${name}() missing 1 required positional argument: 'input'`);
-      const rest = kwargs.has('input') ? args : args.slice(1);
-      const kw = new Map(kwargs);
-      kw.delete('input');
-      return method(asTensor(rt, input, c, 'input'), rest, kw, c);
-    });
-  }
+  const torchFunction = (name: string, method: Method) => fn(name, (args, kwargs, c) => {
+    const input = kwargs.get('input') ?? args[0];
+    if (input === undefined) throw pyError('TypeError', `${name}() missing 1 required positional argument: 'input'`);
+    const rest = kwargs.has('input') ? args : args.slice(1);
+    const kw = new Map(kwargs);
+    kw.delete('input');
+    return method(asTensor(rt, input, c, 'input'), rest, kw, c);
+  });
+  for (const name of TORCH_FUNCTION_NAMES) attrs[name] = torchFunction(name, TENSOR_METHODS[name]);
+  const methodsAndSpecial: Readonly<Record<string, Method>> = { ...TENSOR_METHODS, ...SPECIAL_ONLY };
+  const special = createModule('torch.special', Object.fromEntries(SPECIAL_MODULE_NAMES.map((name) => [name, torchFunction(name, methodsAndSpecial[name])])));
+  attrs.special = special;
   const cat: NativeFn = (args, kwargs, c) => {
     const a = bindArgs('cat', ['tensors', 'dim?', '*', 'out?'], args, kwargs, c);
     return T.cat(rt, tensorList(a.required('tensors'), rt, c, 'cat'), a.int('dim', 0));
@@ -129,14 +132,14 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
   const utils = createModule('torch.utils', { data });
   attrs.utils = utils;
   attrs.cuda = cuda;
-  return { runtime: rt, torch: createModule('torch', attrs), autograd, nn, functional, init: nnParts.init, optim, lrScheduler, utils, data, cuda, autogradModules: extensions.modules };
+  return { runtime: rt, torch: createModule('torch', attrs), autograd, nn, functional, init: nnParts.init, optim, lrScheduler, utils, data, cuda, special, autogradModules: extensions.modules };
 }
 
 /** The names the analyzer may check scripts against. */
 const TORCH_EXPORTS = [
   ...Object.keys(DTYPE_ALIASES), ...GRAD_MODE_NAMES, ...Object.keys(CREATORS),
   ...TORCH_FUNCTION_NAMES, ...RANDOM_NAMES, 'Tensor', 'Size', 'cat', 'concat', 'stack', 'where', 'is_tensor', 'is_floating_point',
-  'isfinite', 'isinf', 'equal', 'allclose', 'get_default_dtype', 'set_printoptions', 'device', 'autograd', 'func', 'nn', 'optim', 'utils', 'cuda', '__version__',
+  'isfinite', 'isinf', 'equal', 'allclose', 'get_default_dtype', 'set_printoptions', 'device', 'autograd', 'func', 'nn', 'optim', 'utils', 'cuda', 'special', '__version__',
 ];
 
 /**
@@ -177,6 +180,7 @@ export function torchSession(engine: EagerEngine, numpy?: ModuleShim): TorchSess
       'torch.utils.data': shim((m) => m.data, DATA_NAMES),
       'torch.nn.functional': shim((m) => m.functional, FUNCTIONAL_NAMES),
       'torch.cuda': shim((m) => m.cuda, ['is_available', 'device_count']),
+      'torch.special': shim((m) => m.special, SPECIAL_MODULE_NAMES),
     },
     runtime: (ctx) => get(ctx).runtime,
   };
