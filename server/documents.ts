@@ -3,8 +3,8 @@
  * period (a newer edit cancels the pending one); a request that needs the analysis of the text as
  * it is now analyzes at once instead of waiting. Each document keeps its analyzed pieces, so an
  * edit re-analyzes only the definition it is in. A document just opened is analyzed a slice at a
- * time; CodeLenses asked for meanwhile are those of the pieces ready (when they are final), and
- * the analysis that completes them says so, for the server to send `workspace/codeLens/refresh`.
+ * time; CodeLenses asked for meanwhile come from its tokens (server/lens_scan.ts), and the
+ * analysis that completes says whether they differ, for the server to send `workspace/codeLens/refresh`.
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ModuleRegistry } from '../lang/python';
@@ -12,8 +12,14 @@ import { jaxModules } from '../lang/python/jax';
 import { torchModules } from '../lang/python/torch';
 import { createReferenceBackend } from '../runtime/backends';
 import { EagerEngine } from '../runtime/eager';
-import { failedAnalysis, type DocumentAnalysis, type FunctionSummary } from './analysis';
+import { failedAnalysis, type DocumentAnalysis } from './analysis';
+import type { LensFunction } from './lenses';
 import { DocumentAnalyzer } from './piecewise';
+
+/** What the CodeLenses of these functions show (their titles aside), as one string. */
+function lensKey(functions: readonly LensFunction[]): string {
+  return JSON.stringify(functions.filter((f) => f.evaluable).map((f) => [f.qualname, f.nameRange]));
+}
 
 /** Quiet time after the last keystroke before diagnostics are recomputed and published. */
 export const ANALYSIS_DEBOUNCE_MS = 150;
@@ -41,16 +47,16 @@ export class Analyses {
   private readonly analyzers = new Map<string, DocumentAnalyzer>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly slicing = new Map<string, ReturnType<typeof setImmediate>>();
-  /** Documents whose CodeLenses were answered in part: their next analysis completes them. */
-  private readonly partial = new Set<string>();
+  /** The CodeLenses answered before a document's first analysis (lensKey): that analysis checks them. */
+  private readonly answered = new Map<string, string>();
 
   /**
    * @param analyzed called with each fresh analysis (publish diagnostics, drop stale results), and
-   * whether the CodeLenses last answered for the document lacked some of its functions.
+   * whether the CodeLenses answered before it differ from its own.
    * @param documentOf the document as it is now.
    */
   constructor(
-    private readonly analyzed: (document: TextDocument, analysis: DocumentAnalysis, lensesWerePartial: boolean) => void,
+    private readonly analyzed: (document: TextDocument, analysis: DocumentAnalysis, lensesDiffer: boolean) => void,
     private readonly documentOf: (uri: string) => TextDocument | undefined,
   ) {}
 
@@ -67,7 +73,9 @@ export class Analyses {
     this.cancel(document.uri);
     const analysis = this.analyzeContained(document);
     this.current.set(document.uri, { version: document.version, analysis });
-    this.analyzed(document, analysis, this.partial.delete(document.uri));
+    const answered = this.answered.get(document.uri);
+    this.answered.delete(document.uri);
+    this.analyzed(document, analysis, answered !== undefined && answered !== lensKey(analysis.functions));
     return analysis;
   }
 
@@ -91,26 +99,25 @@ export class Analyses {
   }
 
   /**
-   * The functions CodeLenses are shown for: all of them, or, while an opened document is still
-   * being analyzed after LENS_BUDGET_MS, those of its pieces ready, when nothing after them can
-   * change their lenses (`partial`: the client is to be told to ask again).
+   * The functions CodeLenses are shown for: all of them, or, for a document not analyzed yet,
+   * those its tokens (or, where they do not settle it, its pieces' parses within LENS_BUDGET_MS)
+   * show; the analysis completes in slices after the answer, and the client is told to ask again
+   * (`workspace/codeLens/refresh`) when its lenses differ from those answered.
    */
-  lensFunctions(document: TextDocument): { functions: readonly FunctionSummary[]; partial: boolean } {
+  lensFunctions(document: TextDocument): readonly LensFunction[] {
     const known = this.current.get(document.uri);
-    if (known?.version === document.version) return { functions: known.analysis.functions, partial: false };
-    const analyzer = this.analyzer(document.uri);
-    const text = document.getText();
-    let leading: readonly FunctionSummary[] | null;
+    if (known?.version === document.version) return known.analysis.functions;
+    let opening: ReturnType<DocumentAnalyzer['openingLenses']>;
     try {
       // NB: only before the first analysis: later, results not yet checked against the new text could title a lens.
-      leading = known || analyzer.prepare(text, performance.now() + LENS_BUDGET_MS) ? null : analyzer.leadingFunctions(text);
+      opening = known ? null : this.analyzer(document.uri).openingLenses(document.getText(), performance.now() + LENS_BUDGET_MS);
     } catch {
-      leading = null;
+      opening = null;
     }
-    if (!leading) return { functions: this.of(document).functions, partial: false };
-    this.partial.add(document.uri);
+    if (!opening) return this.of(document).functions;
+    this.answered.set(document.uri, lensKey(opening.functions));
     this.inSlices(document.uri);
-    return { functions: leading, partial: true };
+    return opening.functions;
   }
 
   private inSlices(uri: string): void {
@@ -150,7 +157,7 @@ export class Analyses {
     this.cancel(uri);
     clearImmediate(this.slicing.get(uri));
     this.slicing.delete(uri);
-    this.partial.delete(uri);
+    this.answered.delete(uri);
     this.current.delete(uri);
     this.analyzers.delete(uri);
   }

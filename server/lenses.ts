@@ -19,7 +19,10 @@ export function resultTitle(outcome: EvaluationOutcome): string {
   return [grad || `→ ${r.function}() has no gradient`, faster].filter(Boolean).join(' · ');
 }
 
-export function codeLenses(uri: string, functions: readonly FunctionSummary[], resultOf: (fn: string) => EvaluationOutcome | undefined): CodeLens[] {
+/** What a CodeLens shows of a function. */
+export type LensFunction = Pick<FunctionSummary, 'qualname' | 'nameRange' | 'evaluable'>;
+
+export function codeLenses(uri: string, functions: readonly LensFunction[], resultOf: (fn: string) => EvaluationOutcome | undefined): CodeLens[] {
   const lenses: CodeLens[] = [];
   for (const fn of functions) {
     if (!fn.evaluable) continue;

@@ -12,6 +12,8 @@ import { analyze, moduleFacts, parse, type ModuleFacts, type ModuleRegistry, typ
 import { topLevelStatements, type TopLevelStatement } from '../evaluation';
 import { summarize, type DocumentAnalysis, type FunctionSummary } from './analysis';
 import { DependencyHashes } from './dependency_hashes';
+import type { LensFunction } from './lenses';
+import { scanPieceLenses } from './lens_scan';
 import { ChunkedParser, definitionStarts, definitionStartsAfterEdit, joinParses, type Unchanged } from './chunked_parse';
 
 interface Piece {
@@ -213,34 +215,55 @@ export class DocumentAnalyzer {
   }
 
   /**
-   * The functions of the leading pieces parsed so far, with what CodeLenses show (name, place,
-   * whether evaluable) as the whole analysis will give it, or null when a later piece may change
-   * that: an `import` past them (a function is numeric by its own body and the file's imports;
-   * where its example inputs come from may still change, so nothing else of them is to be shown).
+   * The CodeLenses of `text` before its analysis, for a file just opened: each piece's from its
+   * tokens (lens_scan.ts) where they settle them, else from the piece parsed (until `deadline`;
+   * past it, the lenses of the pieces before: `complete` false) and analyzed with the file's
+   * imports. They are what the analysis gives: a function is numeric by its own body and the
+   * file's imports. The pieces that import are parsed first, whatever the deadline; null when two
+   * imports bind one name differently.
    */
-  leadingFunctions(text: string): readonly FunctionSummary[] | null {
+  openingLenses(text: string, deadline: number): { functions: LensFunction[]; complete: boolean } | null {
     const texts = this.pieceTexts(text);
-    const ready = texts.findIndex((piece) => !this.parsed.has(piece));
-    const leading = ready < 0 ? texts : texts.slice(0, ready);
-    const end = leading.reduce((at, piece) => at + piece.length, 0);
-    if (text.includes('import', end)) return null;
-    const pieces = leading.map((piece) => ({ text: piece, ...this.parsed.get(piece)! }));
-    const context: PieceContext = { comment: '', bindings: pieces.flatMap((p) => p.facts.imports).join('\n') + '\n' };
+    const importing = new Set(texts.filter((piece) => /\bimport\b/.test(piece)));
+    const aliases = new Map<string, string>();
+    const numericAliases = new Set<string>();
+    const imports: string[] = [];
+    for (const piece of importing) {
+      const parsed = this.parsed.get(piece) ?? this.parse(piece);
+      this.parsed.set(piece, parsed);
+      for (const [alias, module] of parsed.facts.aliases) {
+        if ((aliases.get(alias) ?? module) !== module) return null;
+        aliases.set(alias, module);
+      }
+      for (const alias of parsed.facts.numericAliases) numericAliases.add(alias);
+      imports.push(...parsed.facts.imports);
+    }
+    const modules = [...numericAliases];
+    const context: PieceContext = { comment: '', bindings: imports.join('\n') + '\n' };
     const key = `${context.comment}\u0000${context.bindings}`;
     const prelude = this.preludes.get(context.bindings) ?? parse(context.bindings);
     this.preludes.set(context.bindings, prelude);
     let kept = this.analyses.get(key);
     if (!kept) this.analyses.set(key, (kept = new Map()));
-    const functions: FunctionSummary[] = [];
+    const functions: LensFunction[] = [];
     let line = 0;
-    for (const piece of pieces) {
-      // Kept under its context, as `analyze` looks for it: a piece whose context this is is not analyzed twice.
-      const analysis = kept.get(piece.text) ?? this.analyzePiece(context, prelude, piece);
-      kept.set(piece.text, analysis);
-      functions.push(...movedAnalysis(analysis, line).functions);
-      line += piece.breaks;
+    for (const piece of texts) {
+      let lenses: readonly LensFunction[] | null = importing.has(piece) ? null : scanPieceLenses(piece, modules);
+      if (!lenses) {
+        let parsed = this.parsed.get(piece);
+        if (!parsed) {
+          if (performance.now() >= deadline) return { functions, complete: false };
+          this.parsed.set(piece, (parsed = this.parse(piece)));
+        }
+        // Kept under its context, as `analyze` looks for it: a piece whose context this is is not analyzed twice.
+        const analysis = kept.get(piece) ?? this.analyzePiece(context, prelude, { text: piece, parsed: parsed.parsed });
+        kept.set(piece, analysis);
+        lenses = analysis.functions.filter((f) => f.evaluable);
+      }
+      for (const f of lenses) functions.push(line === 0 ? f : { ...f, nameRange: movedRange(f.nameRange, line) });
+      for (let at = piece.indexOf('\n'); at >= 0; at = piece.indexOf('\n', at + 1)) line++;
     }
-    return functions;
+    return { functions, complete: true };
   }
 
   analyze(text: string): DocumentAnalysis {

@@ -40,10 +40,10 @@ export class ServerState {
 
   constructor(readonly connection: Connection) {
     this.analyses = new Analyses(
-      (document, analysis, lensesWerePartial) => {
+      (document, analysis, lensesDiffer) => {
         const hashes = new Map(analysis.functions.map((f) => [f.qualname, f.sourceHash]));
         for (const run of this.inFlight) if (run.uri === document.uri && hashes.get(run.function) !== run.sourceHash) run.aborted = true;
-        if (this.results.prune(document.uri, analysis) || lensesWerePartial) this.refresh();
+        if (this.results.prune(document.uri, analysis) || lensesDiffer) this.refresh();
         this.publish(document.uri, analysis);
       },
       (uri) => this.documents.get(uri),

@@ -10,8 +10,8 @@ export const lensFeature: Feature = {
     state.connection.onCodeLens(checked('textDocument/codeLens', isCodeLensParams, ({ textDocument }, token) => contained(state, 'codeLens', [], () => {
       const document = token.isCancellationRequested ? undefined : state.documents.get(textDocument.uri);
       if (!document || !isPython(document)) return [];
-      // A partial answer is only given to a client that will be told to ask again.
-      const { functions } = state.client.workspace?.codeLens?.refreshSupport ? state.analyses.lensFunctions(document) : state.analyses.of(document);
+      // An answer before the analysis is only given to a client that will be told to ask again.
+      const functions = state.client.workspace?.codeLens?.refreshSupport ? state.analyses.lensFunctions(document) : state.analyses.of(document).functions;
       return codeLenses(textDocument.uri, functions, state.resultOf(textDocument.uri));
     })));
   },

@@ -9,8 +9,10 @@ import { jaxModules } from '../../lang/python/jax';
 import { torchModules } from '../../lang/python/torch';
 import { createReferenceBackend } from '../../runtime/backends';
 import { EagerEngine } from '../../runtime/eager';
-import { summarize, type FunctionSummary } from '../../server/analysis';
+import { summarize } from '../../server/analysis';
 import { ChunkedParser, definitionStarts, definitionStartsAfterEdit } from '../../server/chunked_parse';
+import { scanPieceLenses } from '../../server/lens_scan';
+import type { LensFunction } from '../../server/lenses';
 import { DocumentAnalyzer } from '../../server/piecewise';
 import { readText } from './client';
 import { generate } from '../../bench/lsp/generate';
@@ -72,29 +74,68 @@ describe('piecewise analysis in the server', () => {
     }
   });
 
-  // What a CodeLens shows of a function: the first answer for a file just opened may hold only these, for the leading pieces.
-  const lensFields = (fns: readonly FunctionSummary[]) => fns.map((f) => ({ qualname: f.qualname, nameRange: f.nameRange, evaluable: f.evaluable }));
+  // What a CodeLens shows of a function: the first answer for a file just opened holds these.
+  const lensFields = (fns: readonly LensFunction[]) => fns.filter((f) => f.evaluable).map((f) => ({ qualname: f.qualname, nameRange: f.nameRange, evaluable: f.evaluable }));
 
   for (const [name, text] of [...FILES.map((f) => [f, readText(f)]), ['the bench file', generate().text]]) {
-    it(`${name}: the lens fields of the leading pieces parsed, one more at a time, are those of a whole-file analysis`, () => {
-      const analyzer = new DocumentAnalyzer(modules);
+    it(`${name}: the lenses before the analysis are those of a whole-file analysis, or those of its leading pieces when time runs out`, () => {
       const expected = lensFields(whole(text).functions);
-      // A deadline already past parses one piece a call.
-      for (let done = false; !done; ) {
-        done = analyzer.prepare(text, 0);
-        const leading = analyzer.leadingFunctions(text);
-      if (leading) assert.deepEqual(lensFields(leading), expected.slice(0, leading.length));
-        else assert.ok(text.includes('import'), 'only an import after the pieces ready withholds them');
-      }
-      assert.deepEqual(lensFields(analyzer.leadingFunctions(text) ?? []), expected);
+      const opening = new DocumentAnalyzer(modules).openingLenses(text, Infinity);
+      assert.deepEqual(opening && lensFields(opening.functions), expected);
+      assert.equal(opening?.complete, true);
+      // A deadline already past parses no piece the tokens leave open.
+      const hurried = new DocumentAnalyzer(modules).openingLenses(text, 0)!;
+      assert.deepEqual(lensFields(hurried.functions), expected.slice(0, hurried.functions.length));
     });
   }
 
-  it('withholds the leading pieces\' lenses while an import follows them', () => {
+  it('settles every piece of the bench file from its tokens, none parsed but the imports', () => {
+    const opening = new DocumentAnalyzer(modules).openingLenses(generate().text, 0);
+    assert.equal(opening?.complete, true);
+    assert.equal(opening.functions.length, 300);
+  });
+
+  it('gives no lenses before the analysis when two imports bind one name differently', () => {
     const text = `${generate().text}\nimport numpy as jnp\n`;
-    const analyzer = new DocumentAnalyzer(modules);
-    for (let i = 0; i < 40; i++) analyzer.prepare(text, 0);
-    assert.equal(analyzer.leadingFunctions(text), null);
+    assert.equal(new DocumentAnalyzer(modules).openingLenses(text, Infinity), null);
+  });
+
+  it('scans a definition\'s tokens to the lenses its analysis gives, or leaves it to the parse', () => {
+    const header = 'import jax.numpy as jnp\nimport math\nfrom torch import nn\n\n';
+    const settled = (piece: string) => scanPieceLenses(piece, ['jnp', 'nn']);
+    const cases: [string, 'numeric' | 'not numeric' | 'parse'][] = [
+      ['def f(x):\n    return jnp.sin(x)\n', 'numeric'],
+      ['@jax.jit\n# a comment\ndef f(x):\n    """Uses jnp."""\n    y = (x,\n         jnp.cos(x))\n    return y\n\nf(jnp.ones(3))\n', 'numeric'],
+      ['def f(x): return jnp.sin(x)\n', 'numeric'],
+      ['def f(x):\n    x += 1\n    return x\n', 'numeric'],
+      ['def f(x):\n    return g(x, \\\n      nn.Linear)\n', 'numeric'],
+      ['def f(x):\n    return x\n', 'not numeric'],
+      ['def f(x):\n    # jnp.sin(x) - 1\n    return "jnp.sin(x) - 1"\n', 'not numeric'],
+      ["def f(x):\n    return r'\\' + x\n", 'parse'],
+      ['def f(x):\n    return x.jnp\n', 'parse'],
+      ['def f(x, jnp=None):\n    return x\n', 'parse'],
+      ['def f(x) -> jnp.ndarray:\n    return x\n', 'parse'],
+      ['def f(x, w=jnp.ones(3)):\n    return x\n', 'parse'],
+      ["def f(x):\n    return '-' * 20\n", 'parse'],
+      ['def f(x):\n    return -x\n', 'parse'],
+      ['def f(x):\n    return f"{jnp.pi}"\n', 'parse'],
+      ['def f(x):\n    def g(y):\n        return jnp.sin(y)\n    return g(x)\n', 'parse'],
+      ['class C:\n    def f(self, x):\n        return jnp.sin(x)\n', 'parse'],
+      ['async def f(x):\n    return jnp.sin(x)\n', 'parse'],
+      ['def f(x):\n    return jnp.sin(x\n', 'parse'],
+      ['def f(x):\n    return "jnp.sin(x)\n', 'parse'],
+      ['def f(x):\nreturn jnp.sin(x)\n', 'parse'],
+      ['def f(x):\n    return jnp.sin(x)\nif True:\n    def g(y):\n        return y\n', 'parse'],
+      ['def f(x):\r    return jnp.sin(x)\r', 'parse'],
+      ['x = 1\ndef f(x):\n    return jnp.sin(x)\n', 'parse'],
+    ];
+    for (const [piece, expected] of cases) {
+      const lenses = settled(piece);
+      const text = header + piece;
+      const analysis = lensFields(whole(text).functions).map((f) => ({ ...f, nameRange: { start: { ...f.nameRange.start, line: f.nameRange.start.line - 4 }, end: { ...f.nameRange.end, line: f.nameRange.end.line - 4 } } }));
+      assert.equal(lenses === null ? 'parse' : lenses.length > 0 ? 'numeric' : 'not numeric', expected, piece);
+      if (lenses) assert.deepEqual(lensFields(lenses), analysis, piece);
+    }
   });
 
   it('reports a `# gradlens:` comment above a piece, with its mistakes, where it stands', () => {
@@ -119,7 +160,7 @@ describe('piecewise analysis in the server', () => {
   // NB: in broken code the pieces are cut where the text looks like a top-level definition, which
   // confines a mistake to its definition, where lezer's recovery may swallow what follows it: the
   // server agrees with itself, not always with a whole-file parse.
-  it('gives after each of 300 random edits, broken syntax among them, what a fresh analyzer gives, and first the lenses of its leading pieces', () => {
+  it('gives after each of 300 random edits, broken syntax among them, what a fresh analyzer gives, and, before it, the lenses it opens with', () => {
     const next = random(seed + 1);
     // Imports first, as files mostly have them: then the leading pieces' lenses are given, until an edit types an import below.
     const lines = FILES.slice(0, 4).map(readText).join('\n').split('\n');
@@ -129,12 +170,11 @@ describe('piecewise analysis in the server', () => {
     for (let i = 0; i < 300; i++) {
       text = randomEdit(text, next).text;
       const fresh = new DocumentAnalyzer(modules);
-      // As a file just opened: the lenses of its first pieces are those the complete analysis gives.
-      for (let k = 0; k < 3; k++) fresh.prepare(text, 0);
-      const leading = fresh.leadingFunctions(text);
+      // As a file just opened: its lenses from its tokens, and its pieces parsed where they do not settle them.
+      const opening = fresh.openingLenses(text, Infinity);
       const analysis = analyzer.analyze(text);
       assert.deepEqual(analysis, fresh.analyze(text), `edit ${i} (seed ${seed})`);
-      if (leading) assert.deepEqual(lensFields(leading), lensFields(analysis.functions).slice(0, leading.length), `edit ${i} (seed ${seed})`);
+      if (opening) assert.deepEqual(lensFields(opening.functions), lensFields(analysis.functions), `edit ${i} (seed ${seed})`);
     }
   });
 });

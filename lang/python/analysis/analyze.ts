@@ -159,6 +159,8 @@ export interface ModuleFacts {
   readonly calls: ReadonlyMap<string, readonly { readonly from: number; readonly to: number; readonly topLevel: boolean }[]>;
   /** Functions whose example-input calls are looked for at module scope (not methods, not nested). */
   readonly functions: readonly { readonly name: string; readonly from: number; readonly to: number }[];
+  /** The aliases bound to a supported module (or to a name in one): a function that reads one is numeric. */
+  readonly numericAliases: ReadonlySet<string>;
 }
 
 export function moduleFacts(parsed: ParseResult, options: AnalyzeOptions = {}): ModuleFacts {
@@ -207,7 +209,8 @@ class Analyzer {
     });
     const calls = new Map([...this.callsIn(body)].map(([name, found]) => [name, found.map((f) => ({ from: f.call.span.from, to: f.call.span.to, topLevel: f.topLevel }))]));
     const aliases = new Map([...this.aliases].map(([alias, a]) => [alias, a.module]));
-    return { imports, aliases, assigned: this.assigned, called, calls, functions };
+    const numericAliases = new Set([...this.aliases.keys()].filter((alias) => this.isNumericAlias(alias)));
+    return { imports, aliases, assigned: this.assigned, called, calls, functions, numericAliases };
   }
 
   run(): Analysis {
@@ -570,13 +573,15 @@ class Analyzer {
     };
   }
 
+  /** Whether `name` is bound by an import to a supported module or to a name in one. */
+  private isNumericAlias(name: string): boolean {
+    const alias = this.aliases.get(name);
+    return !!alias && this.moduleSupported(alias.isModule ? alias.module : alias.module.slice(0, alias.module.lastIndexOf('.')));
+  }
+
   private isNumeric(def: A.FunctionDef): boolean {
     let numeric = false;
-    const usesModule = (e: A.Expr) => {
-      if (e.kind !== 'Name') return false;
-      const alias = this.aliases.get(e.id);
-      return !!alias && this.moduleSupported(alias.isModule ? alias.module : alias.module.slice(0, alias.module.lastIndexOf('.')));
-    };
+    const usesModule = (e: A.Expr) => e.kind === 'Name' && this.isNumericAlias(e.id);
     walkStatements(def.body, {
       stmt: (s) => {
         if (s.kind === 'AugAssign' && ARITHMETIC.has(s.op)) numeric = true;
