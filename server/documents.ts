@@ -100,17 +100,22 @@ export class Analyses {
 
   /**
    * The functions CodeLenses are shown for: all of them, or, for a document not analyzed yet,
-   * those its tokens (or, where they do not settle it, its pieces' parses within LENS_BUDGET_MS)
-   * show; the analysis completes in slices after the answer, and the client is told to ask again
-   * (`workspace/codeLens/refresh`) when its lenses differ from those answered.
+   * those its tokens show (server/lens_scan.ts), its pieces parsed where the tokens do not settle
+   * them, within LENS_BUDGET_MS (a file whose pieces all parse in time is analyzed at once; past
+   * it, the lenses of the leading pieces). The analysis completes in slices after the answer, and
+   * the client is told to ask again (`workspace/codeLens/refresh`) when its lenses differ.
    */
   lensFunctions(document: TextDocument): readonly LensFunction[] {
     const known = this.current.get(document.uri);
     if (known?.version === document.version) return known.analysis.functions;
-    let opening: ReturnType<DocumentAnalyzer['openingLenses']>;
+    const analyzer = this.analyzer(document.uri);
+    const text = document.getText();
+    let opening: ReturnType<DocumentAnalyzer['openingLenses']> = null;
     try {
+      const deadline = performance.now() + LENS_BUDGET_MS;
       // NB: only before the first analysis: later, results not yet checked against the new text could title a lens.
-      opening = known ? null : this.analyzer(document.uri).openingLenses(document.getText(), performance.now() + LENS_BUDGET_MS);
+      opening = known ? null : analyzer.openingLenses(text, deadline);
+      if (opening && !opening.complete) opening = analyzer.prepare(text, deadline) ? null : analyzer.openingLenses(text, 0);
     } catch {
       opening = null;
     }
