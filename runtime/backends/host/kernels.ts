@@ -127,7 +127,34 @@ function broadcastInDim(x: HostValues, { broadcastDimensions }: ParamsOf<'broadc
   broadcastDimensions.forEach((d, i) => {
     if (x.shape[i] !== 1) strides[d] = inStrides[i];
   });
-  return gather(x, mapIndex(out.shape, strides, 0, n), out);
+  return tiled(x.data, out.shape, strides, out.dtype) ?? gather(x, mapIndex(out.shape, strides, 0, n), out);
+}
+
+/**
+ * A broadcast whose operand's values sit, in their order, on consecutive axes of the result (a
+ * bias row added to each row, a column to each column): the operand copied as a block, each value
+ * repeated along the trailing axes, the block repeated along the leading ones, without an index
+ * of every element. Null for other broadcasts.
+ */
+function tiled(data: AnyTypedArray, shape: Shape, strides: readonly number[], dtype: DType): AnyTypedArray | null {
+  const spanned = shape.map((_, d) => d).filter((d) => shape[d] !== 1 && strides[d] !== 0);
+  const first = spanned[0];
+  const last = spanned[spanned.length - 1];
+  let step = 1;
+  for (let d = last; d >= first; d--) {
+    if (shape[d] === 1) continue;
+    if (strides[d] !== step) return null;
+    step *= shape[d];
+  }
+  const repeat = shape.slice(last + 1).reduce((p, e) => p * e, 1);
+  const tiles = shape.slice(0, first).reduce((p, e) => p * e, 1);
+  const block = data.length;
+  const o = output(dtype, tiles * block * repeat);
+  for (let t = 0; t < tiles; t++) {
+    if (repeat === 1) o.set(data, t * block);
+    else for (let i = 0, at = t * block * repeat; i < block; i++, at += repeat) o.fill(data[i], at, at + repeat);
+  }
+  return o;
 }
 
 function copy(data: AnyTypedArray, dtype: DType): AnyTypedArray {
@@ -150,8 +177,10 @@ function transpose(x: HostValues, { permutation }: ParamsOf<'transpose'>, out: A
  */
 const HOST_PRODUCT_MULTIPLY_ADDS = 1 << 18;
 
-/** The operand's values in the order of `axes` (a copy). */
+/** The operand's values in the order of `axes`: its own array where that is their order (read, never written), else a copy. */
 function permuted(x: HostValues, axes: readonly number[]): AnyTypedArray {
+  const moved = axes.filter((a) => x.shape[a] !== 1);
+  if (moved.every((a, i) => i === 0 || a > moved[i - 1])) return x.data;
   const strides = stridesOf(x.shape);
   return gather(x, mapIndex(axes.map((a) => x.shape[a]), axes.map((a) => strides[a]), 0), { shape: [], dtype: x.dtype });
 }
@@ -168,16 +197,31 @@ function dotFloat32(a: HostValues, b: HostValues, { dimensionNumbers: dn }: Para
   const size = (x: HostValues, axes: readonly number[]) => axes.reduce((p, i) => p * x.shape[i], 1);
   const [batch, m, k, n] = [size(a, dn.lhsBatch), size(a, aFree), size(a, dn.lhsContracting), size(b, bFree)];
   if (batch * m * k * n > HOST_PRODUCT_MULTIPLY_ADDS) return null;
-  const lhs = permuted(a, [...dn.lhsBatch, ...aFree, ...dn.lhsContracting]);
+  // NB: [k, m] (the operand of a weight's gradient) is read in place, a row of the product's lhs a column of it.
+  const inPlace = batch === 1 && a.shape.length === 2 && dn.lhsContracting[0] === 0;
+  const lhs = inPlace ? a.data : permuted(a, [...dn.lhsBatch, ...aFree, ...dn.lhsContracting]);
+  const [rowStep, step] = inPlace ? [1, m] : [k, 1];
   const rhs = permuted(b, [...dn.rhsBatch, ...dn.rhsContracting, ...bFree]);
-  const o = output(out.dtype, batch * m * n);
+  // NB: a recycled array holds old values: every sum starts from +0, as `let s = 0` did.
+  const o = output(out.dtype, batch * m * n).fill(0);
   for (let p = 0; p < batch; p++) {
     for (let i = 0; i < m; i++) {
-      const row = (p * m + i) * k;
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let q = 0, col = p * k * n + j; q < k; q++, col += n) s = Math.fround(s + Math.fround(lhs[row + q] * rhs[col]));
-        o[(p * m + i) * n + j] = s;
+      const row = (p * m + i) * rowStep;
+      const at = (p * m + i) * n;
+      if (n < 4) {
+        // Few sums a row: each in a register over q.
+        for (let j = 0; j < n; j++) {
+          let s = 0;
+          for (let q = 0, col = p * k * n + j; q < k; q++, col += n) s = Math.fround(s + Math.fround(lhs[row + q * step] * rhs[col]));
+          o[at + j] = s;
+        }
+        continue;
+      }
+      // The n sums of a row side by side, each over q = 0, 1, ... in turn: the inner loop reads a row of rhs, not a column.
+      for (let q = 0; q < k; q++) {
+        const x = lhs[row + q * step];
+        const col = (p * k + q) * n;
+        for (let j = 0; j < n; j++) o[at + j] = Math.fround(o[at + j] + Math.fround(x * rhs[col + j]));
       }
     }
   }

@@ -58,12 +58,21 @@ function extraCases(prim: Primitive, r: Random): Case<ParamsOf<Primitive>>[] {
         { inputs: [mk([256, 1]), mk([1, 64])], params: dims(1, 0) },
         { inputs: [mk([256, 64]), mk([64, 1])], params: dims(1, 0) },
         { inputs: [mk([256, 1]), mk([256, 64])], params: dims(0, 0) },
+        { inputs: [mk([256, 64]), mk([256, 1])], params: dims(0, 0) },
+        { inputs: [mk([256, 64]), mk([256, 3])], params: dims(0, 0) },
         { inputs: [mk([256, 64]), mk([1, 64])], params: dims(1, 1) },
         { inputs: [mk([33, 700]), mk([700, 5])], params: dims(1, 0) },
       ];
     }
     case 'broadcast_in_dim':
-      return [{ inputs: [f32([-0], [])], params: { shape: [5], broadcastDimensions: [] } }, { inputs: [f32(normals(r, 64), [64])], params: { shape: [256, 64], broadcastDimensions: [1] } }];
+      return [
+        { inputs: [f32([-0], [])], params: { shape: [5], broadcastDimensions: [] } },
+        { inputs: [f32(normals(r, 64), [64])], params: { shape: [256, 64], broadcastDimensions: [1] } },
+        // A column to each column (nn.Linear(1, 64)'s input against its weight), and a block both repeated and tiled.
+        { inputs: [f32(normals(r, 256), [256, 1])], params: { shape: [256, 64], broadcastDimensions: [0, 1] } },
+        { inputs: [f32(normals(r, 6), [2, 1, 3])], params: { shape: [4, 2, 5, 3, 2], broadcastDimensions: [1, 2, 3] } },
+        { inputs: [f32(normals(r, 6), [3, 2])], params: { shape: [3, 4, 2], broadcastDimensions: [0, 2] } },
+      ];
     default:
       return [];
   }
