@@ -169,6 +169,12 @@ interface Frame {
   scope: Scope;
 }
 
+/**
+ * Built-ins that keep none of their arguments: they return something new or one of them
+ * (`float(np.sum(y * 2))`, `print(x * 2)`, `max(a, b)`), so a temporary passed to one is used up.
+ */
+const CONSUMING_BUILTINS = ['print', 'len', 'repr', 'format', 'round', 'abs', 'min', 'max', 'float', 'int', 'bool', 'str', 'isinstance', 'hash', 'id'];
+
 export class Interpreter implements HostContext {
   readonly file: string;
   readonly globals = new Map<string, PyValue>();
@@ -179,6 +185,8 @@ export class Interpreter implements HostContext {
   private readonly signal: CancelSignal | undefined;
   private readonly onCall: InterpreterOptions['onCall'];
   private readonly onDefine: InterpreterOptions['onDefine'];
+  /** Built-ins that keep none of their arguments (CONSUMING_BUILTINS), as an op. */
+  private readonly consuming: ReadonlySet<PyValue | undefined>;
   /** Set while assignments are recorded; NB: null costs the assignment one comparison. */
   onAssign: AssignListener | null;
   private readonly stateMap = new Map<object, unknown>();
@@ -219,6 +227,7 @@ export class Interpreter implements HostContext {
     this.superBuiltin = new PyBuiltin('super', (args) => this.makeSuper(args));
     this.builtins.set('super', this.superBuiltin);
     this.builtins.set('property', new PyBuiltin('property', (args) => new Property(args[0] ?? null, args[1] ?? null)));
+    this.consuming = new Set(CONSUMING_BUILTINS.map((name) => this.builtins.get(name)));
     this.globals.set('__name__', '__main__');
     this.resetClock();
   }
@@ -732,6 +741,7 @@ export class Interpreter implements HostContext {
         const v = this.evalExpr(s.value, scope);
         this.node = s;
         const r = ops.inplace(op, cur, v, this);
+        this.usedOperand(v);
         this.assignName(t.id, r, scope);
         if (this.onAssign !== null) this.onAssign(t.id, r, t.span);
         return;
@@ -743,6 +753,7 @@ export class Interpreter implements HostContext {
         const v = this.evalExpr(s.value, scope);
         this.node = s;
         const r = ops.inplace(op, cur, v, this);
+        this.usedOperand(v);
         this.escape(r);
         ops.setattr(obj, t.attr, r, this);
         return;
@@ -755,8 +766,10 @@ export class Interpreter implements HostContext {
         const v = this.evalExpr(s.value, scope);
         this.node = s;
         const r = ops.inplace(op, cur, v, this);
-        this.escape(r);
-        this.escape(index);
+        this.usedOperand(v);
+        this.storedItem(obj, index, r);
+        // `x[i] += 1` on an array: the view x[i] it read is used up too (a list's item stays where it was).
+        if (r !== cur) this.storedItem(obj, index, cur);
         ops.setitem(obj, index, r, this);
         return;
       }
@@ -786,6 +799,20 @@ export class Interpreter implements HostContext {
     }
     this.bindings.delete(v);
     this.unbound.push({ value: v, depth });
+  }
+
+  /**
+   * `obj[index] = value`: a container keeps the value and the key; a tensor or array (collectable)
+   * copies the values in and keeps neither, so they are used up as an operator's operands are.
+   */
+  private storedItem(obj: PyValue, index: PyValue, value: PyValue): void {
+    if (obj instanceof HostObject && obj.collectable) {
+      this.usedOperand(value);
+      this.usedOperand(index);
+    } else {
+      this.escape(value);
+      this.escape(index);
+    }
   }
 
   /** `v` went somewhere other than a name: it is never collected. */
@@ -903,8 +930,7 @@ export class Interpreter implements HostContext {
         const obj = this.evalExpr(target.value, scope);
         const index = this.evalExpr(target.index, scope);
         this.node = target;
-        this.escape(value);
-        this.escape(index);
+        this.storedItem(obj, index, value);
         ops.setitem(obj, index, value, this);
         return;
       }
@@ -1319,8 +1345,12 @@ export class Interpreter implements HostContext {
     const obj = this.evalExpr(e.value, scope);
     this.node = e;
     const v = ops.getattr(obj, e.attr, this);
-    // A method kept for later (`f = x.sum`) holds its object.
+    // A method kept for later (`f = x.sum`) holds its object; an attribute's value (a shape, a
+    // dtype, `.T`, `.grad`) holds nothing of a collectable one (a view holds what it needs), so a
+    // temporary read for an attribute is used up: `torch.cat([a, b]).shape[0]`. NB: jax's `x.at`
+    // holds x, but jax arrays are not collectable.
     if (v instanceof PyBuiltin || v instanceof PyBoundMethod || v instanceof PyFunction) this.escape(obj);
+    else this.usedOperand(obj);
     return v;
   }
 
@@ -1436,7 +1466,7 @@ export class Interpreter implements HostContext {
   private callWith(f: PyValue, e: A.Call, scope: Scope): PyValue {
     const args: PyValue[] = [];
     // What a call receives, it may keep; an op keeps only what it returns.
-    const op = f instanceof PyBuiltin && f.keepsNoArguments;
+    const op = (f instanceof PyBuiltin && f.keepsNoArguments) || this.consuming.has(f);
     // NB: an op's list or tuple literal argument (`torch.stack([a * 2, b])`) is a temporary: its items are the op's arguments.
     const listed: PyValue[] | null = op ? [] : null;
     const kwargs = e.args.length === 0 ? NO_KWARGS : this.evalArguments(e, scope, args, listed);

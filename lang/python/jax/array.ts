@@ -13,7 +13,7 @@ import { isVar, type CallParamsOf, type CallPrimitive } from '../../../runtime/i
 import { runCallCompiled, type JaxprTrace, type Tracer } from '../../../runtime/jit';
 import { Ops, type Emitter } from '../../../runtime/ops';
 import { abstractEval, type ParamsOf, type Primitive } from '../../../runtime/primitives';
-import { HaltError, pyError, formatFloat, formatInt, HostObject, NOT_IMPLEMENTED, hostType, pyFunction, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type UnaryOp, hostValues, PyTuple, PyType, nameTable, type NativeFn, type PyValue } from '../interpreter';
+import { HaltError, pyError, formatFloat, formatInt, HostObject, NOT_IMPLEMENTED, hostType, opFunction, pyFunction, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type UnaryOp, hostValues, PyList, PyTuple, PyType, nameTable, type NativeFn, type PyValue } from '../interpreter';
 import { concretizationError } from '../staging';
 import { arrayStr, jaxRepr, keyRepr, numpyRepr, scalarStr } from './print';
 import { MAX_TRACED_EQUATIONS, Scalar, isTracer, translate, type Val } from './values';
@@ -69,6 +69,12 @@ export class PyArray extends HostObject {
   private view: ArrayView | null = null;
   /** On an array that is no view: how many times its values were written (views compare it to re-derive theirs). */
   private writes = 0;
+  /** Views of this array not yet let go (`discard`): while one is, the values they derive from stay. */
+  private viewers = 0;
+  /** Python let go of it (see `collect`). */
+  private discarded = false;
+  /** Whether it holds `value` (see `JaxRuntime.hold`): not a tracer, nor values a discarded view shed. */
+  private holding: boolean;
 
   constructor(
     readonly rt: JaxRuntime,
@@ -80,28 +86,44 @@ export class PyArray extends HostObject {
   ) {
     super();
     this.value = v;
+    this.holding = !isTracer(v);
+    if (this.holding) rt.hold(v as DeviceArray);
+    rt.made?.push(this);
   }
 
   /** The values: NB: a NumPy array's change when it, or an array it is a view of, is written to. */
   get v(): Tracer | DeviceArray {
     const view = this.view;
     if (view && view.seen !== view.root.writes) {
-      this.value = this.kept(view.derive(view.parent).v);
+      const derived = view.derive(view.parent);
+      this.replace(derived.v);
+      derived.discard();
       view.seen = view.root.writes;
+      view.parent.shed();
     }
     return this.value;
   }
 
-  /** NB: values derived or written while an op runs would go with that op's intermediates: kept until the run ends. */
-  private kept(v: Tracer | DeviceArray): Tracer | DeviceArray {
-    if (!isTracer(v)) this.rt.pin(v);
-    return v;
+  /**
+   * Takes `next` as the values, letting go of the old ones (freed once no array holds them). NB:
+   * values derived or written while an op runs would go with that op's intermediates: they stay
+   * until no array holds them.
+   */
+  private replace(next: Tracer | DeviceArray): void {
+    const old = this.value;
+    const held = this.holding;
+    // NB: held before the old values are let go: they may be the same array.
+    this.holding = !isTracer(next);
+    if (this.holding) this.rt.hold(next as DeviceArray, true);
+    this.value = next;
+    if (held) this.rt.unhold(old as DeviceArray);
   }
 
   /** Makes this array (just made from `parent`) a view of it; see ArrayView. */
   viewOf(parent: PyArray, derive: ArrayView['derive'], write: ArrayView['write'], contiguous: boolean): this {
     const root = parent.view ? parent.view.root : parent;
     this.view = { parent, root, derive, write, contiguous: contiguous && parent.contiguous, seen: root.writes };
+    parent.viewers++;
     return this;
   }
 
@@ -110,16 +132,71 @@ export class PyArray extends HostObject {
     return this.view === null || this.view.contiguous;
   }
 
-  /** Replaces the values (of this array's shape and dtype), through every array this one is a view of. */
+  /**
+   * Replaces the values (of this array's shape and dtype), through every array this one is a view
+   * of. `values` is the caller's temporary: this array takes its values and it is discarded.
+   */
   assign(values: PyArray): void {
     const view = this.view;
     if (view) {
-      view.parent.assign(view.write(view.parent, values));
+      const parent = view.parent;
+      const written = view.write(parent, values);
+      parent.assign(written);
       view.seen = view.root.writes;
+      parent.shed();
     } else {
       this.writes++;
     }
-    this.value = this.kept(values.v);
+    this.replace(values.v);
+    values.discard();
+  }
+
+  // A NumPy array's memory goes as NumPy's does: when nothing reaches its buffer. Each array holds
+  // its values (JaxRuntime.hold counts the arrays holding each backend array); a view holds the
+  // array it is a view of, whose values it derives from, so an array Python let go of keeps its
+  // values while a view of it lives, and goes with the last one.
+
+  override get collectable(): boolean {
+    return this.numpy && !isTracer(this.value);
+  }
+
+  /** The last Python name bound to it went: its values go, now or with the last view of it. */
+  override collect(): boolean {
+    if (isTracer(this.value)) return false;
+    this.discard();
+    return true;
+  }
+
+  /** Lets go of this array (Python's or an op's temporary): as `collect`. */
+  discard(): void {
+    if (this.discarded) return;
+    this.discarded = true;
+    if (this.viewers === 0) this.release();
+    else this.shed();
+  }
+
+  private release(): void {
+    if (this.holding) this.rt.unhold(this.value as DeviceArray);
+    this.holding = false;
+    const view = this.view;
+    if (!view) return;
+    const parent = view.parent;
+    if (--parent.viewers === 0 && parent.discarded) parent.release();
+    else parent.shed();
+  }
+
+  /**
+   * A view Python let go of whose views live keeps no values of its own: they are derived again
+   * (from the array it is a view of) when a view of it needs them, so `x = x[1:]` in a loop
+   * holds the base's values and the last view's, not one copy per step.
+   */
+  private shed(): void {
+    const view = this.view;
+    if (!view || !this.discarded || this.viewers === 0 || !this.holding) return;
+    this.rt.unhold(this.value as DeviceArray);
+    this.holding = false;
+    // NB: never read again before it is derived anew: `v` derives when `seen` is not the root's count.
+    view.seen = -1;
   }
 
   get pyType(): PyType {
@@ -251,7 +328,9 @@ export class PyArray extends HostObject {
     }
     const method = rt.behaviour.methods[name];
     if (!method) return undefined;
-    return pyFunction(name, (args, kwargs, c) => method(this, args, kwargs, c ?? ctx));
+    // NB: a method keeps none of its arguments: an op (see numpyAttrs).
+    if (this.numpy) return opFunction(name, (args, kwargs, c) => rt.withTemporaries(() => method(this, args, kwargs, c ?? ctx)));
+    return opFunction(name, (args, kwargs, c) => method(this, args, kwargs, c ?? ctx));
   }
 }
 
@@ -309,6 +388,16 @@ export function toDtype(v: PyValue, rt: JaxRuntime, numpy: boolean): DType {
   return d;
 }
 
+/** The arrays in a value (in its lists and tuples), or null when something else could hold one. */
+function arraysIn(v: PyValue, into: Set<PyArray>): Set<PyArray> | null {
+  if (v instanceof PyArray) return into.add(v);
+  if (v instanceof PyTuple || v instanceof PyList) {
+    for (const item of v.items) if (!arraysIn(item, into)) return null;
+    return into;
+  }
+  return v === null || typeof v !== 'object' ? into : null;
+}
+
 export class JaxRuntime implements Emitter<Val> {
   readonly o: Ops<Val>;
   /** Concrete arrays alive in this run: freed when the run ends (see `dispose`). */
@@ -317,6 +406,10 @@ export class JaxRuntime implements Emitter<Val> {
   private readonly log: DeviceArray[] = [];
   private depth = 0;
   private readonly pinned = new Set<DeviceArray>();
+  /** How many arrays (PyArray) hold each concrete array as their values (see `unhold`). */
+  private readonly holders = new Map<DeviceArray, number>();
+  /** Values an array took while an op ran (a view's values derived again, an assignment's): not that op's intermediates. */
+  private readonly taken = new Set<DeviceArray>();
   /**
    * The concrete value of each tracer whose trace runs over concrete primals (grad, jvp, vjp and
    * vmap's unbatched arguments, outside jit): each traced op is also computed, so Python control
@@ -514,6 +607,51 @@ export class JaxRuntime implements Emitter<Val> {
     this.pinned.add(a);
   }
 
+  /** The arrays made since the outermost `withTemporaries` began; null outside one. */
+  made: PyArray[] | null = null;
+
+  /**
+   * Runs a NumPy function or method: the arrays it made on its way and does not return (a Python
+   * scalar or list made an array, a reshape to read) are let go of, as NumPy's temporaries are;
+   * NB: all are kept when it returns something other than arrays, numbers and lists or tuples of them.
+   */
+  withTemporaries<R>(fn: () => R): R {
+    if (this.made !== null) return fn();
+    const made: PyArray[] = [];
+    this.made = made;
+    let out: R;
+    try {
+      out = fn();
+    } finally {
+      this.made = null;
+    }
+    const returned = arraysIn(out as PyValue, new Set<PyArray>());
+    if (returned) for (const a of made) if (!returned.has(a)) a.discard();
+    return out;
+  }
+
+  /** One more array holds `a` as its values; `taken`: it took them while an op may be running (see `taken`). */
+  hold(a: DeviceArray, taken = false): void {
+    this.holders.set(a, (this.holders.get(a) ?? 0) + 1);
+    if (taken) this.taken.add(a);
+  }
+
+  /**
+   * An array let go of `a` (Python let go of it, or it took other values): `a` is freed once no
+   * array holds it, unless a trace captured it (pinned) or it is no longer the run's.
+   */
+  unhold(a: DeviceArray): void {
+    const n = this.holders.get(a);
+    if (n === undefined) return;
+    if (n > 1) {
+      this.holders.set(a, n - 1);
+      return;
+    }
+    this.holders.delete(a);
+    if (this.pinned.has(a) || !this.live.delete(a)) return;
+    this.free(a);
+  }
+
   /** Takes ownership of an array someone else made (a jitted call's result). */
   adopt(a: DeviceArray): DeviceArray {
     return this.track(a);
@@ -561,7 +699,7 @@ export class JaxRuntime implements Emitter<Val> {
     }
     const made = this.log.splice(mark);
     for (const a of made) {
-      if (kept.has(a) || this.pinned.has(a)) this.log.push(a);
+      if (kept.has(a) || this.pinned.has(a) || this.taken.has(a)) this.log.push(a);
       else if (this.live.delete(a)) this.free(a);
     }
     return result;
@@ -572,9 +710,13 @@ export class JaxRuntime implements Emitter<Val> {
     for (const a of this.live) this.free(a);
     this.live.clear();
     this.pinned.clear();
+    this.holders.clear();
+    this.taken.clear();
   }
 
   private free(a: DeviceArray): void {
+    this.holders.delete(a);
+    this.taken.delete(a);
     this.backend.dispose(a);
     this.ctx.release(bytesOf(a));
   }

@@ -196,26 +196,40 @@ export function argmax(rt: JaxRuntime, x: PyArray, axis: PyValue | undefined, ct
   });
 }
 
+/** `x.reshape(dims)`: NumPy reshapes a contiguous array into a view of it, anything else into a copy. */
 export function reshape(rt: JaxRuntime, x: PyArray, dims: readonly number[]): PyArray {
+  const out = reshaped(rt, x, dims);
+  if (!x.numpy || x.traced || !x.contiguous) return out;
+  const shape = out.shape;
+  return out.viewOf(x, (p) => reshaped(rt, p, shape), (p, values) => reshaped(rt, values, p.shape), true);
+}
+
+/**
+ * x's values in another shape, a view of nothing: for what an op only reads (a view of an array
+ * would keep it until the view is let go: see PyArray.discard).
+ */
+export function reshaped(rt: JaxRuntime, x: PyArray, dims: readonly number[]): PyArray {
   const n = sizeOf(x.shape);
   const known = dims.filter((d) => d !== -1).reduce((p, d) => p * d, 1);
   const shape = dims.map((d) => (d === -1 ? n / known : d));
   if (sizeOf(shape) !== n || !shape.every(Number.isInteger)) {
     throw pyError('TypeError', `cannot reshape array of shape (${x.shape.join(', ')}${x.shape.length === 1 ? ',' : ''}) (size ${n}) into shape (${dims.join(', ')}${dims.length === 1 ? ',' : ''})`);
   }
-  const out = op(rt, () => wrap(rt, rt.o.reshape(x.v, shape), x.weak, x.numpy));
-  // NB: NumPy reshapes a contiguous array into a view of it, anything else into a copy.
-  if (!x.numpy || x.traced || !x.contiguous) return out;
-  return out.viewOf(x, (p) => reshape(rt, p, shape), (p, values) => reshape(rt, values, p.shape), true);
+  return op(rt, () => wrap(rt, rt.o.reshape(x.v, shape), x.weak, x.numpy));
 }
 
 export function transpose(rt: JaxRuntime, x: PyArray, perm?: readonly number[]): PyArray {
   const p = (perm ?? x.shape.map((_, i) => x.shape.length - 1 - i)).map((a) => (a < 0 ? a + x.shape.length : a));
-  const out = op(rt, () => wrap(rt, rt.o.transpose(x.v, p), x.weak, x.numpy));
+  const out = transposed(rt, x, p);
   if (!x.numpy || x.traced) return out;
   // A NumPy transpose is a view: what is written into it goes back through the inverse permutation.
   const inverse = p.map((_, i) => p.indexOf(i));
-  return out.viewOf(x, (q) => transpose(rt, q, p), (_q, values) => transpose(rt, values, inverse), p.every((a, i) => a === i));
+  return out.viewOf(x, (q) => transposed(rt, q, p), (_q, values) => transposed(rt, values, inverse), p.every((a, i) => a === i));
+}
+
+/** x's axes permuted, a view of nothing (see `reshaped`). */
+function transposed(rt: JaxRuntime, x: PyArray, p: readonly number[]): PyArray {
+  return op(rt, () => wrap(rt, rt.o.transpose(x.v, p), x.weak, x.numpy));
 }
 
 /** `a @ b` with NumPy's matmul rules (1-d operands promoted and the added axis removed; equal batch dims). */

@@ -14,7 +14,7 @@ function logsumexp(rt: JaxRuntime, x: PyArray, axis: PyValue | undefined, keepdi
   const out = L.binary(rt, 'add', L.unary(rt, 'log', s, ctx), m, ctx);
   if (keepdims) return out;
   const axes = L.axesOf(axis, x.shape.length, ctx);
-  return L.reshape(rt, out, x.shape.filter((_, i) => !axes.includes(i)));
+  return L.reshaped(rt, out, x.shape.filter((_, i) => !axes.includes(i)));
 }
 
 const ELEMENTWISE: Record<string, Unary> = {

@@ -146,7 +146,7 @@ export const MORE_FUNCTIONS: Record<string, Fn> = {
     let x = arr(rt, a.required('a'), ctx, numpy);
     const idx = arr(rt, a.required('indices'), ctx, numpy);
     let axis = 0;
-    if (a.opt('axis') === undefined) x = L.reshape(rt, x, [-1]);
+    if (a.opt('axis') === undefined) x = L.reshaped(rt, x, [-1]);
     else axis = L.axesOf(a.get('axis'), x.shape.length, ctx)[0];
     const mode = a.opt('mode');
     const fill = a.opt('fill_value');
@@ -245,7 +245,7 @@ export const MORE_FUNCTIONS: Record<string, Fn> = {
     const a = bindArgs('repeat', ['a', 'repeats', 'axis?', 'total_repeat_length?'], args, kwargs, ctx);
     let x = arr(rt, a.required('a'), ctx, numpy);
     let axis = 0;
-    if (a.opt('axis') === undefined) x = L.reshape(rt, x, [-1]);
+    if (a.opt('axis') === undefined) x = L.reshaped(rt, x, [-1]);
     else axis = L.axesOf(a.get('axis'), x.shape.length, ctx)[0];
     const n = x.shape[axis];
     const spec = a.required('repeats');
@@ -257,7 +257,7 @@ export const MORE_FUNCTIONS: Record<string, Fn> = {
   },
   meshgrid: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('meshgrid', ['*xi', 'copy?', 'sparse?', 'indexing?'], args, kwargs, ctx);
-    const xs = a.rest.map((x) => L.reshape(rt, arr(rt, x, ctx, numpy), [-1]));
+    const xs = a.rest.map((x) => L.reshaped(rt, arr(rt, x, ctx, numpy), [-1]));
     const indexing = a.opt('indexing') ?? 'xy';
     if (indexing !== 'xy' && indexing !== 'ij') throw pyError('ValueError', "Valid values for indexing are 'xy' and 'ij'.");
     const sizes = xs.map((x) => x.shape[0]);
@@ -419,7 +419,7 @@ export function linalgModule(rt: JaxRuntime, numpy: boolean): PyModule {
             const [sumAxis, pickAxis] = inf ? [axes[1], axes[0]] : [axes[0], axes[1]];
             const sums = L.reduce(rt, 'sum', abs, BigInt(sumAxis), true, ctx);
             const picked = L.reduce(rt, ord === 1n || ord === Infinity ? 'max' : 'min', sums, BigInt(pickAxis), true, ctx);
-            return keep ? picked : L.reshape(rt, picked, x.shape.filter((_, d) => !axes.includes(d)));
+            return keep ? picked : L.reshaped(rt, picked, x.shape.filter((_, d) => !axes.includes(d)));
           }
           throw pyError('NotImplementedError', `matrix norm ord=${ctx.repr(ord)} is not supported by Gradlens (it needs a singular value decomposition); use ord=None ('fro'), 1 or inf`);
         }

@@ -98,8 +98,12 @@ function masked(x: PyArray, mask: PyArray, ctx: HostContext): PyArray {
   const rt = x.rt;
   const picks = truePositions(x, mask, ctx);
   const rows = mask.shape.reduce((n, d) => n * d, 1);
-  const flat = copyOf(L.reshape(rt, x, [rows, ...x.shape.slice(mask.shape.length)]));
-  return L.getIndex(rt, flat, L.arrayFromData(rt, new PyTuple(picks), 'int32', ctx, true), ctx);
+  const flat = L.reshaped(rt, x, [rows, ...x.shape.slice(mask.shape.length)]);
+  const positions = L.arrayFromData(rt, new PyTuple(picks), 'int32', ctx, true);
+  const out = L.getIndex(rt, flat, positions, ctx);
+  flat.discard();
+  positions.discard();
+  return out;
 }
 
 /** A new array with `x`'s values, a view of nothing (`x.copy()`, `np.copy(x)`, `x.flatten()`). */
@@ -116,10 +120,13 @@ function broadcastsInto(from: readonly number[], to: readonly number[]): boolean
   return from.every((d, i) => d === 1 || d === to[to.length - from.length + i]);
 }
 
-/** `value` as an array of `dtype` (NumPy casts what is assigned into the array's dtype: 2.7 into an int array is 2). */
+/** `value` as an array of `dtype` (NumPy casts what is assigned into the array's dtype: 2.7 into an int array is 2): `value` itself, or a new array the caller discards. */
 function valueArray(x: PyArray, value: PyValue, dtype: DType, ctx: HostContext): PyArray {
   const v = value instanceof PyArray ? value : L.arrayFromData(x.rt, value, undefined, ctx, true);
-  return v.dtype === dtype ? v : L.op(x.rt, () => L.wrap(x.rt, L.cast(x.rt, v.v, dtype), false, true));
+  if (v.dtype === dtype) return v;
+  const cast = L.op(x.rt, () => L.wrap(x.rt, L.cast(x.rt, v.v, dtype), false, true));
+  if (v !== value) v.discard();
+  return cast;
 }
 
 /** `x[index] = value` on a NumPy array: written into `x` and every array `x` is a view of. */
@@ -129,12 +136,18 @@ export function setIndex(x: PyArray, index: PyValue, value: PyValue, ctx: HostCo
   if (index instanceof PyArray && index.dtype === 'bool') return setMasked(x, index, value, ctx);
   index = maskedAxesAsPositions(x, index, ctx);
   // NB: reading x[index] first raises NumPy's IndexError for an index out of bounds (the scatter would drop it).
-  const target = L.getIndex(rt, x, index, ctx).shape;
+  const read = L.getIndex(rt, x, index, ctx);
+  const target = read.shape;
+  read.discard();
   const v = valueArray(x, value, x.dtype, ctx);
-  if (!broadcastsInto(v.shape, target)) {
-    throw pyError('ValueError', `could not broadcast input array from shape ${shapeText(v.shape)} into shape ${shapeText(target)}`);
+  try {
+    if (!broadcastsInto(v.shape, target)) {
+      throw pyError('ValueError', `could not broadcast input array from shape ${shapeText(v.shape)} into shape ${shapeText(target)}`);
+    }
+    x.assign(setAt(x, index, v, ctx));
+  } finally {
+    if (v !== value) v.discard();
   }
-  x.assign(setAt(x, index, v, ctx));
 }
 
 /**
@@ -144,30 +157,38 @@ export function setIndex(x: PyArray, index: PyValue, value: PyValue, ctx: HostCo
 function setMasked(x: PyArray, mask: PyArray, value: PyValue, ctx: HostContext): void {
   const rt = x.rt;
   const v = valueArray(x, value, x.dtype, ctx);
-  const picks = truePositions(x, mask, ctx);
-  if (mask.shape.length < x.shape.length) {
-    const rest = x.shape.slice(mask.shape.length);
-    const target = [picks.length, ...rest];
-    if (!broadcastsInto(v.shape, target)) {
-      throw pyError('ValueError', `shape mismatch: value array of shape ${shapeText(v.shape)} could not be broadcast to indexing result of shape ${shapeText(target)}`);
+  try {
+    const picks = truePositions(x, mask, ctx);
+    if (mask.shape.length < x.shape.length) {
+      const rest = x.shape.slice(mask.shape.length);
+      const target = [picks.length, ...rest];
+      if (!broadcastsInto(v.shape, target)) {
+        throw pyError('ValueError', `shape mismatch: value array of shape ${shapeText(v.shape)} could not be broadcast to indexing result of shape ${shapeText(target)}`);
+      }
+      if (picks.length === 0) return;
+      const rows = L.reshaped(rt, x, [mask.shape.reduce((n, d) => n * d, 1), ...rest]);
+      const positions = L.arrayFromData(rt, new PyTuple(picks), 'int32', ctx, true);
+      const written = setAt(rows, positions, v, ctx);
+      x.assign(L.reshaped(rt, written, [...x.shape]));
+      for (const temporary of [rows, positions, written]) temporary.discard();
+      return;
     }
-    if (picks.length === 0) return;
-    const rows = L.reshape(rt, copyOf(x), [mask.shape.reduce((n, d) => n * d, 1), ...rest]);
+    if (v.shape.length === 0) {
+      x.assign(L.op(rt, () => L.wrap(rt, rt.o.select(mask.v, rt.o.broadcastTo(v.v, x.shape), x.v), false, true)));
+      return;
+    }
+    // NB: an array of values goes to the true positions in row-major order, as NumPy assigns them.
+    if (v.shape.length !== 1 || v.shape[0] !== picks.length) {
+      throw pyError('ValueError', `NumPy boolean array indexing assignment cannot assign ${v.shape.reduce((n, d) => n * d, 1)} input values to the ${picks.length} output values where the mask is true`);
+    }
+    const flat = L.reshaped(rt, x, [-1]);
     const positions = L.arrayFromData(rt, new PyTuple(picks), 'int32', ctx, true);
-    x.assign(L.reshape(rt, setAt(rows, positions, v, ctx), [...x.shape]));
-    return;
+    const written = setAt(flat, positions, v, ctx);
+    x.assign(L.reshaped(rt, written, [...x.shape]));
+    for (const temporary of [flat, positions, written]) temporary.discard();
+  } finally {
+    if (v !== value) v.discard();
   }
-  if (v.shape.length === 0) {
-    x.assign(L.op(rt, () => L.wrap(rt, rt.o.select(mask.v, rt.o.broadcastTo(v.v, x.shape), x.v), false, true)));
-    return;
-  }
-  // NB: an array of values goes to the true positions in row-major order, as NumPy assigns them.
-  if (v.shape.length !== 1 || v.shape[0] !== picks.length) {
-    throw pyError('ValueError', `NumPy boolean array indexing assignment cannot assign ${v.shape.reduce((n, d) => n * d, 1)} input values to the ${picks.length} output values where the mask is true`);
-  }
-  const flat = L.reshape(rt, copyOf(x), [-1]);
-  const positions = L.arrayFromData(rt, new PyTuple(picks), 'int32', ctx, true);
-  x.assign(L.reshape(rt, setAt(flat, positions, v, ctx), [...x.shape]));
 }
 
 const UFUNC: Partial<Record<BinaryOp, string>> = {
@@ -195,5 +216,6 @@ export function inplace(op: BinaryOp, x: PyArray, other: PyValue, ctx: HostConte
     throw pyError('ValueError', `non-broadcastable output operand with shape ${shapeText(x.shape)} doesn't match the broadcast shape ${shapeText(r.shape)}`);
   }
   x.assign(r.dtype === x.dtype ? r : valueArray(x, r, x.dtype, ctx));
+  r.discard();
   return x;
 }
