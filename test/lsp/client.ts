@@ -4,7 +4,7 @@
  * diagnostics of each document.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
@@ -170,4 +170,27 @@ export function positionOf(text: string, line: number, needle: string): Position
   const character = text.split('\n')[line].indexOf(needle);
   if (character < 0) throw new Error(`'${needle}' is not on line ${line + 1}`);
   return { line, character };
+}
+
+/** The resident memory of the server and of every process it started (its evaluation process), in MiB (Linux). */
+export function residentMiB(pid: number): number {
+  let kB = 0;
+  for (const p of [pid, ...descendantsOf(pid)]) {
+    try {
+      kB += Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p}/status`, 'utf8'))![1]);
+    } catch {
+      // It exited between the listing and the read.
+    }
+  }
+  return kB / 1024;
+}
+
+function descendantsOf(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = readdirSync(`/proc/${pid}/task`).flatMap((t) => readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+  } catch {
+    return [];
+  }
+  return children.flatMap((c) => [c, ...descendantsOf(c)]);
 }

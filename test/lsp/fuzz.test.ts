@@ -9,7 +9,7 @@
 import { strict as assert } from 'node:assert';
 import type { CodeLens, Position, TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol';
 import { COMMANDS } from '../../protocol';
-import { fileUri, LspClient, readText } from './client';
+import { fileUri, LspClient, readText, residentMiB } from './client';
 import { FUZZ_CATEGORIES, fuzzEdit, type FuzzCategory } from './fuzz_edits';
 import { random } from './random_edits';
 
@@ -59,6 +59,7 @@ describe('language server fuzz', function () {
       let computeErrors = 0;
       let lenses: CodeLens[] = [];
       let version = 1;
+      let peakMiB = 0;
       for (let step = 0; step < STEPS; step++) {
         const edit = fuzzEdit(text, next);
         tried[edit.category]++;
@@ -78,6 +79,7 @@ describe('language server fuzz', function () {
           if (latencies[i] > LATENCY_LIMIT_MS) slow.push(`step ${step} (${edit.category}): ${latencies[i].toFixed(0)} ms`);
         }
         assert.ok(client.alive, `the server died at step ${step} (seed ${seed}, ${edit.category} edit)`);
+        peakMiB = Math.max(peakMiB, residentMiB(client.process.pid!));
         if (step % COMPUTE_EVERY === COMPUTE_EVERY - 1) {
           const lens = lenses[Math.floor(next() * lenses.length)];
           const args = lens?.command?.arguments;
@@ -91,14 +93,17 @@ describe('language server fuzz', function () {
             clearTimeout(timer);
             assert.notEqual(answer, 'hang', `${command} ${JSON.stringify(args)} did not answer in ${COMPUTE_LIMIT_MS} ms at step ${step} (seed ${seed}); the text:\n${text}`);
             assert.ok(client.alive, `the server died computing at step ${step} (seed ${seed})`);
+            peakMiB = Math.max(peakMiB, residentMiB(client.process.pid!));
           }
         }
       }
       const diagnostics = await client.diagnosticsOf(uri, () => true, version, 30_000);
       const internal = diagnostics.filter((d) => d.code === 'internal');
-      const max = Math.max(...latencies);
+      const sorted = [...latencies].sort((a, b) => a - b);
+      const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)].toFixed(1);
       console.log(`    inputs tried per category: ${JSON.stringify(tried)}`);
-      console.log(`    ${latencies.length} requests, max latency ${max.toFixed(0)} ms; ${computes} compute commands (${computeErrors} answered with an error)`);
+      console.log(`    ${latencies.length} requests: latency p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms, ${slow.length} over ${LATENCY_LIMIT_MS} ms; ${computes} compute commands (${computeErrors} answered with an error)`);
+      console.log(`    server RSS (with its evaluation process) peak ${peakMiB.toFixed(0)} MiB, sampled after each step and each compute command`);
       assert.deepEqual(internal.map((d) => d.message), [], `internal errors (seed ${seed})`);
       assert.doesNotMatch(client.stderr, /uncaught/, `seed ${seed}`);
       assert.deepEqual(slow, [], `requests over ${LATENCY_LIMIT_MS} ms (seed ${seed})`);

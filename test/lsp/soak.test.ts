@@ -5,9 +5,8 @@
  * (GRADLENS_SOAK_EVALUATIONS); CI runs a bounded number.
  */
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync } from 'node:fs';
 import { COMMANDS, type EvaluationOutcome } from '../../protocol';
-import { fileUri, LspClient, readText } from './client';
+import { fileUri, LspClient, readText, residentMiB } from './client';
 
 const EVALUATIONS = Number(process.env.GRADLENS_SOAK_EVALUATIONS ?? 1200);
 /** Resident memory is compared from here on: the first evaluations load the runtime and fill its caches. */
@@ -20,29 +19,6 @@ const WARM_UP = Math.min(300, Math.floor(EVALUATIONS / 4));
  */
 const MAX_GROWTH = 0.2;
 const FILES = ['test/fixtures/lsp/soak_jax.py', 'test/fixtures/lsp/soak_torch.py'];
-
-/** The resident memory of the server and of every process it started (its evaluation process), in MiB (Linux). */
-function residentMiB(pid: number): number {
-  let kB = 0;
-  for (const p of [pid, ...descendantsOf(pid)]) {
-    try {
-      kB += Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p}/status`, 'utf8'))![1]);
-    } catch {
-      // It exited between the listing and the read.
-    }
-  }
-  return kB / 1024;
-}
-
-function descendantsOf(pid: number): number[] {
-  let children: number[] = [];
-  try {
-    children = readdirSync(`/proc/${pid}/task`).flatMap((t) => readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
-  } catch {
-    return [];
-  }
-  return children.flatMap((c) => [c, ...descendantsOf(c)]);
-}
 
 /** What loss() of either file computes at linspace(-1, 1, n), in float64. */
 function expectedLoss(n: number): number {
@@ -90,7 +66,7 @@ describe('language server soak: evaluations at ever new shapes', function () {
     }
     const end = residentMiB(pid);
     const peak = Math.max(...samples.map((s) => s.mib));
-    console.log(`    ${EVALUATIONS} evaluations in ${((Date.now() - started) / 1000).toFixed(1)} s; server RSS (with its evaluation process) ${base.toFixed(0)} MiB after ${WARM_UP}, ${end.toFixed(0)} MiB at the end, peak ${peak.toFixed(0)} MiB`);
+    console.log(`    ${EVALUATIONS} evaluations in ${((Date.now() - started) / 1000).toFixed(1)} s; server RSS (with its evaluation process) ${base.toFixed(0)} MiB after ${WARM_UP}, ${end.toFixed(0)} MiB at the end (${end >= base ? '+' : ''}${((end / base - 1) * 100).toFixed(1)}%), peak ${peak.toFixed(0)} MiB`);
     console.log(`    RSS every 100: ${samples.map((s) => s.mib.toFixed(0)).join(' ')}`);
     assert.ok(end <= base * (1 + MAX_GROWTH), `the server's RSS grew from ${base.toFixed(0)} to ${end.toFixed(0)} MiB (more than ${MAX_GROWTH * 100}%)`);
   });

@@ -110,6 +110,8 @@ const PEAK_PRELOAD = "process.on('exit', () => require('fs').writeSync(2, `\\nPE
 describe('tensor resource bombs: each ends with its budget\'s error, in time and memory', function () {
   this.timeout(60_000);
   let dir: string;
+  /** One line a bomb, printed after them with GRADLENS_BOMB_REPORT=1 (the issue's figures). */
+  const figures: string[] = [];
   /** Seconds `gradlens run` takes to start and exit on a script with nothing to do, on this machine now. */
   let startup = 0;
   before(() => {
@@ -121,7 +123,10 @@ describe('tensor resource bombs: each ends with its budget\'s error, in time and
     startup = (performance.now() - t0) / 1000;
     assert.equal(r.stdout, '1\n', r.stderr);
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+    if (process.env.GRADLENS_BOMB_REPORT) console.log(`    bomb | budget | seconds after start | peak RSS MiB (bound)\n${figures.map((r) => `    ${r}`).join('\n')}`);
+  });
 
   it(`has 40 cases or more (${BOMBS.length})`, () => assert.ok(BOMBS.length >= 40));
 
@@ -145,6 +150,7 @@ describe('tensor resource bombs: each ends with its budget\'s error, in time and
       // The command and its worker: a worker stopped from outside (killed) reports nothing, and then the bound is not shown.
       assert.equal(peaks.length, 2, `expected the peak RSS of the command and of its evaluation worker\n${stderr}`);
       const peakMiB = Math.max(...peaks);
+      figures.push(`${bomb.name} | ${bomb.ends} ${bomb.ends === 'time' ? `${seconds} s` : `${mib} MiB`} | ${elapsed.toFixed(2)} | ${peakMiB.toFixed(0)} (${mib + RSS_MARGIN_MIB})`);
       const report = `${bomb.name}: exit ${r.status}, ${elapsed.toFixed(2)} s after a ${startup.toFixed(2)} s start, peak RSS ${peakMiB.toFixed(0)} MiB\n${stderr}`;
       assert.equal(r.status, 1, report);
       assert.match(stderr, EXPECTED[bomb.ends], report);
