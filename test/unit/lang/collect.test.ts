@@ -194,7 +194,8 @@ describe('lang: values are freed when their last name goes (issue 12.9)', () => 
 describe('lang: NumPy arrays are freed when nothing reaches their buffer (issue 12.9)', () => {
   const runNumpy = (source: string, mib: number) => {
     const { engine, modules } = probedEngine();
-    return runPython(source, engine, { file: 'x.py', modules, budgets: { maxTensorBytes: mib << 20 } });
+    // NB: the time budget is wide: these tests are about memory, and a loaded machine is slow.
+    return runPython(source, engine, { file: 'x.py', modules, budgets: { maxTensorBytes: mib << 20, maxWallMs: 50_000 } });
   };
   const outputOf = (r: ReturnType<typeof runNumpy>) => (r.error ? formatError(r.error) : r.output);
 
@@ -312,7 +313,7 @@ describe('lang: a temporary read only for an attribute goes when its statement e
       '',
     ].join('\n');
     // a, b and x take 256 KiB; each round's temporaries 0.8 MiB: 50 rounds fit 2 MiB only if each round's go.
-    const r = runPython(src, new EagerEngine(createReferenceBackend()), { file: 'x.py', budgets: { maxTensorBytes: 2 << 20 } });
+    const r = runPython(src, new EagerEngine(createReferenceBackend()), { file: 'x.py', budgets: { maxTensorBytes: 2 << 20, maxWallMs: 50_000 } });
     // What PyTorch 1.13 and NumPy 1.24 print.
     assert.equal(r.error ? formatError(r.error) : r.output, '256 802816.0 torch.Size([128, 128]) 130 16384\n');
   });
