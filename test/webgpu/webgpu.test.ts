@@ -201,6 +201,26 @@ describe(`webgpu backend in headless Chromium, seed ${SEED} (replay with GRADLEN
       assert.equal(gpu.live, 0, 'the script left arrays behind');
     });
 
+    it(`lax.while_loop, cond, scan and fori_loop under jit (grad through scan and fori_loop, vmap of cond) print on webgpu what the reference backend prints within ${SCRIPT_RTOL} (issue 16)`, async () => {
+      const source = readFileSync(join(__dirname, '..', 'test', 'fixtures', 'webgpu', 'control_flow_jax.py'), 'utf8');
+      const gpu = await call(page, 'runScript', source, 'webgpu');
+      const ref = await call(page, 'runScript', source, 'reference');
+      assert.equal(gpu.error, null, gpu.output);
+      assert.equal(ref.error, null, ref.output);
+      assert.equal(gpu.output.replace(/-?\d+\.\d+/g, '#'), ref.output.replace(/-?\d+\.\d+/g, '#'));
+      const [got, want] = [numbers(gpu.output), numbers(ref.output)];
+      assert.equal(got.length, want.length);
+      got.forEach((g, i) => assert.ok(Math.abs(g - want[i]) <= SCRIPT_RTOL * Math.max(1, Math.abs(want[i])), `number ${i}: webgpu ${g}, reference ${want[i]}\n${gpu.output}`));
+      // A float32 NumPy twin of the loop takes 3 Newton steps; its first roots and the scan's sum as NumPy prints them.
+      assert.match(gpu.output, /^newton steps 3$/m);
+      assert.match(ref.output, /^sqrt 1\.00000 1\.04275 1\.14840 1\.27028 1\.36700 1\.41245$/m);
+      assert.match(ref.output, /^scan sum 16\.48652$/m);
+      // The while loop's predicate and the printed values live on the GPU: each synchronous read is answered on the CPU.
+      assert.ok(gpu.hostReads.ops > 0, 'no value was computed on the CPU: the script never read the GPU');
+      assert.equal(gpu.live, 0, 'the script left arrays behind');
+      console.log(`      webgpu ${gpu.ms.toFixed(0)} ms (${gpu.hostReads.reads} synchronous reads, ${gpu.hostReads.ops} ops recomputed on the CPU), reference ${ref.ms.toFixed(0)} ms`);
+    });
+
     it('runs 100 steps of the loop with .item() each step on webgpu, the last loss as on the reference backend', async () => {
       const long = script.replace('steps = 10', 'steps = 100');
       const gpu = await call(page, 'runScript', long, 'webgpu');
