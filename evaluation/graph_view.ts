@@ -4,7 +4,7 @@
  */
 import { formatAval } from '../runtime/core';
 import type { TapeGraph } from '../runtime/eager';
-import { formatAtom, isVar, nameVars, outsOf, printJaxpr, type Jaxpr, type Var } from '../runtime/ir';
+import { formatAtom, isCall, isVar, nameVars, outsOf, printJaxpr, subJaxprs, type AnyEquation, type Atom, type CallEquation, type CallParamsOf, type Jaxpr, type Var } from '../runtime/ir';
 import type { Plan } from '../runtime/jit';
 import type { GraphEdge, GraphGroup, GraphNode, GraphView } from '../protocol/results';
 import { rangeOfSource } from './failure';
@@ -40,21 +40,49 @@ export function jaxprGraph(jaxpr: Jaxpr, plan: Plan, options: JaxprGraphOptions)
     producer.set(v, `in${i}`);
     nodes.push({ id: `in${i}`, label: options.inputNames?.[i] ?? names.get(v) ?? `in${i}`, kind: 'input', type: formatAval(v.aval) });
   });
-  jaxpr.eqns.forEach((e, i) => {
+  const bodies: GraphGroup[] = [];
+  const addEqn = (e: AnyEquation, id: string, producers: Map<Var, string>, ms?: number): void => {
     // Literal operands belong to the op's label (`mul 3.0`): they are not nodes of their own.
     const literals = e.inputs.filter((a) => !isVar(a)).map((a) => formatAtom(a, names).replace(/:.*$/, ''));
-    const ms = options.eqnMs?.[i];
     nodes.push({
-      id: `e${i}`, label: [e.primitive, ...literals].join(' '), kind: 'op', type: outsOf(e).map((v) => formatAval(v.aval)).join(' '),
+      id, label: [e.primitive, ...literals].join(' '), kind: 'op', type: outsOf(e).map((v) => formatAval(v.aval)).join(' '),
       ...(e.span ? { range: rangeOfSource(e.span) } : {}),
       ...(ms !== undefined ? { ms: roundMs(ms) } : {}),
     });
     for (const a of e.inputs) {
-      const from = isVar(a) ? producer.get(a) : undefined;
-      if (from) edges.push({ from, to: `e${i}`, type: formatAval(a.aval) });
+      const from = isVar(a) ? producers.get(a) : undefined;
+      if (from) edges.push({ from, to: id, type: formatAval(a.aval) });
     }
-    for (const v of outsOf(e)) producer.set(v, `e${i}`);
-  });
+    if (isCall(e)) addBodies(e, id, producers);
+    for (const v of outsOf(e)) producers.set(v, id);
+  };
+  // A control-flow equation's sub-jaxprs: their ops as nodes in a box of their own (a group naming
+  // the equation's node), fed by what feeds the equation and feeding it; the viewer draws them
+  // collapsed into the equation's node until it is clicked. Returns the node ids, nested ones too.
+  const addBodies = (e: CallEquation, callId: string, outer: ReadonlyMap<Var, string>): string[] => {
+    const labels = bodyLabels(e);
+    const operands = bodyOperands(e);
+    return subJaxprs(e).flatMap((body, k) => {
+      const id = `${callId}.${k}`;
+      const inner = new Map<Var, string>();
+      body.invars.forEach((v, j) => {
+        const a = operands[k][j];
+        const from = a && isVar(a) ? outer.get(a) : undefined;
+        if (from) inner.set(v, from);
+      });
+      const before = nodes.length;
+      body.eqns.forEach((be, j) => addEqn(be, `${id}.e${j}`, inner));
+      const members = nodes.slice(before).map((n) => n.id);
+      for (const a of body.outvars) {
+        const from = isVar(a) ? inner.get(a) : undefined;
+        if (from && members.includes(from)) edges.push({ from, to: callId, type: formatAval(a.aval) });
+      }
+      // NB: pushed after the bodies nested in it, so that the viewer collapsing it hides theirs too.
+      bodies.push({ id: `body:${id}`, label: `${e.primitive} ${labels[k]}`, nodes: members, call: callId });
+      return members;
+    });
+  };
+  jaxpr.eqns.forEach((e, i) => addEqn(e, `e${i}`, producer, options.eqnMs?.[i]));
   jaxpr.outvars.forEach((a, i) => {
     const label = options.outputNames?.length === jaxpr.outvars.length ? options.outputNames[i] : jaxpr.outvars.length === 1 ? 'out' : `out ${i}`;
     nodes.push({ id: `out${i}`, label, kind: 'output', type: formatAval(a.aval) });
@@ -67,7 +95,31 @@ export function jaxprGraph(jaxpr: Jaxpr, plan: Plan, options: JaxprGraphOptions)
     nodes: k.eqns.map((e) => `e${e}`),
     ...(options.kernelSource?.(i) ?? {}),
   }]));
-  return { kind: options.kind, nodes, edges, groups, text: printJaxpr(jaxpr) };
+  return { kind: options.kind, nodes, edges, groups: [...groups, ...bodies], text: printJaxpr(jaxpr) };
+}
+
+/** What JAX's params call each sub-jaxpr of a control-flow equation (subJaxprs' order). */
+function bodyLabels(e: CallEquation): string[] {
+  switch (e.primitive) {
+    case 'cond': return (e.params as CallParamsOf<'cond'>).branches.map((_, k) => `branch ${k}`);
+    case 'while': return ['body_jaxpr', 'cond_jaxpr'];
+    case 'scan': return ['jaxpr'];
+    case 'custom_jvp_call': return ['call_jaxpr'];
+    case 'custom_vjp_call': return ['fun_jaxpr'];
+  }
+}
+
+/** The equation's operands that each sub-jaxpr's invars stand for, in order. */
+function bodyOperands(e: CallEquation): (readonly Atom[])[] {
+  switch (e.primitive) {
+    case 'cond': return (e.params as CallParamsOf<'cond'>).branches.map(() => e.inputs.slice(1));
+    case 'while': {
+      const { condNconsts, bodyNconsts } = e.params as CallParamsOf<'while'>;
+      const carry = e.inputs.slice(condNconsts + bodyNconsts);
+      return [[...e.inputs.slice(condNconsts, condNconsts + bodyNconsts), ...carry], [...e.inputs.slice(0, condNconsts), ...carry]];
+    }
+    default: return [e.inputs];
+  }
 }
 
 /**

@@ -143,6 +143,11 @@ export interface GraphGroup {
   readonly id: string;
   readonly label: string;
   readonly nodes: readonly string[];
+  /**
+   * The control-flow node (`scan`, `cond`, `while`, a custom rule's call) whose sub-jaxpr's ops this
+   * group holds; the viewer draws them collapsed into that node until it is clicked.
+   */
+  readonly call?: string;
   /** The generated kernel source (WGSL on webgpu, WebAssembly text or JS on the CPU), on demand. */
   readonly source?: string;
   readonly language?: 'wgsl' | 'wat' | 'js';

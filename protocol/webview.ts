@@ -180,6 +180,7 @@ function isGraphView(x: unknown): boolean {
         id: isString,
         label: isString,
         nodes: arrayOf(isString),
+        call: optional(isString),
         source: optional(isString),
         language: optional(oneOf(['wgsl', 'wat', 'js'] as const)),
       }),

@@ -251,6 +251,51 @@ describe('webview panel and execution host in headless Chromium', function () {
     assert.deepEqual(overlapping(boxes), []);
   });
 
+  it('draws lax.scan as one node holding its body, and on a click its body\'s ops (the cond nested in it collapsed) in a box labelled as JAX names it (issue 16)', async () => {
+    const text = [
+      'import jax.numpy as jnp',
+      'from jax import lax',
+      '',
+      'def decay(x):',
+      '    def step(c, e):',
+      '        c = 0.9 * c + e',
+      '        return c, lax.cond(c > 0, lambda u: u * u, lambda u: -u, c)',
+      '    total, ys = lax.scan(step, 0.0, x)',
+      '    return total + jnp.sum(ys)',
+      '',
+      'decay(jnp.array([1.0, -2.0, 0.5]))',
+      '',
+    ].join('\n');
+    await panel.send({ type: 'evaluate', id: 40, request: { uri: 'file:///work/decay.py', text, function: 'decay', engines: 'eager', backend: 'auto', graphs: true } });
+    const { outcome } = await panel.waitForPosted('outcome', { id: 40 });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    await panel.page.click('vscode-tab-header[data-view="graph"]');
+    await panel.page.waitForSelector('.graph-viewer[data-state="laid-out"][data-kind="forward"] .graph-view .node.collapsed');
+    const collapsed = await nodeBoxes();
+    // The carry's initial 0.0 is a literal operand: part of the node's label.
+    assert.ok(collapsed.some((b) => b.label === 'scan 0.0'), collapsed.map((b) => b.label).join(', '));
+    assert.ok(!collapsed.some((b) => b.label === 'mul 0.9' || b.label === 'cond'), 'the body is drawn before the click');
+    assert.deepEqual(await panel.page.$$eval('.graph-view .group .group-label', (ls) => ls.map((l) => l.textContent)).then((ls) => ls.filter((l) => /jaxpr|branch/.test(l ?? ''))), []);
+
+    const scan = collapsed.find((b) => b.label === 'scan 0.0')!;
+    await panel.page.click(`.graph-view .node[data-node="${scan.id}"]`);
+    await panel.page.waitForFunction((n) => document.querySelectorAll('.graph-viewer[data-state="laid-out"] .graph-view .node').length > n, collapsed.length);
+    const open = await nodeBoxes();
+    const labels = open.map((b) => b.label);
+    for (const l of ['scan 0.0', 'mul 0.9', 'add', 'gt 0.0', 'cond']) assert.ok(labels.includes(l), `${l} is not drawn: ${labels.join(', ')}`);
+    assert.ok(!labels.includes('neg'), 'the cond\'s branches opened with the scan');
+    assert.deepEqual(overlapping(open), []);
+    const boxLabels = await panel.page.$$eval('.graph-view .group .group-label', (ls) => ls.map((l) => l.textContent ?? ''));
+    assert.ok(boxLabels.some((l) => l.startsWith('scan jaxpr')), boxLabels.join(', '));
+    const box = (await groupBoxes()).find((g) => g.id === `body:${scan.id.replace(/^body:/, '')}.0`)!;
+    assert.ok(box, 'no box around the scan body');
+    for (const b of open.filter((n) => ['mul 0.9', 'gt 0.0', 'cond'].includes(n.label))) assert.ok(inside(b, box), `${b.label} lies outside the scan body's box`);
+    await panel.page.screenshot({ path: join(ARTIFACTS, 'graph-scan-body.png') });
+
+    await panel.page.click('.graph-viewer .toolbar vscode-button:has-text("Collapse all")');
+    await panel.page.waitForFunction((n) => document.querySelectorAll('.graph-viewer[data-state="laid-out"] .graph-view .node').length === n, collapsed.length);
+  });
+
   it("opens a 20-odd-node tape and its gradient with labels at the editor's font size, scrolled by the wheel rather than shrunk (issue 11.10)", async () => {
     const text = [
       'import torch',

@@ -50,3 +50,47 @@ describe('evaluation: graph nodes named for what they are', () => {
     assert.deepEqual(gradient.nodes.filter((n) => n.kind === 'output').map((n) => n.label), ['∂loss/∂w', '∂loss/∂b']);
   });
 });
+
+describe('evaluation: control-flow primitives in the graph hold their bodies (issue 16)', () => {
+  const TEXT = [
+    'import jax.numpy as jnp',
+    'from jax import lax',
+    '',
+    'def decay(x):',
+    '    def step(c, e):',
+    '        c = 0.9 * c + e',
+    '        return c, lax.cond(c > 0, lambda u: u * u, lambda u: -u, c)',
+    '    total, ys = lax.scan(step, 0.0, x)',
+    '    return total + jnp.sum(ys)',
+    '',
+    'decay(jnp.array([1.0, -2.0, 0.5]))',
+    '',
+  ].join('\n');
+
+  it("draws scan's body and the cond's branches nested in it as groups naming their equation's node, fed by what feeds it", async () => {
+    const r = await evaluated(requestFor('file:///w/decay.py', TEXT, 'decay', { graphs: true, engines: 'jit' }));
+    const forward = r.graphs!.find((g) => g.kind === 'forward')!;
+    const label = new Map(forward.nodes.map((n) => [n.id, n.label]));
+    const scan = forward.nodes.find((n) => n.label.startsWith('scan'))!;
+    const bodies = forward.groups.filter((g) => g.call !== undefined);
+    assert.deepEqual(bodies.map((g) => [g.label, label.get(g.call!)!.split(' ')[0]]), [
+      ['cond branch 0', 'cond'], ['cond branch 1', 'cond'], ['scan jaxpr', 'scan'],
+    ], 'the nested bodies come before the body that holds them');
+    const body = bodies.find((g) => g.label === 'scan jaxpr')!;
+    assert.equal(body.call, scan.id);
+    // 0.9 * c + e, the cond's predicate and index, the cond, and both branches' ops, nested.
+    assert.deepEqual(body.nodes.map((id) => label.get(id)).sort(),
+      ['add', 'cond', 'convert_element_type', 'gt 0.0', 'mul', 'mul 0.9', 'neg'].sort());
+    const [branch0, branch1] = bodies;
+    assert.deepEqual([branch0.nodes.map((id) => label.get(id)), branch1.nodes.map((id) => label.get(id))], [['neg'], ['mul']]);
+    assert.ok(branch0.nodes.every((id) => body.nodes.includes(id)));
+    // The input x feeds the body's add (scan's xs), and the body's outputs feed the scan node.
+    const input = forward.nodes.find((n) => n.kind === 'input')!;
+    const add = body.nodes.find((id) => label.get(id) === 'add')!;
+    assert.ok(forward.edges.some((e) => e.from === input.id && e.to === add), 'x does not feed the body');
+    assert.ok(forward.edges.some((e) => e.from === add && e.to === scan.id), 'the carry does not feed the scan node');
+    const ids = forward.nodes.map((n) => n.id);
+    assert.equal(new Set(ids).size, ids.length, 'node ids are unique');
+    assert.ok(forward.edges.every((e) => ids.includes(e.from) && ids.includes(e.to)));
+  });
+});

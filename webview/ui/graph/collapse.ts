@@ -7,11 +7,14 @@ const MAX_PERIOD = 32;
 /** A repeat or chain must hide at least this many ops to be worth a click to open. */
 const MIN_COLLAPSED = 3;
 
-/** A range of ops drawn as one node until it is expanded: a block repeated `times` over, or a chain. */
+/**
+ * A range of ops drawn as one node until it is expanded: a block repeated `times` over, a chain,
+ * or a control-flow node with its body's ops (the body group's id; the node is its first member).
+ */
 export interface Collapsible {
-  /** Stable across expansions of the others: its kind and its first member. */
+  /** Stable across expansions of the others: its kind and its first member, or the body group's id. */
   readonly id: string;
-  readonly kind: 'repeat' | 'chain';
+  readonly kind: 'repeat' | 'chain' | 'body';
   /** The op node ids it stands for, in order. */
   readonly members: readonly string[];
   /** Repeats of the block (1 for a chain). */
@@ -31,6 +34,18 @@ interface Operand {
  * graphs above COLLAPSE_ABOVE_NODES are searched.
  */
 export function findCollapsible(graph: GraphView): Collapsible[] {
+  // One per control-flow node, over all its bodies (a cond's branches); nested ones first, as the groups come.
+  const byCall = new Map<string, string[]>();
+  for (const g of graph.groups) if (g.call !== undefined) byCall.set(g.call, [...(byCall.get(g.call) ?? []), ...g.nodes]);
+  const bodies = [...byCall].map(([call, nodes]): Collapsible => ({ id: `body:${call}`, kind: 'body', members: [call, ...nodes], times: 1 }));
+  // NB: control-flow nodes and their bodies are left out of the search for repeats: they collapse on their own.
+  const inBodies = new Set(bodies.flatMap((b) => b.members));
+  const rest = inBodies.size === 0 ? graph
+    : { ...graph, nodes: graph.nodes.filter((n) => !inBodies.has(n.id)), edges: graph.edges.filter((e) => !inBodies.has(e.from) && !inBodies.has(e.to)) };
+  return [...bodies, ...repeatsAndChains(rest)];
+}
+
+function repeatsAndChains(graph: GraphView): Collapsible[] {
   if (graph.nodes.length <= COLLAPSE_ABOVE_NODES) return [];
   const ops = topologicalOps(graph);
   const at = new Map(ops.map((n, i) => [n.id, i]));
@@ -162,7 +177,8 @@ export function collapseGraph(graph: GraphView, found: readonly Collapsible[], e
     const to = as(e.to);
     if (from !== to && !edges.has(`${from}\n${to}`)) edges.set(`${from}\n${to}`, { ...e, from, to });
   }
-  const groups = graph.groups.map((g) => ({ ...g, nodes: [...new Set(g.nodes.map(as))] }));
+  // A body's box is drawn only while its node is shown as itself (expanded, inside no collapsed body).
+  const groups = graph.groups.filter((g) => g.call === undefined || as(g.call) === g.call).map((g) => ({ ...g, nodes: [...new Set(g.nodes.map(as))] }));
   return { view: { ...graph, nodes, edges: [...edges.values()], groups }, collapsed };
 }
 
@@ -171,9 +187,9 @@ function collapsedNode(c: Collapsible, members: readonly GraphNode[]): GraphNode
   const timed = members.filter((m) => m.ms !== undefined);
   return {
     id: c.id,
-    label: c.kind === 'repeat' ? `×${c.times} iterations` : `chain of ${members.length} ops`,
+    label: c.kind === 'repeat' ? `×${c.times} iterations` : c.kind === 'chain' ? `chain of ${members.length} ops` : members[0].label,
     kind: 'op',
-    type: members[members.length - 1].type,
+    type: (c.kind === 'body' ? members[0] : members[members.length - 1]).type,
     ...(ranges.length > 0 ? { range: ranges.reduce(span) } : {}),
     ...(timed.length > 0 ? { ms: timed.reduce((t, m) => t + m.ms!, 0) } : {}),
   };
