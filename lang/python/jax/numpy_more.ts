@@ -62,6 +62,15 @@ function einsumTerms(rt: JaxRuntime, operands: readonly { v: Val; labels: string
 }
 
 export const MORE_FUNCTIONS: Record<string, Fn> = {
+  ravel: (rt, args, kwargs, ctx, numpy) => {
+    const a = bindArgs('ravel', ['a', 'order?'], args, kwargs, ctx);
+    if ((a.opt('order') ?? 'C') !== 'C') throw pyError('NotImplementedError', "ravel(order='F') is not supported by Gradlens; use order='C'");
+    return L.reshape(rt, arr(rt, a.required('a'), ctx, numpy), [-1]);
+  },
+  // Arrays here are real (a complex value is refused where it is made): real and conj are the array itself, as JAX's asarray.
+  real: (rt, args, kwargs, ctx, numpy) => arr(rt, bindArgs('real', ['val'], args, kwargs, ctx).required('val'), ctx, numpy),
+  conj: (rt, args, kwargs, ctx, numpy) => arr(rt, bindArgs('conj', ['x'], args, kwargs, ctx).required('x'), ctx, numpy),
+  conjugate: (rt, args, kwargs, ctx, numpy) => arr(rt, bindArgs('conjugate', ['x'], args, kwargs, ctx).required('x'), ctx, numpy),
   vdot: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('vdot', ['a', 'b'], args, kwargs, ctx);
     const [x, y, weak] = promoted(rt, arr(rt, a.required('a'), ctx, numpy), arr(rt, a.required('b'), ctx, numpy));

@@ -8,10 +8,24 @@ import { pickOutvars } from './jaxprs';
 /** Reverse mode of a jaxpr (transforms/vjp.ts): takes (primals..., output cotangents...), returns (outputs..., cotangents of `wrt`...). */
 export type VjpOfJaxpr = (jaxpr: Jaxpr, wrt: readonly number[]) => Jaxpr;
 
-/** Cotangents of a call's operands (null: zero) from those of its results (null: zero), with the operands' values. */
+/**
+ * Cotangents of a call's operands (null: zero) from those of its results (null: zero), with the
+ * operands' values and what the forward replay kept beside the results (replayCall's residuals).
+ */
 export type CallVjpRule<C extends CallPrimitive> = (
   o: TraceOps, cts: readonly (Tracer | null)[], inputs: readonly Tracer[], outs: readonly Tracer[], params: CallParamsOf<C>, vjp: VjpOfJaxpr,
+  residuals: readonly Tracer[],
 ) => (Tracer | null)[];
+
+/**
+ * What reverse mode runs forward for a call: the call itself; for custom_vjp the user's fwd in
+ * its place, as JAX does (the primal results are fwd's, and its residuals wait for bwd).
+ */
+export function replayCall(o: TraceOps, prim: CallPrimitive, inputs: readonly Tracer[], params: CallParamsOf<CallPrimitive>, nOuts: number): { outs: Tracer[]; residuals: Tracer[] } {
+  if (prim !== 'custom_vjp_call') return { outs: o.call(prim, inputs, params), residuals: [] };
+  const f = inline(o, (params as CallParamsOf<'custom_vjp_call'>).fwd.jaxpr(), inputs);
+  return { outs: f.slice(0, nOuts), residuals: f.slice(nOuts) };
+}
 
 const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i);
 
@@ -90,10 +104,8 @@ export const CALL_VJP_RULES: { readonly [C in CallPrimitive]: CallVjpRule<C> } =
     const g = inline(o, dce(pickOutvars(t, range(args.length, n))), [...inputs, ...args.map((x) => o.zerosLike(x)), ...seeds]);
     return [...inputs.slice(0, numConsts).map(() => null), ...g.map((x, i) => floatOrNull(args[i], x))];
   },
-  custom_vjp_call: (o, cts, inputs, outs, { fwd, bwd, numConsts }) => {
-    // fwd: (consts..., primals...) -> (outputs..., residuals...); bwd: (residuals..., cotangents...) -> primal cotangents.
-    const f = inline(o, fwd.jaxpr(), inputs);
-    const residuals = f.slice(outs.length);
+  custom_vjp_call: (o, cts, inputs, outs, { bwd, numConsts }, _vjp, residuals) => {
+    // bwd: (residuals..., cotangents...) -> primal cotangents; the residuals are fwd's, from the replay.
     const g = inline(o, bwd.jaxpr(), [...residuals, ...outs.map((y, i) => cts[i] ?? o.zerosLike(y))]);
     const args = inputs.slice(numConsts);
     return [...inputs.slice(0, numConsts).map(() => null), ...g.map((x, i) => floatOrNull(args[i], x))];

@@ -1,7 +1,7 @@
 import { VJP_RULES, type VjpRule } from '../../autodiff';
 import { formatAval, isFloat } from '../../core';
 import { isCall, isVar, type Atom, type CallPrimitive, type Jaxpr, type Var } from '../../ir';
-import { CALL_VJP_RULES, type CallVjpRule } from '../control/vjp_call';
+import { CALL_VJP_RULES, replayCall, type CallVjpRule } from '../control/vjp_call';
 import type { Primitive } from '../../primitives';
 import { dce } from '../simplify';
 import { makeJaxpr, type TraceOps, type Tracer } from '../trace';
@@ -30,13 +30,13 @@ function backward(o: TraceOps, jaxpr: Jaxpr, args: readonly Tracer[], seeds: rea
   const tape = jaxpr.eqns.map((e) => {
     const inputs = e.inputs.map(read);
     if (isCall(e)) {
-      const outs = underSpan(e, () => o.call(e.primitive, inputs, e.params));
+      const { outs, residuals } = underSpan(e, () => replayCall(o, e.primitive, inputs, e.params, e.outs.length));
       e.outs.forEach((v, k) => env.set(v, outs[k]));
-      return { e, inputs, outs };
+      return { e, inputs, outs, residuals };
     }
     const out = underSpan(e, () => o.bind(e.primitive, inputs, e.params));
     env.set(e.out, out);
-    return { e, inputs, outs: [out] };
+    return { e, inputs, outs: [out], residuals: [] };
   });
   const cts = new Map<Var, Tracer>();
   const accumulate = (a: Atom, g: Tracer | null) => {
@@ -46,12 +46,12 @@ function backward(o: TraceOps, jaxpr: Jaxpr, args: readonly Tracer[], seeds: rea
   };
   jaxpr.outvars.forEach((a, i) => accumulate(a, seeds[i]));
   for (let k = tape.length - 1; k >= 0; k--) {
-    const { e, inputs, outs } = tape[k];
+    const { e, inputs, outs, residuals } = tape[k];
     if (isCall(e)) {
       const seeds = e.outs.map((v) => cts.get(v) ?? null);
       if (seeds.every((s) => s === null)) continue;
       underSpan(e, () => {
-        const grads = (CALL_VJP_RULES[e.primitive] as CallVjpRule<CallPrimitive>)(o, seeds, inputs, outs, e.params, vjpJaxpr);
+        const grads = (CALL_VJP_RULES[e.primitive] as CallVjpRule<CallPrimitive>)(o, seeds, inputs, outs, e.params, vjpJaxpr, residuals);
         e.inputs.forEach((a, i) => accumulate(a, grads[i]));
       });
       continue;

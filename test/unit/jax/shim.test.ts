@@ -112,6 +112,12 @@ describe('jax shim', () => {
     assert.equal(run(`${JAX}print(jax.jit(lambda x: jnp.where(x > 0, x, -x))(jnp.array([-1.0, 2.0])))\n`), '[1. 2.]\n');
   });
 
+  it('jnp.ravel, and jnp.real/conj/conjugate of a real array (the array itself, as JAX\'s asarray; issue 16)', () => {
+    const out = run(`${JAX}x = jnp.array([[1.0, -2.0], [3.0, 4.0]])\nprint(jnp.ravel(x), jnp.real(x).shape, jnp.conj(x)[1], jnp.conjugate(2.0))\n`
+      + 'print(jax.make_jaxpr(lambda v: jnp.real(v) * jnp.conj(v))(x))\n');
+    assert.equal(out, '[ 1. -2.  3.  4.] (2, 2) [3. 4.] 2.0\n{ lambda ; a:f32[2,2]. let b:f32[2,2] = mul a a in (b,) }\n');
+  });
+
   it('jax.nn functions', () => {
     const out = run(`${JAX}x = jnp.array([0.0, 1.0])\nprint(jax.nn.sigmoid(x))\nprint(jax.nn.relu(x - 0.5))\nprint(jax.nn.softmax(jnp.zeros(4)))\n`);
     assert.equal(out, '[0.5       0.7310586]\n[0.  0.5]\n[0.25 0.25 0.25 0.25]\n');
