@@ -9,6 +9,7 @@ import { torchFunctionAt, torchModules } from '../lang/python/torch';
 import type { SourceSpan } from '../runtime/core';
 import { EagerEngine } from '../runtime/eager';
 import type { EvaluateRequest, EvaluationBudgets } from '../protocol/evaluate';
+import { placesInCells } from '../protocol/notebook';
 import { simplifyAndFuse } from '../runtime/jit';
 import type { Backend } from '../runtime/backends';
 import type { AssignedValue, BackendInfo, EvaluationError, EvaluationOutcome, EvaluationResult, JitRun, Numbers } from '../protocol/results';
@@ -68,7 +69,7 @@ export async function withTarget<T>(
   } catch (e) {
     const failed = e instanceof EvaluationFailure ? e
       : failure('error', `internal error in Gradlens while evaluating ${request.function}(): ${e instanceof Error ? e.message : String(e)}; please report it`);
-    const error: EvaluationError = { uri: request.uri, function: request.function, sourceHash, kind: failed.kind, message: failed.message, ...(failed.range ? { range: failed.range } : {}) };
+    const error: EvaluationError = { uri: request.uri, function: request.function, sourceHash, kind: failed.kind, message: placed(request, failed.message), ...(failed.range ? { range: failed.range } : {}) };
     return { ok: false, error };
   }
 }
@@ -96,7 +97,7 @@ export async function evaluate(request: EvaluateRequest, profiler: Profiler, inf
       value: shown.value, grad: shown.grad,
       ...(eager ? { eager } : {}),
       ...(jit ? { jit } : {}),
-      ...(runs.jitError ? { jitError: runs.jitError } : {}),
+      ...(runs.jitError ? { jitError: placed(request, runs.jitError) } : {}),
       ...(runs.nonFinite ? { nonFinite: runs.nonFinite } : {}),
       ...(readsOnHost > 0 ? { hostReads: readsOnHost } : {}),
       ...(float64OnCpu > 0 ? { float64OnCpu } : {}),
@@ -110,6 +111,11 @@ export async function evaluate(request: EvaluateRequest, profiler: Profiler, inf
     return result;
   });
   return outcome.ok ? { ok: true, result: outcome.value } : outcome;
+}
+
+/** A message's places as the user finds them: in a notebook, by cell (see protocol/notebook.ts). */
+function placed(request: EvaluateRequest, message: string): string {
+  return request.cells ? placesInCells(message, fileOfUri(request.uri), request.cells) : message;
 }
 
 /** What running the engines adds to a result. */

@@ -15,6 +15,8 @@ export function createClient(context: vscode.ExtensionContext, config: Config, l
     documentSelector: [
       { scheme: 'file', language: 'python' },
       { scheme: 'untitled', language: 'python' },
+      // A notebook's Python cells: their text reaches the server by notebook sync (LSP 3.17), their lenses and hovers come from here.
+      { notebook: '*', language: 'python' },
     ],
     initializationOptions: { gradlens },
     outputChannel: log,

@@ -26,6 +26,7 @@ import { errorLogLine, errorNotification, GO_TO_SOURCE, OPEN_BUDGET_SETTINGS, pr
 import type { GradlensPanel } from './panel';
 import { deadlineMs } from './pending';
 import { toRange } from './reveal';
+import { placeOf, sourceOf, type Source } from './sources';
 import type { BackendStatus } from './status';
 
 export class Evaluations {
@@ -41,21 +42,21 @@ export class Evaluations {
   ) {}
 
   async run(args: FunctionCommandArgs, view: PanelView, engines?: EngineMode): Promise<void> {
-    const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(args.uri));
+    const source = await sourceOf(args.uri);
     const remembered = this.inputs.get(args);
     let outcome = await this.withProgress(args, view, (token, progress) =>
-      this.compute(this.request(args, document, remembered, engines), token, progress),
+      this.compute(this.request(args, source, remembered, engines), token, progress),
     );
     if (outcome && !outcome.ok && outcome.error.kind === 'inputs') {
       const typed = await this.inputs.ask(args, outcome.error.message);
       if (typed === undefined) return;
       outcome = await this.withProgress(args, view, (token, progress) =>
-        this.compute(this.request(args, document, typed, engines), token, progress),
+        this.compute(this.request(args, source, typed, engines), token, progress),
       );
     }
     if (!outcome || (!outcome.ok && outcome.error.kind === 'cancelled')) return;
     this.remember(args);
-    const line = definitionLine(document.getText(), args.function);
+    const line = definitionLine(source.text, args.function);
     this.panel.display(outcome, view, { ...(line === undefined ? {} : { line }), at: Date.now() });
     if (!outcome.ok) await this.report(outcome.error);
   }
@@ -65,19 +66,19 @@ export class Evaluations {
    * no progress notification, no input box and no popup; an error reaches the server as the
    * result, so it shows as a diagnostic and in the panel. Cancelled when `cancelled` fires.
    */
-  async live(args: FunctionCommandArgs, document: vscode.TextDocument, cancelled: (cancel: () => void) => void): Promise<void> {
-    const source = new vscode.CancellationTokenSource();
-    cancelled(() => source.cancel());
+  async live(args: FunctionCommandArgs, source: Source, cancelled: (cancel: () => void) => void): Promise<void> {
+    const cancellation = new vscode.CancellationTokenSource();
+    cancelled(() => cancellation.cancel());
     try {
-      const outcome = await this.compute(this.request(args, document, this.inputs.get(args), undefined), source.token, () => undefined, 'quietly');
-      if (!outcome || source.token.isCancellationRequested || (!outcome.ok && outcome.error.kind === 'cancelled')) return;
+      const outcome = await this.compute(this.request(args, source, this.inputs.get(args), undefined), cancellation.token, () => undefined, 'quietly');
+      if (!outcome || cancellation.token.isCancellationRequested || (!outcome.ok && outcome.error.kind === 'cancelled')) return;
       this.remember(args);
       if (!outcome.ok) this.log.info(`live: ${errorLogLine(outcome.error)}`);
       // The panel follows the edit when it is open; a closed panel stays closed.
-      const line = definitionLine(document.getText(), args.function);
+      const line = definitionLine(source.text, args.function);
       this.panel.update(outcome, { ...(line === undefined ? {} : { line }), at: Date.now() });
     } finally {
-      source.dispose();
+      cancellation.dispose();
     }
   }
 
@@ -87,11 +88,12 @@ export class Evaluations {
     functions.add(args.function);
   }
 
-  private request(args: FunctionCommandArgs, document: vscode.TextDocument, inputs: string | undefined, engines: EngineMode | undefined): EvaluateRequest {
+  private request(args: FunctionCommandArgs, source: Source, inputs: string | undefined, engines: EngineMode | undefined): EvaluateRequest {
     const config = readConfig();
     return {
       uri: args.uri,
-      text: document.getText(),
+      text: source.text,
+      ...(source.cells ? { cells: source.cells } : {}),
       function: args.function,
       engines: engines ?? config.engines,
       backend: config.backend,
@@ -152,7 +154,8 @@ export class Evaluations {
     this.log.warn(errorLogLine(error));
     const choice = await vscode.window.showErrorMessage(text, ...actions);
     if (choice === GO_TO_SOURCE && error.range) {
-      await vscode.window.showTextDocument(vscode.Uri.parse(error.uri), { selection: toRange(error.range), viewColumn: vscode.ViewColumn.One });
+      const place = placeOf(error.uri, error.range);
+      await vscode.window.showTextDocument(vscode.Uri.parse(place.uri), { selection: toRange(place.range), viewColumn: vscode.ViewColumn.One });
     } else if (choice === OPEN_BUDGET_SETTINGS) {
       await vscode.commands.executeCommand('workbench.action.openSettings', 'gradlens.budget');
     }

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { definitionLine, fromWire, isEvaluationOutcome, resultRequest } from '../protocol';
 import type { GradlensPanel } from './panel';
+import { sourceOf } from './sources';
 import { functionAround } from './target';
 
 /** The cursor settles before the panel follows it (each move asks the server for lenses). */
@@ -26,7 +27,7 @@ export function followActiveEditor(panel: GradlensPanel, client: () => LanguageC
       panel.idle(uri, undefined, undefined);
       return;
     }
-    const line = definitionLine(editor.document.getText(), target.function);
+    const line = definitionLine((await sourceOf(target.uri)).text, target.function);
     const stored = await client()?.sendRequest(resultRequest, target).then((w) => (w === null ? undefined : fromWire(w, isEvaluationOutcome)), () => undefined);
     if (stored) panel.display(stored, undefined, line === undefined ? {} : { line });
     else panel.idle(uri, target.function, line);

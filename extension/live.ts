@@ -12,7 +12,8 @@ import { resultRequest, type FunctionCommandArgs } from '../protocol';
 import { readConfig } from './config';
 import type { Evaluations } from './evaluate';
 import { LiveScheduler, type LiveToken } from './live_schedule';
-import { lensedFunctions } from './target';
+import { notebookOf, notebookOfCell, notebookSource, pythonCells, sourceOf } from './sources';
+import { lensedFunctions, type LensedFunction } from './target';
 
 /** `# gradlens: live`, alone or before the inputs (`# gradlens: live, x=2.0`). */
 const LIVE_COMMENT = /^[ \t]*#[ \t]*gradlens[ \t]*:[ \t]*live[ \t]*(,|$)/;
@@ -29,20 +30,26 @@ function isPython(document: vscode.TextDocument): boolean {
 }
 
 export function startLiveMode(evaluations: Evaluations, client: () => LanguageClient | undefined, log: vscode.LogOutputChannel): vscode.Disposable {
-  const documentOf = (uri: string) => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+  /** The documents whose lenses are a URI's functions: the file's, or a notebook's Python cells. */
+  const documentsOf = (uri: string): vscode.TextDocument[] => {
+    const notebook = notebookOf(uri);
+    return notebook ? pythonCells(notebook).map((c) => c.document) : vscode.workspace.textDocuments.filter((d) => d.uri.toString() === uri);
+  };
 
-  /** Computes the document's live functions whose results are stale (or missing), until a newer edit cancels it. */
+  /** Computes the document's (or notebook's) live functions whose results are stale (or missing), until a newer edit cancels it. */
   const run = async (uri: string, token: LiveToken): Promise<void> => {
-    const document = documentOf(uri);
-    if (!document || !readConfig().live) return;
+    if (!readConfig().live) return;
     const computed = evaluations.computed.get(uri);
-    const functions = (await lensedFunctions(document)).filter((f) => computed?.has(f.args.function) || markedLive(document, f.line));
+    const functions: LensedFunction[] = [];
+    for (const document of documentsOf(uri)) {
+      functions.push(...(await lensedFunctions(document)).filter((f) => computed?.has(f.args.function) || markedLive(document, f.line)));
+    }
     for (const { args } of functions) {
       if (token.cancelled) return;
       if (await hasCurrentResult(args)) continue;
       if (token.cancelled) return;
-      log.info(`live: computing ${args.function}() in ${vscode.workspace.asRelativePath(document.uri)} again`);
-      await evaluations.live(args, document, (cancel) => token.onCancelled(cancel));
+      log.info(`live: computing ${args.function}() in ${vscode.workspace.asRelativePath(vscode.Uri.parse(uri))} again`);
+      await evaluations.live(args, await sourceOf(uri), (cancel) => token.onCancelled(cancel));
     }
   };
 
@@ -53,24 +60,44 @@ export function startLiveMode(evaluations: Evaluations, client: () => LanguageCl
   };
 
   const schedule = new LiveScheduler(run);
-  /** A document with nothing computed and nothing marked live is never scheduled: a keystroke there costs nothing. */
-  const concerns = (document: vscode.TextDocument) =>
-    isPython(document) && readConfig().live && ((evaluations.computed.get(document.uri.toString())?.size ?? 0) > 0 || document.getText().includes('gradlens'));
+  /**
+   * What an edit of `document` schedules: its URI, or its notebook's for a cell (the cells above a
+   * function are its context). A document with nothing computed and nothing marked live is never
+   * scheduled: a keystroke there costs nothing.
+   */
+  const concerned = (document: vscode.TextDocument): string | undefined => {
+    if (!isPython(document) || !readConfig().live) return undefined;
+    const notebook = notebookOfCell(document);
+    const uri = (notebook?.uri ?? document.uri).toString();
+    const text = notebook ? notebookSource(notebook).text : document.getText();
+    return (evaluations.computed.get(uri)?.size ?? 0) > 0 || text.includes('gradlens') ? uri : undefined;
+  };
+  const markedText = (uri: string, text: string) => {
+    if (readConfig().live && /#[ \t]*gradlens[ \t]*:[ \t]*live/.test(text)) schedule.now(uri);
+  };
   const opened = (document: vscode.TextDocument) => {
-    if (isPython(document) && readConfig().live && /#[ \t]*gradlens[ \t]*:[ \t]*live/.test(document.getText())) schedule.now(document.uri.toString());
+    if (isPython(document) && document.uri.scheme !== 'vscode-notebook-cell') markedText(document.uri.toString(), document.getText());
+  };
+  const openedNotebook = (notebook: vscode.NotebookDocument) => markedText(notebook.uri.toString(), notebookSource(notebook).text);
+  const closed = (uri: string) => {
+    schedule.forget(uri);
+    evaluations.computed.delete(uri);
   };
   for (const document of vscode.workspace.textDocuments) opened(document);
+  for (const notebook of vscode.workspace.notebookDocuments) openedNotebook(notebook);
   return vscode.Disposable.from(
     vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.contentChanges.length > 0 && concerns(e.document)) schedule.edited(e.document.uri.toString());
+      const uri = e.contentChanges.length > 0 ? concerned(e.document) : undefined;
+      if (uri) schedule.edited(uri);
     }),
     vscode.workspace.onDidOpenTextDocument(opened),
-    vscode.workspace.onDidCloseTextDocument((document) => {
-      schedule.forget(document.uri.toString());
-      evaluations.computed.delete(document.uri.toString());
-    }),
+    vscode.workspace.onDidOpenNotebookDocument(openedNotebook),
+    vscode.workspace.onDidCloseTextDocument((document) => closed(document.uri.toString())),
+    vscode.workspace.onDidCloseNotebookDocument((notebook) => closed(notebook.uri.toString())),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('gradlens.live') && readConfig().live) for (const document of vscode.workspace.textDocuments) opened(document);
+      if (!e.affectsConfiguration('gradlens.live') || !readConfig().live) return;
+      for (const document of vscode.workspace.textDocuments) opened(document);
+      for (const notebook of vscode.workspace.notebookDocuments) openedNotebook(notebook);
     }),
     { dispose: () => schedule.dispose() },
   );

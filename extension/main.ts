@@ -10,6 +10,7 @@ import { RememberedInputs } from './inputs';
 import { startLiveMode } from './live';
 import { GradlensPanel } from './panel';
 import { SourceRevealer } from './reveal';
+import { placeOf } from './sources';
 import { BackendStatus } from './status';
 
 /** The extension's state while active: VS Code calls deactivate with no arguments, so it is found here. */
@@ -27,7 +28,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
     // NB: only a document the editor has open: a node's link is never a way to open anything else.
     reveal: (uri, range) => {
-      if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri)) void revealer.reveal(uri, range);
+      // A notebook's place is in one of its cells.
+      const place = placeOf(uri, range);
+      if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === place.uri)) void revealer.reveal(place.uri, place.range);
       else log.warn(withoutLinks(`The panel asked to reveal ${uri}, which is not open; ignored.`));
     },
   });

@@ -1,5 +1,6 @@
 /** What is asked of an execution host (the server on the CPU, or the webview on the GPU). */
 import type { BackendSetting } from './backends';
+import type { CellLines } from './notebook';
 import type { EngineMode } from './results';
 
 export interface EvaluateRequest {
@@ -15,6 +16,8 @@ export interface EvaluateRequest {
   readonly inputsFirst?: boolean;
   readonly graphs: boolean;
   readonly budgets?: EvaluationBudgets;
+  /** For a notebook (`text` is its code cells, see notebook.ts): where each cell's lines are, so errors name the cell. */
+  readonly cells?: readonly CellLines[];
 }
 
 export interface EvaluationBudgets {

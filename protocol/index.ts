@@ -13,3 +13,4 @@ export * from './user_text';
 export * from './number_text';
 export * from './source_lines';
 export * from './value_text';
+export * from './notebook';

@@ -77,6 +77,7 @@ export function isEvaluateRequest(data: unknown): data is EvaluateRequest {
     inputs: optional(isString),
     graphs: isBoolean,
     budgets: optional((b) => shape(b, { steps: optional(isNumber), ms: optional(isNumber), tensorBytes: optional(isNumber) })),
+    cells: optional((c) => Array.isArray(c) && c.every((cell) => shape(cell, { uri: isString, number: isInteger, firstLine: isInteger, lineCount: isInteger }))),
   });
 }
 

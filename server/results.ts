@@ -11,10 +11,11 @@ export function outcomeKey(outcome: EvaluationOutcome): { uri: string; function:
 }
 
 export class ResultStore {
-  private readonly byDocument = new Map<string, Map<string, EvaluationOutcome>>();
+  /** Each outcome with the line its function started on (0-based) when it was stored or last moved. */
+  private readonly byDocument = new Map<string, Map<string, { outcome: EvaluationOutcome; line: number }>>();
 
   get(uri: string, fn: string): EvaluationOutcome | undefined {
-    return this.byDocument.get(uri)?.get(fn);
+    return this.byDocument.get(uri)?.get(fn)?.outcome;
   }
 
   /** Stores the outcome unless it was computed from text the document no longer has; true when stored. */
@@ -24,18 +25,26 @@ export class ResultStore {
     if (!current || current.sourceHash !== sourceHash) return false;
     let results = this.byDocument.get(uri);
     if (!results) this.byDocument.set(uri, (results = new Map()));
-    results.set(fn, outcome);
+    results.set(fn, { outcome, line: current.range.start.line });
     return true;
   }
 
-  /** Drops what the new analysis makes stale; true when anything was dropped. */
+  /**
+   * Drops what the new analysis makes stale; true when anything was dropped. An outcome kept whose
+   * function moved (lines added above it, an earlier notebook cell edited) moves its places with it.
+   */
   prune(uri: string, analysis: DocumentAnalysis): boolean {
     const results = this.byDocument.get(uri);
     if (!results) return false;
-    const hashes = new Map(analysis.functions.map((f) => [f.qualname, f.sourceHash]));
+    const functions = new Map(analysis.functions.map((f) => [f.qualname, f]));
     let dropped = false;
-    for (const [fn, outcome] of results) {
-      if (hashes.get(fn) === outcomeKey(outcome).sourceHash) continue;
+    for (const [fn, kept] of results) {
+      const current = functions.get(fn);
+      if (current?.sourceHash === outcomeKey(kept.outcome).sourceHash) {
+        const by = current.range.start.line - kept.line;
+        if (by !== 0) results.set(fn, { outcome: movedLines(kept.outcome, by), line: current.range.start.line });
+        continue;
+      }
       results.delete(fn);
       dropped = true;
     }
@@ -45,4 +54,13 @@ export class ResultStore {
   forget(uri: string): void {
     this.byDocument.delete(uri);
   }
+}
+
+/** `value` with every source line in it (each `line` and `endLine` field of the protocol's results) moved by `by`. */
+function movedLines<T>(value: T, by: number): T {
+  if (Array.isArray(value)) return (typeof value[0] === 'number' ? value : value.map((v: unknown) => movedLines(v, by))) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const moved: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) moved[k] = (k === 'line' || k === 'endLine') && typeof v === 'number' ? v + by : movedLines(v, by);
+  return moved as T;
 }

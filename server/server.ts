@@ -12,12 +12,15 @@ import type { Feature } from './handlers/feature';
 import { hoverFeature } from './handlers/hover';
 import { inlayHintFeature } from './handlers/inlay_hints';
 import { lensFeature } from './handlers/lenses';
+import { answeringCells } from './cell_requests';
+import { Notebooks } from './notebooks';
 import { ServerState } from './state';
 
 const FEATURES: readonly Feature[] = [documentsFeature, lensFeature, inlayHintFeature, hoverFeature, commandFeature, evaluationFeature];
 
 export function startServer(connection: Connection): void {
-  const state = new ServerState(connection);
+  const notebooks = new Notebooks();
+  const state = new ServerState(answeringCells(connection, notebooks), notebooks);
   connection.onInitialize((params): InitializeResult => {
     state.client = params.capabilities;
     state.options = (params.initializationOptions as { gradlens?: GradlensInitializationOptions } | undefined)?.gradlens ?? {};

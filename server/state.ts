@@ -17,6 +17,7 @@ import type { EvaluationOutcome, EvaluationResult, FunctionCommandArgs, Gradlens
 import type { DocumentAnalysis, FunctionSummary } from './analysis';
 import { documentDiagnostics } from './diagnostics';
 import { Analyses, isPython } from './documents';
+import { Notebooks } from './notebooks';
 import { outcomeKey, ResultStore } from './results';
 import { excerpt } from './validate';
 
@@ -38,7 +39,8 @@ export class ServerState {
   options: GradlensInitializationOptions = {};
   client: ClientCapabilities = {};
 
-  constructor(readonly connection: Connection) {
+  /** @param notebooks the open notebooks, each one of `documents` (notebooks.ts). */
+  constructor(readonly connection: Connection, readonly notebooks = new Notebooks()) {
     this.analyses = new Analyses(
       (document, analysis, lensesDiffer) => {
         const hashes = new Map(analysis.functions.map((f) => [f.qualname, f.sourceHash]));

@@ -12,6 +12,7 @@ import { checked, type Feature } from './feature';
 function runCommand(state: ServerState, command: CommandId, args: FunctionCommandArgs, token: CancellationToken) {
   const fn = state.functionOf(args);
   const document = state.documents.get(args.uri)!;
+  const cells = state.notebooks.cellsOf(args.uri);
   const request: EvaluateRequest = {
     uri: args.uri,
     text: document.getText(),
@@ -19,6 +20,7 @@ function runCommand(state: ServerState, command: CommandId, args: FunctionComman
     engines: command === COMMANDS.compareEngines ? 'both' : state.options.engines ?? 'both',
     backend: 'wasm',
     graphs: command === COMMANDS.showGraph,
+    ...(cells ? { cells } : {}),
   };
   return evaluateHere(state, request, fn, token);
 }

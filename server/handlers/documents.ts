@@ -1,12 +1,13 @@
 /** Documents opened, edited and closed: each is analyzed, and what belonged to a closed one is dropped. */
 import { TextDocumentSyncKind, type Connection } from 'vscode-languageserver';
 import { isPython } from '../documents';
+import { NOTEBOOK_SYNC, type DocumentEvents } from '../notebooks';
 import type { ServerState } from '../state';
 import { isDidChange, isDidClose, isDidOpen } from '../validate';
 import type { Feature } from './feature';
 
 export const documentsFeature: Feature = {
-  capabilities: () => ({ textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental } }),
+  capabilities: () => ({ textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental }, notebookDocumentSync: NOTEBOOK_SYNC }),
   register: (state) => {
     const { documents, analyses } = state;
     documents.onDidOpen(({ document }) => {
@@ -27,14 +28,25 @@ export const documentsFeature: Feature = {
 /**
  * The connection as TextDocuments sees it: open, change and close notifications that fail their
  * guards are logged and dropped before a document is made of them (a null text would be stored
- * and throw in every later feature).
+ * and throw in every later feature). A notebook's text reaches the documents as these do.
  */
 export function listenToDocuments(state: ServerState): void {
   const { connection } = state;
   const rejected = (method: string, params: unknown) => state.rejected(method, params);
   const events: Connection = Object.create(connection);
-  events.onDidOpenTextDocument = (handler) => connection.onDidOpenTextDocument((p) => (isDidOpen(p) ? handler(p) : rejected('textDocument/didOpen', p)));
-  events.onDidChangeTextDocument = (handler) => connection.onDidChangeTextDocument((p) => (isDidChange(p) ? handler(p) : rejected('textDocument/didChange', p)));
-  events.onDidCloseTextDocument = (handler) => connection.onDidCloseTextDocument((p) => (isDidClose(p) ? handler(p) : rejected('textDocument/didClose', p)));
+  const notebookEvents: Partial<DocumentEvents> = {};
+  events.onDidOpenTextDocument = (handler) => {
+    notebookEvents.open = handler;
+    return connection.onDidOpenTextDocument((p) => (isDidOpen(p) ? handler(p) : rejected('textDocument/didOpen', p)));
+  };
+  events.onDidChangeTextDocument = (handler) => {
+    notebookEvents.change = handler;
+    return connection.onDidChangeTextDocument((p) => (isDidChange(p) ? handler(p) : rejected('textDocument/didChange', p)));
+  };
+  events.onDidCloseTextDocument = (handler) => {
+    notebookEvents.close = handler;
+    return connection.onDidCloseTextDocument((p) => (isDidClose(p) ? handler(p) : rejected('textDocument/didClose', p)));
+  };
   state.documents.listen(events);
+  state.notebooks.listen(connection, notebookEvents as DocumentEvents);
 }

@@ -11,7 +11,10 @@ import { createMessageConnection, IPCMessageReader, IPCMessageWriter, StreamMess
 import {
   CodeLensRefreshRequest,
   CodeLensRequest,
+  DidChangeNotebookDocumentNotification,
   DidChangeTextDocumentNotification,
+  DidCloseNotebookDocumentNotification,
+  DidOpenNotebookDocumentNotification,
   DidOpenTextDocumentNotification,
   ExecuteCommandRequest,
   ExitNotification,
@@ -29,6 +32,8 @@ import {
   type InitializeResult,
   type InlayHint,
   type MarkupContent,
+  type NotebookCell,
+  type NotebookDocumentChangeEvent,
   type Position,
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol';
@@ -113,6 +118,43 @@ export class LspClient {
     return version;
   }
 
+  /** Opens a notebook (LSP 3.17 notebook sync) as VS Code does: its cells, and the text of each. */
+  async openNotebook(uri: string, cells: readonly NotebookCellContent[]): Promise<void> {
+    this.versions.set(uri, 1);
+    for (const c of cells) this.versions.set(c.uri, 1);
+    await this.connection.sendNotification(DidOpenNotebookDocumentNotification.type, {
+      notebookDocument: { uri, notebookType: 'jupyter-notebook', version: 1, cells: cells.map(notebookCell) },
+      cellTextDocuments: cells.map((c) => ({ uri: c.uri, languageId: c.languageId ?? (c.kind === 'markdown' ? 'markdown' : 'python'), version: 1, text: c.text })),
+    });
+  }
+
+  /** One change to an open notebook: cells' text edited, or cells added and removed (`structure`). */
+  async changeNotebook(uri: string, change: { readonly textContent?: readonly { readonly uri: string; readonly changes: TextDocumentContentChangeEvent[] }[]; readonly structure?: { readonly start: number; readonly deleteCount: number; readonly cells: readonly NotebookCellContent[]; readonly closed?: readonly string[] } }): Promise<void> {
+    const version = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, version);
+    const cells: NonNullable<NotebookDocumentChangeEvent['cells']> = {
+      ...(change.structure ? {
+        structure: {
+          array: { start: change.structure.start, deleteCount: change.structure.deleteCount, cells: change.structure.cells.map(notebookCell) },
+          didOpen: change.structure.cells.map((c) => ({ uri: c.uri, languageId: c.languageId ?? (c.kind === 'markdown' ? 'markdown' : 'python'), version: 1, text: c.text })),
+          didClose: (change.structure.closed ?? []).map((closed) => ({ uri: closed })),
+        },
+      } : {}),
+      ...(change.textContent ? {
+        textContent: change.textContent.map(({ uri: cell, changes }) => {
+          const v = (this.versions.get(cell) ?? 1) + 1;
+          this.versions.set(cell, v);
+          return { document: { uri: cell, version: v }, changes };
+        }),
+      } : {}),
+    };
+    await this.connection.sendNotification(DidChangeNotebookDocumentNotification.type, { notebookDocument: { uri, version }, change: { cells } });
+  }
+
+  async closeNotebook(uri: string, cells: readonly string[]): Promise<void> {
+    await this.connection.sendNotification(DidCloseNotebookDocumentNotification.type, { notebookDocument: { uri }, cellTextDocuments: cells.map((c) => ({ uri: c })) });
+  }
+
   /** Resolves at the next `workspace/codeLens/refresh` from the server (ask before it can come). */
   nextCodeLensRefresh(): Promise<void> {
     return new Promise((wake) => this.refreshWaiters.push(wake));
@@ -163,6 +205,17 @@ export class LspClient {
     this.connection.dispose();
     await new Promise<void>((done) => (this.process.exitCode !== null ? done() : this.process.once('exit', () => done())));
   }
+}
+
+export interface NotebookCellContent {
+  readonly uri: string;
+  readonly kind: 'code' | 'markdown';
+  readonly text: string;
+  readonly languageId?: string;
+}
+
+function notebookCell(c: NotebookCellContent): NotebookCell {
+  return { kind: c.kind === 'markdown' ? 1 : 2, document: c.uri };
 }
 
 /** The lines of a text, and the LSP position of a substring's first character on a given line. */

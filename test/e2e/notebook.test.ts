@@ -1,0 +1,79 @@
+import * as assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../webgpu/browser';
+import { startCodeServer, type CodeServer } from './codeServer';
+import { lensLink, panel, slug, SLOW } from './workbench';
+
+/**
+ * A notebook in VS Code's notebook editor (issue 18): examples/fit_line.ipynb, its data in one code
+ * cell, `def loss` in the next, its example call in the third. The lens over `def loss` computes it
+ * with the cells above as its context; the panel, the lens and the hover follow, in the cell.
+ * `npm run test:e2e -- --grep notebook` runs this alone.
+ */
+const ROOT = resolve(__dirname, '..');
+const ARTIFACTS = join(ROOT, 'test-artifacts', 'e2e');
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const VSIX = join(ROOT, `gradlens-${VERSION}.vsix`);
+
+describe('Gradlens in a notebook (code-server)', function () {
+  this.timeout(SLOW * 2);
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    server = await startCodeServer(ROOT, VSIX, ARTIFACTS);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(join(ROOT, 'examples'))}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: SLOW });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await page?.screenshot({ path: join(ARTIFACTS, `failed-${slug(this.currentTest.title)}.png`) });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('opens examples/fit_line.ipynb in the notebook editor, the lens over def loss in its cell', async () => {
+    await openNotebook(page, 'fit_line.ipynb');
+    await lensLink(page, '∇ Compute gradient').waitFor({ timeout: SLOW });
+    const lensCell = page.locator('.notebook-editor .cell-editor-container', { has: page.locator('.codelens-decoration') });
+    assert.equal(await lensCell.count(), 1);
+    assert.match((await lensCell.first().textContent()) ?? '', /def\s+loss\(w,\s*b\):/);
+  });
+
+  it('clicking it computes loss with the cells above as its context: the value and gradients PyTorch gives', async () => {
+    await lensLink(page, '∇ Compute gradient').click();
+    // PyTorch 1.13: loss 1.9642856121063232, w.grad -1.7142856121063232, b.grad -1.0.
+    await panel(page).getByText(/^1\.96428\d*$/).first().waitFor({ timeout: SLOW });
+    await panel(page).getByText(/^-1\.71428\d*$/).first().waitFor({ timeout: SLOW });
+  });
+
+  it('the lens then reads the gradients, and hovering err in the cell reads f32[8,1]', async () => {
+    const errLine = page.locator('.notebook-editor .view-line', { hasText: 'err = pred - y' }).first();
+    await errLine.click();
+    await lensLink(page, '∇w = -1.714').waitFor({ timeout: SLOW });
+    await errLine.locator('span', { hasText: /^err$/ }).first().hover();
+    const hover = page.locator('.monaco-hover-content', { hasText: 'err' }).first();
+    await hover.waitFor({ timeout: SLOW });
+    assert.match((await hover.textContent()) ?? '', /f32\[8,1\]/);
+    await page.screenshot({ path: join(ARTIFACTS, 'notebook.png') });
+  });
+});
+
+async function openNotebook(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const quickOpen = page.locator('.quick-input-widget input');
+  await quickOpen.waitFor();
+  await quickOpen.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.notebook-editor .view-line', { hasText: 'def loss(w, b):' }).first().waitFor({ timeout: SLOW });
+}
