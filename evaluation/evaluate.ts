@@ -104,8 +104,8 @@ export async function evaluate(request: EvaluateRequest, profiler: Profiler, inf
       ...(runs.graphs ? { graphs: runs.graphs } : {}),
       ...(runs.plot ? { plot: runs.plot } : {}),
       ...(runs.jacobian ? { jacobian: runs.jacobian } : {}),
-      ...(runs.gradientCuts?.length ? { gradientCuts: runs.gradientCuts } : {}),
-      ...(target.leftOut.length > 0 ? { leftOut: target.leftOut } : {}),
+      ...(runs.gradientCuts?.length ? { gradientCuts: runs.gradientCuts.map((c) => ({ ...c, message: placed(request, c.message) })) } : {}),
+      ...(target.leftOut.length > 0 ? { leftOut: target.leftOut.map((l) => ({ ...l, message: placed(request, l.message) })) } : {}),
       ...(runs.assignments?.length ? { assignments: runs.assignments } : {}),
     };
     return result;

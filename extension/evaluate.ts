@@ -7,7 +7,6 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
-  definitionLine,
   evaluateRequest,
   fromWire,
   isEvaluationOutcome,
@@ -26,7 +25,7 @@ import { errorLogLine, errorNotification, GO_TO_SOURCE, OPEN_BUDGET_SETTINGS, pr
 import type { GradlensPanel } from './panel';
 import { deadlineMs } from './pending';
 import { toRange } from './reveal';
-import { placeOf, sourceOf, type Source } from './sources';
+import { placeOf, sourceOf, where, type Source } from './sources';
 import type { BackendStatus } from './status';
 
 export class Evaluations {
@@ -56,8 +55,7 @@ export class Evaluations {
     }
     if (!outcome || (!outcome.ok && outcome.error.kind === 'cancelled')) return;
     this.remember(args);
-    const line = definitionLine(source.text, args.function);
-    this.panel.display(outcome, view, { ...(line === undefined ? {} : { line }), at: Date.now() });
+    this.panel.display(outcome, view, { ...where(source, args.function), at: Date.now() });
     if (!outcome.ok) await this.report(outcome.error);
   }
 
@@ -75,8 +73,7 @@ export class Evaluations {
       this.remember(args);
       if (!outcome.ok) this.log.info(`live: ${errorLogLine(outcome.error)}`);
       // The panel follows the edit when it is open; a closed panel stays closed.
-      const line = definitionLine(source.text, args.function);
-      this.panel.update(outcome, { ...(line === undefined ? {} : { line }), at: Date.now() });
+      this.panel.update(outcome, { ...where(source, args.function), at: Date.now() });
     } finally {
       cancellation.dispose();
     }

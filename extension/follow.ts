@@ -5,9 +5,9 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { definitionLine, fromWire, isEvaluationOutcome, resultRequest } from '../protocol';
+import { fromWire, isEvaluationOutcome, resultRequest } from '../protocol';
 import type { GradlensPanel } from './panel';
-import { sourceOf } from './sources';
+import { sourceOf, where } from './sources';
 import { functionAround } from './target';
 
 /** The cursor settles before the panel follows it (each move asks the server for lenses). */
@@ -24,13 +24,13 @@ export function followActiveEditor(panel: GradlensPanel, client: () => LanguageC
     if (key === followed) return;
     followed = key;
     if (!target) {
-      panel.idle(uri, undefined, undefined);
+      panel.idle(uri, undefined);
       return;
     }
-    const line = definitionLine((await sourceOf(target.uri)).text, target.function);
+    const at = where(await sourceOf(target.uri), target.function);
     const stored = await client()?.sendRequest(resultRequest, target).then((w) => (w === null ? undefined : fromWire(w, isEvaluationOutcome)), () => undefined);
-    if (stored) panel.display(stored, undefined, line === undefined ? {} : { line });
-    else panel.idle(uri, target.function, line);
+    if (stored) panel.display(stored, undefined, at);
+    else panel.idle(target.uri, target.function, at);
   };
   const later = (editor: vscode.TextEditor | undefined): void => {
     clearTimeout(timer);

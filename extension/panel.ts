@@ -14,6 +14,7 @@ import {
   type EvaluateRequest,
   type EvaluationOutcome,
   type ExtensionToWebview,
+  type CellLines,
   type PanelView,
   type SourceRange,
 } from '../protocol';
@@ -22,6 +23,13 @@ import { PendingEvaluations } from './pending';
 
 /** How long a new panel may take to load its runtime and report a backend before the server computes instead. */
 const READY_TIMEOUT_MS = 30_000;
+
+/** Where a shown outcome's function is: its `def` line, when it was computed, a notebook's cells. */
+export interface Where {
+  readonly line?: number;
+  readonly at?: number;
+  readonly cells?: readonly CellLines[];
+}
 
 export interface PanelEvents {
   readonly ready: (backend: BackendInfo) => void;
@@ -106,14 +114,14 @@ export class GradlensPanel implements vscode.Disposable {
     }
   }
 
-  /** Shows an outcome (on `view`'s tab, when given), computed at `at`, of the function defined on `line`. */
-  display(outcome: EvaluationOutcome, view: PanelView | undefined, where: { readonly line?: number; readonly at?: number }): void {
+  /** Shows an outcome (on `view`'s tab, when given), computed at `at`, of the function defined on `line` (of a notebook with `cells`). */
+  display(outcome: EvaluationOutcome, view: PanelView | undefined, where: Where): void {
     this.show();
     this.post({ type: 'show', outcome, ...(view ? { view } : {}), ...where });
   }
 
   /** Shows a live evaluation's outcome in the panel when it is open, without revealing it (the user is typing). */
-  update(outcome: EvaluationOutcome, where: { readonly line?: number; readonly at?: number }): void {
+  update(outcome: EvaluationOutcome, where: Where): void {
     this.post({ type: 'show', outcome, ...where });
   }
 
@@ -123,8 +131,8 @@ export class GradlensPanel implements vscode.Disposable {
   }
 
   /** Tells an open panel that the active editor is on a function (or file) with no result. */
-  idle(uri: string, fn: string | undefined, line: number | undefined): void {
-    this.post({ type: 'idle', uri, ...(fn === undefined ? {} : { function: fn }), ...(line === undefined ? {} : { line }) });
+  idle(uri: string, fn: string | undefined, where: Where = {}): void {
+    this.post({ type: 'idle', uri, ...(fn === undefined ? {} : { function: fn }), ...(where.line === undefined ? {} : { line: where.line }), ...(where.cells ? { cells: where.cells } : {}) });
   }
 
   get isOpen(): boolean {

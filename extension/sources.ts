@@ -4,7 +4,7 @@
  * one text (protocol/notebook.ts), with where each cell's lines are in it.
  */
 import * as vscode from 'vscode';
-import { toCell, notebookText, type CellLines, type SourceRange } from '../protocol';
+import { definitionLine, notebookText, toCell, type CellLines, type SourceRange } from '../protocol';
 
 export interface Source {
   readonly text: string;
@@ -31,6 +31,12 @@ export function notebookSource(notebook: vscode.NotebookDocument): Source {
   // NB: numbered among all the notebook's cells, markdown ones included, as the server numbers them.
   const { text, cells } = notebookText(pythonCells(notebook).map((c) => ({ uri: c.document.uri.toString(), number: c.index + 1, text: c.document.getText() })));
   return { text, cells };
+}
+
+/** Where the panel says a function is: its `def` line in the source, and a notebook's cells. */
+export function where(source: Source, fn: string): { readonly line?: number; readonly cells?: readonly CellLines[] } {
+  const line = definitionLine(source.text, fn);
+  return { ...(line === undefined ? {} : { line }), ...(source.cells ? { cells: source.cells } : {}) };
 }
 
 export async function sourceOf(uri: string): Promise<Source> {

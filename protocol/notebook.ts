@@ -86,6 +86,12 @@ export function toCell(cells: readonly CellLines[], at: Place): { readonly cell:
   return cell && { cell, at: { line: at.line - cell.firstLine, character: at.character } };
 }
 
+/** A 1-based line of a document's text as the user finds it: `line 7` in a file, `cell 3, line 2` in a notebook. */
+export function lineText(line: number, cells: readonly CellLines[] | undefined): string {
+  const inCell = cells && toCell(cells, { line: line - 1, character: 0 });
+  return inCell ? `cell ${inCell.cell.number}, line ${inCell.at.line + 1}` : `line ${line}`;
+}
+
 /**
  * A message's places in the notebook's text (`/w/nb.ipynb:7:5: error: ...`, 1-based as errors
  * write them) named by cell instead: `/w/nb.ipynb cell 3, line 2, col 5: error: ...`.

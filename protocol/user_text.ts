@@ -5,6 +5,7 @@
  * validation messages, and markdown in hovers: a file that raises
  * `ValueError("[Go to source](command:...)")` must not put a working command link there.
  */
+import { lineText, type CellLines } from './notebook';
 import type { EvaluationError, SourceRange } from './results';
 
 /**
@@ -32,13 +33,16 @@ export function fileNameOf(uri: string): string {
   }
 }
 
-/** `file.py:4:12`, the place a user can go to. */
-export function formatLocation(uri: string, range: SourceRange): string {
-  return `${fileNameOf(uri)}:${range.line}:${range.col}`;
+/** `file.py:4:12`, the place a user can go to; in a notebook (given its cells), `fit.ipynb cell 3, line 2, col 12`. */
+export function formatLocation(uri: string, range: SourceRange, cells?: readonly CellLines[]): string {
+  return cells ? `${fileNameOf(uri)} ${lineText(range.line, cells)}, col ${range.col}` : `${fileNameOf(uri)}:${range.line}:${range.col}`;
 }
 
-/** A message worded as the CLI prints it: `PATH:LINE:COL: error: rest` (the path may hold spaces and colons). */
-const LOCATED = /^(.*?):(\d+):(\d+): (error|warning): /s;
+/**
+ * A message worded as the CLI prints it: `PATH:LINE:COL: error: rest` (the path may hold spaces
+ * and colons), or for a notebook `PATH cell 3, line 2, col 5: error: rest` (see notebook.ts).
+ */
+const LOCATED = /^(.*?)(?::\d+:\d+| cell \d+, line \d+, col \d+): (error|warning): /s;
 
 /**
  * An evaluation error as one line for a notification or the panel: `mlp_jax.py:4:7: error: ...`,
@@ -46,7 +50,7 @@ const LOCATED = /^(.*?):(\d+):(\d+): (error|warning): /s;
  */
 export function errorText(error: EvaluationError): string {
   const located = LOCATED.exec(error.message);
-  if (located) return `${fileNameOf(located[1])}:${located[2]}:${located[3]}: ${located[4]}: ${error.message.slice(located[0].length)}`;
+  if (located) return `${fileNameOf(located[1]!)}${error.message.slice(located[1]!.length)}`;
   const where = error.range ? formatLocation(error.uri, error.range) : fileNameOf(error.uri);
   return `${where}: error: ${error.message}`;
 }

@@ -4,6 +4,7 @@
  * before acting on it.
  */
 import type { EvaluateRequest } from './evaluate';
+import type { CellLines } from './notebook';
 import { BACKEND_NAMES, BACKEND_SETTINGS } from './backends';
 import { ENGINE_MODES, type BackendInfo, type EvaluationOutcome, type SourceRange } from './results';
 
@@ -16,11 +17,12 @@ export type ExtensionToWebview =
   | { readonly type: 'cancel'; readonly id: number }
   /**
    * Show a result (computed here or by the server); with `view`, on that tab. `line` is the line
-   * of the function's `def`, `at` when the result was computed (ms since the epoch), where known.
+   * of the function's `def`, `at` when the result was computed (ms since the epoch), where known;
+   * `cells`, for a notebook, where its cells' lines are (places are named by cell).
    */
-  | { readonly type: 'show'; readonly outcome: EvaluationOutcome; readonly view?: PanelView; readonly line?: number; readonly at?: number }
+  | { readonly type: 'show'; readonly outcome: EvaluationOutcome; readonly view?: PanelView; readonly line?: number; readonly at?: number; readonly cells?: readonly CellLines[] }
   /** The active editor moved to a function (or file) with no result: the panel clears what it shows of another. */
-  | { readonly type: 'idle'; readonly uri: string; readonly function?: string; readonly line?: number };
+  | { readonly type: 'idle'; readonly uri: string; readonly function?: string; readonly line?: number; readonly cells?: readonly CellLines[] };
 
 export type WebviewToExtension =
   /** The execution host is up, on this backend (for the status bar). */
@@ -40,9 +42,9 @@ export function isExtensionToWebview(data: unknown): data is ExtensionToWebview 
     case 'cancel':
       return isInteger(data.id);
     case 'show':
-      return isEvaluationOutcome(data.outcome) && optional(oneOf(PANEL_VIEWS))(data.view) && optional(isInteger)(data.line) && optional(isFiniteNumber)(data.at);
+      return isEvaluationOutcome(data.outcome) && optional(oneOf(PANEL_VIEWS))(data.view) && optional(isInteger)(data.line) && optional(isFiniteNumber)(data.at) && optional(isCellLines)(data.cells);
     case 'idle':
-      return isString(data.uri) && optional(isString)(data.function) && optional(isInteger)(data.line);
+      return isString(data.uri) && optional(isString)(data.function) && optional(isInteger)(data.line) && optional(isCellLines)(data.cells);
     default:
       return false;
   }
@@ -77,8 +79,12 @@ export function isEvaluateRequest(data: unknown): data is EvaluateRequest {
     inputs: optional(isString),
     graphs: isBoolean,
     budgets: optional((b) => shape(b, { steps: optional(isNumber), ms: optional(isNumber), tensorBytes: optional(isNumber) })),
-    cells: optional((c) => Array.isArray(c) && c.every((cell) => shape(cell, { uri: isString, number: isInteger, firstLine: isInteger, lineCount: isInteger }))),
+    cells: optional(isCellLines),
   });
+}
+
+function isCellLines(data: unknown): data is readonly CellLines[] {
+  return Array.isArray(data) && data.every((cell) => shape(cell, { uri: isString, number: isInteger, firstLine: isInteger, lineCount: isInteger }));
 }
 
 export function isEvaluationOutcome(data: unknown): data is EvaluationOutcome {

@@ -47,7 +47,7 @@ async function handle(message: ExtensionToWebview): Promise<void> {
       const outcome = await host.evaluate(message.id, message.request);
       const fn = outcome.ok ? outcome.result.function : outcome.error.function;
       const line = definitionLine(message.request.text, fn);
-      await panel.show(outcome, undefined, { ...(line === undefined ? {} : { line }), at: Date.now() });
+      await panel.show(outcome, undefined, { ...(line === undefined ? {} : { line }), at: Date.now(), ...(message.request.cells ? { cells: message.request.cells } : {}) });
       return;
     }
     case 'cancel':
@@ -57,7 +57,7 @@ async function handle(message: ExtensionToWebview): Promise<void> {
       await panel.show(message.outcome, message.view, message);
       return;
     case 'idle':
-      await panel.idle(message.uri, message.function, message.line);
+      await panel.idle(message.uri, message.function, message.line, message.cells);
       return;
   }
 }

@@ -54,13 +54,30 @@ describe('Gradlens in a notebook (code-server)', function () {
     // PyTorch 1.13: loss 1.9642856121063232, w.grad -1.7142856121063232, b.grad -1.0.
     await panel(page).getByText(/^1\.96428\d*$/).first().waitFor({ timeout: SLOW });
     await panel(page).getByText(/^-1\.71428\d*$/).first().waitFor({ timeout: SLOW });
+    // The panel names the function's place as the user finds it: by cell.
+    await panel(page).locator('.subject .place', { hasText: 'fit_line.ipynb cell 3, line 1' }).waitFor({ timeout: SLOW });
   });
 
   it('the lens then reads the gradients, and hovering err in the cell reads f32[8,1]', async () => {
     const errLine = page.locator('.notebook-editor .view-line', { hasText: 'err = pred - y' }).first();
     await errLine.click();
     await lensLink(page, '∇w = -1.714').waitFor({ timeout: SLOW });
-    await errLine.locator('span', { hasText: /^err$/ }).first().hover();
+    // NB: Monaco merges tokens of one colour into one span: the name's own box is a DOM range's.
+    const at = await errLine.evaluate((line) => {
+      const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const i = node.textContent?.indexOf('err') ?? -1;
+        if (i < 0) continue;
+        const range = document.createRange();
+        range.setStart(node, i);
+        range.setEnd(node, i + 3);
+        const box = range.getBoundingClientRect();
+        return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+      }
+      return null;
+    });
+    assert.ok(at, 'no err on the line');
+    await page.mouse.move(at.x, at.y);
     const hover = page.locator('.monaco-hover-content', { hasText: 'err' }).first();
     await hover.waitFor({ timeout: SLOW });
     assert.match((await hover.textContent()) ?? '', /f32\[8,1\]/);

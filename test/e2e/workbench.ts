@@ -19,9 +19,9 @@ export function lensLink(page: Page, text: string): Locator {
   return page.locator('.monaco-editor .codelens-decoration a', { hasText: text }).first();
 }
 
-/** The panel's page: VS Code nests each webview's content in an inner frame. */
+/** The panel's page: VS Code nests each webview's content in an inner frame (a notebook's outputs are another webview, not the extension's). */
 export function panel(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  return page.frameLocator('iframe.webview.ready[src*="extensionId=gradlens.gradlens"]').frameLocator('iframe#active-frame');
 }
 
 export function slug(title: string): string {

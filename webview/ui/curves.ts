@@ -7,7 +7,7 @@
  */
 import uPlot from 'uplot';
 import UPLOT_CSS from 'uplot/dist/uPlot.min.css';
-import { seriesText, type AssignedValue, type EvaluationResult } from '../../protocol';
+import { lineText, seriesText, type AssignedValue, type CellLines, type EvaluationResult } from '../../protocol';
 import { html } from './dom';
 
 const HEIGHT = 200;
@@ -20,7 +20,7 @@ export function curveSeries(result: EvaluationResult): AssignedValue[] {
 let adopted = false;
 
 /** A section a curve, or undefined when nothing was recorded in a loop. */
-export function curvesView(result: EvaluationResult): HTMLElement | undefined {
+export function curvesView(result: EvaluationResult, cells?: readonly CellLines[]): HTMLElement | undefined {
   const series = curveSeries(result);
   if (series.length === 0) return undefined;
   if (!adopted) {
@@ -29,10 +29,10 @@ export function curvesView(result: EvaluationResult): HTMLElement | undefined {
     document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
     adopted = true;
   }
-  return html('section', { class: 'curves' }, html('h3', {}, 'Loops'), ...series.map(curveView));
+  return html('section', { class: 'curves' }, html('h3', {}, 'Loops'), ...series.map((a) => curveView(a, cells)));
 }
 
-function curveView(a: AssignedValue): HTMLElement {
+function curveView(a: AssignedValue, cells: readonly CellLines[] | undefined): HTMLElement {
   const series = a.series!;
   const steps = series.values.map((_, k) => k * series.stride);
   // NB: uPlot leaves a gap at null; NaN and the infinities would break its scale.
@@ -44,7 +44,7 @@ function curveView(a: AssignedValue): HTMLElement {
     'div',
     { class: 'loop-curve', 'data-name': a.name, 'data-points': values.length, 'data-line': a.range.line },
     html('div', { class: 'curve-head' },
-      html('span', { class: 'curve-name' }, `${a.name} · line ${a.range.line}`),
+      html('span', { class: 'curve-name' }, `${a.name} · ${lineText(a.range.line, cells)}`),
       html('label', { class: 'curve-log' }, toggle, ' log scale'),
     ),
     html('p', { class: 'meta' }, seriesText(a)),

@@ -3,7 +3,7 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
-import { fileNameOf, type EvaluationOutcome, type EvaluationResult, type PanelView, type SourceRange } from '../../protocol';
+import { fileNameOf, lineText, type CellLines, type EvaluationOutcome, type EvaluationResult, type PanelView, type SourceRange } from '../../protocol';
 import { custom, html } from './dom';
 import { GraphViewer } from './graph/viewer';
 import { curvesView } from './curves';
@@ -61,11 +61,11 @@ export class Panel {
    * failure clears the graph and the timings (they belonged to other text, or to another
    * function); every tab is under a line naming the function, its file and line, and when.
    */
-  async show(outcome: EvaluationOutcome, view?: PanelView, where: { readonly line?: number; readonly at?: number } = {}): Promise<void> {
+  async show(outcome: EvaluationOutcome, view?: PanelView, where: { readonly line?: number; readonly at?: number; readonly cells?: readonly CellLines[] } = {}): Promise<void> {
     this.progress(undefined);
     if (view) this.select(view);
     const { uri, function: fn } = outcome.ok ? outcome.result : outcome.error;
-    this.name(uri, fn, where.line, outcome.ok ? 'result' : 'failed', where.at);
+    this.name(uri, fn, where.line, where.cells, outcome.ok ? 'result' : 'failed', where.at);
     const key = `${uri}#${fn}`;
     if (key !== this.shownFunction) this.perBackend = new Map();
     this.shownFunction = key;
@@ -82,20 +82,20 @@ export class Panel {
     const result = outcome.result;
     this.perBackend.set(result.backend.name, result);
     const plot = plotView(result);
-    const curves = curvesView(result);
-    this.panes.results.replaceChildren(resultsView(result), ...(plot ? [plot] : []), ...(curves ? [curves] : []));
+    const curves = curvesView(result, where.cells);
+    this.panes.results.replaceChildren(resultsView(result, where.cells), ...(plot ? [plot] : []), ...(curves ? [curves] : []));
     this.panes.compare.replaceChildren(timingsView([...this.perBackend.values()]));
     await this.graph.show(result.graphs ?? [], result.style === 'torch' ? 'tape' : 'forward');
   }
 
   /** The active editor is on a function (or a file) with no result: nothing of another function stays. */
-  async idle(uri: string, fn: string | undefined, line: number | undefined): Promise<void> {
+  async idle(uri: string, fn: string | undefined, line: number | undefined, cells?: readonly CellLines[]): Promise<void> {
     const key = `${uri}#${fn ?? ''}`;
     if (key === this.shownFunction) return;
     this.shownFunction = key;
     this.perBackend = new Map();
     this.uri = uri;
-    this.name(uri, fn, line, 'none');
+    this.name(uri, fn, line, cells, 'none');
     const what = fn ? `${fn}()` : fileNameOf(uri);
     const hint = `Nothing computed for ${what} yet: click ∇ Compute gradient above ${fn ? 'it' : 'a function'}.`;
     this.panes.results.replaceChildren(html('p', { class: 'empty' }, hint));
@@ -103,8 +103,8 @@ export class Panel {
     await this.graph.show([], undefined, hint);
   }
 
-  private name(uri: string, fn: string | undefined, line: number | undefined, state: 'result' | 'failed' | 'none', at?: number): void {
-    const place = `${fileNameOf(uri)}${line === undefined ? '' : `:${line}`}`;
+  private name(uri: string, fn: string | undefined, line: number | undefined, cells: readonly CellLines[] | undefined, state: 'result' | 'failed' | 'none', at?: number): void {
+    const place = `${fileNameOf(uri)}${line === undefined ? '' : cells ? ` ${lineText(line, cells)}` : `:${line}`}`;
     const when = at === undefined ? [] : [html('span', { class: 'when' }, ` · ${state === 'failed' ? 'failed' : 'computed'} at ${new Date(at).toLocaleTimeString()}`)];
     const status = state === 'none' ? [html('span', { class: 'when' }, ' · not computed yet')] : at === undefined && state === 'failed' ? [html('span', { class: 'when' }, ' · failed')] : [];
     this.subject.dataset.state = state;

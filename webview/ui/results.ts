@@ -1,9 +1,9 @@
-import { backendLabel, errorText, float64OnCpuText, hostReadsText, messageOnly, type EvaluationError, type EvaluationResult, type Jacobian, type Numbers } from '../../protocol';
+import { backendLabel, errorText, float64OnCpuText, hostReadsText, messageOnly, type CellLines, type EvaluationError, type EvaluationResult, type Jacobian, type Numbers } from '../../protocol';
 import { html } from './dom';
 import { formatLocation, formatNumbers } from './format';
 
-/** The value and gradient: the one shown, and each engine's beside it, so a disagreement shows. */
-export function resultsView(result: EvaluationResult): HTMLElement {
+/** The value and gradient: the one shown, and each engine's beside it, so a disagreement shows; places in a notebook by `cells`. */
+export function resultsView(result: EvaluationResult, cells?: readonly CellLines[]): HTMLElement {
   const engines = [
     ...(result.eager ? [{ name: 'eager', run: result.eager }] : []),
     ...(result.jit ? [{ name: 'jit', run: result.jit }] : []),
@@ -42,14 +42,14 @@ export function resultsView(result: EvaluationResult): HTMLElement {
     ),
     ...(result.jacobian ? [jacobianView(result.function, result.jacobian)] : []),
     ...(result.gradientCuts ?? []).map((cut) =>
-      html('p', { class: 'warning gradient-cut' }, `${formatLocation(result.uri, cut.range)}: warning: ${messageOnly(cut.message)}`)),
-    ...(result.leftOut ?? []).map((l) => html('p', { class: 'warning left-out' }, `${formatLocation(result.uri, l.range)}: warning: ${messageOnly(l.message)}`)),
+      html('p', { class: 'warning gradient-cut' }, `${formatLocation(result.uri, cut.range, cells)}: warning: ${messageOnly(cut.message)}`)),
+    ...(result.leftOut ?? []).map((l) => html('p', { class: 'warning left-out' }, `${formatLocation(result.uri, l.range, cells)}: warning: ${messageOnly(l.message)}`)),
     ...(result.nonFinite
       ? [
           html(
             'p',
             { class: 'warning' },
-            `${result.nonFinite.value} first appeared in the ${result.nonFinite.in} at ${formatLocation(result.uri, result.nonFinite.range)} (${result.nonFinite.op})`,
+            `${result.nonFinite.value} first appeared in the ${result.nonFinite.in} at ${formatLocation(result.uri, result.nonFinite.range, cells)} (${result.nonFinite.op})`,
           ),
         ]
       : []),

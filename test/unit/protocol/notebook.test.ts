@@ -4,7 +4,7 @@
  * errors' places in the text are named by cell.
  */
 import { strict as assert } from 'node:assert';
-import { cellAsPython, cellOfLine, notebookText, placesInCells, toCell, toNotebook, type NotebookCellText } from '../../../protocol';
+import { cellAsPython, cellOfLine, errorText, formatLocation, lineText, messageOnly, notebookText, placesInCells, toCell, toNotebook, type NotebookCellText } from '../../../protocol';
 
 const CELLS: NotebookCellText[] = [
   // Cell 1 is markdown: not among the code cells, but counted.
@@ -57,5 +57,16 @@ describe('notebooks as one document (issue 18)', () => {
     );
     // Another file's places are left as they are.
     assert.equal(placesInCells('/w/other.py:5:12: error: x', '/w/fit.ipynb', cells), '/w/other.py:5:12: error: x');
+  });
+
+  it('a place named by cell reads as a file:line:col one does: the file name once in a notification, the message alone in a diagnostic', () => {
+    const { cells } = notebookText(CELLS);
+    const message = placesInCells('/w/fit.ipynb:5:12: error: RuntimeError: mat1 and mat2 shapes cannot be multiplied (8x1 and 3x2)', '/w/fit.ipynb', cells);
+    const error = { uri: 'file:///w/fit.ipynb', function: 'f', sourceHash: '', kind: 'error' as const, message };
+    assert.equal(errorText(error), 'fit.ipynb cell 3, line 2, col 12: error: RuntimeError: mat1 and mat2 shapes cannot be multiplied (8x1 and 3x2)');
+    assert.equal(messageOnly(message), 'RuntimeError: mat1 and mat2 shapes cannot be multiplied (8x1 and 3x2)');
+    assert.equal(formatLocation('file:///w/fit.ipynb', { line: 7, col: 1, endLine: 7, endCol: 7 }, cells), 'fit.ipynb cell 5, line 2, col 1');
+    assert.equal(lineText(4, cells), 'cell 3, line 1');
+    assert.equal(lineText(4, undefined), 'line 4');
   });
 });
