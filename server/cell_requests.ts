@@ -38,15 +38,20 @@ function rangeInNotebook(cell: CellLines, range: Range): Range {
 }
 
 export function answeringCells(connection: Connection, notebooks: Notebooks): Connection {
+  // NB: read before the handler's guard: a malformed request (no textDocument) is the handler's to refuse.
+  const cellOf = (params: { readonly textDocument?: { readonly uri?: unknown } | null } | null) => {
+    const uri = params?.textDocument?.uri;
+    return typeof uri === 'string' ? notebooks.cell(uri) : undefined;
+  };
   const wrapped: Connection = Object.create(connection);
   wrapped.onCodeLens = (handler) => connection.onCodeLens((params, token, ...progress) => {
-    const at = notebooks.cell(params.textDocument.uri);
+    const at = cellOf(params);
     if (!at) return handler(params, token, ...progress);
     return then(handler({ ...params, textDocument: { uri: at.notebook } }, token, ...progress), (lenses: CodeLens[] | null | undefined) =>
       lenses?.filter((l) => inCell(at.cell, l.range.start)).map((l) => ({ ...l, range: rangeInCell(at.cell, l.range) })) ?? lenses);
   });
   wrapped.onHover = (handler) => connection.onHover((params, token, ...progress) => {
-    const at = notebooks.cell(params.textDocument.uri);
+    const at = cellOf(params);
     if (!at) return handler(params, token, ...progress);
     const asked = { ...params, textDocument: { uri: at.notebook }, position: toNotebook(at.cell, params.position) };
     return then(handler(asked, token, ...progress), (hover: Hover | null | undefined) =>
@@ -58,7 +63,7 @@ export function answeringCells(connection: Connection, notebooks: Notebooks): Co
       value: {
         ...inlayHint,
         on: (handler: Parameters<typeof inlayHint.on>[0]) => inlayHint.on((params, token, ...progress) => {
-          const at = notebooks.cell(params.textDocument.uri);
+          const at = cellOf(params);
           if (!at) return handler(params, token, ...progress);
           const asked = { ...params, textDocument: { uri: at.notebook }, range: rangeInNotebook(at.cell, params.range) };
           return then(handler(asked, token, ...progress), (hints: InlayHint[] | null | undefined) =>

@@ -96,6 +96,19 @@ describe('language server: notebooks (LSP notebook document sync, issue 18)', fu
     assert.deepEqual(evaluation.map((d) => d.range.start.line), [1]);
   });
 
+  it('stays up after malformed notebook notifications, and the notebook open still answers', async () => {
+    for (const [method, params] of [
+      ['notebookDocument/didOpen', null],
+      ['notebookDocument/didOpen', { notebookDocument: null, cellTextDocuments: [] }],
+      ['notebookDocument/didOpen', { notebookDocument: { uri: 'file:///x.ipynb', notebookType: 'jupyter-notebook', version: 1, cells: null }, cellTextDocuments: null }],
+      ['notebookDocument/didChange', { notebookDocument: { uri, version: 9 }, change: { cells: { structure: { array: null } } } }],
+      ['notebookDocument/didChange', null],
+      ['notebookDocument/didClose', { notebookDocument: null }],
+    ] as const) await client.connection.sendNotification(method, params);
+    assert.ok(client.alive);
+    assert.deepEqual((await client.codeLenses(cells[2]!.uri)).map((l) => l.range.start.line), [0, 0, 0]);
+  });
+
   it("closing the notebook clears its cells' diagnostics", async () => {
     await client.closeNotebook(uri, [...cells.map((c) => c.uri), cellUri(4)]);
     assert.deepEqual(await client.diagnosticsOf(cells[1]!.uri, (d) => d.length === 0), []);
