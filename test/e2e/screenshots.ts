@@ -6,7 +6,8 @@
  *   (gradlens.inlayShapes), the hover on `h`, the loss curve in the panel;
  * - screenshot-notebook.png: examples/fit_line.ipynb in the notebook editor, the lens over
  *   `def loss` computed with the cells above as its context, the hover on `err`.
- * Each step waits for what it shows, so a screenshot never shows a half-drawn state.
+ * Each step waits for what it shows, so a screenshot never shows a half-drawn state. The panel
+ * computes on WebAssembly.
  */
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -82,12 +83,18 @@ async function notebook(page: Page, url: string): Promise<void> {
 
 async function main(): Promise<void> {
   const artifacts = mkdtempSync(join(tmpdir(), 'gradlens-screenshots-'));
-  const server = await startCodeServer(ROOT, VSIX, artifacts, { 'gradlens.inlayShapes': true });
+  // NB: WebAssembly: WebGPU here is SwiftShader, on the same CPU, and slower; a budget for a shared, loaded machine.
+  const server = await startCodeServer(ROOT, VSIX, artifacts, { 'gradlens.inlayShapes': true, 'gradlens.backend': 'wasm', 'gradlens.budget.seconds': 60 });
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
-    await live(page, server.url);
-    await notebook(page, server.url);
+    try {
+      await live(page, server.url);
+      await notebook(page, server.url);
+    } catch (e) {
+      await page.screenshot({ path: join(artifacts, 'failed.png') });
+      throw e;
+    }
     process.stdout.write(`wrote ${join(MEDIA, 'screenshot-live.png')} and ${join(MEDIA, 'screenshot-notebook.png')} (logs in ${artifacts})\n`);
   } finally {
     await browser.close();
