@@ -58,10 +58,13 @@ async function live(page: Page, url: string): Promise<void> {
   await page.keyboard.press('ArrowLeft');
   await page.keyboard.press('Backspace');
   await page.keyboard.type('2');
+  // Back to the line's start, so the editor is not scrolled sideways in the picture.
+  await page.keyboard.press('Home');
   await page.locator('.monaco-editor .view-line', { hasText: 'def train(scale, lr=0.2):' }).first().waitFor();
   await page.waitForFunction((old) => Array.from(document.querySelectorAll('.monaco-editor .codelens-decoration a')).some((a) => a.textContent?.includes('∇scale') && a.textContent !== old), before, { timeout: SLOW });
   await panel(page).locator('.loop-curve[data-name="loss"]').waitFor({ timeout: SLOW });
-  await hoverName(page, page.locator('.monaco-editor .view-line', { hasText: 'h = torch.tanh(' }).first(), 'h');
+  // NB: the shape inlay stands between a name and its `=`.
+  await hoverName(page, page.locator('.monaco-editor .view-line', { hasText: 'torch.tanh(xs @ w1)' }).first(), 'h');
   await page.screenshot({ path: join(MEDIA, 'screenshot-live.png') });
 }
 
