@@ -35,6 +35,13 @@ const SB = [
   1, 3.03380607434824582924e1, 3.25792512996573918826e2, 1.53672958608443695994e3, 3.19985821950859553908e3,
   2.55305040643316442583e3, 4.74528541206955367215e2, -2.24409524465858183362e1,
 ];
+/**
+ * erfc's fits, for torch.special's erfc built of primitives (lang/python/torch/special.ts), so both
+ * read one copy: erx, then P/Q about 1 (0.84375 <= |x| < 1.25) and R/S of 1/x^2 in the tails,
+ * A below 1/0.35, B beyond.
+ */
+export const ERFC_FITS = { erx: ERX, pa: PA, qa: QA, ra: RA, sa: SA, rb: RB, sb: SB } as const;
+
 const TINY = 1e-300;
 
 /** c0 + z*(c1 + z*(c2 + ...)) */

@@ -14,7 +14,7 @@ export { glibcCos as cos, glibcSin as sin } from './glibc_sincos';
 export { glibcAtan as atan } from './glibc_atan';
 export { atan2, tan } from './trig';
 export { frexp } from './double_double';
-export { erf, erfc, erfinv, erfinvFloat32 } from './erf';
+export { ERFC_FITS, erf, erfc, erfinv, erfinvFloat32 } from './erf';
 export { acos, acosh, asin, asinh, cbrt, cosh, exp2, log10, log2, sinh } from './hyperbolic';
 export { hypot } from './hypot';
 export { glibcAtanh as atanh, glibcExpm1 as expm1, glibcLog1p as log1p, glibcTanh as tanh } from './glibc_expm1_log1p';
