@@ -135,20 +135,56 @@ interface RuleInput { readonly aval: AbstractValue; readonly weak: boolean }
 const avalOf = (v: Val): AbstractValue => ({ shape: [...v.shape], dtype: v.dtype });
 const shortAval = (a: AbstractValue) => `${a.dtype}[${a.shape.join(',')}]`;
 
-/** `jax.custom_jvp(fun, nondiff_argnums=())`: the function, whose derivative is the rule given with `defjvp`. */
-export class CustomJvpFunction extends HostObject {
-  static readonly type = hostType('custom_jvp', 'jax');
-  private rule: PyValue | null = null;
-  constructor(private readonly rt: JaxRuntime, readonly fun: PyValue, private readonly nondiff: readonly number[]) {
+/**
+ * What custom_jvp and custom_vjp functions share: the wrapped function and its nondiff_argnums as
+ * attributes, and a call that runs the function itself on concrete arguments (JAX's rules apply
+ * only under a transformation) and otherwise binds the subclass's call primitive over its trace.
+ */
+abstract class CustomRuleFunction extends HostObject {
+  constructor(protected readonly rt: JaxRuntime, readonly fun: PyValue, protected readonly nondiff: readonly number[]) {
     super();
   }
-  get pyType() { return CustomJvpFunction.type; }
+
+  /** The subclass's attributes beyond `fun`, `__name__` and `nondiff_argnums` (its def* methods). */
+  protected abstract ruleAttribute(name: string): PyValue | undefined;
+
+  /**
+   * Checks the rules are defined (JAX's AttributeError otherwise, raised before any tracing) and
+   * returns what binds the call primitive over the traced function.
+   */
+  protected abstract prepareBind(name: string, call: SplitCall, ctx: HostContext): (f: TracedFun) => Val[];
 
   override getattr(name: string): PyValue | undefined {
     switch (name) {
       case 'fun': return this.fun;
       case '__name__': return nameOf(this.fun);
       case 'nondiff_argnums': return new PyTuple(this.nondiff.map(BigInt));
+    }
+    return this.ruleAttribute(name);
+  }
+
+  override call(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
+    const rt = this.rt;
+    const call = splitCall(this.fun, this.nondiff, args, kwargs);
+    const leaves = flattenArgs(rt, call.diff, ctx).leaves;
+    if (!leaves.some((l) => isTracer(l.v)) && !rt.stagingTrace()) return ctx.call(this.fun, call.all(call.diff));
+    const bind = this.prepareBind(nameOf(this.fun), call, ctx);
+    return transformOp(rt, ctx, () => {
+      const f = traceFun(rt, ctx, this.fun, call);
+      const outs = bind(f);
+      return unflattenPy(f.outDef, outs.map((v, i) => new PyArray(rt, rt.place(v), f.outWeak[i] ?? false, false)), ctx);
+    });
+  }
+}
+
+/** `jax.custom_jvp(fun, nondiff_argnums=())`: the function, whose derivative is the rule given with `defjvp`. */
+export class CustomJvpFunction extends CustomRuleFunction {
+  static readonly type = hostType('custom_jvp', 'jax');
+  private rule: PyValue | null = null;
+  get pyType() { return CustomJvpFunction.type; }
+
+  protected ruleAttribute(name: string): PyValue | undefined {
+    switch (name) {
       case 'defjvp': return pyFunction('defjvp', (args, kwargs, ctx) => {
         const a = bindArgs('defjvp', ['jvp', 'symbolic_zeros?'], args, kwargs, ctx);
         refuseSymbolicZeros('custom_jvp.defjvp', a.bool('symbolic_zeros', false), 'its rule would get SymbolicZero tangents');
@@ -164,16 +200,11 @@ export class CustomJvpFunction extends HostObject {
     return undefined;
   }
 
-  override call(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
+  protected prepareBind(name: string, call: SplitCall, ctx: HostContext): (f: TracedFun) => Val[] {
     const rt = this.rt;
-    const call = splitCall(this.fun, this.nondiff, args, kwargs);
-    const leaves = flattenArgs(rt, call.diff, ctx).leaves;
-    if (!leaves.some((l) => isTracer(l.v)) && !rt.stagingTrace()) return ctx.call(this.fun, call.all(call.diff));
-    const name = nameOf(this.fun);
     if (this.rule === null) throw pyError('AttributeError', `No JVP defined for custom_jvp function ${name} using defjvp.`);
     const rule = this.rule;
-    return transformOp(rt, ctx, () => {
-      const f = traceFun(rt, ctx, this.fun, call);
+    return (f) => {
       const n = f.leaves.length;
       const args = f.leaves.map((v, i) => ({ aval: avalOf(v), weak: f.weak[i] }));
       const jvp = lazyRule(rt, ctx, nameOf(rule), () => [...args, ...args], f.consts.map(avalOf), (xs) => {
@@ -182,9 +213,8 @@ export class CustomJvpFunction extends HostObject {
         const r = ctx.call(rule, [...staticArgs(call), primals, tangents]);
         return jvpOutputs(r, f, name, nameOf(rule), ctx);
       });
-      const outs = rt.bindCall('custom_jvp_call', [...f.consts, ...f.leaves], { callJaxpr: f.jaxpr, jvp, numConsts: f.consts.length, symbolicZeros: false });
-      return unflattenPy(f.outDef, outs.map((v, i) => new PyArray(rt, rt.place(v), f.outWeak[i] ?? false, false)), ctx);
-    });
+      return rt.bindCall('custom_jvp_call', [...f.consts, ...f.leaves], { callJaxpr: f.jaxpr, jvp, numConsts: f.consts.length, symbolicZeros: false });
+    };
   }
 }
 
@@ -246,20 +276,14 @@ function zerosLikeTree(rt: JaxRuntime, x: PyValue, ctx: HostContext): PyValue {
 }
 
 /** `jax.custom_vjp(fun, nondiff_argnums=())`: the function, whose reverse-mode derivative is `defvjp`'s fwd then bwd. */
-export class CustomVjpFunction extends HostObject {
+export class CustomVjpFunction extends CustomRuleFunction {
   static readonly type = hostType('custom_vjp', 'jax');
   private fwd: PyValue | null = null;
   private bwd: PyValue | null = null;
-  constructor(private readonly rt: JaxRuntime, readonly fun: PyValue, private readonly nondiff: readonly number[]) {
-    super();
-  }
   get pyType() { return CustomVjpFunction.type; }
 
-  override getattr(name: string): PyValue | undefined {
+  protected ruleAttribute(name: string): PyValue | undefined {
     switch (name) {
-      case 'fun': return this.fun;
-      case '__name__': return nameOf(this.fun);
-      case 'nondiff_argnums': return new PyTuple(this.nondiff.map(BigInt));
       case 'defvjp': return pyFunction('defvjp', (args, kwargs, ctx) => {
         const a = bindArgs('defvjp', ['fwd', 'bwd', 'symbolic_zeros?', 'optimize_remat?'], args, kwargs, ctx);
         refuseSymbolicZeros('custom_vjp.defvjp', a.bool('symbolic_zeros', false), 'fwd would get CustomVJPPrimal arguments and bwd could return None for zero cotangents');
@@ -271,16 +295,11 @@ export class CustomVjpFunction extends HostObject {
     return undefined;
   }
 
-  override call(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
+  protected prepareBind(name: string, call: SplitCall, ctx: HostContext): (f: TracedFun) => Val[] {
     const rt = this.rt;
-    const call = splitCall(this.fun, this.nondiff, args, kwargs);
-    const leaves = flattenArgs(rt, call.diff, ctx).leaves;
-    if (!leaves.some((l) => isTracer(l.v)) && !rt.stagingTrace()) return ctx.call(this.fun, call.all(call.diff));
-    const name = nameOf(this.fun);
     if (this.fwd === null || this.bwd === null) throw pyError('AttributeError', `No VJP defined for custom_vjp function ${name} using defvjp.`);
     const [fwdFn, bwdFn] = [this.fwd, this.bwd];
-    return transformOp(rt, ctx, () => {
-      const f = traceFun(rt, ctx, this.fun, call);
+    return (f) => {
       const args = f.leaves.map((v, i) => ({ aval: avalOf(v), weak: f.weak[i] }));
       const outs0 = f.jaxpr.outvars.map((v, i) => ({ aval: v.aval, weak: f.outWeak[i] ?? false }));
       let resDef: PyTreeDef | null = null;
@@ -315,11 +334,10 @@ export class CustomVjpFunction extends HostObject {
         const r = ctx.call(bwdFn, [...staticArgs(call), res, ct]);
         return bwdCotangents(this.rt, r, f, call, ctx);
       });
-      const outs = rt.bindCall('custom_vjp_call', [...f.consts, ...f.leaves], {
+      return rt.bindCall('custom_vjp_call', [...f.consts, ...f.leaves], {
         callJaxpr: f.jaxpr, fwd, bwd: Object.assign(bwd, { repr: wrappedBwdRepr(f, call, nameOf(bwdFn), ctx) }), numConsts: f.consts.length, symbolicZeros: false,
       });
-      return unflattenPy(f.outDef, outs.map((v, i) => new PyArray(rt, rt.place(v), f.outWeak[i] ?? false, false)), ctx);
-    });
+    };
   }
 }
 
