@@ -1,7 +1,10 @@
 /**
- * erf and erfc, following the method of Sun's fdlibm (s_erf.c), which glibc's
- * libm (and so CPython's math.erf) uses: rational approximations on
- * [0, 0.84375], [0.84375, 1.25], [1.25, 1/0.35], [1/0.35, 28].
+ * erf and erfc as glibc 2.36 computes them (sysdeps/ieee754/dbl-64/s_erf.c: Sun's fdlibm method,
+ * rational approximations on [0, 0.84375], [0.84375, 1.25], [1.25, 1/0.35], [1/0.35, 28]), and so
+ * as CPython's math.erf and PyTorch's CPU kernels print them. glibc evaluates each polynomial in
+ * halves (even and odd powers of s^2 summed last, for the pipeline), not by Horner's rule as fdlibm
+ * does, and its tail calls glibc's own exp: both move the last bit, so both are kept here. glibc
+ * builds s_erf.c for plain x86-64 (no FMA variant): every multiply and add rounds on its own.
  *
  * The coefficients are fdlibm's:
  * Copyright (C) 1993 by Sun Microsystems, Inc. All rights reserved.
@@ -9,6 +12,7 @@
  * Permission to use, copy, modify, and distribute this software is freely
  * granted, provided that this notice is preserved.
  */
+import { glibcExp as exp } from './glibc_exp';
 
 const ERX = 8.45062911510467529297e-1;
 const EFX = 1.28379167095512586316e-1;
@@ -44,11 +48,25 @@ export const ERFC_FITS = { erx: ERX, pa: PA, qa: QA, ra: RA, sa: SA, rb: RB, sb:
 
 const TINY = 1e-300;
 
-/** c0 + z*(c1 + z*(c2 + ...)) */
-function poly(c: readonly number[], z: number): number {
-  let r = c[c.length - 1];
-  for (let i = c.length - 2; i >= 0; i--) r = c[i] + z * r;
-  return r;
+/** Even and odd terms paired, then summed by powers of z^2: c0 + c1 z + (c2 + c3 z) z^2 + ..., as glibc writes it. */
+function pairwise(c: readonly number[], z: number): number {
+  const z2 = z * z;
+  const z4 = z2 * z2;
+  const pair = (i: number) => (i + 1 < c.length ? c[i]! + z * c[i + 1]! : c[i]!);
+  let sum = pair(0) + z2 * pair(2);
+  if (c.length > 4) sum += z4 * pair(4);
+  if (c.length > 6) sum += z4 * z2 * pair(6);
+  if (c.length > 8) sum += z4 * z4 * c[8]!;
+  return sum;
+}
+
+/** P/Q of |x| < 0.84375 at z = x^2: the last term of P is z^4 pp4 alone, Q's pairs run to z^4 (qq4 + z qq5). */
+function smallRatio(z: number): number {
+  const z2 = z * z;
+  const z4 = z2 * z2;
+  const r = PP[0]! + z * PP[1]! + z2 * (PP[2]! + z * PP[3]!) + z4 * PP[4]!;
+  const s = QQ[0]! + z * QQ[1]! + z2 * (QQ[2]! + z * QQ[3]!) + z4 * (QQ[4]! + z * QQ[5]!);
+  return r / s;
 }
 
 const view = new DataView(new ArrayBuffer(8));
@@ -65,20 +83,12 @@ function clearLow(x: number): number {
   return view.getFloat64(0);
 }
 
-/** erfc(|x|)*|x| ... the tail: exp(-x^2 - 0.5625 + R/S) / x for |x| >= 1.25. */
-function tail(ax: number, ix: number): number {
+/** erfc(|x|)|x| for 1.25 <= |x| < 28: exp(-x^2 - 0.5625 + R/S), x^2 split into two exact parts; A's fit below `split`. */
+function tail(ax: number, ix: number, split: number): number {
   const s = 1 / (ax * ax);
-  let R: number;
-  let S: number;
-  if (ix < 0x4006db6e) {
-    R = poly(RA, s);
-    S = poly(SA, s);
-  } else {
-    R = poly(RB, s);
-    S = poly(SB, s);
-  }
+  const rs = ix < split ? pairwise(RA, s) / pairwise(SA, s) : pairwise(RB, s) / pairwise(SB, s);
   const z = clearLow(ax);
-  return (Math.exp(-z * z - 0.5625) * Math.exp((z - ax) * (z + ax) + R / S)) / ax;
+  return exp(-z * z - 0.5625) * exp((z - ax) * (z + ax) + rs);
 }
 
 export function erf(x: number): number {
@@ -86,18 +96,18 @@ export function erf(x: number): number {
   const ix = hx & 0x7fffffff;
   if (ix >= 0x7ff00000) return Number.isNaN(x) ? x : x > 0 ? 1 : -1;
   if (ix < 0x3feb0000) {
-    if (ix < 0x3e300000) return x + EFX * x;
-    const z = x * x;
-    return x + x * (poly(PP, z) / poly(QQ, z));
+    if (ix < 0x3e300000) return ix < 0x00800000 ? 0.0625 * (16 * x + 16 * EFX * x) : x + EFX * x;
+    return x + x * smallRatio(x * x);
   }
   if (ix < 0x3ff40000) {
     const s = Math.abs(x) - 1;
-    const pq = poly(PA, s) / poly(QA, s);
+    const pq = pairwise(PA, s) / pairwise(QA, s);
     return hx >= 0 ? ERX + pq : -ERX - pq;
   }
   if (ix >= 0x40180000) return hx >= 0 ? 1 - TINY : TINY - 1;
-  const r = tail(Math.abs(x), ix);
-  return hx >= 0 ? 1 - r : r - 1;
+  const ax = Math.abs(x);
+  const r = tail(ax, ix, 0x4006db6e);
+  return hx >= 0 ? 1 - r / ax : r / ax - 1;
 }
 
 export function erfc(x: number): number {
@@ -106,20 +116,20 @@ export function erfc(x: number): number {
   if (ix >= 0x7ff00000) return Number.isNaN(x) ? x : x > 0 ? 0 : 2;
   if (ix < 0x3feb0000) {
     if (ix < 0x3c700000) return 1 - x;
-    const z = x * x;
-    const y = poly(PP, z) / poly(QQ, z);
+    const y = smallRatio(x * x);
     if (hx < 0x3fd00000) return 1 - (x + x * y);
     return 0.5 - (x * y + (x - 0.5));
   }
   if (ix < 0x3ff40000) {
     const s = Math.abs(x) - 1;
-    const pq = poly(PA, s) / poly(QA, s);
+    const pq = pairwise(PA, s) / pairwise(QA, s);
     return hx >= 0 ? 1 - ERX - pq : 1 + (ERX + pq);
   }
   if (ix < 0x403c0000) {
     if (hx < 0 && ix >= 0x40180000) return 2 - TINY;
-    const r = tail(Math.abs(x), ix);
-    return hx > 0 ? r : 2 - r;
+    const ax = Math.abs(x);
+    const r = tail(ax, ix, 0x4006db6d);
+    return hx > 0 ? r / ax : 2 - r / ax;
   }
   return hx > 0 ? TINY * TINY : 2 - TINY;
 }

@@ -21,7 +21,7 @@ const C5 = 0.008333335853059549; // 0x1.1111167a4d017p-7
 
 const view = new DataView(new ArrayBuffer(8));
 
-function fromBits(hi: number, lo: number): number {
+export function fromBits(hi: number, lo: number): number {
   view.setUint32(0, hi >>> 0);
   view.setUint32(4, lo >>> 0);
   return view.getFloat64(0);
@@ -68,9 +68,7 @@ export function expInline(x: number, xtail: number, negative: boolean): number {
   const r = fma(kd, NEG_LN2_LO_N, fma(kd, NEG_LN2_HI_N, x)) + xtail;
   const i = k & (N - 1);
   const tail = EXP_TABLE[2 * i]!;
-  // scale's bits: the table's 2^(i/128) with k/128 added to its exponent (and the sign bit
-  // flipped for a negative result): the C code's 64-bit sum, on the high word.
-  const scaleHi = EXP_TABLE_HI[i]! + ((k - i) / N) * (1 << 20) + (negative ? 0x80000000 : 0);
+  const scaleHi = scaleHigh(k) + (negative ? 0x80000000 : 0);
   const scaleLo = EXP_TABLE_LO[i]!;
   const r2 = r * r;
   const tmp = fma(r2 * r2, fma(r, C5, C4), fma(r2, fma(r, C3, C2), tail + r));
@@ -86,9 +84,16 @@ export function glibcExp(x: number): number {
 
 /** The high and low words of each 2^(i/128) (the odd entries of EXP_TABLE). */
 const EXP_TABLE_HI = new Int32Array(N);
-const EXP_TABLE_LO = new Uint32Array(N);
+export const EXP_TABLE_LO = new Uint32Array(N);
 for (let i = 0; i < N; i++) {
   view.setFloat64(0, EXP_TABLE[2 * i + 1]!);
   EXP_TABLE_HI[i] = view.getInt32(0);
   EXP_TABLE_LO[i] = view.getUint32(4);
 }
+
+/**
+ * 2^(k/128)'s high word, unwrapped (it may pass the exponent's range, for a special case to
+ * bring back): the table's 2^(i/128) with k/128 added to its exponent, the C code's 64-bit sum
+ * on the high word. Its low word is EXP_TABLE_LO[k & 127].
+ */
+export const scaleHigh = (k: number) => EXP_TABLE_HI[k & (N - 1)]! + ((k - (k & (N - 1))) / N) * (1 << 20);

@@ -1,11 +1,11 @@
 /**
  * glibc's double sin and cos (sysdeps/ieee754/dbl-64/s_sin.c, IBM's Accurate Mathematical
- * Library) for |x| below 105414350, as x86-64 glibc runs them on a CPU with FMA and AVX2
+ * Library), as x86-64 glibc runs them on a CPU with FMA and AVX2
  * (`__sin_fma`/`__cos_fma`: the same C compiled with -mfma, where GCC fuses each multiply whose
  * only uses are additions). Within 0.55 ulp, not correctly rounded: PyTorch's float64 Box-Muller
  * is only bit-identical with these roundings.
  */
-import { cos as correctlyRoundedCos, sin as correctlyRoundedSin } from './trig';
+import { branred } from './glibc_branred';
 import { fma } from './fused';
 import { SINCOSTAB } from './glibc_sincos_data';
 
@@ -96,17 +96,15 @@ function doSinCos(a: number, da: number, n: number): number {
   return n & 2 ? -r : r;
 }
 
-const LIMIT = 105414350;
+/** 0x419921FB00000000: from here on glibc reduces with __branred. */
+const LIMIT = 105414336;
 
 function highWord(x: number): number {
   view.setFloat64(0, x);
   return view.getUint32(0) & 0x7fffffff;
 }
 
-/**
- * sin(x); past |x| = 105414350, where glibc reduces with its multi-precision __branred (never for
- * the angles of a Box-Muller, below 2 pi), the correctly rounded sine.
- */
+
 export function glibcSin(x: number): number {
   const k = highWord(x);
   if (k < 0x3e500000) return x;
@@ -119,10 +117,11 @@ export function glibcSin(x: number): number {
     const [n, a, da] = reduce(x);
     return doSinCos(a, da, n);
   }
-  return correctlyRoundedSin(x);
+  if (!Number.isFinite(x)) return NaN;
+  const [n, a, da] = branred(x);
+  return doSinCos(a, da, n);
 }
 
-/** cos(x), as glibcSin. */
 export function glibcCos(x: number): number {
   const k = highWord(x);
   if (k < 0x3e400000) return 1;
@@ -137,5 +136,7 @@ export function glibcCos(x: number): number {
     const [n, a, da] = reduce(x);
     return doSinCos(a, da, n + 1);
   }
-  return correctlyRoundedCos(x);
+  if (!Number.isFinite(x)) return NaN;
+  const [n, a, da] = branred(x);
+  return doSinCos(a, da, n + 1);
 }

@@ -1,36 +1,12 @@
 /**
  * The functions CPython takes from glibc's older code (fdlibm's algorithms: sinh, cosh, asinh,
  * acosh, log10, cbrt), written as glibc writes them over glibc's own exp, log, expm1 and log1p
- * (glibc_*.ts), so that they round where glibc rounds; and the ones glibc computes to within half
- * an ulp (exp2, log2, asin, acos), correctly rounded.
+ * (glibc_*.ts), so that they round where glibc rounds.
  */
-import { dd, frexp, INV_LN2, ldexp, LN2, mul, mulNumber, round, sqrt, twoSum } from './double_double';
-import { expOf, logOf } from './exp_log';
+import { frexp, ldexp } from './exponent';
 import { glibcExp as exp } from './glibc_exp';
 import { glibcExpm1, glibcLog1p } from './glibc_expm1_log1p';
 import { glibcLog as log } from './glibc_log';
-import { atan2Of } from './trig';
-
-/** 2^k exactly, or null. */
-function powerOfTwo(x: number): number | null {
-  const e = Math.floor(Math.log2(x));
-  return ldexp(1, e) === x ? e : ldexp(1, e + 1) === x ? e + 1 : null;
-}
-
-export function log2(x: number): number {
-  if (Number.isNaN(x) || x < 0) return NaN;
-  if (x === 0) return -Infinity;
-  if (x === Infinity) return x;
-  return powerOfTwo(x) ?? round(mul(logOf(x), INV_LN2));
-}
-
-export function exp2(x: number): number {
-  if (Number.isInteger(x)) return ldexp(1, Math.max(-1100, Math.min(1100, x)));
-  if (Number.isNaN(x)) return x;
-  if (x === -Infinity) return 0;
-  if (x > 1024) return Infinity;
-  return expOf(mulNumber(LN2, x));
-}
 
 const IVLN10 = 4.34294481903251816668e-1;
 const LOG10_2HI = 3.01029995663611771306e-1;
@@ -124,21 +100,6 @@ export function acosh(x: number): number {
   if (x > 2) return log(2 * x - 1 / (x + Math.sqrt(x * x - 1)));
   const t = x - 1;
   return glibcLog1p(t + Math.sqrt(2 * t + t * t));
-}
-
-/** sqrt(1 - x^2) as a double-double, 1 - x^2 = (1 - x)(1 + x). */
-const cosOfAsin = (x: number) => sqrt(mul(twoSum(1, -x), twoSum(1, x)));
-
-export function asin(x: number): number {
-  if (Number.isNaN(x) || Math.abs(x) > 1) return NaN;
-  if (x === 0 || Math.abs(x) < 2 ** -26) return x;
-  return round(atan2Of(dd(x), cosOfAsin(x)));
-}
-
-export function acos(x: number): number {
-  if (Number.isNaN(x) || Math.abs(x) > 1) return NaN;
-  if (x === 1) return 0;
-  return round(atan2Of(cosOfAsin(x), dd(x)));
 }
 
 const CBRT2 = 1.2599210498948731648;
