@@ -463,13 +463,8 @@ export const mathModule: ModuleShim = {
       two(args, 'remainder');
       const x = real(args[0], ctx);
       const y = real(args[1], ctx);
-      if (Number.isNaN(x) || Number.isNaN(y)) return NaN;
-      if (!Number.isFinite(x) || y === 0) domain();
-      if (!Number.isFinite(y)) return x;
-      const n = Math.round(x / y);
-      const r = x - n * y;
-      // ties go to the even multiple
-      if (Math.abs(r) === Math.abs(y) / 2 && n % 2 !== 0) return x - (n - Math.sign(n)) * y;
+      const r = libm.remainder(x, y);
+      if (Number.isNaN(r) && !Number.isNaN(x) && !Number.isNaN(y)) domain();
       return r;
     });
     def('modf', (args, kwargs, ctx) => {
@@ -487,18 +482,7 @@ export const mathModule: ModuleShim = {
     def('ldexp', (args, _kw, ctx) => {
       two(args, 'ldexp');
       const x = real(args[0], ctx);
-      const e = Number(integral(args[1], ctx));
-      let r = x;
-      let k = e;
-      while (k > 1000) {
-        r *= 2 ** 1000;
-        k -= 1000;
-      }
-      while (k < -1000) {
-        r *= 2 ** -1000;
-        k += 1000;
-      }
-      r *= 2 ** k;
+      const r = libm.ldexp(x, Number(integral(args[1], ctx)));
       if (!Number.isFinite(r) && Number.isFinite(x)) range();
       return r;
     });

@@ -73,9 +73,11 @@ const FUNCTIONS: Record<string, (u: number) => number> = {
   'log2(1e-310 u)': (u) => libm.log2(1e-310 * u),
   'exp2(2100 u - 1077)': (u) => libm.exp2(2100 * u - 1077),
   'exp2(4 u - 2)': (u) => libm.exp2(4 * u - 2),
+  'remainder(2e6 u - 1e6, 20 (4096 u % 1) - 10)': (u) => libm.remainder(2e6 * u - 1e6, 20 * ((4096 * u) % 1) - 10),
+  'ldexp(u - 0.5, floor(100 (4096 u % 1)) - 1100)': (u) => libm.ldexp(u - 0.5, Math.floor(100 * ((4096 * u) % 1)) - 1100),
 };
 
-describe('glibc libm (math.exp, exp2, log, log2, sin, cos, tan, pow, atan, atan2, asin, acos, expm1, log1p, erf, erfc, sinh, cosh, tanh, asinh, acosh, atanh), bit for bit', () => {
+describe('glibc libm (math.exp, exp2, log, log2, sin, cos, tan, pow, atan, atan2, asin, acos, expm1, log1p, erf, erfc, sinh, cosh, tanh, asinh, acosh, atanh) and CPython\'s remainder and ldexp, bit for bit', () => {
   for (const r of RECORDED.streams) {
     it(`${r.name} at ${r.count} arguments`, () => {
       const engine = MT19937.fromSeed(r.seed);
