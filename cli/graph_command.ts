@@ -3,7 +3,7 @@ import { jaxprToJson } from '../runtime/ir';
 import { planToJson } from '../runtime/jit';
 import { choice, parseArgs, UsageError } from './args';
 import { CLI_BACKENDS, openBackend } from './backend';
-import { GRAPH_FORMATS, jaxprDot, jaxprText, tapeDot, tapeText } from './graph_format';
+import { GRAPH_FORMATS, jaxprDot, jaxprText, tapeDot, tapeNodeJson, tapeText } from './graph_format';
 import { GRAPH_HELP } from './help';
 import { atOption, loadScript, namedFunction, requestFor, splitTarget } from './target';
 
@@ -38,7 +38,7 @@ export async function graphCommand(argv: readonly string[]): Promise<number> {
     else if (format === 'dot') process.stdout.write(tapeDot(fn.qualname, g.tape, g.leaves));
     else {
       process.stdout.write(`${JSON.stringify({
-        function: fn.qualname, line: fn.nameSpan.line, style: 'torch', grad: true, leaves: Object.fromEntries(g.leaves), tape: g.tape,
+        function: fn.qualname, line: fn.nameSpan.line, style: 'torch', grad: true, leaves: Object.fromEntries(g.leaves), tape: { ...g.tape, nodes: g.tape.nodes.map(tapeNodeJson) },
       })}\n`);
     }
     return 0;

@@ -2,11 +2,11 @@
  * Graphs as the viewer draws them: a jaxpr (forward or gradient) with its fused kernels as
  * groups, or the eager tape. Node ids are stable within a graph; edges carry the value's type.
  */
-import { formatAval } from '../runtime/core';
+import { formatAval, scopeChain, scopeLabel, type OpScope } from '../runtime/core';
 import type { TapeGraph } from '../runtime/eager';
 import { formatAtom, isCall, isVar, nameVars, outsOf, printJaxpr, subJaxprs, type AnyEquation, type Atom, type CallEquation, type CallParamsOf, type Jaxpr, type Var } from '../runtime/ir';
 import type { Plan } from '../runtime/jit';
-import type { GraphEdge, GraphGroup, GraphNode, GraphView } from '../protocol/results';
+import type { GraphEdge, GraphGroup, GraphNode, GraphScope, GraphView } from '../protocol/results';
 import { rangeOfSource } from './failure';
 import { roundMs } from './measure';
 import type { OpTiming } from './profiled_backend';
@@ -27,6 +27,7 @@ export interface JaxprGraphOptions {
 
 export function jaxprGraph(jaxpr: Jaxpr, plan: Plan, options: JaxprGraphOptions): GraphView {
   const names = nameVars(jaxpr);
+  const scopes = new ScopeTable();
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
   const producer = new Map<Var, string>();
@@ -48,6 +49,7 @@ export function jaxprGraph(jaxpr: Jaxpr, plan: Plan, options: JaxprGraphOptions)
       id, label: [e.primitive, ...literals].join(' '), kind: 'op', type: outsOf(e).map((v) => formatAval(v.aval)).join(' '),
       ...(e.span ? { range: rangeOfSource(e.span) } : {}),
       ...(ms !== undefined ? { ms: roundMs(ms) } : {}),
+      ...scopes.of(e.span?.scope),
     });
     for (const a of e.inputs) {
       const from = isVar(a) ? producers.get(a) : undefined;
@@ -95,7 +97,67 @@ export function jaxprGraph(jaxpr: Jaxpr, plan: Plan, options: JaxprGraphOptions)
     nodes: k.eqns.map((e) => `e${e}`),
     ...(options.kernelSource?.(i) ?? {}),
   }]));
-  return { kind: options.kind, nodes, edges, groups: [...groups, ...bodies], text: printJaxpr(jaxpr) };
+  placeConstants(nodes, edges, scopes);
+  return { kind: options.kind, nodes, edges, groups: [...groups, ...bodies], text: printJaxpr(jaxpr), ...scopes.listed() };
+}
+
+/**
+ * Each scope met, once, with its enclosing ones before it; nodes name them by id. NB: ids count
+ * from 0 in each graph (the runtime's ids are per run, and a result must not depend on the runs before it).
+ */
+class ScopeTable {
+  private readonly ids = new Map<OpScope, string>();
+  private readonly scopes: GraphScope[] = [];
+
+  /** The node field naming `scope` (and registering its chain); none for no scope. */
+  of(scope: OpScope | null | undefined): { scope?: string } {
+    if (!scope) return {};
+    let parent: string | undefined;
+    for (const s of scopeChain(scope)) {
+      let id = this.ids.get(s);
+      if (id === undefined) {
+        id = `s${this.scopes.length}`;
+        this.ids.set(s, id);
+        this.scopes.push({ id, label: scopeLabel(s), kind: s.kind, ...(parent !== undefined ? { parent } : {}) });
+      }
+      parent = id;
+    }
+    return { scope: parent };
+  }
+
+  listed(): { scopes?: GraphScope[] } {
+    return this.scopes.length > 0 ? { scopes: this.scopes } : {};
+  }
+
+  /** The innermost scope holding both (either may be undefined: outside every scope). */
+  common(a: string | undefined, b: string | undefined): string | undefined {
+    const chain = (id: string | undefined): string[] => {
+      const out: string[] = [];
+      for (let s = id; s !== undefined; s = this.scopes[Number(s.slice(1))].parent) out.unshift(s);
+      return out;
+    };
+    const ca = chain(a);
+    const cb = chain(b);
+    let k = 0;
+    while (k < ca.length && k < cb.length && ca[k] === cb[k]) k++;
+    return k > 0 ? ca[k - 1] : undefined;
+  }
+}
+
+/**
+ * A constant (a module's weights captured by the trace, a closed-over array) is drawn in the
+ * innermost scope holding every op that uses it: a layer's weights inside the layer's box.
+ */
+function placeConstants(nodes: GraphNode[], edges: readonly GraphEdge[], scopes: ScopeTable): void {
+  const scopeOf = new Map(nodes.map((n) => [n.id, n.scope]));
+  const users = new Map<string, (string | undefined)[]>();
+  for (const e of edges) users.set(e.from, [...(users.get(e.from) ?? []), scopeOf.get(e.to)]);
+  nodes.forEach((n, i) => {
+    const used = users.get(n.id);
+    if (n.kind !== 'const' || !used) return;
+    const scope = used.reduce((a, b) => scopes.common(a, b));
+    if (scope !== undefined) nodes[i] = { ...n, scope };
+  });
 }
 
 /** What JAX's params call each sub-jaxpr of a control-flow equation (subJaxprs' order). */
@@ -128,12 +190,14 @@ function bodyOperands(e: CallEquation): (readonly Atom[])[] {
  */
 export function tapeGraph(tape: TapeGraph, leaves: ReadonlyMap<string, string>, ops: readonly OpTiming[]): GraphView {
   const msOf = opTimes(tape, ops);
+  const scopes = new ScopeTable();
   const nodes: GraphNode[] = tape.nodes.map((n) => {
     const ms = msOf.get(n.id);
     return {
-      id: n.id, label: leaves.get(n.id) ?? n.name, kind: n.kind, type: formatAval(n.output),
+      id: n.id, label: leaves.get(n.id) ?? n.parameter ?? n.name, kind: n.kind, type: formatAval(n.output),
       ...(n.span ? { range: rangeOfSource(n.span) } : {}),
       ...(ms !== undefined ? { ms: roundMs(ms) } : {}),
+      ...scopes.of(n.scope),
     };
   });
   const edges: GraphEdge[] = tape.edges.map((e) => ({ from: e.from, to: e.to, type: formatAval(e.value) }));
@@ -150,7 +214,7 @@ export function tapeGraph(tape: TapeGraph, leaves: ReadonlyMap<string, string>, 
     byGroup.set(n.group.id, g);
   }
   const groups: GraphGroup[] = [...byGroup].map(([id, g]) => ({ id: `g${id}`, label: g.label, nodes: g.nodes }));
-  return { kind: 'tape', nodes, edges, groups };
+  return { kind: 'tape', nodes, edges, groups, ...scopes.listed() };
 }
 
 /**

@@ -157,7 +157,7 @@ async function runWith(
   profiler.startRecording();
   const { result, kept } = call();
   const { ops } = await profiler.stopRecording();
-  const tape = withTape && kept?.requiresGrad ? { graph: exportTape([kept]), leaves: leafNames(leaves), ops } : null;
+  const tape = withTape && kept?.requiresGrad ? { graph: exportTape([kept], engine.parameterScopes), leaves: leafNames(leaves), ops } : null;
   const [value, ...read] = await numbersOf(engine.backend, [result, ...grads()]);
   kept?.dispose();
   // NB: fromEntries, not assignment: a parameter named `__proto__` must be a key like any other.

@@ -118,6 +118,20 @@ export interface GraphView {
   readonly groups: readonly GraphGroup[];
   /** The printed jaxpr (forward and gradient graphs). */
   readonly text?: string;
+  /**
+   * The scopes the ops ran in (nn.Module calls, jax.named_scope, functions called while tracing),
+   * each before the scopes inside it; the viewer draws each as a box that collapses to one node.
+   */
+  readonly scopes?: readonly GraphScope[];
+}
+
+export interface GraphScope {
+  readonly id: string;
+  /** `encoder.layers.1 (TransformerLayer)`, `Net` for the outermost module called, `dense`. */
+  readonly label: string;
+  readonly kind: 'module' | 'named_scope' | 'function';
+  /** The enclosing scope's id; absent for an outermost one. */
+  readonly parent?: string;
 }
 
 export interface GraphNode {
@@ -130,6 +144,8 @@ export interface GraphNode {
   readonly range?: SourceRange;
   /** Eager time of this op, for the heat colouring. */
   readonly ms?: number;
+  /** The innermost scope (GraphView.scopes) it ran in; a parameter's is its module's. */
+  readonly scope?: string;
 }
 
 export interface GraphEdge {

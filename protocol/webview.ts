@@ -179,6 +179,7 @@ function isGraphView(x: unknown): boolean {
         type: isString,
         range: optional(isSourceRange),
         ms: optional(isNumber),
+        scope: optional(isString),
       }),
     ),
     edges: arrayOf((e) => shape(e, { from: isString, to: isString, type: isString })),
@@ -193,6 +194,7 @@ function isGraphView(x: unknown): boolean {
       }),
     ),
     text: optional(isString),
+    scopes: optional(arrayOf((s) => shape(s, { id: isString, label: isString, kind: oneOf(['module', 'named_scope', 'function'] as const), parent: optional(isString) }))),
   });
 }
 function isPlotData(x: unknown): boolean {

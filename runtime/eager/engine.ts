@@ -1,4 +1,4 @@
-import { assertDType, isFloat, sizeOf, type AbstractValue, type AllocationGuard, type DType, type Shape, type SourceSpan } from '../core';
+import { assertDType, isFloat, sizeOf, type AbstractValue, type AllocationGuard, type DType, type OpScope, type Shape, type SourceSpan } from '../core';
 import type { Backend, DeviceArray } from '../backends';
 import { abstractEval, type ParamsOf, type Primitive } from '../primitives';
 import { Ops, type Emitter } from '../ops';
@@ -9,6 +9,12 @@ import { Storage } from './storage';
 import { OpNode, Tensor, type BackwardOptions, type OpGroup, type TensorEngine } from './tensor';
 
 let nextGroupId = 1;
+
+/** A parameter's module call and its name there (`weight`). */
+export interface ParameterScope {
+  readonly scope: OpScope;
+  readonly name: string;
+}
 
 /**
  * Runs each op at once on one backend (PyTorch's define-by-run) and, while grad mode is on and
@@ -24,6 +30,11 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine, ForwardEngine
   span: SourceSpan | null = null;
   /** Asked before each array this engine makes (the caller's memory and time budgets). */
   guard: AllocationGuard | null = null;
+  /**
+   * The module each parameter belongs to, as its last call's scope (an nn.Module call notes its
+   * parameters here), so that a graph draws a parameter inside its module's box.
+   */
+  readonly parameterScopes = new WeakMap<Tensor, ParameterScope>();
   /** The open forward-AD level (forward_ad.ts), whose tangents each op carries through; null when none is. */
   forwardLevel: object | null = null;
 

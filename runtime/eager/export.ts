@@ -1,6 +1,7 @@
-import type { AbstractValue, SourceSpan } from '../core';
+import type { AbstractValue, OpScope, SourceSpan } from '../core';
 import type { Primitive } from '../primitives';
 import { FunctionNode, OutputSlot } from './function_node';
+import type { ParameterScope } from './engine';
 import { AccumulateGrad, OpNode, type GradNode, type OpGroup } from './tensor';
 import type { Tensor } from './tensor';
 
@@ -16,6 +17,10 @@ export interface TapeGraphNode {
   /** The value this node produces. */
   readonly output: AbstractValue;
   readonly span: SourceSpan | null;
+  /** The nn.Module call (or other scope) the op ran in; for a parameter, its module's. */
+  readonly scope: OpScope | null;
+  /** A leaf that is a module's parameter: its name as named_parameters() gives it (`fc1.weight`). */
+  readonly parameter: string | null;
   readonly group: OpGroup | null;
   /** True once backward freed what it saved. */
   readonly freed: boolean;
@@ -36,8 +41,11 @@ export interface TapeGraph {
   readonly outputs: readonly string[];
 }
 
-/** The tape behind `roots`, in topological order (inputs before the ops that use them). */
-export function exportTape(roots: readonly Tensor[]): TapeGraph {
+/**
+ * The tape behind `roots`, in topological order (inputs before the ops that use them); a leaf
+ * takes its scope from `parameterScopes` (EagerEngine's).
+ */
+export function exportTape(roots: readonly Tensor[], parameterScopes?: WeakMap<Tensor, ParameterScope>): TapeGraph {
   const nodes: TapeGraphNode[] = [];
   const edges: TapeGraphEdge[] = [];
   const ids = new Map<GradNode, string>();
@@ -48,7 +56,7 @@ export function exportTape(roots: readonly Tensor[]): TapeGraph {
       });
       nodes.push({
         id, kind: 'op', name: node.name, primitive: node.prim, output: node.outputAval,
-        span: node.span, group: node.group, freed: node.hasFreedSaved,
+        span: node.span, scope: node.span?.scope ?? null, parameter: null, group: node.group, freed: node.hasFreedSaved,
       });
     } else if (node instanceof FunctionNode) {
       node.next.forEach((next, index) => {
@@ -57,11 +65,15 @@ export function exportTape(roots: readonly Tensor[]): TapeGraph {
       });
       nodes.push({
         id, kind: 'op', name: node.name, primitive: null, output: node.outputAvals.find((a) => a !== null) ?? { shape: [], dtype: 'float32' },
-        span: node.span, group: node.group, freed: node.hasFreedSaved,
+        span: node.span, scope: node.span?.scope ?? null, parameter: null, group: node.group, freed: node.hasFreedSaved,
       });
     } else if (node instanceof AccumulateGrad) {
       const { shape, dtype } = node.leaf;
-      nodes.push({ id, kind: 'leaf', name: node.name, primitive: null, output: { shape, dtype }, span: null, group: null, freed: false });
+      const owner = parameterScopes?.get(node.leaf);
+      nodes.push({
+        id, kind: 'leaf', name: node.name, primitive: null, output: { shape, dtype }, span: null,
+        scope: owner?.scope ?? null, parameter: owner ? (owner.scope.name ? `${owner.scope.name}.${owner.name}` : owner.name) : null, group: null, freed: false,
+      });
     }
   };
   // NB: an explicit stack, not recursion: a Python loop can record tapes far deeper than the JS stack.

@@ -1,4 +1,4 @@
-import { formatAval, type DType, type SourceSpan } from '../core';
+import { bareSpan, formatAval, scopeJson, type DType, type ScopeJson, type SourceSpan } from '../core';
 import type { ParamsOf, Primitive } from '../primitives';
 import { nameVars } from './names';
 import { printEquation, printJaxpr } from './print';
@@ -25,6 +25,8 @@ export interface EquationJson {
   readonly outs: readonly VarJson[];
   /** Where in the source it came from, so the editor can link a node to its line. */
   readonly span: SourceSpan | null;
+  /** The scopes it ran in (jax.named_scope, functions called, nn.Module calls), outermost first; absent where none. */
+  readonly scope?: readonly ScopeJson[];
   /** The equation as the printed jaxpr shows it. */
   readonly text: string;
 }
@@ -51,7 +53,8 @@ export function jaxprToJson(jaxpr: Jaxpr): JaxprJson {
       inputs: e.inputs.map(atom),
       out: v(outsOf(e)[0]),
       outs: outsOf(e).map(v),
-      span: e.span,
+      span: e.span && bareSpan(e.span),
+      ...(e.span?.scope ? { scope: scopeJson(e.span.scope) } : {}),
       text: printEquation(e, names),
     })),
     outvars: jaxpr.outvars.map(atom),

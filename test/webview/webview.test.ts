@@ -296,6 +296,102 @@ describe('webview panel and execution host in headless Chromium', function () {
     await panel.page.waitForFunction((n) => document.querySelectorAll('.graph-viewer[data-state="laid-out"] .graph-view .node').length === n, collapsed.length);
   });
 
+  it('draws a real nn.Module model grouped by module: boxes labelled as named_modules() names them, inner modules collapsed to one node with their shapes, opened and closed by click and keyboard (issue 15)', async () => {
+    const text = [
+      'import torch',
+      'import torch.nn as nn',
+      '',
+      'class Block(nn.Module):',
+      '    def __init__(self, d):',
+      '        super().__init__()',
+      '        self.fc = nn.Linear(d, d)',
+      '        self.act = nn.Tanh()',
+      '',
+      '    def forward(self, x):',
+      '        return x + self.act(self.fc(x))',
+      '',
+      'class Net(nn.Module):',
+      '    def __init__(self, depth):',
+      '        super().__init__()',
+      '        self.embed = nn.Linear(3, 4)',
+      '        self.layers = nn.ModuleList([Block(4) for _ in range(depth)])',
+      '        self.head = nn.Linear(4, 1)',
+      '',
+      '    def forward(self, x):',
+      '        h = self.embed(x)',
+      '        for layer in self.layers:',
+      '            h = layer(h)',
+      '        return self.head(h)',
+      '',
+      'torch.manual_seed(0)',
+      'model = Net(8)',
+      '',
+      'def loss(x):',
+      '    return model(x).pow(2).mean()',
+      '',
+      'loss(torch.randn(2, 3))',
+      '',
+    ].join('\n');
+    await panel.send({ type: 'evaluate', id: 41, request: { uri: 'file:///work/blocks.py', text, function: 'loss', engines: 'both', backend: 'auto', graphs: true } });
+    const { outcome } = await panel.waitForPosted('outcome', { id: 41 });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    const tape = outcome.result.graphs?.find((g) => g.kind === 'tape');
+    assert.ok(tape && tape.nodes.length > 60, `${tape?.nodes.length} tape nodes`);
+    await panel.page.click('vscode-tab-header[data-view="graph"]');
+    await panel.page.click('.graph-viewer .graph-kinds vscode-button[data-kind="tape"]');
+    await panel.page.waitForSelector('.graph-viewer[data-state="laid-out"][data-kind="tape"] .graph-view .node.collapsed-scope');
+    const scopeBoxes = async (): Promise<(Box & { label: string })[]> => panel.page.$$eval('.graph-view .scope', (gs) => gs.map((g) => ({
+      id: g.getAttribute('data-scope') ?? '', label: (g.querySelector('.scope-label')?.textContent ?? '').replace(/^▾ /, ''),
+      x: Number(g.getAttribute('data-x')), y: Number(g.getAttribute('data-y')), width: Number(g.getAttribute('data-width')), height: Number(g.getAttribute('data-height')),
+    })));
+    const drawn = await nodeBoxes();
+    assert.ok(drawn.length <= 60, `${drawn.length} nodes drawn`);
+    assert.deepEqual(overlapping(drawn), []);
+    const boxes = await scopeBoxes();
+    const labels = boxes.map((b) => b.label);
+    for (const l of ['Net', 'embed (Linear)', 'layers.0 (Block)', 'layers.7 (Block)', 'head (Linear)']) assert.ok(labels.includes(l), `no box ${l}: ${labels.join(', ')}`);
+    assert.ok(!labels.includes('layers.3.fc (Linear)'), 'the blocks\' inner modules start open');
+    // Each block's inner modules are one node each, typed by what flows in and out, inside the block's box.
+    const fc = drawn.find((b) => b.label === 'layers.3.fc (Linear)');
+    assert.ok(fc, drawn.map((b) => b.label).join(', '));
+    assert.equal(await panel.page.textContent(`.graph-view .node[data-node="${fc.id}"] .node-type`), 'f32[2,4] → f32[2,4]');
+    assert.ok(inside(fc, boxes.find((b) => b.label === 'layers.3 (Block)')!), 'layers.3.fc lies outside its block');
+    assert.ok(inside(boxes.find((b) => b.label === 'layers.3 (Block)')!, boxes.find((b) => b.label === 'Net')!), 'the block lies outside the model');
+    // The embedding's weight is drawn inside the embedding's box, with its shape.
+    const weight = drawn.find((b) => b.label === 'embed.weight');
+    assert.ok(weight && inside(weight, boxes.find((b) => b.label === 'embed (Linear)')!), 'embed.weight is not inside embed (Linear)');
+
+    // A click opens the module: its box, its parameters inside it.
+    await panel.page.click('.graph-viewer .toolbar vscode-button:has-text("Fit")');
+    await panel.page.click(`.graph-view .node[data-node="${fc.id}"]`);
+    await panel.page.waitForFunction(() => Array.from(document.querySelectorAll('.graph-viewer[data-state="laid-out"] .graph-view .scope-label')).some((l) => l.textContent === '▾ layers.3.fc (Linear)'));
+    const opened = await nodeBoxes();
+    const fcBox = (await scopeBoxes()).find((b) => b.label === 'layers.3.fc (Linear)')!;
+    const fcWeight = opened.find((b) => b.label === 'layers.3.fc.weight')!;
+    assert.ok(fcWeight && inside(fcWeight, fcBox), 'layers.3.fc.weight is not inside its module');
+    assert.equal(await panel.page.textContent(`.graph-view .node[data-node="${fcWeight.id}"] .node-type`), 'f32[4,4]');
+    assert.deepEqual(overlapping(opened), []);
+    await panel.page.screenshot({ path: join(ARTIFACTS, 'graph-modules.png') });
+
+    // Its header closes it again.
+    await panel.page.click('.graph-viewer .toolbar vscode-button:has-text("Fit")');
+    await panel.page.click(`.graph-view .scope[data-scope="${fcBox.id}"] .scope-header`);
+    await panel.page.waitForFunction((n) => document.querySelectorAll('.graph-viewer[data-state="laid-out"] .graph-view .node').length === n, drawn.length);
+
+    // The keyboard opens one too: Enter on a collapsed module.
+    const act = (await nodeBoxes()).find((b) => b.label === 'layers.5.act (Tanh)')!;
+    await panel.page.focus(`.graph-view .node[data-node="${act.id}"]`);
+    await panel.page.keyboard.press('Enter');
+    await panel.page.waitForFunction(() => Array.from(document.querySelectorAll('.graph-viewer[data-state="laid-out"] .graph-view .scope-label')).some((l) => l.textContent === '▾ layers.5.act (Tanh)'));
+
+    // The traced gradient groups the same way: its equations sit under the module of the forward op they derive from.
+    await panel.page.click('.graph-viewer .graph-kinds vscode-button[data-kind="gradient"]');
+    await panel.page.waitForSelector('.graph-viewer[data-state="laid-out"][data-kind="gradient"]', { timeout: 60_000 });
+    const gradientLabels = (await scopeBoxes()).map((b) => b.label);
+    for (const l of ['Net', 'layers.0 (Block)', 'head (Linear)']) assert.ok(gradientLabels.includes(l), `no box ${l} in the gradient: ${gradientLabels.join(', ')}`);
+    assert.deepEqual(overlapping(await nodeBoxes()), []);
+  });
+
   it("opens a 20-odd-node tape and its gradient with labels at the editor's font size, scrolled by the wheel rather than shrunk (issue 11.10)", async () => {
     const text = [
       'import torch',

@@ -65,6 +65,14 @@ table.values td.shown { font-weight: 600; }
 /* NB: the label is text in the foreground colour, the box carries the kernel's colour: orange or yellow text on a light theme falls below 3:1. */
 .group-label { fill: var(--vscode-foreground); font-size: 11px; font-weight: 600; }
 .node.grouped rect { stroke: var(--group-colour); stroke-width: 2; }
+/* A scope (an nn.Module call, a function): a quiet box; its header is the button that collapses it. */
+.scope-box { fill: color-mix(in srgb, var(--vscode-foreground) 4%, transparent); stroke: var(--vscode-editorWidget-border, var(--vscode-contrastBorder)); stroke-width: 1; }
+.scope-header { cursor: pointer; }
+.scope-header rect { fill: color-mix(in srgb, var(--vscode-foreground) 7%, transparent); stroke: none; }
+.scope-header:hover rect, .scope-header:focus rect { fill: color-mix(in srgb, var(--vscode-focusBorder) 25%, transparent); }
+.scope-header:focus, .node.collapsed:focus { outline: none; }
+.node.collapsed:focus rect { stroke: var(--vscode-focusBorder); stroke-width: 2.5; }
+.scope-label { fill: var(--vscode-foreground); font-family: var(--vscode-editor-font-family); font-size: 11px; font-weight: 600; }
 .group-colour-0 { --group-colour: var(--vscode-charts-purple); }
 .group-colour-1 { --group-colour: var(--vscode-charts-orange); }
 .group-colour-2 { --group-colour: var(--vscode-charts-blue); }
@@ -72,7 +80,7 @@ table.values td.shown { font-weight: 600; }
 .group-colour-4 { --group-colour: var(--vscode-charts-yellow); }
 .group-colour-5 { --group-colour: var(--vscode-charts-red); }
 /* Level of detail: zoomed out, text would be unreadable specks; the shapes carry the structure. */
-.graph-view.low-detail .edge-label, .graph-view.low-detail .node-type, .graph-view.low-detail .group-label { display: none; }
+.graph-view.low-detail .edge-label, .graph-view.low-detail .node-type, .graph-view.low-detail .group-label, .graph-view.low-detail .scope-label { display: none; }
 
 .bars .bar-label, .bars .bar-value { fill: var(--vscode-foreground); font-size: 12px; }
 .bars .bar.eager rect { fill: var(--vscode-charts-blue); }

@@ -5,6 +5,7 @@
  * that host shims see.
  */
 import type * as A from '../syntax/ast';
+import { openScope, type OpScope } from '../../../runtime/core';
 import { createBuiltins } from './builtins';
 import {
   AssertionError,
@@ -192,6 +193,8 @@ export class Interpreter implements HostContext {
   private readonly stateMap = new Map<object, unknown>();
   private readonly superBuiltin: PyBuiltin;
   private readonly frames: Frame[] = [];
+  /** A function called with at least this many frames below it opens a scope (see callScopingCalls); NB: one comparison a call when off. */
+  private scopeCallsFrom = Infinity;
   /** Exceptions being handled (innermost last), for bare `raise`. */
   private readonly handling: ExceptionObject[] = [];
   private node: { readonly span: Span } = { span: { from: 0, to: 0, line: 1, col: 1, endLine: 1, endCol: 1 } };
@@ -240,6 +243,18 @@ export class Interpreter implements HostContext {
 
   call(fn: PyValue, args: readonly PyValue[], kwargs: Kwargs = NO_KWARGS): PyValue {
     return this.callValue(fn, [...args], kwargs);
+  }
+
+  opScope: OpScope | null = null;
+
+  callScopingCalls(fn: PyValue, args: readonly PyValue[], kwargs: Kwargs = NO_KWARGS): PyValue {
+    const before = this.scopeCallsFrom;
+    this.scopeCallsFrom = Math.min(before, this.frames.length + 1);
+    try {
+      return this.callValue(fn, [...args], kwargs);
+    } finally {
+      this.scopeCallsFrom = before;
+    }
   }
 
   repr(v: PyValue): string {
@@ -1100,6 +1115,8 @@ export class Interpreter implements HostContext {
     this.bindParams(fn, scope, args, kwargs);
     if (info.generator) return this.makeGenerator(fn, scope);
     const callerNode = this.node;
+    const callerScope = this.opScope;
+    if (this.frames.length >= this.scopeCallsFrom) this.opScope = functionScope(fn, callerScope);
     this.frames.push({ fn, scope });
     try {
       if (node.kind === 'Lambda') return this.evalExpr(node.body, scope);
@@ -1114,6 +1131,7 @@ export class Interpreter implements HostContext {
     } finally {
       this.frames.pop();
       this.node = callerNode;
+      this.opScope = callerScope;
       // Its locals go with the frame, unless a function defined in it keeps them.
       if (!scope.captured) for (const v of scope.vars.values()) this.unbind(v);
     }
@@ -1783,4 +1801,14 @@ function formatBytes(n: number): string {
 
 function formatSeconds(ms: number): string {
   return `${Number((ms / 1000).toPrecision(3))} s`;
+}
+
+/**
+ * The scope of a call of `fn`, named by the function (a `__call__`, a flax-like module, by its
+ * class); none of its own where the caller's scope already names it (`@jax.named_scope("head")`
+ * on `def head`).
+ */
+function functionScope(fn: PyFunction, caller: OpScope | null): OpScope | null {
+  const name = fn.name === '__call__' && fn.ownerClass ? fn.ownerClass.name : fn.name;
+  return caller !== null && caller.kind === 'named_scope' && caller.name === name ? caller : openScope('function', name, null, caller);
 }

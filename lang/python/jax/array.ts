@@ -7,7 +7,7 @@
  * (operators, methods, indexing: lax.ts) is its runtime's ArrayBehaviour, so this file imports
  * none of it; printing follows NumPy (print.ts).
  */
-import { bytesOf, formatAval, isFloat, isInteger, KEY_DTYPE, sizeOf, withInterrupt, type AbstractValue, type DType } from '../../../runtime/core';
+import { bytesOf, formatAval, isFloat, isInteger, KEY_DTYPE, sizeOf, withInterrupt, type AbstractValue, type DType, type SourceSpan } from '../../../runtime/core';
 import type { Backend, DeviceArray } from '../../../runtime/backends';
 import { isVar, type CallParamsOf, type CallPrimitive } from '../../../runtime/ir';
 import { runCallCompiled, type JaxprTrace, type Tracer } from '../../../runtime/jit';
@@ -438,12 +438,20 @@ export class JaxRuntime implements Emitter<Val> {
   /** NumPy's integers are int64; jax's int32, int64 with x64 (exact within ±2**53: runtime/core/dtype.ts). */
   intDtype(numpy: boolean): DType { return numpy || this.x64 ? 'int64' : 'int32'; }
 
+  /** Where the script is, for the equation being recorded: its line and the scope it runs in (jax.named_scope, a function). */
+  sourceSpan(): SourceSpan {
+    const span = this.ctx.span;
+    const scope = this.ctx.opScope;
+    return scope === null
+      ? { file: this.ctx.file, line: span.line, column: span.col, endLine: span.endLine, endColumn: span.endCol }
+      : { file: this.ctx.file, line: span.line, column: span.col, endLine: span.endLine, endColumn: span.endCol, scope };
+  }
+
   bind<P extends Primitive>(prim: P, inputs: readonly Val[], params: ParamsOf<P>): Val {
     const tracer = inputs.find(isTracer);
     const trace = tracer?.trace ?? this.stagingTrace();
     if (trace) {
-      const span = this.ctx.span;
-      const src = { file: this.ctx.file, line: span.line, column: span.col, endLine: span.endLine, endColumn: span.endCol };
+      const src = this.sourceSpan();
       trace.span = src;
       for (const x of inputs) {
         if (isTracer(x)) x.trace.span = src;
@@ -467,8 +475,7 @@ export class JaxRuntime implements Emitter<Val> {
     const tracer = inputs.find(isTracer);
     const trace = tracer?.trace ?? this.stagingTrace();
     if (!trace) return this.evaluateCall(prim, inputs as readonly (DeviceArray | Scalar)[], params);
-    const span = this.ctx.span;
-    trace.span = { file: this.ctx.file, line: span.line, column: span.col, endLine: span.endLine, endColumn: span.endCol };
+    trace.span = this.sourceSpan();
     for (const x of inputs) if (!isTracer(x) && !(x instanceof Scalar)) this.pin(x);
     const outs = trace.bindCall(prim, inputs.map((x) => (x instanceof Scalar ? trace.scalar(x.value, x.dtype) : x)), params);
     outs.forEach((t) => this.checkTraced(t));

@@ -16,6 +16,7 @@ import { orderingLaxAttrs, specialFunctions } from './numpy_ordering';
 import { jnpConvolution, laxWindowAttrs } from './lax_windows';
 import { nnAttrs, NN_NAMES } from './nn';
 import { FUNCTIONS, numpyAttrs } from './numpy';
+import { namedScopeAttrs } from './named_scope';
 import { checkpointAttrs } from './checkpoint';
 import { deviceAttrs } from './devices';
 import { hessianTransform, jacfwdTransform, jacrevTransform, linearizeCall, linearTransposeCall } from './jacobians';
@@ -173,6 +174,7 @@ function buildModules(backend: Backend, ctx: HostContext, source: string | null)
     block_until_ready: pyFunction('block_until_ready', (args) => args[0]),
     ...deviceAttrs(rt),
     ...checkpointAttrs(),
+    ...namedScopeAttrs(),
     ...customDerivativeAttrs(rt),
   });
   return { runtime: rt, jax, jnp, nn, lax, scipy, special, np, npRandom, treeUtil, tree, random, initializers, exampleLibraries, stax, optimizers, optax };
@@ -205,7 +207,7 @@ export function jaxSession(backend: Backend, options: JaxModuleOptions = {}): Ja
   const shim = (pick: (m: JaxModules) => PyModule, exports?: readonly string[]): ModuleShim => ({ create: (ctx) => pick(get(ctx)), ...(exports ? { exports } : {}) });
   const npNames = [...Object.keys(FUNCTIONS), 'convolve', 'correlate', 'asarray', 'float32', 'float64', 'int32', 'int64', 'bool_', 'pi', 'e', 'inf', 'nan', 'ndarray'];
   const modules: ModuleRegistry = {
-    jax: shim((m) => m.jax, ['numpy', 'nn', 'lax', 'scipy', 'errors', 'tree_util', 'tree', 'random', 'example_libraries', 'Array', '__version__', 'config', 'grad', 'value_and_grad', 'jit', 'vmap', 'jvp', 'vjp', 'make_jaxpr', 'device_get', 'block_until_ready', 'devices', 'jacfwd', 'jacrev', 'jacobian', 'hessian', 'linearize', 'linear_transpose', 'local_devices', 'device_count', 'local_device_count', 'default_backend', 'device_put', 'checkpoint', 'remat', 'checkpoint_policies', 'custom_jvp', 'custom_vjp']),
+    jax: shim((m) => m.jax, ['numpy', 'nn', 'lax', 'scipy', 'errors', 'tree_util', 'tree', 'random', 'example_libraries', 'Array', '__version__', 'config', 'grad', 'value_and_grad', 'jit', 'vmap', 'jvp', 'vjp', 'make_jaxpr', 'device_get', 'block_until_ready', 'devices', 'jacfwd', 'jacrev', 'jacobian', 'hessian', 'linearize', 'linear_transpose', 'local_devices', 'device_count', 'local_device_count', 'default_backend', 'device_put', 'checkpoint', 'remat', 'checkpoint_policies', 'custom_jvp', 'custom_vjp', 'named_scope', 'named_call']),
     'jax.numpy': shim((m) => m.jnp, npNames),
     'jax.nn': shim((m) => m.nn, [...NN_NAMES, 'initializers']),
     'jax.lax': shim((m) => m.lax),

@@ -108,7 +108,7 @@ function pythonFn(rt: JaxRuntime, ctx: HostContext, name: string, fun: PyValue, 
     rt.transforming.push(name);
     let result: PyValue;
     try {
-      result = rt.withStaging(o.trace, known === NONE_KNOWN, () => ctx.call(fun, args, kwargs));
+      result = rt.withStaging(o.trace, known === NONE_KNOWN, () => ctx.callScopingCalls(fun, args, kwargs));
     } finally {
       rt.transforming.pop();
     }
@@ -138,8 +138,7 @@ export function apply(rt: JaxRuntime, jaxpr: Jaxpr, args: readonly Val[]): Val[]
   // NB: while tracing, every equation (even one of literals only) is recorded, never run, so no
   // concrete array made here can be captured and then freed with this op.
   const trace = tracer.trace;
-  const span = rt.ctx.span;
-  trace.span = { file: rt.ctx.file, line: span.line, column: span.col, endLine: span.endLine, endColumn: span.endCol };
+  trace.span = rt.sourceSpan();
   const ins = args.map((x): Tracer => {
     if (isTracer(x)) return x;
     if (x instanceof Scalar) return trace.scalar(x.value, x.dtype);

@@ -6,7 +6,7 @@
  * Python exceptions PyTorch raises. What a tensor does as a Python object (operators, named
  * methods, indexing) is its runtime's TensorBehaviour, so this file imports none of them.
  */
-import { TorchGenerator, bytesOf, sizeOf, withInterrupt, type AbstractValue, type Shape, type SourceSpan } from '../../../runtime/core';
+import { TorchGenerator, bytesOf, sizeOf, withInterrupt, type AbstractValue, type Shape, type OpScope, type SourceSpan } from '../../../runtime/core';
 import { tangentAt, TorchOps, type EagerEngine, type GradNode, type Tensor } from '../../../runtime/eager';
 import { pyError, HostObject, hostType, opFunction, PyType, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type UnaryOp, type Kwargs, type PyValue, formatValue, truthy, typeName } from '../interpreter';
 import { DTYPES, ITEM_SIZE, STORAGE, isFloating, type TorchDTypeName } from './dtype';
@@ -47,6 +47,7 @@ export class TorchRuntime {
   private readonly checkClock = (): void => this.ctx.checkClock();
   private lastSpan: HostContext['span'] | null = null;
   private lastSourceSpan: SourceSpan | null = null;
+  private lastScope: OpScope | null = null;
   /** The script's grad mode when the current torch op began (its own steps may turn grad off inside). */
   gradModeAtOp = true;
 
@@ -91,10 +92,14 @@ export class TorchRuntime {
    */
   run<R>(fn: () => R): R {
     const span = this.ctx.span;
-    // NB: one SourceSpan per source span, not per op: a loop's ops share their line's.
-    if (span !== this.lastSpan) {
+    const scope = this.ctx.opScope;
+    // NB: one SourceSpan per source span and scope, not per op: a loop's ops share their line's.
+    if (span !== this.lastSpan || scope !== this.lastScope) {
       this.lastSpan = span;
-      this.lastSourceSpan = { file: this.ctx.file, line: span.line, column: span.col, endLine: span.endLine, endColumn: span.endCol };
+      this.lastScope = scope;
+      this.lastSourceSpan = scope === null
+        ? { file: this.ctx.file, line: span.line, column: span.col, endLine: span.endLine, endColumn: span.endCol }
+        : { file: this.ctx.file, line: span.line, column: span.col, endLine: span.endLine, endColumn: span.endCol, scope };
     }
     this.engine.span = this.lastSourceSpan;
     const mark = this.created.length;

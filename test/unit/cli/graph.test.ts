@@ -110,6 +110,47 @@ describe('gradlens graph', () => {
     assert.match(dot, /\[label="SumBackward0\\nf32\[\]", tooltip="line 8"\];/);
   });
 
+  it('groups a torch model\'s tape by nn.Module: each node ends with its modules, parameters named and inside theirs (text, DOT clusters, JSON scopes)', () => {
+    const t = gradlens('graph', 'test/fixtures/cli/torch_modules.py:loss');
+    assert.equal(t.status, 0, t.stderr);
+    const lines = t.stdout.split('\n');
+    assert.ok(lines.some((l) => /^n\d+ AccumulateGrad f32\[3,2\] {2}\(0\.weight\) {2}in Sequential\/0 \(Linear\)$/.test(l)), t.stdout);
+    assert.ok(lines.some((l) => /^n\d+ ReluBackward0 f32\[4,3\] <- n\d+ {2}\(line 9\) {2}in Sequential\/1 \(ReLU\)$/.test(l)), t.stdout);
+    assert.ok(lines.some((l) => /^n\d+ AccumulateGrad f32\[4,2\] {2}\(x\)$/.test(l)), 'the input is in no module');
+    assert.ok(lines.some((l) => /^n\d+ MeanBackward0 f32\[\] <- n\d+ {2}\(line 9\)$/.test(l)), 'the loss is in no module');
+
+    const dot = gradlens('graph', 'test/fixtures/cli/torch_modules.py:loss', '--format', 'dot').stdout;
+    assert.match(dot, /\n {2}subgraph cluster_s0 \{\n {4}label="Sequential";\n {4}style=rounded;\n {4}subgraph cluster_s1 \{\n {6}label="0 \(Linear\)";/);
+    assert.match(dot, /\n {4}subgraph cluster_s2 \{\n {6}label="1 \(ReLU\)";\n {6}style=rounded;\n {6}n\d+ \[label="ReluBackward0\\nf32\[4,3\]", tooltip="line 9"\];\n {4}\}/);
+    assert.match(dot, /\n {6}label="2 \(Linear\)";\n {6}style=rounded;\n {6}n\d+ \[label="AccumulateGrad\\nf32\[1,3\]\\n2\.weight", shape=ellipse\];/);
+    assert.equal((dot.match(/\{/g) ?? []).length, (dot.match(/\}/g) ?? []).length, 'balanced braces');
+
+    const out = JSON.parse(gradlens('graph', 'test/fixtures/cli/torch_modules.py:loss', '--format', 'json').stdout);
+    type Node = { name: string; parameter: string | null; span: object | null; scope?: { kind: string; name: string; className: string }[] };
+    const scopeOf = (n: Node) => (n.scope ?? []).map((s) => `${s.kind}:${s.name}:${s.className}`);
+    const relu = out.tape.nodes.find((n: Node) => n.name === 'ReluBackward0');
+    assert.deepEqual(scopeOf(relu), ['module::Sequential', 'module:1:ReLU']);
+    assert.deepEqual(Object.keys(relu.span).sort(), ['column', 'endColumn', 'endLine', 'file', 'line']);
+    const bias = out.tape.nodes.find((n: Node) => n.parameter === '2.bias');
+    assert.deepEqual(scopeOf(bias), ['module::Sequential', 'module:2:Linear']);
+    assert.equal(out.tape.nodes.find((n: Node) => n.name === 'MeanBackward0').scope, undefined);
+  });
+
+  it('groups a jax function\'s jaxpr by the functions it calls and jax.named_scope: DOT clusters, JSON name stacks', () => {
+    const dot = gradlens('graph', 'test/fixtures/cli/jax_scopes.py:loss', '--format', 'dot');
+    assert.equal(dot.status, 0, dot.stderr);
+    assert.match(dot.stdout, /\n {2}subgraph cluster_s0 \{\n {4}label="mlp";\n {4}style=rounded;\n {4}subgraph cluster_s1 \{\n {6}label="hidden";\n {6}style=rounded;\n {6}e2 \[label="tanh\\nh:f32\[4,3\]", tooltip="line 12"\];\n {6}subgraph cluster_s2 \{\n {8}label="dense";/);
+    assert.match(dot.stdout, /\n {4}subgraph cluster_s3 \{\n {6}label="dense";\n {6}style=rounded;\n {6}e3 \[label="dot_general\\ni:f32\[4,1\]", tooltip="line 7"\];/);
+    assert.match(dot.stdout, /\n {2}e6 \[label="reduce_sum\\nl:f32\[\]", tooltip="line 17"\];/);
+    const out = JSON.parse(gradlens('graph', 'test/fixtures/cli/jax_scopes.py:loss', '--format', 'json').stdout);
+    const stacks = out.jaxpr.eqns.map((e: { primitive: string; scope?: { name: string }[] }) => `${e.primitive}@${(e.scope ?? []).map((s) => s.name).join('/')}`);
+    assert.deepEqual(stacks, ['dot_general@mlp/hidden/dense', 'add@mlp/hidden/dense', 'tanh@mlp/hidden', 'dot_general@mlp/dense', 'add@mlp/dense', 'integer_pow@', 'reduce_sum@']);
+    assert.equal(out.jaxpr.eqns[0].span.scope, undefined);
+    // The gradient's equations keep their forward op's scope.
+    const grad = JSON.parse(gradlens('graph', 'test/fixtures/cli/jax_scopes.py:loss', '--grad', '--format', 'json').stdout);
+    assert.ok(grad.jaxpr.eqns.filter((e: { primitive: string }) => e.primitive === 'dot_general').every((e: { scope?: { name: string }[] }) => e.scope?.at(-1)?.name === 'dense'));
+  });
+
   it('explains bad graph command lines', () => {
     assert.match(gradlens('graph', 'examples/seed_jax.py').stderr, /graph needs the function: FILE\.py:FUNC/);
     assert.match(gradlens('graph', 'examples/seed_jax.py:f', '--format', 'svg').stderr, /--format must be one of text, json, dot/);

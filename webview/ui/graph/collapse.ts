@@ -38,8 +38,9 @@ export function findCollapsible(graph: GraphView): Collapsible[] {
   const byCall = new Map<string, string[]>();
   for (const g of graph.groups) if (g.call !== undefined) byCall.set(g.call, [...(byCall.get(g.call) ?? []), ...g.nodes]);
   const bodies = [...byCall].map(([call, nodes]): Collapsible => ({ id: `body:${call}`, kind: 'body', members: [call, ...nodes], times: 1 }));
-  // NB: control-flow nodes and their bodies are left out of the search for repeats: they collapse on their own.
-  const inBodies = new Set(bodies.flatMap((b) => b.members));
+  // NB: control-flow nodes and their bodies are left out of the search for repeats: they collapse
+  // on their own; so are the ops of scopes (modules, functions), which collapse as their boxes.
+  const inBodies = new Set([...bodies.flatMap((b) => b.members), ...graph.nodes.filter((n) => n.scope !== undefined).map((n) => n.id)]);
   const rest = inBodies.size === 0 ? graph
     : { ...graph, nodes: graph.nodes.filter((n) => !inBodies.has(n.id)), edges: graph.edges.filter((e) => !inBodies.has(e.from) && !inBodies.has(e.to)) };
   return [...bodies, ...repeatsAndChains(rest)];
@@ -190,7 +191,7 @@ function collapsedNode(c: Collapsible, members: readonly GraphNode[]): GraphNode
     label: c.kind === 'repeat' ? `×${c.times} iterations` : c.kind === 'chain' ? `chain of ${members.length} ops` : members[0].label,
     kind: 'op',
     type: (c.kind === 'body' ? members[0] : members[members.length - 1]).type,
-    ...(ranges.length > 0 ? { range: ranges.reduce(span) } : {}),
+    ...(ranges.length > 0 ? { range: ranges.reduce(spanningRange) } : {}),
     ...(timed.length > 0 ? { ms: timed.reduce((t, m) => t + m.ms!, 0) } : {}),
   };
 }
@@ -202,7 +203,8 @@ export function collapsedOps(c: Collapsible, graph: GraphView): string {
   return c.kind === 'repeat' ? `${c.times} × (${shown.join(' → ')})` : shown.join(' → ');
 }
 
-function span(a: SourceRange, b: SourceRange): SourceRange {
+/** The source range from the first start to the last end of two. */
+export function spanningRange(a: SourceRange, b: SourceRange): SourceRange {
   const before = (l1: number, c1: number, l2: number, c2: number): boolean => l1 < l2 || (l1 === l2 && c1 < c2);
   const [line, col] = before(b.line, b.col, a.line, a.col) ? [b.line, b.col] : [a.line, a.col];
   const [endLine, endCol] = before(a.endLine, a.endCol, b.endLine, b.endCol) ? [b.endLine, b.endCol] : [a.endLine, a.endCol];

@@ -1,12 +1,13 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
-import type { GraphEdge, GraphGroup, GraphNode, GraphView } from '../../../protocol';
+import type { GraphEdge, GraphGroup, GraphNode, GraphScope, GraphView } from '../../../protocol';
 
 export interface Point { readonly x: number; readonly y: number }
 export interface Box { readonly x: number; readonly y: number; readonly width: number; readonly height: number }
 
 export interface PlacedNode extends Box { readonly node: GraphNode }
 export interface PlacedGroup extends Box { readonly group: GraphGroup }
+export interface PlacedScope extends Box { readonly scope: GraphScope }
 export interface PlacedEdge {
   readonly edge: GraphEdge;
   /** The route from the source's border to the target's, bends included. */
@@ -22,7 +23,10 @@ export interface GraphLayout {
   readonly width: number;
   readonly height: number;
   readonly nodes: readonly PlacedNode[];
+  /** The fused kernels drawn as boxes (the others' nodes are coloured by kernel). */
   readonly groups: readonly PlacedGroup[];
+  /** The open scopes (modules, named scopes, functions), each a box around its nodes and inner scopes, outer ones first. */
+  readonly scopes: readonly PlacedScope[];
   readonly edges: readonly PlacedEdge[];
 }
 
@@ -54,10 +58,14 @@ export function nodeGroups(graph: GraphView): Map<string, GraphGroup> {
 
 const nodeKey = (id: string): string => `n:${id}`;
 const groupKey = (id: string): string => `g:${id}`;
+const scopeKey = (id: string): string => `s:${id}`;
+/** Room above a box's members for its label. */
+const BOX_PADDING = '[top=26,left=10,bottom=10,right=10]';
 
 /**
- * Lays `graph` out with ELK's layered algorithm, top to bottom: fused kernels become compound
- * nodes around their members, edges carry their type as a label. `aspectRatio` (width / height
+ * Lays `graph` out with ELK's layered algorithm, top to bottom: open scopes (modules, functions)
+ * and fused kernels become compound nodes around their members, nested as the scopes are, edges
+ * carry their type as a label. `aspectRatio` (width / height
  * of the view) shapes the wrapping of large graphs.
  */
 export async function layoutGraph(graph: GraphView, aspectRatio = 1): Promise<GraphLayout> {
@@ -66,9 +74,33 @@ export async function layoutGraph(graph: GraphView, aspectRatio = 1): Promise<Gr
   const groupOf = detailed ? nodeGroups(graph) : new Map<string, GraphGroup>();
 
   const elkNode = (n: GraphNode): ElkNode => ({ id: nodeKey(n.id), width: nodeWidth(n), height: NODE_HEIGHT });
+  const scopes = graph.scopes ?? [];
+  const scopeIds = new Set(scopes.map((s) => s.id));
+  const scopeOf = (n: GraphNode): string | undefined => (n.scope !== undefined && scopeIds.has(n.scope) ? n.scope : undefined);
+  // NB: a kernel is a box only inside one scope: a box cannot straddle a module's border.
   const grouped = graph.groups
     .map((g) => ({ g, members: graph.nodes.filter((n) => groupOf.get(n.id) === g) }))
-    .filter(({ members }) => members.length > 0);
+    .filter(({ members }) => members.length > 0 && members.every((m) => scopeOf(m) === scopeOf(members[0])));
+  const boxOf = new Map(grouped.flatMap(({ g, members }) => members.map((m) => [m.id, g] as const)));
+  // Each box (kernel, scope) and what it holds; the root holds what no box holds.
+  const boxes = new Map<string, ElkNode[]>([['root', []]]);
+  const holding = (key: string): ElkNode[] => {
+    let children = boxes.get(key);
+    if (!children) boxes.set(key, (children = []));
+    return children;
+  };
+  const inBox = (key: string | undefined, child: ElkNode): void => void holding(key ?? 'root').push(child);
+  const box = (id: string): ElkNode => ({ id, layoutOptions: { 'elk.padding': BOX_PADDING }, children: holding(id) });
+  for (const s of scopes) inBox(s.parent !== undefined && scopeIds.has(s.parent) ? scopeKey(s.parent) : undefined, box(scopeKey(s.id)));
+  for (const { g, members } of grouped) {
+    const scope = scopeOf(members[0]);
+    inBox(scope !== undefined ? scopeKey(scope) : undefined, box(groupKey(g.id)));
+  }
+  for (const n of graph.nodes) {
+    const g = boxOf.get(n.id);
+    const scope = scopeOf(n);
+    inBox(g ? groupKey(g.id) : scope !== undefined ? scopeKey(scope) : undefined, elkNode(n));
+  }
   const drawn = graph.edges.filter((e) => known.has(e.from) && known.has(e.to));
   const edges: ElkExtendedEdge[] = drawn.map((e, i) => ({
       id: `e${i}`,
@@ -92,14 +124,7 @@ export async function layoutGraph(graph: GraphView, aspectRatio = 1): Promise<Gr
         ? { 'elk.layered.wrapping.strategy': 'MULTI_EDGE', 'elk.aspectRatio': String(aspectRatio) }
         : {}),
     },
-    children: [
-      ...graph.nodes.filter((n) => !groupOf.has(n.id)).map(elkNode),
-      ...grouped.map(({ g, members }) => ({
-        id: groupKey(g.id),
-        layoutOptions: { 'elk.padding': '[top=26,left=10,bottom=10,right=10]' },
-        children: members.map(elkNode),
-      })),
-    ],
+    children: boxes.get('root'),
     edges,
   };
 
@@ -111,9 +136,11 @@ export async function layoutGraph(graph: GraphView, aspectRatio = 1): Promise<Gr
 function collect(graph: GraphView, laid: ElkNode, edgeOf: ReadonlyMap<string, GraphEdge>): Omit<GraphLayout, 'detailed'> {
   const byId = new Map(graph.nodes.map((n) => [nodeKey(n.id), n]));
   const groupById = new Map(graph.groups.map((g) => [groupKey(g.id), g]));
+  const scopeById = new Map((graph.scopes ?? []).map((s) => [scopeKey(s.id), s]));
   const origin = new Map<string, Point>([['root', { x: 0, y: 0 }]]);
   const nodes: PlacedNode[] = [];
   const groups: PlacedGroup[] = [];
+  const scopes: PlacedScope[] = [];
   const placedEdges: ElkExtendedEdge[] = [];
   const visit = (parent: ElkNode, at: Point): void => {
     placedEdges.push(...(parent.edges ?? []));
@@ -123,7 +150,9 @@ function collect(graph: GraphView, laid: ElkNode, edgeOf: ReadonlyMap<string, Gr
       const node = byId.get(child.id);
       const group = groupById.get(child.id);
       if (node) nodes.push({ ...box, node });
+      const scope = scopeById.get(child.id);
       if (group) groups.push({ ...box, group });
+      if (scope) scopes.push({ ...box, scope });
       visit(child, box);
     }
   };
@@ -141,5 +170,5 @@ function collect(graph: GraphView, laid: ElkNode, edgeOf: ReadonlyMap<string, Gr
     const label = l && l.x !== undefined && l.y !== undefined ? { x: at.x + l.x, y: at.y + l.y, width: l.width ?? 0, height: l.height ?? 0 } : undefined;
     edges.push(label ? { edge, points, label } : { edge, points });
   }
-  return { width: laid.width ?? 0, height: laid.height ?? 0, nodes, groups, edges };
+  return { width: laid.width ?? 0, height: laid.height ?? 0, nodes, groups, scopes, edges };
 }

@@ -1,15 +1,18 @@
-import type { GraphGroup, GraphNode, SourceRange } from '../../../protocol';
+import type { GraphGroup, GraphNode, GraphScope, SourceRange } from '../../../protocol';
 import { svg } from '../dom';
 import { formatMs } from '../format';
-import { nodeHeight, type GraphLayout, type PlacedEdge, type PlacedGroup, type PlacedNode, type Point } from './layout';
+import { scopeOfNode } from './scopes';
+import { nodeHeight, type GraphLayout, type PlacedEdge, type PlacedGroup, type PlacedNode, type PlacedScope, type Point } from './layout';
 
 export interface RenderHandlers {
   /** A node with a source range was clicked. */
   readonly onNode: (node: GraphNode, range: SourceRange) => void;
   /** A fused kernel's box (or, in a large graph, one of its nodes' kernel badge) was clicked. */
   readonly onGroup: (group: GraphGroup) => void;
-  /** A collapsed node (repeats or a chain) was clicked. */
+  /** A collapsed node (repeats, a chain, a scope) was clicked, or Enter or Space pressed on it. */
   readonly onExpand: (node: GraphNode) => void;
+  /** An open scope's header was clicked (or Enter or Space pressed on it): collapse it. */
+  readonly onCollapseScope: (scope: GraphScope) => void;
 }
 
 /** How far the card behind a collapsed node shows. */
@@ -34,13 +37,20 @@ export function renderGraph(
   const colourOf = new Map<string, number>();
   for (const g of groupOf.values()) if (!colourOf.has(g.id)) colourOf.set(g.id, colourOf.size % GROUP_COLOURS);
   const maxMs = Math.max(0, ...layout.nodes.map((n) => n.node.ms ?? 0));
+  // A kernel not drawn as a box (in a large graph, or across a scope's border) colours its nodes.
+  const boxed = new Set(layout.groups.map((g) => g.group.id));
+  const colouredBy = (id: string): GraphGroup | undefined => {
+    const g = groupOf.get(id);
+    return g && !boxed.has(g.id) ? g : undefined;
+  };
   return svg(
     'g',
     { class: layout.detailed ? 'graph detailed' : 'graph' },
+    svg('g', { class: 'scopes' }, ...layout.scopes.map((s) => scopeBox(s, handlers))),
     svg('g', { class: 'groups' }, ...layout.groups.map((g) => groupBox(g, colourOf.get(g.group.id) ?? 0, handlers))),
     svg('g', { class: 'edges' }, ...layout.edges.map(edgePath)),
     svg('g', { class: 'nodes' }, ...layout.nodes.map((n) =>
-      nodeBox(n, maxMs, layout.detailed ? undefined : groupOf.get(n.node.id), colourOf, collapsed.get(n.node.id), handlers))),
+      nodeBox(n, maxMs, colouredBy(n.node.id), colourOf, collapsed.get(n.node.id), handlers))),
   );
 }
 
@@ -68,6 +78,41 @@ function groupBox(placed: PlacedGroup, colour: number, handlers: RenderHandlers)
   );
   box.addEventListener('click', () => handlers.onGroup(group));
   return box;
+}
+
+/** How tall an open scope's header (its label, the place to click to collapse it) is. */
+const SCOPE_HEADER = 22;
+
+/** An open scope: a box around its nodes, its header a button that collapses it. */
+function scopeBox(placed: PlacedScope, handlers: RenderHandlers): SVGGElement {
+  const { scope } = placed;
+  const header = svg(
+    'g',
+    { class: 'scope-header', tabindex: 0, role: 'button', 'aria-expanded': 'true', 'aria-label': `${scope.label}: collapse` },
+    svg('rect', { x: placed.x, y: placed.y, width: placed.width, height: SCOPE_HEADER, rx: 6 }),
+    svg('text', { class: 'scope-label', x: placed.x + 8, y: placed.y + 15 }, `▾ ${scope.label}`),
+    svg('title', {}, `${scope.label}: click to collapse`),
+  );
+  activate(header, () => handlers.onCollapseScope(scope));
+  return svg(
+    'g',
+    { class: `scope scope-kind-${scope.kind}`, 'data-scope': scope.id, ...boxData(placed) },
+    svg('rect', { class: 'scope-box', x: placed.x, y: placed.y, width: placed.width, height: placed.height, rx: 6 }),
+    header,
+  );
+}
+
+/** Runs `action` on a click, and on Enter or Space while the element has the focus. */
+function activate(element: SVGElement, action: () => void): void {
+  element.addEventListener('click', (e) => {
+    e.stopPropagation();
+    action();
+  });
+  element.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' && e.key !== ' ') return;
+    e.preventDefault();
+    action();
+  });
 }
 
 function edgePath(placed: PlacedEdge): SVGGElement {
@@ -98,6 +143,7 @@ function nodeBox(
   const classes = ['node', `kind-${node.kind}`];
   if (node.range || stands) classes.push('linked');
   if (stands) classes.push('collapsed');
+  if (scopeOfNode(node.id) !== undefined) classes.push('collapsed-scope');
   if (group) classes.push('grouped', `group-colour-${colourOf.get(group.id) ?? 0}`);
   // A collapsed node is drawn as a stack of cards, inside its own box.
   const inset = stands ? STACK_OFFSET : 0;
@@ -127,8 +173,12 @@ function nodeBox(
     svg('title', {}, tooltip.join('\n')),
   );
   const range = node.range;
-  if (stands) box.addEventListener('click', () => handlers.onExpand(node));
-  else if (range) box.addEventListener('click', () => handlers.onNode(node, range));
+  if (stands) {
+    box.setAttribute('tabindex', '0');
+    box.setAttribute('role', 'button');
+    box.setAttribute('aria-expanded', 'false');
+    activate(box, () => handlers.onExpand(node));
+  } else if (range) box.addEventListener('click', () => handlers.onNode(node, range));
   else if (group) box.addEventListener('click', () => handlers.onGroup(group));
   return box;
 }

@@ -1,11 +1,13 @@
-import type { GraphGroup, GraphNode, GraphView, SourceRange } from '../../../protocol';
+import type { GraphGroup, GraphNode, GraphScope, GraphView, SourceRange } from '../../../protocol';
 import { custom, html, svg } from '../dom';
 import { collapseGraph, collapsedOps, findCollapsible, type Collapsible } from './collapse';
 import { layoutGraph, nodeGroups, type GraphLayout } from './layout';
+import { collapseScopes, defaultOpenScopes, scopeOfNode } from './scopes';
 import { arrowMarker, renderGraph } from './render';
 import { LOW_DETAIL_SCALE, Viewport } from './viewport';
 
 const KIND_TITLES: Record<GraphView['kind'], string> = { forward: 'Forward', gradient: 'Gradient', tape: 'Eager tape' };
+const SCOPE_KINDS: Record<GraphScope['kind'], string> = { module: 'module', named_scope: 'named scope', function: 'function' };
 /** The size node labels are drawn at in the graph's own units (render.ts, styles.ts' .node-label). */
 const LABEL_PX = 12;
 /** Where the webview does not say the editor's font size (VS Code's default). */
@@ -27,8 +29,8 @@ export class GraphViewer {
   private readonly details: HTMLElement;
   private readonly viewport: Viewport;
   private current: { graph: GraphView; layout: GraphLayout } | undefined;
-  /** The graph chosen, its collapsible ranges, and those the user opened. */
-  private source: { graph: GraphView; collapsible: readonly Collapsible[]; expanded: Set<string> } | undefined;
+  /** The graph chosen, its collapsible ranges, those the user opened, and its scopes open. */
+  private source: { graph: GraphView; collapsible: readonly Collapsible[]; expanded: Set<string>; openScopes: Set<string> } | undefined;
   /** Drops a layout that finishes after a newer graph was asked for. */
   private generation = 0;
 
@@ -84,7 +86,7 @@ export class GraphViewer {
 
   private async draw(graph: GraphView): Promise<void> {
     for (const b of Array.from(this.kinds.children)) b.toggleAttribute('secondary', b.getAttribute('data-kind') !== graph.kind);
-    this.source = { graph, collapsible: findCollapsible(graph), expanded: new Set() };
+    this.source = { graph, collapsible: findCollapsible(graph), expanded: new Set(), openScopes: defaultOpenScopes(graph) };
     this.details.hidden = true;
     this.textButton.hidden = graph.text === undefined;
     await this.layOut();
@@ -95,16 +97,22 @@ export class GraphViewer {
     const source = this.source;
     if (!source) return;
     const generation = ++this.generation;
-    const { graph, collapsible, expanded } = source;
-    const { view, collapsed } = collapseGraph(graph, collapsible, expanded);
+    const { graph, collapsible, expanded, openScopes } = source;
+    // Closed scopes first: a repeat or body whose ops one of them hides is not drawn apart.
+    const scoped = collapseScopes(graph, openScopes);
+    const present = new Set(scoped.view.nodes.map((n) => n.id));
+    const { view, collapsed } = collapseGraph(scoped.view, collapsible.filter((c) => c.members.every((m) => present.has(m))), expanded);
     this.element.dataset.state = 'laying-out';
     this.status.textContent = `Laying out ${view.nodes.length} nodes…`;
-    this.collapseButton.hidden = expanded.size === 0;
+    this.collapseButton.hidden = expanded.size === 0 && sameSet(openScopes, defaultOpenScopes(graph));
     const { width, height } = this.view.getBoundingClientRect();
     const layout = await layoutGraph(view, width > 0 && height > 0 ? width / height : 1);
     if (generation !== this.generation) return;
     this.current = { graph: view, layout };
-    const stands = new Map([...collapsed].map(([id, c]) => [id, collapsedOps(c, graph)]));
+    const stands = new Map([
+      ...[...collapsed].map(([id, c]) => [id, collapsedOps(c, graph)] as const),
+      ...[...scoped.collapsed].map(([id, c]) => [id, `${SCOPE_KINDS[c.scope.kind]} ${c.scope.label}: ${c.members} node${c.members === 1 ? '' : 's'}`] as const),
+    ]);
     this.content.replaceChildren(
       renderGraph(layout, nodeGroups(view), stands, {
         onNode: (node, range) => {
@@ -114,25 +122,35 @@ export class GraphViewer {
         },
         onGroup: (group) => this.showSource(graph.groups.find((g) => g.id === group.id) ?? group),
         onExpand: (node) => this.expand(node),
+        onCollapseScope: (scope) => {
+          this.source?.openScopes.delete(scope.id);
+          void this.layOut();
+        },
       }),
     );
     this.fit();
     const kernels = graph.groups.length;
-    const drawn = view.nodes.length < graph.nodes.length ? `, ${view.nodes.length} drawn: repeats collapsed, click one to expand` : '';
+    const what = scoped.collapsed.size > 0 ? (collapsed.size > 0 ? 'modules and repeats' : 'modules') : 'repeats';
+    const drawn = view.nodes.length < graph.nodes.length ? `, ${view.nodes.length} drawn: ${what} collapsed, click one to expand` : '';
     this.status.textContent = `${graph.nodes.length} nodes${drawn} · ${kernels} fused kernel${kernels === 1 ? '' : 's'}${layout.detailed ? '' : ' · large graph: kernels shown as colours, edge types on hover'}`;
     this.element.dataset.state = 'laid-out';
     this.element.dataset.kind = graph.kind;
   }
 
-  /** Opens a collapsed node, revealing the whole source range it stands for. */
+  /** Opens a collapsed node (repeats, a chain, a scope), revealing the whole source range it stands for. */
   private expand(node: GraphNode): void {
     if (node.range) this.onReveal(node.range);
-    this.source?.expanded.add(node.id);
+    const scope = scopeOfNode(node.id);
+    if (scope !== undefined) this.source?.openScopes.add(scope);
+    else this.source?.expanded.add(node.id);
     void this.layOut();
   }
 
+  /** Closes what was opened: repeats, and scopes back to how the graph was first drawn. */
   private collapseAll(): void {
-    this.source?.expanded.clear();
+    if (!this.source) return;
+    this.source.expanded.clear();
+    this.source.openScopes = defaultOpenScopes(this.source.graph);
     void this.layOut();
   }
 
@@ -177,4 +195,8 @@ export class GraphViewer {
 function readableScale(element: Element): number {
   const px = parseFloat(getComputedStyle(element).getPropertyValue('--vscode-editor-font-size'));
   return (Number.isFinite(px) && px > 0 ? px : DEFAULT_EDITOR_FONT_PX) / LABEL_PX;
+}
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  return a.size === b.size && [...a].every((x) => b.has(x));
 }

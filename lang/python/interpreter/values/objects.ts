@@ -9,6 +9,7 @@
  */
 import type * as A from '../../syntax/ast';
 import type { Span } from '../../syntax';
+import type { OpScope } from '../../../../runtime/core';
 
 export type PyValue = null | boolean | bigint | number | string | PyObject;
 
@@ -26,6 +27,16 @@ export interface HostContext {
   readonly file: string;
   /** Calls a Python callable (a `def`, a lambda, a builtin, a host callable) and returns its result. */
   call(fn: PyValue, args: readonly PyValue[], kwargs?: Kwargs): PyValue;
+  /**
+   * The scope the ops now run in (an nn.Module call, a `jax.named_scope`, a function called
+   * while tracing), innermost; the shims set it around what they run and record it with each op.
+   */
+  opScope: OpScope | null;
+  /**
+   * `call`, with each Python function that `fn` calls (at any depth, not `fn` itself) opening a
+   * function scope around its ops: how a traced function's helpers become boxes in its graph.
+   */
+  callScopingCalls(fn: PyValue, args: readonly PyValue[], kwargs?: Kwargs): PyValue;
   repr(v: PyValue): string;
   str(v: PyValue): string;
   /** `v.name`, as the script would write it. */

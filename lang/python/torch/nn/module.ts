@@ -29,6 +29,7 @@ import { dtypeArg } from '../creation';
 import type { TorchDTypeName } from '../dtype';
 import { TorchSize } from '../size';
 import { PyTensor, type TorchRuntime } from '../tensor';
+import { inModuleScope, type ModuleTree } from './module_scope';
 
 export interface ModuleState {
   readonly params: Map<string, PyTensor | null>;
@@ -90,6 +91,8 @@ export function namedTensors(self: PyInstance, which: 'params' | 'buffers', pref
   }
   return out;
 }
+
+const MODULE_TREE: ModuleTree = { named: (owner) => namedModules(owner), params: (m) => stateOf(m).params.entries() };
 
 function addIndent(s: string, spaces: number): string {
   const lines = s.split('\n');
@@ -317,7 +320,8 @@ export function moduleType(rt: TorchRuntime): PyType {
     }),
     __call__: new PyBuiltin('__call__', (args, kwargs, ctx) => {
       const self = args[0];
-      return ctx.call(ctx.getattr(self, 'forward'), args.slice(1), kwargs);
+      const forward = () => ctx.call(ctx.getattr(self, 'forward'), args.slice(1), kwargs);
+      return self instanceof PyInstance && STATES.has(self) ? inModuleScope(rt, MODULE_TREE, self, ctx, forward) : forward();
     }),
     forward: method('forward', ['*input', '**kwargs'], (self) => {
       throw pyError('NotImplementedError', `Module [${self.cls.name}] is missing the required "forward" function`);
