@@ -42,26 +42,28 @@ export function jaxprGraph(jaxpr: Jaxpr, plan: Plan, options: JaxprGraphOptions)
     nodes.push({ id: `in${i}`, label: options.inputNames?.[i] ?? names.get(v) ?? `in${i}`, kind: 'input', type: formatAval(v.aval) });
   });
   const bodies: GraphGroup[] = [];
-  const addEqn = (e: AnyEquation, id: string, producers: Map<Var, string>, ms?: number): void => {
+  // NB: a control-flow body's ops are drawn in the scope of the equation that holds them (its
+  // box opens from that node): scopes inside a body (functions the body calls) are not boxes.
+  const addEqn = (e: AnyEquation, id: string, producers: Map<Var, string>, ms?: number, scope: OpScope | undefined = e.span?.scope): void => {
     // Literal operands belong to the op's label (`mul 3.0`): they are not nodes of their own.
     const literals = e.inputs.filter((a) => !isVar(a)).map((a) => formatAtom(a, names).replace(/:.*$/, ''));
     nodes.push({
       id, label: [e.primitive, ...literals].join(' '), kind: 'op', type: outsOf(e).map((v) => formatAval(v.aval)).join(' '),
       ...(e.span ? { range: rangeOfSource(e.span) } : {}),
       ...(ms !== undefined ? { ms: roundMs(ms) } : {}),
-      ...scopes.of(e.span?.scope),
+      ...scopes.of(scope),
     });
     for (const a of e.inputs) {
       const from = isVar(a) ? producers.get(a) : undefined;
       if (from) edges.push({ from, to: id, type: formatAval(a.aval) });
     }
-    if (isCall(e)) addBodies(e, id, producers);
+    if (isCall(e)) addBodies(e, id, producers, scope);
     for (const v of outsOf(e)) producers.set(v, id);
   };
   // A control-flow equation's sub-jaxprs: their ops as nodes in a box of their own (a group naming
   // the equation's node), fed by what feeds the equation and feeding it; the viewer draws them
   // collapsed into the equation's node until it is clicked. Returns the node ids, nested ones too.
-  const addBodies = (e: CallEquation, callId: string, outer: ReadonlyMap<Var, string>): string[] => {
+  const addBodies = (e: CallEquation, callId: string, outer: ReadonlyMap<Var, string>, scope: OpScope | undefined): string[] => {
     const labels = bodyLabels(e);
     const operands = bodyOperands(e);
     return subJaxprs(e).flatMap((body, k) => {
@@ -73,7 +75,7 @@ export function jaxprGraph(jaxpr: Jaxpr, plan: Plan, options: JaxprGraphOptions)
         if (from) inner.set(v, from);
       });
       const before = nodes.length;
-      body.eqns.forEach((be, j) => addEqn(be, `${id}.e${j}`, inner));
+      body.eqns.forEach((be, j) => addEqn(be, `${id}.e${j}`, inner, undefined, scope));
       const members = nodes.slice(before).map((n) => n.id);
       for (const a of body.outvars) {
         const from = isVar(a) ? inner.get(a) : undefined;

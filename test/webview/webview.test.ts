@@ -332,8 +332,8 @@ describe('webview panel and execution host in headless Chromium', function () {
       'loss(torch.randn(2, 3))',
       '',
     ].join('\n');
-    await panel.send({ type: 'evaluate', id: 41, request: { uri: 'file:///work/blocks.py', text, function: 'loss', engines: 'both', backend: 'auto', graphs: true } });
-    const { outcome } = await panel.waitForPosted('outcome', { id: 41 });
+    await panel.send({ type: 'evaluate', id: 45, request: { uri: 'file:///work/blocks.py', text, function: 'loss', engines: 'both', backend: 'auto', graphs: true } });
+    const { outcome } = await panel.waitForPosted('outcome', { id: 45 });
     assert.ok(outcome.ok, JSON.stringify(outcome));
     const tape = outcome.result.graphs?.find((g) => g.kind === 'tape');
     assert.ok(tape && tape.nodes.length > 60, `${tape?.nodes.length} tape nodes`);

@@ -195,6 +195,8 @@ export class Interpreter implements HostContext {
   private readonly frames: Frame[] = [];
   /** A function called with at least this many frames below it opens a scope (see callScopingCalls); NB: one comparison a call when off. */
   private scopeCallsFrom = Infinity;
+  /** The frame depth at which callScopingCalls called the function it traces, which opens no scope. */
+  private unscopedAt = -1;
   /** Exceptions being handled (innermost last), for bare `raise`. */
   private readonly handling: ExceptionObject[] = [];
   private node: { readonly span: Span } = { span: { from: 0, to: 0, line: 1, col: 1, endLine: 1, endCol: 1 } };
@@ -249,11 +251,15 @@ export class Interpreter implements HostContext {
 
   callScopingCalls(fn: PyValue, args: readonly PyValue[], kwargs: Kwargs = NO_KWARGS): PyValue {
     const before = this.scopeCallsFrom;
+    const unscoped = this.unscopedAt;
     this.scopeCallsFrom = Math.min(before, this.frames.length + 1);
+    // The function traced is the graph (or a control-flow body), not a box in it, even where an enclosing trace scopes calls.
+    this.unscopedAt = this.frames.length;
     try {
       return this.callValue(fn, [...args], kwargs);
     } finally {
       this.scopeCallsFrom = before;
+      this.unscopedAt = unscoped;
     }
   }
 
@@ -1116,7 +1122,7 @@ export class Interpreter implements HostContext {
     if (info.generator) return this.makeGenerator(fn, scope);
     const callerNode = this.node;
     const callerScope = this.opScope;
-    if (this.frames.length >= this.scopeCallsFrom) this.opScope = functionScope(fn, callerScope);
+    if (this.frames.length >= this.scopeCallsFrom && this.frames.length !== this.unscopedAt && node.kind !== 'Lambda') this.opScope = functionScope(fn, callerScope);
     this.frames.push({ fn, scope });
     try {
       if (node.kind === 'Lambda') return this.evalExpr(node.body, scope);

@@ -60,6 +60,34 @@ describe('evaluation: graphs grouped by module, named scope and function', () =>
     assert.ok(scoped(gradient).some((n) => n.startsWith('dot_general@MLP/fc1 (Linear)')), scoped(gradient).join(', '));
   });
 
+  it('a jax function\'s graph: boxes for the functions it calls; a control-flow body\'s ops in the scope of its equation (the box opens from that node)', async () => {
+    const text = [
+      'import jax.numpy as jnp',
+      'from jax import lax',
+      '',
+      'def cell(c, e):',
+      '    return jnp.tanh(c + e)',
+      '',
+      'def step(c, e):',
+      '    c = cell(c, e)',
+      '    return c, c',
+      '',
+      'def rnn(c0, xs):',
+      '    total, _ = lax.scan(step, c0, xs)',
+      '    return total',
+      '',
+      'def f(c0, xs):',
+      '    return rnn(c0, xs) ** 2',
+      '',
+      'f(0.5, jnp.array([0.5, -1.0]))',
+      '',
+    ].join('\n');
+    const r = await evaluated(requestFor('file:///w/rnn.py', text, 'f', { graphs: true, engines: 'jit' }));
+    const forward = r.graphs!.find((g) => g.kind === 'forward')!;
+    assert.deepEqual(forward.scopes, [{ id: 's0', label: 'rnn', kind: 'function' }]);
+    assert.deepEqual(scoped(forward).filter((n) => !/^(c0|xs|out)@/.test(n)), ['scan@rnn', 'add@rnn', 'tanh@rnn', 'integer_pow@']);
+  });
+
   it('a graph of code with no modules or scopes has none', async () => {
     const r = await evaluated(requestFor('file:///w/f.py', 'import torch\n\ndef f(x):\n    return (x * x).sum()\n\nf(torch.ones(3))\n', 'f', { graphs: true }));
     for (const g of r.graphs!) {

@@ -88,6 +88,33 @@ describe('jax: each traced equation knows its name stack (jax.named_scope, funct
     assert.deepEqual(scoped(await jaxprOf(text, 'f', false)), ['broadcast_in_dim@', 'dot_general@Dense', 'sin@activation', 'reduce_sum@head']);
   });
 
+  it('a lambda and a traced control-flow body open no scope of their own; the functions the body calls do', async () => {
+    const text = [
+      'import jax',
+      'import jax.numpy as jnp',
+      'from jax import lax',
+      '',
+      'def cell(c, e):',
+      '    return jnp.tanh(c + e)',
+      '',
+      'def step(c, e):',
+      '    c = cell(c, e)',
+      '    return c, c',
+      '',
+      'def f(params, xs):',
+      '    scaled = jax.tree_util.tree_map(lambda p: p * 2.0, params)',
+      '    total, _ = lax.scan(step, scaled[0], xs)',
+      '    return total',
+      '',
+      'f([1.0, 2.0], jnp.array([0.5, -1.0]))',
+      '',
+    ].join('\n');
+    const jaxpr = await jaxprOf(text, 'f', false);
+    assert.deepEqual(scoped(jaxpr), ['mul@', 'mul@', 'scan@']);
+    const scan = jaxpr.eqns[2] as unknown as { params: { jaxpr: Jaxpr } };
+    assert.deepEqual(scoped(scan.params.jaxpr), ['add@cell', 'tanh@cell']);
+  });
+
   it('jax.named_scope refuses a name that is not a string, as JAX does', async () => {
     const text = 'import jax\nimport jax.numpy as jnp\n\ndef f(x):\n    with jax.named_scope(3):\n        return jnp.sin(x)\n\nf(1.0)\n';
     const outcome = await functionGraph(requestFor('file:///w/bad.py', text, 'f', { engines: 'jit' }), createReferenceBackend(), false);
