@@ -12,7 +12,7 @@ import type { Jaxpr } from '../../../runtime/ir';
 import { dce, inline, makeJaxpr, StagedArray, StagingBackend, type Traceable } from '../../../runtime/jit';
 import type { FunctionInfo, InputSource } from '../analysis';
 import { captureInputs } from '../inputs';
-import { type Budgets, type CancelSignal, type ModuleRegistry, type PyValue, pyError } from '../interpreter';
+import { type Budgets, type CancelSignal, type ModuleRegistry, PyInstance, type PyValue, pyError } from '../interpreter';
 import type { ParseResult, Span } from '../syntax';
 import { scriptError } from '../run';
 import { namesOfConstants, noFloatArgument, plainFloats, valueAndSummedGradJaxpr, type FunctionAt, type Outcome } from '../staging';
@@ -20,6 +20,7 @@ import { STORAGE, type TorchDTypeName } from './dtype';
 import { torchMath } from './lifted_math';
 import { argumentLeaves, numbers, torchWrt } from './leaves';
 import { torchSession } from './module';
+import { moduleState, namedTensors } from './nn/module';
 import { StagedFunction } from './jit_refusals';
 import { PyTensor } from './tensor';
 
@@ -163,10 +164,23 @@ export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: I
     jaxpr: (grad) => guard(() => (grad ? dce(gradOnly(valueAndGrad())) : forward(false).jaxpr)),
     valueAndGradJaxpr: () => guard(valueAndGrad),
     argumentArrays: (invars) => guard(() => argumentArrays(invars)),
-    constantNames: (jaxpr) => namesOfConstants(jaxpr, interp.globals, (v) => (v instanceof PyTensor && !(v.t.array instanceof StagedArray) ? v.t.array : null)),
+    constantNames: (jaxpr) => namesOfConstants(jaxpr, withModuleTensors(interp.globals), (v) => (v instanceof PyTensor && !(v.t.array instanceof StagedArray) ? v.t.array : null)),
     dispose: () => staging.disposeAll(),
   };
   return { ok: true, value: at };
+}
+
+/**
+ * The globals, then each parameter and buffer of a global nn.Module by the name the script would
+ * read it as (`model.fc1.weight`): the weights a traced forward captures are named so.
+ */
+function withModuleTensors(globals: ReadonlyMap<string, PyValue>): Map<string, PyValue> {
+  const named = new Map(globals);
+  for (const [name, v] of globals) {
+    if (name.startsWith('_') || !(v instanceof PyInstance) || !moduleState(v)) continue;
+    for (const which of ['params', 'buffers'] as const) for (const [path, t] of namedTensors(v, which, name)) if (!named.has(path)) named.set(path, t);
+  }
+  return named;
 }
 
 /** What the traced function returned, as the jaxpr's output: a tracer, a concrete array (a constant) or a number. */
