@@ -70,21 +70,29 @@ function two(args: PyValue[], name: string): void {
   if (args.length !== 2) throw pyError('TypeError', `${name} expected 2 arguments, got ${args.length}`);
 }
 
-function natLog(v: PyValue, ctx: HostContext): number {
-  // Ints past the float range still have a logarithm: log(m * 2^k) = log(m) + k log 2.
+/**
+ * CPython's loghelper: func of a positive argument; an int past the float range is m 2^e (m its top 53
+ * bits correctly rounded, as _PyLong_Frexp rounds them) and its log func(m) + func(2) e.
+ */
+function logOf(v: PyValue, ctx: HostContext, func: (x: number) => number): number {
   if (typeof v === 'bigint') {
     if (v <= 0n) domain();
-    const bits = v.toString(2).length;
-    if (bits > 1000) {
-      const shift = BigInt(bits - 64);
-      return libm.log(Number(v >> shift)) + Number(shift) * Math.LN2;
-    }
+    const x = Number(v);
+    if (x !== Infinity) return func(x);
+    const shift = v.toString(2).length - 60;
+    // 60 top bits, the rest folded into the last one (sticky), so Number rounds them as the whole would round
+    let top = v >> BigInt(shift);
+    if (top << BigInt(shift) !== v) top |= 1n;
+    const [m, e] = libm.frexp(Number(top));
+    return func(m) + func(2) * (e + shift);
   }
   const x = real(v, ctx);
   if (Number.isNaN(x)) return x;
   if (x <= 0) domain();
-  return libm.log(x);
+  return func(x);
 }
+
+const natLog = (v: PyValue, ctx: HostContext) => logOf(v, ctx, libm.log);
 
 function intResult(x: number, f: (x: number) => number): bigint {
   if (Number.isNaN(x)) throw pyError('ValueError', 'cannot convert float NaN to integer');
@@ -394,17 +402,11 @@ export const mathModule: ModuleShim = {
     def('expm1', unary(libm.expm1));
     def('log2', (args, kwargs, ctx) => {
       one(args, kwargs, 'log2');
-      const x = args[0];
-      if (typeof x === 'bigint' && x > 0n && x.toString(2).length > 1000) return natLog(x, ctx) / Math.LN2;
-      return log2(real(x, ctx));
+      return logOf(args[0], ctx, libm.log2);
     });
     def('log10', (args, kwargs, ctx) => {
       one(args, kwargs, 'log10');
-      const x = args[0];
-      if (typeof x === 'bigint' && x > 0n && x.toString(2).length > 1000) return natLog(x, ctx) / Math.LN10;
-      const f = real(x, ctx);
-      if (f <= 0) domain();
-      return libm.log10(f);
+      return logOf(args[0], ctx, libm.log10);
     });
     def('log1p', unary((x) => (x <= -1 ? NaN : libm.log1p(x))));
     def('log', (args, kwargs, ctx) => {
@@ -599,11 +601,6 @@ export const mathModule: ModuleShim = {
     return new PyModule('math', m);
   },
 };
-
-function log2(x: number): number {
-  if (x <= 0) domain();
-  return libm.log2(x);
-}
 
 function unaryPredicate(f: (x: number) => boolean): NativeFn {
   return (args, kwargs, ctx) => {

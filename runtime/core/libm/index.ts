@@ -4,8 +4,9 @@
  * log, log2, pow, sin, cos, tan, atan, atan2, asin, acos, expm1, log1p, erf and erfc are glibc's
  * algorithms with their fused multiply-adds where glibc's FMA variants have them (bit for bit
  * with CPython over 100,000 random arguments each), and the functions glibc builds over them
- * (sinh, cosh, tanh, asinh, acosh, atanh, log10, cbrt: fdlibm's formulas) follow. V8's `Math`
- * (fdlibm) is off by an ulp for 1-10% of arguments.
+ * (sinh, cosh, tanh, asinh, acosh, atanh, log10, cbrt: fdlibm's formulas) follow; remainder and
+ * ldexp are exact, as CPython's and C's are. V8's `Math` (fdlibm) is off by an ulp for 1-10% of
+ * arguments.
  */
 export { glibcPow as pow } from './glibc_pow';
 export { glibcExp as exp } from './glibc_exp';
