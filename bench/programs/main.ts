@@ -87,16 +87,23 @@ function checkSame(program: Program, gradlens: string, python: string): void {
 
 const ms = (s: number): string => (s * 1e3 >= 100 ? (s * 1e3).toFixed(0) : (s * 1e3).toPrecision(3));
 
+/**
+ * `node dist-bench/programs.js W4 dispatch` runs only the programs whose id starts with one of the
+ * arguments and prints their rows without writing BENCHMARKS.md (a before/after check of one workload).
+ */
+const only = process.argv.slice(2);
+const chosen = only.length === 0 ? PROGRAMS : PROGRAMS.filter((p) => only.some((o) => p.id.startsWith(o)));
+
 async function main(): Promise<void> {
   const loadBefore = loadavg()[0]!;
-  const files = PROGRAMS.map((p) => `${DIR}/${p.file}`);
+  const files = chosen.map((p) => `${DIR}/${p.file}`);
   const python = spawnSync(PYTHON, ['-W', 'ignore', `${DIR}/run_python.py`, String(REPEAT), ...files], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (python.status !== 0) throw new Error(`${PYTHON} failed: ${python.stderr}`);
   const peers = JSON.parse(python.stdout) as Record<string, { seconds: number; printed: string }>;
   const versions = spawnSync(PYTHON, ['-c', 'import sys, torch, numpy; print(sys.version.split()[0], torch.__version__, numpy.__version__)'], { encoding: 'utf8' }).stdout.trim().split(' ');
 
   const rows: string[] = [];
-  for (const program of PROGRAMS) {
+  for (const program of chosen) {
     const file = `${DIR}/${program.file}`;
     const mine = await gradlensSeconds(readFileSync(file, 'utf8'), file);
     const peer = peers[file]!;
@@ -122,7 +129,8 @@ async function main(): Promise<void> {
     '|---|---|---:|---:|---:|---|',
     ...rows,
   ].join('\n');
-  writeBenchSection('programs', markdown);
+  if (only.length === 0) writeBenchSection('programs', markdown);
+  else process.stdout.write(`load average ${loadBefore.toFixed(2)} at the start, ${loadavg()[0]!.toFixed(2)} at the end\n`);
 }
 
 main().catch((e: unknown) => {

@@ -1,5 +1,6 @@
 import { sizeOf, stridesOf, type AbstractValue, type AnyTypedArray, type DType, type Shape } from '../../core';
 import type { ParamsOf, Primitive } from '../../primitives';
+import { wasmSimdSupported, wasmUnary, type WasmMathPrimitive } from '../../wasm';
 import { mapIndex } from '../reference';
 import { BINARY_LOOPS, COMPARISON_LOOPS, expand, output, UNARY_LOOPS, type BinaryLoop, type UnaryLoop } from './loops';
 
@@ -228,6 +229,18 @@ function dotFloat32(a: HostValues, b: HostValues, { dimensionNumbers: dn }: Para
   return o;
 }
 
+/**
+ * The transcendentals that tfjs-backend-wasm computes with runtime/wasm's SIMD polynomials
+ * (runtime/backends/tfjs/wasm_math.ts): the same function over the host's values, so the same bits.
+ */
+const polynomial = (prim: WasmMathPrimitive): HostKernel<Primitive> => (inputs, _params, out) => {
+  const x = inputs[0].data;
+  if (!wasmSimdSupported || !(x instanceof Float32Array)) return null;
+  const o = output(out.dtype, x.length) as Float32Array;
+  wasmUnary(prim, x, o);
+  return o;
+};
+
 const reshape = (inputs: readonly HostValues[], _params: unknown, out: AbstractValue): AnyTypedArray => copy(inputs[0].data, out.dtype);
 
 /** The kernels of `flavour` (see HostFlavour); a primitive missing from the table is computed elsewhere. */
@@ -279,6 +292,10 @@ export function hostKernels(flavour: HostFlavour): HostKernelTable {
     expand_dims: float32Only(reshape),
     transpose: float32Only((inputs, params, out) => transpose(inputs[0], params, out)),
     // NB: the reference's own order of a float64 product is its dot.ts's; only the wasm flavour has one here.
-    ...(wasm ? { dot_general: float32Only((inputs, params, out) => dotFloat32(inputs[0], inputs[1], params, out)) } : {}),
+    ...(wasm ? {
+      dot_general: float32Only((inputs, params, out) => dotFloat32(inputs[0], inputs[1], params, out)),
+      exp: float32Only(polynomial('exp')), log: float32Only(polynomial('log')), tanh: float32Only(polynomial('tanh')),
+      logistic: float32Only(polynomial('logistic')), sin: float32Only(polynomial('sin')), cos: float32Only(polynomial('cos')),
+    } : {}),
   };
 }

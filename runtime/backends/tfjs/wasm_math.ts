@@ -5,11 +5,13 @@ import { wasmSimdSupported, wasmUnary, type WasmMathPrimitive } from '../../wasm
 /**
  * NB: tfjs-backend-wasm's Sin and Cos carry ~2.4e-7 absolute error (sin(1e-15) is 1.7e-7; near
  * the zeros of cos, 1e8 ulps), and its Sigmoid is 3.3 ulps off and flushes subnormal results
- * (x < -87.3) to zero. The jit's polynomials run instead (1.5 ulps for sin and cos, 2.3 for
+ * (x < -87.3) to zero; its Tanh, Exp and Log call the C library once per element (in BENCHMARKS.md's W7, a
+ * training loop through nn.Tanh, a fifth of the time). The jit's polynomials run instead (1.5 ulps for sin and cos, 2.3 for
  * logistic, subnormals kept down to where PyTorch's sigmoid is 0: test/unit/backends/wasm_math.test.ts), reading the operand where
  * tfjs's heap holds it and writing into a fresh tfjs output, so the only copies are the kernel's
  * own into and out of its memory. On 2^20 elements (measured) sin and cos take 3.3 ms against
- * tfjs's 20 ms; logistic 3.8 ms against XNNPACK's 1.1 ms, the price of its accuracy.
+ * tfjs's 20 ms; logistic 3.8 ms against XNNPACK's 1.1 ms, the price of its accuracy. Small
+ * arrays held on the host run the same function (runtime/backends/host/kernels.ts), so the same bits.
  * Without wasm SIMD, tfjs's kernel runs.
  */
 export function onWasmPolynomial(prim: WasmMathPrimitive, fallback: (x: tf.Tensor) => tf.Tensor): (x: tf.Tensor) => tf.Tensor {

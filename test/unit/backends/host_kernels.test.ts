@@ -46,6 +46,14 @@ function extraCases(prim: Primitive, r: Random): Case<ParamsOf<Primitive>>[] {
         { inputs: [f32(normals(r, 3 * 4 * 5), [3, 4, 5])], params: { axes: [2, 0] } },
         { inputs: [f32(normals(r, 256), [256, 1])], params: { axes: [0] } },
       ];
+    case 'exp': case 'log': case 'tanh': case 'logistic': case 'sin': case 'cos':
+      // Specials, a scalar, and lengths that end inside the polynomial kernel's chunks of 4 lanes.
+      return [
+        { inputs: [f32([0, -0, NaN, Infinity, -Infinity, 1e-40, -1e-40, -1, 100, -100, 88.8], [11])], params: {} },
+        { inputs: [f32([0.75], [])], params: {} },
+        { inputs: [f32(normals(r, 2001, 5), [2001])], params: {} },
+        { inputs: [f32(normals(r, 256 * 64, 2), [256, 64])], params: {} },
+      ];
     case 'integer_pow':
       return [0, 1, 2, 3, 4].map((y) => ({ inputs: [f32(normals(r, 2000, 3), [2000])], params: { y } }));
     case 'transpose':
@@ -115,8 +123,9 @@ describe(`host kernels, seed ${SEED} (replay with GRADLENS_SEED=${SEED})`, () =>
         sameBits(got.values, runOn(device, prim, c).values, what);
       }
     }
-    // The W4 and W7 loops' primitives, tanh aside, never reach tfjs.
-    for (const p of ['add', 'sub', 'mul', 'integer_pow', 'reduce_sum', 'broadcast_in_dim', 'neg', 'transpose', 'dot_general'] as const) {
+    // The W4 and W7 loops' primitives never reach tfjs; nor do the transcendentals tfjs computes with runtime/wasm's polynomials.
+    const loops = ['add', 'sub', 'mul', 'integer_pow', 'reduce_sum', 'broadcast_in_dim', 'neg', 'transpose', 'dot_general', 'tanh'] as const;
+    for (const p of [...loops, 'exp', 'log', 'logistic', 'sin', 'cos'] as const) {
       assert.ok(computedOnHost.has(p), `${p} was not computed on the host`);
     }
   });
@@ -152,10 +161,10 @@ describe(`host kernels, seed ${SEED} (replay with GRADLENS_SEED=${SEED})`, () =>
     assert.ok(y instanceof SmallArray && s instanceof SmallArray);
     assert.deepEqual(Array.from(b.readSync(s)), [4500]);
 
-    const t = run('tanh', [x]);
-    assert.deepEqual(ran, ['tanh'], 'tanh has no host kernel: it runs on the device');
+    const t = run('expm1', [x]);
+    assert.deepEqual(ran, ['expm1'], 'expm1 has no host kernel: it runs on the device');
     assert.ok(t instanceof SmallArray, 'a small result comes back to the host');
-    assert.equal(b.readSync(t)[0], device.readSync(device.run('tanh', [device.upload([1.5], { shape: [], dtype: 'float32' })], {}, { shape: [], dtype: 'float32' }))[0]);
+    assert.equal(b.readSync(t)[0], device.readSync(device.run('expm1', [device.upload([1.5], { shape: [], dtype: 'float32' })], {}, { shape: [], dtype: 'float32' }))[0]);
 
     const big = up(SMALL_ON_HOST_ELEMENTS + 1);
     assert.ok(!(big instanceof SmallArray));

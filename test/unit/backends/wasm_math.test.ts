@@ -4,13 +4,13 @@ import { LOGISTIC_ZERO_BELOW } from '../../../runtime/core';
 import { MATH_ULPS, wasmSimdSupported } from '../../../runtime/wasm';
 
 /**
- * Eager wasm's unary transcendentals against float64 Math.*, in float32 ulps. sin, cos and
- * logistic are the jit's polynomials (MATH_ULPS); the rest are tfjs-backend-wasm's own kernels
+ * Eager wasm's unary transcendentals against float64 Math.*, in float32 ulps. sin, cos, logistic,
+ * exp, log and tanh are the jit's polynomials (MATH_ULPS); the rest are tfjs-backend-wasm's own kernels
  * (log1p our correction over its Log), bounded by their measured worst error rounded up.
  */
 const BOUNDS = {
-  sin: MATH_ULPS.sin, cos: MATH_ULPS.cos, logistic: MATH_ULPS.logistic,
-  tan: 1, exp: 1, log: 1, expm1: 1, tanh: 2, log1p: 3,
+  sin: MATH_ULPS.sin, cos: MATH_ULPS.cos, logistic: MATH_ULPS.logistic, exp: MATH_ULPS.exp, log: MATH_ULPS.log, tanh: MATH_ULPS.tanh,
+  tan: 1, expm1: 1, log1p: 3,
 } as const;
 type Fn = keyof typeof BOUNDS;
 const FLOAT64: Record<Fn, (x: number) => number> = {
