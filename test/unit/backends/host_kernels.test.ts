@@ -44,6 +44,7 @@ function extraCases(prim: Primitive, r: Random): Case<ParamsOf<Primitive>>[] {
         { inputs: [f32(normals(r, 2000, 10), [2000])], params: { axes: [0] } },
         ...[[0], [1], [0, 1], [1, 0]].map((axes) => ({ inputs: [f32(normals(r, 64 * 256, 5), [64, 256])], params: { axes } })),
         { inputs: [f32(normals(r, 3 * 4 * 5), [3, 4, 5])], params: { axes: [2, 0] } },
+        { inputs: [f32(normals(r, 3 * 4 * 5), [3, 4, 5])], params: { axes: [0, 1] } },
         { inputs: [f32(normals(r, 256), [256, 1])], params: { axes: [0] } },
       ];
     case 'exp': case 'log': case 'tanh': case 'logistic': case 'sin': case 'cos':
@@ -70,6 +71,10 @@ function extraCases(prim: Primitive, r: Random): Case<ParamsOf<Primitive>>[] {
         { inputs: [mk([256, 64]), mk([256, 3])], params: dims(0, 0) },
         { inputs: [mk([256, 64]), mk([1, 64])], params: dims(1, 1) },
         { inputs: [mk([33, 700]), mk([700, 5])], params: dims(1, 0) },
+        // Rows past the last four, one and two sums a row, rows read down a column.
+        { inputs: [mk([7, 300]), mk([300, 2])], params: dims(1, 0) },
+        { inputs: [mk([300, 7]), mk([300, 1])], params: dims(0, 0) },
+        { inputs: [mk([2, 5, 30]), mk([2, 30, 1])], params: { dimensionNumbers: { lhsContracting: [2], rhsContracting: [1], lhsBatch: [0], rhsBatch: [0] } } },
       ];
     }
     case 'broadcast_in_dim':
