@@ -27,8 +27,12 @@ export function stridesOf(shape: Shape): number[] {
 
 /** NumPy broadcasting of several shapes; null when they do not broadcast. */
 export function broadcastShapes(...shapes: Shape[]): number[] | null {
-  const rank = Math.max(0, ...shapes.map((s) => s.length));
-  const out = new Array<number>(rank).fill(1);
+  // NB: plain loops: every eager binary op asks this (twice), and closures and spreads here were a
+  // measurable share of a small op's allocations.
+  let rank = 0;
+  for (const s of shapes) if (s.length > rank) rank = s.length;
+  const out: number[] = [];
+  for (let i = 0; i < rank; i++) out.push(1);
   for (const s of shapes) {
     for (let i = 0; i < s.length; i++) {
       const o = rank - s.length + i;

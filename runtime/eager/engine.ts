@@ -68,9 +68,7 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine, ForwardEngine
     const out = abstractEval(prim, inputs, params);
     this.guard?.(out, prim);
     const result = this.wrap(this.backend.run(prim, inputs.map((t) => t.array), params, out), out);
-    if (this.gradMode && isFloat(out.dtype) && inputs.some((t) => t.requiresGrad)) {
-      this.record(prim, params, inputs, result);
-    }
+    if (this.gradMode && isFloat(out.dtype) && anyRequiresGrad(inputs)) this.record(prim, params, inputs, result);
     if (this.forwardLevel !== null) propagateTangent(this, prim, params, inputs, result);
     return result;
   }
@@ -235,6 +233,11 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine, ForwardEngine
     node.group = this.groupStack[this.groupStack.length - 1] ?? null;
     result.attachGradFn(node);
   }
+}
+
+function anyRequiresGrad(inputs: readonly Tensor[]): boolean {
+  for (const t of inputs) if (t.requiresGrad) return true;
+  return false;
 }
 
 /**

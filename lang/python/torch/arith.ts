@@ -53,25 +53,34 @@ export function checkBroadcast(a: Shape, b: Shape): void {
  * names the grad_fn as PyTorch does: `2 - x` is RsubBackward1), an integer tensor widened to
  * float32 first when it meets a Python float.
  */
-function prepare(rt: TorchRuntime, a: Operand, b: Operand): { x: TensorLike; y: TensorLike; tensors: PyTensor[] } {
-  const tensors = [a, b].filter((v): v is PyTensor => v instanceof PyTensor);
-  const side = (v: Operand, other: Operand): TensorLike => {
-    if (!(v instanceof PyTensor)) {
-      if (other instanceof PyTensor) return num(v);
-      return rt.scalar(num(v), scalarDType(v));
-    }
-    if (typeof other === 'number' && !isFloating(v.dtype)) return rt.convert(v.t, 'float32');
-    return v.t;
-  };
-  if (a instanceof PyTensor && b instanceof PyTensor) checkBroadcast(a.shape, b.shape);
-  return { x: side(a, b), y: side(b, a), tensors };
+function prepare(rt: TorchRuntime, a: Operand, b: Operand): { x: TensorLike; y: TensorLike } {
+  if (a instanceof PyTensor && b instanceof PyTensor && !sameShape(a.shape, b.shape)) checkBroadcast(a.shape, b.shape);
+  return { x: side(rt, a, b), y: side(rt, b, a) };
 }
+
+function side(rt: TorchRuntime, v: Operand, other: Operand): TensorLike {
+  if (!(v instanceof PyTensor)) {
+    if (other instanceof PyTensor) return num(v);
+    return rt.scalar(num(v), scalarDType(v));
+  }
+  if (typeof other === 'number' && !isFloating(v.dtype)) return rt.convert(v.t, 'float32');
+  return v.t;
+}
+
+function sameShape(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The tensors among a binary op's operands, whose dtypes decide an integer result's (see TorchRuntime.result). */
+const tensorsOf = (a: Operand, b: Operand): PyTensor[] => [a, b].filter((v): v is PyTensor => v instanceof PyTensor);
 
 export type ArithOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'floordiv' | 'mod' | 'maximum' | 'minimum';
 
 export function arith(rt: TorchRuntime, op: ArithOp, a: Operand, b: Operand): PyTensor {
   return rt.run(() => {
-    const { x, y, tensors } = prepare(rt, a, b);
+    const { x, y } = prepare(rt, a, b);
     const T = rt.torch;
     if ((op === 'add' || op === 'mul') && isBool(x) && isBool(y)) return rt.wrap(boolArith(rt, op, x, y), 'bool');
     let out: Tensor;
@@ -91,7 +100,8 @@ export function arith(rt: TorchRuntime, op: ArithOp, a: Operand, b: Operand): Py
       case 'maximum': out = T.maximum(...T.coerce(x, y)); break;
       case 'minimum': out = T.minimum(...T.coerce(x, y)); break;
     }
-    return rt.result(out, tensors);
+    // NB: only an int32 result reads the operands' dtypes: a float op makes no list of them.
+    return out.dtype === 'int32' ? rt.result(out, tensorsOf(a, b)) : rt.wrap(out);
   });
 }
 

@@ -76,10 +76,20 @@ export function withSmallOnHost<A extends DeviceArray>(device: Backend<A>, limit
     },
     run(prim, inputs, params, out) {
       // NB: another backend's array goes to the device, which refuses it with the usual message.
-      const onHost = staysOnHost(out) && inputs.every((x) => isSmall(x) || (x.backend === name && sizeOf(x.shape) <= limit));
-      if (onHost) {
-        const kernel = kernels[prim] as HostKernel<Primitive> | undefined;
-        const data = kernel?.(inputs.map((x) => hostView(x, prim)), params, out);
+      const kernel = kernels[prim] as HostKernel<Primitive> | undefined;
+      if (kernel !== undefined && staysOnHost(out)) {
+        // NB: loops, not every/map: this runs once per eager op, and where every operand is a host
+        // array (the usual case) they are the kernel's inputs as they are.
+        let onHost = true;
+        let allSmall = true;
+        for (const x of inputs) {
+          if (isSmall(x)) own(x, prim);
+          else {
+            allSmall = false;
+            if (x.backend !== name || sizeOf(x.shape) > limit) onHost = false;
+          }
+        }
+        const data = onHost ? kernel(allSmall ? inputs as readonly SmallArray[] : inputs.map((x) => hostView(x, prim)), params, out) : null;
         if (data) return keep(out, data);
       }
       const uploaded: A[] = [];
