@@ -37,14 +37,14 @@ function transposeLhs<T>(o: Ops<T>, g: T, y: T, xRank: number, dn: DotDimensionN
 }
 
 export const DOT_VJP_RULES: Pick<VjpRuleTable, 'dot_general'> = {
-  dot_general: floatOnly<'dot_general'>((o, g, [x, y], _out, { dimensionNumbers: dn }) => {
+  dot_general: floatOnly<'dot_general'>((o, g, [x, y], _out, { dimensionNumbers: dn }, wanted) => {
     const swapped: DotDimensionNumbers = {
       lhsContracting: dn.rhsContracting, rhsContracting: dn.lhsContracting,
       lhsBatch: dn.rhsBatch, rhsBatch: dn.lhsBatch,
     };
     return [
-      transposeLhs(o, g, y, o.shape(x).length, dn, false),
-      transposeLhs(o, g, x, o.shape(y).length, swapped, true),
+      wanted?.[0] === false ? null : transposeLhs(o, g, y, o.shape(x).length, dn, false),
+      wanted?.[1] === false ? null : transposeLhs(o, g, x, o.shape(y).length, swapped, true),
     ];
   }),
 };

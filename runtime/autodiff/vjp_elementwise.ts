@@ -13,8 +13,8 @@ import {
  * NB: operands of the ops that use it share one dtype, so the first one speaks for all.
  */
 export function floatOnly<P extends Primitive>(rule: VjpRule<P>): VjpRule<P> {
-  return (o, g, inputs, out, params) =>
-    (isFloat(o.dtype(inputs[0])) ? rule(o, g, inputs, out, params) : inputs.map(() => null));
+  return (o, g, inputs, out, params, wanted) =>
+    (isFloat(o.dtype(inputs[0])) ? rule(o, g, inputs, out, params, wanted) : inputs.map(() => null));
 }
 
 /** For ops whose result is bool or an index: no cotangent flows back through them. */
@@ -33,24 +33,23 @@ function unaryMath(p: UnaryMathPrimitive): VjpRule<UnaryMathPrimitive> {
 /** The cotangents of a binary op's operands: the cotangent times each partial, summed back to the operand's shape. */
 function binary(p: ArithmeticBinaryPrimitive): VjpRule<ArithmeticBinaryPrimitive> {
   const [dx, dy] = BINARY_DERIVATIVES[p];
-  return floatOnly<ArithmeticBinaryPrimitive>((o, g, [x, y], out) => {
-    const gx = dx(o, g, x, y, out);
-    const gy = dy(o, g, x, y, out);
-    return [o.sumToShape(gx, o.shape(x)), o.sumToShape(gy, o.shape(y))];
-  });
+  return floatOnly<ArithmeticBinaryPrimitive>((o, g, [x, y], out, _params, wanted) => [
+    wanted?.[0] === false ? null : o.sumToShape(dx(o, g, x, y, out), o.shape(x)),
+    wanted?.[1] === false ? null : o.sumToShape(dy(o, g, x, y, out), o.shape(y)),
+  ]);
 }
 
 export const ELEMENTWISE_VJP_RULES: Pick<VjpRuleTable, ElementwisePrimitive> = {
   ...familyRules(ARITHMETIC_BINARY, binary),
   ...familyRules(COMPARISONS, () => noGradient),
   ...familyRules(UNARY_MATH, unaryMath),
-  select: (o, g, [pred, onTrue, onFalse]) => {
+  select: (o, g, [pred, onTrue, onFalse], _out, _params, wanted) => {
     if (!isFloat(o.dtype(onTrue))) return [null, null, null];
     const zero = o.scalarLike(0, g);
     return [
       null,
-      o.sumToShape(o.select(pred, g, zero), o.shape(onTrue)),
-      o.sumToShape(o.select(pred, zero, g), o.shape(onFalse)),
+      wanted?.[1] === false ? null : o.sumToShape(o.select(pred, g, zero), o.shape(onTrue)),
+      wanted?.[2] === false ? null : o.sumToShape(o.select(pred, zero, g), o.shape(onFalse)),
     ];
   },
   // NB: a cast to or from int/bool cuts the gradient (PyTorch cannot track integer tensors either).

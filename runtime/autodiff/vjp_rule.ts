@@ -13,6 +13,11 @@ export type VjpRule<P extends Primitive> = <T>(
   inputs: readonly T[],
   output: T,
   params: ParamsOf<P>,
+  /**
+   * Where given, `false` marks an input whose cotangent nobody reads (an eager operand that does
+   * not require grad, as PyTorch's needs_input_grad): a rule may give null there without computing it.
+   */
+  wanted?: readonly boolean[],
 ) => readonly (T | null)[];
 
 export type VjpRuleTable = { readonly [P in Primitive]: VjpRule<P> };

@@ -73,7 +73,9 @@ function checkVersions(node: OpNode): void {
 function applyRule(engine: TensorEngine, node: OpNode, cotangent: Tensor): readonly (Tensor | null)[] {
   checkVersions(node);
   const rule = VJP_RULES[node.prim] as VjpRule<Primitive>;
-  return rule(engine.ops, cotangent, node.savedInputs, node.outputFor(), node.params);
+  // NB: an input with no edge (it requires no grad) gets no cotangent: `b * x` with only b
+  // requiring grad computes g * x, not also g * b, as PyTorch's needs_input_grad skips it.
+  return rule(engine.ops, cotangent, node.savedInputs, node.outputFor(), node.params, node.next.map((n) => n !== null));
 }
 
 /**

@@ -213,6 +213,29 @@ describe('eager engine: PyTorch autograd semantics', () => {
     assert.throws(() => y.backward(), /modified by an inplace operation/);
   });
 
+  it('computes no cotangent for an operand that requires no grad (PyTorch\'s needs_input_grad)', () => {
+    // A backend that lists the primitives it runs: backward of sum(b * x) and of sum(x @ w), with
+    // only b and w requiring grad, must run one product each (g * x, x^T g), not also g * b and g w^T.
+    const ran: string[] = [];
+    const reference = createReferenceBackend();
+    engine = new EagerEngine({ ...reference, run: (prim, inputs, params, out) => (ran.push(prim), reference.run(prim, inputs as never, params, out)) });
+    torch = new TorchOps(engine);
+    const b = scalar(-0.5, true);
+    const x = vector([1, 2, 3]);
+    const y = torch.sum(torch.mul(b, x));
+    ran.length = 0;
+    y.backward();
+    assert.equal(ran.filter((p) => p === 'mul').length, 1, `backward ran ${ran.join(', ')}`);
+    assert.equal(b.grad?.item(), 6);
+    const w = engine.fromValues([1, -1, 2, 0.5, 3, 1], [3, 2], 'float32').requiresGrad_(true);
+    const m = engine.fromValues([1, 2, 3, 4, 5, 6], [2, 3], 'float32');
+    const z = torch.sum(torch.matmul(m, w));
+    ran.length = 0;
+    z.backward();
+    assert.equal(ran.filter((p) => p === 'dot_general').length, 1, `backward ran ${ran.join(', ')}`);
+    assert.deepEqual(Array.from(w.grad!.dataSync()), [5, 5, 7, 7, 9, 9]);
+  });
+
   it('gives mean, softmax and matmul gradients PyTorch gives', () => {
     const m = engine.fromValues([1, 2, 3, 4, 5, 6], [2, 3], 'float32').requiresGrad_();
     const v = vector([1, -1, 2], true);
