@@ -3,7 +3,7 @@
  * promotion with weak Python scalars, broadcasting, reductions, matmul and indexing, each as a
  * few primitives through the runtime (so the same code runs concretely or while tracing).
  */
-import { Int64RangeError, INT64_EXACT_LIMIT, isFloat, isInteger, promoteTypes, sizeOf, type DType } from '../../../runtime/core';
+import { broadcastShapes, Int64RangeError, INT64_EXACT_LIMIT, isFloat, isInteger, promoteTypes, sizeOf, type DType } from '../../../runtime/core';
 import { flattenNested, pyError, type HostContext, HostObject, ELLIPSIS, PyList, PySlice, PyTuple, type PyValue, sliceIndices, toIndex, typeName } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
 import { Scalar, type Val } from './values';
@@ -74,6 +74,7 @@ export function binary(rt: JaxRuntime, prim: BinaryPrim, a: PyValue, b: PyValue,
   return op(rt, () => {
     const x = operand(rt, a, ctx);
     const y = operand(rt, b, ctx);
+    if (x.numpy && y.numpy) checkNumpyBroadcast([x, y]);
     let dtype = resultDtype(rt, [x, y]);
     // NB: NumPy's true division of integers is float64, jax's float32 (float64 with x64).
     if (prim === 'div' && !isFloat(dtype)) dtype = x.numpy && y.numpy ? 'float64' : rt.floatDtype;
@@ -139,6 +140,11 @@ export function where(rt: JaxRuntime, c: PyValue, a: PyValue, b: PyValue, ctx: H
     const p = operand(rt, c, ctx);
     const x = operand(rt, a, ctx);
     const y = operand(rt, b, ctx);
+    if (x.numpy && y.numpy) checkNumpyBroadcast([p, x, y]);
+    else if (!broadcastShapes(p.v.shape, x.v.shape, y.v.shape)) {
+      // jnp.where broadcasts its operands with lax.broadcast_shapes first (jax/_src/numpy/util.py _broadcast_arrays).
+      throw pyError('ValueError', `Incompatible shapes for broadcasting: shapes=[${[p, x, y].map((o) => pyShape(o.v.shape)).join(', ')}]`);
+    }
     const dtype = resultDtype(rt, [x, y]);
     return wrap(rt, rt.o.select(cast(rt, p.v, 'bool'), cast(rt, x.v, dtype), cast(rt, y.v, dtype)), x.weak && y.weak, x.numpy && y.numpy);
   });
@@ -245,6 +251,10 @@ export function matmul(rt: JaxRuntime, a: PyValue, b: PyValue, ctx: HostContext)
     if (r1 === 0 || r2 === 0) throw pyError('ValueError', 'matmul: Input operand does not have enough dimensions');
     const k1 = r1 - 1;
     const k2 = r2 === 1 ? 0 : r2 - 2;
+    if (x.numpy && y.numpy && xv.shape[k1] !== yv.shape[k2]) {
+      throw pyError('ValueError', `matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature (n?,k),(k,m?)->(n?,m?) (size ${yv.shape[k2]} is different from ${xv.shape[k1]})`);
+    }
+    if (!x.numpy || !y.numpy) checkMatmulBatch(xv.shape, yv.shape);
     if (xv.shape[k1] !== yv.shape[k2]) {
       throw pyError('TypeError', `dot_general requires contracting dimensions to have the same shape, got (${xv.shape[k1]},) and (${yv.shape[k2]},).`);
     }
@@ -252,6 +262,31 @@ export function matmul(rt: JaxRuntime, a: PyValue, b: PyValue, ctx: HostContext)
     const dn = { lhsContracting: [k1], rhsContracting: [k2], lhsBatch: batch, rhsBatch: batch };
     return wrap(rt, rt.o.dotGeneral(xv, yv, dn), x.weak && y.weak, x.numpy && y.numpy);
   });
+}
+
+/** jnp.matmul's check of the batch dimensions, before dot_general's of the contracting ones (jax/_src/numpy/lax_numpy.py). */
+function checkMatmulBatch(a: readonly number[], b: readonly number[]): void {
+  const batchA = a.length > 1 ? a.slice(0, -2) : [];
+  const batchB = b.length > 1 ? b.slice(0, -2) : [];
+  const rank = Math.max(batchA.length, batchB.length);
+  for (let i = 0; i < rank; i++) {
+    const da = batchA[i - (rank - batchA.length)];
+    const db = batchB[i - (rank - batchB.length)];
+    if (da === undefined || db === undefined || da === 1 || db === 1 || da === db) continue;
+    throw pyError('ValueError', `Incompatible shapes for matmul arguments: ${pyShape(a)} and ${pyShape(b)}`);
+  }
+}
+
+/** A shape as Python prints a tuple: `(2, 3)`, `(4,)`. */
+function pyShape(shape: readonly number[]): string {
+  return `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
+}
+
+/** NumPy's words for operands that do not broadcast: `operands could not be broadcast together with shapes (2,3) (4,) `. */
+function checkNumpyBroadcast(operands: readonly Operand[]): void {
+  const shapes = operands.map((o) => o.v.shape);
+  if (broadcastShapes(...shapes)) return;
+  throw pyError('ValueError', `operands could not be broadcast together with shapes ${shapes.map((s) => `(${s.join(',')}${s.length === 1 ? ',' : ''})`).join(' ')} `);
 }
 
 /** `x[index]`: ints, slices, None, Ellipsis, and one integer array (a gather along its axis). */

@@ -3,12 +3,13 @@
  * float meeting an integer tensor makes a float32 result, an int keeps the tensor's dtype, and
  * broadcasting errors read as PyTorch's.
  */
-import { broadcastShapes, type Shape } from '../../../runtime/core';
+import type { Shape } from '../../../runtime/core';
 import type { Tensor, TensorLike } from '../../../runtime/eager';
 import { pyError, type HostContext, PyList, PyTuple, type PyValue, typeName } from '../interpreter';
 import { STORAGE, isFloating, type TorchDTypeName } from './dtype';
 import { PyTensor, checkInPlace, type TorchRuntime } from './tensor';
 import { tensorFromData } from './creation';
+import { inferSizeMessage } from './errors';
 
 export type Operand = PyTensor | number | bigint | boolean;
 
@@ -37,15 +38,8 @@ function num(v: number | bigint | boolean): number {
 }
 
 export function checkBroadcast(a: Shape, b: Shape): void {
-  if (broadcastShapes(a, b)) return;
-  const rank = Math.max(a.length, b.length);
-  for (let i = rank - 1; i >= 0; i--) {
-    const da = a[i - (rank - a.length)] ?? 1;
-    const db = b[i - (rank - b.length)] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) {
-      throw pyError('RuntimeError', `The size of tensor a (${da}) must match the size of tensor b (${db}) at non-singleton dimension ${i}`);
-    }
-  }
+  const message = inferSizeMessage([a, b]);
+  if (message !== null) throw pyError('RuntimeError', message);
 }
 
 /**

@@ -2,7 +2,7 @@
  * How the torch runtime's errors and limits reach the script: what the eager runtime throws
  * becomes the exception PyTorch raises, and integers past what Gradlens stores are refused.
  */
-import { AutogradError, Int64RangeError, INT64_EXACT_LIMIT, ShapeError, formatAval, type AbstractValue } from '../../../runtime/core';
+import { AutogradError, Int64RangeError, INT64_EXACT_LIMIT, NOT_BROADCASTABLE, ShapeError, formatAval, type AbstractValue, type Shape } from '../../../runtime/core';
 import { HaltError, PyError, pyError } from '../interpreter';
 
 /**
@@ -29,8 +29,30 @@ export function describe(aval: AbstractValue, what: string): string {
 /** What the runtime throws, as the Python exception PyTorch raises for it. */
 export function translate(e: unknown): unknown {
   if (e instanceof PyError || e instanceof HaltError) return e;
+  if (e instanceof ShapeError && e.why === NOT_BROADCASTABLE) return pyError('RuntimeError', inferSizeMessage(e.inputs.map((a) => a.shape)) ?? e.message);
   if (e instanceof AutogradError || e instanceof ShapeError) return pyError('RuntimeError', e.message);
   if (e instanceof RangeError && !/call stack/i.test(e.message)) return pyError('RuntimeError', e.message);
   if (e instanceof Error && e.constructor === Error) return pyError('RuntimeError', e.message);
   return e;
+}
+
+/**
+ * PyTorch's words for shapes that do not broadcast (infer_size, over the operands in order, as
+ * TensorIterator meets them: `torch.where(c, x, y)` broadcasts c with x, then that with y); null
+ * when they broadcast.
+ */
+export function inferSizeMessage(shapes: readonly Shape[]): string | null {
+  let acc: readonly number[] = [];
+  for (const s of shapes) {
+    const rank = Math.max(acc.length, s.length);
+    const out = new Array<number>(rank);
+    for (let i = rank - 1; i >= 0; i--) {
+      const da = acc[i - (rank - acc.length)] ?? 1;
+      const db = s[i - (rank - s.length)] ?? 1;
+      if (da !== db && da !== 1 && db !== 1) return `The size of tensor a (${da}) must match the size of tensor b (${db}) at non-singleton dimension ${i}`;
+      out[i] = da === 1 ? db : da;
+    }
+    acc = out;
+  }
+  return null;
 }

@@ -4,6 +4,7 @@
  */
 import type { Tensor } from '../../../runtime/eager';
 import { pyError } from '../interpreter';
+import { inferSizeMessage } from './errors';
 import { STORAGE, isFloating, type TorchDTypeName } from './dtype';
 import type { PyTensor, TorchRuntime } from './tensor';
 
@@ -395,18 +396,49 @@ export function where(rt: TorchRuntime, cond: PyTensor, a: PyTensor, b: PyTensor
   });
 }
 
-/** PyTorch's messages for matmul's shape errors. */
+/**
+ * PyTorch 1.13's matmul shape errors (at::native::_matmul_impl): the kernel its ranks reach, and
+ * that kernel's words. 1-D @ 1-D is dot, 2-D @ 1-D mv, 1-D or 2-D @ 2-D mm (a vector as one row);
+ * a batch beside a vector or matrix is folded into the rows of one mm or mv (the batched operand
+ * transposed when it is the right one); two batches broadcast their batch dimensions into one bmm.
+ * NB: PyTorch skips the fold for a 3-D left operand whose last two dimensions are transposed in
+ * memory; Gradlens's tensors are contiguous, so its words are the fold's.
+ */
 export function checkMatmul(a: readonly number[], b: readonly number[]): void {
   const ra = a.length;
   const rb = b.length;
   if (ra === 0 || rb === 0) throw pyError('RuntimeError', `both arguments to matmul need to be at least 1D, but they are ${ra}D and ${rb}D`);
-  if (ra === 1 && rb === 1 && a[0] !== b[0]) {
-    throw pyError('RuntimeError', `inconsistent tensor size, expected tensor [${a[0]}] and src [${b[0]}] to have the same number of elements, but got ${a[0]} and ${b[0]} elements respectively`);
+  if (ra === 1 && rb === 1) {
+    if (a[0] !== b[0]) throw pyError('RuntimeError', `inconsistent tensor size, expected tensor [${a[0]}] and src [${b[0]}] to have the same number of elements, but got ${a[0]} and ${b[0]} elements respectively`);
+    return;
   }
-  if (ra === 2 && rb === 1 && a[1] !== b[0]) throw pyError('RuntimeError', `size mismatch, got ${a[0]}, ${a[0]}x${a[1]},${b[0]}`);
-  if (ra === 1 && rb === 2 && a[0] !== b[0]) throw pyError('RuntimeError', `size mismatch, got ${b[1]}, ${b[1]}x${b[0]},${a[0]}`);
-  if (ra === 2 && rb === 2 && a[1] !== b[0]) throw pyError('RuntimeError', `mat1 and mat2 shapes cannot be multiplied (${a[0]}x${a[1]} and ${b[0]}x${b[1]})`);
-  if (ra >= 2 && rb >= 2 && a[ra - 1] !== b[rb - 2]) {
-    throw pyError('RuntimeError', `Expected size for first two dimensions of batch2 tensor to be: [${b.slice(0, -2).join(', ') || 1}, ${a[ra - 1]}] but got: [${b.slice(0, -2).join(', ') || 1}, ${b[rb - 2]}].`);
+  if (ra <= 2 && rb <= 2) {
+    if (rb === 1) checkMv(a, b);
+    else checkMm(ra === 1 ? [1, a[0]] : a, b);
+    return;
   }
+  if (ra <= 2 || rb <= 2) {
+    const transpose = rb > ra;
+    const t1 = transpose ? [...b.slice(0, -2), b[rb - 1], b[rb - 2]] : a;
+    const t2 = !transpose ? b : ra === 2 ? [a[1], a[0]] : a;
+    const folded = [t1.slice(0, -1).reduce((n, d) => n * d, 1), t1[t1.length - 1]];
+    if (t2.length === 2) checkMm(folded, t2);
+    else checkMv(folded, t2);
+    return;
+  }
+  const broadcast = inferSizeMessage([a.slice(0, -2), b.slice(0, -2)]);
+  if (broadcast !== null) throw pyError('RuntimeError', broadcast);
+  const batch = a.slice(0, -2).length >= b.slice(0, -2).length ? a.slice(0, -2) : b.slice(0, -2);
+  const count = batch.map((_, i) => Math.max(a[ra - 3 - i] ?? 1, b[rb - 3 - i] ?? 1)).reduce((n, d) => n * d, 1);
+  if (a[ra - 1] !== b[rb - 2]) {
+    throw pyError('RuntimeError', `Expected size for first two dimensions of batch2 tensor to be: [${count}, ${a[ra - 1]}] but got: [${count}, ${b[rb - 2]}].`);
+  }
+}
+
+function checkMm(a: readonly number[], b: readonly number[]): void {
+  if (a[1] !== b[0]) throw pyError('RuntimeError', `mat1 and mat2 shapes cannot be multiplied (${a[0]}x${a[1]} and ${b[0]}x${b[1]})`);
+}
+
+function checkMv(m: readonly number[], v: readonly number[]): void {
+  if (m[1] !== v[0]) throw pyError('RuntimeError', `size mismatch, got ${m[0]}, ${m[0]}x${m[1]},${v[0]}`);
 }
