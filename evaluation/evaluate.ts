@@ -16,6 +16,7 @@ import type { AssignedValue, BackendInfo, EvaluationError, EvaluationOutcome, Ev
 import { AssignmentRecorder } from './assignments';
 import { EvaluationFailure, failureAt, rangeOfSource, rangeOfSpan } from './failure';
 import { tapeGraph } from './graph_view';
+import { failedOperands, traceUpTo } from './partial';
 import { gradientCuts } from './gradient_cut';
 import { jaxEager, jaxGraphs, jaxJacobian, jaxJit, jaxNonFinite, jaxPlot, stageValueAndGrad, type Staged } from './jax_run';
 import { firstNonFinite } from './measure';
@@ -69,7 +70,13 @@ export async function withTarget<T>(
   } catch (e) {
     const failed = e instanceof EvaluationFailure ? e
       : failure('error', `internal error in Gradlens while evaluating ${request.function}(): ${e instanceof Error ? e.message : String(e)}; please report it`);
-    const error: EvaluationError = { uri: request.uri, function: request.function, sourceHash, kind: failed.kind, message: placed(request, failed.message), ...(failed.range ? { range: failed.range } : {}) };
+    const error: EvaluationError = {
+      uri: request.uri, function: request.function, sourceHash, kind: failed.kind, message: placed(request, failed.message),
+      ...(failed.range ? { range: failed.range } : {}),
+      ...(failed.failedOp ? { operands: failedOperands(failed.failedOp, request.text) } : {}),
+      ...(failed.assignments?.length ? { assignments: failed.assignments } : {}),
+      ...(failed.graphs?.length ? { graphs: failed.graphs } : {}),
+    };
     return { ok: false, error };
   }
 }
@@ -144,8 +151,18 @@ async function runEngines(s: Stages): Promise<Runs> {
   try {
     const assignments = recorder ? await recorded(opened.value, recorder, backend) : eager?.assignments;
     await s.checkpoint();
-    const runs = await tracedEngines(s, opened.value, eager);
-    return { ...runs, ...(assignments ? { assignments } : {}) };
+    try {
+      const runs = await tracedEngines(s, opened.value, eager);
+      return { ...runs, ...(assignments ? { assignments } : {}) };
+    } catch (e) {
+      // What ran before the error is still shown: the names the concrete call assigned, and the jaxpr traced up to the op that raised it.
+      if (e instanceof EvaluationFailure && !eager) {
+        if (assignments) e.assignments = assignments;
+        const graph = s.request.graphs && e.failedOp && e.range ? traceUpTo(e.failedOp, e.range, opened.value.invarNames, target.analysis.parse.source) : null;
+        if (graph) e.graphs = [graph];
+      }
+      throw e;
+    }
   } finally {
     recorder?.release();
     opened.value.dispose();

@@ -15,6 +15,7 @@ import { AssignmentRecorder } from './assignments';
 import { EvaluationFailure, failureAt, rangeOfSource, rangeOfSpan, scriptFailure } from './failure';
 import { firstNonFinite, lineTimings, roundMs, steadyMs } from './measure';
 import type { OpTiming, Profiler } from './profiled_backend';
+import { tapeUpTo } from './partial';
 import { captureFailure, type Target } from './target';
 
 export interface TorchEager {
@@ -150,6 +151,13 @@ async function runWith(
   listenForCuts(engine, (cut) => void (cuts.has(cut.span.from) || cuts.set(cut.span.from, cut)));
   try {
     call(true, true).kept?.dispose();
+  } catch (e) {
+    // What ran before the error is still shown: the names assigned, and the tape up to the op that raised it.
+    if (e instanceof EvaluationFailure) {
+      e.assignments = await recorder.read(engine.backend);
+      if (withTape && e.failedOp && e.range) e.graphs = [tapeUpTo(e.failedOp, e.range, leafNames(leaves), target.analysis.parse.source)];
+    }
+    throw e;
   } finally {
     listenForCuts(engine, null);
   }

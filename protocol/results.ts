@@ -146,6 +146,8 @@ export interface GraphNode {
   readonly ms?: number;
   /** The innermost scope (GraphView.scopes) it ran in; a parameter's is its module's. */
   readonly scope?: string;
+  /** The op that raised the evaluation's error: the graph was recorded up to it. */
+  readonly failed?: boolean;
 }
 
 export interface GraphEdge {
@@ -263,7 +265,16 @@ export interface EvaluationResult {
   readonly assignments?: readonly AssignedValue[];
 }
 
-/** Why an evaluation produced no result, at the place to fix. */
+/** An operand of the op an error came from: the expression that gave it, where the line writes it alone, and its type (`f32[2,3]`, `float`). */
+export interface FailedOperand {
+  readonly text?: string;
+  readonly type: string;
+}
+
+/**
+ * Why an evaluation produced no result, at the place to fix; with what the run computed before
+ * it: the operands of the op that raised it, what the lines before it assigned, the graph up to it.
+ */
 export interface EvaluationError {
   readonly uri: string;
   readonly function: string;
@@ -272,6 +283,12 @@ export interface EvaluationError {
   readonly kind: 'inputs' | 'error' | 'cancelled' | 'budget';
   readonly message: string;
   readonly range?: SourceRange;
+  /** For an error an op raised itself (a shape error): its operands, in order. */
+  readonly operands?: readonly FailedOperand[];
+  /** What the function's lines (and the script's top-level loops) assigned before the error. */
+  readonly assignments?: readonly AssignedValue[];
+  /** The graph recorded up to the op that raised the error, its last node (`failed`). */
+  readonly graphs?: readonly GraphView[];
 }
 
 export type EvaluationOutcome = { readonly ok: true; readonly result: EvaluationResult } | { readonly ok: false; readonly error: EvaluationError };

@@ -6,7 +6,7 @@
  * `ValueError("[Go to source](command:...)")` must not put a working command link there.
  */
 import { lineText, type CellLines } from './notebook';
-import type { EvaluationError, SourceRange } from './results';
+import type { EvaluationError, FailedOperand, SourceRange } from './results';
 
 /**
  * For plain-text surfaces that still render links (notifications, progress, input boxes, the
@@ -59,4 +59,18 @@ export function errorText(error: EvaluationError): string {
 export function messageOnly(message: string): string {
   const located = LOCATED.exec(message);
   return located ? message.slice(located[0].length) : message;
+}
+
+/** The longest operand text shown whole; a longer expression is cut with an ellipsis. */
+const OPERAND_TEXT = 40;
+
+/** The operands of the op an error came from, as a line under its message: `h is f32[2,3], w is f32[4]`. */
+export function operandsText(operands: readonly FailedOperand[]): string {
+  return operands
+    .map((o) => {
+      const text = o.text?.replace(/\s+/g, ' ');
+      const shown = text && text.length > OPERAND_TEXT ? `${text.slice(0, OPERAND_TEXT - 1)}…` : text;
+      return shown ? `${shown} is ${o.type}` : o.type;
+    })
+    .join(', ');
 }

@@ -180,6 +180,7 @@ function isGraphView(x: unknown): boolean {
         range: optional(isSourceRange),
         ms: optional(isNumber),
         scope: optional(isString),
+        failed: optional(isBoolean),
       }),
     ),
     edges: arrayOf((e) => shape(e, { from: isString, to: isString, type: isString })),
@@ -254,5 +255,8 @@ function isEvaluationError(x: unknown): boolean {
     kind: oneOf(['inputs', 'error', 'cancelled', 'budget'] as const),
     message: isString,
     range: optional(isSourceRange),
+    operands: optional(arrayOf((o) => shape(o, { text: optional(isString), type: isString }))),
+    assignments: optional(arrayOf(isAssignedValue)),
+    graphs: optional(arrayOf(isGraphView)),
   });
 }

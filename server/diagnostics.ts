@@ -3,7 +3,7 @@
  * found (the first NaN/Inf, an evaluation error such as jit's concretization error) at its line.
  */
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
-import { messageOnly, type EvaluationOutcome, type NonFinite } from '../protocol';
+import { messageOnly, operandsText, type EvaluationOutcome, type NonFinite } from '../protocol';
 import { DIAGNOSTIC_SOURCE, rangeOf, type DocumentAnalysis } from './analysis';
 
 const NON_FINITE: { readonly [V in NonFinite['value']]: string } = { nan: 'NaN', inf: 'Inf', '-inf': '-Inf' };
@@ -20,7 +20,9 @@ function outcomeDiagnostic(outcome: EvaluationOutcome): Diagnostic | null {
   if (!error.range || error.kind !== 'error') return null;
   // NB: a warning (the file is valid Python; Gradlens could not run it), so its words drop the
   // CLI's `FILE:LINE:COL: error: ` prefix: the Problems view shows the place, and 'error:' at warning severity contradicted it.
-  return { range: rangeOf(error.range), severity: DiagnosticSeverity.Warning, source: DIAGNOSTIC_SOURCE, code: 'evaluation', message: messageOnly(error.message) };
+  // A shape error says what each operand is, under the library's own words.
+  const operands = error.operands?.length ? `\n${operandsText(error.operands)}` : '';
+  return { range: rangeOf(error.range), severity: DiagnosticSeverity.Warning, source: DIAGNOSTIC_SOURCE, code: 'evaluation', message: messageOnly(error.message) + operands };
 }
 
 /** Where a result's gradient stopped flowing: a warning where a gradient shown is 0 for it, else information. */

@@ -68,10 +68,13 @@ function assignmentHover(a: AssignedValue): string {
   return lines.join('\n');
 }
 
-/** The record of the assignment whose target is under the cursor, in any result of the document (top-level loops are in each). */
-function assignmentAt(analysis: DocumentAnalysis, at: Position, resultOf: (fn: string) => EvaluationResult | undefined, textOf: (range: Range) => string): AssignedValue | null {
+/**
+ * The record of the assignment whose target is under the cursor, in any evaluation of the document
+ * (top-level loops are in each): a result's, or what ran before an error.
+ */
+function assignmentAt(analysis: DocumentAnalysis, at: Position, assignmentsOf: (fn: string) => readonly AssignedValue[] | undefined, textOf: (range: Range) => string): AssignedValue | null {
   for (const fn of analysis.functions) {
-    for (const a of resultOf(fn.qualname)?.assignments ?? []) {
+    for (const a of assignmentsOf(fn.qualname) ?? []) {
       const range = rangeOf(a.range);
       // NB: a result outlives edits above its function (its hash is of its text): the name must still be there.
       if (contains(range, at) && textOf(range) === a.name) return a;
@@ -80,14 +83,17 @@ function assignmentAt(analysis: DocumentAnalysis, at: Position, resultOf: (fn: s
   return null;
 }
 
-export function hover(analysis: DocumentAnalysis, at: Position, resultOf: (fn: string) => EvaluationResult | undefined, textOf: (range: Range) => string): Hover | null {
+export function hover(
+  analysis: DocumentAnalysis, at: Position, resultOf: (fn: string) => EvaluationResult | undefined, textOf: (range: Range) => string,
+  assignmentsOf: (fn: string) => readonly AssignedValue[] | undefined = (fn) => resultOf(fn)?.assignments,
+): Hover | null {
   // The innermost function around the position.
   const around = analysis.functions.filter((f) => contains(f.range, at)).reverse();
   for (const fn of around) {
     const result = resultOf(fn.qualname);
     if (result && contains(fn.nameRange, at)) return { contents: { kind: 'markdown', value: functionHover(fn, result) }, range: fn.nameRange };
   }
-  const assigned = assignmentAt(analysis, at, resultOf, textOf);
+  const assigned = assignmentAt(analysis, at, assignmentsOf, textOf);
   if (assigned) return { contents: { kind: 'markdown', value: assignmentHover(assigned) }, range: rangeOf(assigned.range) };
   for (const fn of around) {
     const result = resultOf(fn.qualname);

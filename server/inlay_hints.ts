@@ -3,7 +3,7 @@
  * `gradlens.inlayShapes`, each assigned name's type after it (`h: f32[8,3] = x @ w`).
  */
 import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver';
-import { escapeMarkdown, valueSummaryText, type EvaluationResult, type InputOrigin } from '../protocol';
+import { escapeMarkdown, valueSummaryText, type AssignedValue, type EvaluationResult, type InputOrigin } from '../protocol';
 import { rangeOf, type DocumentAnalysis, type FunctionSummary } from './analysis';
 import { gradText, shortNumbers } from './format';
 
@@ -17,7 +17,8 @@ const ORIGIN: { readonly [O in InputOrigin]: (fn: FunctionSummary) => string } =
 /** Which hints to give: the value hints after `def` lines; shape hints, given the document's text (to place a hint only where its name still is). */
 export interface HintKinds {
   readonly values: boolean;
-  readonly shapes: { textOf(range: Range): string } | null;
+  /** `assignmentsOf`: each function's records, a result's or what ran before an error (a result's when not given). */
+  readonly shapes: { textOf(range: Range): string; assignmentsOf?(fn: string): readonly AssignedValue[] | undefined } | null;
 }
 
 export function inlayHints(
@@ -47,7 +48,7 @@ export function inlayHints(
 function shapeHints(analysis: DocumentAnalysis, range: Range, resultOf: (fn: string) => EvaluationResult | undefined, shapes: NonNullable<HintKinds['shapes']>): InlayHint[] {
   const hints = new Map<string, InlayHint>();
   for (const fn of analysis.functions) {
-    for (const a of resultOf(fn.qualname)?.assignments ?? []) {
+    for (const a of (shapes.assignmentsOf ? shapes.assignmentsOf(fn.qualname) : resultOf(fn.qualname)?.assignments) ?? []) {
       const at = rangeOf(a.range);
       const key = `${at.end.line}:${at.end.character}`;
       if (at.end.line < range.start.line || at.end.line > range.end.line || hints.has(key)) continue;

@@ -13,7 +13,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { WorkerExecution } from '../evaluation/worker';
-import type { EvaluationOutcome, EvaluationResult, FunctionCommandArgs, GradlensInitializationOptions } from '../protocol';
+import type { AssignedValue, EvaluationOutcome, EvaluationResult, FunctionCommandArgs, GradlensInitializationOptions } from '../protocol';
 import type { DocumentAnalysis, FunctionSummary } from './analysis';
 import { documentDiagnostics } from './diagnostics';
 import { Analyses, isPython } from './documents';
@@ -91,6 +91,14 @@ export class ServerState {
 
   resultOf(uri: string): (fn: string) => EvaluationOutcome | undefined {
     return (fn) => this.results.get(uri, fn);
+  }
+
+  /** What each function's latest evaluation recorded of its assignments: a result's, or what ran before an error. */
+  assignmentsOf(uri: string): (fn: string) => readonly AssignedValue[] | undefined {
+    return (fn) => {
+      const outcome = this.results.get(uri, fn);
+      return outcome?.ok ? outcome.result.assignments : outcome?.error.assignments;
+    };
   }
 
   successOf(uri: string): (fn: string) => EvaluationResult | undefined {

@@ -73,6 +73,8 @@ export {
   PyType,
   type Kwargs,
   type NativeFn,
+  type FailedOp,
+  type Operand,
   type PyValue,
 } from './interpreter';
 export { EXCEPTION_TYPES, HaltError, PyError, exceptionMessage, pyError, type ExceptionName, type HaltKind } from './interpreter';

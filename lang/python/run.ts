@@ -10,6 +10,7 @@ import {
   PyError,
   type HaltKind,
   type ExceptionObject,
+  type FailedOp,
   Interpreter,
   StopRun,
   type Budgets,
@@ -47,6 +48,8 @@ export interface ScriptError {
   readonly span: Span;
   /** Python frames the exception passed through, innermost first. */
   readonly traceback: readonly { readonly name: string; readonly span: Span }[];
+  /** The op that raised it itself, and what it was applied to (ExceptionObject.failedOp). */
+  readonly failedOp?: FailedOp;
 }
 
 export interface RunResult {
@@ -106,6 +109,7 @@ export function scriptError(interp: Interpreter, e: unknown, file: string | null
     file,
     span: exc.span ?? interp.span,
     traceback: [...exc.traceback],
+    ...(exc.failedOp ? { failedOp: exc.failedOp } : {}),
   };
 }
 

@@ -9,7 +9,7 @@ export const hoverFeature: Feature = {
     state.connection.onHover(checked('textDocument/hover', isHoverParams, ({ textDocument, position }, token) => contained(state, 'hover', null, () => {
       const analysis = token.isCancellationRequested ? undefined : state.analysisOf(textDocument.uri);
       const document = state.documents.get(textDocument.uri);
-      return analysis && document ? hover(analysis, position, state.successOf(textDocument.uri), (range) => document.getText(range)) : null;
+      return analysis && document ? hover(analysis, position, state.successOf(textDocument.uri), (range) => document.getText(range), state.assignmentsOf(textDocument.uri)) : null;
     })));
   },
 };

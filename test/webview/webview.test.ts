@@ -459,6 +459,31 @@ describe('webview panel and execution host in headless Chromium', function () {
     assert.match(await panel.page.textContent('.results-pane .error .message') ?? '', /^broken\.py:4:\d+: error: /);
   });
 
+  it('after a shape error, draws the graph recorded up to the failing op, that op marked, and names its operands (issue 18)', async () => {
+    const cases = [
+      { id: 22, file: 'shape_torch.py', text: 'import torch\n\ndef f(x):\n    h = torch.tanh(x)\n    w = torch.ones(4)\n    y = h * w\n    return y.sum()\n\nf(torch.ones(2, 3))\n', kind: 'tape', op: '*', feeding: ['TanhBackward0', 'w'] },
+      { id: 23, file: 'shape_jax.py', text: 'import jax.numpy as jnp\n\ndef f(x, w):\n    h = jnp.tanh(x)\n    y = h * w\n    return y.sum()\n\nf(jnp.ones((2, 3)), jnp.ones(4))\n', kind: 'forward', op: '*', feeding: ['tanh', 'w'] },
+    ];
+    for (const c of cases) {
+      await panel.send({ type: 'evaluate', id: c.id, request: { uri: `file:///work/${c.file}`, text: c.text, function: 'f', engines: 'both', backend: 'auto', graphs: true } });
+      const { outcome } = await panel.waitForPosted('outcome', { id: c.id });
+      assert.equal(outcome.ok, false);
+      await panel.page.waitForSelector(`.subject[data-state="failed"][data-uri="file:///work/${c.file}"]`);
+      assert.match(await panel.page.textContent('.results-pane .error .operands') ?? '', /^h is f32\[2,3\], w is f32\[4\]$/);
+      await panel.page.click('vscode-tab-header[data-view="graph"]');
+      await panel.page.waitForSelector('.graph-viewer[data-state="laid-out"]');
+      const failed = await panel.page.$$eval('.graph-view .node.failed', (ns) => ns.map((n) => ({ id: n.getAttribute('data-node'), line: n.getAttribute('data-line'), label: n.querySelector('.node-label')?.textContent })));
+      assert.equal(failed.length, 1, c.file);
+      assert.equal(failed[0].label, c.op);
+      assert.equal(failed[0].line, c.file === 'shape_torch.py' ? '6' : '5');
+      const feeding = await panel.page.$$eval(`.graph-view .edge[data-to="${failed[0].id}"]`, (es) => es.map((e) => e.getAttribute('data-from')));
+      const labels = await Promise.all(feeding.map((from) => panel.page.textContent(`.graph-view .node[data-node="${from}"] .node-label`)));
+      assert.deepEqual(labels, c.feeding);
+      await panel.page.screenshot({ path: join(ARTIFACTS, `failed-op-${c.kind}.png`) });
+      await panel.page.click('vscode-tab-header[data-view="results"]');
+    }
+  });
+
   it('follows the active editor: a function with no result clears the panel and says so (issue 11.8)', async () => {
     await panel.send({ type: 'idle', uri: 'file:///work/other%20dir/mlp.py', function: 'loss', line: 12 });
     await panel.page.waitForSelector('.subject[data-state="none"][data-function="loss"]');

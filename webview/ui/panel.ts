@@ -75,7 +75,9 @@ export class Panel {
       this.perBackend = new Map();
       const none = (what: string): string => `${fn}() failed: no ${what}; the error is under Results.`;
       this.panes.compare.replaceChildren(html('p', { class: 'empty' }, none('timings')));
-      await this.graph.show([], undefined, none('graph'));
+      // The graph recorded up to the op that raised the error, that op marked, where the run drew it.
+      const graphs = outcome.error.graphs ?? [];
+      await this.graph.show(graphs, graphs[0]?.kind, none('graph'));
       if (!view) this.select('results');
       return;
     }

@@ -1,4 +1,4 @@
-import { backendLabel, errorText, float64OnCpuText, hostReadsText, messageOnly, type CellLines, type EvaluationError, type EvaluationResult, type Jacobian, type Numbers } from '../../protocol';
+import { backendLabel, errorText, float64OnCpuText, hostReadsText, messageOnly, operandsText, type CellLines, type EvaluationError, type EvaluationResult, type Jacobian, type Numbers } from '../../protocol';
 import { html } from './dom';
 import { formatLocation, formatNumbers } from './format';
 
@@ -80,5 +80,11 @@ const ORIGINS: Record<EvaluationResult['inputOrigin'], string> = {
 
 /** Why there is no result, with the place to fix it, named once (`mlp_jax.py:4:7: error: ...`). */
 export function errorView(error: EvaluationError): HTMLElement {
-  return html('section', { class: `error kind-${error.kind}` }, html('h2', {}, `${error.function}()`), html('p', { class: 'message' }, errorText(error)));
+  return html(
+    'section',
+    { class: `error kind-${error.kind}` },
+    html('h2', {}, `${error.function}()`),
+    html('p', { class: 'message' }, errorText(error)),
+    ...(error.operands?.length ? [html('p', { class: 'operands' }, operandsText(error.operands))] : []),
+  );
 }

@@ -28,6 +28,7 @@ table.values thead th { color: var(--vscode-descriptionForeground); font-weight:
 table.values td.shown { font-weight: 600; }
 .warning { color: var(--vscode-editorWarning-foreground); }
 .error .message { color: var(--vscode-errorForeground); font-family: var(--vscode-editor-font-family); white-space: pre-wrap; }
+.error .operands { font-family: var(--vscode-editor-font-family); }
 
 .toolbar { display: flex; align-items: center; flex-wrap: wrap; gap: 6px; padding: 6px 0; }
 .graph-kinds { display: inline-flex; gap: 4px; }
@@ -48,6 +49,7 @@ table.values td.shown { font-weight: 600; }
 .node.kind-input rect, .node.kind-leaf rect { stroke: var(--vscode-charts-blue); stroke-width: 1.5; }
 .node.kind-output rect { stroke: var(--vscode-charts-green); stroke-width: 1.5; }
 .node.kind-const rect { stroke-dasharray: 3 2; }
+.node.failed rect { stroke: var(--vscode-errorForeground); stroke-width: 2.5; }
 .node .heat { stroke: var(--vscode-charts-red); stroke-width: 3; }
 .node.linked { cursor: pointer; }
 .node.collapsed rect { stroke: var(--vscode-focusBorder); stroke-width: 1.5; }

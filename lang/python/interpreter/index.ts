@@ -109,6 +109,8 @@ export {
   PySlice,
   PyTuple,
   PyType,
+  type FailedOp,
+  type Operand,
   type PyValue,
   StopIteration,
   TypeError,

@@ -36,6 +36,8 @@ import {
   PyTuple,
   PyType,
   type Kwargs,
+  type FailedOp,
+  type Operand,
   type PyValue,
   objectType,
   typeName,
@@ -761,7 +763,13 @@ export class Interpreter implements HostContext {
         const cur = this.lookup(t.id, scope);
         const v = this.evalExpr(s.value, scope);
         this.node = s;
-        const r = ops.inplace(op, cur, v, this);
+        let r: PyValue;
+        try {
+          r = ops.inplace(op, cur, v, this);
+        } catch (err) {
+          this.raisedAt(err, s, () => ({ op: `${s.op}=`, operands: [{ value: cur, span: t.span }, { value: v, span: s.value.span }] }));
+          throw err;
+        }
         this.usedOperand(v);
         this.assignName(t.id, r, scope);
         if (this.onAssign !== null) this.onAssign(t.id, r, t.span);
@@ -1340,10 +1348,24 @@ export class Interpreter implements HostContext {
     this.node = e;
     if (typeof l === 'number' && typeof r === 'number') return ops.floatOp(e.op as BinaryOp, l, r);
     if (typeof l === 'bigint' && typeof r === 'bigint') return ops.intOp(e.op as BinaryOp, l, r);
-    const out = ops.binary(e.op as BinaryOp, l, r, this);
+    let out: PyValue;
+    try {
+      out = ops.binary(e.op as BinaryOp, l, r, this);
+    } catch (err) {
+      this.raisedAt(err, e, () => ({ op: e.op, operands: [{ value: l, span: e.left.span }, { value: r, span: e.right.span }] }));
+      throw err;
+    }
     this.usedOperand(l);
     this.usedOperand(r);
     return out;
+  }
+
+  /**
+   * An exception `node`'s own op raised (no deeper expression ran since: the interpreter is still
+   * at `node`) keeps what the op was applied to, for the editor to show at the line.
+   */
+  private raisedAt(err: unknown, node: { readonly span: Span }, op: () => FailedOp): void {
+    if (err instanceof PyError && this.node === node && err.exc.span === null && err.exc.failedOp === null) err.exc.failedOp = op();
   }
 
   private evalUnaryOp(e: A.UnaryOp, scope: Scope): PyValue {
@@ -1482,12 +1504,12 @@ export class Interpreter implements HostContext {
     const receiver = this.evalExpr(e.func.value, scope);
     this.node = e.func;
     // `x.f(...)` about to be called: the method is a temporary, so unlike `f = x.f` it keeps nothing.
-    const out = this.callWith(ops.getattr(receiver, e.func.attr, this), e, scope);
+    const out = this.callWith(ops.getattr(receiver, e.func.attr, this), e, scope, receiver);
     this.usedOperand(receiver);
     return out;
   }
 
-  private callWith(f: PyValue, e: A.Call, scope: Scope): PyValue {
+  private callWith(f: PyValue, e: A.Call, scope: Scope, receiver?: PyValue): PyValue {
     const args: PyValue[] = [];
     // What a call receives, it may keep; an op keeps only what it returns.
     const op = (f instanceof PyBuiltin && f.keepsNoArguments) || this.consuming.has(f);
@@ -1501,7 +1523,13 @@ export class Interpreter implements HostContext {
     }
     this.onCall?.(f, args, kwargs, e);
     if (f === this.superBuiltin && args.length === 0) return this.makeSuper(args);
-    const out = this.callValue(f, args, kwargs);
+    let out: PyValue;
+    try {
+      out = this.callValue(f, args, kwargs);
+    } catch (err) {
+      this.raisedAt(err, e, () => ({ op: e.func.kind === 'Attribute' ? e.func.attr : e.func.kind === 'Name' ? e.func.id : 'call', operands: callOperands(e, receiver, args, kwargs) }));
+      throw err;
+    }
     if (op) {
       for (const a of args) this.usedArgument(a, out);
       for (const v of kwargs.values()) this.usedArgument(v, out);
@@ -1817,4 +1845,19 @@ function formatSeconds(ms: number): string {
 function functionScope(fn: PyFunction, caller: OpScope | null): OpScope | null {
   const name = fn.name === '__call__' && fn.ownerClass ? fn.ownerClass.name : fn.name;
   return caller !== null && caller.kind === 'named_scope' && caller.name === name ? caller : openScope('function', name, null, caller);
+}
+
+/**
+ * A call's operands: the receiver of a method call, then the arguments with their spans where the
+ * call writes each alone (no `*args` or `**kwargs` among them), keyword arguments after.
+ */
+function callOperands(e: A.Call, receiver: PyValue | undefined, args: readonly PyValue[], kwargs: Kwargs): Operand[] {
+  const spread = e.args.some((a) => a.kind === 'star' || a.kind === 'doubleStar');
+  const positional = e.args.filter((a) => a.kind === 'positional');
+  const keywords = e.args.filter((a) => a.kind === 'keyword');
+  return [
+    ...(receiver !== undefined && e.func.kind === 'Attribute' ? [{ value: receiver, span: e.func.value.span }] : []),
+    ...args.map((value, i) => ({ value, span: spread ? null : positional[i]?.value.span ?? null })),
+    ...[...kwargs].map(([name, value]) => ({ value, span: spread ? null : keywords.find((k) => k.kind === 'keyword' && k.name === name)?.value.span ?? null })),
+  ];
 }

@@ -2,11 +2,12 @@ import * as assert from 'node:assert/strict';
 import type { InlayHint, MarkupContent, Position, Range } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze } from '../../../lang/python';
-import type { EvaluationResult } from '../../../protocol';
+import type { EvaluationError, EvaluationResult } from '../../../protocol';
 import { summarize } from '../../../server/analysis';
+import { documentDiagnostics } from '../../../server/diagnostics';
 import { hover } from '../../../server/hover';
 import { inlayHints } from '../../../server/inlay_hints';
-import { evaluated, requestFor } from '../evaluation/support';
+import { evaluated, failed, requestFor } from '../evaluation/support';
 
 /**
  * Issue 18: after an evaluation, a hover on any name the function assigns reads its dtype, shape,
@@ -78,5 +79,42 @@ describe('server: shape inlay hints (gradlens.inlayShapes)', () => {
   it('on: the type after each assigned name, once each', () => {
     const hints = inlayHints(analysis, all, () => result, { values: false, shapes: { textOf } });
     assert.deepEqual(hints.map(label), ['4:5: f32[2,2]', '5:7: f32[6,2]', '6:8: f32[]', '7:12: int', '8:12: f32[]']);
+  });
+});
+
+describe('server: after a shape error (issue 18)', () => {
+  const SHAPE = `import torch
+
+def f(x):
+    h = x * 2.0
+    w = torch.ones(4)
+    y = h + w
+    return y.sum()
+
+f(torch.ones(2, 3))
+`;
+  const doc = TextDocument.create('file:///w/shape.py', 'python', 1, SHAPE);
+  const shapeAnalysis = summarize(SHAPE, analyze(SHAPE));
+  const at = (line: number, needle: string): Position => ({ line: line - 1, character: SHAPE.split('\n')[line - 1].indexOf(needle) });
+  let error: EvaluationError;
+  before(async function () {
+    this.timeout(60_000);
+    error = await failed(requestFor('file:///w/shape.py', SHAPE, 'f'));
+  });
+
+  it('the diagnostic reads PyTorch\'s words, then what each operand is', () => {
+    const d = documentDiagnostics(shapeAnalysis, [{ ok: false, error }]).find((x) => x.code === 'evaluation')!;
+    assert.equal(d.message, 'RuntimeError: The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1\nh is f32[2,3], w is f32[4]');
+    assert.deepEqual(d.range, { start: { line: 5, character: 8 }, end: { line: 5, character: 13 } });
+  });
+
+  it('names assigned before the failing line keep their hover and shape hint; the failing line has none', () => {
+    const records = () => error.assignments;
+    assert.match(shown(hover(shapeAnalysis, at(4, 'h'), () => undefined, (r) => doc.getText(r), records)), /^\*\*h\*\* f32\[2,3\]  \[\[2\.0, 2\.0, 2\.0\], \[2\.0, 2\.0, 2\.0\]\]/);
+    assert.match(shown(hover(shapeAnalysis, at(5, 'w'), () => undefined, (r) => doc.getText(r), records)), /^\*\*w\*\* f32\[4\]  \[1\.0, 1\.0, 1\.0, 1\.0\]/);
+    assert.equal(hover(shapeAnalysis, at(6, 'y'), () => undefined, (r) => doc.getText(r), records), null);
+    const all: Range = { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } };
+    const hints = inlayHints(shapeAnalysis, all, () => undefined, { values: true, shapes: { textOf: (r) => doc.getText(r), assignmentsOf: records } });
+    assert.deepEqual(hints.map((h) => `${h.position.line + 1}:${h.label as string}`), ['4:: f32[2,3]', '5:: f32[4]']);
   });
 });

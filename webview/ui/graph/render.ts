@@ -142,6 +142,7 @@ function nodeBox(
   const { node } = placed;
   const classes = ['node', `kind-${node.kind}`];
   if (node.range || stands) classes.push('linked');
+  if (node.failed) classes.push('failed');
   if (stands) classes.push('collapsed');
   if (scopeOfNode(node.id) !== undefined) classes.push('collapsed-scope');
   if (group) classes.push('grouped', `group-colour-${colourOf.get(group.id) ?? 0}`);

@@ -59,6 +59,8 @@ export {
   PySlice,
   PyTuple,
   PyType,
+  type FailedOp,
+  type Operand,
   type PyValue,
   singletonName,
   type Subclassed,

@@ -183,6 +183,21 @@ export function c3Merge(bases: readonly PyType[]): PyType[] | null {
   return out;
 }
 
+/** A value an op was applied to, and the span of the expression that gave it (null where none gave it alone: a `*args` item). */
+export interface Operand {
+  readonly value: PyValue;
+  readonly span: Span | null;
+}
+
+/**
+ * An op that raised: `+`, `@=`, or the name called (`where`, `matmul`), and its operands (a binary
+ * operator's sides, a call's receiver and arguments).
+ */
+export interface FailedOp {
+  readonly op: string;
+  readonly operands: readonly Operand[];
+}
+
 /** A raised or raisable exception: `ValueError('x')`. */
 export class ExceptionObject extends PyObject {
   /** Where it was raised (the innermost expression or statement), set as it propagates. */
@@ -193,6 +208,8 @@ export class ExceptionObject extends PyObject {
   readonly dict = new Map<string, PyValue>();
   /** For sandbox refusals raised as exceptions (unsupported modules): print the message alone. */
   bareMessage = false;
+  /** The op that raised it itself (a shape error) and what it was applied to: the editor shows their shapes at the line. */
+  failedOp: FailedOp | null = null;
   cause: ExceptionObject | null = null;
   context: ExceptionObject | null = null;
   /** Set by `raise ... from`: the traceback leaves the context out (`__suppress_context__`). */
