@@ -79,6 +79,11 @@ export class AssignmentRecorder {
     return new AssignmentRecorder((_, at) => (inside(at, own) || loops.some((loop) => inside(at, loop)) ? String(at.from) : null));
   }
 
+  /** The assignments inside `spans` (the script's top-level loops as the whole script runs them), each site apart. */
+  static ofSpans(spans: readonly Span[]): AssignmentRecorder {
+    return new AssignmentRecorder((_, at) => (spans.some((s) => at.from >= s.from && at.to <= s.to) ? String(at.from) : null));
+  }
+
   /** Every assignment to one of `names`, anywhere, one series a name (`gradlens run --trace loss`). */
   static ofNames(names: readonly string[], options: RecorderOptions): AssignmentRecorder {
     const traced = new Set(names);
@@ -175,9 +180,12 @@ function pendingOf(value: PyValue): Pending {
     return arrayPending(t.shape, t.dtype, sizeOf(t.shape) <= SUMMARY_LIMIT ? t.holdValue() : null);
   }
   if (value instanceof PyArray) {
-    // A traced value has no numbers yet: its type alone. A concrete one lives until the run ends.
-    const concrete = !value.traced && sizeOf(value.shape) <= SUMMARY_LIMIT;
-    return arrayPending(value.shape, value.dtype, concrete ? { array: value.v as DeviceArray, release() {} } : null);
+    // A traced value has no numbers yet: its type alone. A concrete one is held, as a name holds it,
+    // so a loop rebinding its name (NumPy's arrays go with their last name) does not free it.
+    if (value.traced || sizeOf(value.shape) > SUMMARY_LIMIT) return arrayPending(value.shape, value.dtype, null);
+    const array = value.v as DeviceArray;
+    value.rt.hold(array);
+    return arrayPending(value.shape, value.dtype, { array, release: () => value.rt.unhold(array) });
   }
   return { kind: 'other', type: typeName(value) };
 }
@@ -254,7 +262,7 @@ export function summarize(type: string, values: ArrayLike<number>, shape: readon
 }
 
 /** The spans of the loops at the script's top level (inside `if`, `with`, `try` too; not in a def or class). */
-function topLevelLoops(module: ast.Module): Span[] {
+export function topLevelLoops(module: ast.Module): Span[] {
   const loops: Span[] = [];
   walkStatements(module.body, {
     stmt: (s) => {

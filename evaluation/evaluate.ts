@@ -18,9 +18,11 @@ import { EvaluationFailure, failureAt, rangeOfSource, rangeOfSpan } from './fail
 import { tapeGraph } from './graph_view';
 import { failedOperands, traceUpTo } from './partial';
 import { gradientCuts } from './gradient_cut';
+import { jaxCotangents } from './jax_cotangents';
 import { jaxEager, jaxGraphs, jaxJacobian, jaxJit, jaxNonFinite, jaxPlot, stageValueAndGrad, type Staged } from './jax_run';
 import { firstNonFinite } from './measure';
 import type { Profiler } from './profiled_backend';
+import { scriptLoopAssignments } from './script_loops';
 import { functionSourceHash } from './source_hash';
 import { analyzeDocument, captureFailure, fileOfUri, requestedFunction, resolveTarget, runOptions, type Target } from './target';
 import { torchEager, type RunLimits, type TorchEager } from './torch_eager';
@@ -93,6 +95,10 @@ export async function evaluate(request: EvaluateRequest, profiler: Profiler, inf
     const runs = await runEngines(stages);
     const readsOnHost = hostReads() - readsBefore;
     const float64OnCpu = float64Ops() - float64Before;
+    const loops = await scriptLoopAssignments(target, stages.engine, stages.limits);
+    await stages.checkpoint();
+    // The function's own lines as its call assigned them; the top-level loops as the whole script ran them.
+    const assignments = loops ? [...(runs.assignments ?? []).filter((a) => inFunction(target.fn, a.range.line)), ...loops].sort((a, b) => a.range.line - b.range.line || a.range.col - b.range.col) : runs.assignments;
     // Ops made outside the function's own lines (a transformation's call site) have no line to show on.
     const inBody = ({ line }: { line: number }) => inFunction(target.fn, line);
     const eager = runs.eager && { ...runs.eager, lines: runs.eager.lines.filter(inBody) };
@@ -113,7 +119,7 @@ export async function evaluate(request: EvaluateRequest, profiler: Profiler, inf
       ...(runs.jacobian ? { jacobian: runs.jacobian } : {}),
       ...(runs.gradientCuts?.length ? { gradientCuts: runs.gradientCuts.map((c) => ({ ...c, message: placed(request, c.message) })) } : {}),
       ...(target.leftOut.length > 0 ? { leftOut: target.leftOut.map((l) => ({ ...l, message: placed(request, l.message) })) } : {}),
-      ...(runs.assignments?.length ? { assignments: runs.assignments } : {}),
+      ...(assignments?.length ? { assignments } : {}),
     };
     return result;
   });
@@ -153,7 +159,13 @@ async function runEngines(s: Stages): Promise<Runs> {
     await s.checkpoint();
     try {
       const runs = await tracedEngines(s, opened.value, eager);
-      return { ...runs, ...(assignments ? { assignments } : {}) };
+      // Jax code's intermediates get their gradient as torch code's do: their cotangents in the traced gradient.
+      const cotangents = recorder && assignments?.length ? await jaxCotangents(opened.value, backend) : null;
+      const withGrads = cotangents?.size ? assignments!.map((a) => {
+        const grad = a.count === 1 ? cotangents.get(`${a.range.line}:${a.range.col}`) : undefined;
+        return grad ? { ...a, grad } : a;
+      }) : assignments;
+      return { ...runs, ...(withGrads ? { assignments: withGrads } : {}) };
     } catch (e) {
       // What ran before the error is still shown: the names the concrete call assigned, and the jaxpr traced up to the op that raised it.
       if (e instanceof EvaluationFailure && !eager) {

@@ -1,11 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium } from '../webgpu/browser';
-import { startCodeServer, type CodeServer } from './codeServer';
-import { lensLink, openFile, panel, slug, SLOW } from './workbench';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { ARTIFACTS, lensLink, openFile, panel, ROOT, SLOW, workbenchSuite } from './workbench';
 
 /**
  * Gradlens in a real VS Code (code-server), driven through the browser as a user would: the
@@ -14,33 +12,12 @@ import { lensLink, openFile, panel, slug, SLOW } from './workbench';
  * granted), so this also shows that the extension runs in untrusted workspaces as it declares.
  * Screenshots and logs go to test-artifacts/e2e/.
  */
-const ROOT = resolve(__dirname, '..');
-const ARTIFACTS = join(ROOT, 'test-artifacts', 'e2e');
-const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-const VSIX = join(ROOT, `gradlens-${VERSION}.vsix`);
-
 describe('Gradlens in VS Code (code-server)', function () {
   this.timeout(SLOW * 2);
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
+  const workbench = workbenchSuite();
   let page: Page;
-
-  before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    server = await startCodeServer(ROOT, VSIX, ARTIFACTS);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(join(ROOT, 'examples'))}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: SLOW });
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await page?.screenshot({ path: join(ARTIFACTS, `failed-${slug(this.currentTest.title)}.png`) });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
+  before(() => {
+    page = workbench.page;
   });
 
   it('opens examples/seed_torch.py in Restricted Mode', async () => {
@@ -91,7 +68,7 @@ describe('Gradlens in VS Code (code-server)', function () {
   });
 
   it('asks for the inputs of a function the file gives none, validated by the server', async () => {
-    await page.goto(`${server!.url}/?folder=${encodeURIComponent(join(__dirname, '..', 'test', 'e2e', 'fixtures'))}`);
+    await page.goto(`${workbench.server.url}/?folder=${encodeURIComponent(join(__dirname, '..', 'test', 'e2e', 'fixtures'))}`);
     await openFile(page, 'needs_inputs.py', 'def cube(x):');
     await lensLink(page, '∇ Compute gradient').waitFor({ timeout: SLOW });
     await lensLink(page, '∇ Compute gradient').click();
@@ -128,10 +105,10 @@ describe('Gradlens in VS Code (code-server)', function () {
     // VS Code's webviews load their content through a service worker: in a browser that blocks
     // service workers the panel never reports a backend, and after its wait the extension asks
     // the server (gradlens/evaluate), which computes on the CPU (where the panel would say WebGPU).
-    const context = await browser!.newContext({ serviceWorkers: 'block', viewport: { width: 1600, height: 900 } });
+    const context = await workbench.browser.newContext({ serviceWorkers: 'block', viewport: { width: 1600, height: 900 } });
     const blocked = await context.newPage();
     try {
-      await blocked.goto(`${server!.url}/?folder=${encodeURIComponent(join(ROOT, 'examples'))}`);
+      await blocked.goto(`${workbench.server.url}/?folder=${encodeURIComponent(join(ROOT, 'examples'))}`);
       await openFile(blocked, 'seed_torch.py', 'def f(x):');
       await lensLink(blocked, '∇ Compute gradient').waitFor({ timeout: SLOW });
       await lensLink(blocked, '∇ Compute gradient').click();
@@ -147,7 +124,7 @@ describe('Gradlens in VS Code (code-server)', function () {
     // NB: a folder of its own: the editor saves the edit, which must not change a file of the repository.
     const folder = mkdtempSync(join(tmpdir(), 'gradlens-live-'));
     writeFileSync(join(folder, 'live_eps.py'), 'import torch\n\neps = 0.25\n\n\ndef scaled(x):\n    return x * x * eps\n\n\nprint(scaled(torch.tensor(2.0)))\n');
-    await page.goto(`${server!.url}/?folder=${encodeURIComponent(folder)}`);
+    await page.goto(`${workbench.server.url}/?folder=${encodeURIComponent(folder)}`);
     await openFile(page, 'live_eps.py', 'def scaled(x):');
     await lensLink(page, '∇ Compute gradient').waitFor({ timeout: SLOW });
     await lensLink(page, '∇ Compute gradient').click();

@@ -1,10 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../webgpu/browser';
-import { startCodeServer, type CodeServer } from './codeServer';
-import { lensLink, panel, slug, SLOW } from './workbench';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, lensLink, panel, SLOW, workbenchSuite } from './workbench';
 
 /**
  * A notebook in VS Code's notebook editor (issue 18): examples/fit_line.ipynb, its data in one code
@@ -12,33 +9,12 @@ import { lensLink, panel, slug, SLOW } from './workbench';
  * with the cells above as its context; the panel, the lens and the hover follow, in the cell.
  * `npm run test:e2e -- --grep notebook` runs this alone.
  */
-const ROOT = resolve(__dirname, '..');
-const ARTIFACTS = join(ROOT, 'test-artifacts', 'e2e');
-const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-const VSIX = join(ROOT, `gradlens-${VERSION}.vsix`);
-
 describe('Gradlens in a notebook (code-server)', function () {
   this.timeout(SLOW * 2);
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
+  const workbench = workbenchSuite();
   let page: Page;
-
-  before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    server = await startCodeServer(ROOT, VSIX, ARTIFACTS);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(join(ROOT, 'examples'))}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: SLOW });
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await page?.screenshot({ path: join(ARTIFACTS, `failed-${slug(this.currentTest.title)}.png`) });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
+  before(() => {
+    page = workbench.page;
   });
 
   it('opens examples/fit_line.ipynb in the notebook editor, the lens over def loss in its cell', async () => {

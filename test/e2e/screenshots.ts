@@ -9,18 +9,15 @@
  * Each step waits for what it shows, so a screenshot never shows a half-drawn state. The panel
  * computes on WebAssembly.
  */
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { launchChromium } from '../webgpu/browser';
 import { startCodeServer } from './codeServer';
-import { lensLink, openFile, panel, SLOW } from './workbench';
+import { lensLink, openFile, panel, ROOT, SLOW, VSIX } from './workbench';
 
-const ROOT = resolve(__dirname, '..');
 const MEDIA = join(ROOT, 'media');
-const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-const VSIX = join(ROOT, `gradlens-${VERSION}.vsix`);
 
 /** Moves the mouse over `name` on `line`: Monaco merges same-coloured tokens into one span, so the name's box is a DOM range's. */
 async function hoverName(page: Page, line: Locator, name: string): Promise<void> {

@@ -6,7 +6,7 @@
 import type { Numbers } from '../../../protocol/results';
 import { isFloat, type DType } from '../../../runtime/core';
 import type { Backend, DeviceArray } from '../../../runtime/backends';
-import type { Jaxpr } from '../../../runtime/ir';
+import { isVar, type Jaxpr, type Var } from '../../../runtime/ir';
 import { dce, Tracer } from '../../../runtime/jit';
 import type { FunctionInfo, InputSource } from '../analysis';
 import { captureInputs } from '../inputs';
@@ -79,10 +79,24 @@ export function jaxFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: Inp
   const wrtInvars = leaves.flatMap((l, k) => (differentiated.value.includes(l.arg) && l.float ? [k] : []));
   const jax = () => interp.importModule('jax');
   let forward: Jaxpr | null = null;
+  // What each assignment left in its name while tracing: a var of the trace, heard once (or more, in a loop).
+  const assigned = new Map<string, { count: number; var: Var | null }>();
   const traced = (): Jaxpr => {
     if (forward) return forward;
     const staticArgnums = new Map<string, PyValue>([['static_argnums', new PyTuple(statics.map(BigInt))]]);
-    const closed = interp.call(interp.call(getattr(jax(), 'make_jaxpr', interp), [fun], staticArgnums), args);
+    interp.onAssign = (_, value, at) => {
+      const key = `${at.line}:${at.col}`;
+      const site = assigned.get(key) ?? { count: 0, var: null };
+      site.count++;
+      site.var = value instanceof PyArray && value.v instanceof Tracer && isVar(value.v.atom) ? value.v.atom : null;
+      assigned.set(key, site);
+    };
+    let closed: PyValue;
+    try {
+      closed = interp.call(interp.call(getattr(jax(), 'make_jaxpr', interp), [fun], staticArgnums), args);
+    } finally {
+      interp.onAssign = null;
+    }
     forward = (closed as ClosedJaxprObject).jaxpr;
     if (forward.invars.length !== leaves.length) throw new TypeError(`${fn.name}(): the jit engine takes numbers, arrays and tuples, lists and dicts of them as arguments`);
     return forward;
@@ -116,6 +130,7 @@ export function jaxFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: Inp
         }
         return null;
       }),
+      tracedAssignments: () => new Map([...assigned].flatMap(([key, site]) => (site.count === 1 && site.var ? [[key, site.var] as const] : []))),
       dispose: () => session.dispose(),
     },
   };

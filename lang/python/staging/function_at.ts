@@ -5,7 +5,7 @@
  */
 import type { Numbers } from '../../../protocol/results';
 import type { DeviceArray } from '../../../runtime/backends';
-import type { Jaxpr } from '../../../runtime/ir';
+import type { Jaxpr, Var } from '../../../runtime/ir';
 import { dce, inline, makeJaxpr, valueAndGradJaxpr } from '../../../runtime/jit';
 import type { FunctionInfo } from '../analysis';
 import { pyError, HostObject, PyList, PyTuple, type AssignListener, type PyValue } from '../interpreter';
@@ -40,6 +40,12 @@ export interface FunctionAt {
    * their eager run instead.
    */
   record?(listen: AssignListener): Outcome<null>;
+  /**
+   * The variable of the forward jaxpr (`jaxpr(false)`) each assignment of the traced call left in
+   * its name, by the target's `line:col`, for targets assigned once while tracing: the editor reads
+   * their cotangents (the gradient of an intermediate). Jax-style functions only.
+   */
+  tracedAssignments?(): ReadonlyMap<string, Var>;
   /** Frees the arrays the run made. */
   dispose(): void;
 }

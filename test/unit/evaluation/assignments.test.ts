@@ -90,14 +90,56 @@ describe('evaluation: what each assignment left in its name (hover on any name)'
     assert.equal(total.value.values, 1100);
   });
 
-  it('jax: the values of a concrete call (JAX\'s op-by-op mode), no gradient', async () => {
+  it('jax: the values of a concrete call (JAX\'s op-by-op mode), and the gradient of the value with respect to each', async () => {
     const text = 'import jax.numpy as jnp\n\ndef f(w):\n    y = jnp.sin(w) * 2.0\n    z = jnp.sum(y)\n    return z\n\nf(jnp.array([0.5, 1.0, 1.5]))\n';
     const r = await evaluated(requestFor('j.py', text, 'f'));
     const y = at(r, 'y', 4);
     assert.equal(y.value.type, 'f32[3]');
     assertClose(y.value.values, [2 * Math.sin(0.5), 2 * Math.sin(1), 2 * Math.sin(1.5)]);
-    assert.equal(y.grad, undefined);
+    // z = sum(y): dz/dy is ones.
+    assert.deepEqual(y.grad, { type: 'f32[3]', values: [1, 1, 1] });
     assertClose(at(r, 'z', 5).value.values, 2 * (Math.sin(0.5) + Math.sin(1) + Math.sin(1.5)));
+  });
+
+  // PyTorch 1.13 and a float32 NumPy twin of the JAX loop: 8.0, 5.12, 3.2768, 2.0971518, 1.3421772.
+  const LOSSES = [8, 5.119999885559082, 3.2767999172210693, 2.097151756286621, 1.342177152633667];
+
+  it('a top-level training loop whose first iteration holds the example call: every iteration\'s loss, as the whole script runs (torch)', async () => {
+    const text = 'import torch\n\ndef loss_fn(w):\n    return ((w - 1.0) ** 2).sum()\n\nw = torch.tensor([3.0, -1.0], requires_grad=True)\nfor step in range(5):\n    loss = loss_fn(w)\n    loss.backward()\n    with torch.no_grad():\n        w -= 0.1 * w.grad\n        w.grad.zero_()\n';
+    const r = await evaluated(requestFor('train_top.py', text, 'loss_fn'));
+    // The function itself at its first call's inputs (w = [3, -1]).
+    assert.equal(r.value, 8);
+    const loss = at(r, 'loss', 8);
+    assert.equal(loss.count, 5);
+    assertClose(loss.series?.values as number[], LOSSES, 1e-6);
+    assertClose(loss.value.values, LOSSES[4], 1e-6);
+    assert.deepEqual(at(r, 'step', 7).series?.values, [0, 1, 2, 3, 4]);
+  });
+
+  it('a top-level loop after the function and its example call is recorded too (jax, its arrays rebound each step)', async () => {
+    const text = 'import jax\nimport jax.numpy as jnp\n\ndef loss_fn(w):\n    return jnp.sum((w - 1.0) ** 2)\n\nw = jnp.array([3.0, -1.0])\nprint(loss_fn(w))\nfor step in range(5):\n    loss = jnp.sum((w - 1.0) ** 2)\n    g = jax.grad(loss_fn)(w)\n    w = w - 0.1 * g\n';
+    const r = await evaluated(requestFor('train_jax.py', text, 'loss_fn'));
+    const loss = at(r, 'loss', 10);
+    assertClose(loss.series?.values as number[], LOSSES, 1e-6);
+    assert.equal(at(r, 'w', 12).value.type, 'f32[2]');
+    assertClose(at(r, 'w', 12).value.values, [1 + 2 * 0.8 ** 5, 1 - 2 * 0.8 ** 5], 1e-6);
+  });
+
+  it('jax: after the gradient, each intermediate\'s gradient, the cotangent reverse mode gave it (as torch\'s retain_grad does)', async () => {
+    const text = 'import jax.numpy as jnp\n\ndef f(w):\n    y = jnp.sin(w) * 2.0\n    h = jnp.tanh(y)\n    z = jnp.sum(h * y)\n    return z\n\nf(jnp.array([0.5, 1.0, 1.5]))\n';
+    const r = await evaluated(requestFor('jgrad.py', text, 'f'));
+    // PyTorch 1.13 on the same function with retain_grad() on y, h and z.
+    assertClose(at(r, 'y', 4).grad?.values, [1.172193169593811, 1.1504408121109009, 1.1059874296188354], 1e-5);
+    assertClose(at(r, 'h', 5).grad?.values, [0.9588510990142822, 1.6829419136047363, 1.9949899911880493], 1e-5);
+    assertClose(at(r, 'z', 6).grad?.values, 1);
+    assert.equal(at(r, 'y', 4).grad?.type, 'f32[3]');
+  });
+
+  it('jax: no gradient for a name assigned in a loop, nor an integer', async () => {
+    const text = 'import jax.numpy as jnp\n\ndef f(w):\n    n = 3\n    acc = w\n    for i in range(n):\n        acc = acc * 0.5\n    return jnp.sum(acc)\n\nf(jnp.array([1.0, 2.0]))\n';
+    const r = await evaluated(requestFor('jloop.py', text, 'f'));
+    assert.equal(at(r, 'acc', 7).grad, undefined);
+    assert.equal(at(r, 'n', 4).grad, undefined);
   });
 
   it('a top-level training loop before the call is recorded; top-level names outside loops are not', async () => {
