@@ -16,7 +16,7 @@ import type { AssignedValue, BackendInfo, EvaluationError, EvaluationOutcome, Ev
 import { AssignmentRecorder } from './assignments';
 import { EvaluationFailure, failureAt, rangeOfSource, rangeOfSpan } from './failure';
 import { tapeGraph } from './graph_view';
-import { failedOperands, traceUpTo } from './partial';
+import { shownOperands, traceUpTo } from './partial';
 import { gradientCuts } from './gradient_cut';
 import { jaxCotangents } from './jax_cotangents';
 import { jaxEager, jaxGraphs, jaxJacobian, jaxJit, jaxNonFinite, jaxPlot, stageValueAndGrad, type Staged } from './jax_run';
@@ -72,10 +72,11 @@ export async function withTarget<T>(
   } catch (e) {
     const failed = e instanceof EvaluationFailure ? e
       : failure('error', `internal error in Gradlens while evaluating ${request.function}(): ${e instanceof Error ? e.message : String(e)}; please report it`);
+    const operands = shownOperands(failed.failedOp, request.text);
     const error: EvaluationError = {
       uri: request.uri, function: request.function, sourceHash, kind: failed.kind, message: placed(request, failed.message),
       ...(failed.range ? { range: failed.range } : {}),
-      ...(failed.failedOp ? { operands: failedOperands(failed.failedOp, request.text) } : {}),
+      ...(operands ? { operands } : {}),
       ...(failed.assignments?.length ? { assignments: failed.assignments } : {}),
       ...(failed.graphs?.length ? { graphs: failed.graphs } : {}),
     };

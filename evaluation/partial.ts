@@ -19,6 +19,12 @@ export function failedOperands(op: FailedOp, source: string): FailedOperand[] {
   return op.operands.map((o) => ({ ...(o.span ? { text: source.slice(o.span.from, o.span.to) } : {}), type: typeOf(o.value) }));
 }
 
+/** The operands an error shows: those of an op on tensors or arrays (a shape error); none for an op on other values (`int('x')`). */
+export function shownOperands(op: FailedOp | undefined, source: string): FailedOperand[] | null {
+  if (!op || !op.operands.some((o) => o.value instanceof PyTensor || o.value instanceof PyArray)) return null;
+  return failedOperands(op, source);
+}
+
 function typeOf(v: PyValue): string {
   if (v instanceof PyTensor) return formatAval(v.t);
   if (v instanceof PyArray) return formatAval({ shape: v.shape, dtype: v.dtype });

@@ -82,6 +82,13 @@ describe('evaluation: what ran before a shape error is shown with it', () => {
     assert.deepEqual(forward.nodes.filter((n) => n.kind === 'op' && !n.failed).map((n) => n.label), ['sin', 'mul 2.0', 'broadcast_in_dim 1.0']);
   });
 
+  it('an op on plain Python values that raises names no operands (they are no shapes)', async () => {
+    const text = 'import torch\n\ndef f(x):\n    n = int("three")\n    return x * n\n\nf(torch.tensor(2.0))\n';
+    const error = await failed(requestFor('int.py', text, 'f', { graphs: true }));
+    assert.match(error.message, /int\.py:4:9: error: ValueError: invalid literal for int\(\) with base 10: 'three'$/);
+    assert.equal(error.operands, undefined);
+  });
+
   it('without graphs asked for (the language server), the operands and values still come', async () => {
     const error = await failed(requestFor('shape.py', TORCH, 'f'));
     assert.equal(error.graphs, undefined);
