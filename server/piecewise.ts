@@ -8,7 +8,7 @@
  * whole-file analysis gives.
  */
 import type { Diagnostic as LspDiagnostic, Range } from 'vscode-languageserver';
-import { analyze, moduleFacts, parse, type ModuleFacts, type ModuleRegistry, type ParseResult } from '../lang/python';
+import { analyze, distinctQualnames, moduleFacts, parse, type ModuleFacts, type ModuleRegistry, type ParseResult } from '../lang/python';
 import { topLevelStatements, type TopLevelStatement } from '../evaluation';
 import { summarize, type DocumentAnalysis, type FunctionSummary } from './analysis';
 import { DependencyHashes } from './dependency_hashes';
@@ -263,7 +263,8 @@ export class DocumentAnalyzer {
       for (const f of lenses) functions.push(line === 0 ? f : { ...f, nameRange: movedRange(f.nameRange, line) });
       for (let at = piece.indexOf('\n'); at >= 0; at = piece.indexOf('\n', at + 1)) line++;
     }
-    return { functions, complete: true };
+    // NB: a name defined in two pieces (two cells) is told apart as a whole-file analysis tells it.
+    return { functions: distinctQualnames(functions), complete: true };
   }
 
   analyze(text: string): DocumentAnalysis {
@@ -310,7 +311,7 @@ export class DocumentAnalyzer {
     if (preludes.size > 0) this.preludes = preludes;
     // A piece is analyzed alone: what each function reads in the other pieces is hashed here, from all of them.
     const statements = pieces.flatMap((p) => this.statementsOf(p.parsed));
-    return { functions: this.hashes.withHashes(statements, functions), diagnostics };
+    return { functions: this.hashes.withHashes(statements, distinctQualnames(functions)), diagnostics };
   }
 
   private statementsOf(parsed: ParseResult): readonly TopLevelStatement[] {

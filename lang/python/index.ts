@@ -6,6 +6,7 @@
 export { LineMap, parse, parseArguments, syntaxErrorClass, type ast, type BrokenDefinition, type ParseResult, type Span, type SyntaxProblem, patternNames, walkExpr, walkStatements } from './syntax';
 export {
   analyze,
+  distinctQualnames,
   moduleFacts,
   type Analysis,
   type AnalyzeOptions,

@@ -70,6 +70,26 @@ describe('language server: notebooks (LSP notebook document sync, issue 18)', fu
     assert.equal(await client.hoverText(cells[1]!.uri, { line: 2, character: 5 }), null, 'the hover is of the cell asked, not of the same line elsewhere');
   });
 
+  it('a later cell defining loss again: its lens computes the new loss at its own cell\'s call, the earlier cell\'s lens the earlier loss, as Jupyter runs them in order', async () => {
+    const again = [
+      { uri: cellUri(5), kind: 'code' as const, text: 'def loss(w, b):\n    return ((x * w + b - y) ** 2).sum()' },
+      { uri: cellUri(6), kind: 'code' as const, text: 'loss(w0, b0)' },
+    ];
+    await client.changeNotebook(uri, { structure: { start: 4, deleteCount: 0, cells: again } });
+    assert.deepEqual((await client.codeLenses(again[0]!.uri))[0]?.command?.arguments, [{ uri, function: 'loss' }]);
+    assert.deepEqual((await client.codeLenses(cells[2]!.uri))[0]?.command?.arguments, [{ uri, function: 'loss#1' }]);
+    // PyTorch 1.13: the sum, 15.714284896850586 and w.grad -13.714284896850586; the mean before it, 1.9642856121063232.
+    const later = await client.executeCommand<EvaluationOutcome>(COMMANDS.computeGradient, [{ uri, function: 'loss' }]);
+    assert.ok(later.ok, JSON.stringify(later));
+    assert.ok(Math.abs((later.result.value as number) - 15.714284896850586) < 1e-5, String(later.result.value));
+    assert.ok(Math.abs((later.result.grad.w as number) + 13.714284896850586) < 1e-5, JSON.stringify(later.result.grad));
+    const earlier = await client.executeCommand<EvaluationOutcome>(COMMANDS.computeGradient, [{ uri, function: 'loss#1' }]);
+    assert.ok(earlier.ok, JSON.stringify(earlier));
+    assert.ok(Math.abs((earlier.result.value as number) - 1.9642856121063232) < 1e-6, String(earlier.result.value));
+    await client.changeNotebook(uri, { structure: { start: 4, deleteCount: 2, cells: [], closed: again.map((c) => c.uri) } });
+    assert.deepEqual((await client.codeLenses(cells[2]!.uri))[0]?.command?.arguments, [{ uri, function: 'loss' }]);
+  });
+
   it('an error in a cell added later lands in that cell at its line, and names the cell', async () => {
     const broken = { uri: cellUri(4), kind: 'code' as const, text: 'def broken(w):\n    h = x @ torch.ones(3, 2)\n    return (h * w).sum()\n\nbroken(torch.tensor(2.0))' };
     await client.changeNotebook(uri, { structure: { start: 4, deleteCount: 0, cells: [broken] } });

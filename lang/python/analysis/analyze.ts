@@ -136,6 +136,24 @@ function registry(modules: ModuleRegistry | undefined): ModuleRegistry {
   return merged;
 }
 
+/**
+ * Qualified names that tell definitions of one name apart (a notebook's cells redefining `loss`, a
+ * file redefining `f`), so the editor asks for each: the last keeps Python's `__qualname__` (what
+ * the name holds once the script ran), each earlier one gets `#1`, `#2`, ... in source order.
+ */
+export function distinctQualnames<T extends { readonly qualname: string }>(functions: readonly T[]): T[] {
+  const count = new Map<string, number>();
+  for (const f of functions) count.set(f.qualname, (count.get(f.qualname) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  return functions.map((f) => {
+    const n = count.get(f.qualname)!;
+    if (n === 1) return f;
+    const k = (seen.get(f.qualname) ?? 0) + 1;
+    seen.set(f.qualname, k);
+    return k === n ? f : { ...f, qualname: `${f.qualname}#${k}` };
+  });
+}
+
 export function analyze(input: string | ParseResult, options: AnalyzeOptions = {}): Analysis {
   const parsed = typeof input === 'string' ? parse(input) : input;
   return new Analyzer(parsed, registry(options.modules)).run();
@@ -220,7 +238,7 @@ class Analyzer {
     this.collectNamesAndImports(body);
     this.checkUnsupported(body);
     this.checkJitBranches(body);
-    const functions = this.functions(body);
+    const functions = distinctQualnames(this.functions(body));
     this.diagnostics.sort((a, b) => a.span.from - b.span.from);
     return { parse: this.parsed, functions, imports: this.imports, diagnostics: this.diagnostics };
   }
@@ -621,11 +639,22 @@ class Analyzer {
     return sources;
   }
 
-  /** The first call of the function whose arguments can be evaluated: at module level if there is one. */
+  /**
+   * The first call of the function whose arguments can be evaluated: at module level if there is
+   * one. A name defined again at module level (a notebook cell redefining it) calls each definition
+   * from the module-level lines between it and the next: those calls are its example inputs, as
+   * Python (and Jupyter, running cells in order) calls it there.
+   */
   private callSite(def: A.FunctionDef, params: readonly ParamInfo[], parentFn: A.FunctionDef | null): InputSource | null {
     const scopeBody = parentFn ? parentFn.body : this.parsed.module.body;
     // Calls inside the function itself (recursion) are not example inputs.
-    const found = (this.callsIn(scopeBody).get(def.name) ?? []).filter((f) => f.call.span.from < def.span.from || f.call.span.to > def.span.to);
+    let found = (this.callsIn(scopeBody).get(def.name) ?? []).filter((f) => f.call.span.from < def.span.from || f.call.span.to > def.span.to);
+    const definitions = scopeBody.filter((s) => s.kind === 'FunctionDef' && s.name === def.name);
+    const k = definitions.indexOf(def);
+    if (definitions.length > 1 && k >= 0) {
+      const next = definitions[k + 1]?.span.from ?? Infinity;
+      found = found.filter((f) => (f.topLevel ? f.call.span.from > def.span.to && f.call.span.to <= next : next === Infinity));
+    }
     const best = found.find((f) => f.topLevel) ?? found[0];
     if (!best) return null;
     return { kind: 'call', call: best.call, span: best.call.span, topLevel: best.topLevel, bindings: this.bind(best.call.args, params) };

@@ -5,6 +5,7 @@
  */
 export {
   analyze,
+  distinctQualnames,
   moduleFacts,
   type Analysis,
   type AnalyzeOptions,
