@@ -88,6 +88,9 @@ describe('language server: notebooks (LSP notebook document sync, issue 18)', fu
     assert.ok(Math.abs((earlier.result.value as number) - 1.9642856121063232) < 1e-6, String(earlier.result.value));
     await client.changeNotebook(uri, { structure: { start: 4, deleteCount: 2, cells: [], closed: again.map((c) => c.uri) } });
     assert.deepEqual((await client.codeLenses(cells[2]!.uri))[0]?.command?.arguments, [{ uri, function: 'loss' }]);
+    // The notebook as it was, loss computed again (its result was the later definition's), for the tests after this one.
+    const restored = await client.executeCommand<EvaluationOutcome>(COMMANDS.computeGradient, [{ uri, function: 'loss' }]);
+    assert.ok(restored.ok && Math.abs((restored.result.value as number) - 1.9642856121063232) < 1e-6, JSON.stringify(restored));
   });
 
   it('an error in a cell added later lands in that cell at its line, and names the cell', async () => {
