@@ -2,7 +2,7 @@
  * An execution host: one backend, opened once, that evaluates requests one after another. The
  * server and the CLI open one on the CPU; the webview opens one on its GPU.
  */
-import { openBackend } from '../runtime/backends';
+import { openBackend, releasePooledArrays } from '../runtime/backends';
 import type { CancelSignal, RunOptions, RunResult } from '../lang/python';
 import { EagerEngine } from '../runtime/eager';
 import type { EvaluateRequest } from '../protocol/evaluate';
@@ -30,13 +30,19 @@ export async function openExecutionHost(setting: BackendSetting): Promise<Execut
     get backend() {
       return opened.info;
     },
+    // NB: what an evaluation or a script ends with, its arrays freed, is the kernels' pool of spare
+    // arrays: handed to the garbage collector, as the next one's shapes may all differ.
     evaluate(request, signal) {
-      const next = queue.then(() => evaluate(request, profiler, opened.info, signal));
+      const next = queue.then(() => evaluate(request, profiler, opened.info, signal)).finally(releasePooledArrays);
       queue = next.catch(() => undefined);
       return next;
     },
     runScript(source, options) {
-      return runPython(source, new EagerEngine(opened.backend), options);
+      try {
+        return runPython(source, new EagerEngine(opened.backend), options);
+      } finally {
+        releasePooledArrays();
+      }
     },
     dispose() {
       // The backends hold no resources beyond their arrays, which each evaluation frees.

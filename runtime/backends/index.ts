@@ -2,7 +2,7 @@ export {
   type Backend, type BackendName, type DeviceArray, type HostReadStats, type Kernel, type KernelTable, type ShaderProgram, type ShaderRunner,
 } from './backend';
 export { withHostDtypes, type HostDtypeStats } from './host_dtypes';
-export { hostKernels, SmallArray, SMALL_ON_HOST_ELEMENTS, withSmallOnHost, type HostFlavour } from './host';
+export { hostKernels, pooledArrays, releasePooledArrays, SmallArray, SMALL_ON_HOST_ELEMENTS, withSmallOnHost, type HostFlavour } from './host';
 export { createTfjsBackend, createTfjsDevice, TfjsArray, type TfjsBackendName } from './tfjs';
 export { broadcastIndex, createReferenceBackend, mapIndex, ReferenceArray, REFERENCE_KERNELS } from './reference';
 export { createWebgpuBackend, type WebgpuArray, type WebgpuBackend } from './webgpu';

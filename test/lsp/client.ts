@@ -225,10 +225,10 @@ export function positionOf(text: string, line: number, needle: string): Position
   return { line, character };
 }
 
-/** The resident memory of the server and of every process it started (its evaluation process), in MiB (Linux). */
-export function residentMiB(pid: number): number {
+/** The resident memory of the server and (unless `withChildren` is false) of every process it started (its evaluation process), in MiB (Linux). */
+export function residentMiB(pid: number, withChildren = true): number {
   let kB = 0;
-  for (const p of [pid, ...descendantsOf(pid)]) {
+  for (const p of [pid, ...(withChildren ? descendantsOf(pid) : [])]) {
     try {
       kB += Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p}/status`, 'utf8'))![1]);
     } catch {

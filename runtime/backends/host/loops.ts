@@ -104,35 +104,64 @@ export const UNARY_LOOPS = {
 } satisfies Record<string, UnaryLoop>;
 
 /**
- * Float arrays given back by their owner (a disposed host array), by dtype and length: a kernel's
- * output takes one of them before allocating, as a fresh typed array costs more than a small op's
- * loop (zeroed memory, and garbage collections driven by the external memory it counts).
+ * Float arrays given back by their owner (a disposed host array), by length (float64's under the
+ * negated length), the buckets oldest first: a kernel's output takes one of them before
+ * allocating, as a fresh typed array costs more than a small op's loop (zeroed memory, and garbage
+ * collections driven by the external memory it counts). NB: an emptied bucket is dropped and a
+ * full pool evicts its oldest buckets, so lengths a program no longer uses (evaluations at ever
+ * new shapes) do not stay: the pool kept every length it saw until it filled, then took no more.
  */
-const FREE = { float32: new Map<number, Float32Array[]>(), float64: new Map<number, Float64Array[]>() };
+const FREE = new Map<number, AnyTypedArray[]>();
 /** Arrays kept per length, the smallest length worth keeping (smaller ones live on V8's heap, cheap to make), and the bytes kept in all. */
 const POOL_DEPTH = 32;
 const POOL_MIN_LENGTH = 16;
 const POOL_MAX_BYTES = 32 * 2 ** 20;
 let pooledBytes = 0;
 
+const poolKey = (float64: boolean, length: number) => (float64 ? -length : length);
+
 /** Gives `data` back for reuse; its owner must hold no other reference to it. */
 export function recycle(data: AnyTypedArray): void {
-  if (data.length < POOL_MIN_LENGTH || pooledBytes + data.byteLength > POOL_MAX_BYTES) return;
-  const pool = data instanceof Float32Array ? FREE.float32 : data instanceof Float64Array ? FREE.float64 : null;
-  if (pool === null) return;
-  let free = pool.get(data.length);
-  if (!free) pool.set(data.length, (free = []));
-  if (free.length >= POOL_DEPTH) return;
-  (free as AnyTypedArray[]).push(data);
+  if (data.length < POOL_MIN_LENGTH || data.byteLength > POOL_MAX_BYTES) return;
+  if (!(data instanceof Float32Array || data instanceof Float64Array)) return;
+  const key = poolKey(data instanceof Float64Array, data.length);
+  if ((FREE.get(key)?.length ?? 0) >= POOL_DEPTH) return;
+  while (pooledBytes + data.byteLength > POOL_MAX_BYTES) evictOldest();
+  // NB: read after the evictions, which may have taken this length's bucket.
+  let free = FREE.get(key);
+  if (!free) FREE.set(key, (free = []));
+  free.push(data);
   pooledBytes += data.byteLength;
+}
+
+function evictOldest(): void {
+  const [key, arrays] = FREE.entries().next().value as [number, AnyTypedArray[]];
+  FREE.delete(key);
+  for (const a of arrays) pooledBytes -= a.byteLength;
+}
+
+/** Lets the garbage collector have every pooled array: an evaluation that ended leaves none behind. */
+export function releasePooledArrays(): void {
+  FREE.clear();
+  pooledBytes = 0;
+}
+
+/** What the pool holds: arrays, bytes, and lengths (with their dtype) it keeps a bucket for. */
+export function pooledArrays(): { readonly arrays: number; readonly bytes: number; readonly buckets: number } {
+  let arrays = 0;
+  for (const free of FREE.values()) arrays += free.length;
+  return { arrays, bytes: pooledBytes, buckets: FREE.size };
 }
 
 /** An array of `dtype` and `size` for a kernel to fill: every element is written, so a recycled one needs no zeroing. */
 export function output(dtype: DType, size: number): AnyTypedArray {
   // NB: int64 is stored in a Float64Array too, but its arrays are never recycled (see host_dtypes).
   if (dtype === 'float32' || dtype === 'float64') {
-    const reused = FREE[dtype].get(size)?.pop();
-    if (reused) {
+    const key = poolKey(dtype === 'float64', size);
+    const free = FREE.get(key);
+    if (free) {
+      const reused = free.pop()!;
+      if (free.length === 0) FREE.delete(key);
       pooledBytes -= reused.byteLength;
       return reused;
     }
