@@ -5,3 +5,4 @@ export {
   cumulative, cumulativeArgExtreme, flatTargets, lastWrites, linearRecurrence, scatterAlongAxis, segmentedCumprod, shiftAlong, takeAlongAxis,
 } from './along_axis';
 export { reshapeAxisInto, reshapeAxisOutOf } from './axis_groups';
+export { erfcOf, erfcxOf } from './erfc';

@@ -322,6 +322,10 @@ export class PyArray extends HostObject {
       case 'size': return BigInt(sizeOf(this.shape));
       case 'dtype': return dtypeObject(this.dtype);
       case 'T': return rt.behaviour.transpose(this);
+      // NB: arrays are real here (complex ones are refused where made): x.real is x, x.imag zeros of its dtype, as JAX's.
+      case 'real': return this;
+      case 'imag': return rt.run(() => new PyArray(rt, rt.place(rt.o.full(this.shape, 0, this.dtype)), this.weak, this.numpy), (r) => [r.v]);
+      case 'conj': case 'conjugate': return pyFunction(name, () => this);
       case 'at': return this.numpy ? undefined : rt.behaviour.at(this);
       case '__abs__': return pyFunction('__abs__', (_a, _k, c) => rt.behaviour.abs(this, c));
       case '__round__': return undefined;

@@ -71,6 +71,11 @@ export const MORE_FUNCTIONS: Record<string, Fn> = {
   real: (rt, args, kwargs, ctx, numpy) => arr(rt, bindArgs('real', ['val'], args, kwargs, ctx).required('val'), ctx, numpy),
   conj: (rt, args, kwargs, ctx, numpy) => arr(rt, bindArgs('conj', ['x'], args, kwargs, ctx).required('x'), ctx, numpy),
   conjugate: (rt, args, kwargs, ctx, numpy) => arr(rt, bindArgs('conjugate', ['x'], args, kwargs, ctx).required('x'), ctx, numpy),
+  // NB: JAX's imag of a real array is lax.full_like(x, 0): zeros of its dtype, no gradient path.
+  imag: (rt, args, kwargs, ctx, numpy) => {
+    const x = arr(rt, bindArgs('imag', ['val'], args, kwargs, ctx).required('val'), ctx, numpy);
+    return L.op(rt, () => L.wrap(rt, rt.o.full(x.shape, 0, x.dtype), x.weak, numpy));
+  },
   vdot: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('vdot', ['a', 'b'], args, kwargs, ctx);
     const [x, y, weak] = promoted(rt, arr(rt, a.required('a'), ctx, numpy), arr(rt, a.required('b'), ctx, numpy));

@@ -241,3 +241,20 @@ check_grads('stax Conv and AvgPool', lambda x: jnp.sum(pool_apply((), conv_apply
 `), 9);
   });
 });
+
+describe('jax shim: check_grads of jax.nn', () => {
+  it('jax.nn activations away from their kinks, gelu in both forms, glu, standardize and logsumexp with b (issue 16)', () => {
+    const names = ['relu', 'relu6', 'softplus', 'log_sigmoid', 'silu', 'mish', 'soft_sign', 'squareplus', 'sparse_plus', 'sparse_sigmoid',
+      'elu', 'selu', 'celu', 'leaky_relu', 'hard_tanh', 'hard_sigmoid', 'hard_silu', 'gelu'];
+    assertAllOk(checks(`
+for name in ${JSON.stringify(names).replace(/"/g, "'")}:
+    f = getattr(jax.nn, name)
+    check_grads(name, lambda x: jnp.sum(f(x) * jnp.array([1.0, 2.0, -0.5])), x3, v3, u3)
+check_grads('gelu exact', lambda x: jnp.sum(jax.nn.gelu(x * 2.0, approximate=False) ** 2), x3, v3, u3)
+check_grads('glu', lambda x: jnp.sum(jax.nn.glu(x) ** 2), x4, v4, u4)
+check_grads('standardize', lambda x: jnp.sum(jax.nn.standardize(x) * jnp.array([1.0, -2.0, 0.5, 3.0])), x4, v4, u4)
+check_grads('logsumexp b', lambda x: jax.nn.logsumexp(x, b=jnp.array([1.0, 0.5, 2.0, 0.0])), x4, v4, u4)
+check_grads('log1mexp', lambda x: jnp.sum(jax.nn.log1mexp(jnp.abs(x) + 0.2)), x4, v4, u4)
+`), names.length + 5);
+  });
+});
