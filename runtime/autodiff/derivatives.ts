@@ -88,3 +88,13 @@ export const BINARY_DERIVATIVES: { readonly [P in ArithmeticBinaryPrimitive]: re
   max: chooser,
   min: chooser,
 };
+
+/**
+ * Where clamp(lo, x, hi)'s value follows each input, as JAX's JVP rule reads it: lo where
+ * lo > x and lo < hi, x where lo < x < hi, hi where hi < x (none of them at a tie).
+ */
+export function clampPasses<T>(o: Ops<T>, lo: T, x: T, hi: T): [T, T, T] {
+  const no = o.lt(hi, hi);
+  const both = (a: T, b: T) => o.select(a, b, o.broadcastTo(no, o.shape(b)));
+  return [both(o.gt(lo, x), o.lt(lo, hi)), both(o.gt(x, lo), o.lt(x, hi)), o.lt(hi, x)];
+}

@@ -6,7 +6,7 @@ import {
 } from '../primitives';
 import type { JvpRule, JvpRuleTable } from './jvp_rule';
 import {
-  BINARY_DERIVATIVES, UNARY_DERIVATIVES, type UnaryDerivative,
+  BINARY_DERIVATIVES, clampPasses, UNARY_DERIVATIVES, type UnaryDerivative,
 } from './derivatives';
 
 /**
@@ -57,6 +57,15 @@ export const ELEMENTWISE_JVP_RULES: Pick<JvpRuleTable, ElementwisePrimitive> = {
     const zero = o.scalarLike(0, out);
     // NB: a 0-d zero stands in for a null branch; the broadcast restores the output's shape.
     return o.broadcastTo(o.select(pred, onTrue ?? zero, onFalse ?? zero), o.shape(out));
+  }),
+  // JAX's clamp JVP: each tangent passes only where its input is the value, strictly (0 at a tie).
+  clamp: floatOnly<'clamp'>((o, [lo, x, hi], tangents, out) => {
+    const pass = clampPasses(o, lo, x, hi);
+    const shape = o.shape(out);
+    const zero = o.full(shape, 0, o.dtype(out));
+    let sum: typeof zero | null = null;
+    tangents.forEach((t, i) => { if (t !== null) sum = addTangents(o, sum, o.select(pass[i], o.broadcastTo(t, shape), zero)); });
+    return sum;
   }),
   // NB: a cast to or from int/bool cuts the tangent: floatOnly sees the int output, or the int
   // input arrives with a null tangent.

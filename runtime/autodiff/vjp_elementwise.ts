@@ -5,7 +5,7 @@ import {
 } from '../primitives';
 import type { VjpRule, VjpRuleTable } from './vjp_rule';
 import {
-  BINARY_DERIVATIVES, UNARY_DERIVATIVES, type UnaryDerivative,
+  BINARY_DERIVATIVES, clampPasses, UNARY_DERIVATIVES, type UnaryDerivative,
 } from './derivatives';
 
 /**
@@ -52,6 +52,12 @@ export const ELEMENTWISE_VJP_RULES: Pick<VjpRuleTable, ElementwisePrimitive> = {
       wanted?.[2] === false ? null : o.sumToShape(o.select(pred, zero, g), o.shape(onFalse)),
     ];
   },
+  // The transpose of clamp's JVP: the cotangent goes to the input the value follows there.
+  clamp: floatOnly<'clamp'>((o, g, [lo, x, hi], out) => {
+    const zero = o.full(o.shape(out), 0, o.dtype(out));
+    const pass = clampPasses(o, lo, x, hi);
+    return [lo, x, hi].map((v, i) => o.sumToShape(o.select(pass[i], g, zero), o.shape(v)));
+  }),
   // NB: a cast to or from int/bool cuts the gradient (PyTorch cannot track integer tensors either).
   convert_element_type: (o, g, [x]) =>
     (isFloat(o.dtype(x)) && isFloat(o.dtype(g)) ? [o.convert(g, o.dtype(x))] : [null]),

@@ -38,5 +38,6 @@ export const ELEMENTWISE_BATCH_RULES: Pick<BatchRuleTable, ElementwisePrimitive>
   ...familyRules(COMPARISONS, broadcasting),
   ...familyRules(UNARY_MATH, unary),
   select: broadcasting('select'),
+  clamp: broadcasting('clamp'),
   convert_element_type: unary('convert_element_type'),
 };

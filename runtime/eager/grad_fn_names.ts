@@ -37,6 +37,8 @@ export const GRAD_FN_NAMES: { readonly [P in Primitive]: string } = {
   stop_gradient: 'DetachBackward0',
   sign: 'SignBackward0',
   select: 'WhereBackward0',
+  // NB: torch.clamp composes max and min; this primitive comes from jax's lax.clamp only.
+  clamp: 'ClampBackward1',
   convert_element_type: 'ToCopyBackward0',
   reduce_sum: 'SumBackward1',
   reduce_max: 'AmaxBackward0',

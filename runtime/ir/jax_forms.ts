@@ -50,6 +50,7 @@ export const JAX_FORMS: { readonly [P in Primitive]: JaxFormRule<P> } = {
   integer_pow: withParams('integer_pow', ({ y }) => ({ y })),
   // NB: JAX's select_n takes the cases in index order, false first: where(p, t, f) is `select_n p f t`.
   select: (_p, { inputs: [pred, onTrue, onFalse] }) => ({ name: 'select_n', params: {}, operands: [pred, onFalse, onTrue] }),
+  clamp: plain('clamp'),
   convert_element_type: withParams('convert_element_type', ({ newDtype }) => ({ new_dtype: pyName(newDtype), weak_type: false })),
   ...familyRules(REDUCTIONS, reduction),
   argmax: withParams('argmax', ({ axis, indexDtype }) => ({ axes: pyInts([axis]), index_dtype: pyName(indexDtype) })),

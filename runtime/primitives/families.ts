@@ -25,7 +25,7 @@ export const PARAM_FREE_UNARY: readonly ParamFreeUnaryPrimitive[] = UNARY_MATH.f
   (p): p is ParamFreeUnaryPrimitive => !inFamily(PARAMETRIC_UNARY, p));
 /** Every primitive computed element by element: the ones fusion can chain into one loop. */
 export const ELEMENTWISE = [
-  ...ARITHMETIC_BINARY, ...COMPARISONS, ...UNARY_MATH, 'select', 'convert_element_type',
+  ...ARITHMETIC_BINARY, ...COMPARISONS, ...UNARY_MATH, 'select', 'clamp', 'convert_element_type',
 ] as const satisfies readonly Primitive[];
 
 /** Reductions over `axes`, which disappear from the shape. */

@@ -69,6 +69,8 @@ export interface PrimitiveParams {
   stop_gradient: NoParams;
   /** where(pred, onTrue, onFalse), broadcasting all three. */
   select: NoParams;
+  /** lax.clamp(min, x, max): min(max(x, min), max), the bounds broadcasting to x. */
+  clamp: NoParams;
   convert_element_type: { readonly newDtype: DType };
   // reductions over `axes`, which disappear from the shape
   reduce_sum: { readonly axes: readonly number[] };

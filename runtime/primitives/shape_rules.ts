@@ -93,6 +93,14 @@ export const SHAPE_RULES: { readonly [P in Primitive]: ShapeRule<P> } = {
     if (onTrue.dtype !== onFalse.dtype) throw new ShapeError('select', inputs, 'both branches must share one dtype');
     return aval(broadcast('select', inputs), onTrue.dtype);
   },
+  // NB: the bounds broadcast NumPy-style (a batched bound keeps its axis); lax.clamp checks JAX's
+  // rule (each bound scalar or x's shape) before it binds.
+  clamp: (inputs) => {
+    arity('clamp', inputs, 3);
+    const dtype = sameDtype('clamp', inputs);
+    if (dtype === 'bool') throw new ShapeError('clamp', inputs, 'is not defined on bool');
+    return aval(broadcast('clamp', inputs), dtype);
+  },
   convert_element_type: (inputs, { newDtype }) => {
     arity('convert_element_type', inputs, 1);
     return aval(inputs[0].shape, newDtype);

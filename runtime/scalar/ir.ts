@@ -97,6 +97,7 @@ export const LOWERINGS: { readonly [P in ElementwisePrimitive]: Lowering<P> } = 
   sign: direct('sign'),
   stop_gradient: ([x]) => x,
   select: ([p, t, f], c) => scalarOp('where', c.out, p, t, f),
+  clamp: ([lo, x, hi], c) => scalarOp('min', c.out, scalarOp('max', c.out, x, lo), hi),
   convert_element_type: ([x], c) => scalarOp('cast', c.out, x),
 };
 

@@ -11,7 +11,7 @@ import { bindArgs, isCallable, iterate, pyError, pyFunction, PyFunction, PyTuple
 import { PyArray, type JaxRuntime } from './array';
 import { flattenPy, flattenWithPathPy, keyEntryStr, sameTree, treeDefRepr, unflattenPy, type PyTreeDef } from './pytree';
 import { flattenArgs, leafVal, stagePy, transformOp } from './transforms';
-import { isTracer, type Val } from './values';
+import { isTracer, Scalar, type Val } from './values';
 import * as L from './lax';
 
 /** A Python function traced into a closed jaxpr: its consts and closed-over tracers come first among its invars. */
@@ -131,8 +131,8 @@ function switchFn(rt: JaxRuntime, args: PyValue[], kwargs: Map<string, PyValue>,
     if (idx.shape.length !== 0) throw pyError('TypeError', `Branch index must be scalar, got ${ctx.str(a.required('index'))} of shape (${idx.shape.join(', ')}${idx.shape.length === 1 ? ',' : ''}).`);
     if (isFloat(idx.dtype) || idx.dtype === 'bool') throw pyError('TypeError', `Index type must be an integer, got ${ctx.str(a.required('index'))}.`);
     if (fns.length === 1) return ctx.call(fns[0], operands);
-    // JAX clamps the index into range (lax.clamp): here as max then min.
-    const index = L.binary(rt, 'min', L.binary(rt, 'max', a.required('index'), 0n, ctx), BigInt(fns.length - 1), ctx).v;
+    // JAX converts the index to int32 and clamps it into range: `clamp 0:i32[] a 2:i32[]`.
+    const index = rt.o.bind('clamp', [new Scalar(0, 'int32'), L.cast(rt, idx, 'int32'), new Scalar(fns.length - 1, 'int32')], {});
     const branches = fns.map((f) => traceClosed(rt, ctx, 'switch', f, operands));
     branches.slice(1).forEach((b, i) => checkBranchOutputs(`branch 0 and ${i + 1} outputs`, branches[0], b, ctx));
     return bindCond(rt, index, branches, operands, ctx);

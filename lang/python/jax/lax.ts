@@ -84,6 +84,26 @@ export function binary(rt: JaxRuntime, prim: BinaryPrim, a: PyValue, b: PyValue,
 }
 
 /**
+ * `lax.clamp(min, x, max)`: the clamp primitive, with JAX's rules: each bound a scalar or of x's
+ * shape, and one dtype for all three (no promotion: a Python int bound of a float x is refused).
+ */
+export function clamp(rt: JaxRuntime, lo: PyValue, x: PyValue, hi: PyValue, ctx: HostContext): PyArray {
+  return op(rt, () => {
+    const [l, v, h] = [operand(rt, lo, ctx), operand(rt, x, ctx), operand(rt, hi, ctx)];
+    const shape = (s: readonly number[]) => `(${s.join(', ')}${s.length === 1 ? ',' : ''})`;
+    for (const [name, b] of [['min', l], ['max', h]] as const) {
+      if (b.v.shape.length && (b.v.shape.length !== v.v.shape.length || b.v.shape.some((d, i) => d !== v.v.shape[i]))) {
+        throw pyError('TypeError', `clamp requires ${name}.shape == operand.shape or ${name}.shape == (), got ${name}.shape=${shape(b.v.shape)}, operand.shape=${shape(v.v.shape)}.`);
+      }
+    }
+    if (l.v.dtype !== v.v.dtype || h.v.dtype !== v.v.dtype) {
+      throw pyError('TypeError', `lax.clamp requires arguments to have the same dtypes, got ${[l, v, h].map((b) => b.v.dtype).join(', ')}.`);
+    }
+    return wrap(rt, rt.o.bind('clamp', [l.v, v.v, h.v], {}), l.weak && v.weak && h.weak, v.numpy);
+  });
+}
+
+/**
  * `x // y` and `x % y` on integer arrays, exactly: C division corrected toward minus infinity, the
  * remainder taking the divisor's sign (Python's rule, NumPy's and JAX's); a zero divisor gives 0
  * for both, as NumPy's does (it only warns). Float operands are refused: NumPy computes them

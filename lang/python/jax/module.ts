@@ -78,6 +78,10 @@ function laxAttrs(rt: JaxRuntime, jnp: Record<string, PyValue>): Record<string, 
     const a = bindArgs('integer_pow', ['x', 'y'], args, kwargs, ctx);
     return L.power(rt, L.asArray(rt, a.required('x'), ctx), BigInt(a.int('y')), ctx);
   });
+  attrs.clamp = pyFunction('clamp', (args, kwargs, ctx) => {
+    const a = bindArgs('clamp', ['min', 'x', 'max'], args, kwargs, ctx);
+    return L.clamp(rt, a.required('min'), a.required('x'), a.required('max'), ctx);
+  });
   attrs.pow = pyFunction('pow', (args, kwargs, ctx) => {
     const a = bindArgs('pow', ['x', 'y'], args, kwargs, ctx);
     return L.binary(rt, 'pow', a.required('x'), a.required('y'), ctx);

@@ -51,6 +51,7 @@ export const REFERENCE_KERNELS: KernelTable<ReferenceArray> = withKeyPlanes({
   sign: un(sign),
   stop_gradient: un((x) => x),
   select: (inputs, _p, out) => nary(inputs, out, (p, t, f) => (p !== 0 ? t : f)),
+  clamp: (inputs, _p, out) => nary(inputs, out, (lo, x, hi) => minOf(maxOf(x, lo), hi)),
   convert_element_type: (inputs, _p, out) => new ReferenceArray(out.shape, out.dtype, typedArrayFrom(out.dtype, inputs[0].data)),
   reduce_sum: (inputs, { axes }, out) => reduce(inputs[0], axes, out, 0, sumStep),
   reduce_max: (inputs, { axes }, out) => reduce(inputs[0], axes, out, -Infinity, maxStep),

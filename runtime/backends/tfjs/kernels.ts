@@ -87,6 +87,7 @@ export function tfjsKernels(b: TfjsBackendName): KernelTable<TfjsArray> {
     sign: kernel(b, 'sign', unary(sign)),
     stop_gradient: kernel(b, 'stop_gradient', unary(tf.clone)),
     select: kernel(b, 'select', ([p, t, f], _, out) => select(p, t, f, out.shape)),
+    clamp: kernel(b, 'clamp', ([lo, x, hi], _, out) => tf.broadcastTo(maxOrMin(maxOrMin(x, lo, tf.maximum), hi, tf.minimum), [...out.shape])),
     convert_element_type: kernel(b, 'convert_element_type', ([x], { newDtype }) => convert(x, newDtype)),
     reduce_sum: kernel(b, 'reduce_sum', ([x], { axes }, out) => reduce(x, axes, 'sum', out)),
     reduce_max: kernel(b, 'reduce_max', ([x], { axes }, out) => reduce(x, axes, 'max', out)),

@@ -20,6 +20,12 @@ const f64Of = (draw: Draw, rng: Random, shape: readonly number[]) => hostArray('
 /** Values on two interleaved grids, so that any x and y differ by at least 0.4: max/min never tie. */
 const gridAt = (offset: number): Draw => (rng, n) =>
   Array.from({ length: n }, () => rng.int(-3, 3) + offset + 0.1 * rng.uniform());
+/**
+ * clamp's bounds: below 0 (`sign` -1) or above it (+1), on gridAt(0.25)'s grid, so never tying
+ * with x on gridAt(0.75)'s. NB: lo < hi always: where lo > hi the value is hi, yet JAX's JVP
+ * (and so ours) gives it no tangent from any input.
+ */
+const bound = (sign: number): Draw => (rng, n) => Array.from({ length: n }, () => sign * (rng.int(0, 3) + 0.25 + 0.1 * rng.uniform()));
 /** Distinct values at least 0.2 apart, in random order: reduce_max/min never tie. */
 const distinct: Draw = (rng, n) => {
   const order = Array.from({ length: n }, (_, i) => i);
@@ -102,6 +108,13 @@ export const CASES: CaseTable = {
   ].map(([sp, st, sf]) => ({
     params: {},
     inputs: [hostArray('bool', sp, bools, rng), f64Of(normal, rng, st), f64Of(normal, rng, sf)],
+  })),
+  // x on one grid and the bounds on the other: no ties, where clamp's derivative jumps
+  clamp: (rng) => [
+    [[], [2, 3], []], [[2, 3], [2, 3], [2, 3]], [[3], [2, 3], [1]],
+  ].map(([sl, sx, sh]) => ({
+    params: {},
+    inputs: [f64Of(bound(-1), rng, sl), f64Of(gridAt(0.75), rng, sx), f64Of(bound(1), rng, sh)],
   })),
   convert_element_type: (rng) => [
     { params: { newDtype: 'float64' }, inputs: [f64Of(normal, rng, [2, 3])] },

@@ -65,6 +65,11 @@ export const CASES: BatchCaseTable = {
   abs: unary(normal),
   stop_gradient: unary(normal),
   sign: unary(grid),
+  // whole numbers meet the bounds exactly; the scalar bounds as lax.switch's and jnp.clip's
+  clamp: [[[], [2, 3], []], [[2, 3], [2, 3], [2, 3]], [[3], [2, 3], [1]], [[2, 3], [], [2, 3]]].map(([sl, sx, sh]) => ({
+    params: {},
+    inputs: [f64(sl, grid), f64(sx, grid), f64(sh, grid)],
+  })),
   select: [[[2, 3], [2, 3], [2, 3]], [[3, 1], [4], []], [[], [2, 3], [3]], [[2, 1, 3], [3], [4, 1]]].map(([sp, st, sf]) => ({
     params: {},
     inputs: [{ shape: sp, dtype: 'bool', draw: bools }, f64(st), f64(sf)],

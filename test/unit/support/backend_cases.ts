@@ -134,6 +134,15 @@ export const CASES: { readonly [P in Primitive]: CaseMaker<ParamsOf<P>> } = {
     { inputs: [bools(r, [5]), ints(r, [5], -9, 9), ints(r, [1], -9, 9)], params: {} },
     { inputs: [bools(r, [7]), bools(r, [7]), bools(r, [1])], params: {} },
   ],
+  clamp: (r) => [
+    { inputs: [{ values: [-0.5], shape: [], dtype: 'float32' }, normal(r, [3, 4], 2), { values: [1.25], shape: [], dtype: 'float32' }], params: {} },
+    { inputs: [normal(r, [3, 4]), withSpecials(r, normal(r, [3, 4], 2), [NaN, Infinity, -Infinity]), normal(r, [3, 4], 3)], params: {} },
+    // bounds that cross (lo > hi) give hi, as XLA's min(max(x, lo), hi); the bounds broadcast
+    { inputs: [{ values: [2], shape: [], dtype: 'float32' }, normal(r, [5]), { values: [-2], shape: [], dtype: 'float32' }], params: {} },
+    { inputs: [normal(r, [4]), normal(r, [3, 4], 2), normal(r, [1], 3)], params: {} },
+    // lax.switch's index: int32 clamped into [0, n - 1]
+    { inputs: [{ values: [0], shape: [], dtype: 'int32' }, ints(r, [7], -5, 9), { values: [2], shape: [], dtype: 'int32' }], params: {} },
+  ],
   convert_element_type: (r) => [
     { inputs: [normal(r, [3, 4], 10)], params: { newDtype: 'int32' } },
     { inputs: [withSpecials(r, uniform(r, [16], -2, 2), [0, -0, NaN, 0.5, -0.5])], params: { newDtype: 'bool' } },

@@ -79,7 +79,8 @@ describe('jit compile: the scalar IR of fused kernels', () => {
     const binary = new Set<Primitive>([...ARITHMETIC_BINARY, ...COMPARISONS]);
     for (const p of FUSIBLE) {
       if (elementwise.has(p)) {
-        const dtypes: DType[] = p === 'select' ? ['bool', 'float32', 'float32'] : binary.has(p) ? ['float32', 'float32'] : ['float32'];
+        const dtypes: DType[] = p === 'select' ? ['bool', 'float32', 'float32'] : p === 'clamp' ? ['float32', 'float32', 'float32']
+          : binary.has(p) ? ['float32', 'float32'] : ['float32'];
         const body = lowerMember(p as (typeof ELEMENTWISE)[number], p === 'integer_pow' ? { y: 3 } : p === 'convert_element_type' ? { newDtype: 'float32' } : {}, dtypes, 'float32');
         const check = (s: Scalar): void => {
           if (s.kind !== 'op') return;
