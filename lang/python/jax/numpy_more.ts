@@ -378,6 +378,40 @@ function eliminate(rt: JaxRuntime, a: Val, b: Val | null): { x: Val | null; det:
   return { x: b === null ? null : o.slice(m, [0, n], [n, width]), det };
 }
 
+/**
+ * jnp.linalg.cholesky: the input symmetrized ((a + a^T) / 2, as JAX's symmetrize_input), then the
+ * lower factor column by column (Cholesky-Crout) as ops, so it differentiates, batches and traces;
+ * as LAPACK's potrf under JAX, a matrix that is not positive definite (a pivot <= 0 or NaN) gives
+ * NaN everywhere. NB: the derivative of this composition, which reads the symmetrized matrix's
+ * lower triangle, is JAX's cholesky JVP (L phi(L^-1 dA L^-T)) for the symmetric dA it receives.
+ */
+function cholesky(rt: JaxRuntime, a: Val): Val {
+  const o = rt.o;
+  const n = a.shape[0];
+  if (a.shape.length !== 2 || a.shape[1] !== n) throw pyError('NotImplementedError', `jnp.linalg.cholesky of shape (${a.shape.join(', ')}): Gradlens factors one square matrix; use jax.vmap over a batch`);
+  if (n > MAX_ELIMINATION) throw pyError('NotImplementedError', `linalg on matrices larger than ${MAX_ELIMINATION}x${MAX_ELIMINATION} is not supported by Gradlens`);
+  const s = o.div(o.add(a, o.transpose(a, [1, 0])), new Scalar(2, a.dtype));
+  const rows = o.iota('int32', [n], 0);
+  const columns: Val[] = [];
+  let ok: Val = new Scalar(1, 'bool');
+  for (let j = 0; j < n; j++) {
+    let col = o.reshape(o.slice(s, [0, j], [n, j + 1]), [n]);
+    if (j > 0) {
+      const done = o.concatenate(columns, 1);
+      const rowJ = o.reshape(o.slice(done, [j, 0], [j + 1, j]), [j]);
+      col = o.sub(col, o.dotGeneral(done, rowJ, { lhsContracting: [1], rhsContracting: [0], lhsBatch: [], rhsBatch: [] }));
+    }
+    const pivot = o.reshape(o.slice(col, [j], [j + 1]), []);
+    ok = o.select(o.gt(pivot, new Scalar(0, a.dtype)), ok, new Scalar(0, 'bool'));
+    const d = o.sqrt(o.select(o.gt(pivot, new Scalar(0, a.dtype)), pivot, new Scalar(1, a.dtype)));
+    const below = o.gt(rows, new Scalar(j, 'int32'));
+    const value = o.select(below, o.div(col, d), o.select(o.eq(rows, new Scalar(j, 'int32')), o.broadcastTo(d, [n]), o.full([n], 0, a.dtype)));
+    columns.push(o.reshape(value, [n, 1]));
+  }
+  const l = o.concatenate(columns, 1);
+  return o.select(o.broadcastTo(ok, [n, n]), l, o.full([n, n], NaN, a.dtype));
+}
+
 function identity(rt: JaxRuntime, n: number, dtype: Val['dtype']): Val {
   return rt.o.convert(rt.o.eq(rt.o.iota('int32', [n, n], 0), rt.o.iota('int32', [n, n], 1)), dtype);
 }
@@ -391,6 +425,16 @@ function squareOperand(rt: JaxRuntime, x: PyValue, ctx: HostContext, numpy: bool
 /** `jax.numpy.linalg` (and `numpy.linalg`): `norm`, `det`, `inv`, `solve`. */
 export function linalgModule(rt: JaxRuntime, numpy: boolean): PyModule {
   return createModule(numpy ? 'numpy.linalg' : 'jax.numpy.linalg', {
+    cholesky: pyFunction('cholesky', (args, kwargs, ctx) => {
+      const a = bindArgs('cholesky', ['a', '*', 'upper?', 'symmetrize_input?'], args, kwargs, ctx);
+      if (numpy) throw pyError('NotImplementedError', 'numpy.linalg.cholesky is not supported by Gradlens (it raises LinAlgError where jnp gives NaN); use jnp.linalg.cholesky');
+      const m = squareOperand(rt, a.required('a'), ctx, numpy);
+      if (!a.bool('symmetrize_input', true)) throw pyError('NotImplementedError', 'cholesky(symmetrize_input=False) is not supported by Gradlens; symmetrize the input yourself');
+      return L.op(rt, () => {
+        const l = cholesky(rt, m.v);
+        return L.wrap(rt, a.bool('upper', false) ? rt.o.transpose(l, [1, 0]) : l, false, numpy);
+      });
+    }),
     det: pyFunction('det', (args, kwargs, ctx) => {
       const a = squareOperand(rt, bindArgs('det', ['a'], args, kwargs, ctx).required('a'), ctx, numpy);
       return L.op(rt, () => L.wrap(rt, eliminate(rt, a.v, null).det, false, numpy));
