@@ -92,6 +92,7 @@ export async function gradCommand(argv: readonly string[]): Promise<number> {
       for (const cut of outcome.result.gradientCuts ?? []) process.stderr.write(`${cut.message}\n`);
       // Computed without a definition that does not parse: CPython would run none of the file.
       for (const l of outcome.result.leftOut ?? []) process.stderr.write(`${l.message}\n`);
+      for (const w of outcome.result.warnings ?? []) process.stderr.write(`${w.message}\n`);
       // Eager ran; the jit engine, asked for too, could not trace the function.
       if (outcome.result.jitError) {
         process.stderr.write(`${outcome.result.jitError}\n`);

@@ -41,7 +41,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   // NB: in a child process, so the time budget holds inside one long kernel too: the process is stopped from here.
   const execution = new WorkerExecution({ backend, secondsSetting: '--budget-seconds' });
   try {
-    const ended = await execution.runScript({ source, file, budgets, ...(trace.length ? { trace } : {}) }, (text) => process.stdout.write(text));
+    const ended = await execution.runScript({ source, file, budgets, ...(trace.length ? { trace } : {}) }, (text, stream) => (stream === 'stderr' ? process.stderr : process.stdout).write(text));
     if (ended.traces) {
       for (const note of traceNotes(file, trace, ended.traces)) process.stderr.write(`${note}\n`);
       const text = traceText(ended.traces, format);

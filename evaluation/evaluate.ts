@@ -22,6 +22,7 @@ import { jaxCotangents } from './jax_cotangents';
 import { jaxEager, jaxGraphs, jaxJacobian, jaxJit, jaxNonFinite, jaxPlot, stageValueAndGrad, type Staged } from './jax_run';
 import { firstNonFinite } from './measure';
 import type { Profiler } from './profiled_backend';
+import { ShownWarnings } from './python_warnings';
 import { scriptLoopAssignments } from './script_loops';
 import { functionSourceHash } from './source_hash';
 import { analyzeDocument, captureFailure, fileOfUri, requestedFunction, resolveTarget, runOptions, type Target } from './target';
@@ -34,6 +35,8 @@ export interface Stages {
   readonly profiler: Profiler;
   readonly engine: EagerEngine;
   readonly limits: RunLimits;
+  /** The Python warnings the runs showed. */
+  readonly warnings: ShownWarnings;
   /** Throws when the request was cancelled or ran past its time budget; lets other tasks run first. */
   checkpoint(): Promise<void>;
 }
@@ -67,7 +70,8 @@ export async function withTarget<T>(
     fn = requestedFunction(request, analysis);
     sourceHash = functionSourceHash(request.text, analysis.parse, fn);
     const target = resolveTarget(request, analysis, fn);
-    const stages: Stages = { request, target, profiler, engine, limits: { budgets: interpreterBudgets(request.budgets), signal }, checkpoint };
+    const warnings = new ShownWarnings(file);
+    const stages: Stages = { request, target, profiler, engine, limits: { budgets: interpreterBudgets(request.budgets), signal, onWarning: warnings.listen }, warnings, checkpoint };
     return { ok: true, value: await body(stages, sourceHash) };
   } catch (e) {
     const failed = e instanceof EvaluationFailure ? e
@@ -105,6 +109,7 @@ export async function evaluate(request: EvaluateRequest, profiler: Profiler, inf
     const eager = runs.eager && { ...runs.eager, lines: runs.eager.lines.filter(inBody) };
     const jit = runs.jit && { ...runs.jit, lineKernels: runs.jit.lineKernels.filter(inBody) };
     const shown = eager ?? jit!;
+    const warned = stages.warnings.reports();
     const result: EvaluationResult = {
       uri: request.uri, function: target.fn.qualname, sourceHash, style: target.style,
       inputs: runs.inputs, inputOrigin: target.origin, backend: info,
@@ -121,6 +126,7 @@ export async function evaluate(request: EvaluateRequest, profiler: Profiler, inf
       ...(runs.gradientCuts?.length ? { gradientCuts: runs.gradientCuts.map((c) => ({ ...c, message: placed(request, c.message) })) } : {}),
       ...(target.leftOut.length > 0 ? { leftOut: target.leftOut.map((l) => ({ ...l, message: placed(request, l.message) })) } : {}),
       ...(assignments?.length ? { assignments } : {}),
+      ...(warned.length > 0 ? { warnings: warned.map((w) => ({ ...w, message: placed(request, w.message) })) } : {}),
     };
     return result;
   });

@@ -3,7 +3,7 @@
  * leaf requiring grad, the function called, `backward()` on its result. Backend calls are timed
  * by the source line whose op made them; the tape of the first call is kept for the viewer.
  */
-import { captureInputs, getattr, PyList, PyTuple, scriptError, type Budgets, type CancelSignal, type ModuleRegistry, type PyValue } from '../lang/python';
+import { captureInputs, getattr, PyList, PyTuple, scriptError, type Budgets, type CancelSignal, type ModuleRegistry, type PyValue, type ShownWarning } from '../lang/python';
 import { jaxSession } from '../lang/python/jax';
 import { nest, noFloatArgument, plainFloats } from '../lang/python/staging';
 import { argumentLeaves, leafArguments, listenForCuts, PyTensor, torchMath, torchSession, torchWrt, type GradientCut } from '../lang/python/torch';
@@ -38,6 +38,8 @@ export interface TorchEager {
 export interface RunLimits {
   readonly budgets: Partial<Budgets>;
   readonly signal?: CancelSignal;
+  /** Hears each Python warning a run of the script shows. */
+  readonly onWarning?: (w: ShownWarning) => void;
 }
 
 export async function torchEager(target: Target, profiler: Profiler, limits: RunLimits, withTape: boolean): Promise<TorchEager> {

@@ -94,6 +94,15 @@ export interface LeftOutLines {
   readonly message: string;
 }
 
+/** A Python warning the run showed (`warnings.warn`, a library's UserWarning), at the line it points to. */
+export interface PythonWarning {
+  readonly range: SourceRange;
+  /** `UserWarning`, `DeprecationWarning`, ... */
+  readonly category: string;
+  /** `FILE:LINE:COL: warning: UserWarning: text`. */
+  readonly message: string;
+}
+
 /**
  * A non-scalar value's derivative (jacrev): for each name of `grad`, d value / d it, shaped
  * [...valueShape, ...its shape]. `grad` then holds the gradient of the value's sum.
@@ -247,6 +256,8 @@ export interface EvaluationResult {
   readonly gradientCuts?: readonly GradientCut[];
   /** The definitions that do not parse, which the run left out. */
   readonly leftOut?: readonly LeftOutLines[];
+  /** The Python warnings the script and the function showed, once each, in the order shown. */
+  readonly warnings?: readonly PythonWarning[];
   readonly eager?: EagerRun;
   readonly jit?: JitRun;
   /** Why the jit engine did not run where it was asked for and eager did (`FILE:LINE:COL: error: ...`). */

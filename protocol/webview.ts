@@ -231,6 +231,7 @@ function isEvaluationResult(x: unknown): boolean {
       shape(c, { range: isSourceRange, what: oneOf(['item', 'float', 'int', 'tolist', 'detach'] as const), message: isString, zeroGradient: isBoolean }),
     )),
     leftOut: optional(arrayOf((l) => shape(l, { range: isSourceRange, message: isString }))),
+    warnings: optional(arrayOf((w) => shape(w, { range: isSourceRange, category: isString, message: isString }))),
     assignments: optional(arrayOf(isAssignedValue)),
   });
 }

@@ -47,6 +47,22 @@ function leftOutDiagnostics(outcome: EvaluationOutcome): Diagnostic[] {
 }
 
 /**
+ * The Python warnings the runs showed (`warnings.warn`, gradcheck's float32 warning): warnings at
+ * the line they point to, once each where several functions' runs reached the same one (the script's top level).
+ */
+function pythonWarningDiagnostics(outcomes: readonly EvaluationOutcome[]): Diagnostic[] {
+  const byPlace = new Map<string, Diagnostic>();
+  for (const outcome of outcomes) {
+    if (!outcome.ok) continue;
+    for (const w of outcome.result.warnings ?? []) {
+      const message = messageOnly(w.message);
+      byPlace.set(`${w.range.line}:${w.range.col}:${message}`, { range: rangeOf(w.range), severity: DiagnosticSeverity.Warning, source: DIAGNOSTIC_SOURCE, code: 'python-warning', message });
+    }
+  }
+  return [...byPlace.values()];
+}
+
+/**
  * The analysis's diagnostics and the latest evaluations'. Where an evaluation failed at a branch
  * the analysis already flagged as untraceable under jit, the analysis's diagnostic is the one
  * kept: it names the jit as the file writes it and says how to fix it, where the evaluation's
@@ -60,6 +76,7 @@ export function documentDiagnostics(analysis: DocumentAnalysis, outcomes: readon
       .filter((d): d is Diagnostic => d !== null && !(d.code === 'evaluation' && branches.some((b) => b.range.start.line === d.range.start.line))),
     ...outcomes.flatMap(cutDiagnostics),
     ...outcomes.flatMap(leftOutDiagnostics),
+    ...pythonWarningDiagnostics(outcomes),
   ];
   return [...analysis.diagnostics, ...fromResults];
 }

@@ -56,6 +56,11 @@ function runScript(opened: ExecutionHost, id: number, script: ScriptRun): Script
       pending += text;
       flushIfDue();
     },
+    // NB: what it printed before the warning goes first, as a terminal shows an unbuffered stderr.
+    stderr: (text) => {
+      flush();
+      send({ kind: 'printed', id, text, stream: 'stderr' });
+    },
     // NB: the run polls its cancel signal every 256 steps and between kernels, the only moments a
     // synchronous run gives: what it printed last is sent then, not held back through a long silence.
     signal: {

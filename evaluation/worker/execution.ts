@@ -14,7 +14,7 @@ import type { NodeBackend } from '../../protocol/backends';
 import type { EvaluateRequest } from '../../protocol/evaluate';
 import type { EvaluationError, EvaluationOutcome, SourceRange } from '../../protocol/results';
 import { fileOfUri } from '../target';
-import type { FromWorker, Job, ScriptEnd, ScriptRun, ToWorker } from './messages';
+import type { FromWorker, Job, Printed, ScriptEnd, ScriptRun, ToWorker } from './messages';
 
 export interface Cancellable {
   readonly aborted: boolean;
@@ -75,7 +75,7 @@ export class WorkerExecution {
    * Runs a whole script (`gradlens run`), in turn with evaluations, passing what it prints to
    * `printed` as the worker sends it; a run past its time budget (one long kernel) is stopped here.
    */
-  runScript(script: ScriptRun, printed: (text: string) => void): Promise<ScriptEnd> {
+  runScript(script: ScriptRun, printed: Printed): Promise<ScriptEnd> {
     return this.enqueue(() => this.runWhole(script, printed));
   }
 
@@ -110,7 +110,7 @@ export class WorkerExecution {
     return stopped(why.kind, why.message);
   }
 
-  private async runWhole(script: ScriptRun, printed: (text: string) => void): Promise<ScriptEnd> {
+  private async runWhole(script: ScriptRun, printed: Printed): Promise<ScriptEnd> {
     const stopped = (message: string): ScriptEnd => ({ error: `${script.file}: error: ${message}` });
     if (this.disposed) return stopped('evaluation is shutting down');
     const budgetMs = script.budgets.maxWallMs ?? DEFAULT_BUDGETS.maxWallMs;
@@ -121,7 +121,7 @@ export class WorkerExecution {
   }
 
   /** Runs `job` in the worker (started on first use), replacing a worker that did not end it or grew heavy. */
-  private async perform<Answer>(job: Job, signal: Cancellable, budgetMs: number, printed?: (text: string) => void): Promise<Ended<Answer>> {
+  private async perform<Answer>(job: Job, signal: Cancellable, budgetMs: number, printed?: Printed): Promise<Ended<Answer>> {
     const worker = (this.worker ??= this.start());
     const ended = await worker.run<Answer>(job, signal, budgetMs + HARD_STOP_GRACE_MS, printed);
     if (ended.kind !== 'done' || worker.heavy(ended.rssBytes)) this.replace(worker);
@@ -146,7 +146,7 @@ class EvaluationWorker {
   private running: {
     readonly id: number;
     readonly finish: (ended: Ended<unknown>) => void;
-    readonly printed?: (text: string) => void;
+    readonly printed?: Printed;
   } | null = null;
   private lastId = 0;
   private exited: Error | null = null;
@@ -181,7 +181,7 @@ class EvaluationWorker {
         } else if (m.id !== this.running?.id) {
           // A stopped job's last words: its caller has had its answer.
         } else if (m.kind === 'printed') {
-          this.running.printed?.(m.text);
+          this.running.printed?.(m.text, m.stream ?? 'stdout');
         } else {
           this.startRss = Math.min(this.startRss, m.rssBytes);
           this.running.finish({ kind: 'done', answer: m.answer, rssBytes: m.rssBytes });
@@ -201,7 +201,7 @@ class EvaluationWorker {
    * Runs `job`, stopping the worker when `signal` is raised (also while it still starts) or when
    * the run takes longer than `limitMs` once begun; the caller replaces a worker whose run did not end 'done'.
    */
-  run<Answer>(job: Job, signal: Cancellable, limitMs: number, printed?: (text: string) => void): Promise<Ended<Answer>> {
+  run<Answer>(job: Job, signal: Cancellable, limitMs: number, printed?: Printed): Promise<Ended<Answer>> {
     return new Promise<Ended<Answer>>((resolve) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const poll = setInterval(() => {

@@ -10,6 +10,9 @@ export function isNodeBackend(x: unknown): x is NodeBackend {
   return (NODE_BACKENDS as readonly unknown[]).includes(x);
 }
 
+/** Where a script's text goes: what it prints to stdout, its warnings to stderr. */
+export type Printed = (text: string, stream: 'stdout' | 'stderr') => void;
+
 /** A whole script to run as `gradlens run` does: what it prints comes back as it prints it. */
 export interface ScriptRun {
   readonly source: string;
@@ -42,7 +45,7 @@ export type FromWorker =
   /** The worker's CPU host opened: evaluations start at once from now on. */
   | { readonly kind: 'ready' }
   | { readonly kind: 'failed'; readonly message: string }
-  /** What a running script printed since the last such message. */
-  | { readonly kind: 'printed'; readonly id: number; readonly text: string }
+  /** What a running script printed since the last such message; on stderr: a warning CPython would write there. */
+  | { readonly kind: 'printed'; readonly id: number; readonly text: string; readonly stream?: 'stderr' }
   /** A job's answer; `rssBytes`: the process's resident memory after it. */
   | { readonly kind: 'answer'; readonly id: number; readonly answer: EvaluationOutcome | ScriptEnd; readonly rssBytes: number };

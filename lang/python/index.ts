@@ -79,6 +79,7 @@ export {
   type PyValue,
 } from './interpreter';
 export { EXCEPTION_TYPES, HaltError, PyError, exceptionMessage, pyError, type ExceptionName, type HaltKind } from './interpreter';
+export { warn, type LibraryWarning, type ShownWarning } from './interpreter';
 export {
   contains,
   eq,

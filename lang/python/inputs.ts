@@ -32,6 +32,7 @@ export function captureInputs(parsed: ParseResult, fn: FunctionInfo, source: Inp
   // The function object the def made, before decorators: its defaults are the values to bind.
   let defined: PyFunction | null = null;
   const interp = scriptInterpreter(options, (text) => void (output += text), {
+    source: parsed.source,
     onDefine: (f) => {
       if (f.node === fn.node) defined = f;
     },

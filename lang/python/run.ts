@@ -18,6 +18,7 @@ import {
   type InterpreterOptions,
   type AssignListener,
   type ModuleRegistry,
+  type ShownWarning,
 } from './interpreter';
 import { STANDARD_MODULES } from './modules';
 import { parse, syntaxErrorClass, type ParseResult, type Span, walkStatements } from './syntax';
@@ -27,6 +28,10 @@ export interface RunOptions {
   file?: string;
   /** Receives output as the script prints it, in addition to `RunResult.output`. */
   stdout?: (text: string) => void;
+  /** Receives each warning as CPython writes it to stderr, as it is shown, in addition to `RunResult.warnings`. */
+  stderr?: (text: string) => void;
+  /** Receives each warning shown, with its place. */
+  onWarning?: (w: ShownWarning) => void;
   /** Module shims the script may import, added to (and overriding) the standard ones (`math`). */
   modules?: ModuleRegistry;
   budgets?: Partial<Budgets>;
@@ -56,6 +61,8 @@ export interface RunResult {
   /** Everything the script printed; when it failed, what it printed before failing. */
   readonly output: string;
   readonly error: ScriptError | null;
+  /** The warnings shown (not filtered out), in order: stderr is their `text`s. */
+  readonly warnings: readonly ShownWarning[];
 }
 
 /** `file:line:col: error: message`, or `line N: message` when there is no file name. */
@@ -127,13 +134,19 @@ function uncaughtMessage(interp: Interpreter, exc: ExceptionObject): string {
 export function scriptInterpreter(
   options: RunOptions,
   write: (text: string) => void,
-  hooks: Pick<InterpreterOptions, 'onCall' | 'onDefine'> = {},
+  hooks: Pick<InterpreterOptions, 'onCall' | 'onDefine' | 'source'> = {},
+  warned: (w: ShownWarning) => void = () => {},
 ): Interpreter {
   return new Interpreter({
     file: options.file ?? '<string>',
     write: (text) => {
       write(text);
       options.stdout?.(text);
+    },
+    onWarning: (w) => {
+      warned(w);
+      options.onWarning?.(w);
+      options.stderr?.(w.text);
     },
     modules: { ...STANDARD_MODULES, ...options.modules },
     budgets: options.budgets,
@@ -147,14 +160,15 @@ export function run(source: string, options: RunOptions = {}): RunResult {
   const file = options.file ?? null;
   const parsed = parse(source);
   const refused = syntaxError(parsed, file) ?? unsupportedSyntax(parsed, file);
-  if (refused) return { output: '', error: refused };
+  if (refused) return { output: '', error: refused, warnings: [] };
   let output = '';
-  const interp = scriptInterpreter(options, (text) => void (output += text));
+  const warnings: ShownWarning[] = [];
+  const interp = scriptInterpreter(options, (text) => void (output += text), { source }, (w) => void warnings.push(w));
   try {
     interp.runModule(parsed.module);
-    return { output, error: null };
+    return { output, error: null, warnings };
   } catch (e) {
-    if (e instanceof StopRun) return { output, error: null };
-    return { output, error: scriptError(interp, e, file) };
+    if (e instanceof StopRun) return { output, error: null, warnings };
+    return { output, error: scriptError(interp, e, file), warnings };
   }
 }

@@ -40,6 +40,8 @@ import {
   type Operand,
   type PyValue,
   objectType,
+  openWarningChannel,
+  type ShownWarning,
   typeName,
 } from './values';
 import { BREAK, CONTINUE, type Completion, NORMAL, RETURN } from './completion';
@@ -111,6 +113,10 @@ export interface InterpreterOptions {
   onDefine?: (fn: PyFunction) => void;
   /** Called after each assignment to a name (see `Interpreter.onAssign`). */
   onAssign?: AssignListener;
+  /** The script's text: the source line a warning shows under its header, as CPython's linecache gives it. */
+  source?: string;
+  /** Receives each warning shown (`warnings.warn`, a library's UserWarning): what CPython writes to stderr. */
+  onWarning?: (w: ShownWarning) => void;
 }
 
 /**
@@ -170,6 +176,8 @@ function formatCount(n: number): string {
 interface Frame {
   fn: PyFunction;
   scope: Scope;
+  /** The call that entered it: where `warnings.warn(..., stacklevel=2)` points. */
+  caller: { readonly span: Span };
 }
 
 /**
@@ -236,6 +244,17 @@ export class Interpreter implements HostContext {
     this.builtins.set('property', new PyBuiltin('property', (args) => new Property(args[0] ?? null, args[1] ?? null)));
     this.consuming = new Set(CONSUMING_BUILTINS.map((name) => this.builtins.get(name)));
     this.globals.set('__name__', '__main__');
+    const lines = options.source?.split('\n') ?? [];
+    openWarningChannel(this, {
+      file: this.file,
+      sourceLine: (line) => lines[line - 1] ?? '',
+      siteOf: (stacklevel) => {
+        if (stacklevel <= 1) return this.node.span;
+        const frame = this.frames[this.frames.length - (stacklevel - 1)];
+        return frame ? frame.caller.span : null;
+      },
+      show: options.onWarning ?? (() => {}),
+    });
     this.resetClock();
   }
 
@@ -1131,7 +1150,7 @@ export class Interpreter implements HostContext {
     const callerNode = this.node;
     const callerScope = this.opScope;
     if (this.frames.length >= this.scopeCallsFrom && this.frames.length !== this.unscopedAt && node.kind !== 'Lambda') this.opScope = functionScope(fn, callerScope);
-    this.frames.push({ fn, scope });
+    this.frames.push({ fn, scope, caller: callerNode });
     try {
       if (node.kind === 'Lambda') return this.evalExpr(node.body, scope);
       if (this.execBlock(node.body, scope) === RETURN) {
@@ -1714,7 +1733,7 @@ export class Interpreter implements HostContext {
         const callerNode = this.node;
         const base = this.handling.length;
         if (handling) for (const exc of handling) this.handling.push(exc);
-        if (fn) this.frames.push({ fn, scope });
+        if (fn) this.frames.push({ fn, scope, caller: callerNode });
         try {
           return thrown ? body.throw(new PyError(thrown)) : body.next(sent);
         } catch (e) {

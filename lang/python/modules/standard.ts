@@ -17,6 +17,7 @@ import { statisticsModule } from './statistics';
 import { stringModule } from './string';
 import { timeModule } from './time';
 import { typingModule } from './typing';
+import { warningsModule } from './warnings';
 
 export const STANDARD_MODULES: ModuleRegistry = {
   cmath: cmathModule,
@@ -33,4 +34,5 @@ export const STANDARD_MODULES: ModuleRegistry = {
   string: stringModule,
   time: timeModule,
   typing: typingModule,
+  warnings: warningsModule,
 };

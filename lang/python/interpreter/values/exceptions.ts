@@ -99,6 +99,14 @@ export const ConnectionError = exceptionClass('ConnectionError', OSError);
 export const EOFError = exceptionClass('EOFError', Exception);
 /** Thrown into a generator by `close()`: `except Exception` does not catch it, `finally` runs. */
 export const GeneratorExit = exceptionClass('GeneratorExit', BaseException);
+// The warning categories (`warnings.warn(msg, DeprecationWarning)`), builtins as in CPython.
+export const Warning = exceptionClass('Warning', Exception);
+export const WARNING_TYPES: ReadonlyMap<string, PyType> = new Map(
+  [
+    'UserWarning', 'DeprecationWarning', 'PendingDeprecationWarning', 'SyntaxWarning', 'RuntimeWarning', 'FutureWarning',
+    'ImportWarning', 'UnicodeWarning', 'BytesWarning', 'ResourceWarning', 'EncodingWarning',
+  ].map((name) => [name, exceptionClass(name, Warning)]),
+);
 
 // BaseException.__init__: what `super().__init__(message)` in an exception class reaches.
 BaseException.attrs.set(
@@ -118,6 +126,7 @@ export const EXCEPTION_TYPES: ReadonlyMap<string, PyType> = new Map(
     NotImplementedError, AssertionError, AttributeError, NameError, UnboundLocalError, ImportError,
     ModuleNotFoundError, StopIteration, MemoryError, UnicodeError, UnicodeEncodeError, UnicodeDecodeError, SyntaxError, IndentationError, TabError, KeyboardInterrupt,
     GeneratorExit, OSError, FileNotFoundError, PermissionError, TimeoutError, ConnectionError, EOFError,
+    Warning, ...WARNING_TYPES.values(),
   ].map((t) => [t.name, t]),
 );
 

@@ -20,8 +20,24 @@ export {
   RuntimeError,
   StopIteration,
   TypeError,
+  Warning,
+  WARNING_TYPES,
   withContext,
 } from './exceptions';
+export {
+  type LibraryWarning,
+  openWarningChannel,
+  type SavedWarningState,
+  type ShownWarning,
+  warn,
+  WARNING_ACTIONS,
+  type WarningAction,
+  WarningChannel,
+  warningChannel,
+  type WarningFilter,
+  type WarningHost,
+  warningPattern,
+} from './warnings';
 export { type BinaryOp, type CompareOp, type HostArrayData, HostObject, hostObjectCount, hostType, opFunction, pyFunction, type UnaryOp } from './host';
 export { hostValues } from './host_values';
 export {

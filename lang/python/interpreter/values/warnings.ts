@@ -1,0 +1,222 @@
+/**
+ * Python's warnings machinery as CPython 3.11's `warnings.py` has it: the filters (first match
+ * wins, the default action otherwise), the per-module registry that makes the `default` action
+ * show a warning once per place, the once-registry, `error` raising the warning, and what is shown:
+ * `FILE:LINE: Category: message` then the source line, on stderr. `warnings.warn` in a script and
+ * library code (a torch shim's `UserWarning`) both come here (`warningChannel(ctx)`).
+ */
+import type { Span } from '../../syntax';
+import { PyError, pyError, Warning, WARNING_TYPES } from './exceptions';
+import { ExceptionObject, type HostContext, PyType, type PyValue } from './objects';
+import { typeName } from './types';
+
+export type WarningAction = 'error' | 'ignore' | 'always' | 'default' | 'module' | 'once';
+/** The builtin categories library code warns with. */
+export type LibraryWarning = 'UserWarning' | 'DeprecationWarning' | 'RuntimeWarning' | 'FutureWarning';
+
+export const WARNING_ACTIONS: readonly WarningAction[] = ['error', 'ignore', 'always', 'default', 'module', 'once'];
+
+/** One entry of `warnings.filters`: (action, message regex, category, module regex, lineno). */
+export interface WarningFilter {
+  readonly action: WarningAction;
+  /** Matched at the start of the text, ignoring case; null matches every message. */
+  readonly message: RegExp | null;
+  readonly category: PyType;
+  /** Matched at the start of the module's name (`__main__`); a string matches it exactly (the default filters). */
+  readonly module: RegExp | string | null;
+  /** 0 matches every line. */
+  readonly lineno: number;
+}
+
+/** A warning shown (not filtered out): what `catch_warnings(record=True)` records and stderr prints. */
+export interface ShownWarning {
+  /** The Warning instance. */
+  readonly message: ExceptionObject;
+  /** `str(message)`: `Input #0 requires gradient and is not a double precision ...`. */
+  readonly what: string;
+  readonly category: PyType;
+  readonly filename: string;
+  readonly lineno: number;
+  /** The place in the script; null where the stack level went past the script's frames (`sys:1`). */
+  readonly span: Span | null;
+  /** As CPython's `showwarning` writes it: `FILE:LINE: UserWarning: text\n  source line\n`. */
+  readonly text: string;
+}
+
+/** What the channel needs from the interpreter it serves. */
+export interface WarningHost {
+  readonly file: string;
+  /** The script's source line (1-based), as linecache gives it; '' when unknown. */
+  sourceLine(line: number): string;
+  /** Where `stacklevel` points: 1 the running expression, 2 the call of the running function, ...; null past the stack. */
+  siteOf(stacklevel: number): Span | null;
+  /** Shows a warning no recorder took: the run's stderr. */
+  show(w: ShownWarning): void;
+}
+
+/** CPython's default filters (a release build): DeprecationWarning shown from `__main__` only. */
+function defaultFilters(): WarningFilter[] {
+  const ignore = (name: string): WarningFilter => ({ action: 'ignore', message: null, category: WARNING_TYPES.get(name)!, module: null, lineno: 0 });
+  return [
+    { action: 'default', message: null, category: WARNING_TYPES.get('DeprecationWarning')!, module: '__main__', lineno: 0 },
+    ignore('DeprecationWarning'),
+    ignore('PendingDeprecationWarning'),
+    ignore('ImportWarning'),
+    ignore('ResourceWarning'),
+  ];
+}
+
+/** What `catch_warnings` saves on entry and puts back on exit. */
+export interface SavedWarningState {
+  readonly filters: WarningFilter[];
+  readonly recorder: ((w: ShownWarning) => void) | null;
+}
+
+export class WarningChannel {
+  filters: WarningFilter[] = defaultFilters();
+  /** Set by `catch_warnings(record=True)`: shown warnings go to its list instead of stderr. */
+  recorder: ((w: ShownWarning) => void) | null = null;
+  /** Each module's `__warningregistry__`: the (text, category, line) keys already acted on; cleared when the filters change. */
+  private readonly registries = new Map<string, Set<string>>();
+  private readonly onceRegistry = new Set<string>();
+
+  constructor(private readonly host: WarningHost) {}
+
+  /** `_filters_mutated()`: every registry forgets, so a new filter applies to places already warned at. */
+  mutated(): void {
+    this.registries.clear();
+  }
+
+  /** `_add_filter`: a new filter goes first (an equal one is moved), or last with `append` unless already there. */
+  addFilter(filter: WarningFilter, append: boolean): void {
+    const same = (f: WarningFilter) =>
+      f.action === filter.action && sameRegex(f.message, filter.message) && f.category === filter.category && sameRegex(f.module, filter.module) && f.lineno === filter.lineno;
+    if (!append) {
+      const i = this.filters.findIndex(same);
+      if (i >= 0) this.filters.splice(i, 1);
+      this.filters.unshift(filter);
+    } else if (!this.filters.some(same)) this.filters.push(filter);
+    this.mutated();
+  }
+
+  save(): SavedWarningState {
+    return { filters: [...this.filters], recorder: this.recorder };
+  }
+
+  restore(saved: SavedWarningState): void {
+    this.filters = [...saved.filters];
+    this.recorder = saved.recorder;
+    this.mutated();
+  }
+
+  /**
+   * `warnings.warn(message, category, stacklevel)`: `message` a string (with `category`,
+   * UserWarning when null) or a Warning instance; `module` is the name the filters match (the
+   * script is `__main__`; a library shim may name itself, so `ignore::DeprecationWarning` holds for it).
+   */
+  warn(ctx: HostContext, message: PyValue, categoryGiven: PyValue, options: { stacklevel?: number; module?: string } = {}): void {
+    let category = categoryGiven ?? WARNING_TYPES.get('UserWarning')!;
+    if (message instanceof ExceptionObject && message.type.isSubtypeOf(Warning)) category = message.type;
+    if (!(category instanceof PyType) || !category.isSubtypeOf(Warning)) {
+      throw pyError('TypeError', `category must be a Warning subclass, not '${typeName(category)}'`);
+    }
+    const span = this.host.siteOf(options.stacklevel ?? 1);
+    const filename = span ? this.host.file : 'sys';
+    const lineno = span ? span.line : 1;
+    const module = span ? (options.module ?? '__main__') : 'sys';
+    let instance: ExceptionObject;
+    if (message instanceof ExceptionObject && message.type.isSubtypeOf(Warning)) instance = message;
+    else {
+      const made = ctx.call(category, [message]);
+      if (!(made instanceof ExceptionObject)) throw pyError('TypeError', 'exceptions must derive from BaseException');
+      instance = made;
+    }
+    const text = typeof message === 'string' ? message : ctx.str(instance);
+    const key = `${text}\0${categoryKey(category)}\0${lineno}`;
+    let registry = this.registries.get(module);
+    if (!registry) this.registries.set(module, (registry = new Set()));
+    if (registry.has(key)) return;
+    const action = this.actionFor(text, category, module, lineno);
+    if (action === 'ignore') return;
+    if (action === 'error') throw new PyError(instance);
+    if (action === 'once') {
+      registry.add(key);
+      const onceKey = `${text}\0${categoryKey(category)}`;
+      if (this.onceRegistry.has(onceKey)) return;
+      this.onceRegistry.add(onceKey);
+    } else if (action === 'module') {
+      registry.add(key);
+      const moduleKey = `${text}\0${categoryKey(category)}\0${0}`;
+      if (registry.has(moduleKey)) return;
+      registry.add(moduleKey);
+    } else if (action === 'default') registry.add(key);
+    const what = ctx.str(instance);
+    const shown: ShownWarning = { message: instance, what, category, filename, lineno, span, text: this.format(what, category, filename, lineno) };
+    if (this.recorder) this.recorder(shown);
+    else this.host.show(shown);
+  }
+
+  /** `warnings.formatwarning`: the header line, then the source line stripped (when there is one). */
+  format(text: string, category: PyType, filename: string, lineno: number, line: string | null = null): string {
+    const source = (line ?? (filename === this.host.file ? this.host.sourceLine(lineno) : '')).trim();
+    return `${filename}:${lineno}: ${category.name}: ${text}\n${source ? `  ${source}\n` : ''}`;
+  }
+
+  private actionFor(text: string, category: PyType, module: string, lineno: number): WarningAction {
+    for (const f of this.filters) {
+      if (f.message && !matchesAtStart(f.message, text)) continue;
+      if (!category.isSubtypeOf(f.category)) continue;
+      if (f.module !== null && !(typeof f.module === 'string' ? f.module === module : matchesAtStart(f.module, module))) continue;
+      if (f.lineno !== 0 && f.lineno !== lineno) continue;
+      return f.action;
+    }
+    return 'default';
+  }
+}
+
+const categoryIds = new WeakMap<PyType, number>();
+let nextCategoryId = 1;
+function categoryKey(t: PyType): number {
+  let id = categoryIds.get(t);
+  if (id === undefined) categoryIds.set(t, (id = nextCategoryId++));
+  return id;
+}
+
+/** `re.match`: anchored at the start only. */
+function matchesAtStart(re: RegExp, text: string): boolean {
+  re.lastIndex = 0;
+  return re.test(text);
+}
+
+function sameRegex(a: RegExp | string | null, b: RegExp | string | null): boolean {
+  if (a instanceof RegExp && b instanceof RegExp) return a.source === b.source && a.flags === b.flags;
+  return a === b;
+}
+
+/** A filter's pattern, compiled as `re.compile(pattern[, re.I])` matches (anchored at the start by the sticky flag). */
+export function warningPattern(pattern: string, ignoreCase: boolean): RegExp {
+  try {
+    return new RegExp(pattern, ignoreCase ? 'iy' : 'y');
+  } catch (e) {
+    throw pyError('ValueError', `Gradlens cannot read the warning filter's pattern ${JSON.stringify(pattern)}: ${(e as Error).message}`);
+  }
+}
+
+/** The run's channel, in its per-run state: the interpreter opens it (`openWarningChannel`) before the script starts. */
+const CHANNEL = {};
+
+export function openWarningChannel(ctx: HostContext, host: WarningHost): WarningChannel {
+  return ctx.state(CHANNEL, () => new WarningChannel(host));
+}
+
+/** The channel of the run `ctx` is: where `warnings.warn` and library shims send warnings. */
+export function warningChannel(ctx: HostContext): WarningChannel {
+  return ctx.state(CHANNEL, () => {
+    throw new Error('the interpreter opens its warnings channel before the script runs');
+  });
+}
+
+/** `warnings.warn(text, category)` from library code (a torch shim): at the script's line that called it. */
+export function warn(ctx: HostContext, text: string, category: LibraryWarning = 'UserWarning', module?: string): void {
+  warningChannel(ctx).warn(ctx, text, WARNING_TYPES.get(category)!, module ? { module } : {});
+}
