@@ -77,11 +77,22 @@ with fwAD.dual_level():
     assert.equal(r.output, 'None\nNone\n');
   });
 
-  it('gradcheck\'s fast mode and batched checks are refused at the line, naming the default to use', () => {
-    assert.equal(errorOf('import torch\nx = torch.ones(2, dtype=torch.double, requires_grad=True)\ntorch.autograd.gradcheck(torch.sin, (x,), fast_mode=True)\n'),
-      'script.py:3:1: error: NotImplementedError: gradcheck(fast_mode=True) is not supported by Gradlens: leave fast_mode False (the default), which checks every entry of the Jacobian');
-    assert.match(errorOf('import torch\nx = torch.ones(2, dtype=torch.double, requires_grad=True)\ntorch.autograd.gradgradcheck(torch.sin, (x,), check_batched_grad=True)\n'),
-      /^script\.py:3:1: error: NotImplementedError: gradgradcheck\(check_batched_grad=True\) is not supported by Gradlens/);
+  it('gradcheck on float32 inputs and a loss with a broadcasting target warn at the script\'s line, once per place, as PyTorch does', () => {
+    const r = run(`import torch
+import torch.nn.functional as F
+x = torch.ones(2, requires_grad=True)
+for eps in (1e-2, 1e-2):
+    torch.autograd.gradcheck(torch.sin, (x,), eps=eps, atol=1e-2, rtol=1e-2)
+print(F.mse_loss(torch.zeros(3, 1), torch.ones(3)))
+`);
+    assert.equal(r.error, null, r.error ? formatError(r.error) : '');
+    assert.equal(r.output, 'tensor(1.)\n');
+    assert.deepEqual(r.warnings.map((w) => [w.span?.line, w.category.name, w.what]), [
+      [5, 'UserWarning', 'Input #0 requires gradient and is not a double precision floating point or complex. This check will likely fail if all the inputs are not of double precision floating point or complex. '],
+      [6, 'UserWarning', 'Using a target size (torch.Size([3])) that is different to the input size (torch.Size([3, 1])). This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.'],
+    ]);
+    assert.equal(r.warnings[1].text, 'script.py:6: UserWarning: Using a target size (torch.Size([3])) that is different to the input size (torch.Size([3, 1])). '
+      + 'This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.\n  print(F.mse_loss(torch.zeros(3, 1), torch.ones(3)))\n');
   });
 
   it('an uncaught GradcheckError ends the script with its qualified name, as PyTorch\'s traceback does', () => {

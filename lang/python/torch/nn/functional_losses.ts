@@ -3,8 +3,9 @@
  * formula, the same reduction (class weights, ignore_index and label smoothing included), the
  * same grad_fn name. The nn loss modules call these.
  */
+import { broadcastShapes } from '../../../../runtime/core';
 import type { Tensor } from '../../../../runtime/eager';
-import { type Args, bindArgs, type HostContext, type Kwargs, pyError, type PyValue, toFloat } from '../../interpreter';
+import { type Args, bindArgs, type HostContext, type Kwargs, pyError, type PyValue, toFloat, warn } from '../../interpreter';
 import { asTensor, checkBroadcast } from '../arith';
 import { isFloating } from '../dtype';
 import type { PyTensor, TorchRuntime } from '../tensor';
@@ -39,16 +40,18 @@ function reduce(rt: TorchRuntime, t: Tensor, r: Reduction): Tensor {
   return r === 'sum' ? s : o.div(s, o.scalarLike(t.size, t));
 }
 
-function sameSize(name: string, input: PyTensor, target: PyTensor): void {
-  // Shapes that do not broadcast fail as PyTorch's broadcast fails; broadcastable ones are refused
-  // (PyTorch warns, then broadcasts). binary_cross_entropy refuses both, as PyTorch does.
-  if (name !== 'binary_cross_entropy') checkBroadcast(input.shape, target.shape);
-  if (input.shape.join() !== target.shape.join()) {
-    throw pyError(
-      'ValueError',
-      `Using a target size (torch.Size([${target.shape.join(', ')}])) that is different to the input size (torch.Size([${input.shape.join(', ')}])) is deprecated. Please ensure they have the same size.`,
-    );
-  }
+/**
+ * The shape both sides are computed at: binary_cross_entropy refuses a target of another size;
+ * the others warn (UserWarning, once per line) and broadcast the two, as PyTorch 1.13 does, so
+ * shapes that do not broadcast fail as PyTorch's broadcast_tensors fails, after the warning.
+ */
+function commonShape(name: string, input: PyTensor, target: PyTensor, ctx: HostContext): readonly number[] {
+  if (input.shape.join() === target.shape.join()) return input.shape;
+  const sizes = `target size (torch.Size([${target.shape.join(', ')}])) that is different to the input size (torch.Size([${input.shape.join(', ')}]))`;
+  if (name === 'binary_cross_entropy') throw pyError('ValueError', `Using a ${sizes} is deprecated. Please ensure they have the same size.`);
+  warn(ctx, `Using a ${sizes}. This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.`, 'UserWarning', 'torch.nn.functional');
+  checkBroadcast(input.shape, target.shape);
+  return broadcastShapes(input.shape, target.shape)!;
 }
 
 function num(a: Args, name: string, dflt: number, ctx: HostContext): number {
@@ -72,12 +75,13 @@ function pointwise(
     const a = bindArgs(name, ['input', 'target', ...spec], args, kwargs, ctx);
     const input = asTensor(rt, a.required('input'), ctx, 'input');
     const target = asTensor(rt, a.required('target'), ctx, 'target');
-    sameSize(name, input, target);
+    const shape = commonShape(name, input, target, ctx);
     const r = reduction(a) as Reduction;
     const weight = a.has('weight') ? optTensor(rt, a, 'weight', ctx) : null;
     return rt.run(() => {
-      const y = rt.convert(target.t, input.dtype);
-      let l = f(rt, input.t, y, a, ctx);
+      const widen = (t: Tensor) => (t.shape.join() === shape.join() ? t : rt.ops.broadcastTo(t, shape));
+      const y = widen(rt.convert(target.t, input.dtype));
+      let l = f(rt, widen(input.t), y, a, ctx);
       if (weight) l = rt.ops.mul(l, rt.ops.broadcastTo(rt.convert(weight.t, input.dtype), l.shape));
       return rt.result(T.rename(reduce(rt, l, r), [input.t], grad(r)), [input]);
     });
