@@ -1,6 +1,6 @@
 /** `torch.nn.functional`: activations here; layers and losses from nn/, composed from torch-level ops. */
 import type { Tensor } from '../../../runtime/eager';
-import { bindArgs, type Args, opFunction, pyError, pyFunction, type HostContext, type Kwargs, type PyValue, toFloat } from '../interpreter';
+import { bindArgs, type Args, opFunction, pyError, type HostContext, type Kwargs, type PyValue, toFloat } from '../interpreter';
 import { asTensor } from './arith';
 import { isFloating } from './dtype';
 import { CONV_FUNCTIONS } from './nn/functional_conv';
@@ -8,7 +8,6 @@ import { CONV_TRANSPOSE_FUNCTIONS } from './nn/functional_conv_transpose';
 import { ADAPTIVE_MAX_FUNCTIONS } from './nn/functional_adaptive_max';
 import { LAYER_FUNCTIONS } from './nn/functional_layers';
 import { LOSS_FUNCTIONS } from './nn/functional_losses';
-import { REFUSED_FUNCTIONS, refusal } from './nn/refusals';
 import type { TorchRuntime } from './tensor';
 import * as T from './tensor_ops';
 
@@ -105,10 +104,7 @@ function implicitDim(a: Args): number {
 }
 
 export function functionalAttrs(rt: TorchRuntime): Record<string, PyValue> {
-  const refused = Object.entries(REFUSED_FUNCTIONS).map(([name, needs]) => [name, pyFunction(name, () => {
-    throw refusal(`F.${name}`, needs);
-  })]);
-  return Object.fromEntries([...Object.entries(FUNCTIONS).map(([name, f]) => [name, opFunction(name, (args, kwargs, ctx) => f(rt, args, kwargs, ctx))]), ...refused]);
+  return Object.fromEntries(Object.entries(FUNCTIONS).map(([name, f]) => [name, opFunction(name, (args, kwargs, ctx) => f(rt, args, kwargs, ctx))]));
 }
 
-export const FUNCTIONAL_NAMES = [...Object.keys(FUNCTIONS), ...Object.keys(REFUSED_FUNCTIONS)];
+export const FUNCTIONAL_NAMES = Object.keys(FUNCTIONS);

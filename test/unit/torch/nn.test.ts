@@ -52,12 +52,22 @@ describe('torch.nn and torch.optim: errors at the line', () => {
     assert.match(errorOf(r), /^model\.py:6:1: error: RuntimeError: Trying to backward through the graph a second time/);
   });
 
-  it('3-d pooling is refused where it is made, naming the pooling layers that exist', () => {
-    for (const [line, what] of [['nn.MaxPool3d(2)', 'nn.MaxPool3d'], ['torch.nn.functional.avg_pool3d(torch.ones(1, 1, 4, 4, 4), 2)', 'F.avg_pool3d']]) {
-      const e = errorOf(run(['x = 1', `layer = ${line}`]));
-      assert.ok(e.startsWith(`model.py:4:9: error: NotImplementedError: ${what} is not supported by Gradlens yet`), e);
-      assert.match(e, /nn\.MaxPool1d\/2d, nn\.AvgPool1d\/2d, nn\.AdaptiveAvgPool1d\/2d, nn\.AdaptiveMaxPool1d\/2d/);
-    }
+  it('3-d pooling and transposed convolution refuse bad input with PyTorch 1.13\'s words, at the call', () => {
+    const F = 'torch.nn.functional';
+    const cases: [string, string][] = [
+      [`${F}.max_pool3d(torch.zeros(2, 3), 2)`, 'RuntimeError: non-empty 4D or 5D (batch mode) tensor expected for input'],
+      [`${F}.avg_pool3d(torch.zeros(1, 1, 1, 2, 3, 4), 2)`, 'RuntimeError: non-empty 4D or 5D (batch mode) tensor expected for input'],
+      [`${F}.max_pool3d(torch.zeros(1, 1, 1, 1, 1), 2)`, 'RuntimeError: Given input size: (1x1x1x1). Calculated output size: (1x0x0x0). Output size is too small'],
+      [`${F}.avg_pool3d(torch.zeros(1, 1, 1, 1, 1), 2)`, 'RuntimeError: input image (T: 1 H: 1 W: 1) smaller than kernel size (kT: 2 kH: 2 kW: 2)'],
+      [`${F}.max_pool3d(torch.zeros(1, 1, 4, 4, 4), 2, padding=2)`, 'RuntimeError: pad should be at most half of kernel size, but got pad=2 and kernel_size=2'],
+      [`${F}.adaptive_avg_pool3d(torch.zeros(2, 3), 2)`, 'RuntimeError: adaptive_avg_pool3d(): Expected 4D or 5D tensor, but got [2, 3]'],
+      [`${F}.conv_transpose3d(torch.zeros(1, 2, 3, 3, 3), torch.zeros(2, 1, 2, 2, 2), stride=1, output_padding=1)`,
+        'RuntimeError: output padding must be smaller than either stride or dilation, but got output_padding_depth: 1 output_padding_height: 1 output_padding_width: 1 '
+        + 'stride_depth: 1 stride_height: 1 stride_width: 1 dilation_depth: 1 dilation_height: 1 dilation_width: 1'],
+      [`${F}.conv_transpose3d(torch.zeros(1, 2, 1, 1, 1), torch.zeros(2, 1, 1, 1, 1), padding=1)`,
+        'RuntimeError: Given input size per channel: (1 x 1 x 1). Calculated output size per channel: (-1 x -1 x -1). Output size is too small'],
+    ];
+    for (const [line, message] of cases) assert.equal(errorOf(run(['x = 1', `y = ${line}`])), `model.py:4:5: error: ${message}`);
   });
 
   it('transposed and 3-d convolution and adaptive max pooling refuse bad input with PyTorch 1.13\'s words, at the call', () => {

@@ -168,20 +168,25 @@ export function convLayerTypes(rt: TorchRuntime, Module: PyType): Record<string,
     Conv3d: convType(rt, Module, 3, false),
     ConvTranspose1d: convType(rt, Module, 1, true),
     ConvTranspose2d: convType(rt, Module, 2, true),
+    ConvTranspose3d: convType(rt, Module, 3, true),
     MaxPool1d: poolType(rt, Module, 'MaxPool1d', 'max_pool1d', maxInit, maxRepr, maxDefaults, false),
     MaxPool2d: poolType(rt, Module, 'MaxPool2d', 'max_pool2d', maxInit, maxRepr, maxDefaults, false),
+    MaxPool3d: poolType(rt, Module, 'MaxPool3d', 'max_pool3d', maxInit, maxRepr, maxDefaults, false),
     AvgPool1d: poolType(rt, Module, 'AvgPool1d', 'avg_pool1d', ['kernel_size', 'stride?', 'padding?', 'ceil_mode?', 'count_include_pad?'],
       ['kernel_size', 'stride', 'padding'], avgDefaults, true),
     AvgPool2d: poolType(rt, Module, 'AvgPool2d', 'avg_pool2d', ['kernel_size', 'stride?', 'padding?', 'ceil_mode?', 'count_include_pad?', 'divisor_override?'],
       ['kernel_size', 'stride', 'padding'], avgDefaults, false),
+    AvgPool3d: poolType(rt, Module, 'AvgPool3d', 'avg_pool3d', ['kernel_size', 'stride?', 'padding?', 'ceil_mode?', 'count_include_pad?', 'divisor_override?'],
+      ['kernel_size', 'stride', 'padding'], avgDefaults, false),
     AdaptiveAvgPool1d: poolType(rt, Module, 'AdaptiveAvgPool1d', 'adaptive_avg_pool1d', ['output_size'], ['output_size'], {}, false),
     AdaptiveAvgPool2d: poolType(rt, Module, 'AdaptiveAvgPool2d', 'adaptive_avg_pool2d', ['output_size'], ['output_size'], {}, false),
+    AdaptiveAvgPool3d: poolType(rt, Module, 'AdaptiveAvgPool3d', 'adaptive_avg_pool3d', ['output_size'], ['output_size'], {}, false),
     AdaptiveMaxPool1d: poolType(rt, Module, 'AdaptiveMaxPool1d', 'adaptive_max_pool1d', ['output_size', 'return_indices?'], ['output_size'], { return_indices: false }, false),
     AdaptiveMaxPool2d: poolType(rt, Module, 'AdaptiveMaxPool2d', 'adaptive_max_pool2d', ['output_size', 'return_indices?'], ['output_size'], { return_indices: false }, false),
   };
 }
 
 export const CONV_LAYER_NAMES = [
-  'Conv1d', 'Conv2d', 'Conv3d', 'ConvTranspose1d', 'ConvTranspose2d', 'MaxPool1d', 'MaxPool2d', 'AvgPool1d', 'AvgPool2d',
-  'AdaptiveAvgPool1d', 'AdaptiveAvgPool2d', 'AdaptiveMaxPool1d', 'AdaptiveMaxPool2d',
+  'Conv1d', 'Conv2d', 'Conv3d', 'ConvTranspose1d', 'ConvTranspose2d', 'ConvTranspose3d', 'MaxPool1d', 'MaxPool2d', 'MaxPool3d',
+  'AvgPool1d', 'AvgPool2d', 'AvgPool3d', 'AdaptiveAvgPool1d', 'AdaptiveAvgPool2d', 'AdaptiveAvgPool3d', 'AdaptiveMaxPool1d', 'AdaptiveMaxPool2d',
 ];

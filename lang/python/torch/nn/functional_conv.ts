@@ -1,6 +1,6 @@
 /**
- * Convolution and pooling in `torch.nn.functional` (`conv1d`, `conv2d`, `conv3d`, `max_pool1d/2d`,
- * `avg_pool1d/2d`, `adaptive_avg_pool1d/2d`) over the conv_general_dilated and reduce_window
+ * Convolution and pooling in `torch.nn.functional` (`conv1d`, `conv2d`, `conv3d`, `max_pool1d/2d/3d`,
+ * `avg_pool1d/2d/3d`, `adaptive_avg_pool1d/2d/3d`) over the conv_general_dilated and reduce_window
  * primitives, with PyTorch 1.13's output sizes, divisors, grad_fn names and shape errors.
  */
 import type { WindowParams } from '../../../../runtime/primitives';
@@ -110,85 +110,97 @@ interface PoolArgs {
   readonly axes: PoolAxis[];
 }
 
-/** Reads and checks a 2-D pooling call's arguments, as max_pool2d and avg_pool2d check them. */
-function poolArgs(rt: TorchRuntime, a: Args, ctx: HostContext, withDilation: boolean): PoolArgs {
+type Spatial = 2 | 3;
+
+/** Reads and checks a 2-D or 3-D pooling call's arguments, as max_pool2d/3d and avg_pool2d/3d check them. */
+function poolArgs(rt: TorchRuntime, a: Args, ctx: HostContext, withDilation: boolean, spatial: Spatial): PoolArgs {
   const x = asTensor(rt, a.required('input'), ctx, 'input');
-  const kernel = nTuple(a, 'kernel_size', 2, 1);
-  const stride = a.ints('stride') === undefined || a.ints('stride')!.length === 0 ? kernel : nTuple(a, 'stride', 2, 1);
-  const padding = nTuple(a, 'padding', 2, 0);
-  const dilation = withDilation ? nTuple(a, 'dilation', 2, 1) : [1, 1];
+  const kernel = nTuple(a, 'kernel_size', spatial, 1);
+  const stride = a.ints('stride') === undefined || a.ints('stride')!.length === 0 ? kernel : nTuple(a, 'stride', spatial, 1);
+  const padding = nTuple(a, 'padding', spatial, 0);
+  const dilation = withDilation ? nTuple(a, 'dilation', spatial, 1) : kernel.map(() => 1);
   const ceil = a.bool('ceil_mode', false);
-  if (!withDilation && x.shape.length < 3) {
+  if (spatial === 2 && !withDilation && x.shape.length < 3) {
     // avg_pool2d reads the input's dim -3 first.
     throw pyError('IndexError', `Dimension out of range (expected to be in range of [${-Math.max(1, x.shape.length)}, ${Math.max(1, x.shape.length) - 1}], but got -3)`);
   }
-  if (!withDilation && x.shape.length > 4) {
+  if (spatial === 2 && !withDilation && x.shape.length > 4) {
     throw pyError('RuntimeError', `Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:[${x.shape.join(', ')}]`);
   }
-  if (x.shape.length !== 3 && x.shape.length !== 4 || x.shape.slice(1).some((d) => d === 0)) {
-    throw pyError('RuntimeError', 'non-empty 3D or 4D (batch mode) tensor expected for input');
+  if (x.shape.length !== spatial + 1 && x.shape.length !== spatial + 2 || x.shape.slice(1).some((d) => d === 0)) {
+    throw pyError('RuntimeError', `non-empty ${spatial + 1}D or ${spatial + 2}D (batch mode) tensor expected for input`);
   }
   padding.forEach((p, i) => {
     if (p > kernel[i] / 2) throw pyError('RuntimeError', `pad should be at most half of kernel size, but got pad=${p} and kernel_size=${kernel[i]}`);
   });
-  const [h, w] = x.shape.slice(-2);
-  const axes = [h, w].map((size, i) => poolAxis(size, kernel[i], stride[i], padding[i], dilation[i], ceil));
+  const sizes = x.shape.slice(-spatial);
+  // avg_pool3d checks the unpadded input against the kernel first.
+  if (spatial === 3 && !withDilation && sizes.some((n, i) => n < kernel[i])) {
+    throw pyError('RuntimeError', `input image (T: ${sizes[0]} H: ${sizes[1]} W: ${sizes[2]}) smaller than kernel size (kT: ${kernel[0]} kH: ${kernel[1]} kW: ${kernel[2]})`);
+  }
+  const axes = sizes.map((size, i) => poolAxis(size, kernel[i], stride[i], padding[i], dilation[i], ceil));
   if (axes.some((ax) => ax.out < 1)) {
-    const c = x.shape[x.shape.length - 3];
-    throw pyError('RuntimeError', `Given input size: (${c}x${h}x${w}). Calculated output size: (${c}x${axes[0].out}x${axes[1].out}). Output size is too small`);
+    const c = x.shape[x.shape.length - spatial - 1];
+    throw pyError('RuntimeError', `Given input size: (${[c, ...sizes].join('x')}). Calculated output size: (${[c, ...axes.map((ax) => ax.out)].join('x')}). Output size is too small`);
   }
   return { x, kernel, stride, padding, dilation, axes };
 }
 
-/** The window over the last two axes (the leading ones untouched). */
+/** The window over the last `spatial` axes (the leading ones untouched). */
 function poolWindow(rank: number, p: PoolArgs): WindowParams {
-  const lead = Array.from({ length: rank - 2 }, () => 1);
+  const lead = Array.from({ length: rank - p.kernel.length }, () => 1);
   return {
     windowDimensions: [...lead, ...p.kernel], windowStrides: [...lead, ...p.stride],
     padding: [...lead.map(() => [0, 0] as [number, number]), ...p.axes.map((ax) => [ax.lo, ax.hi] as [number, number])],
-    baseDilation: [...lead, 1, 1], windowDilation: [...lead, ...p.dilation],
+    baseDilation: [...lead, ...p.kernel.map(() => 1)], windowDilation: [...lead, ...p.dilation],
   };
 }
 
-function maxPool2d(rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
-  const a = bindArgs('max_pool2d', ['input', 'kernel_size', 'stride?', 'padding?', 'dilation?', 'ceil_mode?', 'return_indices?'], args, kwargs, ctx);
-  const p = poolArgs(rt, a, ctx, true);
-  const window = poolWindow(p.x.shape.length, p);
-  const out = rt.run(() => rt.result(T.rename(rt.ops.reduceWindowMax(p.x.t, window), [p.x.t], 'MaxPool2DWithIndicesBackward0'), [p.x]));
-  if (!a.bool('return_indices', false)) return out;
-  // Each window's argmax as a flat index into its (H, W) plane: the positions gathered where the max is.
-  const [h, w] = p.x.shape.slice(-2);
-  const indices = rt.run(() => {
-    const o = rt.ops;
-    // NB: positions as float32 are exact below 2^24.
-    const plane = o.broadcastTo(o.reshape(o.iota('float32', [h * w], 0), [h, w]), p.x.shape);
-    const picked = o.selectAndGatherAdd(plane, o.convert(p.x.t.detach(), 'float32'), window);
-    return rt.wrap(o.convert(picked, 'int32'), 'int64');
-  });
-  return new PyTuple([out, indices]);
+const product = (xs: readonly number[]): number => xs.reduce((p, d) => p * d, 1);
+
+function maxPool(spatial: Spatial): Fn {
+  const name = `max_pool${spatial}d`;
+  return (rt, args, kwargs, ctx) => {
+    const a = bindArgs(name, ['input', 'kernel_size', 'stride?', 'padding?', 'dilation?', 'ceil_mode?', 'return_indices?'], args, kwargs, ctx);
+    const p = poolArgs(rt, a, ctx, true, spatial);
+    const window = poolWindow(p.x.shape.length, p);
+    const out = rt.run(() => rt.result(T.rename(rt.ops.reduceWindowMax(p.x.t, window), [p.x.t], `MaxPool${spatial}DWithIndicesBackward0`), [p.x]));
+    if (!a.bool('return_indices', false)) return out;
+    // Each window's argmax as a flat index into its (H, W) plane or (D, H, W) volume: the positions gathered where the max is.
+    const sizes = p.x.shape.slice(-spatial);
+    const indices = rt.run(() => {
+      const o = rt.ops;
+      // NB: positions as float32 are exact below 2^24.
+      const plane = o.broadcastTo(o.reshape(o.iota('float32', [product(sizes)], 0), sizes), p.x.shape);
+      const picked = o.selectAndGatherAdd(plane, o.convert(p.x.t.detach(), 'float32'), window);
+      return rt.wrap(o.convert(picked, 'int32'), 'int64');
+    });
+    return new PyTuple([out, indices]);
+  };
 }
 
-/** avg_pool2d: window sums over PyTorch's divisor (padding counted or not, the ceil-mode overhang never). */
-function avgPool2d(rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
-  const a = bindArgs('avg_pool2d', ['input', 'kernel_size', 'stride?', 'padding?', 'ceil_mode?', 'count_include_pad?', 'divisor_override?'], args, kwargs, ctx);
-  const p = poolArgs(rt, a, ctx, false);
-  const includePad = a.bool('count_include_pad', true);
-  const override = a.opt('divisor_override') === undefined ? null : a.int('divisor_override');
-  if (override !== null && override === 0) throw pyError('RuntimeError', 'divisor must be not zero');
-  const [h, w] = p.x.shape.slice(-2);
-  const counts = (size: number, i: number): number[] => Array.from({ length: p.axes[i].out }, (_, o) => {
-    const start = o * p.stride[i] - p.padding[i];
-    const end = Math.min(start + p.kernel[i], size + p.padding[i]);
-    return includePad ? end - start : Math.min(end, size) - Math.max(start, 0);
-  });
-  const [ch, cw] = [counts(h, 0), counts(w, 1)];
-  const divisor = ch.flatMap((dh) => cw.map((dw) => override ?? dh * dw));
-  return rt.run(() => {
-    const o = rt.ops;
-    const sums = o.reduceWindowSum(p.x.t, poolWindow(p.x.shape.length, p));
-    const d = o.broadcastTo(rt.engine.fromValues(divisor, [ch.length, cw.length], p.x.t.dtype), o.shape(sums));
-    return rt.result(T.rename(o.div(sums, d), [p.x.t], 'AvgPool2DBackward0'), [p.x]);
-  });
+/** avg_pool2d/3d: window sums over PyTorch's divisor (padding counted or not, the ceil-mode overhang never). */
+function avgPool(spatial: Spatial): Fn {
+  const name = `avg_pool${spatial}d`;
+  return (rt, args, kwargs, ctx) => {
+    const a = bindArgs(name, ['input', 'kernel_size', 'stride?', 'padding?', 'ceil_mode?', 'count_include_pad?', 'divisor_override?'], args, kwargs, ctx);
+    const p = poolArgs(rt, a, ctx, false, spatial);
+    const includePad = a.bool('count_include_pad', true);
+    const override = a.opt('divisor_override') === undefined ? null : a.int('divisor_override');
+    if (override !== null && override === 0) throw pyError('RuntimeError', 'divisor must be not zero');
+    const counts = p.x.shape.slice(-spatial).map((size, i) => Array.from({ length: p.axes[i].out }, (_, o) => {
+      const start = o * p.stride[i] - p.padding[i];
+      const end = Math.min(start + p.kernel[i], size + p.padding[i]);
+      return includePad ? end - start : Math.min(end, size) - Math.max(start, 0);
+    }));
+    const divisor = counts.reduce<number[]>((acc, axis) => acc.flatMap((d) => axis.map((c) => d * c)), [1]).map((d) => override ?? d);
+    return rt.run(() => {
+      const o = rt.ops;
+      const sums = o.reduceWindowSum(p.x.t, poolWindow(p.x.shape.length, p));
+      const d = o.broadcastTo(rt.engine.fromValues(divisor, counts.map((c) => c.length), p.x.t.dtype), o.shape(sums));
+      return rt.result(T.rename(o.div(sums, d), [p.x.t], `AvgPool${spatial}DBackward0`), [p.x]);
+    });
+  };
 }
 
 /** The 0/1 matrix [out, size] of adaptive pooling's windows: start floor(i·size/out), end ceil((i+1)·size/out). */
@@ -204,38 +216,39 @@ function adaptiveWindows(size: number, out: number): { matrix: number[]; counts:
   return { matrix, counts };
 }
 
-function adaptiveAvgPool2d(rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
-  const a = bindArgs('adaptive_avg_pool2d', ['input', 'output_size'], args, kwargs, ctx);
-  const x = asTensor(rt, a.required('input'), ctx, 'input');
-  if (x.shape.length !== 3 && x.shape.length !== 4 || x.shape.slice(1).some((d) => d === 0)) {
-    throw pyError('RuntimeError', `adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got [${x.shape.join(', ')}]`);
-  }
-  const [h, w] = x.shape.slice(-2);
-  const raw = a.required('output_size');
-  // A tuple may hold None: that axis keeps the input's size.
-  const given = raw instanceof PyTuple ? raw.items.map((v, i) => (v === null ? [h, w][i] : Number(toIndex(v, ctx)))) : nTuple(a, 'output_size', 2, 1);
-  if (given.length !== 2) throw pyError('RuntimeError', 'adaptive_avg_pool2d: output_size must be 2');
-  const size = given;
-  return rt.run(() => {
-    const o = rt.ops;
-    const rank = x.shape.length;
-    // PyTorch 1.13 takes a mean for a 1x1 output.
-    if (size[0] === 1 && size[1] === 1) {
-      const mean = o.div(o.reduceSum(x.t, [rank - 2, rank - 1]), o.scalarLike(h * w, x.t));
-      return rt.result(T.rename(o.reshape(mean, [...x.shape.slice(0, -2), 1, 1]), [x.t], 'MeanBackward1'), [x]);
+function adaptiveAvgPool(spatial: Spatial): Fn {
+  const name = `adaptive_avg_pool${spatial}d`;
+  return (rt, args, kwargs, ctx) => {
+    const a = bindArgs(name, ['input', 'output_size'], args, kwargs, ctx);
+    const x = asTensor(rt, a.required('input'), ctx, 'input');
+    if (x.shape.length !== spatial + 1 && x.shape.length !== spatial + 2 || x.shape.slice(1).some((d) => d === 0)) {
+      throw pyError('RuntimeError', `${name}(): Expected ${spatial + 1}D or ${spatial + 2}D tensor, but got [${x.shape.join(', ')}]`);
     }
-    const rows = adaptiveWindows(h, size[0]);
-    const cols = adaptiveWindows(w, size[1]);
-    const mh = rt.engine.fromValues(rows.matrix, [size[0], h], x.t.dtype);
-    const mw = rt.engine.fromValues(cols.matrix, [size[1], w], x.t.dtype);
-    const lead = rank - 2;
-    const byCol = o.dotGeneral(x.t, mw, { lhsContracting: [rank - 1], rhsContracting: [1], lhsBatch: [], rhsBatch: [] });
-    const byRow = o.dotGeneral(byCol, mh, { lhsContracting: [lead], rhsContracting: [1], lhsBatch: [], rhsBatch: [] });
-    const sums = o.transpose(byRow, [...Array.from({ length: lead }, (_, i) => i), lead + 1, lead]);
-    const counts = rows.counts.flatMap((ch) => cols.counts.map((cw) => ch * cw));
-    const d = o.broadcastTo(rt.engine.fromValues(counts, size, x.t.dtype), o.shape(sums));
-    return rt.result(T.rename(o.div(sums, d), [x.t], 'AdaptiveAvgPool2DBackward0'), [x]);
-  });
+    const sizes = x.shape.slice(-spatial);
+    const raw = a.required('output_size');
+    // A tuple may hold None: that axis keeps the input's size.
+    const size = raw instanceof PyTuple ? raw.items.map((v, i) => (v === null ? sizes[i] : Number(toIndex(v, ctx)))) : nTuple(a, 'output_size', spatial, 1);
+    if (size.length !== spatial) throw pyError('RuntimeError', `${name}: output_size must be ${spatial}`);
+    return rt.run(() => {
+      const o = rt.ops;
+      const rank = x.shape.length;
+      const lead = rank - spatial;
+      const spatialAxes = sizes.map((_, i) => lead + i);
+      // PyTorch 1.13 takes a mean for an output of ones.
+      if (size.every((n) => n === 1)) {
+        const mean = o.div(o.reduceSum(x.t, spatialAxes), o.scalarLike(product(sizes), x.t));
+        return rt.result(T.rename(o.reshape(mean, [...x.shape.slice(0, lead), ...size]), [x.t], 'MeanBackward1'), [x]);
+      }
+      const windows = sizes.map((n, i) => adaptiveWindows(n, size[i]));
+      // Each spatial axis in turn contracted with its windows' matrix: its pooled axis goes last, so they end in order.
+      const sums = windows.reduce((t, w, i) => o.dotGeneral(t, rt.engine.fromValues(w.matrix, [size[i], sizes[i]], x.t.dtype), {
+        lhsContracting: [lead], rhsContracting: [1], lhsBatch: [], rhsBatch: [],
+      }), x.t);
+      const counts = windows.reduce<number[]>((acc, w) => acc.flatMap((d) => w.counts.map((c) => d * c)), [1]);
+      const d = o.broadcastTo(rt.engine.fromValues(counts, size, x.t.dtype), o.shape(sums));
+      return rt.result(T.rename(o.div(sums, d), [x.t], `AdaptiveAvgPool${spatial}DBackward0`), [x]);
+    });
+  };
 }
 
 /**
@@ -271,13 +284,16 @@ export const CONV_FUNCTIONS: Readonly<Record<string, Fn>> = {
   conv1d: convolution(1),
   conv2d: convolution(2),
   conv3d: convolution(3),
-  max_pool2d: maxPool2d,
-  avg_pool2d: avgPool2d,
-  adaptive_avg_pool2d: adaptiveAvgPool2d,
-  max_pool1d: asPool1d('max_pool1d', ['input', 'kernel_size', 'stride?', 'padding?', 'dilation?', 'ceil_mode?', 'return_indices?'], maxPool2d,
+  max_pool2d: maxPool(2),
+  max_pool3d: maxPool(3),
+  avg_pool2d: avgPool(2),
+  avg_pool3d: avgPool(3),
+  adaptive_avg_pool2d: adaptiveAvgPool(2),
+  adaptive_avg_pool3d: adaptiveAvgPool(3),
+  max_pool1d: asPool1d('max_pool1d', ['input', 'kernel_size', 'stride?', 'padding?', 'dilation?', 'ceil_mode?', 'return_indices?'], maxPool(2),
     ['kernel_size', 'stride', 'padding', 'dilation']),
-  avg_pool1d: asPool1d('avg_pool1d', ['input', 'kernel_size', 'stride?', 'padding?', 'ceil_mode?', 'count_include_pad?'], avgPool2d,
+  avg_pool1d: asPool1d('avg_pool1d', ['input', 'kernel_size', 'stride?', 'padding?', 'ceil_mode?', 'count_include_pad?'], avgPool(2),
     ['kernel_size', 'stride', 'padding']),
-  adaptive_avg_pool1d: asPool1d('adaptive_avg_pool1d', ['input', 'output_size'], adaptiveAvgPool2d, ['output_size']),
+  adaptive_avg_pool1d: asPool1d('adaptive_avg_pool1d', ['input', 'output_size'], adaptiveAvgPool(2), ['output_size']),
 };
 

@@ -17,7 +17,7 @@ export function transposedSizes(input: readonly number[], kernel: readonly numbe
   return input.map((n, i) => (n - 1) * stride[i] - 2 * padding[i] + dilation[i] * (kernel[i] - 1) + outputPadding[i] + 1);
 }
 
-export function convTranspose(spatial: 1 | 2): Fn {
+export function convTranspose(spatial: 1 | 2 | 3): Fn {
   const name = `conv_transpose${spatial}d`;
   return (rt, args, kwargs, ctx) => {
     const a = bindArgs(name, ['input', 'weight', 'bias?', 'stride?', 'padding?', 'output_padding?', 'groups?', 'dilation?'], args, kwargs, ctx);
@@ -53,6 +53,10 @@ export function convTranspose(spatial: 1 | 2): Fn {
     // PyTorch's messages are about 2-d: a 1-d convolution's height is 1 wide, unpadded, unstrided.
     const lift = (xs: readonly number[], one: number): number[] => (spatial === 1 ? [one, ...xs] : [...xs]);
     if (outputPadding.some((p, i) => p >= stride[i] && p >= dilation[i])) {
+      if (spatial === 3) {
+        const named = (what: string, xs: readonly number[]) => ['depth', 'height', 'width'].map((axis, i) => `${what}_${axis}: ${xs[i]}`).join(' ');
+        throw pyError('RuntimeError', `output padding must be smaller than either stride or dilation, but got ${named('output_padding', outputPadding)} ${named('stride', stride)} ${named('dilation', dilation)}`);
+      }
       const [oh, ow] = lift(outputPadding, 0);
       const [sh, sw] = lift(stride, 1);
       const [dh, dw] = lift(dilation, 1);
@@ -91,4 +95,5 @@ export function convTranspose(spatial: 1 | 2): Fn {
 export const CONV_TRANSPOSE_FUNCTIONS: Readonly<Record<string, Fn>> = {
   conv_transpose1d: convTranspose(1),
   conv_transpose2d: convTranspose(2),
+  conv_transpose3d: convTranspose(3),
 };

@@ -1,9 +1,8 @@
 /**
  * `torch.nn`, `torch.nn.init` and `nn.Parameter` for one run: Module and its native subclasses
- * (layers, convolution and pooling, activations, losses, containers). 3-d and transposed
- * convolution and adaptive max pooling are refused at the line that makes one.
+ * (layers, convolution and pooling, activations, losses, containers).
  */
-import { bindArgs, createModule, type PyModule, PyType, type PyValue } from '../../interpreter';
+import { bindArgs, createModule, type PyModule, type PyValue } from '../../interpreter';
 import { asTensor } from '../arith';
 import type { TorchRuntime } from '../tensor';
 import { activationTypes, lossTypes } from './activations';
@@ -12,7 +11,6 @@ import { CONV_LAYER_NAMES, convLayerTypes } from './conv_layers';
 import { INIT_NAMES, initAttrs } from './init';
 import { layerTypes } from './layers';
 import { makeParameter, moduleType } from './module';
-import { REFUSED_LAYERS, refusal } from './refusals';
 
 export interface NNModules {
   readonly nn: Record<string, PyValue>;
@@ -27,14 +25,6 @@ export function nnAttrs(rt: TorchRuntime): NNModules {
     const t = data === undefined ? rt.fromValues([], [0], 'float32') : asTensor(rt, data, ctx, 'data');
     return makeParameter(rt, t, a.bool('requires_grad', true));
   };
-  const refused: Record<string, PyValue> = {};
-  for (const [name, needs] of Object.entries(REFUSED_LAYERS)) {
-    const t = new PyType(name, { module: 'torch.nn', bases: [Module] });
-    t.construct = () => {
-      throw refusal(`nn.${name}`, needs);
-    };
-    refused[name] = t;
-  }
   const init = createModule('torch.nn.init', initAttrs(rt));
   return {
     nn: {
@@ -45,7 +35,6 @@ export function nnAttrs(rt: TorchRuntime): NNModules {
       ...activationTypes(rt, Module),
       ...lossTypes(rt, Module),
       ...containerTypes(Module),
-      ...refused,
       init,
     },
     init,
@@ -58,7 +47,7 @@ export const NN_NAMES = [
   ...CONV_LAYER_NAMES,
   'ReLU', 'LeakyReLU', 'GELU', 'ELU', 'SiLU', 'Tanh', 'Sigmoid', 'Softmax', 'LogSoftmax', 'Softplus',
   'MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss', 'CrossEntropyLoss', 'NLLLoss', 'BCELoss', 'BCEWithLogitsLoss', 'KLDivLoss',
-  'Sequential', 'ModuleList', 'ModuleDict', ...Object.keys(REFUSED_LAYERS), 'init', 'functional',
+  'Sequential', 'ModuleList', 'ModuleDict', 'init', 'functional',
 ];
 
 export { INIT_NAMES };
