@@ -1,4 +1,6 @@
-import { functionGraph } from '../evaluation';
+import { functionGraph, type FunctionGraph } from '../evaluation';
+import { jaxprGraph, tapeGraph } from '../evaluation/graph_view';
+import { graphSvg, layoutGraph } from '../evaluation/graph_layout';
 import { jaxprToJson } from '../runtime/ir';
 import { planToJson } from '../runtime/jit';
 import { choice, parseArgs, UsageError } from './args';
@@ -33,6 +35,10 @@ export async function graphCommand(argv: readonly string[]): Promise<number> {
     return 1;
   }
   const g = outcome.value;
+  if (format === 'svg') {
+    process.stdout.write(await svgOf(g, grad));
+    return 0;
+  }
   if (g.style === 'torch') {
     if (format === 'text') process.stdout.write(tapeText(g.tape, g.leaves));
     else if (format === 'dot') process.stdout.write(tapeDot(fn.qualname, g.tape, g.leaves));
@@ -53,4 +59,15 @@ export async function graphCommand(argv: readonly string[]): Promise<number> {
     })}\n`);
   }
   return 0;
+}
+
+/** The graph as the panel draws it with every scope open, laid out by ELK, as a standalone SVG. */
+async function svgOf(g: FunctionGraph, grad: boolean): Promise<string> {
+  const name = g.style !== 'torch' && grad ? `grad(${g.fn.qualname})` : g.fn.qualname;
+  // NB: names the inputs only where one parameter is one invar (not a pytree of several).
+  const inputNames = g.style === 'torch' ? [] : Object.keys(g.inputs);
+  const view = g.style === 'torch'
+    ? tapeGraph(g.tape, g.leaves, [])
+    : jaxprGraph(g.jaxpr, g.plan, { kind: grad ? 'gradient' : 'forward', ...(inputNames.length === g.jaxpr.invars.length ? { inputNames } : {}) });
+  return graphSvg(await layoutGraph(view), name);
 }

@@ -1,13 +1,13 @@
 /**
  * How `gradlens graph` prints a graph: a traced jaxpr (with its fusion plan) or an eager tape, as
- * text, JSON or Graphviz DOT.
+ * text, JSON, Graphviz DOT or SVG (laid out as the panel draws it).
  */
 import { bareSpan, formatAval, scopeChain, scopeJson, scopeLabel, type OpScope } from '../runtime/core';
 import type { TapeGraph, TapeGraphNode } from '../runtime/eager';
 import { isVar, nameVars, outsOf, printJaxpr, type Jaxpr, type Var } from '../runtime/ir';
 import type { Plan } from '../runtime/jit';
 
-export const GRAPH_FORMATS = ['text', 'json', 'dot'] as const;
+export const GRAPH_FORMATS = ['text', 'json', 'dot', 'svg'] as const;
 export type GraphFormat = (typeof GRAPH_FORMATS)[number];
 
 /** A DOT double-quoted string. */

@@ -67,7 +67,7 @@ options:
   --help            show this help
 `;
 
-export const GRAPH_HELP = `usage: gradlens graph FILE.py:FUNC [--at x=2.0] [--grad] [--format text|json|dot] [--backend NAME]
+export const GRAPH_HELP = `usage: gradlens graph FILE.py:FUNC [--at x=2.0] [--grad] [--format text|json|dot|svg] [--backend NAME]
 
 Prints the graph of FUNC at its example inputs (found as 'gradlens grad' finds them).
 
@@ -83,11 +83,13 @@ formats:
         torch: {tape: {nodes, edges, outputs}, leaves}
   dot   Graphviz DOT: a node per equation (primitive and output type), edges labelled
         with types, each fused kernel a 'subgraph cluster_k<i>'
+  svg   the graph laid out as the panel draws it (every module and scope open, a nested
+        <g class="scope"> each), colours inlined: gradlens graph f.py:loss --format svg > loss.svg
 
 options:
   --at ASSIGNMENTS  inputs as Python expressions: x=2.0,w=[1,2] (overrides the file's)
   --grad            the gradient's graph (jax)
-  --format NAME     text (default), json, dot
+  --format NAME     text (default), json, dot, svg
   --backend NAME    wasm (default), cpu, reference
   --help            show this help
 `;

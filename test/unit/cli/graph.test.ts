@@ -7,6 +7,36 @@ function gradlens(...args: string[]): { stdout: string; stderr: string; status: 
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 
+interface SvgNode { readonly label: string; readonly type: string; readonly kind: string; readonly scopes: readonly string[] }
+
+/**
+ * The nodes of an SVG as a strict XML parser (CPython's ElementTree) reads them: each node's label
+ * and type text and the labels of the scope groups around it, outermost first. Throws on bad XML.
+ */
+function svgNodes(svg: string): SvgNode[] {
+  const read = `
+import json, sys, xml.etree.ElementTree as ET
+NS = '{http://www.w3.org/2000/svg}'
+out = []
+def walk(e, scopes):
+    cls = (e.get('class') or '').split()
+    if 'scope' in cls:
+        scopes = scopes + [e.find(NS + 'text').text]
+    if 'node' in cls:
+        texts = {t.get('class'): t.text for t in e.findall(NS + 'text')}
+        out.append({'label': texts['node-label'], 'type': texts['node-type'], 'kind': cls[1][len('kind-'):], 'scopes': scopes})
+    for c in e:
+        walk(c, scopes)
+root = ET.fromstring(sys.stdin.buffer.read())
+assert root.tag == NS + 'svg'
+walk(root, [])
+print(json.dumps(out))
+`;
+  const r = spawnSync('python3', ['-c', read], { input: svg, encoding: 'utf8' });
+  assert.equal(r.status, 0, `not well-formed XML: ${r.stderr}`);
+  return JSON.parse(r.stdout) as SvgNode[];
+}
+
 const close = (a: number, b: number, tol = 1e-5) => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
 
 describe('gradlens graph', () => {
@@ -151,9 +181,33 @@ describe('gradlens graph', () => {
     assert.ok(grad.jaxpr.eqns.filter((e: { primitive: string }) => e.primitive === 'dot_general').every((e: { scope?: { name: string }[] }) => e.scope?.at(-1)?.name === 'dense'));
   });
 
+  it('writes the graph as SVG laid out as the panel draws it: a node per op with its label, a nested <g> per module, well-formed XML', () => {
+    const torch = gradlens('graph', 'test/fixtures/cli/torch_modules.py:loss', '--format', 'svg');
+    assert.equal(torch.status, 0, torch.stderr);
+    const nodes = svgNodes(torch.stdout);
+    const ops = gradlens('graph', 'test/fixtures/cli/torch_modules.py:loss').stdout.split('\n').filter((l) => /^n\d+ /.test(l));
+    assert.equal(nodes.length, ops.length + 1, 'one drawn node per tape node, and the output');
+    assert.deepEqual(nodes.filter((n) => n.kind === 'output').map((n) => `${n.label}: ${n.type}`), ['out: f32[]']);
+    const opNames = ops.filter((l) => !/^n\d+ AccumulateGrad /.test(l)).map((l) => l.split(' ')[1]);
+    assert.deepEqual(nodes.filter((n) => n.kind === 'op').map((n) => n.label).sort(), opNames.sort(), 'each op labelled as PyTorch names its grad_fn');
+    assert.deepEqual(nodes.filter((n) => n.kind === 'leaf').map((n) => n.label).sort(), ['0.bias', '0.weight', '2.bias', '2.weight', 'x']);
+    const at = (label: string) => nodes.filter((n) => n.label === label).map((n) => n.scopes.join('/'));
+    assert.deepEqual(at('ReluBackward0'), ['Sequential/1 (ReLU)']);
+    assert.equal(nodes.find((n) => n.label === 'ReluBackward0')!.type, 'f32[4,3]');
+    assert.deepEqual(at('AddmmBackward0').sort(), ['Sequential/0 (Linear)', 'Sequential/2 (Linear)']);
+    assert.deepEqual(at('2.weight'), ['Sequential/2 (Linear)'], 'a parameter inside its module');
+    assert.deepEqual([...at('x'), ...at('MeanBackward0')], ['', ''], 'the input and the loss in no module');
+    const jax = gradlens('graph', 'test/fixtures/cli/jax_scopes.py:loss', '--format', 'svg');
+    assert.equal(jax.status, 0, jax.stderr);
+    const eqns = svgNodes(jax.stdout).filter((n) => n.kind === 'op');
+    assert.deepEqual(eqns.map((n) => `${n.label}@${n.scopes.join('/')}`).sort(), [
+      'add@mlp/dense', 'add@mlp/hidden/dense', 'dot_general@mlp/dense', 'dot_general@mlp/hidden/dense', 'integer_pow@', 'reduce_sum@', 'tanh@mlp/hidden',
+    ]);
+  });
+
   it('explains bad graph command lines', () => {
     assert.match(gradlens('graph', 'examples/seed_jax.py').stderr, /graph needs the function: FILE\.py:FUNC/);
-    assert.match(gradlens('graph', 'examples/seed_jax.py:f', '--format', 'svg').stderr, /--format must be one of text, json, dot/);
+    assert.match(gradlens('graph', 'examples/seed_jax.py:f', '--format', 'png').stderr, /--format must be one of text, json, dot, svg/);
     const traced = gradlens('graph', 'test/fixtures/cli/jax_loss.py:branchy');
     assert.equal(traced.status, 1);
     assert.match(traced.stderr, /^test\/fixtures\/cli\/jax_loss\.py:10:\d+: error: .*cannot trace 'if x > 0'/);

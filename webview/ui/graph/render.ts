@@ -1,8 +1,8 @@
 import type { GraphGroup, GraphNode, GraphScope, SourceRange } from '../../../protocol';
 import { svg } from '../dom';
 import { formatMs } from '../format';
-import { scopeOfNode } from './scopes';
-import { nodeHeight, type GraphLayout, type PlacedEdge, type PlacedGroup, type PlacedNode, type PlacedScope, type Point } from './layout';
+import { scopeOfNode } from '../../../evaluation/graph_layout';
+import { nodeHeight, type GraphLayout, type PlacedEdge, type PlacedGroup, type PlacedNode, type PlacedScope, type Point } from '../../../evaluation/graph_layout';
 
 export interface RenderHandlers {
   /** A node with a source range was clicked. */

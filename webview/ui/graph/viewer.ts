@@ -1,8 +1,8 @@
 import type { GraphGroup, GraphNode, GraphScope, GraphView, SourceRange } from '../../../protocol';
 import { custom, html, svg } from '../dom';
-import { collapseGraph, collapsedOps, findCollapsible, type Collapsible } from './collapse';
-import { layoutGraph, nodeGroups, type GraphLayout } from './layout';
-import { collapseScopes, defaultOpenScopes, scopeOfNode } from './scopes';
+import { collapseGraph, collapsedOps, findCollapsible, type Collapsible } from '../../../evaluation/graph_layout';
+import { layoutGraph, nodeGroups, type GraphLayout } from '../../../evaluation/graph_layout';
+import { collapseScopes, defaultOpenScopes, scopeOfNode } from '../../../evaluation/graph_layout';
 import { arrowMarker, renderGraph } from './render';
 import { LOW_DETAIL_SCALE, Viewport } from './viewport';
 

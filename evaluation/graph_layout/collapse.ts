@@ -1,4 +1,4 @@
-import type { GraphEdge, GraphNode, GraphView, SourceRange } from '../../../protocol';
+import type { GraphEdge, GraphNode, GraphView, SourceRange } from '../../protocol/results';
 
 /** Graphs up to this size are drawn whole: every node still reads, and nothing need be hidden. */
 export const COLLAPSE_ABOVE_NODES = 40;

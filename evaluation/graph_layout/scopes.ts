@@ -1,4 +1,4 @@
-import type { GraphEdge, GraphNode, GraphScope, GraphView } from '../../../protocol';
+import type { GraphEdge, GraphNode, GraphScope, GraphView } from '../../protocol/results';
 import { spanningRange } from './collapse';
 
 /**

@@ -1,6 +1,6 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
-import type { GraphEdge, GraphGroup, GraphNode, GraphScope, GraphView } from '../../../protocol';
+import type { GraphEdge, GraphGroup, GraphNode, GraphScope, GraphView } from '../../protocol/results';
 
 export interface Point { readonly x: number; readonly y: number }
 export interface Box { readonly x: number; readonly y: number; readonly width: number; readonly height: number }
