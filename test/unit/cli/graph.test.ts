@@ -9,32 +9,66 @@ function gradlens(...args: string[]): { stdout: string; stderr: string; status: 
 
 interface SvgNode { readonly label: string; readonly type: string; readonly kind: string; readonly scopes: readonly string[] }
 
+interface XmlElement { readonly tag: string; readonly attrs: ReadonlyMap<string, string>; readonly children: XmlElement[]; text: string }
+
 /**
- * The nodes of an SVG as a strict XML parser (CPython's ElementTree) reads them: each node's label
- * and type text and the labels of the scope groups around it, outermost first. Throws on bad XML.
+ * A strict reader for the XML our SVG writer emits (elements, quoted attributes, text, the five
+ * predefined entities): throws on a mismatched or unclosed tag, an unquoted attribute, a bare `&` or
+ * `<` in text, or anything after the root, so a malformed SVG fails the test.
+ */
+function parseXml(xml: string): XmlElement {
+  const entity = (t: string) => t.replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-f]+);|&|</gi, (m, name: string | undefined) => {
+    if (!name) throw new Error(`bare '${m}' in ${JSON.stringify(t.slice(0, 40))}`);
+    const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+    return named[name] ?? String.fromCodePoint(name[1] === 'x' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10));
+  });
+  const token = /<\?[^>]*\?>|<!--[\s\S]*?-->|<\/([\w:-]+)\s*>|<([\w:-]+)((?:\s+[\w:-]+="[^"<]*")*)\s*(\/?)>|([^<]+)/gy;
+  const stack: XmlElement[] = [];
+  let root: XmlElement | undefined;
+  let read = 0;
+  for (let m = token.exec(xml); m; m = token.exec(xml)) {
+    read = token.lastIndex;
+    const [, closing, tag, attrText, selfClosing, text] = m;
+    if (text !== undefined) {
+      if (stack.length) stack[stack.length - 1].text += entity(text);
+      else if (text.trim()) throw new Error(`text outside the root: ${JSON.stringify(text.slice(0, 40))}`);
+    } else if (closing !== undefined) {
+      const open = stack.pop();
+      if (open?.tag !== closing) throw new Error(`</${closing}> closes <${open?.tag}>`);
+    } else if (tag !== undefined) {
+      if (!stack.length && root) throw new Error(`a second root <${tag}>`);
+      const attrs = new Map([...attrText.matchAll(/([\w:-]+)="([^"]*)"/g)].map(([, k, v]) => [k, entity(v)] as [string, string]));
+      const element: XmlElement = { tag, attrs, children: [], text: '' };
+      if (stack.length) stack[stack.length - 1].children.push(element);
+      else root = element;
+      if (!selfClosing) stack.push(element);
+    }
+  }
+  if (read < xml.length) throw new Error(`unreadable XML at ${read}: ${JSON.stringify(xml.slice(read, read + 40))}`);
+  if (!root || stack.length) throw new Error(`unclosed <${stack[stack.length - 1]?.tag ?? 'svg'}>`);
+  return root;
+}
+
+/**
+ * The nodes of an SVG read strictly as XML: each node's label and type text and the labels of the
+ * scope groups around it, outermost first. Throws on bad XML.
  */
 function svgNodes(svg: string): SvgNode[] {
-  const read = `
-import json, sys, xml.etree.ElementTree as ET
-NS = '{http://www.w3.org/2000/svg}'
-out = []
-def walk(e, scopes):
-    cls = (e.get('class') or '').split()
-    if 'scope' in cls:
-        scopes = scopes + [e.find(NS + 'text').text]
-    if 'node' in cls:
-        texts = {t.get('class'): t.text for t in e.findall(NS + 'text')}
-        out.append({'label': texts['node-label'], 'type': texts['node-type'], 'kind': cls[1][len('kind-'):], 'scopes': scopes})
-    for c in e:
-        walk(c, scopes)
-root = ET.fromstring(sys.stdin.buffer.read())
-assert root.tag == NS + 'svg'
-walk(root, [])
-print(json.dumps(out))
-`;
-  const r = spawnSync('python3', ['-c', read], { input: svg, encoding: 'utf8' });
-  assert.equal(r.status, 0, `not well-formed XML: ${r.stderr}`);
-  return JSON.parse(r.stdout) as SvgNode[];
+  const root = parseXml(svg);
+  assert.equal(root.tag, 'svg');
+  assert.equal(root.attrs.get('xmlns'), 'http://www.w3.org/2000/svg');
+  const out: SvgNode[] = [];
+  const walk = (e: XmlElement, scopes: readonly string[]) => {
+    const cls = (e.attrs.get('class') ?? '').split(/\s+/);
+    if (cls.includes('scope')) scopes = [...scopes, e.children.find((c) => c.tag === 'text')!.text];
+    if (cls.includes('node')) {
+      const texts = new Map(e.children.filter((c) => c.tag === 'text').map((t) => [t.attrs.get('class'), t.text]));
+      out.push({ label: texts.get('node-label')!, type: texts.get('node-type')!, kind: cls[1].slice('kind-'.length), scopes });
+    }
+    for (const c of e.children) walk(c, scopes);
+  };
+  walk(root, []);
+  return out;
 }
 
 const close = (a: number, b: number, tol = 1e-5) => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
