@@ -238,6 +238,13 @@ export function residentMiB(pid: number, withChildren = true): number {
   return kB / 1024;
 }
 
+/** The median of samples (the soaks compare memory sampled over a run). */
+export function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 function descendantsOf(pid: number): number[] {
   let children: number[] = [];
   try {

@@ -6,7 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { COMMANDS, type EvaluationOutcome } from '../../protocol';
-import { fileUri, LspClient, readText, residentMiB } from './client';
+import { fileUri, LspClient, median, readText, residentMiB } from './client';
 
 const EVALUATIONS = Number(process.env.GRADLENS_SOAK_EVALUATIONS ?? 1200);
 /** Resident memory is compared from here on: the first evaluations load the runtime and fill its caches. */
@@ -79,8 +79,3 @@ describe('language server soak: evaluations at ever new shapes', function () {
   });
 });
 
-function median(xs: readonly number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}

@@ -216,7 +216,8 @@ export class Interpreter implements HostContext {
   private tensorBytes = 0;
   // Collectable host values (tensors) are freed when their last name goes, as CPython's reference
   // counts free them; a value is counted only if it was new when first bound, and never once it
-  // went anywhere but a name (a container, an attribute, a default, a call's arguments).
+  // went anywhere but a name (a container, an attribute, a default, a call's arguments other than
+  // a Python function's, whose parameters are names).
   /** Names bound to each counted value. */
   private readonly bindings = new Map<HostObject, number>();
   private readonly escaped = new WeakSet<HostObject>();
@@ -226,6 +227,8 @@ export class Interpreter implements HostContext {
   private statementStart = 0;
   /** Operands used up in the statements still running, innermost last (see `usedOperand`). */
   private readonly usedUp: HostObject[] = [];
+  /** Set by a call from Python code to a Python function, for its `bindParams`: its arguments did not escape. */
+  private argumentsKept = false;
   /** What the yields of the statement a generator is running received (generator_body.ts). */
   private yieldResults: ReadonlyMap<A.Expr, PyValue> | null = null;
 
@@ -1183,7 +1186,19 @@ export class Interpreter implements HostContext {
     const name = fn.qualname;
     const P = l.positional;
     const n = Math.min(args.length, P.length);
-    for (let i = 0; i < n; i++) vars.set(P[i].param.name, args[i]);
+    // NB: the frame's end unbinds every local: a parameter holding a counted value counts as its
+    // name, also when a built-in calls the function; a call from Python code also counts its new values.
+    const kept = this.argumentsKept;
+    this.argumentsKept = false;
+    const param = (v: PyValue) => {
+      if (kept || (v instanceof HostObject && this.bindings.has(v))) this.bound(v);
+      return v;
+    };
+    const packed = (v: PyValue) => {
+      if (kept) this.escape(v);
+      return v;
+    };
+    for (let i = 0; i < n; i++) vars.set(P[i].param.name, param(args[i]));
     if (args.length > P.length) {
       if (!l.varargs) {
         const required = P.filter((p) => fn.defaults[p.index] === undefined).length;
@@ -1194,15 +1209,15 @@ export class Interpreter implements HostContext {
           `${name}() takes ${takes} positional argument${P.length === 1 && required === P.length ? '' : 's'} but ${given} ${given === 1 ? 'was' : 'were'} given`,
         );
       }
-      vars.set(l.varargs.name, new PyTuple(args.slice(P.length)));
+      vars.set(l.varargs.name, new PyTuple(args.slice(P.length).map(packed)));
     } else if (l.varargs) vars.set(l.varargs.name, new PyTuple([]));
     let extra: PyDict | null = l.varkw ? new PyDict() : null;
     for (const [k, v] of kwargs) {
       const p = l.byName.get(k);
       if (p) {
         if (vars.has(k)) throw pyError('TypeError', `${name}() got multiple values for argument '${k}'`);
-        vars.set(k, v);
-      } else if (extra) extra.setByKey(ops.dictKey(k, this), k, v);
+        vars.set(k, param(v));
+      } else if (extra) extra.setByKey(ops.dictKey(k, this), k, packed(v));
       else if (P.some((q) => q.param.name === k)) {
         throw pyError('TypeError', `${name}() got some positional-only arguments passed as keyword arguments: '${k}'`);
       } else throw pyError('TypeError', `${name}() got an unexpected keyword argument '${k}'`);
@@ -1413,7 +1428,7 @@ export class Interpreter implements HostContext {
     // A method kept for later (`f = x.sum`) holds its object; an attribute's value (a shape, a
     // dtype, `.T`, `.grad`) holds nothing of a collectable one (a view holds what it needs), so a
     // temporary read for an attribute is used up: `torch.cat([a, b]).shape[0]`. NB: jax's `x.at`
-    // holds x, but jax arrays are not collectable.
+    // holds x, and keeps its values itself while it lives (jax/at.ts).
     if (v instanceof PyBuiltin || v instanceof PyBoundMethod || v instanceof PyFunction) this.escape(obj);
     else this.usedOperand(obj);
     return v;
@@ -1531,23 +1546,29 @@ export class Interpreter implements HostContext {
   private callWith(f: PyValue, e: A.Call, scope: Scope, receiver?: PyValue): PyValue {
     const args: PyValue[] = [];
     // What a call receives, it may keep; an op keeps only what it returns.
-    const op = (f instanceof PyBuiltin && f.keepsNoArguments) || this.consuming.has(f);
+    const op = (f instanceof PyBuiltin && f.keepsNoArguments) || (f instanceof HostObject && f.keepsNoArguments) || this.consuming.has(f);
     // NB: an op's list or tuple literal argument (`torch.stack([a * 2, b])`) is a temporary: its items are the op's arguments.
     const listed: PyValue[] | null = op ? [] : null;
     const kwargs = e.args.length === 0 ? NO_KWARGS : this.evalArguments(e, scope, args, listed);
     this.node = e;
-    if (!op) {
+    // A Python function's parameters are names like any other (bindParams counts them); only what
+    // its *args and **kwargs pack escapes.
+    const python = !op && (f instanceof PyFunction || (f instanceof PyBoundMethod && f.fn instanceof PyFunction));
+    if (!op && !python) {
       for (const a of args) this.escape(a);
       for (const v of kwargs.values()) this.escape(v);
     }
     this.onCall?.(f, args, kwargs, e);
     if (f === this.superBuiltin && args.length === 0) return this.makeSuper(args);
+    this.argumentsKept = python;
     let out: PyValue;
     try {
       out = this.callValue(f, args, kwargs);
     } catch (err) {
       this.raisedAt(err, e, () => ({ op: e.func.kind === 'Attribute' ? e.func.attr : e.func.kind === 'Name' ? e.func.id : 'call', operands: callOperands(e, receiver, args, kwargs) }));
       throw err;
+    } finally {
+      this.argumentsKept = false;
     }
     if (op) {
       for (const a of args) this.usedArgument(a, out);
@@ -1557,9 +1578,9 @@ export class Interpreter implements HostContext {
     return out;
   }
 
-  /** `v` went into an op that returned `out`: used up, unless `out` is `v` or holds it. */
+  /** `v` went into an op that returned `out`: used up, unless `out` is `v` or holds it (in its tuples and lists, at any depth: `((value, aux), grad)`). */
   private usedArgument(v: PyValue, out: PyValue): void {
-    if (v === out || ((out instanceof PyTuple || out instanceof PyList) && out.items.includes(v))) this.escape(v);
+    if (holds(out, v)) this.escape(v);
     else this.usedOperand(v);
   }
 
@@ -1879,4 +1900,11 @@ function callOperands(e: A.Call, receiver: PyValue | undefined, args: readonly P
     ...args.map((value, i) => ({ value, span: spread ? null : positional[i]?.value.span ?? null })),
     ...[...kwargs].map(([name, value]) => ({ value, span: spread ? null : keywords.find((k) => k.kind === 'keyword' && k.name === name)?.value.span ?? null })),
   ];
+}
+
+/** Whether `out` is `v` or a tuple or list holding it; past `depth` levels (a list may hold itself), a container is taken to hold it. */
+function holds(out: PyValue, v: PyValue, depth = 8): boolean {
+  if (out === v) return true;
+  if (!(out instanceof PyTuple || out instanceof PyList)) return false;
+  return depth === 0 || out.items.some((item) => holds(item, v, depth - 1));
 }

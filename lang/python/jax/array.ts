@@ -151,13 +151,22 @@ export class PyArray extends HostObject {
     values.discard();
   }
 
-  // A NumPy array's memory goes as NumPy's does: when nothing reaches its buffer. Each array holds
-  // its values (JaxRuntime.hold counts the arrays holding each backend array); a view holds the
-  // array it is a view of, whose values it derives from, so an array Python let go of keeps its
-  // values while a view of it lives, and goes with the last one.
+  // An array's memory goes as NumPy's and JAX's does: when nothing reaches its buffer. Each array
+  // holds its values (JaxRuntime.hold counts the arrays holding each backend array); a view holds
+  // the array it is a view of, whose values it derives from, so an array Python let go of keeps
+  // its values while a view of it lives, and goes with the last one. `x.at` keeps x as a view does.
 
   override get collectable(): boolean {
-    return this.numpy && !isTracer(this.value);
+    return !isTracer(this.value);
+  }
+
+  /** Something that is no view keeps this array usable (`x.at`, `x.at[i]`) until it lets go (`letGo`). */
+  keep(): void {
+    this.viewers++;
+  }
+
+  letGo(): void {
+    if (--this.viewers === 0 && this.discarded) this.release();
   }
 
   /** The last Python name bound to it went: its values go, now or with the last view of it. */

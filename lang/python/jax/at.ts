@@ -5,7 +5,7 @@
  * the update is the scatter_add, gather and select primitives over those positions, so every
  * transformation (grad, vmap, jit) uses their rules.
  */
-import { isInteger, shapeEq, sizeOf, type DType } from '../../../runtime/core';
+import { isInteger, shapeEq, sizeOf, wordsPerElement, type DType } from '../../../runtime/core';
 import { bindArgs, ELLIPSIS, HostObject, hostType, pyError, pyFunction, type HostContext, PySlice, PyTuple, type PyValue, sliceIndices, typeName } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
 import * as L from './lax';
@@ -14,10 +14,35 @@ import { Scalar, isTracer, type Val } from './values';
 const HELPER_TYPE = hostType('_IndexUpdateHelper', 'jax._src.numpy.array_methods');
 const REF_TYPE = hostType('_IndexUpdateRef', 'jax._src.numpy.array_methods');
 
-/** `x.at`. */
-export class IndexUpdateHelper extends HostObject {
-  constructor(readonly array: PyArray) {
+/**
+ * What keeps an array for `x.at` and `x.at[idx]` (and the index): each is a value the interpreter
+ * counts the names of, so `x = x.at[i].set(v)` in a loop frees the old x once the statement ends,
+ * and `h = x.at; del x` keeps x's values for h.
+ */
+abstract class ArrayKeeper extends HostObject {
+  private kept: readonly PyArray[];
+
+  constructor(kept: readonly PyValue[]) {
     super();
+    this.kept = kept.filter((k): k is PyArray => k instanceof PyArray && k.collectable);
+    for (const k of this.kept) k.keep();
+  }
+
+  override get collectable(): boolean {
+    return true;
+  }
+
+  override collect(): boolean {
+    for (const k of this.kept) k.letGo();
+    this.kept = [];
+    return true;
+  }
+}
+
+/** `x.at`. */
+export class IndexUpdateHelper extends ArrayKeeper {
+  constructor(readonly array: PyArray) {
+    super([array]);
   }
   get pyType() { return HELPER_TYPE; }
   override getitem(index: PyValue): PyValue { return new IndexUpdateRef(this.array, index); }
@@ -31,9 +56,9 @@ const UPDATES: Readonly<Record<string, Update | 'sub'>> = {
 const UPDATE_SPEC = ['values', '*', 'indices_are_sorted?', 'unique_indices?', 'mode?', 'wrap_negative_indices?', 'out_sharding?'];
 
 /** `x.at[idx]`. */
-export class IndexUpdateRef extends HostObject {
+export class IndexUpdateRef extends ArrayKeeper {
   constructor(readonly array: PyArray, readonly indexer: PyValue) {
-    super();
+    super([array, ...(indexer instanceof PyTuple ? indexer.items : [indexer])]);
   }
   get pyType() { return REF_TYPE; }
   override repr(ctx: HostContext): string { return `_IndexUpdateRef(${ctx.repr(this.array)}, ${ctx.repr(this.indexer)})`; }
@@ -219,7 +244,32 @@ export function setAt(x: PyArray, index: PyValue, values: PyValue, ctx: HostCont
   return L.op(x.rt, () => scatterAt(x, index, 'set', values, 'drop', true, ctx));
 }
 
+/**
+ * `x` with `values` written at `index`, on concrete arrays: one new array, x's values copied once
+ * and the values (cast to x's dtype) written at their positions, the last of a repeated position
+ * winning as in NumPy; the scatter's masks and selects made ~5 arrays of x's size.
+ */
+function writtenAt(x: PyArray, index: PyValue, values: PyValue, mode: Mode, wrap: boolean, ctx: HostContext): PyArray {
+  const rt = x.rt;
+  const p = positions(x, index, mode === 'clip' ? 'clip' : 'drop', wrap, ctx);
+  const u0 = L.operand(rt, values, ctx).v;
+  if (!broadcasts(u0.shape, p.shape)) {
+    throw pyError('ValueError', `Incompatible shapes for broadcasting: ${fmt(u0.shape)} and requested shape ${fmt(p.shape)}`);
+  }
+  const at = rt.read(p.flat);
+  const valid = p.valid === null ? null : rt.read(p.valid);
+  const u = rt.read(sizeOf(u0.shape) === 1 || shapeEq(u0.shape, p.shape) ? u0 : rt.o.broadcastTo(u0, p.shape));
+  const cast = x.dtype === 'bool' ? (v: number) => (v !== 0 ? 1 : 0) : isInteger(x.dtype) ? Math.trunc : (v: number) => v;
+  // NB: a backend's read is a copy of its own: this is the one copy.
+  const data = rt.read(x.v) as Float64Array;
+  for (let k = 0; k < at.length; k++) if (valid === null || valid[k]) data[at[k]] = cast(u[u.length === 1 ? 0 : k]);
+  return L.wrap(rt, rt.upload(data, x.shape, x.dtype), x.weak, x.numpy);
+}
+
 function scatterAt(x: PyArray, index: PyValue, kind: Update, values: PyValue, mode: Mode, wrap: boolean, ctx: HostContext): PyArray {
+  // NB: a key array's elements are two words each: it scatters.
+  const concrete = !isTracer(x.v) && !(values instanceof PyArray && values.traced) && wordsPerElement(x.dtype) === 1;
+  if (kind === 'set' && concrete) return writtenAt(x, index, values, mode, wrap, ctx);
   const rt = x.rt;
   const o = rt.o;
   const p = positions(x, index, mode === 'clip' ? 'clip' : 'drop', wrap, ctx);

@@ -4,7 +4,7 @@
  * backend stores it, float32 on wasm).
  */
 import type { DType } from '../../../runtime/core';
-import { bindArgs, complexRefusal, PyComplex, type Args, opFunction, pyError, pyFunction, type HostContext, PyList, PyTuple, type Kwargs, type NativeFn, type PyValue, toFloat, toIndex, typeName } from '../interpreter';
+import { bindArgs, complexRefusal, PyComplex, type Args, opFunction, pyError, type HostContext, PyList, PyTuple, type Kwargs, type NativeFn, type PyValue, toFloat, toIndex, typeName } from '../interpreter';
 import { DTypeObject, PyArray, toDtype, type JaxRuntime } from './array';
 import * as L from './lax';
 import { copyOf } from './numpy_views';
@@ -244,15 +244,16 @@ export const FUNCTIONS: Record<string, Fn> = {
 /** The module attributes of `jax.numpy` (numpy = false) or `numpy` (numpy = true). */
 export function numpyAttrs(rt: JaxRuntime, numpy: boolean): Record<string, PyValue> {
   const attrs: Record<string, PyValue> = {};
-  // NB: numpy's functions keep none of their arguments (a view keeps what it needs): ops, whose
-  // temporary arguments go when the statement ends, and whose own temporaries go when they return.
+  // NB: numpy's and jax.numpy's functions keep none of their arguments (a view keeps what it
+  // needs): ops, whose temporary arguments go when the statement ends, and whose own temporaries
+  // go when they return.
   for (const [name, f] of Object.entries(FUNCTIONS)) {
     const call: NativeFn = (args, kwargs, ctx) => {
       const out = f(rt, args, kwargs, ctx, numpy);
       // A function of either module returns its own module's array type.
       return out instanceof PyArray && out.numpy !== numpy ? new PyArray(rt, out.v, out.weak, numpy) : out;
     };
-    attrs[name] = numpy ? opFunction(name, (args, kwargs, ctx) => rt.withTemporaries(() => call(args, kwargs, ctx))) : pyFunction(name, call);
+    attrs[name] = opFunction(name, (args, kwargs, ctx) => rt.withTemporaries(() => call(args, kwargs, ctx)));
   }
   attrs.asarray = attrs.array;
   attrs.linalg = linalgModule(rt, numpy);

@@ -5,7 +5,7 @@
  * and `linalg.norm`; each composed of the runtime's primitives, so every transformation applies.
  */
 import { isInteger, sizeOf } from '../../../runtime/core';
-import { bindArgs, complexRefusal, PyComplex, pyError, pyFunction, type HostContext, PyList, PySlice, PyTuple, type Kwargs, type PyValue, toFloat, toIndex, toIntList, typeName, createModule, type PyModule } from '../interpreter';
+import { bindArgs, complexRefusal, PyComplex, opFunction, pyError, type HostContext, type NativeFn, PyList, PySlice, PyTuple, type Kwargs, type PyValue, toFloat, toIndex, toIntList, typeName, createModule, type PyModule } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
 import { gatherAt } from './at';
 import * as L from './lax';
@@ -424,8 +424,10 @@ function squareOperand(rt: JaxRuntime, x: PyValue, ctx: HostContext, numpy: bool
 
 /** `jax.numpy.linalg` (and `numpy.linalg`): `norm`, `det`, `inv`, `solve`. */
 export function linalgModule(rt: JaxRuntime, numpy: boolean): PyModule {
+  // NB: each keeps none of its arguments: an op, whose temporary arguments go when the statement ends.
+  const op = (name: string, fn: NativeFn) => opFunction(name, (args, kwargs, ctx) => rt.withTemporaries(() => fn(args, kwargs, ctx)));
   return createModule(numpy ? 'numpy.linalg' : 'jax.numpy.linalg', {
-    cholesky: pyFunction('cholesky', (args, kwargs, ctx) => {
+    cholesky: op('cholesky', (args, kwargs, ctx) => {
       const a = bindArgs('cholesky', ['a', '*', 'upper?', 'symmetrize_input?'], args, kwargs, ctx);
       if (numpy) throw pyError('NotImplementedError', 'numpy.linalg.cholesky is not supported by Gradlens (it raises LinAlgError where jnp gives NaN); use jnp.linalg.cholesky');
       const m = squareOperand(rt, a.required('a'), ctx, numpy);
@@ -435,16 +437,16 @@ export function linalgModule(rt: JaxRuntime, numpy: boolean): PyModule {
         return L.wrap(rt, a.bool('upper', false) ? rt.o.transpose(l, [1, 0]) : l, false, numpy);
       });
     }),
-    det: pyFunction('det', (args, kwargs, ctx) => {
+    det: op('det', (args, kwargs, ctx) => {
       const a = squareOperand(rt, bindArgs('det', ['a'], args, kwargs, ctx).required('a'), ctx, numpy);
       return L.op(rt, () => L.wrap(rt, eliminate(rt, a.v, null).det, false, numpy));
     }),
-    inv: pyFunction('inv', (args, kwargs, ctx) => {
+    inv: op('inv', (args, kwargs, ctx) => {
       const a = squareOperand(rt, bindArgs('inv', ['a'], args, kwargs, ctx).required('a'), ctx, numpy);
       const n = a.shape[0];
       return L.op(rt, () => L.wrap(rt, eliminate(rt, a.v, identity(rt, n, a.dtype)).x!, false, numpy));
     }),
-    solve: pyFunction('solve', (args, kwargs, ctx) => {
+    solve: op('solve', (args, kwargs, ctx) => {
       const a = bindArgs('solve', ['a', 'b'], args, kwargs, ctx);
       const m = squareOperand(rt, a.required('a'), ctx, numpy);
       const b = arr(rt, a.required('b'), ctx, numpy);
@@ -456,7 +458,7 @@ export function linalgModule(rt: JaxRuntime, numpy: boolean): PyModule {
         return L.wrap(rt, vector ? rt.o.reshape(x, [rhs.shape[0]]) : x, false, numpy);
       });
     }),
-    norm: pyFunction('norm', (args, kwargs, ctx) => {
+    norm: op('norm', (args, kwargs, ctx) => {
       const a = bindArgs('norm', ['x', 'ord?', 'axis?', 'keepdims?'], args, kwargs, ctx);
       const x = arr(rt, a.required('x'), ctx, numpy);
       const ord = a.opt('ord');

@@ -67,10 +67,26 @@ function maskedAxesAsPositions(x: PyArray, index: PyValue, ctx: HostContext): Py
   return new PyTuple(items);
 }
 
+/** Lets go of the position arrays maskedAxesAsPositions made for `index` (the caller's own index items stay). */
+function discardPositions(made: PyValue, index: PyValue): void {
+  if (made === index || !(made instanceof PyTuple) || !(index instanceof PyTuple)) return;
+  made.items.forEach((it, i) => {
+    if (it !== index.items[i] && it instanceof PyArray) it.discard();
+  });
+}
+
 /** `x[index]`: a NumPy array indexed with a basic index is a view of it (0-d results are scalars, copies). */
 export function getIndex(x: PyArray, index: PyValue, ctx: HostContext): PyArray {
   if (index instanceof PyArray && index.dtype === 'bool' && !index.traced && !x.traced) return masked(x, index, ctx);
-  if (x.numpy && !x.traced) index = maskedAxesAsPositions(x, index, ctx);
+  if (x.numpy && !x.traced) {
+    const positions = maskedAxesAsPositions(x, index, ctx);
+    if (positions !== index) {
+      // NB: an index with arrays in it makes a copy, never a view.
+      const out = L.getIndex(x.rt, x, positions, ctx);
+      discardPositions(positions, index);
+      return out;
+    }
+  }
   const out = L.getIndex(x.rt, x, index, ctx);
   const items = x.numpy && !x.traced && out.shape.length > 0 ? basicItems(index) : null;
   if (!items) return out;
@@ -134,19 +150,23 @@ export function setIndex(x: PyArray, index: PyValue, value: PyValue, ctx: HostCo
   const rt = x.rt;
   if (x.traced) throw pyError('TypeError', 'assignment into a NumPy array inside a traced (jit, grad, vmap) function is not supported; use a jax array and x.at[idx].set(y)');
   if (index instanceof PyArray && index.dtype === 'bool') return setMasked(x, index, value, ctx);
-  index = maskedAxesAsPositions(x, index, ctx);
-  // NB: reading x[index] first raises NumPy's IndexError for an index out of bounds (the scatter would drop it).
-  const read = L.getIndex(rt, x, index, ctx);
-  const target = read.shape;
-  read.discard();
-  const v = valueArray(x, value, x.dtype, ctx);
+  const positions = maskedAxesAsPositions(x, index, ctx);
   try {
-    if (!broadcastsInto(v.shape, target)) {
-      throw pyError('ValueError', `could not broadcast input array from shape ${shapeText(v.shape)} into shape ${shapeText(target)}`);
+    // NB: reading x[index] first raises NumPy's IndexError for an index out of bounds (the scatter would drop it).
+    const read = L.getIndex(rt, x, positions, ctx);
+    const target = read.shape;
+    read.discard();
+    const v = valueArray(x, value, x.dtype, ctx);
+    try {
+      if (!broadcastsInto(v.shape, target)) {
+        throw pyError('ValueError', `could not broadcast input array from shape ${shapeText(v.shape)} into shape ${shapeText(target)}`);
+      }
+      x.assign(setAt(x, positions, v, ctx));
+    } finally {
+      if (v !== value) v.discard();
     }
-    x.assign(setAt(x, index, v, ctx));
   } finally {
-    if (v !== value) v.discard();
+    discardPositions(positions, index);
   }
 }
 

@@ -228,6 +228,8 @@ export class Transformed extends HostObject {
   }
   private readonly attrs: ReadonlyMap<string, PyValue>;
   get pyType() { return Transformed.type; }
+  /** A transformed function computes new arrays from its arguments' values and holds none of them (JAX's arrays are immutable). */
+  override get keepsNoArguments(): boolean { return true; }
   override call(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue { return this.fn(args, kwargs, ctx); }
   override getattr(name: string): PyValue | undefined { return this.attrs.get(name); }
   override repr(): string { return `<function ${this.label}>`; }

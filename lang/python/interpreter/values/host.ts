@@ -95,6 +95,14 @@ export abstract class HostObject extends PyObject {
   }
 
   /**
+   * Whether calling this value keeps none of its arguments (a transformed function: `jax.grad(f)`,
+   * `jax.jit(f)`), as an op's: its temporary arguments go when the statement ends. False by default.
+   */
+  get keepsNoArguments(): boolean {
+    return false;
+  }
+
+  /**
    * Frees what this value holds: the interpreter has seen the last Python name bound to it go
    * and nothing in Python can reach it any more (it never went into a container, an attribute,
    * a default or a call's arguments). Return false to keep it, when something outside Python
