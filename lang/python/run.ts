@@ -164,11 +164,19 @@ export function run(source: string, options: RunOptions = {}): RunResult {
   let output = '';
   const warnings: ShownWarning[] = [];
   const interp = scriptInterpreter(options, (text) => void (output += text), { source }, (w) => void warnings.push(w));
+  let error: RunResult['error'] = null;
   try {
     interp.runModule(parsed.module);
-    return { output, error: null, warnings };
   } catch (e) {
     if (e instanceof StopRun) return { output, error: null, warnings };
-    return { output, error: scriptError(interp, e, file), warnings };
+    error = scriptError(interp, e, file);
+    // A budget or a refusal stops the run there; after a Python exception, CPython still finalizes.
+    if (!(e instanceof PyError)) return { output, error, warnings };
   }
+  try {
+    interp.finalize();
+  } catch (e) {
+    if (!(e instanceof StopRun)) error ??= scriptError(interp, e, file);
+  }
+  return { output, error, warnings };
 }

@@ -19,6 +19,7 @@ import {
   type PyValue,
   RuntimeError,
   StopIteration,
+  takeHostObjectSerial,
   typeName,
 } from './values';
 
@@ -33,6 +34,12 @@ export interface GeneratorFrame {
    * StopIteration turned into RuntimeError (PEP 479).
    */
   resume(body: GeneratorBody, thrown: ExceptionObject | null, sent: PyValue): IteratorResult<PyValue, PyValue>;
+  /** The generator ran its first step: it is unfinished until `finished` (what the script's end closes). */
+  started(g: PyGenerator): void;
+  /** The generator returned, raised or was closed: its frame is gone. */
+  finished(g: PyGenerator): void;
+  /** The values its frame's variables hold, in the order they were bound (what its frame releases as it closes). */
+  locals(): Iterable<PyValue>;
 }
 
 type State = 'created' | 'suspended' | 'running' | 'closed';
@@ -50,6 +57,8 @@ export function generatorCount(): number {
 export class PyGenerator extends PyIterator {
   /** Its place in the order generators were made (see generatorCount). */
   readonly serial = generatorsMade++;
+  /** Its place among the values whose names the interpreter counts (HostObject.born's order). */
+  readonly born = takeHostObjectSerial();
   private state: State = 'created';
   /** The JS iterator `for` loops and builtins draw from: `next()` until the body returns. */
   private readonly items: Iterator<PyValue>;
@@ -95,15 +104,28 @@ export class PyGenerator extends PyIterator {
     if (this.state === 'created' && sent !== null && !thrown) {
       throw pyError('TypeError', "can't send non-None value to a just-started generator");
     }
+    if (this.state === 'created') this.frame.started(this);
     this.state = 'running';
     try {
       const r = this.frame.resume(this.body, thrown, sent);
       this.state = r.done ? 'closed' : 'suspended';
+      if (r.done) this.frame.finished(this);
       return r;
     } catch (e) {
       this.state = 'closed';
+      this.frame.finished(this);
       throw e;
     }
+  }
+
+  /** Whether it ran and has not finished: suspended at a `yield`, or running. */
+  get unfinished(): boolean {
+    return this.state === 'suspended' || this.state === 'running';
+  }
+
+  /** The values its frame's variables hold while it is unfinished. */
+  locals(): Iterable<PyValue> {
+    return this.unfinished ? this.frame.locals() : [];
   }
 
   /** `g.send(v)`, `next(g)`: the next value yielded, else StopIteration with the return value. */

@@ -250,16 +250,22 @@ function* forStatement(h: GeneratorHost, s: A.For, scope: Scope): Run {
   h.escape(it);
   h.node = s;
   const iterator = ops.iterate(it, h.ctx)[Symbol.iterator]();
-  for (;;) {
-    h.node = s;
-    const next = iterator.next();
-    if (next.done) break;
-    h.assign(s.target, next.value, scope);
-    const r = yield* block(h, s.body, scope);
-    if (r === BREAK || r === RETURN) {
-      h.closeAbandoned(it, made);
-      return r === BREAK ? NORMAL : r;
+  try {
+    for (;;) {
+      h.node = s;
+      const next = iterator.next();
+      if (next.done) break;
+      h.assign(s.target, next.value, scope);
+      const r = yield* block(h, s.body, scope);
+      if (r === BREAK || r === RETURN) {
+        h.closeAbandoned(it, made);
+        return r === BREAK ? NORMAL : r;
+      }
     }
+  } catch (e) {
+    // An exception leaving the loop (GeneratorExit thrown in at a `yield` in its body among them) frees its iterator.
+    if (!h.uncatchable(e)) h.closeAbandoned(it, made);
+    throw e;
   }
   return yield* block(h, s.orelse, scope);
 }

@@ -45,6 +45,7 @@ import {
   typeName,
 } from './values';
 import { BREAK, CONTINUE, type Completion, NORMAL, RETURN } from './completion';
+import { finalizeGenerators } from './finalization';
 import { generatorCount, type GeneratorFrame, PyGenerator } from './generator';
 import { functionBody, type GeneratorHost } from './generator_body';
 import { chosenCase } from './match';
@@ -186,6 +187,20 @@ interface Frame {
  */
 const CONSUMING_BUILTINS = ['print', 'len', 'repr', 'format', 'round', 'abs', 'min', 'max', 'float', 'int', 'bool', 'str', 'isinstance', 'hash', 'id'];
 
+/**
+ * Built-ins that keep no generator passed to them: they draw from it and return (`next(it)`,
+ * `list(g)`, `sum(x * x for x in xs)`), or return it itself (`iter(g)`). A generator made in the
+ * statement and passed to one is closed as the call returns, as CPython frees it there.
+ */
+const ITERATOR_CONSUMING_BUILTINS = [...CONSUMING_BUILTINS, 'next', 'iter', 'list', 'tuple', 'set', 'frozenset', 'dict', 'sorted', 'sum', 'any', 'all', 'type'];
+
+/** A value whose names the interpreter counts: a collectable host value (a tensor), a generator. */
+type Counted = HostObject | PyGenerator;
+
+function counted(v: PyValue): v is Counted {
+  return v instanceof HostObject ? v.collectable : v instanceof PyGenerator;
+}
+
 export class Interpreter implements HostContext {
   readonly file: string;
   readonly globals = new Map<string, PyValue>();
@@ -198,6 +213,8 @@ export class Interpreter implements HostContext {
   private readonly onDefine: InterpreterOptions['onDefine'];
   /** Built-ins that keep none of their arguments (CONSUMING_BUILTINS), as an op. */
   private readonly consuming: ReadonlySet<PyValue | undefined>;
+  /** Built-ins that keep no generator passed to them (ITERATOR_CONSUMING_BUILTINS). */
+  private readonly iteratorConsuming: ReadonlySet<PyValue | undefined>;
   /** Set while assignments are recorded; NB: null costs the assignment one comparison. */
   onAssign: AssignListener | null;
   private readonly stateMap = new Map<object, unknown>();
@@ -218,15 +235,19 @@ export class Interpreter implements HostContext {
   // counts free them; a value is counted only if it was new when first bound, and never once it
   // went anywhere but a name (a container, an attribute, a default, a call's arguments other than
   // a Python function's, whose parameters are names).
+  // Generators are counted the same way: one whose last name goes is closed, as CPython's
+  // reference counts close it (its `finally` blocks run there).
   /** Names bound to each counted value. */
-  private readonly bindings = new Map<HostObject, number>();
-  private readonly escaped = new WeakSet<HostObject>();
+  private readonly bindings = new Map<Counted, number>();
+  private readonly escaped = new WeakSet<Counted>();
   /** Values whose last name went, and the frame depth whose running statement may still use them. */
-  private readonly unbound: { value: HostObject; depth: number }[] = [];
+  private readonly unbound: { value: Counted; depth: number }[] = [];
+  /** Generators that ran and have not finished: what the script's end closes (finalization.ts). */
+  private readonly unfinished = new Set<PyGenerator>();
   /** hostObjectCount() when the innermost running statement began. */
   private statementStart = 0;
   /** Operands used up in the statements still running, innermost last (see `usedOperand`). */
-  private readonly usedUp: HostObject[] = [];
+  private readonly usedUp: Counted[] = [];
   /** Set by a call from Python code to a Python function, for its `bindParams`: its arguments did not escape. */
   private argumentsKept = false;
   /** What the yields of the statement a generator is running received (generator_body.ts). */
@@ -246,6 +267,7 @@ export class Interpreter implements HostContext {
     this.builtins.set('super', this.superBuiltin);
     this.builtins.set('property', new PyBuiltin('property', (args) => new Property(args[0] ?? null, args[1] ?? null)));
     this.consuming = new Set(CONSUMING_BUILTINS.map((name) => this.builtins.get(name)));
+    this.iteratorConsuming = new Set(ITERATOR_CONSUMING_BUILTINS.map((name) => this.builtins.get(name)));
     this.globals.set('__name__', '__main__');
     const lines = options.source?.split('\n') ?? [];
     openWarningChannel(this, {
@@ -595,18 +617,26 @@ export class Interpreter implements HostContext {
     this.escape(it);
     this.node = s;
     const iterator = ops.iterate(it, this)[Symbol.iterator]();
-    for (;;) {
-      // An error while fetching the next item (zip(strict=True), a host iterator) belongs to the `for` line.
-      this.node = s;
-      // NB: iterate charges the step of each iteration.
-      const next = iterator.next();
-      if (next.done) break;
-      this.assign(s.target, next.value, scope);
-      const r = this.execBlock(s.body, scope);
-      if (r === BREAK || r === RETURN) {
-        if (it instanceof PyGenerator) this.closeAbandoned(it, made);
-        return r === BREAK ? NORMAL : r;
+    try {
+      for (;;) {
+        // An error while fetching the next item (zip(strict=True), a host iterator) belongs to the `for` line.
+        this.node = s;
+        // NB: iterate charges the step of each iteration.
+        const next = iterator.next();
+        if (next.done) break;
+        this.assign(s.target, next.value, scope);
+        // What the target held before goes now, before the body runs, as in CPython.
+        if (this.unbound.length) this.collectUnbound();
+        const r = this.execBlock(s.body, scope);
+        if (r === BREAK || r === RETURN) {
+          if (it instanceof PyGenerator) this.closeAbandoned(it, made);
+          return r === BREAK ? NORMAL : r;
+        }
       }
+    } catch (e) {
+      // An exception leaving the loop frees its iterator as the stack unwinds, before any handler runs.
+      if (it instanceof PyGenerator && !(e instanceof HaltError || e instanceof StopRun)) this.closeAbandoned(it, made);
+      throw e;
     }
     return this.execBlock(s.orelse, scope);
   }
@@ -617,13 +647,7 @@ export class Interpreter implements HostContext {
    */
   private closeAbandoned(it: PyValue, madeBefore: number): void {
     if (!(it instanceof PyGenerator) || it.serial < madeBefore) return;
-    const retval = this.retval;
-    try {
-      it.close();
-    } catch (e) {
-      if (!(e instanceof PyError)) throw e;
-    }
-    this.retval = retval;
+    this.closeDropped(it);
   }
 
   private raise(s: A.Raise, scope: Scope): Completion {
@@ -833,7 +857,7 @@ export class Interpreter implements HostContext {
 
   /** `v` was bound to one more name. */
   private bound(v: PyValue): void {
-    if (!(v instanceof HostObject) || !v.collectable) return;
+    if (!counted(v)) return;
     const n = this.bindings.get(v);
     if (n !== undefined) this.bindings.set(v, n + 1);
     else if (v.born >= this.statementStart && !this.escaped.has(v)) this.bindings.set(v, 1);
@@ -841,7 +865,7 @@ export class Interpreter implements HostContext {
 
   /** A name bound to `v` was rebound or deleted, or its frame ended (for the statement at `depth` to finish). */
   private unbind(v: PyValue | undefined, depth = this.frames.length): void {
-    if (!(v instanceof HostObject)) return;
+    if (!(v instanceof HostObject || v instanceof PyGenerator)) return;
     const n = this.bindings.get(v);
     if (n === undefined) return;
     if (n > 1) {
@@ -868,7 +892,7 @@ export class Interpreter implements HostContext {
 
   /** `v` went somewhere other than a name: it is never collected. */
   private escape(v: PyValue): void {
-    if (v instanceof HostObject && v.collectable) {
+    if (counted(v)) {
       this.escaped.add(v);
       this.bindings.delete(v);
     }
@@ -880,14 +904,14 @@ export class Interpreter implements HostContext {
    * statement ends unless a name, a container or a call took it by then.
    */
   private usedOperand(v: PyValue): void {
-    if (v instanceof HostObject && v.collectable && v.born >= this.statementStart) this.usedUp.push(v);
+    if (counted(v) && v.born >= this.statementStart) this.usedUp.push(v);
   }
 
   /** Frees what was used up since `mark` and nothing took; NB: only once the expressions that used them have ended. */
   private collectUsedUp(mark: number): void {
     for (let i = mark; i < this.usedUp.length; i++) {
       const v = this.usedUp[i];
-      if (!this.bindings.has(v) && !this.escaped.has(v) && v !== this.retval) v.collect(this);
+      if (!this.bindings.has(v) && !this.escaped.has(v) && v !== this.retval) this.collect(v);
     }
     this.usedUp.length = mark;
   }
@@ -897,9 +921,39 @@ export class Interpreter implements HostContext {
     let waiting = 0;
     for (const u of this.unbound) {
       if (u.depth < depth) this.unbound[waiting++] = u;
-      else if (!this.bindings.has(u.value) && !this.escaped.has(u.value) && u.value !== this.retval) u.value.collect(this);
+      else if (!this.bindings.has(u.value) && !this.escaped.has(u.value) && u.value !== this.retval) this.collect(u.value);
     }
     this.unbound.length = waiting;
+  }
+
+  /** Nothing in Python reaches `v` any more: a host value frees what it holds, a generator is closed. */
+  private collect(v: Counted): void {
+    if (v instanceof HostObject) v.collect(this);
+    else this.closeDropped(v);
+  }
+
+  /**
+   * Closes a generator nothing references any more, as CPython's deallocation does: an error in
+   * its `finally` blocks is ignored there (CPython prints it to stderr as "Exception ignored").
+   */
+  private closeDropped(g: PyGenerator): void {
+    const retval = this.retval;
+    const node = this.node;
+    try {
+      g.close();
+    } catch (e) {
+      if (!(e instanceof PyError)) throw e;
+    }
+    this.retval = retval;
+    this.node = node;
+  }
+
+  /**
+   * The script ended: its unfinished generators are closed in the order CPython's finalization
+   * closes them (finalization.ts), so their `finally` blocks and context managers' exits run.
+   */
+  finalize(): void {
+    finalizeGenerators(this.globals, this.unfinished, (g) => this.closeDropped(g));
   }
 
   /** A function, lambda or class defined in `scope` keeps it and the scopes around it alive. */
@@ -1153,15 +1207,16 @@ export class Interpreter implements HostContext {
     const callerNode = this.node;
     const callerScope = this.opScope;
     if (this.frames.length >= this.scopeCallsFrom && this.frames.length !== this.unscopedAt && node.kind !== 'Lambda') this.opScope = functionScope(fn, callerScope);
+    const frameStart = hostObjectCount();
+    let returned: PyValue = null;
     this.frames.push({ fn, scope, caller: callerNode });
     try {
       if (node.kind === 'Lambda') return this.evalExpr(node.body, scope);
       if (this.execBlock(node.body, scope) === RETURN) {
-        const v = this.retval;
+        returned = this.retval;
         this.retval = null;
-        return v;
       }
-      return null;
+      return returned;
     } catch (e) {
       throw this.leaveFrame(e, fn);
     } finally {
@@ -1169,8 +1224,28 @@ export class Interpreter implements HostContext {
       this.node = callerNode;
       this.opScope = callerScope;
       // Its locals go with the frame, unless a function defined in it keeps them.
-      if (!scope.captured) for (const v of scope.vars.values()) this.unbind(v);
+      if (!scope.captured) {
+        const waiting = this.unbound.length;
+        for (const v of scope.vars.values()) this.unbind(v);
+        if (this.unbound.length > waiting) this.closeLocalGenerators(waiting, frameStart, returned);
+      }
     }
+  }
+
+  /**
+   * A frame returned: a generator made in it whose last name was one of its variables is closed
+   * now, as CPython closes it at the return. NB: no caller's temporary can hold it (they were all
+   * made before the frame began), and the value returned is kept.
+   */
+  private closeLocalGenerators(from: number, frameStart: number, returned: PyValue): void {
+    let kept = from;
+    for (let i = from; i < this.unbound.length; i++) {
+      const u = this.unbound[i];
+      const g = u.value;
+      if (g instanceof PyGenerator && g.born >= frameStart && !this.escaped.has(g) && !this.bindings.has(g) && g !== returned) this.closeDropped(g);
+      else this.unbound[kept++] = u;
+    }
+    this.unbound.length = kept;
   }
 
   /** The error leaving a Python frame, with the frame added to its traceback. */
@@ -1191,7 +1266,7 @@ export class Interpreter implements HostContext {
     const kept = this.argumentsKept;
     this.argumentsKept = false;
     const param = (v: PyValue) => {
-      if (kept || (v instanceof HostObject && this.bindings.has(v))) this.bound(v);
+      if (kept || ((v instanceof HostObject || v instanceof PyGenerator) && this.bindings.has(v))) this.bound(v);
       return v;
     };
     const packed = (v: PyValue) => {
@@ -1552,10 +1627,11 @@ export class Interpreter implements HostContext {
     const kwargs = e.args.length === 0 ? NO_KWARGS : this.evalArguments(e, scope, args, listed);
     this.node = e;
     // A Python function's parameters are names like any other (bindParams counts them); only what
-    // its *args and **kwargs pack escapes.
+    // its *args and **kwargs pack escapes. A built-in that only draws from a generator keeps none.
     const python = !op && (f instanceof PyFunction || (f instanceof PyBoundMethod && f.fn instanceof PyFunction));
+    const drawsFrom = !op && !python && this.iteratorConsuming.has(f);
     if (!op && !python) {
-      for (const a of args) this.escape(a);
+      for (const a of args) if (!(drawsFrom && a instanceof PyGenerator)) this.escape(a);
       for (const v of kwargs.values()) this.escape(v);
     }
     this.onCall?.(f, args, kwargs, e);
@@ -1574,13 +1650,20 @@ export class Interpreter implements HostContext {
       for (const a of args) this.usedArgument(a, out);
       for (const v of kwargs.values()) this.usedArgument(v, out);
       for (const v of listed!) this.usedArgument(v, out);
-    }
+    } else if (drawsFrom) for (const a of args) if (a instanceof PyGenerator && a !== out) this.drawnFrom(a);
     return out;
+  }
+
+  /** A built-in drew from generator `g` and returned: if `g` was a temporary of this statement, it goes now. */
+  private drawnFrom(g: PyGenerator): void {
+    if (g.born >= this.statementStart && !this.bindings.has(g) && !this.escaped.has(g)) this.closeDropped(g);
   }
 
   /** `v` went into an op that returned `out`: used up, unless `out` is `v` or holds it (in its tuples and lists, at any depth: `((value, aux), grad)`). */
   private usedArgument(v: PyValue, out: PyValue): void {
-    if (holds(out, v)) this.escape(v);
+    if (v instanceof PyGenerator) {
+      if (v !== out) this.drawnFrom(v);
+    } else if (holds(out, v)) this.escape(v);
     else this.usedOperand(v);
   }
 
@@ -1749,6 +1832,9 @@ export class Interpreter implements HostContext {
   private generatorFrame(fn: PyFunction | null, scope: Scope, name = fn?.qualname ?? ''): GeneratorFrame {
     let handling: ExceptionObject[] | null = null;
     return {
+      started: (g) => void this.unfinished.add(g),
+      finished: (g) => void this.unfinished.delete(g),
+      locals: () => scope.vars.values(),
       resume: (body, thrown, sent) => {
         if (this.frames.length >= this.budgets.maxRecursionDepth) throw pyError(RecursionError, 'maximum recursion depth exceeded');
         const callerNode = this.node;

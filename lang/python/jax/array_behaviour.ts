@@ -8,6 +8,7 @@ import { bindArgs, nestedFromFlat, pyError, NOT_IMPLEMENTED, type BinaryOp, type
 import { PyArray, toDtype, type ArrayBehaviour, type ArrayMethod } from './array';
 import { IndexUpdateHelper } from './at';
 import * as L from './lax';
+import { NONZERO_ARRAY_METHODS } from './numpy_nonzero';
 import { ORDERING_ARRAY_METHODS } from './numpy_ordering';
 import * as V from './numpy_views';
 
@@ -32,6 +33,7 @@ function shapeArgs(args: readonly PyValue[], ctx: HostContext): number[] {
 
 const ARRAY_METHODS = nameTable<ArrayMethod>({
   ...ORDERING_ARRAY_METHODS,
+  ...NONZERO_ARRAY_METHODS,
   sum: reduction('sum'),
   mean: reduction('mean'),
   max: reduction('max'),

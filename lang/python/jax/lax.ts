@@ -309,7 +309,34 @@ function checkNumpyBroadcast(operands: readonly Operand[]): void {
   throw pyError('ValueError', `operands could not be broadcast together with shapes ${shapes.map((s) => `(${s.join(',')}${s.length === 1 ? ',' : ''})`).join(' ')} `);
 }
 
-/** `x[index]`: ints, slices, None, Ellipsis, and one integer array (a gather along its axis). */
+/**
+ * `v[i0, i1, ...]` for integer arrays along `dims` (non-negative positions): the arrays broadcast
+ * together, and each point of their shape picks one element of those axes. The result's shape is
+ * the points' shape, then v's other axes in order.
+ */
+function gatherPoints(rt: JaxRuntime, v: Val, gathers: readonly { dim: number; idx: Val }[]): { v: Val; points: number[] } {
+  const shapes = gathers.map((g) => g.idx.shape);
+  const points = shapes.reduce<number[]>((acc, s) => {
+    const b = broadcastShapes(acc, s);
+    if (!b) throw pyError('IndexError', `shape mismatch: indexing arrays could not be broadcast together with shapes ${shapes.map((t) => `(${t.join(',')}${t.length === 1 ? ',' : ''})`).join(' ')}`);
+    return b;
+  }, []);
+  const dims = gathers.map((g) => g.dim);
+  const rest = [...Array(v.shape.length).keys()].filter((d) => !dims.includes(d));
+  const t = rt.o.transpose(v, [...dims, ...rest]);
+  const sizes = dims.map((d) => v.shape[d]);
+  // One flat position into the indexed axes, row-major over them.
+  let flat: Val | null = null;
+  gathers.forEach((g, k) => {
+    const idx = rt.o.broadcastTo(g.idx, points);
+    flat = flat === null ? idx : rt.o.add(rt.o.mul(flat, new Scalar(sizes[k], 'int32')), idx);
+  });
+  const merged = rt.o.reshape(t, [sizes.reduce((p, d) => p * d, 1), ...rest.map((d) => v.shape[d])]);
+  const picked = rt.o.gather(merged, rt.o.reshape(flat!, [points.reduce((p, d) => p * d, 1)]), 0);
+  return { v: rt.o.reshape(picked, [...points, ...rest.map((d) => v.shape[d])]), points };
+}
+
+/** `x[index]`: ints, slices, None, Ellipsis, and integer arrays (gathers; several broadcast together, as NumPy's advanced indexing). */
 export function getIndex(rt: JaxRuntime, x: PyArray, index: PyValue, ctx: HostContext): PyArray {
   return op(rt, () => {
     const items = index instanceof PyTuple ? index.items : [index];
@@ -333,6 +360,7 @@ export function getIndex(rt: JaxRuntime, x: PyArray, index: PyValue, ctx: HostCo
     }
     while (expanded.filter((i) => i !== null).length < rank) expanded.push(new PySlice(null, null, null));
     const reversed: number[] = [];
+    const intDims: number[] = [];
     for (const it of expanded) {
       if (it === null) {
         outShape.push(1);
@@ -361,10 +389,10 @@ export function getIndex(rt: JaxRuntime, x: PyArray, index: PyValue, ctx: HostCo
         if (i < -n || i >= n) throw pyError('IndexError', `index ${i} is out of bounds for axis ${dim} with size ${n}`);
         if (i < 0) i += n;
         start.push(i); limit.push(i + 1); strides.push(1);
+        intDims.push(dim);
       }
       dim++;
     }
-    if (gathers.length > 1) throw pyError('NotImplementedError', 'indexing with more than one integer array is not supported by Gradlens');
     const full = start.every((s, k) => s === 0 && limit[k] === x.shape[k] && strides[k] === 1);
     if (!full) v = rt.o.slice(v, start, limit, strides.every((s) => s === 1) ? null : strides);
     for (const d of reversed) {
@@ -372,15 +400,40 @@ export function getIndex(rt: JaxRuntime, x: PyArray, index: PyValue, ctx: HostCo
       const ids = rt.upload(Array.from({ length: n }, (_, k) => n - 1 - k), [n], 'int32');
       v = rt.o.gather(v, ids, d);
     }
+    const wrapped = (g: { dim: number; idx: Val }): Val => {
+      const n = v.shape[g.dim];
+      return rt.o.select(rt.o.lt(g.idx, new Scalar(0, 'int32')), rt.o.add(g.idx, new Scalar(n, 'int32')), g.idx);
+    };
+    // NumPy's rule: integer arrays (and ints beside them) standing together put the arrays' shape
+    // where they stand; apart, first.
+    const advanced = [...gathers.map((g) => g.dim), ...intDims].sort((p, q) => p - q);
+    const adjacent = advanced.every((d, k) => k === 0 || d === advanced[k - 1] + 1);
     if (gathers.length === 1) {
       const g = gathers[0];
-      const n = v.shape[g.dim];
-      const idx = rt.o.select(rt.o.lt(g.idx, new Scalar(0, 'int32')), rt.o.add(g.idx, new Scalar(n, 'int32')), g.idx);
-      v = rt.o.gather(v, idx, g.dim);
+      v = rt.o.gather(v, wrapped(g), g.dim);
+      const gshape = g.idx.shape;
+      if (adjacent) return wrap(rt, rt.o.reshape(v, outShape.flatMap((d) => (d < -1 ? [...gshape] : [d]))), x.weak, x.numpy);
+      const axes = [...Array(v.shape.length).keys()];
+      const inner = axes.slice(g.dim, g.dim + gshape.length);
+      v = rt.o.transpose(v, [...inner, ...axes.filter((d) => !inner.includes(d))]);
+      return wrap(rt, rt.o.reshape(v, [...gshape, ...outShape.filter((d) => d >= 0)]), x.weak, x.numpy);
     }
-    const gshape = gathers.length ? gathers[0].idx.shape : [];
-    const final = outShape.flatMap((d) => (d < -1 ? [...gshape] : [d]));
-    return wrap(rt, rt.o.reshape(v, final), x.weak, x.numpy);
+    if (gathers.length > 1) {
+      const got = gatherPoints(rt, v, gathers.map((g) => ({ dim: g.dim, idx: wrapped(g) })));
+      v = got.v;
+      const points = got.points;
+      const dims = gathers.map((g) => g.dim);
+      const at = outShape.indexOf(-2);
+      const kept = (part: number[]) => part.filter((d) => d >= 0);
+      if (adjacent && dims[0] > 0) {
+        // gatherPoints put the points first: the axes before the arrays go back in front of them.
+        const axes = [...Array(v.shape.length).keys()];
+        v = rt.o.transpose(v, [...axes.slice(points.length, points.length + dims[0]), ...axes.slice(0, points.length), ...axes.slice(points.length + dims[0])]);
+      }
+      const final = adjacent ? [...kept(outShape.slice(0, at)), ...points, ...kept(outShape.slice(at))] : [...points, ...kept(outShape)];
+      return wrap(rt, rt.o.reshape(v, final), x.weak, x.numpy);
+    }
+    return wrap(rt, rt.o.reshape(v, outShape), x.weak, x.numpy);
   });
 }
 

@@ -9,6 +9,7 @@ import { DTypeObject, PyArray, toDtype, type JaxRuntime } from './array';
 import * as L from './lax';
 import { copyOf } from './numpy_views';
 import { linalgModule, MORE_FUNCTIONS } from './numpy_more';
+import { nonzero, NONZERO_FUNCTIONS } from './numpy_nonzero';
 import { ORDERING_FUNCTIONS } from './numpy_ordering';
 import { Scalar, type Val } from './values';
 
@@ -151,7 +152,9 @@ export const FUNCTIONS: Record<string, Fn> = {
   },
   where: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('where', ['condition', 'x?', 'y?'], args, kwargs, ctx);
-    if (!a.has('x')) throw pyError('NotImplementedError', 'where(condition) with one argument is not supported by Gradlens');
+    // One argument: the indices where the condition holds (np.asarray(condition).nonzero()).
+    if (!a.has('x') && !a.has('y')) return nonzero(rt, arr(rt, a.required('condition'), ctx, numpy), ctx, numpy);
+    if (!a.has('x') || !a.has('y')) throw pyError('ValueError', 'either both or neither of x and y should be given');
     return L.where(rt, a.required('condition'), arr(rt, a.required('x'), ctx, numpy), arr(rt, a.required('y'), ctx, numpy), ctx);
   },
   clip: (rt, args, kwargs, ctx, numpy) => {
@@ -239,6 +242,7 @@ export const FUNCTIONS: Record<string, Fn> = {
   },
   ...MORE_FUNCTIONS,
   ...ORDERING_FUNCTIONS,
+  ...NONZERO_FUNCTIONS,
 };
 
 /** The module attributes of `jax.numpy` (numpy = false) or `numpy` (numpy = true). */

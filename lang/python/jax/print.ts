@@ -42,16 +42,16 @@ function positional(x: number, dtype: DType, precision: number): string {
 }
 
 /** Dragon4 scientific, unique digits, `trim='.'`: mantissa and exponent. */
-function scientific(x: number, dtype: DType): { int: string; frac: string; exp: number } {
+function scientific(x: number, dtype: DType, precision: number): { int: string; frac: string; exp: number } {
   const v = shortest(x, dtype);
   const [m, e] = v.toExponential().split('e');
   const [int, frac = ''] = m.split('.');
-  return { int, frac: frac.slice(0, PRECISION).replace(/0+$/, ''), exp: Number(e) };
+  return { int, frac: frac.slice(0, precision).replace(/0+$/, ''), exp: Number(e) };
 }
 
 type Fmt = (x: number) => string;
 
-function floatFormatter(values: readonly number[], dtype: DType): Fmt {
+function floatFormatter(values: readonly number[], dtype: DType, digits: number): Fmt {
   const finite = values.filter(Number.isFinite);
   const nonzero = finite.filter((v) => v !== 0).map(Math.abs);
   const max = nonzero.length ? Math.max(...nonzero) : 0;
@@ -61,22 +61,22 @@ function floatFormatter(values: readonly number[], dtype: DType): Fmt {
   let padRight = 0;
   let body: Fmt;
   if (expFormat) {
-    const parts = finite.map((v) => scientific(v, dtype));
+    const parts = finite.map((v) => scientific(v, dtype, digits));
     const precision = Math.max(...parts.map((p) => p.frac.length));
     const expSize = Math.max(2, ...parts.map((p) => String(Math.abs(p.exp)).length));
     padLeft = Math.max(...parts.map((p) => p.int.length));
     padRight = expSize + 2 + precision;
     body = (x) => {
-      const p = scientific(x, dtype);
+      const p = scientific(x, dtype, digits);
       const e = `${p.exp < 0 ? '-' : '+'}${String(Math.abs(p.exp)).padStart(expSize, '0')}`;
       return `${p.int.padStart(padLeft)}.${p.frac.padEnd(precision, '0')}e${e}`;
     };
   } else {
-    const parts = finite.map((v) => positional(v, dtype, PRECISION).split('.'));
+    const parts = finite.map((v) => positional(v, dtype, digits).split('.'));
     padLeft = Math.max(0, ...parts.map((p) => p[0].length));
     padRight = Math.max(0, ...parts.map((p) => p[1].length));
     body = (x) => {
-      const [int, frac] = positional(x, dtype, PRECISION).split('.');
+      const [int, frac] = positional(x, dtype, digits).split('.');
       return `${int.padStart(padLeft)}.${frac.padEnd(padRight)}`;
     };
   }
@@ -91,7 +91,7 @@ function floatFormatter(values: readonly number[], dtype: DType): Fmt {
   };
 }
 
-function formatter(values: readonly number[], dtype: DType): Fmt {
+function formatter(values: readonly number[], dtype: DType, precision = PRECISION): Fmt {
   if (dtype === 'bool') {
     const pad = values.some((v) => v === 0);
     return (x) => (x !== 0 ? (pad ? ' True' : 'True') : 'False');
@@ -100,7 +100,7 @@ function formatter(values: readonly number[], dtype: DType): Fmt {
     const width = Math.max(0, ...values.map((v) => String(v).length));
     return (x) => String(x).padStart(width);
   }
-  return floatFormatter(values, dtype);
+  return floatFormatter(values, dtype, precision);
 }
 
 function extendLine(s: string, line: string, word: string, width: number, prefix: string): [string, string] {
@@ -157,12 +157,12 @@ function summarizedValues(a: Printable, summarize: boolean): number[] {
   return out;
 }
 
-/** `np.array2string(a, prefix=..., separator=...)`. */
-export function array2string(a: Printable, options: { prefix?: string; separator?: string; suffix?: string } = {}): string {
+/** `np.array2string(a, prefix=..., separator=..., precision=...)`. */
+export function array2string(a: Printable, options: { prefix?: string; separator?: string; suffix?: string; precision?: number } = {}): string {
   const size = a.shape.reduce((n, d) => n * d, 1);
   if (size === 0) return '[]';
   const summarize = size > THRESHOLD;
-  const fmt = formatter(summarizedValues(a, summarize), a.dtype);
+  const fmt = formatter(summarizedValues(a, summarize), a.dtype, options.precision);
   if (a.shape.length === 0) return fmt(a.values[0]);
   const width = LINEWIDTH - (options.suffix ?? '').length;
   return formatArray(a, fmt, width, ' ' + ' '.repeat((options.prefix ?? '').length), options.separator ?? ' ', summarize);
@@ -193,12 +193,12 @@ export function jaxRepr(a: Printable, weak: boolean): string {
   return `${prefix}${s},${sep}${dtypeStr}`;
 }
 
-/** `repr(np_array)`: `array([1., 2.])`, the dtype named unless it is NumPy's default for its kind. */
-export function numpyRepr(a: Printable): string {
+/** `repr(np_array)` (`np.array_repr(a, precision=...)`): `array([1., 2.])`, the dtype named unless it is NumPy's default for its kind. */
+export function numpyRepr(a: Printable, precision = PRECISION): string {
   const prefix = 'array(';
   const showDtype = a.dtype === 'float32' || a.dtype === 'int32' || a.shape.reduce((n, d) => n * d, 1) === 0;
   const suffix = showDtype ? `, dtype=${a.dtype})` : ')';
-  const s = array2string(a, { prefix, suffix: showDtype ? ',' : ')', separator: ', ' });
+  const s = array2string(a, { prefix, suffix: showDtype ? ',' : ')', separator: ', ', precision });
   if (!showDtype) return `${prefix}${s})`;
   const lastLine = s.length - s.lastIndexOf('\n') + 1;
   return lastLine + suffix.length > LINEWIDTH ? `${prefix}${s},\n${' '.repeat(prefix.length)}${suffix.slice(2)}` : `${prefix}${s}${suffix}`;

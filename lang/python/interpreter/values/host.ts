@@ -72,6 +72,11 @@ export function hostObjectCount(): number {
   return hostObjectsMade;
 }
 
+/** A place in the same order for a value the interpreter counts names of that is no host object (a generator). */
+export function takeHostObjectSerial(): number {
+  return hostObjectsMade++;
+}
+
 /** What arrayData gives: row-major values, the shape, and the dtype as the array's own library names it. */
 export interface HostArrayData {
   readonly values: ArrayLike<number>;

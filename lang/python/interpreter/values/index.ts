@@ -38,7 +38,7 @@ export {
   type WarningHost,
   warningPattern,
 } from './warnings';
-export { type BinaryOp, type CompareOp, type HostArrayData, HostObject, hostObjectCount, hostType, opFunction, pyFunction, type UnaryOp } from './host';
+export { type BinaryOp, type CompareOp, type HostArrayData, HostObject, hostObjectCount, hostType, takeHostObjectSerial, opFunction, pyFunction, type UnaryOp } from './host';
 export { hostValues } from './host_values';
 export {
   bitLength,
