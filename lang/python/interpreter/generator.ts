@@ -40,6 +40,8 @@ export interface GeneratorFrame {
   finished(g: PyGenerator): void;
   /** The values its frame's variables hold, in the order they were bound (what its frame releases as it closes). */
   locals(): Iterable<PyValue>;
+  /** Whether closing it at its `yield` runs code: it waits inside a `try`, a `with`, a delegation or a loop over a generator. */
+  guarded(): boolean;
 }
 
 type State = 'created' | 'suspended' | 'running' | 'closed';
@@ -139,6 +141,12 @@ export class PyGenerator extends PyIterator {
   close(): void {
     if (this.state === 'created') this.state = 'closed';
     if (this.state === 'closed') return;
+    // GeneratorExit would leave it without running anything: it is simply finished.
+    if (this.state === 'suspended' && !this.frame.guarded()) {
+      this.state = 'closed';
+      this.frame.finished(this);
+      return;
+    }
     let r: IteratorResult<PyValue, PyValue>;
     try {
       r = this.resume(new ExceptionObject(GeneratorExit, []), null);

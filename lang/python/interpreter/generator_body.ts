@@ -123,9 +123,9 @@ function compound(h: GeneratorHost, s: A.Stmt, scope: Scope): Run {
       return forStatement(h, s, scope);
     case 'Try':
       refuseConditional(ownYields(s));
-      return tryStatement(h, s, scope);
+      return guarded(scope, tryStatement(h, s, scope));
     case 'With':
-      return withItems(h, s, 0, scope);
+      return guarded(scope, withItems(h, s, 0, scope));
     case 'Match':
       return matchStatement(h, s, scope);
     default:
@@ -168,9 +168,22 @@ function* runYields(h: GeneratorHost, yields: readonly YieldExpr[], scope: Scope
     // An inner yield (`yield (yield)`) ran before this one: its operand reads the result.
     const operand = y.value === null ? null : withResults(h, results, () => h.evalExpr(y.value!, scope));
     h.node = y;
-    results.set(y, y.kind === 'Yield' ? yield* yieldValue(h, operand) : yield* yieldFrom(h, operand, y));
+    results.set(y, y.kind === 'Yield' ? yield* yieldValue(h, operand) : yield* guarded(scope, yieldFrom(h, operand, y)));
   }
   return results;
+}
+
+/**
+ * Runs a statement or `yield from` during which closing the generator runs code (a `try`, a
+ * `with`, a delegation): while one is, `close()` throws GeneratorExit in; else it need not.
+ */
+function* guarded<T>(scope: Scope, body: Generator<PyValue, T, PyValue>): Generator<PyValue, T, PyValue> {
+  scope.closeGuards++;
+  try {
+    return yield* body;
+  } finally {
+    scope.closeGuards--;
+  }
 }
 
 function withResults<T>(h: GeneratorHost, results: ReadonlyMap<A.Expr, PyValue>, f: () => T): T {
@@ -250,6 +263,9 @@ function* forStatement(h: GeneratorHost, s: A.For, scope: Scope): Run {
   h.escape(it);
   h.node = s;
   const iterator = ops.iterate(it, h.ctx)[Symbol.iterator]();
+  // A generator the header made is closed when the loop is left: closing this generator there runs code.
+  const guards = it instanceof PyGenerator && it.serial >= made;
+  if (guards) scope.closeGuards++;
   try {
     for (;;) {
       h.node = s;
@@ -266,6 +282,8 @@ function* forStatement(h: GeneratorHost, s: A.For, scope: Scope): Run {
     // An exception leaving the loop (GeneratorExit thrown in at a `yield` in its body among them) frees its iterator.
     if (!h.uncatchable(e)) h.closeAbandoned(it, made);
     throw e;
+  } finally {
+    if (guards) scope.closeGuards--;
   }
   return yield* block(h, s.orelse, scope);
 }

@@ -198,7 +198,8 @@ const ITERATOR_CONSUMING_BUILTINS = [...CONSUMING_BUILTINS, 'next', 'iter', 'lis
 type Counted = HostObject | PyGenerator;
 
 function counted(v: PyValue): v is Counted {
-  return v instanceof HostObject ? v.collectable : v instanceof PyGenerator;
+  // NB: numbers, strings and None first: they are most of what names hold.
+  return typeof v === 'object' && v !== null && (v instanceof HostObject ? v.collectable : v instanceof PyGenerator);
 }
 
 export class Interpreter implements HostContext {
@@ -865,7 +866,7 @@ export class Interpreter implements HostContext {
 
   /** A name bound to `v` was rebound or deleted, or its frame ended (for the statement at `depth` to finish). */
   private unbind(v: PyValue | undefined, depth = this.frames.length): void {
-    if (!(v instanceof HostObject || v instanceof PyGenerator)) return;
+    if (typeof v !== 'object' || v === null || !(v instanceof HostObject || v instanceof PyGenerator)) return;
     const n = this.bindings.get(v);
     if (n === undefined) return;
     if (n > 1) {
@@ -1835,6 +1836,7 @@ export class Interpreter implements HostContext {
       started: (g) => void this.unfinished.add(g),
       finished: (g) => void this.unfinished.delete(g),
       locals: () => scope.vars.values(),
+      guarded: () => scope.closeGuards > 0,
       resume: (body, thrown, sent) => {
         if (this.frames.length >= this.budgets.maxRecursionDepth) throw pyError(RecursionError, 'maximum recursion depth exceeded');
         const callerNode = this.node;

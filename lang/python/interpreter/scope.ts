@@ -22,6 +22,8 @@ export class Scope {
   readonly vars: Map<string, PyValue>;
   /** Set once a function, lambda or class is defined in it: its variables outlive the call. */
   captured = false;
+  /** A generator's scope: how many of its `try`, `with`, delegations and loops over a generator they made are running (generator_body.ts). */
+  closeGuards = 0;
 
   constructor(
     readonly info: ScopeInfo | null,
