@@ -44,9 +44,11 @@ function positional(x: number, dtype: DType, precision: number): string {
 /** Dragon4 scientific, unique digits, `trim='.'`: mantissa and exponent. */
 function scientific(x: number, dtype: DType, precision: number): { int: string; frac: string; exp: number } {
   const v = shortest(x, dtype);
-  const [m, e] = v.toExponential().split('e');
+  let [m, e] = v.toExponential().split('e');
+  // More unique digits than the precision: rounded to it, as Dragon4 rounds (2.718281828459045 -> 2.71828183e+00).
+  if ((m.split('.')[1] ?? '').length > precision) [m, e] = v.toExponential(precision).split('e');
   const [int, frac = ''] = m.split('.');
-  return { int, frac: frac.slice(0, precision).replace(/0+$/, ''), exp: Number(e) };
+  return { int, frac: frac.replace(/0+$/, ''), exp: Number(e) };
 }
 
 type Fmt = (x: number) => string;
@@ -92,10 +94,8 @@ function floatFormatter(values: readonly number[], dtype: DType, digits: number)
 }
 
 function formatter(values: readonly number[], dtype: DType, precision = PRECISION): Fmt {
-  if (dtype === 'bool') {
-    const pad = values.some((v) => v === 0);
-    return (x) => (x !== 0 ? (pad ? ' True' : 'True') : 'False');
-  }
+  // NB: NumPy's BoolFormat pads True to False's width in every array but a 0-d one (array2string's own case).
+  if (dtype === 'bool') return (x) => (x !== 0 ? ' True' : 'False');
   if (isInteger(dtype)) {
     const width = Math.max(0, ...values.map((v) => String(v).length));
     return (x) => String(x).padStart(width);
@@ -163,7 +163,7 @@ export function array2string(a: Printable, options: { prefix?: string; separator
   if (size === 0) return '[]';
   const summarize = size > THRESHOLD;
   const fmt = formatter(summarizedValues(a, summarize), a.dtype, options.precision);
-  if (a.shape.length === 0) return fmt(a.values[0]);
+  if (a.shape.length === 0) return a.dtype === 'bool' ? fmt(a.values[0]).trim() : fmt(a.values[0]);
   const width = LINEWIDTH - (options.suffix ?? '').length;
   return formatArray(a, fmt, width, ' ' + ' '.repeat((options.prefix ?? '').length), options.separator ?? ' ', summarize);
 }
