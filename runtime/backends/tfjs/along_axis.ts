@@ -31,7 +31,10 @@ export function erfinv(x: tf.Tensor): tf.Tensor {
   const w = tf.where(small, tf.sub(w0, c(2.5)), tf.sub(tf.sqrt(w0), c(3)));
   let p: tf.Tensor = tf.where(small, c(ERFINV_SMALL[0]), c(ERFINV_LARGE[0]));
   for (let i = 1; i < ERFINV_SMALL.length; i++) p = tf.add(tf.where(small, c(ERFINV_SMALL[i]), c(ERFINV_LARGE[i])), tf.mul(p, w));
-  return tf.where(tf.equal(tf.abs(x), c(1)), tf.mul(x, c(Infinity)), tf.mul(p, x));
+  // NaN outside [-1, 1] is chosen here, not left to log1p: WGSL's log of a negative number is
+  // undefined, and SwiftShader returns a finite value (erfinv(-1.5) came out -1.2526)
+  const magnitude = tf.abs(x);
+  return tf.where(tf.greater(magnitude, c(1)), c(NaN), tf.where(tf.equal(magnitude, c(1)), tf.mul(x, c(Infinity)), tf.mul(p, x)));
 }
 
 /** `x` moved `by` places along `axis` in scan order, `fill` coming in. */
