@@ -17,6 +17,22 @@ const NEAR_ONE_HI = 1 + 0x109 / 4096;
 const OFF_HI = 0x3fe60000;
 const SPLIT = 2 ** 27;
 
+/**
+ * x = 2^k z with z in [0x1.6p-1, 0x1.6p0), in subinterval i of the 2^indexBits of a log table (log's
+ * and log2's share the reduction): the words of the 64-bit arithmetic of the C code; OFF's low word
+ * is 0, so only the high word moves. x is positive and finite; a subnormal is scaled first.
+ */
+export function tableReduction(x: number, indexBits: number): { i: number; k: number; z: number } {
+  const subnormal = x < 2 ** -1022;
+  view.setFloat64(0, subnormal ? x * 2 ** 52 : x);
+  const hi = view.getUint32(0) - (subnormal ? 52 << 20 : 0);
+  const tmp = (hi - OFF_HI) | 0;
+  const i = (tmp >>> (20 - indexBits)) & ((1 << indexBits) - 1);
+  const k = tmp >> 20;
+  view.setUint32(0, (hi - (tmp & 0xfff00000)) >>> 0);
+  return { i, k, z: view.getFloat64(0) };
+}
+
 export function glibcLog(x: number): number {
   if (!(x > 0) || x === Infinity) return x === 0 ? -Infinity : x === Infinity ? x : NaN;
   if (x >= NEAR_ONE_LO && x < NEAR_ONE_HI) {
@@ -37,16 +53,7 @@ export function glibcLog(x: number): number {
     // NB: `y = r3 * poly; y += lo` is one fma once compiled
     return fma(r3, poly, lo) + hi;
   }
-  // x = 2^k z with z in [0x1.6p-1, 0x1.6p0), in the 128 subintervals of TAB; the words of the
-  // 64-bit arithmetic of the C code: OFF's low word is 0, so only the high word moves.
-  const subnormal = x < 2 ** -1022;
-  view.setFloat64(0, subnormal ? x * 2 ** 52 : x);
-  const hi = view.getUint32(0) - (subnormal ? 52 << 20 : 0);
-  const tmp = (hi - OFF_HI) | 0;
-  const i = (tmp >>> 13) & 127;
-  const k = tmp >> 20;
-  view.setUint32(0, (hi - (tmp & 0xfff00000)) >>> 0);
-  const z = view.getFloat64(0);
+  const { i, k, z } = tableReduction(x, 7);
   const invc = TAB[2 * i]!;
   const logc = TAB[2 * i + 1]!;
   const r = fma(z, invc, -1);

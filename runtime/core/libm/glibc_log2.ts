@@ -6,15 +6,12 @@
  * `print(math.log2(x))` shows its last bit.
  */
 import { fma } from './fused';
+import { tableReduction } from './glibc_log';
 import { INV_LN2_HI, INV_LN2_LO, POLY as A, POLY1 as B, TAB } from './glibc_log2_data';
-
-const view = new DataView(new ArrayBuffer(8));
 
 /** log2's near-one polynomial takes the inputs in [1 - 0x1.5b51p-5, 1 + 0x1.6ab2p-5). */
 const NEAR_ONE_LO = 1 - 0x15b51 / 2 ** 21;
 const NEAR_ONE_HI = 1 + 0x16ab2 / 2 ** 21;
-/** The high word of 0x3fe6000000000000: the table's subintervals start at 0x1.6p-1. */
-const OFF_HI = 0x3fe60000;
 
 export function glibcLog2(x: number): number {
   if (x >= NEAR_ONE_LO && x < NEAR_ONE_HI) {
@@ -38,16 +35,8 @@ export function glibcLog2(x: number): number {
     if (x === Infinity) return x;
     if (!(x > 0)) return NaN;
   }
-  // x = 2^k z with z in [0x1.6p-1, 0x1.6p0), in the 64 subintervals of TAB; the words of the
-  // 64-bit arithmetic of the C code: OFF's low word is 0, so only the high word moves.
-  const subnormal = x < 2 ** -1022;
-  view.setFloat64(0, subnormal ? x * 2 ** 52 : x);
-  const hi = view.getUint32(0) - (subnormal ? 52 << 20 : 0);
-  const tmp = (hi - OFF_HI) | 0;
-  const i = (tmp >>> 14) & 63;
-  const k = tmp >> 20;
-  view.setUint32(0, (hi - (tmp & 0xfff00000)) >>> 0);
-  const z = view.getFloat64(0);
+  // x = 2^k z, z in the 64 subintervals of TAB
+  const { i, k, z } = tableReduction(x, 6);
   const invc = TAB[2 * i]!;
   const logc = TAB[2 * i + 1]!;
   const r = fma(z, invc, -1);
