@@ -5,6 +5,7 @@ import { registerCommands } from './commands';
 import { changesServerOptions } from './config';
 import { Ctx } from './ctx';
 import { Evaluations } from './evaluate';
+import { saveExport } from './export';
 import { followActiveEditor } from './follow';
 import { RememberedInputs } from './inputs';
 import { startLiveMode } from './live';
@@ -33,6 +34,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === place.uri)) void revealer.reveal(place.uri, place.range);
       else log.warn(withoutLinks(`The panel asked to reveal ${uri}, which is not open; ignored.`));
     },
+    export: (message) => void saveExport(message, log).catch((e: unknown) => log.error(`Export failed: ${e instanceof Error ? e.message : String(e)}`)),
   });
   const current = () => active.running;
   const evaluations = new Evaluations(current, panel, new RememberedInputs(context.workspaceState, current), status, log);

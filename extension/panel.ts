@@ -17,6 +17,7 @@ import {
   type CellLines,
   type PanelView,
   type SourceRange,
+  type WebviewToExtension,
 } from '../protocol';
 import { panelHtml } from '../webview';
 import { PendingEvaluations } from './pending';
@@ -34,6 +35,8 @@ export interface Where {
 export interface PanelEvents {
   readonly ready: (backend: BackendInfo) => void;
   readonly reveal: (uri: string, range: SourceRange) => void;
+  /** The user clicked an Export button: save what the panel sent. */
+  readonly export: (message: Extract<WebviewToExtension, { type: 'export' }>) => void;
 }
 
 export class GradlensPanel implements vscode.Disposable {
@@ -170,6 +173,9 @@ export class GradlensPanel implements vscode.Disposable {
         return;
       case 'log':
         this.log[data.level](withoutLinks(`panel: ${data.message}`));
+        return;
+      case 'export':
+        this.events.export(data);
         return;
     }
   }

@@ -11,6 +11,12 @@ import { ENGINE_MODES, type BackendInfo, type EvaluationOutcome, type SourceRang
 export const PANEL_VIEWS = ['results', 'graph', 'compare'] as const;
 export type PanelView = (typeof PANEL_VIEWS)[number];
 
+/** What the panel exports: a graph (SVG, PNG), a loop's curve (CSV, PNG). */
+export const EXPORT_FORMATS = ['svg', 'png', 'csv'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+/** The largest export the extension writes (a PNG of a large graph at twice its size stays well under it). */
+export const EXPORT_MAX_CHARS = 64 * 1024 * 1024;
+
 export type ExtensionToWebview =
   /** Evaluate on the webview's backend; answered by one `outcome` with the same id. */
   | { readonly type: 'evaluate'; readonly id: number; readonly request: EvaluateRequest }
@@ -31,7 +37,13 @@ export type WebviewToExtension =
   | { readonly type: 'outcome'; readonly id: number; readonly outcome: EvaluationOutcome }
   /** The user clicked a graph node: reveal and highlight its source. */
   | { readonly type: 'reveal'; readonly uri: string; readonly range: SourceRange }
-  | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string };
+  | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string }
+  /**
+   * The user clicked Export: the extension asks where (a save dialog opening beside `uri`, the
+   * shown result's document, on `fileName`) and writes `content`: the text of an SVG or CSV, a
+   * PNG's bytes in base64.
+   */
+  | { readonly type: 'export'; readonly uri: string; readonly fileName: string; readonly format: ExportFormat; readonly content: string };
 
 /** Whether `data` is a well-formed message from the extension: every field, nested ones included. */
 export function isExtensionToWebview(data: unknown): data is ExtensionToWebview {
@@ -64,8 +76,29 @@ export function isWebviewToExtension(data: unknown): data is WebviewToExtension 
       return isString(data.uri) && isSourceRange(data.range);
     case 'log':
       return oneOf(['info', 'warn', 'error'] as const)(data.level) && isString(data.message);
+    case 'export':
+      return isString(data.uri) && oneOf(EXPORT_FORMATS)(data.format) && isExportFileName(data.fileName, data.format) && isExportContent(data.content, data.format);
     default:
       return false;
+  }
+}
+
+/** A bare file name (no folder: the user picks that) ending in the format's extension. */
+function isExportFileName(name: unknown, format: ExportFormat): boolean {
+  return isString(name) && name.length <= 200 && /^[\w.()#+ -]+$/.test(name) && !name.startsWith('.') && name.toLowerCase().endsWith(`.${format}`);
+}
+
+/** An SVG document, a PNG in base64 (its signature included) or CSV text, within the size the extension writes. */
+function isExportContent(content: unknown, format: ExportFormat): boolean {
+  if (!isString(content) || content.length > EXPORT_MAX_CHARS) return false;
+  switch (format) {
+    case 'svg':
+      return /^(<\?xml[^>]*\?>\s*)?<svg[\s>]/.test(content) && content.trimEnd().endsWith('</svg>');
+    case 'png':
+      // 'iVBORw0KGgo' is the base64 of PNG's 8-byte signature.
+      return content.startsWith('iVBORw0KGgo') && content.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(content);
+    case 'csv':
+      return !content.includes('\0');
   }
 }
 

@@ -24,7 +24,11 @@ const post = (message: WebviewToExtension): void => vscode.postMessage(toWire(me
 
 adoptPanelStyles(document);
 const root = document.getElementById(PANEL_ROOT_ID) ?? document.body;
-const panel = new Panel(root, (uri, range) => post({ type: 'reveal', uri, range }));
+const panel = new Panel(
+  root,
+  (uri, range) => post({ type: 'reveal', uri, range }),
+  (uri, exported) => post({ type: 'export', uri, ...exported }),
+);
 const host = new HostSession(openExecutionHost, (message) => {
   if (message.type === 'progress') panel.progress(message.message);
   post(message);

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -141,6 +141,65 @@ describe('Gradlens in VS Code (code-server)', function () {
     await lensLink(page, '∇x = 2.0').waitFor({ timeout: SLOW });
     await panel(page).getByText('2.0', { exact: true }).first().waitFor({ timeout: SLOW });
     await page.screenshot({ path: join(ARTIFACTS, 'live.png') });
+  });
+
+  it('export: the graph saved as SVG (it parses) and PNG (it decodes), the loss curve as CSV, through the save dialog (issue 18)', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'gradlens-export-'));
+    // NB: a short loop: the first evaluation in a fresh code-server, on SwiftShader, must stay within the 10 s budget on a loaded machine.
+    writeFileSync(join(folder, 'sgd_loop.py'), [
+      'import torch', '', '', 'def fit(lr):', '    w = torch.zeros(2)', '    x = torch.tensor([[1.0, 2.0], [0.5, -1.0], [2.0, 0.0]])',
+      '    y = torch.tensor([1.0, -0.5, 2.0])', '    for step in range(6):', '        loss = ((x @ w - y) ** 2).mean()',
+      '        w = w - lr * (2 * x.T @ (x @ w - y) / 3)', '    return loss', '', '', 'fit(torch.tensor(0.05))', '',
+    ].join('\n'));
+    await page.goto(`${workbench.server.url}/?folder=${encodeURIComponent(folder)}`);
+    await openFile(page, 'sgd_loop.py', 'def fit(lr):');
+    await lensLink(page, '∇ Compute gradient').waitFor({ timeout: SLOW });
+    await lensLink(page, '∇ Compute gradient').click();
+    await panel(page).locator('.loop-curve[data-name="loss"] canvas').first().waitFor({ timeout: SLOW });
+    // The save dialog (code-server's: a path in a quick input) opens on the file name beside the document.
+    const save = async (button: Locator, name: string): Promise<Buffer> => {
+      await button.click();
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ timeout: SLOW });
+      // NB: the dialog fills its path in steps (the folder, then the name).
+      let path = '';
+      for (const deadline = Date.now() + 30_000; !(path = await input.inputValue()).endsWith(`/${name}`); await new Promise((r) => setTimeout(r, 100))) {
+        assert.ok(Date.now() < deadline, `the save dialog offers ${path}, not ${name} beside the file`);
+      }
+      assert.equal(path, join(folder, name));
+      await page.keyboard.press('Enter');
+      const file = join(folder, name);
+      for (const deadline = Date.now() + SLOW; !existsSync(file); await new Promise((r) => setTimeout(r, 100))) assert.ok(Date.now() < deadline, `${name} was not written`);
+      await new Promise((r) => setTimeout(r, 200));
+      return readFileSync(file);
+    };
+    const csv = (await save(panel(page).locator('.loop-curve[data-name="loss"] vscode-button.export[data-format="csv"]'), 'fit-loss.csv')).toString('utf8').trimEnd().split('\n');
+    assert.equal(csv[0], 'step,loss');
+    // Six steps; the first loss is mean(y ** 2) at w = 0.
+    assert.equal(csv.length, 7);
+    assert.equal(csv[1], '0,1.75');
+    await panel(page).locator('vscode-tab-header[data-view="graph"]').click();
+    await panel(page).locator('.graph-viewer[data-state="laid-out"]').waitFor({ timeout: SLOW });
+    const svgText = (await save(panel(page).locator('.graph-viewer vscode-button.export[data-format="svg"]'), 'fit-tape.svg')).toString('utf8');
+    const png = await save(panel(page).locator('.graph-viewer vscode-button.export[data-format="png"]'), 'fit-tape.png');
+    const blank = await workbench.browser.newPage();
+    try {
+      const read = await blank.evaluate(async ({ text, base64 }: { text: string; base64: string }) => {
+        const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+        const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: 'image/png' }));
+        return {
+          error: doc.querySelector('parsererror')?.textContent ?? null,
+          labels: Array.from(doc.querySelectorAll('.node-label')).map((l) => l.textContent ?? ''),
+          width: Number(doc.documentElement.getAttribute('width')),
+          png: [bitmap.width, bitmap.height],
+        };
+      }, { text: svgText, base64: png.toString('base64') });
+      assert.equal(read.error, null);
+      assert.ok(read.labels.some((l) => /Backward0$/.test(l)), `no backward node among the SVG's labels: ${read.labels.join(', ')}`);
+      assert.equal(read.png[0], 2 * read.width);
+    } finally {
+      await blank.close();
+    }
   });
 });
 

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { EvaluateRequest, EvaluationOutcome, Numbers } from '../../protocol';
+import { graphSvg, layoutGraph } from '../../evaluation/graph_layout';
 import { launchChromium } from '../webgpu/browser';
 import { jaxprGraph, outcomeOf, plotOf, tapeGraph } from './fixtures';
 import { contrastRatio, paintedGraphTexts } from './contrast';
@@ -75,6 +76,21 @@ describe('webview panel and execution host in headless Chromium', function () {
         height: Number(n.getAttribute('data-height')),
       })),
     );
+  }
+
+  /** A PNG (base64) decoded by the browser: its size, and the share of its pixels unlike its top-left one. */
+  async function decodePng(base64: string): Promise<{ width: number; height: number; inked: number }> {
+    return panel.page.evaluate(async (b64: string) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const context = canvas.getContext('2d')!;
+      context.drawImage(bitmap, 0, 0);
+      const { data } = context.getImageData(0, 0, bitmap.width, bitmap.height);
+      let inked = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i] !== data[0] || data[i + 1] !== data[1] || data[i + 2] !== data[2]) inked++;
+      return { width: bitmap.width, height: bitmap.height, inked: inked / (data.length / 4) };
+    }, base64);
   }
 
   /** The fused kernels' group boxes as laid out. */
@@ -168,6 +184,38 @@ describe('webview panel and execution host in headless Chromium', function () {
     for (const b of boxes.filter((b) => !['a', 'out0'].includes(b.id))) assert.ok(inside(b, k), `${b.id} lies outside the kernel's box`);
     const edgeLabels = await panel.page.$$eval('.graph-view .edge-label', (ls) => ls.map((l) => l.textContent));
     assert.ok(edgeLabels.length > 0 && edgeLabels.every((l) => l === 'f32[]'), `edge types: ${edgeLabels.join(', ')}`);
+  });
+
+  // Issue 18: the graph exported from the panel is the command line's SVG (graph_layout's graphSvg) of the layout drawn.
+  it('Export SVG posts the graph as drawn, the SVG graphSvg writes of the same layout, which parses as SVG', async () => {
+    await panel.page.click('.graph-viewer .toolbar vscode-button.export[data-format="svg"]');
+    const exported = await panel.waitForPosted('export', { format: 'svg' });
+    assert.equal(exported.uri, SEED_JAX);
+    assert.equal(exported.fileName, 'f-forward.svg');
+    const { width, height } = (await panel.page.locator('.graph-view').boundingBox())!;
+    const graph = jaxprGraph('seed_jax.graph.json', 'forward');
+    assert.equal(exported.content, graphSvg(await layoutGraph(graph, width / height), 'f'));
+    // NB: parsed in a blank page of its own: a document parsed in the panel's page falls under its CSP (its <style> would count as a violation there).
+    const blank = await browser.newPage();
+    const parsed = await blank.evaluate((text: string) => {
+      const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+      return { error: doc.querySelector('parsererror')?.textContent ?? null, root: doc.documentElement.nodeName, labels: Array.from(doc.querySelectorAll('.node-label')).map((l) => l.textContent ?? '') };
+    }, exported.content);
+    await blank.close();
+    assert.equal(parsed.error, null);
+    assert.equal(parsed.root, 'svg');
+    assert.deepEqual(parsed.labels.sort(), (await nodeBoxes()).map((b) => b.label).sort());
+  });
+
+  it('Export PNG posts that SVG drawn as a PNG at twice its size', async () => {
+    await panel.page.click('.graph-viewer .toolbar vscode-button.export[data-format="png"]');
+    const exported = await panel.waitForPosted('export', { format: 'png' });
+    assert.equal(exported.fileName, 'f-forward.png');
+    const svgText = (await panel.waitForPosted('export', { format: 'svg' })).content;
+    const [, w, h] = /<svg[^>]* width="(\d+)" height="(\d+)"/.exec(svgText)!;
+    const decoded = await decodePng(exported.content);
+    assert.deepEqual([decoded.width, decoded.height], [2 * Number(w), 2 * Number(h)]);
+    assert.ok(decoded.inked > 0.01, `only ${decoded.inked} of the PNG's pixels differ from its background: the graph was not drawn`);
   });
 
   it('clicking a node posts reveal with its source line', async () => {
@@ -519,6 +567,27 @@ describe('webview panel and execution host in headless Chromium', function () {
     await panel.page.click('.loop-curve[data-name="loss"] .log-scale');
     await panel.page.waitForSelector('.loop-curve[data-name="loss"][data-scale="log"] canvas');
     await panel.page.screenshot({ path: join(ARTIFACTS, 'training-curve.png') });
+  });
+
+  it("exports the loss curve as CSV (gradlens run --trace's columns, each recorded value) and as a PNG of its chart", async () => {
+    await panel.page.click('.loop-curve[data-name="loss"] vscode-button.export[data-format="csv"]');
+    const csv = await panel.waitForPosted('export', { format: 'csv' });
+    assert.equal(csv.fileName, 'fit-loss.csv');
+    const rows = csv.content.trimEnd().split('\n');
+    assert.equal(rows[0], 'step,loss');
+    assert.equal(rows.length, 41);
+    // PyTorch 1.13's losses at steps 0, 1 and 39, as float32 prints them.
+    assert.equal(rows[1], '0,1.375');
+    assert.equal(rows[2].split(',')[0], '1');
+    assert.ok(Math.abs(Number(rows[2].split(',')[1]) - 1.0253344774246216) < 1e-6, rows[2]);
+    assert.ok(Math.abs(Number(rows[40].split(',')[1]) - 0.34852826595306396) < 1e-6, rows[40]);
+    await panel.page.click('.loop-curve[data-name="loss"] vscode-button.export[data-format="png"]');
+    const png = await panel.waitForPosted('export', { format: 'png', fileName: 'fit-loss.png' });
+    const canvas = await panel.page.$eval('.loop-curve[data-name="loss"] canvas', (c) => ({ width: (c as HTMLCanvasElement).width, height: (c as HTMLCanvasElement).height }));
+    const decoded = await decodePng(png.content);
+    assert.equal(decoded.width, canvas.width);
+    assert.ok(decoded.height > canvas.height, 'no title band above the chart');
+    assert.ok(decoded.inked > 0.005, `only ${decoded.inked} of the PNG's pixels differ from its background`);
   });
 
   it('shows user-derived text as text: an error carrying HTML and a command link makes no element or link (issue 12.6)', async () => {

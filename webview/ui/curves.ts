@@ -9,6 +9,7 @@ import uPlot from 'uplot';
 import UPLOT_CSS from 'uplot/dist/uPlot.min.css';
 import { lineText, seriesText, type AssignedValue, type CellLines, type EvaluationResult } from '../../protocol';
 import { html } from './dom';
+import { chartPng, exportButtons, exportFileName, seriesCsv, type OnExport } from './export';
 
 const HEIGHT = 200;
 
@@ -20,7 +21,7 @@ export function curveSeries(result: EvaluationResult): AssignedValue[] {
 let adopted = false;
 
 /** A section a curve, or undefined when nothing was recorded in a loop. */
-export function curvesView(result: EvaluationResult, cells?: readonly CellLines[]): HTMLElement | undefined {
+export function curvesView(result: EvaluationResult, cells: readonly CellLines[] | undefined, onExport: OnExport): HTMLElement | undefined {
   const series = curveSeries(result);
   if (series.length === 0) return undefined;
   if (!adopted) {
@@ -29,10 +30,10 @@ export function curvesView(result: EvaluationResult, cells?: readonly CellLines[
     document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
     adopted = true;
   }
-  return html('section', { class: 'curves' }, html('h3', {}, 'Loops'), ...series.map((a) => curveView(a, cells)));
+  return html('section', { class: 'curves' }, html('h3', {}, 'Loops'), ...series.map((a) => curveView(a, result.function, cells, onExport)));
 }
 
-function curveView(a: AssignedValue, cells: readonly CellLines[] | undefined): HTMLElement {
+function curveView(a: AssignedValue, fn: string, cells: readonly CellLines[] | undefined, onExport: OnExport): HTMLElement {
   const series = a.series!;
   const steps = series.values.map((_, k) => k * series.stride);
   // NB: uPlot leaves a gap at null; NaN and the infinities would break its scale.
@@ -40,17 +41,23 @@ function curveView(a: AssignedValue, cells: readonly CellLines[] | undefined): H
   const positive = values.every((v) => v === null || v > 0);
   const chart = html('div', { class: 'curve-chart' });
   const toggle = html('input', { type: 'checkbox', class: 'log-scale', ...(positive ? {} : { disabled: '', title: 'a log scale needs every value positive' }) });
+  let plot: uPlot | null = null;
+  const title = `${a.name} · ${lineText(a.range.line, cells)}`;
+  const exports = exportButtons(`values of ${a.name}`, ['csv', 'png'], (format) => {
+    if (format === 'csv') onExport({ fileName: exportFileName([fn, a.name], 'csv'), format, content: seriesCsv(a) });
+    else if (format === 'png' && plot) onExport({ fileName: exportFileName([fn, a.name], 'png'), format, content: chartPng(plot.ctx.canvas, `${fn}: ${title}`, chartColours()) });
+  });
   const section = html(
     'div',
     { class: 'loop-curve', 'data-name': a.name, 'data-points': values.length, 'data-line': a.range.line },
     html('div', { class: 'curve-head' },
-      html('span', { class: 'curve-name' }, `${a.name} · ${lineText(a.range.line, cells)}`),
+      html('span', { class: 'curve-name' }, title),
       html('label', { class: 'curve-log' }, toggle, ' log scale'),
+      ...exports,
     ),
     html('p', { class: 'meta' }, seriesText(a)),
     chart,
   );
-  let plot: uPlot | null = null;
   const draw = () => {
     plot?.destroy();
     const width = Math.max(280, (chart.clientWidth || 480) - 4);
@@ -63,6 +70,17 @@ function curveView(a: AssignedValue, cells: readonly CellLines[] | undefined): H
     if (chart.isConnected && (!plot || Math.abs(plot.width - chart.clientWidth) > 8)) draw();
   }).observe(chart);
   return section;
+}
+
+/** The theme's colours for a chart's PNG: its axes are drawn in the theme's text colour, which reads on its background. */
+function chartColours(): { background: string; foreground: string; font: string } {
+  const style = getComputedStyle(document.body);
+  const colour = (variable: string, fallback: string) => style.getPropertyValue(variable).trim() || fallback;
+  return {
+    background: colour('--vscode-editor-background', '#ffffff'),
+    foreground: colour('--vscode-foreground', '#1f1f1f'),
+    font: colour('--vscode-font-family', 'sans-serif'),
+  };
 }
 
 function options(name: string, width: number, log: boolean): uPlot.Options {

@@ -7,6 +7,7 @@ import { fileNameOf, lineText, type CellLines, type EvaluationOutcome, type Eval
 import { custom, html } from './dom';
 import { GraphViewer } from './graph/viewer';
 import { curvesView } from './curves';
+import type { Exported } from './export';
 import { plotView } from './plot';
 import { errorView, resultsView } from './results';
 import { timingsView } from './timings';
@@ -34,8 +35,12 @@ export class Panel {
   /** The document of the shown result, where a clicked node's range is revealed. */
   private uri = '';
 
-  constructor(root: HTMLElement, private readonly onReveal: (uri: string, range: SourceRange) => void) {
-    this.graph = new GraphViewer((range) => this.onReveal(this.uri, range));
+  constructor(
+    root: HTMLElement,
+    private readonly onReveal: (uri: string, range: SourceRange) => void,
+    private readonly onExport: (uri: string, exported: Exported) => void,
+  ) {
+    this.graph = new GraphViewer((range) => this.onReveal(this.uri, range), (exported) => this.onExport(this.uri, exported), () => this.functionName());
     this.panes = {
       results: html('div', { class: 'pane results-pane' }, html('p', { class: 'empty' }, 'Click ∇ Compute gradient above a function to see its value and gradient here.')),
       graph: html('div', { class: 'pane graph-pane' }, this.graph.element),
@@ -84,7 +89,7 @@ export class Panel {
     const result = outcome.result;
     this.perBackend.set(result.backend.name, result);
     const plot = plotView(result);
-    const curves = curvesView(result, where.cells);
+    const curves = curvesView(result, where.cells, (exported) => this.onExport(uri, exported));
     this.panes.results.replaceChildren(resultsView(result, where.cells), ...(plot ? [plot] : []), ...(curves ? [curves] : []));
     this.panes.compare.replaceChildren(timingsView([...this.perBackend.values()]));
     await this.graph.show(result.graphs ?? [], result.style === 'torch' ? 'tape' : 'forward');
@@ -113,6 +118,11 @@ export class Panel {
     this.subject.dataset.function = fn ?? '';
     this.subject.dataset.uri = uri;
     this.subject.replaceChildren(...(fn ? [html('strong', { class: 'function' }, `${fn}()`), ' in '] : []), html('span', { class: 'place' }, place), ...when, ...status);
+  }
+
+  /** The shown function's name (as the subject line names it), or the file's where no function is shown. */
+  private functionName(): string {
+    return this.subject.dataset.function || fileNameOf(this.uri).replace(/\.\w+$/, '');
   }
 
   /** An evaluation in progress (a message), or none. */

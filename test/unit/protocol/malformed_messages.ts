@@ -10,6 +10,8 @@ const RESULT = {
 };
 const ERROR = { uri: 'file:///w/f.py', function: 'f', sourceHash: 'h', kind: 'error', message: 'boom' };
 const RANGE = { line: 1, col: 1, endLine: 1, endCol: 2 };
+/** A 1x1 transparent PNG, in base64. */
+const PNG_1X1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
 /** The well-formed messages the table mutates (each must pass, or the table proves nothing). */
 export const VALID_TO_WEBVIEW: readonly unknown[] = [
@@ -24,6 +26,9 @@ export const VALID_TO_EXTENSION: readonly unknown[] = [
   { type: 'outcome', id: 1, outcome: { ok: true, result: { ...RESULT, value: { float: 'nan' } } } },
   { type: 'reveal', uri: 'file:///w/f.py', range: RANGE },
   { type: 'log', level: 'warn', message: 'x' },
+  { type: 'export', uri: 'file:///w/f.py', fileName: 'f-forward.svg', format: 'svg', content: '<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg"></svg>\n' },
+  { type: 'export', uri: 'file:///w/f.py', fileName: 'f-forward.png', format: 'png', content: PNG_1X1 },
+  { type: 'export', uri: 'file:///w/train.py', fileName: 'train-loss.csv', format: 'csv', content: 'step,loss\n0,2.5\n1,1.25\n' },
 ];
 
 const BASICS: readonly [string, unknown][] = [
@@ -88,4 +93,14 @@ export const MALFORMED_TO_EXTENSION: readonly [string, unknown][] = [
   ['reveal: uri a number', { type: 'reveal', uri: 7, range: RANGE }],
   ['log: an unknown level', { type: 'log', level: 'fatal', message: 'x' }],
   ['log: no message', { type: 'log', level: 'info' }],
+  ['export: a file name with a folder', { type: 'export', uri: 'file:///w/f.py', fileName: '../../.bashrc.svg', format: 'svg', content: '<svg></svg>' }],
+  ['export: an absolute file name', { type: 'export', uri: 'file:///w/f.py', fileName: '/etc/f.svg', format: 'svg', content: '<svg></svg>' }],
+  ['export: a file name of another format', { type: 'export', uri: 'file:///w/f.py', fileName: 'f.sh', format: 'svg', content: '<svg></svg>' }],
+  ['export: a hidden file name', { type: 'export', uri: 'file:///w/f.py', fileName: '.svg', format: 'svg', content: '<svg></svg>' }],
+  ['export: an unknown format', { type: 'export', uri: 'file:///w/f.py', fileName: 'f.pdf', format: 'pdf', content: '%PDF' }],
+  ['export: an SVG that is not one', { type: 'export', uri: 'file:///w/f.py', fileName: 'f.svg', format: 'svg', content: '<html><script>x</script></html>' }],
+  ['export: a PNG that is not one', { type: 'export', uri: 'file:///w/f.py', fileName: 'f.png', format: 'png', content: 'R0lGODlhAQABAAAAACw=' }],
+  ['export: a PNG not in base64', { type: 'export', uri: 'file:///w/f.py', fileName: 'f.png', format: 'png', content: 'iVBORw0KGgo\u0000\u0001' }],
+  ['export: content a number', { type: 'export', uri: 'file:///w/f.py', fileName: 'f.csv', format: 'csv', content: 3 }],
+  ['export: no uri', { type: 'export', fileName: 'f.csv', format: 'csv', content: 'step,loss\n' }],
 ];

@@ -1,8 +1,9 @@
 import type { GraphGroup, GraphNode, GraphScope, GraphView, SourceRange } from '../../../protocol';
 import { custom, html, svg } from '../dom';
 import { collapseGraph, collapsedOps, findCollapsible, type Collapsible } from '../../../evaluation/graph_layout';
-import { layoutGraph, nodeGroups, type GraphLayout } from '../../../evaluation/graph_layout';
+import { graphSvg, layoutGraph, nodeGroups, type GraphLayout } from '../../../evaluation/graph_layout';
 import { collapseScopes, defaultOpenScopes, scopeOfNode } from '../../../evaluation/graph_layout';
+import { exportButtons, exportFileName, svgPng, type OnExport } from '../export';
 import { arrowMarker, renderGraph } from './render';
 import { LOW_DETAIL_SCALE, Viewport } from './viewport';
 
@@ -24,6 +25,7 @@ export class GraphViewer {
   private readonly status: HTMLElement;
   private readonly textButton: HTMLElement;
   private readonly collapseButton: HTMLElement;
+  private readonly exportButtons: readonly HTMLElement[];
   private readonly view: SVGSVGElement;
   private readonly content: SVGGElement;
   private readonly details: HTMLElement;
@@ -34,7 +36,12 @@ export class GraphViewer {
   /** Drops a layout that finishes after a newer graph was asked for. */
   private generation = 0;
 
-  constructor(private readonly onReveal: (range: SourceRange) => void) {
+  /** `subject` names the function whose graphs are shown, for the exported files. */
+  constructor(
+    private readonly onReveal: (range: SourceRange) => void,
+    private readonly onExport: OnExport,
+    private readonly subject: () => string,
+  ) {
     this.kinds = html('span', { class: 'graph-kinds' });
     const fit = custom('vscode-button', { secondary: '', title: 'Fit the whole graph to the view, however small its labels' }, 'Fit');
     fit.addEventListener('click', () => this.fit(true));
@@ -42,6 +49,8 @@ export class GraphViewer {
     this.textButton.addEventListener('click', () => this.toggleText());
     this.collapseButton = custom('vscode-button', { secondary: '', title: 'Collapse the repeats and chains opened', hidden: '' }, 'Collapse all');
     this.collapseButton.addEventListener('click', () => this.collapseAll());
+    this.exportButtons = exportButtons('graph as drawn', ['svg', 'png'], (format) => this.export(format));
+    for (const b of this.exportButtons) b.hidden = true;
     this.status = html('span', { class: 'graph-status' });
     this.content = svg('g', { class: 'viewport' });
     this.view = svg('svg', { class: 'graph-view', role: 'img', 'aria-label': 'computation graph' }, arrowMarker(), this.content);
@@ -50,7 +59,7 @@ export class GraphViewer {
     this.element = html(
       'section',
       { class: 'graph-viewer', 'data-state': 'empty' },
-      html('div', { class: 'toolbar' }, this.kinds, fit, this.textButton, this.collapseButton, this.status),
+      html('div', { class: 'toolbar' }, this.kinds, fit, this.textButton, this.collapseButton, ...this.exportButtons, this.status),
       this.view,
       this.details,
     );
@@ -78,6 +87,7 @@ export class GraphViewer {
       this.details.hidden = true;
       this.textButton.hidden = true;
       this.collapseButton.hidden = true;
+      for (const b of this.exportButtons) b.hidden = true;
       this.status.textContent = why;
       this.element.dataset.state = 'empty';
       delete this.element.dataset.kind;
@@ -135,6 +145,22 @@ export class GraphViewer {
     this.status.textContent = `${graph.nodes.length} nodes${drawn} · ${kernels} fused kernel${kernels === 1 ? '' : 's'}${layout.detailed ? '' : ' · large graph: kernels shown as colours, edge types on hover'}`;
     this.element.dataset.state = 'laid-out';
     this.element.dataset.kind = graph.kind;
+    for (const b of this.exportButtons) b.hidden = false;
+  }
+
+  /**
+   * The graph as drawn (its collapsed nodes collapsed) as `gradlens graph --format svg` writes a
+   * graph: the same layout, through graph_layout's graphSvg; or that SVG as a PNG.
+   */
+  private async export(format: 'svg' | 'png' | 'csv'): Promise<void> {
+    const shown = this.current;
+    if (!shown || format === 'csv') return;
+    const fn = this.subject();
+    const title = shown.graph.kind === 'gradient' ? `grad(${fn})` : fn;
+    const text = graphSvg(shown.layout, title);
+    const fileName = exportFileName([fn, shown.graph.kind], format);
+    const content = format === 'svg' ? text : await svgPng(text, Math.ceil(shown.layout.width), Math.ceil(shown.layout.height));
+    this.onExport({ fileName, format, content });
   }
 
   /** Opens a collapsed node (repeats, a chain, a scope), revealing the whole source range it stands for. */

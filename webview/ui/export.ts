@@ -1,0 +1,84 @@
+/**
+ * What the panel's Export buttons save: the graph as the command line writes it (`gradlens graph
+ * --format svg`, graph_layout's graphSvg) and as a PNG of that SVG; a loop's curve as CSV (as
+ * `gradlens run --trace` writes it) and as a PNG of its chart. NB: the webview cannot write files
+ * (and its CSP allows no blob: downloads): it posts the content, and the extension asks where to
+ * save it.
+ */
+import { EXPORT_FORMATS, formatNumber, type AssignedValue, type ExportFormat } from '../../protocol';
+import { custom } from './dom';
+
+/** What an Export button hands the extension. */
+export interface Exported {
+  readonly fileName: string;
+  readonly format: ExportFormat;
+  readonly content: string;
+}
+
+export type OnExport = (exported: Exported) => void;
+
+/** A PNG is drawn at twice the drawing's size (sharp on a high-density screen), less where the canvas would pass this side. */
+const PNG_SCALE = 2;
+const MAX_CANVAS_SIDE = 16_384;
+/** The band above a chart where its PNG names what it plots. */
+const TITLE_BAND_PX = 28;
+
+/** A file name from what it shows: `loss#1 forward` -> `loss_1-forward`; the extension's dialog lets the user change it. */
+export function exportFileName(parts: readonly string[], format: ExportFormat): string {
+  const stem = parts.map((p) => p.replace(/[^\w.-]+/g, '_').replace(/^[._]+|_+$/g, '')).filter((p) => p.length > 0).join('-');
+  return `${stem || 'gradlens'}.${format}`;
+}
+
+/** An `Export SVG`-like button for each format, each calling `save` with what it exports. */
+export function exportButtons(what: string, formats: readonly ExportFormat[], save: (format: ExportFormat) => void | Promise<void>): HTMLElement[] {
+  return EXPORT_FORMATS.filter((f) => formats.includes(f)).map((format) => {
+    const button = custom('vscode-button', { secondary: '', class: 'export', 'data-format': format, title: `Save the ${what} as ${format.toUpperCase()}` }, `Export ${format.toUpperCase()}`);
+    button.addEventListener('click', () => void save(format));
+    return button;
+  });
+}
+
+/** A loop's recorded values as CSV: `step,NAME`, one row a kept value, steps as the loop counted them. */
+export function seriesCsv(a: AssignedValue): string {
+  const series = a.series;
+  if (!series) return `step,${a.name}\n`;
+  return `step,${a.name}\n${series.values.map((v, k) => `${k * series.stride},${formatNumber(v)}\n`).join('')}`;
+}
+
+/** An SVG document drawn as a PNG (base64), at twice its size. NB: through a data: image, which the panel's CSP allows (img-src data:). */
+export async function svgPng(svgText: string, width: number, height: number): Promise<string> {
+  const image = new Image();
+  image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svgText)}`;
+  await image.decode();
+  const scale = Math.min(PNG_SCALE, MAX_CANVAS_SIDE / Math.max(width, height, 1));
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.max(1, Math.round(width * scale));
+  canvas.height = Math.max(1, Math.round(height * scale));
+  const context = canvas.getContext('2d')!;
+  context.drawImage(image, 0, 0, canvas.width, canvas.height);
+  return pngBase64(canvas);
+}
+
+/**
+ * A chart's canvas (uPlot's) as a PNG (base64) under a title, on the theme's background: the
+ * chart's canvas is transparent, its axes drawn in the theme's colours, which read only on it.
+ */
+export function chartPng(source: HTMLCanvasElement, title: string, colours: { readonly background: string; readonly foreground: string; readonly font: string }): string {
+  const band = Math.round(TITLE_BAND_PX * (source.width / Math.max(1, source.clientWidth || source.width)));
+  const canvas = document.createElement('canvas');
+  canvas.width = source.width;
+  canvas.height = source.height + band;
+  const context = canvas.getContext('2d')!;
+  context.fillStyle = colours.background;
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  context.fillStyle = colours.foreground;
+  context.font = `600 ${Math.round(band * 0.5)}px ${colours.font}`;
+  context.textBaseline = 'middle';
+  context.fillText(title, Math.round(band * 0.3), Math.round(band / 2));
+  context.drawImage(source, 0, band);
+  return pngBase64(canvas);
+}
+
+function pngBase64(canvas: HTMLCanvasElement): string {
+  return canvas.toDataURL('image/png').replace(/^data:image\/png;base64,/, '');
+}
