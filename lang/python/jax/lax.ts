@@ -258,43 +258,107 @@ function transposed(rt: JaxRuntime, x: PyArray, p: readonly number[]): PyArray {
   return op(rt, () => wrap(rt, rt.o.transpose(x.v, p), x.weak, x.numpy));
 }
 
-/** `a @ b` with NumPy's matmul rules (1-d operands promoted and the added axis removed; equal batch dims). */
+/** NumPy's name for matmul's gufunc core, in its errors. */
+const MATMUL_SIGNATURE = '(n?,k),(k,m?)->(n?,m?)';
+
+/**
+ * `a @ b` as jnp.matmul computes it (jax/_src/numpy/tensor_contractions.py), for NumPy's arrays
+ * too: a 1-d operand is a vector (no axis added or removed), batch dims broadcast (a 1 squeezed
+ * away, a missing one taken from the other operand), then one dot_general over the shared batch
+ * dims and a transpose into NumPy's order (batch, then a's rows, then b's columns). The errors are
+ * the library's own: NumPy's gufunc words for NumPy arrays, JAX's for JAX arrays.
+ */
 export function matmul(rt: JaxRuntime, a: PyValue, b: PyValue, ctx: HostContext): PyArray {
   return op(rt, () => {
     const x = operand(rt, a, ctx);
     const y = operand(rt, b, ctx);
+    const numpy = x.numpy && y.numpy;
     const dtype = resultDtype(rt, [x, y]);
     const xv = cast(rt, x.v, dtype);
     const yv = cast(rt, y.v, dtype);
-    const r1 = xv.shape.length;
-    const r2 = yv.shape.length;
-    if (r1 === 0 || r2 === 0) throw pyError('ValueError', 'matmul: Input operand does not have enough dimensions');
-    const k1 = r1 - 1;
-    const k2 = r2 === 1 ? 0 : r2 - 2;
-    if (x.numpy && y.numpy && xv.shape[k1] !== yv.shape[k2]) {
-      throw pyError('ValueError', `matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature (n?,k),(k,m?)->(n?,m?) (size ${yv.shape[k2]} is different from ${xv.shape[k1]})`);
+    const [sa, sb] = [xv.shape, yv.shape];
+    [sa, sb].forEach((s, i) => {
+      if (s.length > 0) return;
+      throw pyError('ValueError', numpy
+        ? `matmul: Input operand ${i} does not have enough dimensions (has 0, gufunc core with signature ${MATMUL_SIGNATURE} requires 1)`
+        : `matmul input operand ${i} must have ndim at least 1, but it has ndim 0`);
+    });
+    const aIsMat = sa.length > 1;
+    const bIsMat = sb.length > 1;
+    const k1 = sa.length - 1;
+    const k2 = bIsMat ? sb.length - 2 : 0;
+    if (numpy && sa[k1] !== sb[k2]) {
+      throw pyError('ValueError', `matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature ${MATMUL_SIGNATURE} (size ${sb[k2]} is different from ${sa[k1]})`);
     }
-    if (!x.numpy || !y.numpy) checkMatmulBatch(xv.shape, yv.shape);
-    if (xv.shape[k1] !== yv.shape[k2]) {
-      throw pyError('TypeError', `dot_general requires contracting dimensions to have the same shape, got (${xv.shape[k1]},) and (${yv.shape[k2]},).`);
+    const plan = matmulPlan(sa, sb);
+    if (!plan) {
+      throw pyError('ValueError', numpy ? numpyBatchMismatch(sa, sb) : `Incompatible shapes for matmul arguments: ${pyShape(sa)} and ${pyShape(sb)}`);
     }
-    const batch = r1 > 2 && r2 > 2 ? [...Array(Math.min(r1, r2) - 2).keys()] : [];
-    const dn = { lhsContracting: [k1], rhsContracting: [k2], lhsBatch: batch, rhsBatch: batch };
-    return wrap(rt, rt.o.dotGeneral(xv, yv, dn), x.weak && y.weak, x.numpy && y.numpy);
+    const xs = rt.o.squeeze(xv, plan.aSqueeze);
+    const ys = rt.o.squeeze(yv, plan.bSqueeze);
+    const c1 = xs.shape.length - 1;
+    const c2 = ys.shape.length - (bIsMat ? 2 : 1);
+    if (xs.shape[c1] !== ys.shape[c2]) {
+      throw pyError('TypeError', `dot_general requires contracting dimensions to have the same shape, got (${xs.shape[c1]},) and (${ys.shape[c2]},).`);
+    }
+    const dn = { lhsContracting: [c1], rhsContracting: [c2], lhsBatch: plan.aBatch, rhsBatch: plan.bBatch };
+    const out = rt.o.transpose(rt.o.dotGeneral(xs, ys, dn), plan.permutation(aIsMat, bIsMat));
+    return wrap(rt, out, x.weak && y.weak, numpy);
   });
 }
 
-/** jnp.matmul's check of the batch dimensions, before dot_general's of the contracting ones (jax/_src/numpy/lax_numpy.py). */
-function checkMatmulBatch(a: readonly number[], b: readonly number[]): void {
-  const batchA = a.length > 1 ? a.slice(0, -2) : [];
-  const batchB = b.length > 1 ? b.slice(0, -2) : [];
-  const rank = Math.max(batchA.length, batchB.length);
-  for (let i = 0; i < rank; i++) {
-    const da = batchA[i - (rank - batchA.length)];
-    const db = batchB[i - (rank - batchB.length)];
-    if (da === undefined || db === undefined || da === 1 || db === 1 || da === db) continue;
-    throw pyError('ValueError', `Incompatible shapes for matmul arguments: ${pyShape(a)} and ${pyShape(b)}`);
+/**
+ * jnp.matmul's plan over the batch dims (the loop in tensor_contractions.py's matmul): which
+ * axes each operand squeezes, which are dot_general's batch dims, and the transpose that puts
+ * dot_general's output (batch, a's other, b's other) in order; undefined where two batch dims
+ * differ and neither is 1.
+ */
+function matmulPlan(sa: readonly number[], sb: readonly number[]) {
+  const batchA: (number | undefined)[] = sa.length > 1 ? sa.slice(0, -2) : [];
+  const batchB: (number | undefined)[] = sb.length > 1 ? sb.slice(0, -2) : [];
+  const n = Math.max(batchA.length, batchB.length);
+  const padA = [...Array<undefined>(n - batchA.length).fill(undefined), ...batchA];
+  const padB = [...Array<undefined>(n - batchB.length).fill(undefined), ...batchB];
+  const aSqueeze: number[] = [];
+  const bSqueeze: number[] = [];
+  const aBatch: number[] = [];
+  const bBatch: number[] = [];
+  const idxBatch: number[] = [];
+  const idxAOther: number[] = [];
+  const idxBOther: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const [ba, bb] = [padA[i], padB[i]];
+    if (ba === undefined) idxBOther.push(i);
+    else if (bb === undefined) idxAOther.push(i);
+    else if (ba === 1) {
+      idxBOther.push(i);
+      aSqueeze.push(idxBatch.length + idxAOther.length + aSqueeze.length);
+    } else if (bb === 1) {
+      idxAOther.push(i);
+      bSqueeze.push(idxBatch.length + idxBOther.length + bSqueeze.length);
+    } else if (ba === bb) {
+      aBatch.push(idxBatch.length + idxAOther.length);
+      bBatch.push(idxBatch.length + idxBOther.length);
+      idxBatch.push(i);
+    } else return undefined;
   }
+  const permutation = (aIsMat: boolean, bIsMat: boolean): number[] => {
+    const order = [...idxBatch, ...idxAOther, ...(aIsMat ? [n] : []), ...idxBOther, ...(bIsMat ? [n + (aIsMat ? 1 : 0)] : [])];
+    // np.argsort of the desired output index of each of dot_general's output axes.
+    return order.map((_, k) => k).sort((p, q) => order[p] - order[q]);
+  };
+  return { aSqueeze, bSqueeze, aBatch, bBatch, permutation };
+}
+
+/**
+ * NumPy's words when matmul's batch dims do not broadcast: each operand's shape with its core
+ * dims remapped to newaxis, and the core shape of the result (only operands of 3 or more
+ * dimensions can disagree, so both have two core dims).
+ */
+function numpyBatchMismatch(sa: readonly number[], sb: readonly number[]): string {
+  const tuple = (s: readonly (number | string)[]) => `(${s.join(',')})`;
+  const remapped = (s: readonly number[]) => `${tuple(s)}->${tuple([...s.slice(0, -2), 'newaxis', 'newaxis'])}`;
+  return `operands could not be broadcast together with remapped shapes [original->remapped]: ${remapped(sa)} ${remapped(sb)}  and requested shape ${tuple([sa[sa.length - 2], sb[sb.length - 1]])}`;
 }
 
 /** A shape as Python prints a tuple: `(2, 3)`, `(4,)`. */
