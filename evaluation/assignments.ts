@@ -67,16 +67,23 @@ export class AssignmentRecorder {
   private readonly sites = new Map<string, Site>();
   private readonly points: number;
 
-  constructor(private readonly keyOf: SiteKey, private readonly options: RecorderOptions = {}) {
+  /** `scriptKeyOf`: the sites heard while the script runs up to the example call (`listenScript`); `keyOf`'s where not given. */
+  constructor(private readonly keyOf: SiteKey, private readonly options: RecorderOptions = {}, private readonly scriptKeyOf: SiteKey = keyOf) {
     this.points = options.points ?? SERIES_POINTS;
   }
 
-  /** The assignments of the function's body, each site apart, and those of the script's top-level loops (run before the call). */
+  /**
+   * The assignments of the function's body in the example call (`listen`), each site apart, and
+   * those of the script's top-level loops as the script runs up to it (`listenScript`). NB: a call
+   * of the function before the example one (`jax.grad(loss)(params, x)` above `loss(params, x)`)
+   * is not the call the hovers show: its assignments would count as a loop's.
+   */
   static ofFunction(fn: FunctionInfo, module: ast.Module): AssignmentRecorder {
     const loops = topLevelLoops(module);
     const own = fn.node.span;
     const inside = (at: Span, span: Span) => at.from >= span.from && at.to <= span.to;
-    return new AssignmentRecorder((_, at) => (inside(at, own) || loops.some((loop) => inside(at, loop)) ? String(at.from) : null));
+    const inLoop: SiteKey = (_, at) => (loops.some((loop) => inside(at, loop)) ? String(at.from) : null);
+    return new AssignmentRecorder((name, at) => (inside(at, own) ? String(at.from) : inLoop(name, at)), {}, inLoop);
   }
 
   /** The assignments inside `spans` (the script's top-level loops as the whole script runs them), each site apart. */
@@ -90,13 +97,17 @@ export class AssignmentRecorder {
     return new AssignmentRecorder((name) => (traced.has(name) ? name : null), options);
   }
 
-  readonly listen: AssignListener = (name, value, at) => {
-    const key = this.keyOf(name, at);
+  readonly listen: AssignListener = (name, value, at) => this.hear(this.keyOf(name, at), name, value, at);
+
+  /** Hears the script's run up to the example call. */
+  readonly listenScript: AssignListener = (name, value, at) => this.hear(this.scriptKeyOf(name, at), name, value, at);
+
+  private hear(key: string | null, name: string, value: PyValue, at: Span): void {
     if (key === null) return;
     let site = this.sites.get(key);
     if (!site) this.sites.set(key, (site = new Site(name, at)));
     this.record(site, value);
-  };
+  }
 
   /** After backward: the gradient each recorded tensor received, held to be read with the values. */
   holdGradients(): void {

@@ -156,7 +156,7 @@ async function runEngines(s: Stages): Promise<Runs> {
   const recorder = target.style === 'torch' ? null : AssignmentRecorder.ofFunction(target.fn, target.analysis.parse.module);
   const opened = target.style === 'torch'
     ? torchFunctionAt(target.analysis.parse, target.fn, target.inputs, engine, { ...options, modules: jaxModules(backend) })
-    : jaxFunctionAt(target.analysis.parse, target.fn, target.inputs, backend, { ...options, modules: torchModules(engine), ...(recorder ? { onAssign: recorder.listen } : {}) });
+    : jaxFunctionAt(target.analysis.parse, target.fn, target.inputs, backend, { ...options, modules: torchModules(engine), ...(recorder ? { onAssign: recorder.listenScript } : {}) });
   if (!opened.ok) {
     recorder?.release();
     throw captureFailure(target, opened.error);
@@ -169,8 +169,8 @@ async function runEngines(s: Stages): Promise<Runs> {
       // Jax code's intermediates get their gradient as torch code's do: their cotangents in the traced gradient.
       const cotangents = recorder && assignments?.length ? await jaxCotangents(opened.value, backend) : null;
       const withGrads = cotangents?.size ? assignments!.map((a) => {
-        const grad = a.count === 1 ? cotangents.get(`${a.range.line}:${a.range.col}`) : undefined;
-        return grad ? { ...a, grad } : a;
+        const got = cotangents.get(`${a.range.line}:${a.range.col}`);
+        return !got ? a : 'grad' in got ? { ...a, grad: got.grad } : { ...a, gradNote: got.note };
       }) : assignments;
       return { ...runs, ...(withGrads ? { assignments: withGrads } : {}) };
     } catch (e) {

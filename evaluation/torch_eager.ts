@@ -98,7 +98,7 @@ async function runWith(
   // A plain-Python function's floats are tensors here: in its calls, its `math` applies torch's functions to them.
   let calling = false;
   const math: ModuleRegistry = target.plain ? { math: torchMath(torch, () => calling) } : {};
-  const captured = captureInputs(target.analysis.parse, fn, target.inputs, { file, modules: { ...others, ...torch.modules, ...math }, ...limits, onAssign: recorder.listen });
+  const captured = captureInputs(target.analysis.parse, fn, target.inputs, { file, modules: { ...others, ...torch.modules, ...math }, ...limits, onAssign: recorder.listenScript });
   if (!captured.ok) throw captureFailure(target, captured.error);
   const interp = captured.inputs.interpreter;
   interp.onAssign = null;

@@ -227,6 +227,8 @@ export interface AssignedValue {
   readonly value: ValueSummary;
   /** The gradient of the function's value with respect to it, where it carried the gradient (torch code). */
   readonly grad?: ValueSummary;
+  /** Why it has no gradient where its function has one (jax code: a name assigned inside a control-flow body). */
+  readonly gradNote?: string;
   /** How many times the assignment ran (a loop's iterations). */
   readonly count: number;
   /** For a scalar assigned more than once: its values in order. */

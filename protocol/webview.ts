@@ -277,6 +277,7 @@ function isAssignedValue(x: unknown): boolean {
     range: isSourceRange,
     value: isValueSummary,
     grad: optional(isValueSummary),
+    gradNote: optional(isString),
     count: isInteger,
     series: optional((s) => shape(s, { values: arrayOf(isNumber), stride: isInteger })),
   });

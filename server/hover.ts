@@ -63,6 +63,7 @@ function lineHover(line: number, r: EvaluationResult): string | null {
 function assignmentHover(a: AssignedValue): string {
   const lines = [`**${escapeMarkdown(a.name)}** ${escapeMarkdown(valueSummaryText(a.value))}`];
   if (a.grad) lines.push('', `∇${escapeMarkdown(a.name)} ${escapeMarkdown(valueSummaryText(a.grad))}`);
+  else if (a.gradNote) lines.push('', `∇${escapeMarkdown(a.name)}: ${escapeMarkdown(a.gradNote)}`);
   if (a.series) lines.push('', escapeMarkdown(sparkline(a.series.values)), '', escapeMarkdown(seriesText(a)));
   else if (a.count > 1) lines.push('', `the last of ${a.count.toLocaleString('en-US')} assignments on this line`);
   return lines.join('\n');

@@ -130,7 +130,8 @@ export function jaxFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: Inp
         }
         return null;
       }),
-      tracedAssignments: () => new Map([...assigned].flatMap(([key, site]) => (site.count === 1 && site.var ? [[key, site.var] as const] : []))),
+      // NB: a loop's name holds its last iteration's var, as the name holds the last value.
+      tracedAssignments: () => new Map([...assigned].flatMap(([key, site]) => (site.var ? [[key, site.var] as const] : []))),
       dispose: () => session.dispose(),
     },
   };

@@ -42,7 +42,7 @@ export interface FunctionAt {
   record?(listen: AssignListener): Outcome<null>;
   /**
    * The variable of the forward jaxpr (`jaxpr(false)`) each assignment of the traced call left in
-   * its name, by the target's `line:col`, for targets assigned once while tracing: the editor reads
+   * its name (a loop's: the last), by the target's `line:col`: the editor reads
    * their cotangents (the gradient of an intermediate). Jax-style functions only.
    */
   tracedAssignments?(): ReadonlyMap<string, Var>;

@@ -135,11 +135,52 @@ describe('evaluation: what each assignment left in its name (hover on any name)'
     assert.equal(at(r, 'y', 4).grad?.type, 'f32[3]');
   });
 
-  it('jax: no gradient for a name assigned in a loop, nor an integer', async () => {
-    const text = 'import jax.numpy as jnp\n\ndef f(w):\n    n = 3\n    acc = w\n    for i in range(n):\n        acc = acc * 0.5\n    return jnp.sum(acc)\n\nf(jnp.array([1.0, 2.0]))\n';
+  it('jax: a loop\'s name gets its last iteration\'s cotangent (as retain_grad on the last tensor), an integer none', async () => {
+    const text = 'import jax.numpy as jnp\n\ndef f(w):\n    n = 3\n    acc = w\n    for i in range(n):\n        acc = jnp.sin(acc) * 1.5\n    return jnp.sum(acc ** 2)\n\nf(jnp.array([0.5, 1.0, -2.0]))\n';
     const r = await evaluated(requestFor('jloop.py', text, 'f'));
-    assert.equal(at(r, 'acc', 7).grad, undefined);
+    // PyTorch 1.13: the same loop, retain_grad() on each iteration's acc, the last one's .grad.
+    assertClose(at(r, 'acc', 7).grad?.values, [2.5049538612365723, 2.969952344894409, -2.98417067527771], 1e-5);
+    assert.equal(at(r, 'acc', 7).count, 3);
     assert.equal(at(r, 'n', 4).grad, undefined);
+  });
+
+  // Issue 18: a name that only holds a parameter (unpacked from a pytree, or indexed out of it) had no gradient.
+  it('jax: a name that holds a differentiated input itself (W, b = params; w0 = params[0]) gets the input\'s gradient, with jax.grad called before the example call', async () => {
+    const text = [
+      'import jax', 'import jax.numpy as jnp', '', '', 'def loss(params, x):', '    W, b = params', '    w0 = params[0]', '    h = jnp.tanh(x @ W + b)',
+      '    return jnp.sum(h ** 2) + jnp.sum(w0 ** 2)', '', '', 'params = (jnp.array([[0.5, -0.25], [0.75, 0.1]]), jnp.array([0.1, -0.2]))',
+      'x = jnp.array([[1.0, 2.0], [0.5, -1.0]])', 'print(jax.grad(loss)(params, x))', 'print(loss(params, x))', '',
+    ].join('\n');
+    const r = await evaluated(requestFor('alias.py', text, 'loss'));
+    // PyTorch 1.13: W and b leaves with requires_grad, w0 = params[0] the same tensor, retain_grad() on h.
+    const gW = [[0.7879061698913574, -1.2970426082611084], [2.376208782196045, -0.04773209989070892]];
+    assertClose(at(r, 'W', 6).grad?.values, gW);
+    assertClose(at(r, 'b', 6).grad?.values, [-0.5371928811073303, -1.1336309909820557]);
+    assertClose(at(r, 'w0', 7).grad?.values, gW);
+    assertClose(at(r, 'h', 8).grad?.values, [[1.940903902053833, -0.48983731865882874], [-0.7598979473114014, -0.8022685647010803]]);
+    // The call inside jax.grad, before the example call, is not one of the example call's assignments.
+    assert.equal(at(r, 'h', 8).count, 1);
+  });
+
+  it('jax: a name assigned inside lax.fori_loop\'s, lax.scan\'s or lax.cond\'s body says at the hover why it has no gradient; the name the loop\'s result is assigned to has one', async () => {
+    const text = [
+      'import jax.numpy as jnp', 'from jax import lax', '', '', 'def loss(W, x):', '    h = jnp.tanh(x @ W)', '', '    def body(i, acc):',
+      '        step = acc * 0.5 + h', '        return step', '', '    acc = lax.fori_loop(0, 3, body, h)', '', '    def scan_body(carry, xi):',
+      '        nxt = carry * xi', '        return nxt, nxt', '', '    last, ys = lax.scan(scan_body, jnp.ones(2), x)', '',
+      '    def double(v):', '        twice = v * 2.0', '        return twice', '', '    picked = lax.cond(W.sum() > 0, double, lambda v: v - 1.0, acc)',
+      '    return jnp.sum(acc ** 2) + 0.0 * (ys.sum() + picked.sum())', '', '',
+      'loss(jnp.array([[0.5, -0.25], [0.75, 0.1]]), jnp.array([[1.0, 2.0], [0.5, -1.0]]))', '',
+    ].join('\n');
+    const r = await evaluated(requestFor('bodies.py', text, 'loss'));
+    // PyTorch 1.13: the fori_loop as a Python loop, retain_grad() on its last acc.
+    assertClose(at(r, 'acc', 12).grad?.values, [[3.615103244781494, -0.18734389543533325], [-1.73293936252594, -0.8297942280769348]]);
+    assertClose(r.grad.W, [[-0.7987933158874512, -1.0902345180511475], [3.5131616592407227, 0.7788964509963989]]);
+    for (const [name, line, where] of [['step', 9, /lax\.fori_loop/], ['nxt', 15, /lax\.scan/], ['twice', 21, /lax\.cond/]] as const) {
+      const a = at(r, name, line);
+      assert.equal(a.grad, undefined);
+      assert.match(a.gradNote ?? '', where, `${name}: ${a.gradNote}`);
+      assert.match(a.gradNote ?? '', /^not computed: /);
+    }
   });
 
   it('a top-level training loop before the call is recorded; top-level names outside loops are not', async () => {

@@ -61,6 +61,21 @@ describe('server: the hover on an assigned name (issue 18)', () => {
     assert.match(value, /50 iterations: first 1\.163  last 0\.006658  min 0\.006658  max 1\.163/, value);
   });
 
+  it("jax: a name in lax.cond's branch says why it has no gradient; one holding a parameter reads the parameter's", async () => {
+    const text = [
+      'import jax.numpy as jnp', 'from jax import lax', '', '', 'def g(params, x):', '    W, b = params', '', '    def double(v):', '        twice = v * 2.0',
+      '        return twice', '', '    y = lax.cond(x.sum() > 0, double, lambda v: v, x @ W + b)', '    return jnp.sum(y ** 2)', '', '',
+      'g((jnp.array([[1.0, 0.5], [0.0, 2.0]]), jnp.array([0.5, -1.0])), jnp.array([1.0, 2.0]))', '',
+    ].join('\n');
+    const doc = TextDocument.create('file:///w/j.py', 'python', 1, text);
+    const r = await evaluated(requestFor('file:///w/j.py', text, 'g'));
+    const at = (line: number, needle: string): Position => ({ line: line - 1, character: text.split('\n')[line - 1].indexOf(needle) });
+    const read = (line: number, needle: string) => shown(hover(summarize(text, analyze(text)), at(line, needle), () => r, (range) => doc.getText(range)));
+    assert.match(read(9, 'twice'), /\n∇twice: not computed: assigned in a branch of lax\.cond, which JAX traces into a jaxpr of its own/);
+    // PyTorch 1.13: y = 2 (x @ W + b) = [3, 7]; d sum(y ** 2)/dW = 2 y * 2 outer x = [[12, 28], [24, 56]].
+    assert.match(read(6, 'W'), /\n∇W f32\[2,2\]  \[\[12\.0, 28\.0\], \[24\.0, 56\.0\]\]$/);
+  });
+
   it('nothing once the name is no longer where the result put it (a line inserted above)', () => {
     const moved = TextDocument.create('file:///w/t.py', 'python', 2, `\n${TEXT}`);
     const h = hover(summarize(moved.getText(), analyze(moved.getText())), pos(4, 'h'), () => result, (r) => moved.getText(r));
