@@ -49,12 +49,12 @@ export function v128Const(lanes: (view: DataView, k: number) => void): number[] 
 
 /**
  * A module of one exported function `k` taking `nParams` i32 byte offsets, with the body `code`
- * over `v128Locals` v128 locals after one i32 local; it imports Math.sin and Math.cos as `m.sin`
+ * over `v128Locals` v128 locals after `i32Locals` i32 locals (one in the jit's kernels, which wat.ts prints); it imports Math.sin and Math.cos as `m.sin`
  * and `m.cos` (functions 0 and 1, which the sin and cos polynomials call beyond their range) and
  * the shared memory as `m.mem`. wat.ts prints exactly this form.
  */
-export function kernelModule(nParams: number, v128Locals: number, code: readonly number[]): Uint8Array<ArrayBuffer> {
-  const locals = [[...uleb(1), I32], [...uleb(v128Locals), V128]];
+export function kernelModule(nParams: number, v128Locals: number, code: readonly number[], i32Locals = 1): Uint8Array<ArrayBuffer> {
+  const locals = [[...uleb(i32Locals), I32], [...uleb(v128Locals), V128]];
   const body = [...vec(locals), ...code];
   const kernelType = [0x60, ...uleb(nParams), ...Array(nParams).fill(I32), 0x00];
   const mathType = [0x60, 0x01, F64, 0x01, F64];

@@ -1,6 +1,6 @@
 import { sizeOf, stridesOf, type AbstractValue, type AnyTypedArray, type DType, type Shape } from '../../core';
 import type { ParamsOf, Primitive } from '../../primitives';
-import { wasmSimdSupported, wasmUnary, type WasmMathPrimitive } from '../../wasm';
+import { WASM_LOOP_MIN_ELEMENTS, wasmBinary, wasmColumnSums, wasmProduct, wasmSimdSupported, wasmSum, wasmUnary, type WasmBinaryOp, type WasmMathPrimitive } from '../../wasm';
 import { mapIndex } from '../reference';
 import { BINARY_LOOPS, COMPARISON_LOOPS, expand, output, UNARY_LOOPS, type BinaryLoop, type UnaryLoop } from './loops';
 
@@ -32,6 +32,19 @@ const binary = (loop: BinaryLoop): HostKernel<Primitive> => (inputs, _params, ou
   const o = output(out.dtype, n);
   loop(expand(inputs[0].data, inputs[0].shape, out.shape, n), expand(inputs[1].data, inputs[1].shape, out.shape, n), o);
   return o;
+};
+
+/** The wasm flavour's arithmetic: runtime/wasm's SIMD loop on arrays long enough to repay its copies, the same bits as the JS loop. */
+const binaryFloat32 = (op: WasmBinaryOp): HostKernel<Primitive> => {
+  const js = binary(BINARY_LOOPS[op]);
+  if (!wasmSimdSupported) return js;
+  return (inputs, params, out) => {
+    const n = sizeOf(out.shape);
+    if (n < WASM_LOOP_MIN_ELEMENTS) return js(inputs, params, out);
+    const o = output(out.dtype, n) as Float32Array;
+    wasmBinary(op, expand(inputs[0].data, inputs[0].shape, out.shape, n), expand(inputs[1].data, inputs[1].shape, out.shape, n), o);
+    return o;
+  };
 };
 
 const unary = (loop: UnaryLoop): HostKernel<Primitive> => (inputs, _params, out) => {
@@ -79,7 +92,11 @@ function integerPowFloat32(x: AnyTypedArray, y: number, o: AnyTypedArray): boole
   const n = o.length;
   if (y === 0) o.fill(1);
   else if (y === 1) o.set(x);
-  else if (y === 2) for (let i = 0; i < n; i++) o[i] = x[i] * x[i];
+  else if ((y === 2 || y === 3) && wasmSimdSupported && n >= WASM_LOOP_MIN_ELEMENTS) {
+    // NB: wasmBinary copies its operands in before writing o, so o may be one of them.
+    wasmBinary('mul', x, x, o as Float32Array);
+    if (y === 3) wasmBinary('mul', o, x, o as Float32Array);
+  } else if (y === 2) for (let i = 0; i < n; i++) o[i] = x[i] * x[i];
   else if (y === 3) for (let i = 0; i < n; i++) { const v = x[i]; o[i] = Math.fround(v * v) * v; }
   else return false;
   return true;
@@ -96,7 +113,8 @@ function sum(x: HostValues, order: readonly number[], out: AbstractValue, inFloa
   if (leading && order.length === x.shape.length || o.length === 1 && order.every((a, i) => a === order[0] + i)) {
     // One run over the values in memory order.
     let s = 0;
-    if (inFloat32) for (let i = 0; i < src.length; i++) s = Math.fround(s + src[i]);
+    if (inFloat32 && wasmSimdSupported && src.length >= WASM_LOOP_MIN_ELEMENTS) s = wasmSum(src as Float32Array);
+    else if (inFloat32) for (let i = 0; i < src.length; i++) s = Math.fround(s + src[i]);
     else for (let i = 0; i < src.length; i++) s += src[i];
     if (o.length > 0) o[0] = s;
     return o;
@@ -105,6 +123,10 @@ function sum(x: HostValues, order: readonly number[], out: AbstractValue, inFloa
     // The leading axes (a bias's gradient over a batch): rows added into a row of sums (a Float32Array
     // rounds each addition as fround did), each sum in the same order, without index arrays.
     const width = o.length;
+    if (inFloat32 && wasmSimdSupported && src.length >= WASM_LOOP_MIN_ELEMENTS) {
+      wasmColumnSums(src as Float32Array, o as Float32Array);
+      return o;
+    }
     const acc = inFloat32 ? new Float32Array(width) : new Float64Array(width);
     for (let at = 0; at < src.length; at += width) for (let j = 0; j < width; j++) acc[j] += src[at + j];
     o.set(acc);
@@ -215,6 +237,11 @@ function dotFloat32(a: HostValues, b: HostValues, { dimensionNumbers: dn }: Para
   const lhs = inPlace ? a.data : permuted(a, [...dn.lhsBatch, ...aFree, ...dn.lhsContracting]);
   const [rowStep, step] = inPlace ? [1, m] : [k, 1];
   const rhs = permuted(b, [...dn.rhsBatch, ...dn.rhsContracting, ...bFree]);
+  if (wasmSimdSupported && batch === 1 && n % 4 === 0 && m * k * n >= WASM_LOOP_MIN_ELEMENTS) {
+    const o = output(out.dtype, m * n) as Float32Array;
+    wasmProduct(lhs, rhs, o, m, k, rowStep, step);
+    return o;
+  }
   // NB: a recycled array holds old values: every sum starts from +0, as `let s = 0` did.
   const o = output(out.dtype, batch * m * n).fill(0);
   for (let p = 0; p < batch; p++) {
@@ -301,10 +328,10 @@ export function hostKernels(flavour: HostFlavour): HostKernelTable {
     ge: binary(COMPARISON_LOOPS.ge), eq: binary(COMPARISON_LOOPS.eq), ne: binary(COMPARISON_LOOPS.ne),
   };
   return {
-    add: float32Only(binary(BINARY_LOOPS.add)),
-    sub: float32Only(binary(BINARY_LOOPS.sub)),
-    mul: float32Only(binary(BINARY_LOOPS.mul)),
-    div: float32Only(binary(BINARY_LOOPS.div)),
+    add: float32Only(wasm ? binaryFloat32('add') : binary(BINARY_LOOPS.add)),
+    sub: float32Only(wasm ? binaryFloat32('sub') : binary(BINARY_LOOPS.sub)),
+    mul: float32Only(wasm ? binaryFloat32('mul') : binary(BINARY_LOOPS.mul)),
+    div: float32Only(wasm ? binaryFloat32('div') : binary(BINARY_LOOPS.div)),
     max: float32Only(binary(BINARY_LOOPS.max)),
     min: float32Only(binary(BINARY_LOOPS.min)),
     ...comparisons,

@@ -38,6 +38,9 @@ function extraCases(prim: Primitive, r: Random): Case<ParamsOf<Primitive>>[] {
         { inputs: [f32(normals(r, 2000, 3), [2000]), f32([0.3], [])], params: {} },
         { inputs: [f32([-1.7], []), f32(normals(r, 2000), [2000])], params: {} },
         { inputs: [f32(normals(r, 256 * 64), [256, 64]), f32(normals(r, 64), [64])], params: {} },
+        // Lengths that end inside a SIMD kernel's last four lanes.
+        { inputs: [f32(normals(r, 2001, 3), [2001]), f32(normals(r, 2001), [2001])], params: {} },
+        { inputs: [f32(normals(r, 131), [131]), f32([0.7], [1])], params: {} },
       ];
     case 'reduce_sum':
       return [
@@ -46,6 +49,9 @@ function extraCases(prim: Primitive, r: Random): Case<ParamsOf<Primitive>>[] {
         { inputs: [f32(normals(r, 3 * 4 * 5), [3, 4, 5])], params: { axes: [2, 0] } },
         { inputs: [f32(normals(r, 3 * 4 * 5), [3, 4, 5])], params: { axes: [0, 1] } },
         { inputs: [f32(normals(r, 256), [256, 1])], params: { axes: [0] } },
+        // Sums of a length and of a row width that end inside the last four lanes.
+        { inputs: [f32(normals(r, 2001, 10), [2001])], params: { axes: [0] } },
+        { inputs: [f32(normals(r, 50 * 7, 10), [50, 7])], params: { axes: [0] } },
       ];
     case 'exp': case 'log': case 'tanh': case 'logistic': case 'sin': case 'cos':
       // Specials, a scalar, and lengths that end inside the polynomial kernel's chunks of 4 lanes.
@@ -74,6 +80,9 @@ function extraCases(prim: Primitive, r: Random): Case<ParamsOf<Primitive>>[] {
         // Rows past the last four, one and two sums a row, rows read down a column.
         { inputs: [mk([7, 300]), mk([300, 2])], params: dims(1, 0) },
         { inputs: [mk([300, 7]), mk([300, 1])], params: dims(0, 0) },
+        // Four and eight sums a row, rows read along a row and down a column.
+        { inputs: [mk([7, 300]), mk([300, 8])], params: dims(1, 0) },
+        { inputs: [mk([300, 7]), mk([300, 4])], params: dims(0, 0) },
         { inputs: [mk([2, 5, 30]), mk([2, 30, 1])], params: { dimensionNumbers: { lhsContracting: [2], rhsContracting: [1], lhsBatch: [0], rhsBatch: [0] } } },
       ];
     }
