@@ -36,8 +36,10 @@ class Site {
   /** The scalars kept for the series, every `stride`-th from the first; null once a value is not a scalar. */
   points: Pending[] | null = [];
   stride = 1;
-  /** The torch tensor whose gradient is read after backward (the first and only value; none in a loop). */
+  /** The torch tensor whose gradient is read after backward (a loop's: the last iteration's). */
   tensor: Tensor | null = null;
+  /** Whether the recorder asked `tensor` to retain its gradient (then it lets go when a later iteration replaces it). */
+  retained = false;
   grad: Pending | null = null;
 
   constructor(readonly name: string, readonly span: Span) {}
@@ -155,11 +157,16 @@ export class AssignmentRecorder {
     const previous = site.last;
     site.last = pending;
     if (previous && !site.points?.includes(previous)) releasePending(previous);
-    if (value instanceof PyTensor && site.count === 1 && value.t.requiresGrad) {
-      // NB: PyTorch keeps no gradient of an intermediate unless asked: retain_grad, for the hover.
-      if (!value.t.isLeaf) value.t.retainGrad();
-      site.tensor = value.t;
-    } else site.tensor = null;
+    const tensor = value instanceof PyTensor && value.t.requiresGrad ? value.t : null;
+    if (site.tensor !== tensor) {
+      // NB: PyTorch keeps no gradient of an intermediate unless asked: retain_grad, for the hover. A
+      // loop's name shows the last iteration's, as retain_grad in the loop leaves it on the last
+      // tensor: the one before lets go of its gradient (only what the recorder asked for).
+      if (site.retained) site.tensor?.releaseRetainedGrad();
+      site.retained = tensor !== null && !tensor.isLeaf && !tensor.retainsGrad;
+      if (site.retained) tensor!.retainGrad();
+      site.tensor = tensor;
+    }
     if (site.points && isScalar(pending)) this.addPoint(site, pending);
     else if (site.points) {
       for (const p of site.points) if (p !== pending) releasePending(p);

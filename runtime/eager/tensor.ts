@@ -241,6 +241,14 @@ export class Tensor implements AbstractValue {
     }
   }
 
+  /** Undoes `retainGrad` (the editor keeps only a loop's last tensor's gradient); the gradient held is dropped. */
+  releaseRetainedGrad(): void {
+    if (!this.retainsGrad) return;
+    this.retainsGrad = false;
+    if (this.gradFn?.retainedBy === this) this.gradFn.retainedBy = null;
+    this.setGrad(null);
+  }
+
   /**
    * Replaces this tensor's value by `result`'s (an in-place op computed out of place), taking its
    * grad_fn too, and bumps the version so saved copies of the old value are detected as stale.

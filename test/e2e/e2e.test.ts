@@ -156,6 +156,8 @@ describe('Gradlens in VS Code (code-server)', function () {
     await lensLink(page, '∇ Compute gradient').waitFor({ timeout: SLOW });
     await lensLink(page, '∇ Compute gradient').click();
     await panel(page).locator('.loop-curve[data-name="loss"] canvas').first().waitFor({ timeout: SLOW });
+    // The training loop's curve: one point a step.
+    assert.equal(await panel(page).locator('.loop-curve[data-name="loss"]').getAttribute('data-points'), '6');
     // The save dialog (code-server's: a path in a quick input) opens on the file name beside the document.
     const save = async (button: Locator, name: string): Promise<Buffer> => {
       await button.click();
@@ -200,6 +202,28 @@ describe('Gradlens in VS Code (code-server)', function () {
     } finally {
       await blank.close();
     }
+  });
+
+  it("hovering a local variable of the computed function reads its shape and values (issue 18)", async () => {
+    // The file the export test computed: w after the loop's last step.
+    const line = page.locator('.monaco-editor .view-line', { hasText: 'w = w - lr * (2 * x.T' }).first();
+    await line.click();
+    const at = await line.evaluate((element) => {
+      const text = Array.from(element.querySelectorAll('span')).find((s) => s.children.length === 0 && /\bw\b/.test(s.textContent ?? ''));
+      if (!text?.firstChild) return null;
+      const range = document.createRange();
+      const i = text.textContent!.search(/\bw\b/);
+      range.setStart(text.firstChild, i);
+      range.setEnd(text.firstChild, i + 1);
+      const box = range.getBoundingClientRect();
+      return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    });
+    assert.ok(at, 'no w on the line');
+    await page.mouse.move(at.x, at.y);
+    const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'f32[2]' });
+    await hover.first().waitFor({ timeout: SLOW });
+    // PyTorch 1.13's w after the six steps; no gradient: the loss returned was computed before the last step's w.
+    assert.match(await hover.first().innerText(), /w f32\[2\]\s+\[0\.5856\d*, 0\.2609\d*\]/);
   });
 });
 

@@ -144,6 +144,14 @@ describe('evaluation: what each assignment left in its name (hover on any name)'
     assert.equal(at(r, 'n', 4).grad, undefined);
   });
 
+  it('torch: a loop\'s name gets the gradient retain_grad leaves on its last iteration\'s tensor', async () => {
+    const text = 'import torch\n\ndef f(w):\n    acc = w\n    for i in range(3):\n        acc = torch.sin(acc) * 1.5\n    return (acc ** 2).sum()\n\nf(torch.tensor([0.5, 1.0, -2.0]))\n';
+    const r = await evaluated(requestFor('tloop.py', text, 'f'));
+    // PyTorch 1.13: retain_grad() on each iteration's acc; the last one's .grad.
+    assertClose(at(r, 'acc', 6).grad?.values, [2.5049538612365723, 2.969952344894409, -2.98417067527771], 1e-5);
+    assert.equal(at(r, 'acc', 6).count, 3);
+  });
+
   // Issue 18: a name that only holds a parameter (unpacked from a pytree, or indexed out of it) had no gradient.
   it('jax: a name that holds a differentiated input itself (W, b = params; w0 = params[0]) gets the input\'s gradient, with jax.grad called before the example call', async () => {
     const text = [
