@@ -10,6 +10,7 @@ import { IndexUpdateHelper } from './at';
 import * as L from './lax';
 import { NONZERO_ARRAY_METHODS } from './numpy_nonzero';
 import { ORDERING_ARRAY_METHODS } from './numpy_ordering';
+import { STATISTICS_ARRAY_METHODS } from './numpy_statistics';
 import * as V from './numpy_views';
 
 const ARITH: Partial<Record<BinaryOp, 'add' | 'sub' | 'mul' | 'div' | 'max'>> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' };
@@ -34,6 +35,7 @@ function shapeArgs(args: readonly PyValue[], ctx: HostContext): number[] {
 const ARRAY_METHODS = nameTable<ArrayMethod>({
   ...ORDERING_ARRAY_METHODS,
   ...NONZERO_ARRAY_METHODS,
+  ...STATISTICS_ARRAY_METHODS,
   sum: reduction('sum'),
   mean: reduction('mean'),
   max: reduction('max'),

@@ -144,7 +144,8 @@ export function unary(rt: JaxRuntime, prim: UnaryPrim, a: PyValue, ctx: HostCont
   return op(rt, () => {
     const x = operand(rt, a, ctx);
     const floating = !['neg', 'abs', 'sign'].includes(prim);
-    const v = floating && !isFloat(x.v.dtype) ? cast(rt, x.v, rt.floatDtype) : x.v;
+    // NB: NumPy's ufuncs take integers to float64 (np.sqrt(np.arange(3))), jax.numpy's to the default float.
+    const v = floating && !isFloat(x.v.dtype) ? cast(rt, x.v, x.numpy ? 'float64' : rt.floatDtype) : x.v;
     return wrap(rt, rt.o.bind(prim, [v], {}), x.weak, x.numpy);
   });
 }
@@ -189,7 +190,8 @@ export function reduce(rt: JaxRuntime, kindName: Reduction, x: PyArray, axis: Py
     const axes = axesOf(axis, shape.length, ctx);
     let v: Val = x.v;
     if ((kindName === 'sum' || kindName === 'prod') && v.dtype === 'bool') v = cast(rt, v, rt.intDtype(x.numpy));
-    if (kindName === 'mean' && !isFloat(v.dtype)) v = cast(rt, v, rt.floatDtype);
+    // NB: NumPy's mean of integers is float64, jax.numpy's the default float.
+    if (kindName === 'mean' && !isFloat(v.dtype)) v = cast(rt, v, x.numpy ? 'float64' : rt.floatDtype);
     if ((kindName === 'max' || kindName === 'min') && axes.some((a) => shape[a] === 0)) {
       throw pyError('ValueError', `zero-size array to reduction operation ${kindName} which has no identity`);
     }

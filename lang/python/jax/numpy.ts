@@ -11,6 +11,7 @@ import { copyOf } from './numpy_views';
 import { linalgModule, MORE_FUNCTIONS } from './numpy_more';
 import { nonzero, NONZERO_FUNCTIONS } from './numpy_nonzero';
 import { ORDERING_FUNCTIONS } from './numpy_ordering';
+import { STATISTICS_FUNCTIONS } from './numpy_statistics';
 import { Scalar, type Val } from './values';
 
 type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, numpy: boolean) => PyValue;
@@ -243,6 +244,7 @@ export const FUNCTIONS: Record<string, Fn> = {
   ...MORE_FUNCTIONS,
   ...ORDERING_FUNCTIONS,
   ...NONZERO_FUNCTIONS,
+  ...STATISTICS_FUNCTIONS,
 };
 
 /** The module attributes of `jax.numpy` (numpy = false) or `numpy` (numpy = true). */

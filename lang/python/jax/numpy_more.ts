@@ -418,7 +418,7 @@ function identity(rt: JaxRuntime, n: number, dtype: Val['dtype']): Val {
 
 function squareOperand(rt: JaxRuntime, x: PyValue, ctx: HostContext, numpy: boolean): PyArray {
   const a = arr(rt, x, ctx, numpy);
-  if (isInteger(a.dtype) || a.dtype === 'bool') return L.op(rt, () => L.wrap(rt, rt.o.convert(a.v, rt.floatDtype), false, numpy));
+  if (isInteger(a.dtype) || a.dtype === 'bool') return L.op(rt, () => L.wrap(rt, rt.o.convert(a.v, numpy ? 'float64' : rt.floatDtype), false, numpy));
   return a;
 }
 

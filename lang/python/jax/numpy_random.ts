@@ -182,14 +182,23 @@ function choice(rt: JaxRuntime, s: Streams, a: Args, ctx: HostContext, legacy: b
   return pick(rt, pop, idx, shape);
 }
 
-/** `shuffle(x)` in place: a Python list here; NumPy arrays cannot change in place in Gradlens yet. */
-function shuffle(s: Streams, a: Args): PyValue {
+/** `shuffle(x)` in place: a Python list's items, or a NumPy array's rows (its first axis), drawn as permutation draws. */
+function shuffle(rt: JaxRuntime, s: Streams, a: Args, ctx: HostContext): PyValue {
   const x = a.required('x');
   if (x instanceof PyList) {
     shuffleInPlace(x.items, 1, (i) => randomInterval(s.bg, i));
     return null;
   }
-  if (x instanceof PyArray) throw pyError('NotImplementedError', 'shuffle(arr) changes a NumPy array in place, which Gradlens cannot do yet: write arr = np.random.permutation(arr) (the same draws)');
+  if (x instanceof PyArray) {
+    const axis = a.opt('axis');
+    if (axis !== undefined && axis !== 0n) throw pyError('NotImplementedError', 'shuffle(x, axis=...) along an axis other than 0 is not supported by Gradlens: write x = np.moveaxis(x, axis, 0), shuffle it, and move the axis back');
+    if (x.shape.length === 0) throw pyError('TypeError', 'len() of unsized object');
+    const pop = population(rt, x, ctx);
+    const idx = Array.from({ length: pop.shape[0]! }, (_, i) => i);
+    shuffleInPlace(idx, 1, (i) => randomInterval(s.bg, i));
+    x.assign(pick(rt, pop, idx, [idx.length]) as PyArray);
+    return null;
+  }
   throw pyError('TypeError', `shuffle() expects a list or an array, not ${typeName(x)}`);
 }
 
@@ -323,7 +332,7 @@ function legacyMethods(rt: JaxRuntime): Record<string, [string[], Method<LegacyS
       return ints(rt, legacyStreams(s), low, high, shape);
     }],
     choice: [['a', 'size?', 'replace?', 'p?'], (s, a, ctx) => choice(rt, legacyStreams(s), a, ctx, true)],
-    shuffle: [['x'], (s, a) => shuffle(legacyStreams(s), a)],
+    shuffle: [['x'], (s, a, ctx) => shuffle(rt, legacyStreams(s), a, ctx)],
     permutation: [['x'], (s, a, ctx) => permutation(rt, legacyStreams(s), a, ctx)],
     get_state: [['legacy?'], () => {
       throw pyError('NotImplementedError', 'get_state() is not supported by Gradlens (its uint32 key array has no NumPy dtype here yet): re-seed with np.random.seed(n) to replay a stream');
@@ -406,7 +415,7 @@ function generatorMethods(rt: JaxRuntime): Record<string, [string[], Method<Gene
       if (a.int('axis', 0) !== 0) throw pyError('NotImplementedError', 'choice(..., axis=k) for k != 0 is not supported by Gradlens');
       return choice(rt, generatorStreams(s), a, ctx, false);
     }],
-    shuffle: [['x', 'axis?'], (s, a) => shuffle(generatorStreams(s), a)],
+    shuffle: [['x', 'axis?'], (s, a, ctx) => shuffle(rt, generatorStreams(s), a, ctx)],
     permutation: [['x', 'axis?'], (s, a, ctx) => permutation(rt, generatorStreams(s), a, ctx)],
   };
 }

@@ -38,6 +38,18 @@ function real(v: PyValue, ctx: HostContext): number {
   return toFloat(v, ctx);
 }
 
+// NB: a NaN's sign bit is its own (CPython's copysign(1, -nan) is -1.0, and x86's inf - inf is a
+// negative NaN, as V8's arithmetic leaves it): the sign is copied bit for bit, never compared.
+const SIGN_WORD = new Float64Array(1);
+const SIGN_BYTES = new Uint8Array(SIGN_WORD.buffer);
+function copysign(x: number, y: number): number {
+  SIGN_WORD[0] = y;
+  const sign = SIGN_BYTES[7]! & 0x80;
+  SIGN_WORD[0] = x;
+  SIGN_BYTES[7] = (SIGN_BYTES[7]! & 0x7f) | sign;
+  return SIGN_WORD[0];
+}
+
 function domain(): never {
   throw pyError('ValueError', 'math domain error');
 }
@@ -447,9 +459,7 @@ export const mathModule: ModuleShim = {
     });
     def('copysign', (args, _kw, ctx) => {
       two(args, 'copysign');
-      const x = Math.abs(real(args[0], ctx));
-      const y = real(args[1], ctx);
-      return y < 0 || Object.is(y, -0) ? -x : x;
+      return copysign(real(args[0], ctx), real(args[1], ctx));
     });
     def('fmod', (args, _kw, ctx) => {
       two(args, 'fmod');

@@ -7,6 +7,7 @@
 import {
   bindArgs,
   bytesLike,
+  PyBytes,
   type Args,
   pyError,
   HostObject,
@@ -225,6 +226,16 @@ function methods(): ReadonlyMap<string, Method> {
       if (k < 0n) throw pyError('ValueError', 'number of bits must be non-negative');
       ctx.tick(Number(k / 32n));
       return rng.getrandbits(Number(k));
+    }),
+    // Lib/random.py: getrandbits(n * 8).to_bytes(n, 'little').
+    bind('randbytes', ['n'], (rng, a, ctx) => {
+      const n = Number(toIndex(a.required('n'), ctx));
+      if (n < 0) throw pyError('ValueError', 'negative argument not allowed');
+      ctx.tick(n / 4);
+      let bits = rng.getrandbits(n * 8);
+      const data = new Uint8Array(n);
+      for (let i = 0; i < n; i++, bits >>= 8n) data[i] = Number(bits & 0xffn);
+      return new PyBytes(data);
     }),
     bind('randrange', ['start', 'stop?', 'step?'], (rng, a, ctx) => randrange(rng, a, ctx)),
     bind('randint', ['a', 'b'], (rng, a, ctx) => {

@@ -2,13 +2,21 @@
  * `typing`, for annotations: its names exist so imports succeed, and annotations subscript them
  * (`List[int]`). `NamedTuple` makes named tuples, by class syntax or called.
  */
-import { bindArgs, iterate, materialize, PyDict, pyError, PyModule, PyTuple, PyType, type PyValue, type HostContext, type ModuleShim } from '../interpreter';
+import { bindArgs, iterate, materialize, PyDict, pyError, pyFunction, PyModule, PyTuple, PyType, type PyValue, type HostContext, type ModuleShim } from '../interpreter';
 import { makeNamedTuple, namedTupleFields } from './namedtuple';
 
 const TYPING_NAMES = [
   'Any', 'Callable', 'Dict', 'List', 'Optional', 'Sequence', 'Iterable', 'Iterator', 'Generator', 'Tuple', 'Union', 'Set',
-  'Mapping', 'TypeVar', 'Generic', 'Protocol', 'Literal', 'Final', 'ClassVar', 'cast', 'overload',
+  'Mapping', 'Generic', 'Protocol', 'Literal', 'Final', 'ClassVar', 'Type', 'FrozenSet', 'DefaultDict', 'Deque',
+  'Counter', 'OrderedDict', 'NoReturn', 'Hashable', 'Sized', 'Collection', 'Container', 'Reversible', 'Text', 'AnyStr',
+  'MutableMapping', 'MutableSequence', 'MutableSet', 'Annotated', 'TypeAlias', 'ParamSpec', 'Concatenate', 'Awaitable',
+  'SupportsFloat', 'SupportsInt', 'SupportsIndex', 'KeysView', 'ItemsView', 'ValuesView',
 ];
+
+/** Decorators and helpers that only speak to a type checker: each returns its (last) argument. */
+const PASS_THROUGH: Record<string, string[]> = {
+  overload: ['func'], final: ['f'], runtime_checkable: ['cls'], no_type_check: ['arg'], cast: ['typ', 'val'],
+};
 
 /** `class Params(NamedTuple):` with `w: float` and `b: float = 0.0` lines: fields in order, defaults last. */
 function namedTupleClass(name: string, namespace: Map<string, PyValue>, ctx: HostContext): PyType {
@@ -46,10 +54,25 @@ function namedTupleType(): PyType {
 }
 
 export const typingModule: ModuleShim = {
-  exports: [...TYPING_NAMES, 'NamedTuple'],
+  exports: [...TYPING_NAMES, ...Object.keys(PASS_THROUGH), 'NamedTuple', 'TYPE_CHECKING', 'TypeVar', 'NewType'],
   create() {
     const attrs = new Map<string, PyValue>();
     for (const name of TYPING_NAMES) attrs.set(name, new PyType(name, { module: 'typing' }));
+    attrs.set('TYPE_CHECKING', false);
+    for (const [name, spec] of Object.entries(PASS_THROUGH)) {
+      attrs.set(name, pyFunction(name, (args, kwargs, ctx) => bindArgs(name, spec, args, kwargs, ctx).required(spec[spec.length - 1]!)));
+    }
+    // `T = TypeVar('T', bound=...)` and `UserId = NewType('UserId', int)`: a type named as given, and
+    // a function that returns its argument (as CPython's NewType does when called).
+    attrs.set('TypeVar', pyFunction('TypeVar', (args, kwargs, ctx) => {
+      const name = bindArgs('TypeVar', ['name', '*constraints', '**options'], args, kwargs, ctx).required('name');
+      if (typeof name !== 'string') throw pyError('TypeError', 'TypeVar name must be a string');
+      return new PyType(name, { module: 'typing' });
+    }));
+    attrs.set('NewType', pyFunction('NewType', (args, kwargs, ctx) => {
+      const name = bindArgs('NewType', ['name', 'tp'], args, kwargs, ctx).required('name');
+      return pyFunction(String(name), (a, k, c) => bindArgs(String(name), ['x'], a, k, c).required('x'));
+    }));
     attrs.set('NamedTuple', namedTupleType());
     return new PyModule('typing', attrs);
   },

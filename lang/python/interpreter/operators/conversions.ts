@@ -54,13 +54,20 @@ export function toFloat(v: PyValue, ctx: HostContext): number {
   throw pyError('TypeError', `float() argument must be a string or a real number, not '${typeName(v)}'`);
 }
 
+// float('-nan') is the NaN with its sign bit set, as CPython parses it (math.copysign reads it).
+const NEGATIVE_NAN = (() => {
+  const word = new Float64Array([NaN]);
+  new Uint8Array(word.buffer)[7]! |= 0x80;
+  return word[0]!;
+})();
+
 export function parseFloatLiteral(text: string): number {
   const s = text.trim().toLowerCase();
   const m = /^([+-]?)(inf|infinity|nan|(?:\d(?:_?\d)*)?(?:\.(?:\d(?:_?\d)*)?)?(?:e[+-]?\d(?:_?\d)*)?)$/.exec(s);
   if (m && m[2] !== '' && m[2] !== '.' && !/^\.?e/.test(m[2])) {
     const sign = m[1] === '-' ? -1 : 1;
     if (m[2] === 'inf' || m[2] === 'infinity') return sign * Infinity;
-    if (m[2] === 'nan') return NaN;
+    if (m[2] === 'nan') return sign < 0 ? NEGATIVE_NAN : NaN;
     return sign * Number(m[2].replace(/_/g, ''));
   }
   throw pyError('ValueError', `could not convert string to float: ${strRepr(text)}`);
