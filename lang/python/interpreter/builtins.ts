@@ -466,19 +466,30 @@ function print(write: (text: string) => void): NativeFn {
   return (args, kwargs, ctx) => {
     let sep = ' ';
     let end = '\n';
+    let file: PyValue = null;
     for (const [k, v] of kwargs) {
       if (k === 'sep' || k === 'end') {
         if (v !== null && typeof v !== 'string') throw pyError('TypeError', `${k} must be None or a string, not ${typeName(v)}`);
         if (k === 'sep') sep = v ?? ' ';
         else end = v ?? '\n';
       } else if (k === 'flush') continue;
-      else if (k === 'file') {
-        if (v !== null) throw new HaltError('sandbox', "print(file=...) is not available in Gradlens: scripts cannot write files");
-      } else throw pyError('TypeError', `'${k}' is an invalid keyword argument for print()`);
+      // NB: no script can open a file, so a file here is an object of its own: an io.StringIO, a class with write().
+      else if (k === 'file') file = v;
+      else throw pyError('TypeError', `'${k}' is an invalid keyword argument for print()`);
     }
-    const text = args.map((a) => str(a, ctx)).join(sep) + end;
+    const pieces = args.map((a) => str(a, ctx));
+    const text = pieces.join(sep) + end;
     chargeChars(ctx, text.length);
-    write(text);
+    if (file === null) write(text);
+    else {
+      // CPython writes each argument, each separator and the end with its own write() call.
+      const writer = ctx.getattr(file, 'write');
+      pieces.forEach((p, i) => {
+        if (i > 0) ctx.call(writer, [sep]);
+        ctx.call(writer, [p]);
+      });
+      ctx.call(writer, [end]);
+    }
     return null;
   };
 }

@@ -6,7 +6,8 @@
 import { broadcastShapes, Int64RangeError, INT64_EXACT_LIMIT, isFloat, isInteger, promoteTypes, sizeOf, type DType } from '../../../runtime/core';
 import { flattenNested, pyError, type HostContext, HostObject, ELLIPSIS, PyList, PySlice, PyTuple, type PyValue, sliceIndices, toIndex, typeName } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
-import { Scalar, type Val } from './values';
+import { numpySum } from './numpy_pairwise';
+import { isTracer, Scalar, type Val } from './values';
 
 export type Flavor = 'jax' | 'numpy';
 
@@ -184,6 +185,16 @@ export function axesOf(axis: PyValue | undefined, rank: number, ctx: HostContext
 
 export type Reduction = 'sum' | 'mean' | 'max' | 'min' | 'prod';
 
+/**
+ * A NumPy value's float sum over `axes` in NumPy's order (numpy_pairwise.ts), as a backend array;
+ * null for a jax array or a traced value, which XLA's reductions order as they will.
+ */
+export function hostSum(rt: JaxRuntime, v: Val, shape: readonly number[], numpy: boolean, axes: readonly number[]): Val | null {
+  if (!numpy || isTracer(v) || (v.dtype !== 'float64' && v.dtype !== 'float32')) return null;
+  const sums = numpySum(rt.read(v), shape, axes, v.dtype === 'float32' ? Math.fround : (t) => t);
+  return rt.upload(sums, shape.filter((_, i) => !axes.includes(i)), v.dtype);
+}
+
 export function reduce(rt: JaxRuntime, kindName: Reduction, x: PyArray, axis: PyValue | undefined, keepdims: boolean, ctx: HostContext): PyArray {
   return op(rt, () => {
     const shape = x.shape;
@@ -196,6 +207,12 @@ export function reduce(rt: JaxRuntime, kindName: Reduction, x: PyArray, axis: Py
       throw pyError('ValueError', `zero-size array to reduction operation ${kindName} which has no identity`);
     }
     let out: Val;
+    const host = kindName === 'sum' || kindName === 'mean' ? hostSum(rt, v, shape, x.numpy, axes) : null;
+    if (host) {
+      out = kindName === 'mean' ? rt.o.div(host, new Scalar(axes.reduce((p, a) => p * shape[a], 1), v.dtype)) : host;
+      if (keepdims) out = rt.o.reshape(out, shape.map((d, i) => (axes.includes(i) ? 1 : d)));
+      return wrap(rt, out, x.weak, x.numpy);
+    }
     switch (kindName) {
       case 'sum': out = rt.o.bind('reduce_sum', [v], { axes }); break;
       case 'mean': {

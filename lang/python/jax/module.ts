@@ -16,6 +16,7 @@ import { orderingLaxAttrs, specialFunctions } from './numpy_ordering';
 import { jnpConvolution, laxWindowAttrs } from './lax_windows';
 import { nnAttrs, NN_NAMES } from './nn';
 import { FUNCTIONS, numpyAttrs } from './numpy';
+import { NonConcreteBooleanIndexError } from './numpy_views';
 import { namedScopeAttrs } from './named_scope';
 import { checkpointAttrs } from './checkpoint';
 import { deviceAttrs } from './devices';
@@ -124,7 +125,7 @@ function buildModules(backend: Backend, ctx: HostContext, source: string | null)
   const lax = createModule('jax.lax', laxA);
   const special = createModule('jax.scipy.special', { logsumexp: nnA.logsumexp, ...specialFunctions(rt, 'erfinv') });
   const scipy = createModule('jax.scipy', { special });
-  const errors = createModule('jax.errors', { ConcretizationTypeError });
+  const errors = createModule('jax.errors', { ConcretizationTypeError, NonConcreteBooleanIndexError });
   const treeUtilA = treeUtilAttrs();
   const treeUtil = createModule('jax.tree_util', treeUtilA);
   const tree = createModule('jax.tree', treeAttrs(treeUtilA));

@@ -152,9 +152,13 @@ export const FUNCTIONS: Record<string, Fn> = {
     return L.power(rt, arr(rt, a.required('x1'), ctx, numpy), typeof y === 'bigint' ? y : arr(rt, y, ctx, numpy), ctx);
   },
   where: (rt, args, kwargs, ctx, numpy) => {
-    const a = bindArgs('where', ['condition', 'x?', 'y?'], args, kwargs, ctx);
-    // One argument: the indices where the condition holds (np.asarray(condition).nonzero()).
-    if (!a.has('x') && !a.has('y')) return nonzero(rt, arr(rt, a.required('condition'), ctx, numpy), ctx, numpy);
+    const a = bindArgs('where', numpy ? ['condition', 'x?', 'y?'] : ['condition', 'x?', 'y?', '*', 'size?', 'fill_value?'], args, kwargs, ctx);
+    // One argument: the indices where the condition holds (np.asarray(condition).nonzero()); jax.numpy's size= and fill_value= as nonzero's.
+    if (!a.has('x') && !a.has('y')) {
+      const size = a.opt('size');
+      const fill = a.opt('fill_value');
+      return nonzero(rt, arr(rt, a.required('condition'), ctx, numpy), ctx, numpy, size === undefined ? null : Number(toIndex(size, ctx)), fill === undefined ? 0 : Number(toIndex(fill, ctx)));
+    }
     if (!a.has('x') || !a.has('y')) throw pyError('ValueError', 'either both or neither of x and y should be given');
     return L.where(rt, a.required('condition'), arr(rt, a.required('x'), ctx, numpy), arr(rt, a.required('y'), ctx, numpy), ctx);
   },

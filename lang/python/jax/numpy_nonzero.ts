@@ -9,6 +9,7 @@
 import { bindArgs, complexRefusal, type HostContext, type Kwargs, PyComplex, PyList, pyError, PyTuple, type PyValue, toIndex, typeName } from '../interpreter';
 import { PyArray, type ArrayMethod, type JaxRuntime } from './array';
 import * as L from './lax';
+import { concretizationError } from '../staging';
 
 type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, numpy: boolean) => PyValue;
 
@@ -48,6 +49,12 @@ function indexArray(rt: JaxRuntime, values: readonly number[], ctx: HostContext,
  * `fill_value` (0) or cuts to that many.
  */
 export function nonzero(rt: JaxRuntime, x: PyArray, ctx: HostContext, numpy: boolean, size: number | null = null, fill = 0): PyTuple {
+  if (x.traced) {
+    if (size === null) {
+      throw concretizationError(rt, 'nonzero', ctx, () => 'the size argument of jnp.nonzero must be statically specified to use jnp.nonzero within JAX transformations: pass size=N (and fill_value=...)');
+    }
+    return tracedNonzero(rt, x, size, fill, numpy);
+  }
   let { flat, shape } = positions(x, 'nonzero', ctx);
   const coords = coordinates(flat, shape);
   if (size !== null) {
@@ -59,6 +66,40 @@ export function nonzero(rt: JaxRuntime, x: PyArray, ctx: HostContext, numpy: boo
     }
   }
   return new PyTuple(coords.map((c) => indexArray(rt, c, ctx, numpy)));
+}
+
+/**
+ * `jnp.nonzero(x, size=n, fill_value=f)` on a traced value, as JAX stages it: the first n nonzero
+ * positions in row-major order (a stable sort of `x == 0` puts them first), each axis's index
+ * `position // stride % dim`, and `fill_value` past the count of nonzeros.
+ */
+function tracedNonzero(rt: JaxRuntime, x: PyArray, size: number, fill: number, numpy: boolean): PyTuple {
+  const shape = x.shape.length === 0 ? [1] : x.shape;
+  const n = shape.reduce((p, d) => p * d, 1);
+  const indexDtype = rt.intDtype(numpy);
+  const o = rt.o;
+  const first = L.op(rt, () => {
+    const zero = o.eq(o.reshape(x.v, [n]), o.broadcastTo(o.scalar(0, x.dtype), [n]));
+    let order = o.bind('argsort', [o.convert(zero, 'int32')], { dimension: 0, descending: false, indexDtype: 'int32' });
+    order = size <= n ? o.slice(order, [0], [size]) : o.concatenate([order, o.full([size - n], 0, 'int32')], 0);
+    return L.wrap(rt, order, false, numpy);
+  });
+  const count = L.op(rt, () => L.wrap(rt, o.reduceSum(o.convert(o.ne(o.reshape(x.v, [n]), o.broadcastTo(o.scalar(0, x.dtype), [n])), 'int32'), [0]), false, numpy));
+  try {
+    let stride = n;
+    return new PyTuple(shape.map((dim) => {
+      stride /= dim;
+      const step = stride;
+      return L.op(rt, () => {
+        const coord = o.bind('rem', [o.div(first.v, o.full([size], step, 'int32')), o.full([size], dim, 'int32')], {});
+        const valid = o.lt(o.iota('int32', [size], 0), o.broadcastTo(count.v, [size]));
+        return L.wrap(rt, o.convert(o.select(valid, coord, o.full([size], fill, 'int32')), indexDtype), false, numpy);
+      });
+    }));
+  } finally {
+    first.discard();
+    count.discard();
+  }
 }
 
 const nonzeroFn: Fn = (rt, args, kwargs, ctx, numpy) => {

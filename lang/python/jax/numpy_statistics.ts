@@ -35,9 +35,11 @@ function spread(rt: JaxRuntime, x: PyArray, axis: PyValue | undefined, ddof: num
     const dtype = isFloat(x.dtype) ? x.dtype : x.numpy ? 'float64' : rt.floatDtype;
     const v = L.cast(rt, x.v, dtype);
     const kept = shape.map((d, i) => (axes.includes(i) ? 1 : d));
-    const mean = rt.o.reshape(rt.o.div(rt.o.bind('reduce_sum', [v], { axes }), new Scalar(count, dtype)), kept);
+    // NB: a NumPy array's sums go in NumPy's order (L.hostSum), so its last digit is NumPy's.
+    const sum = (t: typeof v) => L.hostSum(rt, t, shape, x.numpy, axes) ?? rt.o.bind('reduce_sum', [t], { axes });
+    const mean = rt.o.reshape(rt.o.div(sum(v), new Scalar(count, dtype)), kept);
     const centered = rt.o.sub(v, rt.o.broadcastTo(mean, shape));
-    const squares = rt.o.bind('reduce_sum', [rt.o.mul(centered, centered)], { axes });
+    const squares = sum(rt.o.mul(centered, centered));
     let out = rt.o.div(squares, new Scalar(Math.max(count - ddof, 0), dtype));
     if (root) out = rt.o.bind('sqrt', [out], {});
     if (keepdims) out = rt.o.reshape(out, kept);

@@ -7,7 +7,7 @@
  * arrays. jax arrays stay immutable (`x.at[...]`).
  */
 import type { DType } from '../../../runtime/core';
-import { ELLIPSIS, NOT_IMPLEMENTED, pyError, PySlice, PyTuple, sliceIndices, type BinaryOp, type HostContext, type PyValue } from '../interpreter';
+import { ELLIPSIS, EXCEPTION_TYPES, NOT_IMPLEMENTED, pyError, PySlice, PyTuple, PyType, sliceIndices, type BinaryOp, type HostContext, type PyValue } from '../interpreter';
 import { PyArray } from './array';
 import { setAt } from './at';
 import * as L from './lax';
@@ -76,7 +76,16 @@ function discardPositions(made: PyValue, index: PyValue): void {
 }
 
 /** `x[index]`: a NumPy array indexed with a basic index is a view of it (0-d results are scalars, copies). */
+/** JAX's error for a boolean mask whose values are traced: the result's shape would depend on them. */
+export const NonConcreteBooleanIndexError = new PyType('NonConcreteBooleanIndexError', { module: 'jax.errors', bases: [EXCEPTION_TYPES.get('IndexError')!] });
+
 export function getIndex(x: PyArray, index: PyValue, ctx: HostContext): PyArray {
+  const indexItems = index instanceof PyTuple ? index.items : [index];
+  const tracedMask = indexItems.find((it): it is PyArray => it instanceof PyArray && it.dtype === 'bool' && it.traced && it.shape.length > 0);
+  if (tracedMask) {
+    const err = pyError(NonConcreteBooleanIndexError, `Array boolean indices must be concrete; got ${tracedMask.dtype}[${tracedMask.shape.join(',')}]\n\nSee https://docs.jax.dev/en/latest/errors.html#jax.errors.NonConcreteBooleanIndexError`);
+    throw err;
+  }
   if (index instanceof PyArray && index.dtype === 'bool' && !index.traced && !x.traced) return masked(x, index, ctx);
   if (x.numpy && !x.traced) {
     const positions = maskedAxesAsPositions(x, index, ctx);

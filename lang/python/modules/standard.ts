@@ -3,13 +3,17 @@
  * its own here, and one entry below.
  */
 import type { ModuleRegistry } from '../interpreter';
+import { bisectModule } from './bisect';
 import { cmathModule } from './cmath';
 import { collectionsModule } from './collections';
 import { contextlibModule } from './contextlib';
 import { copyModule } from './copy';
 import { dataclassesModule } from './dataclasses';
 import { functoolsModule } from './functools';
+import { heapqModule } from './heapq';
+import { ioModule } from './io';
 import { itertoolsModule } from './itertools';
+import { jsonModule } from './json';
 import { mathModule } from './math';
 import { operatorModule } from './operator';
 import { randomModule } from './random';
@@ -20,13 +24,17 @@ import { typingModule } from './typing';
 import { warningsModule } from './warnings';
 
 export const STANDARD_MODULES: ModuleRegistry = {
+  bisect: bisectModule,
   cmath: cmathModule,
   collections: collectionsModule,
   contextlib: contextlibModule,
   copy: copyModule,
   dataclasses: dataclassesModule,
   functools: functoolsModule,
+  heapq: heapqModule,
+  io: ioModule,
   itertools: itertoolsModule,
+  json: jsonModule,
   math: mathModule,
   operator: operatorModule,
   random: randomModule,

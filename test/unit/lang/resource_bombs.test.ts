@@ -41,6 +41,12 @@ const CASES: readonly Case[] = [
   ['module', 'import itertools\nfor x in itertools.cycle([1, 2]):\n    pass\n', LOOP],
   ['module', 'import itertools\nprint(sum(itertools.count()))\n', LOOP],
   ['module', 'import time\ntime.sleep(86400)\n', TIME],
+  // json's nesting stops at CPython's recursion error, its long documents at the step budget.
+  ['module', 'import json\nprint(json.loads("[" * 100000))\n', /^RecursionError: maximum recursion depth exceeded while decoding a JSON array from a unicode string$/],
+  ['module', 'import json\nx = []\nfor _ in range(5000):\n    x = [x]\nprint(json.dumps(x))\n', /^RecursionError: maximum recursion depth exceeded while encoding a JSON object$/],
+  ['module', 'import json\nprint(len(json.loads("[" + "1," * 10**6 + "1]")))\n', LOOP],
+  ['module', 'import heapq\nh = list(range(10**5, 0, -1))\nwhile True:\n    heapq.heapify(h)\n    h.reverse()\n', LOOP],
+  ['module', 'import io\nf = io.StringIO()\nwhile True:\n    print("line", file=f)\n', LOOP],
   // Built-in functions over huge iterables: each element is a step.
   ['builtin', 'print(sum(range(10**12)))\n', LOOP],
   ['builtin', 'print(min(range(10**12)))\n', LOOP],
