@@ -49,6 +49,7 @@ export {
   NativeDescriptor,
   nestedFromFlat,
   newBuiltinInstance,
+  objectMethod,
   objectSetattr,
   pyHash,
   PyBytes,

@@ -3,6 +3,7 @@
  * its own here, and one entry below.
  */
 import type { ModuleRegistry } from '../interpreter';
+import { abcModule } from './abc';
 import { bisectModule } from './bisect';
 import { cmathModule } from './cmath';
 import { collectionsModule } from './collections';
@@ -24,6 +25,7 @@ import { typingModule } from './typing';
 import { warningsModule } from './warnings';
 
 export const STANDARD_MODULES: ModuleRegistry = {
+  abc: abcModule,
   bisect: bisectModule,
   cmath: cmathModule,
   collections: collectionsModule,
