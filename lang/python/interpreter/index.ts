@@ -47,6 +47,7 @@ export {
   len,
   materialize,
   NativeDescriptor,
+  Property,
   nestedFromFlat,
   newBuiltinInstance,
   objectMethod,

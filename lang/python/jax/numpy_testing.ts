@@ -8,6 +8,7 @@
  * arrays (their first three lines), with `err_msg` where NumPy puts it.
  */
 import { isFloat } from '../../../runtime/core';
+import { regexSearches } from '../modules';
 import {
   type Args,
   bindArgs,
@@ -248,7 +249,11 @@ function assertAlmostEqual(rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx:
 class AssertRaisesContext extends HostObject {
   static readonly type = hostType('_AssertRaisesContext', 'unittest.case');
 
-  constructor(private readonly expected: PyType) {
+  constructor(
+    private readonly expected: PyType,
+    private readonly regex: string | null = null,
+    private readonly ctx: HostContext | null = null,
+  ) {
     super();
   }
 
@@ -262,8 +267,35 @@ class AssertRaisesContext extends HostObject {
 
   override exit(exc: ExceptionObject | null): boolean {
     if (exc === null) throw pyError('AssertionError', `${this.expected.name} not raised`);
-    return exc.type.isSubtypeOf(this.expected);
+    if (!exc.type.isSubtypeOf(this.expected)) return false;
+    if (this.regex !== null) matchesRegex(this.regex, exc, this.ctx!);
+    return true;
   }
+}
+
+/** unittest's assertRaisesRegex check: re.search(regex, str(exc)), or its AssertionError. */
+function matchesRegex(regex: string, exc: ExceptionObject, ctx: HostContext): void {
+  const text = ctx.str(exc);
+  if (!regexSearches(regex, text, ctx)) throw pyError('AssertionError', `"${regex}" does not match "${text}"`);
+}
+
+/** `assert_raises_regex(E, regex, f, *args, **kwargs)`, or `with assert_raises_regex(E, regex):`. */
+function assertRaisesRegex(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
+  const [expected, regex] = args;
+  if (!(expected instanceof PyType && expected.isException)) throw pyError('TypeError', 'assert_raises_regex() arg 1 must be an exception type');
+  if (typeof regex !== 'string') throw pyError('TypeError', 'assert_raises_regex() arg 2 must be a str pattern');
+  if (args.length === 2 && kwargs.size === 0) return new AssertRaisesContext(expected, regex, ctx);
+  const f = args[2]!;
+  try {
+    ctx.call(f, args.slice(3), kwargs);
+  } catch (e) {
+    if (e instanceof PyError && e.exc.type.isSubtypeOf(expected)) {
+      matchesRegex(regex, e.exc, ctx);
+      return null;
+    }
+    throw e;
+  }
+  throw pyError('AssertionError', `${expected.name} not raised by ${ctx.str(ctx.getattr(f, '__name__'))}`);
 }
 
 function assertRaises(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
@@ -293,5 +325,6 @@ export function testingModule(rt: JaxRuntime): PyModule {
       return assertEqual(rt, a.required('actual'), a.required('desired'), errMsgOf(a, ctx), ctx);
     }),
     assert_raises: pyFunction('assert_raises', assertRaises),
+    assert_raises_regex: pyFunction('assert_raises_regex', assertRaisesRegex),
   });
 }

@@ -4,3 +4,4 @@
  */
 export { STANDARD_MODULES } from './standard';
 export { liftedMath, mathModule } from './math';
+export { regexSearches } from './re';

@@ -10,6 +10,7 @@ import { collectionsModule } from './collections';
 import { contextlibModule } from './contextlib';
 import { copyModule } from './copy';
 import { dataclassesModule } from './dataclasses';
+import { enumModule } from './enum';
 import { functoolsModule } from './functools';
 import { heapqModule } from './heapq';
 import { ioModule } from './io';
@@ -18,6 +19,7 @@ import { jsonModule } from './json';
 import { mathModule } from './math';
 import { operatorModule } from './operator';
 import { randomModule } from './random';
+import { reModule } from './re';
 import { statisticsModule } from './statistics';
 import { stringModule } from './string';
 import { timeModule } from './time';
@@ -32,6 +34,7 @@ export const STANDARD_MODULES: ModuleRegistry = {
   contextlib: contextlibModule,
   copy: copyModule,
   dataclasses: dataclassesModule,
+  enum: enumModule,
   functools: functoolsModule,
   heapq: heapqModule,
   io: ioModule,
@@ -40,6 +43,7 @@ export const STANDARD_MODULES: ModuleRegistry = {
   math: mathModule,
   operator: operatorModule,
   random: randomModule,
+  re: reModule,
   statistics: statisticsModule,
   string: stringModule,
   time: timeModule,

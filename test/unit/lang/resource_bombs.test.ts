@@ -47,6 +47,10 @@ const CASES: readonly Case[] = [
   ['module', 'import json\nprint(len(json.loads("[" + "1," * 10**6 + "1]")))\n', LOOP],
   ['module', 'import heapq\nh = list(range(10**5, 0, -1))\nwhile True:\n    heapq.heapify(h)\n    h.reverse()\n', LOOP],
   ['module', 'import io\nf = io.StringIO()\nwhile True:\n    print("line", file=f)\n', LOOP],
+  // re backtracks by steps: a catastrophic pattern ends at the step budget, deep nesting with RecursionError.
+  ['module', 'import re\nprint(re.match(r"(a+)+b", "a" * 40))\n', LOOP],
+  ['module', 'import re\nprint(re.fullmatch(r"(x|x)*y", "x" * 60))\n', LOOP],
+  ['module', 'import re\nprint(re.match(r"((a)|b)*c", "ab" * 100000))\n', /^RecursionError: maximum recursion depth exceeded while matching the regular expression/],
   // Built-in functions over huge iterables: each element is a step.
   ['builtin', 'print(sum(range(10**12)))\n', LOOP],
   ['builtin', 'print(min(range(10**12)))\n', LOOP],

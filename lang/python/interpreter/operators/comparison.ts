@@ -18,6 +18,7 @@ import {
   PySet,
   PySlice,
   PyTuple,
+  PyType,
   type PyValue,
   typeName,
 } from '../values';
@@ -168,6 +169,7 @@ export function contains(container: PyValue, item: PyValue, ctx: HostContext): b
     const r = callDunder(container, '__contains__', [item], ctx);
     if (r !== undefined) return truthy(r, ctx);
   }
+  if (container instanceof PyType && container.classProtocol) return container.classProtocol.contains(item, ctx);
   if (container instanceof PyDict) return container.map.has(dictKey(item, ctx));
   if (container instanceof PySet) return container.map.has(dictKey(item, ctx));
   if (container instanceof PyDictView && container.view === 'keys') return container.dict.map.has(dictKey(item, ctx));

@@ -43,6 +43,7 @@ export function len(v: PyValue, ctx: HostContext): number {
     if (n !== undefined) return Number(toIndex(n, ctx));
   }
   if (typeof v === 'string') return astral(v)?.length ?? v.length;
+  if (v instanceof PyType && v.classProtocol) return v.classProtocol.items().length;
   if (v instanceof PyList || v instanceof PyTuple) return v.items.length;
   if (v instanceof PyDict || v instanceof PySet) return v.size;
   if (v instanceof PyRange) return Number(v.length);
@@ -128,6 +129,7 @@ function items(v: PyValue, ctx: HostContext, message?: string): Iterable<PyValue
   }
   if (v instanceof PyList) return listIterator(v);
   if (v instanceof PyTuple) return v.items;
+  if (v instanceof PyType && v.classProtocol) return v.classProtocol.items();
   // NB: for-of walks code points, as Python does, without an array of them all.
   if (typeof v === 'string') return v[Symbol.iterator]();
   if (v instanceof PyRange) return rangeIterator(v);
@@ -249,6 +251,7 @@ export function getitem(obj: PyValue, index: PyValue, ctx: HostContext): PyValue
     const r = callDunder(obj, '__getitem__', [index], ctx);
     if (r !== undefined) return r;
   }
+  if (obj instanceof PyType && obj.classProtocol) return obj.classProtocol.getitem(index, ctx);
   if (obj instanceof PyType) return obj; // `list[int]` in annotations
   throw pyError('TypeError', `'${typeName(obj)}' object is not subscriptable`);
 }

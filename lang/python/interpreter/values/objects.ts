@@ -91,6 +91,13 @@ export function objectId(o: object): number {
   return id;
 }
 
+/** A class object's container behaviour (see PyType.classProtocol). */
+export interface ClassProtocol {
+  items(): PyValue[];
+  getitem(key: PyValue, ctx: HostContext): PyValue;
+  contains(item: PyValue, ctx: HostContext): boolean;
+}
+
 export interface TypeOptions {
   module?: string;
   bases?: readonly PyType[];
@@ -119,6 +126,8 @@ export class PyType extends PyObject {
    * (what a metaclass does): `class Params(typing.NamedTuple)` becomes a named tuple.
    */
   classFactory: ((name: string, namespace: Map<string, PyValue>, ctx: HostContext) => PyType) | null = null;
+  /** What the class object itself does as a container, as EnumType does: `for m in Color`, `len(Color)`, `Color['RED']`, `m in Color`. */
+  classProtocol: ClassProtocol | null = null;
   /** A metaclass's `__instancecheck__`: `isinstance(t, torch.autograd.Variable)` is true of every tensor. */
   instanceCheck: ((v: PyValue) => boolean) | null = null;
 
