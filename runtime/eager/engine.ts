@@ -68,8 +68,11 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine, ForwardEngine
     const out = abstractEval(prim, inputs, params);
     this.guard?.(out, prim);
     const result = this.wrap(this.backend.run(prim, inputs.map((t) => t.array), params, out), out);
-    if (this.gradMode && isFloat(out.dtype) && anyRequiresGrad(inputs)) this.record(prim, params, inputs, result);
-    if (this.forwardLevel !== null) propagateTangent(this, prim, params, inputs, result);
+    const node = this.gradMode && isFloat(out.dtype) && anyRequiresGrad(inputs) ? this.record(prim, params, inputs, result) : null;
+    if (this.forwardLevel !== null) {
+      propagateTangent(this, prim, params, inputs, result);
+      node?.keepTangents(inputs, result);
+    }
     return result;
   }
 
@@ -214,7 +217,7 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine, ForwardEngine
     return this.adopt(new Tensor(this, new Storage(array, this.backend), out.shape, out.dtype));
   }
 
-  private record<P extends Primitive>(prim: P, params: ParamsOf<P>, inputs: readonly Tensor[], result: Tensor): void {
+  private record<P extends Primitive>(prim: P, params: ParamsOf<P>, inputs: readonly Tensor[], result: Tensor): OpNode<P> {
     const node = new OpNode(
       GRAD_FN_NAMES[prim],
       prim,
@@ -229,6 +232,7 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine, ForwardEngine
     );
     node.group = this.groupStack[this.groupStack.length - 1] ?? null;
     result.attachGradFn(node);
+    return node;
   }
 }
 

@@ -184,13 +184,28 @@ export class Tensor implements AbstractValue {
     const view = new Tensor(this.engine, storage, this.shape, this.dtype, this.versionCounter);
     view.freedAsSaved = storage === null;
     view.gradFn = node;
+    view.shareTangentOf(this);
     return this.engine.adopt(view);
+  }
+
+  /**
+   * Takes an alias of `source`'s tangent (a tape node's saved copy keeps its original's, as
+   * PyTorch's SavedVariable keeps the forward grad). `uncounted`: the alias does not hold the
+   * tangent's grad_fn, for a node's saved output, whose tangent's graph holds the node (a cycle).
+   */
+  shareTangentOf(source: Tensor, uncounted = false): void {
+    if (source.dual === null || this.dual !== null) return;
+    const tangent = source.dual.tangent.aliasForSave(!uncounted);
+    if (uncounted) tangent.gradFn = source.dual.tangent.gradFn;
+    this.dual = { level: source.dual.level, tangent };
   }
 
   freeAsSaved(): void {
     if (this.storage === null) return;
     this.freedAsSaved = true;
     this.releaseAll();
+    this.dual?.tangent.dispose();
+    this.dual = null;
   }
 
   /** Frees this tensor's hold on its memory and on the graph behind it. */
@@ -422,6 +437,15 @@ export class OpNode<P extends Primitive = Primitive> extends GradNode {
   /** The saved output, linked back to this node so a create_graph backward can differentiate through it. */
   outputFor(): Tensor {
     return this.savedOutput.withGradFnUncounted(this);
+  }
+
+  /**
+   * Forward over reverse: the saved tensors carry the tangents of the tensors they stand for, so a
+   * backward run inside the dual level computes the tangents of the gradients (a Hessian-vector product).
+   */
+  keepTangents(inputs: readonly Tensor[], output: Tensor): void {
+    inputs.forEach((t, i) => this.savedInputs[i].shareTangentOf(t));
+    this.savedOutput.shareTangentOf(output, true);
   }
 
   freeSaved(): void {

@@ -1,12 +1,14 @@
 /**
  * `torch.autograd.functional`: jacobian, hessian, vjp, jvp, vhp and hvp, as PyTorch 1.13's
  * torch/autograd/functional.py computes them on the tape: reverse-mode rows for the Jacobian, the
- * Jacobian of the Jacobian for the Hessian, and the double-backward trick for jvp and hvp. Inputs
+ * Jacobian of the Jacobian for the Hessian, and the double-backward trick for jvp and hvp;
+ * forward mode (the engine's dual tensors) for `strategy="forward-mode"` and a Hessian's
+ * `outer_jacobian_strategy="forward-mode"` (forward over reverse). Inputs
  * and outputs keep PyTorch's structure (a Tensor for a Tensor, tuples for tuples) and its errors.
  * `vectorize=True` is accepted and computes the same numbers row by row.
  */
-import type { Tensor } from '../../../runtime/eager';
-import { bindArgs, type HostContext, pyError, pyFunction, PyTuple, type PyValue, truthy, typeOf } from '../interpreter';
+import { enterDualLevel, exitDualLevel, makeDual, type Tensor, unpackDual } from '../../../runtime/eager';
+import { bindArgs, type HostContext, pyError, pyFunction, PyList, PyTuple, type PyValue, truthy, typeOf } from '../interpreter';
 import { PyTensor, type TorchRuntime } from './tensor';
 
 export const AUTOGRAD_FUNCTIONAL_NAMES = ['jacobian', 'hessian', 'vjp', 'jvp', 'vhp', 'hvp'] as const;
@@ -265,6 +267,14 @@ function jacobian(rt: TorchRuntime, args: PyValue[], kwargs: Map<string, PyValue
   if (vectorize && c.strict) {
     throw pyError('RuntimeError', 'torch.autograd.functional.jacobian: `strict=True` and `vectorized=True` are not supported together. Please either set `strict=False` or `vectorize=False`.');
   }
+  if (c.a.opt('strategy') === 'forward-mode') {
+    const ins = asTuple(c.inputs, 'inputs', 'jacobian', ctx);
+    const { blocks, isTuple, py } = jacobianForward(rt, ins.items, (duals) => {
+      const { out, py: outPy } = callFunc(c, pyInputs(rt, duals, originals(c.inputs)), 'jacobian', ctx);
+      return { items: out.items, isTuple: out.isTuple, py: outPy };
+    });
+    return packForward(rt, blocks, isTuple, ins.isTuple, (i) => py[i]);
+  }
   return rt.run(() => rt.engine.withGradMode(true, () => {
     const ins = asTuple(c.inputs, 'inputs', 'jacobian', ctx);
     const inputs = preprocess(ins.items, c.createGraph, true);
@@ -273,6 +283,60 @@ function jacobian(rt: TorchRuntime, args: PyValue[], kwargs: Map<string, PyValue
     const blocks = jacobianBlocks(rt, out.items, inputs, c.createGraph, c.strict).map((row) => postprocess(row, c.createGraph));
     return packJacobian(rt, blocks, out.isTuple, ins.isTuple, (i) => py[i]);
   }));
+}
+
+/**
+ * `_jacfwd` with vectorize=True: the inputs made dual with each vector of the standard basis in
+ * turn (PyTorch's vmap runs them as one batch), each output's tangent (zeros where none reached
+ * it) a column; the blocks `[output][input]` come out as PyTorch permutes and reshapes them.
+ */
+function jacobianForward(rt: TorchRuntime, inputs: readonly Tensor[], func: (duals: Tensor[]) => { items: readonly Tensor[]; isTuple: boolean; py: readonly PyValue[] }): {
+  blocks: Tensor[][]; isTuple: boolean; py: readonly PyValue[];
+} {
+  const total = inputs.reduce((n, t) => n + t.size, 0);
+  const columns: Tensor[][] = [];
+  let shape: { isTuple: boolean; py: readonly PyValue[]; outs: readonly Tensor[] } | null = null;
+  for (let j = 0; j < total; j++) {
+    rt.run(() => enterDualLevel(rt.engine));
+    try {
+      let offset = j;
+      const duals = rt.run(() => inputs.map((t) => {
+        const values = new Array<number>(t.size).fill(0);
+        if (offset >= 0 && offset < t.size) values[offset] = 1;
+        offset -= t.size;
+        return makeDual(rt.engine, t, rt.engine.fromValues(values, t.shape, t.dtype));
+      }));
+      const out = func(duals);
+      shape ??= { isTuple: out.isTuple, py: out.py, outs: out.items };
+      columns.push(rt.run(() => out.items.map((o) => {
+        const { tangent } = unpackDual(rt.engine, o);
+        return tangent ?? rt.ops.zerosLike(o);
+      })));
+    } finally {
+      exitDualLevel(rt.engine);
+    }
+  }
+  if (shape === null) throw pyError('RuntimeError', 'jacobian: the inputs have no elements');
+  const { outs } = shape;
+  const blocks = rt.run(() => outs.map((o, i) => {
+    let at = 0;
+    return inputs.map((x) => {
+      const cols = columns.slice(at, (at += x.size)).map((c) => rt.ops.expandDims(c[i], [o.shape.length]));
+      return rt.engine.named('ReshapeAliasBackward0', rt.ops.reshape(rt.ops.concatenate(cols, o.shape.length), [...o.shape, ...x.shape]));
+    });
+  }));
+  return { blocks, isTuple: shape.isTuple, py: shape.py };
+}
+
+/** `_tuple_postprocess` of `_jacfwd`'s lists of lists: lists where the structure is kept, tuples where `el[0]` was taken. */
+function packForward(rt: TorchRuntime, blocks: Tensor[][], outTuple: boolean, inTuple: boolean, dtypeOf: (i: number) => PyValue | undefined): PyValue {
+  const rows = blocks.map((row, i) => row.map((b) => rt.run(() => rt.wrap(b, (dtypeOf(i) as PyTensor | undefined)?.dtype))));
+  if (!inTuple) {
+    const firsts = new PyTuple(rows.map((r) => r[0]));
+    return outTuple ? firsts : firsts.items[0];
+  }
+  const lists = rows.map((r) => new PyList(r));
+  return outTuple ? new PyList(lists) : lists[0];
 }
 
 /** The script's function checked as hessian, vhp and hvp want it: one Tensor of one element. */
@@ -291,6 +355,18 @@ function hessian(rt: TorchRuntime, args: PyValue[], kwargs: Map<string, PyValue>
   if (vectorize && c.strict) {
     throw pyError('RuntimeError', 'torch.autograd.functional.jacobian: `strict=True` and `vectorized=True` are not supported together. Please either set `strict=False` or `vectorize=False`.');
   }
+  const like = originals(c.inputs) as PyTensor[];
+  if (c.a.opt('outer_jacobian_strategy') === 'forward-mode') {
+    // Forward over reverse: jac_func's inputs are the duals, made to require grad in place as PyTorch's jac_func does.
+    const { blocks } = jacobianForward(rt, ins.items, (duals) => rt.engine.withGradMode(true, () => {
+      for (const d of duals) d.requiresGrad = true;
+      const { out } = callFunc(c, pyInputs(rt, duals, like), 'hessian', ctx);
+      const scalar = rt.run(() => rt.ops.reshape(scalarOutput(out, 'hessian', c.strict), []));
+      const grads = rt.run(() => jacobianBlocks(rt, [scalar], duals, true, false)[0]);
+      return { items: grads, isTuple: ins.isTuple, py: like };
+    }));
+    return packForward(rt, blocks, ins.isTuple, ins.isTuple, (i) => like[i]);
+  }
   return rt.run(() => rt.engine.withGradMode(true, () => {
     // jacobian(jac_func, inputs), where jac_func is the jacobian (create_graph=True) of the scalar function.
     const inputs = preprocess(ins.items, c.createGraph, true);
@@ -299,7 +375,6 @@ function hessian(rt: TorchRuntime, args: PyValue[], kwargs: Map<string, PyValue>
     const grads = jacobianBlocks(rt, [scalar], inputs, true, false)[0];
     checkRequiresGrad(grads, 'jacobian', c.strict);
     const blocks = jacobianBlocks(rt, grads, inputs, c.createGraph, c.strict).map((row) => postprocess(row, c.createGraph));
-    const like = originals(c.inputs) as PyTensor[];
     return packJacobian(rt, blocks, ins.isTuple, ins.isTuple, (i) => like[i]);
   }));
 }

@@ -3,6 +3,7 @@
  * becomes the exception PyTorch raises, and integers past what Gradlens stores are refused.
  */
 import { AutogradError, Int64RangeError, INT64_EXACT_LIMIT, NOT_BROADCASTABLE, ShapeError, formatAval, type AbstractValue, type Shape } from '../../../runtime/core';
+import { type EagerEngine, tangentAt, type Tensor } from '../../../runtime/eager';
 import { HaltError, PyError, pyError } from '../interpreter';
 
 /**
@@ -55,4 +56,17 @@ export function inferSizeMessage(shapes: readonly Shape[]): string | null {
     acc = out;
   }
   return null;
+}
+
+/**
+ * An op PyTorch 1.13 has no forward-mode formula for (`logcumsumexp`, `_embedding_bag`): a tangent
+ * reaching it raises PyTorch's NotImplementedError, where Gradlens's JVP rule would give a number PyTorch never does.
+ */
+export function refuseForwardAD(engine: EagerEngine, aten: string, inputs: readonly Tensor[]): void {
+  const level = engine.forwardLevel;
+  if (level === null || !inputs.some((t) => tangentAt(t, level) !== null)) return;
+  throw pyError('NotImplementedError', `Trying to use forward AD with ${aten} that does not support it because it has not been implemented yet.\n`
+    + 'Please file an issue to PyTorch at https://github.com/pytorch/pytorch/issues/new?template=feature-request.yml so that we can prioritize its implementation.\n'
+    + 'Note that forward AD support for some operators require PyTorch to be built with TorchScript and for JIT to be enabled. '
+    + 'If the environment var PYTORCH_JIT=0 is set or if the library is not built with TorchScript, some operators may no longer be used with forward AD.');
 }

@@ -3,15 +3,19 @@
  * jacrev, jacfwd, hessian, vmap, and functional_call. Each transform runs the script's function on
  * the eager tape: a transform's inputs become new nodes of their own (PyTorch's `view_as` for an
  * input an outer level tracks, else a fresh leaf), so transforms nest (`grad(grad(f))`,
- * `vmap(grad(f))`) without confusing their levels. Forward mode (jvp, jacfwd) is the double-backward
- * trick, whose products are the ones forward mode computes. A result is cut from the tape unless it
- * depends on a tensor an outer level or the script tracks, as functorch's unwrapping does.
+ * `vmap(grad(f))`) without confusing their levels. jvp is forward mode, as functorch computes it: the
+ * inputs become dual tensors at a forward-AD level of the engine, whose ops carry their tangents
+ * (a tape node's saved tensors keep theirs, so a backward inside the level is differentiated too:
+ * hessian = jacfwd(jacrev(f)) is forward over reverse); jacfwd pushes the standard basis through
+ * it. The engine opens one forward level at a time, so a jvp inside another takes the
+ * double-backward trick (the same products). A result is cut from the tape unless it depends on a
+ * tensor an outer level or the script tracks, as functorch's unwrapping does.
  * vmap runs the function once per batch entry and stacks the results: the numbers of a batched
  * run; a random draw inside is refused (functorch's error, or ours for randomness='same'/'different',
  * whose draws would come in another order), but `.item()` and Python control flow on the entries
  * run where functorch refuses them.
  */
-import { AccumulateGrad, type GradNode, type Tensor } from '../../../runtime/eager';
+import { AccumulateGrad, enterDualLevel, exitDualLevel, type GradNode, makeDual, setTangent, tangentAt, type Tensor, unpackDual } from '../../../runtime/eager';
 import {
   bindArgs,
   type HostContext,
@@ -26,6 +30,7 @@ import {
   truthy,
   typeOf,
 } from '../interpreter';
+import { isFloating } from './dtype';
 import { moduleState, namedModules } from './nn/module';
 import { PyTensor, type TorchRuntime } from './tensor';
 
@@ -75,7 +80,11 @@ function enter(rt: TorchRuntime, x: PyValue, ctx: HostContext, fresh: Set<Tensor
   return rt.run(() => {
     // NB: an input an outer level tracks gets a node of its own (view_as), so this level's gradient is with respect to it alone.
     const t = x.t.requiresGrad ? rt.ops.reshape(rt.ops.mul(x.t, rt.ops.scalarLike(1, x.t)), x.t.shape) : x.t.detach();
-    if (!x.t.requiresGrad) t.requiresGrad = true;
+    if (!x.t.requiresGrad) {
+      t.requiresGrad = true;
+      // An input an enclosing jvp made dual keeps its tangent (jacfwd(jacrev(f)): forward over reverse).
+      t.shareTangentOf(x.t);
+    }
     fresh.add(t);
     return rt.wrap(t, x.dtype);
   });
@@ -102,7 +111,14 @@ function leave(rt: TorchRuntime, v: PyValue, fresh: ReadonlySet<Tensor>): PyValu
   const tree = flatten(v);
   return tree.rebuild(tree.leaves.map((x) => {
     if (!(x instanceof PyTensor) || tracedOutside(x.t, fresh)) return x;
-    return rt.run(() => rt.wrap(x.t.detach(), x.dtype));
+    return rt.run(() => {
+      const cut = x.t.detach();
+      // An enclosing jvp's tangent stays, cut from this level's tape as its primal is.
+      const level = rt.engine.forwardLevel;
+      const tangent = level && tangentAt(x.t, level);
+      if (level && tangent) setTangent(rt.engine, cut, level, tracedOutside(tangent, fresh) ? tangent.aliasForSave(true) : tangent.detach());
+      return rt.wrap(cut, x.dtype);
+    });
   }));
 }
 
@@ -239,43 +255,109 @@ function vjp(rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext
   });
 }
 
-/** The JVP of `outs` (functions of `inputs`) along `tangents`, by the double-backward trick. */
-function jvpOf(rt: TorchRuntime, outs: readonly Tensor[], inputs: readonly Tensor[], tangents: readonly Tensor[]): Tensor[] {
-  const cotangents = rt.run(() => outs.map((o) => {
-    const z = rt.ops.zerosLike(o);
-    z.requiresGrad = true;
-    return z;
-  }));
-  const vjps = gradOf(rt, outs, inputs, cotangents);
-  return gradOf(rt, vjps, cotangents, tangents);
+/** A forward-mode pass: the function's output (pytree), its tensors, their tangents, and the aux output. */
+interface Pushed {
+  out: PyValue;
+  tree: Tree;
+  primals: PyTensor[];
+  tangents: Tensor[];
+  aux: PyValue;
+}
+
+const JVP_API = 'jvp(f, primals, tangents)';
+
+/**
+ * functorch's `_jvp_with_argnums`: the differentiated arguments (`argnums`; all when null) made
+ * dual with `tangents` at a new forward-AD level, the function run once, each output's tangent
+ * read off it (zeros where none reached it, as safe_unpack_dual gives). Inside an open level (a
+ * jvp of a jvp) the engine has no second level, so the tangent comes from the double-backward trick.
+ */
+function pushForward(rt: TorchRuntime, fn: PyValue, args: readonly PyValue[], argnums: readonly number[] | null, tangents: readonly Tensor[], hasAux: boolean, strict: boolean,
+  kwargs: Kwargs, ctx: HostContext): Pushed {
+  const diff = argnums ?? args.map((_, i) => i);
+  for (const i of diff) {
+    for (const p of flatten(args[i]).leaves) {
+      if (p instanceof PyTensor && !isFloating(p.dtype)) throw pyError('ValueError', `Expected primal to be floating point or complex, but got: torch.${p.dtype}`);
+    }
+  }
+  if (rt.engine.forwardLevel !== null) return pushByDoubleBackward(rt, fn, args, diff, tangents, hasAux, kwargs, ctx);
+  rt.run(() => enterDualLevel(rt.engine));
+  try {
+    let at = 0;
+    const dualArgs = [...args];
+    for (const i of diff) {
+      const tree = flatten(args[i]);
+      dualArgs[i] = tree.rebuild(tree.leaves.map((p) => {
+        if (!(p instanceof PyTensor)) throw pyError('ValueError', `Thing passed to transform API must be Tensor, got ${ctx.repr(typeOf(p))}`);
+        const tangent = tangents[at++];
+        return rt.run(() => rt.wrap(makeDual(rt.engine, p.t, tangent), p.dtype));
+      }));
+    }
+    const { out, aux } = splitAux(ctx.call(fn, dualArgs, kwargs), hasAux, JVP_API);
+    const { tree, primals } = tensorOutputs(out, ctx);
+    const unpacked = rt.run(() => primals.map((o) => {
+      const { primal, tangent } = unpackDual(rt.engine, o.t);
+      if (tangent === null && strict) {
+        throw pyError('RuntimeError', 'jvp(f, primals, tangents, strict=True): The output of f is independent of the inputs. This is not allowed with strict=True.');
+      }
+      return { primal: rt.wrap(primal, o.dtype), tangent: tangent ?? rt.ops.zerosLike(primal) };
+    }));
+    checkAux(aux, hasAux, ctx);
+    return { out: tree.rebuild(unpacked.map((u) => u.primal)), tree, primals: unpacked.map((u) => u.primal), tangents: unpacked.map((u) => u.tangent), aux };
+  } finally {
+    exitDualLevel(rt.engine);
+  }
+}
+
+function tensorOutputs(out: PyValue, ctx: HostContext): { tree: Tree; primals: PyTensor[] } {
+  const tree = flatten(out);
+  for (const o of tree.leaves) if (!(o instanceof PyTensor)) throw pyError('RuntimeError', `${JVP_API}: expected f(*primals) to return only tensors, got unsupported type ${ctx.repr(typeOf(o))}`);
+  if (tree.leaves.length === 0) throw pyError('RuntimeError', `${JVP_API}: Expected f to be a function that has non-empty output (got output = ${ctx.repr(out)})`);
+  return { tree, primals: tree.leaves as PyTensor[] };
+}
+
+/** functorch unwraps an aux output tensor by tensor, refusing anything else. */
+function checkAux(aux: PyValue, hasAux: boolean, ctx: HostContext): void {
+  if (!hasAux) return;
+  for (const x of flatten(aux).leaves) if (!(x instanceof PyTensor)) throw pyError('RuntimeError', `Expected tensors, got unsupported type ${ctx.repr(typeOf(x))}`);
+}
+
+/** The JVP inside an open forward level: the VJP is linear in its cotangent, so its VJP along the tangents is the JVP. */
+function pushByDoubleBackward(rt: TorchRuntime, fn: PyValue, args: readonly PyValue[], diff: readonly number[], tangents: readonly Tensor[], hasAux: boolean, kwargs: Kwargs, ctx: HostContext): Pushed {
+  return rt.engine.withGradMode(true, () => {
+    const level = enterArgs(rt, args, diff, ctx);
+    const { out, aux } = splitAux(ctx.call(fn, level.args, kwargs), hasAux, JVP_API);
+    const { tree, primals } = tensorOutputs(out, ctx);
+    checkAux(aux, hasAux, ctx);
+    const jv = rt.run(() => {
+      const cotangents = primals.map((o) => {
+        const z = rt.ops.zerosLike(o.t);
+        z.requiresGrad = true;
+        return z;
+      });
+      const vjps = gradOf(rt, primals.map((o) => o.t), level.diff.flatMap((d) => d.leaves.map((x) => x.t)), cotangents);
+      return gradOf(rt, vjps, cotangents, tangents);
+    });
+    const left = leave(rt, new PyTuple([out, tree.rebuild(jv.map((t, i) => rt.wrap(t, primals[i].dtype))), hasAux ? aux : null]), level.fresh) as PyTuple;
+    const [o, t, a] = left.items;
+    return { out: o, tree, primals: flatten(o).leaves as PyTensor[], tangents: (flatten(t).leaves as PyTensor[]).map((x) => x.t), aux: a };
+  });
 }
 
 function jvp(rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
   const a = bindArgs('jvp', ['func', 'primals', 'tangents', '*', 'strict?', 'has_aux?'], args, kwargs, ctx);
-  const api = 'jvp(f, primals, tangents)';
-  if (!(a.required('primals') instanceof PyTuple)) throw pyError('RuntimeError', `${api}: Expected primals to be a tuple. E.g. it should be valid to call f(*primals).`);
-  const primals = tupleOfTensors(a.required('primals'), api, 'primals', ctx);
-  const tangents = tupleOfTensors(a.required('tangents'), api, 'tangents', ctx);
+  const primalsV = a.required('primals');
+  if (!(primalsV instanceof PyTuple)) throw pyError('RuntimeError', `${JVP_API}: Expected primals to be a tuple. E.g. it should be valid to call f(*primals).`);
+  const primals = tupleOfTensors(primalsV, JVP_API, 'primals', ctx);
+  const tangents = tupleOfTensors(a.required('tangents'), JVP_API, 'tangents', ctx);
   if (primals.length !== tangents.length) {
-    throw pyError('RuntimeError', `${api}: Expected primals and tangents to have the same python structure. For example, if primals is a tuple of 3 tensors, tangents also must be. Got primals with structure ${ctx.repr(a.required('primals'))} and tangents with structure ${ctx.repr(a.required('tangents'))}`);
+    throw pyError('RuntimeError', `${JVP_API}: Expected primals and tangents to have the same python structure. For example, if primals is a tuple of 3 tensors, tangents also must be. Got primals with structure ${ctx.repr(primalsV)} and tangents with structure ${ctx.repr(a.required('tangents'))}`);
   }
-  primals.forEach((p, i) => {
-    if (p.shape.join() !== tangents[i].shape.join() || p.shape.length !== tangents[i].shape.length) {
-      throw pyError('RuntimeError', `${api}: Expected primals and tangents to have the same shape. Got shapes torch.Size([${p.shape.join(', ')}]) and torch.Size([${tangents[i].shape.join(', ')}])`);
-    }
-  });
   const hasAux = truthy(a.opt('has_aux') ?? false, ctx);
-  return rt.engine.withGradMode(true, () => {
-    const level = enterArgs(rt, primals, primals.map((_, i) => i), ctx);
-    const { out, aux } = splitAux(ctx.call(a.required('func'), level.args), hasAux, api);
-    const tree = flatten(out);
-    for (const o of tree.leaves) if (!(o instanceof PyTensor)) throw pyError('RuntimeError', `${api}: expected f(*args) to return only tensors, got unsupported type ${ctx.repr(typeOf(o))}`);
-    const outs = tree.leaves as PyTensor[];
-    const jv = jvpOf(rt, outs.map((o) => o.t), level.diff.map((d) => d.leaves[0].t), tangents.map((t) => t.t));
-    const result = [leave(rt, out, level.fresh), leave(rt, tree.rebuild(jv.map((t, i) => rt.wrap(t, outs[i].dtype))), level.fresh)];
-    if (hasAux) result.push(leave(rt, aux, level.fresh));
-    return new PyTuple(result);
-  });
+  const pushed = pushForward(rt, a.required('func'), primals, null, tangents.map((t) => t.t), hasAux, truthy(a.opt('strict') ?? false, ctx), new Map(), ctx);
+  const result = [pushed.out, pushed.tree.rebuild(pushed.tangents.map((t, i) => rt.run(() => rt.wrap(t, pushed.primals[i].dtype))))];
+  if (hasAux) result.push(pushed.aux);
+  return new PyTuple(result);
 }
 
 // ---- jacrev, jacfwd, hessian
@@ -290,13 +372,10 @@ function oneHot(rt: TorchRuntime, like: Tensor, j: number): Tensor {
   return rt.engine.fromValues(values, like.shape, like.dtype);
 }
 
-/**
- * A Jacobian: `block(out, input)` of shape out.shape + input.shape, per output leaf and argnum
- * leaf; rows by reverse mode (jacrev) or columns by forward mode (jacfwd), as each computes them.
- */
-function jacobianTransform(rt: TorchRuntime, mode: 'rev' | 'fwd', fn: PyValue, argnumsV: PyValue | undefined, hasAux: boolean, args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
+/** jacrev's Jacobian: `block(out, input)` of shape out.shape + input.shape, per output leaf and argnum leaf, row by row in reverse mode. */
+function jacrevTransform(rt: TorchRuntime, fn: PyValue, argnumsV: PyValue | undefined, hasAux: boolean, args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
   const argnums = argnumsOf(argnumsV, args.length, ctx);
-  const api = mode === 'rev' ? 'jacrev(f, ...)(*args)' : 'jacfwd(f, ...)(*args)';
+  const api = 'jacrev(f, ...)(*args)';
   return rt.engine.withGradMode(true, () => {
     const level = enterArgs(rt, args, argnums.list, ctx);
     const { out, aux } = splitAux(ctx.call(fn, level.args, kwargs), hasAux, api);
@@ -305,31 +384,68 @@ function jacobianTransform(rt: TorchRuntime, mode: 'rev' | 'fwd', fn: PyValue, a
     const outs = tree.leaves as PyTensor[];
     const ins = level.diff.flatMap((d) => d.leaves);
     // blocks[o][i]
-    const blocks: Tensor[][] = rt.run(() => {
-      if (mode === 'rev') {
-        return outs.map((o) => {
-          const rows = Array.from({ length: o.t.size }, (_, j) => gradOf(rt, [flatElement(rt, o.t, j)], ins.map((x) => x.t)));
-          return ins.map((x, k) => stackRows(rt, rows.map((r) => r[k]), [...o.shape, ...x.shape], 0));
-        });
-      }
-      const cotangents = outs.map((o) => {
-        const z = rt.ops.zerosLike(o.t);
-        z.requiresGrad = true;
-        return z;
-      });
-      const vjps = gradOf(rt, outs.map((o) => o.t), ins.map((x) => x.t), cotangents);
-      const columns = ins.map((x, k) => Array.from({ length: x.t.size }, (_, j) => gradOf(rt, [vjps[k]], cotangents, [oneHot(rt, x.t, j)])));
-      return outs.map((o, oi) => ins.map((x, k) => stackRows(rt, columns[k].map((c) => c[oi]), [...o.shape, ...x.shape], o.shape.length)));
-    });
-    let at = 0;
-    const perOut = blocks.map((row, oi) => {
-      at = 0;
-      const perArg = level.diff.map((d) => d.tree.rebuild(d.leaves.map(() => rt.wrap(row[at++], outs[oi].dtype))));
-      return argnums.tuple ? new PyTuple(perArg) : perArg[0];
-    });
-    const jac = leave(rt, tree.rebuild(perOut), level.fresh);
+    const blocks: Tensor[][] = rt.run(() => outs.map((o) => {
+      const rows = Array.from({ length: o.t.size }, (_, j) => gradOf(rt, [flatElement(rt, o.t, j)], ins.map((x) => x.t)));
+      return ins.map((x, k) => stackRows(rt, rows.map((r) => r[k]), [...o.shape, ...x.shape], 0));
+    }));
+    const jac = leave(rt, tree.rebuild(blocks.map((row, oi) => packArgs(rt, row, level.diff.map((d) => d.tree), argnums.tuple, outs[oi]))), level.fresh);
     return hasAux ? new PyTuple([jac, leave(rt, aux, level.fresh)]) : jac;
   });
+}
+
+/** One output's blocks, one per differentiated leaf, in the structure of argnums and their pytrees. */
+function packArgs(rt: TorchRuntime, row: readonly Tensor[], trees: readonly Tree[], tuple: boolean, out: PyTensor): PyValue {
+  let at = 0;
+  const perArg = trees.map((t) => t.rebuild(t.leaves.map(() => rt.run(() => rt.wrap(row[at++], out.dtype)))));
+  return tuple ? new PyTuple(perArg) : perArg[0];
+}
+
+/**
+ * jacfwd, as functorch writes it: vmap over the standard basis of the differentiated inputs of a
+ * forward-mode jvp, columns stacked last. The basis is pushed one vector at a time; a random draw
+ * inside is vmap's error (randomness='error'), the same draws for every column ('same': the
+ * default generator is rewound before each), or refused ('different', which draws in another order).
+ */
+function jacfwdTransform(rt: TorchRuntime, fn: PyValue, argnumsV: PyValue | undefined, hasAux: boolean, randomness: PyValue, args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
+  const argnums = argnumsOf(argnumsV, args.length, ctx);
+  if (randomness !== 'error' && randomness !== 'same' && randomness !== 'different') {
+    throw pyError('RuntimeError', `Only allowed values for randomness are 'error', 'different', or 'same'. Got ${ctx.repr(randomness)}`);
+  }
+  const trees = argnums.list.map((i) => flatten(args[i]));
+  const primals = trees.flatMap((t) => t.leaves).map((p) => {
+    if (!(p instanceof PyTensor)) throw pyError('AttributeError', `'${typeOf(p).name}' object has no attribute 'numel'`);
+    return p;
+  });
+  const total = primals.reduce((n, p) => n + p.t.size, 0);
+  const start = rt.rng.state();
+  const columns: Pushed[] = [];
+  for (let j = 0; j < total; j++) {
+    let offset = j;
+    const basis = rt.run(() => primals.map((p) => {
+      const here = offset >= 0 && offset < p.t.size ? offset : -1;
+      offset -= p.t.size;
+      return here < 0 ? rt.ops.zerosLike(p.t) : oneHot(rt, p.t, here);
+    }));
+    if (randomness === 'same') rt.rng.restore(start);
+    const mark = rngMark(rt);
+    columns.push(pushForward(rt, fn, args, argnums.list, basis, hasAux, false, kwargs, ctx));
+    if (randomness !== 'same' && rngMark(rt) !== mark) {
+      throw pyError('RuntimeError', randomness === 'error'
+        ? "vmap: called random operation while in randomness error mode. Please either use the 'same' or 'different' randomness flags on vmap or perform the randomness operation out of vmap"
+        : "jacfwd(randomness='different') is not supported by Gradlens: it would draw in another order than PyTorch; draw the random values outside jacfwd and pass them in");
+    }
+  }
+  if (columns.length === 0) throw pyError('RuntimeError', 'jacfwd(f, ...)(*args): the differentiated inputs have no elements');
+  const first = columns[0];
+  const blocks = rt.run(() => first.primals.map((o, oi) => {
+    let at = 0;
+    return primals.map((p) => {
+      const cols = columns.slice(at, (at += p.t.size)).map((c) => c.tangents[oi]);
+      return stackRows(rt, cols, [...o.shape, ...p.shape], o.shape.length);
+    });
+  }));
+  const jac = first.tree.rebuild(blocks.map((row, oi) => packArgs(rt, row, trees, argnums.tuple, first.primals[oi])));
+  return hasAux ? new PyTuple([jac, first.aux]) : jac;
 }
 
 /** Rows (reverse mode) or columns (forward mode, `axis` = rank of the output) stacked into one block. */
@@ -480,12 +596,15 @@ export function callWithTensors(module: PyInstance, tensors: ReadonlyMap<string,
 
 export function funcAttrs(rt: TorchRuntime): Record<(typeof FUNC_NAMES)[number], PyValue> {
   const flag = (a: ReturnType<typeof bindArgs>, name: string, ctx: HostContext) => truthy(a.opt(name) ?? false, ctx);
-  const jac = (mode: 'rev' | 'fwd') => transform(mode === 'rev' ? 'jacrev' : 'jacfwd', ['argnums?', '*', 'has_aux?', 'chunk_size?', 'randomness?', '_preallocate_and_copy?'], (fn, a, ctx) => {
+  const jacrev = transform('jacrev', ['argnums?', '*', 'has_aux?', 'chunk_size?', '_preallocate_and_copy?'], (fn, a, ctx) => {
     const hasAux = flag(a, 'has_aux', ctx);
-    return (args, kwargs, c) => jacobianTransform(rt, mode, fn, a.opt('argnums'), hasAux, args, kwargs, c);
+    return (args, kwargs, c) => jacrevTransform(rt, fn, a.opt('argnums'), hasAux, args, kwargs, c);
   });
-  const jacrev = jac('rev');
-  const jacfwd = jac('fwd');
+  const jacfwd = transform('jacfwd', ['argnums?', 'has_aux?', '*', 'randomness?'], (fn, a, ctx) => {
+    const hasAux = flag(a, 'has_aux', ctx);
+    const randomness = a.opt('randomness') ?? 'error';
+    return (args, kwargs, c) => jacfwdTransform(rt, fn, a.opt('argnums'), hasAux, randomness, args, kwargs, c);
+  });
   return {
     grad: transform('grad', ['argnums?', 'has_aux?'], (fn, a, ctx) => {
       const hasAux = flag(a, 'has_aux', ctx);

@@ -12,6 +12,7 @@ import type { CumulativePrimitive } from '../../../runtime/primitives';
 import { StagingBackend } from '../../../runtime/jit';
 import { bindArgs, type Args, pyError, type HostContext, type PyValue, typeName } from '../interpreter';
 import { dtypeArg } from './creation';
+import { refuseForwardAD } from './errors';
 import { isFloating, type TorchDTypeName } from './dtype';
 import { kthOrder, sortOrder, topkOrder } from './cpu_sort_order';
 import { ReturnTuple } from './return_types';
@@ -40,6 +41,7 @@ function cumulative(x: PyTensor, prim: CumulativePrimitive, dim: number, dtype: 
   // Integer and bool sums and products are int64 in PyTorch, as its reductions are (exact to 2**53, else refused).
   const logical = dtype ?? (isFloating(x.dtype) ? x.dtype : 'int64');
   if (prim === 'cumlogsumexp' && !isFloating(logical)) throw pyError('RuntimeError', `"logcumsumexp_out_cpu" not implemented for '${DTYPE_NAMES[logical]}'`);
+  if (prim === 'cumlogsumexp') refuseForwardAD(rt.engine, 'logcumsumexp', [x.t]);
   return rt.run(() => {
     const input = rt.convert(x.t, logical);
     const [out] = alongDim(x, dim, (t, axis) => [rt.ops.bind(prim, [rt.ops.reshape(input, t.shape)], { axis, reverse: false })]);

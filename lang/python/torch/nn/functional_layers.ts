@@ -6,6 +6,7 @@ import type { Tensor } from '../../../../runtime/eager';
 import { bindArgs, type HostContext, type Kwargs, pyError, type PyValue, toFloat, typeOf } from '../../interpreter';
 import { asTensor } from '../arith';
 import { isFloating } from '../dtype';
+import { refuseForwardAD } from '../errors';
 import { matmul } from '../methods';
 import type { PyTensor, TorchRuntime } from '../tensor';
 import * as T from '../tensor_ops';
@@ -184,6 +185,7 @@ function embeddingBag(rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: Ho
   const padArg = a.opt('padding_idx') ?? null;
   const pad = padArg === null ? null : a.int('padding_idx') < 0 ? a.int('padding_idx') + rows : a.int('padding_idx');
   const weights = psw === null ? null : asTensor(rt, psw, ctx, 'per_sample_weights');
+  refuseForwardAD(rt.engine, '_embedding_bag', weights ? [w.t, weights.t] : [w.t]);
   return rt.run(() => {
     const o = rt.ops;
     const d = w.shape[1];
