@@ -93,6 +93,8 @@ export {
   type LibraryWarning,
   type SavedWarningState,
   type ShownWarning,
+  type WarningRegistry,
+  type ExplicitWarning,
   warn,
   Warning,
   WARNING_ACTIONS,

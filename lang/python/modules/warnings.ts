@@ -1,11 +1,14 @@
 /**
  * Python's `warnings` as CPython 3.11 has it: `warn` (category, stacklevel, a Warning instance),
- * `filterwarnings`/`simplefilter`/`resetwarnings` (the actions `error`, `ignore`, `always`,
- * `default`, `module`, `once`), `catch_warnings` (record=True gives the list of WarningMessage
- * objects), `formatwarning` and `WarningMessage`. The filters, registries and
+ * `warn_explicit` (a place and registry of the caller's), `filterwarnings`/`simplefilter`/`resetwarnings`
+ * (the actions `error`, `ignore`, `always`, `default`, `module`, `once`), `catch_warnings`
+ * (record=True gives the list of WarningMessage objects), `showwarning` and `formatwarning` (a
+ * script may replace either, and what is shown goes through its replacement, as `_showwarnmsg`
+ * does) and `WarningMessage`. The filters, registries and
  * stderr are the run's warning channel (interpreter/values/warnings.ts), which library shims warn through too.
  */
 import {
+  ExceptionObject,
   bindArgs,
   type HostContext,
   HostObject,
@@ -20,7 +23,15 @@ import {
   type PyValue,
   type SavedWarningState,
   type ShownWarning,
+  getitem,
+  hashKey,
+  isCallable,
+  PyDict,
+  PyTuple,
+  setitem,
   toIndex,
+  truthy,
+  type WarningRegistry,
   Warning,
   WARNING_ACTIONS,
   type WarningAction,
@@ -93,10 +104,132 @@ function resetwarnings(args: PyValue[], kwargs: Kwargs, ctx: HostContext): null 
 
 function formatwarning(args: PyValue[], kwargs: Kwargs, ctx: HostContext): string {
   const a = bindArgs('formatwarning', ['message', 'category', 'filename', 'lineno', 'line?'], args, kwargs, ctx);
-  const category = a.required('category');
-  if (!(category instanceof PyType)) throw pyError('AttributeError', `'${ctx.repr(category)}' object has no attribute '__name__'`);
   const line = a.opt('line');
-  return warningChannel(ctx).format(ctx.str(a.required('message')), category, ctx.str(a.required('filename')), Number(toIndex(a.required('lineno'), ctx)), line === undefined ? null : ctx.str(line));
+  return formatImpl(a.required('message'), a.required('category'), a.required('filename'), a.required('lineno'), line === undefined ? null : line, ctx);
+}
+
+/** `_formatwarnmsg_impl`: `FILE:LINE: Category: message`, then the source line stripped. */
+function formatImpl(message: PyValue, category: PyValue, filename: PyValue, line: PyValue, source: PyValue, ctx: HostContext): string {
+  if (!(category instanceof PyType)) throw pyError('AttributeError', `'${ctx.repr(category)}' object has no attribute '__name__'`);
+  return warningChannel(ctx).format(ctx.str(message), category, ctx.str(filename), Number(toIndex(line, ctx)), source === null ? null : ctx.str(source));
+}
+
+/** The run's `warnings` module, and its own showwarning and formatwarning (`_showwarning_orig`, `_formatwarning_orig`). */
+interface WarningsModuleState {
+  module: PyModule;
+  showOrig: PyValue;
+  formatOrig: PyValue;
+}
+
+const MODULE_STATE = {};
+
+function moduleState(ctx: HostContext): WarningsModuleState {
+  return ctx.state(MODULE_STATE, () => {
+    throw new Error('the warnings module makes its state when imported');
+  });
+}
+
+/** `_formatwarnmsg`: through a replaced `warnings.formatwarning` (given message, category, filename, lineno, line), else the default text. */
+function formatShown(ctx: HostContext, w: { message: PyValue; category: PyType; filename: string; lineno: number; text: string }, line: PyValue): string {
+  const state = moduleState(ctx);
+  const fw = state.module.attrs.get('formatwarning') ?? null;
+  if (fw === state.formatOrig) return line === null ? w.text : formatImpl(w.message, w.category, w.filename, BigInt(w.lineno), line, ctx);
+  return ctx.str(ctx.call(fw, [w.message, w.category, w.filename, BigInt(w.lineno), line]));
+}
+
+/** `_showwarnmsg`: a replaced `warnings.showwarning` gets (message, category, filename, lineno, file, line); else the log or stderr. */
+function present(ctx: HostContext, w: ShownWarning): void {
+  const state = moduleState(ctx);
+  const sw = state.module.attrs.get('showwarning') ?? null;
+  if (sw !== state.showOrig) {
+    if (!isCallable(sw, ctx)) throw pyError('TypeError', 'warnings.showwarning() must be set to a function or method');
+    ctx.call(sw, [w.message, w.category, w.filename, BigInt(w.lineno), null, null]);
+    return;
+  }
+  const channel = warningChannel(ctx);
+  if (channel.recorder) channel.recorder(w);
+  else channel.deliver({ ...w, text: formatShown(ctx, w, null) });
+}
+
+/** `warnings.showwarning(message, category, filename, lineno, file=None, line=None)`: the text written to `file` (stderr when None). */
+function showwarning(args: PyValue[], kwargs: Kwargs, ctx: HostContext): null {
+  const a = bindArgs('showwarning', ['message', 'category', 'filename', 'lineno', 'file?', 'line?'], args, kwargs, ctx);
+  const message = a.required('message');
+  const category = a.required('category');
+  const file = a.opt('file') ?? null;
+  const line = a.opt('line') ?? null;
+  const filename = a.required('filename');
+  const lineno = a.required('lineno');
+  const text = formatImpl(message, category, filename, lineno, line, ctx);
+  const shown: ShownWarning = { message, what: ctx.str(message), category: category as PyType, filename: ctx.str(filename), lineno: Number(toIndex(lineno, ctx)), span: null, text };
+  const channel = warningChannel(ctx);
+  if (channel.recorder) {
+    channel.recorder(shown);
+    return null;
+  }
+  const written = formatShown(ctx, shown, line);
+  if (file === null) channel.deliver({ ...shown, text: written });
+  else ctx.call(ctx.getattr(file, 'write'), [written]);
+  return null;
+}
+
+/** A registry dict as the C `already_warned` keeps it: `version`, then `(text, category, lineno)` keys set to True. */
+function dictRegistry(d: PyDict, ctx: HostContext): WarningRegistry {
+  const key = (text: string, category: PyType, lineno: number | null) => new PyTuple(lineno === null ? [text, category] : [text, category, BigInt(lineno)]);
+  const checkVersion = (): boolean => {
+    const version = BigInt(warningChannel(ctx).version);
+    const now = d.getByKey(hashKey('version') as string);
+    if (typeof now === 'bigint' && now === version) return true;
+    d.map.clear();
+    setitem(d, 'version', version, ctx);
+    return false;
+  };
+  return {
+    has: (text, category, lineno) => {
+      if (!checkVersion()) return false;
+      const k = key(text, category, lineno);
+      try {
+        return truthy(getitem(d, k, ctx), ctx);
+      } catch {
+        return false;
+      }
+    },
+    add: (text, category, lineno) => {
+      checkVersion();
+      setitem(d, key(text, category, lineno), true, ctx);
+    },
+  };
+}
+
+/** `warnings.warn_explicit(message, category, filename, lineno, module=None, registry=None, module_globals=None, source=None)`. */
+function warnExplicit(args: PyValue[], kwargs: Kwargs, ctx: HostContext): null {
+  const a = bindArgs('warn_explicit', ['message', 'category', 'filename', 'lineno', 'module?', 'registry?', 'module_globals?', 'source?'], args, kwargs, ctx);
+  const given = a.required('message');
+  const filename = a.required('filename');
+  if (typeof filename !== 'string') throw pyError('TypeError', `warn_explicit() argument 3 must be str, not ${ctx.repr(typeOfName(filename))}`);
+  const lineno = Number(toIndex(a.required('lineno'), ctx));
+  const moduleArg = a.opt('module') ?? null;
+  const module = moduleArg !== null ? ctx.str(moduleArg) : filename === '' ? '<unknown>' : filename.endsWith('.py') ? filename.slice(0, -3) : filename;
+  const registryArg = a.opt('registry') ?? null;
+  if (registryArg !== null && !(registryArg instanceof PyDict)) throw pyError('TypeError', `'registry' must be a dict or None, not '${typeOfName(registryArg)}'`);
+  let instance: PyValue;
+  let category: PyValue = a.required('category');
+  let text: string;
+  if (given instanceof ExceptionObject && given.type.isSubtypeOf(Warning)) {
+    instance = given;
+    category = given.type;
+    text = ctx.str(given);
+  } else {
+    text = ctx.str(given);
+    instance = ctx.call(category, [given]);
+  }
+  if (!(category instanceof PyType) || !(instance instanceof ExceptionObject)) throw pyError('TypeError', 'issubclass() arg 1 must be a class');
+  warningChannel(ctx).warnExplicit(ctx, { instance, text, category, filename, lineno, module }, registryArg === null ? null : dictRegistry(registryArg, ctx));
+  return null;
+}
+
+function typeOfName(v: PyValue): string {
+  return v === null ? 'NoneType' : typeof v === 'string' ? 'str' : typeof v === 'bigint' ? 'int' : typeof v === 'number' ? 'float' : typeof v === 'boolean' ? 'bool' : 'object';
 }
 
 /** `warnings.WarningMessage`: what `catch_warnings(record=True)` records. */
@@ -133,6 +266,7 @@ class CatchWarnings extends HostObject {
   });
 
   private saved: SavedWarningState | null = null;
+  private savedShow: PyValue = null;
   private entered = false;
 
   constructor(
@@ -152,8 +286,11 @@ class CatchWarnings extends HostObject {
     const channel = warningChannel(ctx);
     this.saved = channel.save();
     channel.restore(this.saved);
+    const state = moduleState(ctx);
+    this.savedShow = state.module.attrs.get('showwarning') ?? null;
     if (this.filter) addSimpleFilter(ctx, this.filter.action, this.filter.category, this.filter.lineno, this.filter.append);
     if (!this.record) return null;
+    state.module.attrs.set('showwarning', state.showOrig);
     const log = new PyList([]);
     channel.recorder = (w) => void log.items.push(new WarningMessage(w));
     return log;
@@ -162,6 +299,7 @@ class CatchWarnings extends HostObject {
   override exit(_exc: unknown, ctx: HostContext): boolean {
     if (!this.entered || !this.saved) throw pyError('RuntimeError', `Cannot exit ${this.repr()} without entering first`);
     warningChannel(ctx).restore(this.saved);
+    moduleState(ctx).module.attrs.set('showwarning', this.savedShow);
     return false;
   }
 
@@ -172,16 +310,23 @@ class CatchWarnings extends HostObject {
 }
 
 export const warningsModule: ModuleShim = {
-  exports: ['warn', 'filterwarnings', 'simplefilter', 'resetwarnings', 'catch_warnings', 'formatwarning', 'WarningMessage'],
-  create() {
-    return new PyModule('warnings', new Map<string, PyValue>([
+  exports: ['warn', 'warn_explicit', 'filterwarnings', 'simplefilter', 'resetwarnings', 'catch_warnings', 'showwarning', 'formatwarning', 'WarningMessage'],
+  create(ctx) {
+    const showOrig = pyFunction('showwarning', showwarning);
+    const formatOrig = pyFunction('formatwarning', formatwarning);
+    const module = new PyModule('warnings', new Map<string, PyValue>([
       ['warn', pyFunction('warn', warn)],
+      ['warn_explicit', pyFunction('warn_explicit', warnExplicit)],
       ['filterwarnings', pyFunction('filterwarnings', filterwarnings)],
       ['simplefilter', pyFunction('simplefilter', simplefilter)],
       ['resetwarnings', pyFunction('resetwarnings', resetwarnings)],
       ['catch_warnings', CatchWarnings.type],
-      ['formatwarning', pyFunction('formatwarning', formatwarning)],
+      ['showwarning', showOrig],
+      ['formatwarning', formatOrig],
       ['WarningMessage', WarningMessage.type],
     ]), true);
+    ctx.state(MODULE_STATE, () => ({ module, showOrig, formatOrig }));
+    warningChannel(ctx).presenter = present;
+    return module;
   },
 };

@@ -29,6 +29,8 @@ export {
   openWarningChannel,
   type SavedWarningState,
   type ShownWarning,
+  type WarningRegistry,
+  type ExplicitWarning,
   warn,
   WARNING_ACTIONS,
   type WarningAction,

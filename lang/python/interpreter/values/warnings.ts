@@ -30,8 +30,8 @@ export interface WarningFilter {
 
 /** A warning shown (not filtered out): what `catch_warnings(record=True)` records and stderr prints. */
 export interface ShownWarning {
-  /** The Warning instance. */
-  readonly message: ExceptionObject;
+  /** The Warning instance (what `showwarning` was given, when the script called it). */
+  readonly message: PyValue;
   /** `str(message)`: `Input #0 requires gradient and is not a double precision ...`. */
   readonly what: string;
   readonly category: PyType;
@@ -66,6 +66,26 @@ function defaultFilters(): WarningFilter[] {
   ];
 }
 
+/**
+ * A `__warningregistry__`-like record of where a warning was acted on: keys `(text, category,
+ * lineno)`, and `(text, category)` (lineno null) for `once` and `module`.
+ */
+export interface WarningRegistry {
+  /** Whether the key is there (the filters' version checked first, as `already_warned` does). */
+  has(text: string, category: PyType, lineno: number | null): boolean;
+  add(text: string, category: PyType, lineno: number | null): void;
+}
+
+/** A warning to act on: its instance, text and category, and the place it is reported at. */
+export interface ExplicitWarning {
+  readonly instance: ExceptionObject;
+  readonly text: string;
+  readonly category: PyType;
+  readonly filename: string;
+  readonly lineno: number;
+  readonly module: string;
+}
+
 /** What `catch_warnings` saves on entry and puts back on exit. */
 export interface SavedWarningState {
   readonly filters: WarningFilter[];
@@ -76,6 +96,13 @@ export class WarningChannel {
   filters: WarningFilter[] = defaultFilters();
   /** Set by `catch_warnings(record=True)`: shown warnings go to its list instead of stderr. */
   recorder: ((w: ShownWarning) => void) | null = null;
+  /**
+   * Set by the `warnings` module when imported: CPython's `_showwarnmsg`, which calls a replaced
+   * `warnings.showwarning` (or formats with a replaced `formatwarning`) before `deliver`.
+   */
+  presenter: ((ctx: HostContext, w: ShownWarning) => void) | null = null;
+  /** `_filters_version`: a registry made under other filters is cleared before it is read. */
+  version = 1;
   /** Each module's `__warningregistry__`: the (text, category, line) keys already acted on; cleared when the filters change. */
   private readonly registries = new Map<string, Set<string>>();
   private readonly onceRegistry = new Set<string>();
@@ -85,6 +112,7 @@ export class WarningChannel {
   /** `_filters_mutated()`: every registry forgets, so a new filter applies to places already warned at. */
   mutated(): void {
     this.registries.clear();
+    this.version++;
   }
 
   /** `_add_filter`: a new filter goes first (an equal one is moved), or last with `append` unless already there. */
@@ -151,7 +179,45 @@ export class WarningChannel {
       registry.add(moduleKey);
     } else if (action === 'default') registry.add(key);
     const what = ctx.str(instance);
-    const shown: ShownWarning = { message: instance, what, category, filename, lineno, span, text: this.format(what, category, filename, lineno) };
+    this.present(ctx, { message: instance, what, category, filename, lineno, span, text: this.format(what, category, filename, lineno) });
+  }
+
+  /**
+   * `warnings.warn_explicit`, as CPython 3.11's C `warn_explicit` acts: the registry given (none:
+   * nothing is remembered, so `default` shows each time), the filters matched against `module`,
+   * and `once` remembered in the registry given or else the global once-registry.
+   */
+  warnExplicit(ctx: HostContext, w: ExplicitWarning, registry: WarningRegistry | null): void {
+    if (registry?.has(w.text, w.category, w.lineno)) return;
+    const action = this.actionFor(w.text, w.category, w.module, w.lineno);
+    if (action === 'error') throw new PyError(w.instance);
+    if (action === 'ignore') return;
+    if (action !== 'always') registry?.add(w.text, w.category, w.lineno);
+    if (action === 'once') {
+      if (registry) {
+        if (registry.has(w.text, w.category, null)) return;
+        registry.add(w.text, w.category, null);
+      } else {
+        const onceKey = `${w.text}\0${categoryKey(w.category)}`;
+        if (this.onceRegistry.has(onceKey)) return;
+        this.onceRegistry.add(onceKey);
+      }
+    } else if (action === 'module' && registry) {
+      // NB: the C warn_explicit keys `module` as `once`, (text, category), where warnings.py adds a 0.
+      if (registry.has(w.text, w.category, null)) return;
+      registry.add(w.text, w.category, null);
+    }
+    const what = ctx.str(w.instance);
+    this.present(ctx, { message: w.instance, what, category: w.category, filename: w.filename, lineno: w.lineno, span: null, text: this.format(what, w.category, w.filename, w.lineno) });
+  }
+
+  private present(ctx: HostContext, shown: ShownWarning): void {
+    if (this.presenter) this.presenter(ctx, shown);
+    else this.deliver(shown);
+  }
+
+  /** `_showwarnmsg_impl`: to the log of `catch_warnings(record=True)`, else to stderr. */
+  deliver(shown: ShownWarning): void {
     if (this.recorder) this.recorder(shown);
     else this.host.show(shown);
   }
