@@ -286,7 +286,15 @@ export function moduleType(rt: TorchRuntime): PyType {
       for (const [name, p] of s.params) {
         if (p === null || p.dtype === dtype || !isFloatingTensor(p)) continue;
         const converted = rt.run(() => rt.wrap(rt.convert(p.t.detach(), dtype), dtype));
-        s.params.set(name, makeParameter(rt, converted, p.t.requiresGrad));
+        const param = makeParameter(rt, converted, p.t.requiresGrad);
+        // Module._apply converts each parameter's .grad along with it.
+        const grad = p.t.grad;
+        if (grad && !grad.disposed) {
+          const g = rt.run(() => rt.convert(grad.detach(), dtype));
+          rt.engine.disown(g);
+          param.t.grad = g;
+        }
+        s.params.set(name, param);
       }
       for (const [name, b] of s.buffers) {
         if (b === null || b.dtype === dtype || !isFloatingTensor(b)) continue;
