@@ -94,7 +94,26 @@ function like(name: string, value: number | null): Creator {
   };
 }
 
+/**
+ * The legacy typed constructors (`torch.LongTensor([1, 2])`, `torch.FloatTensor(2, 3)`), as the NLP
+ * tutorials still call them: data becomes a tensor of that dtype; integer sizes give an
+ * uninitialized one, which Gradlens fills with zeros as its `torch.empty` does.
+ */
+function legacy(name: string, dtype: TorchDTypeName): Creator {
+  return (rt, args, kwargs, ctx) => {
+    const a = bindArgs(name, ['*data', '*', 'device?'], args, kwargs, ctx);
+    const given = a.rest;
+    if (given.length === 0) return filled(rt, [0], 0, dtype);
+    if (given.every((v) => typeof v === 'bigint')) return filled(rt, sizeArgs(given, ctx, name), 0, dtype);
+    if (given.length > 1) throw pyError('TypeError', `new(): data must be a sequence (got ${typeName(given[0])})`);
+    return tensorFromData(rt, given[0], dtype, ctx);
+  };
+}
+
+export const LEGACY_TENSOR_TYPES = { FloatTensor: 'float32', DoubleTensor: 'float64', LongTensor: 'int64', IntTensor: 'int32', BoolTensor: 'bool' } as const;
+
 export const CREATORS: Readonly<Record<string, Creator>> = {
+  ...Object.fromEntries(Object.entries(LEGACY_TENSOR_TYPES).map(([name, dtype]) => [name, legacy(name, dtype)])),
   tensor(rt, args, kwargs, ctx) {
     const a = bindArgs('tensor', ['data', '*', ...COMMON], args, kwargs, ctx);
     return finish(rt, tensorFromData(rt, a.required('data'), dtypeArg(a.get('dtype')), ctx), a);
