@@ -11,7 +11,7 @@ import { PyArray } from '../lang/python/jax';
 import { nest } from '../lang/python/staging';
 import { PyTensor } from '../lang/python/torch';
 import type { Backend, DeviceArray } from '../runtime/backends';
-import { formatAval, sizeOf, type DType } from '../runtime/core';
+import { formatAval, isComplex, sizeOf, type DType } from '../runtime/core';
 import type { Tensor } from '../runtime/eager';
 import { SERIES_POINTS, SUMMARY_IN_FULL, type AssignedValue, type ScalarSeries, type ValueSummary } from '../protocol/results';
 import { rangeOfSpan } from './failure';
@@ -262,6 +262,8 @@ function summary(p: Pending, data: ReadonlyMap<Held, ArrayLike<number>>): ValueS
 
 /** The numbers in full when few, else min, max and mean over the finite ones and a count of the others. */
 export function summarize(type: string, values: ArrayLike<number>, shape: readonly number[], dtype: DType): ValueSummary {
+  // NB: a summary holds real numbers: a complex array (its parts interleaved) shows its type alone.
+  if (isComplex(dtype)) return { type };
   if (values.length <= SUMMARY_IN_FULL) return { type, values: nest(values, shape, dtype === 'bool') };
   let min = Infinity;
   let max = -Infinity;

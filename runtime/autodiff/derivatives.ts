@@ -1,3 +1,4 @@
+import { COMPLEX_PART, isComplex } from '../core';
 import type { Ops } from '../ops';
 import type { ArithmeticBinaryPrimitive, ParamsOf, UnaryMathPrimitive } from '../primitives';
 
@@ -40,11 +41,23 @@ export const UNARY_DERIVATIVES: { readonly [P in UnaryMathPrimitive]: UnaryDeriv
   sqrt: (o, s, _x, out) => o.div(s, o.mul(o.scalarLike(2, out), out)),
   rsqrt: (o, s, x, out) => o.mul(s, o.mul(o.scalarLike(-0.5, x), o.div(out, x))),
   // sign(0) = 0: the derivative of |x| at the kink is 0, as in JAX and PyTorch.
-  abs: (o, s, x) => o.mul(s, o.sign(x)),
+  abs: (o, s, x, out) => (isComplex(o.dtype(x)) ? complexAbs(o, s, x, out) : o.mul(s, o.sign(x))),
   // Piecewise constant: a zero derivative.
   sign: () => null,
   stop_gradient: () => null,
 };
+
+/**
+ * JAX's _abs_jvp_rule for a complex x: the tangent is real(t * conj(x) / |x|) (|x| = 0 read as 1);
+ * its transpose takes a real cotangent g to g * conj(x) / |x|, un-conjugated, as JAX transposes
+ * mul. `s` is complex in the JVP (a tangent of x) and real in the VJP (a cotangent of |x|).
+ */
+function complexAbs<T>(o: Ops<T>, s: T, x: T, out: T): T {
+  const part = COMPLEX_PART[o.dtype(x) as 'complex64'];
+  const safe = o.select(o.eq(out, o.scalar(0, part)), o.scalar(1, part), out);
+  const direction = o.div(o.conj(x), o.convert(safe, o.dtype(x)));
+  return isComplex(o.dtype(s)) ? o.real(o.mul(s, direction)) : o.mul(o.convert(s, o.dtype(x)), direction);
+}
 
 /**
  * `s` times the partial derivative in one operand, at the broadcast output's shape: `s` is that

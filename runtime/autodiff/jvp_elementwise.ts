@@ -1,4 +1,4 @@
-import { isFloat } from '../core';
+import { isInexact } from '../core';
 import type { Ops } from '../ops';
 import {
   ARITHMETIC_BINARY, COMPARISONS, familyRules, UNARY_MATH,
@@ -16,7 +16,7 @@ import {
  */
 export function floatOnly<P extends Primitive>(rule: JvpRule<P>): JvpRule<P> {
   return (o, primals, tangents, out, params) =>
-    (isFloat(o.dtype(out)) && tangents.some((t) => t !== null) ? rule(o, primals, tangents, out, params) : null);
+    (isInexact(o.dtype(out)) && tangents.some((t) => t !== null) ? rule(o, primals, tangents, out, params) : null);
 }
 
 /** For ops whose result is bool, an index or a constant. */

@@ -1,4 +1,5 @@
 import { RANDOM_JVP_RULES } from './random_rules';
+import { COMPLEX_JVP_RULES } from './complex_rules';
 import { WINDOW_JVP_RULES } from './jvp_window';
 import type { JvpRuleTable } from './jvp_rule';
 import { ALONG_AXIS_JVP_RULES } from './jvp_along_axis';
@@ -14,4 +15,5 @@ export const JVP_RULES: JvpRuleTable = {
   ...ALONG_AXIS_JVP_RULES,
   ...WINDOW_JVP_RULES,
   ...RANDOM_JVP_RULES,
+  ...COMPLEX_JVP_RULES,
 };

@@ -1,4 +1,4 @@
-import { isFloat } from '../core';
+import { isInexact } from '../core';
 import {
   ARITHMETIC_BINARY, COMPARISONS, familyRules, UNARY_MATH,
   type ArithmeticBinaryPrimitive, type ElementwisePrimitive, type Primitive, type UnaryMathPrimitive,
@@ -14,7 +14,7 @@ import {
  */
 export function floatOnly<P extends Primitive>(rule: VjpRule<P>): VjpRule<P> {
   return (o, g, inputs, out, params, wanted) =>
-    (isFloat(o.dtype(inputs[0])) ? rule(o, g, inputs, out, params, wanted) : inputs.map(() => null));
+    (isInexact(o.dtype(inputs[0])) ? rule(o, g, inputs, out, params, wanted) : inputs.map(() => null));
 }
 
 /** For ops whose result is bool or an index: no cotangent flows back through them. */
@@ -44,7 +44,7 @@ export const ELEMENTWISE_VJP_RULES: Pick<VjpRuleTable, ElementwisePrimitive> = {
   ...familyRules(COMPARISONS, () => noGradient),
   ...familyRules(UNARY_MATH, unaryMath),
   select: (o, g, [pred, onTrue, onFalse], _out, _params, wanted) => {
-    if (!isFloat(o.dtype(onTrue))) return [null, null, null];
+    if (!isInexact(o.dtype(onTrue))) return [null, null, null];
     const zero = o.scalarLike(0, g);
     return [
       null,
@@ -60,5 +60,5 @@ export const ELEMENTWISE_VJP_RULES: Pick<VjpRuleTable, ElementwisePrimitive> = {
   }),
   // NB: a cast to or from int/bool cuts the gradient (PyTorch cannot track integer tensors either).
   convert_element_type: (o, g, [x]) =>
-    (isFloat(o.dtype(x)) && isFloat(o.dtype(g)) ? [o.convert(g, o.dtype(x))] : [null]),
+    (isInexact(o.dtype(x)) && isInexact(o.dtype(g)) ? [o.convert(g, o.dtype(x))] : [null]),
 };

@@ -1,4 +1,5 @@
 import { RANDOM_VJP_RULES } from './random_rules';
+import { COMPLEX_VJP_RULES } from './complex_rules';
 import { WINDOW_VJP_RULES } from './vjp_window';
 import type { VjpRuleTable } from './vjp_rule';
 import { ALONG_AXIS_VJP_RULES } from './vjp_along_axis';
@@ -14,4 +15,5 @@ export const VJP_RULES: VjpRuleTable = {
   ...ALONG_AXIS_VJP_RULES,
   ...WINDOW_VJP_RULES,
   ...RANDOM_VJP_RULES,
+  ...COMPLEX_VJP_RULES,
 };

@@ -1,5 +1,5 @@
 import {
-  ARITHMETIC_BINARY, COMPARISONS, familyRules, UNARY_MATH, type ElementwisePrimitive, type Primitive,
+  ARITHMETIC_BINARY, COMPARISONS, familyRules, UNARY_MATH, type ComplexPartsPrimitive, type ElementwisePrimitive, type Primitive,
 } from '../primitives';
 import { moveaxis, range, type BatchRule, type BatchRuleTable } from './batch_rule';
 
@@ -32,6 +32,14 @@ export function broadcasting<P extends Primitive>(prim: P): BatchRule<P> {
 export function unary<P extends Primitive>(prim: P): BatchRule<P> {
   return (o, [x], [bd], params) => ({ out: o.bind(prim, [x], params), batchDim: bd });
 }
+
+/** lax.complex broadcasts its two parts; real, imag and conj act element by element. */
+export const COMPLEX_BATCH_RULES: Pick<BatchRuleTable, ComplexPartsPrimitive> = {
+  complex: broadcasting('complex'),
+  real: unary('real'),
+  imag: unary('imag'),
+  conj: unary('conj'),
+};
 
 export const ELEMENTWISE_BATCH_RULES: Pick<BatchRuleTable, ElementwisePrimitive> = {
   ...familyRules(ARITHMETIC_BINARY, broadcasting),

@@ -1,7 +1,7 @@
 import type { Primitive } from '../primitives';
 import { whenBatched, type BatchRule, type BatchRuleTable } from './batch_rule';
 import { ALONG_AXIS_BATCH_RULES } from './batch_along_axis';
-import { ELEMENTWISE_BATCH_RULES } from './batch_elementwise';
+import { COMPLEX_BATCH_RULES, ELEMENTWISE_BATCH_RULES } from './batch_elementwise';
 import { INDEXING_BATCH_RULES } from './batch_indexing';
 import { STRUCTURAL_BATCH_RULES } from './batch_structural';
 import { WINDOW_BATCH_RULES } from './batch_window';
@@ -15,6 +15,7 @@ const RULES: BatchRuleTable = {
   ...ALONG_AXIS_BATCH_RULES,
   ...WINDOW_BATCH_RULES,
   ...RANDOM_BATCH_RULES,
+  ...COMPLEX_BATCH_RULES,
 };
 
 /**

@@ -1,4 +1,4 @@
-export const DTYPES = ['float32', 'float64', 'int32', 'int64', 'bool', 'uint32', 'key<fry>'] as const;
+export const DTYPES = ['float32', 'float64', 'int32', 'int64', 'bool', 'uint32', 'key<fry>', 'complex64', 'complex128'] as const;
 export type DType = (typeof DTYPES)[number];
 
 /**
@@ -9,8 +9,25 @@ export type DType = (typeof DTYPES)[number];
  */
 export const KEY_DTYPE = 'key<fry>' as const;
 
+/**
+ * Complex numbers (JAX's complex64 and, under jax_enable_x64, complex128): each element is its
+ * real and imaginary parts one after the other in the part dtype's array (complex64 in a
+ * Float32Array of twice the length), as NumPy lays them out. They live on the host on every
+ * backend (tfjs and WGSL have no complex type) and are never fused.
+ */
+export type ComplexDType = 'complex64' | 'complex128';
+export const isComplex = (dtype: DType): dtype is ComplexDType => dtype === 'complex64' || dtype === 'complex128';
+/** The dtype of a complex dtype's parts (complex64's are float32), and the complex dtype over a float one. */
+export const COMPLEX_PART: { readonly [D in ComplexDType]: 'float32' | 'float64' } = { complex64: 'float32', complex128: 'float64' };
+export const complexOf = (dtype: DType): ComplexDType => (dtype === 'float64' || dtype === 'complex128' ? 'complex128' : 'complex64');
+/** Floating or complex: the dtypes that carry derivatives (NumPy's np.inexact). */
+export const isInexact = (dtype: DType): boolean => isFloat(dtype) || isComplex(dtype);
+
+/** The stored words of a 0-d value of `dtype` whose value is `value` (a complex one's imaginary part 0). */
+export const scalarWords = (value: number, dtype: DType): number[] => (isComplex(dtype) ? [value, 0] : [value]);
+
 /** How many stored words (typed-array elements) one element of `dtype` takes. */
-export const wordsPerElement = (dtype: DType): number => (dtype === KEY_DTYPE ? 2 : 1);
+export const wordsPerElement = (dtype: DType): number => (dtype === KEY_DTYPE || isComplex(dtype) ? 2 : 1);
 
 export type AnyTypedArray = Float32Array | Float64Array | Int32Array | Uint8Array | Uint32Array;
 
@@ -23,6 +40,8 @@ export const DTYPE_SHORT: { [D in DType]: string } = {
   bool: 'bool',
   uint32: 'u32',
   'key<fry>': 'key<fry>',
+  complex64: 'c64',
+  complex128: 'c128',
 };
 
 export function isDType(name: string): name is DType {
@@ -56,6 +75,8 @@ export function allocate(dtype: DType, size: number): AnyTypedArray {
     // its own typed array makes every store wrap modulo 2**32, as XLA's uint32 arithmetic does.
     case 'uint32': return new Uint32Array(size);
     case 'key<fry>': return new Uint32Array(2 * size);
+    case 'complex64': return new Float32Array(2 * size);
+    case 'complex128': return new Float64Array(2 * size);
   }
 }
 
@@ -119,9 +140,10 @@ export function typedArrayFrom(dtype: DType, values: ArrayLike<number>): AnyType
 export const LOGISTIC_ZERO_BELOW = { float32: -88.72283172607422, float64: -709.782712893384 } as const;
 
 // NB: keys never promote (the shape rules refuse them in arithmetic); uint32 with int32 gives int32, as JAX without x64.
-const RANK: { [D in DType]: number } = { 'key<fry>': -1, bool: 0, uint32: 1, int32: 2, int64: 3, float32: 4, float64: 5 };
+const RANK: { [D in DType]: number } = { 'key<fry>': -1, bool: 0, uint32: 1, int32: 2, int64: 3, float32: 4, float64: 5, complex64: 6, complex128: 7 };
 
-/** NumPy/PyTorch type promotion between two tensor dtypes. */
+/** NumPy/PyTorch type promotion between two tensor dtypes (float64 with complex64 gives complex128, as NumPy's). */
 export function promoteTypes(a: DType, b: DType): DType {
-  return RANK[a] >= RANK[b] ? a : b;
+  const wider = RANK[a] >= RANK[b] ? a : b;
+  return wider === 'complex64' && (a === 'float64' || b === 'float64') ? 'complex128' : wider;
 }

@@ -86,4 +86,8 @@ export const GRAD_FN_NAMES: { readonly [P in Primitive]: string } = {
   or: 'BitwiseOrBackward0',
   rem: 'FmodBackward0',
   bitcast_convert_type: 'ViewBackward0',
+  complex: 'ComplexBackward0',
+  real: 'RealBackward0',
+  imag: 'ImagBackward0',
+  conj: 'ConjBackward0',
 };

@@ -126,6 +126,10 @@ export const JAX_FORMS: { readonly [P in Primitive]: JaxFormRule<P> } = {
   or: plain('or'),
   rem: plain('rem'),
   bitcast_convert_type: withParams('bitcast_convert_type', ({ newDtype }) => ({ new_dtype: pyName(newDtype) })),
+  complex: plain('complex'),
+  real: plain('real'),
+  imag: plain('imag'),
+  conj: withParams('conj', ({ inputDtype }) => ({ input_dtype: pyName(inputDtype) })),
 };
 
 export function jaxForm<P extends Primitive>(prim: P, params: ParamsOf<P>, eqn: EqnView): JaxForm {

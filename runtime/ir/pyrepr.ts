@@ -62,5 +62,8 @@ export function formatScalar(value: number, dtype: DType): string {
     case 'float32': return pyFloat(shortestFloat32(value));
     case 'float64': return pyFloat(value);
     case 'key<fry>': throw new Error('formatScalar: a key has no scalar form (its words print as key data)');
+    // NB: a scalar here has no imaginary part (a literal of a complex dtype): NumPy's str gives `(2+0j)`.
+    case 'complex64':
+    case 'complex128': return `(${formatScalar(value, dtype === 'complex64' ? 'float32' : 'float64').replace(/\.0$/, '')}+0j)`;
   }
 }

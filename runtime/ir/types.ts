@@ -16,7 +16,7 @@ export class Literal {
   readonly value: number;
   constructor(value: number, readonly dtype: DType) {
     // NB: stored as the dtype holds it, so printing, CSE keys and folding all see the same number.
-    this.value = dtype === 'float32' ? Math.fround(value)
+    this.value = dtype === 'float32' || dtype === 'complex64' ? Math.fround(value)
       : dtype === 'int32' ? Math.trunc(value) | 0
       : dtype === 'int64' ? Math.trunc(value)
       : dtype === 'uint32' ? Math.trunc(value) >>> 0

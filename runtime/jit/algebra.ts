@@ -1,4 +1,4 @@
-import { shapeEq, type AbstractValue, type DType } from '../core';
+import { isComplex, shapeEq, type AbstractValue, type DType } from '../core';
 import { equation, isCall, isVar, Literal, type AnyEquation, type Atom, type Equation, type Jaxpr, type Var } from '../ir';
 import { inFamily, RESHAPES } from '../primitives';
 
@@ -13,7 +13,7 @@ import { inFamily, RESHAPES } from '../primitives';
  *   integer_pow[y=2] and other powers
  */
 
-const isFloat = (d: DType): boolean => d === 'float32' || d === 'float64';
+const isFloat = (d: DType): boolean => d === 'float32' || d === 'float64' || d === 'complex64' || d === 'complex128';
 const sameAval = (a: AbstractValue, b: AbstractValue): boolean => a.dtype === b.dtype && shapeEq(a.shape, b.shape);
 const iotaOf = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 const isIota = (xs: readonly number[]): boolean => xs.every((x, i) => x === i);
@@ -34,8 +34,10 @@ export function algebraStep(jaxpr: Jaxpr): AlgebraResult {
   jaxpr.constvars.forEach((v, i) => {
     const c = jaxpr.consts[i];
     if (c.kind !== 'host' || c.values.length === 0) return;
+    // NB: a complex constant's words alternate real and imaginary parts: uniform only with every imaginary part +0.
+    const words = isComplex(v.aval.dtype) ? 2 : 1;
     const first = c.values[0];
-    for (let k = 1; k < c.values.length; k++) if (!Object.is(c.values[k], first)) return;
+    for (let k = 1; k < c.values.length; k++) if (!Object.is(c.values[k], k % words === 0 ? first : 0)) return;
     uniform.set(v, first);
   });
   const valueOf = (a: Atom): number | undefined => (isVar(a) ? uniform.get(a) : a.value);

@@ -1,4 +1,4 @@
-import { formatAval, shapeEq, type AbstractValue } from '../core';
+import { formatAval, scalarWords, shapeEq, type AbstractValue } from '../core';
 import type { Backend, DeviceArray } from '../backends';
 import { isCall, isVar, outsOf, type Atom, type CallEquation, type ConstValue, type Jaxpr, type Literal, type Var } from '../ir';
 import { backendHost, runCall } from './control/evaluate_call';
@@ -49,7 +49,7 @@ function lastUses(jaxpr: Jaxpr): Map<Var, number> {
   return last;
 }
 
-const uploadLiteral = <A extends DeviceArray>(backend: Backend<A>, l: Literal): A => backend.upload([l.value], l.aval);
+const uploadLiteral = <A extends DeviceArray>(backend: Backend<A>, l: Literal): A => backend.upload(scalarWords(l.value, l.dtype), l.aval);
 
 /**
  * Evaluates a jaxpr on `backend`, one kernel per equation. Each intermediate is freed as soon as

@@ -1,4 +1,4 @@
-import { KEY_DTYPE, sizeOf, type AnyTypedArray } from '../core';
+import { isComplex, KEY_DTYPE, scalarWords, sizeOf, type AnyTypedArray } from '../core';
 import { createReferenceBackend, type Backend } from '../backends';
 import { isCall, isVar, Literal, outsOf, type AnyEquation, type Atom, type ConstValue, type Jaxpr, type Var } from '../ir';
 import { abstractEval } from '../primitives';
@@ -105,11 +105,13 @@ export function foldConstants(jaxpr: Jaxpr, options: FoldOptions = {}): Jaxpr {
       eqns.push(e);
       continue;
     }
-    const arrays = inputs.map((a) => ref.upload(isVar(a) ? valuesOf(a) : [a.value], a.aval));
+    const arrays = inputs.map((a) => ref.upload(isVar(a) ? valuesOf(a) : scalarWords(a.value, a.dtype), a.aval));
     const out = ref.run(e.primitive, arrays, e.params, abstractEval(e.primitive, arrays, e.params));
     const result = ref.readSync(out);
-    // NB: a key's two words do not fit a literal: a 0-d key stays a host constant.
-    if (e.out.aval.shape.length === 0 && e.out.aval.dtype !== KEY_DTYPE) {
+    // NB: a key's two words do not fit a literal: a 0-d key stays a host constant, as does a complex
+    // number with an imaginary part (a literal holds one number: a complex one's real part).
+    const literal = e.out.aval.dtype !== KEY_DTYPE && !(isComplex(e.out.aval.dtype) && !Object.is(result[1], 0));
+    if (e.out.aval.shape.length === 0 && literal) {
       sub.set(e.out, new Literal(result[0], e.out.aval.dtype));
     } else {
       constvars.push(e.out);

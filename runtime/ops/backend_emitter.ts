@@ -1,4 +1,4 @@
-import { sizeOf, wordsPerElement, type AbstractValue, type DType } from '../core';
+import { scalarWords, sizeOf, wordsPerElement, type AbstractValue, type DType } from '../core';
 import type { Backend, DeviceArray } from '../backends';
 import { abstractEval } from '../primitives';
 import type { Emitter } from './emitter';
@@ -17,7 +17,7 @@ export class BackendEmitter<A extends DeviceArray> implements Emitter<A> {
     return this.track(this.backend.run(prim, inputs, params, out));
   }
   aval(x: A): AbstractValue { return { shape: x.shape, dtype: x.dtype }; }
-  scalar(value: number, dtype: DType): A { return this.track(this.backend.upload([value], { shape: [], dtype })); }
+  scalar(value: number, dtype: DType): A { return this.track(this.backend.upload(scalarWords(value, dtype), { shape: [], dtype })); }
   upload(values: ArrayLike<number>, shape: readonly number[], dtype: DType): A {
     if (values.length !== sizeOf(shape) * wordsPerElement(dtype)) throw new RangeError(`upload: ${values.length} values do not fill shape [${shape.join(',')}]`);
     return this.track(this.backend.upload(values, { shape, dtype }));

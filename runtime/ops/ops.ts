@@ -34,6 +34,12 @@ export class Ops<T> {
     return this.dtype(x) === newDtype ? x : this.bind('convert_element_type', [x], { newDtype });
   }
 
+  /** x + iy (lax.complex). */
+  complex(x: T, y: T): T { return this.bind('complex', [x, y], {}); }
+  real(x: T): T { return this.bind('real', [x], {}); }
+  imag(x: T): T { return this.bind('imag', [x], {}); }
+  conj(x: T): T { return this.bind('conj', [x], { inputDtype: this.dtype(x) }); }
+
   reduceSum(x: T, axes: readonly number[]): T {
     return axes.length === 0 ? x : this.bind('reduce_sum', [x], { axes });
   }

@@ -88,6 +88,10 @@ export type RandomKeyPrimitive = (typeof RANDOM_KEYS)[number];
 export type BitOpPrimitive = (typeof BIT_OPS)[number];
 export type RandomBitsPrimitive = (typeof RANDOM_BITS)[number];
 
+/** lax's complex-number primitives: made from float parts, taken apart, conjugated (elementwise, never fused: complex lives on the host). */
+export const COMPLEX_PARTS = ['complex', 'real', 'imag', 'conj'] as const satisfies readonly Primitive[];
+export type ComplexPartsPrimitive = (typeof COMPLEX_PARTS)[number];
+
 /** The primitives no family holds: each has its rules written out alone. */
 export const UNGROUPED = ['dot_general', 'conv_general_dilated'] as const satisfies readonly Primitive[];
 

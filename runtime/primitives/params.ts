@@ -154,6 +154,15 @@ export interface PrimitiveParams {
   rem: NoParams;
   /** The same bits read as another dtype of the same width (uint32 <-> float32). */
   bitcast_convert_type: { readonly newDtype: DType };
+  // complex numbers (lax's): made from and taken apart into their float parts
+  /** (x, y) of one float dtype, broadcast: x + iy (lax.complex). */
+  complex: NoParams;
+  /** The real part of a complex operand, in its part dtype. */
+  real: NoParams;
+  /** The imaginary part of a complex operand, in its part dtype. */
+  imag: NoParams;
+  /** The complex conjugate; a float operand gives its complex value (lax.conj's `input_dtype` says which it was). */
+  conj: { readonly inputDtype: DType };
 }
 
 export interface CumulativeParams {

@@ -1,5 +1,5 @@
 import {
-  aval, broadcastShapes, formatShape, isFloat, KEY_DTYPE, NOT_BROADCASTABLE, shapeEq, ShapeError, sizeOf,
+  aval, broadcastShapes, COMPLEX_PART, formatShape, isComplex, isFloat, KEY_DTYPE, NOT_BROADCASTABLE, shapeEq, ShapeError, sizeOf,
   type AbstractValue, type DType,
 } from '../core';
 import { ARITHMETIC_BINARY, COMPARISONS, familyRules, inFamily, NUMERIC_UNARY, RANDOM_KEYS, REDUCTIONS, RESHAPE_LIKE, UNARY_MATH } from './families';
@@ -7,6 +7,7 @@ import type { ParamsOf, Primitive } from './params';
 import { ALONG_AXIS_SHAPE_RULES } from './shape_rules_along_axis';
 import { WINDOW_SHAPE_RULES } from './window_shapes';
 import { RANDOM_SHAPE_RULES } from './shape_rules_random';
+import { COMPLEX_SHAPE_RULES, TAKES_COMPLEX } from './shape_rules_complex';
 
 /** Computes the abstract value of a primitive's result, or throws a ShapeError naming the op and shapes. */
 export type ShapeRule<P extends Primitive> = (inputs: readonly AbstractValue[], params: ParamsOf<P>) => AbstractValue;
@@ -45,7 +46,7 @@ const comparison = (op: string): ShapeRule<Primitive> => (inputs) => {
 /** Unary math that is only defined on floating-point values. */
 const floatUnary = (op: string): ShapeRule<Primitive> => (inputs) => {
   arity(op, inputs, 1);
-  if (!isFloat(inputs[0].dtype)) throw new ShapeError(op, inputs, 'needs a floating-point operand; convert it with .float() first');
+  if (!isFloat(inputs[0].dtype) && !isComplex(inputs[0].dtype)) throw new ShapeError(op, inputs, 'needs a floating-point operand; convert it with .float() first');
   return inputs[0];
 };
 
@@ -85,6 +86,11 @@ export const SHAPE_RULES: { readonly [P in Primitive]: ShapeRule<P> } = {
     arity('integer_pow', inputs, 1);
     if (!Number.isInteger(y)) throw new ShapeError('integer_pow', inputs, `exponent ${y} is not an integer`);
     return numericUnary('integer_pow')(inputs, {});
+  },
+  // NB: the magnitude of a complex operand is real (lax.abs's _complex_basetype).
+  abs: (inputs) => {
+    const x = numericUnary('abs')(inputs, {});
+    return isComplex(x.dtype) ? aval(x.shape, COMPLEX_PART[x.dtype]) : x;
   },
   select: (inputs) => {
     arity('select', inputs, 3);
@@ -240,6 +246,7 @@ export const SHAPE_RULES: { readonly [P in Primitive]: ShapeRule<P> } = {
   ...ALONG_AXIS_SHAPE_RULES,
   ...WINDOW_SHAPE_RULES,
   ...RANDOM_SHAPE_RULES,
+  ...COMPLEX_SHAPE_RULES,
 };
 
 export const PRIMITIVES = Object.keys(SHAPE_RULES) as Primitive[];
@@ -253,6 +260,10 @@ export function abstractEval<P extends Primitive>(prim: P, inputs: readonly Abst
   // NB: select's predicate and gather's indices are never keys; their rules check them.
   if (!TAKES_KEYS.has(prim) && inputs.some((a) => a.dtype === KEY_DTYPE)) {
     throw new ShapeError(prim, inputs, `does not accept dtype ${KEY_DTYPE}: key arrays are split, folded into, indexed and reshaped, and passed to jax.random's samplers (jax.random.key_data gives their uint32 words)`);
+  }
+  const complex = inputs.find((a) => isComplex(a.dtype));
+  if (complex && !TAKES_COMPLEX.has(prim)) {
+    throw new ShapeError(prim, inputs, `does not accept dtype ${complex.dtype}: Gradlens computes complex arrays through arithmetic, exp, log, sin, cos, sqrt, abs, real, imag, conj, sums, dot products and reshaping only; take real and imaginary parts first (jnp.real, jnp.imag)`);
   }
   return (SHAPE_RULES[prim] as ShapeRule<P>)(inputs, params);
 }

@@ -7,13 +7,13 @@
  * (operators, methods, indexing: lax.ts) is its runtime's ArrayBehaviour, so this file imports
  * none of it; printing follows NumPy (print.ts).
  */
-import { bytesOf, formatAval, isFloat, isInteger, KEY_DTYPE, sizeOf, withInterrupt, type AbstractValue, type DType, type SourceSpan } from '../../../runtime/core';
+import { bytesOf, formatAval, isComplex, ITEM_BYTES, scalarWords, isFloat, isInteger, KEY_DTYPE, sizeOf, withInterrupt, type AbstractValue, type DType, type SourceSpan } from '../../../runtime/core';
 import type { Backend, DeviceArray } from '../../../runtime/backends';
 import { isVar, type CallParamsOf, type CallPrimitive } from '../../../runtime/ir';
 import { runCallCompiled, type JaxprTrace, type Tracer } from '../../../runtime/jit';
 import { Ops, type Emitter } from '../../../runtime/ops';
 import { abstractEval, type ParamsOf, type Primitive } from '../../../runtime/primitives';
-import { HaltError, pyError, formatFloat, formatInt, HostObject, NOT_IMPLEMENTED, hostType, opFunction, pyFunction, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type UnaryOp, hostValues, PyList, PyTuple, PyType, nameTable, type NativeFn, type PyValue } from '../interpreter';
+import { HaltError, pyError, PyComplex, formatFloat, formatInt, HostObject, NOT_IMPLEMENTED, hostType, opFunction, pyFunction, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type UnaryOp, hostValues, PyList, PyTuple, PyType, nameTable, type NativeFn, type PyValue } from '../interpreter';
 import { concretizationError } from '../staging';
 import { arrayStr, jaxRepr, keyRepr, numpyRepr, scalarStr } from './print';
 import { MAX_TRACED_EQUATIONS, Scalar, isTracer, translate, type Val } from './values';
@@ -46,6 +46,8 @@ export interface ArrayBehaviour {
   at(x: PyArray): PyValue;
   /** `abs(x)`. */
   abs(x: PyArray, ctx: HostContext): PyValue;
+  /** `x.real`, `x.imag`, `x.conj()`: the parts of a complex array; a real array's own value, zeros, itself. */
+  complexPart(which: 'real' | 'imag' | 'conj', x: PyArray, ctx: HostContext): PyValue;
 }
 
 /**
@@ -213,6 +215,7 @@ export class PyArray extends HostObject {
     const v = this.value as Tracer | DeviceArray | undefined;
     return this.numpy ? NDARRAY_TYPE : v?.dtype === KEY_DTYPE ? KEY_ARRAY_TYPE : ARRAY_TYPE;
   }
+  override get takesComplex(): boolean { return !this.numpy; }
   get shape(): readonly number[] { return this.v.shape; }
   get dtype(): DType { return this.v.dtype; }
   get traced(): boolean { return isTracer(this.v); }
@@ -232,7 +235,12 @@ export class PyArray extends HostObject {
   }
 
   private scalarValue(ctx: HostContext, what: string): number {
+    if (isComplex(this.dtype) && what !== 'bool') {
+      // NB: NumPy would warn and drop the imaginary part; Gradlens never drops it silently.
+      throw pyError('TypeError', `can't convert a complex array to ${what === 'int' ? 'int' : 'float'}; take jnp.real(x) or jnp.abs(x) first`);
+    }
     const vals = this.values(ctx, what);
+    if (isComplex(this.dtype) && vals.length === 2) return vals[0] !== 0 || vals[1] !== 0 ? 1 : 0;
     if (vals.length !== 1) {
       throw pyError('TypeError', what === 'bool'
         ? 'The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()'
@@ -282,6 +290,8 @@ export class PyArray extends HostObject {
   override bool(ctx: HostContext): boolean { return this.scalarValue(ctx, 'bool') !== 0; }
   override arrayData(ctx: HostContext): HostArrayData {
     if (this.dtype === KEY_DTYPE) throw pyError('TypeError', 'JAX array with PRNGKey dtype cannot be converted to a NumPy array. Use jax.random.key_data(arr) if you wish to extract the underlying integer array.');
+    // NB: the same words as lax.ts's complexLeaves (array.ts imports none of lax.ts).
+    if (isComplex(this.dtype)) throw pyError('NotImplementedError', `a ${this.dtype} array cannot leave jax in Gradlens (NumPy's and PyTorch's shims hold real dtypes only); pass jnp.real(x) and jnp.imag(x)`);
     // NB: NumPy's shim has no uint32: its words go over as int64, every value exact.
     return { values: this.values(ctx, 'numpy'), shape: this.shape, dtype: this.dtype === 'uint32' ? 'int64' : this.dtype };
   }
@@ -294,6 +304,11 @@ export class PyArray extends HostObject {
 
   /** `x.item()`: a Python scalar of the array's kind. */
   item(ctx: HostContext): PyValue {
+    if (isComplex(this.dtype)) {
+      const z = this.values(ctx, 'item');
+      if (z.length !== 2) throw pyError('TypeError', 'only length-1 arrays can be converted to Python scalars');
+      return new PyComplex(z[0], z[1]);
+    }
     const x = this.scalarValue(ctx, 'item');
     return this.dtype === 'bool' ? x !== 0 : isInteger(this.dtype) ? BigInt(x) : x;
   }
@@ -305,7 +320,7 @@ export class PyArray extends HostObject {
   override repr(ctx: HostContext): string {
     if (this.dtype === KEY_DTYPE && !isTracer(this.v)) return keyRepr(this.rt.read(this.v), this.shape);
     if (isTracer(this.v)) return `Traced<ShapedArray(${this.dtype}[${this.shape.join(',')}]${this.weak ? ', weak_type=True' : ''})>with<DynamicJaxprTrace>`;
-    if (this.numpy && this.shape.length === 0) return scalarStr(this.rt.read(this.v)[0], this.dtype);
+    if (this.numpy && this.shape.length === 0 && !isComplex(this.dtype)) return scalarStr(this.rt.read(this.v)[0], this.dtype);
     return this.numpy ? numpyRepr(this.printable(ctx)) : jaxRepr(this.printable(ctx), this.weak);
   }
 
@@ -317,6 +332,7 @@ export class PyArray extends HostObject {
   override format(spec: string, ctx: HostContext): string {
     if (spec === '' || isTracer(this.v)) return this.str(ctx);
     if (this.shape.length !== 0) throw pyError('TypeError', `unsupported format string passed to ${this.pyType.name}.__format__`);
+    if (isComplex(this.dtype)) return (this.item(ctx) as PyComplex).format(spec);
     const x = this.rt.read(this.v)[0];
     if (isInteger(this.dtype)) return formatInt(BigInt(x), spec);
     if (this.dtype === 'bool') return formatInt(x ? 1n : 0n, spec);
@@ -331,10 +347,9 @@ export class PyArray extends HostObject {
       case 'size': return BigInt(sizeOf(this.shape));
       case 'dtype': return dtypeObject(this.dtype);
       case 'T': return rt.behaviour.transpose(this);
-      // NB: arrays are real here (complex ones are refused where made): x.real is x, x.imag zeros of its dtype, as JAX's.
-      case 'real': return this;
-      case 'imag': return rt.run(() => new PyArray(rt, rt.place(rt.o.full(this.shape, 0, this.dtype)), this.weak, this.numpy), (r) => [r.v]);
-      case 'conj': case 'conjugate': return pyFunction(name, () => this);
+      // NB: a real array's x.real is x, x.imag zeros of its dtype and x.conj() x itself, as JAX's.
+      case 'real': case 'imag': return rt.behaviour.complexPart(name, this, ctx);
+      case 'conj': case 'conjugate': return pyFunction(name, (_a, _k, c) => rt.behaviour.complexPart('conj', this, c ?? ctx));
       case 'at': return this.numpy ? undefined : rt.behaviour.at(this);
       case '__abs__': return pyFunction('__abs__', (_a, _k, c) => rt.behaviour.abs(this, c));
       case '__round__': return undefined;
@@ -364,7 +379,7 @@ export class DTypeObject extends HostObject {
   }
   override getattr(name: string): PyValue | undefined {
     if (name === 'name') return this.name;
-    if (name === 'itemsize') return BigInt(this.name === 'float64' || this.name === 'int64' ? 8 : this.name === 'bool' ? 1 : 4);
+    if (name === 'itemsize') return BigInt(this.name === KEY_DTYPE ? 4 : ITEM_BYTES[this.name]);
     return undefined;
   }
   override call(args: PyValue[], kwargs: Map<string, PyValue>, ctx: HostContext): PyValue {
@@ -382,6 +397,7 @@ export function dtypeObject(d: DType): DTypeObject {
 
 const DTYPE_NAMES = nameTable<DType>({
   float32: 'float32', float64: 'float64', int32: 'int32', int64: 'int64', bool: 'bool', bool_: 'bool', float: 'float32', int: 'int64', uint32: 'uint32',
+  complex64: 'complex64', complex128: 'complex128', complex: 'complex64',
 });
 
 /** `dtype=` as a dtype object, a Python type (`float`, `int`, `bool`) or a string. */
@@ -391,11 +407,12 @@ export function toDtype(v: PyValue, rt: JaxRuntime, numpy: boolean): DType {
   else if (typeof v === 'string') name = v;
   else if (v instanceof PyType) name = v.name;
   const d = name === null ? undefined : DTYPE_NAMES[name];
-  if (name !== null && /^(complex|complex64|complex128|complex_|cfloat|cdouble|csingle)$/.test(name)) {
-    throw pyError('NotImplementedError', `dtype ${name} is not supported by Gradlens (its arrays hold real dtypes only); carry real and imaginary parts as two real arrays`);
+  if (name !== null && /^(complex|complex64|complex128|complex_|cfloat|cdouble|csingle)$/.test(name) && (numpy || !d)) {
+    throw pyError('NotImplementedError', `dtype ${name} is not supported by Gradlens's NumPy arrays (jax.numpy's complex64 and complex128 are); carry real and imaginary parts as two real arrays`);
   }
   if (!d) throw pyError('TypeError', `unsupported dtype: ${name ?? String(v)}`);
   if (name === 'float') return rt.floatDtype;
+  if (d === 'complex64' || d === 'complex128') return rt.x64 && d !== 'complex64' || (rt.x64 && name === 'complex') ? 'complex128' : 'complex64';
   if (d === 'int64') return rt.intDtype(numpy);
   rt.checkDtype(d);
   return d;
@@ -508,7 +525,7 @@ export class JaxRuntime implements Emitter<Val> {
   }
 
   private evaluateCall<C extends CallPrimitive>(prim: C, inputs: readonly (DeviceArray | Scalar)[], params: CallParamsOf<C>): DeviceArray[] {
-    const arrays = inputs.map((x) => (x instanceof Scalar ? this.upload([x.value], [], x.dtype) : x));
+    const arrays = inputs.map((x) => (x instanceof Scalar ? this.upload(scalarWords(x.value, x.dtype), [], x.dtype) : x));
     this.ctx.checkClock();
     return runCallCompiled(this.backend, prim, arrays, params).map((a) => this.track(a));
   }
@@ -558,7 +575,7 @@ export class JaxRuntime implements Emitter<Val> {
     const temps: DeviceArray[] = [];
     const arrays = inputs.map((x) => {
       if (!(x instanceof Scalar)) return x as DeviceArray;
-      const a = this.backend.upload([x.value], { shape: [], dtype: x.dtype });
+      const a = this.backend.upload(scalarWords(x.value, x.dtype), { shape: [], dtype: x.dtype });
       temps.push(a);
       return a;
     });
@@ -679,11 +696,11 @@ export class JaxRuntime implements Emitter<Val> {
 
   /** A value placed on the backend (a Scalar is uploaded); tracers pass through. */
   place(v: Val): Tracer | DeviceArray {
-    return v instanceof Scalar ? this.upload([v.value], [], v.dtype) : v;
+    return v instanceof Scalar ? this.upload(scalarWords(v.value, v.dtype), [], v.dtype) : v;
   }
 
   read(v: Val): ArrayLike<number> {
-    if (v instanceof Scalar) return [v.value];
+    if (v instanceof Scalar) return scalarWords(v.value, v.dtype);
     if (isTracer(v)) throw new Error('read: a tracer has no value');
     return this.backend.readSync(v);
   }

@@ -3,8 +3,8 @@
  * indexing over lax.ts, gathered into the ArrayBehaviour each run's JaxRuntime holds (array.ts
  * imports none of them).
  */
-import { isInteger } from '../../../runtime/core';
-import { bindArgs, nestedFromFlat, pyError, NOT_IMPLEMENTED, type BinaryOp, type CompareOp, type HostContext, PyList, PyTuple, nameTable, type PyValue, toIndex } from '../interpreter';
+import { isComplex, isInteger } from '../../../runtime/core';
+import { bindArgs, PyComplex, nestedFromFlat, pyError, NOT_IMPLEMENTED, type BinaryOp, type CompareOp, type HostContext, PyList, PyTuple, nameTable, type PyValue, toIndex } from '../interpreter';
 import { PyArray, toDtype, type ArrayBehaviour, type ArrayMethod } from './array';
 import { IndexUpdateHelper } from './at';
 import * as L from './lax';
@@ -19,7 +19,7 @@ const COMPARE: Record<CompareOp, 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne'> = { '<
 const LOGICAL: Partial<Record<BinaryOp, 'gt' | 'ge' | 'ne'>> = { '&': 'gt', '|': 'ge', '^': 'ne' };
 const isBoolean = (v: PyValue) => typeof v === 'boolean' || (v instanceof PyArray && v.dtype === 'bool');
 
-const acceptable = (x: PyValue) => x instanceof PyArray || typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean';
+const acceptable = (x: PyValue) => x instanceof PyArray || typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean' || x instanceof PyComplex;
 
 const reduction = (kind: L.Reduction): ArrayMethod => (self, args, kwargs, ctx) => {
   const a = bindArgs(kind, ['axis?', 'dtype?', 'out?', 'keepdims?'], args, kwargs, ctx);
@@ -58,7 +58,12 @@ const ARRAY_METHODS = nameTable<ArrayMethod>({
     return L.op(self.rt, () => L.wrap(self.rt, L.cast(self.rt, self.v, d), false, self.numpy));
   },
   item: (self, _args, _kwargs, ctx) => self.item(ctx),
-  tolist: (self, _args, _kwargs, ctx) => nestedFromFlat(self.values(ctx, 'tolist'), self.shape, self.dtype === 'bool' ? 'bool' : isInteger(self.dtype) ? 'int' : 'float'),
+  tolist: (self, _args, _kwargs, ctx) => nestedFromFlat(self.values(ctx, 'tolist'), self.shape, self.dtype === 'bool' ? 'bool' : isInteger(self.dtype) ? 'int' : isComplex(self.dtype) ? 'complex' : 'float'),
+  // complex(x) of a one-element array: a real one's imaginary part is 0.
+  __complex__: (self, _args, _kwargs, ctx) => {
+    if (isComplex(self.dtype)) return self.item(ctx);
+    return new PyComplex(self.float(ctx), 0);
+  },
   block_until_ready: (self) => self,
   copy: (self) => V.copyOf(self),
   __float__: (self, _a, _k, ctx) => self.float(ctx),
@@ -99,4 +104,5 @@ export const ARRAY_BEHAVIOUR: ArrayBehaviour = {
   transpose: (x) => L.transpose(x.rt, x),
   at: (x) => new IndexUpdateHelper(x),
   abs: (x, ctx) => L.unary(x.rt, 'abs', x, ctx),
+  complexPart: (which, x, ctx) => L.complexPart(x.rt, which, x, ctx),
 };

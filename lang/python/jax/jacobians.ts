@@ -5,7 +5,7 @@
  * (jacrev), as JAX builds them; the Jacobian's pytree nests the inputs' structure in each output
  * leaf.
  */
-import { isFloat, sizeOf } from '../../../runtime/core';
+import { COMPLEX_PART, isComplex, isFloat, isInexact, sizeOf } from '../../../runtime/core';
 import { jvpJaxpr, vjpJaxpr, vmapJaxpr } from '../../../runtime/jit';
 import { pyError, type HostContext, PyTuple, type PyValue, typeName } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
@@ -41,8 +41,18 @@ function jacobianTree(flat: FlatArgs, outDef: PyTreeDef, nOut: number, argnums: 
   return unflattenPy(outDef, perOut);
 }
 
+/** The n x n identity in `dtype` (a complex one's real part; callers convert it to each leaf's dtype). */
 function identityBasis(rt: JaxRuntime, n: number, dtype: Val['dtype']): Val {
+  if (isComplex(dtype)) dtype = COMPLEX_PART[dtype];
   return rt.upload(Array.from({ length: n * n }, (_, k) => (Math.floor(k / n) === k % n ? 1 : 0)), [n, n], dtype);
+}
+
+/** JAX's output checks: holomorphic=True asks for complex outputs; jacrev without it for real ones. */
+function checkHolomorphicOutput(name: 'jacfwd' | 'jacrev', opts: JacOpts, d: Val['dtype']): void {
+  if (opts.holomorphic && !isComplex(d)) throw pyError('TypeError', `${name} with holomorphic=True requires outputs with complex dtype, but got ${d}.`);
+  if (name === 'jacrev' && !opts.holomorphic && isComplex(d)) {
+    throw pyError('TypeError', `jacrev requires real-valued outputs (output dtype that is a sub-dtype of np.floating), but got ${d}. For holomorphic differentiation, pass holomorphic=True. For differentiation of non-holomorphic functions involving complex outputs, use jax.vjp directly.`);
+  }
 }
 
 export function jacfwdTransform(rt: JaxRuntime, fun: PyValue, opts: JacOpts, name = 'jacfwd'): Transformed {
@@ -54,8 +64,8 @@ export function jacfwdTransform(rt: JaxRuntime, fun: PyValue, opts: JacOpts, nam
       const wrt = wrtLeaves(flat, argnums);
       for (const k of wrt) {
         const d = flat.leaves[k].v.dtype;
-        if (opts.holomorphic) throw pyError('TypeError', `jacfwd with holomorphic=True requires inputs with complex dtype, but got ${d}.`);
-        if (!isFloat(d)) {
+        if (opts.holomorphic && !isComplex(d)) throw pyError('TypeError', `jacfwd with holomorphic=True requires inputs with complex dtype, but got ${d}.`);
+        if (!isFloat(d) && !(opts.holomorphic && isComplex(d))) {
           throw pyError('TypeError', `jacfwd requires real-valued inputs (input dtype that is a sub-dtype of np.floating), but got ${d}. For holomorphic differentiation, pass holomorphic=True. For differentiation of non-holomorphic functions involving complex inputs or integer inputs, use jax.jvp directly.`);
         }
       }
@@ -66,6 +76,7 @@ export function jacfwdTransform(rt: JaxRuntime, fun: PyValue, opts: JacOpts, nam
       const sizes = wrt.map((k) => sizeOf(flat.leaves[k].v.shape));
       const n = sizes.reduce((p, q) => p + q, 0);
       const withTangent = jaxpr.invars.map((_, i) => wrt.includes(i));
+      for (const v of jaxpr.outvars.slice(0, nMain)) checkHolomorphicOutput('jacfwd', opts, v.aval.dtype);
       const t = jvpJaxpr(jaxpr, withTangent);
       const nOut = jaxpr.outvars.length;
       // Primals shared, each tangent input a slice of the identity: the tangents out gain a leading axis of n.
@@ -107,8 +118,8 @@ export function jacrevTransform(rt: JaxRuntime, fun: PyValue, opts: JacOpts, nam
       const wrt = wrtLeaves(flat, argnums);
       for (const k of wrt) {
         const d = flat.leaves[k].v.dtype;
-        if (opts.holomorphic) throw pyError('TypeError', `jacrev with holomorphic=True requires inputs with complex dtype, but got ${d}.`);
-        if (!isFloat(d)) {
+        if (opts.holomorphic && !isComplex(d)) throw pyError('TypeError', `jacrev with holomorphic=True requires inputs with complex dtype, but got ${d}.`);
+        if (!isInexact(d)) {
           throw pyError('TypeError', `jacrev requires real- or complex-valued inputs (input dtype that is a sub-dtype of np.inexact), but got ${d}. If you want to use Boolean- or integer-valued inputs, use vjp or set allow_int to True.`);
         }
       }
@@ -117,7 +128,8 @@ export function jacrevTransform(rt: JaxRuntime, fun: PyValue, opts: JacOpts, nam
       const nMain = leafCount(main);
       const nOut = jaxpr.outvars.length;
       for (const v of jaxpr.outvars.slice(0, nMain)) {
-        if (!isFloat(v.aval.dtype)) {
+        checkHolomorphicOutput('jacrev', opts, v.aval.dtype);
+        if (!isFloat(v.aval.dtype) && !isComplex(v.aval.dtype)) {
           throw pyError('TypeError', `jacrev requires real-valued outputs (output dtype that is a sub-dtype of np.floating), but got ${v.aval.dtype}. For differentiation of functions with integer outputs, use jax.vjp directly.`);
         }
       }

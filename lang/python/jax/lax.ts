@@ -3,8 +3,8 @@
  * promotion with weak Python scalars, broadcasting, reductions, matmul and indexing, each as a
  * few primitives through the runtime (so the same code runs concretely or while tracing).
  */
-import { broadcastShapes, Int64RangeError, INT64_EXACT_LIMIT, isFloat, isInteger, promoteTypes, sizeOf, type DType } from '../../../runtime/core';
-import { flattenNested, pyError, type HostContext, HostObject, ELLIPSIS, PyList, PySlice, PyTuple, type PyValue, sliceIndices, toIndex, typeName } from '../interpreter';
+import { broadcastShapes, complexOf, Int64RangeError, INT64_EXACT_LIMIT, isComplex, isFloat, isInexact, isInteger, promoteTypes, sizeOf, type DType } from '../../../runtime/core';
+import { complexRefusal, flattenNested, PyComplex, pyError, type HostContext, HostObject, ELLIPSIS, PyList, PySlice, PyTuple, type PyValue, sliceIndices, toIndex, typeName } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
 import { numpySum } from './numpy_pairwise';
 import { isTracer, Scalar, type Val } from './values';
@@ -25,6 +25,11 @@ export function operand(rt: JaxRuntime, x: PyValue, ctx: HostContext): Operand {
   // NB: a Python int past int32 is an int64 literal (exact to 2**53), never an int32 one that would wrap.
   if (typeof x === 'bigint') return { v: new Scalar(Number(x), x >= -(2n ** 31n) && x < 2n ** 31n ? 'int32' : 'int64'), weak: true, numpy: true };
   if (typeof x === 'number') return { v: new Scalar(x, rt.floatDtype), weak: true, numpy: true };
+  // NB: a Python complex is a weak complex64 (complex128 under x64); one with an imaginary part is a constant array (a Scalar holds one number).
+  if (x instanceof PyComplex) {
+    const d = complexOf(rt.floatDtype);
+    return { v: x.im === 0 ? new Scalar(x.re, d) : rt.upload([x.re, x.im], [], d), weak: true, numpy: true };
+  }
   if (x instanceof PyList || x instanceof PyTuple) {
     const a = arrayFromData(rt, x, undefined, ctx, false);
     return { v: a.v, weak: false, numpy: false };
@@ -32,7 +37,7 @@ export function operand(rt: JaxRuntime, x: PyValue, ctx: HostContext): Operand {
   throw pyError('TypeError', `unsupported operand type for a jax operation: '${typeName(x)}'`);
 }
 
-const kind = (d: DType) => (d === 'bool' ? 0 : isInteger(d) ? 1 : 2);
+const kind = (d: DType) => (d === 'bool' ? 0 : isInteger(d) ? 1 : isComplex(d) ? 3 : 2);
 
 /** JAX's promotion: a weak operand takes the other's dtype within its kind; across kinds the wider kind wins. */
 export function resultDtype(rt: JaxRuntime, xs: readonly Operand[]): DType {
@@ -42,7 +47,11 @@ export function resultDtype(rt: JaxRuntime, xs: readonly Operand[]): DType {
   const widest = Math.max(...xs.map((x) => kind(x.v.dtype)));
   const numpy = xs.every((x) => x.numpy);
   // NB: an integer NumPy array meeting a Python float is float64, as NumPy's default float.
-  if (widest > kind(d)) d = widest === 2 ? (numpy ? 'float64' : rt.floatDtype) : rt.intDtype(numpy);
+  if (widest > kind(d)) {
+    d = widest === 3 ? complexOf(isFloat(d) ? d : rt.floatDtype) : widest === 2 ? (numpy ? 'float64' : rt.floatDtype) : rt.intDtype(numpy);
+  }
+  // NB: NumPy's shim holds real dtypes only.
+  if (numpy && isComplex(d)) throw pyError('NotImplementedError', "complex NumPy arrays are not supported by Gradlens (jax.numpy's complex64 arrays are); carry real and imaginary parts as two real arrays");
   // A Python int past int32 (an int64 literal: see operand) never wraps into int32: NumPy 1.24 widens to int64, JAX refuses.
   const wide = xs.find((x) => x.weak && x.v instanceof Scalar && x.v.dtype === 'int64');
   if (d === 'int32' && wide) {
@@ -50,6 +59,7 @@ export function resultDtype(rt: JaxRuntime, xs: readonly Operand[]): DType {
     d = 'int64';
   }
   // NB: with jax_enable_x64 off, a NumPy float64 array entering a jax op computes in float32.
+  if (!rt.x64 && !numpy && d === 'complex128') return 'complex64';
   return d === 'float64' && !rt.x64 && !numpy ? 'float32' : d;
 }
 
@@ -78,7 +88,7 @@ export function binary(rt: JaxRuntime, prim: BinaryPrim, a: PyValue, b: PyValue,
     if (x.numpy && y.numpy) checkNumpyBroadcast([x, y]);
     let dtype = resultDtype(rt, [x, y]);
     // NB: NumPy's true division of integers is float64, jax's float32 (float64 with x64).
-    if (prim === 'div' && !isFloat(dtype)) dtype = x.numpy && y.numpy ? 'float64' : rt.floatDtype;
+    if (prim === 'div' && !isInexact(dtype)) dtype = x.numpy && y.numpy ? 'float64' : rt.floatDtype;
     const out = rt.o.bind(prim, [cast(rt, x.v, dtype), cast(rt, y.v, dtype)], {});
     return wrap(rt, out, !COMPARISONS.has(prim) && x.weak && y.weak, x.numpy && y.numpy);
   });
@@ -146,8 +156,47 @@ export function unary(rt: JaxRuntime, prim: UnaryPrim, a: PyValue, ctx: HostCont
     const x = operand(rt, a, ctx);
     const floating = !['neg', 'abs', 'sign'].includes(prim);
     // NB: NumPy's ufuncs take integers to float64 (np.sqrt(np.arange(3))), jax.numpy's to the default float.
-    const v = floating && !isFloat(x.v.dtype) ? cast(rt, x.v, x.numpy ? 'float64' : rt.floatDtype) : x.v;
+    const v = floating && !isInexact(x.v.dtype) ? cast(rt, x.v, x.numpy ? 'float64' : rt.floatDtype) : x.v;
     return wrap(rt, rt.o.bind(prim, [v], {}), x.weak, x.numpy);
+  });
+}
+
+/**
+ * `jnp.real`, `jnp.imag`, `jnp.conj` (and `x.real`, `x.imag`, `x.conj()`): lax's real, imag and
+ * conj on a complex array; a real array's real part and conjugate are itself and its imaginary
+ * part zeros of its dtype, with no equation, as jax.numpy's.
+ */
+export function complexPart(rt: JaxRuntime, which: 'real' | 'imag' | 'conj', a: PyValue, ctx: HostContext): PyArray {
+  const x = operand(rt, a, ctx);
+  if (!isComplex(x.v.dtype)) {
+    if (which === 'imag') return op(rt, () => wrap(rt, rt.o.full(x.v.shape, 0, x.v.dtype), x.weak, x.numpy));
+    return a instanceof PyArray ? a : asArray(rt, a, ctx);
+  }
+  return op(rt, () => wrap(rt, which === 'conj' ? rt.o.conj(x.v) : rt.o.bind(which, [x.v], {}), x.weak, x.numpy));
+}
+
+/** `lax.complex(x, y)`: x + iy from float parts of one dtype (jnp's promotion for Python scalars). */
+export function makeComplex(rt: JaxRuntime, a: PyValue, b: PyValue, ctx: HostContext): PyArray {
+  return op(rt, () => {
+    const x = operand(rt, a, ctx);
+    const y = operand(rt, b, ctx);
+    const d = resultDtype(rt, [x, y]);
+    if (!isFloat(d)) throw pyError('TypeError', `complex does not accept dtype ${d}. Accepted dtypes are subtypes of floating.`);
+    return wrap(rt, rt.o.complex(cast(rt, x.v, d), cast(rt, y.v, d)), x.weak && y.weak, false);
+  });
+}
+
+/** `jnp.angle(z)`: the argument of each element, atan2(imag, real), in the part dtype. */
+export function angle(rt: JaxRuntime, a: PyValue, ctx: HostContext): PyArray {
+  const x = operand(rt, a, ctx);
+  if (isComplex(x.v.dtype)) {
+    throw pyError('NotImplementedError', 'jnp.angle of a complex array is not supported by Gradlens yet (it has no atan2 primitive); jnp.log(z).imag gives the same angle');
+  }
+  return op(rt, () => {
+    const v = isFloat(x.v.dtype) ? x.v : cast(rt, x.v, rt.floatDtype);
+    const zero = new Scalar(0, v.dtype);
+    // NB: the angle of a real number is 0 or pi (pi for negative numbers), as atan2(0, x).
+    return wrap(rt, rt.o.select(rt.o.lt(v, zero), rt.o.broadcastTo(new Scalar(Math.PI, v.dtype), v.shape), rt.o.broadcastTo(zero, v.shape)), x.weak, x.numpy);
   });
 }
 
@@ -202,7 +251,7 @@ export function reduce(rt: JaxRuntime, kindName: Reduction, x: PyArray, axis: Py
     let v: Val = x.v;
     if ((kindName === 'sum' || kindName === 'prod') && v.dtype === 'bool') v = cast(rt, v, rt.intDtype(x.numpy));
     // NB: NumPy's mean of integers is float64, jax.numpy's the default float.
-    if (kindName === 'mean' && !isFloat(v.dtype)) v = cast(rt, v, x.numpy ? 'float64' : rt.floatDtype);
+    if (kindName === 'mean' && !isInexact(v.dtype)) v = cast(rt, v, x.numpy ? 'float64' : rt.floatDtype);
     if ((kindName === 'max' || kindName === 'min') && axes.some((a) => shape[a] === 0)) {
       throw pyError('ValueError', `zero-size array to reduction operation ${kindName} which has no identity`);
     }
@@ -523,6 +572,7 @@ export function getIndex(rt: JaxRuntime, x: PyArray, index: PyValue, ctx: HostCo
 /** `jnp.array(data, dtype)`: nested lists, scalars or arrays; Python floats become float32 (float64 for NumPy, and for jax with x64). */
 export function arrayFromData(rt: JaxRuntime, data: PyValue, dtype: DType | undefined, ctx: HostContext, numpy: boolean): PyArray {
   if (data instanceof PyArray) {
+    if (numpy && isComplex(data.dtype)) throw complexLeaves(data.dtype);
     // NB: with jax_enable_x64 off, a float64 NumPy array becomes float32 when it enters jax.
     const d = dtype ?? (!numpy && !rt.x64 && data.dtype === 'float64' ? 'float32' : undefined);
     return op(rt, () => wrap(rt, d ? cast(rt, data.v, d) : data.v, d ? false : data.weak, numpy));
@@ -542,6 +592,7 @@ export function arrayFromData(rt: JaxRuntime, data: PyValue, dtype: DType | unde
     checkInts([Number(data)], d, numpy);
     return new PyArray(rt, staging.scalar(typeof data === 'boolean' ? (data ? 1 : 0) : Number(data), d), dtype === undefined && !numpy, numpy);
   }
+  if (holdsComplex(data) || (dtype !== undefined && isComplex(dtype))) return complexFromData(rt, data, dtype, ctx, numpy);
   const nested = flattenNested(data, ctx);
   const dflt: DType = nested.kind === 'bool' ? 'bool' : nested.kind === 'int' ? rt.intDtype(numpy) : numpy ? 'float64' : rt.floatDtype;
   const d = dtype ?? dflt;
@@ -549,6 +600,32 @@ export function arrayFromData(rt: JaxRuntime, data: PyValue, dtype: DType | unde
   // Python scalars stay weakly typed, as `jnp.array(2.0)` does.
   const weak = dtype === undefined && !numpy && nested.shape.length === 0 && typeof data !== 'object';
   return op(rt, () => new PyArray(rt, rt.upload(nested.data, nested.shape, d), weak, numpy));
+}
+
+/** NumPy's shim holds real dtypes only: a jax complex array that would become a NumPy one is refused. */
+export const complexLeaves = (dtype: DType) => pyError('NotImplementedError',
+  `a ${dtype} array cannot leave jax in Gradlens (NumPy's and PyTorch's shims hold real dtypes only); pass jnp.real(x) and jnp.imag(x)`);
+
+const holdsComplex = (x: PyValue): boolean =>
+  x instanceof PyComplex || ((x instanceof PyList || x instanceof PyTuple) && x.items.some(holdsComplex));
+
+/** One part of nested data with Python complex numbers in it: their real or imaginary parts, a real number's imaginary part 0. */
+function partOf(x: PyValue, imag: boolean): PyValue {
+  if (x instanceof PyComplex) return imag ? x.im : x.re;
+  if (x instanceof PyList) return new PyList(x.items.map((i) => partOf(i, imag)));
+  if (x instanceof PyTuple) return new PyTuple(x.items.map((i) => partOf(i, imag)));
+  return imag && (typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean') ? 0 : x;
+}
+
+/** `jnp.array([1+2j, 3j])`: complex64 (complex128 under x64), each element's parts one after the other. */
+function complexFromData(rt: JaxRuntime, data: PyValue, dtype: DType | undefined, ctx: HostContext, numpy: boolean): PyArray {
+  if (numpy) complexRefusal(ctx);
+  const d = dtype ?? complexOf(rt.floatDtype);
+  if (!isComplex(d)) throw pyError('TypeError', `cannot put complex values into a ${d} array without dropping their imaginary parts; take their real parts first`);
+  const [re, im] = [false, true].map((imag) => flattenNested(partOf(data, imag), ctx));
+  const words = re.data.flatMap((r, i) => [r, im.data[i]]);
+  const weak = dtype === undefined && (data instanceof PyComplex || typeof data !== 'object');
+  return op(rt, () => new PyArray(rt, rt.upload(words, re.shape, d), weak, numpy));
 }
 
 const holdsTracer = (x: PyValue): boolean =>

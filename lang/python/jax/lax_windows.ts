@@ -3,7 +3,7 @@
  * `padtype_to_pads`) and `reduce_window`, and `jnp.convolve`/`jnp.correlate`, as JAX 0.4.35 reads
  * their arguments, over the conv_general_dilated and reduce_window_* primitives.
  */
-import { isFloat } from '../../../runtime/core';
+import { isInexact } from '../../../runtime/core';
 import {
   convOutputShape, dilateDim, type ConvDimensionNumbers, type ParamsOf, type WindowParams,
 } from '../../../runtime/primitives';
@@ -190,7 +190,7 @@ export function jnpConvolution(rt: JaxRuntime, name: 'convolve' | 'correlate'): 
     }
     // NB: JAX promotes to inexact first, as NumPy's convolve does.
     const promoted = L.resultDtype(rt, [L.operand(rt, x, ctx), L.operand(rt, v, ctx)]);
-    const dtype = isFloat(promoted) ? promoted : x.numpy && v.numpy ? 'float64' : rt.floatDtype;
+    const dtype = isInexact(promoted) ? promoted : x.numpy && v.numpy ? 'float64' : rt.floatDtype;
     const swap = x.shape[0] < v.shape[0];
     if (swap) [x, v] = [v, x];
     const n = v.shape[0];

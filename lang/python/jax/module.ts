@@ -6,7 +6,7 @@ import type { Backend } from '../../../runtime/backends';
 import { printJaxpr } from '../../../runtime/ir';
 import { bindArgs, type Args, pyFunction, type HostContext, createModule, type ModuleRegistry, type ModuleShim, PyModule, type NativeFn, type PyValue } from '../interpreter';
 import { ConcretizationTypeError } from '../staging';
-import { isFloat } from '../../../runtime/core';
+import { isInexact } from '../../../runtime/core';
 import { flattenPy, unflattenPy } from './pytree';
 import { ARRAY_TYPE, JaxRuntime, NDARRAY_TYPE, PyArray } from './array';
 import { ARRAY_BEHAVIOUR } from './array_behaviour';
@@ -75,6 +75,13 @@ function laxAttrs(rt: JaxRuntime, jnp: Record<string, PyValue>): Record<string, 
   for (const n of ['neg', 'exp', 'log', 'log1p', 'expm1', 'sin', 'cos', 'tan', 'tanh', 'logistic', 'sqrt', 'rsqrt', 'abs', 'sign'] as const) {
     attrs[n] = pyFunction(n, (args, kwargs, ctx) => L.unary(rt, n, bindArgs(n, ['x'], args, kwargs, ctx).required('x'), ctx));
   }
+  for (const n of ['real', 'imag', 'conj'] as const) {
+    attrs[n] = pyFunction(n, (args, kwargs, ctx) => L.complexPart(rt, n, bindArgs(n, ['x'], args, kwargs, ctx).required('x'), ctx));
+  }
+  attrs.complex = pyFunction('complex', (args, kwargs, ctx) => {
+    const a = bindArgs('complex', ['x', 'y'], args, kwargs, ctx);
+    return L.makeComplex(rt, a.required('x'), a.required('y'), ctx);
+  });
   attrs.integer_pow = pyFunction('integer_pow', (args, kwargs, ctx) => {
     const a = bindArgs('integer_pow', ['x', 'y'], args, kwargs, ctx);
     return L.power(rt, L.asArray(rt, a.required('x'), ctx), BigInt(a.int('y')), ctx);
@@ -95,7 +102,7 @@ function laxAttrs(rt: JaxRuntime, jnp: Record<string, PyValue>): Record<string, 
   attrs.stop_gradient = pyFunction('stop_gradient', (args, kwargs, ctx) => {
     const [leaves, def] = flattenPy(bindArgs('stop_gradient', ['x'], args, kwargs, ctx).required('x'), ctx);
     return unflattenPy(def, leaves.map((l) => {
-      if (!(l instanceof PyArray ? isFloat(l.dtype) : typeof l === 'number')) return l;
+      if (!(l instanceof PyArray ? isInexact(l.dtype) : typeof l === 'number')) return l;
       const a = L.asArray(rt, l, ctx);
       return L.op(rt, () => L.wrap(rt, rt.o.bind('stop_gradient', [a.v], {}), a.weak, a.numpy));
     }));
@@ -210,7 +217,7 @@ export function jaxSession(backend: Backend, options: JaxModuleOptions = {}): Ja
     return m;
   });
   const shim = (pick: (m: JaxModules) => PyModule, exports?: readonly string[]): ModuleShim => ({ create: (ctx) => pick(get(ctx)), ...(exports ? { exports } : {}) });
-  const npNames = [...Object.keys(FUNCTIONS), 'convolve', 'correlate', 'asarray', 'float32', 'float64', 'int32', 'int64', 'bool_', 'pi', 'e', 'inf', 'nan', 'ndarray'];
+  const npNames = [...Object.keys(FUNCTIONS), 'convolve', 'correlate', 'asarray', 'float32', 'float64', 'int32', 'int64', 'bool_', 'complex64', 'complex128', 'pi', 'e', 'inf', 'nan', 'ndarray'];
   const modules: ModuleRegistry = {
     jax: shim((m) => m.jax, ['numpy', 'nn', 'lax', 'scipy', 'errors', 'tree_util', 'tree', 'random', 'example_libraries', 'Array', '__version__', 'config', 'grad', 'value_and_grad', 'jit', 'vmap', 'jvp', 'vjp', 'make_jaxpr', 'device_get', 'block_until_ready', 'devices', 'jacfwd', 'jacrev', 'jacobian', 'hessian', 'linearize', 'linear_transpose', 'local_devices', 'device_count', 'local_device_count', 'default_backend', 'device_put', 'checkpoint', 'remat', 'checkpoint_policies', 'custom_jvp', 'custom_vjp', 'named_scope', 'named_call']),
     'jax.numpy': shim((m) => m.jnp, npNames),

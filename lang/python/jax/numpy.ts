@@ -3,7 +3,7 @@
  * jax Array (float32 by default); a numpy result is a NumPy array (float64 by default where the
  * backend stores it, float32 on wasm).
  */
-import type { DType } from '../../../runtime/core';
+import { isComplex, type DType } from '../../../runtime/core';
 import { bindArgs, complexRefusal, PyComplex, type Args, opFunction, pyError, type HostContext, PyList, PyTuple, type Kwargs, type NativeFn, type PyValue, toFloat, toIndex, typeName } from '../interpreter';
 import { DTypeObject, PyArray, toDtype, type JaxRuntime } from './array';
 import * as L from './lax';
@@ -32,7 +32,7 @@ function arr(rt: JaxRuntime, x: PyValue, ctx: HostContext, numpy: boolean): PyAr
   if (typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean' || x instanceof PyList || x instanceof PyTuple) {
     return L.arrayFromData(rt, x, undefined, ctx, numpy);
   }
-  if (x instanceof PyComplex) complexRefusal(ctx);
+  if (x instanceof PyComplex) return numpy ? complexRefusal(ctx) : L.arrayFromData(rt, x, undefined, ctx, numpy);
   throw pyError('TypeError', `expected an array, got ${typeName(x)}`);
 }
 
@@ -260,7 +260,8 @@ export function numpyAttrs(rt: JaxRuntime, numpy: boolean): Record<string, PyVal
   for (const [name, f] of Object.entries(FUNCTIONS)) {
     const call: NativeFn = (args, kwargs, ctx) => {
       const out = f(rt, args, kwargs, ctx, numpy);
-      // A function of either module returns its own module's array type.
+      // A function of either module returns its own module's array type (NumPy's shim has no complex dtype).
+      if (numpy && out instanceof PyArray && isComplex(out.dtype)) throw L.complexLeaves(out.dtype);
       return out instanceof PyArray && out.numpy !== numpy ? new PyArray(rt, out.v, out.weak, numpy) : out;
     };
     attrs[name] = opFunction(name, (args, kwargs, ctx) => rt.withTemporaries(() => call(args, kwargs, ctx)));
@@ -282,6 +283,8 @@ export function numpyAttrs(rt: JaxRuntime, numpy: boolean): Record<string, PyVal
   attrs.bool_ = ctor('bool');
   // jax.random's bits and key data; NumPy's shim has no unsigned dtype.
   if (!numpy) attrs.uint32 = ctor('uint32');
+  // NB: without x64, JAX makes complex64 where complex128 is asked for; NumPy's shim has no complex dtype.
+  if (!numpy) for (const d of ['complex64', 'complex128'] as const) attrs[d] = ctor(d === 'complex128' && !rt.x64 ? 'complex64' : d);
   attrs.pi = Math.PI;
   attrs.e = Math.E;
   attrs.inf = Infinity;

@@ -4,7 +4,7 @@
  * (`pad`, `split`, `tile`, `repeat`, `meshgrid`), `logaddexp`, `isclose`, the `nan*` reductions
  * and `linalg.norm`; each composed of the runtime's primitives, so every transformation applies.
  */
-import { isInteger, sizeOf } from '../../../runtime/core';
+import { isComplex, isInteger, sizeOf } from '../../../runtime/core';
 import { bindArgs, complexRefusal, PyComplex, opFunction, pyError, type HostContext, type NativeFn, PyList, PySlice, PyTuple, type Kwargs, type PyValue, toFloat, toIndex, toIntList, typeName, createModule, type PyModule } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
 import { gatherAt } from './at';
@@ -16,7 +16,7 @@ type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, nu
 function arr(rt: JaxRuntime, x: PyValue, ctx: HostContext, numpy: boolean): PyArray {
   if (x instanceof PyArray) return x;
   if (typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean' || x instanceof PyList || x instanceof PyTuple) return L.arrayFromData(rt, x, undefined, ctx, numpy);
-  if (x instanceof PyComplex) complexRefusal(ctx);
+  if (x instanceof PyComplex) return numpy ? complexRefusal(ctx) : L.arrayFromData(rt, x, undefined, ctx, numpy);
   throw pyError('TypeError', `expected an array, got ${typeName(x)}`);
 }
 
@@ -67,20 +67,18 @@ export const MORE_FUNCTIONS: Record<string, Fn> = {
     if ((a.opt('order') ?? 'C') !== 'C') throw pyError('NotImplementedError', "ravel(order='F') is not supported by Gradlens; use order='C'");
     return L.reshape(rt, arr(rt, a.required('a'), ctx, numpy), [-1]);
   },
-  // Arrays here are real (a complex value is refused where it is made): real and conj are the array itself, as JAX's asarray.
-  real: (rt, args, kwargs, ctx, numpy) => arr(rt, bindArgs('real', ['val'], args, kwargs, ctx).required('val'), ctx, numpy),
-  conj: (rt, args, kwargs, ctx, numpy) => arr(rt, bindArgs('conj', ['x'], args, kwargs, ctx).required('x'), ctx, numpy),
-  conjugate: (rt, args, kwargs, ctx, numpy) => arr(rt, bindArgs('conjugate', ['x'], args, kwargs, ctx).required('x'), ctx, numpy),
-  // NB: JAX's imag of a real array is lax.full_like(x, 0): zeros of its dtype, no gradient path.
-  imag: (rt, args, kwargs, ctx, numpy) => {
-    const x = arr(rt, bindArgs('imag', ['val'], args, kwargs, ctx).required('val'), ctx, numpy);
-    return L.op(rt, () => L.wrap(rt, rt.o.full(x.shape, 0, x.dtype), x.weak, numpy));
-  },
+  // NB: of a real array, real and conj are the array itself (JAX's asarray) and imag is lax.full_like(x, 0): zeros, no gradient path.
+  real: (rt, args, kwargs, ctx, numpy) => L.complexPart(rt, 'real', arr(rt, bindArgs('real', ['val'], args, kwargs, ctx).required('val'), ctx, numpy), ctx),
+  imag: (rt, args, kwargs, ctx, numpy) => L.complexPart(rt, 'imag', arr(rt, bindArgs('imag', ['val'], args, kwargs, ctx).required('val'), ctx, numpy), ctx),
+  conj: (rt, args, kwargs, ctx, numpy) => L.complexPart(rt, 'conj', arr(rt, bindArgs('conj', ['x'], args, kwargs, ctx).required('x'), ctx, numpy), ctx),
+  conjugate: (rt, args, kwargs, ctx, numpy) => L.complexPart(rt, 'conj', arr(rt, bindArgs('conjugate', ['x'], args, kwargs, ctx).required('x'), ctx, numpy), ctx),
+  angle: (rt, args, kwargs, ctx, numpy) => L.angle(rt, arr(rt, bindArgs('angle', ['z', 'deg?'], args, kwargs, ctx).required('z'), ctx, numpy), ctx),
   vdot: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('vdot', ['a', 'b'], args, kwargs, ctx);
     const [x, y, weak] = promoted(rt, arr(rt, a.required('a'), ctx, numpy), arr(rt, a.required('b'), ctx, numpy));
     if (sizeOf(x.shape) !== sizeOf(y.shape)) throw pyError('ValueError', `vdot requires arrays of the same size, got ${sizeOf(x.shape)} and ${sizeOf(y.shape)}`);
-    return L.op(rt, () => L.wrap(rt, rt.o.dotGeneral(ravel(rt, x), ravel(rt, y), { lhsContracting: [0], rhsContracting: [0], lhsBatch: [], rhsBatch: [] }), weak, numpy));
+    // NB: vdot conjugates its first argument (jnp.vdot's, NumPy's).
+    return L.op(rt, () => L.wrap(rt, rt.o.dotGeneral(ravel(rt, isComplex(x.dtype) ? rt.o.conj(x) : x), ravel(rt, y), { lhsContracting: [0], rhsContracting: [0], lhsBatch: [], rhsBatch: [] }), weak, numpy));
   },
   outer: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('outer', ['a', 'b'], args, kwargs, ctx);
@@ -470,7 +468,9 @@ export function linalgModule(rt: JaxRuntime, numpy: boolean): PyModule {
       return L.op(rt, () => {
         const abs = L.unary(rt, 'abs', x, ctx);
         if (ord === undefined || ord === 'fro' || (!matrix && ord === 2n)) {
-          return L.unary(rt, 'sqrt', L.reduce(rt, 'sum', L.binary(rt, 'mul', x, x, ctx), axis, keep, ctx), ctx);
+          // NB: JAX's sqrt(sum(real(x * conj(x)))): a complex array's norm is real.
+          const squares = isComplex(x.dtype) ? L.complexPart(rt, 'real', L.binary(rt, 'mul', x, L.complexPart(rt, 'conj', x, ctx), ctx), ctx) : L.binary(rt, 'mul', x, x, ctx);
+          return L.unary(rt, 'sqrt', L.reduce(rt, 'sum', squares, axis, keep, ctx), ctx);
         }
         if (matrix) {
           // 1: the largest column sum of |x|; inf: the largest row sum (-1, -inf: the smallest).
@@ -485,7 +485,7 @@ export function linalgModule(rt: JaxRuntime, numpy: boolean): PyModule {
         }
         if (typeof ord === 'number' && ord === Infinity) return L.reduce(rt, 'max', abs, axis, keep, ctx);
         if (typeof ord === 'number' && ord === -Infinity) return L.reduce(rt, 'min', abs, axis, keep, ctx);
-        if (ord === 0n || ord === 0) return L.reduce(rt, 'sum', L.op(rt, () => L.wrap(rt, rt.o.convert(L.binary(rt, 'ne', x, 0, ctx).v, x.dtype), false, numpy)), axis, keep, ctx);
+        if (ord === 0n || ord === 0) return L.reduce(rt, 'sum', L.op(rt, () => L.wrap(rt, rt.o.convert(L.binary(rt, 'ne', x, 0, ctx).v, abs.dtype), false, numpy)), axis, keep, ctx);
         if (ord === 1n) return L.reduce(rt, 'sum', abs, axis, keep, ctx);
         const p = typeof ord === 'bigint' ? Number(ord) : typeof ord === 'number' ? ord : NaN;
         if (Number.isNaN(p)) throw pyError('ValueError', `Invalid order '${ctx.repr(ord)}' for vector norm.`);

@@ -5,7 +5,7 @@
  * through its insertion sort (rows of 16 or fewer): `np.argsort` of longer rows with ties may
  * order the tied positions differently there (the sorted values never differ).
  */
-import { isFloat, type DType } from '../../../runtime/core';
+import { isFloat, isInexact, type DType } from '../../../runtime/core';
 import { scatterAlongAxis, takeAlongAxis } from '../../../runtime/ops';
 import type { CumulativePrimitive } from '../../../runtime/primitives';
 import { bindArgs, complexRefusal, PyComplex, pyError, pyFunction, type HostContext, PyList, PyTuple, type Kwargs, type PyValue, toIndex, typeName } from '../interpreter';
@@ -210,7 +210,7 @@ export function orderingLaxAttrs(rt: JaxRuntime): Record<string, PyValue> {
 export function specialFunctions(rt: JaxRuntime, inverseName: 'erfinv' | 'erf_inv'): Record<string, PyValue> {
   const special = (name: string, prim: 'erf' | 'erfinv') => pyFunction(name, (args, kwargs, ctx) => {
     const x = L.asArray(rt, bindArgs(name, ['x'], args, kwargs, ctx).required('x'), ctx);
-    return L.op(rt, () => L.wrap(rt, rt.o.bind(prim, [isFloat(x.dtype) ? x.v : L.cast(rt, x.v, rt.floatDtype)], {}), x.weak, x.numpy));
+    return L.op(rt, () => L.wrap(rt, rt.o.bind(prim, [isInexact(x.dtype) ? x.v : L.cast(rt, x.v, rt.floatDtype)], {}), x.weak, x.numpy));
   });
   return { erf: special('erf', 'erf'), [inverseName]: special(inverseName, 'erfinv') };
 }

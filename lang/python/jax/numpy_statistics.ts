@@ -4,7 +4,7 @@
  * mean as a sum over the count, the squared deviations' sum over `count - ddof`, the square root
  * of that; `any`/`all` as the largest/smallest of `x != 0`.
  */
-import { isFloat } from '../../../runtime/core';
+import { isComplex, isFloat } from '../../../runtime/core';
 import { type Args, bindArgs, complexRefusal, type HostContext, type Kwargs, PyComplex, PyList, pyError, PyTuple, type PyValue, typeName } from '../interpreter';
 import { PyArray, type ArrayMethod, type JaxRuntime } from './array';
 import * as L from './lax';
@@ -28,6 +28,8 @@ function refuseOut(a: Args, name: string): void {
 
 /** The variance (or its square root) over `axis`, divided by `count - ddof` (NaN where that is not positive, as NumPy warns). */
 function spread(rt: JaxRuntime, x: PyArray, axis: PyValue | undefined, ddof: number, keepdims: boolean, root: boolean, ctx: HostContext): PyArray {
+  // NB: a complex variance is the mean of |x - mean|^2 (real); the squares below would be complex.
+  if (isComplex(x.dtype)) throw pyError('NotImplementedError', `${root ? 'std' : 'var'} of a complex array is not supported by Gradlens yet; take jnp.mean(jnp.abs(x - x.mean()) ** 2)`);
   return L.op(rt, () => {
     const shape = x.shape;
     const axes = L.axesOf(axis, shape.length, ctx);

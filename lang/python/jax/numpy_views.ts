@@ -224,7 +224,7 @@ const UFUNC: Partial<Record<BinaryOp, string>> = {
   '+': 'add', '-': 'subtract', '*': 'multiply', '/': 'divide', '//': 'floor_divide', '%': 'remainder', '**': 'power',
 };
 
-const KIND: Readonly<Record<DType, number>> = { bool: 0, uint32: 1, int32: 1, int64: 1, float32: 2, float64: 2, 'key<fry>': -1 };
+const KIND: Readonly<Record<DType, number>> = { bool: 0, uint32: 1, int32: 1, int64: 1, float32: 2, float64: 2, 'key<fry>': -1, complex64: 3, complex128: 3 };
 
 /**
  * `x op= other` on a NumPy array: the result is written into `x` (and what `x` is a view of), and

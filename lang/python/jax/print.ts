@@ -3,8 +3,8 @@
  * precision 8, floatmode 'maxprec', linewidth 75, threshold 1000, edgeitems 3), which is also
  * how JAX prints: `str(Array)` is NumPy's `str`, `repr(Array)` wraps `array2string` in `Array(`.
  */
-import { isInteger, type DType } from '../../../runtime/core';
-import { floatRepr } from '../interpreter';
+import { COMPLEX_PART, isComplex, isInteger, type DType } from '../../../runtime/core';
+import { floatRepr, PyComplex } from '../interpreter';
 
 const PRECISION = 8;
 const LINEWIDTH = 75;
@@ -12,6 +12,7 @@ const THRESHOLD = 1000;
 const EDGEITEMS = 3;
 
 export interface Printable {
+  /** Row-major; a complex array's real and imaginary parts one after the other. */
   readonly values: ArrayLike<number>;
   readonly shape: readonly number[];
   readonly dtype: DType;
@@ -53,7 +54,8 @@ function scientific(x: number, dtype: DType, precision: number): { int: string; 
 
 type Fmt = (x: number) => string;
 
-function floatFormatter(values: readonly number[], dtype: DType, digits: number): Fmt {
+/** NumPy's FloatingFormat; `plus`: sign='+' (a complex number's imaginary parts). */
+function floatFormatter(values: readonly number[], dtype: DType, digits: number, plus = false): Fmt {
   const finite = values.filter(Number.isFinite);
   const nonzero = finite.filter((v) => v !== 0).map(Math.abs);
   const max = nonzero.length ? Math.max(...nonzero) : 0;
@@ -66,31 +68,58 @@ function floatFormatter(values: readonly number[], dtype: DType, digits: number)
     const parts = finite.map((v) => scientific(v, dtype, digits));
     const precision = Math.max(...parts.map((p) => p.frac.length));
     const expSize = Math.max(2, ...parts.map((p) => String(Math.abs(p.exp)).length));
-    padLeft = Math.max(...parts.map((p) => p.int.length));
+    padLeft = Math.max(...parts.map((p) => signed(p.int, plus).length));
     padRight = expSize + 2 + precision;
     body = (x) => {
       const p = scientific(x, dtype, digits);
       const e = `${p.exp < 0 ? '-' : '+'}${String(Math.abs(p.exp)).padStart(expSize, '0')}`;
-      return `${p.int.padStart(padLeft)}.${p.frac.padEnd(precision, '0')}e${e}`;
+      return `${signed(p.int, plus).padStart(padLeft)}.${p.frac.padEnd(precision, '0')}e${e}`;
     };
   } else {
     const parts = finite.map((v) => positional(v, dtype, digits).split('.'));
-    padLeft = Math.max(0, ...parts.map((p) => p[0].length));
+    padLeft = Math.max(0, ...parts.map((p) => signed(p[0], plus).length));
     padRight = Math.max(0, ...parts.map((p) => p[1].length));
     body = (x) => {
       const [int, frac] = positional(x, dtype, digits).split('.');
-      return `${int.padStart(padLeft)}.${frac.padEnd(padRight)}`;
+      return `${signed(int, plus).padStart(padLeft)}.${frac.padEnd(padRight)}`;
     };
   }
   if (finite.length !== values.length) {
-    const neginf = values.some((v) => v === -Infinity);
+    const neginf = plus || values.some((v) => v === -Infinity);
     padLeft = Math.max(padLeft, 3 - padRight - 1, 3 + (neginf ? 1 : 0) - padRight - 1);
   }
   return (x) => {
     if (Number.isFinite(x)) return body(x);
-    const s = Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
+    const s = Number.isNaN(x) ? (plus ? '+nan' : 'nan') : x > 0 ? (plus ? '+inf' : 'inf') : '-inf';
     return s.padStart(padLeft + padRight + 1);
   };
+}
+
+const signed = (int: string, plus: boolean): string => (plus && !int.startsWith('-') ? `+${int}` : int);
+
+/**
+ * NumPy's ComplexFloatingFormat: the real parts as floats, the imaginary parts as floats with
+ * their sign always written, `j` before the imaginary part's padding (`1.+2.j`, `-0.5-1.j`).
+ */
+function complexFormatter(values: readonly number[], dtype: DType, precision: number): (re: number, im: number) => string {
+  const part = COMPLEX_PART[dtype as 'complex64'];
+  const real = floatFormatter(values.filter((_, i) => i % 2 === 0), part, precision);
+  const imag = floatFormatter(values.filter((_, i) => i % 2 === 1), part, precision, true);
+  return (re, im) => {
+    const i = imag(im);
+    const end = i.trimEnd().length;
+    return `${real(re)}${i.slice(0, end)}j${i.slice(end)}`;
+  };
+}
+
+/** Element `offset` of `a` printed: NumPy's formatter for its dtype, made from `values` (the ones printed). */
+function elementFormatter(a: Printable, values: readonly number[], precision = PRECISION): (offset: number) => string {
+  if (isComplex(a.dtype)) {
+    const c = complexFormatter(values, a.dtype, precision);
+    return (k) => c(a.values[2 * k], a.values[2 * k + 1]);
+  }
+  const f = formatter(values, a.dtype, precision);
+  return (k) => f(a.values[k]);
 }
 
 function formatter(values: readonly number[], dtype: DType, precision = PRECISION): Fmt {
@@ -112,10 +141,10 @@ function extendLine(s: string, line: string, word: string, width: number, prefix
 }
 
 /** NumPy's `_formatArray`: nested brackets, wrapping rows at the line width, `...` when summarized. */
-function formatArray(a: Printable, fmt: Fmt, width: number, prefix: string, separator: string, summarize: boolean): string {
+function formatArray(a: Printable, fmt: (offset: number) => string, width: number, prefix: string, separator: string, summarize: boolean): string {
   const strides = a.shape.map((_, i) => a.shape.slice(i + 1).reduce((n, d) => n * d, 1));
   const rec = (offset: number, axis: number, indent: string, currWidth: number): string => {
-    if (axis === a.shape.length) return fmt(a.values[offset]);
+    if (axis === a.shape.length) return fmt(offset);
     const nextIndent = indent + ' ';
     const nextWidth = currWidth - 1;
     const n = a.shape[axis];
@@ -144,9 +173,10 @@ function summarizedValues(a: Printable, summarize: boolean): number[] {
   if (!summarize) return Array.from(a.values);
   const out: number[] = [];
   const strides = a.shape.map((_, i) => a.shape.slice(i + 1).reduce((n, d) => n * d, 1));
+  const words = isComplex(a.dtype) ? 2 : 1;
   const walk = (offset: number, axis: number) => {
     if (axis === a.shape.length) {
-      out.push(a.values[offset]);
+      for (let w = 0; w < words; w++) out.push(a.values[words * offset + w]);
       return;
     }
     const n = a.shape[axis];
@@ -162,10 +192,16 @@ export function array2string(a: Printable, options: { prefix?: string; separator
   const size = a.shape.reduce((n, d) => n * d, 1);
   if (size === 0) return '[]';
   const summarize = size > THRESHOLD;
-  const fmt = formatter(summarizedValues(a, summarize), a.dtype, options.precision);
-  if (a.shape.length === 0) return a.dtype === 'bool' ? fmt(a.values[0]).trim() : fmt(a.values[0]);
+  const fmt = elementFormatter(a, summarizedValues(a, summarize), options.precision);
+  if (a.shape.length === 0) return a.dtype === 'bool' ? fmt(0).trim() : fmt(0);
   const width = LINEWIDTH - (options.suffix ?? '').length;
   return formatArray(a, fmt, width, ' ' + ' '.repeat((options.prefix ?? '').length), options.separator ?? ' ', summarize);
+}
+
+/** A NumPy complex scalar's `str`: Python's complex repr of its parts' shortest digits (`(1+2j)`, `2j`). */
+export function complexScalarStr(re: number, im: number, dtype: DType): string {
+  const part = COMPLEX_PART[dtype as 'complex64'];
+  return new PyComplex(shortest(re, part), shortest(im, part)).repr();
 }
 
 /** A NumPy scalar's `str` (`7.0`, `3`, `True`), as `str(x)` of a 0-d array prints. */
@@ -177,7 +213,7 @@ export function scalarStr(x: number, dtype: DType): string {
 
 /** `str(array)`: NumPy's `array_str`. */
 export function arrayStr(a: Printable): string {
-  if (a.shape.length === 0) return scalarStr(a.values[0], a.dtype);
+  if (a.shape.length === 0) return isComplex(a.dtype) ? complexScalarStr(a.values[0], a.values[1], a.dtype) : scalarStr(a.values[0], a.dtype);
   return array2string(a);
 }
 

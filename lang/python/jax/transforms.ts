@@ -6,14 +6,15 @@
  * concrete arrays, or recorded into the enclosing trace when the arguments are tracers, which is
  * what makes the transformations compose (`grad(grad(f))`, `jit(vmap(f))`).
  */
-import { formatAval, isFloat, type AbstractValue } from '../../../runtime/core';
+import { formatAval, isComplex, isInexact, type AbstractValue } from '../../../runtime/core';
 import type { DeviceArray } from '../../../runtime/backends';
 import type { SourceSpan } from '../../../runtime/core';
 import type { Jaxpr } from '../../../runtime/ir';
 import type { Emitter } from '../../../runtime/ops';
 import { interpretJaxpr, jit as runtimeJit, jvpJaxpr, stage, valueAndGradJaxpr, vjpJaxpr, vmapJaxpr, type Fn, type Jitted, type TraceOps, type Tracer, type TreeDef } from '../../../runtime/jit';
-import { complexRefusal, dictKey, iterate, PyComplex, pyError, HostObject, hostType, pyFunction, PyFunction, type HostContext, PyList, PyTuple, type Kwargs, type PyValue, toIndex, typeName, typeOf } from '../interpreter';
+import { dictKey, iterate, PyComplex, pyError, HostObject, hostType, pyFunction, PyFunction, type HostContext, PyList, PyTuple, type Kwargs, type PyValue, toIndex, typeName, typeOf } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
+import { operand } from './lax';
 import { broadcastPrefixPy, flattenPy, leafCount, treeKey, unflattenPy, type PyTreeDef } from './pytree';
 import { Scalar, isTracer, type Val } from './values';
 
@@ -24,11 +25,11 @@ export function leafVal(rt: JaxRuntime, x: PyValue, ctx?: HostContext): LeafVal 
   if (typeof x === 'boolean') return { v: new Scalar(x ? 1 : 0, 'bool'), weak: true };
   if (typeof x === 'bigint') return { v: new Scalar(Number(x), rt.intDtype(false)), weak: true };
   if (typeof x === 'number') return { v: new Scalar(x, rt.floatDtype), weak: true };
-  if (x instanceof PyComplex && ctx) complexRefusal(ctx);
+  if (x instanceof PyComplex) return { v: operand(rt, x, ctx!).v, weak: true };
   throw pyError('TypeError', `expected an array or a Python scalar, got ${typeName(x)}`);
 }
 
-const isArrayLeaf = (x: PyValue) => x instanceof PyArray || typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean';
+const isArrayLeaf = (x: PyValue) => x instanceof PyArray || typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean' || x instanceof PyComplex;
 
 const avalOf = (v: Val): AbstractValue => ({ shape: [...v.shape], dtype: v.dtype });
 
@@ -257,9 +258,8 @@ export function gradTransform(rt: JaxRuntime, fun: PyValue, opts: GradOpts): Tra
       for (const a of argnums) {
         for (let k = flat.starts[a]; k < flat.starts[a + 1]; k++) {
           const d = flat.leaves[k].v.dtype;
-          // NB: arrays here are never complex (a complex input is refused where it is made), so holomorphic=True always fails as JAX's check does.
-          if (opts.holomorphic) throw pyError('TypeError', `grad with holomorphic=True requires inputs with complex dtype, but got ${d}.`);
-          if (!isFloat(d)) {
+          if (opts.holomorphic && !isComplex(d)) throw pyError('TypeError', `grad with holomorphic=True requires inputs with complex dtype, but got ${d}.`);
+          if (!isInexact(d)) {
             throw pyError('TypeError', `grad requires real- or complex-valued inputs (input dtype that is a sub-dtype of np.inexact), but got ${d}. If you want to use Boolean- or integer-valued inputs, use vjp or set allow_int to True.`);
           }
         }
@@ -278,7 +278,12 @@ export function gradTransform(rt: JaxRuntime, fun: PyValue, opts: GradOpts): Tra
         const shape = y ? `(${y.shape.join(', ')}${y.shape.length === 1 ? ',' : ''})` : '()';
         throw pyError('TypeError', `Gradient only defined for scalar-output functions. Output had shape: ${shape}.`);
       }
-      if (!isFloat(y.dtype)) throw pyError('TypeError', `grad requires real-valued outputs (output dtype that is a sub-dtype of np.floating), but got ${y.dtype}.`);
+      // JAX's _check_output_dtype_revderiv: holomorphic asks for a complex output, a real-valued grad for a floating one.
+      if (opts.holomorphic && !isComplex(y.dtype)) throw pyError('TypeError', `grad with holomorphic=True requires outputs with complex dtype, but got ${y.dtype}.`);
+      if (!opts.holomorphic && isComplex(y.dtype)) {
+        throw pyError('TypeError', `grad requires real-valued outputs (output dtype that is a sub-dtype of np.floating), but got ${y.dtype}. For holomorphic differentiation, pass holomorphic=True. For differentiation of non-holomorphic functions involving complex outputs, use jax.vjp directly.`);
+      }
+      if (!isInexact(y.dtype)) throw pyError('TypeError', `grad requires real-valued outputs (output dtype that is a sub-dtype of np.floating), but got ${y.dtype}.`);
       const wrt = argnums.flatMap((a) => Array.from({ length: flat.starts[a + 1] - flat.starts[a] }, (_, k) => flat.starts[a] + k));
       const outs = apply(rt, withForwardSpans(valueAndGradJaxpr(jaxpr, wrt), jaxpr), [...flat.leaves.map((l) => l.v), ...closed]);
       const n = jaxpr.outvars.length;

@@ -8,6 +8,7 @@ import { argmax, maxStep, minStep, prodStep, reduce, sumStep } from './reduction
 import * as s from './structural';
 import * as a from './along_axis';
 import { RANDOM_REFERENCE_KERNELS, uint32Mul, withKeyPlanes } from './random';
+import { COMPLEX_PART_KERNELS, withComplex } from './complex';
 import { convGeneralDilated, reduceWindow, rev, selectAndGatherAdd, selectAndScatterAdd } from './windows';
 
 const un = (f: UnaryFn) => (inputs: readonly ReferenceArray[], _p: unknown, out: AbstractValue) => unary(inputs[0], out, f);
@@ -20,7 +21,7 @@ const cmp = (f: (a: number, b: number) => boolean) => bin((a, b) => (f(a, b) ? 1
  * NB: an int32 division by zero stores 0 (the double quotient is ±Infinity or NaN, which an
  * Int32Array stores as 0); C leaves it undefined, and the tfjs backends match this.
  */
-export const REFERENCE_KERNELS: KernelTable<ReferenceArray> = withKeyPlanes({
+export const REFERENCE_KERNELS: KernelTable<ReferenceArray> = withComplex(withKeyPlanes({
   add: bin((a, b) => a + b),
   sub: bin((a, b) => a - b),
   mul: (inputs, _p, out) => (out.dtype === 'uint32' ? uint32Mul(inputs[0], inputs[1], out) : binary(inputs[0], inputs[1], out, (a, b) => a * b)),
@@ -81,4 +82,5 @@ export const REFERENCE_KERNELS: KernelTable<ReferenceArray> = withKeyPlanes({
   select_and_gather_add: (inputs, params, out) => selectAndGatherAdd(inputs[0], inputs[1], params, out),
   select_and_scatter_add: (inputs, params, out) => selectAndScatterAdd(inputs[0], inputs[1], params, out),
   ...RANDOM_REFERENCE_KERNELS,
-});
+  ...COMPLEX_PART_KERNELS,
+}));

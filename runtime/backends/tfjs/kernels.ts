@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { libm, sizeOf, type AbstractValue } from '../../core';
-import { CUMULATIVE, familyRules, RANDOM_BITS, RESHAPES, SORTING, type ParamsOf, type Primitive } from '../../primitives';
+import { isComplex, libm, sizeOf, type AbstractValue } from '../../core';
+import { COMPLEX_PARTS, CUMULATIVE, familyRules, RANDOM_BITS, RESHAPES, SORTING, type ParamsOf, type Primitive } from '../../primitives';
 import type { WasmMathPrimitive } from '../../wasm';
 import type { Kernel, KernelTable } from '../backend';
 import { TfjsArray, type TfjsBackendName } from './array';
@@ -30,7 +30,7 @@ export function unwrap(backend: TfjsBackendName, x: TfjsArray, op: string): tf.T
  */
 function kernel<P extends Primitive>(backend: TfjsBackendName, prim: P, op: TensorOp<P>): Kernel<P, TfjsArray> {
   return (inputs, params, out) => {
-    if (out.dtype === 'float64' || out.dtype === 'int64' || out.dtype === 'uint32' || out.dtype === 'key<fry>') {
+    if (out.dtype === 'float64' || out.dtype === 'int64' || out.dtype === 'uint32' || out.dtype === 'key<fry>' || isComplex(out.dtype)) {
       throw new Error(`${prim}: the ${backend} backend has no ${out.dtype} (tfjs stores at most 32 bits); ${out.dtype} needs the reference backend`);
     }
     const dtype = out.dtype;
@@ -125,5 +125,9 @@ export function tfjsKernels(b: TfjsBackendName): KernelTable<TfjsArray> {
       throw new Error(`${p}: the ${b} backend holds uint32 and key arrays on the host (withHostDtypes); this kernel runs there`);
     }),
     rem: kernel(b, 'rem', binary((x, y) => tf.sub(x, tf.mul(div(x, y), y)))),
+    // NB: each has a complex operand or result, which tfjs cannot store; withHostDtypes runs them on the host.
+    ...familyRules(COMPLEX_PARTS, (p) => (): TfjsArray => {
+      throw new Error(`${p}: the ${b} backend holds complex arrays on the host (withHostDtypes); this kernel runs there`);
+    }),
   };
 }

@@ -29,6 +29,8 @@ function cast(dtype: DType, e: string): string {
     case 'bool': return `(${e} & 255)`;
     case 'uint32': return `(${e} >>> 0)`;
     case 'key<fry>': throw new Error('codegen: key arrays are never fused (plan.ts)');
+    case 'complex64':
+    case 'complex128': throw new Error('codegen: complex arrays are never fused (plan.ts)');
   }
 }
 

@@ -1,4 +1,4 @@
-import { allocate, formatAval, LruCache, shapeEq, sizeOf, typedArrayFrom, type AbstractValue, type AnyTypedArray } from '../../core';
+import { allocate, formatAval, LruCache, scalarWords, shapeEq, sizeOf, typedArrayFrom, type AbstractValue, type AnyTypedArray } from '../../core';
 import { ReferenceArray, type Backend, type DeviceArray, type ShaderProgram, type ShaderRunner } from '../../backends';
 import { isCall, isVar, outsOf, type CallParamsOf, type CallPrimitive, type Jaxpr, type Var } from '../../ir';
 import { abstractEval } from '../../primitives';
@@ -261,7 +261,7 @@ export function compile<A extends DeviceArray>(jaxpr: Jaxpr, backend: Backend<A>
       });
       const given = new Set<A>();
       return jaxpr.outvars.map((x) => {
-        if (!isVar(x)) return backend.upload([x.value], x.aval);
+        if (!isVar(x)) return backend.upload(scalarWords(x.value, x.dtype), x.aval);
         const h = env.get(x)!;
         if (h.owned && !given.has(h.device!)) {
           given.add(h.device!);
@@ -302,7 +302,7 @@ function runPrimitive<A extends DeviceArray>(
   try {
     const inputs = e.inputs.map((x) => {
       if (isVar(x)) return deviceOf(x);
-      const a = backend.upload([x.value], x.aval);
+      const a = backend.upload(scalarWords(x.value, x.dtype), x.aval);
       literals.push(a);
       return a;
     });

@@ -1,4 +1,4 @@
-import { isFloat, type AbstractValue } from '../../core';
+import { isInexact, type AbstractValue } from '../../core';
 import { isVar, outsOf, Var, type Atom, type Jaxpr } from '../../ir';
 
 /** `jaxpr` taking its invars in the order `order` gives (indices into the current invars). */
@@ -31,4 +31,4 @@ export function dependsOn(jaxpr: Jaxpr, given: readonly boolean[]): boolean[] {
   return jaxpr.outvars.map(hit);
 }
 
-export const floatAval = (a: AbstractValue) => isFloat(a.dtype);
+export const floatAval = (a: AbstractValue) => isInexact(a.dtype);

@@ -1,4 +1,4 @@
-import { isFloat } from '../../core';
+import { isInexact } from '../../core';
 import type { CallParamsOf, CallPrimitive, Jaxpr } from '../../ir';
 import { inline } from '../transforms/stage';
 import type { TraceOps, Tracer } from '../trace';
@@ -12,7 +12,7 @@ export type CallJvpRule<C extends CallPrimitive> = (
 ) => { outs: Tracer[]; tangents: (Tracer | null)[] };
 
 const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i);
-const hasTangent = (x: Tracer, t: Tracer | null) => t !== null && isFloat(x.dtype);
+const hasTangent = (x: Tracer, t: Tracer | null) => t !== null && isInexact(x.dtype);
 
 /**
  * The JVP of `body` laid out for a loop: the tangents of the flagged invars follow their primals'
@@ -37,7 +37,7 @@ function jvpGrouped(jvp: JvpOfJaxpr, body: Jaxpr, groups: readonly number[], fla
   start = 0;
   for (const g of outGroups) {
     outOrder.push(...range(g, start));
-    for (let i = start; i < start + g; i++) if (isFloat(body.outvars[i].aval.dtype)) outOrder.push(m + i);
+    for (let i = start; i < start + g; i++) if (isInexact(body.outvars[i].aval.dtype)) outOrder.push(m + i);
     start += g;
   }
   return pickOutvars(permuteInvars(j, order), outOrder);
@@ -67,7 +67,7 @@ export const CALL_JVP_RULES: { readonly [C in CallPrimitive]: CallJvpRule<C> } =
   cond: (o, [index, ...ops], [, ...ts], { branches }, jvp) => {
     const flags = ops.map((x, i) => hasTangent(x, ts[i]));
     const n = branches[0].outvars.length;
-    const floats = branches[0].outvars.map((a) => isFloat(a.aval.dtype));
+    const floats = branches[0].outvars.map((a) => isInexact(a.aval.dtype));
     const jb = branches.map((b) => jvpGrouped(jvp, b, [ops.length], flags, [n]));
     const outs = o.call('cond', [index, ...ops, ...instantiate(o, ops, ts, flags)], { branches: jb });
     return ungroup(outs, floats, [n]);
@@ -77,7 +77,7 @@ export const CALL_JVP_RULES: { readonly [C in CallPrimitive]: CallJvpRule<C> } =
     const carry = primals.slice(nc + nb);
     const bconsts = primals.slice(nc, nc + nb);
     // NB: every float carry takes a tangent (zeros where none came in): the body may make one nonzero.
-    const carryFlags = carry.map((x) => isFloat(x.dtype));
+    const carryFlags = carry.map((x) => isInexact(x.dtype));
     const constFlags = bconsts.map((x, i) => hasTangent(x, ts[nc + i]));
     const body = jvpGrouped(jvp, p.bodyJaxpr, [nb, carry.length], [...constFlags, ...carryFlags], [carry.length]);
     const carryTangents = instantiate(o, carry, ts.slice(nc + nb), carryFlags);
@@ -95,7 +95,7 @@ export const CALL_JVP_RULES: { readonly [C in CallPrimitive]: CallJvpRule<C> } =
     const carry = primals.slice(nc, nc + nk);
     const xs = primals.slice(nc + nk);
     const constFlags = consts.map((x, i) => hasTangent(x, ts[i]));
-    const carryFlags = carry.map((x) => isFloat(x.dtype));
+    const carryFlags = carry.map((x) => isInexact(x.dtype));
     const xsFlags = xs.map((x, i) => hasTangent(x, ts[nc + nk + i]));
     const ny = p.jaxpr.outvars.length - nk;
     const body = jvpGrouped(jvp, p.jaxpr, [nc, nk, xs.length], [...constFlags, ...carryFlags, ...xsFlags], [nk, ny]);
@@ -106,7 +106,7 @@ export const CALL_JVP_RULES: { readonly [C in CallPrimitive]: CallJvpRule<C> } =
     const outs = o.call('scan', ins, {
       ...p, jaxpr: body, numConsts: nc + constT.length, numCarry: nk + carryT.length, linear: ins.map(() => false),
     });
-    return ungroup(outs, p.jaxpr.outvars.map((a) => isFloat(a.aval.dtype)), [nk, ny]);
+    return ungroup(outs, p.jaxpr.outvars.map((a) => isInexact(a.aval.dtype)), [nk, ny]);
   },
   custom_jvp_call: (o, primals, ts, { jvp: rule, numConsts }) => {
     // The user's rule, traced once: (consts..., primals..., tangents...) -> (outputs..., output tangents...).
@@ -115,7 +115,7 @@ export const CALL_JVP_RULES: { readonly [C in CallPrimitive]: CallJvpRule<C> } =
     const j = rule.jaxpr();
     const outs = inline(o, j, [...primals, ...tangents]);
     const n = j.outvars.length / 2;
-    return { outs: outs.slice(0, n), tangents: outs.slice(n).map((t, i) => (isFloat(outs[i].dtype) ? t : null)) };
+    return { outs: outs.slice(0, n), tangents: outs.slice(n).map((t, i) => (isInexact(outs[i].dtype) ? t : null)) };
   },
   custom_vjp_call: () => {
     throw new TypeError("can't apply forward-mode autodiff (jvp) to a custom_vjp function.");

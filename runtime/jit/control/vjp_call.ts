@@ -1,4 +1,4 @@
-import { isFloat } from '../../core';
+import { isInexact } from '../../core';
 import type { CallParamsOf, CallPrimitive, Jaxpr } from '../../ir';
 import { dce } from '../simplify';
 import { makeJaxpr, type TraceOps, type Tracer } from '../trace';
@@ -36,7 +36,7 @@ function cotangentsOnly(vjp: VjpOfJaxpr, jaxpr: Jaxpr, wrt: readonly number[]): 
   return dce(pickOutvars(j, range(wrt.length, n)));
 }
 
-const floatOrNull = (x: Tracer, ct: Tracer) => (isFloat(x.dtype) ? ct : null);
+const floatOrNull = (x: Tracer, ct: Tracer) => (isInexact(x.dtype) ? ct : null);
 
 /** JAX's error for reverse mode through a while loop (its `_while_transpose_error`). */
 export const WHILE_REVERSE_ERROR = 'Reverse-mode differentiation does not work for lax.while_loop or lax.fori_loop with dynamic start/stop values. '

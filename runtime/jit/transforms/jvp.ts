@@ -1,5 +1,5 @@
 import { JVP_RULES, type JvpRule } from '../../autodiff';
-import { isFloat } from '../../core';
+import { isInexact } from '../../core';
 import { isCall, isVar, type Atom, type CallPrimitive, type Jaxpr, type Var } from '../../ir';
 import { CALL_JVP_RULES, type CallJvpRule } from '../control/jvp_call';
 import type { Primitive } from '../../primitives';
@@ -27,7 +27,7 @@ function jvpTraced(o: TraceOps, jaxpr: Jaxpr, primals: readonly Tracer[], tangen
   jaxpr.constvars.forEach((v, i) => primal.set(v, o.trace.constant(jaxpr.consts[i])));
   jaxpr.invars.forEach((v, i) => primal.set(v, primals[i]));
   tangentOf.forEach((i, k) => {
-    if (isFloat(jaxpr.invars[i].aval.dtype)) tangent.set(jaxpr.invars[i], tangents[k]);
+    if (isInexact(jaxpr.invars[i].aval.dtype)) tangent.set(jaxpr.invars[i], tangents[k]);
   });
   const read = (a: Atom): Tracer => (isVar(a) ? primal.get(a)! : o.scalar(a.value, a.dtype));
   const readT = (a: Atom): Tracer | null => (isVar(a) ? tangent.get(a) ?? null : null);

@@ -1,5 +1,5 @@
 import { VJP_RULES, type VjpRule } from '../../autodiff';
-import { formatAval, isFloat } from '../../core';
+import { formatAval, isInexact } from '../../core';
 import { isCall, isVar, type Atom, type CallPrimitive, type Jaxpr, type Var } from '../../ir';
 import { CALL_VJP_RULES, replayCall, type CallVjpRule } from '../control/vjp_call';
 import type { Primitive } from '../../primitives';
@@ -40,7 +40,7 @@ function backward(o: TraceOps, jaxpr: Jaxpr, args: readonly Tracer[], seeds: rea
   });
   const cts = new Map<Var, Tracer>();
   const accumulate = (a: Atom, g: Tracer | null) => {
-    if (g === null || !isVar(a) || !isFloat(a.aval.dtype)) return;
+    if (g === null || !isVar(a) || !isInexact(a.aval.dtype)) return;
     const prior = cts.get(a);
     cts.set(a, prior ? o.add(prior, g) : g);
   };
@@ -94,7 +94,7 @@ export interface GradOptions {
 /** One seed per output: 1 for outvar 0, which must be a float scalar, and zero for the aux ones. */
 function seedsOf(o: TraceOps, jaxpr: Jaxpr): (Tracer | null)[] {
   const y = jaxpr.outvars[0]?.aval;
-  if (!y || y.shape.length !== 0 || !isFloat(y.dtype)) {
+  if (!y || y.shape.length !== 0 || !isInexact(y.dtype)) {
     throw new TypeError(`grad requires a scalar floating output, got ${y ? formatAval(y) : 'none'}; use vjp for others`);
   }
   return jaxpr.outvars.map((_, i) => (i === 0 ? o.scalar(1, y.dtype) : null));

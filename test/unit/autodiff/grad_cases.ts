@@ -244,6 +244,45 @@ export const CASES: CaseTable = {
   rem: (rng) => [{ params: {}, inputs: [hostArray('uint32', [3], words, rng), hostArray('uint32', [3], ints(1, 1000), rng)] }],
   // A float operand whose bits are read as uint32: no gradient through a reinterpretation.
   bitcast_convert_type: (rng) => [{ params: { newDtype: 'uint32' }, inputs: [hostArray('float32', [3], normal, rng)] }],
+  // lax's complex primitives: float parts in, complex128 out, and back (JAX's linear rules).
+  complex: (rng) => [
+    { params: {}, inputs: [f64Of(normal, rng, [3]), f64Of(normal, rng, [3])] },
+    { params: {}, inputs: [f64Of(normal, rng, [2, 3]), f64Of(normal, rng, [3])] },
+  ],
+  real: (rng) => [{ params: {}, inputs: [c128(normal, rng, [2, 3])] }],
+  imag: (rng) => [{ params: {}, inputs: [c128(normal, rng, [2, 3])] }],
+  conj: (rng) => [
+    { params: { inputDtype: 'complex128' }, inputs: [c128(normal, rng, [3])] },
+    { params: { inputDtype: 'float64' }, inputs: [f64Of(normal, rng, [3])] },
+  ],
+};
+
+/** A complex128 array whose parts are drawn from `draw`. */
+const c128 = (draw: Draw, rng: Random, shape: readonly number[]) => hostArray('complex128', shape, draw, rng);
+/** Parts in a right half-plane: log and sqrt stay off their branch cut along the negative reals. */
+const rightHalf: Draw = (rng, n) => Array.from({ length: n }, (_, k) => (k % 2 === 0 ? 0.5 + 2 * rng.uniform() : rng.normal()));
+
+/** Complex128 cases of the primitives that take complex operands (shape_rules_complex.ts), after each one's real cases. */
+const COMPLEX_CASES: Partial<CaseTable> = {
+  add: (rng) => [{ params: {}, inputs: [c128(normal, rng, [2, 3]), c128(normal, rng, [3])] }],
+  sub: (rng) => [{ params: {}, inputs: [c128(normal, rng, [3]), c128(normal, rng, [3])] }],
+  mul: (rng) => [{ params: {}, inputs: [c128(normal, rng, [2, 3]), c128(normal, rng, [3])] }],
+  div: (rng) => [{ params: {}, inputs: [c128(normal, rng, [3]), c128(rightHalf, rng, [3])] }],
+  neg: (rng) => [{ params: {}, inputs: [c128(normal, rng, [3])] }],
+  integer_pow: (rng) => [{ params: { y: 3 }, inputs: [c128(normal, rng, [3])] }, { params: { y: -2 }, inputs: [c128(rightHalf, rng, [3])] }],
+  exp: (rng) => [{ params: {}, inputs: [c128(normal, rng, [3])] }],
+  log: (rng) => [{ params: {}, inputs: [c128(rightHalf, rng, [3])] }],
+  sin: (rng) => [{ params: {}, inputs: [c128(normal, rng, [3])] }],
+  cos: (rng) => [{ params: {}, inputs: [c128(normal, rng, [3])] }],
+  sqrt: (rng) => [{ params: {}, inputs: [c128(rightHalf, rng, [3])] }],
+  abs: (rng) => [{ params: {}, inputs: [c128(rightHalf, rng, [2, 2])] }],
+  reduce_sum: (rng) => [{ params: { axes: [1] }, inputs: [c128(normal, rng, [2, 3])] }],
+  dot_general: (rng) => [{ params: { dimensionNumbers: { lhsContracting: [1], rhsContracting: [0], lhsBatch: [], rhsBatch: [] } }, inputs: [c128(normal, rng, [2, 3]), c128(normal, rng, [3, 2])] }],
+  transpose: (rng) => [{ params: { permutation: [1, 0] }, inputs: [c128(normal, rng, [2, 3])] }],
+  convert_element_type: (rng) => [
+    { params: { newDtype: 'complex128' }, inputs: [f64Of(normal, rng, [3])] },
+    { params: { newDtype: 'float64' }, inputs: [c128(normal, rng, [3])] },
+  ],
 };
 
 function cumulative(draw: Draw) {
@@ -259,7 +298,11 @@ function sortingCases(rng: Random): CaseWith<{ dimension: number; descending: bo
 }
 
 /** A primitive's cases, drawn from its stream 0: every suite that reads CASES sees the same inputs. */
-export const drawCases = (prim: Primitive): GradCase[] => (CASES[prim] as (rng: Random) => GradCase[])(streamFor(prim, 0));
+export const drawCases = (prim: Primitive): GradCase[] => {
+  const rng = streamFor(prim, 0);
+  const complex = COMPLEX_CASES[prim] as ((rng: Random) => GradCase[]) | undefined;
+  return [...(CASES[prim] as (rng: Random) => GradCase[])(rng), ...(complex ? complex(rng) : [])];
+};
 
 /** Runs `check` on each case with one harness, then disposes it; the checks draw from the primitive's stream `salt`. */
 export function checkCases<H extends { dispose(): void }>(

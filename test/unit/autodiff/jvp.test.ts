@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { JVP_RULES, VJP_RULES, type JvpRule, type VjpRule } from '../../../runtime/autodiff';
 import { createReferenceBackend, type Backend, type DeviceArray } from '../../../runtime/backends';
-import { formatAval, isFloat, Random, shapeEq, sizeOf, type AbstractValue, type DType } from '../../../runtime/core';
+import { formatAval, isComplex, isInexact, Random, shapeEq, sizeOf, type AbstractValue, type DType } from '../../../runtime/core';
 import { BackendEmitter, Ops, type Emitter } from '../../../runtime/ops';
 import { abstractEval, PRIMITIVES, type ParamsOf, type Primitive } from '../../../runtime/primitives';
-import type { HostArray } from '../support/inputs';
+import { pairing, wordCount, type HostArray } from '../support/inputs';
 import { SEED, streamFor } from '../support/seed';
 import { checkCases, drawCases, f64, type GradCase } from './grad_cases';
 
@@ -26,8 +26,7 @@ const jvpOf = (prim: Primitive) => JVP_RULES[prim] as JvpRule<Primitive>;
 const vjpOf = (prim: Primitive) => VJP_RULES[prim] as VjpRule<Primitive>;
 
 type Direction = number[] | null;
-const isDifferentiable = (x: HostArray) => isFloat(x.dtype);
-const dotHost = (a: readonly number[], b: readonly number[]) => a.reduce((s, ai, i) => s + ai * b[i], 0);
+const isDifferentiable = (x: HostArray) => isInexact(x.dtype);
 const absDot = (a: readonly number[], b: readonly number[]) => a.reduce((s, ai, i) => s + Math.abs(ai * b[i]), 0);
 /** A random direction for each floating input; null (a symbolic zero) for indices and predicates. */
 const randomDirections = (rng: Random, inputs: readonly HostArray[]): Direction[] =>
@@ -74,7 +73,8 @@ class Harness {
   /** The JVP on the host, zeros standing for null. */
   jvpValues(prim: Primitive, c: GradCase, directions: readonly Direction[]): number[] {
     const t = this.jvp(prim, c, directions);
-    return t ? this.read(t) : new Array<number>(sizeOf(outAvalOf(prim, c).shape)).fill(0);
+    const out = outAvalOf(prim, c);
+    return t ? this.read(t) : new Array<number>(wordCount(out.shape, out.dtype)).fill(0);
   }
   finiteDifference(prim: Primitive, c: GradCase, directions: readonly Direction[]): number[] {
     const plus = this.evaluate(prim, c, moved(c.inputs, directions, EPS));
@@ -113,7 +113,7 @@ function checkFiniteDifferences(h: Harness, prim: Primitive, c: GradCase, rng: R
   const what = describeCase(prim, c);
   const out = outAvalOf(prim, c);
   const t = h.jvp(prim, c, randomDirections(rng, c.inputs));
-  if (!isFloat(out.dtype) || !c.inputs.some(isDifferentiable)) {
+  if (!isInexact(out.dtype) || !c.inputs.some(isDifferentiable)) {
     assert.equal(t, null, `${what}: a ${formatAval(out)} output has no tangent`);
     return;
   }
@@ -129,15 +129,15 @@ function checkFiniteDifferences(h: Harness, prim: Primitive, c: GradCase, rng: R
 
 function checkTranspose(h: Harness, prim: Primitive, c: GradCase, rng: Random): void {
   const out = outAvalOf(prim, c);
-  const ctValues = rng.normals(sizeOf(out.shape));
+  const ctValues = rng.normals(wordCount(out.shape, out.dtype));
   const xs = c.inputs.map((x) => h.upload(x));
-  const cts = vjpOf(prim)(h.o, h.upload(f64(out.shape, ctValues)), xs, h.o.bind(prim, xs, c.params), c.params)
+  const cts = vjpOf(prim)(h.o, h.upload({ shape: out.shape, dtype: isComplex(out.dtype) ? out.dtype : 'float64', values: ctValues }), xs, h.o.bind(prim, xs, c.params), c.params)
     .map((g) => (g ? h.read(g) : null));
   for (let d = 0; d < DIRECTIONS; d++) {
     const v = randomDirections(rng, c.inputs);
     const jvp = h.jvpValues(prim, c, v);
-    const forward = dotHost(ctValues, jvp);
-    const reverse = cts.reduce((s, g, i) => s + (g && v[i] ? dotHost(g, v[i]!) : 0), 0);
+    const forward = pairing(ctValues, jvp, out.dtype);
+    const reverse = cts.reduce((s, g, i) => s + (g && v[i] ? pairing(g, v[i]!, c.inputs[i].dtype) : 0), 0);
     const scale = absDot(ctValues, jvp) + cts.reduce((s, g, i) => s + (g && v[i] ? absDot(g, v[i]!) : 0), 0);
     const tol = TRANSPOSE_RTOL * Math.max(scale, Number.MIN_VALUE);
     assert.ok(Math.abs(forward - reverse) <= tol,
@@ -213,7 +213,9 @@ describe('JVP rules', () => {
     checkCases(new Harness(backend), prim, cases, salt, check);
   /** The cases whose output has a tangent at all. */
   const differentiable = (prim: Primitive) => drawCases(prim).filter((c) =>
-    c.inputs.some(isDifferentiable) && isFloat(outAvalOf(prim, c).dtype));
+    c.inputs.some(isDifferentiable) && isInexact(outAvalOf(prim, c).dtype));
+  // NB: the rules composed over complex values are checked through the jax shim's check_grads (test/unit/jax/complex_arrays.test.ts).
+  const real = (prim: Primitive) => differentiable(prim).filter((c) => c.inputs.every((x) => !isComplex(x.dtype)) && !isComplex(outAvalOf(prim, c).dtype));
 
   describe('against finite differences', () => {
     for (const prim of PRIMITIVES) {
@@ -234,14 +236,14 @@ describe('JVP rules', () => {
 
   describe('jvp of jvp (rules compose)', () => {
     for (const prim of PRIMITIVES) {
-      const cases = differentiable(prim);
+      const cases = real(prim);
       if (cases.length > 0) it(prim, () => run(prim, cases, 3, checkJvpOfJvp));
     }
   });
 
   describe('jvp of vjp (forward over reverse)', () => {
     for (const prim of PRIMITIVES) {
-      const cases = differentiable(prim);
+      const cases = real(prim);
       if (cases.length > 0) it(prim, () => run(prim, cases, 4, checkJvpOfVjp));
     }
   });

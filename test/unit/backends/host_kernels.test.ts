@@ -4,7 +4,7 @@ import {
   type Backend, type DeviceArray, type HostFlavour,
 } from '../../../runtime/backends';
 import { runReferenceKernel } from '../../../runtime/backends/host';
-import { formatAval, Random, typedArrayFrom, type AnyTypedArray } from '../../../runtime/core';
+import { formatAval, isComplex, Random, typedArrayFrom, type AnyTypedArray } from '../../../runtime/core';
 import { abstractEval, PRIMITIVES, type ParamsOf, type Primitive } from '../../../runtime/primitives';
 import { CASES, type Case, type CaseMaker } from '../support/backend_cases';
 import type { HostArray } from '../support/inputs';
@@ -127,8 +127,8 @@ describe(`host kernels, seed ${SEED} (replay with GRADLENS_SEED=${SEED})`, () =>
       for (const c of casesOf(prim)) {
         const out = abstractEval(prim, c.inputs, c.params);
         if (out.dtype !== 'float32') continue;
-        // NB: uint32 operands (bitcast_convert_type's) live on the host beside tfjs, never on the bare device.
-        if (c.inputs.some((h) => h.dtype === 'uint32')) continue;
+        // NB: uint32 operands (bitcast_convert_type's) and complex ones live on the host beside tfjs, never on the bare device.
+        if (c.inputs.some((h) => h.dtype === 'uint32' || isComplex(h.dtype))) continue;
         const what = `${prim}(${c.inputs.map(formatAval).join(', ')}) ${JSON.stringify(c.params)}`;
         const before = small.liveCount();
         const got = runOn(small, prim, c);

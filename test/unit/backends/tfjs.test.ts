@@ -78,6 +78,8 @@ describe(`tfjs backends (cpu, wasm) in float64: every primitive bit for bit as t
   // Each primitive's cases with their float32 operands made float64 (iota and convert_element_type keep their own).
   const widen = (c: Case<ParamsOf<Primitive>>): Case<ParamsOf<Primitive>> => ({
     ...c, inputs: c.inputs.map((h) => (h.dtype === 'float32' ? { ...h, dtype: 'float64' as const } : h)),
+    // NB: conj names its operand's dtype.
+    ...('inputDtype' in c.params && c.params.inputDtype === 'float32' ? { params: { ...c.params, inputDtype: 'float64' as const } } : {}),
   });
   for (const prim of PRIMITIVES) {
     it(`${prim} in float64 on cpu and wasm`, () => {

@@ -27,6 +27,7 @@ const f64 = (shape: readonly number[], draw: Draw = normal): InputSpec => ({ sha
 const i32 = (shape: readonly number[], draw: Draw): InputSpec => ({ shape, dtype: 'int32', draw });
 /** Any 32-bit words: jax.random's bits and keys (two words a key). */
 const words: Draw = ints(0, 2 ** 32);
+const c128 = (shape: readonly number[]): InputSpec => ({ shape, dtype: 'complex128', draw: normal });
 const u32 = (shape: readonly number[], draw: Draw = words): InputSpec => ({ shape, dtype: 'uint32', draw });
 const keys = (shape: readonly number[]): InputSpec => ({ shape, dtype: 'key<fry>', draw: words });
 
@@ -211,4 +212,8 @@ export const CASES: BatchCaseTable = {
   or: [{ params: {}, inputs: [u32([2, 3]), u32([3])] }],
   rem: [{ params: {}, inputs: [u32([2, 3]), u32([3], ints(1, 2 ** 32))] }, { params: {}, inputs: [i32([4], ints(-50, 50)), i32([], ints(1, 9))] }],
   bitcast_convert_type: [{ params: { newDtype: 'float32' }, inputs: [u32([2, 3], ints(0x3f800000, 0x40000000))] }, { params: { newDtype: 'uint32' }, inputs: [{ shape: [4], dtype: 'float32', draw: normal }] }],
+  complex: [{ params: {}, inputs: [f64([2, 3]), f64([3])] }, { params: {}, inputs: [f64([]), f64([4])] }],
+  real: [{ params: {}, inputs: [c128([2, 3])] }],
+  imag: [{ params: {}, inputs: [c128([3])] }],
+  conj: [{ params: { inputDtype: 'complex128' }, inputs: [c128([2, 3])] }, { params: { inputDtype: 'float64' }, inputs: [f64([3])] }],
 };

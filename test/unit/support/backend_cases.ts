@@ -343,6 +343,14 @@ export const CASES: { readonly [P in Primitive]: CaseMaker<ParamsOf<P>> } = {
     { inputs: [hostArray('uint32', [6], draws.ints(0x3f800000, 0x40000000), r)], params: { newDtype: 'float32' } },
     { inputs: [normal(r, [2, 3])], params: { newDtype: 'uint32' } },
   ],
+  // complex64 lives on the host on every backend (withHostDtypes): these check that it gets there and back whole.
+  complex: (r) => [{ inputs: [normal(r, [2, 3]), normal(r, [3])], params: {} }],
+  real: (r) => [{ inputs: [hostArray('complex64', [2, 3], draws.normal, r)], params: {} }],
+  imag: (r) => [{ inputs: [hostArray('complex64', [4], draws.normal, r)], params: {} }],
+  conj: (r) => [
+    { inputs: [hostArray('complex64', [2, 2], draws.normal, r)], params: { inputDtype: 'complex64' } },
+    { inputs: [normal(r, [3])], params: { inputDtype: 'float32' } },
+  ],
 };
 
 /** Every axis both ways, a rank-1 row of 33 (past a power of 2), and a 0-length axis. */

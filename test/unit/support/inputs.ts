@@ -1,4 +1,4 @@
-import { sizeOf, type DType, type Random } from '../../../runtime/core';
+import { isComplex, sizeOf, type DType, type Random } from '../../../runtime/core';
 import type { Primitive } from '../../../runtime/primitives';
 
 /** An input held on the host, so that tests can perturb it before uploading. */
@@ -25,8 +25,24 @@ export const awayFromZero = (min: number): Draw =>
 
 /** An array of `shape` drawn from `draw`; float32 values are rounded to float32 as they would be stored. */
 export function hostArray(dtype: DType, shape: readonly number[], draw: Draw, rng: Random): HostArray {
-  const values = draw(rng, sizeOf(shape));
-  return { shape, dtype, values: dtype === 'float32' ? values.map(Math.fround) : values };
+  // NB: a complex array draws each element's real and imaginary parts.
+  const values = draw(rng, sizeOf(shape) * (isComplex(dtype) ? 2 : 1));
+  return { shape, dtype, values: dtype === 'float32' || dtype === 'complex64' ? values.map(Math.fround) : values };
+}
+
+/** How many numbers a (co)tangent of this shape and dtype holds: a complex element's two parts, one number for any other element. */
+export const wordCount = (shape: readonly number[], dtype: DType): number => sizeOf(shape) * (isComplex(dtype) ? 2 : 1);
+
+/**
+ * The pairing a VJP rule is the transpose under, as JAX's transposes are: Re(sum_k a_k b_k) with
+ * complex products, never conjugated (real arrays: the dot product). Holomorphic and real-linear
+ * maps alike satisfy <ct, J v> = <vjp(ct), v> under it.
+ */
+export function pairing(a: readonly number[], b: readonly number[], dtype: DType): number {
+  if (!isComplex(dtype)) return a.reduce((s, ai, i) => s + ai * b[i], 0);
+  let s = 0;
+  for (let k = 0; k < a.length; k += 2) s += a[k] * b[k] - a[k + 1] * b[k + 1];
+  return s;
 }
 
 /**

@@ -66,7 +66,7 @@ export class PyComplex extends HostObject {
   override binary(op: BinaryOp, other: PyValue, reflected: boolean, ctx: HostContext): PyValue {
     const o = asComplex(other);
     if (o === null) {
-      if (isArray(other)) complexRefusal(ctx);
+      if (isArray(other) && !(other as HostObject).takesComplex) complexRefusal(ctx);
       return NOT_IMPLEMENTED;
     }
     const [a, b] = reflected ? [o, this as C] : [this as C, o];

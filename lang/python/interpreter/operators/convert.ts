@@ -224,13 +224,18 @@ export function flattenNested(v: PyValue, ctx: HostContext): NestedNumbers {
 }
 
 /** Nested Python lists from flat data and a shape (`tensor.tolist()`); ints stay ints when `kind` says so. */
-export function nestedFromFlat(data: ArrayLike<number>, shape: readonly number[], kind: NestedNumbers['kind']): PyValue {
-  const scalar = (x: number): PyValue => (kind === 'bool' ? x !== 0 : kind === 'int' ? BigInt(Math.trunc(x)) : x);
-  if (shape.length === 0) return scalar(data[0]);
+export function nestedFromFlat(data: ArrayLike<number>, shape: readonly number[], kind: NestedNumbers['kind'] | 'complex'): PyValue {
+  // NB: a complex array's data holds each element's real and imaginary parts one after the other.
+  const scalar = (k: number): PyValue => {
+    if (kind === 'complex') return new PyComplex(data[2 * k], data[2 * k + 1]);
+    const x = data[k];
+    return kind === 'bool' ? x !== 0 : kind === 'int' ? BigInt(Math.trunc(x)) : x;
+  };
+  if (shape.length === 0) return scalar(0);
   let offset = 0;
   const build = (d: number): PyValue => {
     const items: PyValue[] = [];
-    for (let i = 0; i < shape[d]; i++) items.push(d === shape.length - 1 ? scalar(data[offset++]) : build(d + 1));
+    for (let i = 0; i < shape[d]; i++) items.push(d === shape.length - 1 ? scalar(offset++) : build(d + 1));
     return new PyList(items);
   };
   return build(0);

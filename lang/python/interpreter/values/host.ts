@@ -172,6 +172,11 @@ export abstract class HostObject extends PyObject {
     throw pyError('TypeError', `'${this.pyType.name}' object is not subscriptable`);
   }
 
+  /** Whether this array takes Python complex operands itself (jax's complex64 arrays); others are refused at the line. */
+  get takesComplex(): boolean {
+    return false;
+  }
+
   /**
    * An array's values for another array library to copy (NumPy's `__array__`): `torch.tensor(a)`,
    * `np.asarray(t)`. Undefined for a value that is no array.
