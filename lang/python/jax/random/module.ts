@@ -4,9 +4,11 @@
  * dtype key<fry>) and raw uint32[..., 2] keys (`PRNGKey`), as JAX's.
  * On concrete keys and parameters the samples are computed on the host with JAX's threefry2x32,
  * bit for bit (samplers.ts); where a key or a parameter is traced (jit, vmap, grad) or a function
- * is staged (jit, make_jaxpr), key, PRNGKey, key_data, wrap_key_data, split, fold_in, bits,
- * uniform, normal, bernoulli and randint bind the random primitives (staged.ts) as JAX does; the
- * other samplers raise NotImplementedError at the line there.
+ * is staged (jit, make_jaxpr), every sampler binds the random primitives (staged.ts) as JAX
+ * does; those with no host twin (permutation with independent=True, choice with p and
+ * replace=False, the samplers over uniform and normal draws) bind them on concrete keys too.
+ * gamma, loggamma, beta, dirichlet, t and poisson run JAX's rejection loops on the host
+ * (gamma.ts), on concrete keys and parameters only: traced, they raise at the line.
  */
 import { foldInWords, KEY_DTYPE, randomBits, splitWords, type DType, type KeyWords } from '../../../../runtime/core';
 import { bindArgs, type HostContext, type Kwargs, pyError, pyFunction, PyList, PyTuple, type PyValue, toIndex, typeName } from '../../interpreter';
@@ -14,6 +16,7 @@ import { DTypeObject, PyArray, type JaxRuntime } from '../array';
 import { asArray, op, operand } from '../lax';
 import { Scalar, type Val } from '../values';
 import { bernoulli, broadcastTo, gumbel, normal, randint, shuffleOrder, truncatedNormal, uniform, type HostArray } from './samplers';
+import * as gammas from './gamma';
 import * as staged from './staged';
 
 const CONFIG = {};
@@ -67,19 +70,12 @@ function singleKey(rt: JaxRuntime, fn: string, v: PyValue, ctx: HostContext): Ke
 
 function traced(fn: string) {
   return pyError('NotImplementedError', `jax.random.${fn} with a traced key or parameter (under jit, vmap, grad or make_jaxpr) is not supported by Gradlens yet; `
-    + 'draw its samples outside the transformed function and pass them in (key, split, fold_in, bits, uniform, normal, bernoulli and randint trace)');
+    + 'draw its samples outside the transformed function and pass them in');
 }
 
 /** Whether this call stages: a traced key or operand, or a function staged by jit or make_jaxpr. */
 const stages = (rt: JaxRuntime, ...vs: readonly (PyValue | undefined)[]) =>
   rt.stagingTrace() !== null || vs.some((v) => v instanceof PyArray && v.traced);
-
-/** The words of the key of a sampler that runs on the host only. */
-function hostOnlyKey(rt: JaxRuntime, fn: string, v: PyValue, ctx: HostContext): KeyWords {
-  const k = singleKey(rt, fn, v, ctx);
-  if (stages(rt, k.key)) throw traced(fn);
-  return wordsOf(k, ctx);
-}
 
 /** A concrete key's two words. */
 function wordsOf(k: Keys, ctx: HostContext): KeyWords {
@@ -181,6 +177,33 @@ function def(name: string, spec: string[], body: Sampler, rt: JaxRuntime): PyVal
   });
 }
 
+/**
+ * A sampler of `shape` standard draws with no parameter (`exponential`, `gumbel`, ...): JAX's
+ * composition of uniform or normal draws, bound as equations (on concrete keys too: the same
+ * kernels give eager and jit the same bits).
+ */
+function unitSampler(name: string, draw: (rt: JaxRuntime, key: Val, shape: readonly number[], partitionable: boolean) => Val): [string[], Sampler] {
+  return [['key', 'shape?', 'dtype?'], (rt, a, ctx, part) => {
+    const k = singleKey(rt, name, a.required('key'), ctx);
+    floatDtype(name, a.get('dtype'), ctx);
+    const shape = shapeArg(a.get('shape'), ctx);
+    return op(rt, () => arrayOf(rt, draw(rt, k.key.v, shape, part)));
+  }];
+}
+
+/** `gamma` and `loggamma`: Marsaglia and Tsang on the host (gamma.ts), concrete keys and shapes only. */
+function gammaSampler(name: string, logSpace: boolean): [string[], Sampler] {
+  return [['key', 'a', 'shape?', 'dtype?'], (rt, args, ctx, part) => {
+    const k = singleKey(rt, name, args.required('key'), ctx);
+    floatDtype(name, args.get('dtype'), ctx);
+    const a = asArray(rt, args.required('a'), ctx);
+    if (stages(rt, k.key, a)) throw traced(name);
+    const shape = args.opt('shape') !== undefined ? shapeArg(args.get('shape'), ctx) : [...a.shape];
+    checkShape(name, shape, a.shape);
+    return upload(rt, gammas.gamma(wordsOf(k, ctx), param(rt, name, a, shape, ctx), logSpace, part), shape, 'float32');
+  }];
+}
+
 const SAMPLERS: Record<string, [string[], Sampler]> = {
   key: [['seed', '*', 'impl?'], (rt, a, ctx) => op(rt, () => arrayOf(rt, seedKeys(rt, 'key', a.required('seed'), ctx)))],
   PRNGKey: [['seed', '*', 'impl?'], (rt, a, ctx) => op(rt, () => arrayOf(rt, rt.bind('random_unwrap', [seedKeys(rt, 'PRNGKey', a.required('seed'), ctx)], {})))],
@@ -240,8 +263,12 @@ const SAMPLERS: Record<string, [string[], Sampler]> = {
     const k = singleKey(rt, 'truncated_normal', a.required('key'), ctx);
     floatDtype('truncated_normal', a.get('dtype'), ctx);
     const lower = asArray(rt, a.required('lower'), ctx), upper = asArray(rt, a.required('upper'), ctx);
-    if (stages(rt, k.key, lower, upper)) throw traced('truncated_normal');
     const shape = a.opt('shape') !== undefined ? shapeArg(a.get('shape'), ctx) : broadcastShapes(lower.shape, upper.shape);
+    if (stages(rt, k.key, lower, upper)) {
+      checkShape('truncated_normal', shape, lower.shape, upper.shape);
+      const lo = operand(rt, a.required('lower'), ctx), hi = operand(rt, a.required('upper'), ctx);
+      return op(rt, () => arrayOf(rt, staged.truncatedNormal(rt, k.key.v, lo, hi, shape, part)));
+    }
     return upload(rt, truncatedNormal(wordsOf(k, ctx), shape, param(rt, 'truncated_normal', lower, shape, ctx), param(rt, 'truncated_normal', upper, shape, ctx), part), shape, 'float32');
   }],
   randint: [['key', 'shape', 'minval', 'maxval', 'dtype?'], (rt, a, ctx, part) => {
@@ -269,19 +296,26 @@ const SAMPLERS: Record<string, [string[], Sampler]> = {
     return upload(rt, bernoulli(wordsOf(k, ctx), shape, param(rt, 'bernoulli', p, shape, ctx), part), shape, 'bool');
   }],
   categorical: [['key', 'logits', 'axis?', 'shape?', 'replace?', 'mode?'], (rt, a, ctx, part) => {
-    const key = hostOnlyKey(rt, 'categorical', a.required('key'), ctx);
-    const logits = hostValue(rt, 'categorical', a.required('logits'), ctx);
+    const k = singleKey(rt, 'categorical', a.required('key'), ctx);
+    const logitsArr = asArray(rt, a.required('logits'), ctx);
     if (!a.bool('replace', true)) throw pyError('NotImplementedError', 'jax.random.categorical with replace=False is not supported by Gradlens');
-    const rank = logits.shape.length;
+    const rank = logitsArr.shape.length;
     let axis = a.int('axis', -1);
     if (axis < 0) axis += rank;
-    const batch = logits.shape.filter((_, i) => i !== axis);
+    const batch = logitsArr.shape.filter((_, i) => i !== axis);
     const shape = a.opt('shape') !== undefined ? shapeArg(a.get('shape'), ctx) : batch;
     const prefix = shape.slice(0, shape.length - batch.length);
     const logitsShape = [...shape.slice(shape.length - batch.length)];
-    logitsShape.splice(axis, 0, logits.shape[axis]);
+    logitsShape.splice(axis, 0, logitsArr.shape[axis]);
     const full = [...prefix, ...logitsShape];
-    const g = gumbel(key, full, part);
+    if (stages(rt, k.key, logitsArr)) {
+      return op(rt, () => {
+        const l = logitsArr.dtype === 'float32' ? logitsArr.v : rt.bind('convert_element_type', [logitsArr.v], { newDtype: 'float32' });
+        return arrayOf(rt, staged.categorical(rt, k.key.v, l, axis, prefix, logitsShape, part));
+      });
+    }
+    const logits = hostValue(rt, 'categorical', logitsArr, ctx);
+    const g = gumbel(wordsOf(k, ctx), full, part);
     const l = broadcastTo({ data: Float32Array.from(logits.values), shape: logits.shape }, full);
     const ax = prefix.length + axis;
     const n = full[ax], inner = full.slice(ax + 1).reduce((m, d) => m * d, 1), outer = full.slice(0, ax).reduce((m, d) => m * d, 1);
@@ -289,10 +323,10 @@ const SAMPLERS: Record<string, [string[], Sampler]> = {
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
         let best = -Infinity, arg = 0;
-        for (let k = 0; k < n; k++) {
-          const at = (o * n + k) * inner + i;
+        for (let j = 0; j < n; j++) {
+          const at = (o * n + j) * inner + i;
           const v = Math.fround(g[at] + l[at]);
-          if (v > best || (Number.isNaN(v) && !Number.isNaN(best))) [best, arg] = [v, k];
+          if (v > best || (Number.isNaN(v) && !Number.isNaN(best))) [best, arg] = [v, j];
         }
         out[o * inner + i] = arg;
       }
@@ -300,42 +334,57 @@ const SAMPLERS: Record<string, [string[], Sampler]> = {
     return upload(rt, out, shape, 'int32');
   }],
   permutation: [['key', 'x', 'axis?', 'independent?'], (rt, a, ctx, part) => {
-    const key = hostOnlyKey(rt, 'permutation', a.required('key'), ctx);
+    const k = singleKey(rt, 'permutation', a.required('key'), ctx);
     const x = a.required('x');
     if (typeof x === 'bigint' || (x instanceof PyArray && x.shape.length === 0)) {
       const n = Number(typeof x === 'bigint' ? x : toIndex(x, ctx));
-      return upload(rt, shuffleOrder(key, n, part), [n], 'int32');
+      if (stages(rt, k.key)) return op(rt, () => arrayOf(rt, staged.permutation(rt, k.key.v, n, 0, false, part)));
+      return upload(rt, shuffleOrder(wordsOf(k, ctx), n, part), [n], 'int32');
     }
-    if (a.bool('independent', false)) throw pyError('NotImplementedError', 'jax.random.permutation with independent=True is not supported by Gradlens');
-    const h = hostValue(rt, 'permutation', x, ctx);
+    const xa = asArray(rt, x, ctx);
     let axis = a.int('axis', 0);
-    if (axis < 0) axis += h.shape.length;
-    const t = take(h.values, h.shape, axis, shuffleOrder(key, h.shape[axis], part));
+    if (axis < 0) axis += xa.shape.length;
+    const independent = a.bool('independent', false);
+    // NB: independent rows run as staged equations on concrete keys too (no host twin).
+    if (independent || stages(rt, k.key, xa)) return op(rt, () => arrayOf(rt, staged.permutation(rt, k.key.v, xa.v, axis, independent, part)));
+    const h = hostValue(rt, 'permutation', xa, ctx);
+    const t = take(h.values, h.shape, axis, shuffleOrder(wordsOf(k, ctx), h.shape[axis], part));
     return upload(rt, t.data, t.shape, h.dtype);
   }],
   choice: [['key', 'a', 'shape?', 'replace?', 'p?', 'axis?', 'mode?'], (rt, args, ctx, part) => {
-    const key = hostOnlyKey(rt, 'choice', args.required('key'), ctx);
+    const k = singleKey(rt, 'choice', args.required('key'), ctx);
     const shapeV = args.get('shape') ?? new PyTuple([]);
     if (!(shapeV instanceof PyTuple || shapeV instanceof PyList)) throw pyError('TypeError', `shape argument of jax.random.choice must be a sequence, got ${ctx.repr(shapeV)}`);
     const shape = shapeArg(shapeV, ctx);
     const av = args.required('a');
-    const arr = hostValue(rt, 'choice', av, ctx);
+    const arrA = asArray(rt, av, ctx);
     let axis = args.int('axis', 0);
-    if (arr.shape.length && axis < 0) axis += arr.shape.length;
-    const nInputs = arr.shape.length === 0 ? Number(arr.values[0]) : arr.shape[axis];
+    if (arrA.shape.length && axis < 0) axis += arrA.shape.length;
+    const nInputs = arrA.shape.length === 0 ? Number(toIndex(av, ctx)) : arrA.shape[axis];
     const nDraws = shape.reduce((n, d) => n * d, 1);
     if (nInputs <= 0) throw pyError('ValueError', 'a must be greater than 0 unless no samples are taken');
     const replace = args.bool('replace', true);
     if (!replace && nDraws > nInputs) throw pyError('ValueError', `Cannot take a larger sample (size ${nDraws}) than population (size ${nInputs}) when 'replace=False'`);
-    let ind: number[];
     const p = args.opt('p');
-    if (p === undefined) {
+    const pA = p === undefined ? null : asArray(rt, p, ctx);
+    if (pA !== null && (pA.shape.length !== 1 || pA.shape[0] !== nInputs)) {
+      throw pyError('ValueError', `p must be None or a 1D vector with the same size as a.shape[axis]. p has shape (${pA.shape.join(', ')}${pA.shape.length === 1 ? ',' : ''}) and a.shape[axis] is ${nInputs}.`);
+    }
+    // NB: p without replacement (the Gumbel top-k trick) runs as staged equations on concrete keys too (no host twin).
+    if (stages(rt, k.key, arrA, pA ?? undefined) || (pA !== null && !replace)) {
+      return op(rt, () => {
+        const pv = pA === null ? null : pA.dtype === 'float32' ? pA.v : rt.bind('convert_element_type', [pA.v], { newDtype: 'float32' });
+        return arrayOf(rt, staged.choice(rt, k.key.v, arrA.shape.length === 0 ? null : arrA.v, axis, { n: nInputs, shape, replace, p: pv }, part));
+      });
+    }
+    const key = wordsOf(k, ctx);
+    const arr = hostValue(rt, 'choice', arrA, ctx);
+    let ind: number[];
+    if (pA === null) {
       if (replace) ind = Array.from(randint(key, shape, new Float64Array(nDraws).fill(0), new Float64Array(nDraws).fill(nInputs), part));
       else ind = shuffleOrder(key, nInputs, part).slice(0, nDraws);
     } else {
-      const pv = hostValue(rt, 'choice', p, ctx);
-      if (pv.shape.length !== 1 || pv.shape[0] !== nInputs) throw pyError('ValueError', `p must be None or a 1D vector with the same size as a.shape[axis]. p has shape (${pv.shape.join(', ')}${pv.shape.length === 1 ? ',' : ''}) and a.shape[axis] is ${nInputs}.`);
-      if (!replace) throw pyError('NotImplementedError', 'jax.random.choice with p and replace=False is not supported by Gradlens');
+      const pv = hostValue(rt, 'choice', pA, ctx);
       const cum: number[] = [];
       let s = 0;
       for (let i = 0; i < nInputs; i++) cum.push((s = Math.fround(s + pv.values[i])));
@@ -350,6 +399,92 @@ const SAMPLERS: Record<string, [string[], Sampler]> = {
     if (arr.shape.length === 0) return upload(rt, ind, shape, 'int32');
     const t = take(arr.values, arr.shape, axis, ind);
     return upload(rt, t.data, [...arr.shape.slice(0, axis), ...shape, ...arr.shape.slice(axis + 1)], arr.dtype);
+  }],
+  exponential: unitSampler('exponential', staged.exponential),
+  laplace: unitSampler('laplace', staged.laplace),
+  logistic: unitSampler('logistic', staged.logistic),
+  cauchy: unitSampler('cauchy', staged.cauchy),
+  gumbel: unitSampler('gumbel', staged.gumbel),
+  maxwell: unitSampler('maxwell', staged.maxwell),
+  rademacher: [['key', 'shape?', 'dtype?'], (rt, a, ctx, part) => {
+    const k = singleKey(rt, 'rademacher', a.required('key'), ctx);
+    const shape = shapeArg(a.get('shape'), ctx);
+    const d = dtypeName(a.get('dtype'), ctx) ?? 'int32';
+    const dtype = ({ int: 'int32', int32: 'int32', int64: 'int32', float: 'float32', float32: 'float32', float64: 'float32' } as Record<string, DType>)[d];
+    if (!dtype) throw pyError('NotImplementedError', `jax.random.rademacher with dtype ${d}: Gradlens samples int32 or float32`);
+    return op(rt, () => arrayOf(rt, staged.rademacher(rt, k.key.v, shape, dtype, part)));
+  }],
+  pareto: [['key', 'b', 'shape?', 'dtype?'], (rt, a, ctx, part) => {
+    const k = singleKey(rt, 'pareto', a.required('key'), ctx);
+    floatDtype('pareto', a.get('dtype'), ctx);
+    const b = asArray(rt, a.required('b'), ctx);
+    const shape = a.opt('shape') !== undefined ? shapeArg(a.get('shape'), ctx) : [...b.shape];
+    checkShape('pareto', shape, b.shape);
+    return op(rt, () => arrayOf(rt, staged.pareto(rt, k.key.v, operand(rt, a.required('b'), ctx), shape, part)));
+  }],
+  double_sided_maxwell: [['key', 'loc', 'scale', 'shape?', 'dtype?'], (rt, a, ctx, part) => {
+    const k = singleKey(rt, 'double_sided_maxwell', a.required('key'), ctx);
+    floatDtype('double_sided_maxwell', a.get('dtype'), ctx);
+    const loc = a.required('loc'), scale = a.required('scale');
+    const params = broadcastShapes(asArray(rt, loc, ctx).shape, asArray(rt, scale, ctx).shape);
+    const given = shapeArg(a.get('shape'), ctx);
+    // NB: as JAX's: the parameters' shape is appended to `shape` (to itself when `shape` is empty).
+    const shape = [...(given.length ? given : params), ...params];
+    return op(rt, () => arrayOf(rt, staged.doubleSidedMaxwell(rt, k.key.v, operand(rt, loc, ctx), operand(rt, scale, ctx), shape, part)));
+  }],
+  weibull_min: [['key', 'scale', 'concentration', 'shape?', 'dtype?'], (rt, a, ctx, part) => {
+    const k = singleKey(rt, 'weibull_min', a.required('key'), ctx);
+    floatDtype('weibull_min', a.get('dtype'), ctx);
+    const shape = shapeArg(a.get('shape'), ctx);
+    return op(rt, () => arrayOf(rt, staged.weibullMin(rt, k.key.v, operand(rt, a.required('scale'), ctx), operand(rt, a.required('concentration'), ctx), shape, part)));
+  }],
+  gamma: gammaSampler('gamma', false),
+  loggamma: gammaSampler('loggamma', true),
+  beta: [['key', 'a', 'b', 'shape?', 'dtype?'], (rt, args, ctx, part) => {
+    const k = singleKey(rt, 'beta', args.required('key'), ctx);
+    floatDtype('beta', args.get('dtype'), ctx);
+    const a = asArray(rt, args.required('a'), ctx), b = asArray(rt, args.required('b'), ctx);
+    if (stages(rt, k.key, a, b)) throw traced('beta');
+    const shape = args.opt('shape') !== undefined ? shapeArg(args.get('shape'), ctx) : broadcastShapes(a.shape, b.shape);
+    checkShape('beta', shape, a.shape, b.shape);
+    return upload(rt, gammas.beta(wordsOf(k, ctx), param(rt, 'beta', a, shape, ctx), param(rt, 'beta', b, shape, ctx), part), shape, 'float32');
+  }],
+  dirichlet: [['key', 'alpha', 'shape?', 'dtype?'], (rt, args, ctx, part) => {
+    const k = singleKey(rt, 'dirichlet', args.required('key'), ctx);
+    floatDtype('dirichlet', args.get('dtype'), ctx);
+    const alpha = asArray(rt, args.required('alpha'), ctx);
+    if (stages(rt, k.key, alpha)) throw traced('dirichlet');
+    if (alpha.shape.length < 1) throw pyError('ValueError', `dirichlet requires alpha.ndim >= 1, got alpha.ndim == ${alpha.shape.length}`);
+    const batch = alpha.shape.slice(0, -1);
+    const shape = args.opt('shape') !== undefined ? shapeArg(args.get('shape'), ctx) : batch;
+    checkShape('dirichlet', shape, batch);
+    const n = alpha.shape[alpha.shape.length - 1];
+    const full = [...shape, n];
+    return upload(rt, gammas.dirichlet(wordsOf(k, ctx), param(rt, 'dirichlet', alpha, full, ctx), n, part), full, 'float32');
+  }],
+  t: [['key', 'df', 'shape?', 'dtype?'], (rt, args, ctx, part) => {
+    const k = singleKey(rt, 't', args.required('key'), ctx);
+    floatDtype('t', args.get('dtype'), ctx);
+    const df = asArray(rt, args.required('df'), ctx);
+    if (stages(rt, k.key, df)) throw traced('t');
+    const shape = args.opt('shape') !== undefined ? shapeArg(args.get('shape'), ctx) : [...df.shape];
+    checkShape('t', shape, df.shape);
+    return upload(rt, gammas.studentT(wordsOf(k, ctx), param(rt, 't', df, shape, ctx), shape, part), shape, 'float32');
+  }],
+  poisson: [['key', 'lam', 'shape?', 'dtype?'], (rt, args, ctx, part) => {
+    const k = singleKey(rt, 'poisson', args.required('key'), ctx);
+    const lam = asArray(rt, args.required('lam'), ctx);
+    const d = dtypeName(args.get('dtype'), ctx);
+    if (d !== null && d !== 'int32' && d !== 'int' && d !== 'int64') throw pyError('NotImplementedError', `jax.random.poisson with dtype ${d}: Gradlens samples int32`);
+    if (stages(rt, k.key, lam)) throw traced('poisson');
+    const shape = args.opt('shape') !== undefined ? shapeArg(args.get('shape'), ctx) : [...lam.shape];
+    const rates = param(rt, 'poisson', lam, shape, ctx).map(Math.fround);
+    // NB: JAX draws rates of 10 and more by Hormann's transformed rejection, over XLA's float32 lgamma.
+    if (rates.some((r) => r >= 10)) {
+      throw pyError('NotImplementedError', 'jax.random.poisson with lam >= 10 (JAX\'s transformed rejection sampler) is not supported by Gradlens yet; Knuth\'s sampler for lam < 10 is');
+    }
+    const ks = gammas.poissonKnuth(wordsOf(k, ctx), rates, part, () => ctx.checkClock());
+    return upload(rt, ks.map((x, i) => (rates[i] === 0 ? 0 : x)), shape, 'int32');
   }],
 };
 
