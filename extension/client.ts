@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { GradlensInitializationOptions } from '../protocol';
 import type { Config } from './config';
+import { recordLenses } from './target';
 
 export function createClient(context: vscode.ExtensionContext, config: Config, log: vscode.LogOutputChannel): LanguageClient {
   const module = context.asAbsolutePath('dist/server.js');
@@ -22,6 +23,7 @@ export function createClient(context: vscode.ExtensionContext, config: Config, l
     outputChannel: log,
     // NB: the server's hovers and tooltips show text from the user's file: never trusted, no HTML, so no command link runs.
     markdown: { isTrusted: false, supportHtml: false },
+    middleware: { provideCodeLenses: recordLenses },
   };
   return new LanguageClient('gradlens', 'Gradlens', serverOptions, clientOptions);
 }

@@ -3,7 +3,8 @@
  * functions the server put a lens over (so the client needs no Python parser); else the user picks.
  */
 import * as vscode from 'vscode';
-import { COMMANDS, type FunctionCommandArgs } from '../protocol';
+import type { Middleware } from 'vscode-languageclient/node';
+import { COMMANDS, isLensData, LENS_COMMANDS, type FunctionCommandArgs } from '../protocol';
 
 export interface LensedFunction {
   readonly args: FunctionCommandArgs;
@@ -39,15 +40,36 @@ export async function functionAround(editor: vscode.TextEditor): Promise<Functio
   return functions.filter((f) => f.line <= cursor && cursor <= blockEnd(editor.document, f.line)).at(-1)?.args;
 }
 
-export async function lensedFunctions(document: vscode.TextDocument): Promise<LensedFunction[]> {
-  const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri, 100)) ?? [];
+/**
+ * Each document's lensed functions, as the server's latest CodeLens answer for it lists them: the
+ * client's middleware (recordLenses) reads them off the lenses, which come unresolved (their
+ * command, args included, is only made for the lenses on screen), each naming its function in its data.
+ */
+const lensed = new WeakMap<vscode.TextDocument, LensedFunction[]>();
+
+export const recordLenses: NonNullable<Middleware['provideCodeLenses']> = async (document, token, next) => {
+  const lenses = await next(document, token);
+  if (!lenses) return lenses;
   const seen = new Map<string, LensedFunction>();
   for (const lens of lenses) {
-    const args = lens.command?.arguments?.[0] as FunctionCommandArgs | undefined;
-    if (lens.command?.command !== COMMANDS.computeGradient || !args || seen.has(args.function)) continue;
-    seen.set(args.function, { args, line: lens.range.start.line });
+    const args = lensArgs(lens);
+    if (args && !seen.has(args.function)) seen.set(args.function, { args, line: lens.range.start.line });
   }
-  return [...seen.values()].sort((a, b) => a.line - b.line);
+  lensed.set(document, [...seen.values()].sort((a, b) => a.line - b.line));
+  return lenses;
+};
+
+/** The function a compute-gradient lens is over, resolved or not. */
+function lensArgs(lens: vscode.CodeLens): FunctionCommandArgs | undefined {
+  const data: unknown = (lens as vscode.CodeLens & { data?: unknown }).data;
+  if (isLensData(data)) return LENS_COMMANDS[data[2]] === COMMANDS.computeGradient ? { uri: data[0], function: data[1] } : undefined;
+  return lens.command?.command === COMMANDS.computeGradient ? (lens.command.arguments?.[0] as FunctionCommandArgs | undefined) : undefined;
+}
+
+export async function lensedFunctions(document: vscode.TextDocument): Promise<LensedFunction[]> {
+  // Asks the lenses again (unresolved: no lens is resolved for this), which the middleware records.
+  await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
+  return lensed.get(document) ?? [];
 }
 
 /** The last line of the indented block that starts at `defLine` (a decorator's lens line works too). */

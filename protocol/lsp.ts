@@ -21,6 +21,21 @@ export interface FunctionCommandArgs {
   readonly function: string;
 }
 
+/** A function's three lenses, in the order they stand over it. */
+export const LENS_COMMANDS = [COMMANDS.computeGradient, COMMANDS.showGraph, COMMANDS.compareEngines] as const;
+
+/**
+ * What a CodeLens sent without its command carries, for `codeLens/resolve` to make the command
+ * from (a client that resolves, as VS Code does, gets its lenses so: a third of the JSON, and only
+ * the lenses on screen are resolved): the function's document and name, and which of its lenses
+ * it is (an index into LENS_COMMANDS).
+ */
+export type LensData = readonly [uri: string, fn: string, lens: number];
+
+export function isLensData(x: unknown): x is LensData {
+  return Array.isArray(x) && x.length === 3 && typeof x[0] === 'string' && typeof x[1] === 'string' && Number.isInteger(x[2]) && x[2] >= 0 && x[2] < LENS_COMMANDS.length;
+}
+
 /**
  * Set by a client that evaluates functions itself (VS Code's webview) under
  * `initializationOptions.gradlens`: the server then leaves the commands to the client and only

@@ -79,6 +79,11 @@ export class Analyses {
     return analysis;
   }
 
+  /** Whether the document's current text is analyzed (a CodeLens answer before that comes from its tokens). */
+  isCurrent(document: TextDocument): boolean {
+    return this.current.get(document.uri)?.version === document.version;
+  }
+
   /**
    * The analysis, or, when it fails (a defect of Gradlens: parse errors are already diagnostics),
    * that failure as a diagnostic: one document never takes the server down.

@@ -1,6 +1,6 @@
 /** CodeLenses over each evaluable function: compute, graph, compare; the first one shows the latest result. */
-import type { CodeLens } from 'vscode-languageserver';
-import { COMMANDS, type CommandId, type EvaluationOutcome, type FunctionCommandArgs } from '../protocol';
+import type { CodeLens, Command } from 'vscode-languageserver';
+import { LENS_COMMANDS, type EvaluationOutcome, type FunctionCommandArgs, type LensData } from '../protocol';
 import type { FunctionSummary } from './analysis';
 import { gradText, speedup } from './format';
 
@@ -22,18 +22,35 @@ export function resultTitle(outcome: EvaluationOutcome): string {
 /** What a CodeLens shows of a function. */
 export type LensFunction = Pick<FunctionSummary, 'qualname' | 'nameRange' | 'evaluable'>;
 
-export function codeLenses(uri: string, functions: readonly LensFunction[], resultOf: (fn: string) => EvaluationOutcome | undefined): CodeLens[] {
+/** The title of a function's lens `lens` (an index into LENS_COMMANDS), given its latest outcome. */
+function lensTitle(lens: number, outcome: EvaluationOutcome | undefined): string {
+  if (lens === 0) return outcome ? resultTitle(outcome) : '∇ Compute gradient';
+  return lens === 1 ? 'Graph' : 'Eager vs jit';
+}
+
+function lensCommand(data: LensData, resultOf: (fn: string) => EvaluationOutcome | undefined): Command {
+  const [uri, fn, lens] = data;
+  const args: FunctionCommandArgs = { uri, function: fn };
+  return { title: lensTitle(lens, resultOf(fn)), command: LENS_COMMANDS[lens], arguments: [args] };
+}
+
+/**
+ * The lenses over each evaluable function, with their commands, or, for a client that resolves
+ * them (`unresolved`), each with only the data its command is made from (resolvedLens).
+ */
+export function codeLenses(uri: string, functions: readonly LensFunction[], resultOf: (fn: string) => EvaluationOutcome | undefined, unresolved = false): CodeLens[] {
   const lenses: CodeLens[] = [];
   for (const fn of functions) {
     if (!fn.evaluable) continue;
-    const args: FunctionCommandArgs = { uri, function: fn.qualname };
-    const lens = (title: string, command: CommandId): CodeLens => ({ range: fn.nameRange, command: { title, command, arguments: [args] } });
-    const outcome = resultOf(fn.qualname);
-    lenses.push(
-      lens(outcome ? resultTitle(outcome) : '∇ Compute gradient', COMMANDS.computeGradient),
-      lens('Graph', COMMANDS.showGraph),
-      lens('Eager vs jit', COMMANDS.compareEngines),
-    );
+    for (let lens = 0; lens < LENS_COMMANDS.length; lens++) {
+      const data: LensData = [uri, fn.qualname, lens];
+      lenses.push(unresolved ? { range: fn.nameRange, data } : { range: fn.nameRange, command: lensCommand(data, resultOf) });
+    }
   }
   return lenses;
+}
+
+/** A lens sent unresolved, with its command: titled by the function's latest outcome now. */
+export function resolvedLens(lens: CodeLens & { readonly data: LensData }, resultOf: (uri: string) => (fn: string) => EvaluationOutcome | undefined): CodeLens {
+  return { range: lens.range, command: lensCommand(lens.data, resultOf(lens.data[0])) };
 }

@@ -5,6 +5,7 @@
  * Gradlens's own messages use the protocol's guards (the same ones the webview channel uses).
  */
 import type {
+  CodeLens,
   CodeLensParams,
   DidChangeTextDocumentParams,
   DidCloseTextDocumentParams,
@@ -13,7 +14,7 @@ import type {
   HoverParams,
   InlayHintParams,
 } from 'vscode-languageserver';
-import { isEvaluateRequest, isEvaluationOutcome, type CheckInputsParams, type EvaluateRequest, type EvaluationOutcome, type FunctionCommandArgs } from '../protocol';
+import { isEvaluateRequest, isEvaluationOutcome, isLensData, type CheckInputsParams, type EvaluateRequest, type EvaluationOutcome, type FunctionCommandArgs } from '../protocol';
 
 export type Guard<T> = (x: unknown) => x is T;
 
@@ -45,6 +46,9 @@ export const isDidChange = ((x: unknown) =>
 
 export const isDidClose = ((x: unknown) => fields(x, { textDocument: isDocumentId })) as Guard<DidCloseTextDocumentParams>;
 export const isCodeLensParams = ((x: unknown) => fields(x, { textDocument: isDocumentId })) as Guard<CodeLensParams>;
+/** A lens to resolve: one of ours, sent without its command (its data), or with it. */
+export const isCodeLens = ((x: unknown) =>
+  fields(x, { range: isRange, data: isLensData, command: (c) => fields(c, { title: isString, command: isString }) }, ['data', 'command'])) as Guard<CodeLens>;
 export const isHoverParams = ((x: unknown) => fields(x, { textDocument: isDocumentId, position: isPosition })) as Guard<HoverParams>;
 export const isInlayHintParams = ((x: unknown) => fields(x, { textDocument: isDocumentId, range: isRange })) as Guard<InlayHintParams>;
 export const isExecuteCommandParams = ((x: unknown) =>

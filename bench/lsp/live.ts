@@ -57,7 +57,7 @@ export async function liveKeystrokes(client: LspClient): Promise<LiveKeystrokes>
       await client.change(uri, [change]);
       // Live mode cancels the evaluation the edit made stale.
       if (k === 0) running?.cancel.cancel();
-      await client.codeLenses(uri);
+      await client.lensesOnScreen(uri, line - 25);
       const ms = performance.now() - t0;
       all.push(ms);
       if (evaluating) duringEvaluation.push(ms);

@@ -1,18 +1,27 @@
-/** textDocument/codeLens: a lens over each numeric function, titled by its latest result. */
+/**
+ * textDocument/codeLens: a lens over each numeric function, titled by its latest result. A client
+ * that resolves lenses (VS Code) gets them without their commands and resolves those it shows
+ * (codeLens/resolve): 900 lenses are a third of the JSON, and a keystroke's answer is that much sooner.
+ */
+import type { LensData } from '../../protocol';
 import { isPython } from '../documents';
-import { codeLenses } from '../lenses';
-import { isCodeLensParams } from '../validate';
+import { codeLenses, resolvedLens } from '../lenses';
+import { isCodeLens, isCodeLensParams } from '../validate';
 import { checked, contained, type Feature } from './feature';
 
 export const lensFeature: Feature = {
-  capabilities: () => ({ codeLensProvider: { resolveProvider: false } }),
+  capabilities: () => ({ codeLensProvider: { resolveProvider: true } }),
   register: (state) => {
+    const unresolved = () => state.client.textDocument?.codeLens?.resolveSupport?.properties.includes('command') === true;
     state.connection.onCodeLens(checked('textDocument/codeLens', isCodeLensParams, ({ textDocument }, token) => contained(state, 'codeLens', [], () => {
       const document = token.isCancellationRequested ? undefined : state.documents.get(textDocument.uri);
       if (!document || !isPython(document)) return [];
       // An answer before the analysis is only given to a client that will be told to ask again.
       const functions = state.client.workspace?.codeLens?.refreshSupport ? state.analyses.lensFunctions(document) : state.analyses.of(document).functions;
-      return codeLenses(textDocument.uri, functions, state.resultOf(textDocument.uri));
+      // NB: an answer from the tokens of a document just opened comes whole: resolving its lenses would wait for the analysis that follows it.
+      return codeLenses(textDocument.uri, functions, state.resultOf(textDocument.uri), unresolved() && state.analyses.isCurrent(document));
     })));
+    // NB: a lens sent with its command (to a client that does not resolve) comes back as it is.
+    state.connection.onCodeLensResolve(checked('codeLens/resolve', isCodeLens, (lens) => (lens.data === undefined ? lens : resolvedLens(lens as typeof lens & { data: LensData }, (uri) => state.resultOf(uri)))));
   },
 };

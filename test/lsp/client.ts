@@ -11,6 +11,7 @@ import { createMessageConnection, IPCMessageReader, IPCMessageWriter, StreamMess
 import {
   CodeLensRefreshRequest,
   CodeLensRequest,
+  CodeLensResolveRequest,
   DidChangeNotebookDocumentNotification,
   DidChangeTextDocumentNotification,
   DidCloseNotebookDocumentNotification,
@@ -26,6 +27,7 @@ import {
   LogMessageNotification,
   PublishDiagnosticsNotification,
   ShutdownRequest,
+  type ClientCapabilities,
   type CodeLens,
   type Diagnostic,
   type Hover,
@@ -40,6 +42,11 @@ import {
 import { decodeWire, type GradlensInitializationOptions } from '../../protocol';
 
 export const SERVER = resolve('dist/server.js');
+
+/** What VS Code's client says of CodeLenses: it resolves their commands (codeLens/resolve). */
+export const RESOLVES_LENSES: ClientCapabilities = { textDocument: { codeLens: { resolveSupport: { properties: ['command'] } } } };
+/** The lines an editor shows. */
+const SCREEN_LINES = 50;
 
 export function fileUri(path: string): string {
   return pathToFileURL(resolve(path)).toString();
@@ -88,7 +95,7 @@ export class LspClient {
   }
 
   /** Starts the server over stdio (any editor) or over Node's IPC channel (`--node-ipc`, as VS Code starts it). */
-  static async start(options: GradlensInitializationOptions = {}, transport: Transport = 'stdio'): Promise<LspClient> {
+  static async start(options: GradlensInitializationOptions = {}, transport: Transport = 'stdio', capabilities: ClientCapabilities = {}): Promise<LspClient> {
     const child =
       transport === 'stdio'
         ? spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] })
@@ -97,7 +104,7 @@ export class LspClient {
     const init = await client.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
-      capabilities: { workspace: { codeLens: { refreshSupport: true }, inlayHint: { refreshSupport: true } } },
+      capabilities: { ...capabilities, workspace: { codeLens: { refreshSupport: true }, inlayHint: { refreshSupport: true } } },
       initializationOptions: { gradlens: options },
     });
     client.capabilities = init.capabilities;
@@ -162,6 +169,21 @@ export class LspClient {
 
   codeLenses(uri: string): Promise<CodeLens[]> {
     return this.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } }).then((l) => l ?? []);
+  }
+
+  /**
+   * What VS Code asks when it shows `lines` lines from `top`: the lenses, then those on screen
+   * resolved, in parallel (when they come without their commands); answers those on screen.
+   */
+  async lensesOnScreen(uri: string, top: number, lines = SCREEN_LINES): Promise<CodeLens[]> {
+    const lenses = await this.codeLenses(uri);
+    const shown = lenses.filter((l) => l.range.start.line >= top && l.range.start.line < top + lines);
+    return Promise.all(shown.map((l) => (l.command ? l : this.resolveLens(l))));
+  }
+
+  /** The lens with its command, for one sent without it (codeLens/resolve, to a client that says it resolves). */
+  resolveLens(lens: CodeLens): Promise<CodeLens> {
+    return this.connection.sendRequest(CodeLensResolveRequest.type, lens);
   }
 
   inlayHints(uri: string, lines: number): Promise<InlayHint[]> {
