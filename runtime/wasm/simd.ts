@@ -156,8 +156,16 @@ export class Emitter {
     return this.set();
   }
 
-  /** sin or cos: Cephes's octant reduction for |x| ≤ 8192; other lanes (and ±Inf) take Math.sin/cos rounded to float32. */
-  sincos(x: V, cos: boolean): number {
+  /**
+   * The octant reduction of sin and cos and both polynomials, by the local holding x: sin(x) and
+   * cos(x) in one loop body (a gradient beside its value) share them. Only for straight-line code
+   * (a kernel's loop body), where a local set once holds its value to the end.
+   */
+  private readonly octants = new Map<V, { readonly a: number; readonly j: number; readonly ysin: number; readonly ycos: number }>();
+
+  private octant(x: V) {
+    const known = typeof x === 'number' ? this.octants.get(x) : undefined;
+    if (known) return known;
     const a = this.op(S.abs, x);
     const j = this.op(S.andnot, this.op(S.i32Add, this.op(S.truncSat, this.mul(a, f(4 / Math.PI))), i(1)), i(1));
     const yj = this.op(S.convert, j);
@@ -167,6 +175,14 @@ export class Emitter {
     const ysin = this.add(this.mul(this.mul(ps, z), r), r);
     const pc = this.horner(z, [2.443315711809948e-5, -1.388731625493765e-3, 4.166664568298827e-2]);
     const ycos = this.add(this.sub(this.mul(this.mul(pc, z), z), this.mul(z, f(0.5))), f(1));
+    const reduced = { a, j, ysin, ycos };
+    if (typeof x === 'number') this.octants.set(x, reduced);
+    return reduced;
+  }
+
+  /** sin or cos: Cephes's octant reduction for |x| ≤ 8192; other lanes (and ±Inf) take Math.sin/cos rounded to float32. */
+  sincos(x: V, cos: boolean): number {
+    const { a, j, ysin, ycos } = this.octant(x);
     const odd = this.op(S.i32Eq, this.op(S.and, j, i(2)), i(2));
     const y = cos ? this.sel(odd, ysin, ycos) : this.sel(odd, ycos, ysin);
     const flip = this.shift(S.i32Shl, this.op(S.and, cos ? this.op(S.i32Add, j, i(2)) : j, i(4)), 29);

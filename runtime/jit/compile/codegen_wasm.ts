@@ -149,13 +149,16 @@ export function generateWasm(spec: KernelSpec, lower: LowerMember = lowerMember)
   c.push(0x20, ...uleb(oLocal), 0x41, ...sleb(nBytes), 0x4f, 0x0d, 0x01);
   const refDtype = refDtypeOf(spec);
   const values: V[] = [];
+  // Each input is loaded once an iteration, however many members read it (sin and cos of x then share their reduction).
+  const loaded: V[] = [];
   const value = (r: Ref): V => {
     if ('literal' in r) return f(r.literal);
     if ('member' in r) return values[r.member];
     if (splats[r.input] >= 0) return splats[r.input];
+    if (loaded[r.input] !== undefined) return loaded[r.input];
     c.push(0x20, ...uleb(r.input), 0x20, ...uleb(oLocal), 0x6a);
     em.simd(S.load, 4, 0);
-    return em.set();
+    return (loaded[r.input] = em.set());
   };
   spec.members.forEach((s, m) => {
     if (red?.member === m) return;

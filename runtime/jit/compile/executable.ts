@@ -138,7 +138,8 @@ function hostCodeFor(spec: KernelSpec, codegen: NonNullable<CompileOptions['code
  * (readSync) and its outputs are uploaded only when a backend op or the caller needs them.
  */
 export function compile<A extends DeviceArray>(jaxpr: Jaxpr, backend: Backend<A>, options: CompileOptions = {}): Executable<A> {
-  const plan = planJaxpr(jaxpr);
+  // NB: the plan of a GPU backend is also what its host fallback runs.
+  const plan = planJaxpr(jaxpr, { besideFullReductions: !backend.shaders });
   const codegen = options.codegen ?? 'auto';
   const gpuPrograms = new Map<ShaderRunner<A>, readonly (GpuPart[] | null)[]>();
   /** Per plan kernel, the shaders (and leftover backend ops) that run it on this runner; null for a primitive. */

@@ -26,7 +26,7 @@ export interface KernelSpec {
   /** Members written out, in the order of the plan kernel's outputs. */
   readonly outputs: readonly number[];
   readonly domain: Shape;
-  /** The member that reduces (always the last) and its axes, sorted. */
+  /** The member that reduces and its axes, sorted; the members after it read no reduced value. */
   readonly reduction: { readonly member: number; readonly axes: readonly number[] } | null;
 }
 

@@ -60,6 +60,16 @@ function isFusible(jaxpr: Jaxpr, i: number): boolean {
   return FUSED.has(e.primitive);
 }
 
+export interface PlanOptions {
+  /**
+   * An elementwise equation over the whole domain of a reduction to a scalar joins its kernel when
+   * it reads no reduced value (a gradient beside its loss: one pass, no intermediates stored):
+   * for host kernels, one loop. Not for a GPU, where a reduction is one workgroup per output
+   * and the elementwise work would lose the rest of the device.
+   */
+  readonly besideFullReductions?: boolean;
+}
+
 /**
  * Groups equations greedily in program order. An elementwise or re-indexing equation joins the
  * open groups of its operands when (a) no other operand's kernel depends on them (no cycles),
@@ -68,7 +78,7 @@ function isFusible(jaxpr: Jaxpr, i: number): boolean {
  * domain does not have. A reduction joins the group of its operand when that operand spans the
  * group's domain, and closes it. Nothing is recomputed across kernels.
  */
-export function planJaxpr(jaxpr: Jaxpr): Plan {
+export function planJaxpr(jaxpr: Jaxpr, options: PlanOptions = {}): Plan {
   const consumers = new Map<Var, number[]>();
   jaxpr.eqns.forEach((e, i) => e.inputs.forEach((a) => {
     if (isVar(a)) consumers.set(a, [...(consumers.get(a) ?? []), i]);
@@ -86,11 +96,11 @@ export function planJaxpr(jaxpr: Jaxpr): Plan {
     }
     return out;
   };
-  /** Members that may not change domain: read outside `members` or by the jaxpr's caller. */
+  /** Members that may not change domain: read outside `members` or by the jaxpr's caller (a reduction writes its own output). */
   const escapes = (members: readonly number[], newSize: number, extra: number): boolean => {
     const inside = new Set([...members, extra]);
     return members.some((m) => {
-      return outsOf(jaxpr.eqns[m]).some((v) => sizeOf(v.aval.shape) !== newSize
+      return !REDUCTIONS.has(jaxpr.eqns[m].primitive as Primitive) && outsOf(jaxpr.eqns[m]).some((v) => sizeOf(v.aval.shape) !== newSize
         && (outvars.has(v) || (consumers.get(v) ?? []).some((c) => !inside.has(c))));
     });
   };
@@ -103,6 +113,12 @@ export function planJaxpr(jaxpr: Jaxpr): Plan {
       for (const d of m.deps) g.deps.add(d);
     }
     g.eqns.sort((a, b) => a - b);
+    // A reduction's group that an equation joined (besideReduction) keeps its reduction, and takes no other.
+    const reducing = merged.find((m) => m.reduction !== null);
+    if (reducing) {
+      g.reduction = reducing.reduction;
+      g.open = false;
+    }
     for (const k of g.eqns) groupOf[k] = g;
     for (const s of sourceGroups(i, new Set([g, ...merged]))) {
       g.deps.add(s);
@@ -117,6 +133,15 @@ export function planJaxpr(jaxpr: Jaxpr): Plan {
     return g;
   };
 
+  /** Whether `e` may join the closed group `g` of a reduction to a scalar: over its whole domain, reading no reduced value. */
+  const besideReduction = (g: Group, i: number): boolean => {
+    const e = fusedEqn(jaxpr, i);
+    if (!options.besideFullReductions || g.reduction === null || !shapeEq(g.domain, e.out.aval.shape)) return false;
+    const reduced = fusedEqn(jaxpr, g.reduction);
+    if (sizeOf(reduced.out.aval.shape) !== 1) return false;
+    return !e.inputs.some((a) => isVar(a) && a === reduced.out);
+  };
+
   jaxpr.eqns.forEach((e, i) => {
     // NB: planning grows with the square of a long chain's length: the caller's clock is checked as it goes.
     if (i % 64 === 63) checkInterrupt();
@@ -124,7 +149,7 @@ export function planJaxpr(jaxpr: Jaxpr): Plan {
       create(i, false, outsOf(e)[0]?.aval.shape ?? [], false, []);
       return;
     }
-    const candidates = sourceGroups(i, new Set()).filter((g) => g.open);
+    const candidates = sourceGroups(i, new Set()).filter((g) => g.open || besideReduction(g, i));
     const external = () => sourceGroups(i, new Set(chosen));
     const chosen: Group[] = [];
     if (REDUCTIONS.has(e.primitive)) {
@@ -141,6 +166,7 @@ export function planJaxpr(jaxpr: Jaxpr): Plan {
       const members = [...chosen.flatMap((c) => c.eqns), ...g.eqns];
       if (escapes(members, sizeOf(domain), i)) continue;
       if (chosen.some((c) => c.deps.has(g) || g.deps.has(c))) continue;
+      if (g.reduction !== null && chosen.some((c) => c.reduction !== null)) continue;
       chosen.push(g);
     }
     // A kernel outside the merge that reads a merged group and feeds `e` would close a cycle.

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { aval } from '../../../../runtime/core';
 import { outsOf } from '../../../../runtime/ir';
-import { makeJaxpr } from '../../../../runtime/jit';
+import { makeJaxpr, simplify, valueAndGradJaxpr } from '../../../../runtime/jit';
 import { planJaxpr, planToJson, type PlanKernel } from '../../../../runtime/jit/compile';
 
 const f32 = (...shape: number[]) => aval(shape, 'float32');
@@ -77,6 +77,44 @@ describe('jit compile: fusion plan', () => {
     }, [f32(3, 3), f32(3, 3)]);
     const plan = planJaxpr(jaxpr);
     assert.deepEqual(plan.kernels.map((k) => prims(jaxpr, k)), [['exp'], ['dot_general'], ['add']]);
+  });
+
+  it("host kernels: W2's gradient joins the kernel of its loss (one pass over x); a GPU's plan keeps it a kernel of its own", () => {
+    const jaxpr = simplify(valueAndGradJaxpr(makeJaxpr((o, x) => {
+      const a = o.integerPow(o.tanh(o.add(o.mul(x, o.lit(1.5)), o.lit(0.3))), 2);
+      return o.reduceSum(o.add(a, o.mul(o.sin(x), o.exp(o.neg(o.mul(x, x))))), [0]);
+    }, [f32(1024)])));
+    const host = planJaxpr(jaxpr, { besideFullReductions: true });
+    assert.equal(host.kernels.length, 1);
+    const [k] = host.kernels;
+    assert.ok(k.kind === 'fused' && k.reduction !== null);
+    // Only the loss and the gradient leave the kernel: no intermediate is written out.
+    assert.deepEqual(new Set(k.outputs), new Set(jaxpr.outvars));
+    assert.deepEqual(k.inputs, jaxpr.invars);
+    assert.equal(planJaxpr(jaxpr).kernels.length, 2);
+  });
+
+  it('host kernels: an equation that reads the reduced value, or beside a partial reduction, starts a kernel of its own', () => {
+    const centered = makeJaxpr((o, x) => {
+      const s = o.reduceSum(o.exp(x), [0]);
+      return [s, o.sub(o.exp(x), o.broadcastInDim(s, [8], []))];
+    }, [f32(8)]);
+    assert.deepEqual(planJaxpr(centered, { besideFullReductions: true }).kernels.map((k) => prims(centered, k)), [
+      ['exp', 'reduce_sum'], ['exp', 'broadcast_in_dim', 'sub'],
+    ]);
+    const beside = (shape: number[], axes: number[]) => makeJaxpr((o, x) => {
+      const e = o.exp(x);
+      return [o.reduceSum(e, axes), o.sin(e)];
+    }, [f32(...shape)]);
+    assert.equal(planJaxpr(beside([8], [0]), { besideFullReductions: true }).kernels.length, 1);
+    assert.equal(planJaxpr(beside([4, 8], [1]), { besideFullReductions: true }).kernels.length, 2);
+    // An equation beside two reductions joins one of them: a kernel reduces once.
+    const two = makeJaxpr((o, x, y) => {
+      const [e, f] = [o.exp(x), o.exp(y)];
+      return [o.reduceSum(e, [0]), o.reduceSum(f, [0]), o.add(e, f)];
+    }, [f32(8), f32(8)]);
+    const kernels = planJaxpr(two, { besideFullReductions: true }).kernels;
+    assert.deepEqual(kernels.map((k) => prims(two, k).filter((p) => p === 'reduce_sum').length), [1, 1]);
   });
 
   it('exports the plan with the printed jaxpr names', () => {

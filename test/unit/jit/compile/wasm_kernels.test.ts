@@ -4,7 +4,7 @@ import { aval, Random, sizeOf, type AbstractValue } from '../../../../runtime/co
 import type { Jaxpr } from '../../../../runtime/ir';
 import { evalJaxpr, makeJaxpr, simplify, valueAndGrad, type TracedFunction } from '../../../../runtime/jit';
 import {
-  clearKernelCache, compile, kernelCacheStats, kernelSpec, planJaxpr, wasmIneligible, type CompileOptions, type HostCode,
+  clearKernelCache, compile, generateWasm, kernelCacheStats, kernelSpec, planJaxpr, wasmIneligible, type CompileOptions, type HostCode, type PlanKernel,
 } from '../../../../runtime/jit/compile';
 import { wasmMemoryBytes, wasmSimdSupported } from '../../../../runtime/wasm';
 import { PROGRAM_INPUTS, randomProgram } from '../programs';
@@ -170,5 +170,17 @@ function assertClose(want: number[][], got: number[][], what: string, rel = REL,
     const { want, got, codegen } = run(jaxpr, [new Random(1).normals(n).map(Math.fround)], { codegen: 'wasm' });
     assert.ok(codegen.every((c) => c !== 'js'), `${codegen}`);
     assertClose(want, got, 'W2', 1e-5, 1e-6);
+    assert.equal(codegen.length, 1, 'the gradient runs in the kernel of the value');
+  });
+
+  it('sin(x) and cos(x) in one kernel share their reduction and give, bit for bit, what each kernel alone gives', () => {
+    const x = aval([4099], 'float32');
+    const inputs = [new Random(2).normals(4099).map((v) => Math.fround(v * 40))];
+    const both = makeJaxpr((o, a) => [o.sin(a), o.cos(a)], [x]);
+    const [sin, cos] = (['sin', 'cos'] as const).map((u) => makeJaxpr((o, a) => o.bind(u, [a], {}), [x]));
+    const { got } = run(both, inputs, { codegen: 'wasm' });
+    assert.deepEqual(got, [run(sin, inputs, { codegen: 'wasm' }).got[0], run(cos, inputs, { codegen: 'wasm' }).got[0]]);
+    const bytes = (j: Jaxpr) => generateWasm(kernelSpec(j, planJaxpr(j).kernels[0] as Extract<PlanKernel, { kind: 'fused' }>)).length;
+    assert.ok(bytes(both) < 0.75 * (bytes(sin) + bytes(cos)), `${bytes(both)} bytes for both, ${bytes(sin)} + ${bytes(cos)} alone`);
   });
 });
