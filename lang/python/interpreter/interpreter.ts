@@ -836,7 +836,7 @@ export class Interpreter implements HostContext {
       }
       case 'Subscript': {
         const obj = this.evalExpr(t.value, scope);
-        const index = this.evalExpr(t.index, scope);
+        const index = this.evalIndex(obj, t.index, scope);
         this.node = t;
         const cur = ops.getitem(obj, index, this);
         const v = this.evalExpr(s.value, scope);
@@ -1034,7 +1034,7 @@ export class Interpreter implements HostContext {
       }
       case 'Subscript': {
         const obj = this.evalExpr(target.value, scope);
-        const index = this.evalExpr(target.index, scope);
+        const index = this.evalIndex(obj, target.index, scope);
         this.node = target;
         this.storedItem(obj, index, value);
         ops.setitem(obj, index, value, this);
@@ -1512,12 +1512,25 @@ export class Interpreter implements HostContext {
 
   private evalSubscript(e: A.Subscript, scope: Scope): PyValue {
     const obj = this.evalExpr(e.value, scope);
-    const index = this.evalExpr(e.index, scope);
+    const index = this.evalIndex(obj, e.index, scope);
     this.node = e;
     const out = ops.getitem(obj, index, this);
     this.usedOperand(obj);
     this.usedOperand(index);
     return out;
+  }
+
+  /**
+   * The index of `obj[index]`. A tensor or array reads the items of an index tuple written inline
+   * (`w[1, mask]`, `w[mask, 0] = v`) and keeps none of them (what its result needs, it keeps
+   * itself): they are its operands, not a tuple's items, which escape (a dict keeps its key, a
+   * class's `__getitem__` may).
+   */
+  private evalIndex(obj: PyValue, e: A.Expr, scope: Scope): PyValue {
+    if (e.kind !== 'Tuple' || !(obj instanceof HostObject && obj.collectable) || e.elts.some((x) => x.kind === 'Starred')) return this.evalExpr(e, scope);
+    const items = e.elts.map((x) => this.evalExpr(x, scope));
+    for (const v of items) this.usedOperand(v);
+    return new PyTuple(items);
   }
 
   private evalSlice(e: A.Slice, scope: Scope): PyValue {
@@ -1990,9 +2003,13 @@ function callOperands(e: A.Call, receiver: PyValue | undefined, args: readonly P
   ];
 }
 
-/** Whether `out` is `v` or a tuple or list holding it; past `depth` levels (a list may hold itself), a container is taken to hold it. */
+/**
+ * Whether `out` is `v` or holds it (a tuple, list or dict, or a host object's `held`: an optimizer's
+ * state); past `depth` levels (a list may hold itself), a container is taken to hold it.
+ */
 function holds(out: PyValue, v: PyValue, depth = 8): boolean {
   if (out === v) return true;
-  if (!(out instanceof PyTuple || out instanceof PyList)) return false;
-  return depth === 0 || out.items.some((item) => holds(item, v, depth - 1));
+  const items = out instanceof PyTuple || out instanceof PyList ? out.items : out instanceof PyDict ? [...out.map.values()].map(([, x]) => x) : out instanceof HostObject ? out.held() : undefined;
+  if (items === undefined) return false;
+  return depth === 0 || items.some((item) => holds(item, v, depth - 1));
 }

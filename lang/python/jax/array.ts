@@ -13,7 +13,7 @@ import { isVar, type CallParamsOf, type CallPrimitive } from '../../../runtime/i
 import { runCallCompiled, type JaxprTrace, type Tracer } from '../../../runtime/jit';
 import { Ops, type Emitter } from '../../../runtime/ops';
 import { abstractEval, type ParamsOf, type Primitive } from '../../../runtime/primitives';
-import { HaltError, pyError, PyComplex, formatFloat, formatInt, HostObject, NOT_IMPLEMENTED, hostType, opFunction, pyFunction, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type UnaryOp, hostValues, PyList, PyTuple, PyType, nameTable, type NativeFn, type PyValue } from '../interpreter';
+import { HaltError, pyError, PyComplex, formatFloat, formatInt, HostObject, NOT_IMPLEMENTED, hostType, opFunction, pyFunction, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type UnaryOp, hostValues, PyDict, PyList, PyTuple, PyType, nameTable, type NativeFn, type PyValue } from '../interpreter';
 import { concretizationError } from '../staging';
 import { arrayStr, jaxRepr, keyRepr, numpyRepr, scalarStr } from './print';
 import { MAX_TRACED_EQUATIONS, Scalar, isTracer, translate, type Val } from './values';
@@ -418,11 +418,22 @@ export function toDtype(v: PyValue, rt: JaxRuntime, numpy: boolean): DType {
   return d;
 }
 
-/** The arrays in a value (in its lists and tuples), or null when something else could hold one. */
+/**
+ * A function of this run that keeps none of its arguments where Python could reach them again and
+ * frees what it made and does not return (jnp's, lax's, jax.nn's, an optimizer's update): an op.
+ * NB: not one that keeps an argument for later (a schedule or initializer factory closing over one).
+ */
+export function arrayOp(rt: JaxRuntime, name: string, fn: NativeFn): PyValue {
+  return opFunction(name, (args, kwargs, ctx) => rt.withTemporaries(() => fn(args, kwargs, ctx)));
+}
+
+/** The arrays in a value (in its lists, tuples and dicts, and what its host objects hold), or null when something else could hold one. */
 function arraysIn(v: PyValue, into: Set<PyArray>): Set<PyArray> | null {
   if (v instanceof PyArray) return into.add(v);
-  if (v instanceof PyTuple || v instanceof PyList) {
-    for (const item of v.items) if (!arraysIn(item, into)) return null;
+  // NB: what a host object holds is what Python can read back out of it (an optimizer's state).
+  const items = v instanceof PyTuple || v instanceof PyList ? v.items : v instanceof PyDict ? [...v.map.values()].map(([, x]) => x) : v instanceof HostObject ? v.held() : undefined;
+  if (items !== undefined) {
+    for (const item of items) if (!arraysIn(item, into)) return null;
     return into;
   }
   return v === null || typeof v !== 'object' ? into : null;

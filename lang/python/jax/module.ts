@@ -4,11 +4,11 @@
  */
 import type { Backend } from '../../../runtime/backends';
 import { printJaxpr } from '../../../runtime/ir';
-import { bindArgs, type Args, pyFunction, type HostContext, createModule, type ModuleRegistry, type ModuleShim, PyModule, type NativeFn, type PyValue } from '../interpreter';
+import { bindArgs, type Args, PyBuiltin, pyFunction, type HostContext, createModule, type ModuleRegistry, type ModuleShim, PyModule, type NativeFn, type PyValue } from '../interpreter';
 import { ConcretizationTypeError } from '../staging';
 import { isInexact } from '../../../runtime/core';
 import { flattenPy, unflattenPy } from './pytree';
-import { ARRAY_TYPE, JaxRuntime, NDARRAY_TYPE, PyArray } from './array';
+import { ARRAY_TYPE, arrayOp, JaxRuntime, NDARRAY_TYPE, PyArray } from './array';
 import { ARRAY_BEHAVIOUR } from './array_behaviour';
 import { JaxConfig } from './config';
 import * as L from './lax';
@@ -114,9 +114,22 @@ function laxAttrs(rt: JaxRuntime, jnp: Record<string, PyValue>): Record<string, 
     const a = bindArgs('concatenate', ['operands', 'dimension'], args, kwargs, ctx);
     return ctx.call(jnp.concatenate, [a.required('operands'), a.required('dimension')]);
   });
-  Object.assign(attrs, controlFlowAttrs(rt));
-  Object.assign(attrs, laxWindowAttrs(rt, attrs, jnp));
-  return attrs;
+  const ops = arrayOps(rt, attrs);
+  // NB: reduce_window knows its monoids by these ops (lax.add); control flow calls Python functions, which may keep what they make.
+  return { ...ops, ...arrayOps(rt, laxWindowAttrs(rt, ops, jnp)), ...controlFlowAttrs(rt) };
+}
+
+/**
+ * Functions that compute new arrays from their arguments' values and call no Python code (lax's,
+ * jax.nn's): ops, as jax.numpy's are (numpyAttrs), so a temporary argument goes when the statement
+ * ends, a named one when its name goes, and what they made on the way (an array of a Python
+ * scalar) when they return.
+ */
+function arrayOps(rt: JaxRuntime, attrs: Readonly<Record<string, PyValue>>): Record<string, PyValue> {
+  return Object.fromEntries(Object.entries(attrs).map(([name, f]) => [
+    name,
+    f instanceof PyBuiltin && !f.keepsNoArguments ? arrayOp(rt, name, f.fn) : f,
+  ]));
 }
 
 function buildModules(backend: Backend, ctx: HostContext, source: string | null): JaxModules {
@@ -126,9 +139,9 @@ function buildModules(backend: Backend, ctx: HostContext, source: string | null)
   const jnp = createModule('jax.numpy', { ...jnpAttrs, ndarray: ARRAY_TYPE });
   const npRandom = numpyRandomModule(rt);
   const np = createModule('numpy', { ...numpyAttrs(rt, true), convolve: jnpConvolution(rt, 'convolve'), correlate: jnpConvolution(rt, 'correlate'), ndarray: NDARRAY_TYPE, random: npRandom, testing: testingModule(rt), __version__: '1.26.4' });
-  const nnA = nnAttrs(rt);
+  const nnA = arrayOps(rt, nnAttrs(rt));
   const nn = createModule('jax.nn', nnA);
-  const laxA = { ...laxAttrs(rt, jnpAttrs), ...orderingLaxAttrs(rt) };
+  const laxA = { ...laxAttrs(rt, jnpAttrs), ...arrayOps(rt, orderingLaxAttrs(rt)) };
   const lax = createModule('jax.lax', laxA);
   const special = createModule('jax.scipy.special', { logsumexp: nnA.logsumexp, ...specialFunctions(rt, 'erfinv') });
   const scipy = createModule('jax.scipy', { special });
@@ -142,9 +155,9 @@ function buildModules(backend: Backend, ctx: HostContext, source: string | null)
   const initializers = createModule('jax.nn.initializers', initA);
   nn.attrs.set('initializers', initializers);
   const stax = createModule('jax.example_libraries.stax', { ...staxAttrs(jnpAttrs, nnA, randomA, initA), ...staxConvAttrs(jnpAttrs, laxA, randomA, initA) });
-  const optimizers = createModule('jax.example_libraries.optimizers', optimizersAttrs(jnpAttrs));
+  const optimizers = createModule('jax.example_libraries.optimizers', optimizersAttrs(jnpAttrs, (name, fn) => arrayOp(rt, name, fn)));
   const exampleLibraries = createModule('jax.example_libraries', { stax, optimizers });
-  const optax = createModule('optax', optaxAttrs(jnpAttrs));
+  const optax = createModule('optax', optaxAttrs(jnpAttrs, (name, fn) => arrayOp(rt, name, fn)));
   const jax = createModule('jax', {
     numpy: jnp, nn, lax, scipy, errors, tree_util: treeUtil, tree, random, example_libraries: exampleLibraries, Array: ARRAY_TYPE, __version__: '0.4.35', config: new JaxConfig(rt),
     grad: pyFunction('grad', transformFn('grad', ['fun', 'argnums?', 'has_aux?', 'holomorphic?'], (fun, a) =>

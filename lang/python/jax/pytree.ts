@@ -47,6 +47,7 @@ export type PyTreeDef =
  */
 export abstract class HostTreeNode extends HostObject {
   abstract treeChildren(): readonly PyValue[];
+  override held(): readonly PyValue[] { return this.treeChildren(); }
   abstract treeKeys(): readonly KeyEntry[];
   abstract treeRebuild(children: readonly PyValue[]): PyValue;
   /** Equal for nodes of one structure; what PyTreeDef prints (`namedtuple[ScaleByAdamState]`). */

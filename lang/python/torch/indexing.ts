@@ -235,6 +235,17 @@ export function setIndex(x: PyTensor, index: PyValue, value: PyValue, ctx: HostC
   const withAdv = advanced ? items : items.map((it): Item => (it.kind === 'int' ? { kind: 'adv', shape: [], values: [it.i], dim: it.dim } : it));
   const { flat, shape } = locate(x, withAdv);
   const v = asTensor(rt, value, ctx, 'value');
+  try {
+    writeIndexed(x, flat, shape, v, advanced);
+  } finally {
+    // A tensor made here of a Python number or list (`w[1, mask] = 0.5`) goes with the assignment.
+    if (v !== value) v.collect();
+  }
+}
+
+/** Writes `v`, broadcast to `shape`, at the flat positions `flat` of `x`. */
+function writeIndexed(x: PyTensor, flat: readonly number[], shape: readonly number[], v: PyTensor, advanced: boolean): void {
+  const rt = x.rt;
   const vshape = v.shape;
   const lead = shape.length - vshape.length;
   const fits = lead >= 0 ? vshape.every((d, i) => d === 1 || d === shape[lead + i]) : vshape.slice(0, -lead).every((d) => d === 1) && vshape.slice(-lead).every((d, i) => d === 1 || d === shape[i]);

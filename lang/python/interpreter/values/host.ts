@@ -100,6 +100,14 @@ export abstract class HostObject extends PyObject {
   }
 
   /**
+   * The values Python can read back out of this object (a pytree node's children: an optimizer's
+   * state holds its arrays), so an op returning it keeps them; undefined where it exposes none.
+   */
+  held(): readonly PyValue[] | undefined {
+    return undefined;
+  }
+
+  /**
    * Whether calling this value keeps none of its arguments (a transformed function: `jax.grad(f)`,
    * `jax.jit(f)`), as an op's: its temporary arguments go when the statement ends. False by default.
    */

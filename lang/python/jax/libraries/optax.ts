@@ -3,7 +3,7 @@
  * update.py): GradientTransformations whose states are the namedtuples optax prints
  * (`ScaleByAdamState(count=..., mu=..., nu=...)`, `EmptyState()`), pytrees that pass through jit.
  */
-import { binary, bindArgs, compare, type HostContext, isCallable, type Kwargs, pyError, pyFunction, PyTuple, type PyValue, hostType } from '../../interpreter';
+import { binary, bindArgs, compare, type HostContext, isCallable, type Kwargs, type NativeFn, pyError, pyFunction, PyTuple, type PyValue, hostType } from '../../interpreter';
 import { flattenPy } from '../pytree';
 import { treeMapHost } from '../tree_util';
 import { make, namedTupleType } from './named_tuple';
@@ -21,11 +21,17 @@ const SCALE_BY_SCHEDULE_STATE = namedTupleType('ScaleByScheduleState', MODULE, [
 const treeMap = treeMapHost;
 
 type Update = (updates: PyValue, state: PyValue, params: PyValue, ctx: HostContext) => [PyValue, PyValue];
+type Init = (params: PyValue, ctx: HostContext) => PyValue;
+/**
+ * Makes a function that keeps none of its arguments but in what it returns, and frees the arrays
+ * it made and does not return (the run's arrayOp): init, update, apply_updates; pyFunction to list names.
+ */
+export type OpMaker = (name: string, fn: NativeFn) => PyValue;
 
-function transformation(init: (params: PyValue, ctx: HostContext) => PyValue, update: Update): PyValue {
+function gradientTransformation(op: OpMaker, init: Init, update: Update): PyValue {
   return make(GRADIENT_TRANSFORMATION_EXTRA, [
-    pyFunction('init_fn', (args, kwargs, ctx) => init(bindArgs('init_fn', ['params'], args, kwargs, ctx).required('params'), ctx)),
-    pyFunction('update_fn', (args, kwargs, ctx) => {
+    op('init_fn', (args, kwargs, ctx) => init(bindArgs('init_fn', ['params'], args, kwargs, ctx).required('params'), ctx)),
+    op('update_fn', (args, kwargs, ctx) => {
       const a = bindArgs('update_fn', ['updates', 'state', 'params?', '**extra_args'], args, kwargs, ctx);
       return new PyTuple(update(a.required('updates'), a.required('state'), a.get('params') ?? null, ctx));
     }),
@@ -34,7 +40,8 @@ function transformation(init: (params: PyValue, ctx: HostContext) => PyValue, up
 
 const empty = () => make(EMPTY_STATE, []);
 
-function optaxTransforms(jnp: Attrs) {
+function optaxTransforms(jnp: Attrs, op: OpMaker) {
+  const transformation = (init: Init, update: Update) => gradientTransformation(op, init, update);
   const call = (ctx: HostContext, f: string, args: PyValue[], kwargs?: Kwargs) => ctx.call(jnp[f], args, kwargs);
   const zerosLike = (ctx: HostContext, tree: PyValue) => treeMap(ctx, (x) => call(ctx, 'zeros_like', [x]), tree);
   const int32Zero = (ctx: HostContext) => call(ctx, 'zeros', [new PyTuple([])], new Map([['dtype', jnp.int32]]));
@@ -116,10 +123,11 @@ function optaxTransforms(jnp: Attrs) {
 }
 
 /** `optax`'s attributes, over the run's jnp. */
-export function optaxAttrs(jnp: Attrs): Record<string, PyValue> {
-  const T = optaxTransforms(jnp);
-  const def = (name: string, spec: string[], body: (a: ReturnType<typeof bindArgs>, ctx: HostContext) => PyValue) =>
-    pyFunction(name, (args: PyValue[], kwargs: Kwargs, ctx: HostContext) => body(bindArgs(name, spec, args, kwargs, ctx), ctx));
+export function optaxAttrs(jnp: Attrs, op: OpMaker = pyFunction): Record<string, PyValue> {
+  const T = optaxTransforms(jnp, op);
+  // NB: a transformation's factory keeps its arguments (a schedule, a learning rate) in what it makes: no op.
+  const def = (name: string, spec: string[], body: (a: ReturnType<typeof bindArgs>, ctx: HostContext) => PyValue, make: OpMaker = pyFunction) =>
+    make(name, (args: PyValue[], kwargs: Kwargs, ctx: HostContext) => body(bindArgs(name, spec, args, kwargs, ctx), ctx));
   const adamLike = (a: ReturnType<typeof bindArgs>) => T.scaleByAdam(a.get('b1') ?? 0.9, a.get('b2') ?? 0.999, a.get('eps') ?? 1e-8, a.get('eps_root') ?? 0.0);
   const noNesterov = (a: ReturnType<typeof bindArgs>, ctx: HostContext) => {
     if (a.bool('nesterov', false)) throw pyError('NotImplementedError', 'optax.adam(nesterov=True) is not supported by Gradlens');
@@ -149,7 +157,7 @@ export function optaxAttrs(jnp: Attrs): Record<string, PyValue> {
     }),
     chain: def('chain', ['*args'], (a) => T.chain(a.rest)),
     clip_by_global_norm: def('clip_by_global_norm', ['max_norm'], (a) => T.clipByGlobalNorm(a.required('max_norm'))),
-    global_norm: def('global_norm', ['updates'], (a, ctx) => T.globalNorm(ctx, a.required('updates'))),
+    global_norm: def('global_norm', ['updates'], (a, ctx) => T.globalNorm(ctx, a.required('updates')), op),
     sgd: def('sgd', ['learning_rate', 'momentum?', 'nesterov?', 'accumulator_dtype?'], (a, ctx) =>
       T.chain([a.opt('momentum') !== undefined ? T.trace(a.required('momentum'), a.bool('nesterov', false)) : T.identity(), T.scaleByLearningRate(a.required('learning_rate'), ctx)])),
     adam: def('adam', ['learning_rate', 'b1?', 'b2?', 'eps?', 'eps_root?', 'mu_dtype?', '*', 'nesterov?'], (a, ctx) => {
@@ -162,7 +170,7 @@ export function optaxAttrs(jnp: Attrs): Record<string, PyValue> {
       return T.chain([adamLike(a), T.addDecayedWeights(a.get('weight_decay') ?? 1e-4), T.scaleByLearningRate(a.required('learning_rate'), ctx)]);
     }),
     apply_updates: def('apply_updates', ['params', 'updates'], (a, ctx) =>
-      treeMap(ctx, (p, u) => (p === null ? null : ctx.call(ctx.getattr(ctx.call(jnp.asarray, [binary('+', p, u, ctx)]), 'astype'), [ctx.getattr(ctx.call(jnp.asarray, [p]), 'dtype')])), a.required('params'), a.required('updates'))),
+      treeMap(ctx, (p, u) => (p === null ? null : ctx.call(ctx.getattr(ctx.call(jnp.asarray, [binary('+', p, u, ctx)]), 'astype'), [ctx.getattr(ctx.call(jnp.asarray, [p]), 'dtype')])), a.required('params'), a.required('updates')), op),
   };
 }
 

@@ -7,6 +7,7 @@
 import { binary, bindArgs, compare, type HostContext, hostType, isCallable, type Kwargs, pyError, pyFunction, PyList, PyTuple, type PyValue } from '../../interpreter';
 import { flattenPy, HostTreeNode, sameTree, treeDefRepr, unflattenPy, type KeyEntry, type PyTreeDef } from '../pytree';
 import { PyTreeDefObject } from '../tree_util';
+import type { OpMaker } from './optax';
 
 type Attrs = Readonly<Record<string, PyValue>>;
 
@@ -46,14 +47,14 @@ class OptimizerState extends HostTreeNode {
 }
 
 /** The `@optimizer` decorator's lifting of a leaf optimizer to pytrees of parameters. */
-function treeOptimizer(leaf: LeafOptimizer): PyValue {
-  const init = pyFunction('tree_init', (args, kwargs, ctx) => {
+function treeOptimizer(leaf: LeafOptimizer, op: OpMaker): PyValue {
+  const init = op('tree_init', (args, kwargs, ctx) => {
     const x0 = bindArgs('init_fn', ['x0_tree'], args, kwargs, ctx).required('x0_tree');
     const [leaves, tree] = flattenPy(x0, ctx);
     const flat = leaves.map((x) => flattenPy(leaf.init(x, ctx), ctx));
     return new OptimizerState(flat.map(([l]) => l), tree, flat.map(([, d]) => d), stateName(tree, flat.map(([, d]) => d), ctx));
   });
-  const update = pyFunction('tree_update', (args, kwargs, ctx) => {
+  const update = op('tree_update', (args, kwargs, ctx) => {
     const a = bindArgs('update_fn', ['i', 'grad_tree', 'opt_state'], args, kwargs, ctx);
     const state = stateArg(a.required('opt_state'));
     const [grads, tree2] = flattenPy(a.required('grad_tree'), ctx);
@@ -68,7 +69,7 @@ function treeOptimizer(leaf: LeafOptimizer): PyValue {
     });
     return new OptimizerState(next.map(([l]) => l), state.tree, state.subtrees, state.treeNodeName());
   });
-  const getParams = pyFunction('tree_get_params', (args, kwargs, ctx) => {
+  const getParams = op('tree_get_params', (args, kwargs, ctx) => {
     const state = stateArg(bindArgs('params_fn', ['opt_state'], args, kwargs, ctx).required('opt_state'));
     return unflattenPy(state.tree, state.packed.map((l, k) => leaf.getParams(unflattenPy(state.subtrees[k], l, ctx), ctx)), ctx);
   });
@@ -149,14 +150,15 @@ function makeSchedule(v: PyValue, ctx: HostContext): Schedule {
 }
 
 /** `jax.example_libraries.optimizers`' attributes. */
-export function optimizersAttrs(jnp: Attrs): Record<string, PyValue> {
+export function optimizersAttrs(jnp: Attrs, op: OpMaker = pyFunction): Record<string, PyValue> {
   const leaf = leafOptimizers(jnp);
+  // NB: an optimizer's or a schedule's factory keeps its arguments in what it makes: no op; what it makes is.
   const maker = (name: string, spec: string[], build: (a: ReturnType<typeof bindArgs>, ctx: HostContext) => LeafOptimizer) =>
-    pyFunction(name, (args: PyValue[], kwargs: Kwargs, ctx: HostContext) => treeOptimizer(build(bindArgs(name, spec, args, kwargs, ctx), ctx)));
+    pyFunction(name, (args: PyValue[], kwargs: Kwargs, ctx: HostContext) => treeOptimizer(build(bindArgs(name, spec, args, kwargs, ctx), ctx), op));
   const schedule = (name: string, spec: string[], body: (a: ReturnType<typeof bindArgs>, i: PyValue, ctx: HostContext) => PyValue) =>
     pyFunction(name, (args: PyValue[], kwargs: Kwargs, ctx: HostContext) => {
       const a = bindArgs(name, spec, args, kwargs, ctx);
-      return pyFunction('schedule', (xs, kw, c) => body(a, bindArgs('schedule', ['i'], xs, kw, c).required('i'), c));
+      return op('schedule', (xs, kw, c) => body(a, bindArgs('schedule', ['i'], xs, kw, c).required('i'), c));
     });
   return {
     sgd: maker('sgd', ['step_size'], (a, ctx) => leaf.sgd(makeSchedule(a.required('step_size'), ctx))),
@@ -172,8 +174,8 @@ export function optimizersAttrs(jnp: Attrs): Record<string, PyValue> {
       const t = a.bool('staircase', false) ? ctx.call(jnp.floor, [ratio]) : ratio;
       return binary('/', a.required('step_size'), binary('+', 1, binary('*', a.required('decay_rate'), t, ctx), ctx), ctx);
     }),
-    l2_norm: pyFunction('l2_norm', (args, kwargs, ctx) => l2Norm(jnp, bindArgs('l2_norm', ['tree'], args, kwargs, ctx).required('tree'), ctx)),
-    clip_grads: pyFunction('clip_grads', (args, kwargs, ctx) => {
+    l2_norm: op('l2_norm', (args, kwargs, ctx) => l2Norm(jnp, bindArgs('l2_norm', ['tree'], args, kwargs, ctx).required('tree'), ctx)),
+    clip_grads: op('clip_grads', (args, kwargs, ctx) => {
       const a = bindArgs('clip_grads', ['grad_tree', 'max_norm'], args, kwargs, ctx);
       const tree = a.required('grad_tree'), maxNorm = a.required('max_norm');
       const norm = l2Norm(jnp, tree, ctx);
