@@ -352,7 +352,7 @@ export class PyArray extends HostObject {
       case 'conj': case 'conjugate': return pyFunction(name, (_a, _k, c) => rt.behaviour.complexPart('conj', this, c ?? ctx));
       case 'at': return this.numpy ? undefined : rt.behaviour.at(this);
       case '__abs__': return pyFunction('__abs__', (_a, _k, c) => rt.behaviour.abs(this, c));
-      case '__round__': return undefined;
+      case '__round__': if (!this.numpy) return undefined; break;
     }
     const method = rt.behaviour.methods[name];
     if (!method) return undefined;

@@ -11,6 +11,7 @@ import * as L from './lax';
 import { NONZERO_ARRAY_METHODS } from './numpy_nonzero';
 import { ORDERING_ARRAY_METHODS } from './numpy_ordering';
 import { STATISTICS_ARRAY_METHODS } from './numpy_statistics';
+import { NUMPY_ONLY_ARRAY_METHODS } from './numpy_host';
 import * as V from './numpy_views';
 
 const ARITH: Partial<Record<BinaryOp, 'add' | 'sub' | 'mul' | 'div' | 'max'>> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' };
@@ -36,6 +37,7 @@ const ARRAY_METHODS = nameTable<ArrayMethod>({
   ...ORDERING_ARRAY_METHODS,
   ...NONZERO_ARRAY_METHODS,
   ...STATISTICS_ARRAY_METHODS,
+  ...NUMPY_ONLY_ARRAY_METHODS,
   sum: reduction('sum'),
   mean: reduction('mean'),
   max: reduction('max'),

@@ -49,7 +49,8 @@ function scientific(x: number, dtype: DType, precision: number): { int: string; 
   // More unique digits than the precision: rounded to it, as Dragon4 rounds (2.718281828459045 -> 2.71828183e+00).
   if ((m.split('.')[1] ?? '').length > precision) [m, e] = v.toExponential(precision).split('e');
   const [int, frac = ''] = m.split('.');
-  return { int, frac: frac.replace(/0+$/, ''), exp: Number(e) };
+  // NB: toExponential drops the sign of -0; NumPy prints -0.000e+00.
+  return { int: Object.is(x, -0) ? `-${int}` : int, frac: frac.replace(/0+$/, ''), exp: Number(e) };
 }
 
 type Fmt = (x: number) => string;

@@ -1,0 +1,10 @@
+/**
+ * The `numpy` module's functions that only NumPy arrays have here: computed on the host in
+ * float64, value for value as NumPy 1.24 computes them (jax.numpy keeps its refusal: under jit
+ * they would need primitives the engine lacks).
+ */
+import { ROUNDING_ARRAY_METHODS, ROUNDING_FUNCTIONS } from './numpy_rounding';
+
+export const NUMPY_ONLY_FUNCTIONS = { ...ROUNDING_FUNCTIONS };
+
+export const NUMPY_ONLY_ARRAY_METHODS = { ...ROUNDING_ARRAY_METHODS };
