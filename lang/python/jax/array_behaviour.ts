@@ -45,6 +45,12 @@ const ARRAY_METHODS = nameTable<ArrayMethod>({
   prod: reduction('prod'),
   argmax: (self, args, kwargs, ctx) => L.argmax(self.rt, self, bindArgs('argmax', ['axis?'], args, kwargs, ctx).get('axis'), ctx),
   argmin: (self, args, kwargs, ctx) => L.argmax(self.rt, self, bindArgs('argmin', ['axis?'], args, kwargs, ctx).get('axis'), ctx, true),
+  dot: (self, args, kwargs, ctx) => {
+    const raw = bindArgs('dot', ['b'], args, kwargs, ctx).required('b');
+    if (!(raw instanceof PyArray || raw instanceof PyList || raw instanceof PyTuple)) return L.binary(self.rt, 'mul', self, raw, ctx);
+    const b = raw instanceof PyArray ? raw : L.arrayFromData(self.rt, raw, undefined, ctx, self.numpy);
+    return self.shape.length === 0 || b.shape.length === 0 ? L.binary(self.rt, 'mul', self, b, ctx) : L.matmul(self.rt, self, b, ctx);
+  },
   reshape: (self, args, _kwargs, ctx) => L.reshape(self.rt, self, shapeArgs(args, ctx)),
   transpose: (self, args, _kwargs, ctx) => L.transpose(self.rt, self, args.length ? shapeArgs(args, ctx) : undefined),
   flatten: (self) => L.reshaped(self.rt, self, [-1]),

@@ -230,6 +230,24 @@ export const FUNCTIONS: Record<string, Fn> = {
     const expanded = xs.map((x) => L.op(rt, () => L.wrap(rt, rt.o.expandDims(x.v, [axis]), x.weak, x.numpy)));
     return concat(rt, expanded, axis, numpy);
   },
+  // NumPy's shape_base.py: each input raised to 2-D (vstack: (n,) as (1, n); column_stack: as (n, 1)) or 1-D (hstack), then joined.
+  vstack: (rt, args, kwargs, ctx, numpy) => {
+    const xs = arrays(rt, bindArgs('vstack', ['tup'], args, kwargs, ctx).required('tup'), ctx, numpy);
+    return concat(rt, xs.map((x) => (x.shape.length >= 2 ? x : L.reshape(rt, x, [1, x.shape[0] ?? 1]))), 0, numpy);
+  },
+  row_stack: (rt, args, kwargs, ctx, numpy) => FUNCTIONS.vstack(rt, args, kwargs, ctx, numpy),
+  hstack: (rt, args, kwargs, ctx, numpy) => {
+    const xs = arrays(rt, bindArgs('hstack', ['tup'], args, kwargs, ctx).required('tup'), ctx, numpy).map((x) => (x.shape.length === 0 ? L.reshape(rt, x, [1]) : x));
+    return concat(rt, xs, xs[0]?.shape.length === 1 ? 0 : 1, numpy);
+  },
+  column_stack: (rt, args, kwargs, ctx, numpy) => {
+    const xs = arrays(rt, bindArgs('column_stack', ['tup'], args, kwargs, ctx).required('tup'), ctx, numpy);
+    return concat(rt, xs.map((x) => (x.shape.length >= 2 ? x : L.reshape(rt, x, [x.shape[0] ?? 1, 1]))), 1, numpy);
+  },
+  identity: (rt, args, kwargs, ctx, numpy) => {
+    const a = bindArgs('identity', ['n', 'dtype?'], args, kwargs, ctx);
+    return FUNCTIONS.eye(rt, [a.required('n')], a.has('dtype') ? new Map([['dtype', a.required('dtype')]]) : new Map(), ctx, numpy);
+  },
   shape: (rt, args, _kwargs, ctx, numpy) => arr(rt, args[0], ctx, numpy).getattr('shape', ctx)!,
   ndim: (rt, args, _kwargs, ctx, numpy) => BigInt(arr(rt, args[0], ctx, numpy).shape.length),
   allclose: (rt, args, kwargs, ctx, numpy) => {
