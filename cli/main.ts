@@ -3,11 +3,13 @@ import { gradCommand } from './grad_command';
 import { graphCommand } from './graph_command';
 import { MAIN_HELP } from './help';
 import { runCommand } from './run_command';
+import { verifyCommand } from './verify_command';
 
 const COMMANDS: Record<string, (argv: readonly string[]) => Promise<number>> = {
   run: runCommand,
   grad: gradCommand,
   graph: graphCommand,
+  verify: verifyCommand,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -9,7 +9,7 @@ import { dirname, join, normalize } from 'node:path';
  * leaks into another's: each one found so far hid a back edge that a move of a few lines removed.
  */
 
-const PRODUCT_FOLDERS = ['runtime', 'lang', 'evaluation', 'protocol', 'server', 'extension', 'webview', 'cli'] as const;
+const PRODUCT_FOLDERS = ['runtime', 'lang', 'evaluation', 'protocol', 'server', 'extension', 'webview', 'cli', 'verify'] as const;
 type ProductFolder = (typeof PRODUCT_FOLDERS)[number];
 
 /** The folders each folder may import from (besides itself). */
@@ -19,10 +19,12 @@ const MAY_IMPORT: { readonly [F in ProductFolder]: readonly ProductFolder[] } = 
   lang: ['runtime', 'protocol'],
   evaluation: ['lang', 'runtime', 'protocol'],
   server: ['evaluation', 'lang', 'runtime', 'protocol'],
-  cli: ['evaluation', 'lang', 'runtime', 'protocol'],
+  cli: ['evaluation', 'lang', 'runtime', 'protocol', 'verify'],
   webview: ['evaluation', 'lang', 'runtime', 'protocol'],
   // The extension host imports only the panel's HTML from webview/ (its index says so).
-  extension: ['protocol', 'webview'],
+  extension: ['protocol', 'webview', 'verify'],
+  // The real library run in the user's Python and compared: the extension host's and the CLI's.
+  verify: ['protocol'],
 };
 
 // `import ... from './x'`, `import type ...`, `export ... from './x'`, `import './x'`, `import('./x')`.
