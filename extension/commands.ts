@@ -8,6 +8,7 @@ import type { Evaluations } from './evaluate';
 import type { GradlensPanel } from './panel';
 import { SHOW_PANEL_COMMAND } from './status';
 import { functionAtCursor } from './target';
+import { VERIFY_COMMAND, verifyFunction } from './verify';
 
 const RUNS: Record<CommandId, { readonly view: PanelView; readonly engines?: EngineMode }> = {
   [COMMANDS.computeGradient]: { view: 'results' },
@@ -15,14 +16,18 @@ const RUNS: Record<CommandId, { readonly view: PanelView; readonly engines?: Eng
   [COMMANDS.compareEngines]: { view: 'compare', engines: 'both' },
 };
 
-export function registerCommands(evaluations: Evaluations, panel: GradlensPanel): vscode.Disposable[] {
+export function registerCommands(evaluations: Evaluations, panel: GradlensPanel, log: vscode.LogOutputChannel): vscode.Disposable[] {
   const functionCommands = (Object.keys(RUNS) as CommandId[]).map((id) =>
     vscode.commands.registerCommand(id, async (args?: FunctionCommandArgs) => {
       const target = isFunctionArgs(args) ? args : await functionAtCursor();
       if (target) await evaluations.run(target, RUNS[id].view, RUNS[id].engines);
     }),
   );
-  return [...functionCommands, vscode.commands.registerCommand(SHOW_PANEL_COMMAND, () => panel.show())];
+  const verify = vscode.commands.registerCommand(VERIFY_COMMAND, async (args?: FunctionCommandArgs) => {
+    const target = isFunctionArgs(args) ? args : await functionAtCursor();
+    if (target) await verifyFunction(target, evaluations, log);
+  });
+  return [...functionCommands, verify, vscode.commands.registerCommand(SHOW_PANEL_COMMAND, () => panel.show())];
 }
 
 function isFunctionArgs(args: unknown): args is FunctionCommandArgs {

@@ -79,6 +79,19 @@ export class Evaluations {
     }
   }
 
+  /**
+   * The function computed as a click computes it (the panel shows it), for a command that goes on
+   * from its result; undefined when cancelled.
+   */
+  async outcome(args: FunctionCommandArgs): Promise<EvaluationOutcome | undefined> {
+    const source = await sourceOf(args.uri);
+    const outcome = await this.withProgress(args, 'results', (token, progress) => this.compute(this.request(args, source, this.inputs.get(args), undefined), token, progress));
+    if (!outcome || (!outcome.ok && outcome.error.kind === 'cancelled')) return undefined;
+    this.remember(args);
+    this.panel.display(outcome, 'results', { ...where(source, args.function), at: Date.now() });
+    return outcome;
+  }
+
   private remember(args: FunctionCommandArgs): void {
     let functions = this.computed.get(args.uri);
     if (!functions) this.computed.set(args.uri, (functions = new Set()));

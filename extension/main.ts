@@ -38,7 +38,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
   const current = () => active.running;
   const evaluations = new Evaluations(current, panel, new RememberedInputs(context.workspaceState, current), status, log);
-  context.subscriptions.push(log, status, revealer, panel, ...registerCommands(evaluations, panel), followActiveEditor(panel, () => active.clientIfRunning));
+  context.subscriptions.push(log, status, revealer, panel, ...registerCommands(evaluations, panel, log), followActiveEditor(panel, () => active.clientIfRunning));
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration(async (e) => {
