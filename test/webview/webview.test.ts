@@ -532,6 +532,97 @@ describe('webview panel and execution host in headless Chromium', function () {
     }
   });
 
+  /** The shown tensor table's cells, row by row, and each cell's class. */
+  async function tensorCells(): Promise<{ text: string; cls: string }[][]> {
+    return panel.page.$$eval('.tensor-view table.tensor-table tbody tr', (rows) =>
+      rows.map((r) => Array.from(r.querySelectorAll('td')).map((td) => ({ text: td.textContent ?? '', cls: td.className }))));
+  }
+
+  it('opens a 2x3x4 gradient as a table by click and keyboard: the cells as PyTorch computes them, inf marked, heat diverging around 0, axes and indices switched (issue 18)', async () => {
+    const uri = 'file:///work/test/fixtures/webview/tensor3d_torch.py';
+    await panel.send({ type: 'evaluate', id: 91, request: request('test/fixtures/webview/tensor3d_torch.py', uri, 'eager', 'loss') });
+    const { outcome } = await panel.waitForPosted('outcome', { id: 91 });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    // w.grad.tolist() after loss(w).backward() in PyTorch 1.13.
+    const torchGrad = [
+      [[Infinity, 1.5416697263717651, 1.0069001913070679, 0.7102358341217041], [0.4818728566169739, 0.28153955936431885, 0.09538164734840393, -0.08191052079200745], [-0.25215187668800354, -0.41551199555397034, -0.5713198184967041, -0.7184627056121826]],
+      [[-0.8556047677993774, -0.9813194274902344, -1.0941756963729858, -1.1927986145019531], [-1.2759137153625488, -1.3423823118209839, -1.3912267684936523, -1.4216539859771729], [-1.4330707788467407, -1.4250977039337158, -1.3975776433944702, -1.3505827188491821]],
+    ];
+    const near = (text: string, want: number, where: string): void =>
+      assert.ok(want === Infinity ? text === 'inf' : Math.abs(Number(text) - want) < 1e-5, `${where}: ${text} vs PyTorch ${want}`);
+    await panel.page.waitForSelector('.results tr.grad td.shown button.tensor-open');
+    // A scalar value is text, not a button.
+    assert.equal(await panel.page.$('.results tr.value td.shown button'), null);
+    await panel.page.click('.results tr.grad td.shown button.tensor-open');
+    await panel.page.waitForSelector('.tensor-view table.tensor-table');
+    assert.match(await panel.page.textContent('.tensor-view h3') ?? '', /∂\/∂w +\[2, 3, 4\]/);
+    // Rows axis 1, columns axis 2, at axis 0 = 0.
+    let cells = await tensorCells();
+    assert.deepEqual([cells.length, cells[0].length], [3, 4]);
+    cells.forEach((row, r) => row.forEach((c, k) => near(c.text, torchGrad[0][r][k], `[0][${r}][${k}]`)));
+    assert.equal(cells[0][0].cls, 'non-finite');
+    assert.match(cells[0][1].cls, /^heat-p\d$/);
+    assert.match(cells[2][3].cls, /^heat-n\d$/);
+    // The largest |x| is darkest; its colour is the theme's, not the background.
+    const colours = await panel.page.$$eval('.tensor-view tbody td', (tds) => tds.map((td) => getComputedStyle(td).backgroundColor));
+    assert.notEqual(colours[1], colours[6], 'the heat does not vary with the value');
+    assert.match(await panel.page.textContent('.tensor-note') ?? '', /axis 0 = 0.*blue above 0, red below, darker the larger \|x\|.*nan and inf outlined/);
+    // The other axis's index, by keyboard.
+    await panel.page.focus('.tensor-view input.tensor-index.axis-0');
+    await panel.page.keyboard.press('ArrowUp');
+    await panel.page.waitForFunction(() => document.querySelector('.tensor-note')?.textContent?.includes('axis 0 = 1'));
+    cells = await tensorCells();
+    cells.forEach((row, r) => row.forEach((c, k) => near(c.text, torchGrad[1][r][k], `[1][${r}][${k}]`)));
+    assert.ok(cells.flat().every((c) => /^heat-n\d$/.test(c.cls)), 'an all-negative slice is red throughout');
+    // Rows on axis 0: the slice w.grad[:, j, :] at j = 0.
+    await panel.page.selectOption('.tensor-view select.tensor-rows', '0');
+    await panel.page.waitForFunction(() => document.querySelector('.tensor-note')?.textContent?.includes('Rows: axis 0, columns: axis 2 at axis 1 = 0'));
+    cells = await tensorCells();
+    assert.deepEqual([cells.length, cells[0].length], [2, 4]);
+    cells.forEach((row, r) => row.forEach((c, k) => near(c.text, torchGrad[r][0][k], `[${r}][0][${k}]`)));
+    // Columns on axis 0 swaps the two: w.grad[:, 0, :].T.
+    await panel.page.selectOption('.tensor-view select.tensor-columns', '0');
+    await panel.page.waitForFunction(() => document.querySelector('.tensor-note')?.textContent?.includes('Rows: axis 2, columns: axis 0'));
+    cells = await tensorCells();
+    assert.deepEqual([cells.length, cells[0].length], [4, 2]);
+    cells.forEach((row, r) => row.forEach((c, k) => near(c.text, torchGrad[k][0][r], `[${k}][0][${r}]`)));
+    // Closed, and opened again from the keyboard alone: Tab reaches the value, Enter and Space open it.
+    await panel.page.click('.tensor-view .tensor-close');
+    assert.equal(await panel.page.$('.tensor-view'), null);
+    await panel.page.focus('.results tr.grad td.shown button.tensor-open');
+    await panel.page.keyboard.press('Enter');
+    await panel.page.waitForSelector('.tensor-view table.tensor-table');
+    await panel.page.click('.tensor-view .tensor-close');
+    await panel.page.focus('.results tr.grad td.shown button.tensor-open');
+    await panel.page.keyboard.press('Space');
+    await panel.page.waitForSelector('.tensor-view table.tensor-table');
+    near((await tensorCells())[1][2].text, torchGrad[0][1][2], '[0][1][2] after Space');
+    await panel.page.screenshot({ path: join(ARTIFACTS, 'tensor-table.png') });
+  });
+
+  it('pages a 100x40 gradient 64 rows by 32 columns at a time and says so, the cells as PyTorch computes them (issue 18)', async () => {
+    const uri = 'file:///work/test/fixtures/webview/tensor3d_torch.py';
+    await panel.send({ type: 'evaluate', id: 92, request: request('test/fixtures/webview/tensor3d_torch.py', uri, 'eager', 'energy') });
+    const { outcome } = await panel.waitForPosted('outcome', { id: 92 });
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    await panel.page.click('.results tr.grad td.shown button.tensor-open');
+    await panel.page.waitForSelector('.tensor-view table.tensor-table');
+    let cells = await tensorCells();
+    assert.deepEqual([cells.length, cells[0].length], [64, 32]);
+    assert.match(await panel.page.textContent('.tensor-note') ?? '', /64 rows × 32 columns a page/);
+    assert.match(await panel.page.textContent('.tensor-view .tensor-pager') ?? '', /rows 0–63 of 100/);
+    await panel.page.click('.tensor-view .tensor-page-rows.next');
+    await panel.page.click('.tensor-view .tensor-page-columns.next');
+    await panel.page.waitForFunction(() => document.querySelectorAll('.tensor-view tbody tr').length === 36);
+    cells = await tensorCells();
+    assert.equal(cells[0].length, 8);
+    // v.grad[64][32] and v.grad[99][39] in PyTorch 1.13.
+    assert.ok(Math.abs(Number(cells[0][0].text) - 0.2963240444660187) < 1e-6, cells[0][0].text);
+    assert.equal(cells[35][7].text, '1.0');
+    const heads = await panel.page.$$eval('.tensor-view thead th[scope="col"]', (ths) => ths.map((t) => t.textContent));
+    assert.deepEqual([heads[0], heads[heads.length - 1]], ['32', '39']);
+  });
+
   it('follows the active editor: a function with no result clears the panel and says so (issue 11.8)', async () => {
     await panel.send({ type: 'idle', uri: 'file:///work/other%20dir/mlp.py', function: 'loss', line: 12 });
     await panel.page.waitForSelector('.subject[data-state="none"][data-function="loss"]');

@@ -1,6 +1,7 @@
 import { backendLabel, errorText, float64OnCpuText, hostReadsText, messageOnly, operandsText, type CellLines, type EvaluationError, type EvaluationResult, type Jacobian, type Numbers } from '../../protocol';
 import { html } from './dom';
 import { formatLocation, formatNumbers } from './format';
+import { tensorCell } from './tensor_table';
 
 /** The value and gradient: the one shown, and each engine's beside it, so a disagreement shows; places in a notebook by `cells`. */
 export function resultsView(result: EvaluationResult, cells?: readonly CellLines[]): HTMLElement {
@@ -8,12 +9,18 @@ export function resultsView(result: EvaluationResult, cells?: readonly CellLines
     ...(result.eager ? [{ name: 'eager', run: result.eager }] : []),
     ...(result.jit ? [{ name: 'jit', run: result.jit }] : []),
   ];
+  // A tensor clicked in the tables opens here, one at a time.
+  const tensorSlot = html('div', { class: 'tensor-slot' });
+  const open = (view: HTMLElement): void => {
+    tensorSlot.replaceChildren(view);
+    view.scrollIntoView?.({ block: 'nearest' });
+  };
   const row = (what: string, cls: string, shown: Numbers, perEngine: (Numbers | undefined)[]): HTMLElement =>
     html(
       'tr',
       { class: cls },
       html('th', { scope: 'row' }, what),
-      html('td', { class: 'shown' }, formatNumbers(shown)),
+      html('td', { class: 'shown' }, tensorCell(what, shown, formatNumbers(shown), open)),
       ...perEngine.map((v) => html('td', {}, v === undefined ? '—' : formatNumbers(v))),
     );
   const inputs = Object.entries(result.inputs).map(([k, v]) => `${k}=${formatNumbers(v)}`).join(', ');
@@ -40,7 +47,8 @@ export function resultsView(result: EvaluationResult, cells?: readonly CellLines
         ...Object.entries(result.grad).map(([param, g]) => row(result.jacobian ? `∂sum(${result.function})/∂${param}` : `∂/∂${param}`, 'grad', g, engines.map((e) => e.run.grad[param]))),
       ),
     ),
-    ...(result.jacobian ? [jacobianView(result.function, result.jacobian)] : []),
+    ...(result.jacobian ? [jacobianView(result.function, result.jacobian, open)] : []),
+    tensorSlot,
     ...(result.gradientCuts ?? []).map((cut) =>
       html('p', { class: 'warning gradient-cut' }, `${formatLocation(result.uri, cut.range, cells)}: warning: ${messageOnly(cut.message)}`)),
     ...(result.leftOut ?? []).map((l) => html('p', { class: 'warning left-out' }, `${formatLocation(result.uri, l.range, cells)}: warning: ${messageOnly(l.message)}`)),
@@ -57,7 +65,7 @@ export function resultsView(result: EvaluationResult, cells?: readonly CellLines
 }
 
 /** Each Jacobian J[f, w] (value shape, then w's), or its size where it is too large to read as numbers. */
-function jacobianView(fn: string, jacobian: Jacobian): HTMLElement {
+function jacobianView(fn: string, jacobian: Jacobian, open: (view: HTMLElement) => void): HTMLElement {
   const shape = `[${jacobian.valueShape.join(', ')}]`;
   if (!jacobian.of) {
     return html('p', { class: 'meta jacobian' }, `The Jacobian of ${fn} (value ${shape}) has ${jacobian.size} numbers, too many to show; the gradient above is of the value's sum.`);
@@ -67,7 +75,7 @@ function jacobianView(fn: string, jacobian: Jacobian): HTMLElement {
     { class: 'values jacobian' },
     html('thead', {}, html('tr', {}, html('th', {}, `Jacobian (value ${shape})`), html('th', {}, ''))),
     html('tbody', {}, ...Object.entries(jacobian.of).map(([param, j]) =>
-      html('tr', {}, html('th', { scope: 'row' }, `J[${fn}, ${param}]`), html('td', { class: 'shown' }, formatNumbers(j))))),
+      html('tr', {}, html('th', { scope: 'row' }, `J[${fn}, ${param}]`), html('td', { class: 'shown' }, tensorCell(`J[${fn}, ${param}]`, j, formatNumbers(j), open))))),
   );
 }
 

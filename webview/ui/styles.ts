@@ -1,3 +1,5 @@
+import { HEAT_STEPS } from './tensor_table';
+
 /**
  * The panel's stylesheet, adopted by the document (a constructable stylesheet, which the page's
  * CSP allows where an inline <style> would need 'unsafe-inline'). Colours come only from VS Code's
@@ -106,7 +108,41 @@ table.values td.shown { font-weight: 600; }
 .curve-log { color: var(--vscode-descriptionForeground); }
 .loop-curve .meta { margin: 2px 0 6px; }
 .curve-chart .u-legend { color: var(--vscode-foreground); font-family: var(--vscode-editor-font-family); }
+
+/* A tensor in the results opens as a table: its text is a button that reads as the value. */
+button.tensor-open {
+  font: inherit; color: var(--vscode-textLink-foreground, var(--vscode-foreground)); background: none; border: none; padding: 0;
+  cursor: pointer; text-align: left; text-decoration: underline dotted;
+}
+button.tensor-open:focus-visible, .tensor-view button:focus-visible, .tensor-view select:focus-visible, .tensor-view input:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 1px; }
+.tensor-view { margin: 8px 0 16px; border-top: 1px solid var(--vscode-panel-border, var(--vscode-widget-border)); }
+.tensor-head { display: flex; align-items: center; gap: 12px; font-family: var(--vscode-editor-font-family); }
+.tensor-controls { display: flex; flex-wrap: wrap; align-items: center; gap: 10px; padding: 4px 0; }
+.tensor-view select, .tensor-view input {
+  color: var(--vscode-dropdown-foreground, var(--vscode-foreground)); background: var(--vscode-dropdown-background, var(--vscode-editor-background));
+  border: 1px solid var(--vscode-dropdown-border, var(--vscode-widget-border)); font: inherit;
+}
+.tensor-view input { width: 5em; }
+.tensor-view button:not(.tensor-open) {
+  color: var(--vscode-button-secondaryForeground, var(--vscode-foreground)); background: var(--vscode-button-secondaryBackground, transparent);
+  border: 1px solid var(--vscode-button-border, var(--vscode-widget-border)); font: inherit; cursor: pointer;
+}
+.tensor-body { overflow: auto; max-height: 70vh; }
+table.tensor-table { border-collapse: collapse; font-family: var(--vscode-editor-font-family); font-variant-numeric: tabular-nums; }
+table.tensor-table th { color: var(--vscode-descriptionForeground); font-weight: normal; padding: 2px 6px; }
+table.tensor-table td { text-align: right; padding: 2px 6px; border: 1px solid var(--vscode-panel-border, var(--vscode-widget-border)); }
+table.tensor-table td.non-finite { color: var(--vscode-errorForeground, var(--vscode-charts-red)); font-weight: 600; box-shadow: inset 0 0 0 2px var(--vscode-errorForeground, var(--vscode-charts-red)); }
+${heatRules()}
 `;
+
+/** The heatmap's steps: up to 48% of the chart colour over the background, so the cell's text keeps its contrast. */
+function heatRules(): string {
+  return Array.from({ length: HEAT_STEPS }, (_, i) => {
+    const share = Math.round(((i + 1) / HEAT_STEPS) * 48);
+    return `table.tensor-table td.heat-p${i + 1} { background: color-mix(in srgb, var(--vscode-charts-blue) ${share}%, var(--vscode-editor-background)); }
+table.tensor-table td.heat-n${i + 1} { background: color-mix(in srgb, var(--vscode-charts-red) ${share}%, var(--vscode-editor-background)); }`;
+  }).join('\n');
+}
 
 export function adoptPanelStyles(doc: Document): void {
   const sheet = new CSSStyleSheet();
