@@ -11,7 +11,7 @@ import { ENGINE_MODES, type BackendInfo, type EvaluationOutcome, type SourceRang
 export const PANEL_VIEWS = ['results', 'graph', 'compare'] as const;
 export type PanelView = (typeof PANEL_VIEWS)[number];
 
-/** What the panel exports: a graph (SVG, PNG), a loop's curve (CSV, PNG). */
+/** What the panel exports: a graph (SVG, PNG), a loop's curve (CSV, SVG, PNG). */
 export const EXPORT_FORMATS = ['svg', 'png', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /** The largest export the extension writes (a PNG of a large graph at twice its size stays well under it). */

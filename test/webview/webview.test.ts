@@ -681,6 +681,29 @@ describe('webview panel and execution host in headless Chromium', function () {
     assert.ok(decoded.inked > 0.005, `only ${decoded.inked} of the PNG's pixels differ from its background`);
   });
 
+  it('exports the loss curve as an SVG chart: it parses, one point a recorded value, the first loss at the top, the line broken nowhere (issue 18)', async () => {
+    await panel.page.click('.loop-curve[data-name="loss"] vscode-button.export[data-format="svg"]');
+    const svgExport = await panel.waitForPosted('export', { format: 'svg', fileName: 'fit-loss.svg' });
+    // NB: parsed in a blank page of its own, as the graph's SVG is.
+    const blank = await browser.newPage();
+    const parsed = await blank.evaluate((text: string) => {
+      const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+      const lines = Array.from(doc.querySelectorAll('polyline.series')).map((p) => (p.getAttribute('points') ?? '').trim().split(/\s+/).map((xy) => xy.split(',').map(Number)));
+      return { error: doc.querySelector('parsererror')?.textContent ?? null, root: doc.documentElement.nodeName, lines, texts: Array.from(doc.querySelectorAll('text')).map((t) => t.textContent ?? '') };
+    }, svgExport.content);
+    await blank.close();
+    assert.equal(parsed.error, null);
+    assert.equal(parsed.root, 'svg');
+    assert.equal(parsed.lines.length, 1);
+    const [line] = parsed.lines;
+    assert.equal(line.length, 40);
+    // PyTorch 1.13's first loss, 1.375, is the largest: the top of the chart and its top label.
+    assert.ok(line.every(([, y]) => y >= line[0][1]), 'the first loss is not the highest point');
+    assert.ok(line.every(([x], k) => k === 0 || x > line[k - 1][0]), 'the steps do not run left to right');
+    assert.ok(parsed.texts.includes('1.375'), parsed.texts.join(' | '));
+    assert.match(parsed.texts[0], /^fit: loss · /);
+  });
+
   it('shows user-derived text as text: an error carrying HTML and a command link makes no element or link (issue 12.6)', async () => {
     const message = '/w/evil.py:3:5: error: ValueError: <img src=x onerror="document.title=1"><a href="command:workbench.action.reloadWindow">go</a> [Go to source](command:x)';
     await panel.send({ type: 'show', view: 'results', outcome: { ok: false, error: { uri: 'file:///w/evil.py', function: '<b>f</b>', sourceHash: 'h', kind: 'error', message, range: { line: 3, col: 5, endLine: 3, endCol: 9 } } } });

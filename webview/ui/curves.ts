@@ -9,7 +9,7 @@ import uPlot from 'uplot';
 import UPLOT_CSS from 'uplot/dist/uPlot.min.css';
 import { lineText, seriesText, type AssignedValue, type CellLines, type EvaluationResult } from '../../protocol';
 import { html } from './dom';
-import { chartPng, exportButtons, exportFileName, seriesCsv, type OnExport } from './export';
+import { chartPng, exportButtons, exportFileName, seriesCsv, seriesSvg, type ChartColours, type OnExport } from './export';
 
 const HEIGHT = 200;
 
@@ -43,8 +43,9 @@ function curveView(a: AssignedValue, fn: string, cells: readonly CellLines[] | u
   const toggle = html('input', { type: 'checkbox', class: 'log-scale', ...(positive ? {} : { disabled: '', title: 'a log scale needs every value positive' }) });
   let plot: uPlot | null = null;
   const title = `${a.name} · ${lineText(a.range.line, cells)}`;
-  const exports = exportButtons(`values of ${a.name}`, ['csv', 'png'], (format) => {
+  const exports = exportButtons(`values of ${a.name}`, ['csv', 'svg', 'png'], (format) => {
     if (format === 'csv') onExport({ fileName: exportFileName([fn, a.name], 'csv'), format, content: seriesCsv(a) });
+    else if (format === 'svg') onExport({ fileName: exportFileName([fn, a.name], 'svg'), format, content: seriesSvg(a, `${fn}: ${title}`, toggle.checked, chartColours()) });
     else if (format === 'png' && plot) onExport({ fileName: exportFileName([fn, a.name], 'png'), format, content: chartPng(plot.ctx.canvas, `${fn}: ${title}`, chartColours()) });
   });
   const section = html(
@@ -72,13 +73,15 @@ function curveView(a: AssignedValue, fn: string, cells: readonly CellLines[] | u
   return section;
 }
 
-/** The theme's colours for a chart's PNG: its axes are drawn in the theme's text colour, which reads on its background. */
-function chartColours(): { background: string; foreground: string; font: string } {
+/** The theme's colours for an exported chart: its axes are drawn in the theme's text colour, which reads on its background. */
+function chartColours(): ChartColours {
   const style = getComputedStyle(document.body);
   const colour = (variable: string, fallback: string) => style.getPropertyValue(variable).trim() || fallback;
   return {
     background: colour('--vscode-editor-background', '#ffffff'),
     foreground: colour('--vscode-foreground', '#1f1f1f'),
+    line: colour('--vscode-charts-blue', '#3794ff'),
+    grid: colour('--vscode-panel-border', colour('--vscode-editorLineNumber-foreground', '#888888')),
     font: colour('--vscode-font-family', 'sans-serif'),
   };
 }

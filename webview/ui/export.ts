@@ -1,7 +1,7 @@
 /**
  * What the panel's Export buttons save: the graph as the command line writes it (`gradlens graph
  * --format svg`, graph_layout's graphSvg) and as a PNG of that SVG; a loop's curve as CSV (as
- * `gradlens run --trace` writes it) and as a PNG of its chart. NB: the webview cannot write files
+ * `gradlens run --trace` writes it), as an SVG chart and as a PNG of its chart. NB: the webview cannot write files
  * (and its CSP allows no blob: downloads): it posts the content, and the extension asks where to
  * save it.
  */
@@ -77,6 +77,64 @@ export function chartPng(source: HTMLCanvasElement, title: string, colours: { re
   context.fillText(title, Math.round(band * 0.3), Math.round(band / 2));
   context.drawImage(source, 0, band);
   return pngBase64(canvas);
+}
+
+/** The colours an exported chart takes from the theme. */
+export interface ChartColours {
+  readonly background: string;
+  readonly foreground: string;
+  readonly line: string;
+  readonly grid: string;
+  readonly font: string;
+}
+
+const SVG_SIZE = { width: 640, height: 260, left: 64, right: 16, top: 36, bottom: 36 };
+
+/**
+ * A loop's recorded values as an SVG chart: the values against their steps (a gap at NaN and Inf,
+ * as the panel's chart leaves), the y axis linear or log as the chart shows it, its ends labelled,
+ * under the title, on the theme's background. A document of its own: no script, no style sheet.
+ */
+export function seriesSvg(a: AssignedValue, title: string, log: boolean, colours: ChartColours): string {
+  const { width, height, left, right, top, bottom } = SVG_SIZE;
+  const series = a.series ?? { values: [], stride: 1 };
+  const scaled = (v: number): number => (log ? Math.log10(v) : v);
+  const shown = (v: number): boolean => Number.isFinite(v) && (!log || v > 0);
+  const ys = series.values.filter(shown).map(scaled);
+  const low = ys.length ? ys.reduce((m, v) => Math.min(m, v)) : 0;
+  const high = ys.length ? ys.reduce((m, v) => Math.max(m, v)) : 1;
+  const lastStep = Math.max(1, (series.values.length - 1) * series.stride);
+  const x = (step: number): number => left + (step / lastStep) * (width - left - right);
+  const y = (v: number): number => top + (high === low ? 0.5 : (high - scaled(v)) / (high - low)) * (height - top - bottom);
+  // A polyline a run of finite values: a NaN or Inf breaks the line.
+  const runs: string[][] = [];
+  let run: string[] = [];
+  series.values.forEach((v, k) => {
+    if (shown(v)) run.push(`${x(k * series.stride).toFixed(2)},${y(v).toFixed(2)}`);
+    else if (run.length) (runs.push(run), (run = []));
+  });
+  if (run.length) runs.push(run);
+  const text = (tx: number, ty: number, anchor: string, content: string, extra = ''): string =>
+    `<text x="${tx}" y="${ty}" text-anchor="${anchor}" fill="${xml(colours.foreground)}"${extra}>${xml(content)}</text>`;
+  const yLabel = (v: number): string => formatNumber(Math.fround(log ? 10 ** v : v));
+  const bottomY = height - bottom;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${xml(colours.font)}" font-size="11">`,
+    `<rect width="${width}" height="${height}" fill="${xml(colours.background)}"/>`,
+    text(12, 20, 'start', title, ' font-size="13" font-weight="600"'),
+    `<g class="axes" stroke="${xml(colours.grid)}" stroke-width="1"><line x1="${left}" y1="${top}" x2="${left}" y2="${bottomY}"/><line x1="${left}" y1="${bottomY}" x2="${width - right}" y2="${bottomY}"/></g>`,
+    text(left - 6, top + 4, 'end', yLabel(high)),
+    text(left - 6, bottomY, 'end', yLabel(low)),
+    text(left, bottomY + 16, 'start', '0'),
+    text(width - right, bottomY + 16, 'end', String(lastStep)),
+    text((left + width - right) / 2, bottomY + 30, 'middle', `iteration${log ? ' (log scale)' : ''}`),
+    ...runs.map((r) => `<polyline class="series" fill="none" stroke="${xml(colours.line)}" stroke-width="1.5" points="${r.join(' ')}"/>`),
+    '</svg>',
+  ].join('\n');
+}
+
+function xml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 function pngBase64(canvas: HTMLCanvasElement): string {
