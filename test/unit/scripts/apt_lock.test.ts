@@ -6,12 +6,15 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const APT = resolve('scripts/apt.sh');
-const ENSURE = ['scripts/ensure-chromium.sh', 'scripts/ensure-e2e.sh', 'scripts/ensure-neovim.sh'];
+// Every ensure script, read from the folder so a new one cannot be left out.
+const ENSURE = readdirSync('scripts')
+  .filter((name) => /^ensure-.*\.sh$/.test(name))
+  .map((name) => `scripts/${name}`);
 
 /** An apt-get that logs its arguments and fails with `error` for its first `failures` calls. */
 const FAKE_APT_GET = `#!/usr/bin/env bash
@@ -67,6 +70,7 @@ describe('CI scripts wait for a package lock another process holds (issue 12.13)
   });
 
   it('the ensure scripts install through apt_get only (never a bare apt-get, which fails on a held lock)', () => {
+    assert.ok(ENSURE.includes('scripts/ensure-torch.sh'), `ensure scripts found: ${ENSURE.join(', ')}`);
     for (const file of ENSURE) {
       const text = readFileSync(file, 'utf8');
       assert.match(text, /^\s*\. .*\/apt\.sh"\s*$/m, `${file} sources apt.sh`);
