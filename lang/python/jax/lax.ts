@@ -569,6 +569,17 @@ export function getIndex(rt: JaxRuntime, x: PyArray, index: PyValue, ctx: HostCo
   });
 }
 
+/**
+ * An array argument of a numpy/jnp function: an array as it is, Python data converted as
+ * `jnp.array`/`np.array` would; a Python complex only for jnp (NumPy's arrays have no complex dtype here).
+ */
+export function arrayArgument(rt: JaxRuntime, x: PyValue, ctx: HostContext, numpy: boolean): PyArray {
+  if (x instanceof PyArray) return x;
+  if (typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean' || x instanceof PyList || x instanceof PyTuple) return arrayFromData(rt, x, undefined, ctx, numpy);
+  if (x instanceof PyComplex) return numpy ? complexRefusal(ctx) : arrayFromData(rt, x, undefined, ctx, numpy);
+  throw pyError('TypeError', `expected an array, got ${typeName(x)}`);
+}
+
 /** `jnp.array(data, dtype)`: nested lists, scalars or arrays; Python floats become float32 (float64 for NumPy, and for jax with x64). */
 export function arrayFromData(rt: JaxRuntime, data: PyValue, dtype: DType | undefined, ctx: HostContext, numpy: boolean): PyArray {
   if (data instanceof PyArray) {

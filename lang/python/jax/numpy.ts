@@ -4,9 +4,11 @@
  * backend stores it, float32 on wasm).
  */
 import { isComplex, type DType } from '../../../runtime/core';
-import { bindArgs, complexRefusal, PyComplex, type Args, opFunction, pyError, type HostContext, PyList, PyTuple, type Kwargs, type NativeFn, type PyValue, toFloat, toIndex, typeName } from '../interpreter';
+import { bindArgs, type Args, opFunction, pyError, type HostContext, PyList, PyTuple, type Kwargs, type NativeFn, type PyValue, toFloat, toIndex, typeName } from '../interpreter';
 import { DTypeObject, PyArray, toDtype, type JaxRuntime } from './array';
 import * as L from './lax';
+
+const arr = L.arrayArgument;
 import { copyOf } from './numpy_views';
 import { linalgModule, MORE_FUNCTIONS } from './numpy_more';
 import { nonzero, NONZERO_FUNCTIONS } from './numpy_nonzero';
@@ -28,15 +30,6 @@ function dtypeArg(rt: JaxRuntime, a: Args, dflt: DType, numpy: boolean): DType {
 const defaultFloat = (rt: JaxRuntime, numpy: boolean): DType => (numpy ? 'float64' : rt.floatDtype);
 
 /** An argument as an array of this flavor: Python scalars and lists are converted first. */
-function arr(rt: JaxRuntime, x: PyValue, ctx: HostContext, numpy: boolean): PyArray {
-  if (x instanceof PyArray) return x;
-  if (typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean' || x instanceof PyList || x instanceof PyTuple) {
-    return L.arrayFromData(rt, x, undefined, ctx, numpy);
-  }
-  if (x instanceof PyComplex) return numpy ? complexRefusal(ctx) : L.arrayFromData(rt, x, undefined, ctx, numpy);
-  throw pyError('TypeError', `expected an array, got ${typeName(x)}`);
-}
-
 function filled(rt: JaxRuntime, shape: readonly number[], value: number, dtype: DType, numpy: boolean): PyArray {
   return L.op(rt, () => L.wrap(rt, rt.o.full(shape, value, dtype), false, numpy));
 }

@@ -4,18 +4,13 @@
  * through the `//` and `%` operators' own path), value for value as NumPy 1.24.
  */
 import { isFloat } from '../../../runtime/core';
-import { bindArgs, complexRefusal, type HostContext, type Kwargs, PyComplex, PyList, pyError, PyTuple, type PyValue, typeName } from '../interpreter';
+import { bindArgs, type HostContext, type Kwargs, pyError, type PyValue } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
 import * as L from './lax';
 
-type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, numpy: boolean) => PyValue;
+const arr = (rt: JaxRuntime, x: PyValue, ctx: HostContext): PyArray => L.arrayArgument(rt, x, ctx, true);
 
-function arr(rt: JaxRuntime, x: PyValue, ctx: HostContext): PyArray {
-  if (x instanceof PyArray) return x;
-  if (typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean' || x instanceof PyList || x instanceof PyTuple) return L.arrayFromData(rt, x, undefined, ctx, true);
-  if (x instanceof PyComplex) complexRefusal(ctx);
-  throw pyError('TypeError', `expected an array, got ${typeName(x)}`);
-}
+type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, numpy: boolean) => PyValue;
 
 function refuseOut(kwargs: Kwargs, name: string): void {
   for (const k of ['out', 'where']) {

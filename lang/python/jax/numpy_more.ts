@@ -5,20 +5,15 @@
  * and `linalg.norm`; each composed of the runtime's primitives, so every transformation applies.
  */
 import { isComplex, isInteger, sizeOf } from '../../../runtime/core';
-import { bindArgs, complexRefusal, PyComplex, opFunction, pyError, type HostContext, type NativeFn, PyList, PySlice, PyTuple, type Kwargs, type PyValue, toFloat, toIndex, toIntList, typeName, createModule, type PyModule } from '../interpreter';
+import { bindArgs, opFunction, pyError, type HostContext, type NativeFn, PyList, PySlice, PyTuple, type Kwargs, type PyValue, toFloat, toIndex, toIntList, createModule, type PyModule } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
 import { gatherAt } from './at';
 import * as L from './lax';
+
+const arr = L.arrayArgument;
 import { Scalar, type Val } from './values';
 
 type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, numpy: boolean) => PyValue;
-
-function arr(rt: JaxRuntime, x: PyValue, ctx: HostContext, numpy: boolean): PyArray {
-  if (x instanceof PyArray) return x;
-  if (typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean' || x instanceof PyList || x instanceof PyTuple) return L.arrayFromData(rt, x, undefined, ctx, numpy);
-  if (x instanceof PyComplex) return numpy ? complexRefusal(ctx) : L.arrayFromData(rt, x, undefined, ctx, numpy);
-  throw pyError('TypeError', `expected an array, got ${typeName(x)}`);
-}
 
 /** Two operands cast to their common dtype. */
 function promoted(rt: JaxRuntime, a: PyArray, b: PyArray): [Val, Val, boolean] {

@@ -5,18 +5,13 @@
  * `_lerp`'s two formulas; the median as the mean of the middle one or two values.
  */
 import { isFloat, isInteger, type DType } from '../../../runtime/core';
-import { type Args, bindArgs, complexRefusal, type HostContext, type Kwargs, PyComplex, PyList, pyError, PyTuple, type PyValue, typeName } from '../interpreter';
+import { type Args, bindArgs, type HostContext, type Kwargs, PyList, pyError, PyTuple, type PyValue } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
 import * as L from './lax';
 
-type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, numpy: boolean) => PyValue;
+const arr = (rt: JaxRuntime, x: PyValue, ctx: HostContext): PyArray => L.arrayArgument(rt, x, ctx, true);
 
-function arr(rt: JaxRuntime, x: PyValue, ctx: HostContext): PyArray {
-  if (x instanceof PyArray) return x;
-  if (typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean' || x instanceof PyList || x instanceof PyTuple) return L.arrayFromData(rt, x, undefined, ctx, true);
-  if (x instanceof PyComplex) complexRefusal(ctx);
-  throw pyError('TypeError', `expected an array, got ${typeName(x)}`);
-}
+type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, numpy: boolean) => PyValue;
 
 function make(rt: JaxRuntime, shape: readonly number[], dtype: DType, values: ArrayLike<number>): PyArray {
   return L.op(rt, () => new PyArray(rt, rt.generate(shape, dtype, (i) => values[i]!), false, true));
