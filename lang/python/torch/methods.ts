@@ -17,6 +17,7 @@ import { ReturnTuple } from './return_types';
 import { TorchSize } from './size';
 import { PyTensor, checkInPlace, checkRequiresGrad, type Method, type TorchRuntime } from './tensor';
 import * as T from './tensor_ops';
+import { tensorTypeArg, tensorTypeName } from './tensor_types';
 
 function def(name: string, spec: readonly string[], body: (x: PyTensor, a: Args, ctx: HostContext) => PyValue): Method {
   return (self, args, kwargs, ctx) => body(self, bindArgs(name, spec, args, kwargs, ctx), ctx);
@@ -181,10 +182,9 @@ export const TENSOR_METHODS = nameTable<Method>({
     if (target instanceof PyTensor) return T.toDType(x, target.dtype);
     return target instanceof TorchDType ? T.toDType(x, target.name) : x;
   }),
-  type: def('type', ['dtype?'], (x, a) => {
-    const d = dtypeArg(a.opt('dtype'));
-    if (d === null) return `torch.${{ float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' }[x.dtype]}Tensor`;
-    return T.toDType(x, d);
+  type: def('type', ['dtype?', 'non_blocking?'], (x, a) => {
+    const d = a.opt('dtype');
+    return d === undefined || d === null ? tensorTypeName(x.dtype) : T.toDType(x, tensorTypeArg(d));
   }),
   cpu: def('cpu', [], (x) => x),
   contiguous: def('contiguous', ['memory_format?'], (x) => x),

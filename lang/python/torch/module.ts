@@ -21,6 +21,7 @@ import { SPECIAL_MODULE_NAMES, SPECIAL_ONLY } from './special';
 import { PyTensor, TorchRuntime, type Method } from './tensor';
 import { TENSOR_BEHAVIOUR } from './tensor_behaviour';
 import * as T from './tensor_ops';
+import { legacyTensorTypes } from './tensor_types';
 
 export interface TorchModules {
   readonly runtime: TorchRuntime;
@@ -51,7 +52,7 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
   const fn = (name: string, f: NativeFn) => opFunction(name, f);
   const attrs: Record<string, PyValue> = { ...DTYPE_ALIASES, ...gradModeFactories(rt) };
   for (const [name, create] of Object.entries({ ...CREATORS, ...RANDOM_CREATORS })) attrs[name] = fn(name, (args, kwargs, c) => create(rt, args, kwargs, c));
-  Object.assign(attrs, randomAttrs(rt));
+  Object.assign(attrs, randomAttrs(rt), legacyTensorTypes(rt));
   const torchFunction = (name: string, method: Method) => fn(name, (args, kwargs, c) => {
     const input = kwargs.get('input') ?? args[0];
     if (input === undefined) throw pyError('TypeError', `${name}() missing 1 required positional argument: 'input'`);

@@ -194,13 +194,50 @@ export class TorchRuntime {
 }
 
 export class PyTensor extends HostObject {
+  private tensor: Tensor;
+  private logicalDType: TorchDTypeName;
+
   constructor(
     readonly rt: TorchRuntime,
-    readonly t: Tensor,
-    /** The dtype PyTorch reports, which t stores (STORAGE). */
-    readonly dtype: TorchDTypeName,
+    t: Tensor,
+    dtype: TorchDTypeName,
   ) {
     super();
+    this.tensor = t;
+    this.logicalDType = dtype;
+  }
+
+  /** The eager tensor: the same for the tensor's life, unless its data is set (`setData`). */
+  get t(): Tensor {
+    return this.tensor;
+  }
+
+  /** The dtype PyTorch reports, which t stores (STORAGE). */
+  get dtype(): TorchDTypeName {
+    return this.logicalDType;
+  }
+
+  /**
+   * PyTorch's set_data (`x.data = y`, and how Module.double()/to() convert a parameter): x stays
+   * the same Python object, with its requires_grad and .grad, over `value`'s memory, shape and
+   * dtype, so an optimizer or a name that holds x sees the change. `value` is a detached tensor of the run.
+   */
+  setData(value: Tensor, dtype: TorchDTypeName): void {
+    const old = this.tensor;
+    if (old.requiresGrad && !isFloating(dtype)) throw pyError('RuntimeError', 'data set to a tensor that requires gradients must be floating point or complex dtype');
+    if (!old.isLeaf) {
+      throw pyError('NotImplementedError', 'setting .data of a tensor computed by an op (not a leaf) to another dtype or shape is not supported by Gradlens; set it on the leaf, or use .detach()');
+    }
+    if (old.dual !== null) throw pyError('NotImplementedError', 'setting .data of a dual tensor (forward-mode AD) to another dtype or shape is not supported by Gradlens');
+    value.requiresGrad = old.requiresGrad;
+    value.grad = old.grad;
+    old.grad = null;
+    old.frontendObject = null;
+    value.frontendObject = this;
+    this.rt.ctx.allocate(sizeOf(value.shape) * ITEM_SIZE[dtype]);
+    this.rt.ctx.release(this.numel * ITEM_SIZE[this.dtype]);
+    this.tensor = value;
+    this.logicalDType = dtype;
   }
 
   /** Set on the tensors `nn.Parameter` makes: their type is Parameter, and they print as one. */
@@ -247,7 +284,8 @@ export class PyTensor extends HostObject {
     switch (name) {
       case 'grad':
         refuseAutograd(this.t, '.grad', ctx);
-        return this.t.grad ? rt.wrap(this.t.grad, this.dtype) : null;
+        // NB: the gradient's own dtype: it stays as it was when `x.data = y` changed x's.
+        return this.t.grad ? rt.wrap(this.t.grad, this.t.grad.dtype === 'float64' ? 'float64' : this.t.grad.dtype === 'float32' ? 'float32' : this.dtype) : null;
       case 'grad_fn':
         return rt.behaviour.gradFn(this.t.gradFn);
       case 'requires_grad':
@@ -306,7 +344,14 @@ export class PyTensor extends HostObject {
         return;
       case 'data':
         if (!(value instanceof PyTensor)) throw pyError('TypeError', `data must be a Tensor, not ${typeName(value)}`);
-        rt.run(() => rt.engine.withGradMode(false, () => rt.engine.inPlace(this.t, () => rt.convert(value.t.detach(), this.dtype))));
+        if (value.dtype === this.dtype && value.shape.join() === this.shape.join()) {
+          rt.run(() => rt.engine.withGradMode(false, () => rt.engine.inPlace(this.t, () => value.t.detach())));
+        } else {
+          const data = rt.run(() => value.t.detach());
+          const shared = rt.engine.sharesMemory.get(value.t);
+          if (shared) rt.engine.sharesMemory.set(data, shared);
+          this.setData(data, value.dtype);
+        }
         return;
     }
     super.setattr(name, value, ctx);

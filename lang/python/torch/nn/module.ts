@@ -25,10 +25,11 @@ import {
   repr,
   typeName,
 } from '../../interpreter';
-import { dtypeArg } from '../creation';
-import type { TorchDTypeName } from '../dtype';
+import { isFloating, TorchDType, type TorchDTypeName } from '../dtype';
 import { TorchSize } from '../size';
 import { PyTensor, type TorchRuntime } from '../tensor';
+import { toDType } from '../tensor_ops';
+import { tensorTypeArg, tensorTypeName } from '../tensor_types';
 import { inModuleScope, type ModuleTree } from './module_scope';
 
 export interface ModuleState {
@@ -207,8 +208,9 @@ function isModule(v: PyValue, moduleType: PyType): v is PyInstance {
   return v instanceof PyInstance && v.cls.isSubtypeOf(moduleType);
 }
 
-function tensorTypeName(v: PyValue): string {
-  if (v instanceof PyTensor) return v.isParameter ? 'torch.nn.parameter.Parameter' : 'torch.FloatTensor';
+/** `torch.typename(v)`, as PyTorch's messages name what was assigned. */
+function assignedTypeName(v: PyValue): string {
+  if (v instanceof PyTensor) return v.isParameter ? 'torch.nn.parameter.Parameter' : tensorTypeName(v.dtype);
   return typeName(v);
 }
 
@@ -224,7 +226,7 @@ export function moduleType(rt: TorchRuntime): PyType {
     if (name.includes('.')) throw pyError('KeyError', `parameter name can't contain "."`);
     if (name === '') throw pyError('KeyError', `parameter name can't be empty string ""`);
     if (value !== null && !(value instanceof PyTensor && value.isParameter)) {
-      throw pyError('TypeError', `cannot assign '${tensorTypeName(value)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
+      throw pyError('TypeError', `cannot assign '${assignedTypeName(value)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
     }
     if (value instanceof PyTensor && !value.t.isLeaf) {
       throw pyError('ValueError', `Cannot assign non-leaf Tensor to parameter '${name}'. Model parameters must be created explicitly. To express '${name}' as a function of another Tensor, compute the value in the forward() method.`);
@@ -242,7 +244,7 @@ export function moduleType(rt: TorchRuntime): PyType {
     const s = moduleState(self);
     if (value instanceof PyTensor && value.isParameter) return registerParameter(self, name, value), null;
     if (s?.params.has(name)) {
-      if (value !== null) throw pyError('TypeError', `cannot assign '${tensorTypeName(value)}' as parameter '${name}' (torch.nn.Parameter or None expected)`);
+      if (value !== null) throw pyError('TypeError', `cannot assign '${assignedTypeName(value)}' as parameter '${name}' (torch.nn.Parameter or None expected)`);
       s.params.set(name, null);
       return null;
     }
@@ -255,12 +257,12 @@ export function moduleType(rt: TorchRuntime): PyType {
       return null;
     }
     if (s?.modules.has(name)) {
-      if (value !== null) throw pyError('TypeError', `cannot assign '${tensorTypeName(value)}' as child module '${name}' (torch.nn.Module or None expected)`);
+      if (value !== null) throw pyError('TypeError', `cannot assign '${assignedTypeName(value)}' as child module '${name}' (torch.nn.Module or None expected)`);
       s.modules.set(name, null);
       return null;
     }
     if (s?.buffers.has(name)) {
-      if (value !== null && !(value instanceof PyTensor)) throw pyError('TypeError', `cannot assign '${tensorTypeName(value)}' as buffer '${name}' (torch.Tensor or None expected)`);
+      if (value !== null && !(value instanceof PyTensor)) throw pyError('TypeError', `cannot assign '${assignedTypeName(value)}' as buffer '${name}' (torch.Tensor or None expected)`);
       s.buffers.set(name, value);
       return null;
     }
@@ -280,29 +282,40 @@ export function moduleType(rt: TorchRuntime): PyType {
     throw pyError('AttributeError', `'${typeName(self)}' object has no attribute '${String(name)}'`);
   };
 
-  const toDType = (self: PyInstance, dtype: TorchDTypeName) => {
-    for (const [, m] of namedModules(self)) {
-      const s = stateOf(m);
-      for (const [name, p] of s.params) {
-        if (p === null || p.dtype === dtype || !isFloatingTensor(p)) continue;
-        const converted = rt.run(() => rt.wrap(rt.convert(p.t.detach(), dtype), dtype));
-        const param = makeParameter(rt, converted, p.t.requiresGrad);
-        // Module._apply converts each parameter's .grad along with it.
-        const grad = p.t.grad;
-        if (grad && !grad.disposed) {
-          const g = rt.run(() => rt.convert(grad.detach(), dtype));
-          rt.engine.disown(g);
-          param.t.grad = g;
-        }
-        s.params.set(name, param);
-      }
-      for (const [name, b] of s.buffers) {
-        if (b === null || b.dtype === dtype || !isFloatingTensor(b)) continue;
-        s.buffers.set(name, rt.run(() => rt.wrap(rt.convert(b.t, dtype), dtype)));
-      }
-    }
+  /**
+   * Module._apply: each submodule first, then each parameter converted in place (`param.data =
+   * fn(param)`, so an optimizer built before `model.double()` keeps stepping the same Parameter
+   * objects), its .grad with it, and each buffer replaced by fn(buffer), a new tensor when its
+   * dtype changes. `target` is the dtype fn gives a tensor.
+   */
+  const applyDType = (self: PyInstance, target: (t: PyTensor) => TorchDTypeName, memo = new Set<PyInstance>()): PyInstance => {
+    if (memo.has(self)) return self;
+    memo.add(self);
+    for (const [, child] of uniqueChildren(self)) applyDType(child, target, memo);
+    const s = stateOf(self);
+    for (const p of s.params.values()) if (p !== null) convertParameter(p, target(p));
+    for (const [name, b] of s.buffers) if (b !== null) s.buffers.set(name, toDType(b, target(b)));
     return self;
   };
+
+  const convertParameter = (p: PyTensor, dtype: TorchDTypeName): void => {
+    if (p.dtype === dtype) return;
+    const noGrad = <R>(fn: () => R): R => rt.run(() => rt.engine.withGradMode(false, fn));
+    const data = noGrad(() => rt.convert(p.t.detach(), dtype));
+    p.setData(data, dtype);
+    const grad = p.t.grad;
+    if (grad === null || grad.dtype === data.dtype) return;
+    // `param.grad.data = fn(param.grad)`: a name that holds the gradient (`g = p.grad`) sees it converted.
+    const converted = noGrad(() => rt.convert(grad.detach(), dtype));
+    rt.engine.disown(converted);
+    const held = grad.frontendObject;
+    if (held instanceof PyTensor && grad.isLeaf) held.setData(converted, dtype);
+    p.t.grad = converted;
+    // The old gradient goes with the run's scope (a name may still hold it when it had a history).
+    rt.engine.adopt(grad);
+  };
+
+  const floatingTo = (dtype: TorchDTypeName) => (t: PyTensor) => (isFloating(t.dtype) ? dtype : t.dtype);
 
   const noCuda = () => pyError('AssertionError', 'Torch not compiled with CUDA enabled');
 
@@ -412,27 +425,33 @@ export function moduleType(rt: TorchRuntime): PyType {
       visit(self);
       return self;
     }),
-    to: method('to', ['*args', '**kwargs'], (self, a, ctx) => {
+    to: method('to', ['*args', '**kwargs'], (self, a) => {
+      let dtype: TorchDTypeName | null = null;
       for (const v of [...a.rest, ...a.extraKwargs.values()]) {
-        const dtype = dtypeArg(v);
-        if (dtype) return toDType(self, dtype);
-        const device = typeof v === 'string' ? v : null;
-        if (device !== null && device.startsWith('cuda')) throw noCuda();
-        if (v instanceof PyTensor) return toDType(self, v.dtype);
-        if (device === null && typeof v !== 'boolean' && v !== null) ctx.str(v);
+        if (v instanceof PyTensor) dtype = v.dtype;
+        else if (v instanceof TorchDType) dtype = v.name;
+        else if (typeof v === 'string' && v.startsWith('cuda')) throw noCuda();
       }
-      return self;
+      if (dtype === null) return self;
+      if (!isFloating(dtype)) throw pyError('TypeError', `nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.${dtype}`);
+      return applyDType(self, floatingTo(dtype));
     }),
-    double: method('double', [], (self) => toDType(self, 'float64')),
-    float: method('float', [], (self) => toDType(self, 'float32')),
+    double: method('double', [], (self) => applyDType(self, floatingTo('float64'))),
+    float: method('float', [], (self) => applyDType(self, floatingTo('float32'))),
+    half: method('half', [], () => {
+      throw pyError('NotImplementedError', 'Module.half() is not supported by Gradlens: it has no float16 tensors; keep the model in float32, or use .double()');
+    }),
+    bfloat16: method('bfloat16', [], () => {
+      throw pyError('NotImplementedError', 'Module.bfloat16() is not supported by Gradlens: it has no bfloat16 tensors; keep the model in float32, or use .double()');
+    }),
     cpu: method('cpu', [], (self) => self),
     cuda: method('cuda', ['device?'], () => {
       throw noCuda();
     }),
+    // Every tensor, integer buffers too, as `t.type(dst_type)` converts it.
     type: method('type', ['dst_type'], (self, a) => {
-      const dtype = dtypeArg(a.required('dst_type'));
-      if (!dtype) throw pyError('TypeError', 'Module.type() expects a torch dtype');
-      return toDType(self, dtype);
+      const dtype = tensorTypeArg(a.required('dst_type'));
+      return applyDType(self, () => dtype);
     }),
     get_parameter: method('get_parameter', ['target'], (self, a) => lookupTensor(self, a.str('target'), 'params')),
     get_submodule: method('get_submodule', ['target'], (self, a) => {
@@ -453,10 +472,6 @@ export function moduleType(rt: TorchRuntime): PyType {
   };
   for (const [k, v] of Object.entries(entries)) attrs.set(k, v);
   return Module;
-}
-
-function isFloatingTensor(t: PyTensor): boolean {
-  return t.dtype === 'float32' || t.dtype === 'float64';
 }
 
 function uniqueChildren(self: PyInstance): [string, PyInstance][] {

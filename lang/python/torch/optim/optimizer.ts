@@ -26,6 +26,7 @@ import {
 } from '../../interpreter';
 import { StateDict, zeroGrads } from '../nn/module';
 import { PyTensor, type TorchRuntime } from '../tensor';
+import { tensorTypeName } from '../tensor_types';
 
 /** The update rule of one optimizer: PyTorch's `_single_tensor_<name>` for one parameter. */
 interface Rule {
@@ -70,8 +71,9 @@ class Arith {
   mul(a: Tensor, v: number): Tensor {
     return this.rt.ops.mul(a, this.c(v, a));
   }
-  /** `a.add(b, alpha=v)`: a + v b. */
+  /** `a.add(b, alpha=v)`: a + v b; a float32 and a float64 operand meet in float64, TensorIterator's common dtype. */
   add(a: Tensor, b: Tensor, v = 1): Tensor {
+    if (a.dtype !== b.dtype) [a, b] = [this.rt.ops.convert(a, 'float64'), this.rt.ops.convert(b, 'float64')];
     return this.rt.ops.add(a, v === 1 ? b : this.rt.ops.mul(b, this.c(v, b)));
   }
   addScalar(a: Tensor, v: number): Tensor {
@@ -99,9 +101,12 @@ class Arith {
   }
 }
 
-/** Replaces `t`'s values (a parameter or a state buffer) with `value`, outside autograd. */
+/**
+ * Replaces `t`'s values (a parameter or a state buffer) with `value`, outside autograd, cast to
+ * t's dtype as an in-place op's result is (SGD's float32 momentum buffer of a parameter made float64 since).
+ */
 function write(t: PyTensor, value: (old: Tensor) => Tensor): void {
-  t.rt.engine.inPlace(t.t, value);
+  t.rt.engine.inPlace(t.t, (old) => t.rt.ops.convert(value(old), old.dtype));
 }
 
 function buffer(u: Update, name: string, init: () => Tensor): PyTensor {
@@ -324,8 +329,23 @@ function runStep(rt: TorchRuntime, self: PyInstance, rule: Rule, ctx: HostContex
       const grad = param.t.grad;
       if (!grad) continue;
       const state = stateFor(self, param);
+      if (rule.name !== 'SGD') checkStateDType(rule, param, state);
       rt.run(() => rt.engine.withGradMode(false, () => rule.step({ rt, param, grad, group, state, num, flag })));
     }
+  }
+}
+
+/**
+ * Refuses a step whose state tensors (Adam's exp_avg) kept a dtype the parameter no longer has,
+ * as after `model.double()` past the first step: PyTorch 1.13 stops there too, with an internal
+ * assert in its addcmul_/addcdiv_ kernels. SGD's momentum buffer mixes dtypes as PyTorch's does.
+ */
+function checkStateDType(rule: Rule, param: PyTensor, state: PyDict): void {
+  for (const [key, value] of state.entries()) {
+    if (key === 'step' || !(value instanceof PyTensor) || value.dtype === param.dtype) continue;
+    throw pyError('RuntimeError', `${rule.name}.step(): the state '${String(key)}' of a parameter is ${value.dtype} but the parameter is now ${param.dtype} `
+      + '(the model changed dtype after the optimizer made its state); PyTorch 1.13 fails here too, with an INTERNAL ASSERT. '
+      + 'Build the optimizer after model.double(), or reload its state with optimizer.load_state_dict(optimizer.state_dict()), which casts it to each parameter\'s dtype');
   }
 }
 
@@ -474,7 +494,7 @@ export function optimizerTypes(rt: TorchRuntime): Record<string, PyType> {
       self.dict.set('state', new PyDict());
       self.dict.set('param_groups', new PyList([]));
       const params = a.required('params');
-      if (params instanceof PyTensor) throw pyError('TypeError', `params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${params.dtype === 'float64' ? 'torch.DoubleTensor' : 'torch.FloatTensor'}`);
+      if (params instanceof PyTensor) throw pyError('TypeError', `params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${tensorTypeName(params.dtype)}`);
       const list = [...iterate(params, ctx)];
       if (list.length === 0) throw pyError('ValueError', 'optimizer got an empty parameter list');
       if (list.every((g) => g instanceof PyDict)) for (const g of list) addGroup(self, g, defaults, ctx);

@@ -1,0 +1,63 @@
+/**
+ * The legacy tensor types (`torch.FloatTensor`, `torch.LongTensor`, ...) as PyTorch 1.13 has them:
+ * classes that make a tensor of their dtype (`torch.LongTensor([1, 2])`), that `isinstance` checks
+ * by dtype as their metaclass does (`isinstance(p, torch.FloatTensor)` is true of every float32
+ * tensor, a Parameter too, though `type(p)` is never one), and the names `x.type()` returns and
+ * `x.type(...)` and `Module.type(...)` take.
+ */
+import { pyError, PyType, type PyValue } from '../interpreter';
+import { CREATORS, LEGACY_TENSOR_TYPES } from './creation';
+import { DTYPES, TorchDType, type TorchDTypeName } from './dtype';
+import { PyTensor, type TorchRuntime } from './tensor';
+
+type LegacyName = keyof typeof LEGACY_TENSOR_TYPES;
+
+const NAME_OF: { readonly [D in TorchDTypeName]: LegacyName } = {
+  float32: 'FloatTensor',
+  float64: 'DoubleTensor',
+  int64: 'LongTensor',
+  int32: 'IntTensor',
+  bool: 'BoolTensor',
+};
+
+/** PyTorch's other CPU tensor types, whose dtypes Gradlens lacks. */
+const UNSUPPORTED = ['HalfTensor', 'BFloat16Tensor', 'ByteTensor', 'CharTensor', 'ShortTensor', 'ComplexFloatTensor', 'ComplexDoubleTensor'];
+
+/** `x.type()`: `'torch.FloatTensor'` for a float32 CPU tensor. */
+export function tensorTypeName(dtype: TorchDTypeName): string {
+  return `torch.${NAME_OF[dtype]}`;
+}
+
+function isLegacyName(name: string): name is LegacyName {
+  return Object.prototype.hasOwnProperty.call(LEGACY_TENSOR_TYPES, name);
+}
+
+/** The run's `torch.FloatTensor`, ... classes. */
+export function legacyTensorTypes(rt: TorchRuntime): Record<LegacyName, PyType> {
+  const out = {} as Record<LegacyName, PyType>;
+  for (const [name, dtype] of Object.entries(LEGACY_TENSOR_TYPES) as [LegacyName, TorchDTypeName][]) {
+    const type = new PyType(name, {
+      module: 'torch',
+      construct: (args, kwargs, ctx) => CREATORS[name](rt, args, kwargs, ctx),
+      attrs: new Map<string, PyValue>([['dtype', DTYPES[dtype]], ['is_cuda', false], ['is_sparse', false]]),
+    });
+    type.instanceCheck = (v) => v instanceof PyTensor && v.dtype === dtype;
+    out[name] = type;
+  }
+  return out;
+}
+
+/** What `x.type(t)` and `Module.type(t)` take: a dtype, a tensor type, or its name (`'torch.DoubleTensor'`). */
+export function tensorTypeArg(v: PyValue): TorchDTypeName {
+  if (v instanceof TorchDType) return v.name;
+  const name = v instanceof PyType && v.module === 'torch' ? `torch.${v.name}` : typeof v === 'string' ? v : null;
+  if (name === null) {
+    if (v instanceof PyType) throw pyError('ValueError', `invalid type: '${v.qualifiedName}'`);
+    throw pyError('TypeError', 'dtype must be a type, str, or dtype object');
+  }
+  if (name.startsWith('torch.cuda.')) throw pyError('AssertionError', 'Torch not compiled with CUDA enabled');
+  const short = name.startsWith('torch.') ? name.slice('torch.'.length) : '';
+  if (isLegacyName(short)) return LEGACY_TENSOR_TYPES[short];
+  if (UNSUPPORTED.includes(short)) throw pyError('NotImplementedError', `${name} is not supported by Gradlens: its tensors are float32, float64, int64, int32 or bool`);
+  throw pyError('ValueError', `invalid type: '${name}'`);
+}
