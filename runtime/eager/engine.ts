@@ -186,8 +186,9 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine, ForwardEngine
     for (const t of scope) {
       if (t.scope !== scope) continue;
       if (t.keptMark === mark) {
-        t.scope = parent ?? null;
-        parent?.push(t);
+        // NB: through enter, as adopt: each torch op's result reaches a script's outer scope this way.
+        if (parent) enter(parent, t);
+        else t.scope = null;
       } else {
         t.dispose();
       }
@@ -198,11 +199,7 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine, ForwardEngine
   /** Registers a tensor with the innermost scope so tidy frees it. */
   adopt(t: Tensor): Tensor {
     const scope = this.scopes[this.scopes.length - 1];
-    if (scope && t.scope !== scope) {
-      if (scope.length >= COMPACT_SCOPE_AT && (scope.length & (scope.length - 1)) === 0) compact(scope);
-      scope.push(t);
-      t.scope = scope;
-    }
+    if (scope && t.scope !== scope) enter(scope, t);
     return t;
   }
 
@@ -250,6 +247,13 @@ function anyRequiresGrad(inputs: readonly Tensor[]): boolean {
  * those are dropped, so a long run's outer scope holds only what it may still free.
  */
 const COMPACT_SCOPE_AT = 1024;
+
+/** Puts a tensor in a scope's list, first dropping what that list no longer frees when it reached a compaction length. */
+function enter(scope: Tensor[], t: Tensor): void {
+  if (scope.length >= COMPACT_SCOPE_AT && (scope.length & (scope.length - 1)) === 0) compact(scope);
+  scope.push(t);
+  t.scope = scope;
+}
 
 function compact(scope: Tensor[]): void {
   let k = 0;
