@@ -19,6 +19,9 @@ export const STORAGE: { readonly [D in TorchDTypeName]: DType } = {
 /** Bytes PyTorch would take per element: what the byte budget charges. */
 export const ITEM_SIZE: { readonly [D in TorchDTypeName]: number } = { float32: 4, float64: 8, int64: 8, int32: 4, bool: 1 };
 
+/** ATen's ScalarType names, as PyTorch's dtype errors say them (`expected scalar type Float but found Double`). */
+export const SCALAR_TYPE: { readonly [D in TorchDTypeName]: string } = { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' };
+
 export function isFloating(d: TorchDTypeName): boolean {
   return d === 'float32' || d === 'float64';
 }

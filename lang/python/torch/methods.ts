@@ -7,7 +7,7 @@ import { arith, asOperand, asTensor, checkBroadcast, compareOp, inPlaceArith, ty
 import { backward } from './autograd';
 import { noteCut, noteDetach } from './jit_refusals';
 import { dtypeArg, sizeArgs } from './creation';
-import { TorchDType, isFloating, type TorchDTypeName } from './dtype';
+import { SCALAR_TYPE, TorchDType, isFloating, type TorchDTypeName } from './dtype';
 import { ORDERING_FUNCTION_NAMES, ORDERING_METHODS } from './ordering';
 import { SPECIAL_METHODS } from './special';
 import { roundedDivide } from './rounded_div';
@@ -49,12 +49,27 @@ function optNumber(a: Args, name: string, ctx: HostContext): number | null {
 
 export function matmul(rt: TorchRuntime, a: PyTensor, b: PyTensor): PyTensor {
   T.checkMatmul(a.shape, b.shape);
+  checkMatmulDTypes(a, b);
   return rt.run(() => {
     const out = rt.torch.matmul(a.t, b.t);
     // PyTorch 1.13 computes vector @ matrix as a squeezed mm.
     const result = rt.result(a.shape.length === 1 && b.shape.length === 2 ? T.rename(out, [a.t, b.t], 'SqueezeBackward3') : out, [a, b]);
     return result;
   });
+}
+
+/**
+ * PyTorch 1.13's matmul promotes nothing: operands of two dtypes (a model made float64 given a
+ * float32 batch) fail, in the words of the kernel it runs: dot for two vectors, else mm/bmm, which
+ * compute a matrix (or vector) times a batch transposed, the batch first.
+ */
+function checkMatmulDTypes(a: PyTensor, b: PyTensor): void {
+  if (a.dtype === b.dtype) return;
+  if (a.shape.length === 1 && b.shape.length === 1) {
+    throw pyError('RuntimeError', `dot : expected both vectors to have same dtype, but found ${SCALAR_TYPE[a.dtype]} and ${SCALAR_TYPE[b.dtype]}`);
+  }
+  const [first, second] = a.shape.length <= 2 && b.shape.length >= 3 ? [b, a] : [a, b];
+  throw pyError('RuntimeError', `expected scalar type ${SCALAR_TYPE[first.dtype]} but found ${SCALAR_TYPE[second.dtype]}`);
 }
 
 function binaryMethod(op: ArithOp): Method {

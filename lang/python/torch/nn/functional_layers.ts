@@ -24,9 +24,15 @@ export function linear(rt: TorchRuntime, x: PyTensor, w: PyTensor, b: PyTensor |
     const rows = x.shape.slice(0, -1).reduce((p, d) => p * d, 1);
     throw pyError('RuntimeError', `mat1 and mat2 shapes cannot be multiplied (${rows}x${inner} and ${w.shape[1]}x${w.shape[0]})`);
   }
+  // PyTorch 1.13 runs addmm(bias, x, w.t()) for a 2-d (or 3-d) input with a bias, which checks
+  // the bias against the weight first; else matmul, then adds the bias in place (in the product's dtype).
+  if (b !== null && (x.shape.length === 2 || x.shape.length === 3)) {
+    if (b.dtype !== w.dtype) throw pyError('RuntimeError', 'self and mat2 must have the same dtype');
+    if (x.dtype !== w.dtype) throw pyError('RuntimeError', 'mat1 and mat2 must have the same dtype');
+  }
   const y = matmul(rt, x, T.t(w));
   if (b === null) return y;
-  const out = rt.run(() => rt.result(rt.torch.add(y.t, b.t), [y]));
+  const out = rt.run(() => rt.result(rt.convert(rt.torch.add(y.t, b.t), y.dtype), [y]));
   if (x.shape.length === 2 && out.t.gradFn) out.t.gradFn.name = 'AddmmBackward0';
   return out;
 }

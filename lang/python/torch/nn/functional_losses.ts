@@ -7,7 +7,7 @@ import { broadcastShapes } from '../../../../runtime/core';
 import type { Tensor } from '../../../../runtime/eager';
 import { type Args, bindArgs, type HostContext, type Kwargs, pyError, type PyValue, toFloat, warn } from '../../interpreter';
 import { asTensor, checkBroadcast } from '../arith';
-import { isFloating } from '../dtype';
+import { isFloating, promote, SCALAR_TYPE, type TorchDTypeName } from '../dtype';
 import type { PyTensor, TorchRuntime } from '../tensor';
 import * as T from '../tensor_ops';
 
@@ -64,11 +64,21 @@ function optTensor(rt: TorchRuntime, a: Args, name: string, ctx: HostContext): P
   return v === undefined ? null : asTensor(rt, v, ctx, name);
 }
 
+/**
+ * What a loss does with an input and a target of two dtypes in PyTorch 1.13 (a float32 model's
+ * output against float64 targets made with NumPy): computes in the common dtype (l1_loss,
+ * smooth_l1_loss), in the input's, or refuses (binary_cross_entropy). mse_loss (common dtype) and
+ * huber_loss (the input's) compute forward, but their backward refuses the pair: Gradlens stops at
+ * the loss where it would need that backward, rather than at `.backward()` as PyTorch does.
+ */
+type MixedDTypes = 'promote' | 'input' | 'refuse' | 'promote, no backward' | 'input, no backward';
+
 /** A pointwise loss `f(input, target)`, optionally weighted, reduced and named as PyTorch does. */
 function pointwise(
   name: string,
   spec: readonly string[],
   grad: (r: Reduction) => string,
+  mixed: MixedDTypes,
   f: (rt: TorchRuntime, x: Tensor, y: Tensor, a: Args, ctx: HostContext) => Tensor,
 ): Fn {
   return (rt, args, kwargs, ctx) => {
@@ -78,11 +88,20 @@ function pointwise(
     const shape = commonShape(name, input, target, ctx);
     const r = reduction(a) as Reduction;
     const weight = a.has('weight') ? optTensor(rt, a, 'weight', ctx) : null;
+    if (target.dtype !== input.dtype) {
+      const found = `Found dtype ${SCALAR_TYPE[target.dtype]} but expected ${SCALAR_TYPE[input.dtype]}`;
+      if (mixed === 'refuse') throw pyError('RuntimeError', found);
+      const needsBackward = rt.engine.gradEnabled && (input.t.requiresGrad || target.t.requiresGrad);
+      if (mixed.endsWith('no backward') && needsBackward) {
+        throw pyError('RuntimeError', `${found} (PyTorch 1.13 raises this in ${name}'s backward, which refuses an input and a target of two dtypes; Gradlens stops here). Convert the target: ${name}(input, target.to(input.dtype))`);
+      }
+    }
+    const dtype = mixed.startsWith('promote') ? promote(input.dtype, target.dtype) : input.dtype;
     return rt.run(() => {
       const widen = (t: Tensor) => (t.shape.join() === shape.join() ? t : rt.ops.broadcastTo(t, shape));
-      const y = widen(rt.convert(target.t, input.dtype));
-      let l = f(rt, widen(input.t), y, a, ctx);
-      if (weight) l = rt.ops.mul(l, rt.ops.broadcastTo(rt.convert(weight.t, input.dtype), l.shape));
+      const y = widen(rt.convert(target.t, dtype));
+      let l = f(rt, widen(rt.convert(input.t, dtype)), y, a, ctx);
+      if (weight) l = rt.ops.mul(l, rt.ops.broadcastTo(rt.convert(weight.t, dtype), l.shape));
       return rt.result(T.rename(reduce(rt, l, r), [input.t], grad(r)), [input]);
     });
   };
@@ -118,6 +137,7 @@ function nllTerms(rt: TorchRuntime, logp: PyTensor, target: PyTensor, weight: Py
   if (weight && (weight.shape.length !== 1 || weight.shape[0] !== classes)) {
     throw pyError('RuntimeError', `weight tensor should be defined either for all ${classes} classes or no classes but got weight tensor of shape: [${weight.shape.join(', ')}]`);
   }
+  if (weight && weight.dtype !== logp.dtype) throw pyError('RuntimeError', `expected scalar type ${SCALAR_TYPE[logp.dtype]} but found ${SCALAR_TYPE[weight.dtype]}`);
   const labels = target.values();
   for (const c of labels) {
     if (c !== ignoreIndex && (c < 0 || c >= classes)) throw pyError('IndexError', `Target ${c} is out of bounds.`);
@@ -165,11 +185,13 @@ function crossEntropy(rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: Ho
   if (isFloating(target.dtype)) {
     // Class probabilities: -sum(w * p * logp) over classes.
     if (target.shape.join() !== input.shape.join()) throw pyError('RuntimeError', `Expected target size [${input.shape.join(', ')}], got [${target.shape.join(', ')}]`);
+    // Float64 probabilities against float32 logits: the loss is float64, as PyTorch's is.
+    const dtype = promote(logp.dtype, target.dtype);
     return rt.run(() => {
-      let p = rt.convert(target.t, logp.dtype);
+      let p = rt.convert(target.t, dtype);
       if (eps > 0) p = o.add(o.mul(p, o.scalarLike(1 - eps, p)), o.scalarLike(eps / classes, p));
-      let prod = o.mul(logp.t, p);
-      if (weight) prod = o.mul(prod, o.broadcastTo(o.reshape(rt.convert(weight.t, logp.dtype), weightShape), prod.shape));
+      let prod = o.mul(rt.convert(logp.t, dtype), p);
+      if (weight) prod = o.mul(prod, o.broadcastTo(o.reshape(rt.convert(weight.t, dtype), weightShape), prod.shape));
       let out: Tensor;
       if (r === 'none') out = o.neg(o.reduceSum(prod, [classDim]));
       else {
@@ -207,10 +229,11 @@ function klDiv(rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostConte
   const r = reduction(a, ['mean', 'sum', 'none', 'batchmean']);
   const logTarget = a.bool('log_target', false);
   checkBroadcast(target.shape, input.shape);
+  const dtype = promote(input.dtype, target.dtype);
   return rt.run(() => {
     const o = rt.ops;
-    const x = input.t;
-    const y = rt.convert(target.t, input.dtype);
+    const x = rt.convert(input.t, dtype);
+    const y = rt.convert(target.t, dtype);
     const zero = o.zerosLike(y);
     // target * (log(target) - input), with 0 log 0 = 0 (xlogy), or exp(t) * (t - input) for log targets.
     const l = logTarget
@@ -222,17 +245,17 @@ function klDiv(rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostConte
       out = input.shape.length === 0 ? s : o.div(s, o.scalarLike(input.shape[0], s));
     } else out = reduce(rt, l, r);
     const name = r === 'none' ? (logTarget ? 'MulBackward0' : 'SubBackward0') : r === 'sum' ? 'SumBackward0' : r === 'mean' ? 'MeanBackward0' : 'DivBackward0';
-    return rt.result(T.rename(out, [x], name), [input]);
+    return rt.result(T.rename(out, [input.t], name), [input]);
   });
 }
 
 export const LOSS_FUNCTIONS: Readonly<Record<string, Fn>> = {
-  mse_loss: pointwise('mse_loss', ['size_average?', 'reduce?', 'reduction?'], () => 'MseLossBackward0', (rt, x, y) => {
+  mse_loss: pointwise('mse_loss', ['size_average?', 'reduce?', 'reduction?'], () => 'MseLossBackward0', 'promote, no backward', (rt, x, y) => {
     const d = rt.ops.sub(x, y);
     return rt.ops.mul(d, d);
   }),
-  l1_loss: pointwise('l1_loss', ['size_average?', 'reduce?', 'reduction?'], byReduction('AbsBackward0'), (rt, x, y) => rt.ops.abs(rt.ops.sub(x, y))),
-  smooth_l1_loss: pointwise('smooth_l1_loss', ['size_average?', 'reduce?', 'reduction?', 'beta?'], () => 'SmoothL1LossBackward0', (rt, x, y, a, ctx) => {
+  l1_loss: pointwise('l1_loss', ['size_average?', 'reduce?', 'reduction?'], byReduction('AbsBackward0'), 'promote', (rt, x, y) => rt.ops.abs(rt.ops.sub(x, y))),
+  smooth_l1_loss: pointwise('smooth_l1_loss', ['size_average?', 'reduce?', 'reduction?', 'beta?'], () => 'SmoothL1LossBackward0', 'promote', (rt, x, y, a, ctx) => {
     const o = rt.ops;
     const beta = num(a, 'beta', 1, ctx);
     if (beta < 0) throw pyError('RuntimeError', 'smooth_l1_loss does not support negative values for beta.');
@@ -241,7 +264,7 @@ export const LOSS_FUNCTIONS: Readonly<Record<string, Fn>> = {
     const c = (v: number) => o.scalarLike(v, d);
     return o.select(o.lt(d, c(beta)), o.div(o.mul(o.mul(c(0.5), d), d), c(beta)), o.sub(d, c(0.5 * beta)));
   }),
-  huber_loss: pointwise('huber_loss', ['reduction?', 'delta?'], () => 'HuberLossBackward0', (rt, x, y, a, ctx) => {
+  huber_loss: pointwise('huber_loss', ['reduction?', 'delta?'], () => 'HuberLossBackward0', 'input, no backward', (rt, x, y, a, ctx) => {
     const o = rt.ops;
     const delta = num(a, 'delta', 1, ctx);
     if (delta <= 0) throw pyError('RuntimeError', 'huber_loss does not support non-positive values for delta.');
@@ -249,7 +272,7 @@ export const LOSS_FUNCTIONS: Readonly<Record<string, Fn>> = {
     const c = (v: number) => o.scalarLike(v, d);
     return o.select(o.lt(d, c(delta)), o.mul(o.mul(c(0.5), d), d), o.mul(c(delta), o.sub(d, c(0.5 * delta))));
   }),
-  binary_cross_entropy: pointwise('binary_cross_entropy', ['weight?', 'size_average?', 'reduce?', 'reduction?'], () => 'BinaryCrossEntropyBackward0', (rt, p, y) => {
+  binary_cross_entropy: pointwise('binary_cross_entropy', ['weight?', 'size_average?', 'reduce?', 'reduction?'], () => 'BinaryCrossEntropyBackward0', 'refuse', (rt, p, y) => {
     const o = rt.ops;
     const c = (v: number) => o.scalarLike(v, p);
     // PyTorch clamps each log at -100 so that p = 0 or 1 gives a finite loss.
@@ -270,19 +293,31 @@ export const LOSS_FUNCTIONS: Readonly<Record<string, Fn>> = {
     return rt.run(() => {
       const o = rt.ops;
       const x = input.t;
-      const y = rt.convert(target.t, input.dtype);
-      const c = (v: number) => o.scalarLike(v, x);
+      const y = target.t;
+      const c = (v: number, like: Tensor = x) => o.scalarLike(v, like);
+      /**
+       * PyTorch's steps are in place (`loss.mul_(w)`): each computes in the common dtype and keeps
+       * its left side's, so the loss has the target's dtype when the two differ, as in PyTorch 1.13.
+       */
+      const inPlace = (left: Tensor, right: Tensor, op: (p: Tensor, q: Tensor) => Tensor): Tensor => {
+        const common = promote(left.dtype as TorchDTypeName, right.dtype as TorchDTypeName);
+        return rt.convert(op(rt.convert(left, common), o.broadcastTo(rt.convert(right, common), left.shape)), left.dtype as TorchDTypeName);
+      };
       // PyTorch's order: max_val = (-x).clamp_min(0); (1 - y) x + lw (log(exp(-max_val) + exp(-x - max_val)) + max_val).
       const maxVal = o.max(o.neg(x), o.zerosLike(x));
       const softplus = o.log(o.add(o.exp(o.neg(maxVal)), o.exp(o.sub(o.neg(x), maxVal))));
-      const first = o.mul(o.sub(c(1), y), x);
+      const [add, mul] = [(p: Tensor, q: Tensor) => o.add(p, q), (p: Tensor, q: Tensor) => o.mul(p, q)];
+      const first = inPlace(o.sub(c(1, y), y), x, mul);
       let l: Tensor;
       if (posWeight) {
-        const pw = o.broadcastTo(rt.convert(posWeight.t, input.dtype), x.shape);
-        const logWeight = o.add(o.mul(o.sub(pw, c(1)), y), c(1));
-        l = o.add(first, o.mul(logWeight, o.add(softplus, maxVal)));
-      } else l = o.add(o.add(first, maxVal), softplus);
-      if (weight) l = o.mul(l, o.broadcastTo(rt.convert(weight.t, input.dtype), l.shape));
+        const pw = posWeight.t;
+        const common = promote(posWeight.dtype, target.dtype);
+        const shifted = rt.convert(o.sub(pw, c(1, pw)), common);
+        const scaled = o.mul(o.broadcastTo(shifted, x.shape), o.broadcastTo(rt.convert(y, common), x.shape));
+        const logWeight = o.add(scaled, c(1, scaled));
+        l = inPlace(first, inPlace(logWeight, o.add(softplus, maxVal), mul), add);
+      } else l = inPlace(inPlace(first, maxVal, add), softplus, add);
+      if (weight) l = inPlace(l, weight.t, mul);
       return rt.result(T.rename(reduce(rt, l, r), [x], 'BinaryCrossEntropyWithLogitsBackward0'), [input]);
     });
   },
