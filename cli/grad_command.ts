@@ -5,7 +5,7 @@ import { toWire } from '../protocol/wire';
 import { choice, parseArgs, positive, UsageError } from './args';
 import { CLI_BACKENDS } from './backend';
 import { GRAD_HELP } from './help';
-import { atOption, loadScript, requestFor, splitTarget, targetFunctions } from './target';
+import { atOption, loadTargets, requestFor, splitTarget } from './target';
 
 function pyText(v: Numbers): string {
   if (typeof v === 'boolean') return v ? 'True' : 'False';
@@ -63,13 +63,9 @@ export async function gradCommand(argv: readonly string[]): Promise<number> {
   const mode = choice(args, 'engine', ENGINE_MODES, 'eager');
   const at = atOption(args.options);
   const backend = choice(args, 'backend', CLI_BACKENDS, 'wasm');
-  const script = loadScript(file);
-  if (!script) return 1;
-  const candidates = targetFunctions(script, func, at);
-  if (candidates.length === 0) {
-    process.stderr.write(`${file}: no numeric function with example inputs; add a call of it, defaults, a '# gradlens: x=2.0' comment, or use --at\n`);
-    return 1;
-  }
+  const targets = loadTargets(file, func, at);
+  if (!targets) return 1;
+  const { script, functions: candidates } = targets;
   const budgets = {
     ...(args.options.has('budget-seconds') ? { ms: positive(args, 'budget-seconds') * 1000 } : {}),
     ...(args.options.has('budget-tensor-mib') ? { tensorBytes: positive(args, 'budget-tensor-mib') * 2 ** 20 } : {}),

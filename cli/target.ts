@@ -1,5 +1,5 @@
 /**
- * What `grad` and `graph` share: the `FILE.py[:FUNC]` target, the script's analysis, the functions
+ * What `grad`, `graph` and `verify` share: the `FILE.py[:FUNC]` target, the script's analysis, the functions
  * it names, `--at`, and the evaluation request for one function (the evaluation service finds
  * its inputs: a call, defaults, a `# gradlens:` comment, or `--at`).
  */
@@ -56,9 +56,22 @@ export function namedFunction(script: LoadedScript, func: string): FunctionInfo 
 }
 
 /** FUNC, or with no FUNC every top-level numeric function that has example inputs. */
-export function targetFunctions(script: LoadedScript, func: string | null, at: string | undefined): readonly FunctionInfo[] {
+function targetFunctions(script: LoadedScript, func: string | null, at: string | undefined): readonly FunctionInfo[] {
   if (func) return [namedFunction(script, func)];
   return script.analysis.functions.filter((f) => f.isNumeric && f.parent === null && (f.inputSources.length > 0 || at !== undefined));
+}
+
+/**
+ * The script and the functions `grad` and `verify` compute in it (targetFunctions); null when
+ * there are none to compute, said on stderr: a syntax error, or no function with example inputs.
+ */
+export function loadTargets(file: string, func: string | null, at: string | undefined): { readonly script: LoadedScript; readonly functions: readonly FunctionInfo[] } | null {
+  const script = loadScript(file);
+  if (!script) return null;
+  const functions = targetFunctions(script, func, at);
+  if (functions.length > 0) return { script, functions };
+  process.stderr.write(`${file}: no numeric function with example inputs; add a call of it, defaults, a '# gradlens: x=2.0' comment, or use --at\n`);
+  return null;
 }
 
 /** The evaluation of `fn`, with `--at` (checked here: a mistake in it is a usage error) before the file's inputs. */

@@ -3,7 +3,7 @@ import { WorkerExecution } from '../evaluation/worker';
 import { compareWithLibrary, runInPython, verifyRequest } from '../verify';
 import { parseArgs, positive, UsageError } from './args';
 import { VERIFY_HELP } from './help';
-import { atOption, loadScript, requestFor, splitTarget, targetFunctions } from './target';
+import { atOption, loadTargets, requestFor, splitTarget } from './target';
 
 /**
  * `gradlens verify FILE.py:FUNC`: the function's value and gradient as Gradlens computes them,
@@ -20,13 +20,9 @@ export async function verifyCommand(argv: readonly string[]): Promise<number> {
   const at = atOption(args.options);
   const python = args.options.get('python');
   const timeoutMs = (args.options.has('timeout-seconds') ? positive(args, 'timeout-seconds') : 120) * 1000;
-  const script = loadScript(file);
-  if (!script) return 1;
-  const candidates = targetFunctions(script, func, at);
-  if (candidates.length === 0) {
-    process.stderr.write(`${file}: no numeric function with example inputs; add a call of it, defaults, a '# gradlens: x=2.0' comment, or use --at\n`);
-    return 1;
-  }
+  const targets = loadTargets(file, func, at);
+  if (!targets) return 1;
+  const { script, functions: candidates } = targets;
   const execution = new WorkerExecution({ backend: 'wasm', secondsSetting: '--budget-seconds' });
   let failed = false;
   try {

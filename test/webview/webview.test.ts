@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { EvaluateRequest, EvaluationOutcome, Numbers } from '../../protocol';
@@ -246,6 +246,63 @@ describe('webview panel and execution host in headless Chromium', function () {
     assert.deepEqual(points, [21, 21]);
     const legend = await panel.page.textContent('.plot .legend .tangent');
     assert.equal(legend, 'tangent at x = 2.0: slope 7.0');
+  });
+
+  // Issue 18: the plot exported as the curve is: its samples as CSV, the drawing as SVG and PNG.
+  it('exports the plot of f and f′ as CSV (each sample: x, f, f′), as an SVG that parses with its curves, tangent and legend, and as a PNG (issue 18)', async () => {
+    await panel.page.click('.plot .plot-head vscode-button.export[data-format="csv"]');
+    const csv = await panel.waitForPosted('export', { format: 'csv', fileName: 'f-plot.csv' });
+    assert.equal(csv.uri, SEED_JAX);
+    const [head, ...rows] = csv.content.trimEnd().split('\n');
+    assert.equal(head, 'x,f,df/dx');
+    assert.equal(rows.length, 21);
+    // f(x) = x**2 + 3*x + 5 and f′(x) = 2*x + 3, exact in float32 at these halves.
+    for (const row of rows) {
+      const [x, f, df] = row.split(',').map(Number);
+      assert.deepEqual([f, df], [x ** 2 + 3 * x + 5, 2 * x + 3], row);
+    }
+    assert.ok(rows.includes('2.0,15.0,7.0'), rows.join(' | '));
+
+    await panel.page.click('.plot .plot-head vscode-button.export[data-format="svg"]');
+    const svgExport = await panel.waitForPosted('export', { format: 'svg', fileName: 'f-plot.svg' });
+    const onPage = await panel.page.$$eval('.plot-view polyline', (ps) => ps.map((p) => p.getAttribute('points')));
+    // NB: parsed in a blank page of its own, as the graph's SVG is.
+    const blank = await browser.newPage();
+    const parsed = await blank.evaluate((text: string) => {
+      const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+      const attributes = (e: Element | null) => (e ? { stroke: e.getAttribute('stroke'), fill: e.getAttribute('fill'), dash: e.getAttribute('stroke-dasharray') } : null);
+      return {
+        error: doc.querySelector('parsererror')?.textContent ?? null,
+        root: doc.documentElement.nodeName,
+        size: [doc.documentElement.getAttribute('width'), doc.documentElement.getAttribute('height')],
+        curves: Array.from(doc.querySelectorAll('polyline.curve')).map((p) => ({ cls: p.getAttribute('class'), points: p.getAttribute('points'), ...attributes(p) })),
+        tangent: attributes(doc.querySelector('line.tangent')),
+        texts: Array.from(doc.querySelectorAll('text')).map((t) => t.textContent ?? ''),
+        keys: Array.from(doc.querySelectorAll('line.legend-key')).map((l) => l.getAttribute('stroke')),
+        styled: doc.querySelectorAll('style, [style]').length,
+      };
+    }, svgExport.content);
+    await blank.close();
+    assert.equal(parsed.error, null);
+    assert.equal(parsed.root, 'svg');
+    assert.deepEqual(parsed.size, ['420', String(240 + 26 + 22)]);
+    assert.deepEqual(parsed.curves.map((c) => c.cls), ['curve f', 'curve df']);
+    assert.deepEqual(parsed.curves.map((c) => c.points), onPage, 'the exported curves are not the ones drawn');
+    assert.ok(parsed.curves.every((c) => c.fill === 'none' && /^rgb/.test(c.stroke ?? '')), JSON.stringify(parsed.curves));
+    assert.notEqual(parsed.curves[0].stroke, parsed.curves[1].stroke, 'f and f′ are drawn in one colour');
+    assert.match(parsed.curves[1].dash ?? '', /^6(px)?,? 3/);
+    assert.match(parsed.tangent?.stroke ?? '', /^rgb/);
+    assert.equal(parsed.texts[0], 'f: f and f′ around x = 2.0');
+    assert.deepEqual(parsed.texts.slice(-3), ['f', 'f′', 'tangent at x = 2.0: slope 7.0']);
+    assert.deepEqual(parsed.keys, [parsed.curves[0].stroke, parsed.curves[1].stroke, parsed.tangent?.stroke]);
+    assert.equal(parsed.styled, 0, 'the document depends on a style sheet');
+
+    await panel.page.click('.plot .plot-head vscode-button.export[data-format="png"]');
+    const png = await panel.waitForPosted('export', { format: 'png', fileName: 'f-plot.png' });
+    writeFileSync(join(ARTIFACTS, 'plot-export.png'), Buffer.from(png.content, 'base64'));
+    const decoded = await decodePng(png.content);
+    assert.deepEqual([decoded.width, decoded.height], [2 * 420, 2 * (240 + 26 + 22)]);
+    assert.ok(decoded.inked > 0.01, `only ${decoded.inked} of the PNG's pixels differ from its background: the plot was not drawn`);
   });
 
   it('draws no tangent point where f is NaN at the input, and says why', async () => {
@@ -662,7 +719,7 @@ describe('webview panel and execution host in headless Chromium', function () {
 
   it("exports the loss curve as CSV (gradlens run --trace's columns, each recorded value) and as a PNG of its chart", async () => {
     await panel.page.click('.loop-curve[data-name="loss"] vscode-button.export[data-format="csv"]');
-    const csv = await panel.waitForPosted('export', { format: 'csv' });
+    const csv = await panel.waitForPosted('export', { format: 'csv', fileName: 'fit-loss.csv' });
     assert.equal(csv.fileName, 'fit-loss.csv');
     const rows = csv.content.trimEnd().split('\n');
     assert.equal(rows[0], 'step,loss');

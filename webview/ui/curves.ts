@@ -9,7 +9,7 @@ import uPlot from 'uplot';
 import UPLOT_CSS from 'uplot/dist/uPlot.min.css';
 import { lineText, seriesText, type AssignedValue, type CellLines, type EvaluationResult } from '../../protocol';
 import { html } from './dom';
-import { chartPng, exportButtons, exportFileName, seriesCsv, seriesSvg, type ChartColours, type OnExport } from './export';
+import { chartPng, exportButtons, exportFileName, seriesCsv, seriesSvg, themeColours, type OnExport } from './export';
 
 const HEIGHT = 200;
 
@@ -45,8 +45,8 @@ function curveView(a: AssignedValue, fn: string, cells: readonly CellLines[] | u
   const title = `${a.name} · ${lineText(a.range.line, cells)}`;
   const exports = exportButtons(`values of ${a.name}`, ['csv', 'svg', 'png'], (format) => {
     if (format === 'csv') onExport({ fileName: exportFileName([fn, a.name], 'csv'), format, content: seriesCsv(a) });
-    else if (format === 'svg') onExport({ fileName: exportFileName([fn, a.name], 'svg'), format, content: seriesSvg(a, `${fn}: ${title}`, toggle.checked, chartColours()) });
-    else if (format === 'png' && plot) onExport({ fileName: exportFileName([fn, a.name], 'png'), format, content: chartPng(plot.ctx.canvas, `${fn}: ${title}`, chartColours()) });
+    else if (format === 'svg') onExport({ fileName: exportFileName([fn, a.name], 'svg'), format, content: seriesSvg(a, `${fn}: ${title}`, toggle.checked, themeColours()) });
+    else if (format === 'png' && plot) onExport({ fileName: exportFileName([fn, a.name], 'png'), format, content: chartPng(plot.ctx.canvas, `${fn}: ${title}`, themeColours()) });
   });
   const section = html(
     'div',
@@ -71,19 +71,6 @@ function curveView(a: AssignedValue, fn: string, cells: readonly CellLines[] | u
     if (chart.isConnected && (!plot || Math.abs(plot.width - chart.clientWidth) > 8)) draw();
   }).observe(chart);
   return section;
-}
-
-/** The theme's colours for an exported chart: its axes are drawn in the theme's text colour, which reads on its background. */
-function chartColours(): ChartColours {
-  const style = getComputedStyle(document.body);
-  const colour = (variable: string, fallback: string) => style.getPropertyValue(variable).trim() || fallback;
-  return {
-    background: colour('--vscode-editor-background', '#ffffff'),
-    foreground: colour('--vscode-foreground', '#1f1f1f'),
-    line: colour('--vscode-charts-blue', '#3794ff'),
-    grid: colour('--vscode-panel-border', colour('--vscode-editorLineNumber-foreground', '#888888')),
-    font: colour('--vscode-font-family', 'sans-serif'),
-  };
 }
 
 function options(name: string, width: number, log: boolean): uPlot.Options {

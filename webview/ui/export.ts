@@ -6,7 +6,7 @@
  * save it.
  */
 import { EXPORT_FORMATS, formatNumber, type AssignedValue, type ExportFormat } from '../../protocol';
-import { custom } from './dom';
+import { custom, svg } from './dom';
 
 /** What an Export button hands the extension. */
 export interface Exported {
@@ -86,6 +86,63 @@ export interface ChartColours {
   readonly line: string;
   readonly grid: string;
   readonly font: string;
+}
+
+/** The theme's colours for an exported chart: its axes are drawn in the theme's text colour, which reads on its background. */
+export function themeColours(): ChartColours {
+  const style = getComputedStyle(document.body);
+  const colour = (variable: string, fallback: string) => style.getPropertyValue(variable).trim() || fallback;
+  return {
+    background: colour('--vscode-editor-background', '#ffffff'),
+    foreground: colour('--vscode-foreground', '#1f1f1f'),
+    line: colour('--vscode-charts-blue', '#3794ff'),
+    grid: colour('--vscode-panel-border', colour('--vscode-editorLineNumber-foreground', '#888888')),
+    font: colour('--vscode-font-family', 'sans-serif'),
+  };
+}
+
+/** What an element of an exported drawing takes from the panel's style sheet, written on it as presentation attributes. */
+const PRESENTATION = ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'font-size', 'font-weight'] as const;
+/** The bands above and below an exported drawing: its title, its legend. */
+const DRAWING_TITLE_PX = 26;
+const DRAWING_LEGEND_PX = 22;
+
+/**
+ * A drawing of the panel's (an <svg> its style sheet colours) as an SVG document of its own: each
+ * element's computed colours and strokes written on it, on the theme's background, under `title`,
+ * with the legend's keys under it, each in its own colour (a key's `::before` swatch, else its text).
+ */
+export function standaloneSvg(drawn: SVGSVGElement, title: string, legend: readonly { readonly text: string; readonly swatch: Element }[], colours: ChartColours): { readonly text: string; readonly width: number; readonly height: number } {
+  const width = Number(drawn.getAttribute('width'));
+  const drawnHeight = Number(drawn.getAttribute('height'));
+  const height = DRAWING_TITLE_PX + drawnHeight + (legend.length ? DRAWING_LEGEND_PX : 0);
+  const copy = drawn.cloneNode(true) as SVGSVGElement;
+  const originals = Array.from(drawn.querySelectorAll('*'));
+  Array.from(copy.querySelectorAll('*')).forEach((element, k) => {
+    const style = getComputedStyle(originals[k]);
+    for (const property of PRESENTATION) {
+      const value = style.getPropertyValue(property);
+      if (value) element.setAttribute(property, value);
+    }
+  });
+  const root = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, 'font-family': colours.font, 'font-size': 11 },
+    svg('rect', { width, height, fill: colours.background }),
+    svg('text', { x: 8, y: 17, fill: colours.foreground, 'font-size': 13, 'font-weight': 600 }, title),
+    svg('g', { transform: `translate(0, ${DRAWING_TITLE_PX})` }, ...Array.from(copy.childNodes)),
+  );
+  let x = 8;
+  const y = DRAWING_TITLE_PX + drawnHeight + 15;
+  for (const key of legend) {
+    const swatch = getComputedStyle(key.swatch, '::before');
+    const colour = swatch.content && swatch.content !== 'none' ? swatch.color : getComputedStyle(key.swatch).color;
+    root.append(
+      svg('line', { class: 'legend-key', x1: x, y1: y - 4, x2: x + 14, y2: y - 4, stroke: colour, 'stroke-width': 2 }),
+      svg('text', { class: 'legend-text', x: x + 18, y, fill: colours.foreground }, key.text),
+    );
+    // NB: an estimate of the text's width (the document is not laid out): the keys are short.
+    x += 18 + key.text.length * 6.5 + 14;
+  }
+  return { text: new XMLSerializer().serializeToString(root), width, height };
 }
 
 const SVG_SIZE = { width: 640, height: 260, left: 64, right: 16, top: 36, bottom: 36 };

@@ -88,8 +88,9 @@ export class Panel {
     }
     const result = outcome.result;
     this.perBackend.set(result.backend.name, result);
-    const plot = plotView(result);
-    const curves = curvesView(result, where.cells, (exported) => this.onExport(uri, exported));
+    const exported = (e: Exported) => this.onExport(uri, e);
+    const plot = plotView(result, exported);
+    const curves = curvesView(result, where.cells, exported);
     this.panes.results.replaceChildren(resultsView(result, where.cells), ...(plot ? [plot] : []), ...(curves ? [curves] : []));
     this.panes.compare.replaceChildren(timingsView([...this.perBackend.values()]));
     await this.graph.show(result.graphs ?? [], result.style === 'torch' ? 'tape' : 'forward');

@@ -1,13 +1,17 @@
-import type { EvaluationResult, PlotData } from '../../protocol';
+import { formatNumber, type EvaluationResult, type PlotData } from '../../protocol';
 import { html, svg } from './dom';
+import { exportButtons, exportFileName, standaloneSvg, svgPng, themeColours, type OnExport } from './export';
 import { formatFloat } from './format';
 
 const WIDTH = 420;
 const HEIGHT = 240;
 const MARGIN = { left: 48, right: 12, top: 12, bottom: 28 };
 
-/** f and f′ over a range around the input, and f's tangent at the input, for a function of one scalar. */
-export function plotView(result: EvaluationResult): HTMLElement | undefined {
+/**
+ * f and f′ over a range around the input, and f's tangent at the input, for a function of one
+ * scalar; Export CSV (the samples), SVG and PNG (the plot as drawn, its legend under it).
+ */
+export function plotView(result: EvaluationResult, onExport: OnExport): HTMLElement | undefined {
   const plot = result.plot;
   if (!plot || plot.xs.length < 2) return undefined;
   const at = tangentAt(result, plot);
@@ -27,11 +31,12 @@ export function plotView(result: EvaluationResult): HTMLElement | undefined {
   // The tangent y = f(a) + f'(a)(x - a), drawn across the range and clipped to the plot area.
   const tangent = (x: number): number => at.f + at.df * (x - at.x);
   const clip = `gradlens-plot-clip`;
-  return html(
-    'section',
-    { class: 'plot' },
-    html('h3', {}, heading(plot)),
-    svg(
+  const legend = html('p', { class: 'legend' },
+    html('span', { class: 'key f' }, 'f'), ' ',
+    html('span', { class: 'key df' }, 'f′'), ' ',
+    tangentLegend(plot.param, at),
+  );
+  const drawn = svg(
       'svg',
       { class: 'plot-view', width: WIDTH, height: HEIGHT, viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img', 'aria-label': `plot of f and its derivative in ${plot.param}` },
       svg('defs', {}, svg('clipPath', { id: clip }, svg('rect', { x: MARGIN.left, y: MARGIN.top, width: WIDTH - MARGIN.left - MARGIN.right, height: HEIGHT - MARGIN.top - MARGIN.bottom }))),
@@ -50,13 +55,29 @@ export function plotView(result: EvaluationResult): HTMLElement | undefined {
         ...(finite(at.f) && finite(at.df) ? [svg('line', { class: 'tangent', x1: sx(x0), y1: sy(tangent(x0)), x2: sx(x1), y2: sy(tangent(x1)) })] : []),
       ),
       ...(finite(at.f) ? [svg('circle', { class: 'at', cx: sx(at.x), cy: sy(at.f), r: 3.5 })] : []),
-    ),
-    html('p', { class: 'legend' },
-      html('span', { class: 'key f' }, 'f'), ' ',
-      html('span', { class: 'key df' }, 'f′'), ' ',
-      tangentLegend(plot.param, at),
-    ),
   );
+  const title = `${result.function}: ${heading(plot)}`;
+  const exports = exportButtons('plot of f and f′', ['csv', 'svg', 'png'], async (format) => {
+    const fileName = exportFileName([result.function, 'plot'], format);
+    if (format === 'csv') return onExport({ fileName, format, content: plotCsv(plot) });
+    const drawing = standaloneSvg(drawn, title, legendKeys(legend), themeColours());
+    onExport({ fileName, format, content: format === 'svg' ? drawing.text : await svgPng(drawing.text, drawing.width, drawing.height) });
+  });
+  return html('section', { class: 'plot' }, html('div', { class: 'plot-head' }, html('h3', {}, heading(plot)), ...exports), drawn, legend);
+}
+
+/**
+ * The samples as CSV: the input, f and f′ at each, one row a sample (`x,f,df/dx`). NB: a
+ * value that crossed JSON as null (NaN or an infinity, which one unknown) is an empty field.
+ */
+export function plotCsv(plot: PlotData): string {
+  const cell = (v: number | null): string => (v === null ? '' : formatNumber(v));
+  return `${plot.param},f,df/d${plot.param}\n${plot.xs.map((x, i) => `${cell(x)},${cell(plot.f[i])},${cell(plot.df[i])}\n`).join('')}`;
+}
+
+/** The legend's keys as the export draws them: each one's text and the element whose colour it takes. */
+function legendKeys(legend: HTMLElement): { readonly text: string; readonly swatch: Element }[] {
+  return Array.from(legend.querySelectorAll('span')).map((key) => ({ text: key.textContent ?? '', swatch: key }));
 }
 
 function heading(plot: PlotData): string {

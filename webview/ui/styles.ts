@@ -103,7 +103,7 @@ table.values td.shown { font-weight: 600; }
 .legend .key.df::before { color: var(--vscode-charts-orange); }
 .legend .key.tangent::before { color: var(--vscode-charts-green); }
 .loop-curve { margin: 8px 0 16px; }
-.curve-head { display: flex; align-items: center; gap: 12px; font-family: var(--vscode-editor-font-family); }
+.plot-head, .curve-head { display: flex; align-items: center; gap: 12px; font-family: var(--vscode-editor-font-family); }
 .curve-name { font-weight: 600; }
 .curve-log { color: var(--vscode-descriptionForeground); }
 .loop-curve .meta { margin: 2px 0 6px; }
