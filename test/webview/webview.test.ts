@@ -590,6 +590,14 @@ describe('webview panel and execution host in headless Chromium', function () {
   });
 
   /** The shown tensor table's cells, row by row, and each cell's class. */
+  // w.grad.tolist() after loss(w).backward() in PyTorch 1.13 (tensor3d_torch.py).
+  const TENSOR3D_GRAD = [
+    [[Infinity, 1.5416697263717651, 1.0069001913070679, 0.7102358341217041], [0.4818728566169739, 0.28153955936431885, 0.09538164734840393, -0.08191052079200745], [-0.25215187668800354, -0.41551199555397034, -0.5713198184967041, -0.7184627056121826]],
+    [[-0.8556047677993774, -0.9813194274902344, -1.0941756963729858, -1.1927986145019531], [-1.2759137153625488, -1.3423823118209839, -1.3912267684936523, -1.4216539859771729], [-1.4330707788467407, -1.4250977039337158, -1.3975776433944702, -1.3505827188491821]],
+  ];
+  const near = (text: string, want: number, where: string): void =>
+    assert.ok(want === Infinity ? text === 'inf' : Math.abs(Number(text) - want) < 1e-5, `${where}: ${text} vs PyTorch ${want}`);
+
   async function tensorCells(): Promise<{ text: string; cls: string }[][]> {
     return panel.page.$$eval('.tensor-view table.tensor-table tbody tr', (rows) =>
       rows.map((r) => Array.from(r.querySelectorAll('td')).map((td) => ({ text: td.textContent ?? '', cls: td.className }))));
@@ -600,13 +608,6 @@ describe('webview panel and execution host in headless Chromium', function () {
     await panel.send({ type: 'evaluate', id: 91, request: request('test/fixtures/webview/tensor3d_torch.py', uri, 'eager', 'loss') });
     const { outcome } = await panel.waitForPosted('outcome', { id: 91 });
     assert.ok(outcome.ok, JSON.stringify(outcome));
-    // w.grad.tolist() after loss(w).backward() in PyTorch 1.13.
-    const torchGrad = [
-      [[Infinity, 1.5416697263717651, 1.0069001913070679, 0.7102358341217041], [0.4818728566169739, 0.28153955936431885, 0.09538164734840393, -0.08191052079200745], [-0.25215187668800354, -0.41551199555397034, -0.5713198184967041, -0.7184627056121826]],
-      [[-0.8556047677993774, -0.9813194274902344, -1.0941756963729858, -1.1927986145019531], [-1.2759137153625488, -1.3423823118209839, -1.3912267684936523, -1.4216539859771729], [-1.4330707788467407, -1.4250977039337158, -1.3975776433944702, -1.3505827188491821]],
-    ];
-    const near = (text: string, want: number, where: string): void =>
-      assert.ok(want === Infinity ? text === 'inf' : Math.abs(Number(text) - want) < 1e-5, `${where}: ${text} vs PyTorch ${want}`);
     await panel.page.waitForSelector('.results tr.grad td.shown button.tensor-open');
     // A scalar value is text, not a button.
     assert.equal(await panel.page.$('.results tr.value td.shown button'), null);
@@ -616,7 +617,7 @@ describe('webview panel and execution host in headless Chromium', function () {
     // Rows axis 1, columns axis 2, at axis 0 = 0.
     let cells = await tensorCells();
     assert.deepEqual([cells.length, cells[0].length], [3, 4]);
-    cells.forEach((row, r) => row.forEach((c, k) => near(c.text, torchGrad[0][r][k], `[0][${r}][${k}]`)));
+    cells.forEach((row, r) => row.forEach((c, k) => near(c.text, TENSOR3D_GRAD[0][r][k], `[0][${r}][${k}]`)));
     assert.equal(cells[0][0].cls, 'non-finite');
     assert.match(cells[0][1].cls, /^heat-p\d$/);
     assert.match(cells[2][3].cls, /^heat-n\d$/);
@@ -629,20 +630,20 @@ describe('webview panel and execution host in headless Chromium', function () {
     await panel.page.keyboard.press('ArrowUp');
     await panel.page.waitForFunction(() => document.querySelector('.tensor-note')?.textContent?.includes('axis 0 = 1'));
     cells = await tensorCells();
-    cells.forEach((row, r) => row.forEach((c, k) => near(c.text, torchGrad[1][r][k], `[1][${r}][${k}]`)));
+    cells.forEach((row, r) => row.forEach((c, k) => near(c.text, TENSOR3D_GRAD[1][r][k], `[1][${r}][${k}]`)));
     assert.ok(cells.flat().every((c) => /^heat-n\d$/.test(c.cls)), 'an all-negative slice is red throughout');
     // Rows on axis 0: the slice w.grad[:, j, :] at j = 0.
     await panel.page.selectOption('.tensor-view select.tensor-rows', '0');
     await panel.page.waitForFunction(() => document.querySelector('.tensor-note')?.textContent?.includes('Rows: axis 0, columns: axis 2 at axis 1 = 0'));
     cells = await tensorCells();
     assert.deepEqual([cells.length, cells[0].length], [2, 4]);
-    cells.forEach((row, r) => row.forEach((c, k) => near(c.text, torchGrad[r][0][k], `[${r}][0][${k}]`)));
+    cells.forEach((row, r) => row.forEach((c, k) => near(c.text, TENSOR3D_GRAD[r][0][k], `[${r}][0][${k}]`)));
     // Columns on axis 0 swaps the two: w.grad[:, 0, :].T.
     await panel.page.selectOption('.tensor-view select.tensor-columns', '0');
     await panel.page.waitForFunction(() => document.querySelector('.tensor-note')?.textContent?.includes('Rows: axis 2, columns: axis 0'));
     cells = await tensorCells();
     assert.deepEqual([cells.length, cells[0].length], [4, 2]);
-    cells.forEach((row, r) => row.forEach((c, k) => near(c.text, torchGrad[k][0][r], `[${k}][0][${r}]`)));
+    cells.forEach((row, r) => row.forEach((c, k) => near(c.text, TENSOR3D_GRAD[k][0][r], `[${k}][0][${r}]`)));
     // Closed, and opened again from the keyboard alone: Tab reaches the value, Enter and Space open it.
     await panel.page.click('.tensor-view .tensor-close');
     assert.equal(await panel.page.$('.tensor-view'), null);
@@ -653,7 +654,7 @@ describe('webview panel and execution host in headless Chromium', function () {
     await panel.page.focus('.results tr.grad td.shown button.tensor-open');
     await panel.page.keyboard.press('Space');
     await panel.page.waitForSelector('.tensor-view table.tensor-table');
-    near((await tensorCells())[1][2].text, torchGrad[0][1][2], '[0][1][2] after Space');
+    near((await tensorCells())[1][2].text, TENSOR3D_GRAD[0][1][2], '[0][1][2] after Space');
     await panel.page.screenshot({ path: join(ARTIFACTS, 'tensor-table.png') });
   });
 
@@ -678,6 +679,37 @@ describe('webview panel and execution host in headless Chromium', function () {
     assert.equal(cells[35][7].text, '1.0');
     const heads = await panel.page.$$eval('.tensor-view thead th[scope="col"]', (ths) => ths.map((t) => t.textContent));
     assert.deepEqual([heads[0], heads[heads.length - 1]], ['32', '39']);
+  });
+
+  it("opens every tensor the panel prints as a table: the input in the call's heading and each engine's gradient, the cells as PyTorch computes them (issue 18)", async () => {
+    const uri = 'file:///work/test/fixtures/webview/tensor3d_torch.py';
+    await panel.send({ type: 'evaluate', id: 94, request: request('test/fixtures/webview/tensor3d_torch.py', uri, 'both', 'loss') });
+    const { outcome } = await panel.waitForPosted('outcome', { id: 94 });
+    assert.ok(outcome.ok && outcome.result.eager && outcome.result.jit, JSON.stringify(outcome));
+    // torch.linspace(0.0, 2.3, 24).reshape(2, 3, 4).tolist() in PyTorch 1.13.
+    const torchW = [
+      [[0.0, 0.10000000149011612, 0.20000000298023224, 0.30000001192092896], [0.4000000059604645, 0.5, 0.6000000238418579, 0.699999988079071], [0.800000011920929, 0.9000000357627869, 1.0, 1.100000023841858]],
+      [[1.2000000476837158, 1.2999999523162842, 1.4000000953674316, 1.5], [1.5999999046325684, 1.6999999284744263, 1.7999999523162842, 1.899999976158142], [2.0, 2.0999999046325684, 2.200000047683716, 2.299999952316284]],
+    ];
+    await panel.page.waitForSelector('.results h2.call button.tensor-open');
+    assert.match(await panel.page.textContent('.results h2.call') ?? '', /^loss\(w=\[\[\[0\.0, 0\.1, /);
+    await panel.page.click('.results h2.call button.tensor-open');
+    await panel.page.waitForSelector('.tensor-view table.tensor-table');
+    assert.match(await panel.page.textContent('.tensor-view h3') ?? '', /^w +\[2, 3, 4\]$/);
+    await panel.page.fill('.tensor-view input.tensor-index.axis-0', '1');
+    await panel.page.press('.tensor-view input.tensor-index.axis-0', 'Enter');
+    await panel.page.waitForFunction(() => document.querySelector('.tensor-note')?.textContent?.includes('axis 0 = 1'));
+    (await tensorCells()).forEach((row, r) => row.forEach((c, k) => near(c.text, torchW[1][r][k], `w[1][${r}][${k}]`)));
+    // Each engine's gradient, the jit's from its traced gradient: one table at a time, under the results.
+    for (const engine of ['eager', 'jit']) {
+      await panel.page.click(`.results tr.grad td.engine.${engine} button.tensor-open`);
+      await panel.page.waitForFunction((e) => document.querySelector('.tensor-view h3')?.textContent?.includes(`(${e})`), engine);
+      assert.equal(await panel.page.$$eval('.tensor-view', (vs) => vs.length), 1);
+      assert.match(await panel.page.textContent('.tensor-view h3') ?? '', new RegExp(`^∂/∂w \\(${engine}\\) +\\[2, 3, 4\\]$`));
+      (await tensorCells()).forEach((row, r) => row.forEach((c, k) => near(c.text, TENSOR3D_GRAD[0][r][k], `${engine} [0][${r}][${k}]`)));
+    }
+    // A scalar engine value stays text.
+    assert.equal(await panel.page.$('.results tr.value td.engine button'), null);
   });
 
   it('follows the active editor: a function with no result clears the panel and says so (issue 11.8)', async () => {

@@ -3,7 +3,11 @@ import { html } from './dom';
 import { formatLocation, formatNumbers } from './format';
 import { tensorCell } from './tensor_table';
 
-/** The value and gradient: the one shown, and each engine's beside it, so a disagreement shows; places in a notebook by `cells`. */
+/**
+ * The value and gradient: the one shown, and each engine's beside it, so a disagreement shows;
+ * places in a notebook by `cells`. Every tensor printed (an input, a value, a gradient, a
+ * Jacobian, each engine's) opens as a table under the results.
+ */
 export function resultsView(result: EvaluationResult, cells?: readonly CellLines[]): HTMLElement {
   const engines = [
     ...(result.eager ? [{ name: 'eager', run: result.eager }] : []),
@@ -21,13 +25,14 @@ export function resultsView(result: EvaluationResult, cells?: readonly CellLines
       { class: cls },
       html('th', { scope: 'row' }, what),
       html('td', { class: 'shown' }, tensorCell(what, shown, formatNumbers(shown), open)),
-      ...perEngine.map((v) => html('td', {}, v === undefined ? '—' : formatNumbers(v))),
+      ...perEngine.map((v, k) => html('td', { class: `engine ${engines[k].name}` }, v === undefined ? '—' : tensorCell(`${what} (${engines[k].name})`, v, formatNumbers(v), open))),
     );
-  const inputs = Object.entries(result.inputs).map(([k, v]) => `${k}=${formatNumbers(v)}`).join(', ');
+  // Each input's numbers, a tensor's a button as in the table.
+  const inputs = Object.entries(result.inputs).flatMap(([k, v], i) => [...(i ? [', '] : []), `${k}=`, tensorCell(k, v, formatNumbers(v), open)]);
   return html(
     'section',
     { class: 'results' },
-    html('h2', {}, `${result.function}(${inputs})`),
+    html('h2', { class: 'call' }, `${result.function}(`, ...inputs, ')'),
     html('p', { class: 'meta' }, `${result.style} · ${backendLabel(result.backend)} · inputs from ${ORIGINS[result.inputOrigin]}`),
     ...(result.hostReads
       ? [html('p', { class: 'meta host-reads' }, hostReadsText(result.hostReads))]
