@@ -99,9 +99,11 @@ export const VERIFY_HELP = `usage: gradlens verify FILE.py[:FUNC] [--at x=2.0,w=
 
 Evaluates FUNC (or every numeric function whose example inputs can be found) as 'gradlens grad'
 does, then runs it in a real Python with torch (torch-style code) or jax (jax-style code) at the
-same inputs: each float input a float32 tensor requiring grad, the gradient of the result (of its
-sum for a vector). Prints 'FILE:LINE:COL: f: matches torch 1.13.1 to 1e-5 (value and 1 gradient)'
-or, on stderr with exit status 1, the first number that differs.
+same inputs in their dtypes (a tensor's or array's own, a float64 one stays float64; a Python float
+as float32), each differentiated input requiring grad, the gradient of the result (of its sum for a
+vector). Prints 'FILE:LINE:COL: f: matches torch 1.13.1 to 1e-5 (value and 1 gradient)' (to 1e-10,
+'(float64, ...)', where the inputs are float64) or, on stderr with exit status 1, the first number
+that differs.
 
 This runs the file's code in that Python, unsandboxed: verify only files you trust.
 

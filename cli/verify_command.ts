@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { WorkerExecution } from '../evaluation/worker';
-import { compareWithLibrary, runInPython, verifyRequest } from '../verify';
+import { compareWithLibrary, precisionOf, runInPython, verifyRequest } from '../verify';
 import { parseArgs, positive, UsageError } from './args';
 import { VERIFY_HELP } from './help';
 import { atOption, loadTargets, requestFor, splitTarget } from './target';
@@ -35,13 +35,14 @@ export async function verifyCommand(argv: readonly string[]): Promise<number> {
         continue;
       }
       const place = `${file}:${line}:${col}`;
-      const answer = await runInPython(typeof python === 'string' ? python : 'python3', verifyRequest(outcome.result, resolve(file)), { timeoutMs });
+      const request = verifyRequest(outcome.result, resolve(file));
+      const answer = await runInPython(typeof python === 'string' ? python : 'python3', request, { timeoutMs });
       if (!answer.ok) {
         process.stderr.write(`${answer.line ? `${file}:${answer.line}:1` : place}: error: ${answer.message}\n`);
         failed = true;
         continue;
       }
-      const verdict = compareWithLibrary(outcome.result, answer.run);
+      const verdict = compareWithLibrary(outcome.result, answer.run, precisionOf(request));
       if (verdict.matches) {
         process.stdout.write(`${place}: ${outcome.result.function}: ${verdict.text}\n`);
       } else {

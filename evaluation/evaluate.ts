@@ -112,7 +112,8 @@ export async function evaluate(request: EvaluateRequest, profiler: Profiler, inf
     const warned = stages.warnings.reports();
     const result: EvaluationResult = {
       uri: request.uri, function: target.fn.qualname, sourceHash, style: target.style,
-      inputs: runs.inputs, inputOrigin: target.origin, backend: info,
+      inputs: runs.inputs, ...(runs.inputDtypes && Object.keys(runs.inputDtypes).length ? { inputDtypes: runs.inputDtypes } : {}),
+      inputOrigin: target.origin, backend: info,
       value: shown.value, grad: shown.grad,
       ...(eager ? { eager } : {}),
       ...(jit ? { jit } : {}),
@@ -139,7 +140,7 @@ function placed(request: EvaluateRequest, message: string): string {
 }
 
 /** What running the engines adds to a result. */
-type Runs = Pick<EvaluationResult, 'inputs' | 'eager' | 'jit' | 'jitError' | 'nonFinite' | 'graphs' | 'plot' | 'jacobian' | 'gradientCuts' | 'assignments'>;
+type Runs = Pick<EvaluationResult, 'inputs' | 'inputDtypes' | 'eager' | 'jit' | 'jitError' | 'nonFinite' | 'graphs' | 'plot' | 'jacobian' | 'gradientCuts' | 'assignments'>;
 
 /**
  * Both engines on the function. Torch code runs eagerly as PyTorch does (its tape, its lines),
@@ -206,7 +207,7 @@ async function tracedEngines(s: Stages, at: FunctionAt, torch: TorchEager | null
   } catch (e) {
     // Torch code the jit engine cannot trace (a stopped gradient) still has its eager result.
     if (!(torch && e instanceof EvaluationFailure && e.kind === 'error')) throw e;
-    return { ...torchOnly(torch, s.request.graphs), ...cutsOf(s, torch), ...(s.request.engines !== 'eager' ? { jitError: e.message } : {}) };
+    return { ...torchOnly(torch, s.request.graphs), inputDtypes: at.inputDtypes, ...cutsOf(s, torch), ...(s.request.engines !== 'eager' ? { jitError: e.message } : {}) };
   }
   try {
     await s.checkpoint();
@@ -231,6 +232,7 @@ async function tracedEngines(s: Stages, at: FunctionAt, torch: TorchEager | null
       ...cutsOf(s, torch),
       ...(jacobian ? { jacobian } : {}),
       inputs: torch ? torch.inputs : shownInputs(at),
+      inputDtypes: at.inputDtypes,
       ...(eager ? { eager } : {}),
       ...(jit ? { jit: reported(jit) } : {}),
       ...(nonFinite ? { nonFinite } : {}),

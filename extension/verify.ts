@@ -4,10 +4,9 @@
  * timeout and cancellation that stops the Python; the verdict in a notification and the log.
  */
 import * as vscode from 'vscode';
-import { withoutLinks, type FunctionCommandArgs } from '../protocol';
-import { compareWithLibrary, runInPython, verifyRequest } from '../verify';
+import type { FunctionCommandArgs } from '../protocol';
 import type { Evaluations } from './evaluate';
-import { verifyPython, verifyRefusal } from './verify_gate';
+import { verifyOutcome, verifyPython, verifyRefusal } from './verify_gate';
 
 export const VERIFY_COMMAND = 'gradlens.verify';
 
@@ -24,31 +23,22 @@ export async function verifyFunction(args: FunctionCommandArgs, evaluations: Eva
   }
   const outcome = await evaluations.outcome(args);
   if (!outcome) return;
-  if (!outcome.ok) {
-    void vscode.window.showErrorMessage(withoutLinks(outcome.error.message));
-    return;
-  }
   const python = verifyPython(vscode.workspace.getConfiguration('gradlens').get<unknown>('verify.python'), await pythonExtensionInterpreter(uri));
-  const answer = await vscode.window.withProgress(
+  const notice = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Gradlens: verifying ${args.function}() with ${python}`, cancellable: true },
     (_progress, token) => {
       const abort = new AbortController();
       const cancelled = token.onCancellationRequested(() => abort.abort());
-      return runInPython(python, verifyRequest(outcome.result, uri.fsPath), { timeoutMs: TIMEOUT_MS, signal: abort.signal }).finally(() => cancelled.dispose());
+      return verifyOutcome(outcome, uri.fsPath, python, { timeoutMs: TIMEOUT_MS, signal: abort.signal }).finally(() => cancelled.dispose());
     },
   );
-  const name = outcome.result.function;
-  if (!answer.ok) {
-    const text = withoutLinks(`Gradlens: could not verify ${name}(): ${answer.message}${answer.line ? ` (line ${answer.line})` : ''}`);
-    log.warn(text);
-    void vscode.window.showErrorMessage(text);
-    return;
+  if (notice.level === 'info') {
+    log.info(notice.text);
+    void vscode.window.showInformationMessage(notice.text);
+  } else {
+    log.warn(notice.text);
+    void vscode.window.showErrorMessage(notice.text);
   }
-  const verdict = compareWithLibrary(outcome.result, answer.run);
-  const text = withoutLinks(`Gradlens: ${name} ${verdict.text}`);
-  log.info(text);
-  if (verdict.matches) void vscode.window.showInformationMessage(text);
-  else void vscode.window.showErrorMessage(`${text}; please report it with this file.`);
 }
 
 /** The interpreter the Python extension (ms-python.python) chose for the file, where it is installed. */

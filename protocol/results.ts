@@ -243,6 +243,8 @@ export interface EvaluationResult {
   readonly sourceHash: string;
   readonly style: 'torch' | 'jax' | 'numpy';
   readonly inputs: Readonly<Record<string, Numbers>>;
+  /** Each tensor or array input's dtype (`float64`); a Python number has none. */
+  readonly inputDtypes?: Readonly<Record<string, string>>;
   readonly inputOrigin: InputOrigin;
   readonly backend: BackendInfo;
   /**

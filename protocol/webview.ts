@@ -241,6 +241,7 @@ function isEvaluationResult(x: unknown): boolean {
     sourceHash: isString,
     style: oneOf(['torch', 'jax', 'numpy'] as const),
     inputs: isGrad,
+    inputDtypes: optional((d) => isRecord(d) && Object.values(d).every(isString)),
     inputOrigin: oneOf(['call', 'defaults', 'comment', 'user'] as const),
     backend: isBackendInfo,
     value: isNumbers,

@@ -50,10 +50,12 @@ def run_torch(torch, fn, inputs, wrt):
     args = {}
     for name, spec in inputs.items():
         v = spec["value"]
+        # A tensor in its dtype (float64 stays float64); a differentiated Python float as a float32 leaf.
+        dtype = getattr(torch, spec.get("dtype") or ("float32" if spec["grad"] else ""), None)
         if spec["grad"]:
-            args[name] = torch.tensor(v, dtype=torch.float32, requires_grad=True)
-        elif isinstance(v, list):
-            args[name] = torch.tensor(v)
+            args[name] = torch.tensor(v, dtype=dtype, requires_grad=True)
+        elif dtype is not None or isinstance(v, list):
+            args[name] = torch.tensor(v, dtype=dtype)
         else:
             args[name] = v
     y = fn(**args)
@@ -66,11 +68,11 @@ def run_torch(torch, fn, inputs, wrt):
 
 def run_jax(jax, fn, inputs, wrt):
     import jax.numpy as jnp
-    fixed = {n: (jnp.asarray(s["value"]) if isinstance(s["value"], list) else s["value"]) for n, s in inputs.items() if not s["grad"]}
+    fixed = {n: (jnp.asarray(s["value"], dtype=s.get("dtype")) if isinstance(s["value"], list) or s.get("dtype") else s["value"]) for n, s in inputs.items() if not s["grad"]}
     def call(*xs):
         y = fn(**fixed, **dict(zip(wrt, xs)))
         return jnp.sum(y), y
-    xs = [jnp.asarray(inputs[n]["value"], dtype=jnp.float32) for n in wrt]
+    xs = [jnp.asarray(inputs[n]["value"], dtype=inputs[n].get("dtype") or jnp.float32) for n in wrt]
     if not wrt:
         return jnp.asarray(call()[1]).tolist(), {}
     (_, y), gs = jax.value_and_grad(call, argnums=tuple(range(len(wrt))), has_aux=True)(*xs)

@@ -110,6 +110,7 @@ export function jaxFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: Inp
     ok: true,
     value: {
       inputs,
+      inputDtypes: Object.fromEntries(names.flatMap((n, i) => { const a = args[i]; return a instanceof PyArray ? [[n, a.dtype]] : []; })),
       wrt: wrtInvars.map((k) => leaves[k].path),
       wrtInvars,
       invarNames: leaves.map((l) => l.path),

@@ -20,6 +20,8 @@ export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly o
 export interface FunctionAt {
   /** Every argument as numbers (arrays as nested lists); anything else as its Python repr. */
   readonly inputs: Readonly<Record<string, Numbers | string>>;
+  /** Each tensor or array argument's dtype (`float64`): what the verify command builds its inputs in. */
+  readonly inputDtypes: Readonly<Record<string, string>>;
   /** What is differentiated, one name a gradient: a parameter, or a leaf of one (`params[0]`, `params['w']`). */
   readonly wrt: readonly string[];
   /** The invars of the forward jaxpr (`jaxpr(false)`) that `wrt` names, in its order. */

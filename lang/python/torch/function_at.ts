@@ -158,6 +158,7 @@ export function torchFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: I
 
   const at: FunctionAt = {
     inputs: Object.fromEntries(names.map((n, i) => [n, numbers(interp, args[i])])),
+    inputDtypes: Object.fromEntries(names.flatMap((n, i) => { const a = args[i]; return a instanceof PyTensor ? [[n, a.dtype]] : []; })),
     wrt,
     wrtInvars,
     invarNames: traced.map((a) => a.path),

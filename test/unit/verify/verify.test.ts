@@ -28,6 +28,14 @@ describe('verify: Gradlens beside the real library', () => {
     assert.equal(compareWithLibrary(ours, torch([1, NaN], {})).text, 'torch 1.13.1 computed no ∂f/∂x');
   });
 
+  it('holds float64 to float64\'s tolerance: a difference float32 rounding explains is one there', () => {
+    const ours = { function: 'f', value: 100.37153903185268, grad: { z: [0.6896720861245036] } };
+    const theirs = torch(100.37153903185268 * (1 + 1e-7), { z: [0.6896720861245036] });
+    assert.equal(compareWithLibrary(ours, theirs).matches, true);
+    assert.equal(compareWithLibrary(ours, theirs, 'float64').text, 'differs from torch 1.13.1 at f: Gradlens 100.37153903185268, torch 100.37154906900659');
+    assert.deepEqual(compareWithLibrary(ours, torch(100.37153903185268, { z: [0.6896720861245035] }), 'float64'), { matches: true, text: 'matches torch 1.13.1 to 1e-10 (float64, value and 1 gradient)' });
+  });
+
   describe('gradlens verify against Debian\'s python3-torch', function () {
     this.timeout(600_000);
     before(() => {
@@ -39,6 +47,14 @@ describe('verify: Gradlens beside the real library', () => {
       const r = gradlens('verify', 'test/fixtures/verify/layer.py:layer_loss', '--python', '/usr/bin/python3');
       assert.equal(r.stderr, '');
       assert.match(r.stdout, /^test\/fixtures\/verify\/layer\.py:4:5: layer_loss: matches torch 1\.13\.\S+ to 1e-5 \(value and 3 gradients\)\n$/);
+      assert.equal(r.status, 0);
+    });
+
+    // Verified in float32, exp(100.0) overflows: PyTorch's value inf and gradient nan, against Gradlens's float64 100.3715...
+    it('verifies a float64 function in float64: the inputs built in their dtype, held to float64\'s tolerance (issue 18)', () => {
+      const r = gradlens('verify', 'test/fixtures/verify/log_partition64.py', '--python', '/usr/bin/python3');
+      assert.equal(r.stderr, '');
+      assert.match(r.stdout, /^test\/fixtures\/verify\/log_partition64\.py:4:5: log_partition: matches torch 1\.13\.\S+ to 1e-10 \(float64, value and 1 gradient\)\n$/);
       assert.equal(r.status, 0);
     });
 
