@@ -136,7 +136,8 @@ export class AssignmentRecorder {
   /** Frees what is held, read or not (a run that failed). */
   release(): void {
     for (const site of this.sites.values()) {
-      for (const p of [site.last, site.grad, ...(site.points ?? [])]) if (p?.kind === 'array') p.held?.release();
+      // NB: once each: a 0-d array is both the last value and a point of the series.
+      for (const p of new Set([site.last, site.grad, ...(site.points ?? [])])) if (p?.kind === 'array') p.held?.release();
       site.tensor = null;
     }
     this.sites.clear();

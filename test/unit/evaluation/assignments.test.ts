@@ -170,6 +170,22 @@ describe('evaluation: what each assignment left in its name (hover on any name)'
     assert.equal(at(r, 'h', 8).count, 1);
   });
 
+  // The realistic e2e file mlp_jax.py: a 0-d parameter unpacked to a name was let go of twice
+  // after the hovers were read (it is the name's last value and a point of its series), which
+  // freed the parameter the script's own tuple still held: the next run of predict() failed.
+  it('jax: a 0-d parameter unpacked to a name (W, b0 = params) is still the script\'s after the hovers are read', async () => {
+    const text = [
+      'import jax', 'import jax.numpy as jnp', '', '', 'def predict(params, x):', '    W, b0 = params', '    return jnp.tanh(x @ W) + b0', '', '',
+      'params = (jnp.array([[0.5, -0.25], [0.75, 0.1]]), jnp.array(0.1))', 'params = tuple(p - 0.1 * p for p in params)',
+      'print(predict(params, jnp.array([[1.0, 2.0], [0.5, -1.0]])))', '',
+    ].join('\n');
+    const r = await evaluated(requestFor('scalar_param.py', text, 'predict'));
+    // float32 NumPy twin: tanh(x @ (0.9 W)) + 0.09.
+    assertClose(r.eager?.value, [[1.036806, 0.04503035], [-0.33189896, -0.10977672]], 1e-5);
+    assert.equal(at(r, 'b0', 6).value.type, 'f32[]');
+    assertClose(at(r, 'b0', 6).value.values, 0.09, 1e-6);
+  });
+
   it('jax: a name assigned inside lax.fori_loop\'s, lax.scan\'s or lax.cond\'s body says at the hover why it has no gradient; the name the loop\'s result is assigned to has one', async () => {
     const text = [
       'import jax.numpy as jnp', 'from jax import lax', '', '', 'def loss(W, x):', '    h = jnp.tanh(x @ W)', '', '    def body(i, acc):',
