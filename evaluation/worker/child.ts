@@ -9,6 +9,7 @@ import { formatError } from '../../lang/python';
 import { AssignmentRecorder } from '../assignments';
 import { openExecutionHost, type ExecutionHost } from '../host';
 import { isNodeBackend, TRACE_POINTS, type FromWorker, type ScriptEnd, type ScriptRun, type ToWorker } from './messages';
+import { POSITION_FD, PositionNotes } from './position';
 
 const backend = process.argv[2];
 if (!process.send || !isNodeBackend(backend)) {
@@ -18,6 +19,7 @@ const send = (m: FromWorker) => process.send!(m);
 // The caller's exit closes the channel: nothing is left to evaluate for.
 process.on('disconnect', () => process.exit(0));
 
+const positions = new PositionNotes(POSITION_FD);
 const host = openExecutionHost(backend);
 host.then(
   () => send({ kind: 'ready' }),
@@ -26,7 +28,8 @@ host.then(
 
 process.on('message', async (job: ToWorker) => {
   const opened = await host;
-  const answer = job.kind === 'evaluate' ? await opened.evaluate(job.request) : runScript(opened, job.id, job.script);
+  positions.begin(job.id);
+  const answer = job.kind === 'evaluate' ? await opened.evaluate(job.request, positions.signal()) : runScript(opened, job.id, job.script);
   send({ kind: 'answer', id: job.id, answer, rssBytes: process.memoryUsage.rss() });
 });
 
@@ -68,6 +71,7 @@ function runScript(opened: ExecutionHost, id: number, script: ScriptRun): Script
         flushIfDue();
         return false;
       },
+      at: positions.note,
     },
   });
   flush();

@@ -9,12 +9,14 @@
  */
 import { join } from 'node:path';
 import { fork, type ChildProcess } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { DEFAULT_BUDGETS } from '../../lang/python';
 import type { NodeBackend } from '../../protocol/backends';
 import type { EvaluateRequest } from '../../protocol/evaluate';
 import type { EvaluationError, EvaluationOutcome, SourceRange } from '../../protocol/results';
 import { fileOfUri } from '../target';
 import type { FromWorker, Job, Printed, ScriptEnd, ScriptRun, ToWorker } from './messages';
+import { POSITION_FD, readPositions, type Position } from './position';
 
 export interface Cancellable {
   readonly aborted: boolean;
@@ -37,8 +39,11 @@ export interface WorkerExecutionOptions {
 const HARD_STOP_GRACE_MS = 1000;
 /** How often a running evaluation's cancellation is looked at (the signal is a flag, not an event). */
 const CANCEL_POLL_MS = 5;
-/** The worker's JavaScript heap (Python values, lists, traces); past it the worker dies, not its caller. */
-const WORKER_HEAP_MIB = 1024;
+/**
+ * The worker's JavaScript heap (Python values, lists, traces); past it the worker dies, not its
+ * caller. GRADLENS_WORKER_HEAP_MIB sets another (the tests' memory stops, which reach 1 GiB slowly).
+ */
+const WORKER_HEAP_MIB = Number(process.env.GRADLENS_WORKER_HEAP_MIB) || 1024;
 /**
  * The most V8's young generation may grow to, per semi-space. Left to itself it grows to 16 MiB a
  * semi-space over an evaluation's first eager ops' short-lived objects and keeps the pages
@@ -61,12 +66,15 @@ const CLOSE_GRACE_MS = 2000;
 /** A worker that does not open its CPU backend within this long is taken as failed. */
 const START_TIMEOUT_MS = 60_000;
 
-/** How one job in the worker ended. */
+/**
+ * How one job in the worker ended; one stopped from outside or crashed with `at`, where it was
+ * when it last checked its budgets (the line of the kernel it was stuck in).
+ */
 type Ended<Answer> =
   | { readonly kind: 'done'; readonly answer: Answer; readonly rssBytes: number }
   | { readonly kind: 'cancelled' }
-  | { readonly kind: 'overran'; readonly ms: number }
-  | { readonly kind: 'crashed'; readonly error: Error };
+  | { readonly kind: 'overran'; readonly ms: number; readonly at?: SourceRange }
+  | { readonly kind: 'crashed'; readonly error: Error; readonly at?: SourceRange };
 
 export class WorkerExecution {
   private worker: EvaluationWorker | null = null;
@@ -116,17 +124,17 @@ export class WorkerExecution {
     if (ended.kind === 'done') return ended.answer;
     if (ended.kind === 'cancelled') return cancelled();
     const why = stoppedFrom(ended, budgetMs, this.options.secondsSetting, `${request.function}()`);
-    return stopped(why.kind, why.message);
+    return failure(request, fn, why.kind, why.message, ended.at);
   }
 
   private async runWhole(script: ScriptRun, printed: Printed): Promise<ScriptEnd> {
-    const stopped = (message: string): ScriptEnd => ({ error: `${script.file}: error: ${message}` });
+    const stopped = (message: string, at?: SourceRange): ScriptEnd => ({ error: `${script.file}${at ? `:${at.line}:${at.col}` : ''}: error: ${message}` });
     if (this.disposed) return stopped('evaluation is shutting down');
     const budgetMs = script.budgets.maxWallMs ?? DEFAULT_BUDGETS.maxWallMs;
     const ended = await this.perform<ScriptEnd>({ kind: 'run', script }, { aborted: false }, budgetMs, printed);
     if (ended.kind === 'done') return ended.answer;
     if (ended.kind === 'cancelled') return stopped('the script was cancelled');
-    return stopped(stoppedFrom(ended, budgetMs, this.options.secondsSetting, 'the script').message);
+    return stopped(stoppedFrom(ended, budgetMs, this.options.secondsSetting, 'the script').message, ended.at);
   }
 
   /** Runs `job` in the worker (started on first use), replacing a worker that did not end it or grew heavy. */
@@ -161,6 +169,8 @@ class EvaluationWorker {
   private exited: Error | null = null;
   /** The process's least resident memory after a run (its first, with the runtime loaded). */
   private startRss = Infinity;
+  /** Where the running job last was, as the process's position pipe said. */
+  private position: Position | null = null;
 
   static start(backend: NodeBackend): EvaluationWorker {
     // NB: dist/evaluation_worker.js lies beside dist/server.js and dist/cli.js, whichever bundle this is.
@@ -169,16 +179,27 @@ class EvaluationWorker {
       // NB: structured clone, not JSON: NaN and the infinities of a result cross as they are.
       serialization: 'advanced',
       // NB: over --stdio the server's stdout is the LSP stream: what the worker prints goes to stderr.
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // The pipe after the IPC channel carries where the running job is (position.ts).
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'],
     }));
   }
 
   private constructor(private readonly worker: ChildProcess) {
     worker.stdout?.pipe(process.stderr);
     let stderrTail = '';
+    // NB: V8 says it ran out of memory before a native stack trace longer than any tail kept here.
+    let outOfMemory = false;
     worker.stderr?.on('data', (chunk: Buffer) => {
       process.stderr.write(chunk);
-      stderrTail = (stderrTail + chunk.toString()).slice(-400);
+      const text = stderrTail + chunk.toString();
+      outOfMemory ||= /heap out of memory/i.test(text);
+      stderrTail = text.slice(-400);
+    });
+    let positionText = '';
+    worker.stdio[POSITION_FD]?.on('data', (chunk: Buffer) => {
+      const lines = (positionText + chunk.toString()).split('\n');
+      positionText = lines.pop()!;
+      this.position = readPositions(lines.join('\n')).at(-1) ?? this.position;
     });
     let error: Error | null = null;
     this.ready = new Promise((resolve) => {
@@ -197,11 +218,13 @@ class EvaluationWorker {
         }
       });
       worker.on('error', (e) => (error = e));
-      worker.on('exit', (code, signal) => {
+      worker.on('exit', async (code, signal) => {
         clearTimeout(timer);
-        this.exited = error ?? exitError(code, signal, stderrTail);
+        // NB: its last words (V8's out-of-memory report, where it was) may still be in its pipes as it exits.
+        await Promise.all([worker.stderr, worker.stdio[POSITION_FD]].map(drained));
+        this.exited = error ?? exitError(code, signal, outOfMemory);
         resolve(this.exited);
-        this.running?.finish({ kind: 'crashed', error: this.exited });
+        this.running?.finish({ kind: 'crashed', error: this.exited, ...this.positionOf(this.running.id) });
       });
     });
   }
@@ -229,10 +252,15 @@ class EvaluationWorker {
         const id = ++this.lastId;
         this.running = { id, finish, printed };
         const started = performance.now();
-        timer = setTimeout(() => finish({ kind: 'overran', ms: performance.now() - started }), limitMs);
+        timer = setTimeout(() => finish({ kind: 'overran', ms: performance.now() - started, ...this.positionOf(id) }), limitMs);
         this.worker.send({ ...job, id } satisfies ToWorker);
       });
     });
+  }
+
+  /** Where job `id` last was, if the position pipe has said so. */
+  private positionOf(id: number): { at?: SourceRange } {
+    return this.position?.id === id ? { at: this.position.range } : {};
   }
 
   /** Whether the process grew so much since its first run, or has run so many, that a fresh one should take over. */
@@ -282,15 +310,30 @@ function stoppedFrom(
   return { kind: 'error', message: `internal error in Gradlens while running ${subject}: the evaluation worker stopped (${ended.error.message}); please report it` };
 }
 
+/** How long an exited process's pipes may take to hand over what it wrote last. */
+const DRAIN_MS = 500;
+
+/** Resolves once `stream` has ended (an exited process's pipe gives what it holds, then ends), or after DRAIN_MS. */
+function drained(stream: Readable | Writable | null | undefined): Promise<void> {
+  if (!stream || stream.closed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, DRAIN_MS);
+    stream.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 /** Why the process ended: V8 aborts on a full heap, after saying so on stderr. */
-function exitError(code: number | null, signal: NodeJS.Signals | null, stderrTail: string): Error {
-  if (/heap out of memory/i.test(stderrTail)) return new OutOfMemory('it ran out of memory');
+function exitError(code: number | null, signal: NodeJS.Signals | null, outOfMemory: boolean): Error {
+  if (outOfMemory) return new OutOfMemory('it ran out of memory');
   return new Error(signal ? `it was killed by ${signal}` : `it exited with code ${code}`);
 }
 
-function failure(request: EvaluateRequest, fn: EvaluatedFunction | undefined, kind: EvaluationError['kind'], message: string): EvaluationOutcome {
+function failure(request: EvaluateRequest, fn: EvaluatedFunction | undefined, kind: EvaluationError['kind'], message: string, where?: SourceRange): EvaluationOutcome {
   const file = fileOfUri(request.uri);
-  const at = fn?.range;
+  const at = where ?? fn?.range;
   const error: EvaluationError = {
     uri: request.uri,
     function: request.function,

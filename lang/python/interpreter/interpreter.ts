@@ -81,6 +81,11 @@ export const DEFAULT_BUDGETS: Readonly<Budgets> = {
  */
 export interface CancelSignal {
   readonly aborted: boolean;
+  /**
+   * Told where the run is at each step (a statement, a call) and each time it looks at `aborted` (before each tensor op):
+   * a caller that may have to stop the run from outside, inside one long kernel, says where it stopped.
+   */
+  at?(span: Span): void;
 }
 
 /** A cancel flag another thread can raise: `Atomics.store(view, 0, 1)` on the shared buffer. */
@@ -345,6 +350,7 @@ export class Interpreter implements HostContext {
   }
 
   tick(n = 1): void {
+    this.signal?.at?.(this.node.span);
     this.steps += n;
     if (this.steps > this.budgets.maxSteps) {
       const max = formatCount(this.budgets.maxSteps);
@@ -372,6 +378,7 @@ export class Interpreter implements HostContext {
   }
 
   checkClock(): void {
+    this.signal?.at?.(this.node.span);
     if (this.signal?.aborted) throw new HaltError('cancelled', 'the run was cancelled', this.node.span);
     if (Date.now() > this.deadline) {
       throw new HaltError('budget', `the script ran longer than ${formatSeconds(this.budgets.maxWallMs)} (the time budget); is there an infinite loop?`, this.node.span);
@@ -1640,6 +1647,8 @@ export class Interpreter implements HostContext {
     const listed: PyValue[] | null = op ? [] : null;
     const kwargs = e.args.length === 0 ? NO_KWARGS : this.evalArguments(e, scope, args, listed);
     this.node = e;
+    // NB: a built-in's loop or a host function's kernel may not check the clock: the run is here until it returns.
+    this.signal?.at?.(e.span);
     // A Python function's parameters are names like any other (bindParams counts them); only what
     // its *args and **kwargs pack escapes. A built-in that only draws from a generator keeps none.
     const python = !op && (f instanceof PyFunction || (f instanceof PyBoundMethod && f.fn instanceof PyFunction));
