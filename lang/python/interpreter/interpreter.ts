@@ -199,8 +199,11 @@ const CONSUMING_BUILTINS = ['print', 'len', 'repr', 'format', 'round', 'abs', 'm
  */
 const ITERATOR_CONSUMING_BUILTINS = [...CONSUMING_BUILTINS, 'next', 'iter', 'list', 'tuple', 'set', 'frozenset', 'dict', 'sorted', 'sum', 'any', 'all', 'type'];
 
-/** A value whose names the interpreter counts: a collectable host value (a tensor), a generator. */
-type Counted = HostObject | PyGenerator;
+/**
+ * A value whose names the interpreter counts: a collectable host value (a tensor), a generator, a
+ * container an op returned (a tuple, list or dict, a pytree node: `Interpreter.holders`).
+ */
+type Counted = HostObject | PyGenerator | PyTuple | PyList | PyDict;
 
 function counted(v: PyValue): v is Counted {
   // NB: numbers, strings and None first: they are most of what names hold.
@@ -246,6 +249,14 @@ export class Interpreter implements HostContext {
   /** Names bound to each counted value. */
   private readonly bindings = new Map<Counted, number>();
   private readonly escaped = new WeakSet<Counted>();
+  /**
+   * Containers an op returned (`u, s = opt.update(g, s, p)`: a tuple and an optimizer state;
+   * `jax.grad(f)(params)`: a dict), counted as a tensor is, each holding one count on each counted
+   * value in it then, as a name would: its items go with it when nothing holds them any more.
+   * `born` orders it among host objects (HostObject.born). NB: a container Python makes anew from
+   * one (a slice, `t + (x,)`, `d.values()`) holds its items uncounted: the holder escapes then.
+   */
+  private readonly holders = new WeakMap<object, { readonly born: number; readonly items: readonly Counted[] }>();
   /** Values whose last name went, and the frame depth whose running statement may still use them. */
   private readonly unbound: { value: Counted; depth: number }[] = [];
   /** Generators that ran and have not finished: what the script's end closes (finalization.ts). */
@@ -824,6 +835,8 @@ export class Interpreter implements HostContext {
           this.raisedAt(err, s, () => ({ op: `${s.op}=`, operands: [{ value: cur, span: t.span }, { value: v, span: s.value.span }] }));
           throw err;
         }
+        this.madeFrom(cur, r);
+        this.madeFrom(v, r);
         this.usedOperand(v);
         this.assignName(t.id, r, scope);
         if (this.onAssign !== null) this.onAssign(t.id, r, t.span);
@@ -836,6 +849,7 @@ export class Interpreter implements HostContext {
         const v = this.evalExpr(s.value, scope);
         this.node = s;
         const r = ops.inplace(op, cur, v, this);
+        this.madeFrom(v, r);
         this.usedOperand(v);
         this.escape(r);
         ops.setattr(obj, t.attr, r, this);
@@ -849,6 +863,8 @@ export class Interpreter implements HostContext {
         const v = this.evalExpr(s.value, scope);
         this.node = s;
         const r = ops.inplace(op, cur, v, this);
+        this.madeFrom(cur, r);
+        this.madeFrom(v, r);
         this.usedOperand(v);
         this.storedItem(obj, index, r);
         // `x[i] += 1` on an array: the view x[i] it read is used up too (a list's item stays where it was).
@@ -863,25 +879,64 @@ export class Interpreter implements HostContext {
 
   // ------------------------------------------------------------ freeing values whose last name went
 
+  private isCounted(v: PyValue): v is Counted {
+    return counted(v) || (typeof v === 'object' && v !== null && this.holders.has(v));
+  }
+
+  /** Its place among host objects: a value is new to a statement if it is past the count at its start. */
+  private bornOf(v: Counted): number {
+    return this.holders.get(v)?.born ?? (v as HostObject | PyGenerator).born;
+  }
+
   /** `v` was bound to one more name. */
   private bound(v: PyValue): void {
-    if (!counted(v)) return;
+    if (!this.isCounted(v)) return;
     const n = this.bindings.get(v);
     if (n !== undefined) this.bindings.set(v, n + 1);
-    else if (v.born >= this.statementStart && !this.escaped.has(v)) this.bindings.set(v, 1);
+    else if (this.bornOf(v) >= this.statementStart && !this.escaped.has(v)) this.bindings.set(v, 1);
   }
 
   /** A name bound to `v` was rebound or deleted, or its frame ended (for the statement at `depth` to finish). */
   private unbind(v: PyValue | undefined, depth = this.frames.length): void {
-    if (typeof v !== 'object' || v === null || !(v instanceof HostObject || v instanceof PyGenerator)) return;
-    const n = this.bindings.get(v);
+    if (typeof v !== 'object' || v === null) return;
+    const c = v as Counted;
+    const n = this.bindings.get(c);
     if (n === undefined) return;
     if (n > 1) {
-      this.bindings.set(v, n - 1);
+      this.bindings.set(c, n - 1);
       return;
     }
-    this.bindings.delete(v);
-    this.unbound.push({ value: v, depth });
+    this.bindings.delete(c);
+    this.unbound.push({ value: c, depth });
+  }
+
+  /**
+   * `v` is what an op returned: a container it made (a tuple, list or dict, a pytree node) is
+   * counted, holding a count on each counted value in it (its containers counted first, to depth).
+   */
+  private adopt(v: PyValue, depth = 8): void {
+    if (typeof v !== 'object' || v === null || depth === 0 || this.holders.has(v) || counted(v)) return;
+    const items = heldItems(v);
+    if (items === undefined) return;
+    const held: Counted[] = [];
+    for (const item of items) {
+      this.adopt(item, depth - 1);
+      if (!this.isCounted(item) || this.escaped.has(item)) continue;
+      const n = this.bindings.get(item);
+      if (n !== undefined) this.bindings.set(item, n + 1);
+      else if (this.bornOf(item) >= this.statementStart) this.bindings.set(item, 1);
+      else continue;
+      held.push(item);
+    }
+    this.holders.set(v, { born: hostObjectCount(), items: held });
+  }
+
+  /**
+   * `out` was made from `from` (a slice, `t + (x,)`, a method's result): if `from` is a counted
+   * container and `out` a new container, `out` may hold its items uncounted, so `from` keeps them.
+   */
+  private madeFrom(from: PyValue, out: PyValue): void {
+    if (typeof from === 'object' && from !== null && this.holders.has(from) && typeof out === 'object' && out !== null && !this.isCounted(out)) this.escape(from);
   }
 
   /**
@@ -900,7 +955,7 @@ export class Interpreter implements HostContext {
 
   /** `v` went somewhere other than a name: it is never collected. */
   private escape(v: PyValue): void {
-    if (counted(v)) {
+    if (this.isCounted(v)) {
       this.escaped.add(v);
       this.bindings.delete(v);
     }
@@ -912,7 +967,7 @@ export class Interpreter implements HostContext {
    * statement ends unless a name, a container or a call took it by then.
    */
   private usedOperand(v: PyValue): void {
-    if (counted(v) && v.born >= this.statementStart) this.usedUp.push(v);
+    if (this.isCounted(v) && this.bornOf(v) >= this.statementStart) this.usedUp.push(v);
   }
 
   /** Frees what was used up since `mark` and nothing took; NB: only once the expressions that used them have ended. */
@@ -936,8 +991,12 @@ export class Interpreter implements HostContext {
 
   /** Nothing in Python reaches `v` any more: a host value frees what it holds, a generator is closed. */
   private collect(v: Counted): void {
-    if (v instanceof HostObject) v.collect(this);
-    else this.closeDropped(v);
+    const held = this.holders.get(v);
+    if (held !== undefined) {
+      this.holders.delete(v);
+      for (const item of held.items) this.unbind(item);
+    } else if (v instanceof HostObject) v.collect(this);
+    else if (v instanceof PyGenerator) this.closeDropped(v);
   }
 
   /**
@@ -1076,6 +1135,8 @@ export class Interpreter implements HostContext {
       if (items.length > elts.length) throw pyError('ValueError', `too many values to unpack (expected ${elts.length})`);
       if (items.length < elts.length) throw pyError('ValueError', `not enough values to unpack (expected ${elts.length}, got ${items.length})`);
       for (let i = 0; i < elts.length; i++) this.assign(elts[i], items[i], scope);
+      // `l, g = value_and_grad(f)(x)`: the tuple an op returned goes once its items have their names.
+      this.usedOperand(value);
       return;
     }
     const after = elts.length - star - 1;
@@ -1087,6 +1148,7 @@ export class Interpreter implements HostContext {
     for (const v of rest) this.escape(v);
     this.assign((elts[star] as A.Starred).value, new PyList(rest), scope);
     for (let i = 0; i < after; i++) this.assign(elts[star + 1 + i], items[items.length - after + i], scope);
+    this.usedOperand(value);
   }
 
   private delete(target: A.Expr, scope: Scope): void {
@@ -1274,7 +1336,7 @@ export class Interpreter implements HostContext {
     const kept = this.argumentsKept;
     this.argumentsKept = false;
     const param = (v: PyValue) => {
-      if (kept || ((v instanceof HostObject || v instanceof PyGenerator) && this.bindings.has(v))) this.bound(v);
+      if (kept || (typeof v === 'object' && v !== null && this.bindings.has(v as Counted))) this.bound(v);
       return v;
     };
     const packed = (v: PyValue) => {
@@ -1472,6 +1534,8 @@ export class Interpreter implements HostContext {
       this.raisedAt(err, e, () => ({ op: e.op, operands: [{ value: l, span: e.left.span }, { value: r, span: e.right.span }] }));
       throw err;
     }
+    this.madeFrom(l, out);
+    this.madeFrom(r, out);
     this.usedOperand(l);
     this.usedOperand(r);
     return out;
@@ -1522,6 +1586,7 @@ export class Interpreter implements HostContext {
     const index = this.evalIndex(obj, e.index, scope);
     this.node = e;
     const out = ops.getitem(obj, index, this);
+    this.madeFrom(obj, out);
     this.usedOperand(obj);
     this.usedOperand(index);
     return out;
@@ -1635,6 +1700,7 @@ export class Interpreter implements HostContext {
     this.node = e.func;
     // `x.f(...)` about to be called: the method is a temporary, so unlike `f = x.f` it keeps nothing.
     const out = this.callWith(ops.getattr(receiver, e.func.attr, this), e, scope, receiver);
+    this.madeFrom(receiver, out);
     this.usedOperand(receiver);
     return out;
   }
@@ -1670,6 +1736,7 @@ export class Interpreter implements HostContext {
       this.argumentsKept = false;
     }
     if (op) {
+      this.adopt(out);
       for (const a of args) this.usedArgument(a, out);
       for (const v of kwargs.values()) this.usedArgument(v, out);
       for (const v of listed!) this.usedArgument(v, out);
@@ -2012,13 +2079,20 @@ function callOperands(e: A.Call, receiver: PyValue | undefined, args: readonly P
   ];
 }
 
+/** What Python can read back out of `v`: a tuple's or list's items, a dict's keys and values, a host object's `held`. */
+function heldItems(v: PyValue): readonly PyValue[] | undefined {
+  if (v instanceof PyTuple || v instanceof PyList) return v.items;
+  if (v instanceof PyDict) return [...v.map.values()].flat();
+  return v instanceof HostObject ? v.held() : undefined;
+}
+
 /**
  * Whether `out` is `v` or holds it (a tuple, list or dict, or a host object's `held`: an optimizer's
  * state); past `depth` levels (a list may hold itself), a container is taken to hold it.
  */
 function holds(out: PyValue, v: PyValue, depth = 8): boolean {
   if (out === v) return true;
-  const items = out instanceof PyTuple || out instanceof PyList ? out.items : out instanceof PyDict ? [...out.map.values()].map(([, x]) => x) : out instanceof HostObject ? out.held() : undefined;
+  const items = heldItems(out);
   if (items === undefined) return false;
   return depth === 0 || items.some((item) => holds(item, v, depth - 1));
 }

@@ -7,7 +7,7 @@
  */
 import { formatAval, isFloat, type AbstractValue } from '../../../runtime/core';
 import { Var, type CallParamsOf, type CallPrimitive, type Jaxpr } from '../../../runtime/ir';
-import { bindArgs, isCallable, iterate, pyError, pyFunction, PyFunction, PyTuple, toIndex, type HostContext, type PyValue, typeName } from '../interpreter';
+import { bindArgs, isCallable, iterate, opFunction, pyError, pyFunction, PyFunction, PyTuple, toIndex, type HostContext, type PyValue, typeName } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
 import { flattenPy, flattenWithPathPy, keyEntryStr, sameTree, treeDefRepr, unflattenPy, type PyTreeDef } from './pytree';
 import { flattenArgs, leafVal, stagePy, transformOp } from './transforms';
@@ -343,9 +343,14 @@ function mapFn(rt: JaxRuntime, args: PyValue[], kwargs: Map<string, PyValue>, ct
   return transformOp(rt, ctx, () => (scanOf(rt, g, new PyTuple([]), a.required('xs'), undefined, false, 1n, ctx) as PyTuple).items[1]);
 }
 
+/**
+ * NB: ops (they keep none of their arguments but what they return): the functions they are given
+ * see tracers, never the arrays, so no Python code inside can keep one; their temporaries go when the
+ * statement ends and what they return goes with its last holder (issue 12: a loop of them held all).
+ */
 export function controlFlowAttrs(rt: JaxRuntime): Record<string, PyValue> {
   const fn = (name: string, f: (rt: JaxRuntime, args: PyValue[], kwargs: Map<string, PyValue>, ctx: HostContext) => PyValue) =>
-    [name, pyFunction(name, (args, kwargs, ctx) => f(rt, args, kwargs, ctx))] as const;
+    [name, opFunction(name, (args, kwargs, ctx) => f(rt, args, kwargs, ctx))] as const;
   return Object.fromEntries([
     fn('cond', cond), fn('switch', switchFn), fn('while_loop', whileLoop), fn('fori_loop', foriLoop), fn('scan', scan), fn('map', mapFn),
   ]);
