@@ -440,6 +440,11 @@ export const reModule: ModuleShim = {
   },
 };
 
+/** `re.compile(pattern[, re.I])`, for shims that keep compiled patterns where Python code reads them (warnings.filters). */
+export function compilePattern(pattern: string, ignoreCase: boolean, ctx: HostContext): HostObject {
+  return compile(pattern, ignoreCase ? BigInt(FLAGS.IGNORECASE) : undefined, ctx);
+}
+
 /** `re.search(pattern, text) is not None`, for shims that take a pattern (np.testing.assert_raises_regex). */
 export function regexSearches(pattern: string, text: string, ctx: HostContext): boolean {
   const s = [...text];

@@ -21,7 +21,6 @@ import {
   PyModule,
   PyType,
   type PyValue,
-  type SavedWarningState,
   type ShownWarning,
   getitem,
   hashKey,
@@ -36,8 +35,12 @@ import {
   WARNING_ACTIONS,
   type WarningAction,
   warningChannel,
-  warningPattern,
+  type WarningFilter,
+  type WarningMatcher,
+  eq,
+  typeName,
 } from '../interpreter';
+import { compilePattern } from './re';
 
 function assertion(ok: boolean, message: string): void {
   if (!ok) throw pyError('AssertionError', message);
@@ -70,17 +73,28 @@ function filterwarnings(args: PyValue[], kwargs: Kwargs, ctx: HostContext): null
   assertion((category as PyType).isSubtypeOf(Warning), 'category must be a Warning subclass');
   const module = a.get('module') ?? '';
   assertion(typeof module === 'string', 'module must be a string');
-  warningChannel(ctx).addFilter(
-    {
-      action: act,
-      message: message ? warningPattern(message as string, true) : null,
-      category: category as PyType,
-      module: module ? warningPattern(module as string, false) : null,
-      lineno: lineno(a.get('lineno'), ctx),
-    },
-    a.bool('append', false),
-  );
+  const line = lineno(a.get('lineno'), ctx);
+  addFilter(ctx, [act, message ? compilePattern(message as string, true, ctx) : null, category, module ? compilePattern(module as string, false, ctx) : null, BigInt(line)], a.bool('append', false));
   return null;
+}
+
+/** The run's `warnings.filters` as the module's functions see it (`filters`, the module's global). */
+function filterList(ctx: HostContext): PyList {
+  const list = moduleState(ctx).module.attrs.get('filters');
+  if (!(list instanceof PyList)) throw pyError('AttributeError', "'NoneType' object has no attribute 'remove'");
+  return list;
+}
+
+/** `_add_filter`: a new filter goes first (an equal one is moved), or last with `append` unless already there; then `_filters_mutated()`. */
+function addFilter(ctx: HostContext, item: PyValue[], append: boolean): void {
+  const filters = filterList(ctx);
+  const entry = new PyTuple(item);
+  const at = filters.items.findIndex((f) => eq(f, entry, ctx));
+  if (!append) {
+    if (at >= 0) filters.items.splice(at, 1);
+    filters.items.unshift(entry);
+  } else if (at < 0) filters.items.push(entry);
+  warningChannel(ctx).mutated();
 }
 
 function simplefilter(args: PyValue[], kwargs: Kwargs, ctx: HostContext): null {
@@ -90,16 +104,40 @@ function simplefilter(args: PyValue[], kwargs: Kwargs, ctx: HostContext): null {
 }
 
 function addSimpleFilter(ctx: HostContext, act: WarningAction, category: PyValue, line: number, append: boolean): void {
-  if (!(category instanceof PyType)) throw pyError('TypeError', `issubclass() arg 1 must be a class`);
-  warningChannel(ctx).addFilter({ action: act, message: null, category, module: null, lineno: line }, append);
+  addFilter(ctx, [act, null, category, null, BigInt(line)], append);
 }
 
 function resetwarnings(args: PyValue[], kwargs: Kwargs, ctx: HostContext): null {
   bindArgs('resetwarnings', [], args, kwargs, ctx);
-  const channel = warningChannel(ctx);
-  channel.filters = [];
-  channel.mutated();
+  filterList(ctx).items.length = 0;
+  warningChannel(ctx).mutated();
   return null;
+}
+
+/** A filter's message or module as the C `check_matched` reads it: None, a str (equal), else the object's `match(text)`. */
+function matcherOf(v: PyValue, ctx: HostContext): WarningMatcher {
+  if (v === null || typeof v === 'string') return v;
+  return (text: string) => truthy(ctx.call(ctx.getattr(v, 'match'), [text]), ctx);
+}
+
+/** The C `get_filter`'s walk over `warnings.filters`, each entry checked as it reads it. */
+function* listedFilters(ctx: HostContext): Iterable<WarningFilter> {
+  const list = moduleState(ctx).module.attrs.get('filters');
+  if (!(list instanceof PyList)) throw pyError('ValueError', '_warnings.filters must be a list');
+  for (let i = 0; i < list.items.length; i++) {
+    const item = list.items[i];
+    if (!(item instanceof PyTuple) || item.items.length !== 5) throw pyError('ValueError', `_warnings.filters item ${i} isn't a 5-tuple`);
+    const [action, message, category, module, line] = item.items;
+    if (typeof action !== 'string') throw pyError('TypeError', `action must be a string, not '${typeName(action)}'`);
+    if (!(category instanceof PyType)) throw pyError('TypeError', 'issubclass() arg 2 must be a class, a tuple of classes, or a union');
+    yield { action, message: matcherOf(message, ctx), category, module: matcherOf(module, ctx), lineno: Number(toIndex(line, ctx)), describe: () => ctx.repr(item) };
+  }
+}
+
+function defaultAction(ctx: HostContext): string {
+  const action = moduleState(ctx).module.attrs.get('defaultaction');
+  if (typeof action !== 'string') throw pyError('TypeError', `_warnings.defaultaction must be a string, not '${typeName(action ?? null)}'`);
+  return action;
 }
 
 function formatwarning(args: PyValue[], kwargs: Kwargs, ctx: HostContext): string {
@@ -265,7 +303,7 @@ class CatchWarnings extends HostObject {
     return new CatchWarnings(a.bool('record', false), filter);
   });
 
-  private saved: SavedWarningState | null = null;
+  private saved: { filters: PyValue; recorder: ((w: ShownWarning) => void) | null } | null = null;
   private savedShow: PyValue = null;
   private entered = false;
 
@@ -284,9 +322,14 @@ class CatchWarnings extends HostObject {
     if (this.entered) throw pyError('RuntimeError', `Cannot enter ${this.repr()} twice`);
     this.entered = true;
     const channel = warningChannel(ctx);
-    this.saved = channel.save();
-    channel.restore(this.saved);
     const state = moduleState(ctx);
+    // self._filters = self._module.filters; self._module.filters = self._filters[:]
+    const filters = state.module.attrs.get('filters') ?? null;
+    this.saved = { filters, recorder: channel.recorder };
+    // NB: filters[:] of a list; CPython would slice whatever the script put there.
+    if (!(filters instanceof PyList)) throw pyError('TypeError', `'${typeName(filters)}' object is not subscriptable`);
+    state.module.attrs.set('filters', new PyList([...filters.items]));
+    channel.mutated();
     this.savedShow = state.module.attrs.get('showwarning') ?? null;
     if (this.filter) addSimpleFilter(ctx, this.filter.action, this.filter.category, this.filter.lineno, this.filter.append);
     if (!this.record) return null;
@@ -298,7 +341,10 @@ class CatchWarnings extends HostObject {
 
   override exit(_exc: unknown, ctx: HostContext): boolean {
     if (!this.entered || !this.saved) throw pyError('RuntimeError', `Cannot exit ${this.repr()} without entering first`);
-    warningChannel(ctx).restore(this.saved);
+    const channel = warningChannel(ctx);
+    moduleState(ctx).module.attrs.set('filters', this.saved.filters);
+    channel.recorder = this.saved.recorder;
+    channel.mutated();
     moduleState(ctx).module.attrs.set('showwarning', this.savedShow);
     return false;
   }
@@ -310,8 +356,9 @@ class CatchWarnings extends HostObject {
 }
 
 export const warningsModule: ModuleShim = {
-  exports: ['warn', 'warn_explicit', 'filterwarnings', 'simplefilter', 'resetwarnings', 'catch_warnings', 'showwarning', 'formatwarning', 'WarningMessage'],
+  exports: ['warn', 'warn_explicit', 'filterwarnings', 'simplefilter', 'resetwarnings', 'catch_warnings', 'showwarning', 'formatwarning', 'WarningMessage', 'filters', 'defaultaction', '_filters_mutated'],
   create(ctx) {
+    const channel = warningChannel(ctx);
     const showOrig = pyFunction('showwarning', showwarning);
     const formatOrig = pyFunction('formatwarning', formatwarning);
     const module = new PyModule('warnings', new Map<string, PyValue>([
@@ -324,9 +371,23 @@ export const warningsModule: ModuleShim = {
       ['showwarning', showOrig],
       ['formatwarning', formatOrig],
       ['WarningMessage', WarningMessage.type],
+      ['filters', new PyList(channel.filters.map((f) => new PyTuple([f.action, matcherValue(f.message), f.category, matcherValue(f.module), BigInt(f.lineno)])))],
+      ['defaultaction', 'default'],
+      ['_filters_mutated', pyFunction('_filters_mutated', (args, kwargs, c) => {
+        bindArgs('_filters_mutated', [], args, kwargs, c);
+        warningChannel(c).mutated();
+        return null;
+      })],
     ]), true);
     ctx.state(MODULE_STATE, () => ({ module, showOrig, formatOrig }));
-    warningChannel(ctx).presenter = present;
+    channel.presenter = present;
+    channel.source = { filters: () => listedFilters(ctx), defaultAction: () => defaultAction(ctx) };
     return module;
   },
 };
+
+/** The default filters' matchers are None or a module name (str), as CPython's are. */
+function matcherValue(m: WarningMatcher): PyValue {
+  if (typeof m === 'function') throw new Error('only the default filters exist before warnings is imported');
+  return m;
+}

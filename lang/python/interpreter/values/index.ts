@@ -27,7 +27,6 @@ export {
 export {
   type LibraryWarning,
   openWarningChannel,
-  type SavedWarningState,
   type ShownWarning,
   type WarningRegistry,
   type ExplicitWarning,
@@ -37,8 +36,8 @@ export {
   WarningChannel,
   warningChannel,
   type WarningFilter,
+  type WarningMatcher,
   type WarningHost,
-  warningPattern,
 } from './warnings';
 export { type BinaryOp, type CompareOp, type HostArrayData, HostObject, hostObjectCount, hostType, takeHostObjectSerial, opFunction, pyFunction, type UnaryOp } from './host';
 export { hostValues } from './host_values';

@@ -16,16 +16,32 @@ export type LibraryWarning = 'UserWarning' | 'DeprecationWarning' | 'RuntimeWarn
 
 export const WARNING_ACTIONS: readonly WarningAction[] = ['error', 'ignore', 'always', 'default', 'module', 'once'];
 
+/**
+ * How a filter matches a message or module: a string exactly (the default filters), else a
+ * compiled pattern's `match` (`warnings.filters` holds `re.compile` objects); null matches everything.
+ */
+export type WarningMatcher = string | ((text: string) => boolean) | null;
+
 /** One entry of `warnings.filters`: (action, message regex, category, module regex, lineno). */
 export interface WarningFilter {
-  readonly action: WarningAction;
-  /** Matched at the start of the text, ignoring case; null matches every message. */
-  readonly message: RegExp | null;
+  /** One of WARNING_ACTIONS, unless a script put something else in warnings.filters (refused when it matches). */
+  readonly action: string;
+  readonly message: WarningMatcher;
   readonly category: PyType;
-  /** Matched at the start of the module's name (`__main__`); a string matches it exactly (the default filters). */
-  readonly module: RegExp | string | null;
+  readonly module: WarningMatcher;
   /** 0 matches every line. */
   readonly lineno: number;
+  /** The entry as `repr` shows it, for the error an unknown action raises. */
+  readonly describe?: () => string;
+}
+
+/**
+ * Once the script imports `warnings`, its `filters` list (and `defaultaction`) are what the
+ * channel reads, as CPython's C `_warnings` reads the module's attributes on every warning.
+ */
+export interface WarningFilterSource {
+  filters(): Iterable<WarningFilter>;
+  defaultAction(): string;
 }
 
 /** A warning shown (not filtered out): what `catch_warnings(record=True)` records and stderr prints. */
@@ -86,14 +102,11 @@ export interface ExplicitWarning {
   readonly module: string;
 }
 
-/** What `catch_warnings` saves on entry and puts back on exit. */
-export interface SavedWarningState {
-  readonly filters: WarningFilter[];
-  readonly recorder: ((w: ShownWarning) => void) | null;
-}
 
 export class WarningChannel {
-  filters: WarningFilter[] = defaultFilters();
+  /** The filters until the script imports `warnings` (then `source`'s). */
+  readonly filters: readonly WarningFilter[] = defaultFilters();
+  source: WarningFilterSource | null = null;
   /** Set by `catch_warnings(record=True)`: shown warnings go to its list instead of stderr. */
   recorder: ((w: ShownWarning) => void) | null = null;
   /**
@@ -113,28 +126,6 @@ export class WarningChannel {
   mutated(): void {
     this.registries.clear();
     this.version++;
-  }
-
-  /** `_add_filter`: a new filter goes first (an equal one is moved), or last with `append` unless already there. */
-  addFilter(filter: WarningFilter, append: boolean): void {
-    const same = (f: WarningFilter) =>
-      f.action === filter.action && sameRegex(f.message, filter.message) && f.category === filter.category && sameRegex(f.module, filter.module) && f.lineno === filter.lineno;
-    if (!append) {
-      const i = this.filters.findIndex(same);
-      if (i >= 0) this.filters.splice(i, 1);
-      this.filters.unshift(filter);
-    } else if (!this.filters.some(same)) this.filters.push(filter);
-    this.mutated();
-  }
-
-  save(): SavedWarningState {
-    return { filters: [...this.filters], recorder: this.recorder };
-  }
-
-  restore(saved: SavedWarningState): void {
-    this.filters = [...saved.filters];
-    this.recorder = saved.recorder;
-    this.mutated();
   }
 
   /**
@@ -228,15 +219,16 @@ export class WarningChannel {
     return `${filename}:${lineno}: ${category.name}: ${text}\n${source ? `  ${source}\n` : ''}`;
   }
 
+  /** The C `get_filter`: the first filter that matches gives the action, else the default action. */
   private actionFor(text: string, category: PyType, module: string, lineno: number): WarningAction {
-    for (const f of this.filters) {
-      if (f.message && !matchesAtStart(f.message, text)) continue;
+    for (const f of this.source?.filters() ?? this.filters) {
+      if (!matches(f.message, text)) continue;
       if (!category.isSubtypeOf(f.category)) continue;
-      if (f.module !== null && !(typeof f.module === 'string' ? f.module === module : matchesAtStart(f.module, module))) continue;
+      if (!matches(f.module, module)) continue;
       if (f.lineno !== 0 && f.lineno !== lineno) continue;
-      return f.action;
+      return known(f.action, f.describe?.() ?? null);
     }
-    return 'default';
+    return known(this.source?.defaultAction() ?? 'default', null);
   }
 }
 
@@ -248,24 +240,14 @@ function categoryKey(t: PyType): number {
   return id;
 }
 
-/** `re.match`: anchored at the start only. */
-function matchesAtStart(re: RegExp, text: string): boolean {
-  re.lastIndex = 0;
-  return re.test(text);
+function matches(m: WarningMatcher, text: string): boolean {
+  return m === null || (typeof m === 'string' ? m === text : m(text));
 }
 
-function sameRegex(a: RegExp | string | null, b: RegExp | string | null): boolean {
-  if (a instanceof RegExp && b instanceof RegExp) return a.source === b.source && a.flags === b.flags;
-  return a === b;
-}
-
-/** A filter's pattern, compiled as `re.compile(pattern[, re.I])` matches (anchored at the start by the sticky flag). */
-export function warningPattern(pattern: string, ignoreCase: boolean): RegExp {
-  try {
-    return new RegExp(pattern, ignoreCase ? 'iy' : 'y');
-  } catch (e) {
-    throw pyError('ValueError', `Gradlens cannot read the warning filter's pattern ${JSON.stringify(pattern)}: ${(e as Error).message}`);
-  }
+/** warn_explicit's check of the action a filter (or `defaultaction`) gave. */
+function known(action: string, entry: string | null): WarningAction {
+  if ((WARNING_ACTIONS as readonly string[]).includes(action)) return action as WarningAction;
+  throw pyError('RuntimeError', `Unrecognized action ('${action}') in warnings.filters:\n ${entry ?? 'None'}`);
 }
 
 /** The run's channel, in its per-run state: the interpreter opens it (`openWarningChannel`) before the script starts. */
