@@ -3,7 +3,7 @@ import type { Backend, DeviceArray } from '../backends';
 import { abstractEval, type ParamsOf, type Primitive } from '../primitives';
 import { Ops, type Emitter } from '../ops';
 import { runBackward, type GradOptions } from './backward';
-import { propagateTangent, tangentFromResult, tangentToSnapshot, type ForwardEngine } from './forward_ad';
+import { innermostLevel, propagateTangent, tangentFromResult, tangentToSnapshot, type ForwardEngine } from './forward_ad';
 import { GRAD_FN_NAMES } from './grad_fn_names';
 import { Storage } from './storage';
 import { OpNode, Tensor, type BackwardOptions, type OpGroup, type TensorEngine } from './tensor';
@@ -35,10 +35,15 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine, ForwardEngine
    * parameters here), so that a graph draws a parameter inside its module's box.
    */
   readonly parameterScopes = new WeakMap<Tensor, ParameterScope>();
-  /** The open forward-AD level (forward_ad.ts), whose tangents each op carries through; null when none is. */
-  forwardLevel: object | null = null;
+  /** The open forward-AD levels (forward_ad.ts), outermost first, whose tangents each op carries through. */
+  forwardLevels: readonly object[] = [];
 
   constructor(readonly backend: Backend) {}
+
+  /** The innermost open forward-AD level; null when none is. */
+  get forwardLevel(): object | null {
+    return innermostLevel(this);
+  }
 
   get gradEnabled(): boolean {
     return this.gradMode;
@@ -69,7 +74,7 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine, ForwardEngine
     this.guard?.(out, prim);
     const result = this.wrap(this.backend.run(prim, inputs.map((t) => t.array), params, out), out);
     const node = this.gradMode && isFloat(out.dtype) && anyRequiresGrad(inputs) ? this.record(prim, params, inputs, result) : null;
-    if (this.forwardLevel !== null) {
+    if (this.forwardLevels.length > 0) {
       propagateTangent(this, prim, params, inputs, result);
       node?.keepTangents(inputs, result);
     }
@@ -149,7 +154,7 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine, ForwardEngine
     if (shared) throw new Error(shared);
     return this.tidy(() => {
       const snapshot = this.adopt(target.snapshot());
-      if (this.forwardLevel === null) return target.assignInPlace(op(snapshot));
+      if (this.forwardLevels.length === 0) return target.assignInPlace(op(snapshot));
       tangentToSnapshot(this, target, snapshot);
       const result = op(snapshot);
       target.assignInPlace(result);

@@ -33,6 +33,9 @@ export interface DualPart {
   readonly tangent: Tensor;
 }
 
+/** A tensor with no tangent (most): one shared empty list. */
+export const NO_DUALS: readonly DualPart[] = Object.freeze([]);
+
 /** Shared by a tensor, its detached copies and its saved aliases, as PyTorch's version counter is. */
 interface VersionCounter {
   value: number;
@@ -64,8 +67,11 @@ export class Tensor implements AbstractValue {
   scope: Tensor[] | null = null;
   /** Set by a tidy on the tensors reachable from its result (engine.ts). */
   keptMark = 0;
-  /** Forward-mode AD: the tangent this tensor carries at one dual level (forward_ad.ts), owned by it. */
-  dual: DualPart | null = null;
+  /**
+   * Forward-mode AD: the tangents this tensor carries, at most one per open dual level
+   * (forward_ad.ts; nested levels are functorch's jvp of a jvp), each owned by it.
+   */
+  duals: readonly DualPart[] = NO_DUALS;
   /**
    * The tensors made from this one by `detach()` (and this one): the same memory in PyTorch, so an
    * in-place write to any of them (`p.data.add_(...)`, `w.detach().zero_()`) is seen by all.
@@ -194,18 +200,26 @@ export class Tensor implements AbstractValue {
    * tangent's grad_fn, for a node's saved output, whose tangent's graph holds the node (a cycle).
    */
   shareTangentOf(source: Tensor, uncounted = false): void {
-    if (source.dual === null || this.dual !== null) return;
-    const tangent = source.dual.tangent.aliasForSave(!uncounted);
-    if (uncounted) tangent.gradFn = source.dual.tangent.gradFn;
-    this.dual = { level: source.dual.level, tangent };
+    if (source.duals.length === 0 || this.duals.length > 0) return;
+    this.duals = source.duals.map(({ level, tangent: original }) => {
+      const tangent = original.aliasForSave(!uncounted);
+      if (uncounted) tangent.gradFn = original.gradFn;
+      // A tangent at an inner level carries its own tangents at the outer ones.
+      tangent.shareTangentOf(original, uncounted);
+      return { level, tangent };
+    });
+  }
+
+  private disposeTangents(): void {
+    for (const d of this.duals) d.tangent.dispose();
+    this.duals = NO_DUALS;
   }
 
   freeAsSaved(): void {
     if (this.storage === null) return;
     this.freedAsSaved = true;
     this.releaseAll();
-    this.dual?.tangent.dispose();
-    this.dual = null;
+    this.disposeTangents();
   }
 
   /** Frees this tensor's hold on its memory and on the graph behind it. */
@@ -213,8 +227,7 @@ export class Tensor implements AbstractValue {
     if (this.storage === null) return;
     this.releaseAll();
     if (this.grad && !this.grad.disposed) this.grad.dispose();
-    this.dual?.tangent.dispose();
-    this.dual = null;
+    this.disposeTangents();
   }
 
   item(): number {

@@ -24,6 +24,7 @@ import {
 } from '../interpreter';
 import { functionContexts, nextFunctions } from './autograd';
 import { STORAGE } from './dtype';
+import { refuseFunctionInTransform } from './running_transforms';
 import { PyTensor, type TorchRuntime } from './tensor';
 
 interface CtxState {
@@ -210,6 +211,7 @@ function delayedError(rt: TorchRuntime, outputs: PyValue, inputs: PyTensor[]): P
 }
 
 function apply(rt: TorchRuntime, cls: PyType, backwardType: PyType, newStyle: boolean, args: PyValue[], ctx: HostContext): PyValue {
+  refuseFunctionInTransform(rt, newStyle);
   const self = new PyInstance(backwardType);
   const state: CtxState = { saved: [], freed: false, nonDifferentiable: new Set(), dirty: new Set(), materializeGrads: true, node: null, savedForForward: null, inJvp: false };
   // Forward AD: the outputs' tangents come from the Function's jvp, never from the ops of its forward.

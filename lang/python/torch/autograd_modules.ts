@@ -51,7 +51,8 @@ function variableType(rt: TorchRuntime): PyType {
 export function autogradExtensions(rt: TorchRuntime): { attrs: Record<(typeof AUTOGRAD_EXTENSION_NAMES)[number], PyValue>; modules: Record<AutogradModule, PyModule> } {
   const { Function, FunctionCtx, once_differentiable } = functionTypes(rt);
   const Variable = variableType(rt);
-  const func = funcAttrs(rt);
+  const func = funcAttrs(rt, 'torch.func');
+  const functorch = funcAttrs(rt, 'functorch');
   const checks = gradcheckAttrs(rt);
   const modules: Record<AutogradModule, PyModule> = {
     'torch.autograd.function': createModule('torch.autograd.function', { Function, FunctionCtx, once_differentiable }),
@@ -61,7 +62,7 @@ export function autogradExtensions(rt: TorchRuntime): { attrs: Record<(typeof AU
     'torch.autograd.gradcheck': createModule('torch.autograd.gradcheck', checks),
     'torch.func': createModule('torch.func', func),
     // PyTorch 1.13's name for torch.func, without functional_call (torch.nn.utils.stateless has it there).
-    functorch: createModule('functorch', { ...Object.fromEntries(FUNCTORCH_NAMES.map((n) => [n, func[n]])), ...makeFunctionalAttrs(rt) }),
+    functorch: createModule('functorch', { ...Object.fromEntries(FUNCTORCH_NAMES.map((n) => [n, functorch[n]])), ...makeFunctionalAttrs(rt) }),
   };
   return {
     attrs: { Function, Variable, function: modules['torch.autograd.function'], variable: modules['torch.autograd.variable'], functional: modules['torch.autograd.functional'], forward_ad: modules['torch.autograd.forward_ad'],

@@ -63,8 +63,7 @@ export function inferSizeMessage(shapes: readonly Shape[]): string | null {
  * reaching it raises PyTorch's NotImplementedError, where Gradlens's JVP rule would give a number PyTorch never does.
  */
 export function refuseForwardAD(engine: EagerEngine, aten: string, inputs: readonly Tensor[]): void {
-  const level = engine.forwardLevel;
-  if (level === null || !inputs.some((t) => tangentAt(t, level) !== null)) return;
+  if (!engine.forwardLevels.some((level) => inputs.some((t) => tangentAt(t, level) !== null))) return;
   throw pyError('NotImplementedError', `Trying to use forward AD with ${aten} that does not support it because it has not been implemented yet.\n`
     + 'Please file an issue to PyTorch at https://github.com/pytorch/pytorch/issues/new?template=feature-request.yml so that we can prioritize its implementation.\n'
     + 'Note that forward AD support for some operators require PyTorch to be built with TorchScript and for JIT to be enabled. '

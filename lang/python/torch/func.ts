@@ -7,15 +7,14 @@
  * inputs become dual tensors at a forward-AD level of the engine, whose ops carry their tangents
  * (a tape node's saved tensors keep theirs, so a backward inside the level is differentiated too:
  * hessian = jacfwd(jacrev(f)) is forward over reverse); jacfwd pushes the standard basis through
- * it. The engine opens one forward level at a time, so a jvp inside another takes the
- * double-backward trick (the same products). A result is cut from the tape unless it depends on a
- * tensor an outer level or the script tracks, as functorch's unwrapping does.
+ * it; a jvp inside a jvp opens a forward level inside the open one (forward over forward). A result
+ * is cut from the tape unless it depends on a tensor an outer level or the script tracks, as
+ * functorch's unwrapping does.
  * vmap runs the function once per batch entry and stacks the results: the numbers of a batched
- * run; a random draw inside is refused (functorch's error, or ours for randomness='same'/'different',
- * whose draws would come in another order), but `.item()` and Python control flow on the entries
- * run where functorch refuses them.
+ * run; its random draws are batched as functorch's randomness= batches them (vmap_randomness.ts),
+ * but `.item()` and Python control flow on the entries run where functorch refuses them.
  */
-import { AccumulateGrad, enterDualLevel, exitDualLevel, type GradNode, makeDual, setTangent, tangentAt, type Tensor, unpackDual } from '../../../runtime/eager';
+import { AccumulateGrad, enterDualLevel, enterNestedDualLevel, exitDualLevel, type GradNode, makeDual, setTangent, tangentAt, type Tensor, unpackDual } from '../../../runtime/eager';
 import {
   bindArgs,
   type HostContext,
@@ -32,7 +31,9 @@ import {
 } from '../interpreter';
 import { isFloating } from './dtype';
 import { moduleState, namedModules } from './nn/module';
+import { inTransform, type TransformModule } from './running_transforms';
 import { PyTensor, type TorchRuntime } from './tensor';
+import { BatchedRandomness, type Randomness, withBatchedRandomness } from './vmap_randomness';
 
 export const FUNC_NAMES = ['grad', 'grad_and_value', 'vjp', 'jvp', 'jacrev', 'jacfwd', 'hessian', 'vmap', 'functional_call'] as const;
 export const FUNCTORCH_NAMES = ['grad', 'grad_and_value', 'vjp', 'jvp', 'jacrev', 'jacfwd', 'hessian', 'vmap'] as const;
@@ -113,10 +114,14 @@ function leave(rt: TorchRuntime, v: PyValue, fresh: ReadonlySet<Tensor>): PyValu
     if (!(x instanceof PyTensor) || tracedOutside(x.t, fresh)) return x;
     return rt.run(() => {
       const cut = x.t.detach();
-      // An enclosing jvp's tangent stays, cut from this level's tape as its primal is.
-      const level = rt.engine.forwardLevel;
-      const tangent = level && tangentAt(x.t, level);
-      if (level && tangent) setTangent(rt.engine, cut, level, tracedOutside(tangent, fresh) ? tangent.aliasForSave(true) : tangent.detach());
+      // An enclosing jvp's tangents stay, cut from this level's tape as its primal is.
+      for (const level of rt.engine.forwardLevels) {
+        const tangent = tangentAt(x.t, level);
+        if (tangent === null) continue;
+        const kept = tracedOutside(tangent, fresh) ? tangent.aliasForSave(true) : tangent.detach();
+        kept.shareTangentOf(tangent);
+        setTangent(rt.engine, cut, level, kept);
+      }
       return rt.wrap(cut, x.dtype);
     });
   }));
@@ -198,13 +203,14 @@ function gradAndValue(rt: TorchRuntime, fn: PyValue, argnumsV: PyValue | undefin
   });
 }
 
-/** A transform's options, then `transform(f, ...)(*args)`. */
-function transform(name: string, spec: string[], make: (fn: PyValue, a: ReturnType<typeof bindArgs>, ctx: HostContext) => (args: PyValue[], kwargs: Kwargs, ctx: HostContext) => PyValue): PyBuiltin {
+/** A transform's options, then `transform(f, ...)(*args)`, its body running as a transform of `module`. */
+function transform(rt: TorchRuntime, module: TransformModule, name: string, spec: string[],
+  make: (fn: PyValue, a: ReturnType<typeof bindArgs>, ctx: HostContext) => (args: PyValue[], kwargs: Kwargs, ctx: HostContext) => PyValue): PyBuiltin {
   return new PyBuiltin(name, (args, kwargs, ctx) => {
     const a = bindArgs(name, ['func', ...spec], args, kwargs, ctx);
     const fn = a.required('func');
     const body = make(fn, a, ctx);
-    return new PyBuiltin(`${name}_wrapper`, (callArgs, callKwargs, callCtx) => body(callArgs, callKwargs, callCtx));
+    return new PyBuiltin(`${name}_wrapper`, (callArgs, callKwargs, callCtx) => inTransform(rt, module, () => body(callArgs, callKwargs, callCtx)));
   });
 }
 
@@ -269,8 +275,9 @@ const JVP_API = 'jvp(f, primals, tangents)';
 /**
  * functorch's `_jvp_with_argnums`: the differentiated arguments (`argnums`; all when null) made
  * dual with `tangents` at a new forward-AD level, the function run once, each output's tangent
- * read off it (zeros where none reached it, as safe_unpack_dual gives). Inside an open level (a
- * jvp of a jvp) the engine has no second level, so the tangent comes from the double-backward trick.
+ * read off it (zeros where none reached it, as safe_unpack_dual gives). The outermost jvp enters
+ * `fwAD.dual_level()` (refused inside the script's own, as PyTorch 1.13 refuses it); a jvp inside
+ * a jvp opens a level inside the open one (functorch's JVP_NESTING), the nested derivative.
  */
 function pushForward(rt: TorchRuntime, fn: PyValue, args: readonly PyValue[], argnums: readonly number[] | null, tangents: readonly Tensor[], hasAux: boolean, strict: boolean,
   kwargs: Kwargs, ctx: HostContext): Pushed {
@@ -280,8 +287,9 @@ function pushForward(rt: TorchRuntime, fn: PyValue, args: readonly PyValue[], ar
       if (p instanceof PyTensor && !isFloating(p.dtype)) throw pyError('ValueError', `Expected primal to be floating point or complex, but got: torch.${p.dtype}`);
     }
   }
-  if (rt.engine.forwardLevel !== null) return pushByDoubleBackward(rt, fn, args, diff, tangents, hasAux, kwargs, ctx);
-  rt.run(() => enterDualLevel(rt.engine));
+  const nesting = jvpNesting.get(rt) ?? 0;
+  rt.run(() => (nesting > 0 ? enterNestedDualLevel(rt.engine) : enterDualLevel(rt.engine)));
+  jvpNesting.set(rt, nesting + 1);
   try {
     let at = 0;
     const dualArgs = [...args];
@@ -305,9 +313,13 @@ function pushForward(rt: TorchRuntime, fn: PyValue, args: readonly PyValue[], ar
     checkAux(aux, hasAux, ctx);
     return { out: tree.rebuild(unpacked.map((u) => u.primal)), tree, primals: unpacked.map((u) => u.primal), tangents: unpacked.map((u) => u.tangent), aux };
   } finally {
+    jvpNesting.set(rt, nesting);
     exitDualLevel(rt.engine);
   }
 }
+
+/** How many jvps are running (functorch's JVP_NESTING): the outermost one enters a dual_level. */
+const jvpNesting = new WeakMap<TorchRuntime, number>();
 
 function tensorOutputs(out: PyValue, ctx: HostContext): { tree: Tree; primals: PyTensor[] } {
   const tree = flatten(out);
@@ -320,28 +332,6 @@ function tensorOutputs(out: PyValue, ctx: HostContext): { tree: Tree; primals: P
 function checkAux(aux: PyValue, hasAux: boolean, ctx: HostContext): void {
   if (!hasAux) return;
   for (const x of flatten(aux).leaves) if (!(x instanceof PyTensor)) throw pyError('RuntimeError', `Expected tensors, got unsupported type ${ctx.repr(typeOf(x))}`);
-}
-
-/** The JVP inside an open forward level: the VJP is linear in its cotangent, so its VJP along the tangents is the JVP. */
-function pushByDoubleBackward(rt: TorchRuntime, fn: PyValue, args: readonly PyValue[], diff: readonly number[], tangents: readonly Tensor[], hasAux: boolean, kwargs: Kwargs, ctx: HostContext): Pushed {
-  return rt.engine.withGradMode(true, () => {
-    const level = enterArgs(rt, args, diff, ctx);
-    const { out, aux } = splitAux(ctx.call(fn, level.args, kwargs), hasAux, JVP_API);
-    const { tree, primals } = tensorOutputs(out, ctx);
-    checkAux(aux, hasAux, ctx);
-    const jv = rt.run(() => {
-      const cotangents = primals.map((o) => {
-        const z = rt.ops.zerosLike(o.t);
-        z.requiresGrad = true;
-        return z;
-      });
-      const vjps = gradOf(rt, primals.map((o) => o.t), level.diff.flatMap((d) => d.leaves.map((x) => x.t)), cotangents);
-      return gradOf(rt, vjps, cotangents, tangents);
-    });
-    const left = leave(rt, new PyTuple([out, tree.rebuild(jv.map((t, i) => rt.wrap(t, primals[i].dtype))), hasAux ? aux : null]), level.fresh) as PyTuple;
-    const [o, t, a] = left.items;
-    return { out: o, tree, primals: flatten(o).leaves as PyTensor[], tangents: (flatten(t).leaves as PyTensor[]).map((x) => x.t), aux: a };
-  });
 }
 
 function jvp(rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
@@ -402,39 +392,28 @@ function packArgs(rt: TorchRuntime, row: readonly Tensor[], trees: readonly Tree
 
 /**
  * jacfwd, as functorch writes it: vmap over the standard basis of the differentiated inputs of a
- * forward-mode jvp, columns stacked last. The basis is pushed one vector at a time; a random draw
- * inside is vmap's error (randomness='error'), the same draws for every column ('same': the
- * default generator is rewound before each), or refused ('different', which draws in another order).
+ * forward-mode jvp, columns stacked last. The basis is pushed one vector at a time, its random
+ * draws batched over the columns as `randomness` says (vmap_randomness.ts).
  */
-function jacfwdTransform(rt: TorchRuntime, fn: PyValue, argnumsV: PyValue | undefined, hasAux: boolean, randomness: PyValue, args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
+function jacfwdTransform(rt: TorchRuntime, fn: PyValue, argnumsV: PyValue | undefined, hasAux: boolean, randomness: PyValue | Randomness, args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
   const argnums = argnumsOf(argnumsV, args.length, ctx);
-  if (randomness !== 'error' && randomness !== 'same' && randomness !== 'different') {
-    throw pyError('RuntimeError', `Only allowed values for randomness are 'error', 'different', or 'same'. Got ${ctx.repr(randomness)}`);
-  }
+  checkRandomness(randomness, ctx);
   const trees = argnums.list.map((i) => flatten(args[i]));
   const primals = trees.flatMap((t) => t.leaves).map((p) => {
     if (!(p instanceof PyTensor)) throw pyError('AttributeError', `'${typeOf(p).name}' object has no attribute 'numel'`);
     return p;
   });
   const total = primals.reduce((n, p) => n + p.t.size, 0);
-  const start = rt.rng.state();
-  const columns: Pushed[] = [];
-  for (let j = 0; j < total; j++) {
+  const batched = new BatchedRandomness('jacfwd', randomness, total);
+  const columns: Pushed[] = withBatchedRandomness(rt, batched, () => Array.from({ length: total }, (_, j) => {
     let offset = j;
     const basis = rt.run(() => primals.map((p) => {
       const here = offset >= 0 && offset < p.t.size ? offset : -1;
       offset -= p.t.size;
       return here < 0 ? rt.ops.zerosLike(p.t) : oneHot(rt, p.t, here);
     }));
-    if (randomness === 'same') rt.rng.restore(start);
-    const mark = rngMark(rt);
-    columns.push(pushForward(rt, fn, args, argnums.list, basis, hasAux, false, kwargs, ctx));
-    if (randomness !== 'same' && rngMark(rt) !== mark) {
-      throw pyError('RuntimeError', randomness === 'error'
-        ? "vmap: called random operation while in randomness error mode. Please either use the 'same' or 'different' randomness flags on vmap or perform the randomness operation out of vmap"
-        : "jacfwd(randomness='different') is not supported by Gradlens: it would draw in another order than PyTorch; draw the random values outside jacfwd and pass them in");
-    }
-  }
+    return entry(rt, batched, j, () => pushForward(rt, fn, args, argnums.list, basis, hasAux, false, kwargs, ctx));
+  }));
   if (columns.length === 0) throw pyError('RuntimeError', 'jacfwd(f, ...)(*args): the differentiated inputs have no elements');
   const first = columns[0];
   const blocks = rt.run(() => first.primals.map((o, oi) => {
@@ -485,7 +464,32 @@ function rngMark(rt: TorchRuntime): string {
   return JSON.stringify([s.seed.toString(), s.engine.position, s.engine.words.slice(0, 4), s.nextDoubleNormal, s.fresh]);
 }
 
-function vmap(rt: TorchRuntime, fn: PyValue, inDimsV: PyValue, outDimsV: PyValue, randomness: PyValue, args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
+/** functorch's _check_randomness_arg. */
+function checkRandomness(v: PyValue, ctx: HostContext): asserts v is Randomness {
+  if (v !== 'error' && v !== 'same' && v !== 'different') {
+    throw pyError('RuntimeError', `Only allowed values for randomness are 'error', 'different', or 'same'. Got ${typeof v === 'string' ? v : ctx.repr(v)}`);
+  }
+}
+
+/**
+ * Entry `b` of a batched run. Its draws go through `batched`; one that bypassed it (moving the
+ * default generator in an entry after the first, or in any entry where randomness is 'error')
+ * would not be batched as PyTorch batches it, and is refused.
+ */
+function entry<R>(rt: TorchRuntime, batched: BatchedRandomness, b: number, run: () => R): R {
+  batched.startEntry(b);
+  const mark = rngMark(rt);
+  const result = run();
+  batched.endEntry();
+  if ((b > 0 || batched.randomness === 'error') && rngMark(rt) !== mark) {
+    throw pyError('RuntimeError', batched.randomness === 'error'
+      ? "vmap: called random operation while in randomness error mode. Please either use the 'same' or 'different' randomness flags on vmap or perform the randomness operation out of vmap"
+      : `${batched.api}(randomness='${batched.randomness}'): the function drew from the generator in a way Gradlens cannot batch as PyTorch does; draw the random values outside and pass them in`);
+  }
+  return result;
+}
+
+function vmap(rt: TorchRuntime, fn: PyValue, inDimsV: PyValue, outDimsV: PyValue, randomness: Randomness, args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
   const inDims = dimsOf(inDimsV, args.length, 'in_dims', ctx);
   const trees = args.map(flatten);
   const dims = trees.map((t, i) => leafDims(inDims[i], t, ctx));
@@ -509,6 +513,7 @@ function vmap(rt: TorchRuntime, fn: PyValue, inDimsV: PyValue, outDimsV: PyValue
   if (sizes.some((s) => s !== size)) {
     throw pyError('ValueError', `vmap: Expected all tensors to have the same size in the mapped dimension, got sizes [${sizes.join(', ')}] for the mapped dimension`);
   }
+  const batched = new BatchedRandomness('vmap', randomness, size);
   const results: Tree[] = [];
   for (let b = 0; b < size; b++) {
     const sliced = trees.map((t, i) => t.rebuild(t.leaves.map((x, k) => {
@@ -520,14 +525,7 @@ function vmap(rt: TorchRuntime, fn: PyValue, inDimsV: PyValue, outDimsV: PyValue
         return rt.wrap(rt.ops.squeeze(rt.ops.slice(x.t, starts, limits), [d]), x.dtype);
       });
     })));
-    const mark = rngMark(rt);
-    results.push(flatten(ctx.call(fn, sliced, kwargs)));
-    if (rngMark(rt) !== mark) {
-      // NB: the function runs once per entry here, so its draws would come in another order than functorch's batched ones.
-      throw pyError('RuntimeError', randomness === 'error' || randomness === undefined
-        ? "vmap: called random operation while in randomness error mode. Please either use the 'same' or 'different' randomness flags on vmap or perform the randomness operation out of vmap"
-        : `vmap(randomness=${ctx.repr(randomness)}) is not supported by Gradlens: it would draw in another order than PyTorch; draw the random values outside vmap and pass them in`);
-    }
+    results.push(withBatchedRandomness(rt, batched, () => entry(rt, batched, b, () => flatten(ctx.call(fn, sliced, kwargs)))));
   }
   const first = results[0];
   const outDims = first.leaves.length === 1 && (outDimsV === null || typeof outDimsV === 'bigint') ? [outDimsV] : dimsOf(outDimsV, first.leaves.length, 'out_dims', ctx);
@@ -594,37 +592,38 @@ export function callWithTensors(module: PyInstance, tensors: ReadonlyMap<string,
 
 // ---- the modules
 
-export function funcAttrs(rt: TorchRuntime): Record<(typeof FUNC_NAMES)[number], PyValue> {
+/** The transforms as `module` exports them (each module's own objects: a custom Function inside says which PyTorch refuses it). */
+export function funcAttrs(rt: TorchRuntime, module: TransformModule): Record<(typeof FUNC_NAMES)[number], PyValue> {
   const flag = (a: ReturnType<typeof bindArgs>, name: string, ctx: HostContext) => truthy(a.opt(name) ?? false, ctx);
-  const jacrev = transform('jacrev', ['argnums?', '*', 'has_aux?', 'chunk_size?', '_preallocate_and_copy?'], (fn, a, ctx) => {
+  const jacrev = transform(rt, module, 'jacrev', ['argnums?', '*', 'has_aux?', 'chunk_size?', '_preallocate_and_copy?'], (fn, a, ctx) => {
     const hasAux = flag(a, 'has_aux', ctx);
     return (args, kwargs, c) => jacrevTransform(rt, fn, a.opt('argnums'), hasAux, args, kwargs, c);
   });
-  const jacfwd = transform('jacfwd', ['argnums?', 'has_aux?', '*', 'randomness?'], (fn, a, ctx) => {
+  const jacfwd = transform(rt, module, 'jacfwd', ['argnums?', 'has_aux?', '*', 'randomness?'], (fn, a, ctx) => {
     const hasAux = flag(a, 'has_aux', ctx);
     const randomness = a.opt('randomness') ?? 'error';
     return (args, kwargs, c) => jacfwdTransform(rt, fn, a.opt('argnums'), hasAux, randomness, args, kwargs, c);
   });
   return {
-    grad: transform('grad', ['argnums?', 'has_aux?'], (fn, a, ctx) => {
+    grad: transform(rt, module, 'grad', ['argnums?', 'has_aux?'], (fn, a, ctx) => {
       const hasAux = flag(a, 'has_aux', ctx);
       return (args, kwargs, c) => {
         const r = gradAndValue(rt, fn, a.opt('argnums'), hasAux, args, kwargs, c);
         return hasAux ? new PyTuple([r.grads, r.aux]) : r.grads;
       };
     }),
-    grad_and_value: transform('grad_and_value', ['argnums?', 'has_aux?'], (fn, a, ctx) => {
+    grad_and_value: transform(rt, module, 'grad_and_value', ['argnums?', 'has_aux?'], (fn, a, ctx) => {
       const hasAux = flag(a, 'has_aux', ctx);
       return (args, kwargs, c) => {
         const r = gradAndValue(rt, fn, a.opt('argnums'), hasAux, args, kwargs, c);
         return new PyTuple([r.grads, hasAux ? new PyTuple([r.value, r.aux]) : r.value]);
       };
     }),
-    vjp: new PyBuiltin('vjp', (args, kwargs, ctx) => vjp(rt, args, kwargs, ctx)),
-    jvp: new PyBuiltin('jvp', (args, kwargs, ctx) => jvp(rt, args, kwargs, ctx)),
+    vjp: new PyBuiltin('vjp', (args, kwargs, ctx) => inTransform(rt, module, () => vjp(rt, args, kwargs, ctx))),
+    jvp: new PyBuiltin('jvp', (args, kwargs, ctx) => inTransform(rt, module, () => jvp(rt, args, kwargs, ctx))),
     jacrev,
     jacfwd,
-    hessian: transform('hessian', ['argnums?'], (fn, a, ctx) => {
+    hessian: transform(rt, module, 'hessian', ['argnums?'], (fn, a, ctx) => {
       // jacfwd(jacrev(f, argnums), argnums), as functorch defines it.
       const argnums = a.opt('argnums') ?? 0n;
       const kw: Kwargs = new Map([['argnums', argnums]]);
@@ -632,10 +631,11 @@ export function funcAttrs(rt: TorchRuntime): Record<(typeof FUNC_NAMES)[number],
       const outer = ctx.call(jacfwd, [inner], kw);
       return (args, kwargs, c) => c.call(outer, args, kwargs);
     }),
-    vmap: transform('vmap', ['in_dims?', 'out_dims?', 'randomness?', '*', 'chunk_size?'], (fn, a) => {
+    vmap: transform(rt, module, 'vmap', ['in_dims?', 'out_dims?', 'randomness?', '*', 'chunk_size?'], (fn, a, ctx) => {
       const inDims = a.opt('in_dims') ?? 0n;
       const outDims = a.opt('out_dims') ?? 0n;
       const randomness = a.opt('randomness') ?? 'error';
+      checkRandomness(randomness, ctx);
       return (args, kwargs, c) => vmap(rt, fn, inDims, outDims, randomness, args, kwargs, c);
     }),
     functional_call: new PyBuiltin('functional_call', functionalCall),

@@ -17,6 +17,7 @@ import {
 import { dtypeArg, sizeArgs } from './creation';
 import { STORAGE, isFloating, type TorchDTypeName } from './dtype';
 import { PyTensor, checkInPlace, checkRequiresGrad, type Method, type TorchRuntime } from './tensor';
+import { type DrawKind, drawUnderVmap } from './vmap_randomness';
 
 /** A `torch.Generator`: a generator of its own, or the run's default one (`torch.default_generator`). */
 export class PyGenerator extends HostObject {
@@ -180,18 +181,23 @@ function made(rt: TorchRuntime, a: Args, values: ArrayLike<number>, shape: Shape
   return t;
 }
 
-/** Draws on the host inside a torch op (so a long draw checks the run's clock), charged first. */
-function drawn(rt: TorchRuntime, shape: Shape, dtype: TorchDTypeName, draw: () => ArrayLike<number>, a: Args): PyTensor {
+/**
+ * Draws on the host inside a torch op (so a long draw checks the run's clock), charged first:
+ * `fill(n)` draws n values in memory order; under vmap, as its randomness says (vmap_randomness.ts),
+ * the whole batch's draw being `batch(B)` (B * n values by default, as PyTorch draws `[B, *shape]`).
+ */
+function drawn(rt: TorchRuntime, shape: Shape, dtype: TorchDTypeName, a: Args, kind: DrawKind, fill: (n: number) => ArrayLike<number>, batch?: (size: number) => ArrayLike<number>): PyTensor {
   rt.charge(shape, dtype);
-  return rt.run(() => made(rt, a, draw(), shape, dtype));
+  const n = numel(shape);
+  return rt.run(() => made(rt, a, drawUnderVmap(rt, `torch.${a.fname}`, kind, n, () => fill(n), batch ?? ((size) => fill(size * n))), shape, dtype));
 }
 
 /** Overwrites x with drawn values (an in-place sampler: `x.uniform_()`), in memory order. */
-function fillInPlace(x: PyTensor, draw: () => ArrayLike<number>): PyTensor {
+function fillInPlace(x: PyTensor, name: string, draw: () => ArrayLike<number>): PyTensor {
   const rt = x.rt;
   checkInPlace(x);
   return rt.run(() => {
-    const values = draw();
+    const values = drawUnderVmap(rt, `Tensor.${name}`, 'in-place', x.numel, draw, () => draw());
     rt.engine.withGradMode(false, () => rt.engine.inPlace(x.t, (old) => rt.engine.fromValues(values, old.shape, old.dtype)));
     return x;
   });
@@ -232,7 +238,7 @@ function sampled(name: string, kernel: string, fill: (g: TorchGenerator, n: numb
     const shape = sizeOfCall(a, ctx);
     const dtype = floatDType(dtypeArg(a.get('dtype')) ?? 'float32', kernel);
     const g = generatorOf(rt, a);
-    return drawn(rt, shape, dtype, () => fill(g, numel(shape), dtype), a);
+    return drawn(rt, shape, dtype, a, 'sized', (n) => fill(g, n, dtype));
   };
 }
 
@@ -241,14 +247,14 @@ function sampledLike(name: string, kernel: string, fill: (g: TorchGenerator, n: 
     const a = bindArgs(name, ['input', '*', ...COMMON, 'memory_format?'], args, kwargs, ctx);
     const x = tensorArg(a.required('input'), name);
     const dtype = floatDType(dtypeArg(a.get('dtype')) ?? x.dtype, kernel);
-    return drawn(rt, x.shape, dtype, () => fill(rt.rng, x.numel, dtype), a);
+    return drawn(rt, x.shape, dtype, a, 'like', (n) => fill(rt.rng, n, dtype));
   };
 }
 
-function randintCall(rt: TorchRuntime, a: Args, low: bigint, high: bigint, shape: Shape, dtype: TorchDTypeName): PyTensor {
+function randintCall(rt: TorchRuntime, a: Args, kind: DrawKind, low: bigint, high: bigint, shape: Shape, dtype: TorchDTypeName): PyTensor {
   if (low >= high) throw pyError('RuntimeError', `random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
   const g = generatorOf(rt, a);
-  return drawn(rt, shape, dtype, () => intsOf(torchRandint(g, numel(shape), low, high), dtype), a);
+  return drawn(rt, shape, dtype, a, kind, (n) => intsOf(torchRandint(g, n, low, high), dtype));
 }
 
 /** `torch.normal`'s four forms: (float, float, size), and mean and/or std as tensors (drawn as N(0, 1) then scaled). */
@@ -263,7 +269,7 @@ function normalCall(rt: TorchRuntime, a: Args, ctx: HostContext): PyTensor {
     const s = a.float('std');
     if (s < 0) throw pyError('RuntimeError', `normal expects std >= 0.0, but found std ${s}`);
     const dtype = floatDType(dtypeArg(a.get('dtype')) ?? 'float32', 'normal_kernel_cpu');
-    return drawn(rt, shape, dtype, () => torchNormal(g, numel(shape), dtype, m, s), a);
+    return drawn(rt, shape, dtype, a, 'sized', (n) => torchNormal(g, n, dtype, m, s));
   }
   // NB: PyTorch samples N(0, 1) (N(0, std) for a float std) into the output, then output.mul_(std).add_(mean).
   const meanT = mean instanceof PyTensor ? mean : null;
@@ -274,7 +280,7 @@ function normalCall(rt: TorchRuntime, a: Args, ctx: HostContext): PyTensor {
   const s0 = stdT ? 1 : Number(std instanceof PyTensor ? 1 : toNumber(std, ctx));
   if (s0 < 0) throw pyError('RuntimeError', `normal expects std >= 0.0, but found std ${s0}`);
   return rt.run(() => {
-    const noise = made(rt, a, torchNormal(g, numel(shape), dtype, 0, s0), shape, dtype);
+    const noise = made(rt, a, drawUnderVmap(rt, 'torch.normal', 'input', numel(shape), () => torchNormal(g, numel(shape), dtype, 0, s0), () => []), shape, dtype);
     let out = stdT ? rt.wrap(rt.ops.mul(noise.t, rt.ops.broadcastTo(stdT.t, shape)), dtype) : noise;
     out = meanT ? rt.wrap(rt.ops.add(out.t, rt.ops.broadcastTo(meanT.t, shape)), dtype) : rt.wrap(rt.ops.add(out.t, rt.scalar(toNumber(mean, ctx), dtype)), dtype);
     return out;
@@ -318,7 +324,7 @@ function multinomialCall(rt: TorchRuntime, x: PyTensor, a: Args): PyTensor {
   }
   const g = generatorOf(rt, a);
   const shape = rank === 2 ? [rows, k] : [k];
-  return drawn(rt, shape, 'int64', () => torchMultinomial(g, w, rows, categories, k, replacement, dtype), a);
+  return drawn(rt, shape, 'int64', a, 'input', () => torchMultinomial(g, w, rows, categories, k, replacement, dtype));
 }
 
 function bernoulliCall(rt: TorchRuntime, x: PyTensor, a: Args, ctx: HostContext): PyTensor {
@@ -328,11 +334,11 @@ function bernoulliCall(rt: TorchRuntime, x: PyTensor, a: Args, ctx: HostContext)
   if (p !== undefined) {
     const prob = toNumber(p, ctx);
     if (!(prob >= 0 && prob <= 1)) throw pyError('RuntimeError', `bernoulli_ expects p to be in [0, 1], but got p=${prob}`);
-    return drawn(rt, x.shape, dtype, () => torchBernoulliScalar(g, x.numel, prob), a);
+    return drawn(rt, x.shape, dtype, a, 'like', (n) => torchBernoulliScalar(g, n, prob));
   }
   const probs = x.values();
   if (probs.some((v) => !(v >= 0 && v <= 1))) throw pyError('RuntimeError', 'Expected p_in >= 0 && p_in <= 1 to be true, but got false.');
-  return drawn(rt, x.shape, dtype, () => torchBernoulli(g, probs, dtype), a);
+  return drawn(rt, x.shape, dtype, a, 'input', () => torchBernoulli(g, probs, dtype));
 }
 
 export const RANDOM_CREATORS: Readonly<Record<string, Creator>> = {
@@ -348,7 +354,7 @@ export const RANDOM_CREATORS: Readonly<Record<string, Creator>> = {
     const low = two ? 0n : toIndex(a.required('low'), ctx);
     const high = toIndex(two ? a.required('low') : a.required('high'), ctx);
     const shape = sizeArgs([two ? a.required('high') : a.required('size')], ctx, 'randint');
-    return randintCall(rt, a, low, high, shape, dtypeArg(a.get('dtype')) ?? 'int64');
+    return randintCall(rt, a, 'sized', low, high, shape, dtypeArg(a.get('dtype')) ?? 'int64');
   },
   randint_like(rt, args, kwargs, ctx) {
     const a = bindArgs('randint_like', ['input', 'low', 'high?', '*', ...COMMON, 'memory_format?'], args, kwargs, ctx);
@@ -356,7 +362,7 @@ export const RANDOM_CREATORS: Readonly<Record<string, Creator>> = {
     const two = a.opt('high') === undefined;
     const low = two ? 0n : toIndex(a.required('low'), ctx);
     const high = toIndex(two ? a.required('low') : a.required('high'), ctx);
-    return randintCall(rt, a, low, high, x.shape, dtypeArg(a.get('dtype')) ?? x.dtype);
+    return randintCall(rt, a, 'like', low, high, x.shape, dtypeArg(a.get('dtype')) ?? x.dtype);
   },
   randperm(rt, args, kwargs, ctx) {
     const a = bindArgs('randperm', ['n', '*', 'generator?', 'out?', ...COMMON], args, kwargs, ctx);
@@ -366,7 +372,8 @@ export const RANDOM_CREATORS: Readonly<Record<string, Creator>> = {
     const dtype = dtypeArg(a.get('dtype')) ?? 'int64';
     if (dtype !== 'int64' && dtype !== 'int32' && dtype !== 'float64' && n > 2 ** 24) throw pyError('RuntimeError', `n cannot be greater than 2^24+1 for Float type.`);
     const g = generatorOf(rt, a);
-    return drawn(rt, [n], dtype, () => torchRandperm(g, n), a);
+    // NB: functorch draws one permutation per entry, in a loop, for randomness='different'.
+    return drawn(rt, [n], dtype, a, 'permutation', () => torchRandperm(g, n), (size) => Array.from({ length: size }, () => Array.from(torchRandperm(g, n))).flat());
   },
   normal(rt, args, kwargs, ctx) {
     const a = bindArgs('normal', ['mean', 'std?', 'size?', '*', 'generator?', 'out?', ...COMMON], args, kwargs, ctx);
@@ -397,14 +404,14 @@ export const RANDOM_METHODS: Readonly<Record<string, Method>> = {
     const to = a.float('to', 1);
     if (!(from <= to)) throw pyError('RuntimeError', `uniform_ expects to return a [from, to) range, but found from=${from} > to=${to}`);
     const g = generatorOf(x.rt, a);
-    return fillInPlace(x, () => torchUniform(g, x.numel, dtype, from, to));
+    return fillInPlace(x, 'uniform_', () => torchUniform(g, x.numel, dtype, from, to));
   }),
   normal_: method('normal_', ['mean?', 'std?', '*', 'generator?'], (x, a) => {
     const dtype = floatDType(x.dtype, 'normal_kernel_cpu');
     const std = a.float('std', 1);
     if (std < 0) throw pyError('RuntimeError', `normal expects std >= 0.0, but found std ${std}`);
     const g = generatorOf(x.rt, a);
-    return fillInPlace(x, () => torchNormal(g, x.numel, dtype, a.float('mean', 0), std));
+    return fillInPlace(x, 'normal_', () => torchNormal(g, x.numel, dtype, a.float('mean', 0), std));
   }),
   random_: method('random_', ['from?', 'to?', '*', 'generator?'], (x, a, ctx) => {
     const g = generatorOf(x.rt, a);
@@ -424,10 +431,10 @@ export const RANDOM_METHODS: Readonly<Record<string, Method>> = {
         return out;
       };
       checkInPlace(x);
-      return fillInPlace(x, draw);
+      return fillInPlace(x, 'random_', draw);
     }
     if (lo >= hi) throw pyError('RuntimeError', `random_ expects 'from' to be less than 'to', but got from=${lo} >= to=${hi}`);
-    return fillInPlace(x, () => intsOf(torchRandint(g, x.numel, lo, hi), x.dtype));
+    return fillInPlace(x, 'random_', () => intsOf(torchRandint(g, x.numel, lo, hi), x.dtype));
   }),
   bernoulli_: method('bernoulli_', ['p?', '*', 'generator?'], (x, a, ctx) => {
     const g = generatorOf(x.rt, a);
@@ -436,18 +443,18 @@ export const RANDOM_METHODS: Readonly<Record<string, Method>> = {
       const probs = p.values();
       if (p.numel !== x.numel && p.numel !== 1) throw pyError('NotImplementedError', 'bernoulli_(p) with a p of another shape than the tensor is not supported by Gradlens: expand p first');
       const dtype = floatDType(p.dtype, 'bernoulli_tensor_cpu_p_');
-      return fillInPlace(x, () => torchBernoulli(g, probs.length === 1 ? new Float64Array(x.numel).fill(probs[0]!) : probs, dtype));
+      return fillInPlace(x, 'bernoulli_', () => torchBernoulli(g, probs.length === 1 ? new Float64Array(x.numel).fill(probs[0]!) : probs, dtype));
     }
     const prob = toNumber(p, ctx);
     if (!(prob >= 0 && prob <= 1)) throw pyError('RuntimeError', `bernoulli_ expects p to be in [0, 1], but got p=${prob}`);
-    return fillInPlace(x, () => torchBernoulliScalar(g, x.numel, prob));
+    return fillInPlace(x, 'bernoulli_', () => torchBernoulliScalar(g, x.numel, prob));
   }),
   exponential_: method('exponential_', ['lambd?', '*', 'generator?'], (x, a) => {
     const dtype = floatDType(x.dtype, 'exponential_cpu');
     const lambd = a.float('lambd', 1);
     if (!(lambd > 0)) throw pyError('RuntimeError', `exponential_ expects lambda > 0.0, but found lambda=${lambd}`);
     const g = generatorOf(x.rt, a);
-    return fillInPlace(x, () => torchExponential(g, x.numel, lambd, dtype));
+    return fillInPlace(x, 'exponential_', () => torchExponential(g, x.numel, lambd, dtype));
   }),
   bernoulli: method('bernoulli', ['p?', '*', 'generator?'], (x, a, ctx) => bernoulliCall(x.rt, x, a, ctx)),
   multinomial: method('multinomial', ['num_samples', 'replacement?', '*', 'generator?'], (x, a) => multinomialCall(x.rt, x, a)),
@@ -492,5 +499,10 @@ export const RANDOM_NAMES = [
 export function dropoutNoise(rt: TorchRuntime, shape: Shape, dtype: TorchDTypeName, p: number): PyTensor {
   const d = floatDType(dtype, 'bernoulli_scalar_cpu_');
   rt.charge(shape, dtype);
-  return rt.run(() => rt.wrap(rt.engine.fromValues(torchDropoutNoise(rt.rng, numel(shape), p, d), shape, STORAGE[dtype]), dtype));
+  const n = numel(shape);
+  return rt.run(() => {
+    // Under vmap(randomness='different') PyTorch draws the mask of the batch, entries first.
+    const values = drawUnderVmap(rt, 'dropout', 'dropout', n, () => torchDropoutNoise(rt.rng, n, p, d), (size) => torchDropoutNoise(rt.rng, size * n, p, d));
+    return rt.wrap(rt.engine.fromValues(values, shape, STORAGE[dtype]), dtype);
+  });
 }

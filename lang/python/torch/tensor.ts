@@ -228,7 +228,7 @@ export class PyTensor extends HostObject {
     if (!old.isLeaf) {
       throw pyError('NotImplementedError', 'setting .data of a tensor computed by an op (not a leaf) to another dtype or shape is not supported by Gradlens; set it on the leaf, or use .detach()');
     }
-    if (old.dual !== null) throw pyError('NotImplementedError', 'setting .data of a dual tensor (forward-mode AD) to another dtype or shape is not supported by Gradlens');
+    if (old.duals.length > 0) throw pyError('NotImplementedError', 'setting .data of a dual tensor (forward-mode AD) to another dtype or shape is not supported by Gradlens');
     value.requiresGrad = old.requiresGrad;
     value.grad = old.grad;
     old.grad = null;

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { createReferenceBackend, type Backend } from '../../../runtime/backends';
 import { isComplex, isFloat, KEY_DTYPE, sizeOf } from '../../../runtime/core';
-import { EagerEngine, enterDualLevel, exitDualLevel, makeDual, tangentAt, unpackDual, type Tensor } from '../../../runtime/eager';
+import { EagerEngine, enterDualLevel, enterNestedDualLevel, exitDualLevel, makeDual, tangentAt, unpackDual, type Tensor } from '../../../runtime/eager';
 import { abstractEval, PRIMITIVES, type Primitive } from '../../../runtime/primitives';
 import type { HostArray } from '../support/inputs';
 import { SEED, streamFor } from '../support/seed';
@@ -67,6 +67,64 @@ describe('eager engine: forward-mode AD (dual tensors)', () => {
           const n = numeric[k];
           assert.ok(Math.abs(a - n) <= RTOL * Math.max(1, Math.abs(a), Math.abs(n)),
             `${prim} ${JSON.stringify(c.params)}, element ${k}: forward AD gives ${a}, finite differences ${n} (seed ${SEED})`);
+        });
+      }
+    });
+  }
+
+  /** The tangent along `d` of `prim` at the inputs moved by `shift` along `e`: one level. */
+  const firstTangent = (prim: Primitive, c: GradCase, d: readonly (number[] | null)[], e: readonly (number[] | null)[], shift: number): number[] | null =>
+    engine.tidy(() => {
+      enterDualLevel(engine);
+      try {
+        const out = engine.ops.bind(prim, c.inputs.map((x, i) => {
+          const at = upload(x, e[i] ? x.values.map((v, k) => v + shift * e[i]![k]) : x.values);
+          return d[i] ? makeDual(engine, at, upload(x, d[i]!)) : at;
+        }), c.params);
+        if (!isFloat(out.dtype)) return null;
+        const tangent = tangentAt(out, engine.forwardLevel);
+        return tangent ? Array.from(tangent.dataSync()) : new Array<number>(sizeOf(out.shape)).fill(0);
+      } finally {
+        exitDualLevel(engine);
+      }
+    });
+
+  for (const prim of PRIMITIVES) {
+    it(`${prim}: at a level inside a level (functorch's jvp of a jvp), the inner tangent's outer tangent is the second directional derivative`, () => {
+      const rng = streamFor(prim, 11);
+      for (const c of drawCases(prim)) {
+        if (c.inputs.some((x) => x.dtype === KEY_DTYPE)) continue;
+        if (c.inputs.some((x) => isComplex(x.dtype)) || isComplex(abstractEval(prim, c.inputs, c.params).dtype)) continue;
+        const inner = c.inputs.map((x) => (isFloat(x.dtype) ? rng.normals(x.values.length) : null));
+        const outer = c.inputs.map((x) => (isFloat(x.dtype) ? rng.normals(x.values.length) : null));
+        const live = backend.liveCount();
+        const plus = firstTangent(prim, c, inner, outer, EPS);
+        const minus = firstTangent(prim, c, inner, outer, -EPS);
+        if (plus === null || minus === null) continue;
+        const numeric = plus.map((p, k) => (p - minus[k]) / (2 * EPS));
+        const analytic = engine.tidy(() => {
+          enterDualLevel(engine);
+          try {
+            const once = c.inputs.map((x, i) => (outer[i] ? makeDual(engine, upload(x), upload(x, outer[i]!)) : upload(x)));
+            enterNestedDualLevel(engine);
+            try {
+              const twice = once.map((t, i) => (inner[i] ? makeDual(engine, t, upload(c.inputs[i], inner[i]!)) : t));
+              const { tangent } = unpackDual(engine, engine.ops.bind(prim, twice, c.params));
+              exitDualLevel(engine);
+              const second = tangent && tangentAt(tangent, engine.forwardLevel);
+              return second ? Array.from(second.dataSync()) : new Array<number>(numeric.length).fill(0);
+            } finally {
+              if (engine.forwardLevels.length > 1) exitDualLevel(engine);
+            }
+          } finally {
+            exitDualLevel(engine);
+          }
+        });
+        assert.equal(backend.liveCount(), live, `${prim}: every tangent at both levels is freed with its tensor`);
+        analytic.forEach((a, k) => {
+          const n = numeric[k];
+          assert.ok(Math.abs(a - n) <= 1e-5 * Math.max(1, Math.abs(a), Math.abs(n)),
+            `${prim} ${JSON.stringify(c.params)}, element ${k}: nested forward AD gives ${a}, finite differences of the tangent ${n} (seed ${SEED})`);
         });
       }
     });

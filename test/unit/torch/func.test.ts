@@ -46,4 +46,84 @@ describe('torch shim: torch.func', () => {
     ].join('\n'));
     assert.equal(out, "True False\nTrue\n['0.bias', '0.weight', '2.bias', '2.weight'] torch.Size([2, 3]) tensor([4.])\nAttributeError: 'Sequential' object has no attribute 'fc.weight'\n");
   });
+  const CUBE = [
+    'import torch',
+    'class Cube(torch.autograd.Function):',
+    '    @staticmethod',
+    '    def forward(ctx, x):',
+    '        ctx.save_for_backward(x)',
+    '        return x ** 3',
+    '    @staticmethod',
+    '    def backward(ctx, g):',
+    '        (x,) = ctx.saved_tensors',
+    '        return 3 * x ** 2 * g',
+    'a = torch.tensor([1.0, 2.0])',
+  ];
+
+  it("a custom autograd.Function inside a functorch transform is functorch 1.13's RuntimeError at the apply's line", () => {
+    const out = run([...CUBE, 'from functorch import jacrev', 'def f(t):', '    y = t * 2', '    return Cube.apply(y)', 'print(jacrev(f)(a))'].join('\n'));
+    assert.equal(out, 'f.py:15:12: error: RuntimeError: functorch functions (vmap, grad, vjp, etc.) currently do not support the use of autograd.Function. '
+      + 'Please rewrite your function to not use autograd.Function while we work on fixing this');
+  });
+
+  it("inside a torch.func transform, a Function without setup_context is PyTorch 2.x's RuntimeError at the line; one with setup_context runs", () => {
+    const out = run([...CUBE, 'from torch.func import vmap', 'print(vmap(Cube.apply)(a))'].join('\n'));
+    assert.equal(out, 'f.py:13:7: error: RuntimeError: In order to use an autograd.Function with functorch transforms (vmap, grad, jvp, jacrev, ...), '
+      + 'it must override the setup_context staticmethod. For more details, please see https://pytorch.org/docs/master/notes/extending.func.html');
+    const newStyle = run([
+      'import torch',
+      'from torch.func import grad',
+      'class Cube(torch.autograd.Function):',
+      '    @staticmethod',
+      '    def forward(x):',
+      '        return x ** 3',
+      '    @staticmethod',
+      '    def setup_context(ctx, inputs, output):',
+      '        ctx.save_for_backward(inputs[0])',
+      '    @staticmethod',
+      '    def backward(ctx, g):',
+      '        (x,) = ctx.saved_tensors',
+      '        return 3 * x ** 2 * g',
+      'print(grad(lambda t: Cube.apply(t).sum())(torch.tensor([1.0, 2.0])))',
+    ].join('\n'));
+    assert.equal(newStyle, 'tensor([ 3., 12.])\n');
+  });
+  describe("vmap's randomness where Gradlens cannot batch the draw as PyTorch does: refused at the draw's line, saying why", () => {
+    const vmapped = (body: string[], call: string) => run(['import torch', 'from functorch import vmap', 'x = torch.full((3, 4), 0.5)', ...body, call].join('\n'));
+
+    it("randomness='error' (the default): functorch's RuntimeError at the draw, not at the vmap", () => {
+      assert.equal(vmapped(['def f(a):', '    return a + torch.randn(4)'], 'print(vmap(f)(x))'),
+        "f.py:5:16: error: RuntimeError: vmap: called random operation while in randomness error mode. Please either use the 'same' or 'different' randomness flags on vmap or perform the randomness operation out of vmap");
+    });
+
+    it("rand_like under 'different' draws in its batched input's memory layout", () => {
+      assert.equal(vmapped(['def f(a):', '    b = a * 2', '    return b + torch.rand_like(b)'], "print(vmap(f, randomness='different')(x))"),
+        "f.py:6:16: error: NotImplementedError: vmap(randomness='different'): torch.rand_like draws in the memory layout of its batched input in PyTorch, which Gradlens, running the function entry by entry, "
+        + 'does not follow; draw with a size (torch.rand(x.shape)), which PyTorch batches first, or draw outside vmap and pass the values in');
+    });
+
+    it('bernoulli of probabilities draws from every entry at once', () => {
+      assert.equal(vmapped([], "print(vmap(lambda p: torch.bernoulli(p), randomness='different')(x))"),
+        "f.py:4:22: error: NotImplementedError: vmap(randomness='different'): torch.bernoulli draws from each entry's values at once in PyTorch, which Gradlens, running the function entry by entry, "
+        + 'cannot reproduce; draw outside vmap and pass the values in');
+    });
+
+    it('an in-place sampler, under either flag', () => {
+      assert.equal(vmapped([], "print(vmap(lambda p: p.clone().uniform_(), randomness='same')(x))"),
+        "f.py:4:22: error: NotImplementedError: vmap(randomness='same'): Tensor.uniform_ fills its tensor in place, which PyTorch batches only when that tensor is batched; Gradlens, running the function entry by entry, "
+        + 'cannot tell whether it is: draw with a size (torch.rand(x.shape)), or outside vmap and pass the values in');
+    });
+
+    it('entries that draw differently (Python control flow on their values)', () => {
+      assert.equal(vmapped(['def f(a):', '    if a.sum() > 1.9:', '        return a + torch.rand(4)', '    return a'], "print(vmap(f, randomness='different')(x * torch.tensor([[1.0], [0.5], [0.5]])))"),
+        "f.py:8:7: error: NotImplementedError: vmap(randomness='different'): the entries drew different random values (Python control flow on an entry's values chose them); "
+        + 'PyTorch draws once for the whole batch, which Gradlens, running the function entry by entry, cannot reproduce here: draw outside and pass the values in');
+    });
+
+    it('a refused draw leaves the generator and later vmaps as they were', () => {
+      const out = vmapped(['torch.manual_seed(0)', 'try:', "    vmap(lambda p: torch.bernoulli(p), randomness='different')(x)", 'except NotImplementedError:', '    pass'],
+        "print(vmap(lambda a: a + torch.rand(4), randomness='different')(x)[0])");
+      assert.equal(out, 'tensor([0.9963, 1.2682, 0.5885, 0.6320])\n');
+    });
+  });
 });
