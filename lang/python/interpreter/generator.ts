@@ -157,6 +157,21 @@ export class PyGenerator extends PyIterator {
     if (!r.done) throw pyError(RuntimeError, 'generator ignored GeneratorExit');
   }
 
+  /**
+   * Closes it as its deallocation does (nothing references it any more): a generator that yields
+   * again after GeneratorExit is finished all the same (the RuntimeError still raised here).
+   */
+  discard(): void {
+    try {
+      this.close();
+    } finally {
+      if (this.state === 'suspended') {
+        this.state = 'closed';
+        this.frame.finished(this);
+      }
+    }
+  }
+
   override attribute(name: string): PyValue | undefined {
     switch (name) {
       case '__next__':

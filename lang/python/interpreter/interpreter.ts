@@ -54,6 +54,7 @@ import * as ops from './operators';
 import { Property } from './operators';
 import { checkBases, finishClass, instantiate, SuperObject } from './classes';
 import { Scope, scopeInfo } from './scope';
+import { formatTraceback, unraisableText } from './unraisable';
 import type { Span } from '../syntax';
 
 export interface Budgets {
@@ -258,9 +259,13 @@ export class Interpreter implements HostContext {
    */
   private readonly holders = new WeakMap<object, { readonly born: number; readonly items: readonly Counted[] }>();
   /** Values whose last name went, and the frame depth whose running statement may still use them. */
-  private readonly unbound: { value: Counted; depth: number }[] = [];
+  private readonly unbound: { value: Counted; depth: number; at: { readonly span: Span } }[] = [];
   /** Generators that ran and have not finished: what the script's end closes (finalization.ts). */
   private readonly unfinished = new Set<PyGenerator>();
+  /** The script's source line (1-based), for the tracebacks written to stderr. */
+  private readonly sourceLine: (line: number) => string;
+  /** What the run writes to stderr: warnings shown, exceptions ignored. */
+  private readonly stderr: (w: ShownWarning) => void;
   /** hostObjectCount() when the innermost running statement began. */
   private statementStart = 0;
   /** Operands used up in the statements still running, innermost last (see `usedOperand`). */
@@ -287,6 +292,8 @@ export class Interpreter implements HostContext {
     this.iteratorConsuming = new Set(ITERATOR_CONSUMING_BUILTINS.map((name) => this.builtins.get(name)));
     this.globals.set('__name__', '__main__');
     const lines = options.source?.split('\n') ?? [];
+    this.sourceLine = (line) => lines[line - 1] ?? '';
+    this.stderr = options.onWarning ?? (() => {});
     openWarningChannel(this, {
       file: this.file,
       sourceLine: (line) => lines[line - 1] ?? '',
@@ -633,7 +640,10 @@ export class Interpreter implements HostContext {
   private execFor(s: A.For, scope: Scope): Completion {
     const made = generatorCount();
     const it = this.evalExpr(s.iter, scope);
-    this.escape(it);
+    // The loop holds its iterator: a generator stays open while it runs, and goes with the last
+    // name that holds it after the loop (a loader a function made closes as the function returns).
+    if (it instanceof PyGenerator) this.bound(it);
+    else this.escape(it);
     this.node = s;
     const iterator = ops.iterate(it, this)[Symbol.iterator]();
     try {
@@ -656,6 +666,8 @@ export class Interpreter implements HostContext {
       // An exception leaving the loop frees its iterator as the stack unwinds, before any handler runs.
       if (it instanceof PyGenerator && !(e instanceof HaltError || e instanceof StopRun)) this.closeAbandoned(it, made);
       throw e;
+    } finally {
+      if (it instanceof PyGenerator) this.unbind(it);
     }
     return this.execBlock(s.orelse, scope);
   }
@@ -907,7 +919,7 @@ export class Interpreter implements HostContext {
       return;
     }
     this.bindings.delete(c);
-    this.unbound.push({ value: c, depth });
+    this.unbound.push({ value: c, depth, at: this.node });
   }
 
   /**
@@ -984,35 +996,64 @@ export class Interpreter implements HostContext {
     let waiting = 0;
     for (const u of this.unbound) {
       if (u.depth < depth) this.unbound[waiting++] = u;
-      else if (!this.bindings.has(u.value) && !this.escaped.has(u.value) && u.value !== this.retval) this.collect(u.value);
+      else if (!this.bindings.has(u.value) && !this.escaped.has(u.value) && u.value !== this.retval) this.collect(u.value, u.at);
     }
     this.unbound.length = waiting;
   }
 
-  /** Nothing in Python reaches `v` any more: a host value frees what it holds, a generator is closed. */
-  private collect(v: Counted): void {
+  /** Nothing in Python reaches `v` any more (since `at` ran): a container lets go of its items, a host value frees what it holds, a generator is closed. */
+  private collect(v: Counted, at: { readonly span: Span } = this.node): void {
     const held = this.holders.get(v);
     if (held !== undefined) {
       this.holders.delete(v);
       for (const item of held.items) this.unbind(item);
     } else if (v instanceof HostObject) v.collect(this);
-    else if (v instanceof PyGenerator) this.closeDropped(v);
+    else if (v instanceof PyGenerator) this.closeDropped(v, at);
   }
 
   /**
    * Closes a generator nothing references any more, as CPython's deallocation does: an error in
-   * its `finally` blocks is ignored there (CPython prints it to stderr as "Exception ignored").
+   * its `finally` blocks is ignored there, and written to stderr as "Exception ignored in: ...";
+   * one that yields again after GeneratorExit is dropped all the same. `at`: what ran as its last
+   * reference went; null once the script ended, when no frame runs and tracebacks come without
+   * source lines, as CPython's at shutdown.
    */
-  private closeDropped(g: PyGenerator): void {
+  private closeDropped(g: PyGenerator, at: { readonly span: Span } | null = this.node): void {
     const retval = this.retval;
     const node = this.node;
     try {
-      g.close();
+      g.discard();
     } catch (e) {
       if (!(e instanceof PyError)) throw e;
+      this.writeUnraisable(e.exc, g, at);
     }
     this.retval = retval;
     this.node = node;
+  }
+
+  /**
+   * PyErr_WriteUnraisable: `exc` written to stderr as ignored in `obj`. An exception raised
+   * outside Python code (no traceback) gets the running frame's line, `at`, as CPython adds it.
+   */
+  private writeUnraisable(exc: ExceptionObject, obj: PyGenerator, at: { readonly span: Span } | null): void {
+    const frames = [...exc.traceback].reverse();
+    if (frames.length === 0 && at) {
+      const frame = this.frames[this.frames.length - 1];
+      frames.push({ name: frame ? frame.fn.qualname : '<module>', span: at.span });
+    }
+    const message = this.str(exc);
+    const type = exc.type.tracebackName;
+    const traceback = formatTraceback(this.file, frames, at ? this.sourceLine : null);
+    const span = exc.traceback[0]?.span ?? at?.span ?? null;
+    this.stderr({
+      message: exc,
+      what: `${message} (ignored in the ${obj.describe()} while it was closed, as CPython ignores it)`,
+      category: exc.type,
+      filename: this.file,
+      lineno: span?.line ?? 0,
+      span,
+      text: unraisableText(this.repr(obj), traceback, type, message),
+    });
   }
 
   /**
@@ -1020,7 +1061,7 @@ export class Interpreter implements HostContext {
    * closes them (finalization.ts), so their `finally` blocks and context managers' exits run.
    */
   finalize(): void {
-    finalizeGenerators(this.globals, this.unfinished, (g) => this.closeDropped(g));
+    finalizeGenerators(this.globals, this.unfinished, (g) => this.closeDropped(g, null));
   }
 
   /** A function, lambda or class defined in `scope` keeps it and the scopes around it alive. */
@@ -1087,10 +1128,15 @@ export class Interpreter implements HostContext {
 
   private assign(target: A.Expr, value: PyValue, scope: Scope): void {
     switch (target.kind) {
-      case 'Name':
+      case 'Name': {
+        // What the name held goes at the store, where CPython's traceback of an error in its finalizer points.
+        const node = this.node;
+        this.node = target;
         this.assignName(target.id, value, scope);
+        this.node = node;
         if (this.onAssign !== null) this.onAssign(target.id, value, target.span);
         return;
+      }
       case 'Attribute': {
         const obj = this.evalExpr(target.value, scope);
         this.node = target;
