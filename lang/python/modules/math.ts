@@ -24,6 +24,7 @@ import {
   type ModuleShim,
   PyComplex,
   typeName,
+  HostObject,
 } from '../interpreter';
 import { libm } from '../../../runtime/core';
 import { vectorNorm } from './vector_norm';
@@ -391,6 +392,12 @@ function norm(xs: readonly number[]): number {
   return vectorNorm(abs, abs.reduce((m, x) => (x > m ? x : m), 0), abs.some(Number.isNaN));
 }
 
+/** A value's own `__floor__`, `__ceil__` or `__trunc__` (a Fraction's, exact past 2**53), as math.floor calls it. */
+function exactHook(x: PyValue, name: string, ctx: HostContext): PyValue | undefined {
+  const hook = x instanceof HostObject ? x.getattr(name, ctx) : undefined;
+  return hook === undefined ? undefined : ctx.call(hook, []);
+}
+
 export const mathModule: ModuleShim = {
   exports: [
     'pi', 'e', 'tau', 'inf', 'nan', 'sqrt', 'exp', 'exp2', 'expm1', 'log', 'log2', 'log10', 'log1p', 'sin', 'cos', 'tan',
@@ -502,18 +509,24 @@ export const mathModule: ModuleShim = {
       one(args, kwargs, 'floor');
       const x = args[0];
       if (typeof x === 'bigint') return x;
+      const own = exactHook(x, '__floor__', ctx);
+      if (own !== undefined) return own;
       return intResult(real(x, ctx), Math.floor);
     });
     def('ceil', (args, kwargs, ctx) => {
       one(args, kwargs, 'ceil');
       const x = args[0];
       if (typeof x === 'bigint') return x;
+      const own = exactHook(x, '__ceil__', ctx);
+      if (own !== undefined) return own;
       return intResult(real(x, ctx), Math.ceil);
     });
     def('trunc', (args, kwargs, ctx) => {
       one(args, kwargs, 'trunc');
       const x = args[0];
       if (typeof x === 'bigint') return x;
+      const own = exactHook(x, '__trunc__', ctx);
+      if (own !== undefined) return own;
       return intResult(real(x, ctx), Math.trunc);
     });
     def('isfinite', unaryPredicate(Number.isFinite));

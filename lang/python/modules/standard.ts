@@ -11,6 +11,7 @@ import { contextlibModule } from './contextlib';
 import { copyModule } from './copy';
 import { dataclassesModule } from './dataclasses';
 import { enumModule } from './enum';
+import { fractionsModule } from './fractions';
 import { functoolsModule } from './functools';
 import { heapqModule } from './heapq';
 import { ioModule } from './io';
@@ -35,6 +36,7 @@ export const STANDARD_MODULES: ModuleRegistry = {
   copy: copyModule,
   dataclasses: dataclassesModule,
   enum: enumModule,
+  fractions: fractionsModule,
   functools: functoolsModule,
   heapq: heapqModule,
   io: ioModule,

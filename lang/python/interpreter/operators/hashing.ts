@@ -12,6 +12,7 @@ import {
   HostObject,
   NOT_IMPLEMENTED,
   objectId,
+  PyInstance,
   pyError,
   PySet,
   PyTuple,
@@ -27,6 +28,8 @@ const REPRESENTATIVES = {};
 /** The key a dict or set stores `v` under; TypeError for unhashable values. */
 export function dictKey(v: PyValue, ctx: HostContext): string {
   if (typeof v !== 'object' || v === null) return hashKey(v)!;
+  // An instance that is an int (an IntEnum member) keys as its int: `{1: 'a'}[Label.DOG]`.
+  if (v instanceof PyInstance && v.standsFor !== undefined) return dictKey(v.standsFor, ctx);
   if (v instanceof PyTuple && scriptClassOf(v)?.lookup('__hash__') === undefined) {
     let parts = '';
     for (const item of v.items) {
@@ -133,6 +136,7 @@ export function pyHash(v: PyValue, ctx: HostContext): bigint {
       // NaN hashes by identity in CPython 3.10+: no two NaNs share a hash that a script could rely on.
       return Number.isNaN(v) ? 0n : floatHash(v);
   }
+  if (v instanceof PyInstance && v.standsFor !== undefined) return pyHash(v.standsFor, ctx);
   if (v instanceof PyTuple && scriptClassOf(v)?.lookup('__hash__') === undefined) {
     let acc = XXPRIME_5;
     for (const item of v.items) {

@@ -290,6 +290,7 @@ export function hashKey(v: PyValue): string | null {
         return `z{${[...v.map.keys()].sort().join('|')}}`;
       }
       if (v instanceof PyList || v instanceof PyDict || v instanceof PySet) return null;
+      if (v instanceof PyInstance && v.standsFor !== undefined) return hashKey(v.standsFor);
       // A host value hashed by what it holds (values/host.ts's valueKey): a complex, bytes.
       const own = (v as { valueKey?(): string | null | undefined }).valueKey?.();
       return own === undefined ? `o${objectId(v)}` : own;
@@ -464,6 +465,8 @@ export class PyBoundMethod extends PyObject {
 /** An instance of a class the script defines. */
 export class PyInstance extends PyObject {
   readonly dict = new Map<string, PyValue>();
+  /** The builtin value it stands for in dicts, sets and `hash()` (an IntEnum member's int); undefined for most instances. */
+  standsFor: PyValue | undefined = undefined;
 
   constructor(readonly cls: PyType) {
     super();
