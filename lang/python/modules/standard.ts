@@ -9,6 +9,7 @@ import { cmathModule } from './cmath';
 import { collectionsModule } from './collections';
 import { contextlibModule } from './contextlib';
 import { copyModule } from './copy';
+import { csvModule } from './csv';
 import { dataclassesModule } from './dataclasses';
 import { enumModule } from './enum';
 import { fractionsModule } from './fractions';
@@ -34,6 +35,7 @@ export const STANDARD_MODULES: ModuleRegistry = {
   collections: collectionsModule,
   contextlib: contextlibModule,
   copy: copyModule,
+  csv: csvModule,
   dataclasses: dataclassesModule,
   enum: enumModule,
   fractions: fractionsModule,
