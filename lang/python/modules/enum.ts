@@ -38,6 +38,7 @@ import {
   PyType,
   type PyValue,
   StaticMethod,
+  toIndex,
   type BinaryOp,
   type CompareOp,
   type UnaryOp,
@@ -343,6 +344,15 @@ function intMethods(operators: [string, BinaryOp][]): Record<string, PyValue> {
   out.__str__ = method('__str__', (m, _a, ctx) => ctx.str(value(m)));
   out.__format__ = method('__format__', (m, [spec], ctx) => formatValue(value(m), typeof spec === 'string' ? spec : '', ctx));
   out.bit_length = method('bit_length', (m) => BigInt(bitLength(value(m))));
+  // round(member) is its int; round(member, -k) rounds the int to 10**k, halves to even, as int.__round__.
+  out.__round__ = method('__round__', (m, [ndigits], ctx) => {
+    const v = value(m);
+    if (ndigits === undefined || ndigits === null || toIndex(ndigits, ctx) >= 0n) return v;
+    const p = 10n ** -toIndex(ndigits, ctx);
+    const q = (v - (((v % p) + p) % p)) / p;
+    const twice = 2n * (v - q * p);
+    return (twice > p || (twice === p && q % 2n !== 0n) ? q + 1n : q) * p;
+  });
   return out;
 }
 

@@ -15,6 +15,7 @@ import {
   iterate,
   type Kwargs,
   PyDict,
+  PyInstance,
   pyError,
   pyFunction,
   PyList,
@@ -76,6 +77,8 @@ function scalarText(v: PyValue, o: EncodeOptions): string | undefined {
   if (v === true) return 'true';
   if (v === false) return 'false';
   if (typeof v === 'bigint') return v.toString();
+  // An IntEnum member is an int: int.__repr__ writes it.
+  if (v instanceof PyInstance && typeof v.standsFor === 'bigint') return v.standsFor.toString();
   if (typeof v === 'number') return encodeFloat(v, o.allowNan);
   if (typeof v === 'string') return encodeString(v, o.ensureAscii);
   return undefined;
@@ -130,6 +133,7 @@ function dictParts(d: PyDict, o: EncodeOptions, level: number, markers: Set<obje
     else if (typeof key === 'number') k = encodeFloat(key, o.allowNan);
     else if (key === true || key === false || key === null) k = String(key === null ? 'null' : key);
     else if (typeof key === 'bigint') k = key.toString();
+    else if (key instanceof PyInstance && typeof key.standsFor === 'bigint') k = key.standsFor.toString();
     else if (o.skipkeys) continue;
     else throw pyError('TypeError', `keys must be str, int, float, bool or None, not ${typeName(key)}`);
     parts.push(() => encodeString(k, o.ensureAscii) + o.keySeparator + encode(value, o, level + 1, markers, ctx));

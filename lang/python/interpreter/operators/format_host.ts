@@ -3,7 +3,7 @@
  * formatting read fields, convert and format values through it.
  */
 import type { FormatHost } from '../formatting';
-import { type HostContext, HostObject, PyDict, pyError, PyTuple, typeName } from '../values';
+import { type HostContext, HostObject, PyDict, pyError, PyInstance, PyTuple, typeName } from '../values';
 import { isNumber, toFloat, toIndex, toInt } from './conversions';
 import { ascii, formatValue, repr, str } from './repr';
 
@@ -18,6 +18,8 @@ export function formatHost(ctx: HostContext): FormatHost {
     getattr: (v, name) => ctx.getattr(v, name),
     getitem: (v, key) => ctx.getitem(v, key),
     toInt: (v, conv) => {
+      // An IntEnum member formats as its int.
+      if (v instanceof PyInstance && v.standsFor !== undefined) v = v.standsFor;
       if (isNumber(v) || v instanceof HostObject) {
         if (conv === 'x' || conv === 'X' || conv === 'o' || conv === 'c' || conv === '*') {
           if (typeof v === 'number') throw pyError('TypeError', `%${conv} format: an integer is required, not float`);
@@ -28,6 +30,7 @@ export function formatHost(ctx: HostContext): FormatHost {
       throw pyError('TypeError', `%${conv} format: a real number is required, not ${typeName(v)}`);
     },
     toFloat: (v, conv) => {
+      if (v instanceof PyInstance && v.standsFor !== undefined) v = v.standsFor;
       if (isNumber(v) || v instanceof HostObject) return toFloat(v, ctx);
       throw pyError('TypeError', `must be real number, not ${typeName(v)}`);
       void conv;
