@@ -11,6 +11,7 @@ import * as L from './lax';
 import { NONZERO_ARRAY_METHODS } from './numpy_nonzero';
 import { ORDERING_ARRAY_METHODS } from './numpy_ordering';
 import { STATISTICS_ARRAY_METHODS } from './numpy_statistics';
+import { numpyHostDivMod } from './numpy_float_divmod';
 import { NUMPY_ONLY_ARRAY_METHODS } from './numpy_host';
 import * as V from './numpy_views';
 
@@ -86,7 +87,7 @@ export const ARRAY_BEHAVIOUR: ArrayBehaviour = {
     if (prim) return L.binary(x.rt, prim, a, b, ctx);
     if (opName === '**') return L.power(x.rt, a, b, ctx);
     if (opName === '@') return L.matmul(x.rt, a, b, ctx);
-    if (opName === '//' || opName === '%') return L.floorDivMod(x.rt, opName, a, b, ctx);
+    if (opName === '//' || opName === '%') return numpyHostDivMod(x.rt, opName, a, b, ctx) ?? L.floorDivMod(x.rt, opName, a, b, ctx);
     // Masks combine as NumPy's logical ufuncs do on booleans: a & b is a > ~b, a | b is a >= ~b, a ^ b is a != b.
     const logical = LOGICAL[opName];
     if (logical && x.numpy && !x.traced && isBoolean(a) && isBoolean(b)) return L.binary(x.rt, logical, a, logical === 'ne' ? b : L.binary(x.rt, 'eq', b, false, ctx), ctx);

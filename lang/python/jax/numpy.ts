@@ -10,11 +10,13 @@ import * as L from './lax';
 
 const arr = L.arrayArgument;
 import { copyOf } from './numpy_views';
+import { AXES_FUNCTIONS } from './numpy_axes';
 import { linalgModule, MORE_FUNCTIONS } from './numpy_more';
 import { nonzero, NONZERO_FUNCTIONS } from './numpy_nonzero';
 import { ORDERING_FUNCTIONS } from './numpy_ordering';
 import { NUMPY_ONLY_FUNCTIONS } from './numpy_host';
 import { STATISTICS_FUNCTIONS } from './numpy_statistics';
+import { TUTORIAL_MATH_FUNCTIONS } from './numpy_tutorial_math';
 import { Scalar, type Val } from './values';
 
 type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, numpy: boolean) => PyValue;
@@ -261,6 +263,8 @@ export const FUNCTIONS: Record<string, Fn> = {
   ...ORDERING_FUNCTIONS,
   ...NONZERO_FUNCTIONS,
   ...STATISTICS_FUNCTIONS,
+  ...AXES_FUNCTIONS,
+  ...TUTORIAL_MATH_FUNCTIONS,
 };
 
 /** The module attributes of `jax.numpy` (numpy = false) or `numpy` (numpy = true). */

@@ -7,6 +7,7 @@ import { isFloat } from '../../../runtime/core';
 import { bindArgs, type HostContext, type Kwargs, pyError, type PyValue } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
 import * as L from './lax';
+import { numpyHostDivMod } from './numpy_float_divmod';
 
 const arr = (rt: JaxRuntime, x: PyValue, ctx: HostContext): PyArray => L.arrayArgument(rt, x, ctx, true);
 
@@ -21,7 +22,9 @@ function refuseOut(kwargs: Kwargs, name: string): void {
 const divMod = (name: string, which: '//' | '%'): Fn => (rt, args, kwargs, ctx) => {
   refuseOut(kwargs, name);
   const a = bindArgs(name, ['x1', 'x2'], args, kwargs, ctx);
-  return L.floorDivMod(rt, which, arr(rt, a.required('x1'), ctx), arr(rt, a.required('x2'), ctx), ctx);
+  const x = arr(rt, a.required('x1'), ctx);
+  const y = arr(rt, a.required('x2'), ctx);
+  return numpyHostDivMod(rt, which, x, y, ctx) ?? L.floorDivMod(rt, which, x, y, ctx);
 };
 
 /** A boolean function of the values' truth, broadcast as NumPy broadcasts (through `where`). */

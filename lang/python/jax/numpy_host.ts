@@ -3,10 +3,12 @@
  * float64, value for value as NumPy 1.24 computes them (jax.numpy keeps its refusal: under jit
  * they would need primitives the engine lacks).
  */
+import { BINNING_FUNCTIONS } from './numpy_binning';
 import { ELEMENTWISE_FUNCTIONS } from './numpy_elementwise';
+import { FMOD_FUNCTIONS } from './numpy_float_divmod';
 import { ORDER_STATISTICS_FUNCTIONS } from './numpy_order_stats';
 import { ROUNDING_ARRAY_METHODS, ROUNDING_FUNCTIONS } from './numpy_rounding';
 
-export const NUMPY_ONLY_FUNCTIONS = { ...ROUNDING_FUNCTIONS, ...ORDER_STATISTICS_FUNCTIONS, ...ELEMENTWISE_FUNCTIONS };
+export const NUMPY_ONLY_FUNCTIONS = { ...ROUNDING_FUNCTIONS, ...ORDER_STATISTICS_FUNCTIONS, ...ELEMENTWISE_FUNCTIONS, ...BINNING_FUNCTIONS, ...FMOD_FUNCTIONS };
 
 export const NUMPY_ONLY_ARRAY_METHODS = { ...ROUNDING_ARRAY_METHODS };

@@ -1,0 +1,86 @@
+import * as assert from 'node:assert/strict';
+import { createReferenceBackend } from '../../../runtime/backends';
+import { EagerEngine } from '../../../runtime/eager';
+import { formatError } from '../../../lang/python/run';
+import { runPython } from '../../../evaluation';
+
+/**
+ * Issue 14's tutorial NumPy functions given bad input: each ends with NumPy 1.24's own text (as
+ * /usr/bin/python3 printed it; jax.numpy's from JAX's source where they differ) at the call's line
+ * and column, and what Gradlens does not compute says so there.
+ */
+function errorOf(line: string): string | null {
+  const backend = createReferenceBackend();
+  const r = runPython(`import numpy as np\nimport jax.numpy as jnp\n\ny = ${line}\n`, new EagerEngine(backend), { file: 'bad.py' });
+  assert.equal(backend.liveCount(), 0, 'every array is freed when the run ends');
+  return r.error ? formatError(r.error) : null;
+}
+
+const cases: Record<string, [string, string][]> = {
+  histogram: [
+    ['np.histogram([1, 2, 3], bins=0)', 'ValueError: `bins` must be positive, when an integer'],
+    ['np.histogram([1, 2, 3], bins=[3, 1])', 'ValueError: `bins` must increase monotonically, when an array'],
+    ['np.histogram([1, 2, 3], bins=[[3, 1]])', 'ValueError: `bins` must be 1d, when an array'],
+    ['np.histogram([1, 2, 3], range=(3, 1))', 'ValueError: max must be larger than min in range parameter.'],
+    ['np.histogram([1, 2, np.inf])', 'ValueError: autodetected range of [1.0, inf] is not finite'],
+    ['np.histogram([1, 2, np.nan])', 'ValueError: autodetected range of [nan, nan] is not finite'],
+    ['np.histogram([1, 2, 3], range=(0, np.inf))', 'ValueError: supplied range of [0, inf] is not finite'],
+    ['np.histogram([1, 2, 3], bins=2.5)', 'TypeError: `bins` must be an integer, a string, or an array'],
+    ['np.histogram([1, 2, 3], weights=[1, 2])', 'ValueError: weights should have the same shape as a.'],
+    ["np.histogram([1, 2, 3], bins='auto')", "NotImplementedError: numpy.histogram(..., bins='auto') is not supported by Gradlens: pass a number of bins or the edges"],
+  ],
+  bincount: [
+    ['np.bincount([1, -1])', "ValueError: 'list' argument must have no negative elements"],
+    ['np.bincount([[1, 2]])', 'ValueError: object too deep for desired array'],
+    ['np.bincount([1, 2], minlength=-1)', "ValueError: 'minlength' must not be negative"],
+    ['np.bincount([1, 2], weights=[1])', "ValueError: The weights and list don't have the same length."],
+    ['np.bincount(np.array([1.0, 2.0]))', "TypeError: Cannot cast array data from dtype('float64') to dtype('int64') according to the rule 'safe'"],
+  ],
+  searchsorted: [
+    ["np.searchsorted([1, 2, 3], 2, side='middle')", "ValueError: search side must be 'left' or 'right' (got 'middle')"],
+    ['np.searchsorted([1, 2, 3], 2, side=3)', 'TypeError: search side must be str, not int'],
+    ['np.searchsorted([[1, 2, 3]], 2)', 'ValueError: object too deep for desired array'],
+    ['np.searchsorted([3, 1, 2], 2, sorter=[7, 8, 9])', 'ValueError: Sorter index out of range.'],
+  ],
+  interp: [
+    ['np.interp([2.5], [1, 2], [3, 2, 0])', 'ValueError: fp and xp are not of the same length.'],
+    ['np.interp([2.5], [], [])', 'ValueError: array of sample points is empty'],
+    ['np.interp([2.5], [[1, 2]], [[3, 2]])', 'ValueError: object too deep for desired array'],
+    ['np.interp([2.5], [1, 2], [3, 2], period=1.0)', 'NotImplementedError: numpy.interp(..., period=...) is not supported by Gradlens: wrap x into one period first (x % period) and extend xp, fp by one point'],
+  ],
+  'axes and products': [
+    ['np.cross([1, 2, 3, 4], [1, 2, 3])', 'ValueError: incompatible dimensions for cross product\n(dimension must be 2 or 3)'],
+    ['jnp.cross(jnp.ones(4), jnp.ones(3))', 'ValueError: Dimension must be either 2 or 3 for cross product'],
+    ['np.moveaxis(np.ones((2, 3)), 3, 0)', 'ValueError: source: axis 3 is out of bounds for array of dimension 2'],
+    ['np.moveaxis(np.ones((2, 3)), [0, 1], [0])', 'ValueError: `source` and `destination` arguments must have the same number of elements'],
+    ['np.swapaxes(np.ones((2, 3)), 0, 2)', 'ValueError: axis2: axis 2 is out of bounds for array of dimension 2'],
+    ['np.array_split(np.arange(5), 0)', 'ValueError: number sections must be larger than 0.'],
+    ['np.inner(np.ones((2, 3)), np.ones(2))', 'ValueError: shapes (2,3) and (2,) not aligned: 3 (dim 1) != 2 (dim 0)'],
+    ['np.ptp(np.array([True, False]))', 'TypeError: numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead.'],
+  ],
+  average: [
+    ['np.average(np.ones((2, 3)), weights=[1, 2])', 'TypeError: Axis must be specified when shapes of a and weights differ.'],
+    ['np.average(np.ones((2, 3)), axis=1, weights=[1, 2])', 'ValueError: Length of weights not compatible with specified axis.'],
+    ['np.average(np.ones((2, 3)), axis=1, weights=np.ones((1, 3)))', 'TypeError: 1D weights expected when shapes of a and weights differ.'],
+    ['np.average([1, 2], weights=[1, -1])', "ZeroDivisionError: Weights sum to zero, can't be normalized"],
+  ],
+  'float % and //': [
+    ['jnp.array([1.5]) % 0.5', 'NotImplementedError: % on float32 arrays is not supported by Gradlens (only on integer arrays); convert them with .astype(int) where that is what you mean'],
+    ['np.ones((2, 3)) % np.ones(2)', 'ValueError: operands could not be broadcast together with shapes (2,3) (2,) '],
+  ],
+};
+
+describe('numpy: tutorial functions\' bad input reads as NumPy\'s error at the line (issue 14)', () => {
+  for (const [family, list] of Object.entries(cases)) {
+    it(family, () => {
+      for (const [line, error] of list) assert.equal(errorOf(line), `bad.py:4:5: error: ${error}`, line);
+    });
+  }
+
+  it('the same calls with good input run (the errors above are the input\'s, not the function\'s)', () => {
+    for (const line of ['np.histogram([1, 2, 3], bins=3, range=(0, 4))', 'np.bincount([1, 2], weights=[1, 2], minlength=4)', "np.searchsorted([1, 2, 3], 2, side='right')",
+      'np.interp([2.5], [1, 2, 3], [3, 2, 0])', 'np.cross([1, 2, 3], [1, 2, 3])', 'np.average(np.ones((2, 3)), axis=1, weights=[1, 2, 3])', 'np.ones((2, 3)) % np.ones(3)']) {
+      assert.equal(errorOf(line), null, line);
+    }
+  });
+});
