@@ -64,6 +64,10 @@ const cases: Record<string, [string, string][]> = {
     ['np.average(np.ones((2, 3)), axis=1, weights=np.ones((1, 3)))', 'TypeError: 1D weights expected when shapes of a and weights differ.'],
     ['np.average([1, 2], weights=[1, -1])', "ZeroDivisionError: Weights sum to zero, can't be normalized"],
   ],
+  cbrt: [
+    ['np.cbrt(np.ones(2, dtype=np.float32))', "NotImplementedError: numpy.cbrt of a float32 array is not supported by Gradlens: NumPy's own float32 result differs by machine in the last bit; compute in float64 (x.astype(np.float64)) and convert back"],
+    ['jnp.cbrt(jnp.ones(2))', "AttributeError: module 'jax.numpy' has no attribute 'cbrt' (jax.numpy.cbrt is not supported by Gradlens)"],
+  ],
   'float % and //': [
     ['jnp.array([1.5]) % 0.5', 'NotImplementedError: % on float32 arrays is not supported by Gradlens (only on integer arrays); convert them with .astype(int) where that is what you mean'],
     ['np.ones((2, 3)) % np.ones(2)', 'ValueError: operands could not be broadcast together with shapes (2,3) (2,) '],
