@@ -14,6 +14,13 @@ import { convGeneralDilated, reduceWindow, rev, selectAndGatherAdd, selectAndSca
 const un = (f: UnaryFn) => (inputs: readonly ReferenceArray[], _p: unknown, out: AbstractValue) => unary(inputs[0], out, f);
 const bin = (f: BinaryFn) => (inputs: readonly ReferenceArray[], _p: unknown, out: AbstractValue) => binary(inputs[0], inputs[1], out, f);
 const cmp = (f: (a: number, b: number) => boolean) => bin((a, b) => (f(a, b) ? 1 : 0));
+/**
+ * A transcendental whose float64 results are glibc's (runtime/core/libm: NumPy's float64 ufuncs call
+ * libm on CPUs without AVX-512, and CPython's math module always does), other dtypes V8's `Math`
+ * rounded to the dtype (the double's last bit rarely survives the rounding to float32; `Math` is ~8x faster).
+ */
+const libmUn = (f64: UnaryFn, other: UnaryFn) => (inputs: readonly ReferenceArray[], _p: unknown, out: AbstractValue) =>
+  unary(inputs[0], out, out.dtype === 'float64' ? f64 : other);
 
 /**
  * Every primitive as a plain loop in JS doubles, stored in the dtype's array (float32 rounds,
@@ -26,7 +33,7 @@ export const REFERENCE_KERNELS: KernelTable<ReferenceArray> = withComplex(withKe
   sub: bin((a, b) => a - b),
   mul: (inputs, _p, out) => (out.dtype === 'uint32' ? uint32Mul(inputs[0], inputs[1], out) : binary(inputs[0], inputs[1], out, (a, b) => a * b)),
   div: bin((a, b) => a / b),
-  pow: bin(Math.pow),
+  pow: (inputs, _p, out) => binary(inputs[0], inputs[1], out, out.dtype === 'float64' ? libm.pow : Math.pow),
   max: bin(maxOf),
   min: bin(minOf),
   lt: cmp((a, b) => a < b),
@@ -37,13 +44,13 @@ export const REFERENCE_KERNELS: KernelTable<ReferenceArray> = withComplex(withKe
   ne: cmp((a, b) => a !== b),
   neg: un((x) => -x),
   integer_pow: (inputs, { y }, out) => unary(inputs[0], out, integerPow(y)),
-  exp: un(Math.exp),
-  log: un(Math.log),
-  log1p: un(Math.log1p),
-  expm1: un(Math.expm1),
-  sin: un(Math.sin),
-  cos: un(Math.cos),
-  tan: un(Math.tan),
+  exp: libmUn(libm.exp, Math.exp),
+  log: libmUn(libm.log, Math.log),
+  log1p: libmUn(libm.log1p, Math.log1p),
+  expm1: libmUn(libm.expm1, Math.expm1),
+  sin: libmUn(libm.sin, Math.sin),
+  cos: libmUn(libm.cos, Math.cos),
+  tan: libmUn(libm.tan, Math.tan),
   tanh: un(Math.tanh),
   logistic: (inputs, _p, out) => unary(inputs[0], out, logisticIn(out.dtype === 'float64' ? 'float64' : 'float32')),
   sqrt: un(Math.sqrt),

@@ -6,7 +6,8 @@
  * with CPython over 100,000 random arguments each), and the functions glibc builds over them
  * (sinh, cosh, tanh, asinh, acosh, atanh, log10, cbrt: fdlibm's formulas) follow; remainder and
  * ldexp are exact, as CPython's and C's are. V8's `Math` (fdlibm) is off by an ulp for 1-10% of
- * arguments.
+ * arguments. NumPy's float64 ufuncs call these on a CPU without AVX-512 (the reference backend's
+ * float64 kernels do too), except tanh, which NumPy computes with its own SIMD polynomial (numpyTanh).
  */
 export { glibcPow as pow } from './glibc_pow';
 export { glibcExp as exp } from './glibc_exp';
@@ -24,3 +25,4 @@ export { ERFC_FITS, erf, erfc, erfinv, erfinvFloat32 } from './erf';
 export { acosh, asinh, cbrt, cosh, log10, sinh } from './hyperbolic';
 export { hypot } from './hypot';
 export { glibcAtanh as atanh, glibcExpm1 as expm1, glibcLog1p as log1p, glibcTanh as tanh } from './glibc_expm1_log1p';
+export { numpyTanh } from './numpy_tanh';

@@ -1,4 +1,4 @@
-import { LOGISTIC_ZERO_BELOW, sizeOf, type AnyTypedArray, type DType } from '../../core';
+import { libm, LOGISTIC_ZERO_BELOW, sizeOf, type AnyTypedArray, type DType } from '../../core';
 import type { ElementwisePrimitive, ReductionPrimitive } from '../../primitives';
 import { flatFrom, IndexedBody, JS_INDEX, outputIx, type Ix } from './index_code';
 import type { KernelSpec, MemberSpec, Ref } from './kernel_spec';
@@ -37,19 +37,23 @@ function cast(dtype: DType, e: string): string {
 /** Ops whose result is already a value of the node's dtype: one of the operands, a 0/1, an exact sign flip, or a cast. */
 const EXACT: ReadonlySet<ScalarOp> = new Set<ScalarOp>(['max', 'min', 'lt', 'le', 'gt', 'ge', 'eq', 'ne', 'where', 'abs', 'sign', 'cast']);
 
+/** A libm function: glibc's (runtime/core/libm) for a float64 result, as the reference backend's kernels compute it, else V8's. */
+const libmCall = (name: 'exp' | 'log' | 'log1p' | 'expm1' | 'sin' | 'cos' | 'tan' | 'pow') => (a: readonly string[], node: ScalarNode) =>
+  `${node.dtype === 'float64' ? 'libm' : 'Math'}.${name}(${a.join(', ')})`;
+
 /** Each scalar op in JavaScript, computed in doubles (int32 and bool values are small integers in them). */
 const JS_OPS: { readonly [Op in ScalarOp]: (a: readonly string[], node: ScalarNode) => string } = {
   neg: ([a]) => `(-${a})`,
   abs: ([a]) => `Math.abs(${a})`,
   sign: ([a]) => `(${a} > 0 ? 1 : ${a} < 0 ? -1 : ${a})`,
   sqrt: ([a]) => `Math.sqrt(${a})`,
-  exp: ([a]) => `Math.exp(${a})`,
-  log: ([a]) => `Math.log(${a})`,
-  log1p: ([a]) => `Math.log1p(${a})`,
-  expm1: ([a]) => `Math.expm1(${a})`,
-  sin: ([a]) => `Math.sin(${a})`,
-  cos: ([a]) => `Math.cos(${a})`,
-  tan: ([a]) => `Math.tan(${a})`,
+  exp: libmCall('exp'),
+  log: libmCall('log'),
+  log1p: libmCall('log1p'),
+  expm1: libmCall('expm1'),
+  sin: libmCall('sin'),
+  cos: libmCall('cos'),
+  tan: libmCall('tan'),
   tanh: ([a]) => `Math.tanh(${a})`,
   // The reference's stable form: exp never overflows on either side.
   logistic: ([a], node) => `(${a} < ${LOGISTIC_ZERO_BELOW[node.dtype === 'float64' ? 'float64' : 'float32']} ? 0 : ${a} >= 0 ? 1 / (1 + Math.exp(-${a})) : Math.exp(${a}) / (1 + Math.exp(${a})))`,
@@ -57,7 +61,7 @@ const JS_OPS: { readonly [Op in ScalarOp]: (a: readonly string[], node: ScalarNo
   sub: ([a, b]) => `(${a} - ${b})`,
   mul: ([a, b]) => `(${a} * ${b})`,
   div: ([a, b]) => `(${a} / ${b})`,
-  pow: ([a, b]) => `Math.pow(${a}, ${b})`,
+  pow: libmCall('pow'),
   // NaN propagates from either side; ties keep the first operand, so max(-0, 0) is -0 as in the reference.
   max: ([a, b]) => `(${a} !== ${a} || ${b} !== ${b} ? NaN : ${a} >= ${b} ? ${a} : ${b})`,
   min: ([a, b]) => `(${a} !== ${a} || ${b} !== ${b} ? NaN : ${a} <= ${b} ? ${a} : ${b})`,
@@ -162,5 +166,6 @@ export const jsKernelsAllowed: boolean = typeof process === 'object' && typeof p
 
 export function compileJs(spec: KernelSpec, lower: LowerMember = lowerMember): HostKernel {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  return new Function('ins', 'outs', `'use strict';\n${generateJs(spec, lower)}`) as HostKernel;
+  const kernel = new Function('libm', 'ins', 'outs', `'use strict';\n${generateJs(spec, lower)}`) as (m: typeof libm, ...rest: Parameters<HostKernel>) => void;
+  return (ins, outs) => kernel(libm, ins, outs);
 }

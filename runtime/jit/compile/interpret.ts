@@ -1,4 +1,4 @@
-import { allocate, LOGISTIC_ZERO_BELOW, sizeOf, stridesOf, typedArrayFrom, type AbstractValue, type AnyTypedArray } from '../../core';
+import { allocate, libm, LOGISTIC_ZERO_BELOW, sizeOf, stridesOf, typedArrayFrom, type AbstractValue, type AnyTypedArray } from '../../core';
 import { broadcastIndex, mapIndex, REFERENCE_KERNELS, ReferenceArray } from '../../backends';
 import { RESHAPES, type ElementwisePrimitive, type ParamsOf, type Primitive } from '../../primitives';
 import type { HostKernel } from './codegen_js';
@@ -29,6 +29,12 @@ type Step = (ins: readonly AnyTypedArray[], values: readonly AnyTypedArray[]) =>
 /** `out[i] = op(args[0][i], ...)` for i < n; `node` gives a cast its target dtype. */
 type Loop = (out: AnyTypedArray, args: readonly AnyTypedArray[], n: number, node: ScalarNode) => void;
 
+/** A libm function's loop: glibc's for a float64 result (as the reference backend's kernels), else V8's. */
+const libmLoop = (f64: (x: number) => number, other: (x: number) => number): Loop => (o, [a], n, node) => {
+  const f = node.dtype === 'float64' ? f64 : other;
+  for (let i = 0; i < n; i++) o[i] = f(a[i]);
+};
+
 // One loop an op, so each stays monomorphic in its operation; values in doubles as codegen_js.ts
 // computes them. The reference's semantics: NaN-propagating max/min whose ties keep the first
 // operand, comparisons as 1/0.
@@ -42,13 +48,13 @@ const LOOPS: { readonly [Op in ScalarOp]: Loop } = {
     }
   },
   sqrt: (o, [a], n) => { for (let i = 0; i < n; i++) o[i] = Math.sqrt(a[i]); },
-  exp: (o, [a], n) => { for (let i = 0; i < n; i++) o[i] = Math.exp(a[i]); },
-  log: (o, [a], n) => { for (let i = 0; i < n; i++) o[i] = Math.log(a[i]); },
-  log1p: (o, [a], n) => { for (let i = 0; i < n; i++) o[i] = Math.log1p(a[i]); },
-  expm1: (o, [a], n) => { for (let i = 0; i < n; i++) o[i] = Math.expm1(a[i]); },
-  sin: (o, [a], n) => { for (let i = 0; i < n; i++) o[i] = Math.sin(a[i]); },
-  cos: (o, [a], n) => { for (let i = 0; i < n; i++) o[i] = Math.cos(a[i]); },
-  tan: (o, [a], n) => { for (let i = 0; i < n; i++) o[i] = Math.tan(a[i]); },
+  exp: libmLoop(libm.exp, Math.exp),
+  log: libmLoop(libm.log, Math.log),
+  log1p: libmLoop(libm.log1p, Math.log1p),
+  expm1: libmLoop(libm.expm1, Math.expm1),
+  sin: libmLoop(libm.sin, Math.sin),
+  cos: libmLoop(libm.cos, Math.cos),
+  tan: libmLoop(libm.tan, Math.tan),
   tanh: (o, [a], n) => { for (let i = 0; i < n; i++) o[i] = Math.tanh(a[i]); },
   logistic: (o, [a], n, node) => {
     const zeroBelow = LOGISTIC_ZERO_BELOW[node.dtype === 'float64' ? 'float64' : 'float32'];
@@ -61,7 +67,10 @@ const LOOPS: { readonly [Op in ScalarOp]: Loop } = {
   sub: (o, [a, b], n) => { for (let i = 0; i < n; i++) o[i] = a[i] - b[i]; },
   mul: (o, [a, b], n) => { for (let i = 0; i < n; i++) o[i] = a[i] * b[i]; },
   div: (o, [a, b], n) => { for (let i = 0; i < n; i++) o[i] = a[i] / b[i]; },
-  pow: (o, [a, b], n) => { for (let i = 0; i < n; i++) o[i] = Math.pow(a[i], b[i]); },
+  pow: (o, [a, b], n, node) => {
+    const f = node.dtype === 'float64' ? libm.pow : Math.pow;
+    for (let i = 0; i < n; i++) o[i] = f(a[i], b[i]);
+  },
   max: (o, [a, b], n) => {
     for (let i = 0; i < n; i++) {
       const x = a[i];

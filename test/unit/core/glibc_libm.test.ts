@@ -75,9 +75,15 @@ const FUNCTIONS: Record<string, (u: number) => number> = {
   'exp2(4 u - 2)': (u) => libm.exp2(4 * u - 2),
   'remainder(2e6 u - 1e6, 20 (4096 u % 1) - 10)': (u) => libm.remainder(2e6 * u - 1e6, 20 * ((4096 * u) % 1) - 10),
   'ldexp(u - 0.5, floor(100 (4096 u % 1)) - 1100)': (u) => libm.ldexp(u - 0.5, Math.floor(100 * ((4096 * u) % 1)) - 1100),
+  'log10(1e6 u)': (u) => libm.log10(1e6 * u),
+  'log10(1 + (u - 0.5) / 12)': (u) => libm.log10(1 + (u - 0.5) / 12),
+  'log10(1e-310 u)': (u) => libm.log10(1e-310 * u),
+  'hypot(20 u - 10, 20 (4096 u % 1) - 10)': (u) => libm.hypot(20 * u - 10, 20 * ((4096 * u) % 1) - 10),
+  'hypot(1e300 u, 1e300 (4096 u % 1))': (u) => libm.hypot(1e300 * u, 1e300 * ((4096 * u) % 1)),
+  'hypot(1e-300 u, 1e-310 (4096 u % 1))': (u) => libm.hypot(1e-300 * u, 1e-310 * ((4096 * u) % 1)),
 };
 
-describe('glibc libm (math.exp, exp2, log, log2, sin, cos, tan, pow, atan, atan2, asin, acos, expm1, log1p, erf, erfc, sinh, cosh, tanh, asinh, acosh, atanh) and CPython\'s remainder and ldexp, bit for bit', () => {
+describe('glibc libm (math.exp, exp2, log, log2, log10, hypot, sin, cos, tan, pow, atan, atan2, asin, acos, expm1, log1p, erf, erfc, sinh, cosh, tanh, asinh, acosh, atanh) and CPython\'s remainder and ldexp, bit for bit', () => {
   for (const r of RECORDED.streams) {
     it(`${r.name} at ${r.count} arguments`, () => {
       const engine = MT19937.fromSeed(r.seed);

@@ -1,0 +1,109 @@
+/**
+ * NumPy's float64 ufuncs that call the C library: `log2`, `log10`, `exp2`, `arcsin`, `arccos`,
+ * `arctan`, `sinh`, `cosh`, `arcsinh`, `arccosh`, `arctanh`, `arctan2`, `hypot`, and `power` with
+ * NumPy's fast paths for `**`. Computed on the host with glibc's algorithms (runtime/core/libm), so
+ * every float64 value is the one NumPy 1.24 prints on a CPU without AVX-512 (where it calls glibc;
+ * with AVX-512 it runs its own SIMD code, which differs in the last bit for 10-30% of arguments),
+ * and `tanh`, for which NumPy runs its own SIMD code on nearly every CPU.
+ * A float32 array computes in float64 and rounds. NumPy arrays only: jax.numpy keeps its refusal,
+ * since under jit these would need primitives the engine lacks.
+ */
+import { broadcastShapes, libm, type DType } from '../../../runtime/core';
+import { bindArgs, type HostContext, type Kwargs, pyError, type PyValue } from '../interpreter';
+import { PyArray, type JaxRuntime } from './array';
+import * as L from './lax';
+
+type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, numpy: boolean) => PyValue;
+
+const arr = (rt: JaxRuntime, x: PyValue, ctx: HostContext): PyArray => L.arrayArgument(rt, x, ctx, true);
+
+function refuseOut(kwargs: Kwargs, name: string): void {
+  for (const k of ['out', 'where']) {
+    if (kwargs.has(k)) throw pyError('NotImplementedError', `numpy.${name}(..., ${k}=...) is not supported by Gradlens: assign the result instead`);
+  }
+}
+
+/** The dtype of a float ufunc's result: float32 stays, every other dtype computes in float64 (NumPy's loop for ints). */
+const floatOf = (dtypes: readonly DType[]): DType => (dtypes.every((d) => d === 'float32') ? 'float32' : 'float64');
+
+function hostUnary(rt: JaxRuntime, x: PyArray, f: (x: number) => number, ctx: HostContext): PyArray {
+  const values = x.values(ctx, 'numpy');
+  return L.op(rt, () => new PyArray(rt, rt.generate(x.shape, floatOf([x.dtype]), (i) => f(values[i]!)), false, true));
+}
+
+const unaryFn = (name: string, f: (x: number) => number): Fn => (rt, args, kwargs, ctx) => {
+  refuseOut(kwargs, name);
+  return hostUnary(rt, arr(rt, bindArgs(name, ['x'], args, kwargs, ctx).required('x'), ctx), f, ctx);
+};
+
+/** The values of an array of `shape` read at each position of the broadcast `to` (size-1 and missing axes repeat). */
+function broadcastValues(values: ArrayLike<number>, shape: readonly number[], to: readonly number[]): (i: number) => number {
+  if (shape.length === to.length && shape.every((d, k) => d === to[k])) return (i) => values[i]!;
+  const offset = to.length - shape.length;
+  const strides = to.map(() => 0);
+  for (let k = shape.length - 1, step = 1; k >= 0; step *= shape[k]!, k--) strides[k + offset] = shape[k] === 1 ? 0 : step;
+  return (i) => {
+    let at = 0;
+    for (let k = to.length - 1; k >= 0; k--) {
+      const d = to[k]!;
+      at += (i % d) * strides[k]!;
+      i = Math.floor(i / d);
+    }
+    return values[at]!;
+  };
+}
+
+const binaryFn = (name: string, f: (x: number, y: number) => number): Fn => (rt, args, kwargs, ctx) => {
+  refuseOut(kwargs, name);
+  const a = bindArgs(name, ['x1', 'x2'], args, kwargs, ctx);
+  const x = arr(rt, a.required('x1'), ctx);
+  const y = arr(rt, a.required('x2'), ctx);
+  const shape = broadcastShapes(x.shape, y.shape);
+  const shown = (s: readonly number[]) => `(${s.join(',')}${s.length === 1 ? ',' : ''})`;
+  if (!shape) throw pyError('ValueError', `operands could not be broadcast together with shapes ${shown(x.shape)} ${shown(y.shape)} `);
+  const p = broadcastValues(x.values(ctx, 'numpy'), x.shape, shape);
+  const q = broadcastValues(y.values(ctx, 'numpy'), y.shape, shape);
+  // NB: a Python scalar beside a float32 array keeps float32, as NumPy's value-based casting does.
+  const dtypes = [x, y].filter((v) => !v.weak).map((v) => v.dtype);
+  return L.op(rt, () => new PyArray(rt, rt.generate(shape, floatOf(dtypes.length ? dtypes : [x.dtype, y.dtype]), (i) => f(p(i), q(i))), false, true));
+};
+
+export const LIBM_FUNCTIONS: Readonly<Record<string, Fn>> = {
+  // NB: NumPy's own SIMD tanh (runtime/core/libm/numpy_tanh.ts) for float64 values; float32 and traced arrays keep the tanh primitive.
+  tanh: (rt, args, kwargs, ctx) => {
+    refuseOut(kwargs, 'tanh');
+    const x = arr(rt, bindArgs('tanh', ['x'], args, kwargs, ctx).required('x'), ctx);
+    return x.traced || floatOf([x.dtype]) !== 'float64' ? L.unary(rt, 'tanh', x, ctx) : hostUnary(rt, x, libm.numpyTanh, ctx);
+  },
+  log2: unaryFn('log2', libm.log2),
+  log10: unaryFn('log10', libm.log10),
+  exp2: unaryFn('exp2', libm.exp2),
+  arcsin: unaryFn('arcsin', libm.asin),
+  arccos: unaryFn('arccos', libm.acos),
+  arctan: unaryFn('arctan', libm.atan),
+  sinh: unaryFn('sinh', libm.sinh),
+  cosh: unaryFn('cosh', libm.cosh),
+  arcsinh: unaryFn('arcsinh', libm.asinh),
+  arccosh: unaryFn('arccosh', libm.acosh),
+  arctanh: unaryFn('arctanh', libm.atanh),
+  arctan2: binaryFn('arctan2', libm.atan2),
+  hypot: binaryFn('hypot', libm.hypot),
+};
+
+/** NumPy's `**` takes these exponents (a Python or NumPy scalar) by a faster ufunc than pow: x*x, sqrt, 1/x, a copy, ones. */
+const FAST_EXPONENTS = new Set([2, 0.5, -1, 1, 0]);
+
+/**
+ * `x ** y` (`operator`) or `np.power(x, y)` where x is a float64 NumPy array, as NumPy computes it:
+ * glibc's pow for every element, except that `**` with a scalar exponent 2, 0.5, -1, 1 or 0 uses
+ * square, sqrt, reciprocal, a copy or ones (NumPy's fast_scalar_power); `np.power` always calls
+ * pow. (x**3 is pow(x, 3), not x*x*x: they differ in the last bit for a quarter of arguments.)
+ * Null where the general rules apply (other dtypes; an array exponent, which is pow's anyway).
+ */
+export function numpyFloatPower(rt: JaxRuntime, x: PyArray, y: PyValue, ctx: HostContext, operator: boolean): PyArray | null {
+  if (!x.numpy || x.dtype !== 'float64' || x.traced) return null;
+  const scalar = typeof y === 'bigint' || typeof y === 'number' ? Number(y) : y instanceof PyArray && y.numpy && y.shape.length === 0 && !y.traced ? y.values(ctx, 'numpy')[0]! : null;
+  if (scalar === null) return null;
+  if (operator && FAST_EXPONENTS.has(scalar)) return scalar === 0.5 ? L.unary(rt, 'sqrt', x, ctx) : L.power(rt, x, BigInt(scalar), ctx);
+  return L.binary(rt, 'pow', x, scalar, ctx);
+}
