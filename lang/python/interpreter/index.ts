@@ -125,6 +125,7 @@ export {
   PyTuple,
   PyType,
   type FailedOp,
+  floatParts,
   type Operand,
   type PyValue,
   StopIteration,

@@ -14,6 +14,7 @@ import {
   type BinaryOp,
   compare,
   type CompareOp,
+  floatParts,
   getattr,
   hashKey,
   type HostContext,
@@ -308,13 +309,7 @@ function rational(v: PyValue): Fraction | null {
 /** A finite float's exact value. */
 function exactFloat(x: number): Fraction | null {
   if (!Number.isFinite(x)) return null;
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, Math.abs(x));
-  const bits = view.getBigUint64(0);
-  const biased = Number(bits >> 52n);
-  const fraction = bits & ((1n << 52n) - 1n);
-  const mantissa = biased === 0 ? fraction : fraction | (1n << 52n);
-  const e = (biased === 0 ? 1 : biased) - 1075;
+  const { mantissa, exponent: e } = floatParts(x);
   const n = x < 0 ? -mantissa : mantissa;
   return e >= 0 ? new Fraction(n << BigInt(e), 1n) : normalized(n, 1n << BigInt(-e));
 }

@@ -9,6 +9,7 @@ import {
   compare,
   dictKey,
   EXCEPTION_TYPES,
+  floatParts,
   ExceptionObject,
   type HostContext,
   materialize,
@@ -54,13 +55,7 @@ const sub = (a: Fraction, b: Fraction) => add(a, { n: -b.n, d: b.d });
 /** The exact value of an int or a finite float. */
 function exact(x: number | bigint): Fraction {
   if (typeof x === 'bigint') return { n: x, d: 1n };
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, Math.abs(x));
-  const bits = view.getBigUint64(0);
-  const biased = Number(bits >> 52n);
-  const fraction = bits & ((1n << 52n) - 1n);
-  const mantissa = biased === 0 ? fraction : fraction | (1n << 52n);
-  const e = (biased === 0 ? 1 : biased) - 1075;
+  const { mantissa, exponent: e } = floatParts(x);
   const n = x < 0 ? -mantissa : mantissa;
   return e >= 0 ? { n: n << BigInt(e), d: 1n } : frac(n, 1n << BigInt(-e));
 }

@@ -7,6 +7,7 @@
  * same hash in this run: `{Value(2.0), Value(2.0)}` has one item, as in CPython.
  */
 import {
+  floatParts,
   hashKey,
   type HostContext,
   HostObject,
@@ -107,13 +108,7 @@ function floatHash(x: number): bigint {
   if (x === -Infinity) return -314159n;
   if (Number.isInteger(x)) return reduceHash(BigInt(x));
   // x = mantissa * 2**exponent exactly, with an integer mantissa.
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, Math.abs(x));
-  const bits = view.getBigUint64(0);
-  const biased = Number(bits >> 52n);
-  const fraction = bits & ((1n << 52n) - 1n);
-  const mantissa = biased === 0 ? fraction : fraction | (1n << 52n);
-  const exponent = (biased === 0 ? 1 : biased) - 1075;
+  const { mantissa, exponent } = floatParts(x);
   // 2**61 = 1 modulo 2**61 - 1, so a power of two rotates; the exponent here is negative.
   const e = ((exponent % 61) + 61) % 61;
   let h = ((mantissa % MODULUS) * (1n << BigInt(e))) % MODULUS;

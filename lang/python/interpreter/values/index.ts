@@ -24,6 +24,7 @@ export {
   WARNING_TYPES,
   withContext,
 } from './exceptions';
+export { floatParts } from './float_parts';
 export {
   type LibraryWarning,
   openWarningChannel,
