@@ -155,8 +155,8 @@ function nameKind(text: string, from: number, to: number): T {
 type Phase = 'decorators' | 'header' | 'colon' | 'body' | 'after';
 
 /**
- * The lenses of `piece` (its function's, or none), with lines counted from the piece's first, or
- * null where the tokens do not settle them. `modules`: the names the file's imports bind to
+ * The function `piece` defines, evaluable (with lenses) or not, its name's range counted in lines
+ * from the piece's first, or null where the tokens do not settle it. `modules`: the names the file's imports bind to
  * modules Gradlens supports.
  */
 export function scanPieceLenses(piece: string, modules: readonly string[]): LensFunction[] | null {
@@ -294,7 +294,8 @@ export function scanPieceLenses(piece: string, modules: readonly string[]): Lens
     i = end;
   }
   if (depth !== 0 || name === null || (phase !== 'body' && phase !== 'after')) return null;
-  if (!numeric) return maybeNumeric ? null : [];
+  if (!numeric && maybeNumeric) return null;
   const { text, line: at, character } = name;
-  return [{ qualname: text, evaluable: true, nameRange: { start: { line: at, character }, end: { line: at, character: character + text.length } } }];
+  // NB: a definition without a lens is reported too: a name defined twice is numbered over all its definitions.
+  return [{ qualname: text, evaluable: numeric, nameRange: { start: { line: at, character }, end: { line: at, character: character + text.length } } }];
 }

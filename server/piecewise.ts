@@ -215,7 +215,8 @@ export class DocumentAnalyzer {
   }
 
   /**
-   * The CodeLenses of `text` before its analysis, for a file just opened: each piece's from its
+   * The functions of `text` before its analysis, for a file just opened, those with CodeLenses
+   * marked evaluable: each piece's from its
    * tokens (lens_scan.ts) where they settle them, else from the piece parsed (until `deadline`;
    * past it, the lenses of the pieces before: `complete` false) and analyzed with the file's
    * imports. They are what the analysis gives: a function is numeric by its own body and the
@@ -258,7 +259,7 @@ export class DocumentAnalyzer {
         // Kept under its context, as `analyze` looks for it: a piece whose context this is is not analyzed twice.
         const analysis = kept.get(piece) ?? this.analyzePiece(context, prelude, { text: piece, parsed: parsed.parsed });
         kept.set(piece, analysis);
-        lenses = analysis.functions.filter((f) => f.evaluable);
+        lenses = analysis.functions;
       }
       for (const f of lenses) functions.push(line === 0 ? f : { ...f, nameRange: movedRange(f.nameRange, line) });
       for (let at = piece.indexOf('\n'); at >= 0; at = piece.indexOf('\n', at + 1)) line++;

@@ -142,15 +142,18 @@ function registry(modules: ModuleRegistry | undefined): ModuleRegistry {
  * the name holds once the script ran), each earlier one gets `#1`, `#2`, ... in source order.
  */
 export function distinctQualnames<T extends { readonly qualname: string }>(functions: readonly T[]): T[] {
+  // NB: `#k` numbers already given (a piece of a file analyzed alone) are given again over all of them.
+  const bases = functions.map((f) => f.qualname.replace(/#\d+$/, ''));
   const count = new Map<string, number>();
-  for (const f of functions) count.set(f.qualname, (count.get(f.qualname) ?? 0) + 1);
+  for (const base of bases) count.set(base, (count.get(base) ?? 0) + 1);
   const seen = new Map<string, number>();
-  return functions.map((f) => {
-    const n = count.get(f.qualname)!;
-    if (n === 1) return f;
-    const k = (seen.get(f.qualname) ?? 0) + 1;
-    seen.set(f.qualname, k);
-    return k === n ? f : { ...f, qualname: `${f.qualname}#${k}` };
+  return functions.map((f, i) => {
+    const base = bases[i];
+    const n = count.get(base)!;
+    const k = (seen.get(base) ?? 0) + 1;
+    seen.set(base, k);
+    const qualname = k === n ? base : `${base}#${k}`;
+    return qualname === f.qualname ? f : { ...f, qualname };
   });
 }
 
