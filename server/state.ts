@@ -19,6 +19,7 @@ import { documentDiagnostics } from './diagnostics';
 import { Analyses, isPython } from './documents';
 import { Notebooks } from './notebooks';
 import { outcomeKey, ResultStore } from './results';
+import { TypingPause } from './typing_pause';
 import { excerpt } from './validate';
 
 /** An evaluation running in the server, cancelled once its function's text changes. */
@@ -32,8 +33,9 @@ export interface InFlight {
 export class ServerState {
   readonly documents = new TextDocuments(TextDocument);
   readonly results = new ResultStore();
+  readonly typing = new TypingPause();
   /** Evaluations for clients that have no execution host of their own, on the CPU (wasm), off the server's thread. */
-  readonly execution = new WorkerExecution({ backend: 'wasm', secondsSetting: 'gradlens.budget.seconds' });
+  readonly execution = new WorkerExecution({ backend: 'wasm', secondsSetting: 'gradlens.budget.seconds', startSuccessor: (start) => this.typing.afterPause(start) });
   readonly inFlight = new Set<InFlight>();
   readonly analyses: Analyses;
   options: GradlensInitializationOptions = {};

@@ -33,6 +33,13 @@ export interface WorkerExecutionOptions {
   readonly backend: NodeBackend;
   /** How the user raises the time budget, named when a run overruns it (`gradlens.budget.seconds`, `--budget-seconds`). */
   readonly secondsSetting: string;
+  /**
+   * When the successor of a stopped worker (cancelled, overrun, grown heavy) is started: at once
+   * unless given. Starting one forks, which holds the caller's thread 12-17 ms (load 14): the
+   * language server waits for a pause in typing, as live mode cancels at a keystroke. An
+   * evaluation asked for before then starts it itself.
+   */
+  readonly startSuccessor?: (start: () => void) => void;
 }
 
 /** How long past its time budget an evaluation may run before the worker is stopped from outside. */
@@ -153,7 +160,11 @@ export class WorkerExecution {
   private replace(worker: EvaluationWorker): void {
     void worker.terminate();
     if (this.worker !== worker) return;
-    this.worker = this.disposed ? null : this.start();
+    this.worker = null;
+    const startSuccessor = this.options.startSuccessor ?? ((start) => start());
+    startSuccessor(() => {
+      if (!this.disposed && this.worker === null) this.worker = this.start();
+    });
   }
 }
 

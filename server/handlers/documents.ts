@@ -14,6 +14,7 @@ export const documentsFeature: Feature = {
       if (isPython(document)) analyses.open(document);
     });
     documents.onDidChangeContent(({ document }) => {
+      state.typing.keystroke();
       if (isPython(document)) analyses.schedule(document);
     });
     documents.onDidClose(({ document }) => {

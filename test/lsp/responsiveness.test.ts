@@ -7,6 +7,7 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { CancellationTokenSource, ExecuteCommandRequest } from 'vscode-languageserver-protocol';
 import { COMMANDS, evaluateRequest, fromWire, isEvaluationOutcome, type EvaluationOutcome } from '../../protocol';
+import { TYPING_PAUSE_MS } from '../../server/typing_pause';
 import { fileUri, LspClient, positionOf, readText } from './client';
 
 const ENDLESS = 'test/fixtures/lsp/endless.py';
@@ -100,6 +101,45 @@ describe('language server responsiveness while it evaluates', function () {
     const after = await client.executeCommand<EvaluationOutcome>(COMMANDS.computeGradient, [{ uri: endless.uri, function: 'quick' }]);
     assert.ok(after.ok, `an evaluation after the cancel: ${JSON.stringify(after)}`);
     assert.ok(Math.abs((after.result.grad as { x: number }).x - (Math.tanh(2) + 2 * (1 - Math.tanh(2) ** 2))) < 1e-5);
+  });
+
+  it('starts the evaluation process that follows a cancelled one once typing pauses, not between the keystrokes (live mode cancels at a keystroke)', async () => {
+    const pid = client.process.pid!;
+    const processes = () => new Set([...threadsOf(pid)].filter((t) => t.startsWith('process ')));
+    const warm = await client.executeCommand<EvaluationOutcome>(COMMANDS.computeGradient, [{ uri: endless.uri, function: 'quick' }]);
+    assert.ok(warm.ok, JSON.stringify(warm));
+    const before = processes();
+    const spinning = client.executeCommand<EvaluationOutcome>(COMMANDS.computeGradient, [{ uri: endless.uri, function: 'spin' }]);
+    await new Promise((wake) => setTimeout(wake, 300));
+    // Spaces typed after the loop's sleep: each changes spin's text, so the first cancels its evaluation.
+    const line = lineOf(endless.text, 'time.sleep(0.001)');
+    const end = endless.text.split('\n')[line].length;
+    const KEYS = 40;
+    const typedAt: number[] = [];
+    let startedAt: number | null = null;
+    for (let k = 0; k < KEYS; k++) {
+      const at = { line, character: end + k };
+      await client.change(endless.uri, [{ range: { start: at, end: at }, text: ' ' }]);
+      typedAt.push(performance.now());
+      await client.codeLenses(endless.uri);
+      if (startedAt === null && [...processes()].some((p) => !before.has(p))) startedAt = performance.now();
+    }
+    const typingEnded = performance.now();
+    while (startedAt === null && performance.now() - typingEnded < 10_000) {
+      await new Promise((wake) => setTimeout(wake, 5));
+      if ([...processes()].some((p) => !before.has(p))) startedAt = performance.now();
+    }
+    const outcome = await spinning;
+    const gaps = typedAt.slice(1).map((t, i) => t - typedAt[i]);
+    console.log(`    ${KEYS} keystrokes, ${Math.max(...gaps).toFixed(0)} ms the longest gap; the next process started ${startedAt === null ? 'never' : `${(startedAt - typingEnded).toFixed(0)} ms after the last`}`);
+    assert.ok(!outcome.ok && outcome.error.kind === 'cancelled', JSON.stringify(outcome));
+    assert.ok(startedAt !== null, 'no evaluation process was started after typing paused');
+    // A keystroke held up past the pause (a loaded machine) is a pause too: then the start may come between the keys.
+    const pausedBefore = typedAt.some((t, i) => i > 0 && t <= startedAt! && t - typedAt[i - 1] >= TYPING_PAUSE_MS);
+    assert.ok(startedAt >= typingEnded || pausedBefore, `an evaluation process started ${(typingEnded - startedAt).toFixed(0)} ms before typing ended, with no pause before it`);
+    const next = await client.executeCommand<EvaluationOutcome>(COMMANDS.computeGradient, [{ uri: endless.uri, function: 'quick' }]);
+    assert.ok(next.ok, JSON.stringify(next));
+    await client.change(endless.uri, [{ range: { start: { line, character: end }, end: { line, character: end + KEYS } }, text: '' }]);
   });
 
   // NB: which of these the budgets stop inside the worker and which the worker's hard stop ends
