@@ -71,6 +71,25 @@ describe('torch.nn: converting a Module\'s dtype keeps its Parameters', () => {
     assert.match(formatError(r.error), /^train\.py:11:1: error: RuntimeError: Adam\.step\(\): the state 'exp_avg' of a parameter is float32 but the parameter is now float64 .*load_state_dict\(optimizer\.state_dict\(\)\)/);
   });
 
+  it('Adam refused at a parameter made float64 after the first step updated none before it (PyTorch 1.13 updates them, then asserts)', () => {
+    const lines = outputOf(run([
+      'opt = torch.optim.Adam(model.parameters(), lr=0.1)',
+      'model(torch.ones(3, 2)).sum().backward()',
+      'opt.step()',
+      'model[2].double()',
+      'for p in model.parameters():',
+      '    p.grad = torch.ones_like(p)',
+      'w = model[0].weight.clone()',
+      'avg = opt.state[model[0].weight]["exp_avg"].clone()',
+      'try:',
+      '    opt.step()',
+      'except RuntimeError as e:',
+      '    print(str(e)[:60])',
+      'print(opt.state[model[0].weight]["step"], torch.equal(w, model[0].weight), torch.equal(avg, opt.state[model[0].weight]["exp_avg"]))',
+    ]));
+    assert.deepEqual(lines, ["Adam.step(): the state 'exp_avg' of a parameter is float32 b", 'tensor(1.) True True']);
+  });
+
   it('half() and bfloat16() refuse at the line (Gradlens has no 16-bit floats); to(\'cpu\') is the model itself', () => {
     for (const call of ['half', 'bfloat16']) {
       const r = run([`model.${call}()`]);

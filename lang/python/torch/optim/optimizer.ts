@@ -309,9 +309,14 @@ function addGroup(self: PyInstance, group: PyValue, defaults: PyDict, ctx: HostC
   (self.dict.get('param_groups') as PyList).items.push(g);
 }
 
-function stateFor(self: PyInstance, p: PyTensor): PyDict {
+function stateDictOf(self: PyInstance): PyDict {
   const state = self.dict.get('state');
   if (!(state instanceof PyDict)) throw pyError('AttributeError', "optimizer has no 'state' dict");
+  return state;
+}
+
+function stateFor(self: PyInstance, p: PyTensor): PyDict {
+  const state = stateDictOf(self);
   const key = hashKey(p)!;
   let s = state.getByKey(key);
   if (!(s instanceof PyDict)) {
@@ -322,6 +327,13 @@ function stateFor(self: PyInstance, p: PyTensor): PyDict {
 }
 
 function runStep(rt: TorchRuntime, self: PyInstance, rule: Rule, ctx: HostContext): void {
+  // NB: every parameter is checked before any is updated, so a refused step leaves parameters and state as they were.
+  if (rule.name !== 'SGD') {
+    for (const param of groups(self).flatMap(groupParams)) {
+      const state = stateDictOf(self).getByKey(hashKey(param)!);
+      if (param.t.grad && state instanceof PyDict) checkStateDType(rule, param, state);
+    }
+  }
   for (const group of groups(self)) {
     const num = (name: string) => toFloat(getItem(group, name) ?? 0, ctx);
     const flag = (name: string) => truthy(getItem(group, name) ?? false, ctx);
@@ -329,7 +341,6 @@ function runStep(rt: TorchRuntime, self: PyInstance, rule: Rule, ctx: HostContex
       const grad = param.t.grad;
       if (!grad) continue;
       const state = stateFor(self, param);
-      if (rule.name !== 'SGD') checkStateDType(rule, param, state);
       rt.run(() => rt.engine.withGradMode(false, () => rule.step({ rt, param, grad, group, state, num, flag })));
     }
   }
@@ -344,7 +355,7 @@ function checkStateDType(rule: Rule, param: PyTensor, state: PyDict): void {
   for (const [key, value] of state.entries()) {
     if (key === 'step' || !(value instanceof PyTensor) || value.dtype === param.dtype) continue;
     throw pyError('RuntimeError', `${rule.name}.step(): the state '${String(key)}' of a parameter is ${value.dtype} but the parameter is now ${param.dtype} `
-      + '(the model changed dtype after the optimizer made its state); PyTorch 1.13 fails here too, with an INTERNAL ASSERT. '
+      + '(the model changed dtype after the optimizer made its state); PyTorch 1.13 fails here too, with an INTERNAL ASSERT, after updating the parameters before it; Gradlens updated none. '
       + 'Build the optimizer after model.double(), or reload its state with optimizer.load_state_dict(optimizer.state_dict()), which casts it to each parameter\'s dtype');
   }
 }
