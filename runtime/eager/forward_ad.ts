@@ -154,6 +154,24 @@ function propagateAt<P extends Primitive>(engine: ForwardEngine, prim: P, params
   setTangent(engine, result, level, own ? tangentAlias(engine, tangent) : tangent);
 }
 
+/**
+ * A torch function whose tangent PyTorch computes by its own formula (derivatives.yaml's `result:`
+ * line) rather than through the primitives Gradlens makes it of, so float32 digits differ: after
+ * `result` was computed from `input`, its tangent at each level (outermost first, with the levels
+ * below open, as propagateAt) becomes `formula(input's tangent)`.
+ * NB: the primitives inside still carried theirs, which the tape keeps for forward over reverse.
+ */
+export function tangentByFormula(engine: ForwardEngine, input: Tensor, result: Tensor, formula: (tangent: Tensor) => Tensor): void {
+  const levels = engine.forwardLevels;
+  for (let k = 0; k < levels.length; k++) {
+    const tangent = tangentAt(input, levels[k]);
+    if (tangent === null) continue;
+    const computed = withLevels(engine, levels.slice(0, k), () => engine.tidy(() => formula(tangent)));
+    const own = computed === tangent || computed === input || computed === result;
+    setTangent(engine, result, levels[k], own ? tangentAlias(engine, computed) : computed);
+  }
+}
+
 /** An in-place op computes from a snapshot of its target: the snapshot carries the target's tangent. */
 export function tangentToSnapshot(engine: ForwardEngine, target: Tensor, snapshot: Tensor): void {
   copyTangents(engine, target, snapshot, engine.forwardLevels);

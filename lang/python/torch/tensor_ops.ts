@@ -6,6 +6,7 @@ import type { Tensor } from '../../../runtime/eager';
 import { pyError } from '../interpreter';
 import { inferSizeMessage } from './errors';
 import { STORAGE, isFloating, type TorchDTypeName } from './dtype';
+import { logsumexpTangent, normTangent, softmaxTangent } from './tangent_formulas';
 import type { PyTensor, TorchRuntime } from './tensor';
 
 /**
@@ -152,9 +153,12 @@ export function logsumexp(x: PyTensor, dim: Dim, keepdim: boolean): PyTensor {
       const flat = rt.ops.reshape(moved, [...keep.map((i) => x.shape[i]), ax.reduce((n, i) => n * x.shape[i], 1)]);
       let out = rt.torch.logsumexp(flat, keep.length, false);
       if (keepdim) out = rt.ops.reshape(out, x.shape.map((s, i) => (ax.includes(i) ? 1 : s)));
+      logsumexpTangent(rt, t, out, ax, keepdim);
       return rt.result(rename(out, [t], 'LogsumexpBackward0'), [x]);
     }
-    return rt.result(rt.torch.logsumexp(t, ax[0], keepdim), [x]);
+    const out = rt.torch.logsumexp(t, ax[0], keepdim);
+    logsumexpTangent(rt, t, out, ax, keepdim);
+    return rt.result(out, [x]);
   });
 }
 
@@ -170,7 +174,9 @@ export function softmax(x: PyTensor, dim: number, log: boolean, dtype: TorchDTyp
       return rt.wrap(rename(out, [t], log ? 'LogSoftmaxBackward0' : 'SoftmaxBackward0'), d);
     }
     const a = axis(x, dim);
-    return rt.wrap(log ? rt.torch.logSoftmax(t, a) : rt.torch.softmax(t, a), d);
+    const out = log ? rt.torch.logSoftmax(t, a) : rt.torch.softmax(t, a);
+    softmaxTangent(rt, t, out, a, log);
+    return rt.wrap(out, d);
   });
 }
 
@@ -217,6 +223,7 @@ export function norm(x: PyTensor, p: number, dim: Dim, keepdim: boolean): PyTens
       else r = o.pow(o.reduceSum(o.pow(a, o.scalarLike(p, a)), ax), o.scalarLike(1 / p, a));
       return keepdim ? o.expandDims(r, ax) : r;
     });
+    normTangent(rt, x.t, out, p, ax, keepdim);
     return rt.result(dim === null ? out : rename(out, [x.t], 'NormBackward1'), [x]);
   });
 }
