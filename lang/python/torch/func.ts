@@ -513,7 +513,7 @@ function vmap(rt: TorchRuntime, fn: PyValue, inDimsV: PyValue, outDimsV: PyValue
   if (sizes.some((s) => s !== size)) {
     throw pyError('ValueError', `vmap: Expected all tensors to have the same size in the mapped dimension, got sizes [${sizes.join(', ')}] for the mapped dimension`);
   }
-  const batched = new BatchedRandomness('vmap', randomness, size);
+  const batched = new BatchedRandomness('vmap', randomness, size, dims.every((ds) => ds.every((d) => d === null || d === 0)));
   const results: Tree[] = [];
   for (let b = 0; b < size; b++) {
     const sliced = trees.map((t, i) => t.rebuild(t.leaves.map((x, k) => {

@@ -7,7 +7,7 @@
  * PyTorch's numbers. Draws happen on the host, in memory order.
  */
 import {
-  TorchGenerator, checkInterrupt, torchBernoulli, torchBernoulliScalar, torchDropoutNoise, torchExponential, torchMultinomial,
+  TorchGenerator, checkInterrupt, torchBernoulli, torchBernoulliScalar, torchDropoutNoise, torchExponential, torchMultinomialDraws, torchMultinomialFrom,
   torchNormal, torchRandint, torchRandperm, torchUniform, type Shape, type TorchFloat, type TorchGeneratorState,
 } from '../../../runtime/core';
 import {
@@ -279,8 +279,10 @@ function normalCall(rt: TorchRuntime, a: Args, ctx: HostContext): PyTensor {
   if (stdT && stdT.values().some((v) => v < 0)) throw pyError('RuntimeError', 'normal expects all elements of std >= 0.0');
   const s0 = stdT ? 1 : Number(std instanceof PyTensor ? 1 : toNumber(std, ctx));
   if (s0 < 0) throw pyError('RuntimeError', `normal expects std >= 0.0, but found std ${s0}`);
+  const n = numel(shape);
   return rt.run(() => {
-    const noise = made(rt, a, drawUnderVmap(rt, 'torch.normal', 'input', numel(shape), () => torchNormal(g, numel(shape), dtype, 0, s0), () => []), shape, dtype);
+    // Under vmap the noise is drawn over the batch ([B, *shape]: 16+ values in all take the vectorised path), then each entry's mean and std applied.
+    const noise = made(rt, a, drawUnderVmap(rt, 'torch.normal', 'operand', n, () => torchNormal(g, n, dtype, 0, s0), (size) => torchNormal(g, size * n, dtype, 0, s0)), shape, dtype);
     let out = stdT ? rt.wrap(rt.ops.mul(noise.t, rt.ops.broadcastTo(stdT.t, shape)), dtype) : noise;
     out = meanT ? rt.wrap(rt.ops.add(out.t, rt.ops.broadcastTo(meanT.t, shape)), dtype) : rt.wrap(rt.ops.add(out.t, rt.scalar(toNumber(mean, ctx), dtype)), dtype);
     return out;
@@ -324,7 +326,14 @@ function multinomialCall(rt: TorchRuntime, x: PyTensor, a: Args): PyTensor {
   }
   const g = generatorOf(rt, a);
   const shape = rank === 2 ? [rows, k] : [k];
-  return drawn(rt, shape, 'int64', a, 'input', () => torchMultinomial(g, w, rows, categories, k, replacement, dtype));
+  // The draws do not depend on the weights: under vmap, each entry applies its own weights to its slice of the batch's draws.
+  const perEntry = !replacement || k === 1 ? rows * categories : rows * k;
+  rt.charge(shape, 'int64');
+  return rt.run(() => {
+    const draws = drawUnderVmap(rt, 'torch.multinomial', 'operand', perEntry, () => torchMultinomialDraws(g, rows, categories, k, replacement, dtype),
+      (size) => torchMultinomialDraws(g, size * rows, categories, k, replacement, dtype));
+    return made(rt, a, torchMultinomialFrom(draws, w, rows, categories, k, replacement, dtype), shape, 'int64');
+  });
 }
 
 function bernoulliCall(rt: TorchRuntime, x: PyTensor, a: Args, ctx: HostContext): PyTensor {
@@ -334,11 +343,16 @@ function bernoulliCall(rt: TorchRuntime, x: PyTensor, a: Args, ctx: HostContext)
   if (p !== undefined) {
     const prob = toNumber(p, ctx);
     if (!(prob >= 0 && prob <= 1)) throw pyError('RuntimeError', `bernoulli_ expects p to be in [0, 1], but got p=${prob}`);
-    return drawn(rt, x.shape, dtype, a, 'like', (n) => torchBernoulliScalar(g, n, prob));
+    return drawn(rt, x.shape, dtype, a, 'bernoulli-p', (n) => torchBernoulliScalar(g, n, prob));
   }
   const probs = x.values();
   if (probs.some((v) => !(v >= 0 && v <= 1))) throw pyError('RuntimeError', 'Expected p_in >= 0 && p_in <= 1 to be true, but got false.');
-  return drawn(rt, x.shape, dtype, a, 'input', () => torchBernoulli(g, probs, dtype));
+  // One uniform of the probabilities' dtype per element, 1 where u < p: under vmap, each entry compares its slice of the batch's uniforms.
+  rt.charge(x.shape, dtype);
+  return rt.run(() => {
+    const u = drawUnderVmap(rt, 'torch.bernoulli', 'operand', x.numel, () => torchUniform(g, x.numel, dtype), (size) => torchUniform(g, size * x.numel, dtype));
+    return made(rt, a, Float64Array.from(probs, (p, i) => (u[i]! < p ? 1 : 0)), x.shape, dtype);
+  });
 }
 
 export const RANDOM_CREATORS: Readonly<Record<string, Creator>> = {

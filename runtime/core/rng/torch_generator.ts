@@ -256,21 +256,33 @@ export function torchExponential(g: TorchGenerator, n: number, lambd: number, dt
 }
 
 /**
- * `torch.multinomial(w, k, replacement)` over `rows` rows of `categories` weights (row-major);
- * returns the sampled indices, k per row. Without replacement (or k == 1): Exp(1) noise q for
- * every weight, then the k largest w / q. With replacement: per row a cumulative distribution
- * (float32 running sum divided by the total, the last slot 1), and per sample a uniform double
- * and a binary search for the first slot at or above it.
+ * The draws `torch.multinomial` makes for `rows` distributions, which do not depend on the weights:
+ * without replacement (or one sample) an exponential per weight (`empty_like(w).exponential_(1)`),
+ * with replacement a uniform double per sample, row after row.
  */
-export function torchMultinomial(
-  g: TorchGenerator, weights: ArrayLike<number>, rows: number, categories: number, k: number, replacement: boolean, dtype: TorchFloat,
+export function torchMultinomialDraws(g: TorchGenerator, rows: number, categories: number, k: number, replacement: boolean, dtype: TorchFloat): Float64Array {
+  if (!replacement || k === 1) return torchExponential(g, rows * categories, 1, dtype);
+  const out = new Float64Array(rows * k);
+  for (let i = 0; i < out.length; i++) {
+    if ((i & CHUNK) === 0) checkInterrupt();
+    out[i] = g.uniformDouble();
+  }
+  return out;
+}
+
+/**
+ * `torch.multinomial(w, k)` from its draws: without replacement, the indices of the k largest w / q
+ * (topk, sorted descending); with replacement, per draw the first category whose normalised float32
+ * running sum of the weights reaches it (a binary search).
+ */
+export function torchMultinomialFrom(
+  draws: ArrayLike<number>, weights: ArrayLike<number>, rows: number, categories: number, k: number, replacement: boolean, dtype: TorchFloat,
 ): Float64Array {
   const out = new Float64Array(rows * k);
   const r = dtype === 'float32' ? f : (x: number) => x;
   if (!replacement || k === 1) {
-    const q = torchExponential(g, rows * categories, 1, dtype);
     for (let row = 0; row < rows; row++) {
-      const score = Array.from({ length: categories }, (_, j) => r(weights[row * categories + j]! / q[row * categories + j]!));
+      const score = Array.from({ length: categories }, (_, j) => r(weights[row * categories + j]! / draws[row * categories + j]!));
       const order = score.map((_, j) => j).sort((a, b) => score[b]! - score[a]! || a - b);
       for (let s = 0; s < k; s++) out[row * k + s] = order[s]!;
     }
@@ -286,7 +298,7 @@ export function torchMultinomial(
     for (let j = 0; j < categories; j++) cum[j] = r(cum[j]! / sum);
     cum[categories - 1] = 1;
     for (let s = 0; s < k; s++) {
-      const u = g.uniformDouble();
+      const u = draws[row * k + s]!;
       let lo = 0;
       let hi = categories;
       while (hi - lo > 0) {

@@ -96,22 +96,29 @@ describe('torch shim: torch.func', () => {
         "f.py:5:16: error: RuntimeError: vmap: called random operation while in randomness error mode. Please either use the 'same' or 'different' randomness flags on vmap or perform the randomness operation out of vmap");
     });
 
-    it("rand_like under 'different' draws in its batched input's memory layout", () => {
-      assert.equal(vmapped(['def f(a):', '    b = a * 2', '    return b + torch.rand_like(b)'], "print(vmap(f, randomness='different')(x))"),
-        "f.py:6:16: error: NotImplementedError: vmap(randomness='different'): torch.rand_like draws in the memory layout of its batched input in PyTorch, which Gradlens, running the function entry by entry, "
-        + 'does not follow; draw with a size (torch.rand(x.shape)), which PyTorch batches first, or draw outside vmap and pass the values in');
+    it("rand_like under 'different' with in_dims=1: PyTorch draws in the batched tensor's memory order, which the transposed batch dim makes entry b's draws b, b + B, ...", () => {
+      assert.equal(vmapped(['def f(a):', '    b = a * 2', '    return b + torch.rand_like(b)'], "print(vmap(f, in_dims=1, randomness='different')(x))"),
+        "f.py:6:16: error: NotImplementedError: vmap(randomness='different'): torch.rand_like draws over its batched tensor in that tensor's memory order, which an in_dims other than 0 transposes (entry b takes the draws b, b + B, ...) "
+        + 'in a way Gradlens, running the function entry by entry, does not follow for tensors computed from the inputs: map over dim 0 (move the batch dim first with x.movedim(d, 0)), or draw outside vmap and pass the values in');
     });
 
-    it('bernoulli of probabilities draws from every entry at once', () => {
-      assert.equal(vmapped([], "print(vmap(lambda p: torch.bernoulli(p), randomness='different')(x))"),
-        "f.py:4:22: error: NotImplementedError: vmap(randomness='different'): torch.bernoulli draws from each entry's values at once in PyTorch, which Gradlens, running the function entry by entry, "
-        + 'cannot reproduce; draw outside vmap and pass the values in');
+    it("bernoulli of probabilities under 'same': PyTorch refuses a batched operand and shares one draw for an unbatched one", () => {
+      assert.equal(vmapped([], "print(vmap(lambda p: torch.bernoulli(p), randomness='same')(x))"),
+        "f.py:4:22: error: NotImplementedError: vmap(randomness='same'): PyTorch raises 'Vmap does not currently support same randomness with a batched tensor input' for torch.bernoulli of a tensor computed from the inputs, "
+        + "and draws once for all entries when the tensor is not; Gradlens, running the function entry by entry, cannot tell which: use randomness='different', or draw outside vmap and pass the values in");
     });
 
-    it('an in-place sampler, under either flag', () => {
-      assert.equal(vmapped([], "print(vmap(lambda p: p.clone().uniform_(), randomness='same')(x))"),
-        "f.py:4:22: error: NotImplementedError: vmap(randomness='same'): Tensor.uniform_ fills its tensor in place, which PyTorch batches only when that tensor is batched; Gradlens, running the function entry by entry, "
-        + 'cannot tell whether it is: draw with a size (torch.rand(x.shape)), or outside vmap and pass the values in');
+    it("an in-place sampler under 'different': PyTorch fills a batched tensor over the batch and refuses an unbatched one", () => {
+      assert.equal(vmapped([], "print(vmap(lambda p: p.clone().uniform_(), randomness='different')(x))"),
+        "f.py:4:22: error: NotImplementedError: vmap(randomness='different'): Tensor.uniform_ fills its tensor in place, which PyTorch does over the whole batch when that tensor is computed from the inputs, "
+        + "and refuses ('Cannot ask for different inplace randomness on an unbatched tensor') when it is not; Gradlens, running the function entry by entry, cannot tell which: "
+        + 'draw with a size (torch.rand(x.shape)), which PyTorch batches first, or outside vmap and pass the values in');
+    });
+
+    it('nested vmaps batch only draws given a size', () => {
+      assert.equal(vmapped([], "print(vmap(vmap(lambda p: torch.randperm(3), randomness='different'), randomness='different')(x))"),
+        "f.py:4:27: error: NotImplementedError: torch.randperm inside nested vmaps with randomness='different' is not supported by Gradlens "
+        + '(it batches only draws given a size there: torch.rand, randn, randint, normal(mean, std, size)): draw with a size, or outside and pass the values in');
     });
 
     it('entries that draw differently (Python control flow on their values)', () => {
@@ -121,7 +128,7 @@ describe('torch shim: torch.func', () => {
     });
 
     it('a refused draw leaves the generator and later vmaps as they were', () => {
-      const out = vmapped(['torch.manual_seed(0)', 'try:', "    vmap(lambda p: torch.bernoulli(p), randomness='different')(x)", 'except NotImplementedError:', '    pass'],
+      const out = vmapped(['torch.manual_seed(0)', 'try:', "    vmap(lambda p: torch.bernoulli(p), randomness='same')(x)", 'except NotImplementedError:', '    pass'],
         "print(vmap(lambda a: a + torch.rand(4), randomness='different')(x)[0])");
       assert.equal(out, 'tensor([0.9963, 1.2682, 0.5885, 0.6320])\n');
     });
