@@ -14,6 +14,7 @@ import {
   bindArgs, type Args, pyError, HostObject, hostType, pyFunction, type HostContext, type Kwargs, type PyType, type PyValue,
   toIndex, typeName,
 } from '../interpreter';
+import { tangentByFormula, type Tensor } from '../../../runtime/eager';
 import { dtypeArg, sizeArgs } from './creation';
 import { STORAGE, isFloating, type TorchDTypeName } from './dtype';
 import { PyTensor, checkInPlace, checkRequiresGrad, type Method, type TorchRuntime } from './tensor';
@@ -280,12 +281,22 @@ function normalCall(rt: TorchRuntime, a: Args, ctx: HostContext): PyTensor {
   const s0 = stdT ? 1 : Number(std instanceof PyTensor ? 1 : toNumber(std, ctx));
   if (s0 < 0) throw pyError('RuntimeError', `normal expects std >= 0.0, but found std ${s0}`);
   const n = numel(shape);
+  const o = rt.ops;
+  // PyTorch's normal is not reparameterized: NormalBackward1-3 give mean and std zero gradients
+  // (derivatives.yaml), and zero tangents. They enter through stop_gradient, whose derivative is
+  // zero, and the result still requires grad, as PyTorch's does.
+  const frozen = (t: Tensor) => o.broadcastTo(o.bind('stop_gradient', [t], {}), shape);
+  const name = meanT && stdT ? 'NormalBackward3' : meanT ? 'NormalBackward1' : 'NormalBackward2';
   return rt.run(() => {
     // Under vmap the noise is drawn over the batch ([B, *shape]: 16+ values in all take the vectorised path), then each entry's mean and std applied.
     const noise = made(rt, a, drawUnderVmap(rt, 'torch.normal', 'operand', n, () => torchNormal(g, n, dtype, 0, s0), (size) => torchNormal(g, size * n, dtype, 0, s0)), shape, dtype);
-    let out = stdT ? rt.wrap(rt.ops.mul(noise.t, rt.ops.broadcastTo(stdT.t, shape)), dtype) : noise;
-    out = meanT ? rt.wrap(rt.ops.add(out.t, rt.ops.broadcastTo(meanT.t, shape)), dtype) : rt.wrap(rt.ops.add(out.t, rt.scalar(toNumber(mean, ctx), dtype)), dtype);
-    return out;
+    const out = rt.engine.composite(name, () => {
+      const scaled = stdT ? o.mul(noise.t, frozen(stdT.t)) : noise.t;
+      return meanT ? o.add(scaled, frozen(meanT.t)) : o.add(scaled, rt.scalar(toNumber(mean, ctx), dtype));
+    });
+    // As PyTorch's forward formula: a zero tangent, not none, where mean or std has one.
+    for (const input of [meanT, stdT]) if (input) tangentByFormula(rt.engine, input.t, out, () => o.zerosLike(out));
+    return rt.wrap(out, dtype);
   });
 }
 
