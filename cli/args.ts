@@ -51,3 +51,12 @@ export function positive(args: ParsedArgs, name: string): number {
   if (!(v > 0) || !Number.isFinite(v)) throw new UsageError(`--${name} must be a positive number`);
   return v;
 }
+
+/** A `--name N` option's whole number within [min, max], or `fallback` when it is not given. */
+export function count(args: ParsedArgs, name: string, fallback: number, min: number, max: number): number {
+  const given = args.options.get(name);
+  if (given === undefined) return fallback;
+  const v = Number(given);
+  if (!Number.isInteger(v) || v < min || v > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`);
+  return v;
+}

@@ -7,6 +7,7 @@ commands:
   grad FILE.py[:FUNC]           value and gradient of a function at its example inputs
   graph FILE.py:FUNC            the traced jaxpr (jax) or the autograd tape (torch) of a function
   verify FILE.py[:FUNC]         check a function's value and gradient against the real torch or jax
+  bench FILE.py:FUNC            eager and jit times of a function's forward and gradient, line by line
 
 Run 'gradlens <command> --help' for a command's options.
 `;
@@ -112,4 +113,35 @@ options:
   --python PATH         the Python to run (default: python3 on PATH)
   --timeout-seconds S   how long that Python may run, the import of torch included (default 120)
   --help                show this help
+`;
+
+export const BENCH_HELP = `usage: gradlens bench FILE.py:FUNC [--at x=2.0,w=[1,2]] [--engine eager|jit|both] [--backend NAME]
+                     [--calls N] [--warmup N] [--json] [--budget-seconds S] [--budget-tensor-mib N]
+
+Times FUNC at its example inputs (found as 'gradlens grad' finds them) on each engine: its
+forward alone, and its value and gradient (forward and backward), each call timed until its
+results are read back; the best and the median of --calls calls after --warmup untimed ones
+(kernels compiled, caches filled). Then each line of FUNC: its ops' time in one eager call
+(what the editor's hover shows on the line), and the fused jit kernels its equations went into.
+
+The engines are those of 'gradlens grad --help'. Where jit cannot trace the function, eager is
+timed and jit's error goes to stderr (exit status 1); --engine eager times eager alone.
+
+With --json, one object: {file, function, line, backend, inputs, value, calls, warmups,
+engines: {eager: {forward, value_and_grad, ops}, jit: {forward, value_and_grad, trace_ms,
+compile_ms, kernels}}, lines: [{line, eager_ms, ops, jit_kernels, source}], jit_error?}, where
+forward and value_and_grad are {best_ms, median_ms, calls}.
+
+options:
+  --at ASSIGNMENTS  inputs as Python expressions: x=2.0,w=[1,2] (overrides the file's)
+  --engine NAME     both (default), eager, jit
+  --backend NAME    wasm (default), cpu, reference
+  --calls N         timed calls of each (default 10)
+  --warmup N        untimed calls before them (default 3)
+  --json            one JSON object
+  --budget-seconds S      wall-clock time the whole measurement may take (default 60; it holds
+                          inside one long kernel too: it runs in a child process, stopped a
+                          second past it)
+  --budget-tensor-mib N   tensor memory it may hold at once, in MiB (default 1024)
+  --help            show this help
 `;

@@ -1,4 +1,5 @@
 import { UsageError } from './args';
+import { benchCommand } from './bench_command';
 import { gradCommand } from './grad_command';
 import { graphCommand } from './graph_command';
 import { MAIN_HELP } from './help';
@@ -10,6 +11,7 @@ const COMMANDS: Record<string, (argv: readonly string[]) => Promise<number>> = {
   grad: gradCommand,
   graph: graphCommand,
   verify: verifyCommand,
+  bench: benchCommand,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -14,6 +14,7 @@ import { simplifyAndFuse } from '../runtime/jit';
 import type { Backend } from '../runtime/backends';
 import type { AssignedValue, BackendInfo, EvaluationError, EvaluationOutcome, EvaluationResult, JitRun, Numbers } from '../protocol/results';
 import { AssignmentRecorder } from './assignments';
+import { tracedTimes } from './call_times';
 import { EvaluationFailure, failureAt, rangeOfSource, rangeOfSpan } from './failure';
 import { tapeGraph } from './graph_view';
 import { shownOperands, traceUpTo } from './partial';
@@ -150,7 +151,7 @@ type Runs = Pick<EvaluationResult, 'inputs' | 'inputDtypes' | 'eager' | 'jit' | 
 async function runEngines(s: Stages): Promise<Runs> {
   const { target, engine } = s;
   const backend = s.profiler.backend;
-  const eager = target.style === 'torch' && s.request.engines !== 'jit' ? await torchEager(target, s.profiler, s.limits, s.request.graphs) : null;
+  const eager = target.style === 'torch' && s.request.engines !== 'jit' ? await torchEager(target, s.profiler, s.limits, s.request.graphs, s.request.timing) : null;
   if (eager) await s.checkpoint();
   const options = { file: target.file, ...s.limits, ...runOptions(target) };
   // Torch code's assignments are recorded by its eager run; the others' by one concrete call here.
@@ -216,6 +217,9 @@ async function tracedEngines(s: Stages, at: FunctionAt, torch: TorchEager | null
     await s.checkpoint();
     const jit = s.request.engines === 'eager' ? undefined : await jaxJit(staged, at.wrt, backend, lineOf);
     await s.checkpoint();
+    // Torch code's eager run timed its own calls (torchEager).
+    const times = s.request.timing ? await tracedTimes(at, staged, backend, s.request.timing, { eager: !torch && eager !== undefined, jit: jit?.executable ?? null }) : {};
+    await s.checkpoint();
     const shown = eager ?? jit!;
     const locate = () => jaxNonFinite(at, backend, (span) => (span && ownsLine(fn, span) ? rangeOfSource(span) : rangeOfSpan(fn.nameSpan)));
     // NB: torch's backward runs on the tape, whose ops have no line; the traced gradient's
@@ -233,8 +237,8 @@ async function tracedEngines(s: Stages, at: FunctionAt, torch: TorchEager | null
       ...(jacobian ? { jacobian } : {}),
       inputs: torch ? torch.inputs : shownInputs(at),
       inputDtypes: at.inputDtypes,
-      ...(eager ? { eager } : {}),
-      ...(jit ? { jit: reported(jit) } : {}),
+      ...(eager ? { eager: times.eager ? { ...eager, times: times.eager } : eager } : {}),
+      ...(jit ? { jit: reported(times.jit ? { ...jit, times: times.jit } : jit) } : {}),
       ...(nonFinite ? { nonFinite } : {}),
       ...(graphs ? { graphs } : {}),
       ...(plot ? { plot } : {}),

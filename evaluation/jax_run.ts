@@ -65,19 +65,8 @@ export async function jaxJit(staged: Staged, wrt: readonly string[], backend: Ba
   const t0 = performance.now();
   const exe = simplifyAndFuse(staged.jaxpr, backend);
   const compileMs = performance.now() - t0;
-  // NB: a run is timed until its results are read back: on webgpu, `run` only queues the kernels.
-  const runOnce = async () => {
-    const started = performance.now();
-    const outs = exe.run(staged.arrays);
-    try {
-      const values = await backend.readMany(outs);
-      return { ms: performance.now() - started, outputs: outs.map((o, i) => ({ values: values[i], shape: o.shape })) };
-    } finally {
-      for (const o of new Set(outs)) backend.dispose(o);
-    }
-  };
-  const first = await runOnce();
-  const ms = await steadyMs(async () => (await runOnce()).ms);
+  const first = await runCompiled(exe, backend, staged.arrays);
+  const ms = await steadyMs(async () => (await runCompiled(exe, backend, staged.arrays)).ms);
   return {
     ...valueAndGrad(first.outputs, wrt),
     traceMs: roundMs(staged.traceMs),
@@ -88,6 +77,18 @@ export async function jaxJit(staged: Staged, wrt: readonly string[], backend: Ba
     lineKernels: lineKernels(exe, lineOf),
     executable: exe,
   };
+}
+
+/** One run of a compiled executable, timed until its results are read back: on webgpu, `run` only queues the kernels. */
+export async function runCompiled(exe: Executable<DeviceArray>, backend: Backend, args: readonly DeviceArray[]) {
+  const started = performance.now();
+  const outs = exe.run(args);
+  try {
+    const values = await backend.readMany(outs);
+    return { ms: performance.now() - started, outputs: outs.map((o, i) => ({ values: values[i], shape: o.shape })) };
+  } finally {
+    for (const o of new Set(outs)) backend.dispose(o);
+  }
 }
 
 /** For each source line, the kernels its equations went into, from the fusion plan. */

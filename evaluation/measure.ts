@@ -1,5 +1,6 @@
 /** Steady-state timing and per-line sums, shared by both engines' runs. */
-import type { LineTiming, Numbers } from '../protocol/results';
+import type { TimingRequest } from '../protocol/evaluate';
+import type { CallTimes, LineTiming, Numbers } from '../protocol/results';
 
 /** Calls after the first that a steady-state time may take, and the time they may spend in all. */
 export const STEADY_CALLS = 7;
@@ -11,6 +12,14 @@ export async function steadyMs(once: () => Promise<number>): Promise<number> {
   const started = performance.now();
   while (times.length < STEADY_CALLS && (times.length === 0 || performance.now() - started < STEADY_BUDGET_MS)) times.push(await once());
   return median(times);
+}
+
+/** `gradlens bench`'s times of `once` (each resolving to its own milliseconds): its best and median after the warm-up calls. */
+export async function timeCalls(once: () => Promise<number>, timing: TimingRequest): Promise<CallTimes> {
+  for (let i = 0; i < timing.warmups; i++) await once();
+  const times: number[] = [];
+  for (let i = 0; i < timing.calls; i++) times.push(await once());
+  return { bestMs: roundMs(Math.min(...times)), medianMs: roundMs(median(times)), calls: times.length };
 }
 
 export function median(xs: readonly number[]): number {

@@ -10,10 +10,11 @@ import { argumentLeaves, leafArguments, listenForCuts, PyTensor, torchMath, torc
 import type { Backend, DeviceArray } from '../runtime/backends';
 import { isFloat } from '../runtime/core';
 import { EagerEngine, exportTape, Tensor, type TapeGraph } from '../runtime/eager';
+import type { TimingRequest } from '../protocol/evaluate';
 import { JACOBIAN_SHOWN, type AssignedValue, type EagerRun, type Jacobian, type NonFinite, type Numbers } from '../protocol/results';
 import { AssignmentRecorder } from './assignments';
 import { EvaluationFailure, failureAt, rangeOfSource, rangeOfSpan, scriptFailure } from './failure';
-import { firstNonFinite, lineTimings, roundMs, steadyMs } from './measure';
+import { firstNonFinite, lineTimings, roundMs, steadyMs, timeCalls } from './measure';
 import type { OpTiming, Profiler } from './profiled_backend';
 import { tapeUpTo } from './partial';
 import { captureFailure, type Target } from './target';
@@ -42,11 +43,12 @@ export interface RunLimits {
   readonly onWarning?: (w: ShownWarning) => void;
 }
 
-export async function torchEager(target: Target, profiler: Profiler, limits: RunLimits, withTape: boolean): Promise<TorchEager> {
+/** `timing`, when given, times the forward alone and with backward too (`gradlens bench`): the run's `times`. */
+export async function torchEager(target: Target, profiler: Profiler, limits: RunLimits, withTape: boolean, timing?: TimingRequest): Promise<TorchEager> {
   const owned = ownedArrays(profiler.backend);
   const recorder = AssignmentRecorder.ofFunction(target.fn, target.analysis.parse.module);
   try {
-    return await run(target, new EagerEngine(owned.backend), profiler, limits, withTape, recorder);
+    return await run(target, new EagerEngine(owned.backend), profiler, limits, withTape, recorder, timing);
   } finally {
     recorder.release();
     owned.freeAll();
@@ -79,11 +81,11 @@ function ownedArrays(inner: Backend): { readonly backend: Backend; freeAll(): vo
   };
 }
 
-async function run(target: Target, engine: EagerEngine, profiler: Profiler, limits: RunLimits, withTape: boolean, recorder: AssignmentRecorder): Promise<TorchEager> {
+async function run(target: Target, engine: EagerEngine, profiler: Profiler, limits: RunLimits, withTape: boolean, recorder: AssignmentRecorder, timing: TimingRequest | undefined): Promise<TorchEager> {
   // NB: the script imports whatever it imports (jax, numpy beside torch): each function runs with the file's modules.
   const jax = jaxSession(engine.backend, { source: target.analysis.parse.source });
   try {
-    return await runWith(target, engine, profiler, limits, withTape, jax.modules, recorder);
+    return await runWith(target, engine, profiler, limits, withTape, jax.modules, recorder, timing);
   } finally {
     jax.dispose();
   }
@@ -91,7 +93,7 @@ async function run(target: Target, engine: EagerEngine, profiler: Profiler, limi
 
 async function runWith(
   target: Target, engine: EagerEngine, profiler: Profiler, limits: RunLimits, withTape: boolean,
-  others: ModuleRegistry, recorder: AssignmentRecorder,
+  others: ModuleRegistry, recorder: AssignmentRecorder, timing: TimingRequest | undefined,
 ): Promise<TorchEager> {
   const { fn, file } = target;
   const torch = torchSession(engine);
@@ -173,17 +175,19 @@ async function runWith(
   // NB: fromEntries, not assignment: a parameter named `__proto__` must be a key like any other.
   const grad: Record<string, Numbers> = Object.fromEntries([...leaves].map(([name, leaf], k) => [name, gradOf(leaf, read[k] as Numbers)]));
   const nonFinite = firstNonFinite(value as Numbers) || Object.values(grad).some((g) => firstNonFinite(g)) ? await locateNonFinite(() => call().kept?.dispose(), profiler, target) : null;
-  // Timed as the jit run is: until the value and the gradients are read back.
-  const ms = await steadyMs(async () => {
+  // Timed as the jit run is: until the value (and the gradients) are read back.
+  const timedCall = async (backward: boolean): Promise<number> => {
     const t0 = performance.now();
-    const once = call();
+    const once = call(backward);
     try {
-      await numbersOf(engine.backend, [once.result, ...grads()]);
+      await numbersOf(engine.backend, backward ? [once.result, ...grads()] : [once.result]);
     } finally {
       once.kept?.dispose();
     }
     return performance.now() - t0;
-  });
+  };
+  const ms = await steadyMs(() => timedCall(true));
+  const times = timing && { forward: await timeCalls(() => timedCall(false), timing), valueAndGrad: await timeCalls(() => timedCall(true), timing) };
   const forwardOnly = result instanceof PyTensor && result.numel !== 1 && result.t.requiresGrad ? call(false).kept : null;
   let jacobian: Jacobian | null = null;
   try {
@@ -196,7 +200,7 @@ async function runWith(
   const given = await numbersOf(engine.backend, [...captured.inputs.values.values()]);
   const inputs: Record<string, Numbers> = Object.fromEntries(names.flatMap((name, i) => (given[i] === null ? [] : [[name, given[i]]])));
   return {
-    inputs, run: { value: value as Numbers, grad, runMs: roundMs(ms), ops: ops.length, lines: lineTimings(ops) }, tape, nonFinite, cuts: [...cuts.values()],
+    inputs, run: { value: value as Numbers, grad, runMs: roundMs(ms), ops: ops.length, lines: lineTimings(ops), ...(times ? { times } : {}) }, tape, nonFinite, cuts: [...cuts.values()],
     liftedFloats: target.plain && calling, jacobian, assignments,
   };
 }

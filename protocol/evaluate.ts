@@ -18,6 +18,17 @@ export interface EvaluateRequest {
   readonly budgets?: EvaluationBudgets;
   /** For a notebook (`text` is its code cells, see notebook.ts): where each cell's lines are, so errors name the cell. */
   readonly cells?: readonly CellLines[];
+  /** Time each engine's forward and value-and-gradient calls too (`gradlens bench`): the runs' `times`. */
+  readonly timing?: TimingRequest;
+}
+
+/** The most calls a timing request may ask for, timed or warm-up. */
+export const MAX_TIMED_CALLS = 1_000;
+
+/** How many calls `gradlens bench` times, after how many untimed ones (kernels compiled, caches filled). */
+export interface TimingRequest {
+  readonly calls: number;
+  readonly warmups: number;
 }
 
 export interface EvaluationBudgets {

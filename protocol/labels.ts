@@ -16,3 +16,10 @@ export function backendLabel(backend: BackendInfo): string {
   const label = BACKENDS[backend.name].label;
   return backend.adapter ? `${label} · ${backend.adapter}` : label;
 }
+
+/** Milliseconds as the hover and `gradlens bench` show them: `250 ms`, `3.1 ms`, `0.042 ms`. */
+export function msText(value: number): string {
+  if (value >= 100) return `${value.toFixed(0)} ms`;
+  if (value >= 1) return `${value.toFixed(1)} ms`;
+  return `${value.toPrecision(2)} ms`;
+}

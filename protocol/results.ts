@@ -35,6 +35,19 @@ export interface LineTiming {
   readonly ops: number;
 }
 
+/** Milliseconds of repeated calls, each until its results are read back (`gradlens bench`). */
+export interface CallTimes {
+  readonly bestMs: number;
+  readonly medianMs: number;
+  readonly calls: number;
+}
+
+/** One engine's calls timed: the forward alone, and the forward with the gradient (value and grad). */
+export interface EngineTimes {
+  readonly forward: CallTimes;
+  readonly valueAndGrad: CallTimes;
+}
+
 export interface EagerRun {
   readonly value: Numbers;
   readonly grad: Readonly<Record<string, Numbers>>;
@@ -42,6 +55,8 @@ export interface EagerRun {
   readonly runMs: number;
   readonly ops: number;
   readonly lines: readonly LineTiming[];
+  /** When the request asked for timing. */
+  readonly times?: EngineTimes;
 }
 
 export interface JitRun {
@@ -59,6 +74,8 @@ export interface JitRun {
   readonly ranOn?: 'gpu' | 'host';
   /** Which fused kernel each source line's equations went into (line -> kernel indices). */
   readonly lineKernels: readonly { readonly line: number; readonly kernels: readonly number[] }[];
+  /** When the request asked for timing. */
+  readonly times?: EngineTimes;
 }
 
 /** The first op whose result was NaN or Inf: its line, and whether the value or the gradient. */

@@ -3,7 +3,7 @@
  * postMessage carries untyped data: each side validates what it receives with the guards here
  * before acting on it.
  */
-import type { EvaluateRequest } from './evaluate';
+import { MAX_TIMED_CALLS, type EvaluateRequest } from './evaluate';
 import type { CellLines } from './notebook';
 import { BACKEND_NAMES, BACKEND_SETTINGS } from './backends';
 import { ENGINE_MODES, type BackendInfo, type EvaluationOutcome, type SourceRange } from './results';
@@ -113,7 +113,13 @@ export function isEvaluateRequest(data: unknown): data is EvaluateRequest {
     graphs: isBoolean,
     budgets: optional((b) => shape(b, { steps: optional(isNumber), ms: optional(isNumber), tensorBytes: optional(isNumber) })),
     cells: optional(isCellLines),
+    timing: optional((t) => shape(t, { calls: (x) => isTimedCount(x) && x >= 1, warmups: isTimedCount })),
   });
+}
+
+/** A count of calls `gradlens bench` may ask for (a forged request asks for no more). */
+function isTimedCount(x: unknown): x is number {
+  return isInteger(x) && x >= 0 && x <= MAX_TIMED_CALLS;
 }
 
 function isCellLines(data: unknown): data is readonly CellLines[] {
@@ -187,6 +193,7 @@ function isEagerRun(x: unknown): boolean {
     runMs: isNumber,
     ops: isInteger,
     lines: arrayOf((l) => shape(l, { line: isInteger, ms: isNumber, ops: isInteger })),
+    times: optional(isEngineTimes),
   });
 }
 function isJitRun(x: unknown): boolean {
@@ -199,7 +206,14 @@ function isJitRun(x: unknown): boolean {
     kernels: isInteger,
     ranOn: optional(oneOf(['gpu', 'host'] as const)),
     lineKernels: arrayOf((l) => shape(l, { line: isInteger, kernels: arrayOf(isInteger) })),
+    times: optional(isEngineTimes),
   });
+}
+function isCallTimes(x: unknown): boolean {
+  return shape(x, { bestMs: isNumber, medianMs: isNumber, calls: isInteger });
+}
+function isEngineTimes(x: unknown): boolean {
+  return shape(x, { forward: isCallTimes, valueAndGrad: isCallTimes });
 }
 function isGraphView(x: unknown): boolean {
   return shape(x, {

@@ -20,12 +20,6 @@ export function gradText(grad: Readonly<Record<string, Numbers>>): string {
   return shown.join(', ');
 }
 
-export function ms(value: number): string {
-  if (value >= 100) return `${value.toFixed(0)} ms`;
-  if (value >= 1) return `${value.toFixed(1)} ms`;
-  return `${value.toPrecision(2)} ms`;
-}
-
 /** `jit 3.2× faster` or `jit 1.5× slower`, from steady-state run times. */
 export function speedup(eagerMs: number, jitMs: number): string {
   if (!(eagerMs > 0 && jitMs > 0)) return '';

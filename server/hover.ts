@@ -3,9 +3,9 @@
  * body, what that line's ops cost in the eager run and which fused jit kernels they went into.
  */
 import type { Hover, Position, Range } from 'vscode-languageserver';
-import { backendLabel, escapeMarkdown, float64OnCpuText, hostReadsText, messageOnly, seriesText, sparkline, valueSummaryText, type AssignedValue, type EvaluationResult, type GradientCut } from '../protocol';
+import { backendLabel, escapeMarkdown, float64OnCpuText, hostReadsText, messageOnly, msText, seriesText, sparkline, valueSummaryText, type AssignedValue, type EvaluationResult, type GradientCut } from '../protocol';
 import { rangeOf, type DocumentAnalysis, type FunctionSummary } from './analysis';
-import { ms, speedup } from './format';
+import { speedup } from './format';
 
 function contains(range: Range, at: Position): boolean {
   const after = at.line > range.start.line || (at.line === range.start.line && at.character >= range.start.character);
@@ -23,9 +23,9 @@ function functionHover(fn: FunctionSummary, r: EvaluationResult): string {
     '',
     `| | ${eager ? 'eager |' : ''}${jit ? ' jit |' : ''}`,
     `|---|${eager ? '---|' : ''}${jit ? '---|' : ''}`,
-    row('trace', '—', jit ? ms(jit.traceMs) : ''),
-    row('compile', '—', jit ? ms(jit.compileMs) : ''),
-    row('run', eager ? ms(eager.runMs) : '', jit ? ms(jit.runMs) : ''),
+    row('trace', '—', jit ? msText(jit.traceMs) : ''),
+    row('compile', '—', jit ? msText(jit.compileMs) : ''),
+    row('run', eager ? msText(eager.runMs) : '', jit ? msText(jit.runMs) : ''),
     row('launches', eager ? `${eager.ops} ops` : '', jit ? `${jit.kernels} kernel${jit.kernels === 1 ? '' : 's'}` : ''),
   ];
   const faster = eager && jit ? speedup(eager.runMs, jit.runMs) : '';
@@ -50,7 +50,7 @@ function lineHover(line: number, r: EvaluationResult): string | null {
   const cuts = r.gradientCuts?.filter((c) => c.range.line === line) ?? [];
   if (!timing && kernels.length === 0 && cuts.length === 0) return null;
   const parts: string[] = [];
-  if (timing) parts.push(`eager: ${ms(timing.ms)} in ${timing.ops} op${timing.ops === 1 ? '' : 's'}`);
+  if (timing) parts.push(`eager: ${msText(timing.ms)} in ${timing.ops} op${timing.ops === 1 ? '' : 's'}`);
   if (kernels.length > 0) parts.push(`jit: fused into kernel${kernels.length === 1 ? '' : 's'} ${kernels.map((k) => `#${k}`).join(', ')}`);
   const head = [`**line ${line}**`, ...parts].join(' · ');
   return cuts.length > 0 ? [head, '', ...cuts.map((c) => `- ${escapeMarkdown(messageOnly(c.message))}`)].join('\n') : head;
