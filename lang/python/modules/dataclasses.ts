@@ -170,11 +170,6 @@ function hasDefault(f: Field): boolean {
   return f.defaultValue !== MISSING || f.defaultFactory !== MISSING;
 }
 
-function qualname(cls: PyType): string {
-  const q = cls.attrs.get('__qualname__');
-  return typeof q === 'string' ? q : cls.name;
-}
-
 function process(cls: PyType, o: Options, ctx: HostContext): PyType {
   if (o.order && !o.eq) throw pyError('ValueError', 'eq must be true if order is true');
   const fields = collectFields(cls, ctx);
@@ -197,7 +192,7 @@ function process(cls: PyType, o: Options, ctx: HostContext): PyType {
   if (o.repr && !own('__repr__')) {
     set('__repr__', ([self], _k, c) => {
       const shown = fields.filter((f) => f.inRepr).map((f) => `${f.name}=${repr(getattr(self!, f.name!, c), c)}`);
-      return `${qualname(typeOf(self!))}(${shown.join(', ')})`;
+      return `${typeOf(self!).qualname}(${shown.join(', ')})`;
     });
   }
   const compared = fields.filter((f) => f.compared);
@@ -245,7 +240,7 @@ function process(cls: PyType, o: Options, ctx: HostContext): PyType {
 
 function initialize(cls: PyType, fields: Field[], initFields: Field[], frozen: boolean, args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
   const [self, ...given] = args;
-  const fname = `${qualname(cls)}.__init__`;
+  const fname = `${cls.qualname}.__init__`;
   if (given.length > initFields.length) {
     const required = initFields.filter((f) => !hasDefault(f)).length + 1;
     const takes = required === initFields.length + 1 ? `${required}` : `from ${required} to ${initFields.length + 1}`;

@@ -45,6 +45,8 @@ describe('errors: uncaught Python exceptions', () => {
     ['from typing import NamedTuple\nclass Bad(NamedTuple):\n    a: int = 1\n    b: int\n', 'x.py:2:1: error: TypeError: Non-default namedtuple field b cannot follow default field a'],
     ['from collections import namedtuple\nP = namedtuple("P", "x y")\nP(1, 2).x = 3\n', "x.py:3:1: error: AttributeError: can't set attribute"],
     ['a, b = [1, 2, 3]\n', 'x.py:1:1: error: ValueError: too many values to unpack (expected 2)'],
+    // A nested class is named by its qualname, as CPython's traceback names it.
+    ['class Trainer:\n    class DivergedError(Exception):\n        pass\nraise Trainer.DivergedError("loss is nan")\n', 'x.py:4:1: error: Trainer.DivergedError: loss is nan'],
     ['def f(a, b):\n    return a\nf(1)\n', "x.py:3:1: error: TypeError: f() missing 1 required positional argument: 'b'"],
     ['int("3.5")\n', "x.py:1:1: error: ValueError: invalid literal for int() with base 10: '3.5'"],
     ['raise ValueError("a", 1)\n', "x.py:1:1: error: ValueError: ('a', 1)"],

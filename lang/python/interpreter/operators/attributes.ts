@@ -85,7 +85,7 @@ export function getattrOrUndefined(obj: PyValue, name: string, ctx: HostContext)
   }
   if (obj instanceof PyType) {
     if (name === '__name__') return obj.name;
-    if (name === '__qualname__') return obj.name;
+    if (name === '__qualname__') return obj.qualname;
     if (name === '__module__') return obj.module;
     if (name === '__mro__') return new PyTuple(obj.mro);
     if (name === '__bases__') return new PyTuple(obj.bases);

@@ -146,11 +146,17 @@ export class PyType extends PyObject {
 
   /** The name a traceback's last line gives an exception class: without `__main__.`, as CPython's traceback module. */
   get tracebackName(): string {
-    return this.module === '__main__' ? this.name : this.qualifiedName;
+    return this.module === '__main__' ? this.qualname : this.qualifiedName;
   }
 
   get qualifiedName(): string {
-    return this.module === 'builtins' ? this.name : `${this.module}.${this.name}`;
+    return this.module === 'builtins' ? this.name : `${this.module}.${this.qualname}`;
+  }
+
+  /** `__qualname__`: where a `class` statement defined it (`Outer.Error`, `f.<locals>.Local`), else its name. */
+  get qualname(): string {
+    const q = this.attrs.get('__qualname__');
+    return typeof q === 'string' ? q : this.name;
   }
 
   isSubtypeOf(other: PyType): boolean {
