@@ -5,7 +5,7 @@
  * files: whatever parsed is analyzed.
  */
 import type * as A from '../syntax/ast';
-import { REFUSED_BUILTINS, refusedMessage, type ModuleRegistry, unsupportedModuleMessage } from '../interpreter';
+import { FINALIZER_REFUSAL, finalizerDefinition, REFUSED_BUILTINS, refusedMessage, type ModuleRegistry, unsupportedModuleMessage } from '../interpreter';
 import {
   parse,
   parseArguments,
@@ -372,6 +372,8 @@ class Analyzer {
           for (const b of s.bases) {
             if (b.kind !== 'positional') this.report('unsupported-syntax', 'Gradlens does not support class keywords (metaclass=...)', b.span);
           }
+          const finalizer = finalizerDefinition(s);
+          if (finalizer) this.report('unsupported-syntax', FINALIZER_REFUSAL, finalizer.span);
         }
       },
       expr: (e) => {

@@ -20,6 +20,7 @@ import {
   typeName,
   typeOf,
 } from './values';
+import type * as A from '../syntax/ast';
 import * as ops from './operators';
 import { ClassMethod, Property, StaticMethod } from './operators';
 
@@ -33,6 +34,13 @@ export function checkBases(bases: readonly PyType[], ctx: HostContext): void {
   if (c3Merge(bases) === null) {
     throw pyError('TypeError', `Cannot create a consistent method resolution\norder (MRO) for bases ${bases.map((b) => b.name).join(', ')}`);
   }
+}
+
+/** The statement of a class body that defines `__del__` (`def __del__` or `__del__ = ...`), refused: see FINALIZER_REFUSAL. */
+export function finalizerDefinition(s: A.ClassDef): A.Stmt | undefined {
+  return s.body.find((b) =>
+    (b.kind === 'FunctionDef' && b.name === '__del__') ||
+    (b.kind === 'Assign' && b.targets.some((t) => t.kind === 'Name' && t.id === '__del__')));
 }
 
 /** What `type.__new__` does to a class body's namespace once the class exists. */

@@ -18,6 +18,7 @@ export {
   StopRun,
 } from './interpreter';
 export { PyGenerator } from './generator';
+export { finalizerDefinition } from './classes';
 export { createModule, type ModuleRegistry, type ModuleShim, unsupportedModuleMessage } from './module_shims';
 export {
   Args,
@@ -33,6 +34,7 @@ export {
   delitem,
   dictKey,
   eq,
+  FINALIZER_REFUSAL,
   flattenNested,
   formatValue,
   fromJs,

@@ -52,7 +52,7 @@ import { chosenCase } from './match';
 import { unsupportedModuleMessage, type ModuleRegistry } from './module_shims';
 import * as ops from './operators';
 import { Property } from './operators';
-import { checkBases, finishClass, instantiate, SuperObject } from './classes';
+import { checkBases, finalizerDefinition, finishClass, instantiate, SuperObject } from './classes';
 import { Scope, scopeInfo } from './scope';
 import { formatTraceback, unraisableText } from './unraisable';
 import type { Span } from '../syntax';
@@ -1265,6 +1265,8 @@ export class Interpreter implements HostContext {
       bases.push(b);
     }
     this.node = s;
+    const finalizer = finalizerDefinition(s);
+    if (finalizer) throw new HaltError('unsupported', ops.FINALIZER_REFUSAL, finalizer.span);
     checkBases(bases, this);
     const decorators = s.decorators.map((d) => this.evalExpr(d, scope));
     const body = new Scope(scopeInfo(s), scope, this.globals, `${scope.qualPrefix}${s.name}.`);

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import {
+  analyze,
   createModule,
   formatError,
   HostObject,
@@ -183,6 +184,21 @@ describe('errors: the object model and its modules (issue 14)', () => {
       "x.py:3:5: error: TypeError: copy.deepcopy of a 'Handle' is not supported by Gradlens; build a new one instead (for a tensor: t.clone().detach())",
     );
     assert.match(errorLine('import copy\nfrom hw import h\ny = copy.copy(h)\n', { modules }), /^x\.py:3:5: error: TypeError: copy\.copy of a 'Handle'/);
+  });
+
+  it('refuses __del__ at its definition: it would never run, where CPython runs it at the last reference', () => {
+    const loader = 'class Loader:\n    def __init__(self, path):\n        self.path = path\n\n    def __del__(self):\n        print("closing", self.path)\n\nl = Loader("train.csv")\nl = None\n';
+    const r = run(loader, { file: 'x.py' });
+    assert.equal(r.output, '');
+    assert.equal(r.error?.kind, 'unsupported');
+    assert.equal(
+      formatError(r.error!),
+      "x.py:5:5: error: Gradlens does not support __del__: it never frees an object when its last reference goes, as CPython does, so __del__ would never run; release what the object holds explicitly (a close() method, or __enter__/__exit__ and a 'with' block)",
+    );
+    assert.match(errorLine('class A:\n    x = 1\n    __del__ = print\n'), /^x\.py:3:5: error: Gradlens does not support __del__/);
+    assert.match(errorLine('class A:\n    pass\nA.__del__ = lambda self: None\n'), /^x\.py:3:1: error: Gradlens does not support __del__/);
+    const a = analyze(loader);
+    assert.deepEqual(a.diagnostics.map((d) => [d.code, d.span.line, d.span.col]), [['unsupported-syntax', 5, 5]]);
   });
 
   it('reports a dataclass or statistics misuse at the call, with CPython\'s message', () => {

@@ -4,6 +4,7 @@
 import {
   ExceptionObject,
   type HostContext,
+  HaltError,
   HostObject,
   PyBoundMethod,
   PyBuiltin,
@@ -180,6 +181,13 @@ function docstring(f: PyFunction): PyValue {
   return first?.kind === 'ExprStmt' && first.value.kind === 'Str' ? first.value.value : null;
 }
 
+/**
+ * Why a class may not have `__del__`: the interpreter frees no object when its last reference
+ * goes (only tensors and generators are counted), so the finalizer would silently never run.
+ */
+export const FINALIZER_REFUSAL =
+  "Gradlens does not support __del__: it never frees an object when its last reference goes, as CPython does, so __del__ would never run; release what the object holds explicitly (a close() method, or __enter__/__exit__ and a 'with' block)";
+
 export function setattr(obj: PyValue, name: string, value: PyValue, ctx: HostContext): void {
   if (obj instanceof HostObject) return obj.setattr(name, value, ctx);
   if (obj instanceof PyInstance || isSubclassed(obj)) {
@@ -202,6 +210,7 @@ export function setattr(obj: PyValue, name: string, value: PyValue, ctx: HostCon
     return;
   }
   if (obj instanceof PyType && obj.userDefined) {
+    if (name === '__del__') throw new HaltError('unsupported', FINALIZER_REFUSAL, ctx.span);
     obj.attrs.set(name, value);
     return;
   }

@@ -7,7 +7,7 @@ export { binary, floatOp, inplace, intOp, unary } from './arithmetic';
 export { complexAbs, complexRefusal, complexType, PyComplex } from './complex';
 export { bytearrayType, bytesLike, bytesType, fromLatin1, PyBytes } from './bytes';
 export { floatFromHex, fromBytes } from './int_bytes';
-export { delattr, getattr, getattrOrUndefined, isInstance, setattr } from './attributes';
+export { delattr, FINALIZER_REFUSAL, getattr, getattrOrUndefined, isInstance, setattr } from './attributes';
 export { compare, contains, eq } from './comparison';
 export { delitem, getitem, iterate, len, materialize, setitem, sliceIndices } from './containers';
 export { dictKey, pyHash } from './hashing';
