@@ -109,6 +109,7 @@ export {
   nameTable,
   type NativeFn,
   NOT_IMPLEMENTED,
+  objectType,
   PyBoundMethod,
   PyBuiltin,
   PyDict,

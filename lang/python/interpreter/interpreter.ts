@@ -1275,7 +1275,7 @@ export class Interpreter implements HostContext {
     if (this.execBlock(s.body, body) !== NORMAL) throw pyError('SyntaxError', "'return' outside function");
     this.node = s;
     const factory = bases.find((b) => b.classFactory !== null)?.classFactory;
-    const cls = factory ? factory(s.name, body.vars, this) : new PyType(s.name, { module: '__main__', bases: bases.length ? bases : [objectType], attrs: body.vars });
+    const cls = factory ? factory(s.name, body.vars, this, bases) : new PyType(s.name, { module: '__main__', bases: bases.length ? bases : [objectType], attrs: body.vars });
     cls.userDefined = true;
     cls.construct = (args, kwargs) => instantiate(cls, args, kwargs, this);
     finishClass(cls, this);

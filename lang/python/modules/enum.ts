@@ -5,8 +5,11 @@
  * is an alias of the first; the class iterates its members in order, `Color(1)` finds one by value,
  * `Color['RED']` by name; members print as `Color.RED` and repr as `<Color.RED: 1>`.
  *
- * IntEnum and IntFlag members are ints (ReprEnum): arithmetic, comparisons, indexing, `int()`,
- * `format` and `str` as their int's, and they hash and key dicts as it does (`{1: 'a'}[Label.DOG]`).
+ * IntEnum and IntFlag members are ints, StrEnum members strs (ReprEnum): arithmetic, comparisons,
+ * indexing, the data type's methods, `format` and `str` as their value's, and they hash and key
+ * dicts as it does (`{1: 'a'}[Label.DOG]`). A class mixing in the data type (`class Mode(str,
+ * Enum)`) computes as its value too, and prints as an Enum (`Mode.TRAIN`). Enum classes repr as
+ * `<enum 'Color'>` (`<flag 'Perm'>`).
  * Flag members combine with `|`, `&`, `^` and `~` into members or pseudo-members named
  * `A|B` (cached by value, so `is` holds), iterate and `len` over their single-bit members in
  * definition order, and `in` tests bits; a Flag value outside the defined bits is cut to them
@@ -17,14 +20,18 @@ import {
   bindArgs,
   ClassMethod,
   compare,
+  contains,
   dictKey,
   formatValue,
+  getattrOrUndefined,
+  getitem,
   type HostContext,
   HostObject,
   hostType,
   keyError,
   NativeDescriptor,
   NOT_IMPLEMENTED,
+  objectType,
   binary,
   PyBuiltin,
   PyDict,
@@ -34,6 +41,7 @@ import {
   PyInstance,
   PyIterator,
   PyModule,
+  pyHash,
   Property,
   PyType,
   type PyValue,
@@ -108,13 +116,22 @@ const memberName = (m: PyInstance) => m.dict.get('_name_')!;
 const memberValue = (m: PyInstance) => m.dict.get('_value_')!;
 
 /** Which family a class belongs to: its members' behaviour follows from it. */
-type Family = 'enum' | 'int' | 'flag' | 'intflag';
-const isIntFamily = (f: Family) => f === 'int' || f === 'intflag';
+type Family = 'enum' | 'int' | 'str' | 'flag' | 'intflag';
 const isFlagFamily = (f: Family) => f === 'flag' || f === 'intflag';
+
+/** The builtin type a class's members also are (IntEnum's int, StrEnum's str, `class Mode(str, Enum)`'s): they compute as their values. */
+type DataType = 'int' | 'str' | null;
+const INT = typeOf(0n);
+const STR = typeOf('');
+
+function dataTypeOf(cls: PyType): DataType {
+  return cls.isSubtypeOf(INT) ? 'int' : cls.isSubtypeOf(STR) ? 'str' : null;
+}
 
 /** What a class with members knows about them (EnumType's _member_map_, _value2member_map_, _flag_mask_...). */
 interface Members {
   readonly family: Family;
+  readonly data: DataType;
   /** What iterating the class gives: the canonical members (a Flag's single-bit ones), in definition order. */
   readonly listed: PyInstance[];
   readonly byValue: Map<string, PyInstance>;
@@ -139,21 +156,22 @@ function memberOf(v: PyValue, cls: PyType): PyInstance | null {
   return v instanceof PyInstance && v.cls.isSubtypeOf(cls) && v.dict.has('_value_') ? v : null;
 }
 
-function makeMember(cls: PyType, name: string | null, value: PyValue, family: Family): PyInstance {
+function makeMember(cls: PyType, name: string | null, value: PyValue, data: DataType): PyInstance {
   const m = new PyInstance(cls);
   m.dict.set('_name_', name);
   m.dict.set('_value_', value);
   m.dict.set('name', name);
   m.dict.set('value', value);
-  if (isIntFamily(family)) m.standsFor = value;
+  if (data) m.standsFor = value;
   return m;
 }
 
 const isSingleBit = (v: bigint) => v > 0n && (v & (v - 1n)) === 0n;
 const bitLength = (v: bigint) => (v < 0n ? -v : v).toString(2).length - (v === 0n ? 1 : 0);
 
-/** `auto()`'s value: Enum's last int + 1 (1 first), Flag's next power of two past the largest. */
-function autoValue(family: Family, previous: readonly PyValue[], name: string, ctx: HostContext): bigint {
+/** `auto()`'s value: Enum's last int + 1 (1 first), Flag's next power of two past the largest, StrEnum's name in lower case. */
+function autoValue(family: Family, previous: readonly PyValue[], name: string, ctx: HostContext): PyValue {
+  if (family === 'str') return name.toLowerCase();
   if (previous.length === 0) return 1n;
   if (isFlagFamily(family)) {
     let high = -1;
@@ -188,7 +206,7 @@ function missingFlag(cls: PyType, info: Members, given: PyValue, ctx: HostContex
   const names = info.listed.filter((m) => (memberValue(m) as bigint) & known).map(memberName);
   let name: string | null = known ? names.join('|') : null;
   if (unknown && name !== null) name += `|${unknown}`;
-  const pseudo = makeMember(cls, name, value, info.family);
+  const pseudo = makeMember(cls, name, value, info.data);
   if (unknown) return pseudo;
   const key = dictKey(value, ctx);
   const cached = info.byValue.get(key) ?? pseudo;
@@ -207,25 +225,33 @@ function lookUp(cls: PyType, info: Members, value: PyValue, ctx: HostContext): P
 }
 
 function enumClass(base: PyType) {
-  return (name: string, namespace: Map<string, PyValue>, ctx: HostContext): PyType => {
-    const family = familyOf(base);
+  return (name: string, namespace: Map<string, PyValue>, ctx: HostContext, bases: readonly PyType[] = [base]): PyType => {
     const attrs = new Map<string, PyValue>();
     const definitions: [string, PyValue][] = [];
     for (const [k, v] of namespace) {
       if (isMember(k, v)) definitions.push([k, v]);
       else attrs.set(k, v);
     }
-    const cls = new PyType(name, { module: '__main__', bases: [base], attrs });
-    const info: Members = { family, listed: [], byValue: new Map(), flagMask: 0n, allBits: 0n };
+    const cls = new PyType(name, { module: '__main__', bases, attrs });
+    cls.metaclassRepr = base.metaclassRepr;
+    const family = familyOf(cls);
+    const data = dataTypeOf(cls);
+    // A plain Enum mixing in int or str computes as its value, and prints as an Enum.
+    if (data && family === 'enum') {
+      for (const [k, f] of Object.entries(data === 'int' ? INT_DATA_METHODS : STR_DATA_METHODS)) {
+        if (k !== '__str__' && k !== '__format__' && !attrs.has(k)) attrs.set(k, f);
+      }
+    }
+    const info: Members = { family, data, listed: [], byValue: new Map(), flagMask: 0n, allBits: 0n };
     const byName = new Map<string, PyInstance>();
     const values: PyValue[] = [];
     for (const [k, defined] of definitions) {
       ctx.tick();
       let value = defined instanceof AutoExpression ? defined.resolve(ctx) : defined instanceof Auto ? (defined.value = autoValue(family, values, k, ctx)) : defined;
-      if (isIntFamily(family)) {
+      if (data === 'int') {
         if (typeof value === 'boolean') value = value ? 1n : 0n;
         if (typeof value !== 'bigint') throw pyError('ValueError', `invalid literal for int() with base 10: ${ctx.repr(value)}`);
-      }
+      } else if (data === 'str' && typeof value !== 'string') throw pyError('TypeError', `${ctx.repr(value)} is not a string`);
       values.push(value);
       const key = dictKey(value, ctx);
       const existing = info.byValue.get(key);
@@ -235,7 +261,7 @@ function enumClass(base: PyType) {
         attrs.set(k, existing);
         continue;
       }
-      const m = makeMember(cls, k, value, family);
+      const m = makeMember(cls, k, value, data);
       // A Flag lists its single-bit members; one of several bits (ALL = A | B) or none is named but not listed.
       if (!isFlagFamily(family) || (typeof value === 'bigint' && isSingleBit(value))) info.listed.push(m);
       info.byValue.set(key, m);
@@ -268,9 +294,9 @@ function enumClass(base: PyType) {
       if (args.length !== 2) throw pyError('TypeError', `${name}() takes 1 positional argument but ${args.length - 1} were given`);
       return lookUp(cls, info, args[1]!, c);
     })));
-    cls.classFactory = (sub, ns, c) => {
+    cls.classFactory = (sub, ns, c, subBases) => {
       if (byName.size) throw pyError('TypeError', `<enum '${sub}'> cannot extend <enum '${name}'>`);
-      return enumClass(cls)(sub, ns, c);
+      return enumClass(cls)(sub, ns, c, subBases);
     };
     return cls;
   };
@@ -281,6 +307,7 @@ const method = (name: string, fn: (self: PyInstance, args: PyValue[], ctx: HostC
 
 function family(name: string, kind: Family, bases: PyType[], methods: Record<string, PyValue>): PyType {
   const t = new PyType(name, { module: 'enum', bases });
+  t.metaclassRepr = isFlagFamily(kind) ? 'flag' : 'enum';
   for (const [k, f] of Object.entries(methods)) t.attrs.set(k, f);
   FAMILY.set(t, kind);
   t.classFactory = enumClass(t);
@@ -290,7 +317,7 @@ function family(name: string, kind: Family, bases: PyType[], methods: Record<str
 const enumStr = (m: PyInstance) => `${m.cls.name}.${String(memberName(m))}`;
 
 function enumBase(): PyType {
-  return family('Enum', 'enum', [], {
+  return family('Enum', 'enum', [objectType], {
     __repr__: method('__repr__', (m, _a, ctx) => `<${m.cls.name}.${String(memberName(m))}: ${ctx.repr(memberValue(m))}>`),
     __str__: method('__str__', enumStr),
     __format__: method('__format__', (m, [spec], ctx) => (typeof spec === 'string' && spec !== '' ? formatValue(ctx.str(m), spec, ctx) : ctx.str(m))),
@@ -344,6 +371,8 @@ function intMethods(operators: [string, BinaryOp][]): Record<string, PyValue> {
   out.__str__ = method('__str__', (m, _a, ctx) => ctx.str(value(m)));
   out.__format__ = method('__format__', (m, [spec], ctx) => formatValue(value(m), typeof spec === 'string' ? spec : '', ctx));
   out.bit_length = method('bit_length', (m) => BigInt(bitLength(value(m))));
+  out.__hash__ = method('__hash__', (m, _a, ctx) => pyHash(value(m), ctx));
+  out.__getattr__ = dataAttribute;
   // round(member) is its int; round(member, -k) rounds the int to 10**k, halves to even, as int.__round__.
   out.__round__ = method('__round__', (m, [ndigits], ctx) => {
     const v = value(m);
@@ -353,6 +382,52 @@ function intMethods(operators: [string, BinaryOp][]): Record<string, PyValue> {
     const twice = 2n * (v - q * p);
     return (twice > p || (twice === p && q % 2n !== 0n) ? q + 1n : q) * p;
   });
+  return out;
+}
+
+/** The value's own attribute (`to_bytes`, `upper`, `split`), found where the member's class has none: the member is an int or a str. */
+const dataAttribute = method('__getattr__', (m, [name], ctx) => {
+  const found = typeof name === 'string' ? getattrOrUndefined(memberValue(m), name, ctx) : undefined;
+  if (found === undefined) throw pyError('AttributeError', `'${m.cls.name}' object has no attribute '${String(name)}'`);
+  return found;
+});
+
+/** The str a StrEnum member or a plain string stands for; null for what a str does not combine with. */
+function text(v: PyValue): string | null {
+  if (v instanceof PyInstance && typeof v.standsFor === 'string') return v.standsFor;
+  return typeof v === 'string' ? v : null;
+}
+
+/** str's methods on a member that is a str (StrEnum, `class Mode(str, Enum)`): each computes on its value. */
+function strMethods(): Record<string, PyValue> {
+  const out: Record<string, PyValue> = {};
+  const value = (m: PyInstance) => memberValue(m) as string;
+  for (const [name, op] of COMPARISONS) {
+    out[`__${name}__`] = method(`__${name}__`, (m, [other], ctx) => {
+      const o = text(other!);
+      return o === null ? NOT_IMPLEMENTED : compare(op, value(m), o, ctx);
+    });
+  }
+  out.__add__ = method('__add__', (m, [other]) => {
+    const o = text(other!);
+    return o === null ? NOT_IMPLEMENTED : value(m) + o;
+  });
+  out.__radd__ = method('__radd__', (m, [other]) => {
+    const o = text(other!);
+    return o === null ? NOT_IMPLEMENTED : o + value(m);
+  });
+  out.__mul__ = method('__mul__', (m, [other], ctx) => binary('*', value(m), other!, ctx));
+  out.__rmul__ = method('__rmul__', (m, [other], ctx) => binary('*', other!, value(m), ctx));
+  out.__mod__ = method('__mod__', (m, [other], ctx) => binary('%', value(m), other!, ctx));
+  out.__len__ = method('__len__', (m) => BigInt([...value(m)].length));
+  out.__contains__ = method('__contains__', (m, [other], ctx) => contains(value(m), other!, ctx));
+  out.__getitem__ = method('__getitem__', (m, [index], ctx) => getitem(value(m), index!, ctx));
+  out.__iter__ = method('__iter__', (m) => new PyIterator('str_ascii_iterator', [...value(m)].values()));
+  out.__hash__ = method('__hash__', (m, _a, ctx) => pyHash(value(m), ctx));
+  // ReprEnum: str() and format() are the str's; repr stays the member's.
+  out.__str__ = method('__str__', (m) => value(m));
+  out.__format__ = method('__format__', (m, [spec], ctx) => formatValue(value(m), typeof spec === 'string' ? spec : '', ctx));
+  out.__getattr__ = dataAttribute;
   return out;
 }
 
@@ -406,17 +481,23 @@ const unique = pyFunction('unique', (args, kwargs, ctx) => {
   return cls;
 });
 
+const INT_DATA_METHODS = intMethods([...INT_OPERATORS, ...BIT_OPERATORS]);
+const STR_DATA_METHODS = strMethods();
+
 export const enumModule: ModuleShim = {
-  exports: ['Enum', 'auto', 'unique', 'IntEnum', 'Flag', 'IntFlag'],
+  exports: ['Enum', 'auto', 'unique', 'IntEnum', 'StrEnum', 'ReprEnum', 'Flag', 'IntFlag'],
   create() {
     const base = enumBase();
-    const int = typeOf(0n);
+    // ReprEnum: an Enum whose str() and format() are its data type's (IntEnum's, StrEnum's), as 3.11's MRO shows.
+    const reprEnum = family('ReprEnum', 'enum', [base], {});
     const flag = family('Flag', 'flag', [base], flagMethods());
     return new PyModule('enum', new Map<string, PyValue>([
       ['Enum', base],
-      ['IntEnum', family('IntEnum', 'int', [int, base], intMethods([...INT_OPERATORS, ...BIT_OPERATORS]))],
+      ['ReprEnum', reprEnum],
+      ['IntEnum', family('IntEnum', 'int', [INT, reprEnum], INT_DATA_METHODS)],
+      ['StrEnum', family('StrEnum', 'str', [STR, reprEnum], STR_DATA_METHODS)],
       ['Flag', flag],
-      ['IntFlag', family('IntFlag', 'intflag', [int, flag], { ...intMethods(INT_OPERATORS), ...pick(flagMethods(), ['__and__', '__rand__', '__or__', '__ror__', '__xor__', '__rxor__', '__invert__', '__contains__', '__iter__', '__len__', '__repr__']) })],
+      ['IntFlag', family('IntFlag', 'intflag', [INT, reprEnum, flag], { ...intMethods(INT_OPERATORS), ...pick(flagMethods(), ['__and__', '__rand__', '__or__', '__ror__', '__xor__', '__rxor__', '__invert__', '__contains__', '__iter__', '__len__', '__repr__']) })],
       ['auto', Auto.type],
       ['unique', unique],
     ]));

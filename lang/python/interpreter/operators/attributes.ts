@@ -19,6 +19,8 @@ import {
   PyType,
   type PyValue,
   dictType,
+  floatType,
+  intType,
   listType,
   objectType,
   StopIteration,
@@ -29,10 +31,11 @@ import {
 import { iterate } from './containers';
 import { dictKey } from './hashing';
 import { builtinBase, unboundBaseMethod } from './builtin_bases';
+import { numberDunder, numberOperand } from './number_dunders';
 import { bindAttribute, classAttribute, isDataDescriptor, isSubclassed, Property, scriptClassOf } from './dunders';
 import { getMethod } from './methods';
 import { objectMethod, objectSetattr, subclasses } from './object_type';
-import { qualnameOf } from './repr';
+import { qualnameOf, repr } from './repr';
 
 /** `obj.name`. */
 export function getattr(obj: PyValue, name: string, ctx: HostContext): PyValue {
@@ -148,6 +151,8 @@ function attributeDict(attrs: Map<string, PyValue>, ctx: HostContext): PyDict {
 function unboundMethod(t: PyType, name: string, ctx: HostContext): PyValue | undefined {
   const special = t === tupleType || t === listType || t === dictType ? unboundBaseMethod(t, name) : undefined;
   if (special !== undefined) return special;
+  const numberMethod = t === intType || t === floatType ? unboundNumberMethod(t, name) : undefined;
+  if (numberMethod !== undefined) return numberMethod;
   const sample = SAMPLES.get(t.name)?.();
   if (sample === undefined || getMethod(sample, name, ctx) === undefined) return undefined;
   return new PyBuiltin(`${t.name}.${name}`, (args, kwargs, c) => {
@@ -155,6 +160,22 @@ function unboundMethod(t: PyType, name: string, ctx: HostContext): PyValue | und
       throw pyError('TypeError', `descriptor '${name}' for '${t.name}' objects doesn't apply to a '${args.length ? typeName(args[0]) : 'NoneType'}' object`);
     }
     return c.call(getattr(args[0], name, c), args.slice(1), kwargs);
+  });
+}
+
+/**
+ * `int.__add__(Color.RED, 2)`, `float.__mul__(x, 3)`: the number method applied to an int (an
+ * IntEnum member's int) or a float; `int.__str__` is object's, the repr (`<Color.GREEN: 2>`).
+ */
+function unboundNumberMethod(t: PyType, name: string): PyBuiltin | undefined {
+  const float = t === floatType;
+  if (numberDunder(float ? 0 : 0n, name) === undefined) return undefined;
+  return new PyBuiltin(`${t.name}.${name}`, (args, _kwargs, ctx) => {
+    const self = args.length ? args[0] : null;
+    const n = float ? (typeof self === 'number' ? self : null) : numberOperand(self, false);
+    if (n === null) throw pyError('TypeError', `descriptor '${name}' requires a '${t.name}' object but received a '${typeName(self)}'`);
+    if (name === '__str__') return repr(self, ctx);
+    return numberDunder(n, name)!(n, args.slice(1), ctx);
   });
 }
 

@@ -29,6 +29,7 @@ import { strFormat } from '../formatting';
 import { PyBytes } from './bytes';
 import { encode } from './codecs';
 import { bitCount, toBytes } from './int_bytes';
+import { numberDunder } from './number_dunders';
 import { setOp } from './arithmetic';
 import { compare, contains, eq } from './comparison';
 import { extendList, iterate, len, sliceIndices } from './containers';
@@ -664,7 +665,8 @@ function numberAttr(v: bigint | number | boolean, name: string): PyValue | undef
     case 'to_bytes':
       return typeof asNum === 'bigint' ? bound(v, name, (_self, args, kwargs, ctx) => toBytes(asNum, args, kwargs, ctx)) : undefined;
   }
-  return undefined;
+  const special = numberDunder(asNum, name);
+  return special && bound(v, name, (_self, args, _kwargs, ctx) => special(asNum, args, ctx));
 }
 
 function floatHex(x: number): string {

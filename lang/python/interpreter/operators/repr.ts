@@ -160,7 +160,7 @@ export function repr(v: PyValue, ctx: HostContext): string {
     const name = v.fn instanceof PyFunction ? v.fn.qualname : repr(v.fn, ctx);
     return `<bound method ${name} of ${repr(v.self, ctx)}>`;
   }
-  if (v instanceof PyType) return `<class '${v.qualifiedName}'>`;
+  if (v instanceof PyType) return v.metaclassRepr ? `<${v.metaclassRepr} '${v.name}'>` : `<class '${v.qualifiedName}'>`;
   if (v instanceof PyModule) return `<module '${v.name}' (built-in)>`;
   if (v instanceof PyRange) return v.step === 1n ? `range(${v.start}, ${v.stop})` : `range(${v.start}, ${v.stop}, ${v.step})`;
   if (v instanceof PySlice) return `slice(${repr(v.start, ctx)}, ${repr(v.stop, ctx)}, ${repr(v.step, ctx)})`;

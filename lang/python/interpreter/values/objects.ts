@@ -125,7 +125,9 @@ export class PyType extends PyObject {
    * Makes the class of a `class` statement that names this one as a base, in place of `type`
    * (what a metaclass does): `class Params(typing.NamedTuple)` becomes a named tuple.
    */
-  classFactory: ((name: string, namespace: Map<string, PyValue>, ctx: HostContext) => PyType) | null = null;
+  classFactory: ((name: string, namespace: Map<string, PyValue>, ctx: HostContext, bases: readonly PyType[]) => PyType) | null = null;
+  /** What its metaclass's repr calls it in place of `class`: EnumType's `<enum 'Color'>`, `<flag 'Perm'>` (by `__name__`). */
+  metaclassRepr: string | null = null;
   /** What the class object itself does as a container, as EnumType does: `for m in Color`, `len(Color)`, `Color['RED']`, `m in Color`. */
   classProtocol: ClassProtocol | null = null;
   /** A metaclass's `__instancecheck__`: `isinstance(t, torch.autograd.Variable)` is true of every tensor. */
