@@ -86,7 +86,7 @@ if (webgpu) {
 } else if (lsp) {
   // The LSP tests and benchmark: mocha drives dist/server.js (built by the default branch) as a child process.
   rmSync('dist-lsp', { recursive: true, force: true });
-  const entries = [...testFiles('test/lsp'), 'bench/lsp/main.ts'].filter((f) => existsSync(f));
+  const entries = [...testFiles('test/lsp'), 'bench/lsp/main.ts', 'bench/lsp/memory.ts'].filter((f) => existsSync(f));
   await esbuild.build({
     ...common,
     entryPoints: Object.fromEntries(entries.map((f) => [f.replace(/\.ts$/, ''), f])),
