@@ -163,10 +163,29 @@ function records<T extends PyValue>(next: () => T | null): Iterator<PyValue> {
   };
 }
 
+/** The field size limit (_csv's module state, per run): a reader made before a change reads the new limit. */
+const FIELD_LIMITS = {};
+const fieldLimits = (ctx: HostContext) => ctx.state(FIELD_LIMITS, () => ({ field: 131072n }));
+
+/** `csv.field_size_limit([new_limit])`: the limit before the call; a new one must be an int (not a bool), as _csv checks. */
+const fieldSizeLimit = new PyBuiltin('field_size_limit', (args, kwargs, ctx) => {
+  for (const k of kwargs.keys()) throw pyError('TypeError', `'${k}' is an invalid keyword argument for field_size_limit()`);
+  if (args.length > 1) throw pyError('TypeError', `field_size_limit() takes at most 1 argument (${args.length} given)`);
+  const limits = fieldLimits(ctx);
+  const old = limits.field;
+  if (args.length) {
+    if (typeof args[0] !== 'bigint') throw pyError('TypeError', 'limit must be an integer');
+    limits.field = args[0];
+  }
+  return old;
+});
+
 class Reader extends PyIterator {
   private state: State = 'startRecord';
   private fields: PyValue[] = [];
   private field = '';
+  /** The field's length in characters (code points, as _csv counts them). */
+  private fieldLength = 0;
   private numeric = false;
   private lineNum = 0;
   private readonly input: Iterator<PyValue>;
@@ -175,6 +194,7 @@ class Reader extends PyIterator {
     input: PyValue,
     private readonly dialect: Dialect,
     private readonly ctx: HostContext,
+    private readonly limits = fieldLimits(ctx),
   ) {
     const self: { reader?: Reader } = {};
     super('reader', records(() => self.reader!.nextRecord()));
@@ -219,6 +239,13 @@ class Reader extends PyIterator {
     return record;
   }
 
+  /** parse_add_char: a field grows by a character, up to the field size limit. */
+  private addChar(c: string): void {
+    if (this.fieldLength >= this.limits.field) throw pyError(CsvError, `field larger than field limit (${this.limits.field})`);
+    this.field += c;
+    this.fieldLength++;
+  }
+
   private saveField(): void {
     let v: PyValue = this.field;
     if (this.numeric) {
@@ -227,6 +254,7 @@ class Reader extends PyIterator {
     }
     this.fields.push(v);
     this.field = '';
+    this.fieldLength = 0;
   }
 
   private endOfLine(c: string | null): void {
@@ -255,17 +283,17 @@ class Reader extends PyIterator {
         else if (c === d.delimiter) this.saveField();
         else if (c !== ' ' || !d.skipinitialspace) {
           if (d.quoting === QUOTE_NONNUMERIC) this.numeric = true;
-          this.field += c;
+          this.addChar(c!);
           this.state = 'inField';
         }
         return;
       case 'escapedChar':
         if (newline) {
-          this.field += c;
+          this.addChar(c!);
           this.state = 'afterEscapedCrnl';
           return;
         }
-        this.field += c === EOL ? '\n' : c;
+        this.addChar(c === EOL ? '\n' : c);
         this.state = 'inField';
         return;
       case 'afterEscapedCrnl':
@@ -279,22 +307,22 @@ class Reader extends PyIterator {
         if (c === EOL) return;
         if (c === d.escapechar) this.state = 'escapeInQuotedField';
         else if (c === d.quotechar && quoting) this.state = d.doublequote ? 'quoteInQuotedField' : 'inField';
-        else this.field += c;
+        else this.addChar(c!);
         return;
       case 'escapeInQuotedField':
-        this.field += c === EOL ? '\n' : c;
+        this.addChar(c === EOL ? '\n' : c);
         this.state = 'inQuotedField';
         return;
       case 'quoteInQuotedField':
         if (quoting && c === d.quotechar) {
-          this.field += c;
+          this.addChar(c!);
           this.state = 'inQuotedField';
         } else if (c === d.delimiter) {
           this.saveField();
           this.state = 'startField';
         } else if (newline || c === EOL) this.endOfLine(c);
         else if (!d.strict) {
-          this.field += c;
+          this.addChar(c!);
           this.state = 'inField';
         } else throw pyError(CsvError, `'${d.delimiter}' expected after '${d.quotechar}'`);
         return;
@@ -313,7 +341,7 @@ class Reader extends PyIterator {
     else if (c === d.delimiter) {
       this.saveField();
       this.state = 'startField';
-    } else this.field += c;
+    } else this.addChar(c!);
   }
 }
 
@@ -592,7 +620,7 @@ const unregisterDialect = new PyBuiltin('unregister_dialect', (args, _kwargs, ct
 });
 
 export const csvModule: ModuleShim = {
-  exports: ['reader', 'writer', 'DictReader', 'DictWriter', 'Dialect', 'excel', 'excel_tab', 'unix_dialect', 'Error', 'QUOTE_MINIMAL', 'QUOTE_ALL', 'QUOTE_NONNUMERIC', 'QUOTE_NONE', 'register_dialect', 'get_dialect', 'list_dialects', 'unregister_dialect'],
+  exports: ['reader', 'writer', 'DictReader', 'DictWriter', 'Dialect', 'excel', 'excel_tab', 'unix_dialect', 'Error', 'QUOTE_MINIMAL', 'QUOTE_ALL', 'QUOTE_NONNUMERIC', 'QUOTE_NONE', 'register_dialect', 'get_dialect', 'list_dialects', 'unregister_dialect', 'field_size_limit'],
   create() {
     const dialects = defaultDialects();
     return new PyModule('csv', new Map<string, PyValue>([
@@ -613,6 +641,7 @@ export const csvModule: ModuleShim = {
       ['get_dialect', getDialect],
       ['list_dialects', listDialects],
       ['unregister_dialect', unregisterDialect],
+      ['field_size_limit', fieldSizeLimit],
     ]));
   },
 };
