@@ -4,9 +4,10 @@
  * NumPy's fast paths for `**`. Computed on the host with glibc's algorithms (runtime/core/libm), so
  * every float64 value is the one NumPy 1.24 prints on a CPU without AVX-512 (where it calls glibc;
  * with AVX-512 it runs its own SIMD code, which differs in the last bit for 10-30% of arguments),
- * and `tanh`, for which NumPy runs its own SIMD code on nearly every CPU.
- * A float32 array computes in float64 and rounds. NumPy arrays only: jax.numpy keeps its refusal,
- * since under jit these would need primitives the engine lacks.
+ * and `tanh`, for which NumPy runs its own SIMD code on nearly every CPU. A float32 array's `exp`,
+ * `log`, `sin`, `cos` and `tanh` are NumPy's own float32 SIMD kernels (runtime/core/libm/numpy_float32.ts,
+ * the same bits with AVX2+FMA3 and AVX-512); the others' float32 compute in float64 and round.
+ * NumPy arrays only: jax.numpy keeps its refusal, since under jit these would need primitives the engine lacks.
  */
 import { broadcastShapes, libm, type DType } from '../../../runtime/core';
 import { bindArgs, type HostContext, type Kwargs, pyError, type PyValue } from '../interpreter';
@@ -68,13 +69,26 @@ const binaryFn = (name: string, f: (x: number, y: number) => number): Fn => (rt,
   return L.op(rt, () => new PyArray(rt, rt.generate(shape, floatOf(dtypes.length ? dtypes : [x.dtype, y.dtype]), (i) => f(p(i), q(i))), false, true));
 };
 
+/** The float32 kernels NumPy runs instead of computing in float64: its own SIMD code (float32 NumPy arrays compute with them). */
+const NUMPY_FLOAT32 = { exp: libm.numpyExpf, log: libm.numpyLogf, sin: libm.numpySinf, cos: libm.numpyCosf, tanh: libm.numpyTanhf } as const;
+
+/** A NumPy float32 array's `name` with NumPy's own kernel; float64's tanh with NumPy's SIMD polynomial; anything else (traced, other dtypes) the primitive. */
+const numpyOwnFn = (name: keyof typeof NUMPY_FLOAT32): Fn => (rt, args, kwargs, ctx) => {
+  refuseOut(kwargs, name);
+  const x = arr(rt, bindArgs(name, ['x'], args, kwargs, ctx).required('x'), ctx);
+  if (x.traced) return L.unary(rt, name, x, ctx);
+  if (x.dtype === 'float32') return hostUnary(rt, x, NUMPY_FLOAT32[name], ctx);
+  // NB: NumPy's own SIMD tanh (runtime/core/libm/numpy_tanh.ts) for float64 values.
+  if (name === 'tanh' && floatOf([x.dtype]) === 'float64') return hostUnary(rt, x, libm.numpyTanh, ctx);
+  return L.unary(rt, name, x, ctx);
+};
+
 export const LIBM_FUNCTIONS: Readonly<Record<string, Fn>> = {
-  // NB: NumPy's own SIMD tanh (runtime/core/libm/numpy_tanh.ts) for float64 values; float32 and traced arrays keep the tanh primitive.
-  tanh: (rt, args, kwargs, ctx) => {
-    refuseOut(kwargs, 'tanh');
-    const x = arr(rt, bindArgs('tanh', ['x'], args, kwargs, ctx).required('x'), ctx);
-    return x.traced || floatOf([x.dtype]) !== 'float64' ? L.unary(rt, 'tanh', x, ctx) : hostUnary(rt, x, libm.numpyTanh, ctx);
-  },
+  exp: numpyOwnFn('exp'),
+  log: numpyOwnFn('log'),
+  sin: numpyOwnFn('sin'),
+  cos: numpyOwnFn('cos'),
+  tanh: numpyOwnFn('tanh'),
   log2: unaryFn('log2', libm.log2),
   log10: unaryFn('log10', libm.log10),
   exp2: unaryFn('exp2', libm.exp2),

@@ -72,9 +72,16 @@ function floatFormatter(values: readonly number[], dtype: DType, digits: number,
     padLeft = Math.max(...parts.map((p) => signed(p.int, plus).length));
     padRight = expSize + 2 + precision;
     body = (x) => {
-      const p = scientific(x, dtype, digits);
+      let p = scientific(x, dtype, digits);
+      // NB: NumPy asks Dragon4 for at least `precision` digits (min_digits): past a value's unique
+      // digits come its exact value's (float32 271.1505 prints 2.7115051e+02 beside a longer one), not zeros.
+      if (p.frac.length < precision) {
+        const [m, exp] = x.toExponential(precision).split('e');
+        const [int, frac] = m.split('.');
+        p = { int: Object.is(x, -0) ? `-${int}` : int, frac, exp: Number(exp) };
+      }
       const e = `${p.exp < 0 ? '-' : '+'}${String(Math.abs(p.exp)).padStart(expSize, '0')}`;
-      return `${signed(p.int, plus).padStart(padLeft)}.${p.frac.padEnd(precision, '0')}e${e}`;
+      return `${signed(p.int, plus).padStart(padLeft)}.${p.frac}e${e}`;
     };
   } else {
     const parts = finite.map((v) => positional(v, dtype, digits).split('.'));
