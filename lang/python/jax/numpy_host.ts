@@ -6,11 +6,10 @@
 import { BINNING_FUNCTIONS } from './numpy_binning';
 import { ELEMENTWISE_FUNCTIONS } from './numpy_elementwise';
 import { FMOD_FUNCTIONS } from './numpy_float_divmod';
-import { HOST_UNARY_FUNCTIONS } from './numpy_host_unary';
 import { LIBM_FUNCTIONS } from './numpy_libm';
 import { ORDER_STATISTICS_FUNCTIONS } from './numpy_order_stats';
 import { ROUNDING_ARRAY_METHODS, ROUNDING_FUNCTIONS } from './numpy_rounding';
 
-export const NUMPY_ONLY_FUNCTIONS = { ...ROUNDING_FUNCTIONS, ...ORDER_STATISTICS_FUNCTIONS, ...ELEMENTWISE_FUNCTIONS, ...BINNING_FUNCTIONS, ...FMOD_FUNCTIONS, ...HOST_UNARY_FUNCTIONS, ...LIBM_FUNCTIONS };
+export const NUMPY_ONLY_FUNCTIONS = { ...ROUNDING_FUNCTIONS, ...ORDER_STATISTICS_FUNCTIONS, ...ELEMENTWISE_FUNCTIONS, ...BINNING_FUNCTIONS, ...FMOD_FUNCTIONS, ...LIBM_FUNCTIONS };
 
 export const NUMPY_ONLY_ARRAY_METHODS = { ...ROUNDING_ARRAY_METHODS };

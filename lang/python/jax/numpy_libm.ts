@@ -1,12 +1,17 @@
 /**
  * NumPy's float64 ufuncs that call the C library: `log2`, `log10`, `exp2`, `arcsin`, `arccos`,
- * `arctan`, `sinh`, `cosh`, `arcsinh`, `arccosh`, `arctanh`, `arctan2`, `hypot`, and `power` with
- * NumPy's fast paths for `**`. Computed on the host with glibc's algorithms (runtime/core/libm), so
+ * `arctan`, `sinh`, `cosh`, `arcsinh`, `arccosh`, `arctanh`, `cbrt`, `arctan2`, `hypot`, and `power`
+ * with NumPy's fast paths for `**`. Computed on the host with glibc's algorithms (runtime/core/libm), so
  * every float64 value is the one NumPy 1.24 prints on a CPU without AVX-512 (where it calls glibc;
  * with AVX-512 it runs its own SIMD code, which differs in the last bit for 10-30% of arguments),
- * and `tanh`, for which NumPy runs its own SIMD code on nearly every CPU. A float32 array's `exp`,
- * `log`, `sin`, `cos` and `tanh` are NumPy's own float32 SIMD kernels (runtime/core/libm/numpy_float32.ts,
- * the same bits with AVX2+FMA3 and AVX-512); the others' float32 compute in float64 and round.
+ * and `tanh`, for which NumPy runs its own SIMD code on nearly every CPU.
+ *
+ * float32 arrays, as NumPy computes them on x86-64 with AVX2 and FMA3 (most users' machines; with
+ * AVX-512 NumPy runs Intel's SVML for the libm functions, whose last bits differ for 3-35% of
+ * arguments): `exp`, `log`, `sin`, `cos` and `tanh` with NumPy's own float32 SIMD kernels (the
+ * same bits with AVX-512), `expm1`, `log1p`, `arctan`, `arcsin`, `arccos` and `cbrt` with glibc's float functions, bit
+ * for bit; the other functions' float32 compute in float64 and round (1-2 ulp off for 0.05-22% of
+ * arguments: numpy_float32.test.ts measures them).
  * NumPy arrays only: jax.numpy keeps its refusal, since under jit these would need primitives the engine lacks.
  */
 import { broadcastShapes, libm, type DType } from '../../../runtime/core';
@@ -27,14 +32,19 @@ function refuseOut(kwargs: Kwargs, name: string): void {
 /** The dtype of a float ufunc's result: float32 stays, every other dtype computes in float64 (NumPy's loop for ints). */
 const floatOf = (dtypes: readonly DType[]): DType => (dtypes.every((d) => d === 'float32') ? 'float32' : 'float64');
 
-function hostUnary(rt: JaxRuntime, x: PyArray, f: (x: number) => number, ctx: HostContext): PyArray {
+type Kernel = (x: number) => number;
+
+/** f of each value on the host; a float32 array takes `float32` where NumPy has a float32 kernel of its own (else f, rounded). */
+function hostUnary(rt: JaxRuntime, x: PyArray, f: Kernel, ctx: HostContext, float32: Kernel = f): PyArray {
   const values = x.values(ctx, 'numpy');
-  return L.op(rt, () => new PyArray(rt, rt.generate(x.shape, floatOf([x.dtype]), (i) => f(values[i]!)), false, true));
+  const dtype = floatOf([x.dtype]);
+  const kernel = dtype === 'float32' ? float32 : f;
+  return L.op(rt, () => new PyArray(rt, rt.generate(x.shape, dtype, (i) => kernel(values[i]!)), false, true));
 }
 
-const unaryFn = (name: string, f: (x: number) => number): Fn => (rt, args, kwargs, ctx) => {
+const unaryFn = (name: string, f: Kernel, float32?: Kernel): Fn => (rt, args, kwargs, ctx) => {
   refuseOut(kwargs, name);
-  return hostUnary(rt, arr(rt, bindArgs(name, ['x'], args, kwargs, ctx).required('x'), ctx), f, ctx);
+  return hostUnary(rt, arr(rt, bindArgs(name, ['x'], args, kwargs, ctx).required('x'), ctx), f, ctx, float32);
 };
 
 /** The values of an array of `shape` read at each position of the broadcast `to` (size-1 and missing axes repeat). */
@@ -69,32 +79,35 @@ const binaryFn = (name: string, f: (x: number, y: number) => number): Fn => (rt,
   return L.op(rt, () => new PyArray(rt, rt.generate(shape, floatOf(dtypes.length ? dtypes : [x.dtype, y.dtype]), (i) => f(p(i), q(i))), false, true));
 };
 
-/** The float32 kernels NumPy runs instead of computing in float64: its own SIMD code (float32 NumPy arrays compute with them). */
-const NUMPY_FLOAT32 = { exp: libm.numpyExpf, log: libm.numpyLogf, sin: libm.numpySinf, cos: libm.numpyCosf, tanh: libm.numpyTanhf } as const;
+/** The float32 kernels NumPy runs where the engine's primitive computes in float64 and rounds: its own SIMD code, glibc's float functions. */
+const FLOAT32_KERNELS = {
+  exp: libm.numpyExpf, log: libm.numpyLogf, sin: libm.numpySinf, cos: libm.numpyCosf, tanh: libm.numpyTanhf,
+  expm1: libm.glibcExpm1f, log1p: libm.glibcLog1pf,
+} as const;
 
-/** A NumPy float32 array's `name` with NumPy's own kernel; float64's tanh with NumPy's SIMD polynomial; anything else (traced, other dtypes) the primitive. */
-const numpyOwnFn = (name: keyof typeof NUMPY_FLOAT32): Fn => (rt, args, kwargs, ctx) => {
+/**
+ * `name` as the engine's primitive computes it, except a NumPy float32 array's where NumPy has a
+ * float32 kernel of its own, and float64's tanh (NumPy's SIMD polynomial).
+ */
+const primitiveFn = (name: keyof typeof FLOAT32_KERNELS): Fn => (rt, args, kwargs, ctx) => {
   refuseOut(kwargs, name);
   const x = arr(rt, bindArgs(name, ['x'], args, kwargs, ctx).required('x'), ctx);
   if (x.traced) return L.unary(rt, name, x, ctx);
-  if (x.dtype === 'float32') return hostUnary(rt, x, NUMPY_FLOAT32[name], ctx);
+  if (x.dtype === 'float32') return hostUnary(rt, x, FLOAT32_KERNELS[name], ctx);
   // NB: NumPy's own SIMD tanh (runtime/core/libm/numpy_tanh.ts) for float64 values.
   if (name === 'tanh' && floatOf([x.dtype]) === 'float64') return hostUnary(rt, x, libm.numpyTanh, ctx);
   return L.unary(rt, name, x, ctx);
 };
 
 export const LIBM_FUNCTIONS: Readonly<Record<string, Fn>> = {
-  exp: numpyOwnFn('exp'),
-  log: numpyOwnFn('log'),
-  sin: numpyOwnFn('sin'),
-  cos: numpyOwnFn('cos'),
-  tanh: numpyOwnFn('tanh'),
+  ...Object.fromEntries(Object.keys(FLOAT32_KERNELS).map((name) => [name, primitiveFn(name as keyof typeof FLOAT32_KERNELS)])),
   log2: unaryFn('log2', libm.log2),
   log10: unaryFn('log10', libm.log10),
   exp2: unaryFn('exp2', libm.exp2),
-  arcsin: unaryFn('arcsin', libm.asin),
-  arccos: unaryFn('arccos', libm.acos),
-  arctan: unaryFn('arctan', libm.atan),
+  arcsin: unaryFn('arcsin', libm.asin, libm.glibcAsinf),
+  arccos: unaryFn('arccos', libm.acos, libm.glibcAcosf),
+  arctan: unaryFn('arctan', libm.atan, libm.glibcAtanf),
+  cbrt: unaryFn('cbrt', libm.cbrt, libm.glibcCbrtf),
   sinh: unaryFn('sinh', libm.sinh),
   cosh: unaryFn('cosh', libm.cosh),
   arcsinh: unaryFn('arcsinh', libm.asinh),

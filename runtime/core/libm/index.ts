@@ -8,7 +8,8 @@
  * ldexp are exact, as CPython's and C's are. V8's `Math` (fdlibm) is off by an ulp for 1-10% of
  * arguments. NumPy's float64 ufuncs call these on a CPU without AVX-512 (the reference backend's
  * float64 kernels do too), except tanh, which NumPy computes with its own SIMD polynomial (numpyTanh).
- * NumPy's own float32 exp, log, sin, cos and tanh (numpyExpf, ...) are its SIMD kernels.
+ * NumPy's own float32 exp, log, sin, cos and tanh (numpyExpf, ...) are its SIMD kernels; glibc's float
+ * expm1f, log1pf, atanf, asinf, acosf and cbrtf are what NumPy calls for float32 without AVX-512.
  */
 export { glibcPow as pow } from './glibc_pow';
 export { glibcExp as exp } from './glibc_exp';
@@ -28,3 +29,4 @@ export { hypot } from './hypot';
 export { glibcAtanh as atanh, glibcExpm1 as expm1, glibcLog1p as log1p, glibcTanh as tanh } from './glibc_expm1_log1p';
 export { numpyTanh } from './numpy_tanh';
 export { numpyCosf, numpyExpf, numpyLogf, numpySinf, numpyTanhf } from './numpy_float32';
+export { glibcAcosf, glibcAsinf, glibcAtanf, glibcCbrtf, glibcExpm1f, glibcLog1pf } from './glibc_float32';
