@@ -29,6 +29,18 @@ function refuseOut(kwargs: Kwargs, name: string): void {
   }
 }
 
+/**
+ * NumPy's float ufuncs take a bool array through their float16 loop (np.sin(mask) is float16), a
+ * dtype Gradlens's NumPy lacks: refused, naming the conversion, rather than printed as float64.
+ */
+function refuseBool(name: string, xs: readonly PyArray[]): void {
+  // NB: any other operand, a Python float or int too, makes it float64 (its kind is above bool's).
+  if (xs.every((x) => x.dtype === 'bool')) {
+    const what = xs.length > 1 ? 'bool arrays' : 'a bool array';
+    throw pyError('NotImplementedError', `numpy.${name} of ${what} is float16 in NumPy, a dtype Gradlens does not support: convert with .astype(np.float32) first`);
+  }
+}
+
 /** The dtype of a float ufunc's result: float32 stays, every other dtype computes in float64 (NumPy's loop for ints). */
 const floatOf = (dtypes: readonly DType[]): DType => (dtypes.every((d) => d === 'float32') ? 'float32' : 'float64');
 
@@ -44,7 +56,9 @@ function hostUnary(rt: JaxRuntime, x: PyArray, f: Kernel, ctx: HostContext, floa
 
 const unaryFn = (name: string, f: Kernel, float32?: Kernel): Fn => (rt, args, kwargs, ctx) => {
   refuseOut(kwargs, name);
-  return hostUnary(rt, arr(rt, bindArgs(name, ['x'], args, kwargs, ctx).required('x'), ctx), f, ctx, float32);
+  const x = arr(rt, bindArgs(name, ['x'], args, kwargs, ctx).required('x'), ctx);
+  refuseBool(name, [x]);
+  return hostUnary(rt, x, f, ctx, float32);
 };
 
 /** The values of an array of `shape` read at each position of the broadcast `to` (size-1 and missing axes repeat). */
@@ -69,6 +83,7 @@ const binaryFn = (name: string, f: (x: number, y: number) => number): Fn => (rt,
   const a = bindArgs(name, ['x1', 'x2'], args, kwargs, ctx);
   const x = arr(rt, a.required('x1'), ctx);
   const y = arr(rt, a.required('x2'), ctx);
+  refuseBool(name, [x, y]);
   const shape = broadcastShapes(x.shape, y.shape);
   const shown = (s: readonly number[]) => `(${s.join(',')}${s.length === 1 ? ',' : ''})`;
   if (!shape) throw pyError('ValueError', `operands could not be broadcast together with shapes ${shown(x.shape)} ${shown(y.shape)} `);
@@ -89,11 +104,12 @@ const FLOAT32_KERNELS = {
  * `name` as the engine's primitive computes it, except a NumPy float32 array's where NumPy has a
  * float32 kernel of its own, and float64's tanh (NumPy's SIMD polynomial).
  */
-const primitiveFn = (name: keyof typeof FLOAT32_KERNELS): Fn => (rt, args, kwargs, ctx) => {
+const primitiveFn = (name: keyof typeof FLOAT32_KERNELS | 'tan' | 'sqrt'): Fn => (rt, args, kwargs, ctx) => {
   refuseOut(kwargs, name);
   const x = arr(rt, bindArgs(name, ['x'], args, kwargs, ctx).required('x'), ctx);
+  refuseBool(name, [x]);
   if (x.traced) return L.unary(rt, name, x, ctx);
-  if (x.dtype === 'float32') return hostUnary(rt, x, FLOAT32_KERNELS[name], ctx);
+  if (x.dtype === 'float32' && name in FLOAT32_KERNELS) return hostUnary(rt, x, FLOAT32_KERNELS[name as keyof typeof FLOAT32_KERNELS], ctx);
   // NB: NumPy's own SIMD tanh (runtime/core/libm/numpy_tanh.ts) for float64 values.
   if (name === 'tanh' && floatOf([x.dtype]) === 'float64') return hostUnary(rt, x, libm.numpyTanh, ctx);
   return L.unary(rt, name, x, ctx);
@@ -101,6 +117,8 @@ const primitiveFn = (name: keyof typeof FLOAT32_KERNELS): Fn => (rt, args, kwarg
 
 export const LIBM_FUNCTIONS: Readonly<Record<string, Fn>> = {
   ...Object.fromEntries(Object.keys(FLOAT32_KERNELS).map((name) => [name, primitiveFn(name as keyof typeof FLOAT32_KERNELS)])),
+  tan: primitiveFn('tan'),
+  sqrt: primitiveFn('sqrt'),
   log2: unaryFn('log2', libm.log2),
   log10: unaryFn('log10', libm.log10),
   exp2: unaryFn('exp2', libm.exp2),

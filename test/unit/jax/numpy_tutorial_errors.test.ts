@@ -67,6 +67,14 @@ const cases: Record<string, [string, string][]> = {
   cbrt: [
     ['jnp.cbrt(jnp.ones(2))', "AttributeError: module 'jax.numpy' has no attribute 'cbrt' (jax.numpy.cbrt is not supported by Gradlens)"],
   ],
+  // NumPy computes these through float16 (np.sin(np.array([True, False])) is float16 [0.8413 0.]).
+  'float ufuncs of a bool array': [
+    ['np.sin(np.array([True, False]))', 'NotImplementedError: numpy.sin of a bool array is float16 in NumPy, a dtype Gradlens does not support: convert with .astype(np.float32) first'],
+    ['np.exp(np.ones(3) > 0)', 'NotImplementedError: numpy.exp of a bool array is float16 in NumPy, a dtype Gradlens does not support: convert with .astype(np.float32) first'],
+    ['np.sqrt(True)', 'NotImplementedError: numpy.sqrt of a bool array is float16 in NumPy, a dtype Gradlens does not support: convert with .astype(np.float32) first'],
+    ['np.log1p(np.array([True]))', 'NotImplementedError: numpy.log1p of a bool array is float16 in NumPy, a dtype Gradlens does not support: convert with .astype(np.float32) first'],
+    ['np.arctan2(np.array([True]), np.array([False]))', 'NotImplementedError: numpy.arctan2 of bool arrays is float16 in NumPy, a dtype Gradlens does not support: convert with .astype(np.float32) first'],
+  ],
   'float % and //': [
     ['jnp.array([1.5]) % 0.5', 'NotImplementedError: % on float32 arrays is not supported by Gradlens (only on integer arrays); convert them with .astype(int) where that is what you mean'],
     ['np.ones((2, 3)) % np.ones(2)', 'ValueError: operands could not be broadcast together with shapes (2,3) (2,) '],
@@ -82,7 +90,8 @@ describe('numpy: tutorial functions\' bad input reads as NumPy\'s error at the l
 
   it('the same calls with good input run (the errors above are the input\'s, not the function\'s)', () => {
     for (const line of ['np.histogram([1, 2, 3], bins=3, range=(0, 4))', 'np.bincount([1, 2], weights=[1, 2], minlength=4)', "np.searchsorted([1, 2, 3], 2, side='right')",
-      'np.interp([2.5], [1, 2, 3], [3, 2, 0])', 'np.cross([1, 2, 3], [1, 2, 3])', 'np.average(np.ones((2, 3)), axis=1, weights=[1, 2, 3])', 'np.ones((2, 3)) % np.ones(3)']) {
+      'np.interp([2.5], [1, 2, 3], [3, 2, 0])', 'np.cross([1, 2, 3], [1, 2, 3])', 'np.average(np.ones((2, 3)), axis=1, weights=[1, 2, 3])', 'np.ones((2, 3)) % np.ones(3)',
+      'jnp.sin(jnp.array([True, False]))', 'np.sin(np.array([True]).astype(np.float32))', 'np.arctan2(np.array([True]), 1.0)']) {
       assert.equal(errorOf(line), null, line);
     }
   });
