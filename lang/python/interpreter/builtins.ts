@@ -278,7 +278,15 @@ function sum(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
   const a = bindArgs('sum', ['iterable', 'start?'], args, kwargs, ctx);
   let total: PyValue = a.get('start') ?? 0n;
   if (typeof total === 'string') throw pyError('TypeError', "sum() can't sum strings [use ''.join(seq) instead]");
-  for (const x of iterate(a.required('iterable'), ctx)) total = binary('+', total, x, ctx);
+  // Whether `total` is a partial sum made here, not the start or an item: nothing else holds it.
+  let partial = false;
+  for (const x of iterate(a.required('iterable'), ctx)) {
+    const next = binary('+', total, x, ctx);
+    // NB: a partial sum of tensors goes as the next replaces it, as CPython's reference count frees it.
+    if (partial && next !== total && total instanceof HostObject && total.collectable) total.collect(ctx);
+    partial = next !== x && (partial || next !== total);
+    total = next;
+  }
   return total;
 }
 

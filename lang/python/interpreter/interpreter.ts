@@ -29,6 +29,7 @@ import {
   PyDict,
   PyFunction,
   PyInstance,
+  PyIterator,
   PyList,
   PyModule,
   PySet,
@@ -191,20 +192,28 @@ interface Frame {
  * Built-ins that keep none of their arguments: they return something new or one of them
  * (`float(np.sum(y * 2))`, `print(x * 2)`, `max(a, b)`), so a temporary passed to one is used up.
  */
-const CONSUMING_BUILTINS = ['print', 'len', 'repr', 'format', 'round', 'abs', 'min', 'max', 'float', 'int', 'bool', 'str', 'isinstance', 'hash', 'id'];
+const CONSUMING_BUILTINS = ['print', 'len', 'repr', 'format', 'round', 'abs', 'min', 'max', 'sum', 'any', 'all', 'float', 'int', 'bool', 'str', 'isinstance', 'hash', 'id'];
 
 /**
  * Built-ins that keep no generator passed to them: they draw from it and return (`next(it)`,
  * `list(g)`, `sum(x * x for x in xs)`), or return it itself (`iter(g)`). A generator made in the
  * statement and passed to one is closed as the call returns, as CPython frees it there.
  */
-const ITERATOR_CONSUMING_BUILTINS = [...CONSUMING_BUILTINS, 'next', 'iter', 'list', 'tuple', 'set', 'frozenset', 'dict', 'sorted', 'sum', 'any', 'all', 'type'];
+const ITERATOR_CONSUMING_BUILTINS = [...CONSUMING_BUILTINS, 'next', 'iter', 'list', 'tuple', 'set', 'frozenset', 'dict', 'sorted', 'type'];
+
+/**
+ * Built-ins whose result holds what they were given and keeps nothing else of it: a list or tuple
+ * of the items (`list(zip(xs, ys))`, `sorted(xs)`), or an iterator that draws from its arguments
+ * (`zip(xs, ys)`, `map(f, xs)`, `enumerate(xs)`). Their result counts as a name for what it holds.
+ */
+const CONTAINER_BUILTINS = ['list', 'tuple', 'sorted', 'reversed', 'zip', 'enumerate', 'map', 'filter', 'iter'];
 
 /**
  * A value whose names the interpreter counts: a collectable host value (a tensor), a generator, a
- * container an op returned (a tuple, list or dict, a pytree node: `Interpreter.holders`).
+ * container that holds counts on what is in it (a tuple, list or dict an op returned or Python
+ * made, a pytree node, an iterator of CONTAINER_BUILTINS: `Interpreter.holders`).
  */
-type Counted = HostObject | PyGenerator | PyTuple | PyList | PyDict;
+type Counted = HostObject | PyGenerator | PyTuple | PyList | PyDict | PyIterator;
 
 function counted(v: PyValue): v is Counted {
   // NB: numbers, strings and None first: they are most of what names hold.
@@ -225,6 +234,8 @@ export class Interpreter implements HostContext {
   private readonly consuming: ReadonlySet<PyValue | undefined>;
   /** Built-ins that keep no generator passed to them (ITERATOR_CONSUMING_BUILTINS). */
   private readonly iteratorConsuming: ReadonlySet<PyValue | undefined>;
+  /** Built-ins whose result holds what they were given (CONTAINER_BUILTINS). */
+  private readonly containerMaking: ReadonlySet<PyValue | undefined>;
   /** Set while assignments are recorded; NB: null costs the assignment one comparison. */
   onAssign: AssignListener | null;
   private readonly stateMap = new Map<object, unknown>();
@@ -290,6 +301,7 @@ export class Interpreter implements HostContext {
     this.builtins.set('property', new PyBuiltin('property', (args) => new Property(args[0] ?? null, args[1] ?? null)));
     this.consuming = new Set(CONSUMING_BUILTINS.map((name) => this.builtins.get(name)));
     this.iteratorConsuming = new Set(ITERATOR_CONSUMING_BUILTINS.map((name) => this.builtins.get(name)));
+    this.containerMaking = new Set(CONTAINER_BUILTINS.map((name) => this.builtins.get(name)));
     this.globals.set('__name__', '__main__');
     const lines = options.source?.split('\n') ?? [];
     this.sourceLine = (line) => lines[line - 1] ?? '';
@@ -641,8 +653,10 @@ export class Interpreter implements HostContext {
     const made = generatorCount();
     const it = this.evalExpr(s.iter, scope);
     // The loop holds its iterator: a generator stays open while it runs, and goes with the last
-    // name that holds it after the loop (a loader a function made closes as the function returns).
-    if (it instanceof PyGenerator) this.bound(it);
+    // name that holds it after the loop (a loader a function made closes as the function returns);
+    // so does a container that holds its items (`for x, y in zip(xs, ys)`, `for t in [a, b]`).
+    const held = it instanceof PyGenerator || this.isHolder(it);
+    if (held) this.bound(it);
     else this.escape(it);
     this.node = s;
     const iterator = ops.iterate(it, this)[Symbol.iterator]();
@@ -667,7 +681,7 @@ export class Interpreter implements HostContext {
       if (it instanceof PyGenerator && !(e instanceof HaltError || e instanceof StopRun)) this.closeAbandoned(it, made);
       throw e;
     } finally {
-      if (it instanceof PyGenerator) this.unbind(it);
+      if (held) this.unbind(it);
     }
     return this.execBlock(s.orelse, scope);
   }
@@ -847,8 +861,7 @@ export class Interpreter implements HostContext {
           this.raisedAt(err, s, () => ({ op: `${s.op}=`, operands: [{ value: cur, span: t.span }, { value: v, span: s.value.span }] }));
           throw err;
         }
-        this.madeFrom(cur, r);
-        this.madeFrom(v, r);
+        this.madeInPlace(cur, v, r);
         this.usedOperand(v);
         this.assignName(t.id, r, scope);
         if (this.onAssign !== null) this.onAssign(t.id, r, t.span);
@@ -861,7 +874,7 @@ export class Interpreter implements HostContext {
         const v = this.evalExpr(s.value, scope);
         this.node = s;
         const r = ops.inplace(op, cur, v, this);
-        this.madeFrom(v, r);
+        this.madeInPlace(cur, v, r);
         this.usedOperand(v);
         this.escape(r);
         ops.setattr(obj, t.attr, r, this);
@@ -875,8 +888,7 @@ export class Interpreter implements HostContext {
         const v = this.evalExpr(s.value, scope);
         this.node = s;
         const r = ops.inplace(op, cur, v, this);
-        this.madeFrom(cur, r);
-        this.madeFrom(v, r);
+        this.madeInPlace(cur, v, r);
         this.usedOperand(v);
         this.storedItem(obj, index, r);
         // `x[i] += 1` on an array: the view x[i] it read is used up too (a list's item stays where it was).
@@ -890,6 +902,10 @@ export class Interpreter implements HostContext {
   }
 
   // ------------------------------------------------------------ freeing values whose last name went
+
+  private isHolder(v: PyValue): boolean {
+    return typeof v === 'object' && v !== null && this.holders.has(v);
+  }
 
   private isCounted(v: PyValue): v is Counted {
     return counted(v) || (typeof v === 'object' && v !== null && this.holders.has(v));
@@ -933,22 +949,53 @@ export class Interpreter implements HostContext {
     const held: Counted[] = [];
     for (const item of items) {
       this.adopt(item, depth - 1);
-      if (!this.isCounted(item) || this.escaped.has(item)) continue;
-      const n = this.bindings.get(item);
-      if (n !== undefined) this.bindings.set(item, n + 1);
-      else if (this.bornOf(item) >= this.statementStart) this.bindings.set(item, 1);
-      else continue;
-      held.push(item);
+      if (this.holdItem(item)) held.push(item);
     }
     this.holders.set(v, { born: hostObjectCount(), items: held });
   }
 
+  /** A new container holds `item`: one more count on it, if it is counted and new or named. */
+  private holdItem(item: PyValue): item is Counted {
+    if (!this.isCounted(item) || this.escaped.has(item)) return false;
+    const n = this.bindings.get(item);
+    if (n !== undefined) this.bindings.set(item, n + 1);
+    else if (this.bornOf(item) >= this.statementStart) this.bindings.set(item, 1);
+    else return false;
+    return true;
+  }
+
+  /**
+   * `out` is what a built-in of CONTAINER_BUILTINS returned from `args`: a list or tuple it made
+   * (`list(zip(xs, ys))`, `sorted(xs)`) holds its items as an op's result does; an iterator
+   * (`zip(xs, ys)`, `map(f, xs)`, `enumerate(xs)`) holds its arguments, which it draws from later.
+   */
+  private madeContainer(out: PyValue, args: readonly PyValue[]): void {
+    if (args.includes(out)) return;
+    if (out instanceof PyIterator) {
+      const held = args.filter((a) => this.holdItem(a));
+      this.holders.set(out, { born: hostObjectCount(), items: held });
+    } else this.adopt(out);
+  }
+
   /**
    * `out` was made from `from` (a slice, `t + (x,)`, a method's result): if `from` is a counted
-   * container and `out` a new container, `out` may hold its items uncounted, so `from` keeps them.
+   * container and `out` a new list or tuple, `out` holds its items as `from` does; another new
+   * container (`d.values()`) may hold them uncounted, so `from` keeps them.
    */
   private madeFrom(from: PyValue, out: PyValue): void {
-    if (typeof from === 'object' && from !== null && this.holders.has(from) && typeof out === 'object' && out !== null && !this.isCounted(out)) this.escape(from);
+    if (!this.isHolder(from) || typeof out !== 'object' || out === null || this.isCounted(out)) return;
+    if (out instanceof PyList || out instanceof PyTuple) this.adopt(out);
+    else this.escape(from);
+  }
+
+  /**
+   * `cur op= v` gave `r`. A container that changed in place (`xs += [t]`) holds what it took from
+   * `v` uncounted (it counts what it held when made), so `v` keeps it until the run ends.
+   */
+  private madeInPlace(cur: PyValue, v: PyValue, r: PyValue): void {
+    this.madeFrom(cur, r);
+    if (r === cur && !(cur instanceof HostObject && cur.collectable)) this.escape(v);
+    else this.madeFrom(v, r);
   }
 
   /**
@@ -1529,9 +1576,9 @@ export class Interpreter implements HostContext {
       case 'Slice':
         return this.evalSlice(e, scope);
       case 'Tuple':
-        return new PyTuple(this.evalElements(e.elts, scope));
+        return this.held(new PyTuple(this.evalElements(e.elts, scope)));
       case 'List':
-        return new PyList(this.evalElements(e.elts, scope));
+        return this.held(new PyList(this.evalElements(e.elts, scope)));
       case 'Set':
         return this.evalSet(e, scope);
       case 'Dict':
@@ -1664,6 +1711,7 @@ export class Interpreter implements HostContext {
   private evalSet(e: A.SetLit, scope: Scope): PyValue {
     const s = new PySet();
     const items = this.evalElements(e.elts, scope);
+    for (const v of items) this.escape(v);
     this.node = e;
     for (const v of items) s.map.set(ops.dictKey(v, this), v);
     return s;
@@ -1705,8 +1753,13 @@ export class Interpreter implements HostContext {
         for (const item of ops.iterate(v, this)) out.push(item);
       } else out.push(this.evalExpr(x, scope));
     }
-    for (const v of out) this.escape(v);
     return out;
+  }
+
+  /** A list or tuple Python made (a literal, a comprehension) holds its items while it lives, as one an op returns. */
+  private held<T extends PyList | PyTuple>(container: T): T {
+    this.adopt(container);
+    return container;
   }
 
   private compare(e: A.Compare, scope: Scope): PyValue {
@@ -1767,9 +1820,12 @@ export class Interpreter implements HostContext {
     // its *args and **kwargs pack escapes. A built-in that only draws from a generator keeps none.
     const python = !op && (f instanceof PyFunction || (f instanceof PyBoundMethod && f.fn instanceof PyFunction));
     const drawsFrom = !op && !python && this.iteratorConsuming.has(f);
+    // A container built-in's result holds what it was given (madeContainer); NB: not a generator,
+    // which one that does not draw it out keeps open until the run ends.
+    const makesContainer = !op && !python && this.containerMaking.has(f);
     if (!op && !python) {
-      for (const a of args) if (!(drawsFrom && a instanceof PyGenerator)) this.escape(a);
-      for (const v of kwargs.values()) this.escape(v);
+      for (const a of args) if (a instanceof PyGenerator ? !drawsFrom : !makesContainer) this.escape(a);
+      if (!makesContainer) for (const v of kwargs.values()) this.escape(v);
     }
     this.onCall?.(f, args, kwargs, e);
     if (f === this.superBuiltin && args.length === 0) return this.makeSuper(args);
@@ -1788,7 +1844,14 @@ export class Interpreter implements HostContext {
       for (const a of args) this.usedArgument(a, out);
       for (const v of kwargs.values()) this.usedArgument(v, out);
       for (const v of listed!) this.usedArgument(v, out);
-    } else if (drawsFrom) for (const a of args) if (a instanceof PyGenerator && a !== out) this.drawnFrom(a);
+      return out;
+    }
+    if (drawsFrom) for (const a of args) if (a instanceof PyGenerator && a !== out) this.drawnFrom(a);
+    if (makesContainer) {
+      this.madeContainer(out, args.filter((a) => !(a instanceof PyGenerator)));
+      for (const a of args) if (!(a instanceof PyGenerator)) this.usedOperand(a);
+      for (const v of kwargs.values()) this.usedOperand(v);
+    }
     return out;
   }
 
@@ -1873,49 +1936,65 @@ export class Interpreter implements HostContext {
   private comprehension(e: A.Comp | A.DictComp, scope: Scope): PyValue {
     const inner = new Scope(scopeInfo(e), scope, this.globals, scope.qualPrefix);
     const list: PyValue[] = [];
+    // What the list holds a count on, counted as each element is made (see `holders`).
+    const heldByList: Counted[] = [];
     const set = e.kind === 'SetComp' ? new PySet() : null;
     const dict = e.kind === 'DictComp' ? new PyDict() : null;
     const gens = e.generators;
     const usedUp = this.usedUp.length;
     const loop = (i: number, iterable: PyValue): void => {
       const g = gens[i];
-      this.escape(iterable);
+      // A container that holds its items is held while the comprehension draws from it, as a `for` holds it.
+      const held = this.isHolder(iterable);
+      if (held) this.bound(iterable);
+      else this.escape(iterable);
       this.node = e;
       const iterator = ops.iterate(iterable, this)[Symbol.iterator]();
-      for (;;) {
-        this.node = e;
-        const next = iterator.next();
-        if (next.done) break;
-        this.assign(g.target, next.value, inner);
-        let ok = true;
-        for (const cond of g.ifs) {
-          if (!ops.truthy(this.evalExpr(cond, inner), this)) {
-            ok = false;
-            break;
+      try {
+        for (;;) {
+          this.node = e;
+          const next = iterator.next();
+          if (next.done) break;
+          this.assign(g.target, next.value, inner);
+          let ok = true;
+          for (const cond of g.ifs) {
+            if (!ops.truthy(this.evalExpr(cond, inner), this)) {
+              ok = false;
+              break;
+            }
           }
+          if (!ok) continue;
+          if (i + 1 < gens.length) loop(i + 1, this.evalExpr(gens[i + 1].iter, inner));
+          else if (dict) {
+            const k = this.evalExpr((e as A.DictComp).key, inner);
+            const v = this.evalExpr((e as A.DictComp).value, inner);
+            this.escape(k);
+            this.escape(v);
+            dict.setByKey(ops.dictKey(k, this), k, v);
+          } else if (set) {
+            const v = this.evalExpr((e as A.Comp).elt, inner);
+            this.escape(v);
+            set.map.set(ops.dictKey(v, this), v);
+          } else {
+            const v = this.evalExpr((e as A.Comp).elt, inner);
+            this.adopt(v);
+            if (this.holdItem(v)) heldByList.push(v);
+            list.push(v);
+          }
+          // Each element's temporaries go once it is made, not when the whole comprehension is.
+          if (this.usedUp.length > usedUp) this.collectUsedUp(usedUp);
         }
-        if (!ok) continue;
-        if (i + 1 < gens.length) loop(i + 1, this.evalExpr(gens[i + 1].iter, inner));
-        else if (dict) {
-          const k = this.evalExpr((e as A.DictComp).key, inner);
-          const v = this.evalExpr((e as A.DictComp).value, inner);
-          this.escape(k);
-          this.escape(v);
-          dict.setByKey(ops.dictKey(k, this), k, v);
-        } else {
-          const v = this.evalExpr((e as A.Comp).elt, inner);
-          this.escape(v);
-          if (set) set.map.set(ops.dictKey(v, this), v);
-          else list.push(v);
-        }
-        // Each element's temporaries go once it is made, not when the whole comprehension is.
-        if (this.usedUp.length > usedUp) this.collectUsedUp(usedUp);
+      } finally {
+        if (held) this.unbind(iterable);
       }
     };
     // The first iterable is evaluated in the enclosing scope, as in Python.
     loop(0, this.evalExpr(gens[0].iter, scope));
     if (!inner.captured) for (const v of inner.vars.values()) this.unbind(v);
-    return dict ?? set ?? new PyList(list);
+    if (dict ?? set) return dict ?? set!;
+    const out = new PyList(list);
+    this.holders.set(out, { born: hostObjectCount(), items: heldByList });
+    return out;
   }
 
   // ------------------------------------------------------------ generators (generator.ts, generator_body.ts)
