@@ -37,40 +37,20 @@ export function float32FromBits(bits: number): number {
   return view.getFloat32(0);
 }
 
-const bits = new DataView(new ArrayBuffer(8));
-
-/** x rounded to odd: x itself when exact (err 0), else x or its neighbour toward err, whichever is odd. */
-function roundToOdd(x: number, err: number): number {
-  if (err === 0 || !Number.isFinite(x)) return x;
-  bits.setFloat64(0, x);
-  let lo = bits.getUint32(4);
-  if ((lo & 1) === 1) return x;
-  // x's last bit is even: one unit toward the exact value (up in magnitude when err has x's sign)
-  let hi = bits.getUint32(0);
-  if (err > 0 === x > 0) {
-    lo += 1; // even, so no carry
-  } else if (lo === 0) {
-    hi -= 1;
-    lo = 0xffffffff;
-  } else {
-    lo -= 1;
-  }
-  bits.setUint32(0, hi);
-  bits.setUint32(4, lo);
-  return bits.getFloat64(0);
-}
-
 const SPLITTER = 134217729; // 2^27 + 1
 
 /**
- * `fma(a, b, c)` in double: a*b + c rounded once. Boldo and Melquiond's emulation: the exact
- * product (Dekker's, with Veltkamp's split), an exact sum with c, and the small parts added with
- * rounding to odd, so that the last rounding is the only one that counts. Inlined: the samplers
- * call it several times a draw.
+ * `fma(a, b, c)` in double: a*b + c rounded once. Dekker's exact product a*b = p + pl (Veltkamp's
+ * split), then s = p + c rounded: where pl is 0 that is the answer. Otherwise the exact value is
+ * s + e + pl (e the sum's error, by TwoSum), and r = s + (e + pl) rounds it right unless s + (e + pl)
+ * lies exactly halfway between two doubles, where the bits of e + pl lost in its own rounding decide
+ * (|e + pl| is under 2 ulp of s, so away from a halfway point those bits cannot move r). Exact
+ * wherever the rounded product neither overflows nor falls below 2^-969 (its error would not be
+ * representable), unless a*b is exact: every argument the libm and the samplers pass.
  */
 export function fma(a: number, b: number, c: number): number {
   const p = a * b;
-  if (!Number.isFinite(p) || !Number.isFinite(c)) return p + c;
+  const s = p + c;
   let t = SPLITTER * a;
   const ah = t - (t - a);
   const al = a - ah;
@@ -78,13 +58,19 @@ export function fma(a: number, b: number, c: number): number {
   const bh = t - (t - b);
   const bl = b - bh;
   const pl = ah * bh - p + ah * bl + al * bh + al * bl;
-  // c + p exactly: s + e
-  const s = c + p;
-  const pv = s - c;
-  const e = c - (s - pv) + (p - pv);
-  // e + pl exactly: v + w
+  if (pl === 0) return s;
+  // an infinite c with finite factors is the answer even where a*b rounds to an infinity of the other sign
+  if (!(Math.abs(s) < Infinity)) return Math.abs(c) === Infinity && Number.isFinite(a) && Number.isFinite(b) ? c : s;
+  // NB: a factor past 2^996 overflows its split (pl is NaN): the same product with it scaled down
+  if (pl !== pl) return Math.abs(a) > Math.abs(b) ? fma(a * 2 ** -70, b * 2 ** 70, c) : fma(a * 2 ** 70, b * 2 ** -70, c);
+  const cv = s - p;
+  const e = p - (s - cv) + (c - cv);
   const v = e + pl;
+  const r = s + v;
+  // s + v - r exactly (|v| is far below |s|); halfway exactly when r + 2h is the neighbouring double
+  const h = v - (r - s);
+  if (h === 0 || r + 2 * h - r !== 2 * h) return r;
   const ev = v - e;
   const w = e - (v - ev) + (pl - ev);
-  return s + roundToOdd(v, w);
+  return w === 0 || h > 0 !== w > 0 ? r : r + 2 * h;
 }
