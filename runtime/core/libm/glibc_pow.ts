@@ -7,6 +7,7 @@
  */
 import { expInline } from './glibc_exp';
 import { fma } from './fused';
+import { integerPowerCertain, MAX_FAST_EXPONENT } from './pow_integer';
 import { LN2_HI, LN2_LO, POLY as A, TAB } from './glibc_pow_data';
 
 const view = new DataView(new ArrayBuffer(8));
@@ -74,6 +75,10 @@ export function glibcPow(x: number, y: number): number {
     if (x === 1) return 1;
     if (ay < 2 ** -65) return x > 1 ? 1 + y : 1 - y;
     return (x > 1) === (y > 0) ? Infinity : 0;
+  }
+  if (y >= 2 && y <= MAX_FAST_EXPONENT && Number.isInteger(y)) {
+    const r = integerPowerCertain(x, y);
+    if (r === r) return negative ? -r : r;
   }
   view.setFloat64(0, x < 2 ** -1022 ? x * 2 ** 52 : x);
   const hiWord = view.getUint32(0) - (x < 2 ** -1022 ? 52 << 20 : 0);

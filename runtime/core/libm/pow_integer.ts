@@ -1,0 +1,34 @@
+/**
+ * x^n for x > 0 and a small integer n, the double glibc's pow returns, found without pow where that
+ * is certain: x^n to about 100 bits as hi + lo (Dekker's exact products), hi its nearest double,
+ * kept where hi + lo lies far enough from any point halfway between two doubles that pow rounds to
+ * hi too. NB: the margin rests on e_pow.c's error bounds: pow's value before its last rounding is
+ * within 1.11/128 ulp (exp's) plus |n log x| * 1.3 * 2^-68 relative (log's) of x^n, under 2^-59.5
+ * relative for results in [2^-60, 2^60]; the test below leaves room for 2^-57.2. NaN where it is
+ * not certain (about one argument in nine) or the result lies outside that range: pow decides.
+ */
+const SPLITTER = 134217729; // 2^27 + 1
+/** 1 + 2^-3: hi + lo * MARGIN rounds to hi only where |lo| is under 8/9 of half an ulp of hi. */
+const MARGIN = 1.125;
+export const MAX_FAST_EXPONENT = 16;
+
+export function integerPowerCertain(x: number, n: number): number {
+  let t = SPLITTER * x;
+  const xh = t - (t - x);
+  const xl = x - xh;
+  let hi = x;
+  let lo = 0;
+  for (let k = 1; k < n; k++) {
+    // (hi + lo) * x: hi * x exactly as p + pe, lo * x to about 2^-105 of the product
+    const p = hi * x;
+    t = SPLITTER * hi;
+    const hh = t - (t - hi);
+    const hl = hi - hh;
+    const pe = hh * xh - p + hh * xl + hl * xh + hl * xl;
+    const q = pe + lo * x;
+    hi = p + q;
+    lo = q - (hi - p);
+  }
+  if (!(hi >= 2 ** -60 && hi <= 2 ** 60)) return NaN;
+  return hi + lo * MARGIN === hi ? hi : NaN;
+}
