@@ -115,4 +115,25 @@ describe('torch shim: errors', () => {
       assert.equal(errorOf(runOn(wasm, `import torch\nx = 1\n${line}\n`)), `script.py:3:5: error: ${error}`, line);
     }
   });
+
+  it('a norm layer given a batch of another dtype stops at the model line inside forward, in PyTorch 1.13\'s words', () => {
+    const source = [
+      'import torch',
+      'import torch.nn as nn',
+      '',
+      'class Net(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.norm = nn.BatchNorm1d(4)',
+      '',
+      '    def forward(self, x):',
+      '        return self.norm(x).relu()',
+      '',
+      'net = Net().double()',
+      'net(torch.ones(3, 4))',
+    ].join('\n');
+    const r = runOn(wasm, source);
+    assert.equal(errorOf(r), 'script.py:10:16: error: RuntimeError: mixed dtype (CPU): expect parameter to have scalar type of Float');
+    assert.deepEqual(r.error?.traceback.map((f) => [f.name, f.span.line]), [['Net.forward', 10], ['<module>', 13]]);
+  });
 });

@@ -5,7 +5,7 @@
 import type { Tensor } from '../../../../runtime/eager';
 import { bindArgs, type HostContext, type Kwargs, pyError, type PyValue, toFloat, typeOf } from '../../interpreter';
 import { asTensor } from '../arith';
-import { isFloating } from '../dtype';
+import { isFloating, SCALAR_TYPE } from '../dtype';
 import { refuseForwardAD } from '../errors';
 import { matmul } from '../methods';
 import type { PyTensor, TorchRuntime } from '../tensor';
@@ -35,6 +35,32 @@ export function linear(rt: TorchRuntime, x: PyTensor, w: PyTensor, b: PyTensor |
   const out = rt.run(() => rt.result(rt.convert(rt.torch.add(y.t, b.t), y.dtype), [y]));
   if (x.shape.length === 2 && out.t.gradFn) out.t.gradFn.name = 'AddmmBackward0';
   return out;
+}
+
+/** A kernel's dtype dispatch: PyTorch's CPU norms run on float32 and float64 (and bfloat16) inputs only. */
+function refuseNonFloating(kernel: string, x: PyTensor): void {
+  if (!isFloating(x.dtype)) throw pyError('RuntimeError', `"${kernel}" not implemented for '${SCALAR_TYPE[x.dtype]}'`);
+}
+
+/** A kernel that reads every operand as its first operand's dtype (`data_ptr<scalar_t>()`) refuses any other. */
+function refuseOtherDtype(first: PyTensor, others: readonly (PyTensor | null)[]): void {
+  const other = others.find((t) => t !== null && t.dtype !== first.dtype);
+  if (other) throw pyError('RuntimeError', `expected scalar type ${SCALAR_TYPE[first.dtype]} but found ${SCALAR_TYPE[other.dtype]}`);
+}
+
+/**
+ * PyTorch 1.13's CPU batch_norm dtype checks (native/cpu/mixed_data_type.h): parameters whose first
+ * one (weight, bias, running_mean, running_var) differs from the input are the mixed case, allowed
+ * only for a BFloat16 input with Float parameters; otherwise every parameter must be the input's dtype.
+ */
+function checkBatchNormDtypes(x: PyTensor, params: readonly (PyTensor | null)[]): void {
+  refuseNonFloating('batch_norm', x);
+  const given = params.filter((t): t is PyTensor => t !== null);
+  if (given.length > 0 && given[0].dtype !== x.dtype) {
+    if (given.some((t) => t.dtype !== 'float32')) throw pyError('RuntimeError', 'mixed dtype (CPU): expect parameter to have scalar type of Float');
+    throw pyError('RuntimeError', 'mixed dtype (CPU): expect input to have scalar type of BFloat16');
+  }
+  refuseOtherDtype(x, given);
 }
 
 /** Normalises `x` with `mean` and biased `variance` (broadcast), then scales and shifts. */
@@ -77,6 +103,7 @@ function batchNorm(rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostC
   for (const [t, what] of [[runningMean, 'running_mean'], [runningVar, 'running_var'], [w, 'weight'], [b, 'bias']] as const) {
     if (t && t.numel !== c) throw pyError('RuntimeError', `${what} should contain ${c} elements not ${t.numel}`);
   }
+  checkBatchNormDtypes(x, [w, b, runningMean, runningVar]);
   return rt.run(() => {
     const o = rt.ops;
     let out: Tensor;
@@ -112,6 +139,8 @@ function layerNorm(rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostC
   if (x.shape.length < k || x.shape.slice(x.shape.length - k).join() !== shape.join()) {
     throw pyError('RuntimeError', `Given normalized_shape=[${shape.join(', ')}], expected input with shape [*, ${shape.join(', ')}], but got input of size[${x.shape.join(', ')}]`);
   }
+  refuseNonFloating('LayerNormKernelImpl', x);
+  refuseOtherDtype(x, [w, b]);
   const axes = shape.map((_, i) => x.shape.length - k + i);
   const affine = x.shape.map((d, i) => (i >= x.shape.length - k ? d : 1));
   return rt.run(() => {
@@ -224,6 +253,8 @@ function bilinear(rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostCo
   const differs = lead1.length !== lead2.length ? -1 : lead1.findIndex((d, i) => d !== lead2[i]);
   if (lead1.length !== lead2.length) throw pyError('RuntimeError', `bilinear(): input dimensions do not match: got ${x1.shape.length} and ${x2.shape.length}`);
   if (differs >= 0) throw pyError('RuntimeError', `bilinear(): input batch dimensions do not match at dim ${differs}: got ${lead1[differs]} and ${lead2[differs]}`);
+  // _trilinear multiplies input1 by the weight, then by input2, each a bmm in input1's dtype; the bias is added after, promoting.
+  refuseOtherDtype(x1, [w, x2]);
   return rt.run(() => {
     const o = rt.ops;
     const lead = x1.shape.slice(0, -1);
@@ -233,7 +264,7 @@ function bilinear(rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostCo
     const t = o.reshape(rt.torch.matmul(o.reshape(x1.t, [n, in1]), wi), [n, out, in2]);
     const x2b = o.broadcastTo(o.reshape(x2.t, [n, 1, in2]), [n, out, in2]);
     let y = o.reduceSum(o.mul(t, x2b), [2]);
-    if (b) y = o.add(y, o.broadcastTo(o.reshape(b.t, [1, out]), [n, out]));
+    if (b) y = rt.torch.add(y, o.broadcastTo(o.reshape(b.t, [1, out]), [n, out]));
     return rt.result(T.rename(o.reshape(y, [...lead, out]), [x1.t, x2.t, w.t], b ? 'AddBackward0' : 'ViewBackward0'), [x1]);
   });
 }
