@@ -43,9 +43,11 @@ export class GradFnObject extends HostObject {
 export function gradFnObject(node: GradNode | null): PyValue {
   if (node === null) return null;
   const fn = node instanceof OutputSlot ? node.fn : node;
-  if (fn instanceof FunctionNode) return functionContexts.get(fn) ?? null;
-  let o = nodeObjects.get(node);
-  if (!o) nodeObjects.set(node, (o = new GradFnObject(node)));
+  const context = fn instanceof FunctionNode ? functionContexts.get(fn) : undefined;
+  if (context !== undefined) return context;
+  // A node with a backward of Gradlens's own (a loss whose backward refuses its dtypes) prints as PyTorch's C++ node.
+  let o = nodeObjects.get(fn);
+  if (!o) nodeObjects.set(fn, (o = new GradFnObject(fn)));
   return o;
 }
 

@@ -136,4 +136,19 @@ describe('torch shim: errors', () => {
     assert.equal(errorOf(r), 'script.py:10:16: error: RuntimeError: mixed dtype (CPU): expect parameter to have scalar type of Float');
     assert.deepEqual(r.error?.traceback.map((f) => [f.name, f.span.line]), [['Net.forward', 10], ['<module>', 13]]);
   });
+
+  it('mse_loss of a float32 output and float64 targets computes, and its backward stops at the backward line, as PyTorch 1.13\'s', () => {
+    const source = [
+      'import torch',
+      'import torch.nn.functional as F',
+      'w = torch.ones(3, requires_grad=True)',
+      'y = torch.zeros(3, dtype=torch.float64)',
+      'loss = F.mse_loss(w * 2, y)',
+      'print(loss)',
+      'loss.backward()',
+    ].join('\n');
+    const r = runOn(wasm, source);
+    assert.equal(r.output, 'tensor(4., dtype=torch.float64, grad_fn=<MseLossBackward0>)\n');
+    assert.equal(errorOf(r), 'script.py:7:1: error: RuntimeError: Found dtype Double but expected Float');
+  });
 });

@@ -4,7 +4,7 @@
  * same grad_fn name. The nn loss modules call these.
  */
 import { broadcastShapes } from '../../../../runtime/core';
-import type { Tensor } from '../../../../runtime/eager';
+import { FunctionNode, tangentAt, type Tensor } from '../../../../runtime/eager';
 import { type Args, bindArgs, type HostContext, type Kwargs, pyError, type PyValue, toFloat, warn } from '../../interpreter';
 import { asTensor, checkBroadcast } from '../arith';
 import { isFloating, promote, SCALAR_TYPE, type TorchDTypeName } from '../dtype';
@@ -68,8 +68,8 @@ function optTensor(rt: TorchRuntime, a: Args, name: string, ctx: HostContext): P
  * What a loss does with an input and a target of two dtypes in PyTorch 1.13 (a float32 model's
  * output against float64 targets made with NumPy): computes in the common dtype (l1_loss,
  * smooth_l1_loss), in the input's, or refuses (binary_cross_entropy). mse_loss (common dtype) and
- * huber_loss (the input's) compute forward, but their backward refuses the pair: Gradlens stops at
- * the loss where it would need that backward, rather than at `.backward()` as PyTorch does.
+ * huber_loss (the input's) compute forward, but their backward refuses the pair when it runs (at
+ * `.backward()`, `autograd.grad`, `func.grad`), and so does their forward-mode derivative at once.
  */
 type MixedDTypes = 'promote' | 'input' | 'refuse' | 'promote, no backward' | 'input, no backward';
 
@@ -91,20 +91,47 @@ function pointwise(
     if (target.dtype !== input.dtype) {
       const found = `Found dtype ${SCALAR_TYPE[target.dtype]} but expected ${SCALAR_TYPE[input.dtype]}`;
       if (mixed === 'refuse') throw pyError('RuntimeError', found);
-      const needsBackward = rt.engine.gradEnabled && (input.t.requiresGrad || target.t.requiresGrad);
-      if (mixed.endsWith('no backward') && needsBackward) {
-        throw pyError('RuntimeError', `${found} (PyTorch 1.13 raises this in ${name}'s backward, which refuses an input and a target of two dtypes; Gradlens stops here). Convert the target: ${name}(input, target.to(input.dtype))`);
+      if (mixed.endsWith('no backward') && rt.engine.forwardLevels.some((level) => tangentAt(input.t, level) !== null || tangentAt(target.t, level) !== null)) {
+        throw pyError('RuntimeError', `Found dtype ${SCALAR_TYPE[input.dtype]} but expected ${SCALAR_TYPE[target.dtype]}`);
       }
     }
+    const backwardRefused = target.dtype !== input.dtype && mixed.endsWith('no backward') && rt.engine.gradEnabled && (input.t.requiresGrad || target.t.requiresGrad);
     const dtype = mixed.startsWith('promote') ? promote(input.dtype, target.dtype) : input.dtype;
     return rt.run(() => {
-      const widen = (t: Tensor) => (t.shape.join() === shape.join() ? t : rt.ops.broadcastTo(t, shape));
-      const y = widen(rt.convert(target.t, dtype));
-      let l = f(rt, widen(rt.convert(input.t, dtype)), y, a, ctx);
-      if (weight) l = rt.ops.mul(l, rt.ops.broadcastTo(rt.convert(weight.t, dtype), l.shape));
-      return rt.result(T.rename(reduce(rt, l, r), [input.t], grad(r)), [input]);
+      const loss = () => {
+        const widen = (t: Tensor) => (t.shape.join() === shape.join() ? t : rt.ops.broadcastTo(t, shape));
+        const y = widen(rt.convert(target.t, dtype));
+        let l = f(rt, widen(rt.convert(input.t, dtype)), y, a, ctx);
+        if (weight) l = rt.ops.mul(l, rt.ops.broadcastTo(rt.convert(weight.t, dtype), l.shape));
+        return reduce(rt, l, r);
+      };
+      if (!backwardRefused) return rt.result(T.rename(loss(), [input.t], grad(r)), [input]);
+      return rt.result(refusingBackward(rt, grad(r), rt.engine.withGradMode(false, loss), input, target), [input]);
     });
   };
+}
+
+/**
+ * The loss, its grad_fn a node whose backward raises what PyTorch 1.13's mse_loss_backward and
+ * huber_loss_backward raise for two dtypes: the input's gradient is computed first, expecting the
+ * input's dtype (the target's when only the target requires grad) and finding the other operand's.
+ */
+function refusingBackward(rt: TorchRuntime, name: string, loss: Tensor, input: PyTensor, target: PyTensor): Tensor {
+  const operands = [input, target];
+  const [expected, found] = input.t.requiresGrad ? [input, target] : [target, input];
+  const node = new FunctionNode(
+    name,
+    operands.map((t) => (t.t.requiresGrad ? t.t.gradFn ?? t.t.accumulator() : null)),
+    operands.map((t) => ({ shape: t.t.shape, dtype: t.t.dtype })),
+    [{ shape: loss.shape, dtype: loss.dtype }],
+    () => {
+      throw pyError('RuntimeError', `Found dtype ${SCALAR_TYPE[found.dtype]} but expected ${SCALAR_TYPE[expected.dtype]}`);
+    },
+    () => {},
+    rt.engine.span,
+  );
+  loss.attachGradFn(node.outputs[0]);
+  return loss;
 }
 
 const byReduction = (none: string) => (r: Reduction) => (r === 'mean' ? 'MeanBackward0' : r === 'sum' ? 'SumBackward0' : none);
