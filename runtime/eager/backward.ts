@@ -1,7 +1,7 @@
-import { AutogradError, formatShape, shapeEq, type Shape } from '../core';
+import { AutogradError, formatShape, shapeEq, type AbstractValue, type Shape } from '../core';
 import { VJP_RULES, type VjpRule } from '../autodiff';
 import type { Primitive } from '../primitives';
-import { FunctionNode, OutputSlot } from './function_node';
+import { expandsTo, FunctionNode, OutputSlot } from './function_node';
 import { AccumulateGrad, OpNode, type GradNode, type Tensor, type TensorEngine } from './tensor';
 
 export interface GradOptions {
@@ -70,6 +70,31 @@ function checkVersions(node: OpNode): void {
   });
 }
 
+/** The shape and dtype of a node's output when it was recorded: what the gradient it receives must have. */
+function recordedOutput(node: GradNode): AbstractValue | null {
+  if (node instanceof OpNode) return node.outputAval;
+  if (node instanceof OutputSlot) return node.fn.outputAvals[node.index];
+  return null;
+}
+
+/**
+ * PyTorch's validate_outputs: the gradient `from` sends on its edge `index` to `to` is summed to
+ * the shape and converted to the dtype `to`'s output had when recorded. They differ only where
+ * `x.data = y` gave a computed tensor another shape or dtype after the op that made it.
+ */
+function conform(engine: TensorEngine, from: GradNode, index: number, g: Tensor, to: GradNode): Tensor {
+  const recorded = recordedOutput(to);
+  if (recorded === null) return g;
+  let out = g;
+  if (!shapeEq(g.shape, recorded.shape)) {
+    if (!expandsTo(recorded.shape, g.shape)) {
+      throw new AutogradError(`Function ${from.name} returned an invalid gradient at index ${index} - got [${g.shape.join(', ')}] but expected shape compatible with [${recorded.shape.join(', ')}]`);
+    }
+    out = engine.ops.sumToShape(g, recorded.shape);
+  }
+  return out.dtype === recorded.dtype ? out : engine.ops.convert(out, recorded.dtype);
+}
+
 function applyRule(engine: TensorEngine, node: OpNode, cotangent: Tensor): readonly (Tensor | null)[] {
   checkVersions(node);
   const rule = VJP_RULES[node.prim] as VjpRule<Primitive>;
@@ -111,7 +136,7 @@ export function runBackward(
   const deliver = (node: GradNode, cotangents: readonly (Tensor | null)[]): void => {
     node.next.forEach((next, i) => {
       const c = cotangents[i];
-      if (next && c) add(next, c);
+      if (next && c) add(next, conform(engine, node, i, c, next));
     });
   };
 

@@ -84,7 +84,7 @@ export class FunctionNode extends GradNode {
 }
 
 /** Whether `from` broadcasts to `to` (PyTorch's is_expandable_to). */
-function expandsTo(from: Shape, to: Shape): boolean {
+export function expandsTo(from: Shape, to: Shape): boolean {
   if (from.length > to.length) return false;
   const lead = to.length - from.length;
   return from.every((d, i) => d === 1 || d === to[lead + i]);

@@ -269,6 +269,20 @@ export class Tensor implements AbstractValue {
     }
   }
 
+  /**
+   * `x.data = y` on a computed tensor: this tensor (y's value) takes x's place in the graph, its
+   * grad_fn and its retain_grad; the backward fits what reaches that grad_fn to the output it recorded.
+   */
+  takeGraphPlaceOf(old: Tensor): void {
+    if (!old.gradFn) return;
+    this.attachGradFn(old.gradFn);
+    if (old.retainsGrad && old.gradFn.retainedBy === old) {
+      old.retainsGrad = false;
+      this.retainsGrad = true;
+      old.gradFn.retainedBy = this;
+    }
+  }
+
   /** Undoes `retainGrad` (the editor keeps only a loop's last tensor's gradient); the gradient held is dropped. */
   releaseRetainedGrad(): void {
     if (!this.retainsGrad) return;

@@ -225,11 +225,9 @@ export class PyTensor extends HostObject {
   setData(value: Tensor, dtype: TorchDTypeName): void {
     const old = this.tensor;
     if (old.requiresGrad && !isFloating(dtype)) throw pyError('RuntimeError', 'data set to a tensor that requires gradients must be floating point or complex dtype');
-    if (!old.isLeaf) {
-      throw pyError('NotImplementedError', 'setting .data of a tensor computed by an op (not a leaf) to another dtype or shape is not supported by Gradlens; set it on the leaf, or use .detach()');
-    }
     if (old.duals.length > 0) throw pyError('NotImplementedError', 'setting .data of a dual tensor (forward-mode AD) to another dtype or shape is not supported by Gradlens');
-    value.requiresGrad = old.requiresGrad;
+    if (old.isLeaf) value.requiresGrad = old.requiresGrad;
+    else value.takeGraphPlaceOf(old);
     value.grad = old.grad;
     old.grad = null;
     old.frontendObject = null;
