@@ -127,6 +127,7 @@ export {
   PySlice,
   PyTuple,
   PyType,
+  typeType,
   type FailedOp,
   floatParts,
   type Operand,

@@ -21,7 +21,7 @@ import { SPECIAL_MODULE_NAMES, SPECIAL_ONLY } from './special';
 import { PyTensor, TorchRuntime, type Method } from './tensor';
 import { TENSOR_BEHAVIOUR } from './tensor_behaviour';
 import * as T from './tensor_ops';
-import { legacyTensorTypes } from './tensor_types';
+import { legacyTensorTypes, UNSUPPORTED_TENSOR_TYPES } from './tensor_types';
 
 export interface TorchModules {
   readonly runtime: TorchRuntime;
@@ -138,7 +138,7 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
 
 /** The names the analyzer may check scripts against. */
 const TORCH_EXPORTS = [
-  ...Object.keys(DTYPE_ALIASES), ...GRAD_MODE_NAMES, ...Object.keys(CREATORS),
+  ...Object.keys(DTYPE_ALIASES), ...GRAD_MODE_NAMES, ...Object.keys(CREATORS), ...UNSUPPORTED_TENSOR_TYPES,
   ...TORCH_FUNCTION_NAMES, ...RANDOM_NAMES, 'Tensor', 'Size', 'cat', 'concat', 'stack', 'where', 'is_tensor', 'is_floating_point',
   'isfinite', 'isinf', 'equal', 'allclose', 'get_default_dtype', 'set_printoptions', 'device', 'autograd', 'func', 'nn', 'optim', 'utils', 'cuda', 'special', '__version__',
 ];

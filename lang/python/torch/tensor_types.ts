@@ -3,9 +3,11 @@
  * classes that make a tensor of their dtype (`torch.LongTensor([1, 2])`), that `isinstance` checks
  * by dtype as their metaclass does (`isinstance(p, torch.FloatTensor)` is true of every float32
  * tensor, a Parameter too, though `type(p)` is never one), and the names `x.type()` returns and
- * `x.type(...)` and `Module.type(...)` take.
+ * `x.type(...)` and `Module.type(...)` take. Their metaclass is `torch.tensortype`. The types of
+ * dtypes Gradlens lacks (`torch.ByteTensor`, `torch.HalfTensor`, ...) exist so that old scripts'
+ * isinstance checks answer (False: no Gradlens tensor has their dtype), and refuse to construct.
  */
-import { pyError, PyType, type PyValue } from '../interpreter';
+import { objectType, pyError, PyType, type PyValue, typeType } from '../interpreter';
 import { CREATORS, LEGACY_TENSOR_TYPES } from './creation';
 import { DTYPES, TorchDType, type TorchDTypeName } from './dtype';
 import { PyTensor, type TorchRuntime } from './tensor';
@@ -20,8 +22,27 @@ const NAME_OF: { readonly [D in TorchDTypeName]: LegacyName } = {
   bool: 'BoolTensor',
 };
 
-/** PyTorch's other CPU tensor types, whose dtypes Gradlens lacks. */
-const UNSUPPORTED = ['HalfTensor', 'BFloat16Tensor', 'ByteTensor', 'CharTensor', 'ShortTensor', 'ComplexFloatTensor', 'ComplexDoubleTensor'];
+/** PyTorch's other CPU tensor types, whose dtypes Gradlens lacks, each with the dtype and the nearest type Gradlens has. */
+const UNSUPPORTED: Readonly<Record<string, readonly [string, LegacyName]>> = {
+  HalfTensor: ['float16', 'FloatTensor'],
+  BFloat16Tensor: ['bfloat16', 'FloatTensor'],
+  ByteTensor: ['uint8', 'LongTensor'],
+  CharTensor: ['int8', 'LongTensor'],
+  ShortTensor: ['int16', 'LongTensor'],
+  ComplexFloatTensor: ['complex64', 'FloatTensor'],
+  ComplexDoubleTensor: ['complex128', 'DoubleTensor'],
+};
+
+/** The names of those types, which `torch` exports. */
+export const UNSUPPORTED_TENSOR_TYPES = Object.keys(UNSUPPORTED);
+
+/** The metaclass of the legacy tensor types: `type(torch.FloatTensor)` is `<class 'torch.tensortype'>`. */
+const tensortype = new PyType('tensortype', { module: 'torch', bases: [typeType] });
+
+function unsupportedMessage(name: string): string {
+  const [dtype, instead] = UNSUPPORTED[name];
+  return `torch.${name} makes ${dtype} tensors, which Gradlens does not support (its tensors are float32, float64, int64, int32 or bool); use torch.${instead}`;
+}
 
 /** `x.type()`: `'torch.FloatTensor'` for a float32 CPU tensor. */
 export function tensorTypeName(dtype: TorchDTypeName): string {
@@ -32,16 +53,31 @@ function isLegacyName(name: string): name is LegacyName {
   return Object.prototype.hasOwnProperty.call(LEGACY_TENSOR_TYPES, name);
 }
 
-/** The run's `torch.FloatTensor`, ... classes. */
-export function legacyTensorTypes(rt: TorchRuntime): Record<LegacyName, PyType> {
-  const out = {} as Record<LegacyName, PyType>;
+/** The run's `torch.FloatTensor`, ... classes, and those of the dtypes Gradlens lacks. */
+export function legacyTensorTypes(rt: TorchRuntime): Record<string, PyType> {
+  const out: Record<string, PyType> = {};
   for (const [name, dtype] of Object.entries(LEGACY_TENSOR_TYPES) as [LegacyName, TorchDTypeName][]) {
     const type = new PyType(name, {
       module: 'torch',
+      bases: [objectType],
       construct: (args, kwargs, ctx) => CREATORS[name](rt, args, kwargs, ctx),
       attrs: new Map<string, PyValue>([['dtype', DTYPES[dtype]], ['is_cuda', false], ['is_sparse', false]]),
     });
     type.instanceCheck = (v) => v instanceof PyTensor && v.dtype === dtype;
+    type.metaclass = tensortype;
+    out[name] = type;
+  }
+  for (const name of Object.keys(UNSUPPORTED)) {
+    const type = new PyType(name, {
+      module: 'torch',
+      bases: [objectType],
+      construct: () => {
+        throw pyError('NotImplementedError', unsupportedMessage(name));
+      },
+      attrs: new Map<string, PyValue>([['is_cuda', false], ['is_sparse', false]]),
+    });
+    type.instanceCheck = () => false;
+    type.metaclass = tensortype;
     out[name] = type;
   }
   return out;
@@ -58,6 +94,6 @@ export function tensorTypeArg(v: PyValue): TorchDTypeName {
   if (name.startsWith('torch.cuda.')) throw pyError('AssertionError', 'Torch not compiled with CUDA enabled');
   const short = name.startsWith('torch.') ? name.slice('torch.'.length) : '';
   if (isLegacyName(short)) return LEGACY_TENSOR_TYPES[short];
-  if (UNSUPPORTED.includes(short)) throw pyError('NotImplementedError', `${name} is not supported by Gradlens: its tensors are float32, float64, int64, int32 or bool`);
+  if (Object.prototype.hasOwnProperty.call(UNSUPPORTED, short)) throw pyError('NotImplementedError', unsupportedMessage(short));
   throw pyError('ValueError', `invalid type: '${name}'`);
 }

@@ -151,4 +151,9 @@ describe('torch shim: errors', () => {
     assert.equal(r.output, 'tensor(4., dtype=torch.float64, grad_fn=<MseLossBackward0>)\n');
     assert.equal(errorOf(r), 'script.py:7:1: error: RuntimeError: Found dtype Double but expected Float');
   });
+
+  it('a legacy tensor type of a dtype Gradlens lacks is refused at the line that constructs one, naming the dtype and what to use', () => {
+    const r = runOn(wasm, 'import torch\nok = isinstance(torch.ones(2), torch.ByteTensor)\nmask = torch.ByteTensor([1, 0])\n');
+    assert.equal(errorOf(r), 'script.py:3:8: error: NotImplementedError: torch.ByteTensor makes uint8 tensors, which Gradlens does not support (its tensors are float32, float64, int64, int32 or bool); use torch.LongTensor');
+  });
 });

@@ -132,6 +132,8 @@ export class PyType extends PyObject {
   classProtocol: ClassProtocol | null = null;
   /** A metaclass's `__instancecheck__`: `isinstance(t, torch.autograd.Variable)` is true of every tensor. */
   instanceCheck: ((v: PyValue) => boolean) | null = null;
+  /** What `type(cls)` gives where it is not `type` (torch.FloatTensor's is `torch.tensortype`). */
+  metaclass: PyType | null = null;
 
   constructor(
     readonly name: string,

@@ -76,7 +76,7 @@ export function typeOf(v: PyValue): PyType {
   if (v instanceof PyFunction) return functionType;
   if (v instanceof PyBuiltin) return builtinFunctionType;
   if (v instanceof PyBoundMethod) return methodType;
-  if (v instanceof PyType) return typeType;
+  if (v instanceof PyType) return v.metaclass ?? typeType;
   if (v instanceof PyModule) return moduleType;
   if (v instanceof PyRange) return rangeType;
   if (v instanceof PySlice) return sliceType;
