@@ -521,13 +521,13 @@ export const RANDOM_NAMES = [
  * nothing when p is 0 (it returns x) or 1 (x * 0). `shape` is x's shape, or the feature-noise
  * shape of the Dropout2d family (`[N, C, 1, 1]`).
  */
-export function dropoutNoise(rt: TorchRuntime, shape: Shape, dtype: TorchDTypeName, p: number): PyTensor {
+export function dropoutNoise(rt: TorchRuntime, shape: Shape, dtype: TorchDTypeName, p: number, kind: 'dropout' | 'in-place dropout' = 'dropout'): PyTensor {
   const d = floatDType(dtype, 'bernoulli_scalar_cpu_');
   rt.charge(shape, dtype);
   const n = numel(shape);
   return rt.run(() => {
     // Under vmap(randomness='different') PyTorch draws the mask of the batch, entries first.
-    const values = drawUnderVmap(rt, 'dropout', 'dropout', n, () => torchDropoutNoise(rt.rng, n, p, d), (size) => torchDropoutNoise(rt.rng, size * n, p, d));
+    const values = drawUnderVmap(rt, 'dropout', kind, n, () => torchDropoutNoise(rt.rng, n, p, d), (size) => torchDropoutNoise(rt.rng, size * n, p, d));
     return rt.wrap(rt.engine.fromValues(values, shape, STORAGE[dtype]), dtype);
   });
 }

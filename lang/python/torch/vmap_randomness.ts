@@ -21,9 +21,9 @@ export type Randomness = 'error' | 'different' | 'same';
  * (bernoulli(probs), multinomial, normal(mean_tensor)); what an entry draws does not depend on the
  * operand's values, which the op applies afterwards; `bernoulli-p`: bernoulli(x, p), an operand
  * draw under vmap, an in-place one on jacfwd's unbatched primal; `dropout`: a mask of the input's
- * shape; `in-place`: x.uniform_() and kin.
+ * shape; `in-place dropout`: that mask multiplied into the input (inplace=True); `in-place`: x.uniform_() and kin.
  */
-export type DrawKind = 'sized' | 'permutation' | 'like' | 'operand' | 'bernoulli-p' | 'dropout' | 'in-place';
+export type DrawKind = 'sized' | 'permutation' | 'like' | 'operand' | 'bernoulli-p' | 'dropout' | 'in-place dropout' | 'in-place';
 
 interface Recorded {
   readonly op: string;
@@ -83,7 +83,7 @@ function refuseKind(b: BatchedRandomness, op: string, kind: DrawKind): void {
   if (b.api === 'jacfwd') {
     // NB: jacfwd's primal computation is not batched (only its tangents are): one draw serves every column for 'same'.
     if (b.randomness === 'same') return;
-    if (kind === 'dropout' || kind === 'in-place' || kind === 'bernoulli-p') {
+    if (kind === 'dropout' || kind === 'in-place dropout' || kind === 'in-place' || kind === 'bernoulli-p') {
       // Dropout draws its mask in place into an empty_like of its (unbatched) input.
       throw pyError('RuntimeError', 'vmap: Cannot ask for different inplace randomness on an unbatched tensor. This will appear like same randomness. '
         + 'If this is necessary for your usage, please file an issue with functorch.');
@@ -98,6 +98,11 @@ function refuseKind(b: BatchedRandomness, op: string, kind: DrawKind): void {
   if (operand && b.randomness === 'same') {
     throw pyError('NotImplementedError', `${flag}: PyTorch raises 'Vmap does not currently support same randomness with a batched tensor input' for ${op} of a tensor computed from the inputs, `
       + 'and draws once for all entries when the tensor is not; Gradlens, running the function entry by entry, cannot tell which: use randomness=\'different\', or draw outside vmap and pass the values in');
+  }
+  if (kind === 'in-place dropout' && b.randomness === 'different') {
+    // functorch draws a batched mask; multiplying it into the input in place then works for a batched input and raises for an unbatched one.
+    throw pyError('NotImplementedError', `${flag}: dropout with inplace=True multiplies a mask drawn for the whole batch into its input, which PyTorch allows only when that input is batched; `
+      + `Gradlens, running the function entry by entry, cannot tell whether it is: use inplace=False, or draw outside ${b.api} and pass the values in`);
   }
   if (kind === 'in-place' && b.randomness === 'different') {
     throw pyError('NotImplementedError', `${flag}: ${op} fills its tensor in place, which PyTorch does over the whole batch when that tensor is computed from the inputs, `

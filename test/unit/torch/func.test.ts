@@ -121,6 +121,12 @@ describe('torch shim: torch.func', () => {
         + '(it batches only draws given a size there: torch.rand, randn, randint, normal(mean, std, size)): draw with a size, or outside and pass the values in');
     });
 
+    it("dropout with inplace=True under 'different': PyTorch allows it for a batched input and raises for an unbatched one", () => {
+      assert.equal(vmapped(['import torch.nn.functional as F'], "print(vmap(lambda a: F.dropout(torch.ones(4), 0.5, inplace=True) + a, randomness='different')(x))"),
+        "f.py:5:22: error: NotImplementedError: vmap(randomness='different'): dropout with inplace=True multiplies a mask drawn for the whole batch into its input, which PyTorch allows only when that input is batched; "
+        + 'Gradlens, running the function entry by entry, cannot tell whether it is: use inplace=False, or draw outside vmap and pass the values in');
+    });
+
     it('entries that draw differently (Python control flow on their values)', () => {
       assert.equal(vmapped(['def f(a):', '    if a.sum() > 1.9:', '        return a + torch.rand(4)', '    return a'], "print(vmap(f, randomness='different')(x * torch.tensor([[1.0], [0.5], [0.5]])))"),
         "f.py:8:7: error: NotImplementedError: vmap(randomness='different'): the entries drew different random values (Python control flow on an entry's values chose them); "

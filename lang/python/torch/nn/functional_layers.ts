@@ -4,7 +4,7 @@
  */
 import type { Tensor } from '../../../../runtime/eager';
 import { bindArgs, type HostContext, type Kwargs, pyError, type PyValue, toFloat, typeOf } from '../../interpreter';
-import { asTensor } from '../arith';
+import { asTensor, inPlaceArith } from '../arith';
 import { isFloating, SCALAR_TYPE } from '../dtype';
 import { refuseForwardAD } from '../errors';
 import { matmul } from '../methods';
@@ -269,10 +269,15 @@ function bilinear(rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostCo
   });
 }
 
-/** Dropout: in training, input times PyTorch's noise (bernoulli(1 - p) / (1 - p)); input * 0 for p = 1. */
-export function dropout(rt: TorchRuntime, x: PyTensor, p: number, training: boolean): PyTensor {
+/**
+ * Dropout: in training, input times PyTorch's noise (bernoulli(1 - p) / (1 - p)); input * 0 for
+ * p = 1. With `inplace`, the input itself is multiplied (Tensor.mul_), as PyTorch's dropout_.
+ */
+export function dropout(rt: TorchRuntime, x: PyTensor, p: number, training: boolean, inplace = false): PyTensor {
   if (p < 0 || p > 1) throw pyError('ValueError', `dropout probability has to be between 0 and 1, but got ${p}`);
   if (!training || p === 0 || x.numel === 0) return x;
+  // NB: the mask is drawn before mul_ refuses a leaf that requires grad, as PyTorch draws it.
+  if (inplace) return inPlaceArith(x, 'mul', p === 1 ? 0 : dropoutNoise(rt, x.shape, x.dtype, p, 'in-place dropout'));
   const noise = p === 1 ? null : dropoutNoise(rt, x.shape, x.dtype, p);
   return rt.run(() => {
     const o = rt.ops;
@@ -293,6 +298,6 @@ export const LAYER_FUNCTIONS: Readonly<Record<string, Fn>> = {
   dropout: (rt, args, kwargs, ctx) => {
     const a = bindArgs('dropout', ['input', 'p?', 'training?', 'inplace?'], args, kwargs, ctx);
     const p = a.opt('p');
-    return dropout(rt, asTensor(rt, a.required('input'), ctx, 'input'), p === undefined ? 0.5 : toFloat(p, ctx), a.bool('training', true));
+    return dropout(rt, asTensor(rt, a.required('input'), ctx, 'input'), p === undefined ? 0.5 : toFloat(p, ctx), a.bool('training', true), a.bool('inplace', false));
   },
 };

@@ -198,7 +198,7 @@ export function layerTypes(rt: TorchRuntime, Module: PyType): Record<string, PyT
         setPlain(self, 'p', p);
         setPlain(self, 'inplace', a.bool('inplace', false));
       },
-      forward: (self, args, _kwargs, ctx) => callF(rt, 'dropout', [args[0] ?? null, attr(self, 'p', ctx), attr(self, 'training', ctx)], new Map(), ctx),
+      forward: (self, args, _kwargs, ctx) => callF(rt, 'dropout', [args[0] ?? null, attr(self, 'p', ctx), attr(self, 'training', ctx), attr(self, 'inplace', ctx)], new Map(), ctx),
       extraRepr: (self, ctx) => `p=${show(self, 'p', ctx)}, inplace=${show(self, 'inplace', ctx)}`,
     });
 
