@@ -24,9 +24,15 @@ export function exclusiveCumprod<T>(o: Ops<T>, out: T, { axis, reverse }: Cumula
   return shiftAlong(o, out, axis, 1, reverse, 1);
 }
 
+/** d cbrt(x)/dx = 1/3 cbrt(x)^-2, from the result as JAX's defjvp2 writes it. */
+export function cbrtDerivative<T>(o: Ops<T>, s: T, out: T): T {
+  return o.mul(s, o.mul(o.scalarLike(1 / 3, out), o.integerPow(out, -2)));
+}
+
 export const ALONG_AXIS_VJP_RULES: Pick<VjpRuleTable, SpecialUnaryPrimitive | AlongAxisPrimitive> = {
   erf: floatOnly<'erf'>((o, g, [x]) => [erfDerivative(o, g, x)]),
   erfinv: floatOnly<'erfinv'>((o, g, _inputs, out) => [erfinvDerivative(o, g, out)]),
+  cbrt: floatOnly<'cbrt'>((o, g, _inputs, out) => [cbrtDerivative(o, g, out)]),
   cumsum: floatOnly<'cumsum'>((o, g, _inputs, _out, { axis, reverse }) => [cumulative(o, 'cumsum', g, axis, !reverse)]),
   // d out_j / d x_k = prod_{i <= j, i != k} x_i = (prod_{i < k} x_i) (prod_{k < i <= j} x_i): the
   // cotangent is the exclusive product times S_k = g_k + x_(k+1) S_(k+1), a recurrence against the

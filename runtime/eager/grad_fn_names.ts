@@ -59,6 +59,8 @@ export const GRAD_FN_NAMES: { readonly [P in Primitive]: string } = {
   iota: 'ArangeBackward0',
   erf: 'ErfBackward0',
   erfinv: 'ErfinvBackward0',
+  // NB: PyTorch has no cbrt; x.pow(1/3)'s node.
+  cbrt: 'PowBackward0',
   cumsum: 'CumsumBackward0',
   cumprod: 'CumprodBackward0',
   cummax: 'CummaxBackward0',

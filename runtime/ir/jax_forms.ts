@@ -89,6 +89,7 @@ export const JAX_FORMS: { readonly [P in Primitive]: JaxFormRule<P> } = {
   iota: withParams('iota', ({ dtype, shape, dimension }) => ({ dimension, dtype: pyName(dtype), shape: pyInts(shape), sharding: null })),
   erf: plain('erf'),
   erfinv: plain('erf_inv'),
+  cbrt: plain('cbrt'),
   ...familyRules(CUMULATIVE, (p) => withParams<typeof p>(p, ({ axis, reverse }) => ({ axis, reverse }))),
   // JAX's sort is ascending (jnp.sort(descending=True) reverses it after); ours says so when it is not.
   sort: withParams('sort', ({ dimension, descending }) => ({ ...(descending ? { descending } : {}), dimension, is_stable: true, num_keys: 1 })),

@@ -64,7 +64,7 @@ export type WindowedPrimitive = (typeof WINDOWED)[number];
 export type FusiblePrimitive = (typeof FUSIBLE)[number];
 
 /** Elementwise special functions whose kernels are their own: fusion leaves them out. */
-export const SPECIAL_UNARY = ['erf', 'erfinv'] as const satisfies readonly Primitive[];
+export const SPECIAL_UNARY = ['erf', 'erfinv', 'cbrt'] as const satisfies readonly Primitive[];
 /** Cumulative reductions along one axis (JAX's lax.cumsum, cumprod, cummax, cummin, cumlogsumexp). */
 export const CUMULATIVE = ['cumsum', 'cumprod', 'cummax', 'cummin', 'cumlogsumexp'] as const satisfies readonly Primitive[];
 /** Orderings along one axis: the sorted values and the permutation that sorts them. */

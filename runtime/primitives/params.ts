@@ -101,6 +101,8 @@ export interface PrimitiveParams {
   // special functions: elementwise, with kernels of their own (not lowered into fused loops)
   erf: NoParams;
   erfinv: NoParams;
+  /** JAX's lax.cbrt: XLA's copysign(pow(|x|, 1/3), x). */
+  cbrt: NoParams;
   // cumulative along `axis` (from its end when `reverse`), keeping the shape: JAX's lax.cumsum, ...
   cumsum: CumulativeParams;
   cumprod: CumulativeParams;

@@ -149,7 +149,7 @@ export function power(rt: JaxRuntime, a: PyValue, b: PyValue, ctx: HostContext):
   return binary(rt, 'pow', a, b, ctx);
 }
 
-type UnaryPrim = 'neg' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sin' | 'cos' | 'tan' | 'tanh' | 'logistic' | 'sqrt' | 'rsqrt' | 'abs' | 'sign';
+type UnaryPrim = 'neg' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sin' | 'cos' | 'tan' | 'tanh' | 'logistic' | 'sqrt' | 'rsqrt' | 'cbrt' | 'abs' | 'sign';
 
 export function unary(rt: JaxRuntime, prim: UnaryPrim, a: PyValue, ctx: HostContext): PyArray {
   return op(rt, () => {

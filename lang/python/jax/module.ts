@@ -72,7 +72,7 @@ function laxAttrs(rt: JaxRuntime, jnp: Record<string, PyValue>): Record<string, 
       return L.binary(rt, n, a.required('x'), a.required('y'), ctx);
     });
   }
-  for (const n of ['neg', 'exp', 'log', 'log1p', 'expm1', 'sin', 'cos', 'tan', 'tanh', 'logistic', 'sqrt', 'rsqrt', 'abs', 'sign'] as const) {
+  for (const n of ['neg', 'exp', 'log', 'log1p', 'expm1', 'sin', 'cos', 'tan', 'tanh', 'logistic', 'sqrt', 'rsqrt', 'cbrt', 'abs', 'sign'] as const) {
     attrs[n] = pyFunction(n, (args, kwargs, ctx) => L.unary(rt, n, bindArgs(n, ['x'], args, kwargs, ctx).required('x'), ctx));
   }
   for (const n of ['real', 'imag', 'conj'] as const) {

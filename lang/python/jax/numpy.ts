@@ -139,6 +139,8 @@ export const FUNCTIONS: Record<string, Fn> = {
   sin: unaryFn('sin'), cos: unaryFn('cos'), tan: unaryFn('tan'), tanh: unaryFn('tanh'), exp: unaryFn('exp'), log: unaryFn('log'),
   log1p: unaryFn('log1p'), expm1: unaryFn('expm1'), sqrt: unaryFn('sqrt'), abs: unaryFn('abs'), absolute: unaryFn('abs'),
   sign: unaryFn('sign'), negative: unaryFn('neg'),
+  // NB: numpy's cbrt is glibc's on the host (NUMPY_ONLY_FUNCTIONS); jax.numpy's is lax.cbrt, XLA's pow(|x|, 1/3).
+  cbrt: unaryFn('cbrt'),
   square: (rt, args, kwargs, ctx, numpy) => L.power(rt, arr(rt, bindArgs('square', ['x'], args, kwargs, ctx).required('x'), ctx, numpy), 2n, ctx),
   add: binaryFn('add'), subtract: binaryFn('sub'), multiply: binaryFn('mul'), divide: binaryFn('div'), true_divide: binaryFn('div'),
   maximum: binaryFn('max'), minimum: binaryFn('min'), greater: binaryFn('gt'), greater_equal: binaryFn('ge'), less: binaryFn('lt'),

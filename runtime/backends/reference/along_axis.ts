@@ -88,3 +88,14 @@ export function argsort(x: ReferenceArray, params: SortParams, out: AbstractValu
 
 export const erf = libm.erf;
 export const erfinv = libm.erfinv;
+
+/**
+ * XLA's cbrt (ElementalIrEmitter::EmitCbrt, which JAX's lax.cbrt lowers to on the CPU):
+ * copysign(pow(|x|, 1/3), x), with 1/3 rounded to the operand's precision, so float32's exponent
+ * is 0.33333334 (jnp.cbrt(27.0) in float64 is 3.0000000000000004, as XLA gives, not glibc's 3).
+ */
+export function xlaCbrt(x: number, f32: boolean): number {
+  const third = f32 ? Math.fround(1 / 3) : 1 / 3;
+  const magnitude = libm.pow(Math.abs(x), third);
+  return x < 0 || Object.is(x, -0) ? -magnitude : magnitude;
+}

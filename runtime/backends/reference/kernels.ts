@@ -79,6 +79,7 @@ export const REFERENCE_KERNELS: KernelTable<ReferenceArray> = withComplex(withKe
   erf: un(a.erf),
   // NB: float32's is XLA's float32 algorithm (jax.random.normal's bits depend on it), float64's exact.
   erfinv: (inputs, _p, out) => unary(inputs[0], out, out.dtype === 'float32' ? libm.erfinvFloat32 : a.erfinv),
+  cbrt: (inputs, _p, out) => unary(inputs[0], out, (v) => a.xlaCbrt(v, out.dtype === 'float32')),
   ...familyRules(CUMULATIVE, (p) => (inputs: readonly ReferenceArray[], params: CumulativeParams, out: AbstractValue) => a.cumulative(p, inputs[0], params, out)),
   sort: (inputs, params, out) => a.sort(inputs[0], params, out),
   argsort: (inputs, params, out) => a.argsort(inputs[0], params, out),

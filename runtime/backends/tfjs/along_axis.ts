@@ -37,6 +37,12 @@ export function erfinv(x: tf.Tensor): tf.Tensor {
   return tf.where(tf.greater(magnitude, c(1)), c(NaN), tf.where(tf.equal(magnitude, c(1)), tf.mul(x, c(Infinity)), tf.mul(p, x)));
 }
 
+/** XLA's cbrt, copysign(pow(|x|, 1/3), x), in tfjs ops. */
+export function cbrt(x: tf.Tensor): tf.Tensor {
+  const magnitude = tf.pow(tf.abs(x), c(Math.fround(1 / 3)));
+  return tf.where(tf.less(x, c(0)), tf.neg(magnitude), magnitude);
+}
+
 /** `x` moved `by` places along `axis` in scan order, `fill` coming in. */
 function shift(x: tf.Tensor, axis: number, by: number, reverse: boolean, fill: number): tf.Tensor {
   const n = x.shape[axis];

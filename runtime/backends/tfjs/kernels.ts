@@ -9,7 +9,8 @@ import {
   argmax, broadcastInDim, concatenate, dotGeneral, gather, iota, pad, reduce, scatterAdd, slice,
 } from './structural';
 import { onWasmPolynomial } from './wasm_math';
-import { cumulative, erf, erfinv, onHost } from './along_axis';
+import { cbrt, cumulative, erf, erfinv, onHost } from './along_axis';
+import { xlaCbrt } from '../reference';
 import { convGeneralDilated, reduceWindow, rev, selectAndGatherAdd, selectAndScatterAdd } from './windows';
 
 type TensorOp<P extends Primitive> = (xs: readonly tf.Tensor[], params: ParamsOf<P>, out: AbstractValue) => tf.Tensor;
@@ -109,6 +110,8 @@ export function tfjsKernels(b: TfjsBackendName): KernelTable<TfjsArray> {
     // NB: on the CPU backends, the reference's float32 loop (XLA's algorithm with a correctly rounded log1p), so a
     // jitted jax.random.normal equals the host's bit for bit; WebGPU's tfjs ops may differ from it by an ulp.
     erfinv: kernel(b, 'erfinv', unary(b === 'webgpu' ? erfinv : (x) => tf.tensor(Float32Array.from(x.dataSync(), libm.erfinvFloat32), x.shape, 'float32'))),
+    // NB: on the CPU backends the reference's loop (XLA's pow(|x|, 1/3) with the sign put back); WebGPU's pow may differ by an ulp.
+    cbrt: kernel(b, 'cbrt', unary(b === 'webgpu' ? cbrt : (x) => tf.tensor(Float32Array.from(x.dataSync(), (v) => xlaCbrt(v, true)), x.shape, 'float32'))),
     ...familyRules(CUMULATIVE, (p) => kernel(b, p, ([x], params, out) => (b === 'webgpu' ? cumulative(p, x, params) : onHost(p, x, params, out)))),
     ...familyRules(SORTING, (p) => kernel(b, p, ([x], params, out) => onHost(p, x, params, out))),
     rev: kernel(b, 'rev', ([x], p) => rev(x, p)),

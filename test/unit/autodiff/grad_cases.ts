@@ -184,6 +184,7 @@ export const CASES: CaseTable = {
   iota: () => [{ params: { dtype: 'float64', shape: [3], dimension: 0 }, inputs: [] }],
   erf: unary(normal),
   erfinv: (rng) => UNARY_SHAPES.map((s) => ({ params: {}, inputs: [f64Of((r, n) => Array.from({ length: n }, () => 1.8 * r.uniform() - 0.9), rng, s)] })),
+  cbrt: unary(awayFromZero(0.5)),
   cumsum: cumulative(normal),
   // Rows with one zero and with two: cumprod's gradient past and at the first zero (PyTorch's cumprod_backward).
   cumprod: (rng) => [

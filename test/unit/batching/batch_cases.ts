@@ -159,6 +159,7 @@ export const CASES: BatchCaseTable = {
   ],
   erf: unary(normal),
   erfinv: unary(uniform(-0.9, 0.9)),
+  cbrt: unary(normal),
   cumsum: cumulative(normal),
   cumprod: cumulative(awayFromZero(0.5)),
   cummax: cumulative(grid),

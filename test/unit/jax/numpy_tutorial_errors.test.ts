@@ -64,9 +64,6 @@ const cases: Record<string, [string, string][]> = {
     ['np.average(np.ones((2, 3)), axis=1, weights=np.ones((1, 3)))', 'TypeError: 1D weights expected when shapes of a and weights differ.'],
     ['np.average([1, 2], weights=[1, -1])', "ZeroDivisionError: Weights sum to zero, can't be normalized"],
   ],
-  cbrt: [
-    ['jnp.cbrt(jnp.ones(2))', "AttributeError: module 'jax.numpy' has no attribute 'cbrt' (jax.numpy.cbrt is not supported by Gradlens)"],
-  ],
   // NumPy computes these through float16 (np.sin(np.array([True, False])) is float16 [0.8413 0.]).
   'float ufuncs of a bool array': [
     ['np.sin(np.array([True, False]))', 'NotImplementedError: numpy.sin of a bool array is float16 in NumPy, a dtype Gradlens does not support: convert with .astype(np.float32) first'],

@@ -249,6 +249,10 @@ export const CASES: { readonly [P in Primitive]: CaseMaker<ParamsOf<P>> } = {
     ...unaryCases((rr, s) => uniform(rr, s, -0.999, 0.999))(r),
     { inputs: [withSpecials(r, uniform(r, [24], -1, 1), [NaN, 1, -1, 0, 0.99999, -1.5])], params: {} },
   ],
+  cbrt: (r) => [
+    ...unaryCases((rr, s) => normal(rr, s, 10))(r),
+    { inputs: [withSpecials(r, normal(r, [24], 100), [NaN, Infinity, -Infinity, 0, -0, 8, -27, 1e-30])], params: {}, relative: true },
+  ],
   cumsum: (r) => [...cumulativeCases(r), { inputs: [ints(r, [3, 5], -9, 9)], params: { axis: 1, reverse: true } }],
   cumprod: (r) => [
     ...cumulativeCases(r, (rr, s) => uniform(rr, s, 0.5, 1.5)),
