@@ -1,6 +1,6 @@
 import type { Ops } from '../ops';
 import { cumulative, cumulativeArgExtreme, linearRecurrence, scatterAlongAxis, shiftAlong } from '../ops';
-import type { AlongAxisPrimitive, CumulativeParams, SpecialUnaryPrimitive } from '../primitives';
+import type { AlongAxisPrimitive, CumulativeParams, SpecialBinaryPrimitive, SpecialUnaryPrimitive } from '../primitives';
 import type { VjpRuleTable } from './vjp_rule';
 import { floatOnly, noGradient } from './vjp_elementwise';
 
@@ -29,10 +29,22 @@ export function cbrtDerivative<T>(o: Ops<T>, s: T, out: T): T {
   return o.mul(s, o.mul(o.scalarLike(1 / 3, out), o.integerPow(out, -2)));
 }
 
-export const ALONG_AXIS_VJP_RULES: Pick<VjpRuleTable, SpecialUnaryPrimitive | AlongAxisPrimitive> = {
+/** d rem(x, y)/dy = -trunc(x / y), as JAX writes it: sign(x / y) * floor(|x / y|) (d/dx is 1). */
+export function remDivisorDerivative<T>(o: Ops<T>, s: T, x: T, y: T): T {
+  const q = o.div(x, y);
+  return o.mul(o.neg(s), o.mul(o.bind('sign', [q], {}), o.bind('floor', [o.bind('abs', [q], {})], {})));
+}
+
+export const ALONG_AXIS_VJP_RULES: Pick<VjpRuleTable, SpecialUnaryPrimitive | SpecialBinaryPrimitive | AlongAxisPrimitive> = {
   erf: floatOnly<'erf'>((o, g, [x]) => [erfDerivative(o, g, x)]),
   erfinv: floatOnly<'erfinv'>((o, g, _inputs, out) => [erfinvDerivative(o, g, out)]),
   cbrt: floatOnly<'cbrt'>((o, g, _inputs, out) => [cbrtDerivative(o, g, out)]),
+  // JAX's ad.defzero: floor is piecewise constant.
+  floor: floatOnly<'floor'>((o, g) => [o.zerosLike(g)]),
+  rem: floatOnly<'rem'>((o, g, [x, y], _out, _params, wanted) => [
+    wanted?.[0] === false ? null : o.sumToShape(g, o.shape(x)),
+    wanted?.[1] === false ? null : o.sumToShape(remDivisorDerivative(o, g, x, y), o.shape(y)),
+  ]),
   cumsum: floatOnly<'cumsum'>((o, g, _inputs, _out, { axis, reverse }) => [cumulative(o, 'cumsum', g, axis, !reverse)]),
   // d out_j / d x_k = prod_{i <= j, i != k} x_i = (prod_{i < k} x_i) (prod_{k < i <= j} x_i): the
   // cotangent is the exclusive product times S_k = g_k + x_(k+1) S_(k+1), a recurrence against the

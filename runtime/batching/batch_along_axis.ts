@@ -1,5 +1,6 @@
-import { CUMULATIVE, familyRules, SPECIAL_UNARY, type AlongAxisPrimitive, type CumulativePrimitive, type SpecialUnaryPrimitive } from '../primitives';
+import { CUMULATIVE, familyRules, SPECIAL_UNARY, type AlongAxisPrimitive, type CumulativePrimitive, type SpecialBinaryPrimitive, type SpecialUnaryPrimitive } from '../primitives';
 import { shiftPast, type BatchRule, type BatchRuleTable } from './batch_rule';
+import { broadcasting } from './batch_elementwise';
 
 const elementwise = (p: SpecialUnaryPrimitive): BatchRule<SpecialUnaryPrimitive> =>
   (o, [x], [bd]) => ({ out: o.bind(p, [x], {}), batchDim: bd });
@@ -8,8 +9,9 @@ const cumulative = (p: CumulativePrimitive): BatchRule<CumulativePrimitive> =>
   (o, [x], [bd], { axis, reverse }) => ({ out: o.bind(p, [x], { axis: shiftPast(axis, bd!), reverse }), batchDim: bd });
 
 /** The special functions act elementwise, the rest along one axis, which skips the batch axis; the batch axis stays put. */
-export const ALONG_AXIS_BATCH_RULES: Pick<BatchRuleTable, SpecialUnaryPrimitive | AlongAxisPrimitive> = {
+export const ALONG_AXIS_BATCH_RULES: Pick<BatchRuleTable, SpecialUnaryPrimitive | SpecialBinaryPrimitive | AlongAxisPrimitive> = {
   ...familyRules(SPECIAL_UNARY, elementwise),
+  rem: broadcasting('rem'),
   ...familyRules(CUMULATIVE, cumulative),
   sort: (o, [x], [bd], { dimension, descending }) => ({ out: o.bind('sort', [x], { dimension: shiftPast(dimension, bd!), descending }), batchDim: bd }),
   argsort: (o, [x], [bd], { dimension, descending, indexDtype }) =>

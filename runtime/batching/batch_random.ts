@@ -19,6 +19,5 @@ export const RANDOM_BATCH_RULES: Pick<BatchRuleTable, RandomBitsPrimitive> = {
   random_wrap: (o, [data], [bd], params, axisSize) => ({ out: o.bind('random_wrap', [batchAt(o, data, bd, 0, axisSize)], params), batchDim: 0 }),
   shift_right_logical: broadcasting('shift_right_logical'),
   or: broadcasting('or'),
-  rem: broadcasting('rem'),
   bitcast_convert_type: unary('bitcast_convert_type'),
 };

@@ -61,6 +61,7 @@ export const GRAD_FN_NAMES: { readonly [P in Primitive]: string } = {
   erfinv: 'ErfinvBackward0',
   // NB: PyTorch has no cbrt; x.pow(1/3)'s node.
   cbrt: 'PowBackward0',
+  floor: 'FloorBackward0',
   cumsum: 'CumsumBackward0',
   cumprod: 'CumprodBackward0',
   cummax: 'CummaxBackward0',

@@ -90,6 +90,7 @@ export const JAX_FORMS: { readonly [P in Primitive]: JaxFormRule<P> } = {
   erf: plain('erf'),
   erfinv: plain('erf_inv'),
   cbrt: plain('cbrt'),
+  floor: plain('floor'),
   ...familyRules(CUMULATIVE, (p) => withParams<typeof p>(p, ({ axis, reverse }) => ({ axis, reverse }))),
   // JAX's sort is ascending (jnp.sort(descending=True) reverses it after); ours says so when it is not.
   sort: withParams('sort', ({ dimension, descending }) => ({ ...(descending ? { descending } : {}), dimension, is_stable: true, num_keys: 1 })),

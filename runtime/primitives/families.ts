@@ -64,7 +64,9 @@ export type WindowedPrimitive = (typeof WINDOWED)[number];
 export type FusiblePrimitive = (typeof FUSIBLE)[number];
 
 /** Elementwise special functions whose kernels are their own: fusion leaves them out. */
-export const SPECIAL_UNARY = ['erf', 'erfinv', 'cbrt'] as const satisfies readonly Primitive[];
+export const SPECIAL_UNARY = ['erf', 'erfinv', 'cbrt', 'floor'] as const satisfies readonly Primitive[];
+/** Binary elementwise primitives whose kernels are their own (lax.rem: fmod on floats, C's % on integers). */
+export const SPECIAL_BINARY = ['rem'] as const satisfies readonly Primitive[];
 /** Cumulative reductions along one axis (JAX's lax.cumsum, cumprod, cummax, cummin, cumlogsumexp). */
 export const CUMULATIVE = ['cumsum', 'cumprod', 'cummax', 'cummin', 'cumlogsumexp'] as const satisfies readonly Primitive[];
 /** Orderings along one axis: the sorted values and the permutation that sorts them. */
@@ -73,6 +75,7 @@ export const SORTING = ['sort', 'argsort'] as const satisfies readonly Primitive
 export const ALONG_AXIS = [...CUMULATIVE, ...SORTING] as const satisfies readonly Primitive[];
 
 export type SpecialUnaryPrimitive = (typeof SPECIAL_UNARY)[number];
+export type SpecialBinaryPrimitive = (typeof SPECIAL_BINARY)[number];
 export type CumulativePrimitive = (typeof CUMULATIVE)[number];
 export type SortingPrimitive = (typeof SORTING)[number];
 export type AlongAxisPrimitive = (typeof ALONG_AXIS)[number];
@@ -80,7 +83,7 @@ export type AlongAxisPrimitive = (typeof ALONG_AXIS)[number];
 /** jax.random's key primitives (JAX's prng.py): keys in, keys or bits out, computed by threefry2x32. */
 export const RANDOM_KEYS = ['random_seed', 'random_bits', 'random_split', 'random_fold_in', 'random_wrap', 'random_unwrap'] as const satisfies readonly Primitive[];
 /** Integer bit manipulation on uint32 (no derivative, never fused: uint32 lives on the host). */
-export const BIT_OPS = ['shift_right_logical', 'or', 'rem', 'bitcast_convert_type'] as const satisfies readonly Primitive[];
+export const BIT_OPS = ['shift_right_logical', 'or', 'bitcast_convert_type'] as const satisfies readonly Primitive[];
 /** Every primitive of jax.random's samplers that works on bits: their rules live in *_random.ts files. */
 export const RANDOM_BITS = [...RANDOM_KEYS, ...BIT_OPS] as const satisfies readonly Primitive[];
 

@@ -3,14 +3,14 @@ export type {
 } from './params';
 export { abstractEval, PRIMITIVES, SHAPE_RULES, type ShapeRule } from './shape_rules';
 export {
-  ALONG_AXIS, ARITHMETIC_BINARY, COMPARISONS, CUMULATIVE, SORTING, SPECIAL_UNARY, ELEMENTWISE, familyRules, FLOAT_UNARY, FUSIBLE, inFamily, INDEXING, NUMERIC_UNARY,
+  ALONG_AXIS, ARITHMETIC_BINARY, COMPARISONS, CUMULATIVE, SORTING, SPECIAL_UNARY, SPECIAL_BINARY, ELEMENTWISE, familyRules, FLOAT_UNARY, FUSIBLE, inFamily, INDEXING, NUMERIC_UNARY,
   PARAM_FREE_UNARY, PARAMETRIC_UNARY, REDUCTIONS, RESHAPE_LIKE, RESHAPES, STRUCTURAL, UNARY_MATH, UNGROUPED,
   WINDOW_REDUCTIONS, WINDOW_SELECTIONS, WINDOWED, RANDOM_KEYS, BIT_OPS, RANDOM_BITS, COMPLEX_PARTS, type ComplexPartsPrimitive,
   type RandomKeyPrimitive, type BitOpPrimitive, type RandomBitsPrimitive,
   type ArithmeticBinaryPrimitive, type ComparisonPrimitive, type ElementwisePrimitive, type FloatUnaryPrimitive,
   type FusiblePrimitive, type IndexingPrimitive, type ParamFreeUnaryPrimitive, type ReductionPrimitive,
   type ReshapeLikePrimitive, type StructuralPrimitive, type UnaryMathPrimitive,
-  type AlongAxisPrimitive, type CumulativePrimitive, type SortingPrimitive, type SpecialUnaryPrimitive,
+  type AlongAxisPrimitive, type CumulativePrimitive, type SortingPrimitive, type SpecialUnaryPrimitive, type SpecialBinaryPrimitive,
   type WindowedPrimitive, type WindowReductionPrimitive, type WindowSelectionPrimitive,
 } from './families';
 export {

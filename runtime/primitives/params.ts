@@ -97,12 +97,16 @@ export interface PrimitiveParams {
   /** Constant padding; `lo`/`hi` per axis, non-negative. */
   pad: { readonly lo: readonly number[]; readonly hi: readonly number[]; readonly value: number };
   dot_general: { readonly dimensionNumbers: DotDimensionNumbers };
+  /** The remainder of C's truncating division (lax.rem): the dividend's sign, fmod on floats; broadcasting. */
+  rem: NoParams;
   iota: { readonly dtype: DType; readonly shape: readonly number[]; readonly dimension: number };
   // special functions: elementwise, with kernels of their own (not lowered into fused loops)
   erf: NoParams;
   erfinv: NoParams;
   /** JAX's lax.cbrt: XLA's copysign(pow(|x|, 1/3), x). */
   cbrt: NoParams;
+  /** JAX's lax.floor: the largest integer not above x; its derivative is zero. */
+  floor: NoParams;
   // cumulative along `axis` (from its end when `reverse`), keeping the shape: JAX's lax.cumsum, ...
   cumsum: CumulativeParams;
   cumprod: CumulativeParams;
@@ -152,8 +156,6 @@ export interface PrimitiveParams {
   // integer bit manipulation (lax's), on uint32: how jax.random's samplers make floats and integers from bits
   shift_right_logical: NoParams;
   or: NoParams;
-  /** The remainder of C's truncating division (lax.rem), on integers. */
-  rem: NoParams;
   /** The same bits read as another dtype of the same width (uint32 <-> float32). */
   bitcast_convert_type: { readonly newDtype: DType };
   // complex numbers (lax's): made from and taken apart into their float parts

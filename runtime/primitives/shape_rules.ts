@@ -1,5 +1,5 @@
 import {
-  aval, broadcastShapes, COMPLEX_PART, formatShape, isComplex, isFloat, KEY_DTYPE, NOT_BROADCASTABLE, shapeEq, ShapeError, sizeOf,
+  aval, broadcastShapes, COMPLEX_PART, formatShape, isComplex, isFloat, isInteger, KEY_DTYPE, NOT_BROADCASTABLE, shapeEq, ShapeError, sizeOf,
   type AbstractValue, type DType,
 } from '../core';
 import { ARITHMETIC_BINARY, COMPARISONS, familyRules, inFamily, NUMERIC_UNARY, RANDOM_KEYS, REDUCTIONS, RESHAPE_LIKE, UNARY_MATH } from './families';
@@ -237,6 +237,12 @@ export const SHAPE_RULES: { readonly [P in Primitive]: ShapeRule<P> } = {
       ...a.shape.filter((_, i) => !lhsUsed.includes(i)),
       ...b.shape.filter((_, i) => !rhsUsed.includes(i)),
     ], a.dtype);
+  },
+  rem: (inputs) => {
+    arity('rem', inputs, 2);
+    const dtype = sameDtype('rem', inputs);
+    if (!isInteger(dtype) && !isFloat(dtype)) throw new ShapeError('rem', inputs, 'takes two integer or floating-point operands of one dtype');
+    return aval(broadcast('rem', inputs), dtype);
   },
   iota: (inputs, { dtype, shape, dimension }) => {
     arity('iota', inputs, 0);

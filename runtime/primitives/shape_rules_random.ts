@@ -1,4 +1,4 @@
-import { aval, broadcastShapes, isInteger, KEY_DTYPE, NOT_BROADCASTABLE, ShapeError, type AbstractValue } from '../core';
+import { aval, broadcastShapes, KEY_DTYPE, NOT_BROADCASTABLE, ShapeError, type AbstractValue } from '../core';
 import type { RandomBitsPrimitive } from './families';
 import type { ParamsOf, Primitive } from './params';
 
@@ -17,12 +17,12 @@ function checkShape(op: string, inputs: readonly AbstractValue[], shape: readonl
   if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new ShapeError(op, inputs, `shape (${shape.join(', ')}) must hold non-negative integers`);
 }
 
-function uint32Binary<P extends 'shift_right_logical' | 'or' | 'rem'>(op: P): Rule<P> {
+function uint32Binary<P extends 'shift_right_logical' | 'or'>(op: P): Rule<P> {
   return (inputs) => {
     if (inputs.length !== 2) throw new ShapeError(op, inputs, 'expects 2 operand(s)');
     const [a, b] = inputs;
-    if (a.dtype !== b.dtype || !isInteger(a.dtype) || (op !== 'rem' && a.dtype !== 'uint32')) {
-      throw new ShapeError(op, inputs, op === 'rem' ? 'takes two integer operands of one dtype' : 'takes two uint32 operands (Gradlens has these bit operations on uint32 only)');
+    if (a.dtype !== b.dtype || a.dtype !== 'uint32') {
+      throw new ShapeError(op, inputs, 'takes two uint32 operands (Gradlens has these bit operations on uint32 only)');
     }
     const shape = broadcastShapes(a.shape, b.shape);
     if (!shape) throw new ShapeError(op, inputs, NOT_BROADCASTABLE);
@@ -63,7 +63,6 @@ export const RANDOM_SHAPE_RULES: { readonly [P in RandomBitsPrimitive]: Rule<P> 
   random_unwrap: (inputs) => aval([...keys('random_unwrap', inputs).shape, 2], 'uint32'),
   shift_right_logical: uint32Binary('shift_right_logical'),
   or: uint32Binary('or'),
-  rem: uint32Binary('rem'),
   bitcast_convert_type: (inputs, { newDtype }) => {
     const x = one('bitcast_convert_type', inputs, (d) => WORD_DTYPES.has(d), 'a uint32 or float32 operand');
     if (!WORD_DTYPES.has(newDtype) || newDtype === x.dtype) throw new ShapeError('bitcast_convert_type', inputs, `cannot reinterpret 32-bit words as ${newDtype}`);

@@ -117,16 +117,20 @@ export function clamp(rt: JaxRuntime, lo: PyValue, x: PyValue, hi: PyValue, ctx:
 /**
  * `x // y` and `x % y` on integer arrays, exactly: C division corrected toward minus infinity, the
  * remainder taking the divisor's sign (Python's rule, NumPy's and JAX's); a zero divisor gives 0
- * for both, as NumPy's does (it only warns). Float operands are refused: NumPy computes them
- * through fmod, which Gradlens lacks, and floor(x / y) would differ in the last place.
+ * for both, as NumPy's does (it only warns). `x % y` on jax float arrays is jnp.remainder's
+ * (floatRemainder); float `//` is refused: JAX rounds its quotient with lax.round, which Gradlens lacks.
  */
 export function floorDivMod(rt: JaxRuntime, which: '//' | '%', a: PyValue, b: PyValue, ctx: HostContext): PyArray {
   return op(rt, () => {
     const x = operand(rt, a, ctx);
     const y = operand(rt, b, ctx);
     const d = resultDtype(rt, [x, y]);
+    if (which === '%' && isFloat(d) && !(x.numpy && y.numpy)) return floatRemainder(rt, cast(rt, x.v, d), cast(rt, y.v, d), x.weak && y.weak);
+    if (which === '//' && isFloat(d)) {
+      throw pyError('NotImplementedError', `// on ${d} arrays is not supported by Gradlens (JAX rounds the quotient with lax.round, which Gradlens lacks); write jnp.floor(x / y), which differs only where x / y rounds up to a whole number`);
+    }
     if (!isInteger(d)) {
-      throw pyError('NotImplementedError', `${which} on ${d} arrays is not supported by Gradlens (only on integer arrays); convert them with .astype(int) where that is what you mean`);
+      throw pyError('NotImplementedError', `${which} on ${d} arrays is not supported by Gradlens (only on integer and float arrays); convert them with .astype(int) where that is what you mean`);
     }
     const o = rt.o;
     const [xv, yv] = [cast(rt, x.v, d), cast(rt, y.v, d)];
@@ -139,6 +143,44 @@ export function floorDivMod(rt: JaxRuntime, which: '//' | '%', a: PyValue, b: Py
     const result = which === '//' ? o.sub(q, adjust) : o.add(r, o.mul(adjust, divisor));
     return wrap(rt, o.select(isZero, o.broadcastTo(zero, result.shape), result), x.weak && y.weak, x.numpy && y.numpy);
   });
+}
+
+/**
+ * jnp.remainder of floats as JAX writes it (ufuncs.py): lax.rem (fmod, the dividend's sign), plus
+ * the divisor where that remainder is non-zero and its sign differs from the divisor's, so the
+ * result takes the divisor's sign (Python's rule); a zero divisor gives NaN. Its gradient is
+ * rem's: 1 for x, -trunc(x / y) for y, and y's share where the divisor was added.
+ */
+function floatRemainder(rt: JaxRuntime, x: Val, y: Val, weak: boolean): PyArray {
+  const o = rt.o;
+  const truncMod = o.bind('rem', [x, y], {});
+  const zero = new Scalar(0, x.dtype);
+  const nonzero = o.ne(truncMod, zero);
+  const signsDiffer = o.ne(o.lt(truncMod, zero), o.lt(y, zero));
+  // NB: JAX's bitwise_and of the two masks; Gradlens has no boolean and, so a select keeps false where the remainder is zero.
+  const doPlus = o.select(nonzero, signsDiffer, nonzero);
+  return wrap(rt, o.select(doPlus, o.add(truncMod, y), truncMod), weak, false);
+}
+
+/** jnp.fmod: lax.rem of the promoted operands (C's fmod, the dividend's sign); an integer zero divisor becomes 1, as in JAX. */
+export function fmod(rt: JaxRuntime, a: PyValue, b: PyValue, ctx: HostContext): PyArray {
+  return op(rt, () => {
+    const x = operand(rt, a, ctx);
+    const y = operand(rt, b, ctx);
+    const d = resultDtype(rt, [x, y]);
+    if (!isInteger(d) && !isFloat(d)) throw pyError('TypeError', `fmod does not accept dtype ${d}. Accepted dtypes are subtypes of integer, floating.`);
+    const o = rt.o;
+    let divisor = cast(rt, y.v, d);
+    if (isInteger(d)) divisor = o.select(o.eq(divisor, new Scalar(0, d)), o.broadcastTo(new Scalar(1, d), divisor.shape), divisor);
+    return wrap(rt, o.bind('rem', [cast(rt, x.v, d), divisor], {}), x.weak && y.weak, false);
+  });
+}
+
+/** jnp.floor: lax.floor of a float array; an integer or boolean array is returned as it is, as JAX's. */
+export function floor(rt: JaxRuntime, a: PyValue, ctx: HostContext): PyArray {
+  const x = operand(rt, a, ctx);
+  if (!isFloat(x.v.dtype)) return a instanceof PyArray ? a : asArray(rt, a, ctx);
+  return op(rt, () => wrap(rt, rt.o.bind('floor', [x.v], {}), x.weak, false));
 }
 
 /** `x ** y`: a Python int exponent is `integer_pow`, as in JAX. */

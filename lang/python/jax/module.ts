@@ -90,6 +90,11 @@ function laxAttrs(rt: JaxRuntime, jnp: Record<string, PyValue>): Record<string, 
     const a = bindArgs('clamp', ['min', 'x', 'max'], args, kwargs, ctx);
     return L.clamp(rt, a.required('min'), a.required('x'), a.required('max'), ctx);
   });
+  attrs.rem = pyFunction('rem', (args, kwargs, ctx) => {
+    const a = bindArgs('rem', ['x', 'y'], args, kwargs, ctx);
+    return L.fmod(rt, a.required('x'), a.required('y'), ctx);
+  });
+  attrs.floor = pyFunction('floor', (args, kwargs, ctx) => L.floor(rt, bindArgs('floor', ['x'], args, kwargs, ctx).required('x'), ctx));
   attrs.pow = pyFunction('pow', (args, kwargs, ctx) => {
     const a = bindArgs('pow', ['x', 'y'], args, kwargs, ctx);
     return L.binary(rt, 'pow', a.required('x'), a.required('y'), ctx);

@@ -47,6 +47,11 @@ const binaryFn = (prim: Parameters<typeof L.binary>[1]): Fn => (rt, args, kwargs
   return L.binary(rt, prim, arr(rt, a.required('x1'), ctx, numpy), arr(rt, a.required('x2'), ctx, numpy), ctx);
 };
 
+const divModFn = (name: string, which: '//' | '%'): Fn => (rt, args, kwargs, ctx, numpy) => {
+  const a = bindArgs(name, ['x1', 'x2'], args, kwargs, ctx);
+  return L.floorDivMod(rt, which, arr(rt, a.required('x1'), ctx, numpy), arr(rt, a.required('x2'), ctx, numpy), ctx);
+};
+
 const reductionFn = (kind: L.Reduction): Fn => (rt, args, kwargs, ctx, numpy) => {
   const a = bindArgs(kind, ['a', 'axis?', 'dtype?', 'out?', 'keepdims?'], args, kwargs, ctx);
   return L.reduce(rt, kind, arr(rt, a.required('a'), ctx, numpy), a.get('axis'), a.bool('keepdims', false), ctx);
@@ -141,6 +146,13 @@ export const FUNCTIONS: Record<string, Fn> = {
   sign: unaryFn('sign'), negative: unaryFn('neg'),
   // NB: numpy's cbrt is glibc's on the host (NUMPY_ONLY_FUNCTIONS); jax.numpy's is lax.cbrt, XLA's pow(|x|, 1/3).
   cbrt: unaryFn('cbrt'),
+  // NB: numpy's remainder, mod, floor_divide, fmod and floor are NumPy's host functions (NUMPY_ONLY_FUNCTIONS); these are jax.numpy's.
+  remainder: divModFn('remainder', '%'), mod: divModFn('mod', '%'), floor_divide: divModFn('floor_divide', '//'),
+  fmod: (rt, args, kwargs, ctx) => {
+    const a = bindArgs('fmod', ['x1', 'x2'], args, kwargs, ctx);
+    return L.fmod(rt, arr(rt, a.required('x1'), ctx, false), arr(rt, a.required('x2'), ctx, false), ctx);
+  },
+  floor: (rt, args, kwargs, ctx) => L.floor(rt, arr(rt, bindArgs('floor', ['x'], args, kwargs, ctx).required('x'), ctx, false), ctx),
   square: (rt, args, kwargs, ctx, numpy) => L.power(rt, arr(rt, bindArgs('square', ['x'], args, kwargs, ctx).required('x'), ctx, numpy), 2n, ctx),
   add: binaryFn('add'), subtract: binaryFn('sub'), multiply: binaryFn('mul'), divide: binaryFn('div'), true_divide: binaryFn('div'),
   maximum: binaryFn('max'), minimum: binaryFn('min'), greater: binaryFn('gt'), greater_equal: binaryFn('ge'), less: binaryFn('lt'),

@@ -1,4 +1,4 @@
-import { libm, typedArrayFrom, type AbstractValue } from '../../core';
+import { isFloat, libm, typedArrayFrom, type AbstractValue } from '../../core';
 import { CUMULATIVE, familyRules, RESHAPES, type CumulativeParams } from '../../primitives';
 import type { KernelTable } from '../backend';
 import { ReferenceArray } from './array';
@@ -79,6 +79,10 @@ export const REFERENCE_KERNELS: KernelTable<ReferenceArray> = withComplex(withKe
   erf: un(a.erf),
   // NB: float32's is XLA's float32 algorithm (jax.random.normal's bits depend on it), float64's exact.
   erfinv: (inputs, _p, out) => unary(inputs[0], out, out.dtype === 'float32' ? libm.erfinvFloat32 : a.erfinv),
+  floor: un(Math.floor),
+  // C's remainder (the sign of the dividend), as lax.rem: fmod on floats (exact; NaN for a zero divisor), and on
+  // integers a zero divisor leaves the dividend, as XLA's integer rem does.
+  rem: ([x, y], _p, out) => binary(x, y, out, isFloat(out.dtype) ? (p, q) => p % q : (p, q) => (q === 0 ? p : p % q)),
   cbrt: (inputs, _p, out) => unary(inputs[0], out, (v) => a.xlaCbrt(v, out.dtype === 'float32')),
   ...familyRules(CUMULATIVE, (p) => (inputs: readonly ReferenceArray[], params: CumulativeParams, out: AbstractValue) => a.cumulative(p, inputs[0], params, out)),
   sort: (inputs, params, out) => a.sort(inputs[0], params, out),

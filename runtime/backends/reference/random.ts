@@ -59,8 +59,6 @@ export const RANDOM_REFERENCE_KERNELS: Pick<KernelTable<ReferenceArray>, RandomB
   // NB: XLA shifts by a count past the width give 0, where JavaScript's >>> takes the count modulo 32.
   shift_right_logical: ([a, b], _p, out) => binary(a, b, out, (x, s) => (s >= 32 ? 0 : x >>> s)),
   or: ([a, b], _p, out) => binary(a, b, out, (x, y) => (x | y) >>> 0),
-  // C's remainder (the sign of the dividend), as lax.rem; a zero divisor leaves the dividend, as XLA's integer rem does.
-  rem: ([a, b], _p, out) => binary(a, b, out, (x, y) => (y === 0 ? x : x % y)),
   bitcast_convert_type: ([x], _p, out) => bitcast(x, out),
 };
 

@@ -43,6 +43,25 @@ export function cbrt(x: tf.Tensor): tf.Tensor {
   return tf.where(tf.less(x, c(0)), tf.neg(magnitude), magnitude);
 }
 
+/**
+ * C's fmod of float32 operands, broadcast to `out`: on the host, JavaScript's % (exact: the remainder of
+ * two floats is representable); on WebGPU, x - y * trunc(x / y) (as WGSL's own % of floats), which
+ * may be off where y * trunc(x / y) rounds (quotients past 2**24), with fmod's specials put back.
+ */
+export function fmod(x: tf.Tensor, y: tf.Tensor, out: AbstractValue, onDevice: boolean): tf.Tensor {
+  if (onDevice) {
+    const q = tf.div(x, y);
+    const r = tf.sub(x, tf.mul(y, tf.mul(tf.sign(q), tf.floor(tf.abs(q)))));
+    // fmod(x, +-inf) is x; a zero remainder keeps the dividend's sign (x * 0); NaN for x = +-inf or y = 0 comes from q.
+    const signed = tf.where(tf.equal(r, c(0)), tf.mul(x, c(0)), r);
+    return tf.where(tf.logicalAnd(tf.isInf(y), tf.isFinite(x)), tf.broadcastTo(x, [...out.shape]), signed);
+  }
+  const shape = [...out.shape];
+  const p = tf.broadcastTo(x, shape).dataSync();
+  const q = tf.broadcastTo(y, shape).dataSync();
+  return tf.tensor(Float32Array.from(p, (v, i) => v % q[i]!), shape, 'float32');
+}
+
 /** `x` moved `by` places along `axis` in scan order, `fill` coming in. */
 function shift(x: tf.Tensor, axis: number, by: number, reverse: boolean, fill: number): tf.Tensor {
   const n = x.shape[axis];

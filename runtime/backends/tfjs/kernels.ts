@@ -9,7 +9,7 @@ import {
   argmax, broadcastInDim, concatenate, dotGeneral, gather, iota, pad, reduce, scatterAdd, slice,
 } from './structural';
 import { onWasmPolynomial } from './wasm_math';
-import { cbrt, cumulative, erf, erfinv, onHost } from './along_axis';
+import { cbrt, cumulative, erf, erfinv, fmod, onHost } from './along_axis';
 import { xlaCbrt } from '../reference';
 import { convGeneralDilated, reduceWindow, rev, selectAndGatherAdd, selectAndScatterAdd } from './windows';
 
@@ -112,6 +112,7 @@ export function tfjsKernels(b: TfjsBackendName): KernelTable<TfjsArray> {
     erfinv: kernel(b, 'erfinv', unary(b === 'webgpu' ? erfinv : (x) => tf.tensor(Float32Array.from(x.dataSync(), libm.erfinvFloat32), x.shape, 'float32'))),
     // NB: on the CPU backends the reference's loop (XLA's pow(|x|, 1/3) with the sign put back); WebGPU's pow may differ by an ulp.
     cbrt: kernel(b, 'cbrt', unary(b === 'webgpu' ? cbrt : (x) => tf.tensor(Float32Array.from(x.dataSync(), (v) => xlaCbrt(v, true)), x.shape, 'float32'))),
+    floor: kernel(b, 'floor', unary(tf.floor)),
     ...familyRules(CUMULATIVE, (p) => kernel(b, p, ([x], params, out) => (b === 'webgpu' ? cumulative(p, x, params) : onHost(p, x, params, out)))),
     ...familyRules(SORTING, (p) => kernel(b, p, ([x], params, out) => onHost(p, x, params, out))),
     rev: kernel(b, 'rev', ([x], p) => rev(x, p)),
@@ -123,11 +124,11 @@ export function tfjsKernels(b: TfjsBackendName): KernelTable<TfjsArray> {
     // NB: each of these has a uint32 or key operand or result, which tfjs cannot store (it has no
     // unsigned type; int32 bit patterns would make every comparison and conversion signed):
     // withHostDtypes runs them on the host with the reference kernels, so none reaches tfjs.
-    // rem is also defined on int32, which tfjs holds: C's remainder from the truncating division.
     ...familyRules(RANDOM_BITS, (p) => (): TfjsArray => {
       throw new Error(`${p}: the ${b} backend holds uint32 and key arrays on the host (withHostDtypes); this kernel runs there`);
     }),
-    rem: kernel(b, 'rem', binary((x, y) => tf.sub(x, tf.mul(div(x, y), y)))),
+    // lax.rem: on int32, C's remainder from the truncating division; on float32, fmod (exact on the CPU backends' host loop).
+    rem: kernel(b, 'rem', ([x, y], _p, out) => (out.dtype === 'int32' ? tf.sub(x, tf.mul(div(x, y), y)) : fmod(x, y, out, b === 'webgpu'))),
     // NB: each has a complex operand or result, which tfjs cannot store; withHostDtypes runs them on the host.
     ...familyRules(COMPLEX_PARTS, (p) => (): TfjsArray => {
       throw new Error(`${p}: the ${b} backend holds complex arrays on the host (withHostDtypes); this kernel runs there`);

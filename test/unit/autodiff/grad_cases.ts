@@ -36,6 +36,8 @@ const distinct: Draw = (rng, n) => {
   return order.map((k) => 0.3 * (k - n / 2) + 0.1 * rng.uniform());
 };
 const indices = (bound: number): Draw => ints(0, bound);
+/** Magnitudes in [lo, hi), either sign. */
+const signed = (lo: number, hi: number): Draw => (rng, n) => Array.from({ length: n }, () => (rng.uniform() < 0.5 ? -1 : 1) * (lo + (hi - lo) * rng.uniform()));
 /** Any 32-bit words, and key arrays of them (two words a key). */
 const words = ints(0, 2 ** 32);
 const keyArray = (rng: Random, shape: readonly number[]): HostArray => ({ shape, dtype: 'key<fry>', values: words(rng, 2 * sizeOf(shape)) });
@@ -185,6 +187,8 @@ export const CASES: CaseTable = {
   erf: unary(normal),
   erfinv: (rng) => UNARY_SHAPES.map((s) => ({ params: {}, inputs: [f64Of((r, n) => Array.from({ length: n }, () => 1.8 * r.uniform() - 0.9), rng, s)] })),
   cbrt: unary(awayFromZero(0.5)),
+  // Away from whole numbers, where floor jumps: its derivative is zero.
+  floor: unary(gridAt(0.5)),
   cumsum: cumulative(normal),
   // Rows with one zero and with two: cumprod's gradient past and at the first zero (PyTorch's cumprod_backward).
   cumprod: (rng) => [
@@ -242,7 +246,11 @@ export const CASES: CaseTable = {
   random_unwrap: (rng) => [{ params: {}, inputs: [keyArray(rng, [3])] }],
   shift_right_logical: (rng) => [{ params: {}, inputs: [hostArray('uint32', [3], words, rng), hostArray('uint32', [], ints(0, 32), rng)] }],
   or: (rng) => [{ params: {}, inputs: [hostArray('uint32', [3], words, rng), hostArray('uint32', [3], words, rng)] }],
-  rem: (rng) => [{ params: {}, inputs: [hostArray('uint32', [3], words, rng), hostArray('uint32', [3], ints(1, 1000), rng)] }],
+  rem: (rng) => [
+    { params: {}, inputs: [hostArray('uint32', [3], words, rng), hostArray('uint32', [3], ints(1, 1000), rng)] },
+    // Quotients of either sign in (2.1, 2.4): away from the jumps, d/dx is 1 and d/dy is -trunc(x / y) = -+2.
+    ...binary(signed(3.2, 3.4), signed(1.45, 1.5))(rng),
+  ],
   // A float operand whose bits are read as uint32: no gradient through a reinterpretation.
   bitcast_convert_type: (rng) => [{ params: { newDtype: 'uint32' }, inputs: [hostArray('float32', [3], normal, rng)] }],
   // lax's complex primitives: float parts in, complex128 out, and back (JAX's linear rules).

@@ -253,6 +253,10 @@ export const CASES: { readonly [P in Primitive]: CaseMaker<ParamsOf<P>> } = {
     ...unaryCases((rr, s) => normal(rr, s, 10))(r),
     { inputs: [withSpecials(r, normal(r, [24], 100), [NaN, Infinity, -Infinity, 0, -0, 8, -27, 1e-30])], params: {}, relative: true },
   ],
+  floor: (r) => [
+    ...unaryCases((rr, s) => normal(rr, s, 5))(r),
+    { inputs: [withSpecials(r, normal(r, [16], 3), [NaN, Infinity, -Infinity, -0, -0.5, 2, -2, 1e30])], params: {} },
+  ],
   cumsum: (r) => [...cumulativeCases(r), { inputs: [ints(r, [3, 5], -9, 9)], params: { axis: 1, reverse: true } }],
   cumprod: (r) => [
     ...cumulativeCases(r, (rr, s) => uniform(rr, s, 0.5, 1.5)),
@@ -342,6 +346,9 @@ export const CASES: { readonly [P in Primitive]: CaseMaker<ParamsOf<P>> } = {
   rem: (r) => [
     { inputs: [hostArray('uint32', [3, 4], words, r), hostArray('uint32', [4], draws.ints(1, 2 ** 32), r)], params: {} },
     { inputs: [ints(r, [3, 4], -20, 20), { values: [3, -3, 7, -2], shape: [4], dtype: 'int32' }], params: {} },
+    // fmod on floats: the dividend's sign, exact, NaN for a zero divisor or an infinite dividend
+    { inputs: [normal(r, [3, 4], 10), uniform(r, [4], 0.3, 3)], params: {} },
+    { inputs: [withSpecials(r, normal(r, [12], 5), [Infinity, -Infinity, NaN, 0, -0, 100]), withSpecials(r, uniform(r, [12], -2, 2), [0, Infinity, -0.7])], params: {} },
   ],
   bitcast_convert_type: (r) => [
     { inputs: [hostArray('uint32', [6], draws.ints(0x3f800000, 0x40000000), r)], params: { newDtype: 'float32' } },
