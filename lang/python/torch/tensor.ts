@@ -44,6 +44,8 @@ export class TorchRuntime {
   /** Tensors wrapped during the current op, which its tidy scope must keep. */
   private readonly created: Tensor[] = [];
   private depth = 0;
+  /** Python tensors wrapped while a composite op runs (`composite`), innermost; null outside one. */
+  private madeInComposite: PyTensor[] | null = null;
   private readonly checkClock = (): void => this.ctx.checkClock();
   private lastSpan: HostContext['span'] | null = null;
   private lastSourceSpan: SourceSpan | null = null;
@@ -157,7 +159,30 @@ export class TorchRuntime {
     const w = new PyTensor(this, t, logical);
     t.frontendObject = w;
     if (this.depth > 0) this.created.push(t);
+    this.madeInComposite?.push(w);
     return w;
+  }
+
+  /**
+   * Runs an op made of other ops that each hand back a Python tensor (`linear`'s `w.t()` and
+   * `x @ w.t()` before the bias): those it made and does not return are freed as it returns, as
+   * PyTorch frees them, where Python never sees them and nothing would. NB: only for ops that
+   * store none of them (not an optimizer's step, which keeps its state).
+   */
+  composite<R extends PyValue>(fn: () => R): R {
+    const outer = this.madeInComposite;
+    const made: PyTensor[] = [];
+    this.madeInComposite = made;
+    let out: R;
+    try {
+      out = fn();
+    } finally {
+      this.madeInComposite = outer;
+    }
+    for (const t of made) if ((t as PyValue) !== out) t.collect();
+    // NB: an op inside another's: its result is one of the outer op's steps.
+    if (outer !== null && out instanceof PyTensor && made.includes(out)) outer.push(out);
+    return out;
   }
 
   /** Wraps an op's result: an int32 one is int64 unless its inputs were int32 (a bool's arithmetic gives int64). */

@@ -30,11 +30,13 @@ export function linear(rt: TorchRuntime, x: PyTensor, w: PyTensor, b: PyTensor |
     if (b.dtype !== w.dtype) throw pyError('RuntimeError', 'self and mat2 must have the same dtype');
     if (x.dtype !== w.dtype) throw pyError('RuntimeError', 'mat1 and mat2 must have the same dtype');
   }
-  const y = matmul(rt, x, T.t(w));
-  if (b === null) return y;
-  const out = rt.run(() => rt.result(rt.convert(rt.torch.add(y.t, b.t), y.dtype), [y]));
-  if (x.shape.length === 2 && out.t.gradFn) out.t.gradFn.name = 'AddmmBackward0';
-  return out;
+  return rt.composite(() => {
+    const y = matmul(rt, x, T.t(w));
+    if (b === null) return y;
+    const out = rt.run(() => rt.result(rt.convert(rt.torch.add(y.t, b.t), y.dtype), [y]));
+    if (x.shape.length === 2 && out.t.gradFn) out.t.gradFn.name = 'AddmmBackward0';
+    return out;
+  });
 }
 
 /** A kernel's dtype dispatch: PyTorch's CPU norms run on float32 and float64 (and bfloat16) inputs only. */
@@ -277,11 +279,13 @@ export function dropout(rt: TorchRuntime, x: PyTensor, p: number, training: bool
   if (p < 0 || p > 1) throw pyError('ValueError', `dropout probability has to be between 0 and 1, but got ${p}`);
   if (!training || p === 0 || x.numel === 0) return x;
   // NB: the mask is drawn before mul_ refuses a leaf that requires grad, as PyTorch draws it.
-  if (inplace) return inPlaceArith(x, 'mul', p === 1 ? 0 : dropoutNoise(rt, x.shape, x.dtype, p, 'in-place dropout'));
-  const noise = p === 1 ? null : dropoutNoise(rt, x.shape, x.dtype, p);
-  return rt.run(() => {
-    const o = rt.ops;
-    return rt.result(T.rename(o.mul(x.t, noise ? noise.t : o.zerosLike(x.t)), [x.t], 'MulBackward0'), [x]);
+  if (inplace) return rt.composite(() => inPlaceArith(x, 'mul', p === 1 ? 0 : dropoutNoise(rt, x.shape, x.dtype, p, 'in-place dropout')));
+  return rt.composite(() => {
+    const noise = p === 1 ? null : dropoutNoise(rt, x.shape, x.dtype, p);
+    return rt.run(() => {
+      const o = rt.ops;
+      return rt.result(T.rename(o.mul(x.t, noise ? noise.t : o.zerosLike(x.t)), [x.t], 'MulBackward0'), [x]);
+    });
   });
 }
 

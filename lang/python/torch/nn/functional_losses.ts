@@ -348,7 +348,7 @@ export const LOSS_FUNCTIONS: Readonly<Record<string, Fn>> = {
       return rt.result(T.rename(reduce(rt, l, r), [x], 'BinaryCrossEntropyWithLogitsBackward0'), [input]);
     });
   },
-  cross_entropy: crossEntropy,
+  cross_entropy: (rt, args, kwargs, ctx) => rt.composite(() => crossEntropy(rt, args, kwargs, ctx)),
   nll_loss: (rt, args, kwargs, ctx) => {
     const a = bindArgs('nll_loss', ['input', 'target', 'weight?', 'size_average?', 'ignore_index?', 'reduce?', 'reduction?'], args, kwargs, ctx);
     const input = asTensor(rt, a.required('input'), ctx, 'input');
