@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { aval, broadcastShapes } from '../../runtime/core';
-import { abstractEval, ALONG_AXIS, COMPLEX_PARTS, ELEMENTWISE, PRIMITIVES, RANDOM_BITS, SPECIAL_UNARY, STRUCTURAL, UNGROUPED, type Primitive } from '../../runtime/primitives';
+import { abstractEval, ALONG_AXIS, COMPLEX_PARTS, ELEMENTWISE, PRIMITIVES, RANDOM_BITS, SPECIAL_BINARY, SPECIAL_UNARY, STRUCTURAL, UNGROUPED, type Primitive } from '../../runtime/primitives';
 
 describe('shape rules', () => {
   it('broadcasts like NumPy', () => {
@@ -23,8 +23,8 @@ describe('shape rules', () => {
     assert.deepEqual(out.shape, [5, 2, 4]);
   });
 
-  it('puts every primitive in exactly one family (elementwise, structural, special, along an axis, random bits, or ungrouped)', () => {
-    const families: readonly (readonly Primitive[])[] = [ELEMENTWISE, STRUCTURAL, SPECIAL_UNARY, ALONG_AXIS, RANDOM_BITS, COMPLEX_PARTS, UNGROUPED];
+  it('puts every primitive in exactly one family (elementwise, structural, special unary or binary, along an axis, random bits, complex parts, or ungrouped)', () => {
+    const families: readonly (readonly Primitive[])[] = [ELEMENTWISE, STRUCTURAL, SPECIAL_UNARY, SPECIAL_BINARY, ALONG_AXIS, RANDOM_BITS, COMPLEX_PARTS, UNGROUPED];
     for (const prim of PRIMITIVES) {
       assert.equal(families.filter((f) => f.includes(prim)).length, 1, `${prim} is in ${families.filter((f) => f.includes(prim)).length} families`);
     }
