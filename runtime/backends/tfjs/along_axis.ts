@@ -40,7 +40,9 @@ export function erfinv(x: tf.Tensor): tf.Tensor {
 /** XLA's cbrt, copysign(pow(|x|, 1/3), x), in tfjs ops. */
 export function cbrt(x: tf.Tensor): tf.Tensor {
   const magnitude = tf.pow(tf.abs(x), c(Math.fround(1 / 3)));
-  return tf.where(tf.less(x, c(0)), tf.neg(magnitude), magnitude);
+  const root = tf.where(tf.less(x, c(0)), tf.neg(magnitude), magnitude);
+  // NB: WebGPU's pow is exp2(y * log2(x)), which SwiftShader leaves at 1.8e-13 for x = 0: cbrt(±0) is ±0.
+  return tf.where(tf.equal(x, c(0)), x, root);
 }
 
 /**
