@@ -1956,14 +1956,7 @@ export class Interpreter implements HostContext {
           const next = iterator.next();
           if (next.done) break;
           this.assign(g.target, next.value, inner);
-          let ok = true;
-          for (const cond of g.ifs) {
-            if (!ops.truthy(this.evalExpr(cond, inner), this)) {
-              ok = false;
-              break;
-            }
-          }
-          if (!ok) continue;
+          if (!this.admits(g, inner)) continue;
           if (i + 1 < gens.length) loop(i + 1, this.evalExpr(gens[i + 1].iter, inner));
           else if (dict) {
             const k = this.evalExpr((e as A.DictComp).key, inner);
@@ -2017,6 +2010,12 @@ export class Interpreter implements HostContext {
     return new PyGenerator(name, scope.qualPrefix + name, this.generatorExpressionBody(e, inner, 0, items), this.generatorFrame(null, inner, name));
   }
 
+  /** Whether the item just bound passes the generator's `if` clauses, evaluated in order until one is false. */
+  private admits(g: A.Comprehension, inner: Scope): boolean {
+    for (const cond of g.ifs) if (!ops.truthy(this.evalExpr(cond, inner), this)) return false;
+    return true;
+  }
+
   private *generatorExpressionBody(e: A.Comp, inner: Scope, i: number, items: Iterator<PyValue>): Generator<PyValue, PyValue, PyValue> {
     const g = e.generators[i];
     for (;;) {
@@ -2024,14 +2023,7 @@ export class Interpreter implements HostContext {
       const next = items.next();
       if (next.done) return null;
       this.assign(g.target, next.value, inner);
-      let ok = true;
-      for (const cond of g.ifs) {
-        if (!ops.truthy(this.evalExpr(cond, inner), this)) {
-          ok = false;
-          break;
-        }
-      }
-      if (!ok) continue;
+      if (!this.admits(g, inner)) continue;
       if (i + 1 < e.generators.length) {
         const it = this.evalExpr(e.generators[i + 1].iter, inner);
         this.escape(it);
