@@ -1,9 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { createReferenceBackend } from '../../../runtime/backends';
-import { EagerEngine } from '../../../runtime/eager';
-import { createModule, pyFunction } from '../../../lang/python';
-import { formatError } from '../../../lang/python/run';
-import { runPython } from '../../../evaluation';
+import { runWithLiveProbe as run } from './live_probe';
 
 /**
  * Issue 12: what an op returns in a container (a tuple, a dict, an optimizer's state) held its
@@ -16,14 +12,6 @@ import { runPython } from '../../../evaluation';
  * state is optax's (mu = 0.1 g, nu = 0.001 g^2, the update -lr sign(g) as float32 rounds it: NumPy's twin).
  */
 describe('lang: containers ops return, and lax control flow, hold their arrays only while they live (issue 12)', () => {
-  const run = (source: string) => {
-    const backend = createReferenceBackend();
-    const live = pyFunction('live', () => BigInt(backend.liveCount()));
-    const modules = { probe: { create: () => createModule('probe', { live }) } };
-    // NB: the time budget is wide: these tests are about memory, and a loaded machine is slow.
-    const r = runPython(source, new EagerEngine(backend), { file: 'x.py', modules, budgets: { maxTensorBytes: 64 << 20, maxWallMs: 300_000 } });
-    return r.error ? formatError(r.error) : r.output;
-  };
   const DATA = [
     't = jnp.linspace(-1.0, 1.0, 16)',
     'x = jnp.stack([t, t * t], axis=1)',

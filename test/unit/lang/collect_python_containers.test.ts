@@ -1,10 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { createReferenceBackend } from '../../../runtime/backends';
 import { EagerEngine } from '../../../runtime/eager';
-import { createModule, pyFunction } from '../../../lang/python';
 import { formatError } from '../../../lang/python/run';
 import { runTorch } from '../../../lang/python/torch';
-import { runPython } from '../../../evaluation';
+import { runWithLiveProbe as run } from './live_probe';
 
 /**
  * Issue 12: a list or tuple Python makes (a literal, a comprehension, `list(...)`, `sorted(...)`,
@@ -17,14 +16,6 @@ import { runPython } from '../../../evaluation';
  * checks that what a container still reaches keeps its values.
  */
 describe('lang: lists, tuples, zip/map/enumerate and for loops hold their tensors only while they live (issue 12)', () => {
-  const run = (source: string) => {
-    const backend = createReferenceBackend();
-    const live = pyFunction('live', () => BigInt(backend.liveCount()));
-    const modules = { probe: { create: () => createModule('probe', { live }) } };
-    // NB: the time budget is wide: these tests are about memory, and a loaded machine is slow.
-    const r = runPython(source, new EagerEngine(backend), { file: 'x.py', modules, budgets: { maxTensorBytes: 64 << 20, maxWallMs: 300_000 } });
-    return r.error ? formatError(r.error) : r.output;
-  };
   const DATA = [
     't = torch.linspace(-1.0, 1.0, 16)',
     'X = torch.stack([t, t * t], dim=1)',
