@@ -37,12 +37,18 @@ const FLOOR = 1;
 const COMPARISONS: readonly Primitive[] = ['lt', 'le', 'gt', 'ge', 'eq', 'ne', 'max', 'min', 'argmax', 'reduce_max', 'reduce_min'];
 
 /**
- * Flags a program whose comparisons meet a tie or near tie in float64 (two operands within 1e-5,
- * or equal; one operand's elements within 1e-5 of each other): two different computations of one
- * value (log1p(|b|) against log(|b| + 1)) compare equal in one engine and not in another, and the
- * output jumps. float32 engines cannot be held to float64 there; the test counts such programs.
+ * Flags a program that float32 engines cannot be held to float64 on, in two ways.
+ * - Its comparisons meet a tie or near tie in float64 (two operands within 1e-5, or equal; one
+ *   operand's elements within 1e-5 of each other): two different computations of one value
+ *   (log1p(|b|) against log(|b| + 1)) compare equal in one engine and not in another, and the
+ *   output jumps.
+ * - A sqrt meets an operand within 1e-3 of 0: its slope 1/(2 sqrt x) turns the absolute float32
+ *   rounding of that operand (a cancellation of O(1) terms, 1e-8 and more) into a relative error of
+ *   the gradient near 1e-8 / x. Seed 1796610625719 met 1.0117e-4 after a conv, where the wasm conv's
+ *   order of summation alone gave 3.7e-5 (1.9 tolerances).
+ * The test counts such programs.
  */
-function nearTies<T>(inner: Emitter<T>, read: (x: T) => ArrayLike<number>, seen: { tie: boolean }): Emitter<T> {
+function illConditioned<T>(inner: Emitter<T>, read: (x: T) => ArrayLike<number>, seen: { flagged: boolean }): Emitter<T> {
   const near = (a: number, b: number) => a !== b && Math.abs(a - b) <= 1e-5 * Math.max(Math.abs(a), Math.abs(b), 1e-30);
   return {
     bind<P extends Primitive>(prim: P, inputs: readonly T[], params: ParamsOf<P>): T {
@@ -50,12 +56,13 @@ function nearTies<T>(inner: Emitter<T>, read: (x: T) => ArrayLike<number>, seen:
         if (inputs.length === 2 && inputs[0] !== inputs[1]) {
           const [a, b] = inputs.map((x) => Array.from(read(x)));
           const bs = (i: number) => (b.length === 1 ? b[0] : b[i % b.length]);
-          if (a.some((v, i) => near(v, bs(i)) || v === bs(i))) seen.tie = true;
+          if (a.some((v, i) => near(v, bs(i)) || v === bs(i))) seen.flagged = true;
         } else if (inputs.length === 1) {
           const a = Array.from(read(inputs[0]));
-          if (a.some((v) => a.some((w) => near(v, w)))) seen.tie = true;
+          if (a.some((v) => a.some((w) => near(v, w)))) seen.flagged = true;
         }
       }
+      if (prim === 'sqrt' && Array.from(read(inputs[0])).some((v) => Math.abs(v) < 1e-3)) seen.flagged = true;
       return inner.bind(prim, inputs, params);
     },
     aval: (x) => inner.aval(x),
@@ -80,7 +87,7 @@ describe('differential: random programs, eager and jit against the float64 refer
 
   const count = PROGRAMS * LENGTHS.length;
   it(`${count} programs: eager wasm, jit on wasm and on the reference in float32 agree with float64 within ${RTOL} (floor ${FLOOR}), values and gradients (seed ${SEED})`, () => {
-    let nearTie = 0;
+    let flagged = 0;
     const live = [ref.liveCount(), wasm.liveCount()];
     for (const length of LENGTHS) {
       for (let p = 0; p < PROGRAMS; p++) {
@@ -89,15 +96,15 @@ describe('differential: random programs, eager and jit against the float64 refer
         const program = randomProgram(seed, length);
         const rng = new Random(seed ^ 0x2545f491);
         const inputs = PROGRAM_INPUTS.map((s) => rng.normals(sizeOf(s)).map(Math.fround));
-        const ties = { tie: false };
-        const want = eagerProgram(ref, 'float64', program, inputs, (e) => nearTies(e, (t) => t.dataSync(), ties));
-        if (ties.tie) { nearTie++; continue; }
+        const seen = { flagged: false };
+        const want = eagerProgram(ref, 'float64', program, inputs, (e) => illConditioned(e, (t) => t.dataSync(), seen));
+        if (seen.flagged) { flagged++; continue; }
         assertAgree(eagerProgram(wasm, 'float32', program, inputs), want, `eager wasm, ${what}`);
         assertAgree(jitted(wasm, program, inputs), want, `jit on wasm, ${what}`);
         assertAgree(jitted(ref, program, inputs), want, `jit on the reference (float32), ${what}`);
       }
     }
-    assert.ok(nearTie <= count / 10, `${nearTie} programs met a near tie`);
+    assert.ok(flagged <= count / 10, `${flagged} programs met a near tie or a sqrt near 0`);
     assert.deepEqual([ref.liveCount(), wasm.liveCount()], live);
   });
 });
