@@ -951,7 +951,16 @@ export class Interpreter implements HostContext {
       this.adopt(item, depth - 1);
       if (this.holdItem(item)) held.push(item);
     }
-    this.holders.set(v, { born: hostObjectCount(), items: held });
+    this.holdOn(v, held);
+  }
+
+  /**
+   * `container` holds a count on each of `items`. NB: one that holds none is left uncounted: it
+   * could free nothing, and a WeakMap entry for each of the tuples and lists a program makes
+   * (`(self, other)` in every op of an autograd engine) costs more than its counting saves.
+   */
+  private holdOn(container: object, items: readonly Counted[]): void {
+    if (items.length > 0) this.holders.set(container, { born: hostObjectCount(), items });
   }
 
   /** A new container holds `item`: one more count on it, if it is counted and new or named. */
@@ -972,8 +981,7 @@ export class Interpreter implements HostContext {
   private madeContainer(out: PyValue, args: readonly PyValue[]): void {
     if (args.includes(out)) return;
     if (out instanceof PyIterator) {
-      const held = args.filter((a) => this.holdItem(a));
-      this.holders.set(out, { born: hostObjectCount(), items: held });
+      this.holdOn(out, args.filter((a) => this.holdItem(a)));
     } else this.adopt(out);
   }
 
@@ -1986,7 +1994,7 @@ export class Interpreter implements HostContext {
     if (!inner.captured) for (const v of inner.vars.values()) this.unbind(v);
     if (dict ?? set) return dict ?? set!;
     const out = new PyList(list);
-    this.holders.set(out, { born: hostObjectCount(), items: heldByList });
+    this.holdOn(out, heldByList);
     return out;
   }
 
