@@ -3,7 +3,8 @@
  * period (a newer edit cancels the pending one); a request that needs the analysis of the text as
  * it is now analyzes at once instead of waiting. Each document keeps its analyzed pieces, so an
  * edit re-analyzes only the definition it is in. A document just opened is analyzed a slice at a
- * time; CodeLenses asked for meanwhile come from its tokens (server/lens_scan.ts), and the
+ * time, between the client's messages (traffic.ts); CodeLenses asked for meanwhile come from its
+ * tokens (server/lens_scan.ts), and the
  * analysis that completes says whether they differ, for the server to send `workspace/codeLens/refresh`.
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -15,6 +16,7 @@ import { EagerEngine } from '../runtime/eager';
 import { failedAnalysis, type DocumentAnalysis } from './analysis';
 import type { LensFunction } from './lenses';
 import { DocumentAnalyzer } from './piecewise';
+import { Traffic } from './traffic';
 
 /** What the CodeLenses of these functions show (their titles aside), as one string. */
 function lensKey(functions: readonly LensFunction[]): string {
@@ -46,7 +48,8 @@ export class Analyses {
   private readonly current = new Map<string, { version: number; analysis: DocumentAnalysis }>();
   private readonly analyzers = new Map<string, DocumentAnalyzer>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly slicing = new Map<string, ReturnType<typeof setImmediate>>();
+  /** Each document analyzed in slices, and how to cancel its next slice. */
+  private readonly slicing = new Map<string, () => void>();
   /** The CodeLenses answered before a document's first analysis (lensKey): that analysis checks them. */
   private readonly answered = new Map<string, string>();
 
@@ -54,10 +57,12 @@ export class Analyses {
    * @param analyzed called with each fresh analysis (publish diagnostics, drop stale results), and
    * whether the CodeLenses answered before it differ from its own.
    * @param documentOf the document as it is now.
+   * @param traffic the client's messages: each slice waits until those that came are answered.
    */
   constructor(
     private readonly analyzed: (document: TextDocument, analysis: DocumentAnalysis, lensesDiffer: boolean) => void,
     private readonly documentOf: (uri: string) => TextDocument | undefined,
+    private readonly traffic = new Traffic(),
   ) {}
 
   private analyzer(uri: string): DocumentAnalyzer {
@@ -144,9 +149,9 @@ export class Analyses {
         prepared = true;
       }
       if (prepared) this.of(document);
-      else this.slicing.set(uri, setImmediate(slice));
+      else this.slicing.set(uri, this.traffic.whenIdle(slice));
     };
-    this.slicing.set(uri, setImmediate(slice));
+    this.slicing.set(uri, this.traffic.whenIdle(slice));
   }
 
   schedule(document: TextDocument): void {
@@ -165,7 +170,7 @@ export class Analyses {
 
   close(uri: string): void {
     this.cancel(uri);
-    clearImmediate(this.slicing.get(uri));
+    this.slicing.get(uri)?.();
     this.slicing.delete(uri);
     this.answered.delete(uri);
     this.current.delete(uri);

@@ -1,2 +1,3 @@
 /** server: the Gradlens language server (LSP over stdio or VS Code's IPC). */
 export { startServer } from './server';
+export { Traffic } from './traffic';

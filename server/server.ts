@@ -15,12 +15,14 @@ import { lensFeature } from './handlers/lenses';
 import { answeringCells } from './cell_requests';
 import { Notebooks } from './notebooks';
 import { ServerState } from './state';
+import type { Traffic } from './traffic';
 
 const FEATURES: readonly Feature[] = [documentsFeature, lensFeature, inlayHintFeature, hoverFeature, commandFeature, evaluationFeature];
 
-export function startServer(connection: Connection): void {
+/** @param traffic the messages as `connection` handles them (its message strategy). */
+export function startServer(connection: Connection, traffic: Traffic): void {
   const notebooks = new Notebooks();
-  const state = new ServerState(answeringCells(connection, notebooks), notebooks);
+  const state = new ServerState(answeringCells(connection, notebooks), notebooks, traffic);
   connection.onInitialize((params): InitializeResult => {
     state.client = params.capabilities;
     state.options = (params.initializationOptions as { gradlens?: GradlensInitializationOptions } | undefined)?.gradlens ?? {};

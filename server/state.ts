@@ -18,6 +18,7 @@ import type { DocumentAnalysis, FunctionSummary } from './analysis';
 import { documentDiagnostics } from './diagnostics';
 import { Analyses, isPython } from './documents';
 import { Notebooks } from './notebooks';
+import { Traffic } from './traffic';
 import { outcomeKey, ResultStore } from './results';
 import { TypingPause } from './typing_pause';
 import { excerpt } from './validate';
@@ -35,14 +36,17 @@ export class ServerState {
   readonly results = new ResultStore();
   readonly typing = new TypingPause();
   /** Evaluations for clients that have no execution host of their own, on the CPU (wasm), off the server's thread. */
-  readonly execution = new WorkerExecution({ backend: 'wasm', secondsSetting: 'gradlens.budget.seconds', startSuccessor: (start) => this.typing.afterPause(start) });
+  readonly execution = new WorkerExecution({ backend: 'wasm', secondsSetting: 'gradlens.budget.seconds', startSuccessor: (start) => this.typing.afterPause(start)});
   readonly inFlight = new Set<InFlight>();
   readonly analyses: Analyses;
   options: GradlensInitializationOptions = {};
   client: ClientCapabilities = {};
 
-  /** @param notebooks the open notebooks, each one of `documents` (notebooks.ts). */
-  constructor(readonly connection: Connection, readonly notebooks = new Notebooks()) {
+  /**
+   * @param notebooks the open notebooks, each one of `documents` (notebooks.ts).
+   * @param traffic the client's messages as handled on `connection`, which background work waits for.
+   */
+  constructor(readonly connection: Connection, readonly notebooks = new Notebooks(), traffic = new Traffic()) {
     this.analyses = new Analyses(
       (document, analysis, lensesDiffer) => {
         const hashes = new Map(analysis.functions.map((f) => [f.qualname, f.sourceHash]));
@@ -51,6 +55,7 @@ export class ServerState {
         this.publish(document.uri, analysis);
       },
       (uri) => this.documents.get(uri),
+      traffic,
     );
   }
 
