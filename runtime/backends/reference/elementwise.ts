@@ -50,18 +50,3 @@ export const sign: UnaryFn = (x) => (x > 0 ? 1 : x < 0 ? -1 : x);
 /** NaN-propagating, as JAX's max (Math.max propagates NaN too, but -0/+0 order is kept here). */
 export const maxOf: BinaryFn = (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : a >= b ? a : b);
 export const minOf: BinaryFn = (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : a <= b ? a : b);
-
-/** x**y by repeated squaring; a negative y takes the reciprocal last, so 2**-2 is exactly 0.25. */
-export function integerPow(y: number): UnaryFn {
-  return (x) => {
-    let base = x;
-    let e = Math.abs(y);
-    let acc = 1;
-    while (e > 0) {
-      if (e & 1) acc *= base;
-      base *= base;
-      e = Math.floor(e / 2);
-    }
-    return y < 0 ? 1 / acc : acc;
-  };
-}

@@ -3,7 +3,8 @@ import { CUMULATIVE, familyRules, RESHAPES, type CumulativeParams } from '../../
 import type { KernelTable } from '../backend';
 import { ReferenceArray } from './array';
 import { dotGeneral } from './dot';
-import { binary, integerPow, logisticIn, maxOf, minOf, nary, sign, unary, type BinaryFn, type UnaryFn } from './elementwise';
+import { arithmetic, integerPower } from './arithmetic';
+import { binary, logisticIn, maxOf, minOf, nary, sign, unary, type BinaryFn, type UnaryFn } from './elementwise';
 import { argmax, maxStep, minStep, prodStep, reduce, sumStep } from './reductions';
 import * as s from './structural';
 import * as a from './along_axis';
@@ -29,10 +30,10 @@ const libmUn = (f64: UnaryFn, other: UnaryFn) => (inputs: readonly ReferenceArra
  * Int32Array stores as 0); C leaves it undefined, and the tfjs backends match this.
  */
 export const REFERENCE_KERNELS: KernelTable<ReferenceArray> = withComplex(withKeyPlanes({
-  add: bin((a, b) => a + b),
-  sub: bin((a, b) => a - b),
-  mul: (inputs, _p, out) => (out.dtype === 'uint32' ? uint32Mul(inputs[0], inputs[1], out) : binary(inputs[0], inputs[1], out, (a, b) => a * b)),
-  div: bin((a, b) => a / b),
+  add: (inputs, _p, out) => arithmetic('add', inputs[0], inputs[1], out),
+  sub: (inputs, _p, out) => arithmetic('sub', inputs[0], inputs[1], out),
+  mul: (inputs, _p, out) => (out.dtype === 'uint32' ? uint32Mul(inputs[0], inputs[1], out) : arithmetic('mul', inputs[0], inputs[1], out)),
+  div: (inputs, _p, out) => arithmetic('div', inputs[0], inputs[1], out),
   pow: (inputs, _p, out) => binary(inputs[0], inputs[1], out, out.dtype === 'float64' ? libm.pow : Math.pow),
   max: bin(maxOf),
   min: bin(minOf),
@@ -43,7 +44,7 @@ export const REFERENCE_KERNELS: KernelTable<ReferenceArray> = withComplex(withKe
   eq: cmp((a, b) => a === b),
   ne: cmp((a, b) => a !== b),
   neg: un((x) => -x),
-  integer_pow: (inputs, { y }, out) => unary(inputs[0], out, integerPow(y)),
+  integer_pow: (inputs, { y }, out) => integerPower(inputs[0], y, out),
   exp: libmUn(libm.exp, Math.exp),
   log: libmUn(libm.log, Math.log),
   log1p: libmUn(libm.log1p, Math.log1p),
