@@ -326,6 +326,8 @@ export class Interpreter implements HostContext {
   }
 
   call(fn: PyValue, args: readonly PyValue[], kwargs: Kwargs = NO_KWARGS): PyValue {
+    // NB: a bound method (an operator's `__add__`) makes its array with self first: no copy before it.
+    if (fn instanceof PyBoundMethod) return this.callValue(fn.fn, [fn.self, ...args], kwargs);
     return this.callValue(fn, [...args], kwargs);
   }
 
@@ -1324,7 +1326,7 @@ export class Interpreter implements HostContext {
     if (finalizer) throw new HaltError('unsupported', ops.FINALIZER_REFUSAL, finalizer.span);
     checkBases(bases, this);
     const decorators = s.decorators.map((d) => this.evalExpr(d, scope));
-    const body = new Scope(scopeInfo(s), scope, this.globals, `${scope.qualPrefix}${s.name}.`);
+    const body = new Scope(scopeInfo(s), scope, this.globals, scope.qualPrefix + s.name, '.');
     body.vars.set('__module__', '__main__');
     body.vars.set('__qualname__', scope.qualPrefix + s.name);
     if (this.execBlock(s.body, body) !== NORMAL) throw pyError('SyntaxError', "'return' outside function");
@@ -1374,7 +1376,7 @@ export class Interpreter implements HostContext {
     if (this.frames.length >= this.budgets.maxRecursionDepth) throw pyError(RecursionError, 'maximum recursion depth exceeded');
     const node = fn.node;
     const info = scopeInfo(node);
-    const scope = new Scope(info, fn.closure as Scope, this.globals, `${fn.qualname}.<locals>.`);
+    const scope = new Scope(info, fn.closure as Scope, this.globals, fn.qualname, '.<locals>.');
     this.bindParams(fn, scope, args, kwargs);
     if (info.generator) return this.makeGenerator(fn, scope);
     const callerNode = this.node;
@@ -1438,15 +1440,7 @@ export class Interpreter implements HostContext {
     // name, also when a built-in calls the function; a call from Python code also counts its new values.
     const kept = this.argumentsKept;
     this.argumentsKept = false;
-    const param = (v: PyValue) => {
-      if (kept || (typeof v === 'object' && v !== null && this.bindings.has(v as Counted))) this.bound(v);
-      return v;
-    };
-    const packed = (v: PyValue) => {
-      if (kept) this.escape(v);
-      return v;
-    };
-    for (let i = 0; i < n; i++) vars.set(P[i].param.name, param(args[i]));
+    for (let i = 0; i < n; i++) vars.set(P[i].param.name, this.param(args[i], kept));
     if (args.length > P.length) {
       if (!l.varargs) {
         const required = P.filter((p) => fn.defaults[p.index] === undefined).length;
@@ -1457,15 +1451,15 @@ export class Interpreter implements HostContext {
           `${name}() takes ${takes} positional argument${P.length === 1 && required === P.length ? '' : 's'} but ${given} ${given === 1 ? 'was' : 'were'} given`,
         );
       }
-      vars.set(l.varargs.name, new PyTuple(args.slice(P.length).map(packed)));
+      vars.set(l.varargs.name, new PyTuple(args.slice(P.length).map((v) => this.packed(v, kept))));
     } else if (l.varargs) vars.set(l.varargs.name, new PyTuple([]));
     let extra: PyDict | null = l.varkw ? new PyDict() : null;
     for (const [k, v] of kwargs) {
       const p = l.byName.get(k);
       if (p) {
         if (vars.has(k)) throw pyError('TypeError', `${name}() got multiple values for argument '${k}'`);
-        vars.set(k, param(v));
-      } else if (extra) extra.setByKey(ops.dictKey(k, this), k, packed(v));
+        vars.set(k, this.param(v, kept));
+      } else if (extra) extra.setByKey(ops.dictKey(k, this), k, this.packed(v, kept));
       else if (P.some((q) => q.param.name === k)) {
         throw pyError('TypeError', `${name}() got some positional-only arguments passed as keyword arguments: '${k}'`);
       } else throw pyError('TypeError', `${name}() got an unexpected keyword argument '${k}'`);
@@ -1491,6 +1485,18 @@ export class Interpreter implements HostContext {
     }
     if (l.varkw) vars.set(l.varkw.name, extra!);
     extra = null;
+  }
+
+  /** An argument bound to its parameter: a name, counted as any (`kept`: the call came from Python code, see argumentsKept). */
+  private param(v: PyValue, kept: boolean): PyValue {
+    if (kept || (typeof v === 'object' && v !== null && this.bindings.has(v as Counted))) this.bound(v);
+    return v;
+  }
+
+  /** An argument packed into `*args` or `**kwargs`: it went into a container. */
+  private packed(v: PyValue, kept: boolean): PyValue {
+    if (kept) this.escape(v);
+    return v;
   }
 
   // ------------------------------------------------------------ modules
@@ -1942,7 +1948,7 @@ export class Interpreter implements HostContext {
   }
 
   private comprehension(e: A.Comp | A.DictComp, scope: Scope): PyValue {
-    const inner = new Scope(scopeInfo(e), scope, this.globals, scope.qualPrefix);
+    const inner = new Scope(scopeInfo(e), scope, this.globals, scope.owner, scope.ownerSuffix);
     const list: PyValue[] = [];
     // What the list holds a count on, counted as each element is made (see `holders`).
     const heldByList: Counted[] = [];
@@ -2008,7 +2014,7 @@ export class Interpreter implements HostContext {
 
   /** `(f(x) for x in xs)`: `xs` is evaluated and iterated at once, as in Python; the rest runs as items are drawn. */
   private generatorExpression(e: A.Comp, scope: Scope): PyGenerator {
-    const inner = new Scope(scopeInfo(e), scope, this.globals, scope.qualPrefix);
+    const inner = new Scope(scopeInfo(e), scope, this.globals, scope.owner, scope.ownerSuffix);
     inner.captured = true;
     const first = this.evalExpr(e.generators[0].iter, scope);
     this.escape(first);

@@ -29,10 +29,17 @@ export class Scope {
     readonly info: ScopeInfo | null,
     readonly parent: Scope | null,
     readonly globals: Map<string, PyValue>,
-    /** Prefix for the qualified names of functions defined here (`f.<locals>.`, `C.`). */
-    readonly qualPrefix: string,
+    /** Whose scope this is (`f`, `C`), for the qualified names of functions defined here; see qualPrefix. */
+    readonly owner: string,
+    /** What follows the owner in those names (`.<locals>.` after a function, `.` after a class). */
+    readonly ownerSuffix = '',
   ) {
     this.vars = info === null ? globals : new Map();
+  }
+
+  /** Prefix for the qualified names of functions defined here (`f.<locals>.`, `C.`). NB: joined when a definition asks, not at every call. */
+  get qualPrefix(): string {
+    return this.owner + this.ownerSuffix;
   }
 }
 

@@ -37,6 +37,13 @@ const OP_NAMES: Record<BinaryOp, string> = {
   '@': 'matmul', '&': 'and', '|': 'or', '^': 'xor', '<<': 'lshift', '>>': 'rshift',
 };
 
+/** The special methods of each operator (`__add__`, `__radd__`, `__iadd__`), named once rather than at every operation. */
+const dunderNames = (prefix: string): Record<BinaryOp, string> =>
+  Object.fromEntries(Object.entries(OP_NAMES).map(([op, name]) => [op, `__${prefix}${name}__`])) as Record<BinaryOp, string>;
+const DUNDER = dunderNames('');
+const REFLECTED_DUNDER = dunderNames('r');
+const INPLACE_DUNDER = dunderNames('i');
+
 export function unsupported(op: BinaryOp, a: PyValue, b: PyValue): never {
   const shown = op === '**' ? '** or pow()' : op;
   throw pyError('TypeError', `unsupported operand type(s) for ${shown}: '${typeName(a)}' and '${typeName(b)}'`);
@@ -259,11 +266,11 @@ export function binary(op: BinaryOp, a: PyValue, b: PyValue, ctx: HostContext): 
     if (r !== NOT_IMPLEMENTED) return r;
   }
   if (a instanceof PyInstance || isSubclassed(a)) {
-    const r = callDunder(a, `__${OP_NAMES[op]}__`, [b], ctx);
+    const r = callDunder(a, DUNDER[op], [b], ctx);
     if (r !== undefined && r !== NOT_IMPLEMENTED) return r;
   }
   if (b instanceof PyInstance || isSubclassed(b)) {
-    const r = callDunder(b, `__r${OP_NAMES[op]}__`, [a], ctx);
+    const r = callDunder(b, REFLECTED_DUNDER[op], [a], ctx);
     if (r !== undefined && r !== NOT_IMPLEMENTED) return r;
   }
   if (isNumber(a) && isNumber(b)) return numericOp(op, a, b);
@@ -275,7 +282,7 @@ export function binary(op: BinaryOp, a: PyValue, b: PyValue, ctx: HostContext): 
 /** `a op= b`: lists extend in place, host objects may update in place, everything else rebinds. */
 export function inplace(op: BinaryOp, a: PyValue, b: PyValue, ctx: HostContext): PyValue {
   if (isSubclassed(a)) {
-    const r = callDunder(a, `__i${OP_NAMES[op]}__`, [b], ctx);
+    const r = callDunder(a, INPLACE_DUNDER[op], [b], ctx);
     if (r !== undefined && r !== NOT_IMPLEMENTED) return r;
   }
   if (a instanceof PyList) {
@@ -293,7 +300,7 @@ export function inplace(op: BinaryOp, a: PyValue, b: PyValue, ctx: HostContext):
     if (r !== NOT_IMPLEMENTED) return r;
   }
   if (a instanceof PyInstance) {
-    const r = callDunder(a, `__i${OP_NAMES[op]}__`, [b], ctx);
+    const r = callDunder(a, INPLACE_DUNDER[op], [b], ctx);
     if (r !== undefined && r !== NOT_IMPLEMENTED) return r;
   }
   if (a instanceof PySet && b instanceof PySet && (op === '|' || op === '&' || op === '-' || op === '^')) {

@@ -444,8 +444,13 @@ export class PyBuiltin extends PyObject {
 
 /** A function the script defines with `def` or `lambda`. */
 export class PyFunction extends PyObject {
+  /** NB: made on first use: a closure made at every call (an autograd op's `_backward`) mostly has none. */
+  private ownDict: Map<string, PyValue> | undefined;
+
   /** Attributes assigned to the function object (`f.calls = 0`). */
-  readonly dict = new Map<string, PyValue>();
+  get dict(): Map<string, PyValue> {
+    return (this.ownDict ??= new Map());
+  }
 
   constructor(
     readonly name: string,
