@@ -1,17 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { createReferenceBackend } from '../../../runtime/backends';
 import { EagerEngine } from '../../../runtime/eager';
-import { createModule, pyFunction } from '../../../lang/python';
 import { runTorch } from '../../../lang/python/torch';
 import { formatError } from '../../../lang/python/run';
 import { runPython } from '../../../evaluation';
-
-/** An engine on the reference backend, and a module `probe` whose `live()` counts the backend's live arrays. */
-function probedEngine() {
-  const backend = createReferenceBackend();
-  const live = pyFunction('live', () => BigInt(backend.liveCount()));
-  return { engine: new EagerEngine(backend), modules: { probe: { create: () => createModule('probe', { live }) } } };
-}
+import { liveProbe } from './live_probe';
 
 /** Issue 12.9: a tensor is freed when its last name goes, as PyTorch frees it; one still reachable is not. */
 describe('lang: values are freed when their last name goes (issue 12.9)', () => {
@@ -28,7 +21,7 @@ describe('lang: values are freed when their last name goes (issue 12.9)', () => 
   });
 
   it('frees on rebinding, del and when a function returns, in a function as at the top level', () => {
-    const { engine, modules } = probedEngine();
+    const { engine, modules } = liveProbe();
     const src = [
       'import torch, probe',
       'a = probe.live()',
@@ -105,7 +98,7 @@ describe('lang: values are freed when their last name goes (issue 12.9)', () => 
   });
 
   it('frees unnamed temporaries when their statement ends: operands, method receivers, arguments of ops, subscripted values, loop tests, comprehension elements, discarded results', () => {
-    const { engine, modules } = probedEngine();
+    const { engine, modules } = liveProbe();
     const src = [
       'import torch, probe',
       'a = probe.live()',
@@ -132,7 +125,7 @@ describe('lang: values are freed when their last name goes (issue 12.9)', () => 
   });
 
   it('frees the temporaries in a list or tuple literal passed to an op (torch.stack([a * 2, b])), but not what the list keeps elsewhere', () => {
-    const { engine, modules } = probedEngine();
+    const { engine, modules } = liveProbe();
     const src = [
       'import torch, probe',
       'a = torch.ones(128, 128)',
@@ -195,7 +188,7 @@ describe('lang: values are freed when their last name goes (issue 12.9)', () => 
  */
 describe('lang: NumPy arrays are freed when nothing reaches their buffer (issue 12.9)', () => {
   const runNumpy = (source: string, mib: number) => {
-    const { engine, modules } = probedEngine();
+    const { engine, modules } = liveProbe();
     // NB: the time budget is wide: these tests are about memory, and a loaded machine is slow.
     return runPython(source, engine, { file: 'x.py', modules, budgets: { maxTensorBytes: mib << 20, maxWallMs: 50_000 } });
   };

@@ -1,9 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { createReferenceBackend } from '../../../runtime/backends';
-import { EagerEngine } from '../../../runtime/eager';
-import { createModule, pyFunction } from '../../../lang/python';
-import { formatError } from '../../../lang/python/run';
-import { runPython } from '../../../evaluation';
+import { runWithLiveProbe as run } from './live_probe';
 
 /**
  * Issue 12: memory freed during a run, not at its end (continues collect_runs.test.ts). An index
@@ -16,14 +12,6 @@ import { runPython } from '../../../evaluation';
  * loops (JAX's are their float32 twins').
  */
 describe('lang: memory freed during a run (issue 12): index tuples, lax, jax.nn, optax and optimizers', () => {
-  const run = (source: string) => {
-    const backend = createReferenceBackend();
-    const live = pyFunction('live', () => BigInt(backend.liveCount()));
-    const modules = { probe: { create: () => createModule('probe', { live }) } };
-    // NB: the time budget is wide: these tests are about memory, and a loaded machine is slow.
-    const r = runPython(source, new EagerEngine(backend), { file: 'x.py', modules, budgets: { maxTensorBytes: 64 << 20, maxWallMs: 60_000 } });
-    return r.error ? formatError(r.error) : r.output;
-  };
   /** `body` run 300 times after `setup`; prints the live arrays gained from after the first step to after the last, then `end`. */
   const loop = (setup: readonly string[], body: readonly string[], end: string) => [
     'import probe',

@@ -1,9 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { createReferenceBackend } from '../../../runtime/backends';
-import { EagerEngine } from '../../../runtime/eager';
-import { createModule, pyFunction } from '../../../lang/python';
-import { formatError } from '../../../lang/python/run';
-import { runPython } from '../../../evaluation';
+import { runWithLiveProbe as run } from './live_probe';
 
 /**
  * Issue 12: memory freed during a run, not at its end. JAX arrays go when their last name goes (as
@@ -14,15 +10,6 @@ import { runPython } from '../../../evaluation';
  * Expected outputs are what NumPy 1.24 prints (JAX's are its float32 twins').
  */
 describe('lang: memory freed during a run (issue 12): jax arrays, function arguments, NumPy item assignment', () => {
-  const run = (source: string, mib: number) => {
-    const backend = createReferenceBackend();
-    const live = pyFunction('live', () => BigInt(backend.liveCount()));
-    const modules = { probe: { create: () => createModule('probe', { live }) } };
-    // NB: the time budget is wide: these tests are about memory, and a loaded machine is slow.
-    const r = runPython(source, new EagerEngine(backend), { file: 'x.py', modules, budgets: { maxTensorBytes: mib << 20, maxWallMs: 60_000 } });
-    return r.error ? formatError(r.error) : r.output;
-  };
-
   it('x = x.at[i].set(v) in a loop frees the old array: 200 x 400 KB fit 4 MiB', () => {
     const src = [
       'import jax.numpy as jnp',

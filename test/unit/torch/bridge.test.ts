@@ -5,6 +5,7 @@ import { pyFunction } from '../../../lang/python/interpreter/values/host';
 import { run } from '../../../lang/python/run';
 import { createModule } from '../../../lang/python/interpreter/module_shims';
 import { PyTensor, runTorch, torchModules } from '../../../lang/python/torch';
+import { liveProbe } from '../lang/live_probe';
 
 /** How the shim meets the engine: spans on tape nodes, tensor identity, grad mode, freeing. */
 describe('torch shim: bridge to the eager engine', () => {
@@ -58,10 +59,7 @@ describe('torch shim: bridge to the eager engine', () => {
   });
 
   it('an op frees its intermediates at once: only the tensors Python holds stay alive', () => {
-    const backend = createReferenceBackend();
-    const engine = new EagerEngine(backend);
-    const live = pyFunction('live', () => BigInt(backend.liveCount()));
-    const modules = { probe: { create: () => createModule('probe', { live }) } };
+    const { engine, modules } = liveProbe();
     const src = 'import torch, probe\nx = torch.ones(100)\na = probe.live()\nfor i in range(50):\n    y = torch.softmax(x * 2 + 1, 0)\nprint(probe.live() - a)\n';
     // y's earlier values are freed as y is rebound, x * 2 once + 1 used it up, x * 2 + 1 once softmax,
     // an op, did: only the last softmax stays, as in PyTorch.

@@ -1,9 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { createReferenceBackend } from '../../../runtime/backends';
-import { EagerEngine } from '../../../runtime/eager';
-import { createModule, pyFunction } from '../../../lang/python';
-import { formatError } from '../../../lang/python/run';
-import { runPython } from '../../../evaluation';
+import { runWithLiveProbe } from '../lang/live_probe';
 
 /**
  * Issue 12: a torch.optim training loop holds as many tensors after its last step as after its
@@ -15,9 +11,6 @@ import { runPython } from '../../../evaluation';
  */
 describe('torch: a training loop with nn.Linear, dropout, cross_entropy and Adam/AdamW/RMSprop holds as many tensors as 1 step (issue 12)', () => {
   it('300 steps of each optimizer', () => {
-    const backend = createReferenceBackend();
-    const live = pyFunction('live', () => BigInt(backend.liveCount()));
-    const modules = { probe: { create: () => createModule('probe', { live }) } };
     const src = [
       'import torch, probe',
       'import torch.nn as nn',
@@ -43,8 +36,6 @@ describe('torch: a training loop with nn.Linear, dropout, cross_entropy and Adam
       'print(train(lambda ps: torch.optim.RMSprop(ps, lr=0.01), 300))',
       '',
     ].join('\n');
-    // NB: the time budget is wide: this test is about memory, and a loaded machine is slow.
-    const r = runPython(src, new EagerEngine(backend), { file: 'x.py', modules, budgets: { maxTensorBytes: 64 << 20, maxWallMs: 300_000 } });
-    assert.equal(r.error ? formatError(r.error) : r.output, '(0, 0.0864, [-4.54, -3.353])\n(0, 0.1406, [-2.838, -1.89])\n(0, 0.1592, [-2.675, -1.652])\n');
+    assert.equal(runWithLiveProbe(src), '(0, 0.0864, [-4.54, -3.353])\n(0, 0.1406, [-2.838, -1.89])\n(0, 0.1592, [-2.675, -1.652])\n');
   });
 });
