@@ -172,6 +172,9 @@ function layoutOf(node: A.FunctionDef | A.Lambda): ParamLayout {
   return l;
 }
 
+/** The defaults of a function without parameters: one array for all (a lambda made at every call has none). */
+const NO_DEFAULTS: readonly undefined[] = [];
+
 function nameList(names: string[]): string {
   const q = names.map((n) => `'${n}'`);
   return q.length === 1 ? q[0] : `${q.slice(0, -1).join(', ')} and ${q[q.length - 1]}`;
@@ -661,15 +664,15 @@ export class Interpreter implements HostContext {
     if (held) this.bound(it);
     else this.escape(it);
     this.node = s;
-    const iterator = ops.iterate(it, this)[Symbol.iterator]();
+    const nextItem = ops.cursor(it, this);
     try {
       for (;;) {
         // An error while fetching the next item (zip(strict=True), a host iterator) belongs to the `for` line.
         this.node = s;
-        // NB: iterate charges the step of each iteration.
-        const next = iterator.next();
-        if (next.done) break;
-        this.assign(s.target, next.value, scope);
+        // NB: the cursor charges the step of each iteration.
+        const item = nextItem();
+        if (item === undefined) break;
+        this.assign(s.target, item, scope);
         // What the target held before goes now, before the body runs, as in CPython.
         if (this.unbound.length) this.collectUnbound();
         const r = this.execBlock(s.body, scope);
@@ -1292,7 +1295,7 @@ export class Interpreter implements HostContext {
   private defineFunction(s: A.FunctionDef, scope: Scope): void {
     if (s.isAsync) throw new HaltError('unsupported', "Gradlens does not support 'async def'", s.span);
     const decorators = s.decorators.map((d) => this.evalExpr(d, scope));
-    const defaults = s.params.map((p) => (p.default ? this.evalExpr(p.default, scope) : undefined));
+    const defaults = s.params.length === 0 ? NO_DEFAULTS : s.params.map((p) => (p.default ? this.evalExpr(p.default, scope) : undefined));
     for (const d of defaults) if (d !== undefined) this.escape(d);
     this.capture(scope);
     this.node = s;
@@ -1307,7 +1310,7 @@ export class Interpreter implements HostContext {
   }
 
   private makeLambda(e: A.Lambda, scope: Scope): PyFunction {
-    const defaults = e.params.map((p) => (p.default ? this.evalExpr(p.default, scope) : undefined));
+    const defaults = e.params.length === 0 ? NO_DEFAULTS : e.params.map((p) => (p.default ? this.evalExpr(p.default, scope) : undefined));
     for (const d of defaults) if (d !== undefined) this.escape(d);
     this.capture(scope);
     return new PyFunction('<lambda>', `${scope.qualPrefix}<lambda>`, e, defaults, scope);
@@ -1821,7 +1824,9 @@ export class Interpreter implements HostContext {
   }
 
   private callWith(f: PyValue, e: A.Call, scope: Scope, receiver?: PyValue): PyValue {
-    const args: PyValue[] = [];
+    // NB: sized up front where no `*xs` adds to them: an empty array's first push reserves 16 slots.
+    const count = positionalCount(e);
+    const args: PyValue[] = count < 0 ? [] : new Array<PyValue>(count);
     // What a call receives, it may keep; an op keeps only what it returns.
     const op = (f instanceof PyBuiltin && f.keepsNoArguments) || (f instanceof HostObject && f.keepsNoArguments) || this.consuming.has(f);
     // NB: an op's list or tuple literal argument (`torch.stack([a * 2, b])`) is a temporary: its items are the op's arguments.
@@ -1888,6 +1893,8 @@ export class Interpreter implements HostContext {
    */
   private evalArguments(e: A.Call, scope: Scope, args: PyValue[], listed: PyValue[] | null = null): Kwargs {
     let kwargs = NO_KWARGS;
+    // NB: args[k++] = v appends to an array `*xs` grows, and fills one sized for the positional arguments.
+    let k = 0;
     for (const a of e.args) {
       switch (a.kind) {
         case 'positional': {
@@ -1895,14 +1902,14 @@ export class Interpreter implements HostContext {
           if (listed && (literal.kind === 'List' || literal.kind === 'Tuple') && !literal.elts.some((x) => x.kind === 'Starred')) {
             const items = literal.elts.map((x) => this.evalExpr(x, scope));
             listed.push(...items);
-            args.push(literal.kind === 'List' ? new PyList(items) : new PyTuple(items));
-          } else args.push(this.evalExpr(literal, scope));
+            args[k++] = literal.kind === 'List' ? new PyList(items) : new PyTuple(items);
+          } else args[k++] = this.evalExpr(literal, scope);
           break;
         }
         case 'star': {
           const v = this.evalExpr(a.value, scope);
           this.node = a.value;
-          for (const x of ops.iterate(v, this, `Value after * must be an iterable, not ${typeName(v)}`)) args.push(x);
+          for (const x of ops.iterate(v, this, `Value after * must be an iterable, not ${typeName(v)}`)) args[k++] = x;
           break;
         }
         case 'keyword': {
@@ -1963,13 +1970,13 @@ export class Interpreter implements HostContext {
       if (held) this.bound(iterable);
       else this.escape(iterable);
       this.node = e;
-      const iterator = ops.iterate(iterable, this)[Symbol.iterator]();
+      const nextItem = ops.cursor(iterable, this);
       try {
         for (;;) {
           this.node = e;
-          const next = iterator.next();
-          if (next.done) break;
-          this.assign(g.target, next.value, inner);
+          const item = nextItem();
+          if (item === undefined) break;
+          this.assign(g.target, item, inner);
           if (!this.admits(g, inner)) continue;
           if (i + 1 < gens.length) loop(i + 1, this.evalExpr(gens[i + 1].iter, inner));
           else if (dict) {
@@ -2210,6 +2217,16 @@ function callOperands(e: A.Call, receiver: PyValue | undefined, args: readonly P
     ...args.map((value, i) => ({ value, span: spread ? null : positional[i]?.value.span ?? null })),
     ...[...kwargs].map(([name, value]) => ({ value, span: spread ? null : keywords.find((k) => k.kind === 'keyword' && k.name === name)?.value.span ?? null })),
   ];
+}
+
+/** How many positional arguments a call passes; -1 where a `*xs` among them makes that known only as it runs. */
+function positionalCount(e: A.Call): number {
+  let n = 0;
+  for (const a of e.args) {
+    if (a.kind === 'star') return -1;
+    if (a.kind === 'positional') n++;
+  }
+  return n;
 }
 
 /** What Python can read back out of `v`: a tuple's or list's items, a dict's keys and values, a host object's `held`. */

@@ -89,6 +89,28 @@ export function iterate(v: PyValue, ctx: HostContext, message?: string): Iterabl
   return charged(items(v, ctx, message), ctx);
 }
 
+/**
+ * A Python iterable's items one call at a time, each charged one step as iterate charges it;
+ * undefined once all are drawn. NB: a list or tuple is walked by index, with no generator and no
+ * result object a step (a loop's hot path); as CPython's list iterator, it sees an item appended
+ * in the loop.
+ */
+export function cursor(v: PyValue, ctx: HostContext): () => PyValue | undefined {
+  if ((v instanceof PyList || v instanceof PyTuple) && v.subclass === null) {
+    let i = 0;
+    return () => {
+      if (i >= v.items.length) return undefined;
+      ctx.tick();
+      return v.items[i++];
+    };
+  }
+  const it = iterate(v, ctx)[Symbol.iterator]();
+  return () => {
+    const next = it.next();
+    return next.done ? undefined : next.value;
+  };
+}
+
 function* charged(items: Iterable<PyValue>, ctx: HostContext): IterableIterator<PyValue> {
   for (const x of items) {
     ctx.tick();

@@ -9,7 +9,7 @@ export { bytearrayType, bytesLike, bytesType, fromLatin1, PyBytes } from './byte
 export { floatFromHex, fromBytes } from './int_bytes';
 export { delattr, FINALIZER_REFUSAL, getattr, getattrOrUndefined, isInstance, setattr } from './attributes';
 export { compare, contains, eq } from './comparison';
-export { delitem, getitem, iterate, len, materialize, setitem, sliceIndices } from './containers';
+export { cursor, delitem, getitem, iterate, len, materialize, setitem, sliceIndices } from './containers';
 export { dictKey, pyHash } from './hashing';
 export { intToFloat, isNumber, parseIntLiteral, toFloat, toIndex, toInt } from './conversions';
 export {

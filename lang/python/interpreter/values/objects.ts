@@ -65,6 +65,8 @@ export abstract class PyObject {
    * would run for every object made, hashed or not.
    */
   declare identity?: number;
+  /** Its hashKey when hashed by identity, kept: a set of objects (a graph walk's `visited`) hashes each again and again. */
+  declare identityKey?: string;
 }
 
 /**
@@ -303,7 +305,8 @@ export function hashKey(v: PyValue): string | null {
       if (v instanceof PyInstance && v.standsFor !== undefined) return hashKey(v.standsFor);
       // A host value hashed by what it holds (values/host.ts's valueKey): a complex, bytes.
       const own = (v as { valueKey?(): string | null | undefined }).valueKey?.();
-      return own === undefined ? `o${objectId(v)}` : own;
+      if (own !== undefined) return own;
+      return (v.identityKey ??= `o${objectId(v)}`);
   }
   return null;
 }
