@@ -19,6 +19,7 @@ import {
   type AssignListener,
   type ModuleRegistry,
   type ShownWarning,
+  PyList,
 } from './interpreter';
 import { STANDARD_MODULES } from './modules';
 import { parse, syntaxErrorClass, type ParseResult, type Span, walkStatements } from './syntax';
@@ -124,7 +125,9 @@ export function scriptError(interp: Interpreter, e: unknown, file: string | null
 function uncaughtMessage(interp: Interpreter, exc: ExceptionObject): string {
   const text = interp.str(exc);
   if (exc.bareMessage) return text;
-  return text ? `${exc.type.tracebackName}: ${text}` : exc.type.tracebackName;
+  const notes = exc.dict.get('__notes__');
+  const noted = notes instanceof PyList ? notes.items.map((n) => `\n${typeof n === 'string' ? n : interp.str(n)}`).join('') : '';
+  return (text ? `${exc.type.tracebackName}: ${text}` : exc.type.tracebackName) + noted;
 }
 
 /**

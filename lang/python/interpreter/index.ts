@@ -115,6 +115,7 @@ export {
   PyDict,
   PyError,
   pyError,
+  addNote,
   opFunction,
   pyFunction,
   PyFunction,

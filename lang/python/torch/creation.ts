@@ -1,5 +1,6 @@
 /** Tensor creation: torch.tensor, zeros/ones/full (and their _like forms), arange, linspace, eye (random tensors: random.ts). */
 import { bindArgs, flattenNested, type Args, pyError, type HostContext, HostObject, hostValues, PyList, PyTuple, PyType, type Kwargs, type PyValue, toIndex, typeName } from '../interpreter';
+import { checkDeviceArg } from './device';
 import { DTYPES, STORAGE, TorchDType, isFloating, type TorchDTypeName } from './dtype';
 import { checkIntegers } from './errors';
 import { TorchSize } from './size';
@@ -28,6 +29,7 @@ export function sizeArgs(rest: readonly PyValue[], ctx: HostContext, fname: stri
 }
 
 function finish(rt: TorchRuntime, t: PyTensor, a: Args): PyTensor {
+  checkDeviceArg(a);
   if (a.bool('requires_grad', false)) {
     checkRequiresGrad(t, true);
     rt.run(() => t.t.requiresGrad_(true));
@@ -102,6 +104,7 @@ function like(name: string, value: number | null): Creator {
 function legacy(name: string, dtype: TorchDTypeName): Creator {
   return (rt, args, kwargs, ctx) => {
     const a = bindArgs(name, ['*data', '*', 'device?'], args, kwargs, ctx);
+    checkDeviceArg(a);
     const given = a.rest;
     if (given.length === 0) return filled(rt, [0], 0, dtype);
     if (given.every((v) => typeof v === 'bigint')) return filled(rt, sizeArgs(given, ctx, name), 0, dtype);

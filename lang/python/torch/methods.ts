@@ -7,6 +7,7 @@ import { arith, asOperand, asTensor, checkBroadcast, compareOp, inPlaceArith, ty
 import { backward } from './autograd';
 import { noteCut, noteDetach } from './jit_refusals';
 import { dtypeArg, sizeArgs } from './creation';
+import { requireCpu } from './device';
 import { SCALAR_TYPE, TorchDType, isFloating, type TorchDTypeName } from './dtype';
 import { ORDERING_FUNCTION_NAMES, ORDERING_METHODS } from './ordering';
 import { SPECIAL_METHODS } from './special';
@@ -193,6 +194,8 @@ export const TENSOR_METHODS = nameTable<Method>({
   long: cast('int64'),
   bool: cast('bool'),
   to: def('to', ['*args', '**kwargs'], (x, a) => {
+    const device = a.extraKwargs.get('device') ?? a.rest.find((v) => !(v instanceof TorchDType || v instanceof PyTensor || typeof v === 'boolean'));
+    if (device !== undefined && device !== null) requireCpu(device);
     const target = [...a.rest, a.extraKwargs.get('dtype')].find((v) => v instanceof TorchDType || v instanceof PyTensor);
     if (target instanceof PyTensor) return T.toDType(x, target.dtype);
     return target instanceof TorchDType ? T.toDType(x, target.name) : x;
@@ -201,7 +204,11 @@ export const TENSOR_METHODS = nameTable<Method>({
     const d = a.opt('dtype');
     return d === undefined || d === null ? tensorTypeName(x.dtype) : T.toDType(x, tensorTypeArg(d));
   }),
-  cpu: def('cpu', [], (x) => x),
+  cpu: def('cpu', ['memory_format?'], (x) => x),
+  cuda: def('cuda', ['device?', 'non_blocking?', 'memory_format?'], (x, a) => {
+    requireCpu(a.get('device') ?? 'cuda');
+    return x;
+  }),
   contiguous: def('contiguous', ['memory_format?'], (x) => x),
   clone: def('clone', ['memory_format?'], (x) => T.clone(x)),
   numpy: def('numpy', [], (x, _a, ctx) => {

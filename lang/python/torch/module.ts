@@ -3,11 +3,13 @@
  * `torch.cuda`), built once per run over the engine the caller gives.
  */
 import type { EagerEngine } from '../../../runtime/eager';
-import { bindArgs, opFunction, pyError, type HostContext, createModule, type ModuleRegistry, type ModuleShim, PyList, PyModule, PyTuple, type NativeFn, type PyValue, typeName } from '../interpreter';
+import { bindArgs, HaltError, opFunction, pyError, type HostContext, createModule, type ModuleRegistry, type ModuleShim, PyList, PyModule, PyTuple, type NativeFn, type PyValue, typeName } from '../interpreter';
+import { acceleratorModules, BACKENDS_NAMES, CUDA_NAMES, SETTINGS_NAMES } from './accelerators';
 import { asTensor, compareOp } from './arith';
 import { AUTOGRAD_FUNCTION_NAMES, GRAD_MODE_NAMES, autogradFunctions, gradModeFactories } from './autograd';
 import { AUTOGRAD_EXTENSION_NAMES, AUTOGRAD_MODULES, type AutogradModule, autogradExtensions } from './autograd_modules';
 import { CREATORS, tensorFromData } from './creation';
+import { DEVICE_TYPE } from './device';
 import { DTYPE_ALIASES } from './dtype';
 import { FUNCTIONAL_NAMES, functionalAttrs } from './functional';
 import { INIT_NAMES, NN_NAMES, nnAttrs } from './nn';
@@ -35,6 +37,9 @@ export interface TorchModules {
   readonly utils: PyModule;
   readonly data: PyModule;
   readonly cuda: PyModule;
+  readonly backends: PyModule;
+  readonly cudnn: PyModule;
+  readonly mps: PyModule;
   readonly special: PyModule;
   /** `torch.autograd.function`, `torch.func`, `functorch` and the other autograd_modules.ts modules, by name. */
   readonly autogradModules: Record<AutogradModule, PyModule>;
@@ -115,7 +120,11 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
     }),
     get_default_dtype: fn('get_default_dtype', () => DTYPE_ALIASES.float32),
     ...printOptionFunctions(rt),
-    device: fn('device', (args) => (typeof args[0] === 'string' ? args[0] : 'cpu')),
+    device: DEVICE_TYPE,
+    // NB: files are outside the sandbox, as open() is: the run stops at the call; everything above it ran.
+    ...Object.fromEntries(['save', 'load'].map((name) => [name, fn(name, () => {
+      throw new HaltError('sandbox', `'torch.${name}' is not available in Gradlens: scripts cannot read or write files; everything above this line ran (remove the call, or ${name} from Python)`);
+    })])),
     __version__: '1.13.0',
   });
   const extensions = autogradExtensions(rt);
@@ -123,7 +132,10 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
   const functional = createModule('torch.nn.functional', functionalAttrs(rt));
   const nnParts = nnAttrs(rt);
   const nn = createModule('torch.nn', { functional, ...nnParts.nn });
-  const cuda = createModule('torch.cuda', { is_available: fn('is_available', () => false), device_count: fn('device_count', () => 0n) });
+  const accelerators = acceleratorModules();
+  Object.assign(attrs, accelerators.settings);
+  attrs.backends = accelerators.backends;
+  const cuda = accelerators.cuda;
   attrs.autograd = autograd;
   attrs.func = extensions.modules['torch.func'];
   attrs.nn = nn;
@@ -133,14 +145,14 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
   const utils = createModule('torch.utils', { data });
   attrs.utils = utils;
   attrs.cuda = cuda;
-  return { runtime: rt, torch: createModule('torch', attrs), autograd, nn, functional, init: nnParts.init, optim, lrScheduler, utils, data, cuda, special, autogradModules: extensions.modules };
+  return { runtime: rt, torch: createModule('torch', attrs), autograd, nn, functional, init: nnParts.init, optim, lrScheduler, utils, data, cuda, backends: accelerators.backends, cudnn: accelerators.cudnn, mps: accelerators.mps, special, autogradModules: extensions.modules };
 }
 
 /** The names the analyzer may check scripts against. */
 const TORCH_EXPORTS = [
   ...Object.keys(DTYPE_ALIASES), ...GRAD_MODE_NAMES, ...Object.keys(CREATORS), ...UNSUPPORTED_TENSOR_TYPES,
   ...TORCH_FUNCTION_NAMES, ...RANDOM_NAMES, 'Tensor', 'Size', 'cat', 'concat', 'stack', 'where', 'is_tensor', 'is_floating_point',
-  'isfinite', 'isinf', 'equal', 'allclose', 'get_default_dtype', 'set_printoptions', 'device', 'autograd', 'func', 'nn', 'optim', 'utils', 'cuda', 'special', '__version__',
+  'isfinite', 'isinf', 'equal', 'allclose', 'get_default_dtype', 'set_printoptions', 'device', 'save', 'load', 'autograd', 'func', 'nn', 'optim', 'utils', 'cuda', 'backends', ...SETTINGS_NAMES, 'special', '__version__',
 ];
 
 /**
@@ -180,7 +192,10 @@ export function torchSession(engine: EagerEngine, numpy?: ModuleShim): TorchSess
       'torch.utils': shim((m) => m.utils, ['data']),
       'torch.utils.data': shim((m) => m.data, DATA_NAMES),
       'torch.nn.functional': shim((m) => m.functional, FUNCTIONAL_NAMES),
-      'torch.cuda': shim((m) => m.cuda, ['is_available', 'device_count']),
+      'torch.cuda': shim((m) => m.cuda, CUDA_NAMES),
+      'torch.backends': shim((m) => m.backends, BACKENDS_NAMES),
+      'torch.backends.cudnn': shim((m) => m.cudnn, ['enabled', 'benchmark', 'deterministic', 'allow_tf32', 'is_available', 'version']),
+      'torch.backends.mps': shim((m) => m.mps, ['is_available', 'is_built']),
       'torch.special': shim((m) => m.special, SPECIAL_MODULE_NAMES),
     },
     runtime: (ctx) => get(ctx).runtime,

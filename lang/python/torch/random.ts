@@ -16,6 +16,7 @@ import {
 } from '../interpreter';
 import { tangentByFormula, type Tensor } from '../../../runtime/eager';
 import { dtypeArg, sizeArgs } from './creation';
+import { checkDeviceArg } from './device';
 import { STORAGE, isFloating, type TorchDTypeName } from './dtype';
 import { PyTensor, checkInPlace, checkRequiresGrad, type Method, type TorchRuntime } from './tensor';
 import { type DrawKind, drawUnderVmap } from './vmap_randomness';
@@ -174,6 +175,7 @@ const numel = (shape: Shape): number => shape.reduce((n, d) => n * d, 1);
 
 /** A new tensor of these values, with `requires_grad=` applied. */
 function made(rt: TorchRuntime, a: Args, values: ArrayLike<number>, shape: Shape, dtype: TorchDTypeName): PyTensor {
+  checkDeviceArg(a);
   const t = rt.fromValues(values, shape, dtype);
   if (a.bool('requires_grad', false)) {
     checkRequiresGrad(t, true);
@@ -188,6 +190,8 @@ function made(rt: TorchRuntime, a: Args, values: ArrayLike<number>, shape: Shape
  * the whole batch's draw being `batch(B)` (B * n values by default, as PyTorch draws `[B, *shape]`).
  */
 function drawn(rt: TorchRuntime, shape: Shape, dtype: TorchDTypeName, a: Args, kind: DrawKind, fill: (n: number) => ArrayLike<number>, batch?: (size: number) => ArrayLike<number>): PyTensor {
+  // NB: before the draw, as PyTorch refuses the device before it draws.
+  checkDeviceArg(a);
   rt.charge(shape, dtype);
   const n = numel(shape);
   return rt.run(() => made(rt, a, drawUnderVmap(rt, `torch.${a.fname}`, kind, n, () => fill(n), batch ?? ((size) => fill(size * n))), shape, dtype));

@@ -9,6 +9,7 @@
 import { TorchGenerator, bytesOf, sizeOf, withInterrupt, type AbstractValue, type Shape, type OpScope, type SourceSpan } from '../../../runtime/core';
 import { tangentAt, TorchOps, type EagerEngine, type GradNode, type Tensor } from '../../../runtime/eager';
 import { pyError, HostObject, hostType, opFunction, PyType, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type UnaryOp, type Kwargs, type PyValue, formatValue, truthy, typeName } from '../interpreter';
+import { CPU } from './device';
 import { DTYPES, ITEM_SIZE, STORAGE, isFloating, type TorchDTypeName } from './dtype';
 import { checkIntegers, describe, translate } from './errors';
 import { DEFAULT_PRINT_OPTIONS, itemStr, tensorRepr, type PrintOptions } from './print';
@@ -332,7 +333,7 @@ export class PyTensor extends HostObject {
           return rt.result(rt.torch.permute(this.t, perm), [this]);
         });
       case 'device':
-        return 'cpu';
+        return CPU;
       case 'is_cuda':
         return false;
       case '__abs__':

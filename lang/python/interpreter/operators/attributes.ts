@@ -2,6 +2,7 @@
  * Attribute access (`obj.name`, assignment, deletion) on every kind of value, and `isinstance`.
  */
 import {
+  addNote,
   ExceptionObject,
   type HostContext,
   HaltError,
@@ -70,6 +71,15 @@ export function getattrOrUndefined(obj: PyValue, name: string, ctx: HostContext)
     if (name === '__dict__' && obj instanceof PyInstance) return attributeDict(obj.dict, ctx);
     if (obj instanceof ExceptionObject) {
       if (name === 'args') return new PyTuple(obj.args);
+      if (name === 'add_note') {
+        return new PyBuiltin('add_note', (args) => {
+          const note = args[0] ?? null;
+          if (args.length !== 1) throw pyError('TypeError', `BaseException.add_note() takes exactly one argument (${args.length} given)`);
+          if (typeof note !== 'string') throw pyError('TypeError', `note must be a str, not '${typeName(note)}'`);
+          addNote(obj, note);
+          return null;
+        });
+      }
       if (name === '__cause__') return obj.cause;
       if (name === '__context__') return obj.context;
       if (name === '__traceback__') return null;

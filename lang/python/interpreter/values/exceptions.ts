@@ -3,7 +3,7 @@
  * errors that stop a script without being Python exceptions (budgets, sandbox
  * refusals, cancellation), which `except` clauses cannot catch.
  */
-import { ExceptionObject, PyBuiltin, PyType, type PyValue } from './objects';
+import { ExceptionObject, PyBuiltin, PyList, PyType, type PyValue } from './objects';
 import type { Span } from '../../syntax';
 
 /** A Python exception in flight. `except` clauses catch these. */
@@ -144,6 +144,18 @@ export function pyError(type: ExceptionName | PyType, message?: string, ...moreA
   const t = typeof type === 'string' ? EXCEPTION_TYPES.get(type)! : type;
   const args: PyValue[] = message === undefined ? [] : [message, ...moreArgs];
   return new PyError(new ExceptionObject(t, args));
+}
+
+/**
+ * `exc.add_note(note)` (Python 3.11): the traceback prints each note on a line of its own after the
+ * message, and `str(exc)` leaves them out. Gradlens adds what to do this way where the message is
+ * the library's own words, so a script that catches the error reads what the library says.
+ */
+export function addNote(exc: ExceptionObject, note: string): void {
+  const notes = exc.dict.get('__notes__');
+  if (notes === undefined) exc.dict.set('__notes__', new PyList([note]));
+  else if (notes instanceof PyList) notes.items.push(note);
+  else throw pyError('TypeError', 'Cannot add note: __notes__ is not a list');
 }
 
 /** An exception raised while `handled` was being handled gets it as its `__context__`, as in Python. */

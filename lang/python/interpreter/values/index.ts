@@ -15,6 +15,7 @@ export {
   IndexError,
   keyError,
   pyError,
+  addNote,
   PyError,
   RecursionError,
   RuntimeError,

@@ -25,6 +25,7 @@ import {
   repr,
   typeName,
 } from '../../interpreter';
+import { isDeviceLike, requireCpu } from '../device';
 import { isFloating, TorchDType, type TorchDTypeName } from '../dtype';
 import { TorchSize } from '../size';
 import { PyTensor, type TorchRuntime } from '../tensor';
@@ -317,7 +318,6 @@ export function moduleType(rt: TorchRuntime): PyType {
 
   const floatingTo = (dtype: TorchDTypeName) => (t: PyTensor) => (isFloating(t.dtype) ? dtype : t.dtype);
 
-  const noCuda = () => pyError('AssertionError', 'Torch not compiled with CUDA enabled');
 
   const entries: Record<string, PyValue> = {
     __init__: method('__init__', ['*args', '**kwargs'], (self, a) => {
@@ -430,7 +430,7 @@ export function moduleType(rt: TorchRuntime): PyType {
       for (const v of [...a.rest, ...a.extraKwargs.values()]) {
         if (v instanceof PyTensor) dtype = v.dtype;
         else if (v instanceof TorchDType) dtype = v.name;
-        else if (typeof v === 'string' && v.startsWith('cuda')) throw noCuda();
+        else if (isDeviceLike(v)) requireCpu(v);
       }
       if (dtype === null) return self;
       if (!isFloating(dtype)) throw pyError('TypeError', `nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.${dtype}`);
@@ -445,8 +445,9 @@ export function moduleType(rt: TorchRuntime): PyType {
       throw pyError('NotImplementedError', 'Module.bfloat16() is not supported by Gradlens: it has no bfloat16 tensors; keep the model in float32, or use .double()');
     }),
     cpu: method('cpu', [], (self) => self),
-    cuda: method('cuda', ['device?'], () => {
-      throw noCuda();
+    cuda: method('cuda', ['device?'], (self, a) => {
+      requireCpu(a.get('device') ?? 'cuda');
+      return self;
     }),
     // Every tensor, integer buffers too, as `t.type(dst_type)` converts it.
     type: method('type', ['dst_type'], (self, a) => {
