@@ -1,6 +1,7 @@
 /** Tensor creation: torch.tensor, zeros/ones/full (and their _like forms), arange, linspace, eye (random tensors: random.ts). */
 import { bindArgs, flattenNested, type Args, pyError, type HostContext, HostObject, hostValues, PyList, PyTuple, PyType, type Kwargs, type PyValue, toIndex, typeName } from '../interpreter';
 import { checkDeviceArg } from './device';
+import { intoOut } from './out';
 import { DTYPES, STORAGE, TorchDType, isFloating, type TorchDTypeName } from './dtype';
 import { checkIntegers } from './errors';
 import { TorchSize } from './size';
@@ -28,13 +29,14 @@ export function sizeArgs(rest: readonly PyValue[], ctx: HostContext, fname: stri
   });
 }
 
-function finish(rt: TorchRuntime, t: PyTensor, a: Args): PyTensor {
+function finish(rt: TorchRuntime, t: PyTensor, a: Args): PyValue {
   checkDeviceArg(a);
   if (a.bool('requires_grad', false)) {
     checkRequiresGrad(t, true);
     rt.run(() => t.t.requiresGrad_(true));
   }
-  return t;
+  const out = a.opt('out');
+  return out === undefined || out === null ? t : intoOut(rt, a.fname, [], out, () => t, rt.ctx, true);
 }
 
 /** `torch.tensor(data)`: the dtype from the data (bool, int64 or float32) unless given. */

@@ -6,6 +6,7 @@ import type { EagerEngine } from '../../../runtime/eager';
 import { bindArgs, HaltError, opFunction, pyError, type HostContext, createModule, type ModuleRegistry, type ModuleShim, PyList, PyModule, PyTuple, type NativeFn, type PyValue, typeName } from '../interpreter';
 import { acceleratorModules, BACKENDS_NAMES, CUDA_NAMES, SETTINGS_NAMES } from './accelerators';
 import { asTensor, compareOp } from './arith';
+import { intoOut } from './out';
 import { AUTOGRAD_FUNCTION_NAMES, GRAD_MODE_NAMES, autogradFunctions, gradModeFactories } from './autograd';
 import { AUTOGRAD_EXTENSION_NAMES, AUTOGRAD_MODULES, type AutogradModule, autogradExtensions } from './autograd_modules';
 import { CREATORS, tensorFromData } from './creation';
@@ -64,7 +65,10 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
     const rest = kwargs.has('input') ? args : args.slice(1);
     const kw = new Map(kwargs);
     kw.delete('input');
-    return method(asTensor(rt, input, c, 'input'), rest, kw, c);
+    const out = kw.get('out');
+    kw.delete('out');
+    const call = () => method(asTensor(rt, input, c, 'input'), rest, kw, c);
+    return out === undefined || out === null ? call() : intoOut(rt, name, [input, ...rest, ...kw.values()], out, call, c);
   });
   for (const name of TORCH_FUNCTION_NAMES) attrs[name] = torchFunction(name, TENSOR_METHODS[name]);
   const methodsAndSpecial: Readonly<Record<string, Method>> = { ...TENSOR_METHODS, ...SPECIAL_ONLY };
@@ -72,7 +76,9 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
   attrs.special = special;
   const cat: NativeFn = (args, kwargs, c) => {
     const a = bindArgs('cat', ['tensors', 'dim?', '*', 'out?'], args, kwargs, c);
-    return T.cat(rt, tensorList(a.required('tensors'), rt, c, 'cat'), a.int('dim', 0));
+    const call = () => T.cat(rt, tensorList(a.required('tensors'), rt, c, 'cat'), a.int('dim', 0));
+    const out = a.opt('out');
+    return out === undefined || out === null ? call() : intoOut(rt, 'cat', [a.required('tensors')], out, call, c);
   };
   Object.assign(attrs, {
     Tensor: rt.tensorType,
@@ -81,7 +87,9 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
     concat: fn('concat', cat),
     stack: fn('stack', (args, kwargs, c) => {
       const a = bindArgs('stack', ['tensors', 'dim?', '*', 'out?'], args, kwargs, c);
-      return T.stack(rt, tensorList(a.required('tensors'), rt, c, 'stack'), a.int('dim', 0));
+      const call = () => T.stack(rt, tensorList(a.required('tensors'), rt, c, 'stack'), a.int('dim', 0));
+      const out = a.opt('out');
+      return out === undefined || out === null ? call() : intoOut(rt, 'stack', [a.required('tensors')], out, call, c);
     }),
     where: fn('where', (args, kwargs, c) => {
       const a = bindArgs('where', ['condition', 'input?', 'other?'], args, kwargs, c);

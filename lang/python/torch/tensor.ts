@@ -336,6 +336,8 @@ export class PyTensor extends HostObject {
         return CPU;
       case 'is_cuda':
         return false;
+      case '_version':
+        return BigInt(this.t.version);
       case '__abs__':
         return this.method('abs');
     }
