@@ -6,7 +6,7 @@ import { runBackward, type GradOptions } from './backward';
 import { innermostLevel, propagateTangent, tangentFromResult, tangentToSnapshot, type ForwardEngine } from './forward_ad';
 import { GRAD_FN_NAMES } from './grad_fn_names';
 import { Storage } from './storage';
-import { OpNode, Tensor, type BackwardOptions, type OpGroup, type TensorEngine } from './tensor';
+import { edgesLeaving, gradEdge, nodesMadeFrom, OpNode, Tensor, type BackwardOptions, type OpGroup, type TensorEngine } from './tensor';
 
 let nextGroupId = 1;
 
@@ -125,10 +125,14 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine, ForwardEngine
    */
   composite(name: string, fn: () => Tensor): Tensor {
     const group: OpGroup = { id: nextGroupId++, name };
+    const first = nodesMadeFrom();
     this.groupStack.push(group);
     try {
       const result = fn();
-      if (result.gradFn && result.gradFn.group === group) result.gradFn.name = name;
+      if (result.gradFn && result.gradFn.group === group) {
+        result.gradFn.name = name;
+        result.gradFn.shownNext = edgesLeaving(result.gradFn, first);
+      }
       return result;
     } finally {
       this.groupStack.pop();
@@ -227,7 +231,7 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine, ForwardEngine
       GRAD_FN_NAMES[prim],
       prim,
       params,
-      inputs.map((t) => t.gradFn ?? (t.requiresGrad ? t.accumulator() : null)),
+      inputs.map(gradEdge),
       inputs.map((t) => t.aliasForSave(true)),
       result.aliasForSave(false),
       inputs.map((t) => ({ shape: t.shape, dtype: t.dtype })),

@@ -374,6 +374,36 @@ export interface OpGroup {
 
 let nextNodeId = 1;
 
+/** The id the next node made will have: the nodes made after this moment have ids from it on. */
+export function nodesMadeFrom(): number {
+  return nextNodeId;
+}
+
+/** Where `t`'s gradient flows: its grad_fn, its AccumulateGrad when it is a leaf that requires grad, else nowhere. */
+export function gradEdge(t: Tensor): GradNode | null {
+  return t.gradFn ?? (t.requiresGrad ? t.accumulator() : null);
+}
+
+/**
+ * The edges leaving the steps recorded since node id `first` that `node` reaches, first reached
+ * first and each once: the inputs of the one op those steps make up. An AccumulateGrad (a leaf's)
+ * is outside whenever it was made.
+ */
+export function edgesLeaving(node: GradNode, first: number): GradNode[] {
+  const found: GradNode[] = [];
+  const seen = new Set<GradNode>();
+  const walk = (n: GradNode): void => {
+    for (const e of n.next) {
+      if (e === null || seen.has(e)) continue;
+      seen.add(e);
+      if (e.id >= first && !(e instanceof AccumulateGrad)) walk(e);
+      else found.push(e);
+    }
+  };
+  walk(node);
+  return found;
+}
+
 /** Nodes whose last reference went away, freed one after another by `OpNode.release`. */
 const dying: OpNode[] = [];
 let draining = false;
@@ -391,6 +421,12 @@ export abstract class GradNode {
   abstract readonly span: SourceSpan | null;
   /** The node each input's gradient flows to; null where that input needs none. */
   abstract readonly next: readonly (GradNode | null)[];
+  /**
+   * Where the node stands for a function PyTorch runs as one op but Gradlens records in several
+   * steps (a loss, softmax, relu): the edges of that op's inputs, which `grad_fn.next_functions`
+   * shows instead of the last step's own. Null where `next` is what PyTorch has.
+   */
+  shownNext: readonly (GradNode | null)[] | null = null;
   abstract retain(): void;
   abstract release(): void;
 }

@@ -15,7 +15,7 @@ export const functionContexts = new WeakMap<FunctionNode, PyValue>();
 /** `grad_fn.next_functions`: `(node, output index)` per input. */
 export function nextFunctions(node: GradNode): PyTuple {
   // A custom Function's arguments that are not tensors have no edge.
-  const edges = node instanceof FunctionNode ? node.next.filter((_, i) => node.inputAvals[i] !== null) : node.next;
+  const edges = node instanceof FunctionNode ? node.next.filter((_, i) => node.inputAvals[i] !== null) : node.shownNext ?? node.next;
   return new PyTuple(edges.map((n) => new PyTuple([gradFnObject(n), n instanceof OutputSlot ? BigInt(n.index) : 0n])));
 }
 

@@ -41,7 +41,7 @@ function activation(name: string, spec: string[], grad: string, f: (rt: TorchRun
     const a = bindArgs(name, ['input', ...spec], args, kwargs, ctx);
     const x = asTensor(rt, a.required('input'), ctx, 'input');
     if (!isFloating(x.dtype)) throw pyError('RuntimeError', `"${name}" not implemented for '${x.dtype === 'int32' ? 'Int' : x.dtype === 'bool' ? 'Bool' : 'Long'}'`);
-    return rt.run(() => rt.result(T.rename(f(rt, x.t, a, ctx), [x.t], grad), [x]));
+    return rt.run(() => rt.result(T.asOp(f(rt, x.t, a, ctx), [x.t], grad), [x]));
   };
 }
 

@@ -2,7 +2,7 @@
  * Torch-level operations on Python tensors, shared by tensor methods, `torch.*` functions and
  * `torch.nn.functional`. Each returns a new PyTensor with the grad_fn name PyTorch 1.13 gives.
  */
-import type { Tensor } from '../../../runtime/eager';
+import { gradEdge, type Tensor } from '../../../runtime/eager';
 import { pyError } from '../interpreter';
 import { inferSizeMessage } from './errors';
 import { STORAGE, isFloating, type TorchDTypeName } from './dtype';
@@ -22,6 +22,18 @@ export function select(rt: TorchRuntime, pred: Tensor, a: Tensor, b: Tensor): Te
 /** Gives a freshly made result the grad_fn name PyTorch uses for the whole torch-level op. */
 export function rename(out: Tensor, inputs: readonly Tensor[], name: string): Tensor {
   if (out.gradFn && !inputs.includes(out)) out.gradFn.name = name;
+  return out;
+}
+
+/**
+ * `rename`, for a function PyTorch runs as one op (mse_loss, nll_loss) that Gradlens records in
+ * steps: its node also points where PyTorch's does, to `inputs` (the op's tensor arguments in
+ * PyTorch's order; an integer one, as a class target, has no edge, a float one that needs no
+ * gradient shows as None).
+ */
+export function asOp(out: Tensor, inputs: readonly Tensor[], name: string): Tensor {
+  rename(out, inputs, name);
+  if (out.gradFn && !inputs.includes(out)) out.gradFn.shownNext = inputs.filter((t) => t.dtype === 'float32' || t.dtype === 'float64').map(gradEdge);
   return out;
 }
 

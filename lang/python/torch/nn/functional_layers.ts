@@ -31,10 +31,12 @@ export function linear(rt: TorchRuntime, x: PyTensor, w: PyTensor, b: PyTensor |
     if (x.dtype !== w.dtype) throw pyError('RuntimeError', 'mat1 and mat2 must have the same dtype');
   }
   return rt.composite(() => {
-    const y = matmul(rt, x, T.t(w));
+    const wt = T.t(w);
+    const y = matmul(rt, x, wt);
     if (b === null) return y;
     const out = rt.run(() => rt.result(rt.convert(rt.torch.add(y.t, b.t), y.dtype), [y]));
-    if (x.shape.length === 2 && out.t.gradFn) out.t.gradFn.name = 'AddmmBackward0';
+    // NB: addmm(bias, x, w.t()) is one node in PyTorch, pointing to the bias, x and w.t()'s TBackward0.
+    if (x.shape.length === 2) T.asOp(out.t, [b.t, x.t, wt.t], 'AddmmBackward0');
     return out;
   });
 }

@@ -80,6 +80,8 @@ function pointwise(
   grad: (r: Reduction) => string,
   mixed: MixedDTypes,
   f: (rt: TorchRuntime, x: Tensor, y: Tensor, a: Args, ctx: HostContext) => Tensor,
+  /** 'op' where PyTorch runs the loss as one op (its node points to input and target); 'steps' where it composes it (l1_loss: mean of abs). */
+  shown: 'op' | 'steps' = 'op',
 ): Fn {
   return (rt, args, kwargs, ctx) => {
     const a = bindArgs(name, ['input', 'target', ...spec], args, kwargs, ctx);
@@ -103,9 +105,11 @@ function pointwise(
         const y = widen(rt.convert(target.t, dtype));
         let l = f(rt, widen(rt.convert(input.t, dtype)), y, a, ctx);
         if (weight) l = rt.ops.mul(l, rt.ops.broadcastTo(rt.convert(weight.t, dtype), l.shape));
-        return reduce(rt, l, r);
+        const out = reduce(rt, l, r);
+        if (shown === 'op') return T.asOp(out, [input.t, target.t], grad(r));
+        return r === 'none' ? T.rename(out, [input.t], grad(r)) : T.asOp(out, [l], grad(r));
       };
-      if (!backwardRefused) return rt.result(T.rename(loss(), [input.t], grad(r)), [input]);
+      if (!backwardRefused) return rt.result(loss(), [input]);
       return rt.result(refusingBackward(rt, grad(r), rt.engine.withGradMode(false, loss), input, target), [input]);
     });
   };
@@ -191,7 +195,7 @@ function nll(rt: TorchRuntime, logp: PyTensor, target: PyTensor, weight: PyTenso
     const { loss, w, outShape } = nllTerms(rt, logp, target, weight, ignoreIndex);
     // PyTorch computes (N, C, d1, ...) inputs with nll_loss2d.
     const name = logp.shape.length >= 3 ? 'NllLoss2DBackward0' : 'NllLossBackward0';
-    return rt.result(T.rename(nllReduce(rt, loss, w, r, outShape), [logp.t], name), [logp]);
+    return rt.result(T.asOp(nllReduce(rt, loss, w, r, outShape), [logp.t], name), [logp]);
   });
 }
 
@@ -281,7 +285,7 @@ export const LOSS_FUNCTIONS: Readonly<Record<string, Fn>> = {
     const d = rt.ops.sub(x, y);
     return rt.ops.mul(d, d);
   }),
-  l1_loss: pointwise('l1_loss', ['size_average?', 'reduce?', 'reduction?'], byReduction('AbsBackward0'), 'promote', (rt, x, y) => rt.ops.abs(rt.ops.sub(x, y))),
+  l1_loss: pointwise('l1_loss', ['size_average?', 'reduce?', 'reduction?'], byReduction('AbsBackward0'), 'promote', (rt, x, y) => rt.ops.abs(rt.ops.sub(x, y)), 'steps'),
   smooth_l1_loss: pointwise('smooth_l1_loss', ['size_average?', 'reduce?', 'reduction?', 'beta?'], () => 'SmoothL1LossBackward0', 'promote', (rt, x, y, a, ctx) => {
     const o = rt.ops;
     const beta = num(a, 'beta', 1, ctx);
@@ -345,7 +349,7 @@ export const LOSS_FUNCTIONS: Readonly<Record<string, Fn>> = {
         l = inPlace(first, inPlace(logWeight, o.add(softplus, maxVal), mul), add);
       } else l = inPlace(inPlace(first, maxVal, add), softplus, add);
       if (weight) l = inPlace(l, weight.t, mul);
-      return rt.result(T.rename(reduce(rt, l, r), [x], 'BinaryCrossEntropyWithLogitsBackward0'), [input]);
+      return rt.result(T.asOp(reduce(rt, l, r), [input.t, target.t], 'BinaryCrossEntropyWithLogitsBackward0'), [input]);
     });
   },
   cross_entropy: (rt, args, kwargs, ctx) => rt.composite(() => crossEntropy(rt, args, kwargs, ctx)),
