@@ -4,12 +4,14 @@
  * `bincount` (compiled_base.c), `interp` (compiled_base.c's arr_interp: binary_search_with_guess
  * and its slope formula, in float64) and `histogram` (lib/histograms.py: equal bins located by
  * (x - first) * norm and corrected against the edges; explicit edges by a search of the sorted
- * samples). jax.numpy's versions are not provided here (under jit they need a sort and a scatter).
+ * samples; `bins='auto'` and the other named rules by numpy_bin_estimators.ts); `ndarray.searchsorted`.
+ * jax.numpy's versions are not provided here (under jit they need a sort and a scatter).
  */
 import { type DType, isFloat } from '../../../runtime/core';
 import { bindArgs, type HostContext, type Kwargs, PyList, pyError, PyTuple, type PyValue, floatRepr, toFloat, typeName } from '../interpreter';
-import { PyArray, type JaxRuntime } from './array';
+import { PyArray, type ArrayMethod, type JaxRuntime } from './array';
 import * as L from './lax';
+import { BIN_WIDTH_ESTIMATORS } from './numpy_bin_estimators';
 import { numpySum } from './numpy_pairwise';
 
 type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, numpy: boolean) => PyValue;
@@ -114,6 +116,25 @@ function interp(x: ArrayLike<number>, xp: ArrayLike<number>, fp: ArrayLike<numbe
   return out;
 }
 
+/** np.interp's period: x and xp wrapped into [0, period), xp sorted with fp, one point added each side from the other end. */
+function periodic(xv: ArrayLike<number>, xpv: ArrayLike<number>, fpv: ArrayLike<number>, period: number) {
+  // Python's float %: fmod, moved into [0, period) when it has the other sign.
+  const wrap = (v: number) => {
+    const r = v % period;
+    return r < 0 ? r + period : r === 0 ? 0 : r;
+  };
+  const xs = Array.from(xpv, wrap);
+  const order = xs.map((_, i) => i).sort((p, q) => xs[p]! - xs[q]! || p - q);
+  const xp = order.map((i) => xs[i]!);
+  const fp = order.map((i) => fpv[i]!);
+  const n = xp.length;
+  return {
+    x: Float64Array.from(xv, wrap),
+    xp: [xp[n - 1]! - period, ...xp, xp[0]! + period],
+    fp: [fp[n - 1]!, ...fp, fp[0]!],
+  };
+}
+
 function bincount(rt: JaxRuntime, xv: PyValue, weights: PyValue, minlength: number, ctx: HostContext): PyArray {
   const x = arr(rt, xv, ctx);
   oneD(x);
@@ -167,6 +188,85 @@ function outerEdges(values: ArrayLike<number>, range: PyValue, ctx: HostContext)
 }
 
 
+/** Equal bins over [first, last], located as histograms.py locates a sample: (a - first) * norm, in the samples' float dtype. */
+interface UniformBins { readonly first: number; readonly last: number; readonly norm: number; readonly n: number; readonly round: (v: number) => number }
+
+interface BinEdges { readonly edges: number[]; readonly dtype: DType; readonly uniform: UniformBins | null }
+
+/** histograms.py's _get_bin_edges: explicit edges, or `n` equal bins, n given or estimated by a named rule. */
+function binEdges(rt: JaxRuntime, x: PyArray, values: ArrayLike<number>, binsArg: PyValue, range: PyValue, weighted: boolean, ctx: HostContext): BinEdges {
+  if (binsArg instanceof PyList || binsArg instanceof PyTuple || binsArg instanceof PyArray) {
+    const b = arr(rt, binsArg, ctx);
+    if (b.shape.length !== 1) throw pyError('ValueError', '`bins` must be 1d, when an array');
+    const edges = Array.from(b.values(ctx, 'numpy'));
+    for (let i = 1; i < edges.length; i++) if (edges[i - 1]! > edges[i]!) throw pyError('ValueError', '`bins` must increase monotonically, when an array');
+    return { edges, dtype: b.dtype, uniform: null };
+  }
+  let n: number;
+  if (typeof binsArg === 'string') {
+    n = estimatedBins(x, values, binsArg, range, weighted, ctx);
+  } else {
+    if (typeof binsArg !== 'bigint' && typeof binsArg !== 'boolean') throw pyError('TypeError', '`bins` must be an integer, a string, or an array');
+    n = Number(binsArg);
+    if (n < 1) throw pyError('ValueError', '`bins` must be positive, when an integer');
+  }
+  const f32 = x.dtype === 'float32';
+  let [first, last] = outerEdges(values, range, ctx);
+  // NB: float32 samples' own min and max widen in float32 (np.float32 - 0.5), and their difference is float32's.
+  if (f32 && range === null) [first, last] = [Math.fround(first), Math.fround(last)];
+  const round = f32 ? Math.fround : (v: number) => v;
+  // np.linspace(first, last, n + 1): i * step + first, the last edge exactly `last`; in the samples' float dtype.
+  const step = (last - first) / n;
+  const edges = Array.from({ length: n + 1 }, (_, i) => round(i === n ? last : i * step + first));
+  const span = range === null ? round(last - first) : last - first;
+  return { edges, dtype: f32 ? 'float32' : 'float64', uniform: { first: round(first), last: round(last), norm: round(n / span), n, round } };
+}
+
+/** The number of equal bins a named rule gives: ceil(range / width), 1 where it gives no width or no samples. */
+function estimatedBins(x: PyArray, values: ArrayLike<number>, rule: string, range: PyValue, weighted: boolean, ctx: HostContext): number {
+  const estimator = BIN_WIDTH_ESTIMATORS[rule];
+  if (!estimator) throw pyError('ValueError', `'${rule}' is not a valid estimator for \`bins\``);
+  if (weighted) throw pyError('TypeError', 'Automated estimation of the number of bins is not supported for weighted data');
+  if (x.dtype === 'float32') throw pyError('NotImplementedError', `numpy.histogram(..., bins='${rule}') of a float32 array is not supported by Gradlens: convert it with .astype(np.float64) first`);
+  const [first, last] = outerEdges(values, range, ctx);
+  const kept = Float64Array.from(values).filter((v) => v >= first && v <= last);
+  if (kept.length === 0) return 1;
+  const uniformCounts = (nbins: number) => {
+    const step = (last - first) / nbins;
+    const edges = Array.from({ length: nbins + 1 }, (_, i) => (i === nbins ? last : i * step + first));
+    return binCounts(kept, null, edges, { first, last, norm: nbins / (last - first), n: nbins, round: (v) => v });
+  };
+  const width = estimator({ x: kept, counts: uniformCounts, ctx });
+  return width ? Math.ceil((last - first) / width) : 1;
+}
+
+/** The (weighted) count of samples in each bin, the last bin closed. */
+function binCounts(values: ArrayLike<number>, weights: ArrayLike<number> | null, edges: readonly number[], uniform: UniformBins | null): Float64Array {
+  const nb = edges.length - 1;
+  const counts = new Float64Array(Math.max(nb, 0));
+  if (uniform) {
+    const { first, last, norm, n, round } = uniform;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (!(v >= first && v <= last)) continue;
+      let k = Math.trunc(round(round(v - first) * norm));
+      if (k === n) k -= 1;
+      if (v < edges[k]!) k -= 1;
+      else if (v >= edges[k + 1]! && k !== n - 1) k += 1;
+      counts[k]! += weights ? weights[i]! : 1;
+    }
+    return counts;
+  }
+  // _search_sorted_inclusive over the sorted samples (their weights' running sums): the last edge inclusive.
+  const order = Array.from({ length: values.length }, (_, i) => i).sort((p, q) => (lessThan(values[p]!, values[q]!) ? -1 : lessThan(values[q]!, values[p]!) ? 1 : p - q));
+  const sorted = order.map((i) => values[i]!);
+  const cumulative = [0];
+  for (const i of order) cumulative.push(cumulative[cumulative.length - 1]! + (weights ? weights[i]! : 1));
+  const at = edges.map((e, k) => searchSorted(sorted, e, k === edges.length - 1, null));
+  for (let k = 0; k < nb; k++) counts[k] = cumulative[at[k + 1]!]! - cumulative[at[k]!]!;
+  return counts;
+}
+
 function histogram(rt: JaxRuntime, xv: PyValue, binsArg: PyValue, range: PyValue, density: boolean, weightsArg: PyValue, ctx: HostContext): PyTuple {
   const x = arr(rt, xv, ctx);
   const values = x.values(ctx, 'numpy');
@@ -178,62 +278,16 @@ function histogram(rt: JaxRuntime, xv: PyValue, binsArg: PyValue, range: PyValue
     weights = w.values(ctx, 'numpy');
     countDtype = w.dtype === 'bool' ? rt.intDtype(true) : w.dtype;
   }
-  let edges: number[];
-  let edgeDtype: DType;
-  let uniform: { first: number; last: number; norm: number; n: number; round: (v: number) => number } | null = null;
-  if (typeof binsArg === 'string') throw pyError('NotImplementedError', `numpy.histogram(..., bins='${binsArg}') is not supported by Gradlens: pass a number of bins or the edges`);
-  if (binsArg instanceof PyList || binsArg instanceof PyTuple || binsArg instanceof PyArray) {
-    const b = arr(rt, binsArg, ctx);
-    if (b.shape.length !== 1) throw pyError('ValueError', '`bins` must be 1d, when an array');
-    edges = Array.from(b.values(ctx, 'numpy'));
-    for (let i = 1; i < edges.length; i++) if (edges[i - 1]! > edges[i]!) throw pyError('ValueError', '`bins` must increase monotonically, when an array');
-    edgeDtype = b.dtype;
-  } else {
-    if (typeof binsArg !== 'bigint' && typeof binsArg !== 'boolean') throw pyError('TypeError', '`bins` must be an integer, a string, or an array');
-    const n = Number(binsArg);
-    if (n < 1) throw pyError('ValueError', '`bins` must be positive, when an integer');
-    const f32 = x.dtype === 'float32';
-    let [first, last] = outerEdges(values, range, ctx);
-    // NB: float32 samples' own min and max widen in float32 (np.float32 - 0.5), and their difference is float32's.
-    if (f32 && range === null) [first, last] = [Math.fround(first), Math.fround(last)];
-    const round = f32 ? Math.fround : (v: number) => v;
-    // np.linspace(first, last, n + 1): i * step + first, the last edge exactly `last`; in the samples' float dtype.
-    edgeDtype = f32 ? 'float32' : 'float64';
-    const step = (last - first) / n;
-    edges = Array.from({ length: n + 1 }, (_, i) => round(i === n ? last : i * step + first));
-    const span = range === null ? round(last - first) : last - first;
-    uniform = { first: round(first), last: round(last), norm: round(n / span), n, round };
-  }
+  const { edges, dtype, uniform } = binEdges(rt, x, values, binsArg, range, weights !== null, ctx);
   const nb = edges.length - 1;
-  const counts = new Float64Array(Math.max(nb, 0));
-  if (uniform) {
-    // histograms.py: f_indices = (a - first_edge) * norm, in the samples' float dtype.
-    const { first, last, norm, n, round } = uniform;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      if (!(v >= first && v <= last)) continue;
-      let k = Math.trunc(round(round(v - first) * norm));
-      if (k === n) k -= 1;
-      if (v < edges[k]!) k -= 1;
-      else if (v >= edges[k + 1]! && k !== n - 1) k += 1;
-      counts[k]! += weights ? weights[i]! : 1;
-    }
-  } else {
-    // _search_sorted_inclusive over the sorted samples (their weights' running sums): the last edge inclusive.
-    const order = Array.from({ length: values.length }, (_, i) => i).sort((p, q) => (lessThan(values[p]!, values[q]!) ? -1 : lessThan(values[q]!, values[p]!) ? 1 : p - q));
-    const sorted = order.map((i) => values[i]!);
-    const cumulative = [0];
-    for (const i of order) cumulative.push(cumulative[cumulative.length - 1]! + (weights ? weights[i]! : 1));
-    const at = edges.map((e, k) => searchSorted(sorted, e, k === edges.length - 1, null));
-    for (let k = 0; k < nb; k++) counts[k] = cumulative[at[k + 1]!]! - cumulative[at[k]!]!;
-  }
+  const counts = binCounts(values, weights, edges, uniform);
   let hist = make(rt, [nb], countDtype, counts);
   if (density) {
     const total = numpySum(counts, [nb], [0], (v) => v)[0]!;
     const dens = Array.from(counts, (c, k) => c / (edges[k + 1]! - edges[k]!) / total);
     hist = make(rt, [nb], 'float64', dens);
   }
-  return new PyTuple([hist, make(rt, [edges.length], edgeDtype, edges)]);
+  return new PyTuple([hist, make(rt, [edges.length], dtype, edges)]);
 }
 
 export const BINNING_FUNCTIONS: Readonly<Record<string, Fn>> = {
@@ -258,12 +312,21 @@ export const BINNING_FUNCTIONS: Readonly<Record<string, Fn>> = {
   },
   interp: (rt, args, kwargs, ctx) => {
     const a = bindArgs('interp', ['x', 'xp', 'fp', 'left?', 'right?', 'period?'], args, kwargs, ctx);
-    if (a.opt('period') !== undefined && a.opt('period') !== null) throw pyError('NotImplementedError', 'numpy.interp(..., period=...) is not supported by Gradlens: wrap x into one period first (x % period) and extend xp, fp by one point');
     const fp = arr(rt, a.required('fp'), ctx);
-    oneD(fp);
     const xp = arr(rt, a.required('xp'), ctx);
-    oneD(xp);
     const x = arr(rt, a.required('x'), ctx);
+    const periodArg = a.opt('period') ?? null;
+    if (periodArg !== null) {
+      const period = Math.abs(toFloat(periodArg, ctx));
+      if (period === 0) throw pyError('ValueError', 'period must be a non-zero value');
+      if (xp.shape.length !== 1 || fp.shape.length !== 1) throw pyError('ValueError', 'Data points must be 1-D sequences');
+      if (xp.shape[0] !== fp.shape[0]) throw pyError('ValueError', 'fp and xp are not of the same length');
+      if (xp.shape[0] === 0) throw pyError('ValueError', 'array of sample points is empty');
+      const wrapped = periodic(x.values(ctx, 'numpy'), xp.values(ctx, 'numpy'), fp.values(ctx, 'numpy'), period);
+      return make(rt, x.shape, 'float64', interp(wrapped.x, wrapped.xp, wrapped.fp, wrapped.fp[0]!, wrapped.fp[wrapped.fp.length - 1]!));
+    }
+    oneD(fp);
+    oneD(xp);
     const n = xp.shape[0] ?? 1;
     if (n === 0) throw pyError('ValueError', 'array of sample points is empty');
     if ((fp.shape[0] ?? 1) !== n) throw pyError('ValueError', 'fp and xp are not of the same length.');
@@ -274,9 +337,24 @@ export const BINNING_FUNCTIONS: Readonly<Record<string, Fn>> = {
     const rval = right === undefined || right === null ? fpv[n - 1]! : toFloat(right, ctx);
     return make(rt, x.shape, 'float64', interp(x.values(ctx, 'numpy'), xp.values(ctx, 'numpy'), fpv, lval, rval));
   },
+  histogram_bin_edges: (rt, args, kwargs, ctx) => {
+    const a = bindArgs('histogram_bin_edges', ['a', 'bins?', 'range?', 'weights?'], args, kwargs, ctx);
+    const x = arr(rt, a.required('a'), ctx);
+    const weights = a.opt('weights') ?? null;
+    if (weights !== null && !sameShape(arr(rt, weights, ctx).shape, x.shape)) throw pyError('ValueError', 'weights should have the same shape as a.');
+    const { edges, dtype } = binEdges(rt, x, x.values(ctx, 'numpy'), a.opt('bins') ?? 10n, a.opt('range') ?? null, weights !== null, ctx);
+    return make(rt, [edges.length], dtype, edges);
+  },
   histogram: (rt, args, kwargs, ctx) => {
     const a = bindArgs('histogram', ['a', 'bins?', 'range?', 'density?', 'weights?'], args, kwargs, ctx);
     const density = a.opt('density');
     return histogram(rt, a.required('a'), a.opt('bins') ?? 10n, a.opt('range') ?? null, density !== undefined && density !== null && a.bool('density', false), a.opt('weights') ?? null, ctx);
+  },
+};
+
+export const BINNING_ARRAY_METHODS: Readonly<Record<string, ArrayMethod>> = {
+  searchsorted: (self, args, kwargs, ctx) => {
+    if (!self.numpy) throw pyError('NotImplementedError', 'jax Array.searchsorted() is not supported by Gradlens yet; search a NumPy array (np.asarray(a).searchsorted(v))');
+    return BINNING_FUNCTIONS.searchsorted!(self.rt, [self, ...args], kwargs, ctx, true);
   },
 };

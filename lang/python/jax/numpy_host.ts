@@ -3,7 +3,7 @@
  * float64, value for value as NumPy 1.24 computes them (jax.numpy keeps its refusal: under jit
  * they would need primitives the engine lacks).
  */
-import { BINNING_FUNCTIONS } from './numpy_binning';
+import { BINNING_ARRAY_METHODS, BINNING_FUNCTIONS } from './numpy_binning';
 import { ELEMENTWISE_FUNCTIONS } from './numpy_elementwise';
 import { FMOD_FUNCTIONS } from './numpy_float_divmod';
 import { LIBM_FUNCTIONS } from './numpy_libm';
@@ -12,4 +12,4 @@ import { ROUNDING_ARRAY_METHODS, ROUNDING_FUNCTIONS } from './numpy_rounding';
 
 export const NUMPY_ONLY_FUNCTIONS = { ...ROUNDING_FUNCTIONS, ...ORDER_STATISTICS_FUNCTIONS, ...ELEMENTWISE_FUNCTIONS, ...BINNING_FUNCTIONS, ...FMOD_FUNCTIONS, ...LIBM_FUNCTIONS };
 
-export const NUMPY_ONLY_ARRAY_METHODS = { ...ROUNDING_ARRAY_METHODS };
+export const NUMPY_ONLY_ARRAY_METHODS = { ...ROUNDING_ARRAY_METHODS, ...BINNING_ARRAY_METHODS };

@@ -65,7 +65,7 @@ function sortedLanes(x: PyArray, axis: number | null, keepdims: boolean, ctx: Ho
 }
 
 /** One quantile of a sorted lane by the "linear" method (NaN where the lane holds a NaN). */
-function linear(lane: readonly number[], q: number, integral: boolean): number {
+export function linearQuantile(lane: readonly number[], q: number, integral: boolean): number {
   const n = lane.length;
   if (n === 0) throw pyError('IndexError', 'cannot do a non-empty take from an empty axes.');
   const at = (k: number) => lane[k < 0 ? k + n : k]!;
@@ -97,7 +97,7 @@ function quantiles(rt: JaxRuntime, name: 'percentile' | 'quantile', args: PyValu
   const integral = name === 'quantile' && isInteger(qArr.dtype);
   const qs = Array.from(qArr.values(ctx, 'numpy'), (v) => (name === 'percentile' ? v / 100 : v));
   if (qs.some((q) => !(q >= 0 && q <= 1))) throw pyError('ValueError', name === 'percentile' ? 'Percentiles must be in the range [0, 100]' : 'Quantiles must be in the range [0, 1]');
-  const r = sortedLanes(x, oneAxis(a, x.shape.length, name, ctx), a.bool('keepdims', false), ctx, (lane) => qs.map((q) => linear(lane, q, integral)), qArr.shape);
+  const r = sortedLanes(x, oneAxis(a, x.shape.length, name, ctx), a.bool('keepdims', false), ctx, (lane) => qs.map((q) => linearQuantile(lane, q, integral)), qArr.shape);
   return make(rt, r.shape, integral ? x.dtype : 'float64', r.values);
 }
 

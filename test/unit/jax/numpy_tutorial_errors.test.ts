@@ -27,7 +27,9 @@ const cases: Record<string, [string, string][]> = {
     ['np.histogram([1, 2, 3], range=(0, np.inf))', 'ValueError: supplied range of [0, inf] is not finite'],
     ['np.histogram([1, 2, 3], bins=2.5)', 'TypeError: `bins` must be an integer, a string, or an array'],
     ['np.histogram([1, 2, 3], weights=[1, 2])', 'ValueError: weights should have the same shape as a.'],
-    ["np.histogram([1, 2, 3], bins='auto')", "NotImplementedError: numpy.histogram(..., bins='auto') is not supported by Gradlens: pass a number of bins or the edges"],
+    ["np.histogram([1, 2, 3], bins='blocks')", "ValueError: 'blocks' is not a valid estimator for `bins`"],
+    ["np.histogram([1, 2, 3], bins='auto', weights=[1, 1, 1])", 'TypeError: Automated estimation of the number of bins is not supported for weighted data'],
+    ["np.histogram(np.float32([1, 2, 3]), bins='fd')", "NotImplementedError: numpy.histogram(..., bins='fd') of a float32 array is not supported by Gradlens: convert it with .astype(np.float64) first"],
   ],
   bincount: [
     ['np.bincount([1, -1])', "ValueError: 'list' argument must have no negative elements"],
@@ -46,7 +48,10 @@ const cases: Record<string, [string, string][]> = {
     ['np.interp([2.5], [1, 2], [3, 2, 0])', 'ValueError: fp and xp are not of the same length.'],
     ['np.interp([2.5], [], [])', 'ValueError: array of sample points is empty'],
     ['np.interp([2.5], [[1, 2]], [[3, 2]])', 'ValueError: object too deep for desired array'],
-    ['np.interp([2.5], [1, 2], [3, 2], period=1.0)', 'NotImplementedError: numpy.interp(..., period=...) is not supported by Gradlens: wrap x into one period first (x % period) and extend xp, fp by one point'],
+    ['np.interp([2.5], [1, 2], [3, 2], period=0)', 'ValueError: period must be a non-zero value'],
+    ['np.interp([2.5], [[1, 2]], [[3, 2]], period=1.0)', 'ValueError: Data points must be 1-D sequences'],
+    ['np.interp([2.5], [1, 2], [3, 2, 0], period=1.0)', 'ValueError: fp and xp are not of the same length'],
+    ['np.interp([2.5], [], [], period=2.0)', 'ValueError: array of sample points is empty'],
   ],
   'axes and products': [
     ['np.cross([1, 2, 3, 4], [1, 2, 3])', 'ValueError: incompatible dimensions for cross product\n(dimension must be 2 or 3)'],
