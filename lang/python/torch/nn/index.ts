@@ -10,6 +10,7 @@ import { containerTypes } from './containers';
 import { CONV_LAYER_NAMES, convLayerTypes } from './conv_layers';
 import { INIT_NAMES, initAttrs } from './init';
 import { layerTypes } from './layers';
+import { RECURRENT_NAMES, recurrentTypes } from './recurrent';
 import { makeParameter, moduleType } from './module';
 
 export interface NNModules {
@@ -31,6 +32,7 @@ export function nnAttrs(rt: TorchRuntime): NNModules {
       Module,
       Parameter: rt.parameterType,
       ...layerTypes(rt, Module),
+      ...recurrentTypes(rt, Module),
       ...convLayerTypes(rt, Module),
       ...activationTypes(rt, Module),
       ...lossTypes(rt, Module),
@@ -44,7 +46,7 @@ export function nnAttrs(rt: TorchRuntime): NNModules {
 /** The names `torch.nn` defines, for the analyzer. */
 export const NN_NAMES = [
   'Module', 'Parameter', 'Linear', 'Bilinear', 'Identity', 'Flatten', 'Unflatten', 'Embedding', 'EmbeddingBag', 'Dropout', 'BatchNorm1d', 'BatchNorm2d', 'LayerNorm',
-  ...CONV_LAYER_NAMES,
+  ...CONV_LAYER_NAMES, ...RECURRENT_NAMES,
   'ReLU', 'LeakyReLU', 'GELU', 'ELU', 'SiLU', 'Tanh', 'Sigmoid', 'Softmax', 'LogSoftmax', 'Softplus',
   'MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss', 'CrossEntropyLoss', 'NLLLoss', 'BCELoss', 'BCEWithLogitsLoss', 'KLDivLoss',
   'Sequential', 'ModuleList', 'ModuleDict', 'init', 'functional',

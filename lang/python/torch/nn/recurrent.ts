@@ -1,0 +1,215 @@
+/**
+ * nn.RNN, nn.LSTM and nn.GRU as PyTorch 1.13 runs them on the CPU (aten/src/ATen/native/RNN.cpp):
+ * each layer projects the whole sequence through its input weights first, then steps in time with
+ * gates = linear_hh(h) + that projection; LSTM's gates in the order i, f, g, o and GRU's r, z, n
+ * (n = tanh(in + r * hn), h' = (h - n) * z + n). Parameters are PyTorch's, named and ordered as its
+ * (`weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0`, then `_reverse`, layer by layer),
+ * each drawn from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)) in that order; batch_first,
+ * unbatched input, several layers with dropout between them, and both directions.
+ */
+import { type HostContext, pyError, PyInstance, PyTuple, PyType, type PyValue, typeName } from '../../interpreter';
+import { arith } from '../arith';
+import { FUNCTIONS } from '../functional';
+import { SPLITTING_METHODS } from '../splitting';
+import { PyTensor, type TorchRuntime } from '../tensor';
+import * as T from '../tensor_ops';
+import { fillUniform } from './draws';
+import { attr, layerType, newParameter, setPlain, tensorAttr } from './layer';
+
+type Mode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
+
+const GATES: { readonly [M in Mode]: number } = { LSTM: 4, GRU: 3, RNN_TANH: 1, RNN_RELU: 1 };
+
+interface Config {
+  readonly mode: Mode;
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  readonly bias: boolean;
+  readonly batchFirst: boolean;
+  readonly dropout: number;
+  readonly directions: number;
+}
+
+const configs = new WeakMap<PyInstance, Config>();
+
+function configOf(self: PyInstance): Config {
+  const c = configs.get(self);
+  if (!c) throw pyError('RuntimeError', `${self.cls.name}.__init__ was not called`);
+  return c;
+}
+
+function linear(rt: TorchRuntime, x: PyTensor, w: PyTensor, b: PyTensor | null, ctx: HostContext): PyTensor {
+  return FUNCTIONS.linear(rt, [x, w, b], new Map(), ctx) as PyTensor;
+}
+
+function chunks(x: PyTensor, n: number, ctx: HostContext): PyTensor[] {
+  if (n === 1) return [x];
+  return (SPLITTING_METHODS.chunk(x, [BigInt(n)], new Map([['dim', 1n]]), ctx) as PyTuple).items as PyTensor[];
+}
+
+const add = (rt: TorchRuntime, a: PyTensor, b: PyTensor) => arith(rt, 'add', a, b);
+const mul = (rt: TorchRuntime, a: PyTensor, b: PyTensor) => arith(rt, 'mul', a, b);
+const sigmoid = (x: PyTensor) => T.unaryMath(x, 'sigmoid');
+const tanh = (x: PyTensor) => T.unaryMath(x, 'tanh');
+
+/** One time step of one direction: the new hidden state (and cell for LSTM) from the projected input. */
+function cell(rt: TorchRuntime, mode: Mode, projected: PyTensor, hidden: PyTensor[], whh: PyTensor, bhh: PyTensor | null, ctx: HostContext): PyTensor[] {
+  const hh = linear(rt, hidden[0], whh, bhh, ctx);
+  if (mode === 'LSTM') {
+    const [i, f, g, o] = chunks(add(rt, hh, projected), 4, ctx);
+    const c = add(rt, mul(rt, sigmoid(f), hidden[1]), mul(rt, sigmoid(i), tanh(g)));
+    return [mul(rt, sigmoid(o), tanh(c)), c];
+  }
+  if (mode === 'GRU') {
+    const [ir, iz, inew] = chunks(projected, 3, ctx);
+    const [hr, hz, hnew] = chunks(hh, 3, ctx);
+    const r = sigmoid(add(rt, hr, ir));
+    const z = sigmoid(add(rt, hz, iz));
+    const n = tanh(add(rt, inew, mul(rt, hnew, r)));
+    return [add(rt, mul(rt, arith(rt, 'sub', hidden[0], n), z), n)];
+  }
+  const pre = add(rt, hh, projected);
+  return [mode === 'RNN_TANH' ? tanh(pre) : T.relu(pre)];
+}
+
+function unbindTime(x: PyTensor, ctx: HostContext): PyTensor[] {
+  return (SPLITTING_METHODS.unbind(x, [], new Map(), ctx) as PyTuple).items as PyTensor[];
+}
+
+function zeros(rt: TorchRuntime, shape: number[], like: PyTensor): PyTensor {
+  return rt.fromValues(new Float64Array(shape.reduce((n, d) => n * d, 1)), shape, like.dtype);
+}
+
+function shapeText(s: readonly number[]): string {
+  return `(${s.join(', ')})`;
+}
+
+/** The forward of every mode: (output, h_n) or, for LSTM, (output, (h_n, c_n)). */
+function runRecurrent(rt: TorchRuntime, self: PyInstance, input: PyValue, hx: PyValue, ctx: HostContext): PyValue {
+  const c = configOf(self);
+  if (!(input instanceof PyTensor)) throw pyError('TypeError', `${self.cls.name}.forward(): input must be a Tensor, not ${typeName(input)}`);
+  const batched = input.shape.length === 3;
+  let x = batched ? input : T.unsqueeze(input, 1);
+  if (x.shape.length !== 3) throw pyError('RuntimeError', `input must have 3 dimensions, got ${x.shape.length}`);
+  if (c.batchFirst && batched) x = T.transpose(x, 0, 1);
+  if (x.shape[2] !== c.inputSize) throw pyError('RuntimeError', `input.size(-1) must be equal to input_size. Expected ${c.inputSize}, got ${x.shape[2]}`);
+  const batch = x.shape[1];
+  const stateShape = [c.numLayers * c.directions, batch, c.hiddenSize];
+  const states: PyTensor[] = [];
+  const lstm = c.mode === 'LSTM';
+  if (hx === null || hx === undefined) {
+    states.push(zeros(rt, stateShape, x));
+    if (lstm) states.push(zeros(rt, stateShape, x));
+  } else {
+    const given = lstm ? (hx instanceof PyTuple && hx.items.length === 2 ? hx.items : null) : [hx];
+    if (given === null) throw pyError('TypeError', 'LSTM expects hx as a tuple of (h_0, c_0)');
+    given.forEach((h, k) => {
+      if (!(h instanceof PyTensor)) throw pyError('TypeError', `hx must be a Tensor, not ${typeName(h)}`);
+      const s = batched ? h : h.shape.length === 2 ? T.unsqueeze(h, 1) : h;
+      if (!batched && h.shape.length !== 2) throw pyError('RuntimeError', `For unbatched 2-D input, hx ${lstm ? 'and cx ' : ''}should also be 2-D but got ${h.shape.length}-D tensor`);
+      if (s.shape.join() !== stateShape.join()) {
+        throw pyError('RuntimeError', `Expected hidden${lstm ? `[${k}]` : ''} size ${shapeText(stateShape)}, got [${s.shape.join(', ')}]`);
+      }
+      states.push(s);
+    });
+  }
+  const perState = states.map((s) => unbindTime(s, ctx));
+  const lastHidden: PyTensor[][] = states.map(() => []);
+  let layerInput = x;
+  for (let layer = 0; layer < c.numLayers; layer++) {
+    const outputs: PyTensor[] = [];
+    for (let dir = 0; dir < c.directions; dir++) {
+      const suffix = `_l${layer}${dir === 1 ? '_reverse' : ''}`;
+      const w = (name: string) => tensorAttr(self, `${name}${suffix}`, ctx);
+      const projected = unbindTime(linear(rt, layerInput, w('weight_ih')!, c.bias ? w('bias_ih') : null, ctx), ctx);
+      const k = layer * c.directions + dir;
+      let hidden = perState.map((s) => s[k]);
+      const steps: PyTensor[] = [];
+      const order = projected.map((_, t) => (dir === 0 ? t : projected.length - 1 - t));
+      for (const t of order) {
+        hidden = cell(rt, c.mode, projected[t], hidden, w('weight_hh')!, c.bias ? w('bias_hh') : null, ctx);
+        steps.push(hidden[0]);
+      }
+      if (dir === 1) steps.reverse();
+      outputs.push(T.stack(rt, steps, 0));
+      hidden.forEach((h, i) => lastHidden[i].push(h));
+    }
+    layerInput = outputs.length === 1 ? outputs[0] : T.cat(rt, outputs, 2);
+    if (c.dropout > 0 && layer < c.numLayers - 1) {
+      layerInput = FUNCTIONS.dropout(rt, [layerInput, c.dropout, attr(self, 'training', ctx)], new Map(), ctx) as PyTensor;
+    }
+  }
+  let output = layerInput;
+  let finals = lastHidden.map((hs) => T.stack(rt, hs, 0));
+  if (c.batchFirst && batched) {
+    // NB: PyTorch turns the output back in place (transpose_), whose node is TransposeBackward1.
+    output = T.transpose(output, 0, 1);
+    T.rename(output.t, [], 'TransposeBackward1');
+  }
+  if (!batched) {
+    output = T.squeeze(output, 1);
+    finals = finals.map((h) => T.squeeze(h, 1));
+  }
+  return new PyTuple([output, lstm ? new PyTuple(finals) : finals[0]]);
+}
+
+export const RECURRENT_NAMES = ['RNN', 'LSTM', 'GRU'] as const;
+
+export function recurrentTypes(rt: TorchRuntime, Module: PyType): Record<(typeof RECURRENT_NAMES)[number], PyType> {
+  const make = (name: 'RNN' | 'LSTM' | 'GRU') => layerType(Module, name, 'torch.nn.modules.rnn', {
+    init: ['input_size', 'hidden_size', 'num_layers?', ...(name === 'RNN' ? ['nonlinearity?'] : []), 'bias?', 'batch_first?', 'dropout?', 'bidirectional?', ...(name === 'LSTM' ? ['proj_size?'] : []), 'device?', 'dtype?'],
+    setup(self, a, ctx) {
+      const nonlinearity = name === 'RNN' ? a.str('nonlinearity', 'tanh') : 'tanh';
+      if (name === 'RNN' && nonlinearity !== 'tanh' && nonlinearity !== 'relu') throw pyError('ValueError', `Unknown nonlinearity '${nonlinearity}'. Select from 'tanh' or 'relu'.`);
+      if (name === 'LSTM' && a.int('proj_size', 0) !== 0) throw pyError('NotImplementedError', 'nn.LSTM(proj_size=...) is not supported by Gradlens: leave proj_size out');
+      const dropout = a.float('dropout', 0);
+      if (dropout < 0 || dropout > 1) throw pyError('ValueError', 'dropout should be a number in range [0, 1] representing the probability of an element being zeroed');
+      const c: Config = {
+        mode: name === 'RNN' ? (nonlinearity === 'relu' ? 'RNN_RELU' : 'RNN_TANH') : name,
+        inputSize: a.int('input_size'),
+        hiddenSize: a.int('hidden_size'),
+        numLayers: a.int('num_layers', 1),
+        bias: a.bool('bias', true),
+        batchFirst: a.bool('batch_first', false),
+        dropout,
+        directions: a.bool('bidirectional', false) ? 2 : 1,
+      };
+      if (c.hiddenSize <= 0) throw pyError('ValueError', 'hidden_size must be greater than zero');
+      if (c.numLayers <= 0) throw pyError('ValueError', 'num_layers must be greater than zero');
+      configs.set(self, c);
+      for (const [k, v] of [['input_size', BigInt(c.inputSize)], ['hidden_size', BigInt(c.hiddenSize)], ['num_layers', BigInt(c.numLayers)], ['bias', c.bias], ['batch_first', c.batchFirst], ['dropout', c.dropout], ['bidirectional', c.directions === 2], ['mode', c.mode]] as const) setPlain(self, k, v);
+      if (name === 'RNN') setPlain(self, 'nonlinearity', nonlinearity);
+      const gate = GATES[c.mode] * c.hiddenSize;
+      const made: PyTensor[] = [];
+      for (let layer = 0; layer < c.numLayers; layer++) {
+        for (let dir = 0; dir < c.directions; dir++) {
+          const suffix = `_l${layer}${dir === 1 ? '_reverse' : ''}`;
+          const inSize = layer === 0 ? c.inputSize : c.hiddenSize * c.directions;
+          made.push(newParameter(rt, self, `weight_ih${suffix}`, [gate, inSize], ctx), newParameter(rt, self, `weight_hh${suffix}`, [gate, c.hiddenSize], ctx));
+          if (c.bias) made.push(newParameter(rt, self, `bias_ih${suffix}`, [gate], ctx), newParameter(rt, self, `bias_hh${suffix}`, [gate], ctx));
+        }
+      }
+      // reset_parameters: every parameter from U(-stdv, stdv), in registration order.
+      const stdv = 1 / Math.sqrt(c.hiddenSize);
+      for (const p of made) fillUniform(p, -stdv, stdv);
+    },
+    forward: (self, args, kwargs, ctx) => runRecurrent(rt, self, args[0] ?? kwargs.get('input') ?? null, args[1] ?? kwargs.get('hx') ?? null, ctx),
+    extraRepr: (self) => {
+      const c = configOf(self);
+      let s = `${c.inputSize}, ${c.hiddenSize}`;
+      if (c.numLayers !== 1) s += `, num_layers=${c.numLayers}`;
+      if (!c.bias) s += ', bias=False';
+      if (c.batchFirst) s += ', batch_first=True';
+      if (c.dropout !== 0) s += `, dropout=${ctxFloat(c.dropout)}`;
+      if (c.directions === 2) s += ', bidirectional=True';
+      return s;
+    },
+  });
+  return { RNN: make('RNN'), LSTM: make('LSTM'), GRU: make('GRU') };
+}
+
+/** A float as Python's str prints it in the repr (0.5, 0.25, 1.0). */
+function ctxFloat(v: number): string {
+  return Number.isInteger(v) ? `${v}.0` : String(v);
+}
