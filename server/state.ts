@@ -36,7 +36,7 @@ export class ServerState {
   readonly results = new ResultStore();
   readonly typing = new TypingPause();
   /** Evaluations for clients that have no execution host of their own, on the CPU (wasm), off the server's thread. */
-  readonly execution = new WorkerExecution({ backend: 'wasm', secondsSetting: 'gradlens.budget.seconds', startSuccessor: (start) => this.typing.afterPause(start)});
+  readonly execution = new WorkerExecution({ backend: 'wasm', secondsSetting: 'gradlens.budget.seconds', startSuccessor: (start) => this.typing.afterPause(start), background: true });
   readonly inFlight = new Set<InFlight>();
   readonly analyses: Analyses;
   options: GradlensInitializationOptions = {};

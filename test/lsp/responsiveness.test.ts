@@ -5,6 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { CancellationTokenSource, ExecuteCommandRequest } from 'vscode-languageserver-protocol';
 import { COMMANDS, evaluateRequest, fromWire, isEvaluationOutcome, type EvaluationOutcome } from '../../protocol';
 import { TYPING_PAUSE_MS } from '../../server/typing_pause';
@@ -101,6 +102,16 @@ describe('language server responsiveness while it evaluates', function () {
     const after = await client.executeCommand<EvaluationOutcome>(COMMANDS.computeGradient, [{ uri: endless.uri, function: 'quick' }]);
     assert.ok(after.ok, `an evaluation after the cancel: ${JSON.stringify(after)}`);
     assert.ok(Math.abs((after.result.grad as { x: number }).x - (Math.tanh(2) + 2 * (1 - Math.tanh(2) ** 2))) < 1e-5);
+  });
+
+  it('evaluates below its own CPU priority, so that keystrokes sent during an evaluation are answered first on shared cores', async () => {
+    const pid = client.process.pid!;
+    const outcome = await client.executeCommand<EvaluationOutcome>(COMMANDS.computeGradient, [{ uri: endless.uri, function: 'quick' }]);
+    assert.ok(outcome.ok, JSON.stringify(outcome));
+    const workers = [...threadsOf(pid)].filter((t) => t.startsWith('process ')).map((t) => Number(t.slice('process '.length)));
+    assert.equal(workers.length, 1, `the server's child processes: ${workers.join(', ')}`);
+    // NB: a nice value: higher is lower priority; 19 is the lowest.
+    assert.equal(getPriority(workers[0]), Math.min(19, getPriority(pid) + 10));
   });
 
   it('starts the evaluation process that follows a cancelled one once typing pauses, not between the keystrokes (live mode cancels at a keystroke)', async () => {
