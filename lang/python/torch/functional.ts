@@ -83,6 +83,23 @@ const ACTIVATIONS: Record<string, Fn> = {
     const o = rt.ops;
     return o.select(o.gt(x, o.scalarLike(0, x)), x, o.mul(o.scalarLike(num(a, 'alpha', 1, ctx), x), o.expm1(x)));
   }),
+  // The class indices as rows of 0s with a 1 at each index: int64, on the host (indices are data).
+  one_hot: (rt, args, kwargs, ctx) => {
+    const a = bindArgs('one_hot', ['tensor', 'num_classes?'], args, kwargs, ctx);
+    const x = asTensor(rt, a.required('tensor'), ctx, 'tensor');
+    if (x.dtype !== 'int64') throw pyError('RuntimeError', 'one_hot is only applicable to index tensor.');
+    const values = x.values();
+    let classes = a.int('num_classes', -1);
+    if (classes === -1) {
+      if (values.length === 0) throw pyError('RuntimeError', 'Can not infer total number of classes from empty tensor.');
+      classes = Math.max(...values) + 1;
+    }
+    if (values.some((v) => v < 0)) throw pyError('RuntimeError', 'Class values must be non-negative.');
+    if (values.some((v) => v >= classes)) throw pyError('RuntimeError', 'Class values must be smaller than num_classes.');
+    const out = new Float64Array(values.length * classes);
+    values.forEach((v, i) => (out[i * classes + v] = 1));
+    return rt.fromValues(out, [...x.shape, classes], 'int64');
+  },
   normalize: (rt, args, kwargs, ctx) => {
     const a = bindArgs('normalize', ['input', 'p?', 'dim?', 'eps?'], args, kwargs, ctx);
     const x = asTensor(rt, a.required('input'), ctx);

@@ -101,6 +101,32 @@ function inPlaceMethod(op: ArithOp): Method {
   });
 }
 
+/**
+ * `x.f_(...)` for an elementwise method f (`h.relu_()`, `x.clamp_(0, 1)`, `scores.masked_fill_(mask, 0)`):
+ * f of x's values replaces them, recorded on the tape as PyTorch records the in-place op, and
+ * cast back to x's dtype where PyTorch's rule allows (a float result into an integer tensor is refused).
+ */
+function inPlaceForm(name: string): Method {
+  return (x, args, kwargs, ctx) => {
+    const rt = x.rt;
+    checkInPlace(x);
+    return rt.run(() => {
+      rt.engine.inPlace(x.t, (snapshot) => {
+        const r = TENSOR_METHODS[name](rt.wrap(snapshot, x.dtype), args, kwargs, ctx) as PyTensor;
+        if (isFloating(r.dtype) && !isFloating(x.dtype)) throw pyError('RuntimeError', `result type ${SCALAR_TYPE[r.dtype]} can't be cast to the desired output type ${SCALAR_TYPE[x.dtype]}`);
+        return rt.convert(r.t, x.dtype);
+      });
+      return x;
+    });
+  };
+}
+
+/** The elementwise methods whose in-place forms (`relu_`) PyTorch has. */
+const IN_PLACE_FORMS = [
+  'clamp', 'clip', 'clamp_min', 'clamp_max', 'relu', 'sigmoid', 'tanh', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'rsqrt', 'abs',
+  'neg', 'square', 'reciprocal', 'sign', 'sin', 'cos', 'pow', 'masked_fill', 'remainder', 'floor_divide', 'cumsum',
+] as const;
+
 function compareMethod(op: CompareOpName): Method {
   return def(op, ['other'], (x, a) => compareOp(x.rt, op, x, operand(a.required('other'), op)));
 }
@@ -137,6 +163,7 @@ function zeroValues(x: PyTensor, value: number): PyTensor {
 }
 
 export const TENSOR_METHODS = nameTable<Method>({
+  ...Object.fromEntries(IN_PLACE_FORMS.map((name) => [`${name}_`, inPlaceForm(name)])),
   ...RANDOM_METHODS,
   ...ORDERING_METHODS,
   ...SCATTER_METHODS,

@@ -13,7 +13,7 @@ import { CREATORS, tensorFromData } from './creation';
 import { DEVICE_TYPE } from './device';
 import { DTYPE_ALIASES } from './dtype';
 import { FUNCTIONAL_NAMES, functionalAttrs } from './functional';
-import { INIT_NAMES, NN_NAMES, nnAttrs } from './nn';
+import { INIT_NAMES, NN_NAMES, NN_UTILS_NAMES, nnAttrs } from './nn';
 import { OPTIM_NAMES, SCHEDULER_NAMES, optimModules } from './optim';
 import { DATA_NAMES, dataAttrs } from './data';
 import { TENSOR_METHODS, TORCH_FUNCTION_NAMES } from './methods';
@@ -33,6 +33,7 @@ export interface TorchModules {
   readonly nn: PyModule;
   readonly functional: PyModule;
   readonly init: PyModule;
+  readonly nnUtils: PyModule;
   readonly optim: PyModule;
   readonly lrScheduler: PyModule;
   readonly utils: PyModule;
@@ -153,7 +154,7 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
   const utils = createModule('torch.utils', { data });
   attrs.utils = utils;
   attrs.cuda = cuda;
-  return { runtime: rt, torch: createModule('torch', attrs), autograd, nn, functional, init: nnParts.init, optim, lrScheduler, utils, data, cuda, backends: accelerators.backends, cudnn: accelerators.cudnn, mps: accelerators.mps, special, autogradModules: extensions.modules };
+  return { runtime: rt, torch: createModule('torch', attrs), autograd, nn, functional, init: nnParts.init, nnUtils: nnParts.utils, optim, lrScheduler, utils, data, cuda, backends: accelerators.backends, cudnn: accelerators.cudnn, mps: accelerators.mps, special, autogradModules: extensions.modules };
 }
 
 /** The names the analyzer may check scripts against. */
@@ -195,6 +196,7 @@ export function torchSession(engine: EagerEngine, numpy?: ModuleShim): TorchSess
       ...Object.fromEntries(Object.entries(AUTOGRAD_MODULES).map(([name, exports]) => [name, shim((m) => m.autogradModules[name as AutogradModule], exports)])),
       'torch.nn': shim((m) => m.nn, NN_NAMES),
       'torch.nn.init': shim((m) => m.init, INIT_NAMES),
+      'torch.nn.utils': shim((m) => m.nnUtils, NN_UTILS_NAMES),
       'torch.optim': shim((m) => m.optim, OPTIM_NAMES),
       'torch.optim.lr_scheduler': shim((m) => m.lrScheduler, SCHEDULER_NAMES),
       'torch.utils': shim((m) => m.utils, ['data']),

@@ -11,11 +11,13 @@ import { CONV_LAYER_NAMES, convLayerTypes } from './conv_layers';
 import { INIT_NAMES, initAttrs } from './init';
 import { layerTypes } from './layers';
 import { RECURRENT_NAMES, recurrentTypes } from './recurrent';
+import { nnUtils, NN_UTILS_NAMES } from './utils';
 import { makeParameter, moduleType } from './module';
 
 export interface NNModules {
   readonly nn: Record<string, PyValue>;
   readonly init: PyModule;
+  readonly utils: PyModule;
 }
 
 export function nnAttrs(rt: TorchRuntime): NNModules {
@@ -27,6 +29,7 @@ export function nnAttrs(rt: TorchRuntime): NNModules {
     return makeParameter(rt, t, a.bool('requires_grad', true));
   };
   const init = createModule('torch.nn.init', initAttrs(rt));
+  const utils = nnUtils(rt);
   return {
     nn: {
       Module,
@@ -38,8 +41,10 @@ export function nnAttrs(rt: TorchRuntime): NNModules {
       ...lossTypes(rt, Module),
       ...containerTypes(Module),
       init,
+      utils,
     },
     init,
+    utils,
   };
 }
 
@@ -49,7 +54,7 @@ export const NN_NAMES = [
   ...CONV_LAYER_NAMES, ...RECURRENT_NAMES,
   'ReLU', 'LeakyReLU', 'GELU', 'ELU', 'SiLU', 'Tanh', 'Sigmoid', 'Softmax', 'LogSoftmax', 'Softplus',
   'MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss', 'CrossEntropyLoss', 'NLLLoss', 'BCELoss', 'BCEWithLogitsLoss', 'KLDivLoss',
-  'Sequential', 'ModuleList', 'ModuleDict', 'init', 'functional',
+  'Sequential', 'ModuleList', 'ModuleDict', 'init', 'functional', 'utils',
 ];
 
-export { INIT_NAMES };
+export { INIT_NAMES, NN_UTILS_NAMES };
