@@ -13,7 +13,7 @@ import { ORDERING_ARRAY_METHODS } from './numpy_ordering';
 import { STATISTICS_ARRAY_METHODS } from './numpy_statistics';
 import { numpyHostDivMod } from './numpy_float_divmod';
 import { NUMPY_ONLY_ARRAY_METHODS } from './numpy_host';
-import { numpyFloatPower } from './numpy_libm';
+import { numpyFloat32Power, numpyFloatPower } from './numpy_libm';
 import * as V from './numpy_views';
 
 const ARITH: Partial<Record<BinaryOp, 'add' | 'sub' | 'mul' | 'div' | 'max'>> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' };
@@ -86,7 +86,7 @@ export const ARRAY_BEHAVIOUR: ArrayBehaviour = {
     if (!acceptable(other)) return NOT_IMPLEMENTED;
     const prim = ARITH[opName];
     if (prim) return L.binary(x.rt, prim, a, b, ctx);
-    if (opName === '**') return (reflected ? null : numpyFloatPower(x.rt, x, other, ctx, true)) ?? L.power(x.rt, a, b, ctx);
+    if (opName === '**') return (reflected ? numpyFloat32Power(x.rt, a, b, ctx) : numpyFloatPower(x.rt, x, other, ctx, true)) ?? L.power(x.rt, a, b, ctx);
     if (opName === '@') return L.matmul(x.rt, a, b, ctx);
     if (opName === '//' || opName === '%') return numpyHostDivMod(x.rt, opName, a, b, ctx) ?? L.floorDivMod(x.rt, opName, a, b, ctx);
     // Masks combine as NumPy's logical ufuncs do on booleans: a & b is a > ~b, a | b is a >= ~b, a ^ b is a != b.

@@ -15,7 +15,7 @@ import { linalgModule, MORE_FUNCTIONS } from './numpy_more';
 import { nonzero, NONZERO_FUNCTIONS } from './numpy_nonzero';
 import { ORDERING_FUNCTIONS } from './numpy_ordering';
 import { NUMPY_ONLY_FUNCTIONS } from './numpy_host';
-import { numpyFloatPower } from './numpy_libm';
+import { numpyFloat32Power, numpyFloatPower } from './numpy_libm';
 import { STATISTICS_FUNCTIONS } from './numpy_statistics';
 import { TUTORIAL_MATH_FUNCTIONS } from './numpy_tutorial_math';
 import { Scalar, type Val } from './values';
@@ -159,8 +159,10 @@ export const FUNCTIONS: Record<string, Fn> = {
   less_equal: binaryFn('le'), equal: binaryFn('eq'), not_equal: binaryFn('ne'),
   power: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('power', ['x1', 'x2'], args, kwargs, ctx);
-    const x = arr(rt, a.required('x1'), ctx, numpy);
     const y = a.required('x2');
+    const float32 = numpy ? numpyFloat32Power(rt, a.required('x1'), y, ctx) : null;
+    if (float32) return float32;
+    const x = arr(rt, a.required('x1'), ctx, numpy);
     return (numpy ? numpyFloatPower(rt, x, y, ctx, false) : null) ?? L.power(rt, x, typeof y === 'bigint' ? y : arr(rt, y, ctx, numpy), ctx);
   },
   where: (rt, args, kwargs, ctx, numpy) => {

@@ -9,9 +9,8 @@
  * float32 arrays, as NumPy computes them on x86-64 with AVX2 and FMA3 (most users' machines; with
  * AVX-512 NumPy runs Intel's SVML for the libm functions, whose last bits differ for 3-35% of
  * arguments): `exp`, `log`, `sin`, `cos` and `tanh` with NumPy's own float32 SIMD kernels (the
- * same bits with AVX-512), `expm1`, `log1p`, `arctan`, `arcsin`, `arccos` and `cbrt` with glibc's float functions, bit
- * for bit; the other functions' float32 compute in float64 and round (1-2 ulp off for 0.05-22% of
- * arguments: numpy_float32.test.ts measures them).
+ * same bits with AVX-512), the others with glibc's float functions (tanf, log2f, powf, ...), bit
+ * for bit; `arctan2` and `hypot` compute in float64 and round.
  * NumPy arrays only: jax.numpy keeps its refusal, since under jit these would need primitives the engine lacks.
  */
 import { broadcastShapes, libm, type DType } from '../../../runtime/core';
@@ -78,33 +77,44 @@ function broadcastValues(values: ArrayLike<number>, shape: readonly number[], to
   };
 }
 
-const binaryFn = (name: string, f: (x: number, y: number) => number): Fn => (rt, args, kwargs, ctx) => {
-  refuseOut(kwargs, name);
-  const a = bindArgs(name, ['x1', 'x2'], args, kwargs, ctx);
-  const x = arr(rt, a.required('x1'), ctx);
-  const y = arr(rt, a.required('x2'), ctx);
-  refuseBool(name, [x, y]);
+type BinaryKernel = (x: number, y: number) => number;
+
+/** The dtype of a binary float ufunc's result: a Python scalar beside a float32 array keeps float32, as NumPy's value-based casting does. */
+function binaryFloatOf(x: PyArray, y: PyArray): DType {
+  const dtypes = [x, y].filter((v) => !v.weak).map((v) => v.dtype);
+  return floatOf(dtypes.length ? dtypes : [x.dtype, y.dtype]);
+}
+
+/** f of each broadcast pair on the host, the result of `dtype`. */
+function hostBinary(rt: JaxRuntime, x: PyArray, y: PyArray, dtype: DType, f: BinaryKernel, ctx: HostContext): PyArray {
   const shape = broadcastShapes(x.shape, y.shape);
   const shown = (s: readonly number[]) => `(${s.join(',')}${s.length === 1 ? ',' : ''})`;
   if (!shape) throw pyError('ValueError', `operands could not be broadcast together with shapes ${shown(x.shape)} ${shown(y.shape)} `);
   const p = broadcastValues(x.values(ctx, 'numpy'), x.shape, shape);
   const q = broadcastValues(y.values(ctx, 'numpy'), y.shape, shape);
-  // NB: a Python scalar beside a float32 array keeps float32, as NumPy's value-based casting does.
-  const dtypes = [x, y].filter((v) => !v.weak).map((v) => v.dtype);
-  return L.op(rt, () => new PyArray(rt, rt.generate(shape, floatOf(dtypes.length ? dtypes : [x.dtype, y.dtype]), (i) => f(p(i), q(i))), false, true));
+  return L.op(rt, () => new PyArray(rt, rt.generate(shape, dtype, (i) => f(p(i), q(i))), false, true));
+}
+
+const binaryFn = (name: string, f: BinaryKernel): Fn => (rt, args, kwargs, ctx) => {
+  refuseOut(kwargs, name);
+  const a = bindArgs(name, ['x1', 'x2'], args, kwargs, ctx);
+  const x = arr(rt, a.required('x1'), ctx);
+  const y = arr(rt, a.required('x2'), ctx);
+  refuseBool(name, [x, y]);
+  return hostBinary(rt, x, y, binaryFloatOf(x, y), f, ctx);
 };
 
 /** The float32 kernels NumPy runs where the engine's primitive computes in float64 and rounds: its own SIMD code, glibc's float functions. */
 const FLOAT32_KERNELS = {
   exp: libm.numpyExpf, log: libm.numpyLogf, sin: libm.numpySinf, cos: libm.numpyCosf, tanh: libm.numpyTanhf,
-  expm1: libm.glibcExpm1f, log1p: libm.glibcLog1pf,
+  expm1: libm.glibcExpm1f, log1p: libm.glibcLog1pf, tan: libm.glibcTanf,
 } as const;
 
 /**
  * `name` as the engine's primitive computes it, except a NumPy float32 array's where NumPy has a
  * float32 kernel of its own, and float64's tanh (NumPy's SIMD polynomial).
  */
-const primitiveFn = (name: keyof typeof FLOAT32_KERNELS | 'tan' | 'sqrt'): Fn => (rt, args, kwargs, ctx) => {
+const primitiveFn = (name: keyof typeof FLOAT32_KERNELS | 'sqrt'): Fn => (rt, args, kwargs, ctx) => {
   refuseOut(kwargs, name);
   const x = arr(rt, bindArgs(name, ['x'], args, kwargs, ctx).required('x'), ctx);
   refuseBool(name, [x]);
@@ -117,20 +127,19 @@ const primitiveFn = (name: keyof typeof FLOAT32_KERNELS | 'tan' | 'sqrt'): Fn =>
 
 export const LIBM_FUNCTIONS: Readonly<Record<string, Fn>> = {
   ...Object.fromEntries(Object.keys(FLOAT32_KERNELS).map((name) => [name, primitiveFn(name as keyof typeof FLOAT32_KERNELS)])),
-  tan: primitiveFn('tan'),
   sqrt: primitiveFn('sqrt'),
-  log2: unaryFn('log2', libm.log2),
-  log10: unaryFn('log10', libm.log10),
-  exp2: unaryFn('exp2', libm.exp2),
+  log2: unaryFn('log2', libm.log2, libm.glibcLog2f),
+  log10: unaryFn('log10', libm.log10, libm.glibcLog10f),
+  exp2: unaryFn('exp2', libm.exp2, libm.glibcExp2f),
   arcsin: unaryFn('arcsin', libm.asin, libm.glibcAsinf),
   arccos: unaryFn('arccos', libm.acos, libm.glibcAcosf),
   arctan: unaryFn('arctan', libm.atan, libm.glibcAtanf),
   cbrt: unaryFn('cbrt', libm.cbrt, libm.glibcCbrtf),
-  sinh: unaryFn('sinh', libm.sinh),
-  cosh: unaryFn('cosh', libm.cosh),
-  arcsinh: unaryFn('arcsinh', libm.asinh),
-  arccosh: unaryFn('arccosh', libm.acosh),
-  arctanh: unaryFn('arctanh', libm.atanh),
+  sinh: unaryFn('sinh', libm.sinh, libm.glibcSinhf),
+  cosh: unaryFn('cosh', libm.cosh, libm.glibcCoshf),
+  arcsinh: unaryFn('arcsinh', libm.asinh, libm.glibcAsinhf),
+  arccosh: unaryFn('arccosh', libm.acosh, libm.glibcAcoshf),
+  arctanh: unaryFn('arctanh', libm.atanh, libm.glibcAtanhf),
   arctan2: binaryFn('arctan2', libm.atan2),
   hypot: binaryFn('hypot', libm.hypot),
 };
@@ -139,16 +148,30 @@ export const LIBM_FUNCTIONS: Readonly<Record<string, Fn>> = {
 const FAST_EXPONENTS = new Set([2, 0.5, -1, 1, 0]);
 
 /**
- * `x ** y` (`operator`) or `np.power(x, y)` where x is a float64 NumPy array, as NumPy computes it:
- * glibc's pow for every element, except that `**` with a scalar exponent 2, 0.5, -1, 1 or 0 uses
- * square, sqrt, reciprocal, a copy or ones (NumPy's fast_scalar_power); `np.power` always calls
- * pow. (x**3 is pow(x, 3), not x*x*x: they differ in the last bit for a quarter of arguments.)
- * Null where the general rules apply (other dtypes; an array exponent, which is pow's anyway).
+ * `x ** y` (`operator`) or `np.power(x, y)` where x is a float64 or float32 NumPy array, as NumPy
+ * computes it: glibc's pow (powf for a float32 result) for every element, except that `**` with a
+ * scalar exponent 2, 0.5, -1, 1 or 0 uses square, sqrt, reciprocal, a copy or ones (NumPy's
+ * fast_scalar_power); `np.power` always calls pow. (x**3 is pow(x, 3), not x*x*x: they differ in
+ * the last bit for a quarter of arguments.) Null where the general rules apply (other dtypes; a
+ * float64 array's array exponent, which is pow's anyway).
  */
 export function numpyFloatPower(rt: JaxRuntime, x: PyArray, y: PyValue, ctx: HostContext, operator: boolean): PyArray | null {
-  if (!x.numpy || x.dtype !== 'float64' || x.traced) return null;
+  if (!x.numpy || x.traced || (x.dtype !== 'float64' && x.dtype !== 'float32')) return null;
   const scalar = typeof y === 'bigint' || typeof y === 'number' ? Number(y) : y instanceof PyArray && y.numpy && y.shape.length === 0 && !y.traced ? y.values(ctx, 'numpy')[0]! : null;
-  if (scalar === null) return null;
-  if (operator && FAST_EXPONENTS.has(scalar)) return scalar === 0.5 ? L.unary(rt, 'sqrt', x, ctx) : L.power(rt, x, BigInt(scalar), ctx);
-  return L.binary(rt, 'pow', x, scalar, ctx);
+  if (operator && scalar !== null && FAST_EXPONENTS.has(scalar)) return scalar === 0.5 ? L.unary(rt, 'sqrt', x, ctx) : L.power(rt, x, BigInt(scalar), ctx);
+  if (x.dtype === 'float32') return numpyFloat32Power(rt, x, y, ctx);
+  return scalar === null ? null : L.binary(rt, 'pow', x, scalar, ctx);
+}
+
+/**
+ * `a ** b` or `np.power(a, b)` of a float32 NumPy array and another or a Python scalar (float32 in
+ * NumPy, by value-based casting; Python floats taken to float32): glibc's powf of each pair, as
+ * NumPy calls it. Null for other operands.
+ */
+export function numpyFloat32Power(rt: JaxRuntime, a: PyValue, b: PyValue, ctx: HostContext): PyArray | null {
+  const float32Array = (v: PyValue) => v instanceof PyArray && v.numpy && !v.traced && v.dtype === 'float32';
+  const operand = (v: PyValue) => float32Array(v) || typeof v === 'number' || typeof v === 'bigint';
+  if (!(float32Array(a) || float32Array(b)) || !operand(a) || !operand(b)) return null;
+  const fround = Math.fround;
+  return hostBinary(rt, arr(rt, a, ctx), arr(rt, b, ctx), 'float32', (x, y) => libm.glibcPowf(fround(x), fround(y)), ctx);
 }

@@ -25,7 +25,7 @@ const M64 = (1n << 64n) - 1n;
 const view = new DataView(new ArrayBuffer(4));
 
 /** x's float32 bits reduced to r in [-pi/4, pi/4] and the quadrant n (x's sign ignored), as glibc's reduce_large. */
-function reduceLarge(bits: number): { r: number; n: number } {
+export function reduceLarge(bits: number): { r: number; n: number } {
   const at = (bits >>> 26) & 15;
   const xi = BigInt(((bits & 0xffffff) | 0x800000) << ((bits >>> 23) & 7) >>> 0);
   // NB: glibc's first product is a 32-bit one (uint32 * uint32), the others 64-bit.

@@ -9,7 +9,8 @@
  * arguments. NumPy's float64 ufuncs call these on a CPU without AVX-512 (the reference backend's
  * float64 kernels do too), except tanh, which NumPy computes with its own SIMD polynomial (numpyTanh).
  * NumPy's own float32 exp, log, sin, cos and tanh (numpyExpf, ...) are its SIMD kernels; glibc's float
- * expm1f, log1pf, atanf, asinf, acosf and cbrtf are what NumPy calls for float32 without AVX-512.
+ * functions (expm1f, log1pf, atanf, asinf, acosf, cbrtf, tanf, sinhf, coshf, asinhf, acoshf, atanhf,
+ * exp2f, log2f, log10f, powf; expf and logf inside them) are what NumPy calls for float32 without AVX-512.
  */
 export { glibcPow as pow } from './glibc_pow';
 export { glibcExp as exp } from './glibc_exp';
@@ -30,3 +31,7 @@ export { glibcAtanh as atanh, glibcExpm1 as expm1, glibcLog1p as log1p, glibcTan
 export { numpyTanh } from './numpy_tanh';
 export { numpyCosf, numpyExpf, numpyLogf, numpySinf, numpyTanhf } from './numpy_float32';
 export { glibcAcosf, glibcAsinf, glibcAtanf, glibcCbrtf, glibcExpm1f, glibcLog1pf } from './glibc_float32';
+export { glibcExp2f, glibcExpf, glibcLog10f, glibcLog2f, glibcLogf } from './glibc_expf_logf';
+export { glibcAcoshf, glibcAsinhf, glibcAtanhf, glibcCoshf, glibcSinhf } from './glibc_hyperbolicf';
+export { glibcTanf } from './glibc_tanf';
+export { glibcPowf } from './glibc_powf';
