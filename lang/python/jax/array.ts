@@ -463,6 +463,12 @@ export class JaxRuntime implements Emitter<Val> {
   readonly transforming: string[] = [];
   /** The script's source, when the runner gave it: messages quote the code they point at. */
   source: string | null = null;
+  /**
+   * What jit traced and compiled, per Python function and per jit options: a second `jax.jit(f)`
+   * of the same `f` finds the first one's traces, as JAX's cache on the function does (a global `f`
+   * reads is then the value it had at the first trace).
+   */
+  readonly jitCaches = new WeakMap<object, Map<string, Map<string, unknown>>>();
 
   constructor(
     readonly backend: Backend,

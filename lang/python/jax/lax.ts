@@ -69,6 +69,16 @@ export function cast(rt: JaxRuntime, v: Val, dtype: DType): Val {
   return rt.o.convert(v, dtype);
 }
 
+/**
+ * The dtype a NumPy array's values take in jax (a transformation's argument, `jnp.asarray`): without
+ * jax_enable_x64, float64 becomes float32 and int64 int32, as JAX's dtypes.canonicalize_dtype does.
+ */
+export function jaxDtypeOf(rt: JaxRuntime, d: DType): DType {
+  if (d === 'float64') return rt.floatDtype;
+  if (d === 'int64') return rt.intDtype(false);
+  return d;
+}
+
 export function wrap(rt: JaxRuntime, v: Val, weak: boolean, numpy: boolean): PyArray {
   return new PyArray(rt, rt.place(v), weak, numpy);
 }
@@ -560,8 +570,12 @@ export function getIndex(rt: JaxRuntime, x: PyArray, index: PyValue, ctx: HostCo
         outShape.push(-1 - gathers.length);
       } else {
         let i = Number(toIndex(it, ctx));
-        if (i < -n || i >= n) throw pyError('IndexError', `index ${i} is out of bounds for axis ${dim} with size ${n}`);
+        // NB: jax.numpy clamps an index past the end into the axis (a gather's rule); NumPy raises.
+        if (x.numpy || n === 0) {
+          if (i < -n || i >= n) throw pyError('IndexError', `index ${i} is out of bounds for axis ${dim} with size ${n}`);
+        }
         if (i < 0) i += n;
+        i = Math.min(Math.max(i, 0), n - 1);
         start.push(i); limit.push(i + 1); strides.push(1);
         intDims.push(dim);
       }
@@ -576,7 +590,10 @@ export function getIndex(rt: JaxRuntime, x: PyArray, index: PyValue, ctx: HostCo
     }
     const wrapped = (g: { dim: number; idx: Val }): Val => {
       const n = v.shape[g.dim];
-      return rt.o.select(rt.o.lt(g.idx, new Scalar(0, 'int32')), rt.o.add(g.idx, new Scalar(n, 'int32')), g.idx);
+      const normalized = rt.o.select(rt.o.lt(g.idx, new Scalar(0, 'int32')), rt.o.add(g.idx, new Scalar(n, 'int32')), g.idx);
+      if (x.numpy || n === 0) return normalized;
+      // jax.numpy's gather clamps each index into the axis, as XLA's does.
+      return rt.o.bind('clamp', [new Scalar(0, 'int32'), normalized, new Scalar(n - 1, 'int32')], {});
     };
     // NumPy's rule: integer arrays (and ints beside them) standing together put the arrays' shape
     // where they stand; apart, first.
@@ -626,8 +643,8 @@ export function arrayArgument(rt: JaxRuntime, x: PyValue, ctx: HostContext, nump
 export function arrayFromData(rt: JaxRuntime, data: PyValue, dtype: DType | undefined, ctx: HostContext, numpy: boolean): PyArray {
   if (data instanceof PyArray) {
     if (numpy && isComplex(data.dtype)) throw complexLeaves(data.dtype);
-    // NB: with jax_enable_x64 off, a float64 NumPy array becomes float32 when it enters jax.
-    const d = dtype ?? (!numpy && !rt.x64 && data.dtype === 'float64' ? 'float32' : undefined);
+    // NB: with jax_enable_x64 off, a float64 (int64) NumPy array becomes float32 (int32) when it enters jax.
+    const d = dtype ?? (!numpy && data.numpy && jaxDtypeOf(rt, data.dtype) !== data.dtype ? jaxDtypeOf(rt, data.dtype) : undefined);
     return op(rt, () => wrap(rt, d ? cast(rt, data.v, d) : data.v, d ? false : data.weak, numpy));
   }
   // Another library's array (a torch tensor): copied with its dtype (jax without x64 makes int64 int32, float64 float32).

@@ -5,7 +5,7 @@
 import type { Backend } from '../../../runtime/backends';
 import { printJaxpr } from '../../../runtime/ir';
 import { bindArgs, type Args, PyBuiltin, pyFunction, type HostContext, createModule, type ModuleRegistry, type ModuleShim, PyModule, type NativeFn, type PyValue } from '../interpreter';
-import { ConcretizationTypeError } from '../staging';
+import { ConcretizationTypeError, TracerArrayConversionError, TracerBoolConversionError, TracerIntegerConversionError } from '../staging';
 import { isInexact } from '../../../runtime/core';
 import { flattenPy, unflattenPy } from './pytree';
 import { ARRAY_TYPE, arrayOp, JaxRuntime, NDARRAY_TYPE, PyArray } from './array';
@@ -150,7 +150,7 @@ function buildModules(backend: Backend, ctx: HostContext, source: string | null)
   const lax = createModule('jax.lax', laxA);
   const special = createModule('jax.scipy.special', { logsumexp: nnA.logsumexp, ...specialFunctions(rt, 'erfinv') });
   const scipy = createModule('jax.scipy', { special });
-  const errors = createModule('jax.errors', { ConcretizationTypeError, NonConcreteBooleanIndexError });
+  const errors = createModule('jax.errors', { ConcretizationTypeError, TracerBoolConversionError, TracerIntegerConversionError, TracerArrayConversionError, NonConcreteBooleanIndexError });
   const treeUtilA = treeUtilAttrs();
   const treeUtil = createModule('jax.tree_util', treeUtilA);
   const tree = createModule('jax.tree', treeAttrs(treeUtilA));
@@ -235,7 +235,7 @@ export function jaxSession(backend: Backend, options: JaxModuleOptions = {}): Ja
     return m;
   });
   const shim = (pick: (m: JaxModules) => PyModule, exports?: readonly string[]): ModuleShim => ({ create: (ctx) => pick(get(ctx)), ...(exports ? { exports } : {}) });
-  const npNames = [...Object.keys(FUNCTIONS), 'convolve', 'correlate', 'asarray', 'float32', 'float64', 'int32', 'int64', 'bool_', 'complex64', 'complex128', 'pi', 'e', 'inf', 'nan', 'ndarray'];
+  const npNames = [...Object.keys(FUNCTIONS), 'convolve', 'correlate', 'asarray', 'float32', 'float64', 'int32', 'int64', 'bool_', 'complex64', 'complex128', 'pi', 'e', 'inf', 'nan', 'newaxis', 'ndarray'];
   const modules: ModuleRegistry = {
     jax: shim((m) => m.jax, ['numpy', 'nn', 'lax', 'scipy', 'errors', 'tree_util', 'tree', 'random', 'example_libraries', 'Array', '__version__', 'config', 'grad', 'value_and_grad', 'jit', 'vmap', 'jvp', 'vjp', 'make_jaxpr', 'device_get', 'block_until_ready', 'devices', 'jacfwd', 'jacrev', 'jacobian', 'hessian', 'linearize', 'linear_transpose', 'local_devices', 'device_count', 'local_device_count', 'default_backend', 'device_put', 'checkpoint', 'remat', 'checkpoint_policies', 'custom_jvp', 'custom_vjp', 'named_scope', 'named_call']),
     'jax.numpy': shim((m) => m.jnp, npNames),

@@ -323,6 +323,8 @@ export function numpyAttrs(rt: JaxRuntime, numpy: boolean): Record<string, PyVal
   attrs.e = Math.E;
   attrs.inf = Infinity;
   attrs.nan = NaN;
+  // `x[:, jnp.newaxis]`: an alias of None, as in NumPy.
+  attrs.newaxis = null;
   attrs.ndarray = numpy ? PyArray.prototype.pyType : PyArray.prototype.pyType;
   void Scalar;
   return attrs;

@@ -16,6 +16,7 @@ import { dictKey, iterate, PyComplex, pyError, HostObject, hostType, pyFunction,
 import { PyArray, type JaxRuntime } from './array';
 import { operand } from './lax';
 import { broadcastPrefixPy, flattenPy, leafCount, treeKey, unflattenPy, type PyTreeDef } from './pytree';
+import { threefryPartitionable } from './random';
 import { Scalar, isTracer, type Val } from './values';
 
 interface LeafVal { readonly v: Val; readonly weak: boolean }
@@ -231,6 +232,8 @@ export class Transformed extends HostObject {
   get pyType() { return Transformed.type; }
   /** A transformed function computes new arrays from its arguments' values and holds none of them (JAX's arrays are immutable). */
   override get keepsNoArguments(): boolean { return true; }
+  /** Transformed functions are Python functions to JAX (jit's PjitFunction has `__get__`): in a class, methods. */
+  override get bindsAsMethod(): boolean { return true; }
   override call(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue { return this.fn(args, kwargs, ctx); }
   override getattr(name: string): PyValue | undefined { return this.attrs.get(name); }
   override repr(): string { return `<function ${this.label}>`; }
@@ -502,7 +505,7 @@ export function jitTransform(rt: JaxRuntime, fun: PyValue, opts: JitOptions, ctx
   const statics = staticsOf(fun, opts, ctx0);
   indexList(opts.donateArgnums, ctx0);
   nameList(opts.donateArgnames, ctx0);
-  const caches = new Map<string, { jitted: Jitted<DeviceArray>; flat: { current: FlatArgs }; info: Map<string, OutInfo> }>();
+  const caches = sharedJitCaches(rt, fun, `${statics.nums.join(',')}|${[...statics.names].sort().join(',')}|${indexList(opts.donateArgnums, ctx0).join(',')}|${nameList(opts.donateArgnames, ctx0).join(',')}`);
   const keep = () => [...caches.values()].flatMap((c) => [...c.jitted.compiled.values()].flatMap((e) => e.jaxpr.consts.flatMap((k) => (k.kind === 'device' ? [k.array] : []))));
   const stats = () => {
     const all = [...caches.values()].map((c) => c.jitted.stats);
@@ -524,7 +527,9 @@ export function jitTransform(rt: JaxRuntime, fun: PyValue, opts: JitOptions, ctx
         const { jaxpr, out, closed } = stagePy(rt, ctx, 'jit', fun, flat);
         return outputs(rt, out, apply(rt, jaxpr, [...flat.leaves.map((l) => l.v), ...closed]));
       }
-      const key = `${treeKey(flat.def, ctx)}|${flat.kwNames.join(',')}|${keys.join(',')}|${flat.leaves.map((l) => (l.weak ? 'w' : '')).join('')}`;
+      // NB: the config options JAX keys its jit cache on (include_in_jit_key) that change what a trace computes.
+      const config = `x64=${rt.x64},partitionable=${threefryPartitionable(ctx)}`;
+      const key = `${treeKey(flat.def, ctx)}|${flat.kwNames.join(',')}|${keys.join(',')}|${flat.leaves.map((l) => (l.weak ? 'w' : '')).join('')}|${config}`;
       let cache = caches.get(key);
       if (!cache) {
         const holder = { current: flat };
@@ -545,6 +550,18 @@ export function jitTransform(rt: JaxRuntime, fun: PyValue, opts: JitOptions, ctx
       return outputs(rt, info, outs.map((a) => rt.adopt(a)));
     }, keep);
   }, attrs, staticPositionsOf(fun, statics));
+}
+
+type JitCache = { jitted: Jitted<DeviceArray>; flat: { current: FlatArgs }; info: Map<string, OutInfo> };
+
+/** The traces of every `jax.jit` of `fun` with these options (a function that is no object has its own). */
+function sharedJitCaches(rt: JaxRuntime, fun: PyValue, optsKey: string): Map<string, JitCache> {
+  if (typeof fun !== 'object' || fun === null) return new Map();
+  let byOpts = rt.jitCaches.get(fun);
+  if (!byOpts) rt.jitCaches.set(fun, (byOpts = new Map()));
+  let caches = byOpts.get(optsKey);
+  if (!caches) byOpts.set(optsKey, (caches = new Map()));
+  return caches as Map<string, JitCache>;
 }
 
 /** The positions of a jit's static arguments where the signature says (negative ones counted from its end). */

@@ -6,6 +6,14 @@ import { pyError, TypeError as PyTypeError, type HostContext, PyType } from '../
 
 /** JAX's error for Python control flow on a traced value; its message is printed alone. */
 export const ConcretizationTypeError = new PyType('ConcretizationTypeError', { module: 'jax.errors', bases: [PyTypeError] });
+/** JAX's subclasses, raised where a traced value was asked for a bool (`if x > 0`) or an index (`range(n)`, `xs[n]`). */
+export const TracerBoolConversionError = new PyType('TracerBoolConversionError', { module: 'jax.errors', bases: [ConcretizationTypeError] });
+export const TracerIntegerConversionError = new PyType('TracerIntegerConversionError', { module: 'jax.errors', bases: [PyTypeError] });
+/** Raised where a traced value was asked to become a NumPy array (`np.asarray(x)`, a NumPy function of it). */
+export const TracerArrayConversionError = new PyType('TracerArrayConversionError', { module: 'jax.errors', bases: [PyTypeError] });
+
+/** The error JAX's core.concretization_function_error raises for each conversion. */
+const ERROR_OF: Readonly<Record<string, PyType>> = { bool: TracerBoolConversionError, index: TracerIntegerConversionError, numpy: TracerArrayConversionError };
 
 const KEYWORDS = new Set(['if', 'elif', 'while', 'and', 'or', 'not', 'in', 'is', 'for', 'True', 'False', 'None', 'jnp', 'np', 'jax', 'float', 'int', 'bool']);
 
@@ -34,7 +42,7 @@ export function concretizationError(
     name = ids.find((i) => !KEYWORDS.has(i)) ?? name;
   }
   const transform = rt.transforming[0] ?? 'jit';
-  const err = pyError(ConcretizationTypeError,
+  const err = pyError(ERROR_OF[what] ?? ConcretizationTypeError,
     `${transform} cannot trace '${code}' on a traced value; ${advice(name)}`);
   err.exc.bareMessage = true;
   return err;

@@ -6,4 +6,4 @@
 export {
   namesOfConstants, nest, noFloatArgument, plainFloats, valueAndSummedGradJaxpr, type FunctionAt, type Outcome,
 } from './function_at';
-export { ConcretizationTypeError, concretizationError, type TracingSite } from './concretization';
+export { ConcretizationTypeError, concretizationError, TracerArrayConversionError, TracerBoolConversionError, TracerIntegerConversionError, type TracingSite } from './concretization';

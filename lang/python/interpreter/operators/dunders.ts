@@ -4,6 +4,7 @@
  */
 import {
   ExceptionObject,
+  HostObject,
   type HostContext,
   PyBoundMethod,
   PyBuiltin,
@@ -63,7 +64,7 @@ export abstract class NativeDescriptor extends PyInstance {
  * their getter, a descriptor (an object whose class defines `__get__`) gives `__get__(instance, type)`.
  */
 export function bindAttribute(attr: PyValue, self: PyValue, ctx: HostContext): PyValue {
-  if (attr instanceof PyFunction || attr instanceof PyBuiltin) return new PyBoundMethod(attr, self);
+  if (attr instanceof PyFunction || attr instanceof PyBuiltin || (attr instanceof HostObject && attr.bindsAsMethod)) return new PyBoundMethod(attr, self);
   if (attr instanceof NativeDescriptor) return attr.get(self, typeOf(self), ctx);
   if (attr instanceof PyInstance && attr.cls.userDefined) {
     const get = instanceMethod(attr, '__get__', ctx);

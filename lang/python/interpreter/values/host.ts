@@ -108,6 +108,14 @@ export abstract class HostObject extends PyObject {
   }
 
   /**
+   * Whether, as a class attribute, this value binds to the instance it is read from, as a Python
+   * function does (a jitted function: JAX's PjitFunction defines `__get__`). False by default.
+   */
+  get bindsAsMethod(): boolean {
+    return false;
+  }
+
+  /**
    * Whether calling this value keeps none of its arguments (a transformed function: `jax.grad(f)`,
    * `jax.jit(f)`), as an op's: its temporary arguments go when the statement ends. False by default.
    */
