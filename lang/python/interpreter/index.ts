@@ -116,6 +116,7 @@ export {
   PyError,
   pyError,
   addNote,
+  lendingFunction,
   opFunction,
   pyFunction,
   PyFunction,

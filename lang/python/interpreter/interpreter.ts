@@ -218,6 +218,12 @@ const CONTAINER_BUILTINS = ['list', 'tuple', 'sorted', 'reversed', 'zip', 'enume
  */
 type Counted = HostObject | PyGenerator | PyTuple | PyList | PyDict | PyIterator;
 
+/** Whether calling instance `f` lends its arguments: its class's `__call__` does (PyBuiltin.lendsArguments). */
+function lendsArguments(f: PyInstance): boolean {
+  const call = f.cls.lookup('__call__');
+  return call instanceof PyBuiltin && call.lendsArguments;
+}
+
 function counted(v: PyValue): v is Counted {
   // NB: numbers, strings and None first: they are most of what names hold.
   return typeof v === 'object' && v !== null && (v instanceof HostObject ? v.collectable : v instanceof PyGenerator);
@@ -332,6 +338,10 @@ export class Interpreter implements HostContext {
     // NB: a bound method (an operator's `__add__`) makes its array with self first: no copy before it.
     if (fn instanceof PyBoundMethod) return this.callValue(fn.fn, [fn.self, ...args], kwargs);
     return this.callValue(fn, [...args], kwargs);
+  }
+
+  callLending(fn: PyValue, args: readonly PyValue[], kwargs: Kwargs = NO_KWARGS): PyValue {
+    return this.lending(args, kwargs, () => this.callValue(fn, [...args], kwargs));
   }
 
   opScope: OpScope | null = null;
@@ -1022,6 +1032,32 @@ export class Interpreter implements HostContext {
     } else {
       this.escape(value);
       this.escape(index);
+    }
+  }
+
+  /**
+   * Runs `call` with `args` and `kwargs` counted as names, as CPython's frame holds a call's
+   * arguments: what the callee keeps it counts or escapes itself (a `forward`'s names, `self.h = x`),
+   * and a temporary nothing kept goes when the running statement ends (collectUnbound). What the
+   * call returns holds its items as an op's result does.
+   */
+  private lending(args: readonly PyValue[], kwargs: Kwargs, call: () => PyValue): PyValue {
+    const lent: Counted[] = [];
+    const lend = (v: PyValue) => {
+      // NB: only what this counted is let go after: a value it could not count may gain names in the call.
+      if (!this.isCounted(v)) return;
+      const n = this.bindings.get(v);
+      this.bound(v);
+      if (this.bindings.get(v) !== n) lent.push(v);
+    };
+    for (const a of args) lend(a);
+    for (const v of kwargs.values()) lend(v);
+    try {
+      const out = call();
+      this.adopt(out);
+      return out;
+    } finally {
+      for (const v of lent) this.unbind(v);
     }
   }
 
@@ -1842,7 +1878,9 @@ export class Interpreter implements HostContext {
     // A container built-in's result holds what it was given (madeContainer); NB: not a generator,
     // which one that does not draw it out keeps open until the run ends.
     const makesContainer = !op && !python && this.containerMaking.has(f);
-    if (!op && !python) {
+    // An nn.Module (`model(x)`, `criterion(model(x), y)`) hands its arguments to its forward and keeps none itself.
+    const lends = !op && !python && f instanceof PyInstance && lendsArguments(f);
+    if (!op && !python && !lends) {
       for (const a of args) if (a instanceof PyGenerator ? !drawsFrom : !makesContainer) this.escape(a);
       if (!makesContainer) for (const v of kwargs.values()) this.escape(v);
     }
@@ -1851,7 +1889,7 @@ export class Interpreter implements HostContext {
     this.argumentsKept = python;
     let out: PyValue;
     try {
-      out = this.callValue(f, args, kwargs);
+      out = lends ? this.lending(args, kwargs, () => this.callValue(f, args, kwargs)) : this.callValue(f, args, kwargs);
     } catch (err) {
       this.raisedAt(err, e, () => ({ op: e.func.kind === 'Attribute' ? e.func.attr : e.func.kind === 'Name' ? e.func.id : 'call', operands: callOperands(e, receiver, args, kwargs) }));
       throw err;

@@ -268,6 +268,11 @@ export function opFunction(name: string, fn: NativeFn): PyBuiltin {
   return new PyBuiltin(name, fn, undefined, true);
 }
 
+/** A host function that hands its arguments on and keeps none itself (see `PyBuiltin.lendsArguments`). */
+export function lendingFunction(name: string, fn: NativeFn): PyBuiltin {
+  return new PyBuiltin(name, fn, undefined, false, true);
+}
+
 /** A host type for `type(x)`, `isinstance(x, torch.Tensor)` and messages. `construct` makes it callable. */
 export function hostType(name: string, module: string, construct?: NativeFn): PyType {
   return new PyType(name, { module, ...(construct ? { construct } : {}) });

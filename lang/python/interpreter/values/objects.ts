@@ -28,6 +28,12 @@ export interface HostContext {
   /** Calls a Python callable (a `def`, a lambda, a builtin, a host callable) and returns its result. */
   call(fn: PyValue, args: readonly PyValue[], kwargs?: Kwargs): PyValue;
   /**
+   * `call`, with each argument counted as a name of its value while the call runs, as CPython's
+   * frame holds a call's arguments: a temporary the host made and passes on (nn.Sequential's output
+   * of one layer, the next one's input) goes with the running statement once nothing else holds it.
+   */
+  callLending(fn: PyValue, args: readonly PyValue[], kwargs?: Kwargs): PyValue;
+  /**
    * The scope the ops now run in (an nn.Module call, a `jax.named_scope`, a function called
    * while tracing), innermost; the shims set it around what they run and record it with each op.
    */
@@ -440,6 +446,12 @@ export class PyBuiltin extends PyObject {
      * passed to it (`x * 2 + 1` in `torch.softmax(x * 2 + 1, 0)`) can go when the statement ends.
      */
     readonly keepsNoArguments = false,
+    /**
+     * It keeps none of its arguments itself, only hands them to code that counts its own names of
+     * them (nn.Module's `__call__` to a `forward`): they count as names while it runs, as CPython's
+     * frame holds a call's arguments, so a temporary it was given goes when nothing else holds it.
+     */
+    readonly lendsArguments = false,
   ) {
     super();
   }

@@ -37,7 +37,8 @@ export function containerTypes(Module: PyType): Record<string, PyType> {
     forward(self, args, kwargs, ctx) {
       if (args.length !== 1 || kwargs.size) throw pyError('TypeError', `forward() takes 2 positional arguments but ${args.length + kwargs.size + 1} were given`);
       let x = args[0];
-      for (const m of children(self)) x = ctx.call(m, [x]);
+      // NB: each layer's output is lent to the next, so it goes once nothing holds it, as PyTorch's loop rebinding `input` frees it.
+      for (const m of children(self)) x = ctx.callLending(m, [x]);
       return x;
     },
     methods: {

@@ -10,6 +10,7 @@ import {
   type HostContext,
   HostObject,
   type Kwargs,
+  lendingFunction,
   type NativeFn,
   PyBuiltin,
   PyDict,
@@ -339,7 +340,7 @@ export function moduleType(rt: TorchRuntime): PyType {
       if (self instanceof PyInstance && typeof name === 'string' && self.dict.delete(name)) return null;
       throw pyError('AttributeError', `'${typeName(self)}' object has no attribute '${String(name)}'`);
     }),
-    __call__: new PyBuiltin('__call__', (args, kwargs, ctx) => {
+    __call__: lendingFunction('__call__', (args, kwargs, ctx) => {
       const self = args[0];
       const forward = () => ctx.call(ctx.getattr(self, 'forward'), args.slice(1), kwargs);
       return self instanceof PyInstance && STATES.has(self) ? inModuleScope(rt, MODULE_TREE, self, ctx, forward) : forward();
