@@ -1,4 +1,4 @@
-import { AutogradError, formatShape, shapeEq, type AbstractValue, type Shape } from '../core';
+import { AutogradError, SavedTensorModifiedError, shapeEq, type AbstractValue, type Shape } from '../core';
 import { VJP_RULES, type VjpRule } from '../autodiff';
 import type { Primitive } from '../primitives';
 import { expandsTo, FunctionNode, OutputSlot } from './function_node';
@@ -59,15 +59,17 @@ function countDependencies(roots: readonly GradNode[]): Map<GradNode, number> {
   return deps;
 }
 
+/**
+ * PyTorch's check as a node unpacks what it saved: each must be at the version it was saved at.
+ * The error names the node that made the tensor now (an in-place op's, after one), and the node
+ * itself for its own output.
+ */
 function checkVersions(node: OpNode): void {
-  node.savedInputs.forEach((saved, i) => {
-    if (saved.version !== node.savedVersions[i]) {
-      const a = node.inputAvals[i];
-      throw new AutogradError(
-        `one of the variables needed for gradient computation has been modified by an inplace operation: [${a.dtype} ${formatShape(a.shape)}], `
-        + `which is output 0 of ${node.name}, is at version ${saved.version}; expected version ${node.savedVersions[i]} instead.`);
-    }
-  });
+  for (const saved of node.savedVersions) {
+    if (saved.counter.value === saved.version) continue;
+    const made = saved.input === null ? node : saved.input.gradFn;
+    throw new SavedTensorModifiedError(saved.aval, made ? { node: made.name, output: made instanceof OutputSlot ? made.index : 0 } : null, saved.counter.value, saved.version);
+  }
 }
 
 /** The shape and dtype of a node's output when it was recorded: what the gradient it receives must have. */

@@ -6,9 +6,19 @@ import { runBackward, type GradOptions } from './backward';
 import { innermostLevel, propagateTangent, tangentFromResult, tangentToSnapshot, type ForwardEngine } from './forward_ad';
 import { GRAD_FN_NAMES } from './grad_fn_names';
 import { Storage } from './storage';
-import { edgesLeaving, gradEdge, nodesMadeFrom, OpNode, Tensor, type BackwardOptions, type OpGroup, type TensorEngine } from './tensor';
+import { SAVED_BY } from './saved_tensors';
+import { edgesLeaving, gradEdge, nodesMadeFrom, OpNode, Tensor, type BackwardOptions, type OpGroup, type SavedVersion, type TensorEngine } from './tensor';
 
 let nextGroupId = 1;
+
+/**
+ * What PyTorch's one node for a torch-level function saves, where that differs from what its
+ * steps' nodes would: `relu` saves its result, not its input (threshold_backward reads the result).
+ */
+export interface CompositeSaves {
+  readonly inputs: readonly Tensor[];
+  readonly output: boolean;
+}
 
 /** A parameter's module call and its name there (`weight`). */
 export interface ParameterScope {
@@ -26,6 +36,8 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine, ForwardEngine
   /** The open tidy scopes, innermost last; a tensor's `scope` names the one that holds it (see tidy). */
   private readonly scopes: Tensor[][] = [];
   private groupStack: OpGroup[] = [];
+  /** How many open composites declare what they save: their steps check nothing of their own. */
+  private declaringSaves = 0;
   /** The source span the interpreter is evaluating; recorded on each node. */
   span: SourceSpan | null = null;
   /** Asked before each array this engine makes (the caller's memory and time budgets). */
@@ -123,20 +135,35 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine, ForwardEngine
    * Runs a torch-level function made of several primitives. Its nodes are grouped under `name`
    * for the viewer, and the result's grad_fn takes that name (`MeanBackward0`).
    */
-  composite(name: string, fn: () => Tensor): Tensor {
+  composite(name: string, fn: () => Tensor, saves?: CompositeSaves): Tensor {
     const group: OpGroup = { id: nextGroupId++, name };
     const first = nodesMadeFrom();
     this.groupStack.push(group);
+    if (saves) this.declaringSaves++;
     try {
       const result = fn();
       if (result.gradFn && result.gradFn.group === group) {
         result.gradFn.name = name;
         result.gradFn.shownNext = edgesLeaving(result.gradFn, first);
+        // NB: only the outermost declaration counts: a softmax made of a log_softmax saves what softmax saves.
+        if (saves && this.declaringSaves === 1 && result.gradFn instanceof OpNode) {
+          result.gradFn.checkSaved(savedBy(saves, result));
+        }
       }
       return result;
     } finally {
+      if (saves) this.declaringSaves--;
       this.groupStack.pop();
     }
+  }
+
+  /**
+   * The node that made `result`, the last step of a torch-level function, checks what PyTorch's
+   * one node for that function saves (`F.gelu` saves its input) rather than what the step saves.
+   */
+  declareSaved(result: Tensor, saves: CompositeSaves): Tensor {
+    if (this.declaringSaves === 0 && result.gradFn instanceof OpNode) result.gradFn.checkSaved(savedBy(saves, result));
+    return result;
   }
 
   /** Renames the grad_fn of a tensor just made by one primitive (`t()` is `TBackward0`, not `PermuteBackward0`). */
@@ -237,12 +264,24 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine, ForwardEngine
       inputs.map((t) => ({ shape: t.shape, dtype: t.dtype })),
       { shape: result.shape, dtype: result.dtype },
       this.span,
-      inputs.map((t) => t.version),
+      this.declaringSaves > 0 ? [] : savedVersions(prim, inputs, result),
     );
     node.group = this.groupStack[this.groupStack.length - 1] ?? null;
     result.attachGradFn(node);
     return node;
   }
+}
+
+function savedBy(saves: CompositeSaves, result: Tensor): SavedVersion[] {
+  return [...saves.inputs.map((t) => t.savedVersion('input')), ...(saves.output ? [result.savedVersion('output')] : [])];
+}
+
+/** The versions of what PyTorch's node for `prim` saves, given which inputs need a gradient. */
+function savedVersions(prim: Primitive, inputs: readonly Tensor[], result: Tensor): SavedVersion[] {
+  const saved = SAVED_BY[prim](inputs.map((t) => t.requiresGrad));
+  const out = saved.inputs.map((i) => inputs[i].savedVersion('input'));
+  if (saved.output) out.push(result.savedVersion('output'));
+  return out;
 }
 
 function anyRequiresGrad(inputs: readonly Tensor[]): boolean {

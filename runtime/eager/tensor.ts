@@ -41,6 +41,18 @@ interface VersionCounter {
   value: number;
 }
 
+/**
+ * A tensor a node saved for backward, as PyTorch's SavedVariable checks it: its version counter
+ * must still read the version it had when saved, or the backward raises.
+ */
+export interface SavedVersion {
+  readonly counter: VersionCounter;
+  readonly version: number;
+  readonly aval: AbstractValue;
+  /** The saved input as the script holds it, whose grad_fn at backward the error names; null for the node's own output. */
+  readonly input: Tensor | null;
+}
+
 export interface BackwardOptions {
   readonly retainGraph?: boolean;
   readonly createGraph?: boolean;
@@ -90,6 +102,11 @@ export class Tensor implements AbstractValue {
 
   get version(): number {
     return this.versionCounter.value;
+  }
+
+  /** This tensor's version as a node saving it records it: as an input of the node, or as its output. */
+  savedVersion(as: 'input' | 'output'): SavedVersion {
+    return { counter: this.versionCounter, version: this.versionCounter.value, aval: { shape: this.shape, dtype: this.dtype }, input: as === 'input' ? this : null };
   }
 
   get size(): number {
@@ -316,6 +333,8 @@ export class Tensor implements AbstractValue {
       this.replaceGradFn(result.gradFn);
     }
     this.versionCounter.value++;
+    // The node that made the value saved it as its output: what it checks is now this tensor, at this version.
+    if (result.gradFn instanceof OpNode) result.gradFn.outputBecame(result.versionCounter, this.savedVersion('output'));
     return this;
   }
 
@@ -464,11 +483,26 @@ export class OpNode<P extends Primitive = Primitive> extends GradNode {
     readonly inputAvals: readonly AbstractValue[],
     readonly outputAval: AbstractValue,
     readonly span: SourceSpan | null,
-    /** Versions of the inputs when saved, to detect in-place changes before backward. */
-    readonly savedVersions: readonly number[],
+    /** What PyTorch's node for this op saves (saved_tensors.ts), as it was then: backward raises if one changed in place. */
+    private saved: readonly SavedVersion[],
   ) {
     super();
     for (const n of next) n?.retain();
+  }
+
+  get savedVersions(): readonly SavedVersion[] {
+    return this.saved;
+  }
+
+  /** A torch-level function's last node checks what PyTorch's one node for the whole function saves (engine.composite). */
+  checkSaved(saved: readonly SavedVersion[]): void {
+    this.saved = saved;
+  }
+
+  /** An in-place op moved this node's output (counted by `was`) into another tensor: the output checked is that one, as `now`. */
+  outputBecame(was: VersionCounter, now: SavedVersion): void {
+    const at = this.saved.findIndex((s) => s.input === null && s.counter === was);
+    if (at >= 0) this.saved = this.saved.map((s, i) => (i === at ? now : s));
   }
 
   retain(): void {
@@ -516,5 +550,6 @@ export class OpNode<P extends Primitive = Primitive> extends GradNode {
     this.savedFreed = true;
     for (const t of this.savedInputs) t.freeAsSaved();
     this.savedOutput.freeAsSaved();
+    this.saved = [];
   }
 }

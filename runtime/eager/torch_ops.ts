@@ -1,7 +1,11 @@
 import { isFloat, normalizeAxis, promoteTypes, type DType } from '../core';
 import type { ComparisonPrimitive, FloatUnaryPrimitive, ReductionPrimitive } from '../primitives';
-import type { EagerEngine } from './engine';
+import type { CompositeSaves, EagerEngine } from './engine';
 import type { Tensor } from './tensor';
+
+/** What PyTorch's node saves for relu, softmax and log_softmax: their result alone. */
+const RESULT: CompositeSaves = { inputs: [], output: true };
+const NOTHING: CompositeSaves = { inputs: [], output: false };
 
 /** A tensor or a Python number, as torch functions accept. */
 export type TensorLike = Tensor | number;
@@ -51,7 +55,8 @@ export class TorchOps {
     // True division: integers divide as floats, as in Python 3 and PyTorch.
     const dt = isFloat(x.dtype) ? x.dtype : 'float32';
     const out = this.o.div(this.o.convert(x, dt), this.o.convert(y, dt));
-    return typeof a === 'number' ? this.engine.named('MulBackward0', out) : out;
+    // NB: PyTorch computes `2 / x` as reciprocal(x) * 2, whose saved values the script never holds.
+    return typeof a === 'number' ? this.engine.declareSaved(this.engine.named('MulBackward0', out), NOTHING) : out;
   }
 
   pow(a: TensorLike, b: TensorLike): Tensor {
@@ -82,7 +87,7 @@ export class TorchOps {
   sign(x: Tensor): Tensor { return this.o.sign(x); }
 
   relu(x: Tensor): Tensor {
-    return this.engine.composite('ReluBackward0', () => this.o.max(x, this.engine.scalar(0, x.dtype)));
+    return this.engine.composite('ReluBackward0', () => this.o.max(x, this.engine.scalar(0, x.dtype)), RESULT);
   }
 
   where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
@@ -140,15 +145,15 @@ export class TorchOps {
       const shifted = this.o.exp(this.o.sub(x, m));
       const out = this.o.add(this.o.log(this.o.expandDims(this.o.reduceSum(shifted, [axis]), [axis])), m);
       return keepdim ? out : this.o.squeeze(out, [axis]);
-    });
+    }, { inputs: [x], output: true });
   }
 
   logSoftmax(x: Tensor, dim: number): Tensor {
-    return this.engine.composite('LogSoftmaxBackward0', () => this.o.sub(x, this.logsumexp(x, dim, true)));
+    return this.engine.composite('LogSoftmaxBackward0', () => this.o.sub(x, this.logsumexp(x, dim, true)), RESULT);
   }
 
   softmax(x: Tensor, dim: number): Tensor {
-    return this.engine.composite('SoftmaxBackward0', () => this.o.exp(this.logSoftmax(x, dim)));
+    return this.engine.composite('SoftmaxBackward0', () => this.o.exp(this.logSoftmax(x, dim)), RESULT);
   }
 
   // ---- shapes

@@ -144,7 +144,7 @@ function remainder(rt: TorchRuntime, a: TensorLike, b: TensorLike): Tensor {
   return rt.engine.composite('RemainderBackward0', () => {
     const q = rt.engine.withGradMode(false, () => floor(rt, o.div(x.detach(), y.detach())));
     return o.sub(x, o.mul(y, q));
-  });
+  }, { inputs: y.requiresGrad ? [x, y] : [], output: false });
 }
 
 const isBool = (v: TensorLike): v is Tensor => typeof v !== 'number' && v.dtype === 'bool';

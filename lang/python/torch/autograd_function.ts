@@ -8,7 +8,7 @@
  * without ctx plus `setup_context(ctx, inputs, output)`) is accepted too.
  */
 import { FunctionNode, type GradNode, SECOND_BACKWARD_MESSAGE, setTangent, tangentAt, type Tensor, withoutForwardAD } from '../../../runtime/eager';
-import { isFloat } from '../../../runtime/core';
+import { isFloat, savedTensorModifiedMessage } from '../../../runtime/core';
 import {
   ClassMethod,
   type HostContext,
@@ -24,6 +24,7 @@ import {
 } from '../interpreter';
 import { functionContexts, nextFunctions } from './autograd';
 import { STORAGE } from './dtype';
+import { tensorTypeName } from './tensor_types';
 import { refuseFunctionInTransform } from './running_transforms';
 import { PyTensor, type TorchRuntime } from './tensor';
 
@@ -73,10 +74,6 @@ class Getter extends NativeDescriptor {
   }
 }
 
-function torchTypeName(t: PyTensor): string {
-  return `torch.${{ float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' }[t.dtype]}Tensor`;
-}
-
 /** The saved tensors as backward reads them; PyTorch's errors once they were freed or changed in place. */
 function savedTensors(s: CtxState): PyValue {
   if (s.inJvp && s.savedForForward !== null) return new PyTuple(s.savedForForward);
@@ -84,11 +81,8 @@ function savedTensors(s: CtxState): PyValue {
   return new PyTuple(s.saved.map(({ tensor, version }) => {
     if (tensor !== null && tensor.t.version !== version) {
       const t = tensor.t;
-      const made = t.gradFn ? `, which is output 0 of ${t.gradFn.name},` : '';
-      throw pyError('RuntimeError',
-        `one of the variables needed for gradient computation has been modified by an inplace operation: [${torchTypeName(tensor)} [${t.shape.join(', ')}]]${made} `
-        + `is at version ${t.version}; expected version ${version} instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, `
-        + 'with torch.autograd.set_detect_anomaly(True).');
+      const madeBy = t.gradFn ? { node: t.gradFn.name, output: 0 } : null;
+      throw pyError('RuntimeError', savedTensorModifiedMessage(tensorTypeName(tensor.dtype), t.shape, madeBy, t.version, version));
     }
     return tensor;
   }));

@@ -2,9 +2,13 @@
  * How the torch runtime's errors and limits reach the script: what the eager runtime throws
  * becomes the exception PyTorch raises, and integers past what Gradlens stores are refused.
  */
-import { AutogradError, Int64RangeError, INT64_EXACT_LIMIT, NOT_BROADCASTABLE, ShapeError, formatAval, type AbstractValue, type Shape } from '../../../runtime/core';
+import {
+  AutogradError, Int64RangeError, INT64_EXACT_LIMIT, NOT_BROADCASTABLE, SavedTensorModifiedError, ShapeError, formatAval, savedTensorModifiedMessage,
+  type AbstractValue, type Shape,
+} from '../../../runtime/core';
 import { type EagerEngine, tangentAt, type Tensor } from '../../../runtime/eager';
 import { HaltError, PyError, pyError } from '../interpreter';
+import { SCALAR_TYPE, type TorchDTypeName } from './dtype';
 
 /**
  * Integers an integer tensor cannot hold are refused, never wrapped: past int64 as PyTorch
@@ -31,6 +35,11 @@ export function describe(aval: AbstractValue, what: string): string {
 export function translate(e: unknown): unknown {
   if (e instanceof PyError || e instanceof HaltError) return e;
   if (e instanceof ShapeError && e.why === NOT_BROADCASTABLE) return pyError('RuntimeError', inferSizeMessage(e.inputs.map((a) => a.shape)) ?? e.message);
+  if (e instanceof SavedTensorModifiedError) {
+    // NB: only a floating tensor is saved for a gradient, and those store the dtype they are.
+    const typeName = `torch.${SCALAR_TYPE[e.aval.dtype as TorchDTypeName]}Tensor`;
+    return pyError('RuntimeError', savedTensorModifiedMessage(typeName, e.aval.shape, e.madeBy, e.version, e.expected));
+  }
   if (e instanceof AutogradError || e instanceof ShapeError) return pyError('RuntimeError', e.message);
   if (e instanceof RangeError && !/call stack/i.test(e.message)) return pyError('RuntimeError', e.message);
   if (e instanceof Error && e.constructor === Error) return pyError('RuntimeError', e.message);

@@ -41,7 +41,8 @@ function activation(name: string, spec: string[], grad: string, f: (rt: TorchRun
     const a = bindArgs(name, ['input', ...spec], args, kwargs, ctx);
     const x = asTensor(rt, a.required('input'), ctx, 'input');
     if (!isFloating(x.dtype)) throw pyError('RuntimeError', `"${name}" not implemented for '${x.dtype === 'int32' ? 'Int' : x.dtype === 'bool' ? 'Bool' : 'Long'}'`);
-    return rt.run(() => rt.result(T.asOp(f(rt, x.t, a, ctx), [x.t], grad), [x]));
+    // NB: each of these nodes saves its input (GeluBackward0's self), whatever the steps here keep.
+    return rt.run(() => rt.result(rt.engine.declareSaved(T.asOp(f(rt, x.t, a, ctx), [x.t], grad), { inputs: [x.t], output: false }), [x]));
   };
 }
 
@@ -51,7 +52,11 @@ function num(a: Args, name: string, dflt: number, ctx: HostContext): number {
 }
 
 const ACTIVATIONS: Record<string, Fn> = {
-  relu: (rt, args, kwargs, ctx) => T.relu(asTensor(rt, bindArgs('relu', ['input', 'inplace?'], args, kwargs, ctx).required('input'), ctx)),
+  relu: (rt, args, kwargs, ctx) => {
+    const a = bindArgs('relu', ['input', 'inplace?'], args, kwargs, ctx);
+    const x = asTensor(rt, a.required('input'), ctx);
+    return a.bool('inplace', false) ? T.reluInPlace(x) : T.relu(x);
+  },
   sigmoid: (rt, args, kwargs, ctx) => T.unaryMath(asTensor(rt, bindArgs('sigmoid', ['input'], args, kwargs, ctx).required('input'), ctx), 'sigmoid'),
   tanh: (rt, args, kwargs, ctx) => T.unaryMath(asTensor(rt, bindArgs('tanh', ['input'], args, kwargs, ctx).required('input'), ctx), 'tanh'),
   softmax: (rt, args, kwargs, ctx) => {

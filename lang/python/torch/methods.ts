@@ -286,7 +286,7 @@ export const TENSOR_METHODS = nameTable<Method>({
   sign: def('sign', [], (x) => T.elementwise(x, (t) => x.rt.torch.sign(t))),
   relu: def('relu', [], (x) => T.relu(x)),
   square: def('square', [], (x) => arith(x.rt, 'pow', x, 2n)),
-  reciprocal: def('reciprocal', [], (x) => T.elementwise(isFloating(x.dtype) ? x : T.toDType(x, 'float32'), (t) => x.rt.ops.div(x.rt.ops.onesLike(t), t), 'ReciprocalBackward0')),
+  reciprocal: def('reciprocal', [], (x) => T.elementwise(isFloating(x.dtype) ? x : T.toDType(x, 'float32'), (t) => x.rt.engine.declareSaved(x.rt.ops.div(x.rt.ops.onesLike(t), t), { inputs: [], output: true }), 'ReciprocalBackward0')),
   clamp: def('clamp', ['min?', 'max?'], (x, a, ctx) => T.clamp(x, optNumber(a, 'min', ctx), optNumber(a, 'max', ctx))),
   clip: def('clip', ['min?', 'max?'], (x, a, ctx) => T.clamp(x, optNumber(a, 'min', ctx), optNumber(a, 'max', ctx))),
   clamp_min: def('clamp_min', ['min'], (x, a, ctx) => T.clamp(x, optNumber(a, 'min', ctx), null)),
@@ -369,7 +369,7 @@ export const TENSOR_METHODS = nameTable<Method>({
 export const TORCH_FUNCTION_NAMES = [
   'add', 'sub', 'subtract', 'mul', 'multiply', 'div', 'divide', 'true_divide', 'floor_divide', 'remainder', 'pow',
   'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'exp', 'log', 'log1p', 'expm1', 'log2', 'log10', 'sin', 'cos',
-  'tan', 'tanh', 'sigmoid', 'sqrt', 'rsqrt', 'abs', 'neg', 'negative', 'sign', 'relu', 'square', 'reciprocal', 'clamp',
+  'tan', 'tanh', 'sigmoid', 'sqrt', 'rsqrt', 'abs', 'neg', 'negative', 'sign', 'relu', 'relu_', 'square', 'reciprocal', 'clamp',
   'clip', 'clamp_min', 'clamp_max', 'isnan', 'masked_fill', 'sum', 'mean', 'prod', 'max', 'min', 'amax', 'amin', 'argmax', 'argmin',
   'logsumexp', 'softmax', 'log_softmax', 'std', 'var', 'norm', 'all', 'any', 'reshape', 'flatten', 't', 'transpose',
   'permute', 'unsqueeze', 'squeeze', 'matmul', 'mm', 'mv', 'bmm', 'dot', 'numel', 'clone', 'detach',

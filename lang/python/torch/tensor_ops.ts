@@ -52,11 +52,26 @@ export function elementwise(x: PyTensor, f: (t: Tensor) => Tensor, name: string 
   });
 }
 
+/**
+ * As PyTorch's threshold: the gradient at exactly 0 is 0, not the half a max tie would give, and
+ * a NaN passes through (`relu(nan)` is nan: the NaN stays visible). Its node saves the result,
+ * which threshold_backward reads.
+ */
+function reluOf(rt: TorchRuntime, t: Tensor): Tensor {
+  const o = rt.ops;
+  return rt.engine.composite('ReluBackward0', () => o.select(o.le(t, o.scalarLike(0, t)), o.zerosLike(t), t), { inputs: [], output: true });
+}
+
 export function relu(x: PyTensor): PyTensor {
-  const o = x.rt.ops;
-  // As PyTorch's threshold: the gradient at exactly 0 is 0, not the half a max tie would give,
-  // and a NaN passes through (`relu(nan)` is nan: the NaN stays visible).
-  return elementwise(x, (t) => x.rt.engine.composite('ReluBackward0', () => o.select(o.le(t, o.scalarLike(0, t)), o.zerosLike(t), t)));
+  return elementwise(x, (t) => reluOf(x.rt, t));
+}
+
+/** `relu_` and `F.relu(x, inplace=True)`: x takes the result, and the node that made it. */
+export function reluInPlace(x: PyTensor): PyTensor {
+  return x.rt.run(() => {
+    x.rt.engine.inPlace(x.t, (snapshot) => reluOf(x.rt, snapshot));
+    return x;
+  });
 }
 
 export function clamp(x: PyTensor, min: number | null, max: number | null): PyTensor {
@@ -69,7 +84,7 @@ export function clamp(x: PyTensor, min: number | null, max: number | null): PyTe
     if (min !== null) out = o.select(o.lt(out, o.scalarLike(min, t)), o.full(t.shape, min, t.dtype), out);
     if (max !== null) out = o.select(o.gt(out, o.scalarLike(max, t)), o.full(t.shape, max, t.dtype), out);
     return out;
-  }));
+  }, { inputs: [t], output: false }));
 }
 
 // ---- reductions
@@ -206,7 +221,7 @@ export function variance(x: PyTensor, dim: Dim, correction: number, keepdim: boo
       let v = o.div(o.reduceSum(o.mul(centered, centered), ax), o.scalarLike(Math.max(n - correction, 0), x.t));
       if (keepdim) v = o.expandDims(v, ax);
       return std ? o.sqrt(v) : v;
-    });
+    }, { inputs: [x.t], output: std });
     return rt.result(out, [x]);
   });
 }
@@ -234,7 +249,7 @@ export function norm(x: PyTensor, p: number, dim: Dim, keepdim: boolean): PyTens
       else if (p === 2) r = safeSqrt(rt, o.reduceSum(o.mul(x.t, x.t), ax));
       else r = o.pow(o.reduceSum(o.pow(a, o.scalarLike(p, a)), ax), o.scalarLike(1 / p, a));
       return keepdim ? o.expandDims(r, ax) : r;
-    });
+    }, { inputs: [x.t], output: true });
     normTangent(rt, x.t, out, p, ax, keepdim);
     return rt.result(dim === null ? out : rename(out, [x.t], 'NormBackward1'), [x]);
   });

@@ -62,6 +62,15 @@ describe('torch shim: errors', () => {
     assert.equal(errorOf(r), 'script.py:3:5: error: RuntimeError: The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1');
   });
 
+  it('a saved output changed in place stops the backward at its line with PyTorch\'s message, naming the node that saved it', () => {
+    // What PyTorch 1.13 raises for it; Gradlens printed tensor([0.4700, 0.3932, 0.2100]) before.
+    const r = runOn(wasm, 'import torch\nh = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)\ns = torch.sigmoid(h)\ns.mul_(2)\ns.sum().backward()\nprint(h.grad)\n');
+    assert.equal(errorOf(r), 'script.py:5:1: error: RuntimeError: one of the variables needed for gradient computation has been modified by an inplace operation: '
+      + '[torch.FloatTensor [3]], which is output 0 of SigmoidBackward0, is at version 1; expected version 0 instead. '
+      + 'Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).');
+    assert.equal(r.output, '');
+  });
+
   it('a second backward through freed saved tensors is PyTorch\'s RuntimeError at the second call', () => {
     // NB: the engine's tidy keeps what the failed backward made (see programs.test.ts).
     const r = runOn(wasm, 'import torch\nx = torch.tensor(3.0, requires_grad=True)\ny = x * x\ny.backward()\ny.backward()\n');

@@ -109,7 +109,11 @@ function pointwise(
         if (shown === 'op') return T.asOp(out, [input.t, target.t], grad(r));
         return r === 'none' ? T.rename(out, [input.t], grad(r)) : T.asOp(out, [l], grad(r));
       };
-      if (!backwardRefused) return rt.result(loss(), [input]);
+      if (!backwardRefused) {
+        // NB: PyTorch's one node for the loss saves input, target and weight; l1_loss's steps save their difference.
+        const out = loss();
+        return rt.result(shown === 'op' ? rt.engine.declareSaved(out, { inputs: [input.t, target.t, ...(weight ? [weight.t] : [])], output: false }) : out, [input]);
+      }
       return rt.result(refusingBackward(rt, grad(r), rt.engine.withGradMode(false, loss), input, target), [input]);
     });
   };
@@ -349,7 +353,9 @@ export const LOSS_FUNCTIONS: Readonly<Record<string, Fn>> = {
         l = inPlace(first, inPlace(logWeight, o.add(softplus, maxVal), mul), add);
       } else l = inPlace(inPlace(first, maxVal, add), softplus, add);
       if (weight) l = inPlace(l, weight.t, mul);
-      return rt.result(T.asOp(reduce(rt, l, r), [input.t, target.t], 'BinaryCrossEntropyWithLogitsBackward0'), [input]);
+      const out = T.asOp(reduce(rt, l, r), [input.t, target.t], 'BinaryCrossEntropyWithLogitsBackward0');
+      const saved = [x, y, ...(weight ? [weight.t] : []), ...(posWeight ? [posWeight.t] : [])];
+      return rt.result(rt.engine.declareSaved(out, { inputs: saved, output: false }), [input]);
     });
   },
   cross_entropy: (rt, args, kwargs, ctx) => rt.composite(() => crossEntropy(rt, args, kwargs, ctx)),

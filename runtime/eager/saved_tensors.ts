@@ -1,0 +1,117 @@
+import type { Primitive } from '../primitives';
+
+/**
+ * Which of a recorded op's tensors PyTorch's node for the same op saves (tools/autograd/
+ * derivatives.yaml, checked against PyTorch 1.13 by modifying each tensor in place before
+ * backward): its backward checks those, and only those, were not modified in place since. A
+ * Gradlens node keeps every input and its output whatever PyTorch saves (an in-place op writes
+ * new memory, so the values it reads are right either way); the check is what the user sees.
+ */
+export interface SavedSet {
+  /** The indices of the inputs saved. */
+  readonly inputs: readonly number[];
+  readonly output: boolean;
+}
+
+/** The saved set, given which inputs need a gradient: PyTorch saves an operand only for a gradient that reads it. */
+type SavedRule = (needs: readonly boolean[]) => SavedSet;
+
+const NOTHING: SavedSet = { inputs: [], output: false };
+const nothing: SavedRule = () => NOTHING;
+const self: SavedRule = () => ({ inputs: [0], output: false });
+const result: SavedRule = () => ({ inputs: [], output: true });
+const selfAndResult: SavedRule = () => ({ inputs: [0], output: true });
+const bothOperands: SavedRule = () => ({ inputs: [0, 1], output: false });
+const everyInput = (arity: number): SavedRule => () => ({ inputs: Array.from({ length: arity }, (_, i) => i), output: false });
+
+/** A product (mul, mm): each operand is saved for the other's gradient. */
+const product: SavedRule = (needs) => ({ inputs: [needs[1] ? 0 : -1, needs[0] ? 1 : -1].filter((i) => i >= 0), output: false });
+
+export const SAVED_BY: { readonly [P in Primitive]: SavedRule } = {
+  add: nothing,
+  sub: nothing,
+  mul: product,
+  // grad / other for self; -grad * self / other^2 for other.
+  div: (needs) => ({ inputs: needs[1] ? [0, 1] : [1], output: false }),
+  // PowBackward1 (PyTorch 1.13 saves all three whichever operand needs a gradient).
+  pow: () => ({ inputs: [0, 1], output: true }),
+  max: bothOperands,
+  min: bothOperands,
+  lt: nothing,
+  le: nothing,
+  gt: nothing,
+  ge: nothing,
+  eq: nothing,
+  ne: nothing,
+  neg: nothing,
+  integer_pow: self,
+  exp: result,
+  log: self,
+  log1p: self,
+  expm1: result,
+  sin: self,
+  cos: self,
+  tan: result,
+  tanh: result,
+  logistic: result,
+  sqrt: result,
+  rsqrt: result,
+  abs: self,
+  stop_gradient: nothing,
+  sign: nothing,
+  // WhereBackward0 saves the condition only.
+  select: self,
+  clamp: everyInput(3),
+  convert_element_type: nothing,
+  reduce_sum: nothing,
+  reduce_max: selfAndResult,
+  reduce_min: selfAndResult,
+  reduce_prod: selfAndResult,
+  argmax: nothing,
+  broadcast_in_dim: nothing,
+  reshape: nothing,
+  transpose: nothing,
+  squeeze: nothing,
+  expand_dims: nothing,
+  slice: nothing,
+  // The index, not the values.
+  gather: (needs) => ({ inputs: needs[0] ? [1] : [], output: false }),
+  scatter_add: (needs) => ({ inputs: needs[0] ? [1] : [], output: false }),
+  concatenate: nothing,
+  pad: nothing,
+  dot_general: product,
+  iota: nothing,
+  erf: self,
+  erfinv: self,
+  cbrt: self,
+  floor: nothing,
+  cumsum: nothing,
+  cumprod: selfAndResult,
+  cummax: self,
+  cummin: self,
+  cumlogsumexp: selfAndResult,
+  // SortBackward0 saves the permutation, which the values' node does not hold.
+  sort: nothing,
+  argsort: nothing,
+  rev: nothing,
+  conv_general_dilated: bothOperands,
+  reduce_window_sum: self,
+  reduce_window_max: self,
+  select_and_gather_add: everyInput(2),
+  select_and_scatter_add: everyInput(2),
+  random_seed: nothing,
+  random_bits: nothing,
+  random_split: nothing,
+  random_fold_in: nothing,
+  random_wrap: nothing,
+  random_unwrap: nothing,
+  shift_right_logical: nothing,
+  or: nothing,
+  // FmodBackward1: self and other, for other's gradient only.
+  rem: (needs) => (needs[1] ? { inputs: [0, 1], output: false } : NOTHING),
+  bitcast_convert_type: nothing,
+  complex: nothing,
+  real: nothing,
+  imag: nothing,
+  conj: nothing,
+};
