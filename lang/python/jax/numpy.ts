@@ -15,6 +15,7 @@ import { linalgModule, MORE_FUNCTIONS } from './numpy_more';
 import { nonzero, NONZERO_FUNCTIONS } from './numpy_nonzero';
 import { ORDERING_FUNCTIONS } from './numpy_ordering';
 import { NUMPY_ONLY_FUNCTIONS } from './numpy_host';
+import { SEARCH_FUNCTIONS } from './numpy_search';
 import { numpyFloat32Power, numpyFloatPower } from './numpy_libm';
 import { STATISTICS_FUNCTIONS } from './numpy_statistics';
 import { TUTORIAL_MATH_FUNCTIONS } from './numpy_tutorial_math';
@@ -291,7 +292,7 @@ export function numpyAttrs(rt: JaxRuntime, numpy: boolean): Record<string, PyVal
   // NB: numpy's and jax.numpy's functions keep none of their arguments (a view keeps what it
   // needs): ops, whose temporary arguments go when the statement ends, and whose own temporaries
   // go when they return.
-  for (const [name, f] of Object.entries(numpy ? { ...FUNCTIONS, ...NUMPY_ONLY_FUNCTIONS } : FUNCTIONS)) {
+  for (const [name, f] of Object.entries(numpy ? { ...FUNCTIONS, ...NUMPY_ONLY_FUNCTIONS } : { ...FUNCTIONS, ...SEARCH_FUNCTIONS })) {
     const call: NativeFn = (args, kwargs, ctx) => {
       const out = f(rt, args, kwargs, ctx, numpy);
       // A function of either module returns its own module's array type (NumPy's shim has no complex dtype).

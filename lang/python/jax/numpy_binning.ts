@@ -5,7 +5,7 @@
  * and its slope formula, in float64) and `histogram` (lib/histograms.py: equal bins located by
  * (x - first) * norm and corrected against the edges; explicit edges by a search of the sorted
  * samples; `bins='auto'` and the other named rules by numpy_bin_estimators.ts); `ndarray.searchsorted`.
- * jax.numpy's versions are not provided here (under jit they need a sort and a scatter).
+ * jax.numpy's versions, traced, are numpy_search.ts's.
  */
 import { type DType, isFloat } from '../../../runtime/core';
 import { bindArgs, type HostContext, type Kwargs, PyList, pyError, PyTuple, type PyValue, floatRepr, toFloat, typeName } from '../interpreter';
@@ -13,6 +13,7 @@ import { PyArray, type ArrayMethod, type JaxRuntime } from './array';
 import * as L from './lax';
 import { BIN_WIDTH_ESTIMATORS } from './numpy_bin_estimators';
 import { numpySum } from './numpy_pairwise';
+import { SEARCH_FUNCTIONS } from './numpy_search';
 
 type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, numpy: boolean) => PyValue;
 
@@ -353,8 +354,6 @@ export const BINNING_FUNCTIONS: Readonly<Record<string, Fn>> = {
 };
 
 export const BINNING_ARRAY_METHODS: Readonly<Record<string, ArrayMethod>> = {
-  searchsorted: (self, args, kwargs, ctx) => {
-    if (!self.numpy) throw pyError('NotImplementedError', 'jax Array.searchsorted() is not supported by Gradlens yet; search a NumPy array (np.asarray(a).searchsorted(v))');
-    return BINNING_FUNCTIONS.searchsorted!(self.rt, [self, ...args], kwargs, ctx, true);
-  },
+  // NB: a jax Array's method is jax.numpy's (traced), a NumPy array's NumPy's (on the host).
+  searchsorted: (self, args, kwargs, ctx) => (self.numpy ? BINNING_FUNCTIONS : SEARCH_FUNCTIONS).searchsorted!(self.rt, [self, ...args], kwargs, ctx, self.numpy),
 };
