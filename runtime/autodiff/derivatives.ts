@@ -1,6 +1,6 @@
 import { COMPLEX_PART, isComplex } from '../core';
 import type { Ops } from '../ops';
-import type { ArithmeticBinaryPrimitive, ParamsOf, UnaryMathPrimitive } from '../primitives';
+import { familyRules, ROUNDING, type ArithmeticBinaryPrimitive, type ParamsOf, type UnaryMathPrimitive } from '../primitives';
 
 /**
  * `s` times the derivative at `x` (with `out` = f(x)), where `s` is a tangent (JVP) or a
@@ -45,6 +45,8 @@ export const UNARY_DERIVATIVES: { readonly [P in UnaryMathPrimitive]: UnaryDeriv
   // Piecewise constant: a zero derivative.
   sign: () => null,
   stop_gradient: () => null,
+  // JAX's ad.defjvp_zero; PyTorch's FloorBackward0/CeilBackward0/RoundBackward0 give zeros too.
+  ...familyRules(ROUNDING, () => () => null),
 };
 
 /**

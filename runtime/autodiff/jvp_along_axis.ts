@@ -8,7 +8,6 @@ export const ALONG_AXIS_JVP_RULES: Pick<JvpRuleTable, SpecialUnaryPrimitive | Sp
   erf: floatOnly<'erf'>((o, [x], [t]) => erfDerivative(o, t!, x)),
   erfinv: floatOnly<'erfinv'>((o, _primals, [t], out) => erfinvDerivative(o, t!, out)),
   cbrt: floatOnly<'cbrt'>((o, _primals, [t], out) => cbrtDerivative(o, t!, out)),
-  floor: noTangent,
   rem: floatOnly<'rem'>((o, [x, y], [tx, ty], out) => addTangents(o,
     tx === null ? null : o.broadcastTo(tx, o.shape(out)),
     ty === null ? null : remDivisorDerivative(o, o.broadcastTo(ty, o.shape(out)), x, y))),

@@ -39,8 +39,6 @@ export const ALONG_AXIS_VJP_RULES: Pick<VjpRuleTable, SpecialUnaryPrimitive | Sp
   erf: floatOnly<'erf'>((o, g, [x]) => [erfDerivative(o, g, x)]),
   erfinv: floatOnly<'erfinv'>((o, g, _inputs, out) => [erfinvDerivative(o, g, out)]),
   cbrt: floatOnly<'cbrt'>((o, g, _inputs, out) => [cbrtDerivative(o, g, out)]),
-  // JAX's ad.defzero: floor is piecewise constant.
-  floor: floatOnly<'floor'>((o, g) => [o.zerosLike(g)]),
   rem: floatOnly<'rem'>((o, g, [x, y], _out, _params, wanted) => [
     wanted?.[0] === false ? null : o.sumToShape(g, o.shape(x)),
     wanted?.[1] === false ? null : o.sumToShape(remDivisorDerivative(o, g, x, y), o.shape(y)),

@@ -62,6 +62,8 @@ export const GRAD_FN_NAMES: { readonly [P in Primitive]: string } = {
   // NB: PyTorch has no cbrt; x.pow(1/3)'s node.
   cbrt: 'PowBackward0',
   floor: 'FloorBackward0',
+  ceil: 'CeilBackward0',
+  round: 'RoundBackward0',
   cumsum: 'CumsumBackward0',
   cumprod: 'CumprodBackward0',
   cummax: 'CummaxBackward0',

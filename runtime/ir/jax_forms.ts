@@ -48,6 +48,8 @@ export const JAX_FORMS: { readonly [P in Primitive]: JaxFormRule<P> } = {
   ...familyRules(COMPARISONS, plain),
   ...familyRules(PARAM_FREE_UNARY, plain),
   integer_pow: withParams('integer_pow', ({ y }) => ({ y })),
+  // NB: JAX's RoundingMethod is an IntEnum, which Python 3.11's str() prints as its value.
+  round: withParams('round', ({ roundingMethod }) => ({ rounding_method: roundingMethod })),
   // NB: JAX's select_n takes the cases in index order, false first: where(p, t, f) is `select_n p f t`.
   select: (_p, { inputs: [pred, onTrue, onFalse] }) => ({ name: 'select_n', params: {}, operands: [pred, onFalse, onTrue] }),
   clamp: plain('clamp'),
@@ -90,7 +92,6 @@ export const JAX_FORMS: { readonly [P in Primitive]: JaxFormRule<P> } = {
   erf: plain('erf'),
   erfinv: plain('erf_inv'),
   cbrt: plain('cbrt'),
-  floor: plain('floor'),
   ...familyRules(CUMULATIVE, (p) => withParams<typeof p>(p, ({ axis, reverse }) => ({ axis, reverse }))),
   // JAX's sort is ascending (jnp.sort(descending=True) reverses it after); ours says so when it is not.
   sort: withParams('sort', ({ dimension, descending }) => ({ ...(descending ? { descending } : {}), dimension, is_stable: true, num_keys: 1 })),

@@ -11,15 +11,17 @@ export const COMPARISONS = ['lt', 'le', 'gt', 'ge', 'eq', 'ne'] as const satisfi
 /** Unary elementwise primitives whose derivative is a pointwise factor (not a cast). */
 export const UNARY_MATH = [
   'neg', 'integer_pow', 'exp', 'log', 'log1p', 'expm1', 'sin', 'cos', 'tan', 'tanh',
-  'logistic', 'sqrt', 'rsqrt', 'abs', 'sign', 'stop_gradient',
+  'logistic', 'sqrt', 'rsqrt', 'abs', 'sign', 'stop_gradient', 'floor', 'ceil', 'round',
 ] as const satisfies readonly Primitive[];
+/** Rounding to a whole number (lax.floor, ceil, round): piecewise constant, so their derivative is zero. */
+export const ROUNDING = ['floor', 'ceil', 'round'] as const satisfies readonly UnaryMathPrimitive[];
 /** The unary math defined on every numeric dtype (not bool); the rest needs a floating-point operand. */
 export const NUMERIC_UNARY = ['neg', 'integer_pow', 'abs', 'sign', 'stop_gradient'] as const satisfies readonly UnaryMathPrimitive[];
 export type FloatUnaryPrimitive = Exclude<UnaryMathPrimitive, (typeof NUMERIC_UNARY)[number]>;
 export const FLOAT_UNARY: readonly FloatUnaryPrimitive[] = UNARY_MATH.filter(
   (p): p is FloatUnaryPrimitive => !inFamily(NUMERIC_UNARY, p));
 /** The unary math with params: each has its own builder and shape rule; the others take only their operand. */
-export const PARAMETRIC_UNARY = ['integer_pow'] as const satisfies readonly UnaryMathPrimitive[];
+export const PARAMETRIC_UNARY = ['integer_pow', 'round'] as const satisfies readonly UnaryMathPrimitive[];
 export type ParamFreeUnaryPrimitive = Exclude<UnaryMathPrimitive, (typeof PARAMETRIC_UNARY)[number]>;
 export const PARAM_FREE_UNARY: readonly ParamFreeUnaryPrimitive[] = UNARY_MATH.filter(
   (p): p is ParamFreeUnaryPrimitive => !inFamily(PARAMETRIC_UNARY, p));
@@ -53,6 +55,7 @@ export const FUSIBLE = [...ELEMENTWISE, ...RESHAPE_LIKE, ...REDUCTIONS] as const
 export type ArithmeticBinaryPrimitive = (typeof ARITHMETIC_BINARY)[number];
 export type ComparisonPrimitive = (typeof COMPARISONS)[number];
 export type UnaryMathPrimitive = (typeof UNARY_MATH)[number];
+export type RoundingPrimitive = (typeof ROUNDING)[number];
 export type ElementwisePrimitive = (typeof ELEMENTWISE)[number];
 export type ReductionPrimitive = (typeof REDUCTIONS)[number];
 export type ReshapeLikePrimitive = (typeof RESHAPE_LIKE)[number];
@@ -64,7 +67,7 @@ export type WindowedPrimitive = (typeof WINDOWED)[number];
 export type FusiblePrimitive = (typeof FUSIBLE)[number];
 
 /** Elementwise special functions whose kernels are their own: fusion leaves them out. */
-export const SPECIAL_UNARY = ['erf', 'erfinv', 'cbrt', 'floor'] as const satisfies readonly Primitive[];
+export const SPECIAL_UNARY = ['erf', 'erfinv', 'cbrt'] as const satisfies readonly Primitive[];
 /** Binary elementwise primitives whose kernels are their own (lax.rem: fmod on floats, C's % on integers). */
 export const SPECIAL_BINARY = ['rem'] as const satisfies readonly Primitive[];
 /** Cumulative reductions along one axis (JAX's lax.cumsum, cumprod, cummax, cummin, cumlogsumexp). */

@@ -2,6 +2,10 @@ import type { DType } from '../core';
 
 type NoParams = Record<string, never>;
 
+/** JAX's lax.RoundingMethod, by its value: how round breaks a tie (x.5). */
+export const ROUNDING_METHODS = { AWAY_FROM_ZERO: 0, TO_NEAREST_EVEN: 1 } as const;
+export type RoundingMethod = (typeof ROUNDING_METHODS)[keyof typeof ROUNDING_METHODS];
+
 export interface DotDimensionNumbers {
   readonly lhsContracting: readonly number[];
   readonly rhsContracting: readonly number[];
@@ -67,6 +71,11 @@ export interface PrimitiveParams {
   sign: NoParams;
   /** The identity, whose derivative is zero (`lax.stop_gradient`). */
   stop_gradient: NoParams;
+  // rounding to a whole number (JAX's lax.floor, ceil, round): floats only, derivative zero
+  floor: NoParams;
+  ceil: NoParams;
+  /** Ties away from zero (0, lax.round's default) or to the nearest even (1, jnp.round, torch.round). */
+  round: { readonly roundingMethod: RoundingMethod };
   /** where(pred, onTrue, onFalse), broadcasting all three. */
   select: NoParams;
   /** lax.clamp(min, x, max): min(max(x, min), max), the bounds broadcasting to x. */
@@ -105,8 +114,6 @@ export interface PrimitiveParams {
   erfinv: NoParams;
   /** JAX's lax.cbrt: XLA's copysign(pow(|x|, 1/3), x). */
   cbrt: NoParams;
-  /** JAX's lax.floor: the largest integer not above x; its derivative is zero. */
-  floor: NoParams;
   // cumulative along `axis` (from its end when `reverse`), keeping the shape: JAX's lax.cumsum, ...
   cumsum: CumulativeParams;
   cumprod: CumulativeParams;

@@ -1,5 +1,5 @@
 import type { DType } from '../core';
-import { REDUCTIONS, RESHAPE_LIKE, type ElementwisePrimitive, type ParamsOf, type Primitive, type ReductionPrimitive } from '../primitives';
+import { REDUCTIONS, RESHAPE_LIKE, ROUNDING_METHODS, type ElementwisePrimitive, type RoundingMethod, type ParamsOf, type Primitive, type ReductionPrimitive } from '../primitives';
 
 // The scalar IR of fused kernel bodies (as jax-js lowers each primitive to an AluExp): every
 // fusible primitive lowers once, here, to an expression over the scalar ops; the JS, WebAssembly
@@ -11,7 +11,7 @@ import { REDUCTIONS, RESHAPE_LIKE, type ElementwisePrimitive, type ParamsOf, typ
 
 /** Every scalar op, with its number of operands. */
 export const SCALAR_ARITY = {
-  neg: 1, abs: 1, sign: 1, sqrt: 1, exp: 1, log: 1, log1p: 1, expm1: 1, sin: 1, cos: 1, tan: 1, tanh: 1, logistic: 1,
+  neg: 1, abs: 1, sign: 1, floor: 1, sqrt: 1, exp: 1, log: 1, log1p: 1, expm1: 1, sin: 1, cos: 1, tan: 1, tanh: 1, logistic: 1,
   add: 2, sub: 2, mul: 2, div: 2, pow: 2, max: 2, min: 2,
   lt: 2, le: 2, gt: 2, ge: 2, eq: 2, ne: 2,
   /** where(cond, onTrue, onFalse); cond is a bool. */
@@ -65,6 +65,27 @@ function integerPow(x: Scalar, y: number, dtype: DType): Scalar {
   return y < 0 ? scalarOp('div', dtype, scalarConst(1, dtype), r) : r;
 }
 
+/**
+ * lax.round over floor, as the reference's roundTies: the fraction |x| - floor(|x|) is exact at
+ * every precision; ties go up for AWAY_FROM_ZERO and to the even whole number for TO_NEAREST_EVEN;
+ * the result takes x's sign (x * 0 is ±0 where it rounds to zero).
+ */
+function roundTies(x: Scalar, method: RoundingMethod, dtype: DType): Scalar {
+  const c = (v: number): Scalar => scalarConst(v, dtype);
+  const magnitude = scalarOp('abs', dtype, x);
+  const whole = scalarOp('floor', dtype, magnitude);
+  const fraction = scalarOp('sub', dtype, magnitude, whole);
+  let up: Scalar = scalarOp('ge', 'bool', fraction, c(0.5));
+  if (method === ROUNDING_METHODS.TO_NEAREST_EVEN) {
+    const half = scalarOp('floor', dtype, scalarOp('mul', dtype, whole, c(0.5)));
+    const odd = scalarOp('eq', 'bool', scalarOp('sub', dtype, whole, scalarOp('mul', dtype, half, c(2))), c(1));
+    up = scalarOp('where', 'bool', scalarOp('eq', 'bool', fraction, c(0.5)), odd, scalarOp('gt', 'bool', fraction, c(0.5)));
+  }
+  const r = scalarOp('where', dtype, up, scalarOp('add', dtype, whole, c(1)), whole);
+  const signed = scalarOp('where', dtype, scalarOp('lt', 'bool', x, c(0)), scalarOp('neg', dtype, r), r);
+  return scalarOp('where', dtype, scalarOp('eq', 'bool', r, c(0)), scalarOp('mul', dtype, x, c(0)), signed);
+}
+
 /** The lowering of each elementwise primitive: a primitive that fusion takes without one fails the type check. */
 export const LOWERINGS: { readonly [P in ElementwisePrimitive]: Lowering<P> } = {
   add: direct('add'),
@@ -96,6 +117,10 @@ export const LOWERINGS: { readonly [P in ElementwisePrimitive]: Lowering<P> } = 
   abs: direct('abs'),
   sign: direct('sign'),
   stop_gradient: ([x]) => x,
+  floor: direct('floor'),
+  // ceil(x) = -floor(-x), signed zeros included (ceil(-0.5) is -0).
+  ceil: ([x], c) => scalarOp('neg', c.out, scalarOp('floor', c.out, scalarOp('neg', c.out, x))),
+  round: ([x], c) => roundTies(x, c.params.roundingMethod, c.out),
   select: ([p, t, f], c) => scalarOp('where', c.out, p, t, f),
   clamp: ([lo, x, hi], c) => scalarOp('min', c.out, scalarOp('max', c.out, x, lo), hi),
   convert_element_type: ([x], c) => scalarOp('cast', c.out, x),

@@ -26,6 +26,7 @@ export const WGSL_OPS: { readonly [Op in ScalarOp]: WgslOp } = {
   abs: ([a]) => `abs(${a})`,
   sign: ([a], c) => (isFloatType(c.out) ? `sign_${suffix(c.type)}(${a})`
     : `select(select(${a}, ${c.lit(-1)}, ${a} < ${c.lit(0)}), ${c.lit(1)}, ${a} > ${c.lit(0)})`),
+  floor: ([a]) => `floor(${a})`,
   sqrt: floatHelper('sqrt'),
   exp: floatHelper('exp'),
   log: floatHelper('log'),

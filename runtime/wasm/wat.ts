@@ -9,7 +9,7 @@ const SIMD_NAMES = new Map<number, string>(Object.entries({
   f32Splat: 'f32x4.splat', f32Extract: 'f32x4.extract_lane', f32Replace: 'f32x4.replace_lane', i32Eq: 'i32x4.eq',
   i32LtU: 'i32x4.lt_u', f32Eq: 'f32x4.eq', f32Ne: 'f32x4.ne', f32Lt: 'f32x4.lt', f32Gt: 'f32x4.gt', f32Le: 'f32x4.le',
   f32Ge: 'f32x4.ge', not: 'v128.not', and: 'v128.and', andnot: 'v128.andnot', or: 'v128.or', xor: 'v128.xor',
-  bitselect: 'v128.bitselect', anyTrue: 'v128.any_true', nearest: 'f32x4.nearest', i32Shl: 'i32x4.shl',
+  bitselect: 'v128.bitselect', anyTrue: 'v128.any_true', floor: 'f32x4.floor', nearest: 'f32x4.nearest', i32Shl: 'i32x4.shl',
   i32ShrS: 'i32x4.shr_s', i32ShrU: 'i32x4.shr_u', i32Add: 'i32x4.add', i32Sub: 'i32x4.sub', abs: 'f32x4.abs',
   neg: 'f32x4.neg', sqrt: 'f32x4.sqrt', add: 'f32x4.add', sub: 'f32x4.sub', mul: 'f32x4.mul', div: 'f32x4.div',
   min: 'f32x4.min', max: 'f32x4.max', truncSat: 'i32x4.trunc_sat_f32x4_s', convert: 'f32x4.convert_i32x4_s',

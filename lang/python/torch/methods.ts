@@ -12,6 +12,7 @@ import { SCALAR_TYPE, TorchDType, isFloating, type TorchDTypeName } from './dtyp
 import { ORDERING_FUNCTION_NAMES, ORDERING_METHODS } from './ordering';
 import { SPECIAL_METHODS } from './special';
 import { roundedDivide } from './rounded_div';
+import { ROUNDING_FUNCTION_NAMES, TORCH_ROUNDING_METHODS } from './rounding';
 import { SCATTER_FUNCTION_NAMES, SCATTER_METHODS } from './scatter';
 import { SPLITTING_FUNCTION_NAMES, SPLITTING_METHODS } from './splitting';
 import { RANDOM_METHODS } from './random';
@@ -169,6 +170,7 @@ export const TENSOR_METHODS = nameTable<Method>({
   ...SCATTER_METHODS,
   ...SPLITTING_METHODS,
   ...SPECIAL_METHODS,
+  ...TORCH_ROUNDING_METHODS,
   item: def('item', [], (x, _a, ctx) => {
     noteCut(x.t, 'item', ctx);
     return x.item();
@@ -373,7 +375,7 @@ export const TORCH_FUNCTION_NAMES = [
   'clip', 'clamp_min', 'clamp_max', 'isnan', 'masked_fill', 'sum', 'mean', 'prod', 'max', 'min', 'amax', 'amin', 'argmax', 'argmin',
   'logsumexp', 'softmax', 'log_softmax', 'std', 'var', 'norm', 'all', 'any', 'reshape', 'flatten', 't', 'transpose',
   'permute', 'unsqueeze', 'squeeze', 'matmul', 'mm', 'mv', 'bmm', 'dot', 'numel', 'clone', 'detach',
-  ...ORDERING_FUNCTION_NAMES, ...SCATTER_FUNCTION_NAMES, ...SPLITTING_FUNCTION_NAMES, 'erfc',
+  ...ORDERING_FUNCTION_NAMES, ...SCATTER_FUNCTION_NAMES, ...SPLITTING_FUNCTION_NAMES, ...ROUNDING_FUNCTION_NAMES, 'erfc',
 ] as const;
 
 export { toIntList };

@@ -1,3 +1,4 @@
+import { ROUNDING_METHODS, type RoundingMethod } from '../../primitives';
 import { allocate, LOGISTIC_ZERO_BELOW, sizeOf, type AbstractValue, type AnyTypedArray } from '../../core';
 import { ReferenceArray } from './array';
 import { broadcastIndex } from './indexing';
@@ -47,6 +48,22 @@ export function logisticIn(dtype: 'float32' | 'float64'): UnaryFn {
   return (x) => (x < zeroBelow ? 0 : x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 }
 export const sign: UnaryFn = (x) => (x > 0 ? 1 : x < 0 ? -1 : x);
+
+/**
+ * lax.round as C's round (ties away from zero) or rint (ties to even), in doubles: the fraction
+ * |x| - floor(|x|) is exact, and the result takes x's sign, so -0.3 rounds to -0 as in C
+ * (JavaScript's Math.round rounds ties up and gives +0 there).
+ */
+export function roundTies(method: RoundingMethod): UnaryFn {
+  const even = method === ROUNDING_METHODS.TO_NEAREST_EVEN;
+  return (x) => {
+    const whole = Math.floor(Math.abs(x));
+    const fraction = Math.abs(x) - whole;
+    const up = fraction > 0.5 || (fraction === 0.5 && (!even || whole % 2 === 1));
+    const r = up ? whole + 1 : whole;
+    return x < 0 ? -r : x === 0 ? x : r;
+  };
+}
 /** NaN-propagating, as JAX's max (Math.max propagates NaN too, but -0/+0 order is kept here). */
 export const maxOf: BinaryFn = (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : a >= b ? a : b);
 export const minOf: BinaryFn = (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : a <= b ? a : b);

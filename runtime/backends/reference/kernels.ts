@@ -4,7 +4,7 @@ import type { KernelTable } from '../backend';
 import { ReferenceArray } from './array';
 import { dotGeneral } from './dot';
 import { arithmetic, integerPower } from './arithmetic';
-import { binary, logisticIn, maxOf, minOf, nary, sign, unary, type BinaryFn, type UnaryFn } from './elementwise';
+import { binary, logisticIn, maxOf, minOf, nary, roundTies, sign, unary, type BinaryFn, type UnaryFn } from './elementwise';
 import { argmax, maxStep, minStep, prodStep, reduce, sumStep } from './reductions';
 import * as s from './structural';
 import * as a from './along_axis';
@@ -81,6 +81,8 @@ export const REFERENCE_KERNELS: KernelTable<ReferenceArray> = withComplex(withKe
   // NB: float32's is XLA's float32 algorithm (jax.random.normal's bits depend on it), float64's exact.
   erfinv: (inputs, _p, out) => unary(inputs[0], out, out.dtype === 'float32' ? libm.erfinvFloat32 : a.erfinv),
   floor: un(Math.floor),
+  ceil: un(Math.ceil),
+  round: (inputs, { roundingMethod }, out) => unary(inputs[0], out, roundTies(roundingMethod)),
   // C's remainder (the sign of the dividend), as lax.rem: fmod on floats (exact; NaN for a zero divisor), and on
   // integers a zero divisor leaves the dividend, as XLA's integer rem does.
   rem: ([x, y], _p, out) => binary(x, y, out, isFloat(out.dtype) ? (p, q) => p % q : (p, q) => (q === 0 ? p : p % q)),

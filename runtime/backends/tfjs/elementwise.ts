@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { isComplex, LOGISTIC_ZERO_BELOW, type DType } from '../../core';
+import { ROUNDING_METHODS, type RoundingMethod } from '../../primitives';
 
 // Elementwise ops on tf.Tensors, for callers inside tf.tidy. Each corrects a tfjs result where it
 // departs from the semantics in primitives/params.ts; the NB lines say which backend needs it.
@@ -78,6 +79,21 @@ export function sign(x: tf.Tensor): tf.Tensor {
   if (!isFloat(x)) return tf.sign(x);
   const one = tf.onesLike(x);
   return tf.where(tf.greater(x, 0), one, tf.where(tf.less(x, 0), tf.neg(one), x));
+}
+
+/**
+ * lax.round in float32 ops every tfjs backend has: tf.round breaks ties to even but gives +0 for
+ * -0.5 on the CPU backend, and ties away from zero is not in tfjs. The fraction |x| - floor(|x|)
+ * is exact in float32; the result takes x's sign (x * 0 is ±0 where it rounds to zero).
+ */
+export function roundTies(x: tf.Tensor, method: RoundingMethod): tf.Tensor {
+  const whole = tf.floor(tf.abs(x));
+  const fraction = tf.sub(tf.abs(x), whole);
+  const tie = tf.equal(fraction, 0.5);
+  const odd = tf.equal(tf.sub(whole, tf.mul(tf.floor(tf.mul(whole, 0.5)), 2)), 1);
+  const breakUp = method === ROUNDING_METHODS.TO_NEAREST_EVEN ? tf.logicalAnd(tie, odd) : tie;
+  const r = tf.where(tf.logicalOr(tf.greater(fraction, 0.5), breakUp), tf.add(whole, 1), whole);
+  return tf.where(tf.equal(r, 0), tf.mul(x, 0), tf.where(tf.less(x, 0), tf.neg(r), r));
 }
 
 /**

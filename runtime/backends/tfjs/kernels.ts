@@ -4,7 +4,7 @@ import { COMPLEX_PARTS, CUMULATIVE, familyRules, RANDOM_BITS, RESHAPES, SORTING,
 import type { WasmMathPrimitive } from '../../wasm';
 import type { Kernel, KernelTable } from '../backend';
 import { TfjsArray, type TfjsBackendName } from './array';
-import { convert, div, integerPow, log1p, logWithZeroAsInf, maxOrMin, select, sigmoid, sign } from './elementwise';
+import { convert, div, integerPow, log1p, logWithZeroAsInf, maxOrMin, roundTies, select, sigmoid, sign } from './elementwise';
 import {
   argmax, broadcastInDim, concatenate, dotGeneral, gather, iota, pad, reduce, scatterAdd, slice,
 } from './structural';
@@ -113,6 +113,8 @@ export function tfjsKernels(b: TfjsBackendName): KernelTable<TfjsArray> {
     // NB: on the CPU backends the reference's loop (XLA's pow(|x|, 1/3) with the sign put back); WebGPU's pow may differ by an ulp.
     cbrt: kernel(b, 'cbrt', unary(b === 'webgpu' ? cbrt : (x) => tf.tensor(Float32Array.from(x.dataSync(), (v) => xlaCbrt(v, true)), x.shape, 'float32'))),
     floor: kernel(b, 'floor', unary(tf.floor)),
+    ceil: kernel(b, 'ceil', unary(tf.ceil)),
+    round: kernel(b, 'round', ([x], { roundingMethod }) => roundTies(x, roundingMethod)),
     ...familyRules(CUMULATIVE, (p) => kernel(b, p, ([x], params, out) => (b === 'webgpu' ? cumulative(p, x, params) : onHost(p, x, params, out)))),
     ...familyRules(SORTING, (p) => kernel(b, p, ([x], params, out) => onHost(p, x, params, out))),
     rev: kernel(b, 'rev', ([x], p) => rev(x, p)),

@@ -34,8 +34,8 @@ function cast(dtype: DType, e: string): string {
   }
 }
 
-/** Ops whose result is already a value of the node's dtype: one of the operands, a 0/1, an exact sign flip, or a cast. */
-const EXACT: ReadonlySet<ScalarOp> = new Set<ScalarOp>(['max', 'min', 'lt', 'le', 'gt', 'ge', 'eq', 'ne', 'where', 'abs', 'sign', 'cast']);
+/** Ops whose result is already a value of the node's dtype: one of the operands, a 0/1, an exact sign flip, a whole number below it, or a cast. */
+const EXACT: ReadonlySet<ScalarOp> = new Set<ScalarOp>(['max', 'min', 'lt', 'le', 'gt', 'ge', 'eq', 'ne', 'where', 'abs', 'sign', 'floor', 'cast']);
 
 /** A libm function: glibc's (runtime/core/libm) for a float64 result, as the reference backend's kernels compute it, else V8's. */
 const libmCall = (name: 'exp' | 'log' | 'log1p' | 'expm1' | 'sin' | 'cos' | 'tan' | 'pow') => (a: readonly string[], node: ScalarNode) =>
@@ -46,6 +46,7 @@ const JS_OPS: { readonly [Op in ScalarOp]: (a: readonly string[], node: ScalarNo
   neg: ([a]) => `(-${a})`,
   abs: ([a]) => `Math.abs(${a})`,
   sign: ([a]) => `(${a} > 0 ? 1 : ${a} < 0 ? -1 : ${a})`,
+  floor: ([a]) => `Math.floor(${a})`,
   sqrt: ([a]) => `Math.sqrt(${a})`,
   exp: libmCall('exp'),
   log: libmCall('log'),

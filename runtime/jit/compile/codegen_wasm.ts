@@ -16,6 +16,7 @@ const WASM_OPS: { readonly [Op in ScalarOp]: ((em: Emitter, a: readonly V[], nod
   neg: (em, [a]) => em.op(S.neg, a),
   abs: (em, [a]) => em.op(S.abs, a),
   sign: (em, [a]) => em.sel(em.op(S.f32Gt, a, f(0)), f(1), em.sel(em.op(S.f32Lt, a, f(0)), f(-1), a)),
+  floor: (em, [a]) => em.op(S.floor, a),
   sqrt: (em, [a]) => em.op(S.sqrt, a),
   exp: (em, [a]) => em.exp(a),
   log: (em, [a]) => em.log(a),

@@ -47,6 +47,7 @@ const LOOPS: { readonly [Op in ScalarOp]: Loop } = {
       o[i] = x > 0 ? 1 : x < 0 ? -1 : x;
     }
   },
+  floor: (o, [a], n) => { for (let i = 0; i < n; i++) o[i] = Math.floor(a[i]); },
   sqrt: (o, [a], n) => { for (let i = 0; i < n; i++) o[i] = Math.sqrt(a[i]); },
   exp: libmLoop(libm.exp, Math.exp),
   log: libmLoop(libm.log, Math.log),

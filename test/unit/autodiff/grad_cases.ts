@@ -189,6 +189,9 @@ export const CASES: CaseTable = {
   cbrt: unary(awayFromZero(0.5)),
   // Away from whole numbers, where floor jumps: its derivative is zero.
   floor: unary(gridAt(0.5)),
+  ceil: unary(gridAt(0.5)),
+  // Between whole numbers and halves, where round jumps.
+  round: (rng) => [0, 1].flatMap((roundingMethod) => unary(gridAt(0.25))(rng).map((c) => ({ ...c, params: { roundingMethod: roundingMethod as 0 | 1 } }))),
   cumsum: cumulative(normal),
   // Rows with one zero and with two: cumprod's gradient past and at the first zero (PyTorch's cumprod_backward).
   cumprod: (rng) => [

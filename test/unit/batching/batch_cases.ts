@@ -161,6 +161,8 @@ export const CASES: BatchCaseTable = {
   erfinv: unary(uniform(-0.9, 0.9)),
   cbrt: unary(normal),
   floor: unary(uniform(-5, 5)),
+  ceil: unary(uniform(-5, 5)),
+  round: [0, 1].flatMap((roundingMethod) => unary(uniform(-5, 5)).map((c) => ({ ...c, params: { roundingMethod: roundingMethod as 0 | 1 } }))),
   cumsum: cumulative(normal),
   cumprod: cumulative(awayFromZero(0.5)),
   cummax: cumulative(grid),

@@ -89,13 +89,14 @@ export function randomProgram(seed: number, length: number): Program {
 export const STEP_COUNT = STEPS.length;
 
 /**
- * A program of the primitives the random steps leave out: floor and rem jump at every integer (of
- * x, of x / y) and cbrt's slope is infinite at 0, where the central differences of the grad checks
+ * A program of the primitives the random steps leave out: floor, ceil, round and rem jump at every
+ * integer or half (of x, of x / y) and cbrt's slope is infinite at 0, where the central differences of the grad checks
  * that share STEPS break.
  */
 export const PIECEWISE_PROGRAM: Program = <T>(o: Ops<T>, xs: readonly T[]): T[] => {
   const [a, b, row] = [xs[0], xs[1], o.broadcastTo(xs[2], M)];
   const divisor = o.add(o.abs(b), o.scalarLike(0.5, b));
   const remainder = o.bind('rem', [o.mul(row, o.scalarLike(3, row)), divisor], {});
-  return [o.bind('floor', [o.mul(a, o.scalarLike(2, a))], {}), o.bind('cbrt', [o.sub(remainder, b)], {})];
+  const rounded = o.add(o.bind('ceil', [a], {}), o.bind('round', [o.mul(b, o.scalarLike(3, b))], { roundingMethod: 1 }));
+  return [o.bind('floor', [o.mul(a, o.scalarLike(2, a))], {}), o.bind('cbrt', [o.sub(remainder, b)], {}), rounded];
 };

@@ -257,6 +257,15 @@ export const CASES: { readonly [P in Primitive]: CaseMaker<ParamsOf<P>> } = {
     ...unaryCases((rr, s) => normal(rr, s, 5))(r),
     { inputs: [withSpecials(r, normal(r, [16], 3), [NaN, Infinity, -Infinity, -0, -0.5, 2, -2, 1e30])], params: {} },
   ],
+  ceil: (r) => [
+    ...unaryCases((rr, s) => normal(rr, s, 5))(r),
+    { inputs: [withSpecials(r, normal(r, [16], 3), [NaN, Infinity, -Infinity, -0, -0.5, 0.5, 2, -2, 1e30])], params: {} },
+  ],
+  // Ties (x.5) of both signs, -0, a float32 just below 0.5, and values too large to have a fraction.
+  round: (r) => [0, 1].flatMap((roundingMethod) => [
+    ...unaryCases((rr, s) => normal(rr, s, 5))(r),
+    { inputs: [withSpecials(r, normal(r, [24], 3), [NaN, Infinity, -Infinity, -0, 0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49999997, 8388607.5, 1e30])], params: {} },
+  ].map((c) => ({ ...c, params: { roundingMethod: roundingMethod as 0 | 1 } }))),
   cumsum: (r) => [...cumulativeCases(r), { inputs: [ints(r, [3, 5], -9, 9)], params: { axis: 1, reverse: true } }],
   cumprod: (r) => [
     ...cumulativeCases(r, (rr, s) => uniform(rr, s, 0.5, 1.5)),

@@ -18,7 +18,7 @@ import { wasmSimdSupported } from '../../../../runtime/wasm';
 
 /** Each op in float64: the value a target computes before the member's store rounds it. */
 const FLOAT64: { readonly [Op in ScalarOp]: (...x: number[]) => number } = {
-  neg: (a) => -a, abs: Math.abs, sign: (a) => (a > 0 ? 1 : a < 0 ? -1 : a), sqrt: Math.sqrt, exp: Math.exp, log: Math.log,
+  neg: (a) => -a, abs: Math.abs, sign: (a) => (a > 0 ? 1 : a < 0 ? -1 : a), floor: Math.floor, sqrt: Math.sqrt, exp: Math.exp, log: Math.log,
   log1p: Math.log1p, expm1: Math.expm1, sin: Math.sin, cos: Math.cos, tan: Math.tan, tanh: Math.tanh,
   logistic: (a) => 1 / (1 + Math.exp(-a)),
   add: (a, b) => a + b, sub: (a, b) => a - b, mul: (a, b) => a * b, div: (a, b) => a / b, pow: Math.pow,
