@@ -3,6 +3,7 @@
  * promotion with weak Python scalars, broadcasting, reductions, matmul and indexing, each as a
  * few primitives through the runtime (so the same code runs concretely or while tracing).
  */
+import { ROUNDING_METHODS } from '../../../runtime/primitives';
 import { broadcastShapes, complexOf, Int64RangeError, INT64_EXACT_LIMIT, isComplex, isFloat, isInexact, isInteger, promoteTypes, sizeOf, type DType } from '../../../runtime/core';
 import { complexRefusal, flattenNested, PyComplex, pyError, type HostContext, HostObject, ELLIPSIS, PyList, PySlice, PyTuple, type PyValue, sliceIndices, toIndex, typeName } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
@@ -127,8 +128,8 @@ export function clamp(rt: JaxRuntime, lo: PyValue, x: PyValue, hi: PyValue, ctx:
 /**
  * `x // y` and `x % y` on integer arrays, exactly: C division corrected toward minus infinity, the
  * remainder taking the divisor's sign (Python's rule, NumPy's and JAX's); a zero divisor gives 0
- * for both, as NumPy's does (it only warns). `x % y` on jax float arrays is jnp.remainder's
- * (floatRemainder); float `//` is refused: JAX rounds its quotient with lax.round, which Gradlens lacks.
+ * for both, as NumPy's does (it only warns). On jax float arrays `x % y` is jnp.remainder's
+ * (floatRemainder) and `x // y` jnp.floor_divide's (floatDivmod's quotient).
  */
 export function floorDivMod(rt: JaxRuntime, which: '//' | '%', a: PyValue, b: PyValue, ctx: HostContext): PyArray {
   return op(rt, () => {
@@ -136,9 +137,7 @@ export function floorDivMod(rt: JaxRuntime, which: '//' | '%', a: PyValue, b: Py
     const y = operand(rt, b, ctx);
     const d = resultDtype(rt, [x, y]);
     if (which === '%' && isFloat(d) && !(x.numpy && y.numpy)) return floatRemainder(rt, cast(rt, x.v, d), cast(rt, y.v, d), x.weak && y.weak);
-    if (which === '//' && isFloat(d)) {
-      throw pyError('NotImplementedError', `// on ${d} arrays is not supported by Gradlens (JAX rounds the quotient with lax.round, which Gradlens lacks); write jnp.floor(x / y), which differs only where x / y rounds up to a whole number`);
-    }
+    if (which === '//' && isFloat(d) && !(x.numpy && y.numpy)) return wrap(rt, floatDivmod(rt, cast(rt, x.v, d), cast(rt, y.v, d))[0], x.weak && y.weak, false);
     if (!isInteger(d)) {
       throw pyError('NotImplementedError', `${which} on ${d} arrays is not supported by Gradlens (only on integer and float arrays); convert them with .astype(int) where that is what you mean`);
     }
@@ -170,6 +169,27 @@ function floatRemainder(rt: JaxRuntime, x: Val, y: Val, weak: boolean): PyArray 
   // NB: JAX's bitwise_and of the two masks; Gradlens has no boolean and, so a select keeps false where the remainder is zero.
   const doPlus = o.select(nonzero, signsDiffer, nonzero);
   return wrap(rt, o.select(doPlus, o.add(truncMod, y), truncMod), weak, false);
+}
+
+/**
+ * jnp.divmod of floats as JAX's _float_divmod (ufuncs.py, CPython's float_divmod), with JAX
+ * 0.10.2's fix for a zero divisor (the quotient is then x / 0: ±inf or NaN, as NumPy's): fmod's
+ * remainder moved to the divisor's sign, and the quotient (x - mod) / y, one less where the
+ * remainder moved, rounded (lax.round, ties away from zero) to the whole number it is within an
+ * ulp of. Its gradients are zero for the quotient and rem's (plus y's share) for the remainder.
+ */
+export function floatDivmod(rt: JaxRuntime, x: Val, y: Val): [Val, Val] {
+  const o = rt.o;
+  const zero = new Scalar(0, x.dtype);
+  const trunc = o.bind('rem', [x, y], {});
+  const dividend = o.select(o.eq(y, zero), x, o.sub(x, trunc));
+  const quotient = o.div(dividend, y);
+  // NB: JAX's bitwise_and of the two masks, as a select that keeps false where the remainder is zero (floatRemainder's).
+  const nonzero = o.ne(trunc, zero);
+  const moved = o.select(nonzero, o.ne(o.sign(y), o.sign(trunc)), nonzero);
+  const mod = o.select(moved, o.add(trunc, y), trunc);
+  const floored = o.select(moved, o.sub(quotient, new Scalar(1, x.dtype)), quotient);
+  return [o.bind('round', [floored], { roundingMethod: ROUNDING_METHODS.AWAY_FROM_ZERO }), mod];
 }
 
 /** jnp.fmod: lax.rem of the promoted operands (C's fmod, the dividend's sign); an integer zero divisor becomes 1, as in JAX. */

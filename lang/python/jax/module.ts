@@ -14,6 +14,7 @@ import { JaxConfig } from './config';
 import * as L from './lax';
 import { orderingLaxAttrs, specialFunctions } from './numpy_ordering';
 import { jnpConvolution, laxWindowAttrs } from './lax_windows';
+import { laxRoundingAttrs } from './jnp_rounding';
 import { nnAttrs, NN_NAMES } from './nn';
 import { FUNCTIONS, numpyAttrs } from './numpy';
 import { NonConcreteBooleanIndexError } from './numpy_views';
@@ -94,6 +95,7 @@ function laxAttrs(rt: JaxRuntime, jnp: Record<string, PyValue>): Record<string, 
     const a = bindArgs('rem', ['x', 'y'], args, kwargs, ctx);
     return L.fmod(rt, a.required('x'), a.required('y'), ctx);
   });
+  Object.assign(attrs, laxRoundingAttrs(rt));
   attrs.floor = pyFunction('floor', (args, kwargs, ctx) => L.floor(rt, bindArgs('floor', ['x'], args, kwargs, ctx).required('x'), ctx));
   attrs.pow = pyFunction('pow', (args, kwargs, ctx) => {
     const a = bindArgs('pow', ['x', 'y'], args, kwargs, ctx);

@@ -19,6 +19,7 @@ import { SEARCH_FUNCTIONS } from './numpy_search';
 import { numpyFloat32Power, numpyFloatPower } from './numpy_libm';
 import { STATISTICS_FUNCTIONS } from './numpy_statistics';
 import { TUTORIAL_MATH_FUNCTIONS } from './numpy_tutorial_math';
+import { JNP_ROUNDING_FUNCTIONS } from './jnp_rounding';
 import { Scalar, type Val } from './values';
 
 type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, numpy: boolean) => PyValue;
@@ -284,6 +285,7 @@ export const FUNCTIONS: Record<string, Fn> = {
   ...STATISTICS_FUNCTIONS,
   ...AXES_FUNCTIONS,
   ...TUTORIAL_MATH_FUNCTIONS,
+  ...JNP_ROUNDING_FUNCTIONS,
 };
 
 /** The module attributes of `jax.numpy` (numpy = false) or `numpy` (numpy = true). */

@@ -2,12 +2,13 @@
  * NumPy's rounding and floating-point tests, computed on the host in float64 so every value is
  * NumPy 1.24's: `round`/`around` (and `x.round()`, `round(x)`) as numpy/core/src/multiarray/
  * calculation.c rounds (multiply by 10**decimals, rint with ties to even, divide back), `floor`,
- * `ceil`, `trunc`, `rint`, `isnan`, `isinf`, `isfinite`. NumPy arrays only: jax.numpy keeps its
- * refusal, since under jit these would need primitives the engine lacks.
+ * `ceil`, `trunc`, `rint`, `isnan`, `isinf`, `isfinite`. NumPy arrays only: a jax Array's
+ * `round` is jnp.round (jnp_rounding.ts), which traces.
  */
 import { isFloat, isInteger, type DType } from '../../../runtime/core';
 import { bindArgs, complexRefusal, type HostContext, type Kwargs, PyComplex, PyList, pyError, PyTuple, type PyValue, typeName } from '../interpreter';
 import { PyArray, type ArrayMethod, type JaxRuntime } from './array';
+import { round as jnpRound } from './jnp_rounding';
 import * as L from './lax';
 
 type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, numpy: boolean) => PyValue;
@@ -82,21 +83,18 @@ export const ROUNDING_FUNCTIONS: Readonly<Record<string, Fn>> = {
   isfinite: test('isfinite', Number.isFinite),
 };
 
-function refuseJax(self: PyArray, name: string): void {
-  if (!self.numpy) throw pyError('NotImplementedError', `jax Array.${name}() is not supported by Gradlens; round a NumPy array (np.asarray(x).${name}())`);
-}
-
 export const ROUNDING_ARRAY_METHODS: Readonly<Record<string, ArrayMethod>> = {
   round: (self, args, kwargs, ctx) => {
-    refuseJax(self, 'round');
     refuseOut(kwargs, 'ndarray.round');
-    return roundArray(self.rt, self, bindArgs('round', ['decimals?', 'out?'], args, kwargs, ctx).int('decimals', 0), ctx);
+    const decimals = bindArgs('round', ['decimals?', 'out?'], args, kwargs, ctx).int('decimals', 0);
+    return self.numpy ? roundArray(self.rt, self, decimals, ctx) : jnpRound(self.rt, self, decimals, ctx);
   },
   // round(x) of a NumPy float is a Python int, ties to even; round(x, n) a NumPy float.
   __round__: (self, args, kwargs, ctx) => {
-    refuseJax(self, '__round__');
     const a = bindArgs('__round__', ['ndigits?'], args, kwargs, ctx);
     const nd = a.opt('ndigits');
+    // NB: a jax Array's __round__ is jnp.round: round(x) is an Array, never a Python int.
+    if (!self.numpy) return jnpRound(self.rt, self, nd === undefined || nd === null ? 0 : a.int('ndigits'), ctx);
     if (nd !== undefined && nd !== null) return roundArray(self.rt, self, a.int('ndigits'), ctx);
     if (self.shape.length !== 0) return roundArray(self.rt, self, 0, ctx);
     const v = self.values(ctx, 'numpy')[0]!;

@@ -78,7 +78,6 @@ const cases: Record<string, [string, string][]> = {
     ['np.arctan2(np.array([True]), np.array([False]))', 'NotImplementedError: numpy.arctan2 of bool arrays is float16 in NumPy, a dtype Gradlens does not support: convert with .astype(np.float32) first'],
   ],
   'float % and //': [
-    ['jnp.array([1.5]) // 0.5', 'NotImplementedError: // on float32 arrays is not supported by Gradlens (JAX rounds the quotient with lax.round, which Gradlens lacks); write jnp.floor(x / y), which differs only where x / y rounds up to a whole number'],
     ['np.ones((2, 3)) % np.ones(2)', 'ValueError: operands could not be broadcast together with shapes (2,3) (2,) '],
   ],
 };
