@@ -85,6 +85,8 @@ export const SAVED_BY: { readonly [P in Primitive]: SavedRule } = {
   erfinv: self,
   cbrt: self,
   floor: nothing,
+  ceil: nothing,
+  round: nothing,
   cumsum: nothing,
   cumprod: selfAndResult,
   cummax: self,
