@@ -87,6 +87,7 @@ export {
   hashKey,
   type HaltKind,
   type HostArrayData,
+  type SharedMemory,
   type HostContext,
   HostObject,
   hostType,

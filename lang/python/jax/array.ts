@@ -13,7 +13,7 @@ import { isVar, type CallParamsOf, type CallPrimitive } from '../../../runtime/i
 import { runCallCompiled, type JaxprTrace, type Tracer } from '../../../runtime/jit';
 import { Ops, type Emitter } from '../../../runtime/ops';
 import { abstractEval, type ParamsOf, type Primitive } from '../../../runtime/primitives';
-import { HaltError, pyError, PyComplex, formatFloat, formatInt, HostObject, NOT_IMPLEMENTED, hostType, opFunction, pyFunction, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type UnaryOp, hostValues, PyDict, PyList, PyTuple, PyType, nameTable, type NativeFn, type PyValue } from '../interpreter';
+import { HaltError, pyError, PyComplex, formatFloat, formatInt, HostObject, NOT_IMPLEMENTED, hostType, opFunction, pyFunction, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type SharedMemory, type UnaryOp, hostValues, PyDict, PyList, PyTuple, PyType, nameTable, type NativeFn, type PyValue } from '../interpreter';
 import { concretizationError } from '../staging';
 import { arrayStr, jaxRepr, keyRepr, numpyRepr, scalarStr } from './print';
 import { MAX_TRACED_EQUATIONS, Scalar, isTracer, translate, type Val } from './values';
@@ -77,6 +77,8 @@ export class PyArray extends HostObject {
   private discarded = false;
   /** Whether it holds `value` (see `JaxRuntime.hold`): not a tracer, nor values a discarded view shed. */
   private holding: boolean;
+  /** On a NumPy array that is no view: the tensors sharing its memory (`torch.from_numpy`, `t.numpy()`). */
+  private shares: SharedMemory[] | null = null;
 
   constructor(
     readonly rt: JaxRuntime,
@@ -96,6 +98,7 @@ export class PyArray extends HostObject {
   /** The values: NB: a NumPy array's change when it, or an array it is a view of, is written to. */
   get v(): Tracer | DeviceArray {
     const view = this.view;
+    (view ? view.root : this).takeShared();
     if (view && view.seen !== view.root.writes) {
       const derived = view.derive(view.parent);
       this.replace(derived.v);
@@ -119,6 +122,28 @@ export class PyArray extends HostObject {
     if (this.holding) this.rt.hold(next as DeviceArray, true);
     this.value = next;
     if (held) this.rt.unhold(old as DeviceArray);
+  }
+
+  override shareMemory(other: SharedMemory): boolean {
+    if (!this.numpy || this.view || isTracer(this.value)) return false;
+    (this.shares ??= []).push(other);
+    return true;
+  }
+
+  override get sharers(): readonly SharedMemory[] {
+    return this.shares ?? [];
+  }
+
+  /** Takes the values a sharing tensor was written with since this array last saw it, and hands them to the other sharers. */
+  private takeShared(): void {
+    if (this.shares === null) return;
+    for (const from of this.shares) {
+      const data = from.changed();
+      if (!data) continue;
+      this.writes++;
+      this.replace(this.rt.upload(data.values, data.shape, (this.value as DeviceArray).dtype));
+      for (const to of this.shares) if (to !== from) to.written(data.values);
+    }
   }
 
   /** Makes this array (just made from `parent`) a view of it; see ArrayView. */
@@ -151,6 +176,10 @@ export class PyArray extends HostObject {
     }
     this.replace(values.v);
     values.discard();
+    if (this.shares) {
+      const written = this.rt.read(this.value as DeviceArray);
+      for (const to of this.shares) to.written(written);
+    }
   }
 
   // An array's memory goes as NumPy's and JAX's does: when nothing reaches its buffer. Each array
@@ -189,6 +218,8 @@ export class PyArray extends HostObject {
   private release(): void {
     if (this.holding) this.rt.unhold(this.value as DeviceArray);
     this.holding = false;
+    for (const other of this.shares ?? []) other.release();
+    this.shares = null;
     const view = this.view;
     if (!view) return;
     const parent = view.parent;

@@ -9,7 +9,7 @@ import { DTypeObject, PyArray, toDtype, type JaxRuntime } from './array';
 import * as L from './lax';
 
 const arr = L.arrayArgument;
-import { copyOf } from './numpy_views';
+import { copyOf, writeOut } from './numpy_views';
 import { AXES_FUNCTIONS } from './numpy_axes';
 import { linalgModule, MORE_FUNCTIONS } from './numpy_more';
 import { nonzero, NONZERO_FUNCTIONS } from './numpy_nonzero';
@@ -47,6 +47,17 @@ const unaryFn = (prim: Parameters<typeof L.unary>[1]): Fn => (rt, args, kwargs, 
 const binaryFn = (prim: Parameters<typeof L.binary>[1]): Fn => (rt, args, kwargs, ctx, numpy) => {
   const a = bindArgs(prim, ['x1', 'x2'], args, kwargs, ctx);
   return L.binary(rt, prim, arr(rt, a.required('x1'), ctx, numpy), arr(rt, a.required('x2'), ctx, numpy), ctx);
+};
+
+/** An arithmetic ufunc (`np.add`): NumPy's takes `out=` (an array, or a tuple of one), which it writes the result into and returns. */
+const arithmeticFn = (ufunc: string, prim: Parameters<typeof L.binary>[1]): Fn => (rt, args, kwargs, ctx, numpy) => {
+  if (!numpy) return binaryFn(prim)(rt, args, kwargs, ctx, numpy);
+  const a = bindArgs(ufunc, ['x1', 'x2', 'out?'], args, kwargs, ctx);
+  const given = a.get('out');
+  const out = given instanceof PyTuple && given.items.length === 1 ? given.items[0] : given;
+  if (out !== undefined && out !== null && !(out instanceof PyArray && out.numpy)) throw pyError('TypeError', 'return arrays must be of ArrayType');
+  const r = L.binary(rt, prim, arr(rt, a.required('x1'), ctx, numpy), arr(rt, a.required('x2'), ctx, numpy), ctx);
+  return out instanceof PyArray ? writeOut(ufunc, r, out, ctx) : r;
 };
 
 const divModFn = (name: string, which: '//' | '%'): Fn => (rt, args, kwargs, ctx, numpy) => {
@@ -156,8 +167,9 @@ export const FUNCTIONS: Record<string, Fn> = {
   },
   floor: (rt, args, kwargs, ctx) => L.floor(rt, arr(rt, bindArgs('floor', ['x'], args, kwargs, ctx).required('x'), ctx, false), ctx),
   square: (rt, args, kwargs, ctx, numpy) => L.power(rt, arr(rt, bindArgs('square', ['x'], args, kwargs, ctx).required('x'), ctx, numpy), 2n, ctx),
-  add: binaryFn('add'), subtract: binaryFn('sub'), multiply: binaryFn('mul'), divide: binaryFn('div'), true_divide: binaryFn('div'),
-  maximum: binaryFn('max'), minimum: binaryFn('min'), greater: binaryFn('gt'), greater_equal: binaryFn('ge'), less: binaryFn('lt'),
+  add: arithmeticFn('add', 'add'), subtract: arithmeticFn('subtract', 'sub'), multiply: arithmeticFn('multiply', 'mul'),
+  divide: arithmeticFn('divide', 'div'), true_divide: arithmeticFn('true_divide', 'div'),
+  maximum: arithmeticFn('maximum', 'max'), minimum: arithmeticFn('minimum', 'min'), greater: binaryFn('gt'), greater_equal: binaryFn('ge'), less: binaryFn('lt'),
   less_equal: binaryFn('le'), equal: binaryFn('eq'), not_equal: binaryFn('ne'),
   power: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('power', ['x1', 'x2'], args, kwargs, ctx);

@@ -227,9 +227,8 @@ const UFUNC: Partial<Record<BinaryOp, string>> = {
 const KIND: Readonly<Record<DType, number>> = { bool: 0, uint32: 1, int32: 1, int64: 1, float32: 2, float64: 2, 'key<fry>': -1, complex64: 3, complex128: 3 };
 
 /**
- * `x op= other` on a NumPy array: the result is written into `x` (and what `x` is a view of), and
- * `x` stays the same object, as NumPy's ufuncs with `out=x` do; a result of a wider kind (a float
- * into an int array) is NumPy's casting error, and a result of another shape NumPy's broadcast error.
+ * `x op= other` on a NumPy array: the result is written into `x` (writeOut), and `x` stays the
+ * same object, as NumPy's ufuncs with `out=x` do.
  */
 export function inplace(op: BinaryOp, x: PyArray, other: PyValue, ctx: HostContext): PyValue {
   if (x.traced) return NOT_IMPLEMENTED;
@@ -238,13 +237,22 @@ export function inplace(op: BinaryOp, x: PyArray, other: PyValue, ctx: HostConte
   if (!ufunc) return NOT_IMPLEMENTED;
   const r = x.binary(op, other, false, ctx);
   if (!(r instanceof PyArray)) return NOT_IMPLEMENTED;
-  if (KIND[r.dtype] > KIND[x.dtype]) {
-    throw pyError('TypeError', `Cannot cast ufunc '${ufunc}' output from dtype('${r.dtype}') to dtype('${x.dtype}') with casting rule 'same_kind'`);
+  return writeOut(ufunc, r, x, ctx);
+}
+
+/**
+ * Writes a ufunc's result `r` (a temporary) into the NumPy array `out` (and what `out` is a view
+ * of), as `np.add(a, b, out=out)` and `out += b` do: a result of a wider kind (a float into an int
+ * array) is NumPy's casting error, and a result of another shape NumPy's broadcast error.
+ */
+export function writeOut(ufunc: string, r: PyArray, out: PyArray, ctx: HostContext): PyArray {
+  if (KIND[r.dtype] > KIND[out.dtype]) {
+    throw pyError('TypeError', `Cannot cast ufunc '${ufunc}' output from dtype('${r.dtype}') to dtype('${out.dtype}') with casting rule 'same_kind'`);
   }
-  if (r.shape.join(',') !== x.shape.join(',')) {
-    throw pyError('ValueError', `non-broadcastable output operand with shape ${shapeText(x.shape)} doesn't match the broadcast shape ${shapeText(r.shape)}`);
+  if (r.shape.join(',') !== out.shape.join(',')) {
+    throw pyError('ValueError', `non-broadcastable output operand with shape ${shapeText(out.shape)} doesn't match the broadcast shape ${shapeText(r.shape)}`);
   }
-  x.assign(r.dtype === x.dtype ? r : valueArray(x, r, x.dtype, ctx));
+  out.assign(r.dtype === out.dtype ? r : valueArray(out, r, out.dtype, ctx));
   r.discard();
-  return x;
+  return out;
 }

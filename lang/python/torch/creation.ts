@@ -4,6 +4,7 @@ import { checkDeviceArg } from './device';
 import { intoOut } from './out';
 import { DTYPES, STORAGE, TorchDType, isFloating, type TorchDTypeName } from './dtype';
 import { checkIntegers } from './errors';
+import { shareWithNumpy, tensorSharing } from './numpy_bridge';
 import { TorchSize } from './size';
 import { PyTensor, checkRequiresGrad, type TorchRuntime } from './tensor';
 
@@ -123,13 +124,15 @@ export const CREATORS: Readonly<Record<string, Creator>> = {
     const a = bindArgs('tensor', ['data', '*', ...COMMON], args, kwargs, ctx);
     return finish(rt, tensorFromData(rt, a.required('data'), dtypeArg(a.get('dtype')), ctx), a);
   },
-  // NB: PyTorch's tensor shares the ndarray's memory; Gradlens's NumPy arrays cannot be written in place, and the tensor refuses in-place changes.
+  // NB: PyTorch's tensor shares the ndarray's memory: in Gradlens each holds a copy, kept equal (numpy_bridge.ts).
   from_numpy(rt, args, kwargs, ctx) {
     const a = bindArgs('from_numpy', ['ndarray'], args, kwargs, ctx);
     const x = a.required('ndarray');
     if (!(x instanceof HostObject && x.pyType.module === 'numpy' && x.pyType.name === 'ndarray')) throw pyError('TypeError', `expected np.ndarray (got ${typeName(x)})`);
+    const sharing = tensorSharing(rt, x);
+    if (sharing) return sharing;
     const t = tensorFromData(rt, x, null, ctx);
-    rt.sharesWithNumpy(t, 'torch.from_numpy');
+    shareWithNumpy(t, x, 'torch.from_numpy');
     return t;
   },
   zeros: sized('zeros', 0),

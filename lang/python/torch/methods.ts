@@ -2,13 +2,14 @@
  * Tensor methods by name. Each takes the tensor and the Python call's arguments; `torch.f(x, ...)`
  * reuses the same entry with x as `input` (see module.ts).
  */
-import { bindArgs, nestedFromFlat, toIntList, type Args, pyError, type HostContext, PyList, PyTuple, nameTable, type PyValue, toFloat, typeName } from '../interpreter';
+import { bindArgs, nestedFromFlat, toIntList, type Args, pyError, type HostContext, HostObject, PyList, PyTuple, nameTable, type PyValue, toFloat, typeName } from '../interpreter';
 import { arith, asOperand, asTensor, checkBroadcast, compareOp, inPlaceArith, type ArithOp, type CompareOpName, type Operand } from './arith';
 import { backward } from './autograd';
 import { noteCut, noteDetach } from './jit_refusals';
 import { dtypeArg, sizeArgs } from './creation';
 import { requireCpu } from './device';
 import { SCALAR_TYPE, TorchDType, isFloating, type TorchDTypeName } from './dtype';
+import { shareWithNumpy } from './numpy_bridge';
 import { ORDERING_FUNCTION_NAMES, ORDERING_METHODS } from './ordering';
 import { SPECIAL_METHODS } from './special';
 import { roundedDivide } from './rounded_div';
@@ -245,7 +246,8 @@ export const TENSOR_METHODS = nameTable<Method>({
   numpy: def('numpy', [], (x, _a, ctx) => {
     if (!x.rt.numpyModule) throw pyError('NotImplementedError', 'Tensor.numpy() needs numpy beside torch, which this run does not have; use .tolist()');
     const array = ctx.call(ctx.getattr(x.rt.numpyModule(), 'asarray'), [x]);
-    x.rt.sharesWithNumpy(x, '.numpy()');
+    if (!(array instanceof HostObject)) throw new Error('internal: numpy.asarray gave no array');
+    shareWithNumpy(x, array, '.numpy()');
     return array;
   }),
 

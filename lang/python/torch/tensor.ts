@@ -55,8 +55,9 @@ export class TorchRuntime {
   gradModeAtOp = true;
 
   /**
-   * `torch.from_numpy(a)` and `t.numpy()` share memory in PyTorch; Gradlens copies, so the tensor
-   * refuses in-place changes, which PyTorch would show in the array too.
+   * `torch.from_numpy(a)` and `t.numpy()` share memory in PyTorch; where Gradlens cannot keep the
+   * two copies equal (numpy_bridge.ts), the tensor refuses in-place changes, which PyTorch would
+   * show in the array too.
    */
   sharesWithNumpy(t: PyTensor, how: string): void {
     this.engine.sharesMemory.set(t.t, `this tensor shares its memory with a NumPy array in PyTorch (${how}); Gradlens keeps the two as copies, `

@@ -84,6 +84,21 @@ export interface HostArrayData {
   readonly dtype: 'float32' | 'float64' | 'int32' | 'int64' | 'bool';
 }
 
+/**
+ * The other side of an array whose memory another library's array shares in the real libraries
+ * (PyTorch's `t.numpy()` and `torch.from_numpy(a)`): Gradlens holds a copy on each side, kept
+ * equal through this, as the array takes the other's values before it is read and hands its own
+ * over when it is written.
+ */
+export interface SharedMemory {
+  /** The other side's values when they were written since the array last took or gave them; undefined when not. */
+  changed(): HostArrayData | undefined;
+  /** The array's values (row-major) were written in place: the other side takes them. */
+  written(values: ArrayLike<number>): void;
+  /** The array is let go of: the other side may be too. */
+  release(): void;
+}
+
 export abstract class HostObject extends PyObject {
   /** Its place in the order host objects were made (see hostObjectCount). */
   readonly born = hostObjectsMade++;
@@ -199,6 +214,16 @@ export abstract class HostObject extends PyObject {
    */
   arrayData(_ctx: HostContext): HostArrayData | undefined {
     return undefined;
+  }
+
+  /** Makes this array share its memory with another library's (see SharedMemory); false where it cannot (no array, or a view of another). */
+  shareMemory(_other: SharedMemory): boolean {
+    return false;
+  }
+
+  /** What shares this array's memory so far (see shareMemory). */
+  get sharers(): readonly SharedMemory[] {
+    return [];
   }
 
   setitem(_index: PyValue, _value: PyValue, _ctx: HostContext): void {

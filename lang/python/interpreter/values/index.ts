@@ -41,7 +41,7 @@ export {
   type WarningMatcher,
   type WarningHost,
 } from './warnings';
-export { type BinaryOp, type CompareOp, type HostArrayData, HostObject, hostObjectCount, hostType, takeHostObjectSerial, lendingFunction, opFunction, pyFunction, type UnaryOp } from './host';
+export { type BinaryOp, type CompareOp, type HostArrayData, HostObject, type SharedMemory, hostObjectCount, hostType, takeHostObjectSerial, lendingFunction, opFunction, pyFunction, type UnaryOp } from './host';
 export { hostValues } from './host_values';
 export {
   bitLength,
