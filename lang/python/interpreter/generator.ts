@@ -29,11 +29,11 @@ export type GeneratorBody = Generator<PyValue, PyValue, PyValue>;
 /** How the interpreter runs one step of a generator: its frame pushed for the step, popped after. */
 export interface GeneratorFrame {
   /**
-   * Resumes `body` inside the generator's frame, sending `sent` in or throwing `thrown` in. An
+   * Resumes `g`'s `body` inside its frame, sending `sent` in or throwing `thrown` in. An
    * exception leaving it leaves as from a Python frame: with the frame in its traceback, and a
    * StopIteration turned into RuntimeError (PEP 479).
    */
-  resume(body: GeneratorBody, thrown: ExceptionObject | null, sent: PyValue): IteratorResult<PyValue, PyValue>;
+  resume(g: PyGenerator, body: GeneratorBody, thrown: ExceptionObject | null, sent: PyValue): IteratorResult<PyValue, PyValue>;
   /** The generator ran its first step: it is unfinished until `finished` (what the script's end closes). */
   started(g: PyGenerator): void;
   /** The generator returned, raised or was closed: its frame is gone. */
@@ -109,7 +109,7 @@ export class PyGenerator extends PyIterator {
     if (this.state === 'created') this.frame.started(this);
     this.state = 'running';
     try {
-      const r = this.frame.resume(this.body, thrown, sent);
+      const r = this.frame.resume(this, this.body, thrown, sent);
       this.state = r.done ? 'closed' : 'suspended';
       if (r.done) this.frame.finished(this);
       return r;

@@ -76,7 +76,6 @@ function* block(h: GeneratorHost, body: readonly A.Stmt[], scope: Scope): Run {
         h.ctx.tick();
         const v = y.value === null ? null : h.evalExpr(y.value, scope);
         h.node = y;
-        h.escape(v);
         h.escape(yield v);
         continue;
       }
@@ -87,7 +86,6 @@ function* block(h: GeneratorHost, body: readonly A.Stmt[], scope: Scope): Run {
         h.ctx.tick();
         const v = y.value === null ? null : h.evalExpr(y.value, scope);
         h.node = y;
-        h.escape(v);
         const sent = yield v;
         h.escape(sent);
         h.node = s;
@@ -197,7 +195,6 @@ function withResults<T>(h: GeneratorHost, results: ReadonlyMap<A.Expr, PyValue>,
 }
 
 function* yieldValue(h: GeneratorHost, v: PyValue): Eval {
-  h.escape(v);
   const sent = yield v;
   h.escape(sent);
   return sent;

@@ -205,6 +205,12 @@ const CONSUMING_BUILTINS = ['print', 'len', 'repr', 'format', 'round', 'abs', 'm
 const ITERATOR_CONSUMING_BUILTINS = [...CONSUMING_BUILTINS, 'next', 'iter', 'list', 'tuple', 'set', 'frozenset', 'dict', 'sorted', 'type'];
 
 /**
+ * Built-ins of ITERATOR_CONSUMING_BUILTINS that keep what they draw from a generator where no
+ * count reaches it (a set's members, a dict's keys and values): it escapes.
+ */
+const DRAWN_KEEPING_BUILTINS = ['set', 'frozenset', 'dict'];
+
+/**
  * Built-ins whose result holds what they were given and keeps nothing else of it: a list or tuple
  * of the items (`list(zip(xs, ys))`, `sorted(xs)`), or an iterator that draws from its arguments
  * (`zip(xs, ys)`, `map(f, xs)`, `enumerate(xs)`). Their result counts as a name for what it holds.
@@ -222,6 +228,12 @@ type Counted = HostObject | PyGenerator | PyTuple | PyList | PyDict | PyIterator
 function lendsArguments(f: PyInstance): boolean {
   const call = f.cls.lookup('__call__');
   return call instanceof PyBuiltin && call.lendsArguments;
+}
+
+/** A consumer drawing from generator `from` now, and what it drew: the values it yielded are its to count or use up (`Interpreter.taking`). */
+interface Taker {
+  readonly from: PyGenerator;
+  readonly drawn: PyValue[];
 }
 
 function counted(v: PyValue): v is Counted {
@@ -243,6 +255,8 @@ export class Interpreter implements HostContext {
   private readonly consuming: ReadonlySet<PyValue | undefined>;
   /** Built-ins that keep no generator passed to them (ITERATOR_CONSUMING_BUILTINS). */
   private readonly iteratorConsuming: ReadonlySet<PyValue | undefined>;
+  /** Built-ins that keep what they draw uncounted (DRAWN_KEEPING_BUILTINS). */
+  private readonly drawnKeeping: ReadonlySet<PyValue | undefined>;
   /** Built-ins whose result holds what they were given (CONTAINER_BUILTINS). */
   private readonly containerMaking: ReadonlySet<PyValue | undefined>;
   /** Set while assignments are recorded; NB: null costs the assignment one comparison. */
@@ -290,6 +304,12 @@ export class Interpreter implements HostContext {
   private statementStart = 0;
   /** Operands used up in the statements still running, innermost last (see `usedOperand`). */
   private readonly usedUp: Counted[] = [];
+  /**
+   * The consumer drawing from a generator now (a `for` loop, `sum`, `list`, `next`), which takes what
+   * that generator yields to count or use up (handOver). What anything else draws (a host op, zip
+   * for its tuples, Python code a consumer calls back) may be kept uncounted, so it escapes.
+   */
+  private taking: Taker | null = null;
   /** Set by a call from Python code to a Python function, for its `bindParams`: its arguments did not escape. */
   private argumentsKept = false;
   /** What the yields of the statement a generator is running received (generator_body.ts). */
@@ -311,6 +331,7 @@ export class Interpreter implements HostContext {
     this.consuming = new Set(CONSUMING_BUILTINS.map((name) => this.builtins.get(name)));
     this.iteratorConsuming = new Set(ITERATOR_CONSUMING_BUILTINS.map((name) => this.builtins.get(name)));
     this.containerMaking = new Set(CONTAINER_BUILTINS.map((name) => this.builtins.get(name)));
+    this.drawnKeeping = new Set(DRAWN_KEEPING_BUILTINS.map((name) => this.builtins.get(name)));
     this.globals.set('__name__', '__main__');
     const lines = options.source?.split('\n') ?? [];
     this.sourceLine = (line) => lines[line - 1] ?? '';
@@ -675,16 +696,22 @@ export class Interpreter implements HostContext {
     else this.escape(it);
     this.node = s;
     const nextItem = ops.cursor(it, this);
+    // The target takes what a generator yields, as a name takes any value.
+    const taker: Taker | null = it instanceof PyGenerator ? { from: it, drawn: [] } : null;
+    const usedUp = this.usedUp.length;
     try {
       for (;;) {
         // An error while fetching the next item (zip(strict=True), a host iterator) belongs to the `for` line.
         this.node = s;
         // NB: the cursor charges the step of each iteration.
-        const item = nextItem();
+        const item = taker === null ? nextItem() : this.drawing(taker, nextItem);
         if (item === undefined) break;
         this.assign(s.target, item, scope);
-        // What the target held before goes now, before the body runs, as in CPython.
+        if (taker !== null) taker.drawn.length = 0;
+        // What the target held before goes now, before the body runs, as in CPython; so does what
+        // it unpacked (a tuple a generator yielded), not when the loop ends.
         if (this.unbound.length) this.collectUnbound();
+        if (this.usedUp.length > usedUp) this.collectUsedUp(usedUp);
         const r = this.execBlock(s.body, scope);
         if (r === BREAK || r === RETURN) {
           if (it instanceof PyGenerator) this.closeAbandoned(it, made);
@@ -1061,6 +1088,27 @@ export class Interpreter implements HostContext {
     }
   }
 
+  /** Runs `draw` with `taker` taking what its generator yields (see `taking`). */
+  private drawing<T>(taker: Taker | null, draw: () => T): T {
+    const outer = this.taking;
+    this.taking = taker;
+    try {
+      return draw();
+    } finally {
+      this.taking = outer;
+    }
+  }
+
+  /**
+   * `g` yielded `v` to `taker`, what was drawing when it resumed: the consumer drawing from `g` takes
+   * it, as CPython hands the yielded reference to it; anything else may keep it uncounted, so it escapes.
+   */
+  private handOver(g: PyGenerator, v: PyValue, taker: Taker | null): void {
+    // NB: only counted values are kept: `sum(i * i for i in range(n))` draws numbers by the million.
+    if (taker === null || taker.from !== g) this.escape(v);
+    else if (this.isCounted(v)) taker.drawn.push(v);
+  }
+
   /** `v` went somewhere other than a name: it is never collected. */
   private escape(v: PyValue): void {
     if (this.isCounted(v)) {
@@ -1423,6 +1471,9 @@ export class Interpreter implements HostContext {
     if (this.frames.length >= this.scopeCallsFrom && this.frames.length !== this.unscopedAt && node.kind !== 'Lambda') this.opScope = functionScope(fn, callerScope);
     const frameStart = hostObjectCount();
     let returned: PyValue = null;
+    // NB: a function a consumer calls back (`max(g, key=f)`) draws for itself, not for that consumer.
+    const taker = this.taking;
+    this.taking = null;
     this.frames.push({ fn, scope, caller: callerNode });
     try {
       if (node.kind === 'Lambda') return this.evalExpr(node.body, scope);
@@ -1434,6 +1485,7 @@ export class Interpreter implements HostContext {
     } catch (e) {
       throw this.leaveFrame(e, fn);
     } finally {
+      this.taking = taker;
       this.frames.pop();
       this.node = callerNode;
       this.opScope = callerScope;
@@ -1887,14 +1939,19 @@ export class Interpreter implements HostContext {
     this.onCall?.(f, args, kwargs, e);
     if (f === this.superBuiltin && args.length === 0) return this.makeSuper(args);
     this.argumentsKept = python;
+    // A built-in drawing from a generator (`sum(g)`, `list(g)`, `next(it)`) takes what it yields.
+    const generator = !python && this.iteratorConsuming.has(f) ? args.find((a) => a instanceof PyGenerator) : undefined;
+    const taker: Taker | null = generator instanceof PyGenerator ? { from: generator, drawn: [] } : null;
     let out: PyValue;
     try {
-      out = lends ? this.lending(args, kwargs, () => this.callValue(f, args, kwargs)) : this.callValue(f, args, kwargs);
+      if (lends) out = this.lending(args, kwargs, () => this.callValue(f, args, kwargs));
+      else out = taker === null ? this.callValue(f, args, kwargs) : this.drawing(taker, () => this.callValue(f, args, kwargs));
     } catch (err) {
       this.raisedAt(err, e, () => ({ op: e.func.kind === 'Attribute' ? e.func.attr : e.func.kind === 'Name' ? e.func.id : 'call', operands: callOperands(e, receiver, args, kwargs) }));
       throw err;
     } finally {
       this.argumentsKept = false;
+      if (taker !== null) this.tookDrawn(f, taker.drawn);
     }
     if (op) {
       this.adopt(out);
@@ -1910,6 +1967,16 @@ export class Interpreter implements HostContext {
       for (const v of kwargs.values()) this.usedOperand(v);
     }
     return out;
+  }
+
+  /**
+   * Built-in `f` drew `drawn` from a generator: a set or dict keeps them uncounted (they escape);
+   * any other (`sum`, `next`, `list`, whose list counts its items) used them up, so what nothing
+   * took by the statement's end goes, as CPython frees each once it is added or stored.
+   */
+  private tookDrawn(f: PyValue, drawn: readonly PyValue[]): void {
+    if (this.drawnKeeping.has(f)) for (const v of drawn) this.escape(v);
+    else for (const v of drawn) this.usedOperand(v);
   }
 
   /** A built-in drew from generator `g` and returned: if `g` was a temporary of this statement, it goes now. */
@@ -2009,12 +2076,15 @@ export class Interpreter implements HostContext {
       else this.escape(iterable);
       this.node = e;
       const nextItem = ops.cursor(iterable, this);
+      // The target takes what a generator yields, as a `for` loop's does.
+      const taker: Taker | null = iterable instanceof PyGenerator ? { from: iterable, drawn: [] } : null;
       try {
         for (;;) {
           this.node = e;
-          const item = nextItem();
+          const item = taker === null ? nextItem() : this.drawing(taker, nextItem);
           if (item === undefined) break;
           this.assign(g.target, item, inner);
+          if (taker !== null) taker.drawn.length = 0;
           if (!this.admits(g, inner)) continue;
           if (i + 1 < gens.length) loop(i + 1, this.evalExpr(gens[i + 1].iter, inner));
           else if (dict) {
@@ -2052,21 +2122,22 @@ export class Interpreter implements HostContext {
   // ------------------------------------------------------------ generators (generator.ts, generator_body.ts)
 
   private makeGenerator(fn: PyFunction, scope: Scope): PyGenerator {
-    // NB: its locals are never offered for collection: the generator may outlive any statement.
-    scope.captured = true;
+    // NB: its locals go when it finishes (generatorFrame's `finished`), not with any statement.
     return new PyGenerator(fn.name, fn.qualname, functionBody(this.generatorHost, (fn.node as A.FunctionDef).body, scope), this.generatorFrame(fn, scope));
   }
 
   /** `(f(x) for x in xs)`: `xs` is evaluated and iterated at once, as in Python; the rest runs as items are drawn. */
   private generatorExpression(e: A.Comp, scope: Scope): PyGenerator {
+    // NB: its variables go when it finishes (generatorFrame's `finished`), unless a lambda in it keeps them.
     const inner = new Scope(scopeInfo(e), scope, this.globals, scope.owner, scope.ownerSuffix);
-    inner.captured = true;
     const first = this.evalExpr(e.generators[0].iter, scope);
-    this.escape(first);
+    // It holds a container it iterates until it finishes (`sum(t.sum() for t in [a * 2, b])`), as a `for` holds it.
+    const held = this.isHolder(first) ? first : null;
+    if (held !== null) this.bound(held);
+    else this.escape(first);
     this.node = e;
-    const items = ops.iterate(first, this)[Symbol.iterator]();
     const name = '<genexpr>';
-    return new PyGenerator(name, scope.qualPrefix + name, this.generatorExpressionBody(e, inner, 0, items), this.generatorFrame(null, inner, name));
+    return new PyGenerator(name, scope.qualPrefix + name, this.generatorExpressionBody(e, inner, 0, first), this.generatorFrame(null, inner, name, held));
   }
 
   /** Whether the item just bound passes the generator's `if` clauses, evaluated in order until one is false. */
@@ -2075,50 +2146,73 @@ export class Interpreter implements HostContext {
     return true;
   }
 
-  private *generatorExpressionBody(e: A.Comp, inner: Scope, i: number, items: Iterator<PyValue>): Generator<PyValue, PyValue, PyValue> {
+  private *generatorExpressionBody(e: A.Comp, inner: Scope, i: number, iterable: PyValue): Generator<PyValue, PyValue, PyValue> {
     const g = e.generators[i];
+    const items = ops.iterate(iterable, this)[Symbol.iterator]();
+    // The target takes what a generator yields, as a `for` loop's does.
+    const taker: Taker | null = iterable instanceof PyGenerator ? { from: iterable, drawn: [] } : null;
     for (;;) {
       this.node = e;
-      const next = items.next();
+      const next = taker === null ? items.next() : this.drawing(taker, () => items.next());
       if (next.done) return null;
       this.assign(g.target, next.value, inner);
+      if (taker !== null) taker.drawn.length = 0;
       if (!this.admits(g, inner)) continue;
       if (i + 1 < e.generators.length) {
         const it = this.evalExpr(e.generators[i + 1].iter, inner);
         this.escape(it);
         this.node = e;
-        yield* this.generatorExpressionBody(e, inner, i + 1, ops.iterate(it, this)[Symbol.iterator]());
+        yield* this.generatorExpressionBody(e, inner, i + 1, it);
       } else {
-        const v = this.evalExpr(e.elt, inner);
-        this.escape(v);
-        yield v;
+        yield this.evalExpr(e.elt, inner);
       }
     }
   }
 
-  /** Each step of a generator runs in its frame: pushed (a `def`'s), with the exceptions it was handling when it last yielded. */
-  private generatorFrame(fn: PyFunction | null, scope: Scope, name = fn?.qualname ?? ''): GeneratorFrame {
+  /**
+   * Each step of a generator runs in its frame: pushed (a `def`'s), with the exceptions it was
+   * handling when it last yielded. `iterated`: the container a generator expression holds until it finishes.
+   */
+  private generatorFrame(fn: PyFunction | null, scope: Scope, name = fn?.qualname ?? '', iterated: PyValue = null): GeneratorFrame {
     let handling: ExceptionObject[] | null = null;
     return {
       started: (g) => void this.unfinished.add(g),
-      finished: (g) => void this.unfinished.delete(g),
+      finished: (g) => {
+        this.unfinished.delete(g);
+        // Its locals go with its frame, as a function's do as it returns (unless a function defined in it keeps them).
+        if (!scope.captured) {
+          for (const v of scope.vars.values()) this.unbind(v);
+          scope.vars.clear();
+        }
+        this.unbind(iterated);
+        iterated = null;
+      },
       locals: () => scope.vars.values(),
       guarded: () => scope.closeGuards > 0,
-      resume: (body, thrown, sent) => {
+      resume: (g, body, thrown, sent) => {
         if (this.frames.length >= this.budgets.maxRecursionDepth) throw pyError(RecursionError, 'maximum recursion depth exceeded');
         const callerNode = this.node;
         const base = this.handling.length;
         if (handling) for (const exc of handling) this.handling.push(exc);
         if (fn) this.frames.push({ fn, scope, caller: callerNode });
+        // What it yields goes to what drew it (handOver); what its own code draws is its own.
+        const taker = this.taking;
+        this.taking = null;
+        let r: IteratorResult<PyValue, PyValue>;
         try {
-          return thrown ? body.throw(new PyError(thrown)) : body.next(sent);
+          r = thrown ? body.throw(new PyError(thrown)) : body.next(sent);
         } catch (e) {
           throw this.leaveGenerator(e, name);
         } finally {
           if (fn) this.frames.pop();
           handling = this.handling.length > base ? this.handling.splice(base) : null;
           this.node = callerNode;
+          this.taking = taker;
         }
+        // NB: what it returns rides in a StopIteration the script may keep: its frame's end must not free it.
+        if (r.done) this.escape(r.value);
+        else this.handOver(g, r.value, taker);
+        return r;
       },
     };
   }
