@@ -8,7 +8,7 @@ import { CONV_TRANSPOSE_FUNCTIONS } from './nn/functional_conv_transpose';
 import { ADAPTIVE_MAX_FUNCTIONS } from './nn/functional_adaptive_max';
 import { LAYER_FUNCTIONS } from './nn/functional_layers';
 import { LOSS_FUNCTIONS } from './nn/functional_losses';
-import type { TorchRuntime } from './tensor';
+import { checkInPlace, type TorchRuntime } from './tensor';
 import * as T from './tensor_ops';
 
 function erf(rt: TorchRuntime, x: Tensor): Tensor {
@@ -36,11 +36,22 @@ function softplus(rt: TorchRuntime, x: Tensor, beta: number, threshold: number):
 
 type Fn = (rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext) => PyValue;
 
-function activation(name: string, spec: string[], grad: string, f: (rt: TorchRuntime, x: Tensor, a: Args, ctx: HostContext) => Tensor): Fn {
+/**
+ * An activation of torch.nn.functional. With `inplace=True` (where `spec` takes it) x itself takes
+ * the result, as PyTorch's leaky_relu_/elu_/silu_ do, and the node is `inPlaceGrad`'s.
+ */
+function activation(name: string, spec: string[], grad: string, f: (rt: TorchRuntime, x: Tensor, a: Args, ctx: HostContext) => Tensor, inPlaceGrad = grad): Fn {
   return (rt, args, kwargs, ctx) => {
     const a = bindArgs(name, ['input', ...spec], args, kwargs, ctx);
     const x = asTensor(rt, a.required('input'), ctx, 'input');
     if (!isFloating(x.dtype)) throw pyError('RuntimeError', `"${name}" not implemented for '${x.dtype === 'int32' ? 'Int' : x.dtype === 'bool' ? 'Bool' : 'Long'}'`);
+    if (spec.includes('inplace?') && a.bool('inplace', false)) {
+      checkInPlace(x);
+      return rt.run(() => {
+        rt.engine.inPlace(x.t, (snapshot) => T.asOp(f(rt, snapshot, a, ctx), [snapshot], inPlaceGrad));
+        return x;
+      });
+    }
     // NB: each of these nodes saves its input (GeluBackward0's self), whatever the steps here keep.
     return rt.run(() => rt.result(rt.engine.declareSaved(T.asOp(f(rt, x.t, a, ctx), [x.t], grad), { inputs: [x.t], output: false }), [x]));
   };
@@ -83,11 +94,11 @@ const ACTIVATIONS: Record<string, Fn> = {
   leaky_relu: activation('leaky_relu', ['negative_slope?', 'inplace?'], 'LeakyReluBackward0', (rt, x, a, ctx) => {
     const o = rt.ops;
     return o.select(o.gt(x, o.scalarLike(0, x)), x, o.mul(x, o.scalarLike(num(a, 'negative_slope', 0.01, ctx), x)));
-  }),
+  }, 'LeakyReluBackward1'),
   elu: activation('elu', ['alpha?', 'inplace?'], 'EluBackward0', (rt, x, a, ctx) => {
     const o = rt.ops;
     return o.select(o.gt(x, o.scalarLike(0, x)), x, o.mul(o.scalarLike(num(a, 'alpha', 1, ctx), x), o.expm1(x)));
-  }),
+  }, 'EluBackward1'),
   // The class indices as rows of 0s with a 1 at each index: int64, on the host (indices are data).
   one_hot: (rt, args, kwargs, ctx) => {
     const a = bindArgs('one_hot', ['tensor', 'num_classes?'], args, kwargs, ctx);
