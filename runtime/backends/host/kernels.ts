@@ -1,7 +1,7 @@
 import { sizeOf, stridesOf, type AbstractValue, type AnyTypedArray, type DType, type Shape } from '../../core';
 import type { ParamsOf, Primitive } from '../../primitives';
 import { WASM_LOOP_MIN_ELEMENTS, wasmBinary, wasmColumnSums, wasmProduct, wasmSimdSupported, wasmSum, wasmUnary, type WasmBinaryOp, type WasmMathPrimitive } from '../../wasm';
-import { mapIndex } from '../reference';
+import { integerPowerInto, mapIndex } from '../reference';
 import { BINARY_LOOPS, COMPARISON_LOOPS, expand, output, UNARY_LOOPS, type BinaryLoop, type UnaryLoop } from './loops';
 
 /** Values on the host: a ReferenceArray, or a small array a device backend keeps on the host. */
@@ -62,25 +62,6 @@ function select(inputs: readonly HostValues[], _params: unknown, out: AbstractVa
   const sf = f.length === n ? 1 : 0;
   for (let i = 0; i < n; i++) o[i] = p[i * sp] !== 0 ? t[i * st] : f[i * sf];
   return o;
-}
-
-/** x**y by repeated squaring in doubles, as the reference's integerPow (a negative y takes the reciprocal last). */
-function integerPowReference(x: AnyTypedArray, y: number, o: AnyTypedArray): void {
-  // Its products for the common powers, unrolled: x*x, and x*(x*x) (1*v is v exactly).
-  if (y === 2) { for (let i = 0; i < o.length; i++) o[i] = x[i] * x[i]; return; }
-  if (y === 3) { for (let i = 0; i < o.length; i++) { const v = x[i]; o[i] = v * (v * v); } return; }
-  const e0 = Math.abs(y);
-  for (let i = 0; i < o.length; i++) {
-    let base = x[i];
-    let e = e0;
-    let acc = 1;
-    while (e > 0) {
-      if (e & 1) acc *= base;
-      base *= base;
-      e = Math.floor(e / 2);
-    }
-    o[i] = y < 0 ? 1 / acc : acc;
-  }
 }
 
 /**
@@ -343,7 +324,7 @@ export function hostKernels(flavour: HostFlavour): HostKernelTable {
     select: float32Only(select),
     integer_pow: float32Only((inputs, { y }, out) => {
       const o = output(out.dtype, inputs[0].data.length);
-      if (!wasm) integerPowReference(inputs[0].data, y, o);
+      if (!wasm) integerPowerInto(inputs[0].data, y, o);
       else if (!integerPowFloat32(inputs[0].data, y, o)) return null;
       return o;
     }),

@@ -1,4 +1,4 @@
-import { allocate, sizeOf, type AbstractValue } from '../../core';
+import { allocate, sizeOf, type AbstractValue, type AnyTypedArray } from '../../core';
 import { ReferenceArray } from './array';
 import { broadcastIndex } from './indexing';
 
@@ -28,12 +28,16 @@ export function arithmetic(op: Arithmetic, a: ReferenceArray, b: ReferenceArray,
   return new ReferenceArray(out.shape, out.dtype, d);
 }
 
-/** x**y for an integer y by repeated squaring (a negative y takes the reciprocal last, so 2**-2 is exactly 0.25), in the loop for the reason above. */
-export function integerPower(x: ReferenceArray, y: number, out: AbstractValue): ReferenceArray {
-  const src = x.data;
-  const d = allocate(out.dtype, src.length);
+/**
+ * x**y for an integer y into `out`, by repeated squaring in doubles (a negative y takes the
+ * reciprocal last, so 2**-2 is exactly 0.25), in the loop for the reason above; the host backend's
+ * integer_pow runs it too. The common powers are unrolled to the same products: x*x and x*(x*x).
+ */
+export function integerPowerInto(src: AnyTypedArray, y: number, out: AnyTypedArray): void {
+  if (y === 2) { for (let i = 0; i < out.length; i++) out[i] = src[i] * src[i]; return; }
+  if (y === 3) { for (let i = 0; i < out.length; i++) { const v = src[i]; out[i] = v * (v * v); } return; }
   const magnitude = Math.abs(y);
-  for (let i = 0; i < d.length; i++) {
+  for (let i = 0; i < out.length; i++) {
     let base = src[i];
     let e = magnitude;
     let acc = 1;
@@ -42,7 +46,12 @@ export function integerPower(x: ReferenceArray, y: number, out: AbstractValue): 
       base *= base;
       e = Math.floor(e / 2);
     }
-    d[i] = y < 0 ? 1 / acc : acc;
+    out[i] = y < 0 ? 1 / acc : acc;
   }
+}
+
+export function integerPower(x: ReferenceArray, y: number, out: AbstractValue): ReferenceArray {
+  const d = allocate(out.dtype, x.data.length);
+  integerPowerInto(x.data, y, d);
   return new ReferenceArray(out.shape, out.dtype, d);
 }

@@ -6,6 +6,7 @@ import { REFERENCE_KERNELS } from './kernels';
 export { ReferenceArray } from './array';
 export { REFERENCE_KERNELS } from './kernels';
 export { broadcastIndex, mapIndex } from './indexing';
+export { integerPowerInto } from './arithmetic';
 export { xlaCbrt } from './along_axis';
 
 function own(x: { backend: string }, op: string): ReferenceArray {
