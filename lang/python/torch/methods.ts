@@ -17,6 +17,7 @@ import { ROUNDING_FUNCTION_NAMES, TORCH_ROUNDING_METHODS } from './rounding';
 import { SCATTER_FUNCTION_NAMES, SCATTER_METHODS } from './scatter';
 import { SPLITTING_FUNCTION_NAMES, SPLITTING_METHODS } from './splitting';
 import { RANDOM_METHODS } from './random';
+import { RESHAPING_FUNCTION_NAMES, RESHAPING_METHODS } from './reshaping';
 import { ReturnTuple } from './return_types';
 import { TorchSize } from './size';
 import { PyTensor, checkInPlace, checkRequiresGrad, type Method, type TorchRuntime } from './tensor';
@@ -170,6 +171,7 @@ export const TENSOR_METHODS = nameTable<Method>({
   ...ORDERING_METHODS,
   ...SCATTER_METHODS,
   ...SPLITTING_METHODS,
+  ...RESHAPING_METHODS,
   ...SPECIAL_METHODS,
   ...TORCH_ROUNDING_METHODS,
   item: def('item', [], (x, _a, ctx) => {
@@ -377,7 +379,7 @@ export const TORCH_FUNCTION_NAMES = [
   'clip', 'clamp_min', 'clamp_max', 'isnan', 'masked_fill', 'sum', 'mean', 'prod', 'max', 'min', 'amax', 'amin', 'argmax', 'argmin',
   'logsumexp', 'softmax', 'log_softmax', 'std', 'var', 'norm', 'all', 'any', 'reshape', 'flatten', 't', 'transpose',
   'permute', 'unsqueeze', 'squeeze', 'matmul', 'mm', 'mv', 'bmm', 'dot', 'numel', 'clone', 'detach',
-  ...ORDERING_FUNCTION_NAMES, ...SCATTER_FUNCTION_NAMES, ...SPLITTING_FUNCTION_NAMES, ...ROUNDING_FUNCTION_NAMES, 'erfc',
+  ...ORDERING_FUNCTION_NAMES, ...SCATTER_FUNCTION_NAMES, ...SPLITTING_FUNCTION_NAMES, ...RESHAPING_FUNCTION_NAMES, ...ROUNDING_FUNCTION_NAMES, 'erfc',
 ] as const;
 
 export { toIntList };
