@@ -8,6 +8,7 @@ import { broadcastShapes, complexOf, Int64RangeError, INT64_EXACT_LIMIT, isCompl
 import { complexRefusal, flattenNested, PyComplex, pyError, type HostContext, HostObject, ELLIPSIS, PyList, PySlice, PyTuple, type PyValue, sliceIndices, toIndex, typeName } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
 import { numpySum } from './numpy_pairwise';
+import { numpyResultDtype } from './numpy_promotion';
 import { isTracer, Scalar, type Val } from './values';
 
 export type Flavor = 'jax' | 'numpy';
@@ -42,6 +43,8 @@ const kind = (d: DType) => (d === 'bool' ? 0 : isInteger(d) ? 1 : isComplex(d) ?
 
 /** JAX's promotion: a weak operand takes the other's dtype within its kind; across kinds the wider kind wins. */
 export function resultDtype(rt: JaxRuntime, xs: readonly Operand[]): DType {
+  // NB: NumPy values among themselves follow NumPy 1.24's value-based casting, not JAX's weak types.
+  if (xs.every((x) => x.numpy) && xs.some((x) => !x.weak)) return numpyResultDtype(rt, xs);
   const strong = xs.filter((x) => !x.weak);
   const pick = (list: readonly Operand[]) => list.map((x) => x.v.dtype).reduce(promoteTypes);
   let d = strong.length === 0 ? pick(xs) : pick(strong);
@@ -674,7 +677,7 @@ export function arrayFromData(rt: JaxRuntime, data: PyValue, dtype: DType | unde
     checkInts(other.values, d, numpy);
     return op(rt, () => new PyArray(rt, rt.upload(other.values, other.shape, d), false, numpy));
   }
-  if ((data instanceof PyList || data instanceof PyTuple) && holdsTracer(data)) return stackItems(rt, data.items, dtype, ctx, numpy);
+  if ((data instanceof PyList || data instanceof PyTuple) && holdsArray(data)) return stackItems(rt, data.items, dtype, ctx, numpy);
   const staging = rt.stagingTrace();
   if (staging && (typeof data === 'number' || typeof data === 'bigint' || typeof data === 'boolean')) {
     // NB: under jit a Python scalar enters as a literal, as JAX inlines scalar constants.
@@ -718,18 +721,31 @@ function complexFromData(rt: JaxRuntime, data: PyValue, dtype: DType | undefined
   return op(rt, () => new PyArray(rt, rt.upload(words, re.shape, d), weak, numpy));
 }
 
-const holdsTracer = (x: PyValue): boolean =>
-  (x instanceof PyArray && x.traced) || ((x instanceof PyList || x instanceof PyTuple) && x.items.some(holdsTracer));
+const holdsArray = (x: PyValue): boolean =>
+  x instanceof PyArray || ((x instanceof PyList || x instanceof PyTuple) && x.items.some(holdsArray));
 
-/** `jnp.array([a, b, ...])` over traced items: each item an array, stacked along a new first axis (gradients flow through). */
+/**
+ * `np.array([a, b, ...])`/`jnp.array(...)` over items that hold arrays: each item an array, stacked
+ * along a new first axis in the dtype the items promote to (NumPy's: an int64 scalar array stays
+ * int64; jax's: weak Python scalars yield), gradients flowing through traced ones.
+ */
 function stackItems(rt: JaxRuntime, items: readonly PyValue[], dtype: DType | undefined, ctx: HostContext, numpy: boolean): PyArray {
   const arrays = items.map((it) => arrayFromData(rt, it, dtype, ctx, numpy));
   const shape = arrays[0].shape.join(',');
-  if (arrays.some((a) => a.shape.join(',') !== shape)) throw pyError('ValueError', 'All input arrays must have the same shape.');
+  if (arrays.some((a) => a.shape.join(',') !== shape)) throw raggedItems(arrays.map((a) => a.shape), numpy);
   return op(rt, () => {
     const d = dtype ?? resultDtype(rt, arrays.map((a) => ({ v: a.v, weak: a.weak, numpy: a.numpy })));
     return wrap(rt, rt.o.concatenate(arrays.map((a) => rt.o.expandDims(cast(rt, a.v, d), [0])), 0), false, numpy);
   });
+}
+
+/** The error for items of different shapes: NumPy 1.24's (where the shapes part), or jnp.stack's, which jnp.array calls. */
+function raggedItems(shapes: readonly (readonly number[])[], numpy: boolean) {
+  if (!numpy) return pyError('ValueError', 'All input arrays must have the same shape.');
+  let common = 0;
+  while (shapes.every((s) => common < s.length && s[common] === shapes[0]![common])) common++;
+  const detected = [shapes.length, ...shapes[0]!.slice(0, common)];
+  return pyError('ValueError', `setting an array element with a sequence. The requested array has an inhomogeneous shape after ${detected.length} dimensions. The detected shape was (${detected.join(', ')}${detected.length === 1 ? ',' : ''}) + inhomogeneous part.`);
 }
 
 /**

@@ -24,7 +24,7 @@ function make(rt: JaxRuntime, shape: readonly number[], dtype: DType, values: Ar
 }
 
 /** NumPy's sort order for floats: NaN after everything (npy_binsearch's LT). */
-const lessThan = (p: number, q: number): boolean => p < q || (q !== q && p === p);
+export const lessThan = (p: number, q: number): boolean => p < q || (q !== q && p === p);
 
 /** A 1-D argument: NumPy's PyArray_ContiguousFromAny(x, type, 1, 1) refuses more dimensions so. */
 function oneD(x: PyArray): void {
@@ -32,7 +32,7 @@ function oneD(x: PyArray): void {
 }
 
 /** npy_binsearch (left: the first i with a[i] >= v; right: the first i with a[i] > v), through `sorter` when given. */
-function searchSorted(a: ArrayLike<number>, v: number, right: boolean, sorter: ArrayLike<number> | null): number {
+export function searchSorted(a: ArrayLike<number>, v: number, right: boolean, sorter: ArrayLike<number> | null): number {
   let lo = 0;
   let hi = a.length;
   while (lo < hi) {
@@ -158,10 +158,10 @@ function bincount(rt: JaxRuntime, xv: PyValue, weights: PyValue, minlength: numb
   return make(rt, [length], 'float64', counts);
 }
 
-const sameShape = (p: readonly number[], q: readonly number[]) => p.length === q.length && p.every((d, i) => d === q[i]);
+export const sameShape = (p: readonly number[], q: readonly number[]) => p.length === q.length && p.every((d, i) => d === q[i]);
 
 /** histograms.py's _get_outer_edges: the range, or the data's min and max, widened by 0.5 each way when equal. */
-function outerEdges(values: ArrayLike<number>, range: PyValue, ctx: HostContext): [number, number] {
+export function outerEdges(values: ArrayLike<number>, range: PyValue, ctx: HostContext): [number, number] {
   let first: number;
   let last: number;
   if (range !== null) {
