@@ -15,6 +15,8 @@ import { SPECIAL_METHODS } from './special';
 import { roundedDivide } from './rounded_div';
 import { ROUNDING_FUNCTION_NAMES, TORCH_ROUNDING_METHODS } from './rounding';
 import { SCATTER_FUNCTION_NAMES, SCATTER_METHODS } from './scatter';
+import { COUNTING_FUNCTION_NAMES, COUNTING_METHODS } from './counting';
+import { SELECTION_FUNCTION_NAMES, SELECTION_METHODS } from './selection';
 import { SPLITTING_FUNCTION_NAMES, SPLITTING_METHODS } from './splitting';
 import { RANDOM_METHODS } from './random';
 import { RESHAPING_FUNCTION_NAMES, RESHAPING_METHODS } from './reshaping';
@@ -170,6 +172,8 @@ export const TENSOR_METHODS = nameTable<Method>({
   ...RANDOM_METHODS,
   ...ORDERING_METHODS,
   ...SCATTER_METHODS,
+  ...SELECTION_METHODS,
+  ...COUNTING_METHODS,
   ...SPLITTING_METHODS,
   ...RESHAPING_METHODS,
   ...SPECIAL_METHODS,
@@ -380,6 +384,7 @@ export const TORCH_FUNCTION_NAMES = [
   'logsumexp', 'softmax', 'log_softmax', 'std', 'var', 'norm', 'all', 'any', 'reshape', 'flatten', 't', 'transpose',
   'permute', 'unsqueeze', 'squeeze', 'matmul', 'mm', 'mv', 'bmm', 'dot', 'numel', 'clone', 'detach',
   ...ORDERING_FUNCTION_NAMES, ...SCATTER_FUNCTION_NAMES, ...SPLITTING_FUNCTION_NAMES, ...RESHAPING_FUNCTION_NAMES, ...ROUNDING_FUNCTION_NAMES, 'erfc',
+  ...SELECTION_FUNCTION_NAMES, ...COUNTING_FUNCTION_NAMES,
 ] as const;
 
 export { toIntList };

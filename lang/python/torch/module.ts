@@ -20,6 +20,7 @@ import { TENSOR_METHODS, TORCH_FUNCTION_NAMES } from './methods';
 import { printOptionFunctions } from './print_options';
 import { TorchSize, sizeType } from './size';
 import { RANDOM_CREATORS, RANDOM_NAMES, randomAttrs } from './random';
+import { whereNonzero } from './selection';
 import { SPECIAL_MODULE_NAMES, SPECIAL_ONLY } from './special';
 import { PyTensor, TorchRuntime, type Method } from './tensor';
 import { TENSOR_BEHAVIOUR } from './tensor_behaviour';
@@ -94,7 +95,7 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
     }),
     where: fn('where', (args, kwargs, c) => {
       const a = bindArgs('where', ['condition', 'input?', 'other?'], args, kwargs, c);
-      if (!a.has('input')) throw pyError('NotImplementedError', 'torch.where(condition) with one argument is not supported by Gradlens');
+      if (!a.has('input') && !a.has('other')) return whereNonzero(rt, a.required('condition'), c);
       const cond = asTensor(rt, a.required('condition'), c, 'condition');
       const x = a.required('input');
       const y = a.required('other');
