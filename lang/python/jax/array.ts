@@ -441,6 +441,10 @@ export function toDtype(v: PyValue, rt: JaxRuntime, numpy: boolean): DType {
   if (name !== null && /^(complex|complex64|complex128|complex_|cfloat|cdouble|csingle)$/.test(name) && (numpy || !d)) {
     throw pyError('NotImplementedError', `dtype ${name} is not supported by Gradlens's NumPy arrays (jax.numpy's complex64 and complex128 are); carry real and imaginary parts as two real arrays`);
   }
+  // NB: Gradlens's arrays have no 8- or 16-bit element types; a narrower dtype would silently widen.
+  if (!d && name !== null && /^(u?int(8|16)|float16|bfloat16|uint64)$/.test(name)) {
+    throw pyError('NotImplementedError', `dtype ${name} is not supported by Gradlens (its arrays are float32, float64, int32, int64, uint32, bool and complex); use ${name.startsWith('u') || name.startsWith('int') ? 'int32' : 'float32'}`);
+  }
   if (!d) throw pyError('TypeError', `unsupported dtype: ${name ?? String(v)}`);
   if (name === 'float') return rt.floatDtype;
   if (d === 'complex64' || d === 'complex128') return rt.x64 && d !== 'complex64' || (rt.x64 && name === 'complex') ? 'complex128' : 'complex64';

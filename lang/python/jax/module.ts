@@ -17,6 +17,9 @@ import { jnpConvolution, laxWindowAttrs } from './lax_windows';
 import { laxRoundingAttrs } from './jnp_rounding';
 import { nnAttrs, NN_NAMES } from './nn';
 import { FUNCTIONS, numpyAttrs } from './numpy';
+import { JNP_SHAPE_FUNCTIONS } from './jnp_shape_ops';
+import { DTYPE_INFO_NAMES } from './jnp_dtypes';
+import { piecewiseFunction } from './jnp_piecewise';
 import { NonConcreteBooleanIndexError } from './numpy_views';
 import { namedScopeAttrs } from './named_scope';
 import { checkpointAttrs } from './checkpoint';
@@ -142,7 +145,7 @@ function arrayOps(rt: JaxRuntime, attrs: Readonly<Record<string, PyValue>>): Rec
 function buildModules(backend: Backend, ctx: HostContext, source: string | null): JaxModules {
   const rt = new JaxRuntime(backend, ctx, ARRAY_BEHAVIOUR);
   rt.source = source;
-  const jnpAttrs = { ...numpyAttrs(rt, false), convolve: jnpConvolution(rt, 'convolve'), correlate: jnpConvolution(rt, 'correlate') };
+  const jnpAttrs = { ...numpyAttrs(rt, false), convolve: jnpConvolution(rt, 'convolve'), correlate: jnpConvolution(rt, 'correlate'), piecewise: piecewiseFunction(rt) };
   const jnp = createModule('jax.numpy', { ...jnpAttrs, ndarray: ARRAY_TYPE });
   const npRandom = numpyRandomModule(rt);
   const np = createModule('numpy', { ...numpyAttrs(rt, true), convolve: jnpConvolution(rt, 'convolve'), correlate: jnpConvolution(rt, 'correlate'), ndarray: NDARRAY_TYPE, random: npRandom, testing: testingModule(rt), __version__: '1.26.4' });
@@ -237,7 +240,7 @@ export function jaxSession(backend: Backend, options: JaxModuleOptions = {}): Ja
     return m;
   });
   const shim = (pick: (m: JaxModules) => PyModule, exports?: readonly string[]): ModuleShim => ({ create: (ctx) => pick(get(ctx)), ...(exports ? { exports } : {}) });
-  const npNames = [...Object.keys(FUNCTIONS), 'convolve', 'correlate', 'asarray', 'float32', 'float64', 'int32', 'int64', 'bool_', 'complex64', 'complex128', 'pi', 'e', 'inf', 'nan', 'newaxis', 'ndarray'];
+  const npNames = [...Object.keys(FUNCTIONS), ...Object.keys(JNP_SHAPE_FUNCTIONS), ...DTYPE_INFO_NAMES, 'piecewise', 'convolve', 'correlate', 'asarray', 'float32', 'float64', 'int32', 'int64', 'bool_', 'complex64', 'complex128', 'pi', 'e', 'inf', 'nan', 'newaxis', 'ndarray'];
   const modules: ModuleRegistry = {
     jax: shim((m) => m.jax, ['numpy', 'nn', 'lax', 'scipy', 'errors', 'tree_util', 'tree', 'random', 'example_libraries', 'Array', '__version__', 'config', 'grad', 'value_and_grad', 'jit', 'vmap', 'jvp', 'vjp', 'make_jaxpr', 'device_get', 'block_until_ready', 'devices', 'jacfwd', 'jacrev', 'jacobian', 'hessian', 'linearize', 'linear_transpose', 'local_devices', 'device_count', 'local_device_count', 'default_backend', 'device_put', 'checkpoint', 'remat', 'checkpoint_policies', 'custom_jvp', 'custom_vjp', 'named_scope', 'named_call']),
     'jax.numpy': shim((m) => m.jnp, npNames),

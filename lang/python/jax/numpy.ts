@@ -16,6 +16,8 @@ import { nonzero, NONZERO_FUNCTIONS } from './numpy_nonzero';
 import { ORDERING_FUNCTIONS } from './numpy_ordering';
 import { NUMPY_ONLY_FUNCTIONS } from './numpy_host';
 import { SEARCH_FUNCTIONS } from './numpy_search';
+import { JNP_SHAPE_FUNCTIONS } from './jnp_shape_ops';
+import { dtypeInfoAttrs } from './jnp_dtypes';
 import { numpyFloat32Power, numpyFloatPower } from './numpy_libm';
 import { STATISTICS_FUNCTIONS } from './numpy_statistics';
 import { TUTORIAL_MATH_FUNCTIONS } from './numpy_tutorial_math';
@@ -306,7 +308,7 @@ export function numpyAttrs(rt: JaxRuntime, numpy: boolean): Record<string, PyVal
   // NB: numpy's and jax.numpy's functions keep none of their arguments (a view keeps what it
   // needs): ops, whose temporary arguments go when the statement ends, and whose own temporaries
   // go when they return.
-  for (const [name, f] of Object.entries(numpy ? { ...FUNCTIONS, ...NUMPY_ONLY_FUNCTIONS } : { ...FUNCTIONS, ...SEARCH_FUNCTIONS })) {
+  for (const [name, f] of Object.entries(numpy ? { ...FUNCTIONS, ...NUMPY_ONLY_FUNCTIONS } : { ...FUNCTIONS, ...SEARCH_FUNCTIONS, ...JNP_SHAPE_FUNCTIONS })) {
     const call: NativeFn = (args, kwargs, ctx) => {
       const out = f(rt, args, kwargs, ctx, numpy);
       // A function of either module returns its own module's array type (NumPy's shim has no complex dtype).
@@ -334,6 +336,7 @@ export function numpyAttrs(rt: JaxRuntime, numpy: boolean): Record<string, PyVal
   if (!numpy) attrs.uint32 = ctor('uint32');
   // NB: without x64, JAX makes complex64 where complex128 is asked for; NumPy's shim has no complex dtype.
   if (!numpy) for (const d of ['complex64', 'complex128'] as const) attrs[d] = ctor(d === 'complex128' && !rt.x64 ? 'complex64' : d);
+  Object.assign(attrs, dtypeInfoAttrs(rt));
   attrs.pi = Math.PI;
   attrs.e = Math.E;
   attrs.inf = Infinity;
