@@ -104,6 +104,7 @@ export {
   type WarningAction,
   WarningChannel,
   warningChannel,
+  writeStdout,
   type WarningFilter,
   type WarningMatcher,
   type Kwargs,

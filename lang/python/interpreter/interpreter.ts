@@ -41,6 +41,7 @@ import {
   type Operand,
   type PyValue,
   objectType,
+  openStdout,
   openWarningChannel,
   type ShownWarning,
   typeName,
@@ -325,6 +326,7 @@ export class Interpreter implements HostContext {
     this.onAssign = options.onAssign ?? null;
     const write = options.write ?? (() => {});
     this.builtins = createBuiltins(write);
+    openStdout(this, write);
     this.superBuiltin = new PyBuiltin('super', (args) => this.makeSuper(args));
     this.builtins.set('super', this.superBuiltin);
     this.builtins.set('property', new PyBuiltin('property', (args) => new Property(args[0] ?? null, args[1] ?? null)));

@@ -44,6 +44,8 @@ export interface ArrayBehaviour {
   transpose(x: PyArray): PyValue;
   /** `x.at`: JAX's functional index updates. */
   at(x: PyArray): PyValue;
+  /** `x.devices()` and `x.sharding`: where a jax array lives. */
+  placement(x: PyArray, what: 'devices' | 'sharding', ctx: HostContext): PyValue;
   /** `abs(x)`. */
   abs(x: PyArray, ctx: HostContext): PyValue;
   /** `x.real`, `x.imag`, `x.conj()`: the parts of a complex array; a real array's own value, zeros, itself. */
@@ -382,6 +384,7 @@ export class PyArray extends HostObject {
       case 'real': case 'imag': return rt.behaviour.complexPart(name, this, ctx);
       case 'conj': case 'conjugate': return pyFunction(name, (_a, _k, c) => rt.behaviour.complexPart('conj', this, c ?? ctx));
       case 'at': return this.numpy ? undefined : rt.behaviour.at(this);
+      case 'devices': case 'sharding': return this.numpy ? undefined : rt.behaviour.placement(this, name, ctx);
       case '__abs__': return pyFunction('__abs__', (_a, _k, c) => rt.behaviour.abs(this, c));
       case '__round__': if (!this.numpy) return undefined; break;
     }
@@ -474,6 +477,12 @@ function arraysIn(v: PyValue, into: Set<PyArray>): Set<PyArray> | null {
   return v === null || typeof v !== 'object' ? into : null;
 }
 
+/** Something a staged function does when its compiled program runs, with the values of `values` then. */
+export interface RunTimeEffect {
+  readonly values: readonly Tracer[];
+  run(values: readonly Val[]): void;
+}
+
 export class JaxRuntime implements Emitter<Val> {
   readonly o: Ops<Val>;
   /** Concrete arrays alive in this run: freed when the run ends (see `dispose`). */
@@ -504,6 +513,14 @@ export class JaxRuntime implements Emitter<Val> {
    * reads is then the value it had at the first trace).
    */
   readonly jitCaches = new WeakMap<object, Map<string, Map<string, unknown>>>();
+  /**
+   * While jit traces a function: the effects (jax.debug.print) that need the values of tracers of
+   * `trace` when the compiled program runs; jit returns those values beside the outputs and runs
+   * the effects after each call.
+   */
+  runTimeEffects: { readonly trace: JaxprTrace; readonly effects: RunTimeEffect[] } | null = null;
+  /** `jax.disable_jit()` or `jax.config.update('jax_disable_jit', True)`: jit calls its function as it is. */
+  jitDisabled = false;
 
   constructor(
     readonly backend: Backend,

@@ -8,6 +8,7 @@ import { bindArgs, PyComplex, nestedFromFlat, pyError, NOT_IMPLEMENTED, type Bin
 import { PyArray, toDtype, type ArrayBehaviour, type ArrayMethod } from './array';
 import { IndexUpdateHelper } from './at';
 import * as L from './lax';
+import { arrayPlacement } from './devices';
 import { NONZERO_ARRAY_METHODS } from './numpy_nonzero';
 import { ORDERING_ARRAY_METHODS } from './numpy_ordering';
 import { STATISTICS_ARRAY_METHODS } from './numpy_statistics';
@@ -113,6 +114,7 @@ export const ARRAY_BEHAVIOUR: ArrayBehaviour = {
   inplace: (op, x, other, ctx) => V.inplace(op, x, other, ctx),
   transpose: (x) => L.transpose(x.rt, x),
   at: (x) => new IndexUpdateHelper(x),
+  placement: (x, what, ctx) => arrayPlacement(x.rt, what, ctx),
   abs: (x, ctx) => L.unary(x.rt, 'abs', x, ctx),
   complexPart: (which, x, ctx) => L.complexPart(x.rt, which, x, ctx),
 };

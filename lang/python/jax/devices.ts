@@ -3,7 +3,7 @@
  * run computes on (a CPU device for wasm, cpu and the float64 reference; a WebGPU device on the
  * GPU), so a script that prints its devices says where Gradlens computed.
  */
-import { bindArgs, HostObject, hostType, pyFunction, PyList, type PyValue } from '../interpreter';
+import { bindArgs, dictKey, type HostContext, HostObject, hostType, pyFunction, PyList, PySet, type PyValue } from '../interpreter';
 import type { JaxRuntime } from './array';
 import * as L from './lax';
 import { flattenPy, unflattenPy } from './pytree';
@@ -30,8 +30,44 @@ export class Device extends HostObject {
   }
 }
 
+const DEVICES = new WeakMap<JaxRuntime, Device>();
+
+/** The run's one device (one object, so `x.devices() == set(jax.devices())`). */
+export function deviceOf(rt: JaxRuntime): Device {
+  let d = DEVICES.get(rt);
+  if (!d) DEVICES.set(rt, (d = new Device(rt)));
+  return d;
+}
+
+function deviceSet(rt: JaxRuntime, ctx: HostContext): PySet {
+  const s = new PySet();
+  s.map.set(dictKey(deviceOf(rt), ctx), deviceOf(rt));
+  return s;
+}
+
+/** An array's `.sharding`: every array lives whole on the one device (JAX's SingleDeviceSharding, memory kind `device`). */
+class SingleDeviceSharding extends HostObject {
+  static readonly type = hostType('SingleDeviceSharding', 'jax.sharding');
+  constructor(private readonly rt: JaxRuntime) {
+    super();
+  }
+  get pyType() { return SingleDeviceSharding.type; }
+  override repr(ctx: HostContext): string { return `SingleDeviceSharding(device=${deviceOf(this.rt).repr()}, memory_kind=device)`; void ctx; }
+  override getattr(name: string, ctx: HostContext): PyValue | undefined {
+    if (name === 'device_set') return deviceSet(this.rt, ctx);
+    if (name === 'memory_kind') return 'device';
+    if (name === 'is_fully_replicated' || name === 'is_fully_addressable') return true;
+    return undefined;
+  }
+}
+
+/** `x.devices()` and `x.sharding` of a jax array. */
+export function arrayPlacement(rt: JaxRuntime, what: 'devices' | 'sharding', ctx: HostContext): PyValue {
+  return what === 'devices' ? pyFunction('devices', (_a, _k, c) => deviceSet(rt, c ?? ctx)) : new SingleDeviceSharding(rt);
+}
+
 export function deviceAttrs(rt: JaxRuntime): Record<string, PyValue> {
-  const device = new Device(rt);
+  const device = deviceOf(rt);
   return {
     devices: pyFunction('devices', () => new PyList([device])),
     local_devices: pyFunction('local_devices', () => new PyList([device])),

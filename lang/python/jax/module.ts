@@ -14,6 +14,9 @@ import { JaxConfig } from './config';
 import * as L from './lax';
 import { orderingLaxAttrs, specialFunctions } from './numpy_ordering';
 import { jnpConvolution, laxWindowAttrs } from './lax_windows';
+import { laxSlicingAttrs } from './lax_slicing';
+import { debuggingAttrs } from './debugging';
+import { evalShapeAttrs } from './eval_shape';
 import { laxRoundingAttrs } from './jnp_rounding';
 import { nnAttrs, NN_NAMES } from './nn';
 import { FUNCTIONS, numpyAttrs } from './numpy';
@@ -126,7 +129,7 @@ function laxAttrs(rt: JaxRuntime, jnp: Record<string, PyValue>): Record<string, 
   });
   const ops = arrayOps(rt, attrs);
   // NB: reduce_window knows its monoids by these ops (lax.add); control flow calls Python functions, which may keep what they make.
-  return { ...ops, ...arrayOps(rt, laxWindowAttrs(rt, ops, jnp)), ...controlFlowAttrs(rt) };
+  return { ...ops, ...arrayOps(rt, laxWindowAttrs(rt, ops, jnp)), ...arrayOps(rt, laxSlicingAttrs(rt, ops, jnp)), ...controlFlowAttrs(rt) };
 }
 
 /**
@@ -168,7 +171,10 @@ function buildModules(backend: Backend, ctx: HostContext, source: string | null)
   const optimizers = createModule('jax.example_libraries.optimizers', optimizersAttrs(jnpAttrs, (name, fn) => arrayOp(rt, name, fn)));
   const exampleLibraries = createModule('jax.example_libraries', { stax, optimizers });
   const optax = createModule('optax', optaxAttrs(jnpAttrs, (name, fn) => arrayOp(rt, name, fn)));
+  const debugging = debuggingAttrs(rt);
+  const debug = createModule('jax.debug', debugging.debug);
   const jax = createModule('jax', {
+    debug, ...debugging.jax, ...evalShapeAttrs(rt),
     numpy: jnp, nn, lax, scipy, errors, tree_util: treeUtil, tree, random, example_libraries: exampleLibraries, Array: ARRAY_TYPE, __version__: '0.4.35', config: new JaxConfig(rt),
     grad: pyFunction('grad', transformFn('grad', ['fun', 'argnums?', 'has_aux?', 'holomorphic?'], (fun, a) =>
       gradTransform(rt, fun, { argnums: a.get('argnums'), hasAux: a.bool('has_aux', false), holomorphic: a.bool('holomorphic', false), withValue: false }))),
@@ -242,7 +248,8 @@ export function jaxSession(backend: Backend, options: JaxModuleOptions = {}): Ja
   const shim = (pick: (m: JaxModules) => PyModule, exports?: readonly string[]): ModuleShim => ({ create: (ctx) => pick(get(ctx)), ...(exports ? { exports } : {}) });
   const npNames = [...Object.keys(FUNCTIONS), ...Object.keys(JNP_SHAPE_FUNCTIONS), ...DTYPE_INFO_NAMES, 'piecewise', 'convolve', 'correlate', 'asarray', 'float32', 'float64', 'int32', 'int64', 'bool_', 'complex64', 'complex128', 'pi', 'e', 'inf', 'nan', 'newaxis', 'ndarray'];
   const modules: ModuleRegistry = {
-    jax: shim((m) => m.jax, ['numpy', 'nn', 'lax', 'scipy', 'errors', 'tree_util', 'tree', 'random', 'example_libraries', 'Array', '__version__', 'config', 'grad', 'value_and_grad', 'jit', 'vmap', 'jvp', 'vjp', 'make_jaxpr', 'device_get', 'block_until_ready', 'devices', 'jacfwd', 'jacrev', 'jacobian', 'hessian', 'linearize', 'linear_transpose', 'local_devices', 'device_count', 'local_device_count', 'default_backend', 'device_put', 'checkpoint', 'remat', 'checkpoint_policies', 'custom_jvp', 'custom_vjp', 'named_scope', 'named_call']),
+    jax: shim((m) => m.jax, ['numpy', 'nn', 'lax', 'scipy', 'errors', 'tree_util', 'tree', 'random', 'example_libraries', 'Array', '__version__', 'config', 'grad', 'value_and_grad', 'jit', 'vmap', 'jvp', 'vjp', 'make_jaxpr', 'device_get', 'block_until_ready', 'devices', 'jacfwd', 'jacrev', 'jacobian', 'hessian', 'linearize', 'linear_transpose', 'local_devices', 'device_count', 'local_device_count', 'default_backend', 'device_put', 'checkpoint', 'remat', 'checkpoint_policies', 'custom_jvp', 'custom_vjp', 'named_scope', 'named_call', 'debug', 'disable_jit', 'eval_shape', 'ShapeDtypeStruct']),
+    'jax.debug': shim((m) => m.jax.attrs.get('debug') as PyModule, ['print']),
     'jax.numpy': shim((m) => m.jnp, npNames),
     'jax.nn': shim((m) => m.nn, [...NN_NAMES, 'initializers']),
     'jax.lax': shim((m) => m.lax),

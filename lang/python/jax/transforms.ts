@@ -13,7 +13,7 @@ import type { Jaxpr } from '../../../runtime/ir';
 import type { Emitter } from '../../../runtime/ops';
 import { interpretJaxpr, jit as runtimeJit, jvpJaxpr, stage, valueAndGradJaxpr, vjpJaxpr, vmapJaxpr, type Fn, type Jitted, type TraceOps, type Tracer, type TreeDef } from '../../../runtime/jit';
 import { dictKey, iterate, PyComplex, pyError, HostObject, hostType, pyFunction, PyFunction, type HostContext, PyList, PyTuple, type Kwargs, type PyValue, toIndex, typeName, typeOf } from '../interpreter';
-import { PyArray, type JaxRuntime } from './array';
+import { PyArray, type JaxRuntime, type RunTimeEffect } from './array';
 import { operand } from './lax';
 import { broadcastPrefixPy, flattenPy, leafCount, treeKey, unflattenPy, type PyTreeDef } from './pytree';
 import { threefryPartitionable } from './random';
@@ -514,6 +514,10 @@ export function jitTransform(rt: JaxRuntime, fun: PyValue, opts: JitOptions, ctx
   const attrs: Record<string, PyValue> = {
     _cache_size: pyFunction('_cache_size', () => BigInt([...caches.values()].reduce((n, c) => n + c.jitted.compiled.size, 0))),
     _trace_count: pyFunction('_trace_count', () => BigInt(stats().traces)),
+    // NB: Gradlens compiles a jaxpr to its own kernels: there is no StableHLO module to lower to.
+    lower: pyFunction('lower', () => {
+      throw pyError('NotImplementedError', 'jax.jit(f).lower(...) is not supported by Gradlens: it compiles jaxprs to its own kernels, not to StableHLO; print jax.make_jaxpr(f)(...) to see the traced program');
+    }),
   };
   return new Transformed(`jit(${funName(fun)})`, (args, kwargs, ctx) => {
     const nums = new Set(statics.nums.map((i) => (i < 0 ? i + args.length : i)));
@@ -521,6 +525,8 @@ export function jitTransform(rt: JaxRuntime, fun: PyValue, opts: JitOptions, ctx
       ...args.flatMap((a, i) => (nums.has(i) ? [`${i}=${staticKey(a, ctx)}`] : [])),
       ...[...kwargs].filter(([k]) => statics.names.has(k)).sort(([p], [q]) => (p < q ? -1 : 1)).map(([k, v]) => `${k}=${staticKey(v, ctx)}`),
     ];
+    // jax.disable_jit(): the function runs op by op, its Python side effects on every call.
+    if (rt.jitDisabled) return ctx.call(fun, args, kwargs);
     return transformOp(rt, ctx, () => {
       const flat = flattenArgs(rt, args, ctx, nums, kwargs, statics.names);
       if (flat.leaves.some((l) => isTracer(l.v)) || rt.stagingTrace()) {
@@ -533,26 +539,43 @@ export function jitTransform(rt: JaxRuntime, fun: PyValue, opts: JitOptions, ctx
       let cache = caches.get(key);
       if (!cache) {
         const holder = { current: flat };
-        const info = new Map<string, OutInfo>();
+        const info = new Map<string, JitOutInfo>();
         const fn: Fn = (o, ...tracers) => {
-          const out: OutInfo = { def: { kind: 'none' }, weak: [] };
-          const result = pythonFn(rt, ctx, 'jit', fun, holder.current, out)(o, ...tracers);
+          const out: JitOutInfo = { def: { kind: 'none' }, weak: [], effects: [] };
+          const outer = rt.runTimeEffects;
+          rt.runTimeEffects = { trace: o.trace, effects: out.effects };
+          let result: unknown[];
+          try {
+            result = pythonFn(rt, ctx, 'jit', fun, holder.current, out)(o, ...tracers) as unknown[];
+          } finally {
+            rt.runTimeEffects = outer;
+          }
           info.set(avalKey(holder.current), out);
-          return result;
+          // NB: the values the effects need leave the compiled program as extra outputs, after the function's own.
+          return [...result, ...out.effects.flatMap((e) => e.values)];
         };
         cache = { jitted: runtimeJit<DeviceArray>(fn, { backend: rt.backend }), flat: holder, info };
         caches.set(key, cache);
       }
       cache.flat.current = flat;
       const arrays = flat.leaves.map((l) => rt.place(l.v) as DeviceArray);
-      const outs = cache.jitted(...arrays) as DeviceArray[];
+      const all = (cache.jitted(...arrays) as DeviceArray[]).map((a) => rt.adopt(a));
       const info = cache.info.get(avalKey(flat))!;
-      return outputs(rt, info, outs.map((a) => rt.adopt(a)));
+      const own = all.length - info.effects.reduce((n, e) => n + e.values.length, 0);
+      let at = own;
+      for (const e of info.effects) {
+        e.run(all.slice(at, at + e.values.length));
+        at += e.values.length;
+      }
+      return outputs(rt, info, all.slice(0, own));
     }, keep);
   }, attrs, staticPositionsOf(fun, statics));
 }
 
-type JitCache = { jitted: Jitted<DeviceArray>; flat: { current: FlatArgs }; info: Map<string, OutInfo> };
+/** What a jit trace returns: the function's outputs, then the values its run-time effects (jax.debug.print) need. */
+interface JitOutInfo extends OutInfo { readonly effects: RunTimeEffect[] }
+
+type JitCache = { jitted: Jitted<DeviceArray>; flat: { current: FlatArgs }; info: Map<string, JitOutInfo> };
 
 /** The traces of every `jax.jit` of `fun` with these options (a function that is no object has its own). */
 function sharedJitCaches(rt: JaxRuntime, fun: PyValue, optsKey: string): Map<string, JitCache> {

@@ -41,6 +41,7 @@ export {
   type WarningMatcher,
   type WarningHost,
 } from './warnings';
+export { openStdout, writeStdout } from './stdout';
 export { type BinaryOp, type CompareOp, type HostArrayData, HostObject, type SharedMemory, hostObjectCount, hostType, takeHostObjectSerial, lendingFunction, opFunction, pyFunction, type UnaryOp } from './host';
 export { hostValues } from './host_values';
 export {
