@@ -7,7 +7,9 @@ import { innermostLevel, propagateTangent, tangentFromResult, tangentToSnapshot,
 import { GRAD_FN_NAMES } from './grad_fn_names';
 import { Storage } from './storage';
 import { SAVED_BY } from './saved_tensors';
-import { edgesLeaving, gradEdge, nodesMadeFrom, OpNode, Tensor, type BackwardOptions, type OpGroup, type SavedVersion, type TensorEngine } from './tensor';
+import { edgesLeaving, gradEdge, nodesMadeFrom, OpNode, Tensor, type BackwardOptions, type OpGroup, type SavedVersion, type TensorEngine, type ViewOf } from './tensor';
+import { readView, refuseOverlappingWrite, writeView } from './view_ops';
+import type { Layout } from './views';
 
 let nextGroupId = 1;
 
@@ -183,6 +185,7 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine, ForwardEngine
   inPlace(target: Tensor, op: (snapshot: Tensor) => Tensor): Tensor {
     const shared = this.sharesMemory.get(target);
     if (shared) throw new Error(shared);
+    if (target.view !== null) return this.inPlaceOnView(target, target.view, op);
     return this.tidy(() => {
       const snapshot = this.adopt(target.snapshot());
       if (this.forwardLevels.length === 0) return target.assignInPlace(op(snapshot));
@@ -190,6 +193,66 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine, ForwardEngine
       const result = op(snapshot);
       target.assignInPlace(result);
       tangentFromResult(this, target, result);
+      return target;
+    });
+  }
+
+  // ---- views
+
+  /**
+   * Makes `result`, just made from `input` by an op PyTorch answers with a view (`x[0]`, `x.t()`,
+   * `x.view(-1)`), a view of input's base: `layout` says where its elements lie, from input's layout.
+   */
+  viewOf(result: Tensor, input: Tensor, layout: (from: Layout) => Layout): Tensor {
+    if (result !== input) result.becomeView(input, layout, this.gradMode ? 'grad' : 'no_grad');
+    return result;
+  }
+
+  /**
+   * Reads a view's values again from its base, which changed since the view last read them. As
+   * PyTorch regenerates the grad_fn of such a view, the read is recorded (AsStridedBackward0) when
+   * the view follows its base's graph, whatever the grad mode.
+   */
+  refreshView(view: Tensor, of: ViewOf): void {
+    of.synced = of.base.version;
+    this.withGradMode(of.creation === 'grad' && of.base.requiresGrad, () => this.tidy(() => {
+      const fresh = readView(this, of.base, of.layout, view.shape);
+      if (fresh.gradFn) {
+        fresh.gradFn.name = 'AsStridedBackward0';
+        fresh.gradFn.shownNext = [gradEdge(of.base)];
+      }
+      view.takeViewValue(fresh);
+      if (this.forwardLevels.length > 0) tangentFromResult(this, view, fresh);
+    }));
+  }
+
+  /**
+   * An in-place op on a view writes its result into the base's memory (the base's grad_fn becomes
+   * CopySlices), where every view of the base reads it; the view then reads itself back.
+   */
+  private inPlaceOnView(target: Tensor, of: ViewOf, op: (snapshot: Tensor) => Tensor): Tensor {
+    refuseOverlappingWrite(of.layout, target.shape);
+    return this.tidy(() => {
+      const snapshot = this.adopt(target.snapshot());
+      if (this.forwardLevels.length > 0) tangentToSnapshot(this, target, snapshot);
+      const value = op(snapshot);
+      if (value.dtype !== target.dtype || value.shape.join() !== target.shape.join()) {
+        throw new RangeError(`in-place result ${value.dtype}[${value.shape.join(',')}] does not fit a tensor of ${target.dtype}[${target.shape.join(',')}]`);
+      }
+      if (of.creation === 'detach' && value.requiresGrad && this.gradMode) {
+        throw new Error('an in-place op that needs a gradient on a detached view (.detach() or .data of a view) is not supported by Gradlens: use the out-of-place op');
+      }
+      this.withGradMode(this.gradMode && of.creation !== 'detach', () => this.inPlace(of.base, (old) => {
+        const written = writeView(this, old, of.layout, target.shape, value);
+        if (written.gradFn && written !== value) {
+          // PyTorch's CopySlices wraps the op's own node: its edges are the base's, then the op's other inputs'.
+          written.gradFn.name = 'CopySlices';
+          const op = value.gradFn;
+          written.gradFn.shownNext = [gradEdge(old), ...(op ? op.shownNext ?? op.next : []).slice(1)];
+        }
+        return written;
+      }));
+      this.refreshView(target, of);
       return target;
     });
   }

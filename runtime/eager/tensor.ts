@@ -3,6 +3,7 @@ import type { Backend, DeviceArray } from '../backends';
 import type { Ops } from '../ops';
 import type { ParamsOf, Primitive } from '../primitives';
 import type { Storage } from './storage';
+import { contiguousLayout, type Layout } from './views';
 
 // The autograd tape's values: tensors and the nodes that made them (PyTorch's grad_fn), which
 // refer to each other, so they share a file; the engine that records them is above (engine.ts).
@@ -20,6 +21,7 @@ export interface TensorEngine {
   backward(roots: readonly Tensor[], gradients: readonly Tensor[] | undefined, options?: BackwardOptions): void;
   withGradMode<R>(enabled: boolean, fn: () => R): R;
   inPlace(target: Tensor, op: (snapshot: Tensor) => Tensor): Tensor;
+  refreshView(view: Tensor, of: ViewOf): void;
 }
 
 export const SECOND_BACKWARD_MESSAGE =
@@ -39,6 +41,26 @@ export const NO_DUALS: readonly DualPart[] = Object.freeze([]);
 /** Shared by a tensor, its detached copies and its saved aliases, as PyTorch's version counter is. */
 interface VersionCounter {
   value: number;
+}
+
+/**
+ * How a view was made: under grad mode (its grad_fn follows its base's in-place changes), under
+ * no_grad, or by `detach()`/`.data` of a view (it never requires grad).
+ */
+export type ViewCreation = 'grad' | 'no_grad' | 'detach';
+
+/**
+ * What makes a tensor a view in PyTorch's sense: its elements are some of its base's, so a write
+ * to either shows in the other. Gradlens's view holds a copy of those elements, read again from
+ * the base when the shared version counter moved past `synced`.
+ */
+export interface ViewOf {
+  /** The tensor that owns the memory: never itself a view. */
+  readonly base: Tensor;
+  readonly layout: Layout;
+  readonly creation: ViewCreation;
+  /** The version of the base the view's values were read at. */
+  synced: number;
 }
 
 /**
@@ -89,13 +111,18 @@ export class Tensor implements AbstractValue {
    * in-place write to any of them (`p.data.add_(...)`, `w.detach().zero_()`) is seen by all.
    */
   private aliases: Set<Tensor> | null = null;
+  /** Set when this tensor is a view of another's memory (`x[0]`, `x.t()`, `x.view(-1)`). */
+  view: ViewOf | null = null;
+  /** How many views of this tensor are alive: while some are, disposing it waits for them (they read and write its memory). */
+  private liveViews = 0;
+  private disposeWhenViewsGo = false;
 
   constructor(
     readonly engine: TensorEngine,
     storage: Storage | null,
     readonly shape: Shape,
     readonly dtype: DType,
-    private readonly versionCounter: VersionCounter = { value: 0 },
+    private versionCounter: VersionCounter = { value: 0 },
   ) {
     this.storage = storage;
   }
@@ -149,7 +176,13 @@ export class Tensor implements AbstractValue {
       if (this.freedAsSaved) throw new AutogradError(SECOND_BACKWARD_MESSAGE);
       throw new Error(`this tensor (${this.dtype}${formatShape(this.shape)}) was disposed and cannot be used`);
     }
+    this.catchUpWithBase();
     return this.storage.array;
+  }
+
+  /** A view whose base changed since it last read it reads it again (its values and its grad_fn). */
+  catchUpWithBase(): void {
+    if (this.view !== null && this.view.synced !== this.versionCounter.value) this.engine.refreshView(this, this.view);
   }
 
   /** The leaf's gradient sink, made on first use. */
@@ -167,11 +200,41 @@ export class Tensor implements AbstractValue {
 
   /** A new tensor sharing this one's memory, cut from the graph: `detach()`. */
   detach(): Tensor {
+    if (this.view !== null) {
+      const of = this.view;
+      const detached = new Tensor(this.engine, this.liveStorage().retain(), this.shape, this.dtype);
+      detached.becomeView(this, () => of.layout, 'detach');
+      return this.engine.adopt(detached);
+    }
     const view = new Tensor(this.engine, this.liveStorage().retain(), this.shape, this.dtype, this.versionCounter);
     this.aliases ??= new Set([this]);
     this.aliases.add(view);
     view.aliases = this.aliases;
     return this.engine.adopt(view);
+  }
+
+  /** Where this tensor's elements lie in its base's memory (its own, for a tensor that is no view). */
+  get layout(): Layout {
+    return this.view?.layout ?? contiguousLayout(this.shape);
+  }
+
+  /**
+   * Makes this tensor, just made from `input` by a view op, a view of input's base whose layout
+   * `layout` computes from input's, sharing the base's version counter as PyTorch's views do.
+   */
+  becomeView(input: Tensor, layout: (from: Layout) => Layout, creation: ViewCreation): void {
+    const base = input.view?.base ?? input;
+    this.view = { base, layout: layout(input.layout), creation: input.view?.creation === 'detach' ? 'detach' : creation, synced: base.versionCounter.value };
+    this.versionCounter = base.versionCounter;
+    base.liveViews++;
+  }
+
+  /** A view takes the values (and the grad_fn, where one was recorded) its base holds for it now, at the base's version. */
+  takeViewValue(fresh: Tensor): void {
+    const next = fresh.liveStorage().retain();
+    this.storage?.release();
+    this.storage = next;
+    if (fresh.gradFn) this.replaceGradFn(fresh.gradFn);
   }
 
   /** The alias a tape node keeps: same memory and version counter, same grad_fn, tracked by no scope. */
@@ -242,6 +305,10 @@ export class Tensor implements AbstractValue {
   /** Frees this tensor's hold on its memory and on the graph behind it. */
   dispose(): void {
     if (this.storage === null) return;
+    if (this.liveViews > 0) {
+      this.disposeWhenViewsGo = true;
+      return;
+    }
     this.releaseAll();
     if (this.grad && !this.grad.disposed) this.grad.dispose();
     this.disposeTangents();
@@ -374,6 +441,11 @@ export class Tensor implements AbstractValue {
   }
 
   private releaseAll(): void {
+    if (this.view !== null) {
+      const base = this.view.base;
+      this.view = null;
+      if (--base.liveViews === 0 && base.disposeWhenViewsGo) base.dispose();
+    }
     this.aliases?.delete(this);
     this.aliases = null;
     this.storage?.release();

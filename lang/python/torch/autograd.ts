@@ -34,7 +34,8 @@ export class GradFnObject extends HostObject {
 
   override getattr(name: string): PyValue | undefined {
     // PyTorch names its C++ leaf node by its qualified name.
-    if (name === 'name') return pyFunction('name', () => (this.node.name === 'AccumulateGrad' ? 'torch::autograd::AccumulateGrad' : this.node.name));
+    // NB: the nodes PyTorch writes by hand in C++ name themselves with their namespace.
+    if (name === 'name') return pyFunction('name', () => (this.node.name === 'AccumulateGrad' || this.node.name === 'CopySlices' ? `torch::autograd::${this.node.name}` : this.node.name));
     if (name === 'next_functions') return nextFunctions(this.node);
     return undefined;
   }

@@ -4,12 +4,12 @@
  * Basic indexing slices and reshapes, as PyTorch's views do; advanced indexing gathers.
  */
 import { stridesOf } from '../../../runtime/core';
-import type { Tensor } from '../../../runtime/eager';
+import { dropDims, gradEdge, scatterInto, sliceLayout, unsqueezeLayout, type Layout, type Tensor } from '../../../runtime/eager';
 import { pyError, HostObject, type HostContext, ELLIPSIS, PyList, PyRange, PySlice, PyTuple, type PyValue, sliceIndices, toIndex, typeName } from '../interpreter';
 import { asTensor } from './arith';
-import { isFloating, STORAGE } from './dtype';
+import { isFloating } from './dtype';
 import { PyTensor, checkInPlace } from './tensor';
-import { rename } from './tensor_ops';
+import { asView, rename } from './tensor_ops';
 
 type Item =
   | { kind: 'int'; i: number; dim: number }
@@ -223,8 +223,23 @@ export function getIndex(x: PyTensor, index: PyValue, ctx: HostContext, name?: s
     const trivial = start.every((s, i) => s === 0 && limit[i] === x.shape[i] && strides[i] === 1);
     let out: Tensor = trivial || rank === 0 ? x.t : o.slice(x.t, start, limit, strides.some((s) => s !== 1) ? strides : null);
     out = o.bind('reshape', [out], { newSizes: shape });
-    return rt.result(rename(out, [x.t], name ?? basicName(items, !(index instanceof PyTuple))), [x]);
+    return rt.result(asView(x, rename(out, [x.t], name ?? basicName(items, !(index instanceof PyTuple))), (l) => basicLayout(l, items, start, strides)), [x]);
   });
+}
+
+/** Where basic indexing's result lies in x's memory: x sliced, its int-indexed dims dropped, a size-1 dim at each None. */
+function basicLayout(l: Layout, items: readonly Item[], starts: readonly number[], steps: readonly number[]): Layout {
+  let out = dropDims(sliceLayout(l, starts, steps), items.flatMap((it) => (it.kind === 'int' ? [it.dim] : [])));
+  const shape = items.flatMap((it) => (it.kind === 'slice' ? [it.count] : []));
+  let at = 0;
+  for (const it of items) {
+    if (it.kind === 'slice') at++;
+    else if (it.kind === 'none') {
+      out = unsqueezeLayout(out, shape, at);
+      shape.splice(at++, 0, 1);
+    }
+  }
+  return out;
 }
 
 export function setIndex(x: PyTensor, index: PyValue, value: PyValue, ctx: HostContext): void {
@@ -252,21 +267,13 @@ function writeIndexed(x: PyTensor, flat: readonly number[], shape: readonly numb
   if (!fits) throw pyError('RuntimeError', `shape mismatch: value tensor of shape [${vshape.join(', ')}] cannot be broadcast to indexing result of shape [${shape.join(', ')}]`);
   rt.run(() => {
     const o = rt.ops;
-    const n = x.numel;
-    const m = flat.length;
-    const mask = new Array<number>(n).fill(0);
-    for (const f of flat) mask[f] = 1;
     rt.engine.inPlace(x.t, (old) => {
-      // Bool tensors are updated as int32: scatter_add and select do not serve bool everywhere.
-      const work = x.dtype === 'bool' ? 'int32' : STORAGE[x.dtype];
-      let vt = o.convert(v.t, work);
-      if (lead < 0) vt = o.reshape(vt, vshape.slice(-lead));
-      const vals = o.reshape(o.broadcastTo(vt, shape), [m]);
-      const idx = rt.engine.fromValues(flat, [m], 'int32');
-      const scattered = o.scatterAdd(vals, idx, 0, [n]);
-      const keep = rt.engine.fromValues(mask, [n], 'bool');
-      const out = o.convert(o.reshape(o.select(keep, scattered, o.reshape(o.convert(old, work), [n])), x.shape), old.dtype);
-      return rename(out, [old], advanced ? 'IndexPutBackward0' : 'CopySlices');
+      const vt = lead < 0 ? o.reshape(v.t, vshape.slice(-lead)) : v.t;
+      const out = scatterInto(rt.engine, old, flat, o.broadcastTo(o.convert(vt, old.dtype), shape));
+      if (advanced) return rename(out, [old], 'IndexPutBackward0');
+      // CopySlices over a copy_ of the value: its edges are x's and the value's.
+      if (out.gradFn) out.gradFn.shownNext = [gradEdge(old), gradEdge(v.t)];
+      return rename(out, [old], 'CopySlices');
     });
   });
 }

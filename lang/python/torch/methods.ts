@@ -2,6 +2,7 @@
  * Tensor methods by name. Each takes the tensor and the Python call's arguments; `torch.f(x, ...)`
  * reuses the same entry with x as `input` (see module.ts).
  */
+import { isContiguous } from '../../../runtime/eager';
 import { bindArgs, nestedFromFlat, toIntList, type Args, pyError, type HostContext, HostObject, PyList, PyTuple, nameTable, type PyValue, toFloat, typeName } from '../interpreter';
 import { arith, asOperand, asTensor, checkBroadcast, compareOp, inPlaceArith, type ArithOp, type CompareOpName, type Operand } from './arith';
 import { backward } from './autograd';
@@ -18,6 +19,7 @@ import { SCATTER_FUNCTION_NAMES, SCATTER_METHODS } from './scatter';
 import { COUNTING_FUNCTION_NAMES, COUNTING_METHODS } from './counting';
 import { SELECTION_FUNCTION_NAMES, SELECTION_METHODS } from './selection';
 import { SPLITTING_FUNCTION_NAMES, SPLITTING_METHODS } from './splitting';
+import { STRIDED_FUNCTION_NAMES, STRIDED_METHODS } from './strided';
 import { RANDOM_METHODS } from './random';
 import { RESHAPING_FUNCTION_NAMES, RESHAPING_METHODS } from './reshaping';
 import { ReturnTuple } from './return_types';
@@ -176,6 +178,7 @@ export const TENSOR_METHODS = nameTable<Method>({
   ...COUNTING_METHODS,
   ...SPLITTING_METHODS,
   ...RESHAPING_METHODS,
+  ...STRIDED_METHODS,
   ...SPECIAL_METHODS,
   ...TORCH_ROUNDING_METHODS,
   item: def('item', [], (x, _a, ctx) => {
@@ -247,7 +250,8 @@ export const TENSOR_METHODS = nameTable<Method>({
     requireCpu(a.get('device') ?? 'cuda');
     return x;
   }),
-  contiguous: def('contiguous', ['memory_format?'], (x) => x),
+  // A view whose elements are not in row-major order in memory is copied, as PyTorch does.
+  contiguous: def('contiguous', ['memory_format?'], (x) => (isContiguous(x.t.layout, x.shape) ? x : T.clone(x))),
   clone: def('clone', ['memory_format?'], (x) => T.clone(x)),
   numpy: def('numpy', [], (x, _a, ctx) => {
     if (!x.rt.numpyModule) throw pyError('NotImplementedError', 'Tensor.numpy() needs numpy beside torch, which this run does not have; use .tolist()');
@@ -383,7 +387,7 @@ export const TORCH_FUNCTION_NAMES = [
   'clip', 'clamp_min', 'clamp_max', 'isnan', 'masked_fill', 'sum', 'mean', 'prod', 'max', 'min', 'amax', 'amin', 'argmax', 'argmin',
   'logsumexp', 'softmax', 'log_softmax', 'std', 'var', 'norm', 'all', 'any', 'reshape', 'flatten', 't', 'transpose',
   'permute', 'unsqueeze', 'squeeze', 'matmul', 'mm', 'mv', 'bmm', 'dot', 'numel', 'clone', 'detach',
-  ...ORDERING_FUNCTION_NAMES, ...SCATTER_FUNCTION_NAMES, ...SPLITTING_FUNCTION_NAMES, ...RESHAPING_FUNCTION_NAMES, ...ROUNDING_FUNCTION_NAMES, 'erfc',
+  ...ORDERING_FUNCTION_NAMES, ...SCATTER_FUNCTION_NAMES, ...SPLITTING_FUNCTION_NAMES, ...RESHAPING_FUNCTION_NAMES, ...STRIDED_FUNCTION_NAMES, ...ROUNDING_FUNCTION_NAMES, 'erfc',
   ...SELECTION_FUNCTION_NAMES, ...COUNTING_FUNCTION_NAMES,
 ] as const;
 

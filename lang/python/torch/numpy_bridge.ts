@@ -33,7 +33,8 @@ class TensorSide implements SharedMemory {
     if (this.dtype === 'int64' || this.dtype === 'int32') checkIntegers(values, this.dtype);
     const { engine } = this.rt;
     // NB: NumPy's write is no autograd op: it reaches the tensor as `.data` writes do.
-    this.rt.run(() => engine.withGradMode(false, () => this.alias.assignInPlace(engine.fromValues(values, this.alias.shape, STORAGE[this.dtype]))));
+    // NB: through the engine, so an alias of a view writes the view's base.
+    this.rt.run(() => engine.withGradMode(false, () => engine.inPlace(this.alias, () => engine.fromValues(values, this.alias.shape, STORAGE[this.dtype]))));
     this.seen = this.alias.version;
   }
 

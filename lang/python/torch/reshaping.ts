@@ -5,7 +5,7 @@
  * 1.13's grad_fn names and errors. Each is one node on the tape, built from the runtime's
  * structural primitives (broadcast, rev, slice, concatenate, gather).
  */
-import type { Tensor } from '../../../runtime/eager';
+import { isContiguous, type Layout, type Tensor } from '../../../runtime/eager';
 import { bindArgs, type Args, pyError, type HostContext, PyList, PyTuple, type PyValue, toIndex, toIntList } from '../interpreter';
 import { sizeArgs } from './creation';
 import { PyTensor, type Method } from './tensor';
@@ -125,16 +125,23 @@ function unfold(x: PyTensor, dim: number, size: number, step: number): PyTensor 
   const length = rank === 0 ? 1 : x.shape[axis];
   if (size > length) throw pyError('RuntimeError', `maximum size for tensor at dimension ${axis} is ${length} but size is ${size}`);
   if (step <= 0) throw pyError('RuntimeError', `step is ${step} but must be > 0`);
-  if (rank === 0) return rearranged(x, 'UnfoldBackward0', (t) => x.rt.ops.reshape(t, [size]));
+  // A view in PyTorch: window k's element j is x's element k * step + j along dim.
+  if (rank === 0) return viewed(x, rearranged(x, 'UnfoldBackward0', (t) => x.rt.ops.reshape(t, [size])), (l) => ({ offset: l.offset, strides: [1] }));
   const windows = Math.floor((length - size) / step) + 1;
-  return rearranged(x, 'UnfoldBackward0', (t) => {
+  return viewed(x, rearranged(x, 'UnfoldBackward0', (t) => {
     const o = x.rt.ops;
     const at = Int32Array.from({ length: windows * size }, (_, k) => Math.floor(k / size) * step + (k % size));
     const picked = o.gather(t, x.rt.engine.fromValues(at, [windows, size], 'int32'), axis);
     // gather gives [..., windows, size, ...]: the window's elements move to the end.
     const perm = [...Array(rank + 1).keys()].filter((i) => i !== axis + 1);
     return o.transpose(picked, [...perm, axis + 1]);
-  });
+  }), (l) => ({ offset: l.offset, strides: [...l.strides.map((s, i) => (i === axis ? s * step : s)), l.strides[axis]] }));
+}
+
+/** `out`, made from x by an op PyTorch answers with a view, as a view of x's memory. */
+function viewed(x: PyTensor, out: PyTensor, layout: (from: Layout) => Layout): PyTensor {
+  T.asView(x, out.t, layout);
+  return out;
 }
 
 function unflatten(x: PyTensor, dim: number, sizes: readonly number[]): PyTensor {
@@ -204,7 +211,8 @@ export const RESHAPING_METHODS: Readonly<Record<string, Method>> = {
   unfold: def('unfold', ['dimension', 'size', 'step'], (x, a) => unfold(x, a.int('dimension'), a.int('size'), a.int('step'))),
   broadcast_to: def('broadcast_to', ['size'], (x, a, ctx) => T.expand(x, sizeArgs([a.required('size')], ctx, 'broadcast_to'))),
   unflatten: def('unflatten', ['dim', 'sizes'], (x, a, ctx) => unflatten(x, a.int('dim'), sizeArgs([a.required('sizes')], ctx, 'unflatten'))),
-  ravel: def('ravel', [], (x) => T.reshape(x, [x.numel], 'ViewBackward0')),
+  // PyTorch's ravel is contiguous().view(-1): a copy where no strides view x flat.
+  ravel: def('ravel', [], (x) => (isContiguous(x.t.layout, x.shape) ? T.reshape(x, [x.numel], 'ViewBackward0') : x.rt.composite(() => T.reshape(T.clone(x), [x.numel], 'ViewBackward0')))),
   repeat_interleave: def('repeat_interleave', ['repeats', 'dim?', '*', 'output_size?'], (x, a, ctx) => {
     const dim = a.opt('dim');
     return repeatInterleave(x, a.required('repeats'), dim === undefined ? null : Number(toIndex(dim, ctx)), ctx);

@@ -3,7 +3,7 @@
  * (by a size or by sizes) and unbind, with PyTorch 1.13's pieces, grad_fn names and errors
  * (`q, k, v = qkv.chunk(3, dim=-1)`, an LSTM's four gates).
  */
-import type { Tensor } from '../../../runtime/eager';
+import { dropDims, sliceLayout, type Tensor } from '../../../runtime/eager';
 import { bindArgs, type Args, pyError, type HostContext, PyList, PyTuple, type PyValue, toIndex, toIntList } from '../interpreter';
 import { PyTensor, type Method } from './tensor';
 import * as T from './tensor_ops';
@@ -20,7 +20,9 @@ function piece(x: PyTensor, axis: number, start: number, length: number, name: s
     let out: Tensor = o.slice(x.t, x.shape.map((_, i) => (i === axis ? start : 0)), x.shape.map((d, i) => (i === axis ? start + length : d)), null);
     if (drop) out = o.bind('reshape', [out], { newSizes: x.shape.filter((_, i) => i !== axis) });
     else out = o.bind('reshape', [out], { newSizes: x.shape.map((d, i) => (i === axis ? length : d)) });
-    return rt.result(T.rename(out, [x.t], name), [x]);
+    const starts = x.shape.map((_, i) => (i === axis ? start : 0));
+    const steps = x.shape.map(() => 1);
+    return rt.result(T.asView(x, T.rename(out, [x.t], name), (l) => (drop ? dropDims(sliceLayout(l, starts, steps), [axis]) : sliceLayout(l, starts, steps))), [x]);
   });
 }
 

@@ -7,7 +7,7 @@
  * methods, indexing) is its runtime's TensorBehaviour, so this file imports none of them.
  */
 import { TorchGenerator, bytesOf, sizeOf, withInterrupt, type AbstractValue, type Shape, type OpScope, type SourceSpan } from '../../../runtime/core';
-import { tangentAt, TorchOps, type EagerEngine, type GradNode, type Tensor } from '../../../runtime/eager';
+import { permuteLayout, tangentAt, TorchOps, type EagerEngine, type GradNode, type Tensor } from '../../../runtime/eager';
 import { pyError, HostObject, hostType, opFunction, PyType, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type UnaryOp, type Kwargs, type PyValue, formatValue, truthy, typeName } from '../interpreter';
 import { CPU } from './device';
 import { DTYPES, ITEM_SIZE, STORAGE, isFloating, type TorchDTypeName } from './dtype';
@@ -306,6 +306,8 @@ export class PyTensor extends HostObject {
 
   override getattr(name: string, ctx: HostContext): PyValue | undefined {
     const rt = this.rt;
+    // A view's grad_fn follows in-place changes of its base, as PyTorch regenerates it on access.
+    if (this.t.view !== null && (name === 'grad_fn' || name === 'requires_grad' || name === 'is_leaf')) rt.run(() => this.t.catchUpWithBase());
     switch (name) {
       case 'grad':
         refuseAutograd(this.t, '.grad', ctx);
@@ -331,7 +333,7 @@ export class PyTensor extends HostObject {
         return rt.run(() => {
           const r = this.shape.length;
           const perm = name === 'T' ? this.shape.map((_, i) => r - 1 - i) : this.shape.map((_, i) => (i < r - 2 ? i : i === r - 2 ? r - 1 : r - 2));
-          return rt.result(rt.torch.permute(this.t, perm), [this]);
+          return rt.result(rt.engine.viewOf(rt.torch.permute(this.t, perm), this.t, (l) => permuteLayout(l, perm)), [this]);
         });
       case 'device':
         return CPU;
@@ -371,7 +373,8 @@ export class PyTensor extends HostObject {
         return;
       case 'data':
         if (!(value instanceof PyTensor)) throw pyError('TypeError', `data must be a Tensor, not ${typeName(value)}`);
-        if (value.dtype === this.dtype && value.shape.join() === this.shape.join()) {
+        // NB: a view's .data = y makes it y's memory, as PyTorch's set_data does; it no longer writes its base.
+        if (value.dtype === this.dtype && value.shape.join() === this.shape.join() && this.t.view === null) {
           rt.run(() => rt.engine.withGradMode(false, () => rt.engine.inPlace(this.t, () => value.t.detach())));
         } else {
           const data = rt.run(() => value.t.detach());
@@ -515,8 +518,14 @@ export class PyTensor extends HostObject {
  * NB: an error thrown inside engine.inPlace would leave the tensors of its tidy scope alive.
  */
 export function checkInPlace(x: PyTensor): void {
-  if (x.t.isLeaf && x.t.requiresGrad && x.rt.engine.gradEnabled) {
-    throw pyError('RuntimeError', 'a leaf Variable that requires grad is being used in an in-place operation.');
+  if (!x.rt.engine.gradEnabled) return;
+  if (x.t.isLeaf && x.t.requiresGrad) throw pyError('RuntimeError', 'a leaf Variable that requires grad is being used in an in-place operation.');
+  const view = x.t.view;
+  if (view === null || !view.base.requiresGrad) return;
+  if (view.creation === 'grad' && view.base.isLeaf) throw pyError('RuntimeError', 'a view of a leaf Variable that requires grad is being used in an in-place operation.');
+  if (view.creation === 'no_grad') {
+    throw pyError('RuntimeError', 'A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. '
+      + 'You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don\'t want the inplace to be tracked) or both outside (if you want the inplace to be tracked).');
   }
 }
 

@@ -2,7 +2,7 @@
  * Torch-level operations on Python tensors, shared by tensor methods, `torch.*` functions and
  * `torch.nn.functional`. Each returns a new PyTensor with the grad_fn name PyTorch 1.13 gives.
  */
-import { gradEdge, type Tensor } from '../../../runtime/eager';
+import { dropDims, expandLayout, gradEdge, permuteLayout, reshapeLayout, unsqueezeLayout, type Layout, type Tensor } from '../../../runtime/eager';
 import { pyError } from '../interpreter';
 import { inferSizeMessage } from './errors';
 import { STORAGE, isFloating, type TorchDTypeName } from './dtype';
@@ -281,10 +281,27 @@ export function inferShape(x: PyTensor, shape: number[]): number[] {
   throw pyError('RuntimeError', `shape '[${shape.join(', ')}]' is invalid for input of size ${n}`);
 }
 
+/** Makes `out`, which an op PyTorch answers with a view made from x, a view of x's memory, its elements where `layout` puts them. */
+export function asView(x: PyTensor, out: Tensor, layout: (from: Layout) => Layout): Tensor {
+  return x.rt.engine.viewOf(out, x.t, layout);
+}
+
+export const VIEW_NOT_STRIDED_MESSAGE = "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.";
+
+/**
+ * `view`/`reshape` (and flatten): a view where strides can give the new shape; otherwise `view`
+ * fails and `reshape` copies, as PyTorch's do (a transposed matrix flattened).
+ */
 export function reshape(x: PyTensor, shape: number[], name: 'ReshapeAliasBackward0' | 'ViewBackward0'): PyTensor {
   const rt = x.rt;
   const target = inferShape(x, shape);
-  return rt.run(() => rt.result(rename(rt.ops.bind('reshape', [x.t], { newSizes: target }), [x.t], name), [x]));
+  const layout = reshapeLayout(x.t.layout, x.shape, target);
+  if (layout === null && name === 'ViewBackward0') throw pyError('RuntimeError', VIEW_NOT_STRIDED_MESSAGE);
+  return rt.run(() => {
+    const out = rt.ops.bind('reshape', [x.t], { newSizes: target });
+    if (layout === null) return rt.result(rename(out, [x.t], 'UnsafeViewBackward0'), [x]);
+    return rt.result(asView(x, rename(out, [x.t], name), () => layout), [x]);
+  });
 }
 
 export function flatten(x: PyTensor, start: number, end: number): PyTensor {
@@ -304,7 +321,7 @@ export function permute(x: PyTensor, dims: number[]): PyTensor {
   const perm = dims.map((d) => axis(x, d));
   if (new Set(perm).size !== perm.length) throw pyError('RuntimeError', 'permute(): duplicate dims are not allowed.');
   const rt = x.rt;
-  return rt.run(() => rt.result(rename(rt.ops.bind('transpose', [x.t], { permutation: perm }), [x.t], 'PermuteBackward0'), [x]));
+  return rt.run(() => rt.result(asView(x, rename(rt.ops.bind('transpose', [x.t], { permutation: perm }), [x.t], 'PermuteBackward0'), (l) => permuteLayout(l, perm)), [x]));
 }
 
 export function transpose(x: PyTensor, d0: number, d1: number): PyTensor {
@@ -317,33 +334,33 @@ export function transpose(x: PyTensor, d0: number, d1: number): PyTensor {
   const a = axis(x, d0);
   const b = axis(x, d1);
   const perm = x.shape.map((_, i) => (i === a ? b : i === b ? a : i));
-  return rt.run(() => rt.result(rename(rt.ops.bind('transpose', [x.t], { permutation: perm }), [x.t], 'TransposeBackward0'), [x]));
+  return rt.run(() => rt.result(asView(x, rename(rt.ops.bind('transpose', [x.t], { permutation: perm }), [x.t], 'TransposeBackward0'), (l) => permuteLayout(l, perm)), [x]));
 }
 
 export function t(x: PyTensor): PyTensor {
   if (x.shape.length > 2) throw pyError('RuntimeError', `t() expects a tensor with <= 2 dimensions, but self is ${x.shape.length}D`);
   if (x.shape.length < 2) return x;
   const rt = x.rt;
-  return rt.run(() => rt.result(rename(rt.ops.bind('transpose', [x.t], { permutation: [1, 0] }), [x.t], 'TBackward0'), [x]));
+  return rt.run(() => rt.result(asView(x, rename(rt.ops.bind('transpose', [x.t], { permutation: [1, 0] }), [x.t], 'TBackward0'), (l) => permuteLayout(l, [1, 0])), [x]));
 }
 
 export function unsqueeze(x: PyTensor, dim: number): PyTensor {
   const rt = x.rt;
   const d = axis(x, dim, x.shape.length + 1);
-  return rt.run(() => rt.result(rt.ops.bind('expand_dims', [x.t], { dimensions: [d] }), [x]));
+  return rt.run(() => rt.result(asView(x, rt.ops.bind('expand_dims', [x.t], { dimensions: [d] }), (l) => unsqueezeLayout(l, x.shape, d)), [x]));
 }
 
 export function squeeze(x: PyTensor, dim: number | null): PyTensor {
   const rt = x.rt;
   if (dim === null) {
     const dims = x.shape.flatMap((d, i) => (d === 1 ? [i] : []));
-    return rt.run(() => rt.result(rename(rt.ops.bind('squeeze', [x.t], { dimensions: dims }), [x.t], 'SqueezeBackward0'), [x]));
+    return rt.run(() => rt.result(asView(x, rename(rt.ops.bind('squeeze', [x.t], { dimensions: dims }), [x.t], 'SqueezeBackward0'), (l) => dropDims(l, dims)), [x]));
   }
   const a = axis(x, dim);
   if (x.shape.length === 0 || x.shape[a] !== 1) {
-    return rt.run(() => rt.result(rename(rt.ops.bind('reshape', [x.t], { newSizes: x.shape }), [x.t], 'SqueezeBackward1'), [x]));
+    return rt.run(() => rt.result(asView(x, rename(rt.ops.bind('reshape', [x.t], { newSizes: x.shape }), [x.t], 'SqueezeBackward1'), (l) => l), [x]));
   }
-  return rt.run(() => rt.result(rename(rt.ops.bind('squeeze', [x.t], { dimensions: [a] }), [x.t], 'SqueezeBackward1'), [x]));
+  return rt.run(() => rt.result(asView(x, rename(rt.ops.bind('squeeze', [x.t], { dimensions: [a] }), [x.t], 'SqueezeBackward1'), (l) => dropDims(l, [a])), [x]));
 }
 
 export function expand(x: PyTensor, sizes: number[]): PyTensor {
@@ -365,7 +382,7 @@ export function expand(x: PyTensor, sizes: number[]): PyTensor {
   });
   return rt.run(() => {
     const out = rt.ops.bind('broadcast_in_dim', [x.t], { shape: target, broadcastDimensions: x.shape.map((_, i) => i + lead) });
-    return rt.result(rename(out, [x.t], 'ExpandBackward0'), [x]);
+    return rt.result(asView(x, rename(out, [x.t], 'ExpandBackward0'), (l) => expandLayout(l, x.shape, target)), [x]);
   });
 }
 

@@ -1,0 +1,83 @@
+/**
+ * Tensor methods PyTorch answers with a view whose elements a strided layout picks out of the
+ * tensor (diagonal, select), and fill_diagonal_, which writes such elements in place; each with
+ * PyTorch 1.13's grad_fn names and errors.
+ */
+import { contiguousLayout, dropDims, readView, scatterInto, sliceLayout, type Layout } from '../../../runtime/eager';
+import { bindArgs, type Args, pyError, type HostContext, type PyValue } from '../interpreter';
+import { checkInPlace, type Method, type PyTensor } from './tensor';
+import * as T from './tensor_ops';
+
+function def(name: string, spec: readonly string[], body: (x: PyTensor, a: Args, ctx: HostContext) => PyValue): Method {
+  return (self, args, kwargs, ctx) => body(self, bindArgs(name, spec, args, kwargs, ctx), ctx);
+}
+
+/** x's elements that `layout` (from x's own layout) picks, as a view of x of shape `shape`. */
+function stridedView(x: PyTensor, shape: readonly number[], layout: (from: Layout) => Layout, name: string): PyTensor {
+  const rt = x.rt;
+  return rt.run(() => {
+    const out = readView(rt.engine, x.t, layout(contiguousLayout(x.shape)), shape);
+    return rt.result(T.asView(x, T.rename(out, [x.t], name), layout), [x]);
+  });
+}
+
+function diagonal(x: PyTensor, offset: number, dim1: number, dim2: number): PyTensor {
+  const d1 = T.axis(x, dim1);
+  const d2 = T.axis(x, dim2);
+  if (d1 === d2) throw pyError('RuntimeError', `diagonal dimensions cannot be identical ${dim1}, ${dim2}`);
+  const n1 = x.shape[d1];
+  const n2 = x.shape[d2];
+  const length = Math.max(0, offset >= 0 ? Math.min(n1, n2 - offset) : Math.min(n1 + offset, n2));
+  const others = (s: readonly number[]) => s.filter((_, i) => i !== d1 && i !== d2);
+  const shape = [...others(x.shape), length];
+  return stridedView(x, shape, (l) => ({
+    offset: l.offset + (length === 0 ? 0 : offset >= 0 ? offset * l.strides[d2] : -offset * l.strides[d1]),
+    strides: [...others(l.strides), l.strides[d1] + l.strides[d2]],
+  }), 'DiagonalBackward0');
+}
+
+function select(x: PyTensor, dim: number, index: number): PyTensor {
+  if (x.shape.length === 0) throw pyError('IndexError', 'select() cannot be applied to a 0-dim tensor.');
+  const d = T.axis(x, dim);
+  const n = x.shape[d];
+  if (index < -n || index >= n) throw pyError('IndexError', `select(): index ${index} out of range for tensor of size [${x.shape.join(', ')}] at dimension ${d}`);
+  const i = index < 0 ? index + n : index;
+  const starts = x.shape.map((_, k) => (k === d ? i : 0));
+  const steps = x.shape.map(() => 1);
+  return stridedView(x, x.shape.filter((_, k) => k !== d), (l) => dropDims(sliceLayout(l, starts, steps), [d]), 'SelectBackward0');
+}
+
+/**
+ * The flat positions fill_diagonal_ writes: the main diagonal of a tensor whose dims are all of
+ * one length, or of a matrix, which with `wrap` starts again below a tall matrix's square.
+ */
+function diagonalPositions(x: PyTensor, wrap: boolean): number[] {
+  const shape = x.shape;
+  if (shape.length < 2) throw pyError('RuntimeError', 'dimensions must larger than 1');
+  if (shape.length > 2 && shape.some((d) => d !== shape[0])) throw pyError('RuntimeError', 'all dimensions of input must be of equal length');
+  const strides = contiguousLayout(shape).strides;
+  const step = strides.reduce((p, s) => p + s, 0);
+  const [height, width] = shape;
+  const end = shape.length === 2 && !wrap && height > width + 1 ? width * width : x.numel;
+  const out: number[] = [];
+  for (let p = 0; p < end; p += step) out.push(p);
+  return out;
+}
+
+function fillDiagonal(x: PyTensor, value: number, wrap: boolean): PyTensor {
+  const rt = x.rt;
+  const at = diagonalPositions(x, wrap);
+  checkInPlace(x);
+  return rt.run(() => {
+    rt.engine.inPlace(x.t, (old) => T.rename(scatterInto(rt.engine, old, at, rt.ops.full([at.length], value, old.dtype)), [old], 'CopySlices'));
+    return x;
+  });
+}
+
+export const STRIDED_METHODS: Readonly<Record<string, Method>> = {
+  diagonal: def('diagonal', ['offset?', 'dim1?', 'dim2?'], (x, a) => diagonal(x, a.int('offset', 0), a.int('dim1', 0), a.int('dim2', 1))),
+  select: def('select', ['dim', 'index'], (x, a) => select(x, a.int('dim'), a.int('index'))),
+  fill_diagonal_: def('fill_diagonal_', ['fill_value', 'wrap?'], (x, a) => fillDiagonal(x, a.float('fill_value'), a.bool('wrap', false))),
+};
+
+export const STRIDED_FUNCTION_NAMES = ['diagonal', 'select'] as const;
