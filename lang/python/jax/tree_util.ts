@@ -266,6 +266,12 @@ export function treeUtilAttrs(): Record<string, PyValue> {
       const d = treedefArg(bindArgs('treedef_is_leaf', ['treedef'], args, kwargs, ctx).required('treedef'), 'treedef');
       return d.kind === 'leaf' || d.kind === 'none';
     }),
+    // JAX's all_leaves: whether each item of the iterable is a leaf itself (None is a node, not a leaf).
+    all_leaves: pyFunction('all_leaves', (args, kwargs, ctx) => {
+      const a = bindArgs('all_leaves', ['iterable', 'is_leaf?'], args, kwargs, ctx);
+      const isLeaf = a.opt('is_leaf') ?? null;
+      return [...iterate(a.required('iterable'), ctx)].every((x) => flattenPy(x, ctx, isLeaf)[1].kind === 'leaf');
+    }),
     register_pytree_node: pyFunction('register_pytree_node', registerPytreeNode),
     register_pytree_node_class: pyFunction('register_pytree_node_class', registerPytreeNodeClass),
     register_dataclass: pyFunction('register_dataclass', registerDataclass),
