@@ -1,4 +1,4 @@
-/** Tensor creation: torch.tensor, zeros/ones/full (and their _like forms), arange, linspace, eye (random tensors: random.ts). */
+/** Tensor creation: torch.tensor, zeros/ones/full (and their _like forms), arange, linspace, logspace, eye (random tensors: random.ts). */
 import { bindArgs, flattenNested, type Args, pyError, type HostContext, HostObject, hostValues, PyList, PyTuple, PyType, type Kwargs, type PyValue, toIndex, typeName } from '../interpreter';
 import { checkDeviceArg } from './device';
 import { intoOut } from './out';
@@ -30,7 +30,7 @@ export function sizeArgs(rest: readonly PyValue[], ctx: HostContext, fname: stri
   });
 }
 
-function finish(rt: TorchRuntime, t: PyTensor, a: Args): PyValue {
+export function finish(rt: TorchRuntime, t: PyTensor, a: Args): PyValue {
   checkDeviceArg(a);
   if (a.bool('requires_grad', false)) {
     checkRequiresGrad(t, true);
@@ -55,7 +55,7 @@ export function tensorFromData(rt: TorchRuntime, data: PyValue, dtype: TorchDTyp
   return rt.fromValues(nested.data, nested.shape, d);
 }
 
-function filled(rt: TorchRuntime, shape: number[], value: number, dtype: TorchDTypeName): PyTensor {
+export function filled(rt: TorchRuntime, shape: number[], value: number, dtype: TorchDTypeName): PyTensor {
   rt.charge(shape, dtype);
   if (dtype === 'int64' || dtype === 'int32') checkIntegers([value], dtype);
   // A broadcast scalar on the backend: no host array of the tensor's size.
@@ -68,7 +68,7 @@ function valueDType(v: PyValue): TorchDTypeName {
   return typeof v === 'boolean' ? 'bool' : typeof v === 'bigint' ? 'int64' : 'float32';
 }
 
-function numberOf(v: PyValue, ctx: HostContext): number {
+export function numberOf(v: PyValue, ctx: HostContext): number {
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'number') return v;
@@ -175,6 +175,23 @@ export const CREATORS: Readonly<Record<string, Creator>> = {
     const half = Math.floor(steps / 2);
     // NB: one step is the start alone (PyTorch: `linspace(0, 1, 1)` is `[0.]`).
     const values = hostValues(steps, (i) => (i < half || steps === 1 ? r(start + r(step * i)) : r(end - r(step * (steps - i - 1)))), ctx);
+    return finish(rt, rt.fromValues(values, [steps], dtype), a);
+  },
+  logspace(rt, args, kwargs, ctx) {
+    const a = bindArgs('logspace', ['start', 'end', 'steps', 'base?', '*', 'out?', ...COMMON], args, kwargs, ctx);
+    const dtype = dtypeArg(a.get('dtype')) ?? 'float32';
+    // Values are made in double, then cast as C++ casts them (an integer dtype truncates).
+    const r = dtype === 'float32' ? Math.fround : dtype === 'float64' ? (x: number) => x : Math.trunc;
+    const start = r(numberOf(a.required('start'), ctx));
+    const end = r(numberOf(a.required('end'), ctx));
+    const steps = a.int('steps');
+    const base = a.float('base', 10);
+    if (steps < 0) throw pyError('RuntimeError', 'number of steps must be non-negative');
+    rt.charge([steps], dtype);
+    // PyTorch's CPU kernel: the exponent stepped in double, from the start for the first half, from the end for the second.
+    const step = (end - start) / (steps - 1);
+    const half = Math.floor(steps / 2);
+    const values = hostValues(steps, (i) => r(steps === 1 ? base ** start : i < half ? base ** (start + step * i) : base ** (end - step * (steps - i - 1))), ctx);
     return finish(rt, rt.fromValues(values, [steps], dtype), a);
   },
   eye(rt, args, kwargs, ctx) {

@@ -20,12 +20,15 @@ import { COUNTING_FUNCTION_NAMES, COUNTING_METHODS } from './counting';
 import { SELECTION_FUNCTION_NAMES, SELECTION_METHODS } from './selection';
 import { SPLITTING_FUNCTION_NAMES, SPLITTING_METHODS } from './splitting';
 import { STRIDED_FUNCTION_NAMES, STRIDED_METHODS } from './strided';
+import { NEW_TENSOR_METHODS } from './new_tensors';
 import { RANDOM_METHODS } from './random';
 import { RESHAPING_FUNCTION_NAMES, RESHAPING_METHODS } from './reshaping';
 import { ReturnTuple } from './return_types';
 import { TorchSize } from './size';
+import { TRIANGULAR_FUNCTION_NAMES, TRIANGULAR_METHODS } from './triangular';
 import { PyTensor, checkInPlace, checkRequiresGrad, type Method, type TorchRuntime } from './tensor';
 import * as T from './tensor_ops';
+import { VIEW_IN_PLACE_METHODS } from './view_in_place';
 import { tensorTypeArg, tensorTypeName } from './tensor_types';
 
 function def(name: string, spec: readonly string[], body: (x: PyTensor, a: Args, ctx: HostContext) => PyValue): Method {
@@ -131,7 +134,7 @@ function inPlaceForm(name: string): Method {
 /** The elementwise methods whose in-place forms (`relu_`) PyTorch has. */
 const IN_PLACE_FORMS = [
   'clamp', 'clip', 'clamp_min', 'clamp_max', 'relu', 'sigmoid', 'tanh', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'rsqrt', 'abs',
-  'neg', 'square', 'reciprocal', 'sign', 'sin', 'cos', 'pow', 'masked_fill', 'remainder', 'floor_divide', 'cumsum',
+  'neg', 'square', 'reciprocal', 'sign', 'sin', 'cos', 'pow', 'masked_fill', 'remainder', 'floor_divide', 'cumsum', 'tril', 'triu',
 ] as const;
 
 function compareMethod(op: CompareOpName): Method {
@@ -179,6 +182,9 @@ export const TENSOR_METHODS = nameTable<Method>({
   ...SPLITTING_METHODS,
   ...RESHAPING_METHODS,
   ...STRIDED_METHODS,
+  ...NEW_TENSOR_METHODS,
+  ...TRIANGULAR_METHODS,
+  ...VIEW_IN_PLACE_METHODS,
   ...SPECIAL_METHODS,
   ...TORCH_ROUNDING_METHODS,
   item: def('item', [], (x, _a, ctx) => {
@@ -387,7 +393,7 @@ export const TORCH_FUNCTION_NAMES = [
   'clip', 'clamp_min', 'clamp_max', 'isnan', 'masked_fill', 'sum', 'mean', 'prod', 'max', 'min', 'amax', 'amin', 'argmax', 'argmin',
   'logsumexp', 'softmax', 'log_softmax', 'std', 'var', 'norm', 'all', 'any', 'reshape', 'flatten', 't', 'transpose',
   'permute', 'unsqueeze', 'squeeze', 'matmul', 'mm', 'mv', 'bmm', 'dot', 'numel', 'clone', 'detach',
-  ...ORDERING_FUNCTION_NAMES, ...SCATTER_FUNCTION_NAMES, ...SPLITTING_FUNCTION_NAMES, ...RESHAPING_FUNCTION_NAMES, ...STRIDED_FUNCTION_NAMES, ...ROUNDING_FUNCTION_NAMES, 'erfc',
+  ...ORDERING_FUNCTION_NAMES, ...SCATTER_FUNCTION_NAMES, ...SPLITTING_FUNCTION_NAMES, ...RESHAPING_FUNCTION_NAMES, ...STRIDED_FUNCTION_NAMES, ...TRIANGULAR_FUNCTION_NAMES, ...ROUNDING_FUNCTION_NAMES, 'erfc',
   ...SELECTION_FUNCTION_NAMES, ...COUNTING_FUNCTION_NAMES,
 ] as const;
 

@@ -15,10 +15,13 @@ function def(name: string, spec: readonly string[], body: (x: PyTensor, a: Args,
   return (self, args, kwargs, ctx) => body(self, bindArgs(name, spec, args, kwargs, ctx), ctx);
 }
 
-/** One tape node named `name` over the steps `f` takes on x's tensor. */
+/** One tape node named `name` over the steps `f` takes on x's tensor; a new tensor even where they leave it as it was (`roll(0)`). */
 function rearranged(x: PyTensor, name: string, f: (t: Tensor) => Tensor): PyTensor {
   const rt = x.rt;
-  return rt.run(() => rt.result(rt.engine.composite(name, () => f(x.t)), [x]));
+  return rt.run(() => rt.result(rt.engine.composite(name, () => {
+    const out = f(x.t);
+    return out === x.t ? rt.ops.bind('reshape', [out], { newSizes: out.shape }) : out;
+  }), [x]));
 }
 
 /** Ints given as varargs (`x.flip(0, 1)`), one sequence (`x.flip((0, 1))`) or by keyword (`torch.flip(x, dims=[0])`). */
@@ -58,7 +61,7 @@ function flip(x: PyTensor, dims: readonly number[]): PyTensor {
   const axes = dims.map((d) => T.axis(x, d));
   const twice = axes.find((d, i) => axes.indexOf(d) !== i);
   if (twice !== undefined) throw pyError('RuntimeError', `dim ${twice} appears multiple times in the list of dims`);
-  return rearranged(x, 'FlipBackward0', (t) => (x.shape.length === 0 ? x.rt.ops.reshape(t, []) : x.rt.ops.rev(t, axes)));
+  return rearranged(x, 'FlipBackward0', (t) => (x.shape.length === 0 ? t : x.rt.ops.rev(t, axes)));
 }
 
 /** The elements of t shifted by `shift` along `axis`, wrapping around. */
@@ -78,7 +81,7 @@ function roll(x: PyTensor, shifts: readonly number[], dims: readonly number[] | 
   }
   if (shifts.length !== dims.length) throw pyError('RuntimeError', `shifts and dimensions must align. shifts: ${shifts.length}, dims:${dims.length}`);
   const axes = dims.map((d) => T.axis(x, d));
-  return rearranged(x, 'RollBackward0', (t) => axes.reduce((out, axis, i) => rollAxis(x, out, shifts[i], axis), x.rt.ops.reshape(t, x.shape)));
+  return rearranged(x, 'RollBackward0', (t) => axes.reduce((out, axis, i) => rollAxis(x, out, shifts[i], axis), t));
 }
 
 /** rot90 as PyTorch computes it: a flip of one of the two dims, then their transpose. */
@@ -98,7 +101,7 @@ function rot90(x: PyTensor, k: number, dims: readonly number[]): PyTensor {
     if (turns === 1) return o.transpose(o.rev(t, [b]), swap);
     if (turns === 2) return o.rev(t, [a, b]);
     if (turns === 3) return o.transpose(o.rev(t, [a]), swap);
-    return o.reshape(t, x.shape);
+    return t;
   });
 }
 
@@ -213,7 +216,12 @@ export const RESHAPING_METHODS: Readonly<Record<string, Method>> = {
   unflatten: def('unflatten', ['dim', 'sizes'], (x, a, ctx) => unflatten(x, a.int('dim'), sizeArgs([a.required('sizes')], ctx, 'unflatten'))),
   // PyTorch's ravel is contiguous().view(-1): a copy where no strides view x flat.
   ravel: def('ravel', [], (x) => (isContiguous(x.t.layout, x.shape) ? T.reshape(x, [x.numel], 'ViewBackward0') : x.rt.composite(() => T.reshape(T.clone(x), [x.numel], 'ViewBackward0')))),
-  repeat_interleave: def('repeat_interleave', ['repeats', 'dim?', '*', 'output_size?'], (x, a, ctx) => {
+  repeat_interleave: def('repeat_interleave', ['repeats?', 'dim?', '*', 'output_size?'], (x, a, ctx) => {
+    // `torch.repeat_interleave(counts)`: each index i, counts[i] times.
+    if (!a.has('repeats')) {
+      if (x.shape.length !== 1) throw pyError('RuntimeError', 'repeat_interleave only accept 1D vector as repeat');
+      return repeatInterleave(x.rt.fromValues(Array.from({ length: x.numel }, (_, i) => i), [x.numel], 'int64'), x, null, ctx);
+    }
     const dim = a.opt('dim');
     return repeatInterleave(x, a.required('repeats'), dim === undefined ? null : Number(toIndex(dim, ctx)), ctx);
   }),

@@ -265,6 +265,20 @@ export class PyTensor extends HostObject {
     this.logicalDType = dtype;
   }
 
+  /**
+   * PyTorch's in-place view ops (`h.t_()`, `h.unsqueeze_(0)`, `h.detach_()`, `h.resize_(n)`): h stays
+   * the same Python object over `value`, which the op made from h's tensor (so a non-leaf's grad_fn
+   * is the op's node, whose input is h as it was).
+   */
+  becomeView(value: Tensor): void {
+    const old = this.tensor;
+    old.frontendObject = null;
+    value.frontendObject = this;
+    this.rt.ctx.allocate(sizeOf(value.shape) * ITEM_SIZE[this.dtype]);
+    this.rt.ctx.release(this.numel * ITEM_SIZE[this.dtype]);
+    this.tensor = value;
+  }
+
   /** Set on the tensors `nn.Parameter` makes: their type is Parameter, and they print as one. */
   isParameter = false;
 

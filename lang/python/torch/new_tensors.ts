@@ -1,0 +1,66 @@
+/**
+ * Tensors made from a tensor (`x.new_zeros(n)`, `x.new_tensor(data)`: x's dtype unless `dtype=`
+ * says otherwise, as a module's forward makes its buffers) and the dtype conversions PyTorch has as
+ * methods beyond float/double/int/long/bool: `type_as`, and refusals, at the line, of the ones whose
+ * dtypes Gradlens lacks (`half()`, `byte()`, ...), never a silent conversion to another dtype.
+ */
+import { bindArgs, type Args, pyError, type HostContext, type PyValue, typeName } from '../interpreter';
+import { asTensor } from './arith';
+import { dtypeArg, filled, finish, numberOf, sizeArgs, tensorFromData } from './creation';
+import { type TorchDTypeName } from './dtype';
+import { PyTensor, type Method } from './tensor';
+import * as T from './tensor_ops';
+
+function def(name: string, spec: readonly string[], body: (x: PyTensor, a: Args, ctx: HostContext) => PyValue): Method {
+  return (self, args, kwargs, ctx) => body(self, bindArgs(name, spec, args, kwargs, ctx), ctx);
+}
+
+const OPTIONS = ['dtype?', 'device?', 'requires_grad?', 'layout?', 'pin_memory?'];
+
+function dtypeOr(x: PyTensor, a: Args): TorchDTypeName {
+  return dtypeArg(a.get('dtype')) ?? x.dtype;
+}
+
+/** `x.new_zeros(2, 3)`, `x.new_zeros((2, 3))`, `x.new_zeros(size=(2, 3))`: filled with `value`. */
+function newFilled(name: string, value: number): Method {
+  return def(name, ['*size', 'size?', '*', ...OPTIONS], (x, a, ctx) => {
+    const shape = sizeArgs(a.has('size') ? [a.required('size')] : a.rest, ctx, name);
+    return finish(x.rt, filled(x.rt, shape, value, dtypeOr(x, a)), a);
+  });
+}
+
+/** The dtypes PyTorch converts to by method that Gradlens does not have, and the method that gives the nearest one it has. */
+const LACKING_CASTS: Readonly<Record<string, readonly [string, string]>> = {
+  half: ['float16', 'float'],
+  bfloat16: ['bfloat16', 'float'],
+  byte: ['uint8', 'long'],
+  char: ['int8', 'long'],
+  short: ['int16', 'long'],
+  cfloat: ['complex64', 'float'],
+  cdouble: ['complex128', 'double'],
+};
+
+function lackingCast(name: string): Method {
+  const [dtype, instead] = LACKING_CASTS[name];
+  return () => {
+    throw pyError('NotImplementedError', `Tensor.${name}() converts to ${dtype}, which Gradlens does not support (its tensors are float32, float64, int64, int32 or bool); use .${instead}()`);
+  };
+}
+
+export const NEW_TENSOR_METHODS: Readonly<Record<string, Method>> = {
+  new_zeros: newFilled('new_zeros', 0),
+  new_ones: newFilled('new_ones', 1),
+  // NB: PyTorch leaves an empty tensor's memory as it was; Gradlens fills it with zeros, as its torch.empty does.
+  new_empty: newFilled('new_empty', 0),
+  new_full: def('new_full', ['size', 'fill_value', '*', ...OPTIONS], (x, a, ctx) => {
+    const fill = a.required('fill_value');
+    if (!(typeof fill === 'bigint' || typeof fill === 'number' || typeof fill === 'boolean' || fill instanceof PyTensor)) {
+      throw pyError('TypeError', `new_full(): argument 'fill_value' (position 2) must be Number, not ${typeName(fill)}`);
+    }
+    const shape = sizeArgs([a.required('size')], ctx, 'new_full');
+    return finish(x.rt, filled(x.rt, shape, numberOf(fill, ctx), dtypeOr(x, a)), a);
+  }),
+  new_tensor: def('new_tensor', ['data', '*', ...OPTIONS], (x, a, ctx) => finish(x.rt, tensorFromData(x.rt, a.required('data'), dtypeOr(x, a), ctx), a)),
+  type_as: def('type_as', ['other'], (x, a, ctx) => T.toDType(x, asTensor(x.rt, a.required('other'), ctx, 'other').dtype)),
+  ...Object.fromEntries(Object.keys(LACKING_CASTS).map((name) => [name, lackingCast(name)])),
+};
