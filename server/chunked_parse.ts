@@ -123,11 +123,14 @@ function commonSuffix(a: string, b: string, limit: number): number {
  * `definitionStarts(text)`, from those of an earlier version of the text: what the edit left
  * alone at the start keeps its starts; the scan resumes at the last start before the edit and
  * stops at the first start past it that was one before (from there on, the scan would repeat the
- * earlier one), so a keystroke scans about one definition instead of the file.
+ * earlier one), so a keystroke scans about one definition instead of the file. `edited`, where
+ * the caller knows it (the editor's change ranges), says what the edits left alone; else the two
+ * texts are compared, which reads the whole text at each keystroke.
  */
-export function definitionStartsAfterEdit(before: string, startsBefore: readonly number[], text: string): { starts: number[]; unchanged: Unchanged } {
-  const prefix = commonPrefix(before, text);
-  const suffix = commonSuffix(before, text, Math.min(before.length, text.length) - prefix);
+export function definitionStartsAfterEdit(before: string, startsBefore: readonly number[], text: string, edited?: Unchanged): { starts: number[]; unchanged: Unchanged } {
+  const shorter = Math.min(before.length, text.length);
+  const prefix = edited ? Math.min(edited.prefix, shorter) : commonPrefix(before, text);
+  const suffix = edited ? Math.min(edited.suffix, shorter - prefix) : commonSuffix(before, text, shorter - prefix);
   const shift = text.length - before.length;
   // NB: the scanner's state at a start is always the same (nothing open, no decorator pending), and the text before it is unchanged.
   let kept = 0;

@@ -7,6 +7,7 @@
  * tokens (server/lens_scan.ts), and the
  * analysis that completes says whether they differ, for the server to send `workspace/codeLens/refresh`.
  */
+import { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ModuleRegistry } from '../lang/python';
 import { jaxModules } from '../lang/python/jax';
@@ -14,9 +15,16 @@ import { torchModules } from '../lang/python/torch';
 import { createReferenceBackend } from '../runtime/backends';
 import { EagerEngine } from '../runtime/eager';
 import { failedAnalysis, type DocumentAnalysis } from './analysis';
+import type { Unchanged } from './chunked_parse';
 import type { LensFunction } from './lenses';
 import { DocumentAnalyzer } from './piecewise';
 import { Traffic } from './traffic';
+
+/** What the edits since a document's last analysis (of version `analyzed`) left alone of its text, as of `version`. */
+interface Edited extends Unchanged {
+  readonly analyzed: number;
+  readonly version: number;
+}
 
 /** What the CodeLenses of these functions show (their titles aside), as one string. */
 function lensKey(functions: readonly LensFunction[]): string {
@@ -52,6 +60,7 @@ export class Analyses {
   private readonly slicing = new Map<string, () => void>();
   /** The CodeLenses answered before a document's first analysis (lensKey): that analysis checks them. */
   private readonly answered = new Map<string, string>();
+  private readonly edited = new Map<string, Edited>();
 
   /**
    * @param analyzed called with each fresh analysis (publish diagnostics, drop stale results), and
@@ -76,8 +85,10 @@ export class Analyses {
     const known = this.current.get(document.uri);
     if (known && known.version === document.version) return known.analysis;
     this.cancel(document.uri);
-    const analysis = this.analyzeContained(document);
+    const edited = this.edited.get(document.uri);
+    const analysis = this.analyzeContained(document, edited?.version === document.version && edited.analyzed === known?.version ? edited : undefined);
     this.current.set(document.uri, { version: document.version, analysis });
+    this.edited.set(document.uri, { analyzed: document.version, version: document.version, prefix: Infinity, suffix: Infinity });
     const answered = this.answered.get(document.uri);
     this.answered.delete(document.uri);
     this.analyzed(document, analysis, answered !== undefined && answered !== lensKey(analysis.functions));
@@ -93,14 +104,32 @@ export class Analyses {
    * The analysis, or, when it fails (a defect of Gradlens: parse errors are already diagnostics),
    * that failure as a diagnostic: one document never takes the server down.
    */
-  private analyzeContained(document: TextDocument): DocumentAnalysis {
+  private analyzeContained(document: TextDocument, edited: Unchanged | undefined): DocumentAnalysis {
     try {
-      return this.analyzer(document.uri).analyze(document.getText());
+      return this.analyzer(document.uri).analyze(document.getText(), edited);
     } catch (e) {
       // Whatever the analyzer kept may be half-updated: the next analysis starts afresh.
       this.analyzers.delete(document.uri);
       return failedAnalysis(e);
     }
+  }
+
+  /**
+   * Notes what a change leaves alone of `document`, before it is applied (to make `version`): the
+   * analysis then cuts the text where it was edited, without reading all of it to compare it with
+   * the text analyzed last. A change of the whole text, or several in one message (each placed in
+   * the text the one before made), leave that to the comparison.
+   */
+  edit(document: TextDocument, changes: readonly TextDocumentContentChangeEvent[], version: number): void {
+    const known = this.edited.get(document.uri);
+    const change = changes.length === 1 ? changes[0] : undefined;
+    if (!known || known.version !== document.version || !change || !TextDocumentContentChangeEvent.isIncremental(change)) {
+      this.edited.delete(document.uri);
+      return;
+    }
+    const [a, b] = [document.offsetAt(change.range.start), document.offsetAt(change.range.end)];
+    const suffix = document.getText().length - Math.max(a, b);
+    this.edited.set(document.uri, { analyzed: known.analyzed, version, prefix: Math.min(known.prefix, a, b), suffix: Math.min(known.suffix, suffix) });
   }
 
   /** Analyzes a document just opened a slice at a time, publishing when done. */
@@ -173,6 +202,7 @@ export class Analyses {
     this.slicing.get(uri)?.();
     this.slicing.delete(uri);
     this.answered.delete(uri);
+    this.edited.delete(uri);
     this.current.delete(uri);
     this.analyzers.delete(uri);
   }

@@ -116,6 +116,23 @@ function lastLine(piece: string): string {
   return piece.slice(piece.length < 2 ? 0 : piece.lastIndexOf('\n', piece.length - 2) + 1);
 }
 
+/**
+ * What a piece means for the rest of the file besides the names it binds, as one string: its
+ * imports, the comment it ends with, and what `selfContained` reads of its calls (for each name
+ * called, whether a call is at top level; for each function, whether a call of it lies outside it,
+ * and at top level). A piece edited to another with the same key, binding no name that no piece
+ * bound or the last of one, leaves every other piece's context, the file's imports, and whether
+ * the file can be analyzed in pieces as they were.
+ */
+function outwardKey({ facts, commentBelow }: Pick<Piece, 'facts' | 'commentBelow'>): string {
+  const calls = [...facts.calls].map(([name, found]) => `${name}${found.some((c) => c.topLevel) ? '^' : '.'}`);
+  const functions = facts.functions.map((fn) => {
+    const outside = (facts.calls.get(fn.name) ?? []).filter((c) => c.from < fn.from || c.to > fn.to);
+    return `${fn.name}${outside.length === 0 ? '' : outside.some((c) => c.topLevel) ? '^' : '.'}`;
+  });
+  return [facts.imports.join('\n'), [...facts.aliases].join(' '), commentBelow, calls.join(' '), functions.join(' ')].join('\u0000');
+}
+
 export class DocumentAnalyzer {
   private parsed = new Map<string, Parsed>();
   /** The text analyzed last, its definition starts and its pieces. */
@@ -139,6 +156,18 @@ export class DocumentAnalyzer {
    */
   private contexts = new Map<ParseResult, { readonly comment: string; readonly context: PieceContext; readonly key: string }>();
   private imports = '';
+  /**
+   * The last analysis done in pieces, piece by piece: the next one re-analyzes only the pieces that
+   * changed when their outward keys stayed the same, and keeps the file's bookkeeping as it was.
+   */
+  private analyzed: {
+    readonly pieces: readonly Piece[];
+    /** Each piece's analysis, lines counted from its first line, and as it stands in the file. */
+    readonly own: readonly DocumentAnalysis[];
+    readonly placed: readonly DocumentAnalysis[];
+    readonly imports: readonly string[];
+  } | null = null;
+  private readonly outward = new WeakMap<ParseResult, string>();
   /** The last text cut and where its pieces start, for `prepare` and the analysis of that text after it. */
   private cuts: { readonly text: string; readonly starts: number[]; readonly unchanged: Unchanged; texts?: string[] } | null = null;
 
@@ -152,11 +181,14 @@ export class DocumentAnalyzer {
     return { parsed, facts: moduleFacts(parsed, { modules: this.modules }), breaks, commentBelow: GRADLENS_COMMENT.test(last) ? last.replace(/\r?\n$/, '') : '' };
   }
 
-  /** Where the pieces of `text` start, found from those of the text analyzed last when there is one. */
-  private cut(text: string): NonNullable<DocumentAnalyzer['cuts']> {
+  /**
+   * Where the pieces of `text` start, found from those of the text analyzed last when there is one
+   * (`edited`: what the edits since it left alone, when the caller knows).
+   */
+  private cut(text: string, edited?: Unchanged): NonNullable<DocumentAnalyzer['cuts']> {
     if (this.cuts?.text !== text) {
       const previous = this.previous;
-      const found = previous ? definitionStartsAfterEdit(previous.text, previous.starts, text) : { starts: definitionStarts(text), unchanged: { prefix: 0, suffix: 0 } };
+      const found = previous ? definitionStartsAfterEdit(previous.text, previous.starts, text, edited) : { starts: definitionStarts(text), unchanged: { prefix: 0, suffix: 0 } };
       this.cuts = { text, ...found };
     }
     return this.cuts;
@@ -167,24 +199,33 @@ export class DocumentAnalyzer {
    * keyed by it, the maps below find it by the hash the string keeps, without reading 200 KB of
    * text at each keystroke.
    */
-  private pieces(text: string): Piece[] {
+  private pieces(text: string, edited?: Unchanged): Piece[] {
     const previous = this.previous;
-    const { starts: found, unchanged } = this.cut(text);
-    const starts = [0, ...found.filter((s) => s > 0)];
-    const before = new Map(previous?.pieces.map((p) => [p.from, p]));
+    const { starts: found, unchanged } = this.cut(text, edited);
+    const starts = found[0] === 0 ? found : [0, ...found];
+    const old = previous?.pieces ?? [];
     const shift = text.length - (previous?.text.length ?? 0);
-    const parsed = new Map<string, Parsed>();
+    const carried = new Set<Piece>();
+    // NB: before a first analysis the map may hold what `prepare` parsed of another text: it is made again.
+    const parsed = previous ? this.parsed : new Map<string, Parsed>();
     let line = 0;
     const pieces = starts.map((from, i): Piece => {
       const to = starts[i + 1] ?? text.length;
-      const old = to <= unchanged.prefix ? before.get(from) : from >= text.length - unchanged.suffix ? before.get(from - shift) : undefined;
-      const piece = old && old.text.length === to - from ? old.text : text.slice(from, to);
+      // The piece the edit left alone here: the same index counted from the start, or from the end.
+      const before = to <= unchanged.prefix ? old[i] : from >= text.length - unchanged.suffix ? old[i + old.length - starts.length] : undefined;
+      const at = line;
+      if (before && before.from === (to <= unchanged.prefix ? from : from - shift) && before.text.length === to - from) {
+        carried.add(before);
+        line += before.breaks;
+        return before.from === from && before.line === at ? before : { ...before, from, line: at };
+      }
+      const piece = text.slice(from, to);
       const known = parsed.get(piece) ?? this.parsed.get(piece) ?? this.parse(piece);
       parsed.set(piece, known);
-      const at = line;
       line += known.breaks;
       return { text: piece, from, line: at, ...known };
     });
+    for (const gone of old) if (!carried.has(gone) && !pieces.some((p) => p.text === gone.text)) parsed.delete(gone.text);
     this.parsed = parsed;
     this.previous = { text, starts: found, pieces };
     return pieces;
@@ -268,22 +309,94 @@ export class DocumentAnalyzer {
     return { functions: distinctQualnames(functions), complete: true };
   }
 
-  analyze(text: string): DocumentAnalysis {
-    const pieces = this.pieces(text);
-    if (!selfContained(pieces)) {
-      this.analyses.clear();
-      return summarize(text, analyze(this.whole.parse(text), { modules: this.modules }));
+  /** `edited`: what the edits since the last call left alone of the text, where the caller knows it (the editor's change ranges). */
+  analyze(text: string, edited?: Unchanged): DocumentAnalysis {
+    const pieces = this.pieces(text, edited);
+    const last = this.analyzed;
+    const changed = this.changedAlone(pieces);
+    let own: readonly DocumentAnalysis[];
+    let imports: readonly string[];
+    if (last && changed) {
+      imports = last.imports;
+      own = this.reanalyzed(pieces, changed, last);
+    } else {
+      if (!selfContained(pieces)) {
+        this.analyzed = null;
+        this.analyses.clear();
+        return summarize(text, analyze(this.whole.parse(text), { modules: this.modules }));
+      }
+      imports = pieces.flatMap((p) => p.facts.imports);
+      own = this.analyzedAll(pieces, imports);
     }
-    const imports = pieces.flatMap((p) => p.facts.imports);
+    const placed = pieces.map((piece, i) => (last && own[i] === last.own[i] && piece.line === last.pieces[i].line ? last.placed[i] : this.place(own[i], piece.line)));
+    this.analyzed = { pieces, own, placed, imports };
+    const functions: FunctionSummary[] = [];
+    const diagnostics: LspDiagnostic[] = [];
+    for (const { functions: f, diagnostics: d } of placed) {
+      for (const fn of f) functions.push(fn);
+      for (const diagnostic of d) diagnostics.push(diagnostic);
+    }
+    // A piece is analyzed alone: what each function reads in the other pieces is hashed here, from all of them.
+    const statements: TopLevelStatement[] = [];
+    for (const piece of pieces) for (const statement of this.statementsOf(piece.parsed)) statements.push(statement);
+    return { functions: this.hashes.withHashes(statements, distinctQualnames(functions)), diagnostics };
+  }
+
+  /**
+   * The indices of the pieces that differ from those of the last analysis in pieces, when there are
+   * as many, each changed one keeps its outward key, and every name bound before is bound still and
+   * no other: then the binders are counted for them; else null.
+   */
+  private changedAlone(pieces: readonly Piece[]): number[] | null {
+    const last = this.analyzed;
+    if (!last || last.pieces.length !== pieces.length) return null;
+    const changed: number[] = [];
+    const bound = new Map<string, number>();
+    const count = (assigned: ReadonlySet<string>, n: number) => {
+      for (const name of assigned) bound.set(name, (bound.get(name) ?? 0) + n);
+    };
+    for (let i = 0; i < pieces.length; i++) {
+      if (pieces[i].parsed === last.pieces[i].parsed) continue;
+      if (this.outwardKey(pieces[i]) !== this.outwardKey(last.pieces[i])) return null;
+      changed.push(i);
+      count(last.pieces[i].facts.assigned, -1);
+      count(pieces[i].facts.assigned, 1);
+    }
+    for (const [name, n] of bound) {
+      const was = this.binders.get(name) ?? 0;
+      if ((was === 0) !== (was + n === 0)) return null;
+    }
+    for (const [name, n] of bound) if (n !== 0) this.binders.set(name, this.binders.get(name)! + n);
+    for (const i of changed) {
+      this.recount(last.pieces[i], -1);
+      this.recount(pieces[i], 1);
+    }
+    return changed;
+  }
+
+  /** Adds `n` to the times `this.counted` counts the piece's parse (the binders counted with it). */
+  private recount({ parsed, facts }: Piece, n: number): void {
+    const c = this.counted.get(parsed);
+    const now = (c?.n ?? 0) + n;
+    if (now === 0) this.counted.delete(parsed);
+    else this.counted.set(parsed, { facts, n: now });
+  }
+
+  private outwardKey(piece: Piece): string {
+    let key = this.outward.get(piece.parsed);
+    if (key === undefined) this.outward.set(piece.parsed, (key = outwardKey(piece)));
+    return key;
+  }
+
+  /** Each piece's analysis, the file's imports and binders counted again, the analyses of unchanged pieces in unchanged contexts kept. */
+  private analyzedAll(pieces: readonly Piece[], imports: readonly string[]): DocumentAnalysis[] {
     const importsKey = imports.join('\n');
     if (this.countBinders(pieces) || importsKey !== this.imports) this.contexts.clear();
     this.imports = importsKey;
     const contexts = new Map<ParseResult, { comment: string; context: PieceContext; key: string }>();
     const analyses = new Map<string, Map<string, DocumentAnalysis>>();
     const preludes = new Map<string, ParseResult>();
-    const functions: FunctionSummary[] = [];
-    const diagnostics: LspDiagnostic[] = [];
-    pieces.forEach((piece, i) => {
+    const own = pieces.map((piece, i) => {
       const comment = i === 0 ? '' : pieces[i - 1].commentBelow;
       let known = contexts.get(piece.parsed) ?? this.contexts.get(piece.parsed);
       if (known?.comment !== comment) {
@@ -301,18 +414,60 @@ export class DocumentAnalyzer {
         analysis = this.analyzePiece(context, bindings, piece);
       }
       kept.set(piece.text, analysis);
-      const placed = this.placed.get(analysis);
-      const moved = placed?.line === piece.line ? placed.moved : placedAnalysis(analysis, piece.line);
-      this.placed.set(analysis, { line: piece.line, moved });
-      functions.push(...moved.functions);
-      diagnostics.push(...moved.diagnostics);
+      return analysis;
     });
     this.analyses = analyses;
     this.contexts = contexts;
     if (preludes.size > 0) this.preludes = preludes;
-    // A piece is analyzed alone: what each function reads in the other pieces is hashed here, from all of them.
-    const statements = pieces.flatMap((p) => this.statementsOf(p.parsed));
-    return { functions: this.hashes.withHashes(statements, distinctQualnames(functions)), diagnostics };
+    return own;
+  }
+
+  /**
+   * The analyses of the last analysis in pieces with those of the `changed` pieces made again: each
+   * keeps its outward key, so the file's imports, binders and the other pieces' contexts are those
+   * of the last analysis. What the replaced pieces kept in the maps goes with them.
+   */
+  private reanalyzed(pieces: readonly Piece[], changed: readonly number[], last: NonNullable<DocumentAnalyzer['analyzed']>): DocumentAnalysis[] {
+    const own = [...last.own];
+    for (const i of changed) {
+      const piece = pieces[i];
+      const comment = i === 0 ? '' : pieces[i - 1].commentBelow;
+      let known = this.contexts.get(piece.parsed);
+      if (known?.comment !== comment) {
+        const context = this.context(piece, this.binders, last.imports, comment);
+        known = { comment, context, key: `${context.comment}\u0000${context.bindings}` };
+        this.contexts.set(piece.parsed, known);
+      }
+      const { context, key } = known;
+      let kept = this.analyses.get(key);
+      if (!kept) this.analyses.set(key, (kept = new Map()));
+      let analysis = kept.get(piece.text);
+      if (!analysis) {
+        const bindings = this.preludes.get(context.bindings) ?? parse(context.bindings);
+        this.preludes.set(context.bindings, bindings);
+        kept.set(piece.text, (analysis = this.analyzePiece(context, bindings, piece)));
+      }
+      own[i] = analysis;
+    }
+    for (const i of changed) {
+      const gone = last.pieces[i];
+      if (pieces.some((p) => p.parsed === gone.parsed)) continue;
+      const key = this.contexts.get(gone.parsed)?.key;
+      this.contexts.delete(gone.parsed);
+      const kept = key === undefined ? undefined : this.analyses.get(key);
+      kept?.delete(gone.text);
+      if (key !== undefined && kept?.size === 0) this.analyses.delete(key);
+    }
+    return own;
+  }
+
+  /** A piece's analysis moved to `line`, kept for the next analysis: a keystroke that adds no line moves nothing. */
+  private place(analysis: DocumentAnalysis, line: number): DocumentAnalysis {
+    const placed = this.placed.get(analysis);
+    if (placed?.line === line) return placed.moved;
+    const moved = placedAnalysis(analysis, line);
+    this.placed.set(analysis, { line, moved });
+    return moved;
   }
 
   private statementsOf(parsed: ParseResult): readonly TopLevelStatement[] {

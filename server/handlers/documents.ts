@@ -1,5 +1,5 @@
 /** Documents opened, edited and closed: each is analyzed, and what belonged to a closed one is dropped. */
-import { TextDocumentSyncKind, type Connection } from 'vscode-languageserver';
+import { TextDocumentSyncKind, type Connection, type DidChangeTextDocumentParams } from 'vscode-languageserver';
 import { isPython } from '../documents';
 import { NOTEBOOK_SYNC, type DocumentEvents } from '../notebooks';
 import type { ServerState } from '../state';
@@ -41,8 +41,14 @@ export function listenToDocuments(state: ServerState): void {
     return connection.onDidOpenTextDocument((p) => (isDidOpen(p) ? handler(p) : rejected('textDocument/didOpen', p)));
   };
   events.onDidChangeTextDocument = (handler) => {
-    notebookEvents.change = handler;
-    return connection.onDidChangeTextDocument((p) => (isDidChange(p) ? handler(p) : rejected('textDocument/didChange', p)));
+    // The analysis learns where each change is before it is applied (a notebook's is its whole text).
+    const change = (p: DidChangeTextDocumentParams) => {
+      const document = state.documents.get(p.textDocument.uri);
+      if (document) state.analyses.edit(document, p.contentChanges, p.textDocument.version);
+      handler(p);
+    };
+    notebookEvents.change = change;
+    return connection.onDidChangeTextDocument((p) => (isDidChange(p) ? change(p) : rejected('textDocument/didChange', p)));
   };
   events.onDidCloseTextDocument = (handler) => {
     notebookEvents.close = handler;

@@ -168,20 +168,29 @@ describe('piecewise analysis in the server', () => {
   // NB: in broken code the pieces are cut where the text looks like a top-level definition, which
   // confines a mistake to its definition, where lezer's recovery may swallow what follows it: the
   // server agrees with itself, not always with a whole-file parse.
-  it('gives after each of 300 random edits, broken syntax among them, what a fresh analyzer gives, and, before it, the lenses it opens with', () => {
+  it('gives after each of 300 random edits, broken syntax among them, what a fresh analyzer gives, also told where the edits were, and, before it, the lenses it opens with', () => {
     const next = random(seed + 1);
     // Imports first, as files mostly have them: then the leading pieces' lenses are given, until an edit types an import below.
     const lines = FILES.slice(0, 4).map(readText).join('\n').split('\n');
     const isImport = (line: string) => /^(import|from) /.test(line);
     let text = [...lines.filter(isImport), ...lines.filter((line) => !isImport(line))].join('\n');
     const analyzer = new DocumentAnalyzer(modules);
+    // As the server: told what the edits since its last analysis left alone (it analyzes after one edit or several).
+    const told = new DocumentAnalyzer(modules);
+    let edited = { prefix: Infinity, suffix: Infinity };
     for (let i = 0; i < 300; i++) {
-      text = randomEdit(text, next).text;
+      const edit = randomEdit(text, next);
+      edited = { prefix: Math.min(edited.prefix, edit.from), suffix: Math.min(edited.suffix, text.length - edit.to) };
+      text = edit.text;
       const fresh = new DocumentAnalyzer(modules);
       // As a file just opened: its lenses from its tokens, and its pieces parsed where they do not settle them.
       const opening = fresh.openingLenses(text, Infinity);
       const analysis = analyzer.analyze(text);
       assert.deepEqual(analysis, fresh.analyze(text), `edit ${i} (seed ${seed})`);
+      if (next() < 0.6) {
+        assert.deepEqual(told.analyze(text, edited), analysis, `edit ${i}, told where (seed ${seed})`);
+        edited = { prefix: Infinity, suffix: Infinity };
+      }
       if (opening) assert.deepEqual(lensFields(opening.functions), lensFields(analysis.functions), `edit ${i} (seed ${seed})`);
     }
   });
