@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { Middleware } from 'vscode-languageclient/node';
 import { COMMANDS, isLensData, LENS_COMMANDS, type FunctionCommandArgs } from '../protocol';
+import { notebookOfCell } from './sources';
 
 export interface LensedFunction {
   readonly args: FunctionCommandArgs;
@@ -43,26 +44,28 @@ export async function functionAround(editor: vscode.TextEditor): Promise<Functio
 /**
  * Each document's lensed functions, as the server's latest CodeLens answer for it lists them: the
  * client's middleware (recordLenses) reads them off the lenses, which come unresolved (their
- * command, args included, is only made for the lenses on screen), each naming its function in its data.
+ * command, args included, is only made for the lenses on screen), each naming its function in its
+ * data, in the document asked about: the file, or a cell's notebook (the server's document for it).
  */
 const lensed = new WeakMap<vscode.TextDocument, LensedFunction[]>();
 
 export const recordLenses: NonNullable<Middleware['provideCodeLenses']> = async (document, token, next) => {
   const lenses = await next(document, token);
   if (!lenses) return lenses;
+  const uri = (notebookOfCell(document)?.uri ?? document.uri).toString();
   const seen = new Map<string, LensedFunction>();
   for (const lens of lenses) {
-    const args = lensArgs(lens);
+    const args = lensArgs(lens, uri);
     if (args && !seen.has(args.function)) seen.set(args.function, { args, line: lens.range.start.line });
   }
   lensed.set(document, [...seen.values()].sort((a, b) => a.line - b.line));
   return lenses;
 };
 
-/** The function a compute-gradient lens is over, resolved or not. */
-function lensArgs(lens: vscode.CodeLens): FunctionCommandArgs | undefined {
+/** The function a compute-gradient lens of the document `uri` is over, resolved or not. */
+function lensArgs(lens: vscode.CodeLens, uri: string): FunctionCommandArgs | undefined {
   const data: unknown = (lens as vscode.CodeLens & { data?: unknown }).data;
-  if (isLensData(data)) return LENS_COMMANDS[data[2]] === COMMANDS.computeGradient ? { uri: data[0], function: data[1] } : undefined;
+  if (isLensData(data)) return LENS_COMMANDS[data[2]] === COMMANDS.computeGradient ? { uri, function: data[1] } : undefined;
   return lens.command?.command === COMMANDS.computeGradient ? (lens.command.arguments?.[0] as FunctionCommandArgs | undefined) : undefined;
 }
 

@@ -27,13 +27,15 @@ export const LENS_COMMANDS = [COMMANDS.computeGradient, COMMANDS.showGraph, COMM
 /**
  * What a CodeLens sent without its command carries, for `codeLens/resolve` to make the command
  * from (a client that resolves, as VS Code does, gets its lenses so: a third of the JSON, and only
- * the lenses on screen are resolved): the function's document and name, and which of its lenses
- * it is (an index into LENS_COMMANDS).
+ * the lenses on screen are resolved): the function's document, as the number the server gave its
+ * URI (the URI in each of 900 lenses was near half of the JSON a keystroke is answered with; the
+ * client knows the document it asked about), the function's name, and which of its lenses it is
+ * (an index into LENS_COMMANDS).
  */
-export type LensData = readonly [uri: string, fn: string, lens: number];
+export type LensData = readonly [document: number, fn: string, lens: number];
 
 export function isLensData(x: unknown): x is LensData {
-  return Array.isArray(x) && x.length === 3 && typeof x[0] === 'string' && typeof x[1] === 'string' && Number.isInteger(x[2]) && x[2] >= 0 && x[2] < LENS_COMMANDS.length;
+  return Array.isArray(x) && x.length === 3 && Number.isInteger(x[0]) && x[0] >= 0 && typeof x[1] === 'string' && Number.isInteger(x[2]) && x[2] >= 0 && x[2] < LENS_COMMANDS.length;
 }
 
 /**

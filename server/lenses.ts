@@ -28,29 +28,46 @@ function lensTitle(lens: number, outcome: EvaluationOutcome | undefined): string
   return lens === 1 ? 'Graph' : 'Eager vs jit';
 }
 
-function lensCommand(data: LensData, resultOf: (fn: string) => EvaluationOutcome | undefined): Command {
-  const [uri, fn, lens] = data;
+function lensCommand(uri: string, fn: string, lens: number, resultOf: (fn: string) => EvaluationOutcome | undefined): Command {
   const args: FunctionCommandArgs = { uri, function: fn };
   return { title: lensTitle(lens, resultOf(fn)), command: LENS_COMMANDS[lens], arguments: [args] };
 }
 
+/** The numbers lenses name their documents by (LensData), one for each URI the server has given lenses for. */
+export class LensDocuments {
+  private readonly numbers = new Map<string, number>();
+  private readonly uris: string[] = [];
+
+  numberOf(uri: string): number {
+    let n = this.numbers.get(uri);
+    if (n === undefined) this.numbers.set(uri, (n = this.uris.push(uri) - 1));
+    return n;
+  }
+
+  uriOf(n: number): string | undefined {
+    return this.uris[n];
+  }
+}
+
 /**
  * The lenses over each evaluable function, with their commands, or, for a client that resolves
- * them (`unresolved`), each with only the data its command is made from (resolvedLens).
+ * them (`unresolved`), each with only the data its command is made from (resolvedLens): `document`
+ * is the number LensDocuments gave `uri`.
  */
-export function codeLenses(uri: string, functions: readonly LensFunction[], resultOf: (fn: string) => EvaluationOutcome | undefined, unresolved = false): CodeLens[] {
+export function codeLenses(uri: string, document: number, functions: readonly LensFunction[], resultOf: (fn: string) => EvaluationOutcome | undefined, unresolved = false): CodeLens[] {
   const lenses: CodeLens[] = [];
   for (const fn of functions) {
     if (!fn.evaluable) continue;
     for (let lens = 0; lens < LENS_COMMANDS.length; lens++) {
-      const data: LensData = [uri, fn.qualname, lens];
-      lenses.push(unresolved ? { range: fn.nameRange, data } : { range: fn.nameRange, command: lensCommand(data, resultOf) });
+      const data: LensData = [document, fn.qualname, lens];
+      lenses.push(unresolved ? { range: fn.nameRange, data } : { range: fn.nameRange, command: lensCommand(uri, fn.qualname, lens, resultOf) });
     }
   }
   return lenses;
 }
 
-/** A lens sent unresolved, with its command: titled by the function's latest outcome now. */
-export function resolvedLens(lens: CodeLens & { readonly data: LensData }, resultOf: (uri: string) => (fn: string) => EvaluationOutcome | undefined): CodeLens {
-  return { range: lens.range, command: lensCommand(lens.data, resultOf(lens.data[0])) };
+/** A lens sent unresolved, with its command (of the document `uri`, which its data numbers): titled by the function's latest outcome now. */
+export function resolvedLens(lens: CodeLens & { readonly data: LensData }, uri: string, resultOf: (fn: string) => EvaluationOutcome | undefined): CodeLens {
+  const [, fn, which] = lens.data;
+  return { range: lens.range, command: lensCommand(uri, fn, which, resultOf) };
 }

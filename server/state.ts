@@ -17,6 +17,7 @@ import type { AssignedValue, EvaluationOutcome, EvaluationResult, FunctionComman
 import type { DocumentAnalysis, FunctionSummary } from './analysis';
 import { documentDiagnostics } from './diagnostics';
 import { Analyses, isPython } from './documents';
+import { LensDocuments } from './lenses';
 import { Notebooks } from './notebooks';
 import { Traffic } from './traffic';
 import { outcomeKey, ResultStore } from './results';
@@ -38,6 +39,7 @@ export class ServerState {
   /** Evaluations for clients that have no execution host of their own, on the CPU (wasm), off the server's thread. */
   readonly execution = new WorkerExecution({ backend: 'wasm', secondsSetting: 'gradlens.budget.seconds', startSuccessor: (start) => this.typing.afterPause(start), background: true });
   readonly inFlight = new Set<InFlight>();
+  readonly lensDocuments = new LensDocuments();
   readonly analyses: Analyses;
   options: GradlensInitializationOptions = {};
   client: ClientCapabilities = {};

@@ -3,6 +3,7 @@
  * that resolves lenses (VS Code) gets them without their commands and resolves those it shows
  * (codeLens/resolve): 900 lenses are a third of the JSON, and a keystroke's answer is that much sooner.
  */
+import { ErrorCodes, ResponseError } from 'vscode-languageserver';
 import type { LensData } from '../../protocol';
 import { isPython } from '../documents';
 import { codeLenses, resolvedLens } from '../lenses';
@@ -19,9 +20,16 @@ export const lensFeature: Feature = {
       // An answer before the analysis is only given to a client that will be told to ask again.
       const functions = state.client.workspace?.codeLens?.refreshSupport ? state.analyses.lensFunctions(document) : state.analyses.of(document).functions;
       // NB: an answer from the tokens of a document just opened comes whole: resolving its lenses would wait for the analysis that follows it.
-      return codeLenses(textDocument.uri, functions, state.resultOf(textDocument.uri), unresolved() && state.analyses.isCurrent(document));
+      const uri = textDocument.uri;
+      return codeLenses(uri, state.lensDocuments.numberOf(uri), functions, state.resultOf(uri), unresolved() && state.analyses.isCurrent(document));
     })));
     // NB: a lens sent with its command (to a client that does not resolve) comes back as it is.
-    state.connection.onCodeLensResolve(checked('codeLens/resolve', isCodeLens, (lens) => (lens.data === undefined ? lens : resolvedLens(lens as typeof lens & { data: LensData }, (uri) => state.resultOf(uri)))));
+    state.connection.onCodeLensResolve(checked('codeLens/resolve', isCodeLens, (lens) => {
+      if (lens.data === undefined) return lens;
+      const data = lens.data as LensData;
+      const uri = state.lensDocuments.uriOf(data[0]);
+      if (uri === undefined) throw new ResponseError(ErrorCodes.InvalidParams, `codeLens/resolve: no document numbered ${data[0]} was given lenses`);
+      return resolvedLens({ ...lens, data }, uri, state.resultOf(uri));
+    }));
   },
 };

@@ -41,6 +41,8 @@ describe('language server: CodeLenses resolved on request (codeLens/resolve)', f
     assert.ok(full.length >= 3 && full.every((l) => l.command !== undefined));
     assert.equal(bare.length, full.length);
     assert.ok(bare.every((l) => l.command === undefined && l.data !== undefined), JSON.stringify(bare[0]));
+    // The document's URI is the client's to know: each lens carries a number for it instead.
+    assert.ok(!JSON.stringify(bare).includes(uri), JSON.stringify(bare[0]));
     assert.deepEqual(await Promise.all(bare.map((l) => resolving.resolveLens(l))), full);
   });
 
@@ -59,7 +61,7 @@ describe('language server: CodeLenses resolved on request (codeLens/resolve)', f
   it('answers a malformed lens to resolve with InvalidParams, and a lens sent with its command as it is', async () => {
     const [lens] = await plain.codeLenses(uri);
     assert.deepEqual(await plain.resolveLens(lens!), lens);
-    const malformed: unknown[] = [{}, { range: lens!.range, data: [uri, 'f', 7] }, { range: lens!.range, data: 'f' }, { data: [uri, 'f', 0] }];
+    const malformed: unknown[] = [{}, { range: lens!.range, data: [0, 'f', 7] }, { range: lens!.range, data: [uri, 'f', 0] }, { range: lens!.range, data: [99, 'f', 0] }, { range: lens!.range, data: 'f' }, { data: [0, 'f', 0] }];
     for (const bad of malformed) {
       await assert.rejects(resolving.resolveLens(bad as CodeLens), (e: unknown) => e instanceof ResponseError && e.code === ErrorCodes.InvalidParams, JSON.stringify(bad));
     }
