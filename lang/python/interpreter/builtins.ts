@@ -17,7 +17,7 @@ import {
   StaticMethod,
   ascii,
   binary,
-  compare,
+  compares,
   dictKey,
   pyHash,
   formatValue,
@@ -261,7 +261,7 @@ function minmax(name: 'min' | 'max', args: PyValue[], kwargs: Kwargs, ctx: HostC
   const op = name === 'min' ? '<' : '>';
   for (const x of items) {
     const k = key === undefined ? x : ctx.call(key, [x]);
-    if (best === undefined || truthy(compare(op, k, bestKey!, ctx), ctx)) {
+    if (best === undefined || compares(op, k, bestKey!, ctx)) {
       best = x;
       bestKey = k;
     }
@@ -458,7 +458,7 @@ function callableIterator(f: PyValue, sentinel: PyValue, ctx: HostContext): PyVa
         if (e instanceof PyError && e.exc.type.isSubtypeOf(StopIteration)) return;
         throw e;
       }
-      if (truthy(compare('==', v, sentinel, ctx), ctx)) return;
+      if (compares('==', v, sentinel, ctx)) return;
       yield v;
     }
   })());

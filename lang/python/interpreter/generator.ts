@@ -139,11 +139,18 @@ export class PyGenerator extends PyIterator {
 
   /** `g.close()`: GeneratorExit thrown in at the waiting `yield`, so its `finally` blocks run. */
   close(): void {
-    if (this.state === 'created') this.state = 'closed';
     if (this.state === 'closed') return;
-    // GeneratorExit would leave it without running anything: it is simply finished.
+    // One that never ran is finished as it is: its frame goes, and nothing in it runs.
+    if (this.state === 'created') {
+      this.state = 'closed';
+      this.frame.finished(this);
+      return;
+    }
+    // GeneratorExit would leave it without running any Python code: it is simply finished (its
+    // loops let go of what they iterate, in the body's JS `finally` blocks).
     if (this.state === 'suspended' && !this.frame.guarded()) {
       this.state = 'closed';
+      this.body.return(null);
       this.frame.finished(this);
       return;
     }

@@ -47,8 +47,26 @@ export interface GeneratorHost {
   uncatchable(e: unknown): boolean;
   /** `v` went somewhere other than a name (a generator's caller): never collected. */
   escape(v: PyValue): void;
+  /**
+   * A `for` loop or a `yield from` in a generator's body draws from `it` as the ordinary path's
+   * loop does: it holds `it` (a generator, a container that counts its items) until `end`, and
+   * what a generator yields is the loop target's (or the delegating generator's) to take.
+   */
+  drawFrom(it: PyValue): Drawing;
+  /** Resumes `inner`, which a `yield from` delegates to: what it yields is the delegating generator's to yield on (it counts it or lets it escape). */
+  delegate(inner: PyGenerator, thrown: ExceptionObject | null, sent: PyValue): IteratorResult<PyValue, PyValue>;
   /** After a `for` loop left early: closes its iterable if the loop's header made it (CPython frees it there). */
   closeAbandoned(iterable: PyValue, madeBefore: number): void;
+}
+
+/** What a loop in a generator's body draws from its iterable (GeneratorHost.drawFrom). */
+export interface Drawing {
+  /** The next item, or undefined once the iterable is used up. */
+  next(): PyValue | undefined;
+  /** The loop's target took the item: the loop lets go of its count on it (a generator's yield). */
+  took(): void;
+  /** The loop ended: it lets go of its iterable. */
+  end(): void;
 }
 
 type Run = Generator<PyValue, Completion, PyValue>;
@@ -203,15 +221,19 @@ function* yieldValue(h: GeneratorHost, v: PyValue): Eval {
 /** `yield from it`: a generator is delegated to (send, throw and close pass through); any other iterable is drawn from. */
 function* yieldFrom(h: GeneratorHost, it: PyValue, y: A.YieldFrom): Eval {
   if (!(it instanceof PyGenerator)) {
-    const items = ops.iterate(it, h.ctx)[Symbol.iterator]();
-    for (;;) {
-      h.node = y;
-      const next = items.next();
-      if (next.done) return null;
-      yield* yieldValue(h, next.value);
+    const items = h.drawFrom(it);
+    try {
+      for (;;) {
+        h.node = y;
+        const item = items.next();
+        if (item === undefined) return null;
+        yield* yieldValue(h, item);
+      }
+    } finally {
+      items.end();
     }
   }
-  let r = it.resume(null, null);
+  let r = h.delegate(it, null, null);
   for (;;) {
     if (r.done) return r.value;
     let sent: PyValue;
@@ -224,11 +246,11 @@ function* yieldFrom(h: GeneratorHost, it: PyValue, y: A.YieldFrom): Eval {
         throw e;
       }
       h.node = y;
-      r = it.resume(e.exc, null);
+      r = h.delegate(it, e.exc, null);
       continue;
     }
     h.node = y;
-    r = it.resume(null, sent);
+    r = h.delegate(it, null, sent);
   }
 }
 
@@ -257,18 +279,18 @@ function* whileStatement(h: GeneratorHost, s: A.While, scope: Scope): Run {
 function* forStatement(h: GeneratorHost, s: A.For, scope: Scope): Run {
   const made = generatorCount();
   const it = yield* expr(h, s.iter, scope);
-  h.escape(it);
   h.node = s;
-  const iterator = ops.iterate(it, h.ctx)[Symbol.iterator]();
+  const items = h.drawFrom(it);
   // A generator the header made is closed when the loop is left: closing this generator there runs code.
   const guards = it instanceof PyGenerator && it.serial >= made;
   if (guards) scope.closeGuards++;
   try {
     for (;;) {
       h.node = s;
-      const next = iterator.next();
-      if (next.done) break;
-      h.assign(s.target, next.value, scope);
+      const item = items.next();
+      if (item === undefined) break;
+      h.assign(s.target, item, scope);
+      items.took();
       const r = yield* block(h, s.body, scope);
       if (r === BREAK || r === RETURN) {
         h.closeAbandoned(it, made);
@@ -281,6 +303,7 @@ function* forStatement(h: GeneratorHost, s: A.For, scope: Scope): Run {
     throw e;
   } finally {
     if (guards) scope.closeGuards--;
+    items.end();
   }
   return yield* block(h, s.orelse, scope);
 }

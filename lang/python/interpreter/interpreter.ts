@@ -49,7 +49,7 @@ import {
 import { BREAK, CONTINUE, type Completion, NORMAL, RETURN } from './completion';
 import { finalizeGenerators } from './finalization';
 import { generatorCount, type GeneratorFrame, PyGenerator } from './generator';
-import { functionBody, type GeneratorHost } from './generator_body';
+import { type Drawing, functionBody, type GeneratorHost } from './generator_body';
 import { chosenCase } from './match';
 import { unsupportedModuleMessage, type ModuleRegistry } from './module_shims';
 import * as ops from './operators';
@@ -231,10 +231,10 @@ function lendsArguments(f: PyInstance): boolean {
   return call instanceof PyBuiltin && call.lendsArguments;
 }
 
-/** A consumer drawing from generator `from` now, and what it drew: the values it yielded are its to count or use up (`Interpreter.taking`). */
+/** A consumer drawing from generator `from` now, and what it drew: the values it yielded, each with a count the consumer holds until it took it (`Interpreter.taking`). */
 interface Taker {
   readonly from: PyGenerator;
-  readonly drawn: PyValue[];
+  readonly drawn: Counted[];
 }
 
 function counted(v: PyValue): v is Counted {
@@ -303,6 +303,8 @@ export class Interpreter implements HostContext {
   private readonly stderr: (w: ShownWarning) => void;
   /** hostObjectCount() when the innermost running statement began. */
   private statementStart = 0;
+  /** What built-ins drew from generators in the statements still running, innermost last, each with a count on it until its statement ends (tookDrawn). */
+  private readonly drawnByCalls: Counted[] = [];
   /** Operands used up in the statements still running, innermost last (see `usedOperand`). */
   private readonly usedUp: Counted[] = [];
   /**
@@ -540,9 +542,11 @@ export class Interpreter implements HostContext {
     const outer = this.statementStart;
     this.statementStart = hostObjectCount();
     const usedUp = this.usedUp.length;
+    const drawn = this.drawnByCalls.length;
     const r = this.runStmt(s, scope);
     this.statementStart = outer;
     // A statement's temporaries are gone once it ends: what lost its last name in it can go too.
+    if (this.drawnByCalls.length > drawn) this.releaseDrawn(drawn);
     if (this.usedUp.length > usedUp) this.collectUsedUp(usedUp);
     if (this.unbound.length) this.collectUnbound();
     return r;
@@ -709,7 +713,7 @@ export class Interpreter implements HostContext {
         const item = taker === null ? nextItem() : this.drawing(taker, nextItem);
         if (item === undefined) break;
         this.assign(s.target, item, scope);
-        if (taker !== null) taker.drawn.length = 0;
+        if (taker !== null) this.took(taker);
         // What the target held before goes now, before the body runs, as in CPython; so does what
         // it unpacked (a tuple a generator yielded), not when the loop ends.
         if (this.unbound.length) this.collectUnbound();
@@ -965,7 +969,16 @@ export class Interpreter implements HostContext {
     if (!this.isCounted(v)) return;
     const n = this.bindings.get(v);
     if (n !== undefined) this.bindings.set(v, n + 1);
-    else if (this.bornOf(v) >= this.statementStart && !this.escaped.has(v)) this.bindings.set(v, 1);
+    else if (!this.escaped.has(v) && this.countable(v)) this.bindings.set(v, 1);
+  }
+
+  /**
+   * Whether uncounted `v` can be counted from a new name or container: it is new to the running
+   * statement (nothing uncounted reached it yet), or its last count went in a statement still
+   * running and it waits to be collected (a value a consumer drew: `y = max(g)`).
+   */
+  private countable(v: Counted): boolean {
+    return this.bornOf(v) >= this.statementStart || this.unbound.some((u) => u.value === v);
   }
 
   /** A name bound to `v` was rebound or deleted, or its frame ended (for the statement at `depth` to finish). */
@@ -1012,7 +1025,7 @@ export class Interpreter implements HostContext {
     if (!this.isCounted(item) || this.escaped.has(item)) return false;
     const n = this.bindings.get(item);
     if (n !== undefined) this.bindings.set(item, n + 1);
-    else if (this.bornOf(item) >= this.statementStart) this.bindings.set(item, 1);
+    else if (this.countable(item)) this.bindings.set(item, 1);
     else return false;
     return true;
   }
@@ -1090,6 +1103,41 @@ export class Interpreter implements HostContext {
     }
   }
 
+  /** A loop in a generator's body draws from `it` (GeneratorHost.drawFrom), holding it as execFor's loop does. */
+  private drawFrom(it: PyValue): Drawing {
+    const held = it instanceof PyGenerator || this.isHolder(it);
+    if (held) this.bound(it);
+    else this.escape(it);
+    const nextItem = ops.cursor(it, this);
+    // The target takes what a generator yields, as a name takes any value.
+    const taker: Taker | null = it instanceof PyGenerator ? { from: it, drawn: [] } : null;
+    return {
+      next: () => {
+        if (taker === null) return nextItem();
+        return this.drawing(taker, nextItem);
+      },
+      took: () => {
+        if (taker !== null) this.took(taker);
+      },
+      end: () => {
+        if (held) this.unbind(it);
+      },
+    };
+  }
+
+  /**
+   * A `yield from` resumes `inner` (GeneratorHost.delegate): the delegating generator yields what
+   * it yields on at once, and its own consumer counts it then (handOver), before any statement ends.
+   */
+  private delegate(inner: PyGenerator, thrown: ExceptionObject | null, sent: PyValue): IteratorResult<PyValue, PyValue> {
+    const taker: Taker = { from: inner, drawn: [] };
+    try {
+      return this.drawing(taker, () => inner.resume(thrown, sent));
+    } finally {
+      this.took(taker);
+    }
+  }
+
   /** Runs `draw` with `taker` taking what its generator yields (see `taking`). */
   private drawing<T>(taker: Taker | null, draw: () => T): T {
     const outer = this.taking;
@@ -1107,8 +1155,16 @@ export class Interpreter implements HostContext {
    */
   private handOver(g: PyGenerator, v: PyValue, taker: Taker | null): void {
     // NB: only counted values are kept: `sum(i * i for i in range(n))` draws numbers by the million.
+    // The consumer holds a count on what it drew until it took it (`took`): the generator may let
+    // go of its own names for it while the consumer still uses it (`max(g)`, `next(it) + next(it)`).
     if (taker === null || taker.from !== g) this.escape(v);
-    else if (this.isCounted(v)) taker.drawn.push(v);
+    else if (this.holdItem(v)) taker.drawn.push(v);
+  }
+
+  /** The consumer took what it drew (a name or a container counts it now, or nothing did): it lets go of its counts. */
+  private took(taker: Taker): void {
+    for (const v of taker.drawn) this.unbind(v);
+    taker.drawn.length = 0;
   }
 
   /** `v` went somewhere other than a name: it is never collected. */
@@ -1208,6 +1264,32 @@ export class Interpreter implements HostContext {
    */
   finalize(): void {
     finalizeGenerators(this.globals, this.unfinished, (g) => this.closeDropped(g, null));
+  }
+
+  /**
+   * The frame of `scope` (a call, a comprehension, a generator) ended: its variables go with it,
+   * unless a function defined in it keeps them, or a generator expression made in it may still
+   * read them (Scope.readers): then the last of those to finish lets go of them. Whether they went now.
+   */
+  private releaseScope(scope: Scope): boolean {
+    if (scope.captured) return false;
+    if (scope.readers > 0) {
+      scope.released = true;
+      return false;
+    }
+    for (const v of scope.vars.values()) this.unbind(v);
+    scope.vars.clear();
+    return true;
+  }
+
+  /** A generator expression made in `scope` finished: a scope around it whose frame ended and that it was the last to read goes now. */
+  private readerFinished(scope: Scope): void {
+    for (let s: Scope | null = scope; s !== null && s.info !== null; s = s.parent) {
+      if (--s.readers === 0 && s.released) {
+        s.released = false;
+        this.releaseScope(s);
+      }
+    }
   }
 
   /** A function, lambda or class defined in `scope` keeps it and the scopes around it alive. */
@@ -1491,12 +1573,8 @@ export class Interpreter implements HostContext {
       this.frames.pop();
       this.node = callerNode;
       this.opScope = callerScope;
-      // Its locals go with the frame, unless a function defined in it keeps them.
-      if (!scope.captured) {
-        const waiting = this.unbound.length;
-        for (const v of scope.vars.values()) this.unbind(v);
-        if (this.unbound.length > waiting) this.closeLocalGenerators(waiting, frameStart, returned);
-      }
+      const waiting = this.unbound.length;
+      if (this.releaseScope(scope) && this.unbound.length > waiting) this.closeLocalGenerators(waiting, frameStart, returned);
     }
   }
 
@@ -1953,7 +2031,7 @@ export class Interpreter implements HostContext {
       throw err;
     } finally {
       this.argumentsKept = false;
-      if (taker !== null) this.tookDrawn(f, taker.drawn);
+      if (taker !== null) this.tookDrawn(f, taker);
     }
     if (op) {
       this.adopt(out);
@@ -1974,11 +2052,20 @@ export class Interpreter implements HostContext {
   /**
    * Built-in `f` drew `drawn` from a generator: a set or dict keeps them uncounted (they escape);
    * any other (`sum`, `next`, `list`, whose list counts its items) used them up, so what nothing
-   * took by the statement's end goes, as CPython frees each once it is added or stored.
+   * took by the statement's end goes, as CPython frees each once it is added or stored. NB: their
+   * counts hold until then: the generator may let go of its names for them while the statement
+   * still uses them (`next(it) + next(it)`).
    */
-  private tookDrawn(f: PyValue, drawn: readonly PyValue[]): void {
-    if (this.drawnKeeping.has(f)) for (const v of drawn) this.escape(v);
-    else for (const v of drawn) this.usedOperand(v);
+  private tookDrawn(f: PyValue, taker: Taker): void {
+    if (this.drawnKeeping.has(f)) for (const v of taker.drawn) this.escape(v);
+    else for (const v of taker.drawn) this.drawnByCalls.push(v);
+    taker.drawn.length = 0;
+  }
+
+  /** Lets go of the counts calls drew since `mark` (drawnByCalls): the expressions that used them ended. */
+  private releaseDrawn(mark: number): void {
+    for (let i = mark; i < this.drawnByCalls.length; i++) this.unbind(this.drawnByCalls[i]);
+    this.drawnByCalls.length = mark;
   }
 
   /** A built-in drew from generator `g` and returned: if `g` was a temporary of this statement, it goes now. */
@@ -2070,6 +2157,7 @@ export class Interpreter implements HostContext {
     const dict = e.kind === 'DictComp' ? new PyDict() : null;
     const gens = e.generators;
     const usedUp = this.usedUp.length;
+    const drawn = this.drawnByCalls.length;
     const loop = (i: number, iterable: PyValue): void => {
       const g = gens[i];
       // A container that holds its items is held while the comprehension draws from it, as a `for` holds it.
@@ -2086,7 +2174,7 @@ export class Interpreter implements HostContext {
           const item = taker === null ? nextItem() : this.drawing(taker, nextItem);
           if (item === undefined) break;
           this.assign(g.target, item, inner);
-          if (taker !== null) taker.drawn.length = 0;
+          if (taker !== null) this.took(taker);
           if (!this.admits(g, inner)) continue;
           if (i + 1 < gens.length) loop(i + 1, this.evalExpr(gens[i + 1].iter, inner));
           else if (dict) {
@@ -2106,6 +2194,7 @@ export class Interpreter implements HostContext {
             list.push(v);
           }
           // Each element's temporaries go once it is made, not when the whole comprehension is.
+          if (this.drawnByCalls.length > drawn) this.releaseDrawn(drawn);
           if (this.usedUp.length > usedUp) this.collectUsedUp(usedUp);
         }
       } finally {
@@ -2114,7 +2203,7 @@ export class Interpreter implements HostContext {
     };
     // The first iterable is evaluated in the enclosing scope, as in Python.
     loop(0, this.evalExpr(gens[0].iter, scope));
-    if (!inner.captured) for (const v of inner.vars.values()) this.unbind(v);
+    this.releaseScope(inner);
     if (dict ?? set) return dict ?? set!;
     const out = new PyList(list);
     this.holdOn(out, heldByList);
@@ -2133,6 +2222,7 @@ export class Interpreter implements HostContext {
     // NB: its variables go when it finishes (generatorFrame's `finished`), unless a lambda in it keeps them.
     const inner = new Scope(scopeInfo(e), scope, this.globals, scope.owner, scope.ownerSuffix);
     const first = this.evalExpr(e.generators[0].iter, scope);
+    for (let s: Scope | null = scope; s !== null && s.info !== null; s = s.parent) s.readers++;
     // It holds a container it iterates until it finishes (`sum(t.sum() for t in [a * 2, b])`), as a `for` holds it.
     const held = this.isHolder(first) ? first : null;
     if (held !== null) this.bound(held);
@@ -2158,7 +2248,7 @@ export class Interpreter implements HostContext {
       const next = taker === null ? items.next() : this.drawing(taker, () => items.next());
       if (next.done) return null;
       this.assign(g.target, next.value, inner);
-      if (taker !== null) taker.drawn.length = 0;
+      if (taker !== null) this.took(taker);
       if (!this.admits(g, inner)) continue;
       if (i + 1 < e.generators.length) {
         const it = this.evalExpr(e.generators[i + 1].iter, inner);
@@ -2181,13 +2271,12 @@ export class Interpreter implements HostContext {
       started: (g) => void this.unfinished.add(g),
       finished: (g) => {
         this.unfinished.delete(g);
-        // Its locals go with its frame, as a function's do as it returns (unless a function defined in it keeps them).
-        if (!scope.captured) {
-          for (const v of scope.vars.values()) this.unbind(v);
-          scope.vars.clear();
-        }
+        // Its locals go with its frame, as a function's do as it returns.
+        this.releaseScope(scope);
         this.unbind(iterated);
         iterated = null;
+        // A generator expression no longer reads the scopes around it.
+        if (fn === null && scope.parent !== null) this.readerFinished(scope.parent);
       },
       locals: () => scope.vars.values(),
       guarded: () => scope.closeGuards > 0,
@@ -2283,6 +2372,8 @@ export class Interpreter implements HostContext {
       normalize: (e) => this.normalize(e),
       uncatchable: (e) => e instanceof HaltError || e instanceof StopRun,
       escape: (v) => this.escape(v),
+      drawFrom: (it) => this.drawFrom(it),
+      delegate: (inner, thrown, sent) => this.delegate(inner, thrown, sent),
       closeAbandoned: (it, madeBefore) => this.closeAbandoned(it, madeBefore),
     };
   }

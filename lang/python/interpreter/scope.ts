@@ -22,6 +22,14 @@ export class Scope {
   readonly vars: Map<string, PyValue>;
   /** Set once a function, lambda or class is defined in it: its variables outlive the call. */
   captured = false;
+  /**
+   * Generator expressions made in it (or in a scope inside it) that have not finished: they may
+   * read its variables after its frame ended (`return (X[i:i + 2] for i in range(n))`), so its
+   * frame's end leaves them to the last of these to finish (`released`).
+   */
+  readers = 0;
+  /** Its frame ended while `readers` was not 0: the last reader to finish lets go of its variables. */
+  released = false;
   /** A generator's scope: how many of its `try`, `with`, delegations and loops over a generator they made are running (generator_body.ts). */
   closeGuards = 0;
 

@@ -127,4 +127,33 @@ describe('lang: what generators yield goes with its last reference (issue 12)', 
     const r = runTorch(src, new EagerEngine(createReferenceBackend()), { file: 'x.py', budgets: { maxTensorBytes: 4 << 20, maxWallMs: 100_000 } });
     assert.equal(r.error === null ? r.output : r.output + formatError(r.error), '9 25.6\n');
   });
+  it("a generator expression a function returns reads the function's locals after it returned, and they go as it finishes or is dropped (it raised 'this tensor was disposed')", () => {
+    const src = [
+      'import torch, probe',
+      'torch.manual_seed(0)',
+      'def batches(X, y, bs):',
+      '    Xn = (X - X.mean(0)) / X.std(0)',
+      '    n = Xn.shape[0]',
+      '    return ((Xn[i:i + bs], y[i:i + bs]) for i in range(0, n, bs))',
+      'X = torch.randn(12, 3)',
+      'y = X.sum(1, keepdim=True)',
+      'w = torch.zeros(3, 1, requires_grad=True)',
+      'for epoch in range(6):',
+      '    for xb, yb in batches(X, y, 4):',
+      '        loss = ((xb @ w - yb) ** 2).mean()',
+      '        loss.backward()',
+      '        with torch.no_grad():',
+      '            w -= 0.1 * w.grad',
+      '            w.grad.zero_()',
+      '    it = batches(X, y, 6)',
+      '    head = next(it)',
+      '    del it',
+      '    if epoch == 0:',
+      '        first = probe.live()',
+      'print(probe.live() - first, round(loss.item(), 4))',
+      'print([round(v, 4) for v in w.flatten().tolist()])',
+      '',
+    ].join('\n');
+    assert.equal(run(src), '0 0.0406\n[0.6483, 1.1449, 0.9303]\n');
+  });
 });

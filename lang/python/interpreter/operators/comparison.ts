@@ -57,7 +57,7 @@ function compareSequences(op: CompareOp, a: readonly PyValue[], b: readonly PyVa
     if (!Object.is(a[i], b[i]) && !eq(a[i], b[i], ctx)) {
       if (op === '==') return false;
       if (op === '!=') return true;
-      return truthy(compare(op, a[i], b[i], ctx), ctx);
+      return compares(op, a[i], b[i], ctx);
     }
   }
   return ordered(op, a.length - b.length);
@@ -154,8 +154,19 @@ function structuralEq(a: PyValue, b: PyValue, ctx: HostContext): boolean {
 /** Python `==` as a JS boolean (a host comparison's result goes through its truth value). */
 export function eq(a: PyValue, b: PyValue, ctx: HostContext): boolean {
   if (a === b && typeof a !== 'number') return true;
-  const r = compare('==', a, b, ctx);
-  return typeof r === 'boolean' ? r : truthy(r, ctx);
+  return compares('==', a, b, ctx);
+}
+
+/**
+ * Whether `a op b` holds, as `if a op b:` reads it: a comparison's value made for it (a tensor of
+ * booleans) goes once its truth is read, as CPython frees it there (`max(losses)`, `sorted(xs)`).
+ */
+export function compares(op: CompareOp, a: PyValue, b: PyValue, ctx: HostContext): boolean {
+  const r = compare(op, a, b, ctx);
+  if (typeof r === 'boolean') return r;
+  const holds = truthy(r, ctx);
+  if (r instanceof HostObject && r.collectable && r !== a && r !== b) r.collect(ctx);
+  return holds;
 }
 
 /** `item in container`. */

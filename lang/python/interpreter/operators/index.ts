@@ -8,7 +8,7 @@ export { complexAbs, complexRefusal, complexType, PyComplex } from './complex';
 export { bytearrayType, bytesLike, bytesType, fromLatin1, PyBytes } from './bytes';
 export { floatFromHex, fromBytes } from './int_bytes';
 export { delattr, FINALIZER_REFUSAL, getattr, getattrOrUndefined, isInstance, setattr } from './attributes';
-export { compare, contains, eq } from './comparison';
+export { compare, compares, contains, eq } from './comparison';
 export { cursor, delitem, getitem, iterate, len, materialize, setitem, sliceIndices } from './containers';
 export { dictKey, pyHash } from './hashing';
 export { intToFloat, isNumber, parseIntLiteral, toFloat, toIndex, toInt } from './conversions';

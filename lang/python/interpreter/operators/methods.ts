@@ -31,7 +31,7 @@ import { encode } from './codecs';
 import { bitCount, toBytes } from './int_bytes';
 import { numberDunder } from './number_dunders';
 import { setOp } from './arithmetic';
-import { compare, contains, eq } from './comparison';
+import { compares, contains, eq } from './comparison';
 import { extendList, iterate, len, sliceIndices } from './containers';
 import { toIndex } from './conversions';
 import { dictKey } from './hashing';
@@ -355,7 +355,7 @@ const STR_METHODS = nameTable<(self: string, name: string) => PyBuiltin>({
 function sortItems(items: PyValue[], key: PyValue | undefined, reverse: boolean, ctx: HostContext): PyValue[] {
   const keys = key === undefined || key === null ? items : items.map((x) => ctx.call(key, [x]));
   const order = items.map((_, i) => i);
-  const lt = (a: PyValue, b: PyValue) => truthy(compare('<', a, b, ctx), ctx);
+  const lt = (a: PyValue, b: PyValue) => compares('<', a, b, ctx);
   // Array.prototype.sort is stable; Python's reverse=True keeps equal items in their original order too.
   order.sort((i, j) => {
     ctx.tick();
