@@ -27,6 +27,7 @@ import {
   withContext,
   PyBuiltin,
   PyDict,
+  PyDictView,
   PyFunction,
   PyInstance,
   PyIterator,
@@ -40,9 +41,14 @@ import {
   type FailedOp,
   type Operand,
   type PyValue,
+  dictType,
+  frozensetType,
+  listType,
   objectType,
   openStdout,
   openWarningChannel,
+  setType,
+  tupleType,
   type ShownWarning,
   typeName,
 } from './values';
@@ -206,24 +212,23 @@ const CONSUMING_BUILTINS = ['print', 'len', 'repr', 'format', 'round', 'abs', 'm
 const ITERATOR_CONSUMING_BUILTINS = [...CONSUMING_BUILTINS, 'next', 'iter', 'list', 'tuple', 'set', 'frozenset', 'dict', 'sorted', 'type'];
 
 /**
- * Built-ins of ITERATOR_CONSUMING_BUILTINS that keep what they draw from a generator where no
- * count reaches it (a set's members, a dict's keys and values): it escapes.
+ * Built-ins whose result holds what they were given and keeps nothing else of it: a container of
+ * the items (`list(zip(xs, ys))`, `sorted(xs)`, `dict(x=a, y=b)`, `set(xs)`), or an iterator that
+ * draws from its arguments (`zip(xs, ys)`, `map(f, xs)`, `enumerate(xs)`). Their result counts as
+ * a name for what it holds. So do the container types' subclasses (`OrderedDict`, `defaultdict`,
+ * `Counter`, a class deriving from dict): CONTAINER_TYPES.
  */
-const DRAWN_KEEPING_BUILTINS = ['set', 'frozenset', 'dict'];
+const CONTAINER_BUILTINS = ['list', 'tuple', 'dict', 'set', 'frozenset', 'sorted', 'reversed', 'zip', 'enumerate', 'map', 'filter', 'iter'];
 
-/**
- * Built-ins whose result holds what they were given and keeps nothing else of it: a list or tuple
- * of the items (`list(zip(xs, ys))`, `sorted(xs)`), or an iterator that draws from its arguments
- * (`zip(xs, ys)`, `map(f, xs)`, `enumerate(xs)`). Their result counts as a name for what it holds.
- */
-const CONTAINER_BUILTINS = ['list', 'tuple', 'sorted', 'reversed', 'zip', 'enumerate', 'map', 'filter', 'iter'];
+/** The built-in container types: calling one or a subclass of one makes a container of its arguments (see CONTAINER_BUILTINS). */
+const CONTAINER_TYPES = [listType, tupleType, dictType, setType, frozensetType];
 
 /**
  * A value whose names the interpreter counts: a collectable host value (a tensor), a generator, a
  * container that holds counts on what is in it (a tuple, list or dict an op returned or Python
  * made, a pytree node, an iterator of CONTAINER_BUILTINS: `Interpreter.holders`).
  */
-type Counted = HostObject | PyGenerator | PyTuple | PyList | PyDict | PyIterator;
+type Counted = HostObject | PyGenerator | PyTuple | PyList | PyDict | PySet | PyDictView | PyIterator;
 
 /** Whether calling instance `f` lends its arguments: its class's `__call__` does (PyBuiltin.lendsArguments). */
 function lendsArguments(f: PyInstance): boolean {
@@ -233,7 +238,8 @@ function lendsArguments(f: PyInstance): boolean {
 
 /** A consumer drawing from generator `from` now, and what it drew: the values it yielded, each with a count the consumer holds until it took it (`Interpreter.taking`). */
 interface Taker {
-  readonly from: PyGenerator;
+  /** The generators whose yields it takes: the one it draws from, or those an iterator it draws from holds (`enumerate(g)`, `zip(g, h)`). */
+  readonly from: readonly PyGenerator[];
   readonly drawn: Counted[];
 }
 
@@ -256,8 +262,6 @@ export class Interpreter implements HostContext {
   private readonly consuming: ReadonlySet<PyValue | undefined>;
   /** Built-ins that keep no generator passed to them (ITERATOR_CONSUMING_BUILTINS). */
   private readonly iteratorConsuming: ReadonlySet<PyValue | undefined>;
-  /** Built-ins that keep what they draw uncounted (DRAWN_KEEPING_BUILTINS). */
-  private readonly drawnKeeping: ReadonlySet<PyValue | undefined>;
   /** Built-ins whose result holds what they were given (CONTAINER_BUILTINS). */
   private readonly containerMaking: ReadonlySet<PyValue | undefined>;
   /** Set while assignments are recorded; NB: null costs the assignment one comparison. */
@@ -335,7 +339,6 @@ export class Interpreter implements HostContext {
     this.consuming = new Set(CONSUMING_BUILTINS.map((name) => this.builtins.get(name)));
     this.iteratorConsuming = new Set(ITERATOR_CONSUMING_BUILTINS.map((name) => this.builtins.get(name)));
     this.containerMaking = new Set(CONTAINER_BUILTINS.map((name) => this.builtins.get(name)));
-    this.drawnKeeping = new Set(DRAWN_KEEPING_BUILTINS.map((name) => this.builtins.get(name)));
     this.globals.set('__name__', '__main__');
     const lines = options.source?.split('\n') ?? [];
     this.sourceLine = (line) => lines[line - 1] ?? '';
@@ -703,14 +706,14 @@ export class Interpreter implements HostContext {
     this.node = s;
     const nextItem = ops.cursor(it, this);
     // The target takes what a generator yields, as a name takes any value.
-    const taker: Taker | null = it instanceof PyGenerator ? { from: it, drawn: [] } : null;
+    const taker = this.takerOf(it);
     const usedUp = this.usedUp.length;
     try {
       for (;;) {
         // An error while fetching the next item (zip(strict=True), a host iterator) belongs to the `for` line.
         this.node = s;
         // NB: the cursor charges the step of each iteration.
-        const item = taker === null ? nextItem() : this.drawing(taker, nextItem);
+        const item = this.drawNext(taker, it, nextItem);
         if (item === undefined) break;
         this.assign(s.target, item, scope);
         if (taker !== null) this.took(taker);
@@ -1037,6 +1040,7 @@ export class Interpreter implements HostContext {
    */
   private madeContainer(out: PyValue, args: readonly PyValue[]): void {
     if (args.includes(out)) return;
+    // NB: an iterator holds a generator it draws from later; a container drew it out (drawnFrom closes it).
     if (out instanceof PyIterator) {
       this.holdOn(out, args.filter((a) => this.holdItem(a)));
     } else this.adopt(out);
@@ -1044,12 +1048,14 @@ export class Interpreter implements HostContext {
 
   /**
    * `out` was made from `from` (a slice, `t + (x,)`, a method's result): if `from` is a counted
-   * container and `out` a new list or tuple, `out` holds its items as `from` does; another new
-   * container (`d.values()`) may hold them uncounted, so `from` keeps them.
+   * container and `out` a new list, tuple, dict or set, `out` holds its items as `from` does; a
+   * dict's view holds the dict; another new container may hold them uncounted, so `from` keeps them.
    */
   private madeFrom(from: PyValue, out: PyValue): void {
     if (!this.isHolder(from) || typeof out !== 'object' || out === null || this.isCounted(out)) return;
-    if (out instanceof PyList || out instanceof PyTuple) this.adopt(out);
+    if (out instanceof PyList || out instanceof PyTuple || out instanceof PyDict || out instanceof PySet) this.adopt(out);
+    // A dict's live view (`d.items()`) reads the dict while it lives: it holds it, as zip holds what it zips.
+    else if (out instanceof PyDictView && this.holdItem(from)) this.holdOn(out, [from]);
     else this.escape(from);
   }
 
@@ -1110,12 +1116,9 @@ export class Interpreter implements HostContext {
     else this.escape(it);
     const nextItem = ops.cursor(it, this);
     // The target takes what a generator yields, as a name takes any value.
-    const taker: Taker | null = it instanceof PyGenerator ? { from: it, drawn: [] } : null;
+    const taker = this.takerOf(it);
     return {
-      next: () => {
-        if (taker === null) return nextItem();
-        return this.drawing(taker, nextItem);
-      },
+      next: () => this.drawNext(taker, it, nextItem),
       took: () => {
         if (taker !== null) this.took(taker);
       },
@@ -1130,12 +1133,45 @@ export class Interpreter implements HostContext {
    * it yields on at once, and its own consumer counts it then (handOver), before any statement ends.
    */
   private delegate(inner: PyGenerator, thrown: ExceptionObject | null, sent: PyValue): IteratorResult<PyValue, PyValue> {
-    const taker: Taker = { from: inner, drawn: [] };
+    const taker: Taker = { from: [inner], drawn: [] };
     try {
       return this.drawing(taker, () => inner.resume(thrown, sent));
     } finally {
       this.took(taker);
     }
+  }
+
+  /**
+   * What a consumer of `it` takes: what the generators it draws from yield, `it` itself or those a
+   * counted iterator over them holds (`enumerate(batches())`, `zip(g, h)`); null where there are none.
+   */
+  private takerOf(it: PyValue): Taker | null {
+    if (it instanceof PyGenerator) return { from: [it], drawn: [] };
+    if (!(it instanceof PyIterator)) return null;
+    const from: PyGenerator[] = [];
+    this.heldGenerators(it, from, 8);
+    return from.length > 0 ? { from, drawn: [] } : null;
+  }
+
+  /** Adds to `out` the generators iterator `it` holds, and those the iterators it holds hold (`zip(enumerate(g), h)`), to `depth`. */
+  private heldGenerators(it: PyIterator, out: PyGenerator[], depth: number): void {
+    const held = this.holders.get(it);
+    if (held === undefined || depth === 0) return;
+    for (const v of held.items) {
+      if (v instanceof PyGenerator) out.push(v);
+      else if (v instanceof PyIterator) this.heldGenerators(v, out, depth - 1);
+    }
+  }
+
+  /**
+   * The next item of `it` for a consumer that takes what `taker` takes. A tuple an iterator made of
+   * what its generators yielded (`enumerate(g)`, `zip(g, h)`) holds them, as an op's result does.
+   */
+  private drawNext(taker: Taker | null, it: PyValue, next: () => PyValue | undefined): PyValue | undefined {
+    if (taker === null) return next();
+    const item = this.drawing(taker, next);
+    if (item !== undefined && !(it instanceof PyGenerator)) this.adopt(item);
+    return item;
   }
 
   /** Runs `draw` with `taker` taking what its generator yields (see `taking`). */
@@ -1157,7 +1193,7 @@ export class Interpreter implements HostContext {
     // NB: only counted values are kept: `sum(i * i for i in range(n))` draws numbers by the million.
     // The consumer holds a count on what it drew until it took it (`took`): the generator may let
     // go of its own names for it while the consumer still uses it (`max(g)`, `next(it) + next(it)`).
-    if (taker === null || taker.from !== g) this.escape(v);
+    if (taker === null || !taker.from.includes(g)) this.escape(v);
     else if (this.holdItem(v)) taker.drawn.push(v);
   }
 
@@ -1574,21 +1610,23 @@ export class Interpreter implements HostContext {
       this.node = callerNode;
       this.opScope = callerScope;
       const waiting = this.unbound.length;
-      if (this.releaseScope(scope) && this.unbound.length > waiting) this.closeLocalGenerators(waiting, frameStart, returned);
+      if (this.releaseScope(scope) && this.unbound.length > waiting) this.closeLocalGenerators(waiting, frameStart, returned, args, kwargs);
     }
   }
 
   /**
    * A frame returned: a generator made in it whose last name was one of its variables is closed
    * now, as CPython closes it at the return. NB: no caller's temporary can hold it (they were all
-   * made before the frame began), and the value returned is kept.
+   * made before the frame began), and the value returned is kept. So is a generator passed in that
+   * nothing else holds (`first(gen())`): the caller lets go of its arguments as the call returns.
    */
-  private closeLocalGenerators(from: number, frameStart: number, returned: PyValue): void {
+  private closeLocalGenerators(from: number, frameStart: number, returned: PyValue, args: readonly PyValue[], kwargs: Kwargs): void {
     let kept = from;
     for (let i = from; i < this.unbound.length; i++) {
       const u = this.unbound[i];
       const g = u.value;
-      if (g instanceof PyGenerator && g.born >= frameStart && !this.escaped.has(g) && !this.bindings.has(g) && g !== returned) this.closeDropped(g);
+      const dropped = g instanceof PyGenerator && !this.escaped.has(g) && !this.bindings.has(g) && g !== returned;
+      if (dropped && (g.born >= frameStart || args.includes(g) || [...kwargs.values()].includes(g))) this.closeDropped(g);
       else this.unbound[kept++] = u;
     }
     this.unbound.length = kept;
@@ -1896,9 +1934,9 @@ export class Interpreter implements HostContext {
   private evalSet(e: A.SetLit, scope: Scope): PyValue {
     const s = new PySet();
     const items = this.evalElements(e.elts, scope);
-    for (const v of items) this.escape(v);
     this.node = e;
     for (const v of items) s.map.set(ops.dictKey(v, this), v);
+    this.adopt(s);
     return s;
   }
 
@@ -1913,11 +1951,11 @@ export class Interpreter implements HostContext {
         const k = this.evalExpr(item.key, scope);
         const v = this.evalExpr(item.value, scope);
         this.node = item.key;
-        this.escape(k);
-        this.escape(v);
         d.setByKey(ops.dictKey(k, this), k, v);
       }
     }
+    // It holds its keys and values while it lives, as a list literal holds its items (`batch = {'x': X[i:j], 'y': y[i:j]}`).
+    this.adopt(d);
     return d;
   }
 
@@ -2009,19 +2047,18 @@ export class Interpreter implements HostContext {
     const drawsFrom = !op && !python && this.iteratorConsuming.has(f);
     // A container built-in's result holds what it was given (madeContainer); NB: not a generator,
     // which one that does not draw it out keeps open until the run ends.
-    const makesContainer = !op && !python && this.containerMaking.has(f);
+    const makesContainer = !op && !python && (this.containerMaking.has(f) || (f instanceof PyType && CONTAINER_TYPES.some((t) => f.isSubtypeOf(t))));
     // An nn.Module (`model(x)`, `criterion(model(x), y)`) hands its arguments to its forward and keeps none itself.
     const lends = !op && !python && f instanceof PyInstance && lendsArguments(f);
     if (!op && !python && !lends) {
-      for (const a of args) if (a instanceof PyGenerator ? !drawsFrom : !makesContainer) this.escape(a);
+      for (const a of args) if (!makesContainer && !(a instanceof PyIterator && drawsFrom)) this.escape(a);
       if (!makesContainer) for (const v of kwargs.values()) this.escape(v);
     }
     this.onCall?.(f, args, kwargs, e);
     if (f === this.superBuiltin && args.length === 0) return this.makeSuper(args);
     this.argumentsKept = python;
-    // A built-in drawing from a generator (`sum(g)`, `list(g)`, `next(it)`) takes what it yields.
-    const generator = !python && this.iteratorConsuming.has(f) ? args.find((a) => a instanceof PyGenerator) : undefined;
-    const taker: Taker | null = generator instanceof PyGenerator ? { from: generator, drawn: [] } : null;
+    // A built-in drawing from a generator (`sum(g)`, `list(g)`, `next(it)`, `dict(zip(keys, g))`) takes what it yields.
+    const taker = !python && this.iteratorConsuming.has(f) ? this.argumentsTaker(args) : null;
     let out: PyValue;
     try {
       if (lends) out = this.lending(args, kwargs, () => this.callValue(f, args, kwargs));
@@ -2031,7 +2068,7 @@ export class Interpreter implements HostContext {
       throw err;
     } finally {
       this.argumentsKept = false;
-      if (taker !== null) this.tookDrawn(f, taker);
+      if (taker !== null) this.tookDrawn(taker);
     }
     if (op) {
       this.adopt(out);
@@ -2040,9 +2077,9 @@ export class Interpreter implements HostContext {
       for (const v of listed!) this.usedArgument(v, out);
       return out;
     }
-    if (drawsFrom) for (const a of args) if (a instanceof PyGenerator && a !== out) this.drawnFrom(a);
+    if (drawsFrom) for (const a of args) if (a instanceof PyIterator && a !== out && !holds(out, a)) this.drawnFrom(a);
     if (makesContainer) {
-      this.madeContainer(out, args.filter((a) => !(a instanceof PyGenerator)));
+      this.madeContainer(out, args);
       for (const a of args) if (!(a instanceof PyGenerator)) this.usedOperand(a);
       for (const v of kwargs.values()) this.usedOperand(v);
     }
@@ -2050,15 +2087,23 @@ export class Interpreter implements HostContext {
   }
 
   /**
-   * Built-in `f` drew `drawn` from a generator: a set or dict keeps them uncounted (they escape);
-   * any other (`sum`, `next`, `list`, whose list counts its items) used them up, so what nothing
-   * took by the statement's end goes, as CPython frees each once it is added or stored. NB: their
-   * counts hold until then: the generator may let go of its names for them while the statement
-   * still uses them (`next(it) + next(it)`).
+   * A built-in drew what `taker` took from a generator: it used them up (`sum`, `next`) or a
+   * container it made counts them (`list`, `dict`, `set`), so what nothing took by the statement's
+   * end goes, as CPython frees each once it is added or stored. NB: their counts hold until then:
+   * the generator may let go of its names for them while the statement still uses them
+   * (`next(it) + next(it)`).
    */
-  private tookDrawn(f: PyValue, taker: Taker): void {
-    if (this.drawnKeeping.has(f)) for (const v of taker.drawn) this.escape(v);
-    else for (const v of taker.drawn) this.drawnByCalls.push(v);
+  /** What a built-in drawing from one of `args` takes (takerOf); null where none yields to it. */
+  private argumentsTaker(args: readonly PyValue[]): Taker | null {
+    for (const a of args) {
+      const taker = this.takerOf(a);
+      if (taker !== null) return taker;
+    }
+    return null;
+  }
+
+  private tookDrawn(taker: Taker): void {
+    for (const v of taker.drawn) this.drawnByCalls.push(v);
     taker.drawn.length = 0;
   }
 
@@ -2068,9 +2113,21 @@ export class Interpreter implements HostContext {
     this.drawnByCalls.length = mark;
   }
 
-  /** A built-in drew from generator `g` and returned: if `g` was a temporary of this statement, it goes now. */
-  private drawnFrom(g: PyGenerator): void {
-    if (g.born >= this.statementStart && !this.bindings.has(g) && !this.escaped.has(g)) this.closeDropped(g);
+  /**
+   * A built-in drew from iterator `it` and returned: if `it` was a temporary of this statement, it
+   * goes now, as CPython frees a call's arguments as it returns: a generator is closed, and so is
+   * one an iterator held that nothing else holds (`list(zip(gen(), xs))`).
+   */
+  private drawnFrom(it: PyIterator): void {
+    if (!this.isCounted(it) || this.bornOf(it) < this.statementStart || this.bindings.has(it) || this.escaped.has(it)) return;
+    if (it instanceof PyGenerator) {
+      this.closeDropped(it);
+      return;
+    }
+    const held = this.holders.get(it);
+    if (held === undefined) return;
+    this.collect(it);
+    for (const v of held.items) if (v instanceof PyIterator && !this.bindings.has(v)) this.drawnFrom(v);
   }
 
   /** `v` went into an op that returned `out`: used up, unless `out` is `v` or holds it (in its tuples and lists, at any depth: `((value, aux), grad)`). */
@@ -2151,7 +2208,7 @@ export class Interpreter implements HostContext {
   private comprehension(e: A.Comp | A.DictComp, scope: Scope): PyValue {
     const inner = new Scope(scopeInfo(e), scope, this.globals, scope.owner, scope.ownerSuffix);
     const list: PyValue[] = [];
-    // What the list holds a count on, counted as each element is made (see `holders`).
+    // What the list, dict or set holds a count on, counted as each element is made (see `holders`).
     const heldByList: Counted[] = [];
     const set = e.kind === 'SetComp' ? new PySet() : null;
     const dict = e.kind === 'DictComp' ? new PyDict() : null;
@@ -2167,11 +2224,11 @@ export class Interpreter implements HostContext {
       this.node = e;
       const nextItem = ops.cursor(iterable, this);
       // The target takes what a generator yields, as a `for` loop's does.
-      const taker: Taker | null = iterable instanceof PyGenerator ? { from: iterable, drawn: [] } : null;
+      const taker = this.takerOf(iterable);
       try {
         for (;;) {
           this.node = e;
-          const item = taker === null ? nextItem() : this.drawing(taker, nextItem);
+          const item = this.drawNext(taker, iterable, nextItem);
           if (item === undefined) break;
           this.assign(g.target, item, inner);
           if (taker !== null) this.took(taker);
@@ -2180,12 +2237,15 @@ export class Interpreter implements HostContext {
           else if (dict) {
             const k = this.evalExpr((e as A.DictComp).key, inner);
             const v = this.evalExpr((e as A.DictComp).value, inner);
-            this.escape(k);
-            this.escape(v);
+            this.adopt(k);
+            this.adopt(v);
+            if (this.holdItem(k)) heldByList.push(k);
+            if (this.holdItem(v)) heldByList.push(v);
             dict.setByKey(ops.dictKey(k, this), k, v);
           } else if (set) {
             const v = this.evalExpr((e as A.Comp).elt, inner);
-            this.escape(v);
+            this.adopt(v);
+            if (this.holdItem(v)) heldByList.push(v);
             set.map.set(ops.dictKey(v, this), v);
           } else {
             const v = this.evalExpr((e as A.Comp).elt, inner);
@@ -2204,8 +2264,7 @@ export class Interpreter implements HostContext {
     // The first iterable is evaluated in the enclosing scope, as in Python.
     loop(0, this.evalExpr(gens[0].iter, scope));
     this.releaseScope(inner);
-    if (dict ?? set) return dict ?? set!;
-    const out = new PyList(list);
+    const out = dict ?? set ?? new PyList(list);
     this.holdOn(out, heldByList);
     return out;
   }
@@ -2240,14 +2299,14 @@ export class Interpreter implements HostContext {
 
   private *generatorExpressionBody(e: A.Comp, inner: Scope, i: number, iterable: PyValue): Generator<PyValue, PyValue, PyValue> {
     const g = e.generators[i];
-    const items = ops.iterate(iterable, this)[Symbol.iterator]();
+    const nextItem = ops.cursor(iterable, this);
     // The target takes what a generator yields, as a `for` loop's does.
-    const taker: Taker | null = iterable instanceof PyGenerator ? { from: iterable, drawn: [] } : null;
+    const taker = this.takerOf(iterable);
     for (;;) {
       this.node = e;
-      const next = taker === null ? items.next() : this.drawing(taker, () => items.next());
-      if (next.done) return null;
-      this.assign(g.target, next.value, inner);
+      const item = this.drawNext(taker, iterable, nextItem);
+      if (item === undefined) return null;
+      this.assign(g.target, item, inner);
       if (taker !== null) this.took(taker);
       if (!this.admits(g, inner)) continue;
       if (i + 1 < e.generators.length) {
@@ -2458,6 +2517,7 @@ function positionalCount(e: A.Call): number {
 function heldItems(v: PyValue): readonly PyValue[] | undefined {
   if (v instanceof PyTuple || v instanceof PyList) return v.items;
   if (v instanceof PyDict) return [...v.map.values()].flat();
+  if (v instanceof PySet) return [...v.map.values()];
   return v instanceof HostObject ? v.held() : undefined;
 }
 

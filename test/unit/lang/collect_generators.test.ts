@@ -9,8 +9,8 @@ import { runWithLiveProbe as run } from './live_probe';
  * Issue 12: what a generator yielded escaped, so it stayed until the run ended (sum of a generator
  * expression, a d2l data iterator's batches, next(it), list(g)), and a generator function's locals
  * stayed after it finished. A generator now hands what it yields to what draws from it: a `for`
- * loop's or a comprehension's target, and sum, list, next, min, max count it or use it up (dict,
- * set and host iterators such as zip keep it, so there it still escapes); its locals go when it
+ * loop's or a comprehension's target, and sum, list, next, min, max count it or use it up
+ * (collect_dicts_iterators.test.ts: dict, set and iterators such as zip); its locals go when it
  * finishes. Each loop counts the backend's live arrays after its first round and its last: 0 is
  * flat. The numbers are what PyTorch 1.13 prints for the same program;
  * test/fixtures/torch/generators_reachable.py checks that what still reaches a yielded value keeps it.
