@@ -7,7 +7,10 @@ export function sizeOf(shape: Shape): number {
 }
 
 export function shapeEq(a: Shape, b: Shape): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+  // NB: a loop, not every(): this runs for each eager op's checks and each edge of a backward.
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export function formatShape(shape: Shape): string {

@@ -68,13 +68,13 @@ function checkVersions(node: OpNode): void {
   for (const saved of node.savedVersions) {
     if (saved.counter.value === saved.version) continue;
     const made = saved.input === null ? node : saved.input.gradFn;
-    throw new SavedTensorModifiedError(saved.aval, made ? { node: made.name, output: made instanceof OutputSlot ? made.index : 0 } : null, saved.counter.value, saved.version);
+    throw new SavedTensorModifiedError({ shape: saved.aval.shape, dtype: saved.aval.dtype }, made ? { node: made.name, output: made instanceof OutputSlot ? made.index : 0 } : null, saved.counter.value, saved.version);
   }
 }
 
 /** The shape and dtype of a node's output when it was recorded: what the gradient it receives must have. */
 function recordedOutput(node: GradNode): AbstractValue | null {
-  if (node instanceof OpNode) return node.outputAval;
+  if (node instanceof OpNode) return node.recordedOutput;
   if (node instanceof OutputSlot) return node.fn.outputAvals[node.index];
   return null;
 }

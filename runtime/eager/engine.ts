@@ -7,7 +7,7 @@ import { innermostLevel, propagateTangent, tangentFromResult, tangentToSnapshot,
 import { GRAD_FN_NAMES } from './grad_fn_names';
 import { Storage } from './storage';
 import { SAVED_BY } from './saved_tensors';
-import { edgesLeaving, gradEdge, nodesMadeFrom, OpNode, Tensor, type BackwardOptions, type OpGroup, type SavedVersion, type TensorEngine, type ViewOf } from './tensor';
+import { COMPACT_SCOPE_AT, edgesLeaving, gradEdge, nodesMadeFrom, OpNode, Tensor, TidyScope, type BackwardOptions, type OpGroup, type SavedVersion, type TensorEngine, type ViewOf } from './tensor';
 import { readView, refuseOverlappingWrite, writeView } from './view_ops';
 import type { Layout } from './views';
 
@@ -36,7 +36,7 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine, ForwardEngine
   readonly ops: Ops<Tensor> = new Ops(this);
   private gradMode = true;
   /** The open tidy scopes, innermost last; a tensor's `scope` names the one that holds it (see tidy). */
-  private readonly scopes: Tensor[][] = [];
+  private readonly scopes: TidyScope[] = [];
   private groupStack: OpGroup[] = [];
   /** How many open composites declare what they save: their steps check nothing of their own. */
   private declaringSaves = 0;
@@ -265,24 +265,38 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine, ForwardEngine
    * stays until that result is disposed or backward frees it.
    */
   tidy<R>(fn: () => R): R {
-    // NB: a scope is a plain list and each tensor names its scope: one tidy runs around every
-    // torch op, where Sets (made, filled, looked up) cost more than a small op's kernel.
-    const scope: Tensor[] = [];
-    this.scopes.push(scope);
+    const scope = this.openTidy();
     let result: R;
     try {
       result = fn();
     } catch (e) {
       // A failed evaluation (a shape error, a second backward) must not leak what it made so far.
-      for (const t of scope) if (t.scope === scope) t.dispose();
+      this.abandonTidy(scope);
       throw e;
-    } finally {
-      this.scopes.pop();
     }
+    this.closeTidy(scope, result);
+    return result;
+  }
+
+  /**
+   * tidy's halves, for a caller that runs once per torch op (lang/python's TorchRuntime.run),
+   * where tidy's closure and a result object around what it keeps cost more than a small op:
+   * `openTidy`, then `closeTidy` with what the op returns, or `abandonTidy` where it threw.
+   */
+  openTidy(): TidyScope {
+    const scope = new TidyScope();
+    this.scopes.push(scope);
+    return scope;
+  }
+
+  /** Ends the innermost scope: what `result` reaches and `alsoKeep[from..]` move to the scope around it, the rest is freed. */
+  closeTidy(scope: TidyScope, result: unknown, alsoKeep: readonly Tensor[] = [], from = 0): void {
+    this.popTidy(scope);
     const mark = ++keepMark;
     markTensors(result, mark);
+    for (let i = from; i < alsoKeep.length; i++) alsoKeep[i].keptMark = mark;
     const parent = this.scopes[this.scopes.length - 1];
-    for (const t of scope) {
+    for (const t of scope.tensors) {
       if (t.scope !== scope) continue;
       if (t.keptMark === mark) {
         // NB: through enter, as adopt: each torch op's result reaches a script's outer scope this way.
@@ -292,7 +306,16 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine, ForwardEngine
         t.dispose();
       }
     }
-    return result;
+  }
+
+  /** Ends the innermost scope freeing all it holds: what failed must not leak what it made so far. */
+  abandonTidy(scope: TidyScope): void {
+    this.popTidy(scope);
+    for (const t of scope.tensors) if (t.scope === scope) t.dispose();
+  }
+
+  private popTidy(scope: TidyScope): void {
+    if (this.scopes.pop() !== scope) throw new Error('internal: tidy scopes closed out of order');
   }
 
   /** Registers a tensor with the innermost scope so tidy frees it. */
@@ -324,8 +347,6 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine, ForwardEngine
       inputs.map(gradEdge),
       inputs.map((t) => t.aliasForSave(true)),
       result.aliasForSave(false),
-      inputs.map((t) => ({ shape: t.shape, dtype: t.dtype })),
-      { shape: result.shape, dtype: result.dtype },
       this.span,
       this.declaringSaves > 0 ? [] : savedVersions(prim, inputs, result),
     );
@@ -352,24 +373,25 @@ function anyRequiresGrad(inputs: readonly Tensor[]): boolean {
   return false;
 }
 
-/**
- * A scope's list keeps the tensors an owner took or that were freed (a script's loop frees its
- * temporaries as their names go) until the scope ends; at each power of two past this length,
- * those are dropped, so a long run's outer scope holds only what it may still free.
- */
-const COMPACT_SCOPE_AT = 1024;
-
-/** Puts a tensor in a scope's list, first dropping what that list no longer frees when it reached a compaction length. */
-function enter(scope: Tensor[], t: Tensor): void {
-  if (scope.length >= COMPACT_SCOPE_AT && (scope.length & (scope.length - 1)) === 0) compact(scope);
-  scope.push(t);
+/** Puts a tensor in a scope's list, first dropping what that list no longer frees when it reached its compaction length. */
+function enter(scope: TidyScope, t: Tensor): void {
+  if (scope.tensors.length >= scope.compactAt) compact(scope);
+  scope.tensors.push(t);
   t.scope = scope;
 }
 
-function compact(scope: Tensor[]): void {
+/**
+ * Drops the tensors an owner took or that were freed (a script's loop frees its temporaries as
+ * their names go), so a long run's outer scope holds only what it may still free. NB: the next
+ * compaction waits until the list doubles what stays: a scope where many tensors stay (gradients
+ * a script set to None stay until the run ends) was scanned whole every few ops at a fixed length.
+ */
+function compact(scope: TidyScope): void {
+  const tensors = scope.tensors;
   let k = 0;
-  for (const t of scope) if (t.scope === scope && !t.disposed) scope[k++] = t;
-  scope.length = k;
+  for (const t of tensors) if (t.scope === scope && !t.disposed) tensors[k++] = t;
+  tensors.length = k;
+  scope.compactAt = Math.max(COMPACT_SCOPE_AT, 2 * k);
 }
 
 /** Tells the tensors a tidy keeps from the rest: each reachable from its result gets the tidy's mark. */

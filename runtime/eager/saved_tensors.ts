@@ -16,25 +16,35 @@ export interface SavedSet {
 /** The saved set, given which inputs need a gradient: PyTorch saves an operand only for a gradient that reads it. */
 type SavedRule = (needs: readonly boolean[]) => SavedSet;
 
+// NB: the sets are made once, not per call: a rule runs for every op recorded.
 const NOTHING: SavedSet = { inputs: [], output: false };
+const SELF: SavedSet = { inputs: [0], output: false };
+const OTHER: SavedSet = { inputs: [1], output: false };
+const BOTH: SavedSet = { inputs: [0, 1], output: false };
+const RESULT: SavedSet = { inputs: [], output: true };
+const BOTH_AND_RESULT: SavedSet = { inputs: [0, 1], output: true };
+const SELF_AND_RESULT: SavedSet = { inputs: [0], output: true };
 const nothing: SavedRule = () => NOTHING;
-const self: SavedRule = () => ({ inputs: [0], output: false });
-const result: SavedRule = () => ({ inputs: [], output: true });
-const selfAndResult: SavedRule = () => ({ inputs: [0], output: true });
-const bothOperands: SavedRule = () => ({ inputs: [0, 1], output: false });
-const everyInput = (arity: number): SavedRule => () => ({ inputs: Array.from({ length: arity }, (_, i) => i), output: false });
+const self: SavedRule = () => SELF;
+const result: SavedRule = () => RESULT;
+const selfAndResult: SavedRule = () => SELF_AND_RESULT;
+const bothOperands: SavedRule = () => BOTH;
+const everyInput = (arity: number): SavedRule => {
+  const every: SavedSet = { inputs: Array.from({ length: arity }, (_, i) => i), output: false };
+  return () => every;
+};
 
 /** A product (mul, mm): each operand is saved for the other's gradient. */
-const product: SavedRule = (needs) => ({ inputs: [needs[1] ? 0 : -1, needs[0] ? 1 : -1].filter((i) => i >= 0), output: false });
+const product: SavedRule = (needs) => (needs[1] ? (needs[0] ? BOTH : SELF) : needs[0] ? OTHER : NOTHING);
 
 export const SAVED_BY: { readonly [P in Primitive]: SavedRule } = {
   add: nothing,
   sub: nothing,
   mul: product,
   // grad / other for self; -grad * self / other^2 for other.
-  div: (needs) => ({ inputs: needs[1] ? [0, 1] : [1], output: false }),
+  div: (needs) => (needs[1] ? BOTH : OTHER),
   // PowBackward1 (PyTorch 1.13 saves all three whichever operand needs a gradient).
-  pow: () => ({ inputs: [0, 1], output: true }),
+  pow: () => BOTH_AND_RESULT,
   max: bothOperands,
   min: bothOperands,
   lt: nothing,
@@ -75,8 +85,8 @@ export const SAVED_BY: { readonly [P in Primitive]: SavedRule } = {
   expand_dims: nothing,
   slice: nothing,
   // The index, not the values.
-  gather: (needs) => ({ inputs: needs[0] ? [1] : [], output: false }),
-  scatter_add: (needs) => ({ inputs: needs[0] ? [1] : [], output: false }),
+  gather: (needs) => (needs[0] ? OTHER : NOTHING),
+  scatter_add: (needs) => (needs[0] ? OTHER : NOTHING),
   concatenate: nothing,
   pad: nothing,
   dot_general: product,
@@ -110,7 +120,7 @@ export const SAVED_BY: { readonly [P in Primitive]: SavedRule } = {
   shift_right_logical: nothing,
   or: nothing,
   // FmodBackward1: self and other, for other's gradient only.
-  rem: (needs) => (needs[1] ? { inputs: [0, 1], output: false } : NOTHING),
+  rem: (needs) => (needs[1] ? BOTH : NOTHING),
   bitcast_convert_type: nothing,
   complex: nothing,
   real: nothing,

@@ -1,4 +1,4 @@
-import { AutogradError, formatShape, isFloat, sizeOf, type AbstractValue, type AnyTypedArray, type DType, type Shape, type SourceSpan } from '../core';
+import { AutogradError, formatShape, isFloat, shapeEq, sizeOf, type AbstractValue, type AnyTypedArray, type DType, type Shape, type SourceSpan } from '../core';
 import type { Backend, DeviceArray } from '../backends';
 import type { Ops } from '../ops';
 import type { ParamsOf, Primitive } from '../primitives';
@@ -98,7 +98,7 @@ export class Tensor implements AbstractValue {
    */
   frontendObject: object | null = null;
   /** The engine's tidy scope that frees this tensor, if one does (engine.ts); null once an owner took it. */
-  scope: Tensor[] | null = null;
+  scope: TidyScope | null = null;
   /** Set by a tidy on the tensors reachable from its result (engine.ts). */
   keptMark = 0;
   /**
@@ -133,7 +133,8 @@ export class Tensor implements AbstractValue {
 
   /** This tensor's version as a node saving it records it: as an input of the node, or as its output. */
   savedVersion(as: 'input' | 'output'): SavedVersion {
-    return { counter: this.versionCounter, version: this.versionCounter.value, aval: { shape: this.shape, dtype: this.dtype }, input: as === 'input' ? this : null };
+    // NB: the tensor itself as the aval (shape and dtype never change): one object less per op recorded.
+    return { counter: this.versionCounter, version: this.versionCounter.value, aval: this, input: as === 'input' ? this : null };
   }
 
   get size(): number {
@@ -383,7 +384,7 @@ export class Tensor implements AbstractValue {
     if (this.isLeaf && this.leafRequiresGrad && this.engine.gradEnabled) {
       throw new AutogradError('a leaf Variable that requires grad is being used in an in-place operation.');
     }
-    if (result.dtype !== this.dtype || formatShape(result.shape) !== formatShape(this.shape)) {
+    if (result.dtype !== this.dtype || !shapeEq(result.shape, this.shape)) {
       throw new RangeError(`in-place result ${result.dtype}${formatShape(result.shape)} does not fit a tensor of ${this.dtype}${formatShape(this.shape)}`);
     }
     const old = this.storage;
@@ -455,6 +456,22 @@ export class Tensor implements AbstractValue {
       this.gradFn?.release();
     }
   }
+}
+
+const avalOf = (t: Tensor): AbstractValue => ({ shape: t.shape, dtype: t.dtype });
+
+/** A scope's list is compacted from this length on (engine.ts). */
+export const COMPACT_SCOPE_AT = 1024;
+
+/**
+ * The tensors an engine's tidy scope frees when it ends, unless they are kept (engine.ts). NB: a
+ * plain list, each tensor naming its scope: one runs around every torch op, where Sets (made,
+ * filled, looked up) cost more than a small op's kernel.
+ */
+export class TidyScope {
+  readonly tensors: Tensor[] = [];
+  /** The length at which the list is next compacted. */
+  compactAt = COMPACT_SCOPE_AT;
 }
 
 /** A torch-level function built from several primitives, shown as one box in the viewer. */
@@ -552,14 +569,29 @@ export class OpNode<P extends Primitive = Primitive> extends GradNode {
     readonly savedInputs: readonly Tensor[],
     /** The output without its grad_fn (that would be a cycle); `outputFor` restores it. */
     private readonly savedOutput: Tensor,
-    readonly inputAvals: readonly AbstractValue[],
-    readonly outputAval: AbstractValue,
     readonly span: SourceSpan | null,
     /** What PyTorch's node for this op saves (saved_tensors.ts), as it was then: backward raises if one changed in place. */
     private saved: readonly SavedVersion[],
   ) {
     super();
     for (const n of next) n?.retain();
+  }
+
+  /**
+   * The shape and dtype of each input and of the output when recorded (the saved aliases keep
+   * them, whatever an `x.data = y` did to the tensors since), as plain values for the viewer.
+   */
+  get inputAvals(): readonly AbstractValue[] {
+    return this.savedInputs.map(avalOf);
+  }
+
+  get outputAval(): AbstractValue {
+    return avalOf(this.savedOutput);
+  }
+
+  /** The output's shape and dtype when recorded, what the gradient it receives must have (no copy: read once per edge in a backward). */
+  get recordedOutput(): AbstractValue {
+    return this.savedOutput;
   }
 
   get savedVersions(): readonly SavedVersion[] {

@@ -85,18 +85,19 @@ function productModule(): Uint8Array<ArrayBuffer> {
 
 type Kernel = (...offsets: number[]) => void;
 const kernels = new Map<string, Kernel>();
-/** NB: bounded: 12 binary kernels and three others, whatever lengths come (lengths are parameters). */
+/** NB: bounded: the kernels other than binary ones, whatever lengths come (lengths are parameters). */
 function kernel(key: string, make: () => Uint8Array<ArrayBuffer>): Kernel {
   let k = kernels.get(key);
   if (k === undefined) kernels.set(key, (k = instantiateKernel(make(), 16)));
   return k;
 }
 
-let view: Float32Array | null = null;
+let view = new Float32Array(0);
 /** The kernels' memory (runtime/wasm's, shared with the jit's kernels: each call copies in and out) as float32s, at least `elements` long. */
 function scratch(elements: number): Float32Array {
-  const memory = memoryOf(elements * 4);
-  if (view === null || view.buffer !== memory.buffer) view = new Float32Array(memory.buffer);
+  // NB: a view of memory that grew since is detached and reads as empty: only then is the memory
+  // asked again (reading its buffer costs more than a small op's copies).
+  if (view.length < elements) view = new Float32Array(memoryOf(elements * 4).buffer);
   return view;
 }
 
@@ -112,11 +113,18 @@ export function wasmBinary(op: WasmBinaryOp, a: ArrayLike<number>, b: ArrayLike<
   const padded = lanes(n);
   const operands: Operands = a.length === n ? (b.length === n ? 'vv' : 'vs') : 'sv';
   const f32 = scratch(3 * padded + 8);
-  const [ax, bx, ox] = [0, padded, 2 * padded];
-  if (a.length === n) f32.set(a, ax); else f32[ax] = a[0];
+  const bx = padded;
+  const ox = 2 * padded;
+  if (a.length === n) f32.set(a, 0); else f32[0] = a[0];
   if (b.length === n) f32.set(b, bx); else f32[bx] = b[0];
-  kernel(`${op} ${operands}`, () => binaryModule(op, operands))(ax * 4, bx * 4, ox * 4, padded * 4);
+  binaryKernel(op, operands)(0, bx * 4, ox * 4, padded * 4);
   o.set(f32.subarray(ox, ox + n));
+}
+
+/** NB: a table, not `kernel`'s Map: a key string made per call cost as much as a 2,000-element kernel's copies. */
+const BINARY_KERNELS: { readonly [O in WasmBinaryOp]: { [K in Operands]?: Kernel } } = { add: {}, sub: {}, mul: {}, div: {} };
+function binaryKernel(op: WasmBinaryOp, operands: Operands): Kernel {
+  return (BINARY_KERNELS[op][operands] ??= instantiateKernel(binaryModule(op, operands), 16));
 }
 
 /** The float32 sum of `x`'s values in order from +0, each addition rounded (`s = fround(s + x[i])`). */

@@ -38,6 +38,10 @@ export interface TensorBehaviour {
   gradFn(node: GradNode | null): PyValue;
 }
 
+/** How often the engine's guard reads the clock: a small op takes about a microsecond, a large one about a nanosecond a byte. */
+const CLOCK_EVERY_OPS = 32;
+const CLOCK_EVERY_BYTES = 1 << 20;
+
 export class TorchRuntime {
   readonly torch: TorchOps;
   /** The default generator (`torch.default_generator`). */
@@ -48,6 +52,9 @@ export class TorchRuntime {
   /** Python tensors wrapped while a composite op runs (`composite`), innermost; null outside one. */
   private madeInComposite: PyTensor[] | null = null;
   private readonly checkClock = (): void => this.ctx.checkClock();
+  /** The ops and bytes guarded since the guard last read the clock. */
+  private opsSinceClock = 0;
+  private bytesSinceClock = 0;
   private lastSpan: HostContext['span'] | null = null;
   private lastSourceSpan: SourceSpan | null = null;
   private lastScope: OpScope | null = null;
@@ -114,24 +121,28 @@ export class TorchRuntime {
     }
     this.depth++;
     // The op's intermediates (coerced scalars, the steps of a composite) are freed at once; only
-    // tensors handed to Python live on, until the run ends. NB: errors are caught inside the tidy
-    // scope, which frees nothing when its function throws.
+    // tensors handed to Python live on, until the run ends; an op that fails frees all it made.
     // A long kernel checks the script's clock between its chunks.
     const outermost = this.depth === 1;
-    const out = this.engine.tidy(() => {
-      try {
-        const result = outermost ? withInterrupt(this.checkClock, fn) : fn();
-        return { ok: true as const, result, keep: this.created.slice(mark) };
-      } catch (error) {
-        return { ok: false as const, error };
-      }
-    });
+    const tidy = this.engine.openTidy();
+    let result: R;
+    try {
+      result = outermost ? withInterrupt(this.checkClock, fn) : fn();
+    } catch (error) {
+      this.engine.abandonTidy(tidy);
+      this.leave(guard);
+      throw translate(error);
+    }
+    this.engine.closeTidy(tidy, result, this.created, mark);
+    this.leave(guard);
+    return result;
+  }
+
+  private leave(guard: EagerEngine['guard']): void {
     if (--this.depth === 0) {
       this.created.length = 0;
       this.engine.guard = guard;
     }
-    if (!out.ok) throw translate(out.error);
-    return out.result;
   }
 
   /**
@@ -140,8 +151,15 @@ export class TorchRuntime {
    * before it exists, and a long run of ops checks the clock between them.
    */
   private readonly guard = (aval: AbstractValue, what: string): void => {
-    this.ctx.checkClock();
     const bytes = bytesOf(aval);
+    // NB: not before every op: reading the clock cost 0.5 µs on this benchmark machine's virtual
+    // clock, a third of a small op; every CLOCK_EVERY_OPS ops or CLOCK_EVERY_BYTES made, whichever first.
+    this.bytesSinceClock += bytes;
+    if (++this.opsSinceClock >= CLOCK_EVERY_OPS || this.bytesSinceClock >= CLOCK_EVERY_BYTES) {
+      this.opsSinceClock = 0;
+      this.bytesSinceClock = 0;
+      this.ctx.checkClock();
+    }
     // Checked, not kept: `wrap` charges the tensors that Python gets; an op's intermediates are freed with it.
     this.ctx.allocate(bytes, () => describe(aval, what));
     this.ctx.release(bytes);

@@ -2,7 +2,7 @@ import { sizeOf, stridesOf, type AbstractValue, type AnyTypedArray, type DType, 
 import type { ParamsOf, Primitive } from '../../primitives';
 import { WASM_LOOP_MIN_ELEMENTS, wasmBinary, wasmColumnSums, wasmProduct, wasmSimdSupported, wasmSum, wasmUnary, type WasmBinaryOp, type WasmMathPrimitive } from '../../wasm';
 import { integerPowerInto, mapIndex } from '../reference';
-import { BINARY_LOOPS, COMPARISON_LOOPS, expand, output, UNARY_LOOPS, type BinaryLoop, type UnaryLoop } from './loops';
+import { BINARY_LOOPS, COMPARISON_LOOPS, doneWith, expand, output, UNARY_LOOPS, type BinaryLoop, type UnaryLoop } from './loops';
 
 /** Values on the host: a ReferenceArray, or a small array a device backend keeps on the host. */
 export interface HostValues {
@@ -30,7 +30,12 @@ export type HostFlavour = 'reference' | 'wasm';
 const binary = (loop: BinaryLoop): HostKernel<Primitive> => (inputs, _params, out) => {
   const n = sizeOf(out.shape);
   const o = output(out.dtype, n);
-  loop(expand(inputs[0].data, inputs[0].shape, out.shape, n), expand(inputs[1].data, inputs[1].shape, out.shape, n), o);
+  const [x, y] = inputs;
+  const a = expand(x.data, x.shape, out.shape, n);
+  const b = expand(y.data, y.shape, out.shape, n);
+  loop(a, b, o);
+  doneWith(a, x.data);
+  doneWith(b, y.data);
   return o;
 };
 
@@ -42,7 +47,12 @@ const binaryFloat32 = (op: WasmBinaryOp): HostKernel<Primitive> => {
     const n = sizeOf(out.shape);
     if (n < WASM_LOOP_MIN_ELEMENTS) return js(inputs, params, out);
     const o = output(out.dtype, n) as Float32Array;
-    wasmBinary(op, expand(inputs[0].data, inputs[0].shape, out.shape, n), expand(inputs[1].data, inputs[1].shape, out.shape, n), o);
+    const [x, y] = inputs;
+    const a = expand(x.data, x.shape, out.shape, n);
+    const b = expand(y.data, y.shape, out.shape, n);
+    wasmBinary(op, a, b, o);
+    doneWith(a, x.data);
+    doneWith(b, y.data);
     return o;
   };
 };

@@ -11,16 +11,23 @@ import { broadcastIndex } from '../reference';
  */
 export function expand(data: AnyTypedArray, shape: Shape, outShape: Shape, size: number): AnyTypedArray {
   if (data.length === size || data.length === 1) return data;
+  // NB: float32 values stay in a Float32Array, which a wasm kernel copies into its memory in one
+  // move (from a Float64Array, one conversion an element); from the pool, every element written.
+  // The caller recycles the copy (`doneWith`).
+  const full = output(data instanceof Float32Array ? 'float32' : 'float64', size);
   if (isTrailingBlock(shape, outShape)) {
     // A bias row added to each row of a batch: the block repeats as it is.
-    const full = new Float64Array(size);
     for (let at = 0; at < size; at += data.length) full.set(data, at);
     return full;
   }
   const index = broadcastIndex(shape, outShape)!;
-  const full = new Float64Array(size);
   for (let i = 0; i < size; i++) full[i] = data[index[i]];
   return full;
+}
+
+/** Gives back an operand `expand` made from `data` (a broadcast copy) once the kernel has read it. */
+export function doneWith(expanded: AnyTypedArray, data: AnyTypedArray): void {
+  if (expanded !== data) recycle(expanded);
 }
 
 /** Whether `shape`, leading 1s aside, is the last axes of `outShape`. */
