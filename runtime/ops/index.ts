@@ -6,3 +6,4 @@ export {
 } from './along_axis';
 export { reshapeAxisInto, reshapeAxisOutOf } from './axis_groups';
 export { erfcOf, erfcxOf } from './erfc';
+export { atan2Of, atanOf } from './atan';

@@ -16,6 +16,9 @@ import { SPECIAL_METHODS } from './special';
 import { roundedDivide } from './rounded_div';
 import { ROUNDING_FUNCTION_NAMES, TORCH_ROUNDING_METHODS } from './rounding';
 import { SCATTER_FUNCTION_NAMES, SCATTER_METHODS } from './scatter';
+import { BLAS_FUNCTION_NAMES, BLAS_IN_PLACE, BLAS_METHODS } from './blas';
+import { STATISTICS_FUNCTION_NAMES, STATISTICS_METHODS } from './statistics';
+import { POINTWISE_FUNCTION_NAMES, POINTWISE_IN_PLACE, POINTWISE_METHODS } from './pointwise';
 import { COUNTING_FUNCTION_NAMES, COUNTING_METHODS } from './counting';
 import { SELECTION_FUNCTION_NAMES, SELECTION_METHODS } from './selection';
 import { SPLITTING_FUNCTION_NAMES, SPLITTING_METHODS } from './splitting';
@@ -135,6 +138,7 @@ function inPlaceForm(name: string): Method {
 const IN_PLACE_FORMS = [
   'clamp', 'clip', 'clamp_min', 'clamp_max', 'relu', 'sigmoid', 'tanh', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'rsqrt', 'abs',
   'neg', 'square', 'reciprocal', 'sign', 'sin', 'cos', 'pow', 'masked_fill', 'remainder', 'floor_divide', 'cumsum', 'tril', 'triu',
+  ...BLAS_IN_PLACE, ...POINTWISE_IN_PLACE,
 ] as const;
 
 function compareMethod(op: CompareOpName): Method {
@@ -179,6 +183,9 @@ export const TENSOR_METHODS = nameTable<Method>({
   ...SCATTER_METHODS,
   ...SELECTION_METHODS,
   ...COUNTING_METHODS,
+  ...BLAS_METHODS,
+  ...STATISTICS_METHODS,
+  ...POINTWISE_METHODS,
   ...SPLITTING_METHODS,
   ...RESHAPING_METHODS,
   ...STRIDED_METHODS,
@@ -309,8 +316,6 @@ export const TENSOR_METHODS = nameTable<Method>({
   reciprocal: def('reciprocal', [], (x) => T.elementwise(isFloating(x.dtype) ? x : T.toDType(x, 'float32'), (t) => x.rt.engine.declareSaved(x.rt.ops.div(x.rt.ops.onesLike(t), t), { inputs: [], output: true }), 'ReciprocalBackward0')),
   clamp: def('clamp', ['min?', 'max?'], (x, a, ctx) => T.clamp(x, optNumber(a, 'min', ctx), optNumber(a, 'max', ctx))),
   clip: def('clip', ['min?', 'max?'], (x, a, ctx) => T.clamp(x, optNumber(a, 'min', ctx), optNumber(a, 'max', ctx))),
-  clamp_min: def('clamp_min', ['min'], (x, a, ctx) => T.clamp(x, optNumber(a, 'min', ctx), null)),
-  clamp_max: def('clamp_max', ['max'], (x, a, ctx) => T.clamp(x, null, optNumber(a, 'max', ctx))),
   isnan: def('isnan', [], (x) => compareOp(x.rt, 'ne', x, x)),
   where: def('where', ['condition', 'other'], (x, a, ctx) =>
     T.where(x.rt, asTensor(x.rt, a.required('condition'), ctx), x, asTensor(x.rt, a.required('other'), ctx))),
@@ -390,11 +395,11 @@ export const TORCH_FUNCTION_NAMES = [
   'add', 'sub', 'subtract', 'mul', 'multiply', 'div', 'divide', 'true_divide', 'floor_divide', 'remainder', 'pow',
   'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'exp', 'log', 'log1p', 'expm1', 'log2', 'log10', 'sin', 'cos',
   'tan', 'tanh', 'sigmoid', 'sqrt', 'rsqrt', 'abs', 'neg', 'negative', 'sign', 'relu', 'relu_', 'square', 'reciprocal', 'clamp',
-  'clip', 'clamp_min', 'clamp_max', 'isnan', 'masked_fill', 'sum', 'mean', 'prod', 'max', 'min', 'amax', 'amin', 'argmax', 'argmin',
+  'clip', 'isnan', 'masked_fill', 'sum', 'mean', 'prod', 'max', 'min', 'amax', 'amin', 'argmax', 'argmin',
   'logsumexp', 'softmax', 'log_softmax', 'std', 'var', 'norm', 'all', 'any', 'reshape', 'flatten', 't', 'transpose',
   'permute', 'unsqueeze', 'squeeze', 'matmul', 'mm', 'mv', 'bmm', 'dot', 'numel', 'clone', 'detach',
   ...ORDERING_FUNCTION_NAMES, ...SCATTER_FUNCTION_NAMES, ...SPLITTING_FUNCTION_NAMES, ...RESHAPING_FUNCTION_NAMES, ...STRIDED_FUNCTION_NAMES, ...TRIANGULAR_FUNCTION_NAMES, ...ROUNDING_FUNCTION_NAMES, 'erfc',
-  ...SELECTION_FUNCTION_NAMES, ...COUNTING_FUNCTION_NAMES,
+  ...SELECTION_FUNCTION_NAMES, ...COUNTING_FUNCTION_NAMES, ...BLAS_FUNCTION_NAMES, ...STATISTICS_FUNCTION_NAMES, ...POINTWISE_FUNCTION_NAMES,
 ] as const;
 
 export { toIntList };

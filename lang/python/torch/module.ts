@@ -5,7 +5,7 @@
 import type { EagerEngine } from '../../../runtime/eager';
 import { bindArgs, HaltError, opFunction, pyError, type HostContext, createModule, type ModuleRegistry, type ModuleShim, PyList, PyModule, PyTuple, type NativeFn, type PyValue, typeName } from '../interpreter';
 import { acceleratorModules, BACKENDS_NAMES, CUDA_NAMES, SETTINGS_NAMES } from './accelerators';
-import { asTensor, compareOp } from './arith';
+import { asTensor } from './arith';
 import { intoOut } from './out';
 import { AUTOGRAD_FUNCTION_NAMES, GRAD_MODE_NAMES, autogradFunctions, gradModeFactories } from './autograd';
 import { AUTOGRAD_EXTENSION_NAMES, AUTOGRAD_MODULES, type AutogradModule, autogradExtensions } from './autograd_modules';
@@ -23,6 +23,8 @@ import { printOptionFunctions } from './print_options';
 import { TorchSize, sizeType } from './size';
 import { RANDOM_CREATORS, RANDOM_NAMES, randomAttrs } from './random';
 import { whereNonzero } from './selection';
+import { tensordotFunction } from './blas';
+import { momentFunctions } from './statistics';
 import { SPECIAL_MODULE_NAMES, SPECIAL_ONLY } from './special';
 import { PyTensor, TorchRuntime, type Method } from './tensor';
 import { TENSOR_BEHAVIOUR } from './tensor_behaviour';
@@ -106,30 +108,10 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
       const yt = y instanceof PyTensor ? y : tensorFromData(rt, y, xt.dtype, c);
       return T.where(rt, cond, xt, yt);
     }),
+    ...Object.fromEntries(Object.entries(momentFunctions(rt)).map(([name, f]) => [name, fn(name, f)])),
+    tensordot: fn('tensordot', (args, kwargs, c) => tensordotFunction(rt, args, kwargs, c)),
     is_tensor: fn('is_tensor', (args) => args[0] instanceof PyTensor),
     is_floating_point: fn('is_floating_point', (args, kwargs, c) => TENSOR_METHODS.is_floating_point(asTensor(rt, args[0], c), [], kwargs, c)),
-    isfinite: fn('isfinite', (args, _kwargs, c) => {
-      const x = asTensor(rt, args[0], c);
-      return rt.run(() => rt.wrap(rt.ops.lt(rt.ops.abs(x.t), rt.ops.scalarLike(Infinity, x.t)), 'bool'));
-    }),
-    isinf: fn('isinf', (args, _kwargs, c) => {
-      const x = asTensor(rt, args[0], c);
-      return rt.run(() => rt.wrap(rt.ops.eq(rt.ops.abs(x.t), rt.ops.scalarLike(Infinity, x.t)), 'bool'));
-    }),
-    equal: fn('equal', (args, kwargs, c) => {
-      const a = bindArgs('equal', ['input', 'other'], args, kwargs, c);
-      const x = asTensor(rt, a.required('input'), c);
-      const y = asTensor(rt, a.required('other'), c);
-      return x.shape.join() === y.shape.join() && compareOp(rt, 'eq', x, y).values().every((v) => v !== 0);
-    }),
-    allclose: fn('allclose', (args, kwargs, c) => {
-      const a = bindArgs('allclose', ['input', 'other', 'rtol?', 'atol?', 'equal_nan?'], args, kwargs, c);
-      const x = asTensor(rt, a.required('input'), c).values();
-      const y = asTensor(rt, a.required('other'), c).values();
-      const rtol = a.float('rtol', 1e-5);
-      const atol = a.float('atol', 1e-8);
-      return x.length === y.length && x.every((v, i) => Math.abs(v - y[i]) <= atol + rtol * Math.abs(y[i]) || (a.bool('equal_nan', false) && Number.isNaN(v) && Number.isNaN(y[i])));
-    }),
     get_default_dtype: fn('get_default_dtype', () => DTYPE_ALIASES.float32),
     ...printOptionFunctions(rt),
     device: DEVICE_TYPE,
@@ -163,8 +145,8 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
 /** The names the analyzer may check scripts against. */
 const TORCH_EXPORTS = [
   ...Object.keys(DTYPE_ALIASES), ...GRAD_MODE_NAMES, ...Object.keys(CREATORS), ...UNSUPPORTED_TENSOR_TYPES,
-  ...TORCH_FUNCTION_NAMES, ...RANDOM_NAMES, ...JOINING_NAMES, ...Object.keys(TRIANGLE_INDEX_CREATORS), 'Tensor', 'Size', 'cat', 'concat', 'stack', 'where', 'is_tensor', 'is_floating_point',
-  'isfinite', 'isinf', 'equal', 'allclose', 'get_default_dtype', 'set_printoptions', 'device', 'save', 'load', 'autograd', 'func', 'nn', 'optim', 'utils', 'cuda', 'backends', ...SETTINGS_NAMES, 'special', '__version__',
+  ...TORCH_FUNCTION_NAMES, ...RANDOM_NAMES, ...JOINING_NAMES, ...Object.keys(TRIANGLE_INDEX_CREATORS), 'Tensor', 'Size', 'cat', 'concat', 'stack', 'where', 'tensordot', 'std_mean', 'var_mean', 'is_tensor', 'is_floating_point',
+  'get_default_dtype', 'set_printoptions', 'device', 'save', 'load', 'autograd', 'func', 'nn', 'optim', 'utils', 'cuda', 'backends', ...SETTINGS_NAMES, 'special', '__version__',
 ];
 
 /**
