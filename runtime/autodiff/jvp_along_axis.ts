@@ -4,13 +4,15 @@ import type { JvpRuleTable } from './jvp_rule';
 import { addTangents, floatOnly, noTangent } from './jvp_elementwise';
 import { cbrtDerivative, erfDerivative, erfinvDerivative, remDivisorDerivative, exclusiveCumprod } from './vjp_along_axis';
 
-export const ALONG_AXIS_JVP_RULES: Pick<JvpRuleTable, SpecialUnaryPrimitive | SpecialBinaryPrimitive | AlongAxisPrimitive> = {
+export const ALONG_AXIS_JVP_RULES: Pick<JvpRuleTable, SpecialUnaryPrimitive | SpecialBinaryPrimitive | AlongAxisPrimitive | 'is_finite'> = {
   erf: floatOnly<'erf'>((o, [x], [t]) => erfDerivative(o, t!, x)),
   erfinv: floatOnly<'erfinv'>((o, _primals, [t], out) => erfinvDerivative(o, t!, out)),
   cbrt: floatOnly<'cbrt'>((o, _primals, [t], out) => cbrtDerivative(o, t!, out)),
   rem: floatOnly<'rem'>((o, [x, y], [tx, ty], out) => addTangents(o,
     tx === null ? null : o.broadcastTo(tx, o.shape(out)),
     ty === null ? null : remDivisorDerivative(o, o.broadcastTo(ty, o.shape(out)), x, y))),
+  // A bool output: no tangent (JAX's defjvp_zero).
+  is_finite: noTangent,
   cumsum: floatOnly<'cumsum'>((o, _primals, [t], _out, { axis, reverse }) => cumulative(o, 'cumsum', t!, axis, reverse)),
   // The transpose of the VJP rule: dout_i = x_i dout_(i-1) + (prod_{k < i} x_k) t_i, along the scan.
   cumprod: floatOnly<'cumprod'>((o, [x], [t], out, params) =>

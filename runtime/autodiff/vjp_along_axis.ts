@@ -35,7 +35,7 @@ export function remDivisorDerivative<T>(o: Ops<T>, s: T, x: T, y: T): T {
   return o.mul(o.neg(s), o.mul(o.bind('sign', [q], {}), o.bind('floor', [o.bind('abs', [q], {})], {})));
 }
 
-export const ALONG_AXIS_VJP_RULES: Pick<VjpRuleTable, SpecialUnaryPrimitive | SpecialBinaryPrimitive | AlongAxisPrimitive> = {
+export const ALONG_AXIS_VJP_RULES: Pick<VjpRuleTable, SpecialUnaryPrimitive | SpecialBinaryPrimitive | AlongAxisPrimitive | 'is_finite'> = {
   erf: floatOnly<'erf'>((o, g, [x]) => [erfDerivative(o, g, x)]),
   erfinv: floatOnly<'erfinv'>((o, g, _inputs, out) => [erfinvDerivative(o, g, out)]),
   cbrt: floatOnly<'cbrt'>((o, g, _inputs, out) => [cbrtDerivative(o, g, out)]),
@@ -43,6 +43,7 @@ export const ALONG_AXIS_VJP_RULES: Pick<VjpRuleTable, SpecialUnaryPrimitive | Sp
     wanted?.[0] === false ? null : o.sumToShape(g, o.shape(x)),
     wanted?.[1] === false ? null : o.sumToShape(remDivisorDerivative(o, g, x, y), o.shape(y)),
   ]),
+  is_finite: noGradient,
   cumsum: floatOnly<'cumsum'>((o, g, _inputs, _out, { axis, reverse }) => [cumulative(o, 'cumsum', g, axis, !reverse)]),
   // d out_j / d x_k = prod_{i <= j, i != k} x_i = (prod_{i < k} x_i) (prod_{k < i <= j} x_i): the
   // cotangent is the exclusive product times S_k = g_k + x_(k+1) S_(k+1), a recurrence against the

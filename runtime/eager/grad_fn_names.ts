@@ -90,6 +90,8 @@ export const GRAD_FN_NAMES: { readonly [P in Primitive]: string } = {
   shift_right_logical: 'BitwiseRightShiftBackward0',
   or: 'BitwiseOrBackward0',
   rem: 'FmodBackward0',
+  // NB: torch.isfinite's bool result has no node; the name is never shown.
+  is_finite: 'IsfiniteBackward0',
   bitcast_convert_type: 'ViewBackward0',
   complex: 'ComplexBackward0',
   real: 'RealBackward0',

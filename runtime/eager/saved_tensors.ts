@@ -120,6 +120,7 @@ export const SAVED_BY: { readonly [P in Primitive]: SavedRule } = {
   shift_right_logical: nothing,
   or: nothing,
   // FmodBackward1: self and other, for other's gradient only.
+  is_finite: nothing,
   rem: (needs) => (needs[1] ? BOTH : NOTHING),
   bitcast_convert_type: nothing,
   complex: nothing,

@@ -128,6 +128,7 @@ export const JAX_FORMS: { readonly [P in Primitive]: JaxFormRule<P> } = {
   shift_right_logical: plain('shift_right_logical'),
   or: plain('or'),
   rem: plain('rem'),
+  is_finite: plain('is_finite'),
   bitcast_convert_type: withParams('bitcast_convert_type', ({ newDtype }) => ({ new_dtype: pyName(newDtype) })),
   complex: plain('complex'),
   real: plain('real'),

@@ -114,6 +114,8 @@ export interface PrimitiveParams {
   erfinv: NoParams;
   /** JAX's lax.cbrt: XLA's copysign(pow(|x|, 1/3), x). */
   cbrt: NoParams;
+  /** JAX's lax.is_finite: true where a float is neither infinite nor NaN (bool, same shape; no derivative). */
+  is_finite: NoParams;
   // cumulative along `axis` (from its end when `reverse`), keeping the shape: JAX's lax.cumsum, ...
   cumsum: CumulativeParams;
   cumprod: CumulativeParams;

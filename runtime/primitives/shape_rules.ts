@@ -244,6 +244,12 @@ export const SHAPE_RULES: { readonly [P in Primitive]: ShapeRule<P> } = {
     if (!isInteger(dtype) && !isFloat(dtype)) throw new ShapeError('rem', inputs, 'takes two integer or floating-point operands of one dtype');
     return aval(broadcast('rem', inputs), dtype);
   },
+  // lax.is_finite: floats only (JAX's unop(_fixed_dtype(bool), _float, 'is_finite')), a bool of the same shape.
+  is_finite: (inputs) => {
+    arity('is_finite', inputs, 1);
+    if (!isFloat(inputs[0].dtype)) throw new ShapeError('is_finite', inputs, 'needs a floating-point operand');
+    return aval(inputs[0].shape, 'bool');
+  },
   iota: (inputs, { dtype, shape, dimension }) => {
     arity('iota', inputs, 0);
     checkAxes('iota', inputs, [dimension], shape.length);

@@ -13,7 +13,7 @@ import { isVar, type CallParamsOf, type CallPrimitive } from '../../../runtime/i
 import { runCallCompiled, type JaxprTrace, type Tracer } from '../../../runtime/jit';
 import { Ops, type Emitter } from '../../../runtime/ops';
 import { abstractEval, type ParamsOf, type Primitive } from '../../../runtime/primitives';
-import { HaltError, pyError, PyComplex, formatFloat, formatInt, HostObject, NOT_IMPLEMENTED, hostType, opFunction, pyFunction, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type SharedMemory, type UnaryOp, hostValues, PyDict, PyList, PyTuple, PyType, nameTable, type NativeFn, type PyValue } from '../interpreter';
+import { HaltError, pyError, PyComplex, formatFloat, formatInt, HostObject, NOT_IMPLEMENTED, hostType, opFunction, pyFunction, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type Kwargs, type SharedMemory, type UnaryOp, hostValues, PyDict, PyList, PyTuple, PyType, nameTable, type NativeFn, type PyValue } from '../interpreter';
 import { concretizationError } from '../staging';
 import { arrayStr, jaxRepr, keyRepr, numpyRepr, scalarStr } from './print';
 import { MAX_TRACED_EQUATIONS, Scalar, isTracer, translate, type Val } from './values';
@@ -507,6 +507,14 @@ export class JaxRuntime implements Emitter<Val> {
   readonly transforming: string[] = [];
   /** The script's source, when the runner gave it: messages quote the code they point at. */
   source: string | null = null;
+  /**
+   * Whether the editor traces NumPy code here (a NumPy function evaluated with its gradient): its
+   * NumPy arrays enter the trace as float64 and NumPy's functions take the traced values. A user's
+   * jax transformation does neither (JAX canonicalizes NumPy inputs and its tracers refuse __array__).
+   */
+  tracesNumpyCode = false;
+  /** The jax.numpy function reading its arguments, outermost, for check_arraylike's message (a list passed where an array goes). */
+  jnpCall: { readonly name: string; readonly args: readonly PyValue[]; readonly kwargs: Kwargs } | null = null;
   /**
    * What jit traced and compiled, per Python function and per jit options: a second `jax.jit(f)`
    * of the same `f` finds the first one's traces, as JAX's cache on the function does (a global `f`

@@ -4,7 +4,7 @@
  * imports none of them).
  */
 import { isComplex, isInteger } from '../../../runtime/core';
-import { bindArgs, PyComplex, nestedFromFlat, pyError, NOT_IMPLEMENTED, type BinaryOp, type CompareOp, type HostContext, PyList, PyTuple, nameTable, type PyValue, toIndex } from '../interpreter';
+import { bindArgs, PyComplex, nestedFromFlat, pyError, NOT_IMPLEMENTED, type BinaryOp, type CompareOp, type HostContext, PyDict, PyList, PySet, PyTuple, nameTable, type PyValue, toIndex, typeName } from '../interpreter';
 import { PyArray, toDtype, type ArrayBehaviour, type ArrayMethod } from './array';
 import { IndexUpdateHelper } from './at';
 import * as L from './lax';
@@ -24,6 +24,17 @@ const LOGICAL: Partial<Record<BinaryOp, 'gt' | 'ge' | 'ne'>> = { '&': 'gt', '|':
 const isBoolean = (v: PyValue) => typeof v === 'boolean' || (v instanceof PyArray && v.dtype === 'bool');
 
 const acceptable = (x: PyValue) => x instanceof PyArray || typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean' || x instanceof PyComplex;
+
+/**
+ * A jax Array's operators refuse a list, tuple, set or dict beside it rather than defer to it
+ * (jax/_src/numpy/array_methods.py _defer_to_unrecognized_arg, _rejected_binop_types): `x == (1, 2)`
+ * raises where it would otherwise fall back to identity and read False.
+ */
+function refuseContainer(op: string, x: PyArray, other: PyValue, reflected: boolean): void {
+  if (x.numpy || !(other instanceof PyList || other instanceof PyTuple || other instanceof PySet || other instanceof PyDict)) return;
+  const [a, b] = reflected ? [typeName(other), 'ArrayImpl'] : ['ArrayImpl', typeName(other)];
+  throw pyError('TypeError', `unsupported operand type(s) for ${op}: '${a}' and '${b}'`);
+}
 
 const reduction = (kind: L.Reduction): ArrayMethod => (self, args, kwargs, ctx) => {
   const a = bindArgs(kind, ['axis?', 'dtype?', 'out?', 'keepdims?'], args, kwargs, ctx);
@@ -84,6 +95,7 @@ export const ARRAY_BEHAVIOUR: ArrayBehaviour = {
   methods: ARRAY_METHODS,
   binary(opName, x, other, reflected, ctx) {
     const [a, b] = reflected ? [other, x as PyValue] : [x as PyValue, other];
+    refuseContainer(opName, x, other, reflected);
     if (!acceptable(other)) return NOT_IMPLEMENTED;
     const prim = ARITH[opName];
     if (prim) return L.binary(x.rt, prim, a, b, ctx);
@@ -106,6 +118,7 @@ export const ARRAY_BEHAVIOUR: ArrayBehaviour = {
     throw pyError('TypeError', "ufunc 'invert' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''");
   },
   compare(opName, x, other, ctx) {
+    refuseContainer(opName, x, other, false);
     if (!acceptable(other)) return opName === '==' ? false : opName === '!=' ? true : NOT_IMPLEMENTED;
     return L.binary(x.rt, COMPARE[opName], x, other, ctx);
   },

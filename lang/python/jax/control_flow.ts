@@ -7,7 +7,7 @@
  */
 import { formatAval, isFloat, type AbstractValue } from '../../../runtime/core';
 import { Var, type CallParamsOf, type CallPrimitive, type Jaxpr } from '../../../runtime/ir';
-import { bindArgs, isCallable, iterate, opFunction, pyError, pyFunction, PyFunction, PyTuple, toIndex, type HostContext, type PyValue, typeName } from '../interpreter';
+import { bindArgs, isCallable, iterate, opFunction, PyBuiltin, pyError, pyFunction, PyFunction, PyTuple, toIndex, type HostContext, type PyValue, typeName } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
 import { flattenPy, flattenWithPathPy, keyEntryStr, sameTree, treeDefRepr, unflattenPy, type PyTreeDef } from './pytree';
 import { flattenArgs, leafVal, stagePy, transformOp } from './transforms';
@@ -141,6 +141,8 @@ function switchFn(rt: JaxRuntime, args: PyValue[], kwargs: Map<string, PyValue>,
 
 /** The first parameter's name of a Python function (JAX names the carry with it in its messages). */
 function carryName(fun: PyValue): string | null {
+  // NB: fori_loop's body wrappers are JAX's scanned_fun and while_body_fun (loops.py), whose carry parameter is loop_carry.
+  if (fun instanceof PyBuiltin && (fun.name === 'scanned_fun' || fun.name === 'while_body_fun')) return 'loop_carry';
   return fun instanceof PyFunction && fun.node.params.length > 0 ? fun.node.params[0].name : null;
 }
 
@@ -183,18 +185,23 @@ function leafAval(x: PyValue): AbstractValue {
 }
 
 /**
- * JAX's `_promote_weak_typed_inputs`: a weakly typed carry leaf (a Python scalar) whose body
- * output has another dtype of the same shape takes that dtype; null when nothing changes.
+ * JAX's `_promote_weak_typed_input` (jax/_src/lax/control_flow/loops.py): a weakly typed carry
+ * leaf (a Python scalar) whose body output has another type becomes a strong array of
+ * `result_type(leaf, output)`, and the body is traced again; null when nothing changes. The
+ * promotion may not reach the output's dtype (a Python float against an int32 output stays
+ * float32), and then _check_carry_type refuses the carry, as JAX does.
  */
-function promoteWeak(rt: JaxRuntime, init: PyValue, outAvals: readonly AbstractValue[], ctx: HostContext): PyValue | null {
+function promoteWeak(rt: JaxRuntime, init: PyValue, outAvals: readonly AbstractValue[], outWeak: readonly boolean[], ctx: HostContext): PyValue | null {
   const [leaves, def] = flattenPy(init, ctx);
   let changed = false;
   const next = leaves.map((l, i) => {
     const v = leafVal(rt, l);
     const out = outAvals[i];
-    if (!v.weak || !out || out.dtype === v.v.dtype || formatAval(out).replace(/^[a-z0-9]+/, '') !== formatAval(v.v).replace(/^[a-z0-9]+/, '')) return l;
+    // NB: core.typematch ignores weak types: a weak float32 carry meeting a strong float32 output stays as it is.
+    if (!v.weak || !out || formatAval(out) === formatAval(v.v)) return l;
     changed = true;
-    return new PyArray(rt, rt.place(L.cast(rt, v.v, out.dtype)), true, false);
+    const dtype = L.resultDtype(rt, [{ v: v.v, weak: true, numpy: false }, { v: new Scalar(0, out.dtype), weak: outWeak[i] ?? false, numpy: false }]);
+    return new PyArray(rt, rt.place(L.cast(rt, v.v, dtype)), false, false);
   });
   return changed ? unflattenPy(def, next, ctx) : null;
 }
@@ -215,7 +222,7 @@ function whileOf(rt: JaxRuntime, cf: PyValue, bf: PyValue, init0: PyValue, ctx: 
     return { c, b };
   };
   let { c, b } = make();
-  const promoted = promoteWeak(rt, init, b.jaxpr.outvars.map((v) => v.aval), ctx);
+  const promoted = promoteWeak(rt, init, b.jaxpr.outvars.map((v) => v.aval), b.outWeak, ctx);
   if (promoted !== null) {
     init = promoted;
     ({ c, b } = make());
@@ -277,7 +284,7 @@ function scanOf(rt: JaxRuntime, f: PyValue, init0: PyValue, xs: PyValue, lengthA
   };
   const ncarry = flattenPy(init, ctx)[0].length;
   pairOf(body);
-  const promoted = promoteWeak(rt, init, body.jaxpr.outvars.slice(0, ncarry).map((v) => v.aval), ctx);
+  const promoted = promoteWeak(rt, init, body.jaxpr.outvars.slice(0, ncarry).map((v) => v.aval), body.outWeak, ctx);
   if (promoted !== null) {
     init = promoted;
     body = make();
@@ -309,7 +316,7 @@ function foriLoop(rt: JaxRuntime, args: PyValue[], kwargs: Map<string, PyValue>,
     }
     const concrete = (x: PyArray) => !isTracer(x.v) || rt.knownValue(x.v) !== undefined;
     const unroll = a.get('unroll');
-    const step = pyFunction('fori_step', (fargs) => {
+    const step = pyFunction('scanned_fun', (fargs) => {
       const [carry] = fargs;
       const [i, x] = (carry as PyTuple).items;
       return new PyTuple([new PyTuple([L.binary(rt, 'add', i, 1n, ctx), ctx.call(body, [i, x])]), null]);
@@ -326,7 +333,7 @@ function foriLoop(rt: JaxRuntime, args: PyValue[], kwargs: Map<string, PyValue>,
       const [i, u] = (fargs[0] as PyTuple).items;
       return L.binary(rt, 'lt', i, u, ctx);
     });
-    const bodyF = pyFunction('fori_body', (fargs) => {
+    const bodyF = pyFunction('while_body_fun', (fargs) => {
       const [i, u, x] = (fargs[0] as PyTuple).items;
       return new PyTuple([L.binary(rt, 'add', i, 1n, ctx), u, ctx.call(body, [i, x])]);
     });

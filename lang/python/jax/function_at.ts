@@ -38,7 +38,7 @@ export interface JaxFunctionOptions {
 
 /** Runs the script up to `fn`'s example inputs, with the jax shims over `backend`. */
 export function jaxFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: InputSource, backend: Backend, options: JaxFunctionOptions): Outcome<FunctionAt> {
-  const session = jaxSession(backend, { source: parsed.source });
+  const session = jaxSession(backend, { source: parsed.source, tracesNumpyCode: options.convention === 'floats' });
   // A plain-Python function's `math` applies jax.numpy's functions to its traced floats, not to arrays passed in.
   let calling = false;
   const math: ModuleRegistry = options.plain ? { math: jaxMath(session, () => calling) } : {};

@@ -108,6 +108,27 @@ export function binary(rt: JaxRuntime, prim: BinaryPrim, a: PyValue, b: PyValue,
   });
 }
 
+/** The jnp function lax's check_same_dtypes names in its tip (jax/_src/lax/lax.py _JNP_FUNCTION_EQUIVALENTS), for the ops here. */
+const JNP_EQUIVALENT: Readonly<Record<string, string>> = {
+  add: 'add', sub: 'subtract', mul: 'multiply', div: 'divide', max: 'maximum', min: 'minimum', eq: 'equal', ne: 'not_equal',
+  lt: 'less', le: 'less_equal', gt: 'greater', ge: 'greater_equal', select: 'where',
+};
+
+/**
+ * lax's ops never promote (jax/_src/lax/lax.py check_same_dtypes): a Python int beside a float32
+ * array is int32 against float32 and refused, where jnp's would promote. An operand's dtype is the
+ * one it has in jax: a Python scalar's default, a NumPy array's canonical (float64 as float32).
+ */
+export function checkSameDtypes(rt: JaxRuntime, name: string, xs: readonly PyValue[], ctx: HostContext): void {
+  const dtypes = xs.map((x) => {
+    const o = operand(rt, x, ctx);
+    return o.weak && o.v.dtype === 'int32' ? rt.intDtype(false) : o.numpy && x instanceof PyArray ? jaxDtypeOf(rt, o.v.dtype) : o.v.dtype;
+  });
+  if (dtypes.every((d) => d === dtypes[0])) return;
+  const tip = JNP_EQUIVALENT[name] === undefined ? '' : ` (Tip: jnp.${JNP_EQUIVALENT[name]} is a similar function that does automatic type promotion on inputs).`;
+  throw pyError('TypeError', `lax.${name} requires arguments to have the same dtypes, got ${dtypes.join(', ')}.${tip}`);
+}
+
 /**
  * `lax.clamp(min, x, max)`: the clamp primitive, with JAX's rules: each bound a scalar or of x's
  * shape, and one dtype for all three (no promotion: a Python int bound of a float x is refused).
@@ -656,10 +677,26 @@ export function getIndex(rt: JaxRuntime, x: PyArray, index: PyValue, ctx: HostCo
  * `jnp.array`/`np.array` would; a Python complex only for jnp (NumPy's arrays have no complex dtype here).
  */
 export function arrayArgument(rt: JaxRuntime, x: PyValue, ctx: HostContext, numpy: boolean): PyArray {
-  if (x instanceof PyArray) return x;
+  // NB: a NumPy array entering a jax.numpy function is a jax array of its canonical dtype (float64 as float32 without x64), as JAX's asarray makes it.
+  if (x instanceof PyArray) return !numpy && x.numpy ? arrayFromData(rt, x, undefined, ctx, false) : x;
+  if (!numpy && (x instanceof PyList || x instanceof PyTuple)) throw notArraylike(rt, x);
   if (typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean' || x instanceof PyList || x instanceof PyTuple) return arrayFromData(rt, x, undefined, ctx, numpy);
   if (x instanceof PyComplex) return numpy ? complexRefusal(ctx) : arrayFromData(rt, x, undefined, ctx, numpy);
   throw pyError('TypeError', `expected an array, got ${typeName(x)}`);
+}
+
+/**
+ * jax.numpy's refusal of a list or tuple where an array goes (jax/_src/numpy/util.py
+ * check_arraylike: only jnp.array and jnp.asarray read nested sequences). The position is the
+ * argument's among those the function checks, which is its place among the ones passed, or inside
+ * the sequence of arrays jnp.stack and jnp.concatenate check one by one.
+ */
+function notArraylike(rt: JaxRuntime, x: PyList | PyTuple): Error {
+  const call = rt.jnpCall;
+  const passed = call ? [...call.args, ...call.kwargs.values()] : [];
+  let pos = passed.indexOf(x);
+  if (pos < 0) pos = Math.max(0, ...passed.map((a) => (a instanceof PyList || a instanceof PyTuple ? a.items.indexOf(x) : -1)));
+  return pyError('TypeError', `${call?.name ?? 'jax.numpy'} requires ndarray or scalar arguments, got <class '${x instanceof PyList ? 'list' : 'tuple'}'> at position ${pos}.`);
 }
 
 /** `jnp.array(data, dtype)`: nested lists, scalars or arrays; Python floats become float32 (float64 for NumPy, and for jax with x64). */

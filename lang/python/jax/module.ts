@@ -4,9 +4,9 @@
  */
 import type { Backend } from '../../../runtime/backends';
 import { printJaxpr } from '../../../runtime/ir';
-import { bindArgs, type Args, PyBuiltin, pyFunction, type HostContext, createModule, type ModuleRegistry, type ModuleShim, PyModule, type NativeFn, type PyValue } from '../interpreter';
+import { bindArgs, type Args, PyBuiltin, pyError, pyFunction, type HostContext, createModule, type ModuleRegistry, type ModuleShim, PyModule, type NativeFn, type PyValue } from '../interpreter';
 import { ConcretizationTypeError, TracerArrayConversionError, TracerBoolConversionError, TracerIntegerConversionError } from '../staging';
-import { isInexact } from '../../../runtime/core';
+import { isFloat, isInexact } from '../../../runtime/core';
 import { flattenPy, unflattenPy } from './pytree';
 import { ARRAY_TYPE, arrayOp, JaxRuntime, NDARRAY_TYPE, PyArray } from './array';
 import { ARRAY_BEHAVIOUR } from './array_behaviour';
@@ -76,6 +76,7 @@ function laxAttrs(rt: JaxRuntime, jnp: Record<string, PyValue>): Record<string, 
   for (const n of ['add', 'sub', 'mul', 'div', 'max', 'min', 'lt', 'le', 'gt', 'ge', 'eq', 'ne'] as const) {
     attrs[n] = pyFunction(n, (args, kwargs, ctx) => {
       const a = bindArgs(n, ['x', 'y'], args, kwargs, ctx);
+      L.checkSameDtypes(rt, n, [a.required('x'), a.required('y')], ctx);
       return L.binary(rt, n, a.required('x'), a.required('y'), ctx);
     });
   }
@@ -99,9 +100,16 @@ function laxAttrs(rt: JaxRuntime, jnp: Record<string, PyValue>): Record<string, 
   });
   attrs.rem = pyFunction('rem', (args, kwargs, ctx) => {
     const a = bindArgs('rem', ['x', 'y'], args, kwargs, ctx);
+    L.checkSameDtypes(rt, 'rem', [a.required('x'), a.required('y')], ctx);
     return L.fmod(rt, a.required('x'), a.required('y'), ctx);
   });
   Object.assign(attrs, laxRoundingAttrs(rt));
+  attrs.is_finite = pyFunction('is_finite', (args, kwargs, ctx) => {
+    const x = L.asArray(rt, bindArgs('is_finite', ['x'], args, kwargs, ctx).required('x'), ctx);
+    // lax.py unop_dtype_rule: is_finite_p accepts floating dtypes only.
+    if (!isFloat(x.dtype)) throw pyError('TypeError', `is_finite does not accept dtype ${x.dtype}. Accepted dtypes are subtypes of floating.`);
+    return L.op(rt, () => L.wrap(rt, rt.o.bind('is_finite', [x.v], {}), false, false));
+  });
   attrs.floor = pyFunction('floor', (args, kwargs, ctx) => L.floor(rt, bindArgs('floor', ['x'], args, kwargs, ctx).required('x'), ctx));
   attrs.pow = pyFunction('pow', (args, kwargs, ctx) => {
     const a = bindArgs('pow', ['x', 'y'], args, kwargs, ctx);
@@ -109,6 +117,8 @@ function laxAttrs(rt: JaxRuntime, jnp: Record<string, PyValue>): Record<string, 
   });
   attrs.select = pyFunction('select', (args, kwargs, ctx) => {
     const a = bindArgs('select', ['pred', 'on_true', 'on_false'], args, kwargs, ctx);
+    // NB: lax.select is select_n(pred, on_false, on_true): its dtype check names the cases in that order.
+    L.checkSameDtypes(rt, 'select', [a.required('on_false'), a.required('on_true')], ctx);
     return L.where(rt, a.required('pred'), a.required('on_true'), a.required('on_false'), ctx);
   });
   // A pytree's float leaves through the identity whose derivative is zero; others as they are (as JAX).
@@ -139,15 +149,20 @@ function laxAttrs(rt: JaxRuntime, jnp: Record<string, PyValue>): Record<string, 
  * scalar) when they return.
  */
 function arrayOps(rt: JaxRuntime, attrs: Readonly<Record<string, PyValue>>): Record<string, PyValue> {
+  // NB: a NumPy array argument enters as a jax array of its canonical dtype (float64 as float32 without x64), as JAX's bind makes it.
+  const jaxArg = (x: PyValue, ctx: HostContext) => (x instanceof PyArray && x.numpy ? L.arrayFromData(rt, x, undefined, ctx, false) : x);
   return Object.fromEntries(Object.entries(attrs).map(([name, f]) => [
     name,
-    f instanceof PyBuiltin && !f.keepsNoArguments ? arrayOp(rt, name, f.fn) : f,
+    f instanceof PyBuiltin && !f.keepsNoArguments
+      ? arrayOp(rt, name, (args, kwargs, ctx) => f.fn(args.map((x) => jaxArg(x, ctx)), new Map([...kwargs].map(([k, x]) => [k, jaxArg(x, ctx)])), ctx))
+      : f,
   ]));
 }
 
-function buildModules(backend: Backend, ctx: HostContext, source: string | null): JaxModules {
+function buildModules(backend: Backend, ctx: HostContext, options: JaxModuleOptions): JaxModules {
   const rt = new JaxRuntime(backend, ctx, ARRAY_BEHAVIOUR);
-  rt.source = source;
+  rt.source = options.source ?? null;
+  rt.tracesNumpyCode = options.tracesNumpyCode ?? false;
   const jnpAttrs = { ...numpyAttrs(rt, false), convolve: jnpConvolution(rt, 'convolve'), correlate: jnpConvolution(rt, 'correlate'), piecewise: piecewiseFunction(rt) };
   const jnp = createModule('jax.numpy', { ...jnpAttrs, ndarray: ARRAY_TYPE });
   const npRandom = numpyRandomModule(rt);
@@ -224,6 +239,8 @@ function buildModules(backend: Backend, ctx: HostContext, source: string | null)
 export interface JaxModuleOptions {
   /** The script's source, so that tracing errors quote the code they point at. */
   readonly source?: string;
+  /** The editor traces a NumPy function into a jaxpr (function_at.ts): its NumPy values and functions keep NumPy's meaning on the traced values. */
+  readonly tracesNumpyCode?: boolean;
 }
 
 export interface JaxSession {
@@ -241,7 +258,7 @@ export function jaxSession(backend: Backend, options: JaxModuleOptions = {}): Ja
   const key = {};
   const runtimes: JaxRuntime[] = [];
   const get = (ctx: HostContext): JaxModules => ctx.state(key, () => {
-    const m = buildModules(backend, ctx, options.source ?? null);
+    const m = buildModules(backend, ctx, options);
     runtimes.push(m.runtime);
     return m;
   });

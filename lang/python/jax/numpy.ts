@@ -6,6 +6,7 @@
 import { isComplex, type DType } from '../../../runtime/core';
 import { bindArgs, type Args, opFunction, pyError, type HostContext, PyList, PyTuple, type Kwargs, type NativeFn, type PyValue, toFloat, toIndex, typeName } from '../interpreter';
 import { DTypeObject, PyArray, toDtype, type JaxRuntime } from './array';
+import { concretizationError } from '../staging';
 import * as L from './lax';
 
 const arr = L.arrayArgument;
@@ -277,8 +278,9 @@ export const FUNCTIONS: Record<string, Fn> = {
     const a = bindArgs('identity', ['n', 'dtype?'], args, kwargs, ctx);
     return FUNCTIONS.eye(rt, [a.required('n')], a.has('dtype') ? new Map([['dtype', a.required('dtype')]]) : new Map(), ctx, numpy);
   },
-  shape: (rt, args, _kwargs, ctx, numpy) => arr(rt, args[0], ctx, numpy).getattr('shape', ctx)!,
-  ndim: (rt, args, _kwargs, ctx, numpy) => BigInt(arr(rt, args[0], ctx, numpy).shape.length),
+  // NB: jnp.shape and jnp.ndim are NumPy's own (np.shape): they read a nested list too.
+  shape: (rt, args, _kwargs, ctx) => arr(rt, args[0], ctx, true).getattr('shape', ctx)!,
+  ndim: (rt, args, _kwargs, ctx) => BigInt(arr(rt, args[0], ctx, true).shape.length),
   allclose: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('allclose', ['a', 'b', 'rtol?', 'atol?'], args, kwargs, ctx);
     const x = arr(rt, a.required('a'), ctx, numpy).values(ctx);
@@ -302,6 +304,25 @@ export const FUNCTIONS: Record<string, Fn> = {
   ...JNP_ROUNDING_FUNCTIONS,
 };
 
+/** NumPy's functions that read an array's shape only, which a traced array has (np.shape(x) under jit is JAX's too). */
+const READS_NO_VALUES = new Set(['shape', 'ndim', 'size', 'isscalar']);
+
+/**
+ * A NumPy function cannot take a traced value: JAX's tracers refuse `__array__()`
+ * (jax/_src/core.py Tracer.__array__) under every transformation, grad and vmap included, so
+ * `np.asarray(x)` or `np.sin(x)` of a traced `x` raises TracerArrayConversionError rather than
+ * compute a value the gradient or the batch would not see.
+ */
+function refuseTraced(rt: JaxRuntime, name: string, args: readonly PyValue[], ctx: HostContext): void {
+  if (rt.tracesNumpyCode) return;
+  for (const x of args) {
+    if (x instanceof PyList || x instanceof PyTuple) refuseTraced(rt, name, x.items, ctx);
+    else if (x instanceof PyArray && x.traced) {
+      throw concretizationError(rt, 'numpy', ctx, () => `use jnp.${name} (NumPy's __array__() cannot take a traced array with shape ${x.dtype}[${x.shape.join(',')}])`);
+    }
+  }
+}
+
 /** The module attributes of `jax.numpy` (numpy = false) or `numpy` (numpy = true). */
 export function numpyAttrs(rt: JaxRuntime, numpy: boolean): Record<string, PyValue> {
   const attrs: Record<string, PyValue> = {};
@@ -310,17 +331,29 @@ export function numpyAttrs(rt: JaxRuntime, numpy: boolean): Record<string, PyVal
   // go when they return.
   for (const [name, f] of Object.entries(numpy ? { ...FUNCTIONS, ...NUMPY_ONLY_FUNCTIONS } : { ...FUNCTIONS, ...SEARCH_FUNCTIONS, ...JNP_SHAPE_FUNCTIONS })) {
     const call: NativeFn = (args, kwargs, ctx) => {
-      const out = f(rt, args, kwargs, ctx, numpy);
+      if (numpy && !READS_NO_VALUES.has(name)) refuseTraced(rt, name, [...args, ...kwargs.values()], ctx);
+      const outer = rt.jnpCall;
+      if (!numpy && outer === null) rt.jnpCall = { name, args, kwargs };
+      let out: PyValue;
+      try {
+        out = f(rt, args, kwargs, ctx, numpy);
+      } finally {
+        rt.jnpCall = outer;
+      }
       // A function of either module returns its own module's array type (NumPy's shim has no complex dtype).
       if (numpy && out instanceof PyArray && isComplex(out.dtype)) throw L.complexLeaves(out.dtype);
       return out instanceof PyArray && out.numpy !== numpy ? new PyArray(rt, out.v, out.weak, numpy) : out;
     };
     attrs[name] = opFunction(name, (args, kwargs, ctx) => rt.withTemporaries(() => call(args, kwargs, ctx)));
   }
-  attrs.asarray = attrs.array;
+  attrs.asarray = opFunction('asarray', (args, kwargs, ctx) => {
+    if (numpy) refuseTraced(rt, 'asarray', [...args, ...kwargs.values()], ctx);
+    return rt.withTemporaries(() => FUNCTIONS.array(rt, args, kwargs, ctx, numpy));
+  });
   attrs.linalg = linalgModule(rt, numpy);
   const ctor = (d: DType) => new DTypeObject(d, (args, _kwargs, ctx) => {
     if (args.length !== 1) throw pyError('TypeError', `${d}() takes one argument`);
+    if (numpy) refuseTraced(rt, d, args, ctx);
     return L.arrayFromData(rt, args[0], d, ctx, numpy);
   });
   for (const d of ['float32', 'int32'] as const) attrs[d] = ctor(d);

@@ -14,15 +14,16 @@ import type { Emitter } from '../../../runtime/ops';
 import { interpretJaxpr, jit as runtimeJit, jvpJaxpr, stage, valueAndGradJaxpr, vjpJaxpr, vmapJaxpr, type Fn, type Jitted, type TraceOps, type Tracer, type TreeDef } from '../../../runtime/jit';
 import { dictKey, iterate, PyComplex, pyError, HostObject, hostType, pyFunction, PyFunction, type HostContext, PyList, PyTuple, type Kwargs, type PyValue, toIndex, typeName, typeOf } from '../interpreter';
 import { PyArray, type JaxRuntime, type RunTimeEffect } from './array';
-import { operand } from './lax';
-import { broadcastPrefixPy, flattenPy, leafCount, treeKey, unflattenPy, type PyTreeDef } from './pytree';
+import { cast, jaxDtypeOf, operand } from './lax';
+import { broadcastPrefixPy, flattenPy, flattenWithPathPy, keyEntryStr, leafCount, treeKey, unflattenPy, type PyTreeDef } from './pytree';
 import { threefryPartitionable } from './random';
 import { Scalar, isTracer, type Val } from './values';
 
 interface LeafVal { readonly v: Val; readonly weak: boolean }
 
 export function leafVal(rt: JaxRuntime, x: PyValue, ctx?: HostContext): LeafVal {
-  if (x instanceof PyArray) return { v: x.v, weak: x.weak };
+  // NB: a NumPy array enters a transformation with its canonical dtype (dtypes.canonicalize_dtype: float64 as float32 without x64).
+  if (x instanceof PyArray) return x.numpy && !rt.tracesNumpyCode ? { v: cast(rt, x.v, jaxDtypeOf(rt, x.dtype)), weak: false } : { v: x.v, weak: x.weak };
   if (typeof x === 'boolean') return { v: new Scalar(x ? 1 : 0, 'bool'), weak: true };
   if (typeof x === 'bigint') return { v: new Scalar(Number(x), rt.intDtype(false)), weak: true };
   if (typeof x === 'number') return { v: new Scalar(x, rt.floatDtype), weak: true };
@@ -316,24 +317,60 @@ export function vmapTransform(rt: JaxRuntime, fun: PyValue, inAxes: PyValue, out
       const flat = flattenArgs(rt, args, ctx);
       const axisOf = (x: PyValue) => (x === null ? null : Number(toIndex(x, ctx)));
       const axes = broadcastPrefixPy(inAxes instanceof PyList ? new PyTuple(inAxes.items) : inAxes, flat.def, axisOf, ctx);
-      let size: number | null = axisSize;
-      const avals = flat.leaves.map((l, i) => {
+      const sizes = flat.leaves.map((l, i) => {
         const a = axes[i];
-        if (a === null) return avalOf(l.v);
+        if (a === null) return null;
         const rank = l.v.shape.length;
         const d = a < 0 ? a + rank : a;
         if (d < 0 || d >= rank) throw pyError('ValueError', `vmap was requested to map its argument along axis ${a}, which implies that its rank should be at least ${a + 1}, but is only ${rank} (its shape is (${l.v.shape.join(', ')}${rank === 1 ? ',' : ''}))`);
-        if (size !== null && l.v.shape[d] !== size) throw pyError('ValueError', `vmap got inconsistent sizes for array axes to be mapped: ${size} and ${l.v.shape[d]}`);
-        size = l.v.shape[d];
+        return l.v.shape[d];
+      });
+      const distinct = new Set([...sizes, axisSize].filter((n) => n !== null));
+      if (distinct.size === 0) throw pyError('ValueError', 'vmap must have at least one non-None value in in_axes or axis_size must be specified');
+      if (distinct.size > 1) throw pyError('ValueError', inconsistentSizes(fun, args, flat, axes, sizes, axisSize, ctx));
+      const [size] = distinct as Set<number>;
+      const avals = flat.leaves.map((l, i) => {
+        const a = axes[i];
+        if (a === null) return avalOf(l.v);
+        const d = a < 0 ? a + l.v.shape.length : a;
         return { shape: l.v.shape.filter((_, k) => k !== d), dtype: l.v.dtype };
       });
-      if (size === null) throw pyError('ValueError', 'vmap must have at least one non-None value in in_axes');
       const { jaxpr, out, closed } = stagePy(rt, ctx, 'vmap', fun, flat, avals, (i) => axes[i] === null);
       const outs = broadcastPrefixPy(outAxes, out.def, axisOf, ctx);
       const batched = vmapJaxpr(jaxpr, size, [...axes, ...closed.map(() => null)], outs);
       return outputs(rt, out, apply(rt, batched, [...flat.leaves.map((l) => l.v), ...closed]));
     });
   });
+}
+
+/**
+ * vmap's error for mapped axes of different sizes, as jax/_src/api.py _mapped_axis_size writes it:
+ * each size with its count (the most common first, ties in argument order) and one argument
+ * having it, named by the function's parameter and its key path.
+ */
+function inconsistentSizes(
+  fun: PyValue, args: readonly PyValue[], flat: FlatArgs, axes: readonly (number | null)[], sizes: readonly (number | null)[], axisSize: number | null, ctx: HostContext,
+): string {
+  const [paths] = flattenWithPathPy(new PyTuple([...args]), ctx);
+  const params = positionalNames(fun);
+  const where = (i: number) => {
+    const [head, ...rest] = paths[i];
+    const keys = rest.map((k) => keyEntryStr(k, ctx)).join('');
+    const idx = head.kind === 'sequence' ? head.idx : -1;
+    const arg = params !== null && idx >= 0 && idx < params.length ? `argument ${params[idx]}${keys}` : `args${keyEntryStr(head, ctx)}${keys}`;
+    const v = flat.leaves[i].v;
+    return `${arg} of type ${v.dtype}[${v.shape.join(',')}]`;
+  };
+  const counts = new Map<number, number>();
+  for (const n of sizes) if (n !== null) counts.set(n, (counts.get(n) ?? 0) + 1);
+  const ordered = [...counts].sort((p, q) => q[1] - p[1]);
+  const lines = ['vmap got inconsistent sizes for array axes to be mapped:'];
+  if (axisSize !== null) lines.push(`  * the \`axis_size\` argument was ${axisSize};`);
+  ordered.forEach(([n, count], k) => {
+    const i = sizes.indexOf(n);
+    lines.push(count === 1 ? `  * one axis had size ${n}: axis ${axes[i]} of ${where(i)};` : `  * ${k === 0 ? 'most axes' : 'some axes'} (${count} of them) had size ${n}, e.g. axis ${axes[i]} of ${where(i)};`);
+  });
+  return lines.join('\n').slice(0, -1);
 }
 
 function sequenceItems(v: PyValue, what: string): readonly PyValue[] {

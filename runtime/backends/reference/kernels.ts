@@ -85,6 +85,7 @@ export const REFERENCE_KERNELS: KernelTable<ReferenceArray> = withComplex(withKe
   round: (inputs, { roundingMethod }, out) => unary(inputs[0], out, roundTies(roundingMethod)),
   // C's remainder (the sign of the dividend), as lax.rem: fmod on floats (exact; NaN for a zero divisor), and on
   // integers a zero divisor leaves the dividend, as XLA's integer rem does.
+  is_finite: un((x) => (Number.isFinite(x) ? 1 : 0)),
   rem: ([x, y], _p, out) => binary(x, y, out, isFloat(out.dtype) ? (p, q) => p % q : (p, q) => (q === 0 ? p : p % q)),
   cbrt: (inputs, _p, out) => unary(inputs[0], out, (v) => a.xlaCbrt(v, out.dtype === 'float32')),
   ...familyRules(CUMULATIVE, (p) => (inputs: readonly ReferenceArray[], params: CumulativeParams, out: AbstractValue) => a.cumulative(p, inputs[0], params, out)),

@@ -130,6 +130,8 @@ export function tfjsKernels(b: TfjsBackendName): KernelTable<TfjsArray> {
       throw new Error(`${p}: the ${b} backend holds uint32 and key arrays on the host (withHostDtypes); this kernel runs there`);
     }),
     // lax.rem: on int32, C's remainder from the truncating division; on float32, fmod (exact on the CPU backends' host loop).
+    // x - x is 0 exactly when x is finite (NaN for an infinity or a NaN), on every tfjs backend.
+    is_finite: kernel(b, 'is_finite', unary((x) => tf.equal(tf.sub(x, x), tf.scalar(0, 'float32')))),
     rem: kernel(b, 'rem', ([x, y], _p, out) => (out.dtype === 'int32' ? tf.sub(x, tf.mul(div(x, y), y)) : fmod(x, y, out, b === 'webgpu'))),
     // NB: each has a complex operand or result, which tfjs cannot store; withHostDtypes runs them on the host.
     ...familyRules(COMPLEX_PARTS, (p) => (): TfjsArray => {

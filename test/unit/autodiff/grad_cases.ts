@@ -185,6 +185,7 @@ export const CASES: CaseTable = {
   ].map((make) => make(rng)),
   iota: () => [{ params: { dtype: 'float64', shape: [3], dimension: 0 }, inputs: [] }],
   erf: unary(normal),
+  is_finite: unary(normal),
   erfinv: (rng) => UNARY_SHAPES.map((s) => ({ params: {}, inputs: [f64Of((r, n) => Array.from({ length: n }, () => 1.8 * r.uniform() - 0.9), rng, s)] })),
   cbrt: unary(awayFromZero(0.5)),
   // Away from whole numbers, where floor jumps: its derivative is zero.

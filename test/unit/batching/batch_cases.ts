@@ -158,6 +158,7 @@ export const CASES: BatchCaseTable = {
     { params: { dtype: 'int32', shape: [2, 3], dimension: 1 }, inputs: [] },
   ],
   erf: unary(normal),
+  is_finite: unary(normal),
   erfinv: unary(uniform(-0.9, 0.9)),
   cbrt: unary(normal),
   floor: unary(uniform(-5, 5)),

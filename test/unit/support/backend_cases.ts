@@ -245,6 +245,10 @@ export const CASES: { readonly [P in Primitive]: CaseMaker<ParamsOf<P>> } = {
     ...unaryCases((rr, s) => normal(rr, s, 2))(r),
     { inputs: [withSpecials(r, tiny(r, [24]), [NaN, Infinity, -Infinity, 0, 5, -7])], params: {}, relative: true },
   ],
+  is_finite: (r) => [
+    ...unaryCases((rr, s) => normal(rr, s, 2))(r),
+    { inputs: [withSpecials(r, normal(r, [24], 1e30), [NaN, Infinity, -Infinity, 0, -0, 3.4e38])], params: {} },
+  ],
   erfinv: (r) => [
     ...unaryCases((rr, s) => uniform(rr, s, -0.999, 0.999))(r),
     { inputs: [withSpecials(r, uniform(r, [24], -1, 1), [NaN, 1, -1, 0, 0.99999, -1.5])], params: {} },
