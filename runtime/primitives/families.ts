@@ -98,8 +98,8 @@ export type RandomBitsPrimitive = (typeof RANDOM_BITS)[number];
 export const COMPLEX_PARTS = ['complex', 'real', 'imag', 'conj'] as const satisfies readonly Primitive[];
 export type ComplexPartsPrimitive = (typeof COMPLEX_PARTS)[number];
 
-/** The primitives no family holds: each has its rules written out alone. */
-export const UNGROUPED = ['dot_general', 'conv_general_dilated'] as const satisfies readonly Primitive[];
+/** The primitives no family holds: each has its rules written out alone (is_finite: a float test with a bool result, no derivative, never fused). */
+export const UNGROUPED = ['dot_general', 'conv_general_dilated', 'is_finite'] as const satisfies readonly Primitive[];
 
 /**
  * A whole row of a rule table: `rule(p)` for each primitive `p` of `family`, keyed by `p`, in the
