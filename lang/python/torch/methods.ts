@@ -19,6 +19,7 @@ import { SCATTER_FUNCTION_NAMES, SCATTER_METHODS } from './scatter';
 import { BLAS_FUNCTION_NAMES, BLAS_IN_PLACE, BLAS_METHODS } from './blas';
 import { STATISTICS_FUNCTION_NAMES, STATISTICS_METHODS } from './statistics';
 import { POINTWISE_FUNCTION_NAMES, POINTWISE_IN_PLACE, POINTWISE_METHODS } from './pointwise';
+import { DISTANCE_FUNCTION_NAMES, DISTANCE_IN_PLACE, DISTANCE_METHODS } from './distances';
 import { COUNTING_FUNCTION_NAMES, COUNTING_METHODS } from './counting';
 import { SELECTION_FUNCTION_NAMES, SELECTION_METHODS } from './selection';
 import { SPLITTING_FUNCTION_NAMES, SPLITTING_METHODS } from './splitting';
@@ -138,7 +139,7 @@ function inPlaceForm(name: string): Method {
 const IN_PLACE_FORMS = [
   'clamp', 'clip', 'clamp_min', 'clamp_max', 'relu', 'sigmoid', 'tanh', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'rsqrt', 'abs',
   'neg', 'square', 'reciprocal', 'sign', 'sin', 'cos', 'pow', 'masked_fill', 'remainder', 'floor_divide', 'cumsum', 'tril', 'triu',
-  ...BLAS_IN_PLACE, ...POINTWISE_IN_PLACE,
+  ...BLAS_IN_PLACE, ...POINTWISE_IN_PLACE, ...DISTANCE_IN_PLACE,
 ] as const;
 
 function compareMethod(op: CompareOpName): Method {
@@ -186,6 +187,7 @@ export const TENSOR_METHODS = nameTable<Method>({
   ...BLAS_METHODS,
   ...STATISTICS_METHODS,
   ...POINTWISE_METHODS,
+  ...DISTANCE_METHODS,
   ...SPLITTING_METHODS,
   ...RESHAPING_METHODS,
   ...STRIDED_METHODS,
@@ -399,7 +401,7 @@ export const TORCH_FUNCTION_NAMES = [
   'logsumexp', 'softmax', 'log_softmax', 'std', 'var', 'norm', 'all', 'any', 'reshape', 'flatten', 't', 'transpose',
   'permute', 'unsqueeze', 'squeeze', 'matmul', 'mm', 'mv', 'bmm', 'dot', 'numel', 'clone', 'detach',
   ...ORDERING_FUNCTION_NAMES, ...SCATTER_FUNCTION_NAMES, ...SPLITTING_FUNCTION_NAMES, ...RESHAPING_FUNCTION_NAMES, ...STRIDED_FUNCTION_NAMES, ...TRIANGULAR_FUNCTION_NAMES, ...ROUNDING_FUNCTION_NAMES, 'erfc',
-  ...SELECTION_FUNCTION_NAMES, ...COUNTING_FUNCTION_NAMES, ...BLAS_FUNCTION_NAMES, ...STATISTICS_FUNCTION_NAMES, ...POINTWISE_FUNCTION_NAMES,
+  ...SELECTION_FUNCTION_NAMES, ...COUNTING_FUNCTION_NAMES, ...BLAS_FUNCTION_NAMES, ...STATISTICS_FUNCTION_NAMES, ...POINTWISE_FUNCTION_NAMES, ...DISTANCE_FUNCTION_NAMES,
 ] as const;
 
 export { toIntList };

@@ -24,6 +24,8 @@ import { TorchSize, sizeType } from './size';
 import { RANDOM_CREATORS, RANDOM_NAMES, randomAttrs } from './random';
 import { whereNonzero } from './selection';
 import { tensordotFunction } from './blas';
+import { cdistFunction } from './distances';
+import { einsumFunction } from './einsum';
 import { momentFunctions } from './statistics';
 import { SPECIAL_MODULE_NAMES, SPECIAL_ONLY } from './special';
 import { PyTensor, TorchRuntime, type Method } from './tensor';
@@ -109,6 +111,8 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
       return T.where(rt, cond, xt, yt);
     }),
     ...Object.fromEntries(Object.entries(momentFunctions(rt)).map(([name, f]) => [name, fn(name, f)])),
+    einsum: fn('einsum', (args, kwargs, c) => einsumFunction(rt, args, kwargs, c)),
+    cdist: fn('cdist', (args, kwargs, c) => cdistFunction(rt, args, kwargs, c)),
     tensordot: fn('tensordot', (args, kwargs, c) => tensordotFunction(rt, args, kwargs, c)),
     is_tensor: fn('is_tensor', (args) => args[0] instanceof PyTensor),
     is_floating_point: fn('is_floating_point', (args, kwargs, c) => TENSOR_METHODS.is_floating_point(asTensor(rt, args[0], c), [], kwargs, c)),
@@ -145,7 +149,7 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
 /** The names the analyzer may check scripts against. */
 const TORCH_EXPORTS = [
   ...Object.keys(DTYPE_ALIASES), ...GRAD_MODE_NAMES, ...Object.keys(CREATORS), ...UNSUPPORTED_TENSOR_TYPES,
-  ...TORCH_FUNCTION_NAMES, ...RANDOM_NAMES, ...JOINING_NAMES, ...Object.keys(TRIANGLE_INDEX_CREATORS), 'Tensor', 'Size', 'cat', 'concat', 'stack', 'where', 'tensordot', 'std_mean', 'var_mean', 'is_tensor', 'is_floating_point',
+  ...TORCH_FUNCTION_NAMES, ...RANDOM_NAMES, ...JOINING_NAMES, ...Object.keys(TRIANGLE_INDEX_CREATORS), 'Tensor', 'Size', 'cat', 'concat', 'stack', 'where', 'tensordot', 'cdist', 'einsum', 'std_mean', 'var_mean', 'is_tensor', 'is_floating_point',
   'get_default_dtype', 'set_printoptions', 'device', 'save', 'load', 'autograd', 'func', 'nn', 'optim', 'utils', 'cuda', 'backends', ...SETTINGS_NAMES, 'special', '__version__',
 ];
 
