@@ -7,6 +7,7 @@ import { checkIntegers } from './errors';
 import { shareWithNumpy, tensorSharing } from './numpy_bridge';
 import { TorchSize } from './size';
 import { PyTensor, checkRequiresGrad, type TorchRuntime } from './tensor';
+import { toDType } from './tensor_ops';
 
 /** A `dtype=` argument: a torch dtype, or Python's `float`, `int`, `bool` as PyTorch reads them. */
 export function dtypeArg(v: PyValue | undefined): TorchDTypeName | null {
@@ -134,6 +135,16 @@ export const CREATORS: Readonly<Record<string, Creator>> = {
     const t = tensorFromData(rt, x, null, ctx);
     shareWithNumpy(t, x, 'torch.from_numpy');
     return t;
+  },
+  // A tensor of the dtype asked for is itself, a tensor of another its conversion (on the tape), data a new tensor.
+  as_tensor(rt, args, kwargs, ctx) {
+    const a = bindArgs('as_tensor', ['data', 'dtype?', 'device?'], args, kwargs, ctx);
+    checkDeviceArg(a);
+    const data = a.required('data');
+    const dtype = dtypeArg(a.get('dtype'));
+    if (data instanceof PyTensor) return dtype === null || dtype === data.dtype ? data : toDType(data, dtype);
+    if (data instanceof HostObject && data.pyType.module === 'numpy' && data.pyType.name === 'ndarray' && dtype === null) return CREATORS.from_numpy(rt, [data], new Map(), ctx);
+    return tensorFromData(rt, data, dtype, ctx);
   },
   zeros: sized('zeros', 0),
   ones: sized('ones', 1),

@@ -8,6 +8,7 @@ import { CONV_TRANSPOSE_FUNCTIONS } from './nn/functional_conv_transpose';
 import { ADAPTIVE_MAX_FUNCTIONS } from './nn/functional_adaptive_max';
 import { LAYER_FUNCTIONS } from './nn/functional_layers';
 import { LOSS_FUNCTIONS } from './nn/functional_losses';
+import { PAD_FUNCTIONS } from './nn/functional_pad';
 import { checkInPlace, type TorchRuntime } from './tensor';
 import * as T from './tensor_ops';
 
@@ -129,7 +130,7 @@ const ACTIVATIONS: Record<string, Fn> = {
 };
 
 /** Every function of torch.nn.functional, by name. */
-export const FUNCTIONS: Readonly<Record<string, Fn>> = { ...ACTIVATIONS, ...LAYER_FUNCTIONS, ...CONV_FUNCTIONS, ...CONV_TRANSPOSE_FUNCTIONS, ...ADAPTIVE_MAX_FUNCTIONS, ...LOSS_FUNCTIONS };
+export const FUNCTIONS: Readonly<Record<string, Fn>> = { ...ACTIVATIONS, ...LAYER_FUNCTIONS, ...CONV_FUNCTIONS, ...CONV_TRANSPOSE_FUNCTIONS, ...ADAPTIVE_MAX_FUNCTIONS, ...LOSS_FUNCTIONS, ...PAD_FUNCTIONS };
 
 function implicitDim(a: Args): number {
   if (a.opt('dim') === undefined) throw pyError('TypeError', 'softmax(): Gradlens needs an explicit dim= (PyTorch\'s implicit choice is deprecated)');

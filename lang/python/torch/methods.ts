@@ -21,6 +21,7 @@ import { STATISTICS_FUNCTION_NAMES, STATISTICS_METHODS } from './statistics';
 import { POINTWISE_FUNCTION_NAMES, POINTWISE_IN_PLACE, POINTWISE_METHODS } from './pointwise';
 import { DISTANCE_FUNCTION_NAMES, DISTANCE_IN_PLACE, DISTANCE_METHODS } from './distances';
 import { COUNTING_FUNCTION_NAMES, COUNTING_METHODS } from './counting';
+import { SECTION_FUNCTION_NAMES, SECTION_METHODS } from './sections';
 import { SELECTION_FUNCTION_NAMES, SELECTION_METHODS } from './selection';
 import { SPLITTING_FUNCTION_NAMES, SPLITTING_METHODS } from './splitting';
 import { STRIDED_FUNCTION_NAMES, STRIDED_METHODS } from './strided';
@@ -194,6 +195,7 @@ export const TENSOR_METHODS = nameTable<Method>({
   ...NEW_TENSOR_METHODS,
   ...TRIANGULAR_METHODS,
   ...VIEW_IN_PLACE_METHODS,
+  ...SECTION_METHODS,
   ...SPECIAL_METHODS,
   ...TORCH_ROUNDING_METHODS,
   item: def('item', [], (x, _a, ctx) => {
@@ -400,7 +402,7 @@ export const TORCH_FUNCTION_NAMES = [
   'clip', 'isnan', 'masked_fill', 'sum', 'mean', 'prod', 'max', 'min', 'amax', 'amin', 'argmax', 'argmin',
   'logsumexp', 'softmax', 'log_softmax', 'std', 'var', 'norm', 'all', 'any', 'reshape', 'flatten', 't', 'transpose',
   'permute', 'unsqueeze', 'squeeze', 'matmul', 'mm', 'mv', 'bmm', 'dot', 'numel', 'clone', 'detach',
-  ...ORDERING_FUNCTION_NAMES, ...SCATTER_FUNCTION_NAMES, ...SPLITTING_FUNCTION_NAMES, ...RESHAPING_FUNCTION_NAMES, ...STRIDED_FUNCTION_NAMES, ...TRIANGULAR_FUNCTION_NAMES, ...ROUNDING_FUNCTION_NAMES, 'erfc',
+  ...ORDERING_FUNCTION_NAMES, ...SCATTER_FUNCTION_NAMES, ...SPLITTING_FUNCTION_NAMES, ...RESHAPING_FUNCTION_NAMES, ...STRIDED_FUNCTION_NAMES, ...TRIANGULAR_FUNCTION_NAMES, ...SECTION_FUNCTION_NAMES, ...ROUNDING_FUNCTION_NAMES, 'erfc',
   ...SELECTION_FUNCTION_NAMES, ...COUNTING_FUNCTION_NAMES, ...BLAS_FUNCTION_NAMES, ...STATISTICS_FUNCTION_NAMES, ...POINTWISE_FUNCTION_NAMES, ...DISTANCE_FUNCTION_NAMES,
 ] as const;
 

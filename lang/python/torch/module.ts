@@ -14,7 +14,7 @@ import { DEVICE_TYPE } from './device';
 import { DTYPE_ALIASES } from './dtype';
 import { FUNCTIONAL_NAMES, functionalAttrs } from './functional';
 import { JOINING_NAMES, joiningFunctions } from './joining';
-import { TRIANGLE_INDEX_CREATORS } from './triangular';
+import { MATRIX_FUNCTIONS } from './triangular';
 import { INIT_NAMES, NN_NAMES, NN_UTILS_NAMES, nnAttrs } from './nn';
 import { OPTIM_NAMES, SCHEDULER_NAMES, optimModules } from './optim';
 import { DATA_NAMES, dataAttrs } from './data';
@@ -65,7 +65,7 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
   // The torch functions are ops: they keep none of their arguments.
   const fn = (name: string, f: NativeFn) => opFunction(name, f);
   const attrs: Record<string, PyValue> = { ...DTYPE_ALIASES, ...gradModeFactories(rt) };
-  for (const [name, create] of Object.entries({ ...CREATORS, ...RANDOM_CREATORS, ...TRIANGLE_INDEX_CREATORS })) attrs[name] = fn(name, (args, kwargs, c) => create(rt, args, kwargs, c));
+  for (const [name, create] of Object.entries({ ...CREATORS, ...RANDOM_CREATORS, ...MATRIX_FUNCTIONS })) attrs[name] = fn(name, (args, kwargs, c) => create(rt, args, kwargs, c));
   Object.assign(attrs, randomAttrs(rt), legacyTensorTypes(rt), joiningFunctions(rt));
   const torchFunction = (name: string, method: Method) => fn(name, (args, kwargs, c) => {
     const input = kwargs.get('input') ?? args[0];
@@ -93,6 +93,7 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
     Size: sizeType,
     cat: fn('cat', cat),
     concat: fn('concat', cat),
+    concatenate: fn('concatenate', cat),
     stack: fn('stack', (args, kwargs, c) => {
       const a = bindArgs('stack', ['tensors', 'dim?', '*', 'out?'], args, kwargs, c);
       const call = () => T.stack(rt, tensorList(a.required('tensors'), rt, c, 'stack'), a.int('dim', 0));
@@ -149,7 +150,7 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
 /** The names the analyzer may check scripts against. */
 const TORCH_EXPORTS = [
   ...Object.keys(DTYPE_ALIASES), ...GRAD_MODE_NAMES, ...Object.keys(CREATORS), ...UNSUPPORTED_TENSOR_TYPES,
-  ...TORCH_FUNCTION_NAMES, ...RANDOM_NAMES, ...JOINING_NAMES, ...Object.keys(TRIANGLE_INDEX_CREATORS), 'Tensor', 'Size', 'cat', 'concat', 'stack', 'where', 'tensordot', 'cdist', 'einsum', 'std_mean', 'var_mean', 'is_tensor', 'is_floating_point',
+  ...TORCH_FUNCTION_NAMES, ...RANDOM_NAMES, ...JOINING_NAMES, ...Object.keys(MATRIX_FUNCTIONS), 'Tensor', 'Size', 'cat', 'concat', 'concatenate', 'stack', 'where', 'tensordot', 'cdist', 'einsum', 'std_mean', 'var_mean', 'is_tensor', 'is_floating_point',
   'get_default_dtype', 'set_printoptions', 'device', 'save', 'load', 'autograd', 'func', 'nn', 'optim', 'utils', 'cuda', 'backends', ...SETTINGS_NAMES, 'special', '__version__',
 ];
 

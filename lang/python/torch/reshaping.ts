@@ -34,17 +34,12 @@ function intOrInts(v: PyValue, ctx: HostContext): number[] {
   return v instanceof PyList || v instanceof PyTuple ? toIntList(v, ctx) : [Number(toIndex(v, ctx))];
 }
 
-function checkNonNegative(sizes: readonly number[]): void {
-  const bad = sizes.find((s) => s < 0);
-  if (bad !== undefined) throw pyError('RuntimeError', `Trying to create tensor with negative dimension ${bad}: [${sizes.join(', ')}]`);
-}
-
 /** `x.repeat(r0, r1, ...)`: x's shape (with leading 1s) times the repeats, each axis the whole of x's tiled. */
 function repeat(x: PyTensor, reps: readonly number[]): PyTensor {
   if (reps.length < x.shape.length) throw pyError('RuntimeError', 'Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor');
   const padded = [...Array<number>(reps.length - x.shape.length).fill(1), ...x.shape];
   const sizes = reps.map((r, i) => r * padded[i]);
-  checkNonNegative(sizes);
+  // NB: charge refuses a negative size in PyTorch's words.
   x.rt.charge(sizes, x.dtype);
   const lead = reps.length - x.shape.length;
   return rearranged(x, 'RepeatBackward0', (t) => {

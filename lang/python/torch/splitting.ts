@@ -13,7 +13,7 @@ function def(name: string, spec: readonly string[], body: (x: PyTensor, a: Args,
 }
 
 /** The rows [start, start + length) of `x` along `axis`, its grad_fn named `name`. */
-function piece(x: PyTensor, axis: number, start: number, length: number, name: string, drop = false): PyTensor {
+export function piece(x: PyTensor, axis: number, start: number, length: number, name: string, drop = false): PyTensor {
   const rt = x.rt;
   return rt.run(() => {
     const o = rt.ops;

@@ -7,7 +7,8 @@ import type { Tensor } from '../../../runtime/eager';
 import { bindArgs, type Args, pyError, type HostContext, type Kwargs, type PyValue } from '../interpreter';
 import { dtypeArg } from './creation';
 import { checkDeviceArg } from './device';
-import { SCALAR_TYPE } from './dtype';
+import { asTensor } from './arith';
+import { promote, SCALAR_TYPE, type TorchDTypeName } from './dtype';
 import { PyTensor, type Method, type TorchRuntime } from './tensor';
 import * as T from './tensor_ops';
 
@@ -97,10 +98,11 @@ export const TRIANGULAR_METHODS: Readonly<Record<string, Method>> = {
   tril: def('tril', ['diagonal?'], (x, a) => triangle(x, a.int('diagonal', 0), true)),
   triu: def('triu', ['diagonal?'], (x, a) => triangle(x, a.int('diagonal', 0), false)),
   diag: def('diag', ['diagonal?'], (x, a) => diag(x, a.int('diagonal', 0))),
+  diagflat: def('diagflat', ['offset?'], (x, a) => node(x, 'DiagBackward0', (t) => placeDiagonal(x, x.rt.ops.reshape(t, [x.numel]), a.int('offset', 0)))),
   diag_embed: def('diag_embed', ['offset?', 'dim1?', 'dim2?'], (x, a) => diagEmbed(x, a.int('offset', 0), a.int('dim1', -2), a.int('dim2', -1))),
 };
 
-export const TRIANGULAR_FUNCTION_NAMES = ['tril', 'triu', 'diag', 'diag_embed'] as const;
+export const TRIANGULAR_FUNCTION_NAMES = ['tril', 'triu', 'diag', 'diagflat', 'diag_embed'] as const;
 
 /** `torch.tril_indices(row, col, offset)` and `triu_indices`: the triangle's coordinates, row by row, as a [2, N] tensor. */
 function triangleIndices(name: string, lower: boolean) {
@@ -128,7 +130,32 @@ function triangleIndices(name: string, lower: boolean) {
   };
 }
 
-export const TRIANGLE_INDEX_CREATORS = {
+/** `torch.block_diag(a, b, ...)`: the inputs (0-d and 1-d as one row) down the diagonal of one matrix, in their promoted dtype. */
+function blockDiag(rt: TorchRuntime, args: PyValue[], _kwargs: Kwargs, ctx: HostContext): PyValue {
+  const blocks = args.map((v) => asTensor(rt, v, ctx, 'tensors'));
+  blocks.forEach((b, i) => {
+    if (b.shape.length > 2) throw pyError('RuntimeError', `torch.block_diag: Input tensors must have 2 or fewer dimensions. Input ${i} has ${b.shape.length} dimensions`);
+  });
+  const dtype = blocks.reduce<TorchDTypeName>((d, b) => promote(d, b.dtype), blocks.length ? blocks[0].dtype : 'float32');
+  const shapes = blocks.map((b) => (b.shape.length === 2 ? b.shape : [1, b.numel]));
+  const width = shapes.reduce((w, s) => w + s[1], 0);
+  if (blocks.length === 0) return rt.fromValues([], [1, 0], dtype);
+  return rt.run(() => rt.result(rt.engine.composite('BlockDiagBackward0', () => {
+    const o = rt.ops;
+    let left = 0;
+    const rows = blocks.map((b, i) => {
+      const block = o.reshape(rt.convert(b.t, dtype), shapes[i]);
+      const row = o.pad(block, [0, left], [0, width - left - shapes[i][1]], 0);
+      left += shapes[i][1];
+      return row;
+    });
+    return rows.length === 1 ? o.bind('reshape', [rows[0]], { newSizes: rows[0].shape }) : o.concatenate(rows, 0);
+  }), blocks));
+}
+
+/** The torch functions here that are not tensor methods. */
+export const MATRIX_FUNCTIONS = {
   tril_indices: triangleIndices('tril_indices', true),
   triu_indices: triangleIndices('triu_indices', false),
+  block_diag: blockDiag,
 };

@@ -22,6 +22,12 @@ describe('torch and numpy: conversions that share memory in PyTorch', () => {
     assert.match(formatError(r.error), /^x\.py:6:1: error: RuntimeError: this tensor shares its memory with a NumPy array in PyTorch \(torch\.from_numpy\).*change a \.clone\(\) of the tensor instead$/);
   });
 
+  it('torch.as_tensor of an array shares its memory as torch.from_numpy does; of another dtype it copies', () => {
+    const r = run('import numpy as np\nimport torch\na = np.array([1.0, 2.0, 3.0])\nt = torch.as_tensor(a)\nc = torch.as_tensor(a, dtype=torch.float32)\na[0] = 10.0\nt[1] = 20.0\nprint(t, c, a)\n');
+    assert.equal(r.error, null);
+    assert.equal(r.output, 'tensor([10., 20.,  3.], dtype=torch.float64) tensor([1., 2., 3.]) [10. 20.  3.]\n');
+  });
+
   it('a clone of it, and tensors made from it, change in place as in PyTorch', () => {
     const r = run('import numpy as np\nimport torch\nt = torch.from_numpy(np.array([1.0, 2.0])).clone()\nt.add_(1)\nu = torch.tensor(np.array([1.0]))\nu += 1\nprint(t, u)\n');
     assert.equal(r.error, null);
