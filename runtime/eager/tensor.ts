@@ -113,9 +113,12 @@ export class Tensor implements AbstractValue {
   private aliases: Set<Tensor> | null = null;
   /** Set when this tensor is a view of another's memory (`x[0]`, `x.t()`, `x.view(-1)`). */
   view: ViewOf | null = null;
-  /** How many views of this tensor are alive: while some are, disposing it waits for them (they read and write its memory). */
-  private liveViews = 0;
-  private disposeWhenViewsGo = false;
+  /**
+   * Set on a tensor while views of it are alive: how many, and whether it was disposed meanwhile
+   * (disposing waits for them: they read and write its memory). NB: one field, null on most
+   * tensors, so a tensor that is no base costs no more to make.
+   */
+  private viewers: { count: number; disposed: boolean } | null = null;
 
   constructor(
     readonly engine: TensorEngine,
@@ -177,7 +180,7 @@ export class Tensor implements AbstractValue {
       if (this.freedAsSaved) throw new AutogradError(SECOND_BACKWARD_MESSAGE);
       throw new Error(`this tensor (${this.dtype}${formatShape(this.shape)}) was disposed and cannot be used`);
     }
-    this.catchUpWithBase();
+    if (this.view !== null) this.catchUpWithBase();
     return this.storage.array;
   }
 
@@ -227,7 +230,8 @@ export class Tensor implements AbstractValue {
     const base = input.view?.base ?? input;
     this.view = { base, layout: layout(input.layout), creation: input.view?.creation === 'detach' ? 'detach' : creation, synced: base.versionCounter.value };
     this.versionCounter = base.versionCounter;
-    base.liveViews++;
+    base.viewers ??= { count: 0, disposed: false };
+    base.viewers.count++;
   }
 
   /** A view takes the values (and the grad_fn, where one was recorded) its base holds for it now, at the base's version. */
@@ -306,8 +310,8 @@ export class Tensor implements AbstractValue {
   /** Frees this tensor's hold on its memory and on the graph behind it. */
   dispose(): void {
     if (this.storage === null) return;
-    if (this.liveViews > 0) {
-      this.disposeWhenViewsGo = true;
+    if (this.viewers !== null) {
+      this.viewers.disposed = true;
       return;
     }
     this.releaseAll();
@@ -445,7 +449,11 @@ export class Tensor implements AbstractValue {
     if (this.view !== null) {
       const base = this.view.base;
       this.view = null;
-      if (--base.liveViews === 0 && base.disposeWhenViewsGo) base.dispose();
+      const viewers = base.viewers as { count: number; disposed: boolean };
+      if (--viewers.count === 0) {
+        base.viewers = null;
+        if (viewers.disposed) base.dispose();
+      }
     }
     this.aliases?.delete(this);
     this.aliases = null;
