@@ -19,7 +19,7 @@ type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, nu
 
 const arr = (rt: JaxRuntime, x: PyValue, ctx: HostContext): PyArray => L.arrayArgument(rt, x, ctx, true);
 
-function make(rt: JaxRuntime, shape: readonly number[], dtype: DType, values: ArrayLike<number>): PyArray {
+export function make(rt: JaxRuntime, shape: readonly number[], dtype: DType, values: ArrayLike<number>): PyArray {
   return L.op(rt, () => new PyArray(rt, rt.generate(shape, dtype, (i) => values[i]!), false, true));
 }
 
@@ -189,6 +189,12 @@ export function outerEdges(values: ArrayLike<number>, range: PyValue, ctx: HostC
 }
 
 
+/** np.linspace(first, last, n + 1) in float64: i * step + first, the last edge exactly `last`. */
+export function linspaceEdges(first: number, last: number, n: number): number[] {
+  const step = (last - first) / n;
+  return Array.from({ length: n + 1 }, (_, i) => (i === n ? last : i * step + first));
+}
+
 /** Equal bins over [first, last], located as histograms.py locates a sample: (a - first) * norm, in the samples' float dtype. */
 interface UniformBins { readonly first: number; readonly last: number; readonly norm: number; readonly n: number; readonly round: (v: number) => number }
 
@@ -216,9 +222,8 @@ function binEdges(rt: JaxRuntime, x: PyArray, values: ArrayLike<number>, binsArg
   // NB: float32 samples' own min and max widen in float32 (np.float32 - 0.5), and their difference is float32's.
   if (f32 && range === null) [first, last] = [Math.fround(first), Math.fround(last)];
   const round = f32 ? Math.fround : (v: number) => v;
-  // np.linspace(first, last, n + 1): i * step + first, the last edge exactly `last`; in the samples' float dtype.
-  const step = (last - first) / n;
-  const edges = Array.from({ length: n + 1 }, (_, i) => round(i === n ? last : i * step + first));
+  // np.linspace(first, last, n + 1), in the samples' float dtype.
+  const edges = linspaceEdges(first, last, n).map(round);
   const span = range === null ? round(last - first) : last - first;
   return { edges, dtype: f32 ? 'float32' : 'float64', uniform: { first: round(first), last: round(last), norm: round(n / span), n, round } };
 }
@@ -233,8 +238,7 @@ function estimatedBins(x: PyArray, values: ArrayLike<number>, rule: string, rang
   const kept = Float64Array.from(values).filter((v) => v >= first && v <= last);
   if (kept.length === 0) return 1;
   const uniformCounts = (nbins: number) => {
-    const step = (last - first) / nbins;
-    const edges = Array.from({ length: nbins + 1 }, (_, i) => (i === nbins ? last : i * step + first));
+    const edges = linspaceEdges(first, last, nbins);
     return binCounts(kept, null, edges, { first, last, norm: nbins / (last - first), n: nbins, round: (v) => v });
   };
   const width = estimator({ x: kept, counts: uniformCounts, ctx });

@@ -10,16 +10,12 @@ import { isInteger } from '../../../runtime/core';
 import { bindArgs, type HostContext, type Kwargs, PyList, pyError, PyTuple, type PyValue, toFloat } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
 import * as L from './lax';
-import { outerEdges, searchSorted } from './numpy_binning';
+import { linspaceEdges, make, outerEdges, searchSorted } from './numpy_binning';
 import { numpySum } from './numpy_pairwise';
 
 type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, numpy: boolean) => PyValue;
 
 const arr = (rt: JaxRuntime, x: PyValue, ctx: HostContext): PyArray => L.arrayArgument(rt, x, ctx, true);
-
-function make(rt: JaxRuntime, shape: readonly number[], dtype: 'int64' | 'float64', values: ArrayLike<number>): PyArray {
-  return L.op(rt, () => new PyArray(rt, rt.generate(shape, dtype, (i) => values[i]!), false, true));
-}
 
 /** compiled_base.c's check_array_monotonic: 1 increasing (or all equal), -1 decreasing, 0 neither. */
 function monotonicity(a: ArrayLike<number>): -1 | 0 | 1 {
@@ -70,8 +66,7 @@ function edgesOf(rt: JaxRuntime, bins: PyValue, column: Float64Array, range: PyV
     if (!integral) throw pyError('TypeError', `\`bins[${i}]\` must be an integer, when a scalar`);
     const n = count;
     const [first, last] = outerEdges(column, range, ctx);
-    const step = (last - first) / n;
-    return { edges: Array.from({ length: n + 1 }, (_, k) => (k === n ? last : k * step + first)), dtype: 'float64' };
+    return { edges: linspaceEdges(first, last, n), dtype: 'float64' };
   }
   if (given.shape.length > 1) throw pyError('ValueError', `\`bins[${i}]\` must be a scalar or 1d array`);
   const edges = Array.from(given.values(ctx, 'numpy'));

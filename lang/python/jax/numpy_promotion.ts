@@ -7,7 +7,7 @@
  * `float32_array * 100000` is float64: 100000 needs a uint32, which float32 cannot hold).
  * NB: NumPy 2 drops value-based casting (NEP 50); Gradlens follows the 1.24 it checks against.
  */
-import { type DType, isComplex } from '../../../runtime/core';
+import { type DType, isComplex, isFloat } from '../../../runtime/core';
 import { pyError } from '../interpreter';
 import type { JaxRuntime } from './array';
 import { Scalar, type Val } from './values';
@@ -62,10 +62,8 @@ function promote(a: Width, b: Width): Width {
 /** A scalar operand's own dtype: a Python int is int64 (C long), a Python float float64. */
 function ownWidth(x: Operand): Width {
   if (!x.weak) return widthOf(x.v.dtype);
-  return x.v.dtype === 'bool' ? widthOf('bool') : widthOf(isFloatLike(x.v.dtype) ? 'float64' : 'int64');
+  return x.v.dtype === 'bool' ? widthOf('bool') : widthOf(isFloat(x.v.dtype) ? 'float64' : 'int64');
 }
-
-const isFloatLike = (d: DType) => d === 'float32' || d === 'float64';
 
 /**
  * numpy.min_scalar_type: the smallest dtype of the scalar's kind holding its value. A positive int
