@@ -99,6 +99,7 @@ export const ARRAY_BEHAVIOUR: ArrayBehaviour = {
     if (!acceptable(other)) return NOT_IMPLEMENTED;
     const prim = ARITH[opName];
     if (prim) return L.binary(x.rt, prim, a, b, ctx);
+    if (opName === '**' || opName === '//' || opName === '%') L.refuseBooleanInt8(opName, a, b, ctx);
     if (opName === '**') return (reflected ? numpyFloat32Power(x.rt, a, b, ctx) : numpyFloatPower(x.rt, x, other, ctx, true)) ?? L.power(x.rt, a, b, ctx);
     if (opName === '@') return L.matmul(x.rt, a, b, ctx);
     if (opName === '//' || opName === '%') return numpyHostDivMod(x.rt, opName, a, b, ctx) ?? L.floorDivMod(x.rt, opName, a, b, ctx);
@@ -109,6 +110,7 @@ export const ARRAY_BEHAVIOUR: ArrayBehaviour = {
   },
   unary(opName, x, ctx) {
     if (opName === '+') return x;
+    if (opName === '-' && x.numpy && x.dtype === 'bool') throw pyError('TypeError', 'The numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_not function instead.');
     if (opName === '-') return L.unary(x.rt, 'neg', x, ctx);
     // ~mask is NumPy's logical not on booleans, ~n the bitwise not of integers: -n - 1 (jax's
     // arrays keep the refusal: their jaxprs would show other primitives than JAX's not).

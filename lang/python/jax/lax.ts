@@ -101,12 +101,28 @@ export function binary(rt: JaxRuntime, prim: BinaryPrim, a: PyValue, b: PyValue,
     const y = operand(rt, b, ctx);
     if (x.numpy && y.numpy) checkNumpyBroadcast([x, y]);
     let dtype = resultDtype(rt, [x, y]);
+    const onBooleans = dtype === 'bool' ? BOOLEAN_ARITHMETIC[prim]?.(rt, a, b, x.numpy && y.numpy, ctx) : null;
+    if (onBooleans) return onBooleans;
     // NB: NumPy's true division of integers is float64, jax's float32 (float64 with x64).
     if (prim === 'div' && !isInexact(dtype)) dtype = x.numpy && y.numpy ? 'float64' : rt.floatDtype;
     const out = rt.o.bind(prim, [cast(rt, x.v, dtype), cast(rt, y.v, dtype)], {});
     return wrap(rt, out, !COMPARISONS.has(prim) && x.weak && y.weak, x.numpy && y.numpy);
   });
 }
+
+/**
+ * Arithmetic between booleans as NumPy's ufunc loops for `?` (and jax.numpy's add/multiply) define
+ * it: `+` is logical or, `*` logical and, each a bool select; `-` is refused with NumPy's words.
+ */
+const BOOLEAN_ARITHMETIC: Partial<Record<BinaryPrim, (rt: JaxRuntime, a: PyValue, b: PyValue, numpy: boolean, ctx: HostContext) => PyArray | null>> = {
+  add: (rt, a, b, _numpy, ctx) => where(rt, a, true, b, ctx),
+  mul: (rt, a, b, _numpy, ctx) => where(rt, a, b, false, ctx),
+  sub: (_rt, _a, _b, numpy) => {
+    // NB: jax.numpy's lax.sub refuses bool in the primitive's own words.
+    if (!numpy) return null;
+    throw pyError('TypeError', 'numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead.');
+  },
+};
 
 /** The jnp function lax's check_same_dtypes names in its tip (jax/_src/lax/lax.py _JNP_FUNCTION_EQUIVALENTS), for the ops here. */
 const JNP_EQUIVALENT: Readonly<Record<string, string>> = {
@@ -238,6 +254,19 @@ export function floor(rt: JaxRuntime, a: PyValue, ctx: HostContext): PyArray {
 }
 
 /** `x ** y`: a Python int exponent is `integer_pow`, as in JAX. */
+/**
+ * NumPy computes `mask ** mask`, `mask // mask`, `mask % mask` and `mask ** 2` (np.square's loop for
+ * booleans) in int8, which Gradlens's NumPy arrays lack: refused rather than printed as int64.
+ */
+export function refuseBooleanInt8(opName: '**' | '//' | '%', a: PyValue, b: PyValue, ctx: HostContext): void {
+  if (!(a instanceof PyArray && a.numpy && a.dtype === 'bool') && !(b instanceof PyArray && b.numpy && b.dtype === 'bool')) return;
+  const isBool = (v: PyValue) => typeof v === 'boolean' || (v instanceof PyArray && v.dtype === 'bool');
+  const squares = opName === '**' && a instanceof PyArray && a.dtype === 'bool' && (typeof b === 'bigint' || typeof b === 'number' || (b instanceof PyArray && b.shape.length === 0)) && Number(b instanceof PyArray ? b.float(ctx) : b) === 2;
+  if (!(isBool(a) && isBool(b)) && !squares) return;
+  const written = squares ? 'a boolean array ** 2' : `boolean ${opName} boolean`;
+  throw pyError('NotImplementedError', `NumPy computes ${written} in int8, which Gradlens's NumPy arrays lack; convert the booleans first (mask.astype(int))`);
+}
+
 export function power(rt: JaxRuntime, a: PyValue, b: PyValue, ctx: HostContext): PyArray {
   if (a instanceof PyArray && typeof b === 'bigint' && Math.abs(Number(b)) < 2 ** 31) {
     return op(rt, () => wrap(rt, rt.o.integerPow(a.v, Number(b)), a.weak, a.numpy));

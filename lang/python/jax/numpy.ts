@@ -179,6 +179,7 @@ export const FUNCTIONS: Record<string, Fn> = {
     const y = a.required('x2');
     const float32 = numpy ? numpyFloat32Power(rt, a.required('x1'), y, ctx) : null;
     if (float32) return float32;
+    if (numpy) L.refuseBooleanInt8('**', a.required('x1'), y, ctx);
     const x = arr(rt, a.required('x1'), ctx, numpy);
     return (numpy ? numpyFloatPower(rt, x, y, ctx, false) : null) ?? L.power(rt, x, typeof y === 'bigint' ? y : arr(rt, y, ctx, numpy), ctx);
   },
