@@ -13,10 +13,11 @@ import { isVar, type CallParamsOf, type CallPrimitive } from '../../../runtime/i
 import { runCallCompiled, type JaxprTrace, type Tracer } from '../../../runtime/jit';
 import { Ops, type Emitter } from '../../../runtime/ops';
 import { abstractEval, type ParamsOf, type Primitive } from '../../../runtime/primitives';
-import { HaltError, pyError, PyComplex, formatFloat, formatInt, HostObject, NOT_IMPLEMENTED, hostType, opFunction, pyFunction, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type Kwargs, type SharedMemory, type UnaryOp, hostValues, PyDict, PyList, PyTuple, PyType, nameTable, type NativeFn, type PyValue } from '../interpreter';
+import { HaltError, pyError, PyComplex, formatFloat, formatInt, HostObject, NOT_IMPLEMENTED, hostType, opFunction, pyFunction, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type Kwargs, type SharedMemory, type UnaryOp, hostValues, getattrOrUndefined, hashKey, pyHash, PyDict, PyList, PyTuple, PyType, nameTable, type NativeFn, type PyValue } from '../interpreter';
 import { concretizationError } from '../staging';
 import { arrayStr, jaxRepr, keyRepr, numpyRepr, scalarStr } from './print';
 import { MAX_TRACED_EQUATIONS, Scalar, isTracer, translate, type Val } from './values';
+import { ScalarTypes } from './numpy_scalar_types';
 
 export const ARRAY_TYPE = hostType('ArrayImpl', 'jaxlib.xla_extension');
 export const NDARRAY_TYPE = hostType('ndarray', 'numpy');
@@ -81,6 +82,11 @@ export class PyArray extends HostObject {
   private holding: boolean;
   /** On a NumPy array that is no view: the tensors sharing its memory (`torch.from_numpy`, `t.numpy()`). */
   private shares: SharedMemory[] | null = null;
+  /**
+   * A NumPy 0-d array that is an array (`np.array(2.0)`, `np.zeros(())`): NB: NumPy's ops give a
+   * scalar (`np.float64`) where their result has no axes, so a 0-d NumPy array is one unless made so.
+   */
+  private zeroDimArray = false;
 
   constructor(
     readonly rt: JaxRuntime,
@@ -146,6 +152,17 @@ export class PyArray extends HostObject {
       this.replace(this.rt.upload(data.values, data.shape, (this.value as DeviceArray).dtype));
       for (const to of this.shares) if (to !== from) to.written(data.values);
     }
+  }
+
+  /** Marks a NumPy 0-d array (just made) as an ndarray rather than a scalar: see `zeroDimArray`. */
+  keptAsArray(): this {
+    this.zeroDimArray = this.numpy && this.shape.length === 0;
+    return this;
+  }
+
+  /** A NumPy scalar (`np.float64(1.0)`, `a.mean()`, `a[0]`): immutable, hashable, its dtype's type. */
+  get isScalar(): boolean {
+    return this.numpy && !this.zeroDimArray && this.shape.length === 0;
   }
 
   /** Makes this array (just made from `parent`) a view of it; see ArrayView. */
@@ -246,7 +263,8 @@ export class PyArray extends HostObject {
   get pyType(): PyType {
     // NB: asked while the object is constructed too, before its value is set.
     const v = this.value as Tracer | DeviceArray | undefined;
-    return this.numpy ? NDARRAY_TYPE : v?.dtype === KEY_DTYPE ? KEY_ARRAY_TYPE : ARRAY_TYPE;
+    if (this.numpy) return v !== undefined && this.isScalar ? this.rt.scalarTypes.of(v.dtype) ?? NDARRAY_TYPE : NDARRAY_TYPE;
+    return v?.dtype === KEY_DTYPE ? KEY_ARRAY_TYPE : ARRAY_TYPE;
   }
   override get takesComplex(): boolean { return !this.numpy; }
   get shape(): readonly number[] { return this.v.shape; }
@@ -298,7 +316,8 @@ export class PyArray extends HostObject {
   }
 
   override inplace(opName: BinaryOp, other: PyValue, ctx: HostContext): PyValue {
-    return this.numpy ? this.rt.behaviour.inplace(opName, this, other, ctx) : NOT_IMPLEMENTED;
+    // NB: a NumPy scalar is immutable: `s += 1` rebinds s to a new scalar.
+    return this.numpy && !this.isScalar ? this.rt.behaviour.inplace(opName, this, other, ctx) : NOT_IMPLEMENTED;
   }
 
   override getitem(index: PyValue, ctx: HostContext): PyValue {
@@ -306,18 +325,36 @@ export class PyArray extends HostObject {
   }
 
   override setitem(index: PyValue, value: PyValue, ctx: HostContext): void {
+    if (this.isScalar) throw pyError('TypeError', `'numpy.${this.pyType.name}' object does not support item assignment`);
     if (this.numpy) return this.rt.behaviour.setIndex(this, index, value, ctx);
     throw pyError('TypeError', 'JAX arrays are immutable and do not support in-place item assignment. Instead of x[idx] = y, use x = x.at[idx].set(y) or another .at[] method: https://docs.jax.dev/en/latest/_autosummary/jax.numpy.ndarray.at.html');
   }
 
   override len(): number {
+    if (this.isScalar) throw pyError('TypeError', `object of type 'numpy.${this.pyType.name}' has no len()`);
     if (this.shape.length === 0) throw pyError('TypeError', 'len() of unsized object');
     return this.shape[0];
   }
 
   override iter(ctx: HostContext): Iterable<PyValue> {
+    if (this.isScalar) throw pyError('TypeError', `'numpy.${this.pyType.name}' object is not iterable`);
     if (this.shape.length === 0) throw pyError('TypeError', 'iteration over a 0-d array');
     return Array.from({ length: this.shape[0] }, (_, i) => this.rt.behaviour.getIndex(this, BigInt(i), ctx));
+  }
+
+  /** A NumPy scalar keys a dict as the Python number it holds (`{np.int64(1): 'a'}[1]`); arrays by identity. */
+  override valueKey(): string | null | undefined {
+    if (!this.isScalar || isTracer(this.v)) return undefined;
+    return hashKey(this.scalarItem(this.rt.read(this.v)[0]));
+  }
+
+  override hashValue(ctx: HostContext): bigint | undefined {
+    if (!this.isScalar || isTracer(this.v)) return undefined;
+    return pyHash(this.scalarItem(this.rt.read(this.v)[0]), ctx);
+  }
+
+  private scalarItem(x: number): PyValue {
+    return this.dtype === 'bool' ? x !== 0 : isInteger(this.dtype) ? BigInt(x) : x;
   }
 
   override bool(ctx: HostContext): boolean { return this.scalarValue(ctx, 'bool') !== 0; }
@@ -342,8 +379,7 @@ export class PyArray extends HostObject {
       if (z.length !== 2) throw pyError('TypeError', 'only length-1 arrays can be converted to Python scalars');
       return new PyComplex(z[0], z[1]);
     }
-    const x = this.scalarValue(ctx, 'item');
-    return this.dtype === 'bool' ? x !== 0 : isInteger(this.dtype) ? BigInt(x) : x;
+    return this.scalarItem(this.scalarValue(ctx, 'item'));
   }
 
   private printable(ctx: HostContext) {
@@ -353,7 +389,7 @@ export class PyArray extends HostObject {
   override repr(ctx: HostContext): string {
     if (this.dtype === KEY_DTYPE && !isTracer(this.v)) return keyRepr(this.rt.read(this.v), this.shape);
     if (isTracer(this.v)) return `Traced<ShapedArray(${this.dtype}[${this.shape.join(',')}]${this.weak ? ', weak_type=True' : ''})>with<DynamicJaxprTrace>`;
-    if (this.numpy && this.shape.length === 0 && !isComplex(this.dtype)) return scalarStr(this.rt.read(this.v)[0], this.dtype);
+    if (this.isScalar && !isComplex(this.dtype)) return scalarStr(this.rt.read(this.v)[0], this.dtype);
     return this.numpy ? numpyRepr(this.printable(ctx)) : jaxRepr(this.printable(ctx), this.weak);
   }
 
@@ -389,7 +425,8 @@ export class PyArray extends HostObject {
       case '__round__': if (!this.numpy) return undefined; break;
     }
     const method = rt.behaviour.methods[name];
-    if (!method) return undefined;
+    // np.float64 is a float: float's own methods (`is_integer`, `as_integer_ratio`, `hex`) are its.
+    if (!method) return this.isScalar && this.dtype === 'float64' && !name.startsWith('__') && !isTracer(this.v) ? getattrOrUndefined(this.item(ctx), name, ctx) : undefined;
     // NB: a method keeps none of its arguments: an op (see numpyAttrs).
     if (this.numpy) return opFunction(name, (args, kwargs, c) => rt.withTemporaries(() => method(this, args, kwargs, c ?? ctx)));
     return opFunction(name, (args, kwargs, c) => method(this, args, kwargs, c ?? ctx));
@@ -406,7 +443,9 @@ export class DTypeObject extends HostObject {
   override str(): string { return this.name; }
   override repr(): string { return `dtype('${this.name}')`; }
   override compare(opName: CompareOp, other: PyValue): PyValue {
-    const same = (other instanceof DTypeObject && other.name === this.name) || other === this.name;
+    // NB: `x.dtype == np.float64` compares with the scalar type (np.bool_'s name is the dtype's bool_).
+    const scalarType = other instanceof PyType && other.module === 'numpy' && DTYPE_NAMES[other.name] === this.name;
+    const same = (other instanceof DTypeObject && other.name === this.name) || other === this.name || scalarType;
     if (opName === '==') return same;
     if (opName === '!=') return !same;
     return NOT_IMPLEMENTED;
@@ -485,6 +524,8 @@ export interface RunTimeEffect {
 
 export class JaxRuntime implements Emitter<Val> {
   readonly o: Ops<Val>;
+  /** NumPy's scalar types in this run (`np.float64`): `type()` of a NumPy scalar; numpyAttrs gives them their constructors. */
+  readonly scalarTypes = new ScalarTypes();
   /** Concrete arrays alive in this run: freed when the run ends (see `dispose`). */
   private readonly live = new Set<DeviceArray>();
   /** Arrays made since the outermost `run` began, in order. */

@@ -72,7 +72,7 @@ const ARRAY_METHODS = nameTable<ArrayMethod>({
   squeeze: (self, args, kwargs, ctx) => {
     const a = bindArgs('squeeze', ['axis?'], args, kwargs, ctx);
     const axes = a.opt('axis') === undefined ? self.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : L.axesOf(a.get('axis'), self.shape.length, ctx);
-    return L.op(self.rt, () => L.wrap(self.rt, self.rt.o.squeeze(self.v, axes), self.weak, self.numpy));
+    return L.op(self.rt, () => L.wrap(self.rt, self.rt.o.squeeze(self.v, axes), self.weak, self.numpy).keptAsArray());
   },
   astype: (self, args, kwargs, ctx) => {
     const a = bindArgs('astype', ['dtype'], args, kwargs, ctx);

@@ -9,6 +9,7 @@ import { bindArgs, HostObject, hostType, type HostContext, pyError, pyFunction, 
 import { DTypeObject, dtypeObject, PyArray, toDtype, type JaxRuntime } from './array';
 import * as L from './lax';
 import { scalarStr } from './print';
+import { ABSTRACT_SCALAR_TYPES } from './numpy_scalar_types';
 
 type Kind = 'generic' | 'number' | 'integer' | 'signedinteger' | 'unsignedinteger' | 'inexact' | 'floating' | 'complexfloating';
 
@@ -17,16 +18,6 @@ const PARENT: Readonly<Record<Kind, Kind | null>> = {
   generic: null, number: 'generic', integer: 'number', signedinteger: 'integer', unsignedinteger: 'integer',
   inexact: 'number', floating: 'inexact', complexfloating: 'inexact',
 };
-
-/** `np.floating` and its kin: only for issubdtype and isinstance-free comparisons. */
-export class ScalarKind extends HostObject {
-  static readonly type = hostType('type', 'builtins');
-  constructor(readonly kind: Kind) {
-    super();
-  }
-  get pyType() { return ScalarKind.type; }
-  override repr(): string { return `<class 'numpy.${this.kind}'>`; }
-}
 
 function leafKind(d: DType): Kind {
   if (d === 'uint32') return 'unsignedinteger';
@@ -146,8 +137,7 @@ const KINDS: readonly Kind[] = ['generic', 'number', 'integer', 'signedinteger',
 
 /** The module attributes: finfo, iinfo, issubdtype and the abstract scalar types. */
 export function dtypeInfoAttrs(rt: JaxRuntime): Record<string, PyValue> {
-  const kinds = new Map(KINDS.map((k) => [k, new ScalarKind(k)]));
-  const attrs: Record<string, PyValue> = Object.fromEntries(kinds);
+  const attrs: Record<string, PyValue> = { ...ABSTRACT_SCALAR_TYPES };
   attrs.finfo = pyFunction('finfo', (args, kwargs, ctx: HostContext) => {
     const d = dtypeLike(rt, bindArgs('finfo', ['dtype'], args, kwargs, ctx).required('dtype'));
     const info = FLOAT_INFO[d];
@@ -163,7 +153,8 @@ export function dtypeInfoAttrs(rt: JaxRuntime): Record<string, PyValue> {
     const a = bindArgs('issubdtype', ['arg1', 'arg2'], args, kwargs, ctx);
     const d = dtypeLike(rt, a.required('arg1'));
     const of = a.required('arg2');
-    return of instanceof ScalarKind ? within(d, of.kind) : d === dtypeLike(rt, of);
+    const kind = KINDS.find((k) => ABSTRACT_SCALAR_TYPES[k] === of);
+    return kind !== undefined ? within(d, kind) : d === dtypeLike(rt, of);
   });
   return attrs;
 }

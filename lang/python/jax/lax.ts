@@ -411,7 +411,9 @@ export function argmax(rt: JaxRuntime, x: PyArray, axis: PyValue | undefined, ct
       v = rt.o.reshape(v, [sizeOf(x.shape)]);
       ax = 0;
     } else ax = axesOf(axis, x.shape.length, ctx)[0];
-    return wrap(rt, rt.o.argmax(v, ax), false, x.numpy);
+    // NB: NumPy's indices are int64 (intp), jax's int32 without x64.
+    const indices = rt.o.argmax(v, ax);
+    return wrap(rt, x.numpy ? cast(rt, indices, rt.intDtype(true)) : indices, false, x.numpy);
   });
 }
 

@@ -3,8 +3,8 @@
  * jax Array (float32 by default); a numpy result is a NumPy array (float64 by default where the
  * backend stores it, float32 on wasm).
  */
-import { isComplex, type DType } from '../../../runtime/core';
-import { bindArgs, type Args, opFunction, pyError, type HostContext, PyList, PyTuple, type Kwargs, type NativeFn, type PyValue, toFloat, toIndex, typeName } from '../interpreter';
+import { isComplex, isInteger, type DType } from '../../../runtime/core';
+import { bindArgs, type Args, opFunction, pyError, type HostContext, PyList, PyTuple, type Kwargs, type NativeFn, PyType, type PyValue, toFloat, toIndex, typeName, typeOf } from '../interpreter';
 import { DTypeObject, PyArray, toDtype, type JaxRuntime } from './array';
 import { concretizationError } from '../staging';
 import * as L from './lax';
@@ -24,6 +24,7 @@ import { STATISTICS_FUNCTIONS } from './numpy_statistics';
 import { TUTORIAL_MATH_FUNCTIONS } from './numpy_tutorial_math';
 import { JNP_ROUNDING_FUNCTIONS } from './jnp_rounding';
 import { Scalar, type Val } from './values';
+import type { ScalarDType } from './numpy_scalar_types';
 
 type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, numpy: boolean) => PyValue;
 
@@ -39,7 +40,7 @@ const defaultFloat = (rt: JaxRuntime, numpy: boolean): DType => (numpy ? 'float6
 
 /** An argument as an array of this flavor: Python scalars and lists are converted first. */
 function filled(rt: JaxRuntime, shape: readonly number[], value: number, dtype: DType, numpy: boolean): PyArray {
-  return L.op(rt, () => L.wrap(rt, rt.o.full(shape, value, dtype), false, numpy));
+  return L.op(rt, () => L.wrap(rt, rt.o.full(shape, value, dtype), false, numpy).keptAsArray());
 }
 
 const unaryFn = (prim: Parameters<typeof L.unary>[1]): Fn => (rt, args, kwargs, ctx, numpy) => {
@@ -91,7 +92,8 @@ export const FUNCTIONS: Record<string, Fn> = {
   array: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('array', ['object', 'dtype?', 'copy?'], args, kwargs, ctx);
     const d = a.opt('dtype');
-    return L.arrayFromData(rt, a.required('object'), d === undefined ? undefined : toDtype(d, rt, numpy), ctx, numpy);
+    // NB: np.array(2.0) is a 0-d ndarray (array(2.)), where np.float64(2.0) and NumPy's ops give scalars.
+    return L.arrayFromData(rt, a.required('object'), d === undefined ? undefined : toDtype(d, rt, numpy), ctx, numpy).keptAsArray();
   },
   zeros: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('zeros', ['shape', 'dtype?'], args, kwargs, ctx);
@@ -177,9 +179,9 @@ export const FUNCTIONS: Record<string, Fn> = {
   power: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('power', ['x1', 'x2'], args, kwargs, ctx);
     const y = a.required('x2');
+    if (numpy) L.refuseBooleanInt8('**', a.required('x1'), y, ctx);
     const float32 = numpy ? numpyFloat32Power(rt, a.required('x1'), y, ctx) : null;
     if (float32) return float32;
-    if (numpy) L.refuseBooleanInt8('**', a.required('x1'), y, ctx);
     const x = arr(rt, a.required('x1'), ctx, numpy);
     return (numpy ? numpyFloatPower(rt, x, y, ctx, false) : null) ?? L.power(rt, x, typeof y === 'bigint' ? y : arr(rt, y, ctx, numpy), ctx);
   },
@@ -192,7 +194,8 @@ export const FUNCTIONS: Record<string, Fn> = {
       return nonzero(rt, arr(rt, a.required('condition'), ctx, numpy), ctx, numpy, size === undefined ? null : Number(toIndex(size, ctx)), fill === undefined ? 0 : Number(toIndex(fill, ctx)));
     }
     if (!a.has('x') || !a.has('y')) throw pyError('ValueError', 'either both or neither of x and y should be given');
-    return L.where(rt, a.required('condition'), arr(rt, a.required('x'), ctx, numpy), arr(rt, a.required('y'), ctx, numpy), ctx);
+    // NB: np.where's result is an ndarray even with no axes (np.where(True, 1, 2) is array(1)).
+    return L.where(rt, a.required('condition'), arr(rt, a.required('x'), ctx, numpy), arr(rt, a.required('y'), ctx, numpy), ctx).keptAsArray();
   },
   clip: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('clip', ['x', 'min?', 'max?', '*', 'a_min?', 'a_max?'], args, kwargs, ctx);
@@ -225,7 +228,8 @@ export const FUNCTIONS: Record<string, Fn> = {
     const a = bindArgs('matmul', ['a', 'b'], args, kwargs, ctx);
     return L.matmul(rt, arr(rt, a.required('a'), ctx, numpy), arr(rt, a.required('b'), ctx, numpy), ctx);
   },
-  copy: (rt, args, kwargs, ctx, numpy) => copyOf(arr(rt, bindArgs('copy', ['a'], args, kwargs, ctx).required('a'), ctx, numpy)),
+  // NB: np.copy of a scalar is a 0-d ndarray; x.copy() keeps what x is (numpy_views.ts's copyOf).
+  copy: (rt, args, kwargs, ctx, numpy) => copyOf(arr(rt, bindArgs('copy', ['a'], args, kwargs, ctx).required('a'), ctx, numpy)).keptAsArray(),
   reshape: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('reshape', ['a', 'newshape?', '*', 'shape?'], args, kwargs, ctx);
     return L.reshape(rt, arr(rt, a.required('a'), ctx, numpy), shapeOf(a.opt('shape') ?? a.required('newshape'), ctx));
@@ -246,7 +250,7 @@ export const FUNCTIONS: Record<string, Fn> = {
     const a = bindArgs('squeeze', ['a', 'axis?'], args, kwargs, ctx);
     const x = arr(rt, a.required('a'), ctx, numpy);
     const axes = a.opt('axis') === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : L.axesOf(a.get('axis'), x.shape.length, ctx);
-    return L.op(rt, () => L.wrap(rt, rt.o.squeeze(x.v, axes), x.weak, numpy));
+    return L.op(rt, () => L.wrap(rt, rt.o.squeeze(x.v, axes), x.weak, numpy).keptAsArray());
   },
   concatenate: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('concatenate', ['arrays', 'axis?'], args, kwargs, ctx);
@@ -324,6 +328,26 @@ function refuseTraced(rt: JaxRuntime, name: string, args: readonly PyValue[], ct
   }
 }
 
+/**
+ * NumPy's scalar types as `numpy`'s attributes (`np.float64`, its aliases `np.float_` and `np.double`),
+ * each constructing a scalar (`np.float64(0.1)`) or, from a sequence, an array of its dtype.
+ */
+function numpyScalarTypes(rt: JaxRuntime): Record<string, PyValue> {
+  const types = rt.scalarTypes.byDtype;
+  for (const [d, t] of Object.entries(types) as [ScalarDType, PyType][]) {
+    t.construct = (args, _kwargs, ctx) => {
+      if (args.length > 1) throw pyError('TypeError', `${t.name}() takes at most one argument`);
+      refuseTraced(rt, t.name, args, ctx);
+      // np.float64() is 0.0; a str is read as Python's float() and int() read it (np.bool_ of a str is its truth).
+      const given = args.length ? args[0] : false;
+      const value = typeof given !== 'string' ? given : d === 'bool' ? given !== '' : ctx.call(typeOf(isInteger(d) ? 0n : 0.5), [given]);
+      return L.arrayFromData(rt, value, d, ctx, true);
+    };
+  }
+  // NB: NumPy 1.24 removed the alias np.bool (np.bool_ stays).
+  return { float64: types.float64, float32: types.float32, int64: types.int64, int32: types.int32, bool_: types.bool, float_: types.float64, double: types.float64, single: types.float32, int_: types.int64 };
+}
+
 /** The module attributes of `jax.numpy` (numpy = false) or `numpy` (numpy = true). */
 export function numpyAttrs(rt: JaxRuntime, numpy: boolean): Record<string, PyValue> {
   const attrs: Record<string, PyValue> = {};
@@ -357,15 +381,17 @@ export function numpyAttrs(rt: JaxRuntime, numpy: boolean): Record<string, PyVal
     if (numpy) refuseTraced(rt, d, args, ctx);
     return L.arrayFromData(rt, args[0], d, ctx, numpy);
   });
-  for (const d of ['float32', 'int32'] as const) attrs[d] = ctor(d);
-  // NB: without x64, JAX makes float32 where float64 is asked for.
-  attrs.float64 = numpy ? ctor('float64') : new DTypeObject('float64', (args, _kwargs, ctx) => {
-    if (args.length !== 1) throw pyError('TypeError', 'float64() takes one argument');
-    return L.arrayFromData(rt, args[0], rt.floatDtype, ctx, false);
-  });
-  // NB: without x64, JAX makes int32 where int64 is asked for.
-  attrs.int64 = ctor(rt.intDtype(numpy));
-  attrs.bool_ = ctor('bool');
+  if (numpy) Object.assign(attrs, numpyScalarTypes(rt));
+  else {
+    for (const d of ['float32', 'int32'] as const) attrs[d] = ctor(d);
+    // NB: without x64, JAX makes float32 where float64 is asked for, and int32 where int64 is.
+    attrs.float64 = new DTypeObject('float64', (args, _kwargs, ctx) => {
+      if (args.length !== 1) throw pyError('TypeError', 'float64() takes one argument');
+      return L.arrayFromData(rt, args[0], rt.floatDtype, ctx, false);
+    });
+    attrs.int64 = ctor(rt.intDtype(numpy));
+    attrs.bool_ = ctor('bool');
+  }
   // jax.random's bits and key data; NumPy's shim has no unsigned dtype.
   if (!numpy) attrs.uint32 = ctor('uint32');
   // NB: without x64, JAX makes complex64 where complex128 is asked for; NumPy's shim has no complex dtype.

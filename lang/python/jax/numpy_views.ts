@@ -133,7 +133,8 @@ function masked(x: PyArray, mask: PyArray, ctx: HostContext): PyArray {
 
 /** A new array with `x`'s values, a view of nothing (`x.copy()`, `np.copy(x)`, `x.flatten()`). */
 export function copyOf(x: PyArray): PyArray {
-  return new PyArray(x.rt, x.v, x.weak, x.numpy);
+  const copy = new PyArray(x.rt, x.v, x.weak, x.numpy);
+  return x.isScalar ? copy : copy.keptAsArray();
 }
 
 function shapeText(shape: readonly number[]): string {
