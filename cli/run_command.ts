@@ -17,7 +17,7 @@ function traceNames(args: ReturnType<typeof parseArgs>): string[] {
 }
 
 /**
- * `gradlens run FILE.py`: prints what the script prints; a script error goes to stderr with exit 1.
+ * `gradlens run FILE.py`: prints what the script prints; a script error goes to stderr with exit 1, `sys.exit(n)` exits n.
  * With `--trace`, then each traced name's values as CSV or JSON (to stdout after the script's own output, or to --trace-out).
  */
 export async function runCommand(argv: readonly string[]): Promise<number> {
@@ -52,7 +52,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       process.stderr.write(`${ended.error}\n`);
       return 1;
     }
-    return 0;
+    return ended.exitCode ?? 0;
   } finally {
     await execution.dispose();
   }

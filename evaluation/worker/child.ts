@@ -77,5 +77,5 @@ function runScript(opened: ExecutionHost, id: number, script: ScriptRun): Script
   flush();
   const traces = recorder?.traces();
   recorder?.release();
-  return { error: result.error ? formatError(result.error) : null, ...(traces ? { traces } : {}) };
+  return { error: result.error ? formatError(result.error) : null, ...(result.exitCode === undefined ? {} : { exitCode: result.exitCode }), ...(traces ? { traces } : {}) };
 }

@@ -37,6 +37,8 @@ export const TRACE_POINTS = 10_000;
 /** How a script run ended: `error` is the `FILE:LINE:COL: error: ...` line, or null when it ran to its end. */
 export interface ScriptEnd {
   readonly error: string | null;
+  /** The status `sys.exit(code)` gave, where an uncaught SystemExit ended the script. */
+  readonly exitCode?: number;
   /** Each traced name's values, also when the script failed (what it assigned until then). */
   readonly traces?: readonly Trace[];
 }

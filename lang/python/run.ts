@@ -13,6 +13,7 @@ import {
   type FailedOp,
   Interpreter,
   StopRun,
+  SystemExit,
   type Budgets,
   type CancelSignal,
   type InterpreterOptions,
@@ -29,7 +30,7 @@ export interface RunOptions {
   file?: string;
   /** Receives output as the script prints it, in addition to `RunResult.output`. */
   stdout?: (text: string) => void;
-  /** Receives each warning as CPython writes it to stderr, as it is shown, in addition to `RunResult.warnings`. */
+  /** Receives what the script writes to stderr (its warnings as CPython writes them, `sys.stderr.write`, `logging`), in addition to `RunResult.stderr`. */
   stderr?: (text: string) => void;
   /** Receives each warning shown, with its place. */
   onWarning?: (w: ShownWarning) => void;
@@ -62,8 +63,12 @@ export interface RunResult {
   /** Everything the script printed; when it failed, what it printed before failing. */
   readonly output: string;
   readonly error: ScriptError | null;
-  /** The warnings shown (not filtered out), in order: stderr is their `text`s. */
+  /** The warnings shown (not filtered out), in order. */
   readonly warnings: readonly ShownWarning[];
+  /** Everything the script wrote to stderr, in order: its warnings' `text`s, what it wrote there itself. */
+  readonly stderr: string;
+  /** Where `sys.exit(code)` (an uncaught SystemExit) ended the run: the process's exit status, as CPython gives it. */
+  readonly exitCode?: number;
 }
 
 /** `file:line:col: error: message`, or `line N: message` when there is no file name. */
@@ -139,6 +144,7 @@ export function scriptInterpreter(
   write: (text: string) => void,
   hooks: Pick<InterpreterOptions, 'onCall' | 'onDefine' | 'source'> = {},
   warned: (w: ShownWarning) => void = () => {},
+  writeStderr: (text: string) => void = () => {},
 ): Interpreter {
   return new Interpreter({
     file: options.file ?? '<string>',
@@ -146,8 +152,13 @@ export function scriptInterpreter(
       write(text);
       options.stdout?.(text);
     },
+    writeStderr: (text) => {
+      writeStderr(text);
+      options.stderr?.(text);
+    },
     onWarning: (w) => {
       warned(w);
+      writeStderr(w.text);
       options.onWarning?.(w);
       options.stderr?.(w.text);
     },
@@ -163,23 +174,46 @@ export function run(source: string, options: RunOptions = {}): RunResult {
   const file = options.file ?? null;
   const parsed = parse(source);
   const refused = syntaxError(parsed, file) ?? unsupportedSyntax(parsed, file);
-  if (refused) return { output: '', error: refused, warnings: [] };
+  if (refused) return { output: '', error: refused, warnings: [], stderr: '' };
   let output = '';
+  let stderr = '';
   const warnings: ShownWarning[] = [];
-  const interp = scriptInterpreter(options, (text) => void (output += text), { source }, (w) => void warnings.push(w));
+  const toStderr = (text: string) => void (stderr += text);
+  const interp = scriptInterpreter(options, (text) => void (output += text), { source }, (w) => void warnings.push(w), toStderr);
   let error: RunResult['error'] = null;
+  let exitCode: number | undefined;
   try {
     interp.runModule(parsed.module);
   } catch (e) {
-    if (e instanceof StopRun) return { output, error: null, warnings };
-    error = scriptError(interp, e, file);
-    // A budget or a refusal stops the run there; after a Python exception, CPython still finalizes.
-    if (!(e instanceof PyError)) return { output, error, warnings };
+    if (e instanceof StopRun) return { output, error: null, warnings, stderr };
+    if (e instanceof PyError && e.exc.type.isSubtypeOf(SystemExit)) {
+      exitCode = systemExitCode(interp, e.exc, (text) => {
+        toStderr(text);
+        options.stderr?.(text);
+      });
+    } else {
+      error = scriptError(interp, e, file);
+      // A budget or a refusal stops the run there; after a Python exception, CPython still finalizes.
+      if (!(e instanceof PyError)) return { output, error, warnings, stderr };
+    }
   }
   try {
     interp.finalize();
   } catch (e) {
     if (!(e instanceof StopRun)) error ??= scriptError(interp, e, file);
   }
-  return { output, error, warnings };
+  return { output, error, warnings, stderr, ...(exitCode === undefined ? {} : { exitCode }) };
+}
+
+/**
+ * CPython's handle_system_exit: `sys.exit()` or `sys.exit(None)` is status 0, an int is itself,
+ * anything else is written to stderr (`sys.exit("bad config")`) and is status 1.
+ */
+function systemExitCode(interp: Interpreter, exc: ExceptionObject, writeStderr: (text: string) => void): number {
+  const code = interp.getattr(exc, 'code');
+  if (code === null) return 0;
+  if (typeof code === 'bigint') return Number(BigInt.asIntN(32, code));
+  if (typeof code === 'boolean') return code ? 1 : 0;
+  writeStderr(`${interp.str(code)}\n`);
+  return 1;
 }

@@ -45,6 +45,7 @@ import {
   frozensetType,
   listType,
   objectType,
+  openStderr,
   openStdout,
   openWarningChannel,
   setType,
@@ -115,6 +116,8 @@ export interface InterpreterOptions {
   file?: string;
   /** Receives what `print` writes. */
   write?: (text: string) => void;
+  /** Receives what the script writes to stderr itself (`sys.stderr.write`, `logging`); warnings go to `onWarning`. */
+  writeStderr?: (text: string) => void;
   modules?: ModuleRegistry;
   budgets?: Partial<Budgets>;
   signal?: CancelSignal;
@@ -325,6 +328,7 @@ export class Interpreter implements HostContext {
   constructor(options: InterpreterOptions = {}) {
     this.file = options.file ?? '<string>';
     this.budgets = { ...DEFAULT_BUDGETS, ...options.budgets };
+    this.recursionLimit = this.budgets.maxRecursionDepth;
     this.modules = options.modules ?? {};
     this.signal = options.signal;
     this.onCall = options.onCall;
@@ -333,6 +337,7 @@ export class Interpreter implements HostContext {
     const write = options.write ?? (() => {});
     this.builtins = createBuiltins(write);
     openStdout(this, write);
+    openStderr(this, options.writeStderr ?? (() => {}));
     this.superBuiltin = new PyBuiltin('super', (args) => this.makeSuper(args));
     this.builtins.set('super', this.superBuiltin);
     this.builtins.set('property', new PyBuiltin('property', (args) => new Property(args[0] ?? null, args[1] ?? null)));
@@ -373,6 +378,12 @@ export class Interpreter implements HostContext {
   }
 
   opScope: OpScope | null = null;
+
+  recursionLimit: number;
+
+  get maxRecursionLimit(): number {
+    return this.budgets.maxRecursionDepth;
+  }
 
   callScopingCalls(fn: PyValue, args: readonly PyValue[], kwargs: Kwargs = NO_KWARGS): PyValue {
     const before = this.scopeCallsFrom;
@@ -1580,7 +1591,7 @@ export class Interpreter implements HostContext {
 
   private callFunction(fn: PyFunction, args: PyValue[], kwargs: Kwargs): PyValue {
     this.tick();
-    if (this.frames.length >= this.budgets.maxRecursionDepth) throw pyError(RecursionError, 'maximum recursion depth exceeded');
+    if (this.frames.length >= this.recursionLimit) throw pyError(RecursionError, 'maximum recursion depth exceeded');
     const node = fn.node;
     const info = scopeInfo(node);
     const scope = new Scope(info, fn.closure as Scope, this.globals, fn.qualname, '.<locals>.');
@@ -2340,7 +2351,7 @@ export class Interpreter implements HostContext {
       locals: () => scope.vars.values(),
       guarded: () => scope.closeGuards > 0,
       resume: (g, body, thrown, sent) => {
-        if (this.frames.length >= this.budgets.maxRecursionDepth) throw pyError(RecursionError, 'maximum recursion depth exceeded');
+        if (this.frames.length >= this.recursionLimit) throw pyError(RecursionError, 'maximum recursion depth exceeded');
         const callerNode = this.node;
         const base = this.handling.length;
         if (handling) for (const exc of handling) this.handling.push(exc);

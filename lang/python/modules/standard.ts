@@ -24,6 +24,7 @@ import { randomModule } from './random';
 import { reModule } from './re';
 import { statisticsModule } from './statistics';
 import { stringModule } from './string';
+import { sysModule } from './sys';
 import { timeModule } from './time';
 import { typingModule } from './typing';
 import { warningsModule } from './warnings';
@@ -50,6 +51,7 @@ export const STANDARD_MODULES: ModuleRegistry = {
   re: reModule,
   statistics: statisticsModule,
   string: stringModule,
+  sys: sysModule,
   time: timeModule,
   typing: typingModule,
   warnings: warningsModule,

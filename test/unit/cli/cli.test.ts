@@ -168,6 +168,13 @@ describe('gradlens command line', () => {
     assert.match(r.stderr, /^test\/fixtures\/cli\/shape_error\.py:4:\d+: error: RuntimeError: .*\(3\).*\(4\)/);
   });
 
+  it('ends at sys.exit(3) with exit status 3, print(file=sys.stderr) on stderr', () => {
+    const r = gradlens('run', 'test/fixtures/cli/sys_exit.py');
+    assert.equal(r.status, 3);
+    assert.equal(r.stdout, 'checking the config\n');
+    assert.equal(r.stderr, "config has no 'lr'\n");
+  });
+
   it('stops an infinite loop at the step budget', () => {
     const r = gradlens('run', 'test/fixtures/cli/infinite_loop.py');
     assert.equal(r.status, 1);

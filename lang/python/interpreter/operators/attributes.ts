@@ -25,6 +25,7 @@ import {
   listType,
   objectType,
   StopIteration,
+  SystemExit,
   tupleType,
   typeName,
   typeOf,
@@ -85,6 +86,7 @@ export function getattrOrUndefined(obj: PyValue, name: string, ctx: HostContext)
       if (name === '__traceback__') return null;
       if (name === '__suppress_context__') return obj.suppressContext;
       if (name === 'value' && obj.type.isSubtypeOf(StopIteration)) return obj.args[0] ?? null;
+      if (name === 'code' && obj.type.isSubtypeOf(SystemExit)) return obj.args.length > 1 ? new PyTuple(obj.args) : obj.args[0] ?? null;
     }
     if (obj instanceof ExceptionObject && name === '__cause__') return obj.cause;
     if (obj instanceof ExceptionObject && name === '__context__') return obj.context;

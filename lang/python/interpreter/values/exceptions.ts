@@ -90,6 +90,8 @@ export const SyntaxError = exceptionClass('SyntaxError', Exception);
 export const IndentationError = exceptionClass('IndentationError', SyntaxError);
 export const TabError = exceptionClass('TabError', IndentationError);
 export const KeyboardInterrupt = exceptionClass('KeyboardInterrupt', BaseException);
+/** Raised by `sys.exit(code)`: `except Exception` does not catch it; uncaught, it ends the run with its code. */
+export const SystemExit = exceptionClass('SystemExit', BaseException);
 // The OS errors that scripts name in `except` clauses (the sandbox raises none of them).
 export const OSError = exceptionClass('OSError', Exception);
 export const FileNotFoundError = exceptionClass('FileNotFoundError', OSError);
@@ -124,7 +126,7 @@ export const EXCEPTION_TYPES: ReadonlyMap<string, PyType> = new Map(
     BaseException, Exception, ArithmeticError, ZeroDivisionError, OverflowError, FloatingPointError,
     LookupError, IndexError, KeyError, ValueError, TypeError, RuntimeError, RecursionError,
     NotImplementedError, AssertionError, AttributeError, NameError, UnboundLocalError, ImportError,
-    ModuleNotFoundError, StopIteration, MemoryError, UnicodeError, UnicodeEncodeError, UnicodeDecodeError, SyntaxError, IndentationError, TabError, KeyboardInterrupt,
+    ModuleNotFoundError, StopIteration, MemoryError, UnicodeError, UnicodeEncodeError, UnicodeDecodeError, SyntaxError, IndentationError, TabError, KeyboardInterrupt, SystemExit,
     GeneratorExit, OSError, FileNotFoundError, PermissionError, TimeoutError, ConnectionError, EOFError,
     Warning, ...WARNING_TYPES.values(),
   ].map((t) => [t.name, t]),

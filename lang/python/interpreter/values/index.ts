@@ -20,6 +20,7 @@ export {
   RecursionError,
   RuntimeError,
   StopIteration,
+  SystemExit,
   TypeError,
   Warning,
   WARNING_TYPES,
@@ -41,7 +42,7 @@ export {
   type WarningMatcher,
   type WarningHost,
 } from './warnings';
-export { openStdout, writeStdout } from './stdout';
+export { openStderr, openStdout, writeStderr, writeStdout } from './streams';
 export { type BinaryOp, type CompareOp, type HostArrayData, HostObject, type SharedMemory, hostObjectCount, hostType, takeHostObjectSerial, lendingFunction, opFunction, pyFunction, type UnaryOp } from './host';
 export { hostValues } from './host_values';
 export {

@@ -63,6 +63,10 @@ export interface HostContext {
   checkClock(): void;
   /** Storage that lives for one run, per key: RNG state, grad mode, caches. */
   state<T>(key: object, init: () => T): T;
+  /** Python frames deep before RecursionError (`sys.getrecursionlimit()`); `sys.setrecursionlimit` may lower it. */
+  recursionLimit: number;
+  /** The run's recursion budget (Budgets.maxRecursionDepth): the most `recursionLimit` may be. */
+  readonly maxRecursionLimit: number;
 }
 
 export abstract class PyObject {
