@@ -99,7 +99,6 @@ export const REFUSED_BUILTINS: ReadonlyMap<string, string> = new Map([
   ['input', 'scripts cannot read input'],
   ['globals', 'scripts cannot inspect the interpreter'],
   ['locals', 'scripts cannot inspect the interpreter'],
-  ['vars', 'scripts cannot inspect the interpreter'],
   ['dir', 'scripts cannot inspect the interpreter'],
   ['breakpoint', 'there is no debugger'],
   ['help', 'there is no interactive help'],
@@ -514,6 +513,15 @@ export function createBuiltins(write: (text: string) => void): Map<string, PyVal
   b.set('Ellipsis', ELLIPSIS);
 
   def('print', print(write));
+  // vars(obj) is obj.__dict__ (argparse's `vars(args)`); vars() alone would be locals(), which the sandbox keeps from scripts.
+  def('vars', (args, kwargs, ctx) => {
+    if (kwargs.size) throw pyError('TypeError', 'vars() takes no keyword arguments');
+    if (args.length > 1) throw pyError('TypeError', `vars expected at most 1 argument, got ${args.length}`);
+    if (args.length === 0) throw new HaltError('sandbox', "'vars()' without an argument is not available in Gradlens: scripts cannot inspect the interpreter; pass the object, vars(obj)");
+    const d = getattrOrUndefined(args[0]!, '__dict__', ctx);
+    if (d === undefined) throw pyError('TypeError', 'vars() argument must have __dict__ attribute');
+    return d;
+  });
   def('len', (args, kwargs, ctx) => {
     exactArgs('len', args, kwargs, 1);
     return BigInt(len(args[0], ctx));

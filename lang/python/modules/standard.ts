@@ -4,6 +4,7 @@
  */
 import type { ModuleRegistry } from '../interpreter';
 import { abcModule } from './abc';
+import { argparseModule } from './argparse';
 import { bisectModule } from './bisect';
 import { cmathModule } from './cmath';
 import { collectionsModule } from './collections';
@@ -25,12 +26,14 @@ import { reModule } from './re';
 import { statisticsModule } from './statistics';
 import { stringModule } from './string';
 import { sysModule } from './sys';
+import { textwrapModule } from './textwrap';
 import { timeModule } from './time';
 import { typingModule } from './typing';
 import { warningsModule } from './warnings';
 
 export const STANDARD_MODULES: ModuleRegistry = {
   abc: abcModule,
+  argparse: argparseModule,
   bisect: bisectModule,
   cmath: cmathModule,
   collections: collectionsModule,
@@ -52,6 +55,7 @@ export const STANDARD_MODULES: ModuleRegistry = {
   statistics: statisticsModule,
   string: stringModule,
   sys: sysModule,
+  textwrap: textwrapModule,
   time: timeModule,
   typing: typingModule,
   warnings: warningsModule,

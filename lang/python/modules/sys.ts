@@ -135,12 +135,22 @@ function structSequence(name: string, fields: Record<string, PyValue>, ctx: Host
 
 const VERSION = '3.11.2';
 
+const SYS = {};
+
+/** The run's `sys` module, one per run: argparse reads the `argv` the script may have set. */
+export function sysModuleOf(ctx: HostContext): PyModule {
+  return ctx.state(SYS, () => createSys(ctx));
+}
+
 export const sysModule: ModuleShim = {
   exports: [
     'argv', 'exit', 'stdout', 'stderr', 'stdin', '__stdout__', '__stderr__', '__stdin__', 'version', 'version_info', 'hexversion',
     'maxsize', 'float_info', 'path', 'platform', 'byteorder', 'executable', 'getdefaultencoding', 'getrecursionlimit', 'setrecursionlimit',
   ],
-  create(ctx) {
+  create: sysModuleOf,
+};
+
+function createSys(ctx: HostContext): PyModule {
     const stdout = new TextStream('stdout');
     const stderr = new TextStream('stderr');
     const stdin = new TextStream('stdin');
@@ -169,5 +179,4 @@ export const sysModule: ModuleShim = {
       ...recursionFunctions(),
     ]);
     return new PyModule('sys', attrs, true);
-  },
-};
+}
