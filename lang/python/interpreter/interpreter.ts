@@ -385,6 +385,25 @@ export class Interpreter implements HostContext {
     return this.budgets.maxRecursionDepth;
   }
 
+  get handledException(): ExceptionObject | null {
+    return this.handling[this.handling.length - 1] ?? null;
+  }
+
+  get functionName(): string {
+    const frame = this.frames[this.frames.length - 1];
+    return frame ? frame.fn.name : '<module>';
+  }
+
+  formatException(exc: ExceptionObject): string {
+    let chained = '';
+    if (exc.cause) chained = `${this.formatException(exc.cause)}\nThe above exception was the direct cause of the following exception:\n\n`;
+    else if (exc.context && !exc.suppressContext) chained = `${this.formatException(exc.context)}\nDuring handling of the above exception, another exception occurred:\n\n`;
+    const message = this.str(exc);
+    const last = exc.bareMessage ? message : message ? `${exc.type.tracebackName}: ${message}` : exc.type.tracebackName;
+    const frames = [...(exc.caughtAt ? [exc.caughtAt] : []), ...[...exc.traceback].reverse()];
+    return `${chained}${formatTraceback(this.file, frames, this.sourceLine)}${last}\n`;
+  }
+
   callScopingCalls(fn: PyValue, args: readonly PyValue[], kwargs: Kwargs = NO_KWARGS): PyValue {
     const before = this.scopeCallsFrom;
     const unscoped = this.unscopedAt;
@@ -808,9 +827,11 @@ export class Interpreter implements HostContext {
         if (err instanceof HaltError) throw err;
         raised = true;
         let handled = false;
+        const caughtAt = { name: this.frames[this.frames.length - 1]?.fn.qualname ?? '<module>', span: this.node.span };
         for (const h of s.handlers) {
           if (!this.handlerMatches(err.exc, h, scope)) continue;
           handled = true;
+          err.exc.caughtAt = caughtAt;
           result = this.runHandler(h, err.exc, scope);
           break;
         }

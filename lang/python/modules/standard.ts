@@ -19,6 +19,7 @@ import { heapqModule } from './heapq';
 import { ioModule } from './io';
 import { itertoolsModule } from './itertools';
 import { jsonModule } from './json';
+import { loggingModule } from './logging';
 import { mathModule } from './math';
 import { operatorModule } from './operator';
 import { randomModule } from './random';
@@ -48,6 +49,7 @@ export const STANDARD_MODULES: ModuleRegistry = {
   io: ioModule,
   itertools: itertoolsModule,
   json: jsonModule,
+  logging: loggingModule,
   math: mathModule,
   operator: operatorModule,
   random: randomModule,

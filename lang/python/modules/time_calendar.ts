@@ -200,3 +200,8 @@ export function calendarFunctions(): Map<string, PyValue> {
 }
 
 export const CALENDAR_EXPORTS = ['struct_time', 'gmtime', 'localtime', 'mktime', 'asctime', 'ctime', 'strftime', 'timezone', 'altzone', 'daylight', 'tzname'];
+
+/** `time.strftime(format, time.localtime(secs))`, the sandbox's local time being UTC: logging's `asctime`. */
+export function formatLocalTime(format: string, secs: number): string {
+  return strftime(format, structTime(secs, 'UTC').values, 'UTC');
+}

@@ -67,6 +67,12 @@ export interface HostContext {
   recursionLimit: number;
   /** The run's recursion budget (Budgets.maxRecursionDepth): the most `recursionLimit` may be. */
   readonly maxRecursionLimit: number;
+  /** The exception the innermost running `except` handles (`sys.exc_info()[1]`); null outside one. */
+  readonly handledException: ExceptionObject | null;
+  /** The running function's name (`<module>` at the top level), as a traceback and logging's `funcName` give it. */
+  readonly functionName: string;
+  /** `traceback.format_exception(exc)`: what CPython prints for it uncaught, its cause or context first. */
+  formatException(exc: ExceptionObject): string;
 }
 
 export abstract class PyObject {
@@ -235,6 +241,8 @@ export class ExceptionObject extends PyObject {
   span: Span | null = null;
   /** Frames it passed through, innermost first. */
   readonly traceback: { name: string; span: Span }[] = [];
+  /** The frame whose `except` caught it last, and where: the outermost line of its traceback while handled there. */
+  caughtAt: { readonly name: string; readonly span: Span } | null = null;
   /** Attributes set on instances of exception classes the script defines. */
   readonly dict = new Map<string, PyValue>();
   /** For sandbox refusals raised as exceptions (unsupported modules): print the message alone. */
