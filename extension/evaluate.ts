@@ -41,6 +41,8 @@ export class Evaluations {
   ) {}
 
   async run(args: FunctionCommandArgs, view: PanelView, engines?: EngineMode): Promise<void> {
+    // The Output view says what each click asked for: a click that computes nothing is told from a lost one.
+    this.log.info(`${view}: ${args.function}() in ${args.uri}`);
     const source = await sourceOf(args.uri);
     const remembered = this.inputs.get(args);
     let outcome = await this.withProgress(args, view, (token, progress) =>

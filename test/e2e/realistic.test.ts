@@ -40,6 +40,8 @@ const LENS_SHOWS = 60_000;
 const EVALUATES = 120_000;
 /** How long a taken lens click may take to open the panel or show a result. */
 const CLICK_TAKEN = 6_000;
+/** How many times a lens is clicked while no click is taken (clickAgainIfLost). */
+const CLICKS = 4;
 
 const BACKENDS = [
   { setting: 'webgpu', label: 'WebGPU · ' },
@@ -104,6 +106,9 @@ for (const backend of BACKENDS) {
     afterEach(async function () {
       if (this.currentTest?.state !== 'failed' || !page) return;
       await page.screenshot({ path: join(artifacts, `failed-${slug(this.currentTest.title)}.png`) });
+      // CI keeps no artifacts: what the extension last said is the only trace of a lost click there.
+      const said = logText(server!.logs, 'Gradlens.log').split('\n').filter((l) => /\[(info|warning|error)\]|Sending notification 'gradlens\/result'/.test(l));
+      console.log(`      the Gradlens log's last lines:\n${said.slice(-12).map((l) => `        ${l.slice(0, 240)}`).join('\n')}`);
       // A failure's notifications would otherwise fail the next case too.
       await runCommand(page, 'Notifications: Clear All Notifications');
     });
@@ -135,8 +140,9 @@ for (const backend of BACKENDS) {
           const lens = await settledLens(page, fn);
           assert.equal(lens.title, '∇ Compute gradient', `before the click the lens of ${fn}() reads ${JSON.stringify(lens.title)}`);
           const clicked = Date.now();
+          const ran = runsLogged(server!.logs, fn, file);
           await page.mouse.click(lens.x, lens.y);
-          await clickAgainIfLost(page, fn);
+          await clickAgainIfLost(page, fn, () => runsLogged(server!.logs, fn, file) > ran);
           const title = await lensResult(page, fn);
           timings.push({ backend: backend.setting, file, function: fn, ms: Date.now() - clicked });
           const shown = await panelResult(page, fn);
@@ -195,6 +201,8 @@ interface LensOnScreen {
   /** The middle of its first link, where a user clicks. */
   readonly x: number;
   readonly y: number;
+  /** What is drawn over that point instead of the link (a hover left by the last click, say), or null. */
+  readonly covered: string | null;
 }
 
 /** The lens in the view zone right above `def fn(`; it waits until both are drawn. */
@@ -205,14 +213,18 @@ async function lensOver(page: Page, fn: string): Promise<LensOnScreen> {
       const line = Array.from(document.querySelectorAll('.monaco-editor .view-line')).find((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').startsWith(def));
       if (!line) return null;
       const top = line.getBoundingClientRect().top;
-      let best: { title: string; x: number; y: number; bottom: number } | null = null;
+      let best: { title: string; x: number; y: number; bottom: number; covered: string | null } | null = null;
       for (const d of Array.from(document.querySelectorAll('.monaco-editor .codelens-decoration'))) {
         const r = d.getBoundingClientRect();
         const link = d.querySelector('a');
         if (!link || r.bottom > top + 1 || top - r.bottom > 4 * r.height) continue;
         if (best && best.bottom >= r.bottom) continue;
         const lr = link.getBoundingClientRect();
-        best = { title: (link.textContent ?? '').trim(), x: lr.left + lr.width / 2, y: lr.top + lr.height / 2, bottom: r.bottom };
+        const x = lr.left + lr.width / 2;
+        const y = lr.top + lr.height / 2;
+        const over = document.elementFromPoint(x, y);
+        const covered = over && link.contains(over) ? null : over ? `<${over.tagName.toLowerCase()} class="${over.className}">${(over.textContent ?? '').trim().slice(0, 60)}` : 'nothing';
+        best = { title: (link.textContent ?? '').trim(), x, y, bottom: r.bottom, covered };
       }
       return best;
     }, `def ${fn}(`);
@@ -223,38 +235,66 @@ async function lensOver(page: Page, fn: string): Promise<LensOnScreen> {
 }
 
 /**
- * The lens over fn once the editor has stopped moving it: three reads 150 ms apart at the same
- * place. A click at a place read while the lenses were still being laid out lands on the line
- * above (seen once in CI: the cursor at the blank line before the def, no evaluation asked).
+ * The lens over fn once the editor has stopped moving it and nothing covers it: three reads 150 ms
+ * apart at the same place. A click at a place read while the lenses were still being laid out
+ * lands on the line above (seen once in CI: the cursor at the blank line before the def, no
+ * evaluation asked). A click on a lens under a hover (the mouse, left where the last lens was,
+ * rests over a word of the file opened next) lands on the hover: the mouse is moved off the editor
+ * and the hover closed first, and the test says what covered the lens.
  */
 async function settledLens(page: Page, fn: string): Promise<LensOnScreen> {
+  const deadline = Date.now() + LENS_SHOWS;
   let previous = await lensOver(page, fn);
   let steady = 0;
+  let told = false;
   while (steady < 2) {
     await sleep(150);
     const current = await lensOver(page, fn);
-    steady = current.x === previous.x && current.y === previous.y && current.title === previous.title ? steady + 1 : 0;
+    steady = current.x === previous.x && current.y === previous.y && current.title === previous.title && current.covered === null ? steady + 1 : 0;
+    if (current.covered !== null) {
+      if (Date.now() > deadline) throw new Error(`the lens of ${fn}() stays covered by ${current.covered}`);
+      if (!told) console.log(`      the lens of ${fn}() is covered by ${current.covered}: moving the mouse off the editor`);
+      told = true;
+      await page.mouse.move(1, 1);
+      await page.keyboard.press('Escape');
+      await sleep(300);
+    }
     previous = current;
   }
   return previous;
 }
 
 /**
- * The first lens click of a fresh window was lost in 2 of 3 full CI runs (the command never
- * reached the extension host, the pointer over the link); alone the case passed every time; later
- * a click on a lens re-rendered as the one above it got its result was lost too. A click that was
- * taken shows at once (clickTaken), so when it does not after a few seconds the click is made
- * once more, and the test says so in its output.
+ * A lens click VS Code loses: its lens widget still shows the commands of a CodeLens answer it has
+ * already disposed, and the click ends in "Actual command not found, wanted to execute
+ * gradlens.computeGradient /84" in the extension host's log and a notification. Seen in the logs:
+ * the lenses of a file just opened are resolved (commands /84-/89), the editor, given focus back by
+ * Go to Line, asks for them again, the first answer is disposed when its resolution completes, and
+ * the second is resolved only when the editor next scrolls: until then each click on the lens is
+ * lost (twice in 126 s in CI, the first function of a file); issue 11's first-click losses look
+ * the same. So a click not taken at once (clickTaken) is followed by a scroll of the editor, which
+ * has VS Code resolve the lenses in view again, then by another click, up to CLICKS clicks, each
+ * said in the output with what was under the pointer. A click the extension logged as run (`ran`)
+ * was taken, however slowly its panel opens: clicking again would only queue a second evaluation.
  */
-async function clickAgainIfLost(page: Page, fn: string): Promise<void> {
-  const deadline = Date.now() + CLICK_TAKEN;
-  while (Date.now() < deadline) {
-    if (await clickTaken(page, fn)) return;
-    await sleep(100);
+async function clickAgainIfLost(page: Page, fn: string, ran: () => boolean): Promise<void> {
+  for (let click = 1; click < CLICKS; click++) {
+    const deadline = Date.now() + CLICK_TAKEN;
+    while (Date.now() < deadline) {
+      if (ran() || (await clickTaken(page, fn))) return;
+      await sleep(100);
+    }
+    const at = await lensOver(page, fn);
+    const missing = (await page.locator('.notifications-toasts .notification-toast', { hasText: 'Actual command not found' }).count()) > 0;
+    console.log(`      click ${click} on the lens of ${fn}() opened no panel in ${CLICK_TAKEN} ms (under the pointer: ${at.covered ?? 'its link'}${missing ? "; VS Code: 'Actual command not found'" : ''}): scrolling the editor a little, clicking again`);
+    if (missing) await runCommand(page, 'Notifications: Clear All Notifications');
+    await page.mouse.move(at.x, at.y);
+    await page.mouse.wheel(0, 60);
+    await sleep(300);
+    await page.mouse.wheel(0, -60);
+    const again = await settledLens(page, fn);
+    await page.mouse.click(again.x, again.y);
   }
-  console.log(`      the click on the lens of ${fn}() opened no panel in ${CLICK_TAKEN} ms: clicking again`);
-  const again = await settledLens(page, fn);
-  await page.mouse.click(again.x, again.y);
 }
 
 /**
@@ -437,11 +477,17 @@ async function noNotificationStaysOpen(page: Page): Promise<void> {
   }
 }
 
-function logText(dir: string): string {
+/** How many times the extension logged that it computes fn() of `file` (Evaluations.run's line in the Gradlens output). */
+function runsLogged(logs: string, fn: string, file: string): number {
+  return logText(logs, 'Gradlens.log').split('\n').filter((l) => l.includes(`[info] results: ${fn}() in `) && l.endsWith(`/${file}`)).length;
+}
+
+/** The logs under `dir` whose file names end with `ending` (the Output view's Gradlens channel: 'Gradlens.log'). */
+function logText(dir: string, ending = '.log'): string {
   if (!existsSync(dir)) return '';
   return readdirSync(dir)
     .map((name) => join(dir, name))
-    .map((path) => (statSync(path).isDirectory() ? logText(path) : path.endsWith('.log') ? readFileSync(path, 'utf8') : ''))
+    .map((path) => (statSync(path).isDirectory() ? logText(path, ending) : path.endsWith(ending) ? readFileSync(path, 'utf8') : ''))
     .join('\n');
 }
 
