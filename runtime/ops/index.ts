@@ -7,3 +7,4 @@ export {
 export { reshapeAxisInto, reshapeAxisOutOf } from './axis_groups';
 export { erfcOf, erfcxOf } from './erfc';
 export { atan2Of, atanOf } from './atan';
+export { choleskyLower, gaussJordan, householderQr, identity, jacobiEigen, matmul, oneSidedJacobi, transposed } from './linalg';

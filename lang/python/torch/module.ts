@@ -14,6 +14,8 @@ import { DEVICE_TYPE } from './device';
 import { DTYPE_ALIASES } from './dtype';
 import { FUNCTIONAL_NAMES, functionalAttrs } from './functional';
 import { JOINING_NAMES, joiningFunctions } from './joining';
+import { LINALG_FACTORIZATION_NAMES, linalgFactorizations } from './linalg';
+import { LINALG_NORM_NAMES, linalgNorms } from './linalg_norms';
 import { MATRIX_FUNCTIONS } from './triangular';
 import { INIT_NAMES, NN_NAMES, NN_UTILS_NAMES, nnAttrs } from './nn';
 import { OPTIM_NAMES, SCHEDULER_NAMES, optimModules } from './optim';
@@ -50,6 +52,7 @@ export interface TorchModules {
   readonly cudnn: PyModule;
   readonly mps: PyModule;
   readonly special: PyModule;
+  readonly linalg: PyModule;
   /** `torch.autograd.function`, `torch.func`, `functorch` and the other autograd_modules.ts modules, by name. */
   readonly autogradModules: Record<AutogradModule, PyModule>;
 }
@@ -82,6 +85,8 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
   const methodsAndSpecial: Readonly<Record<string, Method>> = { ...TENSOR_METHODS, ...SPECIAL_ONLY };
   const special = createModule('torch.special', Object.fromEntries(SPECIAL_MODULE_NAMES.map((name) => [name, torchFunction(name, methodsAndSpecial[name])])));
   attrs.special = special;
+  const linalg = createModule('torch.linalg', Object.fromEntries(Object.entries({ ...linalgFactorizations(rt), ...linalgNorms(rt) }).map(([name, f]) => [name, fn(name, f)])));
+  attrs.linalg = linalg;
   const cat: NativeFn = (args, kwargs, c) => {
     const a = bindArgs('cat', ['tensors', 'dim?', '*', 'out?'], args, kwargs, c);
     const call = () => T.cat(rt, tensorList(a.required('tensors'), rt, c, 'cat'), a.int('dim', 0));
@@ -144,14 +149,16 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
   const utils = createModule('torch.utils', { data });
   attrs.utils = utils;
   attrs.cuda = cuda;
-  return { runtime: rt, torch: createModule('torch', attrs), autograd, nn, functional, init: nnParts.init, nnUtils: nnParts.utils, optim, lrScheduler, utils, data, cuda, backends: accelerators.backends, cudnn: accelerators.cudnn, mps: accelerators.mps, special, autogradModules: extensions.modules };
+  return { runtime: rt, torch: createModule('torch', attrs), autograd, nn, functional, init: nnParts.init, nnUtils: nnParts.utils, optim, lrScheduler, utils, data, cuda, backends: accelerators.backends, cudnn: accelerators.cudnn, mps: accelerators.mps, special, linalg, autogradModules: extensions.modules };
 }
+
+const LINALG_NAMES = [...LINALG_FACTORIZATION_NAMES, ...LINALG_NORM_NAMES];
 
 /** The names the analyzer may check scripts against. */
 const TORCH_EXPORTS = [
   ...Object.keys(DTYPE_ALIASES), ...GRAD_MODE_NAMES, ...Object.keys(CREATORS), ...UNSUPPORTED_TENSOR_TYPES,
   ...TORCH_FUNCTION_NAMES, ...RANDOM_NAMES, ...JOINING_NAMES, ...Object.keys(MATRIX_FUNCTIONS), 'Tensor', 'Size', 'cat', 'concat', 'concatenate', 'stack', 'where', 'tensordot', 'cdist', 'einsum', 'std_mean', 'var_mean', 'is_tensor', 'is_floating_point',
-  'get_default_dtype', 'set_printoptions', 'device', 'save', 'load', 'autograd', 'func', 'nn', 'optim', 'utils', 'cuda', 'backends', ...SETTINGS_NAMES, 'special', '__version__',
+  'get_default_dtype', 'set_printoptions', 'device', 'save', 'load', 'autograd', 'func', 'nn', 'optim', 'utils', 'cuda', 'backends', ...SETTINGS_NAMES, 'special', 'linalg', '__version__',
 ];
 
 /**
@@ -197,6 +204,7 @@ export function torchSession(engine: EagerEngine, numpy?: ModuleShim): TorchSess
       'torch.backends.cudnn': shim((m) => m.cudnn, ['enabled', 'benchmark', 'deterministic', 'allow_tf32', 'is_available', 'version']),
       'torch.backends.mps': shim((m) => m.mps, ['is_available', 'is_built']),
       'torch.special': shim((m) => m.special, SPECIAL_MODULE_NAMES),
+      'torch.linalg': shim((m) => m.linalg, LINALG_NAMES),
     },
     runtime: (ctx) => get(ctx).runtime,
   };
