@@ -19,6 +19,7 @@ import { SCATTER_FUNCTION_NAMES, SCATTER_METHODS } from './scatter';
 import { BLAS_FUNCTION_NAMES, BLAS_IN_PLACE, BLAS_METHODS } from './blas';
 import { STATISTICS_FUNCTION_NAMES, STATISTICS_METHODS } from './statistics';
 import { POINTWISE_FUNCTION_NAMES, POINTWISE_IN_PLACE, POINTWISE_METHODS } from './pointwise';
+import { BITWISE_FUNCTION_NAMES, BITWISE_IN_PLACE, BITWISE_METHODS } from './bitwise';
 import { DISTANCE_FUNCTION_NAMES, DISTANCE_IN_PLACE, DISTANCE_METHODS } from './distances';
 import { COUNTING_FUNCTION_NAMES, COUNTING_METHODS } from './counting';
 import { SECTION_FUNCTION_NAMES, SECTION_METHODS } from './sections';
@@ -128,7 +129,8 @@ function inPlaceForm(name: string): Method {
     return rt.run(() => {
       rt.engine.inPlace(x.t, (snapshot) => {
         const r = TENSOR_METHODS[name](rt.wrap(snapshot, x.dtype), args, kwargs, ctx) as PyTensor;
-        if (isFloating(r.dtype) && !isFloating(x.dtype)) throw pyError('RuntimeError', `result type ${SCALAR_TYPE[r.dtype]} can't be cast to the desired output type ${SCALAR_TYPE[x.dtype]}`);
+        // PyTorch's canCast: a float result into an integer tensor, or a number into a bool one, is refused.
+        if ((isFloating(r.dtype) && !isFloating(x.dtype)) || (r.dtype !== 'bool' && x.dtype === 'bool')) throw pyError('RuntimeError', `result type ${SCALAR_TYPE[r.dtype]} can't be cast to the desired output type ${SCALAR_TYPE[x.dtype]}`);
         return rt.convert(r.t, x.dtype);
       });
       return x;
@@ -140,7 +142,7 @@ function inPlaceForm(name: string): Method {
 const IN_PLACE_FORMS = [
   'clamp', 'clip', 'clamp_min', 'clamp_max', 'relu', 'sigmoid', 'tanh', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'rsqrt', 'abs',
   'neg', 'square', 'reciprocal', 'sign', 'sin', 'cos', 'pow', 'masked_fill', 'remainder', 'floor_divide', 'cumsum', 'tril', 'triu',
-  ...BLAS_IN_PLACE, ...POINTWISE_IN_PLACE, ...DISTANCE_IN_PLACE,
+  ...BLAS_IN_PLACE, ...POINTWISE_IN_PLACE, ...BITWISE_IN_PLACE, ...DISTANCE_IN_PLACE,
 ] as const;
 
 function compareMethod(op: CompareOpName): Method {
@@ -188,6 +190,7 @@ export const TENSOR_METHODS = nameTable<Method>({
   ...BLAS_METHODS,
   ...STATISTICS_METHODS,
   ...POINTWISE_METHODS,
+  ...BITWISE_METHODS,
   ...DISTANCE_METHODS,
   ...SPLITTING_METHODS,
   ...RESHAPING_METHODS,
@@ -403,7 +406,7 @@ export const TORCH_FUNCTION_NAMES = [
   'logsumexp', 'softmax', 'log_softmax', 'std', 'var', 'norm', 'all', 'any', 'reshape', 'flatten', 't', 'transpose',
   'permute', 'unsqueeze', 'squeeze', 'matmul', 'mm', 'mv', 'bmm', 'dot', 'numel', 'clone', 'detach',
   ...ORDERING_FUNCTION_NAMES, ...SCATTER_FUNCTION_NAMES, ...SPLITTING_FUNCTION_NAMES, ...RESHAPING_FUNCTION_NAMES, ...STRIDED_FUNCTION_NAMES, ...TRIANGULAR_FUNCTION_NAMES, ...SECTION_FUNCTION_NAMES, ...ROUNDING_FUNCTION_NAMES, 'erfc',
-  ...SELECTION_FUNCTION_NAMES, ...COUNTING_FUNCTION_NAMES, ...BLAS_FUNCTION_NAMES, ...STATISTICS_FUNCTION_NAMES, ...POINTWISE_FUNCTION_NAMES, ...DISTANCE_FUNCTION_NAMES,
+  ...SELECTION_FUNCTION_NAMES, ...COUNTING_FUNCTION_NAMES, ...BLAS_FUNCTION_NAMES, ...STATISTICS_FUNCTION_NAMES, ...POINTWISE_FUNCTION_NAMES, ...BITWISE_FUNCTION_NAMES, ...DISTANCE_FUNCTION_NAMES,
 ] as const;
 
 export { toIntList };

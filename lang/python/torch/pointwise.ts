@@ -2,7 +2,7 @@
  * Elementwise math PyTorch has beyond the runtime's primitives: the inverse and hyperbolic
  * trigonometric functions, atan2, exp2, sinc, hypot, logit, fmod, copysign, heaviside, sgn,
  * nan_to_num, fmax/fmin, clamp_min/clamp_max; and the tests: isclose, allclose, equal, isinf,
- * isfinite, isposinf, isneginf, the logical and bitwise ops.
+ * isfinite, isposinf, isneginf, the logical ops (the bitwise ones are bitwise.ts).
  * NB: libm's float32 functions (PyTorch calls them) are within an ulp of the true value; here a
  * float32 operand is widened to float64, the function composed there, and the result rounded
  * once, which gives the correctly rounded value nearly always and so PyTorch's printed digits.
@@ -312,25 +312,6 @@ function logical(x: PyTensor, other: PyValue | null, op: 'and' | 'or' | 'xor' | 
   });
 }
 
-/** Bitwise ops of bool and integer tensors, on the host (exact for int64 as PyTorch's two's complement). */
-function bitwise(x: PyTensor, other: PyValue | null, op: 'and' | 'or' | 'xor' | 'not', ctx: HostContext): PyTensor {
-  const rt = x.rt;
-  const fname = `bitwise_${op}`;
-  const y = other === null ? null : asTensor(rt, other, ctx, 'other');
-  for (const t of y ? [x, y] : [x]) {
-    if (isFloating(t.dtype)) throw pyError('RuntimeError', `"${fname}_cpu" not implemented for '${SCALAR_TYPE[t.dtype]}'`);
-  }
-  if (x.dtype === 'bool' && (y === null || y.dtype === 'bool')) return logical(x, other, op, ctx);
-  const dtype: TorchDTypeName = y && (y.dtype === 'int64' || x.dtype === 'int64') ? 'int64' : x.dtype === 'bool' && y ? y.dtype : x.dtype;
-  const shape = y ? broadcastShape(x.shape, y.shape) : [...x.shape];
-  if (y) checkBroadcast(x.shape, y.shape);
-  const read = (t: PyTensor) => rt.run(() => rt.wrap(rt.ops.broadcastTo(t.t, shape), t.dtype)).values().map((v) => BigInt(v));
-  const a = read(x);
-  const b = y ? read(y) : [];
-  const f = { and: (p: bigint, q: bigint) => p & q, or: (p: bigint, q: bigint) => p | q, xor: (p: bigint, q: bigint) => p ^ q, not: (p: bigint) => ~p }[op];
-  return rt.fromValues(a.map((p, i) => Number(f(p, b[i] ?? 0n))), shape, dtype);
-}
-
 const unaryTrig = (name: string): Method => def(name, [], (x) => widened(x, TRIG[name][0], TRIG[name][1]));
 
 export const POINTWISE_METHODS: Readonly<Record<string, Method>> = {
@@ -364,16 +345,12 @@ export const POINTWISE_METHODS: Readonly<Record<string, Method>> = {
   logical_or: def('logical_or', ['other'], (x, a, ctx) => logical(x, a.required('other'), 'or', ctx)),
   logical_xor: def('logical_xor', ['other'], (x, a, ctx) => logical(x, a.required('other'), 'xor', ctx)),
   logical_not: def('logical_not', [], (x, _a, ctx) => logical(x, null, 'not', ctx)),
-  bitwise_and: def('bitwise_and', ['other'], (x, a, ctx) => bitwise(x, a.required('other'), 'and', ctx)),
-  bitwise_or: def('bitwise_or', ['other'], (x, a, ctx) => bitwise(x, a.required('other'), 'or', ctx)),
-  bitwise_xor: def('bitwise_xor', ['other'], (x, a, ctx) => bitwise(x, a.required('other'), 'xor', ctx)),
-  bitwise_not: def('bitwise_not', [], (x, _a, ctx) => bitwise(x, null, 'not', ctx)),
 };
 
 /** The in-place forms PyTorch has (`x.atan_()`, `mask.logical_and_(m)`), made by methods.ts's inPlaceForm. */
 export const POINTWISE_IN_PLACE = [
   ...Object.keys(TRIG), ...Object.keys(ALIASES), 'atan2', 'arctan2', 'hypot', 'sinc', 'logit', 'fmod', 'copysign', 'heaviside', 'sgn',
-  'nan_to_num', 'logical_and', 'logical_or', 'logical_xor', 'logical_not', 'bitwise_and', 'bitwise_or', 'bitwise_xor', 'bitwise_not',
+  'nan_to_num', 'logical_and', 'logical_or', 'logical_xor', 'logical_not',
 ] as const;
 
 /** Names whose `torch.f(input, ...)` form is the method. */

@@ -32,6 +32,8 @@ export interface TensorBehaviour {
   inplace(op: BinaryOp, x: PyTensor, other: PyValue): PyValue;
   compare(op: CompareOp, x: PyTensor, other: PyValue): PyValue;
   contains(x: PyTensor, item: PyValue): PyValue;
+  /** `~x`. */
+  invert(x: PyTensor): PyValue;
   getIndex(x: PyTensor, index: PyValue, ctx: HostContext, name?: string): PyTensor;
   setIndex(x: PyTensor, index: PyValue, value: PyValue, ctx: HostContext): void;
   /** `x.grad_fn`: the Python object for a tape node. */
@@ -435,8 +437,7 @@ export class PyTensor extends HostObject {
       if (this.dtype === 'bool') throw pyError('RuntimeError', 'Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
       return rt.run(() => rt.result(rt.torch.neg(this.t), [this]));
     }
-    if (this.dtype !== 'bool') throw pyError('TypeError', "bitwise_not is only implemented for bool tensors in Gradlens");
-    return rt.run(() => rt.wrap(rt.ops.eq(this.t, rt.scalar(0, 'bool')), 'bool'));
+    return rt.behaviour.invert(this);
   }
 
   override compare(op: CompareOp, other: PyValue): PyValue {

@@ -3,15 +3,20 @@
  * `in`), named methods, indexing and `torch.Tensor(...)`, gathered from the files that implement
  * them into the TensorBehaviour each run's TorchRuntime holds (tensor.ts imports none of them).
  */
-import { pyError, NOT_IMPLEMENTED, type BinaryOp, type CompareOp, type PyValue, typeName } from '../interpreter';
+import { pyError, NOT_IMPLEMENTED, type BinaryOp, type CompareOp, typeName } from '../interpreter';
 import { arith, asOperand, compareOp, inPlaceArith, type ArithOp, type CompareOpName } from './arith';
 import { gradFnObject } from './autograd';
+import { bitwise, type BitwiseOp, invert } from './bitwise';
 import { CREATORS, tensorFromData } from './creation';
 import { getIndex, setIndex } from './indexing';
 import { TENSOR_METHODS, matmul } from './methods';
-import { PyTensor, type TensorBehaviour, type TorchRuntime } from './tensor';
+import { PyTensor, type TensorBehaviour } from './tensor';
 
 const ARITH: Partial<Record<BinaryOp, ArithOp>> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '**': 'pow', '//': 'floordiv', '%': 'mod' };
+const BITWISE: Partial<Record<BinaryOp, BitwiseOp>> = { '&': 'and', '|': 'or', '^': 'xor', '<<': 'lshift', '>>': 'rshift' };
+const BITWISE_METHOD: { readonly [B in BitwiseOp]: string } = {
+  and: 'bitwise_and', or: 'bitwise_or', xor: 'bitwise_xor', lshift: 'bitwise_left_shift', rshift: 'bitwise_right_shift',
+};
 const COMPARE: Record<CompareOp, CompareOpName> = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne' };
 
 export const TENSOR_BEHAVIOUR: TensorBehaviour = {
@@ -30,12 +35,15 @@ export const TENSOR_BEHAVIOUR: TensorBehaviour = {
     }
     const a = ARITH[op];
     if (a !== undefined) return reflected ? arith(x.rt, a, o, x) : arith(x.rt, a, x, o);
-    if (op === '&' || op === '|' || op === '^') return logical(x.rt, op, x, o);
+    const b = BITWISE[op];
+    if (b !== undefined) return reflected ? bitwise(b, o, x) : bitwise(b, x, o);
     return NOT_IMPLEMENTED;
   },
   inplace(op, x, other) {
     const a = ARITH[op];
     const o = asOperand(other);
+    const b = BITWISE[op];
+    if (b !== undefined && o !== null) return TENSOR_METHODS[`${BITWISE_METHOD[b]}_`](x, [o], new Map(), x.rt.ctx);
     if (a === undefined || o === null || op === '**' || op === '//' || op === '%') return NOT_IMPLEMENTED;
     return inPlaceArith(x, a, o);
   },
@@ -49,22 +57,8 @@ export const TENSOR_BEHAVIOUR: TensorBehaviour = {
     if (o === null) throw pyError('RuntimeError', `Tensor.__contains__ only supports Tensor or scalar, but you passed in a ${typeName(item)}.`);
     return compareOp(x.rt, 'eq', x, o).values().some((v) => v !== 0);
   },
+  invert: (x) => invert(x, true),
   getIndex,
   setIndex,
   gradFn: gradFnObject,
 };
-
-function logical(rt: TorchRuntime, op: '&' | '|' | '^', a: PyTensor, b: PyTensor | number | bigint | boolean): PyValue {
-  const other = b instanceof PyTensor ? b : null;
-  if (a.dtype !== 'bool' || (other !== null && other.dtype !== 'bool') || (other === null && typeof b !== 'boolean')) {
-    throw pyError('TypeError', `bitwise ${op} is only implemented for bool tensors in Gradlens`);
-  }
-  return rt.run(() => {
-    const o = rt.ops;
-    // NB: as ints: the wasm backend miscomputes a select between bool tensors.
-    const x = o.convert(a.t, 'int32');
-    const y = other ? o.convert(other.t, 'int32') : rt.scalar(b ? 1 : 0, 'int32');
-    const out = op === '&' ? o.mul(x, y) : op === '|' ? o.max(x, y) : o.ne(x, y);
-    return rt.wrap(o.convert(out, 'bool'), 'bool');
-  });
-}
