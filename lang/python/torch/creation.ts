@@ -2,7 +2,7 @@
 import { bindArgs, flattenNested, type Args, pyError, type HostContext, HostObject, hostValues, PyList, PyTuple, PyType, type Kwargs, type PyValue, toIndex, typeName } from '../interpreter';
 import { checkDeviceArg } from './device';
 import { intoOut } from './out';
-import { DTYPES, STORAGE, TorchDType, isFloating, type TorchDTypeName } from './dtype';
+import { DTYPES, LackingDType, STORAGE, TorchDType, isFloating, type TorchDTypeName } from './dtype';
 import { checkIntegers } from './errors';
 import { shareWithNumpy, tensorSharing } from './numpy_bridge';
 import { TorchSize } from './size';
@@ -13,6 +13,7 @@ import { toDType } from './tensor_ops';
 export function dtypeArg(v: PyValue | undefined): TorchDTypeName | null {
   if (v === undefined || v === null) return null;
   if (v instanceof TorchDType) return v.name;
+  if (v instanceof LackingDType) throw v.refusal();
   if (v instanceof PyType && v.module === 'builtins') {
     if (v.name === 'float') return 'float64';
     if (v.name === 'int') return 'int64';

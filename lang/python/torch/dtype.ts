@@ -4,7 +4,7 @@
  * the line (errors.ts `checkIntegers`, and the kernels for results), never wrapped or rounded.
  */
 import type { DType } from '../../../runtime/core';
-import { HostObject, hostType, type HostContext, type PyValue } from '../interpreter';
+import { HostObject, hostType, type HostContext, type PyError, pyError, type PyValue } from '../interpreter';
 
 export type TorchDTypeName = 'float32' | 'float64' | 'int64' | 'int32' | 'bool';
 
@@ -26,7 +26,99 @@ export function isFloating(d: TorchDTypeName): boolean {
   return d === 'float32' || d === 'float64';
 }
 
-const dtypeType = hostType('dtype', 'torch');
+/** `torch.dtype`: the type of every dtype object, those Gradlens lacks included. */
+export const dtypeType = hostType('dtype', 'torch');
+
+/** What each of PyTorch's dtypes that Gradlens lacks is, and the nearest dtype Gradlens has. */
+interface Lacking {
+  /** Its other names in `torch` (`torch.half`). */
+  readonly aliases: readonly string[];
+  /** Its legacy tensor type (`torch.HalfTensor`) and its conversion method (`x.half()`). */
+  readonly tensorType: string;
+  readonly method: string;
+  readonly instead: TorchDTypeName;
+  readonly kind: 'float' | 'complex' | 'int';
+  readonly signed: boolean;
+  readonly itemsize: number;
+}
+
+export const LACKING_DTYPES = {
+  float16: { aliases: ['half'], tensorType: 'HalfTensor', method: 'half', instead: 'float32', kind: 'float', signed: true, itemsize: 2 },
+  bfloat16: { aliases: [], tensorType: 'BFloat16Tensor', method: 'bfloat16', instead: 'float32', kind: 'float', signed: true, itemsize: 2 },
+  uint8: { aliases: [], tensorType: 'ByteTensor', method: 'byte', instead: 'int64', kind: 'int', signed: false, itemsize: 1 },
+  int8: { aliases: [], tensorType: 'CharTensor', method: 'char', instead: 'int64', kind: 'int', signed: true, itemsize: 1 },
+  int16: { aliases: ['short'], tensorType: 'ShortTensor', method: 'short', instead: 'int64', kind: 'int', signed: true, itemsize: 2 },
+  complex64: { aliases: ['cfloat'], tensorType: 'ComplexFloatTensor', method: 'cfloat', instead: 'float32', kind: 'complex', signed: true, itemsize: 8 },
+  complex128: { aliases: ['cdouble'], tensorType: 'ComplexDoubleTensor', method: 'cdouble', instead: 'float64', kind: 'complex', signed: true, itemsize: 16 },
+} as const satisfies Readonly<Record<string, Lacking>>;
+
+export type LackingDTypeName = keyof typeof LACKING_DTYPES;
+
+const GRADLENS_DTYPES = '(its tensors are float32, float64, int64, int32 or bool)';
+
+/** The conversion method to each dtype Gradlens has (`x.float()`). */
+export const CAST_METHOD: { readonly [D in TorchDTypeName]: string } = { float32: 'float', float64: 'double', int64: 'long', int32: 'int', bool: 'bool' };
+
+/**
+ * A dtype PyTorch has and Gradlens lacks (`torch.float16`, `torch.uint8`): it prints, compares and
+ * answers `is_floating_point` as PyTorch's; making or converting to a tensor of it is refused at
+ * the line (`refusal`), never computed in another dtype.
+ */
+export class LackingDType extends HostObject {
+  constructor(readonly name: LackingDTypeName) {
+    super();
+  }
+
+  get pyType() {
+    return dtypeType;
+  }
+
+  get spec(): Lacking {
+    return LACKING_DTYPES[this.name];
+  }
+
+  override getattr(name: string): PyValue | undefined {
+    if (name === 'is_floating_point') return this.spec.kind === 'float';
+    if (name === 'is_complex') return this.spec.kind === 'complex';
+    if (name === 'is_signed') return this.spec.signed;
+    if (name === 'itemsize') return BigInt(this.spec.itemsize);
+    return undefined;
+  }
+
+  override repr(_ctx: HostContext): string {
+    return `torch.${this.name}`;
+  }
+
+  /** The error for a tensor of this dtype, naming the nearest dtype Gradlens has. */
+  refusal(): PyError {
+    return pyError('NotImplementedError', `${this.name} tensors are not supported by Gradlens ${GRADLENS_DTYPES}; use torch.${this.spec.instead}`);
+  }
+}
+
+export const LACKING: { readonly [D in LackingDTypeName]: LackingDType } = Object.fromEntries(
+  Object.keys(LACKING_DTYPES).map((name) => [name, new LackingDType(name as LackingDTypeName)]),
+) as { readonly [D in LackingDTypeName]: LackingDType };
+
+/** `torch.HalfTensor(...)`, `x.type('torch.HalfTensor')`: refused, naming the type to use. */
+export function lackingTensorTypeMessage(dtype: LackingDTypeName): string {
+  const spec: Lacking = LACKING_DTYPES[dtype];
+  return `torch.${spec.tensorType} makes ${dtype} tensors, which Gradlens does not support ${GRADLENS_DTYPES}; use torch.${TENSOR_TYPE_NAME[spec.instead]}`;
+}
+
+/** `x.half()`, `x.byte()`: refused, naming the method to use. */
+export function lackingCastMessage(dtype: LackingDTypeName): string {
+  const spec: Lacking = LACKING_DTYPES[dtype];
+  return `Tensor.${spec.method}() converts to ${dtype}, which Gradlens does not support ${GRADLENS_DTYPES}; use .${CAST_METHOD[spec.instead]}()`;
+}
+
+/** The legacy tensor type of each dtype Gradlens has (`torch.FloatTensor`). */
+export const TENSOR_TYPE_NAME = {
+  float32: 'FloatTensor',
+  float64: 'DoubleTensor',
+  int64: 'LongTensor',
+  int32: 'IntTensor',
+  bool: 'BoolTensor',
+} as const satisfies { readonly [D in TorchDTypeName]: string };
 
 export class TorchDType extends HostObject {
   constructor(readonly name: TorchDTypeName) {
@@ -69,6 +161,11 @@ export const DTYPE_ALIASES: Readonly<Record<string, TorchDType>> = {
   int: DTYPES.int32,
   bool: DTYPES.bool,
 };
+
+/** The names `torch` exports for the dtypes Gradlens lacks, aliases included (`torch.half`). */
+export const LACKING_DTYPE_ALIASES: Readonly<Record<string, LackingDType>> = Object.fromEntries(
+  Object.entries(LACKING_DTYPES).flatMap(([name, spec]) => [name, ...spec.aliases].map((alias) => [alias, LACKING[name as LackingDTypeName]])),
+);
 
 const RANK: { readonly [D in TorchDTypeName]: number } = { bool: 0, int32: 1, int64: 2, float32: 3, float64: 4 };
 

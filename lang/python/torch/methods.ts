@@ -9,7 +9,7 @@ import { backward } from './autograd';
 import { noteCut, noteDetach } from './jit_refusals';
 import { dtypeArg, sizeArgs } from './creation';
 import { requireCpu } from './device';
-import { SCALAR_TYPE, TorchDType, isFloating, type TorchDTypeName } from './dtype';
+import { LackingDType, SCALAR_TYPE, TorchDType, isFloating, type TorchDTypeName } from './dtype';
 import { shareWithNumpy } from './numpy_bridge';
 import { ORDERING_FUNCTION_NAMES, ORDERING_METHODS } from './ordering';
 import { SPECIAL_METHODS } from './special';
@@ -255,6 +255,8 @@ export const TENSOR_METHODS = nameTable<Method>({
   long: cast('int64'),
   bool: cast('bool'),
   to: def('to', ['*args', '**kwargs'], (x, a) => {
+    const lacking = [...a.rest, a.extraKwargs.get('dtype')].find((v) => v instanceof LackingDType);
+    if (lacking instanceof LackingDType) throw lacking.refusal();
     const device = a.extraKwargs.get('device') ?? a.rest.find((v) => !(v instanceof TorchDType || v instanceof PyTensor || typeof v === 'boolean'));
     if (device !== undefined && device !== null) requireCpu(device);
     const target = [...a.rest, a.extraKwargs.get('dtype')].find((v) => v instanceof TorchDType || v instanceof PyTensor);

@@ -11,7 +11,7 @@ import { AUTOGRAD_FUNCTION_NAMES, GRAD_MODE_NAMES, autogradFunctions, gradModeFa
 import { AUTOGRAD_EXTENSION_NAMES, AUTOGRAD_MODULES, type AutogradModule, autogradExtensions } from './autograd_modules';
 import { CREATORS, tensorFromData } from './creation';
 import { DEVICE_TYPE } from './device';
-import { DTYPE_ALIASES } from './dtype';
+import { DTYPE_ALIASES, dtypeType, LACKING_DTYPE_ALIASES } from './dtype';
 import { FUNCTIONAL_NAMES, functionalAttrs } from './functional';
 import { JOINING_NAMES, joiningFunctions } from './joining';
 import { LINALG_FACTORIZATION_NAMES, linalgFactorizations } from './linalg';
@@ -67,7 +67,7 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
   if (numpy) rt.numpyModule = () => numpy.create(ctx);
   // The torch functions are ops: they keep none of their arguments.
   const fn = (name: string, f: NativeFn) => opFunction(name, f);
-  const attrs: Record<string, PyValue> = { ...DTYPE_ALIASES, ...gradModeFactories(rt) };
+  const attrs: Record<string, PyValue> = { ...DTYPE_ALIASES, ...LACKING_DTYPE_ALIASES, ...gradModeFactories(rt) };
   for (const [name, create] of Object.entries({ ...CREATORS, ...RANDOM_CREATORS, ...MATRIX_FUNCTIONS })) attrs[name] = fn(name, (args, kwargs, c) => create(rt, args, kwargs, c));
   Object.assign(attrs, randomAttrs(rt), legacyTensorTypes(rt), joiningFunctions(rt));
   const torchFunction = (name: string, method: Method) => fn(name, (args, kwargs, c) => {
@@ -96,6 +96,7 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
   Object.assign(attrs, {
     Tensor: rt.tensorType,
     Size: sizeType,
+    dtype: dtypeType,
     cat: fn('cat', cat),
     concat: fn('concat', cat),
     concatenate: fn('concatenate', cat),
@@ -156,8 +157,8 @@ const LINALG_NAMES = [...LINALG_FACTORIZATION_NAMES, ...LINALG_NORM_NAMES];
 
 /** The names the analyzer may check scripts against. */
 const TORCH_EXPORTS = [
-  ...Object.keys(DTYPE_ALIASES), ...GRAD_MODE_NAMES, ...Object.keys(CREATORS), ...UNSUPPORTED_TENSOR_TYPES,
-  ...TORCH_FUNCTION_NAMES, ...RANDOM_NAMES, ...JOINING_NAMES, ...Object.keys(MATRIX_FUNCTIONS), 'Tensor', 'Size', 'cat', 'concat', 'concatenate', 'stack', 'where', 'tensordot', 'cdist', 'einsum', 'std_mean', 'var_mean', 'is_tensor', 'is_floating_point',
+  ...Object.keys(DTYPE_ALIASES), ...Object.keys(LACKING_DTYPE_ALIASES), ...GRAD_MODE_NAMES, ...Object.keys(CREATORS), ...UNSUPPORTED_TENSOR_TYPES,
+  ...TORCH_FUNCTION_NAMES, ...RANDOM_NAMES, ...JOINING_NAMES, ...Object.keys(MATRIX_FUNCTIONS), 'Tensor', 'Size', 'dtype', 'cat', 'concat', 'concatenate', 'stack', 'where', 'tensordot', 'cdist', 'einsum', 'std_mean', 'var_mean', 'is_tensor', 'is_floating_point',
   'get_default_dtype', 'set_printoptions', 'device', 'save', 'load', 'autograd', 'func', 'nn', 'optim', 'utils', 'cuda', 'backends', ...SETTINGS_NAMES, 'special', 'linalg', '__version__',
 ];
 

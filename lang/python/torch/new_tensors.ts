@@ -7,7 +7,7 @@
 import { bindArgs, type Args, pyError, type HostContext, type PyValue, typeName } from '../interpreter';
 import { asTensor } from './arith';
 import { dtypeArg, filled, finish, numberOf, sizeArgs, tensorFromData } from './creation';
-import { type TorchDTypeName } from './dtype';
+import { LACKING_DTYPES, type LackingDTypeName, lackingCastMessage, type TorchDTypeName } from './dtype';
 import { PyTensor, type Method } from './tensor';
 import * as T from './tensor_ops';
 
@@ -29,21 +29,10 @@ function newFilled(name: string, value: number): Method {
   });
 }
 
-/** The dtypes PyTorch converts to by method that Gradlens does not have, and the method that gives the nearest one it has. */
-const LACKING_CASTS: Readonly<Record<string, readonly [string, string]>> = {
-  half: ['float16', 'float'],
-  bfloat16: ['bfloat16', 'float'],
-  byte: ['uint8', 'long'],
-  char: ['int8', 'long'],
-  short: ['int16', 'long'],
-  cfloat: ['complex64', 'float'],
-  cdouble: ['complex128', 'double'],
-};
-
-function lackingCast(name: string): Method {
-  const [dtype, instead] = LACKING_CASTS[name];
+/** `x.half()`, `x.byte()`, ...: the conversions to dtypes Gradlens lacks, refused at the line. */
+function lackingCast(dtype: LackingDTypeName): Method {
   return () => {
-    throw pyError('NotImplementedError', `Tensor.${name}() converts to ${dtype}, which Gradlens does not support (its tensors are float32, float64, int64, int32 or bool); use .${instead}()`);
+    throw pyError('NotImplementedError', lackingCastMessage(dtype));
   };
 }
 
@@ -62,5 +51,5 @@ export const NEW_TENSOR_METHODS: Readonly<Record<string, Method>> = {
   }),
   new_tensor: def('new_tensor', ['data', '*', ...OPTIONS], (x, a, ctx) => finish(x.rt, tensorFromData(x.rt, a.required('data'), dtypeOr(x, a), ctx), a)),
   type_as: def('type_as', ['other'], (x, a, ctx) => T.toDType(x, asTensor(x.rt, a.required('other'), ctx, 'other').dtype)),
-  ...Object.fromEntries(Object.keys(LACKING_CASTS).map((name) => [name, lackingCast(name)])),
+  ...Object.fromEntries((Object.keys(LACKING_DTYPES) as LackingDTypeName[]).map((dtype) => [LACKING_DTYPES[dtype].method, lackingCast(dtype)])),
 };

@@ -9,29 +9,15 @@
  */
 import { objectType, pyError, PyType, type PyValue, typeType } from '../interpreter';
 import { CREATORS, LEGACY_TENSOR_TYPES } from './creation';
-import { DTYPES, TorchDType, type TorchDTypeName } from './dtype';
+import { DTYPES, LACKING_DTYPES, LackingDType, type LackingDTypeName, lackingTensorTypeMessage, TENSOR_TYPE_NAME, TorchDType, type TorchDTypeName } from './dtype';
 import { PyTensor, type TorchRuntime } from './tensor';
 
 type LegacyName = keyof typeof LEGACY_TENSOR_TYPES;
 
-const NAME_OF: { readonly [D in TorchDTypeName]: LegacyName } = {
-  float32: 'FloatTensor',
-  float64: 'DoubleTensor',
-  int64: 'LongTensor',
-  int32: 'IntTensor',
-  bool: 'BoolTensor',
-};
-
-/** PyTorch's other CPU tensor types, whose dtypes Gradlens lacks, each with the dtype and the nearest type Gradlens has. */
-const UNSUPPORTED: Readonly<Record<string, readonly [string, LegacyName]>> = {
-  HalfTensor: ['float16', 'FloatTensor'],
-  BFloat16Tensor: ['bfloat16', 'FloatTensor'],
-  ByteTensor: ['uint8', 'LongTensor'],
-  CharTensor: ['int8', 'LongTensor'],
-  ShortTensor: ['int16', 'LongTensor'],
-  ComplexFloatTensor: ['complex64', 'FloatTensor'],
-  ComplexDoubleTensor: ['complex128', 'DoubleTensor'],
-};
+/** PyTorch's other CPU tensor types, whose dtypes Gradlens lacks, by name. */
+const UNSUPPORTED: Readonly<Record<string, LackingDTypeName>> = Object.fromEntries(
+  (Object.keys(LACKING_DTYPES) as LackingDTypeName[]).map((dtype) => [LACKING_DTYPES[dtype].tensorType, dtype]),
+);
 
 /** The names of those types, which `torch` exports. */
 export const UNSUPPORTED_TENSOR_TYPES = Object.keys(UNSUPPORTED);
@@ -40,13 +26,12 @@ export const UNSUPPORTED_TENSOR_TYPES = Object.keys(UNSUPPORTED);
 const tensortype = new PyType('tensortype', { module: 'torch', bases: [typeType] });
 
 function unsupportedMessage(name: string): string {
-  const [dtype, instead] = UNSUPPORTED[name];
-  return `torch.${name} makes ${dtype} tensors, which Gradlens does not support (its tensors are float32, float64, int64, int32 or bool); use torch.${instead}`;
+  return lackingTensorTypeMessage(UNSUPPORTED[name]);
 }
 
 /** `x.type()`: `'torch.FloatTensor'` for a float32 CPU tensor. */
 export function tensorTypeName(dtype: TorchDTypeName): string {
-  return `torch.${NAME_OF[dtype]}`;
+  return `torch.${TENSOR_TYPE_NAME[dtype]}`;
 }
 
 function isLegacyName(name: string): name is LegacyName {
@@ -86,6 +71,7 @@ export function legacyTensorTypes(rt: TorchRuntime): Record<string, PyType> {
 /** What `x.type(t)` and `Module.type(t)` take: a dtype, a tensor type, or its name (`'torch.DoubleTensor'`). */
 export function tensorTypeArg(v: PyValue): TorchDTypeName {
   if (v instanceof TorchDType) return v.name;
+  if (v instanceof LackingDType) throw v.refusal();
   const name = v instanceof PyType && v.module === 'torch' ? `torch.${v.name}` : typeof v === 'string' ? v : null;
   if (name === null) {
     if (v instanceof PyType) throw pyError('ValueError', `invalid type: '${v.qualifiedName}'`);

@@ -32,10 +32,24 @@ describe('torch shim: conversions to dtypes Gradlens lacks are refused at the li
     });
   }
 
-  it('torch.float16 and torch.uint8 are refused where the script names them', () => {
-    assert.equal(errorOf('import torch\nx = torch.ones(2)\ny = x.to(torch.float16)\n'),
-      "script.py:3:10: error: AttributeError: module 'torch' has no attribute 'float16' (torch.float16 is not supported by Gradlens)");
-    assert.equal(errorOf('import torch\nmask = torch.zeros(2, dtype=torch.uint8)\n'),
-      "script.py:2:29: error: AttributeError: module 'torch' has no attribute 'uint8' (torch.uint8 is not supported by Gradlens)");
-  });
+  const refusal = (dtype: string, instead: string) => `NotImplementedError: ${dtype} tensors are not supported by Gradlens (its tensors are float32, float64, int64, int32 or bool); use torch.${instead}`;
+  const lines: [string, string][] = [
+    ['y = x.to(torch.float16)', refusal('float16', 'float32')],
+    ['y = x.to(dtype=torch.half)', refusal('float16', 'float32')],
+    ["y = x.to('cpu', torch.uint8)", refusal('uint8', 'int64')],
+    ['y = torch.zeros(2, dtype=torch.uint8)', refusal('uint8', 'int64')],
+    ['y = torch.tensor([1, 2], dtype=torch.int8)', refusal('int8', 'int64')],
+    ['y = x.type(torch.bfloat16)', refusal('bfloat16', 'float32')],
+    ['y = torch.nn.Linear(2, 2).to(torch.float16)', refusal('float16', 'float32')],
+    ['y = x.cfloat()', 'NotImplementedError: Tensor.cfloat() converts to complex64, which Gradlens does not support (its tensors are float32, float64, int64, int32 or bool); use .float()'],
+    ['y = torch.ByteTensor([1, 2])', 'NotImplementedError: torch.ByteTensor makes uint8 tensors, which Gradlens does not support (its tensors are float32, float64, int64, int32 or bool); use torch.LongTensor'],
+    ["y = x.type('torch.HalfTensor')", 'NotImplementedError: torch.HalfTensor makes float16 tensors, which Gradlens does not support (its tensors are float32, float64, int64, int32 or bool); use torch.FloatTensor'],
+  ];
+  for (const [line, message] of lines) {
+    it(`${line}: refused at its line, naming the dtype to use`, () => {
+      const error = errorOf(`import torch\nx = torch.ones(2)\nprint(torch.float16, x.dtype == torch.uint8)\n${line}\n`);
+      assert.match(error, /^script\.py:4:\d+: error: /);
+      assert.equal(error.replace(/^script\.py:4:\d+: error: /, ''), message);
+    });
+  }
 });

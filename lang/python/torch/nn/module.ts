@@ -27,7 +27,7 @@ import {
   typeName,
 } from '../../interpreter';
 import { isDeviceLike, requireCpu } from '../device';
-import { isFloating, TorchDType, type TorchDTypeName } from '../dtype';
+import { isFloating, LackingDType, TorchDType, type TorchDTypeName } from '../dtype';
 import { TorchSize } from '../size';
 import { PyTensor, type TorchRuntime } from '../tensor';
 import { toDType } from '../tensor_ops';
@@ -431,6 +431,7 @@ export function moduleType(rt: TorchRuntime): PyType {
       for (const v of [...a.rest, ...a.extraKwargs.values()]) {
         if (v instanceof PyTensor) dtype = v.dtype;
         else if (v instanceof TorchDType) dtype = v.name;
+        else if (v instanceof LackingDType) throw v.refusal();
         else if (isDeviceLike(v)) requireCpu(v);
       }
       if (dtype === null) return self;
