@@ -22,6 +22,8 @@ import { jsonModule } from './json';
 import { loggingModule } from './logging';
 import { mathModule } from './math';
 import { operatorModule } from './operator';
+import { osModule, osPathModule } from './os';
+import { pathlibModule } from './pathlib';
 import { randomModule } from './random';
 import { reModule } from './re';
 import { statisticsModule } from './statistics';
@@ -52,6 +54,9 @@ export const STANDARD_MODULES: ModuleRegistry = {
   logging: loggingModule,
   math: mathModule,
   operator: operatorModule,
+  os: osModule,
+  'os.path': osPathModule,
+  pathlib: pathlibModule,
   random: randomModule,
   re: reModule,
   statistics: statisticsModule,
