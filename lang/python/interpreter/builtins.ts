@@ -242,6 +242,8 @@ function round(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
   }
   const hook = x instanceof HostObject || x instanceof PyInstance ? getattrOrUndefined(x, '__round__', ctx) : undefined;
   if (hook !== undefined) return ctx.call(hook, nd === undefined ? [] : [nd]);
+  // An int or float subclass's instance rounds as its value (float.__round__ gives a float or an int).
+  if (x instanceof PyInstance && x.baseMethod !== null && typeof x.standsFor !== 'string') return round([x.standsFor ?? null, ...(nd === undefined ? [] : [nd])], new Map(), ctx);
   throw pyError('TypeError', `type ${typeName(x)} doesn't define __round__ method`);
 }
 

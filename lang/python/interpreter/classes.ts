@@ -78,6 +78,7 @@ export function finishClass(cls: PyType, ctx: HostContext): void {
 export function instantiate(cls: PyType, args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
   const make = cls.lookup('__new__');
   const base = ops.builtinBase(cls);
+  const scalar = ops.scalarBase(cls);
   let inst: PyValue;
   if (make !== undefined) {
     inst = ctx.call(ops.classAttribute(make, cls, ctx), [cls, ...args], kwargs);
@@ -85,13 +86,14 @@ export function instantiate(cls: PyType, args: PyValue[], kwargs: Kwargs, ctx: H
   } else if (base !== null) {
     if (base === tupleType && kwargs.size) throw pyError('TypeError', 'tuple() takes no keyword arguments');
     inst = ops.newBuiltinInstance(cls, base, base === tupleType ? args : [], ctx);
-  } else inst = ops.newInstance(cls);
+  } else if (scalar !== null) inst = ops.newScalarInstance(cls, scalar, args, kwargs, ctx);
+  else inst = ops.newInstance(cls);
   const init = cls.lookup('__init__');
   if (init === undefined && base !== null) ops.builtinInit(inst, args, kwargs, ctx);
   else if (init !== undefined) {
     const r = ctx.call(ops.bindAttribute(init, inst, ctx), args, kwargs);
     if (r !== null) throw pyError('TypeError', `__init__() should return None, not '${typeName(r)}'`);
-  } else if (make === undefined && !cls.isException && (args.length || kwargs.size)) {
+  } else if (make === undefined && scalar === null && !cls.isException && (args.length || kwargs.size)) {
     throw pyError('TypeError', `${cls.name}() takes no arguments`);
   }
   return inst;
@@ -128,6 +130,13 @@ export class SuperObject extends HostObject {
         ? ops.unboundBaseMethod(base, name)
         : ops.isSubclassed(this.self) ? ops.boundBaseMethod(this.self, name, ctx) : undefined;
       if (fromBase !== undefined) return fromBase;
+    }
+    const scalar = ops.scalarBase(this.self instanceof PyType ? this.self : typeOf(this.self));
+    if (scalar !== null && mro.indexOf(scalar) > at) {
+      if (name === '__new__') return ops.scalarNew(scalar);
+      // The base's method on the value: `super().__repr__()` in a float subclass's `__repr__`.
+      const fromValue = this.self instanceof PyInstance ? this.self.baseMethod?.(name) ?? ops.getattrOrUndefined(this.self.standsFor ?? null, name, ctx) : undefined;
+      if (fromValue !== undefined) return fromValue;
     }
     const fromObject = ops.objectMethod(name);
     if (fromObject === undefined) return undefined;

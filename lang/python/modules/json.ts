@@ -80,6 +80,8 @@ function scalarText(v: PyValue, o: EncodeOptions): string | undefined {
   // An IntEnum member is an int (int.__repr__ writes it), a StrEnum member a str.
   if (v instanceof PyInstance && typeof v.standsFor === 'bigint') return v.standsFor.toString();
   if (v instanceof PyInstance && typeof v.standsFor === 'string') return encodeString(v.standsFor, o.ensureAscii);
+  // A float subclass's instance writes as its float (float.__repr__).
+  if (v instanceof PyInstance && typeof v.standsFor === 'number') return encodeFloat(v.standsFor, o.allowNan);
   if (typeof v === 'number') return encodeFloat(v, o.allowNan);
   if (typeof v === 'string') return encodeString(v, o.ensureAscii);
   return undefined;
@@ -136,6 +138,7 @@ function dictParts(d: PyDict, o: EncodeOptions, level: number, markers: Set<obje
     else if (typeof key === 'bigint') k = key.toString();
     else if (key instanceof PyInstance && typeof key.standsFor === 'bigint') k = key.standsFor.toString();
     else if (key instanceof PyInstance && typeof key.standsFor === 'string') k = key.standsFor;
+    else if (key instanceof PyInstance && typeof key.standsFor === 'number') k = encodeFloat(key.standsFor, o.allowNan);
     else if (o.skipkeys) continue;
     else throw pyError('TypeError', `keys must be str, int, float, bool or None, not ${typeName(key)}`);
     parts.push(() => encodeString(k, o.ensureAscii) + o.keySeparator + encode(value, o, level + 1, markers, ctx));

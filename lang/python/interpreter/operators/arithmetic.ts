@@ -274,10 +274,14 @@ export function binary(op: BinaryOp, a: PyValue, b: PyValue, ctx: HostContext): 
     if (r !== undefined && r !== NOT_IMPLEMENTED) return r;
   }
   if (isNumber(a) && isNumber(b)) return numericOp(op, a, b);
+  // An int subclass's value beside a float (`Count(3) + 1.5`): int's method declined, float's computes.
+  if ((standsForNumber(a) && isNumber(b)) || (isNumber(a) && standsForNumber(b))) return binary(op, standsForNumber(a) ? (a as PyInstance).standsFor! : a, standsForNumber(b) ? (b as PyInstance).standsFor! : b, ctx);
   const r = sequenceOp(op, a, b, ctx);
   if (r !== NOT_IMPLEMENTED) return r;
   return unsupported(op, a, b);
 }
+
+const standsForNumber = (v: PyValue): boolean => v instanceof PyInstance && v.baseMethod !== null && isNumber(v.standsFor ?? null);
 
 /** `a op= b`: lists extend in place, host objects may update in place, everything else rebinds. */
 export function inplace(op: BinaryOp, a: PyValue, b: PyValue, ctx: HostContext): PyValue {

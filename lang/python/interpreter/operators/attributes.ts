@@ -22,6 +22,7 @@ import {
   dictType,
   floatType,
   intType,
+  strType,
   listType,
   objectType,
   StopIteration,
@@ -36,6 +37,7 @@ import { builtinBase, unboundBaseMethod } from './builtin_bases';
 import { numberDunder, numberOperand } from './number_dunders';
 import { bindAttribute, classAttribute, isDataDescriptor, isSubclassed, Property, scriptClassOf } from './dunders';
 import { getMethod } from './methods';
+import { scalarNew } from './scalar_bases';
 import { objectMethod, objectSetattr, subclasses } from './object_type';
 import { qualnameOf, repr } from './repr';
 
@@ -95,6 +97,11 @@ export function getattrOrUndefined(obj: PyValue, name: string, ctx: HostContext)
     }
     if (fromClass !== undefined) return bindAttribute(fromClass, obj, ctx);
     if (obj instanceof ExceptionObject) return undefined;
+    // An instance of an int, float or str subclass: the value's own methods (`upper`, `is_integer`).
+    if (obj.baseMethod) {
+      const fromValue = obj.baseMethod(name) ?? getattrOrUndefined(obj.standsFor ?? null, name, ctx);
+      if (fromValue !== undefined) return fromValue;
+    }
     const ga = cls.lookup('__getattr__');
     if (ga !== undefined) return ctx.call(bindAttribute(ga, obj, ctx), [name]);
     return undefined;
@@ -163,6 +170,7 @@ function attributeDict(attrs: Map<string, PyValue>, ctx: HostContext): PyDict {
 function unboundMethod(t: PyType, name: string, ctx: HostContext): PyValue | undefined {
   const special = t === tupleType || t === listType || t === dictType ? unboundBaseMethod(t, name) : undefined;
   if (special !== undefined) return special;
+  if (name === '__new__' && (t === intType || t === floatType || t === strType)) return scalarNew(t);
   const numberMethod = t === intType || t === floatType ? unboundNumberMethod(t, name) : undefined;
   if (numberMethod !== undefined) return numberMethod;
   const sample = SAMPLES.get(t.name)?.();
@@ -184,7 +192,7 @@ function unboundNumberMethod(t: PyType, name: string): PyBuiltin | undefined {
   if (numberDunder(float ? 0 : 0n, name) === undefined) return undefined;
   return new PyBuiltin(`${t.name}.${name}`, (args, _kwargs, ctx) => {
     const self = args.length ? args[0] : null;
-    const n = float ? (typeof self === 'number' ? self : null) : numberOperand(self, false);
+    const n = float ? (typeof self === 'number' ? self : self instanceof PyInstance && typeof self.standsFor === 'number' ? self.standsFor : null) : numberOperand(self, false);
     if (n === null) throw pyError('TypeError', `descriptor '${name}' requires a '${t.name}' object but received a '${typeName(self)}'`);
     if (name === '__str__') return repr(self, ctx);
     return numberDunder(n, name)!(n, args.slice(1), ctx);

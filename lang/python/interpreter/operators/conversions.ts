@@ -50,6 +50,8 @@ export function toFloat(v: PyValue, ctx: HostContext): number {
   if (v instanceof PyInstance) {
     const f = callDunder(v, '__float__', [], ctx);
     if (typeof f === 'number') return f;
+    // A str subclass's instance reads as its str.
+    if (typeof v.standsFor === 'string') return parseFloatLiteral(v.standsFor);
   }
   throw pyError('TypeError', `float() argument must be a string or a real number, not '${typeName(v)}'`);
 }
@@ -91,6 +93,7 @@ export function toInt(v: PyValue, ctx: HostContext): bigint {
   if (v instanceof PyInstance) {
     const i = callDunder(v, '__int__', [], ctx) ?? callDunder(v, '__index__', [], ctx);
     if (typeof i === 'bigint') return i;
+    if (typeof v.standsFor === 'string') return parseIntLiteral(v.standsFor, 10);
   }
   throw pyError('TypeError', `int() argument must be a string, a bytes-like object or a real number, not '${typeName(v)}'`);
 }

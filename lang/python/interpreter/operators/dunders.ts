@@ -43,7 +43,7 @@ export function instanceMethod(obj: PyValue, name: string, ctx: HostContext): Py
   const cls = scriptClassOf(obj);
   if (cls === null) return undefined;
   const f = cls.lookup(name);
-  if (f === undefined) return undefined;
+  if (f === undefined) return obj instanceof PyInstance ? obj.baseMethod?.(name) : undefined;
   return bindAttribute(f, obj, ctx);
 }
 

@@ -13,6 +13,7 @@ import {
   HostObject,
   NOT_IMPLEMENTED,
   objectId,
+  PyFunction,
   PyInstance,
   pyError,
   PySet,
@@ -26,11 +27,21 @@ import { instanceMethod, scriptClassOf } from './dunders';
 /** Objects seen with each user hash, in the order first seen: their index in the list is their key. */
 const REPRESENTATIVES = {};
 
+/**
+ * An instance standing for a builtin value (an IntEnum member, a `class Name(str)` instance) hashes
+ * as that value, unless its class wrote its own `__hash__` or set it to None (defining `__eq__`).
+ */
+function keysAsValue(v: PyValue): v is PyInstance {
+  if (!(v instanceof PyInstance) || v.standsFor === undefined) return false;
+  const own = v.cls.lookup('__hash__');
+  return own !== null && !(own instanceof PyFunction);
+}
+
 /** The key a dict or set stores `v` under; TypeError for unhashable values. */
 export function dictKey(v: PyValue, ctx: HostContext): string {
   if (typeof v !== 'object' || v === null) return hashKey(v)!;
   // An instance that is an int (an IntEnum member) keys as its int: `{1: 'a'}[Label.DOG]`.
-  if (v instanceof PyInstance && v.standsFor !== undefined) return dictKey(v.standsFor, ctx);
+  if (keysAsValue(v)) return dictKey(v.standsFor!, ctx);
   if (v instanceof PyTuple && scriptClassOf(v)?.lookup('__hash__') === undefined) {
     let parts = '';
     for (const item of v.items) {
@@ -131,7 +142,7 @@ export function pyHash(v: PyValue, ctx: HostContext): bigint {
       // NaN hashes by identity in CPython 3.10+: no two NaNs share a hash that a script could rely on.
       return Number.isNaN(v) ? 0n : floatHash(v);
   }
-  if (v instanceof PyInstance && v.standsFor !== undefined) return pyHash(v.standsFor, ctx);
+  if (keysAsValue(v)) return pyHash(v.standsFor!, ctx);
   if (v instanceof PyTuple && scriptClassOf(v)?.lookup('__hash__') === undefined) {
     let acc = XXPRIME_5;
     for (const item of v.items) {

@@ -23,6 +23,7 @@ export {
   toIntList,
   toJs,
 } from './convert';
+export { newScalarInstance, scalarBase, scalarNew } from './scalar_bases';
 export { boundBaseMethod, builtinBase, builtinInit, newBuiltinInstance, unboundBaseMethod } from './builtin_bases';
 export { bindAttribute, classAttribute, isSubclassed, NativeDescriptor, scriptClassOf, ClassMethod, Property, StaticMethod } from './dunders';
 export { newInstance, objectMethod, objectSetattr, registerSubclass, subclasses } from './object_type';

@@ -11,6 +11,7 @@ import {
   nameTable,
   PyDict,
   PyDictView,
+  PyInstance,
   PyIterator,
   PyList,
   PyRange,
@@ -225,7 +226,9 @@ const STR_METHODS = nameTable<(self: string, name: string) => PyBuiltin>({
     const parts: string[] = [];
     let i = 0;
     let length = 0;
-    for (const x of iterate(a[0], ctx, 'can only join an iterable')) {
+    for (const item of iterate(a[0], ctx, 'can only join an iterable')) {
+      // A str subclass's instance joins as its str.
+      const x = item instanceof PyInstance && typeof item.standsFor === 'string' ? item.standsFor : item;
       if (typeof x !== 'string') throw pyError('TypeError', `sequence item ${i}: expected str instance, ${typeName(x)} found`);
       parts.push(x);
       length += x.length + s.length;

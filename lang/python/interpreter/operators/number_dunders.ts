@@ -25,7 +25,8 @@ export function numberOperand(v: PyValue, float: boolean): Num | null {
   if (typeof v === 'boolean') return v ? 1n : 0n;
   if (typeof v === 'bigint') return v;
   if (v instanceof PyInstance && typeof v.standsFor === 'bigint') return v.standsFor;
-  return float && typeof v === 'number' ? v : null;
+  const f = v instanceof PyInstance ? v.standsFor : v;
+  return float && typeof f === 'number' ? f : null;
 }
 
 function binaryMethod(op: BinaryOp, reflected: boolean): NumberMethod {

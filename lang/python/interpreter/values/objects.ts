@@ -509,6 +509,11 @@ export class PyInstance extends PyObject {
   readonly dict = new Map<string, PyValue>();
   /** The builtin value it stands for in dicts, sets and `hash()` (an IntEnum member's int); undefined for most instances. */
   standsFor: PyValue | undefined = undefined;
+  /**
+   * An instance of a class derived from int, float or str: the builtin value's own special method
+   * (`__add__`, `__len__`) where the class defines none, undefined where the value has none.
+   */
+  baseMethod: ((name: string) => PyValue | undefined) | null = null;
 
   constructor(readonly cls: PyType) {
     super();
