@@ -121,7 +121,7 @@ function namesInExpr(e: A.Expr, into: Set<string>): void {
 
 /** Which top-level statements bind each name: built once a document, asked for each of its functions. */
 export class ModuleDependencies {
-  private readonly binders = new Map<string, number[]>();
+  private readonly binders: ReadonlyMap<string, readonly number[]>;
   /**
    * What a list of reads reaches, by the list: functions of one file often read the same names (300
    * in the LSP bench file), and a keystroke that rebinds one of them (broken code that turns body
@@ -129,14 +129,29 @@ export class ModuleDependencies {
    */
   private readonly reached = new Map<string, { readonly hash: string | null; readonly followed: ReadonlySet<string> }>();
 
-  constructor(private readonly statements: readonly TopLevelStatement[]) {
+  /** @param binders which of `statements` bind each name, where the caller has it (`restated`). */
+  constructor(private readonly statements: readonly TopLevelStatement[], binders?: ReadonlyMap<string, readonly number[]>) {
+    if (binders) {
+      this.binders = binders;
+      return;
+    }
+    const made = new Map<string, number[]>();
     statements.forEach((s, i) => {
       for (const name of s.binds) {
-        const at = this.binders.get(name);
+        const at = made.get(name);
         if (at) at.push(i);
-        else this.binders.set(name, [i]);
+        else made.set(name, [i]);
       }
     });
+    this.binders = made;
+  }
+
+  /**
+   * The dependencies of `statements`, which bind the names these bind at the same places (an
+   * edit that changed only their texts and reads): the binders are these ones, nothing is reached yet.
+   */
+  restated(statements: readonly TopLevelStatement[]): ModuleDependencies {
+    return new ModuleDependencies(statements, this.binders);
   }
 
   /**

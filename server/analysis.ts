@@ -47,10 +47,16 @@ export function rangeOf(span: Pick<Span, 'line' | 'col' | 'endLine' | 'endCol'>)
 /** The analysis of `text`; each function's `sourceHash` follows what it reads in `analysis`'s parse. */
 export function summarize(text: string, analysis: Analysis): DocumentAnalysis {
   const dependencies = new ModuleDependencies(topLevelStatements(analysis.parse));
-  return {
-    functions: analysis.functions.map((fn) => withDependencies(summarizeFunction(text, analysis, fn), dependencies)),
-    diagnostics: analysis.diagnostics.map(toLspDiagnostic),
-  };
+  const own = summarizeUnhashed(text, analysis);
+  return { ...own, functions: own.functions.map((fn) => withDependencies(fn, dependencies)) };
+}
+
+/**
+ * As `summarize`, each function's `sourceHash` left empty: for a part of a file analyzed alone,
+ * whose functions are hashed over the whole file's statements (server/dependency_hashes.ts).
+ */
+export function summarizeUnhashed(text: string, analysis: Analysis): DocumentAnalysis {
+  return { functions: analysis.functions.map((fn) => summarizeFunction(text, analysis, fn)), diagnostics: analysis.diagnostics.map(toLspDiagnostic) };
 }
 
 /** The function with its `sourceHash` made from its own text's hash and the file's statements it reaches. */

@@ -63,13 +63,16 @@ export class Analyses {
   private readonly edited = new Map<string, Edited>();
 
   /**
-   * @param analyzed called with each fresh analysis (publish diagnostics, drop stale results), and
-   * whether the CodeLenses answered before it differ from its own.
+   * @param analyzed called with each fresh analysis (drop stale results), and whether the
+   * CodeLenses answered before it differ from its own.
+   * @param settled called with the analysis of a document once typing in it paused (publish
+   * diagnostics): at once for an analysis made with no keystroke waiting for its quiet period.
    * @param documentOf the document as it is now.
    * @param traffic the client's messages: each slice waits until those that came are answered.
    */
   constructor(
     private readonly analyzed: (document: TextDocument, analysis: DocumentAnalysis, lensesDiffer: boolean) => void,
+    private readonly settled: (document: TextDocument, analysis: DocumentAnalysis) => void,
     private readonly documentOf: (uri: string) => TextDocument | undefined,
     private readonly traffic = new Traffic(),
   ) {}
@@ -84,7 +87,6 @@ export class Analyses {
   of(document: TextDocument): DocumentAnalysis {
     const known = this.current.get(document.uri);
     if (known && known.version === document.version) return known.analysis;
-    this.cancel(document.uri);
     const edited = this.edited.get(document.uri);
     const analysis = this.analyzeContained(document, edited?.version === document.version && edited.analyzed === known?.version ? edited : undefined);
     this.current.set(document.uri, { version: document.version, analysis });
@@ -92,6 +94,9 @@ export class Analyses {
     const answered = this.answered.get(document.uri);
     this.answered.delete(document.uri);
     this.analyzed(document, analysis, answered !== undefined && answered !== lensKey(analysis.functions));
+    // NB: while the user types (an analysis is scheduled after the keystroke), a request's analysis
+    // leaves the diagnostics to that one: they are not written between a keystroke and its answer.
+    if (!this.pending.has(document.uri)) this.settled(document, analysis);
     return analysis;
   }
 
@@ -192,7 +197,10 @@ export class Analyses {
       setTimeout(() => {
         this.pending.delete(document.uri);
         const now = this.documentOf(document.uri);
-        if (now) this.of(now);
+        if (!now) return;
+        // A request since the keystroke analyzed it already, and left the diagnostics to this.
+        if (this.isCurrent(now)) this.settled(now, this.of(now));
+        else this.of(now);
       }, ANALYSIS_DEBOUNCE_MS),
     );
   }

@@ -10,7 +10,7 @@
 import type { Diagnostic as LspDiagnostic, Range } from 'vscode-languageserver';
 import { analyze, distinctQualnames, moduleFacts, parse, type ModuleFacts, type ModuleRegistry, type ParseResult } from '../lang/python';
 import { topLevelStatements, type TopLevelStatement } from '../evaluation';
-import { summarize, type DocumentAnalysis, type FunctionSummary } from './analysis';
+import { summarize, summarizeUnhashed, type DocumentAnalysis, type FunctionSummary } from './analysis';
 import { DependencyHashes } from './dependency_hashes';
 import type { LensFunction } from './lenses';
 import { scanPieceLenses } from './lens_scan';
@@ -528,7 +528,7 @@ export class DocumentAnalyzer {
       { parsed: piece.parsed, from: comment.length, line: before + 1 },
       { parsed: bindings, from: comment.length + ownText.length, line: before + ownLines + 1 },
     ];
-    const all = summarize(text, analyze(joinParses(text, parts), { modules: this.modules }));
+    const all = summarizeUnhashed(text, analyze(joinParses(text, parts), { modules: this.modules }));
     const inPiece = (r: Range) => r.start.line < before + ownLines;
     return movedAnalysis(
       {

@@ -51,11 +51,10 @@ export class ServerState {
   constructor(readonly connection: Connection, readonly notebooks = new Notebooks(), traffic = new Traffic()) {
     this.analyses = new Analyses(
       (document, analysis, lensesDiffer) => {
-        const hashes = new Map(analysis.functions.map((f) => [f.qualname, f.sourceHash]));
-        for (const run of this.inFlight) if (run.uri === document.uri && hashes.get(run.function) !== run.sourceHash) run.aborted = true;
+        for (const run of this.inFlight) if (run.uri === document.uri && analysis.functions.find((f) => f.qualname === run.function)?.sourceHash !== run.sourceHash) run.aborted = true;
         if (this.results.prune(document.uri, analysis) || lensesDiffer) this.refresh();
-        this.publish(document.uri, analysis);
       },
+      (document, analysis) => this.publish(document.uri, analysis),
       (uri) => this.documents.get(uri),
       traffic,
     );

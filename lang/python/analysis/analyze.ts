@@ -143,7 +143,7 @@ function registry(modules: ModuleRegistry | undefined): ModuleRegistry {
  */
 export function distinctQualnames<T extends { readonly qualname: string }>(functions: readonly T[]): T[] {
   // NB: `#k` numbers already given (a piece of a file analyzed alone) are given again over all of them.
-  const bases = functions.map((f) => f.qualname.replace(/#\d+$/, ''));
+  const bases = functions.map((f) => (f.qualname.includes('#') ? f.qualname.replace(/#\d+$/, '') : f.qualname));
   const count = new Map<string, number>();
   for (const base of bases) count.set(base, (count.get(base) ?? 0) + 1);
   const seen = new Map<string, number>();

@@ -36,6 +36,8 @@ const DOTTED_NAME = /[\p{ID_Start}_][\p{ID_Continue}]*(?:\.[\p{ID_Start}_][\p{ID
  * of a brace and followed by `:`. The text itself where no mapping pattern has such a key.
  */
 export function joinDottedMappingKeys(text: string, tree: Tree): string {
+  // A mapping pattern opens with `{`: a text without one has none (most pieces a keystroke parses again).
+  if (!text.includes('{')) return text;
   // NB: a set: the keys of a mapping pattern inside another are found from both.
   const keys = new Set<number>();
   tree.iterate({

@@ -101,6 +101,18 @@ describe('evaluation: staleness hashes', () => {
     }
   });
 
+  // The server keeps each function's hash from one keystroke to the next, by its text: a text that
+  // comes back must not bring back the hash it had before a value it reads changed.
+  it('are those of the evaluation in the server after a function\'s edit is undone once a value it reads changed meanwhile', () => {
+    // Each function's example call in its own piece: the file is analyzed piece by piece.
+    const file = 'import torch\n\neps = 1e-7\n\ndef norm(v):\n    return torch.sqrt((v * v).sum() + eps)\n\nnorm(torch.ones(3))\n\ndef twice(x):\n    return x * 2.0\n\ntwice(1.0)\n';
+    const analyzer = new DocumentAnalyzer({});
+    const editedNorm = file.replace('.sum() + eps)', '.sum() + eps + 0.0)');
+    for (const text of [file, editedNorm, editedNorm.replace('eps = 1e-7', 'eps = 0.1'), file.replace('eps = 1e-7', 'eps = 0.1')]) {
+      assert.deepEqual(piecewiseHashes(analyzer, text), hashes(text));
+    }
+  });
+
   // Issue 18: editing the example call left the result shown as if it were still the call's.
   it('change when the example call changes (f(2.0) -> f(3.0)) or a value it passes does, and not for another call', () => {
     const file = 'import torch\n\nw = torch.ones(3)\n\ndef f(x, v):\n    return (x * v).sum()\n\ndef g(x):\n    return x\n\nf(2.0, w)\ng(1.0)\n';
