@@ -112,18 +112,29 @@ export const UNARY_LOOPS = {
 
 /**
  * Float arrays given back by their owner (a disposed host array), by length (float64's under the
- * negated length), the buckets oldest first: a kernel's output takes one of them before
- * allocating, as a fresh typed array costs more than a small op's loop (zeroed memory, and garbage
- * collections driven by the external memory it counts). NB: an emptied bucket is dropped and a
- * full pool evicts its oldest buckets, so lengths a program no longer uses (evaluations at ever
- * new shapes) do not stay: the pool kept every length it saw until it filled, then took no more.
+ * negated length): a kernel's output takes one of them before allocating, as a fresh typed array
+ * costs more than a small op's loop (zeroed memory, and garbage collections driven by the external
+ * memory it counts). A full pool evicts the lengths used least recently, so lengths a program no
+ * longer uses (evaluations at ever new shapes) do not stay: the pool kept every length it saw
+ * until it filled, then took no more.
+ * NB: a bucket stays in the map when its arrays are taken, as a length's arrays are taken and given
+ * back once per op: deleting and adding the map's entry each time made V8 shrink and grow the map's
+ * table, 0.2-2 µs an op (dispatch 2,000's `x * y + x`).
  */
-const FREE = new Map<number, AnyTypedArray[]>();
-/** Arrays kept per length, the smallest length worth keeping (smaller ones live on V8's heap, cheap to make), and the bytes kept in all. */
+interface Bucket {
+  readonly arrays: AnyTypedArray[];
+  /** The pool's clock when one of its arrays was last given back or taken. */
+  used: number;
+}
+
+const FREE = new Map<number, Bucket>();
+/** Arrays kept per length, the smallest length worth keeping (smaller ones live on V8's heap, cheap to make), the bytes kept in all, and the lengths with a bucket, empty or not. */
 const POOL_DEPTH = 32;
 const POOL_MIN_LENGTH = 16;
 const POOL_MAX_BYTES = 32 * 2 ** 20;
+const POOL_MAX_BUCKETS = 1024;
 let pooledBytes = 0;
+let clock = 0;
 
 const poolKey = (float64: boolean, length: number) => (float64 ? -length : length);
 
@@ -132,19 +143,36 @@ export function recycle(data: AnyTypedArray): void {
   if (data.length < POOL_MIN_LENGTH || data.byteLength > POOL_MAX_BYTES) return;
   if (!(data instanceof Float32Array || data instanceof Float64Array)) return;
   const key = poolKey(data instanceof Float64Array, data.length);
-  if ((FREE.get(key)?.length ?? 0) >= POOL_DEPTH) return;
-  while (pooledBytes + data.byteLength > POOL_MAX_BYTES) evictOldest();
+  if ((FREE.get(key)?.arrays.length ?? 0) >= POOL_DEPTH) return;
+  while (pooledBytes + data.byteLength > POOL_MAX_BYTES) evictLeastRecentlyUsed();
   // NB: read after the evictions, which may have taken this length's bucket.
-  let free = FREE.get(key);
-  if (!free) FREE.set(key, (free = []));
-  free.push(data);
+  let bucket = FREE.get(key);
+  if (!bucket) {
+    if (FREE.size >= POOL_MAX_BUCKETS) dropEmptyBuckets();
+    FREE.set(key, (bucket = { arrays: [], used: 0 }));
+  }
+  bucket.arrays.push(data);
+  bucket.used = ++clock;
   pooledBytes += data.byteLength;
 }
 
-function evictOldest(): void {
-  const [key, arrays] = FREE.entries().next().value as [number, AnyTypedArray[]];
-  FREE.delete(key);
+function evictLeastRecentlyUsed(): void {
+  let oldest: number | undefined;
+  let oldestUse = Infinity;
+  for (const [key, bucket] of FREE) {
+    if (bucket.arrays.length > 0 && bucket.used < oldestUse) {
+      oldest = key;
+      oldestUse = bucket.used;
+    }
+  }
+  const arrays = FREE.get(oldest!)!.arrays;
+  FREE.delete(oldest!);
   for (const a of arrays) pooledBytes -= a.byteLength;
+}
+
+/** Forgets the lengths whose arrays were all taken, once there are many (a program at ever new shapes). */
+function dropEmptyBuckets(): void {
+  for (const [key, bucket] of FREE) if (bucket.arrays.length === 0) FREE.delete(key);
 }
 
 /** Lets the garbage collector have every pooled array: an evaluation that ended leaves none behind. */
@@ -153,11 +181,15 @@ export function releasePooledArrays(): void {
   pooledBytes = 0;
 }
 
-/** What the pool holds: arrays, bytes, and lengths (with their dtype) it keeps a bucket for. */
+/** What the pool holds: arrays, bytes, and lengths (with their dtype) it holds arrays of. */
 export function pooledArrays(): { readonly arrays: number; readonly bytes: number; readonly buckets: number } {
   let arrays = 0;
-  for (const free of FREE.values()) arrays += free.length;
-  return { arrays, bytes: pooledBytes, buckets: FREE.size };
+  let buckets = 0;
+  for (const bucket of FREE.values()) {
+    arrays += bucket.arrays.length;
+    if (bucket.arrays.length > 0) buckets++;
+  }
+  return { arrays, bytes: pooledBytes, buckets };
 }
 
 /** An array of `dtype` and `size` for a kernel to fill: every element is written, so a recycled one needs no zeroing. */
@@ -165,10 +197,10 @@ export function output(dtype: DType, size: number): AnyTypedArray {
   // NB: int64 is stored in a Float64Array too, but its arrays are never recycled (see host_dtypes).
   if (dtype === 'float32' || dtype === 'float64') {
     const key = poolKey(dtype === 'float64', size);
-    const free = FREE.get(key);
-    if (free) {
-      const reused = free.pop()!;
-      if (free.length === 0) FREE.delete(key);
+    const bucket = FREE.get(key);
+    if (bucket !== undefined && bucket.arrays.length > 0) {
+      const reused = bucket.arrays.pop()!;
+      bucket.used = ++clock;
       pooledBytes -= reused.byteLength;
       return reused;
     }
