@@ -30,13 +30,16 @@ export function stridesOf(shape: Shape): number[] {
 
 /** NumPy broadcasting of several shapes; null when they do not broadcast. */
 export function broadcastShapes(...shapes: Shape[]): number[] | null {
-  // NB: plain loops: every eager binary op asks this (twice), and closures and spreads here were a
+  // NB: plain loops, and the result a copy of the longest shape that the others merge into (not
+  // grown a push at a time): every eager binary op asks this, and closures and spreads here were a
   // measurable share of a small op's allocations.
-  let rank = 0;
-  for (const s of shapes) if (s.length > rank) rank = s.length;
-  const out: number[] = [];
-  for (let i = 0; i < rank; i++) out.push(1);
+  if (shapes.length === 0) return [];
+  let longest = shapes[0];
+  for (const s of shapes) if (s.length > longest.length) longest = s;
+  const out = longest.slice();
+  const rank = out.length;
   for (const s of shapes) {
+    if (s === longest) continue;
     for (let i = 0; i < s.length; i++) {
       const o = rank - s.length + i;
       const d = s[i];

@@ -245,8 +245,11 @@ export class TorchOps {
   }
 
   private binary(op: 'add' | 'sub' | 'mul' | 'max' | 'min', a: TensorLike, b: TensorLike): Tensor {
+    // NB: two tensors of one dtype (a loop's usual op) go straight to the primitive, without
+    // coerce's pair, its destructuring and a params object per op.
+    if (typeof a !== 'number' && typeof b !== 'number' && a.dtype === b.dtype) return this.o.bind(op, [a, b], NO_PARAMS);
     const [x, y] = this.coerce(a, b);
-    return this.o.bind(op, [x, y], {});
+    return this.o.bind(op, [x, y], NO_PARAMS);
   }
 
   private toFloat(x: Tensor): Tensor {
@@ -265,6 +268,9 @@ export class TorchOps {
     return keepdim ? this.o.expandDims(out, [...axes].sort((p, q) => p - q)) : out;
   }
 }
+
+/** The params of a primitive that has none, shared by every op that binds one. */
+const NO_PARAMS = Object.freeze({});
 
 /** PyTorch's type promotion, where 0-d tensors defer to dimensioned ones of the same category. */
 function promoteTensorTypes(a: Tensor, b: Tensor): DType {

@@ -18,14 +18,18 @@ function arity(op: string, inputs: readonly AbstractValue[], n: number): void {
 
 function sameDtype(op: string, inputs: readonly AbstractValue[]): DType {
   const dtype = inputs[0].dtype;
-  if (inputs.some((a) => a.dtype !== dtype)) {
+  let same = true;
+  for (const a of inputs) if (a.dtype !== dtype) same = false;
+  if (!same) {
     throw new ShapeError(op, inputs, 'operands must share one dtype; convert one of them first');
   }
   return dtype;
 }
 
+/** The operands' broadcast shape, a new array (the rules' results take it as it is, no copy). */
 function broadcast(op: string, inputs: readonly AbstractValue[]): number[] {
-  const shape = broadcastShapes(...inputs.map((a) => a.shape));
+  // NB: two operands (every eager binary op) without a list of their shapes.
+  const shape = inputs.length === 2 ? broadcastShapes(inputs[0].shape, inputs[1].shape) : broadcastShapes(...inputs.map((a) => a.shape));
   if (!shape) throw new ShapeError(op, inputs, NOT_BROADCASTABLE);
   return shape;
 }
@@ -34,13 +38,13 @@ const binary = (op: string): ShapeRule<Primitive> => (inputs) => {
   arity(op, inputs, 2);
   const dtype = sameDtype(op, inputs);
   if (dtype === 'bool') throw new ShapeError(op, inputs, 'is not defined on bool');
-  return aval(broadcast(op, inputs), dtype);
+  return { shape: broadcast(op, inputs), dtype };
 };
 
 const comparison = (op: string): ShapeRule<Primitive> => (inputs) => {
   arity(op, inputs, 2);
   sameDtype(op, inputs);
-  return aval(broadcast(op, inputs), 'bool');
+  return { shape: broadcast(op, inputs), dtype: 'bool' };
 };
 
 /** Unary math that is only defined on floating-point values. */
@@ -270,11 +274,17 @@ const TAKES_KEYS = new Set<Primitive>([
 
 export function abstractEval<P extends Primitive>(prim: P, inputs: readonly AbstractValue[], params: ParamsOf<P>): AbstractValue {
   // NB: select's predicate and gather's indices are never keys; their rules check them.
-  if (!TAKES_KEYS.has(prim) && inputs.some((a) => a.dtype === KEY_DTYPE)) {
+  // NB: loops, not some/find with a closure: this runs once per eager op.
+  let key = false;
+  let complex: AbstractValue | undefined;
+  for (const a of inputs) {
+    if (a.dtype === KEY_DTYPE) key = true;
+    else if (complex === undefined && isComplex(a.dtype)) complex = a;
+  }
+  if (key && !TAKES_KEYS.has(prim)) {
     throw new ShapeError(prim, inputs, `does not accept dtype ${KEY_DTYPE}: key arrays are split, folded into, indexed and reshaped, and passed to jax.random's samplers (jax.random.key_data gives their uint32 words)`);
   }
-  const complex = inputs.find((a) => isComplex(a.dtype));
-  if (complex && !TAKES_COMPLEX.has(prim)) {
+  if (complex !== undefined && !TAKES_COMPLEX.has(prim)) {
     throw new ShapeError(prim, inputs, `does not accept dtype ${complex.dtype}: Gradlens computes complex arrays through arithmetic, exp, log, sin, cos, sqrt, abs, real, imag, conj, sums, dot products and reshaping only; take real and imaginary parts first (jnp.real, jnp.imag)`);
   }
   return (SHAPE_RULES[prim] as ShapeRule<P>)(inputs, params);

@@ -101,6 +101,21 @@ function scratch(elements: number): Float32Array {
   return view;
 }
 
+let window: Float32Array = new Float32Array(0);
+let windowAt = -1;
+/**
+ * The scratch's elements [at, at + n), for a kernel's result to be copied out of: the view is made
+ * again only when the place, the length or the memory changed, as an eager loop's ops read theirs
+ * at one place (a subarray per op was a small op's largest allocation after its result).
+ */
+function region(f32: Float32Array, at: number, n: number): Float32Array {
+  if (window.buffer !== f32.buffer || windowAt !== at || window.length !== n) {
+    window = f32.subarray(at, at + n);
+    windowAt = at;
+  }
+  return window;
+}
+
 /** `n` rounded up to whole v128 lanes. */
 const lanes = (n: number): number => (n + 3) & ~3;
 
@@ -118,7 +133,7 @@ export function wasmBinary(op: WasmBinaryOp, a: ArrayLike<number>, b: ArrayLike<
   if (a.length === n) f32.set(a, 0); else f32[0] = a[0];
   if (b.length === n) f32.set(b, bx); else f32[bx] = b[0];
   binaryKernel(op, operands)(0, bx * 4, ox * 4, padded * 4);
-  o.set(f32.subarray(ox, ox + n));
+  o.set(region(f32, ox, n));
 }
 
 /** NB: a table, not `kernel`'s Map: a key string made per call cost as much as a 2,000-element kernel's copies. */
@@ -143,7 +158,7 @@ export function wasmColumnSums(x: Float32Array, o: Float32Array): void {
   const f32 = scratch(out + lanes(width));
   f32.set(x, 0);
   kernel('column sums', columnSumsModule)(0, width * 4, x.length * 4, out * 4);
-  o.set(f32.subarray(out, out + width));
+  o.set(region(f32, out, width));
 }
 
 /**
@@ -159,5 +174,5 @@ export function wasmProduct(lhs: ArrayLike<number>, rhs: ArrayLike<number>, o: F
   f32.set(rhs, rx);
   f32.fill(0, ox, ox + o.length);
   kernel('product', productModule)(lx * 4, rx * 4, ox * 4, m * rowStep * 4, rowStep * 4, k * step * 4, step * 4, n * 4);
-  o.set(f32.subarray(ox, ox + o.length));
+  o.set(region(f32, ox, o.length));
 }
