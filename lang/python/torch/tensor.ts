@@ -167,6 +167,27 @@ export class TorchRuntime {
     this.ctx.release(bytes);
   };
 
+  /** Tensors the script made some tensor's `.grad` (`b.grad = a.grad`): another owner may hold them. */
+  readonly gradsSetByScript = new WeakSet<Tensor>();
+
+  /**
+   * `x.grad = None` (or another tensor) let go of `grad`: freed now where nothing else reaches it
+   * (Python let go of its tensor object or never had one, and the script never made it a `.grad`
+   * itself), as PyTorch frees it; otherwise the run's tidy scope frees it when the run ends (a name
+   * may hold it: `g = x.grad`). NB: a training loop that sets its gradients to None kept every
+   * step's until the run ended, which made each garbage collection copy them again (W4 about 30% slower).
+   */
+  letGoOfGrad(grad: Tensor): void {
+    const w = grad.frontendObject;
+    if ((w instanceof PyTensor && !w.unreferenced) || this.gradsSetByScript.has(grad)) {
+      this.engine.adopt(grad);
+      return;
+    }
+    // NB: charged when its tensor object was made (wrap), released here as collect would.
+    if (w instanceof PyTensor) this.ctx.release(w.numel * ITEM_SIZE[w.dtype]);
+    grad.dispose();
+  }
+
   /**
    * The Python tensor for an eager tensor; new tensors are charged to the run's byte budget. An
    * integer result the runtime made as int32 (argmax, an index) becomes the int64 PyTorch gives.
@@ -176,7 +197,10 @@ export class TorchRuntime {
     const logical = dtype ?? (t.dtype as TorchDTypeName);
     if (t.dtype !== STORAGE[logical]) t = this.ops.convert(t, STORAGE[logical]);
     const known = t.frontendObject;
-    if (known instanceof PyTensor && known.rt === this) return known;
+    if (known instanceof PyTensor && known.rt === this) {
+      known.unreferenced = false;
+      return known;
+    }
     this.ctx.allocate(sizeOf(t.shape) * ITEM_SIZE[logical]);
     const w = new PyTensor(this, t, logical);
     t.frontendObject = w;
@@ -302,6 +326,12 @@ export class PyTensor extends HostObject {
   /** Set on the tensors `nn.Parameter` makes: their type is Parameter, and they print as one. */
   isParameter = false;
 
+  /**
+   * Set when Python let go of this object while its tensor's owner (a leaf's `.grad`) kept the
+   * tensor; cleared when Python gets it again (`wrap`). See TorchRuntime.letGoOfGrad.
+   */
+  unreferenced = false;
+
   get pyType() {
     return this.isParameter ? this.rt.parameterType : this.rt.tensorType;
   }
@@ -317,7 +347,10 @@ export class PyTensor extends HostObject {
    */
   override collect(): boolean {
     const t = this.t;
-    if (t.disposed || (t.isLeaf && t.requiresGrad) || t.grad !== null || t.retainsGrad || !this.rt.engine.owns(t)) return false;
+    if (t.disposed || (t.isLeaf && t.requiresGrad) || t.grad !== null || t.retainsGrad || !this.rt.engine.owns(t)) {
+      this.unreferenced = true;
+      return false;
+    }
     this.rt.engine.disown(t);
     t.dispose();
     this.rt.ctx.release(this.numel * ITEM_SIZE[this.dtype]);
@@ -394,9 +427,8 @@ export class PyTensor extends HostObject {
       case 'grad':
         if (value !== null && !(value instanceof PyTensor)) throw pyError('TypeError', `assigned grad expected to be a Tensor or None but got grad of type ${typeName(value)}`);
         if (value !== null && value.shape.join() !== this.shape.join()) throw pyError('RuntimeError', 'assigned grad has data of a different size');
-        // NB: not setGrad, which frees the old gradient: the script may still hold it (`g = x.grad`).
-        // The run's tidy scope frees it instead.
-        if (this.t.grad && this.t.grad !== (value as PyTensor | null)?.t) rt.engine.adopt(this.t.grad);
+        if (this.t.grad && this.t.grad !== (value as PyTensor | null)?.t) rt.letGoOfGrad(this.t.grad);
+        if (value !== null) rt.gradsSetByScript.add(value.t);
         this.t.grad = value === null ? null : value.t;
         return;
       case 'requires_grad':

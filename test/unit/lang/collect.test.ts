@@ -20,6 +20,52 @@ describe('lang: values are freed when their last name goes (issue 12.9)', () => 
     assert.equal(r.output, 'torch.Size([1000, 1000])\n');
   });
 
+  it('frees the gradient `x.grad = None` lets go of, as a training loop sets them each step; one a name or another .grad holds stays', () => {
+    const { engine, modules } = liveProbe();
+    const loop = [
+      'import torch, probe',
+      'x = torch.linspace(-1, 1, 5)',
+      'a = torch.tensor(0.5, requires_grad=True)',
+      'b = torch.tensor(-0.5, requires_grad=True)',
+      'start = probe.live()',
+      'for t in range(10):',
+      '    loss = ((a + b * x) ** 2).sum()',
+      '    loss.backward()',
+      '    with torch.no_grad():',
+      '        a -= 0.1 * a.grad',
+      '        b -= 0.1 * b.grad',
+      '    a.grad = None',
+      '    b.grad = None',
+      'print(probe.live() - start)',
+      '',
+    ].join('\n');
+    // What stays is the last loss, as in PyTorch; the two gradients of each step stayed until the run ended.
+    assert.equal(runTorch(loop, engine, { file: 'x.py', modules }).output, '1\n');
+    const held = [
+      'import torch',
+      'a = torch.tensor(0.5, requires_grad=True)',
+      'b = torch.tensor(-0.5, requires_grad=True)',
+      '(a * 3).backward()',
+      'g = a.grad',
+      'a.grad = None',
+      'print(g, a.grad)',
+      '(a * 2).backward()',
+      'b.grad = a.grad',
+      'a.grad = None',
+      'print(b.grad, a.grad)',
+      '(a * 4).backward()',
+      'print(a.grad)',
+      'h = a.grad',
+      'a.grad = None',
+      'print(h * 1)',
+      '',
+    ].join('\n');
+    const r = runTorch(held, new EagerEngine(createReferenceBackend()), { file: 'x.py' });
+    assert.equal(r.error, null, r.error?.message);
+    // As PyTorch 1.13 prints it.
+    assert.equal(r.output, 'tensor(3.) None\ntensor(2.) None\ntensor(4.)\ntensor(4.)\n');
+  });
+
   it('frees on rebinding, del and when a function returns, in a function as at the top level', () => {
     const { engine, modules } = liveProbe();
     const src = [
