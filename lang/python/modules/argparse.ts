@@ -61,7 +61,7 @@ function argparseTypes(ctx: HostContext): ArgparseTypes {
       return t;
     };
     return {
-      namespace: namespaceType('Namespace', 'argparse', 'Namespace'),
+      namespace: namespaceType('Namespace', 'argparse', 'Namespace', (n) => `Namespace.__init__() takes 1 positional argument but ${n + 1} were given`),
       argumentError: exception('ArgumentError'),
       argumentTypeError: exception('ArgumentTypeError'),
       formatters: new Map(FORMATTERS.map((f) => [new PyType(f, { module: 'argparse' }), f])),

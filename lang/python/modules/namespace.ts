@@ -5,7 +5,7 @@
  */
 import { eq, type HostContext, type Kwargs, NOT_IMPLEMENTED, PyBuiltin, pyError, PyInstance, PyType, type PyValue, repr } from '../interpreter';
 
-export function namespaceType(name: string, module: string, reprName: string): PyType {
+export function namespaceType(name: string, module: string, reprName: string, positionalError: (given: number) => string): PyType {
   const cls = new PyType(name, { module });
   const self = (args: PyValue[], method: string): PyInstance => {
     const s = args[0];
@@ -13,7 +13,7 @@ export function namespaceType(name: string, module: string, reprName: string): P
     return s;
   };
   const init = (s: PyInstance, args: readonly PyValue[], kwargs: Kwargs) => {
-    if (args.length) throw pyError('TypeError', `${name}() takes no positional arguments`);
+    if (args.length) throw pyError('TypeError', positionalError(args.length));
     for (const [k, v] of kwargs) s.dict.set(k, v);
   };
   cls.attrs.set('__init__', new PyBuiltin('__init__', (args, kwargs) => {

@@ -31,6 +31,7 @@ import { stringModule } from './string';
 import { sysModule } from './sys';
 import { textwrapModule } from './textwrap';
 import { timeModule } from './time';
+import { typesModule } from './types';
 import { typingModule } from './typing';
 import { warningsModule } from './warnings';
 
@@ -64,6 +65,7 @@ export const STANDARD_MODULES: ModuleRegistry = {
   sys: sysModule,
   textwrap: textwrapModule,
   time: timeModule,
+  types: typesModule,
   typing: typingModule,
   warnings: warningsModule,
 };
