@@ -39,20 +39,43 @@ export function writeView(engine: ViewEngine, base: Tensor, layout: Layout, shap
 }
 
 /**
- * `base` with the elements at the flat positions `at` replaced by `value`'s, in row-major order
- * (each position at most once): the values scattered, the rest of `base` kept.
+ * `base` with the elements at the flat positions `at` replaced by `value`'s, in row-major order:
+ * each written position gathers its value, the rest of `base` is kept. A position given twice
+ * (`x[[0, 0]] = v`) takes the last value, as PyTorch's CPU index_put_ does.
+ * NB: a gather, not a scatter_add into zeros, which would turn a written -0 into 0 (0 + -0 is 0).
  */
 export function scatterInto(engine: ViewEngine, base: Tensor, at: readonly number[], value: Tensor): Tensor {
   const o = engine.ops;
   const n = base.size;
   const m = at.length;
   if (sizeOf(value.shape) !== m) throw new Error(`internal: ${sizeOf(value.shape)} values for ${m} positions`);
+  if (m === 0) return o.bind('reshape', [base], { newSizes: base.shape });
+  const source = new Array<number>(n).fill(0);
   const written = new Array<number>(n).fill(0);
-  for (const p of at) written[p] = 1;
-  // Bool tensors are updated as int32: scatter_add and select do not serve bool everywhere.
+  at.forEach((p, k) => {
+    source[p] = k;
+    written[p] = 1;
+  });
+  // Bool tensors are updated as int32: gather and select do not serve bool everywhere.
   const work = base.dtype === 'bool' ? 'int32' : base.dtype;
   const values = o.reshape(o.convert(value, work), [m]);
-  const scattered = o.scatterAdd(values, engine.fromValues(at, [m], 'int32'), 0, [n]);
+  let gathered = o.gather(values, engine.fromValues(source, [n], 'int32'), 0);
+  if (written.reduce((c, w) => c + w, 0) < m && value.requiresGrad) gathered = o.sub(gathered, overwrittenGradient(engine, values, at, source, n));
   const keep = engine.fromValues(written, [n], 'bool');
-  return o.convert(o.reshape(o.select(keep, scattered, o.reshape(o.convert(base, work), [n])), base.shape), base.dtype);
+  return o.convert(o.reshape(o.select(keep, gathered, o.reshape(o.convert(base, work), [n])), base.shape), base.dtype);
+}
+
+/**
+ * Zeros (+0, so subtracting them keeps a -0) through which a value that a later one overwrote
+ * still gets the gradient of its position, as PyTorch's index_put_ backward gives every value
+ * (`grad[indices]`): each finite value subtracted from itself, scattered to its position.
+ */
+function overwrittenGradient(engine: ViewEngine, values: Tensor, at: readonly number[], source: readonly number[], n: number): Tensor {
+  const o = engine.ops;
+  const overwritten = at.map((p, k) => (source[p] === k ? 0 : 1));
+  const finite = o.bind('is_finite', [values], {});
+  // NB: inf - inf is NaN: an overwritten non-finite value has no such zero, and gets no gradient.
+  const loser = o.select(engine.fromValues(overwritten, [at.length], 'bool'), o.select(finite, values, o.zerosLike(values)), o.zerosLike(values));
+  const zero = o.sub(o.bind('stop_gradient', [loser], {}), loser);
+  return o.scatterAdd(zero, engine.fromValues(at, [at.length], 'int32'), 0, [n]);
 }

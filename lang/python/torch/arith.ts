@@ -109,21 +109,13 @@ export function compareOp(rt: TorchRuntime, op: CompareOpName, a: Operand, b: Op
   });
 }
 
-/** floor(x) for floats, from truncation; values past 2^23 are whole already (and NaN, inf stay). */
-export function floor(rt: TorchRuntime, x: Tensor): Tensor {
-  const o = rt.ops;
-  const trunc = o.convert(o.convert(x, 'int32'), x.dtype);
-  const fl = o.sub(trunc, o.convert(o.gt(trunc, x), x.dtype));
-  return o.select(o.lt(o.abs(x), o.scalarLike(2 ** 23, x)), fl, x);
-}
-
 /** Python's floor division (`//`), which PyTorch follows: rounds toward minus infinity. */
 function floorDivide(rt: TorchRuntime, a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = rt.torch.coerce(a, b);
   const o = rt.ops;
   if (isFloatTensor(x)) {
     // PyTorch 1.13 defines no derivative for floor_divide and names its node so.
-    return rt.engine.composite('NotImplemented', () => floor(rt, o.div(x, y)));
+    return rt.engine.composite('NotImplemented', () => floorDivideFloat(rt, x, y));
   }
   if (!rt.engine.withGradMode(false, () => o.reduceMin(o.ne(y, o.scalarLike(0, y)), y.shape.map((_, i) => i)).dataSync()[0])) {
     throw pyError('RuntimeError', 'ZeroDivisionError');
@@ -136,15 +128,57 @@ function floorDivide(rt: TorchRuntime, a: TensorLike, b: TensorLike): Tensor {
   return o.sub(q, adjust);
 }
 
+/** Both operands broadcast to their common shape, for the primitives that take operands of one shape. */
+function broadcastPair(rt: TorchRuntime, x: Tensor, y: Tensor): [Tensor, Tensor] {
+  const rank = Math.max(x.shape.length, y.shape.length);
+  const dim = (s: Shape, i: number): number => s[s.length - rank + i] ?? 1;
+  const shape = Array.from({ length: rank }, (_, i) => Math.max(dim(x.shape, i), dim(y.shape, i)));
+  return [rt.ops.broadcastTo(x, shape), rt.ops.broadcastTo(y, shape)];
+}
+
+/**
+ * fmod(x, y) moved to y's sign where they differ, as PyTorch's CPU remainder kernel computes it:
+ * exact, and a zero remainder keeps fmod's sign (`-720. % 360.` is -0.).
+ */
+function remainderFloat(rt: TorchRuntime, a: Tensor, b: Tensor): Tensor {
+  const o = rt.ops;
+  const [x, y] = broadcastPair(rt, a, b);
+  const mod = o.bind('rem', [x, y], {});
+  const zero = o.scalarLike(0, mod);
+  const moved = o.convert(o.mul(o.convert(o.ne(mod, zero), 'int32'), o.convert(o.ne(o.lt(y, zero), o.lt(mod, zero)), 'int32')), 'bool');
+  return o.select(moved, o.add(mod, y), mod);
+}
+
+/**
+ * PyTorch 1.13's floor division of floats (div_floor_floating): from the exact remainder, not
+ * floor(x / y), whose rounded quotient can land on the next integer (`1. // 0.1` is 9., not 10.);
+ * a zero quotient takes the sign of x / y (`-0. // 2.` is -0.), a zero divisor gives x / y.
+ */
+function floorDivideFloat(rt: TorchRuntime, a: Tensor, b: Tensor): Tensor {
+  const o = rt.ops;
+  const [x, y] = broadcastPair(rt, a, b);
+  const zero = o.scalarLike(0, x);
+  const one = o.scalarLike(1, x);
+  const mod = o.bind('rem', [x, y], {});
+  const truncated = o.div(o.sub(x, mod), y);
+  const below = o.convert(o.mul(o.convert(o.ne(mod, zero), 'int32'), o.convert(o.ne(o.lt(y, zero), o.lt(mod, zero)), 'int32')), 'bool');
+  const quotient = o.select(below, o.sub(truncated, one), truncated);
+  const floored = o.bind('floor', [quotient], {});
+  const rounded = o.select(o.gt(o.sub(quotient, floored), o.scalarLike(0.5, x)), o.add(floored, one), floored);
+  const ratio = o.div(x, y);
+  // copysign(0, x / y): a -0 where the quotient is negative or -0 (1 / -0 is -inf).
+  const negative = o.select(o.eq(ratio, zero), o.lt(o.div(one, ratio), zero), o.lt(ratio, zero));
+  const signedZero = o.select(negative, o.neg(o.zerosLike(x)), o.zerosLike(x));
+  return o.select(o.eq(y, zero), ratio, o.select(o.eq(quotient, zero), signedZero, rounded));
+}
+
 /** `%` with Python's sign rule (torch.remainder): the result takes the divisor's sign. */
 function remainder(rt: TorchRuntime, a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = rt.torch.coerce(a, b);
   const o = rt.ops;
   if (!isFloatTensor(x)) return o.sub(x, o.mul(floorDivide(rt, x, y), y));
-  return rt.engine.composite('RemainderBackward0', () => {
-    const q = rt.engine.withGradMode(false, () => floor(rt, o.div(x.detach(), y.detach())));
-    return o.sub(x, o.mul(y, q));
-  }, { inputs: y.requiresGrad ? [x, y] : [], output: false });
+  // rem's derivative in y is -trunc(x / y); moving the remainder adds y once more: -floor(x / y), PyTorch's.
+  return rt.engine.composite('RemainderBackward0', () => remainderFloat(rt, x, y), { inputs: y.requiresGrad ? [x, y] : [], output: false });
 }
 
 const isBool = (v: TensorLike): v is Tensor => typeof v !== 'number' && v.dtype === 'bool';

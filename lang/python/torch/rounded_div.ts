@@ -1,6 +1,6 @@
 /** `torch.div(a, b, rounding_mode='floor' | 'trunc')`: the quotient rounded, its gradient zero (PyTorch's DivBackward2). */
 import { pyError, type PyValue } from '../interpreter';
-import { arith, floor, type Operand } from './arith';
+import { arith, type Operand } from './arith';
 import { PyTensor, type TorchRuntime } from './tensor';
 
 export function roundedDivide(rt: TorchRuntime, x: PyTensor, other: Operand, mode: PyValue): PyTensor {
@@ -19,13 +19,15 @@ export function roundedDivide(rt: TorchRuntime, x: PyTensor, other: Operand, mod
     const q = quotient.t;
     const out = rt.engine.composite('DivBackward2', () => {
       const value = rt.engine.withGradMode(false, () => {
+        if (mode === 'floor') return arith(rt, 'floordiv', x, other).t;
+        // C's trunc of the quotient: ceil below zero, floor elsewhere, so -0.5 truncates to -0.
         const d = q.detach();
-        if (mode === 'floor') return floor(rt, d);
-        const down = floor(rt, o.abs(d));
-        return o.select(o.lt(d, o.scalarLike(0, d)), o.neg(down), down);
+        return o.select(o.lt(d, o.scalarLike(0, d)), o.bind('ceil', [d], {}), o.bind('floor', [d], {}));
       });
       // The rounded quotient is piecewise constant: its gradient is zero, and PyTorch gives zeros, not None.
-      return o.add(value, o.mul(q, o.scalarLike(0, q)));
+      // NB: a zero of the quotient's sign, which the rounded value shares where it is zero; an infinite quotient adds 0, not inf * 0.
+      const finite = o.select(o.bind('is_finite', [q], {}), q, o.zerosLike(q));
+      return o.add(value, o.mul(finite, o.scalarLike(0, q)));
     });
     return rt.wrap(out, quotient.dtype);
   });
