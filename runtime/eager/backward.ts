@@ -1,4 +1,4 @@
-import { AutogradError, SavedTensorModifiedError, shapeEq, type AbstractValue, type Shape } from '../core';
+import { AutogradError, formatShape, SavedTensorModifiedError, shapeEq, type AbstractValue, type Shape } from '../core';
 import { VJP_RULES, type VjpRule } from '../autodiff';
 import type { Primitive } from '../primitives';
 import { expandsTo, FunctionNode, OutputSlot } from './function_node';
@@ -66,10 +66,16 @@ function countDependencies(roots: readonly GradNode[]): Map<GradNode, number> {
  */
 function checkVersions(node: OpNode): void {
   for (const saved of node.savedVersions) {
+    if (saved.input?.dataMoved) throw new AutogradError(dataMovedMessage(saved.aval, node.name));
     if (saved.counter.value === saved.version) continue;
     const made = saved.input === null ? node : saved.input.gradFn;
     throw new SavedTensorModifiedError({ shape: saved.aval.shape, dtype: saved.aval.dtype }, made ? { node: made.name, output: made instanceof OutputSlot ? made.index : 0 } : null, saved.counter.value, saved.version);
   }
+}
+
+function dataMovedMessage(aval: AbstractValue, node: string): string {
+  return `a ${aval.dtype}${formatShape(aval.shape)} tensor that ${node} saved for backward was given new memory by \`.data = ...\` since: `
+    + 'PyTorch\'s backward reads the new values, Gradlens keeps the saved ones. Set .data after backward(), or run the forward again after setting it';
 }
 
 /** The shape and dtype of a node's output when it was recorded: what the gradient it receives must have. */

@@ -1,4 +1,4 @@
-import { assertDType, isFloat, sizeOf, type AbstractValue, type AllocationGuard, type DType, type OpScope, type Shape, type SourceSpan } from '../core';
+import { assertDType, AutogradError, isFloat, sizeOf, type AbstractValue, type AllocationGuard, type DType, type OpScope, type Shape, type SourceSpan } from '../core';
 import type { Backend, DeviceArray } from '../backends';
 import { abstractEval, type ParamsOf, type Primitive } from '../primitives';
 import { Ops, type Emitter } from '../ops';
@@ -7,7 +7,7 @@ import { innermostLevel, propagateTangent, tangentFromResult, tangentToSnapshot,
 import { GRAD_FN_NAMES } from './grad_fn_names';
 import { Storage } from './storage';
 import { SAVED_BY } from './saved_tensors';
-import { COMPACT_SCOPE_AT, edgesLeaving, gradEdge, nodesMadeFrom, OpNode, Tensor, TidyScope, type BackwardOptions, type OpGroup, type SavedVersion, type TensorEngine, type ViewOf } from './tensor';
+import { COMPACT_SCOPE_AT, edgesLeaving, gradEdge, nodesMadeFrom, OpNode, REBASED_NO_GRAD_VIEW_MESSAGE, Tensor, TidyScope, type BackwardOptions, type OpGroup, type SavedVersion, type TensorEngine, type ViewOf } from './tensor';
 import { readView, refuseOverlappingWrite, writeView } from './view_ops';
 import type { Layout } from './views';
 
@@ -83,6 +83,7 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine, ForwardEngine
   bind<P extends Primitive>(prim: P, inputs: readonly Tensor[], params: ParamsOf<P>): Tensor {
     for (const t of inputs) {
       if (t.engine !== this) throw new Error(`${prim}: tensors from different backends (${t.engine.backend.name} and ${this.backend.name}) cannot be mixed`);
+      if (this.gradMode && t.view !== null && t.isRebasedNoGradView) throw new AutogradError(REBASED_NO_GRAD_VIEW_MESSAGE);
     }
     const out = abstractEval(prim, inputs, params);
     this.guard?.(out, prim);

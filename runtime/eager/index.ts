@@ -1,5 +1,5 @@
 export { EagerEngine } from './engine';
-export { AccumulateGrad, GradNode, gradEdge, OpNode, Tensor, SECOND_BACKWARD_MESSAGE, type BackwardOptions, type OpGroup, type TensorEngine, type ViewOf } from './tensor';
+export { AccumulateGrad, GradNode, gradEdge, OpNode, REBASED_NO_GRAD_VIEW_MESSAGE, Tensor, SECOND_BACKWARD_MESSAGE, type BackwardOptions, type OpGroup, type TensorEngine, type ViewOf } from './tensor';
 export type { GradOptions } from './backward';
 export { FunctionNode, OutputSlot, type CustomBackward } from './function_node';
 export { GRAD_FN_NAMES } from './grad_fn_names';

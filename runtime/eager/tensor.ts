@@ -59,9 +59,15 @@ export interface ViewOf {
   readonly base: Tensor;
   readonly layout: Layout;
   readonly creation: ViewCreation;
+  /** The version of the base when the view was made: a no_grad view may not join a graph once it moved. */
+  readonly madeAt: number;
   /** The version of the base the view's values were read at. */
   synced: number;
 }
+
+export const REBASED_NO_GRAD_VIEW_MESSAGE = 'A view was created in no_grad mode and its base or another view of its base has been modified inplace with grad mode enabled. '
+  + 'Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both inside the no_grad block '
+  + "(if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).";
 
 /**
  * A tensor a node saved for backward, as PyTorch's SavedVariable checks it: its version counter
@@ -111,6 +117,11 @@ export class Tensor implements AbstractValue {
    * in-place write to any of them (`p.data.add_(...)`, `w.detach().zero_()`) is seen by all.
    */
   private aliases: Set<Tensor> | null = null;
+  /**
+   * Set once `x.data = y` moved the script's tensor to new memory, leaving this one behind: a node
+   * that saved this one for backward holds the old values, where PyTorch's would read the new.
+   */
+  dataMoved = false;
   /** Set when this tensor is a view of another's memory (`x[0]`, `x.t()`, `x.view(-1)`). */
   view: ViewOf | null = null;
   /**
@@ -217,6 +228,19 @@ export class Tensor implements AbstractValue {
     return this.engine.adopt(view);
   }
 
+  /**
+   * `x.data = y` for a `y` that is no view (PyTorch's set_data): a tensor over y's memory, so that a
+   * write through either reaches the other, counting versions with `keeper`'s counter, as x keeps
+   * its own (shared with its earlier `detach()`es, which keep x's old memory).
+   */
+  sharingMemoryCountedBy(keeper: Tensor): Tensor {
+    const alias = new Tensor(this.engine, this.liveStorage().retain(), this.shape, this.dtype, keeper.versionCounter);
+    this.aliases ??= new Set([this]);
+    this.aliases.add(alias);
+    alias.aliases = this.aliases;
+    return this.engine.adopt(alias);
+  }
+
   /** Where this tensor's elements lie in its base's memory (its own, for a tensor that is no view). */
   get layout(): Layout {
     return this.view?.layout ?? contiguousLayout(this.shape);
@@ -228,10 +252,21 @@ export class Tensor implements AbstractValue {
    */
   becomeView(input: Tensor, layout: (from: Layout) => Layout, creation: ViewCreation): void {
     const base = input.view?.base ?? input;
-    this.view = { base, layout: layout(input.layout), creation: input.view?.creation === 'detach' ? 'detach' : creation, synced: base.versionCounter.value };
+    const version = base.versionCounter.value;
+    this.view = { base, layout: layout(input.layout), creation: input.view?.creation === 'detach' ? 'detach' : creation, madeAt: version, synced: version };
     this.versionCounter = base.versionCounter;
     base.viewers ??= { count: 0, disposed: false };
     base.viewers.count++;
+  }
+
+  /**
+   * A view made under no_grad, of a tensor that requires grad, whose base changed in place since:
+   * PyTorch refuses it any use that reaches its grad_fn (an op under grad mode, `.grad_fn`,
+   * printing it), as whether that change belongs to its graph is ambiguous.
+   */
+  get isRebasedNoGradView(): boolean {
+    const of = this.view;
+    return of !== null && of.creation === 'no_grad' && of.madeAt !== this.versionCounter.value && of.base.requiresGrad;
   }
 
   /** A view takes the values (and the grad_fn, where one was recorded) its base holds for it now, at the base's version. */

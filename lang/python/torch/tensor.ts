@@ -7,7 +7,7 @@
  * methods, indexing) is its runtime's TensorBehaviour, so this file imports none of them.
  */
 import { TorchGenerator, bytesOf, sizeOf, withInterrupt, type AbstractValue, type Shape, type OpScope, type SourceSpan } from '../../../runtime/core';
-import { permuteLayout, tangentAt, TorchOps, type EagerEngine, type GradNode, type Tensor } from '../../../runtime/eager';
+import { permuteLayout, REBASED_NO_GRAD_VIEW_MESSAGE, tangentAt, TorchOps, type EagerEngine, type GradNode, type Tensor } from '../../../runtime/eager';
 import { pyError, HostObject, hostType, opFunction, PyType, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type UnaryOp, type Kwargs, type PyValue, formatValue, truthy, typeName } from '../interpreter';
 import { CPU } from './device';
 import { DTYPES, ITEM_SIZE, STORAGE, isFloating, type TorchDTypeName } from './dtype';
@@ -297,6 +297,7 @@ export class PyTensor extends HostObject {
     const old = this.tensor;
     if (old.requiresGrad && !isFloating(dtype)) throw pyError('RuntimeError', 'data set to a tensor that requires gradients must be floating point or complex dtype');
     if (old.duals.length > 0) throw pyError('NotImplementedError', 'setting .data of a dual tensor (forward-mode AD) to another dtype or shape is not supported by Gradlens');
+    old.dataMoved = true;
     if (old.isLeaf) value.requiresGrad = old.requiresGrad;
     else value.takeGraphPlaceOf(old);
     value.grad = old.grad;
@@ -381,6 +382,7 @@ export class PyTensor extends HostObject {
         // NB: the gradient's own dtype: it stays as it was when `x.data = y` changed x's.
         return this.t.grad ? rt.wrap(this.t.grad, this.t.grad.dtype === 'float64' ? 'float64' : this.t.grad.dtype === 'float32' ? 'float32' : this.dtype) : null;
       case 'grad_fn':
+        refuseRebasedNoGradView(this);
         return rt.behaviour.gradFn(this.t.gradFn);
       case 'requires_grad':
         return this.t.requiresGrad;
@@ -439,11 +441,10 @@ export class PyTensor extends HostObject {
         return;
       case 'data':
         if (!(value instanceof PyTensor)) throw pyError('TypeError', `data must be a Tensor, not ${typeName(value)}`);
-        // NB: a view's .data = y makes it y's memory, as PyTorch's set_data does; it no longer writes its base.
-        if (value.dtype === this.dtype && value.shape.join() === this.shape.join() && this.t.view === null) {
-          rt.run(() => rt.engine.withGradMode(false, () => rt.engine.inPlace(this.t, () => value.t.detach())));
-        } else {
-          const data = rt.run(() => value.t.detach());
+        // PyTorch's set_data: x takes y's memory (a write through either reaches the other) and keeps
+        // its version counter; its earlier detach()es keep its old memory. A view no longer writes its base.
+        {
+          const data = rt.run(() => (value.t.view === null ? value.t.sharingMemoryCountedBy(this.t) : value.t.detach()));
           const shared = rt.engine.sharesMemory.get(value.t);
           if (shared) rt.engine.sharesMemory.set(data, shared);
           this.setData(data, value.dtype);
@@ -546,6 +547,7 @@ export class PyTensor extends HostObject {
   }
 
   override repr(): string {
+    refuseRebasedNoGradView(this);
     return (this.isParameter ? 'Parameter containing:\n' : '') + tensorRepr({
       values: this.values(),
       shape: this.shape,
@@ -592,6 +594,11 @@ export function checkInPlace(x: PyTensor): void {
     throw pyError('RuntimeError', 'A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. '
       + 'You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don\'t want the inplace to be tracked) or both outside (if you want the inplace to be tracked).');
   }
+}
+
+/** PyTorch reads a tensor's grad_fn to print it: a no_grad view whose base changed in place has none to give. */
+function refuseRebasedNoGradView(x: PyTensor): void {
+  if (x.t.isRebasedNoGradView) throw pyError('RuntimeError', REBASED_NO_GRAD_VIEW_MESSAGE);
 }
 
 /** PyTorch's message, before the runtime's (which names the storage dtype). */

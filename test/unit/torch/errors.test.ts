@@ -165,4 +165,15 @@ describe('torch shim: errors', () => {
     const r = runOn(wasm, 'import torch\nok = isinstance(torch.ones(2), torch.ByteTensor)\nmask = torch.ByteTensor([1, 0])\n');
     assert.equal(errorOf(r), 'script.py:3:8: error: NotImplementedError: torch.ByteTensor makes uint8 tensors, which Gradlens does not support (its tensors are float32, float64, int64, int32 or bool); use torch.LongTensor');
   });
+  it('a backward through a node that saved a tensor whose .data was set since is refused, where PyTorch would read the new values', () => {
+    const source = [
+      'import torch',
+      'w = torch.ones(3, requires_grad=True)',
+      'loss = (w * w).sum()',
+      'w.data = torch.full((3,), 5.0)',
+      'loss.backward()',
+    ].join('\n');
+    assert.equal(errorOf(runOn(wasm, source)), 'script.py:5:1: error: RuntimeError: a float32[3] tensor that MulBackward0 saved for backward was given new memory by `.data = ...` since: '
+      + "PyTorch's backward reads the new values, Gradlens keeps the saved ones. Set .data after backward(), or run the forward again after setting it");
+  });
 });
