@@ -244,7 +244,7 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine, ForwardEngine
         throw new Error('an in-place op that needs a gradient on a detached view (.detach() or .data of a view) is not supported by Gradlens: use the out-of-place op');
       }
       this.withGradMode(this.gradMode && of.creation !== 'detach', () => this.inPlace(of.base, (old) => {
-        const written = writeView(this, old, of.layout, target.shape, value);
+        const written = writeView(this, old, of.base.memoryStrides, of.layout, target.shape, value);
         if (written.gradFn && written !== value) {
           // PyTorch's CopySlices wraps the op's own node: its edges are the base's, then the op's other inputs'.
           written.gradFn.name = 'CopySlices';

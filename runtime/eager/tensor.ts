@@ -122,6 +122,12 @@ export class Tensor implements AbstractValue {
    * that saved this one for backward holds the old values, where PyTorch's would read the new.
    */
   dataMoved = false;
+  /**
+   * The strides PyTorch gives this tensor's own memory where they are not row-major (an
+   * elementwise op on a transposed tensor keeps its order: memory_format.ts); null on a view, whose
+   * layout says it. Its values are row-major all the same: views of it map their offsets.
+   */
+  memoryStrides: readonly number[] | null = null;
   /** Set when this tensor is a view of another's memory (`x[0]`, `x.t()`, `x.view(-1)`). */
   view: ViewOf | null = null;
   /**
@@ -222,6 +228,7 @@ export class Tensor implements AbstractValue {
       return this.engine.adopt(detached);
     }
     const view = new Tensor(this.engine, this.liveStorage().retain(), this.shape, this.dtype, this.versionCounter);
+    view.memoryStrides = this.memoryStrides;
     this.aliases ??= new Set([this]);
     this.aliases.add(view);
     view.aliases = this.aliases;
@@ -235,6 +242,7 @@ export class Tensor implements AbstractValue {
    */
   sharingMemoryCountedBy(keeper: Tensor): Tensor {
     const alias = new Tensor(this.engine, this.liveStorage().retain(), this.shape, this.dtype, keeper.versionCounter);
+    alias.memoryStrides = this.memoryStrides;
     this.aliases ??= new Set([this]);
     this.aliases.add(alias);
     alias.aliases = this.aliases;
@@ -243,7 +251,8 @@ export class Tensor implements AbstractValue {
 
   /** Where this tensor's elements lie in its base's memory (its own, for a tensor that is no view). */
   get layout(): Layout {
-    return this.view?.layout ?? contiguousLayout(this.shape);
+    if (this.view !== null) return this.view.layout;
+    return this.memoryStrides === null ? contiguousLayout(this.shape) : { offset: 0, strides: this.memoryStrides };
   }
 
   /**

@@ -6,6 +6,7 @@
 import { AutogradError, sizeOf, type DType, type Shape } from '../core';
 import type { Ops } from '../ops';
 import type { Tensor } from './tensor';
+import { memoryToRowMajor } from './memory_format';
 import { coversBase, overlaps, positions, type Layout } from './views';
 
 /** What reading and writing views needs of the engine. */
@@ -22,20 +23,34 @@ export function refuseOverlappingWrite(layout: Layout, shape: Shape): void {
   if (overlaps(layout, shape)) throw new AutogradError(OVERLAPPING_WRITE_MESSAGE);
 }
 
+/**
+ * Where the view's elements lie among its base's row-major values: the layout's memory offsets,
+ * mapped through the base's memory order (`memory`: its memoryStrides) where that is not row-major.
+ */
+function valuePositions(layout: Layout, shape: Shape, base: Shape, memory: readonly number[] | null): number[] {
+  const at = positions(layout, shape);
+  if (memory === null) return at;
+  const index = memoryToRowMajor(memory, base);
+  return at.map(index);
+}
+
 /** The view's elements as they are in `base` now. */
 export function readView(engine: ViewEngine, base: Tensor, layout: Layout, shape: Shape): Tensor {
   const o = engine.ops;
   // NB: a reshape even to the same shape, so the view gets a node of its own, not the base's.
-  if (coversBase(layout, shape, base.shape)) return o.bind('reshape', [base], { newSizes: shape });
-  const index = engine.fromValues(positions(layout, shape), shape, 'int32');
+  if (base.memoryStrides === null && coversBase(layout, shape, base.shape)) return o.bind('reshape', [base], { newSizes: shape });
+  const index = engine.fromValues(valuePositions(layout, shape, base.shape, base.memoryStrides), shape, 'int32');
   return o.gather(o.reshape(base, [base.size]), index, 0);
 }
 
-/** `base` (a snapshot of the view's base) with the view's elements replaced by `value`'s. */
-export function writeView(engine: ViewEngine, base: Tensor, layout: Layout, shape: Shape, value: Tensor): Tensor {
+/**
+ * `base` (a snapshot of the view's base, whose memory order is `memory`) with the view's elements
+ * replaced by `value`'s.
+ */
+export function writeView(engine: ViewEngine, base: Tensor, memory: readonly number[] | null, layout: Layout, shape: Shape, value: Tensor): Tensor {
   const o = engine.ops;
-  if (coversBase(layout, shape, base.shape)) return o.bind('reshape', [value], { newSizes: base.shape });
-  return scatterInto(engine, base, positions(layout, shape), value);
+  if (memory === null && coversBase(layout, shape, base.shape)) return o.bind('reshape', [value], { newSizes: base.shape });
+  return scatterInto(engine, base, valuePositions(layout, shape, base.shape, memory), value);
 }
 
 /**

@@ -5,6 +5,7 @@
  * writes, so that a write through a view reaches its base and every other view of it.
  */
 import { sizeOf, stridesOf, type Shape } from '../core';
+import { isRowMajor } from './memory_format';
 
 export interface Layout {
   readonly offset: number;
@@ -83,21 +84,9 @@ export function reshapeLayout(l: Layout, from: Shape, to: Shape): Layout | null 
   return viewDim === -1 ? { offset: l.offset, strides } : null;
 }
 
-/** PyTorch's is_contiguous: row-major strides, ignoring dims of size 1. */
-export function isContiguous(l: Layout, shape: Shape): boolean {
-  if (sizeOf(shape) === 0) return true;
-  let expected = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    if (shape[i] === 1) continue;
-    if (l.strides[i] !== expected) return false;
-    expected *= shape[i];
-  }
-  return true;
-}
-
 /** Whether the view is all of its base's elements in their order: reading it is a reshape of the base. */
 export function coversBase(l: Layout, shape: Shape, base: Shape): boolean {
-  return l.offset === 0 && sizeOf(shape) === sizeOf(base) && isContiguous(l, shape);
+  return l.offset === 0 && sizeOf(shape) === sizeOf(base) && isRowMajor(l.strides, shape);
 }
 
 /** Whether two of the view's elements are one element of its base (an `expand`ed dim): PyTorch refuses to write such a view. */

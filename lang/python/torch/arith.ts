@@ -10,6 +10,7 @@ import { STORAGE, isFloating, type TorchDTypeName } from './dtype';
 import { PyTensor, checkInPlace, type TorchRuntime } from './tensor';
 import { tensorFromData } from './creation';
 import { inferSizeMessage } from './errors';
+import { followOperands } from './tensor_ops';
 
 export type Operand = PyTensor | number | bigint | boolean;
 
@@ -72,7 +73,14 @@ const tensorsOf = (a: Operand, b: Operand): PyTensor[] => [a, b].filter((v): v i
 
 export type ArithOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'floordiv' | 'mod' | 'maximum' | 'minimum';
 
+/** The operands as TensorIterator sees their memory: a Python number has none. */
+const memoryOf = (a: Operand, b: Operand): (PyTensor | null)[] => [a, b].map((v) => (v instanceof PyTensor ? v : null));
+
 export function arith(rt: TorchRuntime, op: ArithOp, a: Operand, b: Operand): PyTensor {
+  return followOperands(arithResult(rt, op, a, b), memoryOf(a, b));
+}
+
+function arithResult(rt: TorchRuntime, op: ArithOp, a: Operand, b: Operand): PyTensor {
   return rt.run(() => {
     const { x, y } = prepare(rt, a, b);
     const T = rt.torch;
@@ -103,10 +111,10 @@ export function arith(rt: TorchRuntime, op: ArithOp, a: Operand, b: Operand): Py
 export type CompareOpName = 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne';
 
 export function compareOp(rt: TorchRuntime, op: CompareOpName, a: Operand, b: Operand): PyTensor {
-  return rt.run(() => {
+  return followOperands(rt.run(() => {
     const { x, y } = prepare(rt, a, b);
     return rt.wrap(rt.torch.compare(op, x, y), 'bool');
-  });
+  }), memoryOf(a, b));
 }
 
 /** Python's floor division (`//`), which PyTorch follows: rounds toward minus infinity. */

@@ -1,4 +1,5 @@
 /** Tensor creation: torch.tensor, zeros/ones/full (and their _like forms), arange, linspace, logspace, eye (random tensors: random.ts). */
+import { preservedStrides } from '../../../runtime/eager';
 import { bindArgs, flattenNested, type Args, pyError, type HostContext, HostObject, hostValues, PyList, PyTuple, PyType, type Kwargs, type PyValue, toIndex, typeName } from '../interpreter';
 import { checkDeviceArg } from './device';
 import { intoOut } from './out';
@@ -97,7 +98,10 @@ function like(name: string, value: number | null): Creator {
     const x = a.required('input');
     if (!(x instanceof PyTensor)) throw pyError('TypeError', `${name}(): argument 'input' must be Tensor, not ${typeName(x)}`);
     const v = value ?? numberOf(a.required('fill_value'), ctx);
-    return finish(rt, filled(rt, [...x.shape], v, dtypeArg(a.get('dtype')) ?? x.dtype), a);
+    const out = filled(rt, [...x.shape], v, dtypeArg(a.get('dtype')) ?? x.dtype);
+    // NB: preserve_format, PyTorch's default: zeros_like(x.t()) is transposed in memory too.
+    out.t.memoryStrides = preservedStrides(x.t.layout.strides, x.shape);
+    return finish(rt, out, a);
   };
 }
 

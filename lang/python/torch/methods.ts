@@ -2,7 +2,7 @@
  * Tensor methods by name. Each takes the tensor and the Python call's arguments; `torch.f(x, ...)`
  * reuses the same entry with x as `input` (see module.ts).
  */
-import { isContiguous } from '../../../runtime/eager';
+import { isRowMajor } from '../../../runtime/eager';
 import { bindArgs, nestedFromFlat, toIntList, type Args, pyError, type HostContext, HostObject, PyList, PyTuple, nameTable, type PyValue, toFloat, typeName } from '../interpreter';
 import { arith, asOperand, asTensor, checkBroadcast, compareOp, inPlaceArith, type ArithOp, type CompareOpName, type Operand } from './arith';
 import { backward } from './autograd';
@@ -273,7 +273,7 @@ export const TENSOR_METHODS = nameTable<Method>({
     return x;
   }),
   // A view whose elements are not in row-major order in memory is copied, as PyTorch does.
-  contiguous: def('contiguous', ['memory_format?'], (x) => (isContiguous(x.t.layout, x.shape) ? x : T.clone(x))),
+  contiguous: def('contiguous', ['memory_format?'], (x) => (isRowMajor(x.t.layout.strides, x.shape) ? x : T.clone(x, 'contiguous'))),
   clone: def('clone', ['memory_format?'], (x) => T.clone(x)),
   numpy: def('numpy', [], (x, _a, ctx) => {
     if (!x.rt.numpyModule) throw pyError('NotImplementedError', 'Tensor.numpy() needs numpy beside torch, which this run does not have; use .tolist()');

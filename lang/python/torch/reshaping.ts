@@ -5,7 +5,7 @@
  * 1.13's grad_fn names and errors. Each is one node on the tape, built from the runtime's
  * structural primitives (broadcast, rev, slice, concatenate, gather).
  */
-import { isContiguous, type Layout, type Tensor } from '../../../runtime/eager';
+import { isRowMajor, type Layout, type Tensor } from '../../../runtime/eager';
 import { bindArgs, type Args, pyError, type HostContext, PyList, PyTuple, type PyValue, toIndex, toIntList } from '../interpreter';
 import { sizeArgs } from './creation';
 import { PyTensor, type Method } from './tensor';
@@ -210,7 +210,7 @@ export const RESHAPING_METHODS: Readonly<Record<string, Method>> = {
   broadcast_to: def('broadcast_to', ['size'], (x, a, ctx) => T.expand(x, sizeArgs([a.required('size')], ctx, 'broadcast_to'))),
   unflatten: def('unflatten', ['dim', 'sizes'], (x, a, ctx) => unflatten(x, a.int('dim'), sizeArgs([a.required('sizes')], ctx, 'unflatten'))),
   // PyTorch's ravel is contiguous().view(-1): a copy where no strides view x flat.
-  ravel: def('ravel', [], (x) => (isContiguous(x.t.layout, x.shape) ? T.reshape(x, [x.numel], 'ViewBackward0') : x.rt.composite(() => T.reshape(T.clone(x), [x.numel], 'ViewBackward0')))),
+  ravel: def('ravel', [], (x) => (isRowMajor(x.t.layout.strides, x.shape) ? T.reshape(x, [x.numel], 'ViewBackward0') : x.rt.composite(() => T.reshape(T.clone(x, 'contiguous'), [x.numel], 'ViewBackward0')))),
   repeat_interleave: def('repeat_interleave', ['repeats?', 'dim?', '*', 'output_size?'], (x, a, ctx) => {
     // `torch.repeat_interleave(counts)`: each index i, counts[i] times.
     if (!a.has('repeats')) {

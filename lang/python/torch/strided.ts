@@ -1,10 +1,11 @@
 /**
  * Tensor methods PyTorch answers with a view whose elements a strided layout picks out of the
- * tensor (diagonal, select), and fill_diagonal_, which writes such elements in place; each with
- * PyTorch 1.13's grad_fn names and errors.
+ * tensor (diagonal, select), fill_diagonal_, which writes such elements in place, each with
+ * PyTorch 1.13's grad_fn names and errors; and what a tensor's strides say (stride, is_contiguous,
+ * storage_offset).
  */
-import { contiguousLayout, dropDims, readView, scatterInto, sliceLayout, type Layout } from '../../../runtime/eager';
-import { bindArgs, type Args, pyError, type HostContext, type PyValue } from '../interpreter';
+import { contiguousLayout, dropDims, isRowMajor, readView, scatterInto, sliceLayout, type Layout } from '../../../runtime/eager';
+import { bindArgs, type Args, pyError, type HostContext, PyTuple, type PyValue } from '../interpreter';
 import { checkInPlace, type Method, type PyTensor } from './tensor';
 import * as T from './tensor_ops';
 
@@ -16,7 +17,8 @@ function def(name: string, spec: readonly string[], body: (x: PyTensor, a: Args,
 function stridedView(x: PyTensor, shape: readonly number[], layout: (from: Layout) => Layout, name: string): PyTensor {
   const rt = x.rt;
   return rt.run(() => {
-    const out = readView(rt.engine, x.t, layout(contiguousLayout(x.shape)), shape);
+    // x's values, read from x itself: a view's are row-major, a tensor's own memory may not be.
+    const out = readView(rt.engine, x.t, layout(x.t.view === null ? x.t.layout : contiguousLayout(x.shape)), shape);
     return rt.result(T.asView(x, T.rename(out, [x.t], name), layout), [x]);
   });
 }
@@ -74,7 +76,17 @@ function fillDiagonal(x: PyTensor, value: number, wrap: boolean): PyTensor {
   });
 }
 
+/** `x.stride()`: PyTorch's strides of x, in elements: a view's in its base's memory, a tensor's own memory order otherwise. */
+function stride(x: PyTensor, dim: number | null): PyValue {
+  const strides = x.t.layout.strides;
+  if (dim === null) return new PyTuple(strides.map((s) => BigInt(s)));
+  return BigInt(strides[T.axis(x, dim)]);
+}
+
 export const STRIDED_METHODS: Readonly<Record<string, Method>> = {
+  stride: def('stride', ['dim?'], (x, a) => stride(x, a.opt('dim') === undefined || a.opt('dim') === null ? null : a.int('dim'))),
+  is_contiguous: def('is_contiguous', ['memory_format?'], (x) => isRowMajor(x.t.layout.strides, x.shape)),
+  storage_offset: def('storage_offset', [], (x) => BigInt(x.t.layout.offset)),
   diagonal: def('diagonal', ['offset?', 'dim1?', 'dim2?'], (x, a) => diagonal(x, a.int('offset', 0), a.int('dim1', 0), a.int('dim2', 1))),
   select: def('select', ['dim', 'index'], (x, a) => select(x, a.int('dim'), a.int('index'))),
   fill_diagonal_: def('fill_diagonal_', ['fill_value', 'wrap?'], (x, a) => fillDiagonal(x, a.float('fill_value'), a.bool('wrap', false))),

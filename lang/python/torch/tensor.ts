@@ -15,6 +15,7 @@ import { checkIntegers, describe, translate } from './errors';
 import { DEFAULT_PRINT_OPTIONS, itemStr, tensorRepr, type PrintOptions } from './print';
 import { noteCut, noteDetach, refuseAutograd, refuseValue } from './jit_refusals';
 import { TorchSize } from './size';
+import { followOperands } from './tensor_ops';
 
 /** The seed a run starts from when the script never calls `torch.manual_seed`. */
 const DEFAULT_SEED = 0x5eedn;
@@ -468,7 +469,7 @@ export class PyTensor extends HostObject {
     if (op === '+') return this;
     if (op === '-') {
       if (this.dtype === 'bool') throw pyError('RuntimeError', 'Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
-      return rt.run(() => rt.result(rt.torch.neg(this.t), [this]));
+      return followOperands(rt.run(() => rt.result(rt.torch.neg(this.t), [this])), [this]);
     }
     return rt.behaviour.invert(this);
   }

@@ -2,7 +2,7 @@
  * Torch-level operations on Python tensors, shared by tensor methods, `torch.*` functions and
  * `torch.nn.functional`. Each returns a new PyTensor with the grad_fn name PyTorch 1.13 gives.
  */
-import { dropDims, expandLayout, gradEdge, permuteLayout, reshapeLayout, unsqueezeLayout, type Layout, type Tensor } from '../../../runtime/eager';
+import { dropDims, elementwiseStrides, expandLayout, gradEdge, permuteLayout, preservedStrides, reshapeLayout, unsqueezeLayout, type Layout, type Tensor } from '../../../runtime/eager';
 import { pyError } from '../interpreter';
 import { inferSizeMessage } from './errors';
 import { STORAGE, isFloating, type TorchDTypeName } from './dtype';
@@ -37,19 +37,31 @@ export function asOp(out: Tensor, inputs: readonly Tensor[], name: string): Tens
   return out;
 }
 
+/**
+ * Gives `r`, the fresh result of an elementwise op on `operands` (null for a Python number), the
+ * strides PyTorch's TensorIterator gives it: its operands' memory order (`x.t() * 2` is transposed
+ * in memory too, not row-major).
+ */
+export function followOperands(r: PyTensor, operands: readonly (PyTensor | null)[]): PyTensor {
+  const strided = (x: PyTensor | null): boolean => x !== null && (x.t.view !== null || x.t.memoryStrides !== null);
+  if (r.t.view !== null || r.t.memoryStrides !== null || operands.some((x) => x?.t === r.t) || !operands.some(strided)) return r;
+  r.t.memoryStrides = elementwiseStrides(r.shape, operands.map((x) => (x === null ? { shape: [], strides: [] } : { shape: x.shape, strides: x.t.layout.strides })));
+  return r;
+}
+
 export type UnaryName = 'exp' | 'log' | 'log1p' | 'expm1' | 'sin' | 'cos' | 'tan' | 'tanh' | 'sigmoid' | 'sqrt' | 'rsqrt';
 
 export function unaryMath(x: PyTensor, op: UnaryName): PyTensor {
   const rt = x.rt;
-  return rt.run(() => rt.result(rt.torch.unary(op === 'sigmoid' ? 'logistic' : op, x.t), [x]));
+  return followOperands(rt.run(() => rt.result(rt.torch.unary(op === 'sigmoid' ? 'logistic' : op, x.t), [x])), [x]);
 }
 
 export function elementwise(x: PyTensor, f: (t: Tensor) => Tensor, name: string | null = null): PyTensor {
   const rt = x.rt;
-  return rt.run(() => {
+  return followOperands(rt.run(() => {
     const out = f(x.t);
     return rt.result(name ? rename(out, [x.t], name) : out, [x]);
-  });
+  }), [x]);
 }
 
 /**
@@ -386,20 +398,29 @@ export function expand(x: PyTensor, sizes: number[]): PyTensor {
   });
 }
 
-export function clone(x: PyTensor): PyTensor {
+/**
+ * A copy of x: `clone()` keeps a dense tensor's memory order (PyTorch's preserve_format: x.t().clone()
+ * is transposed too), `contiguous()` asks for row-major.
+ */
+export function clone(x: PyTensor, format: 'preserve' | 'contiguous' = 'preserve'): PyTensor {
   const rt = x.rt;
-  return rt.run(() => rt.result(rename(rt.ops.bind('reshape', [x.t], { newSizes: x.shape }), [x.t], 'CloneBackward0'), [x]));
+  const r = rt.run(() => rt.result(rename(rt.ops.bind('reshape', [x.t], { newSizes: x.shape }), [x.t], 'CloneBackward0'), [x]));
+  if (format === 'preserve' && r.t !== x.t) r.t.memoryStrides = preservedStrides(x.t.layout.strides, x.shape);
+  return r;
 }
 
 export function toDType(x: PyTensor, dtype: TorchDTypeName): PyTensor {
   if (dtype === x.dtype) return x;
   const rt = x.rt;
-  return rt.run(() => {
+  const r = rt.run(() => {
     const out = x.t.dtype === STORAGE[dtype]
       ? rt.ops.bind('reshape', [x.t], { newSizes: x.shape })
       : rt.ops.bind('convert_element_type', [x.t], { newDtype: STORAGE[dtype] });
     return rt.wrap(rename(out, [x.t], 'ToCopyBackward0'), dtype);
   });
+  // NB: to(dtype) copies as clone() does, keeping a dense tensor's memory order.
+  if (r.t !== x.t) r.t.memoryStrides = preservedStrides(x.t.layout.strides, x.shape);
+  return r;
 }
 
 export function cat(rt: TorchRuntime, xs: PyTensor[], dim: number): PyTensor {
