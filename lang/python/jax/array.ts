@@ -435,7 +435,17 @@ export class PyArray extends HostObject {
 
 /** A dtype as `x.dtype` gives it: prints `float32`, compares equal to `jnp.float32`. */
 export class DTypeObject extends HostObject {
-  static readonly type = hostType('dtype', 'numpy');
+  /** `np.dtype(x)` (and `jnp.dtype`, the same class): what `x` names, as NumPy reads it (`float` is float64). */
+  static readonly type = hostType('dtype', 'numpy', (args) => {
+    const [v] = args;
+    if (args.length !== 1) throw pyError('TypeError', `dtype() takes one argument (${args.length} given)`);
+    if (v instanceof DTypeObject) return v;
+    if (v instanceof ScalarType) return dtypeObject(v.dtype);
+    const name = typeof v === 'string' ? v : v instanceof PyType ? v.name : null;
+    const d = name === null ? undefined : NUMPY_DTYPE_NAMES[name];
+    if (d === undefined) throw pyError('TypeError', `data type ${typeof v === 'string' ? `'${v}'` : 'of this value'} not understood (Gradlens's arrays are float32, float64, int32, int64, uint32, bool and complex)`);
+    return dtypeObject(d);
+  });
   constructor(readonly name: DType, private readonly construct: NativeFn | null = null) {
     super();
   }
@@ -443,8 +453,8 @@ export class DTypeObject extends HostObject {
   override str(): string { return this.name; }
   override repr(): string { return `dtype('${this.name}')`; }
   override compare(opName: CompareOp, other: PyValue): PyValue {
-    // NB: `x.dtype == np.float64` compares with the scalar type (np.bool_'s name is the dtype's bool_).
-    const scalarType = other instanceof PyType && other.module === 'numpy' && DTYPE_NAMES[other.name] === this.name;
+    // NB: `x.dtype == np.float64` compares with the scalar type (np.bool_'s name is the dtype's bool_), as `x.dtype == jnp.float32` does.
+    const scalarType = (other instanceof PyType && other.module === 'numpy' && DTYPE_NAMES[other.name] === this.name) || (other instanceof ScalarType && other.dtype === this.name);
     const same = (other instanceof DTypeObject && other.name === this.name) || other === this.name || scalarType;
     if (opName === '==') return same;
     if (opName === '!=') return !same;
@@ -461,6 +471,19 @@ export class DTypeObject extends HostObject {
   }
 }
 
+/**
+ * `jnp.float32`: a class, as JAX's scalar_types.py makes it (`_ScalarMeta`), so `jnp.float32(3.0)`
+ * makes an array of its dtype, `isinstance(x, jnp.float32)` asks NumPy's scalar type (true of
+ * `np.float32(1.0)`, not of a jax array), `jnp.float32.dtype` is its dtype and
+ * `x.dtype == jnp.float32` holds.
+ */
+export class ScalarType extends PyType {
+  constructor(readonly dtype: DType, construct: NativeFn) {
+    super(dtype === 'bool' ? 'bool_' : dtype, { module: 'jax.numpy', construct, attrs: new Map([['dtype', dtypeObject(dtype)]]) });
+    this.instanceCheck = (v) => v instanceof PyArray && v.numpy && v.isScalar && v.dtype === dtype;
+  }
+}
+
 const DTYPE_OBJECTS = new Map<DType, DTypeObject>();
 export function dtypeObject(d: DType): DTypeObject {
   let o = DTYPE_OBJECTS.get(d);
@@ -473,10 +496,14 @@ const DTYPE_NAMES = nameTable<DType>({
   complex64: 'complex64', complex128: 'complex128', complex: 'complex64',
 });
 
+/** What `np.dtype(name)` gives: Python's `float`, `int` and `complex` are the 64-bit types. */
+const NUMPY_DTYPE_NAMES = nameTable<DType>({ ...DTYPE_NAMES, float: 'float64', int: 'int64', complex: 'complex128' });
+
 /** `dtype=` as a dtype object, a Python type (`float`, `int`, `bool`) or a string. */
 export function toDtype(v: PyValue, rt: JaxRuntime, numpy: boolean): DType {
   let name: string | null = null;
   if (v instanceof DTypeObject) name = v.name;
+  else if (v instanceof ScalarType) name = v.dtype;
   else if (typeof v === 'string') name = v;
   else if (v instanceof PyType) name = v.name;
   const d = name === null ? undefined : DTYPE_NAMES[name];

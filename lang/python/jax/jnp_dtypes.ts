@@ -6,7 +6,7 @@
  */
 import { isComplex, isFloat, isInteger, type DType } from '../../../runtime/core';
 import { bindArgs, HostObject, hostType, type HostContext, pyError, pyFunction, type PyValue } from '../interpreter';
-import { DTypeObject, dtypeObject, PyArray, toDtype, type JaxRuntime } from './array';
+import { DTypeObject, dtypeObject, PyArray, ScalarType, toDtype, type JaxRuntime } from './array';
 import * as L from './lax';
 import { scalarStr } from './print';
 import { ABSTRACT_SCALAR_TYPES } from './numpy_scalar_types';
@@ -35,6 +35,7 @@ function within(d: DType, kind: Kind): boolean {
 /** A dtype-like argument as NumPy reads it (no x64 canonicalization: jnp.finfo(jnp.float64) is float64's). */
 function dtypeLike(rt: JaxRuntime, v: PyValue): DType {
   if (v instanceof DTypeObject) return v.name;
+  if (v instanceof ScalarType) return v.dtype;
   if (v instanceof PyArray) return v.dtype;
   return toDtype(v, rt, true);
 }

@@ -35,6 +35,7 @@ import { randomAttrs, RANDOM_NAMES } from './random';
 import { treeAttrs, treeUtilAttrs, TREE_NAMES, TREE_UTIL_NAMES } from './tree_util';
 import { gradTransform, jitTransform, jvpCall, makeJaxprTransform, vjpCall, vmapTransform } from './transforms';
 import { controlFlowAttrs } from './control_flow';
+import { testUtilAttrs } from './test_util';
 import { customDerivativeAttrs } from './custom_derivatives';
 
 export interface JaxModules {
@@ -55,6 +56,7 @@ export interface JaxModules {
   readonly stax: PyModule;
   readonly optimizers: PyModule;
   readonly optax: PyModule;
+  readonly testUtil: PyModule;
 }
 
 /** A transformation usable as `jax.jit(f, ...)` and as a bare decorator `@jax.jit`. */
@@ -188,6 +190,7 @@ function buildModules(backend: Backend, ctx: HostContext, options: JaxModuleOpti
   const optax = createModule('optax', optaxAttrs(jnpAttrs, (name, fn) => arrayOp(rt, name, fn)));
   const debugging = debuggingAttrs(rt);
   const debug = createModule('jax.debug', debugging.debug);
+  const testing = np.attrs.get('testing') as PyModule;
   const jax = createModule('jax', {
     debug, ...debugging.jax, ...evalShapeAttrs(rt),
     numpy: jnp, nn, lax, scipy, errors, tree_util: treeUtil, tree, random, example_libraries: exampleLibraries, Array: ARRAY_TYPE, __version__: '0.4.35', config: new JaxConfig(rt),
@@ -233,7 +236,9 @@ function buildModules(backend: Backend, ctx: HostContext, options: JaxModuleOpti
     ...namedScopeAttrs(),
     ...customDerivativeAttrs(rt),
   });
-  return { runtime: rt, jax, jnp, nn, lax, scipy, special, np, npRandom, treeUtil, tree, random, initializers, exampleLibraries, stax, optimizers, optax };
+  const testUtil = createModule('jax.test_util', testUtilAttrs(rt, { jvp: jax.attrs.get('jvp')!, vjp: jax.attrs.get('vjp')!, assertAllclose: testing.attrs.get('assert_allclose')! }));
+  jax.attrs.set('test_util', testUtil);
+  return { runtime: rt, jax, jnp, nn, lax, scipy, special, np, npRandom, treeUtil, tree, random, initializers, exampleLibraries, stax, optimizers, optax, testUtil };
 }
 
 export interface JaxModuleOptions {
@@ -265,12 +270,13 @@ export function jaxSession(backend: Backend, options: JaxModuleOptions = {}): Ja
   const shim = (pick: (m: JaxModules) => PyModule, exports?: readonly string[]): ModuleShim => ({ create: (ctx) => pick(get(ctx)), ...(exports ? { exports } : {}) });
   const npNames = [...Object.keys(FUNCTIONS), ...Object.keys(JNP_SHAPE_FUNCTIONS), ...DTYPE_INFO_NAMES, 'piecewise', 'convolve', 'correlate', 'asarray', 'float32', 'float64', 'int32', 'int64', 'bool_', 'complex64', 'complex128', 'pi', 'e', 'inf', 'nan', 'newaxis', 'ndarray'];
   const modules: ModuleRegistry = {
-    jax: shim((m) => m.jax, ['numpy', 'nn', 'lax', 'scipy', 'errors', 'tree_util', 'tree', 'random', 'example_libraries', 'Array', '__version__', 'config', 'grad', 'value_and_grad', 'jit', 'vmap', 'jvp', 'vjp', 'make_jaxpr', 'device_get', 'block_until_ready', 'devices', 'jacfwd', 'jacrev', 'jacobian', 'hessian', 'linearize', 'linear_transpose', 'local_devices', 'device_count', 'local_device_count', 'default_backend', 'device_put', 'checkpoint', 'remat', 'checkpoint_policies', 'custom_jvp', 'custom_vjp', 'named_scope', 'named_call', 'debug', 'disable_jit', 'eval_shape', 'ShapeDtypeStruct']),
+    jax: shim((m) => m.jax, ['numpy', 'nn', 'lax', 'scipy', 'errors', 'tree_util', 'test_util', 'tree', 'random', 'example_libraries', 'Array', '__version__', 'config', 'grad', 'value_and_grad', 'jit', 'vmap', 'jvp', 'vjp', 'make_jaxpr', 'device_get', 'block_until_ready', 'devices', 'jacfwd', 'jacrev', 'jacobian', 'hessian', 'linearize', 'linear_transpose', 'local_devices', 'device_count', 'local_device_count', 'default_backend', 'device_put', 'checkpoint', 'remat', 'checkpoint_policies', 'custom_jvp', 'custom_vjp', 'named_scope', 'named_call', 'debug', 'disable_jit', 'eval_shape', 'ShapeDtypeStruct']),
     'jax.debug': shim((m) => m.jax.attrs.get('debug') as PyModule, ['print']),
     'jax.numpy': shim((m) => m.jnp, npNames),
     'jax.nn': shim((m) => m.nn, [...NN_NAMES, 'initializers']),
     'jax.lax': shim((m) => m.lax),
     'jax.tree_util': shim((m) => m.treeUtil, TREE_UTIL_NAMES),
+    'jax.test_util': shim((m) => m.testUtil, ['check_grads', 'check_jvp', 'check_vjp']),
     'jax.tree': shim((m) => m.tree, TREE_NAMES),
     'jax.random': shim((m) => m.random, RANDOM_NAMES),
     'jax.nn.initializers': shim((m) => m.initializers),

@@ -5,7 +5,7 @@
  */
 import { isComplex, isInteger, type DType } from '../../../runtime/core';
 import { bindArgs, type Args, opFunction, pyError, type HostContext, PyList, PyTuple, type Kwargs, type NativeFn, PyType, type PyValue, toFloat, toIndex, typeName, typeOf } from '../interpreter';
-import { DTypeObject, PyArray, toDtype, type JaxRuntime } from './array';
+import { DTypeObject, PyArray, ScalarType, toDtype, type JaxRuntime } from './array';
 import { concretizationError } from '../staging';
 import * as L from './lax';
 
@@ -376,26 +376,23 @@ export function numpyAttrs(rt: JaxRuntime, numpy: boolean): Record<string, PyVal
     return rt.withTemporaries(() => FUNCTIONS.array(rt, args, kwargs, ctx, numpy));
   });
   attrs.linalg = linalgModule(rt, numpy);
-  const ctor = (d: DType) => new DTypeObject(d, (args, _kwargs, ctx) => {
+  // `made` is the dtype an instance gets, asked at each call: without x64 (jax.config may turn it on
+  // after import), JAX makes float32, int32 and complex64 where the 64-bit ones are asked for.
+  const scalarType = (d: DType, made: () => DType = () => d) => new ScalarType(d, (args, _kwargs, ctx) => {
     if (args.length !== 1) throw pyError('TypeError', `${d}() takes one argument`);
-    if (numpy) refuseTraced(rt, d, args, ctx);
-    return L.arrayFromData(rt, args[0], d, ctx, numpy);
+    return L.arrayFromData(rt, args[0], made(), ctx, false);
   });
   if (numpy) Object.assign(attrs, numpyScalarTypes(rt));
   else {
-    for (const d of ['float32', 'int32'] as const) attrs[d] = ctor(d);
-    // NB: without x64, JAX makes float32 where float64 is asked for, and int32 where int64 is.
-    attrs.float64 = new DTypeObject('float64', (args, _kwargs, ctx) => {
-      if (args.length !== 1) throw pyError('TypeError', 'float64() takes one argument');
-      return L.arrayFromData(rt, args[0], rt.floatDtype, ctx, false);
-    });
-    attrs.int64 = ctor(rt.intDtype(numpy));
-    attrs.bool_ = ctor('bool');
+    for (const d of ['float32', 'int32', 'bool'] as const) attrs[d === 'bool' ? 'bool_' : d] = scalarType(d);
+    attrs.float64 = scalarType('float64', () => rt.floatDtype);
+    attrs.int64 = scalarType('int64', () => rt.intDtype(false));
   }
   // jax.random's bits and key data; NumPy's shim has no unsigned dtype.
-  if (!numpy) attrs.uint32 = ctor('uint32');
-  // NB: without x64, JAX makes complex64 where complex128 is asked for; NumPy's shim has no complex dtype.
-  if (!numpy) for (const d of ['complex64', 'complex128'] as const) attrs[d] = ctor(d === 'complex128' && !rt.x64 ? 'complex64' : d);
+  if (!numpy) attrs.uint32 = scalarType('uint32');
+  // NumPy's shim has no complex dtype.
+  if (!numpy) for (const d of ['complex64', 'complex128'] as const) attrs[d] = scalarType(d, () => (d === 'complex128' && !rt.x64 ? 'complex64' : d));
+  attrs.dtype = DTypeObject.type;
   Object.assign(attrs, dtypeInfoAttrs(rt));
   attrs.pi = Math.PI;
   attrs.e = Math.E;

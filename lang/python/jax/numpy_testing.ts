@@ -7,7 +7,7 @@
  * tolerances), the mismatched count, the largest absolute and relative differences and both
  * arrays (their first three lines), with `err_msg` where NumPy puts it.
  */
-import { isFloat } from '../../../runtime/core';
+import { isFloat, type DType } from '../../../runtime/core';
 import { regexSearches } from '../modules';
 import {
   type Args,
@@ -36,7 +36,7 @@ import {
   typeName,
 } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
-import { numpyRepr } from './print';
+import { array2string, numpyRepr } from './print';
 import * as L from './lax';
 
 function asArray(rt: JaxRuntime, x: PyValue, ctx: HostContext, name: string): PyArray {
@@ -45,29 +45,16 @@ function asArray(rt: JaxRuntime, x: PyValue, ctx: HostContext, name: string): Py
   throw pyError('TypeError', `${name}: expected an array, got ${typeName(x)}`);
 }
 
-/**
- * `array2string` of a 0-d result (precision 8, floatmode 'maxprec'): ints as ints, floats with at
- * most 8 digits after the point, trailing zeros trimmed to the point ('1.'), in scientific
- * notation below 1e-4 and from 1e16 on.
- */
-function scalarText(v: number, integer: boolean): string {
-  if (integer) return String(v);
-  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
-  const trim = (digits: string) => digits.replace(/0+$/, '');
-  const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-4 || a >= 1e16)) {
-    const [mantissa, exponent] = v.toExponential(8).split('e');
-    const e = Number(exponent);
-    return `${trim(mantissa!)}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
-  }
-  return trim(v.toFixed(8));
+/** `array2string` of a 0-d result in `dtype` (precision 8, floatmode 'maxprec'), as NumPy prints the largest differences. */
+function scalarText(v: number, dtype: DType): string {
+  return array2string({ values: [v], shape: [], dtype });
 }
 
 /** Python's '%g'. */
 const g = (v: number) => formatFloat(v, 'g');
 
 /** NumPy's build_err_msg: the header, the message, then each array's repr (array_repr at `precision`) cut to three lines. */
-function failure(header: string, errMsg: string, arrays: readonly PyArray[], ctx: HostContext, precision = 8): never {
+function failure(header: string, errMsg: string, arrays: readonly PyArray[], ctx: HostContext, precision = 6): never {
   const lines = [`\n${header}`];
   if (errMsg !== '') {
     if (!errMsg.includes('\n') && errMsg.length < 79 - header.length) lines[0] += ` ${errMsg}`;
@@ -90,7 +77,7 @@ interface Comparison {
   readonly equalNan: boolean;
   /** ±inf at the same places pass (and are left out); else they are compared. */
   readonly equalInf: boolean;
-  /** The digits the arrays print with in the message (assert_array_almost_equal's `decimal`). */
+  /** The digits the arrays print with in the message (assert_array_almost_equal's `decimal`; assert_array_compare's 6 else). */
   readonly precision?: number;
 }
 
@@ -127,12 +114,15 @@ function compareArrays(c: Comparison, x: PyArray, y: PyArray, errMsg: string, ct
   const remarks = [`Mismatched elements: ${mismatched} / ${n} (${percent}%)`];
   // NB: NumPy cannot subtract booleans: their failures name no differences.
   if (x.dtype !== 'bool' || y.dtype !== 'bool') {
-    const integer = !isFloat(x.dtype) && !isFloat(y.dtype);
-    const errors = kept.map((i) => Math.abs(at(xs, i) - at(ys, i)));
+    // NB: NumPy subtracts and divides in the arrays' common dtype: float32 differences print as float32.
+    const dtype: DType = !isFloat(x.dtype) && !isFloat(y.dtype) ? 'int64' : x.dtype === 'float32' && y.dtype === 'float32' ? 'float32' : 'float64';
+    const rel: DType = dtype === 'int64' ? 'float64' : dtype;
+    const round = (d: DType, v: number) => (d === 'float32' ? Math.fround(v) : v);
+    const errors = kept.map((i) => round(dtype, Math.abs(at(xs, i) - at(ys, i))));
     const maxAbs = errors.reduce((m, e) => (e > m || Number.isNaN(e) ? e : m), -Infinity);
     const nonzero = kept.map((i, k) => [i, k] as const).filter(([i]) => at(ys, i) !== 0);
-    const maxRel = nonzero.length === 0 ? Infinity : nonzero.reduce((m, [i, k]) => Math.max(m, errors[k]! / Math.abs(at(ys, i))), -Infinity);
-    remarks.push(`Max absolute difference: ${scalarText(maxAbs, integer)}`, `Max relative difference: ${scalarText(maxRel, false)}`);
+    const maxRel = nonzero.length === 0 ? Infinity : nonzero.reduce((m, [i, k]) => Math.max(m, round(rel, errors[k]! / Math.abs(at(ys, i)))), -Infinity);
+    remarks.push(`Max absolute difference: ${scalarText(maxAbs, dtype)}`, `Max relative difference: ${scalarText(maxRel, rel)}`);
   }
   return failure(c.header, `${errMsg}\n${remarks.join('\n')}`, [x, y], ctx, c.precision);
 }

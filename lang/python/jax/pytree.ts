@@ -12,8 +12,12 @@ import { PyArray } from './array';
 /** A class registered as a pytree node by the script. */
 export interface NodeRegistration {
   readonly type: PyType;
-  /** `register_pytree_node`'s functions: flatten returns (children, aux), unflatten takes (aux, children). */
-  readonly custom?: { readonly flatten: PyValue; readonly unflatten: PyValue };
+  /**
+   * `register_pytree_node`'s functions: flatten returns (children, aux), unflatten takes (aux,
+   * children); `register_pytree_with_keys` adds its flatten_with_keys, whose keys name each child
+   * in key paths (and whose children are flatten's when no flatten function is given).
+   */
+  readonly custom?: { readonly flatten: PyValue | null; readonly unflatten: PyValue; readonly flattenWithKeys?: (x: PyValue, ctx: HostContext) => KeyedChildren };
   /** `register_dataclass`'s fields: children are the data fields, node data the meta fields' values. */
   readonly dataclass?: { readonly dataFields: readonly string[]; readonly metaFields: readonly string[] };
   /** collections.OrderedDict (keys in insertion order) and defaultdict (sorted keys), as jax registers them. */
@@ -29,6 +33,13 @@ function registrationOf(x: PyValue, ctx: HostContext): NodeRegistration | undefi
   if (reg || !(x instanceof PyDict) || t.module !== 'collections' || (t.name !== 'OrderedDict' && t.name !== 'defaultdict')) return reg;
   if (!DICT_LIKE.has(t)) DICT_LIKE.set(t, { type: t, dictLike: { ordered: t.name === 'OrderedDict' } });
   return DICT_LIKE.get(t);
+}
+
+/** What a `flatten_with_keys` function gives: each child with its key entry, and the node data. */
+export interface KeyedChildren {
+  readonly children: readonly PyValue[];
+  readonly keys: readonly KeyEntry[];
+  readonly aux: PyValue;
 }
 
 export type PyTreeDef =
@@ -136,13 +147,27 @@ function registeredNode(x: PyValue, ctx: HostContext): Node | null {
     return { def: (cs) => ({ kind: 'custom', node: reg, aux, children: cs }), children: keys.map((k) => ctx.getitem(x, k)), keys: keys.map((key) => ({ kind: 'dict', key })) };
   }
   if (reg?.custom) {
-    const out = ctx.call(reg.custom.flatten, [x]);
+    const { flatten, flattenWithKeys } = reg.custom;
+    const def = (aux: PyValue) => (cs: readonly PyTreeDef[]): PyTreeDef => ({ kind: 'custom', node: reg, aux, children: cs });
+    if (flatten === null) {
+      const keyed = flattenWithKeys!(x, ctx);
+      return { def: def(keyed.aux), children: keyed.children, keys: keyed.keys };
+    }
+    const out = ctx.call(flatten, [x]);
     if (!(out instanceof PyTuple) || out.items.length !== 2) {
       throw pyError('ValueError', `The flatten function of the pytree node ${ctx.repr(reg.type)} must return a pair (children, aux_data), got ${ctx.repr(out)}.`);
     }
     const children = [...iterate(out.items[0], ctx)];
-    const aux = out.items[1];
-    return { def: (cs) => ({ kind: 'custom', node: reg, aux, children: cs }), children, keys: children.map((_, idx) => ({ kind: 'flat', idx })) };
+    // NB: as jaxlib, the keys come from flatten_with_keys only where a key path is asked for.
+    let keys: readonly KeyEntry[] | null = null;
+    return {
+      def: def(out.items[1]),
+      children,
+      get keys() {
+        keys ??= flattenWithKeys ? flattenWithKeys(x, ctx).keys : children.map((_, idx) => ({ kind: 'flat', idx }));
+        return keys;
+      },
+    };
   }
   if (reg?.dataclass) {
     const { dataFields, metaFields } = reg.dataclass;
@@ -168,6 +193,17 @@ export function asLeaf(x: PyValue, ctx: HostContext, isLeaf: PyValue | null): bo
 
 /** The leaves in order with their key paths, and the structure. */
 export function flattenWithPathPy(tree: PyValue, ctx: HostContext, isLeaf: PyValue | null = null): [KeyEntry[][], PyValue[], PyTreeDef] {
+  return walkTree(tree, ctx, isLeaf, true);
+}
+
+/** The leaves in order (dict entries sorted by key, as JAX does) and the structure. */
+export function flattenPy(tree: PyValue, ctx: HostContext, isLeaf: PyValue | null = null): [PyValue[], PyTreeDef] {
+  const [, leaves, def] = walkTree(tree, ctx, isLeaf, false);
+  return [leaves, def];
+}
+
+/** The leaves and structure, and the leaves' key paths where `withPaths` asks for them (each path empty otherwise). */
+export function walkTree(tree: PyValue, ctx: HostContext, isLeaf: PyValue | null, withPaths: boolean): [KeyEntry[][], PyValue[], PyTreeDef] {
   const leaves: PyValue[] = [];
   const paths: KeyEntry[][] = [];
   const walk = (x: PyValue, path: KeyEntry[]): PyTreeDef => {
@@ -177,16 +213,10 @@ export function flattenWithPathPy(tree: PyValue, ctx: HostContext, isLeaf: PyVal
       paths.push(path);
       return LEAF;
     }
-    return node.def(node.children.map((c, i) => walk(c, [...path, node.keys[i]])));
+    return node.def(node.children.map((c, i) => walk(c, withPaths ? [...path, node.keys[i]] : path)));
   };
   const def = walk(tree, []);
   return [paths, leaves, def];
-}
-
-/** The leaves in order (dict entries sorted by key, as JAX does) and the structure. */
-export function flattenPy(tree: PyValue, ctx: HostContext, isLeaf: PyValue | null = null): [PyValue[], PyTreeDef] {
-  const [, leaves, def] = flattenWithPathPy(tree, ctx, isLeaf);
-  return [leaves, def];
 }
 
 export function unflattenPy(def: PyTreeDef, leaves: readonly PyValue[], ctx?: HostContext): PyValue {

@@ -4,9 +4,10 @@
  */
 import { bindArgs, type CompareOp, HostObject, hostType, type HostContext, iterate, type Kwargs, NOT_IMPLEMENTED, pyError, pyFunction, PyList, PyTuple, PyType, type PyValue, truthy, typeName } from '../interpreter';
 import {
-  flattenPy, flattenUpTo, flattenWithPathPy, keyEntryStr, leafCount, nodeCount, registerNode, sameTree, treeDefRepr, unflattenPy,
-  type KeyEntry, type NodeRegistration, type PyTreeDef,
+  flattenPy, flattenUpTo, keyEntryStr, leafCount, nodeCount, registerNode, sameTree, treeDefRepr, unflattenPy,
+  type KeyEntry, type KeyedChildren, type NodeRegistration, type PyTreeDef, walkTree,
 } from './pytree';
+import { TreePartial } from './tree_partial';
 import { prefixError } from './pytree_errors';
 
 /** A `PyTreeDef`, as `jax.tree.structure` returns it. */
@@ -83,8 +84,8 @@ function isLeafArg(a: { opt(name: string): PyValue | undefined }): PyValue | nul
 }
 
 /** tree_map's leaves of every tree, with JAX's prefix error naming the first mismatch. */
-function mapLeaves(what: string, tree: PyValue, rest: readonly PyValue[], isLeaf: PyValue | null, ctx: HostContext): [PyTreeDef, PyValue[][], KeyEntry[][]] {
-  const [paths, leaves, def] = flattenWithPathPy(tree, ctx, isLeaf);
+function mapLeaves(what: string, tree: PyValue, rest: readonly PyValue[], isLeaf: PyValue | null, ctx: HostContext, withPaths = false): [PyTreeDef, PyValue[][], KeyEntry[][]] {
+  const [paths, leaves, def] = walkTree(tree, ctx, isLeaf, withPaths);
   const all = [leaves];
   for (const r of rest) {
     try {
@@ -109,16 +110,17 @@ function treeMap(withPath: boolean) {
   return (args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue => {
     const a = bindArgs(name, ['f', 'tree', '*rest', '*', 'is_leaf?'], args, kwargs, ctx);
     const f = a.required('f');
-    const [def, all, paths] = mapLeaves(name, a.required('tree'), a.rest, isLeafArg(a), ctx);
+    const [def, all, paths] = mapLeaves(name, a.required('tree'), a.rest, isLeafArg(a), ctx, withPath);
     const out = all[0].map((_, i) => ctx.call(f, [...(withPath ? [pathTuple(paths[i])] : []), ...all.map((ls) => ls[i])]));
     return unflattenPy(def, out, ctx);
   };
 }
 
 function flattenFn(name: string, pick: (paths: KeyEntry[][], leaves: PyValue[], def: PyTreeDef) => PyValue) {
+  const withPaths = name.endsWith('_with_path');
   return pyFunction(name, (args, kwargs, ctx) => {
     const a = bindArgs(name, ['tree', 'is_leaf?'], args, kwargs, ctx);
-    const [paths, leaves, def] = flattenWithPathPy(a.required('tree'), ctx, isLeafArg(a));
+    const [paths, leaves, def] = walkTree(a.required('tree'), ctx, isLeafArg(a), withPaths);
     return pick(paths, leaves, def);
   });
 }
@@ -169,17 +171,53 @@ function reduce(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
   return acc;
 }
 
+function classArg(what: string, v: PyValue): PyType {
+  if (!(v instanceof PyType)) throw pyError('TypeError', `${what} expects a class, got ${typeName(v)}`);
+  return v;
+}
+
+/** A script's `flatten_with_keys` as the registry reads it: `(((key, child), ...), aux)`. */
+function keyedFlatten(type: PyType, fn: PyValue): (x: PyValue, ctx: HostContext) => KeyedChildren {
+  return (x, ctx) => {
+    const out = ctx.call(fn, [x]);
+    if (!(out instanceof PyTuple) || out.items.length !== 2) {
+      throw pyError('ValueError', `The flatten_with_keys function of the pytree node ${ctx.repr(type)} must return a pair (key_children, aux_data), got ${ctx.repr(out)}.`);
+    }
+    const pairs = [...iterate(out.items[0], ctx)].map((p) => {
+      const kc = [...iterate(p, ctx)];
+      if (kc.length !== 2) throw pyError('ValueError', `flatten_with_keys must give (key, child) pairs, got ${ctx.repr(p)}`);
+      return kc;
+    });
+    return { children: pairs.map(([, c]) => c), keys: pairs.map(([k]) => keyOf(k, ctx)), aux: out.items[1] };
+  };
+}
+
 function registerPytreeNode(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
   const a = bindArgs('register_pytree_node', ['nodetype', 'flatten_func', 'unflatten_func', 'flatten_with_keys_func?'], args, kwargs, ctx);
-  const type = a.required('nodetype');
-  if (!(type instanceof PyType)) throw pyError('TypeError', `register_pytree_node expects a class, got ${typeName(type)}`);
-  registerNode({ type, custom: { flatten: a.required('flatten_func'), unflatten: a.required('unflatten_func') } }, ctx);
+  const type = classArg('register_pytree_node', a.required('nodetype'));
+  const withKeys = a.opt('flatten_with_keys_func') ?? null;
+  registerNode({ type, custom: { flatten: a.required('flatten_func'), unflatten: a.required('unflatten_func'), ...(withKeys === null ? {} : { flattenWithKeys: keyedFlatten(type, withKeys) }) } }, ctx);
   return null;
 }
 
+/** `register_pytree_with_keys(nodetype, flatten_with_keys, unflatten_func, flatten_func=None)`: key paths name the children by the keys it gives. */
+function registerPytreeWithKeys(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
+  const a = bindArgs('register_pytree_with_keys', ['nodetype', 'flatten_with_keys', 'unflatten_func', 'flatten_func?'], args, kwargs, ctx);
+  const type = classArg('register_pytree_with_keys', a.required('nodetype'));
+  registerNode({ type, custom: { flatten: a.opt('flatten_func') ?? null, unflatten: a.required('unflatten_func'), flattenWithKeys: keyedFlatten(type, a.required('flatten_with_keys')) } }, ctx);
+  return null;
+}
+
+/** `register_static(cls)`: a node with no leaves whose node data is the instance itself, so `jit` treats it as static (tree_util.py). */
+function registerStatic(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
+  const cls = classArg('register_static', bindArgs('register_static', ['cls'], args, kwargs, ctx).required('cls'));
+  const unflatten = pyFunction('unflatten', (xs) => xs[0]);
+  registerNode({ type: cls, custom: { flatten: null, unflatten, flattenWithKeys: (x) => ({ children: [], keys: [], aux: x }) } }, ctx);
+  return cls;
+}
+
 function registerPytreeNodeClass(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
-  const cls = bindArgs('register_pytree_node_class', ['cls'], args, kwargs, ctx).required('cls');
-  if (!(cls instanceof PyType)) throw pyError('TypeError', `register_pytree_node_class expects a class, got ${typeName(cls)}`);
+  const cls = classArg('register_pytree_node_class', bindArgs('register_pytree_node_class', ['cls'], args, kwargs, ctx).required('cls'));
   const flatten = pyFunction('tree_flatten', (xs, _kw, c) => c.call(c.getattr(xs[0], 'tree_flatten'), []));
   const unflatten = pyFunction('tree_unflatten', (xs, _kw, c) => c.call(c.getattr(cls, 'tree_unflatten'), xs));
   registerNode({ type: cls, custom: { flatten, unflatten } }, ctx);
@@ -275,6 +313,9 @@ export function treeUtilAttrs(): Record<string, PyValue> {
     register_pytree_node: pyFunction('register_pytree_node', registerPytreeNode),
     register_pytree_node_class: pyFunction('register_pytree_node_class', registerPytreeNodeClass),
     register_dataclass: pyFunction('register_dataclass', registerDataclass),
+    register_pytree_with_keys: pyFunction('register_pytree_with_keys', registerPytreeWithKeys),
+    register_static: pyFunction('register_static', registerStatic),
+    Partial: TreePartial.type,
     keystr: pyFunction('keystr', keystr),
     PyTreeDef: PyTreeDefObject.type,
     SequenceKey: KEY_TYPES.sequence,

@@ -4,7 +4,7 @@
  * `OptimizerState`, a pytree, so it passes through `jit`. Arithmetic is JAX's, through the
  * run's jnp and Python operators (so it traces under jit as JAX's does).
  */
-import { binary, bindArgs, compare, type HostContext, hostType, isCallable, type Kwargs, pyError, pyFunction, PyList, PyTuple, type PyValue } from '../../interpreter';
+import { binary, bindArgs, compare, type HostContext, HostObject, hostType, isCallable, type Kwargs, pyError, pyFunction, PyList, PyTuple, type PyValue } from '../../interpreter';
 import { flattenPy, HostTreeNode, sameTree, treeDefRepr, unflattenPy, type KeyEntry, type PyTreeDef } from '../pytree';
 import { PyTreeDefObject } from '../tree_util';
 import type { OpMaker } from './optax';
@@ -184,6 +184,38 @@ export function optimizersAttrs(jnp: Attrs, op: OpMaker = pyFunction): Record<st
       return unflattenPy(def, leaves.map((g) => ctx.call(jnp.where, [less, g, binary('*', g, binary('/', maxNorm, norm, ctx), ctx)])), ctx);
     }),
     OptimizerState: OptimizerState.type,
+    ...serializationAttrs(),
+  };
+}
+
+/** `JoinPoint(subtree)`: a leaf of `unpack_optimizer_state`'s tree holding one parameter's state. */
+class JoinPoint extends HostObject {
+  static readonly type = hostType('JoinPoint', 'jax.example_libraries.optimizers', (args, kwargs, ctx) => new JoinPoint(bindArgs('JoinPoint', ['subtree'], args, kwargs, ctx).required('subtree')));
+  constructor(readonly subtree: PyValue) {
+    super();
+  }
+  get pyType() { return JoinPoint.type; }
+  override held(): readonly PyValue[] { return [this.subtree]; }
+  override getattr(name: string): PyValue | undefined { return name === 'subtree' ? this.subtree : undefined; }
+  override iter(): Iterable<PyValue> { return [this.subtree]; }
+}
+
+/** The serialization pair: an OptimizerState as its parameter tree with a JoinPoint of each parameter's state at its leaves, and back. */
+function serializationAttrs(): Record<string, PyValue> {
+  return {
+    JoinPoint: JoinPoint.type,
+    unpack_optimizer_state: pyFunction('unpack_optimizer_state', (args, kwargs, ctx) => {
+      const state = stateArg(bindArgs('unpack_optimizer_state', ['opt_state'], args, kwargs, ctx).required('opt_state'));
+      return unflattenPy(state.tree, state.packed.map((l, k) => new JoinPoint(unflattenPy(state.subtrees[k], l, ctx))), ctx);
+    }),
+    pack_optimizer_state: pyFunction('pack_optimizer_state', (args, kwargs, ctx) => {
+      const [sentinels, tree] = flattenPy(bindArgs('pack_optimizer_state', ['marked_pytree'], args, kwargs, ctx).required('marked_pytree'), ctx);
+      // NB: optimizers.py asserts it with a bare assert: an AssertionError with no message.
+      if (!sentinels.every((s) => s instanceof JoinPoint)) throw pyError('AssertionError', '');
+      const flat = sentinels.map((s) => flattenPy((s as JoinPoint).subtree, ctx));
+      const subtrees = flat.map(([, d]) => d);
+      return new OptimizerState(flat.map(([l]) => l), tree, subtrees, stateName(tree, subtrees, ctx));
+    }),
   };
 }
 
@@ -195,4 +227,4 @@ function l2Norm(jnp: Attrs, tree: PyValue, ctx: HostContext): PyValue {
   return ctx.call(jnp.sqrt, [total]);
 }
 
-export const OPTIMIZERS_NAMES = ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam', 'constant', 'exponential_decay', 'inverse_time_decay', 'l2_norm', 'clip_grads', 'OptimizerState'];
+export const OPTIMIZERS_NAMES = ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adam', 'constant', 'exponential_decay', 'inverse_time_decay', 'l2_norm', 'clip_grads', 'OptimizerState', 'JoinPoint', 'unpack_optimizer_state', 'pack_optimizer_state'];

@@ -12,7 +12,7 @@
  */
 import { foldInWords, KEY_DTYPE, randomBits, splitWords, type DType, type KeyWords } from '../../../../runtime/core';
 import { bindArgs, type HostContext, type Kwargs, pyError, pyFunction, PyList, PyTuple, type PyValue, toIndex, typeName } from '../../interpreter';
-import { DTypeObject, PyArray, type JaxRuntime } from '../array';
+import { DTypeObject, PyArray, ScalarType, type JaxRuntime } from '../array';
 import { asArray, op, operand } from '../lax';
 import { Scalar, type Val } from '../values';
 import { bernoulli, broadcastTo, gumbel, normal, randint, shuffleOrder, truncatedNormal, uniform, type HostArray } from './samplers';
@@ -99,6 +99,7 @@ function dtypeName(v: PyValue | undefined, ctx: HostContext): string | null {
   if (v === undefined || v === null) return null;
   if (typeof v === 'string') return v;
   if (v instanceof DTypeObject) return v.name;
+  if (v instanceof ScalarType) return v.dtype;
   const name = ctx.getattr(v, '__name__');
   return typeof name === 'string' ? name : ctx.str(v);
 }
