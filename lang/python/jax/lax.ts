@@ -346,6 +346,30 @@ export function where(rt: JaxRuntime, c: PyValue, a: PyValue, b: PyValue, ctx: H
   });
 }
 
+/**
+ * `jnp.where(c, x, y)` as util.py's `_where` binds it (JAX 0.4.35): a non-bool condition is
+ * `ne c 0`; the condition (unless a scalar) and both operands are broadcast to one shape
+ * (broadcast_in_dim) before `select_n`.
+ */
+export function jnpWhere(rt: JaxRuntime, c: PyValue, a: PyValue, b: PyValue, ctx: HostContext): PyArray {
+  return op(rt, () => {
+    const p = operand(rt, c, ctx);
+    const x = operand(rt, a, ctx);
+    const y = operand(rt, b, ctx);
+    const shape = broadcastShapes(p.v.shape, x.v.shape, y.v.shape);
+    if (!shape) throw pyError('ValueError', `Incompatible shapes for broadcasting: shapes=[${[p, x, y].map((o) => pyShape(o.v.shape)).join(', ')}]`);
+    const pred = p.v.dtype === 'bool' ? p.v : rt.o.ne(p.v, new Scalar(0, p.v.dtype));
+    const dtype = resultDtype(rt, [x, y]);
+    // NB: in _broadcast_arrays' order: the condition, then x, then y.
+    const scalarPred = pred.shape.length === 0;
+    const p2 = scalarPred ? pred : rt.o.broadcastTo(pred, shape);
+    const to = scalarPred ? broadcastShapes(x.v.shape, y.v.shape)! : shape;
+    const x2 = rt.o.broadcastTo(cast(rt, x.v, dtype), to);
+    const y2 = rt.o.broadcastTo(cast(rt, y.v, dtype), to);
+    return wrap(rt, rt.o.select(p2, x2, y2), x.weak && y.weak, false);
+  });
+}
+
 /** Axes from `axis=None | int | tuple`, normalized; all axes for None. */
 export function axesOf(axis: PyValue | undefined, rank: number, ctx: HostContext): number[] {
   if (axis === undefined || axis === null) return [...Array(rank).keys()];
@@ -699,6 +723,8 @@ export function getIndex(rt: JaxRuntime, x: PyArray, index: PyValue, ctx: HostCo
       const final = adjacent ? [...kept(outShape.slice(0, at)), ...points, ...kept(outShape.slice(at))] : [...points, ...kept(outShape)];
       return wrap(rt, rt.o.reshape(v, final), x.weak, x.numpy);
     }
+    // NB: ints and slices alone are JAX's slice then squeeze of the int axes (lax_numpy.py _attempt_rewriting_take_via_slice).
+    if (!expanded.includes(null)) return wrap(rt, rt.o.squeeze(v, intDims), x.weak, x.numpy);
     return wrap(rt, rt.o.reshape(v, outShape), x.weak, x.numpy);
   });
 }

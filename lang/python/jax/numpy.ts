@@ -194,8 +194,9 @@ export const FUNCTIONS: Record<string, Fn> = {
       return nonzero(rt, arr(rt, a.required('condition'), ctx, numpy), ctx, numpy, size === undefined ? null : Number(toIndex(size, ctx)), fill === undefined ? 0 : Number(toIndex(fill, ctx)));
     }
     if (!a.has('x') || !a.has('y')) throw pyError('ValueError', 'either both or neither of x and y should be given');
+    const [c, x, y] = [a.required('condition'), arr(rt, a.required('x'), ctx, numpy), arr(rt, a.required('y'), ctx, numpy)];
     // NB: np.where's result is an ndarray even with no axes (np.where(True, 1, 2) is array(1)).
-    return L.where(rt, a.required('condition'), arr(rt, a.required('x'), ctx, numpy), arr(rt, a.required('y'), ctx, numpy), ctx).keptAsArray();
+    return numpy ? L.where(rt, c, x, y, ctx).keptAsArray() : L.jnpWhere(rt, c, x, y, ctx);
   },
   clip: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('clip', ['x', 'min?', 'max?', '*', 'a_min?', 'a_max?'], args, kwargs, ctx);
