@@ -17,6 +17,11 @@ function concrete(rt: JaxRuntime, leaf: PyValue): PyValue | null {
   return known === undefined ? null : new PyArray(rt, rt.place(known), leaf.weak, false);
 }
 
+/** Where jax.debug.print has no values to print when the program runs. */
+export function debugPrintRefusal(rt: JaxRuntime): Error {
+  return pyError('NotImplementedError', `jax.debug.print of a traced value is supported by Gradlens inside jax.jit and jax.vmap (and on concrete values under grad): under ${rt.transforming.at(-1) ?? 'this transformation'} or inside a lax control-flow body it has no values to print; print the result outside, or return the value`);
+}
+
 function debugPrint(rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
   const a = bindArgs('print', ['fmt', '*args', '*', 'ordered?'], args, new Map([...kwargs].filter(([k]) => k === 'fmt' || k === 'ordered')), ctx);
   const fmt = a.required('fmt');
@@ -39,9 +44,7 @@ function debugPrint(rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostCo
   }
   const pending = leaves.flatMap((l, i) => (now[i] === null ? [(l as PyArray)] : []));
   const effects = rt.runTimeEffects;
-  if (!effects || pending.some((l) => (l.v as Tracer).trace !== effects.trace)) {
-    throw pyError('NotImplementedError', `jax.debug.print of a traced value is supported by Gradlens directly inside jax.jit (and on concrete values under grad): under ${rt.transforming.at(-1) ?? 'this transformation'} or inside a lax control-flow body it has no values to print; print the result outside, or return the value`);
-  }
+  if (!effects || pending.some((l) => (l.v as Tracer).trace !== effects.trace)) throw debugPrintRefusal(rt);
   const weak = pending.map((l) => l.weak);
   effects.effects.push({
     values: pending.map((l) => l.v as Tracer),

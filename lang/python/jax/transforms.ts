@@ -14,6 +14,7 @@ import type { Emitter } from '../../../runtime/ops';
 import { interpretJaxpr, jit as runtimeJit, jvpJaxpr, stage, valueAndGradJaxpr, vjpJaxpr, vmapJaxpr, type Fn, type Jitted, type TraceOps, type Tracer, type TreeDef } from '../../../runtime/jit';
 import { dictKey, iterate, PyComplex, pyError, HostObject, hostType, pyFunction, PyFunction, type HostContext, PyList, PyTuple, type Kwargs, type PyValue, toIndex, typeName, typeOf } from '../interpreter';
 import { PyArray, type JaxRuntime, type RunTimeEffect } from './array';
+import { debugPrintRefusal } from './debugging';
 import { cast, jaxDtypeOf, operand } from './lax';
 import { broadcastPrefixPy, flattenPy, flattenWithPathPy, keyEntryStr, leafCount, treeKey, unflattenPy, type PyTreeDef } from './pytree';
 import { threefryPartitionable } from './random';
@@ -127,9 +128,22 @@ const flatDef = (n: number): TreeDef => ({ kind: 'list', children: Array.from({ 
 
 export interface StagedPy { jaxpr: Jaxpr; out: OutInfo; closed: readonly Tracer[] }
 
-export function stagePy(rt: JaxRuntime, ctx: HostContext, name: string, fun: PyValue, flat: FlatArgs, avals?: readonly AbstractValue[], known: KnownArgs = NONE_KNOWN): StagedPy {
+/**
+ * The jaxpr of a Python function; with `effects`, the values its run-time effects
+ * (jax.debug.print) need leave it as extra outputs after its own.
+ */
+export function stagePy(rt: JaxRuntime, ctx: HostContext, name: string, fun: PyValue, flat: FlatArgs, avals?: readonly AbstractValue[], known: KnownArgs = NONE_KNOWN, effects?: RunTimeEffect[]): StagedPy {
   const out: OutInfo = { def: { kind: 'none' }, weak: [] };
-  const fn = pythonFn(rt, ctx, name, fun, flat, out, known);
+  const own = pythonFn(rt, ctx, name, fun, flat, out, known);
+  const fn: Fn = effects === undefined ? own : (o, ...tracers) => {
+    const outer = rt.runTimeEffects;
+    rt.runTimeEffects = { trace: o.trace, effects };
+    try {
+      return [...(own(o, ...tracers) as unknown[]), ...effects.flatMap((e) => e.values)];
+    } finally {
+      rt.runTimeEffects = outer;
+    }
+  };
   const { jaxpr, closed } = stage(fn, flatDef(flat.leaves.length), avals ?? flat.leaves.map((l) => avalOf(l.v)));
   return { jaxpr, out, closed };
 }
@@ -335,10 +349,32 @@ export function vmapTransform(rt: JaxRuntime, fun: PyValue, inAxes: PyValue, out
         const d = a < 0 ? a + l.v.shape.length : a;
         return { shape: l.v.shape.filter((_, k) => k !== d), dtype: l.v.dtype };
       });
-      const { jaxpr, out, closed } = stagePy(rt, ctx, 'vmap', fun, flat, avals, (i) => axes[i] === null);
+      // NB: jax.debug.print of a batched value prints once per batch element, in order, as JAX's
+      // debug_callback batching rule unrolls it: at once at top level, when the program runs inside jit.
+      const outer = rt.runTimeEffects;
+      const nested = flat.leaves.some((l) => isTracer(l.v)) || rt.stagingTrace() !== null;
+      const effects: RunTimeEffect[] | undefined = !nested || outer ? [] : undefined;
+      const { jaxpr, out, closed } = stagePy(rt, ctx, 'vmap', fun, flat, avals, (i) => axes[i] === null, effects);
       const outs = broadcastPrefixPy(outAxes, out.def, axisOf, ctx);
-      const batched = vmapJaxpr(jaxpr, size, [...axes, ...closed.map(() => null)], outs);
-      return outputs(rt, out, apply(rt, batched, [...flat.leaves.map((l) => l.v), ...closed]));
+      const effectValues = effects?.reduce((n, e) => n + e.values.length, 0) ?? 0;
+      const batched = vmapJaxpr(jaxpr, size, [...axes, ...closed.map(() => null)], [...outs, ...Array<number>(effectValues).fill(0)]);
+      const all = apply(rt, batched, [...flat.leaves.map((l) => l.v), ...closed]);
+      const own = all.length - effectValues;
+      const runEffects = (values: readonly Val[]) => {
+        let at = 0;
+        for (const e of effects ?? []) {
+          const mine = values.slice(at, at + e.values.length);
+          at += e.values.length;
+          for (let i = 0; i < size; i++) e.run(mine.map((v) => rt.o.squeeze(rt.o.slice(v, v.shape.map((_, d) => (d === 0 ? i : 0)), v.shape.map((n, d) => (d === 0 ? i + 1 : n))), [0])));
+        }
+      };
+      if (effectValues > 0 && !nested) runEffects(all.slice(own));
+      else if (effectValues > 0) {
+        const traced = all.slice(own);
+        if (traced.some((v) => !isTracer(v) || v.trace !== outer!.trace)) throw debugPrintRefusal(rt);
+        outer!.effects.push({ values: traced as Tracer[], run: runEffects });
+      }
+      return outputs(rt, out, all.slice(0, own));
     });
   });
 }
