@@ -195,6 +195,8 @@ export function runBackward(
 }
 
 function accumulate(engine: TensorEngine, leaf: Tensor, g: Tensor, createGraph: boolean): void {
+  // A leaf the script let go of (its model went) while a graph through it lived: nothing reads its grad.
+  if (leaf.disposed) return;
   const incoming = createGraph ? g : g.detach();
   if (leaf.grad === null) {
     leaf.setGrad(incoming);

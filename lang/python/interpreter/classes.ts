@@ -87,7 +87,10 @@ export function instantiate(cls: PyType, args: PyValue[], kwargs: Kwargs, ctx: H
     if (base === tupleType && kwargs.size) throw pyError('TypeError', 'tuple() takes no keyword arguments');
     inst = ops.newBuiltinInstance(cls, base, base === tupleType ? args : [], ctx);
   } else if (scalar !== null) inst = ops.newScalarInstance(cls, scalar, args, kwargs, ctx);
-  else inst = ops.newInstance(cls);
+  else {
+    inst = ops.newInstance(cls);
+    if (inst instanceof PyInstance) ctx.madeInstance(inst);
+  }
   const init = cls.lookup('__init__');
   if (init === undefined && base !== null) ops.builtinInit(inst, args, kwargs, ctx);
   else if (init !== undefined) {

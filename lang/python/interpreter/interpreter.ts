@@ -231,7 +231,24 @@ const CONTAINER_TYPES = [listType, tupleType, dictType, setType, frozensetType];
  * container that holds counts on what is in it (a tuple, list or dict an op returned or Python
  * made, a pytree node, an iterator of CONTAINER_BUILTINS: `Interpreter.holders`).
  */
-type Counted = HostObject | PyGenerator | PyTuple | PyList | PyDict | PySet | PyDictView | PyIterator;
+type Counted = HostObject | PyGenerator | PyTuple | PyList | PyDict | PySet | PyDictView | PyIterator | PyInstance;
+
+/** Whether the interpreter counts the names of an instance of `cls`: each of its classes shows all the instance holds (PyType.instanceContents). */
+function countsInstances(cls: PyType): boolean {
+  return cls.mro.every((c) => c === objectType || c.userDefined || c.instanceContents !== null);
+}
+
+/** What instance `inst` holds: its `__dict__`'s values, and what its native classes hold beside (an nn.Module's parameters). */
+function instanceContents(inst: PyInstance): PyValue[] {
+  const out = [...inst.dict.values()];
+  let last: PyType['instanceContents'] = null;
+  for (const c of inst.cls.mro) {
+    // NB: a native subclass shares its base's function (nn.Linear's is nn.Module's): once is enough.
+    if (c.instanceContents !== null && c.instanceContents !== last) out.push(...c.instanceContents(inst));
+    last = c.instanceContents ?? last;
+  }
+  return out;
+}
 
 /** Whether calling instance `f` lends its arguments: its class's `__call__` does (PyBuiltin.lendsArguments). */
 function lendsArguments(f: PyInstance): boolean {
@@ -298,8 +315,11 @@ export class Interpreter implements HostContext {
    * value in it then, as a name would: its items go with it when nothing holds them any more.
    * `born` orders it among host objects (HostObject.born). NB: a container Python makes anew from
    * one (a slice, `t + (x,)`, `d.values()`) holds its items uncounted: the holder escapes then.
+   * An instance whose classes show all it holds (an nn.Module, an optimizer, a class of the script:
+   * madeInstance) is one too: it holds a count on each counted value in it, looked at again as it
+   * changes (resync).
    */
-  private readonly holders = new WeakMap<object, { readonly born: number; readonly items: readonly Counted[] }>();
+  private readonly holders = new WeakMap<object, { readonly born: number; items: readonly Counted[] }>();
   /** Values whose last name went, and the frame depth whose running statement may still use them. */
   private readonly unbound: { value: Counted; depth: number; at: { readonly span: Span } }[] = [];
   /** Generators that ran and have not finished: what the script's end closes (finalization.ts). */
@@ -473,6 +493,10 @@ export class Interpreter implements HostContext {
   }
 
   // ------------------------------------------------------------ running
+
+  madeInstance(inst: PyInstance): void {
+    if (countsInstances(inst.cls)) this.holders.set(inst, { born: hostObjectCount(), items: [] });
+  }
 
   /** Restarts the wall-clock and step budgets, e.g. before calling into a function after a run. */
   resetClock(): void {
@@ -1066,6 +1090,38 @@ export class Interpreter implements HostContext {
   }
 
   /**
+   * Holder `holder` holds one count on each counted value in it now: what came in since it was
+   * last looked at gains a count, what went loses one. A container in it that a host made (an
+   * optimizer's `param_groups` and `state`) holds its own items (adopt), and is looked at too.
+   */
+  private resync(holder: object, depth = 8): void {
+    const held = this.holders.get(holder);
+    if (held === undefined || depth === 0) return;
+    const before = new Map<Counted, number>();
+    for (const v of held.items) before.set(v, (before.get(v) ?? 0) + 1);
+    const items: Counted[] = [];
+    for (const v of holder instanceof PyInstance ? instanceContents(holder) : (heldItems(holder) ?? [])) {
+      if (typeof v !== 'object' || v === null) continue;
+      if (!(v instanceof PyInstance)) {
+        if (this.holders.has(v)) this.resync(v, depth - 1);
+        else this.adopt(v, depth - 1);
+      }
+      const n = before.get(v as Counted);
+      if (n) {
+        before.set(v as Counted, n - 1);
+        items.push(v as Counted);
+      } else if (this.holdItem(v)) items.push(v);
+    }
+    held.items = items;
+    for (const [v, n] of before) for (let i = 0; i < n; i++) this.unbind(v);
+  }
+
+  /** A live instance the interpreter counts: what is stored in it, it holds (resync); NB: an escaped one keeps all it holds. */
+  private countedInstance(v: PyValue): v is PyInstance {
+    return v instanceof PyInstance && this.holders.has(v) && !this.escaped.has(v);
+  }
+
+  /**
    * `out` is what a built-in of CONTAINER_BUILTINS returned from `args`: a list or tuple it made
    * (`list(zip(xs, ys))`, `sorted(xs)`) holds its items as an op's result does; an iterator
    * (`zip(xs, ys)`, `map(f, xs)`, `enumerate(xs)`) holds its arguments, which it draws from later.
@@ -1084,10 +1140,16 @@ export class Interpreter implements HostContext {
    * dict's view holds the dict; another new container may hold them uncounted, so `from` keeps them.
    */
   private madeFrom(from: PyValue, out: PyValue): void {
-    if (!this.isHolder(from) || typeof out !== 'object' || out === null || this.isCounted(out)) return;
+    if (!this.isHolder(from) || typeof out !== 'object' || out === null) return;
+    if (this.isCounted(out)) {
+      // A counted instance a host made from `from` (`model[0:2]`, a Sequential of its layers) holds what it shows.
+      if (out instanceof PyInstance) this.resync(out);
+      return;
+    }
     if (out instanceof PyList || out instanceof PyTuple || out instanceof PyDict || out instanceof PySet) this.adopt(out);
-    // A dict's live view (`d.items()`) reads the dict while it lives: it holds it, as zip holds what it zips.
-    else if (out instanceof PyDictView && this.holdItem(from)) this.holdOn(out, [from]);
+    // A dict's live view (`d.items()`) reads the dict while it lives: it holds it, as zip holds what it zips;
+    // so does what a counted instance's method made (`model.parameters()`, `model.state_dict()`).
+    else if ((out instanceof PyDictView || from instanceof PyInstance) && this.holdItem(from)) this.holdOn(out, [from]);
     else this.escape(from);
   }
 
@@ -1436,8 +1498,11 @@ export class Interpreter implements HostContext {
       case 'Attribute': {
         const obj = this.evalExpr(target.value, scope);
         this.node = target;
-        this.escape(value);
+        // A counted instance holds what is stored in it (`self.fc = nn.Linear(4, 8)`) while it lives.
+        const holds = this.countedInstance(obj);
+        if (!holds) this.escape(value);
         ops.setattr(obj, target.attr, value, this);
+        if (holds) this.resync(obj);
         return;
       }
       case 'Subscript': {
@@ -1515,6 +1580,7 @@ export class Interpreter implements HostContext {
         const obj = this.evalExpr(target.value, scope);
         this.node = target;
         ops.delattr(obj, target.attr, this);
+        if (this.countedInstance(obj)) this.resync(obj);
         return;
       }
       case 'Tuple':
@@ -1927,7 +1993,11 @@ export class Interpreter implements HostContext {
     // temporary read for an attribute is used up: `torch.cat([a, b]).shape[0]`. NB: jax's `x.at`
     // holds x, and keeps its values itself while it lives (jax/at.ts).
     if (v instanceof PyBuiltin || v instanceof PyBoundMethod || v instanceof PyFunction) this.escape(obj);
-    else this.usedOperand(obj);
+    else {
+      // A host-made container a counted instance holds (`opt.param_groups`) may outlive it: it counts its items itself.
+      if (this.countedInstance(obj) && typeof v === 'object' && !this.isCounted(v)) this.adopt(v);
+      this.usedOperand(obj);
+    }
     return v;
   }
 
@@ -2066,7 +2136,7 @@ export class Interpreter implements HostContext {
     const count = positionalCount(e);
     const args: PyValue[] = count < 0 ? [] : new Array<PyValue>(count);
     // What a call receives, it may keep; an op keeps only what it returns.
-    const op = (f instanceof PyBuiltin && f.keepsNoArguments) || (f instanceof HostObject && f.keepsNoArguments) || this.consuming.has(f);
+    const op = ((f instanceof PyBuiltin || f instanceof HostObject || f instanceof PyType) && f.keepsNoArguments) || this.consuming.has(f);
     // NB: an op's list or tuple literal argument (`torch.stack([a * 2, b])`) is a temporary: its items are the op's arguments.
     const listed: PyValue[] | null = op ? [] : null;
     const kwargs = e.args.length === 0 ? NO_KWARGS : this.evalArguments(e, scope, args, listed);
@@ -2081,7 +2151,10 @@ export class Interpreter implements HostContext {
     // which one that does not draw it out keeps open until the run ends.
     const makesContainer = !op && !python && (this.containerMaking.has(f) || (f instanceof PyType && CONTAINER_TYPES.some((t) => f.isSubtypeOf(t))));
     // An nn.Module (`model(x)`, `criterion(model(x), y)`) hands its arguments to its forward and keeps none itself.
-    const lends = !op && !python && f instanceof PyInstance && lendsArguments(f);
+    // So does a class whose instances are counted (`nn.Linear(4, 8)`, `SGD(model.parameters())`): what the instance keeps, it holds.
+    // And a host method of a counted instance (`model.add_module('fc', layer)`): what it keeps, the instance shows.
+    const lends =
+      !op && !python && ((f instanceof PyInstance && lendsArguments(f)) || (f instanceof PyType && countsInstances(f)) || (receiver !== undefined && this.countedInstance(receiver)));
     if (!op && !python && !lends) {
       for (const a of args) if (!makesContainer && !(a instanceof PyIterator && drawsFrom)) this.escape(a);
       if (!makesContainer) for (const v of kwargs.values()) this.escape(v);
@@ -2109,6 +2182,9 @@ export class Interpreter implements HostContext {
       for (const v of listed!) this.usedArgument(v, out);
       return out;
     }
+    // A counted instance made, or changed by a host method (`opt.step()`, `model.add_module(...)`), holds what it shows now.
+    if (out instanceof PyInstance && this.holders.has(out)) this.resync(out);
+    if (receiver !== undefined && !python && this.countedInstance(receiver)) this.resync(receiver);
     if (drawsFrom) for (const a of args) if (a instanceof PyIterator && a !== out && !holds(out, a)) this.drawnFrom(a);
     if (makesContainer) {
       this.madeContainer(out, args);
@@ -2162,11 +2238,14 @@ export class Interpreter implements HostContext {
     for (const v of held.items) if (v instanceof PyIterator && !this.bindings.has(v)) this.drawnFrom(v);
   }
 
-  /** `v` went into an op that returned `out`: used up, unless `out` is `v` or holds it (in its tuples and lists, at any depth: `((value, aux), grad)`). */
+  /**
+   * `v` went into an op that returned `out`: used up, unless `out` holds it (in its tuples and lists,
+   * at any depth: `((value, aux), grad)`), or is `v` (`nn.init.uniform_(w)`), which keeps its names.
+   */
   private usedArgument(v: PyValue, out: PyValue): void {
-    if (v instanceof PyGenerator) {
-      if (v !== out) this.drawnFrom(v);
-    } else if (holds(out, v)) this.escape(v);
+    if (v === out) return;
+    if (v instanceof PyGenerator) this.drawnFrom(v);
+    else if (holds(out, v)) this.escape(v);
     else this.usedOperand(v);
   }
 

@@ -343,15 +343,22 @@ export class PyTensor extends HostObject {
   }
 
   /**
-   * Frees the tensor as PyTorch does when its last name goes (`x = torch.zeros(n)` in a loop),
-   * unless it is a leaf that requires grad, has a `.grad` or retains one, or a tidy scope of the
-   * run does not hold it (an owner outside Python does). The tape keeps what it saved on its own.
+   * Frees the tensor as PyTorch does when its last name goes (`x = torch.zeros(n)` in a loop, a
+   * model's weight as the model goes), unless it retains its grad or a tidy scope of the run does
+   * not hold it (an owner outside Python does). The tape keeps what it saved on its own, and a
+   * backward through a graph that outlives a leaf skips the leaf (nothing can read its `.grad`).
    */
   override collect(): boolean {
     const t = this.t;
-    if (t.disposed || (t.isLeaf && t.requiresGrad) || t.grad !== null || t.retainsGrad || !this.rt.engine.owns(t)) {
+    if (t.disposed || t.retainsGrad || !this.rt.engine.owns(t)) {
       this.unreferenced = true;
       return false;
+    }
+    // A leaf's gradient goes with it, unless Python may still hold it (`g = w.grad`).
+    const grad = t.grad;
+    if (grad !== null) {
+      t.grad = null;
+      this.rt.letGoOfGrad(grad);
     }
     this.rt.engine.disown(t);
     t.dispose();

@@ -73,6 +73,11 @@ export interface HostContext {
   readonly functionName: string;
   /** `traceback.format_exception(exc)`: what CPython prints for it uncaught, its cause or context first. */
   formatException(exc: ExceptionObject): string;
+  /**
+   * `inst` was just made, before its `__init__` runs: the interpreter counts the names of one whose
+   * classes show all it holds (PyType.instanceContents), and frees what it alone holds once none is left.
+   */
+  madeInstance(inst: PyInstance): void;
 }
 
 export abstract class PyObject {
@@ -139,6 +144,15 @@ export class PyType extends PyObject {
   readonly mro: readonly PyType[];
   /** Set on classes defined by a `class` statement. */
   userDefined = false;
+  /**
+   * What an instance of this native class holds beyond its `__dict__`, all of it (an nn.Module's
+   * parameters, buffers and submodules; nothing for an optimizer, whose state is in its dict).
+   * Set where nothing outside Python keeps what the instance holds: then the interpreter counts
+   * the names of an instance whose classes are all user-defined or have it (see madeInstance).
+   */
+  instanceContents: ((inst: PyInstance) => Iterable<PyValue>) | null = null;
+  /** Whether calling the class keeps none of its arguments, as an op's (`nn.Parameter(t)` shares t's memory, not t). */
+  keepsNoArguments = false;
   /**
    * Makes the class of a `class` statement that names this one as a base, in place of `type`
    * (what a metaclass does): `class Params(typing.NamedTuple)` becomes a named tuple.

@@ -7,7 +7,7 @@
 import { torchNormal, torchRandperm, torchUniform, type TorchGenerator } from '../../../../runtime/core';
 import { pyError } from '../../interpreter';
 import type { PyTensor } from '../tensor';
-import { assignNoGrad } from './module';
+import { assignValues } from './module';
 
 function floatKind(t: PyTensor, what: string): 'float32' | 'float64' {
   if (t.dtype === 'float32' || t.dtype === 'float64') return t.dtype;
@@ -18,7 +18,7 @@ function floatKind(t: PyTensor, what: string): 'float32' | 'float64' {
 export function fillUniform(t: PyTensor, low: number, high: number): PyTensor {
   const rt = t.rt;
   const values = torchUniform(rt.rng, t.numel, floatKind(t, 'check_uniform_bounds'), low, high);
-  assignNoGrad(t, rt.fromValues(values, [...t.shape], t.dtype));
+  assignValues(t, values);
   return t;
 }
 
@@ -26,7 +26,7 @@ export function fillUniform(t: PyTensor, low: number, high: number): PyTensor {
 export function fillNormal(t: PyTensor, mean: number, std: number): PyTensor {
   const rt = t.rt;
   const values = torchNormal(rt.rng, t.numel, floatKind(t, 'normal_kernel_cpu'), mean, std);
-  assignNoGrad(t, rt.fromValues(values, [...t.shape], t.dtype));
+  assignValues(t, values);
   return t;
 }
 

@@ -28,6 +28,8 @@ export function nnAttrs(rt: TorchRuntime): NNModules {
     const t = data === undefined ? rt.fromValues([], [0], 'float32') : asTensor(rt, data, ctx, 'data');
     return makeParameter(rt, t, a.bool('requires_grad', true));
   };
+  // `nn.Parameter(torch.randn(4, 8))` shares the data's memory, not the tensor: a temporary goes with its statement.
+  rt.parameterType.keepsNoArguments = true;
   const init = createModule('torch.nn.init', initAttrs(rt));
   const utils = nnUtils(rt);
   return {

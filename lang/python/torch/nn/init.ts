@@ -3,11 +3,11 @@
  * through the run's generator as `Tensor.uniform_`/`normal_` do.
  */
 import { libm } from '../../../../runtime/core';
-import { bindArgs, type HostContext, pyError, pyFunction, type PyValue, toFloat } from '../../interpreter';
+import { bindArgs, type HostContext, pyError, opFunction, pyFunction, type PyValue, toFloat } from '../../interpreter';
 import { asTensor } from '../arith';
 import type { PyTensor, TorchRuntime } from '../tensor';
 import { fillNormal, fillUniform } from './draws';
-import { assignNoGrad } from './module';
+import { assignValues } from './module';
 import { orthogonal } from './orthogonal';
 
 const LINEAR = ['linear', 'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d', 'sigmoid'];
@@ -57,8 +57,7 @@ function fanFor(t: PyTensor, mode: string): number {
 }
 
 function fill(t: PyTensor, value: number): PyTensor {
-  const rt = t.rt;
-  assignNoGrad(t, rt.fromValues(new Float64Array(t.numel).fill(value), [...t.shape], t.dtype));
+  assignValues(t, new Float64Array(t.numel).fill(value));
   return t;
 }
 
@@ -81,7 +80,7 @@ const INITS: Readonly<Record<string, InitFn>> = {
     const t = tensorArg(rt, bindArgs('eye_', ['tensor'], args, kwargs, ctx).required('tensor'), ctx);
     if (t.shape.length !== 2) throw pyError('ValueError', 'Only tensors with 2 dimensions are supported');
     const [r, c] = t.shape;
-    assignNoGrad(t, rt.fromValues(Array.from({ length: r * c }, (_, i) => (Math.floor(i / c) === i % c ? 1 : 0)), [r, c], t.dtype));
+    assignValues(t, Array.from({ length: r * c }, (_, i) => (Math.floor(i / c) === i % c ? 1 : 0)));
     return t;
   },
   xavier_uniform_: (rt, args, kwargs, ctx) => {
@@ -128,7 +127,8 @@ export function initAttrs(rt: TorchRuntime): Record<string, PyValue> {
       return LINEAR.includes(name) ? 1n : calculateGain(name, p === undefined ? null : toFloat(p, ctx));
     }),
   };
-  for (const [name, f] of Object.entries(INITS)) out[name] = pyFunction(name, (args, kwargs, ctx) => f(rt, args, kwargs, ctx));
+  // NB: ops: a fill keeps nothing of its tensor but the values it writes (`nn.init.xavier_uniform_(self.w)` leaves `self.w` as it was held).
+  for (const [name, f] of Object.entries(INITS)) out[name] = opFunction(name, (args, kwargs, ctx) => f(rt, args, kwargs, ctx));
   return out;
 }
 

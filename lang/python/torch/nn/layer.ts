@@ -23,6 +23,7 @@ export function layerType(base: PyType, name: string, module: string, spec: Laye
   const attrs = new Map<string, PyValue>();
   const cls = new PyType(name, { module, bases: [base], attrs });
   cls.construct = (args, kwargs, ctx) => instantiate(cls, args, kwargs, ctx);
+  cls.instanceContents = base.instanceContents;
   const bound = (f: (self: PyInstance, args: PyValue[], kwargs: Kwargs, ctx: HostContext) => PyValue, fname: string) =>
     new PyBuiltin(fname, (args, kwargs, ctx) => {
       const self = args[0];
@@ -57,7 +58,10 @@ export function tensorAttr(self: PyInstance, name: string, ctx: HostContext): Py
 
 /** Registers a new Parameter of `shape` (zeros until initialised) as `self.name`. */
 export function newParameter(rt: TorchRuntime, self: PyInstance, name: string, shape: number[], ctx: HostContext): PyTensor {
-  const p = makeParameter(rt, rt.fromValues(new Float64Array(shape.reduce((n, d) => n * d, 1)), shape, 'float32'));
+  const zeros = rt.fromValues(new Float64Array(shape.reduce((n, d) => n * d, 1)), shape, 'float32');
+  const p = makeParameter(rt, zeros);
+  // The Parameter shares their memory; the tensor they were made as goes now, nothing else holds it.
+  zeros.collect();
   setattr(self, name, p, ctx);
   return p;
 }

@@ -47,6 +47,12 @@ export function moduleState(v: PyValue): ModuleState | undefined {
   return v instanceof PyInstance ? STATES.get(v) : undefined;
 }
 
+/** What a Module holds beside its `__dict__`: its parameters, buffers and submodules (PyType.instanceContents). */
+function moduleContents(self: PyInstance): PyValue[] {
+  const s = STATES.get(self);
+  return s === undefined ? [] : [...s.params.values(), ...s.buffers.values(), ...s.modules.values()];
+}
+
 /** The state of `self`, a Module whose `__init__` ran; PyTorch's AttributeError otherwise. */
 export function stateOf(self: PyValue): ModuleState {
   const s = moduleState(self);
@@ -195,6 +201,13 @@ export function assignNoGrad(target: PyTensor, value: PyTensor): void {
   rt.run(() => rt.engine.withGradMode(false, () => rt.engine.inPlace(target.t, (old) => rt.ops.broadcastTo(rt.convert(value.t.detach(), target.dtype), old.shape))));
 }
 
+/** Writes `values` (row-major, `target`'s shape) into `target` without recording it, as nn.init's fills do; the tensor they came in is freed after. */
+export function assignValues(target: PyTensor, values: ArrayLike<number>): void {
+  const source = target.rt.fromValues(values, [...target.shape], target.dtype);
+  assignNoGrad(target, source);
+  source.collect();
+}
+
 /** A new Parameter over `t`'s values, a leaf that requires grad (unless told otherwise). */
 export function makeParameter(rt: TorchRuntime, t: PyTensor, requiresGrad = true): PyTensor {
   return rt.run(() => {
@@ -221,6 +234,7 @@ export function moduleType(rt: TorchRuntime): PyType {
   const attrs = new Map<string, PyValue>();
   const Module = new PyType('Module', { module: 'torch.nn.modules.module', attrs });
   Module.construct = (args, kwargs, ctx) => instantiate(Module, args, kwargs, ctx);
+  Module.instanceContents = moduleContents;
 
   const registerParameter = (self: PyInstance, name: string, value: PyValue) => {
     const s = moduleState(self);
@@ -576,6 +590,7 @@ function loadStateDict(self: PyInstance, sd: PyValue, strict: boolean): PyValue 
 /** Instantiates a native Module type (`nn.Linear(2, 3)`) as a class statement's type is. */
 export function instantiate(cls: PyType, args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyInstance {
   const inst = new PyInstance(cls);
+  ctx.madeInstance(inst);
   const init = cls.lookup('__init__');
   if (init !== undefined) ctx.call(init, [inst, ...args], kwargs);
   return inst;

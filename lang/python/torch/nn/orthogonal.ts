@@ -7,7 +7,7 @@
 import { torchNormal } from '../../../../runtime/core';
 import { pyError } from '../../interpreter';
 import type { PyTensor } from '../tensor';
-import { assignNoGrad } from './module';
+import { assignValues } from './module';
 
 /**
  * Q [m, n] (m >= n) of the Householder QR of `a` (row-major [m, n]), in float64, each column
@@ -74,6 +74,6 @@ export function orthogonal(t: PyTensor, gain: number): PyTensor {
     const qi = wide ? q[(i % cols) * n + Math.floor(i / cols)] : q[i];
     return round(round(qi) * gain);
   });
-  assignNoGrad(t, rt.fromValues(values, [...t.shape], t.dtype));
+  assignValues(t, values);
   return t;
 }

@@ -484,6 +484,8 @@ export function optimizerTypes(rt: TorchRuntime): Record<string, PyType> {
     }),
   };
   for (const [k, v] of Object.entries(entries)) baseAttrs.set(k, v);
+  // Its parameters, groups and state are all in its `__dict__`.
+  Optimizer.instanceContents = () => [];
   Optimizer.construct = () => {
     throw pyError('NotImplementedError', 'torch.optim.Optimizer is a base class: build SGD, Adam, AdamW, RMSprop or Adagrad');
   };
@@ -491,6 +493,7 @@ export function optimizerTypes(rt: TorchRuntime): Record<string, PyType> {
   const out: Record<string, PyType> = { Optimizer };
   for (const rule of RULES) {
     const cls = new PyType(rule.name, { module: `torch.optim.${rule.name.toLowerCase()}`, bases: [Optimizer] });
+    cls.instanceContents = Optimizer.instanceContents;
     const init = new PyBuiltin('__init__', (args, kwargs, ctx) => {
       const self = args[0];
       if (!(self instanceof PyInstance)) throw pyError('TypeError', `${rule.name}.__init__ needs an instance`);
@@ -526,6 +529,7 @@ export function optimizerTypes(rt: TorchRuntime): Record<string, PyType> {
     cls.attrs.set('__init__', init);
     cls.construct = (args, kwargs, ctx) => {
       const inst = new PyInstance(cls);
+      ctx.madeInstance(inst);
       ctx.call(init, [inst, ...args], kwargs);
       return inst;
     };
