@@ -531,8 +531,9 @@ export function zeroGrads(params: readonly PyTensor[], setToNone: boolean): void
     if (!g) continue;
     const rt = p.rt;
     if (setToNone) {
+      // Freed now where nothing else reaches it, as `p.grad = None` frees it.
       p.t.grad = null;
-      rt.engine.adopt(g);
+      rt.letGoOfGrad(g);
       continue;
     }
     rt.run(() => {
