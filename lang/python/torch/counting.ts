@@ -80,10 +80,115 @@ function answer(x: PyTensor, a: Args, consecutive: boolean): PyValue {
 }
 
 function unique(x: PyTensor, a: Args): PyValue {
-  if (!a.bool('sorted', true) && a.opt('dim') === undefined) {
-    throw pyError('NotImplementedError', "torch.unique(sorted=False) gives the order of PyTorch's CPU hash set, which Gradlens does not reproduce; use sorted=True (the default)");
+  if (a.bool('sorted', true) || a.opt('dim') !== undefined) return answer(x, a, false);
+  // PyTorch 1.13's CPU unique without a dim copies a std::unordered_set in its iteration order.
+  const values = x.values();
+  const keys = unorderedSetOrder(values, x.dtype);
+  const place = new Map(keys.map((k, i) => [k, i]));
+  const rt = x.rt;
+  const parts: PyValue[] = [rt.fromValues(keys, [keys.length], x.dtype)];
+  if (a.bool('return_inverse', false)) parts.push(rt.fromValues(values.map((v) => place.get(v)!), x.shape, 'int64'));
+  if (a.bool('return_counts', false)) {
+    const counts = new Array<number>(keys.length).fill(0);
+    for (const v of values) counts[place.get(v)!]++;
+    parts.push(rt.fromValues(counts, [counts.length], 'int64'));
   }
-  return answer(x, a, false);
+  return parts.length === 1 ? parts[0] : new PyTuple(parts);
+}
+
+/** libstdc++'s bucket counts as an unordered_set grows by single insertions (13 first, then the prime past twice the last). */
+const BUCKET_COUNTS = [
+  13, 29, 59, 127, 257, 541, 1109, 2357, 5087, 10273, 20753, 42043, 85229, 172933, 351061, 712697, 1447153, 2938679, 5967347, 12117689,
+  24607243, 49969847,
+];
+
+const MURMUR = 0xc6a4a7935bd1e995n;
+const MASK = (1n << 64n) - 1n;
+const shiftMix = (v: bigint) => v ^ (v >> 47n);
+
+/** libstdc++'s std::hash of a float or double (_Hash_bytes over its bytes, seed 0xc70f6907; 0 for +-0). */
+function floatHash(v: number, bytes: 4 | 8): bigint {
+  if (v === 0) return 0n;
+  const view = new DataView(new ArrayBuffer(8));
+  if (bytes === 4) view.setFloat32(0, v, true);
+  else view.setFloat64(0, v, true);
+  let hash = 0xc70f6907n ^ ((BigInt(bytes) * MURMUR) & MASK);
+  if (bytes === 8) {
+    const data = (shiftMix((view.getBigUint64(0, true) * MURMUR) & MASK) * MURMUR) & MASK;
+    hash = ((hash ^ data) * MURMUR) & MASK;
+  } else {
+    hash = ((hash ^ BigInt(view.getUint32(0, true))) * MURMUR) & MASK;
+  }
+  hash = (shiftMix(hash) * MURMUR) & MASK;
+  return shiftMix(hash);
+}
+
+/**
+ * The iteration order of a libstdc++ std::unordered_set filled from `values` in order: a singly
+ * linked list where a key entering an empty bucket goes to the front and one entering a
+ * non-empty bucket goes before that bucket's first key, rebuilt in list order at each rehash.
+ */
+function unorderedSetOrder(values: readonly number[], dtype: TorchDTypeName): number[] {
+  const hash = (v: number): bigint => (isFloating(dtype) ? floatHash(v, dtype === 'float32' ? 4 : 8) : BigInt.asUintN(64, BigInt(v)));
+  const keys: number[] = [];
+  const hashes: bigint[] = [];
+  const next: number[] = [];
+  // NB: node -1 is the list's before-begin; before[b] is the node before bucket b's first, or undefined.
+  let head = -1;
+  let before = new Map<number, number>();
+  let size = 0;
+  let buckets = 1;
+  const setNext = (node: number, to: number) => {
+    if (node === -1) head = to;
+    else next[node] = to;
+  };
+  const nextOf = (node: number) => (node === -1 ? head : next[node]);
+  const bucketOf = (node: number) => Number(hashes[node] % BigInt(buckets));
+  const seen = new Set<number>();
+  for (const v of values) {
+    if (seen.has(v)) continue;
+    if (!Number.isNaN(v)) seen.add(v);
+    if (buckets === 1 || size === buckets) {
+      const order: number[] = [];
+      for (let n = head; n !== -1; n = next[n]) order.push(n);
+      buckets = BUCKET_COUNTS[BUCKET_COUNTS.indexOf(buckets) + 1];
+      before = new Map();
+      head = -1;
+      let beginBucket = -1;
+      for (const n of order) {
+        const b = bucketOf(n);
+        const at = before.get(b);
+        if (at === undefined) {
+          next[n] = head;
+          head = n;
+          before.set(b, -1);
+          if (next[n] !== -1) before.set(beginBucket, n);
+          beginBucket = b;
+        } else {
+          next[n] = nextOf(at);
+          setNext(at, n);
+        }
+      }
+    }
+    const n = keys.length;
+    keys.push(v);
+    hashes.push(hash(v));
+    const b = bucketOf(n);
+    const at = before.get(b);
+    if (at !== undefined) {
+      next[n] = nextOf(at);
+      setNext(at, n);
+    } else {
+      next[n] = head;
+      head = n;
+      if (next[n] !== -1) before.set(bucketOf(next[n]), n);
+      before.set(b, -1);
+    }
+    size++;
+  }
+  const out: number[] = [];
+  for (let n = head; n !== -1; n = next[n]) out.push(keys[n]);
+  return out;
 }
 
 /** The float type weights accumulate in: float32 weights in float (rounded at each add), any other in double. */

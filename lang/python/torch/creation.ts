@@ -1,6 +1,6 @@
 /** Tensor creation: torch.tensor, zeros/ones/full (and their _like forms), arange, linspace, logspace, eye (random tensors: random.ts). */
 import { preservedStrides } from '../../../runtime/eager';
-import { bindArgs, flattenNested, type Args, pyError, type HostContext, HostObject, hostValues, PyList, PyTuple, PyType, type Kwargs, type PyValue, toIndex, typeName } from '../interpreter';
+import { bindArgs, flattenNested, type Args, pyError, type HostContext, HostObject, hostValues, PyList, PyTuple, PyType, type Kwargs, type PyValue, toIndex, typeName, warn } from '../interpreter';
 import { checkDeviceArg } from './device';
 import { intoOut } from './out';
 import { DTYPES, LackingDType, STORAGE, TorchDType, isFloating, type TorchDTypeName } from './dtype';
@@ -176,6 +176,18 @@ export const CREATORS: Readonly<Record<string, Creator>> = {
     const n = Math.ceil((end - start) / s);
     rt.charge([n], dtype);
     return finish(rt, rt.fromValues(hostValues(n, (i) => start + i * s, ctx), [n], dtype), a);
+  },
+  /** The deprecated torch.range: `end` included, the default dtype (float32) whatever the arguments, with PyTorch's warning. */
+  range(rt, args, kwargs, ctx) {
+    const a = bindArgs('range', ['start', 'end', 'step?', '*', 'out?', ...COMMON], args, kwargs, ctx);
+    warn(ctx, "torch.range is deprecated and will be removed in a future release because its behavior is inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in [start, end).");
+    const dtype = dtypeArg(a.get('dtype')) ?? 'float32';
+    const [start, end, step] = [a.required('start'), a.required('end'), a.opt('step') ?? 1n].map((v) => numberOf(v, ctx));
+    if (step === 0) throw pyError('RuntimeError', 'step must be nonzero');
+    if ((end - start) / step < 0) throw pyError('RuntimeError', 'upper bound and larger bound inconsistent with step sign');
+    const n = Math.floor((end - start) / step) + 1;
+    rt.charge([n], dtype);
+    return finish(rt, rt.fromValues(hostValues(n, (i) => start + i * step, ctx), [n], dtype), a);
   },
   linspace(rt, args, kwargs, ctx) {
     const a = bindArgs('linspace', ['start', 'end', 'steps', '*', 'out?', ...COMMON], args, kwargs, ctx);

@@ -4,7 +4,7 @@
  * methods beyond float/double/int/long/bool: `type_as`, and refusals, at the line, of the ones whose
  * dtypes Gradlens lacks (`half()`, `byte()`, ...), never a silent conversion to another dtype.
  */
-import { bindArgs, type Args, pyError, type HostContext, type PyValue, typeName } from '../interpreter';
+import { bindArgs, type Args, pyError, type HostContext, PyList, PyTuple, type PyValue, typeName } from '../interpreter';
 import { asTensor } from './arith';
 import { dtypeArg, filled, finish, numberOf, sizeArgs, tensorFromData } from './creation';
 import { LACKING_DTYPES, type LackingDTypeName, lackingCastMessage, type TorchDTypeName } from './dtype';
@@ -36,7 +36,22 @@ function lackingCast(dtype: LackingDTypeName): Method {
   };
 }
 
+/**
+ * The legacy `x.new(...)`: a list or tuple is data, ints or a torch.Size a shape (zeros, as
+ * new_empty here), nothing an empty tensor; always x's dtype, never requiring grad.
+ */
+const legacyNew: Method = (x, args, kwargs, ctx) => {
+  const a = bindArgs('new', ['*args', '*', 'device?'], args, kwargs, ctx);
+  const one = a.rest.length === 1 ? a.rest[0] : undefined;
+  const rt = x.rt;
+  if (one instanceof PyTensor) throw pyError('NotImplementedError', 'Tensor.new(tensor) shares its argument\'s memory, which Gradlens does not do here; use tensor.detach() (or x.new_tensor(tensor) for a copy)');
+  if (one instanceof PyList || one instanceof PyTuple) return finish(rt, tensorFromData(rt, one, x.dtype, ctx), a);
+  const shape = a.rest.length === 0 ? [0] : sizeArgs(a.rest, ctx, 'new');
+  return finish(rt, filled(rt, shape, 0, x.dtype), a);
+};
+
 export const NEW_TENSOR_METHODS: Readonly<Record<string, Method>> = {
+  new: legacyNew,
   new_zeros: newFilled('new_zeros', 0),
   new_ones: newFilled('new_ones', 1),
   // NB: PyTorch leaves an empty tensor's memory as it was; Gradlens fills it with zeros, as its torch.empty does.
