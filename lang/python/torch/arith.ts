@@ -43,6 +43,12 @@ export function checkBroadcast(a: Shape, b: Shape): void {
   if (message !== null) throw pyError('RuntimeError', message);
 }
 
+/** The shape two broadcastable shapes broadcast to (checkBroadcast first). */
+export function broadcastShape(a: readonly number[], b: readonly number[]): number[] {
+  const rank = Math.max(a.length, b.length);
+  return Array.from({ length: rank }, (_, i) => Math.max(a[i - (rank - a.length)] ?? 1, b[i - (rank - b.length)] ?? 1));
+}
+
 /**
  * Both operands ready for TorchOps: tensors unwrapped, Python numbers as JS numbers (so TorchOps
  * names the grad_fn as PyTorch does: `2 - x` is RsubBackward1), an integer tensor widened to

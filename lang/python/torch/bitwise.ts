@@ -7,7 +7,7 @@
  * their count modulo the width, as PyTorch 1.13's x86 kernels do (`x << 70` is `x << 6`).
  */
 import { bindArgs, type Args, pyError, type HostContext, type PyValue } from '../interpreter';
-import { asOperand, asTensor, checkBroadcast, type Operand } from './arith';
+import { asOperand, asTensor, broadcastShape, checkBroadcast, type Operand } from './arith';
 import { promote, SCALAR_TYPE, isFloating, type TorchDTypeName } from './dtype';
 import { PyTensor, type Method } from './tensor';
 
@@ -57,12 +57,6 @@ function values(t: PyTensor, shape: readonly number[]): bigint[] {
   return rt.run(() => rt.wrap(rt.ops.broadcastTo(t.t, shape), t.dtype)).values().map((v) => BigInt(v));
 }
 
-function broadcastShape(a: readonly number[], b: readonly number[]): number[] {
-  checkBroadcast(a, b);
-  const rank = Math.max(a.length, b.length);
-  return Array.from({ length: rank }, (_, i) => Math.max(a[i - (rank - a.length)] ?? 1, b[i - (rank - b.length)] ?? 1));
-}
-
 /** `a op b` for a tensor on either side (`1 << x` has the tensor second). */
 export function bitwise(op: BitwiseOp, a: Operand, b: Operand): PyTensor {
   const tensor = (a instanceof PyTensor ? a : b) as PyTensor;
@@ -70,6 +64,7 @@ export function bitwise(op: BitwiseOp, a: Operand, b: Operand): PyTensor {
   const dtype = resultDType([a, b]);
   if (isFloating(dtype)) throw pyError('RuntimeError', `"${KERNEL_NAME[op]}" not implemented for '${SCALAR_TYPE[dtype]}'`);
   const shapeOf = (v: Operand) => (v instanceof PyTensor ? v.shape : []);
+  checkBroadcast(shapeOf(a), shapeOf(b));
   const shape = broadcastShape(shapeOf(a), shapeOf(b));
   const read = (v: Operand) => (v instanceof PyTensor ? values(v, shape) : Array<bigint>(shape.reduce((p, d) => p * d, 1)).fill(BigInt(v)));
   const [x, y] = [read(a), read(b)];

@@ -10,7 +10,7 @@
 import type { Tensor } from '../../../runtime/eager';
 import { atan2Of, atanOf, type Ops } from '../../../runtime/ops';
 import { bindArgs, type Args, pyError, type HostContext, type PyValue, toFloat } from '../interpreter';
-import { asTensor, checkBroadcast, compareOp } from './arith';
+import { asTensor, broadcastShape, checkBroadcast, compareOp } from './arith';
 import { SCALAR_TYPE, isFloating, type TorchDTypeName } from './dtype';
 import { PyTensor, type Method, type TorchRuntime } from './tensor';
 import * as T from './tensor_ops';
@@ -93,9 +93,11 @@ function floatPair(rt: TorchRuntime, x: PyTensor, y: PyTensor): [Tensor, Tensor,
   return [rt.ops.broadcastTo(rt.convert(u, dtype), shape), rt.ops.broadcastTo(rt.convert(v, dtype), shape), dtype];
 }
 
-function broadcastShape(a: readonly number[], b: readonly number[]): number[] {
-  const rank = Math.max(a.length, b.length);
-  return Array.from({ length: rank }, (_, i) => Math.max(a[i - (rank - a.length)] ?? 1, b[i - (rank - b.length)] ?? 1));
+/** Two operands detached and broadcast to one shape: those of a test, or of a function with no gradient. */
+function detachedPair(rt: TorchRuntime, x: PyTensor, y: PyTensor): [Tensor, Tensor] {
+  checkBroadcast(x.shape, y.shape);
+  const shape = broadcastShape(x.shape, y.shape);
+  return [rt.ops.broadcastTo(x.t.detach(), shape), rt.ops.broadcastTo(y.t.detach(), shape)];
 }
 
 function binaryWidened(x: PyTensor, y: PyTensor, name: string, f: (o: Ops<Tensor>, a: Tensor, b: Tensor) => Tensor): PyTensor {
@@ -185,13 +187,10 @@ function copysign(x: PyTensor, other: PyValue, ctx: HostContext): PyTensor {
 
 function heaviside(x: PyTensor, values: PyTensor): PyTensor {
   if (x.dtype !== values.dtype) throw pyError('RuntimeError', 'heaviside is not yet implemented for tensors with different dtypes.');
-  checkBroadcast(x.shape, values.shape);
   const rt = x.rt;
   const o = rt.ops;
   return rt.run(() => {
-    const shape = broadcastShape(x.shape, values.shape);
-    const t = o.broadcastTo(x.t.detach(), shape);
-    const v = o.broadcastTo(values.t.detach(), shape);
+    const [t, v] = detachedPair(rt, x, values);
     const zero = o.zerosLike(t);
     const work = t.dtype === 'bool' ? o.convert(t, 'int32') : t;
     const out = T.select(rt, o.eq(work, o.zerosLike(work)), v, T.select(rt, o.gt(work, o.zerosLike(work)), o.convert(o.onesLike(work), t.dtype), zero));
@@ -258,13 +257,10 @@ function isclose(x: PyTensor, y: PyTensor, rtol: number, atol: number, equalNan:
   if (x.dtype !== y.dtype) throw pyError('RuntimeError', `${SCALAR_TYPE[x.dtype]} did not match ${SCALAR_TYPE[y.dtype]}`);
   if (rtol < 0) throw pyError('RuntimeError', `rtol must be greater than or equal to zero, but got ${rtol}`);
   if (atol < 0) throw pyError('RuntimeError', `atol must be greater than or equal to zero, but got ${atol}`);
-  checkBroadcast(x.shape, y.shape);
   const rt = x.rt;
   const o = rt.ops;
   return rt.run(() => {
-    const shape = broadcastShape(x.shape, y.shape);
-    const a = o.broadcastTo(x.t.detach(), shape);
-    const b = o.broadcastTo(y.t.detach(), shape);
+    const [a, b] = detachedPair(rt, x, y);
     const equal = o.eq(a.dtype === 'bool' ? o.convert(a, 'int32') : a, b.dtype === 'bool' ? o.convert(b, 'int32') : b);
     let close = o.convert(equal, 'int32');
     if (equalNan) close = o.max(close, o.convert(o.mul(o.convert(o.ne(a, a), 'int32'), o.convert(o.ne(b, b), 'int32')), 'int32'));
