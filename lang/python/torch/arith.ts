@@ -7,10 +7,9 @@ import type { Shape } from '../../../runtime/core';
 import type { Tensor, TensorLike } from '../../../runtime/eager';
 import { pyError, type HostContext, PyList, PyTuple, type PyValue, typeName } from '../interpreter';
 import { STORAGE, isFloating, type TorchDTypeName } from './dtype';
-import { PyTensor, checkInPlace, type TorchRuntime } from './tensor';
+import { PyTensor, checkInPlace, followOperands, type TorchRuntime } from './tensor';
 import { tensorFromData } from './creation';
 import { inferSizeMessage } from './errors';
-import { followOperands } from './tensor_ops';
 
 export type Operand = PyTensor | number | bigint | boolean;
 

@@ -7,7 +7,7 @@
  * methods, indexing) is its runtime's TensorBehaviour, so this file imports none of them.
  */
 import { TorchGenerator, bytesOf, sizeOf, withInterrupt, type AbstractValue, type Shape, type OpScope, type SourceSpan } from '../../../runtime/core';
-import { permuteLayout, REBASED_NO_GRAD_VIEW_MESSAGE, tangentAt, TorchOps, type EagerEngine, type GradNode, type Tensor } from '../../../runtime/eager';
+import { elementwiseStrides, permuteLayout, REBASED_NO_GRAD_VIEW_MESSAGE, tangentAt, TorchOps, type EagerEngine, type GradNode, type Tensor } from '../../../runtime/eager';
 import { pyError, HostObject, hostType, opFunction, PyType, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type UnaryOp, type Kwargs, type PyValue, formatValue, truthy, typeName } from '../interpreter';
 import { CPU } from './device';
 import { DTYPES, ITEM_SIZE, STORAGE, isFloating, type TorchDTypeName } from './dtype';
@@ -15,7 +15,6 @@ import { checkIntegers, describe, translate } from './errors';
 import { DEFAULT_PRINT_OPTIONS, itemStr, tensorRepr, type PrintOptions } from './print';
 import { noteCut, noteDetach, refuseAutograd, refuseValue } from './jit_refusals';
 import { TorchSize } from './size';
-import { followOperands } from './tensor_ops';
 
 /** The seed a run starts from when the script never calls `torch.manual_seed`. */
 const DEFAULT_SEED = 0x5eedn;
@@ -614,3 +613,14 @@ export function checkRequiresGrad(x: PyTensor, value: boolean): void {
   if (value && !isFloating(x.dtype)) throw pyError('RuntimeError', 'only Tensors of floating point dtype can require gradients');
 }
 
+/**
+ * Gives `r`, the fresh result of an elementwise op on `operands` (null for a Python number), the
+ * strides PyTorch's TensorIterator gives it: its operands' memory order (`x.t() * 2` is transposed
+ * in memory too, not row-major).
+ */
+export function followOperands(r: PyTensor, operands: readonly (PyTensor | null)[]): PyTensor {
+  const strided = (x: PyTensor | null): boolean => x !== null && (x.t.view !== null || x.t.memoryStrides !== null);
+  if (r.t.view !== null || r.t.memoryStrides !== null || operands.some((x) => x?.t === r.t) || !operands.some(strided)) return r;
+  r.t.memoryStrides = elementwiseStrides(r.shape, operands.map((x) => (x === null ? { shape: [], strides: [] } : { shape: x.shape, strides: x.t.layout.strides })));
+  return r;
+}

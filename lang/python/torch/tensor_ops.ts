@@ -2,12 +2,12 @@
  * Torch-level operations on Python tensors, shared by tensor methods, `torch.*` functions and
  * `torch.nn.functional`. Each returns a new PyTensor with the grad_fn name PyTorch 1.13 gives.
  */
-import { dropDims, elementwiseStrides, expandLayout, gradEdge, permuteLayout, preservedStrides, reshapeLayout, unsqueezeLayout, type Layout, type Tensor } from '../../../runtime/eager';
+import { dropDims, expandLayout, gradEdge, permuteLayout, preservedStrides, reshapeLayout, unsqueezeLayout, type Layout, type Tensor } from '../../../runtime/eager';
 import { pyError } from '../interpreter';
 import { inferSizeMessage } from './errors';
 import { STORAGE, isFloating, type TorchDTypeName } from './dtype';
 import { logsumexpTangent, normTangent, softmaxTangent } from './tangent_formulas';
-import type { PyTensor, TorchRuntime } from './tensor';
+import { followOperands, type PyTensor, type TorchRuntime } from './tensor';
 
 /**
  * select(pred, a, b); bool branches go through int32.
@@ -35,18 +35,6 @@ export function asOp(out: Tensor, inputs: readonly Tensor[], name: string): Tens
   rename(out, inputs, name);
   if (out.gradFn && !inputs.includes(out)) out.gradFn.shownNext = inputs.filter((t) => t.dtype === 'float32' || t.dtype === 'float64').map(gradEdge);
   return out;
-}
-
-/**
- * Gives `r`, the fresh result of an elementwise op on `operands` (null for a Python number), the
- * strides PyTorch's TensorIterator gives it: its operands' memory order (`x.t() * 2` is transposed
- * in memory too, not row-major).
- */
-export function followOperands(r: PyTensor, operands: readonly (PyTensor | null)[]): PyTensor {
-  const strided = (x: PyTensor | null): boolean => x !== null && (x.t.view !== null || x.t.memoryStrides !== null);
-  if (r.t.view !== null || r.t.memoryStrides !== null || operands.some((x) => x?.t === r.t) || !operands.some(strided)) return r;
-  r.t.memoryStrides = elementwiseStrides(r.shape, operands.map((x) => (x === null ? { shape: [], strides: [] } : { shape: x.shape, strides: x.t.layout.strides })));
-  return r;
 }
 
 export type UnaryName = 'exp' | 'log' | 'log1p' | 'expm1' | 'sin' | 'cos' | 'tan' | 'tanh' | 'sigmoid' | 'sqrt' | 'rsqrt';
