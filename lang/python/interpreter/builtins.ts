@@ -262,6 +262,7 @@ function minmax(name: 'min' | 'max', args: PyValue[], kwargs: Kwargs, ctx: HostC
   const op = name === 'min' ? '<' : '>';
   for (const x of items) {
     const k = key === undefined ? x : ctx.call(key, [x]);
+    if (key !== undefined) ctx.doneWith(k);
     if (best === undefined || compares(op, k, bestKey!, ctx)) {
       best = x;
       bestKey = k;

@@ -62,7 +62,7 @@ import { unsupportedModuleMessage, type ModuleRegistry } from './module_shims';
 import * as ops from './operators';
 import { Property } from './operators';
 import { checkBases, finalizerDefinition, finishClass, instantiate, SuperObject } from './classes';
-import { Scope, scopeInfo } from './scope';
+import { namesRead, Scope, scopeInfo } from './scope';
 import { formatTraceback, unraisableText } from './unraisable';
 import type { Span } from '../syntax';
 
@@ -496,6 +496,10 @@ export class Interpreter implements HostContext {
 
   madeInstance(inst: PyInstance): void {
     if (countsInstances(inst.cls)) this.holders.set(inst, { born: hostObjectCount(), items: [] });
+  }
+
+  doneWith(v: PyValue): void {
+    this.usedOperand(v);
   }
 
   /** Restarts the wall-clock and step budgets, e.g. before calling into a function after a run. */
@@ -1402,13 +1406,22 @@ export class Interpreter implements HostContext {
    * read them (Scope.readers): then the last of those to finish lets go of them. Whether they went now.
    */
   private releaseScope(scope: Scope): boolean {
-    if (scope.captured) return false;
     if (scope.readers > 0) {
       scope.released = true;
       return false;
     }
-    for (const v of scope.vars.values()) this.unbind(v);
-    scope.vars.clear();
+    const captured = scope.captured;
+    if (captured === null) {
+      for (const v of scope.vars.values()) this.unbind(v);
+      scope.vars.clear();
+      return true;
+    }
+    // A closure keeps only the variables it may read (`sorted(xs, key=lambda t: t.sum())` keeps none).
+    for (const [name, v] of scope.vars) {
+      if (captured.has(name)) continue;
+      this.unbind(v);
+      scope.vars.delete(name);
+    }
     return true;
   }
 
@@ -1422,9 +1435,13 @@ export class Interpreter implements HostContext {
     }
   }
 
-  /** A function, lambda or class defined in `scope` keeps it and the scopes around it alive. */
-  private capture(scope: Scope): void {
-    for (let s: Scope | null = scope; s && !s.captured; s = s.parent) s.captured = true;
+  /** A function, lambda or class `node` defined in `scope` keeps the variables it may read of it and of the scopes around it. */
+  private capture(scope: Scope, node: A.FunctionDef | A.Lambda | A.ClassDef): void {
+    const names = namesRead(node);
+    for (let s: Scope | null = scope; s !== null && s.info !== null; s = s.parent) {
+      s.captured ??= new Set();
+      for (const n of names) s.captured.add(n);
+    }
   }
 
   // ------------------------------------------------------------ names and targets
@@ -1599,7 +1616,7 @@ export class Interpreter implements HostContext {
     const decorators = s.decorators.map((d) => this.evalExpr(d, scope));
     const defaults = s.params.length === 0 ? NO_DEFAULTS : s.params.map((p) => (p.default ? this.evalExpr(p.default, scope) : undefined));
     for (const d of defaults) if (d !== undefined) this.escape(d);
-    this.capture(scope);
+    this.capture(scope, s);
     this.node = s;
     const created = new PyFunction(s.name, scope.qualPrefix + s.name, s, defaults, scope);
     this.onDefine?.(created);
@@ -1614,7 +1631,7 @@ export class Interpreter implements HostContext {
   private makeLambda(e: A.Lambda, scope: Scope): PyFunction {
     const defaults = e.params.length === 0 ? NO_DEFAULTS : e.params.map((p) => (p.default ? this.evalExpr(p.default, scope) : undefined));
     for (const d of defaults) if (d !== undefined) this.escape(d);
-    this.capture(scope);
+    this.capture(scope, e);
     return new PyFunction('<lambda>', `${scope.qualPrefix}<lambda>`, e, defaults, scope);
   }
 

@@ -5,7 +5,7 @@
  */
 import type * as A from '../syntax/ast';
 import type { PyValue } from './values';
-import { forEachChild, patternNames } from '../syntax';
+import { forEachChild, patternNames, walkExpr, walkStatements } from '../syntax';
 import { isGeneratorBody } from './yields';
 
 export interface ScopeInfo {
@@ -20,8 +20,11 @@ export interface ScopeInfo {
 /** A runtime scope: one per call, class body or comprehension; the module scope has no info. */
 export class Scope {
   readonly vars: Map<string, PyValue>;
-  /** Set once a function, lambda or class is defined in it: its variables outlive the call. */
-  captured = false;
+  /**
+   * The names that functions, lambdas and classes defined in it (or in a scope inside it) may
+   * read from it (namesRead): those variables outlive its frame; the others go as it ends.
+   */
+  captured: Set<string> | null = null;
   /**
    * Generator expressions made in it (or in a scope inside it) that have not finished: they may
    * read its variables after its frame ended (`return (X[i:i + 2] for i in range(n))`), so its
@@ -52,6 +55,31 @@ export class Scope {
 }
 
 const cache = new WeakMap<object, ScopeInfo>();
+const readCache = new WeakMap<object, ReadonlySet<string>>();
+
+/**
+ * Every name written in a function, lambda or class definition, `nonlocal` ones included: what it
+ * may read from the scopes around it when it runs (a superset of its free variables, as cheap).
+ */
+export function namesRead(node: A.FunctionDef | A.Lambda | A.ClassDef): ReadonlySet<string> {
+  let names = readCache.get(node);
+  if (names === undefined) {
+    const found = new Set<string>();
+    const visitor = {
+      stmt: (st: A.Stmt) => {
+        if (st.kind === 'Nonlocal') for (const n of st.names) found.add(n);
+      },
+      expr: (e: A.Expr) => {
+        if (e.kind === 'Name') found.add(e.id);
+      },
+    };
+    if (node.kind === 'Lambda') walkExpr(node, visitor, []);
+    else walkStatements([node], visitor);
+    names = found;
+    readCache.set(node, names);
+  }
+  return names;
+}
 
 type ScopeNode = A.FunctionDef | A.Lambda | A.ClassDef | A.Comp | A.DictComp;
 

@@ -357,6 +357,8 @@ const STR_METHODS = nameTable<(self: string, name: string) => PyBuiltin>({
 
 function sortItems(items: PyValue[], key: PyValue | undefined, reverse: boolean, ctx: HostContext): PyValue[] {
   const keys = key === undefined || key === null ? items : items.map((x) => ctx.call(key, [x]));
+  // `sorted(ys, key=lambda t: t.sum())`: the keys go with the statement.
+  if (keys !== items) for (const k of keys) ctx.doneWith(k);
   const order = items.map((_, i) => i);
   const lt = (a: PyValue, b: PyValue) => compares('<', a, b, ctx);
   // Array.prototype.sort is stable; Python's reverse=True keeps equal items in their original order too.

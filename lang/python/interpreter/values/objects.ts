@@ -78,6 +78,11 @@ export interface HostContext {
    * classes show all it holds (PyType.instanceContents), and frees what it alone holds once none is left.
    */
   madeInstance(inst: PyInstance): void;
+  /**
+   * Host code is done with `v`, which a Python function it called returned (a sort key): it goes as
+   * the running statement ends unless something else holds it, as CPython frees it.
+   */
+  doneWith(v: PyValue): void;
 }
 
 export abstract class PyObject {
