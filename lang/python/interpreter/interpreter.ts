@@ -223,6 +223,12 @@ const ITERATOR_CONSUMING_BUILTINS = [...CONSUMING_BUILTINS, 'next', 'iter', 'lis
  */
 const CONTAINER_BUILTINS = ['list', 'tuple', 'dict', 'set', 'frozenset', 'sorted', 'reversed', 'zip', 'enumerate', 'map', 'filter', 'iter'];
 
+/** Methods of a list, dict or set that leave what it holds as it was (Interpreter.calledOn). */
+const KEEPS_ITEMS: ReadonlySet<string> = new Set([
+  'index', 'count', 'copy', 'get', 'keys', 'values', 'items', 'sort', 'reverse',
+  'union', 'intersection', 'difference', 'symmetric_difference', 'issubset', 'issuperset', 'isdisjoint',
+]);
+
 /** The built-in container types: calling one or a subclass of one makes a container of its arguments (see CONTAINER_BUILTINS). */
 const CONTAINER_TYPES = [listType, tupleType, dictType, setType, frozensetType];
 
@@ -319,7 +325,7 @@ export class Interpreter implements HostContext {
    * madeInstance) is one too: it holds a count on each counted value in it, looked at again as it
    * changes (resync).
    */
-  private readonly holders = new WeakMap<object, { readonly born: number; items: readonly Counted[] }>();
+  private readonly holders = new WeakMap<object, { readonly born: number; items: Counted[] }>();
   /** Values whose last name went, and the frame depth whose running statement may still use them. */
   private readonly unbound: { value: Counted; depth: number; at: { readonly span: Span } }[] = [];
   /** Generators that ran and have not finished: what the script's end closes (finalization.ts). */
@@ -1079,8 +1085,61 @@ export class Interpreter implements HostContext {
    * could free nothing, and a WeakMap entry for each of the tuples and lists a program makes
    * (`(self, other)` in every op of an autograd engine) costs more than its counting saves.
    */
-  private holdOn(container: object, items: readonly Counted[]): void {
+  private holdOn(container: object, items: Counted[]): void {
     if (items.length > 0) this.holders.set(container, { born: hostObjectCount(), items });
+  }
+
+  /**
+   * A list, dict or set Python made (a literal, a comprehension, `list()`) is a holder even while
+   * empty: what is appended or stored in it later (`losses.append(loss)`, `d[k] = v`), it holds.
+   */
+  private holdMutable(container: PyValue): void {
+    if ((container instanceof PyList || container instanceof PyDict || (container instanceof PySet && !container.frozen)) && !this.holders.has(container)) {
+      this.holders.set(container, { born: hostObjectCount(), items: [] });
+    }
+  }
+
+  /** A live list, dict or set that holds what is in it (holdMutable): what is stored in it, it holds too. */
+  private countedContainer(v: PyValue): v is PyList | PyDict | PySet {
+    return (v instanceof PyList || v instanceof PyDict || v instanceof PySet) && this.holders.has(v) && !this.escaped.has(v);
+  }
+
+  /** Counted container `c` took `v` in (`xs.append(v)`): one more count on it, if it is counted. */
+  private holdMore(c: object, v: PyValue): void {
+    if (this.holdItem(v)) this.holders.get(c)!.items.push(v);
+  }
+
+  /** Counted container `c` let go of one `v` (`d[k] = new` replaced it). */
+  private letGo(c: object, v: PyValue): void {
+    const items = this.holders.get(c)!.items;
+    const i = items.indexOf(v as Counted);
+    if (i < 0) return;
+    items.splice(i, 1);
+    this.unbind(v);
+  }
+
+  /**
+   * The value `c[index] = ...` replaces, when it is known without running Python code (a dict's
+   * str or int key, a list's int index): `{ old }` (undefined where there was none); null otherwise.
+   */
+  private storedAt(c: PyList | PyDict | PySet, index: PyValue): { readonly old: PyValue | undefined } | null {
+    if (c instanceof PyDict && (typeof index === 'string' || typeof index === 'bigint')) return { old: c.map.get(ops.dictKey(index, this))?.[1] };
+    if (c instanceof PyList && typeof index === 'bigint') {
+      const i = Number(index);
+      return { old: c.items[i < 0 ? c.items.length + i : i] };
+    }
+    return null;
+  }
+
+  /**
+   * A built-in method `name` of counted container `c` ran with `args`: what it took in (`append`,
+   * `add`, `insert`), `c` holds; after any other that may change what `c` holds (`extend`,
+   * `update`, `pop`, `remove`, `clear`), `c` is looked at again.
+   */
+  private calledOn(c: object, name: string, args: readonly PyValue[]): void {
+    if (name === 'append' || name === 'add') this.holdMore(c, args[0]);
+    else if (name === 'insert') this.holdMore(c, args[1]);
+    else if (!KEEPS_ITEMS.has(name)) this.resync(c);
   }
 
   /** A new container holds `item`: one more count on it, if it is counted and new or named. */
@@ -1135,7 +1194,10 @@ export class Interpreter implements HostContext {
     // NB: an iterator holds a generator it draws from later; a container drew it out (drawnFrom closes it).
     if (out instanceof PyIterator) {
       this.holdOn(out, args.filter((a) => this.holdItem(a)));
-    } else this.adopt(out);
+    } else {
+      this.adopt(out);
+      this.holdMutable(out);
+    }
   }
 
   /**
@@ -1158,12 +1220,13 @@ export class Interpreter implements HostContext {
   }
 
   /**
-   * `cur op= v` gave `r`. A container that changed in place (`xs += [t]`) holds what it took from
-   * `v` uncounted (it counts what it held when made), so `v` keeps it until the run ends.
+   * `cur op= v` gave `r`. A counted container that changed in place (`xs += [t]`) holds what it
+   * took from `v`; another holds it uncounted, so `v` keeps it until the run ends.
    */
   private madeInPlace(cur: PyValue, v: PyValue, r: PyValue): void {
     this.madeFrom(cur, r);
-    if (r === cur && !(cur instanceof HostObject && cur.collectable)) this.escape(v);
+    if (r === cur && this.countedContainer(cur)) this.resync(cur);
+    else if (r === cur && !(cur instanceof HostObject && cur.collectable)) this.escape(v);
     else this.madeFrom(v, r);
   }
 
@@ -1526,6 +1589,17 @@ export class Interpreter implements HostContext {
         const obj = this.evalExpr(target.value, scope);
         const index = this.evalIndex(obj, target.index, scope);
         this.node = target;
+        if (this.countedContainer(obj)) {
+          // It holds what it stores while it lives (`history[epoch] = loss.detach()`).
+          const known = this.storedAt(obj, index);
+          ops.setitem(obj, index, value, this);
+          if (known === null) this.resync(obj);
+          else {
+            this.holdMore(obj, value);
+            if (known.old !== undefined) this.letGo(obj, known.old);
+          }
+          return;
+        }
         this.storedItem(obj, index, value);
         ops.setitem(obj, index, value, this);
         return;
@@ -1591,6 +1665,7 @@ export class Interpreter implements HostContext {
         const index = this.evalExpr(target.index, scope);
         this.node = target;
         ops.delitem(obj, index, this);
+        if (this.countedContainer(obj)) this.resync(obj);
         return;
       }
       case 'Attribute': {
@@ -2056,6 +2131,7 @@ export class Interpreter implements HostContext {
     this.node = e;
     for (const v of items) s.map.set(ops.dictKey(v, this), v);
     this.adopt(s);
+    this.holdMutable(s);
     return s;
   }
 
@@ -2075,6 +2151,7 @@ export class Interpreter implements HostContext {
     }
     // It holds its keys and values while it lives, as a list literal holds its items (`batch = {'x': X[i:j], 'y': y[i:j]}`).
     this.adopt(d);
+    this.holdMutable(d);
     return d;
   }
 
@@ -2101,6 +2178,7 @@ export class Interpreter implements HostContext {
   /** A list or tuple Python made (a literal, a comprehension) holds its items while it lives, as one an op returns. */
   private held<T extends PyList | PyTuple>(container: T): T {
     this.adopt(container);
+    this.holdMutable(container);
     return container;
   }
 
@@ -2169,9 +2247,13 @@ export class Interpreter implements HostContext {
     const makesContainer = !op && !python && (this.containerMaking.has(f) || (f instanceof PyType && CONTAINER_TYPES.some((t) => f.isSubtypeOf(t))));
     // An nn.Module (`model(x)`, `criterion(model(x), y)`) hands its arguments to its forward and keeps none itself.
     // So does a class whose instances are counted (`nn.Linear(4, 8)`, `SGD(model.parameters())`): what the instance keeps, it holds.
-    // And a host method of a counted instance (`model.add_module('fc', layer)`): what it keeps, the instance shows.
+    // And a host method of a counted instance (`model.add_module('fc', layer)`) or container (`xs.append(t)`): what it keeps, it shows.
     const lends =
-      !op && !python && ((f instanceof PyInstance && lendsArguments(f)) || (f instanceof PyType && countsInstances(f)) || (receiver !== undefined && this.countedInstance(receiver)));
+      !op &&
+      !python &&
+      ((f instanceof PyInstance && lendsArguments(f)) ||
+        (f instanceof PyType && countsInstances(f)) ||
+        (receiver !== undefined && (this.countedInstance(receiver) || this.countedContainer(receiver))));
     if (!op && !python && !lends) {
       for (const a of args) if (!makesContainer && !(a instanceof PyIterator && drawsFrom)) this.escape(a);
       if (!makesContainer) for (const v of kwargs.values()) this.escape(v);
@@ -2202,6 +2284,7 @@ export class Interpreter implements HostContext {
     // A counted instance made, or changed by a host method (`opt.step()`, `model.add_module(...)`), holds what it shows now.
     if (out instanceof PyInstance && this.holders.has(out)) this.resync(out);
     if (receiver !== undefined && !python && this.countedInstance(receiver)) this.resync(receiver);
+    else if (receiver !== undefined && !python && this.countedContainer(receiver)) this.calledOn(receiver, (e.func as A.Attribute).attr, args);
     if (drawsFrom) for (const a of args) if (a instanceof PyIterator && a !== out && !holds(out, a)) this.drawnFrom(a);
     if (makesContainer) {
       this.madeContainer(out, args);
@@ -2394,6 +2477,7 @@ export class Interpreter implements HostContext {
     this.releaseScope(inner);
     const out = dict ?? set ?? new PyList(list);
     this.holdOn(out, heldByList);
+    this.holdMutable(out);
     return out;
   }
 
