@@ -19,6 +19,7 @@ import {
   hostType,
   iterate,
   type Kwargs,
+  nameTable,
   PyBuiltin,
   PyDict,
   pyError,
@@ -382,7 +383,8 @@ class Logger extends HostObject {
 
 const rootType: PyType = new PyType('RootLogger', { module: 'logging', bases: [Logger.type] });
 
-const LEVEL_METHODS: Readonly<Record<string, number>> = { debug: 10, info: 20, warning: 30, warn: 30, error: 40, exception: 40, critical: 50, fatal: 50 };
+// NB: a prototype-less table: `logging.root.constructor` must not find Object's.
+const LEVEL_METHODS = nameTable<number>({ debug: 10, info: 20, warning: 30, warn: 30, error: 40, exception: 40, critical: 50, fatal: 50 });
 
 /** `getLogger(name)`: one logger per dotted name, its parent the nearest existing ancestor (or root), as the Manager places it. */
 function getLogger(name: string | null, ctx: HostContext): Logger {

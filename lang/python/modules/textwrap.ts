@@ -3,7 +3,7 @@
  * chunking: words split at whitespace and after hyphens, long words broken, `max_lines` with its
  * placeholder), `dedent` and `indent`. argparse's help formatter wraps its text with `wrapText`.
  */
-import { bindArgs, type HostContext, type Kwargs, pyError, pyFunction, PyList, PyModule, type PyValue, toIndex, truthy, typeName, type ModuleShim } from '../interpreter';
+import { bindArgs, nameTable, type HostContext, type Kwargs, pyError, pyFunction, PyList, PyModule, type PyValue, toIndex, truthy, typeName, type ModuleShim } from '../interpreter';
 
 /** TextWrapper's settings, CPython's defaults in WRAP_DEFAULTS. */
 export interface WrapOptions {
@@ -174,7 +174,8 @@ function linesKeepingEnds(text: string): string[] {
   return text.match(/[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]*(?:\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]|$)/g)!.filter((l) => l !== '');
 }
 
-const OPTION_NAMES: Readonly<Record<string, keyof WrapOptions>> = {
+// NB: prototype-less: a keyword such as `constructor=` is unexpected, not Object's.
+const OPTION_NAMES = nameTable<keyof WrapOptions>({
   width: 'width',
   initial_indent: 'initialIndent',
   subsequent_indent: 'subsequentIndent',
@@ -187,17 +188,18 @@ const OPTION_NAMES: Readonly<Record<string, keyof WrapOptions>> = {
   tabsize: 'tabsize',
   max_lines: 'maxLines',
   placeholder: 'placeholder',
-};
+});
 
 /** TextWrapper's keyword arguments, as `wrap(text, width, **kwargs)` passes them on. */
 function wrapOptions(fn: string, width: PyValue | undefined, kwargs: Kwargs, base: Partial<WrapOptions>, ctx: HostContext): WrapOptions {
   const o: Record<string, unknown> = { ...WRAP_DEFAULTS, ...base };
   if (width !== undefined) o.width = Number(toIndex(width, ctx));
   for (const [k, v] of kwargs) {
+    // CPython's words: wrap/fill/shorten pass **kwargs on to TextWrapper(width=width, ...).
     const name = OPTION_NAMES[k];
-    if (name === undefined || (k === 'width' && width !== undefined)) {
-      throw pyError('TypeError', `${fn}() got ${name === undefined ? 'an unexpected' : 'multiple values for'} keyword argument '${k}'`);
-    }
+    if (name === undefined) throw pyError('TypeError', `TextWrapper.__init__() got an unexpected keyword argument '${k}'`);
+    if (k === 'width' && width !== undefined) throw pyError('TypeError', `${fn}() got multiple values for argument 'width'`);
+    if (Object.hasOwn(base, name)) throw pyError('TypeError', `textwrap.TextWrapper() got multiple values for keyword argument '${k}'`);
     const d = WRAP_DEFAULTS[name];
     if (typeof d === 'string') {
       if (typeof v !== 'string') throw pyError('TypeError', `${k} must be a str, not ${typeName(v)}`);
