@@ -12,16 +12,16 @@ import { EagerEngine } from '../../runtime/eager';
 import { DocumentAnalyzer } from '../../server/piecewise';
 import { fileUri, LspClient, RESOLVES_LENSES } from '../../test/lsp/client';
 import { writeBenchSection } from '../sections';
-import { FUNCTIONS, generate, LINES } from './generate';
+import { FUNCTIONS, generate, keystrokes, LINES, type Keystroke } from './generate';
 import { liveKeystrokes } from './live';
 
 const OPENS = 7;
-const KEYSTROKES = 200;
+const KEYSTROKES = 400;
 /** The lines an editor shows: the lenses there are resolved after each answer, as VS Code does. */
 const SCREEN_LINES = 50;
 
 /** The same keystrokes straight into the server's analyzer, without the LSP round trip (whose 900-lens JSON is part of the above). */
-function inProcess(text: string, bodyLines: readonly number[]): { lenses: number[]; opens: number[]; edits: number[] } {
+function inProcess(text: string, strokes: readonly Keystroke[]): { lenses: number[]; opens: number[]; edits: number[] } {
   const backend = createReferenceBackend();
   const modules = { ...torchModules(new EagerEngine(backend)), ...jaxModules(backend) };
   const lenses: number[] = [];
@@ -38,16 +38,16 @@ function inProcess(text: string, bodyLines: readonly number[]): { lenses: number
     analyzer.analyze(text);
     opens.push(performance.now() - t);
   }
-  let t0 = 0;
+  // NB: each visit leaves the lines as they were: a keystroke's line starts where it started in the file.
   const lineStarts = [0, ...[...text.matchAll(/\n/g)].map((m) => m.index! + 1)];
   const edits: number[] = [];
   let current = text;
-  for (let k = 0; k < KEYSTROKES; k++) {
-    const at = lineStarts[bodyLines[(k * 37) % bodyLines.length] + 1] + 8;
+  for (const { line, character, typed } of strokes) {
+    const at = lineStarts[line] + character;
     // As the server is told by the change's range: what the keystroke left alone before and after it.
-    const edited = { prefix: at, suffix: current.length - at - (k % 2 === 0 ? 0 : 1) };
-    current = k % 2 === 0 ? `${current.slice(0, at)}y${current.slice(at)}` : current.slice(0, at) + current.slice(at + 1);
-    t0 = performance.now();
+    const edited = { prefix: at, suffix: current.length - at - (typed ? 0 : 1) };
+    current = current.slice(0, at) + typed + current.slice(typed ? at : at + 1);
+    const t0 = performance.now();
     analyzer.analyze(current, edited);
     edits.push(performance.now() - t0);
   }
@@ -91,12 +91,11 @@ async function main(): Promise<void> {
     if (lensCount !== FUNCTIONS * 3) throw new Error(`expected ${FUNCTIONS * 3} lenses after the analysis, got ${lensCount}`);
   }
   const uri = fileUri('bench/lsp/generated_0.py');
+  const strokes = keystrokes(text, bodyLines, KEYSTROKES);
   const edits: number[] = [];
-  for (let k = 0; k < KEYSTROKES; k++) {
-    // Type into one function's body, then take it back: the file stays the same size.
-    const line = bodyLines[(k * 37) % bodyLines.length] + 1;
-    const at = { line, character: 8 };
-    const change = k % 2 === 0 ? { range: { start: at, end: at }, text: 'y' } : { range: { start: at, end: { line, character: 9 } }, text: '' };
+  for (const { line, character, typed } of strokes) {
+    const at = { line, character };
+    const change = { range: { start: at, end: typed ? at : { line, character: character + 1 } }, text: typed };
     const t0 = performance.now();
     await client.change(uri, [change]);
     await client.lensesOnScreen(uri, line - SCREEN_LINES / 2, SCREEN_LINES);
@@ -111,12 +110,12 @@ async function main(): Promise<void> {
   }
   const live = await liveKeystrokes(client);
   await client.stop();
-  const direct = inProcess(text, bodyLines);
+  const direct = inProcess(text, strokes);
   const f = (ms: number) => ms.toFixed(1);
   const md = [
     '## Language server (`npm run bench:lsp`)',
     '',
-    `A generated file of ${LINES.toLocaleString('en')} lines and ${FUNCTIONS} numeric functions (${lensCount} lenses), through a real client over stdio (\`node dist/server.js --stdio\`) that resolves lenses as VS Code does (\`codeLens/resolve\`: the lenses come without their commands, and those on its ${SCREEN_LINES}-line screen are resolved, in parallel, within the time taken; as VS Code, it resolves only a lens that came without its command, and the first answer for a file just opened comes with them): from sending \`didOpen\` to the first CodeLens response and to the response with all lenses (${OPENS} opens), and from one keystroke in a function body (an incremental \`didChange\`) to the next CodeLens response (${KEYSTROKES} keystrokes).`,
+    `A generated file of ${LINES.toLocaleString('en')} lines and ${FUNCTIONS} numeric functions (${lensCount} lenses), through a real client over stdio (\`node dist/server.js --stdio\`) that resolves lenses as VS Code does (\`codeLens/resolve\`: the lenses come without their commands, and those on its ${SCREEN_LINES}-line screen are resolved, in parallel, within the time taken; as VS Code, it resolves only a lens that came without its command, and the first answer for a file just opened comes with them): from sending \`didOpen\` to the first CodeLens response and to the response with all lenses (${OPENS} opens), and from one keystroke in a function body (an incremental \`didChange\`) to the next CodeLens response with the lenses on its screen resolved (${KEYSTROKES} keystrokes: at each of ${KEYSTROKES / 8} function bodies, \` * 2\` typed at the end of a line and backspaced away, so the line is broken while half typed and the file is as it was after each visit).`,
     '',
     '| measurement | median | p90 | goal |',
     '|---|---|---|---|',
@@ -134,7 +133,7 @@ async function main(): Promise<void> {
     '',
     'A keystroke re-parses and re-analyzes only the definition it is in (server/piecewise.ts): the cut is scanned again from the last definition start before the edit (the server places the edit by the change\'s range, without comparing the text with the last one), the other pieces keep their strings, parses and contexts, and while the edited piece keeps its imports and what it means to the other pieces, the file\'s bookkeeping (imports, binders, contexts) is kept. The rest of a keystroke\'s round trip is JSON-RPC and the 900 lenses\' JSON (about 95 KB without their commands, where each names its document by a number for its URI, 220 KB with them, as a client that does not resolve lenses gets them), timed alone in the unchanged-file row.',
     '',
-    `Live evaluation (bench/lsp/live.ts): the PyTorch tutorial's training loop (test/fixtures/lsp/poly_nn_train.py) computed, then typed into in bursts of 8 keys at 10 keys a second; after each burst, live mode's 500 ms pause, then \`gradlens/evaluate\` of it in the server's worker (as VS Code's live mode asks when the panel is closed), which the next burst's first key cancels. p99: ${f(percentile(live.all, 0.99))} ms over all, ${f(percentile(live.duringEvaluation, 0.99))} ms while an evaluation ran.`,
+    `Live evaluation (bench/lsp/live.ts): the PyTorch tutorial's training loop (test/fixtures/lsp/poly_nn_train.py) computed, then typed into in bursts of 4 keys at 10 keys a second; after each burst, live mode's 500 ms pause, then \`gradlens/evaluate\` of it in the server's worker (as VS Code's live mode asks when the panel is closed), which the next burst's first key cancels. p99: ${f(percentile(live.all, 0.99))} ms over all, ${f(percentile(live.duringEvaluation, 0.99))} ms while an evaluation ran.`,
     '',
     `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${loadavg()[0].toFixed(2)} (the cores are shared).`,
   ].join('\n');
