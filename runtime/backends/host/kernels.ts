@@ -1,4 +1,4 @@
-import { sizeOf, stridesOf, type AbstractValue, type AnyTypedArray, type DType, type Shape } from '../../core';
+import { libm, sizeOf, stridesOf, type AbstractValue, type AnyTypedArray, type DType, type Shape } from '../../core';
 import type { ParamsOf, Primitive } from '../../primitives';
 import { WASM_LOOP_MIN_ELEMENTS, wasmBinary, wasmColumnSums, wasmProduct, wasmSimdSupported, wasmSum, wasmUnary, type WasmBinaryOp, type WasmMathPrimitive } from '../../wasm';
 import { integerPowerInto, mapIndex } from '../reference';
@@ -71,6 +71,31 @@ function select(inputs: readonly HostValues[], _params: unknown, out: AbstractVa
   const st = t.length === n ? 1 : 0;
   const sf = f.length === n ? 1 : 0;
   for (let i = 0; i < n; i++) o[i] = p[i * sp] !== 0 ? t[i * st] : f[i * sf];
+  return o;
+}
+
+/**
+ * pow with a float64 result (the reference flavour): glibc's pow of each broadcast pair, as the
+ * reference kernel computes it, without its index arrays and call through a closure an element;
+ * a scalar integer exponent (NumPy's `x ** 3`) through libm's loop of certain products.
+ */
+function powFloat64(inputs: readonly HostValues[], _params: unknown, out: AbstractValue): AnyTypedArray | null {
+  if (out.dtype !== 'float64') return null;
+  const n = sizeOf(out.shape);
+  const [x, y] = inputs;
+  const o = output(out.dtype, n);
+  const a = expand(x.data, x.shape, out.shape, n);
+  const e = y.data.length === 1 ? y.data[0] : NaN;
+  if (a.length === n && Number.isInteger(e) && e >= 2 && e <= libm.POW_INTEGER_INTO_MAX) {
+    libm.powIntegerInto(a, e, o);
+  } else {
+    const b = expand(y.data, y.shape, out.shape, n);
+    const sa = a.length === n ? 1 : 0;
+    const sb = b.length === n ? 1 : 0;
+    for (let i = 0; i < n; i++) o[i] = libm.pow(a[i * sa], b[i * sb]);
+    doneWith(b, y.data);
+  }
+  doneWith(a, x.data);
   return o;
 }
 
@@ -323,6 +348,7 @@ export function hostKernels(flavour: HostFlavour): HostKernelTable {
     sub: float32Only(wasm ? binaryFloat32('sub') : binary(BINARY_LOOPS.sub)),
     mul: float32Only(wasm ? binaryFloat32('mul') : binary(BINARY_LOOPS.mul)),
     div: float32Only(wasm ? binaryFloat32('div') : binary(BINARY_LOOPS.div)),
+    ...(wasm ? {} : { pow: powFloat64 }),
     max: float32Only(binary(BINARY_LOOPS.max)),
     min: float32Only(binary(BINARY_LOOPS.min)),
     ...comparisons,

@@ -12,7 +12,8 @@
  * functions (expm1f, log1pf, atanf, asinf, acosf, cbrtf, tanf, sinhf, coshf, asinhf, acoshf, atanhf,
  * exp2f, log2f, log10f, powf; expf and logf inside them) are what NumPy calls for float32 without AVX-512.
  */
-export { glibcPow as pow } from './glibc_pow';
+export { glibcPow as pow, glibcPowIntegerInto as powIntegerInto } from './glibc_pow';
+export { MAX_FAST_EXPONENT as POW_INTEGER_INTO_MAX } from './pow_integer';
 export { glibcExp as exp } from './glibc_exp';
 export { glibcExp2 as exp2 } from './glibc_exp2';
 export { glibcLog as log } from './glibc_log';

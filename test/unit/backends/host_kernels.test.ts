@@ -6,6 +6,7 @@ import {
 import { runReferenceKernel } from '../../../runtime/backends/host';
 import { formatAval, isComplex, Random, typedArrayFrom, type AnyTypedArray } from '../../../runtime/core';
 import { abstractEval, PRIMITIVES, type ParamsOf, type Primitive } from '../../../runtime/primitives';
+import { readFileSync } from 'node:fs';
 import { CASES, type Case, type CaseMaker } from '../support/backend_cases';
 import type { HostArray } from '../support/inputs';
 import { REPLAY_SEED, streamFor } from '../support/seed';
@@ -61,6 +62,22 @@ function extraCases(prim: Primitive, r: Random): Case<ParamsOf<Primitive>>[] {
         { inputs: [f32(normals(r, 2001, 5), [2001])], params: {} },
         { inputs: [f32(normals(r, 256 * 64, 2), [256, 64])], params: {} },
       ];
+    case 'pow': {
+      // float64 pow (the reference flavour's): scalar integer exponents take a loop of their own.
+      const f64 = (values: number[], shape: number[]): HostArray => ({ values, shape, dtype: 'float64' });
+      const specials = f64([0, -0, Infinity, -Infinity, NaN, 1, -1, 5e-324, 1e-300, 1e300, -2.5, 3.75, 2 ** -20, -(2 ** 21), 1.0000001, -0.9999999], [16]);
+      // Arguments where glibc's pow is not x^n correctly rounded (pow_integer.test.ts), one array per n.
+      const hard: { x: string; n: number }[] = JSON.parse(readFileSync('test/fixtures/random/numpy_power_integer.json', 'utf8'));
+      const hardOf = (n: number) => hard.filter((c) => c.n === n).map((c) => Number(c.x));
+      const exponents = [2, 3, 4, 5, 7, 16, 17, 2.5, 0.5, 1, 0, -1, -3];
+      return [
+        ...exponents.map((y) => ({ inputs: [specials, f64([y], [])], params: {} })),
+        ...[...new Set(hard.map((c) => c.n))].map((n) => ({ inputs: [f64(hardOf(n), [hardOf(n).length]), f64([n], [])], params: {} })),
+        { inputs: [f64(normals(r, 2000, 3), [2000]), f64([3], [])], params: {} },
+        { inputs: [f64([3], [1]), f64(normals(r, 6), [2, 3])], params: {} },
+        { inputs: [f64(normals(r, 6, 2), [2, 3]), f64([2, 3, 4], [3])], params: {} },
+      ];
+    }
     case 'integer_pow':
       return [0, 1, 2, 3, 4].map((y) => ({ inputs: [f32(normals(r, 2000, 3), [2000])], params: { y } }));
     case 'transpose':

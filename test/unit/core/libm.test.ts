@@ -2,8 +2,9 @@ import { strict as assert } from 'node:assert';
 import * as libm from '../../../runtime/core/libm';
 
 type Fn = (...args: number[]) => number;
-// frexp returns a pair: tested on its own below; ERFC_FITS is erfc's coefficients, not a function.
-const { frexp: _pair, ERFC_FITS: _fits, ...floatFunctions } = libm;
+// frexp returns a pair: tested on its own below; ERFC_FITS is erfc's coefficients, not a function;
+// powIntegerInto is pow's loop over an array (its bound POW_INTEGER_INTO_MAX), tested as `x ** 3` on NumPy arrays.
+const { frexp: _pair, ERFC_FITS: _fits, powIntegerInto: _loop, POW_INTEGER_INTO_MAX: _loopMax, ...floatFunctions } = libm;
 const FUNCTIONS: Readonly<Record<string, Fn>> = floatFunctions;
 
 /**
