@@ -1,4 +1,5 @@
 import { RANDOM_JVP_RULES } from './random_rules';
+import { BITWISE_JVP_RULES } from './bitwise_rules';
 import { COMPLEX_JVP_RULES } from './complex_rules';
 import { WINDOW_JVP_RULES } from './jvp_window';
 import type { JvpRuleTable } from './jvp_rule';
@@ -15,5 +16,6 @@ export const JVP_RULES: JvpRuleTable = {
   ...ALONG_AXIS_JVP_RULES,
   ...WINDOW_JVP_RULES,
   ...RANDOM_JVP_RULES,
+  ...BITWISE_JVP_RULES,
   ...COMPLEX_JVP_RULES,
 };

@@ -1,4 +1,5 @@
 import { RANDOM_VJP_RULES } from './random_rules';
+import { BITWISE_VJP_RULES } from './bitwise_rules';
 import { COMPLEX_VJP_RULES } from './complex_rules';
 import { WINDOW_VJP_RULES } from './vjp_window';
 import type { VjpRuleTable } from './vjp_rule';
@@ -15,5 +16,6 @@ export const VJP_RULES: VjpRuleTable = {
   ...ALONG_AXIS_VJP_RULES,
   ...WINDOW_VJP_RULES,
   ...RANDOM_VJP_RULES,
+  ...BITWISE_VJP_RULES,
   ...COMPLEX_VJP_RULES,
 };

@@ -1,4 +1,4 @@
-import { familyRules, type RandomBitsPrimitive } from '../primitives';
+import { BITWISE_BINARY, familyRules, type BitwisePrimitive, type RandomBitsPrimitive } from '../primitives';
 import { batchAt, type BatchRule, type BatchRuleTable } from './batch_rule';
 import { broadcasting, unary } from './batch_elementwise';
 
@@ -18,6 +18,11 @@ export const RANDOM_BATCH_RULES: Pick<BatchRuleTable, RandomBitsPrimitive> = {
   // JAX's random_wrap_batch_rule: the batch axis to the front, before the trailing 2 words.
   random_wrap: (o, [data], [bd], params, axisSize) => ({ out: o.bind('random_wrap', [batchAt(o, data, bd, 0, axisSize)], params), batchDim: 0 }),
   shift_right_logical: broadcasting('shift_right_logical'),
-  or: broadcasting('or'),
   bitcast_convert_type: unary('bitcast_convert_type'),
+};
+
+// JAX's `batching.defbroadcasting` for and, or, xor and `defvectorized` for not.
+export const BITWISE_BATCH_RULES: Pick<BatchRuleTable, BitwisePrimitive> = {
+  not: unary('not'),
+  ...familyRules(BITWISE_BINARY, broadcasting),
 };

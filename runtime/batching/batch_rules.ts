@@ -5,7 +5,7 @@ import { COMPLEX_BATCH_RULES, ELEMENTWISE_BATCH_RULES } from './batch_elementwis
 import { INDEXING_BATCH_RULES } from './batch_indexing';
 import { STRUCTURAL_BATCH_RULES } from './batch_structural';
 import { WINDOW_BATCH_RULES } from './batch_window';
-import { RANDOM_BATCH_RULES } from './batch_random';
+import { BITWISE_BATCH_RULES, RANDOM_BATCH_RULES } from './batch_random';
 
 /** The families together; a primitive missing from all of them fails the type check here. */
 const RULES: BatchRuleTable = {
@@ -15,6 +15,7 @@ const RULES: BatchRuleTable = {
   ...ALONG_AXIS_BATCH_RULES,
   ...WINDOW_BATCH_RULES,
   ...RANDOM_BATCH_RULES,
+  ...BITWISE_BATCH_RULES,
   ...COMPLEX_BATCH_RULES,
 };
 

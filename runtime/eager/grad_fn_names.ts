@@ -88,7 +88,10 @@ export const GRAD_FN_NAMES: { readonly [P in Primitive]: string } = {
   random_wrap: 'ViewBackward0',
   random_unwrap: 'ViewBackward0',
   shift_right_logical: 'BitwiseRightShiftBackward0',
+  not: 'BitwiseNotBackward0',
+  and: 'BitwiseAndBackward0',
   or: 'BitwiseOrBackward0',
+  xor: 'BitwiseXorBackward0',
   rem: 'FmodBackward0',
   // NB: torch.isfinite's bool result has no node; the name is never shown.
   is_finite: 'IsfiniteBackward0',

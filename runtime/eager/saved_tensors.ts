@@ -118,7 +118,10 @@ export const SAVED_BY: { readonly [P in Primitive]: SavedRule } = {
   random_wrap: nothing,
   random_unwrap: nothing,
   shift_right_logical: nothing,
+  not: nothing,
+  and: nothing,
   or: nothing,
+  xor: nothing,
   // FmodBackward1: self and other, for other's gradient only.
   is_finite: nothing,
   rem: (needs) => (needs[1] ? BOTH : NOTHING),

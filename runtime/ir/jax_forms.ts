@@ -1,6 +1,6 @@
 import type { AbstractValue } from '../core';
 import {
-  ARITHMETIC_BINARY, COMPARISONS, CUMULATIVE, familyRules, PARAM_FREE_UNARY, REDUCTIONS, WINDOW_REDUCTIONS, type ParamsOf, type Primitive,
+  ARITHMETIC_BINARY, BITWISE, COMPARISONS, CUMULATIVE, familyRules, PARAM_FREE_UNARY, REDUCTIONS, WINDOW_REDUCTIONS, type ParamsOf, type Primitive,
   type WindowParams, type WindowReductionPrimitive,
 } from '../primitives';
 import { pyInts, pyList, pyName, pyRepr, pyTuple, type PyValue } from './pyrepr';
@@ -53,6 +53,8 @@ export const JAX_FORMS: { readonly [P in Primitive]: JaxFormRule<P> } = {
   // NB: JAX's select_n takes the cases in index order, false first: where(p, t, f) is `select_n p f t`.
   select: (_p, { inputs: [pred, onTrue, onFalse] }) => ({ name: 'select_n', params: {}, operands: [pred, onFalse, onTrue] }),
   clamp: plain('clamp'),
+  // NB: JAX names lax's bitwise primitives `not`, `and`, `or`, `xor` (lax.py not_p, and_p, ...), without params.
+  ...familyRules(BITWISE, plain),
   convert_element_type: withParams('convert_element_type', ({ newDtype }) => ({ new_dtype: pyName(newDtype), weak_type: false })),
   ...familyRules(REDUCTIONS, reduction),
   argmax: withParams('argmax', ({ axis, indexDtype }) => ({ axes: pyInts([axis]), index_dtype: pyName(indexDtype) })),
@@ -126,7 +128,6 @@ export const JAX_FORMS: { readonly [P in Primitive]: JaxFormRule<P> } = {
   random_wrap: withParams('random_wrap', ({ impl }) => ({ impl: pyName(impl) })),
   random_unwrap: plain('random_unwrap'),
   shift_right_logical: plain('shift_right_logical'),
-  or: plain('or'),
   rem: plain('rem'),
   is_finite: plain('is_finite'),
   bitcast_convert_type: withParams('bitcast_convert_type', ({ newDtype }) => ({ new_dtype: pyName(newDtype) })),

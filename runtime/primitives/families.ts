@@ -86,7 +86,7 @@ export type AlongAxisPrimitive = (typeof ALONG_AXIS)[number];
 /** jax.random's key primitives (JAX's prng.py): keys in, keys or bits out, computed by threefry2x32. */
 export const RANDOM_KEYS = ['random_seed', 'random_bits', 'random_split', 'random_fold_in', 'random_wrap', 'random_unwrap'] as const satisfies readonly Primitive[];
 /** Integer bit manipulation on uint32 (no derivative, never fused: uint32 lives on the host). */
-export const BIT_OPS = ['shift_right_logical', 'or', 'bitcast_convert_type'] as const satisfies readonly Primitive[];
+export const BIT_OPS = ['shift_right_logical', 'bitcast_convert_type'] as const satisfies readonly Primitive[];
 /** Every primitive of jax.random's samplers that works on bits: their rules live in *_random.ts files. */
 export const RANDOM_BITS = [...RANDOM_KEYS, ...BIT_OPS] as const satisfies readonly Primitive[];
 
@@ -97,6 +97,16 @@ export type RandomBitsPrimitive = (typeof RANDOM_BITS)[number];
 /** lax's complex-number primitives: made from float parts, taken apart, conjugated (elementwise, never fused: complex lives on the host). */
 export const COMPLEX_PARTS = ['complex', 'real', 'imag', 'conj'] as const satisfies readonly Primitive[];
 export type ComplexPartsPrimitive = (typeof COMPLEX_PARTS)[number];
+
+/**
+ * lax's bitwise primitives (not, and, or, xor): on bool the logical ops, on integers the bitwise
+ * ones; operands of one dtype, broadcasting; no derivative (JAX's ad.defjvp_zero). Never fused:
+ * the scalar IR has no bitwise ops, so each runs as its own kernel.
+ */
+export const BITWISE = ['not', 'and', 'or', 'xor'] as const satisfies readonly Primitive[];
+export const BITWISE_BINARY = ['and', 'or', 'xor'] as const satisfies readonly Primitive[];
+export type BitwisePrimitive = (typeof BITWISE)[number];
+export type BitwiseBinaryPrimitive = (typeof BITWISE_BINARY)[number];
 
 /** The primitives no family holds: each has its rules written out alone (is_finite: a float test with a bool result, no derivative, never fused). */
 export const UNGROUPED = ['dot_general', 'conv_general_dilated', 'is_finite'] as const satisfies readonly Primitive[];

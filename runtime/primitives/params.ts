@@ -80,6 +80,11 @@ export interface PrimitiveParams {
   select: NoParams;
   /** lax.clamp(min, x, max): min(max(x, min), max), the bounds broadcasting to x. */
   clamp: NoParams;
+  // lax's bitwise ops: logical on bool, bitwise on integers (lax.bitwise_not/and/or/xor, jnp.logical_*, ~ & | ^)
+  not: NoParams;
+  and: NoParams;
+  or: NoParams;
+  xor: NoParams;
   convert_element_type: { readonly newDtype: DType };
   // reductions over `axes`, which disappear from the shape
   reduce_sum: { readonly axes: readonly number[] };
@@ -164,7 +169,6 @@ export interface PrimitiveParams {
   random_unwrap: NoParams;
   // integer bit manipulation (lax's), on uint32: how jax.random's samplers make floats and integers from bits
   shift_right_logical: NoParams;
-  or: NoParams;
   /** The same bits read as another dtype of the same width (uint32 <-> float32). */
   bitcast_convert_type: { readonly newDtype: DType };
   // complex numbers (lax's): made from and taken apart into their float parts

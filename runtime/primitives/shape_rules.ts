@@ -8,6 +8,7 @@ import { ALONG_AXIS_SHAPE_RULES } from './shape_rules_along_axis';
 import { WINDOW_SHAPE_RULES } from './window_shapes';
 import { RANDOM_SHAPE_RULES } from './shape_rules_random';
 import { COMPLEX_SHAPE_RULES, TAKES_COMPLEX } from './shape_rules_complex';
+import { BITWISE_SHAPE_RULES } from './shape_rules_bitwise';
 
 /** Computes the abstract value of a primitive's result, or throws a ShapeError naming the op and shapes. */
 export type ShapeRule<P extends Primitive> = (inputs: readonly AbstractValue[], params: ParamsOf<P>) => AbstractValue;
@@ -111,6 +112,7 @@ export const SHAPE_RULES: { readonly [P in Primitive]: ShapeRule<P> } = {
     if (dtype === 'bool') throw new ShapeError('clamp', inputs, 'is not defined on bool');
     return aval(broadcast('clamp', inputs), dtype);
   },
+  ...BITWISE_SHAPE_RULES,
   convert_element_type: (inputs, { newDtype }) => {
     arity('convert_element_type', inputs, 1);
     return aval(inputs[0].shape, newDtype);

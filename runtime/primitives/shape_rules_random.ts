@@ -17,7 +17,7 @@ function checkShape(op: string, inputs: readonly AbstractValue[], shape: readonl
   if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new ShapeError(op, inputs, `shape (${shape.join(', ')}) must hold non-negative integers`);
 }
 
-function uint32Binary<P extends 'shift_right_logical' | 'or'>(op: P): Rule<P> {
+function uint32Binary<P extends 'shift_right_logical'>(op: P): Rule<P> {
   return (inputs) => {
     if (inputs.length !== 2) throw new ShapeError(op, inputs, 'expects 2 operand(s)');
     const [a, b] = inputs;
@@ -62,7 +62,6 @@ export const RANDOM_SHAPE_RULES: { readonly [P in RandomBitsPrimitive]: Rule<P> 
   },
   random_unwrap: (inputs) => aval([...keys('random_unwrap', inputs).shape, 2], 'uint32'),
   shift_right_logical: uint32Binary('shift_right_logical'),
-  or: uint32Binary('or'),
   bitcast_convert_type: (inputs, { newDtype }) => {
     const x = one('bitcast_convert_type', inputs, (d) => WORD_DTYPES.has(d), 'a uint32 or float32 operand');
     if (!WORD_DTYPES.has(newDtype) || newDtype === x.dtype) throw new ShapeError('bitcast_convert_type', inputs, `cannot reinterpret 32-bit words as ${newDtype}`);

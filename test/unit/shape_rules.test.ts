@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { aval, broadcastShapes } from '../../runtime/core';
-import { abstractEval, ALONG_AXIS, COMPLEX_PARTS, ELEMENTWISE, PRIMITIVES, RANDOM_BITS, SPECIAL_BINARY, SPECIAL_UNARY, STRUCTURAL, UNGROUPED, type Primitive } from '../../runtime/primitives';
+import { abstractEval, ALONG_AXIS, COMPLEX_PARTS, ELEMENTWISE, PRIMITIVES, RANDOM_BITS, BITWISE, SPECIAL_BINARY, SPECIAL_UNARY, STRUCTURAL, UNGROUPED, type Primitive } from '../../runtime/primitives';
 
 describe('shape rules', () => {
   it('broadcasts like NumPy', () => {
@@ -24,7 +24,7 @@ describe('shape rules', () => {
   });
 
   it('puts every primitive in exactly one family (elementwise, structural, special unary or binary, along an axis, random bits, complex parts, or ungrouped)', () => {
-    const families: readonly (readonly Primitive[])[] = [ELEMENTWISE, STRUCTURAL, SPECIAL_UNARY, SPECIAL_BINARY, ALONG_AXIS, RANDOM_BITS, COMPLEX_PARTS, UNGROUPED];
+    const families: readonly (readonly Primitive[])[] = [ELEMENTWISE, STRUCTURAL, SPECIAL_UNARY, SPECIAL_BINARY, ALONG_AXIS, RANDOM_BITS, BITWISE, COMPLEX_PARTS, UNGROUPED];
     for (const prim of PRIMITIVES) {
       assert.equal(families.filter((f) => f.includes(prim)).length, 1, `${prim} is in ${families.filter((f) => f.includes(prim)).length} families`);
     }

@@ -7,6 +7,7 @@ import { isComplex, isInteger } from '../../../runtime/core';
 import { bindArgs, PyComplex, nestedFromFlat, pyError, NOT_IMPLEMENTED, type BinaryOp, type CompareOp, type HostContext, PyDict, PyList, PySet, PyTuple, nameTable, type PyValue, toIndex, typeName } from '../interpreter';
 import { PyArray, toDtype, type ArrayBehaviour, type ArrayMethod } from './array';
 import { IndexUpdateHelper } from './at';
+import { bitwiseBinary, bitwiseNot } from './bitwise';
 import * as L from './lax';
 import { arrayPlacement } from './devices';
 import { NONZERO_ARRAY_METHODS } from './numpy_nonzero';
@@ -21,6 +22,7 @@ const ARITH: Partial<Record<BinaryOp, 'add' | 'sub' | 'mul' | 'div' | 'max'>> = 
 const COMPARE: Record<CompareOp, 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne'> = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne' };
 
 const LOGICAL: Partial<Record<BinaryOp, 'gt' | 'ge' | 'ne'>> = { '&': 'gt', '|': 'ge', '^': 'ne' };
+const BITWISE: Partial<Record<BinaryOp, 'and' | 'or' | 'xor'>> = { '&': 'and', '|': 'or', '^': 'xor' };
 const isBoolean = (v: PyValue) => typeof v === 'boolean' || (v instanceof PyArray && v.dtype === 'bool');
 
 const acceptable = (x: PyValue) => x instanceof PyArray || typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean' || x instanceof PyComplex;
@@ -105,16 +107,19 @@ export const ARRAY_BEHAVIOUR: ArrayBehaviour = {
     if (opName === '//' || opName === '%') return numpyHostDivMod(x.rt, opName, a, b, ctx) ?? L.floorDivMod(x.rt, opName, a, b, ctx);
     // Masks combine as NumPy's logical ufuncs do on booleans: a & b is a > ~b, a | b is a >= ~b, a ^ b is a != b.
     const logical = LOGICAL[opName];
-    if (logical && x.numpy && !x.traced && isBoolean(a) && isBoolean(b)) return L.binary(x.rt, logical, a, logical === 'ne' ? b : L.binary(x.rt, 'eq', b, false, ctx), ctx);
+    // jax arrays' & | ^ are jnp.bitwise_and/or/xor (array_methods.py): lax's and/or/xor primitives.
+    const bitwise = BITWISE[opName];
+    if (bitwise && !x.numpy) return bitwiseBinary(x.rt, bitwise, a, b, ctx);
+    if (logical && !x.traced && isBoolean(a) && isBoolean(b)) return L.binary(x.rt, logical, a, logical === 'ne' ? b : L.binary(x.rt, 'eq', b, false, ctx), ctx);
     throw pyError('NotImplementedError', `the operator ${opName} on arrays is not supported by Gradlens${logical ? ' but between NumPy boolean arrays (masks)' : ''}`);
   },
   unary(opName, x, ctx) {
     if (opName === '+') return x;
     if (opName === '-' && x.numpy && x.dtype === 'bool') throw pyError('TypeError', 'The numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_not function instead.');
     if (opName === '-') return L.unary(x.rt, 'neg', x, ctx);
-    // ~mask is NumPy's logical not on booleans, ~n the bitwise not of integers: -n - 1 (jax's
-    // arrays keep the refusal: their jaxprs would show other primitives than JAX's not).
-    if (!x.numpy || x.traced) throw pyError('NotImplementedError', 'the operator ~ on jax arrays is not supported by Gradlens; write x == False for a mask');
+    // ~ on a jax array is jnp.invert: lax's not primitive. On a NumPy array, ~mask is NumPy's
+    // logical not on booleans, ~n the bitwise not of integers: -n - 1.
+    if (!x.numpy) return bitwiseNot(x.rt, x, ctx);
     if (x.dtype === 'bool') return L.binary(x.rt, 'eq', x, false, ctx);
     if (x.dtype === 'int32' || x.dtype === 'int64') return L.binary(x.rt, 'sub', L.unary(x.rt, 'neg', x, ctx), 1n, ctx);
     throw pyError('TypeError', "ufunc 'invert' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''");

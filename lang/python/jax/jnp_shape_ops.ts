@@ -53,16 +53,6 @@ const triangle = (name: 'tril' | 'triu'): Fn => (rt, args, kwargs, ctx) => {
 };
 
 /** A value that is not bool as `x != 0` (JAX's _logical_op). */
-function truth(rt: JaxRuntime, x: PyValue, ctx: HostContext): PyArray {
-  const a = arr(rt, x, ctx);
-  return a.dtype === 'bool' ? a : L.binary(rt, 'ne', a, 0, ctx);
-}
-
-const logical = (name: string, combine: (rt: JaxRuntime, p: PyArray, q: PyArray, ctx: HostContext) => PyArray): Fn => (rt, args, kwargs, ctx) => {
-  const a = bindArgs(name, ['x1', 'x2'], args, kwargs, ctx);
-  return combine(rt, truth(rt, a.required('x1'), ctx), truth(rt, a.required('x2'), ctx), ctx);
-};
-
 function broadcastTo(rt: JaxRuntime, x: PyArray, shape: readonly number[]): PyArray {
   const fits = shape.length >= x.shape.length && x.shape.every((d, i) => d === 1 || d === shape[shape.length - x.shape.length + i]);
   if (!fits) throw pyError('ValueError', `Incompatible shapes for broadcasting: ${pyShape(x.shape)} and requested shape ${pyShape(shape)}`);
@@ -177,10 +167,6 @@ export const JNP_SHAPE_FUNCTIONS: Readonly<Record<string, Fn>> = {
   },
   // NB: JAX returns a list (jax/_src/numpy/util.py _broadcast_arrays).
   broadcast_arrays: (rt, args, _kwargs, ctx) => new PyList(broadcastArrays(rt, args.map((x) => arr(rt, x, ctx)))),
-  logical_and: logical('logical_and', (rt, p, q, ctx) => L.where(rt, p, q, false, ctx)),
-  logical_or: logical('logical_or', (rt, p, q, ctx) => L.where(rt, p, true, q, ctx)),
-  logical_xor: logical('logical_xor', (rt, p, q, ctx) => L.binary(rt, 'ne', p, q, ctx)),
-  logical_not: (rt, args, kwargs, ctx) => L.binary(rt, 'eq', truth(rt, bindArgs('logical_not', ['x'], args, kwargs, ctx).required('x'), ctx), false, ctx),
   // JAX's array_equal: False for different shapes, else all(a1 == a2) as a bool Array (NaN equal to NaN with equal_nan).
   array_equal: (rt, args, kwargs, ctx) => {
     const a = bindArgs('array_equal', ['a1', 'a2', 'equal_nan?'], args, kwargs, ctx);

@@ -206,8 +206,7 @@ function floatRemainder(rt: JaxRuntime, x: Val, y: Val, weak: boolean): PyArray 
   const zero = new Scalar(0, x.dtype);
   const nonzero = o.ne(truncMod, zero);
   const signsDiffer = o.ne(o.lt(truncMod, zero), o.lt(y, zero));
-  // NB: JAX's bitwise_and of the two masks; Gradlens has no boolean and, so a select keeps false where the remainder is zero.
-  const doPlus = o.select(nonzero, signsDiffer, nonzero);
+  const doPlus = o.bind('and', [signsDiffer, nonzero], {});
   return wrap(rt, o.select(doPlus, o.add(truncMod, y), truncMod), weak, false);
 }
 
@@ -224,9 +223,8 @@ export function floatDivmod(rt: JaxRuntime, x: Val, y: Val): [Val, Val] {
   const trunc = o.bind('rem', [x, y], {});
   const dividend = o.select(o.eq(y, zero), x, o.sub(x, trunc));
   const quotient = o.div(dividend, y);
-  // NB: JAX's bitwise_and of the two masks, as a select that keeps false where the remainder is zero (floatRemainder's).
   const nonzero = o.ne(trunc, zero);
-  const moved = o.select(nonzero, o.ne(o.sign(y), o.sign(trunc)), nonzero);
+  const moved = o.bind('and', [nonzero, o.ne(o.sign(y), o.sign(trunc))], {});
   const mod = o.select(moved, o.add(trunc, y), trunc);
   const floored = o.select(moved, o.sub(quotient, new Scalar(1, x.dtype)), quotient);
   return [o.bind('round', [floored], { roundingMethod: ROUNDING_METHODS.AWAY_FROM_ZERO }), mod];

@@ -21,6 +21,7 @@ import { laxRoundingAttrs } from './jnp_rounding';
 import { nnAttrs, NN_NAMES } from './nn';
 import { FUNCTIONS, numpyAttrs } from './numpy';
 import { JNP_SHAPE_FUNCTIONS } from './jnp_shape_ops';
+import { JNP_BITWISE_FUNCTIONS, laxBitwiseAttrs } from './bitwise';
 import { DTYPE_INFO_NAMES } from './jnp_dtypes';
 import { piecewiseFunction } from './jnp_piecewise';
 import { NonConcreteBooleanIndexError } from './numpy_views';
@@ -139,6 +140,7 @@ function laxAttrs(rt: JaxRuntime, jnp: Record<string, PyValue>): Record<string, 
     const a = bindArgs('concatenate', ['operands', 'dimension'], args, kwargs, ctx);
     return ctx.call(jnp.concatenate, [a.required('operands'), a.required('dimension')]);
   });
+  Object.assign(attrs, laxBitwiseAttrs(rt));
   const ops = arrayOps(rt, attrs);
   // NB: reduce_window knows its monoids by these ops (lax.add); control flow calls Python functions, which may keep what they make.
   return { ...ops, ...arrayOps(rt, laxWindowAttrs(rt, ops, jnp)), ...arrayOps(rt, laxSlicingAttrs(rt, ops, jnp)), ...controlFlowAttrs(rt) };
@@ -268,7 +270,7 @@ export function jaxSession(backend: Backend, options: JaxModuleOptions = {}): Ja
     return m;
   });
   const shim = (pick: (m: JaxModules) => PyModule, exports?: readonly string[]): ModuleShim => ({ create: (ctx) => pick(get(ctx)), ...(exports ? { exports } : {}) });
-  const npNames = [...Object.keys(FUNCTIONS), ...Object.keys(JNP_SHAPE_FUNCTIONS), ...DTYPE_INFO_NAMES, 'piecewise', 'convolve', 'correlate', 'asarray', 'float32', 'float64', 'int32', 'int64', 'bool_', 'complex64', 'complex128', 'pi', 'e', 'inf', 'nan', 'newaxis', 'ndarray'];
+  const npNames = [...Object.keys(FUNCTIONS), ...Object.keys(JNP_SHAPE_FUNCTIONS), ...Object.keys(JNP_BITWISE_FUNCTIONS), ...DTYPE_INFO_NAMES, 'piecewise', 'convolve', 'correlate', 'asarray', 'float32', 'float64', 'int32', 'int64', 'bool_', 'complex64', 'complex128', 'pi', 'e', 'inf', 'nan', 'newaxis', 'ndarray'];
   const modules: ModuleRegistry = {
     jax: shim((m) => m.jax, ['numpy', 'nn', 'lax', 'scipy', 'errors', 'tree_util', 'test_util', 'tree', 'random', 'example_libraries', 'Array', '__version__', 'config', 'grad', 'value_and_grad', 'jit', 'vmap', 'jvp', 'vjp', 'make_jaxpr', 'device_get', 'block_until_ready', 'devices', 'jacfwd', 'jacrev', 'jacobian', 'hessian', 'linearize', 'linear_transpose', 'local_devices', 'device_count', 'local_device_count', 'default_backend', 'device_put', 'checkpoint', 'remat', 'checkpoint_policies', 'custom_jvp', 'custom_vjp', 'named_scope', 'named_call', 'debug', 'disable_jit', 'eval_shape', 'ShapeDtypeStruct']),
     'jax.debug': shim((m) => m.jax.attrs.get('debug') as PyModule, ['print']),

@@ -18,6 +18,7 @@ import { ORDERING_FUNCTIONS } from './numpy_ordering';
 import { NUMPY_ONLY_FUNCTIONS } from './numpy_host';
 import { SEARCH_FUNCTIONS } from './numpy_search';
 import { JNP_SHAPE_FUNCTIONS } from './jnp_shape_ops';
+import { JNP_BITWISE_FUNCTIONS } from './bitwise';
 import { dtypeInfoAttrs } from './jnp_dtypes';
 import { numpyFloat32Power, numpyFloatPower } from './numpy_libm';
 import { STATISTICS_FUNCTIONS } from './numpy_statistics';
@@ -355,7 +356,7 @@ export function numpyAttrs(rt: JaxRuntime, numpy: boolean): Record<string, PyVal
   // NB: numpy's and jax.numpy's functions keep none of their arguments (a view keeps what it
   // needs): ops, whose temporary arguments go when the statement ends, and whose own temporaries
   // go when they return.
-  for (const [name, f] of Object.entries(numpy ? { ...FUNCTIONS, ...NUMPY_ONLY_FUNCTIONS } : { ...FUNCTIONS, ...SEARCH_FUNCTIONS, ...JNP_SHAPE_FUNCTIONS })) {
+  for (const [name, f] of Object.entries(numpy ? { ...FUNCTIONS, ...NUMPY_ONLY_FUNCTIONS } : { ...FUNCTIONS, ...SEARCH_FUNCTIONS, ...JNP_SHAPE_FUNCTIONS, ...JNP_BITWISE_FUNCTIONS })) {
     const call: NativeFn = (args, kwargs, ctx) => {
       if (numpy && !READS_NO_VALUES.has(name)) refuseTraced(rt, name, [...args, ...kwargs.values()], ctx);
       const outer = rt.jnpCall;

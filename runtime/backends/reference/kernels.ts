@@ -10,6 +10,7 @@ import * as s from './structural';
 import * as a from './along_axis';
 import { RANDOM_REFERENCE_KERNELS, uint32Mul, withKeyPlanes } from './random';
 import { COMPLEX_PART_KERNELS, withComplex } from './complex';
+import { BITWISE_REFERENCE_KERNELS } from './bitwise';
 import { convGeneralDilated, reduceWindow, rev, selectAndGatherAdd, selectAndScatterAdd } from './windows';
 
 const un = (f: UnaryFn) => (inputs: readonly ReferenceArray[], _p: unknown, out: AbstractValue) => unary(inputs[0], out, f);
@@ -98,5 +99,6 @@ export const REFERENCE_KERNELS: KernelTable<ReferenceArray> = withComplex(withKe
   select_and_gather_add: (inputs, params, out) => selectAndGatherAdd(inputs[0], inputs[1], params, out),
   select_and_scatter_add: (inputs, params, out) => selectAndScatterAdd(inputs[0], inputs[1], params, out),
   ...RANDOM_REFERENCE_KERNELS,
+  ...BITWISE_REFERENCE_KERNELS,
   ...COMPLEX_PART_KERNELS,
 }));

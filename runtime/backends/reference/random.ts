@@ -58,7 +58,6 @@ export const RANDOM_REFERENCE_KERNELS: Pick<KernelTable<ReferenceArray>, RandomB
   random_unwrap: ([keys], _p, out) => new ReferenceArray(out.shape, 'uint32', Uint32Array.from(keys.data)),
   // NB: XLA shifts by a count past the width give 0, where JavaScript's >>> takes the count modulo 32.
   shift_right_logical: ([a, b], _p, out) => binary(a, b, out, (x, s) => (s >= 32 ? 0 : x >>> s)),
-  or: ([a, b], _p, out) => binary(a, b, out, (x, y) => (x | y) >>> 0),
   bitcast_convert_type: ([x], _p, out) => bitcast(x, out),
 };
 

@@ -124,3 +124,21 @@ export function select(pred: tf.Tensor, onTrue: tf.Tensor, onFalse: tf.Tensor, s
 export function sigmoid(x: tf.Tensor): tf.Tensor {
   return tf.where(tf.less(x, tf.scalar(LOGISTIC_ZERO_BELOW.float32)), tf.zerosLike(x), tf.sigmoid(x));
 }
+
+/**
+ * lax's not/and/or/xor: tfjs's logical ops on bool; on int32 from tf.bitwiseAnd (every tfjs backend
+ * has it, on operands of one shape) and int32 sums, which wrap modulo 2**32 as the bits do:
+ * a | b = a + b - (a & b), a ^ b = a + b - 2(a & b), ~x = -1 - x (not -x - 1: tfjs-wasm negates int32
+ * through float32).
+ */
+export function bitwise(op: 'not' | 'and' | 'or' | 'xor', xs: readonly tf.Tensor[], shape: readonly number[]): tf.Tensor {
+  const [a, b] = xs.map((x) => tf.broadcastTo(x, [...shape]));
+  if (a.dtype === 'bool') {
+    return op === 'not' ? tf.logicalNot(a) : op === 'and' ? tf.logicalAnd(a, b) : op === 'or' ? tf.logicalOr(a, b) : tf.logicalXor(a, b);
+  }
+  if (op === 'not') return tf.sub(tf.scalar(-1, 'int32'), a);
+  const both = tf.bitwiseAnd(a, b);
+  if (op === 'and') return both;
+  const sum = tf.add(a, b);
+  return op === 'or' ? tf.sub(sum, both) : tf.sub(tf.sub(sum, both), both);
+}

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { isComplex, libm, sizeOf, type AbstractValue } from '../../core';
-import { COMPLEX_PARTS, CUMULATIVE, familyRules, RANDOM_BITS, RESHAPES, SORTING, type ParamsOf, type Primitive } from '../../primitives';
+import { BITWISE, COMPLEX_PARTS, CUMULATIVE, familyRules, RANDOM_BITS, RESHAPES, SORTING, type ParamsOf, type Primitive } from '../../primitives';
 import type { WasmMathPrimitive } from '../../wasm';
 import type { Kernel, KernelTable } from '../backend';
 import { TfjsArray, type TfjsBackendName } from './array';
-import { convert, div, integerPow, log1p, logWithZeroAsInf, maxOrMin, roundTies, select, sigmoid, sign } from './elementwise';
+import { bitwise, convert, div, integerPow, log1p, logWithZeroAsInf, maxOrMin, roundTies, select, sigmoid, sign } from './elementwise';
 import {
   argmax, broadcastInDim, concatenate, dotGeneral, gather, iota, pad, reduce, scatterAdd, slice,
 } from './structural';
@@ -89,6 +89,7 @@ export function tfjsKernels(b: TfjsBackendName): KernelTable<TfjsArray> {
     stop_gradient: kernel(b, 'stop_gradient', unary(tf.clone)),
     select: kernel(b, 'select', ([p, t, f], _, out) => select(p, t, f, out.shape)),
     clamp: kernel(b, 'clamp', ([lo, x, hi], _, out) => tf.broadcastTo(maxOrMin(maxOrMin(x, lo, tf.maximum), hi, tf.minimum), [...out.shape])),
+    ...familyRules(BITWISE, (p) => kernel(b, p, (xs, _p, out) => bitwise(p, xs, out.shape))),
     convert_element_type: kernel(b, 'convert_element_type', ([x], { newDtype }) => convert(x, newDtype)),
     reduce_sum: kernel(b, 'reduce_sum', ([x], { axes }, out) => reduce(x, axes, 'sum', out)),
     reduce_max: kernel(b, 'reduce_max', ([x], { axes }, out) => reduce(x, axes, 'max', out)),

@@ -249,7 +249,11 @@ export const CASES: CaseTable = {
   random_wrap: (rng) => [{ params: { impl: 'fry' }, inputs: [hostArray('uint32', [2], words, rng)] }],
   random_unwrap: (rng) => [{ params: {}, inputs: [keyArray(rng, [3])] }],
   shift_right_logical: (rng) => [{ params: {}, inputs: [hostArray('uint32', [3], words, rng), hostArray('uint32', [], ints(0, 32), rng)] }],
+  // lax's bitwise ops: bool and integers in and out, no gradient (JAX's defjvp_zero).
+  not: (rng) => [{ params: {}, inputs: [hostArray('bool', [3], bools, rng)] }],
+  and: (rng) => [{ params: {}, inputs: [hostArray('bool', [3], bools, rng), hostArray('bool', [3], bools, rng)] }],
   or: (rng) => [{ params: {}, inputs: [hostArray('uint32', [3], words, rng), hostArray('uint32', [3], words, rng)] }],
+  xor: (rng) => [{ params: {}, inputs: [hostArray('int32', [3], ints(-9, 9), rng), hostArray('int32', [3], ints(-9, 9), rng)] }],
   rem: (rng) => [
     { params: {}, inputs: [hostArray('uint32', [3], words, rng), hostArray('uint32', [3], ints(1, 1000), rng)] },
     // Quotients of either sign in (2.1, 2.4): away from the jumps, d/dx is 1 and d/dy is -trunc(x / y) = -+2.

@@ -214,7 +214,10 @@ export const CASES: BatchCaseTable = {
   random_wrap: [{ params: { impl: 'fry' }, inputs: [u32([3, 2])] }],
   random_unwrap: [{ params: {}, inputs: [keys([3])] }],
   shift_right_logical: [{ params: {}, inputs: [u32([2, 3]), u32([3], ints(0, 40))] }, { params: {}, inputs: [u32([4]), u32([], ints(0, 32))] }],
-  or: [{ params: {}, inputs: [u32([2, 3]), u32([3])] }],
+  not: [{ params: {}, inputs: [{ shape: [2, 3], dtype: 'bool', draw: bools }] }, { params: {}, inputs: [i32([4], ints(-50, 50))] }],
+  and: [{ params: {}, inputs: [{ shape: [2, 3], dtype: 'bool', draw: bools }, { shape: [3], dtype: 'bool', draw: bools }] }, { params: {}, inputs: [i32([4], ints(-50, 50)), i32([], ints(-50, 50))] }],
+  or: [{ params: {}, inputs: [u32([2, 3]), u32([3])] }, { params: {}, inputs: [{ shape: [2, 3], dtype: 'bool', draw: bools }, { shape: [2, 3], dtype: 'bool', draw: bools }] }],
+  xor: [{ params: {}, inputs: [{ shape: [3], dtype: 'bool', draw: bools }, { shape: [2, 3], dtype: 'bool', draw: bools }] }, { params: {}, inputs: [i32([2, 2], ints(-50, 50)), i32([2], ints(-50, 50))] }],
   rem: [
     { params: {}, inputs: [u32([2, 3]), u32([3], ints(1, 2 ** 32))] }, { params: {}, inputs: [i32([4], ints(-50, 50)), i32([], ints(1, 9))] },
     { params: {}, inputs: [f64([2, 3], uniform(-9, 9)), f64([3], uniform(0.5, 2))] },

@@ -26,6 +26,9 @@ const STEPS: readonly Step[] = [
   (o, a, b) => o.select(o.lt(a, b), a, o.neg(b)),
   (o, a, b) => o.select(o.ge(a, o.scalarLike(0, a)), b, a),
   (o, a, b) => o.mul(o.convert(o.ne(a, b), 'float32'), o.convert(o.le(a, b), 'float32')),
+  // lax's bitwise ops on masks (jnp.logical_and, ~, |, ^): a select between operands.
+  (o, a, b) => o.select(o.bind('and', [o.lt(a, b), o.gt(a, o.scalarLike(0, a))], {}), a, b),
+  (o, a, b) => o.select(o.bind('or', [o.bind('not', [o.lt(a, b)], {}), o.bind('xor', [o.gt(a, o.scalarLike(0, a)), o.gt(b, o.scalarLike(0, b))], {})], {}), b, o.neg(a)),
   (o, a) => o.integerPow(a, 2),
   (o, a) => o.integerPow(o.tanh(a), 3),
   (o, a) => o.exp(o.tanh(a)),

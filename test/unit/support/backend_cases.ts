@@ -1,5 +1,5 @@
 import type { Random } from '../../../runtime/core';
-import { windowCount, type ParamsOf, type Primitive, type WindowParams } from '../../../runtime/primitives';
+import { BITWISE_BINARY, familyRules, windowCount, type ParamsOf, type Primitive, type WindowParams } from '../../../runtime/primitives';
 import * as draws from './inputs';
 import { each, hostArray, type Draw, type HostArray } from './inputs';
 
@@ -355,7 +355,14 @@ export const CASES: { readonly [P in Primitive]: CaseMaker<ParamsOf<P>> } = {
   random_wrap: (r) => [{ inputs: [hostArray('uint32', [3, 2], words, r)], params: { impl: 'fry' } }],
   random_unwrap: (r) => [{ inputs: [keyArray(r, [2, 2])], params: {} }],
   shift_right_logical: (r) => [{ inputs: [hostArray('uint32', [3, 4], words, r), hostArray('uint32', [4], draws.ints(0, 40), r)], params: {} }],
-  or: (r) => [{ inputs: [hostArray('uint32', [3, 4], words, r), hostArray('uint32', [], words, r)], params: {} }],
+  // lax's bitwise ops: logical on bool, bitwise on int32 (tf.bitwiseAnd and wrapping sums on tfjs), uint32 and int64 (on the host).
+  not: (r) => [{ inputs: [bools(r, [3, 4])], params: {} }, { inputs: [ints(r, [6], -(2 ** 31), 2 ** 31)], params: {} }, { inputs: [hostArray('uint32', [4], words, r)], params: {} }],
+  ...familyRules(BITWISE_BINARY, () => (r: Random) => [
+    { inputs: [bools(r, [3, 4]), bools(r, [4])], params: {} },
+    { inputs: [ints(r, [3, 4], -(2 ** 31), 2 ** 31), ints(r, [1, 4], -(2 ** 31), 2 ** 31)], params: {} },
+    { inputs: [hostArray('uint32', [3, 4], words, r), hostArray('uint32', [], words, r)], params: {} },
+    { inputs: [hostArray('int64', [5], draws.ints(-(2 ** 40), 2 ** 40), r), hostArray('int64', [5], draws.ints(-(2 ** 40), 2 ** 40), r)], params: {} },
+  ]),
   rem: (r) => [
     { inputs: [hostArray('uint32', [3, 4], words, r), hostArray('uint32', [4], draws.ints(1, 2 ** 32), r)], params: {} },
     { inputs: [ints(r, [3, 4], -20, 20), { values: [3, -3, 7, -2], shape: [4], dtype: 'int32' }], params: {} },
