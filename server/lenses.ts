@@ -3,6 +3,7 @@ import type { CodeLens, Command } from 'vscode-languageserver';
 import { LENS_COMMANDS, type EvaluationOutcome, type FunctionCommandArgs, type LensData } from '../protocol';
 import type { FunctionSummary } from './analysis';
 import { gradText, speedup } from './format';
+import { asciiJson, withJson } from './message_writer';
 
 const ERROR_TITLE: { readonly [K in Extract<EvaluationOutcome, { ok: false }>['error']['kind']]: string } = {
   inputs: '∇ Compute gradient (needs example inputs)',
@@ -49,21 +50,47 @@ export class LensDocuments {
   }
 }
 
+/** Lines of a document whose lenses are sent with their commands (to a client that resolves the others), first and last. */
+export interface ResolvedLines {
+  readonly from: number;
+  readonly to: number;
+}
+
 /**
- * The lenses over each evaluable function, with their commands, or, for a client that resolves
- * them (`unresolved`), each with only the data its command is made from (resolvedLens): `document`
- * is the number LensDocuments gave `uri`.
+ * The CodeLens answers for documents: the lenses over each evaluable function, with their commands,
+ * or, for a client that resolves them (`unresolved`), each with only the data its command is made
+ * from (resolvedLens), except those on `resolvedLines`, which come with their commands. Each answer
+ * carries its JSON (withJson), made of each function's lenses' JSON, kept while the function's
+ * summary and what its lenses show are the same: a keystroke encodes the lenses of the function it
+ * changed, not 900.
  */
-export function codeLenses(uri: string, document: number, functions: readonly LensFunction[], resultOf: (fn: string) => EvaluationOutcome | undefined, unresolved = false): CodeLens[] {
-  const lenses: CodeLens[] = [];
-  for (const fn of functions) {
-    if (!fn.evaluable) continue;
-    for (let lens = 0; lens < LENS_COMMANDS.length; lens++) {
-      const data: LensData = [document, fn.qualname, lens];
-      lenses.push(unresolved ? { range: fn.nameRange, data } : { range: fn.nameRange, command: lensCommand(uri, fn.qualname, lens, resultOf) });
+export class LensAnswers {
+  private readonly kept = new WeakMap<LensFunction, { readonly shown: string; readonly lenses: readonly CodeLens[]; readonly json: string }>();
+
+  /** `document`: the number LensDocuments gave `uri`. */
+  answer(uri: string, document: number, functions: readonly LensFunction[], resultOf: (fn: string) => EvaluationOutcome | undefined, unresolved = false, resolvedLines?: ResolvedLines): CodeLens[] {
+    const lenses: CodeLens[] = [];
+    const json: string[] = [];
+    for (const fn of functions) {
+      if (!fn.evaluable) continue;
+      const line = fn.nameRange.start.line;
+      const bare = unresolved && !(resolvedLines && line >= resolvedLines.from && line <= resolvedLines.to);
+      // What the lenses show besides the summary: their document, and their commands' titles.
+      const shown = bare ? `${document}` : `${document}\u0000${uri}\u0000${lensTitle(0, resultOf(fn.qualname))}`;
+      let own = this.kept.get(fn);
+      if (own?.shown !== shown) {
+        const made: CodeLens[] = [];
+        for (let lens = 0; lens < LENS_COMMANDS.length; lens++) {
+          const data: LensData = [document, fn.qualname, lens];
+          made.push(bare ? { range: fn.nameRange, data } : { range: fn.nameRange, command: lensCommand(uri, fn.qualname, lens, resultOf) });
+        }
+        this.kept.set(fn, (own = { shown, lenses: made, json: asciiJson(made).slice(1, -1) }));
+      }
+      for (const lens of own.lenses) lenses.push(lens);
+      json.push(own.json);
     }
+    return withJson(lenses, `[${json.join(',')}]`);
   }
-  return lenses;
 }
 
 /** A lens sent unresolved, with its command (of the document `uri`, which its data numbers): titled by the function's latest outcome now. */

@@ -17,7 +17,7 @@ import type { AssignedValue, EvaluationOutcome, EvaluationResult, FunctionComman
 import type { DocumentAnalysis, FunctionSummary } from './analysis';
 import { documentDiagnostics } from './diagnostics';
 import { Analyses, isPython } from './documents';
-import { LensDocuments } from './lenses';
+import { LensAnswers, LensDocuments } from './lenses';
 import { Notebooks } from './notebooks';
 import { Traffic } from './traffic';
 import { outcomeKey, ResultStore } from './results';
@@ -40,6 +40,9 @@ export class ServerState {
   readonly execution = new WorkerExecution({ backend: 'wasm', secondsSetting: 'gradlens.budget.seconds', startSuccessor: (start) => this.typing.afterPause(start), background: true });
   readonly inFlight = new Set<InFlight>();
   readonly lensDocuments = new LensDocuments();
+  readonly lensAnswers = new LensAnswers();
+  /** The line of each document's last edit (0-based), where the user is looking: lenses around it come resolved. */
+  readonly editedLines = new Map<string, number>();
   readonly analyses: Analyses;
   options: GradlensInitializationOptions = {};
   client: ClientCapabilities = {};

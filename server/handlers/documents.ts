@@ -1,5 +1,5 @@
 /** Documents opened, edited and closed: each is analyzed, and what belonged to a closed one is dropped. */
-import { TextDocumentSyncKind, type Connection, type DidChangeTextDocumentParams } from 'vscode-languageserver';
+import { TextDocumentContentChangeEvent, TextDocumentSyncKind, type Connection, type DidChangeTextDocumentParams } from 'vscode-languageserver';
 import { isPython } from '../documents';
 import { NOTEBOOK_SYNC, type DocumentEvents } from '../notebooks';
 import type { ServerState } from '../state';
@@ -19,6 +19,7 @@ export const documentsFeature: Feature = {
     });
     documents.onDidClose(({ document }) => {
       analyses.close(document.uri);
+      state.editedLines.delete(document.uri);
       state.results.forget(document.uri);
       for (const run of state.inFlight) if (run.uri === document.uri) run.aborted = true;
       void state.connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
@@ -45,6 +46,9 @@ export function listenToDocuments(state: ServerState): void {
     const change = (p: DidChangeTextDocumentParams) => {
       const document = state.documents.get(p.textDocument.uri);
       if (document) state.analyses.edit(document, p.contentChanges, p.textDocument.version);
+      const last = p.contentChanges[p.contentChanges.length - 1];
+      if (last && TextDocumentContentChangeEvent.isIncremental(last)) state.editedLines.set(p.textDocument.uri, last.range.start.line);
+      else state.editedLines.delete(p.textDocument.uri);
       handler(p);
     };
     notebookEvents.change = change;

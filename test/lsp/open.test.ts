@@ -12,7 +12,7 @@ import { torchModules } from '../../lang/python/torch';
 import { createReferenceBackend } from '../../runtime/backends';
 import { EagerEngine } from '../../runtime/eager';
 import { summarize } from '../../server/analysis';
-import { codeLenses } from '../../server/lenses';
+import { LensAnswers } from '../../server/lenses';
 import { generate } from '../../bench/lsp/generate';
 import { fileUri, LspClient } from './client';
 
@@ -33,7 +33,7 @@ describe('language server over stdio: a large file just opened', function () {
   async function open(name: string, text: string): Promise<{ first: CodeLens[]; all: CodeLens[]; expected: CodeLens[] }> {
     const uri = fileUri(`test/fixtures/lsp/${name}`);
     // With their commands, as this client gets them: the document's number goes only in a lens sent without.
-    const expected = codeLenses(uri, 0, summarize(text, analyze(text, { modules })).functions, () => undefined);
+    const expected = new LensAnswers().answer(uri, 0, summarize(text, analyze(text, { modules })).functions, () => undefined);
     const refreshed = client.nextCodeLensRefresh();
     await client.open(uri, text);
     const first = await client.codeLenses(uri);
