@@ -1,6 +1,6 @@
 import { VJP_RULES, type VjpRule } from '../../autodiff';
 import { formatAval, isInexact } from '../../core';
-import { isCall, isVar, type Atom, type CallPrimitive, type Jaxpr, type Var } from '../../ir';
+import { isCall, isVar, outsOf, type Atom, type CallPrimitive, type Jaxpr, type Var } from '../../ir';
 import { CALL_VJP_RULES, replayCall, type CallVjpRule } from '../control/vjp_call';
 import type { Primitive } from '../../primitives';
 import { dce } from '../simplify';
@@ -27,7 +27,14 @@ function backward(o: TraceOps, jaxpr: Jaxpr, args: readonly Tracer[], seeds: rea
   // The replay and each rule's equations carry the forward equation's span (as JAX's transpose
   // keeps the primal's source info), so a gradient's equations point at the line that caused them.
   const underSpan = <R>(e: Jaxpr['eqns'][number], fn: () => R): R => o.trace.withSpan(e.span ?? o.trace.span, fn);
+  // NB: only values that depend on a `wrt` invar take cotangents, as only tangent-carrying values are
+  // transposed in JAX. Pulling back into the rest would be wasted work, and unbounded for a custom_jvp
+  // rule whose tangent uses its function's output (`y = f(x); return y, 2 * y * t`): that output's
+  // cotangent would transpose f's rule again, which calls f again, and so on.
+  const active = new Set<Var>(wrt.map((i) => jaxpr.invars[i]));
+  const isActive = (a: Atom): a is Var => isVar(a) && active.has(a);
   const tape = jaxpr.eqns.map((e) => {
+    if (e.inputs.some(isActive)) outsOf(e).forEach((v) => active.add(v));
     const inputs = e.inputs.map(read);
     if (isCall(e)) {
       const { outs, residuals } = underSpan(e, () => replayCall(o, e.primitive, inputs, e.params, e.outs.length));
@@ -40,7 +47,7 @@ function backward(o: TraceOps, jaxpr: Jaxpr, args: readonly Tracer[], seeds: rea
   });
   const cts = new Map<Var, Tracer>();
   const accumulate = (a: Atom, g: Tracer | null) => {
-    if (g === null || !isVar(a) || !isInexact(a.aval.dtype)) return;
+    if (g === null || !isActive(a) || !isInexact(a.aval.dtype)) return;
     const prior = cts.get(a);
     cts.set(a, prior ? o.add(prior, g) : g);
   };
