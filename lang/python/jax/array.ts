@@ -302,17 +302,23 @@ export class PyArray extends HostObject {
 
   override binary(opName: BinaryOp, other: PyValue, reflected: boolean, ctx: HostContext): PyValue {
     if (isKeys(this) || isKeys(other)) return NOT_IMPLEMENTED;
-    return this.rt.behaviour.binary(opName, this, other, reflected, ctx);
+    return this.onHostUnlessTraced([other], () => this.rt.behaviour.binary(opName, this, other, reflected, ctx));
   }
 
   override unary(opName: UnaryOp, ctx: HostContext): PyValue {
     if (isKeys(this)) return NOT_IMPLEMENTED;
-    return this.rt.behaviour.unary(opName, this, ctx);
+    return this.onHostUnlessTraced([], () => this.rt.behaviour.unary(opName, this, ctx));
   }
 
   override compare(opName: CompareOp, other: PyValue, ctx: HostContext): PyValue {
     if (isKeys(this) || isKeys(other)) return NOT_IMPLEMENTED;
-    return this.rt.behaviour.compare(opName, this, other, ctx);
+    return this.onHostUnlessTraced([other], () => this.rt.behaviour.compare(opName, this, other, ctx));
+  }
+
+  /** A NumPy array's op runs on the host (JaxRuntime.onHost) unless a jax array takes part: `np_x * jnp_y` is jax's. */
+  private onHostUnlessTraced<R>(others: readonly PyValue[], fn: () => R): R {
+    const jaxOperand = others.some((o) => o instanceof PyArray && !o.numpy);
+    return this.numpy && !jaxOperand ? this.rt.onHost(fn) : fn();
   }
 
   override inplace(opName: BinaryOp, other: PyValue, ctx: HostContext): PyValue {
@@ -321,7 +327,7 @@ export class PyArray extends HostObject {
   }
 
   override getitem(index: PyValue, ctx: HostContext): PyValue {
-    return this.rt.behaviour.getIndex(this, index, ctx);
+    return this.onHostUnlessTraced([index], () => this.rt.behaviour.getIndex(this, index, ctx));
   }
 
   override setitem(index: PyValue, value: PyValue, ctx: HostContext): void {
@@ -428,7 +434,7 @@ export class PyArray extends HostObject {
     // np.float64 is a float: float's own methods (`is_integer`, `as_integer_ratio`, `hex`) are its.
     if (!method) return this.isScalar && this.dtype === 'float64' && !name.startsWith('__') && !isTracer(this.v) ? getattrOrUndefined(this.item(ctx), name, ctx) : undefined;
     // NB: a method keeps none of its arguments: an op (see numpyAttrs).
-    if (this.numpy) return opFunction(name, (args, kwargs, c) => rt.withTemporaries(() => method(this, args, kwargs, c ?? ctx)));
+    if (this.numpy) return opFunction(name, (args, kwargs, c) => rt.withTemporaries(() => this.onHostUnlessTraced([...args, ...kwargs.values()], () => method(this, args, kwargs, c ?? ctx))));
     return opFunction(name, (args, kwargs, c) => method(this, args, kwargs, c ?? ctx));
   }
 }
@@ -571,6 +577,7 @@ export class JaxRuntime implements Emitter<Val> {
   private readonly known = new WeakMap<Tracer, DeviceArray | Scalar>();
   /** The traces of the Python functions being staged, innermost last; `abstract` under jit and make_jaxpr. */
   private readonly staging: { readonly trace: JaxprTrace; readonly abstract: boolean }[] = [];
+  private onHostDepth = 0;
   /** Names of the transformations whose Python function is running, outermost first (for messages). */
   readonly transforming: string[] = [];
   /** The script's source, when the runner gave it: messages quote the code they point at. */
@@ -681,7 +688,24 @@ export class JaxRuntime implements Emitter<Val> {
    * compiles); else nowhere: it runs (grad, jvp and vmap evaluate such ops, as JAX's do).
    */
   stagingTrace(): JaxprTrace | null {
+    if (this.onHostDepth > 0) return null;
     return this.staging.some((s) => s.abstract) ? this.staging[this.staging.length - 1].trace : null;
+  }
+
+  /**
+   * Runs a NumPy op on concrete values at once, also while jit stages: NumPy runs on the host in
+   * JAX, so `np.prod(x.shape)` under jit is a number a shape can take, never a traced value. Ops
+   * on tracers still go to their trace. Gradlens's own tracing of NumPy code (tracesNumpyCode)
+   * keeps staging them.
+   */
+  onHost<R>(fn: () => R): R {
+    if (this.tracesNumpyCode) return fn();
+    this.onHostDepth++;
+    try {
+      return fn();
+    } finally {
+      this.onHostDepth--;
+    }
   }
 
   /** Runs `fn` while the Python function traced into `trace` runs. */

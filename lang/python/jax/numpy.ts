@@ -363,7 +363,7 @@ export function numpyAttrs(rt: JaxRuntime, numpy: boolean): Record<string, PyVal
       if (!numpy && outer === null) rt.jnpCall = { name, args, kwargs };
       let out: PyValue;
       try {
-        out = f(rt, args, kwargs, ctx, numpy);
+        out = numpy ? rt.onHost(() => f(rt, args, kwargs, ctx, numpy)) : f(rt, args, kwargs, ctx, numpy);
       } finally {
         rt.jnpCall = outer;
       }

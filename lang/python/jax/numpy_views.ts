@@ -86,7 +86,8 @@ export function getIndex(x: PyArray, index: PyValue, ctx: HostContext): PyArray 
     const err = pyError(NonConcreteBooleanIndexError, `Array boolean indices must be concrete; got ${tracedMask.dtype}[${tracedMask.shape.join(',')}]\n\nSee https://docs.jax.dev/en/latest/errors.html#jax.errors.NonConcreteBooleanIndexError`);
     throw err;
   }
-  if (index instanceof PyArray && index.dtype === 'bool' && !index.traced && !x.traced) return masked(x, index, ctx);
+  // NB: a concrete mask (a NumPy one under jit, too) picks its positions on the host, as JAX's _expand_bool_indices does.
+  if (index instanceof PyArray && index.dtype === 'bool' && !index.traced) return masked(x, index, ctx);
   if (x.numpy && !x.traced) {
     const positions = maskedAxesAsPositions(x, index, ctx);
     if (positions !== index) {
