@@ -526,6 +526,28 @@ export interface JitOptions {
   readonly donateArgnames?: PyValue;
 }
 
+/**
+ * JAX's error (pjit.py _infer_input_type) for a jitted function's argument leaf that is not an
+ * array or a Python scalar, naming it by its parameter and pytree path (`self`, `x.name`).
+ */
+function refuseNonArrayArgs(fun: PyValue, args: readonly PyValue[], kwargs: Kwargs, statics: ReadonlySet<number>, staticNames: ReadonlySet<string>, ctx: HostContext): void {
+  const names = positionalNames(fun) ?? [];
+  const rest = fun instanceof PyFunction ? fun.node.params.find((p) => p.kind === 'varargs')?.name ?? 'args' : 'args';
+  const nameOf = (i: number) => (i < names.length ? names[i] : `${rest}[${i - names.length}]`);
+  const named: [string, PyValue][] = [
+    ...args.flatMap((a, i): [string, PyValue][] => (statics.has(i) ? [] : [[nameOf(i), a]])),
+    ...[...kwargs].filter(([k]) => !staticNames.has(k)),
+  ];
+  for (const [name, arg] of named) {
+    const [paths, leaves] = flattenWithPathPy(arg, ctx);
+    const bad = leaves.findIndex((l) => !isArrayLeaf(l));
+    if (bad < 0) continue;
+    const path = name + paths[bad].map((k) => keyEntryStr(k, ctx)).join('');
+    throw pyError('TypeError', `Error interpreting argument to ${ctx.repr(fun)} as an abstract array. The problematic value is of type ${ctx.repr(typeOf(leaves[bad]))} and was passed to the function at path ${path}.\n`
+      + 'This typically means that a jit-wrapped function was called with a non-array argument, and this argument was not marked as static using the static_argnums or static_argnames parameters of jax.jit.');
+  }
+}
+
 /** The names of a Python function's positional parameters, in order (null when it has no signature to read). */
 function positionalNames(fun: PyValue): string[] | null {
   if (!(fun instanceof PyFunction)) return null;
@@ -601,6 +623,7 @@ export function jitTransform(rt: JaxRuntime, fun: PyValue, opts: JitOptions, ctx
     // jax.disable_jit(): the function runs op by op, its Python side effects on every call.
     if (rt.jitDisabled) return ctx.call(fun, args, kwargs);
     return transformOp(rt, ctx, () => {
+      refuseNonArrayArgs(fun, args, kwargs, nums, statics.names, ctx);
       const flat = flattenArgs(rt, args, ctx, nums, kwargs, statics.names);
       if (flat.leaves.some((l) => isTracer(l.v)) || rt.stagingTrace()) {
         const { jaxpr, out, closed } = stagePy(rt, ctx, 'jit', fun, flat);
