@@ -127,12 +127,14 @@ function switchFn(rt: JaxRuntime, args: PyValue[], kwargs: Map<string, PyValue>,
   if (fns.length === 0) throw pyError('ValueError', 'Empty branch sequence');
   if (fns.some((f) => !isCallable(f, ctx))) throw pyError('TypeError', 'lax.switch: branches argument should be a sequence of callables.');
   return transformOp(rt, ctx, () => {
-    const idx = L.operand(rt, a.required('index'), ctx).v;
+    const { v: idx, weak } = L.operand(rt, a.required('index'), ctx);
     if (idx.shape.length !== 0) throw pyError('TypeError', `Branch index must be scalar, got ${ctx.str(a.required('index'))} of shape (${idx.shape.join(', ')}${idx.shape.length === 1 ? ',' : ''}).`);
     if (isFloat(idx.dtype) || idx.dtype === 'bool') throw pyError('TypeError', `Index type must be an integer, got ${ctx.str(a.required('index'))}.`);
     if (fns.length === 1) return ctx.call(fns[0], operands);
-    // JAX converts the index to int32 and clamps it into range: `clamp 0:i32[] a 2:i32[]`.
-    const index = rt.o.bind('clamp', [new Scalar(0, 'int32'), L.cast(rt, idx, 'int32'), new Scalar(fns.length - 1, 'int32')], {});
+    // JAX converts the index to int32 (a weakly typed traced one too: convert_element_type drops the
+    // weak type) and clamps it into range: `clamp 0:i32[] a 2:i32[]`.
+    const int32 = weak && isTracer(idx) ? rt.o.bind('convert_element_type', [idx], { newDtype: 'int32' }) : L.cast(rt, idx, 'int32');
+    const index = rt.o.bind('clamp', [new Scalar(0, 'int32'), int32, new Scalar(fns.length - 1, 'int32')], {});
     const branches = fns.map((f) => traceClosed(rt, ctx, 'switch', f, operands));
     branches.slice(1).forEach((b, i) => checkBranchOutputs(`branch 0 and ${i + 1} outputs`, branches[0], b, ctx));
     return bindCond(rt, index, branches, operands, ctx);

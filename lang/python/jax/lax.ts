@@ -827,7 +827,14 @@ function stackItems(rt: JaxRuntime, items: readonly PyValue[], dtype: DType | un
   if (arrays.some((a) => a.shape.join(',') !== shape)) throw raggedItems(arrays.map((a) => a.shape), numpy);
   return op(rt, () => {
     const d = dtype ?? resultDtype(rt, arrays.map((a) => ({ v: a.v, weak: a.weak, numpy: a.numpy })));
-    return wrap(rt, rt.o.concatenate(arrays.map((a) => rt.o.expandDims(cast(rt, a.v, d), [0])), 0), false, numpy);
+    if (numpy) return wrap(rt, rt.o.concatenate(arrays.map((a) => rt.o.expandDims(cast(rt, a.v, d), [0])), 0), false, numpy);
+    // As JAX 0.4.35's jnp.array binds it, stack([asarray(item, dtype) ...]): every item in the dtype
+    // first (a weakly typed tracer is converted even where the dtype is the same: it becomes strong),
+    // then each expanded, then concatenated sixteen at a time while more than one remain.
+    const items = arrays.map((a) => (a.weak && isTracer(a.v) ? rt.o.bind('convert_element_type', [a.v], { newDtype: d }) : cast(rt, a.v, d)));
+    let rows = items.map((v) => rt.o.expandDims(v, [0]));
+    while (rows.length > 16) rows = Array.from({ length: Math.ceil(rows.length / 16) }, (_, i) => rt.o.concatenate(rows.slice(16 * i, 16 * i + 16), 0));
+    return wrap(rt, rt.o.concatenate(rows, 0), false, numpy);
   });
 }
 
