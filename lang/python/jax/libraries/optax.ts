@@ -7,6 +7,7 @@ import { binary, bindArgs, compare, type HostContext, isCallable, type Kwargs, t
 import { flattenPy } from '../pytree';
 import { treeMapHost } from '../tree_util';
 import { make, namedTupleType } from './named_tuple';
+import { optaxScheduleAttrs } from './optax_schedules';
 
 type Attrs = Readonly<Record<string, PyValue>>;
 
@@ -123,7 +124,7 @@ function optaxTransforms(jnp: Attrs, op: OpMaker) {
 }
 
 /** `optax`'s attributes, over the run's jnp. */
-export function optaxAttrs(jnp: Attrs, op: OpMaker = pyFunction): Record<string, PyValue> {
+export function optaxAttrs(jnp: Attrs, nn: Attrs, op: OpMaker = pyFunction): Record<string, PyValue> {
   const T = optaxTransforms(jnp, op);
   // NB: a transformation's factory keeps its arguments (a schedule, a learning rate) in what it makes: no op.
   const def = (name: string, spec: string[], body: (a: ReturnType<typeof bindArgs>, ctx: HostContext) => PyValue, make: OpMaker = pyFunction) =>
@@ -135,6 +136,7 @@ export function optaxAttrs(jnp: Attrs, op: OpMaker = pyFunction): Record<string,
     void ctx;
   };
   return {
+    ...optaxScheduleAttrs(jnp, nn, op),
     GradientTransformation: GRADIENT_TRANSFORMATION,
     GradientTransformationExtraArgs: GRADIENT_TRANSFORMATION_EXTRA,
     EmptyState: EMPTY_STATE,
@@ -174,4 +176,4 @@ export function optaxAttrs(jnp: Attrs, op: OpMaker = pyFunction): Record<string,
   };
 }
 
-export const OPTAX_NAMES = Object.keys(optaxAttrs({}));
+export const OPTAX_NAMES = Object.keys(optaxAttrs({}, {}));
