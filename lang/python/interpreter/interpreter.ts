@@ -244,6 +244,11 @@ function countsInstances(cls: PyType): boolean {
   return cls.mro.every((c) => c === objectType || c.userDefined || c.instanceContents !== null);
 }
 
+/** Whether an instance of `cls` holds only what its `__dict__` holds: no native class shows more (a Module's parameters). */
+function holdsOnlyItsDict(cls: PyType): boolean {
+  return cls.mro.every((c) => c.instanceContents === null);
+}
+
 /** What instance `inst` holds: its `__dict__`'s values, and what its native classes hold beside (an nn.Module's parameters). */
 function instanceContents(inst: PyInstance): PyValue[] {
   const out = [...inst.dict.values()];
@@ -321,9 +326,10 @@ export class Interpreter implements HostContext {
    * value in it then, as a name would: its items go with it when nothing holds them any more.
    * `born` orders it among host objects (HostObject.born). NB: a container Python makes anew from
    * one (a slice, `t + (x,)`, `d.values()`) holds its items uncounted: the holder escapes then.
-   * An instance whose classes show all it holds (an nn.Module, an optimizer, a class of the script:
-   * madeInstance) is one too: it holds a count on each counted value in it, looked at again as it
-   * changes (resync).
+   * An instance whose classes show all it holds (an nn.Module, an optimizer: madeInstance) is one
+   * too: it holds a count on each counted value in it, looked at again as it changes (resync); an
+   * instance of the script's own classes becomes one with the first counted value stored in it
+   * (storeAttribute).
    */
   private readonly holders = new WeakMap<object, { readonly born: number; items: Counted[] }>();
   /** Values whose last name went, and the frame depth whose running statement may still use them. */
@@ -501,7 +507,11 @@ export class Interpreter implements HostContext {
   // ------------------------------------------------------------ running
 
   madeInstance(inst: PyInstance): void {
-    if (countsInstances(inst.cls)) this.holders.set(inst, { born: hostObjectCount(), items: [] });
+    if (!countsInstances(inst.cls)) return;
+    inst.born = hostObjectCount();
+    // An instance of the script's own classes holds counts only once something counted is stored
+    // in it (storeAttribute): a micrograd Value, which holds floats, tuples and closures, is no holder.
+    if (!holdsOnlyItsDict(inst.cls)) this.holders.set(inst, { born: inst.born, items: [] });
   }
 
   doneWith(v: PyValue): void {
@@ -1025,11 +1035,14 @@ export class Interpreter implements HostContext {
   }
 
   private isCounted(v: PyValue): v is Counted {
-    return counted(v) || (typeof v === 'object' && v !== null && this.holders.has(v));
+    if (typeof v !== 'object' || v === null) return false;
+    if (v instanceof PyInstance) return v.born >= 0;
+    return counted(v) || this.holders.has(v);
   }
 
   /** Its place among host objects: a value is new to a statement if it is past the count at its start. */
   private bornOf(v: Counted): number {
+    if (v instanceof PyInstance) return v.born;
     return this.holders.get(v)?.born ?? (v as HostObject | PyGenerator).born;
   }
 
@@ -1142,8 +1155,22 @@ export class Interpreter implements HostContext {
     else if (!KEEPS_ITEMS.has(name)) this.resync(c);
   }
 
-  /** A new container holds `item`: one more count on it, if it is counted and new or named. */
+  /**
+   * A new container holds `item`: one more count on it, if it is counted and new or named. An
+   * instance that holds nothing counted goes uncounted instead (escape): it could free nothing,
+   * and a tuple of micrograd Values (`(self, other)`) is then no holder. NB: an instance's
+   * attribute does count one (holdCount): `self.encoder = Encoder()` before it holds tensors.
+   */
   private holdItem(item: PyValue): item is Counted {
+    if (item instanceof PyInstance && item.born >= 0 && !this.holders.has(item)) {
+      this.escape(item);
+      return false;
+    }
+    return this.holdCount(item);
+  }
+
+  /** One more count on `item`, if it is counted and new or named. */
+  private holdCount(item: PyValue): item is Counted {
     if (!this.isCounted(item) || this.escaped.has(item)) return false;
     const n = this.bindings.get(item);
     if (n !== undefined) this.bindings.set(item, n + 1);
@@ -1158,8 +1185,14 @@ export class Interpreter implements HostContext {
    * optimizer's `param_groups` and `state`) holds its own items (adopt), and is looked at too.
    */
   private resync(holder: object, depth = 8): void {
-    const held = this.holders.get(holder);
-    if (held === undefined || depth === 0) return;
+    if (depth === 0) return;
+    let held = this.holders.get(holder);
+    if (held === undefined) {
+      // A counted instance that held nothing counted yet: what a host method or a `__setattr__` stored in it, it holds now.
+      if (!(holder instanceof PyInstance && holder.born >= 0 && !this.escaped.has(holder))) return;
+      held = { born: holder.born, items: [] };
+      this.holders.set(holder, held);
+    }
     const before = new Map<Counted, number>();
     for (const v of held.items) before.set(v, (before.get(v) ?? 0) + 1);
     const items: Counted[] = [];
@@ -1173,15 +1206,44 @@ export class Interpreter implements HostContext {
       if (n) {
         before.set(v as Counted, n - 1);
         items.push(v as Counted);
-      } else if (this.holdItem(v)) items.push(v);
+      } else if (holder instanceof PyInstance ? this.holdCount(v) : this.holdItem(v)) items.push(v as Counted);
     }
     held.items = items;
+    if (items.length === 0 && holder instanceof PyInstance && holdsOnlyItsDict(holder.cls)) this.holders.delete(holder);
     for (const [v, n] of before) for (let i = 0; i < n; i++) this.unbind(v);
   }
 
   /** A live instance the interpreter counts: what is stored in it, it holds (resync); NB: an escaped one keeps all it holds. */
   private countedInstance(v: PyValue): v is PyInstance {
-    return v instanceof PyInstance && this.holders.has(v) && !this.escaped.has(v);
+    return v instanceof PyInstance && v.born >= 0 && !this.escaped.has(v);
+  }
+
+  /**
+   * `obj.name = value` on counted instance `obj`. One that holds only its `__dict__` moves one
+   * count, as `d[k] = v` does: it holds `value` (becoming a holder with the first counted value it
+   * holds) and lets go of what `name` held; another (a Module, whose parameters live outside its
+   * `__dict__`), or a store a `__setattr__` or property put elsewhere, is looked at again (resync).
+   */
+  private storeAttribute(obj: PyInstance, name: string, value: PyValue): void {
+    const old = obj.dict.get(name);
+    ops.setattr(obj, name, value, this);
+    if (obj.dict.get(name) !== value || !holdsOnlyItsDict(obj.cls)) {
+      this.resync(obj);
+      return;
+    }
+    let held = this.holders.get(obj);
+    if (typeof value === 'object' && value !== null && !(value instanceof PyInstance)) {
+      if (this.holders.has(value)) this.resync(value, 7);
+      else this.adopt(value, 7);
+    }
+    if (this.holdCount(value)) {
+      if (held === undefined) {
+        held = { born: obj.born, items: [] };
+        this.holders.set(obj, held);
+      }
+      held.items.push(value);
+    }
+    if (held !== undefined && old !== undefined) this.letGo(obj, old);
   }
 
   /**
@@ -1366,10 +1428,11 @@ export class Interpreter implements HostContext {
 
   /** `v` went somewhere other than a name: it is never collected. */
   private escape(v: PyValue): void {
-    if (this.isCounted(v)) {
-      this.escaped.add(v);
-      this.bindings.delete(v);
-    }
+    if (!this.isCounted(v)) return;
+    this.bindings.delete(v);
+    // An instance that holds nothing counted is counted no more; NB: a field, where a WeakSet entry for each of a micrograd engine's Values costs its GC.
+    if (v instanceof PyInstance && !this.holders.has(v)) v.born = -1;
+    else this.escaped.add(v);
   }
 
   /**
@@ -1579,10 +1642,11 @@ export class Interpreter implements HostContext {
         const obj = this.evalExpr(target.value, scope);
         this.node = target;
         // A counted instance holds what is stored in it (`self.fc = nn.Linear(4, 8)`) while it lives.
-        const holds = this.countedInstance(obj);
-        if (!holds) this.escape(value);
-        ops.setattr(obj, target.attr, value, this);
-        if (holds) this.resync(obj);
+        if (this.countedInstance(obj)) this.storeAttribute(obj, target.attr, value);
+        else {
+          this.escape(value);
+          ops.setattr(obj, target.attr, value, this);
+        }
         return;
       }
       case 'Subscript': {
@@ -2282,7 +2346,7 @@ export class Interpreter implements HostContext {
       return out;
     }
     // A counted instance made, or changed by a host method (`opt.step()`, `model.add_module(...)`), holds what it shows now.
-    if (out instanceof PyInstance && this.holders.has(out)) this.resync(out);
+    if (out instanceof PyInstance && this.holders.has(out) && !holdsOnlyItsDict(out.cls)) this.resync(out);
     if (receiver !== undefined && !python && this.countedInstance(receiver)) this.resync(receiver);
     else if (receiver !== undefined && !python && this.countedContainer(receiver)) this.calledOn(receiver, (e.func as A.Attribute).attr, args);
     if (drawsFrom) for (const a of args) if (a instanceof PyIterator && a !== out && !holds(out, a)) this.drawnFrom(a);

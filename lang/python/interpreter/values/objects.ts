@@ -533,6 +533,13 @@ export class PyInstance extends PyObject {
    * (`__add__`, `__len__`) where the class defines none, undefined where the value has none.
    */
   baseMethod: ((name: string) => PyValue | undefined) | null = null;
+  /**
+   * hostObjectCount() when it was made, for an instance whose names the interpreter counts
+   * (HostContext.madeInstance); -1 for one it does not count, or no longer counts: it went where
+   * nothing counts it before it held anything counted. NB: a field, not a WeakMap entry: a
+   * micrograd engine makes instances by the hundred thousand.
+   */
+  born = -1;
 
   constructor(readonly cls: PyType) {
     super();
