@@ -25,6 +25,12 @@ export interface Backend<A extends DeviceArray = DeviceArray> {
   upload(values: ArrayLike<number>, aval: AbstractValue): A;
   run<P extends Primitive>(prim: P, inputs: readonly A[], params: ParamsOf<P>, out: AbstractValue): A;
   readSync(x: A): AnyTypedArray;
+  /**
+   * Present on a backend that keeps some arrays' values on the host: those values themselves, not
+   * a copy, for a caller that reads them at once and neither writes nor keeps them (NumPy's sums:
+   * a copy of each operand was most of W6's garbage); null where `x`'s values are not on the host.
+   */
+  peek?(x: A): AnyTypedArray | null;
   read(x: A): Promise<AnyTypedArray>;
   /** Reads several arrays in one round trip where the backend can batch (webgpu: one copy pass, one map). */
   readMany(xs: readonly A[]): Promise<AnyTypedArray[]>;

@@ -11,7 +11,7 @@ export interface HostDtypeStats {
 
 /** What withHostDtypes makes of `B`: its own extras kept, the array methods over host arrays too. */
 export type WithHostDtypes<A extends DeviceArray, B extends Backend<A>> =
-  Omit<B, 'dtypes' | 'upload' | 'run' | 'readSync' | 'read' | 'readMany' | 'dispose' | 'liveCount' | 'shaders'>
+  Omit<B, 'dtypes' | 'upload' | 'run' | 'readSync' | 'peek' | 'read' | 'readMany' | 'dispose' | 'liveCount' | 'shaders'>
   & Backend<A | ReferenceArray> & { readonly hostDtypes: () => HostDtypeStats };
 
 /**
@@ -63,6 +63,7 @@ export function withHostDtypes<A extends DeviceArray, B extends Backend<A>>(devi
       return onDevice.has(out.dtype) ? device.upload(result.data, out) : keep(result.shape, result.dtype, result.data);
     },
     readSync: (x) => (isHost(x) ? own(x, 'readSync').data.slice() : device.readSync(x)),
+    peek: (x) => (isHost(x) ? own(x, 'peek').data : null),
     read: async (x) => (isHost(x) ? own(x, 'read').data.slice() : device.read(x)),
     async readMany(xs) {
       const fromDevice = await device.readMany(xs.filter((x): x is A => !isHost(x)));

@@ -874,6 +874,12 @@ export class JaxRuntime implements Emitter<Val> {
     return this.backend.readSync(v);
   }
 
+  /** `v`'s values to read at once, never to write or keep: the backend's own where it has them on the host (Backend.peek), else a copy. */
+  peek(v: Val): ArrayLike<number> {
+    if (v instanceof Scalar || isTracer(v)) return this.read(v);
+    return this.backend.peek?.(v) ?? this.backend.readSync(v);
+  }
+
   checkDtype(dtype: DType): void {
     if (!this.backend.dtypes.includes(dtype)) {
       throw pyError('TypeError', `dtype ${dtype} is not supported on the ${this.backend.name} backend; use float32, or run Gradlens with the reference backend`);

@@ -387,7 +387,7 @@ export type Reduction = 'sum' | 'mean' | 'max' | 'min' | 'prod';
  */
 export function hostSum(rt: JaxRuntime, v: Val, shape: readonly number[], numpy: boolean, axes: readonly number[]): Val | null {
   if (!numpy || isTracer(v) || (v.dtype !== 'float64' && v.dtype !== 'float32')) return null;
-  const sums = numpySum(rt.read(v), shape, axes, v.dtype === 'float32' ? Math.fround : (t) => t);
+  const sums = numpySum(rt.peek(v), shape, axes, v.dtype === 'float32');
   return rt.upload(sums, shape.filter((_, i) => !axes.includes(i)), v.dtype);
 }
 

@@ -19,7 +19,7 @@ export interface Samples {
 
 type Estimator = (s: Samples) => number;
 
-const sum = (v: ArrayLike<number>) => numpySum(v, [v.length], [0], (t) => t)[0]!;
+const sum = (v: ArrayLike<number>) => numpySum(v, [v.length], [0])[0]!;
 const mean = (v: ArrayLike<number>) => sum(v) / v.length;
 
 /** np.std: the mean of the squared deviations from the mean, its square root. */

@@ -288,7 +288,7 @@ function histogram(rt: JaxRuntime, xv: PyValue, binsArg: PyValue, range: PyValue
   const counts = binCounts(values, weights, edges, uniform);
   let hist = make(rt, [nb], countDtype, counts);
   if (density) {
-    const total = numpySum(counts, [nb], [0], (v) => v)[0]!;
+    const total = numpySum(counts, [nb], [0])[0]!;
     const dens = Array.from(counts, (c, k) => c / (edges[k + 1]! - edges[k]!) / total);
     hist = make(rt, [nb], 'float64', dens);
   }

@@ -115,7 +115,7 @@ function histogramdd(rt: JaxRuntime, sampleArg: PyValue, binsArg: PyValue, range
     if (inside) hist[flat]! += weights ? weights[k]! : 1;
   }
   if (density) {
-    const total = numpySum(hist, shape, shape.map((_, i) => i), (v) => v)[0]!;
+    const total = numpySum(hist, shape, shape.map((_, i) => i))[0]!;
     for (let i = 0; i < d; i++) {
       const { edges } = dims[i]!;
       const inner = shape.slice(i + 1).reduce((p, q) => p * q, 1);

@@ -13,32 +13,51 @@ const BUFFER_SIZE = 8192;
 /** PW_BLOCKSIZE of loops_utils.h.src. */
 const BLOCK = 128;
 
-type Round = (x: number) => number;
+const fround = Math.fround;
 
-function pairwise(v: ArrayLike<number>, start: number, n: number, round: Round): number {
+/**
+ * NB: each addition rounds to float32 where `float32`, written out at every addition: a rounding
+ * function passed in (Math.fround or the identity) was a call V8 could not inline, and the doubles
+ * it returned were boxed, the most of W6's garbage (NumPy's polynomial fit: 6 sums of 2,000 a step).
+ */
+function pairwise(v: ArrayLike<number>, start: number, n: number, float32: boolean): number {
   if (n < 8) {
     let res = 0;
-    for (let i = 0; i < n; i++) res = round(res + v[start + i]!);
+    for (let i = 0; i < n; i++) res = float32 ? fround(res + v[start + i]!) : res + v[start + i]!;
     return res;
   }
   if (n <= BLOCK) {
-    const r = [0, 1, 2, 3, 4, 5, 6, 7].map((j) => v[start + j]!);
+    let r0 = v[start]!, r1 = v[start + 1]!, r2 = v[start + 2]!, r3 = v[start + 3]!;
+    let r4 = v[start + 4]!, r5 = v[start + 5]!, r6 = v[start + 6]!, r7 = v[start + 7]!;
     let i = 8;
-    for (; i < n - (n % 8); i += 8) for (let j = 0; j < 8; j++) r[j] = round(r[j]! + v[start + i + j]!);
-    let res = round(round(round(r[0]! + r[1]!) + round(r[2]! + r[3]!)) + round(round(r[4]! + r[5]!) + round(r[6]! + r[7]!)));
-    for (; i < n; i++) res = round(res + v[start + i]!);
+    for (; i < n - (n % 8); i += 8) {
+      const at = start + i;
+      r0 = float32 ? fround(r0 + v[at]!) : r0 + v[at]!;
+      r1 = float32 ? fround(r1 + v[at + 1]!) : r1 + v[at + 1]!;
+      r2 = float32 ? fround(r2 + v[at + 2]!) : r2 + v[at + 2]!;
+      r3 = float32 ? fround(r3 + v[at + 3]!) : r3 + v[at + 3]!;
+      r4 = float32 ? fround(r4 + v[at + 4]!) : r4 + v[at + 4]!;
+      r5 = float32 ? fround(r5 + v[at + 5]!) : r5 + v[at + 5]!;
+      r6 = float32 ? fround(r6 + v[at + 6]!) : r6 + v[at + 6]!;
+      r7 = float32 ? fround(r7 + v[at + 7]!) : r7 + v[at + 7]!;
+    }
+    let res = float32
+      ? fround(fround(fround(r0 + r1) + fround(r2 + r3)) + fround(fround(r4 + r5) + fround(r6 + r7)))
+      : ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+    for (; i < n; i++) res = float32 ? fround(res + v[start + i]!) : res + v[start + i]!;
     return res;
   }
   let n2 = Math.floor(n / 2);
   n2 -= n2 % 8;
-  return round(pairwise(v, start, n2, round) + pairwise(v, start + n2, n - n2, round));
+  const sum = pairwise(v, start, n2, float32) + pairwise(v, start + n2, n - n2, float32);
+  return float32 ? fround(sum) : sum;
 }
 
 /**
  * The sum of row-major `values` of `shape` over `axes` (sorted, distinct), in NumPy's order, the
- * kept axes' results row-major. `round` rounds each addition to the dtype (Math.fround for float32).
+ * kept axes' results row-major, each addition rounded to float32 where `float32`.
  */
-export function numpySum(values: ArrayLike<number>, shape: readonly number[], axes: readonly number[], round: Round): Float64Array {
+export function numpySum(values: ArrayLike<number>, shape: readonly number[], axes: readonly number[], float32 = false): Float64Array {
   const rank = shape.length;
   const reduced = new Set(axes);
   // The inner run: the trailing reduced axes, when the last axis is one of them.
@@ -65,8 +84,13 @@ export function numpySum(values: ArrayLike<number>, shape: readonly number[], ax
     let total = 0;
     for (let r = 0; r < outerCount; r++) {
       const start = base + offsetOf(outer, r);
-      if (innerStart === rank) total = round(total + values[start]!);
-      else for (let c = 0; c < inner; c += BUFFER_SIZE) total = round(total + pairwise(values, start + c, Math.min(BUFFER_SIZE, inner - c), round));
+      if (innerStart === rank) total = float32 ? fround(total + values[start]!) : total + values[start]!;
+      else {
+        for (let c = 0; c < inner; c += BUFFER_SIZE) {
+          const sum = total + pairwise(values, start + c, Math.min(BUFFER_SIZE, inner - c), float32);
+          total = float32 ? fround(sum) : sum;
+        }
+      }
     }
     out[o] = total;
   }
