@@ -40,6 +40,20 @@ export function float32FromBits(bits: number): number {
 const SPLITTER = 134217729; // 2^27 + 1
 
 /**
+ * a*b - p exactly, for p the double a*b rounds to: `fma(a, b, -p)` without the sum (Dekker's exact
+ * product with Veltkamp's split). Exact where fma's is (below), +0 where a*b is exact.
+ */
+export function productError(a: number, b: number, p: number): number {
+  let t = SPLITTER * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLITTER * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  return ah * bh - p + ah * bl + al * bh + al * bl;
+}
+
+/**
  * `fma(a, b, c)` in double: a*b + c rounded once. Dekker's exact product a*b = p + pl (Veltkamp's
  * split), then s = p + c rounded: where pl is 0 that is the answer. Otherwise the exact value is
  * s + e + pl (e the sum's error, by TwoSum), and r = s + (e + pl) rounds it right unless s + (e + pl)
@@ -51,13 +65,7 @@ const SPLITTER = 134217729; // 2^27 + 1
 export function fma(a: number, b: number, c: number): number {
   const p = a * b;
   const s = p + c;
-  let t = SPLITTER * a;
-  const ah = t - (t - a);
-  const al = a - ah;
-  t = SPLITTER * b;
-  const bh = t - (t - b);
-  const bl = b - bh;
-  const pl = ah * bh - p + ah * bl + al * bh + al * bl;
+  const pl = productError(a, b, p);
   if (pl === 0) return s;
   // an infinite c with finite factors is the answer even where a*b rounds to an infinity of the other sign
   if (!(Math.abs(s) < Infinity)) return Math.abs(c) === Infinity && Number.isFinite(a) && Number.isFinite(b) ? c : s;

@@ -65,7 +65,9 @@ export function expInline(x: number, xtail: number, negative: boolean): number {
   view.setFloat64(0, kd0);
   const k = view.getInt32(4);
   const kd = kd0 - SHIFT;
-  const r = fma(kd, NEG_LN2_LO_N, fma(kd, NEG_LN2_HI_N, x)) + xtail;
+  // NB: kd*NEG_LN2_HI_N is exact where |kd| < 2^17 (it has 36 significant bits): a multiply and an add, the fma's one rounding.
+  const reduced = Math.abs(kd) < 2 ** 17 ? kd * NEG_LN2_HI_N + x : fma(kd, NEG_LN2_HI_N, x);
+  const r = fma(kd, NEG_LN2_LO_N, reduced) + xtail;
   const i = k & (N - 1);
   const tail = EXP_TABLE[2 * i]!;
   const scaleHi = scaleHigh(k) + (negative ? 0x80000000 : 0);

@@ -6,7 +6,7 @@
  * fuses each multiply-add. Within 0.52 ulp, not correctly rounded.
  */
 import { expInline } from './glibc_exp';
-import { fma } from './fused';
+import { fma, productError } from './fused';
 import { integerPowerCertain, MAX_FAST_EXPONENT } from './pow_integer';
 import { LN2_HI, LN2_LO, POLY as A, TAB } from './glibc_pow_data';
 
@@ -14,8 +14,15 @@ const view = new DataView(new ArrayBuffer(8));
 /** The high word of 0x3fe6955500000000: the table's subintervals start at 0x1.6955p-1. */
 const OFF_HI = 0x3fe69555;
 
-/** log(x) as hi + lo, x positive, finite and normal (or a subnormal's bits renormalised: `hiWord` may be negative). */
-function logInline(hiWord: number, loWord: number): [number, number] {
+/** logInline's lo: NB: a module variable, not a returned pair, which was an array made each call. */
+let logLo = 0;
+
+/**
+ * log(x) as hi (returned) + lo (`logLo`), x positive, finite and normal (or a subnormal's bits
+ * renormalised: `hiWord` may be negative). GCC's fused multiply-adds whose product is exact are a
+ * multiply and an add here (the same rounding, once), and fma(a, b, -a*b) is the product's error.
+ */
+function logInline(hiWord: number, loWord: number): number {
   const tmp = (hiWord - OFF_HI) | 0;
   const i = (tmp >>> 13) & 127;
   const k = tmp >> 20;
@@ -26,7 +33,8 @@ function logInline(hiWord: number, loWord: number): [number, number] {
   const logc = TAB[3 * i + 1]!;
   const logctail = TAB[3 * i + 2]!;
   const r = fma(z, invc, -1);
-  const t1 = fma(k, LN2_HI, logc);
+  // NB: k*LN2_HI is exact: |k| < 2^11 and LN2_HI has 42 significant bits.
+  const t1 = k * LN2_HI + logc;
   const t2 = t1 + r;
   const lo1 = fma(k, LN2_LO, logctail);
   const lo2 = t1 - t2 + r;
@@ -34,12 +42,13 @@ function logInline(hiWord: number, loWord: number): [number, number] {
   const ar2 = r * ar;
   const ar3 = r * ar2;
   const hi = t2 + ar2;
-  const lo3 = fma(ar, r, -ar2);
+  const lo3 = productError(ar, r, ar2);
   const lo4 = t2 - hi + ar2;
   const inner = fma(ar2, fma(ar2, fma(r, A[6]!, A[5]!), fma(r, A[4]!, A[3]!)), fma(r, A[2]!, A[1]!));
   const lo = fma(ar3, inner, lo1 + lo2 + lo3 + lo4);
   const y = hi + lo;
-  return [y, hi - y + lo];
+  logLo = hi - y + lo;
+  return y;
 }
 
 /** 0 when y (finite, nonzero) is not an integer, 1 when it is odd, 2 when even. */
@@ -98,8 +107,9 @@ export function glibcPow(x: number, y: number): number {
   view.setFloat64(0, x < 2 ** -1022 ? x * 2 ** 52 : x);
   const hiWord = view.getUint32(0) - (x < 2 ** -1022 ? 52 << 20 : 0);
   const loWord = view.getUint32(4);
-  const [hi, lo] = logInline(hiWord, loWord);
+  const hi = logInline(hiWord, loWord);
+  const lo = logLo;
   const ehi = y * hi;
-  const elo = fma(y, lo, fma(y, hi, -ehi));
+  const elo = fma(y, lo, productError(y, hi, ehi));
   return expInline(ehi, elo, negative);
 }
