@@ -17,6 +17,9 @@ import { numpyHostDivMod } from './numpy_float_divmod';
 import { NUMPY_ONLY_ARRAY_METHODS } from './numpy_host';
 import { numpyFloat32Power, numpyFloatPower } from './numpy_libm';
 import * as V from './numpy_views';
+import { FUNCTIONS, type Fn } from './numpy';
+import { MORE_FUNCTIONS } from './numpy_more';
+import { AXES_FUNCTIONS } from './numpy_axes';
 
 const ARITH: Partial<Record<BinaryOp, 'add' | 'sub' | 'mul' | 'div' | 'max'>> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' };
 const COMPARE: Record<CompareOp, 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne'> = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne' };
@@ -49,7 +52,16 @@ function shapeArgs(args: readonly PyValue[], ctx: HostContext): number[] {
   return items.map((x) => Number(toIndex(x, ctx)));
 }
 
+/** A method that is its module's function of the array (`x.take(i)` is `jnp.take(x, i)`), as JAX's _array_methods and NumPy's are. */
+const viaFunction = (f: Fn): ArrayMethod => (self, args, kwargs, ctx) => f(self.rt, [self, ...args], kwargs, ctx, self.numpy);
+
 const ARRAY_METHODS = nameTable<ArrayMethod>({
+  take: viaFunction(MORE_FUNCTIONS.take),
+  repeat: viaFunction(MORE_FUNCTIONS.repeat),
+  trace: viaFunction(MORE_FUNCTIONS.trace),
+  diagonal: viaFunction(MORE_FUNCTIONS.diagonal),
+  swapaxes: viaFunction(AXES_FUNCTIONS.swapaxes),
+  clip: viaFunction(FUNCTIONS.clip),
   ...ORDERING_ARRAY_METHODS,
   ...NONZERO_ARRAY_METHODS,
   ...STATISTICS_ARRAY_METHODS,

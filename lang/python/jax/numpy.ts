@@ -27,7 +27,7 @@ import { JNP_ROUNDING_FUNCTIONS } from './jnp_rounding';
 import { Scalar, type Val } from './values';
 import type { ScalarDType } from './numpy_scalar_types';
 
-type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, numpy: boolean) => PyValue;
+export type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, numpy: boolean) => PyValue;
 
 const shapeOf = (v: PyValue, ctx: HostContext): number[] =>
   (v instanceof PyTuple || v instanceof PyList ? v.items : [v]).map((d) => Number(toIndex(d, ctx)));
