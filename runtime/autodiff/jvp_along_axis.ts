@@ -2,12 +2,14 @@ import { cumulative, cumulativeArgExtreme, linearRecurrence, shiftAlong, takeAlo
 import type { AlongAxisPrimitive, SpecialBinaryPrimitive, SpecialUnaryPrimitive } from '../primitives';
 import type { JvpRuleTable } from './jvp_rule';
 import { addTangents, floatOnly, noTangent } from './jvp_elementwise';
-import { cbrtDerivative, erfDerivative, erfinvDerivative, remDivisorDerivative, exclusiveCumprod } from './vjp_along_axis';
+import { cbrtDerivative, erfDerivative, erfinvDerivative, logitDerivative, remDivisorDerivative, exclusiveCumprod } from './vjp_along_axis';
 
 export const ALONG_AXIS_JVP_RULES: Pick<JvpRuleTable, SpecialUnaryPrimitive | SpecialBinaryPrimitive | AlongAxisPrimitive | 'is_finite'> = {
   erf: floatOnly<'erf'>((o, [x], [t]) => erfDerivative(o, t!, x)),
   erfinv: floatOnly<'erfinv'>((o, _primals, [t], out) => erfinvDerivative(o, t!, out)),
   cbrt: floatOnly<'cbrt'>((o, _primals, [t], out) => cbrtDerivative(o, t!, out)),
+  // PyTorch's auto_element_wise: the backward formula applied to the tangent.
+  logit: floatOnly<'logit'>((o, [x], [t], _out, params) => logitDerivative(o, t!, x, params)),
   rem: floatOnly<'rem'>((o, [x, y], [tx, ty], out) => addTangents(o,
     tx === null ? null : o.broadcastTo(tx, o.shape(out)),
     ty === null ? null : remDivisorDerivative(o, o.broadcastTo(ty, o.shape(out)), x, y))),

@@ -1,6 +1,6 @@
 import type { Ops } from '../ops';
 import { cumulative, cumulativeArgExtreme, linearRecurrence, scatterAlongAxis, shiftAlong } from '../ops';
-import type { AlongAxisPrimitive, CumulativeParams, SpecialBinaryPrimitive, SpecialUnaryPrimitive } from '../primitives';
+import type { AlongAxisPrimitive, CumulativeParams, ParamsOf, SpecialBinaryPrimitive, SpecialUnaryPrimitive } from '../primitives';
 import type { VjpRuleTable } from './vjp_rule';
 import { floatOnly, noGradient } from './vjp_elementwise';
 
@@ -29,6 +29,18 @@ export function cbrtDerivative<T>(o: Ops<T>, s: T, out: T): T {
   return o.mul(s, o.mul(o.scalarLike(1 / 3, out), o.integerPow(out, -2)));
 }
 
+/**
+ * PyTorch's logit_backward: s / (x (1 - x)) where x is in [eps, 1 - eps] (in [0, 1] without eps);
+ * outside, 0 with eps (the clamp's flat part) and NaN without (logit is undefined there).
+ */
+export function logitDerivative<T>(o: Ops<T>, s: T, x: T, { eps }: ParamsOf<'logit'>): T {
+  const [lo, hi] = eps === null ? [0, 1] : [eps, 1 - eps];
+  const one = o.scalarLike(1, x);
+  const inside = o.div(s, o.mul(x, o.sub(one, x)));
+  const outside = o.scalarLike(eps === null ? NaN : 0, x);
+  return o.select(o.lt(x, o.scalarLike(lo, x)), outside, o.select(o.gt(x, o.scalarLike(hi, x)), outside, inside));
+}
+
 /** d rem(x, y)/dy = -trunc(x / y), as JAX writes it: sign(x / y) * floor(|x / y|) (d/dx is 1). */
 export function remDivisorDerivative<T>(o: Ops<T>, s: T, x: T, y: T): T {
   const q = o.div(x, y);
@@ -39,6 +51,7 @@ export const ALONG_AXIS_VJP_RULES: Pick<VjpRuleTable, SpecialUnaryPrimitive | Sp
   erf: floatOnly<'erf'>((o, g, [x]) => [erfDerivative(o, g, x)]),
   erfinv: floatOnly<'erfinv'>((o, g, _inputs, out) => [erfinvDerivative(o, g, out)]),
   cbrt: floatOnly<'cbrt'>((o, g, _inputs, out) => [cbrtDerivative(o, g, out)]),
+  logit: floatOnly<'logit'>((o, g, [x], _out, params) => [logitDerivative(o, g, x, params)]),
   rem: floatOnly<'rem'>((o, g, [x, y], _out, _params, wanted) => [
     wanted?.[0] === false ? null : o.sumToShape(g, o.shape(x)),
     wanted?.[1] === false ? null : o.sumToShape(remDivisorDerivative(o, g, x, y), o.shape(y)),

@@ -2,8 +2,8 @@ import { CUMULATIVE, familyRules, SPECIAL_UNARY, type AlongAxisPrimitive, type C
 import { shiftPast, type BatchRule, type BatchRuleTable } from './batch_rule';
 import { broadcasting } from './batch_elementwise';
 
-const elementwise = (p: SpecialUnaryPrimitive): BatchRule<SpecialUnaryPrimitive> =>
-  (o, [x], [bd]) => ({ out: o.bind(p, [x], {}), batchDim: bd });
+const elementwise = <P extends SpecialUnaryPrimitive>(p: P): BatchRule<P> =>
+  (o, [x], [bd], params) => ({ out: o.bind(p, [x], params), batchDim: bd });
 
 const cumulative = (p: CumulativePrimitive): BatchRule<CumulativePrimitive> =>
   (o, [x], [bd], { axis, reverse }) => ({ out: o.bind(p, [x], { axis: shiftPast(axis, bd!), reverse }), batchDim: bd });

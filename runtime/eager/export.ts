@@ -2,7 +2,7 @@ import type { AbstractValue, OpScope, SourceSpan } from '../core';
 import type { Primitive } from '../primitives';
 import { FunctionNode, OutputSlot } from './function_node';
 import type { ParameterScope } from './engine';
-import { AccumulateGrad, OpNode, type GradNode, type OpGroup } from './tensor';
+import { AccumulateGrad, gradEdge, OpNode, type GradNode, type OpGroup } from './tensor';
 import type { Tensor } from './tensor';
 
 /** A node of the recorded (dynamic) graph as the viewer draws it. */
@@ -104,7 +104,7 @@ export function exportTape(roots: readonly Tensor[], parameterScopes?: WeakMap<T
     return ids.get(root) as string;
   };
   const outputs = roots.flatMap((r) => {
-    const node = r.gradFn ?? (r.requiresGrad ? r.accumulator() : null);
+    const node = gradEdge(r);
     return node ? [visit(node)] : [];
   });
   return { nodes, edges, outputs };

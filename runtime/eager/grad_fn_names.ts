@@ -61,6 +61,7 @@ export const GRAD_FN_NAMES: { readonly [P in Primitive]: string } = {
   erfinv: 'ErfinvBackward0',
   // NB: PyTorch has no cbrt; x.pow(1/3)'s node.
   cbrt: 'PowBackward0',
+  logit: 'LogitBackward0',
   floor: 'FloorBackward0',
   ceil: 'CeilBackward0',
   round: 'RoundBackward0',

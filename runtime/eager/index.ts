@@ -6,6 +6,6 @@ export { GRAD_FN_NAMES } from './grad_fn_names';
 export { exportTape, type TapeGraph, type TapeGraphEdge, type TapeGraphNode } from './export';
 export { TorchOps, type TensorLike } from './torch_ops';
 export { enterDualLevel, enterNestedDualLevel, exitDualLevel, makeDual, setTangent, tangentAt, tangentByFormula, unpackDual, withoutForwardAD } from './forward_ad';
-export { contiguousLayout, dropDims, expandLayout, permuteLayout, reshapeLayout, sliceLayout, unsqueezeLayout, type Layout } from './views';
+export { contiguousLayout, dropDims, expandLayout, permuteLayout, positions, reshapeLayout, sliceLayout, unsqueezeLayout, type Layout } from './views';
 export { readView, scatterInto } from './view_ops';
-export { elementwiseStrides, isChannelsLast, isDense, isRowMajor, preservedStrides, type StridedOperand } from './memory_format';
+export { elementwiseStrides, isChannelsLast, isDense, isRowMajor, memoryToRowMajor, preservedStrides, type StridedOperand } from './memory_format';

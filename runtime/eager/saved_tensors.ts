@@ -94,6 +94,7 @@ export const SAVED_BY: { readonly [P in Primitive]: SavedRule } = {
   erf: self,
   erfinv: self,
   cbrt: self,
+  logit: self,
   floor: nothing,
   ceil: nothing,
   round: nothing,

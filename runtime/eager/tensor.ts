@@ -165,8 +165,17 @@ export class Tensor implements AbstractValue {
     return this.gradFn === null;
   }
 
+  /**
+   * As PyTorch's: also true for a view made under no_grad of a tensor that requires grad (its
+   * creation meta NO_GRAD_MODE), a leaf whose gradient goes nowhere (see accumulatesGrad).
+   */
   get requiresGrad(): boolean {
-    return this.gradFn !== null || this.leafRequiresGrad;
+    return this.gradFn !== null || this.leafRequiresGrad || (this.view !== null && this.view.creation === 'no_grad' && this.view.base.requiresGrad);
+  }
+
+  /** A leaf whose own flag asks for a gradient, which lands in its `.grad` (PyTorch's grad_accumulator). */
+  get accumulatesGrad(): boolean {
+    return this.gradFn === null && this.leafRequiresGrad;
   }
 
   set requiresGrad(value: boolean) {
@@ -539,9 +548,12 @@ export function nodesMadeFrom(): number {
   return nextNodeId;
 }
 
-/** Where `t`'s gradient flows: its grad_fn, its AccumulateGrad when it is a leaf that requires grad, else nowhere. */
+/**
+ * Where `t`'s gradient flows: its grad_fn, its AccumulateGrad when it is a leaf that requires grad,
+ * else nowhere (also from a no_grad view of a tensor that requires grad, as in PyTorch).
+ */
 export function gradEdge(t: Tensor): GradNode | null {
-  return t.gradFn ?? (t.requiresGrad ? t.accumulator() : null);
+  return t.gradFn ?? (t.accumulatesGrad ? t.accumulator() : null);
 }
 
 /**

@@ -7,7 +7,7 @@ import { AutogradError, sizeOf, type DType, type Shape } from '../core';
 import type { Ops } from '../ops';
 import type { Tensor } from './tensor';
 import { memoryToRowMajor } from './memory_format';
-import { coversBase, overlaps, positions, type Layout } from './views';
+import { coversBase, overlaps, positions, sharesMemoryWithin, type Layout } from './views';
 
 /** What reading and writing views needs of the engine. */
 export interface ViewEngine {
@@ -21,6 +21,10 @@ export const OVERLAPPING_WRITE_MESSAGE = 'unsupported operation: more than one e
 /** PyTorch refuses to write a tensor two of whose elements are one in memory (an `expand`ed dim). */
 export function refuseOverlappingWrite(layout: Layout, shape: Shape): void {
   if (overlaps(layout, shape)) throw new AutogradError(OVERLAPPING_WRITE_MESSAGE);
+  if (sharesMemoryWithin(layout, shape)) {
+    throw new Error('an in-place op on a view whose elements share memory (as_strided windows that overlap) is not supported by Gradlens: PyTorch applies it element by element, '
+      + 'each reading the writes before it; write into the base tensor, or clone() the view first');
+  }
 }
 
 /**

@@ -112,3 +112,20 @@ export function positions(l: Layout, shape: Shape): number[] {
   }
   return out;
 }
+
+/**
+ * Whether two of the view's elements are one element of its base with no zero stride saying so
+ * (as_strided windows that overlap): PyTorch's overlap check answers "too hard" there and writes
+ * element by element, each step reading the ones before it.
+ */
+export function sharesMemoryWithin(l: Layout, shape: Shape): boolean {
+  // Sufficient for no overlap: each dim, by increasing stride, steps past all the smaller ones span.
+  const dims = shape.map((_, i) => i).filter((i) => shape[i] > 1).sort((a, b) => l.strides[a] - l.strides[b]);
+  let span = 0;
+  const clear = dims.every((i) => {
+    const past = l.strides[i] > span;
+    span += (shape[i] - 1) * l.strides[i];
+    return past;
+  });
+  return !clear && new Set(positions(l, shape)).size < sizeOf(shape);
+}

@@ -94,6 +94,8 @@ export const JAX_FORMS: { readonly [P in Primitive]: JaxFormRule<P> } = {
   erf: plain('erf'),
   erfinv: plain('erf_inv'),
   cbrt: plain('cbrt'),
+  // Not a JAX primitive (jax.scipy.special.logit composes log and div): torch.logit's, printed in JAX's style.
+  logit: withParams('logit', ({ eps }) => ({ eps })),
   ...familyRules(CUMULATIVE, (p) => withParams<typeof p>(p, ({ axis, reverse }) => ({ axis, reverse }))),
   // JAX's sort is ascending (jnp.sort(descending=True) reverses it after); ours says so when it is not.
   sort: withParams('sort', ({ dimension, descending }) => ({ ...(descending ? { descending } : {}), dimension, is_stable: true, num_keys: 1 })),

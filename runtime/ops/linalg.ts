@@ -55,6 +55,8 @@ export interface Elimination<T> {
   /** a^-1 b, when b was given. */
   readonly solution: T | null;
   readonly det: T;
+  /** The sign of the row permutation (1 or -1): with the pivots' signs, the determinant's sign, which det may lose to underflow. */
+  readonly parity: T;
   /** The pivots in order: LU's diagonal under the same partial pivoting (an exact zero means singular). */
   readonly pivots: readonly T[];
 }
@@ -70,6 +72,7 @@ export function gaussJordan<T>(o: Ops<T>, a: T, b: T | null): Elimination<T> {
   const width = n + (b === null ? 0 : o.shape(b)[1]);
   let m = b === null ? a : o.concatenate([a, b], 1);
   let det = o.scalar(1, dtype);
+  let parity = o.scalar(1, dtype);
   const pivots: T[] = [];
   const rows = o.iota('int32', [n], 0);
   const index = (i: number) => o.scalar(i, 'int32');
@@ -79,7 +82,9 @@ export function gaussJordan<T>(o: Ops<T>, a: T, b: T | null): Elimination<T> {
     const isC = o.eq(rows, index(c));
     const swap = o.select(isC, o.broadcastTo(p, [n]), o.select(o.eq(rows, p), o.broadcastTo(index(c), [n]), rows));
     m = o.gather(m, swap, 0);
-    det = o.mul(det, o.select(o.eq(p, index(c)), o.scalar(1, dtype), o.scalar(-1, dtype)));
+    const swapSign = o.select(o.eq(p, index(c)), o.scalar(1, dtype), o.scalar(-1, dtype));
+    det = o.mul(det, swapSign);
+    parity = o.mul(parity, swapSign);
     const pivot = entry(o, m, c, c);
     pivots.push(pivot);
     det = o.mul(det, pivot);
@@ -87,7 +92,7 @@ export function gaussJordan<T>(o: Ops<T>, a: T, b: T | null): Elimination<T> {
     const eliminated = o.sub(m, o.mul(o.slice(m, [0, c], [n, c + 1]), row));
     m = o.select(o.broadcastTo(o.reshape(isC, [n, 1]), [n, width]), o.broadcastTo(row, [n, width]), eliminated);
   }
-  return { solution: b === null ? null : o.slice(m, [0, n], [n, width]), det, pivots };
+  return { solution: b === null ? null : o.slice(m, [0, n], [n, width]), det, parity, pivots };
 }
 
 /**

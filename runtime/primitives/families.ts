@@ -67,7 +67,7 @@ export type WindowedPrimitive = (typeof WINDOWED)[number];
 export type FusiblePrimitive = (typeof FUSIBLE)[number];
 
 /** Elementwise special functions whose kernels are their own: fusion leaves them out. */
-export const SPECIAL_UNARY = ['erf', 'erfinv', 'cbrt'] as const satisfies readonly Primitive[];
+export const SPECIAL_UNARY = ['erf', 'erfinv', 'cbrt', 'logit'] as const satisfies readonly Primitive[];
 /** Binary elementwise primitives whose kernels are their own (lax.rem: fmod on floats, C's % on integers). */
 export const SPECIAL_BINARY = ['rem'] as const satisfies readonly Primitive[];
 /** Cumulative reductions along one axis (JAX's lax.cumsum, cumprod, cummax, cummin, cumlogsumexp). */

@@ -119,6 +119,11 @@ export interface PrimitiveParams {
   erfinv: NoParams;
   /** JAX's lax.cbrt: XLA's copysign(pow(|x|, 1/3), x). */
   cbrt: NoParams;
+  /**
+   * PyTorch's logit, log(z / (1 - z)), z = x or x clamped to [eps, 1 - eps] (both rounded to x's
+   * dtype): a primitive so its derivative is PyTorch's grad / (x (1 - x)), not a composed one.
+   */
+  logit: { readonly eps: number | null };
   /** JAX's lax.is_finite: true where a float is neither infinite nor NaN (bool, same shape; no derivative). */
   is_finite: NoParams;
   // cumulative along `axis` (from its end when `reverse`), keeping the shape: JAX's lax.cumsum, ...

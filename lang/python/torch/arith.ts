@@ -221,5 +221,5 @@ export function inPlaceArith(x: PyTensor, op: ArithOp, other: PyTensor | number 
   });
 }
 
-const CAST_NAMES: Record<TorchDTypeName, string> = { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' };
+export const CAST_NAMES: Record<TorchDTypeName, string> = { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' };
 

@@ -7,7 +7,7 @@
  * `<torch.autograd.function.MyFnBackward object at 0x...>`. The PyTorch 2.x form (`forward`
  * without ctx plus `setup_context(ctx, inputs, output)`) is accepted too.
  */
-import { FunctionNode, type GradNode, SECOND_BACKWARD_MESSAGE, setTangent, tangentAt, type Tensor, withoutForwardAD } from '../../../runtime/eager';
+import { FunctionNode, gradEdge, SECOND_BACKWARD_MESSAGE, setTangent, tangentAt, type Tensor, withoutForwardAD } from '../../../runtime/eager';
 import { isFloat, savedTensorModifiedMessage } from '../../../runtime/core';
 import {
   ClassMethod,
@@ -185,7 +185,7 @@ function delayedError(rt: TorchRuntime, outputs: PyValue, inputs: PyTensor[]): P
   const wrapped = rt.run(() => {
     const node = new FunctionNode(
       'DelayedError',
-      inputs.map((t) => t.t.gradFn ?? t.t.accumulator()),
+      inputs.map((t) => gradEdge(t.t)),
       inputs.map((t) => ({ shape: t.t.shape, dtype: t.t.dtype })),
       items.map((v) => (v instanceof PyTensor ? { shape: v.t.shape, dtype: v.t.dtype } : null)),
       () => {
@@ -275,7 +275,7 @@ function applyTaped(rt: TorchRuntime, cls: PyType, self: PyInstance, state: CtxS
   return rt.run(() => {
     const node = new FunctionNode(
       self.cls.name,
-      args.map((a, i) => (needs[i] ? (a as PyTensor).t.gradFn ?? (a as PyTensor).t.accumulator() : null) as GradNode | null),
+      args.map((a, i) => (needs[i] ? gradEdge((a as PyTensor).t) : null)),
       args.map((a) => (a instanceof PyTensor ? { shape: a.t.shape, dtype: a.t.dtype } : null)),
       outputs.map((v) => (v instanceof PyTensor ? { shape: v.t.shape, dtype: v.t.dtype } : null)),
       (grads) => runBackward(rt, cls, self, state, outputs, grads, ctx),

@@ -10,7 +10,7 @@ import { bindArgs, type Args, pyError, type HostContext, PyList, PyTuple, type P
 import { arith, asTensor, isScalar } from './arith';
 import { inferSizeMessage } from './errors';
 import { isFloating } from './dtype';
-import { PyTensor, type Method, type TorchRuntime } from './tensor';
+import { followOperands, PyTensor, type Method, type TorchRuntime } from './tensor';
 import * as T from './tensor_ops';
 
 function def(name: string, spec: readonly string[], body: (x: PyTensor, a: Args, ctx: HostContext) => PyValue): Method {
@@ -127,14 +127,14 @@ function addcOp(x: PyTensor, a: Args, ctx: HostContext, op: 'mul' | 'div'): PyTe
   const value = scalarArg(a, 'value', ctx, 1);
   const shape = broadcastAll([x.shape, t1.shape, t2.shape]);
   const o = rt.ops;
-  return rt.run(() => {
+  return followOperands(rt.run(() => {
     const [s, u, v] = commonDType(rt, [x.t, t1.t, t2.t]).map((t) => o.broadcastTo(t, shape));
     const out = rt.engine.composite(op === 'mul' ? 'AddcmulBackward0' : 'AddcdivBackward0', () => {
       const scaled = o.mul(u, o.scalarLike(value, u));
       return o.add(s, op === 'mul' ? o.mul(scaled, v) : o.div(scaled, v));
     });
     return rt.result(out, [x, t1, t2]);
-  });
+  }), [x, t1, t2]);
 }
 
 /** PyTorch's lerp: self + w (end - self) for |w| < 0.5, else end - (end - self)(1 - w), so w = 1 gives end exactly. */
@@ -147,7 +147,7 @@ function lerp(x: PyTensor, a: Args, ctx: HostContext): PyTensor {
   if (end.dtype !== x.dtype) throw pyError('RuntimeError', `expected dtype ${x.dtype === 'float32' ? 'float' : 'double'} for \`end\` but got dtype ${end.dtype === 'float32' ? 'float' : end.dtype === 'float64' ? 'double' : end.dtype}`);
   const shape = broadcastAll(weight ? [x.shape, end.shape, weight.shape] : [x.shape, end.shape]);
   const o = rt.ops;
-  return rt.run(() => {
+  return followOperands(rt.run(() => {
     const s = o.broadcastTo(x.t, shape);
     const e = o.broadcastTo(end.t, shape);
     const wt = weight ? o.broadcastTo(rt.convert(weight.t, x.dtype), shape) : o.full(shape, isScalar(w) ? Number(w) : toFloat(w, ctx), x.t.dtype);
@@ -157,7 +157,7 @@ function lerp(x: PyTensor, a: Args, ctx: HostContext): PyTensor {
       return o.select(small, o.add(s, o.mul(wt, diff)), o.sub(e, o.mul(diff, o.sub(o.onesLike(wt), wt))));
     });
     return rt.wrap(out, x.dtype);
-  });
+  }), [x, end, weight]);
 }
 
 // ---- products of vectors and tensors

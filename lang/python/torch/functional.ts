@@ -7,9 +7,10 @@ import { CONV_FUNCTIONS } from './nn/functional_conv';
 import { CONV_TRANSPOSE_FUNCTIONS } from './nn/functional_conv_transpose';
 import { ADAPTIVE_MAX_FUNCTIONS } from './nn/functional_adaptive_max';
 import { LAYER_FUNCTIONS } from './nn/functional_layers';
+import { FEATURE_DROPOUT_FUNCTIONS } from './nn/feature_dropout';
 import { LOSS_FUNCTIONS } from './nn/functional_losses';
 import { PAD_FUNCTIONS } from './nn/functional_pad';
-import { checkInPlace, type TorchRuntime } from './tensor';
+import { checkInPlace, followOperands, type TorchRuntime } from './tensor';
 import * as T from './tensor_ops';
 
 function erf(rt: TorchRuntime, x: Tensor): Tensor {
@@ -54,7 +55,7 @@ function activation(name: string, spec: string[], grad: string, f: (rt: TorchRun
       });
     }
     // NB: each of these nodes saves its input (GeluBackward0's self), whatever the steps here keep.
-    return rt.run(() => rt.result(rt.engine.declareSaved(T.asOp(f(rt, x.t, a, ctx), [x.t], grad), { inputs: [x.t], output: false }), [x]));
+    return followOperands(rt.run(() => rt.result(rt.engine.declareSaved(T.asOp(f(rt, x.t, a, ctx), [x.t], grad), { inputs: [x.t], output: false }), [x])), [x]);
   };
 }
 
@@ -121,16 +122,16 @@ const ACTIVATIONS: Record<string, Fn> = {
     const a = bindArgs('normalize', ['input', 'p?', 'dim?', 'eps?'], args, kwargs, ctx);
     const x = asTensor(rt, a.required('input'), ctx);
     const n = T.norm(x, num(a, 'p', 2, ctx), a.int('dim', 1), true);
-    return rt.run(() => {
+    return followOperands(rt.run(() => {
       const o = rt.ops;
       const denom = o.max(n.t, o.scalarLike(num(a, 'eps', 1e-12, ctx), n.t));
       return rt.result(T.rename(o.div(x.t, denom), [x.t], 'DivBackward0'), [x]);
-    });
+    }), [x, n]);
   },
 };
 
 /** Every function of torch.nn.functional, by name. */
-export const FUNCTIONS: Readonly<Record<string, Fn>> = { ...ACTIVATIONS, ...LAYER_FUNCTIONS, ...CONV_FUNCTIONS, ...CONV_TRANSPOSE_FUNCTIONS, ...ADAPTIVE_MAX_FUNCTIONS, ...LOSS_FUNCTIONS, ...PAD_FUNCTIONS };
+export const FUNCTIONS: Readonly<Record<string, Fn>> = { ...ACTIVATIONS, ...LAYER_FUNCTIONS, ...FEATURE_DROPOUT_FUNCTIONS, ...CONV_FUNCTIONS, ...CONV_TRANSPOSE_FUNCTIONS, ...ADAPTIVE_MAX_FUNCTIONS, ...LOSS_FUNCTIONS, ...PAD_FUNCTIONS };
 
 function implicitDim(a: Args): number {
   if (a.opt('dim') === undefined) throw pyError('TypeError', 'softmax(): Gradlens needs an explicit dim= (PyTorch\'s implicit choice is deprecated)');

@@ -14,7 +14,7 @@ import { bindArgs, type Args, EXCEPTION_TYPES, ExceptionObject, pyError, type Ho
 import { asTensor } from './arith';
 import { isFloating, SCALAR_TYPE } from './dtype';
 import { ReturnTuple } from './return_types';
-import { PyTensor, type TorchRuntime } from './tensor';
+import { PyTensor, type Method, type TorchRuntime } from './tensor';
 import * as T from './tensor_ops';
 
 /** `torch.linalg.LinAlgError` (torch._C._LinAlgError), a RuntimeError: what a singular or indefinite input raises. */
@@ -173,6 +173,38 @@ function named(name: string, inputs: readonly PyTensor[], outputs: readonly Tens
 function det(x: PyTensor): PyTensor {
   matrixInput('linalg.det', x, true);
   return linalgNode(x.rt, 'LinalgDetBackward0', [x], () => perMatrix(x.rt.ops, x.t, (m) => [gaussJordan(x.rt.ops, m, null).det])[0]);
+}
+
+/**
+ * sign(det A) and log|det A| from LU's diagonal, as PyTorch's _linalg_slogdet: the pivots' signs
+ * times the permutation's, and the sum of log|pivot| (a singular matrix's sign 0, its log -inf).
+ */
+function slogdet(x: PyTensor, name: 'slogdet' | 'linalg_slogdet'): ReturnTuple {
+  matrixInput('linalg.slogdet', x, true);
+  const rt = x.rt;
+  const o = rt.ops;
+  return rt.run(() => {
+    const [sign, logabsdet] = perMatrix(o, x.t, (m) => {
+      const e = gaussJordan(o, m, null);
+      const diagonal = o.concatenate(e.pivots.map((p) => o.reshape(p, [1])), 0);
+      const sign = o.mul(e.parity, o.reduceProd(o.sign(diagonal), [0]));
+      return [sign, o.reduceSum(o.log(o.abs(diagonal)), [0])];
+    });
+    const outs = named('LinalgSlogdetBackward0', [x], [sign, logabsdet]);
+    return new ReturnTuple(name, ['sign', 'logabsdet'], outs.map((t) => rt.result(t, [x])));
+  });
+}
+
+/** torch.logdet: log|det A| where det A > 0, NaN where it is negative (PyTorch's where(sign == -1, nan, logabsdet)). */
+function logdet(x: PyTensor): PyTensor {
+  matrixInput('logdet', x, true);
+  const [sign, logabsdet] = slogdet(x, 'slogdet').items as PyTensor[];
+  const rt = x.rt;
+  const o = rt.ops;
+  return rt.run(() => {
+    const negative = o.eq(sign.t, o.scalarLike(-1, sign.t));
+    return rt.result(o.select(negative, o.full(logabsdet.shape, NaN, logabsdet.t.dtype), logabsdet.t), [x]);
+  });
 }
 
 function inv(x: PyTensor): PyTensor {
@@ -365,7 +397,16 @@ function tensorArg(rt: TorchRuntime, v: PyValue, ctx: HostContext, name = 'input
   return asTensor(rt, v, ctx, name);
 }
 
-export const LINALG_FACTORIZATION_NAMES = ['det', 'inv', 'solve', 'cholesky', 'qr', 'svd', 'svdvals', 'eigh', 'eigvalsh', 'lstsq', 'pinv', 'matrix_rank'] as const;
+/** torch's own names for four of them, also Tensor methods: `torch.det(A)`, `A.inverse()`. */
+export const LINALG_FUNCTION_NAMES = ['det', 'inverse', 'logdet', 'slogdet'] as const;
+export const LINALG_METHODS: { readonly [name in (typeof LINALG_FUNCTION_NAMES)[number]]: Method } = {
+  det: (x, args, kwargs, ctx) => (bindArgs('det', [], args, kwargs, ctx), det(x)),
+  inverse: (x, args, kwargs, ctx) => (bindArgs('inverse', [], args, kwargs, ctx), inv(x)),
+  logdet: (x, args, kwargs, ctx) => (bindArgs('logdet', [], args, kwargs, ctx), logdet(x)),
+  slogdet: (x, args, kwargs, ctx) => (bindArgs('slogdet', [], args, kwargs, ctx), slogdet(x, 'slogdet')),
+};
+
+export const LINALG_FACTORIZATION_NAMES = ['det', 'inv', 'slogdet', 'solve', 'cholesky', 'qr', 'svd', 'svdvals', 'eigh', 'eigvalsh', 'lstsq', 'pinv', 'matrix_rank'] as const;
 
 /** The factorization functions of `torch.linalg`, by name. */
 export function linalgFactorizations(rt: TorchRuntime): Record<(typeof LINALG_FACTORIZATION_NAMES)[number], NativeFn> {
@@ -376,6 +417,7 @@ export function linalgFactorizations(rt: TorchRuntime): Record<(typeof LINALG_FA
   return {
     det: one('det', ['A'], (x) => det(x)),
     inv: one('inv', ['A'], (x) => inv(x)),
+    slogdet: one('slogdet', ['A'], (x) => slogdet(x, 'linalg_slogdet')),
     solve: one('solve', ['A', 'B', '*', 'left?'], (x, a, ctx) => solve(x, tensorArg(rt, a.required('B'), ctx, 'B'), a.bool('left', true))),
     cholesky: one('cholesky', ['A', '*', 'upper?'], (x, a) => cholesky(x, a.bool('upper', false))),
     qr: one('qr', ['A', 'mode?'], (x, a) => qr(x, a.str('mode', 'reduced'))),

@@ -21,13 +21,12 @@ function withDtype(x: PyTensor, a: Args): PyTensor {
   return dtype === null || dtype === x.dtype ? x : T.toDType(x, dtype);
 }
 
-/** The p-norm of t over `axes`: a count of nonzeros for 0, the largest (smallest) |t| for inf (-inf), gradient 0 at a zero 2-norm. */
+/** The p-norm of t over `axes` for p other than 0: the largest (smallest) |t| for inf (-inf), gradient 0 at a zero 2-norm. */
 function pNorm(rt: TorchRuntime, t: Tensor, p: number, axes: readonly number[], keepdim: boolean): Tensor {
   const o = rt.ops;
   const abs = o.abs(t);
   let r: Tensor;
-  if (p === 0) r = o.reduceSum(o.convert(o.ne(t, o.zerosLike(t)), t.dtype), axes);
-  else if (p === 1) r = o.reduceSum(abs, axes);
+  if (p === 1) r = o.reduceSum(abs, axes);
   else if (p === Infinity) r = o.reduceMax(abs, axes);
   else if (p === -Infinity) r = o.reduceMin(abs, axes);
   else if (p === 2) {
@@ -47,6 +46,7 @@ export function vectorNorm(x: PyTensor, ord: number, dims: number[] | null, keep
   const rt = x.rt;
   floatingInput('linalg.vector_norm', x);
   const axes = dims ?? x.shape.map((_, i) => i);
+  if (ord === 0) return rt.run(() => rt.result(T.nonzeroCount(rt, x.t, axes, keepdim, 'LinalgVectorNormBackward0'), [x]));
   return rt.run(() => rt.result(rt.engine.composite('LinalgVectorNormBackward0', () => pNorm(rt, x.t, ord, axes, keepdim)), [x]));
 }
 

@@ -15,6 +15,7 @@ import { ORDERING_FUNCTION_NAMES, ORDERING_METHODS } from './ordering';
 import { SPECIAL_METHODS } from './special';
 import { roundedDivide } from './rounded_div';
 import { ROUNDING_FUNCTION_NAMES, TORCH_ROUNDING_METHODS } from './rounding';
+import { LINALG_FUNCTION_NAMES, LINALG_METHODS } from './linalg';
 import { SCATTER_FUNCTION_NAMES, SCATTER_METHODS } from './scatter';
 import { BLAS_FUNCTION_NAMES, BLAS_IN_PLACE, BLAS_METHODS } from './blas';
 import { STATISTICS_FUNCTION_NAMES, STATISTICS_METHODS } from './statistics';
@@ -33,7 +34,7 @@ import { RESHAPING_FUNCTION_NAMES, RESHAPING_METHODS } from './reshaping';
 import { ReturnTuple } from './return_types';
 import { TorchSize } from './size';
 import { TRIANGULAR_FUNCTION_NAMES, TRIANGULAR_METHODS } from './triangular';
-import { PyTensor, checkInPlace, checkRequiresGrad, type Method, type TorchRuntime } from './tensor';
+import { PyTensor, checkInPlace, checkRequiresGrad, followOperands, type Method, type TorchRuntime } from './tensor';
 import * as T from './tensor_ops';
 import { VIEW_IN_PLACE_METHODS } from './view_in_place';
 import { tensorTypeArg, tensorTypeName } from './tensor_types';
@@ -203,6 +204,7 @@ export const TENSOR_METHODS = nameTable<Method>({
   ...SECTION_METHODS,
   ...SPECIAL_METHODS,
   ...TORCH_ROUNDING_METHODS,
+  ...LINALG_METHODS,
   item: def('item', [], (x, _a, ctx) => {
     noteCut(x.t, 'item', ctx);
     return x.item();
@@ -328,8 +330,11 @@ export const TENSOR_METHODS = nameTable<Method>({
   clamp: def('clamp', ['min?', 'max?'], (x, a, ctx) => T.clamp(x, optNumber(a, 'min', ctx), optNumber(a, 'max', ctx))),
   clip: def('clip', ['min?', 'max?'], (x, a, ctx) => T.clamp(x, optNumber(a, 'min', ctx), optNumber(a, 'max', ctx))),
   isnan: def('isnan', [], (x) => compareOp(x.rt, 'ne', x, x)),
-  where: def('where', ['condition', 'other'], (x, a, ctx) =>
-    T.where(x.rt, asTensor(x.rt, a.required('condition'), ctx), x, asTensor(x.rt, a.required('other'), ctx))),
+  where: def('where', ['condition', 'other'], (x, a, ctx) => {
+    const cond = asTensor(x.rt, a.required('condition'), ctx);
+    const other = asTensor(x.rt, a.required('other'), ctx);
+    return followOperands(T.where(x.rt, cond, x, other), [cond, x, other]);
+  }),
   masked_fill: def('masked_fill', ['mask', 'value'], (x, a, ctx) => {
     const mask = asTensor(x.rt, a.required('mask'), ctx, 'mask');
     const value = asTensor(x.rt, a.required('value'), ctx, 'value');
@@ -410,7 +415,7 @@ export const TORCH_FUNCTION_NAMES = [
   'logsumexp', 'softmax', 'log_softmax', 'std', 'var', 'norm', 'all', 'any', 'reshape', 'flatten', 't', 'transpose',
   'permute', 'unsqueeze', 'squeeze', 'matmul', 'mm', 'mv', 'bmm', 'dot', 'numel', 'clone', 'detach',
   ...ORDERING_FUNCTION_NAMES, ...SCATTER_FUNCTION_NAMES, ...SPLITTING_FUNCTION_NAMES, ...RESHAPING_FUNCTION_NAMES, ...STRIDED_FUNCTION_NAMES, ...TRIANGULAR_FUNCTION_NAMES, ...SECTION_FUNCTION_NAMES, ...ROUNDING_FUNCTION_NAMES, 'erfc',
-  ...SELECTION_FUNCTION_NAMES, ...COUNTING_FUNCTION_NAMES, ...BLAS_FUNCTION_NAMES, ...STATISTICS_FUNCTION_NAMES, ...POINTWISE_FUNCTION_NAMES, ...BITWISE_FUNCTION_NAMES, ...REAL_COMPLEX_FUNCTION_NAMES, ...DISTANCE_FUNCTION_NAMES,
+  ...LINALG_FUNCTION_NAMES, ...SELECTION_FUNCTION_NAMES, ...COUNTING_FUNCTION_NAMES, ...BLAS_FUNCTION_NAMES, ...STATISTICS_FUNCTION_NAMES, ...POINTWISE_FUNCTION_NAMES, ...BITWISE_FUNCTION_NAMES, ...REAL_COMPLEX_FUNCTION_NAMES, ...DISTANCE_FUNCTION_NAMES,
 ] as const;
 
 export { toIntList };

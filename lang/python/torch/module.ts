@@ -30,7 +30,7 @@ import { cdistFunction } from './distances';
 import { einsumFunction } from './einsum';
 import { momentFunctions } from './statistics';
 import { SPECIAL_MODULE_NAMES, SPECIAL_ONLY } from './special';
-import { PyTensor, TorchRuntime, type Method } from './tensor';
+import { followOperands, PyTensor, TorchRuntime, type Method } from './tensor';
 import { TENSOR_BEHAVIOUR } from './tensor_behaviour';
 import * as T from './tensor_ops';
 import { legacyTensorTypes, UNSUPPORTED_TENSOR_TYPES } from './tensor_types';
@@ -115,7 +115,7 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
       // A Python number takes the other operand's dtype, as PyTorch's scalar rules say.
       const xt = x instanceof PyTensor || !(y instanceof PyTensor) ? asTensor(rt, x, c) : tensorFromData(rt, x, y.dtype, c);
       const yt = y instanceof PyTensor ? y : tensorFromData(rt, y, xt.dtype, c);
-      return T.where(rt, cond, xt, yt);
+      return followOperands(T.where(rt, cond, xt, yt), [cond, xt, yt]);
     }),
     ...Object.fromEntries(Object.entries(momentFunctions(rt)).map(([name, f]) => [name, fn(name, f)])),
     einsum: fn('einsum', (args, kwargs, c) => einsumFunction(rt, args, kwargs, c)),

@@ -16,7 +16,7 @@ import { refuseForwardAD } from './errors';
 import { isFloating, type TorchDTypeName } from './dtype';
 import { kthOrder, sortOrder, topkOrder } from './cpu_sort_order';
 import { ReturnTuple } from './return_types';
-import { PyTensor, type Method, type TorchRuntime } from './tensor';
+import { followOperands, PyTensor, type Method, type TorchRuntime } from './tensor';
 import * as T from './tensor_ops';
 
 function def(name: string, spec: readonly string[], body: (x: PyTensor, a: Args, ctx: HostContext) => PyValue): Method {
@@ -208,8 +208,8 @@ export const ORDERING_METHODS: Readonly<Record<string, Method>> = {
   msort: def('msort', [], (x) => sort(x, 0, false, false).items[0]),
   topk: def('topk', ['k', 'dim?', 'largest?', 'sorted?'], (x, a) => topk(x, a.int('k'), a.int('dim', -1), a.bool('largest', true), a.bool('sorted', true))),
   kthvalue: def('kthvalue', ['k', 'dim?', 'keepdim?'], (x, a) => kthvalue(x, a.int('k'), a.int('dim', -1), a.bool('keepdim', false))),
-  erf: def('erf', [], (x) => special(x, 'erf')),
-  erfinv: def('erfinv', [], (x) => special(x, 'erfinv')),
+  erf: def('erf', [], (x) => followOperands(special(x, 'erf'), [x])),
+  erfinv: def('erfinv', [], (x) => followOperands(special(x, 'erfinv'), [x])),
   gather: def('gather', ['dim', 'index', '*', 'sparse_grad?'], (x, a) => gather(x, a.int('dim'), a)),
 };
 

@@ -12,7 +12,7 @@ import { atan2Of, atanOf, type Ops } from '../../../runtime/ops';
 import { bindArgs, type Args, pyError, type HostContext, type PyValue, toFloat } from '../interpreter';
 import { asTensor, broadcastShape, checkBroadcast, compareOp } from './arith';
 import { SCALAR_TYPE, isFloating, type TorchDTypeName } from './dtype';
-import { PyTensor, type Method, type TorchRuntime } from './tensor';
+import { followOperands, PyTensor, type Method, type TorchRuntime } from './tensor';
 import * as T from './tensor_ops';
 
 function def(name: string, spec: readonly string[], body: (x: PyTensor, a: Args, ctx: HostContext) => PyValue): Method {
@@ -127,24 +127,11 @@ function sinc(x: PyTensor): PyTensor {
   });
 }
 
-/** logit in the operand's dtype, as PyTorch's kernel: log(x / (1 - x)), x clamped to [eps, 1 - eps] first when eps is given. */
+/** logit in the operand's dtype: the runtime's primitive, PyTorch's kernel and its backward formula. */
 function logit(x: PyTensor, eps: number | null): PyTensor {
   const rt = x.rt;
   const dtype = floatOf(x.dtype);
-  const o = rt.ops;
-  return rt.run(() => {
-    const t = rt.convert(x.t, dtype);
-    const out = rt.engine.composite('LogitBackward0', () => {
-      let z = t;
-      if (eps !== null) {
-        const lo = o.full(t.shape, eps, t.dtype);
-        const hi = o.full(t.shape, 1 - eps, t.dtype);
-        z = o.select(o.lt(z, lo), lo, o.select(o.gt(z, hi), hi, z));
-      }
-      return o.log(o.div(z, o.sub(o.scalarLike(1, z), z)));
-    });
-    return rt.wrap(out, dtype);
-  });
+  return rt.run(() => rt.wrap(rt.ops.bind('logit', [rt.convert(x.t, dtype)], { eps }), dtype));
 }
 
 /** C's fmod (the sign of the dividend), lax.rem; an integer divisor of 0 is PyTorch's ZeroDivisionError. */
@@ -310,7 +297,17 @@ function logical(x: PyTensor, other: PyValue | null, op: 'and' | 'or' | 'xor' | 
 
 const unaryTrig = (name: string): Method => def(name, [], (x) => widened(x, TRIG[name][0], TRIG[name][1]));
 
-export const POINTWISE_METHODS: Readonly<Record<string, Method>> = {
+/** An elementwise method whose result takes its tensor operands' memory order, as TensorIterator's output does. */
+function followingOperands(m: Method): Method {
+  return (self, args, kwargs, ctx) => {
+    const r = m(self, args, kwargs, ctx);
+    if (!(r instanceof PyTensor)) return r;
+    const others = [...args, ...kwargs.values()].filter((v): v is PyTensor => v instanceof PyTensor);
+    return followOperands(r, [self, ...others]);
+  };
+}
+
+export const POINTWISE_METHODS: Readonly<Record<string, Method>> = Object.fromEntries(Object.entries({
   ...Object.fromEntries(Object.keys(TRIG).map((name) => [name, unaryTrig(name)])),
   ...Object.fromEntries(Object.entries(ALIASES).map(([alias, name]) => [alias, unaryTrig(name)])),
   atan2: def('atan2', ['other'], (x, a, ctx) => binaryWidened(x, asTensor(x.rt, a.required('other'), ctx, 'other'), 'Atan2Backward0', atan2Of)),
@@ -341,7 +338,7 @@ export const POINTWISE_METHODS: Readonly<Record<string, Method>> = {
   logical_or: def('logical_or', ['other'], (x, a, ctx) => logical(x, a.required('other'), 'or', ctx)),
   logical_xor: def('logical_xor', ['other'], (x, a, ctx) => logical(x, a.required('other'), 'xor', ctx)),
   logical_not: def('logical_not', [], (x, _a, ctx) => logical(x, null, 'not', ctx)),
-};
+} satisfies Record<string, Method>).map(([name, m]) => [name, followingOperands(m)]));
 
 /** The in-place forms PyTorch has (`x.atan_()`, `mask.logical_and_(m)`), made by methods.ts's inPlaceForm. */
 export const POINTWISE_IN_PLACE = [

@@ -14,7 +14,7 @@ import {
   bindArgs, type Args, pyError, HostObject, hostType, pyFunction, type HostContext, type Kwargs, type PyType, type PyValue,
   toIndex, typeName,
 } from '../interpreter';
-import { tangentByFormula, type Tensor } from '../../../runtime/eager';
+import { elementwiseStrides, isRowMajor, memoryToRowMajor, preservedStrides, tangentByFormula, type Tensor } from '../../../runtime/eager';
 import { dtypeArg, sizeArgs } from './creation';
 import { checkDeviceArg } from './device';
 import { STORAGE, isFloating, type TorchDTypeName } from './dtype';
@@ -185,6 +185,23 @@ function made(rt: TorchRuntime, a: Args, values: ArrayLike<number>, shape: Shape
 }
 
 /**
+ * Where the k-th value drawn lands among the row-major values of a tensor of these strides: PyTorch
+ * fills in memory order (TensorIterator's); null where that is the row-major order.
+ */
+function memoryOrder(strides: readonly number[], shape: Shape): ((k: number) => number) | null {
+  const dense = elementwiseStrides(shape, [{ shape, strides }]);
+  return dense === null ? null : memoryToRowMajor(dense, shape);
+}
+
+/** Values drawn in memory order, placed in row-major order. */
+function placed(values: ArrayLike<number>, at: ((k: number) => number) | null): ArrayLike<number> {
+  if (at === null) return values;
+  const out = new Float64Array(values.length);
+  for (let k = 0; k < values.length; k++) out[at(k)] = values[k];
+  return out;
+}
+
+/**
  * Draws on the host inside a torch op (so a long draw checks the run's clock), charged first:
  * `fill(n)` draws n values in memory order; under vmap, as its randomness says (vmap_randomness.ts),
  * the whole batch's draw being `batch(B)` (B * n values by default, as PyTorch draws `[B, *shape]`).
@@ -201,8 +218,9 @@ function drawn(rt: TorchRuntime, shape: Shape, dtype: TorchDTypeName, a: Args, k
 function fillInPlace(x: PyTensor, name: string, draw: () => ArrayLike<number>): PyTensor {
   const rt = x.rt;
   checkInPlace(x);
+  const at = memoryOrder(x.t.layout.strides, x.shape);
   return rt.run(() => {
-    const values = drawUnderVmap(rt, `Tensor.${name}`, 'in-place', x.numel, draw, () => draw());
+    const values = placed(drawUnderVmap(rt, `Tensor.${name}`, 'in-place', x.numel, draw, () => draw()), at);
     rt.engine.withGradMode(false, () => rt.engine.inPlace(x.t, (old) => rt.engine.fromValues(values, old.shape, old.dtype)));
     return x;
   });
@@ -247,19 +265,33 @@ function sampled(name: string, kernel: string, fill: (g: TorchGenerator, n: numb
   };
 }
 
-function sampledLike(name: string, kernel: string, fill: (g: TorchGenerator, n: number, dtype: TorchFloat) => Float64Array): Creator {
+function sampledLike(name: string, kernel: string, fill: (g: TorchGenerator, n: number, dtype: TorchFloat, contiguous: boolean) => Float64Array): Creator {
   return (rt, args, kwargs, ctx) => {
     const a = bindArgs(name, ['input', '*', ...COMMON, 'memory_format?'], args, kwargs, ctx);
     const x = tensorArg(a.required('input'), name);
     const dtype = floatDType(dtypeArg(a.get('dtype')) ?? x.dtype, kernel);
-    return drawn(rt, x.shape, dtype, a, 'like', (n) => fill(rt.rng, n, dtype));
+    return drawnLike(rt, x, dtype, a, (n, contiguous) => fill(rt.rng, n, dtype, contiguous));
   };
 }
 
-function randintCall(rt: TorchRuntime, a: Args, kind: DrawKind, low: bigint, high: bigint, shape: Shape, dtype: TorchDTypeName): PyTensor {
+/**
+ * A `*_like` draw: the result keeps x's memory order (empty_like's preserve_format), and the draws
+ * fill it in that order, `fill(n, contiguous)` drawing them.
+ */
+function drawnLike(rt: TorchRuntime, x: PyTensor, dtype: TorchDTypeName, a: Args, fill: (n: number, contiguous: boolean) => ArrayLike<number>): PyTensor {
+  const strides = preservedStrides(x.t.layout.strides, x.shape);
+  const at = strides === null ? null : memoryOrder(strides, x.shape);
+  const r = drawn(rt, x.shape, dtype, a, 'like', (n) => placed(fill(n, at === null), at), at === null ? undefined : () => {
+    throw pyError('NotImplementedError', `torch.${a.fname} of a tensor not in row-major memory order under vmap is not supported by Gradlens (PyTorch draws in the batch's memory order): pass x.contiguous()`);
+  });
+  r.t.memoryStrides = strides;
+  return r;
+}
+
+function randintCall(rt: TorchRuntime, a: Args, low: bigint, high: bigint, shape: Shape, dtype: TorchDTypeName): PyTensor {
   if (low >= high) throw pyError('RuntimeError', `random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
   const g = generatorOf(rt, a);
-  return drawn(rt, shape, dtype, a, kind, (n) => intsOf(torchRandint(g, n, low, high), dtype));
+  return drawn(rt, shape, dtype, a, 'sized', (n) => intsOf(torchRandint(g, n, low, high), dtype));
 }
 
 /** `torch.normal`'s four forms: (float, float, size), and mean and/or std as tensors (drawn as N(0, 1) then scaled). */
@@ -374,7 +406,7 @@ export const RANDOM_CREATORS: Readonly<Record<string, Creator>> = {
   rand: sampled('rand', 'check_uniform_bounds', (g, n, d) => torchUniform(g, n, d)),
   randn: sampled('randn', 'normal_kernel_cpu', (g, n, d) => torchNormal(g, n, d)),
   rand_like: sampledLike('rand_like', 'check_uniform_bounds', (g, n, d) => torchUniform(g, n, d)),
-  randn_like: sampledLike('randn_like', 'normal_kernel_cpu', (g, n, d) => torchNormal(g, n, d)),
+  randn_like: sampledLike('randn_like', 'normal_kernel_cpu', (g, n, d, contiguous) => torchNormal(g, n, d, 0, 1, contiguous)),
   randint(rt, args, kwargs, ctx) {
     const a = bindArgs('randint', ['low', 'high?', 'size?', '*', 'generator?', 'out?', ...COMMON], args, kwargs, ctx);
     refuseOut(a);
@@ -383,7 +415,7 @@ export const RANDOM_CREATORS: Readonly<Record<string, Creator>> = {
     const low = two ? 0n : toIndex(a.required('low'), ctx);
     const high = toIndex(two ? a.required('low') : a.required('high'), ctx);
     const shape = sizeArgs([two ? a.required('high') : a.required('size')], ctx, 'randint');
-    return randintCall(rt, a, 'sized', low, high, shape, dtypeArg(a.get('dtype')) ?? 'int64');
+    return randintCall(rt, a, low, high, shape, dtypeArg(a.get('dtype')) ?? 'int64');
   },
   randint_like(rt, args, kwargs, ctx) {
     const a = bindArgs('randint_like', ['input', 'low', 'high?', '*', ...COMMON, 'memory_format?'], args, kwargs, ctx);
@@ -391,7 +423,10 @@ export const RANDOM_CREATORS: Readonly<Record<string, Creator>> = {
     const two = a.opt('high') === undefined;
     const low = two ? 0n : toIndex(a.required('low'), ctx);
     const high = toIndex(two ? a.required('low') : a.required('high'), ctx);
-    return randintCall(rt, a, 'like', low, high, x.shape, dtypeArg(a.get('dtype')) ?? x.dtype);
+    if (low >= high) throw pyError('RuntimeError', `random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
+    const dtype = dtypeArg(a.get('dtype')) ?? x.dtype;
+    const g = generatorOf(rt, a);
+    return drawnLike(rt, x, dtype, a, (n) => intsOf(torchRandint(g, n, low, high), dtype));
   },
   randperm(rt, args, kwargs, ctx) {
     const a = bindArgs('randperm', ['n', '*', 'generator?', 'out?', ...COMMON], args, kwargs, ctx);
@@ -440,7 +475,7 @@ export const RANDOM_METHODS: Readonly<Record<string, Method>> = {
     const std = a.float('std', 1);
     if (std < 0) throw pyError('RuntimeError', `normal expects std >= 0.0, but found std ${std}`);
     const g = generatorOf(x.rt, a);
-    return fillInPlace(x, 'normal_', () => torchNormal(g, x.numel, dtype, a.float('mean', 0), std));
+    return fillInPlace(x, 'normal_', () => torchNormal(g, x.numel, dtype, a.float('mean', 0), std, isRowMajor(x.t.layout.strides, x.shape)));
   }),
   random_: method('random_', ['from?', 'to?', '*', 'generator?'], (x, a, ctx) => {
     const g = generatorOf(x.rt, a);
@@ -472,7 +507,10 @@ export const RANDOM_METHODS: Readonly<Record<string, Method>> = {
       const probs = p.values();
       if (p.numel !== x.numel && p.numel !== 1) throw pyError('NotImplementedError', 'bernoulli_(p) with a p of another shape than the tensor is not supported by Gradlens: expand p first');
       const dtype = floatDType(p.dtype, 'bernoulli_tensor_cpu_p_');
-      return fillInPlace(x, 'bernoulli_', () => torchBernoulli(g, probs.length === 1 ? new Float64Array(x.numel).fill(probs[0]!) : probs, dtype));
+      // Each draw in x's memory order reads the probability of the element it fills.
+      const at = memoryOrder(x.t.layout.strides, x.shape);
+      const inOrder = probs.length === 1 ? new Float64Array(x.numel).fill(probs[0]!) : at === null ? probs : Float64Array.from(probs, (_, k) => probs[at(k)]!);
+      return fillInPlace(x, 'bernoulli_', () => torchBernoulli(g, inOrder, dtype));
     }
     const prob = toNumber(p, ctx);
     if (!(prob >= 0 && prob <= 1)) throw pyError('RuntimeError', `bernoulli_ expects p to be in [0, 1], but got p=${prob}`);

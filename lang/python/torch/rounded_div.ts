@@ -1,7 +1,7 @@
 /** `torch.div(a, b, rounding_mode='floor' | 'trunc')`: the quotient rounded, its gradient zero (PyTorch's DivBackward2). */
 import { pyError, type PyValue } from '../interpreter';
 import { arith, type Operand } from './arith';
-import { PyTensor, type TorchRuntime } from './tensor';
+import { followOperands, PyTensor, type TorchRuntime } from './tensor';
 
 export function roundedDivide(rt: TorchRuntime, x: PyTensor, other: Operand, mode: PyValue): PyTensor {
   if (mode !== 'floor' && mode !== 'trunc') throw pyError('RuntimeError', `div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${String(mode)}'`);
@@ -14,7 +14,7 @@ export function roundedDivide(rt: TorchRuntime, x: PyTensor, other: Operand, mod
     return rt.run(() => rt.result(rt.ops.div(...rt.torch.coerce(x.t, y.t)), [x, y]));
   }
   const quotient = arith(rt, 'div', x, other);
-  return rt.run(() => {
+  return followOperands(rt.run(() => {
     const o = rt.ops;
     const q = quotient.t;
     const out = rt.engine.composite('DivBackward2', () => {
@@ -30,5 +30,5 @@ export function roundedDivide(rt: TorchRuntime, x: PyTensor, other: Operand, mod
       return o.add(value, o.mul(finite, o.scalarLike(0, q)));
     });
     return rt.wrap(out, quotient.dtype);
-  });
+  }), [x, other instanceof PyTensor ? other : null]);
 }

@@ -8,7 +8,7 @@ import { ROUNDING_METHODS } from '../../../runtime/primitives';
 import type { Tensor } from '../../../runtime/eager';
 import { bindArgs, type Args, type HostContext, pyError, type PyValue } from '../interpreter';
 import { isFloating, type TorchDTypeName } from './dtype';
-import { checkInPlace, type Method, type PyTensor, type TorchRuntime } from './tensor';
+import { checkInPlace, followOperands, type Method, type PyTensor, type TorchRuntime } from './tensor';
 import { clone } from './tensor_ops';
 
 function def(name: string, spec: readonly string[], body: (x: PyTensor, a: Args, ctx: HostContext) => PyValue): Method {
@@ -53,7 +53,7 @@ function rounded(x: PyTensor, kernel: string, f: Rounding, integersAsThey: boole
     if (!integersAsThey) throw notForIntegers(kernel, x);
     return clone(x);
   }
-  return rt.run(() => rt.wrap(f(rt, x.t), x.dtype));
+  return followOperands(rt.run(() => rt.wrap(f(rt, x.t), x.dtype)), [x]);
 }
 
 /** The in-place form: `x.floor_()` writes floor(x) into x (its node FloorBackward0, as the out-of-place one). */

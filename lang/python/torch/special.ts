@@ -5,7 +5,7 @@
 import { erfcOf, erfcxOf, type Ops } from '../../../runtime/ops';
 import { bindArgs, type Args, type HostContext, type PyValue } from '../interpreter';
 import { isFloating } from './dtype';
-import type { Method, PyTensor } from './tensor';
+import { followOperands, type Method, type PyTensor } from './tensor';
 
 function def(name: string, spec: readonly string[], body: (x: PyTensor, a: Args, ctx: HostContext) => PyValue): Method {
   return (self, args, kwargs, ctx) => body(self, bindArgs(name, spec, args, kwargs, ctx), ctx);
@@ -13,11 +13,11 @@ function def(name: string, spec: readonly string[], body: (x: PyTensor, a: Args,
 
 function special(x: PyTensor, name: 'ErfcBackward0' | 'SpecialErfcxBackward0', f: <T>(o: Ops<T>, x: T) => T): PyTensor {
   const rt = x.rt;
-  return rt.run(() => {
+  return followOperands(rt.run(() => {
     const dtype = isFloating(x.dtype) ? x.dtype : 'float32';
     const t = rt.convert(x.t, dtype);
     return rt.wrap(rt.engine.composite(name, () => f(rt.ops, t)), dtype);
-  });
+  }), [x]);
 }
 
 export const SPECIAL_METHODS: Readonly<Record<string, Method>> = {

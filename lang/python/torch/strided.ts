@@ -4,8 +4,9 @@
  * PyTorch 1.13's grad_fn names and errors; and what a tensor's strides say (stride, is_contiguous,
  * storage_offset).
  */
-import { contiguousLayout, dropDims, isRowMajor, readView, scatterInto, sliceLayout, type Layout } from '../../../runtime/eager';
-import { bindArgs, type Args, pyError, type HostContext, PyTuple, type PyValue } from '../interpreter';
+import { contiguousLayout, dropDims, isRowMajor, positions, readView, scatterInto, sliceLayout, type Layout, type Tensor } from '../../../runtime/eager';
+import { ITEM_SIZE } from './dtype';
+import { bindArgs, type Args, pyError, type HostContext, PyTuple, type PyValue, toIntList } from '../interpreter';
 import { checkInPlace, type Method, type PyTensor } from './tensor';
 import * as T from './tensor_ops';
 
@@ -76,6 +77,47 @@ function fillDiagonal(x: PyTensor, value: number, wrap: boolean): PyTensor {
   });
 }
 
+/**
+ * `torch.as_strided(x, size, stride, storage_offset)`: a view of x's storage (its base's memory)
+ * with that geometry, x's own storage offset by default. Read from x where every element it picks
+ * is one of x's, so the gradient reaches x as as_strided_backward sends it (summed where elements
+ * share memory, zero elsewhere); from the storage where x needs no gradient.
+ */
+function asStrided(x: PyTensor, size: number[], stride: number[], storageOffset: number | null): PyTensor {
+  if (size.length !== stride.length) throw pyError('RuntimeError', 'mismatch in length of strides and shape');
+  if (stride.some((s) => s < 0)) throw pyError('RuntimeError', `as_strided: Negative strides are not supported at the moment, got strides: [${stride.join(', ')}]`);
+  if (size.some((d) => d < 0)) throw pyError('RuntimeError', `Trying to create tensor with negative dimension ${size.find((d) => d < 0)}: [${size.join(', ')}]`);
+  const rt = x.rt;
+  const base = x.t.view?.base ?? x.t;
+  const layout: Layout = { offset: storageOffset ?? x.t.layout.offset, strides: stride };
+  const span = size.some((d) => d === 0) ? 0 : size.reduce((p, d, i) => p + (d - 1) * stride[i], 1);
+  if (span > 0 && layout.offset + span > base.size) {
+    const item = ITEM_SIZE[x.dtype];
+    throw pyError('RuntimeError', `setStorage: sizes [${size.join(', ')}], strides [${stride.join(', ')}], storage offset ${layout.offset}, and itemsize ${item} `
+      + `requiring a storage size of ${(layout.offset + span) * item} are out of bounds for storage of size ${base.size * item}`);
+  }
+  return rt.run(() => {
+    const out = x.t.view === null ? readView(rt.engine, x.t, layout, size) : readThroughView(x, layout, size);
+    return rt.result(T.asView(x, T.rename(out, [x.t], 'AsStridedBackward0'), () => layout), [x]);
+  });
+}
+
+/** as_strided of a view x: x's elements gathered where each memory location read is one of x's, else (x needing no gradient) the base's. */
+function readThroughView(x: PyTensor, layout: Layout, size: readonly number[]): Tensor {
+  const rt = x.rt;
+  const own = new Map<number, number>();
+  positions(x.t.layout, x.shape).forEach((at, i) => own.set(at, i));
+  const picked = positions(layout, size).map((at) => own.get(at));
+  if (own.size === x.numel && picked.every((i) => i !== undefined)) {
+    return rt.ops.gather(rt.ops.reshape(x.t, [x.numel]), rt.engine.fromValues(picked as number[], size, 'int32'), 0);
+  }
+  if (x.t.requiresGrad) {
+    throw pyError('NotImplementedError', 'as_strided of a view, reading memory outside the view (or of a view whose elements share memory), is not supported by Gradlens '
+      + 'where the view requires grad: call it on the base tensor (x._base\'s geometry: x.storage_offset() and x.stride() say where x lies)');
+  }
+  return rt.engine.withGradMode(false, () => readView(rt.engine, x.t.view!.base, layout, size));
+}
+
 /** `x.stride()`: PyTorch's strides of x, in elements: a view's in its base's memory, a tensor's own memory order otherwise. */
 function stride(x: PyTensor, dim: number | null): PyValue {
   const strides = x.t.layout.strides;
@@ -89,7 +131,11 @@ export const STRIDED_METHODS: Readonly<Record<string, Method>> = {
   storage_offset: def('storage_offset', [], (x) => BigInt(x.t.layout.offset)),
   diagonal: def('diagonal', ['offset?', 'dim1?', 'dim2?'], (x, a) => diagonal(x, a.int('offset', 0), a.int('dim1', 0), a.int('dim2', 1))),
   select: def('select', ['dim', 'index'], (x, a) => select(x, a.int('dim'), a.int('index'))),
+  as_strided: def('as_strided', ['size', 'stride', 'storage_offset?'], (x, a, ctx) => {
+    const offset = a.opt('storage_offset');
+    return asStrided(x, toIntList(a.required('size'), ctx), toIntList(a.required('stride'), ctx), offset === undefined || offset === null ? null : a.int('storage_offset'));
+  }),
   fill_diagonal_: def('fill_diagonal_', ['fill_value', 'wrap?'], (x, a) => fillDiagonal(x, a.float('fill_value'), a.bool('wrap', false))),
 };
 
-export const STRIDED_FUNCTION_NAMES = ['diagonal', 'select'] as const;
+export const STRIDED_FUNCTION_NAMES = ['diagonal', 'select', 'as_strided'] as const;

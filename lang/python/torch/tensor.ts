@@ -593,13 +593,15 @@ export class PyTensor extends HostObject {
  */
 export function checkInPlace(x: PyTensor): void {
   if (!x.rt.engine.gradEnabled) return;
-  if (x.t.isLeaf && x.t.requiresGrad) throw pyError('RuntimeError', 'a leaf Variable that requires grad is being used in an in-place operation.');
+  if (x.t.accumulatesGrad) throw pyError('RuntimeError', 'a leaf Variable that requires grad is being used in an in-place operation.');
+  // NB: a no_grad view of a tensor that requires grad is a leaf that requires grad too: check_inplace's view checks come first.
   const view = x.t.view;
-  if (view === null || !view.base.requiresGrad) return;
-  if (view.creation === 'grad' && view.base.isLeaf) throw pyError('RuntimeError', 'a view of a leaf Variable that requires grad is being used in an in-place operation.');
-  if (view.creation === 'no_grad') {
-    throw pyError('RuntimeError', 'A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. '
-      + 'You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don\'t want the inplace to be tracked) or both outside (if you want the inplace to be tracked).');
+  if (view !== null && view.base.requiresGrad) {
+    if (view.creation === 'grad' && view.base.isLeaf) throw pyError('RuntimeError', 'a view of a leaf Variable that requires grad is being used in an in-place operation.');
+    if (view.creation === 'no_grad') {
+      throw pyError('RuntimeError', 'A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. '
+        + 'You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don\'t want the inplace to be tracked) or both outside (if you want the inplace to be tracked).');
+    }
   }
 }
 

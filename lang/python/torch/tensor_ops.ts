@@ -2,7 +2,11 @@
  * Torch-level operations on Python tensors, shared by tensor methods, `torch.*` functions and
  * `torch.nn.functional`. Each returns a new PyTensor with the grad_fn name PyTorch 1.13 gives.
  */
-import { dropDims, expandLayout, gradEdge, permuteLayout, preservedStrides, reshapeLayout, unsqueezeLayout, type Layout, type Tensor } from '../../../runtime/eager';
+import { AutogradError } from '../../../runtime/core';
+import {
+  dropDims, expandLayout, FunctionNode, gradEdge, permuteLayout, preservedStrides, reshapeLayout, SECOND_BACKWARD_MESSAGE, tangentByFormula, unsqueezeLayout,
+  type Layout, type Tensor,
+} from '../../../runtime/eager';
 import { pyError } from '../interpreter';
 import { inferSizeMessage } from './errors';
 import { STORAGE, isFloating, type TorchDTypeName } from './dtype';
@@ -236,11 +240,35 @@ function safeSqrt(rt: TorchRuntime, s: Tensor): Tensor {
   return o.select(zero, o.zerosLike(s), o.sqrt(o.select(zero, o.onesLike(s), s)));
 }
 
+/**
+ * The count of nonzeros of x over `axes` (the 0-norm) under PyTorch's node `name`, whose backward
+ * gives an undefined gradient (x.grad stays None) and whose tangent is 0; the node saves x and
+ * the result, so a second backward through it raises.
+ */
+export function nonzeroCount(rt: TorchRuntime, x: Tensor, axes: readonly number[], keepdim: boolean, name: string): Tensor {
+  const o = rt.ops;
+  const count = rt.engine.withGradMode(false, () => {
+    const r = o.reduceSum(o.convert(o.ne(x, o.zerosLike(x)), x.dtype), axes);
+    return keepdim ? o.expandDims(r, axes) : r;
+  });
+  if (rt.engine.gradEnabled && x.requiresGrad) {
+    let freed = false;
+    const node = new FunctionNode(name, [gradEdge(x)], [x], [count], () => {
+      if (freed) throw new AutogradError(SECOND_BACKWARD_MESSAGE);
+      return [null];
+    }, () => { freed = true; }, rt.engine.span);
+    count.attachGradFn(node.outputs[0]);
+  }
+  tangentByFormula(rt.engine, x, count, () => o.zerosLike(count));
+  return count;
+}
+
 export function norm(x: PyTensor, p: number, dim: Dim, keepdim: boolean): PyTensor {
   const rt = x.rt;
   return rt.run(() => {
     const o = rt.ops;
     const ax = axes(x, dimFor(x, dim));
+    if (p === 0) return rt.result(nonzeroCount(rt, x.t, ax, keepdim, 'NormBackward1'), [x]);
     const out = rt.engine.composite('NormBackward1', () => {
       const a = o.abs(x.t);
       let r: Tensor;
@@ -298,8 +326,12 @@ export function reshape(x: PyTensor, shape: number[], name: 'ReshapeAliasBackwar
   const layout = reshapeLayout(x.t.layout, x.shape, target);
   if (layout === null && name === 'ViewBackward0') throw pyError('RuntimeError', VIEW_NOT_STRIDED_MESSAGE);
   return rt.run(() => {
+    if (layout === null) {
+      // PyTorch's _unsafe_view(clone(x, contiguous_format), shape): two nodes.
+      const copy = rename(rt.ops.bind('reshape', [x.t], { newSizes: x.shape }), [x.t], 'CloneBackward0');
+      return rt.result(rename(rt.ops.bind('reshape', [copy], { newSizes: target }), [copy], 'UnsafeViewBackward0'), [x]);
+    }
     const out = rt.ops.bind('reshape', [x.t], { newSizes: target });
-    if (layout === null) return rt.result(rename(out, [x.t], 'UnsafeViewBackward0'), [x]);
     return rt.result(asView(x, rename(out, [x.t], name), () => layout), [x]);
   });
 }

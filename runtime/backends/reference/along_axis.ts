@@ -94,6 +94,21 @@ export const erfinv = libm.erfinv;
  * copysign(pow(|x|, 1/3), x), with 1/3 rounded to the operand's precision, so float32's exponent
  * is 0.33333334 (jnp.cbrt(27.0) in float64 is 3.0000000000000004, as XLA gives, not glibc's 3).
  */
+/**
+ * PyTorch's logit kernel in `dtype`: log(z / (1 - z)), z = x clamped to [eps, 1 - eps] (NaN kept)
+ * when eps is given, each step rounded to float32 for a float32 tensor.
+ */
+export function logitIn(dtype: 'float32' | 'float64', eps: number | null): (x: number) => number {
+  const round = dtype === 'float32' ? Math.fround : (v: number) => v;
+  const log = dtype === 'float32' ? Math.log : libm.log;
+  const lo = eps === null ? -Infinity : round(eps);
+  const hi = eps === null ? Infinity : round(1 - eps);
+  return (x) => {
+    const z = x < lo ? lo : x > hi ? hi : x;
+    return log(round(z / round(1 - z)));
+  };
+}
+
 export function xlaCbrt(x: number, f32: boolean): number {
   const third = f32 ? Math.fround(1 / 3) : 1 / 3;
   const magnitude = libm.pow(Math.abs(x), third);

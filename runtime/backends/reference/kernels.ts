@@ -89,6 +89,7 @@ export const REFERENCE_KERNELS: KernelTable<ReferenceArray> = withComplex(withKe
   is_finite: un((x) => (Number.isFinite(x) ? 1 : 0)),
   rem: ([x, y], _p, out) => binary(x, y, out, isFloat(out.dtype) ? (p, q) => p % q : (p, q) => (q === 0 ? p : p % q)),
   cbrt: (inputs, _p, out) => unary(inputs[0], out, (v) => a.xlaCbrt(v, out.dtype === 'float32')),
+  logit: (inputs, { eps }, out) => unary(inputs[0], out, a.logitIn(out.dtype === 'float64' ? 'float64' : 'float32', eps)),
   ...familyRules(CUMULATIVE, (p) => (inputs: readonly ReferenceArray[], params: CumulativeParams, out: AbstractValue) => a.cumulative(p, inputs[0], params, out)),
   sort: (inputs, params, out) => a.sort(inputs[0], params, out),
   argsort: (inputs, params, out) => a.argsort(inputs[0], params, out),

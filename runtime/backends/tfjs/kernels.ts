@@ -113,6 +113,10 @@ export function tfjsKernels(b: TfjsBackendName): KernelTable<TfjsArray> {
     erfinv: kernel(b, 'erfinv', unary(b === 'webgpu' ? erfinv : (x) => tf.tensor(Float32Array.from(x.dataSync(), libm.erfinvFloat32), x.shape, 'float32'))),
     // NB: on the CPU backends the reference's loop (XLA's pow(|x|, 1/3) with the sign put back); WebGPU's pow may differ by an ulp.
     cbrt: kernel(b, 'cbrt', unary(b === 'webgpu' ? cbrt : (x) => tf.tensor(Float32Array.from(x.dataSync(), (v) => xlaCbrt(v, true)), x.shape, 'float32'))),
+    logit: kernel(b, 'logit', ([x], { eps }) => {
+      const z = eps === null ? x : select(tf.less(x, eps), tf.scalar(eps), select(tf.greater(x, 1 - eps), tf.scalar(1 - eps), x, x.shape), x.shape);
+      return onWasm('log', log)(div(z, tf.sub(tf.scalar(1), z)));
+    }),
     floor: kernel(b, 'floor', unary(tf.floor)),
     ceil: kernel(b, 'ceil', unary(tf.ceil)),
     round: kernel(b, 'round', ([x], { roundingMethod }) => roundTies(x, roundingMethod)),

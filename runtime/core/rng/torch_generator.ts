@@ -162,8 +162,9 @@ function normalBlock64(d: Float64Array, at: number, mean: number, std: number): 
  * below 16 elements the double Box-Muller with its cache, element by element; from 16 up, n
  * uniforms transformed 16 at a time, and a tail of 16 fresh ones written over the last 16 slots.
  */
-export function torchNormal(g: TorchGenerator, n: number, dtype: TorchFloat, mean = 0, std = 1): Float64Array {
-  if (n < 16) {
+export function torchNormal(g: TorchGenerator, n: number, dtype: TorchFloat, mean = 0, std = 1, contiguous = true): Float64Array {
+  // NB: a tensor that is not contiguous (a transposed view, randn_like of one) takes the element-by-element path at any size.
+  if (n < 16 || !contiguous) {
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const v = g.normalDouble(mean, std);

@@ -1,7 +1,7 @@
 import { sizeOf, type Random } from '../../../runtime/core';
 import type { ParamsOf, Primitive } from '../../../runtime/primitives';
 import {
-  awayFromZero, bools, casesPerOp, hostArray, ints, normal, SMOOTH_BINARY_DOMAINS, SMOOTH_UNARY_DOMAINS, type Draw, type HostArray,
+  awayFromZero, bools, casesPerOp, hostArray, ints, normal, SMOOTH_BINARY_DOMAINS, SMOOTH_UNARY_DOMAINS, uniform, type Draw, type HostArray,
 } from '../support/inputs';
 import { convParams, NHWC, win } from '../support/backend_cases';
 import { streamFor } from '../support/seed';
@@ -188,6 +188,11 @@ export const CASES: CaseTable = {
   is_finite: unary(normal),
   erfinv: (rng) => UNARY_SHAPES.map((s) => ({ params: {}, inputs: [f64Of((r, n) => Array.from({ length: n }, () => 1.8 * r.uniform() - 0.9), rng, s)] })),
   cbrt: unary(awayFromZero(0.5)),
+  // With eps 0.2: inside [0.2, 0.8] and on the clamped flats, away from the bounds.
+  logit: (rng) => [
+    ...unary(uniform(0.05, 0.95))(rng).map((c) => ({ ...c, params: { eps: null } })),
+    ...unary((r, n) => uniform(0.05, 0.95)(r, n).map((v) => (Math.abs(v - 0.2) < 0.03 || Math.abs(v - 0.8) < 0.03 ? 0.5 : v)))(rng).map((c) => ({ ...c, params: { eps: 0.2 } })),
+  ],
   // Away from whole numbers, where floor jumps: its derivative is zero.
   floor: unary(gridAt(0.5)),
   ceil: unary(gridAt(0.5)),

@@ -161,6 +161,7 @@ export const CASES: BatchCaseTable = {
   is_finite: unary(normal),
   erfinv: unary(uniform(-0.9, 0.9)),
   cbrt: unary(normal),
+  logit: [null, 0.3].flatMap((eps) => unary(uniform(0.05, 0.95)).map((c) => ({ ...c, params: { eps } }))),
   floor: unary(uniform(-5, 5)),
   ceil: unary(uniform(-5, 5)),
   round: [0, 1].flatMap((roundingMethod) => unary(uniform(-5, 5)).map((c) => ({ ...c, params: { roundingMethod: roundingMethod as 0 | 1 } }))),

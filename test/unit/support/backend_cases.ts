@@ -257,6 +257,11 @@ export const CASES: { readonly [P in Primitive]: CaseMaker<ParamsOf<P>> } = {
     ...unaryCases((rr, s) => normal(rr, s, 10))(r),
     { inputs: [withSpecials(r, normal(r, [24], 100), [NaN, Infinity, -Infinity, 0, -0, 8, -27, 1e-30])], params: {}, relative: true },
   ],
+  // Inside (0, 1), its ends, outside it and NaN; with eps, values beyond [eps, 1 - eps] clamped.
+  logit: (r) => [null, 0.2].flatMap((eps) => [
+    ...unaryCases((rr, s) => uniform(rr, s, 0.001, 0.999))(r),
+    { inputs: [withSpecials(r, uniform(r, [24], -0.5, 1.5), [NaN, 0, 1, 0.5, 0.2, 0.8, 1e-30])], params: {} },
+  ].map((c) => ({ ...c, params: { eps } }))),
   floor: (r) => [
     ...unaryCases((rr, s) => normal(rr, s, 5))(r),
     { inputs: [withSpecials(r, normal(r, [16], 3), [NaN, Infinity, -Infinity, -0, -0.5, 2, -2, 1e30])], params: {} },

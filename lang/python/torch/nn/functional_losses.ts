@@ -4,7 +4,7 @@
  * same grad_fn name. The nn loss modules call these.
  */
 import { broadcastShapes } from '../../../../runtime/core';
-import { FunctionNode, tangentAt, type Tensor } from '../../../../runtime/eager';
+import { FunctionNode, gradEdge, tangentAt, type Tensor } from '../../../../runtime/eager';
 import { type Args, bindArgs, type HostContext, type Kwargs, pyError, type PyValue, toFloat, warn } from '../../interpreter';
 import { asTensor, checkBroadcast } from '../arith';
 import { isFloating, promote, SCALAR_TYPE, type TorchDTypeName } from '../dtype';
@@ -129,7 +129,7 @@ function refusingBackward(rt: TorchRuntime, name: string, loss: Tensor, input: P
   const [expected, found] = input.t.requiresGrad ? [input, target] : [target, input];
   const node = new FunctionNode(
     name,
-    operands.map((t) => (t.t.requiresGrad ? t.t.gradFn ?? t.t.accumulator() : null)),
+    operands.map((t) => gradEdge(t.t)),
     operands.map((t) => ({ shape: t.t.shape, dtype: t.t.dtype })),
     [{ shape: loss.shape, dtype: loss.dtype }],
     () => {

@@ -52,7 +52,7 @@ export function nnAttrs(rt: TorchRuntime): NNModules {
 
 /** The names `torch.nn` defines, for the analyzer. */
 export const NN_NAMES = [
-  'Module', 'Parameter', 'Linear', 'Bilinear', 'Identity', 'Flatten', 'Unflatten', 'Embedding', 'EmbeddingBag', 'Dropout', 'BatchNorm1d', 'BatchNorm2d', 'LayerNorm',
+  'Module', 'Parameter', 'Linear', 'Bilinear', 'Identity', 'Flatten', 'Unflatten', 'Embedding', 'EmbeddingBag', 'Dropout', 'Dropout1d', 'Dropout2d', 'Dropout3d', 'AlphaDropout', 'FeatureAlphaDropout', 'BatchNorm1d', 'BatchNorm2d', 'LayerNorm',
   ...CONV_LAYER_NAMES, ...RECURRENT_NAMES,
   'ReLU', 'LeakyReLU', 'GELU', 'ELU', 'SiLU', 'Tanh', 'Sigmoid', 'Softmax', 'LogSoftmax', 'Softplus',
   'MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss', 'CrossEntropyLoss', 'NLLLoss', 'BCELoss', 'BCEWithLogitsLoss', 'KLDivLoss',

@@ -188,7 +188,8 @@ export function layerTypes(rt: TorchRuntime, Module: PyType): Record<string, PyT
     },
   });
 
-  const dropoutLike = (name: string) =>
+  /** A _DropoutNd: forward is F.`functional`(input, p, training[, inplace]) (the alpha ones pass no inplace). */
+  const dropoutLike = (name: string, functional: string, passesInplace = true) =>
     layerType(Module, name, 'torch.nn.modules.dropout', {
       init: ['p?', 'inplace?'],
       setup(self, a, ctx) {
@@ -198,7 +199,7 @@ export function layerTypes(rt: TorchRuntime, Module: PyType): Record<string, PyT
         setPlain(self, 'p', p);
         setPlain(self, 'inplace', a.bool('inplace', false));
       },
-      forward: (self, args, _kwargs, ctx) => callF(rt, 'dropout', [args[0] ?? null, attr(self, 'p', ctx), attr(self, 'training', ctx), attr(self, 'inplace', ctx)], new Map(), ctx),
+      forward: (self, args, _kwargs, ctx) => callF(rt, functional, [args[0] ?? null, attr(self, 'p', ctx), attr(self, 'training', ctx), ...(passesInplace ? [attr(self, 'inplace', ctx)] : [])], new Map(), ctx),
       extraRepr: (self, ctx) => `p=${show(self, 'p', ctx)}, inplace=${show(self, 'inplace', ctx)}`,
     });
 
@@ -286,7 +287,12 @@ export function layerTypes(rt: TorchRuntime, Module: PyType): Record<string, PyT
     Unflatten,
     Embedding,
     EmbeddingBag,
-    Dropout: dropoutLike('Dropout'),
+    Dropout: dropoutLike('Dropout', 'dropout'),
+    Dropout1d: dropoutLike('Dropout1d', 'dropout1d'),
+    Dropout2d: dropoutLike('Dropout2d', 'dropout2d'),
+    Dropout3d: dropoutLike('Dropout3d', 'dropout3d'),
+    AlphaDropout: dropoutLike('AlphaDropout', 'alpha_dropout', false),
+    FeatureAlphaDropout: dropoutLike('FeatureAlphaDropout', 'feature_alpha_dropout', false),
     BatchNorm1d: batchNorm('BatchNorm1d', [2, 3]),
     BatchNorm2d: batchNorm('BatchNorm2d', [4]),
     LayerNorm,
