@@ -241,12 +241,16 @@ type Counted = HostObject | PyGenerator | PyTuple | PyList | PyDict | PySet | Py
 
 /** Whether the interpreter counts the names of an instance of `cls`: each of its classes shows all the instance holds (PyType.instanceContents). */
 function countsInstances(cls: PyType): boolean {
-  return cls.mro.every((c) => c === objectType || c.userDefined || c.instanceContents !== null);
+  // NB: a loop, not every(): it runs at each instance made.
+  for (const c of cls.mro) if (!(c === objectType || c.userDefined || c.instanceContents !== null)) return false;
+  return true;
 }
 
 /** Whether an instance of `cls` holds only what its `__dict__` holds: no native class shows more (a Module's parameters). */
 function holdsOnlyItsDict(cls: PyType): boolean {
-  return cls.mro.every((c) => c.instanceContents === null);
+  // NB: a loop, not every(): it runs at each attribute store.
+  for (const c of cls.mro) if (c.instanceContents !== null) return false;
+  return true;
 }
 
 /** What instance `inst` holds: its `__dict__`'s values, and what its native classes hold beside (an nn.Module's parameters). */
@@ -1074,6 +1078,8 @@ export class Interpreter implements HostContext {
       return;
     }
     this.bindings.delete(c);
+    // NB: an instance that holds nothing counted has nothing to free: a micrograd Value's last name goes by the thousand.
+    if (c instanceof PyInstance && !this.holders.has(c)) return;
     this.unbound.push({ value: c, depth, at: this.node });
   }
 
@@ -1082,7 +1088,8 @@ export class Interpreter implements HostContext {
    * counted, holding a count on each counted value in it (its containers counted first, to depth).
    */
   private adopt(v: PyValue, depth = 8): void {
-    if (typeof v !== 'object' || v === null || depth === 0 || this.holders.has(v) || counted(v)) return;
+    // NB: an instance first: a tuple of micrograd Values is adopted as it is made, a WeakMap look-up for each Value.
+    if (typeof v !== 'object' || v === null || depth === 0 || v instanceof PyInstance || counted(v) || this.holders.has(v)) return;
     const items = heldItems(v);
     if (items === undefined) return;
     const held: Counted[] = [];
@@ -1313,24 +1320,30 @@ export class Interpreter implements HostContext {
    * call returns holds its items as an op's result does.
    */
   private lending(args: readonly PyValue[], kwargs: Kwargs, call: () => PyValue): PyValue {
-    const lent: Counted[] = [];
-    const lend = (v: PyValue) => {
-      // NB: only what this counted is let go after: a value it could not count may gain names in the call.
-      if (!this.isCounted(v)) return;
-      const n = this.bindings.get(v);
-      this.bound(v);
-      if (this.bindings.get(v) !== n) lent.push(v);
-    };
-    for (const a of args) lend(a);
-    for (const v of kwargs.values()) lend(v);
+    // NB: allocated only for a call that lends a counted value: `Value(x)` lends floats.
+    let lent: Counted[] | null = null;
+    for (const a of args) lent = this.lend(a, lent);
+    for (const v of kwargs.values()) lent = this.lend(v, lent);
     try {
       const out = call();
       this.adopt(out);
       return out;
     } finally {
-      for (const v of lent) this.unbind(v);
+      if (lent !== null) for (const v of lent) this.unbind(v);
     }
   }
+
+  /** A call counts `v` as a name while it runs (lending): `lent` with `v` added where it did. */
+  private lend(v: PyValue, lent: Counted[] | null): Counted[] | null {
+    // NB: only what this counted is let go after: a value it could not count may gain names in the call.
+    if (!this.isCounted(v)) return lent;
+    const n = this.bindings.get(v);
+    this.bound(v);
+    if (this.bindings.get(v) === n) return lent;
+    (lent ??= []).push(v);
+    return lent;
+  }
+
 
   /** A loop in a generator's body draws from `it` (GeneratorHost.drawFrom), holding it as execFor's loop does. */
   private drawFrom(it: PyValue): Drawing {
