@@ -46,6 +46,11 @@ export const STRUCTURAL_JVP_RULES: Pick<JvpRuleTable, Exclude<StructuralPrimitiv
   ...familyRules(RESHAPE_LIKE, sameOp),
   transpose: sameOp('transpose'),
   slice: sameOp('slice'),
+  // JAX's _dynamic_slice_jvp: the tangent sliced at the same starts.
+  dynamic_slice: floatOnly<'dynamic_slice'>((o, [, ...starts], [t], _out, params) => (t === null ? null : o.bind('dynamic_slice', [t, ...starts], params))),
+  // JAX's _dynamic_update_slice_jvp: both tangents (a zero one materialized) updated at the same starts.
+  dynamic_update_slice: floatOnly<'dynamic_update_slice'>((o, [x, update, ...starts], [tx, tu]) =>
+    o.bind('dynamic_update_slice', [tx ?? o.zerosLike(x), tu ?? o.zerosLike(update), ...starts], {})),
   // The padding value is a constant: the tangent pads with zeros.
   pad: floatOnly<'pad'>((o, _primals, [t], _out, { lo, hi }) => (t === null ? null : o.pad(t, lo, hi, 0))),
   gather: floatOnly<'gather'>((o, [, indices], [t], _out, { axis }) => (t === null ? null : o.gather(t, indices, axis))),

@@ -121,6 +121,16 @@ export const STRUCTURAL_VJP_RULES: Pick<VjpRuleTable, Exclude<StructuralPrimitiv
     });
     return [o.pad(dense, startIndices, o.shape(x).map((d, i) => d - limitIndices[i]))];
   }),
+  // JAX's _dynamic_slice_transpose: the cotangent written into zeros of the operand's shape at the same starts.
+  dynamic_slice: floatOnly<'dynamic_slice'>((o, g, [x, ...starts]) =>
+    [o.bind('dynamic_update_slice', [o.zerosLike(x), g, ...starts], {}), ...starts.map(() => null)]),
+  // JAX's _dynamic_update_slice_transpose_rule: the operand gets the cotangent with zeros where the
+  // update went, the update the cotangent's slice there.
+  dynamic_update_slice: floatOnly<'dynamic_update_slice'>((o, g, [, update, ...starts], _out, _params, wanted) => [
+    wanted?.[0] === false ? null : o.bind('dynamic_update_slice', [g, o.zerosLike(update), ...starts], {}),
+    wanted?.[1] === false ? null : o.bind('dynamic_slice', [g, ...starts], { sliceSizes: o.shape(update) }),
+    ...starts.map(() => null),
+  ]),
   pad: floatOnly<'pad'>((o, g, [x], _out, { lo }) =>
     [o.slice(g, lo, o.shape(x).map((d, i) => lo[i] + d))]),
   gather: floatOnly<'gather'>((o, g, [x, indices], _out, { axis }) => [o.scatterAdd(g, indices, axis, o.shape(x)), null]),

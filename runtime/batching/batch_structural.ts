@@ -4,6 +4,7 @@ import {
 import {
   batchAt, insertAt, moveaxis, range, shiftPast, type BatchRule, type BatchRuleTable,
 } from './batch_rule';
+import { DYNAMIC_SLICE_BATCH_RULES } from './batch_dynamic_slice';
 
 /** The reduced axes skip the batch axis, which then sits left of however many of them were before it. */
 function reduction<P extends ReductionPrimitive>(prim: P): BatchRule<P> {
@@ -22,6 +23,7 @@ const below = (axes: readonly number[], bd: number): number => axes.filter((a) =
 
 export const STRUCTURAL_BATCH_RULES: Pick<BatchRuleTable, Exclude<StructuralPrimitive, IndexingPrimitive | WindowedPrimitive | 'rev'>> = {
   ...familyRules(REDUCTIONS, reduction),
+  ...DYNAMIC_SLICE_BATCH_RULES,
   argmax: (o, [x], [bd], { axis, indexDtype }) => ({
     out: o.bind('argmax', [x], { axis: shiftPast(axis, bd!), indexDtype }),
     batchDim: bd! - below([axis], bd!),

@@ -51,6 +51,8 @@ export const GRAD_FN_NAMES: { readonly [P in Primitive]: string } = {
   squeeze: 'SqueezeBackward1',
   expand_dims: 'UnsqueezeBackward0',
   slice: 'SliceBackward0',
+  dynamic_slice: 'SliceBackward0',
+  dynamic_update_slice: 'SliceScatterBackward0',
   gather: 'IndexSelectBackward0',
   scatter_add: 'ScatterAddBackward0',
   concatenate: 'CatBackward0',

@@ -84,6 +84,9 @@ export const SAVED_BY: { readonly [P in Primitive]: SavedRule } = {
   squeeze: nothing,
   expand_dims: nothing,
   slice: nothing,
+  // The starts, for the cotangent's slice or update at them.
+  dynamic_slice: (needs) => ({ inputs: needs.map((_, i) => i).filter((i) => i >= 1), output: false }),
+  dynamic_update_slice: (needs) => ({ inputs: needs.map((_, i) => i).filter((i) => i >= 2), output: false }),
   // The index, not the values.
   gather: (needs) => (needs[0] ? OTHER : NOTHING),
   scatter_add: (needs) => (needs[0] ? OTHER : NOTHING),

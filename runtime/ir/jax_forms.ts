@@ -72,6 +72,8 @@ export const JAX_FORMS: { readonly [P in Primitive]: JaxFormRule<P> } = {
   slice: withParams('slice', ({ startIndices, limitIndices, strides }) => ({
     limit_indices: pyInts(limitIndices), start_indices: pyInts(startIndices), strides: strides === null ? null : pyInts(strides),
   })),
+  dynamic_slice: withParams('dynamic_slice', ({ sliceSizes }) => ({ slice_sizes: pyInts(sliceSizes) })),
+  dynamic_update_slice: plain('dynamic_update_slice'),
   gather: withParams('gather', ({ axis }) => ({ axis })),
   scatter_add: withParams('scatter_add', ({ axis, operandShape }) => ({ axis, operand_shape: pyInts(operandShape) })),
   concatenate: withParams('concatenate', ({ dimension }) => ({ dimension })),

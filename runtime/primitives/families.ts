@@ -38,6 +38,8 @@ export const RESHAPES = ['reshape', 'squeeze', 'expand_dims'] as const satisfies
 export const RESHAPE_LIKE = [...RESHAPES, 'broadcast_in_dim'] as const satisfies readonly Primitive[];
 /** Reads or writes at positions an int32 operand gives. */
 export const INDEXING = ['gather', 'scatter_add'] as const satisfies readonly Primitive[];
+/** Slices whose start per axis is an operand (an int32 scalar, clamped): lax.dynamic_slice and its update. */
+export const DYNAMIC_SLICING = ['dynamic_slice', 'dynamic_update_slice'] as const satisfies readonly Primitive[];
 /** Reductions over a sliding window on every axis (JAX's reduce_window_*): the pooling layers. */
 export const WINDOW_REDUCTIONS = ['reduce_window_sum', 'reduce_window_max'] as const satisfies readonly Primitive[];
 /** Each window's maximum picks where a tangent is read or a cotangent lands: max pooling's derivatives. */
@@ -46,7 +48,7 @@ export const WINDOW_SELECTIONS = ['select_and_gather_add', 'select_and_scatter_a
 export const WINDOWED = [...WINDOW_REDUCTIONS, ...WINDOW_SELECTIONS] as const satisfies readonly Primitive[];
 /** Every primitive that is neither elementwise nor a contraction: reductions, re-indexing, slicing, indexing, creation. */
 export const STRUCTURAL = [
-  ...REDUCTIONS, 'argmax', ...RESHAPE_LIKE, 'transpose', 'slice', ...INDEXING, 'concatenate', 'pad', 'iota', 'rev',
+  ...REDUCTIONS, 'argmax', ...RESHAPE_LIKE, 'transpose', 'slice', ...DYNAMIC_SLICING, ...INDEXING, 'concatenate', 'pad', 'iota', 'rev',
   ...WINDOWED,
 ] as const satisfies readonly Primitive[];
 /** Every primitive a fused kernel can hold. */
@@ -60,6 +62,7 @@ export type ElementwisePrimitive = (typeof ELEMENTWISE)[number];
 export type ReductionPrimitive = (typeof REDUCTIONS)[number];
 export type ReshapeLikePrimitive = (typeof RESHAPE_LIKE)[number];
 export type IndexingPrimitive = (typeof INDEXING)[number];
+export type DynamicSlicingPrimitive = (typeof DYNAMIC_SLICING)[number];
 export type StructuralPrimitive = (typeof STRUCTURAL)[number];
 export type WindowReductionPrimitive = (typeof WINDOW_REDUCTIONS)[number];
 export type WindowSelectionPrimitive = (typeof WINDOW_SELECTIONS)[number];

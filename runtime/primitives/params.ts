@@ -103,6 +103,13 @@ export interface PrimitiveParams {
     readonly limitIndices: readonly number[];
     readonly strides: readonly number[] | null;
   };
+  /**
+   * lax.dynamic_slice: operands (operand, start per axis...), each start an int32 scalar clamped
+   * into [0, n - size] as XLA does; the result has shape `sliceSizes`.
+   */
+  dynamic_slice: { readonly sliceSizes: readonly number[] };
+  /** lax.dynamic_update_slice: operands (operand, update, start per axis...), starts clamped as dynamic_slice's. */
+  dynamic_update_slice: NoParams;
   /** take(operand, indices, axis): operand.shape[:axis] + indices.shape + operand.shape[axis+1:]. */
   gather: { readonly axis: number };
   /** The transpose of gather: zeros of `operandShape` with updates added at indices along `axis`. */

@@ -9,6 +9,7 @@ import { WINDOW_SHAPE_RULES } from './window_shapes';
 import { RANDOM_SHAPE_RULES } from './shape_rules_random';
 import { COMPLEX_SHAPE_RULES, TAKES_COMPLEX } from './shape_rules_complex';
 import { BITWISE_SHAPE_RULES } from './shape_rules_bitwise';
+import { DYNAMIC_SLICE_SHAPE_RULES } from './shape_rules_dynamic_slice';
 
 /** Computes the abstract value of a primitive's result, or throws a ShapeError naming the op and shapes. */
 export type ShapeRule<P extends Primitive> = (inputs: readonly AbstractValue[], params: ParamsOf<P>) => AbstractValue;
@@ -263,6 +264,7 @@ export const SHAPE_RULES: { readonly [P in Primitive]: ShapeRule<P> } = {
   },
   ...ALONG_AXIS_SHAPE_RULES,
   ...WINDOW_SHAPE_RULES,
+  ...DYNAMIC_SLICE_SHAPE_RULES,
   ...RANDOM_SHAPE_RULES,
   ...COMPLEX_SHAPE_RULES,
 };
@@ -271,7 +273,7 @@ export const PRIMITIVES = Object.keys(SHAPE_RULES) as Primitive[];
 
 /** What a key<fry> array may go through besides the random primitives: moving whole keys, as JAX's key arrays do. */
 const TAKES_KEYS = new Set<Primitive>([
-  ...RESHAPE_LIKE, 'transpose', 'slice', 'gather', 'concatenate', 'rev', 'select', ...RANDOM_KEYS,
+  ...RESHAPE_LIKE, 'transpose', 'slice', 'dynamic_slice', 'dynamic_update_slice', 'gather', 'concatenate', 'rev', 'select', ...RANDOM_KEYS,
 ]);
 
 export function abstractEval<P extends Primitive>(prim: P, inputs: readonly AbstractValue[], params: ParamsOf<P>): AbstractValue {

@@ -1,9 +1,7 @@
 /**
  * `jax.lax`'s slicing, broadcasting, conversion, iota and reduce functions (JAX's lax/slicing.py
- * and lax/lax.py), over the runtime's primitives. Static slices are JAX's `slice`; a slice whose
- * start is traced, which JAX binds as its dynamic_slice / dynamic_update_slice primitives, is here
- * a gather of the clamped positions (and a select for the update), so it differentiates and
- * batches through gather's rules; its jaxpr reads `gather`, not `dynamic_slice`.
+ * and lax/lax.py), over the runtime's primitives: static slices are JAX's `slice`, dynamic ones its
+ * dynamic_slice and dynamic_update_slice (starts clamped into the operand, as XLA does).
  */
 import { isFloat, isInteger, type DType } from '../../../runtime/core';
 import { bindArgs, type HostContext, pyError, PyList, pyFunction, PyTuple, type PyValue, toFloat, toIndex, typeName } from '../interpreter';
@@ -39,15 +37,13 @@ function startIndices(rt: JaxRuntime, v: PyValue, rank: number, what: string, ct
   return items.map((s) => startIndex(rt, s, ctx));
 }
 
-/** XLA's clamp of a start into [0, n - size]. */
-function clampStart(rt: JaxRuntime, s: Val, n: number, size: number): Val {
-  if (s instanceof Scalar) {
-    const i = s.value < 0 ? s.value + n : s.value;
-    return new Scalar(Math.min(Math.max(i, 0), n - size), 'int32');
-  }
-  // NB: lax.dynamic_slice adds n to a negative start first (slicing.py _dynamic_slice_indices), then XLA clamps.
-  const wrapped = rt.o.select(rt.o.lt(s, new Scalar(0, 'int32')), rt.o.add(s, new Scalar(n, 'int32')), s);
-  return rt.o.bind('clamp', [new Scalar(0, 'int32'), wrapped, new Scalar(n - size, 'int32')], {});
+/**
+ * slicing.py's _dynamic_slice_indices: a negative start counts from the end (a Python int at
+ * once, a traced one as `select(i < 0, i + n, i)`); the primitive then clamps it into [0, n - size].
+ */
+function normalizedStart(rt: JaxRuntime, s: Val, n: number): Val {
+  if (s instanceof Scalar) return s.value < 0 ? new Scalar(s.value + n, 'int32') : s;
+  return rt.o.select(rt.o.lt(s, new Scalar(0, 'int32')), rt.o.add(s, new Scalar(n, 'int32')), s);
 }
 
 function dynamicSlice(rt: JaxRuntime, x: PyArray, starts: readonly Val[], sizes: readonly number[]): PyArray {
@@ -57,22 +53,12 @@ function dynamicSlice(rt: JaxRuntime, x: PyArray, starts: readonly Val[], sizes:
     if (s < 0 || s > x.shape[d]!) throw pyError('TypeError', `slice slice_sizes must be less than or equal to operand shape, got slice_sizes ${pyShape(sizes)} for operand shape ${pyShape(x.shape)}.`);
   });
   return L.op(rt, () => {
-    const clamped = starts.map((s, d) => clampStart(rt, s, x.shape[d]!, sizes[d]!));
-    if (clamped.every((s) => s instanceof Scalar)) {
-      const lo = clamped.map((s) => (s as Scalar).value);
-      return L.wrap(rt, rt.o.slice(x.v, lo, lo.map((l, d) => l + sizes[d]!)), x.weak, false);
-    }
-    let v: Val = x.v;
-    clamped.forEach((s, d) => {
-      if (s instanceof Scalar && s.value === 0 && sizes[d] === x.shape[d]) return;
-      const positions = rt.o.add(rt.o.iota('int32', [sizes[d]!], 0), s);
-      v = rt.o.gather(v, positions, d);
-    });
-    return L.wrap(rt, v, x.weak, false);
+    const normalized = starts.map((s, d) => normalizedStart(rt, s, x.shape[d]!));
+    return L.wrap(rt, rt.o.bind('dynamic_slice', [x.v, ...normalized], { sliceSizes: sizes }), x.weak, false);
   });
 }
 
-function dynamicUpdateSlice(rt: JaxRuntime, x: PyArray, update: PyArray, starts: readonly Val[], ctx: HostContext): PyArray {
+function dynamicUpdateSlice(rt: JaxRuntime, x: PyArray, update: PyArray, starts: readonly Val[]): PyArray {
   const rank = x.shape.length;
   if (update.shape.length !== rank) {
     throw pyError('TypeError', `dynamic_update_slice update must have the same rank as operand, got ${pyShape(update.shape)} and ${pyShape(x.shape)}.`);
@@ -83,24 +69,9 @@ function dynamicUpdateSlice(rt: JaxRuntime, x: PyArray, update: PyArray, starts:
   update.shape.forEach((u, d) => {
     if (u > x.shape[d]!) throw pyError('TypeError', `dynamic_update_slice update shape must be smaller than operand shape, got update shape ${pyShape(update.shape)} for operand shape ${pyShape(x.shape)}.`);
   });
-  void ctx;
   return L.op(rt, () => {
-    const o = rt.o;
-    const clamped = starts.map((s, d) => clampStart(rt, s, x.shape[d]!, update.shape[d]!));
-    // Each operand position reads update[p - start] where start <= p < start + size, and keeps its own value elsewhere.
-    let spread: Val = update.v;
-    let inside: Val | null = null;
-    clamped.forEach((s, d) => {
-      const n = x.shape[d]!;
-      const u = update.shape[d]!;
-      const p = o.iota('int32', [n], 0);
-      const offset = o.sub(p, s);
-      const within = o.select(o.ge(offset, new Scalar(0, 'int32')), o.lt(offset, new Scalar(u, 'int32')), o.full([n], 0, 'bool'));
-      spread = o.gather(spread, o.bind('clamp', [new Scalar(0, 'int32'), offset, new Scalar(u - 1, 'int32')], {}), d);
-      const axisMask = o.broadcastInDim(within, x.shape, [d]);
-      inside = inside === null ? axisMask : o.select(inside, axisMask, o.full(x.shape, 0, 'bool'));
-    });
-    return L.wrap(rt, inside === null ? update.v : o.select(inside, spread, x.v), x.weak, false);
+    const normalized = starts.map((s, d) => normalizedStart(rt, s, x.shape[d]!));
+    return L.wrap(rt, rt.o.bind('dynamic_update_slice', [x.v, update.v, ...normalized], {}), x.weak, false);
   });
 }
 
@@ -211,14 +182,14 @@ export function laxSlicingAttrs(rt: JaxRuntime, lax: Readonly<Record<string, PyV
     dynamic_update_slice: pyFunction('dynamic_update_slice', (args, kwargs, ctx) => {
       const a = bindArgs('dynamic_update_slice', ['operand', 'update', 'start_indices'], args, kwargs, ctx);
       const x = arrayArg(a.required('operand'), ctx);
-      return dynamicUpdateSlice(rt, x, arrayArg(a.required('update'), ctx), startIndices(rt, a.required('start_indices'), x.shape.length, 'start_indices', ctx), ctx);
+      return dynamicUpdateSlice(rt, x, arrayArg(a.required('update'), ctx), startIndices(rt, a.required('start_indices'), x.shape.length, 'start_indices', ctx));
     }),
     dynamic_update_slice_in_dim: pyFunction('dynamic_update_slice_in_dim', (args, kwargs, ctx) => {
       const a = bindArgs('dynamic_update_slice_in_dim', ['operand', 'update', 'start_index', 'axis'], args, kwargs, ctx);
       const x = arrayArg(a.required('operand'), ctx);
       const axis = inDim(x, a.int('axis'));
       const starts = x.shape.map((_, d) => (d === axis ? startIndex(rt, a.required('start_index'), ctx) : new Scalar(0, 'int32')));
-      return dynamicUpdateSlice(rt, x, arrayArg(a.required('update'), ctx), starts, ctx);
+      return dynamicUpdateSlice(rt, x, arrayArg(a.required('update'), ctx), starts);
     }),
     broadcast_in_dim: pyFunction('broadcast_in_dim', (args, kwargs, ctx) => {
       const a = bindArgs('broadcast_in_dim', ['operand', 'shape', 'broadcast_dimensions', '*', 'out_sharding?'], args, kwargs, ctx);

@@ -72,6 +72,8 @@ export const REFERENCE_KERNELS: KernelTable<ReferenceArray> = withComplex(withKe
   ...familyRules(RESHAPES, () => (inputs: readonly ReferenceArray[], _p: unknown, out: AbstractValue) => s.reshape(inputs[0], out)),
   transpose: (inputs, params, out) => s.transpose(inputs[0], params, out),
   slice: (inputs, params, out) => s.slice(inputs[0], params, out),
+  dynamic_slice: ([x, ...starts], params, out) => s.dynamicSlice(x, starts, params, out),
+  dynamic_update_slice: ([x, update, ...starts], _p, out) => s.dynamicUpdateSlice(x, update, starts, out),
   gather: (inputs, params, out) => s.gather(inputs[0], inputs[1], params, out),
   scatter_add: (inputs, params, out) => s.scatterAdd(inputs[0], inputs[1], params, out),
   concatenate: (inputs, params, out) => s.concatenate(inputs, params, out),

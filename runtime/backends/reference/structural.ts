@@ -101,3 +101,24 @@ export function iota({ dimension }: ParamsOf<'iota'>, out: AbstractValue): Refer
   const strides = out.shape.map((_, i) => (i === dimension ? 1 : 0));
   return fromDoubles(out, mapIndex(out.shape, strides, 0));
 }
+
+/** Each start (an int32 scalar operand) clamped into [0, n - size], as XLA's DynamicSlice does. */
+function clampedStarts(shape: Shape, starts: readonly ReferenceArray[], sizes: readonly number[]): number[] {
+  return starts.map((s, d) => Math.min(Math.max(s.data[0], 0), shape[d] - sizes[d]));
+}
+
+export function dynamicSlice(x: ReferenceArray, starts: readonly ReferenceArray[], { sliceSizes }: ParamsOf<'dynamic_slice'>, out: AbstractValue): ReferenceArray {
+  const strides = stridesOf(x.shape);
+  const base = clampedStarts(x.shape, starts, sliceSizes).reduce((acc, s, i) => acc + s * strides[i], 0);
+  return gatherFrom(x, mapIndex(out.shape, strides, base), out);
+}
+
+export function dynamicUpdateSlice(x: ReferenceArray, update: ReferenceArray, starts: readonly ReferenceArray[], out: AbstractValue): ReferenceArray {
+  const data = x.data.slice();
+  const strides = stridesOf(x.shape);
+  const base = clampedStarts(x.shape, starts, update.shape).reduce((acc, s, i) => acc + s * strides[i], 0);
+  const dst = mapIndex(update.shape, strides, base);
+  const src = update.data;
+  for (let i = 0; i < dst.length; i++) data[dst[i]] = src[i];
+  return new ReferenceArray(out.shape, out.dtype, data);
+}

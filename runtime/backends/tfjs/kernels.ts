@@ -6,7 +6,7 @@ import type { Kernel, KernelTable } from '../backend';
 import { TfjsArray, type TfjsBackendName } from './array';
 import { bitwise, convert, div, integerPow, log1p, logWithZeroAsInf, maxOrMin, roundTies, select, sigmoid, sign } from './elementwise';
 import {
-  argmax, broadcastInDim, concatenate, dotGeneral, gather, iota, pad, reduce, scatterAdd, slice,
+  argmax, broadcastInDim, concatenate, dotGeneral, dynamicSlice, dynamicUpdateSlice, gather, iota, pad, reduce, scatterAdd, slice,
 } from './structural';
 import { onWasmPolynomial } from './wasm_math';
 import { cbrt, cumulative, erf, erfinv, fmod, onHost } from './along_axis';
@@ -101,6 +101,8 @@ export function tfjsKernels(b: TfjsBackendName): KernelTable<TfjsArray> {
     ...familyRules(RESHAPES, (p) => kernel(b, p, ([x], _, out) => tf.reshape(x, [...out.shape]))),
     transpose: kernel(b, 'transpose', ([x], { permutation }) => tf.transpose(x, [...permutation])),
     slice: kernel(b, 'slice', ([x], p) => slice(x, p)),
+    dynamic_slice: kernel(b, 'dynamic_slice', ([x, ...starts], p) => dynamicSlice(x, starts, p)),
+    dynamic_update_slice: kernel(b, 'dynamic_update_slice', ([x, update, ...starts]) => dynamicUpdateSlice(x, update, starts)),
     gather: kernel(b, 'gather', ([x, idx], { axis }) => gather(x, idx, axis)),
     scatter_add: kernel(b, 'scatter_add', ([u, idx], p) => scatterAdd(u, idx, p)),
     concatenate: kernel(b, 'concatenate', (xs, { dimension }) => concatenate(xs, dimension)),

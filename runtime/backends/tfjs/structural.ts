@@ -244,3 +244,37 @@ export function iota({ dtype, shape, dimension }: ParamsOf<'iota'>): tf.Tensor {
   const aligned = shape.map((d, i) => (i === dimension ? d : 1));
   return tf.broadcastTo(tf.reshape(line, aligned), [...shape]);
 }
+
+/** A start (an int32 scalar tensor) clamped into [0, n - size], as XLA's DynamicSlice does, on the device. */
+function clampStart(start: tf.Tensor, n: number, size: number): tf.Tensor {
+  return tf.maximum(tf.minimum(start, tf.scalar(n - size, 'int32')), tf.scalar(0, 'int32'));
+}
+
+/** lax.dynamic_slice as a gather of the clamped positions along each axis it narrows (the starts stay on the device). */
+export function dynamicSlice(x: tf.Tensor, starts: readonly tf.Tensor[], { sliceSizes }: ParamsOf<'dynamic_slice'>): tf.Tensor {
+  let v = x;
+  sliceSizes.forEach((size, d) => {
+    if (size === x.shape[d]) return;
+    v = tf.gather(v, tf.add(tf.range(0, size, 1, 'int32'), clampStart(starts[d], x.shape[d], size)), d);
+  });
+  return v;
+}
+
+/**
+ * lax.dynamic_update_slice: each operand position p reads update[p - start] where start <= p <
+ * start + size on every axis, and keeps its own value elsewhere (a gather and a select on the device).
+ */
+export function dynamicUpdateSlice(x: tf.Tensor, update: tf.Tensor, starts: readonly tf.Tensor[]): tf.Tensor {
+  if (update.size === 0) return x;
+  let spread = update;
+  let inside: tf.Tensor | null = null;
+  x.shape.forEach((n, d) => {
+    const u = update.shape[d];
+    const offset = tf.sub(tf.range(0, n, 1, 'int32'), clampStart(starts[d], n, u));
+    const within = tf.logicalAnd(tf.greaterEqual(offset, tf.scalar(0, 'int32')), tf.less(offset, tf.scalar(u, 'int32')));
+    spread = tf.gather(spread, tf.maximum(tf.minimum(offset, tf.scalar(u - 1, 'int32')), tf.scalar(0, 'int32')), d);
+    const axisMask = tf.reshape(within, x.shape.map((m, k) => (k === d ? m : 1)));
+    inside = inside === null ? axisMask : tf.logicalAnd(inside, axisMask);
+  });
+  return inside === null ? update : tf.where(tf.broadcastTo(inside, x.shape), spread, x);
+}

@@ -158,6 +158,13 @@ export const CASES: CaseTable = {
     { params: { startIndices: [1], limitIndices: [8], strides: [2] }, inputs: [f64Of(normal, rng, [8])] },
   ],
   // Indices repeat (4 draws from 5 or fewer), so scatter_add must accumulate.
+  // The starts are integers (no gradient), some past an end (clamped).
+  dynamic_slice: (rng) => [
+    { params: { sliceSizes: [2, 2] }, inputs: [f64Of(normal, rng, [4, 3]), hostArray('int32', [], ints(-2, 6), rng), hostArray('int32', [], ints(-2, 6), rng)] },
+  ],
+  dynamic_update_slice: (rng) => [
+    { params: {}, inputs: [f64Of(normal, rng, [4, 3]), f64Of(normal, rng, [2, 2]), hostArray('int32', [], ints(-2, 6), rng), hostArray('int32', [], ints(-2, 6), rng)] },
+  ],
   gather: (rng) => [
     { params: { axis: 0 }, inputs: [f64Of(normal, rng, [5, 3]), hostArray('int32', [4], indices(5), rng)] },
     { params: { axis: 1 }, inputs: [f64Of(normal, rng, [2, 4]), hostArray('int32', [2, 3], indices(4), rng)] },

@@ -123,6 +123,15 @@ export const CASES: BatchCaseTable = {
     { params: { startIndices: [1], limitIndices: [8], strides: [2] }, inputs: [f64([8])] },
     { params: { startIndices: [0, 1, 1], limitIndices: [2, 3, 4], strides: [1, 1, 2] }, inputs: [f64([2, 3, 4])] },
   ],
+  // Starts past either end are clamped; batched starts make JAX's gather and scatter.
+  dynamic_slice: [
+    { params: { sliceSizes: [2, 3] }, inputs: [f64([5, 4]), i32([], ints(-3, 7)), i32([], ints(-3, 7))] },
+    { params: { sliceSizes: [3] }, inputs: [f64([6]), i32([], ints(-2, 8))] },
+  ],
+  dynamic_update_slice: [
+    { params: {}, inputs: [f64([5, 4]), f64([2, 3]), i32([], ints(-3, 7)), i32([], ints(-3, 7))] },
+    { params: {}, inputs: [f64([6]), f64([2]), i32([], ints(-2, 8))] },
+  ],
   gather: [
     { params: { axis: 0 }, inputs: [f64([5, 3]), i32([4], indices(5))] },
     { params: { axis: 1 }, inputs: [f64([2, 4]), i32([2, 3], indices(4))] },

@@ -202,6 +202,17 @@ export const CASES: { readonly [P in Primitive]: CaseMaker<ParamsOf<P>> } = {
     { inputs: [normal(r, [10])], params: { startIndices: [1], limitIndices: [10], strides: [3] } },
     { inputs: [normal(r, [])], params: { startIndices: [], limitIndices: [], strides: null } },
   ],
+  // Starts past either end are clamped into [0, n - size], as XLA does.
+  dynamic_slice: (r) => [
+    { inputs: [normal(r, [5, 4]), ints(r, [], -3, 7), ints(r, [], -3, 7)], params: { sliceSizes: [2, 3] } },
+    { inputs: [ints(r, [6], -9, 9), { values: [9], shape: [], dtype: 'int32' }], params: { sliceSizes: [4] } },
+    { inputs: [bools(r, [3, 4]), { values: [-1], shape: [], dtype: 'int32' }, ints(r, [], 0, 4)], params: { sliceSizes: [3, 1] } },
+  ],
+  dynamic_update_slice: (r) => [
+    { inputs: [normal(r, [5, 4]), normal(r, [2, 3]), ints(r, [], -3, 7), ints(r, [], -3, 7)], params: {} },
+    { inputs: [ints(r, [6], -9, 9), ints(r, [4], -9, 9), { values: [5], shape: [], dtype: 'int32' }], params: {} },
+    { inputs: [normal(r, [3]), normal(r, [0]), { values: [1], shape: [], dtype: 'int32' }], params: {} },
+  ],
   gather: (r) => [
     { inputs: [normal(r, [5, 3]), ints(r, [4], -5, 5)], params: { axis: 0 } },
     { inputs: [normal(r, [2, 5, 3]), ints(r, [2, 2], -5, 5)], params: { axis: 1 } },
