@@ -132,7 +132,7 @@ function iterableArg(name: string, args: PyValue[], kwargs: Kwargs): PyValue | u
 
 function makeSet(items: Iterable<PyValue>, frozen: boolean, ctx: HostContext): PySet {
   const s = new PySet(frozen);
-  for (const x of items) s.map.set(dictKey(x, ctx), x);
+  for (const x of items) s.add(dictKey(x, ctx), x);
   return s;
 }
 

@@ -1699,7 +1699,7 @@ export class Interpreter implements HostContext {
       try {
         items = [...ops.iterate(value, this)];
       } catch (e) {
-        if (e instanceof PyError && e.exc.type.name === 'TypeError' && !(value instanceof HostObject)) {
+        if (e instanceof PyError && e.exc.type.name === 'TypeError' && !(value instanceof HostObject && value.iterable)) {
           throw pyError('TypeError', `cannot unpack non-iterable ${typeName(value)} object`);
         }
         throw e;
@@ -2206,7 +2206,7 @@ export class Interpreter implements HostContext {
     const s = new PySet();
     const items = this.evalElements(e.elts, scope);
     this.node = e;
-    for (const v of items) s.map.set(ops.dictKey(v, this), v);
+    for (const v of items) s.add(ops.dictKey(v, this), v);
     this.adopt(s);
     this.holdMutable(s);
     return s;
@@ -2534,7 +2534,7 @@ export class Interpreter implements HostContext {
             const v = this.evalExpr((e as A.Comp).elt, inner);
             this.adopt(v);
             if (this.holdItem(v)) heldByList.push(v);
-            set.map.set(ops.dictKey(v, this), v);
+            set.add(ops.dictKey(v, this), v);
           } else {
             const v = this.evalExpr((e as A.Comp).elt, inner);
             this.adopt(v);

@@ -13,14 +13,14 @@ import { isVar, type CallParamsOf, type CallPrimitive } from '../../../runtime/i
 import { runCallCompiled, type JaxprTrace, type Tracer } from '../../../runtime/jit';
 import { Ops, type Emitter } from '../../../runtime/ops';
 import { abstractEval, type ParamsOf, type Primitive } from '../../../runtime/primitives';
-import { HaltError, pyError, PyComplex, formatFloat, formatInt, HostObject, NOT_IMPLEMENTED, hostType, opFunction, pyFunction, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type Kwargs, type SharedMemory, type UnaryOp, hostValues, getattrOrUndefined, hashKey, pyHash, PyDict, PyList, PyTuple, PyType, nameTable, type NativeFn, type PyValue } from '../interpreter';
+import { HaltError, pyError, PyComplex, formatFloat, formatInt, HostObject, NOT_IMPLEMENTED, hostType, opFunction, pyFunction, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type Kwargs, type SharedMemory, type UnaryOp, hostValues, getattrOrUndefined, hashKey, pyHash, PyDict, PyList, PySlice, PyTuple, PyType, nameTable, type NativeFn, type PyValue } from '../interpreter';
 import { concretizationError } from '../staging';
 import { arrayStr, jaxRepr, keyRepr, numpyRepr, scalarStr } from './print';
 import { MAX_TRACED_EQUATIONS, Scalar, isTracer, translate, type Val } from './values';
 import { ScalarTypes } from './numpy_scalar_types';
 
 export const ARRAY_TYPE = hostType('ArrayImpl', 'jaxlib.xla_extension');
-export const NDARRAY_TYPE = hostType('ndarray', 'numpy');
+export const NDARRAY_TYPE = new PyType('ndarray', { module: 'numpy', nativeName: 'numpy.ndarray' });
 /** A key<fry> array's type (JAX 0.4.35's PRNGKeyArray: no arithmetic, so Python's operators refuse it). */
 export const KEY_ARRAY_TYPE = hostType('PRNGKeyArray', 'jax._src.prng');
 
@@ -327,29 +327,37 @@ export class PyArray extends HostObject {
   }
 
   override getitem(index: PyValue, ctx: HostContext): PyValue {
+    if (this.isScalar && (typeof index === 'bigint' || index instanceof PySlice)) throw pyError('IndexError', 'invalid index to scalar variable.');
     return this.onHostUnlessTraced([index], () => this.rt.behaviour.getIndex(this, index, ctx));
   }
 
   override setitem(index: PyValue, value: PyValue, ctx: HostContext): void {
-    if (this.isScalar) throw pyError('TypeError', `'numpy.${this.pyType.name}' object does not support item assignment`);
+    if (this.isScalar) throw pyError('TypeError', `'${this.pyType.nativeName}' object does not support item assignment`);
     if (this.numpy) return this.rt.behaviour.setIndex(this, index, value, ctx);
     throw pyError('TypeError', 'JAX arrays are immutable and do not support in-place item assignment. Instead of x[idx] = y, use x = x.at[idx].set(y) or another .at[] method: https://docs.jax.dev/en/latest/_autosummary/jax.numpy.ndarray.at.html');
   }
 
   override len(): number {
-    if (this.isScalar) throw pyError('TypeError', `object of type 'numpy.${this.pyType.name}' has no len()`);
+    if (this.isScalar) throw pyError('TypeError', `object of type '${this.pyType.nativeName}' has no len()`);
     if (this.shape.length === 0) throw pyError('TypeError', 'len() of unsized object');
     return this.shape[0];
   }
 
+  override get iterable(): boolean {
+    return !this.isScalar;
+  }
+
   override iter(ctx: HostContext): Iterable<PyValue> {
-    if (this.isScalar) throw pyError('TypeError', `'numpy.${this.pyType.name}' object is not iterable`);
     if (this.shape.length === 0) throw pyError('TypeError', 'iteration over a 0-d array');
     return Array.from({ length: this.shape[0] }, (_, i) => this.rt.behaviour.getIndex(this, BigInt(i), ctx));
   }
 
-  /** A NumPy scalar keys a dict as the Python number it holds (`{np.int64(1): 'a'}[1]`); arrays by identity. */
+  /**
+   * A NumPy scalar keys a dict as the Python number it holds (`{np.int64(1): 'a'}[1]`); a NumPy
+   * array, 0-d included, is unhashable; a jax array keys by identity.
+   */
   override valueKey(): string | null | undefined {
+    if (this.numpy && !this.isScalar) return null;
     if (!this.isScalar || isTracer(this.v)) return undefined;
     return hashKey(this.scalarItem(this.rt.read(this.v)[0]));
   }
@@ -406,7 +414,7 @@ export class PyArray extends HostObject {
 
   override format(spec: string, ctx: HostContext): string {
     if (spec === '' || isTracer(this.v)) return this.str(ctx);
-    if (this.shape.length !== 0) throw pyError('TypeError', `unsupported format string passed to ${this.pyType.name}.__format__`);
+    if (this.shape.length !== 0) throw pyError('TypeError', `unsupported format string passed to ${this.pyType.nativeName}.__format__`);
     if (isComplex(this.dtype)) return (this.item(ctx) as PyComplex).format(spec);
     const x = this.rt.read(this.v)[0];
     if (isInteger(this.dtype)) return formatInt(BigInt(x), spec);

@@ -79,8 +79,8 @@ const ARRAY_METHODS = nameTable<ArrayMethod>({
     const b = raw instanceof PyArray ? raw : L.arrayFromData(self.rt, raw, undefined, ctx, self.numpy);
     return self.shape.length === 0 || b.shape.length === 0 ? L.binary(self.rt, 'mul', self, b, ctx) : L.matmul(self.rt, self, b, ctx);
   },
-  reshape: (self, args, _kwargs, ctx) => L.reshape(self.rt, self, shapeArgs(args, ctx)),
-  transpose: (self, args, _kwargs, ctx) => L.transpose(self.rt, self, args.length ? shapeArgs(args, ctx) : undefined),
+  reshape: (self, args, _kwargs, ctx) => V.sameKind(self, L.reshape(self.rt, self, shapeArgs(args, ctx))),
+  transpose: (self, args, _kwargs, ctx) => V.sameKind(self, L.transpose(self.rt, self, args.length ? shapeArgs(args, ctx) : undefined)),
   flatten: (self) => L.reshaped(self.rt, self, [-1]),
   ravel: (self) => L.reshape(self.rt, self, [-1]),
   squeeze: (self, args, kwargs, ctx) => {
@@ -91,7 +91,7 @@ const ARRAY_METHODS = nameTable<ArrayMethod>({
   astype: (self, args, kwargs, ctx) => {
     const a = bindArgs('astype', ['dtype'], args, kwargs, ctx);
     const d = toDtype(a.required('dtype'), self.rt, self.numpy);
-    return L.op(self.rt, () => L.wrap(self.rt, L.cast(self.rt, self.v, d), false, self.numpy));
+    return V.sameKind(self, L.op(self.rt, () => L.wrap(self.rt, L.cast(self.rt, self.v, d), false, self.numpy)));
   },
   item: (self, _args, _kwargs, ctx) => self.item(ctx),
   tolist: (self, _args, _kwargs, ctx) => nestedFromFlat(self.values(ctx, 'tolist'), self.shape, self.dtype === 'bool' ? 'bool' : isInteger(self.dtype) ? 'int' : isComplex(self.dtype) ? 'complex' : 'float'),
@@ -144,7 +144,7 @@ export const ARRAY_BEHAVIOUR: ArrayBehaviour = {
   getIndex: (x, index, ctx) => V.getIndex(x, index, ctx),
   setIndex: (x, index, value, ctx) => V.setIndex(x, index, value, ctx),
   inplace: (op, x, other, ctx) => V.inplace(op, x, other, ctx),
-  transpose: (x) => L.transpose(x.rt, x),
+  transpose: (x) => V.sameKind(x, L.transpose(x.rt, x)),
   at: (x) => new IndexUpdateHelper(x),
   placement: (x, what, ctx) => arrayPlacement(x.rt, what, ctx),
   abs: (x, ctx) => L.unary(x.rt, 'abs', x, ctx),

@@ -10,7 +10,7 @@ import { concretizationError } from '../staging';
 import * as L from './lax';
 
 const arr = L.arrayArgument;
-import { copyOf, writeOut } from './numpy_views';
+import { copyOf, sameKind, writeOut } from './numpy_views';
 import { AXES_FUNCTIONS } from './numpy_axes';
 import { linalgModule, MORE_FUNCTIONS } from './numpy_more';
 import { nonzero, NONZERO_FUNCTIONS } from './numpy_nonzero';
@@ -234,12 +234,14 @@ export const FUNCTIONS: Record<string, Fn> = {
   copy: (rt, args, kwargs, ctx, numpy) => copyOf(arr(rt, bindArgs('copy', ['a'], args, kwargs, ctx).required('a'), ctx, numpy)).keptAsArray(),
   reshape: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('reshape', ['a', 'newshape?', '*', 'shape?'], args, kwargs, ctx);
-    return L.reshape(rt, arr(rt, a.required('a'), ctx, numpy), shapeOf(a.opt('shape') ?? a.required('newshape'), ctx));
+    const x = arr(rt, a.required('a'), ctx, numpy);
+    return sameKind(x, L.reshape(rt, x, shapeOf(a.opt('shape') ?? a.required('newshape'), ctx)));
   },
   transpose: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('transpose', ['a', 'axes?'], args, kwargs, ctx);
     const axes = a.opt('axes');
-    return L.transpose(rt, arr(rt, a.required('a'), ctx, numpy), axes === undefined ? undefined : shapeOf(axes, ctx));
+    const x = arr(rt, a.required('a'), ctx, numpy);
+    return sameKind(x, L.transpose(rt, x, axes === undefined ? undefined : shapeOf(axes, ctx)));
   },
   expand_dims: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('expand_dims', ['a', 'axis'], args, kwargs, ctx);

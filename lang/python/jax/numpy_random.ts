@@ -7,7 +7,7 @@
  */
 import {
   LegacyGauss, NumpyMT19937, PCG64, SeedSequence, boundedIntegers, choiceWithoutReplacement, withInterrupt, generatorChoiceIndices,
-  normalizedCdf, randomInterval, searchsortedRight, shuffleInPlace, uint32Words, zigguratNormal, isInteger, type DType, type NumpyBitGenerator,
+  normalizedCdf, randomInterval, searchsortedRight, shuffleInPlace, uint32Words, zigguratNormal, type DType, type NumpyBitGenerator,
 } from '../../../runtime/core';
 import {
   bindArgs, type Args, pyError, HostObject, hostType, pyFunction, type HostContext, createModule, PyList, type PyModule, PyTuple,
@@ -90,15 +90,14 @@ function population(rt: JaxRuntime, v: PyValue, ctx: HostContext): Population {
   return { values: nested.data, shape: nested.shape, dtype };
 }
 
-/** Rows of a population picked by index, as an array (or one Python scalar for a 1-d pick with no size). */
+/**
+ * Rows of a population picked by index, as an array; a 1-d pick with no size is a NumPy scalar of
+ * the population's dtype (`np.random.choice([1, 2])` is a `numpy.int64`), as NumPy indexes it.
+ */
 function pick(rt: JaxRuntime, pop: Population, idx: readonly number[], shape: number[] | null): PyValue {
   const row = count(pop.shape.slice(1));
   const out: number[] = [];
   for (const i of idx) for (let k = 0; k < row; k++) out.push(pop.values[i * row + k]!);
-  if (shape === null && pop.shape.length === 1) {
-    const x = out[0]!;
-    return isInteger(pop.dtype) ? BigInt(x) : pop.dtype === 'bool' ? x !== 0 : x;
-  }
   return array(rt, out, [...(shape ?? []), ...pop.shape.slice(1)], pop.dtype);
 }
 
@@ -232,9 +231,14 @@ function intBounds(a: Args, ctx: HostContext, endpoint: boolean): [bigint, bigin
   return [low, high];
 }
 
-function ints(rt: JaxRuntime, s: Streams, low: bigint, high: bigint, shape: number[] | null): PyValue {
+/**
+ * Drawn integers: with no size, a Python int from the legacy `randint` and a NumPy int64 from
+ * `Generator.integers`, as NumPy 1.24 returns them (`type(rng.integers(5))` is `numpy.int64`).
+ */
+function ints(rt: JaxRuntime, s: Streams, low: bigint, high: bigint, shape: number[] | null, legacy: boolean): PyValue {
   const values = s.integers(low, high, shape === null ? 1 : count(shape));
-  return shape === null ? values[0]! : intArray(rt, values, shape);
+  if (shape === null) return legacy ? values[0]! : intArray(rt, values, []);
+  return intArray(rt, values, shape);
 }
 
 function refuseDtype(a: Args, allowed: string, what: string): void {
@@ -329,7 +333,7 @@ function legacyMethods(rt: JaxRuntime): Record<string, [string[], Method<LegacyS
       const [low, high] = intBounds(a, ctx, false);
       const shape = shapeOf(a.get('size'), ctx);
       charge(rt, shape);
-      return ints(rt, legacyStreams(s), low, high, shape);
+      return ints(rt, legacyStreams(s), low, high, shape, true);
     }],
     choice: [['a', 'size?', 'replace?', 'p?'], (s, a, ctx) => choice(rt, legacyStreams(s), a, ctx, true)],
     shuffle: [['x'], (s, a, ctx) => shuffle(rt, legacyStreams(s), a, ctx)],
@@ -409,7 +413,7 @@ function generatorMethods(rt: JaxRuntime): Record<string, [string[], Method<Gene
       const [low, high] = intBounds(a, ctx, a.bool('endpoint', false));
       const shape = shapeOf(a.get('size'), ctx);
       charge(rt, shape);
-      return ints(rt, generatorStreams(s), low, high, shape);
+      return ints(rt, generatorStreams(s), low, high, shape, false);
     }],
     choice: [['a', 'size?', 'replace?', 'p?', 'axis?', 'shuffle?'], (s, a, ctx) => {
       if (a.int('axis', 0) !== 0) throw pyError('NotImplementedError', 'choice(..., axis=k) for k != 0 is not supported by Gradlens');

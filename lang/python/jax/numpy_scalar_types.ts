@@ -8,7 +8,7 @@
 import type { DType } from '../../../runtime/core';
 import { objectType, PyType, typeOf } from '../interpreter';
 
-const numpyType = (name: string, bases: readonly PyType[]) => new PyType(name, { module: 'numpy', bases });
+const numpyType = (name: string, bases: readonly PyType[]) => new PyType(name, { module: 'numpy', bases, nativeName: `numpy.${name}` });
 
 const generic = numpyType('generic', [objectType]);
 const number = numpyType('number', [generic]);

@@ -134,8 +134,16 @@ function masked(x: PyArray, mask: PyArray, ctx: HostContext): PyArray {
 
 /** A new array with `x`'s values, a view of nothing (`x.copy()`, `np.copy(x)`, `x.flatten()`). */
 export function copyOf(x: PyArray): PyArray {
-  const copy = new PyArray(x.rt, x.v, x.weak, x.numpy);
-  return x.isScalar ? copy : copy.keptAsArray();
+  return sameKind(x, new PyArray(x.rt, x.v, x.weak, x.numpy));
+}
+
+/**
+ * What a method of `x` gives back in place of `x` (a copy, a reshape, a transpose, a cast): an
+ * ndarray when `x` is one, 0-d included (`np.arange(1).reshape(())` prints `array(0)`), a NumPy
+ * scalar when `x` is one (`np.float64(2).astype(np.int64)` is an `int64`).
+ */
+export function sameKind(x: PyArray, out: PyArray): PyArray {
+  return x.isScalar ? out : out.keptAsArray();
 }
 
 function shapeText(shape: readonly number[]): string {

@@ -32,7 +32,7 @@ import {
   type PyValue,
   StaticMethod,
   toIndex,
-  typeName,
+  typeOf,
   type UnaryOp,
   type ModuleShim,
 } from '../interpreter';
@@ -368,7 +368,7 @@ function construct(numerator: PyValue, denominator: PyValue, ctx: HostContext): 
 const fromFloat = pyFunction('from_float', (args, kwargs, ctx) => {
   const f = bindArgs('from_float', ['f'], args, kwargs, ctx).required('f');
   if (typeof f === 'bigint') return new Fraction(f, 1n);
-  if (typeof f !== 'number') throw pyError('TypeError', `Fraction.from_float() only takes floats, not ${ctx.repr(f)} (${typeName(f)})`);
+  if (typeof f !== 'number') throw pyError('TypeError', `Fraction.from_float() only takes floats, not ${ctx.repr(f)} (${typeOf(f).name})`);
   return fromFloatValue(f, ctx);
 });
 

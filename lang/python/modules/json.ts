@@ -26,6 +26,7 @@ import {
   compare,
   truthy,
   typeName,
+  typeOf,
   type ModuleShim,
 } from '../interpreter';
 
@@ -95,7 +96,7 @@ function encode(v: PyValue, o: EncodeOptions, level: number, markers: Set<object
   const isDict = v instanceof PyDict;
   const isList = v instanceof PyList || v instanceof PyTuple;
   if (!isDict && !isList) {
-    if (o.defaultFn === null) throw pyError('TypeError', `Object of type ${typeName(v)} is not JSON serializable`);
+    if (o.defaultFn === null) throw pyError('TypeError', `Object of type ${typeOf(v).name} is not JSON serializable`);
     const marker = v as object;
     if (markers.has(marker)) throw pyError('ValueError', 'Circular reference detected');
     markers.add(marker);

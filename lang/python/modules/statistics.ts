@@ -19,7 +19,7 @@ import {
   PyType,
   type PyValue,
   truthy,
-  typeName,
+  typeOf,
   type ModuleShim,
 } from '../interpreter';
 
@@ -120,7 +120,7 @@ function data(arg: PyValue | undefined, ctx: HostContext): Data {
       float = true;
       if (!Number.isFinite(x)) special = special === null ? x : special + x;
       values.push(x);
-    } else throw pyError('TypeError', `can't convert type '${typeName(x)}' to numerator/denominator`);
+    } else throw pyError('TypeError', `can't convert type '${typeOf(x).name}' to numerator/denominator`);
   }
   return { values, float, special };
 }

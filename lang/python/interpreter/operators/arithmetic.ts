@@ -227,7 +227,7 @@ function sequenceOp(op: BinaryOp, a: PyValue, b: PyValue, ctx: HostContext): PyV
 /** Set algebra, inserting in the order CPython's setobject.c does (which decides how the result prints). */
 export function setOp(op: '|' | '&' | '-' | '^', a: PySet, b: PySet): PySet {
   const out = new PySet(a.frozen);
-  const put = (v: PyValue) => out.map.set(hashKey(v)!, v);
+  const put = (v: PyValue) => out.add(hashKey(v)!, v);
   switch (op) {
     case '|':
       for (const [k, v] of a.map) out.map.set(k, v);

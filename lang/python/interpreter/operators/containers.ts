@@ -163,7 +163,7 @@ function items(v: PyValue, ctx: HostContext, message?: string): Iterable<PyValue
     if (v.view === 'values') return [...v.dict.values()];
     return [...v.dict.entries()].map((e) => new PyTuple(e));
   }
-  if (v instanceof HostObject) return v.iter(ctx);
+  if (v instanceof HostObject && v.iterable) return v.iter(ctx);
   if (v instanceof PyInstance) {
     const it = callDunder(v, '__iter__', [], ctx);
     if (it !== undefined) return instanceIterator(it, ctx);

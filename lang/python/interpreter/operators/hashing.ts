@@ -7,10 +7,11 @@
  * same hash in this run: `{Value(2.0), Value(2.0)}` has one item, as in CPython.
  */
 import {
-  floatParts,
+  floatHash,
   hashKey,
   type HostContext,
   HostObject,
+  intHash,
   NOT_IMPLEMENTED,
   objectId,
   PyFunction,
@@ -82,7 +83,7 @@ function userHash(v: PyValue, cls: PyType, ctx: HostContext): bigint | undefined
   if (typeof h !== 'bigint') throw pyError('TypeError', '__hash__ method should return an integer');
   // As CPython's slot_tp_hash: kept when it fits a Py_ssize_t (bar -1), else hashed as an int.
   if (h === BigInt.asIntN(64, h)) return h === -1n ? -2n : h;
-  return reduceHash(h);
+  return intHash(h);
 }
 
 /** `a == b` between two objects of script classes, by their `__eq__` (either side), else identity. */
@@ -103,29 +104,7 @@ export function identityHash(o: object): bigint {
   return BigInt(objectId(o) * 3 + 0x7f3a1000000);
 }
 
-const MODULUS = (1n << 61n) - 1n;
 const MASK64 = (1n << 64n) - 1n;
-
-/** A Py_hash_t from any int, as CPython reduces `__hash__`'s result: modulo 2**61 - 1, -1 becoming -2. */
-function reduceHash(n: bigint): bigint {
-  const m = (n < 0n ? -n : n) % MODULUS;
-  const h = n < 0n ? -m : m;
-  return h === -1n ? -2n : h;
-}
-
-/** CPython's hash of a finite or infinite float: the exact rational value modulo 2**61 - 1. */
-function floatHash(x: number): bigint {
-  if (x === Infinity) return 314159n;
-  if (x === -Infinity) return -314159n;
-  if (Number.isInteger(x)) return reduceHash(BigInt(x));
-  // x = mantissa * 2**exponent exactly, with an integer mantissa.
-  const { mantissa, exponent } = floatParts(x);
-  // 2**61 = 1 modulo 2**61 - 1, so a power of two rotates; the exponent here is negative.
-  const e = ((exponent % 61) + 61) % 61;
-  let h = ((mantissa % MODULUS) * (1n << BigInt(e))) % MODULUS;
-  if (x < 0) h = -h;
-  return h === -1n ? -2n : h;
-}
 
 const XXPRIME_1 = 11400714785074694791n;
 const XXPRIME_2 = 14029467366897019727n;
@@ -135,7 +114,7 @@ const XXPRIME_5 = 2870177450012600261n;
 export function pyHash(v: PyValue, ctx: HostContext): bigint {
   switch (typeof v) {
     case 'bigint':
-      return reduceHash(v);
+      return intHash(v);
     case 'boolean':
       return v ? 1n : 0n;
     case 'number':

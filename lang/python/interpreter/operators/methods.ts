@@ -545,7 +545,7 @@ const DICT_METHODS = nameTable<(self: PyDict, name: string) => PyBuiltin>({
 function toSet(v: PyValue, ctx: HostContext): PySet {
   if (v instanceof PySet) return v;
   const s = new PySet();
-  for (const x of iterate(v, ctx)) s.map.set(dictKey(x, ctx), x);
+  for (const x of iterate(v, ctx)) s.add(dictKey(x, ctx), x);
   return s;
 }
 
@@ -585,7 +585,7 @@ function setUpdate(op: '|' | '&' | '-' | '^') {
 
 const SET_METHODS = nameTable<(self: PySet, name: string) => PyBuiltin>({
   add: simple(1, 1, (s, a, ctx) => {
-    s.map.set(dictKey(a[0], ctx), a[0]);
+    s.add(dictKey(a[0], ctx), a[0]);
     return null;
   }, 'set'),
   remove: simple(1, 1, (s, a, ctx) => {

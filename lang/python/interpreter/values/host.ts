@@ -168,11 +168,11 @@ export abstract class HostObject extends PyObject {
   }
 
   setattr(name: string, _value: PyValue, _ctx: HostContext): void {
-    throw pyError('AttributeError', `'${this.pyType.name}' object has no attribute '${name}'`);
+    throw pyError('AttributeError', `'${this.pyType.nativeName}' object has no attribute '${name}'`);
   }
 
   call(_args: PyValue[], _kwargs: Kwargs, _ctx: HostContext): PyValue {
-    throw pyError('TypeError', `'${this.pyType.name}' object is not callable`);
+    throw pyError('TypeError', `'${this.pyType.nativeName}' object is not callable`);
   }
 
   /** `this op other` (or `other op this` when `reflected`); NOT_IMPLEMENTED to let the other side try. */
@@ -189,7 +189,7 @@ export abstract class HostObject extends PyObject {
   }
 
   unary(op: UnaryOp, _ctx: HostContext): PyValue {
-    throw pyError('TypeError', `bad operand type for unary ${op}: '${this.pyType.name}'`);
+    throw pyError('TypeError', `bad operand type for unary ${op}: '${this.pyType.nativeName}'`);
   }
 
   /** `this op other`; NOT_IMPLEMENTED to let the other side try. `==` defaults to identity. */
@@ -200,7 +200,7 @@ export abstract class HostObject extends PyObject {
   }
 
   getitem(_index: PyValue, _ctx: HostContext): PyValue {
-    throw pyError('TypeError', `'${this.pyType.name}' object is not subscriptable`);
+    throw pyError('TypeError', `'${this.pyType.nativeName}' object is not subscriptable`);
   }
 
   /** Whether this array takes Python complex operands itself (jax's complex64 arrays); others are refused at the line. */
@@ -227,15 +227,23 @@ export abstract class HostObject extends PyObject {
   }
 
   setitem(_index: PyValue, _value: PyValue, _ctx: HostContext): void {
-    throw pyError('TypeError', `'${this.pyType.name}' object does not support item assignment`);
+    throw pyError('TypeError', `'${this.pyType.nativeName}' object does not support item assignment`);
   }
 
   len(_ctx: HostContext): number {
-    throw pyError('TypeError', `object of type '${this.pyType.name}' has no len()`);
+    throw pyError('TypeError', `object of type '${this.pyType.nativeName}' has no len()`);
+  }
+
+  /**
+   * Whether the type has `__iter__`: one without it (a NumPy scalar) gets CPython's messages for
+   * non-iterables (`cannot unpack non-iterable numpy.float64 object`, `argument of type ... is not iterable`).
+   */
+  get iterable(): boolean {
+    return true;
   }
 
   iter(_ctx: HostContext): Iterable<PyValue> {
-    throw pyError('TypeError', `'${this.pyType.name}' object is not iterable`);
+    throw pyError('TypeError', `'${this.pyType.nativeName}' object is not iterable`);
   }
 
   /** `item in this`; NOT_IMPLEMENTED to fall back to iterating. */
@@ -248,20 +256,20 @@ export abstract class HostObject extends PyObject {
   }
 
   float(_ctx: HostContext): number {
-    throw pyError('TypeError', `float() argument must be a string or a real number, not '${this.pyType.name}'`);
+    throw pyError('TypeError', `float() argument must be a string or a real number, not '${this.pyType.nativeName}'`);
   }
 
   int(_ctx: HostContext): bigint {
-    throw pyError('TypeError', `int() argument must be a string, a bytes-like object or a real number, not '${this.pyType.name}'`);
+    throw pyError('TypeError', `int() argument must be a string, a bytes-like object or a real number, not '${this.pyType.nativeName}'`);
   }
 
   /** Use as an index (`a[x]`, `range(x)`): integers only. */
   index(_ctx: HostContext): bigint {
-    throw pyError('TypeError', `'${this.pyType.name}' object cannot be interpreted as an integer`);
+    throw pyError('TypeError', `'${this.pyType.nativeName}' object cannot be interpreted as an integer`);
   }
 
   enter(_ctx: HostContext): PyValue {
-    throw pyError('TypeError', `'${this.pyType.name}' object does not support the context manager protocol`);
+    throw pyError('TypeError', `'${this.pyType.nativeName}' object does not support the context manager protocol`);
   }
 
   /** Leaves a `with` block; `exc` is the exception leaving it, if any. Return true to swallow it. */
@@ -279,7 +287,7 @@ export abstract class HostObject extends PyObject {
 
   format(spec: string, ctx: HostContext): string {
     if (spec === '') return this.str(ctx);
-    throw pyError('TypeError', `unsupported format string passed to ${this.pyType.name}.__format__`);
+    throw pyError('TypeError', `unsupported format string passed to ${this.pyType.nativeName}.__format__`);
   }
 }
 

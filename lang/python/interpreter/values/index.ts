@@ -27,6 +27,7 @@ export {
   withContext,
 } from './exceptions';
 export { floatParts } from './float_parts';
+export { floatHash, intHash } from './number_hash';
 export {
   type LibraryWarning,
   openWarningChannel,

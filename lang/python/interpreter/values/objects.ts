@@ -134,12 +134,19 @@ export interface TypeOptions {
   attrs?: Map<string, PyValue>;
   /** True for the builtin exception hierarchy and classes deriving from it. */
   isException?: boolean;
+  /** See PyType.nativeName. */
+  nativeName?: string;
 }
 
 /** A Python class: a builtin type, an exception class, a host type or a class the script defines. */
 export class PyType extends PyObject {
   readonly module: string;
   readonly bases: readonly PyType[];
+  /**
+   * What C code's messages call an instance's type (CPython's tp_name): the name, but for an
+   * extension module's type, whose tp_name carries its module (`'numpy.float64' object is not iterable`).
+   */
+  readonly nativeName: string;
   /** Set once by builtins.ts for the builtin types. */
   construct: NativeFn | null;
   /** The class namespace: methods and class attributes (for classes the script defines). */
@@ -178,6 +185,7 @@ export class PyType extends PyObject {
   ) {
     super();
     this.module = options.module ?? 'builtins';
+    this.nativeName = options.nativeName ?? name;
     this.bases = options.bases ?? [];
     this.construct = options.construct ?? null;
     this.attrs = options.attrs ?? new Map();
@@ -392,6 +400,11 @@ export class PySet extends PyObject {
 
   get size(): number {
     return this.map.size;
+  }
+
+  /** Adds `value` under its hash key `k`, keeping the element already there: `{1, 1.0}` is `{1}`, as in CPython. */
+  add(k: string, value: PyValue): void {
+    if (!this.map.has(k)) this.map.set(k, value);
   }
 }
 

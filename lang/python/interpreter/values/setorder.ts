@@ -1,27 +1,30 @@
 /**
- * The order CPython iterates a set of ints in. CPython's set is an open-addressing
+ * The order CPython iterates a set of numbers in. CPython's set is an open-addressing
  * table indexed by hash (hash(n) == n for small ints), so `{3, 1, 2}` prints as
  * `{1, 2, 3}` and `{10, 1, 2, 3}` as `{10, 1, 2, 3}`. We replay CPython's
  * insertion and resize rules (setobject.c: linear probes of 9, perturbation by
  * 5 bits, resize when 3/5 full) on the set's insertion history, which gives
  * CPython's layout for sets built by literals, add() and the set operators
  * (which insert in CPython's iteration order, see operators/arithmetic.ts's setOp). Deleted slots are
- * not modelled. Sets holding anything else keep insertion order (CPython's
- * string hashes are randomized per process anyway).
+ * not modelled. Sets holding anything but ints, bools and floats keep insertion order (CPython's
+ * string hashes are randomized per process anyway; NaN hashes by address).
  */
+import { floatHash, intHash } from './number_hash';
 import type { PyValue } from './objects';
 
-const MODULUS = (1n << 61n) - 1n;
-
-function intHash(v: bigint): bigint {
-  const m = (v < 0n ? -v : v) % MODULUS;
-  const h = v < 0n ? -m : m;
-  return h === -1n ? -2n : h;
+/** The hash CPython lays a number's slot out by; null for what hashes by identity or per process (NaN, str, objects). */
+function numberHash(v: PyValue): bigint | null {
+  if (typeof v === 'bigint') return intHash(v);
+  if (typeof v === 'boolean') return v ? 1n : 0n;
+  if (typeof v === 'number' && !Number.isNaN(v)) return floatHash(v);
+  return null;
 }
 
 export function setOrder(values: PyValue[]): PyValue[] {
-  if (values.length < 2 || !values.every((v) => typeof v === 'bigint' || typeof v === 'boolean')) return values;
-  const entries = values.map((v) => ({ v, h: BigInt.asUintN(64, intHash(typeof v === 'boolean' ? (v ? 1n : 0n) : (v as bigint))) }));
+  if (values.length < 2) return values;
+  const hashes = values.map(numberHash);
+  if (hashes.includes(null)) return values;
+  const entries = values.map((v, i) => ({ v, h: BigInt.asUintN(64, hashes[i]!) }));
   type Entry = (typeof entries)[number];
   let mask = 7;
   let table: (Entry | undefined)[] = new Array(8);

@@ -89,7 +89,7 @@ export function typeOf(v: PyValue): PyType {
   return singletonName(v) === 'Ellipsis' ? ellipsisType : notImplementedType;
 }
 
-/** The type's name as Python's messages write it: `'int'`, `'Tensor'`. */
+/** The type's name as CPython's messages write it: `'int'`, `'Tensor'`, `'numpy.float64'` (see PyType.nativeName). */
 export function typeName(v: PyValue): string {
-  return typeOf(v).name;
+  return typeOf(v).nativeName;
 }
