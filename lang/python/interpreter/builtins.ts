@@ -25,6 +25,7 @@ import {
   getattrOrUndefined,
   intOp,
   isInstance,
+  isSubclass,
   isNumber,
   iterate,
   getitem,
@@ -641,7 +642,7 @@ export function createBuiltins(write: (text: string) => void): Map<string, PyVal
     const check = (u: PyValue): boolean => {
       if (u instanceof PyTuple) return u.items.some(check);
       if (!(u instanceof PyType)) throw pyError('TypeError', 'issubclass() arg 2 must be a class, a tuple of classes, or a union');
-      return c.isSubtypeOf(u);
+      return isSubclass(c, u);
     };
     return check(t);
   });

@@ -802,12 +802,14 @@ export class Interpreter implements HostContext {
         const r = this.execBlock(s.body, scope);
         if (r === BREAK || r === RETURN) {
           if (it instanceof PyGenerator) this.closeAbandoned(it, made);
+          if (it instanceof HostObject) it.loopLeft(this);
           return r === BREAK ? NORMAL : r;
         }
       }
     } catch (e) {
       // An exception leaving the loop frees its iterator as the stack unwinds, before any handler runs.
       if (it instanceof PyGenerator && !(e instanceof HaltError || e instanceof StopRun)) this.closeAbandoned(it, made);
+      if (it instanceof HostObject && !(e instanceof HaltError || e instanceof StopRun)) it.loopLeft(this);
       throw e;
     } finally {
       if (held) this.unbind(it);

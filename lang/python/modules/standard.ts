@@ -21,9 +21,11 @@ import { itertoolsModule } from './itertools';
 import { jsonModule } from './json';
 import { loggingModule } from './logging';
 import { mathModule } from './math';
+import { numbersModule } from './numbers';
 import { operatorModule } from './operator';
 import { osModule, osPathModule } from './os';
 import { pathlibModule } from './pathlib';
+import { pprintModule } from './pprint';
 import { randomModule } from './random';
 import { reModule } from './re';
 import { statisticsModule } from './statistics';
@@ -31,6 +33,7 @@ import { stringModule } from './string';
 import { sysModule } from './sys';
 import { textwrapModule } from './textwrap';
 import { timeModule } from './time';
+import { tqdmAutoModule, tqdmModule } from './tqdm';
 import { typesModule } from './types';
 import { typingModule } from './typing';
 import { warningsModule } from './warnings';
@@ -54,10 +57,12 @@ export const STANDARD_MODULES: ModuleRegistry = {
   json: jsonModule,
   logging: loggingModule,
   math: mathModule,
+  numbers: numbersModule,
   operator: operatorModule,
   os: osModule,
   'os.path': osPathModule,
   pathlib: pathlibModule,
+  pprint: pprintModule,
   random: randomModule,
   re: reModule,
   statistics: statisticsModule,
@@ -65,6 +70,8 @@ export const STANDARD_MODULES: ModuleRegistry = {
   sys: sysModule,
   textwrap: textwrapModule,
   time: timeModule,
+  tqdm: tqdmModule,
+  'tqdm.auto': tqdmAutoModule,
   types: typesModule,
   typing: typingModule,
   warnings: warningsModule,

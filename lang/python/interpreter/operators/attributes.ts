@@ -272,5 +272,10 @@ export function delattr(obj: PyValue, name: string, ctx?: HostContext): void {
 
 /** `isinstance(v, t)`. */
 export function isInstance(v: PyValue, t: PyType): boolean {
-  return t.instanceCheck?.(v) ?? typeOf(v).isSubtypeOf(t);
+  return t.instanceCheck?.(v) ?? isSubclass(typeOf(v), t);
+}
+
+/** `issubclass(c, t)`: c derives from t, or t (an abstract base class) has c registered. */
+export function isSubclass(c: PyType, t: PyType): boolean {
+  return c.isSubtypeOf(t) || (t.registeredSubclass?.(c) ?? false);
 }

@@ -7,7 +7,7 @@ export { binary, floatOp, inplace, intOp, unary } from './arithmetic';
 export { complexAbs, complexRefusal, complexType, PyComplex } from './complex';
 export { bytearrayType, bytesLike, bytesType, fromLatin1, PyBytes } from './bytes';
 export { floatFromHex, fromBytes } from './int_bytes';
-export { delattr, FINALIZER_REFUSAL, getattr, getattrOrUndefined, isInstance, setattr } from './attributes';
+export { delattr, FINALIZER_REFUSAL, getattr, getattrOrUndefined, isInstance, isSubclass, setattr } from './attributes';
 export { compare, compares, contains, eq } from './comparison';
 export { cursor, delitem, getitem, iterate, len, materialize, setitem, sliceIndices } from './containers';
 export { dictKey, pyHash } from './hashing';

@@ -235,6 +235,12 @@ export abstract class HostObject extends PyObject {
   }
 
   /**
+   * A `for` loop over this object ended early (`break`, `return`, an exception): CPython frees the
+   * iterator `__iter__` made there, running its `finally` (a tqdm bar closes). Nothing by default.
+   */
+  loopLeft(_ctx: HostContext): void {}
+
+  /**
    * Whether the type has `__iter__`: one without it (a NumPy scalar) gets CPython's messages for
    * non-iterables (`cannot unpack non-iterable numpy.float64 object`, `argument of type ... is not iterable`).
    */

@@ -176,6 +176,11 @@ export class PyType extends PyObject {
   classProtocol: ClassProtocol | null = null;
   /** A metaclass's `__instancecheck__`: `isinstance(t, torch.autograd.Variable)` is true of every tensor. */
   instanceCheck: ((v: PyValue) => boolean) | null = null;
+  /**
+   * The classes an abstract base class counts as its subclasses beyond those deriving from it, as
+   * `ABC.register` makes them (`numbers.Real` takes `float`): `issubclass` and `isinstance` ask it.
+   */
+  registeredSubclass: ((t: PyType) => boolean) | null = null;
   /** What `type(cls)` gives where it is not `type` (torch.FloatTensor's is `torch.tensortype`). */
   metaclass: PyType | null = null;
 
