@@ -1979,6 +1979,10 @@ export class Interpreter implements HostContext {
 
   // ------------------------------------------------------------ modules
 
+  get importedModules(): ReadonlyMap<string, PyModule> {
+    return this.moduleCache;
+  }
+
   private hasShim(name: string): boolean {
     return Object.prototype.hasOwnProperty.call(this.modules, name);
   }

@@ -37,7 +37,7 @@ import {
   writeStdout,
   type ModuleShim,
 } from '../interpreter';
-import { Action, ACTION_KINDS, type ActionKind, type Nargs, nargsOf, SUPPRESS } from './argparse_action';
+import { Action, ACTION_KINDS, type ActionKind, BOOLEAN_OPTIONAL_ACTION, type Nargs, nargsOf, SUPPRESS } from './argparse_action';
 import { type ExclusiveGroup, formatHelp, formatUsage, type FormatterKind, type HelpSection, type HelpSource } from './argparse_help';
 import { namespaceType } from './namespace';
 import { sysModuleOf } from './sys';
@@ -259,12 +259,15 @@ class ArgumentParser extends HostObject {
       required = truthy(take('required') ?? false, ctx);
     }
     const actionGiven = take('action') ?? 'store';
-    if (typeof actionGiven !== 'string' || !(ACTION_KINDS as readonly string[]).includes(actionGiven)) {
+    const booleanOptional = actionGiven === BOOLEAN_OPTIONAL_ACTION;
+    if (!booleanOptional && (typeof actionGiven !== 'string' || !(ACTION_KINDS as readonly string[]).includes(actionGiven))) {
       const shown = typeof actionGiven === 'string' ? `'${actionGiven}'` : ctx.repr(actionGiven);
       if (typeof actionGiven === 'string') throw pyError('ValueError', `unknown action "${actionGiven}"`);
       throw new HaltError('unsupported', `argparse: action=${shown} (an Action class) is not supported by Gradlens; use one of the actions by name: ${ACTION_KINDS.map((n) => `'${n}'`).join(', ')}`);
     }
-    const kind = actionGiven as ActionKind;
+    const kind: ActionKind = booleanOptional ? 'boolean_optional' : (actionGiven as ActionKind);
+    // NB: BooleanOptionalAction adds `--no-x` after each `--x` (CPython 3.11's argparse).
+    if (booleanOptional) optionStrings = optionStrings.flatMap((o) => (o.startsWith('--') ? [o, `--no-${o.slice(2)}`] : [o]));
     let defaultValue = take('default');
     if (defaultValue === undefined) {
       if (this.defaults.has(dest)) defaultValue = this.defaults.get(dest)!;
@@ -280,9 +283,10 @@ class ArgumentParser extends HostObject {
     const takesNone = kind !== 'store' && kind !== 'append' && kind !== 'extend';
     if (leftover.length) {
       const extra = leftover[0]!;
-      const name = { store: '_StoreAction', store_const: '_StoreConstAction', store_true: '_StoreTrueAction', store_false: '_StoreFalseAction', append: '_AppendAction', append_const: '_AppendConstAction', extend: '_ExtendAction', count: '_CountAction', help: '_HelpAction', version: '_VersionAction' }[kind];
+      const name = { store: '_StoreAction', store_const: '_StoreConstAction', store_true: '_StoreTrueAction', store_false: '_StoreFalseAction', append: '_AppendAction', append_const: '_AppendConstAction', extend: '_ExtendAction', count: '_CountAction', help: '_HelpAction', version: '_VersionAction', boolean_optional: 'BooleanOptionalAction' }[kind];
       throw pyError('TypeError', `${name}.__init__() got an unexpected keyword argument '${extra}'`);
     }
+    if (booleanOptional && (nargsGiven !== undefined || constGiven !== undefined)) throw pyError('TypeError', `BooleanOptionalAction.__init__() got an unexpected keyword argument '${nargsGiven !== undefined ? 'nargs' : 'const'}'`);
     if (takesNone && nargsGiven !== undefined) throw pyError('TypeError', `_${kind.split('_').map((w) => w[0]!.toUpperCase() + w.slice(1)).join('')}Action.__init__() got an unexpected keyword argument 'nargs'`);
     let nargs: Nargs = takesNone ? 0 : nargsValue ?? null;
     if (!takesNone && nargs === 0) {
@@ -651,7 +655,7 @@ class Parse {
   }
 
   /** What each action does with its values (the `__call__` of CPython's Action classes). */
-  private apply(action: Action, values: PyValue, _optionString: string | null): void {
+  private apply(action: Action, values: PyValue, optionString: string | null): void {
     const { ctx, namespace } = this;
     const current = () => getattrOrUndefined(namespace, action.dest, ctx) ?? null;
     const copied = (v: PyValue): PyList => {
@@ -677,6 +681,8 @@ class Parse {
         items.items.push(...iterate(values, ctx));
         return setattr(namespace, action.dest, items, ctx);
       }
+      case 'boolean_optional':
+        return setattr(namespace, action.dest, !(optionString ?? '').startsWith('--no-'), ctx);
       case 'count': {
         const count = current();
         return setattr(namespace, action.dest, (typeof count === 'bigint' ? count : 0n) + 1n, ctx);
@@ -782,7 +788,7 @@ class Parse {
 
 export const argparseModule: ModuleShim = {
   exports: [
-    'ArgumentParser', 'Namespace', 'ArgumentError', 'ArgumentTypeError', 'SUPPRESS', 'OPTIONAL', 'ZERO_OR_MORE', 'ONE_OR_MORE',
+    'ArgumentParser', 'BooleanOptionalAction', 'Namespace', 'ArgumentError', 'ArgumentTypeError', 'SUPPRESS', 'OPTIONAL', 'ZERO_OR_MORE', 'ONE_OR_MORE',
     ...FORMATTERS,
   ],
   create(ctx) {
@@ -790,6 +796,7 @@ export const argparseModule: ModuleShim = {
     const attrs = new Map<string, PyValue>([
       ['ArgumentParser', ArgumentParser.type],
       ['Namespace', types.namespace],
+      ['BooleanOptionalAction', BOOLEAN_OPTIONAL_ACTION],
       ['ArgumentError', types.argumentError],
       ['ArgumentTypeError', types.argumentTypeError],
       ['SUPPRESS', SUPPRESS],

@@ -8,8 +8,12 @@ import { HostObject, hostType, type HostContext, PyList, pyError, type PyType, t
 /** argparse.SUPPRESS: a default, help or dest that is left out. */
 export const SUPPRESS = '==SUPPRESS==';
 
-export type ActionKind = 'store' | 'store_const' | 'store_true' | 'store_false' | 'append' | 'append_const' | 'extend' | 'count' | 'help' | 'version';
+export type ActionKind = 'store' | 'store_const' | 'store_true' | 'store_false' | 'append' | 'append_const' | 'extend' | 'count' | 'help' | 'version' | 'boolean_optional';
 
+/** `argparse.BooleanOptionalAction`, the one Action class a script may name (`action=argparse.BooleanOptionalAction`): `--flag`/`--no-flag`. */
+export const BOOLEAN_OPTIONAL_ACTION: PyType = hostType('BooleanOptionalAction', 'argparse');
+
+/** The actions named by string (`action='store_true'`). */
 export const ACTION_KINDS: readonly ActionKind[] = ['store', 'store_const', 'store_true', 'store_false', 'append', 'append_const', 'extend', 'count', 'help', 'version'];
 
 /** `nargs`: null one string, '?' zero or one, '*' any, '+' at least one, a count; 0 for the actions that take none. */
@@ -27,6 +31,7 @@ const CLASS_NAMES: Readonly<Record<ActionKind, string>> = {
   count: '_CountAction',
   help: '_HelpAction',
   version: '_VersionAction',
+  boolean_optional: 'BooleanOptionalAction',
 };
 
 const actionType: PyType = hostType('Action', 'argparse');

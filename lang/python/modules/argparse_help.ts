@@ -106,7 +106,9 @@ function actionsUsage(actions: readonly Action[], groups: readonly ExclusiveGrou
       if (grouped.has(action) && part.startsWith('[') && part.endsWith(']')) part = part.slice(1, -1);
       return part;
     }
-    const part = action.nargs === 0 ? action.optionStrings[0]! : `${action.optionStrings[0]} ${formatArgs(action, ctx)}`;
+    // BooleanOptionalAction's format_usage: every option string, `--flag | --no-flag`.
+    const flag = action.kind === 'boolean_optional' ? action.optionStrings.join(' | ') : action.optionStrings[0]!;
+    const part = action.nargs === 0 ? flag : `${action.optionStrings[0]} ${formatArgs(action, ctx)}`;
     return !action.required && !grouped.has(action) ? `[${part}]` : part;
   });
   for (const i of [...inserts.keys()].sort((a, b) => b - a)) parts.splice(i, 0, inserts.get(i)!);

@@ -18,6 +18,7 @@ import {
   pyFunction,
   PyList,
   PyModule,
+  PyTuple,
   type PyType,
   type PyValue,
   SystemExit,
@@ -32,6 +33,7 @@ import {
   type ModuleShim,
 } from '../interpreter';
 import { makeNamedTuple } from './namedtuple';
+import { ModulesView } from './sys_modules';
 
 type StreamName = 'stdout' | 'stderr' | 'stdin';
 
@@ -96,6 +98,27 @@ class TextStream extends HostObject {
   }
 }
 
+/** What `sys.exc_info()` gives as the traceback: an object to pass on, whose frames Gradlens does not expose. */
+class Traceback extends HostObject {
+  static readonly type: PyType = hostType('traceback', 'builtins');
+
+  get pyType(): PyType {
+    return Traceback.type;
+  }
+
+  override getattr(name: string): PyValue | undefined {
+    if (name.startsWith('tb_')) throw new HaltError('unsupported', `traceback.${name} is not available in Gradlens: a traceback's frames are not exposed; use the exception's message and type`);
+    return undefined;
+  }
+}
+
+/** `sys.exc_info()`: (type, exception, traceback) of the exception the running `except` handles, else three Nones. */
+const excInfo = pyFunction('exc_info', (args, kwargs, ctx) => {
+  bindArgs('exc_info', [], args, kwargs, ctx);
+  const exc = ctx.handledException;
+  return exc === null ? new PyTuple([null, null, null]) : new PyTuple([exc.type, exc, new Traceback()]);
+});
+
 /** `sys.exit(status=None)`: raises SystemExit(status), which `except SystemExit` catches. */
 const exit = pyFunction('exit', (args, kwargs, ctx) => {
   const a = bindArgs('exit', ['status?'], args, kwargs, ctx);
@@ -144,7 +167,7 @@ export function sysModuleOf(ctx: HostContext): PyModule {
 
 export const sysModule: ModuleShim = {
   exports: [
-    'argv', 'exit', 'stdout', 'stderr', 'stdin', '__stdout__', '__stderr__', '__stdin__', 'version', 'version_info', 'hexversion',
+    'argv', 'exit', 'exc_info', 'modules', 'stdout', 'stderr', 'stdin', '__stdout__', '__stderr__', '__stdin__', 'version', 'version_info', 'hexversion',
     'maxsize', 'float_info', 'path', 'platform', 'byteorder', 'executable', 'getdefaultencoding', 'getrecursionlimit', 'setrecursionlimit',
   ],
   create: sysModuleOf,
@@ -157,6 +180,8 @@ function createSys(ctx: HostContext): PyModule {
     const attrs = new Map<string, PyValue>([
       ['argv', new PyList([ctx.file])],
       ['exit', exit],
+      ['exc_info', excInfo],
+      ['modules', new ModulesView()],
       ['stdout', stdout],
       ['stderr', stderr],
       ['stdin', stdin],

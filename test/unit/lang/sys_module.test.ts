@@ -54,4 +54,19 @@ describe('sys: exit, stderr, the recursion limit', () => {
     const r = run('import sys\nx = 1\nline = sys.stdin.readline()\n', { file: 'x.py' });
     assert.equal(r.error && formatError(r.error), "x.py:3:8: error: 'sys.stdin.readline' is not available in Gradlens: scripts cannot read input; give the values in the script");
   });
+
+  it('keeps sys.modules read-only and refuses __main__, at the line', () => {
+    const write = run('import sys\nimport math\nsys.modules["fake"] = math\n', { file: 'x.py' });
+    assert.equal(write.error && formatError(write.error), 'x.py:3:1: error: sys.modules is read-only in Gradlens: a script cannot add or remove modules; import what it needs');
+    const main = run('import sys\nf = getattr(sys.modules["__main__"], "train")\n', { file: 'x.py' });
+    assert.ok(main.error && formatError(main.error).startsWith("x.py:2:"), main.error ? formatError(main.error) : '');
+    assert.ok(main.error && formatError(main.error).includes("sys.modules['__main__'] is not available in Gradlens"));
+  });
+
+  it('refuses what pprint and numbers do not build, at the line', () => {
+    const wrap = run('import pprint\nnote = "a long note " * 10\npprint.pprint({"note": note}, width=40)\n', { file: 'x.py' });
+    assert.equal(wrap.error && formatError(wrap.error), 'x.py:3:1: error: pprint would break this str over lines, a layout Gradlens does not reproduce: give pprint a larger width=, or print it with print()');
+    const abc = run('import numbers\nclass Money(numbers.Real):\n    pass\n', { file: 'x.py' });
+    assert.equal(abc.error && formatError(abc.error), "x.py:2:1: error: class Money(numbers.Real) is not supported by Gradlens (the numbers ABCs' abstract methods and mixins are not built): derive Money from object and define its operators");
+  });
 });

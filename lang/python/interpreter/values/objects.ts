@@ -67,6 +67,8 @@ export interface HostContext {
   recursionLimit: number;
   /** The run's recursion budget (Budgets.maxRecursionDepth): the most `recursionLimit` may be. */
   readonly maxRecursionLimit: number;
+  /** The modules the script has imported so far, by dotted name (what `sys.modules` shows). */
+  readonly importedModules: ReadonlyMap<string, PyModule>;
   /** The exception the innermost running `except` handles (`sys.exc_info()[1]`); null outside one. */
   readonly handledException: ExceptionObject | null;
   /** The running function's name (`<module>` at the top level), as a traceback and logging's `funcName` give it. */
