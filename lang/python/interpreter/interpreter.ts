@@ -1222,6 +1222,18 @@ export class Interpreter implements HostContext {
     for (const [v, n] of before) for (let i = 0; i < n; i++) this.unbind(v);
   }
 
+  /**
+   * Whether counted instance `inst` of the script's classes shows counted values it does not hold:
+   * a host function stored them (a dataclass's `__init__`, `dataclasses.replace`), not storeAttribute.
+   * NB: counts, not a walk with a Map as resync's, since every micrograd Value made comes here.
+   */
+  private showsMoreThanItHolds(inst: PyInstance): boolean {
+    if (!this.countedInstance(inst)) return false;
+    let shown = 0;
+    for (const v of inst.dict.values()) if (this.isCounted(v) && !this.escaped.has(v)) shown++;
+    return shown !== (this.holders.get(inst)?.items.length ?? 0);
+  }
+
   /** A live instance the interpreter counts: what is stored in it, it holds (resync); NB: an escaped one keeps all it holds. */
   private countedInstance(v: PyValue): v is PyInstance {
     return v instanceof PyInstance && v.born >= 0 && !this.escaped.has(v);
@@ -2365,7 +2377,7 @@ export class Interpreter implements HostContext {
       return out;
     }
     // A counted instance made, or changed by a host method (`opt.step()`, `model.add_module(...)`), holds what it shows now.
-    if (out instanceof PyInstance && this.holders.has(out) && !holdsOnlyItsDict(out.cls)) this.resync(out);
+    if (out instanceof PyInstance && (holdsOnlyItsDict(out.cls) ? this.showsMoreThanItHolds(out) : this.holders.has(out))) this.resync(out);
     if (receiver !== undefined && !python && this.countedInstance(receiver)) this.resync(receiver);
     else if (receiver !== undefined && !python && this.countedContainer(receiver)) this.calledOn(receiver, (e.func as A.Attribute).attr, args);
     if (drawsFrom) for (const a of args) if (a instanceof PyIterator && a !== out && !holds(out, a)) this.drawnFrom(a);

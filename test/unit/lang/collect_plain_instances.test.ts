@@ -61,4 +61,28 @@ describe('lang: an instance of a script class holds what is stored in it later o
     ].join('\n');
     assert.equal(run(src), 'later 0 4.0\nthrough_property 0 2.0\nreplaced 0 12.0\ndeleted 0 False\n0 tensor([3., 3.])\n');
   });
+
+  it("a dataclass holds the tensors its generated __init__ and dataclasses.replace store, read after the call's temporaries went, and frees them with it", () => {
+    const src = [
+      'import dataclasses, torch, probe',
+      '@dataclasses.dataclass',
+      'class Batch:',
+      '    x: torch.Tensor',
+      '    y: torch.Tensor',
+      '    name: str = "train"',
+      'def make(n):',
+      '    return Batch(torch.arange(float(n)) * 2, torch.ones(n) + 1)',
+      'b = make(3)',
+      'print(b.x, b.y.sum().item())',
+      'first = probe.live()',
+      'for i in range(5):',
+      '    b = make(4)',
+      'print(probe.live() - first, b.x.sum().item())',
+      'c = dataclasses.replace(b, y=torch.zeros(4) - 1)',
+      'b = None',
+      'print(c.x, c.y, c.name)',
+      '',
+    ].join('\n');
+    assert.equal(run(src), 'tensor([0., 2., 4.]) 6.0\n0 12.0\ntensor([0., 2., 4., 6.]) tensor([-1., -1., -1., -1.]) train\n');
+  });
 });
