@@ -86,6 +86,7 @@ import {
   typeName,
   typeOf,
   typeType,
+  changingFunction,
 } from './values';
 import { floatDivmod, intFloorDiv, intMod, roundHalfEven } from './formatting';
 import { PyGenerator } from './generator';
@@ -674,18 +675,18 @@ export function createBuiltins(write: (text: string) => void): Map<string, PyVal
     if (typeof name !== 'string') throw pyError('TypeError', "attribute name must be string, not '" + typeName(name) + "'");
     return presentAttr(args[0], name, ctx) !== undefined;
   });
-  def('setattr', (args, kwargs, ctx) => {
+  b.set('setattr', changingFunction('setattr', (args, kwargs, ctx) => {
     exactArgs('setattr', args, kwargs, 3);
     if (typeof args[1] !== 'string') throw pyError('TypeError', "attribute name must be string, not '" + typeName(args[1]) + "'");
     setattr(args[0], args[1], args[2], ctx);
     return null;
-  });
-  def('delattr', (args, kwargs, ctx) => {
+  }));
+  b.set('delattr', changingFunction('delattr', (args, kwargs, ctx) => {
     exactArgs('delattr', args, kwargs, 2);
     if (typeof args[1] !== 'string') throw pyError('TypeError', "attribute name must be string, not '" + typeName(args[1]) + "'");
     delattr(args[0], args[1], ctx);
     return null;
-  });
+  }));
   def('hash', (args, kwargs, ctx) => {
     exactArgs('hash', args, kwargs, 1);
     return pyHash(args[0], ctx);

@@ -125,6 +125,7 @@ export {
   opFunction,
   pyFunction,
   PyFunction,
+  changingFunction,
   PyInstance,
   PyIterator,
   PyList,

@@ -2179,7 +2179,11 @@ export class Interpreter implements HostContext {
     // dtype, `.T`, `.grad`) holds nothing of a collectable one (a view holds what it needs), so a
     // temporary read for an attribute is used up: `torch.cat([a, b]).shape[0]`. NB: jax's `x.at`
     // holds x, and keeps its values itself while it lives (jax/at.ts).
-    if (v instanceof PyBuiltin || v instanceof PyBoundMethod || v instanceof PyFunction) this.escape(obj);
+    if (v instanceof PyBoundMethod && v.self === obj && this.countedInstance(obj)) {
+      // `forward = model.forward`, `step = opt.step`: the method holds its instance while it lives, as CPython's does.
+      if (this.holdCount(obj)) this.holdOn(v, [obj]);
+      else this.escape(obj);
+    } else if (v instanceof PyBuiltin || v instanceof PyBoundMethod || v instanceof PyFunction) this.escape(obj);
     else {
       // A host-made container a counted instance holds (`opt.param_groups`) may outlive it: it counts its items itself.
       if (this.countedInstance(obj) && typeof v === 'object' && !this.isCounted(v)) this.adopt(v);
@@ -2343,12 +2347,18 @@ export class Interpreter implements HostContext {
     // An nn.Module (`model(x)`, `criterion(model(x), y)`) hands its arguments to its forward and keeps none itself.
     // So does a class whose instances are counted (`nn.Linear(4, 8)`, `SGD(model.parameters())`): what the instance keeps, it holds.
     // And a host method of a counted instance (`model.add_module('fc', layer)`) or container (`xs.append(t)`): what it keeps, it shows.
+    // A method kept for later (`step = opt.step; step()`) runs on its instance as `opt.step()` does.
+    const on = receiver ?? (f instanceof PyBoundMethod && f.self instanceof PyInstance ? f.self : undefined);
+    // `setattr(model, name, layer)`, `heapq.heappush(heap, item)`: a counted first argument holds what it holds after.
+    const into = f instanceof PyBuiltin && f.changesFirst && (this.countedInstance(args[0]) || this.countedContainer(args[0])) ? args[0] : undefined;
     const lends =
       !op &&
       !python &&
       ((f instanceof PyInstance && lendsArguments(f)) ||
         (f instanceof PyType && countsInstances(f)) ||
-        (receiver !== undefined && (this.countedInstance(receiver) || this.countedContainer(receiver))));
+        into !== undefined ||
+        (on !== undefined && this.countedInstance(on)) ||
+        (receiver !== undefined && this.countedContainer(receiver)));
     if (!op && !python && !lends) {
       for (const a of args) if (!makesContainer && !(a instanceof PyIterator && drawsFrom)) this.escape(a);
       if (!makesContainer) for (const v of kwargs.values()) this.escape(v);
@@ -2378,7 +2388,8 @@ export class Interpreter implements HostContext {
     }
     // A counted instance made, or changed by a host method (`opt.step()`, `model.add_module(...)`), holds what it shows now.
     if (out instanceof PyInstance && (holdsOnlyItsDict(out.cls) ? this.showsMoreThanItHolds(out) : this.holders.has(out))) this.resync(out);
-    if (receiver !== undefined && !python && this.countedInstance(receiver)) this.resync(receiver);
+    if (into !== undefined) this.resync(into);
+    if (on !== undefined && !python && this.countedInstance(on)) this.resync(on);
     else if (receiver !== undefined && !python && this.countedContainer(receiver)) this.calledOn(receiver, (e.func as A.Attribute).attr, args);
     if (drawsFrom) for (const a of args) if (a instanceof PyIterator && a !== out && !holds(out, a)) this.drawnFrom(a);
     if (makesContainer) {

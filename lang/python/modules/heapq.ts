@@ -3,7 +3,7 @@
  * after each push and pop is CPython's), every comparison Python's `<`; `nsmallest`/`nlargest`
  * as `sorted(...)[:n]` (their documented equivalent, stable), `merge` lazily.
  */
-import { bindArgs, compare, type HostContext, iterate, type Kwargs, pyError, pyFunction, PyIterator, PyList, PyModule, type PyValue, toIndex, truthy, typeName, type ModuleShim } from '../interpreter';
+import { bindArgs, compare, type HostContext, iterate, type Kwargs, pyError, pyFunction, PyIterator, PyList, PyModule, type PyValue, changingFunction, toIndex, truthy, typeName, type ModuleShim } from '../interpreter';
 
 const lt = (a: PyValue, b: PyValue, ctx: HostContext) => truthy(compare('<', a, b, ctx), ctx);
 
@@ -141,9 +141,12 @@ const FUNCTIONS: Record<string, Fn> = {
   },
 };
 
+/** The functions that change what the heap they are given holds and keep nothing else (PyBuiltin.changesFirst). */
+const CHANGING: ReadonlySet<string> = new Set(['heappush', 'heappop', 'heapify', 'heapreplace', 'heappushpop']);
+
 export const heapqModule: ModuleShim = {
   exports: Object.keys(FUNCTIONS),
   create() {
-    return new PyModule('heapq', new Map<string, PyValue>(Object.entries(FUNCTIONS).map(([name, f]) => [name, pyFunction(name, f)])));
+    return new PyModule('heapq', new Map<string, PyValue>(Object.entries(FUNCTIONS).map(([name, f]) => [name, CHANGING.has(name) ? changingFunction(name, f) : pyFunction(name, f)])));
   },
 };

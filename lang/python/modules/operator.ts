@@ -26,6 +26,7 @@ import {
   PyType,
   type PyValue,
   setitem,
+  changingFunction,
   toIndex,
   truthy,
   unary,
@@ -136,8 +137,16 @@ function functions(): Map<string, PyValue> {
   def('is_not', 2, ([a, b]) => a !== b);
   def('contains', 2, ([a, b], ctx) => contains(a!, b!, ctx));
   def('getitem', 2, ([a, b], ctx) => getitem(a!, b!, ctx));
-  def('setitem', 3, ([a, b, c], ctx) => (setitem(a!, b!, c!, ctx), null));
-  def('delitem', 2, ([a, b], ctx) => (delitem(a!, b!, ctx), null));
+  fns.set('setitem', changingFunction('setitem', (args, kwargs, ctx) => {
+    arity('setitem', args, kwargs, 3);
+    setitem(args[0]!, args[1]!, args[2]!, ctx);
+    return null;
+  }));
+  fns.set('delitem', changingFunction('delitem', (args, kwargs, ctx) => {
+    arity('delitem', args, kwargs, 2);
+    delitem(args[0]!, args[1]!, ctx);
+    return null;
+  }));
   fns.set('itemgetter', pyFunction('itemgetter', (args) => {
     if (args.length === 0) throw pyError('TypeError', 'itemgetter expected 1 argument, got 0');
     return new ItemGetter(args);

@@ -6,7 +6,8 @@ import { runWithLiveProbe as run } from './live_probe';
  * until the run ended (12 a call for a two-layer Sequential with SGD): a Module's attributes and an
  * optimizer's parameters escaped, and a leaf that requires grad was never freed. Now an instance
  * whose classes show all it holds (a Module, an optimizer, a class of the script) holds what is in
- * it while it lives, and a leaf goes with its last holder, its gradient with it. Each loop counts
+ * it while it lives, and a leaf goes with its last holder, its gradient with it. A method kept for
+ * later (`step = opt.step`) holds its instance, as does an LR scheduler its optimizer. Each loop counts
  * the backend's live arrays after its first round and its last: 0 is flat. Numbers as PyTorch 1.13
  * prints them.
  */
@@ -75,5 +76,40 @@ describe('lang: models and optimizers made in a function hold their tensors only
       '',
     ].join('\n');
     assert.equal(run(src), '0 tensor(6., grad_fn=<SumBackward0>) tensor([6., 6.])\n');
+  });
+
+  it('5-fold cross-validation that rebuilds the model per fold, calling it through kept methods (forward = model.forward, step = opt.step) with and without a StepLR scheduler, holds nothing after each fold (were 110 kept)', () => {
+    const src = [
+      'import torch, probe',
+      'from torch import nn',
+      'torch.manual_seed(0)',
+      'X = torch.randn(40, 4)',
+      'Y = X.sum(1, keepdim=True)',
+      'def train_fold(k, scheduled):',
+      '    val = slice(8 * k, 8 * k + 8)',
+      '    mask = torch.ones(40, dtype=torch.bool)',
+      '    mask[val] = False',
+      '    model = nn.Sequential(nn.Linear(4, 16), nn.Tanh(), nn.Linear(16, 1))',
+      '    opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)',
+      '    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=5, gamma=0.5) if scheduled else None',
+      '    forward = model.forward',
+      '    step = opt.step',
+      '    for epoch in range(10):',
+      '        opt.zero_grad()',
+      '        loss = ((forward(X[mask]) - Y[mask]) ** 2).mean()',
+      '        loss.backward()',
+      '        step()',
+      '        if sched is not None:',
+      '            sched.step()',
+      '    with torch.no_grad():',
+      '        return ((model(X[val]) - Y[val]) ** 2).mean().item()',
+      'for scheduled in [False, True]:',
+      '    train_fold(0, scheduled)',
+      '    first = probe.live()',
+      '    scores = [round(train_fold(k, scheduled), 4) for k in range(5)]',
+      '    print(probe.live() - first, scores)',
+      '',
+    ].join('\n');
+    assert.equal(run(src), '0 [0.531, 0.371, 0.2512, 0.4725, 0.9509]\n0 [0.3016, 0.3117, 0.4892, 0.1367, 0.582]\n');
   });
 });

@@ -307,6 +307,13 @@ export function opFunction(name: string, fn: NativeFn): PyBuiltin {
   return new PyBuiltin(name, fn, undefined, true);
 }
 
+/** A host function that changes what its first argument holds and keeps nothing else (see `PyBuiltin.changesFirst`). */
+export function changingFunction(name: string, fn: NativeFn): PyBuiltin {
+  const f = new PyBuiltin(name, fn);
+  f.changesFirst = true;
+  return f;
+}
+
 /** A host function that hands its arguments on and keeps none itself (see `PyBuiltin.lendsArguments`). */
 export function lendingFunction(name: string, fn: NativeFn): PyBuiltin {
   return new PyBuiltin(name, fn, undefined, false, true);

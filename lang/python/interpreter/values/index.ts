@@ -44,7 +44,7 @@ export {
   type WarningHost,
 } from './warnings';
 export { openStderr, openStdout, writeStderr, writeStdout } from './streams';
-export { type BinaryOp, type CompareOp, type HostArrayData, HostObject, type SharedMemory, hostObjectCount, hostType, takeHostObjectSerial, lendingFunction, opFunction, pyFunction, type UnaryOp } from './host';
+export { type BinaryOp, type CompareOp, type HostArrayData, HostObject, type SharedMemory, hostObjectCount, hostType, takeHostObjectSerial, lendingFunction, opFunction, pyFunction, changingFunction, type UnaryOp } from './host';
 export { hostValues } from './host_values';
 export {
   bitLength,

@@ -506,6 +506,14 @@ export class PyBuiltin extends PyObject {
   ) {
     super();
   }
+
+  /**
+   * It changes what its first argument holds (`setattr(obj, name, v)`, `heapq.heappush(heap, v)`,
+   * `heapq.heappop(heap)`, `operator.setitem(d, k, v)`) and keeps nothing else: a first argument whose
+   * names the interpreter counts (a list, an instance) holds what it holds then, as after `obj.name = v`
+   * or `heap.append(v)`.
+   */
+  changesFirst = false;
 }
 
 /** A function the script defines with `def` or `lambda`. */

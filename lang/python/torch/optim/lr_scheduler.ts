@@ -110,6 +110,8 @@ function step(self: PyInstance, schedule: Schedule, ctx: HostContext): void {
 
 export function schedulerTypes(): Record<string, PyType> {
   const base = new PyType('_LRScheduler', { module: 'torch.optim.lr_scheduler' });
+  // Its optimizer and state are all in its `__dict__`: it holds them while it lives (HostContext.madeInstance).
+  base.instanceContents = () => [];
   const out: Record<string, PyType> = { _LRScheduler: base };
   for (const schedule of SCHEDULES) {
     const attrs = new Map<string, PyValue>();
@@ -152,8 +154,10 @@ export function schedulerTypes(): Record<string, PyType> {
       for (const [k, v] of self0(args).dict) if (k !== 'optimizer' && k !== 'lr_lambdas') d.setByKey(hashKey(k)!, k, v);
       return d;
     }));
+    cls.instanceContents = base.instanceContents;
     cls.construct = (args, kwargs, ctx) => {
       const inst = new PyInstance(cls);
+      ctx.madeInstance(inst);
       ctx.call(init, [inst, ...args], kwargs);
       return inst;
     };
