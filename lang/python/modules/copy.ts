@@ -38,11 +38,22 @@ function refuse(x: PyValue, what: string): never {
   throw pyError('TypeError', `${what} of a '${typeName(x)}' is not supported by Gradlens; build a new one instead (for a tensor: t.clone().detach())`);
 }
 
+/**
+ * An instance of a native class that keeps state outside its `__dict__` (an nn.Module's parameters
+ * and submodules, an optimizer's state): copying its `__dict__` alone would give a model without
+ * layers, and returning it as it is would make the "copy" the model itself.
+ */
+function refuseStateOutsideDict(x: PyValue, what: string): void {
+  if (!(x instanceof PyInstance) || x.cls.mro.every((c) => c.instanceContents === null)) return;
+  throw pyError('TypeError', `${what} of a '${typeName(x)}' is not supported by Gradlens; build a new one instead (for a model: new = Net(...); new.load_state_dict(model.state_dict()))`);
+}
+
 function shallow(x: PyValue, ctx: HostContext): PyValue {
   if (typeof x !== 'object' || x === null) return x;
   const custom = hook(x, '__copy__', ctx);
   if (custom !== undefined) return ctx.call(custom, []);
   if (x instanceof HostObject) refuse(x, 'copy.copy');
+  refuseStateOutsideDict(x, 'copy.copy');
   if (x instanceof PyList || x instanceof PyDict || (x instanceof PyTuple && x.subclass)) return rebuild(x, (v) => v, ctx);
   if (x instanceof PySet) {
     if (x.frozen) return x;
@@ -97,6 +108,7 @@ function deep(x: PyValue, memo: Map<object, PyValue>, memoDict: PyDict, ctx: Hos
     return r;
   }
   if (x instanceof HostObject) refuse(x, 'copy.deepcopy');
+  refuseStateOutsideDict(x, 'copy.deepcopy');
   if (x instanceof PyList || x instanceof PyDict) return rebuild(x, again, ctx, memo);
   if (x instanceof PyTuple) {
     const items = x.items.map(again);

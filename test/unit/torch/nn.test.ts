@@ -36,6 +36,13 @@ describe('torch.nn and torch.optim: errors at the line', () => {
     assert.equal(errorOf(r), 'model.py:4:7: error: RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x8 and 4x1)');
   });
 
+  it('copy.copy and copy.deepcopy of a model or an optimizer refuse at the call, saying what to write (they returned the model itself, or a model without its layers)', () => {
+    const net = ['class Net(nn.Module):', '    def __init__(self):', '        super().__init__()', '        self.fc = nn.Linear(2, 1)'];
+    assert.equal(errorOf(run(['import copy', 'model = nn.Linear(2, 1)', 'best = copy.deepcopy(model)'])), "model.py:5:8: error: TypeError: copy.deepcopy of a 'Linear' is not supported by Gradlens; build a new one instead (for a model: new = Net(...); new.load_state_dict(model.state_dict()))");
+    assert.match(errorOf(run(['import copy', ...net, 'twin = copy.copy(Net())'])), /^model\.py:8:8: error: TypeError: copy\.copy of a 'Net' is not supported/);
+    assert.match(errorOf(run(['import copy', 'w = torch.ones(2, requires_grad=True)', 'opt = torch.optim.SGD([w], lr=0.1)', 'saved = copy.deepcopy([opt])'])), /^model\.py:6:9: error: TypeError: copy\.deepcopy of a 'SGD' is not supported/);
+  });
+
   it('an optimizer given a non-leaf tensor refuses it as PyTorch does', () => {
     const r = run(['w = torch.ones(3, requires_grad=True)', 'v = w * 2', 'opt = torch.optim.SGD([v], lr=0.1)']);
     assert.equal(errorOf(r), "model.py:5:7: error: ValueError: can't optimize a non-leaf Tensor");
