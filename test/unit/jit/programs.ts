@@ -103,3 +103,17 @@ export const PIECEWISE_PROGRAM: Program = <T>(o: Ops<T>, xs: readonly T[]): T[] 
   const rounded = o.add(o.bind('ceil', [a], {}), o.bind('round', [o.mul(b, o.scalarLike(3, b))], { roundingMethod: 1 }));
   return [o.bind('floor', [o.mul(a, o.scalarLike(2, a))], {}), o.bind('cbrt', [o.sub(remainder, b)], {}), rounded];
 };
+
+/**
+ * A program of the primitives whose operands the random steps cannot pick from the pool: the int32
+ * start scalars of dynamic_slice and dynamic_update_slice, and logit's (0, 1). Their gradients and
+ * batching have their own cases (test/unit/autodiff, test/unit/batching).
+ */
+export const STARTS_AND_UNIT_INTERVAL_PROGRAM: Program = <T>(o: Ops<T>, xs: readonly T[]): T[] => {
+  const [a, b] = xs;
+  const start = (i: number) => o.scalar(i, 'int32');
+  const window = o.bind('dynamic_slice', [a, start(0), start(5)], { sliceSizes: [2, 2] });
+  const updated = o.bind('dynamic_update_slice', [b, o.mul(window, window), start(-1), start(1)], {});
+  const unit = o.add(o.mul(o.logistic(a), o.scalarLike(0.8, a)), o.scalarLike(0.1, a));
+  return [updated, o.bind('logit', [unit], { eps: null }), o.bind('logit', [o.logistic(b)], { eps: 0.2 })];
+};

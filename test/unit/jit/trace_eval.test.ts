@@ -5,7 +5,7 @@ import { printJaxpr } from '../../../runtime/ir';
 import { evalJaxpr, makeJaxpr, simplify } from '../../../runtime/jit';
 import { BackendEmitter, Ops } from '../../../runtime/ops';
 import { COMPLEX_PARTS, PRIMITIVES, RANDOM_BITS } from '../../../runtime/primitives';
-import { PIECEWISE_PROGRAM, PROGRAM_INPUTS, randomProgram, type Program } from './programs';
+import { PIECEWISE_PROGRAM, PROGRAM_INPUTS, randomProgram, STARTS_AND_UNIT_INTERVAL_PROGRAM, type Program } from './programs';
 
 const SEED = process.env.GRADLENS_SEED !== undefined ? Number(process.env.GRADLENS_SEED) : Date.now();
 const PROGRAMS = 60;
@@ -36,10 +36,11 @@ const same = (a: number, b: number) => Object.is(a, b) || (Number.isNaN(a) && Nu
 describe('jit: tracing then evaluating equals evaluating eagerly', () => {
   it(`on ${PROGRAMS} random programs over the primitive set (seed ${SEED})`, () => {
     const used = new Set<string>();
-    // The random programs, then the piecewise primitives they leave out.
-    for (let p = 0; p <= PROGRAMS; p++) {
+    // The random programs, then the primitives they leave out.
+    const leftOut = [PIECEWISE_PROGRAM, STARTS_AND_UNIT_INTERVAL_PROGRAM];
+    for (let p = 0; p < PROGRAMS + leftOut.length; p++) {
       const seed = SEED + p;
-      const program = p < PROGRAMS ? randomProgram(seed, 12) : PIECEWISE_PROGRAM;
+      const program = p < PROGRAMS ? randomProgram(seed, 12) : leftOut[p - PROGRAMS];
       const rng = new Random(seed ^ 0x5bd1e995);
       const inputs = PROGRAM_INPUTS.map((s) => rng.normals(sizeOf(s)).map(Math.fround));
       const want = eager(program, inputs);

@@ -104,7 +104,8 @@ describe('differential: random programs, eager and jit against the float64 refer
         assertAgree(jitted(ref, program, inputs), want, `jit on the reference (float32), ${what}`);
       }
     }
-    assert.ok(flagged <= count / 10, `${flagged} programs met a near tie or a sqrt near 0`);
+    // NB: lax's bitwise steps (9e47c2c) compare twice or three times each, so ties come more often: 31 of 300 at seed 1796654387457.
+    assert.ok(flagged <= count / 8, `${flagged} programs met a near tie or a sqrt near 0`);
     assert.deepEqual([ref.liveCount(), wasm.liveCount()], live);
   });
 });
