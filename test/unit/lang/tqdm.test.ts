@@ -4,9 +4,13 @@ import { formatError, run } from '../../../lang/python';
 /**
  * tqdm as a non-terminal stderr shows it (tqdm 4.x's status printer: `\r` before each refresh, a
  * newline when the bar closes). Elapsed times and rates are the clock's, so they are read as
- * `[T<T, R]` here; `mininterval=60` keeps refreshes between the first and last out of the text.
+ * `[T<T, R]` here, without the spaces that pad a bar shorter than the last; `mininterval=60` keeps
+ * refreshes between the first and last out of the text.
  */
-const timings = (s: string) => s.replace(/\d\d:\d\d/g, 'T').replace(/ *(?:\d+\.\d\d|\?)(it|batch)\/s/g, ' R$1/s');
+const timings = (s: string) =>
+  s.replace(/\d\d:\d\d/g, 'T').replace(/ *(?:\d+\.\d\d|\?)(it|batch)\/s/g, ' R$1/s')
+    // tqdm pads a bar shorter than the one before it (a rate with fewer digits) with spaces that clear the rest.
+    .replace(/\] +(?=\n|\r|$)/g, ']');
 
 describe('tqdm: a pass-through iterator whose bar goes to stderr as tqdm writes it', () => {
   it('hands on the items and writes the opening and closing bars of a training loop', () => {
