@@ -125,18 +125,23 @@ export function sigmoid(x: tf.Tensor): tf.Tensor {
   return tf.where(tf.less(x, tf.scalar(LOGISTIC_ZERO_BELOW.float32)), tf.zerosLike(x), tf.sigmoid(x));
 }
 
+/** Why and/or/xor of int32 arrays stop on WebGPU, at the user's line. */
+export const NO_INT32_BITWISE_ON_WEBGPU = 'has no bitwise kernel for int32 on the WebGPU backend (tfjs-backend-webgpu registers no BitwiseAnd)';
+
 /**
- * lax's not/and/or/xor: tfjs's logical ops on bool; on int32 from tf.bitwiseAnd (every tfjs backend
- * has it, on operands of one shape) and int32 sums, which wrap modulo 2**32 as the bits do:
+ * lax's not/and/or/xor: tfjs's logical ops on bool; on int32 from tf.bitwiseAnd (tfjs's cpu and wasm
+ * backends have it, on operands of one shape; webgpu has none, and its int32 division goes through
+ * float32, so no bit arithmetic is exact there) and int32 sums, which wrap modulo 2**32 as the bits do:
  * a | b = a + b - (a & b), a ^ b = a + b - 2(a & b), ~x = -1 - x (not -x - 1: tfjs-wasm negates int32
  * through float32).
  */
-export function bitwise(op: 'not' | 'and' | 'or' | 'xor', xs: readonly tf.Tensor[], shape: readonly number[]): tf.Tensor {
+export function bitwise(op: 'not' | 'and' | 'or' | 'xor', xs: readonly tf.Tensor[], shape: readonly number[], webgpu: boolean): tf.Tensor {
   const [a, b] = xs.map((x) => tf.broadcastTo(x, [...shape]));
   if (a.dtype === 'bool') {
     return op === 'not' ? tf.logicalNot(a) : op === 'and' ? tf.logicalAnd(a, b) : op === 'or' ? tf.logicalOr(a, b) : tf.logicalXor(a, b);
   }
   if (op === 'not') return tf.sub(tf.scalar(-1, 'int32'), a);
+  if (webgpu) throw new Error(`${op} ${NO_INT32_BITWISE_ON_WEBGPU}: use bool masks, or set gradlens.backend to wasm`);
   const both = tf.bitwiseAnd(a, b);
   if (op === 'and') return both;
   const sum = tf.add(a, b);

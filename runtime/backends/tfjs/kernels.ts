@@ -89,7 +89,7 @@ export function tfjsKernels(b: TfjsBackendName): KernelTable<TfjsArray> {
     stop_gradient: kernel(b, 'stop_gradient', unary(tf.clone)),
     select: kernel(b, 'select', ([p, t, f], _, out) => select(p, t, f, out.shape)),
     clamp: kernel(b, 'clamp', ([lo, x, hi], _, out) => tf.broadcastTo(maxOrMin(maxOrMin(x, lo, tf.maximum), hi, tf.minimum), [...out.shape])),
-    ...familyRules(BITWISE, (p) => kernel(b, p, (xs, _p, out) => bitwise(p, xs, out.shape))),
+    ...familyRules(BITWISE, (p) => kernel(b, p, (xs, _p, out) => bitwise(p, xs, out.shape, b === 'webgpu'))),
     convert_element_type: kernel(b, 'convert_element_type', ([x], { newDtype }) => convert(x, newDtype)),
     reduce_sum: kernel(b, 'reduce_sum', ([x], { axes }, out) => reduce(x, axes, 'sum', out)),
     reduce_max: kernel(b, 'reduce_max', ([x], { axes }, out) => reduce(x, axes, 'max', out)),
@@ -117,7 +117,8 @@ export function tfjsKernels(b: TfjsBackendName): KernelTable<TfjsArray> {
     cbrt: kernel(b, 'cbrt', unary(b === 'webgpu' ? cbrt : (x) => tf.tensor(Float32Array.from(x.dataSync(), (v) => xlaCbrt(v, true)), x.shape, 'float32'))),
     logit: kernel(b, 'logit', ([x], { eps }) => {
       const z = eps === null ? x : select(tf.less(x, eps), tf.scalar(eps), select(tf.greater(x, 1 - eps), tf.scalar(1 - eps), x, x.shape), x.shape);
-      return onWasm('log', log)(div(z, tf.sub(tf.scalar(1), z)));
+      // NB: WGSL need not carry a NaN through the clamp and log (SwiftShader gave 89.1 for logit(NaN, eps=0.2)).
+      return tf.where(tf.isNaN(x), x, onWasm('log', log)(div(z, tf.sub(tf.scalar(1), z))));
     }),
     floor: kernel(b, 'floor', unary(tf.floor)),
     ceil: kernel(b, 'ceil', unary(tf.ceil)),
