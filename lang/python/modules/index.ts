@@ -5,3 +5,4 @@
 export { STANDARD_MODULES } from './standard';
 export { liftedMath, mathModule } from './math';
 export { regexSearches } from './re';
+export { structSequenceType } from './namedtuple';

@@ -177,3 +177,21 @@ export function makeNamedTuple(
   cls.construct = (args, kwargs) => make(cls, args, kwargs);
   return cls;
 }
+
+/**
+ * A C struct sequence type (`torch.return_types.max`, `os.stat_result`): a tuple subclass whose
+ * fields read its items, with the library's own repr; `make` builds its instances.
+ */
+export function structSequenceType(typename: string, module: string, fields: readonly string[], reprOf: (t: PyTuple, ctx: HostContext) => string): { type: PyType; make: (items: PyValue[]) => PyTuple } {
+  const attrs = new Map<string, PyValue>();
+  const cls = new PyType(typename, { module, bases: [tupleType], attrs });
+  attrs.set('__slots__', new PyTuple([]));
+  attrs.set('n_fields', fields.length);
+  attrs.set('__repr__', new PyBuiltin('__repr__', (args, _kwargs, ctx) => {
+    const t = args[0];
+    if (!(t instanceof PyTuple)) throw pyError('TypeError', `descriptor '__repr__' requires a '${module}.${typename}' object`);
+    return reprOf(t, ctx);
+  }));
+  fields.forEach((f, i) => attrs.set(f, new FieldGetter(i)));
+  return { type: cls, make: (items) => instance(cls, items) };
+}

@@ -10,10 +10,10 @@
  */
 import type { Tensor } from '../../../runtime/eager';
 import { choleskyLower, gaussJordan, householderQr, identity, jacobiEigen, oneSidedJacobi, transposed } from '../../../runtime/ops';
-import { bindArgs, type Args, EXCEPTION_TYPES, ExceptionObject, pyError, type HostContext, type NativeFn, PyType, type PyValue, toFloat } from '../interpreter';
+import { bindArgs, type Args, EXCEPTION_TYPES, ExceptionObject, pyError, type HostContext, type NativeFn, PyType, type PyTuple, type PyValue, toFloat } from '../interpreter';
 import { asTensor } from './arith';
 import { isFloating, SCALAR_TYPE } from './dtype';
-import { ReturnTuple } from './return_types';
+import { returnTuple } from './return_types';
 import { PyTensor, type Method, type TorchRuntime } from './tensor';
 import * as T from './tensor_ops';
 
@@ -179,7 +179,7 @@ function det(x: PyTensor): PyTensor {
  * sign(det A) and log|det A| from LU's diagonal, as PyTorch's _linalg_slogdet: the pivots' signs
  * times the permutation's, and the sum of log|pivot| (a singular matrix's sign 0, its log -inf).
  */
-function slogdet(x: PyTensor, name: 'slogdet' | 'linalg_slogdet'): ReturnTuple {
+function slogdet(x: PyTensor, name: 'slogdet' | 'linalg_slogdet'): PyTuple {
   matrixInput('linalg.slogdet', x, true);
   const rt = x.rt;
   const o = rt.ops;
@@ -191,7 +191,7 @@ function slogdet(x: PyTensor, name: 'slogdet' | 'linalg_slogdet'): ReturnTuple {
       return [sign, o.reduceSum(o.log(o.abs(diagonal)), [0])];
     });
     const outs = named('LinalgSlogdetBackward0', [x], [sign, logabsdet]);
-    return new ReturnTuple(name, ['sign', 'logabsdet'], outs.map((t) => rt.result(t, [x])));
+    return returnTuple(name, ['sign', 'logabsdet'], outs.map((t) => rt.result(t, [x])));
   });
 }
 
@@ -273,7 +273,7 @@ function qr(x: PyTensor, mode: string): PyValue {
       return [f.q, f.r];
     }));
     const qOut = mode === 'r' ? rt.wrap(rt.engine.fromValues([], [0], q.dtype)) : rt.result(q, [x]);
-    return new ReturnTuple('linalg_qr', ['Q', 'R'], [qOut, rt.result(r, [x])]);
+    return returnTuple('linalg_qr', ['Q', 'R'], [qOut, rt.result(r, [x])]);
   });
 }
 
@@ -287,7 +287,7 @@ function svdFunction(x: PyTensor, fullMatrices: boolean): PyValue {
   return rt.run(() => {
     const { u, s, vh } = svdOf(x, 'linalg.svd');
     const outs = named('LinalgSvdBackward0', [x], [u, s, vh]);
-    return new ReturnTuple('linalg_svd', ['U', 'S', 'Vh'], outs.map((t) => rt.result(t, [x])));
+    return returnTuple('linalg_svd', ['U', 'S', 'Vh'], outs.map((t) => rt.result(t, [x])));
   });
 }
 
@@ -307,7 +307,7 @@ function eighFunction(x: PyTensor, uplo: string, valuesOnly: boolean): PyValue {
       return [e.values, e.vectors];
     }));
     if (valuesOnly) return rt.result(values, [x]);
-    return new ReturnTuple('linalg_eigh', ['eigenvalues', 'eigenvectors'], [rt.result(values, [x]), rt.result(vectors, [x])]);
+    return returnTuple('linalg_eigh', ['eigenvalues', 'eigenvectors'], [rt.result(values, [x]), rt.result(vectors, [x])]);
   });
 }
 
@@ -389,7 +389,7 @@ function lstsq(a: PyTensor, b: PyTensor, args: Args): PyValue {
       return rt.wrap(o.reduceSum(o.convert(o.gt(s, tolerance(a, tol, s)), 'int32'), [s.shape.length - 1]), 'int64');
     });
     const empty = () => rt.wrap(rt.engine.fromValues([], [0], a.t.dtype));
-    return new ReturnTuple('linalg_lstsq', ['solution', 'residuals', 'rank', 'singular_values'], [rt.result(solution, [a, b]), empty(), rank, empty()]);
+    return returnTuple('linalg_lstsq', ['solution', 'residuals', 'rank', 'singular_values'], [rt.result(solution, [a, b]), empty(), rank, empty()]);
   });
 }
 

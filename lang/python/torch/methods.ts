@@ -31,7 +31,7 @@ import { STRIDED_FUNCTION_NAMES, STRIDED_METHODS } from './strided';
 import { NEW_TENSOR_METHODS } from './new_tensors';
 import { RANDOM_METHODS } from './random';
 import { RESHAPING_FUNCTION_NAMES, RESHAPING_METHODS } from './reshaping';
-import { ReturnTuple } from './return_types';
+import { returnTuple } from './return_types';
 import { TorchSize } from './size';
 import { TRIANGULAR_FUNCTION_NAMES, TRIANGULAR_METHODS } from './triangular';
 import { PyTensor, checkInPlace, checkRequiresGrad, followOperands, type Method, type TorchRuntime } from './tensor';
@@ -169,7 +169,7 @@ function extremeMethod(which: 'max' | 'min'): Method {
     const values = T.extreme(x, which, dim, keep);
     const indices = T.argExtreme(x, which, dim, keep);
     void ctx;
-    return new ReturnTuple(which, ['values', 'indices'], [values, indices]);
+    return returnTuple(which, ['values', 'indices'], [values, indices]);
   });
 }
 

@@ -21,6 +21,7 @@ import { INIT_NAMES, NN_NAMES, NN_UTILS_NAMES, nnAttrs } from './nn';
 import { OPTIM_NAMES, SCHEDULER_NAMES, optimModules } from './optim';
 import { DATA_NAMES, dataAttrs } from './data';
 import { TENSOR_METHODS, TORCH_FUNCTION_NAMES } from './methods';
+import { acceptingNumpyKeywordsAs } from './numpy_keywords';
 import { printOptionFunctions } from './print_options';
 import { TorchSize, sizeType } from './size';
 import { RANDOM_CREATORS, RANDOM_NAMES, randomAttrs } from './random';
@@ -66,7 +67,7 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
   const rt = new TorchRuntime(engine, ctx, TENSOR_BEHAVIOUR);
   if (numpy) rt.numpyModule = () => numpy.create(ctx);
   // The torch functions are ops: they keep none of their arguments.
-  const fn = (name: string, f: NativeFn) => opFunction(name, f);
+  const fn = (name: string, f: NativeFn) => opFunction(name, acceptingNumpyKeywordsAs(name, f));
   const attrs: Record<string, PyValue> = { ...DTYPE_ALIASES, ...LACKING_DTYPE_ALIASES, ...gradModeFactories(rt) };
   for (const [name, create] of Object.entries({ ...CREATORS, ...RANDOM_CREATORS, ...MATRIX_FUNCTIONS })) attrs[name] = fn(name, (args, kwargs, c) => create(rt, args, kwargs, c));
   Object.assign(attrs, randomAttrs(rt), legacyTensorTypes(rt), joiningFunctions(rt));

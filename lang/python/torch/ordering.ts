@@ -10,12 +10,12 @@ import type { Tensor } from '../../../runtime/eager';
 import { cumulativeArgExtreme, takeAlongAxis } from '../../../runtime/ops';
 import type { CumulativePrimitive } from '../../../runtime/primitives';
 import { StagingBackend } from '../../../runtime/jit';
-import { bindArgs, type Args, pyError, type HostContext, type PyValue, typeName } from '../interpreter';
+import { bindArgs, type Args, pyError, type HostContext, type PyTuple, type PyValue, typeName } from '../interpreter';
 import { dtypeArg } from './creation';
 import { refuseForwardAD } from './errors';
 import { isFloating, type TorchDTypeName } from './dtype';
 import { kthOrder, sortOrder, topkOrder } from './cpu_sort_order';
-import { ReturnTuple } from './return_types';
+import { returnTuple } from './return_types';
 import { followOperands, PyTensor, type Method, type TorchRuntime } from './tensor';
 import * as T from './tensor_ops';
 
@@ -49,7 +49,7 @@ function cumulative(x: PyTensor, prim: CumulativePrimitive, dim: number, dtype: 
   });
 }
 
-function cumulativeExtreme(x: PyTensor, which: 'cummax' | 'cummin', dim: number): ReturnTuple {
+function cumulativeExtreme(x: PyTensor, which: 'cummax' | 'cummin', dim: number): PyTuple {
   const rt = x.rt;
   if (x.dtype === 'bool') throw pyError('RuntimeError', `"${which}_cpu" not implemented for 'Bool'`);
   return rt.run(() => {
@@ -57,7 +57,7 @@ function cumulativeExtreme(x: PyTensor, which: 'cummax' | 'cummin', dim: number)
       const v = rt.ops.bind(which, [t], { axis, reverse: false });
       return [v, rt.engine.withGradMode(false, () => cumulativeArgExtreme(rt.ops, t.detach(), v.detach(), axis, false))];
     });
-    return new ReturnTuple(which, ['values', 'indices'], [rt.wrap(values, x.dtype), rt.wrap(indices, 'int64')]);
+    return returnTuple(which, ['values', 'indices'], [rt.wrap(values, x.dtype), rt.wrap(indices, 'int64')]);
   });
 }
 
@@ -103,7 +103,7 @@ function sortValues(rt: TorchRuntime, t: Tensor, axis: number, descending: boole
   return rt.ops.convert(rt.ops.bind('sort', [rt.ops.convert(t, 'int32')], { dimension: axis, descending }), 'bool');
 }
 
-function sort(x: PyTensor, dim: number, descending: boolean, stable: boolean): ReturnTuple {
+function sort(x: PyTensor, dim: number, descending: boolean, stable: boolean): PyTuple {
   const rt = x.rt;
   return rt.run(() => {
     const [values, indices] = alongDim(x, dim, (t, axis) => {
@@ -112,7 +112,7 @@ function sort(x: PyTensor, dim: number, descending: boolean, stable: boolean): R
       const v = !stable && readable(rt) ? rt.engine.composite('SortBackward0', () => takeAlongAxis(rt.ops, t, idx, axis)) : sortValues(rt, t, axis, descending);
       return [v, idx];
     });
-    return new ReturnTuple('sort', ['values', 'indices'], [rt.wrap(values, x.dtype), rt.wrap(indices, 'int64')]);
+    return returnTuple('sort', ['values', 'indices'], [rt.wrap(values, x.dtype), rt.wrap(indices, 'int64')]);
   });
 }
 
@@ -121,7 +121,7 @@ function firstK(rt: TorchRuntime, t: Tensor, axis: number, k: number): Tensor {
   return rt.ops.slice(t, t.shape.map(() => 0), t.shape.map((d, i) => (i === axis ? k : d)));
 }
 
-function topk(x: PyTensor, k: number, dim: number, largest: boolean, sorted: boolean): ReturnTuple {
+function topk(x: PyTensor, k: number, dim: number, largest: boolean, sorted: boolean): PyTuple {
   const rt = x.rt;
   const size = x.shape.length === 0 ? 1 : x.shape[T.axis(x, dim)];
   if (k < 0 || k > size) throw pyError('RuntimeError', 'selected index k out of range');
@@ -131,11 +131,11 @@ function topk(x: PyTensor, k: number, dim: number, largest: boolean, sorted: boo
       const v = rt.engine.composite('TopkBackward0', () => takeAlongAxis(rt.ops, t, idx, axis));
       return [v, idx];
     });
-    return new ReturnTuple('topk', ['values', 'indices'], [rt.wrap(values, x.dtype), rt.wrap(indices, 'int64')]);
+    return returnTuple('topk', ['values', 'indices'], [rt.wrap(values, x.dtype), rt.wrap(indices, 'int64')]);
   });
 }
 
-function kthvalue(x: PyTensor, k: number, dim: number, keepdim: boolean): ReturnTuple {
+function kthvalue(x: PyTensor, k: number, dim: number, keepdim: boolean): PyTuple {
   const rt = x.rt;
   const axis = T.axis(x, dim);
   const size = x.shape.length === 0 ? 1 : x.shape[axis];
@@ -151,7 +151,7 @@ function kthvalue(x: PyTensor, k: number, dim: number, keepdim: boolean): Return
       });
       return [v, keepdim ? idx : rt.ops.squeeze(idx, [ax])];
     });
-    return new ReturnTuple('kthvalue', ['values', 'indices'], [rt.wrap(values, x.dtype), rt.wrap(indices, 'int64')]);
+    return returnTuple('kthvalue', ['values', 'indices'], [rt.wrap(values, x.dtype), rt.wrap(indices, 'int64')]);
   });
 }
 

@@ -1,46 +1,22 @@
-/** `torch.return_types.max(values=..., indices=...)`: the named tuple that max/min with a dim return. */
-import { HostObject, NOT_IMPLEMENTED, hostType, type HostContext, PyTuple, PyType, type PyValue, getitem, repr } from '../interpreter';
+/**
+ * `torch.return_types.max(values=..., indices=...)`: the struct sequences that max/min with a dim,
+ * sort, topk and their kin return. They are tuples (`isinstance(r, tuple)`, `values, indices = r`,
+ * `r[0]`), with a field per name and PyTorch's repr.
+ */
+import { structSequenceType } from '../modules';
+import { type PyTuple, type PyValue, repr } from '../interpreter';
 
-const types = new Map<string, PyType>();
+const makers = new Map<string, (items: PyValue[]) => PyTuple>();
 
-export class ReturnTuple extends HostObject {
-  constructor(
-    readonly name: string,
-    readonly fields: readonly string[],
-    readonly items: readonly PyValue[],
-  ) {
-    super();
+/** The `torch.return_types.<name>` tuple of `items`, read by `fields`. */
+export function returnTuple(name: string, fields: readonly string[], items: readonly PyValue[]): PyTuple {
+  let make = makers.get(name);
+  if (!make) {
+    make = structSequenceType(name, 'torch.return_types', fields, (t, ctx) => {
+      const body = fields.map((f, i) => `${f}=${repr(t.items[i], ctx)}`).join(',\n');
+      return `torch.return_types.${name}(\n${body})`;
+    }).make;
+    makers.set(name, make);
   }
-
-  get pyType(): PyType {
-    let t = types.get(this.name);
-    if (!t) types.set(this.name, (t = hostType(this.name, 'torch.return_types')));
-    return t;
-  }
-
-  override getattr(name: string): PyValue | undefined {
-    const i = this.fields.indexOf(name);
-    return i >= 0 ? this.items[i] : undefined;
-  }
-
-  override getitem(index: PyValue, ctx: HostContext): PyValue {
-    return getitem(new PyTuple(this.items), index, ctx);
-  }
-
-  override len(): number {
-    return this.items.length;
-  }
-
-  override iter(): Iterable<PyValue> {
-    return this.items;
-  }
-
-  override compare(): PyValue {
-    return NOT_IMPLEMENTED;
-  }
-
-  override repr(ctx: HostContext): string {
-    const body = this.fields.map((f, i) => `${f}=${repr(this.items[i], ctx)}`).join(',\n');
-    return `torch.return_types.${this.name}(\n${body})`;
-  }
+  return make([...items]);
 }

@@ -11,7 +11,7 @@ import { bindArgs, type Args, pyError, type HostContext, PyTuple, type PyValue, 
 import { arith, asTensor } from './arith';
 import { sortOrder } from './cpu_sort_order';
 import { SCALAR_TYPE, isFloating } from './dtype';
-import { ReturnTuple } from './return_types';
+import { returnTuple } from './return_types';
 import { PyTensor, type Method, type TorchRuntime } from './tensor';
 import * as T from './tensor_ops';
 
@@ -64,7 +64,7 @@ function modePosition(row: readonly number[]): number {
 }
 
 /** The values at one picked position per row along `dim`, and the positions, as PyTorch's (values, indices). */
-function selectAlong(x: PyTensor, dim: number, keepdim: boolean, name: string, tuple: string, pick: (row: number[]) => number): ReturnTuple {
+function selectAlong(x: PyTensor, dim: number, keepdim: boolean, name: string, tuple: string, pick: (row: number[]) => number): PyTuple {
   const rt = x.rt;
   const axis = T.axis(x, dim);
   if (x.shape.length > 0 && x.shape[axis] === 0) throw pyError('IndexError', `${tuple}(): Expected reduction dim ${axis} to have non-zero size.`);
@@ -73,7 +73,7 @@ function selectAlong(x: PyTensor, dim: number, keepdim: boolean, name: string, t
     const t = x.shape.length === 0 ? rt.ops.reshape(x.t, [1]) : x.t;
     const shrink = (v: Tensor) => (x.shape.length === 0 ? rt.ops.reshape(v, []) : keepdim ? v : rt.ops.squeeze(v, [axis]));
     const values = rt.engine.composite(name, () => shrink(takeAlongAxis(rt.ops, t, idx, x.shape.length === 0 ? 0 : axis)));
-    return new ReturnTuple(tuple, ['values', 'indices'], [rt.wrap(values, x.dtype), rt.wrap(shrink(idx), 'int64')]);
+    return returnTuple(tuple, ['values', 'indices'], [rt.wrap(values, x.dtype), rt.wrap(shrink(idx), 'int64')]);
   });
 }
 

@@ -10,6 +10,7 @@ import { bitwise, type BitwiseOp, invert } from './bitwise';
 import { CREATORS, tensorFromData } from './creation';
 import { getIndex, setIndex } from './indexing';
 import { TENSOR_METHODS, matmul } from './methods';
+import { acceptingNumpyKeywords } from './numpy_keywords';
 import { PyTensor, type TensorBehaviour } from './tensor';
 
 const ARITH: Partial<Record<BinaryOp, ArithOp>> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '**': 'pow', '//': 'floordiv', '%': 'mod' };
@@ -20,7 +21,7 @@ const BITWISE_METHOD: { readonly [B in BitwiseOp]: string } = {
 const COMPARE: Record<CompareOp, CompareOpName> = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne' };
 
 export const TENSOR_BEHAVIOUR: TensorBehaviour = {
-  methods: TENSOR_METHODS,
+  methods: acceptingNumpyKeywords(TENSOR_METHODS),
   construct(rt, args, kwargs, c) {
     if (kwargs.size > 0) throw pyError('TypeError', 'torch.Tensor() takes no keyword arguments in Gradlens');
     if (args.length === 1 && !(typeof args[0] === 'bigint')) return tensorFromData(rt, args[0], 'float32', c);
