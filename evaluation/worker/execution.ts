@@ -18,6 +18,7 @@ import type { EvaluationError, EvaluationOutcome, SourceRange } from '../../prot
 import { fileOfUri } from '../target';
 import type { FromWorker, Job, Printed, ScriptEnd, ScriptRun, ToWorker } from './messages';
 import { POSITION_FD, readPositions, type Position } from './position';
+import { evaluationStackArgs } from './stack_size';
 
 export interface Cancellable {
   readonly aborted: boolean;
@@ -196,7 +197,7 @@ class EvaluationWorker {
   static start(backend: NodeBackend, background: boolean): EvaluationWorker {
     // NB: dist/evaluation_worker.js lies beside dist/server.js and dist/cli.js, whichever bundle this is.
     const child = fork(join(__dirname, 'evaluation_worker.js'), [backend], {
-      execArgv: [`--max-old-space-size=${WORKER_HEAP_MIB}`, `--max-semi-space-size=${WORKER_SEMI_SPACE_MIB}`],
+      execArgv: [`--max-old-space-size=${WORKER_HEAP_MIB}`, `--max-semi-space-size=${WORKER_SEMI_SPACE_MIB}`, ...evaluationStackArgs()],
       // NB: structured clone, not JSON: NaN and the infinities of a result cross as they are.
       serialization: 'advanced',
       // NB: over --stdio the server's stdout is the LSP stream: what the worker prints goes to stderr.

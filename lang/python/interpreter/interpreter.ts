@@ -80,7 +80,8 @@ export interface Budgets {
 export const DEFAULT_BUDGETS: Readonly<Budgets> = {
   maxSteps: 10_000_000,
   maxWallMs: 10_000,
-  maxRecursionDepth: 200,
+  // CPython's default limit (sys.getrecursionlimit()); micrograd's build_topo goes hundreds deep.
+  maxRecursionDepth: 1000,
   maxTensorBytes: 2 ** 30,
 };
 

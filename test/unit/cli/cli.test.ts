@@ -64,6 +64,42 @@ describe('gradlens command line', () => {
   });
 
   // Expected numbers: Debian's PyTorch 1.13, test/fixtures/evaluation/expected.py.
+  it('recurses as deep as CPython: micrograd\'s build_topo over a 900-node chain, RecursionError past 1,000 frames', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gradlens-recursion-'));
+    try {
+      const file = join(dir, 'topo.py');
+      // micrograd's backward(): a recursive topological sort over each value's children (CPython 3.11 prints this).
+      writeFileSync(file, [
+        'import sys',
+        'class Value:',
+        '    def __init__(self, data, children=()):',
+        '        self.data, self.grad, self._prev = data, 0.0, set(children)',
+        'def build_topo(v, visited, topo):',
+        '    if v not in visited:',
+        '        visited.add(v)',
+        '        for child in v._prev:',
+        '            build_topo(child, visited, topo)',
+        '        topo.append(v)',
+        'x = Value(1.0)',
+        'for i in range(900):',
+        '    x = Value(x.data * 1.001, (x,))',
+        'topo = []',
+        'build_topo(x, set(), topo)',
+        'print(sys.getrecursionlimit(), len(topo), round(topo[-1].data, 6))',
+        'def depth(n):',
+        '    return 0 if n == 0 else 1 + depth(n - 1)',
+        'print(depth(990))',
+        'depth(1000)',
+        '',
+      ].join('\n'));
+      const r = gradlens('run', file);
+      assert.equal(r.stdout, '1000 901 2.458497\n990\n');
+      assert.match(r.stderr, /topo\.py:18:\d+: error: RecursionError: maximum recursion depth exceeded/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('differentiates plain Python through math: softplus at 0.3 is 0.574443, not 0.0', () => {
     const r = gradlens('grad', 'test/fixtures/evaluation/plain_math.py:softplus', '--at', 'x=0.3');
     assert.equal(r.status, 0, r.stderr);

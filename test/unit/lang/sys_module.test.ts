@@ -41,12 +41,12 @@ describe('sys: exit, stderr, the recursion limit', () => {
 
   it('gives the run\'s recursion budget as the limit; setrecursionlimit lowers it and refuses to raise it past the budget', () => {
     const r = run('import sys\nprint(sys.getrecursionlimit())\nsys.setrecursionlimit(50)\nprint(sys.getrecursionlimit())\ndef f(n):\n    return 0 if n == 0 else 1 + f(n - 1)\nprint(f(40))\nf(60)\n', { file: 'x.py' });
-    assert.equal(r.output, '200\n50\n40\n');
+    assert.equal(r.output, '1000\n50\n40\n');
     assert.equal(r.error?.exceptionType, 'RecursionError');
     const over = run('import sys\nsys.setrecursionlimit(10000)\n', { file: 'x.py' });
     assert.equal(
       over.error && formatError(over.error),
-      "x.py:2:1: error: sys.setrecursionlimit(10000) asks for more than Gradlens's recursion budget of 200 frames; write the recursion as a loop, or leave the limit at 200 or below",
+      "x.py:2:1: error: sys.setrecursionlimit(10000) asks for more than Gradlens's recursion budget of 1000 frames; write the recursion as a loop, or leave the limit at 1000 or below",
     );
   });
 
