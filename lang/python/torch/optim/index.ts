@@ -11,4 +11,4 @@ export function optimModules(rt: TorchRuntime): { optim: PyModule; lrScheduler: 
 }
 
 export const OPTIM_NAMES = ['Optimizer', 'SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad', 'lr_scheduler'];
-export const SCHEDULER_NAMES = ['_LRScheduler', 'StepLR', 'ExponentialLR', 'CosineAnnealingLR', 'LambdaLR'];
+export const SCHEDULER_NAMES = ['_LRScheduler', 'StepLR', 'MultiStepLR', 'ExponentialLR', 'CosineAnnealingLR', 'LambdaLR', 'OneCycleLR'];

@@ -1,28 +1,14 @@
 /**
- * `torch.optim.lr_scheduler`: StepLR, ExponentialLR, CosineAnnealingLR and LambdaLR, with
- * PyTorch 1.13's chainable updates (each step rewrites `group['lr']` from its current value)
- * in doubles, as Python computes them (glibc's cos, which libm matches).
+ * `torch.optim.lr_scheduler`: StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LambdaLR and
+ * OneCycleLR, with PyTorch 1.13's chainable updates (each step rewrites `group['lr']` from its
+ * current value) in doubles, as Python computes them (glibc's cos, which libm matches).
  */
-import { type Args, bindArgs, hashKey, type HostContext, PyBuiltin, PyDict, pyError, PyInstance, PyList, PyType, type PyValue, toFloat } from '../../interpreter';
+import { bindArgs, hashKey, type HostContext, PyBuiltin, PyDict, pyError, PyInstance, PyList, PyType, type PyValue, toFloat } from '../../interpreter';
 import { libm } from '../../../../runtime/core';
+import { counterType } from '../../modules';
+import { ONE_CYCLE } from './one_cycle';
 import { getItem, groupsOf, setItem } from './optimizer';
-
-interface Schedule {
-  readonly name: string;
-  readonly spec: readonly string[];
-  readonly setup?: (self: PyInstance, a: Args, ctx: HostContext) => void;
-  /** The new lr of each group at `self.last_epoch` (already advanced). */
-  readonly lr: (s: SchedulerState, ctx: HostContext) => number[];
-}
-
-interface SchedulerState {
-  readonly self: PyInstance;
-  readonly groups: PyDict[];
-  readonly baseLrs: number[];
-  readonly epoch: number;
-  readonly stepCount: number;
-  num(name: string): number;
-}
+import type { Schedule, SchedulerState } from './schedule';
 
 const current = (s: SchedulerState, ctx: HostContext) => s.groups.map((g) => toFloat(getItem(g, 'lr') ?? 0, ctx));
 
@@ -31,13 +17,29 @@ const SCHEDULES: readonly Schedule[] = [
     name: 'StepLR',
     spec: ['step_size', 'gamma?'],
     setup(self, a) {
-      self.dict.set('step_size', BigInt(a.int('step_size')));
+      // Kept as given: the text classification tutorial's StepLR(optimizer, 1.0, gamma=0.1) steps on a float.
+      self.dict.set('step_size', a.required('step_size'));
       self.dict.set('gamma', a.get('gamma') ?? 0.1);
     },
     lr(s, ctx) {
       const lrs = current(s, ctx);
       if (s.epoch === 0 || s.epoch % s.num('step_size') !== 0) return lrs;
       return lrs.map((lr) => lr * s.num('gamma'));
+    },
+  },
+  {
+    name: 'MultiStepLR',
+    spec: ['milestones', 'gamma?'],
+    setup(self, a, ctx) {
+      self.dict.set('milestones', ctx.call(counterType, [a.required('milestones')]));
+      self.dict.set('gamma', a.get('gamma') ?? 0.1);
+    },
+    lr(s, ctx) {
+      const lrs = current(s, ctx);
+      const times = (s.self.dict.get('milestones') as PyDict).getByKey(hashKey(BigInt(s.epoch))!);
+      if (times === undefined) return lrs;
+      const factor = s.num('gamma') ** Number(times);
+      return lrs.map((lr) => lr * factor);
     },
   },
   {
@@ -84,6 +86,7 @@ const SCHEDULES: readonly Schedule[] = [
       return s.baseLrs.map((base, i) => base * toFloat(ctx.call(fs[i], [BigInt(s.epoch)]), ctx));
     },
   },
+  ONE_CYCLE,
 ];
 
 function stateOf(self: PyInstance, ctx: HostContext): SchedulerState {
@@ -102,6 +105,8 @@ function stateOf(self: PyInstance, ctx: HostContext): SchedulerState {
 function step(self: PyInstance, schedule: Schedule, ctx: HostContext): void {
   self.dict.set('_step_count', BigInt(Number(self.dict.get('_step_count') ?? 0n) + 1));
   self.dict.set('last_epoch', BigInt(Number(self.dict.get('last_epoch') ?? -1n) + 1));
+  // What _enable_get_lr_call leaves behind after each step; state_dict shows it.
+  self.dict.set('_get_lr_called_within_step', false);
   const s = stateOf(self, ctx);
   const lrs = schedule.lr(s, ctx);
   s.groups.forEach((g, i) => setItem(g, 'lr', lrs[i]));
@@ -129,11 +134,11 @@ export function schedulerTypes(): Record<string, PyType> {
       self.dict.set('optimizer', optimizer);
       const lastEpoch = a.int('last_epoch', -1);
       if (lastEpoch !== -1) throw pyError('NotImplementedError', `${schedule.name}(last_epoch=${lastEpoch}) is not supported by Gradlens; resume with last_epoch=-1 and step the scheduler again`);
+      schedule.setup?.(self, a, ctx);
       for (const g of groups) if (getItem(g, 'initial_lr') === undefined) setItem(g, 'initial_lr', getItem(g, 'lr') ?? null);
       self.dict.set('base_lrs', new PyList(groups.map((g) => getItem(g, 'initial_lr') ?? null)));
       self.dict.set('last_epoch', -1n);
       self.dict.set('verbose', a.bool('verbose', false));
-      schedule.setup?.(self, a, ctx);
       self.dict.set('_step_count', 0n);
       step(self, schedule, ctx);
       return null;
@@ -151,7 +156,7 @@ export function schedulerTypes(): Record<string, PyType> {
     }));
     attrs.set('state_dict', new PyBuiltin('state_dict', (args) => {
       const d = new PyDict();
-      for (const [k, v] of self0(args).dict) if (k !== 'optimizer' && k !== 'lr_lambdas') d.setByKey(hashKey(k)!, k, v);
+      for (const [k, v] of self0(args).dict) if (k !== 'optimizer' && k !== 'lr_lambdas' && k !== 'anneal_func') d.setByKey(hashKey(k)!, k, v);
       return d;
     }));
     cls.instanceContents = base.instanceContents;
