@@ -1,16 +1,16 @@
 /** `torch.nn.functional`: activations here; layers and losses from nn/, composed from torch-level ops. */
 import type { Tensor } from '../../../runtime/eager';
-import { bindArgs, type Args, opFunction, pyError, type HostContext, type Kwargs, type PyValue, toFloat } from '../interpreter';
+import { bindArgs, type Args, opFunction, pyError, type PyValue } from '../interpreter';
 import { asTensor } from './arith';
-import { isFloating } from './dtype';
 import { CONV_FUNCTIONS } from './nn/functional_conv';
 import { CONV_TRANSPOSE_FUNCTIONS } from './nn/functional_conv_transpose';
+import { activation, type Fn, inPlaceForm, MORE_ACTIVATIONS, num, softplus } from './nn/functional_activations';
 import { ADAPTIVE_MAX_FUNCTIONS } from './nn/functional_adaptive_max';
 import { LAYER_FUNCTIONS } from './nn/functional_layers';
 import { FEATURE_DROPOUT_FUNCTIONS } from './nn/feature_dropout';
 import { LOSS_FUNCTIONS } from './nn/functional_losses';
 import { PAD_FUNCTIONS } from './nn/functional_pad';
-import { checkInPlace, followOperands, type TorchRuntime } from './tensor';
+import { followOperands, type TorchRuntime } from './tensor';
 import * as T from './tensor_ops';
 
 function erf(rt: TorchRuntime, x: Tensor): Tensor {
@@ -26,50 +26,13 @@ function erf(rt: TorchRuntime, x: Tensor): Tensor {
   return o.mul(o.sign(x), y);
 }
 
-function softplus(rt: TorchRuntime, x: Tensor, beta: number, threshold: number): Tensor {
-  const o = rt.ops;
-  const c = (v: number) => o.scalarLike(v, x);
-  const bx = o.mul(x, c(beta));
-  // log1p(exp(bx)) without overflow; linear above the threshold, as PyTorch.
-  const safe = o.select(o.gt(bx, c(threshold)), o.zerosLike(bx), bx);
-  const soft = o.div(o.log1p(o.exp(safe)), c(beta));
-  return o.select(o.gt(bx, c(threshold)), x, soft);
-}
-
-type Fn = (rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext) => PyValue;
-
-/**
- * An activation of torch.nn.functional. With `inplace=True` (where `spec` takes it) x itself takes
- * the result, as PyTorch's leaky_relu_/elu_/silu_ do, and the node is `inPlaceGrad`'s.
- */
-function activation(name: string, spec: string[], grad: string, f: (rt: TorchRuntime, x: Tensor, a: Args, ctx: HostContext) => Tensor, inPlaceGrad = grad): Fn {
-  return (rt, args, kwargs, ctx) => {
-    const a = bindArgs(name, ['input', ...spec], args, kwargs, ctx);
-    const x = asTensor(rt, a.required('input'), ctx, 'input');
-    if (!isFloating(x.dtype)) throw pyError('RuntimeError', `"${name}" not implemented for '${x.dtype === 'int32' ? 'Int' : x.dtype === 'bool' ? 'Bool' : 'Long'}'`);
-    if (spec.includes('inplace?') && a.bool('inplace', false)) {
-      checkInPlace(x);
-      return rt.run(() => {
-        rt.engine.inPlace(x.t, (snapshot) => T.asOp(f(rt, snapshot, a, ctx), [snapshot], inPlaceGrad));
-        return x;
-      });
-    }
-    // NB: each of these nodes saves its input (GeluBackward0's self), whatever the steps here keep.
-    return followOperands(rt.run(() => rt.result(rt.engine.declareSaved(T.asOp(f(rt, x.t, a, ctx), [x.t], grad), { inputs: [x.t], output: false }), [x])), [x]);
-  };
-}
-
-function num(a: Args, name: string, dflt: number, ctx: HostContext): number {
-  const v = a.opt(name);
-  return v === undefined ? dflt : toFloat(v, ctx);
-}
-
 const ACTIVATIONS: Record<string, Fn> = {
   relu: (rt, args, kwargs, ctx) => {
     const a = bindArgs('relu', ['input', 'inplace?'], args, kwargs, ctx);
     const x = asTensor(rt, a.required('input'), ctx);
     return a.bool('inplace', false) ? T.reluInPlace(x) : T.relu(x);
   },
+  relu_: (rt, args, kwargs, ctx) => inPlaceForm(ACTIVATIONS.relu)(rt, args, kwargs, ctx),
   sigmoid: (rt, args, kwargs, ctx) => T.unaryMath(asTensor(rt, bindArgs('sigmoid', ['input'], args, kwargs, ctx).required('input'), ctx), 'sigmoid'),
   tanh: (rt, args, kwargs, ctx) => T.unaryMath(asTensor(rt, bindArgs('tanh', ['input'], args, kwargs, ctx).required('input'), ctx), 'tanh'),
   softmax: (rt, args, kwargs, ctx) => {
@@ -97,10 +60,7 @@ const ACTIVATIONS: Record<string, Fn> = {
     const o = rt.ops;
     return o.select(o.gt(x, o.scalarLike(0, x)), x, o.mul(x, o.scalarLike(num(a, 'negative_slope', 0.01, ctx), x)));
   }, 'LeakyReluBackward1'),
-  elu: activation('elu', ['alpha?', 'inplace?'], 'EluBackward0', (rt, x, a, ctx) => {
-    const o = rt.ops;
-    return o.select(o.gt(x, o.scalarLike(0, x)), x, o.mul(o.scalarLike(num(a, 'alpha', 1, ctx), x), o.expm1(x)));
-  }, 'EluBackward1'),
+  leaky_relu_: (rt, args, kwargs, ctx) => inPlaceForm(ACTIVATIONS.leaky_relu)(rt, args, kwargs, ctx),
   // The class indices as rows of 0s with a 1 at each index: int64, on the host (indices are data).
   one_hot: (rt, args, kwargs, ctx) => {
     const a = bindArgs('one_hot', ['tensor', 'num_classes?'], args, kwargs, ctx);
@@ -131,7 +91,7 @@ const ACTIVATIONS: Record<string, Fn> = {
 };
 
 /** Every function of torch.nn.functional, by name. */
-export const FUNCTIONS: Readonly<Record<string, Fn>> = { ...ACTIVATIONS, ...LAYER_FUNCTIONS, ...FEATURE_DROPOUT_FUNCTIONS, ...CONV_FUNCTIONS, ...CONV_TRANSPOSE_FUNCTIONS, ...ADAPTIVE_MAX_FUNCTIONS, ...LOSS_FUNCTIONS, ...PAD_FUNCTIONS };
+export const FUNCTIONS: Readonly<Record<string, Fn>> = { ...ACTIVATIONS, ...MORE_ACTIVATIONS, ...LAYER_FUNCTIONS, ...FEATURE_DROPOUT_FUNCTIONS, ...CONV_FUNCTIONS, ...CONV_TRANSPOSE_FUNCTIONS, ...ADAPTIVE_MAX_FUNCTIONS, ...LOSS_FUNCTIONS, ...PAD_FUNCTIONS };
 
 function implicitDim(a: Args): number {
   if (a.opt('dim') === undefined) throw pyError('TypeError', 'softmax(): Gradlens needs an explicit dim= (PyTorch\'s implicit choice is deprecated)');

@@ -31,6 +31,14 @@ describe('torch.nn and torch.optim: errors at the line', () => {
     assert.equal(errorOf(r), 'model.py:5:5: error: RuntimeError: mat1 and mat2 shapes cannot be multiplied (4x3 and 2x5)');
   });
 
+  it('rrelu in training mode (an RReLU module before model.eval(), or training=True) refuses at the line, since its slopes come from PyTorch\'s random stream', () => {
+    const r = run(['act = nn.RReLU()', 'y = act(torch.tensor([-1.0, 2.0]))']);
+    assert.equal(errorOf(r), "model.py:4:5: error: NotImplementedError: rrelu(training=True) draws its slopes from PyTorch's random stream, which Gradlens does not reproduce for rrelu; call model.eval() (or pass training=False) or use leaky_relu");
+    const evaluated = run(['act = nn.RReLU(0.1, 0.3)', 'act.eval()', 'print(act(torch.tensor([-1.0, 2.0])))']);
+    assert.equal(evaluated.error, null);
+    assert.equal(evaluated.output, 'tensor([-0.2000,  2.0000])\n');
+  });
+
   it('a Sequential reports the mismatch of the layer inside it at the line that calls the model', () => {
     const r = run(['model = nn.Sequential(nn.Linear(3, 8), nn.ReLU(), nn.Linear(4, 1))', 'out = model(torch.ones(2, 3))']);
     assert.equal(errorOf(r), 'model.py:4:7: error: RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x8 and 4x1)');

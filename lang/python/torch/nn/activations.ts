@@ -2,7 +2,7 @@
 import { type HostContext, type PyInstance, pyError, type PyType, type PyValue } from '../../interpreter';
 import { FUNCTIONS } from '../functional';
 import type { TorchRuntime } from '../tensor';
-import { attr, layerType, setPlain } from './layer';
+import { attr, layerType, newParameter, setPlain } from './layer';
 
 interface Option {
   readonly name: string;
@@ -54,22 +54,51 @@ function functionalModule(
 }
 
 const inplaceText = (self: PyInstance, ctx: HostContext) => (attr(self, 'inplace', ctx) === true ? 'inplace=True' : '');
+const andInplace = (self: PyInstance, ctx: HostContext) => (attr(self, 'inplace', ctx) === true ? ', inplace=True' : '');
 
 export function activationTypes(rt: TorchRuntime, Module: PyType): Record<string, PyType> {
   const act = (name: string, fname: string, options: readonly Option[], extraRepr?: (self: PyInstance, ctx: HostContext) => string, callOptions?: readonly string[]) =>
     functionalModule(rt, Module, 'torch.nn.modules.activation', name, fname, options, 1, extraRepr, [], callOptions);
   const show = (self: PyInstance, n: string, ctx: HostContext) => ctx.str(attr(self, n, ctx));
   return {
-    ReLU: act('ReLU', 'relu', [opt('inplace', false)], inplaceText, []),
-    LeakyReLU: act('LeakyReLU', 'leaky_relu', [opt('negative_slope', 0.01), opt('inplace', false)], (s, c) => `negative_slope=${show(s, 'negative_slope', c)}${attr(s, 'inplace', c) === true ? ', inplace=True' : ''}`, ['negative_slope']),
+    ReLU: act('ReLU', 'relu', [opt('inplace', false)], inplaceText),
+    LeakyReLU: act('LeakyReLU', 'leaky_relu', [opt('negative_slope', 0.01), opt('inplace', false)], (s, c) => `negative_slope=${show(s, 'negative_slope', c)}${andInplace(s, c)}`),
     GELU: act('GELU', 'gelu', [opt('approximate', 'none')], (s, c) => `approximate=${c.repr(attr(s, 'approximate', c))}`),
-    ELU: act('ELU', 'elu', [opt('alpha', 1.0), opt('inplace', false)], (s, c) => `alpha=${show(s, 'alpha', c)}${attr(s, 'inplace', c) === true ? ', inplace=True' : ''}`, ['alpha']),
-    SiLU: act('SiLU', 'silu', [opt('inplace', false)], inplaceText, []),
+    ELU: act('ELU', 'elu', [opt('alpha', 1.0), opt('inplace', false)], (s, c) => `alpha=${show(s, 'alpha', c)}${andInplace(s, c)}`),
+    SiLU: act('SiLU', 'silu', [opt('inplace', false)], inplaceText),
     Tanh: act('Tanh', 'tanh', []),
     Sigmoid: act('Sigmoid', 'sigmoid', []),
     Softmax: act('Softmax', 'softmax', [opt('dim', null)], (s, c) => `dim=${show(s, 'dim', c)}`),
     LogSoftmax: act('LogSoftmax', 'log_softmax', [opt('dim', null)], (s, c) => `dim=${show(s, 'dim', c)}`),
     Softplus: act('Softplus', 'softplus', [opt('beta', 1n), opt('threshold', 20n)], (s, c) => `beta=${show(s, 'beta', c)}, threshold=${show(s, 'threshold', c)}`),
+    ReLU6: act('ReLU6', 'relu6', [opt('inplace', false)], inplaceText),
+    Hardtanh: act('Hardtanh', 'hardtanh', [opt('min_val', -1.0), opt('max_val', 1.0), opt('inplace', false)], (s, c) => `min_val=${show(s, 'min_val', c)}, max_val=${show(s, 'max_val', c)}${andInplace(s, c)}`),
+    SELU: act('SELU', 'selu', [opt('inplace', false)], inplaceText),
+    CELU: act('CELU', 'celu', [opt('alpha', 1.0), opt('inplace', false)], (s, c) => `alpha=${show(s, 'alpha', c)}${andInplace(s, c)}`),
+    Mish: act('Mish', 'mish', [opt('inplace', false)], inplaceText),
+    Hardswish: act('Hardswish', 'hardswish', [opt('inplace', false)]),
+    Hardsigmoid: act('Hardsigmoid', 'hardsigmoid', [opt('inplace', false)]),
+    LogSigmoid: act('LogSigmoid', 'logsigmoid', []),
+    Softsign: act('Softsign', 'softsign', []),
+    Tanhshrink: act('Tanhshrink', 'tanhshrink', []),
+    Softshrink: act('Softshrink', 'softshrink', [opt('lambd', 0.5)], (s, c) => show(s, 'lambd', c)),
+    Hardshrink: act('Hardshrink', 'hardshrink', [opt('lambd', 0.5)], (s, c) => show(s, 'lambd', c)),
+    Threshold: act('Threshold', 'threshold', [opt('threshold', null), opt('value', null), opt('inplace', false)], (s, c) => `threshold=${show(s, 'threshold', c)}, value=${show(s, 'value', c)}${andInplace(s, c)}`),
+    GLU: act('GLU', 'glu', [opt('dim', -1n)], (s, c) => `dim=${show(s, 'dim', c)}`),
+    // NB: forward passes the module's training flag, so a module left in training mode stops at rrelu's refusal.
+    RReLU: act('RReLU', 'rrelu', [opt('lower', 1 / 8), opt('upper', 1 / 3), opt('inplace', false)], (s, c) => `lower=${show(s, 'lower', c)}, upper=${show(s, 'upper', c)}${andInplace(s, c)}`, ['lower', 'upper', 'training', 'inplace']),
+    PReLU: layerType(Module, 'PReLU', 'torch.nn.modules.activation', {
+      init: ['num_parameters?', 'init?', 'device?', 'dtype?'],
+      setup(self, a, ctx) {
+        const n = a.int('num_parameters', 1);
+        setPlain(self, 'num_parameters', BigInt(n));
+        const value = a.float('init', 0.25);
+        const w = newParameter(rt, self, 'weight', [n], ctx);
+        rt.run(() => rt.engine.withGradMode(false, () => rt.engine.inPlace(w.t, (old) => rt.ops.full(old.shape, value, old.dtype))));
+      },
+      forward: (self, args, kwargs, ctx) => FUNCTIONS.prelu(rt, [...args, ...kwargs.values(), attr(self, 'weight', ctx)], new Map(), ctx),
+      extraRepr: (s, c) => `num_parameters=${show(s, 'num_parameters', c)}`,
+    }),
   };
 }
 

@@ -55,6 +55,7 @@ export const NN_NAMES = [
   'Module', 'Parameter', 'Linear', 'Bilinear', 'Identity', 'Flatten', 'Unflatten', 'Embedding', 'EmbeddingBag', 'Dropout', 'Dropout1d', 'Dropout2d', 'Dropout3d', 'AlphaDropout', 'FeatureAlphaDropout', 'BatchNorm1d', 'BatchNorm2d', 'LayerNorm',
   ...CONV_LAYER_NAMES, ...RECURRENT_NAMES,
   'ReLU', 'LeakyReLU', 'GELU', 'ELU', 'SiLU', 'Tanh', 'Sigmoid', 'Softmax', 'LogSoftmax', 'Softplus',
+  'ReLU6', 'Hardtanh', 'SELU', 'CELU', 'Mish', 'Hardswish', 'Hardsigmoid', 'LogSigmoid', 'Softsign', 'Tanhshrink', 'Softshrink', 'Hardshrink', 'Threshold', 'GLU', 'RReLU', 'PReLU',
   'MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss', 'CrossEntropyLoss', 'NLLLoss', 'BCELoss', 'BCEWithLogitsLoss', 'KLDivLoss',
   'Sequential', 'ModuleList', 'ModuleDict', 'init', 'functional', 'utils',
 ];
