@@ -200,6 +200,14 @@ export class Tensor implements AbstractValue {
     return this.storage === null;
   }
 
+  /**
+   * What identifies the memory this tensor reads, now: the same object for the views of one base
+   * and the `detach()` aliases of one tensor (PyTorch's storage); null once disposed.
+   */
+  get memoryIdentity(): object | null {
+    return (this.view?.base ?? this).storage;
+  }
+
   /** The backend array; throws a clear error for a disposed tensor or a freed saved value. */
   get array(): DeviceArray {
     if (this.storage === null) {

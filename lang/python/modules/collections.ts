@@ -27,7 +27,7 @@ import {
   type PyValue,
 } from '../interpreter';
 
-class Deque extends HostObject {
+export class Deque extends HostObject {
   static readonly type: PyType = hostType('deque', 'collections', (args, kwargs, ctx) => {
     const a = bindArgs('deque', ['iterable?', 'maxlen?'], args, kwargs, ctx);
     const bound = a.opt('maxlen');

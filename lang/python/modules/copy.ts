@@ -11,6 +11,7 @@ import {
   type HostContext,
   HostObject,
   pyError,
+  opFunction,
   pyFunction,
   PyDict,
   PyInstance,
@@ -41,10 +42,11 @@ function refuse(x: PyValue, what: string): never {
 /**
  * An instance of a native class that keeps state outside its `__dict__` (an nn.Module's parameters
  * and submodules, an optimizer's state): copying its `__dict__` alone would give a model without
- * layers, and returning it as it is would make the "copy" the model itself.
+ * layers, and returning it as it is would make the "copy" the model itself. `deepcopy` copies it
+ * where each such class says how (PyType.deepCopyContents); nothing else does.
  */
-function refuseStateOutsideDict(x: PyValue, what: string): void {
-  if (!(x instanceof PyInstance) || x.cls.mro.every((c) => c.instanceContents === null)) return;
+function refuseStateOutsideDict(x: PyValue, what: string, copiesContents: boolean): void {
+  if (!(x instanceof PyInstance) || x.cls.mro.every((c) => c.instanceContents === null || (copiesContents && c.deepCopyContents !== null))) return;
   throw pyError('TypeError', `${what} of a '${typeName(x)}' is not supported by Gradlens; build a new one instead (for a model: new = Net(...); new.load_state_dict(model.state_dict()))`);
 }
 
@@ -53,7 +55,7 @@ function shallow(x: PyValue, ctx: HostContext): PyValue {
   const custom = hook(x, '__copy__', ctx);
   if (custom !== undefined) return ctx.call(custom, []);
   if (x instanceof HostObject) refuse(x, 'copy.copy');
-  refuseStateOutsideDict(x, 'copy.copy');
+  refuseStateOutsideDict(x, 'copy.copy', false);
   if (x instanceof PyList || x instanceof PyDict || (x instanceof PyTuple && x.subclass)) return rebuild(x, (v) => v, ctx);
   if (x instanceof PySet) {
     if (x.frozen) return x;
@@ -108,7 +110,7 @@ function deep(x: PyValue, memo: Map<object, PyValue>, memoDict: PyDict, ctx: Hos
     return r;
   }
   if (x instanceof HostObject) refuse(x, 'copy.deepcopy');
-  refuseStateOutsideDict(x, 'copy.deepcopy');
+  refuseStateOutsideDict(x, 'copy.deepcopy', true);
   if (x instanceof PyList || x instanceof PyDict) return rebuild(x, again, ctx, memo);
   if (x instanceof PyTuple) {
     const items = x.items.map(again);
@@ -128,10 +130,12 @@ function deep(x: PyValue, memo: Map<object, PyValue>, memoDict: PyDict, ctx: Hos
     }
     return s;
   }
-  if (x instanceof PyInstance && x.cls.userDefined) {
+  const copiers = x instanceof PyInstance ? [...new Set(x.cls.mro.map((c) => c.deepCopyContents))].filter((f) => f !== null).reverse() : [];
+  if (x instanceof PyInstance && (x.cls.userDefined || copiers.length > 0)) {
     const twin = new PyInstance(x.cls);
     memo.set(x, twin);
     for (const [k, v] of x.dict) twin.dict.set(k, again(v));
+    for (const copyContents of copiers) copyContents(x, twin, again);
     return twin;
   }
   return x;
@@ -142,7 +146,8 @@ export const copyModule: ModuleShim = {
   create() {
     return new PyModule('copy', new Map<string, PyValue>([
       ['copy', pyFunction('copy', ([x], _kwargs, ctx) => shallow(x ?? null, ctx))],
-      ['deepcopy', pyFunction('deepcopy', ([x, memoArg], _kwargs, ctx) => {
+      // It keeps neither its argument nor the memo dict (the objects it copied sit in `memos`, beside it).
+      ['deepcopy', opFunction('deepcopy', ([x, memoArg], _kwargs, ctx) => {
         const memoDict = memoArg instanceof PyDict ? memoArg : new PyDict();
         let memo = memos.get(memoDict);
         if (!memo) memos.set(memoDict, (memo = new Map()));

@@ -6,4 +6,4 @@ export { STANDARD_MODULES } from './standard';
 export { liftedMath, mathModule } from './math';
 export { regexSearches } from './re';
 export { structSequenceType } from './namedtuple';
-export { counterType } from './dict_subclasses';
+export { counterType, orderedDictType } from './dict_subclasses';

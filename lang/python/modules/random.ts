@@ -29,6 +29,7 @@ import {
   type ModuleShim,
 } from '../interpreter';
 import { libm } from '../../../runtime/core';
+import { Deque } from './collections';
 import { CPythonRandom, floatHash } from './random_stream';
 import { sha512 } from './sha512';
 
@@ -171,8 +172,9 @@ function sample(rng: CPythonRandom, a: Args, ctx: HostContext): PyList {
 }
 
 /** CPython's `isinstance(population, collections.abc.Sequence)` for the values a script can hold. */
+/** `isinstance(v, collections.abc.Sequence)` for what random.sample takes: a replay memory's deque too. */
 function isSequence(v: PyValue): boolean {
-  return typeof v === 'string' || v instanceof PyList || v instanceof PyTuple || v instanceof PyRange;
+  return typeof v === 'string' || v instanceof PyList || v instanceof PyTuple || v instanceof PyRange || v instanceof Deque;
 }
 
 function shuffle(rng: CPythonRandom, a: Args, ctx: HostContext): null {

@@ -29,6 +29,7 @@ import { SELECTION_FUNCTION_NAMES, SELECTION_METHODS } from './selection';
 import { SPLITTING_FUNCTION_NAMES, SPLITTING_METHODS } from './splitting';
 import { STRIDED_FUNCTION_NAMES, STRIDED_METHODS } from './strided';
 import { NEW_TENSOR_METHODS } from './new_tensors';
+import { DEEP_COPY_METHODS } from './deep_copy';
 import { RANDOM_METHODS } from './random';
 import { RESHAPING_FUNCTION_NAMES, RESHAPING_METHODS } from './reshaping';
 import { returnTuple } from './return_types';
@@ -183,6 +184,7 @@ function zeroValues(x: PyTensor, value: number): PyTensor {
 }
 
 export const TENSOR_METHODS = nameTable<Method>({
+  ...DEEP_COPY_METHODS,
   ...Object.fromEntries(IN_PLACE_FORMS.map((name) => [`${name}_`, inPlaceForm(name)])),
   ...RANDOM_METHODS,
   ...ORDERING_METHODS,

@@ -44,9 +44,9 @@ describe('torch.nn and torch.optim: errors at the line', () => {
     assert.equal(errorOf(r), 'model.py:4:7: error: RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x8 and 4x1)');
   });
 
-  it('copy.copy and copy.deepcopy of a model or an optimizer refuse at the call, saying what to write (they returned the model itself, or a model without its layers)', () => {
+  it('copy.copy of a model and copy.deepcopy of an optimizer refuse at the call, saying what to write (they returned the model itself, or a model without its layers)', () => {
     const net = ['class Net(nn.Module):', '    def __init__(self):', '        super().__init__()', '        self.fc = nn.Linear(2, 1)'];
-    assert.equal(errorOf(run(['import copy', 'model = nn.Linear(2, 1)', 'best = copy.deepcopy(model)'])), "model.py:5:8: error: TypeError: copy.deepcopy of a 'Linear' is not supported by Gradlens; build a new one instead (for a model: new = Net(...); new.load_state_dict(model.state_dict()))");
+    assert.equal(errorOf(run(['import copy', 'model = nn.Linear(2, 1)', 'best = copy.copy(model)'])), "model.py:5:8: error: TypeError: copy.copy of a 'Linear' is not supported by Gradlens; build a new one instead (for a model: new = Net(...); new.load_state_dict(model.state_dict()))");
     assert.match(errorOf(run(['import copy', ...net, 'twin = copy.copy(Net())'])), /^model\.py:8:8: error: TypeError: copy\.copy of a 'Net' is not supported/);
     assert.match(errorOf(run(['import copy', 'w = torch.ones(2, requires_grad=True)', 'opt = torch.optim.SGD([w], lr=0.1)', 'saved = copy.deepcopy([opt])'])), /^model\.py:6:9: error: TypeError: copy\.deepcopy of a 'SGD' is not supported/);
   });

@@ -39,3 +39,21 @@ describe('torch: a training loop with nn.Linear, dropout, cross_entropy and Adam
     assert.equal(runWithLiveProbe(src), '(0, 0.0864, [-4.54, -3.353])\n(0, 0.1406, [-2.838, -1.89])\n(0, 0.1592, [-2.675, -1.652])\n');
   });
 });
+
+describe('torch: copy.deepcopy of a state_dict or a Parameter each epoch holds only the last copy (issue 12)', () => {
+  it('50 deep copies of each hold as many tensors as the first', () => {
+    const src = [
+      'import copy, torch, probe',
+      'from torch import nn',
+      'model = nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8), nn.Linear(8, 1))',
+      'for epoch in range(50):',
+      '    best_wts = copy.deepcopy(model.state_dict())',
+      '    weight = copy.deepcopy(model[0].weight)',
+      '    if epoch == 0:',
+      '        first = probe.live()',
+      'print(probe.live() - first, len(best_wts), type(weight).__name__)',
+      '',
+    ].join('\n');
+    assert.equal(runWithLiveProbe(src), '0 9 Parameter\n');
+  });
+});

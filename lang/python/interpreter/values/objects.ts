@@ -165,6 +165,13 @@ export class PyType extends PyObject {
    * the names of an instance whose classes are all user-defined or have it (see madeInstance).
    */
   instanceContents: ((inst: PyInstance) => Iterable<PyValue>) | null = null;
+  /**
+   * `copy.deepcopy` of an instance: puts into `twin` (a new instance of the same class, its
+   * `__dict__` already copied) what this native class keeps outside the `__dict__`, each value
+   * through `copy` (the same deepcopy call, so shared values stay shared). A class with
+   * instanceContents and none of this cannot be deep-copied.
+   */
+  deepCopyContents: ((source: PyInstance, twin: PyInstance, copy: (v: PyValue) => PyValue) => void) | null = null;
   /** Whether calling the class keeps none of its arguments, as an op's (`nn.Parameter(t)` shares t's memory, not t). */
   keepsNoArguments = false;
   /**

@@ -24,6 +24,8 @@ export function layerType(base: PyType, name: string, module: string, spec: Laye
   const cls = new PyType(name, { module, bases: [base], attrs });
   cls.construct = (args, kwargs, ctx) => instantiate(cls, args, kwargs, ctx);
   cls.instanceContents = base.instanceContents;
+  // A layer that keeps more outside its __dict__ than Module's registries (recurrent.ts) sets its own.
+  cls.deepCopyContents = base.deepCopyContents;
   const bound = (f: (self: PyInstance, args: PyValue[], kwargs: Kwargs, ctx: HostContext) => PyValue, fname: string) =>
     new PyBuiltin(fname, (args, kwargs, ctx) => {
       const self = args[0];

@@ -21,11 +21,11 @@ import {
   PyTuple,
   PyType,
   type PyValue,
-  dictKey,
   hashKey,
   repr,
   typeName,
 } from '../../interpreter';
+import { orderedDictType } from '../../modules';
 import { isDeviceLike, requireCpu } from '../device';
 import { isFloating, LackingDType, TorchDType, type TorchDTypeName } from '../dtype';
 import { TorchSize } from '../size';
@@ -125,46 +125,14 @@ function moduleRepr(self: PyInstance, ctx: HostContext): string {
   return `${main})`;
 }
 
-/** `OrderedDict([...])` as state_dict returns it: a dict that prints as PyTorch's does. */
-export class StateDict extends HostObject {
-  private static readonly type = new PyType('OrderedDict', { module: 'collections' });
-
-  constructor(readonly dict: PyDict) {
-    super();
-  }
-
-  get pyType(): PyType {
-    return StateDict.type;
-  }
-
-  override getattr(name: string, ctx: HostContext): PyValue | undefined {
-    return ctx.getattr(this.dict, name);
-  }
-
-  override getitem(index: PyValue, ctx: HostContext): PyValue {
-    return ctx.getitem(this.dict, index);
-  }
-
-  override setitem(index: PyValue, value: PyValue, ctx: HostContext): void {
-    this.dict.setByKey(dictKey(index, ctx), index, value);
-  }
-
-  override len(): number {
-    return this.dict.size;
-  }
-
-  override iter(): Iterable<PyValue> {
-    return [...this.dict.keys()];
-  }
-
-  override contains(item: PyValue, ctx: HostContext): PyValue {
-    return this.dict.getByKey(dictKey(item, ctx)) !== undefined;
-  }
-
-  override repr(ctx: HostContext): string {
-    if (this.dict.size === 0) return 'OrderedDict()';
-    return `OrderedDict([${[...this.dict.entries()].map(([k, v]) => `(${repr(k, ctx)}, ${repr(v, ctx)})`).join(', ')}])`;
-  }
+/**
+ * `collections.OrderedDict` of `d`'s items, as state_dict returns them: a dict (`isinstance(sd,
+ * dict)`, `copy.deepcopy(sd)`, `{**sd}`) that prints as PyTorch's does.
+ */
+function orderedDict(d: PyDict): PyDict {
+  d.subclass = orderedDictType;
+  d.dict = new Map();
+  return d;
 }
 
 /** What load_state_dict returns: `<All keys matched successfully>` when nothing was missing. */
@@ -235,6 +203,13 @@ export function moduleType(rt: TorchRuntime): PyType {
   const Module = new PyType('Module', { module: 'torch.nn.modules.module', attrs });
   Module.construct = (args, kwargs, ctx) => instantiate(Module, args, kwargs, ctx);
   Module.instanceContents = moduleContents;
+  // copy.deepcopy(model), as PyTorch's copies `_parameters`, `_buffers` and `_modules` with the `__dict__`.
+  Module.deepCopyContents = (source, twin, copy) => {
+    const s = STATES.get(source);
+    if (s === undefined) return;
+    const copied = <T extends PyValue>(m: Map<string, T | null>) => new Map([...m].map(([k, v]): [string, T | null] => [k, v === null ? null : (copy(v) as T)]));
+    STATES.set(twin, { params: copied(s.params), buffers: copied(s.buffers), nonPersistent: new Set(s.nonPersistent), modules: copied(s.modules) });
+  };
 
   const registerParameter = (self: PyInstance, name: string, value: PyValue) => {
     const s = moduleState(self);
@@ -409,7 +384,7 @@ export function moduleType(rt: TorchRuntime): PyType {
         for (const [name, p] of s.params) if (p) add(name, p);
         for (const [name, b] of s.buffers) if (b && !s.nonPersistent.has(name)) add(name, b);
       }
-      return new StateDict(d);
+      return orderedDict(d);
     }),
     load_state_dict: method('load_state_dict', ['state_dict', 'strict?'], (self, a) => loadStateDict(self, a.required('state_dict'), a.bool('strict', true))),
     train: method('train', ['mode?'], (self, a, ctx) => {
@@ -550,9 +525,8 @@ export function zeroGrads(params: readonly PyTensor[], setToNone: boolean): void
 
 function loadStateDict(self: PyInstance, sd: PyValue, strict: boolean): PyValue {
   const source = new Map<string, PyValue>();
-  const dict = sd instanceof StateDict ? sd.dict : sd;
-  if (!(dict instanceof PyDict)) throw pyError('TypeError', `Expected state_dict to be dict-like, got ${typeName(sd)}.`);
-  for (const [k, v] of dict.entries()) if (typeof k === 'string') source.set(k, v);
+  if (!(sd instanceof PyDict)) throw pyError('TypeError', `Expected state_dict to be dict-like, got ${typeName(sd)}.`);
+  for (const [k, v] of sd.entries()) if (typeof k === 'string') source.set(k, v);
   const errors: string[] = [];
   const missing: string[] = [];
   const used = new Set<string>();

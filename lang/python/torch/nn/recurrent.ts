@@ -206,7 +206,10 @@ export function recurrentTypes(rt: TorchRuntime, Module: PyType): Record<(typeof
       return s;
     },
   });
-  return { RNN: make('RNN'), LSTM: make('LSTM'), GRU: make('GRU') };
+  const types = { RNN: make('RNN'), LSTM: make('LSTM'), GRU: make('GRU') };
+  // A deep copy shares the layer's configuration, which no method changes.
+  for (const t of Object.values(types)) t.deepCopyContents = (source, twin) => configs.set(twin, configOf(source));
+  return types;
 }
 
 /** A float as Python's str prints it in the repr (0.5, 0.25, 1.0). */

@@ -24,7 +24,7 @@ import {
   truthy,
   typeName,
 } from '../../interpreter';
-import { StateDict, zeroGrads } from '../nn/module';
+import { zeroGrads } from '../nn/module';
 import { PyTensor, type TorchRuntime } from '../tensor';
 import { tensorTypeName } from '../tensor_types';
 
@@ -360,7 +360,7 @@ function checkStateDType(rule: Rule, param: PyTensor, state: PyDict): void {
   }
 }
 
-function stateDict(self: PyInstance): StateDict {
+function stateDict(self: PyInstance): PyDict {
   const index = new Map<PyTensor, bigint>();
   const packedGroups = groups(self).map((g) => {
     const packed = new PyDict();
@@ -384,7 +384,7 @@ function stateDict(self: PyInstance): StateDict {
   const out = new PyDict();
   setItem(out, 'state', packedState);
   setItem(out, 'param_groups', new PyList(packedGroups));
-  return new StateDict(out);
+  return out;
 }
 
 /** A copy of `value` for `param`'s state (PyTorch's deepcopy and cast): tensors cloned, float ones in the parameter's dtype but `step`. */
@@ -393,9 +393,9 @@ function castState(rt: TorchRuntime, param: PyTensor, value: PyValue, key: PyVal
     const dtype = key !== 'step' && (param.dtype === 'float32' || param.dtype === 'float64') ? param.dtype : value.dtype;
     return rt.run(() => rt.wrap(rt.engine.withGradMode(false, () => rt.convert(rt.ops.add(value.t, rt.ops.scalarLike(0, value.t)), dtype)), dtype));
   }
-  if (value instanceof PyDict || value instanceof StateDict) {
+  if (value instanceof PyDict) {
     const d = new PyDict();
-    for (const [hk, [k, v]] of (value instanceof StateDict ? value.dict : value).map) d.setByKey(hk, k, castState(rt, param, v, k, ctx));
+    for (const [hk, [k, v]] of value.map) d.setByKey(hk, k, castState(rt, param, v, k, ctx));
     return d;
   }
   if (value instanceof PyList) return new PyList(value.items.map((v) => castState(rt, param, v, null, ctx)));
