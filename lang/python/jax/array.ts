@@ -13,7 +13,7 @@ import { isVar, type CallParamsOf, type CallPrimitive } from '../../../runtime/i
 import { runCallCompiled, type JaxprTrace, type Tracer } from '../../../runtime/jit';
 import { Ops, type Emitter } from '../../../runtime/ops';
 import { abstractEval, type ParamsOf, type Primitive } from '../../../runtime/primitives';
-import { HaltError, pyError, PyComplex, formatFloat, formatInt, HostObject, NOT_IMPLEMENTED, hostType, opFunction, pyFunction, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type Kwargs, type SharedMemory, type UnaryOp, hostValues, getattrOrUndefined, hashKey, pyHash, PyDict, PyList, PySlice, PyTuple, PyType, nameTable, type NativeFn, type PyValue } from '../interpreter';
+import { HaltError, pyError, PyComplex, formatFloat, formatInt, HostObject, NOT_IMPLEMENTED, hostType, opFunction, pyFunction, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type Kwargs, type SharedMemory, type UnaryOp, hostValues, getattrOrUndefined, hashKey, pyHash, PyDict, PyList, PySlice, PyTuple, PyType, nameTable, type NativeFn, type PyValue, warn } from '../interpreter';
 import { concretizationError } from '../staging';
 import { arrayStr, jaxRepr, keyRepr, numpyRepr, scalarStr } from './print';
 import { MAX_TRACED_EQUATIONS, Scalar, isTracer, translate, type Val } from './values';
@@ -513,8 +513,33 @@ const DTYPE_NAMES = nameTable<DType>({
 /** What `np.dtype(name)` gives: Python's `float`, `int` and `complex` are the 64-bit types. */
 const NUMPY_DTYPE_NAMES = nameTable<DType>({ ...DTYPE_NAMES, float: 'float64', int: 'int64', complex: 'complex128' });
 
-/** `dtype=` as a dtype object, a Python type (`float`, `int`, `bool`) or a string. */
-export function toDtype(v: PyValue, rt: JaxRuntime, numpy: boolean): DType {
+/** The dtype JAX gives an explicitly requested 64-bit one while jax_enable_x64 is off. */
+const TRUNCATED: Partial<Record<DType, DType>> = { float64: 'float32', int64: 'int32', complex128: 'complex64' };
+
+/**
+ * `dtype=` as a dtype object, a Python type (`float`, `int`, `bool`) or a string. For jax.numpy
+ * (`numpy` false) without jax_enable_x64, an explicit 64-bit dtype is truncated to 32 bits with
+ * JAX's UserWarning at the script's line (dtypes.check_user_dtype_supported); `fname` is the
+ * function JAX names in it. A Python type (`dtype=float`) is canonicalized without one, as there.
+ */
+export function toDtype(v: PyValue, rt: JaxRuntime, numpy: boolean, fname?: string): DType {
+  const d = requestedDtype(v, numpy);
+  const truncated = TRUNCATED[d];
+  if (numpy || rt.x64 || truncated === undefined) {
+    if (d !== 'int64' && !isComplex(d)) rt.checkDtype(d);
+    return d;
+  }
+  if (!(v instanceof PyType && (v.name === 'float' || v.name === 'int' || v.name === 'complex'))) {
+    warn(rt.ctx, `Explicitly requested dtype ${d}${fname ? ` requested in ${fname}` : ''} is not available, and will be truncated to dtype ${truncated}. `
+      + 'To enable more dtypes, set the jax_enable_x64 configuration option or the JAX_ENABLE_X64 shell environment variable. '
+      + 'See https://github.com/jax-ml/jax#current-gotchas for more.');
+  }
+  if (truncated !== 'int32' && truncated !== 'complex64') rt.checkDtype(truncated);
+  return truncated;
+}
+
+/** The dtype `v` names, as NumPy reads it: Python's `float`, `int` and `complex` are the 64-bit ones. */
+function requestedDtype(v: PyValue, numpy: boolean): DType {
   let name: string | null = null;
   if (v instanceof DTypeObject) name = v.name;
   else if (v instanceof ScalarType) name = v.dtype;
@@ -529,10 +554,8 @@ export function toDtype(v: PyValue, rt: JaxRuntime, numpy: boolean): DType {
     throw pyError('NotImplementedError', `dtype ${name} is not supported by Gradlens (its arrays are float32, float64, int32, int64, uint32, bool and complex); use ${name.startsWith('u') || name.startsWith('int') ? 'int32' : 'float32'}`);
   }
   if (!d) throw pyError('TypeError', `unsupported dtype: ${name ?? String(v)}`);
-  if (name === 'float') return rt.floatDtype;
-  if (d === 'complex64' || d === 'complex128') return rt.x64 && d !== 'complex64' || (rt.x64 && name === 'complex') ? 'complex128' : 'complex64';
-  if (d === 'int64') return rt.intDtype(numpy);
-  rt.checkDtype(d);
+  if (name === 'float') return 'float64';
+  if (name === 'complex') return 'complex128';
   return d;
 }
 

@@ -90,7 +90,7 @@ const ARRAY_METHODS = nameTable<ArrayMethod>({
   },
   astype: (self, args, kwargs, ctx) => {
     const a = bindArgs('astype', ['dtype'], args, kwargs, ctx);
-    const d = toDtype(a.required('dtype'), self.rt, self.numpy);
+    const d = toDtype(a.required('dtype'), self.rt, self.numpy, 'astype');
     return V.sameKind(self, L.op(self.rt, () => L.wrap(self.rt, L.cast(self.rt, self.v, d), false, self.numpy)));
   },
   item: (self, _args, _kwargs, ctx) => self.item(ctx),

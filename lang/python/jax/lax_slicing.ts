@@ -210,7 +210,7 @@ export function laxSlicingAttrs(rt: JaxRuntime, lax: Readonly<Record<string, PyV
     convert_element_type: pyFunction('convert_element_type', (args, kwargs, ctx) => {
       const a = bindArgs('convert_element_type', ['operand', 'new_dtype'], args, kwargs, ctx);
       const x = arrayArg(a.required('operand'), ctx);
-      const d = toDtype(a.required('new_dtype'), rt, false);
+      const d = toDtype(a.required('new_dtype'), rt, false, 'convert_element_type');
       return L.op(rt, () => L.wrap(rt, d === x.dtype ? x.v : rt.o.convert(x.v, d), false, false));
     }),
     iota: pyFunction('iota', (args, kwargs, ctx) => {

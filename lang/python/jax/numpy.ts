@@ -34,7 +34,7 @@ const shapeOf = (v: PyValue, ctx: HostContext): number[] =>
 
 function dtypeArg(rt: JaxRuntime, a: Args, dflt: DType, numpy: boolean): DType {
   const d = a.opt('dtype');
-  return d === undefined ? dflt : toDtype(d, rt, numpy);
+  return d === undefined ? dflt : toDtype(d, rt, numpy, a.fname);
 }
 
 const defaultFloat = (rt: JaxRuntime, numpy: boolean): DType => (numpy ? 'float64' : rt.floatDtype);
@@ -94,7 +94,7 @@ export const FUNCTIONS: Record<string, Fn> = {
     const a = bindArgs('array', ['object', 'dtype?', 'copy?'], args, kwargs, ctx);
     const d = a.opt('dtype');
     // NB: np.array(2.0) is a 0-d ndarray (array(2.)), where np.float64(2.0) and NumPy's ops give scalars.
-    return L.arrayFromData(rt, a.required('object'), d === undefined ? undefined : toDtype(d, rt, numpy), ctx, numpy).keptAsArray();
+    return L.arrayFromData(rt, a.required('object'), d === undefined ? undefined : toDtype(d, rt, numpy, a.fname), ctx, numpy).keptAsArray();
   },
   zeros: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('zeros', ['shape', 'dtype?'], args, kwargs, ctx);

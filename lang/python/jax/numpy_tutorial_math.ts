@@ -188,13 +188,13 @@ export const TUTORIAL_MATH_FUNCTIONS: Readonly<Record<string, Fn>> = {
   empty: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('empty', ['shape', 'dtype?', 'order?'], args, kwargs, ctx);
     const d = a.opt('dtype');
-    return zeros(rt, shapeOf(a.required('shape'), ctx), d === undefined || d === null ? (numpy ? 'float64' : rt.floatDtype) : toDtype(d, rt, numpy), numpy);
+    return zeros(rt, shapeOf(a.required('shape'), ctx), d === undefined || d === null ? (numpy ? 'float64' : rt.floatDtype) : toDtype(d, rt, numpy, a.fname), numpy);
   },
   empty_like: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('empty_like', ['prototype', 'dtype?', 'order?', 'subok?', 'shape?'], args, kwargs, ctx);
     const x = arr(rt, a.required('prototype'), ctx, numpy);
     const d = a.opt('dtype');
     const shape = a.opt('shape');
-    return zeros(rt, shape === undefined || shape === null ? x.shape : shapeOf(shape, ctx), d === undefined || d === null ? x.dtype : toDtype(d, rt, numpy), numpy);
+    return zeros(rt, shape === undefined || shape === null ? x.shape : shapeOf(shape, ctx), d === undefined || d === null ? x.dtype : toDtype(d, rt, numpy, a.fname), numpy);
   },
 };
