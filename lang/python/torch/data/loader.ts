@@ -5,13 +5,12 @@
  * RandomSampler draws it (a fresh generator seeded from the global one, or `generator=`), and the
  * base seed every epoch draws first, so the script's later random numbers stay PyTorch's.
  */
-import { TorchGenerator, torchRandomInt64 } from '../../../../runtime/core';
+import { torchRandomInt64 } from '../../../../runtime/core';
 import {
   type Args,
   bindArgs,
   type HostContext,
   HostObject,
-  type Kwargs,
   PyBuiltin,
   PyDict,
   pyError,
@@ -25,39 +24,14 @@ import {
   len,
   toFloat,
   toIndex,
+  truthy,
   typeName,
 } from '../../interpreter';
 import { tensorFromData } from '../creation';
 import { permutation } from '../nn/draws';
-import { PyGenerator } from '../random';
+import { dataType, generatorArg, SAMPLER_NAMES, samplerTypes } from './samplers';
 import { PyTensor, type TorchRuntime } from '../tensor';
 import * as T from '../tensor_ops';
-
-function nativeType(name: string, module: string, base: PyType | null, methods: Record<string, (self: PyInstance, a: PyValue[], kw: Kwargs, ctx: HostContext) => PyValue>): PyType {
-  const attrs = new Map<string, PyValue>();
-  const cls = new PyType(name, { module, attrs, ...(base ? { bases: [base] } : {}) });
-  for (const [k, f] of Object.entries(methods)) {
-    attrs.set(k, new PyBuiltin(k, (args, kwargs, ctx) => {
-      const self = args[0];
-      if (!(self instanceof PyInstance)) throw pyError('TypeError', `${name}.${k}() needs a ${name}, not '${typeName(self ?? null)}'`);
-      return f(self, args.slice(1), kwargs, ctx);
-    }));
-  }
-  cls.construct = (args, kwargs, ctx) => {
-    const inst = new PyInstance(cls);
-    const init = cls.lookup('__init__');
-    if (init !== undefined) ctx.call(init, [inst, ...args], kwargs);
-    return inst;
-  };
-  return cls;
-}
-
-/** The generator `generator=` names, or the run's default one. */
-function generatorArg(rt: TorchRuntime, v: PyValue | undefined): TorchGenerator {
-  if (v === undefined || v === null) return rt.rng;
-  if (v instanceof PyGenerator) return v.g;
-  throw pyError('TypeError', `generator must be a torch.Generator, not ${typeName(v)}`);
-}
 
 /** PyTorch's default_collate over one batch of samples. */
 function collate(rt: TorchRuntime, batch: PyValue[], ctx: HostContext): PyValue {
@@ -88,14 +62,17 @@ function collate(rt: TorchRuntime, batch: PyValue[], ctx: HostContext): PyValue 
   throw pyError('TypeError', `default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found ${typeName(elem ?? null)}`);
 }
 
-/** A DataLoader's options, as its constructor took them. */
+/** A DataLoader's options, as its constructor took them, with the samplers it made. */
 interface LoaderOptions {
   readonly dataset: PyValue;
   readonly batchSize: number | null;
-  readonly shuffle: boolean;
   readonly dropLast: boolean;
   readonly collateFn: PyValue | null;
   readonly generator: PyValue | undefined;
+  /** The sampler of indices: the one given, else a RandomSampler (shuffle) or a SequentialSampler. */
+  readonly sampler: PyValue;
+  /** The sampler of batches: the one given, else a BatchSampler over `sampler` (null without batch_size). */
+  readonly batchSampler: PyValue;
 }
 
 class DataLoader extends HostObject {
@@ -122,60 +99,40 @@ class DataLoader extends HostObject {
         return o.dropLast;
       case 'generator':
         return o.generator ?? null;
+      case 'sampler':
+        return o.sampler;
+      case 'batch_sampler':
+        return o.batchSampler;
     }
     return undefined;
   }
 
+  /** What the loader iterates: batches of indices, or single indices without batch_size (PyTorch's _index_sampler). */
+  private get indexSampler(): PyValue {
+    return this.options.batchSampler ?? this.options.sampler;
+  }
+
   override len(ctx: HostContext): number {
-    const n = len(this.options.dataset, ctx);
-    const b = this.options.batchSize;
-    if (b === null) return n;
-    return this.options.dropLast ? Math.floor(n / b) : Math.ceil(n / b);
+    return len(this.indexSampler, ctx);
   }
 
   override iter(ctx: HostContext): Iterable<PyValue> {
     const rt = this.rt;
     const o = this.options;
-    const g = generatorArg(rt, o.generator);
-    // _BaseDataLoaderIter draws its base seed when the epoch's iterator is made.
-    torchRandomInt64(g);
-    const self = this;
+    // _BaseDataLoaderIter draws its base seed when the epoch's iterator is made; the samplers draw as they are iterated.
+    torchRandomInt64(generatorArg(rt, o.generator));
+    const indices = this.indexSampler;
     return (function* () {
-      const n = len(o.dataset, ctx);
-      const order = self.order(g, n);
-      const batches: number[][] = [];
-      if (o.batchSize === null) order.forEach((i) => batches.push([i]));
-      else {
-        for (let i = 0; i < order.length; i += o.batchSize) {
-          const b = order.slice(i, i + o.batchSize);
-          if (b.length < o.batchSize && o.dropLast) break;
-          batches.push(b);
+      for (const index of iterate(indices, ctx)) {
+        if (o.batchSampler === null) {
+          const sample = ctx.getitem(o.dataset, index);
+          yield o.collateFn !== null ? ctx.call(o.collateFn, [sample]) : sample;
+          continue;
         }
+        const samples = [...iterate(index, ctx)].map((i) => ctx.getitem(o.dataset, i));
+        yield o.collateFn !== null ? ctx.call(o.collateFn, [new PyList(samples)]) : collate(rt, samples, ctx);
       }
-      for (const b of batches) {
-        const samples = b.map((i) => ctx.getitem(o.dataset, BigInt(i)));
-        if (o.collateFn !== null) yield ctx.call(o.collateFn, [new PyList(samples)]);
-        else if (o.batchSize === null) yield samples[0];
-        else yield collate(rt, samples, ctx);
-      }
-      // RandomSampler's last `randperm(n)[:0]`, drawn when the epoch runs to its end.
-      if (o.shuffle && n > 0) self.order(self.samplerGenerator ?? g, n, true);
     })();
-  }
-
-  /** The generator the current epoch's RandomSampler draws from. */
-  private samplerGenerator: TorchGenerator | null = null;
-
-  private order(g: TorchGenerator, n: number, again = false): number[] {
-    if (!this.options.shuffle) return Array.from({ length: n }, (_, i) => i);
-    if (again) return permutation(g, n);
-    // Without generator=, RandomSampler seeds a fresh generator from the default one.
-    let sampler = g;
-    if (this.options.generator === undefined || this.options.generator === null) {
-      sampler = new TorchGenerator(torchRandomInt64(g));
-    }
-    this.samplerGenerator = sampler;
-    return permutation(sampler, n);
   }
 
   override repr(): string {
@@ -184,12 +141,12 @@ class DataLoader extends HostObject {
 }
 
 export function dataAttrs(rt: TorchRuntime): Record<string, PyValue> {
-  const Dataset = nativeType('Dataset', 'torch.utils.data.dataset', null, {
+  const Dataset = dataType('Dataset', 'torch.utils.data.dataset', null, {
     __getitem__() {
       throw pyError('NotImplementedError', `Subclasses of Dataset should implement __getitem__.`);
     },
   });
-  const TensorDataset = nativeType('TensorDataset', 'torch.utils.data.dataset', Dataset, {
+  const TensorDataset = dataType('TensorDataset', 'torch.utils.data.dataset', Dataset, {
     __init__(self, args, _kw, ctx) {
       const tensors = args.map((t) => (t instanceof PyTensor ? t : tensorFromData(rt, t, null, ctx)));
       if (tensors.some((t) => t.shape[0] !== tensors[0]?.shape[0])) throw pyError('AssertionError', 'Size mismatch between tensors');
@@ -205,7 +162,7 @@ export function dataAttrs(rt: TorchRuntime): Record<string, PyValue> {
       return t instanceof PyTensor ? BigInt(t.shape[0]) : 0n;
     },
   });
-  const Subset = nativeType('Subset', 'torch.utils.data.dataset', Dataset, {
+  const Subset = dataType('Subset', 'torch.utils.data.dataset', Dataset, {
     __init__(self, [dataset, indices]) {
       self.dict.set('dataset', dataset ?? null);
       self.dict.set('indices', indices ?? null);
@@ -219,13 +176,11 @@ export function dataAttrs(rt: TorchRuntime): Record<string, PyValue> {
     },
     __len__: (self, _a, _kw, ctx) => BigInt(len(self.dict.get('indices') ?? null, ctx)),
   });
+  const samplers = samplerTypes(rt);
   const loaderType = new PyType('DataLoader', { module: 'torch.utils.data.dataloader' });
   loaderType.construct = (args, kwargs, ctx) => {
     const a = bindArgs('DataLoader', ['dataset', 'batch_size?', 'shuffle?', 'sampler?', 'batch_sampler?', 'num_workers?', 'collate_fn?', 'pin_memory?', 'drop_last?', 'timeout?', 'worker_init_fn?', 'multiprocessing_context?', 'generator?', '*', 'prefetch_factor?', 'persistent_workers?', 'pin_memory_device?'], args, kwargs, ctx);
-    for (const name of ['sampler', 'batch_sampler']) {
-      if (a.opt(name) !== undefined) throw pyError('NotImplementedError', `DataLoader(${name}=...) is not supported by Gradlens yet; use shuffle=True/False and batch_size`);
-    }
-    return new DataLoader(rt, loaderType, loaderOptions(a));
+    return new DataLoader(rt, loaderType, loaderOptions(a, samplers, ctx));
   };
   const randomSplit = new PyBuiltin('random_split', (args, kwargs, ctx) => {
     const a = bindArgs('random_split', ['dataset', 'lengths', 'generator?'], args, kwargs, ctx);
@@ -251,21 +206,63 @@ export function dataAttrs(rt: TorchRuntime): Record<string, PyValue> {
     }
     return new PyList(out);
   });
-  return { Dataset, TensorDataset, Subset, DataLoader: loaderType, random_split: randomSplit };
+  return { Dataset, TensorDataset, Subset, ConcatDataset: concatDatasetType(Dataset), DataLoader: loaderType, random_split: randomSplit, ...samplers };
 }
 
-function loaderOptions(a: Args): LoaderOptions {
-  const bs = a.has('batch_size') ? a.get('batch_size')! : 1n;
-  const batchSize = bs === null ? null : a.int('batch_size', 1);
+/** PyTorch 1.13's DataLoader.__init__: the checks on its sampler options and the samplers it makes. */
+function loaderOptions(a: Args, samplers: Record<string, PyType>, ctx: HostContext): LoaderOptions {
+  const dataset = a.required('dataset');
+  const shuffle = a.opt('shuffle') ?? null;
+  const given = a.opt('sampler') ?? null;
+  const givenBatches = a.opt('batch_sampler') ?? null;
+  const dropLast = a.bool('drop_last', false);
+  const generator = a.opt('generator');
+  if (given !== null && shuffle !== null && truthy(shuffle, ctx)) throw pyError('ValueError', 'sampler option is mutually exclusive with shuffle');
+  let batchSize = a.has('batch_size') && a.get('batch_size') === null ? null : a.int('batch_size', 1);
+  if (givenBatches !== null) {
+    if (batchSize !== 1 || (shuffle !== null && truthy(shuffle, ctx)) || given !== null || dropLast) {
+      throw pyError('ValueError', 'batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last');
+    }
+    batchSize = null;
+  } else if (batchSize === null && dropLast) {
+    throw pyError('ValueError', 'batch_size=None option disables auto-batching and is mutually exclusive with drop_last');
+  }
   if (batchSize !== null && batchSize <= 0) throw pyError('ValueError', `batch_size should be a positive integer value, but got batch_size=${batchSize}`);
-  return {
-    dataset: a.required('dataset'),
-    batchSize,
-    shuffle: a.bool('shuffle', false),
-    dropLast: a.bool('drop_last', false),
-    collateFn: a.opt('collate_fn') ?? null,
-    generator: a.opt('generator'),
-  };
+  const sampler = given ?? (shuffle !== null && truthy(shuffle, ctx)
+    ? ctx.call(samplers.RandomSampler, [dataset], new Map([['generator', generator ?? null]]))
+    : ctx.call(samplers.SequentialSampler, [dataset]));
+  const batchSampler = givenBatches ?? (batchSize === null ? null : ctx.call(samplers.BatchSampler, [sampler, BigInt(batchSize), dropLast]));
+  return { dataset, batchSize, dropLast, collateFn: a.opt('collate_fn') ?? null, generator, sampler, batchSampler };
 }
 
-export const DATA_NAMES = ['Dataset', 'TensorDataset', 'Subset', 'DataLoader', 'random_split'];
+/** `ConcatDataset(datasets)`: their samples one after the other, indexed through the cumulative sizes (negative indices from the end). */
+function concatDatasetType(Dataset: PyType): PyType {
+  const sizes = (self: PyInstance, ctx: HostContext): number[] => {
+    let total = 0;
+    return [...iterate(self.dict.get('datasets') ?? null, ctx)].map((d) => (total += len(d, ctx)));
+  };
+  return dataType('ConcatDataset', 'torch.utils.data.dataset', Dataset, {
+    __init__(self, [datasets], _kw, ctx) {
+      const list = new PyList([...iterate(datasets ?? null, ctx)]);
+      if (list.items.length === 0) throw pyError('AssertionError', 'datasets should not be an empty iterable');
+      self.dict.set('datasets', list);
+      self.dict.set('cumulative_sizes', new PyList(sizes(self, ctx).map((n) => BigInt(n))));
+      return null;
+    },
+    __len__: (self, _a, _kw, ctx) => BigInt(sizes(self, ctx).at(-1) ?? 0),
+    __getitem__(self, [index], _kw, ctx) {
+      const cumulative = sizes(self, ctx);
+      let i = Number(toIndex(index ?? null, ctx));
+      if (i < 0) {
+        if (-i > cumulative.at(-1)!) throw pyError('ValueError', 'absolute value of index should not exceed dataset length');
+        i += cumulative.at(-1)!;
+      }
+      const which = cumulative.findIndex((c) => c > i);
+      if (which < 0) throw pyError('IndexError', 'list index out of range');
+      const datasets = (self.dict.get('datasets') as PyList).items;
+      return ctx.getitem(datasets[which]!, BigInt(which === 0 ? i : i - cumulative[which - 1]!));
+    },
+  });
+}
+
+export const DATA_NAMES = ['Dataset', 'TensorDataset', 'Subset', 'ConcatDataset', 'DataLoader', 'random_split', ...SAMPLER_NAMES];
