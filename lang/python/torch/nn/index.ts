@@ -11,6 +11,7 @@ import { CONV_LAYER_NAMES, convLayerTypes } from './conv_layers';
 import { INIT_NAMES, initAttrs } from './init';
 import { layerTypes } from './layers';
 import { RECURRENT_NAMES, recurrentTypes } from './recurrent';
+import { RECURRENT_CELL_NAMES, recurrentCellTypes } from './recurrent_cells';
 import { nnUtils, NN_UTILS_NAMES } from './utils';
 import { makeParameter, moduleType } from './module';
 
@@ -38,6 +39,7 @@ export function nnAttrs(rt: TorchRuntime): NNModules {
       Parameter: rt.parameterType,
       ...layerTypes(rt, Module),
       ...recurrentTypes(rt, Module),
+      ...recurrentCellTypes(rt, Module),
       ...convLayerTypes(rt, Module),
       ...activationTypes(rt, Module),
       ...lossTypes(rt, Module),
@@ -53,7 +55,7 @@ export function nnAttrs(rt: TorchRuntime): NNModules {
 /** The names `torch.nn` defines, for the analyzer. */
 export const NN_NAMES = [
   'Module', 'Parameter', 'Linear', 'Bilinear', 'Identity', 'Flatten', 'Unflatten', 'Embedding', 'EmbeddingBag', 'Dropout', 'Dropout1d', 'Dropout2d', 'Dropout3d', 'AlphaDropout', 'FeatureAlphaDropout', 'BatchNorm1d', 'BatchNorm2d', 'LayerNorm',
-  ...CONV_LAYER_NAMES, ...RECURRENT_NAMES,
+  ...CONV_LAYER_NAMES, ...RECURRENT_NAMES, ...RECURRENT_CELL_NAMES,
   'ReLU', 'LeakyReLU', 'GELU', 'ELU', 'SiLU', 'Tanh', 'Sigmoid', 'Softmax', 'LogSoftmax', 'Softplus',
   'ReLU6', 'Hardtanh', 'SELU', 'CELU', 'Mish', 'Hardswish', 'Hardsigmoid', 'LogSigmoid', 'Softsign', 'Tanhshrink', 'Softshrink', 'Hardshrink', 'Threshold', 'GLU', 'RReLU', 'PReLU',
   'MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss', 'CrossEntropyLoss', 'NLLLoss', 'BCELoss', 'BCEWithLogitsLoss', 'KLDivLoss',

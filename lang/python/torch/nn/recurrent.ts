@@ -16,9 +16,9 @@ import * as T from '../tensor_ops';
 import { fillUniform } from './draws';
 import { attr, layerType, newParameter, setPlain, tensorAttr } from './layer';
 
-type Mode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
+export type Mode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
 
-const GATES: { readonly [M in Mode]: number } = { LSTM: 4, GRU: 3, RNN_TANH: 1, RNN_RELU: 1 };
+export const GATES: { readonly [M in Mode]: number } = { LSTM: 4, GRU: 3, RNN_TANH: 1, RNN_RELU: 1 };
 
 interface Config {
   readonly mode: Mode;
@@ -39,7 +39,7 @@ function configOf(self: PyInstance): Config {
   return c;
 }
 
-function linear(rt: TorchRuntime, x: PyTensor, w: PyTensor, b: PyTensor | null, ctx: HostContext): PyTensor {
+export function linear(rt: TorchRuntime, x: PyTensor, w: PyTensor, b: PyTensor | null, ctx: HostContext): PyTensor {
   return FUNCTIONS.linear(rt, [x, w, b], new Map(), ctx) as PyTensor;
 }
 
@@ -54,7 +54,7 @@ const sigmoid = (x: PyTensor) => T.unaryMath(x, 'sigmoid');
 const tanh = (x: PyTensor) => T.unaryMath(x, 'tanh');
 
 /** One time step of one direction: the new hidden state (and cell for LSTM) from the projected input. */
-function cell(rt: TorchRuntime, mode: Mode, projected: PyTensor, hidden: PyTensor[], whh: PyTensor, bhh: PyTensor | null, ctx: HostContext): PyTensor[] {
+export function cell(rt: TorchRuntime, mode: Mode, projected: PyTensor, hidden: PyTensor[], whh: PyTensor, bhh: PyTensor | null, ctx: HostContext): PyTensor[] {
   const hh = linear(rt, hidden[0], whh, bhh, ctx);
   if (mode === 'LSTM') {
     const [i, f, g, o] = chunks(add(rt, hh, projected), 4, ctx);
