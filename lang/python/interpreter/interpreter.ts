@@ -519,6 +519,11 @@ export class Interpreter implements HostContext {
     if (!holdsOnlyItsDict(inst.cls)) this.holders.set(inst, { born: inst.born, items: [] });
   }
 
+  madeFilledInstance(inst: PyInstance): void {
+    this.madeInstance(inst);
+    if (inst.born >= 0) this.resync(inst);
+  }
+
   doneWith(v: PyValue): void {
     this.usedOperand(v);
   }

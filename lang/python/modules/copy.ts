@@ -136,6 +136,7 @@ function deep(x: PyValue, memo: Map<object, PyValue>, memoDict: PyDict, ctx: Hos
     memo.set(x, twin);
     for (const [k, v] of x.dict) twin.dict.set(k, again(v));
     for (const copyContents of copiers) copyContents(x, twin, again);
+    if (copiers.length > 0) ctx.madeFilledInstance(twin);
     return twin;
   }
   return x;

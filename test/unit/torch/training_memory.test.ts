@@ -40,20 +40,28 @@ describe('torch: a training loop with nn.Linear, dropout, cross_entropy and Adam
   });
 });
 
-describe('torch: copy.deepcopy of a state_dict or a Parameter each epoch holds only the last copy (issue 12)', () => {
-  it('50 deep copies of each hold as many tensors as the first', () => {
+describe('torch: copy.deepcopy of a model, a state_dict or a Parameter each epoch holds only the last copy (issue 12)', () => {
+  it('50 deep copies of each hold as many tensors as the first, and the last model copy outlives the model', () => {
     const src = [
       'import copy, torch, probe',
       'from torch import nn',
-      'model = nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8), nn.Linear(8, 1))',
+      'torch.manual_seed(0)',
+      'model = nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8), nn.Sequential(nn.ReLU(), nn.Linear(8, 1)))',
       'for epoch in range(50):',
       '    best_wts = copy.deepcopy(model.state_dict())',
       '    weight = copy.deepcopy(model[0].weight)',
+      '    ema = copy.deepcopy(model)',
       '    if epoch == 0:',
       '        first = probe.live()',
       'print(probe.live() - first, len(best_wts), type(weight).__name__)',
+      'x = torch.ones(3, 4)',
+      'expected = model(x).sum().item()',
+      'del model',
+      'loss = ema(x).sum()',
+      'loss.backward()',
+      'print(loss.item() == expected, ema[2][1].weight.grad.shape)',
       '',
     ].join('\n');
-    assert.equal(runWithLiveProbe(src), '0 9 Parameter\n');
+    assert.equal(runWithLiveProbe(src), '0 9 Parameter\nTrue torch.Size([1, 8])\n');
   });
 });

@@ -81,6 +81,11 @@ export interface HostContext {
    */
   madeInstance(inst: PyInstance): void;
   /**
+   * `inst` was made by host code with what it holds already in it (copy.deepcopy's copy of a
+   * model): counted as madeInstance's are, it holds what it shows, so it goes with its last name.
+   */
+  madeFilledInstance(inst: PyInstance): void;
+  /**
    * Host code is done with `v`, which a Python function it called returned (a sort key): it goes as
    * the running statement ends unless something else holds it, as CPython frees it.
    */
