@@ -13,6 +13,7 @@ import { LackingDType, SCALAR_TYPE, TorchDType, isFloating, type TorchDTypeName 
 import { shareWithNumpy } from './numpy_bridge';
 import { ORDERING_FUNCTION_NAMES, ORDERING_METHODS } from './ordering';
 import { SPECIAL_METHODS } from './special';
+import { clampByTensors, refuseMixedBounds } from './clamp_tensors';
 import { roundedDivide } from './rounded_div';
 import { ROUNDING_FUNCTION_NAMES, TORCH_ROUNDING_METHODS } from './rounding';
 import { LINALG_FUNCTION_NAMES, LINALG_METHODS } from './linalg';
@@ -66,6 +67,18 @@ function optNumber(a: Args, name: string, ctx: HostContext): number | null {
   const v = a.opt(name);
   if (v === undefined) return null;
   return v instanceof PyTensor ? v.float(ctx) : toFloat(v, ctx);
+}
+
+/** clamp/clip: two number bounds (ClampBackward1), or tensor bounds broadcasting with x (ClampBackward0). */
+function clampMethod(name: string): Method {
+  return def(name, ['min?', 'max?'], (x, a, ctx) => {
+    const min = a.opt('min') ?? null;
+    const max = a.opt('max') ?? null;
+    if (!(min instanceof PyTensor) && !(max instanceof PyTensor)) return T.clamp(x, optNumber(a, 'min', ctx), optNumber(a, 'max', ctx));
+    if ((min !== null && !(min instanceof PyTensor)) || (max !== null && !(max instanceof PyTensor))) refuseMixedBounds(name, min, max);
+    if (min === null && max === null) throw pyError('RuntimeError', "torch.clamp: At least one of 'min' or 'max' must not be None");
+    return clampByTensors(x, min as PyTensor | null, max as PyTensor | null, 'ClampBackward0');
+  });
 }
 
 export function matmul(rt: TorchRuntime, a: PyTensor, b: PyTensor): PyTensor {
@@ -132,6 +145,8 @@ function inPlaceForm(name: string): Method {
     return rt.run(() => {
       rt.engine.inPlace(x.t, (snapshot) => {
         const r = TENSOR_METHODS[name](rt.wrap(snapshot, x.dtype), args, kwargs, ctx) as PyTensor;
+        // A tensor operand (clamp_'s bounds) may broadcast x to more than it holds.
+        if (r.shape.join() !== x.shape.join()) throw pyError('RuntimeError', `output with shape [${x.shape.join(', ')}] doesn't match the broadcast shape [${r.shape.join(', ')}]`);
         // PyTorch's canCast: a float result into an integer tensor, or a number into a bool one, is refused.
         if ((isFloating(r.dtype) && !isFloating(x.dtype)) || (r.dtype !== 'bool' && x.dtype === 'bool')) throw pyError('RuntimeError', `result type ${SCALAR_TYPE[r.dtype]} can't be cast to the desired output type ${SCALAR_TYPE[x.dtype]}`);
         return rt.convert(r.t, x.dtype);
@@ -329,8 +344,8 @@ export const TENSOR_METHODS = nameTable<Method>({
   relu: def('relu', [], (x) => T.relu(x)),
   square: def('square', [], (x) => arith(x.rt, 'pow', x, 2n)),
   reciprocal: def('reciprocal', [], (x) => T.elementwise(isFloating(x.dtype) ? x : T.toDType(x, 'float32'), (t) => x.rt.engine.declareSaved(x.rt.ops.div(x.rt.ops.onesLike(t), t), { inputs: [], output: true }), 'ReciprocalBackward0')),
-  clamp: def('clamp', ['min?', 'max?'], (x, a, ctx) => T.clamp(x, optNumber(a, 'min', ctx), optNumber(a, 'max', ctx))),
-  clip: def('clip', ['min?', 'max?'], (x, a, ctx) => T.clamp(x, optNumber(a, 'min', ctx), optNumber(a, 'max', ctx))),
+  clamp: clampMethod('clamp'),
+  clip: clampMethod('clip'),
   isnan: def('isnan', [], (x) => compareOp(x.rt, 'ne', x, x)),
   where: def('where', ['condition', 'other'], (x, a, ctx) => {
     const cond = asTensor(x.rt, a.required('condition'), ctx);

@@ -11,6 +11,7 @@ import type { Tensor } from '../../../runtime/eager';
 import { atan2Of, atanOf, type Ops } from '../../../runtime/ops';
 import { bindArgs, type Args, pyError, type HostContext, type PyValue, toFloat } from '../interpreter';
 import { asTensor, broadcastShape, checkBroadcast, compareOp } from './arith';
+import { clampByTensors } from './clamp_tensors';
 import { SCALAR_TYPE, isFloating, type TorchDTypeName } from './dtype';
 import { followOperands, PyTensor, type Method, type TorchRuntime } from './tensor';
 import * as T from './tensor_ops';
@@ -322,8 +323,14 @@ export const POINTWISE_METHODS: Readonly<Record<string, Method>> = Object.fromEn
   nan_to_num: def('nan_to_num', ['nan?', 'posinf?', 'neginf?'], nanToNum),
   fmax: def('fmax', ['other'], (x, a, ctx) => fExtreme(x, asTensor(x.rt, a.required('other'), ctx, 'other'), 'max')),
   fmin: def('fmin', ['other'], (x, a, ctx) => fExtreme(x, asTensor(x.rt, a.required('other'), ctx, 'other'), 'min')),
-  clamp_min: def('clamp_min', ['min'], (x, a) => clampOne(x, a.float('min'), 'min')),
-  clamp_max: def('clamp_max', ['max'], (x, a) => clampOne(x, a.float('max'), 'max')),
+  clamp_min: def('clamp_min', ['min'], (x, a, ctx) => {
+    const min = a.required('min');
+    return min instanceof PyTensor ? clampByTensors(x, min, null, 'ClampMinBackward1') : clampOne(x, toFloat(min, ctx), 'min');
+  }),
+  clamp_max: def('clamp_max', ['max'], (x, a, ctx) => {
+    const max = a.required('max');
+    return max instanceof PyTensor ? clampByTensors(x, null, max, 'ClampMaxBackward1') : clampOne(x, toFloat(max, ctx), 'max');
+  }),
   isclose: def('isclose', ['other', 'rtol?', 'atol?', 'equal_nan?'], iscloseArgs),
   allclose: def('allclose', ['other', 'rtol?', 'atol?', 'equal_nan?'], (x, a, ctx) => iscloseArgs(x, a, ctx).values().every((v) => v !== 0)),
   equal: def('equal', ['other'], (x, a, ctx) => {
