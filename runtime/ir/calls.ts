@@ -1,5 +1,5 @@
 import { formatAval, shapeEq, type AbstractValue } from '../core';
-import type { CallEquation, CallParamsOf, CallPrimitive, Jaxpr } from './types';
+import { isCall, type AnyEquation, type CallEquation, type CallParamsOf, type CallPrimitive, type Jaxpr } from './types';
 
 const avalsOf = (xs: readonly { readonly aval: AbstractValue }[]) => xs.map((x) => x.aval);
 const same = (a: AbstractValue, b: AbstractValue) => a.dtype === b.dtype && shapeEq(a.shape, b.shape);
@@ -60,6 +60,7 @@ export const CALL_SHAPE_RULES: { readonly [C in CallPrimitive]: CallShapeRule<C>
     checkTakes('custom_vjp_call', 'call_jaxpr', callJaxpr, inputs);
     return avalsOf(callJaxpr.outvars).map((a) => ({ shape: [...a.shape], dtype: a.dtype }));
   },
+  debug_callback: () => [],
 };
 
 export function callOutAvals<C extends CallPrimitive>(prim: C, inputs: readonly AbstractValue[], params: CallParamsOf<C>): AbstractValue[] {
@@ -77,5 +78,49 @@ export function subJaxprs(e: CallEquation): Jaxpr[] {
     case 'scan': return [(e.params as CallParamsOf<'scan'>).jaxpr];
     case 'custom_jvp_call': return [(e.params as CallParamsOf<'custom_jvp_call'>).callJaxpr];
     case 'custom_vjp_call': return [(e.params as CallParamsOf<'custom_vjp_call'>).callJaxpr];
+    case 'debug_callback': return [];
   }
+}
+
+/** A call's params with each sub-jaxpr replaced by `f` of it. */
+function mapSubJaxprs<C extends CallPrimitive>(prim: C, params: CallParamsOf<C>, f: (j: Jaxpr) => Jaxpr): CallParamsOf<C> {
+  const p = params as CallParamsOf<CallPrimitive>;
+  switch (prim) {
+    case 'cond': return { ...p, branches: (p as CallParamsOf<'cond'>).branches.map(f) } as unknown as CallParamsOf<C>;
+    case 'while': {
+      const w = p as CallParamsOf<'while'>;
+      return { ...w, bodyJaxpr: f(w.bodyJaxpr), condJaxpr: f(w.condJaxpr) } as unknown as CallParamsOf<C>;
+    }
+    case 'scan': return { ...p, jaxpr: f((p as CallParamsOf<'scan'>).jaxpr) } as unknown as CallParamsOf<C>;
+    case 'custom_jvp_call': return { ...p, callJaxpr: f((p as CallParamsOf<'custom_jvp_call'>).callJaxpr) } as unknown as CallParamsOf<C>;
+    case 'custom_vjp_call': return { ...p, callJaxpr: f((p as CallParamsOf<'custom_vjp_call'>).callJaxpr) } as unknown as CallParamsOf<C>;
+    default: return params;
+  }
+}
+
+/** Whether running the equation does something beyond its results (a debug_callback, here or in a sub-jaxpr), as JAX's effects. */
+export function hasEffects(e: AnyEquation): boolean {
+  return isCall(e) && (e.primitive === 'debug_callback' || subJaxprs(e).some((j) => j.eqns.some(hasEffects)));
+}
+
+/**
+ * A call's params without its debug callbacks (none for a debug_callback itself: null), for a
+ * call whose callbacks already ran: JAX runs a callback once, in the forward pass.
+ */
+export function callWithoutEffects<C extends CallPrimitive>(prim: C, params: CallParamsOf<C>): CallParamsOf<C> | null {
+  return prim === 'debug_callback' ? null : mapSubJaxprs(prim, params, withoutEffects);
+}
+
+/**
+ * The jaxpr without its debug callbacks (also inside its sub-jaxprs): what a transformation runs
+ * again after the forward pass ran them (scan's recomputed forward, the backward pass).
+ */
+export function withoutEffects(jaxpr: Jaxpr): Jaxpr {
+  if (!jaxpr.eqns.some(hasEffects)) return jaxpr;
+  const eqns = jaxpr.eqns.flatMap((e): AnyEquation[] => {
+    if (!isCall(e) || !hasEffects(e)) return [e];
+    const params = callWithoutEffects(e.primitive, e.params);
+    return params === null ? [] : [{ ...e, params } as CallEquation];
+  });
+  return { ...jaxpr, eqns };
 }

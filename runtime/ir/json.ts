@@ -20,8 +20,8 @@ export interface EquationJson {
   /** A call primitive's params hold jaxprs: its JSON gives only their sizes (the text prints them). */
   readonly params: ParamsOf<Primitive> | Readonly<Record<string, number | boolean>>;
   readonly inputs: readonly AtomJson[];
-  /** The first result; `outs` lists them all (several for a call primitive). */
-  readonly out: VarJson;
+  /** The first result (null for a debug_callback, which has none); `outs` lists them all (several for a call primitive). */
+  readonly out: VarJson | null;
   readonly outs: readonly VarJson[];
   /** Where in the source it came from, so the editor can link a node to its line. */
   readonly span: SourceSpan | null;
@@ -51,7 +51,7 @@ export function jaxprToJson(jaxpr: Jaxpr): JaxprJson {
       primitive: e.primitive,
       params: isCall(e) ? callParamsJson(e) : e.params,
       inputs: e.inputs.map(atom),
-      out: v(outsOf(e)[0]),
+      out: outsOf(e).length > 0 ? v(outsOf(e)[0]) : null,
       outs: outsOf(e).map(v),
       span: e.span && bareSpan(e.span),
       ...(e.span?.scope ? { scope: scopeJson(e.span.scope) } : {}),

@@ -80,14 +80,17 @@ const CALL_FORMS: { readonly [C in CallPrimitive]: CallForm<C> } = {
       out_trees: pyName(pyFunctionRepr(OUT_TREES_THUNK)), symbolic_zeros: p.symbolicZeros,
     },
   }),
+  debug_callback: (p) => ({
+    name: 'debug_callback',
+    params: { callback: pyName(pyFunctionRepr('debug_callback.<locals>._flat_callback')), effect: pyName(p.ordered ? 'OrderedDebug' : 'Debug') },
+  }),
 };
 
 function ppCallEqn(e: CallEquation, names: ReadonlyMap<Var, string>): Doc {
   const form = (CALL_FORMS[e.primitive] as CallForm<CallPrimitive>)(e.params, names);
-  return concat(
-    ppBinders(e.outs, names), text(' = '), text(form.name), ppParams(form.params),
-    text(' '), ppVars(e.inputs.map((a) => formatAtom(a, names))),
-  );
+  const rhs = concat(text(form.name), ppParams(form.params), text(' '), ppVars(e.inputs.map((a) => formatAtom(a, names))));
+  // NB: an equation with no results (debug_callback) prints no binders and no ` = `, as core._pp_eqn.
+  return e.outs.length === 0 ? rhs : concat(ppBinders(e.outs, names), text(' = '), rhs);
 }
 
 export function ppEqn(e: AnyEquation, names: ReadonlyMap<Var, string>): Doc {

@@ -86,6 +86,22 @@ export interface CallPrimitiveParams {
    * cotangent per argument.
    */
   custom_vjp_call: { readonly callJaxpr: Jaxpr; readonly fwd: CustomRule; readonly bwd: CustomRule; readonly numConsts: number; readonly symbolicZeros: boolean };
+  /**
+   * `jax.debug.callback` (what `jax.debug.print` binds): no results; each time the program runs
+   * it, `callback` gets its operands' values. An effect: never dropped for want of a reader.
+   */
+  debug_callback: { readonly callback: HostCallback; readonly ordered: boolean };
+}
+
+/** An operand's value read back to the host for a callback: its type and its elements (a key's or complex number's words). */
+export interface HostValue {
+  readonly aval: AbstractValue;
+  readonly values: ArrayLike<number>;
+}
+
+/** A host function a running program calls with its operands' values (debug_callback's `callback`). */
+export interface HostCallback {
+  run(values: readonly HostValue[]): void;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { isComplex, KEY_DTYPE, scalarWords, sizeOf, type AnyTypedArray } from '../core';
 import { createReferenceBackend, type Backend } from '../backends';
-import { isCall, isVar, Literal, outsOf, type AnyEquation, type Atom, type ConstValue, type Jaxpr, type Var } from '../ir';
+import { hasEffects, isCall, isVar, Literal, outsOf, type AnyEquation, type Atom, type ConstValue, type Jaxpr, type Var } from '../ir';
 import { abstractEval } from '../primitives';
 import { algebraStep } from './algebra';
 
@@ -14,13 +14,13 @@ function substitute(jaxpr: Jaxpr, eqns: readonly AnyEquation[], sub: ReadonlyMap
   };
 }
 
-/** Drops equations whose results no output needs, and constvars nothing reads. Primitives are pure. */
+/** Drops equations whose results no output needs, and constvars nothing reads. Primitives are pure but for debug callbacks. */
 export function dce(jaxpr: Jaxpr): Jaxpr {
   const live = new Set<Var>(jaxpr.outvars.filter(isVar));
   const kept: AnyEquation[] = [];
   for (let i = jaxpr.eqns.length - 1; i >= 0; i--) {
     const e = jaxpr.eqns[i];
-    if (!outsOf(e).some((v) => live.has(v))) continue;
+    if (!outsOf(e).some((v) => live.has(v)) && !hasEffects(e)) continue;
     kept.push(e);
     for (const a of e.inputs) if (isVar(a)) live.add(a);
   }

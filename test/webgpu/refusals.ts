@@ -1,3 +1,4 @@
+import { NO_INT32_BITWISE_ON_WEBGPU } from '../../runtime/backends';
 import type { Primitive } from '../../runtime/primitives';
 
 /**
@@ -7,5 +8,5 @@ import type { Primitive } from '../../runtime/primitives';
  */
 export function refusedOnWebgpu(prim: Primitive, inputs: readonly { readonly dtype: string }[], e: unknown): boolean {
   const bitwise = prim === 'and' || prim === 'or' || prim === 'xor';
-  return bitwise && inputs.some((h) => h.dtype === 'int32') && /has no bitwise kernel for int32 on the WebGPU backend/.test((e as Error).message);
+  return bitwise && inputs.some((h) => h.dtype === 'int32') && (e as Error).message.includes(NO_INT32_BITWISE_ON_WEBGPU);
 }

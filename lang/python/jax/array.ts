@@ -9,7 +9,7 @@
  */
 import { bytesOf, formatAval, isComplex, ITEM_BYTES, scalarWords, isFloat, isInteger, KEY_DTYPE, sizeOf, withInterrupt, type AbstractValue, type DType, type SourceSpan } from '../../../runtime/core';
 import type { Backend, DeviceArray } from '../../../runtime/backends';
-import { isVar, type CallParamsOf, type CallPrimitive } from '../../../runtime/ir';
+import { callWithoutEffects, isVar, type CallParamsOf, type CallPrimitive } from '../../../runtime/ir';
 import { runCallCompiled, type JaxprTrace, type Tracer } from '../../../runtime/jit';
 import { Ops, type Emitter } from '../../../runtime/ops';
 import { abstractEval, type ParamsOf, type Primitive } from '../../../runtime/primitives';
@@ -580,12 +580,6 @@ function arraysIn(v: PyValue, into: Set<PyArray>): Set<PyArray> | null {
   return v === null || typeof v !== 'object' ? into : null;
 }
 
-/** Something a staged function does when its compiled program runs, with the values of `values` then. */
-export interface RunTimeEffect {
-  readonly values: readonly Tracer[];
-  run(values: readonly Val[]): void;
-}
-
 export class JaxRuntime implements Emitter<Val> {
   readonly o: Ops<Val>;
   /** NumPy's scalar types in this run (`np.float64`): `type()` of a NumPy scalar; numpyAttrs gives them their constructors. */
@@ -627,12 +621,6 @@ export class JaxRuntime implements Emitter<Val> {
    * reads is then the value it had at the first trace).
    */
   readonly jitCaches = new WeakMap<object, Map<string, Map<string, unknown>>>();
-  /**
-   * While jit traces a function: the effects (jax.debug.print) that need the values of tracers of
-   * `trace` when the compiled program runs; jit returns those values beside the outputs and runs
-   * the effects after each call.
-   */
-  runTimeEffects: { readonly trace: JaxprTrace; readonly effects: RunTimeEffect[] } | null = null;
   /** `jax.disable_jit()` or `jax.config.update('jax_disable_jit', True)`: jit calls its function as it is. */
   jitDisabled = false;
 
@@ -690,21 +678,35 @@ export class JaxRuntime implements Emitter<Val> {
     if (!trace) return this.evaluateCall(prim, inputs as readonly (DeviceArray | Scalar)[], params);
     trace.span = this.sourceSpan();
     for (const x of inputs) if (!isTracer(x) && !(x instanceof Scalar)) this.pin(x);
-    const outs = trace.bindCall(prim, inputs.map((x) => (x instanceof Scalar ? trace.scalar(x.value, x.dtype) : x)), params);
+    return this.recordCall(trace, prim, inputs, params, tracer !== undefined);
+  }
+
+  /**
+   * Records a call into `trace`; with `computeKnown`, first runs it on the operands' values when
+   * all have one (grad's concrete primals), so its outputs have values too. Its debug callbacks
+   * ran then, as JAX runs them in the forward pass over concrete primals: the equation recorded
+   * runs them no more (a debug_callback that ran is not recorded).
+   */
+  recordCall<C extends CallPrimitive>(trace: JaxprTrace, prim: C, inputs: readonly Val[], params: CallParamsOf<C>, computeKnown: boolean): Tracer[] {
+    const values = computeKnown ? this.knownValues(inputs) : null;
+    const results = values && this.evaluateCall(prim, values, params);
+    const recorded = results ? callWithoutEffects(prim, params) : params;
+    if (recorded === null) return [];
+    const outs = trace.bindCall(prim, inputs.map((x) => (x instanceof Scalar ? trace.scalar(x.value, x.dtype) : x)), recorded);
     outs.forEach((t) => this.checkTraced(t));
-    if (tracer) this.computeKnownCall(outs, prim, inputs, params);
+    results?.forEach((v, i) => this.known.set(outs[i], v));
     return outs;
   }
 
-  /** The concrete results of a traced call, when every operand has a value. */
-  computeKnownCall<C extends CallPrimitive>(outs: readonly Tracer[], prim: C, inputs: readonly Val[], params: CallParamsOf<C>): void {
+  /** Every operand's value, or null when one has none. */
+  private knownValues(inputs: readonly Val[]): (DeviceArray | Scalar)[] | null {
     const values: (DeviceArray | Scalar)[] = [];
     for (const x of inputs) {
       const k = isTracer(x) ? this.knownValue(x) : x;
-      if (!k) return;
+      if (!k) return null;
       values.push(k);
     }
-    this.evaluateCall(prim, values, params).forEach((v, i) => this.known.set(outs[i], v));
+    return values;
   }
 
   private evaluateCall<C extends CallPrimitive>(prim: C, inputs: readonly (DeviceArray | Scalar)[], params: CallParamsOf<C>): DeviceArray[] {

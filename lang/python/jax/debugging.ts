@@ -1,26 +1,21 @@
 /**
- * `jax.debug.print` and `jax.disable_jit`. debug.print formats with `str.format` and prints the
- * values an array has when the program runs: at once on concrete arrays (and on the concrete
- * primals grad traces over); under jit, each time the compiled program runs, from values it
- * returns beside its outputs (a RunTimeEffect), as JAX's debug_callback prints at run time.
+ * `jax.debug.print` and `jax.disable_jit`. debug.print formats with `str.format`. On concrete
+ * values (and on the concrete primals grad traces over) it prints at once; on traced ones it binds
+ * JAX's `debug_callback` primitive, which prints each time the program runs it: every call of a
+ * jitted function, every iteration of a lax loop body, once per batch element under vmap (JAX's
+ * ordered=False semantics; Gradlens runs callbacks in program order, a loop's iteration by
+ * iteration). make_jaxpr shows the equation and prints nothing.
  */
-import { bindArgs, type ExceptionObject, type HostContext, HostObject, hostType, type Kwargs, pyError, pyFunction, PyTuple, type PyValue, writeStdout } from '../interpreter';
-import type { Tracer } from '../../../runtime/jit';
-import { isTracer } from './values';
+import { bindArgs, type ExceptionObject, type HostContext, HostObject, hostType, type Kwargs, pyError, pyFunction, PyComplex, PyTuple, type PyValue, writeStdout } from '../interpreter';
+import type { HostValue } from '../../../runtime/ir';
+import type { DeviceArray } from '../../../runtime/backends';
+import { isTracer, type Scalar, type Val } from './values';
 import { PyArray, type JaxRuntime } from './array';
 import { flattenPy, unflattenPy } from './pytree';
+import { leafVal } from './transforms';
 
-/** The concrete value of a traced leaf, or null where it has none until the program runs. */
-function concrete(rt: JaxRuntime, leaf: PyValue): PyValue | null {
-  if (!(leaf instanceof PyArray) || !isTracer(leaf.v)) return leaf;
-  const known = rt.knownValue(leaf.v);
-  return known === undefined ? null : new PyArray(rt, rt.place(known), leaf.weak, false);
-}
-
-/** Where jax.debug.print has no values to print when the program runs. */
-export function debugPrintRefusal(rt: JaxRuntime): Error {
-  return pyError('NotImplementedError', `jax.debug.print of a traced value is supported by Gradlens inside jax.jit and jax.vmap (and on concrete values under grad): under ${rt.transforming.at(-1) ?? 'this transformation'} or inside a lax control-flow body it has no values to print; print the result outside, or return the value`);
-}
+/** What debug_callback takes as an operand (JAX's shaped_abstractify succeeds): arrays and Python numbers; other leaves stay in the callback. */
+const isDynamic = (x: PyValue) => x instanceof PyArray || typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean' || x instanceof PyComplex;
 
 function debugPrint(rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
   const a = bindArgs('print', ['fmt', '*args', '*', 'ordered?'], args, new Map([...kwargs].filter(([k]) => k === 'fmt' || k === 'ordered')), ctx);
@@ -37,22 +32,23 @@ function debugPrint(rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostCo
     const kw = new Map([...named.keys()].map((k, i) => [k, kwValues.items[i]!]));
     writeStdout(ctx, `${ctx.str(ctx.call(ctx.getattr(fmt, 'format'), pos.items, kw))}\n`);
   };
-  const now = leaves.map((l) => concrete(rt, l));
-  if (now.every((v) => v !== null)) {
-    emit(now as PyValue[]);
+  // The leaves debug_callback takes as operands reach the format as jax Arrays, Python numbers too
+  // (its impl device_puts them): a shape tuple prints `(Array(2, dtype=int32, weak_type=True),)`.
+  const dynamic = leaves.flatMap((l, i) => (isDynamic(l) ? [i] : []));
+  const operands = dynamic.map((i) => leafVal(rt, leaves[i], ctx));
+  const withValues = (values: readonly (DeviceArray | Scalar)[]) => {
+    const filled = [...leaves];
+    dynamic.forEach((i, k) => { filled[i] = new PyArray(rt, rt.place(values[k]), operands[k].weak, false); });
+    emit(filled);
+  };
+  const known = operands.map((o) => (isTracer(o.v) ? rt.knownValue(o.v) ?? null : o.v));
+  // NB: jit and make_jaxpr stage the print even of constants: JAX prints those each time the program runs.
+  if (known.every((v) => v !== null) && rt.stagingTrace() === null) {
+    withValues(known as (DeviceArray | Scalar)[]);
     return null;
   }
-  const pending = leaves.flatMap((l, i) => (now[i] === null ? [(l as PyArray)] : []));
-  const effects = rt.runTimeEffects;
-  if (!effects || pending.some((l) => (l.v as Tracer).trace !== effects.trace)) throw debugPrintRefusal(rt);
-  const weak = pending.map((l) => l.weak);
-  effects.effects.push({
-    values: pending.map((l) => l.v as Tracer),
-    run: (values) => {
-      let k = 0;
-      emit(now.map((v) => v ?? new PyArray(rt, rt.place(values[k]!), weak[k++]!, false)));
-    },
-  });
+  const callback = { run: (values: readonly HostValue[]) => withValues(values.map((v) => rt.upload(v.values, v.aval.shape, v.aval.dtype))) };
+  rt.bindCall('debug_callback', operands.map((o): Val => o.v), { callback, ordered: a.bool('ordered', false) });
   return null;
 }
 

@@ -13,8 +13,7 @@ import type { Jaxpr } from '../../../runtime/ir';
 import type { Emitter } from '../../../runtime/ops';
 import { interpretJaxpr, jit as runtimeJit, jvpJaxpr, stage, valueAndGradJaxpr, vjpJaxpr, vmapJaxpr, type Fn, type Jitted, type TraceOps, type Tracer, type TreeDef } from '../../../runtime/jit';
 import { dictKey, iterate, PyComplex, pyError, HostObject, hostType, pyFunction, PyFunction, type HostContext, PyList, PyTuple, type Kwargs, type PyValue, toIndex, typeName, typeOf } from '../interpreter';
-import { PyArray, type JaxRuntime, type RunTimeEffect } from './array';
-import { debugPrintRefusal } from './debugging';
+import { PyArray, type JaxRuntime } from './array';
 import { cast, jaxDtypeOf, operand } from './lax';
 import { broadcastPrefixPy, flattenPy, flattenWithPathPy, keyEntryStr, leafCount, treeKey, unflattenPy, type PyTreeDef } from './pytree';
 import { threefryPartitionable } from './random';
@@ -128,22 +127,10 @@ const flatDef = (n: number): TreeDef => ({ kind: 'list', children: Array.from({ 
 
 export interface StagedPy { jaxpr: Jaxpr; out: OutInfo; closed: readonly Tracer[] }
 
-/**
- * The jaxpr of a Python function; with `effects`, the values its run-time effects
- * (jax.debug.print) need leave it as extra outputs after its own.
- */
-export function stagePy(rt: JaxRuntime, ctx: HostContext, name: string, fun: PyValue, flat: FlatArgs, avals?: readonly AbstractValue[], known: KnownArgs = NONE_KNOWN, effects?: RunTimeEffect[]): StagedPy {
+/** The jaxpr of a Python function. */
+export function stagePy(rt: JaxRuntime, ctx: HostContext, name: string, fun: PyValue, flat: FlatArgs, avals?: readonly AbstractValue[], known: KnownArgs = NONE_KNOWN): StagedPy {
   const out: OutInfo = { def: { kind: 'none' }, weak: [] };
-  const own = pythonFn(rt, ctx, name, fun, flat, out, known);
-  const fn: Fn = effects === undefined ? own : (o, ...tracers) => {
-    const outer = rt.runTimeEffects;
-    rt.runTimeEffects = { trace: o.trace, effects };
-    try {
-      return [...(own(o, ...tracers) as unknown[]), ...effects.flatMap((e) => e.values)];
-    } finally {
-      rt.runTimeEffects = outer;
-    }
-  };
+  const fn = pythonFn(rt, ctx, name, fun, flat, out, known);
   const { jaxpr, closed } = stage(fn, flatDef(flat.leaves.length), avals ?? flat.leaves.map((l) => avalOf(l.v)));
   return { jaxpr, out, closed };
 }
@@ -177,9 +164,7 @@ export function apply(rt: JaxRuntime, jaxpr: Jaxpr, args: readonly Val[]): Val[]
     },
     bindCall: (prim, inputs, params) => {
       trace.span = jaxpr.eqns[next++]?.span ?? callSpan;
-      const outs = trace.bindCall(prim, inputs, params);
-      rt.computeKnownCall(outs, prim, inputs, params);
-      return outs;
+      return rt.recordCall(trace, prim, inputs, params, true);
     },
     aval: (x) => trace.aval(x),
     scalar: (value, dtype) => trace.scalar(value, dtype),
@@ -349,32 +334,10 @@ export function vmapTransform(rt: JaxRuntime, fun: PyValue, inAxes: PyValue, out
         const d = a < 0 ? a + l.v.shape.length : a;
         return { shape: l.v.shape.filter((_, k) => k !== d), dtype: l.v.dtype };
       });
-      // NB: jax.debug.print of a batched value prints once per batch element, in order, as JAX's
-      // debug_callback batching rule unrolls it: at once at top level, when the program runs inside jit.
-      const outer = rt.runTimeEffects;
-      const nested = flat.leaves.some((l) => isTracer(l.v)) || rt.stagingTrace() !== null;
-      const effects: RunTimeEffect[] | undefined = !nested || outer ? [] : undefined;
-      const { jaxpr, out, closed } = stagePy(rt, ctx, 'vmap', fun, flat, avals, (i) => axes[i] === null, effects);
+      const { jaxpr, out, closed } = stagePy(rt, ctx, 'vmap', fun, flat, avals, (i) => axes[i] === null);
       const outs = broadcastPrefixPy(outAxes, out.def, axisOf, ctx);
-      const effectValues = effects?.reduce((n, e) => n + e.values.length, 0) ?? 0;
-      const batched = vmapJaxpr(jaxpr, size, [...axes, ...closed.map(() => null)], [...outs, ...Array<number>(effectValues).fill(0)]);
-      const all = apply(rt, batched, [...flat.leaves.map((l) => l.v), ...closed]);
-      const own = all.length - effectValues;
-      const runEffects = (values: readonly Val[]) => {
-        let at = 0;
-        for (const e of effects ?? []) {
-          const mine = values.slice(at, at + e.values.length);
-          at += e.values.length;
-          for (let i = 0; i < size; i++) e.run(mine.map((v) => rt.o.squeeze(rt.o.slice(v, v.shape.map((_, d) => (d === 0 ? i : 0)), v.shape.map((n, d) => (d === 0 ? i + 1 : n))), [0])));
-        }
-      };
-      if (effectValues > 0 && !nested) runEffects(all.slice(own));
-      else if (effectValues > 0) {
-        const traced = all.slice(own);
-        if (traced.some((v) => !isTracer(v) || v.trace !== outer!.trace)) throw debugPrintRefusal(rt);
-        outer!.effects.push({ values: traced as Tracer[], run: runEffects });
-      }
-      return outputs(rt, out, all.slice(0, own));
+      const batched = vmapJaxpr(jaxpr, size, [...axes, ...closed.map(() => null)], outs);
+      return outputs(rt, out, apply(rt, batched, [...flat.leaves.map((l) => l.v), ...closed]));
     });
   });
 }
@@ -635,43 +598,25 @@ export function jitTransform(rt: JaxRuntime, fun: PyValue, opts: JitOptions, ctx
       let cache = caches.get(key);
       if (!cache) {
         const holder = { current: flat };
-        const info = new Map<string, JitOutInfo>();
+        const info = new Map<string, OutInfo>();
         const fn: Fn = (o, ...tracers) => {
-          const out: JitOutInfo = { def: { kind: 'none' }, weak: [], effects: [] };
-          const outer = rt.runTimeEffects;
-          rt.runTimeEffects = { trace: o.trace, effects: out.effects };
-          let result: unknown[];
-          try {
-            result = pythonFn(rt, ctx, 'jit', fun, holder.current, out)(o, ...tracers) as unknown[];
-          } finally {
-            rt.runTimeEffects = outer;
-          }
+          const out: OutInfo = { def: { kind: 'none' }, weak: [] };
+          const result = pythonFn(rt, ctx, 'jit', fun, holder.current, out)(o, ...tracers);
           info.set(avalKey(holder.current), out);
-          // NB: the values the effects need leave the compiled program as extra outputs, after the function's own.
-          return [...result, ...out.effects.flatMap((e) => e.values)];
+          return result;
         };
         cache = { jitted: runtimeJit<DeviceArray>(fn, { backend: rt.backend }), flat: holder, info };
         caches.set(key, cache);
       }
       cache.flat.current = flat;
       const arrays = flat.leaves.map((l) => rt.place(l.v) as DeviceArray);
-      const all = (cache.jitted(...arrays) as DeviceArray[]).map((a) => rt.adopt(a));
-      const info = cache.info.get(avalKey(flat))!;
-      const own = all.length - info.effects.reduce((n, e) => n + e.values.length, 0);
-      let at = own;
-      for (const e of info.effects) {
-        e.run(all.slice(at, at + e.values.length));
-        at += e.values.length;
-      }
-      return outputs(rt, info, all.slice(0, own));
+      const outs = (cache.jitted(...arrays) as DeviceArray[]).map((a) => rt.adopt(a));
+      return outputs(rt, cache.info.get(avalKey(flat))!, outs);
     }, keep);
   }, attrs, staticPositionsOf(fun, statics));
 }
 
-/** What a jit trace returns: the function's outputs, then the values its run-time effects (jax.debug.print) need. */
-interface JitOutInfo extends OutInfo { readonly effects: RunTimeEffect[] }
-
-type JitCache = { jitted: Jitted<DeviceArray>; flat: { current: FlatArgs }; info: Map<string, JitOutInfo> };
+type JitCache = { jitted: Jitted<DeviceArray>; flat: { current: FlatArgs }; info: Map<string, OutInfo> };
 
 /** The traces of every `jax.jit` of `fun` with these options (a function that is no object has its own). */
 function sharedJitCaches(rt: JaxRuntime, fun: PyValue, optsKey: string): Map<string, JitCache> {

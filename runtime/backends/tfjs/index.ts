@@ -10,6 +10,7 @@ import { ensureInitialised, liveDataIds, pinEngine } from './engine';
 import { tfjsKernels, unwrap } from './kernels';
 
 export { TfjsArray, type TfjsBackendName } from './array';
+export { NO_INT32_BITWISE_ON_WEBGPU } from './elementwise';
 
 const DTYPES = ['float32', 'int32', 'bool'] as const satisfies readonly DType[];
 

@@ -154,6 +154,18 @@ export const CALL_BATCH_RULES: { readonly [C in CallPrimitive]: CallBatchRule<C>
     };
     return { outs: o.call('custom_vjp_call', xs, { ...p, callJaxpr: call, fwd, bwd }), batchDims: outAxes };
   },
+  // JAX's debug_callback_batching_rule: unrolled, once per batch element in order, an unbatched operand as it is.
+  debug_callback: (o, xs, bds, params, size) => {
+    for (let i = 0; i < size; i++) {
+      o.call('debug_callback', xs.map((x, k) => {
+        const d = bds[k];
+        if (d === null) return x;
+        const row = o.slice(x, x.shape.map((_, a) => (a === d ? i : 0)), x.shape.map((n, a) => (a === d ? i + 1 : n)));
+        return o.squeeze(row, [d]);
+      }), params);
+    }
+    return { outs: [], batchDims: [] };
+  },
 };
 
 /** The permutation taking axis 0 to `to`. */

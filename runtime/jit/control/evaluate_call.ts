@@ -11,6 +11,8 @@ export interface CallHost<A> {
   prim<P extends Primitive>(prim: P, inputs: readonly A[], params: ParamsOf<P>): A;
   /** A 0-d array's value on the host (the cond index, the while predicate). */
   read(x: A): number;
+  /** An array's elements on the host (a debug callback's operands). */
+  readAll(x: A): ArrayLike<number>;
   dispose(x: A): void;
 }
 
@@ -20,6 +22,7 @@ export function backendHost<A extends DeviceArray>(backend: Backend<A>, run: (ja
     run,
     prim: (prim, inputs, params) => backend.run(prim, inputs, params, abstractEval(prim, inputs, params)),
     read: (x) => backend.readSync(x)[0],
+    readAll: (x) => backend.readSync(x),
     dispose: (x) => backend.dispose(x),
   };
 }
@@ -98,6 +101,10 @@ const CALL_RUNS: { readonly [C in CallPrimitive]: CallRun<C> } = {
   },
   custom_jvp_call: (h, inputs, { callJaxpr }) => h.run(callJaxpr, inputs),
   custom_vjp_call: (h, inputs, { callJaxpr }) => h.run(callJaxpr, inputs),
+  debug_callback: (h, inputs, { callback }) => {
+    callback.run(inputs.map((x) => ({ aval: { shape: [...x.shape], dtype: x.dtype }, values: h.readAll(x) })));
+    return [];
+  },
 };
 
 /** Runs a call primitive on concrete arrays; its results are fresh arrays the caller owns. */

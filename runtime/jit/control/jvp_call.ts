@@ -120,6 +120,11 @@ export const CALL_JVP_RULES: { readonly [C in CallPrimitive]: CallJvpRule<C> } =
   custom_vjp_call: () => {
     throw new TypeError("can't apply forward-mode autodiff (jvp) to a custom_vjp function.");
   },
+  // JAX's debug_callback_jvp_rule: the callback sees the primals; there is no tangent.
+  debug_callback: (o, primals, _ts, params) => {
+    o.call('debug_callback', primals, params);
+    return { outs: [], tangents: [] };
+  },
 };
 
 /** Each group followed by its tangents. */

@@ -1,5 +1,5 @@
 import { isInexact } from '../../core';
-import type { CallParamsOf, CallPrimitive, Jaxpr } from '../../ir';
+import { withoutEffects, type CallParamsOf, type CallPrimitive, type Jaxpr } from '../../ir';
 import { dce } from '../simplify';
 import { makeJaxpr, type TraceOps, type Tracer } from '../trace';
 import { inline } from '../transforms/stage';
@@ -29,11 +29,14 @@ export function replayCall(o: TraceOps, prim: CallPrimitive, inputs: readonly Tr
 
 const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i);
 
-/** Only the cotangent outputs of a VJP jaxpr (its primal outputs dropped, and what only they needed). */
+/**
+ * Only the cotangent outputs of a VJP jaxpr (its primal outputs dropped, and what only they
+ * needed): the backward pass, whose replay of the forward runs no debug callback again.
+ */
 function cotangentsOnly(vjp: VjpOfJaxpr, jaxpr: Jaxpr, wrt: readonly number[]): Jaxpr {
   const j = vjp(jaxpr, wrt);
   const n = jaxpr.outvars.length;
-  return dce(pickOutvars(j, range(wrt.length, n)));
+  return dce(withoutEffects(pickOutvars(j, range(wrt.length, n))));
 }
 
 const floatOrNull = (x: Tracer, ct: Tracer) => (isInexact(x.dtype) ? ct : null);
@@ -66,8 +69,8 @@ export const CALL_VJP_RULES: { readonly [C in CallPrimitive]: CallVjpRule<C> } =
     const carry = inputs.slice(nc, nc + nk);
     const xs = inputs.slice(nc + nk);
     const ny = body.outvars.length - nk;
-    // 1. The forward again, stacking the carry each step starts from.
-    const forward: Jaxpr = { ...body, outvars: [...body.outvars, ...body.invars.slice(nc, nc + nk)] };
+    // 1. The forward again, stacking the carry each step starts from (its callbacks ran in the replay).
+    const forward: Jaxpr = withoutEffects({ ...body, outvars: [...body.outvars, ...body.invars.slice(nc, nc + nk)] });
     const fwdOuts = o.call('scan', inputs, { ...p, jaxpr: forward });
     const carries = fwdOuts.slice(nk + ny);
     // 2. Backward: carry (carry cotangent, consts' cotangent sums), xs (step carries, xs, ys' cotangents).
@@ -110,6 +113,8 @@ export const CALL_VJP_RULES: { readonly [C in CallPrimitive]: CallVjpRule<C> } =
     const args = inputs.slice(numConsts);
     return [...inputs.slice(0, numConsts).map(() => null), ...g.map((x, i) => floatOrNull(args[i], x))];
   },
+  // No results, so never a cotangent to pull back: the replay of the forward ran the callback.
+  debug_callback: (_o, _cts, inputs) => inputs.map(() => null),
 };
 
 function split<T>(xs: readonly T[], sizes: readonly number[]): T[][] {
