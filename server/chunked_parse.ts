@@ -6,6 +6,7 @@
  */
 import { Tree } from '@lezer/common';
 import { LineMap, parse, type ParseResult, type Span } from '../lang/python';
+import { wholeText, type SourceText } from './text_chunks';
 
 const NEWLINE = 10;
 const BACKSLASH = 92;
@@ -48,7 +49,7 @@ function stringEnd(text: string, at: number): number {
  * decorated definition starting at its first decorator.
  */
 export function definitionStarts(text: string): number[] {
-  return scanStarts(text, 0, () => false);
+  return scanStarts(text, 0, () => false).starts;
 }
 
 /**
@@ -56,9 +57,9 @@ export function definitionStarts(text: string): number[] {
  * matters (quote, comment, bracket, newline, backslash) to the next, as Python's tokenizer would
  * see them (a single-quoted string ends at its line's end). `from` must be 0 or a definition
  * start (no bracket or string open there, no decorator above). The scan stops after the first
- * start that `resync` accepts.
+ * start that `resync` accepts (then `stopped`).
  */
-function scanStarts(text: string, from: number, resync: (at: number) => boolean): number[] {
+function scanStarts(text: string, from: number, resync: (at: number) => boolean): { starts: number[]; stopped: boolean } {
   const starts: number[] = [];
   let depth = 0;
   let decorated = false;
@@ -91,7 +92,25 @@ function scanStarts(text: string, from: number, resync: (at: number) => boolean)
     else if (c === 40 || c === 91 || c === 123) depth++;
     else if (depth > 0) depth--;
   }
-  return starts;
+  return { starts, stopped };
+}
+
+/** How much of the text after a definition start the scan after an edit reads first: more than most definitions. */
+const WINDOW = 4096;
+
+/**
+ * scanStarts over `text` from `from`, reading a window of it that grows until the scan stops
+ * within it or the window reaches the text's end: a scan cut short by the window's end (a string,
+ * a comment or a keyword running past it) reaches that end without stopping, so the window grows.
+ */
+function scanWindowed(text: SourceText, from: number, resync: (at: number) => boolean): number[] {
+  // NB: from two characters before `from`: a line start looks back for a line continuation.
+  const base = Math.max(0, from - 2);
+  for (let size = WINDOW; ; size *= 4) {
+    const end = Math.min(text.length, from + size);
+    const { starts, stopped } = scanStarts(text.slice(base, end), from - base, (at) => resync(at + base));
+    if (stopped || end === text.length) return starts.map((at) => at + base);
+  }
 }
 
 /** What an edit left alone: the text's first `prefix` characters and its last `suffix` ones are those of the text before. */
@@ -124,13 +143,13 @@ function commonSuffix(a: string, b: string, limit: number): number {
  * alone at the start keeps its starts; the scan resumes at the last start before the edit and
  * stops at the first start past it that was one before (from there on, the scan would repeat the
  * earlier one), so a keystroke scans about one definition instead of the file. `edited`, where
- * the caller knows it (the editor's change ranges), says what the edits left alone; else the two
- * texts are compared, which reads the whole text at each keystroke.
+ * the caller knows it (the editor's change ranges), says what the edits left alone, and then only
+ * the part of `text` scanned is read; else the two texts are compared, which reads all of both.
  */
-export function definitionStartsAfterEdit(before: string, startsBefore: readonly number[], text: string, edited?: Unchanged): { starts: number[]; unchanged: Unchanged } {
+export function definitionStartsAfterEdit(before: SourceText, startsBefore: readonly number[], text: SourceText, edited?: Unchanged): { starts: number[]; unchanged: Unchanged } {
   const shorter = Math.min(before.length, text.length);
-  const prefix = edited ? Math.min(edited.prefix, shorter) : commonPrefix(before, text);
-  const suffix = edited ? Math.min(edited.suffix, shorter - prefix) : commonSuffix(before, text, shorter - prefix);
+  const prefix = edited ? Math.min(edited.prefix, shorter) : commonPrefix(wholeText(before), wholeText(text));
+  const suffix = edited ? Math.min(edited.suffix, shorter - prefix) : commonSuffix(wholeText(before), wholeText(text), shorter - prefix);
   const shift = text.length - before.length;
   // NB: the scanner's state at a start is always the same (nothing open, no decorator pending), and the text before it is unchanged.
   let kept = 0;
@@ -139,7 +158,7 @@ export function definitionStartsAfterEdit(before: string, startsBefore: readonly
   const oldStarts = new Set(startsBefore);
   // A start whose line and the two characters before it (a line continuation) lie in the unchanged end.
   const resync = (at: number) => at - 2 >= text.length - suffix && oldStarts.has(at - shift);
-  const scanned = scanStarts(text, from, resync);
+  const scanned = scanWindowed(text, from, resync);
   const last = scanned[scanned.length - 1];
   const rest = last !== undefined && resync(last) ? startsBefore.filter((s) => s > last - shift).map((s) => s + shift) : [];
   return { starts: [...startsBefore.slice(0, Math.max(kept - 1, 0)), ...scanned, ...rest], unchanged: { prefix, suffix } };

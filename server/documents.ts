@@ -8,7 +8,6 @@
  * analysis that completes says whether they differ, for the server to send `workspace/codeLens/refresh`.
  */
 import { TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ModuleRegistry } from '../lang/python';
 import { jaxModules } from '../lang/python/jax';
 import { torchModules } from '../lang/python/torch';
@@ -18,6 +17,7 @@ import { failedAnalysis, type DocumentAnalysis } from './analysis';
 import type { Unchanged } from './chunked_parse';
 import type { LensFunction } from './lenses';
 import { DocumentAnalyzer } from './piecewise';
+import type { ChunkedDocument } from './text_chunks';
 import { Traffic } from './traffic';
 
 /** What the edits since a document's last analysis (of version `analyzed`) left alone of its text, as of `version`. */
@@ -47,7 +47,7 @@ function analysisModules(): ModuleRegistry {
   return { ...torchModules(new EagerEngine(backend)), ...jaxModules(backend) };
 }
 
-export function isPython(document: TextDocument): boolean {
+export function isPython(document: { readonly languageId: string; readonly uri: string }): boolean {
   return document.languageId === 'python' || document.uri.endsWith('.py');
 }
 
@@ -71,9 +71,9 @@ export class Analyses {
    * @param traffic the client's messages: each slice waits until those that came are answered.
    */
   constructor(
-    private readonly analyzed: (document: TextDocument, analysis: DocumentAnalysis, lensesDiffer: boolean) => void,
-    private readonly settled: (document: TextDocument, analysis: DocumentAnalysis) => void,
-    private readonly documentOf: (uri: string) => TextDocument | undefined,
+    private readonly analyzed: (document: ChunkedDocument, analysis: DocumentAnalysis, lensesDiffer: boolean) => void,
+    private readonly settled: (document: ChunkedDocument, analysis: DocumentAnalysis) => void,
+    private readonly documentOf: (uri: string) => ChunkedDocument | undefined,
     private readonly traffic = new Traffic(),
   ) {}
 
@@ -84,7 +84,7 @@ export class Analyses {
   }
 
   /** The analysis of the document's current text, computed now if the latest edit has none yet. */
-  of(document: TextDocument): DocumentAnalysis {
+  of(document: ChunkedDocument): DocumentAnalysis {
     const known = this.current.get(document.uri);
     if (known && known.version === document.version) return known.analysis;
     const edited = this.edited.get(document.uri);
@@ -101,7 +101,7 @@ export class Analyses {
   }
 
   /** Whether the document's current text is analyzed (a CodeLens answer before that comes from its tokens). */
-  isCurrent(document: TextDocument): boolean {
+  isCurrent(document: ChunkedDocument): boolean {
     return this.current.get(document.uri)?.version === document.version;
   }
 
@@ -109,9 +109,9 @@ export class Analyses {
    * The analysis, or, when it fails (a defect of Gradlens: parse errors are already diagnostics),
    * that failure as a diagnostic: one document never takes the server down.
    */
-  private analyzeContained(document: TextDocument, edited: Unchanged | undefined): DocumentAnalysis {
+  private analyzeContained(document: ChunkedDocument, edited: Unchanged | undefined): DocumentAnalysis {
     try {
-      return this.analyzer(document.uri).analyze(document.getText(), edited);
+      return this.analyzer(document.uri).analyze(document.text, edited);
     } catch (e) {
       // Whatever the analyzer kept may be half-updated: the next analysis starts afresh.
       this.analyzers.delete(document.uri);
@@ -125,7 +125,7 @@ export class Analyses {
    * the text analyzed last. A change of the whole text, or several in one message (each placed in
    * the text the one before made), leave that to the comparison.
    */
-  edit(document: TextDocument, changes: readonly TextDocumentContentChangeEvent[], version: number): void {
+  edit(document: ChunkedDocument, changes: readonly TextDocumentContentChangeEvent[], version: number): void {
     const known = this.edited.get(document.uri);
     const change = changes.length === 1 ? changes[0] : undefined;
     if (!known || known.version !== document.version || !change || !TextDocumentContentChangeEvent.isIncremental(change)) {
@@ -133,12 +133,12 @@ export class Analyses {
       return;
     }
     const [a, b] = [document.offsetAt(change.range.start), document.offsetAt(change.range.end)];
-    const suffix = document.getText().length - Math.max(a, b);
+    const suffix = document.text.length - Math.max(a, b);
     this.edited.set(document.uri, { analyzed: known.analyzed, version, prefix: Math.min(known.prefix, a, b), suffix: Math.min(known.suffix, suffix) });
   }
 
   /** Analyzes a document just opened a slice at a time, publishing when done. */
-  open(document: TextDocument): void {
+  open(document: ChunkedDocument): void {
     this.inSlices(document.uri);
   }
 
@@ -149,11 +149,11 @@ export class Analyses {
    * it, the lenses of the leading pieces). The analysis completes in slices after the answer, and
    * the client is told to ask again (`workspace/codeLens/refresh`) when its lenses differ.
    */
-  lensFunctions(document: TextDocument): readonly LensFunction[] {
+  lensFunctions(document: ChunkedDocument): readonly LensFunction[] {
     const known = this.current.get(document.uri);
     if (known?.version === document.version) return known.analysis.functions;
     const analyzer = this.analyzer(document.uri);
-    const text = document.getText();
+    const text = document.text;
     let opening: ReturnType<DocumentAnalyzer['openingLenses']> = null;
     try {
       const deadline = performance.now() + LENS_BUDGET_MS;
@@ -177,7 +177,7 @@ export class Analyses {
       if (!document || this.current.get(uri)?.version === document.version) return;
       let prepared: boolean;
       try {
-        prepared = this.analyzer(uri).prepare(document.getText(), performance.now() + SLICE_MS);
+        prepared = this.analyzer(uri).prepare(document.text, performance.now() + SLICE_MS);
       } catch {
         // The whole analysis says what failed, as a diagnostic.
         prepared = true;
@@ -188,7 +188,7 @@ export class Analyses {
     this.slicing.set(uri, this.traffic.whenIdle(slice));
   }
 
-  schedule(document: TextDocument): void {
+  schedule(document: ChunkedDocument): void {
     // A document being analyzed in slices is analyzed as it is when the last slice runs.
     if (this.slicing.has(document.uri)) return;
     this.cancel(document.uri);

@@ -15,6 +15,7 @@ import { DependencyHashes } from './dependency_hashes';
 import type { LensFunction } from './lenses';
 import { scanPieceLenses } from './lens_scan';
 import { ChunkedParser, definitionStarts, definitionStartsAfterEdit, joinParses, type Unchanged } from './chunked_parse';
+import { wholeText, type SourceText } from './text_chunks';
 
 interface Piece {
   readonly text: string;
@@ -136,7 +137,7 @@ function outwardKey({ facts, commentBelow }: Pick<Piece, 'facts' | 'commentBelow
 export class DocumentAnalyzer {
   private parsed = new Map<string, Parsed>();
   /** The text analyzed last, its definition starts and its pieces. */
-  private previous: { readonly text: string; readonly starts: readonly number[]; readonly pieces: readonly Piece[] } | null = null;
+  private previous: { readonly text: SourceText; readonly starts: readonly number[]; readonly pieces: readonly Piece[] } | null = null;
   /** Parses of the contexts' bindings, by their text. */
   private preludes = new Map<string, ParseResult>();
   /** Each piece's analysis, by its context and then its text (two maps: no long joined keys to hash). */
@@ -169,7 +170,7 @@ export class DocumentAnalyzer {
   } | null = null;
   private readonly outward = new WeakMap<ParseResult, string>();
   /** The last text cut and where its pieces start, for `prepare` and the analysis of that text after it. */
-  private cuts: { readonly text: string; readonly starts: number[]; readonly unchanged: Unchanged; texts?: string[] } | null = null;
+  private cuts: { readonly text: SourceText; readonly starts: number[]; readonly unchanged: Unchanged; texts?: string[] } | null = null;
 
   constructor(private readonly modules: ModuleRegistry) {}
 
@@ -185,10 +186,10 @@ export class DocumentAnalyzer {
    * Where the pieces of `text` start, found from those of the text analyzed last when there is one
    * (`edited`: what the edits since it left alone, when the caller knows).
    */
-  private cut(text: string, edited?: Unchanged): NonNullable<DocumentAnalyzer['cuts']> {
+  private cut(text: SourceText, edited?: Unchanged): NonNullable<DocumentAnalyzer['cuts']> {
     if (this.cuts?.text !== text) {
       const previous = this.previous;
-      const found = previous ? definitionStartsAfterEdit(previous.text, previous.starts, text, edited) : { starts: definitionStarts(text), unchanged: { prefix: 0, suffix: 0 } };
+      const found = previous ? definitionStartsAfterEdit(previous.text, previous.starts, text, edited) : { starts: definitionStarts(wholeText(text)), unchanged: { prefix: 0, suffix: 0 } };
       this.cuts = { text, ...found };
     }
     return this.cuts;
@@ -199,7 +200,7 @@ export class DocumentAnalyzer {
    * keyed by it, the maps below find it by the hash the string keeps, without reading 200 KB of
    * text at each keystroke.
    */
-  private pieces(text: string, edited?: Unchanged): Piece[] {
+  private pieces(text: SourceText, edited?: Unchanged): Piece[] {
     const previous = this.previous;
     const { starts: found, unchanged } = this.cut(text, edited);
     const starts = found[0] === 0 ? found : [0, ...found];
@@ -232,7 +233,7 @@ export class DocumentAnalyzer {
   }
 
   /** The texts of the pieces of `text`, in order (the same strings from one call to the next). */
-  private pieceTexts(text: string): string[] {
+  private pieceTexts(text: SourceText): string[] {
     const cuts = this.cut(text);
     const starts = [0, ...cuts.starts.filter((s) => s > 0)];
     return (cuts.texts ??= starts.map((from, i) => text.slice(from, starts[i + 1] ?? text.length)));
@@ -243,7 +244,7 @@ export class DocumentAnalyzer {
    * time) or at least one; true when all are. `analyze` of the same text then reuses them: a document can be
    * analyzed a slice at a time, with other requests served in between.
    */
-  prepare(text: string, deadline: number): boolean {
+  prepare(text: SourceText, deadline: number): boolean {
     let progressed = false;
     for (const piece of this.pieceTexts(text)) {
       if (this.parsed.has(piece)) continue;
@@ -264,7 +265,7 @@ export class DocumentAnalyzer {
    * file's imports. The pieces that import are parsed first, whatever the deadline; null when two
    * imports bind one name differently.
    */
-  openingLenses(text: string, deadline: number): { functions: LensFunction[]; complete: boolean } | null {
+  openingLenses(text: SourceText, deadline: number): { functions: LensFunction[]; complete: boolean } | null {
     const texts = this.pieceTexts(text);
     const importing = new Set(texts.filter((piece) => /\bimport\b/.test(piece)));
     const aliases = new Map<string, string>();
@@ -310,7 +311,7 @@ export class DocumentAnalyzer {
   }
 
   /** `edited`: what the edits since the last call left alone of the text, where the caller knows it (the editor's change ranges). */
-  analyze(text: string, edited?: Unchanged): DocumentAnalysis {
+  analyze(text: SourceText, edited?: Unchanged): DocumentAnalysis {
     const pieces = this.pieces(text, edited);
     const last = this.analyzed;
     const changed = this.changedAlone(pieces);
@@ -323,7 +324,8 @@ export class DocumentAnalyzer {
       if (!selfContained(pieces)) {
         this.analyzed = null;
         this.analyses.clear();
-        return summarize(text, analyze(this.whole.parse(text), { modules: this.modules }));
+        const all = wholeText(text);
+        return summarize(all, analyze(this.whole.parse(all), { modules: this.modules }));
       }
       imports = pieces.flatMap((p) => p.facts.imports);
       own = this.analyzedAll(pieces, imports);

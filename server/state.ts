@@ -11,7 +11,6 @@ import {
   type ClientCapabilities,
   type Connection,
 } from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { WorkerExecution } from '../evaluation/worker';
 import type { AssignedValue, EvaluationOutcome, EvaluationResult, FunctionCommandArgs, GradlensInitializationOptions } from '../protocol';
 import type { DocumentAnalysis, FunctionSummary } from './analysis';
@@ -22,6 +21,7 @@ import { Notebooks } from './notebooks';
 import { Traffic } from './traffic';
 import { outcomeKey, ResultStore } from './results';
 import { TypingPause } from './typing_pause';
+import { chunkedDocuments } from './text_chunks';
 import { excerpt } from './validate';
 
 /** An evaluation running in the server, cancelled once its function's text changes. */
@@ -33,7 +33,7 @@ export interface InFlight {
 }
 
 export class ServerState {
-  readonly documents = new TextDocuments(TextDocument);
+  readonly documents = new TextDocuments(chunkedDocuments);
   readonly results = new ResultStore();
   readonly typing = new TypingPause();
   /** Evaluations for clients that have no execution host of their own, on the CPU (wasm), off the server's thread. */

@@ -14,6 +14,7 @@ import { ChunkedParser, definitionStarts, definitionStartsAfterEdit } from '../.
 import { scanPieceLenses } from '../../server/lens_scan';
 import type { LensFunction } from '../../server/lenses';
 import { DocumentAnalyzer } from '../../server/piecewise';
+import { TextChunks } from '../../server/text_chunks';
 import { readText } from './client';
 import { generate } from '../../bench/lsp/generate';
 import { random, randomEdit, validEdit } from './random_edits';
@@ -31,15 +32,22 @@ describe('piecewise analysis in the server', () => {
     assert.deepEqual(definitionStarts(text).map((at) => text.slice(at, text.indexOf('\n', at))), ['@jax.jit', 'class C:']);
   });
 
-  it('cuts an edited text where a fresh cut of it would, scanning again only around the edit', () => {
+  it('cuts an edited text where a fresh cut of it would, scanning again only around the edit, also told where the edit was and reading the text in chunks', () => {
     const next = random(seed + 2);
-    let text = FILES.slice(0, 4).map(readText).join('\n');
+    // Long enough that the scan after an edit reads a part of it, and grows that part when a string or a comment runs past it.
+    let text = Array.from({ length: 6 }, () => FILES.slice(0, 4).map(readText).join('\n')).join('\n');
+    let chunks = TextChunks.of(text);
     let starts = definitionStarts(text);
+    let told = starts;
     for (let i = 0; i < 1000; i++) {
-      const edited = randomEdit(text, next).text;
-      starts = definitionStartsAfterEdit(text, starts, edited).starts;
-      text = edited;
+      const edit = randomEdit(text, next);
+      starts = definitionStartsAfterEdit(text, starts, edit.text).starts;
+      // As the server cuts it: the document's chunks, and what the edit left alone from the change's range.
+      const edited = chunks.replaced(edit.from, edit.to, edit.insert);
+      told = definitionStartsAfterEdit(chunks, told, edited, { prefix: edit.from, suffix: text.length - edit.to }).starts;
+      [text, chunks] = [edit.text, edited];
       assert.deepEqual(starts, definitionStarts(text), `edit ${i} (seed ${seed})`);
+      assert.deepEqual(told, starts, `edit ${i}, told where (seed ${seed})`);
     }
   });
 
@@ -175,12 +183,14 @@ describe('piecewise analysis in the server', () => {
     const isImport = (line: string) => /^(import|from) /.test(line);
     let text = [...lines.filter(isImport), ...lines.filter((line) => !isImport(line))].join('\n');
     const analyzer = new DocumentAnalyzer(modules);
-    // As the server: told what the edits since its last analysis left alone (it analyzes after one edit or several).
+    // As the server: told what the edits since its last analysis left alone (it analyzes after one edit or several), the text in chunks.
     const told = new DocumentAnalyzer(modules);
+    let chunks = TextChunks.of(text);
     let edited = { prefix: Infinity, suffix: Infinity };
     for (let i = 0; i < 300; i++) {
       const edit = randomEdit(text, next);
       edited = { prefix: Math.min(edited.prefix, edit.from), suffix: Math.min(edited.suffix, text.length - edit.to) };
+      chunks = chunks.replaced(edit.from, edit.to, edit.insert);
       text = edit.text;
       const fresh = new DocumentAnalyzer(modules);
       // As a file just opened: its lenses from its tokens, and its pieces parsed where they do not settle them.
@@ -188,7 +198,7 @@ describe('piecewise analysis in the server', () => {
       const analysis = analyzer.analyze(text);
       assert.deepEqual(analysis, fresh.analyze(text), `edit ${i} (seed ${seed})`);
       if (next() < 0.6) {
-        assert.deepEqual(told.analyze(text, edited), analysis, `edit ${i}, told where (seed ${seed})`);
+        assert.deepEqual(told.analyze(chunks, edited), analysis, `edit ${i}, told where (seed ${seed})`);
         edited = { prefix: Infinity, suffix: Infinity };
       }
       if (opening) assert.deepEqual(lensFields(opening.functions), lensFields(analysis.functions), `edit ${i} (seed ${seed})`);
