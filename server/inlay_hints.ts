@@ -6,6 +6,7 @@ import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver
 import { escapeMarkdown, valueSummaryText, type AssignedValue, type EvaluationResult, type InputOrigin } from '../protocol';
 import { rangeOf, type DocumentAnalysis, type FunctionSummary } from './analysis';
 import { gradText, shortNumbers } from './format';
+import { STALE_MARK } from './lenses';
 
 const ORIGIN: { readonly [O in InputOrigin]: (fn: FunctionSummary) => string } = {
   call: (fn) => `the call of ${fn.name}() on line ${(fn.inputs?.line ?? 0) + 1}`,
@@ -21,24 +22,30 @@ export interface HintKinds {
   readonly shapes: { textOf(range: Range): string; assignmentsOf?(fn: string): readonly AssignedValue[] | undefined } | null;
 }
 
+/**
+ * @param staleOf the last result of a function that an edit has made stale, shown marked as such
+ * until the function is computed again (shape hints come only from results of the text as it is).
+ */
 export function inlayHints(
   analysis: DocumentAnalysis, range: Range, resultOf: (fn: string) => EvaluationResult | undefined,
-  kinds: HintKinds = { values: true, shapes: null },
+  kinds: HintKinds = { values: true, shapes: null }, staleOf: (fn: string) => EvaluationResult | undefined = () => undefined,
 ): InlayHint[] {
   const hints: InlayHint[] = [];
   for (const fn of kinds.values ? analysis.functions : []) {
     if (fn.headerEnd.line < range.start.line || fn.headerEnd.line > range.end.line) continue;
-    const result = resultOf(fn.qualname);
+    const current = resultOf(fn.qualname);
+    const result = current ?? staleOf(fn.qualname);
     if (!result) continue;
     const grad = gradText(result.grad);
     const inputs = Object.entries(result.inputs).map(([k, v]) => `${k} = ${shortNumbers(v)}`).join(', ');
+    const at = `At ${escapeMarkdown(inputs || 'no arguments')}, from ${ORIGIN[result.inputOrigin](fn)} (${escapeMarkdown(result.backend.name)}).`;
     hints.push({
       position: fn.headerEnd,
-      label: `→ ${shortNumbers(result.value)}${grad ? `, ${grad}` : ''}`,
+      label: `→ ${shortNumbers(result.value)}${grad ? `, ${grad}` : ''}${current ? '' : STALE_MARK}`,
       kind: InlayHintKind.Parameter,
       paddingLeft: true,
       // NB: markdown: what a result carries (parameter names, a forged result's anything) is escaped.
-      tooltip: { kind: 'markdown', value: `At ${escapeMarkdown(inputs || 'no arguments')}, from ${ORIGIN[result.inputOrigin](fn)} (${escapeMarkdown(result.backend.name)}).` },
+      tooltip: { kind: 'markdown', value: current ? at : `Computed before the last edit of ${escapeMarkdown(fn.name)}() or of what it reads: ${at}` },
     });
   }
   return kinds.shapes ? [...hints, ...shapeHints(analysis, range, resultOf, kinds.shapes)] : hints;

@@ -4,6 +4,7 @@ import { LENS_COMMANDS, type EvaluationOutcome, type FunctionCommandArgs, type L
 import type { FunctionSummary } from './analysis';
 import { gradText, speedup } from './format';
 import { asciiJson, withJson } from './message_writer';
+import type { ShownOutcome } from './results';
 
 const ERROR_TITLE: { readonly [K in Extract<EvaluationOutcome, { ok: false }>['error']['kind']]: string } = {
   inputs: '∇ Compute gradient (needs example inputs)',
@@ -23,15 +24,18 @@ export function resultTitle(outcome: EvaluationOutcome): string {
 /** What a CodeLens shows of a function. */
 export type LensFunction = Pick<FunctionSummary, 'qualname' | 'nameRange' | 'evaluable'>;
 
+/** What the first lens adds to a result an edit has made stale: its numbers are those of the text before the edit. */
+export const STALE_MARK = ' (stale: edited since)';
+
 /** The title of a function's lens `lens` (an index into LENS_COMMANDS), given its latest outcome. */
-function lensTitle(lens: number, outcome: EvaluationOutcome | undefined): string {
-  if (lens === 0) return outcome ? resultTitle(outcome) : '∇ Compute gradient';
+function lensTitle(lens: number, shown: ShownOutcome | undefined): string {
+  if (lens === 0) return shown ? `${resultTitle(shown.outcome)}${shown.stale ? STALE_MARK : ''}` : '∇ Compute gradient';
   return lens === 1 ? 'Graph' : 'Eager vs jit';
 }
 
-function lensCommand(uri: string, fn: string, lens: number, resultOf: (fn: string) => EvaluationOutcome | undefined): Command {
+function lensCommand(uri: string, fn: string, lens: number, shownOf: (fn: string) => ShownOutcome | undefined): Command {
   const args: FunctionCommandArgs = { uri, function: fn };
-  return { title: lensTitle(lens, resultOf(fn)), command: LENS_COMMANDS[lens], arguments: [args] };
+  return { title: lensTitle(lens, shownOf(fn)), command: LENS_COMMANDS[lens], arguments: [args] };
 }
 
 /** The numbers lenses name their documents by (LensData), one for each URI the server has given lenses for. */
@@ -68,7 +72,7 @@ export class LensAnswers {
   private readonly kept = new WeakMap<LensFunction, { readonly shown: string; readonly lenses: readonly CodeLens[]; readonly json: string }>();
 
   /** `document`: the number LensDocuments gave `uri`. */
-  answer(uri: string, document: number, functions: readonly LensFunction[], resultOf: (fn: string) => EvaluationOutcome | undefined, unresolved = false, resolvedLines?: ResolvedLines): CodeLens[] {
+  answer(uri: string, document: number, functions: readonly LensFunction[], shownOf: (fn: string) => ShownOutcome | undefined, unresolved = false, resolvedLines?: ResolvedLines): CodeLens[] {
     const lenses: CodeLens[] = [];
     const json: string[] = [];
     for (const fn of functions) {
@@ -76,13 +80,13 @@ export class LensAnswers {
       const line = fn.nameRange.start.line;
       const bare = unresolved && !(resolvedLines && line >= resolvedLines.from && line <= resolvedLines.to);
       // What the lenses show besides the summary: their document, and their commands' titles.
-      const shown = bare ? `${document}` : `${document}\u0000${uri}\u0000${lensTitle(0, resultOf(fn.qualname))}`;
+      const shown = bare ? `${document}` : `${document}\u0000${uri}\u0000${lensTitle(0, shownOf(fn.qualname))}`;
       let own = this.kept.get(fn);
       if (own?.shown !== shown) {
         const made: CodeLens[] = [];
         for (let lens = 0; lens < LENS_COMMANDS.length; lens++) {
           const data: LensData = [document, fn.qualname, lens];
-          made.push(bare ? { range: fn.nameRange, data } : { range: fn.nameRange, command: lensCommand(uri, fn.qualname, lens, resultOf) });
+          made.push(bare ? { range: fn.nameRange, data } : { range: fn.nameRange, command: lensCommand(uri, fn.qualname, lens, shownOf) });
         }
         this.kept.set(fn, (own = { shown, lenses: made, json: asciiJson(made).slice(1, -1) }));
       }
@@ -94,7 +98,7 @@ export class LensAnswers {
 }
 
 /** A lens sent unresolved, with its command (of the document `uri`, which its data numbers): titled by the function's latest outcome now. */
-export function resolvedLens(lens: CodeLens & { readonly data: LensData }, uri: string, resultOf: (fn: string) => EvaluationOutcome | undefined): CodeLens {
+export function resolvedLens(lens: CodeLens & { readonly data: LensData }, uri: string, shownOf: (fn: string) => ShownOutcome | undefined): CodeLens {
   const [, fn, which] = lens.data;
-  return { range: lens.range, command: lensCommand(uri, fn, which, resultOf) };
+  return { range: lens.range, command: lensCommand(uri, fn, which, shownOf) };
 }

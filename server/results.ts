@@ -10,45 +10,72 @@ export function outcomeKey(outcome: EvaluationOutcome): { uri: string; function:
   return outcome.ok ? outcome.result : outcome.error;
 }
 
-export class ResultStore {
-  /** Each outcome with the line its function started on (0-based) when it was stored or last moved. */
-  private readonly byDocument = new Map<string, Map<string, { outcome: EvaluationOutcome; line: number }>>();
+/** A function's outcome as its lens and value hint show it: `stale` when an edit since made it a result of other text. */
+export interface ShownOutcome {
+  readonly outcome: EvaluationOutcome;
+  readonly stale: boolean;
+}
 
+export class ResultStore {
+  /**
+   * Each outcome with the line its function started on (0-based) when it was stored or last moved,
+   * and whether an edit has made it stale: a result is kept, stale, until its function is computed
+   * again (or is gone), so that its lens and value hint show the last numbers while the user types.
+   */
+  private readonly byDocument = new Map<string, Map<string, { outcome: EvaluationOutcome; line: number; stale: boolean }>>();
+
+  /** The function's outcome for the text as it is: none while it is stale. */
   get(uri: string, fn: string): EvaluationOutcome | undefined {
-    return this.byDocument.get(uri)?.get(fn)?.outcome;
+    const kept = this.byDocument.get(uri)?.get(fn);
+    return kept && !kept.stale ? kept.outcome : undefined;
   }
 
-  /** Stores the outcome unless it was computed from text the document no longer has; true when stored. */
+  /** The function's outcome for the text as it is, else the last result an edit made stale. */
+  shown(uri: string, fn: string): ShownOutcome | undefined {
+    return this.byDocument.get(uri)?.get(fn);
+  }
+
+  /**
+   * Stores the outcome unless it was computed from text the document no longer has, or it says
+   * only that the evaluation was cancelled (the result before it stays, current or stale, and
+   * live mode computes the function again); true when stored.
+   */
   put(outcome: EvaluationOutcome, analysis: DocumentAnalysis | undefined): boolean {
     const { uri, function: fn, sourceHash } = outcomeKey(outcome);
     const current = analysis?.functions.find((f) => f.qualname === fn);
-    if (!current || current.sourceHash !== sourceHash) return false;
+    if (!current || current.sourceHash !== sourceHash || (!outcome.ok && outcome.error.kind === 'cancelled')) return false;
     let results = this.byDocument.get(uri);
     if (!results) this.byDocument.set(uri, (results = new Map()));
-    results.set(fn, { outcome, line: current.range.start.line });
+    results.set(fn, { outcome, line: current.range.start.line, stale: false });
     return true;
   }
 
   /**
-   * Drops what the new analysis makes stale; true when anything was dropped. An outcome kept whose
-   * function moved (lines added above it, an earlier notebook cell edited) moves its places with it.
+   * Marks stale what the new analysis makes stale (a failure is dropped: its diagnostic names a
+   * line of the text it ran), drops what belonged to functions gone, and makes a stale result
+   * current again when its function's text is back to what it computed (an undo); true when any
+   * of that changed what is shown. An outcome kept whose function moved (lines added above it, an
+   * earlier notebook cell edited) moves its places with it when current.
    */
   prune(uri: string, analysis: DocumentAnalysis): boolean {
     const results = this.byDocument.get(uri);
     if (!results) return false;
     const functions = new Map(analysis.functions.map((f) => [f.qualname, f]));
-    let dropped = false;
+    let changed = false;
     for (const [fn, kept] of results) {
       const current = functions.get(fn);
       if (current?.sourceHash === outcomeKey(kept.outcome).sourceHash) {
         const by = current.range.start.line - kept.line;
-        if (by !== 0) results.set(fn, { outcome: movedLines(kept.outcome, by), line: current.range.start.line });
+        if (by !== 0 || kept.stale) results.set(fn, { outcome: by === 0 ? kept.outcome : movedLines(kept.outcome, by), line: current.range.start.line, stale: false });
+        changed ||= kept.stale;
         continue;
       }
-      results.delete(fn);
-      dropped = true;
+      if (kept.stale && current) continue;
+      if (current && kept.outcome.ok) results.set(fn, { ...kept, stale: true });
+      else results.delete(fn);
+      changed = true;
     }
-    return dropped;
+    return changed;
   }
 
   forget(uri: string): void {

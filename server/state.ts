@@ -19,7 +19,7 @@ import { Analyses, isPython } from './documents';
 import { LensAnswers, LensDocuments } from './lenses';
 import { Notebooks } from './notebooks';
 import { Traffic } from './traffic';
-import { outcomeKey, ResultStore } from './results';
+import { outcomeKey, ResultStore, type ShownOutcome } from './results';
 import { TypingPause } from './typing_pause';
 import { chunkedDocuments } from './text_chunks';
 import { excerpt } from './validate';
@@ -100,8 +100,9 @@ export class ServerState {
     this.refresh();
   }
 
-  resultOf(uri: string): (fn: string) => EvaluationOutcome | undefined {
-    return (fn) => this.results.get(uri, fn);
+  /** What each function's lens shows: its outcome, or the last result an edit made stale. */
+  shownOf(uri: string): (fn: string) => ShownOutcome | undefined {
+    return (fn) => this.results.shown(uri, fn);
   }
 
   /** What each function's latest evaluation recorded of its assignments: a result's, or what ran before an error. */
@@ -116,6 +117,14 @@ export class ServerState {
     return (fn) => {
       const outcome = this.results.get(uri, fn);
       return outcome?.ok ? outcome.result : undefined;
+    };
+  }
+
+  /** The last result of each function that an edit has made stale (none while it has a current outcome). */
+  staleOf(uri: string): (fn: string) => EvaluationResult | undefined {
+    return (fn) => {
+      const shown = this.results.shown(uri, fn);
+      return shown?.stale && shown.outcome.ok ? shown.outcome.result : undefined;
     };
   }
 }

@@ -17,7 +17,7 @@ export const inlayHintFeature: Feature = {
       const document = state.documents.get(textDocument.uri);
       if (!analysis || !document) return [];
       const shapes = state.options.inlayShapes === true ? { textOf: (r: typeof range) => document.getText(r), assignmentsOf: state.assignmentsOf(textDocument.uri) } : null;
-      return inlayHints(analysis, range, state.successOf(textDocument.uri), { values: state.options.inlayHints !== false, shapes });
+      return inlayHints(analysis, range, state.successOf(textDocument.uri), { values: state.options.inlayHints !== false, shapes }, state.staleOf(textDocument.uri));
     })));
   },
 };

@@ -28,7 +28,7 @@ export const lensFeature: Feature = {
       const uri = textDocument.uri;
       const edited = state.editedLines.get(uri);
       const around = edited === undefined ? undefined : { from: edited - RESOLVED_AROUND_EDIT_LINES, to: edited + RESOLVED_AROUND_EDIT_LINES };
-      return state.lensAnswers.answer(uri, state.lensDocuments.numberOf(uri), functions, state.resultOf(uri), unresolved() && state.analyses.isCurrent(document), around);
+      return state.lensAnswers.answer(uri, state.lensDocuments.numberOf(uri), functions, state.shownOf(uri), unresolved() && state.analyses.isCurrent(document), around);
     })));
     // NB: a lens sent with its command (to a client that does not resolve) comes back as it is.
     state.connection.onCodeLensResolve(checked('codeLens/resolve', isCodeLens, (lens) => {
@@ -36,7 +36,7 @@ export const lensFeature: Feature = {
       const data = lens.data as LensData;
       const uri = state.lensDocuments.uriOf(data[0]);
       if (uri === undefined) throw new ResponseError(ErrorCodes.InvalidParams, `codeLens/resolve: no document numbered ${data[0]} was given lenses`);
-      return resolvedLens({ ...lens, data }, uri, state.resultOf(uri));
+      return resolvedLens({ ...lens, data }, uri, state.shownOf(uri));
     }));
   },
 };
