@@ -42,7 +42,8 @@ export interface ArrayBehaviour {
   /** `x op= other` on a NumPy array, in place; NOT_IMPLEMENTED for a jax array (it rebinds, as JAX's are immutable). */
   inplace(op: BinaryOp, x: PyArray, other: PyValue, ctx: HostContext): PyValue;
   /** `x.T`. */
-  transpose(x: PyArray): PyValue;
+  /** `x.T` (every axis reversed), or the axes in the order `perm` gives. */
+  transpose(x: PyArray, perm?: readonly number[]): PyValue;
   /** `x.at`: JAX's functional index updates. */
   at(x: PyArray): PyValue;
   /** `x.devices()` and `x.sharding`: where a jax array lives. */
@@ -430,6 +431,15 @@ export class PyArray extends HostObject {
       case 'size': return BigInt(sizeOf(this.shape));
       case 'dtype': return dtypeObject(this.dtype);
       case 'T': return rt.behaviour.transpose(this);
+      case 'mT': {
+        // NB: NumPy 1.24's ndarray has no mT; jax's is jnp.matrix_transpose.
+        if (this.numpy) return undefined;
+        const n = this.shape.length;
+        if (n < 2) throw pyError('ValueError', `x must be at least two-dimensional for matrix_transpose; got ndim=${n}`);
+        return rt.behaviour.transpose(this, [...Array(n - 2).keys(), n - 1, n - 2]);
+      }
+      case 'itemsize': return dtypeObject(this.dtype).getattr('itemsize');
+      case 'nbytes': return BigInt(sizeOf(this.shape)) * (dtypeObject(this.dtype).getattr('itemsize') as bigint);
       // NB: a real array's x.real is x, x.imag zeros of its dtype and x.conj() x itself, as JAX's.
       case 'real': case 'imag': return rt.behaviour.complexPart(name, this, ctx);
       case 'conj': case 'conjugate': return pyFunction(name, (_a, _k, c) => rt.behaviour.complexPart('conj', this, c ?? ctx));

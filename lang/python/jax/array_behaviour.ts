@@ -20,6 +20,7 @@ import * as V from './numpy_views';
 import { FUNCTIONS, type Fn } from './numpy';
 import { MORE_FUNCTIONS } from './numpy_more';
 import { AXES_FUNCTIONS } from './numpy_axes';
+import { TUTORIAL_MATH_FUNCTIONS } from './numpy_tutorial_math';
 
 const ARITH: Partial<Record<BinaryOp, 'add' | 'sub' | 'mul' | 'div' | 'max'>> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' };
 const COMPARE: Record<CompareOp, 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne'> = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne' };
@@ -62,6 +63,7 @@ const ARRAY_METHODS = nameTable<ArrayMethod>({
   diagonal: viaFunction(MORE_FUNCTIONS.diagonal),
   swapaxes: viaFunction(AXES_FUNCTIONS.swapaxes),
   clip: viaFunction(FUNCTIONS.clip),
+  ptp: viaFunction(TUTORIAL_MATH_FUNCTIONS.ptp),
   ...ORDERING_ARRAY_METHODS,
   ...NONZERO_ARRAY_METHODS,
   ...STATISTICS_ARRAY_METHODS,
@@ -144,7 +146,7 @@ export const ARRAY_BEHAVIOUR: ArrayBehaviour = {
   getIndex: (x, index, ctx) => V.getIndex(x, index, ctx),
   setIndex: (x, index, value, ctx) => V.setIndex(x, index, value, ctx),
   inplace: (op, x, other, ctx) => V.inplace(op, x, other, ctx),
-  transpose: (x) => V.sameKind(x, L.transpose(x.rt, x)),
+  transpose: (x, perm) => V.sameKind(x, L.transpose(x.rt, x, perm)),
   at: (x) => new IndexUpdateHelper(x),
   placement: (x, what, ctx) => arrayPlacement(x.rt, what, ctx),
   abs: (x, ctx) => L.unary(x.rt, 'abs', x, ctx),
