@@ -296,6 +296,29 @@ function logical(x: PyTensor, other: PyValue | null, op: 'and' | 'or' | 'xor' | 
   });
 }
 
+/** deg2rad and rad2deg: x times the float constant, in x's float dtype (integers to float32), as ATen's `self * M_PI_180`. */
+function angle(x: PyTensor, factor: number, name: 'Deg2RadBackward0' | 'Rad2DegBackward0'): PyTensor {
+  const rt = x.rt;
+  const dtype = floatOf(x.dtype);
+  return rt.run(() => {
+    const t = rt.convert(x.t, dtype);
+    return rt.wrap(T.rename(rt.ops.mul(t, rt.ops.scalarLike(factor, t)), [t], name), dtype);
+  });
+}
+
+/** Whether the sign bit is set: -0.0 too (1 / -0.0 is -inf). NB: a NaN reads as positive, its sign unread, as copysign's. */
+function signbit(x: PyTensor): PyTensor {
+  const rt = x.rt;
+  return rt.run(() => {
+    const o = rt.ops;
+    const t = x.t.detach();
+    if (x.dtype === 'bool') return rt.wrap(o.full(x.shape, 0, 'bool'), 'bool');
+    const zero = o.scalarLike(0, t);
+    if (!isFloating(x.dtype)) return rt.wrap(o.lt(t, zero), 'bool');
+    return rt.wrap(o.select(o.eq(t, zero), o.lt(o.div(o.onesLike(t), t), zero), o.lt(t, zero)), 'bool');
+  });
+}
+
 const unaryTrig = (name: string): Method => def(name, [], (x) => widened(x, TRIG[name][0], TRIG[name][1]));
 
 /** An elementwise method whose result takes its tensor operands' memory order, as TensorIterator's output does. */
@@ -320,6 +343,9 @@ export const POINTWISE_METHODS: Readonly<Record<string, Method>> = Object.fromEn
   copysign: def('copysign', ['other'], (x, a, ctx) => copysign(x, a.required('other'), ctx)),
   heaviside: def('heaviside', ['values'], (x, a, ctx) => heaviside(x, asTensor(x.rt, a.required('values'), ctx, 'values'))),
   sgn: def('sgn', [], (x) => T.elementwise(x, (t) => x.rt.ops.sign(t), 'SgnBackward0')),
+  deg2rad: def('deg2rad', [], (x) => angle(x, Math.PI / 180, 'Deg2RadBackward0')),
+  rad2deg: def('rad2deg', [], (x) => angle(x, 180 / Math.PI, 'Rad2DegBackward0')),
+  signbit: def('signbit', [], (x) => signbit(x)),
   nan_to_num: def('nan_to_num', ['nan?', 'posinf?', 'neginf?'], nanToNum),
   fmax: def('fmax', ['other'], (x, a, ctx) => fExtreme(x, asTensor(x.rt, a.required('other'), ctx, 'other'), 'max')),
   fmin: def('fmin', ['other'], (x, a, ctx) => fExtreme(x, asTensor(x.rt, a.required('other'), ctx, 'other'), 'min')),
@@ -350,7 +376,7 @@ export const POINTWISE_METHODS: Readonly<Record<string, Method>> = Object.fromEn
 /** The in-place forms PyTorch has (`x.atan_()`, `mask.logical_and_(m)`), made by methods.ts's inPlaceForm. */
 export const POINTWISE_IN_PLACE = [
   ...Object.keys(TRIG), ...Object.keys(ALIASES), 'atan2', 'arctan2', 'hypot', 'sinc', 'logit', 'fmod', 'copysign', 'heaviside', 'sgn',
-  'nan_to_num', 'logical_and', 'logical_or', 'logical_xor', 'logical_not',
+  'deg2rad', 'rad2deg', 'nan_to_num', 'logical_and', 'logical_or', 'logical_xor', 'logical_not',
 ] as const;
 
 /** Names whose `torch.f(input, ...)` form is the method. */
