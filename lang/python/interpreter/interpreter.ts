@@ -27,7 +27,6 @@ import {
   withContext,
   PyBuiltin,
   PyDict,
-  PyDictView,
   PyFunction,
   PyInstance,
   PyIterator,
@@ -62,7 +61,9 @@ import { unsupportedModuleMessage, type ModuleRegistry } from './module_shims';
 import * as ops from './operators';
 import { Property } from './operators';
 import { checkBases, finalizerDefinition, finishClass, instantiate, SuperObject } from './classes';
-import { namesRead, Scope, scopeInfo } from './scope';
+import { countsInstances, type Counted, type CountingRun, holds, holdsOnlyItsDict, ReferenceCounts } from './reference_counts';
+import { Scope, scopeInfo } from './scope';
+import { type Taker, Takers } from './yield_takers';
 import { formatTraceback, unraisableText } from './unraisable';
 import type { Span } from '../syntax';
 
@@ -153,7 +154,6 @@ export class StopRun extends Error {
   }
 }
 
-
 const NO_KWARGS: Kwargs = new Map();
 
 interface ParamLayout {
@@ -224,64 +224,13 @@ const ITERATOR_CONSUMING_BUILTINS = [...CONSUMING_BUILTINS, 'next', 'iter', 'lis
  */
 const CONTAINER_BUILTINS = ['list', 'tuple', 'dict', 'set', 'frozenset', 'sorted', 'reversed', 'zip', 'enumerate', 'map', 'filter', 'iter'];
 
-/** Methods of a list, dict or set that leave what it holds as it was (Interpreter.calledOn). */
-const KEEPS_ITEMS: ReadonlySet<string> = new Set([
-  'index', 'count', 'copy', 'get', 'keys', 'values', 'items', 'sort', 'reverse',
-  'union', 'intersection', 'difference', 'symmetric_difference', 'issubset', 'issuperset', 'isdisjoint',
-]);
-
 /** The built-in container types: calling one or a subclass of one makes a container of its arguments (see CONTAINER_BUILTINS). */
 const CONTAINER_TYPES = [listType, tupleType, dictType, setType, frozensetType];
-
-/**
- * A value whose names the interpreter counts: a collectable host value (a tensor), a generator, a
- * container that holds counts on what is in it (a tuple, list or dict an op returned or Python
- * made, a pytree node, an iterator of CONTAINER_BUILTINS: `Interpreter.holders`).
- */
-type Counted = HostObject | PyGenerator | PyTuple | PyList | PyDict | PySet | PyDictView | PyIterator | PyInstance;
-
-/** Whether the interpreter counts the names of an instance of `cls`: each of its classes shows all the instance holds (PyType.instanceContents). */
-function countsInstances(cls: PyType): boolean {
-  // NB: a loop, not every(): it runs at each instance made.
-  for (const c of cls.mro) if (!(c === objectType || c.userDefined || c.instanceContents !== null)) return false;
-  return true;
-}
-
-/** Whether an instance of `cls` holds only what its `__dict__` holds: no native class shows more (a Module's parameters). */
-function holdsOnlyItsDict(cls: PyType): boolean {
-  // NB: a loop, not every(): it runs at each attribute store.
-  for (const c of cls.mro) if (c.instanceContents !== null) return false;
-  return true;
-}
-
-/** What instance `inst` holds: its `__dict__`'s values, and what its native classes hold beside (an nn.Module's parameters). */
-function instanceContents(inst: PyInstance): PyValue[] {
-  const out = [...inst.dict.values()];
-  let last: PyType['instanceContents'] = null;
-  for (const c of inst.cls.mro) {
-    // NB: a native subclass shares its base's function (nn.Linear's is nn.Module's): once is enough.
-    if (c.instanceContents !== null && c.instanceContents !== last) out.push(...c.instanceContents(inst));
-    last = c.instanceContents ?? last;
-  }
-  return out;
-}
 
 /** Whether calling instance `f` lends its arguments: its class's `__call__` does (PyBuiltin.lendsArguments). */
 function lendsArguments(f: PyInstance): boolean {
   const call = f.cls.lookup('__call__');
   return call instanceof PyBuiltin && call.lendsArguments;
-}
-
-/** A consumer drawing from generator `from` now, and what it drew: the values it yielded, each with a count the consumer holds until it took it (`Interpreter.taking`). */
-interface Taker {
-  /** The generators whose yields it takes: the one it draws from, or those an iterator it draws from holds (`enumerate(g)`, `zip(g, h)`). */
-  readonly from: readonly PyGenerator[];
-  readonly drawn: Counted[];
-}
-
-function counted(v: PyValue): v is Counted {
-  // NB: numbers, strings and None first: they are most of what names hold.
-  return typeof v === 'object' && v !== null && (v instanceof HostObject ? v.collectable : v instanceof PyGenerator);
 }
 
 export class Interpreter implements HostContext {
@@ -316,47 +265,16 @@ export class Interpreter implements HostContext {
   private steps = 0;
   private deadline = Infinity;
   private tensorBytes = 0;
-  // Collectable host values (tensors) are freed when their last name goes, as CPython's reference
-  // counts free them; a value is counted only if it was new when first bound, and never once it
-  // went anywhere but a name (a container, an attribute, a default, a call's arguments other than
-  // a Python function's, whose parameters are names).
-  // Generators are counted the same way: one whose last name goes is closed, as CPython's
-  // reference counts close it (its `finally` blocks run there).
-  /** Names bound to each counted value. */
-  private readonly bindings = new Map<Counted, number>();
-  private readonly escaped = new WeakSet<Counted>();
-  /**
-   * Containers an op returned (`u, s = opt.update(g, s, p)`: a tuple and an optimizer state;
-   * `jax.grad(f)(params)`: a dict), counted as a tensor is, each holding one count on each counted
-   * value in it then, as a name would: its items go with it when nothing holds them any more.
-   * `born` orders it among host objects (HostObject.born). NB: a container Python makes anew from
-   * one (a slice, `t + (x,)`, `d.values()`) holds its items uncounted: the holder escapes then.
-   * An instance whose classes show all it holds (an nn.Module, an optimizer: madeInstance) is one
-   * too: it holds a count on each counted value in it, looked at again as it changes (resync); an
-   * instance of the script's own classes becomes one with the first counted value stored in it
-   * (storeAttribute).
-   */
-  private readonly holders = new WeakMap<object, { readonly born: number; items: Counted[] }>();
-  /** Values whose last name went, and the frame depth whose running statement may still use them. */
-  private readonly unbound: { value: Counted; depth: number; at: { readonly span: Span } }[] = [];
   /** Generators that ran and have not finished: what the script's end closes (finalization.ts). */
   private readonly unfinished = new Set<PyGenerator>();
   /** The script's source line (1-based), for the tracebacks written to stderr. */
   private readonly sourceLine: (line: number) => string;
   /** What the run writes to stderr: warnings shown, exceptions ignored. */
   private readonly stderr: (w: ShownWarning) => void;
-  /** hostObjectCount() when the innermost running statement began. */
-  private statementStart = 0;
-  /** What built-ins drew from generators in the statements still running, innermost last, each with a count on it until its statement ends (tookDrawn). */
-  private readonly drawnByCalls: Counted[] = [];
-  /** Operands used up in the statements still running, innermost last (see `usedOperand`). */
-  private readonly usedUp: Counted[] = [];
-  /**
-   * The consumer drawing from a generator now (a `for` loop, `sum`, `list`, `next`), which takes what
-   * that generator yields to count or use up (handOver). What anything else draws (a host op, zip
-   * for its tuples, Python code a consumer calls back) may be kept uncounted, so it escapes.
-   */
-  private taking: Taker | null = null;
+  /** Reference counts on the script's names: what goes with its last name (reference_counts.ts). */
+  private readonly refs = new ReferenceCounts(this.countingRun());
+  /** What a consumer drawing from a generator takes of its yields (yield_takers.ts). */
+  private readonly takers = new Takers(this.refs);
   /** Set by a call from Python code to a Python function, for its `bindParams`: its arguments did not escape. */
   private argumentsKept = false;
   /** What the yields of the statement a generator is running received (generator_body.ts). */
@@ -411,7 +329,7 @@ export class Interpreter implements HostContext {
   }
 
   callLending(fn: PyValue, args: readonly PyValue[], kwargs: Kwargs = NO_KWARGS): PyValue {
-    return this.lending(args, kwargs, () => this.callValue(fn, [...args], kwargs));
+    return this.refs.lending(args, kwargs, () => this.callValue(fn, [...args], kwargs));
   }
 
   opScope: OpScope | null = null;
@@ -512,20 +430,16 @@ export class Interpreter implements HostContext {
   // ------------------------------------------------------------ running
 
   madeInstance(inst: PyInstance): void {
-    if (!countsInstances(inst.cls)) return;
-    inst.born = hostObjectCount();
-    // An instance of the script's own classes holds counts only once something counted is stored
-    // in it (storeAttribute): a micrograd Value, which holds floats, tuples and closures, is no holder.
-    if (!holdsOnlyItsDict(inst.cls)) this.holders.set(inst, { born: inst.born, items: [] });
+    this.refs.madeInstance(inst);
   }
 
   madeFilledInstance(inst: PyInstance): void {
     this.madeInstance(inst);
-    if (inst.born >= 0) this.resync(inst);
+    if (inst.born >= 0) this.refs.resync(inst);
   }
 
   doneWith(v: PyValue): void {
-    this.usedOperand(v);
+    this.refs.usedOperand(v);
   }
 
   /** Restarts the wall-clock and step budgets, e.g. before calling into a function after a run. */
@@ -626,23 +540,23 @@ export class Interpreter implements HostContext {
   private execStmt(s: A.Stmt, scope: Scope): Completion {
     this.node = s;
     this.tick();
-    const outer = this.statementStart;
-    this.statementStart = hostObjectCount();
-    const usedUp = this.usedUp.length;
-    const drawn = this.drawnByCalls.length;
+    const outer = this.refs.statementStart;
+    this.refs.statementStart = hostObjectCount();
+    const usedUp = this.refs.usedUp.length;
+    const drawn = this.takers.drawnByCalls.length;
     const r = this.runStmt(s, scope);
-    this.statementStart = outer;
+    this.refs.statementStart = outer;
     // A statement's temporaries are gone once it ends: what lost its last name in it can go too.
-    if (this.drawnByCalls.length > drawn) this.releaseDrawn(drawn);
-    if (this.usedUp.length > usedUp) this.collectUsedUp(usedUp);
-    if (this.unbound.length) this.collectUnbound();
+    if (this.takers.drawnByCalls.length > drawn) this.takers.releaseDrawn(drawn);
+    if (this.refs.usedUp.length > usedUp) this.refs.collectUsedUp(usedUp);
+    if (this.refs.unbound.length) this.refs.collectUnbound();
     return r;
   }
 
   private runStmt(s: A.Stmt, scope: Scope): Completion {
     switch (s.kind) {
       case 'ExprStmt':
-        this.usedOperand(this.evalExpr(s.value, scope));
+        this.refs.usedOperand(this.evalExpr(s.value, scope));
         return NORMAL;
       case 'Assign':
         this.execAssign(s, scope);
@@ -709,7 +623,7 @@ export class Interpreter implements HostContext {
   private execAssign(s: A.Assign, scope: Scope): void {
     const v = this.evalExpr(s.value, scope);
     // `a, b = pair = f()`: what a and b get, pair holds too; count no new value in this statement.
-    if (s.targets.length > 1) this.statementStart = Number.MAX_SAFE_INTEGER;
+    if (s.targets.length > 1) this.refs.statementStart = Number.MAX_SAFE_INTEGER;
     for (const t of s.targets) this.assign(t, v, scope);
   }
 
@@ -761,13 +675,13 @@ export class Interpreter implements HostContext {
   }
 
   private execWhile(s: A.While, scope: Scope): Completion {
-    const usedUp = this.usedUp.length;
+    const usedUp = this.refs.usedUp.length;
     for (;;) {
       const test = this.evalExpr(s.test, scope);
-      this.usedOperand(test);
+      this.refs.usedOperand(test);
       const go = ops.truthy(test, this);
       // The test's temporaries go each time round, not when the loop ends.
-      if (this.usedUp.length > usedUp) this.collectUsedUp(usedUp);
+      if (this.refs.usedUp.length > usedUp) this.refs.collectUsedUp(usedUp);
       if (!go) break;
       const r = this.execBlock(s.body, scope);
       if (r === BREAK) return NORMAL;
@@ -784,27 +698,27 @@ export class Interpreter implements HostContext {
     // The loop holds its iterator: a generator stays open while it runs, and goes with the last
     // name that holds it after the loop (a loader a function made closes as the function returns);
     // so does a container that holds its items (`for x, y in zip(xs, ys)`, `for t in [a, b]`).
-    const held = it instanceof PyGenerator || this.isHolder(it);
-    if (held) this.bound(it);
-    else this.escape(it);
+    const held = it instanceof PyGenerator || this.refs.isHolder(it);
+    if (held) this.refs.bound(it);
+    else this.refs.escape(it);
     this.node = s;
     const nextItem = ops.cursor(it, this);
     // The target takes what a generator yields, as a name takes any value.
-    const taker = this.takerOf(it);
-    const usedUp = this.usedUp.length;
+    const taker = this.takers.takerOf(it);
+    const usedUp = this.refs.usedUp.length;
     try {
       for (;;) {
         // An error while fetching the next item (zip(strict=True), a host iterator) belongs to the `for` line.
         this.node = s;
         // NB: the cursor charges the step of each iteration.
-        const item = this.drawNext(taker, it, nextItem);
+        const item = this.takers.drawNext(taker, it, nextItem);
         if (item === undefined) break;
         this.assign(s.target, item, scope);
-        if (taker !== null) this.took(taker);
+        if (taker !== null) this.takers.took(taker);
         // What the target held before goes now, before the body runs, as in CPython; so does what
         // it unpacked (a tuple a generator yielded), not when the loop ends.
-        if (this.unbound.length) this.collectUnbound();
-        if (this.usedUp.length > usedUp) this.collectUsedUp(usedUp);
+        if (this.refs.unbound.length) this.refs.collectUnbound();
+        if (this.refs.usedUp.length > usedUp) this.refs.collectUsedUp(usedUp);
         const r = this.execBlock(s.body, scope);
         if (r === BREAK || r === RETURN) {
           if (it instanceof PyGenerator) this.closeAbandoned(it, made);
@@ -818,7 +732,7 @@ export class Interpreter implements HostContext {
       if (it instanceof HostObject && !(e instanceof HaltError || e instanceof StopRun)) it.loopLeft(this);
       throw e;
     } finally {
-      if (held) this.unbind(it);
+      if (held) this.refs.unbind(it);
     }
     return this.execBlock(s.orelse, scope);
   }
@@ -1000,8 +914,8 @@ export class Interpreter implements HostContext {
           this.raisedAt(err, s, () => ({ op: `${s.op}=`, operands: [{ value: cur, span: t.span }, { value: v, span: s.value.span }] }));
           throw err;
         }
-        this.madeInPlace(cur, v, r);
-        this.usedOperand(v);
+        this.refs.madeInPlace(cur, v, r);
+        this.refs.usedOperand(v);
         this.assignName(t.id, r, scope);
         if (this.onAssign !== null) this.onAssign(t.id, r, t.span);
         return;
@@ -1013,9 +927,9 @@ export class Interpreter implements HostContext {
         const v = this.evalExpr(s.value, scope);
         this.node = s;
         const r = ops.inplace(op, cur, v, this);
-        this.madeInPlace(cur, v, r);
-        this.usedOperand(v);
-        this.escape(r);
+        this.refs.madeInPlace(cur, v, r);
+        this.refs.usedOperand(v);
+        this.refs.escape(r);
         ops.setattr(obj, t.attr, r, this);
         return;
       }
@@ -1027,11 +941,11 @@ export class Interpreter implements HostContext {
         const v = this.evalExpr(s.value, scope);
         this.node = s;
         const r = ops.inplace(op, cur, v, this);
-        this.madeInPlace(cur, v, r);
-        this.usedOperand(v);
-        this.storedItem(obj, index, r);
+        this.refs.madeInPlace(cur, v, r);
+        this.refs.usedOperand(v);
+        this.refs.storedItem(obj, index, r);
         // `x[i] += 1` on an array: the view x[i] it read is used up too (a list's item stays where it was).
-        if (r !== cur) this.storedItem(obj, index, cur);
+        if (r !== cur) this.refs.storedItem(obj, index, cur);
         ops.setitem(obj, index, r, this);
         return;
       }
@@ -1040,346 +954,23 @@ export class Interpreter implements HostContext {
     }
   }
 
-  // ------------------------------------------------------------ freeing values whose last name went
-
-  private isHolder(v: PyValue): boolean {
-    return typeof v === 'object' && v !== null && this.holders.has(v);
-  }
-
-  private isCounted(v: PyValue): v is Counted {
-    if (typeof v !== 'object' || v === null) return false;
-    if (v instanceof PyInstance) return v.born >= 0;
-    return counted(v) || this.holders.has(v);
-  }
-
-  /** Its place among host objects: a value is new to a statement if it is past the count at its start. */
-  private bornOf(v: Counted): number {
-    if (v instanceof PyInstance) return v.born;
-    return this.holders.get(v)?.born ?? (v as HostObject | PyGenerator).born;
-  }
-
-  /** `v` was bound to one more name. */
-  private bound(v: PyValue): void {
-    if (!this.isCounted(v)) return;
-    const n = this.bindings.get(v);
-    if (n !== undefined) this.bindings.set(v, n + 1);
-    else if (!this.escaped.has(v) && this.countable(v)) this.bindings.set(v, 1);
-  }
-
-  /**
-   * Whether uncounted `v` can be counted from a new name or container: it is new to the running
-   * statement (nothing uncounted reached it yet), or its last count went in a statement still
-   * running and it waits to be collected (a value a consumer drew: `y = max(g)`).
-   */
-  private countable(v: Counted): boolean {
-    return this.bornOf(v) >= this.statementStart || this.unbound.some((u) => u.value === v);
-  }
-
-  /** A name bound to `v` was rebound or deleted, or its frame ended (for the statement at `depth` to finish). */
-  private unbind(v: PyValue | undefined, depth = this.frames.length): void {
-    if (typeof v !== 'object' || v === null) return;
-    const c = v as Counted;
-    const n = this.bindings.get(c);
-    if (n === undefined) return;
-    if (n > 1) {
-      this.bindings.set(c, n - 1);
-      return;
-    }
-    this.bindings.delete(c);
-    // NB: an instance that holds nothing counted has nothing to free: a micrograd Value's last name goes by the thousand.
-    if (c instanceof PyInstance && !this.holders.has(c)) return;
-    this.unbound.push({ value: c, depth, at: this.node });
-  }
-
-  /**
-   * `v` is what an op returned: a container it made (a tuple, list or dict, a pytree node) is
-   * counted, holding a count on each counted value in it (its containers counted first, to depth).
-   */
-  private adopt(v: PyValue, depth = 8): void {
-    // NB: an instance first: a tuple of micrograd Values is adopted as it is made, a WeakMap look-up for each Value.
-    if (typeof v !== 'object' || v === null || depth === 0 || v instanceof PyInstance || counted(v) || this.holders.has(v)) return;
-    const items = heldItems(v);
-    if (items === undefined) return;
-    const held: Counted[] = [];
-    for (const item of items) {
-      this.adopt(item, depth - 1);
-      if (this.holdItem(item)) held.push(item);
-    }
-    this.holdOn(v, held);
-  }
-
-  /**
-   * `container` holds a count on each of `items`. NB: one that holds none is left uncounted: it
-   * could free nothing, and a WeakMap entry for each of the tuples and lists a program makes
-   * (`(self, other)` in every op of an autograd engine) costs more than its counting saves.
-   */
-  private holdOn(container: object, items: Counted[]): void {
-    if (items.length > 0) this.holders.set(container, { born: hostObjectCount(), items });
-  }
-
-  /**
-   * A list, dict or set Python made (a literal, a comprehension, `list()`) is a holder even while
-   * empty: what is appended or stored in it later (`losses.append(loss)`, `d[k] = v`), it holds.
-   */
-  private holdMutable(container: PyValue): void {
-    if ((container instanceof PyList || container instanceof PyDict || (container instanceof PySet && !container.frozen)) && !this.holders.has(container)) {
-      this.holders.set(container, { born: hostObjectCount(), items: [] });
-    }
-  }
-
-  /** A live list, dict or set that holds what is in it (holdMutable): what is stored in it, it holds too. */
-  private countedContainer(v: PyValue): v is PyList | PyDict | PySet {
-    return (v instanceof PyList || v instanceof PyDict || v instanceof PySet) && this.holders.has(v) && !this.escaped.has(v);
-  }
-
-  /** Counted container `c` took `v` in (`xs.append(v)`): one more count on it, if it is counted. */
-  private holdMore(c: object, v: PyValue): void {
-    if (this.holdItem(v)) this.holders.get(c)!.items.push(v);
-  }
-
-  /** Counted container `c` let go of one `v` (`d[k] = new` replaced it). */
-  private letGo(c: object, v: PyValue): void {
-    const items = this.holders.get(c)!.items;
-    const i = items.indexOf(v as Counted);
-    if (i < 0) return;
-    items.splice(i, 1);
-    this.unbind(v);
-  }
-
-  /**
-   * The value `c[index] = ...` replaces, when it is known without running Python code (a dict's
-   * str or int key, a list's int index): `{ old }` (undefined where there was none); null otherwise.
-   */
-  private storedAt(c: PyList | PyDict | PySet, index: PyValue): { readonly old: PyValue | undefined } | null {
-    if (c instanceof PyDict && (typeof index === 'string' || typeof index === 'bigint')) return { old: c.map.get(ops.dictKey(index, this))?.[1] };
-    if (c instanceof PyList && typeof index === 'bigint') {
-      const i = Number(index);
-      return { old: c.items[i < 0 ? c.items.length + i : i] };
-    }
-    return null;
-  }
-
-  /**
-   * A built-in method `name` of counted container `c` ran with `args`: what it took in (`append`,
-   * `add`, `insert`), `c` holds; after any other that may change what `c` holds (`extend`,
-   * `update`, `pop`, `remove`, `clear`), `c` is looked at again.
-   */
-  private calledOn(c: object, name: string, args: readonly PyValue[]): void {
-    if (name === 'append' || name === 'add') this.holdMore(c, args[0]);
-    else if (name === 'insert') this.holdMore(c, args[1]);
-    else if (!KEEPS_ITEMS.has(name)) this.resync(c);
-  }
-
-  /**
-   * A new container holds `item`: one more count on it, if it is counted and new or named. An
-   * instance that holds nothing counted goes uncounted instead (escape): it could free nothing,
-   * and a tuple of micrograd Values (`(self, other)`) is then no holder. NB: an instance's
-   * attribute does count one (holdCount): `self.encoder = Encoder()` before it holds tensors.
-   */
-  private holdItem(item: PyValue): item is Counted {
-    if (item instanceof PyInstance && item.born >= 0 && !this.holders.has(item)) {
-      this.escape(item);
-      return false;
-    }
-    return this.holdCount(item);
-  }
-
-  /** One more count on `item`, if it is counted and new or named. */
-  private holdCount(item: PyValue): item is Counted {
-    if (!this.isCounted(item) || this.escaped.has(item)) return false;
-    const n = this.bindings.get(item);
-    if (n !== undefined) this.bindings.set(item, n + 1);
-    else if (this.countable(item)) this.bindings.set(item, 1);
-    else return false;
-    return true;
-  }
-
-  /**
-   * Holder `holder` holds one count on each counted value in it now: what came in since it was
-   * last looked at gains a count, what went loses one. A container in it that a host made (an
-   * optimizer's `param_groups` and `state`) holds its own items (adopt), and is looked at too.
-   */
-  private resync(holder: object, depth = 8): void {
-    if (depth === 0) return;
-    let held = this.holders.get(holder);
-    if (held === undefined) {
-      // A counted instance that held nothing counted yet: what a host method or a `__setattr__` stored in it, it holds now.
-      if (!(holder instanceof PyInstance && holder.born >= 0 && !this.escaped.has(holder))) return;
-      held = { born: holder.born, items: [] };
-      this.holders.set(holder, held);
-    }
-    const before = new Map<Counted, number>();
-    for (const v of held.items) before.set(v, (before.get(v) ?? 0) + 1);
-    const items: Counted[] = [];
-    for (const v of holder instanceof PyInstance ? instanceContents(holder) : (heldItems(holder) ?? [])) {
-      if (typeof v !== 'object' || v === null) continue;
-      if (!(v instanceof PyInstance)) {
-        if (this.holders.has(v)) this.resync(v, depth - 1);
-        else this.adopt(v, depth - 1);
-      }
-      const n = before.get(v as Counted);
-      if (n) {
-        before.set(v as Counted, n - 1);
-        items.push(v as Counted);
-      } else if (holder instanceof PyInstance ? this.holdCount(v) : this.holdItem(v)) items.push(v as Counted);
-    }
-    held.items = items;
-    if (items.length === 0 && holder instanceof PyInstance && holdsOnlyItsDict(holder.cls)) this.holders.delete(holder);
-    for (const [v, n] of before) for (let i = 0; i < n; i++) this.unbind(v);
-  }
-
-  /**
-   * Whether counted instance `inst` of the script's classes shows counted values it does not hold:
-   * a host function stored them (a dataclass's `__init__`, `dataclasses.replace`), not storeAttribute.
-   * NB: counts, not a walk with a Map as resync's, since every micrograd Value made comes here.
-   */
-  private showsMoreThanItHolds(inst: PyInstance): boolean {
-    if (!this.countedInstance(inst)) return false;
-    let shown = 0;
-    for (const v of inst.dict.values()) if (this.isCounted(v) && !this.escaped.has(v)) shown++;
-    return shown !== (this.holders.get(inst)?.items.length ?? 0);
-  }
-
-  /** A live instance the interpreter counts: what is stored in it, it holds (resync); NB: an escaped one keeps all it holds. */
-  private countedInstance(v: PyValue): v is PyInstance {
-    return v instanceof PyInstance && v.born >= 0 && !this.escaped.has(v);
-  }
-
-  /**
-   * `obj.name = value` on counted instance `obj`. One that holds only its `__dict__` moves one
-   * count, as `d[k] = v` does: it holds `value` (becoming a holder with the first counted value it
-   * holds) and lets go of what `name` held; another (a Module, whose parameters live outside its
-   * `__dict__`), or a store a `__setattr__` or property put elsewhere, is looked at again (resync).
-   */
-  private storeAttribute(obj: PyInstance, name: string, value: PyValue): void {
-    const old = obj.dict.get(name);
-    ops.setattr(obj, name, value, this);
-    if (obj.dict.get(name) !== value || !holdsOnlyItsDict(obj.cls)) {
-      this.resync(obj);
-      return;
-    }
-    let held = this.holders.get(obj);
-    if (typeof value === 'object' && value !== null && !(value instanceof PyInstance)) {
-      if (this.holders.has(value)) this.resync(value, 7);
-      else this.adopt(value, 7);
-    }
-    if (this.holdCount(value)) {
-      if (held === undefined) {
-        held = { born: obj.born, items: [] };
-        this.holders.set(obj, held);
-      }
-      held.items.push(value);
-    }
-    if (held !== undefined && old !== undefined) this.letGo(obj, old);
-  }
-
-  /**
-   * `out` is what a built-in of CONTAINER_BUILTINS returned from `args`: a list or tuple it made
-   * (`list(zip(xs, ys))`, `sorted(xs)`) holds its items as an op's result does; an iterator
-   * (`zip(xs, ys)`, `map(f, xs)`, `enumerate(xs)`) holds its arguments, which it draws from later.
-   */
-  private madeContainer(out: PyValue, args: readonly PyValue[]): void {
-    if (args.includes(out)) return;
-    // NB: an iterator holds a generator it draws from later; a container drew it out (drawnFrom closes it).
-    if (out instanceof PyIterator) {
-      this.holdOn(out, args.filter((a) => this.holdItem(a)));
-    } else {
-      this.adopt(out);
-      this.holdMutable(out);
-    }
-  }
-
-  /**
-   * `out` was made from `from` (a slice, `t + (x,)`, a method's result): if `from` is a counted
-   * container and `out` a new list, tuple, dict or set, `out` holds its items as `from` does; a
-   * dict's view holds the dict; another new container may hold them uncounted, so `from` keeps them.
-   */
-  private madeFrom(from: PyValue, out: PyValue): void {
-    if (!this.isHolder(from) || typeof out !== 'object' || out === null) return;
-    if (this.isCounted(out)) {
-      // A counted instance a host made from `from` (`model[0:2]`, a Sequential of its layers) holds what it shows.
-      if (out instanceof PyInstance) this.resync(out);
-      return;
-    }
-    if (out instanceof PyList || out instanceof PyTuple || out instanceof PyDict || out instanceof PySet) this.adopt(out);
-    // A dict's live view (`d.items()`) reads the dict while it lives: it holds it, as zip holds what it zips;
-    // so does what a counted instance's method made (`model.parameters()`, `model.state_dict()`).
-    else if ((out instanceof PyDictView || from instanceof PyInstance) && this.holdItem(from)) this.holdOn(out, [from]);
-    else this.escape(from);
-  }
-
-  /**
-   * `cur op= v` gave `r`. A counted container that changed in place (`xs += [t]`) holds what it
-   * took from `v`; another holds it uncounted, so `v` keeps it until the run ends.
-   */
-  private madeInPlace(cur: PyValue, v: PyValue, r: PyValue): void {
-    this.madeFrom(cur, r);
-    if (r === cur && this.countedContainer(cur)) this.resync(cur);
-    else if (r === cur && !(cur instanceof HostObject && cur.collectable)) this.escape(v);
-    else this.madeFrom(v, r);
-  }
-
-  /**
-   * `obj[index] = value`: a container keeps the value and the key; a tensor or array (collectable)
-   * copies the values in and keeps neither, so they are used up as an operator's operands are.
-   */
-  private storedItem(obj: PyValue, index: PyValue, value: PyValue): void {
-    if (obj instanceof HostObject && obj.collectable) {
-      this.usedOperand(value);
-      this.usedOperand(index);
-    } else {
-      this.escape(value);
-      this.escape(index);
-    }
-  }
-
-  /**
-   * Runs `call` with `args` and `kwargs` counted as names, as CPython's frame holds a call's
-   * arguments: what the callee keeps it counts or escapes itself (a `forward`'s names, `self.h = x`),
-   * and a temporary nothing kept goes when the running statement ends (collectUnbound). What the
-   * call returns holds its items as an op's result does.
-   */
-  private lending(args: readonly PyValue[], kwargs: Kwargs, call: () => PyValue): PyValue {
-    // NB: allocated only for a call that lends a counted value: `Value(x)` lends floats.
-    let lent: Counted[] | null = null;
-    for (const a of args) lent = this.lend(a, lent);
-    for (const v of kwargs.values()) lent = this.lend(v, lent);
-    try {
-      const out = call();
-      this.adopt(out);
-      return out;
-    } finally {
-      if (lent !== null) for (const v of lent) this.unbind(v);
-    }
-  }
-
-  /** A call counts `v` as a name while it runs (lending): `lent` with `v` added where it did. */
-  private lend(v: PyValue, lent: Counted[] | null): Counted[] | null {
-    // NB: only what this counted is let go after: a value it could not count may gain names in the call.
-    if (!this.isCounted(v)) return lent;
-    const n = this.bindings.get(v);
-    this.bound(v);
-    if (this.bindings.get(v) === n) return lent;
-    (lent ??= []).push(v);
-    return lent;
-  }
-
+  // ------------------------------------------------------------ drawing from generators, closing dropped ones (reference_counts.ts counts)
 
   /** A loop in a generator's body draws from `it` (GeneratorHost.drawFrom), holding it as execFor's loop does. */
   private drawFrom(it: PyValue): Drawing {
-    const held = it instanceof PyGenerator || this.isHolder(it);
-    if (held) this.bound(it);
-    else this.escape(it);
+    const held = it instanceof PyGenerator || this.refs.isHolder(it);
+    if (held) this.refs.bound(it);
+    else this.refs.escape(it);
     const nextItem = ops.cursor(it, this);
     // The target takes what a generator yields, as a name takes any value.
-    const taker = this.takerOf(it);
+    const taker = this.takers.takerOf(it);
     return {
-      next: () => this.drawNext(taker, it, nextItem),
+      next: () => this.takers.drawNext(taker, it, nextItem),
       took: () => {
-        if (taker !== null) this.took(taker);
+        if (taker !== null) this.takers.took(taker);
       },
       end: () => {
-        if (held) this.unbind(it);
+        if (held) this.refs.unbind(it);
       },
     };
   }
@@ -1391,119 +982,10 @@ export class Interpreter implements HostContext {
   private delegate(inner: PyGenerator, thrown: ExceptionObject | null, sent: PyValue): IteratorResult<PyValue, PyValue> {
     const taker: Taker = { from: [inner], drawn: [] };
     try {
-      return this.drawing(taker, () => inner.resume(thrown, sent));
+      return this.takers.drawing(taker, () => inner.resume(thrown, sent));
     } finally {
-      this.took(taker);
+      this.takers.took(taker);
     }
-  }
-
-  /**
-   * What a consumer of `it` takes: what the generators it draws from yield, `it` itself or those a
-   * counted iterator over them holds (`enumerate(batches())`, `zip(g, h)`); null where there are none.
-   */
-  private takerOf(it: PyValue): Taker | null {
-    if (it instanceof PyGenerator) return { from: [it], drawn: [] };
-    if (!(it instanceof PyIterator)) return null;
-    const from: PyGenerator[] = [];
-    this.heldGenerators(it, from, 8);
-    return from.length > 0 ? { from, drawn: [] } : null;
-  }
-
-  /** Adds to `out` the generators iterator `it` holds, and those the iterators it holds hold (`zip(enumerate(g), h)`), to `depth`. */
-  private heldGenerators(it: PyIterator, out: PyGenerator[], depth: number): void {
-    const held = this.holders.get(it);
-    if (held === undefined || depth === 0) return;
-    for (const v of held.items) {
-      if (v instanceof PyGenerator) out.push(v);
-      else if (v instanceof PyIterator) this.heldGenerators(v, out, depth - 1);
-    }
-  }
-
-  /**
-   * The next item of `it` for a consumer that takes what `taker` takes. A tuple an iterator made of
-   * what its generators yielded (`enumerate(g)`, `zip(g, h)`) holds them, as an op's result does.
-   */
-  private drawNext(taker: Taker | null, it: PyValue, next: () => PyValue | undefined): PyValue | undefined {
-    if (taker === null) return next();
-    const item = this.drawing(taker, next);
-    if (item !== undefined && !(it instanceof PyGenerator)) this.adopt(item);
-    return item;
-  }
-
-  /** Runs `draw` with `taker` taking what its generator yields (see `taking`). */
-  private drawing<T>(taker: Taker | null, draw: () => T): T {
-    const outer = this.taking;
-    this.taking = taker;
-    try {
-      return draw();
-    } finally {
-      this.taking = outer;
-    }
-  }
-
-  /**
-   * `g` yielded `v` to `taker`, what was drawing when it resumed: the consumer drawing from `g` takes
-   * it, as CPython hands the yielded reference to it; anything else may keep it uncounted, so it escapes.
-   */
-  private handOver(g: PyGenerator, v: PyValue, taker: Taker | null): void {
-    // NB: only counted values are kept: `sum(i * i for i in range(n))` draws numbers by the million.
-    // The consumer holds a count on what it drew until it took it (`took`): the generator may let
-    // go of its own names for it while the consumer still uses it (`max(g)`, `next(it) + next(it)`).
-    if (taker === null || !taker.from.includes(g)) this.escape(v);
-    else if (this.holdItem(v)) taker.drawn.push(v);
-  }
-
-  /** The consumer took what it drew (a name or a container counts it now, or nothing did): it lets go of its counts. */
-  private took(taker: Taker): void {
-    for (const v of taker.drawn) this.unbind(v);
-    taker.drawn.length = 0;
-  }
-
-  /** `v` went somewhere other than a name: it is never collected. */
-  private escape(v: PyValue): void {
-    if (!this.isCounted(v)) return;
-    this.bindings.delete(v);
-    // An instance that holds nothing counted is counted no more; NB: a field, where a WeakSet entry for each of a micrograd engine's Values costs its GC.
-    if (v instanceof PyInstance && !this.holders.has(v)) v.born = -1;
-    else this.escaped.add(v);
-  }
-
-  /**
-   * `v` was an operand an operator, subscript or method call used up (`x * 2` in `(x * 2).sum()`),
-   * or an expression statement's value: if it is new in this statement, it goes when the
-   * statement ends unless a name, a container or a call took it by then.
-   */
-  private usedOperand(v: PyValue): void {
-    if (this.isCounted(v) && this.bornOf(v) >= this.statementStart) this.usedUp.push(v);
-  }
-
-  /** Frees what was used up since `mark` and nothing took; NB: only once the expressions that used them have ended. */
-  private collectUsedUp(mark: number): void {
-    for (let i = mark; i < this.usedUp.length; i++) {
-      const v = this.usedUp[i];
-      if (!this.bindings.has(v) && !this.escaped.has(v) && v !== this.retval) this.collect(v);
-    }
-    this.usedUp.length = mark;
-  }
-
-  private collectUnbound(): void {
-    const depth = this.frames.length;
-    let waiting = 0;
-    for (const u of this.unbound) {
-      if (u.depth < depth) this.unbound[waiting++] = u;
-      else if (!this.bindings.has(u.value) && !this.escaped.has(u.value) && u.value !== this.retval) this.collect(u.value, u.at);
-    }
-    this.unbound.length = waiting;
-  }
-
-  /** Nothing in Python reaches `v` any more (since `at` ran): a container lets go of its items, a host value frees what it holds, a generator is closed. */
-  private collect(v: Counted, at: { readonly span: Span } = this.node): void {
-    const held = this.holders.get(v);
-    if (held !== undefined) {
-      this.holders.delete(v);
-      for (const item of held.items) this.unbind(item);
-    } else if (v instanceof HostObject) v.collect(this);
-    else if (v instanceof PyGenerator) this.closeDropped(v, at);
   }
 
   /**
@@ -1559,50 +1041,6 @@ export class Interpreter implements HostContext {
     finalizeGenerators(this.globals, this.unfinished, (g) => this.closeDropped(g, null));
   }
 
-  /**
-   * The frame of `scope` (a call, a comprehension, a generator) ended: its variables go with it,
-   * unless a function defined in it keeps them, or a generator expression made in it may still
-   * read them (Scope.readers): then the last of those to finish lets go of them. Whether they went now.
-   */
-  private releaseScope(scope: Scope): boolean {
-    if (scope.readers > 0) {
-      scope.released = true;
-      return false;
-    }
-    const captured = scope.captured;
-    if (captured === null) {
-      for (const v of scope.vars.values()) this.unbind(v);
-      scope.vars.clear();
-      return true;
-    }
-    // A closure keeps only the variables it may read (`sorted(xs, key=lambda t: t.sum())` keeps none).
-    for (const [name, v] of scope.vars) {
-      if (captured.has(name)) continue;
-      this.unbind(v);
-      scope.vars.delete(name);
-    }
-    return true;
-  }
-
-  /** A generator expression made in `scope` finished: a scope around it whose frame ended and that it was the last to read goes now. */
-  private readerFinished(scope: Scope): void {
-    for (let s: Scope | null = scope; s !== null && s.info !== null; s = s.parent) {
-      if (--s.readers === 0 && s.released) {
-        s.released = false;
-        this.releaseScope(s);
-      }
-    }
-  }
-
-  /** A function, lambda or class `node` defined in `scope` keeps the variables it may read of it and of the scopes around it. */
-  private capture(scope: Scope, node: A.FunctionDef | A.Lambda | A.ClassDef): void {
-    const names = namesRead(node);
-    for (let s: Scope | null = scope; s !== null && s.info !== null; s = s.parent) {
-      s.captured ??= new Set();
-      for (const n of names) s.captured.add(n);
-    }
-  }
-
   // ------------------------------------------------------------ names and targets
 
   private lookup(name: string, scope: Scope): PyValue {
@@ -1656,8 +1094,8 @@ export class Interpreter implements HostContext {
   private setVar(vars: Map<string, PyValue>, name: string, value: PyValue): void {
     const old = vars.get(name);
     vars.set(name, value);
-    this.bound(value);
-    this.unbind(old);
+    this.refs.bound(value);
+    this.refs.unbind(old);
   }
 
   private assign(target: A.Expr, value: PyValue, scope: Scope): void {
@@ -1675,9 +1113,9 @@ export class Interpreter implements HostContext {
         const obj = this.evalExpr(target.value, scope);
         this.node = target;
         // A counted instance holds what is stored in it (`self.fc = nn.Linear(4, 8)`) while it lives.
-        if (this.countedInstance(obj)) this.storeAttribute(obj, target.attr, value);
+        if (this.refs.countedInstance(obj)) this.refs.storeAttribute(obj, target.attr, value);
         else {
-          this.escape(value);
+          this.refs.escape(value);
           ops.setattr(obj, target.attr, value, this);
         }
         return;
@@ -1686,18 +1124,18 @@ export class Interpreter implements HostContext {
         const obj = this.evalExpr(target.value, scope);
         const index = this.evalIndex(obj, target.index, scope);
         this.node = target;
-        if (this.countedContainer(obj)) {
+        if (this.refs.countedContainer(obj)) {
           // It holds what it stores while it lives (`history[epoch] = loss.detach()`).
-          const known = this.storedAt(obj, index);
+          const known = this.refs.storedAt(obj, index);
           ops.setitem(obj, index, value, this);
-          if (known === null) this.resync(obj);
+          if (known === null) this.refs.resync(obj);
           else {
-            this.holdMore(obj, value);
-            if (known.old !== undefined) this.letGo(obj, known.old);
+            this.refs.holdMore(obj, value);
+            if (known.old !== undefined) this.refs.letGo(obj, known.old);
           }
           return;
         }
-        this.storedItem(obj, index, value);
+        this.refs.storedItem(obj, index, value);
         ops.setitem(obj, index, value, this);
         return;
       }
@@ -1731,7 +1169,7 @@ export class Interpreter implements HostContext {
       if (items.length < elts.length) throw pyError('ValueError', `not enough values to unpack (expected ${elts.length}, got ${items.length})`);
       for (let i = 0; i < elts.length; i++) this.assign(elts[i], items[i], scope);
       // `l, g = value_and_grad(f)(x)`: the tuple an op returned goes once its items have their names.
-      this.usedOperand(value);
+      this.refs.usedOperand(value);
       return;
     }
     const after = elts.length - star - 1;
@@ -1740,10 +1178,10 @@ export class Interpreter implements HostContext {
     }
     for (let i = 0; i < star; i++) this.assign(elts[i], items[i], scope);
     const rest = items.slice(star, items.length - after);
-    for (const v of rest) this.escape(v);
+    for (const v of rest) this.refs.escape(v);
     this.assign((elts[star] as A.Starred).value, new PyList(rest), scope);
     for (let i = 0; i < after; i++) this.assign(elts[star + 1 + i], items[items.length - after + i], scope);
-    this.usedOperand(value);
+    this.refs.usedOperand(value);
   }
 
   private delete(target: A.Expr, scope: Scope): void {
@@ -1754,7 +1192,7 @@ export class Interpreter implements HostContext {
         const vars = info === null || info.globals.has(target.id) ? this.globals : scope.vars;
         const old = vars.get(target.id);
         if (!vars.delete(target.id)) throw pyError('NameError', `name '${target.id}' is not defined`);
-        this.unbind(old);
+        this.refs.unbind(old);
         return;
       }
       case 'Subscript': {
@@ -1762,14 +1200,14 @@ export class Interpreter implements HostContext {
         const index = this.evalExpr(target.index, scope);
         this.node = target;
         ops.delitem(obj, index, this);
-        if (this.countedContainer(obj)) this.resync(obj);
+        if (this.refs.countedContainer(obj)) this.refs.resync(obj);
         return;
       }
       case 'Attribute': {
         const obj = this.evalExpr(target.value, scope);
         this.node = target;
         ops.delattr(obj, target.attr, this);
-        if (this.countedInstance(obj)) this.resync(obj);
+        if (this.refs.countedInstance(obj)) this.refs.resync(obj);
         return;
       }
       case 'Tuple':
@@ -1787,8 +1225,8 @@ export class Interpreter implements HostContext {
     if (s.isAsync) throw new HaltError('unsupported', "Gradlens does not support 'async def'", s.span);
     const decorators = s.decorators.map((d) => this.evalExpr(d, scope));
     const defaults = s.params.length === 0 ? NO_DEFAULTS : s.params.map((p) => (p.default ? this.evalExpr(p.default, scope) : undefined));
-    for (const d of defaults) if (d !== undefined) this.escape(d);
-    this.capture(scope, s);
+    for (const d of defaults) if (d !== undefined) this.refs.escape(d);
+    this.refs.capture(scope, s);
     this.node = s;
     const created = new PyFunction(s.name, scope.qualPrefix + s.name, s, defaults, scope);
     this.onDefine?.(created);
@@ -1802,8 +1240,8 @@ export class Interpreter implements HostContext {
 
   private makeLambda(e: A.Lambda, scope: Scope): PyFunction {
     const defaults = e.params.length === 0 ? NO_DEFAULTS : e.params.map((p) => (p.default ? this.evalExpr(p.default, scope) : undefined));
-    for (const d of defaults) if (d !== undefined) this.escape(d);
-    this.capture(scope, e);
+    for (const d of defaults) if (d !== undefined) this.refs.escape(d);
+    this.refs.capture(scope, e);
     return new PyFunction('<lambda>', `${scope.qualPrefix}<lambda>`, e, defaults, scope);
   }
 
@@ -1879,8 +1317,8 @@ export class Interpreter implements HostContext {
     const frameStart = hostObjectCount();
     let returned: PyValue = null;
     // NB: a function a consumer calls back (`max(g, key=f)`) draws for itself, not for that consumer.
-    const taker = this.taking;
-    this.taking = null;
+    const taker = this.takers.taking;
+    this.takers.taking = null;
     this.frames.push({ fn, scope, caller: callerNode });
     try {
       if (node.kind === 'Lambda') return this.evalExpr(node.body, scope);
@@ -1892,31 +1330,13 @@ export class Interpreter implements HostContext {
     } catch (e) {
       throw this.leaveFrame(e, fn);
     } finally {
-      this.taking = taker;
+      this.takers.taking = taker;
       this.frames.pop();
       this.node = callerNode;
       this.opScope = callerScope;
-      const waiting = this.unbound.length;
-      if (this.releaseScope(scope) && this.unbound.length > waiting) this.closeLocalGenerators(waiting, frameStart, returned, args, kwargs);
+      const waiting = this.refs.unbound.length;
+      if (this.refs.releaseScope(scope) && this.refs.unbound.length > waiting) this.refs.closeLocalGenerators(waiting, frameStart, returned, args, kwargs);
     }
-  }
-
-  /**
-   * A frame returned: a generator made in it whose last name was one of its variables is closed
-   * now, as CPython closes it at the return. NB: no caller's temporary can hold it (they were all
-   * made before the frame began), and the value returned is kept. So is a generator passed in that
-   * nothing else holds (`first(gen())`): the caller lets go of its arguments as the call returns.
-   */
-  private closeLocalGenerators(from: number, frameStart: number, returned: PyValue, args: readonly PyValue[], kwargs: Kwargs): void {
-    let kept = from;
-    for (let i = from; i < this.unbound.length; i++) {
-      const u = this.unbound[i];
-      const g = u.value;
-      const dropped = g instanceof PyGenerator && !this.escaped.has(g) && !this.bindings.has(g) && g !== returned;
-      if (dropped && (g.born >= frameStart || args.includes(g) || [...kwargs.values()].includes(g))) this.closeDropped(g);
-      else this.unbound[kept++] = u;
-    }
-    this.unbound.length = kept;
   }
 
   /** The error leaving a Python frame, with the frame added to its traceback. */
@@ -1936,7 +1356,7 @@ export class Interpreter implements HostContext {
     // name, also when a built-in calls the function; a call from Python code also counts its new values.
     const kept = this.argumentsKept;
     this.argumentsKept = false;
-    for (let i = 0; i < n; i++) vars.set(P[i].param.name, this.param(args[i], kept));
+    for (let i = 0; i < n; i++) vars.set(P[i].param.name, this.refs.param(args[i], kept));
     if (args.length > P.length) {
       if (!l.varargs) {
         const required = P.filter((p) => fn.defaults[p.index] === undefined).length;
@@ -1947,15 +1367,15 @@ export class Interpreter implements HostContext {
           `${name}() takes ${takes} positional argument${P.length === 1 && required === P.length ? '' : 's'} but ${given} ${given === 1 ? 'was' : 'were'} given`,
         );
       }
-      vars.set(l.varargs.name, new PyTuple(args.slice(P.length).map((v) => this.packed(v, kept))));
+      vars.set(l.varargs.name, new PyTuple(args.slice(P.length).map((v) => this.refs.packed(v, kept))));
     } else if (l.varargs) vars.set(l.varargs.name, new PyTuple([]));
     let extra: PyDict | null = l.varkw ? new PyDict() : null;
     for (const [k, v] of kwargs) {
       const p = l.byName.get(k);
       if (p) {
         if (vars.has(k)) throw pyError('TypeError', `${name}() got multiple values for argument '${k}'`);
-        vars.set(k, this.param(v, kept));
-      } else if (extra) extra.setByKey(ops.dictKey(k, this), k, this.packed(v, kept));
+        vars.set(k, this.refs.param(v, kept));
+      } else if (extra) extra.setByKey(ops.dictKey(k, this), k, this.refs.packed(v, kept));
       else if (P.some((q) => q.param.name === k)) {
         throw pyError('TypeError', `${name}() got some positional-only arguments passed as keyword arguments: '${k}'`);
       } else throw pyError('TypeError', `${name}() got an unexpected keyword argument '${k}'`);
@@ -1981,18 +1401,6 @@ export class Interpreter implements HostContext {
     }
     if (l.varkw) vars.set(l.varkw.name, extra!);
     extra = null;
-  }
-
-  /** An argument bound to its parameter: a name, counted as any (`kept`: the call came from Python code, see argumentsKept). */
-  private param(v: PyValue, kept: boolean): PyValue {
-    if (kept || (typeof v === 'object' && v !== null && this.bindings.has(v as Counted))) this.bound(v);
-    return v;
-  }
-
-  /** An argument packed into `*args` or `**kwargs`: it went into a container. */
-  private packed(v: PyValue, kept: boolean): PyValue {
-    if (kept) this.escape(v);
-    return v;
   }
 
   // ------------------------------------------------------------ modules
@@ -2143,10 +1551,10 @@ export class Interpreter implements HostContext {
       this.raisedAt(err, e, () => ({ op: e.op, operands: [{ value: l, span: e.left.span }, { value: r, span: e.right.span }] }));
       throw err;
     }
-    this.madeFrom(l, out);
-    this.madeFrom(r, out);
-    this.usedOperand(l);
-    this.usedOperand(r);
+    this.refs.madeFrom(l, out);
+    this.refs.madeFrom(r, out);
+    this.refs.usedOperand(l);
+    this.refs.usedOperand(r);
     return out;
   }
 
@@ -2162,7 +1570,7 @@ export class Interpreter implements HostContext {
     const v = this.evalExpr(e.operand, scope);
     this.node = e;
     const out = ops.unary(e.op, v, this);
-    this.usedOperand(v);
+    this.refs.usedOperand(v);
     return out;
   }
 
@@ -2185,15 +1593,15 @@ export class Interpreter implements HostContext {
     // dtype, `.T`, `.grad`) holds nothing of a collectable one (a view holds what it needs), so a
     // temporary read for an attribute is used up: `torch.cat([a, b]).shape[0]`. NB: jax's `x.at`
     // holds x, and keeps its values itself while it lives (jax/at.ts).
-    if (v instanceof PyBoundMethod && v.self === obj && this.countedInstance(obj)) {
+    if (v instanceof PyBoundMethod && v.self === obj && this.refs.countedInstance(obj)) {
       // `forward = model.forward`, `step = opt.step`: the method holds its instance while it lives, as CPython's does.
-      if (this.holdCount(obj)) this.holdOn(v, [obj]);
-      else this.escape(obj);
-    } else if (v instanceof PyBuiltin || v instanceof PyBoundMethod || v instanceof PyFunction) this.escape(obj);
+      if (this.refs.holdCount(obj)) this.refs.holdOn(v, [obj]);
+      else this.refs.escape(obj);
+    } else if (v instanceof PyBuiltin || v instanceof PyBoundMethod || v instanceof PyFunction) this.refs.escape(obj);
     else {
       // A host-made container a counted instance holds (`opt.param_groups`) may outlive it: it counts its items itself.
-      if (this.countedInstance(obj) && typeof v === 'object' && !this.isCounted(v)) this.adopt(v);
-      this.usedOperand(obj);
+      if (this.refs.countedInstance(obj) && typeof v === 'object' && !this.refs.isCounted(v)) this.refs.adopt(v);
+      this.refs.usedOperand(obj);
     }
     return v;
   }
@@ -2203,9 +1611,9 @@ export class Interpreter implements HostContext {
     const index = this.evalIndex(obj, e.index, scope);
     this.node = e;
     const out = ops.getitem(obj, index, this);
-    this.madeFrom(obj, out);
-    this.usedOperand(obj);
-    this.usedOperand(index);
+    this.refs.madeFrom(obj, out);
+    this.refs.usedOperand(obj);
+    this.refs.usedOperand(index);
     return out;
   }
 
@@ -2218,7 +1626,7 @@ export class Interpreter implements HostContext {
   private evalIndex(obj: PyValue, e: A.Expr, scope: Scope): PyValue {
     if (e.kind !== 'Tuple' || !(obj instanceof HostObject && obj.collectable) || e.elts.some((x) => x.kind === 'Starred')) return this.evalExpr(e, scope);
     const items = e.elts.map((x) => this.evalExpr(x, scope));
-    for (const v of items) this.usedOperand(v);
+    for (const v of items) this.refs.usedOperand(v);
     return new PyTuple(items);
   }
 
@@ -2235,8 +1643,8 @@ export class Interpreter implements HostContext {
     const items = this.evalElements(e.elts, scope);
     this.node = e;
     for (const v of items) s.add(ops.dictKey(v, this), v);
-    this.adopt(s);
-    this.holdMutable(s);
+    this.refs.adopt(s);
+    this.refs.holdMutable(s);
     return s;
   }
 
@@ -2255,8 +1663,8 @@ export class Interpreter implements HostContext {
       }
     }
     // It holds its keys and values while it lives, as a list literal holds its items (`batch = {'x': X[i:j], 'y': y[i:j]}`).
-    this.adopt(d);
-    this.holdMutable(d);
+    this.refs.adopt(d);
+    this.refs.holdMutable(d);
     return d;
   }
 
@@ -2264,7 +1672,7 @@ export class Interpreter implements HostContext {
     const v = this.evalExpr(e.value, scope);
     this.assignName(e.target.id, v, scope);
     // `(r := f()).values`: what r holds may be bound again in this statement; count nothing new in it.
-    this.statementStart = Number.MAX_SAFE_INTEGER;
+    this.refs.statementStart = Number.MAX_SAFE_INTEGER;
     return v;
   }
 
@@ -2282,8 +1690,8 @@ export class Interpreter implements HostContext {
 
   /** A list or tuple Python made (a literal, a comprehension) holds its items while it lives, as one an op returns. */
   private held<T extends PyList | PyTuple>(container: T): T {
-    this.adopt(container);
-    this.holdMutable(container);
+    this.refs.adopt(container);
+    this.refs.holdMutable(container);
     return container;
   }
 
@@ -2311,8 +1719,8 @@ export class Interpreter implements HostContext {
         default:
           r = ops.compare(op as CompareOp, left, right, this);
       }
-      this.usedOperand(left);
-      this.usedOperand(right);
+      this.refs.usedOperand(left);
+      this.refs.usedOperand(right);
       if (i === e.ops.length - 1) return r;
       if (!ops.truthy(r, this)) return r;
       left = right;
@@ -2326,8 +1734,8 @@ export class Interpreter implements HostContext {
     this.node = e.func;
     // `x.f(...)` about to be called: the method is a temporary, so unlike `f = x.f` it keeps nothing.
     const out = this.callWith(ops.getattr(receiver, e.func.attr, this), e, scope, receiver);
-    this.madeFrom(receiver, out);
-    this.usedOperand(receiver);
+    this.refs.madeFrom(receiver, out);
+    this.refs.usedOperand(receiver);
     return out;
   }
 
@@ -2356,109 +1764,54 @@ export class Interpreter implements HostContext {
     // A method kept for later (`step = opt.step; step()`) runs on its instance as `opt.step()` does.
     const on = receiver ?? (f instanceof PyBoundMethod && f.self instanceof PyInstance ? f.self : undefined);
     // `setattr(model, name, layer)`, `heapq.heappush(heap, item)`: a counted first argument holds what it holds after.
-    const into = f instanceof PyBuiltin && f.changesFirst && (this.countedInstance(args[0]) || this.countedContainer(args[0])) ? args[0] : undefined;
+    const into = f instanceof PyBuiltin && f.changesFirst && (this.refs.countedInstance(args[0]) || this.refs.countedContainer(args[0])) ? args[0] : undefined;
     const lends =
       !op &&
       !python &&
       ((f instanceof PyInstance && lendsArguments(f)) ||
         (f instanceof PyType && countsInstances(f)) ||
         into !== undefined ||
-        (on !== undefined && this.countedInstance(on)) ||
-        (receiver !== undefined && this.countedContainer(receiver)));
+        (on !== undefined && this.refs.countedInstance(on)) ||
+        (receiver !== undefined && this.refs.countedContainer(receiver)));
     if (!op && !python && !lends) {
-      for (const a of args) if (!makesContainer && !(a instanceof PyIterator && drawsFrom)) this.escape(a);
-      if (!makesContainer) for (const v of kwargs.values()) this.escape(v);
+      for (const a of args) if (!makesContainer && !(a instanceof PyIterator && drawsFrom)) this.refs.escape(a);
+      if (!makesContainer) for (const v of kwargs.values()) this.refs.escape(v);
     }
     this.onCall?.(f, args, kwargs, e);
     if (f === this.superBuiltin && args.length === 0) return this.makeSuper(args);
     this.argumentsKept = python;
     // A built-in drawing from a generator (`sum(g)`, `list(g)`, `next(it)`, `dict(zip(keys, g))`) takes what it yields.
-    const taker = !python && this.iteratorConsuming.has(f) ? this.argumentsTaker(args) : null;
+    const taker = !python && this.iteratorConsuming.has(f) ? this.takers.argumentsTaker(args) : null;
     let out: PyValue;
     try {
-      if (lends) out = this.lending(args, kwargs, () => this.callValue(f, args, kwargs));
-      else out = taker === null ? this.callValue(f, args, kwargs) : this.drawing(taker, () => this.callValue(f, args, kwargs));
+      if (lends) out = this.refs.lending(args, kwargs, () => this.callValue(f, args, kwargs));
+      else out = taker === null ? this.callValue(f, args, kwargs) : this.takers.drawing(taker, () => this.callValue(f, args, kwargs));
     } catch (err) {
       this.raisedAt(err, e, () => ({ op: e.func.kind === 'Attribute' ? e.func.attr : e.func.kind === 'Name' ? e.func.id : 'call', operands: callOperands(e, receiver, args, kwargs) }));
       throw err;
     } finally {
       this.argumentsKept = false;
-      if (taker !== null) this.tookDrawn(taker);
+      if (taker !== null) this.takers.tookDrawn(taker);
     }
     if (op) {
-      this.adopt(out);
-      for (const a of args) this.usedArgument(a, out);
-      for (const v of kwargs.values()) this.usedArgument(v, out);
-      for (const v of listed!) this.usedArgument(v, out);
+      this.refs.adopt(out);
+      for (const a of args) this.refs.usedArgument(a, out);
+      for (const v of kwargs.values()) this.refs.usedArgument(v, out);
+      for (const v of listed!) this.refs.usedArgument(v, out);
       return out;
     }
     // A counted instance made, or changed by a host method (`opt.step()`, `model.add_module(...)`), holds what it shows now.
-    if (out instanceof PyInstance && (holdsOnlyItsDict(out.cls) ? this.showsMoreThanItHolds(out) : this.holders.has(out))) this.resync(out);
-    if (into !== undefined) this.resync(into);
-    if (on !== undefined && !python && this.countedInstance(on)) this.resync(on);
-    else if (receiver !== undefined && !python && this.countedContainer(receiver)) this.calledOn(receiver, (e.func as A.Attribute).attr, args);
-    if (drawsFrom) for (const a of args) if (a instanceof PyIterator && a !== out && !holds(out, a)) this.drawnFrom(a);
+    if (out instanceof PyInstance && (holdsOnlyItsDict(out.cls) ? this.refs.showsMoreThanItHolds(out) : this.refs.holders.has(out))) this.refs.resync(out);
+    if (into !== undefined) this.refs.resync(into);
+    if (on !== undefined && !python && this.refs.countedInstance(on)) this.refs.resync(on);
+    else if (receiver !== undefined && !python && this.refs.countedContainer(receiver)) this.refs.calledOn(receiver, (e.func as A.Attribute).attr, args);
+    if (drawsFrom) for (const a of args) if (a instanceof PyIterator && a !== out && !holds(out, a)) this.refs.drawnFrom(a);
     if (makesContainer) {
-      this.madeContainer(out, args);
-      for (const a of args) if (!(a instanceof PyGenerator)) this.usedOperand(a);
-      for (const v of kwargs.values()) this.usedOperand(v);
+      this.refs.madeContainer(out, args);
+      for (const a of args) if (!(a instanceof PyGenerator)) this.refs.usedOperand(a);
+      for (const v of kwargs.values()) this.refs.usedOperand(v);
     }
     return out;
-  }
-
-  /**
-   * A built-in drew what `taker` took from a generator: it used them up (`sum`, `next`) or a
-   * container it made counts them (`list`, `dict`, `set`), so what nothing took by the statement's
-   * end goes, as CPython frees each once it is added or stored. NB: their counts hold until then:
-   * the generator may let go of its names for them while the statement still uses them
-   * (`next(it) + next(it)`).
-   */
-  /** What a built-in drawing from one of `args` takes (takerOf); null where none yields to it. */
-  private argumentsTaker(args: readonly PyValue[]): Taker | null {
-    for (const a of args) {
-      const taker = this.takerOf(a);
-      if (taker !== null) return taker;
-    }
-    return null;
-  }
-
-  private tookDrawn(taker: Taker): void {
-    for (const v of taker.drawn) this.drawnByCalls.push(v);
-    taker.drawn.length = 0;
-  }
-
-  /** Lets go of the counts calls drew since `mark` (drawnByCalls): the expressions that used them ended. */
-  private releaseDrawn(mark: number): void {
-    for (let i = mark; i < this.drawnByCalls.length; i++) this.unbind(this.drawnByCalls[i]);
-    this.drawnByCalls.length = mark;
-  }
-
-  /**
-   * A built-in drew from iterator `it` and returned: if `it` was a temporary of this statement, it
-   * goes now, as CPython frees a call's arguments as it returns: a generator is closed, and so is
-   * one an iterator held that nothing else holds (`list(zip(gen(), xs))`).
-   */
-  private drawnFrom(it: PyIterator): void {
-    if (!this.isCounted(it) || this.bornOf(it) < this.statementStart || this.bindings.has(it) || this.escaped.has(it)) return;
-    if (it instanceof PyGenerator) {
-      this.closeDropped(it);
-      return;
-    }
-    const held = this.holders.get(it);
-    if (held === undefined) return;
-    this.collect(it);
-    for (const v of held.items) if (v instanceof PyIterator && !this.bindings.has(v)) this.drawnFrom(v);
-  }
-
-  /**
-   * `v` went into an op that returned `out`: used up, unless `out` holds it (in its tuples and lists,
-   * at any depth: `((value, aux), grad)`), or is `v` (`nn.init.uniform_(w)`), which keeps its names.
-   */
-  private usedArgument(v: PyValue, out: PyValue): void {
-    if (v === out) return;
-    if (v instanceof PyGenerator) this.drawnFrom(v);
-    else if (holds(out, v)) this.escape(v);
-    else this.usedOperand(v);
   }
 
   /**
@@ -2536,60 +1889,60 @@ export class Interpreter implements HostContext {
     const set = e.kind === 'SetComp' ? new PySet() : null;
     const dict = e.kind === 'DictComp' ? new PyDict() : null;
     const gens = e.generators;
-    const usedUp = this.usedUp.length;
-    const drawn = this.drawnByCalls.length;
+    const usedUp = this.refs.usedUp.length;
+    const drawn = this.takers.drawnByCalls.length;
     const loop = (i: number, iterable: PyValue): void => {
       const g = gens[i];
       // A container that holds its items is held while the comprehension draws from it, as a `for` holds it.
-      const held = this.isHolder(iterable);
-      if (held) this.bound(iterable);
-      else this.escape(iterable);
+      const held = this.refs.isHolder(iterable);
+      if (held) this.refs.bound(iterable);
+      else this.refs.escape(iterable);
       this.node = e;
       const nextItem = ops.cursor(iterable, this);
       // The target takes what a generator yields, as a `for` loop's does.
-      const taker = this.takerOf(iterable);
+      const taker = this.takers.takerOf(iterable);
       try {
         for (;;) {
           this.node = e;
-          const item = this.drawNext(taker, iterable, nextItem);
+          const item = this.takers.drawNext(taker, iterable, nextItem);
           if (item === undefined) break;
           this.assign(g.target, item, inner);
-          if (taker !== null) this.took(taker);
+          if (taker !== null) this.takers.took(taker);
           if (!this.admits(g, inner)) continue;
           if (i + 1 < gens.length) loop(i + 1, this.evalExpr(gens[i + 1].iter, inner));
           else if (dict) {
             const k = this.evalExpr((e as A.DictComp).key, inner);
             const v = this.evalExpr((e as A.DictComp).value, inner);
-            this.adopt(k);
-            this.adopt(v);
-            if (this.holdItem(k)) heldByList.push(k);
-            if (this.holdItem(v)) heldByList.push(v);
+            this.refs.adopt(k);
+            this.refs.adopt(v);
+            if (this.refs.holdItem(k)) heldByList.push(k);
+            if (this.refs.holdItem(v)) heldByList.push(v);
             dict.setByKey(ops.dictKey(k, this), k, v);
           } else if (set) {
             const v = this.evalExpr((e as A.Comp).elt, inner);
-            this.adopt(v);
-            if (this.holdItem(v)) heldByList.push(v);
+            this.refs.adopt(v);
+            if (this.refs.holdItem(v)) heldByList.push(v);
             set.add(ops.dictKey(v, this), v);
           } else {
             const v = this.evalExpr((e as A.Comp).elt, inner);
-            this.adopt(v);
-            if (this.holdItem(v)) heldByList.push(v);
+            this.refs.adopt(v);
+            if (this.refs.holdItem(v)) heldByList.push(v);
             list.push(v);
           }
           // Each element's temporaries go once it is made, not when the whole comprehension is.
-          if (this.drawnByCalls.length > drawn) this.releaseDrawn(drawn);
-          if (this.usedUp.length > usedUp) this.collectUsedUp(usedUp);
+          if (this.takers.drawnByCalls.length > drawn) this.takers.releaseDrawn(drawn);
+          if (this.refs.usedUp.length > usedUp) this.refs.collectUsedUp(usedUp);
         }
       } finally {
-        if (held) this.unbind(iterable);
+        if (held) this.refs.unbind(iterable);
       }
     };
     // The first iterable is evaluated in the enclosing scope, as in Python.
     loop(0, this.evalExpr(gens[0].iter, scope));
-    this.releaseScope(inner);
+    this.refs.releaseScope(inner);
     const out = dict ?? set ?? new PyList(list);
-    this.holdOn(out, heldByList);
-    this.holdMutable(out);
+    this.refs.holdOn(out, heldByList);
+    this.refs.holdMutable(out);
     return out;
   }
 
@@ -2607,9 +1960,9 @@ export class Interpreter implements HostContext {
     const first = this.evalExpr(e.generators[0].iter, scope);
     for (let s: Scope | null = scope; s !== null && s.info !== null; s = s.parent) s.readers++;
     // It holds a container it iterates until it finishes (`sum(t.sum() for t in [a * 2, b])`), as a `for` holds it.
-    const held = this.isHolder(first) ? first : null;
-    if (held !== null) this.bound(held);
-    else this.escape(first);
+    const held = this.refs.isHolder(first) ? first : null;
+    if (held !== null) this.refs.bound(held);
+    else this.refs.escape(first);
     this.node = e;
     const name = '<genexpr>';
     return new PyGenerator(name, scope.qualPrefix + name, this.generatorExpressionBody(e, inner, 0, first), this.generatorFrame(null, inner, name, held));
@@ -2625,17 +1978,17 @@ export class Interpreter implements HostContext {
     const g = e.generators[i];
     const nextItem = ops.cursor(iterable, this);
     // The target takes what a generator yields, as a `for` loop's does.
-    const taker = this.takerOf(iterable);
+    const taker = this.takers.takerOf(iterable);
     for (;;) {
       this.node = e;
-      const item = this.drawNext(taker, iterable, nextItem);
+      const item = this.takers.drawNext(taker, iterable, nextItem);
       if (item === undefined) return null;
       this.assign(g.target, item, inner);
-      if (taker !== null) this.took(taker);
+      if (taker !== null) this.takers.took(taker);
       if (!this.admits(g, inner)) continue;
       if (i + 1 < e.generators.length) {
         const it = this.evalExpr(e.generators[i + 1].iter, inner);
-        this.escape(it);
+        this.refs.escape(it);
         this.node = e;
         yield* this.generatorExpressionBody(e, inner, i + 1, it);
       } else {
@@ -2655,11 +2008,11 @@ export class Interpreter implements HostContext {
       finished: (g) => {
         this.unfinished.delete(g);
         // Its locals go with its frame, as a function's do as it returns.
-        this.releaseScope(scope);
-        this.unbind(iterated);
+        this.refs.releaseScope(scope);
+        this.refs.unbind(iterated);
         iterated = null;
         // A generator expression no longer reads the scopes around it.
-        if (fn === null && scope.parent !== null) this.readerFinished(scope.parent);
+        if (fn === null && scope.parent !== null) this.refs.readerFinished(scope.parent);
       },
       locals: () => scope.vars.values(),
       guarded: () => scope.closeGuards > 0,
@@ -2670,8 +2023,8 @@ export class Interpreter implements HostContext {
         if (handling) for (const exc of handling) this.handling.push(exc);
         if (fn) this.frames.push({ fn, scope, caller: callerNode });
         // What it yields goes to what drew it (handOver); what its own code draws is its own.
-        const taker = this.taking;
-        this.taking = null;
+        const taker = this.takers.taking;
+        this.takers.taking = null;
         let r: IteratorResult<PyValue, PyValue>;
         try {
           r = thrown ? body.throw(new PyError(thrown)) : body.next(sent);
@@ -2681,11 +2034,11 @@ export class Interpreter implements HostContext {
           if (fn) this.frames.pop();
           handling = this.handling.length > base ? this.handling.splice(base) : null;
           this.node = callerNode;
-          this.taking = taker;
+          this.takers.taking = taker;
         }
         // NB: what it returns rides in a StopIteration the script may keep: its frame's end must not free it.
-        if (r.done) this.escape(r.value);
-        else this.handOver(g, r.value, taker);
+        if (r.done) this.refs.escape(r.value);
+        else this.takers.handOver(g, r.value, taker);
         return r;
       },
     };
@@ -2716,6 +2069,24 @@ export class Interpreter implements HostContext {
       throw new HaltError('unsupported', "Gradlens does not support 'yield' inside a lambda or a comprehension; write a generator function", e.span);
     }
     throw pyError('SyntaxError', "'yield' outside function");
+  }
+
+  /** What reference_counts.ts reads of this interpreter. */
+  private countingRun(): CountingRun {
+    const self = this;
+    return {
+      ctx: this,
+      get running() {
+        return self.node;
+      },
+      get frameDepth() {
+        return self.frames.length;
+      },
+      get returning() {
+        return self.retval;
+      },
+      closeDropped: (g, at) => this.closeDropped(g, at),
+    };
   }
 
   /** What generator_body.ts sees of this interpreter. */
@@ -2754,7 +2125,7 @@ export class Interpreter implements HostContext {
       exitNormally: (mgr, r) => this.exitNormally(mgr, r),
       normalize: (e) => this.normalize(e),
       uncatchable: (e) => e instanceof HaltError || e instanceof StopRun,
-      escape: (v) => this.escape(v),
+      escape: (v) => this.refs.escape(v),
       drawFrom: (it) => this.drawFrom(it),
       delegate: (inner, thrown, sent) => this.delegate(inner, thrown, sent),
       closeAbandoned: (it, madeBefore) => this.closeAbandoned(it, madeBefore),
@@ -2835,23 +2206,4 @@ function positionalCount(e: A.Call): number {
     if (a.kind === 'positional') n++;
   }
   return n;
-}
-
-/** What Python can read back out of `v`: a tuple's or list's items, a dict's keys and values, a host object's `held`. */
-function heldItems(v: PyValue): readonly PyValue[] | undefined {
-  if (v instanceof PyTuple || v instanceof PyList) return v.items;
-  if (v instanceof PyDict) return [...v.map.values()].flat();
-  if (v instanceof PySet) return [...v.map.values()];
-  return v instanceof HostObject ? v.held() : undefined;
-}
-
-/**
- * Whether `out` is `v` or holds it (a tuple, list or dict, or a host object's `held`: an optimizer's
- * state); past `depth` levels (a list may hold itself), a container is taken to hold it.
- */
-function holds(out: PyValue, v: PyValue, depth = 8): boolean {
-  if (out === v) return true;
-  const items = heldItems(out);
-  if (items === undefined) return false;
-  return depth === 0 || items.some((item) => holds(item, v, depth - 1));
 }
