@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { choice, parseArgs, positive, UsageError } from './args';
 import { CLI_BACKENDS } from './backend';
 import { RUN_HELP } from './help';
+import { figureLine } from './figure_line';
 import { readScript } from './script_file';
 import { TRACE_FORMATS, traceNotes, traceText } from './trace_format';
 
@@ -17,7 +18,8 @@ function traceNames(args: ReturnType<typeof parseArgs>): string[] {
 }
 
 /**
- * `gradlens run FILE.py`: prints what the script prints; a script error goes to stderr with exit 1, `sys.exit(n)` exits n.
+ * `gradlens run FILE.py`: prints what the script prints, and a line for each matplotlib figure it shows (cli/figure_line.ts);
+ * a script error goes to stderr with exit 1, `sys.exit(n)` exits n.
  * With `--trace`, then each traced name's values as CSV or JSON (to stdout after the script's own output, or to --trace-out).
  */
 export async function runCommand(argv: readonly string[]): Promise<number> {
@@ -41,7 +43,10 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   // NB: in a child process, so the time budget holds inside one long kernel too: the process is stopped from here.
   const execution = new WorkerExecution({ backend, secondsSetting: '--budget-seconds' });
   try {
-    const ended = await execution.runScript({ source, file, budgets, ...(trace.length ? { trace } : {}) }, (text, stream) => (stream === 'stderr' ? process.stderr : process.stdout).write(text));
+    const ended = await execution.runScript({ source, file, budgets, ...(trace.length ? { trace } : {}) }, {
+      printed: (text, stream) => (stream === 'stderr' ? process.stderr : process.stdout).write(text),
+      shown: (figure) => process.stdout.write(`${figureLine(figure)}\n`),
+    });
     if (ended.traces) {
       for (const note of traceNotes(file, trace, ended.traces)) process.stderr.write(`${note}\n`);
       const text = traceText(ended.traces, format);

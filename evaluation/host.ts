@@ -11,12 +11,16 @@ import type { BackendInfo, EvaluationOutcome } from '../protocol/results';
 import { evaluate } from './evaluate';
 import { profile } from './profiled_backend';
 import { runPython } from './run_python';
+import type { FigureListener } from '../lang/python/matplotlib';
 
 export interface ExecutionHost {
   readonly backend: BackendInfo;
   evaluate(request: EvaluateRequest, signal?: CancelSignal): Promise<EvaluationOutcome>;
-  /** Runs a whole script (`gradlens run`) with torch, jax and numpy; `options.stdout` gets what it prints as it prints it. */
-  runScript(source: string, options: RunOptions): RunResult;
+  /**
+   * Runs a whole script (`gradlens run`) with torch, jax, numpy and matplotlib; `options.stdout` gets
+   * what it prints as it prints it, `shown` each figure it shows.
+   */
+  runScript(source: string, options: RunOptions, shown?: FigureListener): RunResult;
   dispose(): void;
 }
 
@@ -37,9 +41,9 @@ export async function openExecutionHost(setting: BackendSetting): Promise<Execut
       queue = next.catch(() => undefined);
       return next;
     },
-    runScript(source, options) {
+    runScript(source, options, shown) {
       try {
-        return runPython(source, new EagerEngine(opened.backend), options);
+        return runPython(source, new EagerEngine(opened.backend), options, shown);
       } finally {
         releasePooledArrays();
       }

@@ -73,6 +73,10 @@ function runScript(opened: ExecutionHost, id: number, script: ScriptRun): Script
       },
       at: positions.note,
     },
+  }, (figure) => {
+    // NB: after what it printed before showing it, as Jupyter shows a figure below the cell's earlier output.
+    flush();
+    send({ kind: 'figure', id, figure });
   });
   flush();
   const traces = recorder?.traces();

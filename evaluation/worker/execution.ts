@@ -16,7 +16,7 @@ import type { NodeBackend } from '../../protocol/backends';
 import type { EvaluateRequest } from '../../protocol/evaluate';
 import type { EvaluationError, EvaluationOutcome, SourceRange } from '../../protocol/results';
 import { fileOfUri } from '../target';
-import type { FromWorker, Job, Printed, ScriptEnd, ScriptRun, ToWorker } from './messages';
+import type { FromWorker, Job, ScriptEnd, ScriptOutput, ScriptRun, ToWorker } from './messages';
 import { POSITION_FD, readPositions, type Position } from './position';
 import { evaluationStackArgs } from './stack_size';
 
@@ -108,10 +108,10 @@ export class WorkerExecution {
 
   /**
    * Runs a whole script (`gradlens run`), in turn with evaluations, passing what it prints to
-   * `printed` as the worker sends it; a run past its time budget (one long kernel) is stopped here.
+   * `output` as the worker sends it (and the figures it shows); a run past its time budget (one long kernel) is stopped here.
    */
-  runScript(script: ScriptRun, printed: Printed): Promise<ScriptEnd> {
-    return this.enqueue(() => this.runWhole(script, printed));
+  runScript(script: ScriptRun, output: ScriptOutput): Promise<ScriptEnd> {
+    return this.enqueue(() => this.runWhole(script, output));
   }
 
   private enqueue<T>(job: () => Promise<T>): Promise<T> {
@@ -145,20 +145,20 @@ export class WorkerExecution {
     return failure(request, fn, why.kind, why.message, ended.at);
   }
 
-  private async runWhole(script: ScriptRun, printed: Printed): Promise<ScriptEnd> {
+  private async runWhole(script: ScriptRun, output: ScriptOutput): Promise<ScriptEnd> {
     const stopped = (message: string, at?: SourceRange): ScriptEnd => ({ error: `${script.file}${at ? `:${at.line}:${at.col}` : ''}: error: ${message}` });
     if (this.disposed) return stopped('evaluation is shutting down');
     const budgetMs = script.budgets.maxWallMs ?? DEFAULT_BUDGETS.maxWallMs;
-    const ended = await this.perform<ScriptEnd>({ kind: 'run', script }, { aborted: false }, budgetMs, printed);
+    const ended = await this.perform<ScriptEnd>({ kind: 'run', script }, { aborted: false }, budgetMs, output);
     if (ended.kind === 'done') return ended.answer;
     if (ended.kind === 'cancelled') return stopped('the script was cancelled');
     return stopped(stoppedFrom(ended, budgetMs, this.options.secondsSetting, 'the script').message, ended.at);
   }
 
   /** Runs `job` in the worker (started on first use), replacing a worker that did not end it or grew heavy. */
-  private async perform<Answer>(job: Job, signal: Cancellable, budgetMs: number, printed?: Printed): Promise<Ended<Answer>> {
+  private async perform<Answer>(job: Job, signal: Cancellable, budgetMs: number, output?: ScriptOutput): Promise<Ended<Answer>> {
     const worker = (this.worker ??= this.start());
-    const ended = await worker.run<Answer>(job, signal, budgetMs + HARD_STOP_GRACE_MS, printed);
+    const ended = await worker.run<Answer>(job, signal, budgetMs + HARD_STOP_GRACE_MS, output);
     if (ended.kind !== 'done' || worker.heavy(ended.rssBytes)) this.replace(worker);
     return ended;
   }
@@ -185,7 +185,7 @@ class EvaluationWorker {
   private running: {
     readonly id: number;
     readonly finish: (ended: Ended<unknown>) => void;
-    readonly printed?: Printed;
+    readonly output?: ScriptOutput;
   } | null = null;
   private lastId = 0;
   private exited: Error | null = null;
@@ -235,7 +235,9 @@ class EvaluationWorker {
         } else if (m.id !== this.running?.id) {
           // A stopped job's last words: its caller has had its answer.
         } else if (m.kind === 'printed') {
-          this.running.printed?.(m.text, m.stream ?? 'stdout');
+          this.running.output?.printed(m.text, m.stream ?? 'stdout');
+        } else if (m.kind === 'figure') {
+          this.running.output?.shown(m.figure);
         } else {
           this.startRss = Math.min(this.startRss, m.rssBytes);
           this.running.finish({ kind: 'done', answer: m.answer, rssBytes: m.rssBytes });
@@ -257,7 +259,7 @@ class EvaluationWorker {
    * Runs `job`, stopping the worker when `signal` is raised (also while it still starts) or when
    * the run takes longer than `limitMs` once begun; the caller replaces a worker whose run did not end 'done'.
    */
-  run<Answer>(job: Job, signal: Cancellable, limitMs: number, printed?: Printed): Promise<Ended<Answer>> {
+  run<Answer>(job: Job, signal: Cancellable, limitMs: number, output?: ScriptOutput): Promise<Ended<Answer>> {
     return new Promise<Ended<Answer>>((resolve) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const poll = setInterval(() => {
@@ -274,7 +276,7 @@ class EvaluationWorker {
         if (failed) return finish({ kind: 'crashed', error: failed });
         if (signal.aborted) return finish({ kind: 'cancelled' });
         const id = ++this.lastId;
-        this.running = { id, finish, printed };
+        this.running = { id, finish, output };
         const started = performance.now();
         timer = setTimeout(() => finish({ kind: 'overran', ms: performance.now() - started, ...this.positionOf(id) }), limitMs);
         this.worker.send({ ...job, id } satisfies ToWorker);

@@ -2,6 +2,7 @@
 import type { Budgets } from '../../lang/python';
 import { NODE_BACKENDS, type NodeBackend } from '../../protocol/backends';
 import type { EvaluateRequest } from '../../protocol/evaluate';
+import type { FigureData } from '../../protocol/figures';
 import type { EvaluationOutcome } from '../../protocol/results';
 import type { Trace } from '../assignments';
 
@@ -10,8 +11,11 @@ export function isNodeBackend(x: unknown): x is NodeBackend {
   return (NODE_BACKENDS as readonly unknown[]).includes(x);
 }
 
-/** Where a script's text goes: what it prints to stdout, its warnings to stderr. */
-export type Printed = (text: string, stream: 'stdout' | 'stderr') => void;
+/** Where a running script's output goes as it comes: what it prints to stdout, its warnings to stderr, the figures it shows. */
+export interface ScriptOutput {
+  printed(text: string, stream: 'stdout' | 'stderr'): void;
+  shown(figure: FigureData): void;
+}
 
 /** A whole script to run as `gradlens run` does: what it prints comes back as it prints it. */
 export interface ScriptRun {
@@ -49,5 +53,7 @@ export type FromWorker =
   | { readonly kind: 'failed'; readonly message: string }
   /** What a running script printed since the last such message; on stderr: a warning CPython would write there. */
   | { readonly kind: 'printed'; readonly id: number; readonly text: string; readonly stream?: 'stderr' }
+  /** A matplotlib figure the running script showed (`plt.show()`, or open when it ended). */
+  | { readonly kind: 'figure'; readonly id: number; readonly figure: FigureData }
   /** A job's answer; `rssBytes`: the process's resident memory after it. */
   | { readonly kind: 'answer'; readonly id: number; readonly answer: EvaluationOutcome | ScriptEnd; readonly rssBytes: number };

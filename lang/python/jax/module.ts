@@ -28,6 +28,7 @@ import { piecewiseFunction } from './jnp_piecewise';
 import { NonConcreteBooleanIndexError } from './numpy_views';
 import { namedScopeAttrs } from './named_scope';
 import { checkpointAttrs } from './checkpoint';
+import { pyplotSession, type FigureListener } from '../matplotlib';
 import { deviceAttrs } from './devices';
 import { hessianTransform, jacfwdTransform, jacrevTransform, linearizeCall, linearTransposeCall } from './jacobians';
 import { NUMPY_RANDOM_NAMES, numpyRandomModule } from './numpy_random';
@@ -254,11 +255,13 @@ export interface JaxModuleOptions {
   readonly source?: string;
   /** The editor traces a NumPy function into a jaxpr (function_at.ts): its NumPy values and functions keep NumPy's meaning on the traced values. */
   readonly tracesNumpyCode?: boolean;
+  /** Hears each matplotlib figure the script shows (`plt.show()`, or open when the run ends). */
+  readonly onFigure?: FigureListener;
 }
 
 export interface JaxSession {
   readonly modules: ModuleRegistry;
-  /** Frees every array the runs made (call when the run ends). */
+  /** Shows the figures still open and frees every array the runs made (call when the run ends). */
   dispose(): void;
 }
 
@@ -277,7 +280,10 @@ export function jaxSession(backend: Backend, options: JaxModuleOptions = {}): Ja
   });
   const shim = (pick: (m: JaxModules) => PyModule, exports?: readonly string[]): ModuleShim => ({ create: (ctx) => pick(get(ctx)), ...(exports ? { exports } : {}) });
   const npNames = [...Object.keys(FUNCTIONS), ...Object.keys(JNP_SHAPE_FUNCTIONS), ...Object.keys(JNP_BITWISE_FUNCTIONS), ...DTYPE_INFO_NAMES, 'piecewise', 'convolve', 'correlate', 'asarray', 'float32', 'float64', 'int32', 'int64', 'bool_', 'complex64', 'complex128', 'pi', 'e', 'inf', 'nan', 'newaxis', 'ndarray'];
+  // NB: matplotlib draws NumPy arrays (hist's counts are np.histogram's): it comes with numpy.
+  const plots = pyplotSession((ctx) => get(ctx).np, options.onFigure);
   const modules: ModuleRegistry = {
+    ...plots.modules,
     jax: shim((m) => m.jax, ['numpy', 'nn', 'lax', 'scipy', 'errors', 'tree_util', 'test_util', 'tree', 'random', 'example_libraries', 'Array', '__version__', 'config', 'grad', 'value_and_grad', 'jit', 'vmap', 'jvp', 'vjp', 'make_jaxpr', 'device_get', 'block_until_ready', 'devices', 'jacfwd', 'jacrev', 'jacobian', 'hessian', 'linearize', 'linear_transpose', 'local_devices', 'device_count', 'local_device_count', 'default_backend', 'device_put', 'checkpoint', 'remat', 'checkpoint_policies', 'custom_jvp', 'custom_vjp', 'named_scope', 'named_call', 'debug', 'disable_jit', 'eval_shape', 'ShapeDtypeStruct']),
     'jax.debug': shim((m) => m.jax.attrs.get('debug') as PyModule, ['print']),
     'jax.numpy': shim((m) => m.jnp, npNames),
@@ -303,6 +309,7 @@ export function jaxSession(backend: Backend, options: JaxModuleOptions = {}): Ja
   return {
     modules,
     dispose: () => {
+      plots.end();
       for (const rt of runtimes.splice(0)) rt.dispose();
     },
   };
