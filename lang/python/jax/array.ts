@@ -590,6 +590,16 @@ function arraysIn(v: PyValue, into: Set<PyArray>): Set<PyArray> | null {
   return v === null || typeof v !== 'object' ? into : null;
 }
 
+/** What an op keeps: its results, and the concrete value of each kept tracer (Python may still branch on it). */
+function keptWith(results: readonly Val[], known: WeakMap<Tracer, DeviceArray | Scalar>): readonly Val[] {
+  let kept = results;
+  for (const v of results) {
+    const k = isTracer(v) ? known.get(v) : undefined;
+    if (k && !(k instanceof Scalar)) kept = [...kept, k];
+  }
+  return kept;
+}
+
 export class JaxRuntime implements Emitter<Val> {
   readonly o: Ops<Val>;
   /** NumPy's scalar types in this run (`np.float64`): `type()` of a NumPy scalar; numpyAttrs gives them their constructors. */
@@ -784,18 +794,31 @@ export class JaxRuntime implements Emitter<Val> {
   }
 
   private evaluate<P extends Primitive>(prim: P, inputs: readonly (DeviceArray | Scalar)[], params: ParamsOf<P>): DeviceArray {
-    const temps: DeviceArray[] = [];
-    const arrays = inputs.map((x) => {
-      if (!(x instanceof Scalar)) return x as DeviceArray;
+    // NB: loops, not a map and a closure an op: every NumPy op comes here.
+    let temps: DeviceArray[] | null = null;
+    const arrays: DeviceArray[] = [];
+    for (const x of inputs) {
+      if (!(x instanceof Scalar)) {
+        arrays.push(x);
+        continue;
+      }
       const a = this.backend.upload(scalarWords(x.value, x.dtype), { shape: [], dtype: x.dtype });
-      temps.push(a);
-      return a;
-    });
+      (temps ??= []).push(a);
+      arrays.push(a);
+    }
     try {
       const out = abstractEval(prim, arrays, params);
-      return this.charged(out, prim, () => this.backend.run(prim, arrays, params, out));
+      const bytes = this.charge(out, prim);
+      let a: DeviceArray;
+      try {
+        a = this.backend.run(prim, arrays, params, out);
+      } catch (e) {
+        this.ctx.release(bytes);
+        throw e;
+      }
+      return this.keep(a);
     } finally {
-      for (const a of temps) this.backend.dispose(a);
+      if (temps !== null) for (const a of temps) this.backend.dispose(a);
     }
   }
 
@@ -819,9 +842,7 @@ export class JaxRuntime implements Emitter<Val> {
    * allocated; the array keeps the charge until it is freed. Each op also checks the clock.
    */
   private charged(aval: AbstractValue, what: string, make: () => DeviceArray): DeviceArray {
-    this.ctx.checkClock();
-    const bytes = bytesOf(aval);
-    this.ctx.allocate(bytes, () => (what === 'upload' ? formatAval(aval) : `${formatAval(aval)}, the result of ${what}`));
+    const bytes = this.charge(aval, what);
     let a: DeviceArray;
     try {
       a = make();
@@ -831,6 +852,14 @@ export class JaxRuntime implements Emitter<Val> {
     }
     this.keep(a);
     return a;
+  }
+
+  /** charged's first half: the clock checked, `aval`'s bytes charged (returned, for a failed make to give back). */
+  private charge(aval: AbstractValue, what: string): number {
+    this.ctx.checkClock();
+    const bytes = bytesOf(aval);
+    this.ctx.allocate(bytes, () => (what === 'upload' ? formatAval(aval) : `${formatAval(aval)}, the result of ${what}`));
+    return bytes;
   }
 
   /**
@@ -946,17 +975,20 @@ export class JaxRuntime implements Emitter<Val> {
     } finally {
       this.depth--;
     }
-    const kept = new Set<Val>(keep(result));
-    // A kept tracer keeps its concrete value (Python may still branch on it).
-    for (const v of [...kept]) {
-      const k = isTracer(v) ? this.known.get(v) : undefined;
-      if (k && !(k instanceof Scalar)) kept.add(k);
-    }
-    const made = this.log.splice(mark);
-    for (const a of made) {
-      if (kept.has(a) || this.pinned.has(a) || this.taken.has(a)) this.log.push(a);
+    const kept = keptWith(keep(result), this.known);
+    // NB: what the op made stays in the log in place, in order, with no Set of what it keeps (one
+    // result, as a rule) nor a spliced copy of what it made: bookkeeping paid by every NumPy op.
+    const keptSet = kept.length > 8 ? new Set(kept) : null;
+    const log = this.log;
+    const made = log.length;
+    let w = mark;
+    for (let i = mark; i < made; i++) {
+      const a = log[i];
+      if ((keptSet ? keptSet.has(a) : kept.includes(a)) || this.pinned.has(a) || this.taken.has(a)) log[w++] = a;
       else if (this.live.delete(a)) this.free(a);
     }
+    log.copyWithin(w, made);
+    log.length -= made - w;
     return result;
   }
 

@@ -85,7 +85,22 @@ function minimalWidth(rt: JaxRuntime, x: Operand): Width {
   return { kind: 'u', bits: 64 };
 }
 
+/**
+ * A float64 array beside float64 values and Python bools, ints and floats: float64, whatever their
+ * values (no promotion goes past it). NB: decided without the widths below, as most NumPy ops are.
+ */
+function float64Wins(xs: readonly Operand[]): boolean {
+  let array = false;
+  for (const x of xs) {
+    const d = x.v.dtype;
+    if (d === 'float64') array ||= x.v.shape.length > 0;
+    else if (!x.weak || isComplex(d)) return false;
+  }
+  return array;
+}
+
 export function numpyResultDtype(rt: JaxRuntime, xs: readonly Operand[]): DType {
+  if (float64Wins(xs)) return 'float64';
   if (xs.some((x) => isComplex(x.v.dtype))) {
     throw pyError('NotImplementedError', "complex NumPy arrays are not supported by Gradlens (jax.numpy's complex64 arrays are); carry real and imaginary parts as two real arrays");
   }
