@@ -153,10 +153,12 @@ export function runBackward(
     const ready: GradNode[] = rootNodes.filter((n, i) => deps.get(n) === 0 && rootNodes.indexOf(n) === i);
     while (ready.length > 0) {
       const node = ready.pop() as GradNode;
-      const g = pending.get(node);
+      let g = pending.get(node);
       pending.delete(node);
+      // NB: autograd.grad captures a gradient before the tensor's hooks run, as PyTorch 1.13 does.
       if (wanted.has(node)) wanted.set(node, g ?? null);
       if (g && node.retainedBy && options.inputs === null) node.retainedBy.setGrad(createGraph ? g : g.detach());
+      if (g) for (const hook of node.hooks.values()) g = hook(g);
       if (g && node instanceof OpNode) {
         deliver(node, applyRule(engine, node, g));
         if (!retainGraph) node.freeSaved();

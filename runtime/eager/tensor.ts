@@ -597,6 +597,11 @@ export abstract class GradNode {
   group: OpGroup | null = null;
   /** Set when a non-leaf tensor asked for `.retain_grad()`. */
   retainedBy: Tensor | null = null;
+  /**
+   * The hooks of the tensor this node makes (`register_hook`; a leaf's are on its AccumulateGrad),
+   * by handle id, in registration order: each gets the gradient the last returned.
+   */
+  readonly hooks = new Map<number, (g: Tensor) => Tensor>();
   /** The source span of the call that recorded it. */
   abstract readonly span: SourceSpan | null;
   /** The node each input's gradient flows to; null where that input needs none. */

@@ -6,6 +6,7 @@ import { isRowMajor } from '../../../runtime/eager';
 import { bindArgs, nestedFromFlat, toIntList, type Args, pyError, type HostContext, HostObject, PyList, PyTuple, nameTable, type PyValue, toFloat, typeName } from '../interpreter';
 import { arith, asOperand, asTensor, checkBroadcast, compareOp, inPlaceArith, type ArithOp, type CompareOpName, type Operand } from './arith';
 import { backward } from './autograd';
+import { registerHook } from './hooks';
 import { noteCut, noteDetach } from './jit_refusals';
 import { dtypeArg, sizeArgs } from './creation';
 import { requireCpu } from './device';
@@ -240,6 +241,7 @@ export const TENSOR_METHODS = nameTable<Method>({
     x.rt.run(() => x.t.requiresGrad_(a.bool('requires_grad', true)));
     return x;
   }),
+  register_hook: registerHook,
   retain_grad: def('retain_grad', [], (x) => {
     x.rt.run(() => x.t.retainGrad());
     return null;
