@@ -13,9 +13,10 @@ Run 'gradlens <command> --help' for a command's options.
 `;
 
 export const RUN_HELP = `usage: gradlens run FILE.py [--backend wasm|cpu|reference] [--budget-seconds S] [--budget-tensor-mib N]
-                   [--trace NAME[,NAME...] [--trace-format csv|json] [--trace-out FILE]]
+                   [--trace NAME[,NAME...] [--trace-format csv|json] [--trace-out FILE]] [--plots DIR]
 
-Runs the script in Gradlens's sandboxed interpreter and prints its output.
+Runs the script in Gradlens's sandboxed interpreter and prints its output, and a line for each
+matplotlib figure it shows (at plt.show(), or open when it ends): [figure 1: 1 axes, 2 lines ...].
 Errors go to stderr as FILE:LINE:COL: error: message, with exit status 1.
 
 options:
@@ -27,6 +28,7 @@ options:
                           10,000 values every other one goes (stderr says so)
   --trace-format F        csv (default: a step column, then one column a name) or json
   --trace-out FILE        write the trace there instead of to stdout after the script's output
+  --plots DIR             write each figure shown as DIR/figure-K.svg (K counts the figures shown, from 1)
   --help                  show this help
 `;
 
