@@ -1226,9 +1226,9 @@ export class Interpreter implements HostContext {
     const decorators = s.decorators.map((d) => this.evalExpr(d, scope));
     const defaults = s.params.length === 0 ? NO_DEFAULTS : s.params.map((p) => (p.default ? this.evalExpr(p.default, scope) : undefined));
     for (const d of defaults) if (d !== undefined) this.refs.escape(d);
-    this.refs.capture(scope, s);
     this.node = s;
     const created = new PyFunction(s.name, scope.qualPrefix + s.name, s, defaults, scope);
+    this.refs.capture(scope, s, decorators.length === 0 ? created : null);
     this.onDefine?.(created);
     let fn: PyValue = created;
     for (let i = decorators.length - 1; i >= 0; i--) {
@@ -1241,8 +1241,9 @@ export class Interpreter implements HostContext {
   private makeLambda(e: A.Lambda, scope: Scope): PyFunction {
     const defaults = e.params.length === 0 ? NO_DEFAULTS : e.params.map((p) => (p.default ? this.evalExpr(p.default, scope) : undefined));
     for (const d of defaults) if (d !== undefined) this.refs.escape(d);
-    this.refs.capture(scope, e);
-    return new PyFunction('<lambda>', `${scope.qualPrefix}<lambda>`, e, defaults, scope);
+    const fn = new PyFunction('<lambda>', `${scope.qualPrefix}<lambda>`, e, defaults, scope);
+    this.refs.capture(scope, e, fn);
+    return fn;
   }
 
   private defineClass(s: A.ClassDef, scope: Scope): void {
@@ -1319,6 +1320,9 @@ export class Interpreter implements HostContext {
     // NB: a function a consumer calls back (`max(g, key=f)`) draws for itself, not for that consumer.
     const taker = this.takers.taking;
     this.takers.taking = null;
+    // A counted closure's frame reads the variables around it while it runs, also if the closure goes meanwhile.
+    const around = fn.born >= 0 ? (fn.closure as Scope) : null;
+    if (around !== null) this.refs.keepScopes(around);
     this.frames.push({ fn, scope, caller: callerNode });
     try {
       if (node.kind === 'Lambda') return this.evalExpr(node.body, scope);
@@ -1336,6 +1340,7 @@ export class Interpreter implements HostContext {
       this.opScope = callerScope;
       const waiting = this.refs.unbound.length;
       if (this.refs.releaseScope(scope) && this.refs.unbound.length > waiting) this.refs.closeLocalGenerators(waiting, frameStart, returned, args, kwargs);
+      if (around !== null) this.refs.closureGone(around);
     }
   }
 
@@ -2003,12 +2008,17 @@ export class Interpreter implements HostContext {
    */
   private generatorFrame(fn: PyFunction | null, scope: Scope, name = fn?.qualname ?? '', iterated: PyValue = null): GeneratorFrame {
     let handling: ExceptionObject[] | null = null;
+    // A counted closure's generator reads the variables around it until it finishes, also once the closure went.
+    let around = fn !== null && fn.born >= 0 ? (fn.closure as Scope) : null;
+    if (around !== null) this.refs.keepScopes(around);
     return {
       started: (g) => void this.unfinished.add(g),
       finished: (g) => {
         this.unfinished.delete(g);
         // Its locals go with its frame, as a function's do as it returns.
         this.refs.releaseScope(scope);
+        if (around !== null) this.refs.closureGone(around);
+        around = null;
         this.refs.unbind(iterated);
         iterated = null;
         // A generator expression no longer reads the scopes around it.

@@ -16,6 +16,7 @@ import {
   objectType,
   PyDict,
   PyDictView,
+  PyFunction,
   PyInstance,
   PyIterator,
   PyList,
@@ -28,9 +29,10 @@ import {
 /**
  * A value whose names the interpreter counts: a collectable host value (a tensor), a generator, a
  * container that holds counts on what is in it (a tuple, list or dict an op returned or Python
- * made, a pytree node, an iterator a container built-in made: `ReferenceCounts.holders`).
+ * made, a pytree node, an iterator a container built-in made: `ReferenceCounts.holders`), a
+ * closure that reads something of these from the function that made it (ReferenceCounts.capture).
  */
-export type Counted = HostObject | PyGenerator | PyTuple | PyList | PyDict | PySet | PyDictView | PyIterator | PyInstance;
+export type Counted = HostObject | PyGenerator | PyTuple | PyList | PyDict | PySet | PyDictView | PyIterator | PyInstance | PyFunction;
 
 /** Whether the interpreter counts the names of an instance of `cls`: each of its classes shows all the instance holds (PyType.instanceContents). */
 export function countsInstances(cls: PyType): boolean {
@@ -60,7 +62,7 @@ function instanceContents(inst: PyInstance): PyValue[] {
 
 function counted(v: PyValue): v is Counted {
   // NB: numbers, strings and None first: they are most of what names hold.
-  return typeof v === 'object' && v !== null && (v instanceof HostObject ? v.collectable : v instanceof PyGenerator);
+  return typeof v === 'object' && v !== null && (v instanceof HostObject ? v.collectable : v instanceof PyGenerator || (v instanceof PyFunction && v.born >= 0));
 }
 
 
@@ -90,6 +92,12 @@ export function holds(out: PyValue, v: PyValue, depth = 8): boolean {
   return depth === 0 || items.some((item) => holds(item, v, depth - 1));
 }
 
+
+/** Whether closure `fn` reads the variables of `scope`: it was made in it or in a scope inside it. */
+function closesOver(fn: PyFunction, scope: Scope): boolean {
+  for (let s: Scope | null = fn.closure as Scope; s !== null; s = s.parent) if (s === scope) return true;
+  return false;
+}
 
 /** What the counting reads of the run (the interpreter). */
 export interface CountingRun {
@@ -158,7 +166,7 @@ export class ReferenceCounts {
   /** Its place among host objects: a value is new to a statement if it is past the count at its start. */
   private bornOf(v: Counted): number {
     if (v instanceof PyInstance) return v.born;
-    return this.holders.get(v)?.born ?? (v as HostObject | PyGenerator).born;
+    return this.holders.get(v)?.born ?? (v as HostObject | PyGenerator | PyFunction).born;
   }
 
   /** `v` was bound to one more name. */
@@ -460,6 +468,11 @@ export class ReferenceCounts {
   private lend(v: PyValue, lent: Counted[] | null): Counted[] | null {
     // NB: only what this counted is let go after: a value it could not count may gain names in the call.
     if (!this.isCounted(v)) return lent;
+    // A host may keep a closure where nothing counts it (LambdaLR's lr_lambda): it keeps what it reads to the run's end.
+    if (v instanceof PyFunction) {
+      this.escape(v);
+      return lent;
+    }
     const n = this.bindings.get(v);
     this.bound(v);
     if (this.bindings.get(v) === n) return lent;
@@ -511,6 +524,10 @@ export class ReferenceCounts {
       this.holders.delete(v);
       for (const item of held.items) this.unbind(item);
     } else if (v instanceof HostObject) v.collect(this.run.ctx);
+    else if (v instanceof PyFunction) {
+      v.born = -1;
+      this.closureGone(v.closure as Scope);
+    }
     else if (v instanceof PyGenerator) this.run.closeDropped(v, at);
   }
 
@@ -525,18 +542,51 @@ export class ReferenceCounts {
       return false;
     }
     const captured = scope.captured;
-    if (captured === null) {
-      for (const v of scope.vars.values()) this.unbind(v);
-      scope.vars.clear();
+    if (captured === null || (scope.closures === 0 && !scope.keepsCaptured)) {
+      this.releaseVariables(scope);
       return true;
     }
     // A closure keeps only the variables it may read (`sorted(xs, key=lambda t: t.sum())` keeps none).
     for (const [name, v] of scope.vars) {
-      if (captured.has(name)) continue;
+      if (captured.has(name)) {
+        // NB: a counted closure a variable of its own scope holds (a recursive `def build(v)`) holds
+        // itself through it, a cycle no count ends: it is kept to the run's end, as what it reads.
+        if (v instanceof PyFunction && v.born >= 0 && closesOver(v, scope)) {
+          this.escape(v);
+          scope.keepsCaptured = true;
+        }
+        continue;
+      }
       this.unbind(v);
       scope.vars.delete(name);
     }
+    scope.ended = true;
     return true;
+  }
+
+  /** The variables of `scope` go: nothing reads them any more. */
+  private releaseVariables(scope: Scope): void {
+    for (const v of scope.vars.values()) this.unbind(v);
+    scope.vars.clear();
+  }
+
+  /** A counted closure's frame runs, or its generator lives, over `scope`: the variables it may read stay until closureGone. */
+  keepScopes(scope: Scope): void {
+    for (let s: Scope | null = scope; s !== null && s.info !== null; s = s.parent) s.closures++;
+  }
+
+  /**
+   * A counted closure made in `scope` went (or a frame or generator of one ended, keepScopes): a
+   * scope around it whose frame ended and that nothing else reads lets go of its variables, as
+   * CPython frees a cell with the last closure that holds it.
+   */
+  closureGone(scope: Scope): void {
+    for (let s: Scope | null = scope; s !== null && s.info !== null; s = s.parent) {
+      if (--s.closures === 0 && s.ended && !s.keepsCaptured) {
+        s.ended = false;
+        this.releaseVariables(s);
+      }
+    }
   }
 
   /** A generator expression made in `scope` finished: a scope around it whose frame ended and that it was the last to read goes now. */
@@ -549,13 +599,40 @@ export class ReferenceCounts {
     }
   }
 
-  /** A function, lambda or class `node` defined in `scope` keeps the variables it may read of it and of the scopes around it. */
-  capture(scope: Scope, node: A.FunctionDef | A.Lambda | A.ClassDef): void {
+  /**
+   * Function or lambda `fn` (`node`) defined in `scope` keeps the variables it may read of it and of
+   * the scopes around it. One defined in a function that reads something counted there (`def
+   * step(x)` over a model, a lambda over a batch) is counted as a value is: those variables go with
+   * the last such closure once their frame ended (closureGone). Any other keeps them to the run's
+   * end: a decorated function (null: the decorator may keep it where nothing counts it), a method of
+   * a class defined in a function, and a closure over numbers and plain instances (an autograd
+   * engine's `_backward`, made by the hundred thousand, where counting costs more than it frees).
+   */
+  capture(scope: Scope, node: A.FunctionDef | A.Lambda, fn: PyFunction | null): void {
     const names = namesRead(node);
     for (let s: Scope | null = scope; s !== null && s.info !== null; s = s.parent) {
       s.captured ??= new Set();
       for (const n of names) s.captured.add(n);
     }
+    if (scope.info === null) return;
+    if (fn !== null && scope.info.kind === 'function' && this.readsCounted(names, scope)) {
+      fn.born = hostObjectCount();
+      this.keepScopes(scope);
+    } else for (let s: Scope | null = scope; s !== null && s.info !== null; s = s.parent) s.keepsCaptured = true;
+  }
+
+  /** Whether one of `names` is a variable of `scope` or a function around it that holds a counted value with something to free. */
+  private readsCounted(names: ReadonlySet<string>, scope: Scope): boolean {
+    for (const n of names) {
+      for (let s: Scope | null = scope; s !== null && s.info !== null; s = s.parent) {
+        if (s.info.kind === 'class') continue;
+        const v = s.vars.get(n);
+        if (v === undefined) continue;
+        if (this.isCounted(v) && !this.escaped.has(v) && !(v instanceof PyInstance && !this.holders.has(v))) return true;
+        break;
+      }
+    }
+    return false;
   }
 
   /**

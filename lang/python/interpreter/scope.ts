@@ -33,6 +33,16 @@ export class Scope {
   readers = 0;
   /** Its frame ended while `readers` was not 0: the last reader to finish lets go of its variables. */
   released = false;
+  /**
+   * Counted closures made in it or in a scope inside it that live, and frames and generators of
+   * theirs that run (ReferenceCounts.capture, keepScopes): its `captured` variables outlive its
+   * frame while there are any, as CPython's cells live while a closure holds them.
+   */
+  closures = 0;
+  /** A closure the interpreter does not count may read its `captured` variables: they stay to the run's end. */
+  keepsCaptured = false;
+  /** Its frame ended while `closures` was not 0: the last of them to go lets go of its variables. */
+  ended = false;
   /** A generator's scope: how many of its `try`, `with`, delegations and loops over a generator they made are running (generator_body.ts). */
   closeGuards = 0;
 

@@ -552,6 +552,9 @@ export class PyFunction extends PyObject {
 
   /** The class whose body defined this function, for zero-argument `super()`. */
   ownerClass: PyType | null = null;
+
+  /** hostObjectCount() when it was made, for a closure the interpreter counts (ReferenceCounts.capture); -1 for any other function. */
+  born = -1;
 }
 
 export class PyBoundMethod extends PyObject {
