@@ -447,7 +447,7 @@ function zip(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
       yield new PyTuple(row);
     }
   }
-  return new PyIterator('zip', gen());
+  return new PyIterator('zip', gen(), a.rest);
 }
 
 /** `iter(f, sentinel)`: calls f until it returns a value equal to sentinel. */
@@ -571,7 +571,7 @@ export function createBuiltins(write: (text: string) => void): Map<string, PyVal
     let i = a.has('start') ? toIndex(a.get('start')!, ctx) : 0n;
     return new PyIterator('enumerate', (function* () {
       for (const x of it) yield new PyTuple([i++, x]);
-    })());
+    })(), [a.required('iterable')]);
   });
   def('zip', zip);
   def('map', (args, kwargs, ctx) => {
@@ -589,7 +589,7 @@ export function createBuiltins(write: (text: string) => void): Map<string, PyVal
         }
         yield ctx.call(f, row);
       }
-    })());
+    })(), rest);
   });
   def('filter', (args, kwargs, ctx) => {
     exactArgs('filter', args, kwargs, 2);
@@ -597,7 +597,7 @@ export function createBuiltins(write: (text: string) => void): Map<string, PyVal
     const it = iterate(src, ctx);
     return new PyIterator('filter', (function* () {
       for (const x of it) if (truthy(f === null ? x : ctx.call(f, [x]), ctx)) yield x;
-    })());
+    })(), [src]);
   });
   def('iter', (args, kwargs, ctx) => {
     if (args.length === 2 && !kwargs.size) return callableIterator(args[0], args[1], ctx);

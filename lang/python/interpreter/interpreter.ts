@@ -32,6 +32,7 @@ import {
   PyIterator,
   PyList,
   PyModule,
+  releaseDrawnFrom,
   PySet,
   PySlice,
   PyTuple,
@@ -53,6 +54,7 @@ import {
   typeName,
 } from './values';
 import { BREAK, CONTINUE, type Completion, NORMAL, RETURN } from './completion';
+import { isFoldedConstant } from './constant_folding';
 import { finalizeGenerators } from './finalization';
 import { generatorCount, type GeneratorFrame, PyGenerator } from './generator';
 import { type Drawing, functionBody, type GeneratorHost } from './generator_body';
@@ -703,6 +705,8 @@ export class Interpreter implements HostContext {
     else this.refs.escape(it);
     this.node = s;
     const nextItem = ops.cursor(it, this);
+    // An iterator the loop's own expression made (`enumerate(tqdm(xs))`) goes with the loop; one a name holds stays.
+    const madeHere = it instanceof PyIterator && s.iter.kind === 'Call';
     // The target takes what a generator yields, as a name takes any value.
     const taker = this.takers.takerOf(it);
     const usedUp = this.refs.usedUp.length;
@@ -723,6 +727,7 @@ export class Interpreter implements HostContext {
         if (r === BREAK || r === RETURN) {
           if (it instanceof PyGenerator) this.closeAbandoned(it, made);
           if (it instanceof HostObject) it.loopLeft(this);
+          if (madeHere) releaseDrawnFrom(it, this);
           return r === BREAK ? NORMAL : r;
         }
       }
@@ -730,10 +735,12 @@ export class Interpreter implements HostContext {
       // An exception leaving the loop frees its iterator as the stack unwinds, before any handler runs.
       if (it instanceof PyGenerator && !(e instanceof HaltError || e instanceof StopRun)) this.closeAbandoned(it, made);
       if (it instanceof HostObject && !(e instanceof HaltError || e instanceof StopRun)) it.loopLeft(this);
+      if (madeHere && !(e instanceof HaltError || e instanceof StopRun)) releaseDrawnFrom(it, this);
       throw e;
     } finally {
       if (held) this.refs.unbind(it);
     }
+    if (madeHere) releaseDrawnFrom(it, this);
     return this.execBlock(s.orelse, scope);
   }
 
@@ -1648,6 +1655,7 @@ export class Interpreter implements HostContext {
     const items = this.evalElements(e.elts, scope);
     this.node = e;
     for (const v of items) s.add(ops.dictKey(v, this), v);
+    if (e.elts.length > 2 && e.elts.every(isFoldedConstant)) s.fromConstants = s.size;
     this.refs.adopt(s);
     this.refs.holdMutable(s);
     return s;

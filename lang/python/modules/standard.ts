@@ -12,6 +12,7 @@ import { contextlibModule } from './contextlib';
 import { copyModule } from './copy';
 import { csvModule } from './csv';
 import { dataclassesModule } from './dataclasses';
+import { datetimeModule } from './datetime';
 import { enumModule } from './enum';
 import { fractionsModule } from './fractions';
 import { functoolsModule } from './functools';
@@ -48,6 +49,7 @@ export const STANDARD_MODULES: ModuleRegistry = {
   copy: copyModule,
   csv: csvModule,
   dataclasses: dataclassesModule,
+  datetime: datetimeModule,
   enum: enumModule,
   fractions: fractionsModule,
   functools: functoolsModule,

@@ -22,7 +22,7 @@ import {
 
 const FIELDS = ['tm_year', 'tm_mon', 'tm_mday', 'tm_hour', 'tm_min', 'tm_sec', 'tm_wday', 'tm_yday', 'tm_isdst'] as const;
 
-class StructTime extends HostObject {
+export class StructTime extends HostObject {
   static readonly type: PyType = hostType('struct_time', 'time', (args, _kwargs, ctx) => {
     const items = args[0] instanceof PyTuple ? args[0].items : [];
     if (items.length < 9) throw pyError('TypeError', `time.struct_time() takes an at least 9-sequence (${items.length}-sequence given)`);
@@ -31,7 +31,8 @@ class StructTime extends HostObject {
 
   constructor(
     readonly values: readonly number[],
-    readonly zone: string,
+    /** Null for one made from a tuple (`datetime.timetuple()`), whose tm_zone and tm_gmtoff are None. */
+    readonly zone: string | null,
   ) {
     super();
   }
@@ -48,7 +49,7 @@ class StructTime extends HostObject {
     const i = (FIELDS as readonly string[]).indexOf(name);
     if (i >= 0) return BigInt(this.values[i]);
     if (name === 'tm_zone') return this.zone;
-    if (name === 'tm_gmtoff') return 0n;
+    if (name === 'tm_gmtoff') return this.zone === null ? null : 0n;
     return undefined;
   }
 
@@ -127,7 +128,8 @@ function asctime(t: readonly number[]): string {
   return `${DAYS[wday].slice(0, 3)} ${MONTHS[mon - 1].slice(0, 3)} ${pad(mday, 2, ' ')} ${pad(h)}:${pad(mi)}:${pad(s)} ${y}`;
 }
 
-function strftime(format: string, t: readonly number[], zone: string): string {
+/** C's strftime in the C locale, the zone named `zone` and 0 hours from UTC (datetime.ts fills %z and %Z before it for its own zones). */
+export function strftime(format: string, t: readonly number[], zone: string): string {
   const [y, mon, mday, h, mi, s, wday, yday] = t;
   const sundayWday = (wday + 1) % 7;
   const directive = (c: string): string | null => {
@@ -189,7 +191,7 @@ export function calendarFunctions(): Map<string, PyValue> {
     const format = args[0];
     if (typeof format !== 'string') throw pyError('TypeError', `strftime() argument 1 must be str, not ${typeName(format ?? null)}`);
     const t = args[1];
-    const zone = t instanceof StructTime ? t.zone : 'UTC';
+    const zone = t instanceof StructTime ? t.zone ?? 'UTC' : 'UTC';
     return strftime(format, timeTuple(t, 'strftime', ctx), zone);
   }));
   m.set('timezone', 0n);

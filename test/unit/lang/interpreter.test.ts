@@ -56,8 +56,8 @@ describe('interpreter: modules', () => {
     assert.equal(formatError(r.error!), "x.py:1:8: error: module 'top.missing' is not supported by Gradlens");
   });
 
-  it('ships abc, argparse, bisect, cmath, collections, contextlib, copy, csv, dataclasses, enum, fractions, functools, heapq, io, itertools, json, logging, math, numbers, operator, os, os.path, pathlib, pprint, random, re, statistics, string, sys, textwrap, time, tqdm, tqdm.auto, types, typing for annotations, warnings, and accepts __future__ imports', () => {
-    assert.deepEqual(Object.keys(STANDARD_MODULES).sort(), ['abc', 'argparse', 'bisect', 'cmath', 'collections', 'contextlib', 'copy', 'csv', 'dataclasses', 'enum', 'fractions', 'functools', 'heapq', 'io', 'itertools', 'json', 'logging', 'math', 'numbers', 'operator', 'os', 'os.path', 'pathlib', 'pprint', 'random', 're', 'statistics', 'string', 'sys', 'textwrap', 'time', 'tqdm', 'tqdm.auto', 'types', 'typing', 'warnings']);
+  it('ships abc, argparse, bisect, cmath, collections, contextlib, copy, csv, dataclasses, datetime, enum, fractions, functools, heapq, io, itertools, json, logging, math, numbers, operator, os, os.path, pathlib, pprint, random, re, statistics, string, sys, textwrap, time, tqdm, tqdm.auto, types, typing for annotations, warnings, and accepts __future__ imports', () => {
+    assert.deepEqual(Object.keys(STANDARD_MODULES).sort(), ['abc', 'argparse', 'bisect', 'cmath', 'collections', 'contextlib', 'copy', 'csv', 'dataclasses', 'datetime', 'enum', 'fractions', 'functools', 'heapq', 'io', 'itertools', 'json', 'logging', 'math', 'numbers', 'operator', 'os', 'os.path', 'pathlib', 'pprint', 'random', 're', 'statistics', 'string', 'sys', 'textwrap', 'time', 'tqdm', 'tqdm.auto', 'types', 'typing', 'warnings']);
     const source = [
       'from __future__ import annotations',
       'from typing import List, Optional',

@@ -55,6 +55,43 @@ describe('tqdm: a pass-through iterator whose bar goes to stderr as tqdm writes 
     );
   });
 
+  it('closes a bar that enumerate, zip or map draws from when the loop breaks or zip stops at a shorter argument', () => {
+    // What tqdm 4.70.1 writes for this program under CPython 3.11 (the rates aside): the loop frees
+    // enumerate/zip, which frees tqdm's generator, whose `finally` closes the bar at the items done.
+    const source = [
+      'from tqdm import tqdm',
+      'xs = list(range(5))',
+      'for i, x in enumerate(tqdm(xs, mininterval=60)):',
+      '    if i == 2:',
+      '        break',
+      'for a, b in zip(tqdm(xs, desc="zip", mininterval=60), xs):',
+      '    if a == 1:',
+      '        break',
+      'for a, b in zip(range(2), tqdm(xs, desc="short", mininterval=60)):',
+      '    pass',
+      'for i, y in enumerate(map(abs, tqdm([-1, -2, -3], desc="map", mininterval=60))):',
+      '    pass',
+      'print("done")',
+    ].join('\n');
+    const r = run(source + '\n', { file: 'x.py' });
+    assert.equal(r.error && formatError(r.error), null);
+    assert.equal(r.output, 'done\n');
+    const bar = (k: number) => '█'.repeat(k);
+    assert.equal(
+      timings(r.stderr),
+      [
+        '\r  0%|          | 0/5 [T<?, Rit/s]',
+        `\r 40%|${bar(4)}      | 2/5 [T<T, Rit/s]\n`,
+        '\rzip:   0%|          | 0/5 [T<?, Rit/s]',
+        `\rzip:  20%|${bar(2)}        | 1/5 [T<T, Rit/s]\n`,
+        '\rshort:   0%|          | 0/5 [T<?, Rit/s]',
+        `\rshort:  20%|${bar(2)}        | 1/5 [T<T, Rit/s]\n`,
+        '\rmap:   0%|          | 0/3 [T<?, Rit/s]',
+        `\rmap: 100%|${bar(10)}| 3/3 [T<T, Rit/s]\n`,
+      ].join(''),
+    );
+  });
+
   it('keeps tqdm.write off the bars, and `with tqdm(total=...)` counts update() calls', () => {
     const r = run('from tqdm import tqdm\nwith tqdm(total=4, mininterval=60) as bar:\n    bar.update(3)\n    tqdm.write("val loss 0.5")\n    bar.update()\n    print(bar.n, bar.total)\n', { file: 'x.py' });
     assert.equal(r.output, 'val loss 0.5\n4 4\n');

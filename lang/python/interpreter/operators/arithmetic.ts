@@ -231,19 +231,21 @@ export function setOp(op: '|' | '&' | '-' | '^', a: PySet, b: PySet): PySet {
   switch (op) {
     case '|':
       for (const [k, v] of a.map) out.map.set(k, v);
-      for (const v of setOrder([...b.map.values()])) put(v);
+      out.fromConstants = a.fromConstants;
+      for (const v of setOrder(b)) put(v);
       break;
     case '-':
-      for (const v of setOrder([...a.map.values()])) if (!b.map.has(hashKey(v)!)) put(v);
+      for (const v of setOrder(a)) if (!b.map.has(hashKey(v)!)) put(v);
       break;
     case '&': {
       const [small, big] = b.size > a.size ? [a, b] : [b, a];
-      for (const v of setOrder([...small.map.values()])) if (big.map.has(hashKey(v)!)) put(v);
+      for (const v of setOrder(small)) if (big.map.has(hashKey(v)!)) put(v);
       break;
     }
     case '^':
       for (const [k, v] of b.map) out.map.set(k, v);
-      for (const v of setOrder([...a.map.values()])) {
+      out.fromConstants = b.fromConstants;
+      for (const v of setOrder(a)) {
         const k = hashKey(v)!;
         if (out.map.has(k)) out.map.delete(k);
         else out.map.set(k, v);

@@ -156,7 +156,7 @@ function items(v: PyValue, ctx: HostContext, message?: string): Iterable<PyValue
   if (typeof v === 'string') return v[Symbol.iterator]();
   if (v instanceof PyRange) return rangeIterator(v);
   if (v instanceof PyDict) return [...v.keys()];
-  if (v instanceof PySet) return setOrder([...v.map.values()]);
+  if (v instanceof PySet) return setOrder(v);
   if (v instanceof PyIterator) return v;
   if (v instanceof PyDictView) {
     if (v.view === 'keys') return [...v.dict.keys()];

@@ -13,6 +13,7 @@ import {
   HostObject,
   intHash,
   NOT_IMPLEMENTED,
+  NONE_HASH,
   objectId,
   PyFunction,
   PyInstance,
@@ -20,6 +21,7 @@ import {
   PySet,
   PyTuple,
   type PyType,
+  tupleHash,
   type PyValue,
   typeName,
 } from '../values';
@@ -104,13 +106,7 @@ export function identityHash(o: object): bigint {
   return BigInt(objectId(o) * 3 + 0x7f3a1000000);
 }
 
-const MASK64 = (1n << 64n) - 1n;
-
-const XXPRIME_1 = 11400714785074694791n;
-const XXPRIME_2 = 14029467366897019727n;
-const XXPRIME_5 = 2870177450012600261n;
-
-/** `hash(v)`, the numbers CPython prints for ints, floats, bools, None-free tuples of them, and script classes' `__hash__`. */
+/** `hash(v)`, the numbers CPython prints for ints, floats, bools, None (Debian's build's), tuples of them, and script classes' `__hash__`. */
 export function pyHash(v: PyValue, ctx: HostContext): bigint {
   switch (typeof v) {
     case 'bigint':
@@ -122,18 +118,8 @@ export function pyHash(v: PyValue, ctx: HostContext): bigint {
       return Number.isNaN(v) ? 0n : floatHash(v);
   }
   if (keysAsValue(v)) return pyHash(v.standsFor!, ctx);
-  if (v instanceof PyTuple && scriptClassOf(v)?.lookup('__hash__') === undefined) {
-    let acc = XXPRIME_5;
-    for (const item of v.items) {
-      const lane = BigInt.asUintN(64, pyHash(item, ctx));
-      acc = (acc + lane * XXPRIME_2) & MASK64;
-      acc = ((acc << 31n) | (acc >> 33n)) & MASK64;
-      acc = (acc * XXPRIME_1) & MASK64;
-    }
-    acc = (acc + (BigInt(v.items.length) ^ (XXPRIME_5 ^ 3527539n))) & MASK64;
-    if (acc === MASK64) return 1546275796n;
-    return BigInt.asIntN(64, acc);
-  }
+  if (v === null) return NONE_HASH;
+  if (v instanceof PyTuple && scriptClassOf(v)?.lookup('__hash__') === undefined) return tupleHash(v.items.map((item) => pyHash(item, ctx)));
   const cls = scriptClassOf(v);
   if (cls !== null) {
     const h = userHash(v, cls, ctx);

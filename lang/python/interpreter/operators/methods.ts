@@ -598,7 +598,7 @@ const SET_METHODS = nameTable<(self: PySet, name: string) => PyBuiltin>({
   }, 'set'),
   pop: simple(0, 0, (s) => {
     if (s.size === 0) throw pyError('KeyError', 'pop from an empty set');
-    const first = setOrder([...s.map.values()])[0];
+    const first = setOrder(s)[0];
     for (const [k, v] of s.map) if (v === first) s.map.delete(k);
     return first;
   }, 'set'),

@@ -133,7 +133,7 @@ export function repr(v: PyValue, ctx: HostContext): string {
   }
   if (v instanceof PySet) {
     if (v.size === 0) return v.frozen ? 'frozenset()' : 'set()';
-    const body = `{${setOrder([...v.map.values()]).map((x) => repr(x, ctx)).join(', ')}}`;
+    const body = `{${setOrder(v).map((x) => repr(x, ctx)).join(', ')}}`;
     return v.frozen ? `frozenset(${body})` : body;
   }
   if (v instanceof HostObject) return v.repr(ctx);

@@ -51,6 +51,7 @@ import { pyError, type ExceptionName } from './exceptions';
 import {
   NOT_IMPLEMENTED,
   PyBuiltin,
+  PyIterator,
   PyObject,
   PyType,
   objectId,
@@ -294,6 +295,18 @@ export abstract class HostObject extends PyObject {
   format(spec: string, ctx: HostContext): string {
     if (spec === '') return this.str(ctx);
     throw pyError('TypeError', `unsupported format string passed to ${this.pyType.nativeName}.__format__`);
+  }
+}
+
+/**
+ * A `for` loop is done with an iterator it made (it ran out, `break`, an exception): CPython frees
+ * it, and with it the iterators it drew from, running their cleanup (a tqdm bar under enumerate or
+ * zip closes, also where zip stopped at a shorter argument first).
+ */
+export function releaseDrawnFrom(it: PyIterator, ctx: HostContext): void {
+  for (const source of it.drawsFrom) {
+    if (source instanceof HostObject) source.loopLeft(ctx);
+    else if (source instanceof PyIterator) releaseDrawnFrom(source, ctx);
   }
 }
 

@@ -44,7 +44,7 @@ export {
   type WarningHost,
 } from './warnings';
 export { openStderr, openStdout, writeStderr, writeStdout } from './streams';
-export { type BinaryOp, type CompareOp, type HostArrayData, HostObject, type SharedMemory, hostObjectCount, hostType, takeHostObjectSerial, lendingFunction, opFunction, pyFunction, changingFunction, type UnaryOp } from './host';
+export { type BinaryOp, type CompareOp, type HostArrayData, HostObject, type SharedMemory, hostObjectCount, hostType, takeHostObjectSerial, lendingFunction, opFunction, pyFunction, changingFunction, releaseDrawnFrom, type UnaryOp } from './host';
 export { hostValues } from './host_values';
 export {
   bitLength,
@@ -87,7 +87,7 @@ export {
   singletonName,
   type Subclassed,
 } from './objects';
-export { setOrder } from './setorder';
+export { NONE_HASH, setOrder, tupleHash } from './setorder';
 export {
   boolType,
   dictType,

@@ -412,6 +412,8 @@ export class PyDict extends PyObject implements Subclassed {
 
 export class PySet extends PyObject {
   readonly map = new Map<string, PyValue>();
+  /** How many of the first items came from a display of constants, which setorder.ts lays out as CPython's compiler builds it. */
+  fromConstants = 0;
 
   constructor(readonly frozen = false) {
     super();
@@ -462,6 +464,8 @@ export class PyIterator extends PyObject {
   constructor(
     readonly typeName: string,
     private readonly it: Iterator<PyValue>,
+    /** The iterables it draws from (enumerate's, zip's): freeing it frees the iterators it made of them. */
+    readonly drawsFrom: readonly PyValue[] = [],
   ) {
     super();
   }
