@@ -6,6 +6,15 @@
  */
 import { bindArgs, EXCEPTION_TYPES, type HostContext, HostObject, hostType, iterate, type Kwargs, PyBuiltin, pyError, PyList, PyModule, type PyType, type PyValue, toIndex, typeName, type ModuleShim } from '../interpreter';
 
+/** A text stream's `write(s)` and `writelines(lines)`, over its own write of one string (sys.ts's streams share it). */
+export function writeMethod(owner: HostObject, name: 'write' | 'writelines', write: (s: PyValue) => bigint, ctx: HostContext): PyBuiltin {
+  if (name === 'write') return new PyBuiltin(name, (args, kwargs) => write(bindArgs('write', ['s'], args, kwargs, ctx).required('s')), owner);
+  return new PyBuiltin(name, (args, kwargs) => {
+    for (const line of iterate(bindArgs('writelines', ['lines'], args, kwargs, ctx).required('lines'), ctx)) write(line);
+    return null;
+  }, owner);
+}
+
 class StringIO extends HostObject {
   static readonly type: PyType = hostType('StringIO', '_io', (args, kwargs, ctx) => {
     const a = bindArgs('StringIO', ['initial_value?', 'newline?'], args, kwargs, ctx);
@@ -58,12 +67,8 @@ class StringIO extends HostObject {
     const method = (f: (args: PyValue[], kwargs: Kwargs) => PyValue) => new PyBuiltin(name, (args, kwargs) => f(args, kwargs), this);
     switch (name) {
       case 'write':
-        return method((args, kwargs) => this.write(bindArgs('write', ['s'], args, kwargs, ctx).required('s'), ctx));
       case 'writelines':
-        return method((args, kwargs) => {
-          for (const line of iterate(bindArgs('writelines', ['lines'], args, kwargs, ctx).required('lines'), ctx)) this.write(line, ctx);
-          return null;
-        });
+        return writeMethod(this, name, (text) => this.write(text, ctx), ctx);
       case 'read':
         return method((args, kwargs) => {
           this.open();

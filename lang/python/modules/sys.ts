@@ -25,13 +25,13 @@ import {
   PyError,
   ExceptionObject,
   EXCEPTION_TYPES,
-  iterate,
   toIndex,
   typeName,
   writeStderr,
   writeStdout,
   type ModuleShim,
 } from '../interpreter';
+import { writeMethod } from './io';
 import { makeNamedTuple } from './namedtuple';
 import { ModulesView } from './sys_modules';
 
@@ -66,12 +66,8 @@ class TextStream extends HostObject {
     const method = (f: (args: PyValue[], kwargs: Kwargs) => PyValue) => new PyBuiltin(name, (args, kwargs) => f(args, kwargs), this);
     switch (name) {
       case 'write':
-        return method((args, kwargs) => this.write(bindArgs('write', ['s'], args, kwargs, ctx).required('s'), ctx));
       case 'writelines':
-        return method((args, kwargs) => {
-          for (const line of iterate(bindArgs('writelines', ['lines'], args, kwargs, ctx).required('lines'), ctx)) this.write(line, ctx);
-          return null;
-        });
+        return writeMethod(this, name, (text) => this.write(text, ctx), ctx);
       case 'flush':
         return method(() => null);
       case 'isatty':
