@@ -46,7 +46,7 @@ describe('language server: CodeLenses resolved on request (codeLens/resolve)', f
     assert.deepEqual(await Promise.all(bare.map((l) => resolving.resolveLens(l))), full);
   });
 
-  it("a resolved lens reads the function's latest result, and the plain lens again once an edit drops it", async () => {
+  it("a resolved lens reads the function's latest result, marked stale once an edit makes it so (issue 18)", async () => {
     const outcome = await plain.executeCommand<EvaluationOutcome>(COMMANDS.computeGradient, [{ uri, function: 'f' }]);
     assert.ok(outcome.ok);
     await resolving.connection.sendNotification(resultNotification, toWire(outcome));
@@ -55,7 +55,9 @@ describe('language server: CodeLenses resolved on request (codeLens/resolve)', f
     const ret = text.split('\n').findIndex((l) => l.includes('return x ** 2'));
     await resolving.change(uri, [{ range: { start: { line: ret, character: 0 }, end: { line: ret, character: 0 } }, text: '    x = x + 0\n' }]);
     const [after] = await resolving.codeLenses(uri);
-    assert.deepEqual((await resolving.resolveLens(after!)).command, { title: '∇ Compute gradient', command: COMMANDS.computeGradient, arguments: [{ uri, function: 'f' }] });
+    const resolved = (await resolving.resolveLens(after!)).command!;
+    assert.match(resolved.title, /^∇x = 7\.0 · jit [\d.]+× (faster|slower) \(stale: edited since\)$/);
+    assert.deepEqual({ ...resolved, title: '' }, { title: '', command: COMMANDS.computeGradient, arguments: [{ uri, function: 'f' }] });
   });
 
   it('answers a malformed lens to resolve with InvalidParams, and a lens sent with its command as it is', async () => {
