@@ -5,6 +5,7 @@
  * or more of them is built from a frozenset (values/setorder.ts), which decides its order.
  */
 import type * as A from '../syntax/ast';
+import { bitLength } from './values/limits';
 
 /** The bits an int result of `*`, `**` or `<<` may have and still be folded (ast_opt.c's MAX_INT_SIZE). */
 const MAX_INT_BITS = 128n;
@@ -12,7 +13,8 @@ const MAX_INT_BITS = 128n;
 /** What a folded constant is, as far as folding what contains it needs; `undefined` for no constant. */
 type Folded = bigint | number | 'other';
 
-const bits = (n: bigint): bigint => BigInt((n < 0n ? -n : n).toString(2).length) - (n === 0n ? 1n : 0n);
+// The int size checks count bits as int.bit_length() does, in bigint to compare with shift and power operands.
+const bits = (n: bigint): bigint => BigInt(bitLength(n));
 
 function foldedInt(op: A.BinaryOperator, a: bigint, b: bigint): Folded | undefined {
   switch (op) {
