@@ -65,6 +65,13 @@ function withScriptNames<T>(renamed: ReadonlyMap<string, string>, call: () => T)
   }
 }
 
+/** `call` with `kwargs` in PyTorch's names, its errors naming the keywords as the script wrote them. */
+function withTorchKeywords<T>(kwargs: Kwargs, call: (kwargs: Kwargs) => T): T {
+  if (kwargs.size === 0) return call(kwargs);
+  const named = torchKeywords(kwargs);
+  return withScriptNames(named.renamed, () => call(named.kwargs));
+}
+
 /** The method table with NumPy's keyword names accepted by every method PyTorch implements natively. */
 export function acceptingNumpyKeywords(methods: Readonly<Record<string, Method>>): Readonly<Record<string, Method>> {
   return Object.fromEntries(
@@ -72,11 +79,7 @@ export function acceptingNumpyKeywords(methods: Readonly<Record<string, Method>>
       name,
       WRITTEN_IN_PYTHON.has(name)
         ? method
-        : (self, args, kwargs, ctx) => {
-            if (kwargs.size === 0) return method(self, args, kwargs, ctx);
-            const named = torchKeywords(kwargs);
-            return withScriptNames(named.renamed, () => method(self, args, named.kwargs, ctx));
-          },
+        : (self, args, kwargs, ctx) => withTorchKeywords(kwargs, (kw) => method(self, args, kw, ctx)),
     ]),
   );
 }
@@ -84,9 +87,5 @@ export function acceptingNumpyKeywords(methods: Readonly<Record<string, Method>>
 /** `torch.<name>` taking NumPy's keyword names where PyTorch implements it natively. */
 export function acceptingNumpyKeywordsAs(name: string, f: NativeFn): NativeFn {
   if (WRITTEN_IN_PYTHON.has(name)) return f;
-  return (args, kwargs, ctx) => {
-    if (kwargs.size === 0) return f(args, kwargs, ctx);
-    const named = torchKeywords(kwargs);
-    return withScriptNames(named.renamed, () => f(args, named.kwargs, ctx));
-  };
+  return (args, kwargs, ctx) => withTorchKeywords(kwargs, (kw) => f(args, kw, ctx));
 }
