@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../webgpu/browser';
@@ -168,6 +169,37 @@ for (const backend of BACKENDS) {
         });
       }
     }
+
+    it('live: typing a new value the computed function reads recomputes it without a click; the lens, the inlay hint and the panel follow (issue 18)', async () => {
+      // NB: a folder of its own: the editor saves the edit, which must not change a file of the repository.
+      const folder = mkdtempSync(join(tmpdir(), 'gradlens-live-'));
+      writeFileSync(join(folder, 'live_eps.py'), 'import torch\n\neps = 0.25\n\n\ndef scaled(x):\n    return x * x * eps\n\n\nprint(scaled(torch.tensor(2.0)))\n');
+      await page.goto(`${server!.url}/?folder=${encodeURIComponent(folder)}`);
+      await page.locator('.monaco-workbench').waitFor({ timeout: SLOW });
+      await openFile(page, 'live_eps.py', 'def scaled(x):');
+      openedFile = 'live_eps.py';
+      const lens = await settledLens(page, 'scaled');
+      const ran = runsLogged(server!.logs, 'scaled', 'live_eps.py');
+      await page.mouse.click(lens.x, lens.y);
+      await clickAgainIfLost(page, 'scaled', () => runsLogged(server!.logs, 'scaled', 'live_eps.py') > ran);
+      // PyTorch: x * x * eps at x = 2 is 1.0, its gradient 2 * x * eps = 1.0.
+      assert.match(await lensResult(page, 'scaled'), /^∇x = 1\.0\b/);
+      await until('the inlay hint reads ∇x = 1.0', async () => /→ 1\.0, ∇x = 1\.0\b/.test(await defLineText(page, 'scaled')));
+      // eps = 0.25 -> eps = 0.5, typed as a user would, and no click after it.
+      await page.locator('.monaco-editor .view-line', { hasText: 'eps = 0.25' }).first().click();
+      await page.keyboard.press('End');
+      await page.keyboard.press('Backspace');
+      await page.keyboard.press('Backspace');
+      await page.keyboard.type('5');
+      await page.locator('.monaco-editor .view-line', { hasText: 'eps = 0.5' }).first().waitFor();
+      await until('the lens reads ∇x = 2.0', async () => /^∇x = 2\.0\b/.test((await lensOver(page, 'scaled')).title));
+      await until('the inlay hint reads → 2.0, ∇x = 2.0', async () => /→ 2\.0, ∇x = 2\.0\b/.test(await defLineText(page, 'scaled')));
+      await until('the panel shows 2.0 and ∂/∂x 2.0', async () => {
+        const shown = await panelResult(page, 'scaled');
+        return shown.text.includes(backend.label) && shownNumbers(shown.value).map((n) => n.value).join() === '2' && shown.grads.length === 1 && shownNumbers(shown.grads[0].shown).map((n) => n.value).join() === '2';
+      });
+      await page.screenshot({ path: join(artifacts, 'live.png') });
+    });
 
     it('the logs hold no malformed message and no internal error', async () => {
       const logs = logText(server!.logs);
@@ -498,6 +530,15 @@ function printTimings(backend: string, timings: readonly Timing[]): void {
   for (const [file, ts] of byFile) {
     const each = ts.map((t) => `${t.function} ${t.ms}`).join(', ');
     console.log(`        ${file}: total ${ts.reduce((s, t) => s + t.ms, 0)} ms (${each} ms)`);
+  }
+}
+
+/** Waits until `holds` is true, at most EVALUATES ms; the failure names what never held. */
+async function until(what: string, holds: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + EVALUATES;
+  while (!(await holds())) {
+    if (Date.now() > deadline) throw new Error(`after ${EVALUATES} ms, still not so: ${what}`);
+    await sleep(100);
   }
 }
 
