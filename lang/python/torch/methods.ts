@@ -5,6 +5,7 @@
 import { isRowMajor } from '../../../runtime/eager';
 import { bindArgs, nestedFromFlat, toIntList, type Args, pyError, type HostContext, HostObject, PyList, PyTuple, nameTable, type PyValue, toFloat, typeName } from '../interpreter';
 import { arith, asOperand, asTensor, checkBroadcast, compareOp, inPlaceArith, type ArithOp, type CompareOpName, type Operand } from './arith';
+import { ACTIVATION_METHODS } from './activation_functions';
 import { backward } from './autograd';
 import { registerHook } from './hooks';
 import { noteCut, noteDetach } from './jit_refusals';
@@ -201,6 +202,7 @@ function zeroValues(x: PyTensor, value: number): PyTensor {
 
 export const TENSOR_METHODS = nameTable<Method>({
   ...DEEP_COPY_METHODS,
+  ...ACTIVATION_METHODS,
   ...Object.fromEntries(IN_PLACE_FORMS.map((name) => [`${name}_`, inPlaceForm(name)])),
   ...RANDOM_METHODS,
   ...ORDERING_METHODS,
@@ -429,7 +431,7 @@ export const TENSOR_METHODS = nameTable<Method>({
 export const TORCH_FUNCTION_NAMES = [
   'add', 'sub', 'subtract', 'mul', 'multiply', 'div', 'divide', 'true_divide', 'floor_divide', 'remainder', 'pow',
   'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'exp', 'log', 'log1p', 'expm1', 'log2', 'log10', 'sin', 'cos',
-  'tan', 'tanh', 'sigmoid', 'sqrt', 'rsqrt', 'abs', 'neg', 'negative', 'sign', 'relu', 'relu_', 'square', 'reciprocal', 'clamp',
+  'tan', 'tanh', 'tanh_', 'sigmoid', 'sigmoid_', 'sqrt', 'rsqrt', 'abs', 'neg', 'negative', 'sign', 'relu', 'relu_', 'square', 'reciprocal', 'clamp',
   'clip', 'isnan', 'masked_fill', 'sum', 'mean', 'prod', 'max', 'min', 'amax', 'amin', 'argmax', 'argmin',
   'logsumexp', 'softmax', 'log_softmax', 'std', 'var', 'norm', 'all', 'any', 'reshape', 'flatten', 't', 'transpose',
   'permute', 'unsqueeze', 'squeeze', 'matmul', 'mm', 'mv', 'bmm', 'dot', 'numel', 'clone', 'detach',

@@ -5,6 +5,7 @@
 import type { EagerEngine } from '../../../runtime/eager';
 import { bindArgs, HaltError, opFunction, pyError, type HostContext, createModule, type ModuleRegistry, type ModuleShim, PyList, PyModule, PyTuple, type NativeFn, type PyValue, typeName } from '../interpreter';
 import { acceleratorModules, BACKENDS_NAMES, CUDA_NAMES, SETTINGS_NAMES } from './accelerators';
+import { ACTIVATION_FUNCTION_NAMES, ACTIVATION_FUNCTIONS } from './activation_functions';
 import { asTensor } from './arith';
 import { intoOut } from './out';
 import { AUTOGRAD_FUNCTION_NAMES, GRAD_MODE_NAMES, autogradFunctions, gradModeFactories } from './autograd';
@@ -83,6 +84,7 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
     return out === undefined || out === null ? call() : intoOut(rt, name, [input, ...rest, ...kw.values()], out, call, c);
   });
   for (const name of TORCH_FUNCTION_NAMES) attrs[name] = torchFunction(name, TENSOR_METHODS[name]);
+  for (const name of ACTIVATION_FUNCTION_NAMES) attrs[name] = fn(name, (args, kwargs, c) => ACTIVATION_FUNCTIONS[name](rt, args, kwargs, c));
   const methodsAndSpecial: Readonly<Record<string, Method>> = { ...TENSOR_METHODS, ...SPECIAL_ONLY };
   const special = createModule('torch.special', Object.fromEntries(SPECIAL_MODULE_NAMES.map((name) => [name, torchFunction(name, methodsAndSpecial[name])])));
   attrs.special = special;
@@ -159,7 +161,7 @@ const LINALG_NAMES = [...LINALG_FACTORIZATION_NAMES, ...LINALG_NORM_NAMES];
 /** The names the analyzer may check scripts against. */
 const TORCH_EXPORTS = [
   ...Object.keys(DTYPE_ALIASES), ...Object.keys(LACKING_DTYPE_ALIASES), ...GRAD_MODE_NAMES, ...Object.keys(CREATORS), ...UNSUPPORTED_TENSOR_TYPES,
-  ...TORCH_FUNCTION_NAMES, ...RANDOM_NAMES, ...JOINING_NAMES, ...Object.keys(MATRIX_FUNCTIONS), 'Tensor', 'Size', 'dtype', 'cat', 'concat', 'concatenate', 'stack', 'where', 'tensordot', 'cdist', 'einsum', 'std_mean', 'var_mean', 'is_tensor', 'is_floating_point',
+  ...TORCH_FUNCTION_NAMES, ...ACTIVATION_FUNCTION_NAMES, ...RANDOM_NAMES, ...JOINING_NAMES, ...Object.keys(MATRIX_FUNCTIONS), 'Tensor', 'Size', 'dtype', 'cat', 'concat', 'concatenate', 'stack', 'where', 'tensordot', 'cdist', 'einsum', 'std_mean', 'var_mean', 'is_tensor', 'is_floating_point',
   'get_default_dtype', 'set_printoptions', 'device', 'save', 'load', 'autograd', 'func', 'nn', 'optim', 'utils', 'cuda', 'backends', ...SETTINGS_NAMES, 'special', 'linalg', '__version__',
 ];
 

@@ -7,12 +7,51 @@
 import type { Tensor } from '../../../../runtime/eager';
 import { type Args, bindArgs, type HostContext, type Kwargs, pyError, type PyValue, toFloat } from '../../interpreter';
 import { asTensor } from '../arith';
-import { isFloating } from '../dtype';
+import { isFloating, SCALAR_TYPE, type TorchDTypeName } from '../dtype';
 import { checkInPlace, followOperands, type TorchRuntime } from '../tensor';
 import * as T from '../tensor_ops';
 
 export type Fn = (rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext) => PyValue;
 type Body = (rt: TorchRuntime, x: Tensor, a: Args, ctx: HostContext) => Tensor;
+
+/**
+ * How each activation takes a tensor that is not floating, as ATen's CPU kernels do: most refuse
+ * it naming their kernel (`"elu_cpu" not implemented for 'Long'`); hardtanh (relu6) and threshold
+ * compute integers in their dtype, their bounds truncated to it, and refuse bool with their own
+ * words; softsign and tanhshrink compute in float32.
+ */
+interface OnIntegers {
+  readonly kernel?: string;
+  readonly integers?: 'in their dtype' | 'as float32';
+  readonly bool?: string;
+}
+
+const ON_INTEGERS: Readonly<Record<string, OnIntegers>> = {
+  selu: { kernel: 'elu_cpu' },
+  celu: { kernel: 'elu_cpu' },
+  rrelu: { kernel: 'leaky_relu_cpu' },
+  gelu: { kernel: 'GeluKernelImpl' },
+  logsigmoid: { kernel: 'log_sigmoid_cpu' },
+  hardtanh: { integers: 'in their dtype', bool: 'Bool inputs not supported for hardtanh' },
+  relu6: { integers: 'in their dtype', bool: 'Bool inputs not supported for hardtanh' },
+  threshold: { integers: 'in their dtype' },
+  softsign: { integers: 'as float32', bool: `"abs_cpu" not implemented for 'Bool'` },
+  tanhshrink: { integers: 'as float32', bool: 'Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.' },
+};
+
+/** PyTorch's refusal of `dtype` by the activation `name`, or null where it computes it. */
+function integerRefusal(name: string, dtype: TorchDTypeName): string | null {
+  if (isFloating(dtype)) return null;
+  const rule = ON_INTEGERS[name] ?? {};
+  if (dtype === 'bool' && rule.bool !== undefined) return rule.bool;
+  if (dtype !== 'bool' && rule.integers !== undefined) return null;
+  return `"${rule.kernel ?? `${name}_cpu`}" not implemented for '${SCALAR_TYPE[dtype]}'`;
+}
+
+/** A bound as an integer tensor takes it (`hardtanh(n, -0.5, 2.5)` clamps to [0, 2]): truncated. */
+function inDType(v: number, x: Tensor): number {
+  return x.dtype === 'float32' || x.dtype === 'float64' ? v : Math.trunc(v);
+}
 
 /**
  * An activation of torch.nn.functional. With `inplace=True` (where `spec` takes it) x itself takes
@@ -21,8 +60,10 @@ type Body = (rt: TorchRuntime, x: Tensor, a: Args, ctx: HostContext) => Tensor;
 export function activation(name: string, spec: string[], grad: string, f: Body, inPlaceGrad = grad): Fn {
   return (rt, args, kwargs, ctx) => {
     const a = bindArgs(name, ['input', ...spec], args, kwargs, ctx);
-    const x = asTensor(rt, a.required('input'), ctx, 'input');
-    if (!isFloating(x.dtype)) throw pyError('RuntimeError', `"${name}" not implemented for '${x.dtype === 'int32' ? 'Int' : x.dtype === 'bool' ? 'Bool' : 'Long'}'`);
+    const given = asTensor(rt, a.required('input'), ctx, 'input');
+    const refusal = integerRefusal(name, given.dtype);
+    if (refusal !== null) throw pyError('RuntimeError', refusal);
+    const x = isFloating(given.dtype) || ON_INTEGERS[name]?.integers !== 'as float32' ? given : T.toDType(given, 'float32');
     if (spec.includes('inplace?') && a.bool('inplace', false)) {
       checkInPlace(x);
       return rt.run(() => {
@@ -57,8 +98,10 @@ export function softplus(rt: TorchRuntime, x: Tensor, beta: number, threshold: n
 }
 
 /** min(max(x, lo), hi) as ATen's clamp orders it (hi wins when lo > hi); no gradient at either bound. */
-function hardtanh(rt: TorchRuntime, x: Tensor, lo: number, hi: number): Tensor {
+function hardtanh(rt: TorchRuntime, x: Tensor, min: number, max: number): Tensor {
   const o = rt.ops;
+  const lo = inDType(min, x);
+  const hi = inDType(max, x);
   const low = o.select(o.le(x, o.scalarLike(lo, x)), c(rt, lo, x), x);
   return o.select(o.ge(low, o.scalarLike(hi, x)), c(rt, hi, x), low);
 }
@@ -109,6 +152,8 @@ function lambd(a: Args, ctx: HostContext): number {
 function glu(rt: TorchRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
   const a = bindArgs('glu', ['input', 'dim?'], args, kwargs, ctx);
   const x = asTensor(rt, a.required('input'), ctx, 'input');
+  const refusal = integerRefusal('glu', x.dtype);
+  if (refusal !== null) throw pyError('RuntimeError', refusal);
   if (x.shape.length === 0) throw pyError('RuntimeError', 'glu does not support scalars because halving size must be even');
   const dim = T.axis(x, a.int('dim', -1));
   const n = x.shape[dim];
@@ -150,7 +195,7 @@ const celu = eluFamily('celu', ['alpha?', 'inplace?'], 'CeluBackward0', (a, ctx)
 }, 'CeluBackward1');
 const threshold = activation('threshold', ['threshold', 'value', 'inplace?'], 'ThresholdBackward0', (rt, x, a, ctx) => {
   const o = rt.ops;
-  return o.select(o.le(x, o.scalarLike(toFloat(a.required('threshold'), ctx), x)), c(rt, toFloat(a.required('value'), ctx), x), x);
+  return o.select(o.le(x, o.scalarLike(inDType(toFloat(a.required('threshold'), ctx), x), x)), c(rt, inDType(toFloat(a.required('value'), ctx), x), x), x);
 }, 'ThresholdBackward1');
 
 /**
