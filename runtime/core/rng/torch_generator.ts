@@ -258,11 +258,13 @@ export function torchExponential(g: TorchGenerator, n: number, lambd: number, dt
 
 /**
  * The draws `torch.multinomial` makes for `rows` distributions, which do not depend on the weights:
- * without replacement (or one sample) an exponential per weight (`empty_like(w).exponential_(1)`),
- * with replacement a uniform double per sample, row after row.
+ * without replacement an exponential per weight (`empty_like(w).exponential_(1)`), with replacement
+ * a uniform double per sample, row after row. NB: one sample with replacement takes the second
+ * path in PyTorch 1.13 (makemore's `multinomial(p, 1, replacement=True, generator=g)`): the
+ * exponential shortcut for k == 1 came later.
  */
 export function torchMultinomialDraws(g: TorchGenerator, rows: number, categories: number, k: number, replacement: boolean, dtype: TorchFloat): Float64Array {
-  if (!replacement || k === 1) return torchExponential(g, rows * categories, 1, dtype);
+  if (!replacement) return torchExponential(g, rows * categories, 1, dtype);
   const out = new Float64Array(rows * k);
   for (let i = 0; i < out.length; i++) {
     if ((i & CHUNK) === 0) checkInterrupt();
@@ -281,7 +283,7 @@ export function torchMultinomialFrom(
 ): Float64Array {
   const out = new Float64Array(rows * k);
   const r = dtype === 'float32' ? f : (x: number) => x;
-  if (!replacement || k === 1) {
+  if (!replacement) {
     for (let row = 0; row < rows; row++) {
       const score = Array.from({ length: categories }, (_, j) => r(weights[row * categories + j]! / draws[row * categories + j]!));
       const order = score.map((_, j) => j).sort((a, b) => score[b]! - score[a]! || a - b);
