@@ -9,6 +9,7 @@ import { complexRefusal, flattenNested, PyComplex, pyError, type HostContext, Ho
 import { PyArray, type JaxRuntime } from './array';
 import { numpySum } from './numpy_pairwise';
 import { numpyResultDtype } from './numpy_promotion';
+import { takeViaSlice } from './index_slicing';
 import { isTracer, Scalar, type Val } from './values';
 
 export type Flavor = 'jax' | 'numpy';
@@ -627,6 +628,10 @@ export function getIndex(rt: JaxRuntime, x: PyArray, index: PyValue, ctx: HostCo
       throw pyError('IndexError', x.numpy ? `too many indices for array: array is ${rank}-dimensional, but ${used} were indexed`
         : `Too many indices: ${rank}-dimensional array indexed with ${used} regular ${used === 1 ? 'index' : 'indices'}.`);
     }
+    if (!x.numpy) {
+      const sliced = takeViaSlice(rt, x, items, ctx);
+      if (sliced) return wrap(rt, sliced, x.weak, false);
+    }
     let v: Val = x.v;
     let dim = 0;
     const start: number[] = [];
@@ -721,7 +726,6 @@ export function getIndex(rt: JaxRuntime, x: PyArray, index: PyValue, ctx: HostCo
       const final = adjacent ? [...kept(outShape.slice(0, at)), ...points, ...kept(outShape.slice(at))] : [...points, ...kept(outShape)];
       return wrap(rt, rt.o.reshape(v, final), x.weak, x.numpy);
     }
-    // NB: ints and slices alone are JAX's slice then squeeze of the int axes (lax_numpy.py _attempt_rewriting_take_via_slice).
     if (!expanded.includes(null)) return wrap(rt, rt.o.squeeze(v, intDims), x.weak, x.numpy);
     return wrap(rt, rt.o.reshape(v, outShape), x.weak, x.numpy);
   });

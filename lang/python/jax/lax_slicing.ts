@@ -6,8 +6,9 @@
 import { isFloat, isInteger, type DType } from '../../../runtime/core';
 import { bindArgs, type HostContext, pyError, PyList, pyFunction, PyTuple, type PyValue, toFloat, toIndex, typeName } from '../interpreter';
 import { PyArray, toDtype, type JaxRuntime } from './array';
+import { normalizedStart, type Start } from './index_slicing';
 import * as L from './lax';
-import { isTracer, Scalar, type Val } from './values';
+import { isTracer } from './values';
 
 const pyShape = (s: readonly number[]) => `(${s.join(', ')}${s.length === 1 ? ',' : ''})`;
 
@@ -16,18 +17,26 @@ function ints(v: PyValue, ctx: HostContext): number[] {
   throw pyError('TypeError', `expected a tuple of ints, got ${typeName(v)}`);
 }
 
-/** A start index as an int32 value: a Python int as a literal, an array (traced or not) as it is. */
-function startIndex(rt: JaxRuntime, v: PyValue, ctx: HostContext): Val {
+/** A start index: a Python int, or an array (traced or not) as an int32 one. */
+function startIndex(rt: JaxRuntime, v: PyValue, ctx: HostContext): Start {
   if (v instanceof PyArray) {
     if (!isInteger(v.dtype)) throw pyError('TypeError', `index arguments to dynamic_slice must be integers of the same type, got: ${v.dtype}`);
     if (v.shape.length !== 0) throw pyError('TypeError', `dynamic_slice: each start index must be a scalar, got shape ${pyShape(v.shape)}`);
-    return L.cast(rt, v.v, 'int32');
+    return { kind: 'array', v: L.cast(rt, v.v, 'int32'), weak: v.weak };
   }
-  return new Scalar(Number(toIndex(v, ctx)), 'int32');
+  return { kind: 'int', value: Number(toIndex(v, ctx)) };
 }
 
-/** The start indices of a dynamic slice as int32 values, one per axis. */
-function startIndices(rt: JaxRuntime, v: PyValue, rank: number, what: string, ctx: HostContext): Val[] {
+/**
+ * The start of a *_in_dim function on its other axes: lax._const(index, 0), a Python int beside a
+ * Python int index, a NumPy constant beside an array.
+ */
+function otherAxisStart(index: Start): Start {
+  return { kind: index.kind === 'int' ? 'int' : 'numpy', value: 0 };
+}
+
+/** The start indices of a dynamic slice, one per axis. */
+function startIndices(rt: JaxRuntime, v: PyValue, rank: number, what: string, ctx: HostContext): Start[] {
   const items = v instanceof PyArray && v.shape.length === 1
     ? Array.from({ length: v.shape[0]! }, (_, i) => L.getIndex(rt, v, BigInt(i), ctx))
     : v instanceof PyTuple || v instanceof PyList ? v.items : (() => { throw pyError('TypeError', `${what} must be a sequence of ints, got ${typeName(v)}`); })();
@@ -37,16 +46,7 @@ function startIndices(rt: JaxRuntime, v: PyValue, rank: number, what: string, ct
   return items.map((s) => startIndex(rt, s, ctx));
 }
 
-/**
- * slicing.py's _dynamic_slice_indices: a negative start counts from the end (a Python int at
- * once, a traced one as `select(i < 0, i + n, i)`); the primitive then clamps it into [0, n - size].
- */
-function normalizedStart(rt: JaxRuntime, s: Val, n: number): Val {
-  if (s instanceof Scalar) return s.value < 0 ? new Scalar(s.value + n, 'int32') : s;
-  return rt.o.select(rt.o.lt(s, new Scalar(0, 'int32')), rt.o.add(s, new Scalar(n, 'int32')), s);
-}
-
-function dynamicSlice(rt: JaxRuntime, x: PyArray, starts: readonly Val[], sizes: readonly number[]): PyArray {
+function dynamicSlice(rt: JaxRuntime, x: PyArray, starts: readonly Start[], sizes: readonly number[]): PyArray {
   const rank = x.shape.length;
   if (sizes.length !== rank) throw pyError('TypeError', `dynamic_slice slice_sizes must have the same length as the shape of the operand, got ${pyShape(sizes)} for operand shape ${pyShape(x.shape)}`);
   sizes.forEach((s, d) => {
@@ -58,7 +58,7 @@ function dynamicSlice(rt: JaxRuntime, x: PyArray, starts: readonly Val[], sizes:
   });
 }
 
-function dynamicUpdateSlice(rt: JaxRuntime, x: PyArray, update: PyArray, starts: readonly Val[]): PyArray {
+function dynamicUpdateSlice(rt: JaxRuntime, x: PyArray, update: PyArray, starts: readonly Start[]): PyArray {
   const rank = x.shape.length;
   if (update.shape.length !== rank) {
     throw pyError('TypeError', `dynamic_update_slice update must have the same rank as operand, got ${pyShape(update.shape)} and ${pyShape(x.shape)}.`);
@@ -168,14 +168,16 @@ export function laxSlicingAttrs(rt: JaxRuntime, lax: Readonly<Record<string, PyV
       const a = bindArgs('dynamic_slice_in_dim', ['operand', 'start_index', 'slice_size', 'axis?'], args, kwargs, ctx);
       const x = arrayArg(a.required('operand'), ctx);
       const axis = inDim(x, a.int('axis', 0));
-      const starts = x.shape.map((_, d) => (d === axis ? startIndex(rt, a.required('start_index'), ctx) : new Scalar(0, 'int32')));
+      const index = startIndex(rt, a.required('start_index'), ctx);
+      const starts = x.shape.map((_, d) => (d === axis ? index : otherAxisStart(index)));
       return dynamicSlice(rt, x, starts, x.shape.map((s, d) => (d === axis ? a.int('slice_size') : s)));
     }),
     dynamic_index_in_dim: pyFunction('dynamic_index_in_dim', (args, kwargs, ctx) => {
       const a = bindArgs('dynamic_index_in_dim', ['operand', 'index', 'axis?', 'keepdims?'], args, kwargs, ctx);
       const x = arrayArg(a.required('operand'), ctx);
       const axis = inDim(x, a.int('axis', 0));
-      const starts = x.shape.map((_, d) => (d === axis ? startIndex(rt, a.required('index'), ctx) : new Scalar(0, 'int32')));
+      const index = startIndex(rt, a.required('index'), ctx);
+      const starts = x.shape.map((_, d) => (d === axis ? index : otherAxisStart(index)));
       const sliced = dynamicSlice(rt, x, starts, x.shape.map((s, d) => (d === axis ? 1 : s)));
       return a.bool('keepdims', true) ? sliced : L.op(rt, () => L.wrap(rt, rt.o.squeeze(sliced.v, [axis]), sliced.weak, false));
     }),
@@ -188,7 +190,8 @@ export function laxSlicingAttrs(rt: JaxRuntime, lax: Readonly<Record<string, PyV
       const a = bindArgs('dynamic_update_slice_in_dim', ['operand', 'update', 'start_index', 'axis'], args, kwargs, ctx);
       const x = arrayArg(a.required('operand'), ctx);
       const axis = inDim(x, a.int('axis'));
-      const starts = x.shape.map((_, d) => (d === axis ? startIndex(rt, a.required('start_index'), ctx) : new Scalar(0, 'int32')));
+      const index = startIndex(rt, a.required('start_index'), ctx);
+      const starts = x.shape.map((_, d) => (d === axis ? index : otherAxisStart(index)));
       return dynamicUpdateSlice(rt, x, arrayArg(a.required('update'), ctx), starts);
     }),
     broadcast_in_dim: pyFunction('broadcast_in_dim', (args, kwargs, ctx) => {
