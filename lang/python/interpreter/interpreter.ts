@@ -646,7 +646,7 @@ export class Interpreter implements HostContext {
   }
 
   private execAssert(s: A.Assert, scope: Scope): void {
-    if (ops.truthy(this.evalExpr(s.test, scope), this)) return;
+    if (this.test(s.test, scope)) return;
     const args = s.msg ? [this.evalExpr(s.msg, scope)] : [];
     this.node = s;
     throw new PyError(new ExceptionObject(AssertionError, args));
@@ -667,7 +667,7 @@ export class Interpreter implements HostContext {
   private execIf(s: A.If, scope: Scope): Completion {
     let branch: A.If = s;
     for (;;) {
-      if (ops.truthy(this.evalExpr(branch.test, scope), this)) return this.execBlock(branch.body, scope);
+      if (this.test(branch.test, scope)) return this.execBlock(branch.body, scope);
       const orelse = branch.orelse;
       // `elif` is an `if` alone in the `else` branch; walk the chain without recursing.
       if (orelse.length !== 1 || orelse[0].kind !== 'If') return this.execBlock(orelse, scope);
@@ -1590,11 +1590,23 @@ export class Interpreter implements HostContext {
     const l = this.evalExpr(e.left, scope);
     const t = ops.truthy(l, this);
     if (e.op === 'and' ? !t : t) return l;
+    // NB: a left operand that is not the result is a test (`t.isnan().any() or t.sum() > 1`): it goes with the statement.
+    this.refs.usedOperand(l);
     return this.evalExpr(e.right, scope);
   }
 
   private evalIfExp(e: A.IfExp, scope: Scope): PyValue {
-    return ops.truthy(this.evalExpr(e.test, scope), this) ? this.evalExpr(e.body, scope) : this.evalExpr(e.orelse, scope);
+    return this.test(e.test, scope) ? this.evalExpr(e.body, scope) : this.evalExpr(e.orelse, scope);
+  }
+
+  /**
+   * The truth of test `e` (an `if`, `elif`, `assert`, a conditional expression, a comprehension's
+   * `if`): its value is a temporary (`if loss < best:`, `if torch.isnan(loss):`) that goes with the statement.
+   */
+  private test(e: A.Expr, scope: Scope): boolean {
+    const v = this.evalExpr(e, scope);
+    this.refs.usedOperand(v);
+    return ops.truthy(v, this);
   }
 
   private evalAttribute(e: A.Attribute, scope: Scope): PyValue {
@@ -1983,7 +1995,7 @@ export class Interpreter implements HostContext {
 
   /** Whether the item just bound passes the generator's `if` clauses, evaluated in order until one is false. */
   private admits(g: A.Comprehension, inner: Scope): boolean {
-    for (const cond of g.ifs) if (!ops.truthy(this.evalExpr(cond, inner), this)) return false;
+    for (const cond of g.ifs) if (!this.test(cond, inner)) return false;
     return true;
   }
 
