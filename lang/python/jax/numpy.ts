@@ -20,6 +20,7 @@ import { SEARCH_FUNCTIONS } from './numpy_search';
 import { JNP_SHAPE_FUNCTIONS } from './jnp_shape_ops';
 import { JNP_BITWISE_FUNCTIONS } from './bitwise';
 import { dtypeInfoAttrs } from './jnp_dtypes';
+import { numpyArangeAt } from './numpy_arange';
 import { numpyFloat32Power, numpyFloatPower } from './numpy_libm';
 import { STATISTICS_FUNCTIONS } from './numpy_statistics';
 import { TUTORIAL_MATH_FUNCTIONS } from './numpy_tutorial_math';
@@ -135,11 +136,12 @@ export const FUNCTIONS: Record<string, Fn> = {
     if (step === 0) throw pyError('ZeroDivisionError', 'division by zero');
     const n = Math.max(0, Math.ceil((stop! - start!) / step));
     const d = dtypeArg(rt, a, ints ? rt.intDtype(numpy) : defaultFloat(rt, numpy), numpy);
-    // JAX's arange(stop) and arange(0, stop) are lax.iota (an equation under jit and make_jaxpr); others a constant.
-    if (!numpy && start === 0 && step === 1 && (d === 'float32' || d === 'int32' || d === 'float64')) {
+    // JAX's arange(stop) and arange(0, stop) (no step given) are lax.iota, of ceil(stop) elements
+    // (an equation under jit and make_jaxpr); with a step, a constant that NumPy computed.
+    if (!numpy && start === 0 && a.opt('step') === undefined && (d === 'float32' || d === 'int32' || d === 'float64')) {
       return L.op(rt, () => L.wrap(rt, rt.o.iota(d, [n], 0), false, false));
     }
-    return L.op(rt, () => new PyArray(rt, rt.generate([n], d, (i) => start! + i * step!), false, numpy));
+    return L.op(rt, () => new PyArray(rt, rt.generate([n], d, numpyArangeAt(start!, step!, d)), false, numpy));
   },
   linspace: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('linspace', ['start', 'stop', 'num?', 'endpoint?', 'retstep?', 'dtype?'], args, kwargs, ctx);
