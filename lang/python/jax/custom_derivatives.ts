@@ -183,6 +183,13 @@ export class CustomJvpFunction extends CustomRuleFunction {
   private rule: PyValue | null = null;
   get pyType() { return CustomJvpFunction.type; }
 
+  /** A custom_jvp function Gradlens defines itself (jax.scipy.special's xlogy, logit): `fun` with `defjvp(rule)` applied. */
+  static withRule(rt: JaxRuntime, fun: PyValue, rule: PyValue, nondiff: readonly number[] = []): CustomJvpFunction {
+    const f = new CustomJvpFunction(rt, fun, nondiff);
+    f.rule = rule;
+    return f;
+  }
+
   protected ruleAttribute(name: string): PyValue | undefined {
     switch (name) {
       case 'defjvp': return pyFunction('defjvp', (args, kwargs, ctx) => {

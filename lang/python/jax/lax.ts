@@ -324,6 +324,12 @@ export function angle(rt: JaxRuntime, a: PyValue, ctx: HostContext): PyArray {
   });
 }
 
+/** A float array of `x`: JAX's promote_args_inexact for one argument (an integer or bool array becomes the default float). */
+export function inexact(rt: JaxRuntime, x: PyValue, ctx: HostContext): PyArray {
+  const a = x instanceof PyArray ? x : arrayFromData(rt, x, undefined, ctx, false);
+  return a.dtype === 'float32' || a.dtype === 'float64' ? a : op(rt, () => wrap(rt, cast(rt, a.v, rt.floatDtype), a.weak, a.numpy));
+}
+
 export function asArray(rt: JaxRuntime, x: PyValue, ctx: HostContext): PyArray {
   if (x instanceof PyArray) return x;
   const o = operand(rt, x, ctx);

@@ -19,7 +19,8 @@ import { debuggingAttrs } from './debugging';
 import { evalShapeAttrs } from './eval_shape';
 import { laxRoundingAttrs } from './jnp_rounding';
 import { nnAttrs, NN_NAMES } from './nn';
-import { NORM_NAMES, SCIPY_SPECIAL_NAMES, scipyModules } from './scipy';
+import { SCIPY_SPECIAL_NAMES, scipyModules } from './scipy';
+import { STATS_DISTRIBUTIONS } from './scipy_stats';
 import { FUNCTIONS, numpyAttrs } from './numpy';
 import { JNP_SHAPE_FUNCTIONS } from './jnp_shape_ops';
 import { JNP_BITWISE_FUNCTIONS, laxBitwiseAttrs } from './bitwise';
@@ -50,7 +51,8 @@ export interface JaxModules {
   readonly scipy: PyModule;
   readonly special: PyModule;
   readonly stats: PyModule;
-  readonly norm: PyModule;
+  /** jax.scipy.stats' distributions (norm, bernoulli, ...), each a module. */
+  readonly distributions: Readonly<Record<string, PyModule>>;
   readonly np: PyModule;
   readonly npRandom: PyModule;
   readonly treeUtil: PyModule;
@@ -179,10 +181,10 @@ function buildModules(backend: Backend, ctx: HostContext, options: JaxModuleOpti
   const nn = createModule('jax.nn', nnA);
   const laxA = { ...laxAttrs(rt, jnpAttrs), ...arrayOps(rt, orderingLaxAttrs(rt)) };
   const lax = createModule('jax.lax', laxA);
-  const scipyA = scipyModules(rt);
+  const scipyA = scipyModules(rt, jnpAttrs);
   const special = createModule('jax.scipy.special', { logsumexp: nnA.logsumexp, ...specialFunctions(rt, 'erfinv'), ...arrayOps(rt, scipyA.special) });
-  const norm = createModule('jax.scipy.stats.norm', arrayOps(rt, scipyA.norm));
-  const stats = createModule('jax.scipy.stats', { norm });
+  const distributions = Object.fromEntries(Object.entries(scipyA.stats).map(([name, fns]) => [name, createModule(`jax.scipy.stats.${name}`, arrayOps(rt, fns))]));
+  const stats = createModule('jax.scipy.stats', distributions);
   const scipy = createModule('jax.scipy', { special, stats });
   const errors = createModule('jax.errors', { ConcretizationTypeError, TracerBoolConversionError, TracerIntegerConversionError, TracerArrayConversionError, NonConcreteBooleanIndexError });
   const treeUtilA = treeUtilAttrs();
@@ -247,7 +249,7 @@ function buildModules(backend: Backend, ctx: HostContext, options: JaxModuleOpti
   });
   const testUtil = createModule('jax.test_util', testUtilAttrs(rt, { jvp: jax.attrs.get('jvp')!, vjp: jax.attrs.get('vjp')!, assertAllclose: testing.attrs.get('assert_allclose')! }));
   jax.attrs.set('test_util', testUtil);
-  return { runtime: rt, jax, jnp, nn, lax, scipy, special, stats, norm, np, npRandom, treeUtil, tree, random, initializers, exampleLibraries, stax, optimizers, optax, testUtil };
+  return { runtime: rt, jax, jnp, nn, lax, scipy, special, stats, distributions, np, npRandom, treeUtil, tree, random, initializers, exampleLibraries, stax, optimizers, optax, testUtil };
 }
 
 export interface JaxModuleOptions {
@@ -300,8 +302,8 @@ export function jaxSession(backend: Backend, options: JaxModuleOptions = {}): Ja
     optax: shim((m) => m.optax, OPTAX_NAMES),
     'jax.scipy': shim((m) => m.scipy, ['special', 'stats']),
     'jax.scipy.special': shim((m) => m.special, ['logsumexp', 'erf', 'erfinv', ...SCIPY_SPECIAL_NAMES]),
-    'jax.scipy.stats': shim((m) => m.stats, ['norm']),
-    'jax.scipy.stats.norm': shim((m) => m.norm, NORM_NAMES),
+    'jax.scipy.stats': shim((m) => m.stats, STATS_DISTRIBUTIONS),
+    ...Object.fromEntries(STATS_DISTRIBUTIONS.map((name) => [`jax.scipy.stats.${name}`, shim((m) => m.distributions[name])])),
     numpy: shim((m) => m.np, [...npNames, 'random', 'testing', '__version__']),
     'numpy.testing': shim((m) => m.np.attrs.get('testing') as PyModule, ['assert_allclose']),
     'numpy.random': shim((m) => m.npRandom, NUMPY_RANDOM_NAMES),

@@ -23,11 +23,7 @@ function compose(rt: JaxRuntime, ctx: HostContext) {
   const cmp = (p: 'gt' | 'ge' | 'lt' | 'le' | 'ne', a: PyValue, b: PyValue) => L.binary(rt, p, a, b, ctx);
   const u = (p: Parameters<typeof L.unary>[1], a: PyValue) => L.unary(rt, p, a, ctx);
   const stopGradient = (a: PyArray) => L.op(rt, () => L.wrap(rt, rt.o.bind('stop_gradient', [a.v], {}), a.weak, a.numpy));
-  /** A float array of `x` (JAX's promote_args_inexact). */
-  const inexact = (x: PyValue) => {
-    const a = asArr(rt, x, ctx);
-    return a.dtype === 'float32' || a.dtype === 'float64' ? a : L.op(rt, () => L.wrap(rt, L.cast(rt, a.v, rt.floatDtype), a.weak, a.numpy));
-  };
+  const inexact = (x: PyValue) => L.inexact(rt, x, ctx);
   /** jnp.logaddexp(x, 0): max(x, 0) + log1p(exp(-|x|)). */
   const softplus = (x: PyValue) => add(maximum(x, 0), u('log1p', u('exp', u('neg', u('abs', x)))));
   const elu = (x: PyArray, alpha: PyValue) => where(cmp('gt', x, 0), x, mul(alpha, u('expm1', where(cmp('gt', x, 0), 0, x))));

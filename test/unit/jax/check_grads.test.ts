@@ -258,3 +258,29 @@ check_grads('log1mexp', lambda x: jnp.sum(jax.nn.log1mexp(jnp.abs(x) + 0.2)), x4
 `), names.length + 5);
   });
 });
+
+describe('jax shim: check_grads of jax.scipy.special and jax.scipy.stats', () => {
+  it('gammaln, digamma, betaln, xlogy, xlog1py, entr, logit, ndtri, log_ndtr and the distributions they make (issue 16)', () => {
+    assertAllOk(checks(`
+from jax.scipy import special, stats
+pos = lambda x: jnp.abs(x) + 0.6
+unit = lambda x: jax.nn.sigmoid(x)
+check_grads('gammaln', lambda x: jnp.sum(special.gammaln(x * 2.0)), x3, v3, u3)
+check_grads('digamma', lambda x: jnp.sum(special.digamma(pos(x)) * jnp.array([1.0, -2.0, 0.5])), x3, v3, u3)
+check_grads('betaln', lambda x: jnp.sum(special.betaln(pos(x), pos(x[::-1]) * 4.0)), x3, v3, u3)
+check_grads('xlogy', lambda x: jnp.sum(special.xlogy(x, pos(x))), x3, v3, u3)
+check_grads('xlog1py', lambda x: jnp.sum(special.xlog1py(x, pos(x))), x3, v3, u3)
+check_grads('entr', lambda x: jnp.sum(special.entr(pos(x))), x3, v3, u3)
+check_grads('logit', lambda x: jnp.sum(special.logit(unit(x))), x3, v3, u3)
+check_grads('ndtri', lambda x: jnp.sum(special.ndtri(unit(x))), x3, v3, u3)
+check_grads('log_ndtr', lambda x: jnp.sum(special.log_ndtr(x * 3.0)), x3, v3, u3)
+check_grads('norm.logcdf', lambda x: jnp.sum(stats.norm.logcdf(x, 0.2, pos(x))), x3, v3, u3)
+check_grads('bernoulli', lambda x: jnp.sum(stats.bernoulli.logpmf(jnp.array([1.0, 0.0, 1.0]), unit(x))), x3, v3, u3)
+check_grads('poisson', lambda x: jnp.sum(stats.poisson.logpmf(jnp.array([0.0, 2.0, 5.0]), pos(x))), x3, v3, u3)
+check_grads('gamma', lambda x: jnp.sum(stats.gamma.logpdf(pos(x[::-1]), pos(x) * 2.0)), x3, v3, u3)
+check_grads('beta', lambda x: jnp.sum(stats.beta.logpdf(unit(x), pos(x), pos(x[::-1]))), x3, v3, u3)
+check_grads('t', lambda x: jnp.sum(stats.t.logpdf(x, pos(x) * 3.0)), x3, v3, u3)
+check_grads('logistic cauchy', lambda x: jnp.sum(stats.logistic.logpdf(x, 0.3) + stats.cauchy.cdf(x, 0.1, 2.0)), x3, v3, u3)
+`), 16);
+  });
+});
