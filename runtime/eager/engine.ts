@@ -326,6 +326,23 @@ export class EagerEngine implements Emitter<Tensor>, TensorEngine, ForwardEngine
     return t;
   }
 
+  /** The innermost open scope, where `adopt` puts a tensor now; null outside every tidy. */
+  innermostScope(): TidyScope | null {
+    return this.scopes[this.scopes.length - 1] ?? null;
+  }
+
+  /**
+   * Moves `t` into `scope`, one open around the innermost: a tensor that code run inside a tidy
+   * hands out to live longer (what a tensor hook keeps during backward) is freed with `scope`, not
+   * with the tidy it was made in. A tensor an owner took (a leaf's `.grad`) stays with its owner.
+   */
+  adoptInto(scope: TidyScope | null, t: Tensor): Tensor {
+    if (t.scope === null || t.scope === scope || t.disposed) return t;
+    if (scope) enter(scope, t);
+    else t.scope = null;
+    return t;
+  }
+
   /** Whether a tidy scope holds the tensor (it was made by an op and no owner, a leaf's `.grad`, took it). */
   owns(t: Tensor): boolean {
     return t.scope !== null;

@@ -302,18 +302,25 @@ function applyTaped(rt: TorchRuntime, cls: PyType, self: PyInstance, state: CtxS
 
 /** Calls the script's backward with one gradient per output (zeros where none came, unless told not to). */
 function runBackward(rt: TorchRuntime, cls: PyType, self: PyInstance, state: CtxState, outputs: readonly PyValue[], grads: readonly (Tensor | null)[], ctx: HostContext): (Tensor | null)[] {
+  return rt.scriptCallback(() => callBackward(rt, cls, self, state, outputs, grads, ctx));
+}
+
+function callBackward(rt: TorchRuntime, cls: PyType, self: PyInstance, state: CtxState, outputs: readonly PyValue[], grads: readonly (Tensor | null)[], ctx: HostContext): (Tensor | null)[] {
   const pyGrads = grads.map((g, i) => {
     const out = outputs[i];
     if (!(out instanceof PyTensor)) return null;
-    // NB: an alias: the script's names for it may free it when its backward returns.
+    // NB: an alias: the script's names for it free it as its statement ends unless it keeps it.
     if (g !== null) return rt.wrap(rt.engine.adopt(g.aliasForSave(true)), out.dtype);
     if (!state.materializeGrads) return null;
     return rt.run(() => rt.wrap(rt.engine.withGradMode(false, () => rt.ops.full(out.t.shape, 0, STORAGE[out.dtype])), out.dtype));
   });
-  const result = ctx.call(ctx.getattr(cls, 'backward'), [self, ...pyGrads]);
+  const result = ctx.callLending(ctx.getattr(cls, 'backward'), [self, ...pyGrads]);
   const items = result instanceof PyTuple ? result.items : [result];
-  return items.map((v) => {
-    if (v === null || v instanceof PyTensor) return v?.t ?? null;
+  const gradients = items.map((v) => {
+    // Backward reads an alias: what the script returned may be one it keeps (stash.append(g); return g).
+    if (v === null || v instanceof PyTensor) return v === null ? null : rt.engine.adopt(v.t.aliasForSave(true));
     throw pyError('TypeError', `${self.cls.name}.backward must return Tensors or None, not ${typeName(v)}`);
   });
+  ctx.doneWith(result);
+  return gradients;
 }

@@ -2,9 +2,8 @@
  * Tensor.register_hook and the RemovableHandle it returns (torch.utils.hooks): the hook runs on the
  * tensor's gradient as backward reaches it (a leaf's before it lands in `.grad`), and a tensor it
  * returns replaces that gradient for the rest of the pass. As PyTorch 1.13, autograd.grad captures
- * an input's gradient before its hooks run. What a hook makes is freed when backward ends, as what a
- * custom Function's backward makes is: a hook that keeps a gradient in a list (seen.append(g)) finds
- * it freed (an error at its use, never a wrong number).
+ * an input's gradient before its hooks run. What a hook hands to Python lives on as the script's
+ * tensors do: a hook that keeps a gradient in a list (seen.append(g)) reads it after backward.
  */
 import { bindArgs, type HostContext, PyBuiltin, pyError, PyInstance, PyType, type PyValue, typeName } from '../interpreter';
 import { PyTensor, type Method } from './tensor';
@@ -50,14 +49,15 @@ export const registerHook: Method = (x, args, kwargs, ctx) => {
   const rt = x.rt;
   const dtype = x.dtype;
   const handle = removableHandle((id) => node.hooks.delete(id));
-  node.hooks.set(Number(handle.dict.get('id')), (g) => {
-    // NB: the hook gets and returns aliases: the script's names for them may free them when it returns.
-    // What it makes lives in backward's tidy scope, as a custom Function's backward's does.
-    const out = ctx.call(hook, [rt.wrap(rt.engine.adopt(g.aliasForSave(true)), dtype)]);
+  node.hooks.set(Number(handle.dict.get('id')), (g) => rt.scriptCallback(() => {
+    // NB: the hook gets and returns aliases: the script's names for them free them as its statement
+    // ends unless it keeps them (lending counts the argument as a name while the hook runs).
+    const out = ctx.callLending(hook, [rt.wrap(rt.engine.adopt(g.aliasForSave(true)), dtype)]);
     if (out === null) return g;
     if (!(out instanceof PyTensor)) throw pyError('TypeError', `hook '${hookName(hook, ctx)}' returned ${typeName(out)}, expected a Tensor or None`);
     if (out.t.shape.join() !== g.shape.join()) throw pyError('RuntimeError', `hook '${hookName(hook, ctx)}' has changed the size of value`);
+    ctx.doneWith(out);
     return rt.engine.adopt(out.t.aliasForSave(true));
-  });
+  }));
   return handle;
 };

@@ -51,6 +51,8 @@ export class TorchRuntime {
   /** Tensors wrapped during the current op, which its tidy scope must keep. */
   private readonly created: Tensor[] = [];
   private depth = 0;
+  /** Where the script's statements keep their tensors: the scope open when the outermost op began. */
+  private scriptScope: ReturnType<EagerEngine['innermostScope']> = null;
   /** Python tensors wrapped while a composite op runs (`composite`), innermost; null outside one. */
   private madeInComposite: PyTensor[] | null = null;
   private readonly checkClock = (): void => this.ctx.checkClock();
@@ -118,6 +120,7 @@ export class TorchRuntime {
     const mark = this.created.length;
     const guard = this.engine.guard;
     if (this.depth === 0) {
+      this.scriptScope = this.engine.innermostScope();
       this.gradModeAtOp = this.engine.gradEnabled;
       this.engine.guard = this.guard;
     }
@@ -137,6 +140,18 @@ export class TorchRuntime {
     }
     this.engine.closeTidy(tidy, result, this.created, mark);
     this.leave(guard);
+    return result;
+  }
+
+  /**
+   * Runs Python code that backward calls (a tensor hook, a custom Function's backward, a module's
+   * backward hook): every tensor it hands to Python lives on in the script's scope, as the script's
+   * own tensors do, so one a hook keeps (`stash.append(g.clone())`) reads as PyTorch's after backward.
+   */
+  scriptCallback<R>(fn: () => R): R {
+    const mark = this.created.length;
+    const result = fn();
+    for (let i = mark; i < this.created.length; i++) this.engine.adoptInto(this.scriptScope, this.created[i]);
     return result;
   }
 
