@@ -13,7 +13,7 @@ import { callWithoutEffects, isVar, type CallParamsOf, type CallPrimitive } from
 import { runCallCompiled, type JaxprTrace, type Tracer } from '../../../runtime/jit';
 import { Ops, type Emitter } from '../../../runtime/ops';
 import { abstractEval, type ParamsOf, type Primitive } from '../../../runtime/primitives';
-import { HaltError, pyError, PyComplex, formatFloat, formatInt, HostObject, NOT_IMPLEMENTED, hostType, opFunction, pyFunction, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type Kwargs, type SharedMemory, type UnaryOp, hostValues, getattrOrUndefined, hashKey, pyHash, PyDict, PyList, PySlice, PyTuple, PyType, nameTable, type NativeFn, type PyValue, warn } from '../interpreter';
+import { HaltError, pyError, PyComplex, formatFloat, formatInt, HostObject, NOT_IMPLEMENTED, hostType, opFunction, pyFunction, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type Kwargs, type SharedMemory, type UnaryOp, hostValues, getattrOrUndefined, hashKey, pyHash, PyDict, PyList, PyRange, PySlice, PyTuple, PyType, nameTable, type NativeFn, type PyValue, warn } from '../interpreter';
 import { concretizationError } from '../staging';
 import { arrayStr, jaxRepr, keyRepr, numpyRepr, scalarStr } from './print';
 import { MAX_TRACED_EQUATIONS, Scalar, isTracer, translate, type Val } from './values';
@@ -68,6 +68,19 @@ export interface ArrayView {
   readonly contiguous: boolean;
   /** The root's `writes` when the values were last derived. */
   seen: number;
+}
+
+/**
+ * NumPy reads a `range` in an index as the integer array of its values (nnfs's spiral data:
+ * `X[range(100 * k, 100 * (k + 1))] = ...`); made as an array, so its size is charged first.
+ */
+function rangesAsArrays(rt: JaxRuntime, index: PyValue): PyValue {
+  if (index instanceof PyRange) {
+    const { start, step } = index;
+    return new PyArray(rt, rt.generate([Number(index.length)], 'int64', (i) => Number(start + BigInt(i) * step)), false, true);
+  }
+  if (index instanceof PyTuple && index.items.some((i) => i instanceof PyRange)) return new PyTuple(index.items.map((i) => rangesAsArrays(rt, i)));
+  return index;
 }
 
 export class PyArray extends HostObject {
@@ -329,12 +342,13 @@ export class PyArray extends HostObject {
 
   override getitem(index: PyValue, ctx: HostContext): PyValue {
     if (this.isScalar && (typeof index === 'bigint' || index instanceof PySlice)) throw pyError('IndexError', 'invalid index to scalar variable.');
-    return this.onHostUnlessTraced([index], () => this.rt.behaviour.getIndex(this, index, ctx));
+    const read = this.numpy ? rangesAsArrays(this.rt, index) : index;
+    return this.onHostUnlessTraced([read], () => this.rt.behaviour.getIndex(this, read, ctx));
   }
 
   override setitem(index: PyValue, value: PyValue, ctx: HostContext): void {
     if (this.isScalar) throw pyError('TypeError', `'${this.pyType.nativeName}' object does not support item assignment`);
-    if (this.numpy) return this.rt.behaviour.setIndex(this, index, value, ctx);
+    if (this.numpy) return this.rt.behaviour.setIndex(this, rangesAsArrays(this.rt, index), value, ctx);
     throw pyError('TypeError', 'JAX arrays are immutable and do not support in-place item assignment. Instead of x[idx] = y, use x = x.at[idx].set(y) or another .at[] method: https://docs.jax.dev/en/latest/_autosummary/jax.numpy.ndarray.at.html');
   }
 

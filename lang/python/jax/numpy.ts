@@ -20,7 +20,8 @@ import { SEARCH_FUNCTIONS } from './numpy_search';
 import { JNP_SHAPE_FUNCTIONS } from './jnp_shape_ops';
 import { JNP_BITWISE_FUNCTIONS } from './bitwise';
 import { dtypeInfoAttrs } from './jnp_dtypes';
-import { numpyArangeAt } from './numpy_arange';
+import { indexTricks } from './index_tricks';
+import { jaxLinspaceAt, numpyArangeAt, numpyLinspaceAt } from './numpy_arange';
 import { numpyFloat32Power, numpyFloatPower } from './numpy_libm';
 import { STATISTICS_FUNCTIONS } from './numpy_statistics';
 import { TUTORIAL_MATH_FUNCTIONS } from './numpy_tutorial_math';
@@ -149,10 +150,16 @@ export const FUNCTIONS: Record<string, Fn> = {
     const stop = a.float('stop');
     const num = a.int('num', 50);
     const endpoint = a.bool('endpoint', true);
+    if (num < 0) throw pyError('ValueError', `Number of samples, ${num}, must be non-negative.`);
+    const dtype = dtypeArg(rt, a, defaultFloat(rt, numpy), numpy);
+    const computation = dtype === 'float64' || (dtype !== 'float32' && rt.floatDtype === 'float64') ? 'float64' : 'float32';
+    const at = numpy ? numpyLinspaceAt(start, stop, num, endpoint, dtype) : jaxLinspaceAt(start, stop, num, endpoint, computation);
+    const samples = L.op(rt, () => new PyArray(rt, rt.generate([num], dtype, at), false, numpy));
+    if (!a.bool('retstep', false)) return samples;
+    // NumPy's step is a float64 scalar (NaN without one); JAX's an array of the computation dtype.
     const div = endpoint ? num - 1 : num;
-    const step = div > 0 ? (stop - start) / div : 0;
-    const at = (i: number) => (endpoint && i === num - 1 && num > 1 ? stop : start + i * step);
-    return L.op(rt, () => new PyArray(rt, rt.generate([num], dtypeArg(rt, a, defaultFloat(rt, numpy), numpy), at), false, numpy));
+    const step = numpy ? (div > 0 ? (stop - start) / div : NaN) : computation === 'float32' ? Math.fround(Math.fround(Math.fround(stop) - Math.fround(start)) / Math.fround(div)) : (stop - start) / div;
+    return new PyTuple([samples, L.arrayFromData(rt, step, numpy ? 'float64' : computation, ctx, numpy)]);
   },
   eye: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('eye', ['N', 'M?', 'k?', 'dtype?'], args, kwargs, ctx);
@@ -406,6 +413,7 @@ export function numpyAttrs(rt: JaxRuntime, numpy: boolean): Record<string, PyVal
   attrs.nan = NaN;
   // `x[:, jnp.newaxis]`: an alias of None, as in NumPy.
   attrs.newaxis = null;
+  Object.assign(attrs, indexTricks(rt, attrs, numpy));
   attrs.ndarray = numpy ? PyArray.prototype.pyType : PyArray.prototype.pyType;
   void Scalar;
   return attrs;

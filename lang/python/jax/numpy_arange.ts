@@ -30,3 +30,30 @@ export function numpyArangeAt(start: number, step: number, dtype: DType): (i: nu
   const delta = stored(second - first, dtype);
   return (i) => (i === 0 ? first : i === 1 ? second : stored(first + i * delta, dtype));
 }
+
+/**
+ * Element i of `jax.numpy.linspace` (JAX 0.4.35's `_linspace`), which is not NumPy's: in the
+ * computation dtype (float32 unless x64), `start * (1 - t) + stop * t` with `t = i / div`, each
+ * operation rounded, and the endpoint `stop` itself; `jnp.linspace(-1, 1, 6)[2]` is -0.20000002
+ * (JAX's own docs), where NumPy's formula gives -0.19999999.
+ */
+export function jaxLinspaceAt(start: number, stop: number, num: number, endpoint: boolean, computation: 'float32' | 'float64'): (i: number) => number {
+  const r = computation === 'float32' ? fround : (v: number) => v;
+  const a = r(start);
+  const b = r(stop);
+  const div = r(endpoint ? num - 1 : num);
+  return (i) => {
+    if (endpoint && i === num - 1) return num === 1 ? a : b;
+    const t = r(r(i) / div);
+    return r(r(a * r(1 - t)) + r(b * t));
+  };
+}
+
+/** Element i of `numpy.linspace` (NumPy 1.24): `i * step + start` in float64, the endpoint `stop`, an integer dtype floored. */
+export function numpyLinspaceAt(start: number, stop: number, num: number, endpoint: boolean, dtype: DType): (i: number) => number {
+  const div = endpoint ? num - 1 : num;
+  const step = (stop - start) / div;
+  // NB: NumPy divides first where the step underflows to 0 (gh-5437: denormal ranges).
+  const at = (i: number) => (endpoint && i === num - 1 && num > 1 ? stop : div <= 0 ? start : step === 0 ? (i / div) * (stop - start) + start : i * step + start);
+  return dtype === 'float32' || dtype === 'float64' ? at : (i) => Math.floor(at(i));
+}
