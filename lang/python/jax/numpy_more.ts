@@ -8,6 +8,7 @@ import { isComplex, isInteger, sizeOf } from '../../../runtime/core';
 import { bindArgs, opFunction, pyError, type HostContext, type NativeFn, PyList, PySlice, PyTuple, type Kwargs, type PyValue, toFloat, toIndex, toIntList, createModule, type PyModule } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
 import { gatherAt } from './at';
+import { factorizations, singularValueNorm } from './linalg';
 import * as L from './lax';
 
 const arr = L.arrayArgument;
@@ -420,6 +421,7 @@ export function linalgModule(rt: JaxRuntime, numpy: boolean): PyModule {
   // NB: each keeps none of its arguments: an op, whose temporary arguments go when the statement ends.
   const op = (name: string, fn: NativeFn) => opFunction(name, (args, kwargs, ctx) => rt.withTemporaries(() => fn(args, kwargs, ctx)));
   return createModule(numpy ? 'numpy.linalg' : 'jax.numpy.linalg', {
+    ...Object.fromEntries(Object.entries(factorizations(rt, numpy)).map(([name, fn]) => [name, op(name, fn)])),
     cholesky: op('cholesky', (args, kwargs, ctx) => {
       const a = bindArgs('cholesky', ['a', '*', 'upper?', 'symmetrize_input?'], args, kwargs, ctx);
       if (numpy) throw pyError('NotImplementedError', 'numpy.linalg.cholesky is not supported by Gradlens (it raises LinAlgError where jnp gives NaN); use jnp.linalg.cholesky');
@@ -476,7 +478,8 @@ export function linalgModule(rt: JaxRuntime, numpy: boolean): PyModule {
             const picked = L.reduce(rt, ord === 1n || ord === Infinity ? 'max' : 'min', sums, BigInt(pickAxis), true, ctx);
             return keep ? picked : L.reshaped(rt, picked, x.shape.filter((_, d) => !axes.includes(d)));
           }
-          throw pyError('NotImplementedError', `matrix norm ord=${ctx.repr(ord)} is not supported by Gradlens (it needs a singular value decomposition); use ord=None ('fro'), 1 or inf`);
+          if ((ord === 2n || ord === -2n || ord === 'nuc') && x.shape.length === 2 && axis === undefined) return L.wrap(rt, singularValueNorm(rt, x, ord), false, numpy);
+          throw pyError('NotImplementedError', `matrix norm ord=${ctx.repr(ord)} is not supported by Gradlens; use ord=None ('fro'), 1, inf, or 2, -2, 'nuc' of one 2-d matrix`);
         }
         if (typeof ord === 'number' && ord === Infinity) return L.reduce(rt, 'max', abs, axis, keep, ctx);
         if (typeof ord === 'number' && ord === -Infinity) return L.reduce(rt, 'min', abs, axis, keep, ctx);
