@@ -1332,7 +1332,10 @@ export class Interpreter implements HostContext {
     if (around !== null) this.refs.keepScopes(around);
     this.frames.push({ fn, scope, caller: callerNode });
     try {
-      if (node.kind === 'Lambda') return this.evalExpr(node.body, scope);
+      if (node.kind === 'Lambda') {
+        returned = this.evalExpr(node.body, scope);
+        return returned;
+      }
       if (this.execBlock(node.body, scope) === RETURN) {
         returned = this.retval;
         this.retval = null;
@@ -1346,7 +1349,7 @@ export class Interpreter implements HostContext {
       this.node = callerNode;
       this.opScope = callerScope;
       const waiting = this.refs.unbound.length;
-      if (this.refs.releaseScope(scope) && this.refs.unbound.length > waiting) this.refs.closeLocalGenerators(waiting, frameStart, returned, args, kwargs);
+      if (this.refs.releaseScope(scope, returned) && this.refs.unbound.length > waiting) this.refs.closeLocalGenerators(waiting, frameStart, returned, args, kwargs);
       if (around !== null) this.refs.closureGone(around);
     }
   }
@@ -1830,6 +1833,8 @@ export class Interpreter implements HostContext {
     if (into !== undefined) this.refs.resync(into);
     if (on !== undefined && !python && this.refs.countedInstance(on)) this.refs.resync(on);
     else if (receiver !== undefined && !python && this.refs.countedContainer(receiver)) this.refs.calledOn(receiver, (e.func as A.Attribute).attr, args);
+    // A closure called as it was made (`make_loss(batch)(w)`) is a temporary: nothing named it, so it goes with the statement.
+    if (python && f instanceof PyFunction && f.born >= 0) this.refs.usedOperand(f);
     if (drawsFrom) for (const a of args) if (a instanceof PyIterator && a !== out && !holds(out, a)) this.refs.drawnFrom(a);
     if (makesContainer) {
       this.refs.madeContainer(out, args);

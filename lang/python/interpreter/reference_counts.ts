@@ -536,13 +536,13 @@ export class ReferenceCounts {
    * unless a function defined in it keeps them, or a generator expression made in it may still
    * read them (Scope.readers): then the last of those to finish lets go of them. Whether they went now.
    */
-  releaseScope(scope: Scope): boolean {
+  releaseScope(scope: Scope, returned: PyValue = null): boolean {
     if (scope.readers > 0) {
       scope.released = true;
       return false;
     }
     const captured = scope.captured;
-    if (captured === null || (scope.closures === 0 && !scope.keepsCaptured)) {
+    if (captured === null || (scope.closures === 0 && !scope.keepsCaptured) || this.onlyItsOwnCycle(scope, returned)) {
       this.releaseVariables(scope);
       return true;
     }
@@ -550,7 +550,8 @@ export class ReferenceCounts {
     for (const [name, v] of scope.vars) {
       if (captured.has(name)) {
         // NB: a counted closure a variable of its own scope holds (a recursive `def build(v)`) holds
-        // itself through it, a cycle no count ends: it is kept to the run's end, as what it reads.
+        // itself through it, a cycle no count ends: one that something else holds too (returned,
+        // stored) is kept to the run's end, as what it reads.
         if (v instanceof PyFunction && v.born >= 0 && closesOver(v, scope)) {
           this.escape(v);
           scope.keepsCaptured = true;
@@ -561,6 +562,20 @@ export class ReferenceCounts {
       scope.vars.delete(name);
     }
     scope.ended = true;
+    return true;
+  }
+
+  /**
+   * Whether the only closures that keep the variables of `scope`, whose frame ended, are counted
+   * ones its own variables alone name (a recursive helper `def walk(node)` that calls itself by
+   * its name, neither returned nor stored): a cycle that nothing reaches, which goes whole now.
+   */
+  private onlyItsOwnCycle(scope: Scope, returned: PyValue): boolean {
+    if (scope.keepsCaptured) return false;
+    const named = new Map<PyFunction, number>();
+    for (const v of scope.vars.values()) if (v instanceof PyFunction && v.born >= 0 && closesOver(v, scope)) named.set(v, (named.get(v) ?? 0) + 1);
+    if (named.size !== scope.closures) return false;
+    for (const [fn, n] of named) if (this.bindings.get(fn) !== n || this.escaped.has(fn) || holds(returned, fn)) return false;
     return true;
   }
 
@@ -601,12 +616,13 @@ export class ReferenceCounts {
 
   /**
    * Function or lambda `fn` (`node`) defined in `scope` keeps the variables it may read of it and of
-   * the scopes around it. One defined in a function that reads something counted there (`def
-   * step(x)` over a model, a lambda over a batch) is counted as a value is: those variables go with
-   * the last such closure once their frame ended (closureGone). Any other keeps them to the run's
-   * end: a decorated function (null: the decorator may keep it where nothing counts it), a method of
-   * a class defined in a function, and a closure over numbers and plain instances (an autograd
-   * engine's `_backward`, made by the hundred thousand, where counting costs more than it frees).
+   * the scopes around it. One defined in a function or comprehension that reads something counted
+   * there (`def step(x)` over a model, a lambda over a batch), or a variable not bound yet or None,
+   * is counted as a value is: those variables go with the last such closure once their frame ended
+   * (closureGone). Any other keeps them to the run's end: a decorated function (null: the decorator
+   * may keep it where nothing counts it), a method of a class defined in a function, and a closure
+   * over numbers and plain instances (an autograd engine's `_backward`, made by the hundred
+   * thousand, where counting costs more than it frees).
    */
   capture(scope: Scope, node: A.FunctionDef | A.Lambda, fn: PyFunction | null): void {
     const names = namesRead(node);
@@ -615,19 +631,27 @@ export class ReferenceCounts {
       for (const n of names) s.captured.add(n);
     }
     if (scope.info === null) return;
-    if (fn !== null && scope.info.kind === 'function' && this.readsCounted(names, scope)) {
+    if (fn !== null && scope.info.kind !== 'class' && this.readsCounted(names, scope)) {
       fn.born = hostObjectCount();
       this.keepScopes(scope);
     } else for (let s: Scope | null = scope; s !== null && s.info !== null; s = s.parent) s.keepsCaptured = true;
   }
 
-  /** Whether one of `names` is a variable of `scope` or a function around it that holds a counted value with something to free. */
+  /**
+   * Whether one of `names` is a variable of `scope` or a function around it that holds a counted
+   * value with something to free, or may hold one later: one not bound yet, or None (`f = lambda:
+   * x` before `x = torch.ones(3)`; `best = None` that a callback sets).
+   */
   private readsCounted(names: ReadonlySet<string>, scope: Scope): boolean {
     for (const n of names) {
       for (let s: Scope | null = scope; s !== null && s.info !== null; s = s.parent) {
         if (s.info.kind === 'class') continue;
         const v = s.vars.get(n);
-        if (v === undefined) continue;
+        if (v === undefined) {
+          if (s.info.locals.has(n)) return true;
+          continue;
+        }
+        if (v === null) return true;
         if (this.isCounted(v) && !this.escaped.has(v) && !(v instanceof PyInstance && !this.holders.has(v))) return true;
         break;
       }
