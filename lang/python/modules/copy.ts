@@ -142,6 +142,17 @@ function deep(x: PyValue, memo: Map<object, PyValue>, memoDict: PyDict, ctx: Hos
   return x;
 }
 
+/**
+ * `copy.deepcopy(x)` for host code, each object of `replaced` copied as its given copy (torch.save
+ * keeps a tensor as pickling does, which deepcopy would refuse or copy with its grad).
+ */
+export function deepCopy(x: PyValue, ctx: HostContext, replaced: ReadonlyMap<object, PyValue> = new Map()): PyValue {
+  const memoDict = new PyDict();
+  const memo = new Map<object, PyValue>(replaced);
+  memos.set(memoDict, memo);
+  return deep(x, memo, memoDict, ctx, 0);
+}
+
 export const copyModule: ModuleShim = {
   exports: ['copy', 'deepcopy'],
   create() {

@@ -7,3 +7,4 @@ export { liftedMath, mathModule } from './math';
 export { regexSearches } from './re';
 export { structSequenceType } from './namedtuple';
 export { counterType, orderedDictType } from './dict_subclasses';
+export { deepCopy } from './copy';

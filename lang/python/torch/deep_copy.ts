@@ -52,6 +52,13 @@ function deepcopy(x: PyTensor, memo: PyValue, ctx: HostContext): PyTensor {
   return copy;
 }
 
+/** A tensor as pickling keeps it (torch.save): its values in new memory, a leaf with its requires_grad, no grad. */
+export function pickledTensor(x: PyTensor): PyTensor {
+  const copy = copyValues(x);
+  if (x.t.requiresGrad) x.rt.run(() => copy.t.requiresGrad_(true));
+  return copy;
+}
+
 export const DEEP_COPY_METHODS: Readonly<Record<string, Method>> = {
   __deepcopy__: (x, args, _kwargs, ctx) => {
     if (args.length !== 1) throw pyError('TypeError', `Tensor.__deepcopy__() takes 2 positional arguments but ${args.length + 1} were given`);

@@ -3,7 +3,7 @@
  * `torch.cuda`), built once per run over the engine the caller gives.
  */
 import type { EagerEngine } from '../../../runtime/eager';
-import { bindArgs, HaltError, opFunction, pyError, type HostContext, createModule, type ModuleRegistry, type ModuleShim, PyList, PyModule, PyTuple, type NativeFn, type PyValue, typeName } from '../interpreter';
+import { bindArgs, opFunction, pyError, type HostContext, createModule, type ModuleRegistry, type ModuleShim, PyList, PyModule, PyTuple, type NativeFn, type PyValue, typeName } from '../interpreter';
 import { acceleratorModules, BACKENDS_NAMES, CUDA_NAMES, SETTINGS_NAMES } from './accelerators';
 import { ACTIVATION_FUNCTION_NAMES, ACTIVATION_FUNCTIONS } from './activation_functions';
 import { asTensor } from './arith';
@@ -23,6 +23,7 @@ import { OPTIM_NAMES, SCHEDULER_NAMES, optimModules } from './optim';
 import { DATA_NAMES, dataAttrs } from './data';
 import { TENSOR_METHODS, TORCH_FUNCTION_NAMES } from './methods';
 import { acceptingNumpyKeywordsAs } from './numpy_keywords';
+import { serializationFunctions } from './serialization';
 import { printOptionFunctions } from './print_options';
 import { TorchSize, sizeType } from './size';
 import { RANDOM_CREATORS, RANDOM_NAMES, randomAttrs } from './random';
@@ -129,10 +130,7 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
     get_default_dtype: fn('get_default_dtype', () => DTYPE_ALIASES.float32),
     ...printOptionFunctions(rt),
     device: DEVICE_TYPE,
-    // NB: files are outside the sandbox, as open() is: the run stops at the call; everything above it ran.
-    ...Object.fromEntries(['save', 'load'].map((name) => [name, fn(name, () => {
-      throw new HaltError('sandbox', `'torch.${name}' is not available in Gradlens: scripts cannot read or write files; everything above this line ran (remove the call, or ${name} from Python)`);
-    })])),
+    ...Object.fromEntries(Object.entries(serializationFunctions(rt)).map(([name, f]) => [name, fn(name, f)])),
     __version__: '1.13.0',
   });
   const extensions = autogradExtensions(rt);
