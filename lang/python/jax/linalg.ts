@@ -266,10 +266,43 @@ export function factorizations(rt: JaxRuntime, numpy: boolean): Record<string, (
         const rtol = given === undefined || given === null ? Math.max(...m.shape) * EPSILON[m.dtype as 'float32' | 'float64'] : toFloat(given, ctx);
         const k = s.shape[0];
         const cutoff = o.mul(new Scalar(rtol, m.dtype), o.reduceMax(s, [0]));
-        return L.wrap(rt, o.reduceSum(o.convert(o.gt(s, o.broadcastTo(cutoff, [k])), 'int32'), [0]), false, numpy);
+        return L.wrap(rt, o.reduceSum(o.convert(o.gt(s, o.broadcastTo(cutoff, [k])), rt.intDtype(numpy)), [0]), false, numpy);
       });
     },
+    ...(numpy ? {} : { lstsq: (args: PyValue[], kwargs: Kwargs, ctx: HostContext) => lstsq(rt, args, kwargs, ctx) }),
   };
+}
+
+/**
+ * jnp.linalg.lstsq as linalg.py's _lstsq: x from the reduced SVD with singular values below
+ * rcond * s[0] dropped; the residuals always computed (numpy_resid=False), rank, and s.
+ */
+function lstsq(rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
+  const a = bindArgs('lstsq', ['a', 'b', 'rcond?', '*', 'numpy_resid?'], args, kwargs, ctx);
+  if (a.bool('numpy_resid', false)) throw pyError('NotImplementedError', 'jnp.linalg.lstsq(numpy_resid=True) is not supported by Gradlens; leave it out (the residuals are then always computed)');
+  const m = floatMatrix(rt, a.required('a'), 'jnp.linalg.lstsq', ctx, false);
+  const b0 = L.arrayArgument(rt, a.required('b'), ctx, false);
+  if (b0.shape[0] !== m.shape[0]) throw pyError('ValueError', 'Leading dimensions of input arrays must match');
+  if (b0.shape.length > 2) throw pyError('TypeError', `${b0.shape.length}-dimensional array given. Array must be one or two-dimensional`);
+  const o = rt.o;
+  const [rows, cols] = m.shape;
+  const vector = b0.shape.length === 1;
+  const b = o.reshape(L.cast(rt, b0.v, m.dtype), vector ? [rows, 1] : b0.shape);
+  const given = a.opt('rcond');
+  const eps = EPSILON[m.dtype as 'float32' | 'float64'];
+  const rcond = given === undefined || given === null ? eps * Math.max(rows, cols) : toFloat(given, ctx) < 0 ? eps : toFloat(given, ctx);
+  const { u, s, vh } = svd(rt, m.v, 0);
+  const k = s.shape[0];
+  const cutoff = o.broadcastTo(o.mul(new Scalar(rcond, m.dtype), o.slice(s, [0], [1])), [k]);
+  const mask = o.select(o.gt(s, new Scalar(0, m.dtype)), o.ge(s, cutoff), o.full([k], 0, 'bool'));
+  const sInv = o.select(mask, o.div(new Scalar(1, m.dtype), o.select(mask, s, o.full([k], 1, m.dtype))), o.full([k], 0, m.dtype));
+  const uTb = matmul(o, transposed(o, u), b);
+  const x = matmul(o, transposed(o, vh), o.mul(o.broadcastTo(o.reshape(sInv, [k, 1]), uTb.shape), uTb));
+  const residual = o.sub(b, matmul(o, m.v, x));
+  // NB: norm(b - a x, axis=0) ** 2, as JAX writes it: a square root, then its square.
+  const resid = o.integerPow(o.sqrt(o.reduceSum(o.mul(residual, residual), [0])), 2);
+  const rank = o.reduceSum(o.convert(mask, rt.intDtype(false)), [0]);
+  return rt.run(() => new PyTuple([vector ? o.reshape(x, [cols]) : x, resid, rank, s].map((v) => L.wrap(rt, v, false, false))), (r) => (r as PyTuple).items.map((x) => (x as PyArray).v));
 }
 
 /** Matrix norms from singular values: ord 2 (largest), -2 (smallest) and 'nuc' (their sum). */
