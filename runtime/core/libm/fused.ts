@@ -67,17 +67,27 @@ export function fma(a: number, b: number, c: number): number {
   const s = p + c;
   const pl = productError(a, b, p);
   if (pl === 0) return s;
-  // an infinite c with finite factors is the answer even where a*b rounds to an infinity of the other sign
-  if (!(Math.abs(s) < Infinity)) return Math.abs(c) === Infinity && Number.isFinite(a) && Number.isFinite(b) ? c : s;
-  // NB: a factor past 2^996 overflows its split (pl is NaN): the same product with it scaled down
-  if (pl !== pl) return Math.abs(a) > Math.abs(b) ? fma(a * 2 ** -70, b * 2 ** 70, c) : fma(a * 2 ** 70, b * 2 ** -70, c);
   const cv = s - p;
   const e = p - (s - cv) + (c - cv);
   const v = e + pl;
   const r = s + v;
   // s + v - r exactly (|v| is far below |s|); halfway exactly when r + 2h is the neighbouring double
   const h = v - (r - s);
-  if (h === 0 || r + 2 * h - r !== 2 * h) return r;
+  // NB: r is NaN where s or pl is not finite, and h is 0 only where r is finite. The rest is fmaRare's,
+  // out of line: V8 inlines twice as many calls of an fma this size (a call not inlined boxes its doubles).
+  if (h === 0 || (r + 2 * h - r !== 2 * h && Math.abs(r) < Infinity)) return r;
+  return fmaRare(a, b, c, s, e, pl, r, h);
+}
+
+/** fma's infinities and NaNs, factors past 2^996, and sums s + (e + pl) that r rounds from a halfway point. */
+function fmaRare(a: number, b: number, c: number, s: number, e: number, pl: number, r: number, h: number): number {
+  // an infinite c with finite factors is the answer even where a*b rounds to an infinity of the other sign
+  if (!(Math.abs(s) < Infinity)) return Math.abs(c) === Infinity && Number.isFinite(a) && Number.isFinite(b) ? c : s;
+  // NB: a factor past 2^996 overflows its split (pl is NaN): the same product with it scaled down
+  if (pl !== pl) return Math.abs(a) > Math.abs(b) ? fma(a * 2 ** -70, b * 2 ** 70, c) : fma(a * 2 ** 70, b * 2 ** -70, c);
+  // r overflowed
+  if (r + 2 * h - r !== 2 * h) return r;
+  const v = e + pl;
   const ev = v - e;
   const w = e - (v - ev) + (pl - ev);
   return w === 0 || h > 0 !== w > 0 ? r : r + 2 * h;

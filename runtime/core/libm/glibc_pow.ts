@@ -14,11 +14,14 @@ const view = new DataView(new ArrayBuffer(8));
 /** The high word of 0x3fe6955500000000: the table's subintervals start at 0x1.6955p-1. */
 const OFF_HI = 0x3fe69555;
 
-/** logInline's lo: NB: a module variable, not a returned pair, which was an array made each call. */
-let logLo = 0;
+/**
+ * logInline's lo. NB: an element of a typed array, not a returned pair (an array made each call)
+ * nor a module variable (V8 boxes each double stored in one).
+ */
+const logLo = new Float64Array(1);
 
 /**
- * log(x) as hi (returned) + lo (`logLo`), x positive, finite and normal (or a subnormal's bits
+ * log(x) as hi (returned) + lo (`logLo[0]`), x positive, finite and normal (or a subnormal's bits
  * renormalised: `hiWord` may be negative). GCC's fused multiply-adds whose product is exact are a
  * multiply and an add here (the same rounding, once), and fma(a, b, -a*b) is the product's error.
  */
@@ -32,7 +35,9 @@ function logInline(hiWord: number, loWord: number): number {
   const invc = TAB[3 * i]!;
   const logc = TAB[3 * i + 1]!;
   const logctail = TAB[3 * i + 2]!;
-  const r = fma(z, invc, -1);
+  // NB: fma(z, invc, -1), which is exact (invc has 8 bits, |r| < 2^-8): z*invc - 1 is exact too (z*invc lies near 1), and its product's error is the rest.
+  const p = z * invc;
+  const r = p - 1 + productError(z, invc, p);
   // NB: k*LN2_HI is exact: |k| < 2^11 and LN2_HI has 42 significant bits.
   const t1 = k * LN2_HI + logc;
   const t2 = t1 + r;
@@ -47,7 +52,7 @@ function logInline(hiWord: number, loWord: number): number {
   const inner = fma(ar2, fma(ar2, fma(r, A[6]!, A[5]!), fma(r, A[4]!, A[3]!)), fma(r, A[2]!, A[1]!));
   const lo = fma(ar3, inner, lo1 + lo2 + lo3 + lo4);
   const y = hi + lo;
-  logLo = hi - y + lo;
+  logLo[0] = hi - y + lo;
   return y;
 }
 
@@ -68,7 +73,9 @@ export function glibcPowIntegerInto(x: ArrayLike<number>, y: number, out: { [i: 
   for (let i = 0; i < out.length; i++) {
     const v = x[i]!;
     const r = integerPowerCertain(Math.abs(v), y);
-    out[i] = r !== r ? glibcPow(v, y) : odd && v < 0 ? -r : r;
+    // NB: two stores, not one of a conditional: V8 merged pow's boxed result with r and boxed every r.
+    if (r === r) out[i] = odd && v < 0 ? -r : r;
+    else out[i] = glibcPow(v, y);
   }
 }
 
@@ -108,7 +115,7 @@ export function glibcPow(x: number, y: number): number {
   const hiWord = view.getUint32(0) - (x < 2 ** -1022 ? 52 << 20 : 0);
   const loWord = view.getUint32(4);
   const hi = logInline(hiWord, loWord);
-  const lo = logLo;
+  const lo = logLo[0]!;
   const ehi = y * hi;
   const elo = fma(y, lo, productError(y, hi, ehi));
   return expInline(ehi, elo, negative);
