@@ -5,6 +5,8 @@
  * operation (double has room for the exact product, and rounding twice is harmless for + - * /
  * and sqrt); a fused multiply-add needs the exact sum.
  */
+import { wasmFma } from './fused_wasm';
+
 const fround = Math.fround;
 
 /**
@@ -60,24 +62,11 @@ export function productError(a: number, b: number, p: number): number {
  * lies exactly halfway between two doubles, where the bits of e + pl lost in its own rounding decide
  * (|e + pl| is under 2 ulp of s, so away from a halfway point those bits cannot move r). Exact
  * wherever the rounded product neither overflows nor falls below 2^-969 (its error would not be
- * representable), unless a*b is exact: every argument the libm and the samplers pass.
+ * representable), unless a*b is exact: every argument the libm and the samplers pass. Computed in
+ * WebAssembly (fused_wasm.ts: a libm function's calls then box no doubles), but for the rare
+ * arguments, fmaRare's.
  */
-export function fma(a: number, b: number, c: number): number {
-  const p = a * b;
-  const s = p + c;
-  const pl = productError(a, b, p);
-  if (pl === 0) return s;
-  const cv = s - p;
-  const e = p - (s - cv) + (c - cv);
-  const v = e + pl;
-  const r = s + v;
-  // s + v - r exactly (|v| is far below |s|); halfway exactly when r + 2h is the neighbouring double
-  const h = v - (r - s);
-  // NB: r is NaN where s or pl is not finite, and h is 0 only where r is finite. The rest is fmaRare's,
-  // out of line: V8 inlines twice as many calls of an fma this size (a call not inlined boxes its doubles).
-  if (h === 0 || (r + 2 * h - r !== 2 * h && Math.abs(r) < Infinity)) return r;
-  return fmaRare(a, b, c, s, e, pl, r, h);
-}
+export const fma: (a: number, b: number, c: number) => number = wasmFma(fmaRare);
 
 /** fma's infinities and NaNs, factors past 2^996, and sums s + (e + pl) that r rounds from a halfway point. */
 function fmaRare(a: number, b: number, c: number, s: number, e: number, pl: number, r: number, h: number): number {

@@ -35,7 +35,7 @@ function logInline(hiWord: number, loWord: number): number {
   const invc = TAB[3 * i]!;
   const logc = TAB[3 * i + 1]!;
   const logctail = TAB[3 * i + 2]!;
-  // NB: fma(z, invc, -1), which is exact (invc has 8 bits, |r| < 2^-8): z*invc - 1 is exact too (z*invc lies near 1), and its product's error is the rest.
+  // NB: fma(z, invc, -1), which is exact (invc has 8 bits, |r| < 2^-7): z*invc - 1 is exact too (z*invc lies near 1), and its product's error is the rest.
   const p = z * invc;
   const r = p - 1 + productError(z, invc, p);
   // NB: k*LN2_HI is exact: |k| < 2^11 and LN2_HI has 42 significant bits.

@@ -21,9 +21,10 @@ export function integerPowerCertain(x: number, n: number): number {
   let t = SPLITTER * x;
   const xh = t - (t - x);
   const xl = x - xh;
-  let hi = x;
-  let lo = 0;
-  for (let k = 1; k < n; k++) {
+  // x * x exactly as hi + lo (Dekker's product, x's split twice): the loop's step from x + 0, without its no-ops
+  let hi = x * x;
+  let lo = xh * xh - hi + xh * xl + xl * xh + xl * xl;
+  for (let k = 2; k < n; k++) {
     // (hi + lo) * x: hi * x exactly as p + pe, lo * x to about 2^-105 of the product
     const p = hi * x;
     t = SPLITTER * hi;
