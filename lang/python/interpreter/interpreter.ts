@@ -1235,14 +1235,35 @@ export class Interpreter implements HostContext {
     for (const d of defaults) if (d !== undefined) this.refs.escape(d);
     this.node = s;
     const created = new PyFunction(s.name, scope.qualPrefix + s.name, s, defaults, scope);
-    this.refs.capture(scope, s, decorators.length === 0 ? created : null);
+    this.refs.capture(scope, s, created);
     this.onDefine?.(created);
     let fn: PyValue = created;
     for (let i = decorators.length - 1; i >= 0; i--) {
       this.node = s.decorators[i];
-      fn = this.callValue(decorators[i], [fn], NO_KWARGS);
+      fn = this.decorate(decorators[i], fn);
     }
     this.assignName(s.name, fn, scope);
+  }
+
+  /**
+   * `@decorator` on `fn`: a Python decorator's parameter is a name as any call's (the wrapper it
+   * returns, or a registry it adds to, counts what it keeps); a host wrapper that holds only the
+   * function (`@torch.no_grad()`, HostObject.wrapsItsArgument) holds a count on it; any other host
+   * may keep it where nothing counts it, so it is never collected.
+   */
+  private decorate(decorator: PyValue, fn: PyValue): PyValue {
+    if (decorator instanceof PyFunction || (decorator instanceof PyBoundMethod && decorator.fn instanceof PyFunction)) {
+      this.argumentsKept = true;
+      try {
+        return this.callValue(decorator, [fn], NO_KWARGS);
+      } finally {
+        this.argumentsKept = false;
+      }
+    }
+    const out = this.callValue(decorator, [fn], NO_KWARGS);
+    if (decorator instanceof HostObject && decorator.wrapsItsArgument && out instanceof PyBuiltin && this.refs.holdItem(fn)) this.refs.holdOn(out, [fn]);
+    else this.refs.escape(fn);
+    return out;
   }
 
   private makeLambda(e: A.Lambda, scope: Scope): PyFunction {

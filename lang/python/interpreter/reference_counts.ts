@@ -619,19 +619,19 @@ export class ReferenceCounts {
    * the scopes around it. One defined in a function or comprehension that reads something counted
    * there (`def step(x)` over a model, a lambda over a batch), or a variable not bound yet or None,
    * is counted as a value is: those variables go with the last such closure once their frame ended
-   * (closureGone). Any other keeps them to the run's end: a decorated function (null: the decorator
-   * may keep it where nothing counts it), a method of a class defined in a function, and a closure
-   * over numbers and plain instances (an autograd engine's `_backward`, made by the hundred
-   * thousand, where counting costs more than it frees).
+   * (closureGone); a decorator that may keep it where nothing counts it escapes it (Interpreter's
+   * decorate). Any other keeps them to the run's end: a method of a class defined in a function,
+   * and a closure over numbers and plain instances (an autograd engine's `_backward`, made by the
+   * hundred thousand, where counting costs more than it frees).
    */
-  capture(scope: Scope, node: A.FunctionDef | A.Lambda, fn: PyFunction | null): void {
+  capture(scope: Scope, node: A.FunctionDef | A.Lambda, fn: PyFunction): void {
     const names = namesRead(node);
     for (let s: Scope | null = scope; s !== null && s.info !== null; s = s.parent) {
       s.captured ??= new Set();
       for (const n of names) s.captured.add(n);
     }
     if (scope.info === null) return;
-    if (fn !== null && scope.info.kind !== 'class' && this.readsCounted(names, scope)) {
+    if (scope.info.kind !== 'class' && this.readsCounted(names, scope)) {
       fn.born = hostObjectCount();
       this.keepScopes(scope);
     } else for (let s: Scope | null = scope; s !== null && s.info !== null; s = s.parent) s.keepsCaptured = true;

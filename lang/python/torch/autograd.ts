@@ -89,6 +89,10 @@ export class GradMode extends HostObject {
     return false;
   }
 
+  override get wrapsItsArgument(): boolean {
+    return true;
+  }
+
   override call(args: PyValue[], kwargs: Kwargs, ctx: HostContext): PyValue {
     const fn = args[0];
     if (args.length !== 1 || kwargs.size > 0 || !(fn instanceof PyFunction || fn instanceof HostObject)) {

@@ -140,6 +140,15 @@ export abstract class HostObject extends PyObject {
   }
 
   /**
+   * Whether, as a decorator (`@torch.no_grad()`), this value returns a wrapper that holds only the
+   * function it was given: the wrapper then holds a count on it, and a closure goes with the
+   * wrapper's last name. False by default: the host may keep the function where nothing counts it.
+   */
+  get wrapsItsArgument(): boolean {
+    return false;
+  }
+
+  /**
    * Frees what this value holds: the interpreter has seen the last Python name bound to it go
    * and nothing in Python can reach it any more (it never went into a container, an attribute,
    * a default or a call's arguments). Return false to keep it, when something outside Python
