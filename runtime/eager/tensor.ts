@@ -303,6 +303,16 @@ export class Tensor implements AbstractValue {
     if (fresh.gradFn) this.replaceGradFn(fresh.gradFn);
   }
 
+  /**
+   * Takes `fresh`'s value, keeping this tensor's grad_fn: a reduction just made, whose value the
+   * torch ops computed again in the order PyTorch's CPU kernel adds (torch_sum_order.ts).
+   */
+  takeValue(fresh: Tensor): void {
+    const next = fresh.liveStorage().retain();
+    this.storage?.release();
+    this.storage = next;
+  }
+
   /** The alias a tape node keeps: same memory and version counter, same grad_fn, tracked by no scope. */
   aliasForSave(withGradFn: boolean): Tensor {
     const alias = new Tensor(this.engine, this.liveStorage().retain(), this.shape, this.dtype, this.versionCounter);

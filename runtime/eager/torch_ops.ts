@@ -2,6 +2,7 @@ import { isFloat, normalizeAxis, promoteTypes, type DType } from '../core';
 import type { ComparisonPrimitive, FloatUnaryPrimitive, ReductionPrimitive } from '../primitives';
 import type { CompositeSaves, EagerEngine } from './engine';
 import type { Tensor } from './tensor';
+import { torchCpuSum } from './torch_sum_order';
 
 /** What PyTorch's node saves for relu, softmax and log_softmax: their result alone. */
 const RESULT: CompositeSaves = { inputs: [], output: true };
@@ -15,7 +16,11 @@ export type TensorLike = Tensor | number;
  * rank cases, and the grad_fn names PyTorch 1.13 gives each (checked against it).
  */
 export class TorchOps {
-  constructor(readonly engine: EagerEngine) {}
+  /**
+   * `addsOnHost(x)` says whether x's values can be read here (not on WebGPU, not a traced value):
+   * then sums and means take the value PyTorch's CPU kernel adds up, in its order.
+   */
+  constructor(readonly engine: EagerEngine, private readonly addsOnHost: (x: Tensor) => boolean = () => false) {}
 
   private get o() {
     return this.engine.ops;
@@ -101,7 +106,8 @@ export class TorchOps {
   sum(x: Tensor, dim: number | readonly number[] | null = null, keepdim = false): Tensor {
     const input = x.dtype === 'bool' ? this.o.convert(x, 'int32') : x;
     const name = dim === null ? 'SumBackward0' : 'SumBackward1';
-    return this.engine.composite(name, () => this.reduce('reduce_sum', input, dim, keepdim));
+    const out = this.engine.composite(name, () => this.reduce('reduce_sum', input, dim, keepdim));
+    return this.inCpuOrder(out, input, this.axes(input, dim), 1);
   }
 
   mean(x: Tensor, dim: number | readonly number[] | null = null, keepdim = false): Tensor {
@@ -110,8 +116,26 @@ export class TorchOps {
     }
     const axes = this.axes(x, dim);
     const count = axes.reduce((n, a) => n * x.shape[a], 1);
-    return this.engine.composite('MeanBackward0', () =>
+    const out = this.engine.composite('MeanBackward0', () =>
       this.o.div(this.reduce('reduce_sum', x, dim, keepdim), this.engine.scalar(count, x.dtype)));
+    return this.inCpuOrder(out, x, axes, count);
+  }
+
+  /**
+   * `result`, the sum of `x` over `axes` divided by `count`, given the value PyTorch's CPU kernel
+   * computes (its sum, then one division: ReduceOps.cpp's mean is `sum_out(...).div_(count)`)
+   * where x's values can be read here; the tape keeps result's grad_fn, which the order leaves alone.
+   */
+  private inCpuOrder(result: Tensor, x: Tensor, axes: readonly number[], count: number): Tensor {
+    if (!isFloat(x.dtype) || !this.addsOnHost(x)) return result;
+    const float32 = x.dtype === 'float32';
+    const values = torchCpuSum(x.dataSync(), x.shape, x.layout.strides, axes, float32);
+    if (count !== 1) {
+      const divisor = float32 ? Math.fround(count) : count;
+      for (let i = 0; i < values.length; i++) values[i] = float32 ? Math.fround(values[i]! / divisor) : values[i]! / divisor;
+    }
+    result.takeValue(this.engine.fromValues(values, result.shape, result.dtype));
+    return result;
   }
 
   prod(x: Tensor, dim: number | null = null, keepdim = false): Tensor {

@@ -15,6 +15,7 @@ import { checkIntegers, describe, translate } from './errors';
 import { DEFAULT_PRINT_OPTIONS, itemStr, tensorRepr, type PrintOptions } from './print';
 import { noteCut, noteDetach, refuseAutograd, refuseValue } from './jit_refusals';
 import { TorchSize } from './size';
+import { StagedArray } from '../../../runtime/jit';
 
 /** The seed a run starts from when the script never calls `torch.manual_seed`. */
 const DEFAULT_SEED = 0x5eedn;
@@ -92,7 +93,7 @@ export class TorchRuntime {
     /** What its tensors do as Python objects (tensor_behaviour.ts). */
     readonly behaviour: TensorBehaviour,
   ) {
-    this.torch = new TorchOps(engine);
+    this.torch = new TorchOps(engine, (x) => engine.backend.name !== 'webgpu' && !(x.array instanceof StagedArray));
     this.tensorType = hostType('Tensor', 'torch', (args, kwargs, c) => behaviour.construct(this, args, kwargs, c));
     this.parameterType = new PyType('Parameter', { module: 'torch.nn.parameter', bases: [this.tensorType] });
   }
