@@ -1,5 +1,5 @@
 /** Tensor creation: torch.tensor, zeros/ones/full (and their _like forms), arange, linspace, logspace, eye (random tensors: random.ts). */
-import { libm } from '../../../runtime/core';
+import { fma } from '../../../runtime/core';
 import { preservedStrides } from '../../../runtime/eager';
 import { bindArgs, flattenNested, type Args, pyError, type HostContext, HostObject, hostValues, PyList, PyTuple, PyType, type Kwargs, type PyValue, toIndex, typeName, warn } from '../interpreter';
 import { checkDeviceArg } from './device';
@@ -140,9 +140,9 @@ function floatArangeAt(start: number, step: number, n: number, dtype: 'float32' 
   const rounded = dtype === 'float32' ? Math.fround : (v: number) => v;
   const vectorEnd = n - (n % (2 * lanes));
   return (i) => {
-    if (i >= vectorEnd) return rounded(libm.fma(step, i, start));
+    if (i >= vectorEnd) return rounded(fma(step, i, start));
     const k = i % lanes;
-    return rounded(libm.fma(k, step, rounded(libm.fma(step, i - k, start))));
+    return rounded(fma(k, step, rounded(fma(step, i - k, start))));
   };
 }
 

@@ -24,7 +24,6 @@ export { glibcAtan as atan } from './glibc_atan';
 export { glibcAtan2 as atan2 } from './glibc_atan2';
 export { glibcAcos as acos, glibcAsin as asin } from './glibc_asin';
 export { frexp, ldexp } from './exponent';
-export { fma, fmaf } from './fused';
 export { remainder } from './remainder';
 export { ERFC_FITS, erf, erfc, erfinv, erfinvFloat32 } from './erf';
 export { acosh, asinh, cbrt, cosh, log10, sinh } from './hyperbolic';
