@@ -63,7 +63,7 @@ export function withHostDtypes<A extends DeviceArray, B extends Backend<A>>(devi
       return onDevice.has(out.dtype) ? device.upload(result.data, out) : keep(result.shape, result.dtype, result.data);
     },
     readSync: (x) => (isHost(x) ? own(x, 'readSync').data.slice() : device.readSync(x)),
-    peek: (x) => (isHost(x) ? own(x, 'peek').data : null),
+    peek: (x) => (isHost(x) ? own(x, 'peek').data : (device.peek?.(x as A) ?? null)),
     read: async (x) => (isHost(x) ? own(x, 'read').data.slice() : device.read(x)),
     async readMany(xs) {
       const fromDevice = await device.readMany(xs.filter((x): x is A => !isHost(x)));

@@ -76,7 +76,12 @@ const KEEPS_ITEMS: ReadonlySet<string> = new Set([
 /** What Python can read back out of `v`: a tuple's or list's items, a dict's keys and values, a host object's `held`. */
 function heldItems(v: PyValue): readonly PyValue[] | undefined {
   if (v instanceof PyTuple || v instanceof PyList) return v.items;
-  if (v instanceof PyDict) return [...v.map.values()].flat();
+  if (v instanceof PyDict) {
+    // NB: a loop, not a spread and flat(): an optimizer's state is walked so at every step() and zero_grad() (W7).
+    const items: PyValue[] = [];
+    for (const [key, value] of v.map.values()) items.push(key, value);
+    return items;
+  }
   if (v instanceof PySet) return [...v.map.values()];
   return v instanceof HostObject ? v.held() : undefined;
 }

@@ -215,10 +215,28 @@ export function inPlaceArith(x: PyTensor, op: ArithOp, other: PyTensor | number 
   if (!isFloating(x.dtype) && (otherFloat || op === 'div')) {
     throw pyError('RuntimeError', `result type Float can't be cast to the desired output type ${CAST_NAMES[x.dtype]}`);
   }
+  const direct = directOperand(x, op, other);
   return rt.run(() => {
-    rt.engine.inPlace(x.t, (snapshot) => rt.ops.convert(arith(rt, op, rt.wrap(snapshot, x.dtype), other).t, STORAGE[x.dtype]));
+    rt.engine.inPlace(x.t, direct === null
+      ? (snapshot) => rt.ops.convert(arith(rt, op, rt.wrap(snapshot, x.dtype), other).t, STORAGE[x.dtype])
+      : (snapshot) => rt.torch[op as DirectOp](snapshot, direct));
     return x;
   });
+}
+
+type DirectOp = 'add' | 'sub' | 'mul' | 'div';
+
+/**
+ * The operand of an in-place op that needs none of arith's promotions (a float tensor with a
+ * number, or with a tensor of its dtype and shape: a training loop's `w -= lr * w.grad`), as
+ * TorchOps takes it; null for the rest. NB: those skip a Python tensor for the snapshot and one
+ * for the result, which cost more than the op on a small tensor (W4's updates).
+ */
+function directOperand(x: PyTensor, op: ArithOp, other: Operand): TensorLike | null {
+  if ((op !== 'add' && op !== 'sub' && op !== 'mul' && op !== 'div') || !isFloating(x.dtype)) return null;
+  if (typeof other === 'number') return other;
+  if (typeof other === 'bigint') return Number(other);
+  return other instanceof PyTensor && other.dtype === x.dtype && sameShape(other.shape, x.shape) ? other.t : null;
 }
 
 export const CAST_NAMES: Record<TorchDTypeName, string> = { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' };

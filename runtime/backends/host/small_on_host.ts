@@ -110,6 +110,7 @@ export function withSmallOnHost<A extends DeviceArray>(device: Backend<A>, limit
       }
     },
     readSync: (x) => (isSmall(x) ? own(x, 'readSync').data.slice() : device.readSync(x)),
+    peek: (x) => (isSmall(x) ? own(x, 'peek').data : (device.peek?.(x) ?? null)),
     read: async (x) => (isSmall(x) ? own(x, 'read').data.slice() : device.read(x)),
     async readMany(xs) {
       const fromDevice = await device.readMany(xs.filter((x): x is A => !isSmall(x)));

@@ -25,6 +25,7 @@ import {
   typeName,
 } from '../../interpreter';
 import { zeroGrads } from '../nn/module';
+import { adamOnHost, sgdOnHost } from './host_steps';
 import { PyTensor, type TorchRuntime } from '../tensor';
 import { tensorTypeName } from '../tensor_types';
 
@@ -142,12 +143,18 @@ const RULES: readonly Rule[] = [
     step(u) {
       const A = new Arith(u.rt);
       const [lr, momentum, dampening, wd] = [u.num('lr'), u.num('momentum'), u.num('dampening'), u.num('weight_decay')];
+      const had = getItem(u.state, 'momentum_buffer');
+      const momentumBuffer = momentum === 0 ? null : {
+        tensor: had instanceof PyTensor ? had.t : null,
+        make: (values: Float32Array | Float64Array) => buffer(u, 'momentum_buffer', () => u.rt.engine.fromValues(values, u.param.shape, u.param.t.dtype)),
+      };
+      const h = { lr, momentum, dampening, weightDecay: wd, nesterov: u.flag('nesterov'), maximize: u.flag('maximize') };
+      if (sgdOnHost(u.rt.engine, u.param.t, u.grad, momentumBuffer, h)) return;
       let d = u.flag('maximize') ? A.neg(u.grad) : u.grad;
       if (wd !== 0) d = A.add(d, u.param.t, wd);
       if (momentum !== 0) {
-        const had = getItem(u.state, 'momentum_buffer') instanceof PyTensor;
         const buf = buffer(u, 'momentum_buffer', () => u.rt.ops.add(d, u.rt.ops.scalarLike(0, d)));
-        if (had) write(buf, (old) => A.add(A.mul(old, momentum), d, 1 - dampening));
+        if (had instanceof PyTensor) write(buf, (old) => A.add(A.mul(old, momentum), d, 1 - dampening));
         d = u.flag('nesterov') ? A.add(d, buf.t, momentum) : buf.t;
       }
       write(u.param, (old) => A.add(old, d, -lr));
@@ -241,6 +248,8 @@ function adamRule(name: 'Adam' | 'AdamW', weightDecay: number, decoupled: boolea
       const expAvg = buffer(u, 'exp_avg', zeros);
       const expAvgSq = buffer(u, 'exp_avg_sq', zeros);
       const maxSq = u.flag('amsgrad') ? buffer(u, 'max_exp_avg_sq', zeros) : null;
+      const h = { lr, beta1, beta2, eps, weightDecay: wd, decoupled, maximize: u.flag('maximize'), step };
+      if (adamOnHost(u.rt.engine, u.param.t, u.grad, expAvg.t, expAvgSq.t, maxSq?.t ?? null, h)) return;
       let grad = u.flag('maximize') ? A.neg(u.grad) : u.grad;
       if (decoupled) write(u.param, (old) => A.mul(old, 1 - lr * wd));
       else if (wd !== 0) grad = A.add(grad, u.param.t, wd);
