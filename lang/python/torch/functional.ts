@@ -6,6 +6,7 @@ import { CONV_FUNCTIONS } from './nn/functional_conv';
 import { CONV_TRANSPOSE_FUNCTIONS } from './nn/functional_conv_transpose';
 import { activation, type Fn, inPlaceForm, MORE_ACTIVATIONS, num, softplus } from './nn/functional_activations';
 import { ADAPTIVE_MAX_FUNCTIONS } from './nn/functional_adaptive_max';
+import { ATTENTION_FUNCTIONS } from './nn/functional_attention';
 import { LAYER_FUNCTIONS } from './nn/functional_layers';
 import { FEATURE_DROPOUT_FUNCTIONS } from './nn/feature_dropout';
 import { LOSS_FUNCTIONS } from './nn/functional_losses';
@@ -91,7 +92,7 @@ const ACTIVATIONS: Record<string, Fn> = {
 };
 
 /** Every function of torch.nn.functional, by name. */
-export const FUNCTIONS: Readonly<Record<string, Fn>> = { ...ACTIVATIONS, ...MORE_ACTIVATIONS, ...LAYER_FUNCTIONS, ...FEATURE_DROPOUT_FUNCTIONS, ...CONV_FUNCTIONS, ...CONV_TRANSPOSE_FUNCTIONS, ...ADAPTIVE_MAX_FUNCTIONS, ...LOSS_FUNCTIONS, ...PAD_FUNCTIONS };
+export const FUNCTIONS: Readonly<Record<string, Fn>> = { ...ACTIVATIONS, ...MORE_ACTIVATIONS, ...LAYER_FUNCTIONS, ...FEATURE_DROPOUT_FUNCTIONS, ...CONV_FUNCTIONS, ...CONV_TRANSPOSE_FUNCTIONS, ...ADAPTIVE_MAX_FUNCTIONS, ...LOSS_FUNCTIONS, ...PAD_FUNCTIONS, ...ATTENTION_FUNCTIONS };
 
 function implicitDim(a: Args): number {
   if (a.opt('dim') === undefined) throw pyError('TypeError', 'softmax(): Gradlens needs an explicit dim= (PyTorch\'s implicit choice is deprecated)');

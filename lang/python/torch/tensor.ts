@@ -8,7 +8,7 @@
  */
 import { TorchGenerator, bytesOf, sizeOf, withInterrupt, type AbstractValue, type Shape, type OpScope, type SourceSpan } from '../../../runtime/core';
 import { elementwiseStrides, permuteLayout, REBASED_NO_GRAD_VIEW_MESSAGE, tangentAt, TorchOps, type EagerEngine, type GradNode, type Tensor } from '../../../runtime/eager';
-import { pyError, HostObject, hostType, opFunction, PyType, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type UnaryOp, type Kwargs, type PyValue, formatValue, truthy, typeName } from '../interpreter';
+import { pyError, HostObject, hostType, opFunction, PyTuple, PyType, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type UnaryOp, type Kwargs, type PyValue, formatValue, truthy, typeName } from '../interpreter';
 import { CPU } from './device';
 import { DTYPES, ITEM_SIZE, STORAGE, isFloating, type TorchDTypeName } from './dtype';
 import { checkIntegers, describe, translate } from './errors';
@@ -229,7 +229,8 @@ export class TorchRuntime {
    * Runs an op made of other ops that each hand back a Python tensor (`linear`'s `w.t()` and
    * `x @ w.t()` before the bias): those it made and does not return are freed as it returns, as
    * PyTorch frees them, where Python never sees them and nothing would. NB: only for ops that
-   * store none of them (not an optimizer's step, which keeps its state).
+   * store none of them (not an optimizer's step, which keeps its state). A tuple result keeps its
+   * tensors (attention's output and weights).
    */
   composite<R extends PyValue>(fn: () => R): R {
     const outer = this.madeInComposite;
@@ -241,9 +242,10 @@ export class TorchRuntime {
     } finally {
       this.madeInComposite = outer;
     }
-    for (const t of made) if ((t as PyValue) !== out) t.collect();
+    const kept: readonly PyValue[] = out instanceof PyTuple ? out.items : [out];
+    for (const t of made) if (!kept.includes(t)) t.collect();
     // NB: an op inside another's: its result is one of the outer op's steps.
-    if (outer !== null && out instanceof PyTensor && made.includes(out)) outer.push(out);
+    if (outer !== null) for (const t of kept) if (t instanceof PyTensor && made.includes(t)) outer.push(t);
     return out;
   }
 

@@ -39,6 +39,13 @@ describe('torch.nn and torch.optim: errors at the line', () => {
     assert.equal(evaluated.output, 'tensor([-0.2000,  2.0000])\n');
   });
 
+  it('nn.MultiheadAttention given a mask or an input of the wrong shape raises PyTorch\'s error at the call', () => {
+    const lines = ['mha = nn.MultiheadAttention(4, 2)', 'x = torch.ones(3, 2, 4)'];
+    assert.equal(errorOf(run([...lines, 'out, w = mha(x, x, x, attn_mask=torch.zeros(3, 2))'])), 'model.py:5:10: error: RuntimeError: The shape of the 2D attn_mask is torch.Size([3, 2]), but should be (3, 3).');
+    assert.equal(errorOf(run([...lines, 'y = torch.ones(3, 2, 5)', 'out, w = mha(y, y, y)'])), 'model.py:6:10: error: AssertionError: was expecting embedding dimension of 4, but got 5');
+    assert.equal(errorOf(run(['mha = nn.MultiheadAttention(5, 2)'])), 'model.py:3:7: error: AssertionError: embed_dim must be divisible by num_heads');
+  });
+
   it('a Sequential reports the mismatch of the layer inside it at the line that calls the model', () => {
     const r = run(['model = nn.Sequential(nn.Linear(3, 8), nn.ReLU(), nn.Linear(4, 1))', 'out = model(torch.ones(2, 3))']);
     assert.equal(errorOf(r), 'model.py:4:7: error: RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x8 and 4x1)');

@@ -27,7 +27,7 @@ function paddedAxes(x: PyTensor, pad: readonly number[]): { axis: number; lo: nu
   });
 }
 
-function constantPad(x: PyTensor, pad: readonly number[], value: number): PyTensor {
+export function constantPad(x: PyTensor, pad: readonly number[], value: number): PyTensor {
   if (pad.length / 2 > x.shape.length) throw pyError('RuntimeError', 'Padding length too large');
   const axes = paddedAxes(x, pad);
   for (const { axis, lo, hi } of axes) {

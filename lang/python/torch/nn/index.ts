@@ -6,6 +6,7 @@ import { bindArgs, createModule, type PyModule, type PyValue } from '../../inter
 import { asTensor } from '../arith';
 import type { TorchRuntime } from '../tensor';
 import { activationTypes, lossTypes } from './activations';
+import { ATTENTION_NAMES, attentionTypes } from './attention';
 import { containerTypes } from './containers';
 import { CONV_LAYER_NAMES, convLayerTypes } from './conv_layers';
 import { INIT_NAMES, initAttrs } from './init';
@@ -33,11 +34,13 @@ export function nnAttrs(rt: TorchRuntime): NNModules {
   rt.parameterType.keepsNoArguments = true;
   const init = createModule('torch.nn.init', initAttrs(rt));
   const utils = nnUtils(rt);
+  const layers = layerTypes(rt, Module);
   return {
     nn: {
       Module,
       Parameter: rt.parameterType,
-      ...layerTypes(rt, Module),
+      ...layers,
+      ...attentionTypes(rt, Module, layers.Linear),
       ...recurrentTypes(rt, Module),
       ...recurrentCellTypes(rt, Module),
       ...convLayerTypes(rt, Module),
@@ -55,7 +58,7 @@ export function nnAttrs(rt: TorchRuntime): NNModules {
 /** The names `torch.nn` defines, for the analyzer. */
 export const NN_NAMES = [
   'Module', 'Parameter', 'Linear', 'Bilinear', 'Identity', 'Flatten', 'Unflatten', 'Embedding', 'EmbeddingBag', 'Dropout', 'Dropout1d', 'Dropout2d', 'Dropout3d', 'AlphaDropout', 'FeatureAlphaDropout', 'BatchNorm1d', 'BatchNorm2d', 'LayerNorm',
-  ...CONV_LAYER_NAMES, ...RECURRENT_NAMES, ...RECURRENT_CELL_NAMES,
+  ...CONV_LAYER_NAMES, ...RECURRENT_NAMES, ...ATTENTION_NAMES, ...RECURRENT_CELL_NAMES,
   'ReLU', 'LeakyReLU', 'GELU', 'ELU', 'SiLU', 'Tanh', 'Sigmoid', 'Softmax', 'LogSoftmax', 'Softplus',
   'ReLU6', 'Hardtanh', 'SELU', 'CELU', 'Mish', 'Hardswish', 'Hardsigmoid', 'LogSigmoid', 'Softsign', 'Tanhshrink', 'Softshrink', 'Hardshrink', 'Threshold', 'GLU', 'RReLU', 'PReLU',
   'MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss', 'CrossEntropyLoss', 'NLLLoss', 'BCELoss', 'BCEWithLogitsLoss', 'KLDivLoss',

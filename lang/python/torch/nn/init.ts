@@ -44,6 +44,19 @@ export function kaimingUniformBound(fan: number, a: number, nonlinearity = 'leak
   return Math.sqrt(3.0) * std;
 }
 
+/** `xavier_uniform_(t, gain)`: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)), as init.py computes it. */
+export function xavierUniform(t: PyTensor, gain = 1): PyTensor {
+  const [fin, fout] = fans(t.shape);
+  const std = gain * Math.sqrt(2.0 / (fin + fout));
+  return fillUniform(t, -Math.sqrt(3.0) * std, Math.sqrt(3.0) * std);
+}
+
+/** `xavier_normal_(t, gain)`: N(0, gain * sqrt(2 / (fan_in + fan_out))). */
+export function xavierNormal(t: PyTensor, gain = 1): PyTensor {
+  const [fin, fout] = fans(t.shape);
+  return fillNormal(t, 0, gain * Math.sqrt(2.0 / (fin + fout)));
+}
+
 type InitFn = (rt: TorchRuntime, args: PyValue[], kwargs: Map<string, PyValue>, ctx: HostContext) => PyValue;
 
 function tensorArg(rt: TorchRuntime, v: PyValue, ctx: HostContext): PyTensor {
@@ -85,17 +98,11 @@ const INITS: Readonly<Record<string, InitFn>> = {
   },
   xavier_uniform_: (rt, args, kwargs, ctx) => {
     const a = bindArgs('xavier_uniform_', ['tensor', 'gain?'], args, kwargs, ctx);
-    const t = tensorArg(rt, a.required('tensor'), ctx);
-    const [fin, fout] = fans(t.shape);
-    const std = a.float('gain', 1) * Math.sqrt(2.0 / (fin + fout));
-    const bound = Math.sqrt(3.0) * std;
-    return fillUniform(t, -bound, bound);
+    return xavierUniform(tensorArg(rt, a.required('tensor'), ctx), a.float('gain', 1));
   },
   xavier_normal_: (rt, args, kwargs, ctx) => {
     const a = bindArgs('xavier_normal_', ['tensor', 'gain?'], args, kwargs, ctx);
-    const t = tensorArg(rt, a.required('tensor'), ctx);
-    const [fin, fout] = fans(t.shape);
-    return fillNormal(t, 0, a.float('gain', 1) * Math.sqrt(2.0 / (fin + fout)));
+    return xavierNormal(tensorArg(rt, a.required('tensor'), ctx), a.float('gain', 1));
   },
   kaiming_uniform_: (rt, args, kwargs, ctx) => {
     const a = bindArgs('kaiming_uniform_', ['tensor', 'a?', 'mode?', 'nonlinearity?'], args, kwargs, ctx);
