@@ -136,7 +136,7 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
   const extensions = autogradExtensions(rt);
   const autograd = createModule('torch.autograd', { ...autogradFunctions(rt), ...gradModeFactories(rt), ...extensions.attrs });
   const functional = createModule('torch.nn.functional', functionalAttrs(rt));
-  const nnParts = nnAttrs(rt);
+  const nnParts = nnAttrs(rt, functional);
   const nn = createModule('torch.nn', { functional, ...nnParts.nn });
   const accelerators = acceleratorModules();
   Object.assign(attrs, accelerators.settings);

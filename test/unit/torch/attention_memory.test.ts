@@ -29,4 +29,28 @@ describe('torch: attention layers in a training loop hold their temporaries only
     ].join('\n');
     assert.equal(run(src), '0 0.0854\n');
   });
+
+  it('20 Adam steps of nn.Transformer (2 encoder layers, 1 decoder layer, dropout) hold as many tensors as 1', () => {
+    const src = [
+      'import torch, probe',
+      'import torch.nn as nn',
+      'torch.manual_seed(0)',
+      'model = nn.Transformer(d_model=8, nhead=2, num_encoder_layers=2, num_decoder_layers=1, dim_feedforward=16, dropout=0.1)',
+      'opt = torch.optim.Adam(model.parameters(), lr=0.01)',
+      'src = torch.randn(5, 3, 8)',
+      'tgt = torch.randn(4, 3, 8)',
+      'mask = model.generate_square_subsequent_mask(4)',
+      'for t in range(20):',
+      '    out = model(src, tgt, tgt_mask=mask)',
+      '    loss = (out - tgt).pow(2).mean()',
+      '    opt.zero_grad()',
+      '    loss.backward()',
+      '    opt.step()',
+      '    if t == 0:',
+      '        first = probe.live()',
+      'print(probe.live() - first, round(loss.item(), 4))',
+      '',
+    ].join('\n');
+    assert.equal(run(src), '0 0.1863\n');
+  });
 });

@@ -46,6 +46,13 @@ describe('torch.nn and torch.optim: errors at the line', () => {
     assert.equal(errorOf(run(['mha = nn.MultiheadAttention(5, 2)'])), 'model.py:3:7: error: AssertionError: embed_dim must be divisible by num_heads');
   });
 
+  it('nn.Transformer given src and tgt of other batch sizes or widths, or an unknown activation, raises PyTorch\'s error at the call', () => {
+    const lines = ['model = nn.Transformer(d_model=4, nhead=2, num_encoder_layers=1, num_decoder_layers=1, dim_feedforward=8)', 'src = torch.ones(3, 2, 4)'];
+    assert.equal(errorOf(run([...lines, 'out = model(src, torch.ones(2, 1, 4))'])), 'model.py:5:7: error: RuntimeError: the batch number of src and tgt must be equal');
+    assert.equal(errorOf(run([...lines, 'out = model(src, torch.ones(2, 2, 6))'])), 'model.py:5:7: error: RuntimeError: the feature number of src and tgt must be equal to d_model');
+    assert.equal(errorOf(run(["layer = nn.TransformerEncoderLayer(4, 2, activation='tanh')"])), 'model.py:3:9: error: RuntimeError: activation should be relu/gelu, not tanh');
+  });
+
   it('a Sequential reports the mismatch of the layer inside it at the line that calls the model', () => {
     const r = run(['model = nn.Sequential(nn.Linear(3, 8), nn.ReLU(), nn.Linear(4, 1))', 'out = model(torch.ones(2, 3))']);
     assert.equal(errorOf(r), 'model.py:4:7: error: RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x8 and 4x1)');

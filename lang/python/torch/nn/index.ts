@@ -7,6 +7,7 @@ import { asTensor } from '../arith';
 import type { TorchRuntime } from '../tensor';
 import { activationTypes, lossTypes } from './activations';
 import { ATTENTION_NAMES, attentionTypes } from './attention';
+import { TRANSFORMER_NAMES, transformerTypes } from './transformer';
 import { containerTypes } from './containers';
 import { CONV_LAYER_NAMES, convLayerTypes } from './conv_layers';
 import { INIT_NAMES, initAttrs } from './init';
@@ -22,7 +23,7 @@ export interface NNModules {
   readonly utils: PyModule;
 }
 
-export function nnAttrs(rt: TorchRuntime): NNModules {
+export function nnAttrs(rt: TorchRuntime, functional: PyModule): NNModules {
   const Module = moduleType(rt);
   rt.parameterType.construct = (args, kwargs, ctx) => {
     const a = bindArgs('Parameter', ['data?', 'requires_grad?'], args, kwargs, ctx);
@@ -35,18 +36,26 @@ export function nnAttrs(rt: TorchRuntime): NNModules {
   const init = createModule('torch.nn.init', initAttrs(rt));
   const utils = nnUtils(rt);
   const layers = layerTypes(rt, Module);
+  const attention = attentionTypes(rt, Module, layers.Linear);
+  const activations = activationTypes(rt, Module);
+  const containers = containerTypes(Module);
+  const transformers = transformerTypes(rt, {
+    Module, Linear: layers.Linear, Dropout: layers.Dropout, LayerNorm: layers.LayerNorm, ReLU: activations.ReLU, GELU: activations.GELU,
+    ModuleList: containers.ModuleList, MultiheadAttention: attention.MultiheadAttention, functional,
+  });
   return {
     nn: {
       Module,
       Parameter: rt.parameterType,
       ...layers,
-      ...attentionTypes(rt, Module, layers.Linear),
+      ...attention,
+      ...transformers,
       ...recurrentTypes(rt, Module),
       ...recurrentCellTypes(rt, Module),
       ...convLayerTypes(rt, Module),
-      ...activationTypes(rt, Module),
+      ...activations,
       ...lossTypes(rt, Module),
-      ...containerTypes(Module),
+      ...containers,
       init,
       utils,
     },
@@ -58,7 +67,7 @@ export function nnAttrs(rt: TorchRuntime): NNModules {
 /** The names `torch.nn` defines, for the analyzer. */
 export const NN_NAMES = [
   'Module', 'Parameter', 'Linear', 'Bilinear', 'Identity', 'Flatten', 'Unflatten', 'Embedding', 'EmbeddingBag', 'Dropout', 'Dropout1d', 'Dropout2d', 'Dropout3d', 'AlphaDropout', 'FeatureAlphaDropout', 'BatchNorm1d', 'BatchNorm2d', 'LayerNorm',
-  ...CONV_LAYER_NAMES, ...RECURRENT_NAMES, ...ATTENTION_NAMES, ...RECURRENT_CELL_NAMES,
+  ...CONV_LAYER_NAMES, ...RECURRENT_NAMES, ...ATTENTION_NAMES, ...TRANSFORMER_NAMES, ...RECURRENT_CELL_NAMES,
   'ReLU', 'LeakyReLU', 'GELU', 'ELU', 'SiLU', 'Tanh', 'Sigmoid', 'Softmax', 'LogSoftmax', 'Softplus',
   'ReLU6', 'Hardtanh', 'SELU', 'CELU', 'Mish', 'Hardswish', 'Hardsigmoid', 'LogSigmoid', 'Softsign', 'Tanhshrink', 'Softshrink', 'Hardshrink', 'Threshold', 'GLU', 'RReLU', 'PReLU',
   'MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss', 'CrossEntropyLoss', 'NLLLoss', 'BCELoss', 'BCEWithLogitsLoss', 'KLDivLoss',
