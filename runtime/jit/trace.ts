@@ -1,6 +1,6 @@
 import { formatAval, type AbstractValue, type DType, type SourceSpan } from '../core';
 import type { DeviceArray } from '../backends';
-import { callEquation, callOutAvals, equation, isVar, Literal, Var, type AnyEquation, type Atom, type CallParamsOf, type CallPrimitive, type ConstValue, type Jaxpr } from '../ir';
+import { callEquation, callOutAvals, equation, isCall, isVar, Literal, Var, type AnyEquation, type Atom, type CallParamsOf, type CallPrimitive, type ConstValue, type Jaxpr } from '../ir';
 import { Ops, type Emitter } from '../ops';
 import { abstractEval, type ParamsOf, type Primitive } from '../primitives';
 
@@ -63,6 +63,22 @@ export class JaxprTrace implements Emitter<Tracer> {
   }
 
   aval(x: Tracer): AbstractValue { return x.atom.aval; }
+
+  /**
+   * The positions of the arguments `t`'s value was computed from, in order (JAX's
+   * JaxprStackFrame.find_progenitors): what an error names as what the value depends on.
+   */
+  argumentsOf(t: Tracer): number[] {
+    if (t.trace !== this || !isVar(t.atom)) return [];
+    const needed = new Set<Var>([t.atom]);
+    for (let k = this.eqns.length - 1; k >= 0; k--) {
+      const e = this.eqns[k];
+      const outs = isCall(e) ? e.outs : [e.out];
+      if (!outs.some((v) => needed.delete(v))) continue;
+      for (const a of e.inputs) if (isVar(a)) needed.add(a);
+    }
+    return this.invars.flatMap((v, i) => (needed.has(v) ? [i] : []));
+  }
 
   /** Equations recorded so far: a caller bounds a trace's size with it. */
   get equationCount(): number { return this.eqns.length; }

@@ -16,6 +16,7 @@ import { abstractEval, type ParamsOf, type Primitive } from '../../../runtime/pr
 import { HaltError, pyError, PyComplex, formatFloat, formatInt, HostObject, NOT_IMPLEMENTED, hostType, opFunction, pyFunction, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type Kwargs, type SharedMemory, type UnaryOp, hostValues, getattrOrUndefined, hashKey, pyHash, PyDict, PyList, PyRange, PySlice, PyTuple, PyType, nameTable, type NativeFn, type PyValue, warn } from '../interpreter';
 import { concretizationError } from '../staging';
 import { arrayStr, jaxRepr, keyRepr, numpyRepr, scalarStr } from './print';
+import { originMessage, tracerConversionError, type StagingOrigin } from './tracer_errors';
 import { MAX_TRACED_EQUATIONS, Scalar, isTracer, translate, type Val } from './values';
 import { ScalarTypes } from './numpy_scalar_types';
 
@@ -53,6 +54,9 @@ export interface ArrayBehaviour {
   /** `x.real`, `x.imag`, `x.conj()`: the parts of a complex array; a real array's own value, zeros, itself. */
   complexPart(which: 'real' | 'imag' | 'conj', x: PyArray, ctx: HostContext): PyValue;
 }
+
+/** What a traced value is asked for that JAX answers with its own conversion errors (tracer_errors.ts). */
+const JAX_CONVERSIONS = new Set(['bool', 'int', 'float', 'index', 'item']);
 
 /**
  * What makes a NumPy array a view of another (`x[0]`, `x.T`, `x.reshape(...)`): its values are
@@ -293,7 +297,9 @@ export class PyArray extends HostObject {
   values(ctx: HostContext, what = 'bool'): ArrayLike<number> {
     if (isTracer(this.v)) {
       const known = this.rt.knownValue(this.v);
-      if (!known) throw concretizationError(this.rt, what, ctx);
+      if (!known) {
+        throw JAX_CONVERSIONS.has(what) && !this.rt.tracedByGradlens ? this.rt.conversionError(this.v, what) : concretizationError(this.rt, what, ctx);
+      }
       return this.rt.read(known);
     }
     return this.rt.read(this.v);
@@ -398,7 +404,7 @@ export class PyArray extends HostObject {
   override int(ctx: HostContext): bigint { return BigInt(Math.trunc(this.scalarValue(ctx, 'int'))); }
   override index(ctx: HostContext): bigint {
     if (isFloat(this.dtype) || this.shape.length !== 0) throw pyError('TypeError', 'only integer scalar arrays can be converted to a scalar index');
-    return BigInt(this.scalarValue(ctx, 'int'));
+    return BigInt(this.scalarValue(ctx, 'index'));
   }
 
   /** `x.item()`: a Python scalar of the array's kind. */
@@ -635,7 +641,7 @@ export class JaxRuntime implements Emitter<Val> {
    */
   private readonly known = new WeakMap<Tracer, DeviceArray | Scalar>();
   /** The traces of the Python functions being staged, innermost last; `abstract` under jit and make_jaxpr. */
-  private readonly staging: { readonly trace: JaxprTrace; readonly abstract: boolean }[] = [];
+  private readonly staging: { readonly trace: JaxprTrace; readonly abstract: boolean; readonly origin: StagingOrigin | null }[] = [];
   private onHostDepth = 0;
   /** Names of the transformations whose Python function is running, outermost first (for messages). */
   readonly transforming: string[] = [];
@@ -655,6 +661,8 @@ export class JaxRuntime implements Emitter<Val> {
    * reads is then the value it had at the first trace).
    */
   readonly jitCaches = new WeakMap<object, Map<string, Map<string, unknown>>>();
+  /** Gradlens traces a function itself (a lens, `gradlens graph`): a traced value's errors say what to change, where the user's own transformation gets JAX's words. */
+  tracedByGradlens = false;
   /** `jax.disable_jit()` or `jax.config.update('jax_disable_jit', True)`: jit calls its function as it is. */
   jitDisabled = false;
 
@@ -775,14 +783,25 @@ export class JaxRuntime implements Emitter<Val> {
     }
   }
 
-  /** Runs `fn` while the Python function traced into `trace` runs. */
-  withStaging<R>(trace: JaxprTrace, abstract: boolean, fn: () => R): R {
-    this.staging.push({ trace, abstract });
+  /** Runs `fn` while the Python function traced into `trace` runs; `origin` is what JAX's errors say of that function, where they say it. */
+  withStaging<R>(trace: JaxprTrace, abstract: boolean, fn: () => R, origin: StagingOrigin | null = null): R {
+    this.staging.push({ trace, abstract, origin });
     try {
       return fn();
     } finally {
       this.staging.pop();
     }
+  }
+
+  /** JAX's error for traced `t` asked for `what` (bool, int, float, index, item), saying where the function holding it was staged. */
+  conversionError(t: Tracer, what: string): Error {
+    return tracerConversionError(what, `${t.dtype}[${t.shape.join(',')}]`, this.originOf(t));
+  }
+
+  /** What JAX's errors say of where traced `t` comes from (its _origin_msg): '' where no jit or make_jaxpr staged it. */
+  originOf(t: Tracer): string {
+    const origin = [...this.staging].reverse().find((s) => s.trace === t.trace)?.origin;
+    return origin ? originMessage(origin, t.trace.argumentsOf(t)) : '';
   }
 
   /** A tracer's concrete value, where its trace runs over concrete primals (a literal always has one). */

@@ -17,7 +17,7 @@ import { numpyHostDivMod } from './numpy_float_divmod';
 import { NUMPY_ONLY_ARRAY_METHODS } from './numpy_host';
 import { numpyFloat32Power, numpyFloatPower } from './numpy_libm';
 import * as V from './numpy_views';
-import { FUNCTIONS, type Fn } from './numpy';
+import { FUNCTIONS, reshapeArg, type Fn } from './numpy';
 import { MORE_FUNCTIONS } from './numpy_more';
 import { AXES_FUNCTIONS } from './numpy_axes';
 import { TUTORIAL_MATH_FUNCTIONS } from './numpy_tutorial_math';
@@ -47,8 +47,13 @@ const reduction = (kind: L.Reduction): ArrayMethod => (self, args, kwargs, ctx) 
   return L.reduce(self.rt, kind, self, a.get('axis'), a.bool('keepdims', false), ctx);
 };
 
-/** Shape arguments as `reshape(2, 3)` or `reshape((2, 3))`. */
-function shapeArgs(args: readonly PyValue[], ctx: HostContext): number[] {
+/** Shape arguments as `reshape(2, 3)` or `reshape((2, 3))`: one argument is the shape, several are its dims (JAX's `args[0] if len(args) == 1 else args`). */
+function shapeArgs(self: PyArray, args: readonly PyValue[], ctx: HostContext): number[] {
+  return reshapeArg(self.rt, args.length === 1 ? args[0] : new PyTuple([...args]), ctx, self.numpy);
+}
+
+/** Axes as `transpose(1, 0)` or `transpose((1, 0))`. */
+function axesArgs(args: readonly PyValue[], ctx: HostContext): number[] {
   const items = args.length === 1 && (args[0] instanceof PyTuple || args[0] instanceof PyList) ? args[0].items : args;
   return items.map((x) => Number(toIndex(x, ctx)));
 }
@@ -81,8 +86,8 @@ const ARRAY_METHODS = nameTable<ArrayMethod>({
     const b = raw instanceof PyArray ? raw : L.arrayFromData(self.rt, raw, undefined, ctx, self.numpy);
     return self.shape.length === 0 || b.shape.length === 0 ? L.binary(self.rt, 'mul', self, b, ctx) : L.matmul(self.rt, self, b, ctx);
   },
-  reshape: (self, args, _kwargs, ctx) => V.sameKind(self, L.reshape(self.rt, self, shapeArgs(args, ctx))),
-  transpose: (self, args, _kwargs, ctx) => V.sameKind(self, L.transpose(self.rt, self, args.length ? shapeArgs(args, ctx) : undefined)),
+  reshape: (self, args, _kwargs, ctx) => V.sameKind(self, L.reshape(self.rt, self, shapeArgs(self, args, ctx))),
+  transpose: (self, args, _kwargs, ctx) => V.sameKind(self, L.transpose(self.rt, self, args.length ? axesArgs(args, ctx) : undefined)),
   flatten: (self) => L.reshaped(self.rt, self, [-1]),
   ravel: (self) => L.reshape(self.rt, self, [-1]),
   squeeze: (self, args, kwargs, ctx) => {

@@ -93,7 +93,7 @@ export function jaxFunctionAt(parsed: ParseResult, fn: FunctionInfo, source: Inp
     };
     let closed: PyValue;
     try {
-      closed = interp.call(interp.call(getattr(jax(), 'make_jaxpr', interp), [fun], staticArgnums), args);
+      closed = session.tracedByGradlens(() => interp.call(interp.call(getattr(jax(), 'make_jaxpr', interp), [fun], staticArgnums), args));
     } finally {
       interp.onAssign = null;
     }

@@ -635,6 +635,12 @@ export function getIndex(rt: JaxRuntime, x: PyArray, index: PyValue, ctx: HostCo
         : `Too many indices: ${rank}-dimensional array indexed with ${used} regular ${used === 1 ? 'index' : 'indices'}.`);
     }
     if (!x.numpy) {
+      const dynamic = items.find((it) => it instanceof PySlice && [it.start, it.stop, it.step].some((e) => e instanceof PyArray && isTracer(e.v) && !rt.knownValue(e.v)));
+      if (dynamic instanceof PySlice) {
+        const str = (e: PyValue) => (e === null ? 'None' : ctx.str(e));
+        throw pyError('IndexError', `Array slice indices must have static start/stop/step to be used with NumPy indexing syntax. Found slice(${str(dynamic.start)}, ${str(dynamic.stop)}, ${str(dynamic.step)}). `
+          + 'To index a statically sized array at a dynamic position, try lax.dynamic_slice/dynamic_update_slice (JAX does not support dynamically sized arrays within JIT compiled functions).');
+      }
       const sliced = takeViaSlice(rt, x, items, ctx);
       if (sliced) return wrap(rt, sliced, x.weak, false);
     }

@@ -263,6 +263,8 @@ export interface JaxModuleOptions {
 
 export interface JaxSession {
   readonly modules: ModuleRegistry;
+  /** Runs `fn`, in which Gradlens traces a function itself (a lens, `gradlens graph`): a traced value asked for its value raises Gradlens's advice, not JAX's words. */
+  tracedByGradlens<R>(fn: () => R): R;
   /** Shows the figures still open and frees every array the runs made (call when the run ends). */
   dispose(): void;
 }
@@ -310,6 +312,15 @@ export function jaxSession(backend: Backend, options: JaxModuleOptions = {}): Ja
   };
   return {
     modules,
+    tracedByGradlens: (fn) => {
+      const traced = [...runtimes];
+      for (const rt of traced) rt.tracedByGradlens = true;
+      try {
+        return fn();
+      } finally {
+        for (const rt of traced) rt.tracedByGradlens = false;
+      }
+    },
     dispose: () => {
       plots.end();
       for (const rt of runtimes.splice(0)) rt.dispose();

@@ -27,12 +27,21 @@ import { STATISTICS_FUNCTIONS } from './numpy_statistics';
 import { TUTORIAL_MATH_FUNCTIONS } from './numpy_tutorial_math';
 import { JNP_ROUNDING_FUNCTIONS } from './jnp_rounding';
 import { Scalar, type Val } from './values';
+import { canonicalShape } from './shape_args';
 import type { ScalarDType } from './numpy_scalar_types';
 
 export type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, numpy: boolean) => PyValue;
 
 const shapeOf = (v: PyValue, ctx: HostContext): number[] =>
   (v instanceof PyTuple || v instanceof PyList ? v.items : [v]).map((d) => Number(toIndex(d, ctx)));
+
+/** A shape argument: jax.numpy's as lax_numpy.canonicalize_shape reads it (a scalar is the 1-tuple of it); NumPy's as its ints. */
+const shapeArg = (rt: JaxRuntime, v: PyValue, ctx: HostContext, numpy: boolean): number[] =>
+  (numpy ? shapeOf(v, ctx) : canonicalShape(rt, v instanceof PyTuple || v instanceof PyList ? v : new PyTuple([v]), ctx));
+
+/** jnp.reshape's newshape, as array_methods._compute_newshape holds it (a scalar becomes a list of it). */
+export const reshapeArg = (rt: JaxRuntime, v: PyValue, ctx: HostContext, numpy: boolean): number[] =>
+  (numpy ? shapeOf(v, ctx) : canonicalShape(rt, v instanceof PyTuple || v instanceof PyList ? v : new PyList([v]), ctx));
 
 function dtypeArg(rt: JaxRuntime, a: Args, dflt: DType, numpy: boolean): DType {
   const d = a.opt('dtype');
@@ -100,17 +109,17 @@ export const FUNCTIONS: Record<string, Fn> = {
   },
   zeros: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('zeros', ['shape', 'dtype?'], args, kwargs, ctx);
-    return filled(rt, shapeOf(a.required('shape'), ctx), 0, dtypeArg(rt, a, defaultFloat(rt, numpy), numpy), numpy);
+    return filled(rt, shapeArg(rt, a.required('shape'), ctx, numpy), 0, dtypeArg(rt, a, defaultFloat(rt, numpy), numpy), numpy);
   },
   ones: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('ones', ['shape', 'dtype?'], args, kwargs, ctx);
-    return filled(rt, shapeOf(a.required('shape'), ctx), 1, dtypeArg(rt, a, defaultFloat(rt, numpy), numpy), numpy);
+    return filled(rt, shapeArg(rt, a.required('shape'), ctx, numpy), 1, dtypeArg(rt, a, defaultFloat(rt, numpy), numpy), numpy);
   },
   full: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('full', ['shape', 'fill_value', 'dtype?'], args, kwargs, ctx);
     const fill = a.required('fill_value');
     const dflt = typeof fill === 'bigint' ? rt.intDtype(numpy) : typeof fill === 'boolean' ? 'bool' : defaultFloat(rt, numpy);
-    return filled(rt, shapeOf(a.required('shape'), ctx), toFloat(fill, ctx), dtypeArg(rt, a, dflt, numpy), numpy);
+    return filled(rt, shapeArg(rt, a.required('shape'), ctx, numpy), toFloat(fill, ctx), dtypeArg(rt, a, dflt, numpy), numpy);
   },
   zeros_like: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('zeros_like', ['a', 'dtype?'], args, kwargs, ctx);
@@ -244,7 +253,7 @@ export const FUNCTIONS: Record<string, Fn> = {
   reshape: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('reshape', ['a', 'newshape?', '*', 'shape?'], args, kwargs, ctx);
     const x = arr(rt, a.required('a'), ctx, numpy);
-    return sameKind(x, L.reshape(rt, x, shapeOf(a.opt('shape') ?? a.required('newshape'), ctx)));
+    return sameKind(x, L.reshape(rt, x, reshapeArg(rt, a.opt('shape') ?? a.required('newshape'), ctx, numpy)));
   },
   transpose: (rt, args, kwargs, ctx, numpy) => {
     const a = bindArgs('transpose', ['a', 'axes?'], args, kwargs, ctx);

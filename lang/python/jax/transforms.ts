@@ -17,6 +17,7 @@ import { PyArray, type JaxRuntime } from './array';
 import { cast, jaxDtypeOf, operand } from './lax';
 import { broadcastPrefixPy, flattenPy, flattenWithPathPy, keyEntryStr, leafCount, treeKey, unflattenPy, type PyTreeDef } from './pytree';
 import { threefryPartitionable } from './random';
+import { stagingOrigin } from './staging_origin';
 import { Scalar, isTracer, type Val } from './values';
 
 interface LeafVal { readonly v: Val; readonly weak: boolean }
@@ -93,6 +94,9 @@ export type KnownArgs = (leaf: number) => boolean;
 const NONE_KNOWN: KnownArgs = () => false;
 export const ALL_KNOWN: KnownArgs = () => true;
 
+/** The transformations whose staged function JAX's tracer errors name (their debug info's traced_for). */
+const NAMED_IN_ERRORS = new Set(['jit', 'make_jaxpr']);
+
 /**
  * The Python function as a runtime `Fn` over flat tracers: it rebuilds the Python arguments
  * (statics put back), calls the function, and returns the flat output leaves; `info` receives the
@@ -111,7 +115,10 @@ function pythonFn(rt: JaxRuntime, ctx: HostContext, name: string, fun: PyValue, 
     rt.transforming.push(name);
     let result: PyValue;
     try {
-      result = rt.withStaging(o.trace, known === NONE_KNOWN, () => ctx.callScopingCalls(fun, args, kwargs));
+      const origin = NAMED_IN_ERRORS.has(name)
+        ? stagingOrigin(fun, name, { def: flat.def, positional: flat.starts.length - 1 - flat.kwNames.length, statics: new Set(flat.statics.keys()), kwNames: flat.kwNames }, ctx)
+        : null;
+      result = rt.withStaging(o.trace, known === NONE_KNOWN, () => ctx.callScopingCalls(fun, args, kwargs), origin);
     } finally {
       rt.transforming.pop();
     }

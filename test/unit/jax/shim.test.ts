@@ -102,9 +102,11 @@ describe('jax shim', () => {
       + '[3. 8.] (Array([3., 4.], dtype=float32), Array([1., 2.], dtype=float32))\n');
   });
 
-  it('raises the concretization error at the traced if, naming the value', () => {
+  it('raises the concretization error at the traced if, naming the function and the argument, as JAX 0.4.35', () => {
     const out = run(`${JAX}def f(x):\n    if x > 0:\n        return x\n    return -x\nprint(jax.jit(f)(1.0))\n`);
-    assert.equal(out, "ERROR t.py:5:8: error: jit cannot trace 'if x > 0' on a traced value; use jnp.where(...) or mark 'x' static");
+    assert.equal(out, 'ERROR t.py:5:8: error: jax.errors.TracerBoolConversionError: Attempted boolean conversion of traced array with shape bool[].\n'
+      + 'The error occurred while tracing the function f at t.py:4 for jit. This concrete value was not available in Python because it depends on the value of the argument x.\n'
+      + 'See https://jax.readthedocs.io/en/latest/errors.html#jax.errors.TracerBoolConversionError');
   });
 
   it('jnp.where instead of the if', () => {
