@@ -55,16 +55,24 @@ function optaxTransforms(jnp: Attrs, op: OpMaker) {
   /** `scale(step_size)`: every update times step_size. */
   const scale = (step: PyValue) => transformation(() => empty(), (u, s, _p, ctx) => [treeMap(ctx, (g) => mul(ctx, step, g), u), s]);
 
-  /** `scale_by_learning_rate`: -lr, or a schedule of the step count. */
-  const scaleByLearningRate = (lr: PyValue, ctx0: HostContext) => {
-    if (!isCallable(lr, ctx0)) return scale(binary('*', -1n, lr, ctx0));
-    return transformation((_p, ctx) => make(SCALE_BY_SCHEDULE_STATE, [int32Zero(ctx)]), (u, s, _p, ctx) => {
+  /** `scale_by_schedule(step_size_fn)`: every update times the schedule's value at the step count, as an array of the update's dtype. */
+  const scaleBySchedule = (stepSize: (count: PyValue, ctx: HostContext) => PyValue) =>
+    transformation((_p, ctx) => make(SCALE_BY_SCHEDULE_STATE, [int32Zero(ctx)]), (u, s, _p, ctx) => {
       const count = ctx.getattr(s, 'count');
-      const step = binary('*', -1n, ctx.call(lr, [count]), ctx);
+      const step = stepSize(count, ctx);
       const out = treeMap(ctx, (g) => mul(ctx, call(ctx, 'array', [step], new Map([['dtype', ctx.getattr(g, 'dtype')]])), g), u);
       return [out, make(SCALE_BY_SCHEDULE_STATE, [safeIncrement(ctx, count)])];
     });
+
+  /** `scale_by_learning_rate`: -lr, or a schedule of the step count. */
+  const scaleByLearningRate = (lr: PyValue, ctx0: HostContext) => {
+    if (!isCallable(lr, ctx0)) return scale(binary('*', -1n, lr, ctx0));
+    return scaleBySchedule((count, ctx) => binary('*', -1n, ctx.call(lr, [count]), ctx));
   };
+
+  /** `clip(max_delta)`: each update clipped into [-max_delta, max_delta] (optax.tree_utils.tree_clip). */
+  const clip = (maxDelta: PyValue) => transformation(() => empty(), (u, s, _p, ctx) =>
+    [treeMap(ctx, (g) => call(ctx, 'clip', [g, binary('*', -1n, maxDelta, ctx), maxDelta]), u), s]);
 
   const trace = (decay: PyValue, nesterov: boolean) => transformation((p, ctx) => make(TRACE_STATE, [zerosLike(ctx, p)]), (u, s, _p, ctx) => {
     const f = (g: PyValue, t: PyValue) => binary('+', g, mul(ctx, decay, t), ctx);
@@ -120,7 +128,7 @@ function optaxTransforms(jnp: Attrs, op: OpMaker) {
     return [treeMap(ctx, (t) => call(ctx, 'where', [trigger, t, mul(ctx, binary('/', t, norm, ctx), maxNorm)]), u), s];
   });
 
-  return { identity, scale, scaleByLearningRate, trace, scaleByAdam, addDecayedWeights, chain, globalNorm, clipByGlobalNorm };
+  return { identity, scale, scaleBySchedule, scaleByLearningRate, clip, trace, scaleByAdam, addDecayedWeights, chain, globalNorm, clipByGlobalNorm };
 }
 
 /** `optax`'s attributes, over the run's jnp. */
@@ -159,6 +167,11 @@ export function optaxAttrs(jnp: Attrs, nn: Attrs, op: OpMaker = pyFunction): Rec
     }),
     chain: def('chain', ['*args'], (a) => T.chain(a.rest)),
     clip_by_global_norm: def('clip_by_global_norm', ['max_norm'], (a) => T.clipByGlobalNorm(a.required('max_norm'))),
+    clip: def('clip', ['max_delta'], (a) => T.clip(a.required('max_delta'))),
+    scale_by_schedule: def('scale_by_schedule', ['step_size_fn'], (a) => {
+      const fn = a.required('step_size_fn');
+      return T.scaleBySchedule((count, ctx) => ctx.call(fn, [count]));
+    }),
     global_norm: def('global_norm', ['updates'], (a, ctx) => T.globalNorm(ctx, a.required('updates')), op),
     sgd: def('sgd', ['learning_rate', 'momentum?', 'nesterov?', 'accumulator_dtype?'], (a, ctx) =>
       T.chain([a.opt('momentum') !== undefined ? T.trace(a.required('momentum'), a.bool('nesterov', false)) : T.identity(), T.scaleByLearningRate(a.required('learning_rate'), ctx)])),

@@ -76,6 +76,19 @@ export function optaxScheduleAttrs(jnp: Attrs, nn: Attrs, op: OpMaker = pyFuncti
     }),
     cosine_decay_schedule: def('cosine_decay_schedule', ['init_value', 'decay_steps', 'alpha?', 'exponent?'], (a, ctx) =>
       cosine(a.required('init_value'), a.required('decay_steps'), a.get('alpha') ?? 0.0, a.get('exponent') ?? 1.0, ctx)),
+    piecewise_constant_schedule: def('piecewise_constant_schedule', ['init_value', 'boundaries_and_scales?'], (a, ctx0) => {
+      const init = a.required('init_value');
+      const given = a.get('boundaries_and_scales') ?? null;
+      const pairs = given === null ? [] : [...iterate(ctx0.call(ctx0.getattr(given, 'items'), []), ctx0)].map((kv) => [...iterate(kv, ctx0)]);
+      if (pairs.some(([, scale]) => truthy(compare('<', scale, 0.0, ctx0), ctx0))) {
+        throw pyError('ValueError', '`piecewise_constant_schedule` expects non-negative scale factors');
+      }
+      const sorted = pairs.sort(([p], [q]) => (truthy(compare('<', p, q, ctx0), ctx0) ? -1 : truthy(compare('<', q, p, ctx0), ctx0) ? 1 : 0));
+      return schedule('schedule', (count, ctx) => sorted.reduce((v, [threshold, scale]) => {
+        const indicator = call(ctx, 'maximum', [0.0, call(ctx, 'sign', [binary('-', threshold, count, ctx)])]);
+        return binary('+', binary('*', v, indicator, ctx), binary('*', binary('*', binary('-', 1n, indicator, ctx), scale, ctx), v, ctx), ctx);
+      }, init));
+    }),
     join_schedules: def('join_schedules', ['schedules', 'boundaries'], (a, ctx) =>
       join([...iterate(a.required('schedules'), ctx)], [...iterate(a.required('boundaries'), ctx)])),
     warmup_cosine_decay_schedule: def('warmup_cosine_decay_schedule', ['init_value', 'peak_value', 'warmup_steps', 'decay_steps', 'end_value?', 'exponent?'], (a, ctx) => {
