@@ -4,11 +4,12 @@
  * values and gradients under grad/jit/vmap follow from the parts; JAX's custom_jvp functions
  * (logit, xlogy, xlog1py, log_ndtr) are custom_jvp functions here too, with JAX's rules.
  */
-import { atanOf, erfcOf } from '../../../runtime/ops';
+import { atanOf, choleskyLower, erfcOf, identity, matmul, transposed } from '../../../runtime/ops';
 import { bindArgs, pyError, pyFunction, PyTuple, type HostContext, type PyValue } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
 import { CustomJvpFunction } from './custom_derivatives';
 import * as L from './lax';
+import { Scalar, type Val } from './values';
 import { betaln, digamma, lgamma, ndtri, scipyMath, type ScipyFunction, type ScipyMath } from './scipy_special';
 import { distributions } from './scipy_stats';
 
@@ -147,8 +148,49 @@ export function scipyModules(rt: JaxRuntime, jnp: Readonly<Record<string, PyValu
       ndtri: floatOnly('ndtri', ndtri),
       log_ndtr: logNdtr,
     },
-    stats: Object.fromEntries(Object.entries(stats).map(([dist, fns]) => [dist, Object.fromEntries(Object.entries(fns).map(([name, f]) => [name, moduleFunction(rt, name, f)]))])),
+    stats: {
+      ...Object.fromEntries(Object.entries(stats).map(([dist, fns]) => [dist, Object.fromEntries(Object.entries(fns).map(([name, f]) => [name, moduleFunction(rt, name, f)]))])),
+      multivariate_normal: {
+        logpdf: pyFunction('logpdf', (args, kwargs, ctx) => {
+          const a = bindArgs('logpdf', ['x', 'mean', 'cov', 'allow_singular?'], args, kwargs, ctx);
+          const [x, mean, cov] = ['x', 'mean', 'cov'].map((k) => L.inexact(rt, a.required(k), ctx));
+          if (a.opt('allow_singular') !== undefined && a.opt('allow_singular') !== null) throw pyError('NotImplementedError', 'allow_singular argument of multivariate_normal.logpdf');
+          return rt.run(() => mvnLogpdf(scipyMath(rt, ctx), x, mean, cov), (r) => [r.v]);
+        }),
+      },
+    },
   };
+}
+
+/**
+ * multivariate_normal.logpdf as JAX writes it: a scalar mean is the univariate density; with a
+ * covariance matrix, y = L^-1 (x - mean) by forward substitution on its Cholesky factor L (JAX's
+ * triangular_solve), then -y.y/2 - n/2 log(2 pi) - sum(log diag L).
+ */
+function mvnLogpdf(m: ScipyMath, x: PyArray, mean: PyArray, cov: PyArray): PyArray {
+  const rt = m.rt;
+  const log2pi = m.c(x, Math.log(2 * Math.PI));
+  if (mean.shape.length === 0) return m.sub(m.div(m.mul(-0.5, m.square(m.sub(x, mean))), cov), m.mul(0.5, m.add(log2pi, m.log(cov))));
+  const n = mean.shape[mean.shape.length - 1];
+  const d = m.sub(x, mean);
+  const sumLast = (v: PyArray) => L.reduce(rt, 'sum', v, -1n, false, m.ctx);
+  if (cov.shape.length === 0) return m.sub(m.div(m.mul(-0.5, sumLast(m.mul(d, d))), cov), m.mul(n / 2, m.add(log2pi, m.log(cov))));
+  if (cov.shape.length !== 2 || cov.shape[0] !== n || cov.shape[1] !== n) throw pyError('ValueError', 'multivariate_normal.logpdf got incompatible shapes');
+  const o = rt.o;
+  const symmetric = o.div(o.add(cov.v, transposed(o, cov.v)), new Scalar(2, cov.dtype));
+  const factor = choleskyLower(o, symmetric).factor;
+  const batch = d.shape.slice(0, -1);
+  const rows = batch.reduce((p, k) => p * k, 1);
+  const flat = o.reshape(d.v, [rows, n]);
+  const ys: Val[] = [];
+  for (let i = 0; i < n; i++) {
+    let yi = o.reshape(o.slice(flat, [0, i], [rows, i + 1]), [rows]);
+    if (i > 0) yi = o.sub(yi, o.reshape(matmul(o, o.concatenate(ys.map((y) => o.reshape(y, [rows, 1])), 1), o.reshape(o.slice(factor, [i, 0], [i + 1, i]), [i, 1])), [rows]));
+    ys.push(o.div(yi, o.broadcastTo(o.reshape(o.slice(factor, [i, i], [i + 1, i + 1]), [1]), [rows])));
+  }
+  const y = L.wrap(rt, o.reshape(o.concatenate(ys.map((v) => o.reshape(v, [rows, 1])), 1), [...batch, n]), false, false);
+  const logDiagonal = L.wrap(rt, o.reduceSum(o.log(o.reduceSum(o.mul(factor, identity(o, n, n, cov.dtype)), [1])), [0]), false, false);
+  return m.sub(m.sub(m.mul(-0.5, sumLast(m.mul(y, y))), m.mul(n / 2, log2pi)), logDiagonal);
 }
 
 export const SCIPY_SPECIAL_NAMES = ['expit', 'ndtr', 'ndtri', 'log_ndtr', 'logit', 'xlogy', 'xlog1py', 'entr', 'gammaln', 'digamma', 'betaln'];

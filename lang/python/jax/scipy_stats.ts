@@ -23,13 +23,13 @@ export interface StatsParts {
 }
 
 /** The distributions `distributions` defines: the modules of jax.scipy.stats. */
-export const STATS_DISTRIBUTIONS = ['norm', 'uniform', 'bernoulli', 'poisson', 'expon', 'laplace', 'logistic', 'cauchy', 'gamma', 'beta', 't'] as const;
+export const STATS_DISTRIBUTIONS = ['norm', 'uniform', 'bernoulli', 'poisson', 'expon', 'laplace', 'logistic', 'cauchy', 'gamma', 'beta', 't', 'multivariate_normal'] as const;
 
 const LOC = ['loc', 0n] as [string, PyValue];
 const SCALE = ['scale', 1n] as [string, PyValue];
 const located = ['x', LOC, SCALE] as const;
 
-export function distributions(p: StatsParts): Record<(typeof STATS_DISTRIBUTIONS)[number], Record<string, ScipyFunction>> {
+export function distributions(p: StatsParts): Record<Exclude<(typeof STATS_DISTRIBUTIONS)[number], 'multivariate_normal'>, Record<string, ScipyFunction>> {
   const jnp = (m: ScipyMath, f: PyValue, args: PyValue[]) => m.ctx.call(f, args) as PyArray;
   const standardized = (m: ScipyMath, x: PyArray, loc: PyArray, scale: PyArray) => m.div(m.sub(x, loc), scale);
 
