@@ -609,8 +609,20 @@ export class PyTensor extends HostObject {
  * Checks an in-place update before the engine starts it, with PyTorch's message.
  * NB: an error thrown inside engine.inPlace would leave the tensors of its tidy scope alive.
  */
+/** The outputs of a custom node that are its inputs passed through (BackwardHookFunction's): which output of which node each is. */
+const CUSTOM_FUNCTION_VIEWS = new WeakMap<Tensor, { readonly index: number; readonly node: GradNode }>();
+
+/** `t` is output `index` of custom node `node`, its input returned as-is: PyTorch refuses to change it in place. */
+export function markCustomFunctionView(t: Tensor, index: number, node: GradNode): void {
+  CUSTOM_FUNCTION_VIEWS.set(t, { index, node });
+}
+
 export function checkInPlace(x: PyTensor): void {
   if (!x.rt.engine.gradEnabled) return;
+  const custom = CUSTOM_FUNCTION_VIEWS.get(x.t);
+  if (custom !== undefined && x.t.gradFn === custom.node) {
+    throw pyError('RuntimeError', `Output ${custom.index} of ${custom.node.name} is a view and is being modified inplace. This view was created inside a custom Function (or because an input was returned as-is) and the autograd logic to handle view+inplace would override the custom backward associated with the custom Function, leading to incorrect gradients. This behavior is forbidden. You can fix this by cloning the output of the custom Function.`);
+  }
   if (x.t.accumulatesGrad) throw pyError('RuntimeError', 'a leaf Variable that requires grad is being used in an in-place operation.');
   // NB: a no_grad view of a tensor that requires grad is a leaf that requires grad too: check_inplace's view checks come first.
   const view = x.t.view;

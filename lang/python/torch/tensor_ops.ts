@@ -11,7 +11,7 @@ import { pyError } from '../interpreter';
 import { inferSizeMessage } from './errors';
 import { STORAGE, isFloating, type TorchDTypeName } from './dtype';
 import { logsumexpTangent, normTangent, softmaxTangent } from './tangent_formulas';
-import { followOperands, type PyTensor, type TorchRuntime } from './tensor';
+import { checkInPlace, followOperands, type PyTensor, type TorchRuntime } from './tensor';
 
 /**
  * select(pred, a, b); bool branches go through int32.
@@ -72,6 +72,7 @@ export function relu(x: PyTensor): PyTensor {
 
 /** `relu_` and `F.relu(x, inplace=True)`: x takes the result, and the node that made it. */
 export function reluInPlace(x: PyTensor): PyTensor {
+  checkInPlace(x);
   return x.rt.run(() => {
     x.rt.engine.inPlace(x.t, (snapshot) => reluOf(x.rt, snapshot));
     return x;

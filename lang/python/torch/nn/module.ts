@@ -32,6 +32,7 @@ import { TorchSize } from '../size';
 import { PyTensor, type TorchRuntime } from '../tensor';
 import { toDType } from '../tensor_ops';
 import { tensorTypeArg, tensorTypeName } from '../tensor_types';
+import { callWithHooks, hasHooks, MODULE_HOOK_METHODS } from './module_hooks';
 import { inModuleScope, type ModuleTree } from './module_scope';
 
 export interface ModuleState {
@@ -331,8 +332,9 @@ export function moduleType(rt: TorchRuntime): PyType {
     }),
     __call__: lendingFunction('__call__', (args, kwargs, ctx) => {
       const self = args[0];
-      const forward = () => ctx.call(ctx.getattr(self, 'forward'), args.slice(1), kwargs);
-      return self instanceof PyInstance && STATES.has(self) ? inModuleScope(rt, MODULE_TREE, self, ctx, forward) : forward();
+      const forward = (input: PyValue[]) => ctx.call(ctx.getattr(self, 'forward'), input, kwargs);
+      const call = () => (self instanceof PyInstance && hasHooks(self) ? callWithHooks(rt, self, args.slice(1), ctx, forward) : forward(args.slice(1)));
+      return self instanceof PyInstance && STATES.has(self) ? inModuleScope(rt, MODULE_TREE, self, ctx, call) : call();
     }),
     forward: method('forward', ['*input', '**kwargs'], (self) => {
       throw pyError('NotImplementedError', `Module [${self.cls.name}] is missing the required "forward" function`);
@@ -462,7 +464,7 @@ export function moduleType(rt: TorchRuntime): PyType {
       return new PyList([...names].sort());
     }),
   };
-  for (const [k, v] of Object.entries(entries)) attrs.set(k, v);
+  for (const [k, v] of Object.entries({ ...entries, ...MODULE_HOOK_METHODS })) attrs.set(k, v);
   return Module;
 }
 
