@@ -18,7 +18,7 @@ import { JOINING_NAMES, joiningFunctions } from './joining';
 import { LINALG_FACTORIZATION_NAMES, linalgFactorizations } from './linalg';
 import { LINALG_NORM_NAMES, linalgNorms } from './linalg_norms';
 import { MATRIX_FUNCTIONS } from './triangular';
-import { INIT_NAMES, NN_NAMES, NN_UTILS_NAMES, nnAttrs } from './nn';
+import { INIT_NAMES, NN_NAMES, NN_UTILS_NAMES, nnAttrs, RNN_UTILS_NAMES } from './nn';
 import { OPTIM_NAMES, SCHEDULER_NAMES, optimModules } from './optim';
 import { DATA_NAMES, dataAttrs } from './data';
 import { TENSOR_METHODS, TORCH_FUNCTION_NAMES } from './methods';
@@ -46,6 +46,7 @@ export interface TorchModules {
   readonly functional: PyModule;
   readonly init: PyModule;
   readonly nnUtils: PyModule;
+  readonly nnRnnUtils: PyModule;
   readonly optim: PyModule;
   readonly lrScheduler: PyModule;
   readonly utils: PyModule;
@@ -151,7 +152,7 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
   const utils = createModule('torch.utils', { data });
   attrs.utils = utils;
   attrs.cuda = cuda;
-  return { runtime: rt, torch: createModule('torch', attrs), autograd, nn, functional, init: nnParts.init, nnUtils: nnParts.utils, optim, lrScheduler, utils, data, cuda, backends: accelerators.backends, cudnn: accelerators.cudnn, mps: accelerators.mps, special, linalg, autogradModules: extensions.modules };
+  return { runtime: rt, torch: createModule('torch', attrs), autograd, nn, functional, init: nnParts.init, nnUtils: nnParts.utils, nnRnnUtils: nnParts.rnnUtils, optim, lrScheduler, utils, data, cuda, backends: accelerators.backends, cudnn: accelerators.cudnn, mps: accelerators.mps, special, linalg, autogradModules: extensions.modules };
 }
 
 const LINALG_NAMES = [...LINALG_FACTORIZATION_NAMES, ...LINALG_NORM_NAMES];
@@ -196,6 +197,7 @@ export function torchSession(engine: EagerEngine, numpy?: ModuleShim): TorchSess
       'torch.nn': shim((m) => m.nn, NN_NAMES),
       'torch.nn.init': shim((m) => m.init, INIT_NAMES),
       'torch.nn.utils': shim((m) => m.nnUtils, NN_UTILS_NAMES),
+      'torch.nn.utils.rnn': shim((m) => m.nnRnnUtils, RNN_UTILS_NAMES),
       'torch.optim': shim((m) => m.optim, OPTIM_NAMES),
       'torch.optim.lr_scheduler': shim((m) => m.lrScheduler, SCHEDULER_NAMES),
       'torch.utils': shim((m) => m.utils, ['data']),

@@ -14,6 +14,7 @@ import { INIT_NAMES, initAttrs } from './init';
 import { layerTypes } from './layers';
 import { RECURRENT_NAMES, recurrentTypes } from './recurrent';
 import { RECURRENT_CELL_NAMES, recurrentCellTypes } from './recurrent_cells';
+import { rnnUtils, RNN_UTILS_NAMES } from './rnn_utils';
 import { nnUtils, NN_UTILS_NAMES } from './utils';
 import { makeParameter, moduleType } from './module';
 
@@ -21,6 +22,7 @@ export interface NNModules {
   readonly nn: Record<string, PyValue>;
   readonly init: PyModule;
   readonly utils: PyModule;
+  readonly rnnUtils: PyModule;
 }
 
 export function nnAttrs(rt: TorchRuntime, functional: PyModule): NNModules {
@@ -34,7 +36,8 @@ export function nnAttrs(rt: TorchRuntime, functional: PyModule): NNModules {
   // `nn.Parameter(torch.randn(4, 8))` shares the data's memory, not the tensor: a temporary goes with its statement.
   rt.parameterType.keepsNoArguments = true;
   const init = createModule('torch.nn.init', initAttrs(rt));
-  const utils = nnUtils(rt);
+  const rnn = rnnUtils(rt);
+  const utils = nnUtils(rt, rnn);
   const layers = layerTypes(rt, Module);
   const attention = attentionTypes(rt, Module, layers.Linear);
   const activations = activationTypes(rt, Module);
@@ -61,6 +64,7 @@ export function nnAttrs(rt: TorchRuntime, functional: PyModule): NNModules {
     },
     init,
     utils,
+    rnnUtils: rnn,
   };
 }
 
@@ -74,4 +78,4 @@ export const NN_NAMES = [
   'Sequential', 'ModuleList', 'ModuleDict', 'init', 'functional', 'utils',
 ];
 
-export { INIT_NAMES, NN_UTILS_NAMES };
+export { INIT_NAMES, NN_UTILS_NAMES, RNN_UTILS_NAMES };

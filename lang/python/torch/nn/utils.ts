@@ -9,7 +9,7 @@ import { arith } from '../arith';
 import { PyTensor, type TorchRuntime } from '../tensor';
 import * as T from '../tensor_ops';
 
-export const NN_UTILS_NAMES = ['clip_grad_norm_', 'clip_grad_norm', 'clip_grad_value_', 'parameters_to_vector', 'vector_to_parameters'] as const;
+export const NN_UTILS_NAMES = ['clip_grad_norm_', 'clip_grad_norm', 'clip_grad_value_', 'parameters_to_vector', 'vector_to_parameters', 'rnn'] as const;
 
 function tensors(v: PyValue, ctx: HostContext): PyTensor[] {
   const items = v instanceof PyTensor ? [v] : [...iterate(v, ctx)];
@@ -23,7 +23,8 @@ function method(ctx: HostContext, obj: PyValue, name: string, args: PyValue[], k
   return ctx.call(ctx.getattr(obj, name), args, kwargs);
 }
 
-export function nnUtils(rt: TorchRuntime): PyModule {
+/** `torch.nn.utils`, with `rnn` its torch.nn.utils.rnn. */
+export function nnUtils(rt: TorchRuntime, rnn: PyModule): PyModule {
   const clipGradNorm = (fname: string) => pyFunction(fname, (args, kwargs, ctx) => {
     const a = bindArgs(fname, ['parameters', 'max_norm', 'norm_type?', 'error_if_nonfinite?', 'foreach?'], args, kwargs, ctx);
     const grads = tensors(a.required('parameters'), ctx).map((p) => ctx.getattr(p, 'grad')).filter((g): g is PyTensor => g instanceof PyTensor);
@@ -44,6 +45,7 @@ export function nnUtils(rt: TorchRuntime): PyModule {
     return total;
   });
   return createModule('torch.nn.utils', {
+    rnn,
     clip_grad_norm_: clipGradNorm('clip_grad_norm_'),
     clip_grad_norm: clipGradNorm('clip_grad_norm'),
     clip_grad_value_: pyFunction('clip_grad_value_', (args, kwargs, ctx) => {
