@@ -8,7 +8,7 @@
  * theirs. The matrix directives 'r' and 'c' (np.matrix) are refused at the line.
  */
 import { HostObject, hostType, type HostContext, PyBuiltin, PyComplex, PyList, pyError, PySlice, PyTuple, type PyValue, toFloat, typeName } from '../interpreter';
-import { promoteTypes } from '../../../runtime/core';
+import { promoteTypes, type DType } from '../../../runtime/core';
 import { PyArray, type JaxRuntime } from './array';
 import { numpyResultDtype } from './numpy_promotion';
 
@@ -24,9 +24,16 @@ function call(fns: ModuleFunctions, name: string, args: PyValue[], kwargs: [stri
 
 const asArray = (fns: ModuleFunctions, x: PyValue, ctx: HostContext): PyArray => call(fns, 'asarray', [x], [], ctx) as PyArray;
 
+/** `x` as an array of `dtype` (itself where it already is one). */
+const ofDtype = (fns: ModuleFunctions, x: PyArray, dtype: DType, ctx: HostContext): PyArray =>
+  x.dtype === dtype ? x : (call(fns, 'asarray', [x], [['dtype', dtype]], ctx) as PyArray);
+
+/** A slice bound or step as NumPy counts it: a complex step (`5j`) by its magnitude. */
+const magnitude = (v: PyValue): PyValue => (v instanceof PyComplex ? Math.hypot(v.re, v.im) : v);
+
 /** A slice's step as a count of points (`5j`), or null for an ordinary step. */
 function pointCount(step: PyValue): number | null {
-  return step instanceof PyComplex ? Math.trunc(Math.hypot(step.re, step.im)) : null;
+  return step instanceof PyComplex ? Math.trunc(magnitude(step) as number) : null;
 }
 
 /** `start:stop:step` as the 1-D grid both libraries make of it: arange, or linspace for a complex step. */
@@ -135,7 +142,7 @@ class AxisConcatenator extends HostObject {
     const final = this.numpy ? numpyResultDtype(this.rt, pieces.map((p, i) => ({ v: p.v, weak: scalar[i]! }))) : null;
     const joined = pieces.map((p, i) => {
       const raised = scalar[i] ? atLeast(this.fns, p, spec.ndmin, ctx) : p;
-      return final === null || raised.dtype === final ? raised : (call(this.fns, 'asarray', [raised], [['dtype', final]], ctx) as PyArray);
+      return final === null ? raised : ofDtype(this.fns, raised, final, ctx);
     });
     return call(this.fns, 'concatenate', [new PyTuple(joined)], [['axis', BigInt(spec.axis)]], ctx);
   }
@@ -148,8 +155,7 @@ const GRID_TYPES = {
 
 /** A number of a slice (int or float) as NumPy reads it; a complex one is a step count. */
 function sliceNumber(v: PyValue, ctx: HostContext): number {
-  if (v instanceof PyComplex) return Math.hypot(v.re, v.im);
-  return toFloat(v, ctx);
+  return toFloat(magnitude(v), ctx);
 }
 
 /** `mgrid` (dense) and `ogrid` (open): index grids over slices. */
@@ -175,9 +181,9 @@ class GridMaker extends HostObject {
     // magnitude); JAX: the 1-D grids promoted together.
     const dtype = this.numpy
       ? numpyResultDtype(this.rt, [0n, ...(slices as PySlice[]).flatMap((p) => [p.start ?? 0n, p.stop, p.step ?? 1n])]
-        .map((v) => ({ v: asArray(this.fns, v instanceof PyComplex ? Math.hypot(v.re, v.im) : v, ctx).v, weak: true })))
+        .map((v) => ({ v: asArray(this.fns, magnitude(v), ctx).v, weak: true })))
       : lines.map((l) => l.dtype).reduce(promoteTypes);
-    const typed = lines.map((l) => (l.dtype === dtype ? l : (call(this.fns, 'asarray', [l], [['dtype', dtype]], ctx) as PyArray)));
+    const typed = lines.map((l) => ofDtype(this.fns, l, dtype, ctx));
     if (typed.length === 0) return this.numpy ? new PyList([]) : call(this.fns, 'arange', [0n], [], ctx);
     const sizes = typed.map((l) => BigInt(l.shape[0]!));
     if (this.sparse) {

@@ -21,7 +21,7 @@ import { JNP_SHAPE_FUNCTIONS } from './jnp_shape_ops';
 import { JNP_BITWISE_FUNCTIONS } from './bitwise';
 import { dtypeInfoAttrs } from './jnp_dtypes';
 import { indexTricks } from './index_tricks';
-import { jaxLinspaceAt, numpyArangeAt, numpyLinspaceAt } from './numpy_arange';
+import { jaxLinspaceAt, numpyArangeAt, numpyLinspaceAt } from './ranges';
 import { numpyFloat32Power, numpyFloatPower } from './numpy_libm';
 import { STATISTICS_FUNCTIONS } from './numpy_statistics';
 import { TUTORIAL_MATH_FUNCTIONS } from './numpy_tutorial_math';

@@ -1,4 +1,7 @@
 /**
+ * Ranges as each library fills them: NumPy's arange (also jax.numpy's with a step), NumPy's
+ * linspace, and jax.numpy's own linspace.
+ *
  * The values of NumPy's `arange`, and of `jax.numpy.arange` with a step (JAX 0.4.35 returns
  * `array(np.arange(start, stop, step, dtype))`): NumPy stores `start` and `start + step` (added as
  * Python numbers, then cast to the dtype), takes the step between those two stored values, and
