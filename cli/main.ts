@@ -25,6 +25,13 @@ async function main(argv: readonly string[]): Promise<number> {
   return command(rest);
 }
 
+// `gradlens run f.py | head`: once the reader has gone, stop as a Unix filter does (status 128 + SIGPIPE),
+// without a Node stack trace; the evaluation process ends with its IPC channel.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(141);
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -5,7 +5,7 @@
  */
 import { ROUNDING_METHODS } from '../../../runtime/primitives';
 import { broadcastShapes, complexOf, Int64RangeError, INT64_EXACT_LIMIT, isComplex, isFloat, isInexact, isInteger, promoteTypes, sizeOf, type DType } from '../../../runtime/core';
-import { complexRefusal, flattenNested, PyComplex, pyError, type HostContext, HostObject, ELLIPSIS, PyList, PySlice, PyTuple, type PyValue, sliceIndices, toIndex, typeName } from '../interpreter';
+import { complexRefusal, flattenNested, PyComplex, pyError, type HostContext, HostObject, ELLIPSIS, PyList, PyRange, PySlice, PyTuple, type PyValue, sliceIndices, toIndex, typeName } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
 import { numpySum } from './numpy_pairwise';
 import { numpyResultDtype } from './numpy_promotion';
@@ -753,6 +753,8 @@ export function arrayArgument(rt: JaxRuntime, x: PyValue, ctx: HostContext, nump
   if (!numpy && (x instanceof PyList || x instanceof PyTuple)) throw notArraylike(rt, x);
   if (typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean' || x instanceof PyList || x instanceof PyTuple) return arrayFromData(rt, x, undefined, ctx, numpy);
   if (x instanceof PyComplex) return numpy ? complexRefusal(ctx) : arrayFromData(rt, x, undefined, ctx, numpy);
+  // NB: NumPy reads a range as the sequence of its ints (np.mean(range(10))); jax.numpy refuses it, as JAX's _check_arraylike does.
+  if (numpy && x instanceof PyRange) return arrayFromData(rt, x, undefined, ctx, numpy);
   throw pyError('TypeError', `expected an array, got ${typeName(x)}`);
 }
 

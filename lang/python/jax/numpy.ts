@@ -69,12 +69,19 @@ const binaryFn = (prim: Parameters<typeof L.binary>[1]): Fn => (rt, args, kwargs
 const arithmeticFn = (ufunc: string, prim: Parameters<typeof L.binary>[1]): Fn => (rt, args, kwargs, ctx, numpy) => {
   if (!numpy) return binaryFn(prim)(rt, args, kwargs, ctx, numpy);
   const a = bindArgs(ufunc, ['x1', 'x2', 'out?'], args, kwargs, ctx);
+  const out = outArray(a);
+  const r = L.binary(rt, prim, arr(rt, a.required('x1'), ctx, numpy), arr(rt, a.required('x2'), ctx, numpy), ctx);
+  return out ? writeOut(ufunc, r, out, ctx) : r;
+};
+
+/** NumPy's `out=`: an array, or a tuple of one, that the result is written into and returned; null when not given. */
+function outArray(a: Args): PyArray | null {
   const given = a.get('out');
   const out = given instanceof PyTuple && given.items.length === 1 ? given.items[0] : given;
-  if (out !== undefined && out !== null && !(out instanceof PyArray && out.numpy)) throw pyError('TypeError', 'return arrays must be of ArrayType');
-  const r = L.binary(rt, prim, arr(rt, a.required('x1'), ctx, numpy), arr(rt, a.required('x2'), ctx, numpy), ctx);
-  return out instanceof PyArray ? writeOut(ufunc, r, out, ctx) : r;
-};
+  if (out === undefined || out === null) return null;
+  if (!(out instanceof PyArray && out.numpy)) throw pyError('TypeError', 'return arrays must be of ArrayType');
+  return out;
+}
 
 const divModFn = (name: string, which: '//' | '%'): Fn => (rt, args, kwargs, ctx, numpy) => {
   const a = bindArgs(name, ['x1', 'x2'], args, kwargs, ctx);
@@ -218,14 +225,18 @@ export const FUNCTIONS: Record<string, Fn> = {
     return numpy ? L.where(rt, c, x, y, ctx).keptAsArray() : L.jnpWhere(rt, c, x, y, ctx);
   },
   clip: (rt, args, kwargs, ctx, numpy) => {
-    const a = bindArgs('clip', ['x', 'min?', 'max?', '*', 'a_min?', 'a_max?'], args, kwargs, ctx);
-    let x: PyValue = arr(rt, a.required('x'), ctx, numpy);
+    const a = numpy
+      ? bindArgs('clip', ['a', 'a_min', 'a_max', 'out?'], args, kwargs, ctx)
+      : bindArgs('clip', ['x', 'min?', 'max?', '*', 'a_min?', 'a_max?'], args, kwargs, ctx);
+    let x: PyValue = arr(rt, a.required(numpy ? 'a' : 'x'), ctx, numpy);
     const lo = a.opt('min') ?? a.opt('a_min');
     const hi = a.opt('max') ?? a.opt('a_max');
+    if (numpy && lo === undefined && hi === undefined) throw pyError('ValueError', 'One of max or min must be given');
     // NB: bound in JAX's order (maximum(min, arr), then minimum(max, arr)), so make_jaxpr prints `max -1.0 a` as JAX does.
     if (lo !== undefined) x = L.binary(rt, 'max', lo, x, ctx);
     if (hi !== undefined) x = L.binary(rt, 'min', hi, x, ctx);
-    return x;
+    const out = numpy ? outArray(a) : null;
+    return out ? writeOut('clip', x as PyArray, out, ctx) : x;
   },
   sum: reductionFn('sum'), mean: reductionFn('mean'), max: reductionFn('max'), min: reductionFn('min'), prod: reductionFn('prod'),
   amax: reductionFn('max'), amin: reductionFn('min'),

@@ -15,6 +15,7 @@ type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, nu
 
 function arr(rt: JaxRuntime, x: PyValue, ctx: HostContext, numpy: boolean): PyArray {
   if (x instanceof PyArray) return x;
+  if (numpy) return L.arrayArgument(rt, x, ctx, numpy);
   if (typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean' || x instanceof PyList || x instanceof PyTuple) return L.arrayFromData(rt, x, undefined, ctx, numpy);
   if (x instanceof PyComplex) complexRefusal(ctx);
   throw pyError('TypeError', `expected an array, got ${typeName(x)}`);

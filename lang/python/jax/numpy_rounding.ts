@@ -6,19 +6,14 @@
  * `round` is jnp.round (jnp_rounding.ts), which traces.
  */
 import { isFloat, isInteger, type DType } from '../../../runtime/core';
-import { bindArgs, complexRefusal, type HostContext, type Kwargs, PyComplex, PyList, pyError, PyTuple, type PyValue, typeName } from '../interpreter';
+import { bindArgs, type HostContext, type Kwargs, pyError, type PyValue } from '../interpreter';
 import { PyArray, type ArrayMethod, type JaxRuntime } from './array';
 import { round as jnpRound } from './jnp_rounding';
 import * as L from './lax';
 
 type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, numpy: boolean) => PyValue;
 
-function arr(rt: JaxRuntime, x: PyValue, ctx: HostContext): PyArray {
-  if (x instanceof PyArray) return x;
-  if (typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean' || x instanceof PyList || x instanceof PyTuple) return L.arrayFromData(rt, x, undefined, ctx, true);
-  if (x instanceof PyComplex) complexRefusal(ctx);
-  throw pyError('TypeError', `expected an array, got ${typeName(x)}`);
-}
+const arr = (rt: JaxRuntime, x: PyValue, ctx: HostContext): PyArray => L.arrayArgument(rt, x, ctx, true);
 
 /** C's rint in the default rounding mode: to the nearest integer, ties to even, the sign of zero kept. */
 export function rint(v: number): number {

@@ -11,6 +11,7 @@ import { ELLIPSIS, EXCEPTION_TYPES, NOT_IMPLEMENTED, pyError, PySlice, PyTuple, 
 import { PyArray } from './array';
 import { setAt } from './at';
 import * as L from './lax';
+import { writtenOnHost } from './numpy_host_writes';
 
 const isBasic = (it: PyValue) => typeof it === 'bigint' || it instanceof PySlice || it === null || it === ELLIPSIS;
 
@@ -103,20 +104,28 @@ export function getIndex(x: PyArray, index: PyValue, ctx: HostContext): PyArray 
   return out.viewOf(
     x,
     (p) => L.getIndex(p.rt, p, index, ctx),
-    (p, values) => setAt(p, index, values, ctx),
+    (p, values) => writtenOnHost(p, index, values, ctx) ?? setAt(p, index, values, ctx),
     contiguousIndex(x, items, ctx),
   );
 }
 
 /** The true positions of a boolean mask over x's axes from `first` on, row-major (NumPy's `x[mask]` and `x[mask] = v`). */
 function truePositions(x: PyArray, mask: PyArray, ctx: HostContext, first = 0): bigint[] {
+  checkMaskShape(x, mask, first);
+  const values = mask.values(ctx, 'index');
+  const picks: bigint[] = [];
+  for (let i = 0; i < values.length; i++) if (values[i]) picks.push(BigInt(i));
+  return picks;
+}
+
+/** NumPy's IndexError for a boolean mask whose shape is not that of x's axes from `first` on. */
+function checkMaskShape(x: PyArray, mask: PyArray, first = 0): void {
   for (const [i, n] of mask.shape.entries()) {
     const dim = first + i;
     if (x.shape[dim] !== n) {
       throw pyError('IndexError', `boolean index did not match indexed array along dimension ${dim}; dimension is ${x.shape[dim] ?? 0} but corresponding boolean dimension is ${n}`);
     }
   }
-  return Array.from(mask.values(ctx, 'index')).flatMap((m, i) => (m ? [BigInt(i)] : []));
 }
 
 /** `x[mask]`: the rows (elements, for a mask of x's shape) where the mask is true, as a new array. */
@@ -169,6 +178,8 @@ export function setIndex(x: PyArray, index: PyValue, value: PyValue, ctx: HostCo
   const rt = x.rt;
   if (x.traced) throw pyError('TypeError', 'assignment into a NumPy array inside a traced (jit, grad, vmap) function is not supported; use a jax array and x.at[idx].set(y)');
   if (index instanceof PyArray && index.dtype === 'bool') return setMasked(x, index, value, ctx);
+  const onHost = writtenOnHost(x, index, value, ctx);
+  if (onHost) return x.assign(onHost);
   const positions = maskedAxesAsPositions(x, index, ctx);
   try {
     // NB: reading x[index] first raises NumPy's IndexError for an index out of bounds (the scatter would drop it).
@@ -197,6 +208,12 @@ function setMasked(x: PyArray, mask: PyArray, value: PyValue, ctx: HostContext):
   const rt = x.rt;
   const v = valueArray(x, value, x.dtype, ctx);
   try {
+    if (mask.shape.length >= x.shape.length && v.shape.length === 0) {
+      // NB: a scalar where a full mask is true (`h[h <= 0] = 0`) needs no positions: one select.
+      checkMaskShape(x, mask);
+      x.assign(L.op(rt, () => L.wrap(rt, rt.o.select(mask.v, rt.o.broadcastTo(v.v, x.shape), x.v), false, true)));
+      return;
+    }
     const picks = truePositions(x, mask, ctx);
     if (mask.shape.length < x.shape.length) {
       const rest = x.shape.slice(mask.shape.length);
@@ -210,10 +227,6 @@ function setMasked(x: PyArray, mask: PyArray, value: PyValue, ctx: HostContext):
       const written = setAt(rows, positions, v, ctx);
       x.assign(L.reshaped(rt, written, [...x.shape]));
       for (const temporary of [rows, positions, written]) temporary.discard();
-      return;
-    }
-    if (v.shape.length === 0) {
-      x.assign(L.op(rt, () => L.wrap(rt, rt.o.select(mask.v, rt.o.broadcastTo(v.v, x.shape), x.v), false, true)));
       return;
     }
     // NB: an array of values goes to the true positions in row-major order, as NumPy assigns them.

@@ -37,6 +37,7 @@ import { timeModule } from './time';
 import { tqdmAutoModule, tqdmModule } from './tqdm';
 import { typesModule } from './types';
 import { typingModule } from './typing';
+import { unicodedataModule } from './unicodedata';
 import { warningsModule } from './warnings';
 
 export const STANDARD_MODULES: ModuleRegistry = {
@@ -76,5 +77,6 @@ export const STANDARD_MODULES: ModuleRegistry = {
   'tqdm.auto': tqdmAutoModule,
   types: typesModule,
   typing: typingModule,
+  unicodedata: unicodedataModule,
   warnings: warningsModule,
 };

@@ -2,7 +2,7 @@
  * Helpers for host shims: binding Python call arguments to parameters, and
  * converting Python values to and from plain JS data (numbers, nested arrays).
  */
-import { pyError, type HostContext, HostObject, PyList, PyTuple, type Kwargs, type PyValue, typeName } from '../values';
+import { pyError, type HostContext, HostObject, PyList, PyRange, PyTuple, type Kwargs, type PyValue, typeName } from '../values';
 import { complexRefusal, PyComplex } from './complex';
 import { toFloat, toIndex } from './conversions';
 import { truthy } from './repr';
@@ -191,17 +191,18 @@ export function flattenNested(v: PyValue, ctx: HostContext): NestedNumbers {
     if (k === 'float' || (k === 'int' && kind === 'bool')) kind = k;
   };
   const walk = (x: PyValue, dims: number[]): void => {
-    if (x instanceof PyList || x instanceof PyTuple) {
+    const items = x instanceof PyList || x instanceof PyTuple ? x.items : x instanceof PyRange ? rangeItems(x, ctx) : null;
+    if (items) {
       const depth = dims.length;
-      if (shape && depth < shape.length && shape[depth] !== x.items.length) {
-        throw pyError('ValueError', `expected sequence of length ${shape[depth]} at dim ${depth} (got ${x.items.length})`);
+      if (shape && depth < shape.length && shape[depth] !== items.length) {
+        throw pyError('ValueError', `expected sequence of length ${shape[depth]} at dim ${depth} (got ${items.length})`);
       }
       if (shape && depth >= shape.length) throw pyError('ValueError', `too many dimensions in nested sequence at dim ${depth}`);
-      if (!shape && x.items.length === 0) {
+      if (!shape && items.length === 0) {
         shape = [...dims, 0];
         return;
       }
-      for (const item of x.items) walk(item, [...dims, x.items.length]);
+      for (const item of items) walk(item, [...dims, items.length]);
       return;
     }
     if (shape === null) shape = dims;
@@ -221,6 +222,13 @@ export function flattenNested(v: PyValue, ctx: HostContext): NestedNumbers {
   };
   walk(v, []);
   return { shape: shape ?? [], data, kind };
+}
+
+/** A range's ints, as NumPy and PyTorch read `range(n)` as a sequence; each counted as a step, as iterating it would be. */
+function rangeItems(r: PyRange, ctx: HostContext): bigint[] {
+  const n = Number(r.length);
+  ctx.tick(n);
+  return Array.from({ length: n }, (_, i) => r.at(BigInt(i)));
 }
 
 /** Nested Python lists from flat data and a shape (`tensor.tolist()`); ints stay ints when `kind` says so. */
