@@ -5,6 +5,6 @@
 export { STANDARD_MODULES } from './standard';
 export { liftedMath, mathModule } from './math';
 export { regexSearches } from './re';
-export { structSequenceType } from './namedtuple';
+export { makeNamedTuple, structSequenceType } from './namedtuple';
 export { counterType, orderedDictType } from './dict_subclasses';
 export { deepCopy } from './copy';

@@ -176,4 +176,18 @@ describe('torch shim: errors', () => {
     assert.equal(errorOf(runOn(wasm, source)), 'script.py:5:1: error: RuntimeError: a float32[3] tensor that MulBackward0 saved for backward was given new memory by `.data = ...` since: '
       + "PyTorch's backward reads the new values, Gradlens keeps the saved ones. Set .data after backward(), or run the forward again after setting it");
   });
+
+  it('pack_padded_sequence of lengths not longest first fails at the call with PyTorch\'s message; lengths past the padded steps are refused', () => {
+    const source = [
+      'import torch',
+      'from torch.nn.utils.rnn import pack_padded_sequence',
+      'x = torch.zeros(4, 3, 2)',
+      'packed = pack_padded_sequence(x, [4, 2, 1])',
+      'packed = pack_padded_sequence(x, [3, 4, 2])',
+    ].join('\n');
+    assert.equal(errorOf(runOn(wasm, source)), 'script.py:5:10: error: RuntimeError: `lengths` array must be sorted in decreasing order when `enforce_sorted` is True. '
+      + 'You can pass `enforce_sorted=False` to pack_padded_sequence and/or pack_sequence to sidestep this requirement if you do not need ONNX exportability.');
+    // NB: PyTorch 1.13 packs fewer rows than its batch_sizes count here, without a word.
+    assert.match(errorOf(runOn(wasm, source.replace('[3, 4, 2]', '[5, 2, 1]'))), /^script\.py:5:10: error: ValueError: pack_padded_sequence: a length of 5 is longer than the padded input's 4 steps/);
+  });
 });

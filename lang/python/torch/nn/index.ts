@@ -12,6 +12,7 @@ import { containerTypes } from './containers';
 import { CONV_LAYER_NAMES, convLayerTypes } from './conv_layers';
 import { INIT_NAMES, initAttrs } from './init';
 import { layerTypes } from './layers';
+import { packedSequences } from './packed_sequence';
 import { RECURRENT_NAMES, recurrentTypes } from './recurrent';
 import { RECURRENT_CELL_NAMES, recurrentCellTypes } from './recurrent_cells';
 import { rnnUtils, RNN_UTILS_NAMES } from './rnn_utils';
@@ -36,7 +37,8 @@ export function nnAttrs(rt: TorchRuntime, functional: PyModule): NNModules {
   // `nn.Parameter(torch.randn(4, 8))` shares the data's memory, not the tensor: a temporary goes with its statement.
   rt.parameterType.keepsNoArguments = true;
   const init = createModule('torch.nn.init', initAttrs(rt));
-  const rnn = rnnUtils(rt);
+  const packed = packedSequences(rt);
+  const rnn = rnnUtils(rt, packed);
   const utils = nnUtils(rt, rnn);
   const layers = layerTypes(rt, Module);
   const attention = attentionTypes(rt, Module, layers.Linear);
@@ -53,7 +55,7 @@ export function nnAttrs(rt: TorchRuntime, functional: PyModule): NNModules {
       ...layers,
       ...attention,
       ...transformers,
-      ...recurrentTypes(rt, Module),
+      ...recurrentTypes(rt, Module, packed),
       ...recurrentCellTypes(rt, Module),
       ...convLayerTypes(rt, Module),
       ...activations,

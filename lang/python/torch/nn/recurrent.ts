@@ -5,16 +5,19 @@
  * (n = tanh(in + r * hn), h' = (h - n) * z + n). Parameters are PyTorch's, named and ordered as its
  * (`weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0`, then `_reverse`, layer by layer),
  * each drawn from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)) in that order; batch_first,
- * unbatched input, several layers with dropout between them, and both directions.
+ * unbatched input, several layers with dropout between them, and both directions. A PackedSequence
+ * runs as ATen's packed layers: each sequence stops at its own length (its h_n is its state there)
+ * and the reverse direction starts at each sequence's own end.
  */
 import { type HostContext, pyError, PyInstance, PyTuple, PyType, type PyValue, typeName } from '../../interpreter';
 import { arith } from '../arith';
 import { FUNCTIONS } from '../functional';
-import { SPLITTING_METHODS } from '../splitting';
+import { piece, SPLITTING_METHODS } from '../splitting';
 import { PyTensor, type TorchRuntime } from '../tensor';
 import * as T from '../tensor_ops';
 import { fillUniform } from './draws';
 import { attr, layerType, newParameter, setPlain, tensorAttr } from './layer';
+import { type Packed, type PackedSequences, reorder } from './packed_sequence';
 
 export type Mode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
 
@@ -85,63 +88,133 @@ function shapeText(s: readonly number[]): string {
   return `(${s.join(', ')})`;
 }
 
-/** The forward of every mode: (output, h_n) or, for LSTM, (output, (h_n, c_n)). */
-function runRecurrent(rt: TorchRuntime, self: PyInstance, input: PyValue, hx: PyValue, ctx: HostContext): PyValue {
-  const c = configOf(self);
-  if (!(input instanceof PyTensor)) throw pyError('TypeError', `${self.cls.name}.forward(): input must be a Tensor, not ${typeName(input)}`);
+/** hidden_slice: rows [start, end) of each state (h, and c for LSTM). */
+function stateRows(hidden: readonly PyTensor[], start: number, end: number): PyTensor[] {
+  return hidden.map((h) => piece(h, 0, start, end - start, 'SliceBackward0'));
+}
+
+/**
+ * One direction of one layer over its steps, as ATen's PackedLayer and ReversedPackedLayer: step t
+ * runs the first sizes[t] sequences (sizes never grow). Forward, a sequence's state is set aside
+ * where it ends; in reverse, each sequence joins with its initial state at its own last step.
+ * A padded batch is the case where every size is the batch.
+ */
+function runDirection(rt: TorchRuntime, mode: Mode, projected: readonly PyTensor[], sizes: readonly number[], initial: PyTensor[], whh: PyTensor, bhh: PyTensor | null, reverse: boolean, ctx: HostContext): { outputs: PyTensor[]; final: PyTensor[] } {
+  const outputs: PyTensor[] = [];
+  const n = sizes.length;
+  if (reverse) {
+    let last = sizes[n - 1];
+    let hidden = last < initial[0].shape[0] ? stateRows(initial, 0, last) : initial;
+    for (let t = n - 1; t >= 0; t--) {
+      if (sizes[t] > last) hidden = hidden.map((h, i) => T.cat(rt, [h, stateRows([initial[i]], last, sizes[t])[0]], 0));
+      last = sizes[t];
+      hidden = cell(rt, mode, projected[t], hidden, whh, bhh, ctx);
+      outputs.push(hidden[0]);
+    }
+    return { outputs: outputs.reverse(), final: hidden };
+  }
+  let hidden = initial;
+  let last = sizes[0];
+  const ended: PyTensor[][] = [];
+  for (let t = 0; t < n; t++) {
+    if (sizes[t] < last) {
+      ended.push(stateRows(hidden, sizes[t], last));
+      hidden = stateRows(hidden, 0, sizes[t]);
+    }
+    last = sizes[t];
+    hidden = cell(rt, mode, projected[t], hidden, whh, bhh, ctx);
+    outputs.push(hidden[0]);
+  }
+  if (ended.length === 0) return { outputs, final: hidden };
+  ended.push(hidden);
+  ended.reverse();
+  return { outputs, final: hidden.map((_, i) => T.cat(rt, ended.map((e) => e[i]), 0)) };
+}
+
+/** What the layers step through: a (T, B, I) tensor, or a PackedSequence's (N, I) data with each step's batch size. */
+interface Sequence {
+  readonly x: PyTensor;
+  readonly batch: number;
+  readonly sizes: readonly number[];
+  readonly packed: Packed | null;
+}
+
+/** The input as the layers see it, and whether it came unbatched (a 2-D tensor). */
+function sequenceOf(c: Config, name: string, input: PyValue, packed: PackedSequences): { seq: Sequence; batched: boolean } {
+  const p = packed.read(input);
+  if (p !== null) {
+    if (p.data.shape.length !== 2) throw pyError('RuntimeError', `input must have 2 dimensions, got ${p.data.shape.length}`);
+    if (p.data.shape[1] !== c.inputSize) throw pyError('RuntimeError', `input.size(-1) must be equal to input_size. Expected ${c.inputSize}, got ${p.data.shape[1]}`);
+    const sizes = p.batchSizes.values('int');
+    return { seq: { x: p.data, batch: sizes[0], sizes, packed: p }, batched: true };
+  }
+  if (!(input instanceof PyTensor)) throw pyError('TypeError', `${name}.forward(): input must be a Tensor or a PackedSequence, not ${typeName(input)}`);
   const batched = input.shape.length === 3;
   let x = batched ? input : T.unsqueeze(input, 1);
   if (x.shape.length !== 3) throw pyError('RuntimeError', `input must have 3 dimensions, got ${x.shape.length}`);
   if (c.batchFirst && batched) x = T.transpose(x, 0, 1);
   if (x.shape[2] !== c.inputSize) throw pyError('RuntimeError', `input.size(-1) must be equal to input_size. Expected ${c.inputSize}, got ${x.shape[2]}`);
-  const batch = x.shape[1];
-  const stateShape = [c.numLayers * c.directions, batch, c.hiddenSize];
-  const states: PyTensor[] = [];
+  return { seq: { x, batch: x.shape[1], sizes: Array<number>(x.shape[0]).fill(x.shape[1]), packed: null }, batched };
+}
+
+/** The initial states (h_0, and c_0 for LSTM), permuted to the packed order as permute_hidden does. */
+function initialStates(rt: TorchRuntime, c: Config, seq: Sequence, batched: boolean, hx: PyValue, ctx: HostContext): PyTensor[] {
+  const stateShape = [c.numLayers * c.directions, seq.batch, c.hiddenSize];
   const lstm = c.mode === 'LSTM';
-  if (hx === null || hx === undefined) {
-    states.push(zeros(rt, stateShape, x));
-    if (lstm) states.push(zeros(rt, stateShape, x));
-  } else {
-    const given = lstm ? (hx instanceof PyTuple && hx.items.length === 2 ? hx.items : null) : [hx];
-    if (given === null) throw pyError('TypeError', 'LSTM expects hx as a tuple of (h_0, c_0)');
-    given.forEach((h, k) => {
-      if (!(h instanceof PyTensor)) throw pyError('TypeError', `hx must be a Tensor, not ${typeName(h)}`);
-      const s = batched ? h : h.shape.length === 2 ? T.unsqueeze(h, 1) : h;
-      if (!batched && h.shape.length !== 2) throw pyError('RuntimeError', `For unbatched 2-D input, hx ${lstm ? 'and cx ' : ''}should also be 2-D but got ${h.shape.length}-D tensor`);
-      if (s.shape.join() !== stateShape.join()) {
-        throw pyError('RuntimeError', `Expected hidden${lstm ? `[${k}]` : ''} size ${shapeText(stateShape)}, got [${s.shape.join(', ')}]`);
-      }
-      states.push(s);
-    });
-  }
+  if (hx === null || hx === undefined) return lstm ? [zeros(rt, stateShape, seq.x), zeros(rt, stateShape, seq.x)] : [zeros(rt, stateShape, seq.x)];
+  const given = lstm ? (hx instanceof PyTuple && hx.items.length === 2 ? hx.items : null) : [hx];
+  if (given === null) throw pyError('TypeError', 'LSTM expects hx as a tuple of (h_0, c_0)');
+  const sorted = seq.packed?.sortedIndices ?? null;
+  return given.map((h, k) => {
+    if (!(h instanceof PyTensor)) throw pyError('TypeError', `hx must be a Tensor, not ${typeName(h)}`);
+    if (!batched && h.shape.length !== 2) throw pyError('RuntimeError', `For unbatched 2-D input, hx ${lstm ? 'and cx ' : ''}should also be 2-D but got ${h.shape.length}-D tensor`);
+    let s = batched ? h : T.unsqueeze(h, 1);
+    if (sorted !== null) s = reorder(s, 1, sorted, ctx);
+    if (s.shape.join() !== stateShape.join()) {
+      throw pyError('RuntimeError', `Expected hidden${lstm ? `[${k}]` : ''} size ${shapeText(stateShape)}, got [${s.shape.join(', ')}]`);
+    }
+    return s;
+  });
+}
+
+/** The forward of every mode: (output, h_n) or, for LSTM, (output, (h_n, c_n)); a PackedSequence in gives one out. */
+function runRecurrent(rt: TorchRuntime, self: PyInstance, packed: PackedSequences, input: PyValue, hx: PyValue, ctx: HostContext): PyValue {
+  const c = configOf(self);
+  const { seq, batched } = sequenceOf(c, self.cls.name, input, packed);
+  const states = initialStates(rt, c, seq, batched, hx, ctx);
   const perState = states.map((s) => unbindTime(s, ctx));
   const lastHidden: PyTensor[][] = states.map(() => []);
-  let layerInput = x;
+  let layerInput = seq.x;
   for (let layer = 0; layer < c.numLayers; layer++) {
     const outputs: PyTensor[] = [];
     for (let dir = 0; dir < c.directions; dir++) {
       const suffix = `_l${layer}${dir === 1 ? '_reverse' : ''}`;
       const w = (name: string) => tensorAttr(self, `${name}${suffix}`, ctx);
-      const projected = unbindTime(linear(rt, layerInput, w('weight_ih')!, c.bias ? w('bias_ih') : null, ctx), ctx);
-      const k = layer * c.directions + dir;
-      let hidden = perState.map((s) => s[k]);
-      const steps: PyTensor[] = [];
-      const order = projected.map((_, t) => (dir === 0 ? t : projected.length - 1 - t));
-      for (const t of order) {
-        hidden = cell(rt, c.mode, projected[t], hidden, w('weight_hh')!, c.bias ? w('bias_hh') : null, ctx);
-        steps.push(hidden[0]);
+      const all = linear(rt, layerInput, w('weight_ih')!, c.bias ? w('bias_ih') : null, ctx);
+      let projected: PyTensor[];
+      if (seq.packed === null) projected = unbindTime(all, ctx);
+      else {
+        let offset = 0;
+        projected = seq.sizes.map((size) => piece(all, 0, (offset += size) - size, size, 'SliceBackward0'));
       }
-      if (dir === 1) steps.reverse();
-      outputs.push(T.stack(rt, steps, 0));
-      hidden.forEach((h, i) => lastHidden[i].push(h));
+      const k = layer * c.directions + dir;
+      const run = runDirection(rt, c.mode, projected, seq.sizes, perState.map((s) => s[k]), w('weight_hh')!, c.bias ? w('bias_hh') : null, dir === 1, ctx);
+      outputs.push(seq.packed === null ? T.stack(rt, run.outputs, 0) : T.cat(rt, run.outputs, 0));
+      run.final.forEach((h, i) => lastHidden[i].push(h));
     }
-    layerInput = outputs.length === 1 ? outputs[0] : T.cat(rt, outputs, 2);
+    layerInput = outputs.length === 1 ? outputs[0] : T.cat(rt, outputs, -1);
     if (c.dropout > 0 && layer < c.numLayers - 1) {
       layerInput = FUNCTIONS.dropout(rt, [layerInput, c.dropout, attr(self, 'training', ctx)], new Map(), ctx) as PyTensor;
     }
   }
   let output = layerInput;
   let finals = lastHidden.map((hs) => T.stack(rt, hs, 0));
+  const lstm = c.mode === 'LSTM';
+  if (seq.packed !== null) {
+    const { unsortedIndices } = seq.packed;
+    if (unsortedIndices !== null) finals = finals.map((h) => reorder(h, 1, unsortedIndices, ctx));
+    return new PyTuple([packed.make({ ...seq.packed, data: output }), lstm ? new PyTuple(finals) : finals[0]]);
+  }
   if (c.batchFirst && batched) {
     // NB: PyTorch turns the output back in place (transpose_), whose node is TransposeBackward1.
     output = T.transpose(output, 0, 1);
@@ -156,7 +229,7 @@ function runRecurrent(rt: TorchRuntime, self: PyInstance, input: PyValue, hx: Py
 
 export const RECURRENT_NAMES = ['RNN', 'LSTM', 'GRU'] as const;
 
-export function recurrentTypes(rt: TorchRuntime, Module: PyType): Record<(typeof RECURRENT_NAMES)[number], PyType> {
+export function recurrentTypes(rt: TorchRuntime, Module: PyType, packed: PackedSequences): Record<(typeof RECURRENT_NAMES)[number], PyType> {
   const make = (name: 'RNN' | 'LSTM' | 'GRU') => layerType(Module, name, 'torch.nn.modules.rnn', {
     init: ['input_size', 'hidden_size', 'num_layers?', ...(name === 'RNN' ? ['nonlinearity?'] : []), 'bias?', 'batch_first?', 'dropout?', 'bidirectional?', ...(name === 'LSTM' ? ['proj_size?'] : []), 'device?', 'dtype?'],
     setup(self, a, ctx) {
@@ -194,7 +267,7 @@ export function recurrentTypes(rt: TorchRuntime, Module: PyType): Record<(typeof
       const stdv = 1 / Math.sqrt(c.hiddenSize);
       for (const p of made) fillUniform(p, -stdv, stdv);
     },
-    forward: (self, args, kwargs, ctx) => runRecurrent(rt, self, args[0] ?? kwargs.get('input') ?? null, args[1] ?? kwargs.get('hx') ?? null, ctx),
+    forward: (self, args, kwargs, ctx) => runRecurrent(rt, self, packed, args[0] ?? kwargs.get('input') ?? null, args[1] ?? kwargs.get('hx') ?? null, ctx),
     extraRepr: (self) => {
       const c = configOf(self);
       let s = `${c.inputSize}, ${c.hiddenSize}`;
