@@ -200,6 +200,21 @@ function zeroValues(x: PyTensor, value: number): PyTensor {
   });
 }
 
+
+/**
+ * masked_fill's mask as PyTorch 1.13 takes it: a bool tensor, or an integer one of 0s and 1s
+ * (TensorAdvancedIndexing.cpp's check). A float mask is refused: 1.13 fills nothing with it and
+ * raises no error, later versions refuse it, and Gradlens never gives that silent no-op.
+ */
+function boolMask(mask: PyTensor): PyTensor {
+  if (mask.dtype === 'bool') return mask;
+  if (isFloating(mask.dtype)) {
+    throw pyError('RuntimeError', `masked_fill only supports boolean masks, but got mask with dtype ${SCALAR_TYPE[mask.dtype].toLowerCase()} (PyTorch 1.13 leaves the tensor unfilled for it, without an error); pass mask.bool() or mask > 0`);
+  }
+  if (mask.values().some((v) => v !== 0 && v !== 1)) throw pyError('RuntimeError', 'Mask tensor can take 0 and 1 values only');
+  return T.toDType(mask, 'bool');
+}
+
 export const TENSOR_METHODS = nameTable<Method>({
   ...DEEP_COPY_METHODS,
   ...ACTIVATION_METHODS,
@@ -357,7 +372,7 @@ export const TENSOR_METHODS = nameTable<Method>({
     return followOperands(T.where(x.rt, cond, x, other), [cond, x, other]);
   }),
   masked_fill: def('masked_fill', ['mask', 'value'], (x, a, ctx) => {
-    const mask = asTensor(x.rt, a.required('mask'), ctx, 'mask');
+    const mask = boolMask(asTensor(x.rt, a.required('mask'), ctx, 'mask'));
     const value = asTensor(x.rt, a.required('value'), ctx, 'value');
     const out = T.where(x.rt, mask, T.toDType(value, x.dtype), x);
     if (out.t.gradFn) out.t.gradFn.name = 'MaskedFillBackward0';

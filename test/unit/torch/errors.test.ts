@@ -33,6 +33,11 @@ describe('torch shim: errors', () => {
     assert.equal(r.output, 'False True\n');
   });
 
+  it('masked_fill with a float mask is refused at the line, where PyTorch 1.13 silently fills nothing', () => {
+    const r = runOn(wasm, 'import torch\nx = torch.ones(2, 3)\nm = torch.tensor([[1.0, 0, 1], [0, 1, 0]])\ny = x.masked_fill(m, 5.0)\n');
+    assert.equal(errorOf(r), 'script.py:4:5: error: RuntimeError: masked_fill only supports boolean masks, but got mask with dtype float (PyTorch 1.13 leaves the tensor unfilled for it, without an error); pass mask.bool() or mask > 0');
+  });
+
   it('an unknown function of torch.nn.functional says so too', () => {
     const r = runOn(wasm, 'import torch.nn.functional as F\nF.grid_sample(1, 2)\n');
     assert.match(errorOf(r), /^script\.py:2:1: error: AttributeError: module 'torch\.nn\.functional' has no attribute 'grid_sample'/);
