@@ -46,7 +46,7 @@ export function jaxprGraph(jaxpr: Jaxpr, plan: Plan, options: JaxprGraphOptions)
   // box opens from that node): scopes inside a body (functions the body calls) are not boxes.
   const addEqn = (e: AnyEquation, id: string, producers: Map<Var, string>, ms?: number, scope: OpScope | undefined = e.span?.scope): void => {
     // Literal operands belong to the op's label (`mul 3.0`): they are not nodes of their own.
-    const literals = e.inputs.filter((a) => !isVar(a)).map((a) => formatAtom(a, names).replace(/:.*$/, ''));
+    const literals = e.inputs.filter((a) => !isVar(a)).map((a) => formatAtom(a, names));
     nodes.push({
       id, label: [e.primitive, ...literals].join(' '), kind: 'op', type: outsOf(e).map((v) => formatAval(v.aval)).join(' '),
       ...(e.span ? { range: rangeOfSource(e.span) } : {}),

@@ -5,9 +5,12 @@ import { brk, concat, format, group, join, nest, nil, text, type Doc } from './p
 import { formatScalar, pyName, pyRepr, pyTuple, type PyValue } from './pyrepr';
 import { isCall, isVar, type AnyEquation, type Atom, type CallEquation, type CallParamsOf, type CallPrimitive, type Equation, type Jaxpr, type Var } from './types';
 
-/** How an operand prints: its name, or a literal with its type (`3.0:f32[]`). */
+/**
+ * How an operand prints: its name, or a literal's value alone (`3.0`): JAX 0.4.35's pp_var prints a
+ * Literal as str(val), with no type (the `3.0:f32[]` form came with JAX 0.7).
+ */
 export function formatAtom(a: Atom, names: ReadonlyMap<Var, string>): string {
-  if (!isVar(a)) return `${formatScalar(a.value, a.dtype)}:${formatAval(a.aval)}`;
+  if (!isVar(a)) return formatScalar(a.value, a.dtype);
   const name = names.get(a);
   if (name === undefined) throw new Error(`jaxpr: variable ${a.id} (${formatAval(a.aval)}) is used but never bound`);
   return name;
@@ -121,7 +124,7 @@ export function printJaxpr(jaxpr: Jaxpr, width = 80): string {
   return format(ppJaxpr(jaxpr, nameVars(jaxpr)), width);
 }
 
-/** One equation on one line, as it reads inside a printed jaxpr (`c:f32[] = mul 3.0:f32[] a`). */
+/** One equation on one line, as it reads inside a printed jaxpr (`c:f32[] = mul 3.0 a`). */
 export function printEquation(e: AnyEquation, names: ReadonlyMap<Var, string>): string {
   return format(ppEqn(e, names), Infinity);
 }

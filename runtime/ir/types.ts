@@ -11,7 +11,7 @@ export class Var {
   constructor(readonly aval: AbstractValue) {}
 }
 
-/** A 0-d constant written inline in an equation (`3.0:f32[]`). */
+/** A 0-d constant written inline in an equation (`3.0`). */
 export class Literal {
   readonly value: number;
   constructor(value: number, readonly dtype: DType) {

@@ -182,7 +182,7 @@ export class TraceOps extends Ops<Tracer> {
   constructor(readonly trace: JaxprTrace) {
     super(trace);
   }
-  /** A literal (`3.0:f32[]`); its dtype defaults to float32, as JAX's. */
+  /** A literal (`3.0`); its dtype defaults to float32, as JAX's. */
   lit(value: number, dtype: DType = 'float32'): Tracer { return this.trace.scalar(value, dtype); }
   /** A concrete array closed over by the traced function. */
   const(array: DeviceArray): Tracer { return this.trace.capture(array); }

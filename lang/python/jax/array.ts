@@ -355,7 +355,7 @@ export class PyArray extends HostObject {
   override setitem(index: PyValue, value: PyValue, ctx: HostContext): void {
     if (this.isScalar) throw pyError('TypeError', `'${this.pyType.nativeName}' object does not support item assignment`);
     if (this.numpy) return this.rt.behaviour.setIndex(this, rangesAsArrays(this.rt, index), value, ctx);
-    throw pyError('TypeError', 'JAX arrays are immutable and do not support in-place item assignment. Instead of x[idx] = y, use x = x.at[idx].set(y) or another .at[] method: https://docs.jax.dev/en/latest/_autosummary/jax.numpy.ndarray.at.html');
+    throw pyError('TypeError', 'JAX arrays are immutable and do not support in-place item assignment. Instead of x[idx] = y, use x = x.at[idx].set(y) or another .at[] method: https://jax.readthedocs.io/en/latest/_autosummary/jax.numpy.ndarray.at.html');
   }
 
   override len(): number {
@@ -423,7 +423,7 @@ export class PyArray extends HostObject {
 
   override repr(ctx: HostContext): string {
     if (this.dtype === KEY_DTYPE && !isTracer(this.v)) return keyRepr(this.rt.read(this.v), this.shape);
-    if (isTracer(this.v)) return `Traced<ShapedArray(${this.dtype}[${this.shape.join(',')}]${this.weak ? ', weak_type=True' : ''})>with<DynamicJaxprTrace>`;
+    if (isTracer(this.v)) return `Traced<ShapedArray(${this.dtype}[${this.shape.join(',')}]${this.weak ? ', weak_type=True' : ''})>with<${this.rt.traceRepr(this.v)}>`;
     if (this.isScalar && !isComplex(this.dtype)) return scalarStr(this.rt.read(this.v)[0], this.dtype);
     return this.numpy ? numpyRepr(this.printable(ctx)) : jaxRepr(this.printable(ctx), this.weak);
   }
@@ -796,6 +796,18 @@ export class JaxRuntime implements Emitter<Val> {
   /** JAX's error for traced `t` asked for `what` (bool, int, float, index, item), saying where the function holding it was staged. */
   conversionError(t: Tracer, what: string): Error {
     return tracerConversionError(what, `${t.dtype}[${t.shape.join(',')}]`, this.originOf(t));
+  }
+
+  /**
+   * How JAX 0.4.35 prints the trace holding `t` (core.Trace.__repr__): `DynamicJaxprTrace(level=2/0)`
+   * inside a jit within a jit, its level one more than the traces around it (the eval trace is
+   * level 0). Only where jit and make_jaxpr alone staged it: grad and vmap hold JVPTracers and
+   * BatchTracers in JAX, which print their primal or batched value (not known here).
+   */
+  traceRepr(t: Tracer): string {
+    const level = this.staging.findIndex((s) => s.trace === t.trace);
+    const byJit = level >= 0 && this.staging.slice(0, level + 1).every((s) => s.origin !== null);
+    return byJit ? `DynamicJaxprTrace(level=${level + 1}/0)` : 'DynamicJaxprTrace';
   }
 
   /** What JAX's errors say of where traced `t` comes from (its _origin_msg): '' where no jit or make_jaxpr staged it. */

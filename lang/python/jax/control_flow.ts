@@ -132,7 +132,7 @@ function switchFn(rt: JaxRuntime, args: PyValue[], kwargs: Map<string, PyValue>,
     if (isFloat(idx.dtype) || idx.dtype === 'bool') throw pyError('TypeError', `Index type must be an integer, got ${ctx.str(a.required('index'))}.`);
     if (fns.length === 1) return ctx.call(fns[0], operands);
     // JAX converts the index to int32 (a weakly typed traced one too: convert_element_type drops the
-    // weak type) and clamps it into range: `clamp 0:i32[] a 2:i32[]`.
+    // weak type) and clamps it into range: `clamp 0 a 2`.
     const int32 = weak && isTracer(idx) ? rt.o.bind('convert_element_type', [idx], { newDtype: 'int32' }) : L.cast(rt, idx, 'int32');
     const index = rt.o.bind('clamp', [new Scalar(0, 'int32'), int32, new Scalar(fns.length - 1, 'int32')], {});
     const branches = fns.map((f) => traceClosed(rt, ctx, 'switch', f, operands));

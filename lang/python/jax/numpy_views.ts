@@ -84,7 +84,7 @@ export function getIndex(x: PyArray, index: PyValue, ctx: HostContext): PyArray 
   const indexItems = index instanceof PyTuple ? index.items : [index];
   const tracedMask = indexItems.find((it): it is PyArray => it instanceof PyArray && it.dtype === 'bool' && it.traced && it.shape.length > 0);
   if (tracedMask) {
-    const err = pyError(NonConcreteBooleanIndexError, `Array boolean indices must be concrete; got ${tracedMask.dtype}[${tracedMask.shape.join(',')}]\n\nSee https://docs.jax.dev/en/latest/errors.html#jax.errors.NonConcreteBooleanIndexError`);
+    const err = pyError(NonConcreteBooleanIndexError, `Array boolean indices must be concrete; got ${tracedMask.dtype}[${tracedMask.shape.join(',')}]\n\nSee https://jax.readthedocs.io/en/latest/errors.html#jax.errors.NonConcreteBooleanIndexError`);
     throw err;
   }
   // NB: a concrete mask (a NumPy one under jit, too) picks its positions on the host, as JAX's _expand_bool_indices does.

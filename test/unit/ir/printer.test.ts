@@ -14,9 +14,9 @@ describe('jaxpr printer', () => {
     assert.equal(printJaxpr(j), text([
       '{ lambda ; a:f32[]. let',
       '    b:f32[] = integer_pow[y=2] a',
-      '    c:f32[] = mul 3.0:f32[] a',
+      '    c:f32[] = mul 3.0 a',
       '    d:f32[] = add b c',
-      '    e:f32[] = add d 5.0:f32[]',
+      '    e:f32[] = add d 5.0',
       '  in (e,) }',
     ]));
   });
@@ -106,10 +106,10 @@ describe('jaxpr printer', () => {
     }, [f32(4)]);
     assert.equal(printJaxpr(j), text([
       '{ lambda ; a:f32[4]. let',
-      '    b:bool[4] = gt a 0.0:f32[]',
-      '    c:f32[4] = select_n b 0.0:f32[] a',
+      '    b:bool[4] = gt a 0.0',
+      '    c:f32[4] = select_n b 0.0 a',
       '    d:i32[4] = convert_element_type[new_dtype=int32 weak_type=False] c',
-      '    e:f32[7] = pad[padding_config=((1, 2, 0),)] c 0.0:f32[]',
+      '    e:f32[7] = pad[padding_config=((1, 2, 0),)] c 0.0',
       '    f:f32[2,2] = reshape[dimensions=None new_sizes=(2, 2)] a',
       '    g:f32[2,2] = transpose[permutation=(1, 0)] f',
       '  in (d, e, g) }',
@@ -162,7 +162,7 @@ describe('jaxpr printer', () => {
     const json = jaxprToJson(j);
     assert.equal(json.eqns.length, 1);
     assert.deepEqual(json.eqns[0].span, span);
-    assert.equal(json.eqns[0].text, 'b:f32[2] = mul a 2.0:f32[]');
+    assert.equal(json.eqns[0].text, 'b:f32[2] = mul a 2.0');
     assert.deepEqual(json.eqns[0].inputs, [{ name: 'a', type: 'f32[2]', shape: [2], dtype: 'float32' }, { literal: 2, dtype: 'float32' }]);
     assert.equal(json.text, printJaxpr(j));
     assert.doesNotThrow(() => JSON.stringify(json));

@@ -212,12 +212,12 @@ print(jax.make_jaxpr(lambda x: jnp.abs(x + 0j))(jnp.ones(3)))
 { lambda ; a:c64[]. let
     b:c64[] = conj[input_dtype=complex64] a
     c:c64[] = mul b a
-    d:c64[] = mul c (2+0j):c64[]
+    d:c64[] = mul c (2+0j)
   in (d,) }
 { lambda ; a:f32[] b:f32[]. let c:c64[] = complex a b in (c,) }
 { lambda ; a:f32[3]. let
     b:c64[3] = convert_element_type[new_dtype=complex64 weak_type=False] a
-    c:c64[3] = add b (0+0j):c64[]
+    c:c64[3] = add b (0+0j)
     d:f32[3] = abs c
   in (d,) }
 `);

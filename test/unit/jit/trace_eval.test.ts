@@ -69,7 +69,7 @@ describe('jit: tracing then evaluating equals evaluating eagerly', () => {
     const j = makeJaxpr((o, x) => o.apply('mul', [o.apply('add', [x, 2], {}), w], {}), [aval([2], 'float64')]);
     assert.equal(printJaxpr(j), [
       '{ lambda a:f64[2]; b:f64[2]. let',
-      '    c:f64[2] = add b 2.0:f64[]',
+      '    c:f64[2] = add b 2.0',
       '    d:f64[2] = mul c a',
       '  in (d,) }',
     ].join('\n'));

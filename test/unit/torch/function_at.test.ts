@@ -81,9 +81,9 @@ describe('torch function on both engines (torchFunctionAt, evaluated as the host
     assert.equal(printJaxpr(ok(at.jaxpr(false))), [
       '{ lambda ; a:f32[]. let',
       '    b:f32[] = integer_pow[y=2] a',
-      '    c:f32[] = mul 3.0:f32[] a',
+      '    c:f32[] = mul 3.0 a',
       '    d:f32[] = add b c',
-      '    e:f32[] = add d 5.0:f32[]',
+      '    e:f32[] = add d 5.0',
       '  in (e,) }',
     ].join('\n'));
     const lines = ok(at.jaxpr(false)).eqns.map((e) => e.span?.line);
