@@ -6,7 +6,20 @@ import type { Backend, DeviceArray } from '../backends';
  */
 export class Storage {
   private refs = 1;
-  constructor(readonly array: DeviceArray, private readonly backend: Backend) {}
+  constructor(private current: DeviceArray, private readonly backend: Backend) {}
+
+  get array(): DeviceArray {
+    return this.current;
+  }
+
+  /**
+   * Puts `next` in place of the array, for every tensor and saved value that shares it: the value
+   * of a result just made, computed again as PyTorch computes it (torch_cpu_unary.ts, torch_softmax_order.ts).
+   */
+  replace(next: DeviceArray): void {
+    this.backend.dispose(this.current);
+    this.current = next;
+  }
 
   retain(): this {
     if (this.refs <= 0) throw new Error('internal: retained a freed storage');
@@ -15,7 +28,7 @@ export class Storage {
   }
 
   release(): void {
-    if (--this.refs === 0) this.backend.dispose(this.array);
+    if (--this.refs === 0) this.backend.dispose(this.current);
   }
 
   get freed(): boolean {

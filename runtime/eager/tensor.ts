@@ -313,6 +313,15 @@ export class Tensor implements AbstractValue {
     this.storage = next;
   }
 
+  /**
+   * Puts `values` in place of this tensor's, just made, for its saved aliases too (a tape node that
+   * saved the result reads them): the torch ops computed the value again as PyTorch's CPU kernel
+   * does (torch_cpu_unary.ts, torch_softmax_order.ts).
+   */
+  replaceValues(values: ArrayLike<number>): void {
+    this.liveStorage().replace(this.engine.backend.upload(values, this));
+  }
+
   /** The alias a tape node keeps: same memory and version counter, same grad_fn, tracked by no scope. */
   aliasForSave(withGradFn: boolean): Tensor {
     const alias = new Tensor(this.engine, this.liveStorage().retain(), this.shape, this.dtype, this.versionCounter);

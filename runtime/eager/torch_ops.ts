@@ -2,6 +2,9 @@ import { isFloat, normalizeAxis, promoteTypes, type DType } from '../core';
 import type { ComparisonPrimitive, FloatUnaryPrimitive, ReductionPrimitive } from '../primitives';
 import type { CompositeSaves, EagerEngine } from './engine';
 import type { Tensor } from './tensor';
+import { isTorchCpuUnary, torchCpuUnary } from './torch_cpu_unary';
+import { torchCpuNllLoss } from './torch_loss_order';
+import { torchCpuSoftmax } from './torch_softmax_order';
 import { torchCpuSum } from './torch_sum_order';
 
 /** What PyTorch's node saves for relu, softmax and log_softmax: their result alone. */
@@ -18,7 +21,8 @@ export type TensorLike = Tensor | number;
 export class TorchOps {
   /**
    * `addsOnHost(x)` says whether x's values can be read here (not on WebGPU, not a traced value):
-   * then sums and means take the value PyTorch's CPU kernel adds up, in its order.
+   * then sums and means take the value PyTorch's CPU kernel adds up, in its order, and float32
+   * exp, log, tanh and sigmoid the values its SLEEF and glibc functions give.
    */
   constructor(readonly engine: EagerEngine, private readonly addsOnHost: (x: Tensor) => boolean = () => false) {}
 
@@ -85,7 +89,14 @@ export class TorchOps {
 
   /** Unary math on floats; integer tensors are converted first, as torch.sin(int tensor) does. */
   unary(op: FloatUnaryPrimitive, x: Tensor): Tensor {
-    return this.o.bind(op, [this.toFloat(x)], {});
+    const input = this.toFloat(x);
+    const out = this.o.bind(op, [input], NO_PARAMS);
+    // NB: the backend's op runs too: whoever watches the backend (the evaluation's profiler, which
+    // finds where a NaN first appears) sees it; its values then give way to PyTorch's.
+    if (input.dtype === 'float32' && isTorchCpuUnary(op) && this.addsOnHost(input)) {
+      out.replaceValues(torchCpuUnary(op, input.dataSync(), input.shape, input.layout.strides));
+    }
+    return out;
   }
 
   abs(x: Tensor): Tensor { return this.o.abs(x); }
@@ -173,11 +184,36 @@ export class TorchOps {
   }
 
   logSoftmax(x: Tensor, dim: number): Tensor {
-    return this.engine.composite('LogSoftmaxBackward0', () => this.o.sub(x, this.logsumexp(x, dim, true)), RESULT);
+    return this.softmaxInCpuOrder(this.logSoftmaxTape(x, dim), x, dim, true);
   }
 
   softmax(x: Tensor, dim: number): Tensor {
-    return this.engine.composite('SoftmaxBackward0', () => this.o.exp(this.logSoftmax(x, dim)), RESULT);
+    const out = this.engine.composite('SoftmaxBackward0', () => this.o.exp(this.logSoftmaxTape(x, dim)), RESULT);
+    return this.softmaxInCpuOrder(out, x, dim, false);
+  }
+
+  private logSoftmaxTape(x: Tensor, dim: number): Tensor {
+    return this.engine.composite('LogSoftmaxBackward0', () => this.o.sub(x, this.logsumexp(x, dim, true)), RESULT);
+  }
+
+  /** `result` with the values PyTorch's CPU kernel computes for a float32 x whose values can be read here; its tape unchanged. */
+  private softmaxInCpuOrder(result: Tensor, x: Tensor, dim: number, log: boolean): Tensor {
+    if (x.dtype !== 'float32' || x.shape.length === 0 || !this.addsOnHost(x)) return result;
+    const axis = normalizeAxis(dim, x.shape.length, log ? 'log_softmax' : 'softmax');
+    result.replaceValues(torchCpuSoftmax(x.dataSync(), x.shape, axis, log));
+    return result;
+  }
+
+  /**
+   * `result`, nll_loss of an (N, C) float32 `logp` at `targets` reduced to one value (the mean where
+   * `mean`, else the sum), with the value PyTorch's CPU kernel adds up where logp's values can be
+   * read here; its tape unchanged.
+   */
+  nllLossInCpuOrder(result: Tensor, logp: Tensor, targets: readonly number[], weight: Tensor | null, ignoreIndex: number, mean: boolean): Tensor {
+    if (logp.dtype !== 'float32' || logp.shape.length !== 2 || !this.addsOnHost(logp)) return result;
+    const value = torchCpuNllLoss(logp.dataSync(), logp.shape[1], targets, weight?.dataSync() ?? null, ignoreIndex, mean);
+    result.replaceValues([value]);
+    return result;
   }
 
   // ---- shapes

@@ -11,6 +11,7 @@
  * NumPy's own float32 exp, log, sin, cos and tanh (numpyExpf, ...) are its SIMD kernels; glibc's float
  * functions (expm1f, log1pf, atanf, asinf, acosf, cbrtf, tanf, sinhf, coshf, asinhf, acoshf, atanhf,
  * exp2f, log2f, log10f, powf; expf and logf inside them) are what NumPy calls for float32 without AVX-512.
+ * PyTorch's float32 exp, log and tanh on an AVX2 CPU are SLEEF's (sleefExpf, sleefLogf, sleefTanhf).
  */
 export { glibcPow as pow, glibcPowIntegerInto as powIntegerInto } from './glibc_pow';
 export { MAX_FAST_EXPONENT as POW_INTEGER_INTO_MAX } from './pow_integer';
@@ -36,3 +37,4 @@ export { glibcExp2f, glibcExpf, glibcLog10f, glibcLog2f, glibcLogf } from './gli
 export { glibcAcoshf, glibcAsinhf, glibcAtanhf, glibcCoshf, glibcSinhf } from './glibc_hyperbolicf';
 export { glibcTanf } from './glibc_tanf';
 export { glibcPowf } from './glibc_powf';
+export { sleefExpf, sleefLogf, sleefTanhf } from './sleef_expf_logf';

@@ -199,7 +199,9 @@ function nll(rt: TorchRuntime, logp: PyTensor, target: PyTensor, weight: PyTenso
     const { loss, w, outShape } = nllTerms(rt, logp, target, weight, ignoreIndex);
     // PyTorch computes (N, C, d1, ...) inputs with nll_loss2d.
     const name = logp.shape.length >= 3 ? 'NllLoss2DBackward0' : 'NllLossBackward0';
-    return rt.result(T.asOp(nllReduce(rt, loss, w, r, outShape), [logp.t], name), [logp]);
+    const out = nllReduce(rt, loss, w, r, outShape);
+    if (r !== 'none') rt.torch.nllLossInCpuOrder(out, logp.t, target.values(), weight?.t ?? null, ignoreIndex, r === 'mean');
+    return rt.result(T.asOp(out, [logp.t], name), [logp]);
   });
 }
 
