@@ -57,7 +57,7 @@ describe('interpreter: modules', () => {
   });
 
   it('ships abc, argparse, bisect, cmath, collections, contextlib, copy, csv, dataclasses, datetime, enum, fractions, functools, heapq, io, itertools, json, logging, math, numbers, operator, os, os.path, pathlib, pprint, random, re, statistics, string, sys, textwrap, time, tqdm, tqdm.auto, types, typing for annotations, warnings, and accepts __future__ imports', () => {
-    assert.deepEqual(Object.keys(STANDARD_MODULES).sort(), ['abc', 'argparse', 'bisect', 'cmath', 'collections', 'contextlib', 'copy', 'csv', 'dataclasses', 'datetime', 'enum', 'fractions', 'functools', 'heapq', 'io', 'itertools', 'json', 'logging', 'math', 'numbers', 'operator', 'os', 'os.path', 'pathlib', 'pprint', 'random', 're', 'statistics', 'string', 'sys', 'textwrap', 'time', 'tqdm', 'tqdm.auto', 'types', 'typing', 'warnings']);
+    assert.deepEqual(Object.keys(STANDARD_MODULES).sort(), ['abc', 'argparse', 'bisect', 'cmath', 'collections', 'contextlib', 'copy', 'csv', 'dataclasses', 'datetime', 'enum', 'fractions', 'functools', 'heapq', 'io', 'itertools', 'json', 'logging', 'math', 'numbers', 'operator', 'os', 'os.path', 'pathlib', 'pprint', 'random', 're', 'statistics', 'string', 'sys', 'textwrap', 'time', 'tqdm', 'tqdm.auto', 'types', 'typing', 'unicodedata', 'warnings']);
     const source = [
       'from __future__ import annotations',
       'from typing import List, Optional',
