@@ -1,4 +1,4 @@
-export const DTYPES = ['float32', 'float64', 'int32', 'int64', 'bool', 'uint32', 'key<fry>', 'complex64', 'complex128'] as const;
+export const DTYPES = ['float32', 'float64', 'int32', 'int64', 'bool', 'uint32', 'uint8', 'int8', 'int16', 'uint16', 'key<fry>', 'complex64', 'complex128'] as const;
 export type DType = (typeof DTYPES)[number];
 
 /**
@@ -29,7 +29,40 @@ export const scalarWords = (value: number, dtype: DType): number[] => (isComplex
 /** How many stored words (typed-array elements) one element of `dtype` takes. */
 export const wordsPerElement = (dtype: DType): number => (dtype === KEY_DTYPE || isComplex(dtype) ? 2 : 1);
 
-export type AnyTypedArray = Float32Array | Float64Array | Int32Array | Uint8Array | Uint32Array;
+export type AnyTypedArray = Float32Array | Float64Array | Int32Array | Uint8Array | Uint32Array | Int8Array | Int16Array | Uint16Array;
+
+/**
+ * The integer dtypes that live on the host in a typed array of their own width (no backend has
+ * unsigned or sub-32-bit integers: tfjs and WGSL stop at int32), so every store wraps as C's
+ * integer arithmetic does (`np.uint8(250) + np.uint8(10)` is 4): uint32 (jax.random's bits) and
+ * the image and quantization dtypes uint8, int8, int16, uint16.
+ */
+export type WrappingIntDType = 'uint32' | 'uint8' | 'int8' | 'int16' | 'uint16';
+export const WRAPPING_INT: { readonly [D in WrappingIntDType]: { readonly bits: number; readonly signed: boolean } } = {
+  uint32: { bits: 32, signed: false },
+  uint8: { bits: 8, signed: false },
+  int8: { bits: 8, signed: true },
+  int16: { bits: 16, signed: true },
+  uint16: { bits: 16, signed: false },
+};
+export const isWrappingInt = (dtype: DType): dtype is WrappingIntDType => dtype in WRAPPING_INT;
+
+/** The smallest and largest value of an integer dtype that wraps (int8: -128 and 127). */
+export function intRange(dtype: WrappingIntDType): { readonly min: number; readonly max: number } {
+  const { bits, signed } = WRAPPING_INT[dtype];
+  return signed ? { min: -(2 ** (bits - 1)), max: 2 ** (bits - 1) - 1 } : { min: 0, max: 2 ** bits - 1 };
+}
+
+/** `value` stored in `dtype`'s typed array: truncated toward zero, then wrapped modulo 2**bits (NaN and infinities as 0). */
+export function wrapInteger(dtype: WrappingIntDType, value: number): number {
+  switch (dtype) {
+    case 'uint32': return value >>> 0;
+    case 'uint8': return value & 0xff;
+    case 'int8': return (value << 24) >> 24;
+    case 'int16': return (value << 16) >> 16;
+    case 'uint16': return value & 0xffff;
+  }
+}
 
 /** Short names as jaxprs print them (`f32[3]`). */
 export const DTYPE_SHORT: { [D in DType]: string } = {
@@ -39,6 +72,10 @@ export const DTYPE_SHORT: { [D in DType]: string } = {
   int64: 'i64',
   bool: 'bool',
   uint32: 'u32',
+  uint8: 'u8',
+  int8: 'i8',
+  int16: 'i16',
+  uint16: 'u16',
   'key<fry>': 'key<fry>',
   complex64: 'c64',
   complex128: 'c128',
@@ -57,7 +94,7 @@ export function assertDType(name: string): DType {
 
 /** Whether `dtype` holds integers (bool aside). */
 export function isInteger(dtype: DType): boolean {
-  return dtype === 'int32' || dtype === 'int64' || dtype === 'uint32';
+  return dtype === 'int32' || dtype === 'int64' || isWrappingInt(dtype);
 }
 
 export function isFloat(dtype: DType): boolean {
@@ -74,6 +111,10 @@ export function allocate(dtype: DType, size: number): AnyTypedArray {
     // NB: uint32 lives on the host on every backend (tfjs and our kernels have no unsigned type):
     // its own typed array makes every store wrap modulo 2**32, as XLA's uint32 arithmetic does.
     case 'uint32': return new Uint32Array(size);
+    case 'uint8': return new Uint8Array(size);
+    case 'int8': return new Int8Array(size);
+    case 'int16': return new Int16Array(size);
+    case 'uint16': return new Uint16Array(size);
     case 'key<fry>': return new Uint32Array(2 * size);
     case 'complex64': return new Float32Array(2 * size);
     case 'complex128': return new Float64Array(2 * size);
@@ -120,8 +161,8 @@ export function typedArrayFrom(dtype: DType, values: ArrayLike<number>): AnyType
   const out = allocate(dtype, values.length / wordsPerElement(dtype));
   if (dtype === 'bool') {
     for (let i = 0; i < values.length; i++) out[i] = values[i] !== 0 ? 1 : 0;
-  } else if (dtype === 'int32' || dtype === 'uint32') {
-    // NB: an Int32Array or Uint32Array store of an integer double wraps modulo 2**32, as XLA's integer converts do.
+  } else if (dtype === 'int32' || isWrappingInt(dtype)) {
+    // NB: an integer typed array's store of an integer double wraps modulo 2**bits, as XLA's integer converts do.
     for (let i = 0; i < values.length; i++) out[i] = Math.trunc(values[i]);
   } else if (dtype === 'int64') {
     out.set(values);
@@ -133,17 +174,59 @@ export function typedArrayFrom(dtype: DType, values: ArrayLike<number>): AnyType
 }
 
 /**
+ * A float to an 8- or 16-bit integer as NumPy 1.24 converts it on x86 (C leaves an out-of-range
+ * value undefined): truncated to a 32-bit int (cvttsd2si), where a NaN, an infinity or a value
+ * outside int32 gives INT_MIN, then its low bits kept (`np.array([300.0]).astype(np.uint8)` is 44,
+ * `[1e10]` is 0). `invalid` counts the values that set x86's invalid flag, which NumPy reports
+ * as `RuntimeWarning: invalid value encountered in cast`.
+ */
+export function floatToNarrowInt(dtype: Exclude<WrappingIntDType, 'uint32'>, values: ArrayLike<number>): { readonly data: AnyTypedArray; readonly invalid: number } {
+  const out = allocate(dtype, values.length);
+  let invalid = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (truncatesToInt32(values[i])) out[i] = values[i];
+    else invalid++;
+  }
+  return { data: out, invalid };
+}
+
+/** Whether x86's cvttsd2si converts `value` to an int32 without setting its invalid flag (NaN, infinities and values outside int32 set it). */
+export const truncatesToInt32 = (value: number): boolean => value > -(2 ** 31) - 1 && value < 2 ** 31;
+
+/**
  * Below this, PyTorch's sigmoid, 1 / (1 + exp(-x)) in the dtype, is exactly 0: exp(-x) overflows
  * to inf (float32: exp(88.72283172607422) is the largest finite; float64: exp(709.782712893384)).
  * Every logistic kernel returns 0 there, and the stable form (no overflow on either side) above.
  */
 export const LOGISTIC_ZERO_BELOW = { float32: -88.72283172607422, float64: -709.782712893384 } as const;
 
-// NB: keys never promote (the shape rules refuse them in arithmetic); uint32 with int32 gives int32, as JAX without x64.
-const RANK: { [D in DType]: number } = { 'key<fry>': -1, bool: 0, uint32: 1, int32: 2, int64: 3, float32: 4, float64: 5, complex64: 6, complex128: 7 };
+// NB: keys never promote (the shape rules refuse them in arithmetic).
+const RANK: { [D in DType]: number } = {
+  'key<fry>': -1, bool: 0, uint8: 1, int8: 1, uint16: 1, int16: 1, uint32: 1, int32: 1, int64: 1, float32: 4, float64: 5, complex64: 6, complex128: 7,
+};
 
-/** NumPy/PyTorch type promotion between two tensor dtypes (float64 with complex64 gives complex128, as NumPy's). */
+/** An integer dtype's width and signedness (int64 is stored as doubles, but promotes as 64 bits). */
+const intWidth = (d: DType): { readonly bits: number; readonly signed: boolean } =>
+  (d === 'int32' ? { bits: 32, signed: true } : d === 'int64' ? { bits: 64, signed: true } : WRAPPING_INT[d as WrappingIntDType]);
+
+/** The signed or unsigned integer dtype of `bits` that Gradlens has. */
+const intOf = (bits: number, signed: boolean): DType => (signed ? (bits <= 8 ? 'int8' : bits <= 16 ? 'int16' : bits <= 32 ? 'int32' : 'int64') : bits <= 8 ? 'uint8' : bits <= 16 ? 'uint16' : 'uint32');
+
+/**
+ * Type promotion between two array dtypes as NumPy's promote_types, PyTorch's promoteTypes and
+ * JAX's lattice agree on it: integers of one signedness give the wider; a signed and an unsigned one
+ * the signed type that holds both (uint8 with int8 is int16, uint16 with int32 is int32, uint32 with
+ * int32 int64); an integer with a float the float (NumPy widens some of these: numpy_promotion.ts);
+ * float64 with complex64 complex128.
+ */
 export function promoteTypes(a: DType, b: DType): DType {
+  if (RANK[a] === 1 && RANK[b] === 1 && a !== b) {
+    const x = intWidth(a);
+    const y = intWidth(b);
+    if (x.signed === y.signed) return x.bits >= y.bits ? a : b;
+    const [signed, unsigned] = x.signed ? [x, y] : [y, x];
+    return intOf(signed.bits > unsigned.bits ? signed.bits : Math.min(64, 2 * unsigned.bits), true);
+  }
   const wider = RANK[a] >= RANK[b] ? a : b;
   return wider === 'complex64' && (a === 'float64' || b === 'float64') ? 'complex128' : wider;
 }

@@ -1,4 +1,4 @@
-import { isFloat, normalizeAxis, promoteTypes, type DType } from '../core';
+import { isFloat, isWrappingInt, normalizeAxis, promoteTypes, type DType } from '../core';
 import type { ComparisonPrimitive, FloatUnaryPrimitive, ReductionPrimitive } from '../primitives';
 import type { CompositeSaves, EagerEngine } from './engine';
 import type { Tensor } from './tensor';
@@ -115,7 +115,8 @@ export class TorchOps {
 
   /** `dim` given as an int, a list of ints, or null for all dims. */
   sum(x: Tensor, dim: number | readonly number[] | null = null, keepdim = false): Tensor {
-    const input = x.dtype === 'bool' ? this.o.convert(x, 'int32') : x;
+    // NB: PyTorch sums bool and 8- and 16-bit integers in int64 (`uint8_mask.sum()` counts past 255).
+    const input = x.dtype === 'bool' ? this.o.convert(x, 'int32') : isWrappingInt(x.dtype) ? this.o.convert(x, 'int64') : x;
     const name = dim === null ? 'SumBackward0' : 'SumBackward1';
     const out = this.engine.composite(name, () => this.reduce('reduce_sum', input, dim, keepdim));
     return this.inCpuOrder(out, input, this.axes(input, dim), 1);
@@ -332,14 +333,18 @@ export class TorchOps {
 /** The params of a primitive that has none, shared by every op that binds one. */
 const NO_PARAMS = Object.freeze({});
 
-/** PyTorch's type promotion, where 0-d tensors defer to dimensioned ones of the same category. */
+/**
+ * PyTorch's type promotion, where 0-d tensors defer to dimensioned ones of the same category; a 0-d
+ * float tensor beside integer ones gives its own dtype (`int_tensor + torch.tensor(1., dtype=torch.float64)`
+ * is float64: c10's combine_categories).
+ */
 function promoteTensorTypes(a: Tensor, b: Tensor): DType {
   const aDim = a.shape.length > 0;
   const bDim = b.shape.length > 0;
   if (aDim !== bDim) {
     const [dimd, zero] = aDim ? [a, b] : [b, a];
     if (isFloat(dimd.dtype) || !isFloat(zero.dtype)) return dimd.dtype === 'bool' ? promoteTypes(dimd.dtype, zero.dtype) : dimd.dtype;
-    return 'float32';
+    return zero.dtype;
   }
   return promoteTypes(a.dtype, b.dtype);
 }

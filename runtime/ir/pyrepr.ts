@@ -58,7 +58,11 @@ export function formatScalar(value: number, dtype: DType): string {
     case 'bool': return value !== 0 ? 'True' : 'False';
     case 'int32':
     case 'int64':
-    case 'uint32': return String(value);
+    case 'uint32':
+    case 'uint8':
+    case 'int8':
+    case 'int16':
+    case 'uint16': return String(value);
     case 'float32': return pyFloat(shortestFloat32(value));
     case 'float64': return pyFloat(value);
     case 'key<fry>': throw new Error('formatScalar: a key has no scalar form (its words print as key data)');

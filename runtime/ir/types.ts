@@ -1,4 +1,4 @@
-import type { AbstractValue, DType, SourceSpan } from '../core';
+import { isWrappingInt, wrapInteger, type AbstractValue, type DType, type SourceSpan } from '../core';
 import type { DeviceArray } from '../backends';
 import type { ParamsOf, Primitive } from '../primitives';
 
@@ -19,7 +19,7 @@ export class Literal {
     this.value = dtype === 'float32' || dtype === 'complex64' ? Math.fround(value)
       : dtype === 'int32' ? Math.trunc(value) | 0
       : dtype === 'int64' ? Math.trunc(value)
-      : dtype === 'uint32' ? Math.trunc(value) >>> 0
+      : isWrappingInt(dtype) ? wrapInteger(dtype, value)
       : dtype === 'bool' ? (value !== 0 ? 1 : 0)
       : value;
   }

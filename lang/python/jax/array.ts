@@ -397,8 +397,7 @@ export class PyArray extends HostObject {
     if (this.dtype === KEY_DTYPE) throw pyError('TypeError', 'JAX array with PRNGKey dtype cannot be converted to a NumPy array. Use jax.random.key_data(arr) if you wish to extract the underlying integer array.');
     // NB: the same words as lax.ts's complexLeaves (array.ts imports none of lax.ts).
     if (isComplex(this.dtype)) throw pyError('NotImplementedError', `a ${this.dtype} array cannot leave jax in Gradlens (NumPy's and PyTorch's shims hold real dtypes only); pass jnp.real(x) and jnp.imag(x)`);
-    // NB: NumPy's shim has no uint32: its words go over as int64, every value exact.
-    return { values: this.values(ctx, 'numpy'), shape: this.shape, dtype: this.dtype === 'uint32' ? 'int64' : this.dtype };
+    return { values: this.values(ctx, 'numpy'), shape: this.shape, dtype: this.dtype };
   }
   override float(ctx: HostContext): number { return this.scalarValue(ctx, 'float'); }
   override int(ctx: HostContext): bigint { return BigInt(Math.trunc(this.scalarValue(ctx, 'int'))); }
@@ -487,7 +486,7 @@ export class DTypeObject extends HostObject {
     if (v instanceof ScalarType) return dtypeObject(v.dtype);
     const name = typeof v === 'string' ? v : v instanceof PyType ? v.name : null;
     const d = name === null ? undefined : NUMPY_DTYPE_NAMES[name];
-    if (d === undefined) throw pyError('TypeError', `data type ${typeof v === 'string' ? `'${v}'` : 'of this value'} not understood (Gradlens's arrays are float32, float64, int32, int64, uint32, bool and complex)`);
+    if (d === undefined) throw pyError('TypeError', `data type ${typeof v === 'string' ? `'${v}'` : 'of this value'} not understood (${ARRAY_DTYPES})`);
     return dtypeObject(d);
   });
   constructor(readonly name: DType, private readonly construct: NativeFn | null = null) {
@@ -528,6 +527,8 @@ export class ScalarType extends PyType {
   }
 }
 
+const ARRAY_DTYPES = "Gradlens's arrays are float32, float64, int8, int16, int32, int64, uint8, uint16, uint32, bool and complex";
+
 const DTYPE_OBJECTS = new Map<DType, DTypeObject>();
 export function dtypeObject(d: DType): DTypeObject {
   let o = DTYPE_OBJECTS.get(d);
@@ -537,6 +538,7 @@ export function dtypeObject(d: DType): DTypeObject {
 
 const DTYPE_NAMES = nameTable<DType>({
   float32: 'float32', float64: 'float64', int32: 'int32', int64: 'int64', bool: 'bool', bool_: 'bool', float: 'float32', int: 'int64', uint32: 'uint32',
+  uint8: 'uint8', int8: 'int8', int16: 'int16', uint16: 'uint16', ubyte: 'uint8', byte: 'int8', short: 'int16', ushort: 'uint16', u1: 'uint8', i1: 'int8', i2: 'int16', u2: 'uint16',
   complex64: 'complex64', complex128: 'complex128', complex: 'complex64',
 });
 
@@ -579,9 +581,9 @@ function requestedDtype(v: PyValue, numpy: boolean): DType {
   if (name !== null && /^(complex|complex64|complex128|complex_|cfloat|cdouble|csingle)$/.test(name) && (numpy || !d)) {
     throw pyError('NotImplementedError', `dtype ${name} is not supported by Gradlens's NumPy arrays (jax.numpy's complex64 and complex128 are); carry real and imaginary parts as two real arrays`);
   }
-  // NB: Gradlens's arrays have no 8- or 16-bit element types; a narrower dtype would silently widen.
-  if (!d && name !== null && /^(u?int(8|16)|float16|bfloat16|uint64)$/.test(name)) {
-    throw pyError('NotImplementedError', `dtype ${name} is not supported by Gradlens (its arrays are float32, float64, int32, int64, uint32, bool and complex); use ${name.startsWith('u') || name.startsWith('int') ? 'int32' : 'float32'}`);
+  // NB: Gradlens's arrays have no 16-bit floats and no uint64; a narrower or wider dtype would silently change the numbers.
+  if (!d && name !== null && /^(float16|bfloat16|uint64)$/.test(name)) {
+    throw pyError('NotImplementedError', `dtype ${name} is not supported by Gradlens (${ARRAY_DTYPES}); use ${name.startsWith('u') ? 'int64' : 'float32'}`);
   }
   if (!d) throw pyError('TypeError', `unsupported dtype: ${name ?? String(v)}`);
   if (name === 'float') return 'float64';

@@ -3,8 +3,8 @@
  * indexing over lax.ts, gathered into the ArrayBehaviour each run's JaxRuntime holds (array.ts
  * imports none of them).
  */
-import { isComplex, isInteger } from '../../../runtime/core';
-import { bindArgs, PyComplex, nestedFromFlat, pyError, NOT_IMPLEMENTED, type BinaryOp, type CompareOp, type HostContext, PyDict, PyList, PySet, PyTuple, nameTable, type PyValue, toIndex, typeName } from '../interpreter';
+import { isComplex, isFloat, isInteger, isWrappingInt, truncatesToInt32 } from '../../../runtime/core';
+import { bindArgs, PyComplex, nestedFromFlat, pyError, NOT_IMPLEMENTED, type BinaryOp, type CompareOp, type HostContext, PyDict, PyList, PySet, PyTuple, nameTable, type PyValue, toIndex, typeName, warn } from '../interpreter';
 import { PyArray, toDtype, type ArrayBehaviour, type ArrayMethod } from './array';
 import { IndexUpdateHelper } from './at';
 import { bitwiseBinary, bitwiseNot } from './bitwise';
@@ -98,6 +98,10 @@ const ARRAY_METHODS = nameTable<ArrayMethod>({
   astype: (self, args, kwargs, ctx) => {
     const a = bindArgs('astype', ['dtype'], args, kwargs, ctx);
     const d = toDtype(a.required('dtype'), self.rt, self.numpy, 'astype');
+    // NB: NumPy's float -> 8- and 16-bit integer cast on x86 (runtime/core floatToNarrowInt) warns where it meets an invalid value.
+    if (self.numpy && isFloat(self.dtype) && isWrappingInt(d) && d !== 'uint32' && !Array.prototype.every.call(self.values(ctx, 'astype'), truncatesToInt32)) {
+      warn(ctx, 'invalid value encountered in cast', 'RuntimeWarning');
+    }
     return V.sameKind(self, L.op(self.rt, () => L.wrap(self.rt, L.cast(self.rt, self.v, d), false, self.numpy)));
   },
   item: (self, _args, _kwargs, ctx) => self.item(ctx),

@@ -4,7 +4,7 @@
  * jnp.floating)` answer in NumPy 1.24 (JAX's dtypes.finfo and issubdtype give NumPy's answers for
  * NumPy's dtypes).
  */
-import { isComplex, isFloat, isInteger, type DType } from '../../../runtime/core';
+import { intRange, isComplex, isFloat, isInteger, isWrappingInt, WRAPPING_INT, type DType } from '../../../runtime/core';
 import { bindArgs, HostObject, hostType, type HostContext, pyError, pyFunction, type PyValue } from '../interpreter';
 import { DTypeObject, dtypeObject, PyArray, ScalarType, toDtype, type JaxRuntime } from './array';
 import * as L from './lax';
@@ -20,7 +20,7 @@ const PARENT: Readonly<Record<Kind, Kind | null>> = {
 };
 
 function leafKind(d: DType): Kind {
-  if (d === 'uint32') return 'unsignedinteger';
+  if (isWrappingInt(d) && !WRAPPING_INT[d].signed) return 'unsignedinteger';
   if (isInteger(d)) return 'signedinteger';
   if (isFloat(d)) return 'floating';
   if (isComplex(d)) return 'complexfloating';
@@ -121,15 +121,19 @@ class IInfo extends HostObject {
     super();
   }
   get pyType() { return IInfo.type; }
-  private get bits(): number { return this.dtype === 'int64' ? 64 : 32; }
-  private get min(): bigint { return this.dtype === 'uint32' ? 0n : -(2n ** BigInt(this.bits - 1)); }
-  private get max(): bigint { return this.dtype === 'uint32' ? 2n ** 32n - 1n : 2n ** BigInt(this.bits - 1) - 1n; }
+  private get bits(): number { return this.dtype === 'int64' ? 64 : isWrappingInt(this.dtype) ? WRAPPING_INT[this.dtype].bits : 32; }
+  private get min(): bigint { return isWrappingInt(this.dtype) ? BigInt(intRange(this.dtype).min) : -(2n ** BigInt(this.bits - 1)); }
+  private get max(): bigint { return isWrappingInt(this.dtype) ? BigInt(intRange(this.dtype).max) : 2n ** BigInt(this.bits - 1) - 1n; }
   override getattr(name: string): PyValue | undefined {
     if (name === 'bits') return BigInt(this.bits);
     if (name === 'min') return this.min;
     if (name === 'max') return this.max;
     if (name === 'dtype') return dtypeObject(this.dtype);
     return undefined;
+  }
+  override str(): string {
+    const rule = '---------------------------------------------------------------';
+    return [`Machine parameters for ${this.dtype}`, rule, `min = ${this.min}`, `max = ${this.max}`, rule, ''].join('\n');
   }
   override repr(): string { return `iinfo(min=${this.min}, max=${this.max}, dtype=${this.dtype})`; }
 }

@@ -4,8 +4,8 @@
  * few primitives through the runtime (so the same code runs concretely or while tracing).
  */
 import { ROUNDING_METHODS } from '../../../runtime/primitives';
-import { broadcastShapes, complexOf, Int64RangeError, INT64_EXACT_LIMIT, isComplex, isFloat, isInexact, isInteger, promoteTypes, sizeOf, type DType } from '../../../runtime/core';
-import { complexRefusal, flattenNested, PyComplex, pyError, type HostContext, HostObject, ELLIPSIS, PyList, PyRange, PySlice, PyTuple, type PyValue, sliceIndices, toIndex, typeName } from '../interpreter';
+import { broadcastShapes, complexOf, Int64RangeError, INT64_EXACT_LIMIT, intRange, isComplex, isFloat, isInexact, isInteger, isWrappingInt, promoteTypes, sizeOf, WRAPPING_INT, type DType } from '../../../runtime/core';
+import { complexRefusal, flattenNested, PyComplex, pyError, type HostContext, HostObject, ELLIPSIS, PyList, PyRange, PySlice, PyTuple, type PyValue, sliceIndices, toIndex, typeName, warn } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
 import { numpySum } from './numpy_pairwise';
 import { numpyResultDtype } from './numpy_promotion';
@@ -49,6 +49,8 @@ export function resultDtype(rt: JaxRuntime, xs: readonly Operand[]): DType {
   const strong = xs.filter((x) => !x.weak);
   const pick = (list: readonly Operand[]) => list.map((x) => x.v.dtype).reduce(promoteTypes);
   let d = strong.length === 0 ? pick(xs) : pick(strong);
+  // NB: without x64 JAX's lattice forms no 64-bit type from narrower ones: uint32 with int32 is int32 (dtypes.py's u32 -> [i32, u64]).
+  if (d === 'int64' && !rt.x64 && !xs.every((x) => x.numpy) && !xs.some((x) => x.v.dtype === 'int64')) d = 'int32';
   const widest = Math.max(...xs.map((x) => kind(x.v.dtype)));
   const numpy = xs.every((x) => x.numpy);
   // NB: an integer NumPy array meeting a Python float is float64, as NumPy's default float.
@@ -107,8 +109,27 @@ export function binary(rt: JaxRuntime, prim: BinaryPrim, a: PyValue, b: PyValue,
     // NB: NumPy's true division of integers is float64, jax's float32 (float64 with x64).
     if (prim === 'div' && !isInexact(dtype)) dtype = x.numpy && y.numpy ? 'float64' : rt.floatDtype;
     const out = rt.o.bind(prim, [cast(rt, x.v, dtype), cast(rt, y.v, dtype)], {});
+    if (a instanceof PyArray && a.isScalar && b instanceof PyArray && b.isScalar) warnScalarOverflow(rt, prim, a, b, dtype, ctx);
     return wrap(rt, out, !COMPARISONS.has(prim) && x.weak && y.weak, x.numpy && y.numpy);
   });
+}
+
+const SCALAR_UFUNC: Partial<Record<BinaryPrim, { readonly name: string; readonly exact: (a: number, b: number) => number }>> = {
+  add: { name: 'add', exact: (a, b) => a + b },
+  sub: { name: 'subtract', exact: (a, b) => a - b },
+  mul: { name: 'multiply', exact: (a, b) => a * b },
+};
+
+/**
+ * NumPy's `RuntimeWarning: overflow encountered in scalar add` when arithmetic on two NumPy integer
+ * scalars wraps (`np.uint8(250) + np.uint8(10)` is 4); arrays and 0-d arrays wrap silently, as there.
+ */
+function warnScalarOverflow(rt: JaxRuntime, prim: BinaryPrim, a: PyArray, b: PyArray, dtype: DType, ctx: HostContext): void {
+  const ufunc = SCALAR_UFUNC[prim];
+  if (!ufunc || !isWrappingInt(dtype)) return;
+  const { min, max } = intRange(dtype);
+  const exact = ufunc.exact(rt.read(a.v)[0]!, rt.read(b.v)[0]!);
+  if (exact < min || exact > max) warn(ctx, `overflow encountered in scalar ${ufunc.name}`, 'RuntimeWarning');
 }
 
 /**
@@ -398,12 +419,29 @@ export function hostSum(rt: JaxRuntime, v: Val, shape: readonly number[], numpy:
   return rt.upload(sums, shape.filter((_, i) => !axes.includes(i)), v.dtype);
 }
 
+/**
+ * The dtype a sum or product of `d` accumulates in: a bool or an 8- or 16-bit integer in the
+ * default integer (NumPy's int64; jax.numpy's int32 and, for the unsigned ones, uint32 without
+ * x64, as jnp.sum's _promote_integer_dtype); others in their own dtype.
+ * NB: NumPy (and JAX with x64) sums unsigned ones in uint64, which Gradlens lacks: refused at the line.
+ */
+function accumulator(rt: JaxRuntime, d: DType, numpy: boolean): DType {
+  if (d === 'bool') return rt.intDtype(numpy);
+  if (!isWrappingInt(d) || d === 'uint32') return d;
+  if (WRAPPING_INT[d].signed) return rt.intDtype(numpy);
+  if (numpy || rt.x64) {
+    const np = numpy ? 'np' : 'jnp';
+    throw pyError('NotImplementedError', `the sum or product of a ${d} array is a uint64 in ${numpy ? 'NumPy' : 'JAX with x64'}, which Gradlens's arrays lack; write x.astype(${np}.int64).sum() (the same values, as int64)`);
+  }
+  return 'uint32';
+}
+
 export function reduce(rt: JaxRuntime, kindName: Reduction, x: PyArray, axis: PyValue | undefined, keepdims: boolean, ctx: HostContext): PyArray {
   return op(rt, () => {
     const shape = x.shape;
     const axes = axesOf(axis, shape.length, ctx);
     let v: Val = x.v;
-    if ((kindName === 'sum' || kindName === 'prod') && v.dtype === 'bool') v = cast(rt, v, rt.intDtype(x.numpy));
+    if (kindName === 'sum' || kindName === 'prod') v = cast(rt, v, accumulator(rt, v.dtype, x.numpy));
     // NB: NumPy's mean of integers is float64, jax.numpy's the default float.
     if (kindName === 'mean' && !isInexact(v.dtype)) v = cast(rt, v, x.numpy ? 'float64' : rt.floatDtype);
     if ((kindName === 'max' || kindName === 'min') && axes.some((a) => shape[a] === 0)) {

@@ -378,7 +378,11 @@ function numpyScalarTypes(rt: JaxRuntime): Record<string, PyValue> {
     };
   }
   // NB: NumPy 1.24 removed the alias np.bool (np.bool_ stays).
-  return { float64: types.float64, float32: types.float32, int64: types.int64, int32: types.int32, bool_: types.bool, float_: types.float64, double: types.float64, single: types.float32, int_: types.int64 };
+  return {
+    float64: types.float64, float32: types.float32, int64: types.int64, int32: types.int32, bool_: types.bool, float_: types.float64, double: types.float64, single: types.float32, int_: types.int64,
+    int16: types.int16, int8: types.int8, uint8: types.uint8, uint16: types.uint16, uint32: types.uint32,
+    short: types.int16, byte: types.int8, ubyte: types.uint8, ushort: types.uint16, uintc: types.uint32,
+  };
 }
 
 /** The module attributes of `jax.numpy` (numpy = false) or `numpy` (numpy = true). */
@@ -421,8 +425,8 @@ export function numpyAttrs(rt: JaxRuntime, numpy: boolean): Record<string, PyVal
     attrs.float64 = scalarType('float64', () => rt.floatDtype);
     attrs.int64 = scalarType('int64', () => rt.intDtype(false));
   }
-  // jax.random's bits and key data; NumPy's shim has no unsigned dtype.
-  if (!numpy) attrs.uint32 = scalarType('uint32');
+  // jax.random's bits and key data, and the image and quantization dtypes.
+  if (!numpy) for (const d of ['uint32', 'uint8', 'int8', 'int16', 'uint16'] as const) attrs[d] = scalarType(d);
   // NumPy's shim has no complex dtype.
   if (!numpy) for (const d of ['complex64', 'complex128'] as const) attrs[d] = scalarType(d, () => (d === 'complex128' && !rt.x64 ? 'complex64' : d));
   attrs.dtype = DTypeObject.type;

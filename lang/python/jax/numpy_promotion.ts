@@ -7,7 +7,7 @@
  * `float32_array * 100000` is float64: 100000 needs a uint32, which float32 cannot hold).
  * NB: NumPy 2 drops value-based casting (NEP 50); Gradlens follows the 1.24 it checks against.
  */
-import { type DType, isComplex, isFloat } from '../../../runtime/core';
+import { type DType, isComplex, isDType, isFloat } from '../../../runtime/core';
 import { pyError } from '../interpreter';
 import type { JaxRuntime } from './array';
 import { Scalar, type Val } from './values';
@@ -26,6 +26,10 @@ function widthOf(d: DType): Width {
     case 'int32': return { kind: 'i', bits: 32 };
     case 'int64': return { kind: 'i', bits: 64 };
     case 'uint32': return { kind: 'u', bits: 32 };
+    case 'uint8': return { kind: 'u', bits: 8 };
+    case 'uint16': return { kind: 'u', bits: 16 };
+    case 'int8': return { kind: 'i', bits: 8 };
+    case 'int16': return { kind: 'i', bits: 16 };
     case 'float32': return { kind: 'f', bits: 32 };
     case 'float64': return { kind: 'f', bits: 64 };
     default: throw pyError('NotImplementedError', `dtype ${d} is not supported by Gradlens's NumPy arrays`);
@@ -34,8 +38,8 @@ function widthOf(d: DType): Width {
 
 function dtypeOf(w: Width): DType {
   const name = w.kind === 'b' ? 'bool' : `${w.kind === 'i' ? 'int' : w.kind === 'u' ? 'uint' : 'float'}${w.bits}`;
-  if (name !== 'bool' && name !== 'int32' && name !== 'int64' && name !== 'float32' && name !== 'float64') {
-    // Unreachable while an array's dtype takes part: the narrow dtypes only stand for scalars.
+  if (!isDType(name)) {
+    // NB: float16 and uint64 stand for a scalar beside an array that decides; alone they have no Gradlens dtype.
     throw pyError('NotImplementedError', `NumPy dtype ${name} is not supported by Gradlens; convert with .astype(np.float64)`);
   }
   return name;
@@ -66,11 +70,12 @@ function ownWidth(x: Operand): Width {
 }
 
 /**
- * numpy.min_scalar_type: the smallest dtype of the scalar's kind holding its value. A positive int
- * that also fits the signed type of that width counts as signed ("small unsigned"), so that
+ * numpy.min_scalar_type: the smallest dtype of the scalar's kind holding its value (a positive int
+ * an unsigned one: `uint8_array + 1` stays uint8, `+ 300` is uint16). Beside signed arrays, a positive
+ * int that also fits the signed type of that width counts as signed ("small unsigned"), so that
  * `int32_array + 100000` stays int32 while `int32_array + 2**31` is int64.
  */
-function minimalWidth(rt: JaxRuntime, x: Operand): Width {
+function minimalWidth(rt: JaxRuntime, x: Operand, signed: boolean): Width {
   const own = ownWidth(x);
   if (own.kind === 'b') return own;
   const value = x.v instanceof Scalar ? x.v.value : rt.read(x.v)[0]!;
@@ -79,7 +84,7 @@ function minimalWidth(rt: JaxRuntime, x: Operand): Width {
     return { kind: 'f', bits: !Number.isFinite(value) || Math.abs(value) < 3.4e38 ? 16 : 64 };
   }
   for (const bits of [8, 16, 32, 64]) {
-    if (value >= 0 && value < 2 ** bits) return value < 2 ** (bits - 1) ? { kind: 'i', bits } : { kind: 'u', bits };
+    if (value >= 0 && value < 2 ** bits) return signed && value < 2 ** (bits - 1) ? { kind: 'i', bits } : { kind: 'u', bits };
     if (value < 0 && value >= -(2 ** (bits - 1))) return { kind: 'i', bits };
   }
   return { kind: 'u', bits: 64 };
@@ -111,5 +116,5 @@ export function numpyResultDtype(rt: JaxRuntime, xs: readonly Operand[]): DType 
   const arrayWidth = arrays.map((x) => widthOf(x.v.dtype)).reduce(promote);
   const scalarKind = Math.max(-1, ...scalarWidths.map((w) => KIND_ORDER[w.kind]));
   if (scalarKind > KIND_ORDER[arrayWidth.kind]) return dtypeOf(scalarWidths.reduce(promote, arrayWidth));
-  return dtypeOf(scalars.map((x) => minimalWidth(rt, x)).reduce(promote, arrayWidth));
+  return dtypeOf(scalars.map((x) => minimalWidth(rt, x, arrayWidth.kind === 'i')).reduce(promote, arrayWidth));
 }

@@ -28,7 +28,9 @@ export const ABSTRACT_SCALAR_TYPES = {
 } as const;
 
 /** The dtypes a NumPy scalar of Gradlens's NumPy arrays has, and its type's name (`np.bool_`). */
-const SCALAR_NAMES = { float64: 'float64', float32: 'float32', int64: 'int64', int32: 'int32', bool: 'bool_' } as const;
+const SCALAR_NAMES = {
+  float64: 'float64', float32: 'float32', int64: 'int64', int32: 'int32', int16: 'int16', int8: 'int8', uint8: 'uint8', uint16: 'uint16', uint32: 'uint32', bool: 'bool_',
+} as const;
 export type ScalarDType = keyof typeof SCALAR_NAMES;
 
 const A = ABSTRACT_SCALAR_TYPES;
@@ -38,6 +40,11 @@ const SCALAR_BASES: Readonly<Record<ScalarDType, readonly PyType[]>> = {
   float32: [A.floating],
   int64: [A.signedinteger],
   int32: [A.signedinteger],
+  int16: [A.signedinteger],
+  int8: [A.signedinteger],
+  uint8: [A.unsignedinteger],
+  uint16: [A.unsignedinteger],
+  uint32: [A.unsignedinteger],
   bool: [A.generic],
 };
 

@@ -247,7 +247,10 @@ const UFUNC: Partial<Record<BinaryOp, string>> = {
   '+': 'add', '-': 'subtract', '*': 'multiply', '/': 'divide', '//': 'floor_divide', '%': 'remainder', '**': 'power',
 };
 
-const KIND: Readonly<Record<DType, number>> = { bool: 0, uint32: 1, int32: 1, int64: 1, float32: 2, float64: 2, 'key<fry>': -1, complex64: 3, complex128: 3 };
+// NB: 'same_kind' casting lets an unsigned result into a signed array, never the reverse (np.can_cast(np.int16, np.uint8, 'same_kind') is False).
+const KIND: Readonly<Record<DType, number>> = {
+  bool: 0, uint8: 1, uint16: 1, uint32: 1, int8: 2, int16: 2, int32: 2, int64: 2, float32: 3, float64: 3, 'key<fry>': -1, complex64: 4, complex128: 4,
+};
 
 /**
  * `x op= other` on a NumPy array: the result is written into `x` (writeOut), and `x` stays the

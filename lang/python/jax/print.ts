@@ -240,7 +240,7 @@ export function jaxRepr(a: Printable, weak: boolean): string {
 /** `repr(np_array)` (`np.array_repr(a, precision=...)`): `array([1., 2.])`, the dtype named unless it is NumPy's default for its kind. */
 export function numpyRepr(a: Printable, precision = PRECISION): string {
   const prefix = 'array(';
-  const showDtype = a.dtype === 'float32' || a.dtype === 'int32' || a.shape.reduce((n, d) => n * d, 1) === 0;
+  const showDtype = (a.dtype !== 'float64' && a.dtype !== 'int64' && a.dtype !== 'bool') || a.shape.reduce((n, d) => n * d, 1) === 0;
   const suffix = showDtype ? `, dtype=${a.dtype})` : ')';
   const s = array2string(a, { prefix, suffix: showDtype ? ',' : ')', separator: ', ', precision });
   if (!showDtype) return `${prefix}${s})`;

@@ -6,7 +6,7 @@
 import type { Shape } from '../../../runtime/core';
 import type { Tensor, TensorLike } from '../../../runtime/eager';
 import { pyError, type HostContext, PyList, PyTuple, type PyValue, typeName } from '../interpreter';
-import { STORAGE, isFloating, type TorchDTypeName } from './dtype';
+import { SCALAR_TYPE, STORAGE, isFloating, type TorchDTypeName } from './dtype';
 import { PyTensor, checkInPlace, followOperands, type TorchRuntime } from './tensor';
 import { tensorFromData } from './creation';
 import { inferSizeMessage } from './errors';
@@ -239,5 +239,5 @@ function directOperand(x: PyTensor, op: ArithOp, other: Operand): TensorLike | n
   return other instanceof PyTensor && other.dtype === x.dtype && sameShape(other.shape, x.shape) ? other.t : null;
 }
 
-export const CAST_NAMES: Record<TorchDTypeName, string> = { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' };
+export const CAST_NAMES: Record<TorchDTypeName, string> = SCALAR_TYPE;
 

@@ -52,7 +52,13 @@ export function tensorFromData(rt: TorchRuntime, data: PyValue, dtype: TorchDTyp
   }
   // Another library's array (a NumPy ndarray, a jax Array): copied with its dtype, as PyTorch copies `__array__`.
   const other = data instanceof HostObject ? data.arrayData(ctx) : undefined;
-  if (other) return rt.fromValues(other.values, other.shape, dtype ?? other.dtype);
+  if (other) {
+    // NB: PyTorch 1.13 has no uint16 or uint32.
+    if (other.dtype === 'uint16' || other.dtype === 'uint32') {
+      throw pyError('TypeError', `can't convert np.ndarray of type numpy.${other.dtype}. The only supported types are: float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint8, and bool.`);
+    }
+    return rt.fromValues(other.values, other.shape, dtype ?? other.dtype);
+  }
   const nested = flattenNested(data, ctx);
   const empty = nested.data.length === 0;
   const d = dtype ?? (nested.kind === 'float' || empty ? 'float32' : nested.kind === 'int' ? 'int64' : 'bool');
@@ -61,7 +67,7 @@ export function tensorFromData(rt: TorchRuntime, data: PyValue, dtype: TorchDTyp
 
 export function filled(rt: TorchRuntime, shape: number[], value: number, dtype: TorchDTypeName): PyTensor {
   rt.charge(shape, dtype);
-  if (dtype === 'int64' || dtype === 'int32') checkIntegers([value], dtype);
+  checkIntegers([value], dtype, true);
   // A broadcast scalar on the backend: no host array of the tensor's size.
   return rt.run(() => rt.wrap(rt.ops.full(shape, value, STORAGE[dtype]), dtype));
 }
@@ -123,7 +129,9 @@ function legacy(name: string, dtype: TorchDTypeName): Creator {
   };
 }
 
-export const LEGACY_TENSOR_TYPES = { FloatTensor: 'float32', DoubleTensor: 'float64', LongTensor: 'int64', IntTensor: 'int32', BoolTensor: 'bool' } as const;
+export const LEGACY_TENSOR_TYPES = {
+  FloatTensor: 'float32', DoubleTensor: 'float64', LongTensor: 'int64', IntTensor: 'int32', ShortTensor: 'int16', CharTensor: 'int8', ByteTensor: 'uint8', BoolTensor: 'bool',
+} as const;
 
 /**
  * Element i of a float `torch.arange`, as PyTorch 1.13's CPU kernel makes it (RangeFactoriesKernel.cpp,

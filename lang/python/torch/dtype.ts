@@ -3,24 +3,29 @@
  * exact within ±2**53 (runtime/core/dtype.ts INT64_EXACT_LIMIT): a value past it is refused at
  * the line (errors.ts `checkIntegers`, and the kernels for results), never wrapped or rounded.
  */
-import type { DType } from '../../../runtime/core';
+import { promoteTypes, type DType } from '../../../runtime/core';
 import { HostObject, hostType, type HostContext, type PyError, pyError, type PyValue } from '../interpreter';
 
-export type TorchDTypeName = 'float32' | 'float64' | 'int64' | 'int32' | 'bool';
+export type TorchDTypeName = 'float32' | 'float64' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
 
 export const STORAGE: { readonly [D in TorchDTypeName]: DType } = {
   float32: 'float32',
   float64: 'float64',
   int64: 'int64',
   int32: 'int32',
+  int16: 'int16',
+  int8: 'int8',
+  uint8: 'uint8',
   bool: 'bool',
 };
 
 /** Bytes PyTorch would take per element: what the byte budget charges. */
-export const ITEM_SIZE: { readonly [D in TorchDTypeName]: number } = { float32: 4, float64: 8, int64: 8, int32: 4, bool: 1 };
+export const ITEM_SIZE: { readonly [D in TorchDTypeName]: number } = { float32: 4, float64: 8, int64: 8, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1 };
 
 /** ATen's ScalarType names, as PyTorch's dtype errors say them (`expected scalar type Float but found Double`). */
-export const SCALAR_TYPE: { readonly [D in TorchDTypeName]: string } = { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' };
+export const SCALAR_TYPE: { readonly [D in TorchDTypeName]: string } = {
+  float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', int16: 'Short', int8: 'Char', uint8: 'Byte', bool: 'Bool',
+};
 
 export function isFloating(d: TorchDTypeName): boolean {
   return d === 'float32' || d === 'float64';
@@ -45,19 +50,18 @@ interface Lacking {
 export const LACKING_DTYPES = {
   float16: { aliases: ['half'], tensorType: 'HalfTensor', method: 'half', instead: 'float32', kind: 'float', signed: true, itemsize: 2 },
   bfloat16: { aliases: [], tensorType: 'BFloat16Tensor', method: 'bfloat16', instead: 'float32', kind: 'float', signed: true, itemsize: 2 },
-  uint8: { aliases: [], tensorType: 'ByteTensor', method: 'byte', instead: 'int64', kind: 'int', signed: false, itemsize: 1 },
-  int8: { aliases: [], tensorType: 'CharTensor', method: 'char', instead: 'int64', kind: 'int', signed: true, itemsize: 1 },
-  int16: { aliases: ['short'], tensorType: 'ShortTensor', method: 'short', instead: 'int64', kind: 'int', signed: true, itemsize: 2 },
   complex64: { aliases: ['cfloat'], tensorType: 'ComplexFloatTensor', method: 'cfloat', instead: 'float32', kind: 'complex', signed: true, itemsize: 8 },
   complex128: { aliases: ['cdouble'], tensorType: 'ComplexDoubleTensor', method: 'cdouble', instead: 'float64', kind: 'complex', signed: true, itemsize: 16 },
 } as const satisfies Readonly<Record<string, Lacking>>;
 
 export type LackingDTypeName = keyof typeof LACKING_DTYPES;
 
-const GRADLENS_DTYPES = '(its tensors are float32, float64, int64, int32 or bool)';
+const GRADLENS_DTYPES = '(its tensors are float32, float64, int64, int32, int16, int8, uint8 or bool)';
 
 /** The conversion method to each dtype Gradlens has (`x.float()`). */
-export const CAST_METHOD: { readonly [D in TorchDTypeName]: string } = { float32: 'float', float64: 'double', int64: 'long', int32: 'int', bool: 'bool' };
+export const CAST_METHOD: { readonly [D in TorchDTypeName]: string } = {
+  float32: 'float', float64: 'double', int64: 'long', int32: 'int', int16: 'short', int8: 'char', uint8: 'byte', bool: 'bool',
+};
 
 /**
  * A dtype PyTorch has and Gradlens lacks (`torch.float16`, `torch.uint8`): it prints, compares and
@@ -117,6 +121,9 @@ export const TENSOR_TYPE_NAME = {
   float64: 'DoubleTensor',
   int64: 'LongTensor',
   int32: 'IntTensor',
+  int16: 'ShortTensor',
+  int8: 'CharTensor',
+  uint8: 'ByteTensor',
   bool: 'BoolTensor',
 } as const satisfies { readonly [D in TorchDTypeName]: string };
 
@@ -132,6 +139,7 @@ export class TorchDType extends HostObject {
   override getattr(name: string): PyValue | undefined {
     if (name === 'is_floating_point') return isFloating(this.name);
     if (name === 'is_complex') return false;
+    if (name === 'is_signed') return this.name !== 'uint8' && this.name !== 'bool';
     if (name === 'itemsize') return BigInt(ITEM_SIZE[this.name]);
     return undefined;
   }
@@ -146,6 +154,9 @@ export const DTYPES: { readonly [D in TorchDTypeName]: TorchDType } = {
   float64: new TorchDType('float64'),
   int64: new TorchDType('int64'),
   int32: new TorchDType('int32'),
+  int16: new TorchDType('int16'),
+  int8: new TorchDType('int8'),
+  uint8: new TorchDType('uint8'),
   bool: new TorchDType('bool'),
 };
 
@@ -159,6 +170,10 @@ export const DTYPE_ALIASES: Readonly<Record<string, TorchDType>> = {
   long: DTYPES.int64,
   int32: DTYPES.int32,
   int: DTYPES.int32,
+  int16: DTYPES.int16,
+  short: DTYPES.int16,
+  int8: DTYPES.int8,
+  uint8: DTYPES.uint8,
   bool: DTYPES.bool,
 };
 
@@ -167,8 +182,7 @@ export const LACKING_DTYPE_ALIASES: Readonly<Record<string, LackingDType>> = Obj
   Object.entries(LACKING_DTYPES).flatMap(([name, spec]) => [name, ...spec.aliases].map((alias) => [alias, LACKING[name as LackingDTypeName]])),
 );
 
-const RANK: { readonly [D in TorchDTypeName]: number } = { bool: 0, int32: 1, int64: 2, float32: 3, float64: 4 };
-
+/** c10::promoteTypes over the dtypes Gradlens has (uint8 with int8 is int16): the runtime's table, which agrees. */
 export function promote(a: TorchDTypeName, b: TorchDTypeName): TorchDTypeName {
-  return RANK[a] >= RANK[b] ? a : b;
+  return promoteTypes(STORAGE[a], STORAGE[b]) as TorchDTypeName;
 }

@@ -3,7 +3,7 @@
  * becomes the exception PyTorch raises, and integers past what Gradlens stores are refused.
  */
 import {
-  AutogradError, Int64RangeError, INT64_EXACT_LIMIT, NOT_BROADCASTABLE, SavedTensorModifiedError, ShapeError, formatAval, savedTensorModifiedMessage,
+  AutogradError, Int64RangeError, INT64_EXACT_LIMIT, intRange, isWrappingInt, type WrappingIntDType, NOT_BROADCASTABLE, SavedTensorModifiedError, ShapeError, formatAval, savedTensorModifiedMessage,
   type AbstractValue, type Shape,
 } from '../../../runtime/core';
 import { type EagerEngine, tangentAt, type Tensor } from '../../../runtime/eager';
@@ -13,9 +13,13 @@ import { SCALAR_TYPE, type TorchDTypeName } from './dtype';
 /**
  * Integers an integer tensor cannot hold are refused, never wrapped: past int64 as PyTorch
  * refuses them, past int32 for an int32 tensor as PyTorch does, and an int64 value past 2**53
- * because Gradlens's int64 is exact only there (runtime/core/dtype.ts INT64_EXACT_LIMIT).
+ * because Gradlens's int64 is exact only there (runtime/core/dtype.ts INT64_EXACT_LIMIT). An 8- or
+ * 16-bit one takes what c10's `overflows` lets through (a negative value down to -255 wraps into
+ * uint8, as `torch.tensor([-1], dtype=torch.uint8)` is 255); `cName` is torch.full's C spelling (`uint8_t`).
  */
-export function checkIntegers(values: ArrayLike<number>, dtype: 'int64' | 'int32'): void {
+export function checkIntegers(values: ArrayLike<number>, dtype: TorchDTypeName, cName = false): void {
+  if (isWrappingInt(dtype)) return checkNarrowIntegers(values, dtype, cName);
+  if (dtype !== 'int64' && dtype !== 'int32') return;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v >= -(2 ** 31) && v < 2 ** 31) continue;
@@ -23,6 +27,15 @@ export function checkIntegers(values: ArrayLike<number>, dtype: 'int64' | 'int32
     if (dtype === 'int32') throw pyError('RuntimeError', 'value cannot be converted to type int32 without overflow');
     if (v >= 2 ** 63 || v < -(2 ** 63)) throw pyError('RuntimeError', 'Overflow when unpacking long');
     if (Math.abs(v) >= INT64_EXACT_LIMIT) throw pyError('RuntimeError', new Int64RangeError(v).message);
+  }
+}
+
+function checkNarrowIntegers(values: ArrayLike<number>, dtype: WrappingIntDType, cName: boolean): void {
+  const { min, max } = intRange(dtype);
+  const lowest = min === 0 ? -max : min;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!(v >= lowest && v <= max) && !Number.isNaN(v)) throw pyError('RuntimeError', `value cannot be converted to type ${dtype}${cName ? '_t' : ''} without overflow`);
   }
 }
 

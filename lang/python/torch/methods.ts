@@ -11,7 +11,7 @@ import { registerHook } from './hooks';
 import { noteCut, noteDetach } from './jit_refusals';
 import { dtypeArg, sizeArgs } from './creation';
 import { requireCpu } from './device';
-import { LackingDType, SCALAR_TYPE, TorchDType, isFloating, type TorchDTypeName } from './dtype';
+import { ITEM_SIZE, LackingDType, SCALAR_TYPE, TorchDType, isFloating, type TorchDTypeName } from './dtype';
 import { shareWithNumpy } from './numpy_bridge';
 import { ORDERING_FUNCTION_NAMES, ORDERING_METHODS } from './ordering';
 import { SPECIAL_METHODS } from './special';
@@ -287,12 +287,15 @@ export const TENSOR_METHODS = nameTable<Method>({
   ndimension: def('ndimension', [], (x) => BigInt(x.shape.length)),
   numel: def('numel', [], (x) => BigInt(x.numel)),
   nelement: def('nelement', [], (x) => BigInt(x.numel)),
-  element_size: def('element_size', [], (x) => BigInt({ float32: 4, float64: 8, int64: 8, int32: 4, bool: 1 }[x.dtype])),
+  element_size: def('element_size', [], (x) => BigInt(ITEM_SIZE[x.dtype])),
   is_floating_point: def('is_floating_point', [], (x) => isFloating(x.dtype)),
   float: cast('float32'),
   double: cast('float64'),
   int: cast('int32'),
   long: cast('int64'),
+  short: cast('int16'),
+  char: cast('int8'),
+  byte: cast('uint8'),
   bool: cast('bool'),
   to: def('to', ['*args', '**kwargs'], (x, a) => {
     const lacking = [...a.rest, a.extraKwargs.get('dtype')].find((v) => v instanceof LackingDType);

@@ -30,7 +30,7 @@ class TensorSide implements SharedMemory {
 
   written(values: ArrayLike<number>): void {
     if (this.gone()) return;
-    if (this.dtype === 'int64' || this.dtype === 'int32') checkIntegers(values, this.dtype);
+    checkIntegers(values, this.dtype);
     const { engine } = this.rt;
     // NB: NumPy's write is no autograd op: it reaches the tensor as `.data` writes do.
     // NB: through the engine, so an alias of a view writes the view's base.

@@ -13,7 +13,7 @@ import { StagingBackend } from '../../../runtime/jit';
 import { bindArgs, type Args, pyError, type HostContext, type PyTuple, type PyValue, typeName } from '../interpreter';
 import { dtypeArg } from './creation';
 import { refuseForwardAD } from './errors';
-import { isFloating, type TorchDTypeName } from './dtype';
+import { isFloating, SCALAR_TYPE, type TorchDTypeName } from './dtype';
 import { kthOrder, sortOrder, topkOrder } from './cpu_sort_order';
 import { returnTuple } from './return_types';
 import { followOperands, PyTensor, type Method, type TorchRuntime } from './tensor';
@@ -23,7 +23,7 @@ function def(name: string, spec: readonly string[], body: (x: PyTensor, a: Args,
   return (self, args, kwargs, ctx) => body(self, bindArgs(name, spec, args, kwargs, ctx), ctx);
 }
 
-const DTYPE_NAMES: { readonly [D in TorchDTypeName]: string } = { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' };
+const DTYPE_NAMES: { readonly [D in TorchDTypeName]: string } = SCALAR_TYPE;
 
 /**
  * Runs `f` on `x` seen with at least one dim (a 0-d tensor is a row of one, as PyTorch treats it)

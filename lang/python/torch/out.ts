@@ -10,7 +10,9 @@ import { isFloating, SCALAR_TYPE, type TorchDTypeName } from './dtype';
 import { PyTensor, type TorchRuntime } from './tensor';
 
 /** C++'s names for the dtypes, as the matmul family's out-dtype error says them. */
-const CPP_TYPE: { readonly [D in TorchDTypeName]: string } = { float32: 'float', float64: 'double', int64: 'long int', int32: 'int', bool: 'bool' };
+const CPP_TYPE: { readonly [D in TorchDTypeName]: string } = {
+  float32: 'float', float64: 'double', int64: 'long int', int32: 'int', int16: 'short int', int8: 'signed char', uint8: 'unsigned char', bool: 'bool',
+};
 const EXACT_DTYPE = new Set(['matmul', 'mm', 'bmm', 'mv', 'dot']);
 
 function canCast(from: TorchDTypeName, to: TorchDTypeName): boolean {

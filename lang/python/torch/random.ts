@@ -17,7 +17,7 @@ import {
 import { elementwiseStrides, isRowMajor, memoryToRowMajor, preservedStrides, tangentByFormula, type Tensor } from '../../../runtime/eager';
 import { dtypeArg, sizeArgs } from './creation';
 import { checkDeviceArg } from './device';
-import { STORAGE, isFloating, type TorchDTypeName } from './dtype';
+import { SCALAR_TYPE, STORAGE, isFloating, type TorchDTypeName } from './dtype';
 import { PyTensor, checkInPlace, checkRequiresGrad, type Method, type TorchRuntime } from './tensor';
 import { type DrawKind, drawUnderVmap } from './vmap_randomness';
 
@@ -159,7 +159,7 @@ function generatorOf(rt: TorchRuntime, a: Args): TorchGenerator {
   return v.g;
 }
 
-const TYPE_NAME: { readonly [D in TorchDTypeName]: string } = { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' };
+const TYPE_NAME: { readonly [D in TorchDTypeName]: string } = SCALAR_TYPE;
 
 /** The float dtype a float sampler fills, or PyTorch's error naming its kernel. */
 function floatDType(dtype: TorchDTypeName, kernel: string): TorchFloat {

@@ -7,7 +7,7 @@
 import { ROUNDING_METHODS } from '../../../runtime/primitives';
 import type { Tensor } from '../../../runtime/eager';
 import { bindArgs, type Args, type HostContext, pyError, type PyValue } from '../interpreter';
-import { isFloating, type TorchDTypeName } from './dtype';
+import { isFloating, SCALAR_TYPE, type TorchDTypeName } from './dtype';
 import { checkInPlace, followOperands, type Method, type PyTensor, type TorchRuntime } from './tensor';
 import { clone } from './tensor_ops';
 
@@ -16,7 +16,7 @@ function def(name: string, spec: readonly string[], body: (x: PyTensor, a: Args,
 }
 
 /** PyTorch's scalar type names in its "not implemented for 'Long'" messages. */
-const KERNEL_TYPE_NAMES: Record<TorchDTypeName, string> = { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', bool: 'Bool' };
+const KERNEL_TYPE_NAMES: Record<TorchDTypeName, string> = SCALAR_TYPE;
 
 const notForIntegers = (kernel: string, x: PyTensor): Error =>
   pyError('RuntimeError', `"${kernel}_cpu" not implemented for '${KERNEL_TYPE_NAMES[x.dtype]}'`);

@@ -268,7 +268,7 @@ export class TorchRuntime {
 
   fromValues(values: ArrayLike<number>, shape: Shape, dtype: TorchDTypeName): PyTensor {
     this.charge(shape, dtype);
-    if (dtype === 'int64' || dtype === 'int32') checkIntegers(values, dtype);
+    checkIntegers(values, dtype);
     return this.wrap(this.engine.fromValues(values, shape, STORAGE[dtype]), dtype);
   }
 

@@ -9,7 +9,7 @@ import {
 } from '../../../runtime/eager';
 import { pyError } from '../interpreter';
 import { inferSizeMessage } from './errors';
-import { STORAGE, isFloating, type TorchDTypeName } from './dtype';
+import { SCALAR_TYPE, STORAGE, isFloating, type TorchDTypeName } from './dtype';
 import { logsumexpTangent, normTangent, softmaxTangent } from './tangent_formulas';
 import { checkInPlace, followOperands, type PyTensor, type TorchRuntime } from './tensor';
 
@@ -131,8 +131,7 @@ export function mean(x: PyTensor, dim: Dim, keepdim: boolean, dtype: TorchDTypeN
   const rt = x.rt;
   const d = dtype ?? x.dtype;
   if (!isFloating(d)) {
-    const name = { int64: 'Long', int32: 'Int', bool: 'Bool', float32: 'Float', float64: 'Double' }[d];
-    throw pyError('RuntimeError', `mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${name}`);
+    throw pyError('RuntimeError', `mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${SCALAR_TYPE[d]}`);
   }
   return rt.run(() => {
     const input = rt.convert(x.t, d);

@@ -1,4 +1,4 @@
-import type { AbstractValue, DType } from '../../core';
+import { isWrappingInt, wrapInteger, type AbstractValue, type DType } from '../../core';
 import type { KernelTable } from '../backend';
 import type { BitwisePrimitive } from '../../primitives';
 import type { ReferenceArray } from './array';
@@ -8,10 +8,10 @@ type Bits = (a: bigint, b: bigint) => bigint;
 
 /**
  * A bitwise op in the dtype's own width: bool's 0/1 and int32 as JS's 32-bit signed ops,
- * uint32 read back unsigned, int64 (exact doubles) through 64-bit BigInts.
+ * uint32 and the 8- and 16-bit integers wrapped back to their width, int64 (exact doubles) through 64-bit BigInts.
  */
 function bitwiseIn(dtype: DType, int32: BinaryFn, bits: Bits): BinaryFn {
-  if (dtype === 'uint32') return (a, b) => int32(a, b) >>> 0;
+  if (isWrappingInt(dtype)) return (a, b) => wrapInteger(dtype, int32(a, b));
   if (dtype === 'int64') return (a, b) => Number(BigInt.asIntN(64, bits(BigInt(a), BigInt(b))));
   return int32;
 }
@@ -21,7 +21,7 @@ const bin = (int32: BinaryFn, bits: Bits) => ([a, b]: readonly ReferenceArray[],
 
 function notIn(dtype: DType): UnaryFn {
   if (dtype === 'bool') return (x) => (x !== 0 ? 0 : 1);
-  if (dtype === 'uint32') return (x) => ~x >>> 0;
+  if (isWrappingInt(dtype)) return (x) => wrapInteger(dtype, ~x);
   // NB: ~x is -x - 1 in two's complement, exact for an int64 double (|x| < 2**53) and for int32.
   return dtype === 'int64' ? (x) => -x - 1 : (x) => ~x;
 }

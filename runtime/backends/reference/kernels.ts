@@ -1,4 +1,4 @@
-import { isFloat, libm, typedArrayFrom, type AbstractValue } from '../../core';
+import { floatToNarrowInt, isFloat, isWrappingInt, libm, typedArrayFrom, type AbstractValue } from '../../core';
 import { CUMULATIVE, familyRules, RESHAPES, type CumulativeParams } from '../../primitives';
 import type { KernelTable } from '../backend';
 import { ReferenceArray } from './array';
@@ -62,7 +62,9 @@ export const REFERENCE_KERNELS: KernelTable<ReferenceArray> = withComplex(withKe
   stop_gradient: un((x) => x),
   select: (inputs, _p, out) => nary(inputs, out, (p, t, f) => (p !== 0 ? t : f)),
   clamp: (inputs, _p, out) => nary(inputs, out, (lo, x, hi) => minOf(maxOf(x, lo), hi)),
-  convert_element_type: (inputs, _p, out) => new ReferenceArray(out.shape, out.dtype, typedArrayFrom(out.dtype, inputs[0].data)),
+  convert_element_type: ([x], _p, out) => new ReferenceArray(out.shape, out.dtype, isFloat(x.dtype) && isWrappingInt(out.dtype) && out.dtype !== 'uint32'
+    ? floatToNarrowInt(out.dtype, x.data).data
+    : typedArrayFrom(out.dtype, x.data)),
   reduce_sum: (inputs, { axes }, out) => reduce(inputs[0], axes, out, 0, sumStep),
   reduce_max: (inputs, { axes }, out) => reduce(inputs[0], axes, out, -Infinity, maxStep),
   reduce_min: (inputs, { axes }, out) => reduce(inputs[0], axes, out, Infinity, minStep),

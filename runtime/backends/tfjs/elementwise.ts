@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { isComplex, LOGISTIC_ZERO_BELOW, type DType } from '../../core';
+import { LOGISTIC_ZERO_BELOW, type DType } from '../../core';
 import { ROUNDING_METHODS, type RoundingMethod } from '../../primitives';
 
 // Elementwise ops on tf.Tensors, for callers inside tf.tidy. Each corrects a tfjs result where it
@@ -101,7 +101,7 @@ export function roundTies(x: tf.Tensor, method: RoundingMethod): tf.Tensor {
  * NB: tfjs-backend-wasm casts float -> bool through an integer, so 0.5 and NaN become false.
  */
 export function convert(x: tf.Tensor, to: DType): tf.Tensor {
-  if (to === 'float64' || to === 'int64' || to === 'uint32' || to === 'key<fry>' || isComplex(to)) throw new Error(`convert_element_type: tfjs backends have no ${to}; use the reference backend`);
+  if (to !== 'float32' && to !== 'int32' && to !== 'bool') throw new Error(`convert_element_type: tfjs backends have no ${to}; use the reference backend`);
   if (to === x.dtype) return tf.clone(x);
   if (to === 'bool') return tf.notEqual(x, tf.scalar(0, x.dtype));
   return tf.cast(x, to);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { isComplex, libm, sizeOf, type AbstractValue } from '../../core';
+import { libm, sizeOf, type AbstractValue } from '../../core';
 import { BITWISE, COMPLEX_PARTS, CUMULATIVE, familyRules, RANDOM_BITS, RESHAPES, SORTING, type ParamsOf, type Primitive } from '../../primitives';
 import type { WasmMathPrimitive } from '../../wasm';
 import type { Kernel, KernelTable } from '../backend';
@@ -31,7 +31,7 @@ export function unwrap(backend: TfjsBackendName, x: TfjsArray, op: string): tf.T
  */
 function kernel<P extends Primitive>(backend: TfjsBackendName, prim: P, op: TensorOp<P>): Kernel<P, TfjsArray> {
   return (inputs, params, out) => {
-    if (out.dtype === 'float64' || out.dtype === 'int64' || out.dtype === 'uint32' || out.dtype === 'key<fry>' || isComplex(out.dtype)) {
+    if (out.dtype !== 'float32' && out.dtype !== 'int32' && out.dtype !== 'bool') {
       throw new Error(`${prim}: the ${backend} backend has no ${out.dtype} (tfjs stores at most 32 bits); ${out.dtype} needs the reference backend`);
     }
     const dtype = out.dtype;

@@ -28,6 +28,10 @@ function cast(dtype: DType, e: string): string {
     case 'int64': return `Math.trunc(${e})`;
     case 'bool': return `(${e} & 255)`;
     case 'uint32': return `(${e} >>> 0)`;
+    case 'uint8': return `(${e} & 255)`;
+    case 'int8': return `(${e} << 24 >> 24)`;
+    case 'int16': return `(${e} << 16 >> 16)`;
+    case 'uint16': return `(${e} & 65535)`;
     case 'key<fry>': throw new Error('codegen: key arrays are never fused (plan.ts)');
     case 'complex64':
     case 'complex128': throw new Error('codegen: complex arrays are never fused (plan.ts)');

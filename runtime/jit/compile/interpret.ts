@@ -1,4 +1,4 @@
-import { allocate, libm, LOGISTIC_ZERO_BELOW, sizeOf, stridesOf, typedArrayFrom, type AbstractValue, type AnyTypedArray } from '../../core';
+import { allocate, libm, LOGISTIC_ZERO_BELOW, sizeOf, stridesOf, typedArrayFrom, wrapInteger, type AbstractValue, type AnyTypedArray } from '../../core';
 import { broadcastIndex, mapIndex, REFERENCE_KERNELS, ReferenceArray } from '../../backends';
 import { RESHAPES, type ElementwisePrimitive, type ParamsOf, type Primitive } from '../../primitives';
 import type { HostKernel } from './codegen_js';
@@ -101,7 +101,11 @@ const LOOPS: { readonly [Op in ScalarOp]: Loop } = {
       case 'int64': for (let i = 0; i < n; i++) o[i] = Math.trunc(a[i]); return;
       case 'float32': for (let i = 0; i < n; i++) o[i] = Math.fround(a[i]); return;
       case 'float64': o.set(a.subarray(0, n)); return;
-      case 'uint32': for (let i = 0; i < n; i++) o[i] = a[i] >>> 0; return;
+      case 'uint32':
+      case 'uint8':
+      case 'int8':
+      case 'int16':
+      case 'uint16': { const d = node.dtype; for (let i = 0; i < n; i++) o[i] = wrapInteger(d, a[i]); return; }
       case 'key<fry>': throw new Error('interpret: key arrays are never fused (plan.ts)');
     }
   },

@@ -44,13 +44,13 @@ export function fusedEqn(jaxpr: Jaxpr, i: number): Equation {
   return e;
 }
 
-const HOST_ONLY = new Set<DType>(['int64', 'uint32', 'key<fry>', 'complex64', 'complex128']);
+const HOST_ONLY = new Set<DType>(['int64', 'uint32', 'uint8', 'int8', 'int16', 'uint16', 'key<fry>', 'complex64', 'complex128']);
 
 function isFusible(jaxpr: Jaxpr, i: number): boolean {
   const e = jaxpr.eqns[i];
   if (isCall(e)) return false;
   // NB: int64 runs op by op on the host, whose kernels check every result (and partial sum) against 2**53.
-  // NB: so do uint32 and keys (jax.random's bits): no backend's kernels have an unsigned type.
+  // NB: so do uint32, the 8- and 16-bit integers and keys (jax.random's bits): no backend's kernels have their types.
   if ([...e.inputs, e.out].some((a) => HOST_ONLY.has(a.aval.dtype))) return false;
   // NB: a broadcast_in_dim whose dimensions are not increasing transposes; that is not a re-index the kernel's index maps express.
   if (e.primitive === 'broadcast_in_dim') {

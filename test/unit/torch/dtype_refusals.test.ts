@@ -5,7 +5,7 @@ import { formatError } from '../../../lang/python/run';
 import { runTorch } from '../../../lang/python/torch';
 
 /**
- * Conversions to the dtypes Gradlens lacks (float16, uint8, int8, int16, ...) stop at the line
+ * Conversions to the dtypes Gradlens lacks (float16, bfloat16, complex64, ...) stop at the line
  * that asks for them, naming the dtype and what to use instead: never a tensor of another dtype.
  */
 describe('torch shim: conversions to dtypes Gradlens lacks are refused at the line', () => {
@@ -21,10 +21,9 @@ describe('torch shim: conversions to dtypes Gradlens lacks are refused at the li
   };
 
   const cases: [string, string][] = [
-    ['half', 'Tensor.half() converts to float16, which Gradlens does not support (its tensors are float32, float64, int64, int32 or bool); use .float()'],
-    ['byte', 'Tensor.byte() converts to uint8, which Gradlens does not support (its tensors are float32, float64, int64, int32 or bool); use .long()'],
-    ['char', 'Tensor.char() converts to int8, which Gradlens does not support (its tensors are float32, float64, int64, int32 or bool); use .long()'],
-    ['short', 'Tensor.short() converts to int16, which Gradlens does not support (its tensors are float32, float64, int64, int32 or bool); use .long()'],
+    ['half', 'Tensor.half() converts to float16, which Gradlens does not support (its tensors are float32, float64, int64, int32, int16, int8, uint8 or bool); use .float()'],
+    ['bfloat16', 'Tensor.bfloat16() converts to bfloat16, which Gradlens does not support (its tensors are float32, float64, int64, int32, int16, int8, uint8 or bool); use .float()'],
+    ['cdouble', 'Tensor.cdouble() converts to complex128, which Gradlens does not support (its tensors are float32, float64, int64, int32, int16, int8, uint8 or bool); use .double()'],
   ];
   for (const [method, message] of cases) {
     it(`x.${method}() names its dtype`, () => {
@@ -32,18 +31,17 @@ describe('torch shim: conversions to dtypes Gradlens lacks are refused at the li
     });
   }
 
-  const refusal = (dtype: string, instead: string) => `NotImplementedError: ${dtype} tensors are not supported by Gradlens (its tensors are float32, float64, int64, int32 or bool); use torch.${instead}`;
+  const refusal = (dtype: string, instead: string) => `NotImplementedError: ${dtype} tensors are not supported by Gradlens (its tensors are float32, float64, int64, int32, int16, int8, uint8 or bool); use torch.${instead}`;
   const lines: [string, string][] = [
     ['y = x.to(torch.float16)', refusal('float16', 'float32')],
     ['y = x.to(dtype=torch.half)', refusal('float16', 'float32')],
-    ["y = x.to('cpu', torch.uint8)", refusal('uint8', 'int64')],
-    ['y = torch.zeros(2, dtype=torch.uint8)', refusal('uint8', 'int64')],
-    ['y = torch.tensor([1, 2], dtype=torch.int8)', refusal('int8', 'int64')],
+    ["y = x.to('cpu', torch.bfloat16)", refusal('bfloat16', 'float32')],
+    ['y = torch.zeros(2, dtype=torch.complex64)', refusal('complex64', 'float32')],
     ['y = x.type(torch.bfloat16)', refusal('bfloat16', 'float32')],
     ['y = torch.nn.Linear(2, 2).to(torch.float16)', refusal('float16', 'float32')],
-    ['y = x.cfloat()', 'NotImplementedError: Tensor.cfloat() converts to complex64, which Gradlens does not support (its tensors are float32, float64, int64, int32 or bool); use .float()'],
-    ['y = torch.ByteTensor([1, 2])', 'NotImplementedError: torch.ByteTensor makes uint8 tensors, which Gradlens does not support (its tensors are float32, float64, int64, int32 or bool); use torch.LongTensor'],
-    ["y = x.type('torch.HalfTensor')", 'NotImplementedError: torch.HalfTensor makes float16 tensors, which Gradlens does not support (its tensors are float32, float64, int64, int32 or bool); use torch.FloatTensor'],
+    ['y = x.cfloat()', 'NotImplementedError: Tensor.cfloat() converts to complex64, which Gradlens does not support (its tensors are float32, float64, int64, int32, int16, int8, uint8 or bool); use .float()'],
+    ['y = torch.BFloat16Tensor([1, 2])', 'NotImplementedError: torch.BFloat16Tensor makes bfloat16 tensors, which Gradlens does not support (its tensors are float32, float64, int64, int32, int16, int8, uint8 or bool); use torch.FloatTensor'],
+    ["y = x.type('torch.HalfTensor')", 'NotImplementedError: torch.HalfTensor makes float16 tensors, which Gradlens does not support (its tensors are float32, float64, int64, int32, int16, int8, uint8 or bool); use torch.FloatTensor'],
   ];
   for (const [line, message] of lines) {
     it(`${line}: refused at its line, naming the dtype to use`, () => {

@@ -167,8 +167,8 @@ describe('torch shim: errors', () => {
   });
 
   it('a legacy tensor type of a dtype Gradlens lacks is refused at the line that constructs one, naming the dtype and what to use', () => {
-    const r = runOn(wasm, 'import torch\nok = isinstance(torch.ones(2), torch.ByteTensor)\nmask = torch.ByteTensor([1, 0])\n');
-    assert.equal(errorOf(r), 'script.py:3:8: error: NotImplementedError: torch.ByteTensor makes uint8 tensors, which Gradlens does not support (its tensors are float32, float64, int64, int32 or bool); use torch.LongTensor');
+    const r = runOn(wasm, 'import torch\nok = isinstance(torch.ones(2), torch.HalfTensor)\nmask = torch.HalfTensor([1, 0])\n');
+    assert.equal(errorOf(r), 'script.py:3:8: error: NotImplementedError: torch.HalfTensor makes float16 tensors, which Gradlens does not support (its tensors are float32, float64, int64, int32, int16, int8, uint8 or bool); use torch.FloatTensor');
   });
   it('a backward through a node that saved a tensor whose .data was set since is refused, where PyTorch would read the new values', () => {
     const source = [
