@@ -3,7 +3,7 @@ import type { AbstractValue } from './aval';
 import type { DType } from './dtype';
 
 /** Bytes one element of each stored dtype takes. */
-export const ITEM_BYTES: { readonly [D in DType]: number } = { float32: 4, float64: 8, int32: 4, int64: 8, bool: 1, uint32: 4, uint8: 1, int8: 1, int16: 2, uint16: 2, 'key<fry>': 8, complex64: 8, complex128: 16 };
+export const ITEM_BYTES: { readonly [D in DType]: number } = { float32: 4, float64: 8, int32: 4, int64: 8, bool: 1, uint32: 4, uint8: 1, int8: 1, int16: 2, uint16: 2, uint64: 8, 'key<fry>': 8, complex64: 8, complex128: 16 };
 
 /** Bytes an array of this abstract value takes once it exists. */
 export function bytesOf(aval: AbstractValue): number {

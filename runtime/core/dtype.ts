@@ -1,4 +1,4 @@
-export const DTYPES = ['float32', 'float64', 'int32', 'int64', 'bool', 'uint32', 'uint8', 'int8', 'int16', 'uint16', 'key<fry>', 'complex64', 'complex128'] as const;
+export const DTYPES = ['float32', 'float64', 'int32', 'int64', 'bool', 'uint32', 'uint8', 'int8', 'int16', 'uint16', 'uint64', 'key<fry>', 'complex64', 'complex128'] as const;
 export type DType = (typeof DTYPES)[number];
 
 /**
@@ -76,6 +76,7 @@ export const DTYPE_SHORT: { [D in DType]: string } = {
   int8: 'i8',
   int16: 'i16',
   uint16: 'u16',
+  uint64: 'u64',
   'key<fry>': 'key<fry>',
   complex64: 'c64',
   complex128: 'c128',
@@ -94,7 +95,7 @@ export function assertDType(name: string): DType {
 
 /** Whether `dtype` holds integers (bool aside). */
 export function isInteger(dtype: DType): boolean {
-  return dtype === 'int32' || dtype === 'int64' || isWrappingInt(dtype);
+  return dtype === 'int32' || dtype === 'int64' || dtype === 'uint64' || isWrappingInt(dtype);
 }
 
 export function isFloat(dtype: DType): boolean {
@@ -106,7 +107,8 @@ export function allocate(dtype: DType, size: number): AnyTypedArray {
     case 'float32': return new Float32Array(size);
     case 'float64': return new Float64Array(size);
     case 'int32': return new Int32Array(size);
-    case 'int64': return new Float64Array(size);
+    case 'int64':
+    case 'uint64': return new Float64Array(size);
     case 'bool': return new Uint8Array(size);
     // NB: uint32 lives on the host on every backend (tfjs and our kernels have no unsigned type):
     // its own typed array makes every store wrap modulo 2**32, as XLA's uint32 arithmetic does.
@@ -131,11 +133,13 @@ export const INT64_EXACT_LIMIT = 2 ** 53;
 
 /** An int64 value Gradlens cannot store exactly (see INT64_EXACT_LIMIT). */
 export class Int64RangeError extends RangeError {
-  constructor(readonly value: number) {
+  constructor(readonly value: number, dtype: 'int64' | 'uint64' = 'int64') {
     // NB: a double past 2**53 is itself rounded: its digits would claim an exactness it lacks.
     const about = Number.isFinite(value) ? `about ${value.toExponential(3).replace('e+', 'e')}` : value > 0 ? 'inf' : '-inf';
-    super(`an int64 value (${about}) is past 2**53: Gradlens stores int64 exactly only within ±2**53 `
-      + '(PyTorch and NumPy would wrap at 2**63); use smaller values or a float64 array');
+    super(dtype === 'uint64' && value < 0 && value > -INT64_EXACT_LIMIT
+      ? `a uint64 value (${value}) is below 0: NumPy would wrap it to 2**64 - ${-value}, and Gradlens stores uint64 exactly only within [0, 2**53); compute in int64 (x.astype(np.int64))`
+      : `an ${dtype} value (${about}) is past 2**53: Gradlens stores ${dtype} exactly only within ${dtype === 'int64' ? '±2**53' : '[0, 2**53)'} `
+        + '(PyTorch and NumPy would wrap at 2**63); use smaller values or a float64 array');
     this.name = 'Int64RangeError';
   }
 }
@@ -145,14 +149,16 @@ export class Int64RangeError extends RangeError {
  * (a kernel's integer `div` is C division), NaN as 0 (so an integer 0/0 reads the same in both);
  * a value past ±2**53, or infinite, throws Int64RangeError.
  */
-export function checkInt64(data: Float64Array): void {
+export function checkInt64(data: Float64Array, dtype: 'int64' | 'uint64' = 'int64'): void {
+  // NB: uint64 (NumPy's sums of unsigned arrays) holds [0, 2**53): a negative value would wrap to past 2**63.
+  const lowest = dtype === 'uint64' ? 0 : -INT64_EXACT_LIMIT + 1;
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
-    if (Number.isInteger(v) && v > -INT64_EXACT_LIMIT && v < INT64_EXACT_LIMIT) continue;
+    if (Number.isInteger(v) && v >= lowest && v < INT64_EXACT_LIMIT) continue;
     const t = Math.trunc(v) + 0;
-    if (t > -INT64_EXACT_LIMIT && t < INT64_EXACT_LIMIT) data[i] = t;
+    if (t >= lowest && t < INT64_EXACT_LIMIT) data[i] = t;
     else if (Number.isNaN(v)) data[i] = 0;
-    else throw new Int64RangeError(v);
+    else throw new Int64RangeError(v, dtype);
   }
 }
 
@@ -164,9 +170,9 @@ export function typedArrayFrom(dtype: DType, values: ArrayLike<number>): AnyType
   } else if (dtype === 'int32' || isWrappingInt(dtype)) {
     // NB: an integer typed array's store of an integer double wraps modulo 2**bits, as XLA's integer converts do.
     for (let i = 0; i < values.length; i++) out[i] = Math.trunc(values[i]);
-  } else if (dtype === 'int64') {
+  } else if (dtype === 'int64' || dtype === 'uint64') {
     out.set(values);
-    checkInt64(out as Float64Array);
+    checkInt64(out as Float64Array, dtype);
   } else {
     out.set(values);
   }
@@ -202,12 +208,12 @@ export const LOGISTIC_ZERO_BELOW = { float32: -88.72283172607422, float64: -709.
 
 // NB: keys never promote (the shape rules refuse them in arithmetic).
 const RANK: { [D in DType]: number } = {
-  'key<fry>': -1, bool: 0, uint8: 1, int8: 1, uint16: 1, int16: 1, uint32: 1, int32: 1, int64: 1, float32: 4, float64: 5, complex64: 6, complex128: 7,
+  'key<fry>': -1, bool: 0, uint8: 1, int8: 1, uint16: 1, int16: 1, uint32: 1, int32: 1, int64: 1, uint64: 1, float32: 4, float64: 5, complex64: 6, complex128: 7,
 };
 
 /** An integer dtype's width and signedness (int64 is stored as doubles, but promotes as 64 bits). */
 const intWidth = (d: DType): { readonly bits: number; readonly signed: boolean } =>
-  (d === 'int32' ? { bits: 32, signed: true } : d === 'int64' ? { bits: 64, signed: true } : WRAPPING_INT[d as WrappingIntDType]);
+  (d === 'int32' ? { bits: 32, signed: true } : d === 'int64' ? { bits: 64, signed: true } : d === 'uint64' ? { bits: 64, signed: false } : WRAPPING_INT[d as WrappingIntDType]);
 
 /** The signed or unsigned integer dtype of `bits` that Gradlens has. */
 const intOf = (bits: number, signed: boolean): DType => (signed ? (bits <= 8 ? 'int8' : bits <= 16 ? 'int16' : bits <= 32 ? 'int32' : 'int64') : bits <= 8 ? 'uint8' : bits <= 16 ? 'uint16' : 'uint32');
@@ -216,7 +222,7 @@ const intOf = (bits: number, signed: boolean): DType => (signed ? (bits <= 8 ? '
  * Type promotion between two array dtypes as NumPy's promote_types, PyTorch's promoteTypes and
  * JAX's lattice agree on it: integers of one signedness give the wider; a signed and an unsigned one
  * the signed type that holds both (uint8 with int8 is int16, uint16 with int32 is int32, uint32 with
- * int32 int64); an integer with a float the float (NumPy widens some of these: numpy_promotion.ts);
+ * int32 int64; uint64 with a signed one float64, as NumPy's); an integer with a float the float (NumPy widens some of these: numpy_promotion.ts);
  * float64 with complex64 complex128.
  */
 export function promoteTypes(a: DType, b: DType): DType {
@@ -225,6 +231,8 @@ export function promoteTypes(a: DType, b: DType): DType {
     const y = intWidth(b);
     if (x.signed === y.signed) return x.bits >= y.bits ? a : b;
     const [signed, unsigned] = x.signed ? [x, y] : [y, x];
+    // NB: no integer holds both uint64 and a signed type: NumPy gives float64.
+    if (unsigned.bits === 64) return 'float64';
     return intOf(signed.bits > unsigned.bits ? signed.bits : Math.min(64, 2 * unsigned.bits), true);
   }
   const wider = RANK[a] >= RANK[b] ? a : b;

@@ -58,6 +58,7 @@ export function formatScalar(value: number, dtype: DType): string {
     case 'bool': return value !== 0 ? 'True' : 'False';
     case 'int32':
     case 'int64':
+    case 'uint64':
     case 'uint32':
     case 'uint8':
     case 'int8':

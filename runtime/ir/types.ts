@@ -18,7 +18,7 @@ export class Literal {
     // NB: stored as the dtype holds it, so printing, CSE keys and folding all see the same number.
     this.value = dtype === 'float32' || dtype === 'complex64' ? Math.fround(value)
       : dtype === 'int32' ? Math.trunc(value) | 0
-      : dtype === 'int64' ? Math.trunc(value)
+      : dtype === 'int64' || dtype === 'uint64' ? Math.trunc(value)
       : isWrappingInt(dtype) ? wrapInteger(dtype, value)
       : dtype === 'bool' ? (value !== 0 ? 1 : 0)
       : value;

@@ -172,6 +172,19 @@ export class PyArray extends HostObject {
     }
   }
 
+  /** NumPy's read-only arrays (np.broadcast_to's view) and the views of one: `x.flags.writeable` is False. */
+  private readOnly = false;
+
+  /** Marks a NumPy array (just made) read-only: writing to it, or to a view of it, raises. */
+  markReadOnly(): this {
+    this.readOnly = true;
+    return this;
+  }
+
+  get writeable(): boolean {
+    return !this.readOnly && (this.view ? this.view.parent.writeable : true);
+  }
+
   /** Marks a NumPy 0-d array (just made) as an ndarray rather than a scalar: see `zeroDimArray`. */
   keptAsArray(): this {
     this.zeroDimArray = this.numpy && this.shape.length === 0;
@@ -527,7 +540,7 @@ export class ScalarType extends PyType {
   }
 }
 
-const ARRAY_DTYPES = "Gradlens's arrays are float32, float64, int8, int16, int32, int64, uint8, uint16, uint32, bool and complex";
+const ARRAY_DTYPES = "Gradlens's arrays are float32, float64, int8, int16, int32, int64, uint8, uint16, uint32, uint64, bool and complex";
 
 const DTYPE_OBJECTS = new Map<DType, DTypeObject>();
 export function dtypeObject(d: DType): DTypeObject {
@@ -539,6 +552,7 @@ export function dtypeObject(d: DType): DTypeObject {
 const DTYPE_NAMES = nameTable<DType>({
   float32: 'float32', float64: 'float64', int32: 'int32', int64: 'int64', bool: 'bool', bool_: 'bool', float: 'float32', int: 'int64', uint32: 'uint32',
   uint8: 'uint8', int8: 'int8', int16: 'int16', uint16: 'uint16', ubyte: 'uint8', byte: 'int8', short: 'int16', ushort: 'uint16', u1: 'uint8', i1: 'int8', i2: 'int16', u2: 'uint16',
+  uint64: 'uint64', uint: 'uint64',
   complex64: 'complex64', complex128: 'complex128', complex: 'complex64',
 });
 
@@ -581,9 +595,9 @@ function requestedDtype(v: PyValue, numpy: boolean): DType {
   if (name !== null && /^(complex|complex64|complex128|complex_|cfloat|cdouble|csingle)$/.test(name) && (numpy || !d)) {
     throw pyError('NotImplementedError', `dtype ${name} is not supported by Gradlens's NumPy arrays (jax.numpy's complex64 and complex128 are); carry real and imaginary parts as two real arrays`);
   }
-  // NB: Gradlens's arrays have no 16-bit floats and no uint64; a narrower or wider dtype would silently change the numbers.
-  if (!d && name !== null && /^(float16|bfloat16|uint64)$/.test(name)) {
-    throw pyError('NotImplementedError', `dtype ${name} is not supported by Gradlens (${ARRAY_DTYPES}); use ${name.startsWith('u') ? 'int64' : 'float32'}`);
+  // NB: Gradlens's arrays have no 16-bit floats; a wider dtype would silently change the numbers.
+  if (!d && name !== null && /^(float16|bfloat16)$/.test(name)) {
+    throw pyError('NotImplementedError', `dtype ${name} is not supported by Gradlens (${ARRAY_DTYPES}); use float32`);
   }
   if (!d) throw pyError('TypeError', `unsupported dtype: ${name ?? String(v)}`);
   if (name === 'float') return 'float64';

@@ -3,7 +3,7 @@
  * indexing over lax.ts, gathered into the ArrayBehaviour each run's JaxRuntime holds (array.ts
  * imports none of them).
  */
-import { isComplex, isFloat, isInteger, isWrappingInt, truncatesToInt32 } from '../../../runtime/core';
+import { intRange, isComplex, isFloat, isInteger, isWrappingInt, truncatesToInt32, type WrappingIntDType } from '../../../runtime/core';
 import { bindArgs, PyComplex, nestedFromFlat, pyError, NOT_IMPLEMENTED, type BinaryOp, type CompareOp, type HostContext, PyDict, PyList, PySet, PyTuple, nameTable, type PyValue, toIndex, typeName, warn } from '../interpreter';
 import { PyArray, toDtype, type ArrayBehaviour, type ArrayMethod } from './array';
 import { IndexUpdateHelper } from './at';
@@ -29,6 +29,24 @@ const LOGICAL: Partial<Record<BinaryOp, 'gt' | 'ge' | 'ne'>> = { '&': 'gt', '|':
 const BITWISE: Partial<Record<BinaryOp, 'and' | 'or' | 'xor'>> = { '&': 'and', '|': 'or', '^': 'xor' };
 const isBoolean = (v: PyValue) => typeof v === 'boolean' || (v instanceof PyArray && v.dtype === 'bool');
 
+/**
+ * A float cast to an 8- or 16-bit integer: NumPy's (runtime/core floatToNarrowInt, x86's) warns
+ * where it meets a value x86 flags invalid; XLA's conversion of a value past the integer's range
+ * is its own, so a concrete jax array holding one is refused (a traced one converts as NumPy's).
+ */
+function checkNarrowCast(x: PyArray, d: Exclude<WrappingIntDType, 'uint32'>, ctx: HostContext): void {
+  if (x.numpy) {
+    if (!Array.prototype.every.call(x.values(ctx, 'astype'), truncatesToInt32)) warn(ctx, 'invalid value encountered in cast', 'RuntimeWarning');
+    return;
+  }
+  if (x.traced) return;
+  const { min, max } = intRange(d);
+  const past = Array.prototype.find.call(x.values(ctx, 'astype'), (v: number) => !(Math.trunc(v) >= min && Math.trunc(v) <= max));
+  if (past !== undefined) {
+    throw pyError('NotImplementedError', `astype(${d}) of ${past}, which lies outside ${d}'s range [${min}, ${max}]: XLA's conversion of such values is not Gradlens's; clip first (jnp.clip(x, ${min}, ${max}).astype(jnp.${d}))`);
+  }
+}
+
 const acceptable = (x: PyValue) => x instanceof PyArray || typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean' || x instanceof PyComplex;
 
 /**
@@ -44,7 +62,8 @@ function refuseContainer(op: string, x: PyArray, other: PyValue, reflected: bool
 
 const reduction = (kind: L.Reduction): ArrayMethod => (self, args, kwargs, ctx) => {
   const a = bindArgs(kind, ['axis?', 'dtype?', 'out?', 'keepdims?'], args, kwargs, ctx);
-  return L.reduce(self.rt, kind, self, a.get('axis'), a.bool('keepdims', false), ctx);
+  const dtype = a.opt('dtype');
+  return L.reduce(self.rt, kind, self, a.get('axis'), a.bool('keepdims', false), ctx, dtype === undefined || dtype === null ? null : toDtype(dtype, self.rt, self.numpy));
 };
 
 /** Shape arguments as `reshape(2, 3)` or `reshape((2, 3))`: one argument is the shape, several are its dims (JAX's `args[0] if len(args) == 1 else args`). */
@@ -98,10 +117,7 @@ const ARRAY_METHODS = nameTable<ArrayMethod>({
   astype: (self, args, kwargs, ctx) => {
     const a = bindArgs('astype', ['dtype'], args, kwargs, ctx);
     const d = toDtype(a.required('dtype'), self.rt, self.numpy, 'astype');
-    // NB: NumPy's float -> 8- and 16-bit integer cast on x86 (runtime/core floatToNarrowInt) warns where it meets an invalid value.
-    if (self.numpy && isFloat(self.dtype) && isWrappingInt(d) && d !== 'uint32' && !Array.prototype.every.call(self.values(ctx, 'astype'), truncatesToInt32)) {
-      warn(ctx, 'invalid value encountered in cast', 'RuntimeWarning');
-    }
+    if (isFloat(self.dtype) && isWrappingInt(d) && d !== 'uint32') checkNarrowCast(self, d, ctx);
     return V.sameKind(self, L.op(self.rt, () => L.wrap(self.rt, L.cast(self.rt, self.v, d), false, self.numpy)));
   },
   item: (self, _args, _kwargs, ctx) => self.item(ctx),

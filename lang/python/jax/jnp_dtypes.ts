@@ -20,7 +20,7 @@ const PARENT: Readonly<Record<Kind, Kind | null>> = {
 };
 
 function leafKind(d: DType): Kind {
-  if (isWrappingInt(d) && !WRAPPING_INT[d].signed) return 'unsignedinteger';
+  if (d === 'uint64' || (isWrappingInt(d) && !WRAPPING_INT[d].signed)) return 'unsignedinteger';
   if (isInteger(d)) return 'signedinteger';
   if (isFloat(d)) return 'floating';
   if (isComplex(d)) return 'complexfloating';
@@ -121,9 +121,9 @@ class IInfo extends HostObject {
     super();
   }
   get pyType() { return IInfo.type; }
-  private get bits(): number { return this.dtype === 'int64' ? 64 : isWrappingInt(this.dtype) ? WRAPPING_INT[this.dtype].bits : 32; }
-  private get min(): bigint { return isWrappingInt(this.dtype) ? BigInt(intRange(this.dtype).min) : -(2n ** BigInt(this.bits - 1)); }
-  private get max(): bigint { return isWrappingInt(this.dtype) ? BigInt(intRange(this.dtype).max) : 2n ** BigInt(this.bits - 1) - 1n; }
+  private get bits(): number { return this.dtype === 'int64' || this.dtype === 'uint64' ? 64 : isWrappingInt(this.dtype) ? WRAPPING_INT[this.dtype].bits : 32; }
+  private get min(): bigint { return this.dtype === 'uint64' ? 0n : isWrappingInt(this.dtype) ? BigInt(intRange(this.dtype).min) : -(2n ** BigInt(this.bits - 1)); }
+  private get max(): bigint { return this.dtype === 'uint64' ? 2n ** 64n - 1n : isWrappingInt(this.dtype) ? BigInt(intRange(this.dtype).max) : 2n ** BigInt(this.bits - 1) - 1n; }
   override getattr(name: string): PyValue | undefined {
     if (name === 'bits') return BigInt(this.bits);
     if (name === 'min') return this.min;

@@ -83,6 +83,7 @@ export function cast(rt: JaxRuntime, v: Val, dtype: DType): Val {
 export function jaxDtypeOf(rt: JaxRuntime, d: DType): DType {
   if (d === 'float64') return rt.floatDtype;
   if (d === 'int64') return rt.intDtype(false);
+  if (d === 'uint64' && !rt.x64) return 'uint32';
   return d;
 }
 
@@ -420,28 +421,29 @@ export function hostSum(rt: JaxRuntime, v: Val, shape: readonly number[], numpy:
 }
 
 /**
- * The dtype a sum or product of `d` accumulates in: a bool or an 8- or 16-bit integer in the
- * default integer (NumPy's int64; jax.numpy's int32 and, for the unsigned ones, uint32 without
- * x64, as jnp.sum's _promote_integer_dtype); others in their own dtype.
- * NB: NumPy (and JAX with x64) sums unsigned ones in uint64, which Gradlens lacks: refused at the line.
+ * The dtype a sum or product of `d` accumulates in: a bool or an integer narrower than 64 bits in
+ * NumPy's int64 (uint64 for the unsigned ones: `uint8_image.sum()` is a np.uint64); in jax.numpy a
+ * bool or an 8- or 16-bit integer in the default int (uint32 for the unsigned ones without x64, as
+ * jnp.sum's _promote_integer_dtype); others in their own dtype.
  */
-function accumulator(rt: JaxRuntime, d: DType, numpy: boolean): DType {
+export function accumulator(rt: JaxRuntime, d: DType, numpy: boolean): DType {
   if (d === 'bool') return rt.intDtype(numpy);
-  if (!isWrappingInt(d) || d === 'uint32') return d;
+  if (!isWrappingInt(d) || (d === 'uint32' && !numpy)) return numpy && d === 'int32' ? 'int64' : d;
   if (WRAPPING_INT[d].signed) return rt.intDtype(numpy);
-  if (numpy || rt.x64) {
-    const np = numpy ? 'np' : 'jnp';
-    throw pyError('NotImplementedError', `the sum or product of a ${d} array is a uint64 in ${numpy ? 'NumPy' : 'JAX with x64'}, which Gradlens's arrays lack; write x.astype(${np}.int64).sum() (the same values, as int64)`);
-  }
+  if (numpy) return 'uint64';
+  // NB: jax.numpy's uint64 (x64) is not one Gradlens makes.
+  if (rt.x64) throw pyError('NotImplementedError', `the sum or product of a ${d} array is a uint64 in JAX with x64, which Gradlens's jax arrays lack; write x.astype(jnp.int64).sum() (the same values, as int64)`);
   return 'uint32';
 }
 
-export function reduce(rt: JaxRuntime, kindName: Reduction, x: PyArray, axis: PyValue | undefined, keepdims: boolean, ctx: HostContext): PyArray {
+/** `x.sum(axis, dtype=...)` and the other reductions; `dtype` (sum, prod, mean) is the one they accumulate in. */
+export function reduce(rt: JaxRuntime, kindName: Reduction, x: PyArray, axis: PyValue | undefined, keepdims: boolean, ctx: HostContext, dtype: DType | null = null): PyArray {
   return op(rt, () => {
     const shape = x.shape;
     const axes = axesOf(axis, shape.length, ctx);
     let v: Val = x.v;
-    if (kindName === 'sum' || kindName === 'prod') v = cast(rt, v, accumulator(rt, v.dtype, x.numpy));
+    if (dtype !== null && kindName !== 'max' && kindName !== 'min') v = cast(rt, v, dtype);
+    else if (kindName === 'sum' || kindName === 'prod') v = cast(rt, v, accumulator(rt, v.dtype, x.numpy));
     // NB: NumPy's mean of integers is float64, jax.numpy's the default float.
     if (kindName === 'mean' && !isInexact(v.dtype)) v = cast(rt, v, x.numpy ? 'float64' : rt.floatDtype);
     if ((kindName === 'max' || kindName === 'min') && axes.some((a) => shape[a] === 0)) {

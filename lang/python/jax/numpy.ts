@@ -90,7 +90,8 @@ const divModFn = (name: string, which: '//' | '%'): Fn => (rt, args, kwargs, ctx
 
 const reductionFn = (kind: L.Reduction): Fn => (rt, args, kwargs, ctx, numpy) => {
   const a = bindArgs(kind, ['a', 'axis?', 'dtype?', 'out?', 'keepdims?'], args, kwargs, ctx);
-  return L.reduce(rt, kind, arr(rt, a.required('a'), ctx, numpy), a.get('axis'), a.bool('keepdims', false), ctx);
+  const dtype = a.opt('dtype');
+  return L.reduce(rt, kind, arr(rt, a.required('a'), ctx, numpy), a.get('axis'), a.bool('keepdims', false), ctx, dtype === undefined || dtype === null ? null : toDtype(dtype, rt, numpy));
 };
 
 function arrays(rt: JaxRuntime, v: PyValue, ctx: HostContext, numpy: boolean): PyArray[] {
@@ -380,8 +381,8 @@ function numpyScalarTypes(rt: JaxRuntime): Record<string, PyValue> {
   // NB: NumPy 1.24 removed the alias np.bool (np.bool_ stays).
   return {
     float64: types.float64, float32: types.float32, int64: types.int64, int32: types.int32, bool_: types.bool, float_: types.float64, double: types.float64, single: types.float32, int_: types.int64,
-    int16: types.int16, int8: types.int8, uint8: types.uint8, uint16: types.uint16, uint32: types.uint32,
-    short: types.int16, byte: types.int8, ubyte: types.uint8, ushort: types.uint16, uintc: types.uint32,
+    int16: types.int16, int8: types.int8, uint8: types.uint8, uint16: types.uint16, uint32: types.uint32, uint64: types.uint64,
+    short: types.int16, byte: types.int8, ubyte: types.uint8, ushort: types.uint16, uintc: types.uint32, uint: types.uint64, ulonglong: types.uint64,
   };
 }
 

@@ -48,10 +48,10 @@ function sorted(rt: JaxRuntime, v: Val, axis: number, descending: boolean): Val 
   return rt.o.convert(rt.o.bind('sort', [rt.o.convert(v, 'int32')], { dimension: axis, descending }), 'bool');
 }
 
-/** The dtype of a cumulative sum or product: bool and NumPy's int32 accumulate in the flavor's int (NumPy's int64). */
+/** The dtype of a cumulative sum or product: a sum's (lax.ts accumulator) unless one is asked for. */
 function accumulatorDtype(rt: JaxRuntime, d: DType, requested: PyValue | undefined, numpy: boolean): DType {
   if (requested !== undefined && requested !== null) return toDtype(requested, rt, numpy);
-  return d === 'bool' || (numpy && d === 'int32') ? rt.intDtype(numpy) : d;
+  return L.accumulator(rt, d, numpy);
 }
 
 function cumulative(rt: JaxRuntime, prim: CumulativePrimitive, x: PyArray, axis: PyValue | undefined, dtype: PyValue | undefined, ctx: HostContext, nanAs: number | null = null): PyArray {

@@ -28,6 +28,7 @@ function widthOf(d: DType): Width {
     case 'uint32': return { kind: 'u', bits: 32 };
     case 'uint8': return { kind: 'u', bits: 8 };
     case 'uint16': return { kind: 'u', bits: 16 };
+    case 'uint64': return { kind: 'u', bits: 64 };
     case 'int8': return { kind: 'i', bits: 8 };
     case 'int16': return { kind: 'i', bits: 16 };
     case 'float32': return { kind: 'f', bits: 32 };
@@ -39,7 +40,7 @@ function widthOf(d: DType): Width {
 function dtypeOf(w: Width): DType {
   const name = w.kind === 'b' ? 'bool' : `${w.kind === 'i' ? 'int' : w.kind === 'u' ? 'uint' : 'float'}${w.bits}`;
   if (!isDType(name)) {
-    // NB: float16 and uint64 stand for a scalar beside an array that decides; alone they have no Gradlens dtype.
+    // NB: float16 stands for a scalar beside an array that decides; alone it has no Gradlens dtype.
     throw pyError('NotImplementedError', `NumPy dtype ${name} is not supported by Gradlens; convert with .astype(np.float64)`);
   }
   return name;

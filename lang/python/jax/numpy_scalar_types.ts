@@ -29,7 +29,7 @@ export const ABSTRACT_SCALAR_TYPES = {
 
 /** The dtypes a NumPy scalar of Gradlens's NumPy arrays has, and its type's name (`np.bool_`). */
 const SCALAR_NAMES = {
-  float64: 'float64', float32: 'float32', int64: 'int64', int32: 'int32', int16: 'int16', int8: 'int8', uint8: 'uint8', uint16: 'uint16', uint32: 'uint32', bool: 'bool_',
+  float64: 'float64', float32: 'float32', int64: 'int64', int32: 'int32', int16: 'int16', int8: 'int8', uint8: 'uint8', uint16: 'uint16', uint32: 'uint32', uint64: 'uint64', bool: 'bool_',
 } as const;
 export type ScalarDType = keyof typeof SCALAR_NAMES;
 
@@ -45,6 +45,7 @@ const SCALAR_BASES: Readonly<Record<ScalarDType, readonly PyType[]>> = {
   uint8: [A.unsignedinteger],
   uint16: [A.unsignedinteger],
   uint32: [A.unsignedinteger],
+  uint64: [A.unsignedinteger],
   bool: [A.generic],
 };
 

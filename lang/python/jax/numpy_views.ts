@@ -177,6 +177,7 @@ function valueArray(x: PyArray, value: PyValue, dtype: DType, ctx: HostContext):
 export function setIndex(x: PyArray, index: PyValue, value: PyValue, ctx: HostContext): void {
   const rt = x.rt;
   if (x.traced) throw pyError('TypeError', 'assignment into a NumPy array inside a traced (jit, grad, vmap) function is not supported; use a jax array and x.at[idx].set(y)');
+  if (!x.writeable) throw pyError('ValueError', 'assignment destination is read-only');
   if (index instanceof PyArray && index.dtype === 'bool') return setMasked(x, index, value, ctx);
   const onHost = writtenOnHost(x, index, value, ctx);
   if (onHost) return x.assign(onHost);
@@ -249,7 +250,7 @@ const UFUNC: Partial<Record<BinaryOp, string>> = {
 
 // NB: 'same_kind' casting lets an unsigned result into a signed array, never the reverse (np.can_cast(np.int16, np.uint8, 'same_kind') is False).
 const KIND: Readonly<Record<DType, number>> = {
-  bool: 0, uint8: 1, uint16: 1, uint32: 1, int8: 2, int16: 2, int32: 2, int64: 2, float32: 3, float64: 3, 'key<fry>': -1, complex64: 4, complex128: 4,
+  bool: 0, uint8: 1, uint16: 1, uint32: 1, uint64: 1, int8: 2, int16: 2, int32: 2, int64: 2, float32: 3, float64: 3, 'key<fry>': -1, complex64: 4, complex128: 4,
 };
 
 /**
@@ -261,6 +262,7 @@ export function inplace(op: BinaryOp, x: PyArray, other: PyValue, ctx: HostConte
   if (op === '@') throw pyError('TypeError', "In-place matrix multiplication is not (yet) supported. Use 'a = a @ b' instead of 'a @= b'.");
   const ufunc = UFUNC[op];
   if (!ufunc) return NOT_IMPLEMENTED;
+  if (!x.writeable) throw pyError('ValueError', 'output array is read-only');
   const r = x.binary(op, other, false, ctx);
   if (!(r instanceof PyArray)) return NOT_IMPLEMENTED;
   return writeOut(ufunc, r, x, ctx);
@@ -272,6 +274,10 @@ export function inplace(op: BinaryOp, x: PyArray, other: PyValue, ctx: HostConte
  * array) is NumPy's casting error, and a result of another shape NumPy's broadcast error.
  */
 export function writeOut(ufunc: string, r: PyArray, out: PyArray, ctx: HostContext): PyArray {
+  if (!out.writeable) {
+    r.discard();
+    throw pyError('ValueError', 'output array is read-only');
+  }
   if (KIND[r.dtype] > KIND[out.dtype]) {
     throw pyError('TypeError', `Cannot cast ufunc '${ufunc}' output from dtype('${r.dtype}') to dtype('${out.dtype}') with casting rule 'same_kind'`);
   }

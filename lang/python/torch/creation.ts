@@ -53,8 +53,8 @@ export function tensorFromData(rt: TorchRuntime, data: PyValue, dtype: TorchDTyp
   // Another library's array (a NumPy ndarray, a jax Array): copied with its dtype, as PyTorch copies `__array__`.
   const other = data instanceof HostObject ? data.arrayData(ctx) : undefined;
   if (other) {
-    // NB: PyTorch 1.13 has no uint16 or uint32.
-    if (other.dtype === 'uint16' || other.dtype === 'uint32') {
+    // NB: PyTorch 1.13 has no uint16, uint32 or uint64.
+    if (other.dtype === 'uint16' || other.dtype === 'uint32' || other.dtype === 'uint64') {
       throw pyError('TypeError', `can't convert np.ndarray of type numpy.${other.dtype}. The only supported types are: float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint8, and bool.`);
     }
     return rt.fromValues(other.values, other.shape, dtype ?? other.dtype);

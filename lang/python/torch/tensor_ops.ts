@@ -2,13 +2,14 @@
  * Torch-level operations on Python tensors, shared by tensor methods, `torch.*` functions and
  * `torch.nn.functional`. Each returns a new PyTensor with the grad_fn name PyTorch 1.13 gives.
  */
-import { AutogradError } from '../../../runtime/core';
+import { AutogradError, intRange, isWrappingInt, truncatesToInt32, type WrappingIntDType } from '../../../runtime/core';
 import {
   dropDims, expandLayout, FunctionNode, gradEdge, permuteLayout, preservedStrides, reshapeLayout, SECOND_BACKWARD_MESSAGE, tangentByFormula, unsqueezeLayout,
   type Layout, type Tensor,
 } from '../../../runtime/eager';
 import { pyError } from '../interpreter';
 import { inferSizeMessage } from './errors';
+import { tracedSite } from './jit_refusals';
 import { SCALAR_TYPE, STORAGE, isFloating, type TorchDTypeName } from './dtype';
 import { logsumexpTangent, normTangent, softmaxTangent } from './tangent_formulas';
 import { checkInPlace, followOperands, type PyTensor, type TorchRuntime } from './tensor';
@@ -429,8 +430,24 @@ export function clone(x: PyTensor, format: 'preserve' | 'contiguous' = 'preserve
   return r;
 }
 
+/**
+ * A float cast to uint8, int8 or int16 converts as C's on x86, through int32 where PyTorch's kernels
+ * do (`torch.tensor([300.]).byte()` is 44); past int32 they go another way for float64 (through
+ * int64 for uint8), so a finite value there is refused rather than converted as NumPy's (a traced
+ * tensor's values are not known: it converts through int32).
+ */
+function checkNarrowCast(x: PyTensor, dtype: TorchDTypeName): void {
+  if (!isFloating(x.dtype) || !isWrappingInt(STORAGE[dtype]) || tracedSite(x.t)) return;
+  const values = x.rt.run(() => x.t.dataSync());
+  const past = Array.prototype.find.call(values, (v: number) => Number.isFinite(v) && !truncatesToInt32(v));
+  if (past !== undefined) {
+    throw pyError('NotImplementedError', `converting ${past} to ${dtype}: PyTorch's conversion of a float past int32 is its own (C leaves it undefined); clamp first (x.clamp(${intRange(STORAGE[dtype] as WrappingIntDType).min}, ${intRange(STORAGE[dtype] as WrappingIntDType).max}).to(torch.${dtype}))`);
+  }
+}
+
 export function toDType(x: PyTensor, dtype: TorchDTypeName): PyTensor {
   if (dtype === x.dtype) return x;
+  checkNarrowCast(x, dtype);
   const rt = x.rt;
   const r = rt.run(() => {
     const out = x.t.dtype === STORAGE[dtype]

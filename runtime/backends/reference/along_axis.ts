@@ -48,7 +48,7 @@ export function cumulative(prim: CumulativePrimitive, x: ReferenceArray, { axis,
       data[j] = acc;
       if (out.dtype === 'int32') acc = data[j];
       // NB: int64 is exact only below 2**53: a running sum or product past it is refused, never rounded.
-      else if (out.dtype === 'int64' && !(Math.abs(acc) < INT64_EXACT_LIMIT)) throw new Int64RangeError(acc);
+      else if ((out.dtype === 'int64' || out.dtype === 'uint64') && !(Math.abs(acc) < INT64_EXACT_LIMIT)) throw new Int64RangeError(acc, out.dtype);
     }
   });
   return new ReferenceArray(out.shape, out.dtype, data);

@@ -13,7 +13,7 @@ export class ReferenceArray implements DeviceArray {
   constructor(shape: Shape, readonly dtype: DType, data: AnyTypedArray, readonly backend: BackendName = 'reference') {
     this.shape = [...shape];
     // NB: every int64 array is made here (kernels write doubles into its Float64Array): one pass truncates and range-checks them.
-    if (dtype === 'int64') checkInt64(data as Float64Array);
+    if (dtype === 'int64' || dtype === 'uint64') checkInt64(data as Float64Array, dtype);
     this.values = data;
   }
 

@@ -13,6 +13,7 @@ type Bits = (a: bigint, b: bigint) => bigint;
 function bitwiseIn(dtype: DType, int32: BinaryFn, bits: Bits): BinaryFn {
   if (isWrappingInt(dtype)) return (a, b) => wrapInteger(dtype, int32(a, b));
   if (dtype === 'int64') return (a, b) => Number(BigInt.asIntN(64, bits(BigInt(a), BigInt(b))));
+  if (dtype === 'uint64') return (a, b) => Number(BigInt.asUintN(64, bits(BigInt(a), BigInt(b))));
   return int32;
 }
 
@@ -23,7 +24,8 @@ function notIn(dtype: DType): UnaryFn {
   if (dtype === 'bool') return (x) => (x !== 0 ? 0 : 1);
   if (isWrappingInt(dtype)) return (x) => wrapInteger(dtype, ~x);
   // NB: ~x is -x - 1 in two's complement, exact for an int64 double (|x| < 2**53) and for int32.
-  return dtype === 'int64' ? (x) => -x - 1 : (x) => ~x;
+  // NB: uint64's ~x is 2**64 - 1 - x, past what Gradlens stores exactly: the array's check refuses it.
+  return dtype === 'int64' ? (x) => -x - 1 : dtype === 'uint64' ? (x) => 2 ** 64 - 1 - x : (x) => ~x;
 }
 
 /** lax's not, and, or, xor: logical on bool, bitwise on integers (XLA's). */

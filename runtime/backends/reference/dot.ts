@@ -23,8 +23,8 @@ export function dotGeneral(a: ReferenceArray, b: ReferenceArray, { dimensionNumb
   const kB = mapIndex(contractShape, dn.rhsContracting.map((d) => sb[d]), 0);
   const data = new Float64Array(sizeOf(out.shape));
   const tables: OffsetTables = { batchA, batchB, freeA, freeB, kA, kB };
-  // NB: int64 is exact only below 2**53 (INT64_EXACT_LIMIT): every product and partial sum is checked, not just the total.
-  if (out.dtype === 'int64') exactProducts(a.data, b.data, tables, data);
+  // NB: int64 and uint64 are exact only below 2**53 (INT64_EXACT_LIMIT): every product and partial sum is checked, not just the total.
+  if (out.dtype === 'int64' || out.dtype === 'uint64') exactProducts(a.data, b.data, tables, data);
   else floatProducts(asDoubles(a.data), asDoubles(b.data), tables, data);
   return fromDoubles(out, data);
 }

@@ -21,7 +21,7 @@ export function reduce(
   const inner = mapIndex(axes.map((i) => x.shape[i]), axes.map((i) => strides[i]), 0);
   const src = x.data;
   const data = new Float64Array(sizeOf(out.shape));
-  const exact = out.dtype === 'int64';
+  const exact = out.dtype === 'int64' || out.dtype === 'uint64';
   for (let o = 0; o < outer.length; o++) {
     let acc = init;
     const base = outer[o];
@@ -29,7 +29,7 @@ export function reduce(
       // NB: int64 is exact only below 2**53: a partial sum or product past it would round the total silently.
       for (let k = 0; k < inner.length; k++) {
         acc = step(acc, src[base + inner[k]]);
-        if (!(Math.abs(acc) < INT64_EXACT_LIMIT)) throw new Int64RangeError(acc);
+        if (!(Math.abs(acc) < INT64_EXACT_LIMIT)) throw new Int64RangeError(acc, out.dtype as 'int64' | 'uint64');
       }
     } else {
       for (let k = 0; k < inner.length; k++) acc = step(acc, src[base + inner[k]]);

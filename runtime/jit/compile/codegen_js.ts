@@ -25,7 +25,8 @@ function cast(dtype: DType, e: string): string {
     case 'float32': return `Math.fround(${e})`;
     case 'float64': return e;
     case 'int32': return `(${e} | 0)`;
-    case 'int64': return `Math.trunc(${e})`;
+    case 'int64':
+    case 'uint64': return `Math.trunc(${e})`;
     case 'bool': return `(${e} & 255)`;
     case 'uint32': return `(${e} >>> 0)`;
     case 'uint8': return `(${e} & 255)`;

@@ -98,7 +98,8 @@ const LOOPS: { readonly [Op in ScalarOp]: Loop } = {
     switch (node.dtype) {
       case 'bool': for (let i = 0; i < n; i++) o[i] = a[i] !== 0 ? 1 : 0; return;
       case 'int32': for (let i = 0; i < n; i++) o[i] = a[i] | 0; return;
-      case 'int64': for (let i = 0; i < n; i++) o[i] = Math.trunc(a[i]); return;
+      case 'int64':
+      case 'uint64': for (let i = 0; i < n; i++) o[i] = Math.trunc(a[i]); return;
       case 'float32': for (let i = 0; i < n; i++) o[i] = Math.fround(a[i]); return;
       case 'float64': o.set(a.subarray(0, n)); return;
       case 'uint32':

@@ -44,7 +44,7 @@ export function fusedEqn(jaxpr: Jaxpr, i: number): Equation {
   return e;
 }
 
-const HOST_ONLY = new Set<DType>(['int64', 'uint32', 'uint8', 'int8', 'int16', 'uint16', 'key<fry>', 'complex64', 'complex128']);
+const HOST_ONLY = new Set<DType>(['int64', 'uint32', 'uint8', 'int8', 'int16', 'uint16', 'uint64', 'key<fry>', 'complex64', 'complex128']);
 
 function isFusible(jaxpr: Jaxpr, i: number): boolean {
   const e = jaxpr.eqns[i];

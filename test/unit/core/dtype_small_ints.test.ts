@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { floatToNarrowInt, intRange, promoteTypes, typedArrayFrom, wrapInteger, type DType } from '../../../runtime/core';
+import { floatToNarrowInt, Int64RangeError, intRange, promoteTypes, typedArrayFrom, wrapInteger, type DType } from '../../../runtime/core';
 
 /**
  * The 8- and 16-bit integer dtypes beside runtime/core/dtype.ts's tables: promotion as
@@ -33,6 +33,15 @@ describe('8- and 16-bit integer dtypes (runtime/core/dtype.ts)', () => {
     assert.equal(promoteTypes('uint32', 'int32'), 'int64');
     assert.equal(promoteTypes('int8', 'uint32'), 'int64');
     assert.equal(promoteTypes('uint32', 'uint16'), 'uint32');
+  });
+
+  it('uint64 (NumPy sums of unsigned arrays) with a signed integer is float64, and holds only [0, 2**53) exactly', () => {
+    assert.equal(promoteTypes('uint64', 'int8'), 'float64');
+    assert.equal(promoteTypes('int64', 'uint64'), 'float64');
+    assert.equal(promoteTypes('uint8', 'uint64'), 'uint64');
+    assert.deepEqual(Array.from(typedArrayFrom('uint64', [0, 65520, 2 ** 53 - 1])), [0, 65520, 2 ** 53 - 1]);
+    assert.throws(() => typedArrayFrom('uint64', [3, -3]), (e: unknown) => e instanceof Int64RangeError && /uint64 value \(-3\) is below 0: NumPy would wrap it to 2\*\*64 - 3/.test(e.message));
+    assert.throws(() => typedArrayFrom('uint64', [2 ** 53]), Int64RangeError);
   });
 
   it('stores wrap modulo 2**bits, as np.array([...], dtype=np.int64).astype(...) does', () => {

@@ -82,7 +82,7 @@ export function takeHostObjectSerial(): number {
 export interface HostArrayData {
   readonly values: ArrayLike<number>;
   readonly shape: readonly number[];
-  readonly dtype: 'float32' | 'float64' | 'int32' | 'int64' | 'bool' | 'uint8' | 'int8' | 'int16' | 'uint16' | 'uint32';
+  readonly dtype: 'float32' | 'float64' | 'int32' | 'int64' | 'bool' | 'uint8' | 'int8' | 'int16' | 'uint16' | 'uint32' | 'uint64';
 }
 
 /**
