@@ -9,6 +9,7 @@ import { type HostContext, pyError, type PyValue } from '../interpreter';
 import { makeParameter } from './nn/module';
 import { PyTensor, type Method } from './tensor';
 import * as T from './tensor_ops';
+import { tensorMethodName, uninitializedUse } from './uninitialized';
 
 /**
  * The memory each deepcopy call (its memo dict) has copied tensors of. PyTorch copies a storage
@@ -26,6 +27,8 @@ function copyValues(x: PyTensor): PyTensor {
 }
 
 function deepcopy(x: PyTensor, memo: PyValue, ctx: HostContext): PyTensor {
+  // Tensor.__deepcopy__ refuses an UninitializedBuffer; Parameter.__deepcopy__ makes a new UninitializedParameter.
+  if (x.uninitialized !== null && !x.isParameter) throw uninitializedUse(x.uninitialized.name, tensorMethodName('__deepcopy__'));
   if (!x.t.isLeaf) throw pyError('RuntimeError', 'Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol at the moment');
   const memory = x.t.memoryIdentity;
   if (memo !== null && typeof memo === 'object' && memory !== null) {
@@ -43,6 +46,7 @@ function deepcopy(x: PyTensor, memo: PyValue, ctx: HostContext): PyTensor {
     // The Parameter shares the copy's memory, which stays while the Parameter lives.
     const parameter = makeParameter(rt, values, x.t.requiresGrad);
     values.collect();
+    parameter.uninitialized = x.uninitialized;
     return parameter;
   }
   const copy = copyValues(x);

@@ -13,6 +13,8 @@ import { LOSS_FUNCTIONS } from './nn/functional_losses';
 import { PAD_FUNCTIONS } from './nn/functional_pad';
 import { followOperands, type TorchRuntime } from './tensor';
 import * as T from './tensor_ops';
+import { refusingUninitialized } from './uninitialized_arguments';
+import { functionalName } from './uninitialized';
 
 function erf(rt: TorchRuntime, x: Tensor): Tensor {
   // Abramowitz and Stegun 7.1.26: |error| < 1.5e-7, below float32's resolution near 1.
@@ -100,7 +102,7 @@ function implicitDim(a: Args): number {
 }
 
 export function functionalAttrs(rt: TorchRuntime): Record<string, PyValue> {
-  return Object.fromEntries(Object.entries(FUNCTIONS).map(([name, f]) => [name, opFunction(name, (args, kwargs, ctx) => f(rt, args, kwargs, ctx))]));
+  return Object.fromEntries(Object.entries(FUNCTIONS).map(([name, f]) => [name, opFunction(name, refusingUninitialized(name, functionalName, (args, kwargs, ctx) => f(rt, args, kwargs, ctx)))]));
 }
 
 export const FUNCTIONAL_NAMES = Object.keys(FUNCTIONS);

@@ -37,6 +37,8 @@ import { followOperands, PyTensor, TorchRuntime, type Method } from './tensor';
 import { TENSOR_BEHAVIOUR } from './tensor_behaviour';
 import * as T from './tensor_ops';
 import { legacyTensorTypes, UNSUPPORTED_TENSOR_TYPES } from './tensor_types';
+import { refusingUninitialized } from './uninitialized_arguments';
+import { torchFunctionName } from './uninitialized';
 
 export interface TorchModules {
   readonly runtime: TorchRuntime;
@@ -70,7 +72,7 @@ function buildModules(engine: EagerEngine, ctx: HostContext, numpy: ModuleShim |
   const rt = new TorchRuntime(engine, ctx, TENSOR_BEHAVIOUR);
   if (numpy) rt.numpyModule = () => numpy.create(ctx);
   // The torch functions are ops: they keep none of their arguments.
-  const fn = (name: string, f: NativeFn) => opFunction(name, acceptingNumpyKeywordsAs(name, f));
+  const fn = (name: string, f: NativeFn) => opFunction(name, acceptingNumpyKeywordsAs(name, refusingUninitialized(name, torchFunctionName, f)));
   const attrs: Record<string, PyValue> = { ...DTYPE_ALIASES, ...LACKING_DTYPE_ALIASES, ...gradModeFactories(rt) };
   for (const [name, create] of Object.entries({ ...CREATORS, ...RANDOM_CREATORS, ...MATRIX_FUNCTIONS })) attrs[name] = fn(name, (args, kwargs, c) => create(rt, args, kwargs, c));
   Object.assign(attrs, randomAttrs(rt), legacyTensorTypes(rt), joiningFunctions(rt));

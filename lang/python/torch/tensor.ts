@@ -8,13 +8,14 @@
  */
 import { TorchGenerator, bytesOf, sizeOf, withInterrupt, type AbstractValue, type Shape, type OpScope, type SourceSpan } from '../../../runtime/core';
 import { elementwiseStrides, permuteLayout, REBASED_NO_GRAD_VIEW_MESSAGE, tangentAt, TorchOps, type EagerEngine, type GradNode, type Tensor } from '../../../runtime/eager';
-import { pyError, HostObject, hostType, opFunction, PyTuple, PyType, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type UnaryOp, type Kwargs, type PyValue, formatValue, truthy, typeName } from '../interpreter';
+import { bindArgs, pyError, HostObject, hostType, opFunction, PyBuiltin, PyTuple, PyType, type BinaryOp, type CompareOp, type HostArrayData, type HostContext, type UnaryOp, type Kwargs, type PyValue, formatValue, truthy, typeName } from '../interpreter';
 import { CPU } from './device';
-import { DTYPES, ITEM_SIZE, STORAGE, isFloating, type TorchDTypeName } from './dtype';
+import { DTYPES, ITEM_SIZE, STORAGE, TorchDType, isFloating, type TorchDTypeName } from './dtype';
 import { checkIntegers, describe, translate } from './errors';
 import { DEFAULT_PRINT_OPTIONS, itemStr, tensorRepr, type PrintOptions } from './print';
 import { noteCut, noteDetach, refuseAutograd, refuseValue } from './jit_refusals';
 import { TorchSize } from './size';
+import { ALLOWED_ON_UNINITIALIZED, binaryMethodName, compareMethodName, inplaceMethodName, tensorMethodName, uninitializedShape, uninitializedUse } from './uninitialized';
 import { StagedArray } from '../../../runtime/jit';
 
 /** The seed a run starts from when the script never calls `torch.manual_seed`. */
@@ -346,13 +347,32 @@ export class PyTensor extends HostObject {
   isParameter = false;
 
   /**
+   * Set while the tensor is an nn.UninitializedParameter or UninitializedBuffer (a lazy module's,
+   * before its first forward): that type, which refuses what PyTorch's refuses, until `materialize`.
+   */
+  uninitialized: PyType | null = null;
+
+  /**
    * Set when Python let go of this object while its tensor's owner (a leaf's `.grad`) kept the
    * tensor; cleared when Python gets it again (`wrap`). See TorchRuntime.letGoOfGrad.
    */
   unreferenced = false;
 
   get pyType() {
-    return this.isParameter ? this.rt.parameterType : this.rt.tensorType;
+    return this.uninitialized ?? (this.isParameter ? this.rt.parameterType : this.rt.tensorType);
+  }
+
+  /** UninitializedTensorMixin.materialize: empty memory of `shape` (the values reset_parameters draws), and the type it becomes. */
+  materialize(shape: readonly number[], dtype: TorchDTypeName = this.dtype): void {
+    const rt = this.rt;
+    this.setData(rt.run(() => rt.engine.withGradMode(false, () => rt.ops.full(shape, 0, STORAGE[dtype]))), dtype);
+    this.uninitialized = null;
+  }
+
+  /** PyTorch's refusal where this tensor or `other` is uninitialized; `what` names the function the operation runs. */
+  private refuseUninitialized(other: PyValue, what: () => string): void {
+    const lazy = this.uninitialized ?? (other instanceof PyTensor ? other.uninitialized : null);
+    if (lazy !== null) throw uninitializedUse(lazy.name, what());
   }
 
   override get collectable(): boolean {
@@ -401,6 +421,10 @@ export class PyTensor extends HostObject {
     const rt = this.rt;
     // A view's grad_fn follows in-place changes of its base, as PyTorch regenerates it on access.
     if (this.t.view !== null && (name === 'grad_fn' || name === 'requires_grad' || name === 'is_leaf')) rt.run(() => this.t.catchUpWithBase());
+    if (this.uninitialized !== null) {
+      const lazy = this.uninitializedAttr(name);
+      if (lazy !== undefined) return lazy;
+    }
     switch (name) {
       case 'grad':
         refuseAutograd(this.t, '.grad', ctx);
@@ -445,7 +469,31 @@ export class PyTensor extends HostObject {
   private method(name: string): PyValue {
     const m = this.rt.behaviour.methods[name];
     // NB: a tensor's methods are ops, keeping none of their arguments.
-    return opFunction(name, (args, kwargs, ctx) => m(this, args, kwargs, ctx));
+    return opFunction(name, (args, kwargs, ctx) => {
+      // NB: __deepcopy__ decides itself (deep_copy.ts): Parameter.__deepcopy__ copies an UninitializedParameter.
+      if (!ALLOWED_ON_UNINITIALIZED.has(name) && name !== '__deepcopy__') this.refuseUninitialized(null, () => tensorMethodName(name));
+      return m(this, args, kwargs, ctx);
+    });
+  }
+
+  /** What an uninitialized tensor has of its own: its `shape` refused, `materialize` and `cls_to_become`. */
+  private uninitializedAttr(name: string): PyValue | undefined {
+    const rt = this.rt;
+    switch (name) {
+      case 'shape':
+        throw uninitializedShape();
+      case 'cls_to_become':
+        return this.isParameter ? rt.parameterType : rt.tensorType;
+      case 'materialize':
+        return new PyBuiltin('materialize', (args, kwargs, ctx) => {
+          const a = bindArgs('materialize', ['shape', 'device?', 'dtype?'], args, kwargs, ctx);
+          const dtype = a.opt('dtype') ?? null;
+          if (dtype !== null && !(dtype instanceof TorchDType)) throw pyError('TypeError', `materialize(): argument 'dtype' must be torch.dtype, not ${typeName(dtype)}`);
+          this.materialize(a.ints('shape') ?? [], dtype?.name);
+          return null;
+        });
+    }
+    return undefined;
   }
 
   override setattr(name: string, value: PyValue, ctx: HostContext): void {
@@ -480,16 +528,19 @@ export class PyTensor extends HostObject {
   }
 
   override binary(op: BinaryOp, other: PyValue, reflected: boolean): PyValue {
+    this.refuseUninitialized(other, () => binaryMethodName(op, reflected));
     return this.rt.behaviour.binary(op, this, other, reflected);
   }
 
   /** `x += y`: PyTorch updates x in place (add_), so other references see the change. */
   override inplace(op: BinaryOp, other: PyValue): PyValue {
+    this.refuseUninitialized(other, () => inplaceMethodName(op));
     return this.rt.behaviour.inplace(op, this, other);
   }
 
   override unary(op: UnaryOp): PyValue {
     const rt = this.rt;
+    this.refuseUninitialized(null, () => tensorMethodName({ '+': 'positive', '-': 'neg', '~': '__invert__' }[op]));
     if (op === '+') return this;
     if (op === '-') {
       if (this.dtype === 'bool') throw pyError('RuntimeError', 'Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
@@ -499,23 +550,28 @@ export class PyTensor extends HostObject {
   }
 
   override compare(op: CompareOp, other: PyValue): PyValue {
+    this.refuseUninitialized(other, () => compareMethodName(op));
     return this.rt.behaviour.compare(op, this, other);
   }
 
   override getitem(index: PyValue, ctx: HostContext): PyValue {
+    this.refuseUninitialized(null, () => tensorMethodName('__getitem__'));
     return this.rt.behaviour.getIndex(this, index, ctx);
   }
 
   override setitem(index: PyValue, value: PyValue, ctx: HostContext): void {
+    this.refuseUninitialized(value, () => tensorMethodName('__setitem__'));
     this.rt.behaviour.setIndex(this, index, value, ctx);
   }
 
   override len(): number {
+    this.refuseUninitialized(null, () => tensorMethodName('__len__'));
     if (this.shape.length === 0) throw pyError('TypeError', 'len() of a 0-d tensor');
     return this.shape[0];
   }
 
   override iter(ctx: HostContext): Iterable<PyValue> {
+    this.refuseUninitialized(null, () => tensorMethodName('dim'));
     if (this.shape.length === 0) throw pyError('TypeError', 'iteration over a 0-d tensor');
     const n = this.shape[0];
     const self = this;
@@ -526,11 +582,13 @@ export class PyTensor extends HostObject {
   }
 
   override contains(item: PyValue): PyValue {
+    this.refuseUninitialized(item, () => tensorMethodName('__contains__'));
     return this.rt.behaviour.contains(this, item);
   }
 
   /** The single value, as `item()` reads it; PyTorch's error for more than one. */
   scalarValue(what: string): number {
+    this.refuseUninitialized(null, () => tensorMethodName(what === 'item' ? 'item' : `__${what}__`));
     if (this.numel !== 1) {
       if (what === 'bool') throw pyError('RuntimeError', `Boolean value of Tensor with more than one value is ambiguous`);
       throw pyError(what === 'index' ? 'TypeError' : 'ValueError', what === 'index' ? 'only integer tensors of a single element can be converted to an index' : `only one element tensors can be converted to Python scalars`);
@@ -549,6 +607,7 @@ export class PyTensor extends HostObject {
 
   /** What `np.asarray(t)` and `jnp.asarray(t)` copy: as PyTorch's `t.numpy()`, refused while it requires grad. */
   override arrayData(): HostArrayData {
+    this.refuseUninitialized(null, () => tensorMethodName('__array__'));
     if (this.t.requiresGrad) throw pyError('RuntimeError', "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
     return { values: this.values('numpy'), shape: this.shape, dtype: this.dtype };
   }
@@ -572,6 +631,7 @@ export class PyTensor extends HostObject {
   }
 
   override repr(): string {
+    if (this.uninitialized !== null) return `<${this.uninitialized.name}>`;
     refuseRebasedNoGradView(this);
     return (this.isParameter ? 'Parameter containing:\n' : '') + tensorRepr({
       values: this.values(),
@@ -594,6 +654,7 @@ export class PyTensor extends HostObject {
 
   /** A 0-d tensor formats as its item (`f"{loss:.4f}"`); anything else only with an empty spec. */
   override format(spec: string, ctx: HostContext): string {
+    this.refuseUninitialized(null, () => tensorMethodName('__format__'));
     if (this.shape.length === 0) return formatValue(this.item(), spec, ctx);
     if (spec === '') return this.repr();
     throw pyError('TypeError', 'unsupported format string passed to Tensor.__format__');

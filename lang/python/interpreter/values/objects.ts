@@ -588,7 +588,8 @@ export class PyInstance extends PyObject {
    */
   born = -1;
 
-  constructor(readonly cls: PyType) {
+  /** NB: not readonly: a lazy nn module becomes its `cls_to_become` on its first forward (`module.__class__ = ...`). */
+  constructor(public cls: PyType) {
     super();
   }
 }

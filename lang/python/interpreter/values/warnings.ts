@@ -103,6 +103,19 @@ export interface ExplicitWarning {
 }
 
 
+/** How `warnings.warn` was called: its stacklevel, the module it warns from, and the line of that module's file. */
+export interface WarnOptions {
+  readonly stacklevel?: number;
+  /** The name the filters match (the script is `__main__`; a library shim may name itself). */
+  readonly module?: string;
+  /**
+   * The line of the library's file that warns (stacklevel 1 in library code, as torch/nn/modules/lazy.py:180):
+   * the registry and the filters key the warning by it, so it shows once a run under the default action,
+   * while it is reported at the script's line that led there.
+   */
+  readonly libraryLine?: number;
+}
+
 export class WarningChannel {
   /** The filters until the script imports `warnings` (then `source`'s). */
   readonly filters: readonly WarningFilter[] = defaultFilters();
@@ -133,7 +146,7 @@ export class WarningChannel {
    * UserWarning when null) or a Warning instance; `module` is the name the filters match (the
    * script is `__main__`; a library shim may name itself, so `ignore::DeprecationWarning` holds for it).
    */
-  warn(ctx: HostContext, message: PyValue, categoryGiven: PyValue, options: { stacklevel?: number; module?: string } = {}): void {
+  warn(ctx: HostContext, message: PyValue, categoryGiven: PyValue, options: WarnOptions = {}): void {
     let category = categoryGiven ?? WARNING_TYPES.get('UserWarning')!;
     if (message instanceof ExceptionObject && message.type.isSubtypeOf(Warning)) category = message.type;
     if (!(category instanceof PyType) || !category.isSubtypeOf(Warning)) {
@@ -142,6 +155,8 @@ export class WarningChannel {
     const span = this.host.siteOf(options.stacklevel ?? 1);
     const filename = span ? this.host.file : 'sys';
     const lineno = span ? span.line : 1;
+    // The line the registry and the filters know it by: the library's own, where it warns from one.
+    const keyLine = options.libraryLine ?? lineno;
     const module = span ? (options.module ?? '__main__') : 'sys';
     let instance: ExceptionObject;
     if (message instanceof ExceptionObject && message.type.isSubtypeOf(Warning)) instance = message;
@@ -151,11 +166,11 @@ export class WarningChannel {
       instance = made;
     }
     const text = typeof message === 'string' ? message : ctx.str(instance);
-    const key = `${text}\0${categoryKey(category)}\0${lineno}`;
+    const key = `${text}\0${categoryKey(category)}\0${keyLine}`;
     let registry = this.registries.get(module);
     if (!registry) this.registries.set(module, (registry = new Set()));
     if (registry.has(key)) return;
-    const action = this.actionFor(text, category, module, lineno);
+    const action = this.actionFor(text, category, module, keyLine);
     if (action === 'ignore') return;
     if (action === 'error') throw new PyError(instance);
     if (action === 'once') {
@@ -265,6 +280,6 @@ export function warningChannel(ctx: HostContext): WarningChannel {
 }
 
 /** `warnings.warn(text, category)` from library code (a torch shim): at the script's line that called it. */
-export function warn(ctx: HostContext, text: string, category: LibraryWarning = 'UserWarning', module?: string): void {
-  warningChannel(ctx).warn(ctx, text, WARNING_TYPES.get(category)!, module ? { module } : {});
+export function warn(ctx: HostContext, text: string, category: LibraryWarning = 'UserWarning', module?: string, libraryLine?: number): void {
+  warningChannel(ctx).warn(ctx, text, WARNING_TYPES.get(category)!, { ...(module ? { module } : {}), ...(libraryLine === undefined ? {} : { libraryLine }) });
 }

@@ -76,14 +76,22 @@ function convType(rt: TorchRuntime, Module: PyType, spatial: 1 | 2 | 3, transpos
       setPlain(self, 'groups', int(groups));
       setPlain(self, 'padding_mode', mode);
       const shape = transposed ? [cin, cout / groups, ...kernel] : [cout, cin / groups, ...kernel];
-      const w = newParameter(rt, self, 'weight', shape, ctx);
-      const hasBias = a.bool('bias', true);
-      const b = hasBias ? newParameter(rt, self, 'bias', [cout], ctx) : null;
-      if (!hasBias) ctx.call(ctx.getattr(self, 'register_parameter'), ['bias', null]);
+      newParameter(rt, self, 'weight', shape, ctx);
+      if (a.bool('bias', true)) newParameter(rt, self, 'bias', [cout], ctx);
+      else ctx.call(ctx.getattr(self, 'register_parameter'), ['bias', null]);
+      // As _ConvNd.__init__, through self: a subclass's (LazyConv2d's) reset_parameters runs in its place.
+      ctx.call(ctx.getattr(self, 'reset_parameters'), []);
+    },
+    methods: {
       // _ConvNd.reset_parameters: kaiming_uniform_(a=sqrt(5)), then the bias from U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
-      const fanIn = shape[1] * kernel.reduce((p, k) => p * k, 1);
-      fillUniform(w, -kaimingUniformBound(fanIn, Math.sqrt(5)), kaimingUniformBound(fanIn, Math.sqrt(5)));
-      if (b && fanIn !== 0) fillUniform(b, -1 / Math.sqrt(fanIn), 1 / Math.sqrt(fanIn));
+      reset_parameters(self, _args, _kwargs, ctx) {
+        const w = tensorAttr(self, 'weight', ctx)!;
+        const b = tensorAttr(self, 'bias', ctx);
+        const fanIn = w.shape.slice(1).reduce((p, k) => p * k, 1);
+        fillUniform(w, -kaimingUniformBound(fanIn, Math.sqrt(5)), kaimingUniformBound(fanIn, Math.sqrt(5)));
+        if (b && fanIn !== 0) fillUniform(b, -1 / Math.sqrt(fanIn), 1 / Math.sqrt(fanIn));
+        return null;
+      },
     },
     forward(self, args, kwargs, ctx) {
       const x = asTensor(rt, args[0] ?? kwargs.get('input') ?? null, ctx, 'input');

@@ -17,7 +17,9 @@ import { RECURRENT_NAMES, recurrentTypes } from './recurrent';
 import { RECURRENT_CELL_NAMES, recurrentCellTypes } from './recurrent_cells';
 import { rnnUtils, RNN_UTILS_NAMES } from './rnn_utils';
 import { nnUtils, NN_UTILS_NAMES } from './utils';
+import { LAZY_NAMES, lazyTypes } from './lazy';
 import { makeParameter, moduleType } from './module';
+import { uninitializedTypes } from './uninitialized_params';
 
 export interface NNModules {
   readonly nn: Record<string, PyValue>;
@@ -41,6 +43,8 @@ export function nnAttrs(rt: TorchRuntime, functional: PyModule): NNModules {
   const rnn = rnnUtils(rt, packed);
   const utils = nnUtils(rt, rnn);
   const layers = layerTypes(rt, Module);
+  const convLayers = convLayerTypes(rt, Module);
+  const uninitialized = uninitializedTypes(rt);
   const attention = attentionTypes(rt, Module, layers.Linear);
   const activations = activationTypes(rt, Module);
   const containers = containerTypes(Module);
@@ -57,7 +61,9 @@ export function nnAttrs(rt: TorchRuntime, functional: PyModule): NNModules {
       ...transformers,
       ...recurrentTypes(rt, Module, packed),
       ...recurrentCellTypes(rt, Module),
-      ...convLayerTypes(rt, Module),
+      ...convLayers,
+      ...lazyTypes(rt, uninitialized, { ...layers, ...convLayers }),
+      ...uninitialized,
       ...activations,
       ...lossTypes(rt, Module),
       ...containers,
@@ -72,8 +78,8 @@ export function nnAttrs(rt: TorchRuntime, functional: PyModule): NNModules {
 
 /** The names `torch.nn` defines, for the analyzer. */
 export const NN_NAMES = [
-  'Module', 'Parameter', 'Linear', 'Bilinear', 'Identity', 'Flatten', 'Unflatten', 'Embedding', 'EmbeddingBag', 'Dropout', 'Dropout1d', 'Dropout2d', 'Dropout3d', 'AlphaDropout', 'FeatureAlphaDropout', 'BatchNorm1d', 'BatchNorm2d', 'LayerNorm',
-  ...CONV_LAYER_NAMES, ...RECURRENT_NAMES, ...ATTENTION_NAMES, ...TRANSFORMER_NAMES, ...RECURRENT_CELL_NAMES,
+  'Module', 'Parameter', 'UninitializedParameter', 'UninitializedBuffer', 'Linear', 'Bilinear', 'Identity', 'Flatten', 'Unflatten', 'Embedding', 'EmbeddingBag', 'Dropout', 'Dropout1d', 'Dropout2d', 'Dropout3d', 'AlphaDropout', 'FeatureAlphaDropout', 'BatchNorm1d', 'BatchNorm2d', 'LayerNorm',
+  ...CONV_LAYER_NAMES, ...LAZY_NAMES, ...RECURRENT_NAMES, ...ATTENTION_NAMES, ...TRANSFORMER_NAMES, ...RECURRENT_CELL_NAMES,
   'ReLU', 'LeakyReLU', 'GELU', 'ELU', 'SiLU', 'Tanh', 'Sigmoid', 'Softmax', 'LogSoftmax', 'Softplus',
   'ReLU6', 'Hardtanh', 'SELU', 'CELU', 'Mish', 'Hardswish', 'Hardsigmoid', 'LogSigmoid', 'Softsign', 'Tanhshrink', 'Softshrink', 'Hardshrink', 'Threshold', 'GLU', 'RReLU', 'PReLU',
   'MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss', 'CrossEntropyLoss', 'NLLLoss', 'BCELoss', 'BCEWithLogitsLoss', 'KLDivLoss',

@@ -9,6 +9,8 @@ import type { PyTensor, TorchRuntime } from '../tensor';
 import { fillNormal, fillUniform } from './draws';
 import { assignValues } from './module';
 import { orthogonal } from './orthogonal';
+import { uninitializedArgument } from '../uninitialized_arguments';
+import { tensorMethodName, uninitializedShape, uninitializedUse } from '../uninitialized';
 
 const LINEAR = ['linear', 'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d', 'sigmoid'];
 
@@ -74,7 +76,7 @@ function fill(t: PyTensor, value: number): PyTensor {
   return t;
 }
 
-const INITS: Readonly<Record<string, InitFn>> = {
+const INITS = {
   uniform_: (rt, args, kwargs, ctx) => {
     const a = bindArgs('uniform_', ['tensor', 'a?', 'b?'], args, kwargs, ctx);
     return fillUniform(tensorArg(rt, a.required('tensor'), ctx), a.float('a', 0), a.float('b', 1));
@@ -122,7 +124,25 @@ const INITS: Readonly<Record<string, InitFn>> = {
     const gain = calculateGain(a.str('nonlinearity', 'leaky_relu'), a.float('a', 0));
     return fillNormal(t, 0, gain / Math.sqrt(fanFor(t, a.str('mode', 'fan_in'))));
   },
+} satisfies Record<string, InitFn>;
+
+/**
+ * What each of PyTorch 1.13's init functions trips on first, given an uninitialized parameter (a
+ * lazy module's before its first forward): itself, where it checks its arguments for
+ * __torch_function__, else the first Tensor method it calls, or `.shape`.
+ */
+const UNINITIALIZED_TRIPS: { readonly [N in keyof typeof INITS]: string } = {
+  uniform_: '<function uniform_>', normal_: '<function normal_>', constant_: '<function constant_>', kaiming_uniform_: '<function kaiming_uniform_>',
+  zeros_: tensorMethodName('zero_'), ones_: tensorMethodName('fill_'), eye_: tensorMethodName('dim'), xavier_uniform_: tensorMethodName('dim'),
+  xavier_normal_: tensorMethodName('dim'), orthogonal_: tensorMethodName('dim'), kaiming_normal_: 'shape',
 };
+
+function refuseUninitialized(name: keyof typeof INITS, args: PyValue[], kwargs: Map<string, PyValue>): void {
+  const lazy = uninitializedArgument(args, kwargs);
+  if (lazy === null) return;
+  const trips = UNINITIALIZED_TRIPS[name];
+  throw trips === 'shape' ? uninitializedShape() : uninitializedUse(lazy.name, trips);
+}
 
 export function initAttrs(rt: TorchRuntime): Record<string, PyValue> {
   const out: Record<string, PyValue> = {
@@ -135,7 +155,12 @@ export function initAttrs(rt: TorchRuntime): Record<string, PyValue> {
     }),
   };
   // NB: ops: a fill keeps nothing of its tensor but the values it writes (`nn.init.xavier_uniform_(self.w)` leaves `self.w` as it was held).
-  for (const [name, f] of Object.entries(INITS)) out[name] = opFunction(name, (args, kwargs, ctx) => f(rt, args, kwargs, ctx));
+  for (const [name, f] of Object.entries(INITS)) {
+    out[name] = opFunction(name, (args, kwargs, ctx) => {
+      refuseUninitialized(name as keyof typeof INITS, args, kwargs);
+      return f(rt, args, kwargs, ctx);
+    });
+  }
   return out;
 }
 

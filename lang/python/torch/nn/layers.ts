@@ -11,6 +11,7 @@ import * as T from '../tensor_ops';
 import { fillNormal, fillUniform } from './draws';
 import { kaimingUniformBound } from './init';
 import { attr, layerType, newParameter, setPlain, tensorAttr } from './layer';
+import { assignValues } from './module';
 
 const int = (v: number) => BigInt(v);
 
@@ -31,16 +32,25 @@ export function layerTypes(rt: TorchRuntime, Module: PyType): Record<string, PyT
       const fout = a.int('out_features');
       setPlain(self, 'in_features', int(fin));
       setPlain(self, 'out_features', int(fout));
-      const w = newParameter(rt, self, 'weight', [fout, fin], ctx);
-      const hasBias = a.bool('bias', true);
-      const b = hasBias ? newParameter(rt, self, 'bias', [fout], ctx) : null;
-      if (!hasBias) ctx.call(ctx.getattr(self, 'register_parameter'), ['bias', null]);
-      // reset_parameters: kaiming_uniform_(a=sqrt(5)), then the bias from U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
-      fillUniform(w, -kaimingUniformBound(fin, Math.sqrt(5)), kaimingUniformBound(fin, Math.sqrt(5)));
-      if (b) {
-        const bound = fin > 0 ? 1 / Math.sqrt(fin) : 0;
-        fillUniform(b, -bound, bound);
-      }
+      newParameter(rt, self, 'weight', [fout, fin], ctx);
+      if (a.bool('bias', true)) newParameter(rt, self, 'bias', [fout], ctx);
+      else ctx.call(ctx.getattr(self, 'register_parameter'), ['bias', null]);
+      // As Linear.__init__, through self: a subclass's (LazyLinear's) reset_parameters runs in its place.
+      ctx.call(ctx.getattr(self, 'reset_parameters'), []);
+    },
+    methods: {
+      // kaiming_uniform_(a=sqrt(5)), then the bias from U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+      reset_parameters(self, _args, _kwargs, ctx) {
+        const w = tensorAttr(self, 'weight', ctx)!;
+        const b = tensorAttr(self, 'bias', ctx);
+        const fin = w.shape[1];
+        fillUniform(w, -kaimingUniformBound(fin, Math.sqrt(5)), kaimingUniformBound(fin, Math.sqrt(5)));
+        if (b) {
+          const bound = fin > 0 ? 1 / Math.sqrt(fin) : 0;
+          fillUniform(b, -bound, bound);
+        }
+        return null;
+      },
     },
     forward(self, args, kwargs, ctx) {
       const x = asTensor(rt, args[0] ?? kwargs.get('input') ?? null, ctx, 'input');
@@ -217,8 +227,7 @@ export function layerTypes(rt: TorchRuntime, Module: PyType): Record<string, PyT
         setPlain(self, 'track_running_stats', track);
         const register = ctx.getattr(self, 'register_parameter');
         if (affine) {
-          const w = newParameter(rt, self, 'weight', [c], ctx);
-          w.rt.run(() => w.rt.engine.withGradMode(false, () => w.rt.engine.inPlace(w.t, (old) => w.rt.ops.onesLike(old))));
+          newParameter(rt, self, 'weight', [c], ctx);
           newParameter(rt, self, 'bias', [c], ctx);
         } else {
           ctx.call(register, ['weight', null]);
@@ -232,6 +241,27 @@ export function layerTypes(rt: TorchRuntime, Module: PyType): Record<string, PyT
         } else {
           for (const b of ['running_mean', 'running_var', 'num_batches_tracked']) ctx.call(buffer, [b, null]);
         }
+        // As _NormBase.__init__, through self: a subclass's (LazyBatchNorm2d's) reset_parameters runs in its place.
+        ctx.call(ctx.getattr(self, 'reset_parameters'), []);
+      },
+      methods: {
+        // _NormBase.reset_parameters: the running statistics reset (mean 0, variance 1, no batches), weight 1 and bias 0.
+        reset_parameters(self, _args, _kwargs, ctx) {
+          const fill = (name: string, value: number) => {
+            const t = tensorAttr(self, name, ctx);
+            if (t) assignValues(t, new Float64Array(t.numel).fill(value));
+          };
+          if (attr(self, 'track_running_stats', ctx) === true) {
+            fill('running_mean', 0);
+            fill('running_var', 1);
+            fill('num_batches_tracked', 0);
+          }
+          if (attr(self, 'affine', ctx) === true) {
+            fill('weight', 1);
+            fill('bias', 0);
+          }
+          return null;
+        },
       },
       forward(self, args, _kwargs, ctx) {
         const x = asTensor(rt, args[0] ?? null, ctx, 'input');

@@ -381,7 +381,8 @@ export function moduleType(rt: TorchRuntime): PyType {
         const s = stateOf(m);
         const add = (name: string, t: PyTensor) => {
           const key = mp ? `${mp}.${name}` : name;
-          d.setByKey(hashKey(key)!, key, keep ? t : rt.run(() => rt.wrap(t.t.detach(), t.dtype)));
+          // LazyModuleMixin._save_to_state_dict: an uninitialized one as it is.
+          d.setByKey(hashKey(key)!, key, keep || t.uninitialized !== null ? t : rt.run(() => rt.wrap(t.t.detach(), t.dtype)));
         };
         for (const [name, p] of s.params) if (p) add(name, p);
         for (const [name, b] of s.buffers) if (b && !s.nonPersistent.has(name)) add(name, b);
@@ -547,6 +548,11 @@ function loadStateDict(self: PyInstance, sd: PyValue, strict: boolean): PyValue 
       if (!(v instanceof PyTensor)) {
         errors.push(`While copying the parameter named "${key}", expected torch.Tensor or Tensor-like object from checkpoint but received ${typeName(v)}`);
         continue;
+      }
+      // LazyModuleMixin._lazy_load_hook: an uninitialized one takes the checkpoint's shape; two uninitialized ones have nothing to copy.
+      if (t.uninitialized !== null) {
+        if (v.uninitialized !== null) continue;
+        t.materialize(v.shape);
       }
       if (v.shape.join() !== t.shape.join()) {
         errors.push(`size mismatch for ${key}: copying a param with shape ${new TorchSize(v.shape).repr()} from checkpoint, the shape in current model is ${new TorchSize(t.shape).repr()}.`);

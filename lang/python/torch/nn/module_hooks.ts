@@ -39,6 +39,11 @@ function register(self: PyValue, kind: 'forwardPre' | 'forward' | 'backward', ho
   return handle;
 }
 
+/** `module.register_forward_pre_hook(hook)`, for native code (a lazy module's deep copy registers its own). */
+export function registerForwardPreHook(module: PyInstance, hook: PyValue): PyInstance {
+  return register(module, 'forwardPre', hook);
+}
+
 /** The Module methods that register hooks. */
 export const MODULE_HOOK_METHODS: Readonly<Record<string, PyBuiltin>> = {
   register_forward_pre_hook: new PyBuiltin('register_forward_pre_hook', ([self, hook]) => register(self, 'forwardPre', hook)),
