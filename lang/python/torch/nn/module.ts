@@ -286,7 +286,13 @@ export function moduleType(rt: TorchRuntime): PyType {
     for (const [, child] of uniqueChildren(self)) applyDType(child, target, memo);
     const s = stateOf(self);
     for (const p of s.params.values()) if (p !== null) convertParameter(p, target(p));
-    for (const [name, b] of s.buffers) if (b !== null) s.buffers.set(name, toDType(b, target(b)));
+    for (const [name, b] of s.buffers) {
+      if (b === null) continue;
+      const converted = toDType(b, target(b));
+      // An UninitializedBuffer converts to one (its __torch_function__ keeps the subclass): a lazy module materializes it in the new dtype.
+      converted.uninitialized = b.uninitialized;
+      s.buffers.set(name, converted);
+    }
     return self;
   };
 
