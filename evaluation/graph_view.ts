@@ -170,7 +170,7 @@ function bodyLabels(e: CallEquation): string[] {
     case 'scan': return ['jaxpr'];
     case 'custom_jvp_call': return ['call_jaxpr'];
     case 'custom_vjp_call': return ['fun_jaxpr'];
-    case 'debug_callback': return [];
+    default: return [];
   }
 }
 

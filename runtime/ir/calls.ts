@@ -1,4 +1,5 @@
 import { formatAval, shapeEq, type AbstractValue } from '../core';
+import { LINALG_SHAPE_RULES } from '../linalg/shapes';
 import { isCall, type AnyEquation, type CallEquation, type CallParamsOf, type CallPrimitive, type Jaxpr } from './types';
 
 const avalsOf = (xs: readonly { readonly aval: AbstractValue }[]) => xs.map((x) => x.aval);
@@ -61,6 +62,7 @@ export const CALL_SHAPE_RULES: { readonly [C in CallPrimitive]: CallShapeRule<C>
     return avalsOf(callJaxpr.outvars).map((a) => ({ shape: [...a.shape], dtype: a.dtype }));
   },
   debug_callback: () => [],
+  ...LINALG_SHAPE_RULES,
 };
 
 export function callOutAvals<C extends CallPrimitive>(prim: C, inputs: readonly AbstractValue[], params: CallParamsOf<C>): AbstractValue[] {
@@ -78,7 +80,7 @@ export function subJaxprs(e: CallEquation): Jaxpr[] {
     case 'scan': return [(e.params as CallParamsOf<'scan'>).jaxpr];
     case 'custom_jvp_call': return [(e.params as CallParamsOf<'custom_jvp_call'>).callJaxpr];
     case 'custom_vjp_call': return [(e.params as CallParamsOf<'custom_vjp_call'>).callJaxpr];
-    case 'debug_callback': return [];
+    default: return [];
   }
 }
 

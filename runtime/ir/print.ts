@@ -87,7 +87,21 @@ const CALL_FORMS: { readonly [C in CallPrimitive]: CallForm<C> } = {
     name: 'debug_callback',
     params: { callback: pyName(pyFunctionRepr('debug_callback.<locals>._flat_callback')), effect: pyName(p.ordered ? 'OrderedDebug' : 'Debug') },
   }),
+  eigh: (p) => ({ name: 'eigh', params: { lower: p.lower, sort_eigenvalues: p.sortEigenvalues, subset_by_index: subset(p.subsetByIndex) } }),
+  svd: (p) => ({
+    name: 'svd',
+    params: { algorithm: null, compute_uv: p.computeUv, full_matrices: p.fullMatrices, subset_by_index: subset(p.subsetByIndex) },
+  }),
+  qr: (p) => ({ name: 'qr', params: { full_matrices: p.fullMatrices } }),
+  cholesky: () => ({ name: 'cholesky', params: {} }),
+  triangular_solve: (p) => ({
+    name: 'triangular_solve',
+    params: { conjugate_a: p.conjugateA, left_side: p.leftSide, lower: p.lower, transpose_a: p.transposeA, unit_diagonal: p.unitDiagonal },
+  }),
 };
+
+/** eigh's and svd's subset_by_index: None or a (start, end) tuple. */
+const subset = (s: readonly [number, number] | null): PyValue => (s === null ? null : pyTuple(s));
 
 function ppCallEqn(e: CallEquation, names: ReadonlyMap<Var, string>): Doc {
   const form = (CALL_FORMS[e.primitive] as CallForm<CallPrimitive>)(e.params, names);

@@ -91,6 +91,20 @@ export interface CallPrimitiveParams {
    * it, `callback` gets its operands' values. An effect: never dropped for want of a reader.
    */
   debug_callback: { readonly callback: HostCallback; readonly ordered: boolean };
+  // lax.linalg's factorizations (jax/_src/lax/linalg.py): no sub-jaxprs; a batch of matrices in
+  // (leading axes), several results out, computed on the host in float64 (runtime/linalg).
+  /** Operand [..., n, n], its `lower` or upper triangle read; results (v [..., n, d], w [..., d]), w ascending when sorted. */
+  eigh: { readonly lower: boolean; readonly sortEigenvalues: boolean; readonly subsetByIndex: readonly [number, number] | null };
+  /** Operand [..., m, n]; results (s [..., k] descending, u, vt) with compute_uv, else (s): k = min(m, n). */
+  svd: { readonly fullMatrices: boolean; readonly computeUv: boolean; readonly subsetByIndex: readonly [number, number] | null };
+  /** Operand [..., m, n]; results (q [..., m, m or k], r [..., m or k, n]), Householder's signs as LAPACK's. */
+  qr: { readonly fullMatrices: boolean };
+  /** Operand [..., n, n], its lower triangle read; result: the lower factor, NaN everywhere where not positive definite. */
+  cholesky: Record<string, never>;
+  /** Operands (a [..., m, m] triangular, b): x with op(a) x = b (`leftSide`) or x op(a) = b, op(a) = a or its transpose. */
+  triangular_solve: {
+    readonly leftSide: boolean; readonly lower: boolean; readonly transposeA: boolean; readonly conjugateA: boolean; readonly unitDiagonal: boolean;
+  };
 }
 
 /** An operand's value read back to the host for a callback: its type and its elements (a key's or complex number's words). */

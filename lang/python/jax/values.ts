@@ -28,6 +28,8 @@ export function translate(e: unknown): unknown {
   if (e instanceof PyError || e instanceof HaltError) return e;
   if (e instanceof RangeError && /call stack/i.test(e.message)) return e;
   if (e instanceof Int64RangeError) return pyError('OverflowError', e.message);
+  // NB: a derivative JAX does not implement (linalg's rules) raises as JAX's NotImplementedError.
+  if (e instanceof Error && e.name === 'NotImplementedError') return pyError('NotImplementedError', e.message);
   if (e instanceof ShapeError && e.why === NOT_BROADCASTABLE) return pyError('TypeError', notBroadcastable(e));
   // NB: JAX raises a dtype JAX's lax refuses as a TypeError naming the primitive (`tanh does not accept dtype complex64`).
   if (e instanceof ShapeError && e.why.startsWith('does not accept dtype complex')) return pyError('TypeError', `${e.op} ${e.why}`);

@@ -1,6 +1,7 @@
 import type { AbstractValue } from '../../core';
 import type { CallParamsOf, CallPrimitive, Jaxpr } from '../../ir';
 import { makeJaxpr, type TraceOps, type Tracer } from '../trace';
+import { linalgBatch, linalgRules } from '../../linalg';
 import { inline } from '../transforms/stage';
 import { dependsOn } from './jaxprs';
 
@@ -166,6 +167,7 @@ export const CALL_BATCH_RULES: { readonly [C in CallPrimitive]: CallBatchRule<C>
     }
     return { outs: [], batchDims: [] };
   },
+  ...linalgRules((prim) => (o: TraceOps, xs: readonly Tracer[], bds: readonly Axis[], params: CallParamsOf<typeof prim>, size: number) => linalgBatch(o, prim, xs, bds, params, size)),
 };
 
 /** The permutation taking axis 0 to `to`. */

@@ -1,6 +1,9 @@
 import { checkInterrupt, type AbstractValue } from '../../core';
 import type { Backend, DeviceArray } from '../../backends';
 import type { CallParamsOf, CallPrimitive, Jaxpr } from '../../ir';
+// NB: the host runs alone, not the folder's index: its derivatives import the transformations, which evaluate calls.
+import { linalgRules } from '../../linalg/family';
+import { runLinalg } from '../../linalg/host';
 import { abstractEval, type ParamsOf, type Primitive } from '../../primitives';
 
 /** What running a call primitive on concrete arrays needs: the arrays each step makes are the caller's to free. */
@@ -13,6 +16,8 @@ export interface CallHost<A> {
   read(x: A): number;
   /** An array's elements on the host (a debug callback's operands). */
   readAll(x: A): ArrayLike<number>;
+  /** An array of `aval` from values on the host (a linalg primitive's results). */
+  upload(values: ArrayLike<number>, aval: AbstractValue): A;
   dispose(x: A): void;
 }
 
@@ -23,6 +28,7 @@ export function backendHost<A extends DeviceArray>(backend: Backend<A>, run: (ja
     prim: (prim, inputs, params) => backend.run(prim, inputs, params, abstractEval(prim, inputs, params)),
     read: (x) => backend.readSync(x)[0],
     readAll: (x) => backend.readSync(x),
+    upload: (values, aval) => backend.upload(values, aval),
     dispose: (x) => backend.dispose(x),
   };
 }
@@ -105,6 +111,7 @@ const CALL_RUNS: { readonly [C in CallPrimitive]: CallRun<C> } = {
     callback.run(inputs.map((x) => ({ aval: { shape: [...x.shape], dtype: x.dtype }, values: h.readAll(x) })));
     return [];
   },
+  ...linalgRules((prim) => <A extends AbstractValue>(h: CallHost<A>, inputs: readonly A[], params: CallParamsOf<typeof prim>) => runLinalg(h, prim, inputs, params)),
 };
 
 /** Runs a call primitive on concrete arrays; its results are fresh arrays the caller owns. */

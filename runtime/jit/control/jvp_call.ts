@@ -1,5 +1,6 @@
 import { isInexact } from '../../core';
 import type { CallParamsOf, CallPrimitive, Jaxpr } from '../../ir';
+import { linalgJvp, linalgRules } from '../../linalg';
 import { inline } from '../transforms/stage';
 import type { TraceOps, Tracer } from '../trace';
 import { permuteInvars, pickOutvars, withUnusedInvars } from './jaxprs';
@@ -125,6 +126,7 @@ export const CALL_JVP_RULES: { readonly [C in CallPrimitive]: CallJvpRule<C> } =
     o.call('debug_callback', primals, params);
     return { outs: [], tangents: [] };
   },
+  ...linalgRules((prim) => (o: TraceOps, primals: readonly Tracer[], ts: readonly (Tracer | null)[], params: CallParamsOf<typeof prim>) => linalgJvp(o, prim, primals, ts, params)),
 };
 
 /** Each group followed by its tangents. */

@@ -1,5 +1,6 @@
 import { isInexact } from '../../core';
 import { withoutEffects, type CallParamsOf, type CallPrimitive, type Jaxpr } from '../../ir';
+import { linalgRules, linalgVjp } from '../../linalg';
 import { dce } from '../simplify';
 import { makeJaxpr, type TraceOps, type Tracer } from '../trace';
 import { inline } from '../transforms/stage';
@@ -115,6 +116,8 @@ export const CALL_VJP_RULES: { readonly [C in CallPrimitive]: CallVjpRule<C> } =
   },
   // No results, so never a cotangent to pull back: the replay of the forward ran the callback.
   debug_callback: (_o, _cts, inputs) => inputs.map(() => null),
+  ...linalgRules((prim) => (o: TraceOps, cts: readonly (Tracer | null)[], inputs: readonly Tracer[], outs: readonly Tracer[], params: CallParamsOf<typeof prim>, vjp: VjpOfJaxpr) =>
+    linalgVjp(o, prim, cts, inputs, outs, params, vjp)),
 };
 
 function split<T>(xs: readonly T[], sizes: readonly number[]): T[][] {
