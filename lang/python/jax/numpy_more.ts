@@ -373,37 +373,23 @@ function eliminate(rt: JaxRuntime, a: Val, b: Val | null): { x: Val | null; det:
 }
 
 /**
- * jnp.linalg.cholesky: the input symmetrized ((a + a^T) / 2, as JAX's symmetrize_input), then the
- * lower factor column by column (Cholesky-Crout) as ops, so it differentiates, batches and traces;
- * as LAPACK's potrf under JAX, a matrix that is not positive definite (a pivot <= 0 or NaN) gives
- * NaN everywhere. NB: the derivative of this composition, which reads the symmetrized matrix's
- * lower triangle, is JAX's cholesky JVP (L phi(L^-1 dA L^-T)) for the symmetric dA it receives.
+ * jnp.linalg.cholesky as lax.linalg.cholesky: the input symmetrized ((a + a^T) / 2, its
+ * symmetrize_input), lax.linalg's cholesky primitive (the lower factor; NaN everywhere for a
+ * matrix that is not positive definite, as JAX's lowering of a failed potrf), then its lower
+ * triangle (_tril: so a failed factor is NaN on and below the diagonal, zero above, as JAX's).
+ * Its derivative is the primitive's, JAX's cholesky JVP rule; a batch of matrices factors through
+ * the leading axes.
  */
 function cholesky(rt: JaxRuntime, a: Val): Val {
   const o = rt.o;
-  const n = a.shape[0];
-  if (a.shape.length !== 2 || a.shape[1] !== n) throw pyError('NotImplementedError', `jnp.linalg.cholesky of shape (${a.shape.join(', ')}): Gradlens factors one square matrix; use jax.vmap over a batch`);
-  if (n > MAX_ELIMINATION) throw pyError('NotImplementedError', `linalg on matrices larger than ${MAX_ELIMINATION}x${MAX_ELIMINATION} is not supported by Gradlens`);
-  const s = o.div(o.add(a, o.transpose(a, [1, 0])), new Scalar(2, a.dtype));
-  const rows = o.iota('int32', [n], 0);
-  const columns: Val[] = [];
-  let ok: Val = new Scalar(1, 'bool');
-  for (let j = 0; j < n; j++) {
-    let col = o.reshape(o.slice(s, [0, j], [n, j + 1]), [n]);
-    if (j > 0) {
-      const done = o.concatenate(columns, 1);
-      const rowJ = o.reshape(o.slice(done, [j, 0], [j + 1, j]), [j]);
-      col = o.sub(col, o.dotGeneral(done, rowJ, { lhsContracting: [1], rhsContracting: [0], lhsBatch: [], rhsBatch: [] }));
-    }
-    const pivot = o.reshape(o.slice(col, [j], [j + 1]), []);
-    ok = o.select(o.gt(pivot, new Scalar(0, a.dtype)), ok, new Scalar(0, 'bool'));
-    const d = o.sqrt(o.select(o.gt(pivot, new Scalar(0, a.dtype)), pivot, new Scalar(1, a.dtype)));
-    const below = o.gt(rows, new Scalar(j, 'int32'));
-    const value = o.select(below, o.div(col, d), o.select(o.eq(rows, new Scalar(j, 'int32')), o.broadcastTo(d, [n]), o.full([n], 0, a.dtype)));
-    columns.push(o.reshape(value, [n, 1]));
-  }
-  const l = o.concatenate(columns, 1);
-  return o.select(o.broadcastTo(ok, [n, n]), l, o.full([n, n], NaN, a.dtype));
+  const r = a.shape.length;
+  const n = a.shape[r - 1];
+  if (r < 2 || a.shape[r - 2] !== n) throw pyError('ValueError', `jnp.linalg.cholesky: the input must be a square matrix or a batch of them, got shape (${a.shape.join(', ')})`);
+  const swap = [...Array.from({ length: r - 2 }, (_, i) => i), r - 1, r - 2];
+  const s = o.div(o.add(a, o.transpose(a, swap)), new Scalar(2, a.dtype));
+  const [l] = rt.bindCall('cholesky', [s], {});
+  const lowerPart = o.ge(o.iota('int32', [n, n], 0), o.iota('int32', [n, n], 1));
+  return o.select(o.broadcastTo(lowerPart, l.shape), l, o.zerosLike(l));
 }
 
 function identity(rt: JaxRuntime, n: number, dtype: Val['dtype']): Val {
@@ -429,7 +415,8 @@ export function linalgModule(rt: JaxRuntime, numpy: boolean): PyModule {
       if (!a.bool('symmetrize_input', true)) throw pyError('NotImplementedError', 'cholesky(symmetrize_input=False) is not supported by Gradlens; symmetrize the input yourself');
       return L.op(rt, () => {
         const l = cholesky(rt, m.v);
-        return L.wrap(rt, a.bool('upper', false) ? rt.o.transpose(l, [1, 0]) : l, false, numpy);
+        const r = l.shape.length;
+        return L.wrap(rt, a.bool('upper', false) ? rt.o.transpose(l, [...Array.from({ length: r - 2 }, (_, i) => i), r - 1, r - 2]) : l, false, numpy);
       });
     }),
     det: op('det', (args, kwargs, ctx) => {
