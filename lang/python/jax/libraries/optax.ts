@@ -3,7 +3,7 @@
  * update.py): GradientTransformations whose states are the namedtuples optax prints
  * (`ScaleByAdamState(count=..., mu=..., nu=...)`, `EmptyState()`), pytrees that pass through jit.
  */
-import { binary, bindArgs, compare, type HostContext, isCallable, type Kwargs, type NativeFn, pyError, pyFunction, PyTuple, type PyValue, hostType } from '../../interpreter';
+import { binary, bindArgs, compare, type HostContext, isCallable, type Kwargs, type NativeFn, pyError, pyFunction, PyTuple, type PyValue, hostType, truthy } from '../../interpreter';
 import { flattenPy } from '../pytree';
 import { treeMapHost } from '../tree_util';
 import { make, namedTupleType } from './named_tuple';
@@ -18,6 +18,9 @@ const EMPTY_STATE = namedTupleType('EmptyState', MODULE, []);
 const SCALE_BY_ADAM_STATE = namedTupleType('ScaleByAdamState', MODULE, ['count', 'mu', 'nu']);
 const TRACE_STATE = namedTupleType('TraceState', MODULE, ['trace']);
 const SCALE_BY_SCHEDULE_STATE = namedTupleType('ScaleByScheduleState', MODULE, ['count']);
+const MASKED_STATE = namedTupleType('MaskedState', MODULE, ['inner_state']);
+/** A namedtuple with no fields: a pytree node with no leaves, so the inner transformation's tree maps pass over what it replaces. */
+const MASKED_NODE = namedTupleType('MaskedNode', MODULE, []);
 
 const treeMap = treeMapHost;
 
@@ -128,7 +131,29 @@ function optaxTransforms(jnp: Attrs, op: OpMaker) {
     return [treeMap(ctx, (t) => call(ctx, 'where', [trigger, t, mul(ctx, binary('/', t, norm, ctx), maxNorm)]), u), s];
   });
 
-  return { identity, scale, scaleBySchedule, scaleByLearningRate, clip, trace, scaleByAdam, addDecayedWeights, chain, globalNorm, clipByGlobalNorm };
+  /**
+   * `masked(inner, mask)` as optax's wrappers: the inner transformation sees the updates (and
+   * params) with every subtree whose mask leaf is false replaced by a MaskedNode, and those
+   * subtrees' updates pass through unchanged; `mask` is a pytree of bools (a prefix of the
+   * params') or a function of the params (of the updates, in update) that returns one.
+   */
+  const masked = (inner: PyValue, mask: PyValue) => {
+    const maskTree = (tree: PyValue, ctx: HostContext) => (isCallable(mask, ctx) ? ctx.call(mask, [tree]) : mask);
+    const maskPytree = (tree: PyValue, m: PyValue, ctx: HostContext) => treeMap(ctx, (keep, p) => (truthy(keep, ctx) ? p : make(MASKED_NODE, [])), m, tree);
+    return transformation(
+      (p, ctx) => make(MASKED_STATE, [ctx.call(ctx.getattr(inner, 'init'), [maskPytree(p, maskTree(p, ctx), ctx)])]),
+      (u, s, p, ctx) => {
+        const m = maskTree(u, ctx);
+        const r = ctx.call(ctx.getattr(inner, 'update'), [maskPytree(u, m, ctx), ctx.getattr(s, 'inner_state'), p === null ? null : maskPytree(p, m, ctx)]) as PyTuple;
+        const updates = treeMap(ctx, (keep, fresh, old) => (truthy(keep, ctx) ? fresh : old), m, r.items[0], u);
+        return [updates, make(MASKED_STATE, [r.items[1]])];
+      });
+  };
+
+  /** add_decayed_weights, masked where a mask is given (optax's `mask=None` means every leaf). */
+  const maybeMasked = (t: PyValue, mask: PyValue | undefined) => (mask === undefined || mask === null ? t : masked(t, mask));
+
+  return { identity, scale, scaleBySchedule, scaleByLearningRate, clip, trace, scaleByAdam, addDecayedWeights, chain, globalNorm, clipByGlobalNorm, masked, maybeMasked };
 }
 
 /** `optax`'s attributes, over the run's jnp. */
@@ -161,10 +186,10 @@ export function optaxAttrs(jnp: Attrs, nn: Attrs, op: OpMaker = pyFunction): Rec
       noNesterov(a, ctx);
       return adamLike(a);
     }),
-    add_decayed_weights: def('add_decayed_weights', ['weight_decay?', 'mask?'], (a) => {
-      if (a.opt('mask') !== undefined) throw pyError('NotImplementedError', 'optax.add_decayed_weights(mask=...) is not supported by Gradlens');
-      return T.addDecayedWeights(a.get('weight_decay') ?? 0.0);
-    }),
+    add_decayed_weights: def('add_decayed_weights', ['weight_decay?', 'mask?'], (a) => T.maybeMasked(T.addDecayedWeights(a.get('weight_decay') ?? 0.0), a.opt('mask'))),
+    masked: def('masked', ['inner', 'mask', '*', 'mask_compatible_extra_args?'], (a) => T.masked(a.required('inner'), a.required('mask'))),
+    MaskedState: MASKED_STATE,
+    MaskedNode: MASKED_NODE,
     chain: def('chain', ['*args'], (a) => T.chain(a.rest)),
     clip_by_global_norm: def('clip_by_global_norm', ['max_norm'], (a) => T.clipByGlobalNorm(a.required('max_norm'))),
     clip: def('clip', ['max_delta'], (a) => T.clip(a.required('max_delta'))),
@@ -181,8 +206,7 @@ export function optaxAttrs(jnp: Attrs, nn: Attrs, op: OpMaker = pyFunction): Rec
     }),
     adamw: def('adamw', ['learning_rate', 'b1?', 'b2?', 'eps?', 'eps_root?', 'mu_dtype?', 'weight_decay?', 'mask?', '*', 'nesterov?'], (a, ctx) => {
       noNesterov(a, ctx);
-      if (a.opt('mask') !== undefined) throw pyError('NotImplementedError', 'optax.adamw(mask=...) is not supported by Gradlens');
-      return T.chain([adamLike(a), T.addDecayedWeights(a.get('weight_decay') ?? 1e-4), T.scaleByLearningRate(a.required('learning_rate'), ctx)]);
+      return T.chain([adamLike(a), T.maybeMasked(T.addDecayedWeights(a.get('weight_decay') ?? 1e-4), a.opt('mask')), T.scaleByLearningRate(a.required('learning_rate'), ctx)]);
     }),
     apply_updates: def('apply_updates', ['params', 'updates'], (a, ctx) =>
       treeMap(ctx, (p, u) => (p === null ? null : ctx.call(ctx.getattr(ctx.call(jnp.asarray, [binary('+', p, u, ctx)]), 'astype'), [ctx.getattr(ctx.call(jnp.asarray, [p]), 'dtype')])), a.required('params'), a.required('updates')), op),
