@@ -14,10 +14,13 @@
  *   completion (Gram-Schmidt over the unit vectors, the one farthest from the span first).
  * - qr: dgeqr2's reflectors (R's diagonal -sign(alpha) |x|, no reflection where the column below the
  *   diagonal is zero) and dorg2r's Q, so the signs are LAPACK's and NumPy's.
+ *
+ * Each sweep and each reflector asks whether the run must stop: a large matrix takes seconds.
  */
+import { checkInterrupt } from '../core';
 
 const EPSILON = 2 ** -52;
-/** Sweeps after which Jacobi stops even if a rotation is still wanted (it converges quadratically, in under 15 for any size measured). */
+/** Sweeps after which Jacobi stops even if a rotation is still wanted (it converges quadratically: 6 to 11 sweeps, the last rotating nothing, on random matrices of order 10 to 200). */
 const MAX_SWEEPS = 60;
 
 export interface Eigen { readonly w: Float64Array; readonly v: Float64Array }
@@ -54,6 +57,7 @@ export function symmetricEigen(a: ArrayLike<number>, n: number, lower: boolean, 
   const v = new Float64Array(n * n);
   for (let i = 0; i < n; i++) v[i * n + i] = 1;
   for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
+    checkInterrupt();
     let rotated = false;
     for (let p = 0; p < n - 1; p++) {
       for (let q = p + 1; q < n; q++) {
@@ -144,6 +148,7 @@ export function singularValueDecomposition(a: ArrayLike<number>, m: number, n: n
   const v = new Float64Array(n * n);
   for (let j = 0; j < n; j++) v[j * n + j] = 1;
   for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
+    checkInterrupt();
     let rotated = false;
     for (let p = 0; p < n - 1; p++) {
       for (let q = p + 1; q < n; q++) {
@@ -261,6 +266,7 @@ export function householderQr(a: ArrayLike<number>, m: number, n: number, full: 
   const taus = new Float64Array(k);
   const vs: Float64Array[] = [];
   for (let j = 0; j < k; j++) {
+    checkInterrupt();
     // dlarfg on r(j:m, j): beta = -sign(alpha) |x|, tau = (beta - alpha) / beta, v = x(j+1:) / (alpha - beta).
     const alpha = r[j * n + j];
     let tail = 0;
