@@ -17,6 +17,7 @@ import { broadcastShapes, libm, type DType } from '../../../runtime/core';
 import { bindArgs, type HostContext, type Kwargs, pyError, type PyValue } from '../interpreter';
 import { PyArray, type JaxRuntime } from './array';
 import * as L from './lax';
+import { isTracer } from './values';
 
 type Fn = (rt: JaxRuntime, args: PyValue[], kwargs: Kwargs, ctx: HostContext, numpy: boolean) => PyValue;
 
@@ -47,7 +48,8 @@ type Kernel = (x: number) => number;
 
 /** f of each value on the host; a float32 array takes `float32` where NumPy has a float32 kernel of its own (else f, rounded). */
 function hostUnary(rt: JaxRuntime, x: PyArray, f: Kernel, ctx: HostContext, float32: Kernel = f): PyArray {
-  const values = x.values(ctx, 'numpy');
+  // NB: a concrete array's values are read in place (peek), not copied: generate reads each once, before anything can free them.
+  const values = isTracer(x.v) ? x.values(ctx, 'numpy') : rt.peek(x.v);
   const dtype = floatOf([x.dtype]);
   const kernel = dtype === 'float32' ? float32 : f;
   return L.op(rt, () => new PyArray(rt, rt.generate(x.shape, dtype, (i) => kernel(values[i]!)), false, true));
