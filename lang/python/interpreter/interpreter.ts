@@ -64,7 +64,7 @@ import * as ops from './operators';
 import { Property } from './operators';
 import { checkBases, finalizerDefinition, finishClass, instantiate, SuperObject } from './classes';
 import { countsInstances, type Counted, type CountingRun, holds, holdsOnlyItsDict, ReferenceCounts } from './reference_counts';
-import { Scope, scopeInfo } from './scope';
+import { readsEnclosing, Scope, scopeInfo } from './scope';
 import { type Taker, Takers } from './yield_takers';
 import { formatTraceback, unraisableText } from './unraisable';
 import type { Span } from '../syntax';
@@ -187,6 +187,8 @@ function layoutOf(node: A.FunctionDef | A.Lambda): ParamLayout {
 
 /** The defaults of a function without parameters: one array for all (a lambda made at every call has none). */
 const NO_DEFAULTS: readonly undefined[] = [];
+/** The decorators of a `def` without any: one array for all (a closure made at every call has none). */
+const NO_DECORATORS: readonly PyValue[] = [];
 
 function nameList(names: string[]): string {
   const q = names.map((n) => `'${n}'`);
@@ -918,7 +920,7 @@ export class Interpreter implements HostContext {
         try {
           r = ops.inplace(op, cur, v, this);
         } catch (err) {
-          this.raisedAt(err, s, () => ({ op: `${s.op}=`, operands: [{ value: cur, span: t.span }, { value: v, span: s.value.span }] }));
+          this.augmentedRaised(err, s, cur, v);
           throw err;
         }
         this.refs.madeInPlace(cur, v, r);
@@ -1230,12 +1232,10 @@ export class Interpreter implements HostContext {
 
   private defineFunction(s: A.FunctionDef, scope: Scope): void {
     if (s.isAsync) throw new HaltError('unsupported', "Gradlens does not support 'async def'", s.span);
-    const decorators = s.decorators.map((d) => this.evalExpr(d, scope));
-    const defaults = s.params.length === 0 ? NO_DEFAULTS : s.params.map((p) => (p.default ? this.evalExpr(p.default, scope) : undefined));
-    for (const d of defaults) if (d !== undefined) this.refs.escape(d);
+    const decorators = s.decorators.length === 0 ? NO_DECORATORS : this.evalElements(s.decorators, scope);
+    const defaults = this.defaultsOf(s, scope);
     this.node = s;
-    const created = new PyFunction(s.name, scope.qualPrefix + s.name, s, defaults, scope);
-    this.refs.capture(scope, s, created);
+    const created = this.makeFunction(s.name, s, defaults, scope);
     this.onDefine?.(created);
     let fn: PyValue = created;
     for (let i = decorators.length - 1; i >= 0; i--) {
@@ -1267,10 +1267,27 @@ export class Interpreter implements HostContext {
   }
 
   private makeLambda(e: A.Lambda, scope: Scope): PyFunction {
-    const defaults = e.params.length === 0 ? NO_DEFAULTS : e.params.map((p) => (p.default ? this.evalExpr(p.default, scope) : undefined));
+    return this.makeFunction('<lambda>', e, this.defaultsOf(e, scope), scope);
+  }
+
+  /** A function's default values, evaluated as it is defined: they go into it, so they escape. */
+  private defaultsOf(node: A.FunctionDef | A.Lambda, scope: Scope): readonly (PyValue | undefined)[] {
+    if (node.params.length === 0) return NO_DEFAULTS;
+    const defaults: (PyValue | undefined)[] = [];
+    for (const p of node.params) defaults.push(p.default ? this.evalExpr(p.default, scope) : undefined);
     for (const d of defaults) if (d !== undefined) this.refs.escape(d);
-    const fn = new PyFunction('<lambda>', `${scope.qualPrefix}<lambda>`, e, defaults, scope);
-    this.refs.capture(scope, e, fn);
+    return defaults;
+  }
+
+  /**
+   * A `def` or lambda defined in `scope`: its closure is `scope` where it may read a variable of the
+   * functions around it (ReferenceCounts.capture keeps those); else none (scope.ts's readsEnclosing),
+   * and the frame it was made in goes whole as it returns, as CPython's keeps no cell for it.
+   */
+  private makeFunction(name: string, node: A.FunctionDef | A.Lambda, defaults: readonly (PyValue | undefined)[], scope: Scope): PyFunction {
+    const closed = readsEnclosing(node, scope);
+    const fn = new PyFunction(name, scope.qualPrefix + name, node, defaults, closed ? scope : null);
+    if (closed) this.refs.capture(scope, node, fn);
     return fn;
   }
 
@@ -1395,15 +1412,11 @@ export class Interpreter implements HostContext {
     for (let i = 0; i < n; i++) vars.set(P[i].param.name, this.refs.param(args[i], kept));
     if (args.length > P.length) {
       if (!l.varargs) {
-        const required = P.filter((p) => fn.defaults[p.index] === undefined).length;
-        const takes = required === P.length ? `${P.length}` : `from ${required} to ${P.length}`;
-        const given = args.length;
-        throw pyError(
-          'TypeError',
-          `${name}() takes ${takes} positional argument${P.length === 1 && required === P.length ? '' : 's'} but ${given} ${given === 1 ? 'was' : 'were'} given`,
-        );
+        throw tooManyPositional(fn, P, args.length);
       }
-      vars.set(l.varargs.name, new PyTuple(args.slice(P.length).map((v) => this.refs.packed(v, kept))));
+      const packed = args.slice(P.length);
+      for (let i = 0; i < packed.length; i++) this.refs.packed(packed[i], kept);
+      vars.set(l.varargs.name, new PyTuple(packed));
     } else if (l.varargs) vars.set(l.varargs.name, new PyTuple([]));
     let extra: PyDict | null = l.varkw ? new PyDict() : null;
     for (const [k, v] of kwargs) {
@@ -1412,9 +1425,7 @@ export class Interpreter implements HostContext {
         if (vars.has(k)) throw pyError('TypeError', `${name}() got multiple values for argument '${k}'`);
         vars.set(k, this.refs.param(v, kept));
       } else if (extra) extra.setByKey(ops.dictKey(k, this), k, this.refs.packed(v, kept));
-      else if (P.some((q) => q.param.name === k)) {
-        throw pyError('TypeError', `${name}() got some positional-only arguments passed as keyword arguments: '${k}'`);
-      } else throw pyError('TypeError', `${name}() got an unexpected keyword argument '${k}'`);
+      else throw unexpectedKeyword(name, P, k);
     }
     const missing: string[] = [];
     for (const { param, index } of P) {
@@ -1584,7 +1595,7 @@ export class Interpreter implements HostContext {
     try {
       out = ops.binary(e.op as BinaryOp, l, r, this);
     } catch (err) {
-      this.raisedAt(err, e, () => ({ op: e.op, operands: [{ value: l, span: e.left.span }, { value: r, span: e.right.span }] }));
+      this.binaryRaised(err, e, l, r);
       throw err;
     }
     this.refs.madeFrom(l, out);
@@ -1806,7 +1817,7 @@ export class Interpreter implements HostContext {
     const drawsFrom = !op && !python && this.iteratorConsuming.has(f);
     // A container built-in's result holds what it was given (madeContainer); NB: not a generator,
     // which one that does not draw it out keeps open until the run ends.
-    const makesContainer = !op && !python && (this.containerMaking.has(f) || (f instanceof PyType && CONTAINER_TYPES.some((t) => f.isSubtypeOf(t))));
+    const makesContainer = !op && !python && (this.containerMaking.has(f) || (f instanceof PyType && isContainerType(f)));
     // An nn.Module (`model(x)`, `criterion(model(x), y)`) hands its arguments to its forward and keeps none itself.
     // So does a class whose instances are counted (`nn.Linear(4, 8)`, `SGD(model.parameters())`): what the instance keeps, it holds.
     // And a host method of a counted instance (`model.add_module('fc', layer)`) or container (`xs.append(t)`): what it keeps, it shows.
@@ -1833,10 +1844,10 @@ export class Interpreter implements HostContext {
     const taker = !python && this.iteratorConsuming.has(f) ? this.takers.argumentsTaker(args) : null;
     let out: PyValue;
     try {
-      if (lends) out = this.refs.lending(args, kwargs, () => this.callValue(f, args, kwargs));
-      else out = taker === null ? this.callValue(f, args, kwargs) : this.takers.drawing(taker, () => this.callValue(f, args, kwargs));
+      if (lends) out = this.callLent(f, args, kwargs);
+      else out = taker === null ? this.callValue(f, args, kwargs) : this.callTaking(taker, f, args, kwargs);
     } catch (err) {
-      this.raisedAt(err, e, () => ({ op: e.func.kind === 'Attribute' ? e.func.attr : e.func.kind === 'Name' ? e.func.id : 'call', operands: callOperands(e, receiver, args, kwargs) }));
+      this.callRaised(err, e, receiver, args, kwargs);
       throw err;
     } finally {
       this.argumentsKept = false;
@@ -1865,6 +1876,44 @@ export class Interpreter implements HostContext {
     return out;
   }
 
+  /*
+   * NB: callWith, evalBinOp, augAssign and bindParams make no closures themselves: a function whose
+   * variables a closure reads allocates a context for them at every call, taken or not, and these
+   * run at every Python call and operator (W5's micrograd engine, issue 17). These helpers make them.
+   */
+
+  /** callValue with the arguments lent (ReferenceCounts.lending): what the call returns holds its items as an op's result does. */
+  private callLent(f: PyValue, args: PyValue[], kwargs: Kwargs): PyValue {
+    const lent = this.refs.lendArguments(args, kwargs);
+    try {
+      const out = this.callValue(f, args, kwargs);
+      this.refs.adopt(out);
+      return out;
+    } finally {
+      this.refs.giveBack(lent);
+    }
+  }
+
+  /** callValue with `taker` taking what the generator it draws from yields (Takers.drawing). */
+  private callTaking(taker: Taker, f: PyValue, args: PyValue[], kwargs: Kwargs): PyValue {
+    return this.takers.drawing(taker, () => this.callValue(f, args, kwargs));
+  }
+
+  /** A call expression's callee raised `err`: raisedAt with the call's name and operands. */
+  private callRaised(err: unknown, e: A.Call, receiver: PyValue | undefined, args: readonly PyValue[], kwargs: Kwargs): void {
+    this.raisedAt(err, e, () => ({ op: e.func.kind === 'Attribute' ? e.func.attr : e.func.kind === 'Name' ? e.func.id : 'call', operands: callOperands(e, receiver, args, kwargs) }));
+  }
+
+  /** A binary operator raised `err`: raisedAt with its operands `l` and `r`. */
+  private binaryRaised(err: unknown, e: A.BinOp, l: PyValue, r: PyValue): void {
+    this.raisedAt(err, e, () => ({ op: e.op, operands: [{ value: l, span: e.left.span }, { value: r, span: e.right.span }] }));
+  }
+
+  /** `name op= v` raised `err`: raisedAt with the name's value `cur` and `v`. */
+  private augmentedRaised(err: unknown, s: A.AugAssign, cur: PyValue, v: PyValue): void {
+    this.raisedAt(err, s, () => ({ op: `${s.op}=`, operands: [{ value: cur, span: s.target.span }, { value: v, span: s.value.span }] }));
+  }
+
   /**
    * Evaluates a call's arguments into `args`; returns its keyword arguments. With `listed`, a list
    * or tuple literal argument's items go there instead of escaping into the container.
@@ -1878,7 +1927,7 @@ export class Interpreter implements HostContext {
         case 'positional': {
           const literal = a.value;
           if (listed && (literal.kind === 'List' || literal.kind === 'Tuple') && !literal.elts.some((x) => x.kind === 'Starred')) {
-            const items = literal.elts.map((x) => this.evalExpr(x, scope));
+            const items = this.evalElements(literal.elts, scope);
             listed.push(...items);
             args[k++] = literal.kind === 'List' ? new PyList(items) : new PyTuple(items);
           } else args[k++] = this.evalExpr(literal, scope);
@@ -2252,6 +2301,28 @@ function callOperands(e: A.Call, receiver: PyValue | undefined, args: readonly P
     ...args.map((value, i) => ({ value, span: spread ? null : positional[i]?.value.span ?? null })),
     ...[...kwargs].map(([name, value]) => ({ value, span: spread ? null : keywords.find((k) => k.kind === 'keyword' && k.name === name)?.value.span ?? null })),
   ];
+}
+
+/** `f(a, b, c)` where `f` takes fewer positional parameters and no `*args`. */
+function tooManyPositional(fn: PyFunction, P: ParamLayout['positional'], given: number): PyError {
+  const required = P.filter((p) => fn.defaults[p.index] === undefined).length;
+  const takes = required === P.length ? `${P.length}` : `from ${required} to ${P.length}`;
+  return pyError(
+    'TypeError',
+    `${fn.qualname}() takes ${takes} positional argument${P.length === 1 && required === P.length ? '' : 's'} but ${given} ${given === 1 ? 'was' : 'were'} given`,
+  );
+}
+
+/** `f(k=...)` where `f` has no parameter `k` a keyword may fill. */
+function unexpectedKeyword(name: string, P: ParamLayout['positional'], k: string): PyError {
+  if (P.some((q) => q.param.name === k)) return pyError('TypeError', `${name}() got some positional-only arguments passed as keyword arguments: '${k}'`);
+  return pyError('TypeError', `${name}() got an unexpected keyword argument '${k}'`);
+}
+
+/** Whether `f` is one of the built-in container types or a subclass of one (CONTAINER_TYPES). */
+function isContainerType(f: PyType): boolean {
+  for (const t of CONTAINER_TYPES) if (f.isSubtypeOf(t)) return true;
+  return false;
 }
 
 /** How many positional arguments a call passes; -1 where a `*xs` among them makes that known only as it runs. */

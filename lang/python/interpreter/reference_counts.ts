@@ -456,17 +456,31 @@ export class ReferenceCounts {
    * call returns holds its items as an op's result does.
    */
   lending(args: readonly PyValue[], kwargs: Kwargs, call: () => PyValue): PyValue {
-    // NB: allocated only for a call that lends a counted value: `Value(x)` lends floats.
-    let lent: Counted[] | null = null;
-    for (const a of args) lent = this.lend(a, lent);
-    for (const v of kwargs.values()) lent = this.lend(v, lent);
+    const lent = this.lendArguments(args, kwargs);
     try {
       const out = call();
       this.adopt(out);
       return out;
     } finally {
-      if (lent !== null) for (const v of lent) this.unbind(v);
+      this.giveBack(lent);
     }
+  }
+
+  /**
+   * The first half of `lending`, for a caller that runs the call itself (the interpreter's call
+   * expressions: a closure there would cost a context at every call): what it counted, for giveBack.
+   */
+  lendArguments(args: readonly PyValue[], kwargs: Kwargs): Counted[] | null {
+    // NB: allocated only for a call that lends a counted value: `Value(x)` lends floats.
+    let lent: Counted[] | null = null;
+    for (const a of args) lent = this.lend(a, lent);
+    if (kwargs.size > 0) for (const v of kwargs.values()) lent = this.lend(v, lent);
+    return lent;
+  }
+
+  /** The call that lendArguments lent for returned: its counts go. */
+  giveBack(lent: Counted[] | null): void {
+    if (lent !== null) for (const v of lent) this.unbind(v);
   }
 
   /** A call counts `v` as a name while it runs (lending): `lent` with `v` added where it did. */
@@ -547,12 +561,20 @@ export class ReferenceCounts {
       return false;
     }
     const captured = scope.captured;
-    if (captured === null || (scope.closures === 0 && !scope.keepsCaptured) || this.onlyItsOwnCycle(scope, returned)) {
+    if (captured === null) {
+      // No closure was made in it: nothing reads its variables after its frame, so they are let go of and left as they are.
+      // NB: not cleared: clearing gives its Map a new table, at every return of every call.
+      for (const v of scope.vars.values()) this.unbind(v);
+      return true;
+    }
+    if ((scope.closures === 0 && !scope.keepsCaptured) || this.onlyItsOwnCycle(scope, returned)) {
       this.releaseVariables(scope);
       return true;
     }
     // A closure keeps only the variables it may read (`sorted(xs, key=lambda t: t.sum())` keeps none).
-    for (const [name, v] of scope.vars) {
+    // NB: keys, not entries: an entry is an array made for each variable of each frame that made a closure (W5's `_backward`).
+    for (const name of scope.vars.keys()) {
+      const v = scope.vars.get(name)!;
       if (captured.has(name)) {
         // NB: a counted closure a variable of its own scope holds (a recursive `def build(v)`) holds
         // itself through it, a cycle no count ends: one that something else holds too (returned,

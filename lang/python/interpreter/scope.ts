@@ -91,6 +91,23 @@ export function namesRead(node: A.FunctionDef | A.Lambda | A.ClassDef): Readonly
   return names;
 }
 
+/**
+ * Whether function, lambda or class `node`, defined in `scope`, may read a variable of a function or
+ * comprehension around it (namesRead against their locals; class bodies are not seen from inside,
+ * as in Python). One that reads none (`lambda: None`, `key=lambda t: t[1]`) needs no closure: its
+ * names are its own, the module's or builtins. NB: micrograd's Value makes `lambda: None` at each
+ * of its hundred thousand instances; without a closure none of their frames outlive the call.
+ */
+export function readsEnclosing(node: A.FunctionDef | A.Lambda | A.ClassDef, scope: Scope): boolean {
+  const names = namesRead(node);
+  if (names.size === 0) return false;
+  for (let s: Scope | null = scope; s !== null && s.info !== null; s = s.parent) {
+    if (s.info.kind === 'class') continue;
+    for (const n of names) if (s.info.locals.has(n) || s.info.nonlocals.has(n)) return true;
+  }
+  return false;
+}
+
 type ScopeNode = A.FunctionDef | A.Lambda | A.ClassDef | A.Comp | A.DictComp;
 
 export function scopeInfo(node: ScopeNode): ScopeInfo {
