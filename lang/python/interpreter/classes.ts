@@ -94,7 +94,8 @@ export function instantiate(cls: PyType, args: PyValue[], kwargs: Kwargs, ctx: H
   const init = cls.lookup('__init__');
   if (init === undefined && base !== null) ops.builtinInit(inst, args, kwargs, ctx);
   else if (init !== undefined) {
-    const r = ctx.call(ops.bindAttribute(init, inst, ctx), args, kwargs);
+    // NB: a `def __init__` is called with the instance first, without the bound method bindAttribute would make.
+    const r = init instanceof PyFunction ? ctx.callMethod(init, inst, args, kwargs) : ctx.call(ops.bindAttribute(init, inst, ctx), args, kwargs);
     if (r !== null) throw pyError('TypeError', `__init__() should return None, not '${typeName(r)}'`);
   } else if (make === undefined && scalar === null && !cls.isException && (args.length || kwargs.size)) {
     throw pyError('TypeError', `${cls.name}() takes no arguments`);

@@ -332,6 +332,13 @@ export class Interpreter implements HostContext {
     return this.callValue(fn, [...args], kwargs);
   }
 
+  callMethod(fn: PyValue, self: PyValue, args: readonly PyValue[], kwargs: Kwargs = NO_KWARGS): PyValue {
+    const all = new Array<PyValue>(args.length + 1);
+    all[0] = self;
+    for (let i = 0; i < args.length; i++) all[i + 1] = args[i];
+    return this.callValue(fn, all, kwargs);
+  }
+
   callLending(fn: PyValue, args: readonly PyValue[], kwargs: Kwargs = NO_KWARGS): PyValue {
     return this.refs.lending(args, kwargs, () => this.callValue(fn, [...args], kwargs));
   }

@@ -287,6 +287,9 @@ const standsForNumber = (v: PyValue): boolean => v instanceof PyInstance && v.ba
 
 /** `a op= b`: lists extend in place, host objects may update in place, everything else rebinds. */
 export function inplace(op: BinaryOp, a: PyValue, b: PyValue, ctx: HostContext): PyValue {
+  // NB: numbers first, as `binary` takes them: `self.grad += out.grad` runs at every node of an autograd engine's backward (W5).
+  if (typeof a === 'number' && typeof b === 'number') return floatOp(op, a, b);
+  if (typeof a === 'bigint' && typeof b === 'bigint') return intOp(op, a, b);
   if (isSubclassed(a)) {
     const r = callDunder(a, INPLACE_DUNDER[op], [b], ctx);
     if (r !== undefined && r !== NOT_IMPLEMENTED) return r;

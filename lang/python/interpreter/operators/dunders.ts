@@ -122,6 +122,10 @@ export function classAttribute(attr: PyValue, cls: PyType, ctx: HostContext): Py
 }
 
 export function callDunder(obj: PyValue, name: string, args: PyValue[], ctx: HostContext): PyValue | undefined {
+  // NB: a `def` in the class is called with the instance first, without the bound method bindAttribute would make (W5's `__mul__`, `__add__`).
+  const cls = scriptClassOf(obj);
+  const f = cls?.lookup(name);
+  if (f instanceof PyFunction) return ctx.callMethod(f, obj, args);
   const m = instanceMethod(obj, name, ctx);
   if (m === undefined) return undefined;
   return ctx.call(m, args);

@@ -34,6 +34,11 @@ export interface HostContext {
    */
   callLending(fn: PyValue, args: readonly PyValue[], kwargs?: Kwargs): PyValue;
   /**
+   * `call` of `fn` bound to `self`, `fn(self, *args)`: a method found on an instance's class (a
+   * dunder, `__init__`), without the bound method `call` would take.
+   */
+  callMethod(fn: PyValue, self: PyValue, args: readonly PyValue[], kwargs?: Kwargs): PyValue;
+  /**
    * The scope the ops now run in (an nn.Module call, a `jax.named_scope`, a function called
    * while tracing), innermost; the shims set it around what they run and record it with each op.
    */
