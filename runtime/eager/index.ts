@@ -5,6 +5,7 @@ export { FunctionNode, OutputSlot, type CustomBackward } from './function_node';
 export { GRAD_FN_NAMES } from './grad_fn_names';
 export { exportTape, type TapeGraph, type TapeGraphEdge, type TapeGraphNode } from './export';
 export { TorchOps, type TensorLike } from './torch_ops';
+export { torchSleefTrig, type SleefTrig } from './torch_float32_unary';
 export { enterDualLevel, enterNestedDualLevel, exitDualLevel, makeDual, setTangent, tangentAt, tangentByFormula, unpackDual, withoutForwardAD } from './forward_ad';
 export { contiguousLayout, dropDims, expandLayout, permuteLayout, positions, reshapeLayout, sliceLayout, unsqueezeLayout, type Layout } from './views';
 export { readView, scatterInto } from './view_ops';

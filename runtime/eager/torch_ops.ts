@@ -5,6 +5,8 @@ import type { Tensor } from './tensor';
 import { isTorchCpuUnary, torchCpuUnary } from './torch_cpu_unary';
 import { torchCpuNllLoss } from './torch_loss_order';
 import { torchCpuSoftmax } from './torch_softmax_order';
+import { fmaChainMatmul, isFmaChainMatmul } from './torch_blas_order';
+import { isSleefTrig, torchSleefTrig } from './torch_float32_unary';
 import { torchCpuSum } from './torch_sum_order';
 
 /** What PyTorch's node saves for relu, softmax and log_softmax: their result alone. */
@@ -21,8 +23,8 @@ export type TensorLike = Tensor | number;
 export class TorchOps {
   /**
    * `addsOnHost(x)` says whether x's values can be read here (not on WebGPU, not a traced value):
-   * then sums and means take the value PyTorch's CPU kernel adds up, in its order, and float32
-   * exp, log, tanh and sigmoid the values its SLEEF and glibc functions give.
+   * then sums and means take the value PyTorch's CPU kernel adds up, in its order, float32 sin, cos,
+   * exp, log, tanh and sigmoid the values its Sleef and glibc functions give, and small float32 mm its FMA chains.
    */
   constructor(readonly engine: EagerEngine, private readonly addsOnHost: (x: Tensor) => boolean = () => false) {}
 
@@ -93,8 +95,9 @@ export class TorchOps {
     const out = this.o.bind(op, [input], NO_PARAMS);
     // NB: the backend's op runs too: whoever watches the backend (the evaluation's profiler, which
     // finds where a NaN first appears) sees it; its values then give way to PyTorch's.
-    if (input.dtype === 'float32' && isTorchCpuUnary(op) && this.addsOnHost(input)) {
-      out.replaceValues(torchCpuUnary(op, input.dataSync(), input.shape, input.layout.strides));
+    if (input.dtype === 'float32' && this.addsOnHost(input)) {
+      if (isTorchCpuUnary(op)) out.replaceValues(torchCpuUnary(op, input.dataSync(), input.shape, input.layout.strides));
+      else if (isSleefTrig(op)) out.replaceValues(torchSleefTrig(input.dataSync(), input.shape, input.layout.strides, op));
     }
     return out;
   }
@@ -138,7 +141,7 @@ export class TorchOps {
    * computes (its sum, then one division: ReduceOps.cpp's mean is `sum_out(...).div_(count)`)
    * where x's values can be read here; the tape keeps result's grad_fn, which the order leaves alone.
    */
-  private inCpuOrder(result: Tensor, x: Tensor, axes: readonly number[], count: number): Tensor {
+  inCpuOrder(result: Tensor, x: Tensor, axes: readonly number[], count: number): Tensor {
     if (!isFloat(x.dtype) || !this.addsOnHost(x)) return result;
     const float32 = x.dtype === 'float32';
     const values = torchCpuSum(x.dataSync(), x.shape, x.layout.strides, axes, float32);
@@ -278,8 +281,17 @@ export class TorchOps {
     };
     if (ra === 1 && rb === 1) return contract(0, 0, 'DotBackward0');
     if (ra === 2 && rb === 1) return contract(1, 0, 'MvBackward0');
-    if (ra === 2 && rb === 2) return contract(1, 0, 'MmBackward0');
+    if (ra === 2 && rb === 2) return this.inBlasOrder(contract(1, 0, 'MmBackward0'), x, y);
     return this.engine.composite(ra === 3 && rb === 3 ? 'BmmBackward0' : 'UnsafeViewBackward0', () => this.batchedMatmul(x, y));
+  }
+
+  /** `result`, the mm of float32 x and y, given the value PyTorch's BLAS computes where it is one FMA chain an output (torch_blas_order.ts). */
+  private inBlasOrder(result: Tensor, x: Tensor, y: Tensor): Tensor {
+    const [m, k] = x.shape;
+    const n = y.shape[1]!;
+    if (x.dtype !== 'float32' || !isFmaChainMatmul(m!, k!, n) || !this.addsOnHost(x) || !this.addsOnHost(y)) return result;
+    result.takeValue(this.engine.fromValues(fmaChainMatmul(x.dataSync(), y.dataSync(), m!, k!, n), result.shape, result.dtype));
+    return result;
   }
 
   private batchedMatmul(x: Tensor, y: Tensor): Tensor {

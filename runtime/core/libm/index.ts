@@ -12,6 +12,7 @@
  * functions (expm1f, log1pf, atanf, asinf, acosf, cbrtf, tanf, sinhf, coshf, asinhf, acoshf, atanhf,
  * exp2f, log2f, log10f, powf; expf and logf inside them) are what NumPy calls for float32 without AVX-512.
  * PyTorch's float32 exp, log and tanh on an AVX2 CPU are SLEEF's (sleefExpf, sleefLogf, sleefTanhf).
+ * PyTorch's float32 sin and cos on an AVX2 CPU are Sleef's too (sleefSinf, sleefCosf), their reduction chosen per vector.
  */
 export { glibcPow as pow, glibcPowIntegerInto as powIntegerInto } from './glibc_pow';
 export { MAX_FAST_EXPONENT as POW_INTEGER_INTO_MAX } from './pow_integer';
@@ -38,3 +39,4 @@ export { glibcAcoshf, glibcAsinhf, glibcAtanhf, glibcCoshf, glibcSinhf } from '.
 export { glibcTanf } from './glibc_tanf';
 export { glibcPowf } from './glibc_powf';
 export { sleefExpf, sleefLogf, sleefTanhf } from './sleef_expf_logf';
+export { SLEEF_TRIG_RANGE_F, sleefCosf, sleefSinf } from './sleef_float32';

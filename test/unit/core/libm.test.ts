@@ -3,8 +3,13 @@ import * as libm from '../../../runtime/core/libm';
 
 type Fn = (...args: number[]) => number;
 // frexp returns a pair: tested on its own below; ERFC_FITS is erfc's coefficients, not a function;
-// powIntegerInto is pow's loop over an array (its bound POW_INTEGER_INTO_MAX), tested as `x ** 3` on NumPy arrays.
-const { frexp: _pair, ERFC_FITS: _fits, powIntegerInto: _loop, POW_INTEGER_INTO_MAX: _loopMax, ...floatFunctions } = libm;
+// powIntegerInto is pow's loop over an array (its bound POW_INTEGER_INTO_MAX), tested as `x ** 3` on NumPy arrays;
+// Sleef's sin and cos are PyTorch's, tested on its vectors (test/unit/numerics/torch_float32_trig.test.ts), and
+// take their vector's reduction (its bound SLEEF_TRIG_RANGE_F).
+const {
+  frexp: _pair, ERFC_FITS: _fits, powIntegerInto: _loop, POW_INTEGER_INTO_MAX: _loopMax,
+  sleefSinf: _sin, sleefCosf: _cos, SLEEF_TRIG_RANGE_F: _sleefRange, ...floatFunctions
+} = libm;
 const FUNCTIONS: Readonly<Record<string, Fn>> = floatFunctions;
 
 /**

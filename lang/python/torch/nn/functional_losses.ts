@@ -37,7 +37,8 @@ function reduce(rt: TorchRuntime, t: Tensor, r: Reduction): Tensor {
   const o = rt.ops;
   if (r === 'none') return t;
   const s = o.reduceSum(t, allAxes(t));
-  return r === 'sum' ? s : o.div(s, o.scalarLike(t.size, t));
+  // NB: PyTorch reduces a loss with loss.sum() or loss.mean(): their CPU order where t's values can be read.
+  return rt.torch.inCpuOrder(r === 'sum' ? s : o.div(s, o.scalarLike(t.size, t)), t, allAxes(t), r === 'sum' ? 1 : t.size);
 }
 
 /**
