@@ -17,8 +17,21 @@ const f = Math.fround;
 /** The primitives computed here for float32 tensors: torch.exp, torch.log, torch.tanh, torch.sigmoid. */
 export type TorchCpuUnary = Extract<FloatUnaryPrimitive, 'exp' | 'log' | 'tanh' | 'logistic'>;
 
-export function isTorchCpuUnary(op: FloatUnaryPrimitive): op is TorchCpuUnary {
+function isTorchCpuUnary(op: FloatUnaryPrimitive): op is TorchCpuUnary {
   return op === 'exp' || op === 'log' || op === 'tanh' || op === 'logistic';
+}
+
+/**
+ * The most elements of a tanh or sigmoid (the activations a training loop applies every step)
+ * computed here. The JS ports cost 60-145 ns an element against the wasm polynomials' 3-5 (W7's
+ * nn.Tanh over 256 x 64, 500 steps, went from 264 to 1,537 ms of CPU), so past this the backends'
+ * kernels run (within 1.5 ulps of PyTorch's), until the SLEEF ports have SIMD WebAssembly kernels.
+ */
+export const TORCH_ACTIVATION_MAX = 4096;
+
+/** Whether PyTorch's own float32 values of op over `size` elements are computed here. */
+export function computesTorchCpuUnary(op: FloatUnaryPrimitive, size: number): op is TorchCpuUnary {
+  return isTorchCpuUnary(op) && ((op !== 'tanh' && op !== 'logistic') || size <= TORCH_ACTIVATION_MAX);
 }
 
 /** vectorized_loop's step: two AVX2 vectors of 8 floats. */

@@ -2,7 +2,7 @@ import { isFloat, isWrappingInt, normalizeAxis, promoteTypes, type DType } from 
 import type { ComparisonPrimitive, FloatUnaryPrimitive, ReductionPrimitive } from '../primitives';
 import type { CompositeSaves, EagerEngine } from './engine';
 import type { Tensor } from './tensor';
-import { isTorchCpuUnary, torchCpuUnary } from './torch_cpu_unary';
+import { computesTorchCpuUnary, torchCpuUnary } from './torch_cpu_unary';
 import { torchCpuNllLoss } from './torch_loss_order';
 import { torchCpuSoftmax } from './torch_softmax_order';
 import { fmaChainMatmul, isFmaChainMatmul } from './torch_blas_order';
@@ -96,7 +96,7 @@ export class TorchOps {
     // NB: the backend's op runs too: whoever watches the backend (the evaluation's profiler, which
     // finds where a NaN first appears) sees it; its values then give way to PyTorch's.
     if (input.dtype === 'float32' && this.addsOnHost(input)) {
-      if (isTorchCpuUnary(op)) out.replaceValues(torchCpuUnary(op, input.dataSync(), input.shape, input.layout.strides));
+      if (computesTorchCpuUnary(op, input.size)) out.replaceValues(torchCpuUnary(op, input.dataSync(), input.shape, input.layout.strides));
       else if (isSleefTrig(op)) out.replaceValues(torchSleefTrig(input.dataSync(), input.shape, input.layout.strides, op));
     }
     return out;
