@@ -43,6 +43,19 @@ function rotation(app: number, aqq: number, apq: number): [number, number] {
 }
 
 /**
+ * Applies the plane rotation (c, s) to two lines of `a`, `count` entries `step` apart from `first`
+ * and `second`: each pair (x, y) becomes (c x - s y, s x + c y). Rows (step 1) or columns (step n).
+ */
+function rotate(a: Float64Array, first: number, second: number, count: number, step: number, c: number, s: number): void {
+  for (let k = 0, i = first, j = second; k < count; k++, i += step, j += step) {
+    const x = a[i];
+    const y = a[j];
+    a[i] = c * x - s * y;
+    a[j] = s * x + c * y;
+  }
+}
+
+/**
  * Eigenvalues and unit eigenvectors (columns of v) of the symmetric n x n matrix whose `lower` (or
  * upper) triangle `a` holds, by cyclic Jacobi: a rotation is skipped where |a_pq| is already below
  * epsilon sqrt(|a_pp a_qq|) (relative accuracy), and the sweeps end when none is wanted. NaN in the
@@ -65,26 +78,11 @@ export function symmetricEigen(a: ArrayLike<number>, n: number, lower: boolean, 
         if (apq === 0 || Math.abs(apq) <= EPSILON * Math.sqrt(Math.abs(m[p * n + p] * m[q * n + q])) * 0.5) continue;
         rotated = true;
         const [c, s] = rotation(m[p * n + p], m[q * n + q], apq);
-        for (let k = 0; k < n; k++) {
-          const kp = m[k * n + p];
-          const kq = m[k * n + q];
-          m[k * n + p] = c * kp - s * kq;
-          m[k * n + q] = s * kp + c * kq;
-        }
-        for (let k = 0; k < n; k++) {
-          const pk = m[p * n + k];
-          const qk = m[q * n + k];
-          m[p * n + k] = c * pk - s * qk;
-          m[q * n + k] = s * pk + c * qk;
-        }
+        rotate(m, p, q, n, n, c, s);
+        rotate(m, p * n, q * n, n, 1, c, s);
         m[p * n + q] = 0;
         m[q * n + p] = 0;
-        for (let k = 0; k < n; k++) {
-          const kp = v[k * n + p];
-          const kq = v[k * n + q];
-          v[k * n + p] = c * kp - s * kq;
-          v[k * n + q] = s * kp + c * kq;
-        }
+        rotate(v, p, q, n, n, c, s);
       }
     }
     if (!rotated) break;
@@ -165,18 +163,8 @@ export function singularValueDecomposition(a: ArrayLike<number>, m: number, n: n
         if (gamma === 0 || Math.abs(gamma) <= EPSILON * Math.sqrt(alpha * beta)) continue;
         rotated = true;
         const [c, s] = rotation(alpha, beta, gamma);
-        for (let i = 0; i < m; i++) {
-          const x = u[p * m + i];
-          const y = u[q * m + i];
-          u[p * m + i] = c * x - s * y;
-          u[q * m + i] = s * x + c * y;
-        }
-        for (let i = 0; i < n; i++) {
-          const x = v[p * n + i];
-          const y = v[q * n + i];
-          v[p * n + i] = c * x - s * y;
-          v[q * n + i] = s * x + c * y;
-        }
+        rotate(u, p * m, q * m, m, 1, c, s);
+        rotate(v, p * n, q * n, n, 1, c, s);
       }
     }
     if (!rotated) break;

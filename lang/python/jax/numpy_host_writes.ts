@@ -6,7 +6,7 @@
  * `dy[target] -= 1`). Whatever this path does not take (an index out of bounds, a value that does
  * not broadcast, a cast NumPy does in its own way) goes the general way, which raises NumPy's errors.
  */
-import { isFloat, type DType } from '../../../runtime/core';
+import { isFloat, stridesOf, type DType } from '../../../runtime/core';
 import { ELLIPSIS, type HostContext, PySlice, PyTuple, type PyValue, sliceIndices } from '../interpreter';
 import { PyArray } from './array';
 import * as L from './lax';
@@ -42,7 +42,7 @@ function hostValue(x: PyArray, value: PyValue, ctx: HostContext): { values: Arra
 function selection(shape: readonly number[], items: readonly PyValue[], ctx: HostContext): { axes: SelectedAxis[]; base: number } | null {
   const used = items.filter((it) => it !== null && it !== ELLIPSIS).length;
   if (used > shape.length || items.filter((it) => it === ELLIPSIS).length > 1) return null;
-  const strides = shape.map((_, d) => shape.slice(d + 1).reduce((p, n) => p * n, 1));
+  const strides = stridesOf(shape);
   const axes: SelectedAxis[] = [];
   let base = 0;
   let dim = 0;
